@@ -1,0 +1,230 @@
+// Package auth connects crmsync to a CRM vendor: the loopback OAuth flow
+// (127.0.0.1 listener, state, PKCE), a TokenSource that persists rotated
+// refresh tokens before using them, and HTTP clients that carry the token so
+// connectors never see one. Token values never appear in errors or logs.
+package auth
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"golang.org/x/oauth2"
+)
+
+// DefaultPort is the loopback port crmsync registers with vendors. Vendors
+// match redirect URIs exactly, port included, so it must stay fixed.
+const DefaultPort = 53682
+
+const (
+	defaultRedirectHost = "localhost"
+	defaultRedirectPath = "/callback"
+)
+
+var (
+	// ErrPortInUse means the loopback port is taken by another program.
+	ErrPortInUse = errors.New("port is in use by another program")
+	// ErrStateMismatch means the callback's state did not match ours: the
+	// redirect did not come from the sign-in we started.
+	ErrStateMismatch = errors.New("the sign-in answer did not match this request (state mismatch); start the connection again")
+	// ErrTimeout means nobody finished the sign-in in the browser in time.
+	ErrTimeout = errors.New("timed out waiting for the browser sign-in")
+	// ErrReconnectNeeded means the stored grant no longer works (revoked,
+	// expired, rotated elsewhere) and the user must connect again.
+	ErrReconnectNeeded = errors.New("reconnect needed")
+)
+
+// Endpoint describes one vendor app registration.
+type Endpoint struct {
+	Vendor                       string // "hubspot", "salesforce" (used in messages)
+	AuthURL, TokenURL, RevokeURL string
+	ClientID, ClientSecret       string // secret may be empty for public PKCE clients
+	Scopes                       []string
+	PKCE                         bool
+	RedirectHost                 string // "localhost" (default); the listener always binds 127.0.0.1
+	RedirectPath                 string // default "/callback"
+}
+
+func (ep Endpoint) vendor() string {
+	if ep.Vendor == "" {
+		return "oauth"
+	}
+	return ep.Vendor
+}
+
+func (ep Endpoint) redirectPath() string {
+	p := ep.RedirectPath
+	if p == "" {
+		return defaultRedirectPath
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return p
+}
+
+// RedirectURI is the exact URI to register with the vendor, e.g.
+// http://localhost:53682/callback.
+func RedirectURI(ep Endpoint, port int) string {
+	host := ep.RedirectHost
+	if host == "" {
+		host = defaultRedirectHost
+	}
+	if port == 0 {
+		port = DefaultPort
+	}
+	return (&url.URL{Scheme: "http", Host: host + ":" + strconv.Itoa(port), Path: ep.redirectPath()}).String()
+}
+
+// config builds the oauth2 config. Credentials go in the form body: both
+// HubSpot and Salesforce accept that, and auto-detection would send a
+// one-time code or rotating refresh token twice.
+func (ep Endpoint) config(redirectURI string) *oauth2.Config {
+	return &oauth2.Config{
+		ClientID:     ep.ClientID,
+		ClientSecret: ep.ClientSecret,
+		Endpoint: oauth2.Endpoint{
+			AuthURL:   ep.AuthURL,
+			TokenURL:  ep.TokenURL,
+			AuthStyle: oauth2.AuthStyleInParams,
+		},
+		RedirectURL: redirectURI,
+		Scopes:      ep.Scopes,
+	}
+}
+
+// VendorError is an OAuth error reported by the vendor, either in the
+// redirect back to crmsync or by its token endpoint.
+type VendorError struct {
+	Vendor      string
+	Code        string // RFC 6749 error, e.g. access_denied, invalid_grant
+	Description string // the vendor's error_description (scrubbed of secrets)
+	Status      int    // HTTP status from the token endpoint; 0 for redirect errors
+}
+
+func (e *VendorError) Error() string {
+	msg := e.Vendor + " refused the request: " + e.Code
+	if e.Code == "" {
+		msg = e.Vendor + " refused the request"
+		if e.Status != 0 {
+			msg += ": HTTP " + strconv.Itoa(e.Status)
+		}
+	}
+	if e.Description != "" {
+		msg += " (" + e.Description + ")"
+	}
+	return msg
+}
+
+// maxDescription caps vendor text we repeat: bodies may echo requests.
+const maxDescription = 300
+
+// scrub removes every secret value from s and caps its length, so vendor
+// text that echoes a token or code can go into an error safely.
+func scrub(s string, secrets ...string) string {
+	for _, sec := range secrets {
+		if len(sec) >= 4 {
+			s = strings.ReplaceAll(s, sec, "[redacted]")
+		}
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > maxDescription {
+		s = s[:maxDescription] + "…"
+	}
+	return s
+}
+
+// vendorErrorFrom turns an oauth2.RetrieveError into a VendorError without
+// keeping the RetrieveError (its Error() prints the raw body). Non-OAuth
+// bodies are summarized, scrubbed and truncated.
+func vendorErrorFrom(vendor string, re *oauth2.RetrieveError, secrets ...string) *VendorError {
+	ve := &VendorError{Vendor: vendor, Code: scrub(re.ErrorCode, secrets...)}
+	if re.Response != nil {
+		ve.Status = re.Response.StatusCode
+	}
+	desc := re.ErrorDescription
+	if ve.Code == "" {
+		// Salesforce and HubSpot sometimes answer with {"message": ...}.
+		var legacy struct {
+			Error   string `json:"error"`
+			Message string `json:"message"`
+		}
+		if json.Unmarshal(re.Body, &legacy) == nil && legacy.Message != "" {
+			desc = legacy.Message
+		} else if len(re.Body) > 0 && !looksLikeHTML(re.Body) {
+			desc = string(re.Body)
+		}
+	}
+	ve.Description = scrub(desc, secrets...)
+	return ve
+}
+
+func looksLikeHTML(b []byte) bool {
+	s := strings.ToLower(strings.TrimSpace(string(b[:min(len(b), 64)])))
+	return strings.HasPrefix(s, "<!doctype") || strings.HasPrefix(s, "<html")
+}
+
+// isGrantRejected reports whether the token endpoint refused the grant
+// itself (so retrying cannot help), as opposed to an outage.
+func isGrantRejected(ve *VendorError) bool {
+	switch ve.Code {
+	case "invalid_grant", "invalid_client", "unauthorized_client", "invalid_scope", "access_denied":
+		return true
+	}
+	return ve.Status == http.StatusBadRequest || ve.Status == http.StatusUnauthorized || ve.Status == http.StatusForbidden
+}
+
+// Extras returns the vendor's extra token fields (instance_url, api_domain,
+// hub_id, id...) as strings; keys the token does not carry are omitted.
+func Extras(tok *oauth2.Token, keys ...string) map[string]string {
+	out := make(map[string]string, len(keys))
+	if tok == nil {
+		return out
+	}
+	for _, k := range keys {
+		if s, ok := extraString(tok.Extra(k)); ok {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+func extraString(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, v != ""
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64), true
+	case int64:
+		return strconv.FormatInt(v, 10), true
+	case json.Number:
+		return v.String(), true
+	case bool:
+		return strconv.FormatBool(v), true
+	case nil:
+		return "", false
+	default:
+		return fmt.Sprint(v), true
+	}
+}
+
+// redactedError shows a scrubbed message but keeps the chain for
+// errors.Is (context.Canceled, net errors).
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+func redact(err error, secrets ...string) error {
+	if err == nil {
+		return nil
+	}
+	return &redactedError{msg: scrub(err.Error(), secrets...), err: err}
+}

@@ -1,0 +1,189 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/crmsync/crmsync/app/secret"
+	"golang.org/x/oauth2"
+)
+
+// Client returns an *http.Client that adds the bearer token and, on a 401,
+// refreshes once and retries when the body can be replayed (req.GetBody).
+// Connectors receive this client and never see a token. base (nil = a zero
+// http.Client) keeps its timeout, redirect policy and transport.
+func Client(base *http.Client, ts *TokenSource) *http.Client {
+	c := cloneClient(base)
+	c.Transport = &bearerTransport{base: transportOf(base), ts: ts}
+	return c
+}
+
+// StaticClient sends a fixed API token in header with prefix, e.g.
+// ("Authorization", "Bearer ", key) for a HubSpot service key or
+// ("x-api-token", "", token) for Pipedrive.
+func StaticClient(base *http.Client, header, prefix, token string) *http.Client {
+	c := cloneClient(base)
+	c.Transport = &staticTransport{base: transportOf(base), header: header, value: prefix + token}
+	return c
+}
+
+func cloneClient(base *http.Client) *http.Client {
+	if base == nil {
+		return &http.Client{}
+	}
+	c := *base
+	return &c
+}
+
+func transportOf(base *http.Client) http.RoundTripper {
+	if base != nil && base.Transport != nil {
+		return base.Transport
+	}
+	return http.DefaultTransport
+}
+
+type staticTransport struct {
+	base          http.RoundTripper
+	header, value string
+}
+
+func (t *staticTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.Header.Set(t.header, t.value)
+	return t.base.RoundTrip(r)
+}
+
+type bearerTransport struct {
+	base http.RoundTripper
+	ts   *TokenSource
+}
+
+func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	tok, err := t.ts.Token()
+	if err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	r := req.Clone(req.Context())
+	tok.SetAuthHeader(r)
+	resp, err := t.base.RoundTrip(r)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	if !replayable {
+		return resp, nil
+	}
+	t.ts.invalidateIfCurrent(tok.AccessToken)
+	tok2, err := t.ts.Token()
+	if err != nil {
+		// ErrReconnectNeeded says more than the vendor's bare 401.
+		drain(resp)
+		return nil, err
+	}
+	r2 := req.Clone(req.Context())
+	if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
+		body, err := req.GetBody()
+		if err != nil {
+			return resp, nil
+		}
+		r2.Body = body
+	}
+	drain(resp)
+	tok2.SetAuthHeader(r2)
+	return t.base.RoundTrip(r2)
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+}
+
+func drain(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+}
+
+// Disconnect revokes the connection's grant where the vendor has a revoke
+// endpoint, then deletes the stored token. A revoke failure is returned,
+// but the stored token is deleted regardless.
+func Disconnect(ctx context.Context, ep Endpoint, store TokenStore, key string, client *http.Client) error {
+	vendor := ep.vendor()
+	var revokeErr error
+	if ep.RevokeURL != "" {
+		tok, err := load(ctx, store, key)
+		switch {
+		case err == nil:
+			revokeErr = revoke(ctx, ep, tok, client)
+		case errors.Is(err, ErrReconnectNeeded):
+			// Nothing usable to revoke.
+		default:
+			revokeErr = fmt.Errorf("%s: disconnect: %w", vendor, err)
+		}
+	}
+	if err := store.Delete(ctx, key); err != nil && !errors.Is(err, secret.ErrNotFound) {
+		return errors.Join(revokeErr, fmt.Errorf("%s: disconnect: delete stored sign-in %q: %w", vendor, key, err))
+	}
+	return revokeErr
+}
+
+// revoke posts an RFC 7009 style revocation; revoking the refresh token
+// ends the whole grant at HubSpot and Salesforce.
+func revoke(ctx context.Context, ep Endpoint, tok *oauth2.Token, client *http.Client) error {
+	vendor := ep.vendor()
+	value, hint := tok.RefreshToken, "refresh_token"
+	if value == "" {
+		value, hint = tok.AccessToken, "access_token"
+	}
+	if value == "" {
+		return nil
+	}
+	form := url.Values{"token": {value}, "token_type_hint": {hint}}
+	if ep.ClientID != "" {
+		form.Set("client_id", ep.ClientID)
+	}
+	if ep.ClientSecret != "" {
+		form.Set("client_secret", ep.ClientSecret)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.RevokeURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return fmt.Errorf("%s: revoke: %w", vendor, err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s: revoke: %w", vendor, redact(err, tok.RefreshToken, tok.AccessToken, ep.ClientSecret))
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 16<<10))
+	if resp.StatusCode/100 == 2 {
+		return nil
+	}
+	ve := &VendorError{Vendor: vendor, Status: resp.StatusCode}
+	var oe struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+		Message     string `json:"message"`
+	}
+	if json.Unmarshal(body, &oe) == nil {
+		ve.Code = scrub(oe.Error, tok.RefreshToken, tok.AccessToken, ep.ClientSecret)
+		ve.Description = oe.Description
+		if ve.Description == "" {
+			ve.Description = oe.Message
+		}
+	} else if !looksLikeHTML(body) {
+		ve.Description = string(body)
+	}
+	ve.Description = scrub(ve.Description, tok.RefreshToken, tok.AccessToken, ep.ClientSecret)
+	return fmt.Errorf("%s: revoke: %w", vendor, ve)
+}

@@ -1,0 +1,112 @@
+// Package store keeps crmsync's state in one SQLite file: connections (never
+// secrets), sync definitions, links, base snapshots, the key index, cursors,
+// runs, the audit log, the review and retry queues and the write journal.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+// ApplicationID marks a SQLite file as crmsync's ("CRMS" in ASCII), so we
+// never migrate somebody else's database.
+const ApplicationID = 0x43524d53
+
+// FileName is the data file inside the home folder.
+const FileName = "crmsync.db"
+
+var (
+	// ErrForeignFile means the file is a SQLite database of another program.
+	ErrForeignFile = errors.New("the data file belongs to another program")
+	// ErrTooNew means the file was written by a newer crmsync.
+	ErrTooNew = errors.New("the data file was written by a newer version of crmsync")
+	// ErrNotDatabase means the file is not a SQLite database (or is corrupt).
+	ErrNotDatabase = errors.New("the data file is not a crmsync database or is damaged")
+)
+
+// DB is the concrete store. It is safe for concurrent use.
+type DB struct {
+	sql  *sql.DB
+	path string
+	now  func() time.Time
+}
+
+// Open opens (creating if needed, mode 0600) the database at path and
+// migrates it to the newest schema.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("store: cannot create the data folder %s: %w", filepath.Dir(path), err)
+	}
+	// Create the file ourselves so it is 0600 from its first byte; SQLite
+	// would create it with the umask's default.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("store: cannot open the data file %s: %w", path, err)
+	}
+	f.Close()
+	if err := os.Chmod(path, 0o600); err != nil {
+		return nil, fmt.Errorf("store: cannot restrict the data file %s: %w", path, err)
+	}
+	db, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s := &DB{sql: db, path: path, now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	for _, side := range []string{"-wal", "-shm"} {
+		_ = os.Chmod(path+side, 0o600) // WAL files hold the same data
+	}
+	return s, nil
+}
+
+// dsn puts the pragmas in the DSN so every pooled connection gets them, not
+// just the first one.
+func dsn(path string) string {
+	q := url.Values{}
+	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Path returns the file's path.
+func (s *DB) Path() string { return s.path }
+
+// SQL exposes the handle to this package's tests and to store files.
+func (s *DB) SQL() *sql.DB { return s.sql }
+
+// Close closes the database.
+func (s *DB) Close() error { return s.sql.Close() }
+
+// SetClock replaces the clock (tests and deterministic simulation).
+func (s *DB) SetClock(now func() time.Time) { s.now = now }
+
+func (s *DB) nowMS() int64 { return s.now().UnixMilli() }
+
+// Tx runs fn in one immediate transaction, committing when fn returns nil.
+func (s *DB) Tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}

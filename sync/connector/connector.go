@@ -1,0 +1,186 @@
+// Package connector defines what crmsync needs from a CRM: a schema, an
+// incremental read and a batched write, plus optional capabilities found by
+// type assertion (rclone's backend-features idea). Connectors never see a
+// token: they get an *http.Client from app/auth.
+package connector
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"time"
+)
+
+// Connector is one authenticated CRM account.
+type Connector interface {
+	// Schema lists the object's fields with types, required flags and
+	// picklist values.
+	Schema(ctx context.Context, object string) (Schema, error)
+	// Read streams records changed since the cursor, oldest first. A zero
+	// cursor reads everything. Each Page carries the cursor to store once
+	// that page has been processed, so a crash resumes where it stopped.
+	// Memory must not grow with the size of the CRM.
+	Read(ctx context.Context, object string, since Cursor) iter.Seq2[Page, error]
+	// Write applies ops in batches of the vendor's size and returns exactly
+	// one Result per op, in order. A returned error means the call as a
+	// whole failed (auth, budget, network) and no Result is trustworthy;
+	// per-record failures are reported in Result.Err instead.
+	Write(ctx context.Context, object string, ops []Op) ([]Result, error)
+}
+
+// Upserter creates-or-updates by a unique key in one idempotent call
+// (HubSpot batch/upsert with idProperty, Salesforce upsert by External ID).
+// Replaying the same batch after a crash therefore cannot duplicate.
+type Upserter interface {
+	// UpsertKey names the field usable as the idempotency key for object,
+	// or "" when the object has none.
+	UpsertKey(ctx context.Context, object string) (string, error)
+	// Upsert writes ops whose Fields contain the key field; ops use OpUpsert.
+	Upsert(ctx context.Context, object, keyField string, ops []Op) ([]Result, error)
+}
+
+// Searcher looks records up by the value of one field, server side. The
+// engine uses it to reconcile a batch a crash left unfinished.
+type Searcher interface {
+	Lookup(ctx context.Context, object, field string, values []string) ([]Record, error)
+}
+
+// Deleter deletes (archives) records by id. Only called when a sync enables
+// delete propagation and a person approved the delete in review.
+type Deleter interface {
+	Delete(ctx context.Context, object string, ids []string) ([]Result, error)
+}
+
+// Associator links an activity (note, task, meeting, call) or a deal to a
+// contact or company.
+type Associator interface {
+	Associate(ctx context.Context, fromObject, fromID, toObject, toID string) error
+}
+
+// Cursor is a connector-defined resume point for incremental reads. The
+// empty cursor means "read everything".
+type Cursor string
+
+// Page is one page of records plus the cursor that follows it.
+type Page struct {
+	Records []Record
+	Cursor  Cursor
+}
+
+// Record is one CRM record. Fields hold vendor field names mapped to
+// canonical string values: "" is a blank, an absent key means "not read".
+type Record struct {
+	ID       string
+	Fields   map[string]string
+	Modified time.Time
+	Deleted  bool
+}
+
+// FieldType is the canonical type the mapping layer reasons about.
+type FieldType string
+
+const (
+	TypeString   FieldType = "string"
+	TypeText     FieldType = "text"
+	TypeEmail    FieldType = "email"
+	TypePhone    FieldType = "phone"
+	TypeNumber   FieldType = "number"
+	TypeBool     FieldType = "bool"
+	TypeDate     FieldType = "date"     // YYYY-MM-DD
+	TypeDateTime FieldType = "datetime" // RFC 3339 in UTC
+	TypeEnum     FieldType = "enum"     // picklist; Options lists allowed values
+	TypeID       FieldType = "id"       // record id or reference
+)
+
+// Field describes one field of an object.
+type Field struct {
+	Name     string
+	Label    string
+	Type     FieldType
+	Required bool // must be present on create
+	ReadOnly bool
+	Unique   bool // usable as an upsert key
+	Options  []Option
+	MaxLen   int // 0 = unknown
+}
+
+// Option is one allowed picklist value.
+type Option struct{ Value, Label string }
+
+// Schema is an object's field list.
+type Schema struct {
+	Object string
+	Fields []Field
+}
+
+// Field returns the named field and whether it exists.
+func (s Schema) Field(name string) (Field, bool) {
+	for _, f := range s.Fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// OpKind says what a write does.
+type OpKind int
+
+const (
+	OpCreate OpKind = iota + 1
+	OpUpdate
+	OpUpsert
+)
+
+// Op is one record write. Fields holds only the fields to change.
+type Op struct {
+	Kind   OpKind
+	ID     string // OpUpdate: the record id
+	Fields map[string]string
+}
+
+// Result is the outcome of one Op.
+type Result struct {
+	ID      string // the record's id when it succeeded
+	Created bool
+	Err     error // nil, or a *RecordError
+}
+
+// Account is what the app knows about a connected account, stored in
+// SQLite (never secret).
+type Account struct {
+	ID      string
+	Name    string
+	APIBase string // e.g. Salesforce instance_url, Pipedrive api_domain
+	// DailyBudget caps API calls per day for this connection (0 = no cap);
+	// UsedToday reports calls already spent today (may be nil). Connectors
+	// pass both to sync/connector/transport so a run stops cleanly at the cap.
+	DailyBudget int64
+	UsedToday   func() int64
+}
+
+// OAuthSpec describes a vendor's OAuth endpoints and what it supports.
+type OAuthSpec struct {
+	AuthURL, TokenURL, RevokeURL string
+	Scopes                       []string
+	PKCE                         bool
+	// TokenRoute is true when the vendor offers a pasteable API key
+	// (HubSpot service key, Pipedrive API token).
+	TokenRoute  bool
+	TokenHeader string // header for the token route; "" = Authorization: Bearer
+	DocsURL     string // where an admin registers the app and redirect URI
+}
+
+// Info describes a vendor as data.
+type Info struct {
+	Name      string // "hubspot"
+	Title     string // "HubSpot"
+	OAuth     OAuthSpec
+	BatchSize int
+	PageSize  int
+	APIBase   string   // default production API base; sandbox overrides
+	Objects   []string // vendor object names for contacts, companies, deals...
+	// Contacts names the vendor object that holds people ("contacts", "Contact").
+	Contacts string
+	New      func(client *http.Client, acct Account) (Connector, error)
+}

@@ -1,0 +1,127 @@
+package connector
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Category classifies a failure so the engine can decide what to do next and
+// the UI can group errors into health cards.
+type Category string
+
+const (
+	CatAuth       Category = "auth"       // reconnect needed
+	CatRateLimit  Category = "rate_limit" // retry later
+	CatBudget     Category = "budget"     // daily API budget spent: stop the run cleanly
+	CatValidation Category = "validation" // the record is wrong: fix the data
+	CatNotFound   Category = "not_found"
+	CatConflict   Category = "conflict" // duplicate or version conflict
+	CatServer     Category = "server"   // 5xx, timeout, malformed response
+)
+
+// Sentinel errors; every *Error and *RecordError matches one of them with
+// errors.Is through its Category.
+var (
+	ErrAuth       = errors.New("authentication failed; reconnect needed")
+	ErrRateLimit  = errors.New("rate limited")
+	ErrBudget     = errors.New("API budget exhausted")
+	ErrValidation = errors.New("rejected by validation")
+	ErrNotFound   = errors.New("not found")
+	ErrConflict   = errors.New("conflict")
+	ErrServer     = errors.New("server error")
+)
+
+func sentinel(c Category) error {
+	switch c {
+	case CatAuth:
+		return ErrAuth
+	case CatRateLimit:
+		return ErrRateLimit
+	case CatBudget:
+		return ErrBudget
+	case CatValidation:
+		return ErrValidation
+	case CatNotFound:
+		return ErrNotFound
+	case CatConflict:
+		return ErrConflict
+	default:
+		return ErrServer
+	}
+}
+
+// Error is a call-level failure: the whole request failed.
+type Error struct {
+	Vendor     string
+	Endpoint   string // e.g. "POST /crm/objects/2026-03/contacts/batch/upsert"
+	Status     int
+	Category   Category
+	Code       string // the vendor's own error code
+	Message    string // the vendor's own message, verbatim (never a token)
+	RetryAfter time.Duration
+}
+
+func (e *Error) Error() string {
+	s := fmt.Sprintf("%s: %s", e.Vendor, e.Endpoint)
+	if e.Status != 0 {
+		s += fmt.Sprintf(": HTTP %d", e.Status)
+	}
+	if e.Code != "" {
+		s += " " + e.Code
+	}
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	return s
+}
+
+// Is makes errors.Is(err, ErrRateLimit) etc. work.
+func (e *Error) Is(target error) bool { return target == sentinel(e.Category) }
+
+// RecordError is a per-record failure inside a batch.
+type RecordError struct {
+	Vendor   string
+	Object   string
+	RecordID string // id or key of the record, when known
+	Category Category
+	Field    string // the field the vendor blamed, when it named one
+	Code     string // e.g. INVALID_EMAIL, REQUIRED_FIELD_MISSING
+	Message  string // the vendor's own message, verbatim
+}
+
+func (e *RecordError) Error() string {
+	s := e.Vendor + ": " + e.Object
+	if e.RecordID != "" {
+		s += " " + e.RecordID
+	}
+	if e.Field != "" {
+		s += " field " + e.Field
+	}
+	s += ": "
+	if e.Code != "" {
+		s += e.Code + ": "
+	}
+	return s + e.Message
+}
+
+// Is makes errors.Is(err, ErrValidation) etc. work.
+func (e *RecordError) Is(target error) bool { return target == sentinel(e.Category) }
+
+// CategoryOf returns the category of any error, defaulting to server.
+func CategoryOf(err error) Category {
+	var re *RecordError
+	if errors.As(err, &re) {
+		return re.Category
+	}
+	var ce *Error
+	if errors.As(err, &ce) {
+		return ce.Category
+	}
+	for _, c := range []Category{CatAuth, CatRateLimit, CatBudget, CatValidation, CatNotFound, CatConflict} {
+		if errors.Is(err, sentinel(c)) {
+			return c
+		}
+	}
+	return CatServer
+}

@@ -1,0 +1,332 @@
+// Package transport is the HTTP layer every connector shares: a per-connection
+// rate limiter (golang.org/x/time/rate) waited on before every attempt, a
+// retrying loop (hashicorp/go-retryablehttp) steered by a per-vendor
+// classifier, Retry-After handling and a daily API budget that stops a run
+// cleanly instead of overrunning the customer's allocation.
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
+	retryablehttp "github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
+)
+
+// Verdict is a classifier's decision about one attempt.
+type Verdict struct {
+	Retry bool
+	// Wait before the next attempt; 0 = Retry-After if the response has one,
+	// else exponential back-off with jitter.
+	Wait time.Duration
+	// Stop, when non-nil, ends the call now with this error (e.g. a
+	// *connector.Error with CatBudget for Salesforce REQUEST_LIMIT_EXCEEDED).
+	Stop error
+}
+
+// Options configures a Client.
+type Options struct {
+	Vendor     string
+	Rate       rate.Limit // requests per second for this connection; 0 = unlimited
+	Burst      int        // default 1
+	MaxRetries int        // default 5
+	MaxWait    time.Duration
+	// MinWait is the first back-off step (default 500ms); it doubles per
+	// retry up to MaxWait. Tests set it small.
+	MinWait time.Duration
+	// Classify decides per attempt; nil = DefaultClassify.
+	Classify func(resp *http.Response, err error) Verdict
+	// DailyBudget caps calls per day (0 = unlimited). The budget is spent
+	// when Used() + Calls() reaches it; Used must not count this Client's own
+	// calls (the app persists Calls() after a run).
+	DailyBudget int64
+	Used        func() int64
+	Logger      *slog.Logger
+}
+
+// Client sends requests for one connection.
+type Client struct {
+	base    *http.Client // the caller's client, transport wrapped by the limiter
+	opts    Options
+	limiter *rate.Limiter
+	calls   atomic.Int64
+}
+
+// New wraps base (typically app/auth's token-adding client; nil = a zero
+// http.Client). base's timeout, redirect policy and transport are kept.
+func New(base *http.Client, opts Options) *Client {
+	if opts.MaxRetries <= 0 {
+		opts.MaxRetries = 5
+	}
+	if opts.MaxWait <= 0 {
+		opts.MaxWait = 60 * time.Second
+	}
+	if opts.MinWait <= 0 {
+		opts.MinWait = 500 * time.Millisecond
+	}
+	if opts.MinWait > opts.MaxWait {
+		opts.MinWait = opts.MaxWait
+	}
+	if opts.Burst <= 0 {
+		opts.Burst = 1
+	}
+	if opts.Rate <= 0 {
+		opts.Rate = rate.Inf
+	}
+	if opts.Classify == nil {
+		opts.Classify = DefaultClassify
+	}
+	if opts.Vendor == "" {
+		opts.Vendor = "http"
+	}
+	c := &Client{opts: opts, limiter: rate.NewLimiter(opts.Rate, opts.Burst)}
+	hc := http.Client{}
+	if base != nil {
+		hc = *base
+	}
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	hc.Transport = &gate{c: c, next: next}
+	c.base = &hc
+	return c
+}
+
+// Calls returns the number of requests actually sent, retries included.
+func (c *Client) Calls() int64 { return c.calls.Load() }
+
+// Limiter returns the connection's limiter, e.g. to slow it down when the
+// vendor's window headers say so.
+func (c *Client) Limiter() *rate.Limiter { return c.limiter }
+
+// Do sends req with the context from req, waiting on the limiter before
+// every attempt and retrying as the classifier says. The body is buffered so
+// that it can be replayed. On a final failing status the last response is
+// returned with a nil error for the connector to interpret; a budget stop,
+// a Stop verdict, a context end or a network failure return an error.
+func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	rreq, err := retryablehttp.FromRequest(req)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s %s: %w", c.opts.Vendor, req.Method, req.URL.Path, err)
+	}
+	var last Verdict // the verdict of the attempt just made, read by Backoff
+	rc := &retryablehttp.Client{
+		HTTPClient:   c.base,
+		RetryWaitMin: c.opts.MinWait,
+		RetryWaitMax: c.opts.MaxWait,
+		RetryMax:     c.opts.MaxRetries,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			last = Verdict{}
+			if ctx.Err() != nil {
+				return false, ctx.Err()
+			}
+			var ce *connector.Error
+			if errors.As(err, &ce) && ce.Category == connector.CatBudget {
+				return false, ce
+			}
+			var le *limiterError
+			if errors.As(err, &le) {
+				return false, le // the context cannot cover the wait
+			}
+			v := c.opts.Classify(resp, err)
+			if v.Stop != nil {
+				return false, v.Stop
+			}
+			if !v.Retry || isValidation(resp) {
+				return false, nil
+			}
+			if v.Wait <= 0 {
+				if ra, ok := RetryAfter(resp, time.Now()); ok {
+					v.Wait = ra
+				}
+			}
+			if v.Wait > c.opts.MaxWait {
+				// Waiting less than the vendor asked would only earn another
+				// refusal; report it so the engine can reschedule.
+				return false, &connector.Error{Vendor: c.opts.Vendor, Endpoint: endpoint(req),
+					Status: statusOf(resp), Category: connector.CatRateLimit,
+					Message: fmt.Sprintf("vendor asked to wait %s, more than the %s cap", v.Wait, c.opts.MaxWait),
+					RetryAfter: v.Wait}
+			}
+			last = v
+			return true, nil
+		},
+		Backoff: func(minWait, maxWait time.Duration, attempt int, _ *http.Response) time.Duration {
+			if last.Wait > 0 {
+				return last.Wait
+			}
+			return jitterBackoff(minWait, maxWait, attempt)
+		},
+	}
+	if c.opts.Logger != nil {
+		rc.Logger = c.opts.Logger // *slog.Logger satisfies retryablehttp.LeveledLogger
+	}
+	resp, err := rc.Do(rreq)
+	if err != nil {
+		if resp != nil {
+			drain(resp.Body)
+		}
+		var ce *connector.Error
+		if errors.As(err, &ce) {
+			return nil, ce
+		}
+		if ctxErr := req.Context().Err(); ctxErr != nil {
+			return nil, fmt.Errorf("%s: %s: %w", c.opts.Vendor, endpoint(req), ctxErr)
+		}
+		return nil, fmt.Errorf("%s: %s: %w", c.opts.Vendor, endpoint(req), err)
+	}
+	return resp, nil
+}
+
+// gate runs inside http.Client for every attempt: budget first, then the
+// limiter, then the count.
+type gate struct {
+	c    *Client
+	next http.RoundTripper
+}
+
+func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
+	c := g.c
+	if err := c.reserve(req); err != nil {
+		closeReqBody(req)
+		return nil, err
+	}
+	if err := c.limiter.Wait(req.Context()); err != nil {
+		c.calls.Add(-1) // not sent after all
+		closeReqBody(req)
+		return nil, &limiterError{err}
+	}
+	return g.next.RoundTrip(req)
+}
+
+// limiterError is a limiter wait that could not finish within the context.
+type limiterError struct{ err error }
+
+func (e *limiterError) Error() string { return "rate limiter: " + e.err.Error() }
+func (e *limiterError) Unwrap() error { return e.err }
+
+// reserve counts one call, refusing it when the daily budget is spent.
+func (c *Client) reserve(req *http.Request) error {
+	n := c.calls.Add(1)
+	if c.opts.DailyBudget <= 0 {
+		return nil
+	}
+	var used int64
+	if c.opts.Used != nil {
+		used = c.opts.Used()
+	}
+	if used+n > c.opts.DailyBudget {
+		c.calls.Add(-1)
+		return &connector.Error{Vendor: c.opts.Vendor, Endpoint: endpoint(req), Category: connector.CatBudget,
+			Message: fmt.Sprintf("daily API budget of %d calls reached", c.opts.DailyBudget)}
+	}
+	return nil
+}
+
+// DefaultClassify retries network failures (not a context end), 429 and
+// 5xx other than 501; it never retries other 4xx.
+func DefaultClassify(resp *http.Response, err error) Verdict {
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return Verdict{}
+		}
+		return Verdict{Retry: true}
+	}
+	if resp == nil {
+		return Verdict{}
+	}
+	switch s := resp.StatusCode; {
+	case s == http.StatusTooManyRequests:
+		return Verdict{Retry: true}
+	case s >= 500 && s != http.StatusNotImplemented:
+		return Verdict{Retry: true}
+	}
+	return Verdict{}
+}
+
+// RetryAfter parses a Retry-After header given in seconds or as an HTTP date.
+func RetryAfter(resp *http.Response, now time.Time) (time.Duration, bool) {
+	if resp == nil {
+		return 0, false
+	}
+	v := resp.Header.Get("Retry-After")
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 && secs < 1e6 {
+		return time.Duration(secs * float64(time.Second)), true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+// isValidation reports a 4xx that says the request itself is wrong; no
+// classifier may retry it.
+func isValidation(resp *http.Response) bool {
+	if resp == nil {
+		return false
+	}
+	switch resp.StatusCode {
+	case http.StatusBadRequest, http.StatusNotFound, http.StatusConflict,
+		http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity:
+		return true
+	}
+	return false
+}
+
+// jitterBackoff is exponential back-off with "equal jitter": half the step
+// fixed, half random, capped at maxWait.
+func jitterBackoff(minWait, maxWait time.Duration, attempt int) time.Duration {
+	step := minWait
+	for i := 0; i < attempt && step < maxWait; i++ {
+		step *= 2
+	}
+	if step > maxWait {
+		step = maxWait
+	}
+	half := step / 2
+	if half <= 0 {
+		return step
+	}
+	return half + rand.N(half+1)
+}
+
+func endpoint(req *http.Request) string { return req.Method + " " + req.URL.Path }
+
+func statusOf(resp *http.Response) int {
+	if resp == nil {
+		return 0
+	}
+	return resp.StatusCode
+}
+
+func drain(body io.ReadCloser) {
+	if body == nil {
+		return
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
+	_ = body.Close()
+}
+
+func closeReqBody(req *http.Request) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+}

@@ -1,0 +1,209 @@
+package hubspot
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+)
+
+const maxBatchInputs = 100
+
+type batchRequest struct {
+	Inputs     []writeInput `json:"inputs"`
+	Properties []string     `json:"properties"`
+	IDProperty string       `json:"idProperty"`
+}
+
+// batchResponse is BatchResponseSimplePublicObject(WithErrors).
+type batchResponse struct {
+	Status      string            `json:"status"`
+	Results     []Object          `json:"results"`
+	Errors      []stdError        `json:"errors,omitempty"`
+	NumErrors   int               `json:"numErrors,omitempty"`
+	RequestedAt string            `json:"requestedAt,omitempty"`
+	StartedAt   string            `json:"startedAt"`
+	CompletedAt string            `json:"completedAt"`
+	Links       map[string]string `json:"links,omitempty"`
+}
+
+// readBatch decodes a batch body and enforces the 100-input cap.
+func (s *Sim) readBatch(w http.ResponseWriter, r *http.Request) (*objectStore, *batchRequest, time.Time) {
+	started := s.now()
+	st := s.store(w, r)
+	if st == nil {
+		return nil, nil, started
+	}
+	var in batchRequest
+	if !decodeBody(w, r, &in) {
+		return nil, nil, started
+	}
+	if len(in.Inputs) > maxBatchInputs {
+		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR",
+			fmt.Sprintf("Too many inputs: %d. The maximum number of inputs per batch is %d.", len(in.Inputs), maxBatchInputs),
+			[]errDetail{{Message: fmt.Sprintf("size must be between 1 and %d", maxBatchInputs), Code: "TOO_MANY_INPUTS", In: "inputs"}})
+		return nil, nil, started
+	}
+	return st, &in, started
+}
+
+// finish writes okStatus when all inputs succeeded, else 207 Multi-Status.
+func (s *Sim) finish(w http.ResponseWriter, okStatus int, started time.Time, results []Object, errs []*opError) {
+	resp := batchResponse{Status: "COMPLETE", Results: results, StartedAt: nowISO(started), CompletedAt: nowISO(s.now())}
+	if resp.Results == nil {
+		resp.Results = []Object{}
+	}
+	if len(errs) == 0 {
+		writeJSON(w, okStatus, resp)
+		return
+	}
+	for _, e := range errs {
+		resp.Errors = append(resp.Errors, e.std())
+	}
+	resp.NumErrors = len(errs)
+	writeJSON(w, http.StatusMultiStatus, resp)
+}
+
+func (s *Sim) handleBatchCreate(w http.ResponseWriter, r *http.Request) {
+	st, in, started := s.readBatch(w, r)
+	if st == nil {
+		return
+	}
+	var results []Object
+	var errs []*opError
+	s.mu.Lock()
+	for _, inp := range in.Inputs {
+		rec, e := s.createLocked(st, inp.Properties)
+		if e != nil {
+			errs = append(errs, e)
+			continue
+		}
+		results = append(results, s.render(st, rec, keys(inp.Properties)))
+	}
+	s.mu.Unlock()
+	s.finish(w, http.StatusCreated, started, results, errs)
+}
+
+func (s *Sim) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
+	st, in, started := s.readBatch(w, r)
+	if st == nil {
+		return
+	}
+	var results []Object
+	var errs []*opError
+	s.mu.Lock()
+	for _, inp := range in.Inputs {
+		idProp := inp.IDProperty
+		if idProp == "" {
+			idProp = in.IDProperty
+		}
+		rec, e := s.lookup(st, inp.ID, idProp)
+		if e == nil {
+			e = s.updateLocked(st, rec, inp.Properties)
+		}
+		if e != nil {
+			errs = append(errs, e)
+			continue
+		}
+		results = append(results, s.render(st, rec, keys(inp.Properties)))
+	}
+	s.mu.Unlock()
+	s.finish(w, http.StatusOK, started, results, errs)
+}
+
+// handleBatchUpsert creates or updates by idProperty (email or a unique property); results carry "new".
+func (s *Sim) handleBatchUpsert(w http.ResponseWriter, r *http.Request) {
+	st, in, started := s.readBatch(w, r)
+	if st == nil {
+		return
+	}
+	var results []Object
+	var errs []*opError
+	s.mu.Lock()
+	for _, inp := range in.Inputs {
+		idProp := inp.IDProperty
+		if idProp == "" {
+			idProp = in.IDProperty
+		}
+		var rec *record
+		var e *opError
+		created := false
+		if idProp == "" || idProp == "hs_object_id" {
+			rec, e = s.lookup(st, inp.ID, "")
+			if e == nil {
+				e = s.updateLocked(st, rec, inp.Properties)
+			}
+		} else {
+			idx, ok := st.schema.prop(idProp)
+			if _, unique := st.unique[idx]; !ok || !unique {
+				e = &opError{status: http.StatusBadRequest, category: "VALIDATION_ERROR",
+					message: fmt.Sprintf("Property %s is not a unique identifier property", idProp)}
+			} else if rec = st.findUnique(idx, inp.ID); rec != nil {
+				e = s.updateLocked(st, rec, inp.Properties)
+			} else {
+				props := make(map[string]any, len(inp.Properties)+1)
+				for k, v := range inp.Properties {
+					props[k] = v
+				}
+				props[idProp] = inp.ID
+				rec, e = s.createLocked(st, props)
+				created = true
+			}
+		}
+		if e != nil {
+			errs = append(errs, e)
+			continue
+		}
+		o := s.render(st, rec, keys(inp.Properties))
+		o.New = &created
+		results = append(results, o)
+	}
+	s.mu.Unlock()
+	s.finish(w, http.StatusOK, started, results, errs)
+}
+
+func (s *Sim) handleBatchRead(w http.ResponseWriter, r *http.Request) {
+	st, in, started := s.readBatch(w, r)
+	if st == nil {
+		return
+	}
+	archived := r.URL.Query().Get("archived") == "true"
+	var results []Object
+	var missing []string
+	s.mu.RLock()
+	for _, inp := range in.Inputs {
+		var rec *record
+		if archived {
+			if rec = st.get(inp.ID); rec != nil && !rec.archived {
+				rec = nil
+			}
+		} else {
+			rec, _ = s.lookup(st, inp.ID, in.IDProperty)
+		}
+		if rec == nil {
+			missing = append(missing, inp.ID)
+			continue
+		}
+		results = append(results, s.render(st, rec, in.Properties))
+	}
+	s.mu.RUnlock()
+	var errs []*opError
+	if len(missing) > 0 {
+		errs = append(errs, notFound(st, missing))
+	}
+	s.finish(w, http.StatusOK, started, results, errs)
+}
+
+func (s *Sim) handleBatchArchive(w http.ResponseWriter, r *http.Request) {
+	st, in, _ := s.readBatch(w, r)
+	if st == nil {
+		return
+	}
+	s.mu.Lock()
+	for _, inp := range in.Inputs {
+		if rec := st.get(inp.ID); rec != nil {
+			st.archive(rec, s.nowMs())
+		}
+	}
+	s.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,56 @@
+package hubspot
+
+import (
+	"net/http"
+
+	"github.com/crmsync/crmsync/sync/sandbox/simkit"
+)
+
+// handleToken serves POST /oauth/2026-03/token (form-encoded).
+func (s *Sim) handleToken(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		writeOAuthError(w, &simkit.OAuthError{Status: http.StatusBadRequest, Code: "invalid_request", Description: "malformed form body"}, "BAD_REQUEST")
+		return
+	}
+	g, oerr := s.auth.Exchange(r.PostForm, true)
+	if oerr != nil {
+		legacy := "BAD_REQUEST"
+		switch {
+		case oerr.Code == "invalid_client":
+			legacy = "BAD_CLIENT_ID"
+		case oerr.Code == "invalid_grant" && r.PostForm.Get("grant_type") == "refresh_token":
+			legacy = "BAD_REFRESH_TOKEN"
+		case oerr.Code == "invalid_grant" && r.PostForm.Get("redirect_uri") != "" && oerr.Description == "redirect_uri does not match the authorization request":
+			legacy = "BAD_REDIRECT_URI"
+		case oerr.Code == "invalid_grant":
+			legacy = "BAD_AUTH_CODE"
+		}
+		writeOAuthError(w, oerr, legacy)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]any{
+		"token_type": "bearer", "access_token": g.AccessToken, "refresh_token": g.RefreshToken,
+		"expires_in": g.ExpiresIn, "token_use": "access_token", "hub_id": s.opts.HubID, "user_id": s.opts.UserID,
+		"scopes": g.Scopes,
+	})
+}
+
+// handleRevoke serves POST /oauth/2026-03/token/revoke (form: token, client_id, client_secret).
+func (s *Sim) handleRevoke(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil || r.PostForm.Get("token") == "" {
+		writeOAuthError(w, &simkit.OAuthError{Status: http.StatusBadRequest, Code: "invalid_request", Description: "token is required"}, "BAD_REQUEST")
+		return
+	}
+	if r.PostForm.Get("client_id") != s.auth.ClientID() || r.PostForm.Get("client_secret") != s.auth.ClientSecret() {
+		writeOAuthError(w, &simkit.OAuthError{Status: http.StatusUnauthorized, Code: "invalid_client", Description: "invalid client credentials"}, "BAD_CLIENT_ID")
+		return
+	}
+	s.auth.Revoke(r.PostForm.Get("token")) // RFC 7009: unknown tokens also answer success
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func writeOAuthError(w http.ResponseWriter, e *simkit.OAuthError, legacyStatus string) {
+	writeJSON(w, e.Status, map[string]any{"error": e.Code, "error_description": e.Description,
+		"status": legacyStatus, "message": e.Description, "correlationId": correlationID()})
+}

@@ -1,0 +1,217 @@
+package hubspot
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+type propertyJSON struct {
+	Name                 string         `json:"name"`
+	Label                string         `json:"label"`
+	Type                 string         `json:"type"`
+	FieldType            string         `json:"fieldType"`
+	Description          string         `json:"description"`
+	GroupName            string         `json:"groupName"`
+	Options              []Option       `json:"options"`
+	DisplayOrder         int            `json:"displayOrder"`
+	Calculated           bool           `json:"calculated"`
+	ExternalOptions      bool           `json:"externalOptions"`
+	HasUniqueValue       bool           `json:"hasUniqueValue"`
+	Hidden               bool           `json:"hidden"`
+	HubspotDefined       bool           `json:"hubspotDefined"`
+	FormField            bool           `json:"formField"`
+	Archived             bool           `json:"archived"`
+	CreatedAt            string         `json:"createdAt"`
+	UpdatedAt            string         `json:"updatedAt"`
+	ModificationMetadata map[string]any `json:"modificationMetadata"`
+}
+
+// handleProperties serves GET /crm/properties/2026-03/{object}.
+func (s *Sim) handleProperties(w http.ResponseWriter, r *http.Request) {
+	st := s.store(w, r)
+	if st == nil {
+		return
+	}
+	out := make([]propertyJSON, 0, len(st.schema.Props))
+	for i, p := range st.schema.Props {
+		o := p.Options
+		if o == nil {
+			o = []Option{}
+		}
+		out = append(out, propertyJSON{Name: p.Name, Label: p.Label, Type: p.Type, FieldType: p.FieldType, GroupName: p.GroupName,
+			Options: o, DisplayOrder: i, Calculated: p.Calculated, HasUniqueValue: p.Unique, HubspotDefined: p.HubSpotDefined,
+			FormField: !p.ReadOnly, CreatedAt: "2019-08-06T02:43:01.000Z", UpdatedAt: "2026-03-30T00:00:00.000Z",
+			ModificationMetadata: map[string]any{"archivable": !p.HubSpotDefined, "readOnlyDefinition": p.HubSpotDefined, "readOnlyValue": p.ReadOnly || p.Calculated}})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": out})
+}
+
+func queryInt(q url.Values, name string, def int) (int, bool) {
+	v := q.Get(name)
+	if v == "" {
+		return def, true
+	}
+	n, err := strconv.Atoi(v)
+	return n, err == nil && n >= 0
+}
+
+// handleList serves GET /crm/objects/2026-03/{object} (id order, cursor = last id).
+func (s *Sim) handleList(w http.ResponseWriter, r *http.Request) {
+	st := s.store(w, r)
+	if st == nil {
+		return
+	}
+	q := r.URL.Query()
+	limit, ok := queryInt(q, "limit", 10)
+	if !ok || limit < 1 || limit > 100 {
+		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "limit must be between 1 and 100", nil)
+		return
+	}
+	var after int64
+	if a := q.Get("after"); a != "" {
+		n, err := strconv.ParseInt(a, 10, 64)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "Invalid paging cursor: "+a, nil)
+			return
+		}
+		after = n
+	}
+	archived := q.Get("archived") == "true"
+	props := propertyList(r)
+	s.mu.RLock()
+	results := make([]Object, 0, limit)
+	var next int64
+	for i := st.after(after); i < len(st.recs); i++ {
+		rec := st.recs[i]
+		if rec.archived != archived {
+			continue
+		}
+		if len(results) == limit {
+			next = results[len(results)-1].idNum()
+			break
+		}
+		results = append(results, s.render(st, rec, props))
+	}
+	s.mu.RUnlock()
+	body := map[string]any{"results": results}
+	if next != 0 {
+		a := strconv.FormatInt(next, 10)
+		lq := url.Values{}
+		for k, v := range q {
+			lq[k] = v
+		}
+		lq.Set("after", a)
+		link := "http://" + r.Host + s.opts.PathPrefix + r.URL.Path + "?" + lq.Encode()
+		body["paging"] = map[string]any{"next": map[string]any{"after": a, "link": link}}
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+func (o Object) idNum() int64 { n, _ := strconv.ParseInt(o.ID, 10, 64); return n }
+
+// handleGet serves GET /crm/objects/2026-03/{object}/{id}[?idProperty=email].
+func (s *Sim) handleGet(w http.ResponseWriter, r *http.Request) {
+	st := s.store(w, r)
+	if st == nil {
+		return
+	}
+	q := r.URL.Query()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var rec *record
+	var e *opError
+	if q.Get("archived") == "true" {
+		if rec = st.get(r.PathValue("id")); rec == nil || !rec.archived {
+			e = notFound(st, []string{r.PathValue("id")})
+		}
+	} else {
+		rec, e = s.lookup(st, r.PathValue("id"), q.Get("idProperty"))
+	}
+	if e != nil {
+		writeError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", "resource not found", nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.render(st, rec, propertyList(r)))
+}
+
+type writeInput struct {
+	ID           string         `json:"id"`
+	IDProperty   string         `json:"idProperty"`
+	Properties   map[string]any `json:"properties"`
+	Associations []any          `json:"associations"`
+	TraceID      string         `json:"objectWriteTraceId"`
+}
+
+// handleCreate serves POST /crm/objects/2026-03/{object}.
+func (s *Sim) handleCreate(w http.ResponseWriter, r *http.Request) {
+	st := s.store(w, r)
+	if st == nil {
+		return
+	}
+	var in writeInput
+	if !decodeBody(w, r, &in) {
+		return
+	}
+	s.mu.Lock()
+	rec, e := s.createLocked(st, in.Properties)
+	var out Object
+	if e == nil {
+		out = s.render(st, rec, keys(in.Properties))
+	}
+	s.mu.Unlock()
+	if e != nil {
+		e.write(w)
+		return
+	}
+	writeJSON(w, http.StatusCreated, out)
+}
+
+// handleUpdate serves PATCH /crm/objects/2026-03/{object}/{id}[?idProperty=].
+func (s *Sim) handleUpdate(w http.ResponseWriter, r *http.Request) {
+	st := s.store(w, r)
+	if st == nil {
+		return
+	}
+	var in writeInput
+	if !decodeBody(w, r, &in) {
+		return
+	}
+	s.mu.Lock()
+	rec, e := s.lookup(st, r.PathValue("id"), r.URL.Query().Get("idProperty"))
+	if e == nil {
+		e = s.updateLocked(st, rec, in.Properties)
+	}
+	var out Object
+	if e == nil {
+		out = s.render(st, rec, keys(in.Properties))
+	}
+	s.mu.Unlock()
+	if e != nil {
+		e.write(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// handleArchive serves DELETE /crm/objects/2026-03/{object}/{id}: 204 even when already gone.
+func (s *Sim) handleArchive(w http.ResponseWriter, r *http.Request) {
+	st := s.store(w, r)
+	if st == nil {
+		return
+	}
+	s.mu.Lock()
+	if rec := st.get(r.PathValue("id")); rec != nil {
+		st.archive(rec, s.nowMs())
+	}
+	s.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func keys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

@@ -1,0 +1,148 @@
+package hubspot
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// opError is a per-record failure, rendered either as a top-level Error or inside a 207.
+type opError struct {
+	status   int
+	category string
+	message  string
+	details  []errDetail
+	context  map[string][]string
+}
+
+func (e *opError) std() stdError {
+	ctx := e.context
+	if ctx == nil {
+		ctx = map[string][]string{}
+	}
+	det := e.details
+	if det == nil {
+		det = []errDetail{}
+	}
+	return stdError{Status: "error", Category: e.category, Message: e.message, Context: ctx, Errors: det, Links: map[string]string{}}
+}
+
+func (e *opError) write(w http.ResponseWriter) {
+	writeError(w, e.status, e.category, e.message, e.details)
+}
+
+func singular(object string) string {
+	switch object {
+	case "companies":
+		return "company"
+	default:
+		return strings.TrimSuffix(object, "s")
+	}
+}
+
+func (s *Sim) nowMs() int64 { return s.now().UnixMilli() }
+
+// conflict reports a unique-value clash with another record.
+func (s *Sim) conflict(st *objectStore, vals map[int]string, self int64) *opError {
+	for idx, v := range vals {
+		if v == "" {
+			continue
+		}
+		if other := st.findUnique(idx, v); other != nil && other.id != self {
+			name := st.schema.Props[idx].Name
+			msg := fmt.Sprintf("A %s with the %s %s already exists. Existing ID: %d", singular(st.schema.Object), name, v, other.id)
+			if name == "email" {
+				msg = fmt.Sprintf("Contact already exists. Existing ID: %d", other.id)
+			}
+			return &opError{status: http.StatusConflict, category: "CONFLICT", message: msg,
+				context: map[string][]string{"existingId": {strconv.FormatInt(other.id, 10)}}}
+		}
+	}
+	return nil
+}
+
+func validationError(errs []errDetail) *opError {
+	return &opError{status: http.StatusBadRequest, category: "VALIDATION_ERROR", message: validationMessage(errs), details: errs}
+}
+
+// createLocked validates and inserts one record. Caller holds s.mu.
+func (s *Sim) createLocked(st *objectStore, props map[string]any) (*record, *opError) {
+	vals, errs := validateProps(st.schema, props)
+	if len(errs) > 0 {
+		return nil, validationError(errs)
+	}
+	if e := s.conflict(st, vals, 0); e != nil {
+		return nil, e
+	}
+	now := s.nowMs()
+	created := now
+	if v, ok := vals[pCreate]; ok && v != "" {
+		created, _ = strconv.ParseInt(v, 10, 64)
+	}
+	delete(vals, pCreate)
+	row := make([]string, len(st.schema.Props))
+	for idx, v := range vals {
+		row[idx] = v
+	}
+	return st.insert(row, created, max(now, created)), nil
+}
+
+// updateLocked validates and applies property changes. Caller holds s.mu.
+func (s *Sim) updateLocked(st *objectStore, r *record, props map[string]any) *opError {
+	vals, errs := validateProps(st.schema, props)
+	if len(errs) > 0 {
+		return validationError(errs)
+	}
+	if e := s.conflict(st, vals, r.id); e != nil {
+		return e
+	}
+	if v, ok := vals[pCreate]; ok {
+		if v != "" {
+			r.created, _ = strconv.ParseInt(v, 10, 64)
+		}
+		delete(vals, pCreate)
+	}
+	st.set(r, vals, s.nowMs())
+	return nil
+}
+
+func notFound(st *objectStore, ids []string) *opError {
+	return &opError{status: http.StatusNotFound, category: "OBJECT_NOT_FOUND",
+		message: fmt.Sprintf("Could not get some %s objects, they may be deleted or not exist. Check that ids are valid.", strings.ToUpper(singular(st.schema.Object))),
+		context: map[string][]string{"ids": ids}}
+}
+
+// lookup resolves an id (record id, or a value of idProperty) to a live record.
+func (s *Sim) lookup(st *objectStore, id, idProperty string) (*record, *opError) {
+	if idProperty == "" || idProperty == "hs_object_id" {
+		r := st.get(id)
+		if r == nil || r.archived {
+			return nil, notFound(st, []string{id})
+		}
+		return r, nil
+	}
+	idx, ok := st.schema.prop(idProperty)
+	if _, unique := st.unique[idx]; !ok || !unique {
+		return nil, &opError{status: http.StatusBadRequest, category: "VALIDATION_ERROR",
+			message: fmt.Sprintf("Property %s is not a unique identifier property", idProperty)}
+	}
+	r := st.findUnique(idx, id)
+	if r == nil {
+		return nil, notFound(st, []string{id})
+	}
+	return r, nil
+}
+
+// propertyList reads the "properties" query parameter (comma-separated and/or repeated).
+func propertyList(r *http.Request) []string {
+	var out []string
+	for _, v := range r.URL.Query()["properties"] {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,153 @@
+package hubspot
+
+// Property types and field types follow GET /crm/properties/2026-03/{object}.
+const (
+	typeString   = "string"
+	typeNumber   = "number"
+	typeDateTime = "datetime"
+	typeDate     = "date"
+	typeEnum     = "enumeration"
+	typeBool     = "bool"
+)
+
+// Option is one enumeration choice.
+type Option struct {
+	Label        string `json:"label"`
+	Value        string `json:"value"`
+	DisplayOrder int    `json:"displayOrder"`
+	Hidden       bool   `json:"hidden"`
+}
+
+// Property describes one CRM property.
+type Property struct {
+	Name           string
+	Label          string
+	Type           string
+	FieldType      string
+	GroupName      string
+	Options        []Option
+	Unique         bool
+	ReadOnly       bool
+	Calculated     bool
+	HubSpotDefined bool
+}
+
+// Schema is an object's closed property set; records store values by property index.
+type Schema struct {
+	Object   string
+	Props    []Property
+	index    map[string]int
+	Defaults []string // returned when the caller names no properties
+	Modified string   // the last-modified property: lastmodifieddate or hs_lastmodifieddate
+	idBase   int64
+}
+
+func (s *Schema) prop(name string) (int, bool) { i, ok := s.index[name]; return i, ok }
+
+func newSchema(object, modified string, idBase int64, defaults []string, props []Property) *Schema {
+	common := []Property{
+		{Name: "hs_object_id", Label: "Record ID", Type: typeNumber, FieldType: "number", GroupName: "systeminformation", ReadOnly: true, Unique: true, HubSpotDefined: true},
+		{Name: "createdate", Label: "Create Date", Type: typeDateTime, FieldType: "date", GroupName: "systeminformation", HubSpotDefined: true},
+		{Name: modified, Label: "Last Modified Date", Type: typeDateTime, FieldType: "date", GroupName: "systeminformation", ReadOnly: true, HubSpotDefined: true},
+		{Name: "crmsync_key", Label: "crmsync key", Type: typeString, FieldType: "text", GroupName: "crmsync", Unique: true},
+	}
+	s := &Schema{Object: object, Props: append(common, props...), index: map[string]int{}, Defaults: defaults, Modified: modified, idBase: idBase}
+	for i, p := range s.Props {
+		s.index[p.Name] = i
+	}
+	return s
+}
+
+// Fixed indexes of the common properties.
+const (
+	pObjectID = 0
+	pCreate   = 1
+	pModified = 2
+)
+
+func opts(pairs ...string) []Option {
+	var out []Option
+	for i := 0; i+1 < len(pairs); i += 2 {
+		out = append(out, Option{Label: pairs[i], Value: pairs[i+1], DisplayOrder: i / 2})
+	}
+	return out
+}
+
+func text(name, label, group string) Property {
+	return Property{Name: name, Label: label, Type: typeString, FieldType: "text", GroupName: group, HubSpotDefined: true}
+}
+
+func schemas() map[string]*Schema {
+	lifecycle := opts("Subscriber", "subscriber", "Lead", "lead", "Marketing Qualified Lead", "marketingqualifiedlead",
+		"Sales Qualified Lead", "salesqualifiedlead", "Opportunity", "opportunity", "Customer", "customer",
+		"Evangelist", "evangelist", "Other", "other")
+	industry := opts("Accounting", "ACCOUNTING", "Computer Software", "COMPUTER_SOFTWARE", "Financial Services", "FINANCIAL_SERVICES",
+		"Hospital & Health Care", "HOSPITAL_HEALTH_CARE", "Retail", "RETAIL", "Education Management", "EDUCATION_MANAGEMENT",
+		"Manufacturing", "MACHINERY", "Marketing and Advertising", "MARKETING_AND_ADVERTISING")
+	stages := opts("Appointment Scheduled", "appointmentscheduled", "Qualified To Buy", "qualifiedtobuy",
+		"Presentation Scheduled", "presentationscheduled", "Decision Maker Bought-In", "decisionmakerboughtin",
+		"Contract Sent", "contractsent", "Closed Won", "closedwon", "Closed Lost", "closedlost")
+	ci := "contactinformation"
+	contacts := newSchema("contacts", "lastmodifieddate", 1000,
+		[]string{"createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"},
+		[]Property{
+			{Name: "email", Label: "Email", Type: typeString, FieldType: "text", GroupName: ci, HubSpotDefined: true},
+			text("firstname", "First Name", ci), text("lastname", "Last Name", ci),
+			{Name: "phone", Label: "Phone Number", Type: typeString, FieldType: "phonenumber", GroupName: ci, HubSpotDefined: true},
+			{Name: "mobilephone", Label: "Mobile Phone Number", Type: typeString, FieldType: "phonenumber", GroupName: ci, HubSpotDefined: true},
+			text("company", "Company Name", ci), text("jobtitle", "Job Title", ci),
+			text("city", "City", ci), text("country", "Country/Region", ci), text("website", "Website URL", ci),
+			{Name: "lifecyclestage", Label: "Lifecycle Stage", Type: typeEnum, FieldType: "radio", GroupName: ci, Options: lifecycle, HubSpotDefined: true},
+			{Name: "hs_lead_status", Label: "Lead Status", Type: typeEnum, FieldType: "radio", GroupName: "sales_properties", HubSpotDefined: true,
+				Options: opts("New", "NEW", "Open", "OPEN", "In Progress", "IN_PROGRESS", "Open Deal", "OPEN_DEAL", "Unqualified", "UNQUALIFIED", "Connected", "CONNECTED")},
+			{Name: "hs_email_optout", Label: "Unsubscribed from all email", Type: typeBool, FieldType: "booleancheckbox", GroupName: ci, ReadOnly: true, HubSpotDefined: true,
+				Options: opts("True", "true", "False", "false")},
+			{Name: "associatedcompanyid", Label: "Primary Associated Company ID", Type: typeNumber, FieldType: "number", GroupName: ci, HubSpotDefined: true},
+			{Name: "notes_last_updated", Label: "Last Activity Date", Type: typeDateTime, FieldType: "date", GroupName: ci, ReadOnly: true, Calculated: true, HubSpotDefined: true},
+		})
+	co := "companyinformation"
+	companies := newSchema("companies", "hs_lastmodifieddate", 5000000000,
+		[]string{"createdate", "domain", "hs_lastmodifieddate", "hs_object_id", "name"},
+		[]Property{
+			text("name", "Company name", co), text("domain", "Company Domain Name", co),
+			{Name: "phone", Label: "Phone Number", Type: typeString, FieldType: "phonenumber", GroupName: co, HubSpotDefined: true},
+			{Name: "industry", Label: "Industry", Type: typeEnum, FieldType: "select", GroupName: co, Options: industry, HubSpotDefined: true},
+			text("city", "City", co), text("country", "Country/Region", co),
+			{Name: "numberofemployees", Label: "Number of Employees", Type: typeNumber, FieldType: "number", GroupName: co, HubSpotDefined: true},
+			{Name: "annualrevenue", Label: "Annual Revenue", Type: typeNumber, FieldType: "number", GroupName: co, HubSpotDefined: true},
+			{Name: "lifecyclestage", Label: "Lifecycle Stage", Type: typeEnum, FieldType: "radio", GroupName: co, Options: lifecycle, HubSpotDefined: true},
+			{Name: "description", Label: "Description", Type: typeString, FieldType: "textarea", GroupName: co, HubSpotDefined: true},
+		})
+	di := "dealinformation"
+	deals := newSchema("deals", "hs_lastmodifieddate", 9000000000,
+		[]string{"amount", "closedate", "createdate", "dealname", "dealstage", "hs_lastmodifieddate", "hs_object_id", "pipeline"},
+		[]Property{
+			text("dealname", "Deal Name", di),
+			{Name: "amount", Label: "Amount", Type: typeNumber, FieldType: "number", GroupName: di, HubSpotDefined: true},
+			{Name: "dealstage", Label: "Deal Stage", Type: typeEnum, FieldType: "radio", GroupName: di, Options: stages, HubSpotDefined: true},
+			{Name: "pipeline", Label: "Pipeline", Type: typeEnum, FieldType: "select", GroupName: di, Options: opts("Sales Pipeline", "default"), HubSpotDefined: true},
+			{Name: "closedate", Label: "Close Date", Type: typeDateTime, FieldType: "date", GroupName: di, HubSpotDefined: true},
+			{Name: "dealtype", Label: "Deal Type", Type: typeEnum, FieldType: "radio", GroupName: di, HubSpotDefined: true,
+				Options: opts("New Business", "newbusiness", "Existing Business", "existingbusiness")},
+			{Name: "description", Label: "Deal Description", Type: typeString, FieldType: "textarea", GroupName: di, HubSpotDefined: true},
+		})
+	ei := "engagement"
+	notes := newSchema("notes", "hs_lastmodifieddate", 20000000000,
+		[]string{"createdate", "hs_lastmodifieddate", "hs_object_id"},
+		[]Property{
+			{Name: "hs_timestamp", Label: "Activity date", Type: typeDateTime, FieldType: "date", GroupName: ei, HubSpotDefined: true},
+			{Name: "hs_note_body", Label: "Note body", Type: typeString, FieldType: "html", GroupName: ei, HubSpotDefined: true},
+		})
+	tasks := newSchema("tasks", "hs_lastmodifieddate", 30000000000,
+		[]string{"createdate", "hs_lastmodifieddate", "hs_object_id"},
+		[]Property{
+			{Name: "hs_timestamp", Label: "Due date", Type: typeDateTime, FieldType: "date", GroupName: ei, HubSpotDefined: true},
+			text("hs_task_subject", "Task Title", ei),
+			{Name: "hs_task_body", Label: "Notes", Type: typeString, FieldType: "html", GroupName: ei, HubSpotDefined: true},
+			{Name: "hs_task_status", Label: "Task Status", Type: typeEnum, FieldType: "select", GroupName: ei, HubSpotDefined: true,
+				Options: opts("Completed", "COMPLETED", "Not Started", "NOT_STARTED", "In Progress", "IN_PROGRESS", "Waiting", "WAITING", "Deferred", "DEFERRED")},
+			{Name: "hs_task_priority", Label: "Priority", Type: typeEnum, FieldType: "select", GroupName: ei, HubSpotDefined: true,
+				Options: opts("None", "NONE", "Low", "LOW", "Medium", "MEDIUM", "High", "HIGH")},
+		})
+	return map[string]*Schema{"contacts": contacts, "companies": companies, "deals": deals, "notes": notes, "tasks": tasks}
+}

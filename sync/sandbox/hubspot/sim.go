@@ -1,0 +1,224 @@
+// Package hubspot is a wire-exact simulator of HubSpot's date-versioned (2026-03)
+// CRM objects, search, properties and OAuth APIs, mounted under any prefix.
+package hubspot
+
+import (
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/sandbox/simkit"
+)
+
+// Options configures a Sim. Zero values give sensible defaults.
+type Options struct {
+	ClientID      string
+	ClientSecret  string
+	AccessTTL     time.Duration // default 30 min (expires_in 1800)
+	RotateRefresh bool          // HubSpot keeps refresh tokens by default; turn on to test rotation
+	RateLimits    bool          // 190 req / 10 s rolling and search 5 req/s
+	BurstMax      int           // default 190
+	SearchPerSec  int           // default 5
+	DailyLimit    int           // 0 = unlimited; otherwise 429 DAILY after this many API calls
+	Seed          int64
+	Faults        simkit.Faults
+	HubID         int
+	UserID        int
+	// PathPrefix is where the handler is mounted (e.g. "/hubspot"); used in paging links.
+	PathPrefix string
+	// EpochMillisDates renders createdate/lastmodifieddate as epoch-ms strings instead of
+	// the ISO-8601 form HubSpot returns.
+	EpochMillisDates bool
+	Now              func() time.Time
+}
+
+// Sim is the simulated HubSpot portal.
+type Sim struct {
+	opts      Options
+	now       func() time.Time
+	mu        sync.RWMutex
+	stores    map[string]*objectStore
+	auth      *simkit.AuthServer
+	stats     *simkit.Stats
+	faults    *simkit.FaultInjector
+	burst     *simkit.SlidingWindow
+	search    *simkit.SlidingWindow
+	dailyMu   sync.Mutex
+	dailyUsed int
+	mux       *http.ServeMux
+}
+
+// DefaultScopes are granted when the authorize request names none.
+var defaultScopes = []string{"oauth", "crm.objects.contacts.read", "crm.objects.contacts.write",
+	"crm.objects.companies.read", "crm.objects.companies.write", "crm.objects.deals.read", "crm.objects.deals.write"}
+
+// New builds a Sim with empty object stores.
+func New(opts Options) *Sim {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.ClientID == "" {
+		opts.ClientID = "hubspot-sandbox-client"
+	}
+	if opts.ClientSecret == "" {
+		opts.ClientSecret = "hubspot-sandbox-secret"
+	}
+	if opts.AccessTTL == 0 {
+		opts.AccessTTL = 30 * time.Minute
+	}
+	if opts.BurstMax == 0 {
+		opts.BurstMax = 190
+	}
+	if opts.SearchPerSec == 0 {
+		opts.SearchPerSec = 5
+	}
+	if opts.HubID == 0 {
+		opts.HubID = 24681357
+	}
+	if opts.UserID == 0 {
+		opts.UserID = 1357911
+	}
+	s := &Sim{opts: opts, now: opts.Now, stores: map[string]*objectStore{}, stats: simkit.NewStats(),
+		faults: simkit.NewFaultInjector(opts.Seed, opts.Faults),
+		burst:  simkit.NewSlidingWindow(opts.BurstMax, 10*time.Second, opts.Now),
+		search: simkit.NewSlidingWindow(opts.SearchPerSec, time.Second, opts.Now),
+	}
+	s.auth = simkit.NewAuthServer(simkit.OAuthConfig{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
+		AccessTTL: opts.AccessTTL, RotateRefresh: opts.RotateRefresh, Scopes: defaultScopes, TokenPrefix: "CiQ", Now: opts.Now})
+	for name, sc := range schemas() {
+		s.stores[name] = newObjectStore(sc)
+	}
+	s.routes()
+	return s
+}
+
+// Auth exposes the OAuth server (deny switch, force-expire, rotation).
+func (s *Sim) Auth() *simkit.AuthServer { return s.auth }
+
+// Faults exposes the fault injector (latency, 429/5xx odds, daily exhaustion).
+func (s *Sim) Faults() *simkit.FaultInjector { return s.faults }
+
+// Stats returns request counts per endpoint ("METHOD /template").
+func (s *Sim) Stats() map[string]int64 { return s.stats.Snapshot() }
+
+// SetRateLimits switches rate limiting on or off at runtime.
+func (s *Sim) SetRateLimits(on bool) { s.mu.Lock(); s.opts.RateLimits = on; s.mu.Unlock() }
+
+// ServeHTTP makes Sim an http.Handler (paths relative to its mount prefix).
+func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+func (s *Sim) routes() {
+	m := http.NewServeMux()
+	open := func(pattern string, h http.HandlerFunc) {
+		m.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			s.stats.Inc(pattern)
+			h(w, r)
+		})
+	}
+	open("GET /oauth/authorize", s.auth.HandleAuthorize)
+	open("POST /oauth/2026-03/token", s.handleToken)
+	open("POST /oauth/v3/token", s.handleToken)
+	open("POST /oauth/2026-03/token/revoke", s.handleRevoke)
+
+	api := func(pattern string, search bool, h http.HandlerFunc) {
+		m.HandleFunc(pattern, s.guard(pattern, search, h))
+	}
+	const o = "/crm/objects/2026-03/{object}"
+	api("GET /crm/properties/2026-03/{object}", false, s.handleProperties)
+	api("GET "+o, false, s.handleList)
+	api("POST "+o, false, s.handleCreate)
+	api("GET "+o+"/{id}", false, s.handleGet)
+	api("PATCH "+o+"/{id}", false, s.handleUpdate)
+	api("DELETE "+o+"/{id}", false, s.handleArchive)
+	api("POST "+o+"/search", true, s.handleSearch)
+	api("POST "+o+"/batch/create", false, s.handleBatchCreate)
+	api("POST "+o+"/batch/update", false, s.handleBatchUpdate)
+	api("POST "+o+"/batch/upsert", false, s.handleBatchUpsert)
+	api("POST "+o+"/batch/read", false, s.handleBatchRead)
+	api("POST "+o+"/batch/archive", false, s.handleBatchArchive)
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", "Resource not found: "+r.Method+" "+r.URL.Path, nil)
+	})
+	s.mux = m
+}
+
+// guard applies, in order: stats, latency, auth, daily limit, rolling limits, injected faults.
+func (s *Sim) guard(pattern string, search bool, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.stats.Inc(simkit.EndpointKey(r, pattern, "object"))
+		fault, latency := s.faults.Draw()
+		simkit.Sleep(r.Context().Done(), latency)
+		switch s.auth.Check(simkit.BearerToken(r)) {
+		case simkit.TokenInvalid:
+			writeJSON(w, http.StatusUnauthorized, map[string]any{"status": "error",
+				"message":       "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview",
+				"correlationId": correlationID(), "category": "INVALID_AUTHENTICATION"})
+			return
+		case simkit.TokenExpired:
+			writeJSON(w, http.StatusUnauthorized, map[string]any{"status": "error",
+				"message":       "The OAuth token used to make this call expired 0 second(s) ago.",
+				"correlationId": correlationID(), "category": "EXPIRED_AUTHENTICATION", "context": map[string]any{}})
+			return
+		}
+		if s.dailyExceeded() {
+			writeRateLimited(w, "DAILY", "You have reached your daily limit.", secondsUntilMidnight(s.now()))
+			return
+		}
+		s.mu.RLock()
+		limits := s.opts.RateLimits
+		s.mu.RUnlock()
+		if limits && search {
+			if ok, _, retry := s.search.Allow(); !ok {
+				writeRateLimited(w, "SECONDLY", "You have reached your secondly limit.", retry)
+				return
+			}
+		} else if limits {
+			ok, remaining, retry := s.burst.Allow()
+			w.Header().Set("X-HubSpot-RateLimit-Interval-Milliseconds", strconv.Itoa(int(s.burst.Window()/time.Millisecond)))
+			w.Header().Set("X-HubSpot-RateLimit-Max", strconv.Itoa(s.burst.Max()))
+			w.Header().Set("X-HubSpot-RateLimit-Remaining", strconv.Itoa(remaining))
+			if !ok {
+				writeRateLimited(w, "TEN_SECONDLY_ROLLING", "You have reached your ten_secondly_rolling limit.", retry)
+				return
+			}
+		}
+		switch fault {
+		case simkit.FaultRateLimit:
+			writeRateLimited(w, "TEN_SECONDLY_ROLLING", "You have reached your ten_secondly_rolling limit.", time.Second)
+			return
+		case simkit.FaultServerError:
+			writeJSON(w, http.StatusBadGateway, map[string]any{"status": "error", "message": "internal error",
+				"correlationId": correlationID(), "category": "INTERNAL_ERROR"})
+			return
+		}
+		h(w, r)
+	}
+}
+
+func (s *Sim) dailyExceeded() bool {
+	if s.faults.DailyExhausted() {
+		return true
+	}
+	if s.opts.DailyLimit <= 0 {
+		return false
+	}
+	s.dailyMu.Lock()
+	defer s.dailyMu.Unlock()
+	s.dailyUsed++
+	return s.dailyUsed > s.opts.DailyLimit
+}
+
+func secondsUntilMidnight(now time.Time) time.Duration {
+	y, m, d := now.UTC().Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC).Sub(now)
+}
+
+func (s *Sim) store(w http.ResponseWriter, r *http.Request) *objectStore {
+	st, ok := s.stores[r.PathValue("object")]
+	if !ok {
+		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "Unable to infer object type from: "+r.PathValue("object"), nil)
+		return nil
+	}
+	return st
+}

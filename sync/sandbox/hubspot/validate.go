@@ -1,0 +1,114 @@
+package hubspot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// validEmail is a pragmatic check close to what HubSpot rejects.
+func validEmail(v string) bool {
+	at := strings.IndexByte(v, '@')
+	if at <= 0 || at != strings.LastIndexByte(v, '@') || strings.ContainsAny(v, " \t,;<>") {
+		return false
+	}
+	dom := v[at+1:]
+	dot := strings.LastIndexByte(dom, '.')
+	return dot > 0 && dot < len(dom)-2
+}
+
+// parseDateMillis accepts epoch milliseconds or ISO-8601 (date or date-time).
+func parseDateMillis(v string) (int64, bool) {
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return n, true
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UnixMilli(), true
+		}
+	}
+	return 0, false
+}
+
+// validateProps checks a properties map against the schema and converts it to
+// index -> normalised value. It returns HubSpot error details for every bad value.
+func validateProps(sc *Schema, props map[string]any) (map[int]string, []errDetail) {
+	out := make(map[int]string, len(props))
+	var errs []errDetail
+	bad := func(name, code, msg string) {
+		errs = append(errs, errDetail{Message: msg, Code: code, In: name, Context: map[string][]string{"propertyName": {name}}})
+	}
+	for name, raw := range props {
+		idx, ok := sc.prop(name)
+		if !ok {
+			bad(name, "PROPERTY_DOESNT_EXIST", fmt.Sprintf("Property \"%s\" does not exist", name))
+			continue
+		}
+		p := sc.Props[idx]
+		if idx == pObjectID || idx == pModified || p.Calculated {
+			continue // HubSpot silently ignores writes to system-maintained values
+		}
+		if p.ReadOnly {
+			bad(name, "READ_ONLY_VALUE", fmt.Sprintf("%s is a read only property; its value cannot be set.", name))
+			continue
+		}
+		v := stringify(raw)
+		if v == "" {
+			out[idx] = ""
+			continue
+		}
+		switch {
+		case name == "email":
+			v = strings.TrimSpace(v)
+			if !validEmail(v) {
+				bad(name, "INVALID_EMAIL", fmt.Sprintf("Email address %s is invalid", v))
+				continue
+			}
+			v = strings.ToLower(v) // HubSpot stores emails lower-cased
+		case p.Type == typeNumber:
+			if _, err := strconv.ParseFloat(v, 64); err != nil {
+				bad(name, "INVALID_DECIMAL", fmt.Sprintf("%s was not a valid number.", v))
+				continue
+			}
+		case p.Type == typeDateTime || p.Type == typeDate:
+			ms, ok := parseDateMillis(v)
+			if !ok {
+				bad(name, "INVALID_DATE", fmt.Sprintf("%s was not a valid long or ISO-8601 date.", v))
+				continue
+			}
+			if idx == pCreate {
+				v = strconv.FormatInt(ms, 10)
+			} else {
+				v = isoMillis(ms)
+			}
+		case p.Type == typeBool:
+			if v != "true" && v != "false" {
+				bad(name, "INVALID_BOOLEAN", fmt.Sprintf("%s was not a valid boolean.", v))
+				continue
+			}
+		case p.Type == typeEnum:
+			found := false
+			var allowed []string
+			for _, o := range p.Options {
+				allowed = append(allowed, o.Value)
+				found = found || o.Value == v
+			}
+			if !found {
+				bad(name, "INVALID_OPTION", fmt.Sprintf("%s was not one of the allowed options: [%s]", v, strings.Join(allowed, ", ")))
+				continue
+			}
+		}
+		out[idx] = v
+	}
+	return out, errs
+}
+
+// validationMessage renders HubSpot's "Property values were not valid" summary.
+func validationMessage(errs []errDetail) string {
+	var parts []string
+	for _, e := range errs {
+		parts = append(parts, fmt.Sprintf(`{"isValid":false,"message":%q,"error":%q,"name":%q}`, e.Message, e.Code, e.In))
+	}
+	return "Property values were not valid: [" + strings.Join(parts, ",") + "]"
+}

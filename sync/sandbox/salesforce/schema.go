@@ -1,0 +1,158 @@
+package salesforce
+
+import "strings"
+
+// PicklistValue is one describe picklist entry.
+type PicklistValue struct {
+	Value        string `json:"value"`
+	Label        string `json:"label"`
+	Active       bool   `json:"active"`
+	DefaultValue bool   `json:"defaultValue"`
+}
+
+// Field is one describe field.
+type Field struct {
+	Name              string
+	Label             string
+	Type              string // string|email|phone|url|picklist|date|datetime|double|currency|percent|boolean|id|reference|textarea
+	Length            int
+	Nillable          bool
+	Createable        bool
+	Updateable        bool
+	Unique            bool
+	ExternalID        bool
+	DefaultedOnCreate bool
+	Calculated        bool
+	Picklist          []PicklistValue
+	ReferenceTo       []string
+	Default           string // applied on create when absent
+}
+
+func (f Field) required() bool { return !f.Nillable && f.Createable && !f.DefaultedOnCreate }
+
+// Object describes one sObject type; records store values by field index.
+type Object struct {
+	Name   string
+	Label  string
+	Plural string
+	Prefix string
+	Fields []Field
+	index  map[string]int // lower-cased name -> index (SOQL and REST field names are case-insensitive)
+}
+
+func (o *Object) field(name string) (int, bool) { i, ok := o.index[strings.ToLower(name)]; return i, ok }
+
+// Fixed indexes of the system fields every object starts with.
+const (
+	fID = iota
+	fIsDeleted
+	fCreatedDate
+	fCreatedByID
+	fLastModifiedDate
+	fLastModifiedByID
+	fSystemModstamp
+	fOwnerID
+	numSystem
+)
+
+func picklist(values ...string) []PicklistValue {
+	out := make([]PicklistValue, len(values))
+	for i, v := range values {
+		out[i] = PicklistValue{Value: v, Label: v, Active: true}
+	}
+	return out
+}
+
+func str(name, label string, length int) Field {
+	return Field{Name: name, Label: label, Type: "string", Length: length, Nillable: true, Createable: true, Updateable: true}
+}
+
+func typed(name, label, typ string) Field {
+	f := Field{Name: name, Label: label, Type: typ, Nillable: true, Createable: true, Updateable: true}
+	switch typ {
+	case "email":
+		f.Length = 80
+	case "phone":
+		f.Length = 40
+	case "url":
+		f.Length = 255
+	case "textarea":
+		f.Length = 32000
+	case "picklist":
+		f.Length = 255
+	}
+	return f
+}
+
+func pick(name, label string, values ...string) Field {
+	f := typed(name, label, "picklist")
+	f.Picklist = picklist(values...)
+	return f
+}
+
+func ref(name, label, to string) Field {
+	f := typed(name, label, "reference")
+	f.Length = 18
+	f.ReferenceTo = []string{to}
+	return f
+}
+
+func required(f Field) Field { f.Nillable = false; return f }
+
+func extKey() Field {
+	f := str("Crmsync_Key__c", "crmsync Key", 255)
+	f.Unique, f.ExternalID = true, true
+	return f
+}
+
+func newObject(name, label, plural, prefix string, fields ...Field) *Object {
+	sys := []Field{
+		{Name: "Id", Label: label + " ID", Type: "id", Length: 18, DefaultedOnCreate: true},
+		{Name: "IsDeleted", Label: "Deleted", Type: "boolean", DefaultedOnCreate: true},
+		{Name: "CreatedDate", Label: "Created Date", Type: "datetime", DefaultedOnCreate: true},
+		{Name: "CreatedById", Label: "Created By ID", Type: "reference", Length: 18, DefaultedOnCreate: true, ReferenceTo: []string{"User"}},
+		{Name: "LastModifiedDate", Label: "Last Modified Date", Type: "datetime", DefaultedOnCreate: true},
+		{Name: "LastModifiedById", Label: "Last Modified By ID", Type: "reference", Length: 18, DefaultedOnCreate: true, ReferenceTo: []string{"User"}},
+		{Name: "SystemModstamp", Label: "System Modstamp", Type: "datetime", DefaultedOnCreate: true},
+		{Name: "OwnerId", Label: "Owner ID", Type: "reference", Length: 18, Createable: true, Updateable: true, DefaultedOnCreate: true, ReferenceTo: []string{"User"}},
+	}
+	o := &Object{Name: name, Label: label, Plural: plural, Prefix: prefix, Fields: append(sys, fields...), index: map[string]int{}}
+	for i, f := range o.Fields {
+		o.index[strings.ToLower(f.Name)] = i
+	}
+	return o
+}
+
+func objects() map[string]*Object {
+	leadSource := []string{"Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"}
+	industry := []string{"Agriculture", "Banking", "Consulting", "Education", "Healthcare", "Manufacturing", "Retail", "Technology", "Other"}
+	name := Field{Name: "Name", Label: "Full Name", Type: "string", Length: 121, Calculated: true}
+	contact := newObject("Contact", "Contact", "Contacts", "003",
+		str("FirstName", "First Name", 40), required(str("LastName", "Last Name", 80)), name,
+		typed("Email", "Email", "email"), typed("Phone", "Business Phone", "phone"), typed("MobilePhone", "Mobile Phone", "phone"),
+		str("Title", "Title", 128), str("Department", "Department", 80), ref("AccountId", "Account ID", "Account"),
+		pick("LeadSource", "Lead Source", leadSource...), str("MailingCity", "Mailing City", 40), str("MailingCountry", "Mailing Country", 80),
+		typed("Birthdate", "Birthdate", "date"), typed("Description", "Contact Description", "textarea"),
+		Field{Name: "HasOptedOutOfEmail", Label: "Email Opt Out", Type: "boolean", Createable: true, Updateable: true, DefaultedOnCreate: true, Default: "false"},
+		extKey())
+	account := newObject("Account", "Account", "Accounts", "001",
+		required(str("Name", "Account Name", 255)), typed("Website", "Website", "url"), typed("Phone", "Account Phone", "phone"),
+		pick("Industry", "Industry", industry...), pick("Type", "Account Type", "Prospect", "Customer - Direct", "Customer - Channel", "Partner", "Other"),
+		typed("AnnualRevenue", "Annual Revenue", "currency"), str("BillingCity", "Billing City", 40), str("BillingCountry", "Billing Country", 80),
+		typed("Description", "Account Description", "textarea"), extKey())
+	stage := required(pick("StageName", "Stage", "Prospecting", "Qualification", "Needs Analysis", "Value Proposition",
+		"Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"))
+	opp := newObject("Opportunity", "Opportunity", "Opportunities", "006",
+		required(str("Name", "Name", 120)), stage, required(typed("CloseDate", "Close Date", "date")),
+		typed("Amount", "Amount", "currency"), typed("Probability", "Probability (%)", "percent"), ref("AccountId", "Account ID", "Account"),
+		pick("LeadSource", "Lead Source", leadSource...), typed("Description", "Description", "textarea"), extKey())
+	status := pick("Status", "Status", "Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted")
+	status.Nillable, status.DefaultedOnCreate, status.Default = false, true, "Open - Not Contacted"
+	status.Picklist[0].DefaultValue = true
+	lead := newObject("Lead", "Lead", "Leads", "00Q",
+		str("FirstName", "First Name", 40), required(str("LastName", "Last Name", 80)), name, required(str("Company", "Company", 255)),
+		typed("Email", "Email", "email"), typed("Phone", "Phone", "phone"), str("Title", "Title", 128), status,
+		pick("LeadSource", "Lead Source", leadSource...), pick("Industry", "Industry", industry...), str("City", "City", 40),
+		typed("Description", "Description", "textarea"), extKey())
+	return map[string]*Object{"contact": contact, "account": account, "opportunity": opp, "lead": lead}
+}

@@ -1,0 +1,193 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// textsOnScreen returns every visible piece of text the window draws,
+// including dialogs, by walking the laid-out canvas like a renderer would.
+func textsOnScreen(w fyne.Window) []string {
+	c := w.Canvas()
+	roots := append([]fyne.CanvasObject{c.Content()}, c.Overlays().List()...)
+	var out []string
+	for _, root := range roots {
+		for _, o := range test.LaidOutObjects(root) {
+			if t, ok := o.(*canvas.Text); ok && t.Visible() && strings.TrimSpace(t.Text) != "" {
+				out = append(out, t.Text)
+			}
+		}
+	}
+	return out
+}
+
+func screenContains(w fyne.Window, want string) bool {
+	joined := strings.Join(textsOnScreen(w), " ")
+	return strings.Contains(joined, want)
+}
+
+func newTestUI(t *testing.T, deps Deps) *UI {
+	t.Helper()
+	a := test.NewTempApp(t)
+	u := New(a, deps)
+	u.ShowMain()
+	u.Window().Resize(fyne.NewSize(1000, 680))
+	return u
+}
+
+// findButton returns the button with the given label in the current screen.
+func findButton(t *testing.T, u *UI, label string) *widget.Button {
+	t.Helper()
+	for _, o := range test.LaidOutObjects(u.Window().Canvas().Content()) {
+		if b, ok := o.(*widget.Button); ok && b.Text == label {
+			return b
+		}
+	}
+	t.Fatalf("no button %q on screen; texts: %q", label, textsOnScreen(u.Window()))
+	return nil
+}
+
+func TestNavigationShowsFiveScreens(t *testing.T) {
+	u := newTestUI(t, Deps{})
+	if got := u.Window().Title(); got != "crmsync" {
+		t.Errorf("title = %q, want crmsync", got)
+	}
+	texts := textsOnScreen(u.Window())
+	for _, name := range []string{ScreenConnections, ScreenSyncs, ScreenReview, ScreenHistory, ScreenSettings} {
+		if !slices.Contains(texts, name) {
+			t.Errorf("navigation item %q not on screen; texts: %q", name, texts)
+		}
+	}
+}
+
+func TestEmptyStatesAfterNavigating(t *testing.T) {
+	u := newTestUI(t, Deps{})
+	cases := []struct{ screen, want string }{
+		{ScreenSyncs, "Create a sync after connecting two CRMs"},
+		{ScreenReview, "Nothing needs your attention"},
+		{ScreenHistory, "No runs yet"},
+		{ScreenSettings, "Appearance"},
+		{ScreenConnections, "Connect your first CRM"},
+	}
+	for _, c := range cases {
+		// Navigate the way a user does: tap the item in the list.
+		u.nav.Select(u.indexOf(c.screen))
+		if u.Current() != c.screen {
+			t.Fatalf("current screen = %q, want %q", u.Current(), c.screen)
+		}
+		if !screenContains(u.Window(), c.want) {
+			t.Errorf("%s: %q not on screen; texts: %q", c.screen, c.want, textsOnScreen(u.Window()))
+		}
+	}
+	if !screenContains(u.Window(), "Try the sandbox") {
+		t.Errorf("Connections should offer the sandbox")
+	}
+}
+
+func TestNilCallbacksDisableButtons(t *testing.T) {
+	u := newTestUI(t, Deps{})
+	if b := findButton(t, u, "Try the sandbox"); !b.Disabled() {
+		t.Error("Try the sandbox should be disabled without a callback")
+	}
+}
+
+func TestSandboxButtonCallsDeps(t *testing.T) {
+	called := make(chan struct{}, 1)
+	u := newTestUI(t, Deps{TrySandbox: func(context.Context) error {
+		called <- struct{}{}
+		return nil
+	}})
+	b := findButton(t, u, "Try the sandbox")
+	if b.Disabled() {
+		t.Fatal("button disabled although a callback exists")
+	}
+	test.Tap(b)
+	u.pending.Wait()
+	select {
+	case <-called:
+	default:
+		t.Fatal("TrySandbox was not called")
+	}
+	if b.Disabled() {
+		t.Error("button still disabled after the action finished")
+	}
+}
+
+func TestActionErrorShowsOneSentence(t *testing.T) {
+	u := newTestUI(t, Deps{Connect: func(context.Context) error {
+		return errors.New("hubspot: token exchange: invalid_grant")
+	}})
+	test.Tap(findButton(t, u, "Connect a CRM"))
+	u.pending.Wait()
+	if !screenContains(u.Window(), "Something went wrong") {
+		t.Errorf("no error dialog; texts: %q", textsOnScreen(u.Window()))
+	}
+	if !screenContains(u.Window(), "Hubspot: token exchange: invalid_grant.") {
+		t.Errorf("error sentence not shown; texts: %q", textsOnScreen(u.Window()))
+	}
+}
+
+func TestRememberedScreenAndSize(t *testing.T) {
+	a := test.NewTempApp(t)
+	u := New(a, Deps{})
+	u.ShowMain()
+	u.Navigate(ScreenHistory)
+	u.Window().Resize(fyne.NewSize(1111, 777))
+	u.Window().Close() // goes through the close intercept
+
+	if w, h := a.Preferences().Float(prefWidth), a.Preferences().Float(prefHeight); w != 1111 || h != 777 {
+		t.Fatalf("saved size = %vx%v, want 1111x777", w, h)
+	}
+	u2 := New(a, Deps{})
+	if u2.Current() != ScreenHistory {
+		t.Errorf("restored screen = %q, want History", u2.Current())
+	}
+	if got := u2.savedSize(); got != fyne.NewSize(1111, 777) {
+		t.Errorf("restored size = %v", got)
+	}
+}
+
+func TestThemeChoicePersists(t *testing.T) {
+	u := newTestUI(t, Deps{})
+	u.Navigate(ScreenSettings)
+	var radio *widget.RadioGroup
+	for _, o := range test.LaidOutObjects(u.Window().Canvas().Content()) {
+		if r, ok := o.(*widget.RadioGroup); ok {
+			radio = r
+		}
+	}
+	if radio == nil {
+		t.Fatal("no appearance choice on Settings")
+	}
+	if radio.Selected != themeSystem {
+		t.Errorf("default appearance = %q, want System", radio.Selected)
+	}
+	radio.SetSelected(themeDark)
+	if got := u.app.Preferences().String(prefTheme); got != themeDark {
+		t.Errorf("stored theme = %q", got)
+	}
+	if _, ok := u.app.Settings().Theme().(fixedVariant); !ok {
+		t.Errorf("dark choice did not apply a fixed theme")
+	}
+}
+
+func TestErrorSentence(t *testing.T) {
+	cases := map[string]error{
+		"Salesforce: query: session expired.": errors.New("salesforce: query: session expired"),
+		"Already a sentence.":                 errors.New("already a sentence."),
+		"The operation was cancelled.":        context.Canceled,
+	}
+	for want, err := range cases {
+		if got := errorSentence(err); got != want {
+			t.Errorf("errorSentence(%v) = %q, want %q", err, got, want)
+		}
+	}
+}
