@@ -103,8 +103,10 @@ func New(a fyne.App, deps Deps) *UI {
 	)
 	u.nav.OnSelected = func(id widget.ListItemID) { u.show(id) }
 
-	split := container.NewHSplit(u.nav, u.content)
+	split := container.NewHSplit(container.NewPadded(u.nav), container.NewPadded(u.content))
 	split.Offset = 0.2
+	// Unpadded, so the content size we see equals the size Resize takes.
+	u.win.SetPadded(false)
 	u.win.SetContent(newSizeWatcher(split, u.rememberSize))
 	u.win.Resize(u.savedSize())
 	u.win.SetCloseIntercept(func() {

@@ -41,19 +41,23 @@ CREATE TABLE syncs (
 ) STRICT;
 
 -- One-to-one links between the two sides, with the base snapshot: the last
--- agreed canonical value of each mapped field (JSON object).
+-- agreed canonical value of each mapping row (JSON object, row key -> value).
+-- created_by names the side a record was created on by crmsync ('' = matched).
 CREATE TABLE links (
   sync_id    INTEGER NOT NULL REFERENCES syncs(id) ON DELETE CASCADE,
   a_id       TEXT NOT NULL,
   b_id       TEXT NOT NULL,
   base       TEXT NOT NULL DEFAULT '{}',
+  created_by TEXT NOT NULL DEFAULT '' CHECK (created_by IN ('', 'a', 'b')),
   updated_at INTEGER NOT NULL,
   PRIMARY KEY (sync_id, a_id),
   UNIQUE (sync_id, b_id)
 ) STRICT;
 
--- The key index of each side: every record seen, its last seen mapped
--- values (JSON) and modified time, so matching is a local lookup.
+-- The key index of each side: every record seen, its last seen values of the
+-- fields the sync uses (JSON) and modified time, so matching is a local
+-- lookup. seq orders what was read: records with seq above the side's
+-- cursors.done_seq have not been planned and applied yet.
 CREATE TABLE records (
   sync_id  INTEGER NOT NULL REFERENCES syncs(id) ON DELETE CASCADE,
   side     TEXT NOT NULL CHECK (side IN ('a', 'b')),
@@ -61,24 +65,29 @@ CREATE TABLE records (
   modified INTEGER NOT NULL,
   deleted  INTEGER NOT NULL DEFAULT 0,
   fields   TEXT NOT NULL DEFAULT '{}',
+  seq      INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (sync_id, side, id)
 ) STRICT;
+CREATE INDEX records_by_seq ON records (sync_id, side, seq, id);
 
 -- Normalized match keys (rule index + value) per record.
 CREATE TABLE record_keys (
   sync_id INTEGER NOT NULL REFERENCES syncs(id) ON DELETE CASCADE,
-  side    TEXT NOT NULL CHECK (side IN ('a', 'b')),
   rule    INTEGER NOT NULL,
   key     TEXT NOT NULL,
+  side    TEXT NOT NULL CHECK (side IN ('a', 'b')),
   id      TEXT NOT NULL,
-  PRIMARY KEY (sync_id, side, rule, key, id)
+  PRIMARY KEY (sync_id, rule, key, side, id)
 ) STRICT;
 CREATE INDEX record_keys_by_id ON record_keys (sync_id, side, id);
 
+-- Per side: the read cursor (stored only once its page is indexed) and the
+-- highest record seq whose plan was applied.
 CREATE TABLE cursors (
   sync_id    INTEGER NOT NULL REFERENCES syncs(id) ON DELETE CASCADE,
   side       TEXT NOT NULL CHECK (side IN ('a', 'b')),
-  cursor     TEXT NOT NULL,
+  cursor     TEXT NOT NULL DEFAULT '',
+  done_seq   INTEGER NOT NULL DEFAULT 0,
   updated_at INTEGER NOT NULL,
   PRIMARY KEY (sync_id, side)
 ) STRICT;
@@ -97,12 +106,14 @@ CREATE TABLE runs (
   conflicts    INTEGER NOT NULL DEFAULT 0,
   review       INTEGER NOT NULL DEFAULT 0,
   failed       INTEGER NOT NULL DEFAULT 0,
+  deleted      INTEGER NOT NULL DEFAULT 0,
   api_calls_a  INTEGER NOT NULL DEFAULT 0,
   api_calls_b  INTEGER NOT NULL DEFAULT 0,
   message      TEXT NOT NULL DEFAULT ''
 ) STRICT;
 -- Never two runs of one sync at once; cleared at start-up after a crash.
 CREATE UNIQUE INDEX runs_one_open ON runs (sync_id) WHERE status = 'running';
+CREATE INDEX runs_by_sync ON runs (sync_id, id);
 
 -- Field-level audit: old -> new for every field written.
 CREATE TABLE audit (
@@ -147,6 +158,7 @@ CREATE TABLE review (
   decided_at  INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 CREATE UNIQUE INDEX review_one_open ON review (sync_id, kind, side, record_id, field) WHERE status = 'open';
+CREATE INDEX review_by_subject ON review (sync_id, side, record_id);
 
 CREATE TABLE retry_queue (
   sync_id   INTEGER NOT NULL REFERENCES syncs(id) ON DELETE CASCADE,
@@ -154,6 +166,7 @@ CREATE TABLE retry_queue (
   record_id TEXT NOT NULL, -- source record id
   category  TEXT NOT NULL,
   field     TEXT NOT NULL DEFAULT '',
+  code      TEXT NOT NULL DEFAULT '',
   message   TEXT NOT NULL,
   attempts  INTEGER NOT NULL DEFAULT 1,
   next_at   INTEGER NOT NULL,
@@ -169,7 +182,8 @@ CREATE TABLE journal (
   side       TEXT NOT NULL CHECK (side IN ('a', 'b')),
   object     TEXT NOT NULL,
   key_field  TEXT NOT NULL,
-  batch      TEXT NOT NULL, -- JSON: [{source_id, key}]
+  batch      TEXT NOT NULL, -- JSON: [{source_id, key, base, fields}]
   state      TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done')),
   created_at INTEGER NOT NULL
 ) STRICT;
+CREATE INDEX journal_pending ON journal (sync_id, state);

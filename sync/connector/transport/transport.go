@@ -12,9 +12,11 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -156,7 +158,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 				// refusal; report it so the engine can reschedule.
 				return false, &connector.Error{Vendor: c.opts.Vendor, Endpoint: endpoint(req),
 					Status: statusOf(resp), Category: connector.CatRateLimit,
-					Message: fmt.Sprintf("vendor asked to wait %s, more than the %s cap", v.Wait, c.opts.MaxWait),
+					Message:    fmt.Sprintf("vendor asked to wait %s, more than the %s cap", v.Wait, c.opts.MaxWait),
 					RetryAfter: v.Wait}
 			}
 			last = v
@@ -234,14 +236,11 @@ func (c *Client) reserve(req *http.Request) error {
 	return nil
 }
 
-// DefaultClassify retries network failures (not a context end), 429 and
+// DefaultClassify retries connection failures (not a context end), 429 and
 // 5xx other than 501; it never retries other 4xx.
 func DefaultClassify(resp *http.Response, err error) Verdict {
 	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return Verdict{}
-		}
-		return Verdict{Retry: true}
+		return Verdict{Retry: isNetworkError(err)}
 	}
 	if resp == nil {
 		return Verdict{}
@@ -253,6 +252,18 @@ func DefaultClassify(resp *http.Response, err error) Verdict {
 		return Verdict{Retry: true}
 	}
 	return Verdict{}
+}
+
+// isNetworkError reports a failure of the connection itself (refused,
+// reset, timed out, cut short), worth retrying. Other errors from a
+// RoundTripper, such as app/auth failing to refresh a token, are not.
+func isNetworkError(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
 }
 
 // RetryAfter parses a Retry-After header given in seconds or as an HTTP date.

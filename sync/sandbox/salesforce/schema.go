@@ -40,7 +40,10 @@ type Object struct {
 	index  map[string]int // lower-cased name -> index (SOQL and REST field names are case-insensitive)
 }
 
-func (o *Object) field(name string) (int, bool) { i, ok := o.index[strings.ToLower(name)]; return i, ok }
+func (o *Object) field(name string) (int, bool) {
+	i, ok := o.index[strings.ToLower(name)]
+	return i, ok
+}
 
 // Fixed indexes of the system fields every object starts with.
 const (

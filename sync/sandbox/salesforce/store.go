@@ -77,10 +77,10 @@ func (st *objectStore) unindex(r *record) {
 
 // undo records enough to roll back an allOrNone request.
 type undo struct {
-	st      *objectStore
-	nRecs   int
-	nextID  int64
-	saved   map[*record]record
+	st     *objectStore
+	nRecs  int
+	nextID int64
+	saved  map[*record]record
 }
 
 func (st *objectStore) begin() *undo {

@@ -1,0 +1,115 @@
+// Package app holds crmsync's use cases: connect a CRM, save a sync, preview,
+// run, review and undo. The GUI (ui/) and the CLI (app/cli) both call these,
+// so there is one implementation of each. No widgets and no SQL here.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/crmsync/crmsync/app/secret"
+	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// Options wires the app's dependencies; main.go and tests fill it in.
+type Options struct {
+	Home        string         // data folder; "" = DefaultHome()
+	Secrets     secret.Store   // the OS keyring in production
+	Vendors     []connector.Info
+	HTTP        *http.Client   // base client for vendor and OAuth calls
+	Logger      *slog.Logger
+	OpenBrowser func(ctx context.Context, url string) error // nil = never open a browser
+	Now         func() time.Time
+	// RedirectPort is the loopback OAuth port (vendors match it exactly).
+	RedirectPort int
+}
+
+// App is the use-case layer over one data folder.
+type App struct {
+	opts Options
+	db   *store.DB
+	log  *slog.Logger
+}
+
+// DefaultHome is the data folder when neither --home nor CRMSYNC_HOME is set.
+func DefaultHome() (string, error) {
+	if h := os.Getenv("CRMSYNC_HOME"); h != "" {
+		return h, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot find your config folder (%v); pass --home DIR", err)
+	}
+	return filepath.Join(dir, "crmsync"), nil
+}
+
+// Open opens the data folder's database and recovers from a crash.
+func Open(ctx context.Context, opts Options) (*App, error) {
+	if opts.Home == "" {
+		h, err := DefaultHome()
+		if err != nil {
+			return nil, err
+		}
+		opts.Home = h
+	}
+	if opts.Secrets == nil {
+		return nil, errors.New("app: no secret store configured")
+	}
+	if opts.HTTP == nil {
+		opts.HTTP = &http.Client{Timeout: 60 * time.Second}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if err := os.MkdirAll(opts.Home, 0o700); err != nil {
+		return nil, fmt.Errorf("the data folder %s cannot be created (%v); choose another with --home", opts.Home, errors.Unwrap(err))
+	}
+	probe := filepath.Join(opts.Home, ".write-test")
+	if err := os.WriteFile(probe, nil, 0o600); err != nil {
+		return nil, fmt.Errorf("the data folder %s is not writable; fix its permissions or choose another with --home", opts.Home)
+	}
+	os.Remove(probe)
+	db, err := store.Open(ctx, filepath.Join(opts.Home, store.FileName))
+	if err != nil {
+		return nil, err
+	}
+	a := &App{opts: opts, db: db, log: opts.Logger}
+	if err := a.afterOpen(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.db.Close() }
+
+// DB exposes the store to the composition root (scheduler wiring) and tests.
+func (a *App) DB() *store.DB { return a.db }
+
+// Home is the data folder in use.
+func (a *App) Home() string { return a.opts.Home }
+
+// Vendors lists the connectable vendors.
+func (a *App) Vendors() []connector.Info { return a.opts.Vendors }
+
+func (a *App) vendor(name string) (connector.Info, error) {
+	var known []string
+	for _, v := range a.opts.Vendors {
+		if v.Name == name {
+			return v, nil
+		}
+		known = append(known, v.Name)
+	}
+	return connector.Info{}, fmt.Errorf("unknown vendor %q; known vendors: %v", name, known)
+}

@@ -1,0 +1,131 @@
+package cli
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/crmsync/crmsync/app"
+)
+
+func (r *root) connectCmd() *cobra.Command {
+	var req app.ConnectRequest
+	cmd := &cobra.Command{
+		Use:   "connect VENDOR --name NAME",
+		Short: "Connect a CRM through the browser (OAuth with PKCE) or an API token",
+		Long: "Connect a CRM. The browser opens the vendor's consent page; a one-shot listener on 127.0.0.1 receives the answer.\n" +
+			"Register the redirect URI http://localhost:53682/callback (or --port) with the vendor first.\n" +
+			"With --no-browser the consent URL is printed alone on one line and crmsync waits for the callback.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			req.Vendor = args[0]
+			out := cmd.OutOrStdout()
+			req.OnURL = func(u string) {
+				if req.NoBrowser {
+					fmt.Fprintln(out, u)
+				} else {
+					fmt.Fprintf(cmd.ErrOrStderr(), "If the browser does not open, visit:\n%s\n", u)
+				}
+			}
+			c, err := a.Connect(cmd.Context(), req)
+			if err != nil {
+				return err
+			}
+			return r.emit(out, connectionJSON(app.ConnectionView{Connection: c, Title: c.Vendor}), func() {
+				fmt.Fprintf(cmd.ErrOrStderr(), "Connected %s (%s, %s)\n", c.Name, c.Vendor, c.AccountName)
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&req.Name, "name", "", "a short name for this connection, e.g. hs")
+	f.StringVar(&req.ClientID, "client-id", "", "OAuth client ID of your app registration")
+	f.StringVar(&req.ClientSecret, "client-secret", "", "OAuth client secret (stored in the OS keyring)")
+	f.StringVar(&req.APIBase, "api-base", "", "API base URL (sandbox or a non-default data centre)")
+	f.StringVar(&req.AuthURL, "auth-url", "", "authorization URL (default: the vendor's)")
+	f.StringVar(&req.TokenURL, "token-url", "", "token URL (default: the vendor's)")
+	f.StringVar(&req.RevokeURL, "revoke-url", "", "revoke URL (default: the vendor's)")
+	f.IntVar(&req.Port, "port", 0, "loopback redirect port (default 53682)")
+	f.StringVar(&req.Token, "token", "", "an API token instead of OAuth (HubSpot service key)")
+	f.BoolVar(&req.NoBrowser, "no-browser", false, "print the consent URL instead of opening a browser")
+	_ = cmd.MarkFlagRequired("name")
+	return cmd
+}
+
+type connectionOut struct {
+	Name        string `json:"name"`
+	Vendor      string `json:"vendor"`
+	Account     string `json:"account"`
+	AccountID   string `json:"account_id"`
+	APIBase     string `json:"api_base"`
+	Auth        string `json:"auth"`
+	Status      string `json:"status"`
+	Detail      string `json:"status_detail,omitempty"`
+	CallsToday  int    `json:"api_calls_today"`
+	DailyBudget int    `json:"daily_budget"`
+}
+
+func connectionJSON(c app.ConnectionView) connectionOut {
+	return connectionOut{Name: c.Name, Vendor: c.Vendor, Account: c.AccountName, AccountID: c.AccountID, APIBase: c.APIBase,
+		Auth: c.AuthKind, Status: c.Status, Detail: c.StatusDetail, CallsToday: c.CallsToday, DailyBudget: c.Budget}
+}
+
+func (r *root) connectionsCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "connections",
+		Short: "List connected CRMs",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			cs, err := a.Connections(cmd.Context())
+			if err != nil {
+				return err
+			}
+			out := make([]connectionOut, len(cs))
+			for i, c := range cs {
+				out[i] = connectionJSON(c)
+			}
+			return r.emit(cmd.OutOrStdout(), out, func() {
+				if len(cs) == 0 {
+					fmt.Fprintln(cmd.OutOrStdout(), "No connections yet. Connect one with: crmsync connect hubspot --name hs")
+					return
+				}
+				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+				fmt.Fprintln(w, "NAME\tVENDOR\tACCOUNT\tSTATUS\tAPI CALLS TODAY")
+				for _, c := range cs {
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d / %d\n", c.Name, c.Title, c.AccountName, c.Status, c.CallsToday, c.Budget)
+				}
+				w.Flush()
+			})
+		},
+	}
+}
+
+func (r *root) disconnectCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "disconnect NAME",
+		Short: "Revoke a connection's tokens and forget it",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			if err := a.Disconnect(cmd.Context(), args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "Disconnected %s\n", args[0])
+			return nil
+		},
+	}
+}

@@ -1,0 +1,345 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+
+	"github.com/crmsync/crmsync/app/auth"
+	"github.com/crmsync/crmsync/app/secret"
+	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/connector"
+	"golang.org/x/oauth2"
+)
+
+// ConnectRequest is what the user gives to connect a CRM. Empty URLs mean
+// the vendor's production endpoints.
+type ConnectRequest struct {
+	Vendor, Name           string
+	ClientID, ClientSecret string
+	APIBase                string
+	AuthURL, TokenURL      string
+	RevokeURL              string
+	Port                   int    // loopback port; 0 = the app's setting
+	Token                  string // the API-token route instead of OAuth
+	NoBrowser              bool
+	OnURL                  func(authURL string) // shows/prints the consent URL
+}
+
+// oauthFacts is the non-secret part of a connection's OAuth setup, stored
+// as JSON in SQLite. The client secret and tokens live in the keyring.
+type oauthFacts struct {
+	AuthURL   string   `json:"auth_url,omitempty"`
+	TokenURL  string   `json:"token_url,omitempty"`
+	RevokeURL string   `json:"revoke_url,omitempty"`
+	ClientID  string   `json:"client_id,omitempty"`
+	Scopes    []string `json:"scopes,omitempty"`
+	PKCE      bool     `json:"pkce,omitempty"`
+	Port      int      `json:"port,omitempty"`
+}
+
+func tokenKey(conn string) string  { return "connection/" + conn + "/token" }
+func secretKey(conn string) string { return "connection/" + conn + "/client-secret" }
+func apiKeyKey(conn string) string { return "connection/" + conn + "/api-key" }
+
+// RedirectURI is the exact redirect URI an admin registers for a vendor.
+func (a *App) RedirectURI(vendor string, port int) string {
+	if port == 0 {
+		port = a.port()
+	}
+	return auth.RedirectURI(auth.Endpoint{Vendor: vendor}, port)
+}
+
+func (a *App) port() int {
+	if a.opts.RedirectPort != 0 {
+		return a.opts.RedirectPort
+	}
+	return auth.DefaultPort
+}
+
+// Connect runs the loopback OAuth flow (or stores an API token) and saves
+// the connection. Tokens go to the keyring only.
+func (a *App) Connect(ctx context.Context, req ConnectRequest) (store.Connection, error) {
+	info, err := a.vendor(req.Vendor)
+	if err != nil {
+		return store.Connection{}, err
+	}
+	if err := validName(req.Name); err != nil {
+		return store.Connection{}, err
+	}
+	base := firstNonEmpty(req.APIBase, info.APIBase)
+	if req.Token != "" {
+		return a.connectToken(ctx, info, req, base)
+	}
+	if req.ClientID == "" {
+		return store.Connection{}, fmt.Errorf("%s needs a client ID: register an app at %s and paste its client ID", info.Title, info.OAuth.DocsURL)
+	}
+	facts := oauthFacts{
+		AuthURL:   firstNonEmpty(req.AuthURL, info.OAuth.AuthURL),
+		TokenURL:  firstNonEmpty(req.TokenURL, info.OAuth.TokenURL),
+		RevokeURL: firstNonEmpty(req.RevokeURL, info.OAuth.RevokeURL),
+		ClientID:  req.ClientID,
+		Scopes:    info.OAuth.Scopes,
+		PKCE:      info.OAuth.PKCE,
+		Port:      req.Port,
+	}
+	if facts.Port == 0 {
+		facts.Port = a.port()
+	}
+	ep := endpoint(info, facts, req.ClientSecret)
+	flow := auth.Flow{Port: facts.Port, OnURL: req.OnURL, HTTPClient: a.opts.HTTP}
+	if !req.NoBrowser && a.opts.OpenBrowser != nil {
+		flow.OpenBrowser = a.opts.OpenBrowser
+	}
+	tok, err := flow.Authorize(ctx, ep)
+	if err != nil {
+		return store.Connection{}, fmt.Errorf("connect %s: %w", info.Title, err)
+	}
+	ex := auth.Extras(tok, "instance_url", "api_domain", "hub_id", "id")
+	if v := firstNonEmpty(ex["instance_url"], ex["api_domain"]); v != "" {
+		base = v // the token response names the API host (Salesforce, Pipedrive, Zoho)
+	}
+	if err := auth.Save(ctx, a.opts.Secrets, tokenKey(req.Name), tok); err != nil {
+		return store.Connection{}, fmt.Errorf("connect %s: save token in the keyring: %w", info.Title, err)
+	}
+	if req.ClientSecret != "" {
+		if err := a.opts.Secrets.Set(ctx, secretKey(req.Name), req.ClientSecret); err != nil {
+			return store.Connection{}, fmt.Errorf("connect %s: save client secret in the keyring: %w", info.Title, err)
+		}
+	}
+	raw, _ := json.Marshal(facts)
+	c := store.Connection{Name: req.Name, Vendor: info.Name, AuthKind: "oauth", APIBase: base, OAuth: string(raw)}
+	c.AccountID, c.AccountName = accountOf(info, ex)
+	if _, err := a.db.SaveConnection(ctx, c); err != nil {
+		return store.Connection{}, err
+	}
+	a.log.Info("connected", "connection", req.Name, "vendor", info.Name, "account", c.AccountName)
+	return a.db.Connection(ctx, req.Name)
+}
+
+func (a *App) connectToken(ctx context.Context, info connector.Info, req ConnectRequest, base string) (store.Connection, error) {
+	if !info.OAuth.TokenRoute {
+		return store.Connection{}, fmt.Errorf("%s has no API-token route; connect with OAuth (--client-id)", info.Title)
+	}
+	if err := a.opts.Secrets.Set(ctx, apiKeyKey(req.Name), req.Token); err != nil {
+		return store.Connection{}, fmt.Errorf("connect %s: save the API token in the keyring: %w", info.Title, err)
+	}
+	c := store.Connection{Name: req.Name, Vendor: info.Name, AuthKind: "token", APIBase: base, AccountName: info.Title + " (API token)"}
+	if _, err := a.db.SaveConnection(ctx, c); err != nil {
+		return store.Connection{}, err
+	}
+	return a.db.Connection(ctx, req.Name)
+}
+
+func accountOf(info connector.Info, ex map[string]string) (id, name string) {
+	switch {
+	case ex["hub_id"] != "":
+		return ex["hub_id"], info.Title + " portal " + ex["hub_id"]
+	case ex["id"] != "":
+		// Salesforce's identity URL: https://login.salesforce.com/id/<org>/<user>
+		parts := strings.Split(strings.TrimRight(ex["id"], "/"), "/")
+		if len(parts) >= 2 {
+			org := parts[len(parts)-2]
+			return org, info.Title + " org " + org
+		}
+	}
+	if u, err := url.Parse(firstNonEmpty(ex["instance_url"], ex["api_domain"])); err == nil && u.Host != "" {
+		return u.Host, info.Title + " " + u.Host
+	}
+	return "", info.Title
+}
+
+func endpoint(info connector.Info, f oauthFacts, clientSecret string) auth.Endpoint {
+	return auth.Endpoint{
+		Vendor: info.Title, AuthURL: f.AuthURL, TokenURL: f.TokenURL, RevokeURL: f.RevokeURL,
+		ClientID: f.ClientID, ClientSecret: clientSecret, Scopes: f.Scopes, PKCE: f.PKCE,
+	}
+}
+
+// Disconnect revokes where the vendor supports it, deletes the keyring
+// entries and removes the connection. Syncs using it stay, marked broken.
+func (a *App) Disconnect(ctx context.Context, name string) error {
+	c, err := a.db.Connection(ctx, name)
+	if err != nil {
+		return err
+	}
+	var revokeErr error
+	if c.AuthKind == "oauth" {
+		info, err := a.vendor(c.Vendor)
+		if err != nil {
+			return err
+		}
+		var f oauthFacts
+		_ = json.Unmarshal([]byte(c.OAuth), &f)
+		cs, _ := a.opts.Secrets.Get(ctx, secretKey(name))
+		revokeErr = auth.Disconnect(ctx, endpoint(info, f, cs), a.opts.Secrets, tokenKey(name), a.opts.HTTP)
+		if err := a.opts.Secrets.Delete(ctx, secretKey(name)); err != nil && !errors.Is(err, secret.ErrNotFound) {
+			return fmt.Errorf("disconnect %s: %w", name, err)
+		}
+	} else if err := a.opts.Secrets.Delete(ctx, apiKeyKey(name)); err != nil && !errors.Is(err, secret.ErrNotFound) {
+		return fmt.Errorf("disconnect %s: %w", name, err)
+	}
+	if err := a.db.DeleteConnection(ctx, name); err != nil {
+		return err
+	}
+	if revokeErr != nil {
+		return fmt.Errorf("disconnected %s locally, but the vendor did not confirm the revoke: %w", name, revokeErr)
+	}
+	return nil
+}
+
+// ConnectionView is a connection plus today's API usage, for listings.
+type ConnectionView struct {
+	store.Connection
+	Title      string
+	CallsToday int
+	Budget     int
+}
+
+// Connections lists connections with their usage.
+func (a *App) Connections(ctx context.Context) ([]ConnectionView, error) {
+	cs, err := a.db.Connections(ctx)
+	if err != nil {
+		return nil, err
+	}
+	budget := a.defaultBudget(ctx)
+	out := make([]ConnectionView, 0, len(cs))
+	for _, c := range cs {
+		v := ConnectionView{Connection: c, Title: c.Vendor, Budget: c.DailyBudget}
+		if info, err := a.vendor(c.Vendor); err == nil {
+			v.Title = info.Title
+		}
+		if v.Budget == 0 {
+			v.Budget = budget
+		}
+		v.CallsToday, _ = a.db.APICallsToday(ctx, c.ID)
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// Session is a live connector for one connection, with its call counter.
+type Session struct {
+	Conn   store.Connection
+	Info   connector.Info
+	Client connector.Connector
+	calls  *atomic.Int64
+}
+
+// Calls is the number of HTTP requests sent through this session.
+func (s *Session) Calls() int64 { return s.calls.Load() }
+
+// Open builds a connector for a stored connection. The connector gets an
+// *http.Client that carries the token; it never sees the token.
+func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error) {
+	c, err := a.db.Connection(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("connection %q does not exist; connect it first (crmsync connect) or fix the sync", name)
+	}
+	info, err := a.vendor(c.Vendor)
+	if err != nil {
+		return nil, err
+	}
+	var client *http.Client
+	switch c.AuthKind {
+	case "token":
+		tok, err := a.opts.Secrets.Get(ctx, apiKeyKey(name))
+		if err != nil {
+			return nil, fmt.Errorf("connection %s: API token: %w", name, err)
+		}
+		header, prefix := "Authorization", "Bearer "
+		if info.OAuth.TokenHeader != "" {
+			header, prefix = info.OAuth.TokenHeader, ""
+		}
+		client = auth.StaticClient(a.opts.HTTP, header, prefix, tok)
+	default:
+		var f oauthFacts
+		if err := json.Unmarshal([]byte(c.OAuth), &f); err != nil {
+			return nil, fmt.Errorf("connection %s: stored OAuth settings are damaged; reconnect it", name)
+		}
+		cs, err := a.opts.Secrets.Get(ctx, secretKey(name))
+		if err != nil && !errors.Is(err, secret.ErrNotFound) {
+			return nil, fmt.Errorf("connection %s: client secret: %w", name, err)
+		}
+		ts := auth.NewTokenSource(ctx, endpoint(info, f, cs), a.opts.Secrets, tokenKey(name), a.opts.HTTP)
+		client = auth.Client(a.opts.HTTP, ts)
+	}
+	calls := &atomic.Int64{}
+	client = &http.Client{Transport: countingTransport{next: client, calls: calls}, Timeout: a.opts.HTTP.Timeout}
+	budget := int64(c.DailyBudget)
+	if budget == 0 {
+		budget = int64(a.defaultBudget(ctx))
+	}
+	usedBefore, _ := a.db.APICallsToday(ctx, c.ID)
+	acct := connector.Account{
+		ID: c.AccountID, Name: c.AccountName, APIBase: c.APIBase, DailyBudget: budget,
+		UsedToday: func() int64 { return int64(usedBefore) + calls.Load() },
+	}
+	conn, err := info.New(client, acct)
+	if err != nil {
+		return nil, fmt.Errorf("connection %s: %w", name, err)
+	}
+	return &Session{Conn: c, Info: info, Client: conn, calls: calls}, nil
+}
+
+// Close records the session's API calls against today's usage.
+func (a *App) closeSession(ctx context.Context, s *Session) {
+	if s == nil {
+		return
+	}
+	if n := s.calls.Swap(0); n > 0 {
+		_, _ = a.db.AddAPICalls(context.WithoutCancel(ctx), s.Conn.ID, int(n))
+	}
+}
+
+// countingTransport counts every request actually sent, retries included.
+type countingTransport struct {
+	next  *http.Client
+	calls *atomic.Int64
+}
+
+func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	t.calls.Add(1)
+	rt := t.next.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	return rt.RoundTrip(r)
+}
+
+const defaultDailyBudget = 10000
+
+func (a *App) defaultBudget(ctx context.Context) int {
+	v, _ := a.db.Setting(ctx, "default_daily_budget", "")
+	var n int
+	if _, err := fmt.Sscan(v, &n); err == nil && n > 0 {
+		return n
+	}
+	return defaultDailyBudget
+}
+
+func validName(name string) error {
+	if name == "" {
+		return errors.New("a connection needs a name (--name)")
+	}
+	if strings.ContainsAny(name, "/\\ \t\n") {
+		return fmt.Errorf("connection name %q may not contain spaces or slashes", name)
+	}
+	return nil
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+var _ oauth2.TokenSource = (*auth.TokenSource)(nil)

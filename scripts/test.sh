@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: vet, unit tests with the race detector
+# (Fyne's headless test driver via -tags ci), the real Secret Service test,
+# and a smoke test of the real binary in an Xvfb window.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export LANG=${LANG:-en_US.UTF-8}
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "system packages"
+./scripts/install-deps.sh
+
+step "go vet ./..."
+go vet ./...
+
+step "go test -race -tags ci ./..."
+# The real-keyring test needs its own D-Bus session; it runs in the next step.
+env -u CRMSYNC_REAL_KEYRING go test -race -tags ci ./...
+
+step "real Secret Service (gnome-keyring under dbus-run-session)"
+./scripts/test-keyring.sh
+
+step "smoke test: real binary under Xvfb"
+./scripts/smoke.sh
+
+step "all tests passed"

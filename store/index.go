@@ -1,0 +1,249 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+)
+
+// IndexRecord is one record as the engine indexes it: the fields the sync
+// uses and the normalized match keys.
+type IndexRecord struct {
+	ID       string
+	Modified int64 // unix ms
+	Deleted  bool
+	Fields   map[string]string
+	Keys     []RecordKey
+}
+
+// RecordKey is one normalized match key of a record.
+type RecordKey struct {
+	Rule int
+	Key  string
+}
+
+// IndexRow is a stored record of the index.
+type IndexRow struct {
+	ID       string
+	Modified int64
+	Deleted  bool
+	Fields   string // JSON object
+	Seq      int64
+}
+
+// PairRow is a record of one side with its link and linked record, as the
+// planner walks the index.
+type PairRow struct {
+	Rec       IndexRow
+	Linked    bool
+	OtherID   string
+	Base      string // JSON object: row key -> canonical value
+	CreatedBy string
+	Other     IndexRow
+	OtherSeen bool // the linked record is in the index
+}
+
+func encodeFields(m map[string]string) (string, error) {
+	if len(m) == 0 {
+		return "{}", nil
+	}
+	b, err := json.Marshal(m)
+	return string(b), err
+}
+
+func jsonList(ids []string) string {
+	if ids == nil {
+		ids = []string{}
+	}
+	b, _ := json.Marshal(ids)
+	return string(b)
+}
+
+func otherSide(side string) string {
+	if side == "a" {
+		return "b"
+	}
+	return "a"
+}
+
+// IndexPage stores one page of records and their keys and then the page's
+// cursor, in one transaction: a crash mid-read resumes from the last cursor
+// whose page is fully indexed. It returns the seq given to the page.
+func (s *DB) IndexPage(ctx context.Context, syncID int64, side string, recs []IndexRecord, cursor string, saveCursor bool) (int64, error) {
+	var seq int64
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) + 1 FROM records WHERE sync_id = ? AND side = ?", syncID, side).Scan(&seq); err != nil {
+			return err
+		}
+		if err := indexRecords(ctx, tx, syncID, side, recs, seq); err != nil {
+			return err
+		}
+		if saveCursor {
+			_, err := tx.ExecContext(ctx, `INSERT INTO cursors(sync_id, side, cursor, updated_at) VALUES(?,?,?,?)
+				ON CONFLICT(sync_id, side) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`, syncID, side, cursor, s.nowMS())
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: index page of sync %d side %s: %w", syncID, side, err)
+	}
+	return seq, nil
+}
+
+func indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side string, recs []IndexRecord, seq int64) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	up, err := tx.PrepareContext(ctx, `INSERT INTO records(sync_id, side, id, modified, deleted, fields, seq) VALUES(?,?,?,?,?,?,?)
+		ON CONFLICT(sync_id, side, id) DO UPDATE SET modified = excluded.modified, deleted = excluded.deleted, fields = excluded.fields, seq = excluded.seq`)
+	if err != nil {
+		return err
+	}
+	defer up.Close()
+	del, err := tx.PrepareContext(ctx, "DELETE FROM record_keys WHERE sync_id = ? AND side = ? AND id = ?")
+	if err != nil {
+		return err
+	}
+	defer del.Close()
+	ins, err := tx.PrepareContext(ctx, "INSERT OR IGNORE INTO record_keys(sync_id, rule, key, side, id) VALUES(?,?,?,?,?)")
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for _, r := range recs {
+		f, err := encodeFields(r.Fields)
+		if err != nil {
+			return err
+		}
+		if _, err := up.ExecContext(ctx, syncID, side, r.ID, r.Modified, r.Deleted, f, seq); err != nil {
+			return err
+		}
+		if _, err := del.ExecContext(ctx, syncID, side, r.ID); err != nil {
+			return err
+		}
+		if r.Deleted {
+			continue // a deleted record matches nothing
+		}
+		for _, k := range r.Keys {
+			if _, err := ins.ExecContext(ctx, syncID, k.Rule, k.Key, side, r.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// TouchRecords gives records a new seq so the next plan looks at them again
+// (due retries, decided reviews).
+func (s *DB) TouchRecords(ctx context.Context, syncID int64, side string, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := s.sql.ExecContext(ctx, `UPDATE records SET seq = (SELECT coalesce(max(seq), 0) + 1 FROM records WHERE sync_id = ?1 AND side = ?2)
+		WHERE sync_id = ?1 AND side = ?2 AND id IN (SELECT value FROM json_each(?3))`, syncID, side, jsonList(ids))
+	if err != nil {
+		return fmt.Errorf("store: touch records of sync %d side %s: %w", syncID, side, err)
+	}
+	return nil
+}
+
+// PairsAfter returns up to limit records of side with seq > afterSeq, in
+// (seq, id) order after the keyset (seq, id), each with its link and
+// linked record. With skipOtherAbove >= 0, pairs whose linked record has a
+// seq above it are left out (the other side's pass covers them).
+func (s *DB) PairsAfter(ctx context.Context, syncID int64, side string, afterSeq int64, fromSeq int64, fromID string, skipOtherAbove int64, limit int) ([]PairRow, error) {
+	mine, theirs := "a_id", "b_id"
+	if side == "b" {
+		mine, theirs = "b_id", "a_id"
+	}
+	q := `SELECT r.id, r.modified, r.deleted, r.fields, r.seq,
+		l.` + theirs + ` IS NOT NULL, coalesce(l.` + theirs + `, ''), coalesce(l.base, '{}'), coalesce(l.created_by, ''),
+		o.id IS NOT NULL, coalesce(o.id, ''), coalesce(o.modified, 0), coalesce(o.deleted, 0), coalesce(o.fields, '{}'), coalesce(o.seq, 0)
+		FROM records r
+		LEFT JOIN links l ON l.sync_id = r.sync_id AND l.` + mine + ` = r.id
+		LEFT JOIN records o ON o.sync_id = r.sync_id AND o.side = ? AND o.id = l.` + theirs + `
+		WHERE r.sync_id = ? AND r.side = ? AND r.seq > ? AND (r.seq, r.id) > (?, ?)
+		  AND (? < 0 OR o.seq IS NULL OR o.seq <= ?)
+		ORDER BY r.seq, r.id LIMIT ?`
+	rows, err := s.sql.QueryContext(ctx, q, otherSide(side), syncID, side, afterSeq, fromSeq, fromID, skipOtherAbove, skipOtherAbove, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: pairs of sync %d side %s: %w", syncID, side, err)
+	}
+	defer rows.Close()
+	var out []PairRow
+	for rows.Next() {
+		var p PairRow
+		if err := rows.Scan(&p.Rec.ID, &p.Rec.Modified, &p.Rec.Deleted, &p.Rec.Fields, &p.Rec.Seq,
+			&p.Linked, &p.OtherID, &p.Base, &p.CreatedBy,
+			&p.OtherSeen, &p.Other.ID, &p.Other.Modified, &p.Other.Deleted, &p.Other.Fields, &p.Other.Seq); err != nil {
+			return nil, fmt.Errorf("store: pairs of sync %d side %s: %w", syncID, side, err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Pair returns one record with its link and linked record.
+func (s *DB) Pair(ctx context.Context, syncID int64, side, id string) (PairRow, bool, error) {
+	mine, theirs := "a_id", "b_id"
+	if side == "b" {
+		mine, theirs = "b_id", "a_id"
+	}
+	q := `SELECT r.id, r.modified, r.deleted, r.fields, r.seq,
+		l.` + theirs + ` IS NOT NULL, coalesce(l.` + theirs + `, ''), coalesce(l.base, '{}'), coalesce(l.created_by, ''),
+		o.id IS NOT NULL, coalesce(o.id, ''), coalesce(o.modified, 0), coalesce(o.deleted, 0), coalesce(o.fields, '{}'), coalesce(o.seq, 0)
+		FROM records r
+		LEFT JOIN links l ON l.sync_id = r.sync_id AND l.` + mine + ` = r.id
+		LEFT JOIN records o ON o.sync_id = r.sync_id AND o.side = ? AND o.id = l.` + theirs + `
+		WHERE r.sync_id = ? AND r.side = ? AND r.id = ?`
+	var p PairRow
+	err := s.sql.QueryRowContext(ctx, q, otherSide(side), syncID, side, id).Scan(&p.Rec.ID, &p.Rec.Modified, &p.Rec.Deleted, &p.Rec.Fields, &p.Rec.Seq,
+		&p.Linked, &p.OtherID, &p.Base, &p.CreatedBy,
+		&p.OtherSeen, &p.Other.ID, &p.Other.Modified, &p.Other.Deleted, &p.Other.Fields, &p.Other.Seq)
+	if err == sql.ErrNoRows {
+		return p, false, nil
+	}
+	if err != nil {
+		return p, false, fmt.Errorf("store: record %s/%s of sync %d: %w", side, id, syncID, err)
+	}
+	return p, true, nil
+}
+
+// KeyHit is one indexed record carrying a match key.
+type KeyHit struct {
+	Key      string
+	Side     string
+	ID       string
+	Deleted  bool
+	LinkedTo string // the linked record on the other side, "" when unlinked
+}
+
+// KeyHits returns every indexed record (both sides) whose key for rule is
+// one of keys, ordered by key, side, id.
+func (s *DB) KeyHits(ctx context.Context, syncID int64, rule int, keys []string) ([]KeyHit, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	rows, err := s.sql.QueryContext(ctx, `SELECT k.key, k.side, k.id, coalesce(r.deleted, 0), coalesce(la.b_id, lb.a_id, '')
+		FROM record_keys k
+		LEFT JOIN records r ON r.sync_id = k.sync_id AND r.side = k.side AND r.id = k.id
+		LEFT JOIN links la ON k.side = 'a' AND la.sync_id = k.sync_id AND la.a_id = k.id
+		LEFT JOIN links lb ON k.side = 'b' AND lb.sync_id = k.sync_id AND lb.b_id = k.id
+		WHERE k.sync_id = ? AND k.rule = ? AND k.key IN (SELECT value FROM json_each(?))
+		ORDER BY k.key, k.side, k.id`, syncID, rule, jsonList(keys))
+	if err != nil {
+		return nil, fmt.Errorf("store: key lookup of sync %d: %w", syncID, err)
+	}
+	defer rows.Close()
+	var out []KeyHit
+	for rows.Next() {
+		var h KeyHit
+		if err := rows.Scan(&h.Key, &h.Side, &h.ID, &h.Deleted, &h.LinkedTo); err != nil {
+			return nil, fmt.Errorf("store: key lookup of sync %d: %w", syncID, err)
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}

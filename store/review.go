@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ReviewRow is one item of the review queue.
+type ReviewRow struct {
+	ID        int64
+	SyncID    int64
+	Kind      string // unmatched | ambiguous | conflict | delete | rejected
+	Status    string // open | decided | done
+	Side      string // the side the subject record lives on
+	RecordID  string
+	OtherID   string
+	Field     string
+	Detail    string // JSON
+	Decision  string // JSON
+	CreatedAt time.Time
+	DecidedAt time.Time
+}
+
+const reviewCols = "id, sync_id, kind, status, side, record_id, other_id, field, detail, decision, created_at, decided_at"
+
+func scanReview(row interface{ Scan(...any) error }) (ReviewRow, error) {
+	var r ReviewRow
+	var created, decided int64
+	err := row.Scan(&r.ID, &r.SyncID, &r.Kind, &r.Status, &r.Side, &r.RecordID, &r.OtherID, &r.Field, &r.Detail, &r.Decision, &created, &decided)
+	r.CreatedAt = time.UnixMilli(created)
+	if decided != 0 {
+		r.DecidedAt = time.UnixMilli(decided)
+	}
+	return r, err
+}
+
+// addReviews adds items, refreshing an open item about the same subject
+// instead of duplicating it. An item is not reopened while a decision about
+// the same subject waits, nor after a person chose "skip" for an unmatched,
+// ambiguous or delete item (the answer sticks).
+func addReviews(ctx context.Context, tx *sql.Tx, syncID int64, rows []ReviewRow, now int64) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, `INSERT INTO review(sync_id, kind, side, record_id, other_id, field, detail, created_at)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS (SELECT 1 FROM review WHERE sync_id = ?1 AND kind = ?2 AND side = ?3
+		  AND record_id = ?4 AND field = ?6 AND (status = 'decided' OR (status = 'done' AND kind IN ('unmatched', 'ambiguous', 'delete')
+		  AND json_extract(decision, '$.action') = 'skip')))
+		ON CONFLICT (sync_id, kind, side, record_id, field) WHERE status = 'open' DO UPDATE SET detail = excluded.detail, other_id = excluded.other_id`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, r := range rows {
+		detail := r.Detail
+		if detail == "" {
+			detail = "{}"
+		}
+		if _, err := st.ExecContext(ctx, syncID, r.Kind, r.Side, r.RecordID, r.OtherID, r.Field, detail, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Reviews lists a sync's review items; kind and status filter when not "".
+func (s *DB) Reviews(ctx context.Context, syncID int64, kind, status string) ([]ReviewRow, error) {
+	rows, err := s.sql.QueryContext(ctx, "SELECT "+reviewCols+` FROM review WHERE sync_id = ? AND (? = '' OR kind = ?) AND (? = '' OR status = ?)
+		ORDER BY id`, syncID, kind, kind, status, status)
+	if err != nil {
+		return nil, fmt.Errorf("store: review of sync %d: %w", syncID, err)
+	}
+	defer rows.Close()
+	var out []ReviewRow
+	for rows.Next() {
+		r, err := scanReview(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: review of sync %d: %w", syncID, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Review returns one review item.
+func (s *DB) Review(ctx context.Context, id int64) (ReviewRow, error) {
+	r, err := scanReview(s.sql.QueryRowContext(ctx, "SELECT "+reviewCols+" FROM review WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("store: review item %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return r, fmt.Errorf("store: review item %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// DecideReview stores a person's decision (JSON) on an open or decided item;
+// the next plan applies it.
+func (s *DB) DecideReview(ctx context.Context, id int64, decision string) error {
+	res, err := s.sql.ExecContext(ctx, "UPDATE review SET status = 'decided', decision = ?, decided_at = ? WHERE id = ? AND status IN ('open', 'decided')",
+		decision, s.nowMS(), id)
+	if err != nil {
+		return fmt.Errorf("store: decide review item %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: review item %d is not open: %w", id, ErrNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,142 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrRunOpen means the sync already has a run in progress.
+var ErrRunOpen = errors.New("a run of this sync is already in progress")
+
+// RunRow is one run of a sync.
+type RunRow struct {
+	ID         int64
+	SyncID     int64
+	Trigger    string
+	Status     string // running | success | partial | failed | cancelled | needs_confirmation | dry_run
+	UndoOf     int64
+	StartedAt  time.Time
+	FinishedAt time.Time
+	Created    int
+	Updated    int
+	Unchanged  int
+	Conflicts  int
+	Review     int
+	Failed     int
+	Deleted    int
+	APICallsA  int64
+	APICallsB  int64
+	Message    string
+}
+
+const runCols = "id, sync_id, trigger, status, coalesce(undo_of, 0), started_at, finished_at, created, updated, unchanged, conflicts, review, failed, deleted, api_calls_a, api_calls_b, message"
+
+func scanRun(row interface{ Scan(...any) error }) (RunRow, error) {
+	var r RunRow
+	var started, finished int64
+	err := row.Scan(&r.ID, &r.SyncID, &r.Trigger, &r.Status, &r.UndoOf, &started, &finished, &r.Created, &r.Updated, &r.Unchanged,
+		&r.Conflicts, &r.Review, &r.Failed, &r.Deleted, &r.APICallsA, &r.APICallsB, &r.Message)
+	r.StartedAt = time.UnixMilli(started)
+	if finished != 0 {
+		r.FinishedAt = time.UnixMilli(finished)
+	}
+	return r, err
+}
+
+// OpenRun inserts a running run. A second open run of the same sync fails
+// with ErrRunOpen (a unique partial index guards it, across processes too).
+func (s *DB) OpenRun(ctx context.Context, syncID int64, trigger string, undoOf int64) (int64, error) {
+	var undo any
+	if undoOf != 0 {
+		undo = undoOf
+	}
+	var id int64
+	err := s.sql.QueryRowContext(ctx, "INSERT INTO runs(sync_id, trigger, status, undo_of, started_at) VALUES(?,?,'running',?,?) RETURNING id",
+		syncID, trigger, undo, s.nowMS()).Scan(&id)
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE constraint failed") {
+			return 0, fmt.Errorf("store: sync %d: %w", syncID, ErrRunOpen)
+		}
+		return 0, fmt.Errorf("store: open run of sync %d: %w", syncID, err)
+	}
+	return id, nil
+}
+
+// RecordRun inserts an already finished run (a refused or dry run).
+func (s *DB) RecordRun(ctx context.Context, r RunRow) (int64, error) {
+	now := s.nowMS()
+	var undo any
+	if r.UndoOf != 0 {
+		undo = r.UndoOf
+	}
+	var id int64
+	err := s.sql.QueryRowContext(ctx, `INSERT INTO runs(sync_id, trigger, status, undo_of, started_at, finished_at, created, updated, unchanged, conflicts, review, failed, deleted, message)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`, r.SyncID, r.Trigger, r.Status, undo, now, now,
+		r.Created, r.Updated, r.Unchanged, r.Conflicts, r.Review, r.Failed, r.Deleted, r.Message).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("store: record run of sync %d: %w", r.SyncID, err)
+	}
+	return id, nil
+}
+
+// FinishRun stores a run's outcome and closes it.
+func (s *DB) FinishRun(ctx context.Context, r RunRow) error {
+	if r.Status == "running" || r.Status == "" {
+		return fmt.Errorf("store: finish run %d: status %q is not final", r.ID, r.Status)
+	}
+	_, err := s.sql.ExecContext(ctx, `UPDATE runs SET status = ?, finished_at = ?, created = ?, updated = ?, unchanged = ?, conflicts = ?,
+		review = ?, failed = ?, deleted = ?, api_calls_a = ?, api_calls_b = ?, message = ? WHERE id = ?`,
+		r.Status, s.nowMS(), r.Created, r.Updated, r.Unchanged, r.Conflicts, r.Review, r.Failed, r.Deleted, r.APICallsA, r.APICallsB, r.Message, r.ID)
+	if err != nil {
+		return fmt.Errorf("store: finish run %d: %w", r.ID, err)
+	}
+	return nil
+}
+
+// RecoverStaleRuns marks every run still "running" as failed: at start-up no
+// run can be in progress, so such a row is left over from a crash or kill.
+func (s *DB) RecoverStaleRuns(ctx context.Context) (int, error) {
+	res, err := s.sql.ExecContext(ctx, "UPDATE runs SET status = 'failed', finished_at = ?, message = 'interrupted (crash or kill)' WHERE status = 'running'", s.nowMS())
+	if err != nil {
+		return 0, fmt.Errorf("store: recover stale runs: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// Run returns one run.
+func (s *DB) Run(ctx context.Context, runID int64) (RunRow, error) {
+	r, err := scanRun(s.sql.QueryRowContext(ctx, "SELECT "+runCols+" FROM runs WHERE id = ?", runID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("store: run %d: %w", runID, ErrNotFound)
+	}
+	if err != nil {
+		return r, fmt.Errorf("store: run %d: %w", runID, err)
+	}
+	return r, nil
+}
+
+// Runs lists a sync's runs, newest first (limit <= 0: all).
+func (s *DB) Runs(ctx context.Context, syncID int64, limit int) ([]RunRow, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := s.sql.QueryContext(ctx, "SELECT "+runCols+" FROM runs WHERE sync_id = ? ORDER BY id DESC LIMIT ?", syncID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: runs of sync %d: %w", syncID, err)
+	}
+	defer rows.Close()
+	var out []RunRow
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: runs of sync %d: %w", syncID, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,234 @@
+package hubspot
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// batchResponse is BatchResponseSimplePublic(Upsert)Object(WithErrors).
+type batchResponse struct {
+	Status    string          `json:"status"`
+	Results   []hsObject      `json:"results"`
+	Errors    []standardError `json:"errors"`
+	NumErrors int             `json:"numErrors"`
+}
+
+// standardError is one errors[] item of a 207.
+type standardError struct {
+	Status      string              `json:"status"`
+	Category    string              `json:"category"`
+	SubCategory any                 `json:"subCategory"`
+	Message     string              `json:"message"`
+	Context     map[string][]string `json:"context"`
+	Errors      []hsErrorDetail     `json:"errors"`
+	ID          string              `json:"id"`
+}
+
+func decodeError(b []byte) (hsError, error) {
+	var he hsError
+	err := json.Unmarshal(b, &he)
+	return he, err
+}
+
+// assign maps a batch response onto results: successes by trace id (or id,
+// key value, or sent properties), then errors by trace id, ids in context,
+// or the offending value; what stays unmatched gets the remaining errors in
+// order, and anything left an explicit "no result" error.
+func assign(object string, kind batchKind, ps []pending, br batchResponse, results []connector.Result) {
+	done := make([]bool, len(ps))
+	for _, o := range br.Results {
+		j := matchResult(kind, ps, done, o)
+		if j < 0 {
+			continue
+		}
+		done[j] = true
+		created := kind == kindCreate
+		if kind == kindUpsert && o.New != nil {
+			created = *o.New
+		}
+		results[ps[j].idx] = connector.Result{ID: o.ID, Created: created}
+	}
+	var loose []standardError
+	for _, e := range br.Errors {
+		js := matchError(ps, done, e)
+		if len(js) == 0 {
+			loose = append(loose, e)
+			continue
+		}
+		for _, j := range js {
+			done[j] = true
+			results[ps[j].idx] = connector.Result{Err: recordError(object, ps[j], e)}
+		}
+	}
+	var rest []int
+	for j := range ps {
+		if !done[j] {
+			rest = append(rest, j)
+		}
+	}
+	for n, j := range rest {
+		var err error
+		switch {
+		case len(loose) == len(rest):
+			err = recordError(object, ps[j], loose[n])
+		case len(loose) == 1:
+			err = recordError(object, ps[j], loose[0])
+		default:
+			err = &connector.RecordError{Vendor: vendor, Object: object, RecordID: ps[j].in.ID, Category: connector.CatServer,
+				Message: "HubSpot's batch response had no result for this record"}
+		}
+		results[ps[j].idx] = connector.Result{Err: err}
+	}
+}
+
+func traceIndex(ps []pending, done []bool, trace string) int {
+	if trace == "" {
+		return -1
+	}
+	j, err := strconv.Atoi(trace)
+	if err != nil || j < 0 || j >= len(ps) || done[j] {
+		return -1
+	}
+	return j
+}
+
+func matchResult(kind batchKind, ps []pending, done []bool, o hsObject) int {
+	if j := traceIndex(ps, done, o.ObjectWriteTraceID); j >= 0 {
+		return j
+	}
+	best, bestScore := -1, 0
+	for j, p := range ps {
+		if done[j] {
+			continue
+		}
+		switch kind {
+		case kindUpdate:
+			if p.in.ID == o.ID {
+				return j
+			}
+		case kindUpsert:
+			if v := o.Properties[p.in.IDProperty]; v != nil && strings.EqualFold(*v, p.in.ID) {
+				return j
+			}
+		case kindCreate:
+			// Score how many sent values came back; HubSpot may normalise
+			// case (emails), so compare case-insensitively.
+			score := 1
+			for k, want := range p.in.Properties {
+				got := o.Properties[k]
+				if got == nil && want == "" {
+					continue
+				}
+				if got == nil || !strings.EqualFold(strings.TrimSpace(*got), strings.TrimSpace(want)) {
+					score = 0
+					break
+				}
+			}
+			if score > bestScore {
+				best, bestScore = j, score
+			}
+			if best >= 0 {
+				return best
+			}
+		}
+	}
+	return best
+}
+
+// matchError finds the inputs an errors[] item is about.
+func matchError(ps []pending, done []bool, e standardError) []int {
+	for _, k := range []string{"objectWriteTraceId", "objectWriteTraceIds"} {
+		var js []int
+		for _, t := range e.Context[k] {
+			if j := traceIndex(ps, done, t); j >= 0 {
+				js = append(js, j)
+			}
+		}
+		if len(js) > 0 {
+			return js
+		}
+	}
+	var js []int
+	for _, k := range []string{"ids", "id"} {
+		for j, p := range ps {
+			if !done[j] && p.in.ID != "" && slices.Contains(e.Context[k], p.in.ID) {
+				js = append(js, j)
+			}
+		}
+	}
+	if len(js) > 0 {
+		return js
+	}
+	// The vendor's message often quotes the bad value ("Email address x is
+	// invalid"); take the first unmatched input whose value it quotes.
+	field := blamedField(e)
+	for j, p := range ps {
+		if done[j] {
+			continue
+		}
+		v := p.in.Properties[field]
+		if field == p.in.IDProperty && field != "" {
+			v = p.in.ID
+		}
+		if v == "" {
+			continue
+		}
+		if strings.Contains(e.Message, v) || slices.ContainsFunc(e.Errors, func(d hsErrorDetail) bool { return strings.Contains(d.Message, v) }) {
+			return []int{j}
+		}
+	}
+	return nil
+}
+
+// blamedField is the property an error names: errors[].in, then
+// errors[].context.propertyName, then context.propertyName.
+func blamedField(e standardError) string {
+	for _, d := range e.Errors {
+		if d.In != "" {
+			return d.In
+		}
+		if pn := d.Context["propertyName"]; len(pn) > 0 {
+			return pn[0]
+		}
+	}
+	if pn := e.Context["propertyName"]; len(pn) > 0 {
+		return pn[0]
+	}
+	return ""
+}
+
+// recordError turns an errors[] item into a *connector.RecordError.
+func recordError(object string, p pending, e standardError) *connector.RecordError {
+	re := &connector.RecordError{Vendor: vendor, Object: object, RecordID: p.in.ID, Field: blamedField(e),
+		Code: e.Category, Message: e.Message}
+	switch e.Category {
+	case "VALIDATION_ERROR":
+		re.Category = connector.CatValidation
+	case "CONFLICT":
+		re.Category = connector.CatConflict
+	case "OBJECT_NOT_FOUND":
+		re.Category = connector.CatNotFound
+	default:
+		if st, err := strconv.Atoi(e.Status); err == nil {
+			re.Category = statusCategory(st)
+		} else {
+			re.Category = connector.CatServer
+		}
+	}
+	if len(e.Errors) == 1 {
+		if e.Errors[0].Code != "" {
+			re.Code = e.Errors[0].Code
+		}
+		if e.Errors[0].Message != "" {
+			re.Message = e.Errors[0].Message
+		}
+	}
+	if re.Message == "" {
+		re.Message = "rejected without a message"
+	}
+	return re
+}

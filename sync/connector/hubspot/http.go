@@ -1,0 +1,207 @@
+package hubspot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/transport"
+)
+
+// maxBody caps a response body: 200 records with every property fit well
+// within it, and a runaway or hostile body cannot exhaust memory.
+const maxBody = 64 << 20
+
+// response is a fully read HTTP response.
+type response struct {
+	endpoint string // "POST /crm/objects/2026-03/contacts/search"
+	status   int
+	body     []byte
+}
+
+// call sends one request with a JSON body (nil = none) and reads the whole
+// response, bounded. Only transport-level failures return an error here;
+// the caller decides which statuses are fine.
+func (c *Connector) call(ctx context.Context, method, path string, in any) (*response, error) {
+	ep := method + " " + path
+	var body io.Reader
+	var raw []byte
+	if in != nil {
+		var err error
+		if raw, err = json.Marshal(in); err != nil {
+			return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Category: connector.CatValidation, Message: "encode request: " + err.Error()}
+		}
+		body = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	if err != nil {
+		return nil, fmt.Errorf("hubspot: %s: %w", ep, err)
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw)), nil }
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		var ce *connector.Error
+		if errors.As(err, &ce) {
+			return nil, err
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("hubspot: %s: %w", ep, err)
+		}
+		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Category: connector.CatServer, Message: err.Error()}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer,
+			Message: "reading response body: " + err.Error()}
+	}
+	if len(b) > maxBody {
+		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer,
+			Message: fmt.Sprintf("response body larger than %d bytes", maxBody)}
+	}
+	r := &response{endpoint: ep, status: resp.StatusCode, body: b}
+	if ct := resp.Header.Get("Content-Type"); len(b) > 0 && ct != "" {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "" && mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+			return nil, r.fail(fmt.Sprintf("unexpected %s response (%d bytes), not JSON", mt, len(b)))
+		}
+	}
+	return r, nil
+}
+
+// decode parses a successful body into out; malformed or truncated JSON
+// becomes a server-category error naming the endpoint.
+func (r *response) decode(out any) error {
+	if err := json.Unmarshal(r.body, out); err != nil {
+		return r.fail("malformed JSON response: " + err.Error())
+	}
+	return nil
+}
+
+func (r *response) fail(msg string) *connector.Error {
+	return &connector.Error{Vendor: vendor, Endpoint: r.endpoint, Status: r.status, Category: connector.CatServer, Message: msg}
+}
+
+// hsError is HubSpot's Error / StandardError body, plus the 429 fields.
+type hsError struct {
+	Status        string              `json:"status"`
+	Message       string              `json:"message"`
+	Category      string              `json:"category"`
+	SubCategory   any                 `json:"subCategory"`
+	CorrelationID string              `json:"correlationId"`
+	Context       map[string][]string `json:"context"`
+	Errors        []hsErrorDetail     `json:"errors"`
+	ID            string              `json:"id"`
+	// 429 bodies.
+	ErrorType  string `json:"errorType"`
+	PolicyName string `json:"policyName"`
+}
+
+type hsErrorDetail struct {
+	Message     string              `json:"message"`
+	Code        string              `json:"code"`
+	In          string              `json:"in"`
+	SubCategory string              `json:"subCategory"`
+	Context     map[string][]string `json:"context"`
+}
+
+// apiError turns a failed response into a categorized *connector.Error.
+func (r *response) apiError() *connector.Error {
+	e := &connector.Error{Vendor: vendor, Endpoint: r.endpoint, Status: r.status, Category: statusCategory(r.status)}
+	var he hsError
+	if err := json.Unmarshal(r.body, &he); err != nil {
+		e.Message = fmt.Sprintf("unreadable error body (%d bytes)", len(r.body))
+		return e
+	}
+	e.Code, e.Message = he.Category, he.Message
+	if len(he.Errors) == 1 && he.Errors[0].Code != "" {
+		e.Code = he.Errors[0].Code
+	}
+	if r.status == http.StatusTooManyRequests {
+		e.Code = he.PolicyName
+		if he.PolicyName == "DAILY" {
+			e.Category = connector.CatBudget
+		}
+	}
+	if he.Category == "MISSING_SCOPES" {
+		e.Category = connector.CatAuth
+	}
+	return e
+}
+
+func statusCategory(status int) connector.Category {
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return connector.CatAuth
+	case status == http.StatusTooManyRequests:
+		return connector.CatRateLimit
+	case status == http.StatusNotFound:
+		return connector.CatNotFound
+	case status == http.StatusConflict:
+		return connector.CatConflict
+	case status >= 400 && status < 500:
+		return connector.CatValidation
+	}
+	return connector.CatServer
+}
+
+// classify is HubSpot's retry policy for the shared transport: 429 waits for
+// Retry-After or the rolling window, except the DAILY policy, which stops the
+// run; 5xx and network failures back off; every other 4xx (validation, 401)
+// is final.
+func classify(resp *http.Response, err error) transport.Verdict {
+	if err != nil || resp == nil {
+		return transport.DefaultClassify(resp, err)
+	}
+	switch s := resp.StatusCode; {
+	case s == http.StatusTooManyRequests:
+		he := peekError(resp)
+		if he.PolicyName == "DAILY" {
+			ep := ""
+			if resp.Request != nil {
+				ep = resp.Request.Method + " " + resp.Request.URL.Path
+			}
+			msg := he.Message
+			if msg == "" {
+				msg = "daily API limit reached"
+			}
+			return transport.Verdict{Stop: &connector.Error{Vendor: vendor, Endpoint: ep, Status: s,
+				Category: connector.CatBudget, Code: "DAILY", Message: msg}}
+		}
+		if _, ok := transport.RetryAfter(resp, time.Now()); ok {
+			return transport.Verdict{Retry: true} // the transport honours Retry-After
+		}
+		if ms, err := strconv.Atoi(resp.Header.Get("X-HubSpot-RateLimit-Interval-Milliseconds")); err == nil && ms > 0 && ms <= 60000 {
+			return transport.Verdict{Retry: true, Wait: time.Duration(ms) * time.Millisecond}
+		}
+		return transport.Verdict{Retry: true}
+	case s >= 500 && s != http.StatusNotImplemented:
+		return transport.Verdict{Retry: true}
+	}
+	return transport.Verdict{}
+}
+
+// peekError reads a small error body and puts it back for the caller.
+func peekError(resp *http.Response) hsError {
+	var he hsError
+	if resp.Body == nil {
+		return he
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	_ = json.Unmarshal(b, &he)
+	return he
+}

@@ -1,0 +1,150 @@
+// Package hubspot is the HubSpot connector: the CRM objects API on the
+// date-versioned 2026-03 paths (contacts, companies, deals), the properties
+// API for the schema, search for incremental reads and the batch endpoints
+// for writes. It gets an *http.Client that already adds the token.
+package hubspot
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/transport"
+	"golang.org/x/time/rate"
+)
+
+const (
+	vendor = "hubspot"
+	// apiVersion is the date-versioned API every path uses.
+	apiVersion = "2026-03"
+	batchSize  = 100 // inputs per batch call
+	pageSize   = 200 // search results per page (the documented maximum)
+	// searchCap is the most results one search query can page through;
+	// paging past it returns 400, so a read restarts before it.
+	searchCap = 10000
+	// maxValueLen is HubSpot's limit for a string property value.
+	maxValueLen = 65536
+)
+
+// Info describes HubSpot as data.
+func Info() connector.Info {
+	return connector.Info{
+		Name:  vendor,
+		Title: "HubSpot",
+		OAuth: connector.OAuthSpec{
+			AuthURL:   "https://app.hubspot.com/oauth/authorize",
+			TokenURL:  "https://api.hubapi.com/oauth/2026-03/token",
+			RevokeURL: "https://api.hubapi.com/oauth/2026-03/token/revoke",
+			Scopes: []string{"oauth",
+				"crm.objects.contacts.read", "crm.objects.contacts.write",
+				"crm.objects.companies.read", "crm.objects.companies.write",
+				"crm.objects.deals.read", "crm.objects.deals.write"},
+			PKCE:       true,
+			TokenRoute: true, // service keys, sent as Authorization: Bearer
+			DocsURL:    "https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/oauth/oauth-quickstart-guide",
+		},
+		BatchSize: batchSize,
+		PageSize:  pageSize,
+		APIBase:   "https://api.hubapi.com",
+		Objects:   []string{"contacts", "companies", "deals"},
+		Contacts:  "contacts",
+		New:       New,
+	}
+}
+
+// options tune a Connector; tests shorten the waits.
+type options struct {
+	rate        rate.Limit // general requests per second
+	burst       int
+	searchRate  rate.Limit // search requests per second (HubSpot: 5)
+	maxRetries  int
+	minWait     time.Duration
+	maxWait     time.Duration
+	overlap     time.Duration // how far back an incremental read re-queries
+	logger      *slog.Logger
+	dailyBudget int64
+	used        func() int64
+}
+
+func defaultOptions() options {
+	return options{
+		// 110 requests per 10 s per installed account is the lowest burst
+		// limit HubSpot documents for OAuth apps.
+		rate: 11, burst: 10,
+		searchRate: 5, maxRetries: 6,
+		maxWait: 2 * time.Minute, overlap: 5 * time.Second,
+	}
+}
+
+// doer is what the connector needs from the HTTP layer.
+type doer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// Connector is one connected HubSpot portal.
+type Connector struct {
+	base    string // API base without a trailing slash
+	http    doer
+	search  *rate.Limiter
+	overlap time.Duration
+
+	mu      sync.Mutex
+	schemas map[string]connector.Schema
+}
+
+var (
+	_ connector.Connector  = (*Connector)(nil)
+	_ connector.Upserter   = (*Connector)(nil)
+	_ connector.Searcher   = (*Connector)(nil)
+	_ connector.Deleter    = (*Connector)(nil)
+	_ connector.Associator = (*Connector)(nil)
+)
+
+// New returns a connector for acct. client must add the token (app/auth);
+// acct.APIBase overrides the production base (the sandbox sets it).
+func New(client *http.Client, acct connector.Account) (connector.Connector, error) {
+	o := defaultOptions()
+	o.dailyBudget, o.used = acct.DailyBudget, acct.UsedToday
+	return newConnector(client, acct.APIBase, o)
+}
+
+func newConnector(client *http.Client, base string, o options) (*Connector, error) {
+	if client == nil {
+		return nil, fmt.Errorf("hubspot: new connector: nil http client")
+	}
+	if base == "" {
+		base = Info().APIBase
+	}
+	if !strings.HasPrefix(base, "https://") && !strings.HasPrefix(base, "http://") {
+		return nil, fmt.Errorf("hubspot: new connector: API base %q is not an http(s) URL", base)
+	}
+	tc := transport.New(client, transport.Options{
+		Vendor: vendor, Rate: o.rate, Burst: o.burst, MaxRetries: o.maxRetries,
+		MinWait: o.minWait, MaxWait: o.maxWait, Classify: classify,
+		DailyBudget: o.dailyBudget, Used: o.used, Logger: o.logger,
+	})
+	return &Connector{
+		base:    strings.TrimRight(base, "/"),
+		http:    tc,
+		search:  rate.NewLimiter(o.searchRate, 1),
+		overlap: o.overlap,
+		schemas: map[string]connector.Schema{},
+	}, nil
+}
+
+// modifiedProp is the property search filters and sorts on: contacts keep
+// the legacy name, every other object uses hs_lastmodifieddate.
+func modifiedProp(object string) string {
+	if object == "contacts" {
+		return "lastmodifieddate"
+	}
+	return "hs_lastmodifieddate"
+}
+
+func objectsPath(object string) string {
+	return "/crm/objects/" + apiVersion + "/" + object
+}

@@ -1,0 +1,219 @@
+package hubspot
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// hsObject is SimplePublicObject / SimplePublicUpsertObject.
+type hsObject struct {
+	ID                 string             `json:"id"`
+	Properties         map[string]*string `json:"properties"`
+	CreatedAt          string             `json:"createdAt"`
+	UpdatedAt          string             `json:"updatedAt"`
+	Archived           bool               `json:"archived"`
+	ObjectWriteTraceID string             `json:"objectWriteTraceId"`
+	New                *bool              `json:"new"`
+}
+
+type filter struct {
+	PropertyName string   `json:"propertyName"`
+	Operator     string   `json:"operator"`
+	Value        string   `json:"value,omitempty"`
+	Values       []string `json:"values,omitempty"`
+}
+
+type filterGroup struct {
+	Filters []filter `json:"filters"`
+}
+
+type sortSpec struct {
+	PropertyName string `json:"propertyName"`
+	Direction    string `json:"direction"`
+}
+
+// searchRequest is PublicObjectSearchRequest. The spec types sorts as
+// strings, but HubSpot's documented (and accepted) form is the object.
+type searchRequest struct {
+	FilterGroups []filterGroup `json:"filterGroups"`
+	Sorts        []sortSpec    `json:"sorts"`
+	Properties   []string      `json:"properties"`
+	Limit        int           `json:"limit"`
+	After        string        `json:"after"`
+}
+
+type searchResponse struct {
+	Total   int        `json:"total"`
+	Results []hsObject `json:"results"`
+	Paging  *struct {
+		Next *struct {
+			After string `json:"after"`
+		} `json:"next"`
+	} `json:"paging"`
+}
+
+func (s searchResponse) next() string {
+	if s.Paging == nil || s.Paging.Next == nil {
+		return ""
+	}
+	return s.Paging.Next.After
+}
+
+// searchPage runs one search call, waiting on the 5 req/s search limiter.
+func (c *Connector) searchPage(ctx context.Context, object string, req searchRequest) (*searchResponse, *response, error) {
+	if err := c.search.Wait(ctx); err != nil {
+		return nil, nil, fmt.Errorf("hubspot: search %s: %w", object, err)
+	}
+	r, err := c.call(ctx, http.MethodPost, objectsPath(object)+"/search", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.status != http.StatusOK {
+		return nil, nil, r.apiError()
+	}
+	var out searchResponse
+	if err := r.decode(&out); err != nil {
+		return nil, nil, err
+	}
+	return &out, r, nil
+}
+
+// Read streams records modified since the cursor through search, sorted by
+// the modified property ascending, 200 per page. One query can page through
+// at most 10,000 results, so before that cap the query restarts from the
+// newest modified time seen, with a fresh paging token; records already
+// emitted are skipped by id. The cursor re-queries a few seconds back (the
+// search index lags writes) and remembers what it emitted there.
+func (c *Connector) Read(ctx context.Context, object string, since connector.Cursor) iter.Seq2[connector.Page, error] {
+	return func(yield func(connector.Page, error) bool) {
+		w, err := parseCursor(since, c.overlap.Milliseconds())
+		if err != nil {
+			yield(connector.Page{}, err)
+			return
+		}
+		sc, err := c.Schema(ctx, object)
+		if err != nil {
+			yield(connector.Page{}, err)
+			return
+		}
+		types := typesOf(sc)
+		props := make([]string, 0, len(sc.Fields))
+		for _, f := range sc.Fields {
+			props = append(props, f.Name)
+		}
+		modProp := modifiedProp(object)
+		from := w.from()
+		for {
+			req := searchRequest{
+				FilterGroups: []filterGroup{{Filters: []filter{{PropertyName: modProp, Operator: "GTE", Value: strconv.FormatInt(from, 10)}}}},
+				Sorts:        []sortSpec{{PropertyName: modProp, Direction: "ASCENDING"}},
+				Properties:   props, Limit: pageSize, After: "0",
+			}
+			fetched := 0
+			for {
+				res, r, err := c.searchPage(ctx, object, req)
+				if err != nil {
+					yield(connector.Page{}, fmt.Errorf("hubspot: read %s: %w", object, err))
+					return
+				}
+				var recs []connector.Record
+				for _, o := range res.Results {
+					rec, err := toRecord(o, types, modProp)
+					if err != nil {
+						yield(connector.Page{}, fmt.Errorf("hubspot: read %s: %w", object, r.fail(err.Error())))
+						return
+					}
+					if w.admit(rec.ID, rec.Modified.UnixMilli()) {
+						recs = append(recs, rec)
+					}
+				}
+				if len(recs) > 0 && !yield(connector.Page{Records: recs, Cursor: w.cursor()}, nil) {
+					return
+				}
+				fetched += len(res.Results)
+				next := res.next()
+				if next == "" || len(res.Results) == 0 {
+					return
+				}
+				if fetched+pageSize >= searchCap {
+					break // restart before the cap turns the next page into a 400
+				}
+				req.After = next
+			}
+			if w.hwm <= from {
+				yield(connector.Page{}, &connector.Error{Vendor: vendor, Endpoint: "POST " + objectsPath(object) + "/search",
+					Category: connector.CatServer,
+					Message:  fmt.Sprintf("more than %d records modified at %d ms; search cannot page past them", searchCap, from)})
+				return
+			}
+			from = w.hwm
+		}
+	}
+}
+
+// toRecord converts a HubSpot object into a canonical record.
+func toRecord(o hsObject, types map[string]connector.FieldType, modProp string) (connector.Record, error) {
+	if o.ID == "" {
+		return connector.Record{}, fmt.Errorf("a record has no id")
+	}
+	rec := connector.Record{ID: o.ID, Fields: make(map[string]string, len(o.Properties)), Deleted: o.Archived}
+	for name, v := range o.Properties {
+		if v == nil {
+			rec.Fields[name] = ""
+			continue
+		}
+		if len(*v) > 4*maxValueLen {
+			return connector.Record{}, fmt.Errorf("record %s: property %s holds %d bytes, beyond HubSpot's %d-character limit", o.ID, name, len(*v), maxValueLen)
+		}
+		rec.Fields[name] = canonical(*v, types[name])
+	}
+	mod := o.UpdatedAt
+	if v := o.Properties[modProp]; v != nil && *v != "" {
+		mod = *v
+	}
+	t, ok := parseTime(mod)
+	if !ok {
+		return connector.Record{}, fmt.Errorf("record %s: unreadable %s %q", o.ID, modProp, mod)
+	}
+	rec.Modified = t
+	return rec, nil
+}
+
+// parseTime accepts epoch milliseconds or ISO-8601, as HubSpot sends both.
+func parseTime(v string) (time.Time, bool) {
+	if v == "" {
+		return time.Time{}, false
+	}
+	if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return time.UnixMilli(ms).UTC(), true
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000Z0700", "2006-01-02T15:04:05Z0700", "2006-01-02"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// canonical renders a vendor value in the canonical form for its type:
+// datetimes RFC 3339 UTC, dates YYYY-MM-DD; others unchanged. Values that do
+// not parse are kept as sent so nothing is silently lost.
+func canonical(v string, t connector.FieldType) string {
+	switch t {
+	case connector.TypeDateTime:
+		if tm, ok := parseTime(v); ok {
+			return tm.Format(time.RFC3339Nano)
+		}
+	case connector.TypeDate:
+		if tm, ok := parseTime(v); ok {
+			return tm.Format(time.DateOnly)
+		}
+	}
+	return v
+}

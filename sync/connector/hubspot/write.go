@@ -1,0 +1,312 @@
+package hubspot
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// input is SimplePublicObjectBatchInput(ForCreate|Upsert). Property values
+// are always strings, as the spec types them.
+type input struct {
+	ID                 string            `json:"id,omitempty"`
+	IDProperty         string            `json:"idProperty,omitempty"`
+	ObjectWriteTraceID string            `json:"objectWriteTraceId,omitempty"`
+	Properties         map[string]string `json:"properties"`
+	// Associations is required (possibly empty) on create inputs.
+	Associations *[]struct{} `json:"associations,omitempty"`
+}
+
+// pending is one op on its way to a batch call, with its index in the
+// caller's ops.
+type pending struct {
+	idx int
+	in  input
+}
+
+type batchKind string
+
+const (
+	kindCreate batchKind = "create"
+	kindUpdate batchKind = "update"
+	kindUpsert batchKind = "upsert"
+)
+
+// Write applies ops through batch/create, batch/update and batch/upsert,
+// 100 inputs per call, and returns one Result per op, in order.
+func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op) ([]connector.Result, error) {
+	results := make([]connector.Result, len(ops))
+	groups := map[batchKind][]pending{}
+	var upsertKey string
+	for i, op := range ops {
+		if op.Kind == connector.OpUpsert && upsertKey == "" {
+			k, err := c.UpsertKey(ctx, object)
+			if err != nil {
+				return nil, err
+			}
+			if upsertKey = k; k == "" {
+				return nil, fmt.Errorf("hubspot: write %s: upsert requested but %s has no unique property", object, object)
+			}
+		}
+		p, kind, err := prepare(object, i, op, upsertKey)
+		if err != nil {
+			results[i].Err = err
+			continue
+		}
+		groups[kind] = append(groups[kind], p)
+	}
+	for _, kind := range []batchKind{kindCreate, kindUpdate, kindUpsert} {
+		if err := c.batches(ctx, object, kind, groups[kind], results); err != nil {
+			return nil, fmt.Errorf("hubspot: write %s: batch %s: %w", object, kind, err)
+		}
+	}
+	return results, nil
+}
+
+// UpsertKey is email for contacts, else the first writable unique property
+// (a custom property marked unique), else "".
+func (c *Connector) UpsertKey(ctx context.Context, object string) (string, error) {
+	if object == "contacts" {
+		return "email", nil
+	}
+	sc, err := c.Schema(ctx, object)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range sc.Fields {
+		if f.Unique && !f.ReadOnly && f.Type != connector.TypeID {
+			return f.Name, nil
+		}
+	}
+	return "", nil
+}
+
+// Upsert creates or updates by keyField through batch/upsert with
+// idProperty; replaying the same ops cannot duplicate.
+func (c *Connector) Upsert(ctx context.Context, object, keyField string, ops []connector.Op) ([]connector.Result, error) {
+	if keyField == "" {
+		return nil, fmt.Errorf("hubspot: upsert %s: no key field", object)
+	}
+	results := make([]connector.Result, len(ops))
+	var ps []pending
+	for i, op := range ops {
+		op.Kind = connector.OpUpsert
+		p, _, err := prepare(object, i, op, keyField)
+		if err != nil {
+			results[i].Err = err
+			continue
+		}
+		ps = append(ps, p)
+	}
+	if err := c.batches(ctx, object, kindUpsert, ps, results); err != nil {
+		return nil, fmt.Errorf("hubspot: upsert %s: %w", object, err)
+	}
+	return results, nil
+}
+
+// prepare checks an op locally and turns it into a batch input.
+func prepare(object string, i int, op connector.Op, key string) (pending, batchKind, error) {
+	bad := func(field, code, msg string) error {
+		return &connector.RecordError{Vendor: vendor, Object: object, RecordID: op.ID, Category: connector.CatValidation,
+			Field: field, Code: code, Message: msg}
+	}
+	props := make(map[string]string, len(op.Fields))
+	for k, v := range op.Fields {
+		if n := utf8.RuneCountInString(v); n > maxValueLen {
+			return pending{}, "", bad(k, "VALUE_TOO_LONG", fmt.Sprintf("value has %d characters; HubSpot accepts at most %d", n, maxValueLen))
+		}
+		props[k] = v
+	}
+	p := pending{idx: i, in: input{Properties: props}}
+	switch op.Kind {
+	case connector.OpCreate:
+		p.in.Associations = &[]struct{}{}
+		return p, kindCreate, nil
+	case connector.OpUpdate:
+		if op.ID == "" {
+			return pending{}, "", bad("", "MISSING_ID", "an update needs the record id")
+		}
+		p.in.ID = op.ID
+		return p, kindUpdate, nil
+	case connector.OpUpsert:
+		v := strings.TrimSpace(props[key])
+		if v == "" {
+			return pending{}, "", bad(key, "MISSING_KEY", "an upsert needs a value for "+key)
+		}
+		// The key travels as id with idProperty, and stays in properties so
+		// the result echoes it back for matching.
+		p.in.ID, p.in.IDProperty = v, key
+		return p, kindUpsert, nil
+	}
+	return pending{}, "", bad("", "UNKNOWN_OP", fmt.Sprintf("unknown op kind %d", op.Kind))
+}
+
+// batches sends ps in calls of batchSize.
+func (c *Connector) batches(ctx context.Context, object string, kind batchKind, ps []pending, results []connector.Result) error {
+	for start := 0; start < len(ps); start += batchSize {
+		end := min(start+batchSize, len(ps))
+		if err := c.batch(ctx, object, kind, ps[start:end], results); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// batch sends one batch call. A 207 maps per-record errors onto results.
+// A 4xx for the whole batch that blames records (HubSpot rejects a whole
+// batch/create for one bad value) is split in halves until each failure
+// lands on its own record, so the good records still get written.
+func (c *Connector) batch(ctx context.Context, object string, kind batchKind, ps []pending, results []connector.Result) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	inputs := make([]input, len(ps))
+	for j, p := range ps {
+		inputs[j] = p.in
+		inputs[j].ObjectWriteTraceID = fmt.Sprint(j)
+	}
+	r, err := c.call(ctx, http.MethodPost, objectsPath(object)+"/batch/"+string(kind), map[string]any{"inputs": inputs})
+	if err != nil {
+		return err
+	}
+	switch r.status {
+	case http.StatusOK, http.StatusCreated, http.StatusMultiStatus:
+		var br batchResponse
+		if err := r.decode(&br); err != nil {
+			return err
+		}
+		assign(object, kind, ps, br, results)
+		return nil
+	case http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity:
+		he, ok := recordLevel(r)
+		if !ok {
+			return r.apiError()
+		}
+		if len(ps) == 1 {
+			se := standardError{Status: fmt.Sprint(r.status), Category: he.Category, Message: he.Message, Context: he.Context, Errors: he.Errors}
+			results[ps[0].idx].Err = recordError(object, ps[0], se)
+			return nil
+		}
+		half := len(ps) / 2
+		if err := c.batch(ctx, object, kind, ps[:half], results); err != nil {
+			return err
+		}
+		return c.batch(ctx, object, kind, ps[half:], results)
+	}
+	return r.apiError()
+}
+
+// recordLevel reports whether a whole-batch 4xx blames record data (so
+// splitting the batch isolates it) rather than the request itself.
+func recordLevel(r *response) (hsError, bool) {
+	he, err := decodeError(r.body)
+	if err != nil {
+		return he, false
+	}
+	switch he.Category {
+	case "VALIDATION_ERROR", "CONFLICT", "OBJECT_NOT_FOUND":
+	default:
+		return he, false
+	}
+	for _, d := range he.Errors {
+		if d.In == "inputs" || d.Code == "TOO_MANY_INPUTS" {
+			return he, false
+		}
+	}
+	return he, true
+}
+
+// Delete archives records through batch/archive, 100 ids per call.
+func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]connector.Result, error) {
+	results := make([]connector.Result, len(ids))
+	for start := 0; start < len(ids); start += batchSize {
+		end := min(start+batchSize, len(ids))
+		var inputs []map[string]string
+		for _, id := range ids[start:end] {
+			inputs = append(inputs, map[string]string{"id": id})
+		}
+		r, err := c.call(ctx, http.MethodPost, objectsPath(object)+"/batch/archive", map[string]any{"inputs": inputs})
+		if err != nil {
+			return nil, fmt.Errorf("hubspot: delete %s: %w", object, err)
+		}
+		if r.status != http.StatusNoContent && r.status != http.StatusOK {
+			return nil, fmt.Errorf("hubspot: delete %s: %w", object, r.apiError())
+		}
+		for i := start; i < end; i++ {
+			results[i] = connector.Result{ID: ids[i]}
+		}
+	}
+	return results, nil
+}
+
+// Associate links two records with their default association type.
+func (c *Connector) Associate(ctx context.Context, fromObject, fromID, toObject, toID string) error {
+	path := objectsPath(fromObject) + "/" + url.PathEscape(fromID) + "/associations/default/" +
+		url.PathEscape(toObject) + "/" + url.PathEscape(toID)
+	r, err := c.call(ctx, http.MethodPut, path, nil)
+	if err != nil {
+		return fmt.Errorf("hubspot: associate %s %s with %s %s: %w", fromObject, fromID, toObject, toID, err)
+	}
+	if r.status/100 != 2 {
+		return fmt.Errorf("hubspot: associate %s %s with %s %s: %w", fromObject, fromID, toObject, toID, r.apiError())
+	}
+	return nil
+}
+
+// Lookup finds records whose field equals one of values (search IN, 100
+// values per query).
+func (c *Connector) Lookup(ctx context.Context, object, field string, values []string) ([]connector.Record, error) {
+	sc, err := c.Schema(ctx, object)
+	if err != nil {
+		return nil, err
+	}
+	types := typesOf(sc)
+	ft, ok := types[field]
+	if !ok {
+		return nil, fmt.Errorf("hubspot: lookup %s: no property %q", object, field)
+	}
+	props := make([]string, 0, len(sc.Fields))
+	for _, f := range sc.Fields {
+		props = append(props, f.Name)
+	}
+	var out []connector.Record
+	for start := 0; start < len(values); start += batchSize {
+		chunk := values[start:min(start+batchSize, len(values))]
+		vals := make([]string, len(chunk))
+		for i, v := range chunk {
+			vals[i] = v
+			if ft == connector.TypeEmail || ft == connector.TypeString {
+				vals[i] = strings.ToLower(v) // HubSpot wants lower-case IN values for strings
+			}
+		}
+		req := searchRequest{
+			FilterGroups: []filterGroup{{Filters: []filter{{PropertyName: field, Operator: "IN", Values: vals}}}},
+			Sorts:        []sortSpec{{PropertyName: "hs_object_id", Direction: "ASCENDING"}},
+			Properties:   props, Limit: pageSize, After: "0",
+		}
+		for {
+			res, r, err := c.searchPage(ctx, object, req)
+			if err != nil {
+				return nil, fmt.Errorf("hubspot: lookup %s by %s: %w", object, field, err)
+			}
+			for _, o := range res.Results {
+				rec, err := toRecord(o, types, modifiedProp(object))
+				if err != nil {
+					return nil, fmt.Errorf("hubspot: lookup %s: %w", object, r.fail(err.Error()))
+				}
+				out = append(out, rec)
+			}
+			next := res.next()
+			if next == "" || len(res.Results) == 0 {
+				break
+			}
+			req.After = next
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,38 @@
+package registry
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestVendorsAreComplete(t *testing.T) {
+	seen := map[string]bool{}
+	for _, v := range Vendors() {
+		if v.Name == "" || v.Title == "" || v.New == nil || v.BatchSize <= 0 || v.PageSize <= 0 || v.Contacts == "" {
+			t.Errorf("vendor %+v is missing Name, Title, New, sizes or Contacts", v.Name)
+		}
+		if v.OAuth.AuthURL == "" || v.OAuth.TokenURL == "" || len(v.OAuth.Scopes) == 0 {
+			t.Errorf("vendor %s has no OAuth endpoints or scopes", v.Name)
+		}
+		if seen[v.Name] {
+			t.Errorf("vendor %s listed twice", v.Name)
+		}
+		seen[v.Name] = true
+	}
+	for _, want := range []string{"hubspot", "salesforce"} {
+		if !seen[want] {
+			t.Errorf("Vendors() lacks %s", want)
+		}
+	}
+}
+
+func TestLookup(t *testing.T) {
+	v, err := Lookup("HubSpot")
+	if err != nil || v.Name != "hubspot" {
+		t.Fatalf("Lookup(HubSpot) = %q, %v", v.Name, err)
+	}
+	_, err = Lookup("pipedrive")
+	if err == nil || !strings.Contains(err.Error(), `unknown vendor "pipedrive"; known: hubspot, salesforce`) {
+		t.Fatalf("Lookup(pipedrive) error = %v", err)
+	}
+}

@@ -1,0 +1,173 @@
+package salesforce
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/crmsync/crmsync/app/auth"
+	"github.com/crmsync/crmsync/app/secret"
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/transport"
+	sfsim "github.com/crmsync/crmsync/sync/sandbox/salesforce"
+	"github.com/crmsync/crmsync/sync/sandbox/simkit"
+	"golang.org/x/oauth2"
+)
+
+const mount = "/salesforce"
+
+// org is one sandbox org on 127.0.0.1 with a connection made through the
+// real OAuth web-server flow (PKCE) and app/auth's refreshing client.
+type org struct {
+	sim   *sfsim.Sim
+	srv   *httptest.Server
+	store *secret.Memory
+	ep    auth.Endpoint
+	acct  connector.Account
+}
+
+const tokenKey = "salesforce/test-org"
+
+func newOrg(t *testing.T) *org {
+	t.Helper()
+	sim := sfsim.New(sfsim.Options{PathPrefix: mount, Seed: 7})
+	mux := http.NewServeMux()
+	mux.Handle(mount+"/", http.StripPrefix(mount, sim))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	o := &org{sim: sim, srv: srv, store: secret.NewMemory()}
+	o.ep = auth.Endpoint{Vendor: "salesforce", ClientID: sim.Auth().ClientID(), PKCE: true,
+		AuthURL: srv.URL + mount + "/services/oauth2/authorize", TokenURL: srv.URL + mount + "/services/oauth2/token",
+		Scopes: []string{"api", "refresh_token"}}
+	tok := o.authorize(t)
+	if err := auth.Save(context.Background(), o.store, tokenKey, tok); err != nil {
+		t.Fatal(err)
+	}
+	instance, _ := tok.Extra("instance_url").(string)
+	if instance != srv.URL+mount {
+		t.Fatalf("instance_url = %q", instance)
+	}
+	o.acct = connector.Account{ID: "org", Name: "Sandbox", APIBase: instance}
+	return o
+}
+
+// authorize runs the authorization-code flow with PKCE against the sandbox.
+func (o *org) authorize(t *testing.T) *oauth2.Token {
+	t.Helper()
+	cfg := oauth2.Config{ClientID: o.ep.ClientID, RedirectURL: "http://localhost:53682/callback", Scopes: o.ep.Scopes,
+		Endpoint: oauth2.Endpoint{AuthURL: o.ep.AuthURL, TokenURL: o.ep.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
+	verifier := oauth2.GenerateVerifier()
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(cfg.AuthCodeURL("st4te", oauth2.S256ChallengeOption(verifier)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || loc.Query().Get("state") != "st4te" || loc.Query().Get("code") == "" {
+		t.Fatalf("authorize redirect %q", resp.Header.Get("Location"))
+	}
+	tok, err := cfg.Exchange(context.Background(), loc.Query().Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// connect builds a Conn the way the app does after a (re)start: a fresh
+// TokenSource over the stored token, app/auth's client, short back-offs.
+func (o *org) connect(t *testing.T, budget int64) *Conn {
+	t.Helper()
+	ts := auth.NewTokenSource(context.Background(), o.ep, o.store, tokenKey, nil)
+	c, err := newConn(auth.Client(nil, ts), connector.Account{APIBase: o.acct.APIBase, DailyBudget: budget},
+		transport.Options{MinWait: time.Millisecond, MaxWait: 50 * time.Millisecond, MaxRetries: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (o *org) requests() int64 {
+	var n int64
+	for _, v := range o.sim.Stats() {
+		n += v
+	}
+	return n
+}
+
+func (o *org) refreshToken(t *testing.T) string {
+	t.Helper()
+	tok, err := o.store.Get(context.Background(), tokenKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok // the stored JSON; compared as a whole
+}
+
+func TestConformance(t *testing.T) {
+	var mu sync.Mutex
+	orgs := map[*testing.T]*org{}
+	get := func(t *testing.T) *org {
+		mu.Lock()
+		defer mu.Unlock()
+		o := orgs[t]
+		if o == nil {
+			t.Fatal("harness hook called before New")
+		}
+		return o
+	}
+	h := conformanceHarness()
+	h.New = func(t *testing.T) connector.Connector {
+		o := newOrg(t)
+		mu.Lock()
+		orgs[t] = o
+		mu.Unlock()
+		return o.connect(t, 0)
+	}
+	h.Seed = func(t *testing.T, recs []map[string]string) []string {
+		o := get(t)
+		ids := make([]string, len(recs))
+		for i, r := range recs {
+			rec, err := o.sim.Create("Contact", r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[i] = rec.ID
+		}
+		return ids
+	}
+	h.Edit = func(t *testing.T, id string, fields map[string]string) {
+		if _, err := get(t).sim.Update("Contact", id, fields); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Get = func(t *testing.T, id string) map[string]string {
+		r, ok := get(t).sim.Get("Contact", id)
+		if !ok || r.Deleted {
+			return nil
+		}
+		return r.Fields
+	}
+	h.Requests = func(t *testing.T) int64 { return get(t).requests() }
+	setFaults := func(f simkit.Faults) func(*testing.T, bool) {
+		return func(t *testing.T, on bool) {
+			if !on {
+				f = simkit.Faults{}
+			}
+			get(t).sim.Faults().Set(f)
+		}
+	}
+	h.Faults.RateLimitStorm = setFaults(simkit.Faults{P429: 0.3})
+	h.Faults.ServerErrors = setFaults(simkit.Faults{P5xx: 0.3})
+	h.Faults.ExpireTokens = func(t *testing.T, on bool) {
+		if on {
+			get(t).sim.Auth().ExpireAllAccess()
+		}
+	}
+	h.Faults.ExhaustBudget = func(t *testing.T, on bool) { get(t).sim.Faults().SetDailyExhausted(on) }
+	runConformance(t, h)
+}

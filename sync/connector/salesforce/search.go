@@ -1,0 +1,163 @@
+package salesforce
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// maxInClause bounds the SOQL text of one lookup so the GET URL stays far
+// below Salesforce's 16,384-character URI limit.
+const (
+	maxInValues = 200
+	maxInChars  = 6000
+)
+
+// Lookup finds records of object whose field equals one of values (SOQL
+// IN). Values that cannot be a value of the field's type are skipped.
+func (c *Conn) Lookup(ctx context.Context, object, field string, values []string) ([]connector.Record, error) {
+	d, err := c.describe(ctx, object)
+	if err != nil {
+		return nil, err
+	}
+	f, ok := d.field(field)
+	if !ok || skippedTypes[f.Type] {
+		return nil, &connector.Error{Vendor: vendor, Endpoint: "lookup " + d.Name, Category: connector.CatValidation,
+			Message: fmt.Sprintf("%s has no field %s", d.Name, field)}
+	}
+	var lits []string
+	seen := map[string]bool{}
+	for _, v := range values {
+		lit, ok := soqlLiteral(f.Type, v)
+		if ok && !seen[lit] {
+			seen[lit] = true
+			lits = append(lits, lit)
+		}
+	}
+	var out []connector.Record
+	for len(lits) > 0 {
+		n, size := 0, 0
+		for n < len(lits) && n < maxInValues && (n == 0 || size+len(lits[n]) < maxInChars) {
+			size += len(lits[n]) + 1
+			n++
+		}
+		chunk := lits[:n]
+		lits = lits[n:]
+		soql := "SELECT " + strings.Join(d.readable(), ", ") + " FROM " + d.Name +
+			" WHERE " + f.Name + " IN (" + strings.Join(chunk, ",") + ") ORDER BY Id"
+		next, err := c.dataURL(ctx, "/query", url.Values{"q": {soql}})
+		if err != nil {
+			return nil, err
+		}
+		for next != "" {
+			var qr queryResult
+			if err := c.call(ctx, "GET", next, nil, &qr, ""); err != nil {
+				return nil, err
+			}
+			for _, raw := range qr.Records {
+				rec, err := toRecord(d, raw)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, rec)
+			}
+			next = ""
+			if !qr.Done && qr.NextRecordsURL != "" {
+				next = c.abs(qr.NextRecordsURL)
+			}
+		}
+	}
+	return out, nil
+}
+
+// soqlLiteral renders v as a SOQL literal for a field of type typ, or false
+// when v cannot be such a value.
+func soqlLiteral(typ, v string) (string, bool) {
+	switch typ {
+	case "double", "currency", "int", "percent", "long":
+		n, err := plainNumber(strings.TrimSpace(v))
+		return n, err == nil && v != ""
+	case "boolean":
+		switch strings.ToLower(v) {
+		case "true", "false":
+			return strings.ToLower(v), true
+		}
+		return "", false
+	case "date":
+		_, err := time.Parse(time.DateOnly, v)
+		return v, err == nil
+	case "datetime":
+		t, err := parseSFTime(v)
+		if err != nil {
+			return "", false
+		}
+		return t.Format("2006-01-02T15:04:05Z"), true
+	case "id", "reference":
+		return "'" + v + "'", validID(v)
+	}
+	return quote(v), true
+}
+
+// quote makes a SOQL string literal, escaping as the SOQL reference says:
+// backslash, both quotes and the control characters \n \r \t \b \f.
+func quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for _, r := range s {
+		switch r {
+		case '\\':
+			b.WriteString(`\\`)
+		case '\'':
+			b.WriteString(`\'`)
+		case '"':
+			b.WriteString(`\"`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// Associate links an activity (Task, Event) to a person (Contact, Lead:
+// WhoId) or to anything else (Account, Opportunity: WhatId), or a Contact or
+// Opportunity to its Account (AccountId), by patching the "from" record.
+func (c *Conn) Associate(ctx context.Context, fromObject, fromID, toObject, toID string) error {
+	var field string
+	switch {
+	case fromObject == "Task" || fromObject == "Event":
+		if toObject == "Contact" || toObject == "Lead" {
+			field = "WhoId"
+		} else {
+			field = "WhatId"
+		}
+	case (fromObject == "Contact" || fromObject == "Opportunity") && toObject == "Account":
+		field = "AccountId"
+	default:
+		return &connector.Error{Vendor: vendor, Endpoint: "associate", Category: connector.CatValidation,
+			Message: fmt.Sprintf("cannot link %s to %s", fromObject, toObject)}
+	}
+	if !validID(fromID) || !validID(toID) {
+		return &connector.Error{Vendor: vendor, Endpoint: "associate", Category: connector.CatValidation,
+			Message: fmt.Sprintf("malformed id %q or %q", fromID, toID)}
+	}
+	u, err := c.dataURL(ctx, "/sobjects/"+fromObject+"/"+fromID, nil)
+	if err != nil {
+		return err
+	}
+	return c.call(ctx, "PATCH", u, map[string]string{field: toID}, nil, "")
+}

@@ -1,0 +1,311 @@
+package salesforce
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// BatchSize is the sObject Collections cap per call.
+const BatchSize = 200
+
+// saveResult is one element of a Collections response.
+type saveResult struct {
+	ID      string `json:"id"`
+	Success bool   `json:"success"`
+	Created bool   `json:"created"`
+	Errors  []struct {
+		StatusCode string   `json:"statusCode"`
+		Message    string   `json:"message"`
+		Fields     []string `json:"fields"`
+	} `json:"errors"`
+}
+
+// collection is the Collections request body.
+type collection struct {
+	AllOrNone bool             `json:"allOrNone"`
+	Records   []map[string]any `json:"records"`
+}
+
+// Write creates and updates records in batches of 200 (sObject
+// Collections, allOrNone false). OpUpsert ops go through Upsert with the
+// object's External ID field.
+func (c *Conn) Write(ctx context.Context, object string, ops []connector.Op) ([]connector.Result, error) {
+	d, err := c.describe(ctx, object)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]connector.Result, len(ops))
+	var creates, updates, upserts []int
+	for i, op := range ops {
+		switch op.Kind {
+		case connector.OpCreate:
+			creates = append(creates, i)
+		case connector.OpUpdate:
+			updates = append(updates, i)
+		case connector.OpUpsert:
+			upserts = append(upserts, i)
+		default:
+			results[i].Err = recErr(d.Name, op.ID, "", "INVALID_OPERATION", fmt.Sprintf("unknown op kind %d", op.Kind), connector.CatValidation)
+		}
+	}
+	if err := c.writeGroup(ctx, d, "POST", "/composite/sobjects", ops, creates, results, ""); err != nil {
+		return nil, err
+	}
+	if err := c.writeGroup(ctx, d, "PATCH", "/composite/sobjects", ops, updates, results, ""); err != nil {
+		return nil, err
+	}
+	if len(upserts) > 0 {
+		key, err := c.UpsertKey(ctx, object)
+		if err != nil {
+			return nil, err
+		}
+		if key == "" {
+			for _, i := range upserts {
+				results[i].Err = recErr(d.Name, ops[i].ID, "", "NO_EXTERNAL_ID",
+					d.Name+" has no External ID field to upsert by", connector.CatValidation)
+			}
+		} else if err := c.writeGroup(ctx, d, "PATCH", "/composite/sobjects/"+d.Name+"/"+key, ops, upserts, results, key); err != nil {
+			return nil, err
+		}
+	}
+	return results, nil
+}
+
+// Upsert creates-or-updates by keyField, an External ID field, 200 per call.
+func (c *Conn) Upsert(ctx context.Context, object, keyField string, ops []connector.Op) ([]connector.Result, error) {
+	d, err := c.describe(ctx, object)
+	if err != nil {
+		return nil, err
+	}
+	f, ok := d.field(keyField)
+	if !ok || !f.ExternalID {
+		return nil, &connector.Error{Vendor: vendor, Endpoint: "upsert " + d.Name, Category: connector.CatValidation,
+			Message: fmt.Sprintf("%s is not an External ID field of %s", keyField, d.Name)}
+	}
+	results := make([]connector.Result, len(ops))
+	idx := make([]int, len(ops))
+	for i := range ops {
+		idx[i] = i
+	}
+	if err := c.writeGroup(ctx, d, "PATCH", "/composite/sobjects/"+d.Name+"/"+keyField, ops, idx, results, keyField); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// writeGroup sends ops[idx] in batches, filling results. key is the
+// External ID field for upserts, "" otherwise.
+func (c *Conn) writeGroup(ctx context.Context, d *describeResult, method, path string, ops []connector.Op, idx []int, results []connector.Result, key string) error {
+	if len(idx) == 0 {
+		return nil
+	}
+	u, err := c.dataURL(ctx, path, nil)
+	if err != nil {
+		return err
+	}
+	for start := 0; start < len(idx); start += BatchSize {
+		batch := idx[start:min(start+BatchSize, len(idx))]
+		body := collection{}
+		var sent []int
+		for _, i := range batch {
+			rec, rerr := c.encodeRecord(d, ops[i], method, key)
+			if rerr != nil {
+				results[i].Err = rerr
+				continue
+			}
+			body.Records = append(body.Records, rec)
+			sent = append(sent, i)
+		}
+		if len(sent) == 0 {
+			continue
+		}
+		var out []saveResult
+		if err := c.call(ctx, method, u, body, &out, ""); err != nil {
+			return err
+		}
+		if len(out) != len(sent) {
+			return &connector.Error{Vendor: vendor, Endpoint: method + " " + path, Category: connector.CatServer,
+				Message: fmt.Sprintf("%d results for %d records", len(out), len(sent))}
+		}
+		for j, i := range sent {
+			results[i] = toResult(d.Name, refOf(ops[i], key), method == "POST", out[j])
+		}
+	}
+	return nil
+}
+
+// refOf names the record in errors: its id, or its key value for upserts.
+func refOf(op connector.Op, key string) string {
+	if key != "" {
+		return op.Fields[key]
+	}
+	return op.ID
+}
+
+// encodeRecord builds one Collections record, typed by the describe.
+func (c *Conn) encodeRecord(d *describeResult, op connector.Op, method, key string) (map[string]any, *connector.RecordError) {
+	ref := refOf(op, key)
+	rec := map[string]any{"attributes": map[string]string{"type": d.Name}}
+	if method == "PATCH" && key == "" {
+		if !validID(op.ID) {
+			return nil, recErr(d.Name, op.ID, "Id", "MALFORMED_ID", fmt.Sprintf("%q is not a Salesforce id", op.ID), connector.CatValidation)
+		}
+		rec["Id"] = op.ID // field names are case-insensitive; the docs show "id"
+	}
+	if key != "" && op.Fields[key] == "" {
+		return nil, recErr(d.Name, ref, key, "REQUIRED_FIELD_MISSING", "the upsert key "+key+" is empty", connector.CatValidation)
+	}
+	for name, v := range op.Fields {
+		f, ok := d.field(name)
+		if !ok || skippedTypes[f.Type] || name == "Id" {
+			return nil, recErr(d.Name, ref, name, "INVALID_FIELD", fmt.Sprintf("No such column '%s' on sobject of type %s", name, d.Name), connector.CatValidation)
+		}
+		if len(v) > maxValue {
+			return nil, recErr(d.Name, ref, name, "STRING_TOO_LONG", fmt.Sprintf("value of %d bytes is too long", len(v)), connector.CatValidation)
+		}
+		val, err := wireValue(f.Type, v)
+		if err != nil {
+			return nil, recErr(d.Name, ref, name, "INVALID_TYPE_ON_FIELD_IN_RECORD", err.Error(), connector.CatValidation)
+		}
+		rec[name] = val
+	}
+	return rec, nil
+}
+
+// wireValue turns a canonical string into the JSON value Salesforce wants:
+// "" clears the field (null), numbers and booleans are sent unquoted.
+func wireValue(typ, v string) (any, error) {
+	if v == "" {
+		return nil, nil
+	}
+	switch typ {
+	case "double", "currency", "int", "percent", "long":
+		n, err := plainNumber(strings.TrimSpace(v))
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number", v)
+		}
+		return json.Number(n), nil
+	case "boolean":
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "true":
+			return true, nil
+		case "false":
+			return false, nil
+		}
+		return nil, fmt.Errorf("%q is not true or false", v)
+	case "datetime":
+		t, err := parseSFTime(v)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an RFC 3339 datetime", v)
+		}
+		return t.Format("2006-01-02T15:04:05.000Z"), nil
+	case "date":
+		if _, err := time.Parse(time.DateOnly, v); err != nil {
+			return nil, fmt.Errorf("%q is not a YYYY-MM-DD date", v)
+		}
+	}
+	return v, nil
+}
+
+// Delete deletes records by id, 200 per call.
+func (c *Conn) Delete(ctx context.Context, object string, ids []string) ([]connector.Result, error) {
+	results := make([]connector.Result, len(ids))
+	for start := 0; start < len(ids); start += BatchSize {
+		end := min(start+BatchSize, len(ids))
+		var sent []int
+		var list []string
+		for i := start; i < end; i++ {
+			if !validID(ids[i]) {
+				results[i].Err = recErr(object, ids[i], "Id", "MALFORMED_ID", fmt.Sprintf("%q is not a Salesforce id", ids[i]), connector.CatValidation)
+				continue
+			}
+			sent = append(sent, i)
+			list = append(list, ids[i])
+		}
+		if len(sent) == 0 {
+			continue
+		}
+		u, err := c.dataURL(ctx, "/composite/sobjects", nil)
+		if err != nil {
+			return nil, err
+		}
+		u += "?ids=" + strings.Join(list, ",") + "&allOrNone=false" // ids are [A-Za-z0-9] only
+		var out []saveResult
+		if err := c.call(ctx, "DELETE", u, nil, &out, ""); err != nil {
+			return nil, err
+		}
+		if len(out) != len(sent) {
+			return nil, &connector.Error{Vendor: vendor, Endpoint: "DELETE /composite/sobjects", Category: connector.CatServer,
+				Message: fmt.Sprintf("%d results for %d ids", len(out), len(sent))}
+		}
+		for j, i := range sent {
+			results[i] = toResult(object, ids[i], false, out[j])
+			if results[i].Err == nil && results[i].ID == "" {
+				results[i].ID = ids[i]
+			}
+		}
+	}
+	return results, nil
+}
+
+func validID(id string) bool {
+	if len(id) != 15 && len(id) != 18 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+// toResult maps one per-record outcome.
+func toResult(object, ref string, create bool, r saveResult) connector.Result {
+	if r.Success {
+		return connector.Result{ID: r.ID, Created: create || r.Created}
+	}
+	if r.ID != "" {
+		ref = r.ID
+	}
+	if len(r.Errors) == 0 {
+		return connector.Result{Err: recErr(object, ref, "", "", "failed without an error message", connector.CatServer)}
+	}
+	e := r.Errors[0]
+	msg := e.Message
+	for _, more := range r.Errors[1:] {
+		msg += "; " + more.Message
+	}
+	field := ""
+	if len(e.Fields) > 0 {
+		field = e.Fields[0]
+	}
+	return connector.Result{Err: recErr(object, ref, field, e.StatusCode, msg, categoryOf(e.StatusCode))}
+}
+
+func recErr(object, ref, field, code, msg string, cat connector.Category) *connector.RecordError {
+	return &connector.RecordError{Vendor: vendor, Object: object, RecordID: ref, Category: cat, Field: field, Code: code, Message: msg}
+}
+
+// categoryOf maps a per-record statusCode.
+func categoryOf(code string) connector.Category {
+	switch code {
+	case "DUPLICATE_VALUE", "DUPLICATES_DETECTED", "DUPLICATE_EXTERNAL_ID", "UNABLE_TO_LOCK_ROW", "ENTITY_IS_LOCKED":
+		return connector.CatConflict
+	case "ENTITY_IS_DELETED", "NOT_FOUND", "INVALID_CROSS_REFERENCE_KEY":
+		return connector.CatNotFound
+	case "REQUEST_LIMIT_EXCEEDED":
+		return connector.CatBudget
+	case "ALL_OR_NONE_OPERATION_ROLLED_BACK", "UNKNOWN_EXCEPTION":
+		return connector.CatServer
+	}
+	// REQUIRED_FIELD_MISSING, INVALID_EMAIL_ADDRESS, STRING_TOO_LONG,
+	// INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST, FIELD_CUSTOM_VALIDATION_EXCEPTION...:
+	// the record itself is wrong.
+	return connector.CatValidation
+}

@@ -1,0 +1,174 @@
+package engine
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/mapping"
+)
+
+// badField marks an indexed record the planner must not sync, with why.
+// Vendor field names never start with "!".
+const badField = "!bad"
+
+// maxValueBytes bounds one field value; anything larger is refused with a
+// reason instead of being written somewhere it would be cut.
+const maxValueBytes = 100_000
+
+// indexer turns connector records into index records for one side.
+type indexer struct {
+	side  string
+	used  map[string]bool
+	rules [][]string // match rule -> fields on this side
+	kinds []string
+}
+
+func newIndexer(side string, def Definition, rows []mapping.Row, extra string) indexer {
+	ix := indexer{side: side, used: map[string]bool{}}
+	for _, r := range rows {
+		fs := r.AFields
+		if side == "b" {
+			fs = r.BFields
+		}
+		for _, f := range fs {
+			ix.used[f] = true
+		}
+	}
+	for _, m := range def.Match {
+		spec := m.A
+		if side == "b" {
+			spec = m.B
+		}
+		fs := splitPlus(spec)
+		for _, f := range fs {
+			ix.used[f] = true
+		}
+		ix.rules = append(ix.rules, fs)
+		ix.kinds = append(ix.kinds, m.Normalize)
+	}
+	filters := def.Filters.A
+	if side == "b" {
+		filters = def.Filters.B
+	}
+	for _, f := range filters {
+		ix.used[f.Field] = true
+	}
+	if extra != "" {
+		ix.used[extra] = true
+	}
+	return ix
+}
+
+// record keeps only the used fields and marks malformed records as bad.
+func (ix indexer) record(r connector.Record) store.IndexRecord {
+	out := store.IndexRecord{ID: r.ID, Deleted: r.Deleted, Fields: make(map[string]string, len(ix.used))}
+	if !r.Modified.IsZero() {
+		out.Modified = r.Modified.UnixMilli()
+	}
+	for f := range ix.used {
+		v, ok := r.Fields[f]
+		if !ok {
+			continue
+		}
+		switch {
+		case !utf8.ValidString(v):
+			return ix.bad(out, "field "+f+" is not valid UTF-8")
+		case len(v) > maxValueBytes:
+			return ix.bad(out, "field "+f+" holds "+strconv.Itoa(len(v))+" bytes, more than "+strconv.Itoa(maxValueBytes))
+		case strings.ContainsRune(v, 0):
+			return ix.bad(out, "field "+f+" contains a NUL character")
+		}
+		out.Fields[f] = v
+	}
+	if !out.Deleted {
+		out.Keys = ix.keys(out.Fields)
+	}
+	return out
+}
+
+func (ix indexer) bad(r store.IndexRecord, why string) store.IndexRecord {
+	return store.IndexRecord{ID: r.ID, Modified: r.Modified, Deleted: r.Deleted, Fields: map[string]string{badField: why}}
+}
+
+// keys computes every match key of a record: "" where a rule gives none.
+func (ix indexer) keyList(fields map[string]string) []string {
+	out := make([]string, len(ix.rules))
+	for i, fs := range ix.rules {
+		out[i] = matchKey(ix.kinds[i], fs, fields)
+	}
+	return out
+}
+
+func (ix indexer) keys(fields map[string]string) []store.RecordKey {
+	var out []store.RecordKey
+	for i, k := range ix.keyList(fields) {
+		if k != "" {
+			out = append(out, store.RecordKey{Rule: i, Key: k})
+		}
+	}
+	return out
+}
+
+// matchKey normalizes every part; a blank or invalid part gives no key, so
+// a record without an email never matches "everybody without an email".
+func matchKey(kind string, fs []string, fields map[string]string) string {
+	parts := make([]string, 0, len(fs))
+	for _, f := range fs {
+		v, err := mapping.Normalize(kind, fields[f])
+		if err != nil || v == "" {
+			return ""
+		}
+		parts = append(parts, v)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, "|")
+}
+
+// passes reports whether a record meets every filter of its side.
+func passes(fs []Filter, fields map[string]string) bool {
+	for _, f := range fs {
+		v := fields[f.Field]
+		ok := true
+		switch f.Op {
+		case "eq":
+			ok = v == f.Value
+		case "neq":
+			ok = v != f.Value
+		case "contains":
+			ok = strings.Contains(strings.ToLower(v), strings.ToLower(f.Value))
+		case "empty":
+			ok = strings.TrimSpace(v) == ""
+		case "not-empty":
+			ok = strings.TrimSpace(v) != ""
+		case "gt", "lt":
+			c := compareValues(v, f.Value)
+			ok = (f.Op == "gt" && c > 0) || (f.Op == "lt" && c < 0)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// compareValues compares numerically when both parse as numbers, else as
+// strings (which orders ISO dates correctly).
+func compareValues(x, y string) int {
+	fx, ex := strconv.ParseFloat(strings.TrimSpace(x), 64)
+	fy, ey := strconv.ParseFloat(strings.TrimSpace(y), 64)
+	if ex == nil && ey == nil {
+		switch {
+		case fx < fy:
+			return -1
+		case fx > fy:
+			return 1
+		}
+		return 0
+	}
+	return strings.Compare(x, y)
+}

@@ -1,0 +1,243 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/crmsync/crmsync/sync/mapping"
+)
+
+// Rules that decide a field write, recorded in the plan and the audit log.
+const (
+	RuleAChanged    = "a-changed"    // only A changed since the base
+	RuleBChanged    = "b-changed"    // only B changed since the base
+	RuleAtoB        = "a-to-b"       // one-way row: B drifted from its source
+	RuleBtoA        = "b-to-a"       // one-way row: A drifted from its source
+	RuleFillBlank   = "fill-blank"   // new link: a blank side takes the other's value
+	RuleUnlessBlank = "unless-blank" // both changed, the non-blank one wins
+	RuleCreate      = "create"
+	RuleUndo        = "undo"
+	RuleReview      = "review" // a person decided
+)
+
+// recView is one side of a pair as the merge sees it.
+type recView struct {
+	id       string
+	fields   map[string]string
+	modified int64
+}
+
+// pairOut is what merging one linked pair produces.
+type pairOut struct {
+	toA, toB  *Write
+	agreed    []BaseValue // rows both sides already agree on, base not yet there
+	conflicts []Conflict
+	reviews   []ReviewItem
+	kept      int
+}
+
+// merger holds what is fixed for a whole plan.
+type merger struct {
+	rows   []mapping.Row
+	policy string
+}
+
+// mergePair runs the three-way merge of every row of one linked pair.
+// override forces a row's canonical value (a person's review decision).
+func (m merger) mergePair(a, b recView, base map[string]string, override map[string]string, reviewID int64) pairOut {
+	var out pairOut
+	for _, r := range m.rows {
+		m.mergeRow(&out, r, a, b, base, override)
+	}
+	for _, w := range []*Write{out.toA, out.toB} {
+		if w != nil {
+			w.ReviewID = reviewID
+		}
+	}
+	return out
+}
+
+func (m merger) mergeRow(out *pairOut, r mapping.Row, a, b recView, base map[string]string, override map[string]string) {
+	ca, errA := r.CanonA(a.fields)
+	cb, errB := r.CanonB(b.fields)
+	if errors.Is(errA, mapping.ErrNotRead) || errors.Is(errB, mapping.ErrNotRead) {
+		return // a field the connector did not read is not a blank
+	}
+	if errA != nil && (r.Dir != mapping.BtoA) {
+		out.reviews = append(out.reviews, rejected("a", a.id, b.id, r.Key, errA))
+		return
+	}
+	if errB != nil && (r.Dir != mapping.AtoB) {
+		out.reviews = append(out.reviews, rejected("b", b.id, a.id, r.Key, errB))
+		return
+	}
+	bv, hasBase := base[r.Key]
+	if v, ok := override[r.Key]; ok {
+		if ca != v {
+			m.write(out, r, "a", a, b, v, RuleReview)
+		}
+		if cb != v {
+			m.write(out, r, "b", b, a, v, RuleReview)
+		}
+		if ca == v && cb == v {
+			out.agreed = append(out.agreed, BaseValue{r.Key, v})
+		}
+		return
+	}
+	if ca == cb {
+		if !hasBase || bv != ca {
+			out.agreed = append(out.agreed, BaseValue{r.Key, ca})
+		}
+		return
+	}
+	switch r.Dir {
+	case mapping.AtoB:
+		if ca == "" && (r.UnlessBlank || !hasBase) {
+			out.kept++
+			return
+		}
+		rule := RuleAtoB
+		if hasBase && ca != bv {
+			rule = RuleAChanged
+		}
+		m.write(out, r, "b", b, a, ca, rule)
+	case mapping.BtoA:
+		if cb == "" && (r.UnlessBlank || !hasBase) {
+			out.kept++
+			return
+		}
+		rule := RuleBtoA
+		if hasBase && cb != bv {
+			rule = RuleBChanged
+		}
+		m.write(out, r, "a", a, b, cb, rule)
+	case mapping.TwoWay:
+		m.mergeTwoWay(out, r, a, b, ca, cb, bv, hasBase)
+	}
+}
+
+func (m merger) mergeTwoWay(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv string, hasBase bool) {
+	if !hasBase {
+		switch {
+		case ca == "":
+			m.write(out, r, "a", a, b, cb, RuleFillBlank)
+		case cb == "":
+			m.write(out, r, "b", b, a, ca, RuleFillBlank)
+		default:
+			m.conflict(out, r, a, b, ca, cb, bv)
+		}
+		return
+	}
+	aCh, bCh := ca != bv, cb != bv
+	switch {
+	case aCh && !bCh:
+		if ca == "" && r.UnlessBlank {
+			out.kept++
+			return
+		}
+		m.write(out, r, "b", b, a, ca, RuleAChanged)
+	case bCh && !aCh:
+		if cb == "" && r.UnlessBlank {
+			out.kept++
+			return
+		}
+		m.write(out, r, "a", a, b, cb, RuleBChanged)
+	case r.UnlessBlank && ca == "":
+		m.write(out, r, "a", a, b, cb, RuleUnlessBlank)
+	case r.UnlessBlank && cb == "":
+		m.write(out, r, "b", b, a, ca, RuleUnlessBlank)
+	default:
+		m.conflict(out, r, a, b, ca, cb, bv)
+	}
+}
+
+func (m merger) conflict(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv string) {
+	c := Conflict{A: a.id, B: b.id, Row: r.Key, Base: bv, AValue: ca, BValue: cb, Policy: m.policy}
+	switch {
+	case m.policy == ConflictPreferA:
+		c.Winner = "a"
+	case m.policy == ConflictPreferB:
+		c.Winner = "b"
+	case m.policy == ConflictNewer && a.modified >= b.modified:
+		c.Winner = "a" // a tie goes to A, so the outcome is deterministic
+	case m.policy == ConflictNewer:
+		c.Winner = "b"
+	default:
+		c.Winner = "review"
+	}
+	out.conflicts = append(out.conflicts, c)
+	switch c.Winner {
+	case "a":
+		m.write(out, r, "b", b, a, ca, m.policy)
+	case "b":
+		m.write(out, r, "a", a, b, cb, m.policy)
+	default:
+		out.reviews = append(out.reviews, ReviewItem{Kind: "conflict", Side: "a", RecordID: a.id, OtherID: b.id, Field: r.Key,
+			Reason: fmt.Sprintf("both sides changed %s", r.Key), Values: &Values{A: ca, B: cb, Base: bv}})
+	}
+}
+
+// write adds the field changes that make target hold canon for row r.
+func (m merger) write(out *pairOut, r mapping.Row, side string, target, source recView, canon, rule string) {
+	var vals map[string]string
+	var err error
+	if side == "a" {
+		vals, err = r.WriteA(canon)
+	} else {
+		vals, err = r.WriteB(canon)
+	}
+	if err != nil {
+		out.reviews = append(out.reviews, rejected(otherSide(side), source.id, target.id, r.Key, err))
+		return
+	}
+	w := &out.toB
+	if side == "a" {
+		w = &out.toA
+	}
+	var changes []Change
+	for _, f := range sortedKeys(vals) {
+		if old := target.fields[f]; old != vals[f] {
+			changes = append(changes, Change{Field: f, Old: old, New: vals[f], Rule: rule})
+		}
+	}
+	if len(changes) == 0 {
+		// Formatting differs but the canonical values agree once written.
+		out.agreed = append(out.agreed, BaseValue{r.Key, canon})
+		return
+	}
+	if *w == nil {
+		*w = &Write{Side: side, ID: target.id, Source: source.id}
+	}
+	for _, c := range changes {
+		(*w).Changes = upsertChange((*w).Changes, c)
+	}
+	(*w).Base = append((*w).Base, BaseValue{r.Key, canon})
+}
+
+func upsertChange(cs []Change, c Change) []Change {
+	for i := range cs {
+		if cs[i].Field == c.Field {
+			cs[i] = c
+			return cs
+		}
+	}
+	return append(cs, c)
+}
+
+// rejected is a review item for a value a row cannot carry: an unknown
+// picklist value, or one a transform cannot parse.
+func rejected(side, id, other, row string, err error) ReviewItem {
+	it := ReviewItem{Kind: "rejected", Side: side, RecordID: id, OtherID: other, Field: row, Reason: err.Error()}
+	var uv *mapping.UnknownValueError
+	if errors.As(err, &uv) {
+		it.Values = &Values{A: uv.Value}
+	}
+	return it
+}
+
+func otherSide(side string) string {
+	if side == "a" {
+		return "b"
+	}
+	return "a"
+}

@@ -1,0 +1,251 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/crmsync/crmsync/sync/mapping"
+)
+
+// Plan is everything one run would do, computed without writing to a CRM.
+// It serializes to JSON for `--json` and prints as a compact summary.
+type Plan struct {
+	SyncID            int64        `json:"sync_id"`
+	Sync              string       `json:"sync"`
+	Trigger           string       `json:"trigger,omitempty"`
+	UndoOf            int64        `json:"undo_of,omitempty"`
+	Creates           []Write      `json:"creates"`
+	Updates           []Write      `json:"updates"`
+	Links             []LinkOp     `json:"links"`
+	Deletes           []DeleteOp   `json:"deletes,omitempty"`
+	Conflicts         []Conflict   `json:"conflicts"`
+	Review            []ReviewItem `json:"review"`
+	Skips             []Skip       `json:"skips"`
+	Counts            Counts       `json:"counts"`
+	NeedsConfirmation bool         `json:"needs_confirmation"`
+	Reason            string       `json:"reason,omitempty"`
+	EstimatedCalls    Calls        `json:"estimated_calls"`
+	Warnings          []string     `json:"warnings,omitempty"`
+
+	def        Definition
+	rows       []mapping.Row
+	a, b       Side
+	doneSeq    map[string]int64 // side -> seq to mark done after a complete apply
+	reviewDone []int64
+	retryDone  []retryKey
+}
+
+// Write is one record write on a target side: a create (ID == "") or an
+// update of record ID, from Source on the other side.
+type Write struct {
+	Side     string      `json:"side"`
+	ID       string      `json:"id,omitempty"`
+	Source   string      `json:"source"`
+	Key      string      `json:"key,omitempty"` // creates: the match key, for dedupe and display
+	Changes  []Change    `json:"changes"`
+	ReviewID int64       `json:"review_id,omitempty"`
+	Base     []BaseValue `json:"-"`
+}
+
+// Change is one field old -> new and the rule that decided it.
+type Change struct {
+	Field string `json:"field"`
+	Old   string `json:"old"`
+	New   string `json:"new"`
+	Rule  string `json:"rule"`
+}
+
+// BaseValue is the agreed canonical value of a mapping row, stored in the
+// link's base snapshot once the write that makes it true succeeded.
+type BaseValue struct{ Row, Value string }
+
+// LinkOp links two records (New) or advances a link's base where both sides
+// already agree.
+type LinkOp struct {
+	A        string      `json:"a"`
+	B        string      `json:"b"`
+	New      bool        `json:"new,omitempty"`
+	Rule     string      `json:"rule"` // match:1 (rule number), review:link, both-same, agreed
+	Evidence string      `json:"evidence,omitempty"`
+	ReviewID int64       `json:"review_id,omitempty"`
+	Base     []BaseValue `json:"-"`
+}
+
+// DeleteOp deletes a record a person approved in review.
+type DeleteOp struct {
+	Side     string `json:"side"`
+	ID       string `json:"id"`
+	LinkedA  string `json:"linked_a"` // the link to drop
+	ReviewID int64  `json:"review_id"`
+}
+
+// Conflict is a field both sides changed to different values.
+type Conflict struct {
+	A      string `json:"a"`
+	B      string `json:"b"`
+	Row    string `json:"row"`
+	Base   string `json:"base"`
+	AValue string `json:"a_value"`
+	BValue string `json:"b_value"`
+	Policy string `json:"policy"`
+	Winner string `json:"winner"` // a | b | review
+}
+
+// ReviewItem is something a person must decide.
+type ReviewItem struct {
+	Kind       string      `json:"kind"` // unmatched | ambiguous | conflict | delete | rejected
+	Side       string      `json:"side"`
+	RecordID   string      `json:"record_id"`
+	OtherID    string      `json:"other_id,omitempty"`
+	Field      string      `json:"field,omitempty"`
+	Reason     string      `json:"reason"`
+	Candidates []Candidate `json:"candidates,omitempty"`
+	Values     *Values     `json:"values,omitempty"`
+}
+
+// Candidate is one possible match with the evidence for it.
+type Candidate struct {
+	Side     string `json:"side"`
+	ID       string `json:"id"`
+	Rule     int    `json:"rule"` // 1-based match rule
+	Key      string `json:"key"`
+	LinkedTo string `json:"linked_to,omitempty"`
+}
+
+// Values are the values a conflict or rejected item is about.
+type Values struct {
+	A    string `json:"a"`
+	B    string `json:"b"`
+	Base string `json:"base,omitempty"`
+}
+
+// Skip is a record the plan leaves alone, with why.
+type Skip struct {
+	Side   string `json:"side"`
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
+}
+
+// Counts summarize a plan.
+type Counts struct {
+	ReadA      int `json:"read_a"`
+	ReadB      int `json:"read_b"`
+	CreateA    int `json:"create_a"`
+	CreateB    int `json:"create_b"`
+	UpdateA    int `json:"update_a"`
+	UpdateB    int `json:"update_b"`
+	Link       int `json:"link"`
+	Unchanged  int `json:"unchanged"`
+	Conflicts  int `json:"conflicts"`
+	Review     int `json:"review"`
+	Skipped    int `json:"skipped"`
+	KeptBlank  int `json:"kept_blank"`
+	HeldDelete int `json:"held_delete"`
+	Delete     int `json:"delete"`
+}
+
+// Calls estimates API calls per side: reads done plus writes by batch.
+type Calls struct {
+	A int `json:"a"`
+	B int `json:"b"`
+}
+
+// maxListedSkips caps the skip list (counts stay exact) so a plan over a
+// large CRM stays small.
+const maxListedSkips = 1000
+
+// Empty reports whether applying the plan would write nothing to a CRM.
+func (p *Plan) Empty() bool {
+	return len(p.Creates)+len(p.Updates)+len(p.Deletes) == 0
+}
+
+// JSON returns the plan as indented JSON.
+func (p *Plan) JSON() ([]byte, error) { return json.MarshalIndent(p, "", "  ") }
+
+// Summary is a compact human-readable account of the plan.
+func (p *Plan) Summary() string {
+	var sb strings.Builder
+	c := p.Counts
+	fmt.Fprintf(&sb, "sync %q: read A %d, B %d\n", p.Sync, c.ReadA, c.ReadB)
+	fmt.Fprintf(&sb, "  create: A %d, B %d   update: A %d, B %d   link %d   unchanged %d\n", c.CreateA, c.CreateB, c.UpdateA, c.UpdateB, c.Link, c.Unchanged)
+	fmt.Fprintf(&sb, "  conflicts %d   review %d   skipped %d   held deletes %d   deletes %d\n", c.Conflicts, c.Review, c.Skipped, c.HeldDelete, c.Delete)
+	fmt.Fprintf(&sb, "  estimated API calls: A %d, B %d\n", p.EstimatedCalls.A, p.EstimatedCalls.B)
+	if p.NeedsConfirmation {
+		fmt.Fprintf(&sb, "  NEEDS CONFIRMATION: %s\n", p.Reason)
+	}
+	for _, w := range p.Warnings {
+		fmt.Fprintf(&sb, "  warning: %s\n", w)
+	}
+	return sb.String()
+}
+
+func (p *Plan) addSkip(side, id, reason string) {
+	p.Counts.Skipped++
+	if len(p.Skips) < maxListedSkips {
+		p.Skips = append(p.Skips, Skip{Side: side, ID: id, Reason: reason})
+	}
+}
+
+// finish sorts every list so the same inputs give the same plan, and fills
+// the counts.
+func (p *Plan) finish() {
+	sort.Slice(p.Creates, func(i, j int) bool {
+		x, y := p.Creates[i], p.Creates[j]
+		return x.Side < y.Side || x.Side == y.Side && x.Source < y.Source
+	})
+	sort.Slice(p.Updates, func(i, j int) bool {
+		x, y := p.Updates[i], p.Updates[j]
+		return x.Side < y.Side || x.Side == y.Side && x.ID < y.ID
+	})
+	sort.Slice(p.Links, func(i, j int) bool { return p.Links[i].A < p.Links[j].A })
+	sort.Slice(p.Deletes, func(i, j int) bool {
+		return p.Deletes[i].Side < p.Deletes[j].Side || p.Deletes[i].Side == p.Deletes[j].Side && p.Deletes[i].ID < p.Deletes[j].ID
+	})
+	sort.Slice(p.Conflicts, func(i, j int) bool {
+		x, y := p.Conflicts[i], p.Conflicts[j]
+		return x.A < y.A || x.A == y.A && x.Row < y.Row
+	})
+	sort.Slice(p.Review, func(i, j int) bool {
+		x, y := p.Review[i], p.Review[j]
+		if x.Kind != y.Kind {
+			return x.Kind < y.Kind
+		}
+		if x.Side != y.Side {
+			return x.Side < y.Side
+		}
+		if x.RecordID != y.RecordID {
+			return x.RecordID < y.RecordID
+		}
+		return x.Field < y.Field
+	})
+	sort.Slice(p.Skips, func(i, j int) bool {
+		x, y := p.Skips[i], p.Skips[j]
+		return x.Side < y.Side || x.Side == y.Side && x.ID < y.ID
+	})
+	c := &p.Counts
+	c.CreateA, c.CreateB, c.UpdateA, c.UpdateB, c.Link = 0, 0, 0, 0, 0
+	for _, w := range p.Creates {
+		if w.Side == "a" {
+			c.CreateA++
+		} else {
+			c.CreateB++
+		}
+	}
+	for _, w := range p.Updates {
+		if w.Side == "a" {
+			c.UpdateA++
+		} else {
+			c.UpdateB++
+		}
+	}
+	for _, l := range p.Links {
+		if l.New {
+			c.Link++
+		}
+	}
+	c.Conflicts = len(p.Conflicts)
+	c.Review = len(p.Review)
+	c.Delete = len(p.Deletes)
+}

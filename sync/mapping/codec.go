@@ -1,0 +1,283 @@
+package mapping
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// codec is a compiled row's behaviour. Invariants the engine relies on (and
+// the tests check): CanonB(WriteB(c)) == c, and for invertible rows
+// CanonA(WriteA(c)) == c, so our own writes read back as no-ops.
+type codec struct {
+	dir  Direction
+	a, b []connector.Field
+	fwd  transform
+	rev  *transform // explicit b->a transform
+	def  string     // default (canonical) when the source is blank
+}
+
+func names(fs []connector.Field) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// readJoined reads the named fields; several are joined with a space.
+func readJoined(fields map[string]string, fs []connector.Field) (string, error) {
+	if len(fs) == 1 {
+		v, ok := fields[fs[0].Name]
+		if !ok {
+			return "", fmt.Errorf("%s: %w", fs[0].Name, ErrNotRead)
+		}
+		return v, nil
+	}
+	parts := make([]string, 0, len(fs))
+	for _, f := range fs {
+		v, ok := fields[f.Name]
+		if !ok {
+			return "", fmt.Errorf("%s: %w", f.Name, ErrNotRead)
+		}
+		parts = append(parts, v)
+	}
+	return joinWords(parts), nil
+}
+
+// joinWords joins the non-blank parts with single spaces.
+func joinWords(parts []string) string {
+	var words []string
+	for _, p := range parts {
+		words = append(words, strings.Fields(p)...)
+	}
+	return strings.Join(words, " ")
+}
+
+// splitName splits a full name at the last space: "Mary Ann Smith" ->
+// "Mary Ann", "Smith"; a single word is the last name (CRMs require it).
+func splitName(v string, n int) ([]string, error) {
+	switch n {
+	case 1:
+		return []string{v}, nil
+	case 2:
+		v = joinWords([]string{v})
+		i := strings.LastIndex(v, " ")
+		if i < 0 {
+			return []string{"", v}, nil
+		}
+		return []string{v[:i], v[i+1:]}, nil
+	}
+	return nil, fmt.Errorf("cannot split a value into %d fields (two at most: first/last)", n)
+}
+
+func (c *codec) canonA(fields map[string]string) (string, error) {
+	switch {
+	case c.fwd.constant && len(c.a) == 0:
+		return c.constant(c.b)
+	case c.fwd.constant: // A is only the target of a constant
+		raw, err := readJoined(fields, c.a)
+		if err != nil {
+			return "", err
+		}
+		if v, err := normType(raw, c.a[0], false); err == nil {
+			return v, nil
+		}
+		return strings.TrimSpace(raw), nil // only compared, never a source
+	}
+	raw, err := readJoined(fields, c.a)
+	if err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(raw) == "" {
+		if c.def != "" && c.dir.readsA() {
+			return c.def, nil
+		}
+		return "", nil
+	}
+	v, err := c.fwd.forward(raw)
+	if err == nil && len(c.b) == 1 {
+		v, err = normType(v, c.b[0], false)
+	}
+	if err != nil {
+		if !c.dir.readsA() {
+			return strings.TrimSpace(raw), nil // A is only compared, never a source
+		}
+		return "", c.wrap(err, c.a, c.b)
+	}
+	return c.words(v), nil
+}
+
+func (c *codec) canonB(fields map[string]string) (string, error) {
+	if c.fwd.constant && len(c.b) == 0 {
+		return c.constant(c.a)
+	}
+	raw, err := readJoined(fields, c.b)
+	if err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(raw) == "" {
+		if c.def != "" && c.dir == BtoA {
+			return c.def, nil
+		}
+		return "", nil
+	}
+	v, err := c.fwd.canon(raw)
+	if err == nil && len(c.b) == 1 {
+		v, err = normType(v, c.b[0], false)
+	}
+	if err != nil {
+		if !c.dir.readsB() {
+			return strings.TrimSpace(raw), nil // B is only compared, never a source
+		}
+		return "", c.wrap(err, c.b, c.a)
+	}
+	return c.words(v), nil
+}
+
+// words collapses whitespace on rows that join or split fields, so the
+// joined form is the same however the parts were spaced.
+func (c *codec) words(v string) string {
+	if len(c.a) > 1 || len(c.b) > 1 {
+		return joinWords([]string{v})
+	}
+	return v
+}
+
+// constant is a const row's value in the target field's canonical form.
+func (c *codec) constant(target []connector.Field) (string, error) {
+	v, err := c.fwd.forward("")
+	if err == nil && len(target) == 1 {
+		v, err = normType(v, target[0], false)
+	}
+	return v, err
+}
+
+func (c *codec) writeB(canon string) (map[string]string, error) {
+	if len(c.b) == 0 {
+		return nil, errors.New("mapping: this row writes no B field")
+	}
+	v := canon
+	if v != "" && len(c.b) == 1 {
+		var err error
+		if v, err = normType(v, c.b[0], true); err != nil {
+			return nil, c.wrap(err, c.b, c.b)
+		}
+	}
+	return spread(v, c.b)
+}
+
+func (c *codec) writeA(canon string) (map[string]string, error) {
+	if len(c.a) == 0 {
+		return nil, errors.New("mapping: this row writes no A field")
+	}
+	var (
+		v   string
+		err error
+	)
+	switch {
+	case c.fwd.constant:
+		v = canon
+	case c.rev != nil:
+		v, err = c.rev.forward(canon)
+	case c.fwd.inverse == nil:
+		return nil, fmt.Errorf("%s: %w (%s)", c.fwd.name, ErrNotInvertible, c.fwd.whyNot)
+	default:
+		v, err = c.fwd.inverse(canon)
+	}
+	if err == nil && v != "" && len(c.a) == 1 {
+		v, err = normType(v, c.a[0], true)
+	}
+	if err != nil {
+		return nil, c.wrap(err, c.a, c.a)
+	}
+	return spread(v, c.a)
+}
+
+func spread(v string, fs []connector.Field) (map[string]string, error) {
+	parts, err := splitName(v, len(fs))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(fs))
+	for i, f := range fs {
+		out[f.Name] = parts[i]
+	}
+	return out, nil
+}
+
+// wrap names the field read and fills UnknownValueError.Field with the
+// field the value was meant for.
+func (c *codec) wrap(err error, read, target []connector.Field) error {
+	var uv *UnknownValueError
+	if errors.As(err, &uv) && uv.Field == "" {
+		uv.Field = strings.Join(names(target), "+")
+	}
+	return fmt.Errorf("%s: %w", strings.Join(names(read), "+"), err)
+}
+
+// normType puts v into the canonical form of the field's type. strict makes
+// a picklist value outside the field's options an *UnknownValueError.
+func normType(v string, f connector.Field, strict bool) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	switch f.Type {
+	case connector.TypeNumber:
+		return normalizeNumber(v)
+	case connector.TypeBool:
+		return normalizeBool(v)
+	case connector.TypeDate:
+		if _, err := time.Parse(dateLayout, v); err != nil {
+			return "", fmt.Errorf("%q is not a date (YYYY-MM-DD)", v)
+		}
+		return v, nil
+	case connector.TypeDateTime:
+		t, kind, err := parseTimeValue(v)
+		if err != nil {
+			return "", err
+		}
+		if kind != kindInstant {
+			return "", fmt.Errorf("%q has no time zone; use a datetime:ZONE transform", v)
+		}
+		return formatInstant(t), nil
+	case connector.TypeEnum:
+		return normOption(v, f, strict)
+	}
+	return v, nil
+}
+
+// normOption returns the option's own value for an exact or a unique
+// case-insensitive match on value or label.
+func normOption(v string, f connector.Field, strict bool) (string, error) {
+	if len(f.Options) == 0 {
+		return v, nil
+	}
+	found, n := "", 0
+	for _, o := range f.Options {
+		if o.Value == v {
+			return v, nil
+		}
+		if strings.EqualFold(o.Value, v) || strings.EqualFold(o.Label, v) {
+			if found != o.Value {
+				n++
+			}
+			found = o.Value
+		}
+	}
+	if n == 1 {
+		return found, nil
+	}
+	if !strict {
+		return v, nil
+	}
+	allowed := make([]string, len(f.Options))
+	for i, o := range f.Options {
+		allowed[i] = o.Value
+	}
+	return "", &UnknownValueError{Field: f.Name, Value: v, Allowed: allowed}
+}

@@ -1,0 +1,76 @@
+package mapping
+
+import (
+	"fmt"
+	"strings"
+)
+
+// normalizeNumber coerces a number written by people or CRMs into a plain
+// decimal: "1,234.50" -> "1234.5", "$ 42" -> "42", "-0.0" -> "0". It works on
+// the digits, not through float64, so large or precise values survive.
+// Commas count only as thousands separators in groups of three; "1,5" is
+// ambiguous (a decimal comma?) and therefore an error, never a guess.
+func normalizeNumber(s string) (string, error) {
+	in := s
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	s = strings.TrimSpace(strings.Trim(s, "$€£¥"))
+	neg := false
+	switch {
+	case strings.HasPrefix(s, "-"):
+		neg, s = true, s[1:]
+	case strings.HasPrefix(s, "+"):
+		s = s[1:]
+	}
+	s = strings.TrimSpace(strings.Trim(s, "$€£¥"))
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	if strings.Contains(intPart, ",") {
+		groups := strings.Split(intPart, ",")
+		for i, g := range groups {
+			if (i == 0 && (len(g) < 1 || len(g) > 3)) || (i > 0 && len(g) != 3) {
+				return "", fmt.Errorf("number %q: ambiguous or invalid digit grouping", in)
+			}
+		}
+		intPart = strings.Join(groups, "")
+	}
+	if (intPart == "" && frac == "") || !allDigits(intPart) || !allDigits(frac) || (hasDot && frac == "" && intPart == "") {
+		return "", fmt.Errorf("number %q is not a number", in)
+	}
+	intPart = strings.TrimLeft(intPart, "0")
+	if intPart == "" {
+		intPart = "0"
+	}
+	frac = strings.TrimRight(frac, "0")
+	out := intPart
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg && out != "0" {
+		out = "-" + out
+	}
+	return out, nil
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizeBool reads the usual spellings of yes and no.
+func normalizeBool(s string) (string, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "":
+		return "", nil
+	case "true", "t", "yes", "y", "1", "on", "checked":
+		return "true", nil
+	case "false", "f", "no", "n", "0", "off", "unchecked":
+		return "false", nil
+	}
+	return "", fmt.Errorf("value %q is not a yes/no value", s)
+}

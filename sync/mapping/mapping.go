@@ -1,0 +1,169 @@
+// Package mapping turns a sync's field mappings into compiled rows the
+// engine can compare and write. Everything here is a pure function: no I/O,
+// no clocks, no globals.
+//
+// Canonical values are compared in B's representation. A row reads its A
+// fields through the forward transform into that form (CanonA), normalizes
+// B's own value the same way (CanonB), and turns a canonical value back into
+// field values for either side (WriteA applies the inverse transform). The
+// engine keeps base snapshots in canonical form, so formatting-only
+// differences ("+1 415 555 0100" vs "+14155550100") never look like edits.
+package mapping
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Direction says which way a mapping (or a whole sync) writes.
+type Direction string
+
+const (
+	AtoB    Direction = "a-to-b"
+	BtoA    Direction = "b-to-a"
+	TwoWay  Direction = "two-way"
+	None    Direction = "none"
+	Inherit Direction = "" // a field row takes the sync's direction
+)
+
+// readsA reports whether values flow from A (A is a source).
+func (d Direction) readsA() bool { return d == AtoB || d == TwoWay }
+
+// readsB reports whether values flow from B (B is a source).
+func (d Direction) readsB() bool { return d == BtoA || d == TwoWay }
+
+// Rule is a mapping's blank rule.
+type Rule string
+
+const (
+	Always      Rule = "always" // "" means the same
+	UnlessBlank Rule = "unless-blank"
+)
+
+// Field is one user mapping row as stored in the sync definition.
+//
+// A and B name one field each, or several joined with "+"
+// ("firstname+lastname"): several A fields are concatenated with a space into
+// one B field, one A field is split into several B fields.
+type Field struct {
+	A         string            `json:"a" yaml:"a"`
+	B         string            `json:"b" yaml:"b"`
+	Direction Direction         `json:"direction,omitempty" yaml:"direction,omitempty"`
+	Rule      Rule              `json:"rule,omitempty" yaml:"rule,omitempty"`
+	Transform string            `json:"transform,omitempty" yaml:"transform,omitempty"`
+	ValueMap  map[string]string `json:"value_map,omitempty" yaml:"value_map,omitempty"` // A value -> B value
+	// ReverseTransform is an explicit transform for b->a, needed on a
+	// two-way row whose forward transform cannot be inverted.
+	ReverseTransform string `json:"reverse_transform,omitempty" yaml:"reverse_transform,omitempty"`
+	// Default is the value used when the source is blank (in B's form).
+	Default string `json:"default,omitempty" yaml:"default,omitempty"`
+}
+
+// Problem is one thing wrong with a sync definition, named for a person.
+type Problem struct {
+	Row     int    // index in the mapping list; -1 for sync-level problems
+	Field   string // the field the problem is about, if any
+	Message string
+	Label   string // the row as people see it, e.g. "phone → Phone"
+}
+
+// Error reads e.g. "mapping 3 (phone → Phone): transform e164 does not fit
+// field Phone of type bool". Mapping numbers are 1-based, as in the UI.
+func (p Problem) Error() string {
+	if p.Row < 0 {
+		return "sync: " + p.Message
+	}
+	if p.Label == "" {
+		return fmt.Sprintf("mapping %d: %s", p.Row+1, p.Message)
+	}
+	return fmt.Sprintf("mapping %d (%s): %s", p.Row+1, p.Label, p.Message)
+}
+
+// UnknownValueError is a picklist value that has no mapping or is not
+// allowed in the target. The engine sends the record to review instead of
+// letting the write fail at the vendor.
+type UnknownValueError struct {
+	Field   string   // the field the value was meant for
+	Value   string   // the value as read
+	Allowed []string // the target's options, or the value map's keys when Unmapped
+	// Unmapped is true when the value has no entry in the row's value map
+	// (rather than being refused by the target's options).
+	Unmapped bool
+}
+
+func (e *UnknownValueError) Error() string {
+	const maxShown = 10
+	allowed := e.Allowed
+	more := ""
+	if len(allowed) > maxShown {
+		more = fmt.Sprintf(", … (%d more)", len(allowed)-maxShown)
+		allowed = allowed[:maxShown]
+	}
+	if e.Unmapped {
+		return fmt.Sprintf("value %q has no entry in the value map for %s (mapped: %s%s)",
+			e.Value, e.Field, strings.Join(allowed, ", "), more)
+	}
+	return fmt.Sprintf("value %q is not allowed in %s (allowed: %s%s)",
+		e.Value, e.Field, strings.Join(allowed, ", "), more)
+}
+
+// ErrNotRead means a record lacks a mapped field: the connector did not read
+// it, which is different from a blank. Treating it as blank would overwrite
+// real data, so the row refuses.
+var ErrNotRead = errors.New("field was not read")
+
+// ErrNotInvertible means a row was asked to write A but its transform has no
+// inverse and no reverse transform was given.
+var ErrNotInvertible = errors.New("transform cannot be inverted")
+
+// Row is one compiled mapping.
+type Row struct {
+	Key         string    // stable key for base snapshots, e.g. "firstname>FirstName"
+	AFields     []string  // A fields read or written
+	BFields     []string  // B fields read or written
+	Dir         Direction // effective: AtoB, BtoA or TwoWay, never Inherit or None
+	UnlessBlank bool      // never overwrite a value with a blank
+	Transform   string    // the forward transform's name, for display
+	c           *codec
+}
+
+// CanonA reads A's fields and returns the canonical value (B's form).
+func (r Row) CanonA(fields map[string]string) (string, error) {
+	if r.c == nil {
+		return "", errors.New("mapping: row was not compiled")
+	}
+	return r.c.canonA(fields)
+}
+
+// CanonB reads B's fields and returns the canonical value, normalized so
+// formatting-only differences compare equal.
+func (r Row) CanonB(fields map[string]string) (string, error) {
+	if r.c == nil {
+		return "", errors.New("mapping: row was not compiled")
+	}
+	return r.c.canonB(fields)
+}
+
+// WriteA turns a canonical value into the A field values to write, applying
+// the inverse (or explicit reverse) transform.
+func (r Row) WriteA(canon string) (map[string]string, error) {
+	if r.c == nil {
+		return nil, errors.New("mapping: row was not compiled")
+	}
+	return r.c.writeA(canon)
+}
+
+// WriteB turns a canonical value into the B field values to write.
+func (r Row) WriteB(canon string) (map[string]string, error) {
+	if r.c == nil {
+		return nil, errors.New("mapping: row was not compiled")
+	}
+	return r.c.writeB(canon)
+}
+
+// Invertible reports whether the row can write A (inverse or reverse
+// transform available).
+func (r Row) Invertible() bool {
+	return r.c != nil && (r.c.rev != nil || r.c.fwd.inverse != nil) && len(r.AFields) > 0
+}

@@ -1,0 +1,86 @@
+package mapping
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// Normalize puts a match-key value into comparable form. Kinds:
+//
+//	email      trim + lower; an invalid address is an error naming it
+//	e164       phone number in E.164 (default region US; "e164:GB" for another)
+//	lower      trim + lower
+//	exact      unchanged
+//	domain     the host of an email address or URL, lower, without "www."
+//
+// A blank value normalizes to "" without error: a blank key matches nothing.
+func Normalize(kind, value string) (string, error) {
+	k, arg, _ := strings.Cut(strings.ToLower(strings.TrimSpace(kind)), ":")
+	if k != "exact" && strings.TrimSpace(value) == "" {
+		return "", nil
+	}
+	switch k {
+	case "exact":
+		return value, nil
+	case "lower":
+		return strings.ToLower(strings.TrimSpace(value)), nil
+	case "email":
+		return normalizeEmail(value)
+	case "e164":
+		region := "US"
+		if arg != "" {
+			region = strings.ToUpper(arg)
+		}
+		return toE164(value, region)
+	case "domain":
+		return normalizeDomain(value)
+	}
+	return "", fmt.Errorf("unknown match-key normalizer %q (use email, e164, lower, exact or domain)", kind)
+}
+
+func normalizeEmail(value string) (string, error) {
+	v := strings.ToLower(strings.TrimSpace(value))
+	local, domain, ok := strings.Cut(v, "@")
+	if !ok || local == "" || strings.Contains(domain, "@") || !validHost(domain) ||
+		strings.ContainsAny(local, " \t\r\n<>()[],;:\"") {
+		return "", fmt.Errorf("invalid email %q", value)
+	}
+	return local + "@" + domain, nil
+}
+
+// validHost accepts a dotted host name without spaces or empty labels.
+func validHost(h string) bool {
+	if h == "" || !strings.Contains(h, ".") || strings.ContainsAny(h, " \t\r\n/\\@") {
+		return false
+	}
+	for _, label := range strings.Split(h, ".") {
+		if label == "" {
+			return false
+		}
+	}
+	return true
+}
+
+func normalizeDomain(value string) (string, error) {
+	v := strings.ToLower(strings.TrimSpace(value))
+	var host string
+	switch {
+	case strings.Contains(v, "@") && !strings.Contains(v, "/"):
+		_, host, _ = strings.Cut(v, "@")
+	default:
+		if !strings.Contains(v, "://") {
+			v = "http://" + v
+		}
+		u, err := url.Parse(v)
+		if err != nil {
+			return "", fmt.Errorf("invalid domain or URL %q", value)
+		}
+		host = u.Hostname()
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "www."), ".")
+	if !validHost(host) {
+		return "", fmt.Errorf("invalid domain or URL %q", value)
+	}
+	return host, nil
+}

@@ -1,0 +1,234 @@
+package mapping
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// Dates never shift silently: a date stays a date, a datetime with an offset
+// is an instant, and a datetime without one (or a date that must become an
+// instant) needs the zone named in the transform ("date:Europe/Berlin").
+// Local times that fall into a DST gap or overlap are errors, not guesses.
+
+const dateLayout = "2006-01-02"
+
+type timeKind int
+
+const (
+	kindDate    timeKind = iota + 1 // YYYY-MM-DD
+	kindInstant                     // has an offset or Z
+	kindNaive                       // a wall clock without a zone
+)
+
+var (
+	instantLayouts = []string{time.RFC3339, "2006-01-02T15:04:05Z0700", "2006-01-02 15:04:05Z07:00"}
+	naiveLayouts   = []string{"2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02 15:04"}
+)
+
+// parseTimeValue classifies s. For kindDate and kindNaive the wall clock is
+// returned as a UTC time that only carries the fields.
+func parseTimeValue(s string) (time.Time, timeKind, error) {
+	if t, err := time.Parse(dateLayout, s); err == nil {
+		return t, kindDate, nil
+	}
+	for _, l := range instantLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, kindInstant, nil
+		}
+	}
+	for _, l := range naiveLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, kindNaive, nil
+		}
+	}
+	return time.Time{}, 0, fmt.Errorf("%q is not a date or datetime (want YYYY-MM-DD or RFC 3339)", s)
+}
+
+// resolveWall finds the one instant at which loc's clocks show wall. A wall
+// clock in a DST gap has none, one in an overlap has two: both are errors.
+func resolveWall(wall time.Time, loc *time.Location) (time.Time, error) {
+	cands := wallCandidates(wall, loc)
+	switch len(cands) {
+	case 1:
+		return cands[0], nil
+	case 0:
+		return time.Time{}, fmt.Errorf("%s does not exist in %s (skipped by a daylight-saving change)", wall.Format("2006-01-02 15:04:05"), loc)
+	default:
+		return time.Time{}, fmt.Errorf("%s happens twice in %s (daylight-saving change); give a UTC offset", wall.Format("2006-01-02 15:04:05"), loc)
+	}
+}
+
+func wallCandidates(wall time.Time, loc *time.Location) []time.Time {
+	var out []time.Time
+	seen := map[int]bool{}
+	for _, probe := range []time.Duration{-36 * time.Hour, -12 * time.Hour, 0, 12 * time.Hour, 36 * time.Hour} {
+		_, off := wall.Add(probe).In(loc).Zone()
+		if seen[off] {
+			continue
+		}
+		seen[off] = true
+		u := wall.Add(-time.Duration(off) * time.Second)
+		if sameWall(u.In(loc), wall) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func sameWall(t, wall time.Time) bool {
+	y, m, d := t.Date()
+	wy, wm, wd := wall.Date()
+	return y == wy && m == wm && d == wd && t.Hour() == wall.Hour() && t.Minute() == wall.Minute() &&
+		t.Second() == wall.Second() && t.Nanosecond() == wall.Nanosecond()
+}
+
+// startOfDay is the first instant of the date in loc. Where midnight is
+// skipped (Chile, some years) that is the end of the gap; where it happens
+// twice, the earlier one.
+func startOfDay(date time.Time, loc *time.Location) time.Time {
+	if c := wallCandidates(date, loc); len(c) > 0 {
+		first := c[0]
+		for _, t := range c[1:] {
+			if t.Before(first) {
+				first = t
+			}
+		}
+		return first
+	}
+	// Binary search for the first minute whose local date is the date.
+	y, m, d := date.Date()
+	before := func(t time.Time) bool {
+		ty, tm, td := t.In(loc).Date()
+		return time.Date(ty, tm, td, 0, 0, 0, 0, time.UTC).Before(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+	}
+	lo, hi := date.Add(-15*time.Hour), date.Add(15*time.Hour)
+	for hi.Sub(lo) > time.Second {
+		mid := lo.Add(hi.Sub(lo) / 2)
+		if before(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi.Truncate(time.Second)
+}
+
+func formatInstant(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// dateTransform builds "date[:ZONE]" (B holds a calendar date) and
+// "datetime[:ZONE]" (B holds an instant, emitted as RFC 3339 UTC).
+func dateTransform(name, arg string, hasArg bool, env transformEnv) (transform, error) {
+	var loc *time.Location
+	if hasArg {
+		if arg == "" {
+			return transform{}, fmt.Errorf("transform %s: empty time zone", name)
+		}
+		l, err := time.LoadLocation(arg)
+		if err != nil {
+			return transform{}, fmt.Errorf("transform %s: unknown time zone %q (use an IANA name such as Europe/Berlin)", name, arg)
+		}
+		loc = l
+	}
+	needZone := func(what string) error {
+		return fmt.Errorf("%s needs an explicit time zone, e.g. %s:Europe/Berlin", what, name)
+	}
+	if name == "date" {
+		if loc == nil && env.aType == connector.TypeDateTime {
+			return transform{}, needZone("turning a datetime into a date")
+		}
+		forward := func(s string) (string, error) {
+			s = strings.TrimSpace(s)
+			if s == "" {
+				return "", nil
+			}
+			t, kind, err := parseTimeValue(s)
+			if err != nil {
+				return "", err
+			}
+			switch {
+			case kind == kindDate:
+				return t.Format(dateLayout), nil
+			case loc == nil:
+				return "", fmt.Errorf("%q is a datetime: %w", s, needZone("turning it into a date"))
+			case kind == kindInstant:
+				return t.In(loc).Format(dateLayout), nil
+			default: // a wall clock in loc: its date is the date
+				return t.Format(dateLayout), nil
+			}
+		}
+		t := transform{name: name, forward: forward, canon: forward,
+			aTypes: withText(connector.TypeDate, connector.TypeDateTime), bTypes: withText(connector.TypeDate)}
+		if env.aType == connector.TypeDateTime {
+			t.inverse = func(s string) (string, error) {
+				if s == "" {
+					return "", nil
+				}
+				d, err := time.Parse(dateLayout, s)
+				if err != nil {
+					return "", fmt.Errorf("%q is not a date", s)
+				}
+				return formatInstant(startOfDay(d, loc)), nil
+			}
+		} else {
+			t.inverse = forward
+		}
+		return t, nil
+	}
+
+	// datetime
+	if loc == nil && env.aType == connector.TypeDate {
+		return transform{}, needZone("turning a date into a datetime")
+	}
+	forward := func(s string) (string, error) {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return "", nil
+		}
+		t, kind, err := parseTimeValue(s)
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case kind == kindInstant:
+			return formatInstant(t), nil
+		case loc == nil:
+			return "", fmt.Errorf("%q has no time zone: %w", s, needZone("reading it"))
+		case kind == kindDate:
+			return formatInstant(startOfDay(t, loc)), nil
+		default:
+			u, err := resolveWall(t, loc)
+			if err != nil {
+				return "", err
+			}
+			return formatInstant(u), nil
+		}
+	}
+	t := transform{name: name, forward: forward, canon: forward,
+		aTypes: withText(connector.TypeDate, connector.TypeDateTime), bTypes: withText(connector.TypeDateTime)}
+	if env.aType == connector.TypeDate {
+		// A date cannot hold the time of day: writing it back would lose it
+		// and the next read would see a different instant.
+		t.whyNot = "a datetime cannot become a date without losing its time; add reverse_transform date:ZONE"
+		return t, nil
+	}
+	t.inverse = func(s string) (string, error) {
+		if s == "" {
+			return "", nil
+		}
+		u, err := forward(s)
+		if err != nil {
+			return "", err
+		}
+		inst, _ := time.Parse(time.RFC3339Nano, u)
+		switch {
+		case env.aType == connector.TypeDateTime || loc == nil:
+			return u, nil
+		default: // a text field: show local time, still with its offset
+			return inst.In(loc).Format(time.RFC3339Nano), nil
+		}
+	}
+	return t, nil
+}

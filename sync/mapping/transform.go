@@ -1,0 +1,229 @@
+package mapping
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/nyaruka/phonenumbers"
+)
+
+// transform converts one value between A's form and the canonical (B) form.
+// Every transform keeps a blank a blank, except a constant.
+type transform struct {
+	name string
+	// forward turns a source value in A's form into canonical form.
+	forward func(string) (string, error)
+	// canon normalizes a value already in B's form.
+	canon func(string) (string, error)
+	// inverse turns a canonical value back into A's form; nil when the
+	// transform cannot be inverted.
+	inverse func(string) (string, error)
+	// whyNot explains a nil inverse.
+	whyNot string
+	// constant transforms ignore their input and read no source field.
+	constant bool
+	// aTypes and bTypes list the field types the transform fits on each
+	// side; nil means "checked by assignability" (identity).
+	aTypes, bTypes []connector.FieldType
+}
+
+// transformEnv is what a transform may depend on besides its name.
+type transformEnv struct {
+	aType, bType connector.FieldType
+	valueMap     map[string]string
+}
+
+var (
+	textual   = []connector.FieldType{connector.TypeString, connector.TypeText, connector.TypeEmail, connector.TypePhone, connector.TypeID, connector.TypeEnum}
+	plainText = []connector.FieldType{connector.TypeString, connector.TypeText}
+)
+
+func withText(ts ...connector.FieldType) []connector.FieldType {
+	return append(slices.Clone(plainText), ts...)
+}
+
+func identityFn(s string) (string, error) { return s, nil }
+
+// knownTransforms lists the names for error messages.
+const knownTransforms = "none, trim, lower, upper, title, e164[:REGION], date[:ZONE], datetime[:ZONE], map, concat, split, const:VALUE, number, bool"
+
+// parseTransform builds the named transform. "concat" and "split" are
+// identity transforms: joining and splitting fields is done by the row from
+// the "+" in its field names.
+func parseTransform(spec string, env transformEnv) (transform, error) {
+	name, arg, hasArg := strings.Cut(strings.TrimSpace(spec), ":")
+	name = strings.ToLower(strings.TrimSpace(name))
+	if name != "const" {
+		arg = strings.TrimSpace(arg)
+	}
+	noArg := func(t transform) (transform, error) {
+		if hasArg {
+			return transform{}, fmt.Errorf("transform %s takes no argument", name)
+		}
+		return t, nil
+	}
+	switch name {
+	case "", "none", "concat", "split":
+		if name == "" {
+			name = "none"
+		}
+		return noArg(transform{name: name, forward: identityFn, canon: identityFn, inverse: identityFn})
+	case "trim":
+		return noArg(textTransform(name, strings.TrimSpace))
+	case "lower":
+		return noArg(textTransform(name, func(s string) string { return strings.ToLower(strings.TrimSpace(s)) }))
+	case "upper":
+		return noArg(textTransform(name, func(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }))
+	case "title":
+		return noArg(textTransform(name, titleCase))
+	case "e164":
+		region := "US"
+		if hasArg {
+			region = strings.ToUpper(arg)
+			if !phonenumbers.GetSupportedRegions()[region] {
+				return transform{}, fmt.Errorf("transform e164: unknown region %q (use a two-letter code such as US, GB, DE)", arg)
+			}
+		}
+		f := func(s string) (string, error) { return toE164(s, region) }
+		return transform{name: "e164", forward: f, canon: f, inverse: identityFn,
+			aTypes: withText(connector.TypePhone), bTypes: withText(connector.TypePhone)}, nil
+	case "date", "datetime":
+		return dateTransform(name, arg, hasArg, env)
+	case "map":
+		return noArg(mapTransform(env.valueMap))
+	case "number":
+		return noArg(transform{name: name, forward: normalizeNumber, canon: normalizeNumber, inverse: identityFn,
+			aTypes: withText(connector.TypeNumber), bTypes: withText(connector.TypeNumber)})
+	case "bool":
+		return noArg(transform{name: name, forward: normalizeBool, canon: normalizeBool, inverse: identityFn,
+			aTypes: withText(connector.TypeBool, connector.TypeNumber, connector.TypeEnum), bTypes: withText(connector.TypeBool)})
+	case "const":
+		if !hasArg {
+			return transform{}, fmt.Errorf("transform const needs a value, e.g. const:Website")
+		}
+		value := arg
+		return transform{name: "const", constant: true,
+			forward: func(string) (string, error) { return value, nil },
+			canon:   identityFn,
+			whyNot:  "a constant is one-way"}, nil
+	}
+	return transform{}, fmt.Errorf("unknown transform %q (known: %s)", spec, knownTransforms)
+}
+
+// textTransform is a normalizer on text. Its inverse is the identity: the
+// canonical value is already a valid A value that maps onto itself.
+func textTransform(name string, f func(string) string) transform {
+	fn := func(s string) (string, error) { return f(s), nil }
+	return transform{name: name, forward: fn, canon: fn, inverse: identityFn, aTypes: textual, bTypes: textual}
+}
+
+// titleCase lowers a value and capitalizes each word, including after a
+// hyphen or apostrophe ("o'brien-smith" -> "O'Brien-Smith").
+func titleCase(s string) string {
+	rs := []rune(strings.ToLower(strings.TrimSpace(s)))
+	start := true
+	for i, r := range rs {
+		if start && unicode.IsLetter(r) {
+			rs[i] = unicode.ToTitle(r)
+		}
+		start = unicode.IsSpace(r) || r == '-' || r == '\''
+	}
+	return string(rs)
+}
+
+// toE164 formats a phone number as E.164, reading national numbers in the
+// default region. Blank stays blank; anything not a valid number is an error
+// naming the value.
+func toE164(s, region string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	num, err := phonenumbers.Parse(s, region)
+	if err != nil {
+		return "", fmt.Errorf("phone %q: %w", s, err)
+	}
+	if !phonenumbers.IsValidNumber(num) {
+		return "", fmt.Errorf("phone %q is not a valid number (region %s)", s, region)
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), nil
+}
+
+// mapTransform maps picklist values through the user's value map. Lookups
+// try the exact key first, then a unique case-insensitive match. The inverse
+// is the reversed map and exists only when the map is 1:1.
+func mapTransform(vm map[string]string) transform {
+	keys := sortedKeys(vm)
+	forward := func(s string) (string, error) {
+		if strings.TrimSpace(s) == "" {
+			return "", nil
+		}
+		if k, ok := lookupFold(vm, s); ok {
+			return vm[k], nil
+		}
+		return "", &UnknownValueError{Value: s, Allowed: keys, Unmapped: true}
+	}
+	reversed := make(map[string]string, len(vm))
+	var clash []string
+	for _, k := range keys {
+		v := vm[k]
+		if prev, dup := reversed[v]; dup {
+			clash = append(clash, fmt.Sprintf("%q and %q both map to %q", prev, k, v))
+			continue
+		}
+		reversed[v] = k
+	}
+	values := sortedKeys(reversed)
+	canon := func(s string) (string, error) {
+		if k, ok := lookupFold(reversed, s); ok {
+			return k, nil // B's own spelling of a mapped value
+		}
+		return strings.TrimSpace(s), nil
+	}
+	t := transform{name: "map", forward: forward, canon: canon}
+	if len(clash) > 0 {
+		t.whyNot = "the value map is not 1:1 (" + strings.Join(clash, "; ") + ")"
+		return t
+	}
+	t.inverse = func(s string) (string, error) {
+		if strings.TrimSpace(s) == "" {
+			return "", nil
+		}
+		if k, ok := lookupFold(reversed, s); ok {
+			return reversed[k], nil
+		}
+		return "", &UnknownValueError{Value: s, Allowed: values, Unmapped: true}
+	}
+	return t
+}
+
+// lookupFold finds s in m exactly (after trimming), or by a unique
+// case-insensitive match, and returns the key found.
+func lookupFold(m map[string]string, s string) (string, bool) {
+	if _, ok := m[s]; ok {
+		return s, true
+	}
+	t := strings.TrimSpace(s)
+	if _, ok := m[t]; ok {
+		return t, true
+	}
+	found, n := "", 0
+	for k := range m {
+		if strings.EqualFold(strings.TrimSpace(k), t) {
+			found, n = k, n+1
+		}
+	}
+	return found, n == 1
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

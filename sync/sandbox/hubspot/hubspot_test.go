@@ -1,0 +1,347 @@
+package hubspot
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+func newClock() *clock               { return &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)} }
+
+type env struct {
+	t     *testing.T
+	sim   *Sim
+	srv   *httptest.Server
+	token string
+	clk   *clock
+}
+
+func newEnv(t *testing.T, opts Options) *env {
+	t.Helper()
+	c := newClock()
+	opts.Now = c.now
+	sim := New(opts)
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	return &env{t: t, sim: sim, srv: srv, token: sim.Auth().IssueLongLived(), clk: c}
+}
+
+func (e *env) do(method, path string, body any) (*http.Response, map[string]any) {
+	e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, e.srv.URL+path, rd)
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	_ = json.Unmarshal(raw, &out)
+	return resp, out
+}
+
+func seedContacts(t *testing.T, sim *Sim, n int, base time.Time) {
+	rows := make([]SeedRow, n)
+	for i := range rows {
+		rows[i] = SeedRow{Values: []string{fmt.Sprintf("p%d@example.com", i), fmt.Sprintf("First%d", i), "Last"},
+			Created: base.Add(-time.Hour), Modified: base.Add(time.Duration(i) * time.Second)}
+	}
+	if _, err := sim.Seed("contacts", []string{"email", "firstname", "lastname"}, rows); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOAuthCodePKCEStateAndRotation(t *testing.T) {
+	e := newEnv(t, Options{RotateRefresh: true})
+	verifier := "verifier-0123456789-0123456789-0123456789-abcdef"
+	sum := sha256.Sum256([]byte(verifier))
+	redirect := "http://localhost:53682/callback"
+	q := url.Values{"client_id": {e.sim.Auth().ClientID()}, "redirect_uri": {redirect}, "scope": {"oauth crm.objects.contacts.read"},
+		"state": {"st-123"}, "code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(e.srv.URL + "/oauth/authorize?" + q.Encode())
+	if err != nil || resp.StatusCode != http.StatusFound {
+		t.Fatalf("authorize: %v %v", err, resp.StatusCode)
+	}
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	if loc.Query().Get("state") != "st-123" || loc.Host != "localhost:53682" {
+		t.Fatalf("bad redirect %s", loc)
+	}
+	token := func(form url.Values) (int, map[string]any) {
+		r, err := http.PostForm(e.srv.URL+"/oauth/2026-03/token", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Body.Close()
+		var m map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&m)
+		return r.StatusCode, m
+	}
+	st, tok := token(url.Values{"grant_type": {"authorization_code"}, "client_id": {e.sim.Auth().ClientID()},
+		"client_secret": {e.sim.Auth().ClientSecret()}, "redirect_uri": {redirect}, "code": {loc.Query().Get("code")}, "code_verifier": {verifier}})
+	if st != 200 || tok["expires_in"].(float64) != 1800 || tok["token_type"] != "bearer" || tok["hub_id"] == nil {
+		t.Fatalf("token exchange: %d %v", st, tok)
+	}
+	e.token = tok["access_token"].(string)
+	if r, _ := e.do("GET", "/crm/objects/2026-03/contacts", nil); r.StatusCode != 200 {
+		t.Fatalf("api with new token: %d", r.StatusCode)
+	}
+	e.clk.add(31 * time.Minute)
+	if r, body := e.do("GET", "/crm/objects/2026-03/contacts", nil); r.StatusCode != 401 || body["category"] != "EXPIRED_AUTHENTICATION" {
+		t.Fatalf("expired token: %d %v", r.StatusCode, body)
+	}
+	refresh := url.Values{"grant_type": {"refresh_token"}, "client_id": {e.sim.Auth().ClientID()}, "client_secret": {e.sim.Auth().ClientSecret()},
+		"refresh_token": {tok["refresh_token"].(string)}}
+	if st, tok2 := token(refresh); st != 200 || tok2["refresh_token"] == tok["refresh_token"] {
+		t.Fatalf("refresh: %d %v", st, tok2)
+	}
+	if st, body := token(refresh); st != 400 || body["error"] != "invalid_grant" || body["status"] != "BAD_REFRESH_TOKEN" {
+		t.Fatalf("old refresh token after rotation: %d %v", st, body)
+	}
+	// Denial keeps state and reports access_denied.
+	q.Set("deny", "1")
+	resp, _ = noFollow.Get(e.srv.URL + "/oauth/authorize?" + q.Encode())
+	loc, _ = url.Parse(resp.Header.Get("Location"))
+	if loc.Query().Get("error") != "access_denied" || loc.Query().Get("state") != "st-123" || loc.Query().Get("code") != "" {
+		t.Fatalf("deny redirect %s", loc)
+	}
+	if r, body := (&env{t: t, srv: e.srv}).do("GET", "/crm/objects/2026-03/contacts", nil); r.StatusCode != 401 || body["category"] != "INVALID_AUTHENTICATION" {
+		t.Fatalf("no token: %d %v", r.StatusCode, body)
+	}
+}
+
+func TestListPagingWithAfter(t *testing.T) {
+	e := newEnv(t, Options{})
+	seedContacts(t, e.sim, 25, e.clk.now())
+	seen := map[string]bool{}
+	path := "/crm/objects/2026-03/contacts?limit=10&properties=email"
+	for pages := 0; ; pages++ {
+		r, body := e.do("GET", path, nil)
+		if r.StatusCode != 200 {
+			t.Fatalf("list: %d %v", r.StatusCode, body)
+		}
+		for _, it := range body["results"].([]any) {
+			o := it.(map[string]any)
+			props := o["properties"].(map[string]any)
+			if props["email"] == nil || props["hs_object_id"] != o["id"] || props["firstname"] != nil {
+				t.Fatalf("unexpected properties %v", props)
+			}
+			seen[o["id"].(string)] = true
+		}
+		p, ok := body["paging"].(map[string]any)
+		if !ok {
+			break
+		}
+		next := p["next"].(map[string]any)
+		if !strings.Contains(next["link"].(string), "after="+next["after"].(string)) {
+			t.Fatalf("link %v", next)
+		}
+		path = "/crm/objects/2026-03/contacts?limit=10&properties=email&after=" + next["after"].(string)
+		if pages > 5 {
+			t.Fatal("paging does not end")
+		}
+	}
+	if len(seen) != 25 {
+		t.Fatalf("saw %d contacts, want 25", len(seen))
+	}
+	if r, _ := e.do("GET", "/crm/objects/2026-03/contacts?limit=101", nil); r.StatusCode != 400 {
+		t.Fatalf("limit 101: %d", r.StatusCode)
+	}
+}
+
+func TestSearchFiltersSortsAndTenThousandCap(t *testing.T) {
+	e := newEnv(t, Options{})
+	base := e.clk.now()
+	seedContacts(t, e.sim, 10050, base)
+	since := fmt.Sprint(base.Add(10 * time.Second).UnixMilli())
+	req := map[string]any{
+		"filterGroups": []any{map[string]any{"filters": []any{map[string]any{"propertyName": "lastmodifieddate", "operator": "GTE", "value": since}}}},
+		"sorts":        []any{map[string]any{"propertyName": "lastmodifieddate", "direction": "ASCENDING"}},
+		"properties":   []string{"email", "lastmodifieddate"}, "limit": 200, "after": "0",
+	}
+	r, body := e.do("POST", "/crm/objects/2026-03/contacts/search", req)
+	if r.StatusCode != 200 || body["total"].(float64) != 10040 {
+		t.Fatalf("search: %d total=%v", r.StatusCode, body["total"])
+	}
+	first := body["results"].([]any)[0].(map[string]any)["properties"].(map[string]any)
+	if first["email"] != "p10@example.com" {
+		t.Fatalf("first result %v", first)
+	}
+	if body["paging"].(map[string]any)["next"].(map[string]any)["after"] != "200" {
+		t.Fatalf("paging %v", body["paging"])
+	}
+	req["after"] = "9800"
+	if r, _ := e.do("POST", "/crm/objects/2026-03/contacts/search", req); r.StatusCode != 200 {
+		t.Fatalf("after 9800: %d", r.StatusCode)
+	}
+	req["after"] = "10000"
+	if r, body := e.do("POST", "/crm/objects/2026-03/contacts/search", req); r.StatusCode != 400 || body["category"] != "VALIDATION_ERROR" {
+		t.Fatalf("past 10k cap: %d %v", r.StatusCode, body)
+	}
+	// EQ on email is case-insensitive; IN and NOT_HAS_PROPERTY work.
+	req = map[string]any{"filterGroups": []any{
+		map[string]any{"filters": []any{map[string]any{"propertyName": "email", "operator": "EQ", "value": "P7@Example.com"}}},
+		map[string]any{"filters": []any{map[string]any{"propertyName": "firstname", "operator": "IN", "values": []string{"first8", "First9"}}}},
+	}, "sorts": []any{map[string]any{"propertyName": "firstname", "direction": "DESCENDING"}}, "properties": []string{"firstname"}}
+	r, body = e.do("POST", "/crm/objects/2026-03/contacts/search", req)
+	res := body["results"].([]any)
+	if r.StatusCode != 200 || len(res) != 3 || res[0].(map[string]any)["properties"].(map[string]any)["firstname"] != "First9" {
+		t.Fatalf("OR groups + sort: %d %v", r.StatusCode, body)
+	}
+	req = map[string]any{"filterGroups": []any{map[string]any{"filters": []any{map[string]any{"propertyName": "phone", "operator": "NOT_HAS_PROPERTY"}}}}, "limit": 1}
+	if _, body := e.do("POST", "/crm/objects/2026-03/contacts/search", req); body["total"].(float64) != 10050 {
+		t.Fatalf("NOT_HAS_PROPERTY total %v", body["total"])
+	}
+}
+
+func TestBatchPartialFailureConflictAndCaps(t *testing.T) {
+	e := newEnv(t, Options{})
+	existing, err := e.sim.Create("contacts", map[string]string{"email": "dup@example.com", "firstname": "Dup"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := map[string]any{"inputs": []any{
+		map[string]any{"properties": map[string]any{"email": "ok@example.com", "firstname": "Ok", "lifecyclestage": "lead"}},
+		map[string]any{"properties": map[string]any{"email": "not-an-email"}},
+		map[string]any{"properties": map[string]any{"email": "x@example.com", "favourite_colour": "blue"}},
+		map[string]any{"properties": map[string]any{"email": "DUP@example.com"}},
+	}}
+	r, body := e.do("POST", "/crm/objects/2026-03/contacts/batch/create", in)
+	if r.StatusCode != http.StatusMultiStatus || body["numErrors"].(float64) != 3 || len(body["results"].([]any)) != 1 {
+		t.Fatalf("batch create: %d %v", r.StatusCode, body)
+	}
+	codes := map[string]bool{}
+	for _, it := range body["errors"].([]any) {
+		em := it.(map[string]any)
+		if em["category"] == "CONFLICT" {
+			if em["message"] != "Contact already exists. Existing ID: "+existing.ID {
+				t.Fatalf("conflict message %v", em["message"])
+			}
+			codes["CONFLICT"] = true
+			continue
+		}
+		for _, d := range em["errors"].([]any) {
+			codes[d.(map[string]any)["code"].(string)] = true
+		}
+	}
+	for _, want := range []string{"INVALID_EMAIL", "PROPERTY_DOESNT_EXIST", "CONFLICT"} {
+		if !codes[want] {
+			t.Fatalf("missing error %s in %v", want, codes)
+		}
+	}
+	if e.sim.Count("contacts") != 2 {
+		t.Fatalf("count %d, want 2", e.sim.Count("contacts"))
+	}
+	// Single create of a duplicate email is a 409.
+	if r, body := e.do("POST", "/crm/objects/2026-03/contacts", map[string]any{"properties": map[string]any{"email": "dup@example.com"}}); r.StatusCode != 409 || body["category"] != "CONFLICT" {
+		t.Fatalf("single dup: %d %v", r.StatusCode, body)
+	}
+	// Upsert by email: one update, one create.
+	up := map[string]any{"inputs": []any{
+		map[string]any{"idProperty": "email", "id": "dup@example.com", "properties": map[string]any{"lastname": "Updated"}},
+		map[string]any{"idProperty": "email", "id": "new@example.com", "properties": map[string]any{"lastname": "New"}},
+	}}
+	r, body = e.do("POST", "/crm/objects/2026-03/contacts/batch/upsert", up)
+	res := body["results"].([]any)
+	if r.StatusCode != 200 || len(res) != 2 || res[0].(map[string]any)["new"] != false || res[1].(map[string]any)["new"] != true {
+		t.Fatalf("upsert: %d %v", r.StatusCode, body)
+	}
+	if got, _ := e.sim.Get("contacts", existing.ID); got.Properties["lastname"] != "Updated" {
+		t.Fatalf("upsert did not update: %v", got.Properties)
+	}
+	var many []any
+	for i := 0; i < 101; i++ {
+		many = append(many, map[string]any{"properties": map[string]any{"email": fmt.Sprintf("m%d@example.com", i)}})
+	}
+	if r, body := e.do("POST", "/crm/objects/2026-03/contacts/batch/create", map[string]any{"inputs": many}); r.StatusCode != 400 || body["category"] != "VALIDATION_ERROR" {
+		t.Fatalf("101 inputs: %d %v", r.StatusCode, body)
+	}
+	// Archive, then list archived.
+	if r, _ := e.do("DELETE", "/crm/objects/2026-03/contacts/"+existing.ID, nil); r.StatusCode != 204 {
+		t.Fatalf("archive: %d", r.StatusCode)
+	}
+	_, body = e.do("GET", "/crm/objects/2026-03/contacts?archived=true", nil)
+	if res := body["results"].([]any); len(res) != 1 || res[0].(map[string]any)["archived"] != true {
+		t.Fatalf("archived list %v", body)
+	}
+}
+
+func TestRateLimit429WithRetryAfter(t *testing.T) {
+	e := newEnv(t, Options{RateLimits: true, BurstMax: 5, SearchPerSec: 2})
+	for i := 0; i < 5; i++ {
+		r, _ := e.do("GET", "/crm/objects/2026-03/contacts", nil)
+		if r.StatusCode != 200 || r.Header.Get("X-HubSpot-RateLimit-Remaining") != fmt.Sprint(4-i) || r.Header.Get("X-HubSpot-RateLimit-Max") != "5" {
+			t.Fatalf("request %d: %d remaining=%q", i, r.StatusCode, r.Header.Get("X-HubSpot-RateLimit-Remaining"))
+		}
+	}
+	r, body := e.do("GET", "/crm/objects/2026-03/contacts", nil)
+	if r.StatusCode != 429 || r.Header.Get("Retry-After") != "10" || body["policyName"] != "TEN_SECONDLY_ROLLING" || body["errorType"] != "RATE_LIMIT" {
+		t.Fatalf("over limit: %d %q %v", r.StatusCode, r.Header.Get("Retry-After"), body)
+	}
+	search := map[string]any{"limit": 1}
+	for i := 0; i < 2; i++ {
+		if r, _ := e.do("POST", "/crm/objects/2026-03/contacts/search", search); r.StatusCode != 200 || r.Header.Get("X-HubSpot-RateLimit-Max") != "" {
+			t.Fatalf("search %d: %d", i, r.StatusCode)
+		}
+	}
+	if r, _ := e.do("POST", "/crm/objects/2026-03/contacts/search", search); r.StatusCode != 429 || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("search over limit: %d", r.StatusCode)
+	}
+	e.clk.add(10 * time.Second)
+	if r, _ := e.do("GET", "/crm/objects/2026-03/contacts", nil); r.StatusCode != 200 {
+		t.Fatalf("after window: %d", r.StatusCode)
+	}
+	e.sim.Faults().SetDailyExhausted(true)
+	if r, body := e.do("GET", "/crm/objects/2026-03/contacts", nil); r.StatusCode != 429 || body["policyName"] != "DAILY" {
+		t.Fatalf("daily: %d %v", r.StatusCode, body)
+	}
+	st := e.sim.Stats()
+	if st["GET /crm/objects/2026-03/contacts"] != 8 || st["POST /crm/objects/2026-03/contacts/search"] != 3 {
+		t.Fatalf("stats %v", st)
+	}
+}
+
+func TestPropertiesEndpoint(t *testing.T) {
+	e := newEnv(t, Options{})
+	r, body := e.do("GET", "/crm/properties/2026-03/contacts", nil)
+	if r.StatusCode != 200 {
+		t.Fatal(r.StatusCode)
+	}
+	byName := map[string]map[string]any{}
+	for _, p := range body["results"].([]any) {
+		byName[p.(map[string]any)["name"].(string)] = p.(map[string]any)
+	}
+	if ls := byName["lifecyclestage"]; ls["type"] != "enumeration" || len(ls["options"].([]any)) < 5 {
+		t.Fatalf("lifecyclestage %v", ls)
+	}
+	if m := byName["lastmodifieddate"]["modificationMetadata"].(map[string]any); m["readOnlyValue"] != true {
+		t.Fatalf("lastmodifieddate metadata %v", m)
+	}
+	if _, body := e.do("GET", "/crm/properties/2026-03/deals", nil); len(body["results"].([]any)) < 8 {
+		t.Fatal("deal properties missing")
+	}
+}

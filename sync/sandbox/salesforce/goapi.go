@@ -1,0 +1,198 @@
+package salesforce
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Record is a Go-side snapshot for tests and the seeder. Fields holds non-null values in wire form.
+type Record struct {
+	ID        string
+	Object    string
+	Fields    map[string]string
+	CreatedAt time.Time
+	UpdatedAt time.Time // LastModifiedDate == SystemModstamp
+	Deleted   bool
+}
+
+// SeedRow is one record for Seed: Values align with the columns passed to Seed.
+type SeedRow struct {
+	Values   []string
+	Created  time.Time
+	Modified time.Time
+}
+
+func (s *Sim) snapshot(st *objectStore, r *record) Record {
+	out := Record{ID: r.id, Object: st.obj.Name, Fields: map[string]string{}, CreatedAt: time.UnixMilli(r.created).UTC(),
+		UpdatedAt: time.UnixMilli(r.modified).UTC(), Deleted: r.deleted}
+	for i, f := range st.obj.Fields {
+		if v := s.stringValue(st, r, i); v != "" {
+			out.Fields[f.Name] = v
+		}
+	}
+	return out
+}
+
+func (s *Sim) storeFor(object string) (*objectStore, error) {
+	st, ok := s.stores[strings.ToLower(object)]
+	if !ok {
+		return nil, fmt.Errorf("salesforce sim: unknown object %q", object)
+	}
+	return st, nil
+}
+
+// Records returns every record of object (deleted included), in insertion order.
+func (s *Sim) Records(object string) []Record {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st, err := s.storeFor(object)
+	if err != nil {
+		return nil
+	}
+	out := make([]Record, 0, len(st.recs))
+	for _, r := range st.recs {
+		out = append(out, s.snapshot(st, r))
+	}
+	return out
+}
+
+// Get returns one record by 15- or 18-char id.
+func (s *Sim) Get(object, id string) (Record, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st, err := s.storeFor(object)
+	if err != nil {
+		return Record{}, false
+	}
+	r := st.get(id)
+	if r == nil {
+		return Record{}, false
+	}
+	return s.snapshot(st, r), true
+}
+
+// Count returns the number of live records.
+func (s *Sim) Count(object string) int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st, err := s.storeFor(object)
+	if err != nil {
+		return 0
+	}
+	return st.live
+}
+
+func toAny(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func joinErrs(errs []recError) string {
+	var parts []string
+	for _, e := range errs {
+		parts = append(parts, e.StatusCode+": "+e.Message)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Create inserts through the API's validation.
+func (s *Sim) Create(object string, fields map[string]string) (Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.storeFor(object)
+	if err != nil {
+		return Record{}, err
+	}
+	r, errs := s.createLocked(st, toAny(fields))
+	if errs != nil {
+		return Record{}, fmt.Errorf("salesforce sim: create %s: %s", object, joinErrs(errs))
+	}
+	return s.snapshot(st, r), nil
+}
+
+// Update edits through the API's validation (bumps LastModifiedDate/SystemModstamp).
+func (s *Sim) Update(object, id string, fields map[string]string) (Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.storeFor(object)
+	if err != nil {
+		return Record{}, err
+	}
+	r := st.get(id)
+	if r == nil || r.deleted {
+		return Record{}, fmt.Errorf("salesforce sim: update %s %s: not found", object, id)
+	}
+	if errs := s.updateLocked(st, r, toAny(fields), nil); errs != nil {
+		return Record{}, fmt.Errorf("salesforce sim: update %s %s: %s", object, id, joinErrs(errs))
+	}
+	return s.snapshot(st, r), nil
+}
+
+// Delete moves a record to the recycle bin as DELETE would.
+func (s *Sim) Delete(object, id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.storeFor(object)
+	if err != nil {
+		return false
+	}
+	r := st.get(id)
+	if r == nil || r.deleted {
+		return false
+	}
+	st.remove(r)
+	r.modified = max(s.nowMs(), r.modified+1)
+	return true
+}
+
+// Seed bulk-loads trusted rows without validation (fast path for 100k records); rows whose
+// unique values clash are skipped ("" id).
+func (s *Sim) Seed(object string, columns []string, rows []SeedRow) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.storeFor(object)
+	if err != nil {
+		return nil, err
+	}
+	idx := make([]int, len(columns))
+	for i, c := range columns {
+		j, ok := st.obj.field(c)
+		if !ok {
+			return nil, fmt.Errorf("salesforce sim: seed %s: unknown field %q", object, c)
+		}
+		idx[i] = j
+	}
+	n := len(st.obj.Fields)
+	backing := make([]string, n*len(rows))
+	ids := make([]string, len(rows))
+	if need := len(st.recs) + len(rows); cap(st.recs) < need {
+		grown := make([]*record, len(st.recs), need)
+		copy(grown, st.recs)
+		st.recs = grown
+	}
+	for k, row := range rows {
+		vals := backing[k*n : (k+1)*n : (k+1)*n]
+		clash := false
+		for i, j := range idx {
+			vals[j] = row.Values[i]
+			if _, u := st.unique[j]; u && row.Values[i] != "" && st.findUnique(j, row.Values[i]) != nil {
+				clash = true
+			}
+		}
+		if clash {
+			continue
+		}
+		for i, f := range st.obj.Fields {
+			if vals[i] == "" && f.Default != "" {
+				vals[i] = f.Default
+			}
+		}
+		vals[fOwnerID], vals[fCreatedByID], vals[fLastModifiedByID] = s.opts.UserID, s.opts.UserID, s.opts.UserID
+		ids[k] = st.insert(vals, row.Created.UnixMilli(), row.Modified.UnixMilli()).id
+	}
+	return ids, nil
+}

@@ -1,0 +1,322 @@
+package salesforce
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+type env struct {
+	t     *testing.T
+	sim   *Sim
+	srv   *httptest.Server
+	token string
+}
+
+func newEnv(t *testing.T, opts Options) *env {
+	t.Helper()
+	base := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	if opts.Now == nil {
+		opts.Now = func() time.Time { return base } // frozen clock: deterministic stamps
+	}
+	sim := New(opts)
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	return &env{t: t, sim: sim, srv: srv, token: sim.Auth().IssueLongLived()}
+}
+
+func (e *env) do(method, path string, body any, hdr ...string) (*http.Response, []byte) {
+	e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, e.srv.URL+path, rd)
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp, raw
+}
+
+func decode[T any](t *testing.T, raw []byte) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("decode %s: %v", raw, err)
+	}
+	return v
+}
+
+const v = "/services/data/v67.0"
+
+func seedContacts(t *testing.T, sim *Sim, n int) {
+	base := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	rows := make([]SeedRow, n)
+	for i := range rows {
+		rows[i] = SeedRow{Values: []string{fmt.Sprintf("Last%05d", i), fmt.Sprintf("p%d@example.com", i)},
+			Created: base, Modified: base.Add(time.Duration(i) * time.Minute)}
+	}
+	if _, err := sim.Seed("Contact", []string{"LastName", "Email"}, rows); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOAuthPKCEInstanceURLAndRotation(t *testing.T) {
+	e := newEnv(t, Options{PathPrefix: ""})
+	verifier := "sf-verifier-0123456789-0123456789-0123456789"
+	sum := sha256.Sum256([]byte(verifier))
+	redirect := "http://localhost:8787/callback"
+	q := url.Values{"response_type": {"code"}, "client_id": {e.sim.Auth().ClientID()}, "redirect_uri": {redirect}, "state": {"s1"},
+		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(e.srv.URL + "/services/oauth2/authorize?" + q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	if loc.Query().Get("state") != "s1" {
+		t.Fatalf("state lost: %s", loc)
+	}
+	post := func(form url.Values) (int, map[string]string) {
+		r, err := http.PostForm(e.srv.URL+"/services/oauth2/token", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Body.Close()
+		m := map[string]string{}
+		_ = json.NewDecoder(r.Body).Decode(&m)
+		return r.StatusCode, m
+	}
+	// Public client: PKCE without secret.
+	st, tok := post(url.Values{"grant_type": {"authorization_code"}, "client_id": {e.sim.Auth().ClientID()}, "redirect_uri": {redirect},
+		"code": {loc.Query().Get("code")}, "code_verifier": {verifier}})
+	if st != 200 || tok["instance_url"] != e.srv.URL || tok["token_type"] != "Bearer" || tok["signature"] == "" || tok["issued_at"] == "" {
+		t.Fatalf("token: %d %v", st, tok)
+	}
+	e.token = tok["access_token"]
+	if r, _ := e.do("GET", v+"/limits", nil); r.StatusCode != 200 {
+		t.Fatalf("limits with new token: %d", r.StatusCode)
+	}
+	refresh := url.Values{"grant_type": {"refresh_token"}, "client_id": {e.sim.Auth().ClientID()}, "refresh_token": {tok["refresh_token"]}}
+	if st, tok2 := post(refresh); st != 200 || tok2["refresh_token"] == "" || tok2["refresh_token"] == tok["refresh_token"] {
+		t.Fatalf("refresh: %d %v", st, tok2)
+	}
+	if st, body := post(refresh); st != 400 || body["error"] != "invalid_grant" {
+		t.Fatalf("reused refresh token: %d %v", st, body)
+	}
+	e.sim.Auth().ExpireAllAccess()
+	r, raw := e.do("GET", v+"/limits", nil)
+	if r.StatusCode != 401 || !strings.Contains(string(raw), "INVALID_SESSION_ID") {
+		t.Fatalf("expired: %d %s", r.StatusCode, raw)
+	}
+}
+
+func TestQueryPagingAndBatchSize(t *testing.T) {
+	e := newEnv(t, Options{})
+	seedContacts(t, e.sim, 2500)
+	q := url.QueryEscape("SELECT Id, LastName, Email, SystemModstamp FROM Contact WHERE SystemModstamp > 2026-10-01T00:09:00Z ORDER BY SystemModstamp, Id")
+	type page struct {
+		TotalSize      int              `json:"totalSize"`
+		Done           bool             `json:"done"`
+		NextRecordsURL string           `json:"nextRecordsUrl"`
+		Records        []map[string]any `json:"records"`
+	}
+	r, raw := e.do("GET", v+"/query?q="+q, nil, "Sforce-Query-Options", "batchSize=1000")
+	p := decode[page](t, raw)
+	if r.StatusCode != 200 || p.TotalSize != 2490 || p.Done || len(p.Records) != 1000 || !strings.HasPrefix(p.NextRecordsURL, v+"/query/01g") {
+		t.Fatalf("first page: %d total=%d done=%v n=%d next=%q", r.StatusCode, p.TotalSize, p.Done, len(p.Records), p.NextRecordsURL)
+	}
+	if p.Records[0]["LastName"] != "Last00010" || p.Records[0]["attributes"].(map[string]any)["type"] != "Contact" {
+		t.Fatalf("first record %v", p.Records[0])
+	}
+	if ts := p.Records[0]["SystemModstamp"].(string); ts != "2026-10-01T00:10:00.000+0000" {
+		t.Fatalf("SystemModstamp format %q", ts)
+	}
+	got := len(p.Records)
+	for !p.Done {
+		r, raw = e.do("GET", p.NextRecordsURL, nil)
+		if r.StatusCode != 200 {
+			t.Fatalf("next page %d %s", r.StatusCode, raw)
+		}
+		p = decode[page](t, raw)
+		got += len(p.Records)
+	}
+	if got != 2490 {
+		t.Fatalf("paged %d records, want 2490", got)
+	}
+	// Default batch is 2000; DESC order and LIMIT apply.
+	q = url.QueryEscape("select lastname from contact where Email != null and (LastName = 'last00001' or LastName IN ('Last00002')) order by LastName desc limit 5")
+	r, raw = e.do("GET", v+"/query?q="+q, nil)
+	p = decode[page](t, raw)
+	if r.StatusCode != 200 || p.TotalSize != 2 || p.Records[0]["LastName"] != "Last00002" {
+		t.Fatalf("case-insensitive query: %d %s", r.StatusCode, raw)
+	}
+	for _, bad := range []struct{ q, code string }{
+		{"SELECT Id FROM Contact WHERE", "MALFORMED_QUERY"},
+		{"SELECT Id Contact", "MALFORMED_QUERY"},
+		{"SELECT Id FROM Contact WHERE SystemModstamp > '2026-01-01'", "MALFORMED_QUERY"},
+		{"SELECT Id FROM Contact LIMIT x", "MALFORMED_QUERY"},
+		{"SELECT Nope FROM Contact", "INVALID_FIELD"},
+		{"SELECT Id FROM Nope", "INVALID_TYPE"},
+	} {
+		r, raw := e.do("GET", v+"/query?q="+url.QueryEscape(bad.q), nil)
+		errs := decode[[]map[string]any](t, raw)
+		if r.StatusCode != 400 || errs[0]["errorCode"] != bad.code {
+			t.Fatalf("%q: %d %s", bad.q, r.StatusCode, raw)
+		}
+	}
+}
+
+func TestCollectionsValidationRollbackAndUpsert(t *testing.T) {
+	e := newEnv(t, Options{})
+	rec := func(fields map[string]any) map[string]any {
+		fields["attributes"] = map[string]any{"type": "Contact"}
+		return fields
+	}
+	body := map[string]any{"allOrNone": false, "records": []any{
+		rec(map[string]any{"LastName": "Ok", "Email": "ok@example.com", "Crmsync_Key__c": "k1"}),
+		rec(map[string]any{"FirstName": "NoLast"}),
+		rec(map[string]any{"LastName": "BadMail", "Email": "nope"}),
+		rec(map[string]any{"LastName": "BadPick", "LeadSource": "Carrier Pigeon"}),
+		rec(map[string]any{"LastName": "Unknown", "Shoe_Size__c": "44"}),
+		rec(map[string]any{"LastName": strings.Repeat("x", 81)}),
+		rec(map[string]any{"LastName": "Dup", "Crmsync_Key__c": "K1"}),
+	}}
+	r, raw := e.do("POST", v+"/composite/sobjects", body)
+	res := decode[[]map[string]any](t, raw)
+	want := []string{"", "REQUIRED_FIELD_MISSING", "INVALID_EMAIL_ADDRESS", "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "INVALID_FIELD", "STRING_TOO_LONG", "DUPLICATE_VALUE"}
+	if r.StatusCode != 200 || len(res) != len(want) {
+		t.Fatalf("create: %d %s", r.StatusCode, raw)
+	}
+	for i, w := range want {
+		if w == "" {
+			if res[i]["success"] != true || !strings.HasPrefix(res[i]["id"].(string), "003") || len(res[i]["id"].(string)) != 18 {
+				t.Fatalf("record %d: %v", i, res[i])
+			}
+			continue
+		}
+		errs := res[i]["errors"].([]any)
+		if res[i]["success"] != false || errs[0].(map[string]any)["statusCode"] != w {
+			t.Fatalf("record %d: want %s got %v", i, w, res[i])
+		}
+	}
+	if e.sim.Count("Contact") != 1 {
+		t.Fatalf("count %d", e.sim.Count("Contact"))
+	}
+	// allOrNone: one bad record rolls back the good one.
+	body = map[string]any{"allOrNone": true, "records": []any{rec(map[string]any{"LastName": "Good"}), rec(map[string]any{"Email": "x@y.com"})}}
+	_, raw = e.do("POST", v+"/composite/sobjects", body)
+	res = decode[[]map[string]any](t, raw)
+	if res[0]["success"] != false || res[0]["errors"].([]any)[0].(map[string]any)["statusCode"] != "ALL_OR_NONE_OPERATION_ROLLED_BACK" || e.sim.Count("Contact") != 1 {
+		t.Fatalf("allOrNone: %s count=%d", raw, e.sim.Count("Contact"))
+	}
+	// Upsert by external id: k1 updates, k2 creates.
+	body = map[string]any{"allOrNone": false, "records": []any{
+		rec(map[string]any{"Crmsync_Key__c": "k1", "Title": "CTO"}), rec(map[string]any{"Crmsync_Key__c": "k2", "LastName": "Two"})}}
+	r, raw = e.do("PATCH", v+"/composite/sobjects/Contact/Crmsync_Key__c", body)
+	res = decode[[]map[string]any](t, raw)
+	if r.StatusCode != 200 || res[0]["created"] != false || res[1]["created"] != true {
+		t.Fatalf("upsert: %d %s", r.StatusCode, raw)
+	}
+	got, _ := e.sim.Get("Contact", res[0]["id"].(string))
+	if got.Fields["Title"] != "CTO" || got.Fields["LastName"] != "Ok" {
+		t.Fatalf("upsert update: %v", got.Fields)
+	}
+	// Single upsert: 201 then 200.
+	if r, _ := e.do("PATCH", v+"/sobjects/Contact/Crmsync_Key__c/k3", map[string]any{"LastName": "Three"}); r.StatusCode != 201 {
+		t.Fatalf("single upsert create: %d", r.StatusCode)
+	}
+	if r, _ := e.do("PATCH", v+"/sobjects/Contact/Crmsync_Key__c/k3", map[string]any{"Title": "VP"}); r.StatusCode != 200 {
+		t.Fatalf("single upsert update: %d", r.StatusCode)
+	}
+	var many []any
+	for i := 0; i < 201; i++ {
+		many = append(many, rec(map[string]any{"LastName": "x"}))
+	}
+	r, raw = e.do("POST", v+"/composite/sobjects", map[string]any{"records": many})
+	if r.StatusCode != 400 || !strings.Contains(string(raw), "EXCEEDED_ID_LIMIT") {
+		t.Fatalf("201 records: %d %s", r.StatusCode, raw)
+	}
+	// Single CRUD.
+	r, raw = e.do("POST", v+"/sobjects/Contact", map[string]any{"LastName": "Solo"})
+	id := decode[map[string]any](t, raw)["id"].(string)
+	if r.StatusCode != 201 {
+		t.Fatalf("create %d", r.StatusCode)
+	}
+	if r, _ := e.do("PATCH", v+"/sobjects/Contact/"+id, map[string]any{"LastName": nil}); r.StatusCode != 400 {
+		t.Fatalf("nulling required field: %d", r.StatusCode)
+	}
+	if r, _ := e.do("DELETE", v+"/sobjects/Contact/"+id, nil); r.StatusCode != 204 {
+		t.Fatalf("delete %d", r.StatusCode)
+	}
+	if r, _ := e.do("GET", v+"/sobjects/Contact/"+id, nil); r.StatusCode != 404 {
+		t.Fatalf("get deleted %d", r.StatusCode)
+	}
+}
+
+func TestDailyLimitAndDescribe(t *testing.T) {
+	e := newEnv(t, Options{DailyLimit: 3})
+	r, raw := e.do("GET", v+"/sobjects/Contact/describe", nil)
+	if r.Header.Get("Sforce-Limit-Info") != "api-usage=1/3" {
+		t.Fatalf("limit header %q", r.Header.Get("Sforce-Limit-Info"))
+	}
+	d := decode[map[string]any](t, raw)
+	found := false
+	for _, f := range d["fields"].([]any) {
+		fm := f.(map[string]any)
+		if fm["name"] == "Crmsync_Key__c" && fm["externalId"] == true && fm["unique"] == true {
+			found = true
+		}
+		if fm["name"] == "LastName" && (fm["nillable"] != false || fm["createable"] != true) {
+			t.Fatalf("LastName %v", fm)
+		}
+	}
+	if !found {
+		t.Fatal("Crmsync_Key__c external id missing")
+	}
+	_, raw = e.do("GET", v+"/limits", nil)
+	if lim := decode[map[string]map[string]int](t, raw)["DailyApiRequests"]; lim["Max"] != 3 || lim["Remaining"] != 1 {
+		t.Fatalf("limits %v", lim)
+	}
+	e.do("GET", v+"/limits", nil)
+	r, raw = e.do("GET", v+"/limits", nil)
+	if r.StatusCode != 403 || !strings.Contains(string(raw), "REQUEST_LIMIT_EXCEEDED") || r.Header.Get("Sforce-Limit-Info") != "api-usage=3/3" {
+		t.Fatalf("exhausted: %d %s %q", r.StatusCode, raw, r.Header.Get("Sforce-Limit-Info"))
+	}
+	r, raw = e.do("GET", "/services/data/", nil)
+	if r.StatusCode != 200 || !strings.Contains(string(raw), `"version":"67.0"`) {
+		t.Fatalf("versions: %d %s", r.StatusCode, raw)
+	}
+	if st := e.sim.Stats(); st["GET /services/data/v67.0/limits"] != 3 || st["GET /services/data/v67.0/sobjects/Contact/describe"] != 1 {
+		t.Fatalf("stats %v", st)
+	}
+}
+
+func TestIDChecksum(t *testing.T) {
+	// A real Salesforce id pair: 15-char and its 18-char form.
+	if got := checksum("001A0000006Vm9r"); got != "IAC" {
+		t.Fatalf("checksum = %s, want IAC", got)
+	}
+	id := makeID("003", 12345)
+	if len(id) != 18 || normID(id) != id[:15] || normID(strings.ToLower(id[:15])+id[15:]) != "" && strings.ToLower(id[:15]) == id[:15] {
+		t.Fatalf("bad id %s", id)
+	}
+}

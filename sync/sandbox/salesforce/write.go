@@ -1,0 +1,325 @@
+package salesforce
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// fieldValue converts one JSON value to its stored string form, or returns a record error.
+func fieldValue(o *Object, idx int, raw any) (string, *recError) {
+	f := o.Fields[idx]
+	bad := func(code, msg string) *recError {
+		return &recError{StatusCode: code, Message: msg, Fields: []string{f.Name}}
+	}
+	var v string
+	switch x := raw.(type) {
+	case nil:
+		return "", nil
+	case string:
+		v = x
+	case json.Number:
+		v = x.String()
+	case bool:
+		v = strconv.FormatBool(x)
+	default:
+		return "", bad("JSON_PARSER_ERROR", fmt.Sprintf("Cannot deserialize instance of %s from a JSON object or array", f.Type))
+	}
+	if v == "" {
+		return "", nil
+	}
+	typeErr := func() *recError {
+		return bad("INVALID_TYPE_ON_FIELD_IN_RECORD", fmt.Sprintf("%s: value not of required type: %s", f.Label, v))
+	}
+	switch f.Type {
+	case "email":
+		if !validEmail(v) {
+			return "", bad("INVALID_EMAIL_ADDRESS", fmt.Sprintf("%s: invalid email address: %s", f.Label, v))
+		}
+	case "picklist":
+		ok := false
+		for _, p := range f.Picklist {
+			ok = ok || (p.Active && p.Value == v)
+		}
+		if !ok {
+			return "", bad("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", fmt.Sprintf("%s: bad value for restricted picklist field: %s", f.Label, v))
+		}
+	case "double", "currency", "percent":
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
+			return "", typeErr()
+		}
+	case "boolean":
+		if v != "true" && v != "false" {
+			return "", typeErr()
+		}
+	case "date":
+		t, err := time.Parse("2006-01-02", v)
+		if err != nil {
+			return "", typeErr()
+		}
+		v = t.Format("2006-01-02")
+	case "datetime":
+		ms, ok := parseDateTime(v)
+		if !ok {
+			return "", typeErr()
+		}
+		v = fmtMillis(ms)
+	case "reference", "id":
+		k := normID(v)
+		if k == "" || (len(f.ReferenceTo) == 1 && f.ReferenceTo[0] != "User" && !strings.HasPrefix(k, refPrefix(f.ReferenceTo[0]))) {
+			return "", bad("MALFORMED_ID", fmt.Sprintf("%s: id value of incorrect type: %s", f.Label, v))
+		}
+		if len(v) == 15 {
+			v += checksum(v)
+		}
+	}
+	if f.Length > 0 && utf8.RuneCountInString(v) > f.Length {
+		return "", bad("STRING_TOO_LONG", fmt.Sprintf("%s: data value too large: %s (max length=%d)", f.Label, v, f.Length))
+	}
+	return v, nil
+}
+
+func refPrefix(object string) string {
+	switch object {
+	case "Account":
+		return "001"
+	case "Contact":
+		return "003"
+	case "Opportunity":
+		return "006"
+	case "Lead":
+		return "00Q"
+	}
+	return ""
+}
+
+func validEmail(v string) bool {
+	at := strings.IndexByte(v, '@')
+	if at <= 0 || at != strings.LastIndexByte(v, '@') || strings.ContainsAny(v, " \t,;<>()") {
+		return false
+	}
+	dom := v[at+1:]
+	dot := strings.LastIndexByte(dom, '.')
+	return dot > 0 && dot < len(dom)-2
+}
+
+// changes validates a JSON record body. create selects createable vs updateable checks.
+// skip names keys that are routing data rather than values (attributes, Id on update).
+func changes(o *Object, body map[string]any, create bool, skip ...string) (map[int]string, []recError) {
+	out := map[int]string{}
+	var errs []recError
+	var notWritable []string
+outer:
+	for name, raw := range body {
+		if name == "attributes" {
+			continue
+		}
+		for _, k := range skip {
+			if strings.EqualFold(k, name) {
+				continue outer
+			}
+		}
+		idx, ok := o.field(name)
+		if !ok {
+			errs = append(errs, recError{StatusCode: "INVALID_FIELD", Message: fmt.Sprintf("No such column '%s' on sobject of type %s", name, o.Name), Fields: []string{}})
+			continue
+		}
+		f := o.Fields[idx]
+		if (create && !f.Createable) || (!create && !f.Updateable) {
+			notWritable = append(notWritable, f.Name)
+			continue
+		}
+		v, e := fieldValue(o, idx, raw)
+		if e != nil {
+			errs = append(errs, *e)
+			continue
+		}
+		out[idx] = v
+	}
+	if len(notWritable) > 0 {
+		verb := "create/update"
+		errs = append(errs, recError{StatusCode: "INVALID_FIELD_FOR_INSERT_UPDATE", Fields: notWritable,
+			Message: fmt.Sprintf("Unable to %s fields: %s. Please check the security settings of this field and verify that it is read/write for your profile or permission set.", verb, strings.Join(notWritable, ", "))})
+	}
+	return out, errs
+}
+
+// requiredMissing lists required fields that would be null after applying vals to base.
+func requiredMissing(o *Object, base []string, vals map[int]string) []string {
+	var missing []string
+	for i, f := range o.Fields {
+		if !f.required() {
+			continue
+		}
+		v, set := vals[i]
+		if !set && base != nil {
+			v = base[i]
+		}
+		if v == "" {
+			missing = append(missing, f.Name)
+		}
+	}
+	return missing
+}
+
+func (s *Sim) duplicate(st *objectStore, vals map[int]string, self *record) *recError {
+	for idx, v := range vals {
+		if v == "" {
+			continue
+		}
+		if other := st.findUnique(idx, v); other != nil && other != self {
+			return &recError{StatusCode: "DUPLICATE_VALUE", Fields: []string{},
+				Message: fmt.Sprintf("duplicate value found: %s duplicates value on record with id: %s", st.obj.Fields[idx].Name, other.id)}
+		}
+	}
+	return nil
+}
+
+// createLocked validates and inserts. Caller holds s.mu.
+func (s *Sim) createLocked(st *objectStore, body map[string]any, skip ...string) (*record, []recError) {
+	vals, errs := changes(st.obj, body, true, skip...)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	for i, f := range st.obj.Fields {
+		if _, set := vals[i]; !set && f.Default != "" {
+			vals[i] = f.Default
+		}
+	}
+	if m := requiredMissing(st.obj, nil, vals); len(m) > 0 {
+		return nil, []recError{{StatusCode: "REQUIRED_FIELD_MISSING", Message: fmt.Sprintf("Required fields are missing: [%s]", strings.Join(m, ", ")), Fields: m}}
+	}
+	if e := s.duplicate(st, vals, nil); e != nil {
+		return nil, []recError{*e}
+	}
+	row := make([]string, len(st.obj.Fields))
+	for i, v := range vals {
+		row[i] = v
+	}
+	if row[fOwnerID] == "" {
+		row[fOwnerID] = s.opts.UserID
+	}
+	row[fCreatedByID], row[fLastModifiedByID] = s.opts.UserID, s.opts.UserID
+	now := s.nowMs()
+	return st.insert(row, now, now), nil
+}
+
+// updateLocked validates and applies changes. Caller holds s.mu; u may be nil.
+func (s *Sim) updateLocked(st *objectStore, r *record, body map[string]any, u *undo, skip ...string) []recError {
+	vals, errs := changes(st.obj, body, false, skip...)
+	if len(errs) > 0 {
+		return errs
+	}
+	if m := requiredMissing(st.obj, r.vals, vals); len(m) > 0 {
+		return []recError{{StatusCode: "REQUIRED_FIELD_MISSING", Message: fmt.Sprintf("Required fields are missing: [%s]", strings.Join(m, ", ")), Fields: m}}
+	}
+	if e := s.duplicate(st, vals, r); e != nil {
+		return []recError{*e}
+	}
+	if u != nil {
+		u.touch(r)
+	}
+	st.unindex(r)
+	for i, v := range vals {
+		r.vals[i] = v
+	}
+	st.index(r)
+	now := s.nowMs()
+	if now <= r.modified {
+		now = r.modified + 1 // SystemModstamp strictly increases per record
+	}
+	r.modified = now
+	return nil
+}
+
+// jsonValue renders a stored value with the field's JSON type.
+func (s *Sim) jsonValue(st *objectStore, r *record, idx int) any {
+	switch idx {
+	case fID:
+		return r.id
+	case fIsDeleted:
+		return r.deleted
+	case fCreatedDate:
+		return fmtMillis(r.created)
+	case fLastModifiedDate, fSystemModstamp:
+		return fmtMillis(r.modified)
+	}
+	f := st.obj.Fields[idx]
+	if f.Calculated && f.Name == "Name" {
+		fi, _ := st.obj.field("FirstName")
+		li, _ := st.obj.field("LastName")
+		return strings.TrimSpace(r.vals[fi] + " " + r.vals[li])
+	}
+	v := r.vals[idx]
+	if v == "" {
+		if f.Type == "boolean" {
+			return false
+		}
+		return nil
+	}
+	switch f.Type {
+	case "double", "currency", "percent":
+		return json.Number(v)
+	case "boolean":
+		return v == "true"
+	}
+	return v
+}
+
+// stringValue is the comparable string form used by SOQL (datetimes as ms, others raw).
+func (s *Sim) stringValue(st *objectStore, r *record, idx int) string {
+	switch v := s.jsonValue(st, r, idx).(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case bool:
+		return strconv.FormatBool(v)
+	case json.Number:
+		return v.String()
+	}
+	return ""
+}
+
+// kv keeps field order in JSON output, as Salesforce does.
+type kv struct {
+	k string
+	v any
+}
+
+type orderedRecord []kv
+
+func (o orderedRecord) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	for i, e := range o {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		k, _ := json.Marshal(e.k)
+		v, err := json.Marshal(e.v)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(append(b, k...), ':'), v...)
+	}
+	return append(b, '}'), nil
+}
+
+// render builds a record with attributes and the given field indexes (nil = all fields).
+func (s *Sim) render(st *objectStore, r *record, version string, fields []int) orderedRecord {
+	out := orderedRecord{{"attributes", map[string]string{"type": st.obj.Name,
+		"url": fmt.Sprintf("/services/data/%s/sobjects/%s/%s", version, st.obj.Name, r.id)}}}
+	if fields == nil {
+		for i := range st.obj.Fields {
+			out = append(out, kv{st.obj.Fields[i].Name, s.jsonValue(st, r, i)})
+		}
+		return out
+	}
+	for _, i := range fields {
+		out = append(out, kv{st.obj.Fields[i].Name, s.jsonValue(st, r, i)})
+	}
+	return out
+}

@@ -1,0 +1,185 @@
+// Package sandbox runs the HubSpot and Salesforce simulators behind one HTTP server
+// for the CLI, the GUI demo and end-to-end tests. It never imports a connector.
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
+	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
+)
+
+// Options configures the combined sandbox.
+type Options struct {
+	Seed                 int64
+	Contacts             int           // contacts seeded in each vendor
+	Faults               string        // e.g. "429=0.05,5xx=0.02,latency=20ms"
+	Latency              time.Duration // added to every API request (overrides latency= in Faults)
+	RateLimits           bool          // HubSpot 190/10 s and search 5/s; the CLI turns this on
+	SalesforceDailyLimit int           // default 15000
+	// Now anchors seeded timestamps and the simulators' clocks; default time.Now.
+	Now func() time.Time
+}
+
+// VendorInfo is what a client needs to talk to one simulated vendor.
+type VendorInfo struct {
+	Vendor       string `json:"vendor"`
+	APIBase      string `json:"api_base"`
+	AuthURL      string `json:"auth_url"`
+	TokenURL     string `json:"token_url"`
+	RevokeURL    string `json:"revoke_url"`
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+	AccessToken  string `json:"access_token"`
+}
+
+// Stats holds request counts per vendor, then per endpoint ("METHOD /path/template").
+type Stats map[string]map[string]int64
+
+// Server is the combined sandbox.
+type Server struct {
+	hs       *hubspot.Sim
+	sf       *salesforce.Sim
+	hsToken  string
+	sfToken  string
+	handler  http.Handler
+	mu       sync.Mutex
+	url      string
+	srv      *http.Server
+	served   chan struct{}
+	closeErr error
+}
+
+const (
+	hubspotPrefix    = "/hubspot"
+	salesforcePrefix = "/salesforce"
+)
+
+// New builds and seeds both simulators; it does not listen.
+func New(opts Options) (*Server, error) {
+	faults, err := ParseFaults(opts.Faults)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	if opts.Latency > 0 {
+		faults.Latency = opts.Latency
+	}
+	if opts.Contacts < 0 {
+		return nil, fmt.Errorf("sandbox: contacts must be >= 0, got %d", opts.Contacts)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{
+		hs: hubspot.New(hubspot.Options{Seed: opts.Seed, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: hubspotPrefix, Now: opts.Now}),
+		sf: salesforce.New(salesforce.Options{Seed: opts.Seed + 1, Faults: faults, DailyLimit: opts.SalesforceDailyLimit, PathPrefix: salesforcePrefix, Now: opts.Now}),
+	}
+	s.hsToken = s.hs.Auth().IssueLongLived()
+	s.sfToken = s.sf.Auth().IssueLongLived()
+	if err := seed(s.hs, s.sf, opts.Seed, opts.Contacts, opts.Now()); err != nil {
+		return nil, fmt.Errorf("sandbox: seed: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle(hubspotPrefix+"/", http.StripPrefix(hubspotPrefix, s.hs))
+	mux.Handle(salesforcePrefix+"/", http.StripPrefix(salesforcePrefix, s.sf))
+	mux.HandleFunc("GET /_sandbox/stats", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(s.Stats())
+	})
+	mux.HandleFunc("GET /_sandbox/vendors", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(s.vendors("http://" + r.Host))
+	})
+	s.handler = mux
+	return s, nil
+}
+
+// Start builds the sandbox and serves it on addr (e.g. "127.0.0.1:0") until ctx is done or Close.
+func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
+	s, err := New(opts)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: listen %s: %w", addr, err)
+	}
+	s.mu.Lock()
+	s.url = "http://" + ln.Addr().String()
+	s.srv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	s.served = make(chan struct{})
+	s.mu.Unlock()
+	go func() {
+		defer close(s.served)
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.mu.Lock()
+			s.closeErr = err
+			s.mu.Unlock()
+		}
+	}()
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = s.Close()
+		case <-s.served:
+		}
+	}()
+	return s, nil
+}
+
+// Handler serves /hubspot/..., /salesforce/..., GET /_sandbox/stats and GET /_sandbox/vendors.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// URL is the base URL after Start ("" for a Server made with New).
+func (s *Server) URL() string { s.mu.Lock(); defer s.mu.Unlock(); return s.url }
+
+// Close stops serving (no-op for a Server made with New).
+func (s *Server) Close() error {
+	s.mu.Lock()
+	srv, served := s.srv, s.served
+	s.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := srv.Shutdown(ctx)
+	<-served
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil {
+		err = s.closeErr
+	}
+	return err
+}
+
+// HubSpot gives tests direct access to the HubSpot simulator.
+func (s *Server) HubSpot() *hubspot.Sim { return s.hs }
+
+// Salesforce gives tests direct access to the Salesforce simulator.
+func (s *Server) Salesforce() *salesforce.Sim { return s.sf }
+
+// Stats returns request counts per vendor and endpoint.
+func (s *Server) Stats() Stats {
+	return Stats{"hubspot": s.hs.Stats(), "salesforce": s.sf.Stats()}
+}
+
+// Vendors describes both simulated vendors with pre-issued, long-lived access tokens.
+func (s *Server) Vendors() []VendorInfo { return s.vendors(s.URL()) }
+
+func (s *Server) vendors(base string) []VendorInfo {
+	hb, sb := base+hubspotPrefix, base+salesforcePrefix
+	return []VendorInfo{
+		{Vendor: "hubspot", APIBase: hb, AuthURL: hb + "/oauth/authorize", TokenURL: hb + "/oauth/2026-03/token",
+			RevokeURL: hb + "/oauth/2026-03/token/revoke", ClientID: s.hs.Auth().ClientID(), ClientSecret: s.hs.Auth().ClientSecret(), AccessToken: s.hsToken},
+		{Vendor: "salesforce", APIBase: sb, AuthURL: sb + "/services/oauth2/authorize", TokenURL: sb + "/services/oauth2/token",
+			RevokeURL: sb + "/services/oauth2/revoke", ClientID: s.sf.Auth().ClientID(), ClientSecret: s.sf.Auth().ClientSecret(), AccessToken: s.sfToken},
+	}
+}

@@ -1,0 +1,156 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestStartSeedsServesAndCountsStats(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := Start(ctx, "127.0.0.1:0", Options{Seed: 7, Contacts: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := s.HubSpot().Count("contacts"); got < 1000 {
+		t.Fatalf("hubspot contacts %d", got)
+	}
+	if got := s.Salesforce().Count("Contact"); got < 1000 {
+		t.Fatalf("salesforce contacts %d", got)
+	}
+	// ~30% of emails are shared across vendors.
+	hsEmails := map[string]bool{}
+	for _, r := range s.HubSpot().Records("contacts") {
+		hsEmails[r.Properties["email"]] = true
+	}
+	shared := 0
+	for _, r := range s.Salesforce().Records("Contact") {
+		if hsEmails[r.Fields["Email"]] {
+			shared++
+		}
+	}
+	if shared < 250 || shared > 400 {
+		t.Fatalf("shared emails %d, want ~300", shared)
+	}
+	vendors := s.Vendors()
+	if len(vendors) != 2 || vendors[0].APIBase != s.URL()+"/hubspot" || vendors[1].APIBase != s.URL()+"/salesforce" {
+		t.Fatalf("vendors %+v", vendors)
+	}
+	get := func(url, token string) *http.Response {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	for i := 0; i < 2; i++ {
+		resp := get(vendors[0].APIBase+"/crm/objects/2026-03/contacts?limit=5", vendors[0].AccessToken)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("hubspot list %d", resp.StatusCode)
+		}
+	}
+	resp := get(vendors[1].APIBase+"/services/data/v67.0/query?q=SELECT+Id,Email+FROM+Contact+LIMIT+3", vendors[1].AccessToken)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Sforce-Limit-Info"), "api-usage=1/") {
+		t.Fatalf("salesforce query %d %q", resp.StatusCode, resp.Header.Get("Sforce-Limit-Info"))
+	}
+	resp = get(s.URL()+"/_sandbox/stats", "")
+	var st Stats
+	_ = json.NewDecoder(resp.Body).Decode(&st)
+	resp.Body.Close()
+	if st["hubspot"]["GET /crm/objects/2026-03/contacts"] != 2 || st["salesforce"]["GET /services/data/v67.0/query"] != 1 {
+		t.Fatalf("stats %v", st)
+	}
+	cancel()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, err := http.Get(s.URL() + "/_sandbox/stats"); err != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("server still serving after ctx cancel")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestSeedIsDeterministic(t *testing.T) {
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	a, err := New(Options{Seed: 3, Contacts: 200, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := New(Options{Seed: 3, Contacts: 200, Now: clock})
+	ra, rb := a.Salesforce().Records("Contact"), b.Salesforce().Records("Contact")
+	if len(ra) != len(rb) {
+		t.Fatal("different sizes")
+	}
+	for i := range ra {
+		if ra[i].Fields["Email"] != rb[i].Fields["Email"] || !ra[i].UpdatedAt.Equal(rb[i].UpdatedAt) {
+			t.Fatalf("record %d differs", i)
+		}
+	}
+}
+
+func TestParseFaults(t *testing.T) {
+	f, err := ParseFaults("429=0.05, 5xx=0.02,latency=20ms")
+	if err != nil || f.P429 != 0.05 || f.P5xx != 0.02 || f.Latency != 20*time.Millisecond {
+		t.Fatalf("%+v %v", f, err)
+	}
+	for spec, part := range map[string]string{"429=2": "429=2", "latency=fast": "latency=fast", "teapot=1": "teapot", "5xx": "5xx"} {
+		if _, err := ParseFaults(spec); err == nil || !strings.Contains(err.Error(), part) {
+			t.Fatalf("%q: error %v should name %q", spec, err, part)
+		}
+	}
+	if _, err := New(Options{Faults: "bogus=1"}); err == nil {
+		t.Fatal("New accepted bad faults")
+	}
+}
+
+func TestInjectedFaultsReachTheWire(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, err := Start(ctx, "127.0.0.1:0", Options{Seed: 1, Faults: "429=1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	v := st.Vendors()
+	req, _ := http.NewRequest(http.MethodGet, v[0].APIBase+"/crm/objects/2026-03/contacts", nil)
+	req.Header.Set("Authorization", "Bearer "+v[0].AccessToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("hubspot injected 429: %d", resp.StatusCode)
+	}
+	req, _ = http.NewRequest(http.MethodGet, v[1].APIBase+"/services/data/v67.0/limits", nil)
+	req.Header.Set("Authorization", "Bearer "+v[1].AccessToken)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Fatalf("salesforce injected throttle: %d", resp.StatusCode)
+	}
+}
+
+func BenchmarkSeed100k(b *testing.B) {
+	for b.Loop() {
+		if _, err := New(Options{Seed: 1, Contacts: 100_000}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,196 @@
+package sandbox
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
+	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
+)
+
+var (
+	firstNames = []string{"James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth",
+		"William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Carlos", "Karen", "Daniel", "Lisa",
+		"Matthew", "Nancy", "Anthony", "Sandra", "Mark", "Ana", "Wei", "Priya", "Ahmed", "Fatima", "Hiroshi", "Yuki", "Lars",
+		"Ingrid", "Mateo", "Sofia", "Olu", "Amara", "Pierre", "Chloe", "Sven", "Elena", "Raj", "Meera", "Tom", "Zoe"}
+	lastNames = []string{"Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
+		"Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez",
+		"Thompson", "White", "Harris", "Clark", "Lewis", "Walker", "Young", "Allen", "Nguyen", "Kim", "Patel", "Chen", "Müller",
+		"Schmidt", "Rossi", "Dubois", "Silva", "Okafor", "Tanaka", "Larsen", "O'Brien", "van Dijk", "Kowalski", "Novak"}
+	companyWords = []string{"Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "Vandelay", "Soylent", "Tyrell",
+		"Cyberdyne", "Aperture", "Wonka", "Gringotts", "Oscorp", "Massive", "Pied Piper", "Blue Sun", "Monarch", "Nakatomi"}
+	companySuffix = []string{"Inc", "LLC", "GmbH", "Ltd", "Corp", "Group", "Labs", "Partners"}
+	titles        = []string{"CEO", "CTO", "VP Sales", "Account Executive", "Marketing Manager", "Engineer", "Office Manager",
+		"Head of Operations", "Product Manager", "Consultant", "Sales Director", "CFO"}
+	cities     = []string{"New York", "San Francisco", "Austin", "London", "Berlin", "Paris", "Toronto", "Sydney", "Tokyo", "Chicago"}
+	freeMail   = []string{"gmail.com", "outlook.com", "yahoo.com", "proton.me"}
+	hsStages   = []string{"appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "contractsent", "closedwon", "closedlost"}
+	sfStages   = []string{"Prospecting", "Qualification", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"}
+	hsLife     = []string{"subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer"}
+	sfSources  = []string{"Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"}
+	industries = [][2]string{{"COMPUTER_SOFTWARE", "Technology"}, {"FINANCIAL_SERVICES", "Banking"}, {"RETAIL", "Retail"},
+		{"HOSPITAL_HEALTH_CARE", "Healthcare"}, {"EDUCATION_MANAGEMENT", "Education"}, {"MACHINERY", "Manufacturing"}}
+)
+
+type company struct {
+	name, domain, phone, city string
+	industry                  int
+}
+
+type person struct {
+	first, last, email, phone, title, city string
+	company                                int
+}
+
+func phoneDigits(rng *rand.Rand) string {
+	return "555" + strconv.Itoa(1000000+rng.IntN(9000000))
+}
+
+// hsPhone and sfPhone format the same number the way each vendor's users typically type it.
+func hsPhone(d string) string { return "+1 " + d[:3] + "-" + d[3:6] + "-" + d[6:] }
+func sfPhone(d string) string { return "(" + d[:3] + ") " + d[3:6] + "-" + d[6:] }
+
+// slugger lower-cases and strips characters that do not belong in an email local part.
+type slugger struct{ r *strings.Replacer }
+
+func newSlugger() slugger { return slugger{strings.NewReplacer(" ", "", "'", "", "ü", "u")} }
+
+func (s slugger) slug(v string) string { return s.r.Replace(strings.ToLower(v)) }
+
+// seed fills both simulators deterministically. ~30% of people exist in both vendors with
+// the same email (some fields differing); each vendor also holds people of its own and a few
+// near-duplicates.
+func seed(hs *hubspot.Sim, sf *salesforce.Sim, seedVal int64, n int, now time.Time) error {
+	if n == 0 {
+		return nil
+	}
+	rng := rand.New(rand.NewPCG(uint64(seedVal), 0xc0ffee))
+	sl := newSlugger()
+	slug := sl.slug
+	firstSlug, lastSlug := map[string]string{}, map[string]string{}
+	for _, f := range firstNames {
+		firstSlug[f] = slug(f)
+	}
+	for _, l := range lastNames {
+		lastSlug[l] = slug(l)
+	}
+	now = now.UTC().Truncate(time.Second)
+	year := int64(365 * 24 * time.Hour / time.Millisecond)
+	stamp := func() (time.Time, time.Time) {
+		c := now.Add(-time.Duration(rng.Int64N(year)) * time.Millisecond)
+		m := c.Add(time.Duration(rng.Int64N(now.Sub(c).Milliseconds()+1)) * time.Millisecond)
+		return c, m
+	}
+
+	companies := make([]company, max(5, n/10))
+	for i := range companies {
+		w := companyWords[i%len(companyWords)]
+		name := w + " " + companySuffix[(i/len(companyWords))%len(companySuffix)]
+		if i >= len(companyWords)*len(companySuffix) {
+			name += " " + strconv.Itoa(i)
+		}
+		companies[i] = company{name: name, domain: slug(name) + ".com", phone: phoneDigits(rng), city: cities[rng.IntN(len(cities))], industry: rng.IntN(len(industries))}
+	}
+	mkPerson := func(i int) person {
+		p := person{first: firstNames[rng.IntN(len(firstNames))], last: lastNames[rng.IntN(len(lastNames))],
+			phone: phoneDigits(rng), title: titles[rng.IntN(len(titles))], city: cities[rng.IntN(len(cities))], company: rng.IntN(len(companies))}
+		dom := companies[p.company].domain
+		if rng.IntN(5) == 0 {
+			dom = freeMail[rng.IntN(len(freeMail))]
+		}
+		p.email = firstSlug[p.first] + "." + lastSlug[p.last] + strconv.Itoa(i) + "@" + dom
+		return p
+	}
+	shared := n * 3 / 10
+	people := make([]person, 0, 2*n-shared)
+	for i := 0; i < 2*n-shared; i++ {
+		people = append(people, mkPerson(i))
+	}
+	hsPeople := people[:n]                                              // 0..shared-1 are shared
+	sfPeople := append(people[:shared:shared], people[n:2*n-shared]...) // same first `shared`
+
+	// HubSpot companies then contacts.
+	hsCo := make([]hubspot.SeedRow, len(companies))
+	sfAcc := make([]salesforce.SeedRow, len(companies))
+	for i, c := range companies {
+		cr, md := stamp()
+		hsCo[i] = hubspot.SeedRow{Values: []string{c.name, c.domain, hsPhone(c.phone), industries[c.industry][0], c.city}, Created: cr, Modified: md}
+		sfAcc[i] = salesforce.SeedRow{Values: []string{c.name, "https://www." + c.domain, sfPhone(c.phone), industries[c.industry][1], c.city}, Created: cr, Modified: md}
+	}
+	if _, err := hs.Seed("companies", []string{"name", "domain", "phone", "industry", "city"}, hsCo); err != nil {
+		return err
+	}
+	accIDs, err := sf.Seed("Account", []string{"Name", "Website", "Phone", "Industry", "BillingCity"}, sfAcc)
+	if err != nil {
+		return err
+	}
+
+	nearDup := max(2, n/100)
+	hsRows := make([]hubspot.SeedRow, 0, n+nearDup)
+	for _, p := range hsPeople {
+		cr, md := stamp()
+		hsRows = append(hsRows, hubspot.SeedRow{Values: []string{p.email, p.first, p.last, hsPhone(p.phone), companies[p.company].name,
+			p.title, p.city, hsLife[rng.IntN(len(hsLife))]}, Created: cr, Modified: md})
+	}
+	// Near-duplicates: same name as an existing contact, different (personal) email.
+	for k := 0; k < nearDup && n > 0; k++ {
+		p := hsPeople[rng.IntN(len(hsPeople))]
+		cr, md := stamp()
+		hsRows = append(hsRows, hubspot.SeedRow{Values: []string{slug(p.first) + "." + slug(p.last) + ".alt" + strconv.Itoa(k) + "@" + freeMail[k%len(freeMail)],
+			p.first, p.last, "", "", p.title, p.city, "lead"}, Created: cr, Modified: md})
+	}
+	if _, err := hs.Seed("contacts", []string{"email", "firstname", "lastname", "phone", "company", "jobtitle", "city", "lifecyclestage"}, hsRows); err != nil {
+		return err
+	}
+
+	sfRows := make([]salesforce.SeedRow, 0, n+3*nearDup)
+	for i, p := range sfPeople {
+		cr, md := stamp()
+		title, city := p.title, p.city
+		if i < shared && i%3 == 0 { // the same person, edited differently in each CRM
+			title, city = titles[(rng.IntN(len(titles)))], cities[rng.IntN(len(cities))]
+		}
+		sfRows = append(sfRows, salesforce.SeedRow{Values: []string{p.first, p.last, p.email, sfPhone(p.phone), title, city,
+			accIDs[p.company], sfSources[rng.IntN(len(sfSources))]}, Created: cr, Modified: md})
+	}
+	for k := 0; k < nearDup; k++ {
+		p := sfPeople[rng.IntN(len(sfPeople))]
+		variants := []string{
+			slug(p.first) + "." + slug(p.last) + ".alt" + strconv.Itoa(k) + "@" + freeMail[k%len(freeMail)], // same name, other email
+			strings.ToUpper(p.email[:1]) + p.email[1:],                                                      // case-different email
+			p.email + " ", // whitespace-different email
+		}
+		if k%2 == 1 {
+			variants[2] = p.email // an exact shared email inside the org
+		}
+		for _, e := range variants {
+			cr, md := stamp()
+			sfRows = append(sfRows, salesforce.SeedRow{Values: []string{p.first, p.last, e, "", p.title, p.city, accIDs[p.company], "Web"}, Created: cr, Modified: md})
+		}
+	}
+	if _, err := sf.Seed("Contact", []string{"FirstName", "LastName", "Email", "Phone", "Title", "MailingCity", "AccountId", "LeadSource"}, sfRows); err != nil {
+		return err
+	}
+
+	deals := max(2, n/20)
+	hsDeals := make([]hubspot.SeedRow, deals)
+	sfOpps := make([]salesforce.SeedRow, deals)
+	for i := range deals {
+		c := companies[rng.IntN(len(companies))]
+		amount := strconv.Itoa(1000 * (1 + rng.IntN(200)))
+		stage := rng.IntN(len(hsStages))
+		closeDate := now.AddDate(0, 0, rng.IntN(180)-60)
+		cr, md := stamp()
+		hsDeals[i] = hubspot.SeedRow{Values: []string{c.name + " - deal " + strconv.Itoa(i), amount, hsStages[stage], "default",
+			closeDate.Format("2006-01-02T15:04:05.000Z")}, Created: cr, Modified: md}
+		sfOpps[i] = salesforce.SeedRow{Values: []string{c.name + " - opportunity " + strconv.Itoa(i), amount, sfStages[stage],
+			closeDate.Format("2006-01-02")}, Created: cr, Modified: md}
+	}
+	if _, err := hs.Seed("deals", []string{"dealname", "amount", "dealstage", "pipeline", "closedate"}, hsDeals); err != nil {
+		return err
+	}
+	_, err = sf.Seed("Opportunity", []string{"Name", "Amount", "StageName", "CloseDate"}, sfOpps)
+	return err
+}

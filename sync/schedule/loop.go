@@ -1,0 +1,110 @@
+package schedule
+
+import (
+	"context"
+	"time"
+)
+
+// loop is one sync's goroutine. Runs happen inside it, so one sync never
+// runs twice at once; requests that arrive meanwhile wait in the buffered
+// channels and coalesce.
+func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
+	if w.prev != nil {
+		<-w.prev // a removed predecessor is still finishing its run
+	}
+	log := s.opts.Logger.With("sync", w.name)
+	failures := 0
+	var next time.Time // wall clock of the next run; zero = none planned
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+
+	arm := func() {
+		timer.Stop()
+		if next.IsZero() {
+			return
+		}
+		d := next.Sub(s.opts.Now().Round(0))
+		timer.Reset(max(0, min(d, s.opts.WakeCheck)))
+	}
+	plan := func() {
+		now := s.opts.Now().Round(0)
+		switch {
+		case cfg.paused || cfg.spec.Kind == Manual || cfg.spec.Kind == "":
+			next = time.Time{} // manual syncs are not retried in the background
+		case failures > 0:
+			next = now.Add(s.backoff(failures))
+		default:
+			next = cfg.spec.Next(now)
+		}
+		s.emit(Event{Sync: w.name, Kind: EventNext, Next: next})
+		arm()
+	}
+	runNow := func(trigger string) {
+		s.emit(Event{Sync: w.name, Kind: EventStarted})
+		err := s.runOnce(ctx, w.name, trigger)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			// Shut down or removed mid-run: not a failure to back off from.
+			s.emit(Event{Sync: w.name, Kind: EventFailed, Err: err})
+		case err != nil:
+			failures++
+			log.Warn("sync run failed", "trigger", trigger, "failures", failures, "err", err)
+			s.emit(Event{Sync: w.name, Kind: EventFailed, Err: err})
+		default:
+			failures = 0
+			s.emit(Event{Sync: w.name, Kind: EventFinished})
+		}
+	}
+
+	if cfg.paused {
+		s.emit(Event{Sync: w.name, Kind: EventPaused})
+	}
+	plan()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case c := <-w.update:
+			if c.paused != cfg.paused {
+				kind := EventResumed
+				if c.paused {
+					kind = EventPaused
+				}
+				s.emit(Event{Sync: w.name, Kind: kind})
+			}
+			changed := c != cfg
+			cfg = c
+			if changed {
+				plan()
+			}
+		case <-w.now:
+			if cfg.paused {
+				continue // paused after the request was accepted: pause wins
+			}
+			runNow(TriggerManual)
+			if ctx.Err() != nil {
+				return
+			}
+			plan()
+		case <-timer.C:
+			if next.IsZero() {
+				continue
+			}
+			now := s.opts.Now().Round(0)
+			if now.Before(next) {
+				arm() // a wake check, not yet due
+				continue
+			}
+			trigger := TriggerSchedule
+			if iv := cfg.spec.interval(); iv > 0 && now.Sub(next) > iv {
+				// Slept through one or more slots: run once, not per slot.
+				trigger = TriggerCatchUp
+			}
+			runNow(trigger)
+			if ctx.Err() != nil {
+				return
+			}
+			plan()
+		}
+	}
+}
