@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"golang.org/x/oauth2"
+
+	"github.com/crmsync/crmsync/sync/connector"
 )
 
 // DefaultPort is the loopback port crmsync registers with vendors. Vendors
@@ -35,7 +37,7 @@ var (
 	ErrTimeout = errors.New("timed out waiting for the browser sign-in")
 	// ErrReconnectNeeded means the stored grant no longer works (revoked,
 	// expired, rotated elsewhere) and the user must connect again.
-	ErrReconnectNeeded = errors.New("reconnect needed")
+	ErrReconnectNeeded error = reconnectNeeded{}
 )
 
 // Endpoint describes one vendor app registration.
@@ -66,6 +68,13 @@ func (ep Endpoint) redirectPath() string {
 	}
 	return p
 }
+
+// reconnectNeeded also matches connector.ErrAuth, so the engine files a
+// failed refresh under "auth" (reconnect) rather than "server".
+type reconnectNeeded struct{}
+
+func (reconnectNeeded) Error() string        { return "reconnect needed" }
+func (reconnectNeeded) Is(target error) bool { return target == connector.ErrAuth }
 
 // RedirectURI is the exact URI to register with the vendor, e.g.
 // http://localhost:53682/callback.

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app/secret"
+	"github.com/crmsync/crmsync/sync/connector"
 )
 
 func post(t *testing.T, c *http.Client, url, body string) (int, string, error) {
@@ -146,5 +148,15 @@ func TestDisconnectRevokeFailureStillDeletes(t *testing.T) {
 	v.assertNoSecrets(t, err)
 	if _, err := store.Get(context.Background(), connKey); !isNotFound(err) {
 		t.Fatalf("store still holds the token after a failed revoke: %v", err)
+	}
+}
+
+func TestReconnectNeededIsAnAuthError(t *testing.T) {
+	err := fmt.Errorf("salesforce: query: %w", ErrReconnectNeeded)
+	if !errors.Is(err, connector.ErrAuth) || !errors.Is(err, ErrReconnectNeeded) {
+		t.Fatalf("a failed refresh must classify as auth: %v", err)
+	}
+	if connector.CategoryOf(err) != connector.CatAuth {
+		t.Fatalf("category = %s", connector.CategoryOf(err))
 	}
 }

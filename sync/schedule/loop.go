@@ -72,7 +72,7 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 				}
 				s.emit(Event{Sync: w.name, Kind: kind})
 			}
-			changed := c != cfg
+			changed := c.paused != cfg.paused || !c.spec.Equal(cfg.spec)
 			cfg = c
 			if changed {
 				plan()

@@ -61,7 +61,7 @@ type Scheduler struct {
 	mu      sync.Mutex
 	workers map[string]*worker
 	removed map[string]<-chan struct{} // done channels of removed workers still running
-	ctx     context.Context // set by Run; nil before
+	ctx     context.Context            // set by Run; nil before
 	wg      sync.WaitGroup
 }
 

@@ -150,6 +150,17 @@ func (s Spec) interval() time.Duration {
 	return 0
 }
 
+// Equal compares specs, zones by name (LoadLocation returns new pointers).
+func (s Spec) Equal(o Spec) bool {
+	name := func(l *time.Location) string {
+		if l == nil {
+			return ""
+		}
+		return l.String()
+	}
+	return s.Kind == o.Kind && s.Every == o.Every && s.At == o.At && name(s.Loc) == name(o.Loc)
+}
+
 // String is the form Parse reads back.
 func (s Spec) String() string {
 	switch s.Kind {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -146,5 +147,5 @@ func modifiedProp(object string) string {
 }
 
 func objectsPath(object string) string {
-	return "/crm/objects/" + apiVersion + "/" + object
+	return "/crm/objects/" + apiVersion + "/" + url.PathEscape(object)
 }

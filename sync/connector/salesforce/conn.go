@@ -306,7 +306,7 @@ func statusError(ep string, resp *http.Response, b []byte) *connector.Error {
 		}
 	} else {
 		ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-		e.Message = fmt.Sprintf("unreadable error response (%s)", cmp(ct, "no content type"))
+		e.Message = fmt.Sprintf("unreadable error response (%s)", orDefault(ct, "no content type"))
 	}
 	switch s := resp.StatusCode; {
 	case s == http.StatusUnauthorized:
@@ -336,7 +336,7 @@ func statusError(ep string, resp *http.Response, b []byte) *connector.Error {
 	return e
 }
 
-func cmp(s, def string) string {
+func orDefault(s, def string) string {
 	if s == "" {
 		return def
 	}

@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync/atomic"
 	"syscall"
@@ -260,6 +261,10 @@ func DefaultClassify(resp *http.Response, err error) Verdict {
 func isNetworkError(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
+	}
+	var ue *url.Error // itself a net.Error whatever it wraps: look inside
+	if errors.As(err, &ue) {
+		err = ue.Err
 	}
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||

@@ -273,3 +273,21 @@ func TestNetworkErrorRetriedThenReported(t *testing.T) {
 		t.Fatalf("err %v calls %d", err, c.Calls())
 	}
 }
+
+type failingRT struct{ n atomic.Int64 }
+
+func (f *failingRT) RoundTrip(*http.Request) (*http.Response, error) {
+	f.n.Add(1)
+	return nil, errors.New("sign-in expired: reconnect needed")
+}
+
+// An error from the caller's RoundTripper (e.g. app/auth failing to refresh)
+// is not a network failure and must not be retried.
+func TestRoundTripperErrorNotRetried(t *testing.T) {
+	rt := &failingRT{}
+	c := New(&http.Client{Transport: rt}, fast(Options{}))
+	_, err := get(t, context.Background(), c, "http://127.0.0.1:1/x")
+	if err == nil || !strings.Contains(err.Error(), "reconnect needed") || rt.n.Load() != 1 {
+		t.Fatalf("err %v attempts %d", err, rt.n.Load())
+	}
+}

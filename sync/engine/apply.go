@@ -1,0 +1,276 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// ApplyOptions tune one Apply.
+type ApplyOptions struct {
+	Confirm  bool   // apply a plan that needs confirmation
+	Trigger  string // manual | schedule | cli | retry; an undo plan says "undo" itself
+	Progress func(Progress)
+}
+
+// Progress reports how far a phase is.
+type Progress struct {
+	Phase       string // store, create a, create b, update a, update b, delete
+	Done, Total int
+}
+
+// RunSummary is the outcome of one Apply.
+type RunSummary struct {
+	RunID     int64  `json:"run_id"`
+	Status    string `json:"status"` // success | partial | failed | cancelled | needs_confirmation
+	Created   int    `json:"created"`
+	Updated   int    `json:"updated"`
+	Linked    int    `json:"linked"`
+	Deleted   int    `json:"deleted"`
+	Unchanged int    `json:"unchanged"`
+	Conflicts int    `json:"conflicts"`
+	Review    int    `json:"review"`
+	Failed    int    `json:"failed"`
+	APICallsA int64  `json:"api_calls_a"`
+	APICallsB int64  `json:"api_calls_b"`
+	Message   string `json:"message,omitempty"`
+}
+
+// run is the state of one Apply.
+type run struct {
+	e    *Engine
+	plan *Plan
+	id   int64
+	opts ApplyOptions
+	sum  RunSummary
+	ix   map[string]indexer
+	side map[string]Side
+	// stop is why the run ended early (auth, budget, rate limit, cancel).
+	stop error
+}
+
+// stopError ends a run early; the rest of the plan is left for the next run.
+type stopError struct{ err error }
+
+func (s stopError) Error() string { return s.err.Error() }
+func (s stopError) Unwrap() error { return s.err }
+
+// Apply executes a plan: store-only changes first (links, base, review),
+// then creates and updates in batches, then approved deletes. It refuses a
+// plan that needs confirmation unless opts.Confirm.
+func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunSummary, error) {
+	trigger := opts.Trigger
+	if plan.Trigger != "" {
+		trigger = plan.Trigger
+	}
+	if trigger == "" {
+		trigger = "manual"
+	}
+	if plan.NeedsConfirmation && !opts.Confirm {
+		sum := RunSummary{Status: "needs_confirmation", Message: plan.Reason}
+		id, err := e.st.RecordRun(ctx, store.RunRow{SyncID: plan.SyncID, Trigger: trigger, Status: sum.Status, UndoOf: plan.UndoOf, Message: plan.Reason})
+		if err != nil {
+			return sum, err
+		}
+		sum.RunID = id
+		return sum, fmt.Errorf("engine: sync %q: %w: %s", plan.Sync, ErrNeedsConfirmation, plan.Reason)
+	}
+	id, err := e.st.OpenRun(ctx, plan.SyncID, trigger, plan.UndoOf)
+	if err != nil {
+		return RunSummary{}, fmt.Errorf("engine: sync %q: %w", plan.Sync, err)
+	}
+	r := &run{e: e, plan: plan, id: id, opts: opts, side: map[string]Side{"a": plan.a, "b": plan.b},
+		ix: map[string]indexer{"a": newIndexer("a", plan.def, plan.rows, ""), "b": newIndexer("b", plan.def, plan.rows, "")}}
+	r.sum = RunSummary{RunID: id, Unchanged: plan.Counts.Unchanged, Conflicts: plan.Counts.Conflicts, Review: len(plan.Review)}
+	callsA, callsB := plan.a.calls(), plan.b.calls()
+	execErr := r.execute(ctx)
+	r.sum.APICallsA, r.sum.APICallsB = plan.a.calls()-callsA, plan.b.calls()-callsB
+	r.sum.Status, r.sum.Message = r.status(ctx, execErr)
+	fin := store.RunRow{ID: id, SyncID: plan.SyncID, Status: r.sum.Status, Created: r.sum.Created, Updated: r.sum.Updated,
+		Unchanged: r.sum.Unchanged, Conflicts: r.sum.Conflicts, Review: r.sum.Review, Failed: r.sum.Failed, Deleted: r.sum.Deleted,
+		APICallsA: r.sum.APICallsA, APICallsB: r.sum.APICallsB, Message: r.sum.Message}
+	if err := e.st.FinishRun(context.WithoutCancel(ctx), fin); err != nil {
+		return r.sum, err
+	}
+	e.log.Info("run finished", "sync", plan.Sync, "run", id, "status", r.sum.Status, "created", r.sum.Created,
+		"updated", r.sum.Updated, "failed", r.sum.Failed)
+	if execErr != nil && r.stop == nil {
+		return r.sum, execErr
+	}
+	return r.sum, nil
+}
+
+func (r *run) status(ctx context.Context, execErr error) (string, string) {
+	wrote := r.sum.Created + r.sum.Updated + r.sum.Deleted + r.sum.Linked
+	switch {
+	case r.stop != nil && (errors.Is(r.stop, context.Canceled) || errors.Is(r.stop, context.DeadlineExceeded) || ctx.Err() != nil):
+		return "cancelled", "cancelled; what was committed is kept"
+	case r.stop != nil && wrote > 0:
+		return "partial", "stopped: " + r.stop.Error()
+	case r.stop != nil:
+		return "failed", "stopped: " + r.stop.Error()
+	case execErr != nil:
+		return "failed", execErr.Error()
+	case r.sum.Failed > 0 && wrote == 0:
+		return "failed", fmt.Sprintf("%d record(s) failed", r.sum.Failed)
+	case r.sum.Failed > 0:
+		return "partial", fmt.Sprintf("%d record(s) failed; they will be retried", r.sum.Failed)
+	}
+	return "success", ""
+}
+
+func (r *run) progress(phase string, done, total int) {
+	if r.opts.Progress != nil {
+		r.opts.Progress(Progress{Phase: phase, Done: done, Total: total})
+	}
+}
+
+// execute runs the plan's phases; a stopError ends it early and cleanly.
+func (r *run) execute(ctx context.Context) error {
+	steps := []func(context.Context) error{
+		r.storeOnly,
+		func(ctx context.Context) error { return r.writes(ctx, "a", true) },
+		func(ctx context.Context) error { return r.writes(ctx, "b", true) },
+		func(ctx context.Context) error { return r.writes(ctx, "a", false) },
+		func(ctx context.Context) error { return r.writes(ctx, "b", false) },
+		r.deletes,
+	}
+	for _, step := range steps {
+		if err := ctx.Err(); err != nil {
+			r.stop = err
+			return nil
+		}
+		if err := step(ctx); err != nil {
+			var se stopError
+			if errors.As(err, &se) {
+				r.stop = se.err
+				return nil
+			}
+			if ctx.Err() != nil {
+				r.stop = ctx.Err()
+				return nil
+			}
+			return err
+		}
+	}
+	// Everything read up to the plan was handled (failures sit in the retry
+	// queue), so the next plan starts after it.
+	for side, seq := range r.plan.doneSeq {
+		if err := r.e.st.SetDoneSeq(ctx, r.plan.SyncID, side, seq); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// storeOnly commits links, base advances, review items and finished
+// decisions, a chunk per transaction.
+func (r *run) storeOnly(ctx context.Context) error {
+	p := r.plan
+	c := store.Commit{SyncID: p.SyncID, RunID: r.id, ReviewDone: p.reviewDone}
+	for _, k := range p.retryDone {
+		c.RetryDone = append(c.RetryDone, store.RetryKey{Side: k.side, RecordID: k.source})
+	}
+	for _, it := range p.Review {
+		c.Reviews = append(c.Reviews, store.ReviewRow{Kind: it.Kind, Side: it.Side, RecordID: it.RecordID, OtherID: it.OtherID,
+			Field: it.Field, Detail: reviewDetail(it)})
+	}
+	total := len(p.Links)
+	for i, l := range p.Links {
+		c.Links = append(c.Links, store.LinkWrite{AID: l.A, BID: l.B, Base: baseMap(l.Base)})
+		if l.ReviewID != 0 {
+			c.ReviewDone = append(c.ReviewDone, l.ReviewID)
+		}
+		if l.New {
+			r.sum.Linked++
+		}
+		if len(c.Links) == chunkSize {
+			if err := r.e.st.Commit(ctx, c); err != nil {
+				return err
+			}
+			r.progress("store", i+1, total)
+			c = store.Commit{SyncID: p.SyncID, RunID: r.id}
+		}
+	}
+	if err := r.e.st.Commit(ctx, c); err != nil {
+		return err
+	}
+	r.progress("store", total, total)
+	return nil
+}
+
+func baseMap(bs []BaseValue) map[string]string {
+	m := make(map[string]string, len(bs))
+	for _, b := range bs {
+		m[b.Row] = b.Value
+	}
+	return m
+}
+
+// deletes runs the deletes a person approved.
+func (r *run) deletes(ctx context.Context) error {
+	for i, d := range r.plan.Deletes {
+		s := r.side[d.Side]
+		c := store.Commit{SyncID: r.plan.SyncID, RunID: r.id}
+		del, ok := s.Conn.(connector.Deleter)
+		var err error
+		var res []connector.Result
+		if !ok {
+			err = fmt.Errorf("engine: side %s cannot delete records", d.Side)
+		} else {
+			res, err = del.Delete(ctx, s.Object, []string{d.ID})
+			if err == nil && (len(res) != 1) {
+				err = fmt.Errorf("engine: delete returned %d results for 1 record", len(res))
+			}
+			if err == nil {
+				err = res[0].Err
+			}
+		}
+		if err != nil {
+			if stop := stopCategory(ctx, err); stop != nil {
+				return stop
+			}
+			r.sum.Failed++
+			c.Errors = append(c.Errors, runError(d.Side, d.ID, err))
+		} else {
+			r.sum.Deleted++
+			c.Unlinks = []string{d.LinkedA}
+			c.Index = []store.IndexWrite{{Side: d.Side, ID: d.ID, Deleted: true, Modified: r.e.now().UnixMilli()}}
+			c.Audit = []store.AuditRow{{Side: d.Side, RecordID: d.ID, Field: "(record)", Old: "exists", New: "deleted", Rule: RuleReview}}
+			c.ReviewDone = []int64{d.ReviewID}
+		}
+		if err := r.e.st.Commit(ctx, c); err != nil {
+			return err
+		}
+		r.progress("delete", i+1, len(r.plan.Deletes))
+	}
+	return nil
+}
+
+// stopCategory turns errors that must end the run into a stopError.
+func stopCategory(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return stopError{ctx.Err()}
+	}
+	switch connector.CategoryOf(err) {
+	case connector.CatAuth, connector.CatBudget, connector.CatRateLimit:
+		return stopError{err}
+	}
+	return nil
+}
+
+func runError(side, id string, err error) store.RunErrorRow {
+	e := store.RunErrorRow{Side: side, RecordID: id, Category: string(connector.CategoryOf(err)), Message: err.Error()}
+	var re *connector.RecordError
+	if errors.As(err, &re) {
+		e.Field, e.Code, e.Message = re.Field, re.Code, re.Message
+	}
+	var ce *connector.Error
+	if errors.As(err, &ce) && ce.Message != "" {
+		e.Code, e.Message = ce.Code, ce.Message
+	}
+	return e
+}

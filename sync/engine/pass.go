@@ -1,0 +1,326 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/mapping"
+)
+
+// unlinkedRec is an unlinked source record waiting to be matched.
+type unlinkedRec struct {
+	id     string
+	fields map[string]string
+	keys   []string
+}
+
+// pass walks one side's records read since the last applied plan, a chunk
+// at a time: linked records are merged, unlinked ones matched.
+func (p *planner) pass(ctx context.Context, side string, afterSeq, skipOtherAbove int64) error {
+	var fromSeq int64
+	fromID := ""
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rows, err := p.e.st.PairsAfter(ctx, p.syncID, side, afterSeq, fromSeq, fromID, skipOtherAbove, chunkSize)
+		if err != nil {
+			return err
+		}
+		var unlinked []unlinkedRec
+		for _, pr := range rows {
+			if p.def.TestLimit > 0 && p.planned[side] >= p.def.TestLimit {
+				break
+			}
+			if u, ok := p.visit(side, pr); ok {
+				unlinked = append(unlinked, u)
+			}
+		}
+		if err := p.match(ctx, side, unlinked); err != nil {
+			return err
+		}
+		if len(rows) < chunkSize {
+			return nil
+		}
+		last := rows[len(rows)-1].Rec
+		fromSeq, fromID = last.Seq, last.ID
+	}
+}
+
+func (p *planner) filters(side string) []Filter {
+	if side == "a" {
+		return p.def.Filters.A
+	}
+	return p.def.Filters.B
+}
+
+// visit handles one record; it returns the record when it needs matching.
+func (p *planner) visit(side string, pr store.PairRow) (unlinkedRec, bool) {
+	fields := decodeFields(pr.Rec.Fields)
+	id := pr.Rec.ID
+	if why := fields[badField]; why != "" {
+		p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "rejected", Side: side, RecordID: id, OtherID: pr.OtherID, Reason: why})
+		return unlinkedRec{}, false
+	}
+	if !pr.Linked {
+		if pr.Rec.Deleted || p.claimed[sideOf(side, id)] {
+			return unlinkedRec{}, false
+		}
+		p.planned[side]++
+		if !passes(p.filters(side), fields) {
+			p.plan.addSkip(side, id, "filtered out")
+			return unlinkedRec{}, false
+		}
+		return unlinkedRec{id: id, fields: fields, keys: p.ix[side].keyList(fields)}, true
+	}
+	p.planned[side]++
+	aID, bID := id, pr.OtherID
+	if side == "b" {
+		aID, bID = pr.OtherID, id
+	}
+	if p.handled[aID] {
+		return unlinkedRec{}, false
+	}
+	if pr.Rec.Deleted {
+		p.heldDelete(side, id, pr.OtherID)
+		return unlinkedRec{}, false
+	}
+	if !pr.OtherSeen || pr.Other.Deleted {
+		p.plan.addSkip(side, id, "its linked record "+pr.OtherID+" is deleted or was never read")
+		return unlinkedRec{}, false
+	}
+	other := decodeFields(pr.Other.Fields)
+	if why := other[badField]; why != "" {
+		return unlinkedRec{}, false // reported when that record was read
+	}
+	if !passes(p.filters(side), fields) || !passes(p.filters(otherSide(side)), other) {
+		p.plan.addSkip(side, id, "filtered out")
+		return unlinkedRec{}, false
+	}
+	av := recView{id: id, fields: fields, modified: pr.Rec.Modified}
+	bv := recView{id: pr.OtherID, fields: other, modified: pr.Other.Modified}
+	if side == "b" {
+		av, bv = bv, av
+	}
+	p.addPair(av, bv, p.m.mergePair(av, bv, decodeFields(pr.Base), nil, 0), nil)
+	return unlinkedRec{}, false
+}
+
+// addPair records a merged pair in the plan; link is the new link, if any.
+func (p *planner) addPair(a, b recView, out pairOut, link *LinkOp) {
+	if out.toA != nil {
+		p.plan.Updates = append(p.plan.Updates, *out.toA)
+	}
+	if out.toB != nil {
+		p.plan.Updates = append(p.plan.Updates, *out.toB)
+	}
+	p.plan.Conflicts = append(p.plan.Conflicts, out.conflicts...)
+	p.plan.Review = append(p.plan.Review, out.reviews...)
+	p.plan.Counts.KeptBlank += out.kept
+	switch {
+	case link != nil:
+		link.Base = append(link.Base, out.agreed...)
+		p.plan.Links = append(p.plan.Links, *link)
+	case len(out.agreed) > 0:
+		p.plan.Links = append(p.plan.Links, LinkOp{A: a.id, B: b.id, Rule: "agreed", Base: out.agreed})
+	}
+	if out.toA == nil && out.toB == nil && len(out.conflicts) == 0 && len(out.reviews) == 0 && link == nil {
+		p.plan.Counts.Unchanged++
+	}
+}
+
+// heldDelete never deletes: with propagation enabled a person reviews it.
+func (p *planner) heldDelete(side, id, other string) {
+	p.plan.Counts.HeldDelete++
+	if !p.def.Safety.PropagateDeletes {
+		p.plan.addSkip(side, id, "deleted; deletes are not propagated")
+		return
+	}
+	p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "delete", Side: side, RecordID: id, OtherID: other,
+		Reason: fmt.Sprintf("deleted on side %s; approve to delete %s on side %s", strings.ToUpper(side), other, strings.ToUpper(otherSide(side)))})
+}
+
+// match links each unlinked record through the key index with the ordered
+// rules: one candidate links, several go to review, none follows the policy.
+func (p *planner) match(ctx context.Context, side string, recs []unlinkedRec) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	hits := make([]map[string][]store.KeyHit, len(p.def.Match))
+	for i := range p.def.Match {
+		var keys []string
+		for _, r := range recs {
+			if r.keys[i] != "" {
+				keys = append(keys, r.keys[i])
+			}
+		}
+		hs, err := p.e.st.KeyHits(ctx, p.syncID, i, keys)
+		if err != nil {
+			return err
+		}
+		hits[i] = map[string][]store.KeyHit{}
+		for _, h := range hs {
+			hits[i][h.Key] = append(hits[i][h.Key], h)
+		}
+	}
+	for _, r := range recs {
+		if p.claimed[sideOf(side, r.id)] {
+			continue
+		}
+		if err := p.matchOne(ctx, side, r, hits); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits []map[string][]store.KeyHit) error {
+	other := otherSide(side)
+	for i, k := range r.keys {
+		if k == "" {
+			continue
+		}
+		var same, others []store.KeyHit
+		for _, h := range hits[i][k] {
+			switch {
+			case h.Deleted:
+			case h.Side == side && h.ID != r.id:
+				same = append(same, h)
+			case h.Side == other:
+				others = append(others, h)
+			}
+		}
+		if len(same) == 0 && len(others) == 0 {
+			continue
+		}
+		if len(same) == 0 && len(others) == 1 && others[0].LinkedTo == "" && !p.claimed[sideOf(other, others[0].ID)] {
+			return p.link(ctx, side, r.id, others[0].ID, fmt.Sprintf("match:%d", i+1), fmt.Sprintf("%s = %q", p.ruleLabel(i), k), 0)
+		}
+		it := ReviewItem{Kind: "ambiguous", Side: side, RecordID: r.id}
+		switch {
+		case len(same) > 0:
+			it.Reason = fmt.Sprintf("%d other record(s) on side %s share %s %q", len(same), strings.ToUpper(side), p.ruleLabel(i), k)
+		case len(others) > 1:
+			it.Reason = fmt.Sprintf("%d records on side %s share %s %q", len(others), strings.ToUpper(other), p.ruleLabel(i), k)
+		default:
+			it.Reason = fmt.Sprintf("the record on side %s with %s %q is already linked", strings.ToUpper(other), p.ruleLabel(i), k)
+		}
+		for _, h := range append(others, same...) {
+			lt := h.LinkedTo
+			if lt == "" && p.claimed[sideOf(h.Side, h.ID)] {
+				lt = "(linked in this plan)"
+			}
+			it.Candidates = append(it.Candidates, Candidate{Side: h.Side, ID: h.ID, Rule: i + 1, Key: k, LinkedTo: lt})
+		}
+		p.plan.Review = append(p.plan.Review, it)
+		return nil
+	}
+	switch p.def.Unmatched {
+	case UnmatchedCreate:
+		p.create(side, r.id, r.fields, firstKey(r.keys), nil, 0)
+	case UnmatchedReview:
+		p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "unmatched", Side: side, RecordID: r.id,
+			Reason: fmt.Sprintf("no record on side %s matches any rule", strings.ToUpper(other))})
+	default:
+		p.plan.addSkip(side, r.id, "unmatched")
+	}
+	return nil
+}
+
+func firstKey(keys []string) string {
+	for _, k := range keys {
+		if k != "" {
+			return k
+		}
+	}
+	return ""
+}
+
+func (p *planner) ruleLabel(i int) string {
+	m := p.def.Match[i]
+	return fmt.Sprintf("%s/%s (%s)", m.A, m.B, m.Normalize)
+}
+
+// link plans a new link between two unlinked records and merges them with
+// no base: equal values become the base, the rest is decided per field.
+func (p *planner) link(ctx context.Context, side, id, otherID, rule, evidence string, reviewID int64) error {
+	aID, bID := id, otherID
+	if side == "b" {
+		aID, bID = otherID, id
+	}
+	pa, okA, err := p.e.st.Pair(ctx, p.syncID, "a", aID)
+	if err != nil {
+		return err
+	}
+	pb, okB, err := p.e.st.Pair(ctx, p.syncID, "b", bID)
+	if err != nil {
+		return err
+	}
+	if !okA || !okB || pa.Linked || pb.Linked || pa.Rec.Deleted || pb.Rec.Deleted {
+		p.warn("cannot link A %s with B %s: one of them is missing, deleted or already linked", aID, bID)
+		return nil
+	}
+	p.claimed[sideOf("a", aID)], p.claimed[sideOf("b", bID)] = true, true
+	av := recView{id: aID, fields: decodeFields(pa.Rec.Fields), modified: pa.Rec.Modified}
+	bv := recView{id: bID, fields: decodeFields(pb.Rec.Fields), modified: pb.Rec.Modified}
+	out := p.m.mergePair(av, bv, nil, nil, 0)
+	p.addPair(av, bv, out, &LinkOp{A: aID, B: bID, New: true, Rule: rule, Evidence: evidence, ReviewID: reviewID})
+	return nil
+}
+
+// create plans a record on the other side from source record id. Any row
+// that cannot carry its value sends the whole record to review: never half
+// a record.
+func (p *planner) create(side, id string, fields map[string]string, key string, override map[string]string, reviewID int64) {
+	target := otherSide(side)
+	if (target == "b" && p.def.Direction == mapping.BtoA) || (target == "a" && p.def.Direction == mapping.AtoB) {
+		p.plan.addSkip(side, id, "unmatched; the sync does not create records on side "+strings.ToUpper(target))
+		return
+	}
+	w := Write{Side: target, Source: id, Key: key, ReviewID: reviewID}
+	for _, r := range p.rows {
+		if (target == "b" && r.Dir == mapping.BtoA) || (target == "a" && r.Dir == mapping.AtoB) {
+			continue
+		}
+		canon, err := r.CanonA(fields)
+		if side == "b" {
+			canon, err = r.CanonB(fields)
+		}
+		if v, ok := override[r.Key]; ok {
+			canon, err = v, nil
+		}
+		if errors.Is(err, mapping.ErrNotRead) {
+			continue
+		}
+		if err != nil {
+			p.plan.Review = append(p.plan.Review, rejected(side, id, "", r.Key, err))
+			return
+		}
+		w.Base = append(w.Base, BaseValue{r.Key, canon})
+		if canon == "" {
+			continue
+		}
+		vals, err := r.WriteB(canon)
+		if target == "a" {
+			vals, err = r.WriteA(canon)
+		}
+		if err != nil {
+			p.plan.Review = append(p.plan.Review, rejected(side, id, "", r.Key, err))
+			return
+		}
+		for _, f := range sortedKeys(vals) {
+			if vals[f] != "" {
+				w.Changes = upsertChange(w.Changes, Change{Field: f, New: vals[f], Rule: RuleCreate})
+			}
+		}
+	}
+	if len(w.Changes) == 0 {
+		p.plan.addSkip(side, id, "unmatched and nothing mapped to create from")
+		return
+	}
+	p.claimed[sideOf(side, id)] = true
+	p.plan.Creates = append(p.plan.Creates, w)
+}

@@ -1,0 +1,217 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/mapping"
+)
+
+// PlanOptions tune one plan.
+type PlanOptions struct {
+	// FullResync reads both sides from the start instead of their cursors.
+	FullResync bool
+}
+
+// chunkSize is how many index rows the planner holds at once.
+const chunkSize = 1000
+
+// planner is the state of one Plan call.
+type planner struct {
+	e       *Engine
+	syncID  int64
+	def     Definition
+	rows    []mapping.Row
+	side    map[string]Side
+	ix      map[string]indexer
+	m       merger
+	plan    *Plan
+	claimed map[string]bool // "a:id" / "b:id" linked or created in this plan
+	handled map[string]bool // A ids of pairs a decision already merged
+	pages   map[string]int
+	planned map[string]int // source records planned per side (test limit)
+}
+
+func sideOf(side, id string) string { return side + ":" + id }
+
+// Plan reads both sides since their cursors into the key index and computes
+// what a run would do. It writes nothing to a CRM; it does update the local
+// index, cursors, and reconcile journal rows a crash left pending.
+func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Side, opts PlanOptions) (*Plan, error) {
+	p, err := e.newPlanner(ctx, syncID, def, a, b)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.reconcileJournals(ctx); err != nil {
+		return nil, err
+	}
+	due, err := p.touchDueRetries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	states := map[string]int{}
+	for _, s := range []string{"a", "b"} {
+		st, err := e.st.SideState(ctx, syncID, s)
+		if err != nil {
+			return nil, err
+		}
+		states[s] = st.Count
+		cursor := st.Cursor
+		if opts.FullResync {
+			cursor = ""
+		}
+		n, err := p.read(ctx, s, cursor, def.TestLimit == 0)
+		if err != nil {
+			return nil, err
+		}
+		if cursor == "" && n == 0 && st.Count > 0 {
+			p.confirm(fmt.Sprintf("side %s returned no records but had %d before (disconnected account or emptied object?)", strings.ToUpper(s), st.Count))
+		}
+	}
+	doneA, doneB, err := p.seqMarks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.applyDecisions(ctx); err != nil {
+		return nil, err
+	}
+	if err := p.pass(ctx, "a", doneA[0], -1); err != nil {
+		return nil, err
+	}
+	if err := p.pass(ctx, "b", doneB[0], doneA[0]); err != nil {
+		return nil, err
+	}
+	if def.TestLimit == 0 {
+		p.plan.doneSeq = map[string]int64{"a": doneA[1], "b": doneB[1]}
+	}
+	p.finishRetries(due)
+	p.plan.finish()
+	if err := p.safety(ctx, states); err != nil {
+		return nil, err
+	}
+	p.estimate()
+	return p.plan, nil
+}
+
+func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a, b Side) (*planner, error) {
+	if a.Conn == nil || b.Conn == nil {
+		return nil, errors.New("engine: both sides need a connector")
+	}
+	sa, err := a.Conn.Schema(ctx, a.Object)
+	if err != nil {
+		return nil, fmt.Errorf("engine: schema of side A (%s): %w", a.Object, err)
+	}
+	sb, err := b.Conn.Schema(ctx, b.Object)
+	if err != nil {
+		return nil, fmt.Errorf("engine: schema of side B (%s): %w", b.Object, err)
+	}
+	if ps := def.Validate(sa, sb); len(ps) > 0 {
+		msgs := make([]string, len(ps))
+		for i, p := range ps {
+			msgs[i] = p.Error()
+		}
+		return nil, fmt.Errorf("engine: sync %q: %w: %s", def.Name, ErrInvalidDefinition, strings.Join(msgs, "; "))
+	}
+	rows, _ := mapping.Compile(def.Fields, def.Direction, sa, sb)
+	p := &planner{
+		e: e, syncID: syncID, def: def, rows: rows,
+		side:    map[string]Side{"a": a, "b": b},
+		ix:      map[string]indexer{"a": newIndexer("a", def, rows, ""), "b": newIndexer("b", def, rows, "")},
+		m:       merger{rows: rows, policy: def.Conflict},
+		claimed: map[string]bool{}, handled: map[string]bool{},
+		pages: map[string]int{}, planned: map[string]int{},
+	}
+	p.plan = &Plan{SyncID: syncID, Sync: def.Name, def: def, rows: rows, a: a, b: b,
+		Creates: []Write{}, Updates: []Write{}, Links: []LinkOp{}, Conflicts: []Conflict{}, Review: []ReviewItem{}, Skips: []Skip{}}
+	return p, nil
+}
+
+func (p *planner) confirm(reason string) {
+	p.plan.NeedsConfirmation = true
+	if p.plan.Reason == "" {
+		p.plan.Reason = reason
+	} else {
+		p.plan.Reason += "; " + reason
+	}
+}
+
+func (p *planner) warn(format string, args ...any) {
+	if len(p.plan.Warnings) < 100 {
+		p.plan.Warnings = append(p.plan.Warnings, fmt.Sprintf(format, args...))
+	}
+}
+
+// read streams one side's pages into the index, one transaction per page,
+// storing the cursor only once its page is indexed.
+func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool) (int, error) {
+	s := p.side[side]
+	n := 0
+	for page, err := range s.Conn.Read(ctx, s.Object, connector.Cursor(cursor)) {
+		if err != nil {
+			return n, fmt.Errorf("engine: read side %s (%s): %w", strings.ToUpper(side), s.Object, err)
+		}
+		p.pages[side]++
+		recs := p.ix[side].pageRecords(page.Records, p.warn)
+		if _, err := p.e.st.IndexPage(ctx, p.syncID, side, recs, string(page.Cursor), saveCursor); err != nil {
+			return n, err
+		}
+		n += len(recs)
+		if p.def.TestLimit > 0 && n >= p.def.TestLimit {
+			break
+		}
+	}
+	if side == "a" {
+		p.plan.Counts.ReadA = n
+	} else {
+		p.plan.Counts.ReadB = n
+	}
+	return n, nil
+}
+
+// pageRecords indexes a page, dropping records without an id and keeping
+// the last of duplicate ids, with a warning for each.
+func (ix indexer) pageRecords(recs []connector.Record, warn func(string, ...any)) []store.IndexRecord {
+	out := make([]store.IndexRecord, 0, len(recs))
+	pos := make(map[string]int, len(recs))
+	for _, r := range recs {
+		if strings.TrimSpace(r.ID) == "" {
+			warn("side %s returned a record without an id; it was ignored", strings.ToUpper(ix.side))
+			continue
+		}
+		if i, dup := pos[r.ID]; dup {
+			warn("side %s returned record %s twice in one page; the last copy was used", strings.ToUpper(ix.side), r.ID)
+			out[i] = ix.record(r)
+			continue
+		}
+		pos[r.ID] = len(out)
+		out = append(out, ix.record(r))
+	}
+	return out
+}
+
+// seqMarks returns [done, max] seq per side.
+func (p *planner) seqMarks(ctx context.Context) ([2]int64, [2]int64, error) {
+	var out [2][2]int64
+	for i, s := range []string{"a", "b"} {
+		st, err := p.e.st.SideState(ctx, p.syncID, s)
+		if err != nil {
+			return out[0], out[1], err
+		}
+		out[i] = [2]int64{st.DoneSeq, st.MaxSeq}
+	}
+	return out[0], out[1], nil
+}
+
+func decodeFields(s string) map[string]string {
+	m := map[string]string{}
+	if s == "" || s == "{}" {
+		return m
+	}
+	_ = json.Unmarshal([]byte(s), &m) // written by us; a damaged row reads as empty
+	return m
+}

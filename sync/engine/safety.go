@@ -1,0 +1,121 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/crmsync/crmsync/store"
+)
+
+// Safety defaults (DESIGN §4).
+const (
+	defaultMaxChangePercent = 25
+	minChangeLimit          = 50
+	// everyRecordMin exempts tiny sides from the "every record would
+	// change" rail: with a handful of records that is ordinary.
+	everyRecordMin = 10
+)
+
+type retryKey struct{ side, source string }
+
+// touchDueRetries makes the source records of due retry entries part of
+// this plan again.
+func (p *planner) touchDueRetries(ctx context.Context) ([]store.RetryRow, error) {
+	due, err := p.e.st.Retries(ctx, p.syncID, true, p.e.now())
+	if err != nil {
+		return nil, err
+	}
+	bySource := map[string][]string{}
+	for _, r := range due {
+		src := otherSide(r.Side)
+		bySource[src] = append(bySource[src], r.RecordID)
+	}
+	for side, ids := range bySource {
+		if err := p.e.st.TouchRecords(ctx, p.syncID, side, ids); err != nil {
+			return nil, err
+		}
+	}
+	return due, nil
+}
+
+// finishRetries drops due entries the plan no longer needs to write.
+func (p *planner) finishRetries(due []store.RetryRow) {
+	writes := map[retryKey]bool{}
+	for _, w := range p.plan.Creates {
+		writes[retryKey{w.Side, w.Source}] = true
+	}
+	for _, w := range p.plan.Updates {
+		writes[retryKey{w.Side, w.Source}] = true
+	}
+	for _, r := range due {
+		if !writes[retryKey{r.Side, r.RecordID}] {
+			p.plan.retryDone = append(p.plan.retryDone, retryKey{r.Side, r.RecordID})
+		}
+	}
+}
+
+// safety marks the plan as needing confirmation when it would change more
+// than the limit, or every record of a side.
+func (p *planner) safety(ctx context.Context, counts map[string]int) error {
+	pct := p.def.Safety.MaxChangePercent
+	if pct == 0 {
+		pct = defaultMaxChangePercent
+	}
+	c := p.plan.Counts
+	writes := map[string]int{"a": c.CreateA + c.UpdateA, "b": c.CreateB + c.UpdateB}
+	updates := map[string]int{"a": c.UpdateA, "b": c.UpdateB}
+	for _, s := range []string{"a", "b"} {
+		st, err := p.e.st.SideState(ctx, p.syncID, s)
+		if err != nil {
+			return err
+		}
+		total := st.Count
+		if counts[s] > total {
+			total = counts[s]
+		}
+		limit := max(total*pct/100, minChangeLimit)
+		if writes[s] > limit {
+			p.confirm(fmt.Sprintf("would create or change %d records on side %s, above the limit of %d (%d%% of its %d records, at least %d)",
+				writes[s], strings.ToUpper(s), limit, pct, total, minChangeLimit))
+		}
+		if st.Count >= everyRecordMin && updates[s] >= st.Count {
+			p.confirm(fmt.Sprintf("would change every one of the %d records on side %s", st.Count, strings.ToUpper(s)))
+		}
+	}
+	if m := p.def.Safety.MaxChanges; m > 0 {
+		if n := writes["a"] + writes["b"]; n > m {
+			p.confirm(fmt.Sprintf("would create or change %d records, above this sync's limit of %d", n, m))
+		}
+	}
+	return nil
+}
+
+// estimate fills the API calls: pages read plus writes by batch (+1 for
+// each side's schema).
+func (p *planner) estimate() {
+	per := map[string]int{"a": p.pages["a"] + 1, "b": p.pages["b"] + 1}
+	for _, s := range []string{"a", "b"} {
+		bs := p.side[s].batch()
+		var creates, updates, deletes int
+		for _, w := range p.plan.Creates {
+			if w.Side == s {
+				creates++
+			}
+		}
+		for _, w := range p.plan.Updates {
+			if w.Side == s {
+				updates++
+			}
+		}
+		for _, d := range p.plan.Deletes {
+			if d.Side == s {
+				deletes++
+			}
+		}
+		per[s] += ceilDiv(creates, bs) + ceilDiv(updates, bs) + ceilDiv(deletes, bs)
+	}
+	p.plan.EstimatedCalls = Calls{A: per["a"], B: per["b"]}
+}
+
+func ceilDiv(n, d int) int { return (n + d - 1) / d }

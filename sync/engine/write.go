@@ -1,0 +1,385 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// pending is one write of a batch with the op sent for it.
+type pending struct {
+	w   *Write
+	op  connector.Op
+	key string // create: the value of the journal / upsert key field
+}
+
+// journalEntry is one create as the journal remembers it.
+type journalEntry struct {
+	Source string            `json:"source"`
+	Key    string            `json:"key"`
+	Base   map[string]string `json:"base"`
+	Fields map[string]string `json:"fields"`
+}
+
+// keyPlan says how creates on a side are made idempotent.
+type keyPlan struct {
+	field  string // field carrying the key; "" = none
+	upsert bool   // the connector upserts by field
+}
+
+func (r *run) keyPlan(ctx context.Context, side string) (keyPlan, error) {
+	s := r.side[side]
+	if up, ok := s.Conn.(connector.Upserter); ok {
+		f, err := up.UpsertKey(ctx, s.Object)
+		if err != nil {
+			return keyPlan{}, fmt.Errorf("engine: upsert key of side %s: %w", side, err)
+		}
+		if f != "" {
+			return keyPlan{field: f, upsert: true}, nil
+		}
+	}
+	if len(r.plan.def.Match) > 0 {
+		spec := r.plan.def.Match[0].B
+		if side == "a" {
+			spec = r.plan.def.Match[0].A
+		}
+		if fs := splitPlus(spec); len(fs) == 1 {
+			return keyPlan{field: fs[0]}, nil
+		}
+	}
+	return keyPlan{}, nil
+}
+
+// writes sends a side's creates or updates in batches.
+func (r *run) writes(ctx context.Context, side string, create bool) error {
+	list := r.plan.Updates
+	phase := "update " + side
+	if create {
+		list, phase = r.plan.Creates, "create "+side
+	}
+	var ws []*Write
+	for i := range list {
+		if list[i].Side == side {
+			ws = append(ws, &list[i])
+		}
+	}
+	if len(ws) == 0 {
+		return nil
+	}
+	var kp keyPlan
+	if create {
+		var err error
+		if kp, err = r.keyPlan(ctx, side); err != nil {
+			return err
+		}
+	}
+	bs := r.side[side].batch()
+	for i := 0; i < len(ws); i += bs {
+		if err := ctx.Err(); err != nil {
+			return stopError{err}
+		}
+		batch := ws[i:min(i+bs, len(ws))]
+		ps := make([]pending, len(batch))
+		for j, w := range batch {
+			ps[j] = r.op(w, create, kp)
+		}
+		if create {
+			if err := r.createBatch(ctx, side, ps, kp); err != nil {
+				return err
+			}
+		} else if err := r.sendBatch(ctx, side, ps, kp, false); err != nil {
+			return err
+		}
+		r.progress(phase, min(i+bs, len(ws)), len(ws))
+	}
+	return nil
+}
+
+func (r *run) op(w *Write, create bool, kp keyPlan) pending {
+	fields := make(map[string]string, len(w.Changes)+1)
+	for _, c := range w.Changes {
+		fields[c.Field] = c.New
+	}
+	if !create {
+		return pending{w: w, op: connector.Op{Kind: connector.OpUpdate, ID: w.ID, Fields: fields}}
+	}
+	p := pending{w: w, op: connector.Op{Kind: connector.OpCreate, Fields: fields}}
+	if kp.field == "" {
+		return p
+	}
+	key, mapped := fields[kp.field]
+	if !mapped && kp.upsert {
+		// A dedicated key field (e.g. Salesforce Crmsync_Key__c): a
+		// deterministic value makes a replay hit the same record.
+		key = r.plan.def.Name + ":" + w.Source
+		fields[kp.field] = key
+	}
+	p.key = key
+	if kp.upsert && key != "" {
+		p.op.Kind = connector.OpUpsert
+	}
+	return p
+}
+
+// createBatch writes a journal row, then the batch: upserts and plain
+// creates go in separate calls.
+func (r *run) createBatch(ctx context.Context, side string, ps []pending, kp keyPlan) error {
+	var ups, plain []pending
+	for _, p := range ps {
+		if p.op.Kind == connector.OpUpsert {
+			ups = append(ups, p)
+		} else {
+			plain = append(plain, p)
+		}
+	}
+	for _, group := range [][]pending{ups, plain} {
+		if len(group) == 0 {
+			continue
+		}
+		if err := r.sendBatch(ctx, side, group, kp, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sendBatch sends one call. A call-level failure that is not auth, budget
+// or rate limit splits the batch in halves until each record passes or
+// fails on its own.
+func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPlan, create bool) error {
+	s := r.side[side]
+	var journalID int64
+	if create {
+		id, err := r.journal(ctx, side, ps, kp)
+		if err != nil {
+			return err
+		}
+		journalID = id
+	}
+	ops := make([]connector.Op, len(ps))
+	for i, p := range ps {
+		ops[i] = p.op
+	}
+	var res []connector.Result
+	var err error
+	if create && ps[0].op.Kind == connector.OpUpsert {
+		res, err = s.Conn.(connector.Upserter).Upsert(ctx, s.Object, kp.field, ops)
+	} else {
+		res, err = s.Conn.Write(ctx, s.Object, ops)
+	}
+	if err == nil && len(res) != len(ops) {
+		err = &connector.Error{Vendor: "engine", Endpoint: "write " + s.Object, Category: connector.CatServer,
+			Message: fmt.Sprintf("%d results for %d records", len(res), len(ops))}
+	}
+	if err != nil {
+		if stop := stopCategory(ctx, err); stop != nil {
+			return stop // the journal stays pending: the next plan reconciles it
+		}
+		return r.splitAfterFailure(ctx, side, ps, kp, create, journalID, err)
+	}
+	c := store.Commit{SyncID: r.plan.SyncID, RunID: r.id}
+	if journalID != 0 {
+		c.JournalDone = []int64{journalID}
+	}
+	for i, p := range ps {
+		if res[i].Err != nil {
+			r.fail(&c, side, p, res[i].Err)
+			continue
+		}
+		if err := r.succeed(ctx, &c, side, p, res[i].ID, create); err != nil {
+			return err
+		}
+	}
+	return r.e.st.Commit(ctx, c)
+}
+
+func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, kp keyPlan, create bool, journalID int64, callErr error) error {
+	c := store.Commit{SyncID: r.plan.SyncID, RunID: r.id}
+	if journalID != 0 {
+		c.JournalDone = []int64{journalID}
+	}
+	rest := ps
+	if create && ps[0].op.Kind != connector.OpUpsert {
+		// The call may have created records before failing (a timeout):
+		// look them up so a retry cannot duplicate them.
+		found, left, ok, err := r.lookupCreated(ctx, side, ps, kp)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			for _, p := range ps {
+				r.fail(&c, side, p, fmt.Errorf("%w (outcome unknown: the connector cannot look records up, so the batch is not resent)", callErr))
+			}
+			return r.e.st.Commit(ctx, c)
+		}
+		for p, id := range found {
+			if err := r.succeed(ctx, &c, side, p, id, true); err != nil {
+				return err
+			}
+		}
+		rest = left
+	}
+	if len(rest) == 1 {
+		r.fail(&c, side, rest[0], callErr)
+	}
+	if err := r.e.st.Commit(ctx, c); err != nil {
+		return err
+	}
+	if len(rest) <= 1 {
+		return nil
+	}
+	half := len(rest) / 2
+	if err := r.sendBatch(ctx, side, rest[:half], kp, create); err != nil {
+		return err
+	}
+	return r.sendBatch(ctx, side, rest[half:], kp, create)
+}
+
+// lookupCreated finds records of a failed create call that exist anyway.
+func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp keyPlan) (map[pending]string, []pending, bool, error) {
+	s := r.side[side]
+	srch, ok := s.Conn.(connector.Searcher)
+	if !ok || kp.field == "" {
+		return nil, nil, false, nil
+	}
+	var keys []string
+	for _, p := range ps {
+		if p.key != "" {
+			keys = append(keys, p.key)
+		}
+	}
+	byKey := map[string][]connector.Record{}
+	if len(keys) > 0 {
+		recs, err := srch.Lookup(ctx, s.Object, kp.field, keys)
+		if err != nil {
+			if stop := stopCategory(ctx, err); stop != nil {
+				return nil, nil, false, stop
+			}
+			return nil, nil, false, nil
+		}
+		for _, rec := range recs {
+			if !rec.Deleted {
+				k := strings.ToLower(strings.TrimSpace(rec.Fields[kp.field]))
+				byKey[k] = append(byKey[k], rec)
+			}
+		}
+	}
+	found := map[pending]string{}
+	var left []pending
+	for _, p := range ps {
+		if hs := byKey[strings.ToLower(strings.TrimSpace(p.key))]; p.key != "" && len(hs) == 1 {
+			found[p] = hs[0].ID
+			continue
+		}
+		left = append(left, p)
+	}
+	return found, left, true, nil
+}
+
+func (r *run) journal(ctx context.Context, side string, ps []pending, kp keyPlan) (int64, error) {
+	es := make([]journalEntry, len(ps))
+	for i, p := range ps {
+		es[i] = journalEntry{Source: p.w.Source, Key: p.key, Base: baseMap(p.w.Base), Fields: p.op.Fields}
+	}
+	b, err := json.Marshal(es)
+	if err != nil {
+		return 0, err
+	}
+	return r.e.st.AddJournal(ctx, store.JournalRow{SyncID: r.plan.SyncID, RunID: r.id, Side: side, Object: r.side[side].Object, KeyField: kp.field, Batch: string(b)})
+}
+
+// succeed adds one successful write to the batch's commit: link, base,
+// index, audit, and the retry and review entries it settles.
+func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pending, newID string, create bool) error {
+	w := p.w
+	aID, bID := w.Source, w.ID
+	if create {
+		bID = newID
+	}
+	if side == "a" {
+		aID, bID = bID, aID
+	}
+	fields := p.op.Fields
+	if create {
+		r.sum.Created++
+		c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: baseMap(w.Base), CreatedBy: side})
+	} else {
+		r.sum.Updated++
+		c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: baseMap(w.Base)})
+		pr, ok, err := r.e.st.Pair(ctx, r.plan.SyncID, side, w.ID)
+		if err != nil {
+			return err
+		}
+		merged := map[string]string{}
+		if ok {
+			merged = decodeFields(pr.Rec.Fields)
+		}
+		for k, v := range fields {
+			merged[k] = v
+		}
+		fields = merged
+	}
+	id := bID
+	if side == "a" {
+		id = aID
+	}
+	idx := map[string]string{}
+	for f := range r.ix[side].used {
+		if v, ok := fields[f]; ok {
+			idx[f] = v
+		}
+	}
+	c.Index = append(c.Index, store.IndexWrite{Side: side, ID: id, Modified: r.e.now().UnixMilli(), Fields: idx, Keys: r.ix[side].keys(idx)})
+	for _, ch := range w.Changes {
+		c.Audit = append(c.Audit, store.AuditRow{Side: side, RecordID: id, Field: ch.Field, Old: ch.Old, New: ch.New, Rule: ch.Rule})
+	}
+	if create && p.op.Kind == connector.OpUpsert {
+		if _, mapped := baseMapHasField(w, p); !mapped {
+			c.Audit = append(c.Audit, store.AuditRow{Side: side, RecordID: id, Field: "(upsert key)", New: p.key, Rule: RuleCreate})
+		}
+	}
+	c.RetryDone = append(c.RetryDone, store.RetryKey{Side: side, RecordID: w.Source})
+	if w.ReviewID != 0 {
+		c.ReviewDone = append(c.ReviewDone, w.ReviewID)
+	}
+	return nil
+}
+
+// baseMapHasField reports whether the upsert key is one of the changes.
+func baseMapHasField(w *Write, p pending) (string, bool) {
+	for _, ch := range w.Changes {
+		if ch.New == p.key && p.op.Fields[ch.Field] == p.key {
+			return ch.Field, true
+		}
+	}
+	return "", false
+}
+
+// fail records one failed write: a run error with the vendor's words and a
+// retry-queue entry with back-off.
+func (r *run) fail(c *store.Commit, side string, p pending, err error) {
+	r.sum.Failed++
+	id := p.w.ID
+	if id == "" {
+		id = p.w.Source
+	}
+	re := runError(side, id, err)
+	c.Errors = append(c.Errors, re)
+	c.Retry = append(c.Retry, store.RetryRow{Side: side, RecordID: p.w.Source, Category: re.Category, Field: re.Field, Code: re.Code, Message: re.Message})
+}
+
+func reviewDetail(it ReviewItem) string {
+	b, err := json.Marshal(struct {
+		Reason     string      `json:"reason"`
+		Candidates []Candidate `json:"candidates,omitempty"`
+		Values     *Values     `json:"values,omitempty"`
+	}{it.Reason, it.Candidates, it.Values})
+	if err != nil {
+		return "{}"
+	}
+	return string(b)
+}
