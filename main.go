@@ -3,34 +3,32 @@
 package main
 
 import (
+	"context"
 	"log/slog"
+	"net/http"
 	"os"
-	"path/filepath"
+	"time"
 
-	fyneapp "fyne.io/fyne/v2/app"
-
+	"github.com/crmsync/crmsync/app/cli"
+	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/assets"
+	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/ui"
 )
 
 func main() {
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	a := fyneapp.NewWithID("io.crmsync.app")
-	a.SetIcon(assets.Icon)
-	u := ui.New(a, ui.Deps{Logger: log, Icon: assets.Icon, HomeDir: homeDir()})
-	u.ShowMain()
-	a.Run()
-}
-
-// homeDir is the data folder: $CRMSYNC_HOME, else <user config dir>/crmsync.
-// (--home and --demo arrive with the cobra CLI in app/cli.)
-func homeDir() string {
-	if h := os.Getenv("CRMSYNC_HOME"); h != "" {
-		return h
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	env := cli.Env{
+		Stdout:      os.Stdout,
+		Stderr:      os.Stderr,
+		Secrets:     func() (secret.Store, error) { return secret.NewKeyring(0), nil },
+		Vendors:     registry.Vendors(),
+		HTTP:        &http.Client{Timeout: 2 * time.Minute},
+		Logger:      log,
+		OpenBrowser: cli.OpenBrowser,
 	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "crmsync-data"
+	env.GUI = func(ctx context.Context, o cli.GUIOptions) error {
+		return ui.Launch(ctx, ui.LaunchOptions{Home: o.Home, Demo: o.Demo, Env: env, Icon: assets.Icon})
 	}
-	return filepath.Join(dir, "crmsync")
+	os.Exit(cli.Execute(context.Background(), os.Args[1:], env))
 }

@@ -34,8 +34,8 @@ func (s *DB) AddJournal(ctx context.Context, j JournalRow) (int64, error) {
 // PendingJournals lists journal rows of a sync still pending, oldest first,
 // leaving out those of a run still in progress.
 func (s *DB) PendingJournals(ctx context.Context, syncID int64) ([]JournalRow, error) {
-	rows, err := s.sql.QueryContext(ctx, "SELECT id, sync_id, run_id, side, object, key_field, batch, state, created_at FROM journal WHERE sync_id = ? AND state = 'pending'
-		AND run_id NOT IN (SELECT id FROM runs WHERE status = 'running') ORDER BY id", syncID)
+	rows, err := s.sql.QueryContext(ctx, "SELECT id, sync_id, run_id, side, object, key_field, batch, state, created_at FROM journal WHERE sync_id = ? AND state = 'pending' "+
+		"AND run_id NOT IN (SELECT id FROM runs WHERE status = 'running') ORDER BY id", syncID)
 	if err != nil {
 		return nil, fmt.Errorf("store: journal of sync %d: %w", syncID, err)
 	}

@@ -77,9 +77,9 @@ func (p *planner) visit(side string, pr store.PairRow) (unlinkedRec, bool) {
 		return unlinkedRec{id: id, fields: fields, keys: p.ix[side].keyList(fields)}, true
 	}
 	p.planned[side]++
-	aID, bID := id, pr.OtherID
+	aID := id
 	if side == "b" {
-		aID, bID = pr.OtherID, id
+		aID = pr.OtherID
 	}
 	if p.handled[aID] {
 		return unlinkedRec{}, false

@@ -216,8 +216,8 @@ func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, 
 			}
 			return r.e.st.Commit(ctx, c)
 		}
-		for p, id := range found {
-			if err := r.succeed(ctx, &c, side, p, id, true); err != nil {
+		for i, id := range found {
+			if err := r.succeed(ctx, &c, side, ps[i], id, true); err != nil {
 				return err
 			}
 		}
@@ -240,7 +240,7 @@ func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, 
 }
 
 // lookupCreated finds records of a failed create call that exist anyway.
-func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp keyPlan) (map[pending]string, []pending, bool, error) {
+func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp keyPlan) (map[int]string, []pending, bool, error) {
 	s := r.side[side]
 	srch, ok := s.Conn.(connector.Searcher)
 	if !ok || kp.field == "" {
@@ -268,11 +268,11 @@ func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp k
 			}
 		}
 	}
-	found := map[pending]string{}
+	found := map[int]string{}
 	var left []pending
-	for _, p := range ps {
+	for i, p := range ps {
 		if hs := byKey[strings.ToLower(strings.TrimSpace(p.key))]; p.key != "" && len(hs) == 1 {
-			found[p] = hs[0].ID
+			found[i] = hs[0].ID
 			continue
 		}
 		left = append(left, p)
@@ -309,7 +309,9 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 		c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: baseMap(w.Base), CreatedBy: side})
 	} else {
 		r.sum.Updated++
-		c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: baseMap(w.Base)})
+		if w.Source != "" && len(w.Base) > 0 {
+			c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: baseMap(w.Base)})
+		}
 		pr, ok, err := r.e.st.Pair(ctx, r.plan.SyncID, side, w.ID)
 		if err != nil {
 			return err
@@ -337,10 +339,8 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 	for _, ch := range w.Changes {
 		c.Audit = append(c.Audit, store.AuditRow{Side: side, RecordID: id, Field: ch.Field, Old: ch.Old, New: ch.New, Rule: ch.Rule})
 	}
-	if create && p.op.Kind == connector.OpUpsert {
-		if _, mapped := baseMapHasField(w, p); !mapped {
-			c.Audit = append(c.Audit, store.AuditRow{Side: side, RecordID: id, Field: "(upsert key)", New: p.key, Rule: RuleCreate})
-		}
+	if create && p.key != "" && !hasChange(w, p.op.Fields, p.key) {
+		c.Audit = append(c.Audit, store.AuditRow{Side: side, RecordID: id, Field: "(upsert key)", New: p.key, Rule: RuleCreate})
 	}
 	c.RetryDone = append(c.RetryDone, store.RetryKey{Side: side, RecordID: w.Source})
 	if w.ReviewID != 0 {
@@ -349,14 +349,15 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 	return nil
 }
 
-// baseMapHasField reports whether the upsert key is one of the changes.
-func baseMapHasField(w *Write, p pending) (string, bool) {
+// hasChange reports whether the key value was written as a mapped field
+// (e.g. email) rather than as a dedicated key field.
+func hasChange(w *Write, fields map[string]string, key string) bool {
 	for _, ch := range w.Changes {
-		if ch.New == p.key && p.op.Fields[ch.Field] == p.key {
-			return ch.Field, true
+		if fields[ch.Field] == key {
+			return true
 		}
 	}
-	return "", false
+	return false
 }
 
 // fail records one failed write: a run error with the vendor's words and a

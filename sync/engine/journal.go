@@ -1,0 +1,91 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// reconcileJournals settles create batches a crash left pending: each
+// record found by its key is linked (with the base and audit rows the
+// crashed run would have written), so the plan does not create it again.
+func (p *planner) reconcileJournals(ctx context.Context) error {
+	js, err := p.e.st.PendingJournals(ctx, p.syncID)
+	if err != nil {
+		return err
+	}
+	for _, j := range js {
+		if err := p.reconcileJournal(ctx, j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) error {
+	c := store.Commit{SyncID: p.syncID, RunID: j.RunID, JournalDone: []int64{j.ID}}
+	var es []journalEntry
+	if err := json.Unmarshal([]byte(j.Batch), &es); err != nil {
+		p.warn("journal %d is damaged (%v); it was dropped", j.ID, err)
+		return p.e.st.Commit(ctx, c)
+	}
+	s := p.side[j.Side]
+	srch, ok := s.Conn.(connector.Searcher)
+	var keys []string
+	for _, e := range es {
+		if e.Key != "" {
+			keys = append(keys, e.Key)
+		}
+	}
+	if !ok || j.KeyField == "" || len(keys) == 0 {
+		if _, up := s.Conn.(connector.Upserter); !up || j.KeyField == "" {
+			p.warn("a create batch of run %d on side %s was interrupted and cannot be looked up; check for duplicates", j.RunID, strings.ToUpper(j.Side))
+		}
+		return p.e.st.Commit(ctx, c)
+	}
+	recs, err := srch.Lookup(ctx, s.Object, j.KeyField, keys)
+	if err != nil {
+		return err // leave it pending; planning without it could duplicate
+	}
+	byKey := map[string][]connector.Record{}
+	for _, r := range recs {
+		if !r.Deleted {
+			k := strings.ToLower(strings.TrimSpace(r.Fields[j.KeyField]))
+			byKey[k] = append(byKey[k], r)
+		}
+	}
+	ix := p.ix[j.Side]
+	src := otherSide(j.Side)
+	for _, e := range es {
+		hits := byKey[strings.ToLower(strings.TrimSpace(e.Key))]
+		if e.Key == "" || len(hits) != 1 {
+			continue // not created (or ambiguous: matching sends it to review)
+		}
+		rec := hits[0]
+		sp, _, err := p.e.st.Pair(ctx, p.syncID, src, e.Source)
+		if err != nil {
+			return err
+		}
+		tp, _, err := p.e.st.Pair(ctx, p.syncID, j.Side, rec.ID)
+		if err != nil {
+			return err
+		}
+		if sp.Linked || tp.Linked {
+			continue
+		}
+		aID, bID := e.Source, rec.ID
+		if j.Side == "a" {
+			aID, bID = rec.ID, e.Source
+		}
+		c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: e.Base, CreatedBy: j.Side})
+		ir := ix.record(rec)
+		c.Index = append(c.Index, store.IndexWrite{Side: j.Side, ID: rec.ID, Modified: ir.Modified, Fields: ir.Fields, Keys: ir.Keys})
+		for _, f := range sortedKeys(e.Fields) {
+			c.Audit = append(c.Audit, store.AuditRow{Side: j.Side, RecordID: rec.ID, Field: f, New: e.Fields[f], Rule: RuleCreate + " (reconciled)"})
+		}
+	}
+	return p.e.st.Commit(ctx, c)
+}

@@ -1,0 +1,126 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/crmsync/crmsync/store"
+)
+
+// Undo plans a run that writes back each old value of run runID wherever
+// the current value is still what that run wrote. A value changed since
+// goes to review as a conflict; records the run created go to review as a
+// delete (nothing is deleted without a person). Apply the plan with Apply.
+func (e *Engine) Undo(ctx context.Context, syncID, runID int64, def Definition, a, b Side, opts PlanOptions) (*Plan, error) {
+	p, err := e.newPlanner(ctx, syncID, def, a, b)
+	if err != nil {
+		return nil, err
+	}
+	p.plan.Trigger, p.plan.UndoOf = "undo", runID
+	if err := p.reconcileJournals(ctx); err != nil {
+		return nil, err
+	}
+	// Read first, so "current" is what the CRMs hold now.
+	for _, s := range []string{"a", "b"} {
+		st, err := e.st.SideState(ctx, syncID, s)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := p.read(ctx, s, st.Cursor, true); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := e.st.Audit(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	type recKey struct{ side, id string }
+	var order []recKey
+	byRec := map[recKey][]store.AuditRow{}
+	for _, r := range rows {
+		k := recKey{r.Side, r.RecordID}
+		if _, ok := byRec[k]; !ok {
+			order = append(order, k)
+		}
+		byRec[k] = append(byRec[k], r)
+	}
+	for _, k := range order {
+		if err := p.undoRecord(ctx, runID, k.side, k.id, byRec[k]); err != nil {
+			return nil, err
+		}
+	}
+	p.plan.finish()
+	p.estimate()
+	return p.plan, nil
+}
+
+func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, audit []store.AuditRow) error {
+	pr, ok, err := p.e.st.Pair(ctx, p.syncID, side, id)
+	if err != nil {
+		return err
+	}
+	if !ok || pr.Rec.Deleted {
+		p.warn("undo of run %d: record %s on side %s is gone", runID, id, strings.ToUpper(side))
+		return nil
+	}
+	cur := decodeFields(pr.Rec.Fields)
+	if strings.HasPrefix(audit[0].Rule, RuleCreate) {
+		if pr.Linked {
+			p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "delete", Side: otherSide(side), RecordID: pr.OtherID, OtherID: id,
+				Reason: fmt.Sprintf("run %d created %s on side %s; approve to delete it", runID, id, strings.ToUpper(side))})
+		}
+		return nil
+	}
+	w := Write{Side: side, ID: id, Source: pr.OtherID}
+	after := map[string]string{}
+	for k, v := range cur {
+		after[k] = v
+	}
+	for _, a := range audit {
+		if strings.HasPrefix(a.Field, "(") {
+			continue
+		}
+		now, read := cur[a.Field]
+		switch {
+		case read && now == a.New:
+			w.Changes = upsertChange(w.Changes, Change{Field: a.Field, Old: now, New: a.Old, Rule: RuleUndo})
+			after[a.Field] = a.Old
+		case now == a.Old:
+			// already back to the old value
+		default:
+			p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "conflict", Side: side, RecordID: id, OtherID: pr.OtherID, Field: a.Field,
+				Reason: fmt.Sprintf("run %d wrote %q but %s now holds %q; undo would overwrite that", runID, a.New, a.Field, now),
+				Values: &Values{A: a.Old, B: now}})
+		}
+	}
+	if len(w.Changes) == 0 {
+		return nil
+	}
+	if pr.Linked {
+		for _, r := range p.rows {
+			fs := r.AFields
+			canon, err := r.CanonA(after)
+			if side == "b" {
+				fs = r.BFields
+				canon, err = r.CanonB(after)
+			}
+			if err == nil && touches(fs, w.Changes) {
+				w.Base = append(w.Base, BaseValue{r.Key, canon})
+			}
+		}
+	}
+	p.plan.Updates = append(p.plan.Updates, w)
+	return nil
+}
+
+func touches(fields []string, cs []Change) bool {
+	for _, f := range fields {
+		for _, c := range cs {
+			if c.Field == f {
+				return true
+			}
+		}
+	}
+	return false
+}
