@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/mapping"
 	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
@@ -38,4 +40,28 @@ func (a *App) ConnectSandbox(ctx context.Context, srv *sandbox.Server, vendor, n
 		})
 	}
 	return store.Connection{}, fmt.Errorf("the sandbox has no vendor %q", vendor)
+}
+
+// DemoSync is the ready-made two-way contacts sync offered after the
+// sandbox is connected: HubSpot contacts ↔ Salesforce Contacts by email.
+func DemoSync(name, hubspotConn, salesforceConn string) engine.Definition {
+	return engine.Definition{
+		Name:      name,
+		A:         engine.SideDef{Connection: hubspotConn, Object: "contacts"},
+		B:         engine.SideDef{Connection: salesforceConn, Object: "Contact"},
+		Direction: mapping.TwoWay,
+		Match:     []engine.MatchRule{{A: "email", B: "Email", Normalize: "email"}},
+		Unmatched: engine.UnmatchedCreate,
+		Conflict:  engine.ConflictNewer,
+		Fields: []mapping.Field{
+			{A: "email", B: "Email", Transform: "lower"},
+			{A: "firstname", B: "FirstName"},
+			{A: "lastname", B: "LastName", Rule: mapping.UnlessBlank},
+			{A: "phone", B: "Phone", Transform: "e164"},
+			{A: "jobtitle", B: "Title", Rule: mapping.UnlessBlank},
+			{A: "city", B: "MailingCity", Rule: mapping.UnlessBlank},
+		},
+		Schedule: "manual",
+		Safety:   engine.Safety{MaxChangePercent: 25},
+	}
 }

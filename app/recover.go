@@ -1,5 +1,0 @@
-package app
-
-import "context"
-
-func (a *App) afterOpen(ctx context.Context) error { return nil }

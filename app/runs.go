@@ -1,0 +1,249 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/crmsync/crmsync/app/auth"
+	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/engine"
+)
+
+// RunOptions tune one run.
+type RunOptions struct {
+	DryRun     bool // plan only: the preview
+	Confirm    bool // apply a plan that exceeds the safety limits
+	FullResync bool // read everything, not just changes since the cursors
+	Trigger    string
+	Progress   func(engine.Progress)
+}
+
+// RunResult is a run's plan and, unless it was a dry run, its outcome.
+type RunResult struct {
+	Plan    *engine.Plan
+	Summary *engine.RunSummary
+}
+
+func (a *App) engine() *engine.Engine {
+	return engine.New(a.db, engine.Options{Now: a.opts.Now, Logger: a.log})
+}
+
+// afterOpen clears runs a crash or kill left "running", so the scheduler and
+// the "one open run per sync" rule start clean.
+func (a *App) afterOpen(ctx context.Context) error {
+	n, err := a.engine().RecoverStaleRuns(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		a.log.Warn("marked interrupted runs as failed", "runs", n)
+	}
+	return nil
+}
+
+// sides opens both connections of a sync.
+func (a *App) sides(ctx context.Context, def engine.Definition) (sa, sb *Session, A, B engine.Side, err error) {
+	sa, err = a.OpenConnection(ctx, def.A.Connection)
+	if err != nil {
+		return nil, nil, A, B, fmt.Errorf("sync %s, side A: %w", def.Name, err)
+	}
+	sb, err = a.OpenConnection(ctx, def.B.Connection)
+	if err != nil {
+		a.closeSession(ctx, sa)
+		return nil, nil, A, B, fmt.Errorf("sync %s, side B: %w", def.Name, err)
+	}
+	side := func(s *Session, object string) engine.Side {
+		return engine.Side{Conn: s.Client, Object: object, BatchSize: s.Info.BatchSize, PageSize: s.Info.PageSize, Calls: s.Calls}
+	}
+	return sa, sb, side(sa, def.A.Object), side(sb, def.B.Object), nil
+}
+
+// Run plans a sync and, unless DryRun, applies the plan. A plan that needs
+// confirmation is returned with an error wrapping engine.ErrNeedsConfirmation.
+func (a *App) Run(ctx context.Context, name string, opts RunOptions) (RunResult, error) {
+	v, err := a.Sync(ctx, name)
+	if err != nil {
+		return RunResult{}, err
+	}
+	return a.runPlan(ctx, v, opts, func(e *engine.Engine, A, B engine.Side) (*engine.Plan, error) {
+		return e.Plan(ctx, v.ID, v.Definition, A, B, engine.PlanOptions{FullResync: opts.FullResync})
+	})
+}
+
+// Undo previews (DryRun) or applies the undo of run runID: every old value is
+// written back where the current value is still what that run wrote.
+func (a *App) Undo(ctx context.Context, runID int64, opts RunOptions) (RunResult, error) {
+	r, err := a.db.Run(ctx, runID)
+	if err != nil {
+		return RunResult{}, fmt.Errorf("no run %d: %w", runID, err)
+	}
+	row, err := a.db.SyncByID(ctx, r.SyncID)
+	if err != nil {
+		return RunResult{}, err
+	}
+	v, err := a.view(ctx, row)
+	if err != nil {
+		return RunResult{}, err
+	}
+	opts.Trigger = "undo"
+	return a.runPlan(ctx, v, opts, func(e *engine.Engine, A, B engine.Side) (*engine.Plan, error) {
+		return e.Undo(ctx, v.ID, runID, v.Definition, A, B, engine.PlanOptions{})
+	})
+}
+
+func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan func(*engine.Engine, engine.Side, engine.Side) (*engine.Plan, error)) (RunResult, error) {
+	sa, sb, A, B, err := a.sides(ctx, v.Definition)
+	if err != nil {
+		return RunResult{}, err
+	}
+	defer a.closeSession(ctx, sa)
+	defer a.closeSession(ctx, sb)
+	e := a.engine()
+	p, err := plan(e, A, B)
+	if err != nil {
+		a.noteAuthFailure(ctx, err, sa, sb)
+		return RunResult{}, err
+	}
+	res := RunResult{Plan: p}
+	if opts.DryRun {
+		return res, nil
+	}
+	trigger := opts.Trigger
+	if trigger == "" {
+		trigger = "manual"
+	}
+	sum, err := e.Apply(ctx, p, engine.ApplyOptions{Confirm: opts.Confirm, Trigger: trigger, Progress: opts.Progress})
+	res.Summary = &sum
+	if err != nil {
+		a.noteAuthFailure(ctx, err, sa, sb)
+		return res, err
+	}
+	if sum.Status == "failed" || sum.Status == "partial" {
+		a.noteRunErrors(ctx, sum.RunID, sa, sb)
+	}
+	return res, nil
+}
+
+// noteAuthFailure marks a connection "reconnect" when its grant failed, so
+// the Connections screen shows the next step.
+func (a *App) noteAuthFailure(ctx context.Context, err error, sessions ...*Session) {
+	if !errors.Is(err, connector.ErrAuth) && !errors.Is(err, auth.ErrReconnectNeeded) {
+		return
+	}
+	for _, s := range sessions {
+		_ = a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, "reconnect", err.Error())
+	}
+}
+
+func (a *App) noteRunErrors(ctx context.Context, runID int64, sa, sb *Session) {
+	errs, err := a.db.RunErrors(ctx, runID)
+	if err != nil {
+		return
+	}
+	for _, e := range errs {
+		if e.Category == string(connector.CatAuth) {
+			s := sa
+			if e.Side == "b" {
+				s = sb
+			}
+			_ = a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, "reconnect", e.Message)
+		}
+	}
+}
+
+// RunDetail is one run with its field-level audit and record errors.
+type RunDetail struct {
+	Run    store.RunRow
+	Sync   string
+	Audit  []store.AuditRow
+	Errors []store.RunErrorRow
+}
+
+// Runs lists recent runs of one sync (or of all syncs when name is "").
+func (a *App) Runs(ctx context.Context, name string, limit int) ([]RunDetail, error) {
+	var rows []store.SyncRow
+	if name != "" {
+		r, err := a.db.Sync(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("no sync named %q", name)
+		}
+		rows = []store.SyncRow{r}
+	} else {
+		var err error
+		if rows, err = a.db.Syncs(ctx); err != nil {
+			return nil, err
+		}
+	}
+	var out []RunDetail
+	for _, s := range rows {
+		runs, err := a.db.Runs(ctx, s.ID, limit)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range runs {
+			out = append(out, RunDetail{Run: r, Sync: s.Name})
+		}
+	}
+	return out, nil
+}
+
+// Run returns one run with its audit and errors.
+func (a *App) RunDetail(ctx context.Context, id int64) (RunDetail, error) {
+	r, err := a.db.Run(ctx, id)
+	if err != nil {
+		return RunDetail{}, fmt.Errorf("no run %d", id)
+	}
+	d := RunDetail{Run: r}
+	if s, err := a.db.SyncByID(ctx, r.SyncID); err == nil {
+		d.Sync = s.Name
+	}
+	if d.Audit, err = a.db.Audit(ctx, id); err != nil {
+		return d, err
+	}
+	if d.Errors, err = a.db.RunErrors(ctx, id); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// Reviews lists review items of one sync (or all when name is ""), filtered
+// by kind and status when those are not "".
+func (a *App) Reviews(ctx context.Context, name, kind, status string) ([]ReviewView, error) {
+	var rows []store.SyncRow
+	if name != "" {
+		r, err := a.db.Sync(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("no sync named %q", name)
+		}
+		rows = []store.SyncRow{r}
+	} else {
+		var err error
+		if rows, err = a.db.Syncs(ctx); err != nil {
+			return nil, err
+		}
+	}
+	var out []ReviewView
+	for _, s := range rows {
+		items, err := a.engine().Reviews(ctx, s.ID, kind, status)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			out = append(out, ReviewView{ReviewRow: it, Sync: s.Name})
+		}
+	}
+	return out, nil
+}
+
+// ReviewView is a review item with its sync's name.
+type ReviewView struct {
+	store.ReviewRow
+	Sync string
+}
+
+// Decide records a decision; it is applied on the sync's next run.
+func (a *App) Decide(ctx context.Context, reviewID int64, d engine.Decision) error {
+	return a.engine().Decide(ctx, reviewID, d)
+}

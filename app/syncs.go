@@ -1,0 +1,177 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/mapping"
+	"github.com/crmsync/crmsync/sync/schedule"
+)
+
+// InvalidError lists every problem of a sync definition; nothing was saved.
+type InvalidError struct {
+	Sync     string
+	Problems []mapping.Problem
+}
+
+func (e *InvalidError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.Error()
+	}
+	return fmt.Sprintf("sync %q is invalid:\n  %s", e.Sync, strings.Join(lines, "\n  "))
+}
+
+// Unwrap lets callers test errors.Is(err, engine.ErrInvalidDefinition).
+func (e *InvalidError) Unwrap() error { return engine.ErrInvalidDefinition }
+
+// Schema fetches an object's live schema from a connection.
+func (a *App) Schema(ctx context.Context, conn, object string) (connector.Schema, error) {
+	s, err := a.OpenConnection(ctx, conn)
+	if err != nil {
+		return connector.Schema{}, err
+	}
+	defer a.closeSession(ctx, s)
+	sch, err := s.Client.Schema(ctx, object)
+	if err != nil {
+		return connector.Schema{}, fmt.Errorf("schema of %s %s: %w", conn, object, err)
+	}
+	return sch, nil
+}
+
+// ValidateSync checks a definition statically and against both live schemas.
+// A schema that cannot be fetched is an error, not a problem list.
+func (a *App) ValidateSync(ctx context.Context, def engine.Definition) ([]mapping.Problem, error) {
+	probs := def.ValidateStatic()
+	if def.Schedule != "" {
+		if _, err := schedule.Parse(def.Schedule); err != nil {
+			probs = append(probs, mapping.Problem{Row: -1, Field: "schedule", Message: err.Error()})
+		}
+	}
+	if len(probs) > 0 {
+		return probs, nil
+	}
+	sa, err := a.Schema(ctx, def.A.Connection, def.A.Object)
+	if err != nil {
+		return nil, err
+	}
+	sb, err := a.Schema(ctx, def.B.Connection, def.B.Object)
+	if err != nil {
+		return nil, err
+	}
+	return def.Validate(sa, sb), nil
+}
+
+// SaveSync validates a definition fully and stores it; an invalid
+// definition is refused with every problem named.
+func (a *App) SaveSync(ctx context.Context, def engine.Definition) error {
+	probs, err := a.ValidateSync(ctx, def)
+	if err != nil {
+		return err
+	}
+	if len(probs) > 0 {
+		return &InvalidError{Sync: def.Name, Problems: probs}
+	}
+	raw, err := json.Marshal(def)
+	if err != nil {
+		return fmt.Errorf("save sync %s: %w", def.Name, err)
+	}
+	_, err = a.db.SaveSync(ctx, def.Name, string(raw))
+	return err
+}
+
+// SyncView is a sync with its latest run, for lists.
+type SyncView struct {
+	ID         int64
+	Definition engine.Definition
+	Paused     bool
+	LastRun    *store.RunRow
+	OpenReview int
+	// Health: healthy | warning | error | paused | new
+	Health string
+}
+
+// Sync loads one sync's definition.
+func (a *App) Sync(ctx context.Context, name string) (SyncView, error) {
+	row, err := a.db.Sync(ctx, name)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return SyncView{}, fmt.Errorf("no sync named %q; list them with `crmsync sync list`", name)
+		}
+		return SyncView{}, err
+	}
+	return a.view(ctx, row)
+}
+
+func (a *App) view(ctx context.Context, row store.SyncRow) (SyncView, error) {
+	var def engine.Definition
+	if err := json.Unmarshal([]byte(row.Definition), &def); err != nil {
+		return SyncView{}, fmt.Errorf("sync %s: stored definition is damaged: %w", row.Name, err)
+	}
+	v := SyncView{ID: row.ID, Definition: def, Paused: row.Paused, Health: "new"}
+	runs, err := a.db.Runs(ctx, row.ID, 1)
+	if err != nil {
+		return v, err
+	}
+	if len(runs) > 0 {
+		v.LastRun = &runs[0]
+	}
+	open, err := a.db.Reviews(ctx, row.ID, "", "open")
+	if err != nil {
+		return v, err
+	}
+	v.OpenReview = len(open)
+	switch {
+	case row.Paused:
+		v.Health = "paused"
+	case v.LastRun == nil:
+		v.Health = "new"
+	case v.LastRun.Status == "failed":
+		v.Health = "error"
+	case v.LastRun.Status == "partial" || v.LastRun.Status == "needs_confirmation" || v.OpenReview > 0:
+		v.Health = "warning"
+	default:
+		v.Health = "healthy"
+	}
+	return v, nil
+}
+
+// Syncs lists every sync with its health.
+func (a *App) Syncs(ctx context.Context) ([]SyncView, error) {
+	rows, err := a.db.Syncs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SyncView, 0, len(rows))
+	for _, r := range rows {
+		v, err := a.view(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// DeleteSync deletes a sync with its links, history and queues. Records in
+// the CRMs are never touched.
+func (a *App) DeleteSync(ctx context.Context, name string) error {
+	if err := a.db.DeleteSync(ctx, name); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("no sync named %q", name)
+		}
+		return err
+	}
+	return nil
+}
+
+// SetPaused pauses or resumes a sync's schedule.
+func (a *App) SetPaused(ctx context.Context, name string, paused bool) error {
+	return a.db.SetSyncPaused(ctx, name, paused)
+}
