@@ -20,10 +20,10 @@ import (
 
 // Options wires the app's dependencies; main.go and tests fill it in.
 type Options struct {
-	Home        string         // data folder; "" = DefaultHome()
-	Secrets     secret.Store   // the OS keyring in production
+	Home        string       // data folder; "" = DefaultHome()
+	Secrets     secret.Store // the OS keyring in production
 	Vendors     []connector.Info
-	HTTP        *http.Client   // base client for vendor and OAuth calls
+	HTTP        *http.Client // base client for vendor and OAuth calls
 	Logger      *slog.Logger
 	OpenBrowser func(ctx context.Context, url string) error // nil = never open a browser
 	Now         func() time.Time

@@ -21,12 +21,12 @@ import (
 
 // Exit codes, documented in --help and the README.
 const (
-	ExitOK         = 0
-	ExitError      = 1
-	ExitUsage      = 2
-	ExitConfirm    = 3 // the plan exceeds the safety limits; rerun with --yes
-	ExitPartial    = 4 // some records failed
-	exitCodesHelp  = "Exit codes: 0 success, 1 error, 2 usage, 3 needs confirmation (rerun with --yes), 4 partial (some records failed)."
+	ExitOK        = 0
+	ExitError     = 1
+	ExitUsage     = 2
+	ExitConfirm   = 3 // the plan exceeds the safety limits; rerun with --yes
+	ExitPartial   = 4 // some records failed
+	exitCodesHelp = "Exit codes: 0 success, 1 error, 2 usage, 3 needs confirmation (rerun with --yes), 4 partial (some records failed)."
 )
 
 // Env is what the command line needs from the composition root.

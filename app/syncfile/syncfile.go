@@ -16,18 +16,18 @@ import (
 
 // File is the YAML shape. Keys are the public contract; add optional keys only.
 type File struct {
-	Name      string      `yaml:"name"`
-	A         Side        `yaml:"a"`
-	B         Side        `yaml:"b"`
-	Direction string      `yaml:"direction"`
-	Match     []Match     `yaml:"match,omitempty"`
-	Unmatched string      `yaml:"unmatched,omitempty"`
-	Conflict  string      `yaml:"conflict,omitempty"`
-	Fields    []Field     `yaml:"fields"`
-	Filters   *Filters    `yaml:"filters,omitempty"`
-	Schedule  string      `yaml:"schedule,omitempty"`
-	Safety    *Safety     `yaml:"safety,omitempty"`
-	TestLimit int         `yaml:"test_limit,omitempty"`
+	Name      string   `yaml:"name"`
+	A         Side     `yaml:"a"`
+	B         Side     `yaml:"b"`
+	Direction string   `yaml:"direction"`
+	Match     []Match  `yaml:"match,omitempty"`
+	Unmatched string   `yaml:"unmatched,omitempty"`
+	Conflict  string   `yaml:"conflict,omitempty"`
+	Fields    []Field  `yaml:"fields"`
+	Filters   *Filters `yaml:"filters,omitempty"`
+	Schedule  string   `yaml:"schedule,omitempty"`
+	Safety    *Safety  `yaml:"safety,omitempty"`
+	TestLimit int      `yaml:"test_limit,omitempty"`
 }
 
 type Side struct {
@@ -202,4 +202,3 @@ func Marshal(f File) ([]byte, error) {
 	}
 	return yaml.MarshalWithOptions(f, yaml.UseSingleQuote(false))
 }
-
