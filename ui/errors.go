@@ -3,21 +3,29 @@ package ui
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/engine"
 )
 
 // showError is the one place errors reach the user: a dialog with one
-// sentence. Details belong in the log, not in the dialog.
+// sentence saying what happened and one saying what to do next. Details
+// belong in the log, not in the dialog.
 func showError(win fyne.Window, err error) {
 	if err == nil {
 		return
 	}
-	dialog.ShowInformation("Something went wrong", errorSentence(err), win)
+	d := dialog.NewInformation("Something went wrong", errorSentence(err)+"\n\n"+nextStep(err), win)
+	d.Show()
 }
 
 // errorSentence turns a wrapped error chain ("hubspot: batch upsert: rate
@@ -27,14 +35,69 @@ func errorSentence(err error) string {
 	if errors.Is(err, context.Canceled) {
 		return "The operation was cancelled."
 	}
+	var inv *app.InvalidError
+	if errors.As(err, &inv) {
+		return sentence("the sync has " + plural(len(inv.Problems), "problem") + ": " + inv.Problems[0].Error())
+	}
 	msg := strings.TrimSpace(err.Error())
 	if msg == "" {
 		return "An unknown error occurred."
 	}
+	// Keep the dialog to one sentence even when the chain is long.
+	if i := strings.IndexByte(msg, '\n'); i > 0 {
+		msg = msg[:i]
+	}
+	return sentence(msg)
+}
+
+func sentence(msg string) string {
 	r, size := utf8.DecodeRuneInString(msg)
 	msg = string(unicode.ToUpper(r)) + msg[size:]
 	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "!") && !strings.HasSuffix(msg, "?") {
 		msg += "."
 	}
 	return msg
+}
+
+// nextStep names what the user can do about err. Nothing stored is lost by
+// any failure here; saying so stops people from redoing work.
+func nextStep(err error) string {
+	msg := strings.ToLower(err.Error())
+	var inv *app.InvalidError
+	var netErr net.Error
+	var opErr *net.OpError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "Nothing was changed by the cancelled step; start it again when ready."
+	case errors.As(err, &inv):
+		return "Next: fix the rows marked in red, then save again. Nothing was saved."
+	case errors.Is(err, engine.ErrNeedsConfirmation):
+		return "Next: open Preview, check the changes, then Apply and confirm."
+	case errors.Is(err, auth.ErrPortInUse):
+		return "Next: close the program using that port, or choose another redirect port in Settings (and register it with the vendor)."
+	case strings.Contains(msg, "access_denied"):
+		return "Next: press Connect again and approve the access in the browser."
+	case strings.Contains(msg, "invalid_client") || strings.Contains(msg, "client id") || strings.Contains(msg, "client_id"):
+		return "Next: check the client ID and secret against the app you registered with the vendor, then connect again."
+	case errors.Is(err, auth.ErrTimeout):
+		return "Next: press Connect again and finish the sign-in in the browser."
+	case errors.Is(err, connector.ErrAuth) || errors.Is(err, auth.ErrReconnectNeeded):
+		return "Next: open Connections and press Reconnect on that connection."
+	case strings.Contains(msg, "does not exist; connect it"):
+		return "Next: connect that CRM again on Connections, or edit the sync to use another connection. The sync itself is kept."
+	case errors.Is(err, connector.ErrBudget):
+		return "Next: raise the daily API budget in Settings, or wait until tomorrow. The run resumes where it stopped."
+	case errors.Is(err, connector.ErrRateLimit) || errors.Is(err, connector.ErrServer):
+		return "Next: try again in a few minutes. Records already written are kept; the next run continues from there."
+	case errors.As(err, &netErr) || errors.As(err, &opErr) || strings.Contains(msg, "connection refused") || strings.Contains(msg, "no such host"):
+		return "Next: check your network connection, then try again. Records already written are kept; the next run continues from there."
+	}
+	return "Next: try again. If it keeps failing, the log has the details."
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return itoa(n) + " " + word + "s"
 }

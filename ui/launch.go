@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/app/cli"
 	"github.com/crmsync/crmsync/app/secret"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // LaunchOptions is what main hands the GUI.
@@ -28,6 +30,8 @@ type LaunchOptions struct {
 // With Demo, the sandbox CRMs run in-process and the demo keeps its own
 // throwaway data folder and in-memory secrets, so it never touches real ones.
 func Launch(ctx context.Context, o LaunchOptions) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	fa := fyneapp.NewWithID("io.crmsync.app")
 	if o.Icon != nil {
 		fa.SetIcon(o.Icon)
@@ -42,12 +46,18 @@ func Launch(ctx context.Context, o LaunchOptions) error {
 		_ = os.RemoveAll(home) // the sandbox's data is regenerated each launch
 		secrets = secret.NewMemory()
 	}
+	stderr := o.Env.Stderr
 	opts := app.Options{
 		Home: home, Secrets: secrets, Vendors: o.Env.Vendors, HTTP: o.Env.HTTP, Logger: o.Env.Logger,
+		RedirectPort: fa.Preferences().Int(prefRedirectPort),
 		OpenBrowser: func(_ context.Context, raw string) error {
 			u, err := url.Parse(raw)
 			if err != nil {
 				return err
+			}
+			if stderr != nil {
+				// Where no browser opens, the URL is also on the terminal.
+				fmt.Fprintf(stderr, "crmsync: sign in at %s\n", raw)
 			}
 			return fa.OpenURL(u)
 		},
@@ -64,8 +74,43 @@ func Launch(ctx context.Context, o LaunchOptions) error {
 		return err
 	}
 	defer a.Close()
-	u := New(fa, Deps{Logger: o.Env.Logger, Icon: o.Icon, HomeDir: home})
-	u.ShowMain()
+
+	var srv *sandbox.Server
+	if o.Demo {
+		if srv, err = app.StartSandbox(ctx, 0); err != nil {
+			return err
+		}
+		defer srv.Close()
+	}
+	bgd := NewBackground(a, o.Env.Logger)
+	if err := bgd.Start(ctx); err != nil {
+		return err
+	}
+	u := New(fa, Deps{
+		App: a, Logger: o.Env.Logger, Icon: o.Icon, HomeDir: home, Demo: o.Demo, Sandbox: srv,
+		StartSandbox: func(ctx context.Context) (*sandbox.Server, error) { return app.StartSandbox(ctx, 0) },
+		Background:   bgd,
+	})
+	defer u.Close()
+	u.installTray()
+	// A hidden switch for screenshots and support: open on a given screen.
+	if s := os.Getenv("CRMSYNC_UI_SCREEN"); s != "" {
+		u.Navigate(s)
+	}
+	if !(u.keepInTray() && fa.Preferences().Bool(prefStartHidden)) {
+		u.ShowMain()
+	}
 	fa.Run()
 	return nil
+}
+
+// Close stops background work started by the UI and any sandbox it started.
+func (u *UI) Close() {
+	u.cancel()
+	u.mu.Lock()
+	srv := u.sandbox
+	u.mu.Unlock()
+	if srv != nil && srv != u.deps.Sandbox {
+		srv.Close()
+	}
 }

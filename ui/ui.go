@@ -1,6 +1,7 @@
 // Package ui is crmsync's Fyne desktop shell: one window with a navigation
-// list on the left and one screen per file. Background work reports back
-// through fyne.Do; every error reaches the user through showError.
+// list on the left and one screen per file. All I/O runs off the UI
+// goroutine and reports back through fyne.Do; every error reaches the user
+// through showError.
 package ui
 
 import (
@@ -12,22 +13,30 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
-// Deps is what the shell needs from the composition root. Nil callbacks
-// leave their buttons disabled, so the shell runs before the use cases exist.
+// Deps is what the shell needs from the composition root.
 type Deps struct {
+	// App is the use-case layer. Nil shows every screen's empty state with
+	// its actions disabled (used by layout tests).
+	App    *app.App
 	Logger *slog.Logger
 	// Icon is the window icon; nil keeps Fyne's default.
 	Icon fyne.Resource
 	// HomeDir is the data folder shown in Settings.
 	HomeDir string
-	// TrySandbox connects two simulated CRMs so the user can explore safely.
-	TrySandbox func(ctx context.Context) error
-	// Connect starts connecting a real CRM (browser consent).
-	Connect func(ctx context.Context) error
-	// NewSync starts defining a sync between two connections.
-	NewSync func(ctx context.Context) error
+	// Sandbox is the in-process sandbox when one already runs (demo mode,
+	// tests); otherwise "Try the sandbox" starts one with StartSandbox.
+	Sandbox      *sandbox.Server
+	StartSandbox func(ctx context.Context) (*sandbox.Server, error)
+	// Demo says the app was started with --demo: Connections offers to
+	// connect both sandbox CRMs at once.
+	Demo bool
+	// Background runs syncs on their schedules; nil = no background runs.
+	Background *Background
 }
 
 // Screen names, also used as navigation labels.
@@ -41,13 +50,17 @@ const (
 
 // Preference keys.
 const (
-	prefWidth  = "window.width"
-	prefHeight = "window.height"
-	prefScreen = "window.screen"
-	prefTheme  = "theme"
+	prefWidth         = "window.width"
+	prefHeight        = "window.height"
+	prefScreen        = "window.screen"
+	prefTheme         = "theme"
+	prefNotifications = "notifications"
+	prefTray          = "tray.keep_running"
+	prefStartHidden   = "tray.start_minimized"
+	prefRedirectPort  = "oauth.redirect_port"
 )
 
-var defaultSize = fyne.NewSize(1000, 680)
+var defaultSize = fyne.NewSize(1100, 720)
 
 type screen struct {
 	name  string
@@ -59,22 +72,36 @@ type screen struct {
 type UI struct {
 	app     fyne.App
 	deps    Deps
+	a       *app.App
 	log     *slog.Logger
 	win     fyne.Window
 	screens []screen
 	nav     *widget.List
 	content *fyne.Container
 	current int
-	// pending tracks background actions so tests can wait for them.
+	ctx     context.Context
+	cancel  context.CancelFunc
+
+	mu      sync.Mutex
+	sandbox *sandbox.Server
+
+	paneOpen   bool // an editor/preview/detail pane replaces the screen
+	trayStatus *fyne.MenuItem
+	trayMenu   *fyne.Menu
+	// keys handles single-key shortcuts on the current screen (Review).
+	keys func(r rune) bool
+
+	// pending tracks background work so tests can wait for it.
 	pending sync.WaitGroup
 }
 
 // New builds the main window without showing it.
 func New(a fyne.App, deps Deps) *UI {
-	u := &UI{app: a, deps: deps, log: deps.Logger}
+	u := &UI{app: a, deps: deps, a: deps.App, log: deps.Logger, sandbox: deps.Sandbox}
 	if u.log == nil {
 		u.log = slog.Default()
 	}
+	u.ctx, u.cancel = context.WithCancel(context.Background())
 	applyThemeChoice(a, a.Preferences().StringWithFallback(prefTheme, themeSystem))
 
 	u.screens = []screen{
@@ -104,15 +131,13 @@ func New(a fyne.App, deps Deps) *UI {
 	u.nav.OnSelected = func(id widget.ListItemID) { u.show(id) }
 
 	split := container.NewHSplit(container.NewPadded(u.nav), container.NewPadded(u.content))
-	split.Offset = 0.2
+	split.Offset = 0.16
 	// Unpadded, so the content size we see equals the size Resize takes.
 	u.win.SetPadded(false)
 	u.win.SetContent(newSizeWatcher(split, u.rememberSize))
 	u.win.Resize(u.savedSize())
-	u.win.SetCloseIntercept(func() {
-		u.rememberSize(u.win.Canvas().Size())
-		u.win.Close()
-	})
+	u.win.SetCloseIntercept(u.closeWindow)
+	u.installShortcuts()
 
 	start := 0
 	if i := u.indexOf(a.Preferences().String(prefScreen)); i >= 0 {
@@ -120,6 +145,18 @@ func New(a fyne.App, deps Deps) *UI {
 	}
 	u.nav.Select(start)
 	return u
+}
+
+// closeWindow hides to the tray when that setting is on and a tray exists,
+// so scheduled syncs keep running; otherwise it quits.
+func (u *UI) closeWindow() {
+	u.rememberSize(u.win.Canvas().Size())
+	if u.keepInTray() {
+		u.win.Hide()
+		return
+	}
+	u.cancel()
+	u.win.Close()
 }
 
 // ShowMain shows the main window. The caller runs the app (ShowAndRun/Run).
@@ -131,7 +168,9 @@ func (u *UI) Window() fyne.Window { return u.win }
 // Navigate shows the named screen; unknown names are ignored.
 func (u *UI) Navigate(name string) {
 	if i := u.indexOf(name); i >= 0 {
-		u.nav.Select(i)
+		if u.nav.Select(i); u.current == i {
+			u.show(i) // already selected: rebuild so it shows fresh data
+		}
 	}
 }
 
@@ -150,9 +189,51 @@ func (u *UI) indexOf(name string) int {
 // show rebuilds the screen each time so it reflects current state.
 func (u *UI) show(i int) {
 	u.current = i
-	u.content.Objects = []fyne.CanvasObject{u.screens[i].build()}
-	u.content.Refresh()
+	u.paneOpen = false
+	u.keys = nil
+	u.setContent(u.screens[i].build())
 	u.app.Preferences().SetString(prefScreen, u.screens[i].name)
+}
+
+// refresh rebuilds the screen on show (after a change made elsewhere).
+func (u *UI) refresh() { u.show(u.current) }
+
+// openPane shows a full-size pane (editor, preview, run detail) in place of
+// the current screen; its Back button calls refresh.
+func (u *UI) openPane(o fyne.CanvasObject) {
+	u.paneOpen = true
+	u.keys = nil
+	u.setContent(o)
+}
+
+// installShortcuts routes typed keys to the current screen's handler when
+// no text field has the focus.
+func (u *UI) installShortcuts() {
+	u.win.Canvas().SetOnTypedRune(func(r rune) {
+		if u.keys != nil {
+			u.keys(r)
+		}
+	})
+}
+
+func (u *UI) setContent(o fyne.CanvasObject) {
+	u.content.Objects = []fyne.CanvasObject{o}
+	u.content.Refresh()
+}
+
+// bg runs work off the UI goroutine and hands the result to done on it.
+func bg[T any](u *UI, work func(ctx context.Context) (T, error), done func(T, error)) {
+	u.pending.Add(1)
+	go func() {
+		defer u.pending.Done()
+		v, err := work(u.ctx)
+		fyne.Do(func() { done(v, err) })
+	}()
+}
+
+// bgErr is bg for work without a result.
+func (u *UI) bgErr(work func(ctx context.Context) error, done func(error)) {
+	bg(u, func(ctx context.Context) (struct{}, error) { return struct{}{}, work(ctx) }, func(_ struct{}, err error) { done(err) })
 }
 
 func (u *UI) savedSize() fyne.Size {
@@ -176,4 +257,24 @@ func (u *UI) rememberSize(s fyne.Size) {
 	if p.Float(prefHeight) != float64(s.Height) {
 		p.SetFloat(prefHeight, float64(s.Height))
 	}
+}
+
+// title is a screen's bold heading.
+func title(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
+
+// wrapped is a word-wrapped label.
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// loading is the placeholder while a screen fetches its data.
+func loading(what string) fyne.CanvasObject {
+	bar := widget.NewProgressBarInfinite()
+	return container.NewCenter(container.NewVBox(widget.NewLabel("Loading "+what+"…"), bar))
 }

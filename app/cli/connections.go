@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -19,6 +20,9 @@ func (r *root) connectCmd() *cobra.Command {
 			"With --no-browser the consent URL is printed alone on one line and crmsync waits for the callback.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := r.knownVendor(args[0]); err != nil {
+				return withCode(ExitUsage, err)
+			}
 			a, err := r.open(cmd.Context())
 			if err != nil {
 				return err
@@ -128,4 +132,15 @@ func (r *root) disconnectCmd() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+func (r *root) knownVendor(name string) error {
+	var known []string
+	for _, v := range r.env.Vendors {
+		if v.Name == name {
+			return nil
+		}
+		known = append(known, v.Name)
+	}
+	return fmt.Errorf("unknown vendor %q; known vendors: %s", name, strings.Join(known, ", "))
 }

@@ -32,6 +32,9 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 		p.warn("journal %d is damaged (%v); it was dropped", j.ID, err)
 		return p.e.st.Commit(ctx, c)
 	}
+	if len(es) > 0 && es[0].ID != "" {
+		return nil // an update batch: settled after the read, see reconcileUpdates
+	}
 	s := p.side[j.Side]
 	srch, ok := s.Conn.(connector.Searcher)
 	var keys []string
@@ -88,4 +91,48 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 		}
 	}
 	return p.e.st.Commit(ctx, c)
+}
+
+// reconcileUpdates settles update batches whose outcome was unknown (a kill
+// or a timeout): where the record now holds every value the batch wrote,
+// the write happened and gets its audit rows; otherwise the plan simply
+// computes it again. It runs after the read, so the index is current.
+func (p *planner) reconcileUpdates(ctx context.Context) error {
+	js, err := p.e.st.PendingJournals(ctx, p.syncID)
+	if err != nil {
+		return err
+	}
+	for _, j := range js {
+		var es []journalEntry
+		if err := json.Unmarshal([]byte(j.Batch), &es); err != nil || len(es) == 0 || es[0].ID == "" {
+			continue
+		}
+		c := store.Commit{SyncID: p.syncID, RunID: j.RunID, JournalDone: []int64{j.ID}}
+		for _, e := range es {
+			pr, ok, err := p.e.st.Pair(ctx, p.syncID, j.Side, e.ID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			cur := decodeFields(pr.Rec.Fields)
+			applied := true
+			for f, v := range e.Fields {
+				if got, read := cur[f]; read && got != v {
+					applied = false
+				}
+			}
+			if !applied {
+				continue
+			}
+			for _, f := range sortedKeys(e.Fields) {
+				c.Audit = append(c.Audit, store.AuditRow{Side: j.Side, RecordID: e.ID, Field: f, New: e.Fields[f], Rule: "update (reconciled)"})
+			}
+		}
+		if err := p.e.st.Commit(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }

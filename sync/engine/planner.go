@@ -73,6 +73,9 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 			p.confirm(fmt.Sprintf("side %s returned no records but had %d before (disconnected account or emptied object?)", strings.ToUpper(s), st.Count))
 		}
 	}
+	if err := p.reconcileUpdates(ctx); err != nil {
+		return nil, err
+	}
 	doneA, doneB, err := p.seqMarks(ctx)
 	if err != nil {
 		return nil, err

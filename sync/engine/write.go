@@ -19,6 +19,7 @@ type pending struct {
 
 // journalEntry is one create as the journal remembers it.
 type journalEntry struct {
+	ID     string            `json:"id,omitempty"` // updates: the record written
 	Source string            `json:"source"`
 	Key    string            `json:"key"`
 	Base   map[string]string `json:"base"`
@@ -152,20 +153,17 @@ func (r *run) createBatch(ctx context.Context, side string, ps []pending, kp key
 // fails on its own.
 func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPlan, create bool) error {
 	s := r.side[side]
-	var journalID int64
-	if create {
-		id, err := r.journal(ctx, side, ps, kp)
-		if err != nil {
-			return err
-		}
-		journalID = id
+	// Updates are journaled too: if the outcome of a call is unknown (kill,
+	// timeout), the next plan finds the values in place and audits them.
+	journalID, err := r.journal(ctx, side, ps, kp, create)
+	if err != nil {
+		return err
 	}
 	ops := make([]connector.Op, len(ps))
 	for i, p := range ps {
 		ops[i] = p.op
 	}
 	var res []connector.Result
-	var err error
 	if create && ps[0].op.Kind == connector.OpUpsert {
 		res, err = s.Conn.(connector.Upserter).Upsert(ctx, s.Object, kp.field, ops)
 	} else {
@@ -181,10 +179,7 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 		}
 		return r.splitAfterFailure(ctx, side, ps, kp, create, journalID, err)
 	}
-	c := store.Commit{SyncID: r.plan.SyncID, RunID: r.id}
-	if journalID != 0 {
-		c.JournalDone = []int64{journalID}
-	}
+	c := store.Commit{SyncID: r.plan.SyncID, RunID: r.id, JournalDone: []int64{journalID}}
 	for i, p := range ps {
 		if res[i].Err != nil {
 			r.fail(&c, side, p, res[i].Err)
@@ -199,8 +194,8 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 
 func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, kp keyPlan, create bool, journalID int64, callErr error) error {
 	c := store.Commit{SyncID: r.plan.SyncID, RunID: r.id}
-	if journalID != 0 {
-		c.JournalDone = []int64{journalID}
+	if create {
+		c.JournalDone = []int64{journalID} // settled below by lookup or resend
 	}
 	rest := ps
 	if create && ps[0].op.Kind != connector.OpUpsert {
@@ -280,10 +275,16 @@ func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp k
 	return found, left, true, nil
 }
 
-func (r *run) journal(ctx context.Context, side string, ps []pending, kp keyPlan) (int64, error) {
+func (r *run) journal(ctx context.Context, side string, ps []pending, kp keyPlan, create bool) (int64, error) {
 	es := make([]journalEntry, len(ps))
 	for i, p := range ps {
 		es[i] = journalEntry{Source: p.w.Source, Key: p.key, Base: baseMap(p.w.Base), Fields: p.op.Fields}
+		if !create {
+			es[i].ID = p.w.ID
+		}
+	}
+	if !create {
+		kp = keyPlan{}
 	}
 	b, err := json.Marshal(es)
 	if err != nil {

@@ -135,8 +135,10 @@ func titleCase(s string) string {
 }
 
 // toE164 formats a phone number as E.164, reading national numbers in the
-// default region. Blank stays blank; anything not a valid number is an error
-// naming the value.
+// default region. Blank stays blank; anything that cannot be a phone number
+// is an error naming the value. It checks "possible" (length and shape), not
+// "valid" (assigned ranges): numbering plans change faster than the library's
+// metadata, and refusing a customer's real number would block the sync.
 func toE164(s, region string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -146,8 +148,8 @@ func toE164(s, region string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("phone %q: %w", s, err)
 	}
-	if !phonenumbers.IsValidNumber(num) {
-		return "", fmt.Errorf("phone %q is not a valid number (region %s)", s, region)
+	if !phonenumbers.IsPossibleNumber(num) {
+		return "", fmt.Errorf("phone %q is not a possible number (region %s)", s, region)
 	}
 	return phonenumbers.Format(num, phonenumbers.E164), nil
 }

@@ -82,3 +82,17 @@ func (c *Conn) Count(object string) int {
 	}
 	return n
 }
+
+// Tombstones returns the ids of deleted records, ordered.
+func (c *Conn) Tombstones(object string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for id, r := range c.table(object).recs {
+		if r.deleted {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

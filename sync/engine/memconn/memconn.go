@@ -55,6 +55,8 @@ type Faults struct {
 	// Record fails one op of a write with the returned error (use a
 	// *connector.RecordError).
 	Record func(object string, op connector.Op) error
+	// Applied observes every op the backend carried out (tests audit it).
+	Applied func(object string, op connector.Op, res connector.Result)
 }
 
 // Conn is an in-memory CRM account.
@@ -269,6 +271,9 @@ func (c *Conn) batch(kind, object, key string, ops []connector.Op) ([]connector.
 	res := make([]connector.Result, len(ops))
 	for i, op := range ops {
 		res[i] = c.apply(object, key, op)
+		if res[i].Err == nil && c.faults.Applied != nil {
+			c.faults.Applied(object, op, res[i])
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -1,0 +1,364 @@
+package cli_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+type harness struct {
+	t       *testing.T
+	home    string
+	secrets string
+}
+
+func newHarness(t *testing.T) *harness {
+	return &harness{t: t, home: filepath.Join(t.TempDir(), "home"), secrets: t.TempDir()}
+}
+
+func (h *harness) cmd(args ...string) *exec.Cmd {
+	c := exec.Command(os.Args[0], append([]string{"--home", h.home}, args...)...)
+	c.Env = append(os.Environ(), "CRMSYNC_BE_CLI=1", "CRMSYNC_TEST_SECRETS="+h.secrets)
+	return c
+}
+
+// run runs one CLI command to completion.
+func (h *harness) run(args ...string) (stdout, stderr string, code int) {
+	h.t.Helper()
+	c := h.cmd(args...)
+	var out, errb bytes.Buffer
+	c.Stdout, c.Stderr = &out, &errb
+	err := c.Run()
+	code = 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		h.t.Fatalf("run %v: %v", args, err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func (h *harness) mustRun(args ...string) string {
+	h.t.Helper()
+	out, errs, code := h.run(args...)
+	if code != 0 {
+		h.t.Fatalf("crmsync %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out, errs)
+	}
+	return out
+}
+
+type vendorLine struct {
+	Vendor       string `json:"vendor"`
+	APIBase      string `json:"api_base"`
+	AuthURL      string `json:"auth_url"`
+	TokenURL     string `json:"token_url"`
+	RevokeURL    string `json:"revoke_url"`
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+	AccessToken  string `json:"access_token"`
+}
+
+func freePort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// startSandbox starts `crmsync sandbox` and reads its one JSON line per vendor.
+func (h *harness) startSandbox() map[string]vendorLine {
+	h.t.Helper()
+	c := h.cmd("sandbox", "--listen", "127.0.0.1:0", "--seed", "3", "--contacts", "30")
+	out, err := c.StdoutPipe()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	c.Stderr = io.Discard
+	if err := c.Start(); err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() { c.Process.Signal(os.Interrupt); c.Wait() })
+	vendors := map[string]vendorLine{}
+	sc := bufio.NewScanner(out)
+	for len(vendors) < 2 && sc.Scan() {
+		var v vendorLine
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			h.t.Fatalf("sandbox printed a non-JSON line %q: %v", sc.Text(), err)
+		}
+		vendors[v.Vendor] = v
+	}
+	if vendors["hubspot"].AccessToken == "" || vendors["salesforce"].APIBase == "" {
+		h.t.Fatalf("sandbox vendor lines: %+v", vendors)
+	}
+	return vendors
+}
+
+// connect runs `connect --no-browser`, reads the printed URL and opens it
+// as a browser would (the sandbox's consent page auto-approves).
+func (h *harness) connect(v vendorLine, name string) {
+	h.t.Helper()
+	c := h.cmd("connect", v.Vendor, "--name", name, "--client-id", v.ClientID, "--client-secret", v.ClientSecret,
+		"--api-base", v.APIBase, "--auth-url", v.AuthURL, "--token-url", v.TokenURL, "--revoke-url", v.RevokeURL,
+		"--port", fmt.Sprint(freePort(h.t)), "--no-browser")
+	out, _ := c.StdoutPipe()
+	var errb bytes.Buffer
+	c.Stderr = &errb
+	if err := c.Start(); err != nil {
+		h.t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		h.t.Fatalf("connect printed no URL: %v; stderr: %s", err, errb.String())
+	}
+	u := strings.TrimSpace(line)
+	if _, err := url.ParseRequestURI(u); err != nil || !strings.Contains(u, "code_challenge=") || !strings.Contains(u, "state=") {
+		h.t.Fatalf("connect printed %q; want an authorization URL with PKCE and state", u)
+	}
+	resp, err := http.Get(u)
+	if err != nil {
+		h.t.Fatalf("browser GET: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err := c.Wait(); err != nil {
+		h.t.Fatalf("connect %s: %v\nstderr: %s\npage: %s", v.Vendor, err, errb.String(), body)
+	}
+}
+
+func api(t *testing.T, method, u, token string, body any) []byte {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, u, rd)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, u, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		t.Fatalf("%s %s: %d %s", method, u, resp.StatusCode, b)
+	}
+	return b
+}
+
+// emails counts records per lower-cased email through each vendor's REST API.
+func emails(t *testing.T, vs map[string]vendorLine) (hs, sf map[string]int) {
+	hs, sf = map[string]int{}, map[string]int{}
+	after := ""
+	for {
+		u := vs["hubspot"].APIBase + "/crm/objects/2026-03/contacts?limit=100&properties=email"
+		if after != "" {
+			u += "&after=" + after
+		}
+		var page struct {
+			Results []struct {
+				Properties map[string]string `json:"properties"`
+			} `json:"results"`
+			Paging *struct {
+				Next struct {
+					After string `json:"after"`
+				} `json:"next"`
+			} `json:"paging"`
+		}
+		json.Unmarshal(api(t, "GET", u, vs["hubspot"].AccessToken, nil), &page)
+		for _, r := range page.Results {
+			hs[strings.ToLower(strings.TrimSpace(r.Properties["email"]))]++
+		}
+		if page.Paging == nil || page.Paging.Next.After == "" {
+			break
+		}
+		after = page.Paging.Next.After
+	}
+	var q struct {
+		Records []struct{ Email string } `json:"records"`
+	}
+	json.Unmarshal(api(t, "GET", vs["salesforce"].APIBase+"/services/data/v67.0/query?q="+url.QueryEscape("SELECT Id, Email FROM Contact"), vs["salesforce"].AccessToken, nil), &q)
+	for _, r := range q.Records {
+		sf[strings.ToLower(strings.TrimSpace(r.Email))]++
+	}
+	return hs, sf
+}
+
+const contactsYAML = `name: contacts
+a: {connection: hs, object: contacts}
+b: {connection: sf, object: Contact}
+direction: two-way
+match:
+  - {a: email, b: Email, normalize: email}
+unmatched: create
+conflict: newer
+fields:
+  - {a: email, b: Email, transform: lower}
+  - {a: firstname, b: FirstName}
+  - {a: lastname, b: LastName, rule: unless-blank}
+  - {a: phone, b: Phone, transform: e164}
+schedule: every 15m
+safety: {max_change_percent: 25, max_changes: 3, propagate_deletes: false}
+`
+
+type runJSON struct {
+	Plan struct {
+		Counts map[string]int `json:"counts"`
+	} `json:"plan"`
+	Result *struct {
+		RunID   int64  `json:"run_id"`
+		Status  string `json:"status"`
+		Created int    `json:"created"`
+		Updated int    `json:"updated"`
+		Failed  int    `json:"failed"`
+	} `json:"result"`
+}
+
+func TestCLIEndToEndOnSandbox(t *testing.T) {
+	h := newHarness(t)
+	vs := h.startSandbox()
+	h.connect(vs["hubspot"], "hs")
+	h.connect(vs["salesforce"], "sf")
+
+	var conns []map[string]any
+	json.Unmarshal([]byte(h.mustRun("connections", "--json")), &conns)
+	if len(conns) != 2 || conns[0]["status"] != "connected" {
+		t.Fatalf("connections: %v", conns)
+	}
+
+	file := filepath.Join(t.TempDir(), "contacts.yaml")
+	os.WriteFile(file, []byte(contactsYAML), 0o600)
+	h.mustRun("sync", "apply", "-f", file)
+	if out := h.mustRun("sync", "export", "contacts"); !strings.Contains(out, "transform: e164") {
+		t.Fatalf("export lost the mapping:\n%s", out)
+	}
+	hsBefore, sfBefore := emails(t, vs)
+
+	// A first run over the safety limit stops with exit code 3 and writes nothing.
+	out, errs, code := h.run("sync", "run", "contacts")
+	if code != 3 || !strings.Contains(errs, "--yes") {
+		t.Fatalf("first run without --yes: exit %d\n%s\n%s", code, out, errs)
+	}
+	var first runJSON
+	json.Unmarshal([]byte(h.mustRun("sync", "run", "contacts", "--yes", "--json")), &first)
+	if first.Result == nil || first.Result.Status != "success" || first.Result.Created == 0 {
+		t.Fatalf("first run: %+v", first.Result)
+	}
+
+	// No duplicates: we never created a record for an email its side already had.
+	hsAfter, sfAfter := emails(t, vs)
+	for e, n := range hsAfter {
+		if hsBefore[e] > 0 && n != hsBefore[e] || hsBefore[e] == 0 && n != 1 {
+			t.Errorf("hubspot email %q: %d records before, %d after", e, hsBefore[e], n)
+		}
+	}
+	for e, n := range sfAfter {
+		if sfBefore[e] > 0 && n != sfBefore[e] || sfBefore[e] == 0 && n != 1 {
+			t.Errorf("salesforce email %q: %d records before, %d after", e, sfBefore[e], n)
+		}
+	}
+
+	var second runJSON
+	json.Unmarshal([]byte(h.mustRun("sync", "run", "contacts", "--json")), &second)
+	if second.Result == nil || second.Result.Created+second.Result.Updated != 0 {
+		t.Fatalf("second run wrote: %+v (a loop)", second.Result)
+	}
+
+	// Edit one linked HubSpot contact through HubSpot's REST API.
+	var list struct {
+		Results []struct {
+			ID         string            `json:"id"`
+			Properties map[string]string `json:"properties"`
+		} `json:"results"`
+	}
+	json.Unmarshal(api(t, "GET", vs["hubspot"].APIBase+"/crm/objects/2026-03/contacts?limit=5&properties=email,firstname", vs["hubspot"].AccessToken, nil), &list)
+	target := list.Results[0]
+	api(t, "PATCH", vs["hubspot"].APIBase+"/crm/objects/2026-03/contacts/"+target.ID, vs["hubspot"].AccessToken,
+		map[string]any{"properties": map[string]string{"firstname": "Zebedee"}})
+	time.Sleep(10 * time.Millisecond)
+
+	var third runJSON
+	json.Unmarshal([]byte(h.mustRun("sync", "run", "contacts", "--json")), &third)
+	if third.Result == nil || third.Result.Updated != 1 || third.Result.Created != 0 {
+		t.Fatalf("third run: %+v; want exactly the one edit applied", third.Result)
+	}
+	var q struct {
+		Records []struct{ FirstName string } `json:"records"`
+	}
+	soql := fmt.Sprintf("SELECT Id, FirstName FROM Contact WHERE Email = '%s'", target.Properties["email"])
+	json.Unmarshal(api(t, "GET", vs["salesforce"].APIBase+"/services/data/v67.0/query?q="+url.QueryEscape(soql), vs["salesforce"].AccessToken, nil), &q)
+	if len(q.Records) != 1 || q.Records[0].FirstName != "Zebedee" {
+		t.Fatalf("salesforce contact %s: %+v; want FirstName Zebedee", target.Properties["email"], q.Records)
+	}
+
+	// History and its audit name the change, old → new.
+	show := h.mustRun("runs", "show", fmt.Sprint(third.Result.RunID))
+	if !strings.Contains(show, `"Zebedee"`) || !strings.Contains(show, "FirstName") {
+		t.Fatalf("runs show lacks the audit row:\n%s", show)
+	}
+	if out := h.mustRun("runs", "--json"); !strings.Contains(out, `"status": "success"`) {
+		t.Fatalf("runs --json:\n%s", out)
+	}
+}
+
+func TestCLIBadInput(t *testing.T) {
+	h := newHarness(t)
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"connect", "zoho", "--name", "z"}, 2, `unknown vendor "zoho"`},
+		{[]string{"connections", "--nope"}, 2, "unknown flag"},
+		{[]string{"frobnicate"}, 2, "unknown command"},
+		{[]string{"sync", "run", "ghost"}, 1, `no sync named "ghost"`},
+		{[]string{"disconnect", "ghost"}, 1, "ghost"},
+		{[]string{"runs", "show", "x1"}, 2, "not a number"},
+		{[]string{"sandbox", "--listen", "0.0.0.0:0"}, 2, "loopback"},
+		{[]string{"sandbox", "--faults", "429=7"}, 2, "--faults"},
+	}
+	for _, c := range cases {
+		_, errs, code := h.run(c.args...)
+		if code != c.code || !strings.Contains(errs, c.want) {
+			t.Errorf("crmsync %s: exit %d, stderr %q; want exit %d containing %q", strings.Join(c.args, " "), code, errs, c.code, c.want)
+		}
+		if strings.Count(strings.TrimSpace(errs), "\n") > 0 {
+			t.Errorf("crmsync %s: want one clear line, got:\n%s", strings.Join(c.args, " "), errs)
+		}
+	}
+
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte(strings.Replace(contactsYAML, "  - {a: phone, b: Phone, transform: e164}", "  - {a: phone, b: Phone, transfrom: e164}", 1)), 0o600)
+	_, errs, code := h.run("sync", "apply", "-f", bad)
+	if code != 2 || !strings.Contains(errs, "bad.yaml: line 13:") || !strings.Contains(errs, "transfrom") {
+		t.Errorf("typo'd key: exit %d, %q", code, errs)
+	}
+	os.WriteFile(bad, []byte("name: [unclosed\n"), 0o600)
+	if _, errs, code := h.run("sync", "apply", "-f", bad); code != 2 || !strings.Contains(errs, "line 1") {
+		t.Errorf("malformed YAML: exit %d, %q", code, errs)
+	}
+
+	// A port in use: one clear line.
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln.Close()
+	if _, errs, code := h.run("sandbox", "--listen", ln.Addr().String()); code != 1 || !strings.Contains(errs, "in use") {
+		t.Errorf("port in use: exit %d, %q", code, errs)
+	}
+	_ = context.Background
+}

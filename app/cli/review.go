@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/crmsync/crmsync/sync/engine"
+)
+
+type reviewOut struct {
+	ID       int64           `json:"id"`
+	Sync     string          `json:"sync"`
+	Kind     string          `json:"kind"`
+	Status   string          `json:"status"`
+	Side     string          `json:"side"`
+	RecordID string          `json:"record_id"`
+	OtherID  string          `json:"other_id,omitempty"`
+	Field    string          `json:"field,omitempty"`
+	Detail   json.RawMessage `json:"detail"`
+}
+
+func (r *root) reviewCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "review", Short: "List and resolve what needs a person", Args: cobra.NoArgs}
+	var sync, kind, status string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List review items (unmatched, ambiguous, conflict, delete, rejected)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			items, err := a.Reviews(cmd.Context(), sync, kind, status)
+			if err != nil {
+				return err
+			}
+			out := make([]reviewOut, len(items))
+			for i, it := range items {
+				out[i] = reviewOut{ID: it.ID, Sync: it.Sync, Kind: it.Kind, Status: it.Status, Side: it.Side, RecordID: it.RecordID, OtherID: it.OtherID, Field: it.Field, Detail: json.RawMessage(it.Detail)}
+			}
+			return r.emit(cmd.OutOrStdout(), out, func() {
+				if len(out) == 0 {
+					fmt.Fprintln(cmd.OutOrStdout(), "Nothing needs your attention.")
+					return
+				}
+				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+				fmt.Fprintln(w, "ID\tSYNC\tKIND\tSTATUS\tRECORD\tOTHER\tFIELD\tDETAIL")
+				for _, o := range out {
+					fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s:%s\t%s\t%s\t%s\n", o.ID, o.Sync, o.Kind, o.Status, o.Side, o.RecordID, o.OtherID, o.Field, short(string(o.Detail), 80))
+				}
+				w.Flush()
+			})
+		},
+	}
+	list.Flags().StringVar(&sync, "sync", "", "only this sync")
+	list.Flags().StringVar(&kind, "kind", "", "only this kind: unmatched, ambiguous, conflict, delete, rejected")
+	list.Flags().StringVar(&status, "status", "open", "open, decided, done, or \"\" for all")
+
+	var d engine.Decision
+	var create, skip, del bool
+	var take string
+	resolve := &cobra.Command{
+		Use:   "resolve ID --link OTHER_ID | --create | --skip | --take a|b | --set VALUE | --delete",
+		Short: "Decide a review item; the decision is applied on the sync's next run",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(args[0], "review id")
+			if err != nil {
+				return err
+			}
+			n := 0
+			if d.OtherID != "" {
+				d.Action, n = "link", n+1
+			}
+			if create {
+				d.Action, n = "create", n+1
+			}
+			if skip {
+				d.Action, n = "skip", n+1
+			}
+			if del {
+				d.Action, n = "delete", n+1
+			}
+			if cmd.Flags().Changed("set") {
+				d.Action, n = "set", n+1
+			}
+			if take != "" {
+				if take != "a" && take != "b" {
+					return withCode(ExitUsage, fmt.Errorf("--take must be a or b, not %q", take))
+				}
+				d.Action, n = "take-"+take, n+1
+			}
+			if n != 1 {
+				return withCode(ExitUsage, fmt.Errorf("give exactly one of --link, --create, --skip, --take, --set, --delete"))
+			}
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			if err := a.Decide(cmd.Context(), id, d); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "Decided review item %d: %s. It is applied on the next run.\n", id, d.Action)
+			return nil
+		},
+	}
+	f := resolve.Flags()
+	f.StringVar(&d.OtherID, "link", "", "link with this record id on the other side")
+	f.BoolVar(&create, "create", false, "create the record on the other side")
+	f.BoolVar(&skip, "skip", false, "leave it alone")
+	f.StringVar(&take, "take", "", "conflict: take side a or b")
+	f.StringVar(&d.Value, "set", "", "set this value")
+	f.BoolVar(&del, "delete", false, "approve a held delete")
+	cmd.AddCommand(list, resolve)
+	return cmd
+}
+
+func short(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}

@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/store"
+)
+
+type runOut struct {
+	ID        int64     `json:"id"`
+	Sync      string    `json:"sync"`
+	Trigger   string    `json:"trigger"`
+	Status    string    `json:"status"`
+	UndoOf    int64     `json:"undo_of,omitempty"`
+	Started   time.Time `json:"started"`
+	Finished  time.Time `json:"finished,omitzero"`
+	Created   int       `json:"created"`
+	Updated   int       `json:"updated"`
+	Unchanged int       `json:"unchanged"`
+	Conflicts int       `json:"conflicts"`
+	Review    int       `json:"review"`
+	Failed    int       `json:"failed"`
+	APICallsA int64     `json:"api_calls_a"`
+	APICallsB int64     `json:"api_calls_b"`
+	Message   string    `json:"message,omitempty"`
+}
+
+func runJSON(d app.RunDetail) runOut {
+	r := d.Run
+	return runOut{ID: r.ID, Sync: d.Sync, Trigger: r.Trigger, Status: r.Status, UndoOf: r.UndoOf, Started: r.StartedAt, Finished: r.FinishedAt,
+		Created: r.Created, Updated: r.Updated, Unchanged: r.Unchanged, Conflicts: r.Conflicts, Review: r.Review, Failed: r.Failed,
+		APICallsA: r.APICallsA, APICallsB: r.APICallsB, Message: r.Message}
+}
+
+func (r *root) runsCmd() *cobra.Command {
+	var sync string
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "runs",
+		Short: "List runs; `runs show ID` for one run's audit; `runs undo ID` to undo it",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			ds, err := a.Runs(cmd.Context(), sync, limit)
+			if err != nil {
+				return err
+			}
+			out := make([]runOut, len(ds))
+			for i, d := range ds {
+				out[i] = runJSON(d)
+			}
+			return r.emit(cmd.OutOrStdout(), out, func() {
+				if len(out) == 0 {
+					fmt.Fprintln(cmd.OutOrStdout(), "No runs yet. Run a sync with: crmsync sync run NAME --dry-run")
+					return
+				}
+				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+				fmt.Fprintln(w, "ID\tSYNC\tSTARTED\tTRIGGER\tSTATUS\tCREATED\tUPDATED\tFAILED\tAPI CALLS A/B")
+				for _, o := range out {
+					fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d/%d\n", o.ID, o.Sync, o.Started.Format(time.DateTime), o.Trigger, o.Status, o.Created, o.Updated, o.Failed, o.APICallsA, o.APICallsB)
+				}
+				w.Flush()
+			})
+		},
+	}
+	cmd.Flags().StringVar(&sync, "sync", "", "only this sync's runs")
+	cmd.Flags().IntVar(&limit, "limit", 50, "runs per sync")
+	cmd.AddCommand(r.runsShowCmd(), r.runsUndoCmd())
+	return cmd
+}
+
+func parseID(s, what string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, withCode(ExitUsage, fmt.Errorf("%s %q is not a number", what, s))
+	}
+	return id, nil
+}
+
+type runDetailOut struct {
+	runOut
+	Audit  []store.AuditRow    `json:"audit"`
+	Errors []store.RunErrorRow `json:"errors"`
+}
+
+func (r *root) runsShowCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "show ID",
+		Short: "Show a run: counts, record errors with the vendor's message, and every field changed (old → new)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(args[0], "run id")
+			if err != nil {
+				return err
+			}
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			d, err := a.RunDetail(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			out := runDetailOut{runOut: runJSON(d), Audit: d.Audit, Errors: d.Errors}
+			w := cmd.OutOrStdout()
+			return r.emit(w, out, func() {
+				o := out.runOut
+				fmt.Fprintf(w, "Run %d of %s (%s): %s, started %s\n", o.ID, o.Sync, o.Trigger, o.Status, o.Started.Format(time.DateTime))
+				fmt.Fprintf(w, "created %d, updated %d, unchanged %d, conflicts %d, review %d, failed %d; API calls A %d, B %d\n",
+					o.Created, o.Updated, o.Unchanged, o.Conflicts, o.Review, o.Failed, o.APICallsA, o.APICallsB)
+				if o.Message != "" {
+					fmt.Fprintln(w, o.Message)
+				}
+				if len(d.Errors) > 0 {
+					fmt.Fprintln(w, "\nErrors:")
+					for _, e := range d.Errors {
+						fmt.Fprintf(w, "  side %s record %s [%s] %s %s: %s\n", e.Side, e.RecordID, e.Category, e.Field, e.Code, e.Message)
+					}
+				}
+				if len(d.Audit) > 0 {
+					fmt.Fprintln(w, "\nFields written:")
+					tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+					fmt.Fprintln(tw, "  SIDE\tRECORD\tFIELD\tOLD\t→\tNEW\tRULE")
+					for _, x := range d.Audit {
+						fmt.Fprintf(tw, "  %s\t%s\t%s\t%q\t→\t%q\t%s\n", x.Side, x.RecordID, x.Field, x.Old, x.New, x.Rule)
+					}
+					tw.Flush()
+				}
+			})
+		},
+	}
+}
+
+func (r *root) runsUndoCmd() *cobra.Command {
+	var opts app.RunOptions
+	cmd := &cobra.Command{
+		Use:   "undo ID",
+		Short: "Write back the old values of a run wherever they were not changed since",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(args[0], "run id")
+			if err != nil {
+				return err
+			}
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			start := time.Now()
+			res, err := a.Undo(cmd.Context(), id, opts)
+			return r.reportRun(cmd, res, err, time.Since(start))
+		},
+	}
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "preview the undo; write nothing")
+	cmd.Flags().BoolVar(&opts.Confirm, "yes", false, "confirm an undo that exceeds the safety limits")
+	return cmd
+}

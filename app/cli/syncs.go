@@ -1,0 +1,255 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/syncfile"
+	"github.com/crmsync/crmsync/sync/engine"
+)
+
+func (r *root) syncCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "sync", Short: "Create, list, export, delete and run syncs", Args: cobra.NoArgs}
+	cmd.AddCommand(r.syncApplyCmd(), r.syncExportCmd(), r.syncListCmd(), r.syncDeleteCmd(), r.syncRunCmd())
+	return cmd
+}
+
+func (r *root) syncApplyCmd() *cobra.Command {
+	var file string
+	cmd := &cobra.Command{
+		Use:   "apply -f FILE.yaml",
+		Short: "Create or update a sync from a YAML file, after full validation",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var data []byte
+			var err error
+			if file == "-" {
+				data, err = io.ReadAll(cmd.InOrStdin())
+			} else {
+				data, err = os.ReadFile(file)
+			}
+			if err != nil {
+				return withCode(ExitUsage, fmt.Errorf("cannot read %s: %w", file, errors.Unwrap(err)))
+			}
+			doc, err := syncfile.Parse(data)
+			if err != nil {
+				return withCode(ExitUsage, fileProblems(file, err))
+			}
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			def := doc.File.Definition()
+			err = a.SaveSync(cmd.Context(), def)
+			var inv *app.InvalidError
+			if errors.As(err, &inv) {
+				return withCode(ExitUsage, fileProblems(file, doc.Locate(inv.Problems)))
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "Saved sync %s (%s %s ⇄ %s %s)\n", def.Name, def.A.Connection, def.A.Object, def.B.Connection, def.B.Object)
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&file, "file", "f", "", "the sync definition (YAML), or - for stdin")
+	_ = cmd.MarkFlagRequired("file")
+	return cmd
+}
+
+func (r *root) syncExportCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "export NAME",
+		Short: "Print a sync's definition as YAML",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			v, err := a.Sync(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			out, err := syncfile.Marshal(syncfile.FromDefinition(v.Definition))
+			if err != nil {
+				return err
+			}
+			_, err = cmd.OutOrStdout().Write(out)
+			return err
+		},
+	}
+}
+
+type syncOut struct {
+	Name       string         `json:"name"`
+	A          engine.SideDef `json:"a"`
+	B          engine.SideDef `json:"b"`
+	Direction  string         `json:"direction"`
+	Schedule   string         `json:"schedule"`
+	Paused     bool           `json:"paused"`
+	Health     string         `json:"health"`
+	OpenReview int            `json:"open_review"`
+	LastRun    *runOut        `json:"last_run,omitempty"`
+}
+
+func (r *root) syncListCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List syncs with their health and last run",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			vs, err := a.Syncs(cmd.Context())
+			if err != nil {
+				return err
+			}
+			out := make([]syncOut, len(vs))
+			for i, v := range vs {
+				d := v.Definition
+				out[i] = syncOut{Name: d.Name, A: d.A, B: d.B, Direction: string(d.Direction), Schedule: d.Schedule, Paused: v.Paused, Health: v.Health, OpenReview: v.OpenReview}
+				if v.LastRun != nil {
+					ro := runJSON(app.RunDetail{Run: *v.LastRun, Sync: d.Name})
+					out[i].LastRun = &ro
+				}
+			}
+			return r.emit(cmd.OutOrStdout(), out, func() {
+				if len(vs) == 0 {
+					fmt.Fprintln(cmd.OutOrStdout(), "No syncs yet. Create one with: crmsync sync apply -f contacts.yaml")
+					return
+				}
+				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+				fmt.Fprintln(w, "NAME\tA\tB\tDIRECTION\tSCHEDULE\tHEALTH\tLAST RUN")
+				for _, o := range out {
+					last := "never"
+					if o.LastRun != nil {
+						last = fmt.Sprintf("%s %s", o.LastRun.Status, o.LastRun.Started.Format(time.DateTime))
+					}
+					fmt.Fprintf(w, "%s\t%s %s\t%s %s\t%s\t%s\t%s\t%s\n", o.Name, o.A.Connection, o.A.Object, o.B.Connection, o.B.Object, o.Direction, o.Schedule, o.Health, last)
+				}
+				w.Flush()
+			})
+		},
+	}
+}
+
+func (r *root) syncDeleteCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete NAME",
+		Short: "Delete a sync and its history (records in the CRMs are not touched)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			if err := a.DeleteSync(cmd.Context(), args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "Deleted sync %s\n", args[0])
+			return nil
+		},
+	}
+}
+
+func (r *root) syncRunCmd() *cobra.Command {
+	var opts app.RunOptions
+	cmd := &cobra.Command{
+		Use:   "run NAME",
+		Short: "Preview (--dry-run) or run a sync",
+		Long:  "Plans the sync and applies it. --dry-run prints the plan and writes nothing to a CRM.\nA plan over the safety limits stops with exit code 3 unless --yes.\n\n" + exitCodesHelp,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			opts.Trigger = "cli"
+			start := time.Now()
+			res, err := a.Run(cmd.Context(), args[0], opts)
+			return r.reportRun(cmd, res, err, time.Since(start))
+		},
+	}
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "preview the plan; write nothing")
+	cmd.Flags().BoolVar(&opts.Confirm, "yes", false, "confirm a plan that exceeds the safety limits")
+	cmd.Flags().BoolVar(&opts.FullResync, "resync", false, "read everything, not just changes since the last run")
+	return cmd
+}
+
+type runResultOut struct {
+	Sync     string             `json:"sync,omitempty"`
+	DryRun   bool               `json:"dry_run"`
+	Plan     *engine.Plan       `json:"plan,omitempty"`
+	Result   *engine.RunSummary `json:"result,omitempty"`
+	Duration float64            `json:"duration_seconds"`
+	Error    string             `json:"error,omitempty"`
+}
+
+// reportRun prints a plan or a run's result and maps it to an exit code.
+func (r *root) reportRun(cmd *cobra.Command, res app.RunResult, err error, took time.Duration) error {
+	out := runResultOut{Plan: res.Plan, Result: res.Summary, DryRun: res.Summary == nil && err == nil, Duration: took.Seconds()}
+	if res.Plan != nil {
+		out.Sync = res.Plan.Sync
+	}
+	if err != nil {
+		out.Error = err.Error()
+	}
+	if res.Plan == nil && err != nil {
+		return err
+	}
+	w := cmd.OutOrStdout()
+	_ = r.emit(w, out, func() {
+		if res.Plan != nil {
+			fmt.Fprintln(w, res.Plan.Summary())
+		}
+		if s := res.Summary; s != nil && s.Status != "needs_confirmation" {
+			fmt.Fprintf(w, "Run %d: %s — created %d, updated %d, linked %d, unchanged %d, conflicts %d, review %d, failed %d; API calls A %d, B %d; %s\n",
+				s.RunID, s.Status, s.Created, s.Updated, s.Linked, s.Unchanged, s.Conflicts, s.Review, s.Failed, s.APICallsA, s.APICallsB, took.Round(time.Millisecond))
+			if s.Message != "" {
+				fmt.Fprintln(w, "  "+s.Message)
+			}
+		}
+	})
+	switch {
+	case errors.Is(err, engine.ErrNeedsConfirmation):
+		return withCode(ExitConfirm, fmt.Errorf("not applied: %s; review the plan and rerun with --yes", res.Plan.Reason))
+	case err != nil:
+		return err
+	case res.Summary != nil && res.Summary.Status == "partial":
+		return withCode(ExitPartial, fmt.Errorf("run %d finished partially: %s; see `crmsync runs show %d`", res.Summary.RunID, res.Summary.Message, res.Summary.RunID))
+	case res.Summary != nil && res.Summary.Status == "failed":
+		return fmt.Errorf("run %d failed: %s; see `crmsync runs show %d`", res.Summary.RunID, res.Summary.Message, res.Summary.RunID)
+	case res.Summary != nil && res.Summary.Status == "cancelled":
+		return fmt.Errorf("run %d was cancelled; what was committed is kept", res.Summary.RunID)
+	}
+	return nil
+}
+
+// fileProblems prints each problem as "FILE: line N: message", one per line.
+func fileProblems(file string, err error) error {
+	var ps syncfile.Problems
+	if !errors.As(err, &ps) {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = file + ": " + p.String()
+	}
+	return errors.New(strings.Join(lines, "\n"))
+}

@@ -1,0 +1,468 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/engine/memconn"
+)
+
+var simSeeds = flag.Int("sim.seeds", 200, "number of seeds for the deterministic simulation")
+
+// TestSimulation runs seeded random edits on both sides with faults and
+// kills at random call boundaries, asserting the engine's invariants after
+// every run and at quiescence. A failing seed replays alone with
+// -run 'TestSimulation/seed=N$'.
+func TestSimulation(t *testing.T) {
+	for seed := 1; seed <= *simSeeds; seed++ {
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			newSim(t, uint64(seed)).play()
+		})
+	}
+}
+
+// simField pairs the mapped field names on both sides.
+type simField struct{ a, b string }
+
+var simFields = []simField{{"firstname", "FirstName"}, {"lastname", "LastName"}, {"phone", "Phone"}}
+
+type killed struct{}
+
+// expectation is the value a conflict's winner must leave on both sides.
+type expectation struct {
+	a, b  string // record ids
+	field simField
+	want  string
+}
+
+type sim struct {
+	t        *testing.T
+	rng      *rand.Rand
+	f        *fixture
+	owned    map[string]bool // "a:id" records the simulated users created
+	deleted  map[string]bool // "a:id" records the simulated users deleted
+	expect   []expectation
+	emails   int
+	calls    int64
+	killAt   int64 // panic at this call (a kill), 0 = never
+	cancelAt int64 // cancel the run's ctx at this call, 0 = never
+	cancel   context.CancelFunc
+	faulty   bool
+	writes   []simWrite // every op the CRMs carried out
+	runs     int
+}
+
+type simWrite struct{ side, id, field, value string }
+
+func newSim(t *testing.T, seed uint64) *sim {
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	def := baseDefinition()
+	def.Conflict = []string{engine.ConflictPreferA, engine.ConflictPreferB, engine.ConflictNewer}[rng.IntN(3)]
+	def.Safety.PropagateDeletes = rng.IntN(2) == 0
+	upsertB := ""
+	if rng.IntN(2) == 0 {
+		upsertB = "Crmsync_Key__c"
+	}
+	f := newFixture(t, def, fixtureOpts{batch: 1 + rng.IntN(4), page: 1 + rng.IntN(5), upsertB: upsertB})
+	s := &sim{t: t, rng: rng, f: f, owned: map[string]bool{}, deleted: map[string]bool{}}
+	s.hook()
+	for range rng.IntN(5) {
+		s.create("a")
+	}
+	for range rng.IntN(5) {
+		s.create("b")
+	}
+	// Some people exist on both sides from the start.
+	for range rng.IntN(3) {
+		e := s.freshEmail()
+		s.put("a", e)
+		s.put("b", e)
+	}
+	return s
+}
+
+// hook installs the fault, kill and observation hooks on both CRMs.
+func (s *sim) hook() {
+	for _, side := range []string{"a", "b"} {
+		conn := s.conn(side)
+		conn.SetFaults(memconn.Faults{
+			Call: func(c memconn.CallInfo) (error, bool) {
+				s.calls++
+				if s.killAt != 0 && s.calls == s.killAt {
+					s.killAt = 0
+					panic(killed{})
+				}
+				if s.cancelAt != 0 && s.calls == s.cancelAt && s.cancel != nil {
+					s.cancelAt = 0
+					s.cancel()
+				}
+				if !s.faulty || c.Kind == "schema" || s.rng.IntN(10) != 0 {
+					return nil, false
+				}
+				switch s.rng.IntN(4) {
+				case 0:
+					return &connector.Error{Vendor: "mem", Endpoint: c.Kind, Status: 503, Category: connector.CatServer, Message: "unavailable"}, false
+				case 1:
+					return &connector.Error{Vendor: "mem", Endpoint: c.Kind, Category: connector.CatServer, Message: "timeout"}, true
+				case 2:
+					return &connector.Error{Vendor: "mem", Endpoint: c.Kind, Status: 429, Category: connector.CatRateLimit, Message: "slow down"}, false
+				default:
+					return nil, false
+				}
+			},
+			Record: func(object string, op connector.Op) error {
+				if s.faulty && s.rng.IntN(8) == 0 {
+					return &connector.RecordError{Vendor: "mem", Object: object, Category: connector.CatValidation, Code: "FLAKY", Message: "transient validation failure"}
+				}
+				return nil
+			},
+			Applied: func(object string, op connector.Op, res connector.Result) {
+				for f, v := range op.Fields {
+					s.writes = append(s.writes, simWrite{side, res.ID, f, v})
+				}
+			},
+		})
+	}
+}
+
+func (s *sim) conn(side string) *memconn.Conn {
+	if side == "a" {
+		return s.f.a
+	}
+	return s.f.b
+}
+
+func obj(side string) string {
+	if side == "a" {
+		return objA
+	}
+	return objB
+}
+
+func fieldName(side string, f simField) string {
+	if side == "a" {
+		return f.a
+	}
+	return f.b
+}
+
+func emailField(side string) string {
+	if side == "a" {
+		return "email"
+	}
+	return "Email"
+}
+
+func (s *sim) freshEmail() string {
+	s.emails++
+	return fmt.Sprintf("u%d@example.com", s.emails)
+}
+
+func (s *sim) put(side, email string) string {
+	fs := map[string]string{emailField(side): email}
+	for _, f := range simFields {
+		fs[fieldName(side, f)] = s.word()
+	}
+	id := s.conn(side).Put(obj(side), fs)
+	s.owned[side+":"+id] = true
+	return id
+}
+
+func (s *sim) word() string { return fmt.Sprintf("w%d", s.rng.IntN(1000)) }
+
+func (s *sim) create(side string) {
+	email := s.freshEmail()
+	if other := s.conn(otherSideOf(side)).Live(obj(otherSideOf(side))); len(other) > 0 && s.rng.IntN(4) == 0 {
+		email = other[s.rng.IntN(len(other))].Fields[emailField(otherSideOf(side))]
+	}
+	s.put(side, email)
+}
+
+func otherSideOf(side string) string {
+	if side == "a" {
+		return "b"
+	}
+	return "a"
+}
+
+// edit is one random user action on one side.
+func (s *sim) edit(side string) {
+	live := s.conn(side).Live(obj(side))
+	n := s.rng.IntN(20)
+	if n < 5 || len(live) == 0 {
+		s.create(side)
+		return
+	}
+	r := live[s.rng.IntN(len(live))]
+	s.touched(side, r.ID)
+	switch {
+	case n < 15:
+		f := simFields[s.rng.IntN(len(simFields))]
+		v := s.word()
+		if f.a != "lastname" && s.rng.IntN(5) == 0 {
+			v = "" // a blank; LastName is required on B, so never blank it
+		}
+		s.conn(side).Edit(obj(side), r.ID, map[string]string{fieldName(side, f): v})
+	case n < 18:
+		s.conn(side).Edit(obj(side), r.ID, map[string]string{emailField(side): s.freshEmail()})
+	default:
+		s.conn(side).Remove(obj(side), r.ID)
+		s.deleted[side+":"+r.ID] = true
+	}
+}
+
+// touched drops expectations about a record edited again.
+func (s *sim) touched(side, id string) {
+	kept := s.expect[:0]
+	for _, e := range s.expect {
+		if (side == "a" && e.a == id) || (side == "b" && e.b == id) {
+			continue
+		}
+		kept = append(kept, e)
+	}
+	s.expect = kept
+}
+
+// concurrentEdit changes one field of a linked pair on both sides.
+func (s *sim) concurrentEdit() {
+	links := s.f.links()
+	if len(links) == 0 {
+		return
+	}
+	l := links[s.rng.IntN(len(links))]
+	if s.f.a.Get(objA, l.AID) == nil || s.f.b.Get(objB, l.BID) == nil {
+		return
+	}
+	s.touched("a", l.AID)
+	s.touched("b", l.BID)
+	f := simFields[s.rng.IntN(len(simFields))]
+	va, vb := "ca"+s.word(), "cb"+s.word()
+	s.f.a.Edit(objA, l.AID, map[string]string{f.a: va})
+	s.f.b.Edit(objB, l.BID, map[string]string{f.b: vb})
+	want := va
+	if s.f.def.Conflict != engine.ConflictPreferA {
+		want = vb // prefer-b, or newer: B was edited last
+	}
+	s.expect = append(s.expect, expectation{a: l.AID, b: l.BID, field: f, want: want})
+}
+
+// runOnce plans and applies; a kill drops the engine and reopens the file.
+func (s *sim) runOnce() (sum engine.RunSummary, clean bool) {
+	s.runs++
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s.cancel = cancel
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(killed); !ok {
+				panic(r)
+			}
+			s.f.open() // a fresh engine on the same file; stale run cleared
+			clean = false
+		}
+	}()
+	a, b := s.f.sides()
+	p, err := s.f.eng.Plan(ctx, s.f.syncID, s.f.def, a, b, engine.PlanOptions{})
+	if err != nil {
+		return sum, false
+	}
+	sum, err = s.f.eng.Apply(ctx, p, engine.ApplyOptions{Confirm: true, Trigger: "schedule"})
+	if err != nil {
+		s.t.Fatalf("run %d: Apply: %v", s.runs, err)
+	}
+	if sum.Status == "success" && sum.Failed != 0 {
+		s.t.Fatalf("run %d: success with %d failed records", s.runs, sum.Failed)
+	}
+	return sum, sum.Status == "success"
+}
+
+func (s *sim) play() {
+	rounds := 4 + s.rng.IntN(5)
+	for range rounds {
+		for range s.rng.IntN(4) {
+			s.edit("a")
+		}
+		for range s.rng.IntN(4) {
+			s.edit("b")
+		}
+		if s.rng.IntN(3) == 0 {
+			s.concurrentEdit()
+		}
+		s.faulty = s.rng.IntN(3) == 0
+		switch s.rng.IntN(4) {
+		case 0:
+			s.killAt = s.calls + 1 + int64(s.rng.IntN(12))
+		case 1:
+			s.cancelAt = s.calls + 1 + int64(s.rng.IntN(12))
+		}
+		_, clean := s.runOnce()
+		s.killAt, s.cancelAt = 0, 0
+		if !clean && s.f.def.Conflict == engine.ConflictNewer {
+			s.expect = nil // an interrupted run's own writes may make the other side newer
+		}
+		s.checkAlways()
+		s.f.clock.Advance(time.Duration(1+s.rng.IntN(30)) * time.Minute)
+	}
+	s.quiesce()
+}
+
+// quiesce stops faults and edits, lets retries fall due, and runs until
+// a plan is empty; then the invariants must all hold.
+func (s *sim) quiesce() {
+	s.faulty = false
+	s.f.clock.Advance(48 * time.Hour)
+	empty := false
+	for i := 0; i < 8 && !empty; i++ {
+		before := len(s.writes)
+		sum, _ := s.runOnce()
+		empty = len(s.writes) == before && sum.Created+sum.Updated+sum.Deleted == 0
+		s.checkAlways()
+		s.f.clock.Advance(48 * time.Hour)
+	}
+	if !empty {
+		s.t.Fatalf("no quiescence after 8 runs")
+	}
+	before := len(s.writes)
+	if sum, _ := s.runOnce(); sum.Created+sum.Updated != 0 || len(s.writes) != before {
+		s.t.Fatalf("second of two consecutive runs wrote: %+v", sum)
+	}
+	s.checkConverged()
+	s.checkAudit()
+	s.t.Logf("runs %d, writes %d, links %d, expectations %d, A %d B %d live", s.runs, len(s.writes), len(s.f.links()), len(s.expect), s.f.a.Count(objA), s.f.b.Count(objB))
+}
+
+// checkAlways holds after every run: 1:1 links, no record we created
+// without a link (no duplicates), and nothing deleted but by a user.
+func (s *sim) checkAlways() {
+	s.t.Helper()
+	links := s.f.links()
+	seenA, seenB := map[string]bool{}, map[string]bool{}
+	linked := map[string]bool{}
+	for _, l := range links {
+		if seenA[l.AID] || seenB[l.BID] {
+			s.t.Fatalf("run %d: link not 1:1: %+v", s.runs, l)
+		}
+		seenA[l.AID], seenB[l.BID] = true, true
+		linked["a:"+l.AID], linked["b:"+l.BID] = true, true
+	}
+	for _, side := range []string{"a", "b"} {
+		for _, id := range s.conn(side).Tombstones(obj(side)) {
+			if !s.deleted[side+":"+id] {
+				s.t.Fatalf("run %d: %s record %s was deleted, deletes are never automatic", s.runs, side, id)
+			}
+		}
+	}
+	// A record crmsync created but never linked is a duplicate in the
+	// making; the next plan reconciles a killed run's journal first, so
+	// check orphans only once a plan has run after the kill.
+	if len(s.pendingJournals()) > 0 {
+		return
+	}
+	for _, side := range []string{"a", "b"} {
+		for _, r := range s.conn(side).Live(obj(side)) {
+			k := side + ":" + r.ID
+			if !s.owned[k] && !linked[k] {
+				s.t.Fatalf("run %d: %s record %s was created by crmsync but is not linked (duplicate): %v", s.runs, side, r.ID, r.Fields)
+			}
+		}
+	}
+}
+
+func (s *sim) pendingJournals() []string {
+	rows, err := s.f.db.SQL().Query("SELECT id FROM journal WHERE state = 'pending'")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		out = append(out, id)
+	}
+	return out
+}
+
+// checkConverged: every live linked pair agrees on every mapped field (an
+// unless-blank field may keep a value the other side blanked), every
+// conflict ended with the policy's winner, and every live unlinked record
+// waits in review.
+func (s *sim) checkConverged() {
+	open := map[string]bool{}
+	items, _ := s.f.db.Reviews(s.f.ctx, s.f.syncID, "", "open")
+	for _, it := range items {
+		open[it.Side+":"+it.RecordID] = true
+		if it.OtherID != "" {
+			open[otherSideOf(it.Side)+":"+it.OtherID] = true
+		}
+	}
+	linked := map[string]bool{}
+	for _, l := range s.f.links() {
+		linked["a:"+l.AID], linked["b:"+l.BID] = true, true
+		ra, rb := s.f.a.Get(objA, l.AID), s.f.b.Get(objB, l.BID)
+		if ra == nil || rb == nil || open["a:"+l.AID] || open["b:"+l.BID] {
+			continue
+		}
+		for _, f := range append(simFields, simField{"email", "Email"}) {
+			va, vb := ra[f.a], rb[f.b]
+			if va != vb && !(f.a == "phone" && (va == "" || vb == "")) {
+				s.t.Fatalf("not converged: A %s %s=%q, B %s %s=%q", l.AID, f.a, va, l.BID, f.b, vb)
+			}
+		}
+	}
+	for _, e := range s.expect {
+		ra, rb := s.f.a.Get(objA, e.a), s.f.b.Get(objB, e.b)
+		if ra == nil || rb == nil || open["a:"+e.a] || open["b:"+e.b] {
+			continue
+		}
+		if ra[e.field.a] != e.want || rb[e.field.b] != e.want {
+			s.t.Fatalf("conflict on %s (%s): A=%q B=%q, policy %s wants %q", e.a, e.field.a, ra[e.field.a], rb[e.field.b], s.f.def.Conflict, e.want)
+		}
+	}
+	for _, side := range []string{"a", "b"} {
+		for _, r := range s.conn(side).Live(obj(side)) {
+			k := side + ":" + r.ID
+			if !linked[k] && !open[k] {
+				s.t.Fatalf("%s record %s is neither linked nor in review: %v", side, r.ID, r.Fields)
+			}
+		}
+	}
+}
+
+// checkAudit: every field value a CRM stored through crmsync has an audit
+// row naming the record, field and value.
+func (s *sim) checkAudit() {
+	rows, err := s.f.db.SQL().Query("SELECT side, record_id, field, new FROM audit")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer rows.Close()
+	have := map[simWrite]bool{}
+	for rows.Next() {
+		var w simWrite
+		rows.Scan(&w.side, &w.id, &w.field, &w.value)
+		have[w] = true
+	}
+	var missing []string
+	for _, w := range s.writes {
+		if w.field == "Crmsync_Key__c" {
+			continue // the upsert key is audited as "(upsert key)"
+		}
+		if !have[w] {
+			missing = append(missing, fmt.Sprintf("%+v", w))
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		js, _ := json.Marshal(missing)
+		s.t.Fatalf("%d write(s) without an audit row: %s", len(missing), js)
+	}
+}

@@ -1,0 +1,149 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/schedule"
+)
+
+// Background runs syncs on their schedules while the window is open or
+// hidden in the tray. It wraps sync/schedule and remembers, per sync, the
+// next planned run and the last background failure for the Syncs screen.
+type Background struct {
+	a     *app.App
+	sched *schedule.Scheduler
+	log   *slog.Logger
+
+	mu      sync.Mutex
+	next    map[string]time.Time
+	failed  map[string]error
+	running map[string]bool
+	onEvent func(schedule.Event) // set by the UI; called off the UI goroutine
+}
+
+// NewBackground builds the scheduler over a's syncs; call Start to run it.
+func NewBackground(a *app.App, log *slog.Logger) *Background {
+	b := &Background{a: a, log: log, next: map[string]time.Time{}, failed: map[string]error{}, running: map[string]bool{}}
+	b.sched = schedule.New(b.run, schedule.Options{Logger: log})
+	return b
+}
+
+// run is the scheduler's RunFunc: one sync, once. A run that ends failed or
+// partial is an error, so the scheduler backs off and the UI notifies.
+func (b *Background) run(ctx context.Context, name, trigger string) error {
+	res, err := b.a.Run(ctx, name, app.RunOptions{Trigger: trigger})
+	if err != nil {
+		if errors.Is(err, engine.ErrNeedsConfirmation) && res.Plan != nil {
+			return fmt.Errorf("%s needs confirmation: %s", name, res.Plan.Reason)
+		}
+		return err
+	}
+	if s := res.Summary; s != nil && (s.Status == "failed" || s.Status == "partial") {
+		return fmt.Errorf("%s: %d records failed (%s)", name, s.Failed, s.Status)
+	}
+	return nil
+}
+
+// Start loads every sync and runs the scheduler until ctx ends.
+func (b *Background) Start(ctx context.Context) error {
+	if err := b.Reload(ctx); err != nil {
+		return err
+	}
+	go func() { _ = b.sched.Run(ctx) }()
+	go b.watch(ctx)
+	return nil
+}
+
+// Reload hands every stored sync's schedule to the scheduler (after a save,
+// delete, pause or resume).
+func (b *Background) Reload(ctx context.Context) error {
+	syncs, err := b.a.Syncs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range syncs {
+		spec, err := schedule.Parse(firstNonBlank(s.Definition.Schedule, "manual"))
+		if err != nil {
+			spec = schedule.Spec{Kind: schedule.Manual}
+		}
+		b.sched.Set(s.Definition.Name, spec, s.Paused)
+	}
+	return nil
+}
+
+// Remove forgets a deleted sync.
+func (b *Background) Remove(name string) { b.sched.Remove(name) }
+
+// SyncNow asks the scheduler for a run; false when the sync is unknown or paused.
+func (b *Background) SyncNow(name string) bool { return b.sched.SyncNow(name) }
+
+// Next is the next planned run of a sync; zero when none is planned.
+func (b *Background) Next(name string) time.Time {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.next[name]
+}
+
+// LastFailure is the last background failure of a sync, nil after a success.
+func (b *Background) LastFailure(name string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.failed[name]
+}
+
+// Running reports whether a background run of the sync is in flight.
+func (b *Background) Running(name string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.running[name]
+}
+
+func (b *Background) setOnEvent(fn func(schedule.Event)) {
+	b.mu.Lock()
+	b.onEvent = fn
+	b.mu.Unlock()
+}
+
+func (b *Background) watch(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e := <-b.sched.Events():
+			b.mu.Lock()
+			switch e.Kind {
+			case schedule.EventNext:
+				b.next[e.Sync] = e.Next
+			case schedule.EventStarted:
+				b.running[e.Sync] = true
+			case schedule.EventFinished:
+				b.running[e.Sync] = false
+				delete(b.failed, e.Sync)
+			case schedule.EventFailed:
+				b.running[e.Sync] = false
+				b.failed[e.Sync] = e.Err
+			}
+			fn := b.onEvent
+			b.mu.Unlock()
+			if fn != nil {
+				fn(e)
+			}
+		}
+	}
+}
+
+func firstNonBlank(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/sandbox"
+)
+
+// Names of the sandbox connections and the ready-made sync.
+const (
+	demoHubSpot    = "hubspot-sandbox"
+	demoSalesforce = "salesforce-sandbox"
+	demoSyncName   = "demo-contacts"
+)
+
+// ensureSandbox returns the running sandbox, starting one on first use.
+func (u *UI) ensureSandbox(ctx context.Context) (*sandbox.Server, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.sandbox != nil {
+		return u.sandbox, nil
+	}
+	start := u.deps.StartSandbox
+	if start == nil {
+		start = func(ctx context.Context) (*sandbox.Server, error) { return app.StartSandbox(ctx, 0) }
+	}
+	srv, err := start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u.sandbox = srv
+	return srv, nil
+}
+
+// trySandbox starts the sandbox CRMs, connects both through the real
+// loopback OAuth flow (one consent page each) and then offers the demo sync.
+func (u *UI) trySandbox() {
+	if u.a == nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(u.ctx)
+	dlg := u.newSignInDialog("the sandbox", cancel)
+	bg(u, func(context.Context) (int, error) {
+		defer cancel()
+		srv, err := u.ensureSandbox(ctx)
+		if err != nil {
+			return 0, err
+		}
+		have, err := u.a.Connections(ctx)
+		if err != nil {
+			return 0, err
+		}
+		connected := 0
+		for _, v := range []struct{ vendor, title, name string }{{"hubspot", "HubSpot", demoHubSpot}, {"salesforce", "Salesforce", demoSalesforce}} {
+			if hasConnection(have, v.name) {
+				continue
+			}
+			fyne.Do(func() { dlg.setStatus("Opening the " + v.title + " sandbox sign-in…") })
+			_, err := u.a.ConnectSandbox(ctx, srv, v.vendor, v.name, func(raw string) {
+				fyne.Do(func() { dlg.setURL(v.title+" (sandbox)", raw) })
+			})
+			if err != nil {
+				return connected, fmt.Errorf("connect the %s sandbox: %w", v.title, err)
+			}
+			connected++
+		}
+		return connected, nil
+	}, func(_ int, err error) {
+		dlg.done()
+		u.refreshIf(ScreenConnections)
+		if err != nil {
+			if !errors.Is(err, context.Canceled) {
+				showError(u.win, err)
+			}
+			return
+		}
+		u.offerDemoSync()
+	})
+}
+
+func hasConnection(cs []app.ConnectionView, name string) bool {
+	for _, c := range cs {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// offerDemoSync asks, once both sandbox CRMs are connected, whether to add
+// the ready-made two-way contacts sync, and opens its preview.
+func (u *UI) offerDemoSync() {
+	msg := "HubSpot and Salesforce sandboxes are connected.\n\nCreate the ready-made two-way contacts sync (matched by email) and preview it? Nothing is written until you press Apply."
+	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
+		if ok {
+			u.createDemoSync()
+		}
+	}, u.win)
+	d.SetConfirmText("Create demo sync")
+	d.SetDismissText("Not now")
+	d.Show()
+}
+
+func (u *UI) createDemoSync() {
+	def := app.DemoSync(demoSyncName, demoHubSpot, demoSalesforce)
+	u.bgErr(func(ctx context.Context) error {
+		if _, err := u.a.Sync(ctx, def.Name); err == nil {
+			return nil // already there: just preview it
+		}
+		if err := u.a.SaveSync(ctx, def); err != nil {
+			return err
+		}
+		return u.reloadSchedules(ctx)
+	}, func(err error) {
+		if err != nil {
+			showError(u.win, err)
+			return
+		}
+		u.Navigate(ScreenSyncs)
+		u.openPreview(def.Name)
+	})
+}
+
+// refreshIf rebuilds the screen when it is the one on show.
+func (u *UI) refreshIf(name string) {
+	if u.Current() == name && !u.paneOpen {
+		u.refresh()
+	}
+}

@@ -1,0 +1,46 @@
+package ui
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/crmsync/crmsync/app"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func runOpts(trigger string) app.RunOptions { return app.RunOptions{Trigger: trigger} }
+
+// ago says how long ago t was, in words people read at a glance.
+func ago(t time.Time, now time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return strconv.Itoa(int(d.Minutes())) + " min ago"
+	case d < 24*time.Hour:
+		return strconv.Itoa(int(d.Hours())) + " h ago"
+	}
+	return t.Local().Format("2 Jan 15:04")
+}
+
+// until says when t comes, for next-run labels.
+func until(t time.Time, now time.Time) string {
+	if t.IsZero() {
+		return "not scheduled"
+	}
+	d := t.Sub(now)
+	switch {
+	case d <= time.Minute:
+		return "in under a minute"
+	case d < time.Hour:
+		return "in " + strconv.Itoa(int(d.Minutes())) + " min"
+	case d < 24*time.Hour:
+		return t.Local().Format("today 15:04")
+	}
+	return t.Local().Format("2 Jan 15:04")
+}

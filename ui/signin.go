@@ -1,0 +1,58 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// signInDialog is shown while a browser sign-in is under way: a spinner,
+// the consent URL with a Copy button (for machines where no browser opens)
+// and Cancel, which cancels the flow's context.
+type signInDialog struct {
+	d      *dialog.CustomDialog
+	status *widget.Label
+	url    *widget.Entry
+	copy   *widget.Button
+}
+
+func (u *UI) newSignInDialog(what string, cancel context.CancelFunc) *signInDialog {
+	s := &signInDialog{status: wrapped("Starting " + what + "…")}
+	s.url = widget.NewEntry()
+	s.url.SetPlaceHolder("the sign-in address appears here")
+	s.url.Disable() // read-only, still selectable by the Copy button
+	s.copy = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
+		u.app.Clipboard().SetContent(s.url.Text)
+		s.copy.SetText("Copied")
+	})
+	s.copy.Disable()
+	hint := wrapped("Your browser opens the vendor's consent page. If it does not, copy the address into a browser on this computer. " +
+		"If the page shows an error (for example an unknown client ID), press Cancel and check the app's settings.")
+	hint.Importance = widget.LowImportance
+	body := container.NewVBox(s.status, widget.NewProgressBarInfinite(),
+		container.NewBorder(nil, nil, nil, s.copy, s.url), hint)
+	s.d = dialog.NewCustom("Connecting", "Cancel", container.NewGridWrap(fyne.NewSize(520, 230), body), u.win)
+	s.d.SetOnClosed(cancel)
+	s.d.Show()
+	return s
+}
+
+// setURL is called (through fyne.Do) when the consent URL is known.
+func (s *signInDialog) setURL(vendor, raw string) {
+	s.status.SetText("Waiting for you to approve access to " + vendor + " in the browser…")
+	s.url.SetText(raw)
+	s.copy.Enable()
+	s.copy.SetText("Copy")
+}
+
+func (s *signInDialog) setStatus(text string) { s.status.SetText(text) }
+
+// done closes the dialog without treating it as a cancel.
+func (s *signInDialog) done() {
+	s.d.SetOnClosed(nil)
+	s.d.Hide()
+}
