@@ -1,17 +1,159 @@
 package ui
 
 import (
+	"context"
+	"fmt"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/crmsync/crmsync/app"
 )
 
 func (u *UI) connectionsScreen() fyne.CanvasObject {
-	sandbox := u.actionButton("Try the sandbox", theme.MediaPlayIcon(), u.deps.TrySandbox)
+	if u.a == nil {
+		return u.connectionsEmpty()
+	}
+	holder := container.NewStack(loading("connections"))
+	bg(u, func(ctx context.Context) ([]app.ConnectionView, error) { return u.a.Connections(ctx) },
+		func(cs []app.ConnectionView, err error) {
+			switch {
+			case err != nil:
+				holder.Objects = []fyne.CanvasObject{emptyState(theme.ErrorIcon(), "Connections could not be loaded", errorSentence(err)+" "+nextStep(err))}
+			case len(cs) == 0:
+				holder.Objects = []fyne.CanvasObject{u.connectionsEmpty()}
+			default:
+				holder.Objects = []fyne.CanvasObject{u.connectionsList(cs)}
+			}
+			holder.Refresh()
+		})
+	return holder
+}
+
+func (u *UI) connectionsEmpty() fyne.CanvasObject {
+	sandbox := widget.NewButtonWithIcon("Try the sandbox", theme.MediaPlayIcon(), u.trySandbox)
 	sandbox.Importance = widget.HighImportance
-	connect := u.actionButton("Connect a CRM", theme.LoginIcon(), u.deps.Connect)
-	return emptyState(theme.StorageIcon(),
-		"Connect your first CRM",
-		"Sign in to HubSpot or Salesforce in your browser, or try the sandbox: two simulated CRMs, no account needed.",
-		sandbox, connect)
+	connect := widget.NewButtonWithIcon("Connect a CRM", theme.LoginIcon(), func() { u.showAddConnection("", "") })
+	if u.a == nil {
+		sandbox.Disable()
+		connect.Disable()
+	}
+	help := "Sign in to HubSpot or Salesforce in your browser, or try the sandbox: two simulated CRMs, no account needed."
+	if u.deps.Demo {
+		sandbox.SetText("Connect both sandbox CRMs")
+		help = "Demo mode: two simulated CRMs run on this computer. Connect both through their sign-in pages, then try a ready-made sync."
+	}
+	return emptyState(theme.StorageIcon(), "Connect your first CRM", help, sandbox, connect)
+}
+
+func (u *UI) connectionsList(cs []app.ConnectionView) fyne.CanvasObject {
+	add := widget.NewButtonWithIcon("Add connection", theme.ContentAddIcon(), func() { u.showAddConnection("", "") })
+	add.Importance = widget.HighImportance
+	header := container.NewBorder(nil, nil, title("Connections"), container.NewHBox(add))
+	rows := container.NewVBox()
+	sandboxMissing := !hasConnection(cs, demoHubSpot) || !hasConnection(cs, demoSalesforce)
+	for _, c := range cs {
+		rows.Add(u.connectionCard(c))
+	}
+	if sandboxMissing && (u.deps.Demo || u.hasSandbox()) {
+		b := widget.NewButtonWithIcon("Connect both sandbox CRMs", theme.MediaPlayIcon(), u.trySandbox)
+		rows.Add(container.NewHBox(b))
+	}
+	next := wrapped("Next: with two CRMs connected, create a sync on the Syncs screen.")
+	next.Importance = widget.LowImportance
+	return container.NewBorder(header, nil, nil, nil, container.NewVScroll(container.NewVBox(rows, next)))
+}
+
+func (u *UI) hasSandbox() bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.sandbox != nil
+}
+
+func (u *UI) connectionCard(c app.ConnectionView) fyne.CanvasObject {
+	name := widget.NewLabelWithStyle(c.Title+" · "+c.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	account := widget.NewLabel(firstNonBlank(c.AccountName, "account unknown"))
+	status := statusBadge(c.Status)
+	usage := widget.NewLabel(fmt.Sprintf("API calls today: %d / %d", c.CallsToday, c.Budget))
+	bar := widget.NewProgressBar()
+	bar.Max = float64(max(c.Budget, 1))
+	bar.SetValue(float64(min(c.CallsToday, c.Budget)))
+	bar.TextFormatter = func() string { return "" }
+
+	reconnect := widget.NewButtonWithIcon("Reconnect", theme.ViewRefreshIcon(), func() { u.reconnect(c) })
+	if c.Status != "connected" {
+		reconnect.Importance = widget.HighImportance
+	}
+	disconnect := widget.NewButtonWithIcon("Disconnect", theme.DeleteIcon(), func() { u.confirmDisconnect(c.Name) })
+	info := container.NewVBox(container.NewHBox(name, status), account)
+	if c.StatusDetail != "" && c.Status != "connected" {
+		d := wrapped(c.StatusDetail + " — press Reconnect to sign in again.")
+		d.Importance = widget.DangerImportance
+		info.Add(d)
+	}
+	use := container.NewVBox(usage, container.NewGridWrap(fyne.NewSize(200, 8), bar))
+	right := container.NewHBox(use, container.NewCenter(container.NewHBox(reconnect, disconnect)))
+	return widget.NewCard("", "", container.NewBorder(nil, nil, nil, right, info))
+}
+
+// statusBadge is a connection status as a coloured word.
+func statusBadge(status string) *widget.Label {
+	l := widget.NewLabel("")
+	switch status {
+	case "connected":
+		l.SetText("● connected")
+		l.Importance = widget.SuccessImportance
+	case "reconnect":
+		l.SetText("● needs reconnect")
+		l.Importance = widget.WarningImportance
+	default:
+		l.SetText("● " + firstNonBlank(status, "error"))
+		l.Importance = widget.DangerImportance
+	}
+	return l
+}
+
+// reconnect runs the sign-in again: the sandbox flow for sandbox
+// connections, the Add form pre-filled for real ones.
+func (u *UI) reconnect(c app.ConnectionView) {
+	u.mu.Lock()
+	srv := u.sandbox
+	u.mu.Unlock()
+	if srv != nil && (c.Name == demoHubSpot || c.Name == demoSalesforce) {
+		ctx, cancel := context.WithCancel(u.ctx)
+		dlg := u.newSignInDialog("the sign-in", cancel)
+		u.bgErr(func(context.Context) error {
+			defer cancel()
+			_, err := u.a.ConnectSandbox(ctx, srv, c.Vendor, c.Name, func(raw string) {
+				fyne.Do(func() { dlg.setURL(c.Title, raw) })
+			})
+			return err
+		}, func(err error) {
+			dlg.done()
+			if err != nil {
+				showError(u.win, err)
+			}
+			u.refreshIf(ScreenConnections)
+		})
+		return
+	}
+	u.showAddConnection(c.Vendor, c.Name)
+}
+
+func (u *UI) confirmDisconnect(name string) {
+	msg := fmt.Sprintf("Disconnect %s? Its sign-in is revoked and removed from this computer. Syncs that use it are kept and can be pointed at another connection.", name)
+	dialog.ShowConfirm("Disconnect "+name, msg, func(ok bool) {
+		if !ok {
+			return
+		}
+		u.bgErr(func(ctx context.Context) error { return u.a.Disconnect(ctx, name) }, func(err error) {
+			if err != nil {
+				showError(u.win, err)
+			}
+			u.refreshIf(ScreenConnections)
+		})
+	}, u.win)
 }

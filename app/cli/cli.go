@@ -10,6 +10,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -110,6 +112,9 @@ func (r *root) command() *cobra.Command {
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := displayAvailable(); err != nil {
+				return err
+			}
 			if r.env.GUI == nil {
 				return errors.New("this build has no window; use a command (crmsync --help)")
 			}
@@ -162,5 +167,17 @@ func (r *root) emit(w io.Writer, v any, text func()) error {
 		return enc.Encode(v)
 	}
 	text()
+	return nil
+}
+
+// displayAvailable fails early, in one sentence, where a window cannot open;
+// without it the graphics driver would abort with a stack trace.
+func displayAvailable() error {
+	switch runtime.GOOS {
+	case "linux", "freebsd", "openbsd", "netbsd":
+		if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+			return errors.New("no display found (DISPLAY is not set); run crmsync inside a desktop session, or use its commands without a window (crmsync --help)")
+		}
+	}
 	return nil
 }

@@ -362,3 +362,15 @@ func TestCLIBadInput(t *testing.T) {
 	}
 	_ = context.Background
 }
+
+func TestNoDisplayIsOneSentence(t *testing.T) {
+	h := newHarness(t)
+	c := h.cmd()
+	c.Env = append(c.Env, "DISPLAY=", "WAYLAND_DISPLAY=")
+	var errb bytes.Buffer
+	c.Stderr = &errb
+	err := c.Run()
+	if err == nil || !strings.Contains(errb.String(), "no display found") || strings.Count(strings.TrimSpace(errb.String()), "\n") > 0 {
+		t.Fatalf("no display: %v %q", err, errb.String())
+	}
+}

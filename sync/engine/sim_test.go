@@ -274,6 +274,11 @@ func (s *sim) runOnce() (sum engine.RunSummary, clean bool) {
 	if err != nil {
 		return sum, false
 	}
+	if testing.Verbose() {
+		js, _ := p.JSON()
+		s.t.Logf("run %d plan (kill at %d, cancel at %d, calls %d, faulty %v): %s", s.runs, s.killAt, s.cancelAt, s.calls, s.faulty, js)
+		defer func() { s.t.Logf("run %d: %+v", s.runs, sum) }()
+	}
 	sum, err = s.f.eng.Apply(ctx, p, engine.ApplyOptions{Confirm: true, Trigger: "schedule"})
 	if err != nil {
 		s.t.Fatalf("run %d: Apply: %v", s.runs, err)
