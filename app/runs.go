@@ -163,18 +163,9 @@ type RunDetail struct {
 
 // Runs lists recent runs of one sync (or of all syncs when name is "").
 func (a *App) Runs(ctx context.Context, name string, limit int) ([]RunDetail, error) {
-	var rows []store.SyncRow
-	if name != "" {
-		r, err := a.db.Sync(ctx, name)
-		if err != nil {
-			return nil, fmt.Errorf("no sync named %q", name)
-		}
-		rows = []store.SyncRow{r}
-	} else {
-		var err error
-		if rows, err = a.db.Syncs(ctx); err != nil {
-			return nil, err
-		}
+	rows, err := a.syncRows(ctx, name)
+	if err != nil {
+		return nil, err
 	}
 	var out []RunDetail
 	for _, s := range rows {
@@ -211,18 +202,9 @@ func (a *App) RunDetail(ctx context.Context, id int64) (RunDetail, error) {
 // Reviews lists review items of one sync (or all when name is ""), filtered
 // by kind and status when those are not "".
 func (a *App) Reviews(ctx context.Context, name, kind, status string) ([]ReviewView, error) {
-	var rows []store.SyncRow
-	if name != "" {
-		r, err := a.db.Sync(ctx, name)
-		if err != nil {
-			return nil, fmt.Errorf("no sync named %q", name)
-		}
-		rows = []store.SyncRow{r}
-	} else {
-		var err error
-		if rows, err = a.db.Syncs(ctx); err != nil {
-			return nil, err
-		}
+	rows, err := a.syncRows(ctx, name)
+	if err != nil {
+		return nil, err
 	}
 	var out []ReviewView
 	for _, s := range rows {
@@ -246,4 +228,16 @@ type ReviewView struct {
 // Decide records a decision; it is applied on the sync's next run.
 func (a *App) Decide(ctx context.Context, reviewID int64, d engine.Decision) error {
 	return a.engine().Decide(ctx, reviewID, d)
+}
+
+// syncRows is the named sync, or every sync when name is "".
+func (a *App) syncRows(ctx context.Context, name string) ([]store.SyncRow, error) {
+	if name == "" {
+		return a.db.Syncs(ctx)
+	}
+	r, err := a.db.Sync(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("no sync named %q", name)
+	}
+	return []store.SyncRow{r}, nil
 }

@@ -199,7 +199,11 @@ func (s *DB) Pair(ctx context.Context, syncID int64, side, id string) (PairRow, 
 		LEFT JOIN records o ON o.sync_id = r.sync_id AND o.side = ? AND o.id = l.` + theirs + `
 		WHERE r.sync_id = ? AND r.side = ? AND r.id = ?`
 	var p PairRow
-	err := s.sql.QueryRowContext(ctx, q, otherSide(side), syncID, side, id).Scan(&p.Rec.ID, &p.Rec.Modified, &p.Rec.Deleted, &p.Rec.Fields, &p.Rec.Seq,
+	st, err := s.stmt(ctx, q)
+	if err != nil {
+		return p, false, fmt.Errorf("store: record %s/%s of sync %d: %w", side, id, syncID, err)
+	}
+	err = st.QueryRowContext(ctx, otherSide(side), syncID, side, id).Scan(&p.Rec.ID, &p.Rec.Modified, &p.Rec.Deleted, &p.Rec.Fields, &p.Rec.Seq,
 		&p.Linked, &p.OtherID, &p.Base, &p.CreatedBy,
 		&p.OtherSeen, &p.Other.ID, &p.Other.Modified, &p.Other.Deleted, &p.Other.Fields, &p.Other.Seq)
 	if err == sql.ErrNoRows {

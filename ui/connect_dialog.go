@@ -182,7 +182,7 @@ func (u *UI) connect(req app.ConnectRequest) {
 	ctx, cancel := context.WithCancel(u.ctx)
 	req.Port = u.redirectPort()
 	dlg := u.newSignInDialog("the sign-in", cancel)
-	req.OnURL = func(raw string) { fyne.Do(func() { dlg.setURL(req.Vendor, raw) }) }
+	req.OnURL = func(raw string) { u.do(func() { dlg.setURL(req.Vendor, raw) }) }
 	u.bgErr(func(context.Context) error {
 		defer cancel()
 		_, err := u.a.Connect(ctx, req)

@@ -128,7 +128,7 @@ func (u *UI) reconnect(c app.ConnectionView) {
 		u.bgErr(func(context.Context) error {
 			defer cancel()
 			_, err := u.a.ConnectSandbox(ctx, srv, c.Vendor, c.Name, func(raw string) {
-				fyne.Do(func() { dlg.setURL(c.Title, raw) })
+				u.do(func() { dlg.setURL(c.Title, raw) })
 			})
 			return err
 		}, func(err error) {

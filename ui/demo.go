@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 
 	"github.com/crmsync/crmsync/app"
@@ -61,9 +60,9 @@ func (u *UI) trySandbox() {
 			if hasConnection(have, v.name) {
 				continue
 			}
-			fyne.Do(func() { dlg.setStatus("Opening the " + v.title + " sandbox sign-in…") })
+			u.do(func() { dlg.setStatus("Opening the " + v.title + " sandbox sign-in…") })
 			_, err := u.a.ConnectSandbox(ctx, srv, v.vendor, v.name, func(raw string) {
-				fyne.Do(func() { dlg.setURL(v.title+" (sandbox)", raw) })
+				u.do(func() { dlg.setURL(v.title+" (sandbox)", raw) })
 			})
 			if err != nil {
 				return connected, fmt.Errorf("connect the %s sandbox: %w", v.title, err)

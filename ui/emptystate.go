@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"context"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -23,28 +21,4 @@ func emptyState(icon fyne.Resource, headline, help string, actions ...fyne.Canva
 		items = append(items, container.NewCenter(container.NewHBox(actions...)))
 	}
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(460, 240), container.NewVBox(items...)))
-}
-
-// actionButton runs fn off the UI goroutine, disabling the button meanwhile,
-// and reports a failure with showError. A nil fn gives a disabled button.
-func (u *UI) actionButton(label string, icon fyne.Resource, fn func(context.Context) error) *widget.Button {
-	b := widget.NewButtonWithIcon(label, icon, nil)
-	if fn == nil {
-		b.Disable()
-		return b
-	}
-	b.OnTapped = func() {
-		b.Disable()
-		u.pending.Go(func() {
-			err := fn(context.Background())
-			fyne.Do(func() {
-				b.Enable()
-				if err != nil {
-					u.log.Error("action failed", "action", label, "err", err)
-					showError(u.win, err)
-				}
-			})
-		})
-	}
-	return b
 }

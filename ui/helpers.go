@@ -44,3 +44,6 @@ func until(t time.Time, now time.Time) string {
 	}
 	return t.Local().Format("2 Jan 15:04")
 }
+
+// nowFunc is the clock for "ago" labels.
+var nowFunc = time.Now

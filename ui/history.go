@@ -1,12 +1,124 @@
 package ui
 
 import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/crmsync/crmsync/app"
 )
 
+var historyColumns = []struct {
+	title string
+	width float32
+}{{"Time", 120}, {"Sync", 150}, {"Trigger", 90}, {"Result", 130}, {"Created", 70}, {"Updated", 70}, {"Failed", 60}, {"API calls", 80}, {"Duration", 80}}
+
 func (u *UI) historyScreen() fyne.CanvasObject {
-	return emptyState(theme.HistoryIcon(),
-		"No runs yet",
+	empty := emptyState(theme.HistoryIcon(), "No runs yet",
 		"Every run appears here with its counts, API calls and errors. Any run can be undone.")
+	if u.a == nil {
+		return empty
+	}
+	holder := container.NewStack(loading("run history"))
+	bg(u, func(ctx context.Context) ([]app.RunDetail, error) { return u.a.Runs(ctx, "", 200) },
+		func(runs []app.RunDetail, err error) {
+			switch {
+			case err != nil:
+				holder.Objects = []fyne.CanvasObject{emptyState(theme.ErrorIcon(), "History could not be loaded", errorSentence(err)+" "+nextStep(err))}
+			case len(runs) == 0:
+				holder.Objects = []fyne.CanvasObject{empty}
+			default:
+				sort.Slice(runs, func(i, j int) bool { return runs[i].Run.StartedAt.After(runs[j].Run.StartedAt) })
+				holder.Objects = []fyne.CanvasObject{u.historyView(runs)}
+			}
+			holder.Refresh()
+		})
+	return holder
+}
+
+func (u *UI) historyView(runs []app.RunDetail) fyne.CanvasObject {
+	table := widget.NewTable(
+		func() (int, int) { return len(runs) + 1, len(historyColumns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			if id.Row == 0 {
+				l.TextStyle = fyne.TextStyle{Bold: true}
+				l.Importance = widget.MediumImportance
+				l.SetText(historyColumns[id.Col].title)
+				return
+			}
+			l.TextStyle = fyne.TextStyle{}
+			r := runs[id.Row-1]
+			l.Importance = widget.MediumImportance
+			if id.Col == 3 {
+				l.Importance = resultImportance(r.Run.Status)
+			}
+			l.SetText(runCell(r, id.Col))
+		})
+	for i, c := range historyColumns {
+		table.SetColumnWidth(i, c.width)
+	}
+	table.OnSelected = func(id widget.TableCellID) {
+		if id.Row > 0 {
+			u.openRunDetail(runs[id.Row-1].Run.ID)
+		}
+	}
+	hint := widget.NewLabel("Select a run to see its errors and field changes, retry, undo or export it.")
+	hint.Importance = widget.LowImportance
+	top := container.NewVBox(title("History"), container.NewGridWrap(fyne.NewSize(720, 150), historyChart(runs)), hint)
+	return container.NewBorder(top, nil, nil, nil, table)
+}
+
+func resultImportance(status string) widget.Importance {
+	switch status {
+	case "success":
+		return widget.SuccessImportance
+	case "partial", "needs_confirmation", "cancelled":
+		return widget.WarningImportance
+	case "failed":
+		return widget.DangerImportance
+	}
+	return widget.MediumImportance
+}
+
+func runCell(r app.RunDetail, col int) string {
+	run := r.Run
+	switch col {
+	case 0:
+		return run.StartedAt.Local().Format("2 Jan 15:04:05")
+	case 1:
+		return r.Sync
+	case 2:
+		if run.UndoOf != 0 {
+			return fmt.Sprintf("undo of %d", run.UndoOf)
+		}
+		return run.Trigger
+	case 3:
+		return run.Status
+	case 4:
+		return fmt.Sprint(run.Created)
+	case 5:
+		return fmt.Sprint(run.Updated)
+	case 6:
+		return fmt.Sprint(run.Failed)
+	case 7:
+		return fmt.Sprint(run.APICallsA + run.APICallsB)
+	case 8:
+		if run.FinishedAt.IsZero() {
+			return "running"
+		}
+		return run.FinishedAt.Sub(run.StartedAt).Round(100 * time.Millisecond).String()
+	}
+	return ""
 }

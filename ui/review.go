@@ -1,12 +1,294 @@
 package ui
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
 )
 
+var reviewKinds = []string{"All kinds", "unmatched", "ambiguous", "conflict", "delete", "rejected"}
+
+// reviewDetail is a review item's stored detail JSON.
+type reviewDetail struct {
+	Reason     string             `json:"reason"`
+	Candidates []engine.Candidate `json:"candidates"`
+	Values     *engine.Values     `json:"values"`
+}
+
+// reviewQueue is the Review screen's state.
+type reviewQueue struct {
+	u        *UI
+	all      []app.ReviewView
+	shown    []app.ReviewView
+	checked  map[int64]bool
+	selected int
+	kind     string
+	list     *widget.List
+	detail   *fyne.Container
+	status   *widget.Label
+	decided  map[string]bool // syncs with fresh decisions, to offer a run
+	runBar   *fyne.Container
+}
+
 func (u *UI) reviewScreen() fyne.CanvasObject {
-	return emptyState(theme.ConfirmIcon(),
-		"Nothing needs your attention",
+	empty := emptyState(theme.ConfirmIcon(), "Nothing needs your attention",
 		"Unmatched records, ambiguous matches, conflicts and held deletes will wait here for your decision.")
+	if u.a == nil {
+		return empty
+	}
+	q := &reviewQueue{u: u, checked: map[int64]bool{}, selected: -1, kind: reviewKinds[0], decided: map[string]bool{}}
+	holder := container.NewStack(loading("the review queue"))
+	bg(u, func(ctx context.Context) ([]app.ReviewView, error) { return u.a.Reviews(ctx, "", "", "open") },
+		func(items []app.ReviewView, err error) {
+			switch {
+			case err != nil:
+				holder.Objects = []fyne.CanvasObject{emptyState(theme.ErrorIcon(), "The review queue could not be loaded", errorSentence(err)+" "+nextStep(err))}
+			case len(items) == 0:
+				holder.Objects = []fyne.CanvasObject{empty}
+			default:
+				q.all = items
+				holder.Objects = []fyne.CanvasObject{q.build()}
+				u.keys = q.shortcut
+			}
+			holder.Refresh()
+		})
+	return holder
+}
+
+func (q *reviewQueue) build() fyne.CanvasObject {
+	kind := widget.NewSelect(reviewKinds, func(k string) { q.kind = k; q.filter() })
+	kind.SetSelected(q.kind)
+	q.status = widget.NewLabel("")
+	q.list = widget.NewList(func() int { return len(q.shown) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewCheck("", nil), nil, l)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			it := q.shown[i]
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s · %s · %s %s %s", it.Kind, it.Sync, strings.ToUpper(it.Side), it.RecordID, it.Field))
+			check := c.Objects[1].(*widget.Check)
+			check.OnChanged = nil
+			check.SetChecked(q.checked[it.ID])
+			id := it.ID
+			check.OnChanged = func(b bool) { q.checked[id] = b; q.updateStatus() }
+		})
+	q.list.OnSelected = func(i widget.ListItemID) { q.selected = i; q.showDetail() }
+	q.detail = container.NewVBox(widget.NewLabel("Select an item to compare the two records."))
+	q.runBar = container.NewHBox()
+	bulk := container.NewHBox(widget.NewLabel("Checked:"),
+		widget.NewButton("Create", func() { q.bulk("create") }),
+		widget.NewButton("Skip", func() { q.bulk("skip") }),
+		widget.NewButton("Take A", func() { q.bulk("take-a") }),
+		widget.NewButton("Take B", func() { q.bulk("take-b") }),
+		widget.NewButton("Select all", func() {
+			for _, it := range q.shown {
+				q.checked[it.ID] = true
+			}
+			q.list.Refresh()
+			q.updateStatus()
+		}))
+	keys := widget.NewLabel("Keys: L link · C create · S skip · A take A · B take B · E edit value · D delete · J/K next/previous")
+	keys.Importance = widget.LowImportance
+	header := container.NewVBox(container.NewBorder(nil, nil, title("Review"), container.NewHBox(widget.NewLabel("Show"), kind)), keys)
+	left := container.NewBorder(nil, container.NewVBox(bulk, q.status), nil, nil, q.list)
+	split := container.NewHSplit(left, container.NewVScroll(q.detail))
+	split.Offset = 0.42
+	q.filter()
+	return container.NewBorder(header, q.runBar, nil, nil, split)
+}
+
+func (q *reviewQueue) filter() {
+	q.shown = q.shown[:0:0]
+	for _, it := range q.all {
+		if q.kind == reviewKinds[0] || it.Kind == q.kind {
+			q.shown = append(q.shown, it)
+		}
+	}
+	q.selected = -1
+	if q.list != nil {
+		q.list.UnselectAll()
+		q.list.Refresh()
+		if len(q.shown) > 0 {
+			q.list.Select(0)
+		}
+	}
+	q.updateStatus()
+}
+
+func (q *reviewQueue) updateStatus() {
+	if q.status == nil {
+		return
+	}
+	n := 0
+	for _, it := range q.shown {
+		if q.checked[it.ID] {
+			n++
+		}
+	}
+	q.status.SetText(fmt.Sprintf("%d items shown, %d checked", len(q.shown), n))
+}
+
+func (q *reviewQueue) current() (app.ReviewView, bool) {
+	if q.selected < 0 || q.selected >= len(q.shown) {
+		return app.ReviewView{}, false
+	}
+	return q.shown[q.selected], true
+}
+
+// shortcut handles the single-key actions on the selected item.
+func (q *reviewQueue) shortcut(r rune) bool {
+	switch r {
+	case 'j', 'J':
+		if q.selected+1 < len(q.shown) {
+			q.list.Select(q.selected + 1)
+		}
+		return true
+	case 'k', 'K':
+		if q.selected > 0 {
+			q.list.Select(q.selected - 1)
+		}
+		return true
+	}
+	it, ok := q.current()
+	if !ok {
+		return false
+	}
+	switch r {
+	case 'l', 'L':
+		if d := decodeDetail(it); len(d.Candidates) > 0 {
+			q.decide([]app.ReviewView{it}, engine.Decision{Action: "link", OtherID: d.Candidates[0].ID})
+		}
+	case 'c', 'C':
+		q.decide([]app.ReviewView{it}, engine.Decision{Action: "create"})
+	case 's', 'S':
+		q.decide([]app.ReviewView{it}, engine.Decision{Action: "skip"})
+	case 'a', 'A':
+		q.decide([]app.ReviewView{it}, engine.Decision{Action: "take-a"})
+	case 'b', 'B':
+		q.decide([]app.ReviewView{it}, engine.Decision{Action: "take-b"})
+	case 'd', 'D':
+		q.decide([]app.ReviewView{it}, engine.Decision{Action: "delete"})
+	case 'e', 'E':
+		q.editValue(it)
+	default:
+		return false
+	}
+	return true
+}
+
+func decodeDetail(it app.ReviewView) reviewDetail {
+	var d reviewDetail
+	_ = json.Unmarshal([]byte(it.Detail), &d)
+	return d
+}
+
+// allowed mirrors the engine's allowed actions per kind, to show only
+// buttons that work.
+var allowed = map[string][]string{
+	"unmatched": {"link", "create", "skip"},
+	"ambiguous": {"link", "create", "skip"},
+	"conflict":  {"take-a", "take-b", "set", "skip"},
+	"rejected":  {"set", "skip"},
+	"delete":    {"delete", "skip"},
+}
+
+// bulk applies one action to every checked item it is allowed for.
+func (q *reviewQueue) bulk(action string) {
+	var items []app.ReviewView
+	for _, it := range q.shown {
+		if q.checked[it.ID] && contains(allowed[it.Kind], action) {
+			items = append(items, it)
+		}
+	}
+	if len(items) == 0 {
+		q.status.SetText("Check items this action applies to first (" + action + ").")
+		return
+	}
+	q.decide(items, engine.Decision{Action: action})
+}
+
+// decide records decisions off the UI goroutine and removes the items
+// from the queue; they are applied on each sync's next run.
+func (q *reviewQueue) decide(items []app.ReviewView, d engine.Decision) {
+	u := q.u
+	u.bgErr(func(ctx context.Context) error {
+		for _, it := range items {
+			if err := u.a.Decide(ctx, it.ID, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, func(err error) {
+		if err != nil {
+			showError(u.win, err)
+			return
+		}
+		done := map[int64]bool{}
+		for _, it := range items {
+			done[it.ID] = true
+			q.decided[it.Sync] = true
+			delete(q.checked, it.ID)
+		}
+		keep := q.all[:0]
+		for _, it := range q.all {
+			if !done[it.ID] {
+				keep = append(keep, it)
+			}
+		}
+		q.all = keep
+		sel := q.selected
+		q.filter()
+		if sel >= 0 && sel < len(q.shown) {
+			q.list.Select(sel)
+		}
+		q.status.SetText(fmt.Sprintf("Decided %s (%s); applied on the next run.", plural(len(items), "item"), d.Action))
+		q.showRunBar()
+	})
+}
+
+// showRunBar offers to run the syncs whose decisions are waiting.
+func (q *reviewQueue) showRunBar() {
+	var names []string
+	for n := range q.decided {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	q.runBar.Objects = []fyne.CanvasObject{widget.NewLabel("Decisions are applied on the next run:")}
+	for _, n := range names {
+		n := n
+		b := widget.NewButtonWithIcon("Preview "+n, theme.VisibilityIcon(), func() { q.u.openPreview(n) })
+		b.Importance = widget.HighImportance
+		q.runBar.Add(b)
+	}
+	q.runBar.Refresh()
+}
+
+func (q *reviewQueue) editValue(it app.ReviewView) {
+	if !contains(allowed[it.Kind], "set") {
+		return
+	}
+	entry := widget.NewEntry()
+	if d := decodeDetail(it); d.Values != nil {
+		entry.SetText(d.Values.B)
+	}
+	dialog.ShowForm("Set the value of "+it.Field, "Set", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem("Value (B's form)", entry)}, func(ok bool) {
+			if ok {
+				q.decide([]app.ReviewView{it}, engine.Decision{Action: "set", Value: entry.Text})
+			}
+		}, q.u.win)
 }

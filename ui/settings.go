@@ -1,10 +1,17 @@
 package ui
 
 import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 )
+
+const settingBudget = "default_daily_budget"
 
 func (u *UI) settingsScreen() fyne.CanvasObject {
 	prefs := u.app.Preferences()
@@ -21,17 +28,97 @@ func (u *UI) settingsScreen() fyne.CanvasObject {
 	}
 
 	home := u.deps.HomeDir
-	if home == "" {
-		home = "(not set)"
+	if home == "" && u.a != nil {
+		home = u.a.Home()
 	}
-	folder := widget.NewLabel(home)
+	folder := widget.NewLabel(firstNonBlank(home, "(not set)"))
 	folder.Selectable = true
 	folder.Wrapping = fyne.TextWrapBreak
+
+	note := widget.NewLabel("")
+	note.Importance = widget.LowImportance
+
+	port := widget.NewEntry()
+	if p := prefs.Int(prefRedirectPort); p != 0 {
+		port.SetText(strconv.Itoa(p))
+	}
+	port.SetPlaceHolder("default")
+	portHelp := "Redirect URI for new connections: "
+	if u.a != nil {
+		portHelp += u.a.RedirectURI("hubspot", u.redirectPort())
+	}
+	portLabel := wrapped(portHelp)
+	portLabel.Importance = widget.LowImportance
+	port.OnChanged = func(s string) {
+		s = strings.TrimSpace(s)
+		n, err := strconv.Atoi(s)
+		switch {
+		case s == "":
+			prefs.SetInt(prefRedirectPort, 0)
+		case err != nil || n < 1024 || n > 65535:
+			note.SetText("The port must be a number from 1024 to 65535.")
+			return
+		default:
+			prefs.SetInt(prefRedirectPort, n)
+		}
+		note.SetText("Saved. Register the new redirect URI with each vendor before connecting.")
+		if u.a != nil {
+			portLabel.SetText("Redirect URI for new connections: " + u.a.RedirectURI("hubspot", u.redirectPort()))
+		}
+	}
+
+	budget := widget.NewEntry()
+	budget.SetPlaceHolder("10000")
+	budget.Disable()
+	if u.a != nil {
+		bg(u, func(ctx context.Context) (string, error) { return u.a.DB().Setting(ctx, settingBudget, "") },
+			func(v string, err error) {
+				if err == nil {
+					budget.SetText(v)
+				}
+				budget.Enable()
+				budget.OnChanged = func(s string) { u.saveBudget(strings.TrimSpace(s), note) }
+			})
+	}
+
+	notify := widget.NewCheck("Notify me when a background run fails", func(b bool) { prefs.SetBool(prefNotifications, b) })
+	notify.SetChecked(prefs.BoolWithFallback(prefNotifications, true))
+	tray := widget.NewCheck("Keep syncing in the tray when the window is closed", func(b bool) { prefs.SetBool(prefTray, b) })
+	tray.SetChecked(prefs.BoolWithFallback(prefTray, true))
+	hidden := widget.NewCheck("Start minimized to the tray", func(b bool) { prefs.SetBool(prefStartHidden, b) })
+	hidden.SetChecked(prefs.Bool(prefStartHidden))
 
 	form := widget.NewForm(
 		widget.NewFormItem("Appearance", themeChoice),
 		widget.NewFormItem("Data folder", folder),
+		widget.NewFormItem("OAuth redirect port", container.NewVBox(port, portLabel)),
+		widget.NewFormItem("Daily API budget", container.NewVBox(budget, lowLabel("Default per connection; a run stops cleanly when it is spent."))),
+		widget.NewFormItem("Notifications", notify),
+		widget.NewFormItem("Tray", container.NewVBox(tray, hidden)),
 	)
-	title := widget.NewLabelWithStyle("Settings", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	return container.NewPadded(container.NewVBox(title, form))
+	return container.NewPadded(container.NewVScroll(container.NewVBox(title("Settings"), form, note)))
+}
+
+func lowLabel(s string) *widget.Label {
+	l := wrapped(s)
+	l.Importance = widget.LowImportance
+	return l
+}
+
+func (u *UI) saveBudget(s string, note *widget.Label) {
+	if s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			note.SetText("The API budget must be a whole number above 0.")
+			return
+		}
+		s = strconv.Itoa(n)
+	}
+	u.bgErr(func(ctx context.Context) error { return u.a.DB().SetSetting(ctx, settingBudget, s) }, func(err error) {
+		if err != nil {
+			note.SetText(fmt.Sprintf("Not saved: %s", errorSentence(err)))
+			return
+		}
+		note.SetText("Saved. New runs use the new budget.")
+	})
 }

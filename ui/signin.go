@@ -18,6 +18,8 @@ type signInDialog struct {
 	status *widget.Label
 	url    *widget.Entry
 	copy   *widget.Button
+	// finished is set when the flow ended, so closing is not a cancel.
+	finished bool
 }
 
 func (u *UI) newSignInDialog(what string, cancel context.CancelFunc) *signInDialog {
@@ -36,7 +38,11 @@ func (u *UI) newSignInDialog(what string, cancel context.CancelFunc) *signInDial
 	body := container.NewVBox(s.status, widget.NewProgressBarInfinite(),
 		container.NewBorder(nil, nil, nil, s.copy, s.url), hint)
 	s.d = dialog.NewCustom("Connecting", "Cancel", container.NewGridWrap(fyne.NewSize(520, 230), body), u.win)
-	s.d.SetOnClosed(cancel)
+	s.d.SetOnClosed(func() {
+		if !s.finished {
+			cancel()
+		}
+	})
 	s.d.Show()
 	return s
 }
@@ -53,6 +59,6 @@ func (s *signInDialog) setStatus(text string) { s.status.SetText(text) }
 
 // done closes the dialog without treating it as a cancel.
 func (s *signInDialog) done() {
-	s.d.SetOnClosed(nil)
+	s.finished = true
 	s.d.Hide()
 }

@@ -1,13 +1,203 @@
 package ui
 
 import (
+	"context"
+	"fmt"
+	"image/color"
+	"time"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/mapping"
 )
 
 func (u *UI) syncsScreen() fyne.CanvasObject {
-	return emptyState(theme.ViewRefreshIcon(),
-		"Create a sync after connecting two CRMs",
-		"A sync says which records flow between two connections, field by field, and how conflicts are settled.",
-		u.actionButton("New sync", theme.ContentAddIcon(), u.deps.NewSync))
+	newSync := widget.NewButtonWithIcon("New sync", theme.ContentAddIcon(), func() { u.openEditor("") })
+	if u.a == nil {
+		newSync.Disable()
+		return emptyState(theme.ViewRefreshIcon(), "Create a sync after connecting two CRMs",
+			"A sync says which records flow between two connections, field by field, and how conflicts are settled.", newSync)
+	}
+	type data struct {
+		syncs []app.SyncView
+		conns []app.ConnectionView
+	}
+	holder := container.NewStack(loading("syncs"))
+	bg(u, func(ctx context.Context) (data, error) {
+		s, err := u.a.Syncs(ctx)
+		if err != nil {
+			return data{}, err
+		}
+		c, err := u.a.Connections(ctx)
+		return data{s, c}, err
+	}, func(d data, err error) {
+		var o fyne.CanvasObject
+		switch {
+		case err != nil:
+			o = emptyState(theme.ErrorIcon(), "Syncs could not be loaded", errorSentence(err)+" "+nextStep(err))
+		case len(d.syncs) == 0:
+			newSync.Importance = widget.HighImportance
+			actions := []fyne.CanvasObject{newSync}
+			if hasConnection(d.conns, demoHubSpot) && hasConnection(d.conns, demoSalesforce) {
+				actions = append(actions, widget.NewButtonWithIcon("Create the demo sync", theme.MediaPlayIcon(), u.createDemoSync))
+			}
+			if len(d.conns) < 1 {
+				newSync.Disable()
+			}
+			o = emptyState(theme.ViewRefreshIcon(), "Create a sync after connecting two CRMs",
+				"A sync says which records flow between two connections, field by field, and how conflicts are settled.", actions...)
+		default:
+			o = u.syncList(d.syncs, d.conns, newSync)
+		}
+		holder.Objects = []fyne.CanvasObject{o}
+		holder.Refresh()
+	})
+	return holder
+}
+
+func (u *UI) syncList(syncs []app.SyncView, conns []app.ConnectionView, newSync *widget.Button) fyne.CanvasObject {
+	header := container.NewBorder(nil, nil, title("Syncs"), container.NewHBox(newSync))
+	rows := container.NewVBox()
+	for _, s := range syncs {
+		rows.Add(u.syncCard(s, conns))
+	}
+	return container.NewBorder(header, nil, nil, nil, container.NewVScroll(rows))
+}
+
+// healthColor is the dot colour of a sync's health.
+func healthColor(h string) color.Color {
+	switch h {
+	case "healthy":
+		return theme.Color(theme.ColorNameSuccess)
+	case "warning":
+		return theme.Color(theme.ColorNameWarning)
+	case "error":
+		return theme.Color(theme.ColorNameError)
+	}
+	return theme.Color(theme.ColorNameDisabled)
+}
+
+func healthDot(h string) fyne.CanvasObject {
+	c := canvas.NewCircle(healthColor(h))
+	return container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(14), c))
+}
+
+func directionArrow(d mapping.Direction) string {
+	switch d {
+	case mapping.AtoB:
+		return "→"
+	case mapping.BtoA:
+		return "←"
+	case mapping.TwoWay:
+		return "↔"
+	}
+	return "(sync)"
+}
+
+func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObject {
+	def := s.Definition
+	name := def.Name
+	health := s.Health
+	var bgErr error
+	if b := u.deps.Background; b != nil {
+		if bgErr = b.LastFailure(name); bgErr != nil {
+			health = "error"
+		}
+	}
+	missing := ""
+	for _, side := range []string{def.A.Connection, def.B.Connection} {
+		if !hasConnection(conns, side) {
+			missing = side
+			health = "error"
+		}
+	}
+	heading := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	route := widget.NewLabel(fmt.Sprintf("%s %s  %s  %s %s", def.A.Connection, def.A.Object, directionArrow(def.Direction), def.B.Connection, def.B.Object))
+	healthText := widget.NewLabel(health)
+	info := container.NewVBox(container.NewHBox(healthDot(health), heading, healthText), route, widget.NewLabel(lastRunText(s.LastRun)))
+	next := "Next run: manual"
+	if s.Paused {
+		next = "Paused: scheduled runs are off"
+	} else if b := u.deps.Background; b != nil && def.Schedule != "" && def.Schedule != "manual" {
+		next = "Next run: " + until(b.Next(name), time.Now()) + " (" + def.Schedule + ")"
+	}
+	info.Add(widget.NewLabel(next))
+	if s.OpenReview > 0 {
+		l := widget.NewLabel(fmt.Sprintf("%d items wait in Review", s.OpenReview))
+		l.Importance = widget.WarningImportance
+		info.Add(l)
+	}
+	if missing != "" {
+		info.Add(dangerText(fmt.Sprintf("Connection %q was removed. Connect it again on Connections, or press Edit to choose another; the sync's settings are kept.", missing)))
+	} else if bgErr != nil {
+		info.Add(dangerText("Last background run failed: " + errorSentence(bgErr) + " " + nextStep(bgErr)))
+	}
+
+	syncNow := widget.NewButtonWithIcon("Sync now", theme.MediaPlayIcon(), func() { u.syncNow(name) })
+	syncNow.Importance = widget.HighImportance
+	preview := widget.NewButtonWithIcon("Preview", theme.VisibilityIcon(), func() { u.openPreview(name) })
+	pauseLabel, pauseIcon := "Pause", theme.MediaPauseIcon()
+	if s.Paused {
+		pauseLabel, pauseIcon = "Resume", theme.MediaPlayIcon()
+	}
+	pause := widget.NewButtonWithIcon(pauseLabel, pauseIcon, func() { u.setPaused(name, !s.Paused) })
+	edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { u.openEditor(name) })
+	del := widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() { u.confirmDeleteSync(name) })
+	if missing != "" {
+		syncNow.Disable()
+		preview.Disable()
+	}
+	buttons := container.NewGridWithColumns(3, syncNow, preview, pause, edit, del)
+	return widget.NewCard("", "", container.NewBorder(nil, nil, nil, container.NewCenter(buttons), info))
+}
+
+func dangerText(s string) *widget.Label {
+	l := wrapped(s)
+	l.Importance = widget.DangerImportance
+	return l
+}
+
+func lastRunText(r *runRow) string {
+	if r == nil {
+		return "Last run: never — press Preview to see what it would do"
+	}
+	return fmt.Sprintf("Last run: %s · %s · created %d, updated %d, failed %d",
+		ago(r.StartedAt, time.Now()), r.Status, r.Created, r.Updated, r.Failed)
+}
+
+func (u *UI) setPaused(name string, paused bool) {
+	u.bgErr(func(ctx context.Context) error {
+		if err := u.a.SetPaused(ctx, name, paused); err != nil {
+			return err
+		}
+		return u.reloadSchedules(ctx)
+	}, func(err error) {
+		if err != nil {
+			showError(u.win, err)
+		}
+		u.refreshIf(ScreenSyncs)
+	})
+}
+
+func (u *UI) confirmDeleteSync(name string) {
+	msg := fmt.Sprintf("Delete the sync %s with its links and history? Records in the CRMs are not touched.", name)
+	dialog.ShowConfirm("Delete "+name, msg, func(ok bool) {
+		if !ok {
+			return
+		}
+		u.bgErr(func(ctx context.Context) error { return u.a.DeleteSync(ctx, name) }, func(err error) {
+			if err != nil {
+				showError(u.win, err)
+			} else if b := u.deps.Background; b != nil {
+				b.Remove(name)
+			}
+			u.refreshIf(ScreenSyncs)
+		})
+	}, u.win)
 }

@@ -49,7 +49,7 @@ func (u *UI) installTray() {
 
 // onScheduleEvent runs off the UI goroutine for every scheduler event.
 func (u *UI) onScheduleEvent(e schedule.Event) {
-	fyne.Do(func() {
+	u.do(func() {
 		switch e.Kind {
 		case schedule.EventStarted:
 			u.setTrayStatus("crmsync: running " + e.Sync)

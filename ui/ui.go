@@ -85,6 +85,11 @@ type UI struct {
 	mu      sync.Mutex
 	sandbox *sandbox.Server
 
+	// uiMu serialises results arriving through u.do. The real driver runs
+	// them on its main goroutine anyway; the test driver runs fyne.Do on
+	// the caller's goroutine, and tests hold uiMu while they interact.
+	uiMu sync.Mutex
+
 	paneOpen   bool // an editor/preview/detail pane replaces the screen
 	trayStatus *fyne.MenuItem
 	trayMenu   *fyne.Menu
@@ -98,6 +103,8 @@ type UI struct {
 // New builds the main window without showing it.
 func New(a fyne.App, deps Deps) *UI {
 	u := &UI{app: a, deps: deps, a: deps.App, log: deps.Logger, sandbox: deps.Sandbox}
+	u.uiMu.Lock() // results of loads started here wait until the window is built
+	defer u.uiMu.Unlock()
 	if u.log == nil {
 		u.log = slog.Default()
 	}
@@ -227,8 +234,18 @@ func bg[T any](u *UI, work func(ctx context.Context) (T, error), done func(T, er
 	go func() {
 		defer u.pending.Done()
 		v, err := work(u.ctx)
-		fyne.Do(func() { done(v, err) })
+		u.do(func() { done(v, err) })
 	}()
+}
+
+// do runs fn on the UI goroutine (fyne.Do), serialised with uiMu. Never
+// call it from inside another u.do callback.
+func (u *UI) do(fn func()) {
+	fyne.Do(func() {
+		u.uiMu.Lock()
+		defer u.uiMu.Unlock()
+		fn()
+	})
 }
 
 // bgErr is bg for work without a result.

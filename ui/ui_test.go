@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -46,12 +47,30 @@ func newTestUI(t *testing.T, deps Deps) *UI {
 // findButton returns the button with the given label in the current screen.
 func findButton(t *testing.T, u *UI, label string) *widget.Button {
 	t.Helper()
-	for _, o := range test.LaidOutObjects(u.Window().Canvas().Content()) {
-		if b, ok := o.(*widget.Button); ok && b.Text == label {
-			return b
-		}
+	if b := buttonOnScreen(u.Window(), label); b != nil {
+		return b
 	}
 	t.Fatalf("no button %q on screen; texts: %q", label, textsOnScreen(u.Window()))
+	return nil
+}
+
+// buttonOnScreen finds a visible button by label in the window or its
+// dialogs, topmost dialog first.
+func buttonOnScreen(w fyne.Window, label string) *widget.Button {
+	c := w.Canvas()
+	overlays := c.Overlays().List()
+	roots := []fyne.CanvasObject{}
+	for i := len(overlays) - 1; i >= 0; i-- {
+		roots = append(roots, overlays[i])
+	}
+	roots = append(roots, c.Content())
+	for _, root := range roots {
+		for _, o := range test.LaidOutObjects(root) {
+			if b, ok := o.(*widget.Button); ok && b.Text == label && b.Visible() {
+				return b
+			}
+		}
+	}
 	return nil
 }
 
@@ -92,46 +111,10 @@ func TestEmptyStatesAfterNavigating(t *testing.T) {
 	}
 }
 
-func TestNilCallbacksDisableButtons(t *testing.T) {
+func TestWithoutAppActionsAreDisabled(t *testing.T) {
 	u := newTestUI(t, Deps{})
 	if b := findButton(t, u, "Try the sandbox"); !b.Disabled() {
-		t.Error("Try the sandbox should be disabled without a callback")
-	}
-}
-
-func TestSandboxButtonCallsDeps(t *testing.T) {
-	called := make(chan struct{}, 1)
-	u := newTestUI(t, Deps{TrySandbox: func(context.Context) error {
-		called <- struct{}{}
-		return nil
-	}})
-	b := findButton(t, u, "Try the sandbox")
-	if b.Disabled() {
-		t.Fatal("button disabled although a callback exists")
-	}
-	test.Tap(b)
-	u.pending.Wait()
-	select {
-	case <-called:
-	default:
-		t.Fatal("TrySandbox was not called")
-	}
-	if b.Disabled() {
-		t.Error("button still disabled after the action finished")
-	}
-}
-
-func TestActionErrorShowsOneSentence(t *testing.T) {
-	u := newTestUI(t, Deps{Connect: func(context.Context) error {
-		return errors.New("hubspot: token exchange: invalid_grant")
-	}})
-	test.Tap(findButton(t, u, "Connect a CRM"))
-	u.pending.Wait()
-	if !screenContains(u.Window(), "Something went wrong") {
-		t.Errorf("no error dialog; texts: %q", textsOnScreen(u.Window()))
-	}
-	if !screenContains(u.Window(), "Hubspot: token exchange: invalid_grant.") {
-		t.Errorf("error sentence not shown; texts: %q", textsOnScreen(u.Window()))
+		t.Error("Try the sandbox should be disabled without the app layer")
 	}
 }
 
@@ -184,6 +167,7 @@ func TestErrorSentence(t *testing.T) {
 		"Salesforce: query: session expired.": errors.New("salesforce: query: session expired"),
 		"Already a sentence.":                 errors.New("already a sentence."),
 		"The operation was cancelled.":        context.Canceled,
+		"Hubspot: wrapped.":                   fmt.Errorf("hubspot: %w", errors.New("wrapped")),
 	}
 	for want, err := range cases {
 		if got := errorSentence(err); got != want {

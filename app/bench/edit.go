@@ -51,7 +51,7 @@ func editPercent(ctx context.Context, a *app.App, sb *sandboxRun, pct int) ([2]i
 	for i := 0; i < len(sfIDs); i += salesforceBatch {
 		var recs []map[string]any
 		for _, id := range sfIDs[i:min(i+salesforceBatch, len(sfIDs))] {
-			recs = append(recs, map[string]any{"attributes": map[string]string{"type": "Contact"}, "id": id, "MailingCity": "Edited City " + id})
+			recs = append(recs, map[string]any{"attributes": map[string]string{"type": "Contact"}, "Id": id, "MailingCity": "Edited City " + id})
 		}
 		body := map[string]any{"allOrNone": false, "records": recs}
 		if err := c.send(ctx, http.MethodPatch, sf.APIBase+ver+"/composite/sobjects", sf.AccessToken, body); err != nil {

@@ -64,8 +64,22 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 	src := otherSide(j.Side)
 	for _, e := range es {
 		hits := byKey[strings.ToLower(strings.TrimSpace(e.Key))]
+		if len(hits) > 1 {
+			// Someone else holds the key too: ours is the one carrying
+			// exactly what we sent.
+			var same []connector.Record
+			for _, h := range hits {
+				if holds(h.Fields, e.Fields) {
+					same = append(same, h)
+				}
+			}
+			hits = same
+		}
 		if e.Key == "" || len(hits) != 1 {
-			continue // not created (or ambiguous: matching sends it to review)
+			if len(hits) > 1 {
+				p.warn("an interrupted create of %s matches %d records on side %s; check for duplicates", e.Source, len(hits), strings.ToUpper(j.Side))
+			}
+			continue // not created; the plan creates it again
 		}
 		rec := hits[0]
 		sp, _, err := p.e.st.Pair(ctx, p.syncID, src, e.Source)
@@ -93,10 +107,11 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 	return p.e.st.Commit(ctx, c)
 }
 
-// reconcileUpdates settles update batches whose outcome was unknown (a kill
-// or a timeout): where the record now holds every value the batch wrote,
-// the write happened and gets its audit rows; otherwise the plan simply
-// computes it again. It runs after the read, so the index is current.
+// reconcileUpdates settles update batches whose outcome is unknown (a kill,
+// a cancel or a timeout): every value the batch sent gets an audit row,
+// "reconciled" where the record holds it now and "outcome unknown" where
+// it does not (someone may have changed it since), so no write the CRM
+// carried out is missing from the audit log. It runs after the read.
 func (p *planner) reconcileUpdates(ctx context.Context) error {
 	js, err := p.e.st.PendingJournals(ctx, p.syncID)
 	if err != nil {
@@ -113,21 +128,16 @@ func (p *planner) reconcileUpdates(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			if !ok {
-				continue
-			}
-			cur := decodeFields(pr.Rec.Fields)
-			applied := true
-			for f, v := range e.Fields {
-				if got, read := cur[f]; read && got != v {
-					applied = false
-				}
-			}
-			if !applied {
-				continue
+			cur := map[string]string{}
+			if ok {
+				cur = decodeFields(pr.Rec.Fields)
 			}
 			for _, f := range sortedKeys(e.Fields) {
-				c.Audit = append(c.Audit, store.AuditRow{Side: j.Side, RecordID: e.ID, Field: f, New: e.Fields[f], Rule: "update (reconciled)"})
+				rule := "update (reconciled)"
+				if got, read := cur[f]; !read || got != e.Fields[f] {
+					rule = "update (outcome unknown)"
+				}
+				c.Audit = append(c.Audit, store.AuditRow{Side: j.Side, RecordID: e.ID, Field: f, Old: e.Old[f], New: e.Fields[f], Rule: rule})
 			}
 		}
 		if err := p.e.st.Commit(ctx, c); err != nil {
@@ -135,4 +145,15 @@ func (p *planner) reconcileUpdates(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// holds reports whether a record carries every value sent (vendors may
+// change case, e.g. of emails).
+func holds(have, sent map[string]string) bool {
+	for f, v := range sent {
+		if !strings.EqualFold(strings.TrimSpace(have[f]), strings.TrimSpace(v)) {
+			return false
+		}
+	}
+	return true
 }

@@ -24,6 +24,7 @@ type journalEntry struct {
 	Key    string            `json:"key"`
 	Base   map[string]string `json:"base"`
 	Fields map[string]string `json:"fields"`
+	Old    map[string]string `json:"old,omitempty"` // updates: the values replaced
 }
 
 // keyPlan says how creates on a side are made idempotent.
@@ -194,9 +195,6 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 
 func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, kp keyPlan, create bool, journalID int64, callErr error) error {
 	c := store.Commit{SyncID: r.plan.SyncID, RunID: r.id}
-	if create {
-		c.JournalDone = []int64{journalID} // settled below by lookup or resend
-	}
 	rest := ps
 	if create && ps[0].op.Kind != connector.OpUpsert {
 		// The call may have created records before failing (a timeout):
@@ -219,19 +217,32 @@ func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, 
 		rest = left
 	}
 	if len(rest) == 1 {
+		// A single record whose call failed: its outcome is unknown, so the
+		// journal row stays pending and the next plan settles it (lookup
+		// for a create, audit for an update) before anything is resent.
 		r.fail(&c, side, rest[0], callErr)
+		return r.e.st.Commit(ctx, c)
 	}
 	if err := r.e.st.Commit(ctx, c); err != nil {
 		return err
 	}
-	if len(rest) <= 1 {
+	failedBefore := r.sum.Failed
+	if len(rest) > 1 {
+		half := len(rest) / 2
+		if err := r.sendBatch(ctx, side, rest[:half], kp, create); err != nil {
+			return err
+		}
+		if err := r.sendBatch(ctx, side, rest[half:], kp, create); err != nil {
+			return err
+		}
+	}
+	if r.sum.Failed != failedBefore {
+		// A record failed when resent, yet the failed call may have written
+		// it: leave the row pending for the next plan to settle.
 		return nil
 	}
-	half := len(rest) / 2
-	if err := r.sendBatch(ctx, side, rest[:half], kp, create); err != nil {
-		return err
-	}
-	return r.sendBatch(ctx, side, rest[half:], kp, create)
+	// Every record was written again by a half with its own journal row.
+	return r.e.st.Commit(ctx, store.Commit{SyncID: r.plan.SyncID, RunID: r.id, JournalDone: []int64{journalID}})
 }
 
 // lookupCreated finds records of a failed create call that exist anyway.
@@ -281,6 +292,10 @@ func (r *run) journal(ctx context.Context, side string, ps []pending, kp keyPlan
 		es[i] = journalEntry{Source: p.w.Source, Key: p.key, Base: baseMap(p.w.Base), Fields: p.op.Fields}
 		if !create {
 			es[i].ID = p.w.ID
+			es[i].Old = map[string]string{}
+			for _, ch := range p.w.Changes {
+				es[i].Old[ch.Field] = ch.Old
+			}
 		}
 	}
 	if !create {

@@ -23,10 +23,14 @@ type window struct {
 	overlap int64            // ms
 	start   int64            // a narrowed window start from the cursor; -1 = hwm-overlap
 	seen    map[string]int64 // id -> modified ms when emitted
+	// indexed is a server time before which every modification was in the
+	// search index when this read began (its first response's Date minus
+	// the overlap); -1 = unknown. The next read need not look back past it.
+	indexed int64
 }
 
 func newWindow(overlapMs int64) *window {
-	return &window{hwm: -1, overlap: overlapMs, start: -1, seen: map[string]int64{}}
+	return &window{hwm: -1, overlap: overlapMs, start: -1, seen: map[string]int64{}, indexed: -1}
 }
 
 // from is where the next query starts (GTE).
@@ -70,9 +74,15 @@ func (w *window) cursor() connector.Cursor {
 		id  string
 		mod int64
 	}
+	start := max(0, w.hwm-w.overlap)
+	if w.indexed > start {
+		// Everything up to the index time was visible to this read, so
+		// the next one only re-queries from there (at most from hwm).
+		start = min(w.hwm, w.indexed)
+	}
 	var es []entry
 	for id, m := range w.seen {
-		if m >= w.hwm-w.overlap {
+		if m >= start {
 			es = append(es, entry{id, m})
 		}
 	}
@@ -82,7 +92,6 @@ func (w *window) cursor() connector.Cursor {
 		}
 		return es[i].id < es[j].id
 	})
-	start := max(0, w.hwm-w.overlap)
 	if len(es) > maxCursorIDs {
 		// Keep every id at the cut's timestamp so the narrowed window
 		// (GTE cut) still skips all of them.

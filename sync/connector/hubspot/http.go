@@ -15,6 +15,7 @@ import (
 
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/transport"
+	"golang.org/x/time/rate"
 )
 
 // maxBody caps a response body: 200 records with every property fit well
@@ -26,6 +27,7 @@ type response struct {
 	endpoint string // "POST /crm/objects/2026-03/contacts/search"
 	status   int
 	body     []byte
+	date     time.Time // the server's Date header; zero when absent
 }
 
 // call sends one request with a JSON body (nil = none) and reads the whole
@@ -73,12 +75,35 @@ func (c *Connector) call(ctx context.Context, method, path string, in any) (*res
 			Message: fmt.Sprintf("response body larger than %d bytes", maxBody)}
 	}
 	r := &response{endpoint: ep, status: resp.StatusCode, body: b}
+	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		r.date = d
+	}
+	c.adaptRate(resp.Header)
 	if ct := resp.Header.Get("Content-Type"); len(b) > 0 && ct != "" {
 		if mt, _, _ := mime.ParseMediaType(ct); mt != "" && mt != "application/json" && !strings.HasSuffix(mt, "+json") {
 			return nil, r.fail(fmt.Sprintf("unexpected %s response (%d bytes), not JSON", mt, len(b)))
 		}
 	}
 	return r, nil
+}
+
+// adaptRate follows the rolling-window limit HubSpot reports for this
+// account (X-HubSpot-RateLimit-Max per -Interval-Milliseconds), which ranges
+// from 100 to 190 per 10 s by app type and subscription. The rate leaves
+// two bursts of headroom so a token bucket never overruns the window.
+func (c *Connector) adaptRate(h http.Header) {
+	if c.limiter == nil {
+		return
+	}
+	maxN, err1 := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Max"))
+	ms, err2 := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Interval-Milliseconds"))
+	if err1 != nil || err2 != nil || ms <= 0 || maxN <= 2*c.limiter.Burst() {
+		return
+	}
+	want := rate.Limit(float64(maxN-2*c.limiter.Burst()) * 1000 / float64(ms))
+	if want != c.limiter.Limit() {
+		c.limiter.SetLimit(want)
+	}
 }
 
 // decode parses a successful body into out; malformed or truncated JSON

@@ -76,7 +76,10 @@ func defaultOptions() options {
 		// 110 requests per 10 s per installed account is the lowest burst
 		// limit HubSpot documents for OAuth apps.
 		rate: 11, burst: 10,
-		searchRate: 5, maxRetries: 6,
+		// HubSpot allows 5 searches per second; a hair under it keeps
+		// network jitter from landing a sixth request inside one second
+		// (each such 429 costs a call and a wait).
+		searchRate: 4.75, maxRetries: 6,
 		maxWait: 2 * time.Minute, overlap: 5 * time.Second,
 	}
 }
@@ -90,6 +93,7 @@ type doer interface {
 type Connector struct {
 	base    string // API base without a trailing slash
 	http    doer
+	limiter *rate.Limiter // the transport's; nil in tests with a bare doer
 	search  *rate.Limiter
 	overlap time.Duration
 
@@ -131,6 +135,7 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	return &Connector{
 		base:    strings.TrimRight(base, "/"),
 		http:    tc,
+		limiter: tc.Limiter(),
 		search:  rate.NewLimiter(o.searchRate, 1),
 		overlap: o.overlap,
 		schemas: map[string]connector.Schema{},

@@ -122,6 +122,10 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 					yield(connector.Page{}, fmt.Errorf("hubspot: read %s: %w", object, err))
 					return
 				}
+				if w.indexed < 0 && !r.date.IsZero() {
+					// Date has one-second resolution: round down once more.
+					w.indexed = r.date.UnixMilli() - 1000 - w.overlap
+				}
 				var recs []connector.Record
 				for _, o := range res.Results {
 					rec, err := toRecord(o, types, modProp)

@@ -39,8 +39,7 @@ func (c *Conn) Remove(object, id string) bool {
 		return false
 	}
 	r.deleted = true
-	t.ver++
-	r.ver = t.ver
+	t.bump(r)
 	r.modified = c.opts.Clock()
 	return true
 }
@@ -53,7 +52,8 @@ func (c *Conn) Get(object, id string) map[string]string {
 	if r == nil || r.deleted {
 		return nil
 	}
-	return r.record().Fields
+	s, _ := c.schema(object)
+	return r.record(s).Fields
 }
 
 // Live returns every live record ordered by id.
@@ -61,9 +61,10 @@ func (c *Conn) Live(object string) []connector.Record {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var out []connector.Record
+	s, _ := c.schema(object)
 	for _, r := range c.table(object).recs {
 		if !r.deleted {
-			out = append(out, r.record())
+			out = append(out, r.record(s))
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })

@@ -72,6 +72,20 @@ type table struct {
 	recs   map[string]*rec
 	ver    int64
 	nextID int
+	// log lists every change in version order, so a read since a cursor is
+	// a binary search (entries a later change superseded are skipped).
+	log []change
+}
+
+type change struct {
+	ver int64
+	r   *rec
+}
+
+func (t *table) bump(r *rec) {
+	t.ver++
+	r.ver = t.ver
+	t.log = append(t.log, change{t.ver, r})
 }
 
 type rec struct {
@@ -197,12 +211,12 @@ func (c *Conn) readPage(object string, after int64) (connector.Page, int64, bool
 	}
 	t := c.table(object)
 	var changed []*rec
-	for _, r := range t.recs {
-		if r.ver > after {
-			changed = append(changed, r)
+	i := sort.Search(len(t.log), func(i int) bool { return t.log[i].ver > after })
+	for ; i < len(t.log) && len(changed) <= c.opts.PageSize; i++ {
+		if ch := t.log[i]; ch.r.ver == ch.ver {
+			changed = append(changed, ch.r)
 		}
 	}
-	sort.Slice(changed, func(i, j int) bool { return changed[i].ver < changed[j].ver })
 	more := len(changed) > c.opts.PageSize
 	if more {
 		changed = changed[:c.opts.PageSize]
@@ -214,14 +228,20 @@ func (c *Conn) readPage(object string, after int64) (connector.Page, int64, bool
 		last = t.ver
 	}
 	p := connector.Page{Cursor: connector.Cursor("v" + strconv.FormatInt(last, 10))}
+	s, _ := c.schema(object)
 	for _, r := range changed {
-		p.Records = append(p.Records, r.record())
+		p.Records = append(p.Records, r.record(s))
 	}
 	return p, last, more, nil
 }
 
-func (r *rec) record() connector.Record {
-	f := make(map[string]string, len(r.fields))
+// record copies r; like a vendor's API it returns every schema field,
+// blank when never set.
+func (r *rec) record(s connector.Schema) connector.Record {
+	f := make(map[string]string, len(r.fields)+len(s.Fields))
+	for _, sf := range s.Fields {
+		f[sf.Name] = ""
+	}
 	for k, v := range r.fields {
 		f[k] = v
 	}
@@ -394,8 +414,7 @@ func (c *Conn) set(t *table, r *rec, fields map[string]string) {
 	for k, v := range fields {
 		r.fields[k] = v
 	}
-	t.ver++
-	r.ver = t.ver
+	t.bump(r)
 	r.modified = c.opts.Clock()
 }
 
@@ -414,10 +433,11 @@ func (c *Conn) Lookup(ctx context.Context, object, field string, values []string
 		want[strings.ToLower(v)] = true
 	}
 	var out []connector.Record
+	s, _ := c.schema(object)
 	for _, id := range sortedKeys(c.table(object).recs) {
 		r := c.table(object).recs[id]
 		if !r.deleted && r.fields[field] != "" && want[strings.ToLower(r.fields[field])] {
-			out = append(out, r.record())
+			out = append(out, r.record(s))
 		}
 	}
 	return out, nil
@@ -442,8 +462,7 @@ func (c *Conn) Delete(ctx context.Context, object string, ids []string) ([]conne
 			continue
 		}
 		r.deleted = true
-		t.ver++
-		r.ver = t.ver
+		t.bump(r)
 		r.modified = c.opts.Clock()
 		out[i] = connector.Result{ID: id}
 	}

@@ -1,0 +1,417 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/mapping"
+	"github.com/crmsync/crmsync/sync/schedule"
+)
+
+// editor is the sync editor pane: sides, direction, field mappings, match
+// rules, policies, filters, schedule and safety. It validates on every
+// change against the live schemas and refuses Save while anything is wrong.
+type editor struct {
+	u        *UI
+	existing bool
+	def      engine.Definition
+	conns    []app.ConnectionView
+
+	schema    [2]*connector.Schema
+	sample    [2]map[string]string
+	schemaErr [2]error
+
+	name         *widget.Entry
+	connSel      [2]*widget.Select
+	objSel       [2]*widget.Select
+	sideStatus   [2]*fyne.Container
+	direction    *widget.Select
+	unmatched    *widget.Select
+	conflict     *widget.Select
+	schedule     *widget.Entry
+	maxPct       *widget.Entry
+	maxChanges   *widget.Entry
+	deletes      *widget.Check
+	rowsBox      *fyne.Container
+	suggestBox   *fyne.Container
+	matchBox     *fyne.Container
+	filterBox    *fyne.Container
+	syncProblems *widget.Label
+	required     *widget.Label
+	saveNote     *widget.Label
+	save         *widget.Button
+	rowProblem   []*widget.Label
+	rowSample    []*widget.Label
+	matchProblem *widget.Label
+}
+
+var directionChoices = []struct {
+	d     mapping.Direction
+	label string
+}{{mapping.TwoWay, "Two-way (A ↔ B)"}, {mapping.AtoB, "One-way A → B"}, {mapping.BtoA, "One-way B → A"}}
+
+var unmatchedChoices = []string{engine.UnmatchedCreate, engine.UnmatchedSkip, engine.UnmatchedReview}
+var conflictChoices = []string{engine.ConflictNewer, engine.ConflictPreferA, engine.ConflictPreferB, engine.ConflictReview}
+
+// openEditor opens the editor for a stored sync, or a new one when name is "".
+func (u *UI) openEditor(name string) {
+	if u.a == nil {
+		return
+	}
+	type data struct {
+		def   engine.Definition
+		conns []app.ConnectionView
+	}
+	u.openPane(container.NewStack(loading("the sync editor")))
+	bg(u, func(ctx context.Context) (data, error) {
+		conns, err := u.a.Connections(ctx)
+		if err != nil {
+			return data{}, err
+		}
+		if name == "" {
+			return data{def: u.newDefinition(conns), conns: conns}, nil
+		}
+		v, err := u.a.Sync(ctx, name)
+		return data{def: v.Definition, conns: conns}, err
+	}, func(d data, err error) {
+		if err != nil {
+			showError(u.win, err)
+			u.refresh()
+			return
+		}
+		e := &editor{u: u, existing: name != "", def: d.def, conns: d.conns}
+		u.openPane(e.build())
+		e.loadSide(0)
+		e.loadSide(1)
+	})
+}
+
+// newDefinition pre-fills a new sync: the first two connections' contact
+// objects, two-way, create unmatched, newer wins, manual schedule.
+func (u *UI) newDefinition(conns []app.ConnectionView) engine.Definition {
+	def := engine.Definition{Direction: mapping.TwoWay, Unmatched: engine.UnmatchedCreate, Conflict: engine.ConflictNewer,
+		Schedule: "manual", Safety: engine.Safety{MaxChangePercent: 25}}
+	sides := []*engine.SideDef{&def.A, &def.B}
+	for i, c := range conns {
+		if i > 1 {
+			break
+		}
+		sides[i].Connection = c.Name
+		sides[i].Object = u.vendorInfo(c.Vendor).Contacts
+	}
+	if len(conns) >= 2 {
+		def.Name = conns[0].Vendor + "-" + conns[1].Vendor + "-contacts"
+	}
+	return def
+}
+
+func (u *UI) vendorInfo(name string) connector.Info {
+	for _, v := range u.a.Vendors() {
+		if v.Name == name {
+			return v
+		}
+	}
+	return connector.Info{Name: name, Title: name}
+}
+
+func (e *editor) side(i int) *engine.SideDef {
+	if i == 0 {
+		return &e.def.A
+	}
+	return &e.def.B
+}
+
+func (e *editor) conn(name string) (app.ConnectionView, bool) {
+	for _, c := range e.conns {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return app.ConnectionView{}, false
+}
+
+func (e *editor) build() fyne.CanvasObject {
+	u := e.u
+	e.name = widget.NewEntry()
+	e.name.SetText(e.def.Name)
+	e.name.SetPlaceHolder("a short name, e.g. contacts")
+	if e.existing {
+		e.name.Disable() // history and links hang on the name
+	}
+	e.name.OnChanged = func(s string) { e.def.Name = strings.TrimSpace(s); e.changed() }
+
+	connNames := make([]string, len(e.conns))
+	for i, c := range e.conns {
+		connNames[i] = c.Name
+	}
+	sides := container.NewGridWithColumns(2)
+	for i := range 2 {
+		i := i
+		e.connSel[i] = widget.NewSelect(connNames, nil)
+		e.objSel[i] = widget.NewSelect(nil, nil)
+		e.sideStatus[i] = container.NewVBox()
+		sd := e.side(i)
+		if _, ok := e.conn(sd.Connection); !ok && sd.Connection != "" {
+			e.connSel[i].Options = append(e.connSel[i].Options, sd.Connection)
+		}
+		e.connSel[i].SetSelected(sd.Connection)
+		e.setObjectOptions(i)
+		e.objSel[i].SetSelected(sd.Object)
+		e.connSel[i].OnChanged = func(name string) {
+			sd := e.side(i)
+			sd.Connection = name
+			e.setObjectOptions(i)
+			if c, ok := e.conn(name); ok {
+				sd.Object = e.u.vendorInfo(c.Vendor).Contacts
+			}
+			e.objSel[i].SetSelected(sd.Object)
+			e.loadSide(i)
+		}
+		e.objSel[i].OnChanged = func(obj string) {
+			if e.side(i).Object != obj {
+				e.side(i).Object = obj
+				e.loadSide(i)
+			}
+		}
+		label := "Side A"
+		if i == 1 {
+			label = "Side B"
+		}
+		form := widget.NewForm(widget.NewFormItem("Connection", e.connSel[i]), widget.NewFormItem("Object", e.objSel[i]))
+		sides.Add(widget.NewCard(label, "", container.NewVBox(form, e.sideStatus[i])))
+	}
+	dirLabels := make([]string, len(directionChoices))
+	for i, c := range directionChoices {
+		dirLabels[i] = c.label
+	}
+	e.direction = widget.NewSelect(dirLabels, func(s string) {
+		for _, c := range directionChoices {
+			if c.label == s {
+				e.def.Direction = c.d
+			}
+		}
+		e.changed()
+	})
+	for _, c := range directionChoices {
+		if c.d == e.def.Direction {
+			e.direction.SetSelected(c.label)
+		}
+	}
+
+	e.rowsBox = container.NewVBox()
+	e.suggestBox = container.NewVBox()
+	e.required = wrapped("")
+	e.required.Importance = widget.WarningImportance
+	e.required.Hide()
+	addRow := widget.NewButtonWithIcon("Add mapping", theme.ContentAddIcon(), func() {
+		e.def.Fields = append(e.def.Fields, mapping.Field{})
+		e.rebuildRows()
+	})
+	suggest := widget.NewButtonWithIcon("Suggest mappings", theme.SearchIcon(), e.showSuggestions)
+	mappings := widget.NewCard("Field mappings", "One row per mapping: source field, direction, rule, target field, transform.",
+		container.NewVBox(e.rowsBox, container.NewHBox(addRow, suggest), e.suggestBox, e.required))
+
+	e.matchBox = container.NewVBox()
+	e.matchProblem = dangerText("")
+	e.matchProblem.Hide()
+	addMatch := widget.NewButtonWithIcon("Add match rule", theme.ContentAddIcon(), func() {
+		e.def.Match = append(e.def.Match, engine.MatchRule{Normalize: "email"})
+		e.rebuildMatch()
+	})
+	e.unmatched = widget.NewSelect(unmatchedChoices, func(s string) { e.def.Unmatched = s; e.changed() })
+	e.unmatched.SetSelected(e.def.Unmatched)
+	e.conflict = widget.NewSelect(conflictChoices, func(s string) { e.def.Conflict = s; e.changed() })
+	e.conflict.SetSelected(e.def.Conflict)
+	matching := widget.NewCard("Matching and policies", "Records are matched by the first rule that finds exactly one partner.",
+		container.NewVBox(e.matchBox, container.NewHBox(addMatch), e.matchProblem,
+			widget.NewForm(widget.NewFormItem("Unmatched records", e.unmatched), widget.NewFormItem("Conflicts", e.conflict))))
+
+	e.filterBox = container.NewVBox()
+	addFilter := widget.NewButtonWithIcon("Add filter", theme.ContentAddIcon(), func() {
+		e.def.Filters.A = append(e.def.Filters.A, engine.Filter{Op: "not-empty"})
+		e.rebuildFilters()
+	})
+	filters := widget.NewCard("Filters", "Only records matching every filter of their side take part.", container.NewVBox(e.filterBox, container.NewHBox(addFilter)))
+
+	e.schedule = widget.NewEntry()
+	e.schedule.SetText(firstNonBlank(e.def.Schedule, "manual"))
+	e.schedule.SetPlaceHolder("manual, every 15m, daily 09:30")
+	e.schedule.OnChanged = func(s string) { e.def.Schedule = strings.TrimSpace(s); e.changed() }
+	e.maxPct = intEntry(e.def.Safety.MaxChangePercent, func(n int) { e.def.Safety.MaxChangePercent = n; e.changed() })
+	e.maxChanges = intEntry(e.def.Safety.MaxChanges, func(n int) { e.def.Safety.MaxChanges = n; e.changed() })
+	e.deletes = widget.NewCheck("Send deletes to review (never automatic)", func(b bool) { e.def.Safety.PropagateDeletes = b })
+	e.deletes.SetChecked(e.def.Safety.PropagateDeletes)
+	safety := widget.NewCard("Schedule and safety", "", widget.NewForm(
+		widget.NewFormItem("Schedule", e.schedule),
+		widget.NewFormItem("Ask above % changed", e.maxPct),
+		widget.NewFormItem("Ask above N changes", e.maxChanges),
+		widget.NewFormItem("Deletes", e.deletes)))
+
+	e.syncProblems = dangerText("")
+	e.syncProblems.Hide()
+	top := container.NewVBox(widget.NewForm(widget.NewFormItem("Name", e.name), widget.NewFormItem("Direction", e.direction)), sides, e.syncProblems)
+	body := container.NewVBox(top, mappings, matching, filters, safety)
+
+	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), u.refresh)
+	e.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.doSave)
+	e.save.Importance = widget.HighImportance
+	e.saveNote = widget.NewLabel("")
+	heading := "New sync"
+	if e.existing {
+		heading = "Edit " + e.def.Name
+	}
+	header := container.NewBorder(nil, nil, container.NewHBox(back, title(heading)), container.NewHBox(e.saveNote, e.save))
+	e.rebuildRows()
+	e.rebuildMatch()
+	e.rebuildFilters()
+	return container.NewBorder(header, nil, nil, nil, container.NewVScroll(body))
+}
+
+func intEntry(v int, set func(int)) *widget.Entry {
+	en := widget.NewEntry()
+	if v != 0 {
+		en.SetText(strconv.Itoa(v))
+	}
+	en.SetPlaceHolder("default")
+	en.OnChanged = func(s string) {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			n = 0
+		}
+		set(n)
+	}
+	return en
+}
+
+func (e *editor) setObjectOptions(i int) {
+	var objs []string
+	if c, ok := e.conn(e.side(i).Connection); ok {
+		objs = append(objs, e.u.vendorInfo(c.Vendor).Objects...)
+	}
+	if o := e.side(i).Object; o != "" && !contains(objs, o) {
+		objs = append(objs, o)
+	}
+	e.objSel[i].Options = objs
+	e.objSel[i].Refresh()
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// changed re-validates after any edit: problems appear beside their row
+// and Save stays disabled until there are none.
+func (e *editor) changed() {
+	if e.save == nil {
+		return
+	}
+	probs := e.problems()
+	for _, l := range e.rowProblem {
+		l.SetText("")
+		l.Hide()
+	}
+	var syncLevel, matchLevel []string
+	for _, p := range probs {
+		if p.Row >= 0 && p.Row < len(e.rowProblem) {
+			l := e.rowProblem[p.Row]
+			l.SetText(strings.TrimSpace(l.Text + "  " + p.Message))
+			l.Show()
+			continue
+		}
+		if p.Field == "match" || strings.HasPrefix(p.Message, "match rule") {
+			matchLevel = append(matchLevel, p.Message)
+			continue
+		}
+		syncLevel = append(syncLevel, p.Message)
+	}
+	setLines(e.syncProblems, syncLevel)
+	setLines(e.matchProblem, matchLevel)
+	e.updateRequired()
+	e.updateSamples()
+	switch {
+	case e.schema[0] == nil || e.schema[1] == nil:
+		e.save.Disable()
+		e.saveNote.SetText("Waiting for both sides' fields")
+	case len(probs) > 0:
+		e.save.Disable()
+		e.saveNote.SetText("Fix " + plural(len(probs), "problem") + " to save")
+	default:
+		e.save.Enable()
+		e.saveNote.SetText("")
+	}
+}
+
+func setLines(l *widget.Label, lines []string) {
+	if len(lines) == 0 {
+		l.Hide()
+		return
+	}
+	l.SetText(strings.Join(lines, "\n"))
+	l.Show()
+}
+
+// problems checks the definition statically and, once both schemas are
+// loaded, against them: the same checks SaveSync makes.
+func (e *editor) problems() []mapping.Problem {
+	var ps []mapping.Problem
+	if e.schema[0] != nil && e.schema[1] != nil {
+		ps = e.def.Validate(*e.schema[0], *e.schema[1])
+	} else {
+		ps = e.def.ValidateStatic()
+	}
+	if e.def.Schedule != "" {
+		if _, err := schedule.Parse(e.def.Schedule); err != nil {
+			ps = append(ps, mapping.Problem{Row: -1, Field: "schedule", Message: err.Error()})
+		}
+	}
+	return ps
+}
+
+func (e *editor) doSave() {
+	def := e.def
+	e.save.Disable()
+	e.saveNote.SetText("Saving…")
+	e.u.bgErr(func(ctx context.Context) error {
+		if err := e.u.a.SaveSync(ctx, def); err != nil {
+			return err
+		}
+		return e.u.reloadSchedules(ctx)
+	}, func(err error) {
+		var inv *app.InvalidError
+		switch {
+		case errors.As(err, &inv):
+			e.changed()
+			e.saveNote.SetText(fmt.Sprintf("Not saved: %s", plural(len(inv.Problems), "problem")))
+			for _, p := range inv.Problems {
+				if p.Row >= 0 && p.Row < len(e.rowProblem) {
+					e.rowProblem[p.Row].SetText(p.Message)
+					e.rowProblem[p.Row].Show()
+				} else {
+					setLines(e.syncProblems, []string{p.Message})
+				}
+			}
+		case err != nil:
+			e.changed()
+			e.saveNote.SetText("Not saved")
+			showError(e.u.win, err)
+		default:
+			e.u.Navigate(ScreenSyncs)
+		}
+	})
+}

@@ -1,0 +1,347 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/mapping"
+)
+
+var transformChoices = []string{"(none)", "trim", "lower", "upper", "title", "e164", "date:UTC", "datetime:UTC", "map", "concat", "split", "const:", "number", "bool"}
+
+const (
+	ruleAlways      = "Always"
+	ruleUnlessBlank = "Unless blank"
+)
+
+// weighted lays objects out in one row with widths in proportion to their
+// weights, so mapping rows line up under their column headings.
+type weighted []float32
+
+func (w weighted) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	var total float32
+	for _, x := range w {
+		total += x
+	}
+	avail := size.Width - pad*float32(len(objs)-1)
+	x := float32(0)
+	for i, o := range objs {
+		width := avail * w[i%len(w)] / total
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(width, size.Height))
+		x += width + pad
+	}
+}
+
+func (w weighted) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(float32(len(objs))*60, h)
+}
+
+var mappingColumns = weighted{3, 1.3, 1.7, 3, 2, 1.3, 0.6}
+
+// fieldChoices are a schema's fields as select options with a type badge;
+// prefer, when set, orders compatible types first. back maps an option to
+// its field name.
+func fieldChoices(s *connector.Schema, prefer connector.FieldType, writable bool) (opts []string, back map[string]string) {
+	back = map[string]string{}
+	if s == nil {
+		return nil, back
+	}
+	type item struct {
+		label string
+		rank  int
+	}
+	var items []item
+	for _, f := range s.Fields {
+		if writable && f.ReadOnly {
+			continue
+		}
+		badge := string(f.Type)
+		if f.Required {
+			badge += ", required"
+		}
+		label := fmt.Sprintf("%s  [%s]", f.Name, badge)
+		rank := 1
+		if prefer != "" && compatible(prefer, f.Type) {
+			rank = 0
+		}
+		items = append(items, item{label, rank})
+		back[label] = f.Name
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].rank < items[j].rank })
+	for _, it := range items {
+		opts = append(opts, it.label)
+	}
+	return opts, back
+}
+
+func labelFor(opts []string, back map[string]string, name string) string {
+	for _, o := range opts {
+		if back[o] == name {
+			return o
+		}
+	}
+	return name
+}
+
+var stringish = map[connector.FieldType]bool{connector.TypeString: true, connector.TypeText: true, connector.TypeEmail: true, connector.TypePhone: true, connector.TypeEnum: true}
+
+// compatible says whether a value of type a fits a field of type b without
+// a transform, for ordering pickers (the mapping layer has the final say).
+func compatible(a, b connector.FieldType) bool {
+	return a == b || stringish[a] && stringish[b] && b != connector.TypeEnum
+}
+
+func fieldType(s *connector.Schema, names string) connector.FieldType {
+	if s == nil {
+		return ""
+	}
+	first, _, _ := strings.Cut(names, "+")
+	if f, ok := s.Field(first); ok {
+		return f.Type
+	}
+	return ""
+}
+
+// rebuildRows redraws every mapping row (after rows are added or removed,
+// or a schema arrives).
+func (e *editor) rebuildRows() {
+	e.rowsBox.Objects = nil
+	e.rowProblem = make([]*widget.Label, len(e.def.Fields))
+	e.rowSample = make([]*widget.Label, len(e.def.Fields))
+	headers := []string{"Side A field (" + e.def.A.Object + ")", "Direction", "Rule", "Side B field (" + e.def.B.Object + ")", "Transform", "Values", ""}
+	head := container.New(mappingColumns)
+	for _, h := range headers {
+		l := widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Truncation = fyne.TextTruncateEllipsis
+		head.Add(l)
+	}
+	e.rowsBox.Add(head)
+	if len(e.def.Fields) == 0 {
+		e.rowsBox.Add(widget.NewLabel("No mappings yet: press Suggest mappings, or Add mapping."))
+	}
+	for i := range e.def.Fields {
+		e.rowsBox.Add(e.mappingRow(i))
+	}
+	e.rowsBox.Refresh()
+	e.changed()
+}
+
+func (e *editor) mappingRow(i int) fyne.CanvasObject {
+	f := &e.def.Fields[i]
+	aOpts, aBack := fieldChoices(e.schema[0], fieldType(e.schema[1], f.B), false)
+	aSel := widget.NewSelect(aOpts, nil)
+	aSel.PlaceHolder = "(choose)"
+	aSel.SetSelected(labelFor(aOpts, aBack, f.A))
+	bOpts, bBack := fieldChoices(e.schema[1], fieldType(e.schema[0], f.A), true)
+	bSel := widget.NewSelect(bOpts, nil)
+	bSel.PlaceHolder = "(choose)"
+	bSel.SetSelected(labelFor(bOpts, bBack, f.B))
+
+	dir := widget.NewButton(rowDirLabel(f.Direction), nil)
+	dir.OnTapped = func() {
+		f := &e.def.Fields[i]
+		f.Direction = nextDir(f.Direction)
+		dir.SetText(rowDirLabel(f.Direction))
+		e.changed()
+	}
+	rule := widget.NewSelect([]string{ruleAlways, ruleUnlessBlank}, func(s string) {
+		e.def.Fields[i].Rule = mapping.Always
+		if s == ruleUnlessBlank {
+			e.def.Fields[i].Rule = mapping.UnlessBlank
+		}
+		e.changed()
+	})
+	if f.Rule == mapping.UnlessBlank {
+		rule.SetSelected(ruleUnlessBlank)
+	} else {
+		rule.SetSelected(ruleAlways)
+	}
+	tr := widget.NewSelectEntry(transformChoices)
+	tr.SetText(firstNonBlank(f.Transform, "(none)"))
+	tr.OnChanged = func(s string) {
+		s = strings.TrimSpace(s)
+		if s == "(none)" {
+			s = ""
+		}
+		e.def.Fields[i].Transform = s
+		e.changed()
+	}
+	values := widget.NewButton("Values…", func() { e.showValueMap(i) })
+	updateValues := func() {
+		fa, fb := e.fieldOf(0, e.def.Fields[i].A), e.fieldOf(1, e.def.Fields[i].B)
+		if len(fa.Options) > 0 || len(fb.Options) > 0 {
+			values.Enable()
+		} else {
+			values.Disable()
+		}
+	}
+	updateValues()
+	aSel.OnChanged = func(s string) {
+		e.def.Fields[i].A = aBack[s]
+		updateValues()
+		e.changed()
+	}
+	bSel.OnChanged = func(s string) {
+		e.def.Fields[i].B = bBack[s]
+		updateValues()
+		e.changed()
+	}
+	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+		e.def.Fields = append(e.def.Fields[:i], e.def.Fields[i+1:]...)
+		e.rebuildRows()
+	})
+	row := container.New(mappingColumns, aSel, dir, rule, bSel, tr, values, remove)
+	sample := widget.NewLabel("")
+	sample.Importance = widget.LowImportance
+	sample.Truncation = fyne.TextTruncateEllipsis
+	prob := dangerText("")
+	prob.Hide()
+	e.rowSample[i], e.rowProblem[i] = sample, prob
+	return container.NewVBox(row, sample, prob)
+}
+
+func (e *editor) fieldOf(side int, name string) connector.Field {
+	if s := e.schema[side]; s != nil {
+		if f, ok := s.Field(name); ok {
+			return f
+		}
+	}
+	return connector.Field{Name: name}
+}
+
+func rowDirLabel(d mapping.Direction) string {
+	switch d {
+	case mapping.Inherit:
+		return "as sync"
+	case mapping.None:
+		return "off"
+	}
+	return directionArrow(d)
+}
+
+// nextDir cycles a row's direction toggle.
+func nextDir(d mapping.Direction) mapping.Direction {
+	switch d {
+	case mapping.Inherit:
+		return mapping.AtoB
+	case mapping.AtoB:
+		return mapping.BtoA
+	case mapping.BtoA:
+		return mapping.TwoWay
+	case mapping.TwoWay:
+		return mapping.None
+	}
+	return mapping.Inherit
+}
+
+// updateRequired warns about required target fields no mapping writes,
+// which would make creates fail.
+func (e *editor) updateRequired() {
+	if e.required == nil {
+		return
+	}
+	var msgs []string
+	check := func(side int, label string, writes func(mapping.Field) string) {
+		s := e.schema[side]
+		if s == nil {
+			return
+		}
+		mapped := map[string]bool{}
+		for _, f := range e.def.Fields {
+			for _, n := range strings.Split(writes(f), "+") {
+				mapped[n] = true
+			}
+		}
+		var missing []string
+		for _, f := range s.Fields {
+			if f.Required && !f.ReadOnly && !mapped[f.Name] {
+				missing = append(missing, f.Name)
+			}
+		}
+		if len(missing) > 0 {
+			msgs = append(msgs, fmt.Sprintf("Side %s requires %s on create, and no mapping writes it.", label, strings.Join(missing, ", ")))
+		}
+	}
+	if e.def.Unmatched == engine.UnmatchedCreate {
+		if e.def.Direction != mapping.BtoA {
+			check(1, "B", func(f mapping.Field) string { return f.B })
+		}
+		if e.def.Direction != mapping.AtoB {
+			check(0, "A", func(f mapping.Field) string { return f.A })
+		}
+	}
+	setLines(e.required, msgs)
+}
+
+// rebuildMatch redraws the match rules.
+func (e *editor) rebuildMatch() {
+	e.matchBox.Objects = nil
+	for i := range e.def.Match {
+		m := &e.def.Match[i]
+		aOpts, aBack := fieldChoices(e.schema[0], connector.TypeEmail, false)
+		bOpts, bBack := fieldChoices(e.schema[1], connector.TypeEmail, false)
+		aSel := widget.NewSelect(aOpts, func(s string) { e.def.Match[i].A = aBack[s]; e.changed() })
+		aSel.SetSelected(labelFor(aOpts, aBack, m.A))
+		bSel := widget.NewSelect(bOpts, func(s string) { e.def.Match[i].B = bBack[s]; e.changed() })
+		bSel.SetSelected(labelFor(bOpts, bBack, m.B))
+		norm := widget.NewSelect([]string{"email", "e164", "lower", "exact", "domain"}, func(s string) { e.def.Match[i].Normalize = s; e.changed() })
+		norm.SetSelected(m.Normalize)
+		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+			e.def.Match = append(e.def.Match[:i], e.def.Match[i+1:]...)
+			e.rebuildMatch()
+		})
+		e.matchBox.Add(container.New(weighted{0.8, 3, 3, 2, 0.6}, widget.NewLabel(fmt.Sprintf("Rule %d", i+1)), aSel, bSel, norm, remove))
+	}
+	e.matchBox.Refresh()
+	e.changed()
+}
+
+var filterOps = []string{"eq", "neq", "contains", "empty", "not-empty", "gt", "lt"}
+
+// rebuildFilters redraws filters of both sides in one list.
+func (e *editor) rebuildFilters() {
+	e.filterBox.Objects = nil
+	add := func(side int, list *[]engine.Filter) {
+		for i := range *list {
+			f := &(*list)[i]
+			opts, back := fieldChoices(e.schema[side], "", false)
+			fieldSel := widget.NewSelect(opts, func(s string) { (*list)[i].Field = back[s]; e.changed() })
+			fieldSel.SetSelected(labelFor(opts, back, f.Field))
+			op := widget.NewSelect(filterOps, func(s string) { (*list)[i].Op = s; e.changed() })
+			op.SetSelected(f.Op)
+			val := widget.NewEntry()
+			val.SetText(f.Value)
+			val.OnChanged = func(s string) { (*list)[i].Value = s }
+			remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+				*list = append((*list)[:i], (*list)[i+1:]...)
+				e.rebuildFilters()
+			})
+			label := "A where"
+			if side == 1 {
+				label = "B where"
+			}
+			e.filterBox.Add(container.New(weighted{1, 3, 1.5, 2.5, 0.6}, widget.NewLabel(label), fieldSel, op, val, remove))
+		}
+	}
+	add(0, &e.def.Filters.A)
+	add(1, &e.def.Filters.B)
+	if len(e.def.Filters.A)+len(e.def.Filters.B) == 0 {
+		e.filterBox.Add(widget.NewLabel("No filters: every record takes part."))
+	}
+	e.filterBox.Refresh()
+	e.changed()
+}

@@ -1,0 +1,375 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/mapping"
+)
+
+// sideData is one side's live schema and first record.
+type sideData struct {
+	schema connector.Schema
+	sample map[string]string
+}
+
+// loadSide fetches a side's schema and a sample record, off the UI goroutine.
+func (e *editor) loadSide(i int) {
+	sd := *e.side(i)
+	e.schema[i], e.sample[i], e.schemaErr[i] = nil, nil, nil
+	status := e.sideStatus[i]
+	if _, ok := e.conn(sd.Connection); !ok {
+		msg := "Choose a connection."
+		if sd.Connection != "" {
+			msg = fmt.Sprintf("Connection %q no longer exists. Choose another connection, or connect it again on Connections; the sync's settings are kept.", sd.Connection)
+		}
+		status.Objects = []fyne.CanvasObject{dangerText(msg)}
+		status.Refresh()
+		e.rebuildRows()
+		return
+	}
+	if sd.Object == "" {
+		status.Objects = []fyne.CanvasObject{widget.NewLabel("Choose an object.")}
+		status.Refresh()
+		return
+	}
+	status.Objects = []fyne.CanvasObject{widget.NewLabel("Loading the fields of " + sd.Object + "…"), widget.NewProgressBarInfinite()}
+	status.Refresh()
+	bg(e.u, func(ctx context.Context) (sideData, error) {
+		s, err := e.u.a.Schema(ctx, sd.Connection, sd.Object)
+		if err != nil {
+			return sideData{}, err
+		}
+		return sideData{schema: s, sample: e.firstRecord(ctx, sd.Connection, sd.Object)}, nil
+	}, func(d sideData, err error) {
+		if cur := *e.side(i); cur != sd {
+			return // the user picked something else meanwhile
+		}
+		if err != nil {
+			e.schemaErr[i] = err
+			retry := widget.NewButtonWithIcon("Retry", theme.ViewRefreshIcon(), func() { e.loadSide(i) })
+			status.Objects = []fyne.CanvasObject{dangerText("The fields of " + sd.Object + " could not be loaded: " + errorSentence(err) + " " + nextStep(err)), container.NewHBox(retry)}
+			status.Refresh()
+			e.changed()
+			return
+		}
+		s := d.schema
+		e.schema[i], e.sample[i] = &s, d.sample
+		note := fmt.Sprintf("%d fields loaded", len(s.Fields))
+		if d.sample != nil {
+			note += "; sample record loaded"
+		}
+		l := widget.NewLabel(note)
+		l.Importance = widget.SuccessImportance
+		status.Objects = []fyne.CanvasObject{l}
+		status.Refresh()
+		e.afterSchemas()
+	})
+}
+
+// firstRecord reads the first record of the first page for the live
+// sample; a failure only means no sample.
+func (e *editor) firstRecord(ctx context.Context, conn, object string) map[string]string {
+	s, err := e.u.a.OpenConnection(ctx, conn)
+	if err != nil {
+		return nil
+	}
+	for page, err := range s.Client.Read(ctx, object, "") {
+		if err != nil || len(page.Records) == 0 {
+			return nil
+		}
+		return page.Records[0].Fields
+	}
+	return nil
+}
+
+// afterSchemas redraws what depends on the schemas; for a new sync with no
+// match rule, it proposes email ↔ email.
+func (e *editor) afterSchemas() {
+	if e.schema[0] != nil && e.schema[1] != nil && len(e.def.Match) == 0 {
+		a, b := firstOfType(e.schema[0], connector.TypeEmail), firstOfType(e.schema[1], connector.TypeEmail)
+		if a != "" && b != "" {
+			e.def.Match = append(e.def.Match, engine.MatchRule{A: a, B: b, Normalize: "email"})
+		}
+	}
+	e.rebuildRows()
+	e.rebuildMatch()
+	e.rebuildFilters()
+	if e.schema[0] != nil && e.schema[1] != nil && len(e.def.Fields) == 0 {
+		e.showSuggestions()
+	}
+}
+
+func firstOfType(s *connector.Schema, t connector.FieldType) string {
+	for _, f := range s.Fields {
+		if f.Type == t {
+			return f.Name
+		}
+	}
+	return ""
+}
+
+// updateSamples shows, under each row, the source record's value and what
+// the mapping turns it into.
+func (e *editor) updateSamples() {
+	for i, l := range e.rowSample {
+		if i >= len(e.def.Fields) || l == nil {
+			continue
+		}
+		l.SetText(e.sampleText(e.def.Fields[i]))
+	}
+}
+
+func (e *editor) sampleText(f mapping.Field) string {
+	if e.schema[0] == nil || e.schema[1] == nil || f.A == "" || f.B == "" {
+		return ""
+	}
+	rows, probs := mapping.Compile([]mapping.Field{f}, e.def.Direction, *e.schema[0], *e.schema[1])
+	if len(probs) > 0 || len(rows) == 0 {
+		return ""
+	}
+	r := rows[0]
+	if r.Dir == mapping.BtoA {
+		src := e.sample[1]
+		if src == nil {
+			return "Sample: no record on side B to show"
+		}
+		canon, err := r.CanonB(src)
+		if err != nil {
+			return "Sample: " + err.Error()
+		}
+		out, err := r.WriteA(canon)
+		if err != nil {
+			return "Sample: " + err.Error()
+		}
+		return fmt.Sprintf("Sample: B %s = %q  →  A %s = %q", f.B, joinVals(src, r.BFields), f.A, joinVals(out, r.AFields))
+	}
+	src := e.sample[0]
+	if src == nil {
+		return "Sample: no record on side A to show"
+	}
+	canon, err := r.CanonA(src)
+	if err != nil {
+		return "Sample: " + err.Error()
+	}
+	return fmt.Sprintf("Sample: A %s = %q  →  B %s = %q", f.A, joinVals(src, r.AFields), f.B, canon)
+}
+
+func joinVals(m map[string]string, names []string) string {
+	vs := make([]string, len(names))
+	for i, n := range names {
+		vs[i] = m[n]
+	}
+	return strings.Join(vs, " ")
+}
+
+// suggestion is a proposed mapping with why.
+type suggestion struct {
+	f   mapping.Field
+	why string
+}
+
+// suggest proposes mappings by name, label and type for fields not yet mapped.
+func suggest(a, b *connector.Schema, have []mapping.Field) []suggestion {
+	usedA, usedB := map[string]bool{}, map[string]bool{}
+	for _, f := range have {
+		usedA[f.A], usedB[f.B] = true, true
+	}
+	var out []suggestion
+	for _, fb := range b.Fields {
+		if fb.ReadOnly || usedB[fb.Name] || fb.Type == connector.TypeID {
+			continue
+		}
+		best, why := "", ""
+		for _, fa := range a.Fields {
+			if usedA[fa.Name] || fa.Type == connector.TypeID {
+				continue
+			}
+			switch {
+			case norm(fa.Name) == norm(fb.Name):
+				best, why = fa.Name, "same name"
+			case norm(fa.Label) != "" && norm(fa.Label) == norm(fb.Label):
+				best, why = fa.Name, "same label"
+			case synonyms[norm(fa.Name)] == norm(fb.Name):
+				best, why = fa.Name, "same meaning"
+			default:
+				continue
+			}
+			if fa.Type == fb.Type || compatible(fa.Type, fb.Type) {
+				break
+			}
+			best = "" // same name but incompatible types: not a suggestion
+		}
+		if best == "" {
+			continue
+		}
+		usedA[best] = true
+		fa, _ := a.Field(best)
+		f := mapping.Field{A: best, B: fb.Name}
+		switch {
+		case fb.Type == connector.TypeEmail:
+			f.Transform = "lower"
+		case fb.Type == connector.TypePhone:
+			f.Transform = "e164"
+		case !fb.Required:
+			f.Rule = mapping.UnlessBlank
+		}
+		out = append(out, suggestion{f, fmt.Sprintf("%s, %s → %s", why, fa.Type, fb.Type)})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].f.A < out[j].f.A })
+	return out
+}
+
+// synonyms pair common CRM field names whose spellings differ.
+var synonyms = map[string]string{
+	"jobtitle": "title", "city": "mailingcity", "state": "mailingstate", "zip": "mailingpostalcode",
+	"country": "mailingcountry", "address": "mailingstreet", "mobilephone": "mobilephone", "company": "accountname",
+}
+
+func norm(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '_' || r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, strings.ToLower(s))
+}
+
+// showSuggestions lists proposed mappings, each to accept or reject.
+func (e *editor) showSuggestions() {
+	e.suggestBox.Objects = nil
+	if e.schema[0] == nil || e.schema[1] == nil {
+		e.suggestBox.Add(widget.NewLabel("Suggestions need both sides' fields; they are still loading."))
+		e.suggestBox.Refresh()
+		return
+	}
+	ss := suggest(e.schema[0], e.schema[1], e.def.Fields)
+	if len(ss) == 0 {
+		e.suggestBox.Add(widget.NewLabel("No more suggestions: every field with a matching name is mapped."))
+		e.suggestBox.Refresh()
+		return
+	}
+	list := container.NewVBox()
+	accept := func(s suggestion, row fyne.CanvasObject) {
+		e.def.Fields = append(e.def.Fields, s.f)
+		list.Remove(row)
+		e.rebuildRows()
+	}
+	for _, s := range ss {
+		s := s
+		var row *fyne.Container
+		yes := widget.NewButtonWithIcon("Accept", theme.ConfirmIcon(), func() { accept(s, row) })
+		no := widget.NewButtonWithIcon("Reject", theme.CancelIcon(), func() { list.Remove(row) })
+		text := fmt.Sprintf("%s → %s  (%s)", s.f.A, s.f.B, s.why)
+		if s.f.Transform != "" {
+			text += ", transform " + s.f.Transform
+		}
+		row = container.NewBorder(nil, nil, nil, container.NewHBox(yes, no), widget.NewLabel(text))
+		list.Add(row)
+	}
+	acceptAll := widget.NewButtonWithIcon("Accept all", theme.ConfirmIcon(), func() {
+		for _, s := range ss {
+			if !hasMapping(e.def.Fields, s.f) {
+				e.def.Fields = append(e.def.Fields, s.f)
+			}
+		}
+		e.suggestBox.Objects = nil
+		e.suggestBox.Refresh()
+		e.rebuildRows()
+	})
+	acceptAll.Importance = widget.HighImportance
+	e.suggestBox.Add(widget.NewLabelWithStyle(fmt.Sprintf("Suggested mappings (%d)", len(ss)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	e.suggestBox.Add(list)
+	e.suggestBox.Add(container.NewHBox(acceptAll))
+	e.suggestBox.Refresh()
+}
+
+func hasMapping(fs []mapping.Field, f mapping.Field) bool {
+	for _, x := range fs {
+		if x.A == f.A && x.B == f.B {
+			return true
+		}
+	}
+	return false
+}
+
+// showValueMap edits a picklist row's value map: each source value with a
+// picker of the target's allowed values. Saving sets the map transform.
+func (e *editor) showValueMap(i int) {
+	f := e.def.Fields[i]
+	fa, fb := e.fieldOf(0, f.A), e.fieldOf(1, f.B)
+	var sources []string
+	for _, o := range fa.Options {
+		sources = append(sources, o.Value)
+	}
+	for k := range f.ValueMap {
+		if !contains(sources, k) {
+			sources = append(sources, k)
+		}
+	}
+	targets := []string{"(no mapping)"}
+	for _, o := range fb.Options {
+		targets = append(targets, o.Value)
+	}
+	vm := map[string]string{}
+	grid := container.NewGridWithColumns(2, bold("A "+f.A+" value"), bold("B "+f.B+" value"))
+	for _, src := range sources {
+		src := src
+		sel := widget.NewSelectEntry(targets)
+		cur, ok := f.ValueMap[src]
+		if !ok {
+			cur = guessOption(src, fb.Options)
+		}
+		if cur != "" {
+			vm[src] = cur
+			sel.SetText(cur)
+		} else {
+			sel.SetText("(no mapping)")
+		}
+		sel.OnChanged = func(s string) {
+			if s == "(no mapping)" || strings.TrimSpace(s) == "" {
+				delete(vm, src)
+				return
+			}
+			vm[src] = s
+		}
+		grid.Add(widget.NewLabel(src))
+		grid.Add(sel)
+	}
+	allowed := wrapped("B allows: " + strings.Join(targets[1:], ", "))
+	allowed.Importance = widget.LowImportance
+	content := container.NewBorder(nil, allowed, nil, nil, container.NewVScroll(grid))
+	if len(sources) == 0 {
+		content = container.NewBorder(nil, allowed, nil, nil, wrapped("Side A's field has no fixed values; values pass through unchanged unless they are not allowed in B."))
+	}
+	d := dialog.NewCustomConfirm("Value map: "+f.A+" → "+f.B, "Use this map", "Cancel", container.NewGridWrap(fyne.NewSize(520, 380), content), func(ok bool) {
+		if !ok {
+			return
+		}
+		e.def.Fields[i].ValueMap = vm
+		e.def.Fields[i].Transform = "map"
+		e.rebuildRows()
+	}, e.u.win)
+	d.Show()
+}
+
+// guessOption finds the target option equal to v by value or label,
+// ignoring case.
+func guessOption(v string, opts []connector.Option) string {
+	for _, o := range opts {
+		if strings.EqualFold(o.Value, v) || strings.EqualFold(o.Label, v) {
+			return o.Value
+		}
+	}
+	return ""
+}

@@ -1,0 +1,496 @@
+package ui
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/secret"
+	"github.com/crmsync/crmsync/sync/connector/registry"
+	"github.com/crmsync/crmsync/sync/sandbox"
+)
+
+// live is a UI over a real app, a real SQLite file and the in-process
+// sandbox, connected over real HTTP on 127.0.0.1.
+type live struct {
+	t   *testing.T
+	u   *UI
+	a   *app.App
+	srv *sandbox.Server
+
+	mu     sync.Mutex
+	opened []string // consent URLs the "browser" fetched
+	onOpen func(url string)
+}
+
+// browse fetches the consent URL like a user's browser: the sandbox
+// approves (or denies) and redirects to the loopback listener.
+func (l *live) browse(ctx context.Context, raw string) error {
+	l.mu.Lock()
+	l.opened = append(l.opened, raw)
+	hook := l.onOpen
+	l.mu.Unlock()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err == nil {
+		resp.Body.Close()
+	}
+	if hook != nil {
+		hook(raw)
+	}
+	return err
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func newLive(t *testing.T) *live {
+	t.Helper()
+	ctx := context.Background()
+	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 3, Contacts: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	l := &live{t: t, srv: srv}
+	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(),
+		OpenBrowser: l.browse, RedirectPort: freePort(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	l.a = a
+	fa := test.NewTempApp(t)
+	l.u = New(fa, Deps{App: a, Sandbox: srv})
+	t.Cleanup(l.u.Close)
+	l.u.ShowMain()
+	l.u.Window().Resize(fyne.NewSize(1200, 800))
+	l.wait()
+	return l
+}
+
+// wait lets every background action finish and its result reach the screen.
+func (l *live) wait() { l.u.pending.Wait() }
+
+// ui runs fn like an event on the UI goroutine: holding uiMu, the lock
+// background results take, so the race detector sees the real ordering.
+// It then waits for the background work fn started.
+func (l *live) ui(fn func()) {
+	l.u.uiMu.Lock()
+	fn()
+	l.u.uiMu.Unlock()
+	l.wait()
+}
+
+func (l *live) navigate(screen string) { l.ui(func() { l.navigate(screen) }) }
+
+func (l *live) tap(label string) {
+	l.t.Helper()
+	l.wait()
+	var b *widget.Button
+	var texts []string
+	l.ui(func() {
+		b = buttonOnScreen(l.u.Window(), label)
+		texts = textsOnScreen(l.u.Window())
+		if b != nil && !b.Disabled() {
+			test.Tap(b)
+		}
+	})
+	if b == nil {
+		l.t.Fatalf("no button %q on screen; texts: %q", label, texts)
+	}
+	if b.Disabled() {
+		l.t.Fatalf("button %q is disabled; texts: %q", label, texts)
+	}
+}
+
+func (l *live) see(want string) {
+	l.t.Helper()
+	var ok bool
+	var texts []string
+	l.ui(func() {
+		ok = screenContains(l.u.Window(), want)
+		texts = textsOnScreen(l.u.Window())
+	})
+	if !ok {
+		l.t.Fatalf("%q not on screen; texts: %q", want, texts)
+	}
+}
+
+// closeDialogs dismisses every dialog on show, as a user pressing OK would.
+func (l *live) closeDialogs() {
+	for _, label := range []string{"OK", "Not now"} {
+		for {
+			found := false
+			l.ui(func() {
+				if b := buttonOnScreen(l.u.Window(), label); b != nil {
+					found = true
+					test.Tap(b)
+				}
+			})
+			if !found {
+				break
+			}
+		}
+	}
+}
+
+// statOnScreen reads the number shown above a preview caption.
+func statOnScreen(w fyne.Window, caption string) string {
+	for _, o := range test.LaidOutObjects(w.Canvas().Content()) {
+		c, ok := o.(*fyne.Container)
+		if !ok || len(c.Objects) != 2 {
+			continue
+		}
+		num, ok1 := c.Objects[0].(*widget.Label)
+		cap, ok2 := c.Objects[1].(*widget.Label)
+		if ok1 && ok2 && cap.Text == caption {
+			return num.Text
+		}
+	}
+	return ""
+}
+
+// connectSandbox drives "Try the sandbox" and accepts the demo sync.
+func (l *live) connectSandbox() {
+	l.t.Helper()
+	l.navigate(ScreenConnections)
+	l.see("Connect your first CRM")
+	l.tap("Try the sandbox")
+	l.see("Sandbox connected")
+	cs, err := l.a.Connections(context.Background())
+	if err != nil || len(cs) != 2 {
+		l.t.Fatalf("connections after the sandbox flow: %v %v", cs, err)
+	}
+	if n := len(l.opened); n != 2 {
+		l.t.Fatalf("the browser opened %d consent pages, want 2 (one per vendor)", n)
+	}
+}
+
+func TestDemoConnectPreviewApplyUndo(t *testing.T) {
+	l := newLive(t)
+	ctx := context.Background()
+	l.connectSandbox()
+	hsBefore, sfBefore := l.srv.HubSpot().Count("contacts"), l.srv.Salesforce().Count("Contact")
+
+	l.tap("Create demo sync")
+	l.see("Preview of " + demoSyncName)
+	l.see("Estimated API calls")
+	want, err := l.a.Run(ctx, demoSyncName, app.RunOptions{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := want.Plan.Counts
+	if c.CreateA+c.CreateB == 0 {
+		t.Fatalf("the demo plan creates nothing: %+v", c)
+	}
+	for caption, n := range map[string]int{"create in A": c.CreateA, "create in B": c.CreateB, "link": c.Link} {
+		var got string
+		l.ui(func() { got = statOnScreen(l.u.Window(), caption) })
+		if got != itoa(n) {
+			t.Errorf("preview shows %s = %q, want %d", caption, got, n)
+		}
+	}
+	if hsBefore != l.srv.HubSpot().Count("contacts") || sfBefore != l.srv.Salesforce().Count("Contact") {
+		t.Fatal("the preview wrote to a CRM")
+	}
+
+	l.tap("Apply")
+	if want.Plan.NeedsConfirmation {
+		l.see("needs your confirmation")
+		l.tap("Apply anyway")
+	}
+	l.see("Run finished")
+	l.see("success")
+	if got := l.srv.HubSpot().Count("contacts"); got != hsBefore+c.CreateA {
+		t.Errorf("HubSpot has %d contacts, want %d", got, hsBefore+c.CreateA)
+	}
+	if got := l.srv.Salesforce().Count("Contact"); got != sfBefore+c.CreateB {
+		t.Errorf("Salesforce has %d contacts, want %d", got, sfBefore+c.CreateB)
+	}
+	runs, err := l.a.Runs(ctx, demoSyncName, 10)
+	if err != nil || len(runs) != 1 || runs[0].Run.Status != "success" {
+		t.Fatalf("runs in the store: %+v %v", runs, err)
+	}
+	first := runs[0].Run.ID
+	l.closeDialogs()
+
+	// History lists the run; its detail offers Undo with a preview.
+	l.navigate(ScreenHistory)
+	l.see("records synced")
+	l.see(demoSyncName)
+	l.ui(func() { l.u.openRunDetail(first) })
+	l.see("Field changes")
+	l.tap("Undo this run")
+	l.see("Undo run")
+	l.wait()
+	undoPlan, err := l.a.Undo(ctx, first, app.RunOptions{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if undoPlan.Plan.Empty() {
+		t.Fatal("undoing the first run plans nothing")
+	}
+	l.tap("Undo this run")
+	if undoPlan.Plan.NeedsConfirmation {
+		l.tap("Apply anyway")
+	}
+	l.see("Run finished")
+	runs, _ = l.a.Runs(ctx, demoSyncName, 10)
+	var undone bool
+	for _, r := range runs {
+		if r.Run.UndoOf == first && (r.Run.Status == "success" || r.Run.Status == "partial") {
+			undone = true
+		}
+	}
+	if !undone {
+		t.Fatalf("no undo run of run %d in the store: %+v", first, runs)
+	}
+}
+
+func TestEditorSuggestsValidatesAndSaves(t *testing.T) {
+	l := newLive(t)
+	ctx := context.Background()
+	l.connectSandbox()
+	l.closeDialogs()
+	l.navigate(ScreenSyncs)
+	l.tap("New sync")
+	l.see("New sync")
+	l.see("fields loaded")
+	l.see("Suggested mappings")
+	l.ui(func() {
+		if b := buttonOnScreen(l.u.Window(), "Save"); b == nil || !b.Disabled() {
+			t.Error("Save should be disabled while the sync has no mapping")
+		}
+	})
+	l.tap("Accept all")
+	l.see("Sample: A email")
+
+	// A transform that does not fit shows a problem beside its row and
+	// blocks Save.
+	var tr *widget.SelectEntry
+	l.ui(func() { tr = firstOf[*widget.SelectEntry](l.u.Window()) })
+	if tr == nil {
+		t.Fatal("no transform picker on screen")
+	}
+	l.ui(func() { tr.SetText("bool") })
+	l.see("to save")
+	l.ui(func() {
+		if b := buttonOnScreen(l.u.Window(), "Save"); !b.Disabled() {
+			t.Error("Save enabled although a row is invalid")
+		}
+		tr.SetText("lower")
+	})
+	l.tap("Save")
+	var cur string
+	l.ui(func() { cur = l.u.Current() })
+	if cur != ScreenSyncs {
+		t.Fatalf("after saving, screen = %s", cur)
+	}
+	syncs, err := l.a.Syncs(ctx)
+	if err != nil || len(syncs) != 1 {
+		t.Fatalf("syncs: %+v %v", syncs, err)
+	}
+	def := syncs[0].Definition
+	var email bool
+	for _, f := range def.Fields {
+		email = email || f.A == "email" && f.B == "Email"
+	}
+	if !email || len(def.Match) == 0 {
+		t.Fatalf("saved definition lacks email mapping or match rule: %+v", def)
+	}
+	l.see(def.Name)
+	l.see("Sync now")
+}
+
+func firstOf[T fyne.CanvasObject](w fyne.Window) T {
+	var zero T
+	for _, o := range test.LaidOutObjects(w.Canvas().Content()) {
+		if v, ok := o.(T); ok {
+			return v
+		}
+	}
+	return zero
+}
+
+func TestReviewResolveCreatesRecord(t *testing.T) {
+	l := newLive(t)
+	ctx := context.Background()
+	l.connectSandbox()
+	l.closeDialogs()
+	def := app.DemoSync("review-me", demoHubSpot, demoSalesforce)
+	def.Unmatched = "review"
+	if err := l.a.SaveSync(ctx, def); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
+		t.Fatal(err)
+	}
+	open, err := l.a.Reviews(ctx, def.Name, "unmatched", "open")
+	if err != nil || len(open) == 0 {
+		t.Fatalf("no unmatched review items: %v", err)
+	}
+	l.navigate(ScreenReview)
+	l.see("Review")
+	l.see("unmatched")
+	l.see("Create (C)")
+	selected, ok := reviewSelected(l)
+	if !ok {
+		t.Fatal("no review item in the detail pane")
+	}
+	// Keyboard shortcut: C creates the record in the other CRM.
+	l.ui(func() { l.u.keys('c') })
+	l.see("applied on the next run")
+	items, _ := l.a.Reviews(ctx, def.Name, "", "decided")
+	if len(items) != 1 || items[0].ID != selected {
+		t.Fatalf("decided items = %+v, want item %d", items, selected)
+	}
+	hs, sf := l.srv.HubSpot().Count("contacts"), l.srv.Salesforce().Count("Contact")
+	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := l.srv.HubSpot().Count("contacts") + l.srv.Salesforce().Count("Contact"); got != hs+sf+1 {
+		t.Fatalf("after the decision, the CRMs hold %d records, want %d", got, hs+sf+1)
+	}
+}
+
+// reviewSelected returns the review item on show in the detail pane.
+func reviewSelected(l *live) (int64, bool) {
+	items, _ := l.a.Reviews(context.Background(), "", "", "open")
+	var id int64
+	var found bool
+	l.ui(func() {
+		for _, it := range items {
+			if !found && screenContains(l.u.Window(), "record "+it.RecordID) {
+				id, found = it.ID, true
+			}
+		}
+	})
+	return id, found
+}
+
+func TestDeniedConsentShowsNextStepAndStoresNothing(t *testing.T) {
+	l := newLive(t)
+	l.srv.HubSpot().Auth().SetDeny(true)
+	l.navigate(ScreenConnections)
+	l.tap("Try the sandbox")
+	l.see("access_denied")
+	l.see("approve the access")
+	cs, _ := l.a.Connections(context.Background())
+	if len(cs) != 0 {
+		t.Fatalf("a denied consent stored connections: %+v", cs)
+	}
+}
+
+func TestInvalidClientIDCanBeCancelled(t *testing.T) {
+	l := newLive(t)
+	var hs sandbox.VendorInfo
+	for _, v := range l.srv.Vendors() {
+		if v.Vendor == "hubspot" {
+			hs = v
+		}
+	}
+	opened := make(chan string, 1)
+	l.onOpen = func(u string) { opened <- u }
+	l.navigate(ScreenConnections)
+	l.tap("Connect a CRM")
+	l.see("Register exactly this redirect URI")
+	l.see(l.a.RedirectURI("hubspot", 0))
+	l.u.uiMu.Lock()
+	form := allOf[*widget.Entry](l.u.Window())
+	set := func(placeholder, text string) {
+		for _, e := range form {
+			if strings.HasPrefix(e.PlaceHolder, placeholder) && e.Text == "" {
+				e.SetText(text)
+				return
+			}
+		}
+		t.Fatalf("no entry with placeholder %q", placeholder)
+	}
+	set("from the app you registered", "not-a-real-client")
+	set("default: the vendor", hs.APIBase)
+	set("default: the vendor", hs.AuthURL)
+	set("default: the vendor", hs.TokenURL)
+	test.Tap(buttonOnScreen(l.u.Window(), "Connect"))
+	l.u.uiMu.Unlock()
+	got := <-opened // the sandbox answered the browser with "unknown client_id"
+	if !strings.Contains(got, "client_id=not-a-real-client") {
+		t.Fatalf("consent URL %q", got)
+	}
+	l.u.uiMu.Lock()
+	if !screenContains(l.u.Window(), "Waiting for you to approve") {
+		t.Errorf("no waiting dialog; texts %q", textsOnScreen(l.u.Window()))
+	}
+	test.Tap(buttonOnScreen(l.u.Window(), "Cancel"))
+	l.u.uiMu.Unlock()
+	l.wait()
+	l.ui(func() {
+		if screenContains(l.u.Window(), "Something went wrong") {
+			t.Errorf("a cancel is not an error; texts %q", textsOnScreen(l.u.Window()))
+		}
+	})
+	if cs, _ := l.a.Connections(context.Background()); len(cs) != 0 {
+		t.Fatalf("cancelled connect stored %+v", cs)
+	}
+}
+
+func allOf[T fyne.CanvasObject](w fyne.Window) []T {
+	var out []T
+	c := w.Canvas()
+	for _, root := range append([]fyne.CanvasObject{c.Content()}, c.Overlays().List()...) {
+		for _, o := range test.LaidOutObjects(root) {
+			if v, ok := o.(T); ok {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+func TestRemovedConnectionAndLostNetwork(t *testing.T) {
+	l := newLive(t)
+	ctx := context.Background()
+	l.connectSandbox()
+	l.tap("Create demo sync")
+	l.see("Preview of " + demoSyncName)
+
+	// The network goes away: the preview says so and what to do.
+	l.srv.Close()
+	l.ui(func() { l.u.openPreview(demoSyncName) })
+	l.see("The preview could not be made")
+	l.see("check your network")
+	if _, err := l.a.Sync(ctx, demoSyncName); err != nil {
+		t.Fatalf("the sync was lost: %v", err)
+	}
+
+	// A connection removed under a sync: the card says how to fix it and
+	// the editor names the missing connection; the sync is kept.
+	if err := l.a.DB().DeleteConnection(ctx, demoHubSpot); err != nil {
+		t.Fatal(err)
+	}
+	l.navigate(ScreenSyncs)
+	l.see("was removed")
+	l.ui(func() { l.u.openEditor(demoSyncName) })
+	l.see("no longer exists")
+	if _, err := l.a.Sync(ctx, demoSyncName); err != nil {
+		t.Fatalf("the sync was lost: %v", err)
+	}
+}

@@ -1,0 +1,152 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
+)
+
+// openRunDetail shows one run: its errors with the vendor's own message,
+// the field-level audit, and Retry failed / Undo / Export CSV.
+func (u *UI) openRunDetail(id int64) {
+	u.openPane(container.NewStack(loading("the run")))
+	bg(u, func(ctx context.Context) (app.RunDetail, error) { return u.a.RunDetail(ctx, id) },
+		func(d app.RunDetail, err error) {
+			if err != nil {
+				showError(u.win, err)
+				u.refresh()
+				return
+			}
+			u.openPane(u.runDetailView(d))
+		})
+}
+
+func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
+	r := d.Run
+	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), u.refresh)
+	retry := widget.NewButtonWithIcon("Retry failed", theme.ViewRefreshIcon(), func() {
+		u.runWithProgress("Retrying "+d.Sync, func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
+			// Failed records are in the retry queue; a run picks them up first.
+			return u.a.Run(ctx, d.Sync, app.RunOptions{Trigger: "retry", Confirm: confirmed(ctx), Progress: p})
+		}, func(res app.RunResult) {
+			if res.Summary != nil {
+				u.openRunDetail(res.Summary.RunID)
+			}
+		})
+	})
+	if r.Failed == 0 {
+		retry.Disable()
+	}
+	undo := widget.NewButtonWithIcon("Undo this run", theme.ContentUndoIcon(), func() { u.openUndoPreview(r.ID, d.Sync) })
+	if len(d.Audit) == 0 {
+		undo.Disable()
+	}
+	export := widget.NewButtonWithIcon("Export CSV", theme.DocumentSaveIcon(), func() { u.exportCSV(d) })
+	header := container.NewBorder(nil, nil, container.NewHBox(back, title(fmt.Sprintf("Run %d of %s", r.ID, d.Sync))), container.NewHBox(retry, undo, export))
+
+	status := widget.NewLabel(r.Status)
+	status.Importance = resultImportance(r.Status)
+	trigger := r.Trigger
+	if r.UndoOf != 0 {
+		trigger = fmt.Sprintf("undo of run %d", r.UndoOf)
+	}
+	facts := container.NewGridWithColumns(4,
+		widget.NewLabel("Started "+r.StartedAt.Local().Format("2 Jan 2006 15:04:05")), container.NewHBox(widget.NewLabel("Result"), status),
+		widget.NewLabel("Trigger: "+trigger), widget.NewLabel(fmt.Sprintf("API calls: A %d, B %d", r.APICallsA, r.APICallsB)),
+		widget.NewLabel(fmt.Sprintf("Created %d", r.Created)), widget.NewLabel(fmt.Sprintf("Updated %d", r.Updated)),
+		widget.NewLabel(fmt.Sprintf("Failed %d", r.Failed)), widget.NewLabel(fmt.Sprintf("Unchanged %d", r.Unchanged)))
+	top := container.NewVBox(header, facts)
+	if r.Message != "" {
+		top.Add(wrapped(r.Message))
+	}
+
+	errRows := make([][]string, len(d.Errors))
+	for i, e := range d.Errors {
+		errRows[i] = []string{e.Side, e.RecordID, e.Category, e.Field, e.Code, e.Message}
+	}
+	auditRows := make([][]string, len(d.Audit))
+	for i, a := range d.Audit {
+		auditRows[i] = []string{a.Side, a.RecordID, a.Field, blankAs(a.Old), blankAs(a.New), a.Rule}
+	}
+	tabs := container.NewAppTabs(
+		container.NewTabItem(fmt.Sprintf("Errors (%d)", len(d.Errors)), textTable(
+			[]string{"Side", "Record", "Category", "Field", "Code", "Vendor's message"}, []float32{50, 120, 100, 110, 140, 420}, errRows,
+			"No record failed in this run.")),
+		container.NewTabItem(fmt.Sprintf("Field changes (%d)", len(d.Audit)), textTable(
+			[]string{"Side", "Record", "Field", "Old", "New", "Rule"}, []float32{50, 140, 140, 220, 220, 140}, auditRows,
+			"This run wrote no field.")),
+	)
+	if len(d.Errors) == 0 && len(d.Audit) > 0 {
+		tabs.SelectIndex(1)
+	}
+	return container.NewBorder(top, nil, nil, nil, tabs)
+}
+
+// textTable is a read-only table with a bold header row.
+func textTable(headers []string, widths []float32, rows [][]string, empty string) fyne.CanvasObject {
+	if len(rows) == 0 {
+		return container.NewCenter(widget.NewLabel(empty))
+	}
+	t := widget.NewTable(
+		func() (int, int) { return len(rows) + 1, len(headers) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			if id.Row == 0 {
+				l.TextStyle = fyne.TextStyle{Bold: true}
+				l.SetText(headers[id.Col])
+				return
+			}
+			l.TextStyle = fyne.TextStyle{}
+			l.SetText(rows[id.Row-1][id.Col])
+		})
+	for i, w := range widths {
+		t.SetColumnWidth(i, w)
+	}
+	return t
+}
+
+// exportCSV asks where to save and writes the run's audit and errors.
+func (u *UI) exportCSV(d app.RunDetail) {
+	var buf bytes.Buffer
+	if err := writeRunCSV(&buf, d); err != nil {
+		showError(u.win, err)
+		return
+	}
+	save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			showError(u.win, err)
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		data := buf.Bytes()
+		u.bgErr(func(context.Context) error {
+			defer w.Close()
+			_, err := w.Write(data)
+			return err
+		}, func(err error) {
+			if err != nil {
+				showError(u.win, fmt.Errorf("export CSV: %w", err))
+				return
+			}
+			dialog.ShowInformation("Exported", "Saved "+w.URI().Name()+".", u.win)
+		})
+	}, u.win)
+	save.SetFileName(csvName(d))
+	save.Show()
+}

@@ -1,0 +1,299 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
+)
+
+// planPane describes a preview: how to compute the plan (a dry run) and
+// how to apply it.
+type planPane struct {
+	title string
+	sync  string
+	plan  func(ctx context.Context) (app.RunResult, error)
+	apply runFunc
+	// applyLabel names the button ("Apply", "Undo this run").
+	applyLabel string
+}
+
+// openPreview shows what the next run of a sync would do.
+func (u *UI) openPreview(name string) {
+	u.openPlanPane(planPane{
+		title: "Preview of " + name, sync: name, applyLabel: "Apply",
+		plan: func(ctx context.Context) (app.RunResult, error) {
+			return u.a.Run(ctx, name, app.RunOptions{DryRun: true})
+		},
+		apply: func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
+			return u.a.Run(ctx, name, app.RunOptions{Trigger: "manual", Confirm: confirmed(ctx), Progress: p})
+		},
+	})
+}
+
+// openUndoPreview shows what undoing a run would write back.
+func (u *UI) openUndoPreview(runID int64, syncName string) {
+	u.openPlanPane(planPane{
+		title: fmt.Sprintf("Undo run %d", runID), sync: syncName, applyLabel: "Undo this run",
+		plan: func(ctx context.Context) (app.RunResult, error) {
+			return u.a.Undo(ctx, runID, app.RunOptions{DryRun: true})
+		},
+		apply: func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
+			return u.a.Undo(ctx, runID, app.RunOptions{Confirm: confirmed(ctx), Progress: p})
+		},
+	})
+}
+
+func (u *UI) openPlanPane(pp planPane) {
+	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), u.refresh)
+	holder := container.NewStack(loading("the preview (reading both CRMs, writing nothing)"))
+	apply := widget.NewButtonWithIcon(pp.applyLabel, theme.ConfirmIcon(), nil)
+	apply.Importance = widget.HighImportance
+	apply.Disable()
+	var load func()
+	refreshBtn := widget.NewButtonWithIcon("Refresh preview", theme.ViewRefreshIcon(), func() { load() })
+	header := container.NewBorder(nil, nil, container.NewHBox(back, title(pp.title)), container.NewHBox(refreshBtn, apply))
+	load = func() {
+		apply.Disable()
+		holder.Objects = []fyne.CanvasObject{loading("the preview (reading both CRMs, writing nothing)")}
+		holder.Refresh()
+		type result struct {
+			res  app.RunResult
+			view app.SyncView
+		}
+		bg(u, func(ctx context.Context) (result, error) {
+			res, err := pp.plan(ctx)
+			if err != nil {
+				return result{}, err
+			}
+			v, _ := u.a.Sync(ctx, res.Plan.Sync)
+			return result{res, v}, nil
+		}, func(r result, err error) {
+			if err != nil {
+				holder.Objects = []fyne.CanvasObject{emptyState(theme.ErrorIcon(), "The preview could not be made",
+					errorSentence(err)+" "+nextStep(err), widget.NewButton("Try again", load))}
+				holder.Refresh()
+				return
+			}
+			p := r.res.Plan
+			holder.Objects = []fyne.CanvasObject{planView(p, r.view.Definition)}
+			holder.Refresh()
+			if p.Empty() && len(p.Links) == 0 {
+				apply.SetText("Nothing to apply")
+				return
+			}
+			apply.SetText(pp.applyLabel)
+			apply.Enable()
+			apply.OnTapped = func() {
+				run := func() {
+					u.runWithProgress(pp.title, pp.apply, func(app.RunResult) { load() })
+				}
+				if p.NeedsConfirmation {
+					u.confirmRun(pp.title, p.Reason, pp.apply, func(app.RunResult) { load() })
+					return
+				}
+				run()
+			}
+		})
+	}
+	u.openPane(container.NewBorder(header, nil, nil, nil, holder))
+	load()
+}
+
+// stat is one count with its caption.
+func stat(n int, caption string) fyne.CanvasObject {
+	num := widget.NewLabelWithStyle(fmt.Sprint(n), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	num.SizeName = theme.SizeNameSubHeadingText
+	c := widget.NewLabelWithStyle(caption, fyne.TextAlignCenter, fyne.TextStyle{})
+	c.Importance = widget.LowImportance
+	return container.NewVBox(num, c)
+}
+
+func sideLabel(def engine.Definition, side string) string {
+	if side == "a" {
+		return "A " + def.A.Connection
+	}
+	return "B " + def.B.Connection
+}
+
+// planView renders a plan: counts, why it needs confirmation, API calls,
+// then searchable writes with field-level old -> new, conflicts and review.
+func planView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
+	c := p.Counts
+	counts := container.NewGridWithColumns(6,
+		stat(c.CreateA, "create in A"), stat(c.CreateB, "create in B"),
+		stat(c.UpdateA, "update in A"), stat(c.UpdateB, "update in B"),
+		stat(c.Link, "link"), stat(c.Unchanged, "unchanged"),
+		stat(c.Conflicts, "conflicts"), stat(c.Review, "to review"),
+		stat(c.Skipped, "skipped"), stat(c.Delete, "deletes"),
+		stat(c.ReadA, "read in A"), stat(c.ReadB, "read in B"))
+	top := container.NewVBox(counts)
+	calls := widget.NewLabel(fmt.Sprintf("Estimated API calls: A %d (%s), B %d (%s). Nothing has been written yet.",
+		p.EstimatedCalls.A, def.A.Connection, p.EstimatedCalls.B, def.B.Connection))
+	top.Add(calls)
+	if p.NeedsConfirmation {
+		top.Add(dangerText("Needs confirmation: " + p.Reason + ". Apply will ask you to confirm."))
+	}
+	for _, w := range p.Warnings {
+		l := wrapped("Warning: " + w)
+		l.Importance = widget.WarningImportance
+		top.Add(l)
+	}
+	tabs := container.NewAppTabs(
+		container.NewTabItem(fmt.Sprintf("Writes (%d)", len(p.Creates)+len(p.Updates)), writesView(p, def)),
+		container.NewTabItem(fmt.Sprintf("Conflicts (%d)", len(p.Conflicts)), linesView(conflictLines(p, def), "No conflicts: no field was changed differently on both sides.")),
+		container.NewTabItem(fmt.Sprintf("Review (%d)", len(p.Review)), linesView(reviewLines(p, def), "Nothing goes to review.")),
+		container.NewTabItem(fmt.Sprintf("Skipped (%d)", c.Skipped), linesView(skipLines(p, def), "No record is skipped.")),
+	)
+	return container.NewBorder(top, nil, nil, nil, tabs)
+}
+
+func writeTitle(w engine.Write, def engine.Definition) string {
+	from := "A"
+	if w.Side == "a" {
+		from = "B"
+	}
+	verb := "Update " + sideLabel(def, w.Side) + " " + w.ID
+	if w.ID == "" {
+		verb = "Create in " + sideLabel(def, w.Side)
+	}
+	s := fmt.Sprintf("%s  ←  %s %s", verb, from, w.Source)
+	if w.Key != "" {
+		s += " (" + w.Key + ")"
+	}
+	return s + fmt.Sprintf(" · %d fields", len(w.Changes))
+}
+
+func writeMatches(w engine.Write, def engine.Definition, q string) bool {
+	if q == "" {
+		return true
+	}
+	if strings.Contains(strings.ToLower(writeTitle(w, def)), q) {
+		return true
+	}
+	for _, ch := range w.Changes {
+		if strings.Contains(strings.ToLower(ch.Field+" "+ch.Old+" "+ch.New), q) {
+			return true
+		}
+	}
+	return false
+}
+
+// writesView lists creates and updates with a search box; the selected
+// write's changes show field by field with the rule that decided each.
+func writesView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
+	all := append(append([]engine.Write{}, p.Creates...), p.Updates...)
+	shown := all
+	detail := container.NewVBox(widget.NewLabel("Select a record to see its field changes."))
+	list := widget.NewList(func() int { return len(shown) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(writeTitle(shown[i], def)) })
+	list.OnSelected = func(i widget.ListItemID) {
+		w := shown[i]
+		grid := container.NewGridWithColumns(4, bold("Field"), bold("Old"), bold("New"), bold("Rule"))
+		for _, ch := range w.Changes {
+			grid.Add(widget.NewLabel(ch.Field))
+			grid.Add(widget.NewLabel(blankAs(ch.Old)))
+			grid.Add(widget.NewLabel(blankAs(ch.New)))
+			grid.Add(widget.NewLabel(ch.Rule))
+		}
+		detail.Objects = []fyne.CanvasObject{wrapped(writeTitle(w, def)), grid}
+		detail.Refresh()
+	}
+	search := widget.NewEntry()
+	search.SetPlaceHolder("Search records, fields or values")
+	count := widget.NewLabel(fmt.Sprintf("%d records", len(all)))
+	search.OnChanged = func(q string) {
+		q = strings.ToLower(strings.TrimSpace(q))
+		shown = shown[:0:0]
+		for _, w := range all {
+			if writeMatches(w, def, q) {
+				shown = append(shown, w)
+			}
+		}
+		count.SetText(fmt.Sprintf("%d of %d records", len(shown), len(all)))
+		list.UnselectAll()
+		list.Refresh()
+	}
+	if len(all) == 0 {
+		return container.NewCenter(widget.NewLabel("No record would be created or updated."))
+	}
+	split := container.NewHSplit(list, container.NewVScroll(detail))
+	split.Offset = 0.5
+	return container.NewBorder(container.NewBorder(nil, nil, nil, count, search), nil, nil, nil, split)
+}
+
+func bold(s string) *widget.Label {
+	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+func blankAs(s string) string {
+	if s == "" {
+		return "(blank)"
+	}
+	return s
+}
+
+// linesView is a read-only list of one-line items, or a note when empty.
+func linesView(lines []string, empty string) fyne.CanvasObject {
+	if len(lines) == 0 {
+		return container.NewCenter(widget.NewLabel(empty))
+	}
+	return widget.NewList(func() int { return len(lines) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(lines[i]) })
+}
+
+func conflictLines(p *engine.Plan, def engine.Definition) []string {
+	out := make([]string, 0, len(p.Conflicts))
+	for _, c := range p.Conflicts {
+		out = append(out, fmt.Sprintf("%s: A %s = %q, B %s = %q (was %q) · policy %s → %s",
+			c.Row, c.A, c.AValue, c.B, c.BValue, c.Base, c.Policy, winnerText(c.Winner, def)))
+	}
+	return out
+}
+
+func winnerText(w string, def engine.Definition) string {
+	switch w {
+	case "a":
+		return "A wins (" + def.A.Connection + ")"
+	case "b":
+		return "B wins (" + def.B.Connection + ")"
+	}
+	return "you decide in Review"
+}
+
+func reviewLines(p *engine.Plan, def engine.Definition) []string {
+	out := make([]string, 0, len(p.Review))
+	for _, r := range p.Review {
+		s := fmt.Sprintf("%s · %s %s: %s", r.Kind, sideLabel(def, r.Side), r.RecordID, r.Reason)
+		if len(r.Candidates) > 0 {
+			s += fmt.Sprintf(" (%d candidates)", len(r.Candidates))
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func skipLines(p *engine.Plan, def engine.Definition) []string {
+	out := make([]string, 0, len(p.Skips))
+	for _, s := range p.Skips {
+		out = append(out, fmt.Sprintf("%s %s: %s", sideLabel(def, s.Side), s.ID, s.Reason))
+	}
+	return out
+}

@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
+)
+
+// records is the pair of records a review item compares, read from the
+// sync's local record index (no API call).
+type records struct {
+	self, other map[string]string
+	otherID     string
+	pairs       [][2]string // mapped field pairs (A field, B field)
+}
+
+// loadRecords reads the item's record and its counterpart (the linked
+// record, the other id, or the first candidate) from the record index.
+func (u *UI) loadRecords(ctx context.Context, it app.ReviewView, other string) records {
+	var r records
+	if v, err := u.a.Sync(ctx, it.Sync); err == nil {
+		for _, f := range v.Definition.Fields {
+			r.pairs = append(r.pairs, [2]string{f.A, f.B})
+		}
+	}
+	db := u.a.DB()
+	if p, ok, err := db.Pair(ctx, it.SyncID, it.Side, it.RecordID); err == nil && ok {
+		r.self = decodeJSONFields(p.Rec.Fields)
+		if p.Linked && other == "" {
+			r.otherID, r.other = p.OtherID, decodeJSONFields(p.Other.Fields)
+			return r
+		}
+	}
+	if other == "" {
+		other = it.OtherID
+	}
+	if other != "" {
+		os := "b"
+		if it.Side == "b" {
+			os = "a"
+		}
+		if p, ok, err := db.Pair(ctx, it.SyncID, os, other); err == nil && ok {
+			r.otherID, r.other = other, decodeJSONFields(p.Rec.Fields)
+		}
+	}
+	return r
+}
+
+func decodeJSONFields(s string) map[string]string {
+	m := map[string]string{}
+	_ = json.Unmarshal([]byte(s), &m)
+	return m
+}
+
+// showDetail renders the selected item: reason, values, candidates with
+// their evidence, the two records side by side and the allowed actions.
+func (q *reviewQueue) showDetail() {
+	it, ok := q.current()
+	if !ok {
+		return
+	}
+	d := decodeDetail(it)
+	other := ""
+	if len(d.Candidates) > 0 {
+		other = d.Candidates[0].ID
+	}
+	q.detail.Objects = []fyne.CanvasObject{loading("the records")}
+	q.detail.Refresh()
+	bg(q.u, func(ctx context.Context) (records, error) { return q.u.loadRecords(ctx, it, other), nil },
+		func(r records, _ error) {
+			if cur, ok := q.current(); !ok || cur.ID != it.ID {
+				return
+			}
+			q.detail.Objects = []fyne.CanvasObject{q.detailView(it, d, r)}
+			q.detail.Refresh()
+		})
+}
+
+func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) fyne.CanvasObject {
+	box := container.NewVBox(
+		title(fmt.Sprintf("%s: side %s record %s", it.Kind, it.Side, it.RecordID)),
+		wrapped(sentence(firstNonBlank(d.Reason, "needs a decision"))),
+		widget.NewLabel("Sync: "+it.Sync+"   queued "+ago(it.CreatedAt, nowFunc())))
+	if d.Values != nil {
+		box.Add(widget.NewLabel(fmt.Sprintf("Field %s — A: %q   B: %q   last agreed: %q", it.Field, d.Values.A, d.Values.B, d.Values.Base)))
+	}
+	acts := allowed[it.Kind]
+	buttons := container.NewHBox()
+	add := func(action, label string, key string, d engine.Decision) {
+		if !contains(acts, action) {
+			return
+		}
+		b := widget.NewButton(label+" ("+key+")", func() { q.decide([]app.ReviewView{it}, d) })
+		if action == "link" || action == "take-a" || action == "take-b" {
+			b.Importance = widget.HighImportance
+		}
+		buttons.Add(b)
+	}
+	if len(d.Candidates) > 0 {
+		box.Add(bold("Candidates"))
+		for _, c := range d.Candidates {
+			c := c
+			ev := fmt.Sprintf("%s %s — match rule %d on %q", c.Side, c.ID, c.Rule, c.Key)
+			if c.LinkedTo != "" {
+				ev += " (already linked to " + c.LinkedTo + ")"
+			}
+			link := widget.NewButtonWithIcon("Link", theme.MailForwardIcon(), func() {
+				q.decide([]app.ReviewView{it}, engine.Decision{Action: "link", OtherID: c.ID})
+			})
+			if !contains(acts, "link") {
+				link.Disable()
+			}
+			box.Add(container.NewBorder(nil, nil, nil, link, widget.NewLabel(ev)))
+		}
+		add("link", "Link first", "L", engine.Decision{Action: "link", OtherID: d.Candidates[0].ID})
+	}
+	add("create", "Create", "C", engine.Decision{Action: "create"})
+	add("take-a", "Take A", "A", engine.Decision{Action: "take-a"})
+	add("take-b", "Take B", "B", engine.Decision{Action: "take-b"})
+	if contains(acts, "set") {
+		buttons.Add(widget.NewButton("Edit value (E)", func() { q.editValue(it) }))
+	}
+	add("delete", "Delete", "D", engine.Decision{Action: "delete"})
+	add("skip", "Skip", "S", engine.Decision{Action: "skip"})
+	box.Add(buttons)
+	box.Add(compareRecords(it, r))
+	return box
+}
+
+// compareRecords shows both records' fields side by side; fields whose
+// values differ are marked.
+func compareRecords(it app.ReviewView, r records) fyne.CanvasObject {
+	if r.self == nil && r.other == nil {
+		return widget.NewLabel("The records are not in the local index yet; run the sync once to see them here.")
+	}
+	aVals, bVals, aID, bID := r.self, r.other, it.RecordID, r.otherID
+	if it.Side == "b" {
+		aVals, bVals, aID, bID = r.other, r.self, r.otherID, it.RecordID
+	}
+	grid := container.NewGridWithColumns(3, bold("Mapping"), bold("A "+firstNonBlank(aID, "(none)")), bold("B "+firstNonBlank(bID, "(none)")))
+	for _, p := range r.pairs {
+		av, bv := joinVals(aVals, splitPlus(p[0])), joinVals(bVals, splitPlus(p[1]))
+		name := widget.NewLabel(p[0] + " ↔ " + p[1])
+		al, bl := widget.NewLabel(blankAs(av)), widget.NewLabel(blankAs(bv))
+		al.Truncation, bl.Truncation = fyne.TextTruncateEllipsis, fyne.TextTruncateEllipsis
+		if aVals != nil && bVals != nil && !strings.EqualFold(strings.TrimSpace(av), strings.TrimSpace(bv)) {
+			// Differences stand out: the row in the warning colour, marked.
+			name.Importance, al.Importance, bl.Importance = widget.WarningImportance, widget.WarningImportance, widget.WarningImportance
+			name.SetText("≠ " + name.Text)
+		}
+		grid.Add(name)
+		grid.Add(al)
+		grid.Add(bl)
+	}
+	return widget.NewCard("", "Side by side (differing fields marked ≠)", grid)
+}
+
+func splitPlus(s string) []string { return strings.Split(s, "+") }

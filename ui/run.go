@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/engine"
+)
+
+type runRow = store.RunRow
+
+// runFunc performs one run, reporting progress.
+type runFunc func(ctx context.Context, progress func(engine.Progress)) (app.RunResult, error)
+
+// runWithProgress shows a progress dialog (phase, done / total) with
+// Cancel while fn runs, then the outcome. after (may be nil) runs on the UI
+// goroutine with the result when the run ended without error.
+func (u *UI) runWithProgress(what string, fn runFunc, after func(app.RunResult)) {
+	ctx, cancel := context.WithCancel(u.ctx)
+	phase := widget.NewLabel("Planning: reading both CRMs…")
+	bar := widget.NewProgressBar()
+	body := container.NewVBox(phase, bar)
+	d := dialog.NewCustom(what, "Cancel", container.NewGridWrap(fyne.NewSize(440, 90), body), u.win)
+	finished := false
+	d.SetOnClosed(func() {
+		if !finished {
+			cancel()
+		}
+	})
+	d.Show()
+	progress := func(p engine.Progress) {
+		u.do(func() {
+			phase.SetText(fmt.Sprintf("%s: %d / %d", phaseName(p.Phase), p.Done, p.Total))
+			if p.Total > 0 {
+				bar.Max = float64(p.Total)
+				bar.SetValue(float64(p.Done))
+			}
+		})
+	}
+	bg(u, func(context.Context) (app.RunResult, error) {
+		defer cancel()
+		return fn(ctx, progress)
+	}, func(res app.RunResult, err error) {
+		finished = true
+		d.Hide()
+		switch {
+		case errors.Is(err, engine.ErrNeedsConfirmation) && res.Plan != nil:
+			u.confirmRun(what, res.Plan.Reason, fn, after)
+			return
+		case err != nil:
+			showError(u.win, err)
+		default:
+			u.showRunOutcome(res)
+		}
+		if after != nil {
+			after(res)
+		}
+		u.refreshIf(u.Current())
+	})
+}
+
+// confirmRun says why a plan stopped and runs it again with Confirm.
+func (u *UI) confirmRun(what, reason string, fn runFunc, after func(app.RunResult)) {
+	msg := "This run needs your confirmation: " + reason + ".\n\nApply it anyway? You can undo it later from History."
+	d := dialog.NewConfirm("Confirm the run", msg, func(ok bool) {
+		if !ok {
+			return
+		}
+		u.runWithProgress(what, func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
+			return fn(withConfirm(ctx), p)
+		}, after)
+	}, u.win)
+	d.SetConfirmText("Apply anyway")
+	d.SetDismissText("Not now")
+	d.Show()
+}
+
+// confirmKey marks a context whose run the user confirmed; run functions
+// read it to set RunOptions.Confirm.
+type confirmKey struct{}
+
+func withConfirm(ctx context.Context) context.Context {
+	return context.WithValue(ctx, confirmKey{}, true)
+}
+
+func confirmed(ctx context.Context) bool { v, _ := ctx.Value(confirmKey{}).(bool); return v }
+
+func phaseName(p string) string {
+	if p == "" {
+		return "Working"
+	}
+	return "Writing (" + p + ")"
+}
+
+// showRunOutcome says how a run ended, in one line plus counts.
+func (u *UI) showRunOutcome(res app.RunResult) {
+	s := res.Summary
+	if s == nil {
+		return
+	}
+	msg := fmt.Sprintf("Run %d: %s. Created %d, updated %d, linked %d, unchanged %d, failed %d, sent to review %d. API calls: A %d, B %d.",
+		s.RunID, s.Status, s.Created, s.Updated, s.Linked, s.Unchanged, s.Failed, s.Review, s.APICallsA, s.APICallsB)
+	if s.Failed > 0 {
+		msg += "\n\nOpen History to see each failed record with the vendor's message; Retry failed runs them again."
+	}
+	d := dialog.NewInformation("Run finished", msg, u.win)
+	d.Show()
+}
+
+// syncNow runs a sync at once, in the foreground with progress.
+func (u *UI) syncNow(name string) {
+	u.runWithProgress("Syncing "+name, func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
+		return u.a.Run(ctx, name, app.RunOptions{Trigger: "manual", Confirm: confirmed(ctx), Progress: p})
+	}, nil)
+}
