@@ -4,8 +4,11 @@
 # window, take a screenshot and fail if the window never appeared, the app
 # died, or the screenshot is blank.
 #
-#   CRMSYNC_SMOKE_SHOT=path   where to save the screenshot (default /tmp/crmsync-smoke.png)
-#   UPDATE_SCREENSHOT=1       also copy it to docs/screenshot.png (the README's)
+# It runs twice: plain, then with --demo (the in-process sandbox CRMs).
+#
+#   CRMSYNC_SMOKE_SHOT=path   where to save the screenshot (default /tmp/crmsync-smoke.png;
+#                             the demo run's goes next to it as *-demo.png)
+#   UPDATE_SCREENSHOT=1       also copy the demo window to docs/screenshot.png (the README's)
 set -euo pipefail
 self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$self")/.."
@@ -16,7 +19,8 @@ wait_secs=${CRMSYNC_SMOKE_WAIT:-60}
 if [[ ${1:-} == --inside-xvfb ]]; then
 	# Runs under xvfb-run; $DISPLAY is the virtual screen.
 	bin=$2
-	"$bin" >"$SMOKE_TMP/app.log" 2>&1 &
+	shift 2
+	"$bin" "$@" >"$SMOKE_TMP/app.log" 2>&1 &
 	pid=$!
 	trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
 
@@ -64,16 +68,24 @@ go build -o "$SMOKE_TMP/crmsync" .
 # A throwaway data folder and Fyne preferences, so the test never touches yours.
 export CRMSYNC_HOME="$SMOKE_TMP/home" XDG_CONFIG_HOME="$SMOKE_TMP/config" LANG=${LANG:-en_US.UTF-8}
 mkdir -p "$CRMSYNC_HOME" "$XDG_CONFIG_HOME"
-xvfb-run -a -s "-screen 0 1280x800x24" "$self" --inside-xvfb "$SMOKE_TMP/crmsync"
+check_run() { # label, screenshot path, extra args...
+	local label=$1 out=$2
+	shift 2
+	rm -f "$SMOKE_TMP/colours" "$SMOKE_TMP/shot.png" "$SMOKE_TMP/window.png"
+	echo "smoke: run ${label}"
+	xvfb-run -a -s "-screen 0 1280x800x24" "$self" --inside-xvfb "$SMOKE_TMP/crmsync" "$@"
+	colours=$(cat "$SMOKE_TMP/colours")
+	mkdir -p "$(dirname "$out")"
+	cp "$SMOKE_TMP/shot.png" "$out"
+	if ((colours < 50)); then
+		echo "smoke: ${label}: screenshot looks blank ($colours colours): $out" >&2
+		exit 1
+	fi
+	echo "smoke: ${label}: ok, screenshot with $colours colours at $out"
+}
 
-colours=$(cat "$SMOKE_TMP/colours")
-mkdir -p "$(dirname "$shot")"
-cp "$SMOKE_TMP/shot.png" "$shot"
-if ((colours < 50)); then
-	echo "smoke: screenshot looks blank ($colours colours): $shot" >&2
-	exit 1
-fi
-echo "smoke: ok, screenshot with $colours colours at $shot"
+check_run plain "$shot"
+check_run --demo "${shot%.png}-demo.png" --demo
 if [[ ${UPDATE_SCREENSHOT:-} == 1 ]]; then
 	mkdir -p docs
 	cp "$SMOKE_TMP/window.png" docs/screenshot.png

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -31,19 +32,22 @@ type RunErrorRow struct {
 	At       time.Time
 }
 
+// insertAudit writes rows in multi-row statements: a large first sync
+// writes hundreds of thousands of them.
 func insertAudit(ctx context.Context, tx *sql.Tx, runID int64, rows []AuditRow, now int64) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	st, err := tx.PrepareContext(ctx, "INSERT INTO audit(run_id, side, record_id, field, old, new, rule, at) VALUES(?,?,?,?,?,?,?,?)")
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	for _, r := range rows {
-		if _, err := st.ExecContext(ctx, runID, r.Side, r.RecordID, r.Field, r.Old, r.New, r.Rule, now); err != nil {
+	const per = 100
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		q := "INSERT INTO audit(run_id, side, record_id, field, old, new, rule, at) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?,?,?,?,?,?,?,?),", n), ",")
+		args := make([]any, 0, n*8)
+		for _, r := range rows[:n] {
+			args = append(args, runID, r.Side, r.RecordID, r.Field, r.Old, r.New, r.Rule, now)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return err
 		}
+		rows = rows[n:]
 	}
 	return nil
 }

@@ -114,6 +114,13 @@ func commitLinks(ctx context.Context, tx *sql.Tx, c Commit, now int64) error {
 		return err
 	}
 	defer up.Close()
+	// Most commits happen with no matching item open: skip the per-link
+	// close then.
+	var anyOpen bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM review WHERE sync_id = ? AND status = 'open'
+		AND kind IN ('unmatched', 'ambiguous'))`, c.SyncID).Scan(&anyOpen); err != nil {
+		return err
+	}
 	closeReviews, err := tx.PrepareContext(ctx, `UPDATE review SET status = 'done' WHERE sync_id = ? AND status = 'open'
 		AND kind IN ('unmatched', 'ambiguous') AND ((side = 'a' AND record_id = ?) OR (side = 'b' AND record_id = ?))`)
 	if err != nil {
@@ -134,6 +141,9 @@ func commitLinks(ctx context.Context, tx *sql.Tx, c Commit, now int64) error {
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("%w: a %s / b %s", ErrLinkClash, l.AID, l.BID)
+		}
+		if !anyOpen {
+			continue
 		}
 		if _, err := closeReviews.ExecContext(ctx, c.SyncID, l.AID, l.BID); err != nil {
 			return err

@@ -164,10 +164,13 @@ func (s *DB) PairsAfter(ctx context.Context, syncID int64, side string, afterSeq
 		FROM records r
 		LEFT JOIN links l ON l.sync_id = r.sync_id AND l.` + mine + ` = r.id
 		LEFT JOIN records o ON o.sync_id = r.sync_id AND o.side = ? AND o.id = l.` + theirs + `
-		WHERE r.sync_id = ? AND r.side = ? AND r.seq > ? AND (r.seq, r.id) > (?, ?)
+		WHERE r.sync_id = ? AND r.side = ? AND r.seq >= ? AND (r.seq, r.id) > (?, ?)
 		  AND (? < 0 OR o.seq IS NULL OR o.seq <= ?)
 		ORDER BY r.seq, r.id LIMIT ?`
-	rows, err := s.sql.QueryContext(ctx, q, otherSide(side), syncID, side, afterSeq, fromSeq, fromID, skipOtherAbove, skipOtherAbove, limit)
+	// The lower bound on seq alone lets the index skip the chunks already
+	// walked (SQLite does not seek on the row-value comparison).
+	lower := max(afterSeq+1, fromSeq)
+	rows, err := s.sql.QueryContext(ctx, q, otherSide(side), syncID, side, lower, fromSeq, fromID, skipOtherAbove, skipOtherAbove, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: pairs of sync %d side %s: %w", syncID, side, err)
 	}
@@ -248,6 +251,29 @@ func (s *DB) KeyHits(ctx context.Context, syncID int64, rule int, keys []string)
 			return nil, fmt.Errorf("store: key lookup of sync %d: %w", syncID, err)
 		}
 		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// Records returns the indexed records of side with the given ids (those
+// that exist), in one query.
+func (s *DB) Records(ctx context.Context, syncID int64, side string, ids []string) ([]IndexRow, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := s.sql.QueryContext(ctx, `SELECT id, modified, deleted, fields, seq FROM records
+		WHERE sync_id = ? AND side = ? AND id IN (SELECT value FROM json_each(?))`, syncID, side, jsonList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("store: records of sync %d side %s: %w", syncID, side, err)
+	}
+	defer rows.Close()
+	var out []IndexRow
+	for rows.Next() {
+		var r IndexRow
+		if err := rows.Scan(&r.ID, &r.Modified, &r.Deleted, &r.Fields, &r.Seq); err != nil {
+			return nil, fmt.Errorf("store: records of sync %d side %s: %w", syncID, side, err)
+		}
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }

@@ -29,7 +29,7 @@ type addConnectionForm struct {
 	clientID *widget.Entry
 	secret   *widget.Entry
 	token    *widget.Entry
-	redirect *widget.Entry
+	redirect *widget.Label
 	docs     *widget.Hyperlink
 	apiBase  *widget.Entry
 	authURL  *widget.Entry
@@ -62,8 +62,8 @@ func (u *UI) showAddConnection(vendor, name string) {
 	f.secret.SetPlaceHolder("client secret (stored in the system keyring)")
 	f.token = widget.NewPasswordEntry()
 	f.token.SetPlaceHolder("API token / private app key")
-	f.redirect = widget.NewEntry()
-	f.redirect.Disable()
+	f.redirect = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true, Bold: true})
+	f.redirect.Selectable = true
 	copyRedirect := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { u.app.Clipboard().SetContent(f.redirect.Text) })
 	f.docs = widget.NewHyperlink("Where to register the app", nil)
 	f.apiBase, f.authURL, f.tokenURL = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
@@ -123,7 +123,7 @@ func (u *UI) showAddConnection(vendor, name string) {
 	connect := widget.NewButtonWithIcon("Connect", theme.LoginIcon(), func() {
 		req, err := f.request(vendors)
 		if err != nil {
-			showError(u.win, err)
+			dialog.ShowInformation("One more thing", sentence(err.Error()), u.win)
 			return
 		}
 		d.Hide()

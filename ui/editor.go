@@ -59,10 +59,35 @@ type editor struct {
 var directionChoices = []struct {
 	d     mapping.Direction
 	label string
-}{{mapping.TwoWay, "Two-way (A ↔ B)"}, {mapping.AtoB, "One-way A → B"}, {mapping.BtoA, "One-way B → A"}}
+}{{mapping.TwoWay, "Two-way (A ←→ B)"}, {mapping.AtoB, "One-way A → B"}, {mapping.BtoA, "One-way B → A"}}
 
-var unmatchedChoices = []string{engine.UnmatchedCreate, engine.UnmatchedSkip, engine.UnmatchedReview}
-var conflictChoices = []string{engine.ConflictNewer, engine.ConflictPreferA, engine.ConflictPreferB, engine.ConflictReview}
+// Policy choices as people read them, with the stored value.
+var unmatchedChoices = [][2]string{
+	{engine.UnmatchedCreate, "Create it in the other CRM"}, {engine.UnmatchedSkip, "Skip it"}, {engine.UnmatchedReview, "Send it to Review"}}
+var conflictChoices = [][2]string{
+	{engine.ConflictNewer, "The newer change wins"}, {engine.ConflictPreferA, "Side A wins"}, {engine.ConflictPreferB, "Side B wins"}, {engine.ConflictReview, "Send it to Review"}}
+
+// policySelect is a select over labelled policy values.
+func policySelect(choices [][2]string, current string, set func(string)) *widget.Select {
+	labels := make([]string, len(choices))
+	for i, c := range choices {
+		labels[i] = c[1]
+	}
+	sel := widget.NewSelect(labels, nil)
+	for _, c := range choices {
+		if c[0] == current {
+			sel.SetSelected(c[1])
+		}
+	}
+	sel.OnChanged = func(l string) {
+		for _, c := range choices {
+			if c[1] == l {
+				set(c[0])
+			}
+		}
+	}
+	return sel
+}
 
 // openEditor opens the editor for a stored sync, or a new one when name is "".
 func (u *UI) openEditor(name string) {
@@ -229,20 +254,22 @@ func (e *editor) build() fyne.CanvasObject {
 		e.def.Match = append(e.def.Match, engine.MatchRule{Normalize: "email"})
 		e.rebuildMatch()
 	})
-	e.unmatched = widget.NewSelect(unmatchedChoices, func(s string) { e.def.Unmatched = s; e.changed() })
-	e.unmatched.SetSelected(e.def.Unmatched)
-	e.conflict = widget.NewSelect(conflictChoices, func(s string) { e.def.Conflict = s; e.changed() })
-	e.conflict.SetSelected(e.def.Conflict)
+	e.unmatched = policySelect(unmatchedChoices, e.def.Unmatched, func(s string) { e.def.Unmatched = s; e.changed() })
+	e.conflict = policySelect(conflictChoices, e.def.Conflict, func(s string) { e.def.Conflict = s; e.changed() })
 	matching := widget.NewCard("Matching and policies", "Records are matched by the first rule that finds exactly one partner.",
 		container.NewVBox(e.matchBox, container.NewHBox(addMatch), e.matchProblem,
 			widget.NewForm(widget.NewFormItem("Unmatched records", e.unmatched), widget.NewFormItem("Conflicts", e.conflict))))
 
 	e.filterBox = container.NewVBox()
-	addFilter := widget.NewButtonWithIcon("Add filter", theme.ContentAddIcon(), func() {
+	addFilterA := widget.NewButtonWithIcon("Add filter on A", theme.ContentAddIcon(), func() {
 		e.def.Filters.A = append(e.def.Filters.A, engine.Filter{Op: "not-empty"})
 		e.rebuildFilters()
 	})
-	filters := widget.NewCard("Filters", "Only records matching every filter of their side take part.", container.NewVBox(e.filterBox, container.NewHBox(addFilter)))
+	addFilterB := widget.NewButtonWithIcon("Add filter on B", theme.ContentAddIcon(), func() {
+		e.def.Filters.B = append(e.def.Filters.B, engine.Filter{Op: "not-empty"})
+		e.rebuildFilters()
+	})
+	filters := widget.NewCard("Filters", "Only records matching every filter of their side take part.", container.NewVBox(e.filterBox, container.NewHBox(addFilterA, addFilterB)))
 
 	e.schedule = widget.NewEntry()
 	e.schedule.SetText(firstNonBlank(e.def.Schedule, "manual"))
@@ -253,7 +280,7 @@ func (e *editor) build() fyne.CanvasObject {
 	e.deletes = widget.NewCheck("Send deletes to review (never automatic)", func(b bool) { e.def.Safety.PropagateDeletes = b })
 	e.deletes.SetChecked(e.def.Safety.PropagateDeletes)
 	safety := widget.NewCard("Schedule and safety", "", widget.NewForm(
-		widget.NewFormItem("Schedule", e.schedule),
+		widget.NewFormItem("Schedule", container.NewVBox(e.schedule, lowLabel("manual, every 15m, every 2 hours, daily 09:30 or daily 09:30 Europe/Berlin"))),
 		widget.NewFormItem("Ask above % changed", e.maxPct),
 		widget.NewFormItem("Ask above N changes", e.maxChanges),
 		widget.NewFormItem("Deletes", e.deletes)))
@@ -323,13 +350,18 @@ func (e *editor) changed() {
 	}
 	probs := e.problems()
 	for _, l := range e.rowProblem {
-		l.SetText("")
-		l.Hide()
+		if l != nil {
+			l.SetText("")
+			l.Hide()
+		}
 	}
 	var syncLevel, matchLevel []string
 	for _, p := range probs {
 		if p.Row >= 0 && p.Row < len(e.rowProblem) {
 			l := e.rowProblem[p.Row]
+			if l == nil {
+				continue
+			}
 			l.SetText(strings.TrimSpace(l.Text + "  " + p.Message))
 			l.Show()
 			continue
@@ -399,7 +431,7 @@ func (e *editor) doSave() {
 			e.changed()
 			e.saveNote.SetText(fmt.Sprintf("Not saved: %s", plural(len(inv.Problems), "problem")))
 			for _, p := range inv.Problems {
-				if p.Row >= 0 && p.Row < len(e.rowProblem) {
+				if p.Row >= 0 && p.Row < len(e.rowProblem) && e.rowProblem[p.Row] != nil {
 					e.rowProblem[p.Row].SetText(p.Message)
 					e.rowProblem[p.Row].Show()
 				} else {

@@ -50,7 +50,7 @@ func (w weighted) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(float32(len(objs))*60, h)
 }
 
-var mappingColumns = weighted{3, 1.3, 1.7, 3, 2, 1.3, 0.6}
+var mappingColumns = weighted{3, 1.2, 2.1, 3, 2, 1.2, 0.6}
 
 // fieldChoices are a schema's fields as select options with a type badge;
 // prefer, when set, orders compatible types first. back maps an option to

@@ -187,7 +187,8 @@ func suggest(a, b *connector.Schema, have []mapping.Field) []suggestion {
 	}
 	var out []suggestion
 	for _, fb := range b.Fields {
-		if fb.ReadOnly || usedB[fb.Name] || fb.Type == connector.TypeID {
+		// crmsync's own key fields (upsert ids) are the engine's business.
+		if fb.ReadOnly || usedB[fb.Name] || fb.Type == connector.TypeID || strings.Contains(strings.ToLower(fb.Name), "crmsync") {
 			continue
 		}
 		best, why := "", ""
@@ -260,16 +261,16 @@ func (e *editor) showSuggestions() {
 		return
 	}
 	list := container.NewVBox()
+	rejected := map[int]bool{}
 	accept := func(s suggestion, row fyne.CanvasObject) {
 		e.def.Fields = append(e.def.Fields, s.f)
 		list.Remove(row)
 		e.rebuildRows()
 	}
-	for _, s := range ss {
-		s := s
+	for i, s := range ss {
 		var row *fyne.Container
 		yes := widget.NewButtonWithIcon("Accept", theme.ConfirmIcon(), func() { accept(s, row) })
-		no := widget.NewButtonWithIcon("Reject", theme.CancelIcon(), func() { list.Remove(row) })
+		no := widget.NewButtonWithIcon("Reject", theme.CancelIcon(), func() { rejected[i] = true; list.Remove(row) })
 		text := fmt.Sprintf("%s → %s  (%s)", s.f.A, s.f.B, s.why)
 		if s.f.Transform != "" {
 			text += ", transform " + s.f.Transform
@@ -278,8 +279,8 @@ func (e *editor) showSuggestions() {
 		list.Add(row)
 	}
 	acceptAll := widget.NewButtonWithIcon("Accept all", theme.ConfirmIcon(), func() {
-		for _, s := range ss {
-			if !hasMapping(e.def.Fields, s.f) {
+		for i, s := range ss {
+			if !rejected[i] && !hasMapping(e.def.Fields, s.f) {
 				e.def.Fields = append(e.def.Fields, s.f)
 			}
 		}

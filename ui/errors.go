@@ -35,6 +35,9 @@ func errorSentence(err error) string {
 	if errors.Is(err, context.Canceled) {
 		return "The operation was cancelled."
 	}
+	if cause := networkCause(err); cause != "" {
+		return "The CRM could not be reached (" + cause + ")."
+	}
 	var inv *app.InvalidError
 	if errors.As(err, &inv) {
 		return sentence("the sync has " + plural(len(inv.Problems), "problem") + ": " + inv.Problems[0].Error())
@@ -64,8 +67,6 @@ func sentence(msg string) string {
 func nextStep(err error) string {
 	msg := strings.ToLower(err.Error())
 	var inv *app.InvalidError
-	var netErr net.Error
-	var opErr *net.OpError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "Nothing was changed by the cancelled step; start it again when ready."
@@ -87,10 +88,10 @@ func nextStep(err error) string {
 		return "Next: connect that CRM again on Connections, or edit the sync to use another connection. The sync itself is kept."
 	case errors.Is(err, connector.ErrBudget):
 		return "Next: raise the daily API budget in Settings, or wait until tomorrow. The run resumes where it stopped."
+	case networkCause(err) != "":
+		return "Next: check your network connection, then try again. Records already written are kept; the next run continues from there."
 	case errors.Is(err, connector.ErrRateLimit) || errors.Is(err, connector.ErrServer):
 		return "Next: try again in a few minutes. Records already written are kept; the next run continues from there."
-	case errors.As(err, &netErr) || errors.As(err, &opErr) || strings.Contains(msg, "connection refused") || strings.Contains(msg, "no such host"):
-		return "Next: check your network connection, then try again. Records already written are kept; the next run continues from there."
 	}
 	return "Next: try again. If it keeps failing, the log has the details."
 }
@@ -100,4 +101,24 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return itoa(n) + " " + word + "s"
+}
+
+// networkCause names a network failure in a few words ("connection
+// refused"), or "" when err is not one.
+func networkCause(err error) string {
+	msg := strings.ToLower(err.Error())
+	for _, c := range []string{"connection refused", "no such host", "network is unreachable", "connection reset", "i/o timeout", "tls handshake timeout"} {
+		if strings.Contains(msg, c) {
+			return c
+		}
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) {
+		return opErr.Op + " failed"
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return "DNS lookup failed"
+	}
+	return ""
 }

@@ -17,7 +17,7 @@ import (
 var historyColumns = []struct {
 	title string
 	width float32
-}{{"Time", 120}, {"Sync", 150}, {"Trigger", 90}, {"Result", 130}, {"Created", 70}, {"Updated", 70}, {"Failed", 60}, {"API calls", 80}, {"Duration", 80}}
+}{{"Time", 150}, {"Sync", 160}, {"Trigger", 100}, {"Result", 120}, {"Created", 85}, {"Updated", 85}, {"Failed", 70}, {"API calls", 90}, {"Duration", 90}}
 
 func (u *UI) historyScreen() fyne.CanvasObject {
 	empty := emptyState(theme.HistoryIcon(), "No runs yet",

@@ -112,7 +112,6 @@ func stat(n int, caption string) fyne.CanvasObject {
 	num := widget.NewLabelWithStyle(fmt.Sprint(n), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	num.SizeName = theme.SizeNameSubHeadingText
 	c := widget.NewLabelWithStyle(caption, fyne.TextAlignCenter, fyne.TextStyle{})
-	c.Importance = widget.LowImportance
 	return container.NewVBox(num, c)
 }
 
@@ -156,19 +155,19 @@ func planView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 }
 
 func writeTitle(w engine.Write, def engine.Definition) string {
-	from := "A"
-	if w.Side == "a" {
-		from = "B"
+	from := "B"
+	if w.Side == "b" {
+		from = "A"
 	}
-	verb := "Update " + sideLabel(def, w.Side) + " " + w.ID
+	verb := "update " + sideLabel(def, w.Side) + " " + w.ID
 	if w.ID == "" {
-		verb = "Create in " + sideLabel(def, w.Side)
+		verb = "create in " + sideLabel(def, w.Side)
 	}
-	s := fmt.Sprintf("%s  ←  %s %s", verb, from, w.Source)
-	if w.Key != "" {
-		s += " (" + w.Key + ")"
+	who := w.Key
+	if who == "" {
+		who = from + " " + w.Source
 	}
-	return s + fmt.Sprintf(" · %d fields", len(w.Changes))
+	return fmt.Sprintf("%s — %s from %s %s · %d fields", who, verb, from, w.Source, len(w.Changes))
 }
 
 func writeMatches(w engine.Write, def engine.Definition, q string) bool {
@@ -201,12 +200,10 @@ func writesView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(writeTitle(shown[i], def)) })
 	list.OnSelected = func(i widget.ListItemID) {
 		w := shown[i]
-		grid := container.NewGridWithColumns(4, bold("Field"), bold("Old"), bold("New"), bold("Rule"))
+		cols := weighted{2, 3, 4, 1.6}
+		grid := container.NewVBox(container.New(cols, bold("Field"), bold("Old"), bold("New"), bold("Rule")))
 		for _, ch := range w.Changes {
-			grid.Add(widget.NewLabel(ch.Field))
-			grid.Add(widget.NewLabel(blankAs(ch.Old)))
-			grid.Add(widget.NewLabel(blankAs(ch.New)))
-			grid.Add(widget.NewLabel(ch.Rule))
+			grid.Add(container.New(cols, cell(ch.Field), cell(blankAs(ch.Old)), cell(blankAs(ch.New)), cell(ch.Rule)))
 		}
 		detail.Objects = []fyne.CanvasObject{wrapped(writeTitle(w, def)), grid}
 		detail.Refresh()
@@ -230,8 +227,15 @@ func writesView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 		return container.NewCenter(widget.NewLabel("No record would be created or updated."))
 	}
 	split := container.NewHSplit(list, container.NewVScroll(detail))
-	split.Offset = 0.5
+	split.Offset = 0.45
 	return container.NewBorder(container.NewBorder(nil, nil, nil, count, search), nil, nil, nil, split)
+}
+
+// cell is a table-like label that truncates instead of widening the window.
+func cell(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
 }
 
 func bold(s string) *widget.Label {

@@ -106,7 +106,7 @@ func (q *reviewQueue) build() fyne.CanvasObject {
 	header := container.NewVBox(container.NewBorder(nil, nil, title("Review"), container.NewHBox(widget.NewLabel("Show"), kind)), keys)
 	left := container.NewBorder(nil, container.NewVBox(bulk, q.status), nil, nil, q.list)
 	split := container.NewHSplit(left, container.NewVScroll(q.detail))
-	split.Offset = 0.42
+	split.Offset = 0.36
 	q.filter()
 	return container.NewBorder(header, q.runBar, nil, nil, split)
 }

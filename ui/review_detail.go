@@ -20,12 +20,14 @@ import (
 type records struct {
 	self, other map[string]string
 	otherID     string
+	otherSide   string
 	pairs       [][2]string // mapped field pairs (A field, B field)
 }
 
 // loadRecords reads the item's record and its counterpart (the linked
-// record, the other id, or the first candidate) from the record index.
-func (u *UI) loadRecords(ctx context.Context, it app.ReviewView, other string) records {
+// record, the other id, or the first candidate on otherSide) from the
+// record index.
+func (u *UI) loadRecords(ctx context.Context, it app.ReviewView, other, otherSide string) records {
 	var r records
 	if v, err := u.a.Sync(ctx, it.Sync); err == nil {
 		for _, f := range v.Definition.Fields {
@@ -36,20 +38,16 @@ func (u *UI) loadRecords(ctx context.Context, it app.ReviewView, other string) r
 	if p, ok, err := db.Pair(ctx, it.SyncID, it.Side, it.RecordID); err == nil && ok {
 		r.self = decodeJSONFields(p.Rec.Fields)
 		if p.Linked && other == "" {
-			r.otherID, r.other = p.OtherID, decodeJSONFields(p.Other.Fields)
+			r.otherID, r.other, r.otherSide = p.OtherID, decodeJSONFields(p.Other.Fields), flip(it.Side)
 			return r
 		}
 	}
 	if other == "" {
-		other = it.OtherID
+		other, otherSide = it.OtherID, flip(it.Side)
 	}
 	if other != "" {
-		os := "b"
-		if it.Side == "b" {
-			os = "a"
-		}
-		if p, ok, err := db.Pair(ctx, it.SyncID, os, other); err == nil && ok {
-			r.otherID, r.other = other, decodeJSONFields(p.Rec.Fields)
+		if p, ok, err := db.Pair(ctx, it.SyncID, otherSide, other); err == nil && ok {
+			r.otherID, r.other, r.otherSide = other, decodeJSONFields(p.Rec.Fields), otherSide
 		}
 	}
 	return r
@@ -69,13 +67,13 @@ func (q *reviewQueue) showDetail() {
 		return
 	}
 	d := decodeDetail(it)
-	other := ""
+	other, otherSide := "", ""
 	if len(d.Candidates) > 0 {
-		other = d.Candidates[0].ID
+		other, otherSide = d.Candidates[0].ID, d.Candidates[0].Side
 	}
 	q.detail.Objects = []fyne.CanvasObject{loading("the records")}
 	q.detail.Refresh()
-	bg(q.u, func(ctx context.Context) (records, error) { return q.u.loadRecords(ctx, it, other), nil },
+	bg(q.u, func(ctx context.Context) (records, error) { return q.u.loadRecords(ctx, it, other, otherSide), nil },
 		func(r records, _ error) {
 			if cur, ok := q.current(); !ok || cur.ID != it.ID {
 				return
@@ -87,11 +85,11 @@ func (q *reviewQueue) showDetail() {
 
 func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) fyne.CanvasObject {
 	box := container.NewVBox(
-		title(fmt.Sprintf("%s: side %s record %s", it.Kind, it.Side, it.RecordID)),
+		cell(fmt.Sprintf("%s: side %s record %s", it.Kind, strings.ToUpper(it.Side), it.RecordID)),
 		wrapped(sentence(firstNonBlank(d.Reason, "needs a decision"))),
 		widget.NewLabel("Sync: "+it.Sync+"   queued "+ago(it.CreatedAt, nowFunc())))
 	if d.Values != nil {
-		box.Add(widget.NewLabel(fmt.Sprintf("Field %s — A: %q   B: %q   last agreed: %q", it.Field, d.Values.A, d.Values.B, d.Values.Base)))
+		box.Add(wrapped(fmt.Sprintf("Field %s — A: %q   B: %q   last agreed: %q", it.Field, d.Values.A, d.Values.B, d.Values.Base)))
 	}
 	acts := allowed[it.Kind]
 	buttons := container.NewHBox()
@@ -119,7 +117,7 @@ func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) f
 			if !contains(acts, "link") {
 				link.Disable()
 			}
-			box.Add(container.NewBorder(nil, nil, nil, link, widget.NewLabel(ev)))
+			box.Add(container.NewBorder(nil, nil, nil, link, cell(ev)))
 		}
 		add("link", "Link first", "L", engine.Decision{Action: "link", OtherID: d.Candidates[0].ID})
 	}
@@ -142,16 +140,17 @@ func compareRecords(it app.ReviewView, r records) fyne.CanvasObject {
 	if r.self == nil && r.other == nil {
 		return widget.NewLabel("The records are not in the local index yet; run the sync once to see them here.")
 	}
-	aVals, bVals, aID, bID := r.self, r.other, it.RecordID, r.otherID
-	if it.Side == "b" {
-		aVals, bVals, aID, bID = r.other, r.self, r.otherID, it.RecordID
-	}
-	grid := container.NewGridWithColumns(3, bold("Mapping"), bold("A "+firstNonBlank(aID, "(none)")), bold("B "+firstNonBlank(bID, "(none)")))
+	// Left: the record the item is about; right: its counterpart, which
+	// for an ambiguous match may live on the same side.
+	left, right := side(it.Side), side(r.otherSide)
+	grid := container.NewGridWithColumns(3, bold("Mapping"), bold("This record"), bold("Counterpart"))
+	ids := cell(fmt.Sprintf("This record: %s %s · counterpart: %s %s", strings.ToUpper(it.Side), it.RecordID,
+		strings.ToUpper(firstNonBlank(r.otherSide, "-")), firstNonBlank(r.otherID, "none")))
+	aVals, bVals := r.self, r.other
 	for _, p := range r.pairs {
-		av, bv := joinVals(aVals, splitPlus(p[0])), joinVals(bVals, splitPlus(p[1]))
-		name := widget.NewLabel(p[0] + " ↔ " + p[1])
-		al, bl := widget.NewLabel(blankAs(av)), widget.NewLabel(blankAs(bv))
-		al.Truncation, bl.Truncation = fyne.TextTruncateEllipsis, fyne.TextTruncateEllipsis
+		av, bv := joinVals(aVals, splitPlus(p[left])), joinVals(bVals, splitPlus(p[right]))
+		name := cell(p[0] + " ←→ " + p[1])
+		al, bl := cell(blankAs(av)), cell(blankAs(bv))
 		if aVals != nil && bVals != nil && !strings.EqualFold(strings.TrimSpace(av), strings.TrimSpace(bv)) {
 			// Differences stand out: the row in the warning colour, marked.
 			name.Importance, al.Importance, bl.Importance = widget.WarningImportance, widget.WarningImportance, widget.WarningImportance
@@ -161,7 +160,22 @@ func compareRecords(it app.ReviewView, r records) fyne.CanvasObject {
 		grid.Add(al)
 		grid.Add(bl)
 	}
-	return widget.NewCard("", "Side by side (differing fields marked ≠)", grid)
+	return widget.NewCard("", "Side by side (differing fields marked ≠)", container.NewVBox(ids, grid))
 }
 
 func splitPlus(s string) []string { return strings.Split(s, "+") }
+
+func flip(side string) string {
+	if side == "a" {
+		return "b"
+	}
+	return "a"
+}
+
+// side is the index of a side's field in a mapping pair.
+func side(s string) int {
+	if s == "b" {
+		return 1
+	}
+	return 0
+}

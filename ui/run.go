@@ -108,6 +108,9 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 	}
 	msg := fmt.Sprintf("Run %d: %s. Created %d, updated %d, linked %d, unchanged %d, failed %d, sent to review %d. API calls: A %d, B %d.",
 		s.RunID, s.Status, s.Created, s.Updated, s.Linked, s.Unchanged, s.Failed, s.Review, s.APICallsA, s.APICallsB)
+	if s.Review > 0 {
+		msg += "\n\nOpen Review to decide the records that need a person."
+	}
 	if s.Failed > 0 {
 		msg += "\n\nOpen History to see each failed record with the vendor's message; Retry failed runs them again."
 	}

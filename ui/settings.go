@@ -84,7 +84,7 @@ func (u *UI) settingsScreen() fyne.CanvasObject {
 	notify := widget.NewCheck("Notify me when a background run fails", func(b bool) { prefs.SetBool(prefNotifications, b) })
 	notify.SetChecked(prefs.BoolWithFallback(prefNotifications, true))
 	tray := widget.NewCheck("Keep syncing in the tray when the window is closed", func(b bool) { prefs.SetBool(prefTray, b) })
-	tray.SetChecked(prefs.BoolWithFallback(prefTray, true))
+	tray.SetChecked(prefs.Bool(prefTray))
 	hidden := widget.NewCheck("Start minimized to the tray", func(b bool) { prefs.SetBool(prefStartHidden, b) })
 	hidden.SetChecked(prefs.Bool(prefStartHidden))
 

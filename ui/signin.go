@@ -16,7 +16,7 @@ import (
 type signInDialog struct {
 	d      *dialog.CustomDialog
 	status *widget.Label
-	url    *widget.Entry
+	url    *widget.Label
 	copy   *widget.Button
 	// finished is set when the flow ended, so closing is not a cancel.
 	finished bool
@@ -24,9 +24,9 @@ type signInDialog struct {
 
 func (u *UI) newSignInDialog(what string, cancel context.CancelFunc) *signInDialog {
 	s := &signInDialog{status: wrapped("Starting " + what + "…")}
-	s.url = widget.NewEntry()
-	s.url.SetPlaceHolder("the sign-in address appears here")
-	s.url.Disable() // read-only, still selectable by the Copy button
+	s.url = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	s.url.Selectable = true
+	s.url.Truncation = fyne.TextTruncateEllipsis
 	s.copy = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
 		u.app.Clipboard().SetContent(s.url.Text)
 		s.copy.SetText("Copied")

@@ -95,7 +95,7 @@ func directionArrow(d mapping.Direction) string {
 	case mapping.BtoA:
 		return "←"
 	case mapping.TwoWay:
-		return "↔"
+		return "←→"
 	}
 	return "(sync)"
 }

@@ -15,7 +15,7 @@ import (
 // scheduler keeps running: the setting is on and the desktop has a tray.
 func (u *UI) keepInTray() bool {
 	_, ok := u.app.(desktop.App)
-	return ok && u.app.Preferences().BoolWithFallback(prefTray, true)
+	return ok && u.app.Preferences().Bool(prefTray) // opt-in: some desktops show no tray
 }
 
 // installTray adds the system-tray menu where the desktop offers one, and

@@ -15,19 +15,37 @@ import (
 )
 
 // textsOnScreen returns every visible piece of text the window draws,
-// including dialogs, by walking the laid-out canvas like a renderer would.
+// including dialogs, walking the laid-out canvas like a renderer would and
+// skipping everything inside a hidden object.
 func textsOnScreen(w fyne.Window) []string {
 	c := w.Canvas()
 	roots := append([]fyne.CanvasObject{c.Content()}, c.Overlays().List()...)
 	var out []string
 	for _, root := range roots {
-		for _, o := range test.LaidOutObjects(root) {
-			if t, ok := o.(*canvas.Text); ok && t.Visible() && strings.TrimSpace(t.Text) != "" {
+		visibleObjects(root, func(o fyne.CanvasObject) {
+			if t, ok := o.(*canvas.Text); ok && strings.TrimSpace(t.Text) != "" {
 				out = append(out, t.Text)
 			}
-		}
+		})
 	}
 	return out
+}
+
+func visibleObjects(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	fn(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			visibleObjects(c, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			visibleObjects(c, fn)
+		}
+	}
 }
 
 func screenContains(w fyne.Window, want string) bool {

@@ -50,6 +50,9 @@ type run struct {
 	side map[string]Side
 	// stop is why the run ended early (auth, budget, rate limit, cancel).
 	stop error
+	// current holds the index fields (JSON) of the records in the batch
+	// being updated.
+	current map[string]string
 }
 
 // stopError ends a run early; the rest of the plan is left for the next run.
@@ -69,6 +72,9 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 	if trigger == "" {
 		trigger = "manual"
 	}
+	if err := e.checkFresh(ctx, plan); err != nil {
+		return RunSummary{}, err
+	}
 	if plan.NeedsConfirmation && !opts.Confirm {
 		sum := RunSummary{Status: "needs_confirmation", Message: plan.Reason}
 		id, err := e.st.RecordRun(ctx, store.RunRow{SyncID: plan.SyncID, Trigger: trigger, Status: sum.Status, UndoOf: plan.UndoOf, Message: plan.Reason})
@@ -82,6 +88,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 	if err != nil {
 		return RunSummary{}, fmt.Errorf("engine: sync %q: %w", plan.Sync, err)
 	}
+	plan.applied = true
 	r := &run{e: e, plan: plan, id: id, opts: opts, side: map[string]Side{"a": plan.a, "b": plan.b},
 		ix: map[string]indexer{"a": newIndexer("a", plan.def, plan.rows, ""), "b": newIndexer("b", plan.def, plan.rows, "")}}
 	r.sum = RunSummary{RunID: id, Unchanged: plan.Counts.Unchanged, Conflicts: plan.Counts.Conflicts, Review: len(plan.Review)}
@@ -101,6 +108,24 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 		return r.sum, execErr
 	}
 	return r.sum, nil
+}
+
+// checkFresh refuses a plan applied before, or made before another run of
+// the sync that could have written (its creates might duplicate).
+func (e *Engine) checkFresh(ctx context.Context, plan *Plan) error {
+	if plan.applied {
+		return fmt.Errorf("engine: sync %q: %w (this plan was applied already)", plan.Sync, ErrStalePlan)
+	}
+	runs, err := e.st.Runs(ctx, plan.SyncID, 20)
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		if r.ID > plan.lastRun && r.Status != "needs_confirmation" && r.Status != "dry_run" {
+			return fmt.Errorf("engine: sync %q: %w (run %d started after it)", plan.Sync, ErrStalePlan, r.ID)
+		}
+	}
+	return nil
 }
 
 func (r *run) status(ctx context.Context, execErr error) (string, string) {

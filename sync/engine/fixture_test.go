@@ -50,6 +50,7 @@ func schemaA() connector.Schema {
 		{Name: "firstname", Type: connector.TypeString},
 		{Name: "lastname", Type: connector.TypeString},
 		{Name: "phone", Type: connector.TypeString},
+		{Name: "stage", Type: connector.TypeString},
 	}}
 }
 
@@ -60,6 +61,7 @@ func schemaB() connector.Schema {
 		{Name: "LastName", Type: connector.TypeString, Required: true},
 		{Name: "Phone", Type: connector.TypeString},
 		{Name: "Crmsync_Key__c", Type: connector.TypeString, Unique: true},
+		{Name: "Stage", Type: connector.TypeEnum, Options: []connector.Option{{Value: "Lead"}, {Value: "Customer"}}},
 	}}
 }
 

@@ -12,9 +12,10 @@ import (
 
 // unlinkedRec is an unlinked source record waiting to be matched.
 type unlinkedRec struct {
-	id     string
-	fields map[string]string
-	keys   []string
+	id       string
+	fields   map[string]string
+	keys     []string
+	modified int64
 }
 
 // pass walks one side's records read since the last applied plan, a chunk
@@ -74,7 +75,7 @@ func (p *planner) visit(side string, pr store.PairRow) (unlinkedRec, bool) {
 			p.plan.addSkip(side, id, "filtered out")
 			return unlinkedRec{}, false
 		}
-		return unlinkedRec{id: id, fields: fields, keys: p.ix[side].keyList(fields)}, true
+		return unlinkedRec{id: id, fields: fields, keys: p.ix[side].keyList(fields), modified: pr.Rec.Modified}, true
 	}
 	p.planned[side]++
 	aID := id
@@ -166,18 +167,37 @@ func (p *planner) match(ctx context.Context, side string, recs []unlinkedRec) er
 			hits[i][h.Key] = append(hits[i][h.Key], h)
 		}
 	}
+	// Load every record a match could link to in one query.
+	var ids []string
+	for _, hm := range hits {
+		for _, hs := range hm {
+			for _, h := range hs {
+				if h.Side != side && h.LinkedTo == "" && !h.Deleted {
+					ids = append(ids, h.ID)
+				}
+			}
+		}
+	}
+	others, err := p.e.st.Records(ctx, p.syncID, otherSide(side), ids)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]store.IndexRow, len(others))
+	for _, o := range others {
+		byID[o.ID] = o
+	}
 	for _, r := range recs {
 		if p.claimed[sideOf(side, r.id)] {
 			continue
 		}
-		if err := p.matchOne(ctx, side, r, hits); err != nil {
+		if err := p.matchOne(ctx, side, r, hits, byID); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits []map[string][]store.KeyHit) error {
+func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits []map[string][]store.KeyHit, byID map[string]store.IndexRow) error {
 	other := otherSide(side)
 	for i, k := range r.keys {
 		if k == "" {
@@ -197,7 +217,13 @@ func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits
 			continue
 		}
 		if len(same) == 0 && len(others) == 1 && others[0].LinkedTo == "" && !p.claimed[sideOf(other, others[0].ID)] {
-			return p.link(ctx, side, r.id, others[0].ID, fmt.Sprintf("match:%d", i+1), fmt.Sprintf("%s = %q", p.ruleLabel(i), k), 0)
+			rule, evidence := fmt.Sprintf("match:%d", i+1), fmt.Sprintf("%s = %q", p.ruleLabel(i), k)
+			if o, ok := byID[others[0].ID]; ok && !o.Deleted {
+				self := recView{id: r.id, fields: r.fields, modified: r.modified}
+				p.linkViews(side, self, recView{id: o.ID, fields: decodeFields(o.Fields), modified: o.Modified}, rule, evidence, 0)
+				return nil
+			}
+			return p.link(ctx, side, r.id, others[0].ID, rule, evidence, 0)
 		}
 		it := ReviewItem{Kind: "ambiguous", Side: side, RecordID: r.id}
 		switch {
@@ -263,12 +289,22 @@ func (p *planner) link(ctx context.Context, side, id, otherID, rule, evidence st
 		p.warn("cannot link A %s with B %s: one of them is missing, deleted or already linked", aID, bID)
 		return nil
 	}
-	p.claimed[sideOf("a", aID)], p.claimed[sideOf("b", bID)] = true, true
 	av := recView{id: aID, fields: decodeFields(pa.Rec.Fields), modified: pa.Rec.Modified}
 	bv := recView{id: bID, fields: decodeFields(pb.Rec.Fields), modified: pb.Rec.Modified}
-	out := p.m.mergePair(av, bv, nil, nil, 0)
-	p.addPair(av, bv, out, &LinkOp{A: aID, B: bID, New: true, Rule: rule, Evidence: evidence, ReviewID: reviewID})
+	p.linkViews("a", av, bv, rule, evidence, reviewID)
 	return nil
+}
+
+// linkViews plans the link of two unlinked records given as side's record
+// and the other side's.
+func (p *planner) linkViews(side string, self, other recView, rule, evidence string, reviewID int64) {
+	av, bv := self, other
+	if side == "b" {
+		av, bv = other, self
+	}
+	p.claimed[sideOf("a", av.id)], p.claimed[sideOf("b", bv.id)] = true, true
+	out := p.m.mergePair(av, bv, nil, nil, 0)
+	p.addPair(av, bv, out, &LinkOp{A: av.id, B: bv.id, New: true, Rule: rule, Evidence: evidence, ReviewID: reviewID})
 }
 
 // create plans a record on the other side from source record id. Any row

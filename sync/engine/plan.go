@@ -35,6 +35,8 @@ type Plan struct {
 	doneSeq    map[string]int64 // side -> seq to mark done after a complete apply
 	reviewDone []int64
 	retryDone  []retryKey
+	lastRun    int64 // newest run of the sync when planned
+	applied    bool
 }
 
 // Write is one record write on a target side: a create (ID == "") or an

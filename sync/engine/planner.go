@@ -76,7 +76,7 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 	if err := p.reconcileUpdates(ctx); err != nil {
 		return nil, err
 	}
-	doneA, doneB, err := p.seqMarks(ctx)
+	doneA, doneB, after, err := p.seqMarks(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -94,9 +94,7 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 	}
 	p.finishRetries(due)
 	p.plan.finish()
-	if err := p.safety(ctx, states); err != nil {
-		return nil, err
-	}
+	p.safety(states, after)
 	p.estimate()
 	return p.plan, nil
 }
@@ -129,8 +127,15 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 		claimed: map[string]bool{}, handled: map[string]bool{},
 		pages: map[string]int{}, planned: map[string]int{},
 	}
+	runs, err := e.st.Runs(ctx, syncID, 1)
+	if err != nil {
+		return nil, err
+	}
 	p.plan = &Plan{SyncID: syncID, Sync: def.Name, def: def, rows: rows, a: a, b: b,
 		Creates: []Write{}, Updates: []Write{}, Links: []LinkOp{}, Conflicts: []Conflict{}, Review: []ReviewItem{}, Skips: []Skip{}}
+	if len(runs) > 0 {
+		p.plan.lastRun = runs[0].ID
+	}
 	return p, nil
 }
 
@@ -197,17 +202,20 @@ func (ix indexer) pageRecords(recs []connector.Record, warn func(string, ...any)
 	return out
 }
 
-// seqMarks returns [done, max] seq per side.
-func (p *planner) seqMarks(ctx context.Context) ([2]int64, [2]int64, error) {
+// seqMarks returns [done, max] seq per side and the record counts after
+// the read.
+func (p *planner) seqMarks(ctx context.Context) ([2]int64, [2]int64, map[string]int, error) {
 	var out [2][2]int64
+	counts := map[string]int{}
 	for i, s := range []string{"a", "b"} {
 		st, err := p.e.st.SideState(ctx, p.syncID, s)
 		if err != nil {
-			return out[0], out[1], err
+			return out[0], out[1], nil, err
 		}
 		out[i] = [2]int64{st.DoneSeq, st.MaxSeq}
+		counts[s] = st.Count
 	}
-	return out[0], out[1], nil
+	return out[0], out[1], counts, nil
 }
 
 func decodeFields(s string) map[string]string {

@@ -56,8 +56,9 @@ func (p *planner) finishRetries(due []store.RetryRow) {
 }
 
 // safety marks the plan as needing confirmation when it would change more
-// than the limit, or every record of a side.
-func (p *planner) safety(ctx context.Context, counts map[string]int) error {
+// than the limit, or every record of a side. before and after are the
+// sides' record counts before and after this plan's read.
+func (p *planner) safety(before, after map[string]int) {
 	pct := p.def.Safety.MaxChangePercent
 	if pct == 0 {
 		pct = defaultMaxChangePercent
@@ -66,21 +67,14 @@ func (p *planner) safety(ctx context.Context, counts map[string]int) error {
 	writes := map[string]int{"a": c.CreateA + c.UpdateA, "b": c.CreateB + c.UpdateB}
 	updates := map[string]int{"a": c.UpdateA, "b": c.UpdateB}
 	for _, s := range []string{"a", "b"} {
-		st, err := p.e.st.SideState(ctx, p.syncID, s)
-		if err != nil {
-			return err
-		}
-		total := st.Count
-		if counts[s] > total {
-			total = counts[s]
-		}
+		total := max(after[s], before[s])
 		limit := max(total*pct/100, minChangeLimit)
 		if writes[s] > limit {
 			p.confirm(fmt.Sprintf("would create or change %d records on side %s, above the limit of %d (%d%% of its %d records, at least %d)",
 				writes[s], strings.ToUpper(s), limit, pct, total, minChangeLimit))
 		}
-		if st.Count >= everyRecordMin && updates[s] >= st.Count {
-			p.confirm(fmt.Sprintf("would change every one of the %d records on side %s", st.Count, strings.ToUpper(s)))
+		if after[s] >= everyRecordMin && updates[s] >= after[s] {
+			p.confirm(fmt.Sprintf("would change every one of the %d records on side %s", after[s], strings.ToUpper(s)))
 		}
 	}
 	if m := p.def.Safety.MaxChanges; m > 0 {
@@ -88,7 +82,6 @@ func (p *planner) safety(ctx context.Context, counts map[string]int) error {
 			p.confirm(fmt.Sprintf("would create or change %d records, above this sync's limit of %d", n, m))
 		}
 	}
-	return nil
 }
 
 // estimate fills the API calls: pages read plus writes by batch (+1 for

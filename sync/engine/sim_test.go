@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,19 +17,25 @@ import (
 	"github.com/crmsync/crmsync/sync/engine/memconn"
 )
 
-var simSeeds = flag.Int("sim.seeds", 200, "number of seeds for the deterministic simulation")
+var (
+	simSeeds = flag.Int("sim.seeds", 200, "number of seeds for the deterministic simulation")
+	simDebug = flag.Bool("sim.debug", false, "log every plan and CRM write of the simulation")
+)
 
 // TestSimulation runs seeded random edits on both sides with faults and
 // kills at random call boundaries, asserting the engine's invariants after
 // every run and at quiescence. A failing seed replays alone with
 // -run 'TestSimulation/seed=N$'.
 func TestSimulation(t *testing.T) {
-	defer func() {
+	t.Cleanup(func() {
+		simStats.Lock()
+		defer simStats.Unlock()
 		t.Logf("%d seeds: %d runs (%d killed), %d CRM writes, %d conflict winners checked",
 			*simSeeds, simStats.runs, simStats.kills, simStats.writes, simStats.conflictsChecked)
-	}()
+	})
 	for seed := 1; seed <= *simSeeds; seed++ {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			t.Parallel() // each seed owns its file and CRMs: still deterministic
 			newSim(t, uint64(seed)).play()
 		})
 	}
@@ -41,7 +49,16 @@ var simFields = []simField{{"firstname", "FirstName"}, {"lastname", "LastName"},
 type killed struct{}
 
 // simStats totals what the simulation exercised, reported at the end.
-var simStats struct{ runs, kills, writes, conflictsChecked int }
+var simStats struct {
+	sync.Mutex
+	runs, kills, writes, conflictsChecked int
+}
+
+func (s *sim) stat(f func()) {
+	simStats.Lock()
+	f()
+	simStats.Unlock()
+}
 
 // expectation is the value a conflict's winner must leave on both sides.
 type expectation struct {
@@ -64,6 +81,7 @@ type sim struct {
 	cancel   context.CancelFunc
 	faulty   bool
 	writes   []simWrite // every op the CRMs carried out
+	pending  bool       // journal rows were pending when the round began
 	runs     int
 }
 
@@ -78,7 +96,7 @@ func newSim(t *testing.T, seed uint64) *sim {
 	if rng.IntN(2) == 0 {
 		upsertB = "Crmsync_Key__c"
 	}
-	f := newFixture(t, def, fixtureOpts{batch: 1 + rng.IntN(4), page: 1 + rng.IntN(5), upsertB: upsertB})
+	f := newFixture(t, def, fixtureOpts{batch: 1 + rng.IntN(4), page: 3 + rng.IntN(6), upsertB: upsertB})
 	s := &sim{t: t, rng: rng, f: f, owned: map[string]bool{}, deleted: map[string]bool{}}
 	s.hook()
 	for range rng.IntN(5) {
@@ -135,7 +153,7 @@ func (s *sim) hook() {
 				for f, v := range op.Fields {
 					s.writes = append(s.writes, simWrite{side, res.ID, f, v})
 				}
-				if testing.Verbose() {
+				if *simDebug {
 					s.t.Logf("  call %d wrote %s %s %v", s.calls, side, res.ID, op.Fields)
 				}
 			},
@@ -206,7 +224,7 @@ func otherSideOf(side string) string {
 // edit is one random user action on one side.
 func (s *sim) edit(side string) {
 	live := s.conn(side).Live(obj(side))
-	if len(s.pendingJournals()) > 0 {
+	if s.pending {
 		// A create interrupted by a kill is recognized by its key on the
 		// next run; people editing that brand-new record in between is out
 		// of scope (a dedicated upsert key field makes it moot).
@@ -283,7 +301,7 @@ func (s *sim) concurrentEdit() {
 // runOnce plans and applies; a kill drops the engine and reopens the file.
 func (s *sim) runOnce() (sum engine.RunSummary, clean bool) {
 	s.runs++
-	simStats.runs++
+	s.stat(func() { simStats.runs++ })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	s.cancel = cancel
@@ -292,8 +310,8 @@ func (s *sim) runOnce() (sum engine.RunSummary, clean bool) {
 			if _, ok := r.(killed); !ok {
 				panic(r)
 			}
-			simStats.kills++
-			if testing.Verbose() {
+			s.stat(func() { simStats.kills++ })
+			if *simDebug {
 				s.t.Logf("run %d killed", s.runs)
 			}
 			s.f.open() // a fresh engine on the same file; stale run cleared
@@ -303,12 +321,12 @@ func (s *sim) runOnce() (sum engine.RunSummary, clean bool) {
 	a, b := s.f.sides()
 	p, err := s.f.eng.Plan(ctx, s.f.syncID, s.f.def, a, b, engine.PlanOptions{})
 	if err != nil {
-		if testing.Verbose() {
+		if *simDebug {
 			s.t.Logf("run %d: plan: %v", s.runs, err)
 		}
 		return sum, false
 	}
-	if testing.Verbose() {
+	if *simDebug {
 		s.t.Logf("run %d plan (kill at %d, cancel at %d, calls %d, faulty %v): %s", s.runs, s.killAt, s.cancelAt, s.calls, s.faulty, p.Summary())
 		for _, c := range p.Creates {
 			s.t.Logf("  create on %s from %s key %s", c.Side, c.Source, c.Key)
@@ -329,8 +347,9 @@ func (s *sim) runOnce() (sum engine.RunSummary, clean bool) {
 }
 
 func (s *sim) play() {
-	rounds := 4 + s.rng.IntN(5)
+	rounds := 2 + s.rng.IntN(4)
 	for range rounds {
+		s.pending = len(s.pendingJournals()) > 0
 		for range s.rng.IntN(4) {
 			s.edit("a")
 		}
@@ -380,8 +399,10 @@ func (s *sim) quiesce() {
 	}
 	s.checkConverged()
 	s.checkAudit()
-	simStats.writes += len(s.writes)
-	s.t.Logf("runs %d, writes %d, links %d, expectations %d, A %d B %d live", s.runs, len(s.writes), len(s.f.links()), len(s.expect), s.f.a.Count(objA), s.f.b.Count(objB))
+	s.stat(func() { simStats.writes += len(s.writes) })
+	if *simDebug {
+		s.t.Logf("runs %d, writes %d, links %d, expectations %d, A %d B %d live", s.runs, len(s.writes), len(s.f.links()), len(s.expect), s.f.a.Count(objA), s.f.b.Count(objB))
+	}
 }
 
 // checkAlways holds after every run: 1:1 links, no record we created
@@ -469,9 +490,39 @@ func (s *sim) checkConverged() {
 		if ra == nil || rb == nil || open["a:"+e.a] || open["b:"+e.b] {
 			continue
 		}
-		simStats.conflictsChecked++
+		s.stat(func() { simStats.conflictsChecked++ })
 		if ra[e.field.a] != e.want || rb[e.field.b] != e.want {
 			s.t.Fatalf("conflict on %s (%s): A=%q B=%q, policy %s wants %q", e.a, e.field.a, ra[e.field.a], rb[e.field.b], s.f.def.Conflict, e.want)
+		}
+	}
+	// One record per match key created by us: never more copies of a key
+	// on a side than the other side has records with that key.
+	keys := map[string]map[string]int{"a": {}, "b": {}}
+	for _, side := range []string{"a", "b"} {
+		for _, r := range s.conn(side).Live(obj(side)) {
+			keys[side][strings.ToLower(r.Fields[emailField(side)])]++
+		}
+	}
+	created := map[string]map[string]int{"a": {}, "b": {}}
+	for _, l := range s.f.links() {
+		if s.f.a.Get(objA, l.AID) == nil || s.f.b.Get(objB, l.BID) == nil {
+			continue // a user deleted one of them; deletes are held
+		}
+		if l.CreatedBy == "a" {
+			if r := s.f.a.Get(objA, l.AID); r != nil {
+				created["a"][strings.ToLower(r["email"])]++
+			}
+		} else if l.CreatedBy == "b" {
+			if r := s.f.b.Get(objB, l.BID); r != nil {
+				created["b"][strings.ToLower(r["Email"])]++
+			}
+		}
+	}
+	for side, byKey := range created {
+		for k, n := range byKey {
+			if k != "" && n > keys[otherSideOf(side)][k] {
+				s.t.Fatalf("%d records with key %q created on side %s, but side %s has %d", n, k, side, otherSideOf(side), keys[otherSideOf(side)][k])
+			}
 		}
 	}
 	for _, side := range []string{"a", "b"} {

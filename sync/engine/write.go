@@ -181,6 +181,21 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 		return r.splitAfterFailure(ctx, side, ps, kp, create, journalID, err)
 	}
 	c := store.Commit{SyncID: r.plan.SyncID, RunID: r.id, JournalDone: []int64{journalID}}
+	if !create {
+		// One query for the index rows the successes will update.
+		ids := make([]string, len(ps))
+		for i, p := range ps {
+			ids[i] = p.w.ID
+		}
+		rows, err := r.e.st.Records(ctx, r.plan.SyncID, side, ids)
+		if err != nil {
+			return err
+		}
+		r.current = make(map[string]string, len(rows))
+		for _, row := range rows {
+			r.current[row.ID] = row.Fields
+		}
+	}
 	for i, p := range ps {
 		if res[i].Err != nil {
 			r.fail(&c, side, p, res[i].Err)
@@ -328,14 +343,17 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 		if w.Source != "" && len(w.Base) > 0 {
 			c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: baseMap(w.Base)})
 		}
-		pr, ok, err := r.e.st.Pair(ctx, r.plan.SyncID, side, w.ID)
-		if err != nil {
-			return err
+		cur, ok := r.current[w.ID]
+		if !ok {
+			pr, found, err := r.e.st.Pair(ctx, r.plan.SyncID, side, w.ID)
+			if err != nil {
+				return err
+			}
+			if found {
+				cur = pr.Rec.Fields
+			}
 		}
-		merged := map[string]string{}
-		if ok {
-			merged = decodeFields(pr.Rec.Fields)
-		}
+		merged := decodeFields(cur)
 		for k, v := range fields {
 			merged[k] = v
 		}

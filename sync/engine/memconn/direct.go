@@ -39,6 +39,7 @@ func (c *Conn) Remove(object, id string) bool {
 		return false
 	}
 	r.deleted = true
+	c.reindex(t, r, r.fields[c.opts.UpsertKey])
 	t.bump(r)
 	r.modified = c.opts.Clock()
 	return true

@@ -75,6 +75,8 @@ type table struct {
 	// log lists every change in version order, so a read since a cursor is
 	// a binary search (entries a later change superseded are skipped).
 	log []change
+	// byKey indexes live records by the upsert key's lowercased value.
+	byKey map[string]map[string]*rec
 }
 
 type change struct {
@@ -134,7 +136,7 @@ func (c *Conn) PageSize() int  { return c.opts.PageSize }
 func (c *Conn) table(object string) *table {
 	t := c.tables[object]
 	if t == nil {
-		t = &table{recs: map[string]*rec{}}
+		t = &table{recs: map[string]*rec{}, byKey: map[string]map[string]*rec{}}
 		c.tables[object] = t
 	}
 	return t
@@ -394,12 +396,37 @@ func hasOption(os []connector.Option, v string) bool {
 
 func (c *Conn) find(t *table, field, value string) *rec {
 	var hit *rec
+	if field == c.opts.UpsertKey {
+		for _, r := range t.byKey[strings.ToLower(value)] {
+			if !r.deleted && (hit == nil || r.id < hit.id) {
+				hit = r
+			}
+		}
+		return hit
+	}
 	for _, r := range t.recs {
 		if !r.deleted && strings.EqualFold(r.fields[field], value) && (hit == nil || r.id < hit.id) {
 			hit = r
 		}
 	}
 	return hit
+}
+
+// reindex keeps byKey in step with a record's upsert key value.
+func (c *Conn) reindex(t *table, r *rec, old string) {
+	if c.opts.UpsertKey == "" {
+		return
+	}
+	if old != "" {
+		delete(t.byKey[strings.ToLower(old)], r.id)
+	}
+	if v := r.fields[c.opts.UpsertKey]; v != "" && !r.deleted {
+		k := strings.ToLower(v)
+		if t.byKey[k] == nil {
+			t.byKey[k] = map[string]*rec{}
+		}
+		t.byKey[k][r.id] = r
+	}
 }
 
 func (c *Conn) create(t *table, fields map[string]string) string {
@@ -411,9 +438,11 @@ func (c *Conn) create(t *table, fields map[string]string) string {
 }
 
 func (c *Conn) set(t *table, r *rec, fields map[string]string) {
+	old := r.fields[c.opts.UpsertKey]
 	for k, v := range fields {
 		r.fields[k] = v
 	}
+	c.reindex(t, r, old)
 	t.bump(r)
 	r.modified = c.opts.Clock()
 }
@@ -462,6 +491,7 @@ func (c *Conn) Delete(ctx context.Context, object string, ids []string) ([]conne
 			continue
 		}
 		r.deleted = true
+		c.reindex(t, r, r.fields[c.opts.UpsertKey])
 		t.bump(r)
 		r.modified = c.opts.Clock()
 		out[i] = connector.Result{ID: id}

@@ -1,0 +1,184 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/crmsync/crmsync/store"
+)
+
+func engineSync(t *testing.T) (*store.DB, int64, context.Context) {
+	t.Helper()
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	id, err := db.SaveSync(ctx, "s", "{}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, id, ctx
+}
+
+func TestIndexPageStoresCursorWithRecords(t *testing.T) {
+	db, id, ctx := engineSync(t)
+	recs := []store.IndexRecord{
+		{ID: "a1", Modified: 5, Fields: map[string]string{"email": "x@example.com"}, Keys: []store.RecordKey{{Rule: 0, Key: "x@example.com"}}},
+		{ID: "a2", Modified: 6, Deleted: true, Fields: map[string]string{}, Keys: []store.RecordKey{{Rule: 0, Key: "gone@example.com"}}},
+	}
+	seq, err := db.IndexPage(ctx, id, "a", recs, "c1", true)
+	if err != nil || seq != 1 {
+		t.Fatalf("IndexPage: seq %d err %v", seq, err)
+	}
+	st, err := db.SideState(ctx, id, "a")
+	if err != nil || st.Cursor != "c1" || st.MaxSeq != 1 || st.Count != 1 || st.DoneSeq != 0 {
+		t.Fatalf("state %+v err %v", st, err)
+	}
+	hits, _ := db.KeyHits(ctx, id, 0, []string{"x@example.com", "gone@example.com"})
+	if len(hits) != 1 || hits[0].ID != "a1" {
+		t.Fatalf("deleted records carry no keys: %+v", hits)
+	}
+	// Re-indexing replaces the keys.
+	recs[0].Keys = []store.RecordKey{{Rule: 0, Key: "y@example.com"}}
+	if seq, _ := db.IndexPage(ctx, id, "a", recs[:1], "c2", false); seq != 2 {
+		t.Fatalf("second page seq %d", seq)
+	}
+	if hits, _ := db.KeyHits(ctx, id, 0, []string{"x@example.com"}); len(hits) != 0 {
+		t.Fatalf("stale key kept: %+v", hits)
+	}
+	if st, _ := db.SideState(ctx, id, "a"); st.Cursor != "c1" {
+		t.Fatalf("cursor saved without saveCursor: %q", st.Cursor)
+	}
+	if err := db.SetDoneSeq(ctx, id, "a", 2); err != nil {
+		t.Fatal(err)
+	}
+	db.SetDoneSeq(ctx, id, "a", 1) // never moves back
+	if st, _ := db.SideState(ctx, id, "a"); st.DoneSeq != 2 {
+		t.Fatalf("done seq %d", st.DoneSeq)
+	}
+}
+
+func TestCommitIsAllOrNothing(t *testing.T) {
+	db, id, ctx := engineSync(t)
+	run, err := db.OpenRun(ctx, id, "manual", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := store.Commit{SyncID: id, RunID: run,
+		Links: []store.LinkWrite{{AID: "a1", BID: "b1", Base: map[string]string{"k": "v"}, CreatedBy: "b"}},
+		Audit: []store.AuditRow{{Side: "b", RecordID: "b1", Field: "Email", New: "x@example.com", Rule: "create"}}}
+	if err := db.Commit(ctx, ok); err != nil {
+		t.Fatal(err)
+	}
+	// b1 is taken: the whole second commit must roll back, audit included.
+	bad := store.Commit{SyncID: id, RunID: run,
+		Links: []store.LinkWrite{{AID: "a2", BID: "b1"}},
+		Audit: []store.AuditRow{{Side: "b", RecordID: "b1", Field: "Email", New: "dup", Rule: "create"}}}
+	if err := db.Commit(ctx, bad); !errors.Is(err, store.ErrLinkClash) {
+		t.Fatalf("clash: %v", err)
+	}
+	links, _ := db.Links(ctx, id)
+	audit, _ := db.Audit(ctx, run)
+	if len(links) != 1 || len(audit) != 1 {
+		t.Fatalf("links %d audit %d after a failed commit", len(links), len(audit))
+	}
+	// Base values merge into the stored base.
+	db.Commit(ctx, store.Commit{SyncID: id, RunID: run, Links: []store.LinkWrite{{AID: "a1", BID: "b1", Base: map[string]string{"k2": "w"}}}})
+	links, _ = db.Links(ctx, id)
+	if links[0].Base != `{"k":"v","k2":"w"}` || links[0].CreatedBy != "b" {
+		t.Fatalf("merged link %+v", links[0])
+	}
+}
+
+func TestOneOpenRunAndStaleRecovery(t *testing.T) {
+	db, id, ctx := engineSync(t)
+	if _, err := db.OpenRun(ctx, id, "manual", 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.OpenRun(ctx, id, "schedule", 0); !errors.Is(err, store.ErrRunOpen) {
+		t.Fatalf("second open run: %v", err)
+	}
+	if n, err := db.RecoverStaleRuns(ctx); n != 1 || err != nil {
+		t.Fatalf("recover: %d %v", n, err)
+	}
+	runs, _ := db.Runs(ctx, id, 0)
+	if runs[0].Status != "failed" || runs[0].Message != "interrupted (crash or kill)" {
+		t.Fatalf("stale run %+v", runs[0])
+	}
+	if _, err := db.OpenRun(ctx, id, "manual", 0); err != nil {
+		t.Fatalf("open after recovery: %v", err)
+	}
+}
+
+func TestReviewQueueDedupesAndSkipSticks(t *testing.T) {
+	db, id, ctx := engineSync(t)
+	item := store.ReviewRow{Kind: "unmatched", Side: "a", RecordID: "a1", Detail: `{"reason":"x"}`}
+	for range 2 {
+		if err := db.Commit(ctx, store.Commit{SyncID: id, Reviews: []store.ReviewRow{item}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open, _ := db.Reviews(ctx, id, "", "open")
+	if len(open) != 1 {
+		t.Fatalf("open items %d, want 1", len(open))
+	}
+	if err := db.DecideReview(ctx, open[0].ID, `{"action":"skip"}`); err != nil {
+		t.Fatal(err)
+	}
+	db.Commit(ctx, store.Commit{SyncID: id, ReviewDone: []int64{open[0].ID}, Reviews: []store.ReviewRow{item}})
+	if open, _ := db.Reviews(ctx, id, "", "open"); len(open) != 0 {
+		t.Fatalf("a skipped record came back to review: %+v", open)
+	}
+	// Linking a record closes its open matching items.
+	db.Commit(ctx, store.Commit{SyncID: id, Reviews: []store.ReviewRow{{Kind: "ambiguous", Side: "b", RecordID: "b9"}}})
+	db.Commit(ctx, store.Commit{SyncID: id, Links: []store.LinkWrite{{AID: "a9", BID: "b9"}}})
+	if open, _ := db.Reviews(ctx, id, "ambiguous", "open"); len(open) != 0 {
+		t.Fatalf("linked record still in review: %+v", open)
+	}
+}
+
+func TestRetryBackoffGrows(t *testing.T) {
+	db, id, ctx := engineSync(t)
+	now := time.UnixMilli(1_000_000)
+	db.SetClock(func() time.Time { return now })
+	row := store.RetryRow{Side: "b", RecordID: "a1", Category: "server", Message: "boom"}
+	var waits []time.Duration
+	for range 3 {
+		db.Commit(ctx, store.Commit{SyncID: id, Retry: []store.RetryRow{row}})
+		q, _ := db.Retries(ctx, id, false, now)
+		waits = append(waits, q[0].NextAt.Sub(now))
+	}
+	if waits[0] != time.Minute || waits[1] != 2*time.Minute || waits[2] != 4*time.Minute {
+		t.Fatalf("back-off %v", waits)
+	}
+	if due, _ := db.Retries(ctx, id, true, now); len(due) != 0 {
+		t.Fatalf("due too early: %+v", due)
+	}
+	if due, _ := db.Retries(ctx, id, true, now.Add(5*time.Minute)); len(due) != 1 || due[0].Attempts != 3 {
+		t.Fatalf("due: %+v", due)
+	}
+	db.Commit(ctx, store.Commit{SyncID: id, RetryDone: []store.RetryKey{{Side: "b", RecordID: "a1"}}})
+	if q, _ := db.Retries(ctx, id, false, now); len(q) != 0 {
+		t.Fatalf("not cleared: %+v", q)
+	}
+}
+
+func TestPendingJournalsSkipRunningRuns(t *testing.T) {
+	db, id, ctx := engineSync(t)
+	run, _ := db.OpenRun(ctx, id, "manual", 0)
+	jid, err := db.AddJournal(ctx, store.JournalRow{SyncID: id, RunID: run, Side: "b", Object: "Contact", KeyField: "Email", Batch: "[]"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if js, _ := db.PendingJournals(ctx, id); len(js) != 0 {
+		t.Fatalf("journal of a running run offered for reconciliation: %+v", js)
+	}
+	db.RecoverStaleRuns(ctx)
+	if js, _ := db.PendingJournals(ctx, id); len(js) != 1 || js[0].ID != jid {
+		t.Fatalf("pending after crash: %+v", js)
+	}
+	db.Commit(ctx, store.Commit{SyncID: id, JournalDone: []int64{jid}})
+	if js, _ := db.PendingJournals(ctx, id); len(js) != 0 {
+		t.Fatalf("done journal still pending")
+	}
+}
