@@ -80,17 +80,11 @@ func (e *editor) loadSide(i int) {
 // firstRecord reads the first record of the first page for the live
 // sample; a failure only means no sample.
 func (e *editor) firstRecord(ctx context.Context, conn, object string) map[string]string {
-	s, err := e.u.a.OpenConnection(ctx, conn)
+	rec, err := e.u.a.Sample(ctx, conn, object)
 	if err != nil {
 		return nil
 	}
-	for page, err := range s.Client.Read(ctx, object, "") {
-		if err != nil || len(page.Records) == 0 {
-			return nil
-		}
-		return page.Records[0].Fields
-	}
-	return nil
+	return rec
 }
 
 // afterSchemas redraws what depends on the schemas; for a new sync with no

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -34,11 +33,10 @@ func (u *UI) loadRecords(ctx context.Context, it app.ReviewView, other, otherSid
 			r.pairs = append(r.pairs, [2]string{f.A, f.B})
 		}
 	}
-	db := u.a.DB()
-	if p, ok, err := db.Pair(ctx, it.SyncID, it.Side, it.RecordID); err == nil && ok {
-		r.self = decodeJSONFields(p.Rec.Fields)
-		if p.Linked && other == "" {
-			r.otherID, r.other, r.otherSide = p.OtherID, decodeJSONFields(p.Other.Fields), flip(it.Side)
+	if rec, err := u.a.Record(ctx, it.SyncID, it.Side, it.RecordID); err == nil && rec.Found {
+		r.self = rec.Fields
+		if rec.LinkedID != "" && other == "" {
+			r.otherID, r.other, r.otherSide = rec.LinkedID, rec.Linked, flip(it.Side)
 			return r
 		}
 	}
@@ -46,17 +44,11 @@ func (u *UI) loadRecords(ctx context.Context, it app.ReviewView, other, otherSid
 		other, otherSide = it.OtherID, flip(it.Side)
 	}
 	if other != "" {
-		if p, ok, err := db.Pair(ctx, it.SyncID, otherSide, other); err == nil && ok {
-			r.otherID, r.other, r.otherSide = other, decodeJSONFields(p.Rec.Fields), otherSide
+		if rec, err := u.a.Record(ctx, it.SyncID, otherSide, other); err == nil && rec.Found {
+			r.otherID, r.other, r.otherSide = other, rec.Fields, otherSide
 		}
 	}
 	return r
-}
-
-func decodeJSONFields(s string) map[string]string {
-	m := map[string]string{}
-	_ = json.Unmarshal([]byte(s), &m)
-	return m
 }
 
 // showDetail renders the selected item: reason, values, candidates with

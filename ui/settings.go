@@ -71,7 +71,7 @@ func (u *UI) settingsScreen() fyne.CanvasObject {
 	budget.SetPlaceHolder("10000")
 	budget.Disable()
 	if u.a != nil {
-		bg(u, func(ctx context.Context) (string, error) { return u.a.DB().Setting(ctx, settingBudget, "") },
+		bg(u, func(ctx context.Context) (string, error) { return u.a.Setting(ctx, settingBudget, "") },
 			func(v string, err error) {
 				if err == nil {
 					budget.SetText(v)
@@ -114,7 +114,7 @@ func (u *UI) saveBudget(s string, note *widget.Label) {
 		}
 		s = strconv.Itoa(n)
 	}
-	u.bgErr(func(ctx context.Context) error { return u.a.DB().SetSetting(ctx, settingBudget, s) }, func(err error) {
+	u.bgErr(func(ctx context.Context) error { return u.a.SetSetting(ctx, settingBudget, s) }, func(err error) {
 		if err != nil {
 			note.SetText(fmt.Sprintf("Not saved: %s", errorSentence(err)))
 			return

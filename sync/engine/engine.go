@@ -25,7 +25,7 @@
 // the policy's winner in every conflict, nothing deleted, an audit row for
 // every value a CRM stored, and a second consecutive run writing nothing.
 // Last result: go test -run TestSimulation -sim.seeds=5000 ./sync/engine
-// passed: 5000 seeds, 29350 runs (2450 killed), 151172 CRM writes, 1825
+// passed: 5000 seeds, 26896 runs (2124 killed), 141364 CRM writes, 1650
 // conflict winners checked (2026-11-23).
 //
 // Known limit: a create interrupted by a crash is recognized by its key

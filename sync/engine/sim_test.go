@@ -347,7 +347,7 @@ func (s *sim) runOnce() (sum engine.RunSummary, clean bool) {
 }
 
 func (s *sim) play() {
-	rounds := 2 + s.rng.IntN(4)
+	rounds := 2 + s.rng.IntN(3)
 	for range rounds {
 		s.pending = len(s.pendingJournals()) > 0
 		for range s.rng.IntN(4) {
