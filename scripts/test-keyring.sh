@@ -12,6 +12,9 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go test -race -c -o "$tmp/keyringtest.test" ./app/secret/keyringtest/
+# The CLI's end-to-end test again, now with its tokens in the real keyring
+# and shared across its subprocesses through it.
+go test -race -c -o "$tmp/cli.test" ./app/cli/
 
 mkdir -p "$tmp/data" "$tmp/runtime"
 chmod 700 "$tmp/runtime"
@@ -19,5 +22,6 @@ chmod 700 "$tmp/runtime"
 XDG_DATA_HOME="$tmp/data" XDG_RUNTIME_DIR="$tmp/runtime" CRMSYNC_REAL_KEYRING=1 \
 	dbus-run-session -- sh -c '
 		printf "crmsync-test" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-		exec "$0" -test.v -test.count=1 -test.timeout=120s
-	' "$tmp/keyringtest.test" 2> >(grep -v "Failed to set fd limit" >&2)
+		"$0" -test.v -test.count=1 -test.timeout=120s || exit 1
+		exec "$1" -test.v -test.count=1 -test.timeout=300s -test.run "^TestCLIEndToEndOnSandbox$"
+	' "$tmp/keyringtest.test" "$tmp/cli.test" 2> >(grep -v "Failed to set fd limit" >&2)

@@ -235,6 +235,22 @@ func TestCLIEndToEndOnSandbox(t *testing.T) {
 	h.connect(vs["hubspot"], "hs")
 	h.connect(vs["salesforce"], "sf")
 
+	// The tokens are in the secret store the CLI was given (the real
+	// Secret Service under scripts/test-keyring.sh), not in the data file.
+	store, _ := testSecretsFor(h.secrets)
+	tok, err := store.Get(context.Background(), "connection/sf/token")
+	if err != nil || !strings.Contains(tok, "refresh_token") {
+		t.Fatalf("salesforce token not in the secret store: %v", err)
+	}
+	db, _ := os.ReadFile(filepath.Join(h.home, "crmsync.db"))
+	var stored struct {
+		Access string `json:"access_token"`
+	}
+	json.Unmarshal([]byte(tok), &stored)
+	if stored.Access == "" || bytes.Contains(db, []byte(stored.Access)) {
+		t.Fatal("the access token is missing from the keyring or present in the data file")
+	}
+
 	var conns []map[string]any
 	json.Unmarshal([]byte(h.mustRun("connections", "--json")), &conns)
 	if len(conns) != 2 || conns[0]["status"] != "connected" {

@@ -34,11 +34,13 @@ func TestMain(m *testing.M) {
 // testSecrets is the real Secret Service when the suite runs under
 // dbus-run-session (scripts/test-keyring.sh sets CRMSYNC_REAL_KEYRING), and
 // otherwise a file in the test's temp folder: subprocesses must share it.
-func testSecrets() (secret.Store, error) {
+func testSecrets() (secret.Store, error) { return testSecretsFor(os.Getenv("CRMSYNC_TEST_SECRETS")) }
+
+func testSecretsFor(dir string) (secret.Store, error) {
 	if os.Getenv("CRMSYNC_REAL_KEYRING") != "" {
 		return secret.NewKeyring(0), nil
 	}
-	return &fileSecrets{path: filepath.Join(os.Getenv("CRMSYNC_TEST_SECRETS"), "secrets.json")}, nil
+	return &fileSecrets{path: filepath.Join(dir, "secrets.json")}, nil
 }
 
 // fileSecrets is a test-only store shared by the CLI subprocesses. The
