@@ -76,7 +76,7 @@ func (s *DB) IndexPage(ctx context.Context, syncID int64, side string, recs []In
 		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) + 1 FROM records WHERE sync_id = ? AND side = ?", syncID, side).Scan(&seq); err != nil {
 			return err
 		}
-		if err := indexRecords(ctx, tx, syncID, side, recs, seq); err != nil {
+		if err := s.indexRecords(ctx, tx, syncID, side, recs, seq); err != nil {
 			return err
 		}
 		if saveCursor {
@@ -92,47 +92,30 @@ func (s *DB) IndexPage(ctx context.Context, syncID int64, side string, recs []In
 	return seq, nil
 }
 
-func indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side string, recs []IndexRecord, seq int64) error {
+func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side string, recs []IndexRecord, seq int64) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	up, err := tx.PrepareContext(ctx, `INSERT INTO records(sync_id, side, id, modified, deleted, fields, seq) VALUES(?,?,?,?,?,?,?)
-		ON CONFLICT(sync_id, side, id) DO UPDATE SET modified = excluded.modified, deleted = excluded.deleted, fields = excluded.fields, seq = excluded.seq`)
-	if err != nil {
-		return err
-	}
-	defer up.Close()
-	del, err := tx.PrepareContext(ctx, "DELETE FROM record_keys WHERE sync_id = ? AND side = ? AND id = ?")
-	if err != nil {
-		return err
-	}
-	defer del.Close()
-	ins, err := tx.PrepareContext(ctx, "INSERT OR IGNORE INTO record_keys(sync_id, rule, key, side, id) VALUES(?,?,?,?,?)")
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
-	for _, r := range recs {
+	fields := make([]string, len(recs))
+	for i, r := range recs {
 		f, err := encodeFields(r.Fields)
 		if err != nil {
 			return err
 		}
-		if _, err := up.ExecContext(ctx, syncID, side, r.ID, r.Modified, r.Deleted, f, seq); err != nil {
-			return err
-		}
-		if _, err := del.ExecContext(ctx, syncID, side, r.ID); err != nil {
-			return err
-		}
-		if r.Deleted {
-			continue // a deleted record matches nothing
-		}
-		for _, k := range r.Keys {
-			if _, err := ins.ExecContext(ctx, syncID, k.Rule, k.Key, side, r.ID); err != nil {
-				return err
-			}
-		}
+		fields[i] = f
 	}
-	return nil
+	_, err := s.multiRow(ctx, tx, "INSERT INTO records(sync_id, side, id, modified, deleted, fields, seq) VALUES ",
+		" ON CONFLICT(sync_id, side, id) DO UPDATE SET modified = excluded.modified, deleted = excluded.deleted, fields = excluded.fields, seq = excluded.seq",
+		7, len(recs), func(i int, dst []any) []any {
+			r := recs[i]
+			return append(dst, syncID, side, r.ID, r.Modified, r.Deleted, fields[i], seq)
+		})
+	if err != nil {
+		return err
+	}
+	return s.replaceKeys(ctx, tx, syncID, len(recs), func(i int) (string, string, bool, []RecordKey) {
+		return side, recs[i].ID, recs[i].Deleted, recs[i].Keys
+	})
 }
 
 // TouchRecords gives records a new seq so the next plan looks at them again
