@@ -181,3 +181,15 @@ func displayAvailable() error {
 	}
 	return nil
 }
+
+// withApp opens the data folder for one command and closes it after.
+func (r *root) withApp(fn func(cmd *cobra.Command, args []string, a *app.App) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		a, err := r.open(cmd.Context())
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		return fn(cmd, args, a)
+	}
+}

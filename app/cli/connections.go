@@ -84,12 +84,7 @@ func (r *root) connectionsCmd() *cobra.Command {
 		Use:   "connections",
 		Short: "List connected CRMs",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, err := r.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
+		RunE: r.withApp(func(cmd *cobra.Command, _ []string, a *app.App) error {
 			cs, err := a.Connections(cmd.Context())
 			if err != nil {
 				return err
@@ -110,7 +105,7 @@ func (r *root) connectionsCmd() *cobra.Command {
 				}
 				w.Flush()
 			})
-		},
+		}),
 	}
 }
 
@@ -119,18 +114,13 @@ func (r *root) disconnectCmd() *cobra.Command {
 		Use:   "disconnect NAME",
 		Short: "Revoke a connection's tokens and forget it",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := r.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
+		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
 			if err := a.Disconnect(cmd.Context(), args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "Disconnected %s\n", args[0])
 			return nil
-		},
+		}),
 	}
 }
 

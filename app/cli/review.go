@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/crmsync/crmsync/app"
+
 	"github.com/crmsync/crmsync/sync/engine"
 )
 
@@ -29,12 +31,7 @@ func (r *root) reviewCmd() *cobra.Command {
 		Use:   "list",
 		Short: "List review items (unmatched, ambiguous, conflict, delete, rejected)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, err := r.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
+		RunE: r.withApp(func(cmd *cobra.Command, _ []string, a *app.App) error {
 			items, err := a.Reviews(cmd.Context(), sync, kind, status)
 			if err != nil {
 				return err
@@ -55,7 +52,7 @@ func (r *root) reviewCmd() *cobra.Command {
 				}
 				w.Flush()
 			})
-		},
+		}),
 	}
 	list.Flags().StringVar(&sync, "sync", "", "only this sync")
 	list.Flags().StringVar(&kind, "kind", "", "only this kind: unmatched, ambiguous, conflict, delete, rejected")

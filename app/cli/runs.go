@@ -45,12 +45,7 @@ func (r *root) runsCmd() *cobra.Command {
 		Use:   "runs",
 		Short: "List runs; `runs show ID` for one run's audit; `runs undo ID` to undo it",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, err := r.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
+		RunE: r.withApp(func(cmd *cobra.Command, _ []string, a *app.App) error {
 			ds, err := a.Runs(cmd.Context(), sync, limit)
 			if err != nil {
 				return err
@@ -71,7 +66,7 @@ func (r *root) runsCmd() *cobra.Command {
 				}
 				w.Flush()
 			})
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&sync, "sync", "", "only this sync's runs")
 	cmd.Flags().IntVar(&limit, "limit", 50, "runs per sync")

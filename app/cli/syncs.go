@@ -71,12 +71,7 @@ func (r *root) syncExportCmd() *cobra.Command {
 		Use:   "export NAME",
 		Short: "Print a sync's definition as YAML",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := r.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
+		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
 			v, err := a.Sync(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -87,7 +82,7 @@ func (r *root) syncExportCmd() *cobra.Command {
 			}
 			_, err = cmd.OutOrStdout().Write(out)
 			return err
-		},
+		}),
 	}
 }
 
@@ -108,12 +103,7 @@ func (r *root) syncListCmd() *cobra.Command {
 		Use:   "list",
 		Short: "List syncs with their health and last run",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, err := r.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
+		RunE: r.withApp(func(cmd *cobra.Command, _ []string, a *app.App) error {
 			vs, err := a.Syncs(cmd.Context())
 			if err != nil {
 				return err
@@ -143,7 +133,7 @@ func (r *root) syncListCmd() *cobra.Command {
 				}
 				w.Flush()
 			})
-		},
+		}),
 	}
 }
 
@@ -152,18 +142,13 @@ func (r *root) syncDeleteCmd() *cobra.Command {
 		Use:   "delete NAME",
 		Short: "Delete a sync and its history (records in the CRMs are not touched)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := r.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
+		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
 			if err := a.DeleteSync(cmd.Context(), args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "Deleted sync %s\n", args[0])
 			return nil
-		},
+		}),
 	}
 }
 
@@ -174,17 +159,12 @@ func (r *root) syncRunCmd() *cobra.Command {
 		Short: "Preview (--dry-run) or run a sync",
 		Long:  "Plans the sync and applies it. --dry-run prints the plan and writes nothing to a CRM.\nA plan over the safety limits stops with exit code 3 unless --yes.\n\n" + exitCodesHelp,
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := r.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
+		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
 			opts.Trigger = "cli"
 			start := time.Now()
 			res, err := a.Run(cmd.Context(), args[0], opts)
 			return r.reportRun(cmd, res, err, time.Since(start))
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "preview the plan; write nothing")
 	cmd.Flags().BoolVar(&opts.Confirm, "yes", false, "confirm a plan that exceeds the safety limits")
