@@ -145,8 +145,12 @@ func planView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 		l.Importance = widget.WarningImportance
 		top.Add(l)
 	}
+	if p.Omitted != nil && p.Omitted.Creates+p.Omitted.Updates > 0 {
+		top.Add(wrapped(fmt.Sprintf("This plan is large: the list shows its first %d writes; all %d are applied.",
+			len(p.Creates)+len(p.Updates), c.CreateA+c.CreateB+c.UpdateA+c.UpdateB)))
+	}
 	tabs := container.NewAppTabs(
-		container.NewTabItem(fmt.Sprintf("Writes (%d)", len(p.Creates)+len(p.Updates)), writesView(p, def)),
+		container.NewTabItem(fmt.Sprintf("Writes (%d)", c.CreateA+c.CreateB+c.UpdateA+c.UpdateB), writesView(p, def)),
 		container.NewTabItem(fmt.Sprintf("Conflicts (%d)", len(p.Conflicts)), linesView(conflictLines(p, def), "No conflicts: no field was changed differently on both sides.")),
 		container.NewTabItem(fmt.Sprintf("Review (%d)", len(p.Review)), linesView(reviewLines(p, def), "Nothing goes to review.")),
 		container.NewTabItem(fmt.Sprintf("Skipped (%d)", c.Skipped), linesView(skipLines(p, def), "No record is skipped.")),

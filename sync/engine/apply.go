@@ -53,6 +53,9 @@ type run struct {
 	// current holds the index fields (JSON) of the records in the batch
 	// being updated.
 	current map[string]string
+	// group is what the writes committed so far but not yet stored; see
+	// commit.
+	group store.Commit
 }
 
 // stopError ends a run early; the rest of the plan is left for the next run.
@@ -94,6 +97,10 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 	r.sum = RunSummary{RunID: id, Unchanged: plan.Counts.Unchanged, Conflicts: plan.Counts.Conflicts, Review: len(plan.Review)}
 	callsA, callsB := plan.a.calls(), plan.b.calls()
 	execErr := r.execute(ctx)
+	// Applied (or partly): the plan can never run again, so its items go.
+	if err := e.st.DropPlan(context.WithoutCancel(ctx), plan.id); err != nil && execErr == nil {
+		execErr = err
+	}
 	r.sum.APICallsA, r.sum.APICallsB = plan.a.calls()-callsA, plan.b.calls()-callsB
 	r.sum.Status, r.sum.Message = r.status(ctx, execErr)
 	fin := store.RunRow{ID: id, SyncID: plan.SyncID, Status: r.sum.Status, Created: r.sum.Created, Updated: r.sum.Updated,
@@ -124,6 +131,13 @@ func (e *Engine) checkFresh(ctx context.Context, plan *Plan) error {
 		if r.ID > plan.lastRun && r.Status != "needs_confirmation" && r.Status != "dry_run" {
 			return fmt.Errorf("engine: sync %q: %w (run %d started after it)", plan.Sync, ErrStalePlan, r.ID)
 		}
+	}
+	ok, err := e.st.PlanExists(ctx, plan.id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("engine: sync %q: %w (its items were dropped; plan %d is not stored)", plan.Sync, ErrStalePlan, plan.id)
 	}
 	return nil
 }
@@ -168,7 +182,11 @@ func (r *run) execute(ctx context.Context) error {
 			r.stop = err
 			return nil
 		}
-		if err := step(ctx); err != nil {
+		err := step(ctx)
+		if ferr := r.flushCommits(ctx); ferr != nil && err == nil {
+			err = ferr
+		}
+		if err != nil {
 			var se stopError
 			if errors.As(err, &se) {
 				r.stop = se.err
@@ -203,25 +221,32 @@ func (r *run) storeOnly(ctx context.Context) error {
 		c.Reviews = append(c.Reviews, store.ReviewRow{Kind: it.Kind, Side: it.Side, RecordID: it.RecordID, OtherID: it.OtherID,
 			Field: it.Field, Detail: reviewDetail(it)})
 	}
-	total := len(p.Links)
-	for i, l := range p.Links {
-		c.Links = append(c.Links, store.LinkWrite{AID: l.A, BID: l.B, Base: baseMap(l.Base)})
-		if l.ReviewID != 0 {
-			c.ReviewDone = append(c.ReviewDone, l.ReviewID)
+	total, done := p.nLinks, 0
+	afterKey, afterID := "", int64(0)
+	for {
+		ls, err := pageLinks(ctx, r.e.st, p.id, afterKey, afterID, chunkSize)
+		if err != nil {
+			return err
 		}
-		if l.New {
-			r.sum.Linked++
-		}
-		if len(c.Links) == chunkSize {
-			if err := r.e.st.Commit(ctx, c); err != nil {
-				return err
+		for _, l := range ls {
+			c.Links = append(c.Links, store.LinkWrite{AID: l.A, BID: l.B, Base: baseMap(l.Base)})
+			if l.ReviewID != 0 {
+				c.ReviewDone = append(c.ReviewDone, l.ReviewID)
 			}
-			r.progress("store", i+1, total)
-			c = store.Commit{SyncID: p.SyncID, RunID: r.id}
+			if l.New {
+				r.sum.Linked++
+			}
 		}
-	}
-	if err := r.e.st.Commit(ctx, c); err != nil {
-		return err
+		if err := r.e.st.Commit(ctx, c); err != nil {
+			return err
+		}
+		done += len(ls)
+		if len(ls) < chunkSize {
+			break
+		}
+		r.progress("store", done, total)
+		c = store.Commit{SyncID: p.SyncID, RunID: r.id}
+		afterKey, afterID = ls[len(ls)-1].key, ls[len(ls)-1].id
 	}
 	r.progress("store", total, total)
 	return nil

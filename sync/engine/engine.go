@@ -7,13 +7,17 @@
 // The engine talks to the store through the small Store interface declared
 // here; *store.DB implements it.
 //
-// How a run stays safe across crashes: records read are indexed a page per
-// transaction with their seq, and the cursor is stored with its page; a side's
-// done_seq moves only after a whole plan was applied, so an interrupted run
-// is simply planned again (the merge is idempotent against the store). Every
-// write batch is journaled first; a pending journal row (kill, cancel,
-// timeout) is settled on the next plan: creates are looked up by their key
-// and linked, updates get their audit rows.
+// How a run stays safe across crashes: records read are indexed about 2,000
+// per transaction (whole pages) with their seq, and the cursor of the last
+// page is stored in the same transaction; a side's done_seq moves only after
+// a whole plan was applied, so an interrupted run is simply planned again
+// (the merge is idempotent against the store). A plan's writes and links
+// live in the store (plan_items) until it is applied. Every write batch is
+// journaled first, and its results are committed with those of the next
+// batches, about 1,000 records per transaction; a pending journal row (kill,
+// cancel, timeout, or a group not yet committed) is settled on the next
+// plan: creates are looked up by their key and linked, updates get their
+// audit rows.
 //
 // Deterministic simulation (sim_test.go): seeded random edits on both sides
 // (creates, updates, blanks, email changes, deletes, concurrent edits of one
@@ -68,6 +72,11 @@ type Store interface {
 	Retries(ctx context.Context, syncID int64, due bool, now time.Time) ([]store.RetryRow, error)
 	AddJournal(ctx context.Context, j store.JournalRow) (int64, error)
 	PendingJournals(ctx context.Context, syncID int64) ([]store.JournalRow, error)
+	NewPlan(ctx context.Context, syncID, lastRun int64) (int64, error)
+	AddPlanItems(ctx context.Context, planID int64, items []store.PlanItem) error
+	PlanItems(ctx context.Context, planID int64, kind, side, afterKey string, afterID int64, limit int) ([]store.PlanItem, error)
+	PlanExists(ctx context.Context, planID int64) (bool, error)
+	DropPlan(ctx context.Context, planID int64) error
 }
 
 // Side is one side of a sync at run time.

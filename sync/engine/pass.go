@@ -43,6 +43,9 @@ func (p *planner) pass(ctx context.Context, side string, afterSeq, skipOtherAbov
 		if err := p.match(ctx, side, unlinked); err != nil {
 			return err
 		}
+		if err := p.flush(ctx); err != nil {
+			return err
+		}
 		if len(rows) < chunkSize {
 			return nil
 		}
@@ -113,10 +116,10 @@ func (p *planner) visit(side string, pr store.PairRow) (unlinkedRec, bool) {
 // addPair records a merged pair in the plan; link is the new link, if any.
 func (p *planner) addPair(a, b recView, out pairOut, link *LinkOp) {
 	if out.toA != nil {
-		p.plan.Updates = append(p.plan.Updates, *out.toA)
+		p.addWrite("update", *out.toA)
 	}
 	if out.toB != nil {
-		p.plan.Updates = append(p.plan.Updates, *out.toB)
+		p.addWrite("update", *out.toB)
 	}
 	p.plan.Conflicts = append(p.plan.Conflicts, out.conflicts...)
 	p.plan.Review = append(p.plan.Review, out.reviews...)
@@ -124,9 +127,9 @@ func (p *planner) addPair(a, b recView, out pairOut, link *LinkOp) {
 	switch {
 	case link != nil:
 		link.Base = append(link.Base, out.agreed...)
-		p.plan.Links = append(p.plan.Links, *link)
+		p.addLink(*link)
 	case len(out.agreed) > 0:
-		p.plan.Links = append(p.plan.Links, LinkOp{A: a.id, B: b.id, Rule: "agreed", Base: out.agreed})
+		p.addLink(LinkOp{A: a.id, B: b.id, Rule: "agreed", Base: out.agreed})
 	}
 	if out.toA == nil && out.toB == nil && len(out.conflicts) == 0 && len(out.reviews) == 0 && link == nil {
 		p.plan.Counts.Unchanged++
@@ -358,5 +361,5 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 		return
 	}
 	p.claimed[sideOf(side, id)] = true
-	p.plan.Creates = append(p.plan.Creates, w)
+	p.addWrite("create", w)
 }

@@ -28,7 +28,12 @@ type Plan struct {
 	Reason            string       `json:"reason,omitempty"`
 	EstimatedCalls    Calls        `json:"estimated_calls"`
 	Warnings          []string     `json:"warnings,omitempty"`
+	// Omitted is set when Creates, Updates or Links list only their first
+	// items (a large plan); Apply still carries out every item.
+	Omitted *Omitted `json:"omitted,omitempty"`
 
+	id         int64 // the store's plan: every create, update and link
+	nLinks     int   // links of every kind (Counts.Link counts new ones)
 	def        Definition
 	rows       []mapping.Row
 	a, b       Side
@@ -160,7 +165,8 @@ const maxListedSkips = 1000
 
 // Empty reports whether applying the plan would write nothing to a CRM.
 func (p *Plan) Empty() bool {
-	return len(p.Creates)+len(p.Updates)+len(p.Deletes) == 0
+	c := p.Counts
+	return c.CreateA+c.CreateB+c.UpdateA+c.UpdateB+len(p.Creates)+len(p.Updates)+len(p.Deletes) == 0
 }
 
 // JSON returns the plan as indented JSON.
@@ -191,7 +197,7 @@ func (p *Plan) addSkip(side, id, reason string) {
 }
 
 // finish sorts every list so the same inputs give the same plan, and fills
-// the counts.
+// the counts of what it lists in full (the planner counts writes and links).
 func (p *Plan) finish() {
 	sort.Slice(p.Creates, func(i, j int) bool {
 		x, y := p.Creates[i], p.Creates[j]
@@ -227,26 +233,6 @@ func (p *Plan) finish() {
 		return x.Side < y.Side || x.Side == y.Side && x.ID < y.ID
 	})
 	c := &p.Counts
-	c.CreateA, c.CreateB, c.UpdateA, c.UpdateB, c.Link = 0, 0, 0, 0, 0
-	for _, w := range p.Creates {
-		if w.Side == "a" {
-			c.CreateA++
-		} else {
-			c.CreateB++
-		}
-	}
-	for _, w := range p.Updates {
-		if w.Side == "a" {
-			c.UpdateA++
-		} else {
-			c.UpdateB++
-		}
-	}
-	for _, l := range p.Links {
-		if l.New {
-			c.Link++
-		}
-	}
 	c.Conflicts = len(p.Conflicts)
 	c.Review = len(p.Review)
 	c.Delete = len(p.Deletes)

@@ -21,6 +21,9 @@ type PlanOptions struct {
 // chunkSize is how many index rows the planner holds at once.
 const chunkSize = 1000
 
+// indexGroup is how many records read are indexed per transaction.
+const indexGroup = 2000
+
 // planner is the state of one Plan call.
 type planner struct {
 	e       *Engine
@@ -35,6 +38,10 @@ type planner struct {
 	handled map[string]bool // A ids of pairs a decision already merged
 	pages   map[string]int
 	planned map[string]int // source records planned per side (test limit)
+	spill   []store.PlanItem
+	tally   tally
+	due     map[retryKey]bool // due retries ...
+	written map[retryKey]bool // ... that this plan writes again
 }
 
 func sideOf(side, id string) string { return side + ":" + id }
@@ -83,6 +90,9 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 	if err := p.applyDecisions(ctx); err != nil {
 		return nil, err
 	}
+	if err := p.flush(ctx); err != nil {
+		return nil, err
+	}
 	if err := p.pass(ctx, "a", doneA[0], -1); err != nil {
 		return nil, err
 	}
@@ -93,7 +103,9 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 		p.plan.doneSeq = map[string]int64{"a": doneA[1], "b": doneB[1]}
 	}
 	p.finishRetries(due)
-	p.plan.finish()
+	if err := p.finishPlan(ctx); err != nil {
+		return nil, err
+	}
 	p.safety(states, after)
 	p.estimate()
 	return p.plan, nil
@@ -126,6 +138,8 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 		m:       merger{rows: rows, policy: def.Conflict},
 		claimed: map[string]bool{}, handled: map[string]bool{},
 		pages: map[string]int{}, planned: map[string]int{},
+		tally: tally{creates: map[string]int{}, updates: map[string]int{}},
+		due:   map[retryKey]bool{}, written: map[retryKey]bool{},
 	}
 	runs, err := e.st.Runs(ctx, syncID, 1)
 	if err != nil {
@@ -135,6 +149,9 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 		Creates: []Write{}, Updates: []Write{}, Links: []LinkOp{}, Conflicts: []Conflict{}, Review: []ReviewItem{}, Skips: []Skip{}}
 	if len(runs) > 0 {
 		p.plan.lastRun = runs[0].ID
+	}
+	if p.plan.id, err = e.st.NewPlan(ctx, syncID, p.plan.lastRun); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -159,19 +176,43 @@ func (p *planner) warn(format string, args ...any) {
 func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool) (int, error) {
 	s := p.side[side]
 	n := 0
+	// Pages are indexed indexGroup records at a time, with the cursor of
+	// the last page in the group: one transaction per 200-record HubSpot
+	// page wrote most index pages to the WAL again each time.
+	var group []store.IndexRecord
+	var groupCursor string
+	flushGroup := func() error {
+		if len(group) == 0 {
+			return nil
+		}
+		if _, err := p.e.st.IndexPage(ctx, p.syncID, side, group, groupCursor, saveCursor); err != nil {
+			return err
+		}
+		group = group[:0]
+		return nil
+	}
 	for page, err := range s.Conn.Read(ctx, s.Object, connector.Cursor(cursor)) {
 		if err != nil {
+			if serr := flushGroup(); serr != nil {
+				return n, serr
+			}
 			return n, fmt.Errorf("engine: read side %s (%s): %w", strings.ToUpper(side), s.Object, err)
 		}
 		p.pages[side]++
 		recs := p.ix[side].pageRecords(page.Records, p.warn)
-		if _, err := p.e.st.IndexPage(ctx, p.syncID, side, recs, string(page.Cursor), saveCursor); err != nil {
-			return n, err
-		}
+		group, groupCursor = append(group, recs...), string(page.Cursor)
 		n += len(recs)
 		if p.def.TestLimit > 0 && n >= p.def.TestLimit {
 			break
 		}
+		if len(group) >= indexGroup {
+			if err := flushGroup(); err != nil {
+				return n, err
+			}
+		}
+	}
+	if err := flushGroup(); err != nil {
+		return n, err
 	}
 	if side == "a" {
 		p.plan.Counts.ReadA = n

@@ -85,11 +85,11 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 			done()
 			return nil
 		}
-		before := len(p.plan.Links)
+		before := p.tally.links
 		if err := p.link(ctx, it.Side, it.RecordID, d.OtherID, RuleReview, "a person linked them", it.ID); err != nil {
 			return err
 		}
-		if len(p.plan.Links) == before {
+		if p.tally.links == before {
 			done()
 		}
 	case d.Action == "create":
@@ -97,9 +97,9 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 			done()
 			return nil
 		}
-		before := len(p.plan.Creates)
+		before := p.tally.creates[otherSide(it.Side)]
 		p.create(it.Side, it.RecordID, fields, firstKey(p.ix[it.Side].keyList(fields)), nil, it.ID)
-		if len(p.plan.Creates) == before {
+		if p.tally.creates[otherSide(it.Side)] == before {
 			done()
 		}
 	case d.Action == "delete":

@@ -28,6 +28,7 @@ func (p *planner) touchDueRetries(ctx context.Context) ([]store.RetryRow, error)
 	}
 	bySource := map[string][]string{}
 	for _, r := range due {
+		p.due[retryKey{r.Side, r.RecordID}] = true
 		src := otherSide(r.Side)
 		bySource[src] = append(bySource[src], r.RecordID)
 	}
@@ -41,15 +42,8 @@ func (p *planner) touchDueRetries(ctx context.Context) ([]store.RetryRow, error)
 
 // finishRetries drops due entries the plan no longer needs to write.
 func (p *planner) finishRetries(due []store.RetryRow) {
-	writes := map[retryKey]bool{}
-	for _, w := range p.plan.Creates {
-		writes[retryKey{w.Side, w.Source}] = true
-	}
-	for _, w := range p.plan.Updates {
-		writes[retryKey{w.Side, w.Source}] = true
-	}
 	for _, r := range due {
-		if !writes[retryKey{r.Side, r.RecordID}] {
+		if !p.written[retryKey{r.Side, r.RecordID}] {
 			p.plan.retryDone = append(p.plan.retryDone, retryKey{r.Side, r.RecordID})
 		}
 	}
@@ -90,17 +84,7 @@ func (p *planner) estimate() {
 	per := map[string]int{"a": p.pages["a"] + 1, "b": p.pages["b"] + 1}
 	for _, s := range []string{"a", "b"} {
 		bs := p.side[s].batch()
-		var creates, updates, deletes int
-		for _, w := range p.plan.Creates {
-			if w.Side == s {
-				creates++
-			}
-		}
-		for _, w := range p.plan.Updates {
-			if w.Side == s {
-				updates++
-			}
-		}
+		creates, updates, deletes := p.tally.creates[s], p.tally.updates[s], 0
 		for _, d := range p.plan.Deletes {
 			if d.Side == s {
 				deletes++

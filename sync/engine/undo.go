@@ -50,7 +50,9 @@ func (e *Engine) Undo(ctx context.Context, syncID, runID int64, def Definition, 
 			return nil, err
 		}
 	}
-	p.plan.finish()
+	if err := p.finishPlan(ctx); err != nil {
+		return nil, err
+	}
 	p.estimate()
 	return p.plan, nil
 }
@@ -110,7 +112,7 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 			}
 		}
 	}
-	p.plan.Updates = append(p.plan.Updates, w)
+	p.addWrite("update", w)
 	return nil
 }
 

@@ -56,20 +56,17 @@ func (r *run) keyPlan(ctx context.Context, side string) (keyPlan, error) {
 	return keyPlan{}, nil
 }
 
-// writes sends a side's creates or updates in batches.
+// writes sends a side's creates or updates in batches, reading them from
+// the stored plan a page at a time.
 func (r *run) writes(ctx context.Context, side string, create bool) error {
-	list := r.plan.Updates
-	phase := "update " + side
+	kind, phase := "update", "update "+side
+	c := r.plan.Counts
+	total := map[string]int{"a": c.UpdateA, "b": c.UpdateB}[side]
 	if create {
-		list, phase = r.plan.Creates, "create "+side
+		kind, phase = "create", "create "+side
+		total = map[string]int{"a": c.CreateA, "b": c.CreateB}[side]
 	}
-	var ws []*Write
-	for i := range list {
-		if list[i].Side == side {
-			ws = append(ws, &list[i])
-		}
-	}
-	if len(ws) == 0 {
+	if total == 0 {
 		return nil
 	}
 	var kp keyPlan
@@ -80,25 +77,37 @@ func (r *run) writes(ctx context.Context, side string, create bool) error {
 		}
 	}
 	bs := r.side[side].batch()
-	for i := 0; i < len(ws); i += bs {
-		if err := ctx.Err(); err != nil {
-			return stopError{err}
-		}
-		batch := ws[i:min(i+bs, len(ws))]
-		ps := make([]pending, len(batch))
-		for j, w := range batch {
-			ps[j] = r.op(w, create, kp)
-		}
-		if create {
-			if err := r.createBatch(ctx, side, ps, kp); err != nil {
-				return err
-			}
-		} else if err := r.sendBatch(ctx, side, ps, kp, false); err != nil {
+	page := max(bs, chunkSize/bs*bs)
+	done, afterKey, afterID := 0, "", int64(0)
+	for {
+		list, err := pageWrites(ctx, r.e.st, r.plan.id, kind, side, afterKey, afterID, page)
+		if err != nil {
 			return err
 		}
-		r.progress(phase, min(i+bs, len(ws)), len(ws))
+		for i := 0; i < len(list); i += bs {
+			if err := ctx.Err(); err != nil {
+				return stopError{err}
+			}
+			batch := list[i:min(i+bs, len(list))]
+			ps := make([]pending, len(batch))
+			for j := range batch {
+				ps[j] = r.op(&batch[j].Write, create, kp)
+			}
+			if create {
+				if err := r.createBatch(ctx, side, ps, kp); err != nil {
+					return err
+				}
+			} else if err := r.sendBatch(ctx, side, ps, kp, false); err != nil {
+				return err
+			}
+			done += len(batch)
+			r.progress(phase, done, total)
+		}
+		if len(list) < page {
+			return r.flushCommits(ctx)
+		}
+		afterKey, afterID = list[len(list)-1].key, list[len(list)-1].id
 	}
-	return nil
 }
 
 func (r *run) op(w *Write, create bool, kp keyPlan) pending {
@@ -205,7 +214,7 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 			return err
 		}
 	}
-	return r.e.st.Commit(ctx, c)
+	return r.commit(ctx, c)
 }
 
 func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, kp keyPlan, create bool, journalID int64, callErr error) error {
@@ -222,7 +231,7 @@ func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, 
 			for _, p := range ps {
 				r.fail(&c, side, p, fmt.Errorf("%w (outcome unknown: the connector cannot look records up, so the batch is not resent)", callErr))
 			}
-			return r.e.st.Commit(ctx, c)
+			return r.commit(ctx, c)
 		}
 		for i, id := range found {
 			if err := r.succeed(ctx, &c, side, ps[i], id, true); err != nil {
@@ -236,9 +245,9 @@ func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, 
 		// journal row stays pending and the next plan settles it (lookup
 		// for a create, audit for an update) before anything is resent.
 		r.fail(&c, side, rest[0], callErr)
-		return r.e.st.Commit(ctx, c)
+		return r.commit(ctx, c)
 	}
-	if err := r.e.st.Commit(ctx, c); err != nil {
+	if err := r.commit(ctx, c); err != nil {
 		return err
 	}
 	failedBefore := r.sum.Failed
@@ -257,7 +266,7 @@ func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, 
 		return nil
 	}
 	// Every record was written again by a half with its own journal row.
-	return r.e.st.Commit(ctx, store.Commit{SyncID: r.plan.SyncID, RunID: r.id, JournalDone: []int64{journalID}})
+	return r.commit(ctx, store.Commit{SyncID: r.plan.SyncID, RunID: r.id, JournalDone: []int64{journalID}})
 }
 
 // lookupCreated finds records of a failed create call that exist anyway.
@@ -417,4 +426,41 @@ func reviewDetail(it ReviewItem) string {
 		return "{}"
 	}
 	return string(b)
+}
+
+// commitGroup is how many written records' links, index rows and audit
+// rows are committed per transaction. One transaction per write batch
+// (100 or 200 records) cost 14 ms each at 100k records, mostly rewriting
+// the same index pages to the WAL. A crash before the group is committed
+// leaves its journal rows pending, and the next plan settles them like any
+// interrupted batch (creates looked up by key, updates audited).
+const commitGroup = 1000
+
+// commit adds c to the pending group and commits the group once it is
+// large enough.
+func (r *run) commit(ctx context.Context, c store.Commit) error {
+	g := &r.group
+	g.SyncID, g.RunID = c.SyncID, c.RunID
+	g.Links = append(g.Links, c.Links...)
+	g.Unlinks = append(g.Unlinks, c.Unlinks...)
+	g.Index = append(g.Index, c.Index...)
+	g.Audit = append(g.Audit, c.Audit...)
+	g.Errors = append(g.Errors, c.Errors...)
+	g.Retry = append(g.Retry, c.Retry...)
+	g.RetryDone = append(g.RetryDone, c.RetryDone...)
+	g.JournalDone = append(g.JournalDone, c.JournalDone...)
+	g.Reviews = append(g.Reviews, c.Reviews...)
+	g.ReviewDone = append(g.ReviewDone, c.ReviewDone...)
+	if len(g.Index)+len(g.Errors) < commitGroup {
+		return nil
+	}
+	return r.flushCommits(ctx)
+}
+
+// flushCommits commits the pending group. It ignores cancellation: the
+// CRM holds those writes already, so recording them is never wasted.
+func (r *run) flushCommits(ctx context.Context) error {
+	g := r.group
+	r.group = store.Commit{}
+	return r.e.st.Commit(context.WithoutCancel(ctx), g)
 }

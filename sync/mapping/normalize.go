@@ -32,6 +32,9 @@ func Normalize(kind, value string) (string, error) {
 		if arg != "" {
 			region = strings.ToUpper(arg)
 		}
+		if out, ok := fastNANP(value, region); ok {
+			return out, nil
+		}
 		return toE164(value, region)
 	case "domain":
 		return normalizeDomain(value)

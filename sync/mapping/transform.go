@@ -87,7 +87,7 @@ func parseTransform(spec string, env transformEnv) (transform, error) {
 				return transform{}, fmt.Errorf("transform e164: unknown region %q (use a two-letter code such as US, GB, DE)", arg)
 			}
 		}
-		f := func(s string) (string, error) { return toE164(s, region) }
+		f := newE164(region).convert
 		return transform{name: "e164", forward: f, canon: f, inverse: identityFn,
 			aTypes: withText(connector.TypePhone), bTypes: withText(connector.TypePhone)}, nil
 	case "date", "datetime":

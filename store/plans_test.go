@@ -1,0 +1,135 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/crmsync/crmsync/store"
+)
+
+// TestUpgradeFromSchema1 builds a file exactly as schema 1 left it, with a
+// sync and a link, and checks Open upgrades it to the newest schema in place
+// and keeps the data.
+func TestUpgradeFromSchema1(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), store.FileName)
+	v1, err := os.ReadFile(filepath.Join("migrations", "0001_init.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = raw.ExecContext(ctx, string(v1)+fmt.Sprintf(`
+		PRAGMA application_id = %d; PRAGMA user_version = 1;
+		INSERT INTO syncs(id, name, definition, created_at, updated_at) VALUES(1, 'old', '{}', 1, 1);
+		INSERT INTO links(sync_id, a_id, b_id, base, updated_at) VALUES(1, 'a1', 'b1', '{"email":"x@y.z"}', 1);`, store.ApplicationID))
+	raw.Close()
+	if err != nil {
+		t.Fatalf("schema 1 file: %v", err)
+	}
+
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open of a schema-1 file: %v", err)
+	}
+	defer db.Close()
+	var version int
+	db.SQL().QueryRowContext(ctx, "PRAGMA user_version").Scan(&version)
+	if version != store.SchemaVersion() || version < 2 {
+		t.Fatalf("user_version after upgrade = %d, want %d", version, store.SchemaVersion())
+	}
+	ls, err := db.Links(ctx, 1)
+	if err != nil || len(ls) != 1 || ls[0].AID != "a1" || ls[0].Base != `{"email":"x@y.z"}` {
+		t.Fatalf("links after upgrade: %+v, %v", ls, err)
+	}
+	id, err := db.NewPlan(ctx, 1, 0)
+	if err != nil {
+		t.Fatalf("plans table after upgrade: %v", err)
+	}
+	if err := db.AddPlanItems(ctx, id, []store.PlanItem{{Kind: "link", Key: "a1", Item: "{}"}}); err != nil {
+		t.Fatalf("plan_items after upgrade: %v", err)
+	}
+}
+
+// TestPlanItemsPageInOrder stores more items than one statement carries,
+// with ties, and pages them back in (key, insertion) order per kind and side.
+func TestPlanItemsPageInOrder(t *testing.T) {
+	db, syncID, ctx := engineSync(t)
+	id, err := db.NewPlan(ctx, syncID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []store.PlanItem
+	for i := 249; i >= 0; i-- {
+		items = append(items, store.PlanItem{Kind: "create", Side: "b", Key: fmt.Sprintf("s%03d", i/2), Item: fmt.Sprint(i)})
+	}
+	items = append(items, store.PlanItem{Kind: "create", Side: "a", Key: "x", Item: "other side"})
+	if err := db.AddPlanItems(ctx, id, items); err != nil {
+		t.Fatal(err)
+	}
+	var got []store.PlanItem
+	key, after := "", int64(0)
+	for {
+		page, err := db.PlanItems(ctx, id, "create", "b", key, after, 40)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, page...)
+		if len(page) < 40 {
+			break
+		}
+		key, after = page[len(page)-1].Key, page[len(page)-1].ID
+	}
+	if len(got) != 250 {
+		t.Fatalf("paged %d items, want 250", len(got))
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i-1].Key > got[i].Key || got[i-1].Key == got[i].Key && got[i-1].ID >= got[i].ID {
+			t.Fatalf("out of order at %d: %+v then %+v", i, got[i-1], got[i])
+		}
+	}
+	if got[0].Key != "s000" || got[0].Item != "1" || got[1].Item != "0" {
+		t.Fatalf("ties must keep insertion order: %+v %+v", got[0], got[1])
+	}
+}
+
+// TestStalePlansArePurged checks a plan made before the sync's newest run
+// is dropped (with its items) by the next plan, and a dropped plan is gone.
+func TestStalePlansArePurged(t *testing.T) {
+	db, syncID, ctx := engineSync(t)
+	old, _ := db.NewPlan(ctx, syncID, 0)
+	db.AddPlanItems(ctx, old, []store.PlanItem{{Kind: "link", Key: "a", Item: "{}"}})
+	sameRun, _ := db.NewPlan(ctx, syncID, 0)
+	if ok, _ := db.PlanExists(ctx, old); !ok {
+		t.Fatal("a plan of the same run was purged")
+	}
+	newer, err := db.NewPlan(ctx, syncID, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{old, sameRun} {
+		if ok, _ := db.PlanExists(ctx, id); ok {
+			t.Fatalf("plan %d made before run 5 still stored", id)
+		}
+	}
+	var n int
+	db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM plan_items").Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d items of purged plans left", n)
+	}
+	if newer <= sameRun {
+		t.Fatalf("plan id %d reused after a purge (had %d)", newer, sameRun)
+	}
+	if err := db.DropPlan(ctx, newer); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := db.PlanExists(ctx, newer); ok {
+		t.Fatal("dropped plan still stored")
+	}
+}
