@@ -132,21 +132,34 @@ func (s *DB) TouchRecords(ctx context.Context, syncID int64, side string, ids []
 	return nil
 }
 
+// pairSelect selects a record of side with its link and linked record; the
+// caller appends the WHERE clause. Its first parameter is the other side.
+func pairSelect(side string) string {
+	mine, theirs := "a_id", "b_id"
+	if side == "b" {
+		mine, theirs = "b_id", "a_id"
+	}
+	return `SELECT r.id, r.modified, r.deleted, r.fields, r.seq,
+		l.` + theirs + ` IS NOT NULL, coalesce(l.` + theirs + `, ''), coalesce(l.base, '{}'), coalesce(l.created_by, ''),
+		o.id IS NOT NULL, coalesce(o.id, ''), coalesce(o.modified, 0), coalesce(o.deleted, 0), coalesce(o.fields, '{}'), coalesce(o.seq, 0)
+		FROM records r
+		LEFT JOIN links l ON l.sync_id = r.sync_id AND l.` + mine + ` = r.id
+		LEFT JOIN records o ON o.sync_id = r.sync_id AND o.side = ? AND o.id = l.` + theirs
+}
+
+// dest lists the scan targets matching pairSelect's columns.
+func (p *PairRow) dest() []any {
+	return []any{&p.Rec.ID, &p.Rec.Modified, &p.Rec.Deleted, &p.Rec.Fields, &p.Rec.Seq,
+		&p.Linked, &p.OtherID, &p.Base, &p.CreatedBy,
+		&p.OtherSeen, &p.Other.ID, &p.Other.Modified, &p.Other.Deleted, &p.Other.Fields, &p.Other.Seq}
+}
+
 // PairsAfter returns up to limit records of side with seq > afterSeq, in
 // (seq, id) order after the keyset (seq, id), each with its link and
 // linked record. With skipOtherAbove >= 0, pairs whose linked record has a
 // seq above it are left out (the other side's pass covers them).
 func (s *DB) PairsAfter(ctx context.Context, syncID int64, side string, afterSeq int64, fromSeq int64, fromID string, skipOtherAbove int64, limit int) ([]PairRow, error) {
-	mine, theirs := "a_id", "b_id"
-	if side == "b" {
-		mine, theirs = "b_id", "a_id"
-	}
-	q := `SELECT r.id, r.modified, r.deleted, r.fields, r.seq,
-		l.` + theirs + ` IS NOT NULL, coalesce(l.` + theirs + `, ''), coalesce(l.base, '{}'), coalesce(l.created_by, ''),
-		o.id IS NOT NULL, coalesce(o.id, ''), coalesce(o.modified, 0), coalesce(o.deleted, 0), coalesce(o.fields, '{}'), coalesce(o.seq, 0)
-		FROM records r
-		LEFT JOIN links l ON l.sync_id = r.sync_id AND l.` + mine + ` = r.id
-		LEFT JOIN records o ON o.sync_id = r.sync_id AND o.side = ? AND o.id = l.` + theirs + `
+	q := pairSelect(side) + `
 		WHERE r.sync_id = ? AND r.side = ? AND r.seq >= ? AND (r.seq, r.id) > (?, ?)
 		  AND (? < 0 OR o.seq IS NULL OR o.seq <= ?)
 		ORDER BY r.seq, r.id LIMIT ?`
@@ -161,9 +174,7 @@ func (s *DB) PairsAfter(ctx context.Context, syncID int64, side string, afterSeq
 	var out []PairRow
 	for rows.Next() {
 		var p PairRow
-		if err := rows.Scan(&p.Rec.ID, &p.Rec.Modified, &p.Rec.Deleted, &p.Rec.Fields, &p.Rec.Seq,
-			&p.Linked, &p.OtherID, &p.Base, &p.CreatedBy,
-			&p.OtherSeen, &p.Other.ID, &p.Other.Modified, &p.Other.Deleted, &p.Other.Fields, &p.Other.Seq); err != nil {
+		if err := rows.Scan(p.dest()...); err != nil {
 			return nil, fmt.Errorf("store: pairs of sync %d side %s: %w", syncID, side, err)
 		}
 		out = append(out, p)
@@ -173,25 +184,14 @@ func (s *DB) PairsAfter(ctx context.Context, syncID int64, side string, afterSeq
 
 // Pair returns one record with its link and linked record.
 func (s *DB) Pair(ctx context.Context, syncID int64, side, id string) (PairRow, bool, error) {
-	mine, theirs := "a_id", "b_id"
-	if side == "b" {
-		mine, theirs = "b_id", "a_id"
-	}
-	q := `SELECT r.id, r.modified, r.deleted, r.fields, r.seq,
-		l.` + theirs + ` IS NOT NULL, coalesce(l.` + theirs + `, ''), coalesce(l.base, '{}'), coalesce(l.created_by, ''),
-		o.id IS NOT NULL, coalesce(o.id, ''), coalesce(o.modified, 0), coalesce(o.deleted, 0), coalesce(o.fields, '{}'), coalesce(o.seq, 0)
-		FROM records r
-		LEFT JOIN links l ON l.sync_id = r.sync_id AND l.` + mine + ` = r.id
-		LEFT JOIN records o ON o.sync_id = r.sync_id AND o.side = ? AND o.id = l.` + theirs + `
+	q := pairSelect(side) + `
 		WHERE r.sync_id = ? AND r.side = ? AND r.id = ?`
 	var p PairRow
 	st, err := s.stmt(ctx, q)
 	if err != nil {
 		return p, false, fmt.Errorf("store: record %s/%s of sync %d: %w", side, id, syncID, err)
 	}
-	err = st.QueryRowContext(ctx, otherSide(side), syncID, side, id).Scan(&p.Rec.ID, &p.Rec.Modified, &p.Rec.Deleted, &p.Rec.Fields, &p.Rec.Seq,
-		&p.Linked, &p.OtherID, &p.Base, &p.CreatedBy,
-		&p.OtherSeen, &p.Other.ID, &p.Other.Modified, &p.Other.Deleted, &p.Other.Fields, &p.Other.Seq)
+	err = st.QueryRowContext(ctx, otherSide(side), syncID, side, id).Scan(p.dest()...)
 	if err == sql.ErrNoRows {
 		return p, false, nil
 	}

@@ -92,17 +92,9 @@ func (r *root) runsShowCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "show ID",
 		Short: "Show a run: counts, record errors with the vendor's message, and every field changed (old → new)",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(args[0], "run id")
-			if err != nil {
-				return err
-			}
-			a, err := r.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
+		Args:  func(cmd *cobra.Command, args []string) error { return runIDArg(args) },
+		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
+			id, _ := parseID(args[0], "run id")
 			d, err := a.RunDetail(cmd.Context(), id)
 			if err != nil {
 				return err
@@ -133,7 +125,7 @@ func (r *root) runsShowCmd() *cobra.Command {
 					tw.Flush()
 				}
 			})
-		},
+		}),
 	}
 }
 
@@ -142,23 +134,25 @@ func (r *root) runsUndoCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "undo ID",
 		Short: "Write back the old values of a run wherever they were not changed since",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(args[0], "run id")
-			if err != nil {
-				return err
-			}
-			a, err := r.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer a.Close()
+		Args:  func(cmd *cobra.Command, args []string) error { return runIDArg(args) },
+		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
+			id, _ := parseID(args[0], "run id")
 			start := time.Now()
 			res, err := a.Undo(cmd.Context(), id, opts)
 			return r.reportRun(cmd, res, err, time.Since(start))
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "preview the undo; write nothing")
 	cmd.Flags().BoolVar(&opts.Confirm, "yes", false, "confirm an undo that exceeds the safety limits")
 	return cmd
+}
+
+// runIDArg checks the one run-id argument before the data folder is opened,
+// so a typo is a usage error (exit 2).
+func runIDArg(args []string) error {
+	if len(args) != 1 {
+		return withCode(ExitUsage, fmt.Errorf("give one run id"))
+	}
+	_, err := parseID(args[0], "run id")
+	return err
 }
