@@ -49,8 +49,12 @@ func (u *UI) reviewScreen() fyne.CanvasObject {
 	}
 	q := &reviewQueue{u: u, checked: map[int64]bool{}, selected: -1, kind: reviewKinds[0], decided: map[string]bool{}}
 	holder := container.NewStack(loading("the review queue"))
+	gen := u.screenGen // show() bumps it before building this screen
 	bg(u, func(ctx context.Context) ([]app.ReviewView, error) { return u.a.Reviews(ctx, "", "", "open") },
 		func(items []app.ReviewView, err error) {
+			if u.screenGen != gen {
+				return // the screen was replaced while the queue loaded
+			}
 			switch {
 			case err != nil:
 				holder.Objects = []fyne.CanvasObject{emptyState(theme.ErrorIcon(), "The review queue could not be loaded", errorSentence(err)+" "+nextStep(err))}

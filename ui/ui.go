@@ -95,6 +95,9 @@ type UI struct {
 	trayMenu   *fyne.Menu
 	// keys handles single-key shortcuts on the current screen (Review).
 	keys func(r rune) bool
+	// screenGen counts screen rebuilds, so a background load that finishes
+	// after its screen was replaced does not install itself.
+	screenGen int
 
 	// pending tracks background work so tests can wait for it.
 	pending sync.WaitGroup
@@ -198,6 +201,7 @@ func (u *UI) show(i int) {
 	u.current = i
 	u.paneOpen = false
 	u.keys = nil
+	u.screenGen++
 	u.setContent(u.screens[i].build())
 	u.app.Preferences().SetString(prefScreen, u.screens[i].name)
 }
@@ -210,6 +214,7 @@ func (u *UI) refresh() { u.show(u.current) }
 func (u *UI) openPane(o fyne.CanvasObject) {
 	u.paneOpen = true
 	u.keys = nil
+	u.screenGen++
 	u.setContent(o)
 }
 
