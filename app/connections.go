@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
@@ -115,9 +117,11 @@ func (a *App) Connect(ctx context.Context, req ConnectRequest) (store.Connection
 	raw, _ := json.Marshal(facts)
 	c := store.Connection{Name: req.Name, Vendor: info.Name, AuthKind: "oauth", APIBase: base, OAuth: string(raw)}
 	c.AccountID, c.AccountName = accountOf(info, ex)
-	if _, err := a.db.SaveConnection(ctx, c); err != nil {
+	id, err := a.db.SaveConnection(ctx, c)
+	if err != nil {
 		return store.Connection{}, err
 	}
+	a.forgetMetadata(ctx, id, req.Name)
 	a.log.Info("connected", "connection", req.Name, "vendor", info.Name, "account", c.AccountName)
 	return a.db.Connection(ctx, req.Name)
 }
@@ -130,9 +134,11 @@ func (a *App) connectToken(ctx context.Context, info connector.Info, req Connect
 		return store.Connection{}, fmt.Errorf("connect %s: save the API token in the keyring: %w", info.Title, err)
 	}
 	c := store.Connection{Name: req.Name, Vendor: info.Name, AuthKind: "token", APIBase: base, AccountName: info.Title + " (API token)"}
-	if _, err := a.db.SaveConnection(ctx, c); err != nil {
+	id, err := a.db.SaveConnection(ctx, c)
+	if err != nil {
 		return store.Connection{}, err
 	}
+	a.forgetMetadata(ctx, id, req.Name)
 	return a.db.Connection(ctx, req.Name)
 }
 
@@ -279,6 +285,7 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 	acct := connector.Account{
 		ID: c.AccountID, Name: c.AccountName, APIBase: c.APIBase, DailyBudget: budget,
 		UsedToday: func() int64 { return int64(usedBefore) + calls.Load() },
+		Meta:      a.metaCache(c),
 	}
 	conn, err := info.New(client, acct)
 	if err != nil {
@@ -295,6 +302,49 @@ func (a *App) closeSession(ctx context.Context, s *Session) {
 	if n := s.calls.Swap(0); n > 0 {
 		_, _ = a.db.AddAPICalls(context.WithoutCancel(ctx), s.Conn.ID, int(n))
 	}
+}
+
+// metaCache is the connection's persistent vendor-metadata cache. Its
+// failures are logged here: a connector falls back to asking the vendor
+// and only reports a cache failure when that fails too.
+func (a *App) metaCache(c store.Connection) connector.MetaCache {
+	return loggedMetaCache{next: a.db.MetaCache(c.ID), log: a.log, conn: c.Name}
+}
+
+// forgetMetadata empties a connection's metadata cache: a (re)connect may
+// point the name at another account whose schema differs.
+func (a *App) forgetMetadata(ctx context.Context, id int64, name string) {
+	_ = a.metaCache(store.Connection{ID: id, Name: name}).Drop(ctx, "")
+}
+
+type loggedMetaCache struct {
+	next *store.MetaCache
+	log  *slog.Logger
+	conn string
+}
+
+func (m loggedMetaCache) Get(ctx context.Context, key string) ([]byte, time.Time, bool, error) {
+	v, at, ok, err := m.next.Get(ctx, key)
+	if err != nil {
+		m.log.Warn("metadata cache read failed; asking the CRM instead", "connection", m.conn, "key", key, "err", err)
+	}
+	return v, at, ok, err
+}
+
+func (m loggedMetaCache) Put(ctx context.Context, key string, value []byte) error {
+	err := m.next.Put(ctx, key, value)
+	if err != nil {
+		m.log.Warn("metadata cache write failed; the next run asks the CRM again", "connection", m.conn, "key", key, "err", err)
+	}
+	return err
+}
+
+func (m loggedMetaCache) Drop(ctx context.Context, prefix string) error {
+	err := m.next.Drop(ctx, prefix)
+	if err != nil {
+		m.log.Warn("metadata cache drop failed; stale metadata may be used until it expires", "connection", m.conn, "prefix", prefix, "err", err)
+	}
+	return err
 }
 
 // countingTransport counts every request actually sent, retries included.

@@ -31,14 +31,16 @@ func (e *InvalidError) Error() string {
 // Unwrap lets callers test errors.Is(err, engine.ErrInvalidDefinition).
 func (e *InvalidError) Unwrap() error { return engine.ErrInvalidDefinition }
 
-// Schema fetches an object's live schema from a connection.
+// Schema fetches an object's live schema from a connection, bypassing the
+// metadata cache (the editor and saving a sync must see new fields; the
+// fetch refreshes the cache that runs use).
 func (a *App) Schema(ctx context.Context, conn, object string) (connector.Schema, error) {
 	s, err := a.OpenConnection(ctx, conn)
 	if err != nil {
 		return connector.Schema{}, err
 	}
 	defer a.closeSession(ctx, s)
-	sch, err := s.Client.Schema(ctx, object)
+	sch, err := s.Client.Schema(connector.WithFreshSchema(ctx), object)
 	if err != nil {
 		return connector.Schema{}, fmt.Errorf("schema of %s %s: %w", conn, object, err)
 	}

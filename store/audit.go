@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -32,24 +31,15 @@ type RunErrorRow struct {
 	At       time.Time
 }
 
-// insertAudit writes rows in multi-row statements: a large first sync
-// writes hundreds of thousands of them.
-func insertAudit(ctx context.Context, tx *sql.Tx, runID int64, rows []AuditRow, now int64) error {
-	const per = 100
-	for len(rows) > 0 {
-		n := min(per, len(rows))
-		q := "INSERT INTO audit(run_id, side, record_id, field, old, new, rule, at) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?,?,?,?,?,?,?,?),", n), ",")
-		args := make([]any, 0, n*8)
-		for _, r := range rows[:n] {
-			args = append(args, runID, r.Side, r.RecordID, r.Field, r.Old, r.New, r.Rule, now)
-		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return err
-		}
-		rows = rows[n:]
-	}
-	return nil
+// insertAudit writes rows in multi-row statements prepared once: a large
+// first sync writes hundreds of thousands of them.
+func (s *DB) insertAudit(ctx context.Context, tx *sql.Tx, runID int64, rows []AuditRow, now int64) error {
+	_, err := s.multiRow(ctx, tx, "INSERT INTO audit(run_id, side, record_id, field, old, new, rule, at) VALUES ", "", 8, len(rows),
+		func(i int, dst []any) []any {
+			r := rows[i]
+			return append(dst, runID, r.Side, r.RecordID, r.Field, r.Old, r.New, r.Rule, now)
+		})
+	return err
 }
 
 func insertRunErrors(ctx context.Context, tx *sql.Tx, runID int64, rows []RunErrorRow, now int64) error {

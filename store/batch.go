@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"strings"
 )
 
@@ -61,46 +62,114 @@ func idsBySide(n int, at func(i int) (side, id string)) map[string][]string {
 	return out
 }
 
-// replaceKeys drops the stored match keys of the records written and
-// inserts their new ones. Where a record appears more than once, its last
-// write's keys win, as if the writes ran one after another.
-func (s *DB) replaceKeys(ctx context.Context, tx *sql.Tx, syncID int64, n int, at func(i int) (side, id string, deleted bool, keys []RecordKey)) error {
-	if n == 0 {
+// keyedRecord is one record whose stored match keys are being replaced.
+type keyedRecord struct {
+	side, id string
+	keys     string // encodeKeys of its new keys
+}
+
+// encodeKeys renders a record's match keys as a JSON array indexed by rule,
+// "" where a rule gives none; a deleted record matches nothing.
+func encodeKeys(deleted bool, keys []RecordKey) string {
+	if deleted || len(keys) == 0 {
+		return "[]"
+	}
+	n := 0
+	for _, k := range keys {
+		n = max(n, k.Rule+1)
+	}
+	out := make([]string, n)
+	for _, k := range keys {
+		out[k.Rule] = k.Key
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
+}
+
+func decodeKeys(s string) []string {
+	var out []string
+	if s == "" || s == "[]" {
 		return nil
 	}
-	ids := idsBySide(n, func(i int) (string, string) { side, id, _, _ := at(i); return side, id })
-	for _, side := range []string{"a", "b"} {
-		if len(ids[side]) == 0 {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM record_keys WHERE sync_id = ? AND side = ? AND id IN (SELECT value FROM json_each(?))",
-			syncID, side, jsonList(ids[side])); err != nil {
-			return err
-		}
+	_ = json.Unmarshal([]byte(s), &out) // written by encodeKeys
+	return out
+}
+
+// storedKeys returns the keys column of the records of side among ids that
+// exist. It must run before their rows are upserted.
+func (s *DB) storedKeys(ctx context.Context, tx *sql.Tx, syncID int64, side string, ids []string) (map[string]string, error) {
+	st, err := s.stmt(ctx, "SELECT id, keys FROM records WHERE sync_id = ? AND side = ? AND id IN (SELECT value FROM json_each(?)) AND keys <> '[]'")
+	if err != nil {
+		return nil, err
 	}
-	last := make(map[string]int, n)
-	for i := range n {
-		side, id, _, _ := at(i)
-		last[side+":"+id] = i
+	rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, syncID, side, jsonList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, keys string
+		if err := rows.Scan(&id, &keys); err != nil {
+			return nil, err
+		}
+		out[id] = keys
+	}
+	return out, rows.Err()
+}
+
+// replaceKeys moves record_keys from the keys each record had (old, from
+// storedKeys) to its new ones, touching only the keys that changed: most
+// records are new (nothing to delete) or keep their keys (nothing to do).
+// Where a record appears more than once, its last write's keys win, as if
+// the writes ran one after another.
+func (s *DB) replaceKeys(ctx context.Context, tx *sql.Tx, syncID int64, old map[string]string, recs []keyedRecord) error {
+	last := make(map[string]int, len(recs))
+	for i, r := range recs {
+		last[r.side+":"+r.id] = i
 	}
 	type keyRow struct {
 		side, id string
-		k        RecordKey
+		rule     int
+		key      string
 	}
-	var rows []keyRow
-	for i := range n {
-		side, id, deleted, keys := at(i)
-		if deleted || last[side+":"+id] != i {
-			continue // a deleted record matches nothing
+	var add, drop []keyRow
+	for i, r := range recs {
+		if last[r.side+":"+r.id] != i {
+			continue
 		}
-		for _, k := range keys {
-			rows = append(rows, keyRow{side, id, k})
+		was := old[r.side+":"+r.id]
+		if was == r.keys {
+			continue
+		}
+		before, after := decodeKeys(was), decodeKeys(r.keys)
+		for rule, k := range before {
+			if k != "" && (rule >= len(after) || after[rule] != k) {
+				drop = append(drop, keyRow{r.side, r.id, rule, k})
+			}
+		}
+		for rule, k := range after {
+			if k != "" && (rule >= len(before) || before[rule] != k) {
+				add = append(add, keyRow{r.side, r.id, rule, k})
+			}
 		}
 	}
-	_, err := s.multiRow(ctx, tx, "INSERT OR IGNORE INTO record_keys(sync_id, rule, key, side, id) VALUES ", "", 5, len(rows),
+	if len(drop) > 0 {
+		st, err := s.stmt(ctx, "DELETE FROM record_keys WHERE sync_id = ? AND rule = ? AND key = ? AND side = ? AND id = ?")
+		if err != nil {
+			return err
+		}
+		txst := tx.StmtContext(ctx, st)
+		for _, d := range drop {
+			if _, err := txst.ExecContext(ctx, syncID, d.rule, d.key, d.side, d.id); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := s.multiRow(ctx, tx, "INSERT OR IGNORE INTO record_keys(sync_id, rule, key, side, id) VALUES ", "", 5, len(add),
 		func(i int, dst []any) []any {
-			r := rows[i]
-			return append(dst, syncID, r.k.Rule, r.k.Key, r.side, r.id)
+			r := add[i]
+			return append(dst, syncID, r.rule, r.key, r.side, r.id)
 		})
 	return err
 }

@@ -63,7 +63,7 @@ func (s *DB) Commit(ctx context.Context, c Commit) error {
 		if err := s.commitIndex(ctx, tx, c.SyncID, c.Index); err != nil {
 			return err
 		}
-		if err := insertAudit(ctx, tx, c.RunID, c.Audit, now); err != nil {
+		if err := s.insertAudit(ctx, tx, c.RunID, c.Audit, now); err != nil {
 			return err
 		}
 		if err := insertRunErrors(ctx, tx, c.RunID, c.Errors, now); err != nil {
@@ -179,23 +179,37 @@ func (s *DB) commitIndex(ctx context.Context, tx *sql.Tx, syncID int64, ws []Ind
 		return nil
 	}
 	fields := make([]string, len(ws))
+	keyed := make([]keyedRecord, len(ws))
 	for i, w := range ws {
 		f, err := encodeFields(w.Fields)
 		if err != nil {
 			return err
 		}
 		fields[i] = f
+		keyed[i] = keyedRecord{side: w.Side, id: w.ID, keys: encodeKeys(w.Deleted, w.Keys)}
 	}
-	_, err := s.multiRow(ctx, tx, "INSERT INTO records(sync_id, side, id, modified, deleted, fields, seq) VALUES ",
-		" ON CONFLICT(sync_id, side, id) DO UPDATE SET modified = max(records.modified, excluded.modified), deleted = excluded.deleted, fields = excluded.fields",
-		7, len(ws), func(i int, dst []any) []any {
+	old := map[string]string{}
+	ids := idsBySide(len(ws), func(i int) (string, string) { return ws[i].Side, ws[i].ID })
+	for _, side := range []string{"a", "b"} {
+		if len(ids[side]) == 0 {
+			continue
+		}
+		m, err := s.storedKeys(ctx, tx, syncID, side, ids[side])
+		if err != nil {
+			return err
+		}
+		for id, k := range m {
+			old[side+":"+id] = k
+		}
+	}
+	_, err := s.multiRow(ctx, tx, "INSERT INTO records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES ",
+		" ON CONFLICT(sync_id, side, id) DO UPDATE SET modified = max(records.modified, excluded.modified), deleted = excluded.deleted, fields = excluded.fields, keys = excluded.keys",
+		8, len(ws), func(i int, dst []any) []any {
 			w := ws[i]
-			return append(dst, syncID, w.Side, w.ID, w.Modified, w.Deleted, fields[i], 0)
+			return append(dst, syncID, w.Side, w.ID, w.Modified, w.Deleted, fields[i], 0, keyed[i].keys)
 		})
 	if err != nil {
 		return err
 	}
-	return s.replaceKeys(ctx, tx, syncID, len(ws), func(i int) (string, string, bool, []RecordKey) {
-		return ws[i].Side, ws[i].ID, ws[i].Deleted, ws[i].Keys
-	})
+	return s.replaceKeys(ctx, tx, syncID, old, keyed)
 }

@@ -31,7 +31,8 @@ func TestIndexPageStoresCursorWithRecords(t *testing.T) {
 		t.Fatalf("IndexPage: seq %d err %v", seq, err)
 	}
 	st, err := db.SideState(ctx, id, "a")
-	if err != nil || st.Cursor != "c1" || st.MaxSeq != 1 || st.Count != 1 || st.DoneSeq != 0 {
+	// One seq per record, in page order.
+	if err != nil || st.Cursor != "c1" || st.MaxSeq != 2 || st.Count != 1 || st.DoneSeq != 0 {
 		t.Fatalf("state %+v err %v", st, err)
 	}
 	hits, _ := db.KeyHits(ctx, id, 0, []string{"x@example.com", "gone@example.com"})
@@ -40,7 +41,7 @@ func TestIndexPageStoresCursorWithRecords(t *testing.T) {
 	}
 	// Re-indexing replaces the keys.
 	recs[0].Keys = []store.RecordKey{{Rule: 0, Key: "y@example.com"}}
-	if seq, _ := db.IndexPage(ctx, id, "a", recs[:1], "c2", false); seq != 2 {
+	if seq, _ := db.IndexPage(ctx, id, "a", recs[:1], "c2", false); seq != 3 {
 		t.Fatalf("second page seq %d", seq)
 	}
 	if hits, _ := db.KeyHits(ctx, id, 0, []string{"x@example.com"}); len(hits) != 0 {

@@ -69,7 +69,10 @@ func otherSide(side string) string {
 
 // IndexPage stores one page of records and their keys and then the page's
 // cursor, in one transaction: a crash mid-read resumes from the last cursor
-// whose page is fully indexed. It returns the seq given to the page.
+// whose page is fully indexed. It returns the seq given to the page's first
+// record; the others follow in order. One seq per record keeps the planner's
+// (seq, id) keyset walk a seek: SQLite seeks on seq only, so records sharing
+// a seq were scanned again for every chunk.
 func (s *DB) IndexPage(ctx context.Context, syncID int64, side string, recs []IndexRecord, cursor string, saveCursor bool) (int64, error) {
 	var seq int64
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
@@ -97,25 +100,40 @@ func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side st
 		return nil
 	}
 	fields := make([]string, len(recs))
+	keyed := make([]keyedRecord, len(recs))
+	ids := make([]string, len(recs))
 	for i, r := range recs {
 		f, err := encodeFields(r.Fields)
 		if err != nil {
 			return err
 		}
 		fields[i] = f
+		keyed[i] = keyedRecord{side: side, id: r.ID, keys: encodeKeys(r.Deleted, r.Keys)}
+		ids[i] = r.ID
 	}
-	_, err := s.multiRow(ctx, tx, "INSERT INTO records(sync_id, side, id, modified, deleted, fields, seq) VALUES ",
-		" ON CONFLICT(sync_id, side, id) DO UPDATE SET modified = excluded.modified, deleted = excluded.deleted, fields = excluded.fields, seq = excluded.seq",
-		7, len(recs), func(i int, dst []any) []any {
+	old, err := s.storedKeys(ctx, tx, syncID, side, ids)
+	if err != nil {
+		return err
+	}
+	_, err = s.multiRow(ctx, tx, "INSERT INTO records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES ",
+		" ON CONFLICT(sync_id, side, id) DO UPDATE SET modified = excluded.modified, deleted = excluded.deleted, fields = excluded.fields, seq = excluded.seq, keys = excluded.keys",
+		8, len(recs), func(i int, dst []any) []any {
 			r := recs[i]
-			return append(dst, syncID, side, r.ID, r.Modified, r.Deleted, fields[i], seq)
+			return append(dst, syncID, side, r.ID, r.Modified, r.Deleted, fields[i], seq+int64(i), keyed[i].keys)
 		})
 	if err != nil {
 		return err
 	}
-	return s.replaceKeys(ctx, tx, syncID, len(recs), func(i int) (string, string, bool, []RecordKey) {
-		return side, recs[i].ID, recs[i].Deleted, recs[i].Keys
-	})
+	return s.replaceKeys(ctx, tx, syncID, sideKeys(side, old), keyed)
+}
+
+// sideKeys prefixes storedKeys' ids with their side, as replaceKeys wants.
+func sideKeys(side string, m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for id, k := range m {
+		out[side+":"+id] = k
+	}
+	return out
 }
 
 // TouchRecords gives records a new seq so the next plan looks at them again

@@ -157,6 +157,9 @@ type Account struct {
 	// pass both to sync/connector/transport so a run stops cleanly at the cap.
 	DailyBudget int64
 	UsedToday   func() int64
+	// Meta caches this connection's vendor metadata between runs (nil =
+	// no cache: tests, conformance, one-off tools).
+	Meta MetaCache
 }
 
 // OAuthSpec describes a vendor's OAuth endpoints and what it supports.

@@ -22,7 +22,7 @@ type PlanOptions struct {
 const chunkSize = 1000
 
 // indexGroup is how many records read are indexed per transaction.
-const indexGroup = 2000
+const indexGroup = 10000
 
 // planner is the state of one Plan call.
 type planner struct {

@@ -434,7 +434,7 @@ func reviewDetail(it ReviewItem) string {
 // the same index pages to the WAL. A crash before the group is committed
 // leaves its journal rows pending, and the next plan settles them like any
 // interrupted batch (creates looked up by key, updates audited).
-const commitGroup = 1000
+const commitGroup = 5000
 
 // commit adds c to the pending group and commits the group once it is
 // large enough.

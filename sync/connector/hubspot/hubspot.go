@@ -69,6 +69,7 @@ type options struct {
 	logger      *slog.Logger
 	dailyBudget int64
 	used        func() int64
+	meta        connector.MetaCache // nil = no metadata cache
 }
 
 func defaultOptions() options {
@@ -97,6 +98,8 @@ type Connector struct {
 	search  *rate.Limiter
 	overlap time.Duration
 
+	meta *connector.Meta // properties kept between runs
+
 	mu      sync.Mutex
 	schemas map[string]connector.Schema
 }
@@ -113,7 +116,7 @@ var (
 // acct.APIBase overrides the production base (the sandbox sets it).
 func New(client *http.Client, acct connector.Account) (connector.Connector, error) {
 	o := defaultOptions()
-	o.dailyBudget, o.used = acct.DailyBudget, acct.UsedToday
+	o.dailyBudget, o.used, o.meta = acct.DailyBudget, acct.UsedToday, acct.Meta
 	return newConnector(client, acct.APIBase, o)
 }
 
@@ -132,14 +135,19 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 		MinWait: o.minWait, MaxWait: o.maxWait, Classify: classify,
 		DailyBudget: o.dailyBudget, Used: o.used, Logger: o.logger,
 	})
-	return &Connector{
+	c := &Connector{
 		base:    strings.TrimRight(base, "/"),
 		http:    tc,
 		limiter: tc.Limiter(),
 		search:  rate.NewLimiter(o.searchRate, 1),
 		overlap: o.overlap,
+		meta:    &connector.Meta{Cache: o.meta},
 		schemas: map[string]connector.Schema{},
-	}, nil
+	}
+	if c.meta.Enabled() {
+		c.http = schemaWatch{next: tc, meta: c.meta}
+	}
+	return c, nil
 }
 
 // modifiedProp is the property search filters and sorts on: contacts keep

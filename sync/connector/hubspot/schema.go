@@ -1,10 +1,15 @@
 package hubspot
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/crmsync/crmsync/sync/connector"
 )
@@ -39,21 +44,42 @@ var requiredOnCreate = map[string][]string{
 }
 
 // Schema lists the object's properties (GET /crm/properties/2026-03/{object}).
-// The result is cached for the connector's lifetime.
+// The result is held for the connector's lifetime and kept in the metadata
+// cache between runs; a ctx marked with connector.WithFreshSchema always
+// asks HubSpot (and refreshes both).
 func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema, error) {
-	c.mu.Lock()
-	sc, ok := c.schemas[object]
-	c.mu.Unlock()
-	if ok {
-		return sc, nil
+	fresh := connector.FreshSchema(ctx)
+	if !fresh {
+		c.mu.Lock()
+		sc, ok := c.schemas[object]
+		c.mu.Unlock()
+		if ok {
+			return sc, nil
+		}
+	}
+	key := propertiesKey(object)
+	var cacheErr error
+	if !fresh {
+		var b []byte
+		var ok bool
+		if b, ok, cacheErr = c.meta.Lookup(ctx, key); ok {
+			var props []property
+			if json.Unmarshal(b, &props) == nil {
+				if sc, err := schemaOf(object, props); err == nil {
+					c.hold(object, sc)
+					return sc, nil
+				}
+			}
+			// An entry that no longer parses is refetched and overwritten.
+		}
 	}
 	path := "/crm/properties/" + apiVersion + "/" + url.PathEscape(object)
 	r, err := c.call(ctx, http.MethodGet, path, nil)
 	if err != nil {
-		return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, err)
+		return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, withCacheErr(err, cacheErr))
 	}
 	if r.status != http.StatusOK {
-		return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, r.apiError())
+		return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, withCacheErr(r.apiError(), cacheErr))
 	}
 	var body struct {
 		Results []property `json:"results"`
@@ -61,30 +87,124 @@ func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema
 	if err := r.decode(&body); err != nil {
 		return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, err)
 	}
-	sc = connector.Schema{Object: object}
+	live := make([]property, 0, len(body.Results))
+	for _, p := range body.Results {
+		if !p.Archived {
+			live = append(live, p)
+		}
+	}
+	sc, err := schemaOf(object, live)
+	if err != nil {
+		return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, r.fail(err.Error()))
+	}
+	c.hold(object, sc)
+	if c.meta.Enabled() {
+		// Only the parts of each property we use are kept.
+		if b, err := json.Marshal(live); err == nil {
+			_ = c.meta.Store(ctx, key, b) // a failure is logged by the cache's owner
+		}
+	}
+	return sc, nil
+}
+
+func (c *Connector) hold(object string, sc connector.Schema) {
+	c.mu.Lock()
+	c.schemas[object] = sc
+	c.mu.Unlock()
+}
+
+// schemaOf maps live (not archived) properties to the object's schema.
+func schemaOf(object string, props []property) (connector.Schema, error) {
+	sc := connector.Schema{Object: object}
 	req := map[string]bool{}
 	for _, n := range requiredOnCreate[object] {
 		req[n] = true
 	}
-	for _, p := range body.Results {
+	for _, p := range props {
 		if p.Archived {
 			continue
 		}
 		f, err := fieldOf(p)
 		if err != nil {
-			return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, r.failf("property %q: %v", p.Name, err))
+			return connector.Schema{}, fmt.Errorf("property %q: %v", p.Name, err)
 		}
 		f.Required = req[p.Name]
 		sc.Fields = append(sc.Fields, f)
 	}
 	if len(sc.Fields) == 0 {
-		return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, r.fail("no properties returned"))
+		return connector.Schema{}, errors.New("no properties returned")
 	}
-	c.mu.Lock()
-	c.schemas[object] = sc
-	c.mu.Unlock()
 	return sc, nil
 }
+
+// propertiesPrefix starts every cached property list.
+const propertiesPrefix = "hubspot/properties/"
+
+// propertiesKey names an object's property list in the metadata cache.
+func propertiesKey(object string) string { return propertiesPrefix + apiVersion + "/" + object }
+
+// withCacheErr adds a metadata-cache failure to a fetch failure; on its
+// own a cache failure never fails a call (the fetch replaces it).
+func withCacheErr(err, cacheErr error) error {
+	if cacheErr == nil {
+		return err
+	}
+	return fmt.Errorf("%w (metadata cache: %w)", err, cacheErr)
+}
+
+// staleSchemaCodes are HubSpot error codes saying a write used a property
+// that no longer exists, became read-only or lost an option: the cached
+// property list is out of date.
+var staleSchemaCodes = [][]byte{[]byte("PROPERTY_DOESNT_EXIST"), []byte("READ_ONLY_VALUE"), []byte("INVALID_OPTION")}
+
+// schemaWatch sits between the connector and the transport. When a call on
+// an object answers 207 or 400 with one of staleSchemaCodes, it drops that
+// object's cached properties so the next run fetches them again.
+type schemaWatch struct {
+	next doer
+	meta *connector.Meta
+}
+
+func (w schemaWatch) Do(req *http.Request) (*http.Response, error) {
+	resp, err := w.next.Do(req)
+	if err != nil || resp == nil || resp.Body == nil ||
+		(resp.StatusCode != http.StatusMultiStatus && resp.StatusCode != http.StatusBadRequest) {
+		return resp, err
+	}
+	object, ok := objectOfPath(req.URL.Path)
+	if !ok {
+		return resp, err
+	}
+	b, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	_ = resp.Body.Close()
+	var rest io.Reader = bytes.NewReader(b)
+	if rerr != nil {
+		rest = io.MultiReader(rest, failingReader{rerr}) // the caller sees the same failure
+	}
+	resp.Body = io.NopCloser(rest)
+	for _, code := range staleSchemaCodes {
+		if bytes.Contains(b, code) {
+			_ = w.meta.Forget(req.Context(), propertiesKey(object)) // a failure is logged by the cache's owner
+			break
+		}
+	}
+	return resp, err
+}
+
+// objectOfPath finds {object} in .../crm/objects/2026-03/{object}/...
+func objectOfPath(p string) (string, bool) {
+	const marker = "/crm/objects/" + apiVersion + "/"
+	i := strings.Index(p, marker)
+	if i < 0 {
+		return "", false
+	}
+	object, _, _ := strings.Cut(p[i+len(marker):], "/")
+	return object, object != ""
+}
+
+type failingReader struct{ err error }
+
+func (f failingReader) Read([]byte) (int, error) { return 0, f.err }
 
 func (r *response) failf(format string, args ...any) *connector.Error {
 	return r.fail(fmt.Sprintf(format, args...))

@@ -15,6 +15,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,9 +45,14 @@ type Conn struct {
 	base       *url.URL // instance_url
 	maxVersion string
 
-	mu      sync.Mutex
-	version string                     // e.g. "v67.0", discovered once
-	schemas map[string]*describeResult // describe cache per object
+	// meta persists the version and describes between runs (nil cache =
+	// none); keys are versionKey and describeKey.
+	meta *connector.Meta
+
+	mu            sync.Mutex
+	version       string                     // e.g. "v67.0", discovered once
+	versionCached bool                       // version came from meta, not this run
+	schemas       map[string]*describeResult // describe cache per object
 
 	used, max atomic.Int64 // from Sforce-Limit-Info
 }
@@ -76,7 +82,8 @@ func newConn(client *http.Client, acct connector.Account, topts transport.Option
 		return nil, &connector.Error{Vendor: vendor, Endpoint: "connect", Category: connector.CatAuth,
 			Message: "instance_url is not an http(s) URL; reconnect"}
 	}
-	c := &Conn{base: base, maxVersion: MaxVersion, schemas: map[string]*describeResult{}}
+	c := &Conn{base: base, maxVersion: MaxVersion, schemas: map[string]*describeResult{},
+		meta: &connector.Meta{Cache: acct.Meta}}
 	topts.Vendor = vendor
 	if topts.Rate == 0 {
 		// Salesforce has no per-second limit, only a daily allocation and
@@ -143,7 +150,16 @@ func (c *Conn) readLimitInfo(h string) {
 	}
 }
 
-// apiVersion discovers the newest version <= maxVersion once.
+// versionKey is the cache key of the discovered version. It names the
+// connector's maxVersion, so a build that speaks a newer API rediscovers.
+func (c *Conn) versionKey() string { return "salesforce/version/max" + c.maxVersion }
+
+// versionFormat is what a cached version must look like before it goes
+// into a URL.
+var versionFormat = regexp.MustCompile(`^v[0-9]{1,3}\.[0-9]{1,2}$`)
+
+// apiVersion discovers the newest version <= maxVersion once, or takes it
+// from the metadata cache while that is fresh.
 func (c *Conn) apiVersion(ctx context.Context) (string, error) {
 	c.mu.Lock()
 	v := c.version
@@ -151,12 +167,22 @@ func (c *Conn) apiVersion(ctx context.Context) (string, error) {
 	if v != "" {
 		return v, nil
 	}
+	cached, ok, cacheErr := c.meta.Lookup(ctx, c.versionKey())
+	if ok && versionFormat.Match(cached) {
+		c.mu.Lock()
+		if c.version == "" {
+			c.version, c.versionCached = string(cached), true
+		}
+		v = c.version
+		c.mu.Unlock()
+		return v, nil
+	}
 	var versions []struct {
 		Version string `json:"version"`
 		URL     string `json:"url"`
 	}
 	if err := c.call(ctx, http.MethodGet, c.abs("/services/data/"), nil, &versions, ""); err != nil {
-		return "", err
+		return "", withCacheErr(err, cacheErr)
 	}
 	best, bestN := "", 0.0
 	limit, _ := strconv.ParseFloat(c.maxVersion, 64)
@@ -172,9 +198,20 @@ func (c *Conn) apiVersion(ctx context.Context) (string, error) {
 			Message: fmt.Sprintf("the org offers no API version at or below v%s", c.maxVersion)}
 	}
 	c.mu.Lock()
-	c.version = "v" + best
+	c.version, c.versionCached = "v"+best, false
 	c.mu.Unlock()
+	// A failed Put is logged by the cache's owner; the run goes on.
+	_ = c.meta.Store(ctx, c.versionKey(), []byte("v"+best))
 	return "v" + best, nil
+}
+
+// withCacheErr adds a metadata-cache failure to a fetch failure; on its
+// own a cache failure never fails a call (the fetch replaces it).
+func withCacheErr(err, cacheErr error) error {
+	if cacheErr == nil {
+		return err
+	}
+	return fmt.Errorf("%w (metadata cache: %w)", err, cacheErr)
 }
 
 // abs joins an instance-root path such as a nextRecordsUrl (which may carry
@@ -206,17 +243,24 @@ func (c *Conn) dataURL(ctx context.Context, path string, query url.Values) (stri
 // call sends one request and decodes a 2xx JSON body into out (may be nil).
 // queryOpts, when set, goes into Sforce-Query-Options.
 func (c *Conn) call(ctx context.Context, method, rawURL string, body, out any, queryOpts string) error {
+	_, err := c.callHeader(ctx, method, rawURL, body, out, queryOpts)
+	return err
+}
+
+// callHeader is call that also returns the 2xx response's headers (the
+// incremental read needs the server's Date).
+func (c *Conn) callHeader(ctx context.Context, method, rawURL string, body, out any, queryOpts string) (http.Header, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			return fmt.Errorf("salesforce: encode request: %w", err)
+			return nil, fmt.Errorf("salesforce: encode request: %w", err)
 		}
 		rd = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, rawURL, rd)
 	if err != nil {
-		return fmt.Errorf("salesforce: build request: %w", err)
+		return nil, fmt.Errorf("salesforce: build request: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
@@ -230,31 +274,31 @@ func (c *Conn) call(ctx context.Context, method, rawURL string, body, out any, q
 	if err != nil {
 		var ce *connector.Error
 		if errors.As(err, &ce) {
-			return ce
+			return nil, ce
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("salesforce: %s: %w", ep, ctx.Err())
+			return nil, fmt.Errorf("salesforce: %s: %w", ep, ctx.Err())
 		}
 		// Keep the chain: app/auth's "reconnect needed" must stay visible.
-		return fmt.Errorf("salesforce: %s: %w", ep, err)
+		return nil, fmt.Errorf("salesforce: %s: %w", ep, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		return &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer,
+		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer,
 			Message: "reading response: " + err.Error()}
 	}
 	if len(b) > maxBody {
-		return &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer,
+		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer,
 			Message: fmt.Sprintf("response larger than %d MiB", maxBody>>20)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return statusError(ep, resp, b)
+		return nil, c.noteCallError(ctx, statusError(ep, resp, b))
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
-		return nil
+		return resp.Header, nil
 	}
-	return decode(ep, resp, b, out)
+	return resp.Header, c.noteDecoded(ctx, decode(ep, resp, b, out), out)
 }
 
 // decode parses a JSON body, turning any surprise into a server error that

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,66 +30,164 @@ type queryResult struct {
 	Records        []map[string]json.RawMessage `json:"records"`
 }
 
-// cursor is the resume point: the SystemModstamp of the last record handed
-// out and the ids handed out at exactly that instant. SOQL datetime literals
-// carry whole seconds only, so a resumed read asks for SystemModstamp >= the
-// cursor's second and skips records older than the cursor or already listed
-// in it: records sharing a timestamp are neither lost nor repeated, and no
-// assumption is made about how the server orders ids.
+// The resume point of an incremental read.
+//
+// Salesforce stores datetimes to the second (milliseconds are dropped on
+// save) and SOQL datetime literals are whole seconds, so records are read
+// ORDER BY SystemModstamp, Id and the cursor keeps the second of the last
+// record handed out (sec) and that record's Id (lastID). A resumed read asks
+// for
+//
+//	SystemModstamp > sec OR (SystemModstamp = sec AND Id > 'lastID')
+//
+// which skips the records of sec already handed out without fetching them
+// again. Comparison operators are valid on Id fields and order ids the way
+// ORDER BY Id does: the Bulk API's PK chunking pages whole tables with
+// "WHERE Id >= '001300000000000' AND Id < '00130000000132G'", boundaries it
+// calls base-62 (developer.salesforce.com/docs/platform/api-asynch/guide/
+// async-api-headers-enable-pk-chunking.html; comparison operators:
+// .../salesforce-soql-sosl/guide/sforce-api-calls-soql-select-comparisonoperators.html).
+// The connector never compares ids itself, it only relies on the server's
+// filter and sort agreeing.
+//
+// The Id tiebreak is only safe when every write stamped in sec had committed
+// before the read that made the cursor began: a later update of a record
+// with a smaller Id, stamped in the same second, would be skipped. So the
+// cursor also keeps that read's start (its first response's Date, less 1 s
+// for the header's resolution) and the tiebreak is used only when sec ended
+// commitMargin before it. Otherwise the read falls back to SystemModstamp >=
+// sec and skips the ids the cursor lists for sec (with the stamp each had
+// when handed out, so a record modified again is returned).
 type cursor struct {
-	at  time.Time
-	ids map[string]bool
+	sec    time.Time            // second of the last record handed out; zero = read everything
+	lastID string               // last Id handed out or passed over at sec, in the server's order
+	ids    map[string]time.Time // ids handed out at sec -> their SystemModstamp then
+	start  time.Time            // the making read began no earlier than this (server time); zero = unknown
 }
 
+// commitMargin is how long after a second ends every write stamped in it is
+// assumed committed and visible to queries (the HubSpot connector allows its
+// search index the same 5 s).
+const commitMargin = 5 * time.Second
+
 // maxCursorIDs bounds the cursor when a mass update stamps thousands of
-// records with one instant; beyond it, some boundary records may be read
-// again after a resume (a repeat, never a loss).
+// records with one second; beyond it, a fallback read may return some
+// boundary records again (a repeat, never a loss).
 const maxCursorIDs = 2000
 
+// cursorV2 prefixes the current format,
+// "sf2|<sec>|<start>|<lastID>|<id>[:<ms>],..." (RFC 3339 times, start may be
+// empty; ms is the stamp's millisecond offset within sec, omitted when 0).
+// The older "<RFC 3339 instant>|<id>,..." still parses and takes the fallback.
+const cursorV2 = "sf2"
+
+// tiebreak reports whether the resumed query may use the Id tiebreak.
+func (k *cursor) tiebreak() bool {
+	return k.lastID != "" && !k.start.IsZero() && !k.sec.Add(time.Second+commitMargin).After(k.start)
+}
+
+// where is the SOQL filter that resumes after the cursor ("" = everything).
+func (k *cursor) where() string {
+	if k.sec.IsZero() {
+		return ""
+	}
+	x := k.sec.UTC().Format("2006-01-02T15:04:05Z")
+	if k.tiebreak() {
+		return "SystemModstamp > " + x + " OR (SystemModstamp = " + x + " AND Id > '" + k.lastID + "')"
+	}
+	return "SystemModstamp >= " + x
+}
+
 func (k *cursor) String() string {
-	if k.at.IsZero() {
+	if k.sec.IsZero() {
 		return ""
 	}
 	ids := make([]string, 0, len(k.ids))
-	for id := range k.ids {
+	for id, t := range k.ids {
+		if ms := t.Sub(k.sec).Milliseconds(); ms > 0 {
+			id += ":" + strconv.FormatInt(ms, 10)
+		}
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	return k.at.UTC().Format(time.RFC3339Nano) + "|" + strings.Join(ids, ",")
+	start := ""
+	if !k.start.IsZero() {
+		start = k.start.UTC().Format(time.RFC3339)
+	}
+	return strings.Join([]string{cursorV2, k.sec.UTC().Format(time.RFC3339), start, k.lastID, strings.Join(ids, ",")}, "|")
 }
 
 func parseCursor(c connector.Cursor) (*cursor, error) {
-	k := &cursor{ids: map[string]bool{}}
+	k := &cursor{ids: map[string]time.Time{}}
 	if c == "" {
 		return k, nil
 	}
-	ts, ids, _ := strings.Cut(string(c), "|")
-	t, err := time.Parse(time.RFC3339Nano, ts)
-	if err != nil {
-		return nil, &connector.Error{Vendor: vendor, Endpoint: "read", Category: connector.CatValidation,
-			Message: fmt.Sprintf("cursor %.60q is not a Salesforce cursor", string(c))}
-	}
-	k.at = t.UTC()
-	for id := range strings.SplitSeq(ids, ",") {
-		if id != "" {
-			k.ids[id] = true
+	bad := &connector.Error{Vendor: vendor, Endpoint: "read", Category: connector.CatValidation,
+		Message: fmt.Sprintf("cursor %.60q is not a Salesforce cursor", string(c))}
+	parts := strings.Split(string(c), "|")
+	if parts[0] != cursorV2 {
+		// Old format: the exact instant of the last record and the ids
+		// handed out at it. No start time, so the fallback is used.
+		if len(parts) != 2 {
+			return nil, bad
 		}
+		t, err := time.Parse(time.RFC3339Nano, parts[0])
+		if err != nil {
+			return nil, bad
+		}
+		k.sec = t.UTC().Truncate(time.Second)
+		for id := range strings.SplitSeq(parts[1], ",") {
+			if id != "" {
+				k.ids[id] = t.UTC()
+			}
+		}
+		return k, nil
+	}
+	if len(parts) != 5 {
+		return nil, bad
+	}
+	sec, err := time.Parse(time.RFC3339, parts[1])
+	if err != nil || (parts[3] != "" && !validID(parts[3])) { // the id goes into SOQL
+		return nil, bad
+	}
+	k.sec, k.lastID = sec.UTC().Truncate(time.Second), parts[3]
+	if parts[2] != "" {
+		if k.start, err = time.Parse(time.RFC3339, parts[2]); err != nil {
+			return nil, bad
+		}
+	}
+	for e := range strings.SplitSeq(parts[4], ",") {
+		if e == "" {
+			continue
+		}
+		id, ms, hasMs := strings.Cut(e, ":")
+		n, err := strconv.ParseInt(ms, 10, 64)
+		if id == "" || (hasMs && (err != nil || n < 0 || n > 999)) {
+			return nil, bad
+		}
+		k.ids[id] = k.sec.Add(time.Duration(n) * time.Millisecond)
 	}
 	return k, nil
 }
 
-// take reports whether a record is new relative to the cursor and, if so,
-// advances the cursor past it.
+// take reports whether a record is new relative to the cursor and advances
+// the cursor past it. Records arrive in the server's (second, Id) order.
 func (k *cursor) take(t time.Time, id string) bool {
+	s := t.Truncate(time.Second)
 	switch {
-	case k.at.IsZero() || t.After(k.at):
-		k.at = t
+	case k.sec.IsZero() || s.After(k.sec):
+		k.sec, k.lastID = s, id
 		clear(k.ids)
-	case t.Before(k.at) || k.ids[id]:
-		return false
+	case s.Before(k.sec):
+		return false // before the cursor: handed out already
+	default:
+		k.lastID = id // handed out now or before: the server has passed it
+		if prev, ok := k.ids[id]; ok && !t.After(prev) {
+			return false // already handed out, not modified since
+		}
 	}
-	if len(k.ids) < maxCursorIDs {
-		k.ids[id] = true
+	if _, ok := k.ids[id]; ok || len(k.ids) < maxCursorIDs {
+		k.ids[id] = t
 	}
 	return true
 }
@@ -106,20 +206,30 @@ func (c *Conn) Read(ctx context.Context, object string, since connector.Cursor) 
 			return
 		}
 		soql := "SELECT " + strings.Join(d.readable(), ", ") + " FROM " + d.Name
-		if !k.at.IsZero() {
-			soql += " WHERE SystemModstamp >= " + k.at.Truncate(time.Second).Format("2006-01-02T15:04:05Z")
+		if w := k.where(); w != "" {
+			soql += " WHERE " + w
 		}
 		soql += " ORDER BY SystemModstamp, Id"
+		k.start = time.Time{} // this read's own start, from its first response
 		next, err := c.dataURL(ctx, "/query", url.Values{"q": {soql}})
 		if err != nil {
 			yield(connector.Page{}, err)
 			return
 		}
+		first := true
 		for next != "" {
 			var qr queryResult
-			if err := c.call(ctx, "GET", next, nil, &qr, fmt.Sprintf("batchSize=%d", PageSize)); err != nil {
+			h, err := c.callHeader(ctx, "GET", next, nil, &qr, fmt.Sprintf("batchSize=%d", PageSize))
+			if err != nil {
 				yield(connector.Page{}, err)
 				return
+			}
+			if first {
+				first = false
+				if date, err := http.ParseTime(h.Get("Date")); err == nil {
+					// Date has one-second resolution: round down once more.
+					k.start = date.UTC().Add(-time.Second)
+				}
 			}
 			page := connector.Page{}
 			for _, raw := range qr.Records {

@@ -34,7 +34,13 @@ const tokenKey = "salesforce/test-org"
 
 func newOrg(t *testing.T) *org {
 	t.Helper()
-	sim := sfsim.New(sfsim.Options{PathPrefix: mount, Seed: 7})
+	return newOrgWith(t, sfsim.Options{PathPrefix: mount, Seed: 7})
+}
+
+// newOrgWith is newOrg with the sandbox's options (e.g. its clock).
+func newOrgWith(t *testing.T, opts sfsim.Options) *org {
+	t.Helper()
+	sim := sfsim.New(opts)
 	mux := http.NewServeMux()
 	mux.Handle(mount+"/", http.StripPrefix(mount, sim))
 	srv := httptest.NewServer(mux)

@@ -2,9 +2,13 @@ package salesforce
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
+	"sync"
 
 	"github.com/crmsync/crmsync/sync/connector"
 )
@@ -13,6 +17,10 @@ import (
 type describeResult struct {
 	Name   string          `json:"name"`
 	Fields []describeField `json:"fields"`
+	// stale, set on a describe taken from the metadata cache, drops that
+	// entry when a field lookup misses: the org may have gained the field
+	// since, so the next run describes again.
+	stale func() `json:"-"`
 }
 
 type describeField struct {
@@ -67,16 +75,31 @@ func checkName(what, name string) error {
 	return nil
 }
 
-// Schema describes object (always fresh; it also refreshes the cache).
+// Schema describes object. It uses the describe this connection already
+// holds or a fresh one from the metadata cache; a ctx marked with
+// connector.WithFreshSchema always asks the org (and refreshes the cache).
 func (c *Conn) Schema(ctx context.Context, object string) (connector.Schema, error) {
-	d, err := c.fetchDescribe(ctx, object)
+	var d *describeResult
+	var err error
+	if connector.FreshSchema(ctx) {
+		d, err = c.fetchDescribe(ctx, object, nil)
+	} else {
+		d, err = c.describe(ctx, object)
+	}
 	if err != nil {
 		return connector.Schema{}, err
 	}
 	return toSchema(d)
 }
 
-// describe returns the cached describe of object, fetching it once.
+// describePrefix starts every describe key.
+const describePrefix = "salesforce/describe/"
+
+// describeKey names an object's describe in the metadata cache; it carries
+// the API version because a describe's shape follows it.
+func describeKey(version, object string) string { return describePrefix + version + "/" + object }
+
+// describe returns the describe of object: held, cached, or fetched once.
 func (c *Conn) describe(ctx context.Context, object string) (*describeResult, error) {
 	c.mu.Lock()
 	d := c.schemas[object]
@@ -84,28 +107,113 @@ func (c *Conn) describe(ctx context.Context, object string) (*describeResult, er
 	if d != nil {
 		return d, nil
 	}
-	return c.fetchDescribe(ctx, object)
+	if err := checkName("describe", object); err != nil {
+		return nil, err
+	}
+	var cacheErr error
+	if c.meta.Enabled() {
+		v, err := c.apiVersion(ctx)
+		if err != nil {
+			return nil, err
+		}
+		key := describeKey(v, object)
+		var b []byte
+		var ok bool
+		if b, ok, cacheErr = c.meta.Lookup(ctx, key); ok {
+			var cd describeResult
+			if json.Unmarshal(b, &cd) == nil && strings.EqualFold(cd.Name, object) {
+				if _, err := toSchema(&cd); err == nil {
+					var once sync.Once
+					cd.stale = func() {
+						// No ctx reaches a field lookup; the drop is one
+						// local SQLite statement.
+						once.Do(func() { _ = c.meta.Forget(context.Background(), key) })
+					}
+					c.mu.Lock()
+					c.schemas[object] = &cd
+					c.mu.Unlock()
+					return &cd, nil
+				}
+			}
+			// An entry that no longer parses is refetched and overwritten.
+		}
+	}
+	return c.fetchDescribe(ctx, object, cacheErr)
 }
 
-func (c *Conn) fetchDescribe(ctx context.Context, object string) (*describeResult, error) {
+// fetchDescribe asks the org for object's describe, holds it and stores it
+// in the metadata cache. cacheErr is a cache failure that led here.
+func (c *Conn) fetchDescribe(ctx context.Context, object string, cacheErr error) (*describeResult, error) {
 	if err := checkName("describe", object); err != nil {
 		return nil, err
 	}
 	u, err := c.dataURL(ctx, "/sobjects/"+url.PathEscape(object)+"/describe", nil)
 	if err != nil {
-		return nil, err
+		return nil, withCacheErr(err, cacheErr)
 	}
 	var d describeResult
 	if err := c.call(ctx, "GET", u, nil, &d, ""); err != nil {
-		return nil, err
+		return nil, withCacheErr(err, cacheErr)
 	}
 	if _, err := toSchema(&d); err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	c.schemas[object] = &d
+	v := c.version
 	c.mu.Unlock()
+	if c.meta.Enabled() && v != "" {
+		// Only the fields we use are kept: a full describe is far larger.
+		if b, err := json.Marshal(&d); err == nil {
+			_ = c.meta.Store(ctx, describeKey(v, object), b) // a failure is logged by the cache's owner
+		}
+	}
 	return &d, nil
+}
+
+// schemaErrorCodes are vendor codes saying a field the connector used is
+// unknown or not writable: the cached describe is out of date.
+var schemaErrorCodes = map[string]bool{"INVALID_FIELD": true, "INVALID_FIELD_FOR_INSERT_UPDATE": true}
+
+// noteCallError reacts to a failed call: a field error drops the cached
+// describes; a 404/410 on a versioned URL with a cached version (it may
+// have been retired) drops the version and rediscovers it. It returns e.
+func (c *Conn) noteCallError(ctx context.Context, e *connector.Error) *connector.Error {
+	if schemaErrorCodes[e.Code] {
+		_ = c.meta.Forget(ctx, describePrefix)
+	}
+	if (e.Status == http.StatusNotFound && e.Code == "NOT_FOUND") || e.Status == http.StatusGone {
+		c.mu.Lock()
+		v, cached := c.version, c.versionCached
+		if cached && strings.Contains(e.Endpoint, "/services/data/"+v+"/") {
+			c.version, c.versionCached = "", false
+		} else {
+			cached = false
+		}
+		c.mu.Unlock()
+		if cached {
+			_ = c.meta.Forget(ctx, c.versionKey())
+		}
+	}
+	return e
+}
+
+// noteDecoded passes err through; after a decoded Collections response
+// with a per-record field error it drops the cached describes.
+func (c *Conn) noteDecoded(ctx context.Context, err error, out any) error {
+	saved, ok := out.(*[]saveResult)
+	if err != nil || !ok || !c.meta.Enabled() {
+		return err
+	}
+	for _, r := range *saved {
+		for _, e := range r.Errors {
+			if schemaErrorCodes[e.StatusCode] {
+				_ = c.meta.Forget(ctx, describePrefix)
+				return nil
+			}
+		}
+	}
+	return nil
 }
 
 func toSchema(d *describeResult) (connector.Schema, error) {
@@ -150,12 +258,15 @@ func toSchema(d *describeResult) (connector.Schema, error) {
 	return s, nil
 }
 
-// fieldType returns the raw describe type of a field ("" if unknown).
+// field returns the named field's describe.
 func (d *describeResult) field(name string) (describeField, bool) {
 	for _, f := range d.Fields {
 		if f.Name == name {
 			return f, true
 		}
+	}
+	if d.stale != nil {
+		d.stale()
 	}
 	return describeField{}, false
 }

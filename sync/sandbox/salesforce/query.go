@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 )
 
 const (
@@ -29,8 +30,55 @@ func kindOfField(f Field) byte {
 		return 'd'
 	case "boolean":
 		return 'b'
+	case "id", "reference":
+		return 'i'
 	}
 	return 's'
+}
+
+// Salesforce stores datetimes to the second (milliseconds are dropped on
+// save, and SOQL ignores them when comparing), so filters and ORDER BY on a
+// datetime field work on whole seconds even though this sandbox keeps
+// milliseconds for its own bookkeeping.
+func wholeSeconds(ms int64) float64 {
+	s := ms / 1000
+	if ms < 0 && ms%1000 != 0 {
+		s--
+	}
+	return float64(s)
+}
+
+// idKey is the case-sensitive 15-character key of a record id (an 18-char
+// id's suffix restores the case, so it may arrive in any case); anything
+// else is compared as given. Salesforce compares and orders ids by this key
+// in base-62 order (0-9 < A-Z < a-z), which is byte order: the Bulk API's
+// PK chunking splits tables with "WHERE Id >= '001300000000000' AND Id <
+// '00130000000132G'" and calls those base-62 boundaries
+// (developer.salesforce.com/docs/platform/api-asynch/guide/async-api-headers-enable-pk-chunking.html).
+func idKey(v string) string {
+	switch len(v) {
+	case 15:
+		return v
+	case 18:
+		const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+		b := []byte(v[:15])
+		for chunk := 0; chunk < 3; chunk++ {
+			bits := strings.IndexByte(alphabet, strings.ToUpper(v[15+chunk : 16+chunk])[0])
+			if bits < 0 {
+				return v
+			}
+			for i := 0; i < 5; i++ {
+				c := &b[chunk*5+i]
+				if bits&(1<<i) != 0 {
+					*c = byte(unicode.ToUpper(rune(*c)))
+				} else {
+					*c = byte(unicode.ToLower(rune(*c)))
+				}
+			}
+		}
+		return string(b)
+	}
+	return v
 }
 
 // compileCond binds a parsed condition to the object's fields.
@@ -85,7 +133,7 @@ func (s *Sim) compileCond(st *objectStore, c *cond) (func(*record) bool, error) 
 			lits[i].null = true
 			continue
 		}
-		want := map[byte]tokKind{'n': tNumber, 't': tDateTime, 'd': tDate, 's': tString, 'b': tIdent}[kind]
+		want := map[byte]tokKind{'n': tNumber, 't': tDateTime, 'd': tDate, 's': tString, 'i': tString, 'b': tIdent}[kind]
 		if t.kind != want {
 			return nil, malformed("value of filter criterion for field '%s' must be of type %s and should not be enclosed in quotes", f.Name, f.Type)
 		}
@@ -97,7 +145,9 @@ func (s *Sim) compileCond(st *objectStore, c *cond) (func(*record) bool, error) 
 			if !ok {
 				return nil, malformed("invalid datetime literal: %s", t.text)
 			}
-			lits[i].n = float64(ms)
+			lits[i].n = wholeSeconds(ms)
+		case 'i':
+			lits[i].s = idKey(t.text)
 		default:
 			lits[i].s = strings.ToLower(t.text) // SOQL string comparison is case-insensitive
 		}
@@ -114,7 +164,9 @@ func (s *Sim) compileCond(st *objectStore, c *cond) (func(*record) bool, error) 
 			return cmp.Compare(x, l.n), false
 		case 't':
 			ms, _ := parseDateTime(v)
-			return cmp.Compare(float64(ms), l.n), false
+			return cmp.Compare(wholeSeconds(ms), l.n), false
+		case 'i':
+			return strings.Compare(idKey(v), l.s), false
 		}
 		return strings.Compare(strings.ToLower(v), l.s), false
 	}
@@ -322,7 +374,9 @@ func (s *Sim) handleQuery(w http.ResponseWriter, r *http.Request) {
 					ks[i].n, _ = strconv.ParseFloat(v, 64)
 				case 't':
 					ms, _ := parseDateTime(v)
-					ks[i].n = float64(ms)
+					ks[i].n = wholeSeconds(ms)
+				case 'i':
+					ks[i].s = idKey(v)
 				default:
 					ks[i].s = strings.ToLower(v)
 				}

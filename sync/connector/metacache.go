@@ -1,0 +1,91 @@
+package connector
+
+import (
+	"context"
+	"time"
+)
+
+// MetaCache keeps one connection's vendor metadata (object schemas, the
+// discovered API version) between runs, so a run with a warm cache spends
+// no calls on it. It never holds tokens or record data. Implementations
+// must be safe for concurrent use; store.MetaCache is the persistent one.
+type MetaCache interface {
+	// Get returns the value stored under key and when it was fetched;
+	// ok is false when there is none.
+	Get(ctx context.Context, key string) (value []byte, fetched time.Time, ok bool, err error)
+	// Put stores value under key, stamped with the current time.
+	Put(ctx context.Context, key string, value []byte) error
+	// Drop removes every key starting with prefix ("" drops all).
+	Drop(ctx context.Context, prefix string) error
+}
+
+// MetaTTL is how long cached metadata is used without asking the vendor.
+const MetaTTL = 24 * time.Hour
+
+type freshSchemaKey struct{}
+
+// WithFreshSchema marks ctx so Schema bypasses every cache and refreshes it
+// (the sync editor's field list wants what the CRM has right now).
+func WithFreshSchema(ctx context.Context) context.Context {
+	return context.WithValue(ctx, freshSchemaKey{}, true)
+}
+
+// FreshSchema reports whether ctx asks Schema to bypass caches.
+func FreshSchema(ctx context.Context) bool {
+	v, _ := ctx.Value(freshSchemaKey{}).(bool)
+	return v
+}
+
+// Meta is how a connector uses its MetaCache: it applies the TTL and treats
+// a nil cache as "no cache". A cache failure is returned so the connector
+// can fall back to fetching and mention it only if the fetch fails too;
+// the app's MetaCache logs it (connectors have no logger of their own).
+type Meta struct {
+	Cache MetaCache
+	TTL   time.Duration    // 0 = MetaTTL
+	Now   func() time.Time // nil = time.Now
+}
+
+// Lookup returns the value under key when it is younger than the TTL.
+func (m *Meta) Lookup(ctx context.Context, key string) (value []byte, ok bool, err error) {
+	if m == nil || m.Cache == nil {
+		return nil, false, nil
+	}
+	v, fetched, ok, err := m.Cache.Get(ctx, key)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	now := time.Now()
+	if m.Now != nil {
+		now = m.Now()
+	}
+	ttl := m.TTL
+	if ttl == 0 {
+		ttl = MetaTTL
+	}
+	// A stamp from the future (the clock was set back) is not trusted.
+	if age := now.Sub(fetched); age >= ttl || age < -time.Minute {
+		return nil, false, nil
+	}
+	return v, true, nil
+}
+
+// Store saves value under key; a nil cache stores nothing.
+func (m *Meta) Store(ctx context.Context, key string, value []byte) error {
+	if m == nil || m.Cache == nil {
+		return nil
+	}
+	return m.Cache.Put(ctx, key, value)
+}
+
+// Forget drops every key starting with prefix. It runs on a context that
+// is not cancelled with ctx: the drop matters most when a run is failing.
+func (m *Meta) Forget(ctx context.Context, prefix string) error {
+	if m == nil || m.Cache == nil {
+		return nil
+	}
+	return m.Cache.Drop(context.WithoutCancel(ctx), prefix)
+}
+
+// Enabled reports whether a cache is attached.
+func (m *Meta) Enabled() bool { return m != nil && m.Cache != nil }
