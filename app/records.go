@@ -2,8 +2,8 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"github.com/crmsync/crmsync/store"
 )
 
 // IndexedRecord is a record as crmsync last saw it, with its linked record.
@@ -22,18 +22,12 @@ func (a *App) Record(ctx context.Context, syncID int64, side, id string) (Indexe
 	if err != nil || !ok {
 		return IndexedRecord{}, err
 	}
-	r := IndexedRecord{Found: true, Fields: decodeFields(p.Rec.Fields)}
+	r := IndexedRecord{Found: true, Fields: store.DecodeFields(p.Rec.Fields)}
 	if p.Linked {
 		r.LinkedID, r.LinkedFound = p.OtherID, p.OtherSeen
-		r.Linked = decodeFields(p.Other.Fields)
+		r.Linked = store.DecodeFields(p.Other.Fields)
 	}
 	return r, nil
-}
-
-func decodeFields(s string) map[string]string {
-	m := map[string]string{}
-	_ = json.Unmarshal([]byte(s), &m)
-	return m
 }
 
 // Sample reads the first record of an object, for the editor's live

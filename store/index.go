@@ -44,13 +44,6 @@ type PairRow struct {
 	OtherSeen bool // the linked record is in the index
 }
 
-func encodeFields(m map[string]string) (string, error) {
-	if len(m) == 0 {
-		return "{}", nil
-	}
-	b, err := json.Marshal(m)
-	return string(b), err
-}
 
 func jsonList(ids []string) string {
 	if ids == nil {

@@ -9,10 +9,10 @@ import (
 
 // PlanItem is one write or link of a stored plan.
 type PlanItem struct {
-	ID   int64  // insertion order; with Key, the position for paging
+	ID   int64  // insertion order, the position for paging
 	Kind string // create | update | link
 	Side string // the side written; "" for links
-	Key  string // sort key: the source id of a create, the record id of an update, the A id of a link
+	Key  string // the source id of a create, the record id of an update, the A id of a link
 	Item string // JSON owned by the engine
 }
 
@@ -53,13 +53,11 @@ func (s *DB) AddPlanItems(ctx context.Context, planID int64, items []PlanItem) e
 }
 
 // PlanItems returns up to limit items of one kind and side of a plan in
-// (key, id) order, after the position (afterKey, afterID); start with "", 0.
-func (s *DB) PlanItems(ctx context.Context, planID int64, kind, side, afterKey string, afterID int64, limit int) ([]PlanItem, error) {
-	// The lower bound on sort_key alone lets the index seek (SQLite does
-	// not seek on the row-value comparison).
+// the order they were added, after item afterID; start with 0.
+func (s *DB) PlanItems(ctx context.Context, planID int64, kind, side string, afterID int64, limit int) ([]PlanItem, error) {
 	rows, err := s.sql.QueryContext(ctx, `SELECT id, kind, side, sort_key, item FROM plan_items
-		WHERE plan_id = ? AND kind = ? AND side = ? AND sort_key >= ? AND (sort_key, id) > (?, ?)
-		ORDER BY sort_key, id LIMIT ?`, planID, kind, side, afterKey, afterKey, afterID, limit)
+		WHERE plan_id = ? AND kind = ? AND side = ? AND id > ?
+		ORDER BY id LIMIT ?`, planID, kind, side, afterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: items of plan %d: %w", planID, err)
 	}

@@ -61,3 +61,10 @@ ALTER TABLE records_v4 RENAME TO records;
 ALTER TABLE record_keys_v4 RENAME TO record_keys;
 ALTER TABLE links_v4 RENAME TO links;
 CREATE INDEX records_by_seq ON records (sync_id, side, seq, id);
+
+-- Plan items are paged in the order the planner added them, not by record
+-- id: appends to the end of the index instead of inserts at random places.
+-- A plan stored before the upgrade is dropped; holding it gives ErrStalePlan.
+DELETE FROM plans;
+DROP INDEX plan_items_order;
+CREATE INDEX plan_items_order ON plan_items (plan_id, kind, side, id);

@@ -222,9 +222,9 @@ func (r *run) storeOnly(ctx context.Context) error {
 			Field: it.Field, Detail: reviewDetail(it)})
 	}
 	total, done := p.nLinks, 0
-	afterKey, afterID := "", int64(0)
+	afterID := int64(0)
 	for {
-		ls, err := pageLinks(ctx, r.e.st, p.id, afterKey, afterID, chunkSize)
+		ls, err := pageLinks(ctx, r.e.st, p.id, afterID, chunkSize)
 		if err != nil {
 			return err
 		}
@@ -246,7 +246,7 @@ func (r *run) storeOnly(ctx context.Context) error {
 		}
 		r.progress("store", done, total)
 		c = store.Commit{SyncID: p.SyncID, RunID: r.id}
-		afterKey, afterID = ls[len(ls)-1].key, ls[len(ls)-1].id
+		afterID = ls[len(ls)-1].id
 	}
 	r.progress("store", total, total)
 	return nil

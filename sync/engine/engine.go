@@ -75,7 +75,7 @@ type Store interface {
 	PendingJournals(ctx context.Context, syncID int64) ([]store.JournalRow, error)
 	NewPlan(ctx context.Context, syncID, lastRun int64) (int64, error)
 	AddPlanItems(ctx context.Context, planID int64, items []store.PlanItem) error
-	PlanItems(ctx context.Context, planID int64, kind, side, afterKey string, afterID int64, limit int) ([]store.PlanItem, error)
+	PlanItems(ctx context.Context, planID int64, kind, side string, afterID int64, limit int) ([]store.PlanItem, error)
 	PlanExists(ctx context.Context, planID int64) (bool, error)
 	DropPlan(ctx context.Context, planID int64) error
 }

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -259,11 +258,5 @@ func (p *planner) seqMarks(ctx context.Context) ([2]int64, [2]int64, map[string]
 	return out[0], out[1], counts, nil
 }
 
-func decodeFields(s string) map[string]string {
-	m := map[string]string{}
-	if s == "" || s == "{}" {
-		return m
-	}
-	_ = json.Unmarshal([]byte(s), &m) // written by us; a damaged row reads as empty
-	return m
-}
+// decodeFields reads fields or a base as the store wrote them.
+func decodeFields(s string) map[string]string { return store.DecodeFields(s) }

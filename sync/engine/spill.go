@@ -94,7 +94,7 @@ func (p *planner) finishPlan(ctx context.Context) error {
 	if pl.Updates, err = listWrites(ctx, p.e.st, pl.id, "update"); err != nil {
 		return err
 	}
-	if pl.Links, err = listLinks(ctx, p.e.st, pl.id, "", 0, maxListed); err != nil {
+	if pl.Links, err = listLinks(ctx, p.e.st, pl.id, 0, maxListed); err != nil {
 		return err
 	}
 	pl.finish()
@@ -115,7 +115,7 @@ func (p *planner) finishPlan(ctx context.Context) error {
 func listWrites(ctx context.Context, st Store, planID int64, kind string) ([]Write, error) {
 	out := []Write{}
 	for _, side := range []string{"a", "b"} {
-		ws, err := pageWrites(ctx, st, planID, kind, side, "", 0, maxListed-len(out))
+		ws, err := pageWrites(ctx, st, planID, kind, side, 0, maxListed-len(out))
 		if err != nil {
 			return nil, err
 		}
@@ -129,15 +129,14 @@ func listWrites(ctx context.Context, st Store, planID int64, kind string) ([]Wri
 // posWrite is a write with its position in the store, for paging.
 type posWrite struct {
 	Write
-	key string
-	id  int64
+	id int64
 }
 
-func pageWrites(ctx context.Context, st Store, planID int64, kind, side, afterKey string, afterID int64, limit int) ([]posWrite, error) {
+func pageWrites(ctx context.Context, st Store, planID int64, kind, side string, afterID int64, limit int) ([]posWrite, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
-	items, err := st.PlanItems(ctx, planID, kind, side, afterKey, afterID, limit)
+	items, err := st.PlanItems(ctx, planID, kind, side, afterID, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -148,13 +147,13 @@ func pageWrites(ctx context.Context, st Store, planID int64, kind, side, afterKe
 			return nil, fmt.Errorf("engine: plan item %d: %w", it.ID, err)
 		}
 		sw.W.Base = sw.Base
-		out[i] = posWrite{Write: sw.W, key: it.Key, id: it.ID}
+		out[i] = posWrite{Write: sw.W, id: it.ID}
 	}
 	return out, nil
 }
 
-func listLinks(ctx context.Context, st Store, planID int64, afterKey string, afterID int64, limit int) ([]LinkOp, error) {
-	ls, err := pageLinks(ctx, st, planID, afterKey, afterID, limit)
+func listLinks(ctx context.Context, st Store, planID int64, afterID int64, limit int) ([]LinkOp, error) {
+	ls, err := pageLinks(ctx, st, planID, afterID, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -167,12 +166,11 @@ func listLinks(ctx context.Context, st Store, planID int64, afterKey string, aft
 
 type posLink struct {
 	LinkOp
-	key string
-	id  int64
+	id int64
 }
 
-func pageLinks(ctx context.Context, st Store, planID int64, afterKey string, afterID int64, limit int) ([]posLink, error) {
-	items, err := st.PlanItems(ctx, planID, "link", "", afterKey, afterID, limit)
+func pageLinks(ctx context.Context, st Store, planID int64, afterID int64, limit int) ([]posLink, error) {
+	items, err := st.PlanItems(ctx, planID, "link", "", afterID, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +181,7 @@ func pageLinks(ctx context.Context, st Store, planID int64, afterKey string, aft
 			return nil, fmt.Errorf("engine: plan item %d: %w", it.ID, err)
 		}
 		sl.L.Base = sl.Base
-		out[i] = posLink{LinkOp: sl.L, key: it.Key, id: it.ID}
+		out[i] = posLink{LinkOp: sl.L, id: it.ID}
 	}
 	return out, nil
 }

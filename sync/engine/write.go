@@ -78,9 +78,9 @@ func (r *run) writes(ctx context.Context, side string, create bool) error {
 	}
 	bs := r.side[side].batch()
 	page := max(bs, chunkSize/bs*bs)
-	done, afterKey, afterID := 0, "", int64(0)
+	done, afterID := 0, int64(0)
 	for {
-		list, err := pageWrites(ctx, r.e.st, r.plan.id, kind, side, afterKey, afterID, page)
+		list, err := pageWrites(ctx, r.e.st, r.plan.id, kind, side, afterID, page)
 		if err != nil {
 			return err
 		}
@@ -106,7 +106,7 @@ func (r *run) writes(ctx context.Context, side string, create bool) error {
 		if len(list) < page {
 			return r.flushCommits(ctx)
 		}
-		afterKey, afterID = list[len(list)-1].key, list[len(list)-1].id
+		afterID = list[len(list)-1].id
 	}
 }
 
