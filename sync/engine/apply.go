@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
@@ -56,6 +58,9 @@ type run struct {
 	// group is what the writes committed so far but not yet stored; see
 	// commit.
 	group store.Commit
+	// storeMu serializes the store writes of the two sides' writers, which
+	// would otherwise wait on SQLite's lock by polling.
+	storeMu *sync.Mutex
 }
 
 // stopError ends a run early; the rest of the plan is left for the next run.
@@ -92,7 +97,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 		return RunSummary{}, fmt.Errorf("engine: sync %q: %w", plan.Sync, err)
 	}
 	plan.applied = true
-	r := &run{e: e, plan: plan, id: id, opts: opts, side: map[string]Side{"a": plan.a, "b": plan.b},
+	r := &run{e: e, plan: plan, id: id, opts: opts, side: map[string]Side{"a": plan.a, "b": plan.b}, storeMu: &sync.Mutex{},
 		ix: map[string]indexer{"a": newIndexer("a", plan.def, plan.rows, ""), "b": newIndexer("b", plan.def, plan.rows, "")}}
 	r.sum = RunSummary{RunID: id, Unchanged: plan.Counts.Unchanged, Conflicts: plan.Counts.Conflicts, Review: len(plan.Review)}
 	callsA, callsB := plan.a.calls(), plan.b.calls()
@@ -169,33 +174,8 @@ func (r *run) progress(phase string, done, total int) {
 
 // execute runs the plan's phases; a stopError ends it early and cleanly.
 func (r *run) execute(ctx context.Context) error {
-	steps := []func(context.Context) error{
-		r.storeOnly,
-		func(ctx context.Context) error { return r.writes(ctx, "a", true) },
-		func(ctx context.Context) error { return r.writes(ctx, "b", true) },
-		func(ctx context.Context) error { return r.writes(ctx, "a", false) },
-		func(ctx context.Context) error { return r.writes(ctx, "b", false) },
-		r.deletes,
-	}
-	for _, step := range steps {
-		if err := ctx.Err(); err != nil {
-			r.stop = err
-			return nil
-		}
-		err := step(ctx)
-		if ferr := r.flushCommits(ctx); ferr != nil && err == nil {
-			err = ferr
-		}
-		if err != nil {
-			var se stopError
-			if errors.As(err, &se) {
-				r.stop = se.err
-				return nil
-			}
-			if ctx.Err() != nil {
-				r.stop = ctx.Err()
-				return nil
-			}
+	for _, step := range []func(context.Context) error{r.storeOnly, r.sideWrites, r.deletes} {
+		if err := r.step(ctx, step); err != nil || r.stop != nil {
 			return err
 		}
 	}
@@ -207,6 +187,106 @@ func (r *run) execute(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// step runs one phase and commits what it wrote. A stop (auth, budget,
+// rate limit, cancel) is recorded in r.stop and is not an error.
+func (r *run) step(ctx context.Context, phase func(context.Context) error) error {
+	if err := ctx.Err(); err != nil {
+		r.stop = err
+		return nil
+	}
+	err := phase(ctx)
+	if ferr := r.flushCommits(ctx); ferr != nil && err == nil {
+		err = ferr
+	}
+	if err == nil {
+		return nil
+	}
+	var se stopError
+	switch {
+	case errors.As(err, &se):
+		r.stop = se.err
+		return nil
+	case ctx.Err() != nil:
+		r.stop = ctx.Err()
+		return nil
+	}
+	return err
+}
+
+// sideWrites sends each side's creates, then its updates. The sides are two
+// CRMs with their own rate limits, so they write at the same time: at 100k
+// records per side, Salesforce's writes used to wait for HubSpot's. A stop
+// on one side (its token expired, its budget spent) lets the other finish.
+func (r *run) sideWrites(ctx context.Context) error {
+	if r.e.oneSide {
+		for _, side := range []string{"a", "b"} {
+			if err := r.writeSide(ctx, side); err != nil || r.stop != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	subs := [2]*run{r.fork(), r.fork()}
+	var errs [2]error
+	atOnce(func() {
+		if errs[0] = subs[0].writeSide(ctx, "a"); errs[0] != nil {
+			cancel()
+		}
+	}, func() {
+		if errs[1] = subs[1].writeSide(ctx, "b"); errs[1] != nil {
+			cancel()
+		}
+	})
+	for _, s := range subs {
+		r.sum.Created += s.sum.Created
+		r.sum.Updated += s.sum.Updated
+		r.sum.Failed += s.sum.Failed
+	}
+	if err := cmp.Or(errs[0], errs[1]); err != nil {
+		return err // a side cancelled by the other's failure is not a stop
+	}
+	r.stop = cmp.Or(subs[0].stop, subs[1].stop)
+	return nil
+}
+
+// writeSide sends one side's creates, then its updates.
+func (r *run) writeSide(ctx context.Context, side string) error {
+	for _, create := range []bool{true, false} {
+		if err := r.step(ctx, func(ctx context.Context) error { return r.writes(ctx, side, create) }); err != nil || r.stop != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fork returns a writer for one side that shares the plan and the store
+// lock but counts, buffers and stops on its own.
+func (r *run) fork() *run {
+	return &run{e: r.e, plan: r.plan, id: r.id, opts: r.opts, ix: r.ix, side: r.side, storeMu: r.storeMu}
+}
+
+// atOnce runs f and g concurrently and returns when both have. A panic in
+// g is raised again here once f is done, as if both ran on this goroutine.
+func atOnce(f, g func()) {
+	var wg sync.WaitGroup
+	var panicked any
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer func() { panicked = recover() }()
+		g()
+	}()
+	defer func() {
+		wg.Wait()
+		if panicked != nil {
+			panic(panicked)
+		}
+	}()
+	f()
 }
 
 // storeOnly commits links, base advances, review items and finished

@@ -109,14 +109,18 @@ func (s Side) calls() int64 {
 type Options struct {
 	Now    func() time.Time
 	Logger *slog.Logger
+	// OneSideAtATime reads, then writes, side A before side B instead of
+	// both at once: the deterministic simulation replays a seed exactly.
+	OneSideAtATime bool
 }
 
 // Engine plans and applies runs. It keeps no state between calls beyond the
 // store, so a fresh Engine on the same file resumes where another stopped.
 type Engine struct {
-	st  Store
-	now func() time.Time
-	log *slog.Logger
+	st      Store
+	now     func() time.Time
+	log     *slog.Logger
+	oneSide bool
 }
 
 // Errors callers can test with errors.Is.
@@ -131,7 +135,7 @@ var (
 
 // New returns an engine over st.
 func New(st Store, opts Options) *Engine {
-	e := &Engine{st: st, now: opts.Now, log: opts.Logger}
+	e := &Engine{st: st, now: opts.Now, log: opts.Logger, oneSide: opts.OneSideAtATime}
 	if e.now == nil {
 		e.now = time.Now
 	}

@@ -93,11 +93,14 @@ type fixture struct {
 	clock  *clock
 	syncID int64
 	def    engine.Definition
+	// oneSide makes the engine read and write one side after the other.
+	oneSide bool
 }
 
 type fixtureOpts struct {
 	batch, page int
 	upsertB     string // upsert key of side B ("" = B is not an upserter... it still implements the interface)
+	oneSide     bool   // engine.Options.OneSideAtATime
 }
 
 func newFixture(t *testing.T, def engine.Definition, o fixtureOpts) *fixture {
@@ -108,7 +111,7 @@ func newFixture(t *testing.T, def engine.Definition, o fixtureOpts) *fixture {
 	if o.page == 0 {
 		o.page = 7
 	}
-	f := &fixture{t: t, ctx: context.Background(), path: filepath.Join(t.TempDir(), store.FileName), clock: newClock(), def: def}
+	f := &fixture{t: t, ctx: context.Background(), path: filepath.Join(t.TempDir(), store.FileName), clock: newClock(), def: def, oneSide: o.oneSide}
 	f.a = memconn.New(memconn.Options{Vendor: "hubspot-mem", IDPrefix: "a", BatchSize: o.batch, PageSize: o.page, UpsertKey: "email", Schemas: []connector.Schema{schemaA()}, Clock: f.clock.Now})
 	f.b = memconn.New(memconn.Options{Vendor: "salesforce-mem", IDPrefix: "b", BatchSize: o.batch, PageSize: o.page, UpsertKey: o.upsertB, Schemas: []connector.Schema{schemaB()}, Clock: f.clock.Now})
 	f.open()
@@ -134,7 +137,7 @@ func (f *fixture) open() {
 	db.SetClock(f.clock.Now)
 	f.t.Cleanup(func() { db.Close() })
 	f.db = db
-	f.eng = engine.New(db, engine.Options{Now: f.clock.Now})
+	f.eng = engine.New(db, engine.Options{Now: f.clock.Now, OneSideAtATime: f.oneSide})
 	if _, err := f.eng.RecoverStaleRuns(f.ctx); err != nil {
 		f.t.Fatal(err)
 	}

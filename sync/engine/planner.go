@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
@@ -41,6 +42,8 @@ type planner struct {
 	tally   tally
 	due     map[retryKey]bool // due retries ...
 	written map[retryKey]bool // ... that this plan writes again
+	warnMu  sync.Mutex        // both sides' readers warn
+	indexMu sync.Mutex        // ... and index
 }
 
 func sideOf(side, id string) string { return side + ":" + id }
@@ -60,23 +63,24 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 	if err != nil {
 		return nil, err
 	}
-	states := map[string]int{}
+	states, cursors := map[string]int{}, map[string]string{}
 	for _, s := range []string{"a", "b"} {
 		st, err := e.st.SideState(ctx, syncID, s)
 		if err != nil {
 			return nil, err
 		}
 		states[s] = st.Count
-		cursor := st.Cursor
-		if opts.FullResync {
-			cursor = ""
+		if !opts.FullResync {
+			cursors[s] = st.Cursor
 		}
-		n, err := p.read(ctx, s, cursor, def.TestLimit == 0)
-		if err != nil {
-			return nil, err
-		}
-		if cursor == "" && n == 0 && st.Count > 0 {
-			p.confirm(fmt.Sprintf("side %s returned no records but had %d before (disconnected account or emptied object?)", strings.ToUpper(s), st.Count))
+	}
+	n, err := p.readBoth(ctx, cursors)
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range []string{"a", "b"} {
+		if cursors[s] == "" && n[i] == 0 && states[s] > 0 {
+			p.confirm(fmt.Sprintf("side %s returned no records but had %d before (disconnected account or emptied object?)", strings.ToUpper(s), states[s]))
 		}
 	}
 	if err := p.reconcileUpdates(ctx); err != nil {
@@ -165,16 +169,54 @@ func (p *planner) confirm(reason string) {
 }
 
 func (p *planner) warn(format string, args ...any) {
+	p.warnMu.Lock()
+	defer p.warnMu.Unlock()
 	if len(p.plan.Warnings) < 100 {
 		p.plan.Warnings = append(p.plan.Warnings, fmt.Sprintf(format, args...))
 	}
 }
 
-// read streams one side's pages into the index, one transaction per page,
-// storing the cursor only once its page is indexed.
-func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool) (int, error) {
+// readBoth reads both sides into the index and returns how many records
+// each gave. The sides are two CRMs with their own rate limits, so they are
+// read at the same time: Salesforce's 2,000-record pages used to wait for
+// HubSpot's search, which allows 5 pages of 200 a second.
+func (p *planner) readBoth(ctx context.Context, cursors map[string]string) ([2]int, error) {
+	var n, pages [2]int
+	var errs [2]error
+	save := p.def.TestLimit == 0
+	if p.e.oneSide {
+		for i, side := range []string{"a", "b"} {
+			if n[i], pages[i], errs[i] = p.read(ctx, side, cursors[side], save); errs[i] != nil {
+				break
+			}
+		}
+	} else {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		atOnce(func() {
+			if n[0], pages[0], errs[0] = p.read(ctx, "a", cursors["a"], save); errs[0] != nil {
+				cancel()
+			}
+		}, func() {
+			if n[1], pages[1], errs[1] = p.read(ctx, "b", cursors["b"], save); errs[1] != nil {
+				cancel()
+			}
+		})
+	}
+	p.pages["a"], p.pages["b"] = pages[0], pages[1]
+	p.plan.Counts.ReadA, p.plan.Counts.ReadB = n[0], n[1]
+	if errs[0] != nil && (errs[1] == nil || !errors.Is(errs[0], context.Canceled) || errors.Is(errs[1], context.Canceled)) {
+		return n, errs[0] // A's error first, unless it is only B's failure cancelling A
+	}
+	return n, errs[1]
+}
+
+// read streams one side's pages into the index, indexGroup records per
+// transaction, storing the cursor only once its page is indexed. It
+// returns the records and pages read.
+func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool) (int, int, error) {
 	s := p.side[side]
-	n := 0
+	n, pages := 0, 0
 	// Pages are indexed indexGroup records at a time, with the cursor of
 	// the last page in the group: one transaction per 200-record HubSpot
 	// page wrote most index pages to the WAL again each time.
@@ -184,7 +226,10 @@ func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool
 		if len(group) == 0 {
 			return nil
 		}
-		if _, err := p.e.st.IndexPage(ctx, p.syncID, side, group, groupCursor, saveCursor); err != nil {
+		p.indexMu.Lock() // one writer at a time, not SQLite's lock polling
+		_, err := p.e.st.IndexPage(ctx, p.syncID, side, group, groupCursor, saveCursor)
+		p.indexMu.Unlock()
+		if err != nil {
 			return err
 		}
 		group = group[:0]
@@ -193,11 +238,11 @@ func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool
 	for page, err := range s.Conn.Read(ctx, s.Object, connector.Cursor(cursor)) {
 		if err != nil {
 			if serr := flushGroup(); serr != nil {
-				return n, serr
+				return n, pages, serr
 			}
-			return n, fmt.Errorf("engine: read side %s (%s): %w", strings.ToUpper(side), s.Object, err)
+			return n, pages, fmt.Errorf("engine: read side %s (%s): %w", strings.ToUpper(side), s.Object, err)
 		}
-		p.pages[side]++
+		pages++
 		recs := p.ix[side].pageRecords(page.Records, p.warn)
 		group, groupCursor = append(group, recs...), string(page.Cursor)
 		n += len(recs)
@@ -206,19 +251,14 @@ func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool
 		}
 		if len(group) >= indexGroup {
 			if err := flushGroup(); err != nil {
-				return n, err
+				return n, pages, err
 			}
 		}
 	}
 	if err := flushGroup(); err != nil {
-		return n, err
+		return n, pages, err
 	}
-	if side == "a" {
-		p.plan.Counts.ReadA = n
-	} else {
-		p.plan.Counts.ReadB = n
-	}
-	return n, nil
+	return n, pages, nil
 }
 
 // pageRecords indexes a page, dropping records without an id and keeping

@@ -22,14 +22,16 @@ func (e *Engine) Undo(ctx context.Context, syncID, runID int64, def Definition, 
 		return nil, err
 	}
 	// Read first, so "current" is what the CRMs hold now.
+	cursors := map[string]string{}
 	for _, s := range []string{"a", "b"} {
 		st, err := e.st.SideState(ctx, syncID, s)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := p.read(ctx, s, st.Cursor, true); err != nil {
-			return nil, err
-		}
+		cursors[s] = st.Cursor
+	}
+	if _, err := p.readBoth(ctx, cursors); err != nil {
+		return nil, err
 	}
 	rows, err := e.st.Audit(ctx, runID)
 	if err != nil {

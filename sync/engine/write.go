@@ -329,6 +329,8 @@ func (r *run) journal(ctx context.Context, side string, ps []pending, kp keyPlan
 	if err != nil {
 		return 0, err
 	}
+	r.storeMu.Lock()
+	defer r.storeMu.Unlock()
 	return r.e.st.AddJournal(ctx, store.JournalRow{SyncID: r.plan.SyncID, RunID: r.id, Side: side, Object: r.side[side].Object, KeyField: kp.field, Batch: string(b)})
 }
 
@@ -462,5 +464,7 @@ func (r *run) commit(ctx context.Context, c store.Commit) error {
 func (r *run) flushCommits(ctx context.Context) error {
 	g := r.group
 	r.group = store.Commit{}
+	r.storeMu.Lock()
+	defer r.storeMu.Unlock()
 	return r.e.st.Commit(context.WithoutCancel(ctx), g)
 }
