@@ -44,7 +44,6 @@ type PairRow struct {
 	OtherSeen bool // the linked record is in the index
 }
 
-
 func jsonList(ids []string) string {
 	if ids == nil {
 		ids = []string{}
