@@ -58,8 +58,7 @@ type run struct {
 	// group is what the writes committed so far but not yet stored; see
 	// commit.
 	group store.Commit
-	// storeMu serializes the store writes of the two sides' writers, which
-	// would otherwise wait on SQLite's lock by polling.
+	// storeMu serializes the two side writers' store calls; see locked.
 	storeMu *sync.Mutex
 }
 
@@ -267,6 +266,17 @@ func (r *run) writeSide(ctx context.Context, side string) error {
 // lock but counts, buffers and stops on its own.
 func (r *run) fork() *run {
 	return &run{e: r.e, plan: r.plan, id: r.id, opts: r.opts, ix: r.ix, side: r.side, storeMu: r.storeMu}
+}
+
+// locked runs a store call of a side writer while the other waits. Two
+// writers at once would use two SQLite connections, and in WAL mode a
+// connection drops its whole page cache whenever another one has written:
+// one at a time, the pool keeps handing out the same warm connection (and
+// no writer waits on SQLite's lock by polling).
+func (r *run) locked(f func() error) error {
+	r.storeMu.Lock()
+	defer r.storeMu.Unlock()
+	return f()
 }
 
 // atOnce runs f and g concurrently and returns when both have. A panic in

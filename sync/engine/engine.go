@@ -7,14 +7,14 @@
 // The engine talks to the store through the small Store interface declared
 // here; *store.DB implements it.
 //
-// How a run stays safe across crashes: records read are indexed about 2,000
-// per transaction (whole pages) with their seq, and the cursor of the last
+// How a run stays safe across crashes: records read are indexed up to
+// indexGroup per transaction (whole pages) with their seq, and the cursor of the last
 // page is stored in the same transaction; a side's done_seq moves only after
 // a whole plan was applied, so an interrupted run is simply planned again
 // (the merge is idempotent against the store). A plan's writes and links
 // live in the store (plan_items) until it is applied. Every write batch is
 // journaled first, and its results are committed with those of the next
-// batches, about 1,000 records per transaction; a pending journal row (kill,
+// batches, commitGroup records per transaction; a pending journal row (kill,
 // cancel, timeout, or a group not yet committed) is settled on the next
 // plan: creates are looked up by their key and linked, updates get their
 // audit rows.

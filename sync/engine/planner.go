@@ -21,8 +21,10 @@ type PlanOptions struct {
 // chunkSize is how many index rows the planner holds at once.
 const chunkSize = 1000
 
-// indexGroup is how many records read are indexed per transaction.
-const indexGroup = 10000
+// indexGroup is how many records read are indexed per transaction: fewer,
+// larger transactions rewrite the key index's pages less often; both sides'
+// groups are held at once, which bounds it for memory (BENCHMARKS.md).
+const indexGroup = 5000
 
 // planner is the state of one Plan call.
 type planner struct {
@@ -226,7 +228,7 @@ func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool
 		if len(group) == 0 {
 			return nil
 		}
-		p.indexMu.Lock() // one writer at a time, not SQLite's lock polling
+		p.indexMu.Lock() // one connection at a time keeps its page cache warm (see run.locked)
 		_, err := p.e.st.IndexPage(ctx, p.syncID, side, group, groupCursor, saveCursor)
 		p.indexMu.Unlock()
 		if err != nil {

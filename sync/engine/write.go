@@ -80,7 +80,11 @@ func (r *run) writes(ctx context.Context, side string, create bool) error {
 	page := max(bs, chunkSize/bs*bs)
 	done, afterID := 0, int64(0)
 	for {
-		list, err := pageWrites(ctx, r.e.st, r.plan.id, kind, side, afterID, page)
+		var list []posWrite
+		err := r.locked(func() (err error) {
+			list, err = pageWrites(ctx, r.e.st, r.plan.id, kind, side, afterID, page)
+			return err
+		})
 		if err != nil {
 			return err
 		}
@@ -196,8 +200,11 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 		for i, p := range ps {
 			ids[i] = p.w.ID
 		}
-		rows, err := r.e.st.Records(ctx, r.plan.SyncID, side, ids)
-		if err != nil {
+		var rows []store.IndexRow
+		if err := r.locked(func() (err error) {
+			rows, err = r.e.st.Records(ctx, r.plan.SyncID, side, ids)
+			return err
+		}); err != nil {
 			return err
 		}
 		r.current = make(map[string]string, len(rows))
@@ -329,9 +336,12 @@ func (r *run) journal(ctx context.Context, side string, ps []pending, kp keyPlan
 	if err != nil {
 		return 0, err
 	}
-	r.storeMu.Lock()
-	defer r.storeMu.Unlock()
-	return r.e.st.AddJournal(ctx, store.JournalRow{SyncID: r.plan.SyncID, RunID: r.id, Side: side, Object: r.side[side].Object, KeyField: kp.field, Batch: string(b)})
+	var id int64
+	err = r.locked(func() (err error) {
+		id, err = r.e.st.AddJournal(ctx, store.JournalRow{SyncID: r.plan.SyncID, RunID: r.id, Side: side, Object: r.side[side].Object, KeyField: kp.field, Batch: string(b)})
+		return err
+	})
+	return id, err
 }
 
 // succeed adds one successful write to the batch's commit: link, base,
@@ -356,8 +366,12 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 		}
 		cur, ok := r.current[w.ID]
 		if !ok {
-			pr, found, err := r.e.st.Pair(ctx, r.plan.SyncID, side, w.ID)
-			if err != nil {
+			var pr store.PairRow
+			var found bool
+			if err := r.locked(func() (err error) {
+				pr, found, err = r.e.st.Pair(ctx, r.plan.SyncID, side, w.ID)
+				return err
+			}); err != nil {
 				return err
 			}
 			if found {
@@ -435,8 +449,9 @@ func reviewDetail(it ReviewItem) string {
 // (100 or 200 records) cost 14 ms each at 100k records, mostly rewriting
 // the same index pages to the WAL. A crash before the group is committed
 // leaves its journal rows pending, and the next plan settles them like any
-// interrupted batch (creates looked up by key, updates audited).
-const commitGroup = 5000
+// interrupted batch (creates looked up by key, updates audited). Each side
+// holds its own group while both write.
+const commitGroup = 2500
 
 // commit adds c to the pending group and commits the group once it is
 // large enough.
@@ -464,7 +479,5 @@ func (r *run) commit(ctx context.Context, c store.Commit) error {
 func (r *run) flushCommits(ctx context.Context) error {
 	g := r.group
 	r.group = store.Commit{}
-	r.storeMu.Lock()
-	defer r.storeMu.Unlock()
-	return r.e.st.Commit(context.WithoutCancel(ctx), g)
+	return r.locked(func() error { return r.e.st.Commit(context.WithoutCancel(ctx), g) })
 }
