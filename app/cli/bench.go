@@ -95,6 +95,7 @@ func serveSandboxCmd() *cobra.Command {
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.RateLimits, opts.Latency = !noRate, latency
+			liftMemoryLimit()
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			srv, err := sandbox.Start(ctx, listen, opts)

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net"
+	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -38,6 +41,7 @@ func (r *root) sandboxCmd() *cobra.Command {
 				return withCode(ExitUsage, fmt.Errorf("--faults: %w", err))
 			}
 			opts.RateLimits = !noRate
+			liftMemoryLimit()
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			srv, err := sandbox.Start(ctx, listen, opts)
@@ -67,4 +71,14 @@ func (r *root) sandboxCmd() *cobra.Command {
 	f.StringVar(&opts.Faults, "faults", "", "fault switches, e.g. 429=0.05,5xx=0.02,latency=20ms")
 	f.BoolVar(&noRate, "no-rate-limits", false, "switch off the vendors' rate limits")
 	return cmd
+}
+
+// liftMemoryLimit removes main's soft memory limit for the simulators,
+// which hold whole CRMs in memory (300 MB live at 100k contacts per vendor):
+// under crmsync's limit their garbage collector ran without pause. A limit
+// set with GOMEMLIMIT is kept.
+func liftMemoryLimit() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(math.MaxInt64)
+	}
 }
