@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/app/secret"
-	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
@@ -33,21 +31,7 @@ func metadataCalls(srv *sandbox.Server) int64 {
 // connection deletes its cache.
 func TestRunsShareTheMetadataCache(t *testing.T) {
 	ctx := context.Background()
-	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 5, Contacts: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: freePort(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	for _, v := range [][2]string{{"hubspot", "hs"}, {"salesforce", "sf"}} {
-		if _, err := a.ConnectSandbox(ctx, srv, v[0], v[1], nil); err != nil {
-			t.Fatalf("connect %s: %v", v[0], err)
-		}
-	}
+	a, srv := connectedSandbox(t, 5, 10)
 	if err := a.SaveSync(ctx, app.DemoSync("contacts", "hs", "sf")); err != nil {
 		t.Fatalf("save: %v", err)
 	}

@@ -13,26 +13,36 @@ import (
 	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
-// TestDemoSyncEndToEnd drives the product's main job on the sandbox over real
-// HTTP: connect both vendors through OAuth, save the demo sync, preview, run,
-// run again (no writes), edit one record, run again (exactly that change).
-func TestDemoSyncEndToEnd(t *testing.T) {
+// connectedSandbox starts a sandbox with contacts per vendor and an app on
+// a fresh folder with both vendors connected through OAuth as "hs" and
+// "sf"; both are closed when the test ends.
+func connectedSandbox(t *testing.T, seed int64, contacts int) (*app.App, *sandbox.Server) {
+	t.Helper()
 	ctx := context.Background()
-	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 7, Contacts: 40})
+	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: seed, Contacts: contacts})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer srv.Close()
+	t.Cleanup(func() { srv.Close() })
 	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: freePort(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Close()
+	t.Cleanup(func() { a.Close() })
 	for _, v := range [][2]string{{"hubspot", "hs"}, {"salesforce", "sf"}} {
 		if _, err := a.ConnectSandbox(ctx, srv, v[0], v[1], nil); err != nil {
 			t.Fatalf("connect %s: %v", v[0], err)
 		}
 	}
+	return a, srv
+}
+
+// TestDemoSyncEndToEnd drives the product's main job on the sandbox over real
+// HTTP: connect both vendors through OAuth, save the demo sync, preview, run,
+// run again (no writes), edit one record, run again (exactly that change).
+func TestDemoSyncEndToEnd(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 7, 40)
 	def := app.DemoSync("contacts", "hs", "sf")
 	if err := a.SaveSync(ctx, def); err != nil {
 		t.Fatalf("save: %v", err)

@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/store/storetest"
 	"github.com/crmsync/crmsync/sync/connector"
 	hssim "github.com/crmsync/crmsync/sync/sandbox/hubspot"
 )
@@ -19,18 +19,7 @@ const propsEndpoint = "GET /crm/properties/2026-03/contacts"
 // metaStore opens a real SQLite store with one connection and returns its
 // metadata cache.
 func metaStore(t *testing.T) (*store.DB, *store.MetaCache) {
-	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), store.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	id, err := db.SaveConnection(ctx, store.Connection{Name: "hs", Vendor: "hubspot"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db, db.MetaCache(id)
+	return storetest.MetaCache(t, "hs", "hubspot")
 }
 
 // cachedEnv is a sandbox portal plus one OAuth client shared by the

@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/store/storetest"
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/transport"
 )
@@ -18,18 +18,7 @@ import (
 // metaStore opens a real SQLite store with one connection and returns its
 // metadata cache.
 func metaStore(t *testing.T) (*store.DB, *store.MetaCache) {
-	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), store.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	id, err := db.SaveConnection(ctx, store.Connection{Name: "sf", Vendor: "salesforce"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db, db.MetaCache(id)
+	return storetest.MetaCache(t, "sf", "salesforce")
 }
 
 // connectCached builds a Conn as the app does for each run: fresh, with
