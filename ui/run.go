@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -28,7 +31,7 @@ func (u *UI) runWithProgress(what string, fn runFunc, after func(app.RunResult))
 	phase := widget.NewLabel("Planning: reading both CRMs…")
 	bar := widget.NewProgressBar()
 	body := container.NewVBox(phase, bar)
-	d := dialog.NewCustom(what, "Cancel", container.NewGridWrap(fyne.NewSize(440, 90), body), u.win)
+	d := dialog.NewCustom(what, "Cancel", container.NewGridWrap(fyne.NewSize(440, 120), body), u.win)
 	finished := false
 	d.SetOnClosed(func() {
 		if !finished {
@@ -36,12 +39,17 @@ func (u *UI) runWithProgress(what string, fn runFunc, after func(app.RunResult))
 		}
 	})
 	d.Show()
+	// Both sides write at once, so several phases report in turn: show each
+	// and fill the bar with their sum. Only the UI goroutine touches phases.
+	phases := map[string]engine.Progress{}
 	progress := func(p engine.Progress) {
 		u.do(func() {
-			phase.SetText(fmt.Sprintf("%s: %d / %d", phaseName(p.Phase), p.Done, p.Total))
-			if p.Total > 0 {
-				bar.Max = float64(p.Total)
-				bar.SetValue(float64(p.Done))
+			phases[p.Phase] = p
+			text, done, total := progressText(phases, p.Phase)
+			phase.SetText(text)
+			if total > 0 {
+				bar.Max = float64(total)
+				bar.SetValue(float64(done))
 			}
 		})
 	}
@@ -92,6 +100,25 @@ func withConfirm(ctx context.Context) context.Context {
 }
 
 func confirmed(ctx context.Context) bool { v, _ := ctx.Value(confirmKey{}).(bool); return v }
+
+// progressText renders the phases still under way, one line each in phase
+// order (the latest one when all are done), with the progress of every
+// phase reported so far summed for the bar.
+func progressText(phases map[string]engine.Progress, latest string) (text string, done, total int) {
+	var lines []string
+	for _, n := range slices.Sorted(maps.Keys(phases)) {
+		p := phases[n]
+		done, total = done+p.Done, total+p.Total
+		if p.Done < p.Total {
+			lines = append(lines, fmt.Sprintf("%s: %d / %d", phaseName(p.Phase), p.Done, p.Total))
+		}
+	}
+	if len(lines) == 0 {
+		p := phases[latest]
+		lines = append(lines, fmt.Sprintf("%s: %d / %d", phaseName(p.Phase), p.Done, p.Total))
+	}
+	return strings.Join(lines, "\n"), done, total
+}
 
 func phaseName(p string) string {
 	if p == "" {
