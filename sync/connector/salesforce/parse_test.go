@@ -398,3 +398,21 @@ func TestPlainNumber(t *testing.T) {
 		t.Error("huge exponent accepted")
 	}
 }
+
+// TestJSONStringMatchesEncodingJSON: the no-escape fast path and the
+// fallback give what encoding/json gives.
+func TestJSONStringMatchesEncodingJSON(t *testing.T) {
+	for _, raw := range []string{`""`, `"Ada"`, `"Zoë 日本 😀"`, `"a\"b"`, `"line\nbreak"`, `"\u00e9\ud83d\ude00"`, `"back\\slash"`, `"<&>"`} {
+		var want string
+		if err := json.Unmarshal([]byte(raw), &want); err != nil {
+			t.Fatal(err)
+		}
+		got, err := jsonString(json.RawMessage(raw))
+		if err != nil || got != want {
+			t.Errorf("jsonString(%s) = %q, %v; want %q", raw, got, err, want)
+		}
+	}
+	if _, err := jsonString(json.RawMessage("\"\xff\"")); err != nil {
+		t.Errorf("invalid UTF-8 goes to encoding/json, which replaces it: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package salesforce
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/crmsync/crmsync/sync/connector"
 )
@@ -300,8 +302,8 @@ func canonical(typ string, v json.RawMessage) (string, error) {
 	}
 	switch v[0] {
 	case '"':
-		var s string
-		if err := json.Unmarshal(v, &s); err != nil {
+		s, err := jsonString(v)
+		if err != nil {
 			return "", err
 		}
 		if typ == "datetime" && s != "" {
@@ -337,6 +339,19 @@ func canonical(typ string, v json.RawMessage) (string, error) {
 		}
 		return plainNumber(n.String())
 	}
+}
+
+// jsonString decodes one JSON string value. Most values carry no escape,
+// and the decoder already checked the body's syntax: those are sliced
+// directly instead of going through encoding/json again, once per field of
+// every record read.
+func jsonString(v json.RawMessage) (string, error) {
+	if len(v) >= 2 && v[len(v)-1] == '"' && bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
+		return string(v[1 : len(v)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(v, &s)
+	return s, err
 }
 
 // parseSFTime accepts Salesforce's "2026-11-01T12:34:56.000+0000" and
