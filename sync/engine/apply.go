@@ -231,7 +231,7 @@ func (r *run) sideWrites(ctx context.Context) error {
 	defer cancel()
 	subs := [2]*run{r.fork(), r.fork()}
 	var errs [2]error
-	atOnce(func() {
+	atOnce(cancel, func() {
 		if errs[0] = subs[0].writeSide(ctx, "a"); errs[0] != nil {
 			cancel()
 		}
@@ -280,20 +280,31 @@ func (r *run) locked(f func() error) error {
 }
 
 // atOnce runs f and g concurrently and returns when both have. A panic in
-// g is raised again here once f is done, as if both ran on this goroutine.
-func atOnce(f, g func()) {
+// either cancels the other's context (so it stops instead of finishing its
+// side) and is raised again here once both are done, as if both had run on
+// this goroutine.
+func atOnce(cancel context.CancelFunc, f, g func()) {
 	var wg sync.WaitGroup
-	var panicked any
+	var gPanic any
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		defer func() { panicked = recover() }()
+		defer func() {
+			if gPanic = recover(); gPanic != nil {
+				cancel()
+			}
+		}()
 		g()
 	}()
 	defer func() {
+		if r := recover(); r != nil {
+			cancel()
+			wg.Wait()
+			panic(r)
+		}
 		wg.Wait()
-		if panicked != nil {
-			panic(panicked)
+		if gPanic != nil {
+			panic(gPanic)
 		}
 	}()
 	f()

@@ -33,7 +33,7 @@
 // (Options.OneSideAtATime) and replay exactly.
 // Last results, after both sides went concurrent (2026-11-23):
 // go test -v -run TestSimulation ./sync/engine -args -sim.seeds=3000 passed:
-// 3000 seeds, 16147 runs (1293 killed), 85501 CRM writes, 1001 conflict
+// 3000 seeds, 16152 runs (1297 killed), 85442 CRM writes, 1005 conflict
 // winners checked; and 800 seeds under -race.
 //
 // Known limit: a create interrupted by a crash is recognized by its key

@@ -195,7 +195,7 @@ func (p *planner) readBoth(ctx context.Context, cursors map[string]string) ([2]i
 	} else {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		atOnce(func() {
+		atOnce(cancel, func() {
 			if n[0], pages[0], errs[0] = p.read(ctx, "a", cursors["a"], save); errs[0] != nil {
 				cancel()
 			}
