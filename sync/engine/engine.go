@@ -34,7 +34,7 @@
 // Last results, after both sides went concurrent (2026-11-23):
 // go test -v -run TestSimulation ./sync/engine -args -sim.seeds=3000 passed:
 // 3000 seeds, 16152 runs (1297 killed), 85442 CRM writes, 1005 conflict
-// winners checked; and 800 seeds under -race.
+// winners checked; and 600 seeds under -race.
 //
 // Known limit: a create interrupted by a crash is recognized by its key
 // (the upsert key, else the first match rule's field); if a person edits
