@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"strings"
 )
 
@@ -46,6 +48,21 @@ func (s *DB) multiRow(ctx context.Context, tx *sql.Tx, head, tail string, cols, 
 		affected += m
 	}
 	return affected, nil
+}
+
+// keyOrder returns 0..n-1 ordered by key, stably (rows of one record keep
+// their order, so the last write still wins). Inserting a transaction's rows
+// in primary-key order visits each B-tree leaf once, in order, instead of
+// at random: at 100k records per side the key indexes are about three
+// times SQLite's page cache, and random order re-read evicted pages.
+func keyOrder(n int, key func(i int) string) []int {
+	order := make([]int, n)
+	keys := make([]string, n)
+	for i := range order {
+		order[i], keys[i] = i, key(i)
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return strings.Compare(keys[x], keys[y]) })
+	return order
 }
 
 // idsBySide groups ids per side in first-seen order, without duplicates.
@@ -166,6 +183,9 @@ func (s *DB) replaceKeys(ctx context.Context, tx *sql.Tx, syncID int64, old map[
 			}
 		}
 	}
+	slices.SortFunc(add, func(x, y keyRow) int {
+		return cmp.Or(cmp.Compare(x.rule, y.rule), strings.Compare(x.key, y.key), strings.Compare(x.side, y.side), strings.Compare(x.id, y.id))
+	})
 	_, err := s.multiRow(ctx, tx, "INSERT OR IGNORE INTO record_keys(sync_id, rule, key, side, id) VALUES ", "", 5, len(add),
 		func(i int, dst []any) []any {
 			r := add[i]

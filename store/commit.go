@@ -122,9 +122,11 @@ func (s *DB) commitLinks(ctx context.Context, tx *sql.Tx, c Commit, now int64) e
 	}
 	// An existing link is only updated when it joins the same pair; every
 	// row must therefore count as affected, or one clashed.
+	order := keyOrder(len(c.Links), func(i int) string { return c.Links[i].AID })
 	n, err := s.multiRow(ctx, tx, "INSERT INTO links(sync_id, a_id, b_id, base, created_by, updated_at) VALUES ",
 		` ON CONFLICT(sync_id, a_id) DO UPDATE SET base = json_patch(links.base, excluded.base), updated_at = excluded.updated_at
 		WHERE links.b_id = excluded.b_id`, 6, len(c.Links), func(i int, dst []any) []any {
+			i = order[i]
 			l := c.Links[i]
 			return append(dst, c.SyncID, l.AID, l.BID, bases[i], l.CreatedBy, now)
 		})
@@ -202,9 +204,11 @@ func (s *DB) commitIndex(ctx context.Context, tx *sql.Tx, syncID int64, ws []Ind
 			old[side+":"+id] = k
 		}
 	}
+	order := keyOrder(len(ws), func(i int) string { return ws[i].Side + "\x00" + ws[i].ID })
 	_, err := s.multiRow(ctx, tx, "INSERT INTO records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES ",
 		" ON CONFLICT(sync_id, side, id) DO UPDATE SET modified = max(records.modified, excluded.modified), deleted = excluded.deleted, fields = excluded.fields, keys = excluded.keys",
 		8, len(ws), func(i int, dst []any) []any {
+			i = order[i]
 			w := ws[i]
 			return append(dst, syncID, w.Side, w.ID, w.Modified, w.Deleted, fields[i], 0, keyed[i].keys)
 		})

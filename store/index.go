@@ -107,9 +107,11 @@ func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side st
 	if err != nil {
 		return err
 	}
+	order := keyOrder(len(recs), func(i int) string { return recs[i].ID })
 	_, err = s.multiRow(ctx, tx, "INSERT INTO records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES ",
 		" ON CONFLICT(sync_id, side, id) DO UPDATE SET modified = excluded.modified, deleted = excluded.deleted, fields = excluded.fields, seq = excluded.seq, keys = excluded.keys",
 		8, len(recs), func(i int, dst []any) []any {
+			i = order[i]
 			r := recs[i]
 			return append(dst, syncID, side, r.ID, r.Modified, r.Deleted, fields[i], seq+int64(i), keyed[i].keys)
 		})
