@@ -112,27 +112,26 @@ func decodeKeys(s string) []string {
 	return out
 }
 
-// storedKeys returns the keys column of the records of side among ids that
-// exist. It must run before their rows are upserted.
-func (s *DB) storedKeys(ctx context.Context, tx *sql.Tx, syncID int64, side string, ids []string) (map[string]string, error) {
+// storedKeys adds to old the keys column of the records of side among ids
+// that exist, under "side:id". It must run before their rows are upserted.
+func (s *DB) storedKeys(ctx context.Context, tx *sql.Tx, syncID int64, side string, ids []string, old map[string]string) error {
 	st, err := s.stmt(ctx, "SELECT id, keys FROM records WHERE sync_id = ? AND side = ? AND id IN (SELECT value FROM json_each(?)) AND keys <> '[]'")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, syncID, side, jsonList(ids))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	out := map[string]string{}
 	for rows.Next() {
 		var id, keys string
 		if err := rows.Scan(&id, &keys); err != nil {
-			return nil, err
+			return err
 		}
-		out[id] = keys
+		old[side+":"+id] = keys
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // replaceKeys moves record_keys from the keys each record had (old, from

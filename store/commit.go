@@ -196,12 +196,8 @@ func (s *DB) commitIndex(ctx context.Context, tx *sql.Tx, syncID int64, ws []Ind
 		if len(ids[side]) == 0 {
 			continue
 		}
-		m, err := s.storedKeys(ctx, tx, syncID, side, ids[side])
-		if err != nil {
+		if err := s.storedKeys(ctx, tx, syncID, side, ids[side], old); err != nil {
 			return err
-		}
-		for id, k := range m {
-			old[side+":"+id] = k
 		}
 	}
 	order := keyOrder(len(ws), func(i int) string { return ws[i].Side + "\x00" + ws[i].ID })

@@ -103,12 +103,12 @@ func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side st
 		keyed[i] = keyedRecord{side: side, id: r.ID, keys: encodeKeys(r.Deleted, r.Keys)}
 		ids[i] = r.ID
 	}
-	old, err := s.storedKeys(ctx, tx, syncID, side, ids)
-	if err != nil {
+	old := map[string]string{}
+	if err := s.storedKeys(ctx, tx, syncID, side, ids, old); err != nil {
 		return err
 	}
 	order := keyOrder(len(recs), func(i int) string { return recs[i].ID })
-	_, err = s.multiRow(ctx, tx, "INSERT INTO records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES ",
+	_, err := s.multiRow(ctx, tx, "INSERT INTO records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES ",
 		" ON CONFLICT(sync_id, side, id) DO UPDATE SET modified = excluded.modified, deleted = excluded.deleted, fields = excluded.fields, seq = excluded.seq, keys = excluded.keys",
 		8, len(recs), func(i int, dst []any) []any {
 			i = order[i]
@@ -118,16 +118,7 @@ func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side st
 	if err != nil {
 		return err
 	}
-	return s.replaceKeys(ctx, tx, syncID, sideKeys(side, old), keyed)
-}
-
-// sideKeys prefixes storedKeys' ids with their side, as replaceKeys wants.
-func sideKeys(side string, m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for id, k := range m {
-		out[side+":"+id] = k
-	}
-	return out
+	return s.replaceKeys(ctx, tx, syncID, old, keyed)
 }
 
 // TouchRecords gives records a new seq so the next plan looks at them again

@@ -42,8 +42,6 @@ func FreshSchema(ctx context.Context) bool {
 // the app's MetaCache logs it (connectors have no logger of their own).
 type Meta struct {
 	Cache MetaCache
-	TTL   time.Duration    // 0 = MetaTTL
-	Now   func() time.Time // nil = time.Now
 }
 
 // Lookup returns the value under key when it is younger than the TTL.
@@ -55,16 +53,8 @@ func (m *Meta) Lookup(ctx context.Context, key string) (value []byte, ok bool, e
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	now := time.Now()
-	if m.Now != nil {
-		now = m.Now()
-	}
-	ttl := m.TTL
-	if ttl == 0 {
-		ttl = MetaTTL
-	}
 	// A stamp from the future (the clock was set back) is not trusted.
-	if age := now.Sub(fetched); age >= ttl || age < -time.Minute {
+	if age := time.Since(fetched); age >= MetaTTL || age < -time.Minute {
 		return nil, false, nil
 	}
 	return v, true, nil

@@ -130,7 +130,7 @@ func (p *planner) reconcileUpdates(ctx context.Context) error {
 			}
 			cur := map[string]string{}
 			if ok {
-				cur = decodeFields(pr.Rec.Fields)
+				cur = store.DecodeFields(pr.Rec.Fields)
 			}
 			for _, f := range sortedKeys(e.Fields) {
 				rule := "update (reconciled)"

@@ -63,7 +63,7 @@ func (p *planner) filters(side string) []Filter {
 
 // visit handles one record; it returns the record when it needs matching.
 func (p *planner) visit(side string, pr store.PairRow) (unlinkedRec, bool) {
-	fields := decodeFields(pr.Rec.Fields)
+	fields := store.DecodeFields(pr.Rec.Fields)
 	id := pr.Rec.ID
 	if why := fields[badField]; why != "" {
 		p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "rejected", Side: side, RecordID: id, OtherID: pr.OtherID, Reason: why})
@@ -96,7 +96,7 @@ func (p *planner) visit(side string, pr store.PairRow) (unlinkedRec, bool) {
 		p.plan.addSkip(side, id, "its linked record "+pr.OtherID+" is deleted or was never read")
 		return unlinkedRec{}, false
 	}
-	other := decodeFields(pr.Other.Fields)
+	other := store.DecodeFields(pr.Other.Fields)
 	if why := other[badField]; why != "" {
 		return unlinkedRec{}, false // reported when that record was read
 	}
@@ -109,7 +109,7 @@ func (p *planner) visit(side string, pr store.PairRow) (unlinkedRec, bool) {
 	if side == "b" {
 		av, bv = bv, av
 	}
-	p.addPair(av, bv, p.m.mergePair(av, bv, decodeFields(pr.Base), nil, 0), nil)
+	p.addPair(av, bv, p.m.mergePair(av, bv, store.DecodeFields(pr.Base), nil, 0), nil)
 	return unlinkedRec{}, false
 }
 
@@ -223,7 +223,7 @@ func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits
 			rule, evidence := fmt.Sprintf("match:%d", i+1), fmt.Sprintf("%s = %q", p.ruleLabel(i), k)
 			if o, ok := byID[others[0].ID]; ok && !o.Deleted {
 				self := recView{id: r.id, fields: r.fields, modified: r.modified}
-				p.linkViews(side, self, recView{id: o.ID, fields: decodeFields(o.Fields), modified: o.Modified}, rule, evidence, 0)
+				p.linkViews(side, self, recView{id: o.ID, fields: store.DecodeFields(o.Fields), modified: o.Modified}, rule, evidence, 0)
 				return nil
 			}
 			return p.link(ctx, side, r.id, others[0].ID, rule, evidence, 0)
@@ -292,8 +292,8 @@ func (p *planner) link(ctx context.Context, side, id, otherID, rule, evidence st
 		p.warn("cannot link A %s with B %s: one of them is missing, deleted or already linked", aID, bID)
 		return nil
 	}
-	av := recView{id: aID, fields: decodeFields(pa.Rec.Fields), modified: pa.Rec.Modified}
-	bv := recView{id: bID, fields: decodeFields(pb.Rec.Fields), modified: pb.Rec.Modified}
+	av := recView{id: aID, fields: store.DecodeFields(pa.Rec.Fields), modified: pa.Rec.Modified}
+	bv := recView{id: bID, fields: store.DecodeFields(pb.Rec.Fields), modified: pb.Rec.Modified}
 	p.linkViews("a", av, bv, rule, evidence, reviewID)
 	return nil
 }

@@ -299,6 +299,3 @@ func (p *planner) seqMarks(ctx context.Context) ([2]int64, [2]int64, map[string]
 	}
 	return out[0], out[1], counts, nil
 }
-
-// decodeFields reads fields or a base as the store wrote them.
-func decodeFields(s string) map[string]string { return store.DecodeFields(s) }

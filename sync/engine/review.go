@@ -77,7 +77,7 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 		done()
 		return nil
 	}
-	fields := decodeFields(pr.Rec.Fields)
+	fields := store.DecodeFields(pr.Rec.Fields)
 	switch {
 	case d.Action == "link":
 		if pr.Linked {
@@ -134,7 +134,7 @@ func (p *planner) overrideRow(it store.ReviewRow, d Decision, pr store.PairRow, 
 		return nil
 	}
 	self := recView{id: it.RecordID, fields: fields, modified: pr.Rec.Modified}
-	other := recView{id: pr.OtherID, fields: decodeFields(pr.Other.Fields), modified: pr.Other.Modified}
+	other := recView{id: pr.OtherID, fields: store.DecodeFields(pr.Other.Fields), modified: pr.Other.Modified}
 	a, b := self, other
 	if it.Side == "b" {
 		a, b = other, self
@@ -166,7 +166,7 @@ func (p *planner) overrideRow(it store.ReviewRow, d Decision, pr store.PairRow, 
 		done()
 		return nil
 	}
-	out := p.m.mergePair(a, b, decodeFields(pr.Base), map[string]string{it.Field: value}, it.ID)
+	out := p.m.mergePair(a, b, store.DecodeFields(pr.Base), map[string]string{it.Field: value}, it.ID)
 	p.handled[a.id] = true
 	if out.toA == nil && out.toB == nil {
 		done()

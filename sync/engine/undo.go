@@ -68,7 +68,7 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 		p.warn("undo of run %d: record %s on side %s is gone", runID, id, strings.ToUpper(side))
 		return nil
 	}
-	cur := decodeFields(pr.Rec.Fields)
+	cur := store.DecodeFields(pr.Rec.Fields)
 	if strings.HasPrefix(audit[0].Rule, RuleCreate) {
 		if pr.Linked {
 			p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "delete", Side: otherSide(side), RecordID: pr.OtherID, OtherID: id,

@@ -378,7 +378,7 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 				cur = pr.Rec.Fields
 			}
 		}
-		merged := decodeFields(cur)
+		merged := store.DecodeFields(cur)
 		for k, v := range fields {
 			merged[k] = v
 		}
