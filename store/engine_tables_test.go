@@ -182,4 +182,8 @@ func TestPendingJournalsSkipRunningRuns(t *testing.T) {
 	if js, _ := db.PendingJournals(ctx, id); len(js) != 0 {
 		t.Fatalf("done journal still pending")
 	}
+	var left int
+	if err := db.SQL().QueryRow("SELECT count(*) FROM journal").Scan(&left); err != nil || left != 0 {
+		t.Fatalf("a settled journal row is kept: %d rows, %v", left, err)
+	}
 }

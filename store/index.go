@@ -204,12 +204,12 @@ func (s *DB) Pair(ctx context.Context, syncID int64, side, id string) (PairRow, 
 	return p, true, nil
 }
 
-// KeyHit is one indexed record carrying a match key.
+// KeyHit is one indexed record carrying a match key. A deleted record
+// carries no keys (encodeKeys), so every hit is a live record.
 type KeyHit struct {
 	Key      string
 	Side     string
 	ID       string
-	Deleted  bool
 	LinkedTo string // the linked record on the other side, "" when unlinked
 }
 
@@ -219,9 +219,8 @@ func (s *DB) KeyHits(ctx context.Context, syncID int64, rule int, keys []string)
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	rows, err := s.sql.QueryContext(ctx, `SELECT k.key, k.side, k.id, coalesce(r.deleted, 0), coalesce(la.b_id, lb.a_id, '')
+	rows, err := s.sql.QueryContext(ctx, `SELECT k.key, k.side, k.id, coalesce(la.b_id, lb.a_id, '')
 		FROM record_keys k
-		LEFT JOIN records r ON r.sync_id = k.sync_id AND r.side = k.side AND r.id = k.id
 		LEFT JOIN links la ON k.side = 'a' AND la.sync_id = k.sync_id AND la.a_id = k.id
 		LEFT JOIN links lb ON k.side = 'b' AND lb.sync_id = k.sync_id AND lb.b_id = k.id
 		WHERE k.sync_id = ? AND k.rule = ? AND k.key IN (SELECT value FROM json_each(?))
@@ -233,7 +232,7 @@ func (s *DB) KeyHits(ctx context.Context, syncID int64, rule int, keys []string)
 	var out []KeyHit
 	for rows.Next() {
 		var h KeyHit
-		if err := rows.Scan(&h.Key, &h.Side, &h.ID, &h.Deleted, &h.LinkedTo); err != nil {
+		if err := rows.Scan(&h.Key, &h.Side, &h.ID, &h.LinkedTo); err != nil {
 			return nil, fmt.Errorf("store: key lookup of sync %d: %w", syncID, err)
 		}
 		out = append(out, h)

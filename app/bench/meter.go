@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -39,7 +40,12 @@ func (m meter) run(ctx context.Context, name string) (RunReport, error) {
 	resetPeakRSS()
 	cpu0, sbCPU0 := cpuSeconds(), m.sb.procCPU()
 	t0 := time.Now()
-	res, runErr := m.a.Run(ctx, syncName, app.RunOptions{Confirm: true, Trigger: "bench"})
+	var res app.RunResult
+	var runErr error
+	// The label lets a profile be split by run: pprof -tagfocus=run=initial.
+	pprof.Do(ctx, pprof.Labels("run", name), func(ctx context.Context) {
+		res, runErr = m.a.Run(ctx, syncName, app.RunOptions{Confirm: true, Trigger: "bench"})
+	})
 	rep.WallSec = since(t0)
 	rep.CPUSec = cpuSeconds() - cpu0
 	if m.sb.proc != nil {

@@ -175,7 +175,7 @@ func (p *planner) match(ctx context.Context, side string, recs []unlinkedRec) er
 	for _, hm := range hits {
 		for _, hs := range hm {
 			for _, h := range hs {
-				if h.Side != side && h.LinkedTo == "" && !h.Deleted {
+				if h.Side != side && h.LinkedTo == "" {
 					ids = append(ids, h.ID)
 				}
 			}
@@ -209,7 +209,6 @@ func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits
 		var same, others []store.KeyHit
 		for _, h := range hits[i][k] {
 			switch {
-			case h.Deleted:
 			case h.Side == side && h.ID != r.id:
 				same = append(same, h)
 			case h.Side == other:
