@@ -134,6 +134,36 @@ func (s *DB) storedKeys(ctx context.Context, tx *sql.Tx, syncID int64, side stri
 	return rows.Err()
 }
 
+// storedRow is what the index holds of one record.
+type storedRow struct {
+	keys, fields string
+	deleted      bool
+}
+
+// storedRows returns the stored rows of the records of side among ids that
+// exist, by id. It must run before their rows are upserted.
+func (s *DB) storedRows(ctx context.Context, tx *sql.Tx, syncID int64, side string, ids []string) (map[string]storedRow, error) {
+	st, err := s.stmt(ctx, "SELECT id, keys, fields, deleted FROM records WHERE sync_id = ? AND side = ? AND id IN (SELECT value FROM json_each(?))")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, syncID, side, jsonList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]storedRow{}
+	for rows.Next() {
+		var id string
+		var r storedRow
+		if err := rows.Scan(&id, &r.keys, &r.fields, &r.deleted); err != nil {
+			return nil, err
+		}
+		out[id] = r
+	}
+	return out, rows.Err()
+}
+
 // replaceKeys moves record_keys from the keys each record had (old, from
 // storedKeys) to its new ones, touching only the keys that changed: most
 // records are new (nothing to delete) or keep their keys (nothing to do).

@@ -26,7 +26,7 @@ func TestIndexPageStoresCursorWithRecords(t *testing.T) {
 		{ID: "a1", Modified: 5, Fields: map[string]string{"email": "x@example.com"}, Keys: []store.RecordKey{{Rule: 0, Key: "x@example.com"}}},
 		{ID: "a2", Modified: 6, Deleted: true, Fields: map[string]string{}, Keys: []store.RecordKey{{Rule: 0, Key: "gone@example.com"}}},
 	}
-	seq, err := db.IndexPage(ctx, id, "a", recs, "c1", true)
+	seq, err := db.IndexPage(ctx, id, "a", recs, store.PageOptions{Cursor: "c1", SaveCursor: true})
 	if err != nil || seq != 1 {
 		t.Fatalf("IndexPage: seq %d err %v", seq, err)
 	}
@@ -41,7 +41,7 @@ func TestIndexPageStoresCursorWithRecords(t *testing.T) {
 	}
 	// Re-indexing replaces the keys.
 	recs[0].Keys = []store.RecordKey{{Rule: 0, Key: "y@example.com"}}
-	if seq, _ := db.IndexPage(ctx, id, "a", recs[:1], "c2", false); seq != 3 {
+	if seq, _ := db.IndexPage(ctx, id, "a", recs[:1], store.PageOptions{Cursor: "c2"}); seq != 3 {
 		t.Fatalf("second page seq %d", seq)
 	}
 	if hits, _ := db.KeyHits(ctx, id, 0, []string{"x@example.com"}); len(hits) != 0 {
@@ -185,5 +185,58 @@ func TestPendingJournalsSkipRunningRuns(t *testing.T) {
 	var left int
 	if err := db.SQL().QueryRow("SELECT count(*) FROM journal").Scan(&left); err != nil || left != 0 {
 		t.Fatalf("a settled journal row is kept: %d rows, %v", left, err)
+	}
+}
+
+// TestIndexPageSkipsUnchangedRecords checks that a record read again with
+// the fields, keys and deleted flag its row holds keeps its seq (the
+// planner does not look at it again), that a changed one gets a new seq,
+// that a record read twice in a group is decided by its last copy, and
+// that without SkipUnchanged (a full resync) every record gets a new seq.
+func TestIndexPageSkipsUnchangedRecords(t *testing.T) {
+	db, id, ctx := engineSync(t)
+	rec := func(rid, email string) store.IndexRecord {
+		return store.IndexRecord{ID: rid, Modified: 1, Fields: map[string]string{"email": email}, Keys: []store.RecordKey{{Rule: 0, Key: email}}}
+	}
+	seqOf := func(rid string) int64 {
+		t.Helper()
+		rows, err := db.Records(ctx, id, "a", []string{rid})
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("record %s: %+v, %v", rid, rows, err)
+		}
+		return rows[0].Seq
+	}
+	skip := store.PageOptions{SkipUnchanged: true}
+	if _, err := db.IndexPage(ctx, id, "a", []store.IndexRecord{rec("a1", "x@example.com"), rec("a2", "y@example.com"), rec("a3", "z@example.com")}, skip); err != nil {
+		t.Fatal(err)
+	}
+	s1, s2, s3 := seqOf("a1"), seqOf("a2"), seqOf("a3")
+	later := rec("a2", "y2@example.com")
+	later.Modified = 2
+	// a1 unchanged; a2 changed; a3 changed in its first copy but back to
+	// its stored value in the last.
+	if _, err := db.IndexPage(ctx, id, "a", []store.IndexRecord{rec("a1", "x@example.com"), later, rec("a3", "w@example.com"), rec("a3", "z@example.com")}, skip); err != nil {
+		t.Fatal(err)
+	}
+	if got := seqOf("a1"); got != s1 {
+		t.Fatalf("unchanged a1 got a new seq: %d, was %d", got, s1)
+	}
+	if got := seqOf("a2"); got <= s2 {
+		t.Fatalf("changed a2 kept seq %d (was %d)", got, s2)
+	}
+	if got := seqOf("a3"); got != s3 {
+		t.Fatalf("a3, whose last copy is unchanged, got a new seq: %d, was %d", got, s3)
+	}
+	for key, want := range map[string]string{"x@example.com": "a1", "y@example.com": "", "y2@example.com": "a2", "z@example.com": "a3", "w@example.com": ""} {
+		hits, err := db.KeyHits(ctx, id, 0, []string{key})
+		if err != nil || (want == "") != (len(hits) == 0) || (want != "" && hits[0].ID != want) {
+			t.Fatalf("key %s: hits %+v, want %q, %v", key, hits, want, err)
+		}
+	}
+	if _, err := db.IndexPage(ctx, id, "a", []store.IndexRecord{rec("a1", "x@example.com")}, store.PageOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := seqOf("a1"); got <= s1 {
+		t.Fatalf("without SkipUnchanged a1 kept seq %d", got)
 	}
 }

@@ -59,24 +59,37 @@ func otherSide(side string) string {
 	return "a"
 }
 
+// PageOptions tune IndexPage.
+type PageOptions struct {
+	Cursor     string // the read cursor after these records
+	SaveCursor bool   // store Cursor with the records
+	// SkipUnchanged leaves alone a record whose stored row already holds
+	// the same fields, keys and deleted flag: the run after a large write
+	// reads all of its own writes back, and indexing them again gave each
+	// a new seq, so the planner merged every one of them as a no-op. A
+	// skipped record keeps its seq, so one not yet planned is still
+	// planned. A full resync does not skip: it re-merges every pair.
+	SkipUnchanged bool
+}
+
 // IndexPage stores one page of records and their keys and then the page's
 // cursor, in one transaction: a crash mid-read resumes from the last cursor
 // whose page is fully indexed. It returns the seq given to the page's first
 // record; the others follow in order. One seq per record keeps the planner's
 // (seq, id) keyset walk a seek: SQLite seeks on seq only, so records sharing
 // a seq were scanned again for every chunk.
-func (s *DB) IndexPage(ctx context.Context, syncID int64, side string, recs []IndexRecord, cursor string, saveCursor bool) (int64, error) {
+func (s *DB) IndexPage(ctx context.Context, syncID int64, side string, recs []IndexRecord, opts PageOptions) (int64, error) {
 	var seq int64
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) + 1 FROM records WHERE sync_id = ? AND side = ?", syncID, side).Scan(&seq); err != nil {
 			return err
 		}
-		if err := s.indexRecords(ctx, tx, syncID, side, recs, seq); err != nil {
+		if err := s.indexRecords(ctx, tx, syncID, side, recs, seq, opts.SkipUnchanged); err != nil {
 			return err
 		}
-		if saveCursor {
+		if opts.SaveCursor {
 			_, err := tx.ExecContext(ctx, `INSERT INTO cursors(sync_id, side, cursor, updated_at) VALUES(?,?,?,?)
-				ON CONFLICT(sync_id, side) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`, syncID, side, cursor, s.nowMS())
+				ON CONFLICT(sync_id, side) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`, syncID, side, opts.Cursor, s.nowMS())
 			return err
 		}
 		return nil
@@ -87,7 +100,7 @@ func (s *DB) IndexPage(ctx context.Context, syncID int64, side string, recs []In
 	return seq, nil
 }
 
-func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side string, recs []IndexRecord, seq int64) error {
+func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side string, recs []IndexRecord, seq int64, skipUnchanged bool) error {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -104,21 +117,56 @@ func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side st
 		ids[i] = r.ID
 	}
 	old := map[string]string{}
-	if err := s.storedKeys(ctx, tx, syncID, side, ids, old); err != nil {
-		return err
+	write := make([]int, 0, len(recs)) // positions in recs to upsert
+	if skipUnchanged {
+		stored, err := s.storedRows(ctx, tx, syncID, side, ids)
+		if err != nil {
+			return err
+		}
+		// A record read twice in one group is decided by its last copy,
+		// the one the upsert would keep.
+		last := make(map[string]int, len(recs))
+		for i, r := range recs {
+			last[r.ID] = i
+		}
+		for i, r := range recs {
+			st, ok := stored[r.ID]
+			if ok && st.keys != "[]" {
+				old[side+":"+r.ID] = st.keys
+			}
+			j := last[r.ID]
+			if ok && st.fields == fields[j] && st.keys == keyed[j].keys && st.deleted == recs[j].Deleted {
+				continue
+			}
+			write = append(write, i)
+		}
+	} else {
+		if err := s.storedKeys(ctx, tx, syncID, side, ids, old); err != nil {
+			return err
+		}
+		for i := range recs {
+			write = append(write, i)
+		}
 	}
-	order := keyOrder(len(recs), func(i int) string { return recs[i].ID })
+	if len(write) == 0 {
+		return nil
+	}
+	order := keyOrder(len(write), func(i int) string { return recs[write[i]].ID })
 	_, err := s.multiRow(ctx, tx, "INSERT INTO records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES ",
 		" ON CONFLICT(sync_id, side, id) DO UPDATE SET modified = excluded.modified, deleted = excluded.deleted, fields = excluded.fields, seq = excluded.seq, keys = excluded.keys",
-		8, len(recs), func(i int, dst []any) []any {
-			i = order[i]
+		8, len(write), func(i int, dst []any) []any {
+			i = write[order[i]]
 			r := recs[i]
 			return append(dst, syncID, side, r.ID, r.Modified, r.Deleted, fields[i], seq+int64(i), keyed[i].keys)
 		})
 	if err != nil {
 		return err
 	}
-	return s.replaceKeys(ctx, tx, syncID, old, keyed)
+	changed := make([]keyedRecord, len(write))
+	for i, j := range write {
+		changed[i] = keyed[j]
+	}
+	return s.replaceKeys(ctx, tx, syncID, old, changed)
 }
 
 // TouchRecords gives records a new seq so the next plan looks at them again

@@ -83,7 +83,7 @@ func TestMigration4KeepsIndexKeysAndLinks(t *testing.T) {
 	// Re-indexing b1 with a new phone replaces its rule-1 key.
 	if _, err := db.IndexPage(ctx, 1, "b", []store.IndexRecord{{ID: "b1", Modified: 8,
 		Fields: map[string]string{"Email": "x@example.com", "Phone": "+2"},
-		Keys:   []store.RecordKey{{Rule: 0, Key: "x@example.com"}, {Rule: 1, Key: "+2"}}}}, "", false); err != nil {
+		Keys:   []store.RecordKey{{Rule: 0, Key: "x@example.com"}, {Rule: 1, Key: "+2"}}}}, store.PageOptions{SkipUnchanged: true}); err != nil {
 		t.Fatal(err)
 	}
 	for key, n := range map[string]int{"+1": 0, "+2": 1} {

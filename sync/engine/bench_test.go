@@ -141,10 +141,10 @@ func BenchmarkMatch100k(b *testing.B) {
 			bs = append(bs, ixB.record(connector.Record{ID: "b" + strconv.Itoa(i), Fields: personB(i)}))
 			unlinked = append(unlinked, unlinkedRec{id: ra.ID, fields: ra.Fields, keys: ixA.keyList(ra.Fields)})
 		}
-		if _, err := db.IndexPage(ctx, syncID, "a", as, "", false); err != nil {
+		if _, err := db.IndexPage(ctx, syncID, "a", as, store.PageOptions{}); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := db.IndexPage(ctx, syncID, "b", bs, "", false); err != nil {
+		if _, err := db.IndexPage(ctx, syncID, "b", bs, store.PageOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -28,24 +28,25 @@ const indexGroup = 5000
 
 // planner is the state of one Plan call.
 type planner struct {
-	e       *Engine
-	syncID  int64
-	def     Definition
-	rows    []mapping.Row
-	side    map[string]Side
-	ix      map[string]indexer
-	m       merger
-	plan    *Plan
-	claimed map[string]bool // "a:id" / "b:id" linked or created in this plan
-	handled map[string]bool // A ids of pairs a decision already merged
-	pages   map[string]int
-	planned map[string]int // source records planned per side (test limit)
-	spill   []store.PlanItem
-	tally   tally
-	due     map[retryKey]bool // due retries ...
-	written map[retryKey]bool // ... that this plan writes again
-	warnMu  sync.Mutex        // both sides' readers warn
-	indexMu sync.Mutex        // ... and index
+	e          *Engine
+	syncID     int64
+	def        Definition
+	rows       []mapping.Row
+	side       map[string]Side
+	ix         map[string]indexer
+	m          merger
+	plan       *Plan
+	claimed    map[string]bool // "a:id" / "b:id" linked or created in this plan
+	handled    map[string]bool // A ids of pairs a decision already merged
+	pages      map[string]int
+	planned    map[string]int // source records planned per side (test limit)
+	spill      []store.PlanItem
+	tally      tally
+	due        map[retryKey]bool // due retries ...
+	written    map[retryKey]bool // ... that this plan writes again
+	fullResync bool              // every record read is planned again, unchanged or not
+	warnMu     sync.Mutex        // both sides' readers warn
+	indexMu    sync.Mutex        // ... and index
 }
 
 func sideOf(side, id string) string { return side + ":" + id }
@@ -58,6 +59,7 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 	if err != nil {
 		return nil, err
 	}
+	p.fullResync = opts.FullResync
 	if err := p.reconcileJournals(ctx); err != nil {
 		return nil, err
 	}
@@ -229,7 +231,7 @@ func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool
 			return nil
 		}
 		p.indexMu.Lock() // one connection at a time keeps its page cache warm (see run.locked)
-		_, err := p.e.st.IndexPage(ctx, p.syncID, side, group, groupCursor, saveCursor)
+		_, err := p.e.st.IndexPage(ctx, p.syncID, side, group, store.PageOptions{Cursor: groupCursor, SaveCursor: saveCursor, SkipUnchanged: !p.fullResync})
 		p.indexMu.Unlock()
 		if err != nil {
 			return err

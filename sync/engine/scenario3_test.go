@@ -96,3 +96,32 @@ func TestStaleOrReusedPlanIsRefused(t *testing.T) {
 		t.Fatalf("B has %d records", f.b.Count(objB))
 	}
 }
+
+// TestOwnWritesReadBackAreNotPlannedAgain checks the run after a sync:
+// both CRMs report the records it created and updated as modified, and
+// the plan reads them but does not merge them again, since they hold what
+// the index recorded. A full resync still merges every pair.
+func TestOwnWritesReadBackAreNotPlannedAgain(t *testing.T) {
+	f := newFixture(t, baseDefinition(), fixtureOpts{})
+	f.a.Put(objA, person("new-a@example.com", "N", "A"))
+	f.b.Put(objB, personB("new-b@example.com", "N", "B"))
+	both := f.a.Put(objA, person("both@example.com", "Old", "Both"))
+	f.b.Put(objB, personB("both@example.com", "Old", "Both"))
+	f.run()
+	f.a.Edit(objA, both, map[string]string{"firstname": "New"}) // an edit on A only
+	if _, sum := f.run(); sum.Updated != 1 {
+		t.Fatalf("edit run updated %d records, want 1", sum.Updated)
+	}
+	p := f.plan() // reads the update back from B
+	if !p.Empty() || p.Counts.ReadB == 0 || p.Counts.Unchanged != 0 {
+		t.Fatalf("read-back of our own writes: read B %d, unchanged %d (want 0: not merged again)\n%s", p.Counts.ReadB, p.Counts.Unchanged, p.Summary())
+	}
+	a, b := f.sides()
+	p, err := f.eng.Plan(f.ctx, f.syncID, f.def, a, b, engine.PlanOptions{FullResync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Empty() || p.Counts.Unchanged != 3 {
+		t.Fatalf("full resync merges every pair again: unchanged %d, want 3\n%s", p.Counts.Unchanged, p.Summary())
+	}
+}
