@@ -69,6 +69,11 @@ func TestBenchCallRatio(t *testing.T) {
 	if echo.UpdateA+echo.UpdateB+echo.CreateA+echo.CreateB != 0 {
 		t.Errorf("echo run planned writes (a sync loop?): %+v", echo)
 	}
+	// P % of every linked pair was edited on each side, including the
+	// records crmsync created, which keep seq 0 in the index.
+	if links := initial.Linked + initial.CreateA + initial.CreateB; rep.Edited[0] != links*10/100 || rep.Edited[1] != links*10/100 {
+		t.Errorf("edited HubSpot %d, Salesforce %d records; want 10 %% of the %d links each", rep.Edited[0], rep.Edited[1], links)
+	}
 	// The changed run propagates exactly the edits, across.
 	if rep.Edited[0] == 0 || changed.UpdateB != rep.Edited[0] || changed.UpdateA != rep.Edited[1] {
 		t.Errorf("changed run: edited HubSpot %d, Salesforce %d; planned updates A %d, B %d", rep.Edited[0], rep.Edited[1], changed.UpdateA, changed.UpdateB)

@@ -63,13 +63,15 @@ func editPercent(ctx context.Context, a *app.App, sb *sandboxRun, pct int) ([2]i
 }
 
 // linkedIDs lists the linked record ids of each side from the local index.
+// The walk starts below seq 0: a record crmsync wrote keeps seq 0 until it
+// is read back changed.
 func linkedIDs(ctx context.Context, a *app.App, syncID int64) ([2][]string, error) {
 	var out [2][]string
 	for i, side := range []string{"a", "b"} {
-		var fromSeq int64
+		fromSeq := int64(-1)
 		fromID := ""
 		for {
-			rows, err := a.DB().PairsAfter(ctx, syncID, side, 0, fromSeq, fromID, -1, 5000)
+			rows, err := a.DB().PairsAfter(ctx, syncID, side, -1, fromSeq, fromID, -1, 5000)
 			if err != nil {
 				return out, err
 			}
