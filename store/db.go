@@ -85,11 +85,11 @@ func dsn(path string) string {
 	// instead of 1000, so a page rewritten by many transactions is copied
 	// back to the database file fewer times. Both measured in
 	// BENCHMARKS.md; no mmap, whose touched pages would count as RSS.
-	// temp_store: a multi-row upsert keeps a statement journal (the
-	// original of every page it changes, so it can roll back alone); in a
-	// temporary file that cost two pwrite calls per page (fix 23).
+	// temp_store stays FILE: keeping the statement journals of multi-row
+	// upserts in memory saved about 2 s of CPU at 100k records but pushed
+	// peak RSS past 150 MB (BENCHMARKS.md, tried and dropped).
 	pragmas := []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)",
-		"cache_size(-16384)", "wal_autocheckpoint(8192)", "temp_store(MEMORY)"}
+		"cache_size(-16384)", "wal_autocheckpoint(8192)"}
 	for _, p := range pragmas {
 		q.Add("_pragma", p)
 	}
