@@ -2,14 +2,9 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/crmsync/crmsync/store"
-	_ "modernc.org/sqlite"
 )
 
 // TestMigration4KeepsIndexKeysAndLinks builds a schema-3 file by hand, with
@@ -18,23 +13,7 @@ import (
 // so that a later re-index replaces (not duplicates) them.
 func TestMigration4KeepsIndexKeysAndLinks(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), store.FileName)
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range []string{"0001_init.sql", "0002_plan_items.sql", "0003_metadata_cache.sql"} {
-		b, err := os.ReadFile(filepath.Join("migrations", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := raw.Exec(string(b)); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-	}
-	for _, q := range []string{
-		fmt.Sprintf("PRAGMA application_id = %d", store.ApplicationID),
-		"PRAGMA user_version = 3",
+	path := oldSchemaFile(t, 3,
 		"INSERT INTO syncs(id, name, definition, created_at, updated_at) VALUES (1, 's', '{}', 0, 0)",
 		`INSERT INTO records(sync_id, side, id, modified, fields, seq) VALUES
 			(1, 'a', 'a1', 5, '{"email":"x@example.com"}', 1),
@@ -44,13 +23,7 @@ func TestMigration4KeepsIndexKeysAndLinks(t *testing.T) {
 			(1, 0, 'x@example.com', 'a', 'a1'),
 			(1, 0, 'x@example.com', 'b', 'b1'),
 			(1, 1, '+1', 'b', 'b1')`,
-		"INSERT INTO links(sync_id, a_id, b_id, base, updated_at) VALUES (1, 'a1', 'b1', '{\"email\":\"x@example.com\"}', 9)",
-	} {
-		if _, err := raw.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	raw.Close()
+		"INSERT INTO links(sync_id, a_id, b_id, base, updated_at) VALUES (1, 'a1', 'b1', '{\"email\":\"x@example.com\"}', 9)")
 
 	db, err := store.Open(ctx, path)
 	if err != nil {

@@ -2,14 +2,9 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/crmsync/crmsync/store"
-	_ "modernc.org/sqlite"
 )
 
 // TestMigration5DropsSettledJournalRows builds a schema-4 file with one
@@ -17,34 +12,12 @@ import (
 // settled row and keeps the pending one for reconciliation.
 func TestMigration5DropsSettledJournalRows(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), store.FileName)
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range []string{"0001_init.sql", "0002_plan_items.sql", "0003_metadata_cache.sql", "0004_record_keys.sql"} {
-		b, err := os.ReadFile(filepath.Join("migrations", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := raw.Exec(string(b)); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-	}
-	for _, q := range []string{
-		fmt.Sprintf("PRAGMA application_id = %d", store.ApplicationID),
-		"PRAGMA user_version = 4",
+	path := oldSchemaFile(t, 4,
 		"INSERT INTO syncs(id, name, definition, created_at, updated_at) VALUES (1, 's', '{}', 0, 0)",
 		"INSERT INTO runs(id, sync_id, trigger, status, started_at) VALUES (7, 1, 'manual', 'partial', 0)",
 		`INSERT INTO journal(id, sync_id, run_id, side, object, key_field, batch, state, created_at) VALUES
 			(1, 1, 7, 'b', 'Contact', 'Email', '[{"source":"a1"}]', 'done', 0),
-			(2, 1, 7, 'b', 'Contact', 'Email', '[{"source":"a2"}]', 'pending', 0)`,
-	} {
-		if _, err := raw.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	raw.Close()
+			(2, 1, 7, 'b', 'Contact', 'Email', '[{"source":"a2"}]', 'pending', 0)`)
 
 	db, err := store.Open(ctx, path)
 	if err != nil {

@@ -2,10 +2,7 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/crmsync/crmsync/store"
@@ -16,23 +13,9 @@ import (
 // and keeps the data.
 func TestUpgradeFromSchema1(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), store.FileName)
-	v1, err := os.ReadFile(filepath.Join("migrations", "0001_init.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = raw.ExecContext(ctx, string(v1)+fmt.Sprintf(`
-		PRAGMA application_id = %d; PRAGMA user_version = 1;
-		INSERT INTO syncs(id, name, definition, created_at, updated_at) VALUES(1, 'old', '{}', 1, 1);
-		INSERT INTO links(sync_id, a_id, b_id, base, updated_at) VALUES(1, 'a1', 'b1', '{"email":"x@y.z"}', 1);`, store.ApplicationID))
-	raw.Close()
-	if err != nil {
-		t.Fatalf("schema 1 file: %v", err)
-	}
+	path := oldSchemaFile(t, 1,
+		"INSERT INTO syncs(id, name, definition, created_at, updated_at) VALUES(1, 'old', '{}', 1, 1)",
+		`INSERT INTO links(sync_id, a_id, b_id, base, updated_at) VALUES(1, 'a1', 'b1', '{"email":"x@y.z"}', 1)`)
 
 	db, err := store.Open(ctx, path)
 	if err != nil {
