@@ -478,6 +478,19 @@ func (r *run) commit(ctx context.Context, c store.Commit) error {
 // CRM holds those writes already, so recording them is never wasted.
 func (r *run) flushCommits(ctx context.Context) error {
 	g := r.group
-	r.group = store.Commit{}
-	return r.locked(func() error { return r.e.st.Commit(context.WithoutCancel(ctx), g) })
+	err := r.locked(func() error { return r.e.st.Commit(context.WithoutCancel(ctx), g) })
+	// The next group reuses this one's arrays (the store keeps nothing of
+	// a commit): regrown from nothing, every group's slices allocated about
+	// twice their final size, 0.66 GB over the four 100k bench runs.
+	r.group = store.Commit{Links: reuse(g.Links), Unlinks: reuse(g.Unlinks), Index: reuse(g.Index), Audit: reuse(g.Audit),
+		Errors: reuse(g.Errors), Retry: reuse(g.Retry), RetryDone: reuse(g.RetryDone), JournalDone: reuse(g.JournalDone),
+		Reviews: reuse(g.Reviews), ReviewDone: reuse(g.ReviewDone)}
+	return err
+}
+
+// reuse empties s, keeping its array; the elements are zeroed so that the
+// strings of the group just committed can be collected.
+func reuse[T any](s []T) []T {
+	clear(s)
+	return s[:0]
 }
