@@ -68,7 +68,10 @@ type PageOptions struct {
 	// reads all of its own writes back, and indexing them again gave each
 	// a new seq, so the planner merged every one of them as a no-op. A
 	// skipped record keeps its seq, so one not yet planned is still
-	// planned. A full resync does not skip: it re-merges every pair.
+	// planned, and its stored modified time (the time of our write): only
+	// the "newer" conflict rule reads it, for a record changed since, which
+	// is then indexed again. A full resync does not skip: it re-merges
+	// every pair.
 	SkipUnchanged bool
 }
 
