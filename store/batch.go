@@ -112,28 +112,6 @@ func decodeKeys(s string) []string {
 	return out
 }
 
-// storedKeys adds to old the keys column of the records of side among ids
-// that exist, under "side:id". It must run before their rows are upserted.
-func (s *DB) storedKeys(ctx context.Context, tx *sql.Tx, syncID int64, side string, ids []string, old map[string]string) error {
-	st, err := s.stmt(ctx, "SELECT id, keys FROM records WHERE sync_id = ? AND side = ? AND id IN (SELECT value FROM json_each(?)) AND keys <> '[]'")
-	if err != nil {
-		return err
-	}
-	rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, syncID, side, jsonList(ids))
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, keys string
-		if err := rows.Scan(&id, &keys); err != nil {
-			return err
-		}
-		old[side+":"+id] = keys
-	}
-	return rows.Err()
-}
-
 // storedRow is what the index holds of one record.
 type storedRow struct {
 	keys, fields string
@@ -164,8 +142,20 @@ func (s *DB) storedRows(ctx context.Context, tx *sql.Tx, syncID int64, side stri
 	return out, rows.Err()
 }
 
+// storedKeyColumns returns the keys column of the stored rows that carry
+// keys, under "side:id", as replaceKeys wants them.
+func storedKeyColumns(side string, stored map[string]storedRow) map[string]string {
+	old := make(map[string]string, len(stored))
+	for id, r := range stored {
+		if r.keys != "[]" {
+			old[side+":"+id] = r.keys
+		}
+	}
+	return old
+}
+
 // replaceKeys moves record_keys from the keys each record had (old, from
-// storedKeys) to its new ones, touching only the keys that changed: most
+// storedKeyColumns) to its new ones, touching only the keys that changed: most
 // records are new (nothing to delete) or keep their keys (nothing to do).
 // Where a record appears more than once, its last write's keys win, as if
 // the writes ran one after another.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 )
 
@@ -199,9 +200,11 @@ func (s *DB) commitIndex(ctx context.Context, tx *sql.Tx, syncID int64, ws []Ind
 		if len(ids[side]) == 0 {
 			continue
 		}
-		if err := s.storedKeys(ctx, tx, syncID, side, ids[side], old); err != nil {
+		stored, err := s.storedRows(ctx, tx, syncID, side, ids[side])
+		if err != nil {
 			return err
 		}
+		maps.Copy(old, storedKeyColumns(side, stored))
 	}
 	order := keyOrder(len(ws), func(i int) string { return ws[i].Side + "\x00" + ws[i].ID })
 	_, err := s.multiRow(ctx, tx, "INSERT INTO records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES ",

@@ -119,43 +119,30 @@ func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side st
 		keyed[i] = keyedRecord{side: side, id: r.ID, keys: encodeKeys(r.Deleted, r.Keys)}
 		ids[i] = r.ID
 	}
-	old := map[string]string{}
+	stored, err := s.storedRows(ctx, tx, syncID, side, ids)
+	if err != nil {
+		return err
+	}
+	old := storedKeyColumns(side, stored)
+	// A record read twice in one group is decided by its last copy, the
+	// one the upsert keeps.
+	last := make(map[string]int, len(recs))
+	for i, r := range recs {
+		last[r.ID] = i
+	}
 	write := make([]int, 0, len(recs)) // positions in recs to upsert
-	if skipUnchanged {
-		stored, err := s.storedRows(ctx, tx, syncID, side, ids)
-		if err != nil {
-			return err
+	for i, r := range recs {
+		j := last[r.ID]
+		if st, ok := stored[r.ID]; skipUnchanged && ok && st.fields == fields[j] && st.keys == keyed[j].keys && st.deleted == recs[j].Deleted {
+			continue
 		}
-		// A record read twice in one group is decided by its last copy,
-		// the one the upsert would keep.
-		last := make(map[string]int, len(recs))
-		for i, r := range recs {
-			last[r.ID] = i
-		}
-		for i, r := range recs {
-			st, ok := stored[r.ID]
-			if ok && st.keys != "[]" {
-				old[side+":"+r.ID] = st.keys
-			}
-			j := last[r.ID]
-			if ok && st.fields == fields[j] && st.keys == keyed[j].keys && st.deleted == recs[j].Deleted {
-				continue
-			}
-			write = append(write, i)
-		}
-	} else {
-		if err := s.storedKeys(ctx, tx, syncID, side, ids, old); err != nil {
-			return err
-		}
-		for i := range recs {
-			write = append(write, i)
-		}
+		write = append(write, i)
 	}
 	if len(write) == 0 {
 		return nil
 	}
 	order := keyOrder(len(write), func(i int) string { return recs[write[i]].ID })
-	_, err := s.multiRow(ctx, tx, "INSERT INTO records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES ",
+	_, err = s.multiRow(ctx, tx, "INSERT INTO records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES ",
 		" ON CONFLICT(sync_id, side, id) DO UPDATE SET modified = excluded.modified, deleted = excluded.deleted, fields = excluded.fields, seq = excluded.seq, keys = excluded.keys",
 		8, len(write), func(i int, dst []any) []any {
 			i = write[order[i]]
