@@ -174,20 +174,7 @@ func TestServerInvalidFieldDropsDescribe(t *testing.T) {
 	_, meta := metaStore(t)
 	ctx := t.Context()
 	schemaAndRead(t, ctx, o.connectCached(t, meta))
-	key := describeKey("v"+MaxVersion, "Contact")
-	b, _, ok, err := meta.Get(ctx, key)
-	if err != nil || !ok {
-		t.Fatalf("describe not cached under %s: %v", key, err)
-	}
-	var d describeResult
-	if err := json.Unmarshal(b, &d); err != nil {
-		t.Fatal(err)
-	}
-	d.Fields = append(d.Fields, describeField{Name: "Ghost__c", Label: "Ghost", Type: "string", Length: 80, Nillable: true, Createable: true, Updateable: true})
-	b, _ = json.Marshal(&d)
-	if err := meta.Put(ctx, key, b); err != nil {
-		t.Fatal(err)
-	}
+	key := cacheGhostField(t, meta)
 
 	c := o.connectCached(t, meta)
 	sc, err := c.Schema(ctx, "Contact")
@@ -232,17 +219,7 @@ func TestQueryInvalidFieldDropsDescribe(t *testing.T) {
 	_, meta := metaStore(t)
 	ctx := t.Context()
 	schemaAndRead(t, ctx, o.connectCached(t, meta))
-	key := describeKey("v"+MaxVersion, "Contact")
-	b, _, _, _ := meta.Get(ctx, key)
-	var d describeResult
-	if err := json.Unmarshal(b, &d); err != nil {
-		t.Fatal(err)
-	}
-	d.Fields = append(d.Fields, describeField{Name: "Ghost__c", Type: "string", Nillable: true})
-	b, _ = json.Marshal(&d)
-	if err := meta.Put(ctx, key, b); err != nil {
-		t.Fatal(err)
-	}
+	key := cacheGhostField(t, meta)
 	var readErr error
 	for _, err := range o.connectCached(t, meta).Read(ctx, "Contact", "") {
 		if err != nil {
@@ -326,4 +303,26 @@ func TestBrokenCacheFallsBack(t *testing.T) {
 	if !errors.Is(err, connector.ErrBudget) || !strings.Contains(err.Error(), "metadata cache") {
 		t.Fatalf("Schema with a broken cache and a failing org: %v; want the budget error plus the cache error", err)
 	}
+}
+
+// cacheGhostField adds Ghost__c, a field the org does not have, to the
+// cached Contact describe, and returns the entry's key.
+func cacheGhostField(t *testing.T, meta connector.MetaCache) string {
+	t.Helper()
+	ctx := t.Context()
+	key := describeKey("v"+MaxVersion, "Contact")
+	b, _, ok, err := meta.Get(ctx, key)
+	if err != nil || !ok {
+		t.Fatalf("describe not cached under %s: %v", key, err)
+	}
+	var d describeResult
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatal(err)
+	}
+	d.Fields = append(d.Fields, describeField{Name: "Ghost__c", Label: "Ghost", Type: "string", Length: 80, Nillable: true, Createable: true, Updateable: true})
+	b, _ = json.Marshal(&d)
+	if err := meta.Put(ctx, key, b); err != nil {
+		t.Fatal(err)
+	}
+	return key
 }
