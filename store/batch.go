@@ -65,6 +65,37 @@ func keyOrder(n int, key func(i int) string) []int {
 	return order
 }
 
+// splitFresh splits positions, given in key order, into those whose key is
+// not stored and appears once (fresh: a plain INSERT OR FAIL adds them) and
+// the rest (an upsert, which also resolves repeats in their order). A
+// multi-row upsert makes SQLite keep a statement journal of every page it
+// touches; a fresh first sync is almost all inserts (BENCHMARKS.md, fix 27).
+func splitFresh(order []int, key func(i int) string, stored func(i int) bool) (fresh, rest []int) {
+	for n, i := range order {
+		k := key(i)
+		repeated := n > 0 && key(order[n-1]) == k || n+1 < len(order) && key(order[n+1]) == k
+		if repeated || stored(i) {
+			rest = append(rest, i)
+		} else {
+			fresh = append(fresh, i)
+		}
+	}
+	return fresh, rest
+}
+
+// insertOrUpsert writes the rows at positions fresh with INSERT OR FAIL and
+// those at rest with INSERT ... upsert (see splitFresh); into is
+// "table(columns) VALUES ". args gets a position. It returns the rows
+// affected.
+func (s *DB) insertOrUpsert(ctx context.Context, tx *sql.Tx, into, upsert string, cols int, fresh, rest []int, args func(at int, dst []any) []any) (int64, error) {
+	n, err := s.multiRow(ctx, tx, "INSERT OR FAIL INTO "+into, "", cols, len(fresh), func(i int, dst []any) []any { return args(fresh[i], dst) })
+	if err != nil {
+		return n, err
+	}
+	m, err := s.multiRow(ctx, tx, "INSERT INTO "+into, upsert, cols, len(rest), func(i int, dst []any) []any { return args(rest[i], dst) })
+	return n + m, err
+}
+
 // idsBySide groups ids per side in first-seen order, without duplicates.
 func idsBySide(n int, at func(i int) (side, id string)) map[string][]string {
 	out := map[string][]string{}

@@ -126,11 +126,19 @@ func (s *DB) commitLinks(ctx context.Context, tx *sql.Tx, c Commit, now int64) e
 	}
 	// An existing link is only updated when it joins the same pair; every
 	// row must therefore count as affected, or one clashed.
-	order := keyOrder(len(c.Links), func(i int) string { return c.Links[i].AID })
-	n, err := s.multiRow(ctx, tx, "INSERT INTO links(sync_id, a_id, b_id, base, created_by, updated_at) VALUES ",
+	aIDs := make([]string, len(c.Links))
+	for i, l := range c.Links {
+		aIDs[i] = l.AID
+	}
+	linked, err := s.linkedAIDs(ctx, tx, c.SyncID, aIDs)
+	if err != nil {
+		return err
+	}
+	key := func(i int) string { return c.Links[i].AID }
+	fresh, rest := splitFresh(keyOrder(len(c.Links), key), key, func(i int) bool { return linked[key(i)] })
+	n, err := s.insertOrUpsert(ctx, tx, "links(sync_id, a_id, b_id, base, created_by, updated_at) VALUES ",
 		` ON CONFLICT(sync_id, a_id) DO UPDATE SET base = json_patch(links.base, excluded.base), updated_at = excluded.updated_at
-		WHERE links.b_id = excluded.b_id`, 6, len(c.Links), func(i int, dst []any) []any {
-			i = order[i]
+		WHERE links.b_id = excluded.b_id`, 6, fresh, rest, func(i int, dst []any) []any {
 			l := c.Links[i]
 			return append(dst, c.SyncID, l.AID, l.BID, bases[i], l.CreatedBy, now)
 		})
@@ -160,6 +168,28 @@ func (s *DB) commitLinks(ctx context.Context, tx *sql.Tx, c Commit, now int64) e
 		}
 	}
 	return nil
+}
+
+// linkedAIDs returns which of ids already have a link.
+func (s *DB) linkedAIDs(ctx context.Context, tx *sql.Tx, syncID int64, ids []string) (map[string]bool, error) {
+	st, err := s.stmt(ctx, "SELECT a_id FROM links WHERE sync_id = ? AND a_id IN (SELECT value FROM json_each(?))")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, syncID, jsonList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }
 
 // clashing names the first link of c that the stored links contradict
@@ -195,6 +225,7 @@ func (s *DB) commitIndex(ctx context.Context, tx *sql.Tx, syncID int64, ws []Ind
 		keyed[i] = keyedRecord{side: w.Side, id: w.ID, keys: encodeKeys(w.Deleted, w.Keys)}
 	}
 	old := map[string]string{}
+	exists := map[string]bool{} // "side\x00id" of the records already indexed
 	ids := idsBySide(len(ws), func(i int) (string, string) { return ws[i].Side, ws[i].ID })
 	for _, side := range []string{"a", "b"} {
 		if len(ids[side]) == 0 {
@@ -205,12 +236,15 @@ func (s *DB) commitIndex(ctx context.Context, tx *sql.Tx, syncID int64, ws []Ind
 			return err
 		}
 		maps.Copy(old, storedKeyColumns(side, stored))
+		for id := range stored {
+			exists[side+"\x00"+id] = true
+		}
 	}
-	order := keyOrder(len(ws), func(i int) string { return ws[i].Side + "\x00" + ws[i].ID })
-	_, err := s.multiRow(ctx, tx, "INSERT INTO records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES ",
+	key := func(i int) string { return ws[i].Side + "\x00" + ws[i].ID }
+	fresh, rest := splitFresh(keyOrder(len(ws), key), key, func(i int) bool { return exists[key(i)] })
+	_, err := s.insertOrUpsert(ctx, tx, "records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES ",
 		" ON CONFLICT(sync_id, side, id) DO UPDATE SET modified = max(records.modified, excluded.modified), deleted = excluded.deleted, fields = excluded.fields, keys = excluded.keys",
-		8, len(ws), func(i int, dst []any) []any {
-			i = order[i]
+		8, fresh, rest, func(i int, dst []any) []any {
 			w := ws[i]
 			return append(dst, syncID, w.Side, w.ID, w.Modified, w.Deleted, fields[i], 0, keyed[i].keys)
 		})

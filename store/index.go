@@ -142,10 +142,14 @@ func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side st
 		return nil
 	}
 	order := keyOrder(len(write), func(i int) string { return recs[write[i]].ID })
-	_, err = s.multiRow(ctx, tx, "INSERT INTO records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES ",
+	fresh, rest := splitFresh(order, func(i int) string { return recs[write[i]].ID }, func(i int) bool {
+		_, ok := stored[recs[write[i]].ID]
+		return ok
+	})
+	_, err = s.insertOrUpsert(ctx, tx, "records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES ",
 		" ON CONFLICT(sync_id, side, id) DO UPDATE SET modified = excluded.modified, deleted = excluded.deleted, fields = excluded.fields, seq = excluded.seq, keys = excluded.keys",
-		8, len(write), func(i int, dst []any) []any {
-			i = write[order[i]]
+		8, fresh, rest, func(at int, dst []any) []any {
+			i := write[at]
 			r := recs[i]
 			return append(dst, syncID, side, r.ID, r.Modified, r.Deleted, fields[i], seq+int64(i), keyed[i].keys)
 		})
