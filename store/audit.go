@@ -3,13 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 )
 
 // AuditRow is one field written: old -> new and the rule that decided it.
 type AuditRow struct {
-	ID       int64
+	ID       int64 // the stored row: the fields of one record written together share it
 	RunID    int64
 	Side     string // the side written
 	RecordID string
@@ -31,15 +32,47 @@ type RunErrorRow struct {
 	At       time.Time
 }
 
-// insertAudit writes rows in multi-row statements prepared once: a large
-// first sync writes hundreds of thousands of them.
+// insertAudit stores rows one record at a time: consecutive rows of the
+// same record become one audit_records row (a first sync writes hundreds of
+// thousands of fields, and a row per field was most of the audit's cost).
 func (s *DB) insertAudit(ctx context.Context, tx *sql.Tx, runID int64, rows []AuditRow, now int64) error {
-	_, err := s.multiRow(ctx, tx, "INSERT INTO audit(run_id, side, record_id, field, old, new, rule, at) VALUES ", "", 8, len(rows),
+	var starts []int // where each record's rows begin
+	for i, r := range rows {
+		if i == 0 || r.Side != rows[i-1].Side || r.RecordID != rows[i-1].RecordID {
+			starts = append(starts, i)
+		}
+	}
+	var buf []byte
+	_, err := s.multiRow(ctx, tx, "INSERT OR FAIL INTO audit_records(run_id, side, record_id, changes, at) VALUES ", "", 5, len(starts),
 		func(i int, dst []any) []any {
-			r := rows[i]
-			return append(dst, runID, r.Side, r.RecordID, r.Field, r.Old, r.New, r.Rule, now)
+			end := len(rows)
+			if i+1 < len(starts) {
+				end = starts[i+1]
+			}
+			buf = appendChanges(buf[:0], rows[starts[i]:end])
+			r := rows[starts[i]]
+			return append(dst, runID, r.Side, r.RecordID, string(buf), now)
 		})
 	return err
+}
+
+// appendChanges renders rows as [[field, old, new, rule], ...].
+func appendChanges(b []byte, rows []AuditRow) []byte {
+	b = append(b, '[')
+	for i, r := range rows {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		for j, v := range [4]string{r.Field, r.Old, r.New, r.Rule} {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, v)
+		}
+		b = append(b, ']')
+	}
+	return append(b, ']')
 }
 
 func insertRunErrors(ctx context.Context, tx *sql.Tx, runID int64, rows []RunErrorRow, now int64) error {
@@ -54,7 +87,7 @@ func insertRunErrors(ctx context.Context, tx *sql.Tx, runID int64, rows []RunErr
 
 // Audit returns the audit rows of a run in write order.
 func (s *DB) Audit(ctx context.Context, runID int64) ([]AuditRow, error) {
-	rows, err := s.sql.QueryContext(ctx, "SELECT id, run_id, side, record_id, field, old, new, rule, at FROM audit WHERE run_id = ? ORDER BY id", runID)
+	rows, err := s.sql.QueryContext(ctx, "SELECT id, side, record_id, changes, at FROM audit_records WHERE run_id = ? ORDER BY id", runID)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit of run %d: %w", runID, err)
 	}
@@ -62,12 +95,20 @@ func (s *DB) Audit(ctx context.Context, runID int64) ([]AuditRow, error) {
 	var out []AuditRow
 	for rows.Next() {
 		var r AuditRow
+		var changes string
 		var at int64
-		if err := rows.Scan(&r.ID, &r.RunID, &r.Side, &r.RecordID, &r.Field, &r.Old, &r.New, &r.Rule, &at); err != nil {
+		if err := rows.Scan(&r.ID, &r.Side, &r.RecordID, &changes, &at); err != nil {
 			return nil, fmt.Errorf("store: audit of run %d: %w", runID, err)
 		}
-		r.At = time.UnixMilli(at)
-		out = append(out, r)
+		var cs [][4]string
+		if err := json.Unmarshal([]byte(changes), &cs); err != nil {
+			return nil, fmt.Errorf("store: audit of run %d, row %d: %w", runID, r.ID, err)
+		}
+		r.RunID, r.At = runID, time.UnixMilli(at)
+		for _, c := range cs {
+			r.Field, r.Old, r.New, r.Rule = c[0], c[1], c[2], c[3]
+			out = append(out, r)
+		}
 	}
 	return out, rows.Err()
 }

@@ -583,7 +583,7 @@ func (s *sim) checkAudit() {
 
 // dump logs what the store knows about a pair, to debug a failing seed.
 func (s *sim) dump(a, b string) {
-	rows, _ := s.f.db.SQL().Query("SELECT run_id, side, record_id, field, old, new, rule FROM audit WHERE record_id IN (?, ?) ORDER BY id", a, b)
+	rows, _ := s.f.db.SQL().Query("SELECT run_id, side, record_id, field, old, new, rule FROM audit WHERE record_id IN (?, ?) ORDER BY id, seq", a, b)
 	for rows.Next() {
 		var run int
 		var side, id, field, old, nw, rule string
