@@ -3,18 +3,25 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 )
 
 // PlanItem is one write or link of a stored plan.
 type PlanItem struct {
-	ID   int64  // insertion order, the position for paging
+	ID   int64  // its position, for paging: the chunk's id and the item's index in it
 	Kind string // create | update | link
 	Side string // the side written; "" for links
-	Key  string // the source id of a create, the record id of an update, the A id of a link
 	Item string // JSON owned by the engine
 }
+
+// Items are stored chunkItems to a row (plan_chunks); an item's ID is its
+// chunk's id shifted left by chunkShift, plus its index in the chunk.
+const (
+	chunkItems = 256
+	chunkShift = 20
+)
 
 // NewPlan registers a plan of a sync and returns its id. Plans of the same
 // sync made before the sync's newest run (lastRun) are stale and dropped.
@@ -33,16 +40,36 @@ func (s *DB) NewPlan(ctx context.Context, syncID, lastRun int64) (int64, error) 
 	return id, nil
 }
 
-// AddPlanItems stores items of a plan in one transaction.
+// AddPlanItems stores items of a plan in one transaction, in chunks of one
+// kind and side that keep the items' order.
 func (s *DB) AddPlanItems(ctx context.Context, planID int64, items []PlanItem) error {
 	if len(items) == 0 {
 		return nil
 	}
+	type chunk struct {
+		kind, side string
+		n          int
+		items      []byte
+	}
+	var chunks []*chunk
+	open := map[[2]string]*chunk{}
+	for _, it := range items {
+		k := [2]string{it.Kind, it.Side}
+		c := open[k]
+		if c == nil || c.n == chunkItems {
+			c = &chunk{kind: it.Kind, side: it.Side}
+			open[k] = c
+			chunks = append(chunks, c)
+		}
+		c.items = binary.AppendUvarint(c.items, uint64(len(it.Item)))
+		c.items = append(c.items, it.Item...)
+		c.n++
+	}
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := s.multiRow(ctx, tx, "INSERT INTO plan_items(plan_id, kind, side, sort_key, item) VALUES ", "", 5, len(items),
+		_, err := s.multiRow(ctx, tx, "INSERT OR FAIL INTO plan_chunks(plan_id, kind, side, n, items) VALUES ", "", 5, len(chunks),
 			func(i int, dst []any) []any {
-				it := items[i]
-				return append(dst, planID, it.Kind, it.Side, it.Key, it.Item)
+				c := chunks[i]
+				return append(dst, planID, c.kind, c.side, c.n, c.items)
 			})
 		return err
 	})
@@ -55,20 +82,31 @@ func (s *DB) AddPlanItems(ctx context.Context, planID int64, items []PlanItem) e
 // PlanItems returns up to limit items of one kind and side of a plan in
 // the order they were added, after item afterID; start with 0.
 func (s *DB) PlanItems(ctx context.Context, planID int64, kind, side string, afterID int64, limit int) ([]PlanItem, error) {
-	rows, err := s.sql.QueryContext(ctx, `SELECT id, kind, side, sort_key, item FROM plan_items
-		WHERE plan_id = ? AND kind = ? AND side = ? AND id > ?
-		ORDER BY id LIMIT ?`, planID, kind, side, afterID, limit)
+	rows, err := s.sql.QueryContext(ctx, `SELECT id, n, items FROM plan_chunks
+		WHERE plan_id = ? AND kind = ? AND side = ? AND id >= ? ORDER BY id`, planID, kind, side, afterID>>chunkShift)
 	if err != nil {
 		return nil, fmt.Errorf("store: items of plan %d: %w", planID, err)
 	}
 	defer rows.Close()
 	var out []PlanItem
-	for rows.Next() {
-		var it PlanItem
-		if err := rows.Scan(&it.ID, &it.Kind, &it.Side, &it.Key, &it.Item); err != nil {
+	for len(out) < limit && rows.Next() {
+		var chunkID int64
+		var n int
+		var b []byte
+		if err := rows.Scan(&chunkID, &n, &b); err != nil {
 			return nil, fmt.Errorf("store: items of plan %d: %w", planID, err)
 		}
-		out = append(out, it)
+		for i := 0; i < n && len(out) < limit; i++ {
+			size, k := binary.Uvarint(b)
+			if k <= 0 || uint64(len(b)-k) < size {
+				return nil, fmt.Errorf("store: items of plan %d: chunk %d is damaged at item %d", planID, chunkID, i)
+			}
+			item := string(b[k : k+int(size)])
+			b = b[k+int(size):]
+			if id := chunkID<<chunkShift | int64(i); id > afterID {
+				out = append(out, PlanItem{ID: id, Kind: kind, Side: side, Item: item})
+			}
+		}
 	}
 	return out, rows.Err()
 }

@@ -35,27 +35,33 @@ func TestUpgradeFromSchema1(t *testing.T) {
 	if err != nil {
 		t.Fatalf("plans table after upgrade: %v", err)
 	}
-	if err := db.AddPlanItems(ctx, id, []store.PlanItem{{Kind: "link", Key: "a1", Item: "{}"}}); err != nil {
-		t.Fatalf("plan_items after upgrade: %v", err)
+	if err := db.AddPlanItems(ctx, id, []store.PlanItem{{Kind: "link", Item: "{}"}}); err != nil {
+		t.Fatalf("plan items after upgrade: %v", err)
 	}
 }
 
-// TestPlanItemsPageInOrder stores more items than one statement carries,
-// of two sides interleaved, and pages one side back in insertion order.
+// TestPlanItemsPageInOrder stores items of two sides interleaved, in two
+// calls and several chunks, and pages one side back in insertion order with
+// pages that end inside a chunk.
 func TestPlanItemsPageInOrder(t *testing.T) {
 	db, syncID, ctx := engineSync(t)
 	id, err := db.NewPlan(ctx, syncID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
+	const total = 700
 	var items []store.PlanItem
-	for i := 249; i >= 0; i-- {
-		items = append(items, store.PlanItem{Kind: "create", Side: "b", Key: fmt.Sprintf("s%03d", i), Item: fmt.Sprint(i)})
+	for i := total - 1; i >= 0; i-- {
+		items = append(items, store.PlanItem{Kind: "create", Side: "b", Item: fmt.Sprint(i)})
 		if i%50 == 0 {
-			items = append(items, store.PlanItem{Kind: "create", Side: "a", Key: "x", Item: "other side"})
+			items = append(items, store.PlanItem{Kind: "create", Side: "a", Item: "other side"})
 		}
 	}
-	if err := db.AddPlanItems(ctx, id, items); err != nil {
+	half := len(items) / 2
+	if err := db.AddPlanItems(ctx, id, items[:half]); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddPlanItems(ctx, id, items[half:]); err != nil {
 		t.Fatal(err)
 	}
 	var got []store.PlanItem
@@ -71,13 +77,17 @@ func TestPlanItemsPageInOrder(t *testing.T) {
 		}
 		after = page[len(page)-1].ID
 	}
-	if len(got) != 250 {
-		t.Fatalf("paged %d items, want 250", len(got))
+	if len(got) != total {
+		t.Fatalf("paged %d items, want %d", len(got), total)
 	}
 	for i, it := range got {
-		if want := fmt.Sprint(249 - i); it.Item != want || it.Side != "b" {
+		if want := fmt.Sprint(total - 1 - i); it.Item != want || it.Side != "b" {
 			t.Fatalf("item %d = %+v, want item %s of side b", i, it, want)
 		}
+	}
+	others, err := db.PlanItems(ctx, id, "create", "a", 0, 100)
+	if err != nil || len(others) != total/50 {
+		t.Fatalf("side a: %d items, %v", len(others), err)
 	}
 }
 
@@ -86,7 +96,7 @@ func TestPlanItemsPageInOrder(t *testing.T) {
 func TestStalePlansArePurged(t *testing.T) {
 	db, syncID, ctx := engineSync(t)
 	old, _ := db.NewPlan(ctx, syncID, 0)
-	db.AddPlanItems(ctx, old, []store.PlanItem{{Kind: "link", Key: "a", Item: "{}"}})
+	db.AddPlanItems(ctx, old, []store.PlanItem{{Kind: "link", Item: "{}"}})
 	sameRun, _ := db.NewPlan(ctx, syncID, 0)
 	if ok, _ := db.PlanExists(ctx, old); !ok {
 		t.Fatal("a plan of the same run was purged")
@@ -101,7 +111,7 @@ func TestStalePlansArePurged(t *testing.T) {
 		}
 	}
 	var n int
-	db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM plan_items").Scan(&n)
+	db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM plan_chunks").Scan(&n)
 	if n != 0 {
 		t.Fatalf("%d items of purged plans left", n)
 	}
@@ -113,5 +123,28 @@ func TestStalePlansArePurged(t *testing.T) {
 	}
 	if ok, _ := db.PlanExists(ctx, newer); ok {
 		t.Fatal("dropped plan still stored")
+	}
+}
+
+// TestMigration8DropsStoredPlans: a plan stored item by item (schema 7) is
+// dropped on upgrade, items and all, so applying it gives ErrStalePlan
+// instead of reading a table that is gone.
+func TestMigration8DropsStoredPlans(t *testing.T) {
+	ctx := context.Background()
+	path := oldSchemaFile(t, 7,
+		"INSERT INTO syncs(id, name, definition, created_at, updated_at) VALUES (1, 's', '{}', 0, 0)",
+		"INSERT INTO plans(id, sync_id, last_run, created_at) VALUES (3, 1, 0, 0)",
+		`INSERT INTO plan_items(plan_id, kind, side, sort_key, item) VALUES (3, 'link', '', 'a1', '{}')`)
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer db.Close()
+	if ok, err := db.PlanExists(ctx, 3); ok || err != nil {
+		t.Fatalf("plan 3 after upgrade: exists %v, %v", ok, err)
+	}
+	id, err := db.NewPlan(ctx, 1, 0)
+	if err != nil || id <= 3 {
+		t.Fatalf("new plan after upgrade: id %d, %v", id, err)
 	}
 }

@@ -42,9 +42,7 @@ type tally struct {
 
 func (p *planner) addWrite(kind string, w Write) {
 	b, _ := json.Marshal(storedWrite{W: w, Base: w.Base}) // plain strings: cannot fail
-	key := w.ID
 	if kind == "create" {
-		key = w.Source
 		p.tally.creates[w.Side]++
 	} else {
 		p.tally.updates[w.Side]++
@@ -52,7 +50,7 @@ func (p *planner) addWrite(kind string, w Write) {
 	if rk := (retryKey{w.Side, w.Source}); p.due[rk] {
 		p.written[rk] = true
 	}
-	p.spill = append(p.spill, store.PlanItem{Kind: kind, Side: w.Side, Key: key, Item: string(b)})
+	p.spill = append(p.spill, store.PlanItem{Kind: kind, Side: w.Side, Item: string(b)})
 }
 
 func (p *planner) addLink(l LinkOp) {
@@ -61,7 +59,7 @@ func (p *planner) addLink(l LinkOp) {
 	if l.New {
 		p.tally.newLinks++
 	}
-	p.spill = append(p.spill, store.PlanItem{Kind: "link", Key: l.A, Item: string(b)})
+	p.spill = append(p.spill, store.PlanItem{Kind: "link", Item: string(b)})
 }
 
 // flush moves the items added since the last flush to the store.
