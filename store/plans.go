@@ -13,7 +13,7 @@ type PlanItem struct {
 	ID   int64  // its position, for paging: the chunk's id and the item's index in it
 	Kind string // create | update | link
 	Side string // the side written; "" for links
-	Item string // JSON owned by the engine
+	Item string // encoded by the engine
 }
 
 // Items are stored chunkItems to a row (plan_chunks); an item's ID is its

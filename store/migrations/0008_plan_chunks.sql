@@ -15,6 +15,6 @@ CREATE TABLE plan_chunks (
   kind    TEXT NOT NULL CHECK (kind IN ('create', 'update', 'link')),
   side    TEXT NOT NULL, -- the side written; '' for links
   n       INTEGER NOT NULL,
-  items   BLOB NOT NULL  -- n items, each its length (uvarint) then its bytes (JSON owned by the engine)
+  items   BLOB NOT NULL  -- n items, each its length (uvarint) then its bytes (encoded by the engine)
 ) STRICT;
 CREATE INDEX plan_chunks_order ON plan_chunks (plan_id, kind, side, id);

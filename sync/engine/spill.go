@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/crmsync/crmsync/store"
@@ -23,17 +22,6 @@ type Omitted struct {
 	Note    string `json:"note"`
 }
 
-// storedWrite and storedLink carry the base values the JSON leaves out.
-type storedWrite struct {
-	W    Write       `json:"w"`
-	Base []BaseValue `json:"b,omitempty"`
-}
-
-type storedLink struct {
-	L    LinkOp      `json:"l"`
-	Base []BaseValue `json:"b,omitempty"`
-}
-
 // tally counts a plan's items as the planner adds them.
 type tally struct {
 	creates, updates map[string]int // per target side
@@ -41,7 +29,6 @@ type tally struct {
 }
 
 func (p *planner) addWrite(kind string, w Write) {
-	b, _ := json.Marshal(storedWrite{W: w, Base: w.Base}) // plain strings: cannot fail
 	if kind == "create" {
 		p.tally.creates[w.Side]++
 	} else {
@@ -50,16 +37,15 @@ func (p *planner) addWrite(kind string, w Write) {
 	if rk := (retryKey{w.Side, w.Source}); p.due[rk] {
 		p.written[rk] = true
 	}
-	p.spill = append(p.spill, store.PlanItem{Kind: kind, Side: w.Side, Item: string(b)})
+	p.spill = append(p.spill, store.PlanItem{Kind: kind, Side: w.Side, Item: encodeWrite(w)})
 }
 
 func (p *planner) addLink(l LinkOp) {
-	b, _ := json.Marshal(storedLink{L: l, Base: l.Base})
 	p.tally.links++
 	if l.New {
 		p.tally.newLinks++
 	}
-	p.spill = append(p.spill, store.PlanItem{Kind: "link", Item: string(b)})
+	p.spill = append(p.spill, store.PlanItem{Kind: "link", Item: encodeLink(l)})
 }
 
 // flush moves the items added since the last flush to the store.
@@ -140,12 +126,11 @@ func pageWrites(ctx context.Context, st Store, planID int64, kind, side string, 
 	}
 	out := make([]posWrite, len(items))
 	for i, it := range items {
-		var sw storedWrite
-		if err := json.Unmarshal([]byte(it.Item), &sw); err != nil {
-			return nil, fmt.Errorf("engine: plan item %d: %w", it.ID, err)
+		w, err := decodeWrite(it.Item)
+		if err != nil {
+			return nil, fmt.Errorf("engine: plan %d, item %d: %w", planID, it.ID, err)
 		}
-		sw.W.Base = sw.Base
-		out[i] = posWrite{Write: sw.W, id: it.ID}
+		out[i] = posWrite{Write: w, id: it.ID}
 	}
 	return out, nil
 }
@@ -174,12 +159,11 @@ func pageLinks(ctx context.Context, st Store, planID int64, afterID int64, limit
 	}
 	out := make([]posLink, len(items))
 	for i, it := range items {
-		var sl storedLink
-		if err := json.Unmarshal([]byte(it.Item), &sl); err != nil {
-			return nil, fmt.Errorf("engine: plan item %d: %w", it.ID, err)
+		l, err := decodeLink(it.Item)
+		if err != nil {
+			return nil, fmt.Errorf("engine: plan %d, item %d: %w", planID, it.ID, err)
 		}
-		sl.L.Base = sl.Base
-		out[i] = posLink{LinkOp: sl.L, id: it.ID}
+		out[i] = posLink{LinkOp: l, id: it.ID}
 	}
 	return out, nil
 }
