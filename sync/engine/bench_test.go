@@ -194,3 +194,28 @@ func BenchmarkPlanJSON(b *testing.B) {
 	}
 	b.ReportMetric(float64(size)/(1<<20), "MB/plan")
 }
+
+// BenchmarkPlanItems100k stores and reads back the items of a 100k-write
+// plan the way Plan and Apply do between them (fix 30): each write encoded
+// when planned, then decoded when applied.
+func BenchmarkPlanItems100k(b *testing.B) {
+	ws := make([]Write, benchN)
+	for i := range ws {
+		ws[i] = Write{Side: "b", Source: "a" + strconv.Itoa(i), Key: "person" + strconv.Itoa(i) + "@example.com", Changes: []Change{
+			{Field: "Email", New: "person" + strconv.Itoa(i) + "@example.com", Rule: RuleCreate},
+			{Field: "FirstName", New: "Ann", Rule: RuleCreate}, {Field: "LastName", New: "Lee", Rule: RuleCreate}},
+			Base: []BaseValue{{Row: "email", Value: "person" + strconv.Itoa(i) + "@example.com"}, {Row: "name", Value: "Ann Lee"}}}
+	}
+	items := make([]string, benchN)
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, w := range ws {
+			items[i] = encodeWrite(w)
+		}
+		for _, it := range items {
+			if _, err := decodeWrite(it); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
