@@ -12,7 +12,7 @@
 // page is stored in the same transaction; a side's done_seq moves only after
 // a whole plan was applied, so an interrupted run is simply planned again
 // (the merge is idempotent against the store). A plan's writes and links
-// live in the store (plan_items) until it is applied. Every write batch is
+// live in the store (plan_chunks) until it is applied. Every write batch is
 // journaled first, and its results are committed with those of the next
 // batches, commitGroup records per transaction; a pending journal row (kill,
 // cancel, timeout, or a group not yet committed) is settled on the next

@@ -9,7 +9,7 @@ import (
 
 // maxListed caps the creates, updates and links a Plan lists for the JSON
 // and the preview; the counts stay exact. Every item lives in the store
-// (plan_items) and Apply streams them from there: an initial sync of 100k
+// (plan_chunks) and Apply streams them from there: an initial sync of 100k
 // records per side plans about 240k writes and links, about 150 MB if held
 // in memory.
 const maxListed = 1000
