@@ -56,10 +56,16 @@ func TestMigration6DefersForeignKeys(t *testing.T) {
 	if _, err := db.SQL().Exec("DELETE FROM syncs WHERE id = 1"); err != nil {
 		t.Fatal(err)
 	}
+	assertNoIndexRows(t, db, "after deleting the sync")
+}
+
+// assertNoIndexRows fails unless records, record_keys and links are empty.
+func assertNoIndexRows(t *testing.T, db *store.DB, when string) {
+	t.Helper()
 	for _, table := range []string{"records", "record_keys", "links"} {
 		var n int
 		if err := db.SQL().QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil || n != 0 {
-			t.Fatalf("%s after deleting the sync: %d rows, %v", table, n, err)
+			t.Fatalf("%s %s: %d rows, %v", table, when, n, err)
 		}
 	}
 }
@@ -76,12 +82,7 @@ func TestDeferredKeysStillRefuseOrphans(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
 		t.Fatalf("Commit of a missing sync: %v", err)
 	}
-	for _, table := range []string{"records", "record_keys", "links"} {
-		var n int
-		if err := db.SQL().QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil || n != 0 {
-			t.Fatalf("%s after refused writes: %d rows, %v", table, n, err)
-		}
-	}
+	assertNoIndexRows(t, db, "after refused writes")
 }
 
 // TestNewRowsRepeatedInOneWrite: a record or link new to the store that
