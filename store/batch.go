@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -185,11 +184,12 @@ func storedKeyColumns(side string, stored map[string]storedRow) map[string]strin
 	return old
 }
 
-// replaceKeys moves record_keys from the keys each record had (old, from
-// storedKeyColumns) to its new ones, touching only the keys that changed: most
-// records are new (nothing to delete) or keep their keys (nothing to do).
-// Where a record appears more than once, its last write's keys win, as if
-// the writes ran one after another.
+// replaceKeys logs the move of each record's match keys from the keys it
+// had (old, from storedKeyColumns) to its new ones, only for the keys that
+// changed: most records are new (nothing to drop) or keep their keys
+// (nothing to do). The log goes to record_keys in one sorted pass before
+// the next lookup (flushKeys). Where a record appears more than once, its
+// last write's keys win, as if the writes ran one after another.
 func (s *DB) replaceKeys(ctx context.Context, tx *sql.Tx, syncID int64, old map[string]string, recs []keyedRecord) error {
 	last := make(map[string]int, len(recs))
 	for i, r := range recs {
@@ -199,8 +199,9 @@ func (s *DB) replaceKeys(ctx context.Context, tx *sql.Tx, syncID int64, old map[
 		side, id string
 		rule     int
 		key      string
+		present  bool
 	}
-	var add, drop []keyRow
+	var log []keyRow
 	for i, r := range recs {
 		if last[r.side+":"+r.id] != i {
 			continue
@@ -212,34 +213,44 @@ func (s *DB) replaceKeys(ctx context.Context, tx *sql.Tx, syncID int64, old map[
 		before, after := decodeKeys(was), decodeKeys(r.keys)
 		for rule, k := range before {
 			if k != "" && (rule >= len(after) || after[rule] != k) {
-				drop = append(drop, keyRow{r.side, r.id, rule, k})
+				log = append(log, keyRow{r.side, r.id, rule, k, false})
 			}
 		}
 		for rule, k := range after {
 			if k != "" && (rule >= len(before) || before[rule] != k) {
-				add = append(add, keyRow{r.side, r.id, rule, k})
+				log = append(log, keyRow{r.side, r.id, rule, k, true})
 			}
 		}
 	}
-	if len(drop) > 0 {
-		st, err := s.stmt(ctx, "DELETE FROM record_keys WHERE sync_id = ? AND rule = ? AND key = ? AND side = ? AND id = ?")
-		if err != nil {
-			return err
-		}
-		txst := tx.StmtContext(ctx, st)
-		for _, d := range drop {
-			if _, err := txst.ExecContext(ctx, syncID, d.rule, d.key, d.side, d.id); err != nil {
-				return err
-			}
-		}
-	}
-	slices.SortFunc(add, func(x, y keyRow) int {
-		return cmp.Or(cmp.Compare(x.rule, y.rule), strings.Compare(x.key, y.key), strings.Compare(x.side, y.side), strings.Compare(x.id, y.id))
-	})
-	_, err := s.multiRow(ctx, tx, "INSERT OR IGNORE INTO record_keys(sync_id, rule, key, side, id) VALUES ", "", 5, len(add),
+	_, err := s.multiRow(ctx, tx, "INSERT INTO key_log(sync_id, rule, key, side, id, present) VALUES ", "", 6, len(log),
 		func(i int, dst []any) []any {
-			r := add[i]
-			return append(dst, syncID, r.rule, r.key, r.side, r.id)
+			r := log[i]
+			return append(dst, syncID, r.rule, r.key, r.side, r.id, r.present)
 		})
 	return err
+}
+
+// flushKeys applies the key log of a sync to record_keys: for each key of
+// each record, its newest log row says whether the record has it. The
+// GROUP BY hands the rows over sorted by record_keys' primary key, so each
+// leaf is written once, in order, however many transactions logged them.
+func (s *DB) flushKeys(ctx context.Context, syncID int64) error {
+	var pending bool
+	if err := s.sql.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM key_log WHERE sync_id = ?)", syncID).Scan(&pending); err != nil || !pending {
+		return err
+	}
+	// SQLite takes the bare column present from the row holding max(seq).
+	const newest = `SELECT rule, key, side, id, present, max(seq) FROM key_log WHERE sync_id = ?1 GROUP BY rule, key, side, id`
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM record_keys WHERE sync_id = ?1 AND (rule, key, side, id) IN
+			(SELECT rule, key, side, id FROM (`+newest+`) WHERE present = 0)`, syncID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO record_keys(sync_id, rule, key, side, id)
+			SELECT ?1, rule, key, side, id FROM (`+newest+`) WHERE present = 1 ORDER BY rule, key, side, id`, syncID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "DELETE FROM key_log WHERE sync_id = ?", syncID)
+		return err
+	})
 }

@@ -37,7 +37,7 @@ func TestMigrateFromZero(t *testing.T) {
 	if appID != store.ApplicationID {
 		t.Fatalf("application_id = %#x, want %#x", appID, store.ApplicationID)
 	}
-	for _, table := range []string{"connections", "syncs", "links", "records", "record_keys", "cursors", "runs", "audit_records", "review", "retry_queue", "journal"} {
+	for _, table := range []string{"connections", "syncs", "links", "records", "record_keys", "key_log", "cursors", "runs", "audit_records", "review", "retry_queue", "journal"} {
 		var strict int
 		err := db.SQL().QueryRowContext(ctx, "SELECT strict FROM pragma_table_list WHERE name = ?", table).Scan(&strict)
 		if err != nil {

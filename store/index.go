@@ -256,10 +256,13 @@ type KeyHit struct {
 }
 
 // KeyHits returns every indexed record (both sides) whose key for rule is
-// one of keys, ordered by key, side, id.
+// one of keys, ordered by key, side, id. It first applies the key log.
 func (s *DB) KeyHits(ctx context.Context, syncID int64, rule int, keys []string) ([]KeyHit, error) {
 	if len(keys) == 0 {
 		return nil, nil
+	}
+	if err := s.flushKeys(ctx, syncID); err != nil {
+		return nil, fmt.Errorf("store: key index of sync %d: %w", syncID, err)
 	}
 	rows, err := s.sql.QueryContext(ctx, `SELECT k.key, k.side, k.id, coalesce(la.b_id, lb.a_id, '')
 		FROM record_keys k

@@ -59,10 +59,11 @@ func TestMigration6DefersForeignKeys(t *testing.T) {
 	assertNoIndexRows(t, db, "after deleting the sync")
 }
 
-// assertNoIndexRows fails unless records, record_keys and links are empty.
+// assertNoIndexRows fails unless records, record_keys, key_log and links
+// are empty.
 func assertNoIndexRows(t *testing.T, db *store.DB, when string) {
 	t.Helper()
-	for _, table := range []string{"records", "record_keys", "links"} {
+	for _, table := range []string{"records", "record_keys", "key_log", "links"} {
 		var n int
 		if err := db.SQL().QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil || n != 0 {
 			t.Fatalf("%s %s: %d rows, %v", table, when, n, err)
