@@ -242,9 +242,25 @@ func (s *DB) flushKeys(ctx context.Context, syncID int64) error {
 	// SQLite takes the bare column present from the row holding max(seq).
 	const newest = `SELECT rule, key, side, id, present, max(seq) FROM key_log WHERE sync_id = ?1 GROUP BY rule, key, side, id`
 	return s.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM record_keys WHERE sync_id = ?1 AND (rule, key, side, id) IN
-			(SELECT rule, key, side, id FROM (`+newest+`) WHERE present = 0)`, syncID); err != nil {
+		// SQLite's sorter holds up to the page cache's size in memory
+		// before it spills to a temporary file, and the GROUP BY and the
+		// IN list each sort: with the 16 MB cache a 200k-key flush raised
+		// peak RSS by 65 MB, with 2 MB by 10 MB, at the same speed.
+		if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -2048"); err != nil {
 			return err
+		}
+		defer tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = "+cacheSize)
+		// Finding the drops takes a GROUP BY of its own: skip it when there
+		// are none, as in a first sync (a quarter of a 200k-key flush).
+		var drops bool
+		if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM key_log WHERE sync_id = ? AND present = 0)", syncID).Scan(&drops); err != nil {
+			return err
+		}
+		if drops {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM record_keys WHERE sync_id = ?1 AND (rule, key, side, id) IN
+				(SELECT rule, key, side, id FROM (`+newest+`) WHERE present = 0)`, syncID); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO record_keys(sync_id, rule, key, side, id)
 			SELECT ?1, rule, key, side, id FROM (`+newest+`) WHERE present = 1 ORDER BY rule, key, side, id`, syncID); err != nil {

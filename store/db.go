@@ -74,6 +74,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return s, nil
 }
 
+// cacheSize is each connection's page cache, in KiB when negative (see dsn).
+const cacheSize = "-16384"
+
 // dsn puts the pragmas in the DSN so every pooled connection gets them, not
 // just the first one.
 func dsn(path string) string {
@@ -89,7 +92,7 @@ func dsn(path string) string {
 	// upserts in memory saved about 2 s of CPU at 100k records but pushed
 	// peak RSS past 150 MB (BENCHMARKS.md, tried and dropped).
 	pragmas := []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)",
-		"cache_size(-16384)", "wal_autocheckpoint(8192)"}
+		"cache_size(" + cacheSize + ")", "wal_autocheckpoint(8192)"}
 	for _, p := range pragmas {
 		q.Add("_pragma", p)
 	}

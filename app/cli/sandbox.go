@@ -73,12 +73,16 @@ func (r *root) sandboxCmd() *cobra.Command {
 	return cmd
 }
 
-// liftMemoryLimit removes main's soft memory limit for the simulators,
-// which hold whole CRMs in memory (300 MB live at 100k contacts per vendor):
-// under crmsync's limit their garbage collector ran without pause. A limit
-// set with GOMEMLIMIT is kept.
+// liftMemoryLimit removes main's soft memory limit, and gives the
+// collector its default pacing back, for the simulators, which hold whole
+// CRMs in memory (300 MB live at 100k contacts per vendor): under crmsync's
+// limit their garbage collector ran without pause. A limit set with
+// GOMEMLIMIT is kept.
 func liftMemoryLimit() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(math.MaxInt64)
+		if os.Getenv("GOGC") == "" {
+			debug.SetGCPercent(100)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package hubspot
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -291,6 +292,47 @@ func TestCursorRoundTrip(t *testing.T) {
 	for _, bad := range []connector.Cursor{"x", "hs1:abc:0:", "hs1:5:9:", "hs1:5:0:id"} {
 		if _, err := parseCursor(bad, 5000); err == nil {
 			t.Errorf("cursor %q accepted", bad)
+		}
+	}
+}
+
+// TestToRecordWalksProperties: a search result's properties become
+// canonical strings in one walk of their JSON, escapes decoded and nulls
+// blank; a value that is not a string or null is refused naming the record
+// and the property.
+func TestToRecordWalksProperties(t *testing.T) {
+	types := map[string]schemaProp{
+		"email":            {Name: "email", Type: connector.TypeString},
+		"lastmodifieddate": {Name: "lastmodifieddate", Type: connector.TypeDateTime},
+	}
+	var o searchObject
+	body := `{"id": "51", "properties": {"email": "zo\u00eb \"z\"@example.com", "phone": null, "lastmodifieddate": "2026-11-01T12:34:56.789Z", "extra": "kept"},
+		"createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-02T00:00:00Z", "archived": false}`
+	if err := json.Unmarshal([]byte(body), &o); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := toRecord(o, types, "lastmodifieddate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"email": `zoë "z"@example.com`, "phone": "", "lastmodifieddate": "2026-11-01T12:34:56.789Z", "extra": "kept"}
+	if rec.ID != "51" || fmt.Sprint(rec.Fields) != fmt.Sprint(want) || rec.Modified.UnixMilli()%1000 != 789 {
+		t.Fatalf("record %s modified %s fields %v, want %v", rec.ID, rec.Modified, rec.Fields, want)
+	}
+	// No properties: the object's updatedAt dates it.
+	rec, err = toRecord(searchObject{ID: "52", UpdatedAt: "2026-01-02T00:00:00Z"}, types, "lastmodifieddate")
+	if err != nil || len(rec.Fields) != 0 || rec.Modified.Day() != 2 {
+		t.Fatalf("no properties: %+v, %v", rec, err)
+	}
+	for _, c := range []struct{ props, want string }{
+		{`{"email": 42}`, "record 53: property email is 42, not a string"},
+		{`{"email": {"value": "x"}}`, "record 53: property email is {"},
+		{`{"email": "` + strings.Repeat("x", 4*maxValueLen+1) + `"}`, "record 53: property email holds"},
+		{`{"email": "a@example.com", "lastmodifieddate": "soon"}`, `record 53: unreadable lastmodifieddate "soon"`},
+	} {
+		_, err := toRecord(searchObject{ID: "53", Properties: json.RawMessage(c.props)}, types, "lastmodifieddate")
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("properties %.50s: error %v, want %q", c.props, err, c.want)
 		}
 	}
 }

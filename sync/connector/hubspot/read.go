@@ -2,6 +2,7 @@ package hubspot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/jsonscan"
 )
 
 // hsObject is SimplePublicObject / SimplePublicUpsertObject.
@@ -20,6 +22,16 @@ type hsObject struct {
 	Archived           bool               `json:"archived"`
 	ObjectWriteTraceID string             `json:"objectWriteTraceId"`
 	New                *bool              `json:"new"`
+}
+
+// searchObject is a search result: a SimplePublicObject whose properties
+// stay raw JSON until toRecord walks them (jsonscan), instead of a map of
+// boxed strings per record read.
+type searchObject struct {
+	ID         string          `json:"id"`
+	Properties json.RawMessage `json:"properties"`
+	UpdatedAt  string          `json:"updatedAt"`
+	Archived   bool            `json:"archived"`
 }
 
 type filter struct {
@@ -49,8 +61,8 @@ type searchRequest struct {
 }
 
 type searchResponse struct {
-	Total   int        `json:"total"`
-	Results []hsObject `json:"results"`
+	Total   int            `json:"total"`
+	Results []searchObject `json:"results"`
 	Paging  *struct {
 		Next *struct {
 			After string `json:"after"`
@@ -161,25 +173,43 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 	}
 }
 
-// toRecord converts a HubSpot object into a canonical record.
-func toRecord(o hsObject, types map[string]connector.FieldType, modProp string) (connector.Record, error) {
+// toRecord converts a search result into a canonical record. Property
+// values are strings or null (SimplePublicObject); anything else is refused.
+func toRecord(o searchObject, types map[string]schemaProp, modProp string) (connector.Record, error) {
 	if o.ID == "" {
 		return connector.Record{}, fmt.Errorf("a record has no id")
 	}
-	rec := connector.Record{ID: o.ID, Fields: make(map[string]string, len(o.Properties)), Deleted: o.Archived}
-	for name, v := range o.Properties {
-		if v == nil {
-			rec.Fields[name] = ""
-			continue
+	rec := connector.Record{ID: o.ID, Fields: make(map[string]string, len(types)), Deleted: o.Archived}
+	if len(o.Properties) > 0 && string(o.Properties) != "null" {
+		err := jsonscan.Members(o.Properties, func(n, v []byte) error {
+			prop, known := types[string(n)]
+			name := prop.Name
+			if !known {
+				name = string(n)
+			}
+			switch {
+			case string(v) == "null":
+				rec.Fields[name] = ""
+				return nil
+			case v[0] != '"':
+				return fmt.Errorf("property %s is %s, not a string", name, v)
+			case len(v) > 4*maxValueLen+2:
+				return fmt.Errorf("property %s holds %d bytes, beyond HubSpot's %d-character limit", name, len(v)-2, maxValueLen)
+			}
+			s, err := jsonscan.String(v)
+			if err != nil {
+				return fmt.Errorf("property %s: %v", name, err)
+			}
+			rec.Fields[name] = canonical(s, prop.Type)
+			return nil
+		})
+		if err != nil {
+			return connector.Record{}, fmt.Errorf("record %s: %w", o.ID, err)
 		}
-		if len(*v) > 4*maxValueLen {
-			return connector.Record{}, fmt.Errorf("record %s: property %s holds %d bytes, beyond HubSpot's %d-character limit", o.ID, name, len(*v), maxValueLen)
-		}
-		rec.Fields[name] = canonical(*v, types[name])
 	}
 	mod := o.UpdatedAt
-	if v := o.Properties[modProp]; v != nil && *v != "" {
-		mod = *v
+	if v := rec.Fields[modProp]; v != "" {
+		mod = v
 	}
 	t, ok := parseTime(mod)
 	if !ok {

@@ -254,11 +254,17 @@ func fieldOf(p property) (connector.Field, error) {
 	return f, nil
 }
 
-// typesOf maps property name -> canonical type for value conversion.
-func typesOf(sc connector.Schema) map[string]connector.FieldType {
-	m := make(map[string]connector.FieldType, len(sc.Fields))
+// schemaProp is a property of the schema as records are read with it.
+type schemaProp struct {
+	Name string // the schema's own string: every record read shares it
+	Type connector.FieldType
+}
+
+// typesOf maps property name -> the property, for value conversion.
+func typesOf(sc connector.Schema) map[string]schemaProp {
+	m := make(map[string]schemaProp, len(sc.Fields))
 	for _, f := range sc.Fields {
-		m[f.Name] = f.Type
+		m[f.Name] = schemaProp{Name: f.Name, Type: f.Type}
 	}
 	return m
 }

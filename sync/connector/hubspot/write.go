@@ -266,7 +266,8 @@ func (c *Connector) Lookup(ctx context.Context, object, field string, values []s
 		return nil, err
 	}
 	types := typesOf(sc)
-	ft, ok := types[field]
+	prop, ok := types[field]
+	ft := prop.Type
 	if !ok {
 		return nil, fmt.Errorf("hubspot: lookup %s: no property %q", object, field)
 	}

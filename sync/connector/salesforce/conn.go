@@ -309,9 +309,10 @@ func decode(ep string, resp *http.Response, b []byte, out any) error {
 		return &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer,
 			Message: fmt.Sprintf("unexpected %s response instead of JSON", ct)}
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(out); err != nil {
+	// Unmarshal, not a Decoder: a Decoder copies the body into a buffer of
+	// its own first (0.4 GB over the four 100k bench runs). No response
+	// type decodes into an interface, so UseNumber changed nothing.
+	if err := json.Unmarshal(b, out); err != nil {
 		return &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer,
 			Message: "malformed JSON response: " + err.Error()}
 	}

@@ -399,20 +399,40 @@ func TestPlainNumber(t *testing.T) {
 	}
 }
 
-// TestJSONStringMatchesEncodingJSON: the no-escape fast path and the
-// fallback give what encoding/json gives.
-func TestJSONStringMatchesEncodingJSON(t *testing.T) {
-	for _, raw := range []string{`""`, `"Ada"`, `"Zoë 日本 😀"`, `"a\"b"`, `"line\nbreak"`, `"\u00e9\ud83d\ude00"`, `"back\\slash"`, `"<&>"`} {
-		var want string
-		if err := json.Unmarshal([]byte(raw), &want); err != nil {
-			t.Fatal(err)
-		}
-		got, err := jsonString(json.RawMessage(raw))
-		if err != nil || got != want {
-			t.Errorf("jsonString(%s) = %q, %v; want %q", raw, got, err, want)
-		}
+// TestToRecordFromSOQLRow: a SOQL row becomes canonical strings in one walk
+// of its JSON: attributes dropped, escapes decoded, numbers exact, booleans,
+// nulls and nested values kept; a damaged row names the record, the field
+// and the problem.
+func TestToRecordFromSOQLRow(t *testing.T) {
+	d := &describeResult{Name: "Contact", Fields: []describeField{
+		{Name: "Id", Type: "id"}, {Name: "SystemModstamp", Type: "datetime"}, {Name: "Email", Type: "email"},
+		{Name: "NumberOfEmployees", Type: "int"}, {Name: "DoNotCall", Type: "boolean"}, {Name: "Phone", Type: "phone"},
+	}}
+	row := `{"attributes": {"type": "Contact", "url": "/services/data/v67.0/sobjects/Contact/003x"},
+		"Id": "003000000000001AAA", "SystemModstamp": "2026-11-01T12:34:56.000+0000",
+		"Email": "zo\u00eb \"z\" @example.com", "NumberOfEmployees": 5.0E+1, "DoNotCall": true, "Phone": null,
+		"Account": {"Name": "Acme"}}`
+	rec, err := toRecord(d, json.RawMessage(row))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := jsonString(json.RawMessage("\"\xff\"")); err != nil {
-		t.Errorf("invalid UTF-8 goes to encoding/json, which replaces it: %v", err)
+	want := map[string]string{"Id": "003000000000001AAA", "SystemModstamp": "2026-11-01T12:34:56Z", "Email": `zoë "z" @example.com`,
+		"NumberOfEmployees": "50", "DoNotCall": "true", "Phone": "", "Account": `{"Name":"Acme"}`}
+	if rec.ID != "003000000000001AAA" || fmt.Sprint(rec.Fields) != fmt.Sprint(want) || rec.Modified.Format("15:04:05") != "12:34:56" {
+		t.Fatalf("record %s modified %s fields\n%v\nwant\n%v", rec.ID, rec.Modified, rec.Fields, want)
+	}
+	for _, c := range []struct{ row, want string }{
+		{`{"attributes": {}, "Email": "a@example.com"}`, "Contact record without an Id"},
+		{`{"Id": null, "Email": "a@example.com"}`, "Contact record without an Id"},
+		{`{"Id": "003B", "SystemModstamp": "yesterday"}`, `Contact 003B: field SystemModstamp: "yesterday" is not a datetime`},
+		{`{"Id": "003C", "SystemModstamp": "2026-11-01T12:34:56.000+0000", "Email": "` + strings.Repeat("x", maxValue) + `"}`, "Contact 003C: field Email holds 1048578 bytes"},
+		{`{"Id": "003D", "NumberOfEmployees": 1e999}`, "Contact 003D: field NumberOfEmployees:"},
+		{`["003E"]`, "Contact (before its Id): jsonscan: not a JSON object"},
+	} {
+		_, err := toRecord(d, json.RawMessage(c.row))
+		var ce *connector.Error
+		if !errors.As(err, &ce) || ce.Category != connector.CatServer || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("row %.60s: error %v, want one containing %q", c.row, err, c.want)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package salesforce
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,9 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/jsonscan"
 )
 
 // PageSize is the SOQL batch size asked for with Sforce-Query-Options
@@ -26,10 +25,10 @@ const sfTime = "2006-01-02T15:04:05.000-0700"
 
 // queryResult is one SOQL batch.
 type queryResult struct {
-	TotalSize      int                          `json:"totalSize"`
-	Done           bool                         `json:"done"`
-	NextRecordsURL string                       `json:"nextRecordsUrl"`
-	Records        []map[string]json.RawMessage `json:"records"`
+	TotalSize      int               `json:"totalSize"`
+	Done           bool              `json:"done"`
+	NextRecordsURL string            `json:"nextRecordsUrl"`
+	Records        []json.RawMessage `json:"records"`
 }
 
 // The resume point of an incremental read.
@@ -262,30 +261,43 @@ func (c *Conn) Read(ctx context.Context, object string, since connector.Cursor) 
 	}
 }
 
-// toRecord converts one SOQL row to canonical strings, dropping attributes.
-func toRecord(d *describeResult, raw map[string]json.RawMessage) (connector.Record, error) {
-	var id string
-	if err := json.Unmarshal(raw["Id"], &id); err != nil || id == "" {
+// toRecord converts one SOQL row (a JSON object that encoding/json already
+// checked) to canonical strings, dropping attributes. Its members are walked
+// in place (jsonscan), not decoded into a map first.
+func toRecord(d *describeResult, raw json.RawMessage) (connector.Record, error) {
+	rec := connector.Record{Fields: make(map[string]string, len(d.Fields))}
+	err := jsonscan.Members(raw, func(n, v []byte) error {
+		if string(n) == "attributes" {
+			return nil
+		}
+		f, known := d.field(string(n))
+		name := f.Name // the describe's own string: no copy per record
+		if !known {
+			name = string(n)
+		}
+		if len(v) > maxValue {
+			return fmt.Errorf("field %s holds %d bytes, more than the %d allowed", name, len(v), maxValue)
+		}
+		s, err := canonical(f.Type, v)
+		if err != nil {
+			return fmt.Errorf("field %s: %v", name, err)
+		}
+		rec.Fields[name] = s
+		return nil
+	})
+	id := rec.Fields["Id"]
+	if err != nil {
+		if id == "" {
+			id = "(before its Id)"
+		}
+		return rec, &connector.Error{Vendor: vendor, Endpoint: "GET /query", Category: connector.CatServer,
+			Message: fmt.Sprintf("%s %s: %v", d.Name, id, err)}
+	}
+	if id == "" {
 		return connector.Record{}, &connector.Error{Vendor: vendor, Endpoint: "GET /query", Category: connector.CatServer,
 			Message: d.Name + " record without an Id"}
 	}
-	rec := connector.Record{ID: id, Fields: make(map[string]string, len(raw))}
-	for name, v := range raw {
-		if name == "attributes" {
-			continue
-		}
-		if len(v) > maxValue {
-			return rec, &connector.Error{Vendor: vendor, Endpoint: "GET /query", Category: connector.CatServer,
-				Message: fmt.Sprintf("%s %s: field %s holds %d bytes, more than the %d allowed", d.Name, id, name, len(v), maxValue)}
-		}
-		f, _ := d.field(name)
-		s, err := canonical(f.Type, v)
-		if err != nil {
-			return rec, &connector.Error{Vendor: vendor, Endpoint: "GET /query", Category: connector.CatServer,
-				Message: fmt.Sprintf("%s %s: field %s: %v", d.Name, id, name, err)}
-		}
-		rec.Fields[name] = s
-	}
+	rec.ID = id
 	t, err := parseSFTime(rec.Fields["SystemModstamp"])
 	if err != nil {
 		return rec, &connector.Error{Vendor: vendor, Endpoint: "GET /query", Category: connector.CatServer,
@@ -302,7 +314,7 @@ func canonical(typ string, v json.RawMessage) (string, error) {
 	}
 	switch v[0] {
 	case '"':
-		s, err := jsonString(v)
+		s, err := jsonscan.String(v)
 		if err != nil {
 			return "", err
 		}
@@ -339,19 +351,6 @@ func canonical(typ string, v json.RawMessage) (string, error) {
 		}
 		return plainNumber(n.String())
 	}
-}
-
-// jsonString decodes one JSON string value. Most values carry no escape,
-// and the decoder already checked the body's syntax: those are sliced
-// directly instead of going through encoding/json again, once per field of
-// every record read.
-func jsonString(v json.RawMessage) (string, error) {
-	if len(v) >= 2 && v[len(v)-1] == '"' && bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
-		return string(v[1 : len(v)-1]), nil
-	}
-	var s string
-	err := json.Unmarshal(v, &s)
-	return s, err
 }
 
 // parseSFTime accepts Salesforce's "2026-11-01T12:34:56.000+0000" and

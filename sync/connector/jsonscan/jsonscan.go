@@ -1,0 +1,148 @@
+// Package jsonscan walks the members of a JSON object without building a
+// map. A vendor's page of records is decoded once per run for every record
+// read: through encoding/json into a map per record, that was a map, its
+// keys and a boxed value per field, and the largest share of what a
+// 100k-contact first sync allocated (BENCHMARKS.md, fix 32). The input must
+// already be valid JSON (encoding/json checked it as it decoded the page
+// around it); on anything else jsonscan returns an error, never panics.
+package jsonscan
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"unicode/utf8"
+)
+
+var errSyntax = errors.New("jsonscan: not a JSON object")
+
+// Members calls fn for each member of the JSON object obj, in order, with
+// the member's name (decoded; it may share obj's memory, so copy it to keep
+// it) and its value as a slice of obj. It stops at fn's first error.
+func Members(obj []byte, fn func(name, value []byte) error) error {
+	i := skipSpace(obj, 0)
+	if i >= len(obj) || obj[i] != '{' {
+		return errSyntax
+	}
+	i = skipSpace(obj, i+1)
+	if i < len(obj) && obj[i] == '}' {
+		return nil
+	}
+	for {
+		if i >= len(obj) || obj[i] != '"' {
+			return errSyntax
+		}
+		end, err := stringEnd(obj, i)
+		if err != nil {
+			return err
+		}
+		name, err := unquote(obj[i:end])
+		if err != nil {
+			return err
+		}
+		i = skipSpace(obj, end)
+		if i >= len(obj) || obj[i] != ':' {
+			return errSyntax
+		}
+		i = skipSpace(obj, i+1)
+		end, err = valueEnd(obj, i)
+		if err != nil {
+			return err
+		}
+		if err := fn(name, obj[i:end]); err != nil {
+			return err
+		}
+		i = skipSpace(obj, end)
+		switch {
+		case i < len(obj) && obj[i] == ',':
+			i = skipSpace(obj, i+1)
+		case i < len(obj) && obj[i] == '}':
+			return nil
+		default:
+			return errSyntax
+		}
+	}
+}
+
+// String decodes the JSON string v. Most values carry no escape and are
+// sliced directly; the rest go through encoding/json.
+func String(v []byte) (string, error) {
+	b, err := unquote(v)
+	return string(b), err
+}
+
+// unquote returns the contents of the JSON string v, sharing v's memory
+// when it holds no escape.
+func unquote(v []byte) ([]byte, error) {
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
+		return v[1 : len(v)-1], nil
+	}
+	var s string
+	if err := json.Unmarshal(v, &s); err != nil {
+		return nil, err
+	}
+	return []byte(s), nil
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index just past the string that starts at b[i].
+func stringEnd(b []byte, i int) (int, error) {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1, nil
+		}
+	}
+	return 0, errSyntax
+}
+
+// valueEnd returns the index just past the value that starts at b[i].
+func valueEnd(b []byte, i int) (int, error) {
+	if i >= len(b) {
+		return 0, errSyntax
+	}
+	switch b[i] {
+	case '"':
+		return stringEnd(b, i)
+	case '{', '[':
+		depth := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				end, err := stringEnd(b, i)
+				if err != nil {
+					return 0, err
+				}
+				i = end
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1, nil
+				}
+			}
+			i++
+		}
+		return 0, errSyntax
+	case ',', '}', ']', ':':
+		return 0, errSyntax
+	}
+	start := i
+	for i < len(b) && b[i] != ',' && b[i] != '}' && b[i] != ']' && b[i] != ' ' && b[i] != '\t' && b[i] != '\n' && b[i] != '\r' {
+		i++
+	}
+	if i == start {
+		return 0, errSyntax
+	}
+	return i, nil
+}
