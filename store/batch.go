@@ -262,8 +262,10 @@ func (s *DB) flushKeys(ctx context.Context, syncID int64) error {
 				return err
 			}
 		}
+		// The GROUP BY already hands rows over in record_keys order; an
+		// ORDER BY here would sort them all a second time.
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO record_keys(sync_id, rule, key, side, id)
-			SELECT ?1, rule, key, side, id FROM (`+newest+`) WHERE present = 1 ORDER BY rule, key, side, id`, syncID); err != nil {
+			SELECT ?1, rule, key, side, id FROM (`+newest+`) WHERE present = 1`, syncID); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, "DELETE FROM key_log WHERE sync_id = ?", syncID)
