@@ -14,7 +14,7 @@ import (
 	_ "modernc.org/sqlite"
 )
 
-func openTemp(t *testing.T) (*store.DB, string) {
+func openTemp(t testing.TB) (*store.DB, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "home", store.FileName)
 	db, err := store.Open(context.Background(), path)

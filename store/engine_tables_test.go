@@ -9,7 +9,7 @@ import (
 	"github.com/crmsync/crmsync/store"
 )
 
-func engineSync(t *testing.T) (*store.DB, int64, context.Context) {
+func engineSync(t testing.TB) (*store.DB, int64, context.Context) {
 	t.Helper()
 	db, _ := openTemp(t)
 	ctx := context.Background()

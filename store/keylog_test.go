@@ -113,3 +113,35 @@ func TestKeyLogGoesWithItsSync(t *testing.T) {
 		t.Fatalf("delete sync: %v, %d log rows", err, count())
 	}
 }
+
+// BenchmarkKeyFlush200k applies the key log of 200k freshly indexed
+// records (random emails, indexed 5,000 per page as the planner does) to
+// record_keys: the first key lookup of a 100k-per-side first sync.
+func BenchmarkKeyFlush200k(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		db, id, ctx := engineSync(b)
+		rng := rand.New(rand.NewPCG(1, 2))
+		for page := range 40 {
+			recs := make([]store.IndexRecord, 5000)
+			for i := range recs {
+				recs[i] = store.IndexRecord{ID: fmt.Sprintf("r%07d", page*5000+i), Fields: map[string]string{"email": "x"},
+					Keys: []store.RecordKey{{Rule: 0, Key: fmt.Sprintf("%016x@example.com", rng.Uint64())}}}
+			}
+			if _, err := db.IndexPage(ctx, id, "a", recs, store.PageOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		if hits, err := db.KeyHits(ctx, id, 0, []string{"none"}); err != nil || len(hits) != 0 {
+			b.Fatal(hits, err)
+		}
+		b.StopTimer()
+		var n int
+		if err := db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM record_keys").Scan(&n); err != nil || n != 200000 {
+			b.Fatalf("%d keys applied, %v", n, err)
+		}
+		db.Close()
+		b.StartTimer()
+	}
+}
