@@ -21,11 +21,12 @@ import (
 // otherwise, and below it the collector does not run at all unless GOGC
 // says otherwise. A 100k-contact first sync holds 5-31 MB live but
 // allocates gigabytes in small pieces: at GOGC=100 the collector ran each
-// time the heap doubled, about 8 s of CPU, and a 96 MB limit never bound.
-// Collecting only when the heap reaches the limit cut the collector's share
-// by 40 % at the same peak RSS (BENCHMARKS.md, fix 33). Live heaps stay far
-// below the limit, because the engine works in bounded chunks; near it the
-// collector runs sooner instead of taking more memory.
+// time the heap doubled (8 s of CPU over the four 100k bench runs), and a
+// 96 MB limit never bound. Collecting only when the heap reaches the limit
+// cut the collector's share by 40 % at the same peak RSS (BENCHMARKS.md,
+// fix 33). Live heaps stay far below the limit, because the engine works in
+// bounded chunks; near it the collector runs sooner instead of taking more
+// memory.
 const memoryLimit = 64 << 20
 
 func main() {
