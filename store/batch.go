@@ -148,28 +148,40 @@ type storedRow struct {
 	deleted      bool
 }
 
+// eachRow runs the prepared query q in tx and calls scan for each row.
+func (s *DB) eachRow(ctx context.Context, tx *sql.Tx, q string, args []any, scan func(*sql.Rows) error) error {
+	st, err := s.stmt(ctx, q)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // storedRows returns the stored rows of the records of side among ids that
 // exist, by id. It must run before their rows are upserted.
 func (s *DB) storedRows(ctx context.Context, tx *sql.Tx, syncID int64, side string, ids []string) (map[string]storedRow, error) {
-	st, err := s.stmt(ctx, "SELECT id, keys, fields, deleted FROM records WHERE sync_id = ? AND side = ? AND id IN (SELECT value FROM json_each(?))")
-	if err != nil {
-		return nil, err
-	}
-	rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, syncID, side, jsonList(ids))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[string]storedRow{}
-	for rows.Next() {
-		var id string
-		var r storedRow
-		if err := rows.Scan(&id, &r.keys, &r.fields, &r.deleted); err != nil {
-			return nil, err
-		}
-		out[id] = r
-	}
-	return out, rows.Err()
+	err := s.eachRow(ctx, tx, "SELECT id, keys, fields, deleted FROM records WHERE sync_id = ? AND side = ? AND id IN (SELECT value FROM json_each(?))",
+		[]any{syncID, side, jsonList(ids)}, func(rows *sql.Rows) error {
+			var id string
+			var r storedRow
+			if err := rows.Scan(&id, &r.keys, &r.fields, &r.deleted); err != nil {
+				return err
+			}
+			out[id] = r
+			return nil
+		})
+	return out, err
 }
 
 // storedKeyColumns returns the keys column of the stored rows that carry

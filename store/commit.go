@@ -172,24 +172,17 @@ func (s *DB) commitLinks(ctx context.Context, tx *sql.Tx, c Commit, now int64) e
 
 // linkedAIDs returns which of ids already have a link.
 func (s *DB) linkedAIDs(ctx context.Context, tx *sql.Tx, syncID int64, ids []string) (map[string]bool, error) {
-	st, err := s.stmt(ctx, "SELECT a_id FROM links WHERE sync_id = ? AND a_id IN (SELECT value FROM json_each(?))")
-	if err != nil {
-		return nil, err
-	}
-	rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, syncID, jsonList(ids))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	err := s.eachRow(ctx, tx, "SELECT a_id FROM links WHERE sync_id = ? AND a_id IN (SELECT value FROM json_each(?))",
+		[]any{syncID, jsonList(ids)}, func(rows *sql.Rows) error {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
+			return nil
+		})
+	return out, err
 }
 
 // clashing names the first link of c that the stored links contradict

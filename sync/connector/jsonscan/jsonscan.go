@@ -67,21 +67,28 @@ func Members(obj []byte, fn func(name, value []byte) error) error {
 // String decodes the JSON string v. Most values carry no escape and are
 // sliced directly; the rest go through encoding/json.
 func String(v []byte) (string, error) {
-	b, err := unquote(v)
-	return string(b), err
+	if fast(v) {
+		return string(v[1 : len(v)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(v, &s)
+	return s, err
+}
+
+// fast reports whether v is a JSON string without escapes, whose contents
+// are its bytes between the quotes.
+func fast(v []byte) bool {
+	return len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v)
 }
 
 // unquote returns the contents of the JSON string v, sharing v's memory
 // when it holds no escape.
 func unquote(v []byte) ([]byte, error) {
-	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
+	if fast(v) {
 		return v[1 : len(v)-1], nil
 	}
-	var s string
-	if err := json.Unmarshal(v, &s); err != nil {
-		return nil, err
-	}
-	return []byte(s), nil
+	s, err := String(v)
+	return []byte(s), err
 }
 
 func skipSpace(b []byte, i int) int {
