@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // rowsPerStmt is how many rows one multi-row statement carries. One
@@ -112,32 +113,74 @@ func idsBySide(n int, at func(i int) (side, id string)) map[string][]string {
 // keyedRecord is one record whose stored match keys are being replaced.
 type keyedRecord struct {
 	side, id string
-	keys     string // encodeKeys of its new keys
+	keys     string   // encodeKeys of list
+	list     []string // its new keys by rule, "" where a rule gives none
 }
 
-// encodeKeys renders a record's match keys as a JSON array indexed by rule,
-// "" where a rule gives none; a deleted record matches nothing.
-func encodeKeys(deleted bool, keys []RecordKey) string {
+// newKeyed lists a record's match keys by rule, "" where a rule gives
+// none; a deleted record matches nothing.
+func newKeyed(side, id string, deleted bool, keys []RecordKey) keyedRecord {
+	r := keyedRecord{side: side, id: id, keys: "[]"}
 	if deleted || len(keys) == 0 {
-		return "[]"
+		return r
 	}
 	n := 0
 	for _, k := range keys {
 		n = max(n, k.Rule+1)
 	}
-	out := make([]string, n)
+	r.list = make([]string, n)
 	for _, k := range keys {
-		out[k.Rule] = k.Key
+		r.list[k.Rule] = k.Key
 	}
-	b, _ := json.Marshal(out)
-	return string(b)
+	r.keys = encodeKeys(r.list)
+	return r
 }
 
+// encodeKeys renders keys as the JSON array json.Marshal writes. Keys are
+// normalized emails, phones and custom values: they are written by hand
+// unless one holds a character json.Marshal escapes (it also escapes <, >
+// and &), which goes through json.Marshal so that a stored column keeps
+// comparing equal.
+func encodeKeys(keys []string) string {
+	if len(keys) == 0 {
+		return "[]"
+	}
+	n := 2
+	for _, k := range keys {
+		for i := 0; i < len(k); i++ {
+			if c := k[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				b, _ := json.Marshal(keys)
+				return string(b)
+			}
+		}
+		n += len(k) + 3
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '[')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, k...)
+		b = append(b, '"')
+	}
+	return string(append(b, ']'))
+}
+
+// decodeKeys reads a keys column. The plain form encodeKeys writes is
+// split by hand; anything else goes through encoding/json.
 func decodeKeys(s string) []string {
-	var out []string
 	if s == "" || s == "[]" {
 		return nil
 	}
+	if len(s) >= 4 && s[0] == '[' && s[1] == '"' && s[len(s)-2] == '"' && s[len(s)-1] == ']' && !strings.ContainsAny(s, "\\") {
+		parts := strings.Split(s[2:len(s)-2], `","`)
+		if strings.Count(s, `"`) == 2*len(parts) {
+			return parts
+		}
+	}
+	var out []string
 	_ = json.Unmarshal([]byte(s), &out) // written by encodeKeys
 	return out
 }
@@ -222,7 +265,7 @@ func (s *DB) replaceKeys(ctx context.Context, tx *sql.Tx, syncID int64, old map[
 		if was == r.keys {
 			continue
 		}
-		before, after := decodeKeys(was), decodeKeys(r.keys)
+		before, after := decodeKeys(was), r.list
 		for rule, k := range before {
 			if k != "" && (rule >= len(after) || after[rule] != k) {
 				log = append(log, keyRow{r.side, r.id, rule, k, false})
@@ -253,7 +296,7 @@ func (s *DB) flushKeys(ctx context.Context, syncID int64) error {
 	}
 	// SQLite takes the bare column present from the row holding max(seq).
 	const newest = `SELECT rule, key, side, id, present, max(seq) FROM key_log WHERE sync_id = ?1 GROUP BY rule, key, side, id`
-	return s.Tx(ctx, func(tx *sql.Tx) error {
+	return s.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		// SQLite's sorter holds up to the page cache's size in memory
 		// before it spills to a temporary file, and the GROUP BY and the
 		// IN list each sort: with the 16 MB cache a 200k-key flush raised

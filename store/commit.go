@@ -57,7 +57,7 @@ func (s *DB) Commit(ctx context.Context, c Commit) error {
 		return nil
 	}
 	now := s.nowMS()
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := s.commitLinks(ctx, tx, c, now); err != nil {
 			return err
 		}
@@ -215,7 +215,7 @@ func (s *DB) commitIndex(ctx context.Context, tx *sql.Tx, syncID int64, ws []Ind
 			return err
 		}
 		fields[i] = f
-		keyed[i] = keyedRecord{side: w.Side, id: w.ID, keys: encodeKeys(w.Deleted, w.Keys)}
+		keyed[i] = newKeyed(w.Side, w.ID, w.Deleted, w.Keys)
 	}
 	old := map[string]string{}
 	exists := map[string]bool{} // "side\x00id" of the records already indexed

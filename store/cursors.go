@@ -44,7 +44,7 @@ func (s *DB) SetDoneSeq(ctx context.Context, syncID int64, side string, seq int6
 // ResetSync forgets the index, cursors and links of a sync (used when its
 // sides change); runs and audit stay.
 func (s *DB) ResetSync(ctx context.Context, syncID int64) error {
-	return s.Tx(ctx, func(tx *sql.Tx) error {
+	return s.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, t := range []string{"records", "record_keys", "key_log", "cursors", "links", "retry_queue", "journal"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t+" WHERE sync_id = ?", syncID); err != nil {
 				return fmt.Errorf("store: reset sync %d: %s: %w", syncID, t, err)

@@ -139,13 +139,33 @@ func (s *DB) SetClock(now func() time.Time) { s.now = now }
 
 func (s *DB) nowMS() int64 { return s.now().UnixMilli() }
 
+// quiet returns ctx without its cancellation, or ctx's error if it is
+// already done. Given a context that can be cancelled, database/sql starts
+// a goroutine per transaction and per query to watch it, and the SQLite
+// driver one per statement; in a 100k-contact sync that is hundreds of
+// thousands of goroutines started, parked and woken for nothing
+// (BENCHMARKS.md, fix 34). Store calls are short and bounded, so a cancel
+// is taken between them instead: the caller's next store call returns its
+// error, and a transaction that has begun runs to its end.
+func quiet(ctx context.Context) (context.Context, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return context.WithoutCancel(ctx), nil
+}
+
 // Tx runs fn in one immediate transaction, committing when fn returns nil.
-func (s *DB) Tx(ctx context.Context, fn func(*sql.Tx) error) error {
+// fn gets ctx without its cancellation (see quiet).
+func (s *DB) Tx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
+	ctx, err := quiet(ctx)
+	if err != nil {
+		return err
+	}
 	tx, err := s.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(ctx, tx); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

@@ -130,7 +130,7 @@ func TestTransactionRollsBackOnError(t *testing.T) {
 	db, _ := openTemp(t)
 	ctx := context.Background()
 	boom := errors.New("boom")
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES('a', '1')"); err != nil {
 			return err
 		}
@@ -194,7 +194,7 @@ func crashChild() {
 	if err != nil {
 		os.Exit(2)
 	}
-	_ = db.Tx(context.Background(), func(tx *sql.Tx) error {
+	_ = db.Tx(context.Background(), func(_ context.Context, tx *sql.Tx) error {
 		for i := 0; i < 200; i++ {
 			tx.Exec("INSERT INTO settings(key, value) VALUES(?, 'x')", "half"+string(rune('a'+i%26))+string(rune('a'+i/26)))
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -75,5 +76,36 @@ func BenchmarkDecodeFieldsEncodingJSON(b *testing.B) {
 	for b.Loop() {
 		m := map[string]string{}
 		_ = json.Unmarshal([]byte(s), &m)
+	}
+}
+
+// TestKeysCodecMatchesEncodingJSON checks the keys column's codec: it
+// writes what json.Marshal writes, so stored columns written by either
+// compare equal, and reads back what was written, whichever wrote it.
+func TestKeysCodecMatchesEncodingJSON(t *testing.T) {
+	pieces := []string{"", "a", "ada@example.com", "+15551234567", `"`, `\`, "\n", "\x01", "<b>&</b>", "&", ">", "é", "😀", "\u2028", "\xff", `","`, "[", "]", ","}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := range 20000 {
+		keys := make([]string, 1+rng.IntN(3))
+		for i := range keys {
+			for range rng.IntN(4) {
+				keys[i] += pieces[rng.IntN(len(pieces))]
+			}
+		}
+		want, _ := json.Marshal(keys)
+		got := encodeKeys(keys)
+		if got != string(want) {
+			t.Fatalf("case %d: encodeKeys(%q) = %s, json.Marshal gives %s", n, keys, got, want)
+		}
+		var back []string
+		if err := json.Unmarshal(want, &back); err != nil {
+			t.Fatal(err)
+		}
+		if dec := decodeKeys(got); !slices.Equal(dec, back) {
+			t.Fatalf("case %d: decodeKeys(%s) = %q, encoding/json reads %q", n, got, dec, back)
+		}
+	}
+	if got := decodeKeys("[]"); got != nil {
+		t.Fatalf("decodeKeys([]) = %q", got)
 	}
 }

@@ -83,7 +83,7 @@ type PageOptions struct {
 // a seq were scanned again for every chunk.
 func (s *DB) IndexPage(ctx context.Context, syncID int64, side string, recs []IndexRecord, opts PageOptions) (int64, error) {
 	var seq int64
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) + 1 FROM records WHERE sync_id = ? AND side = ?", syncID, side).Scan(&seq); err != nil {
 			return err
 		}
@@ -116,7 +116,7 @@ func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side st
 			return err
 		}
 		fields[i] = f
-		keyed[i] = keyedRecord{side: side, id: r.ID, keys: encodeKeys(r.Deleted, r.Keys)}
+		keyed[i] = newKeyed(side, r.ID, r.Deleted, r.Keys)
 		ids[i] = r.ID
 	}
 	stored, err := s.storedRows(ctx, tx, syncID, side, ids)
@@ -204,6 +204,10 @@ func (p *PairRow) dest() []any {
 // linked record. With skipOtherAbove >= 0, pairs whose linked record has a
 // seq above it are left out (the other side's pass covers them).
 func (s *DB) PairsAfter(ctx context.Context, syncID int64, side string, afterSeq int64, fromSeq int64, fromID string, skipOtherAbove int64, limit int) ([]PairRow, error) {
+	ctx, qerr := quiet(ctx)
+	if qerr != nil {
+		return nil, fmt.Errorf("store: pairs of sync %d side %s: %w", syncID, side, qerr)
+	}
 	q := pairSelect(side) + `
 		WHERE r.sync_id = ? AND r.side = ? AND r.seq >= ? AND (r.seq, r.id) > (?, ?)
 		  AND (? < 0 OR o.seq IS NULL OR o.seq <= ?)
@@ -229,6 +233,10 @@ func (s *DB) PairsAfter(ctx context.Context, syncID int64, side string, afterSeq
 
 // Pair returns one record with its link and linked record.
 func (s *DB) Pair(ctx context.Context, syncID int64, side, id string) (PairRow, bool, error) {
+	ctx, qerr := quiet(ctx)
+	if qerr != nil {
+		return PairRow{}, false, qerr
+	}
 	q := pairSelect(side) + `
 		WHERE r.sync_id = ? AND r.side = ? AND r.id = ?`
 	var p PairRow
@@ -258,6 +266,10 @@ type KeyHit struct {
 // KeyHits returns every indexed record (both sides) whose key for rule is
 // one of keys, ordered by key, side, id. It first applies the key log.
 func (s *DB) KeyHits(ctx context.Context, syncID int64, rule int, keys []string) ([]KeyHit, error) {
+	ctx, qerr := quiet(ctx)
+	if qerr != nil {
+		return nil, qerr
+	}
 	if len(keys) == 0 {
 		return nil, nil
 	}
@@ -288,6 +300,10 @@ func (s *DB) KeyHits(ctx context.Context, syncID int64, rule int, keys []string)
 // Records returns the indexed records of side with the given ids (those
 // that exist), in one query.
 func (s *DB) Records(ctx context.Context, syncID int64, side string, ids []string) ([]IndexRow, error) {
+	ctx, qerr := quiet(ctx)
+	if qerr != nil {
+		return nil, qerr
+	}
 	if len(ids) == 0 {
 		return nil, nil
 	}

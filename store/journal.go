@@ -22,6 +22,10 @@ type JournalRow struct {
 
 // AddJournal writes a pending journal row and returns its id.
 func (s *DB) AddJournal(ctx context.Context, j JournalRow) (int64, error) {
+	ctx, qerr := quiet(ctx)
+	if qerr != nil {
+		return 0, qerr
+	}
 	var id int64
 	err := s.sql.QueryRowContext(ctx, "INSERT INTO journal(sync_id, run_id, side, object, key_field, batch, created_at) VALUES(?,?,?,?,?,?,?) RETURNING id",
 		j.SyncID, j.RunID, j.Side, j.Object, j.KeyField, j.Batch, s.nowMS()).Scan(&id)

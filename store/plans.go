@@ -27,7 +27,7 @@ const (
 // sync made before the sync's newest run (lastRun) are stale and dropped.
 func (s *DB) NewPlan(ctx context.Context, syncID, lastRun int64) (int64, error) {
 	var id int64
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM plans WHERE sync_id = ? AND last_run < ?", syncID, lastRun); err != nil {
 			return err
 		}
@@ -65,7 +65,7 @@ func (s *DB) AddPlanItems(ctx context.Context, planID int64, items []PlanItem) e
 		c.items = append(c.items, it.Item...)
 		c.n++
 	}
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := s.multiRow(ctx, tx, "INSERT OR FAIL INTO plan_chunks(plan_id, kind, side, n, items) VALUES ", "", 5, len(chunks),
 			func(i int, dst []any) []any {
 				c := chunks[i]
@@ -82,6 +82,10 @@ func (s *DB) AddPlanItems(ctx context.Context, planID int64, items []PlanItem) e
 // PlanItems returns up to limit items of one kind and side of a plan in
 // the order they were added, after item afterID; start with 0.
 func (s *DB) PlanItems(ctx context.Context, planID int64, kind, side string, afterID int64, limit int) ([]PlanItem, error) {
+	ctx, qerr := quiet(ctx)
+	if qerr != nil {
+		return nil, qerr
+	}
 	rows, err := s.sql.QueryContext(ctx, `SELECT id, n, items FROM plan_chunks
 		WHERE plan_id = ? AND kind = ? AND side = ? AND id >= ? ORDER BY id`, planID, kind, side, afterID>>chunkShift)
 	if err != nil {

@@ -133,7 +133,27 @@ func (r *root) command() *cobra.Command {
 	for _, extra := range r.extraCommands() {
 		cmd.AddCommand(extra)
 	}
+	offMainGoroutine(cmd)
 	return cmd
+}
+
+// offMainGoroutine makes every subcommand of c run on a goroutine of its
+// own; only the window stays on the main one. Fyne's GLFW driver locks the
+// main goroutine to the main OS thread (an init in its loop.go), so each
+// time that goroutine blocks and wakes, the runtime hands it between threads
+// with a futex call each way. A 100k-contact sync run on it blocks and
+// wakes hundreds of thousands of times (BENCHMARKS.md, fix 34).
+func offMainGoroutine(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		if run := sub.RunE; run != nil {
+			sub.RunE = func(cmd *cobra.Command, args []string) error {
+				errc := make(chan error, 1)
+				go func() { errc <- run(cmd, args) }()
+				return <-errc
+			}
+		}
+		offMainGoroutine(sub)
+	}
 }
 
 func (r *root) homeDir() (string, error) {
