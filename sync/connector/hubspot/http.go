@@ -27,7 +27,17 @@ type response struct {
 	endpoint string // "POST /crm/objects/2026-03/contacts/search"
 	status   int
 	body     []byte
-	date     time.Time // the server's Date header; zero when absent
+	buf      *bytes.Buffer // holds body; see release
+	date     time.Time     // the server's Date header; zero when absent
+}
+
+// release hands the body's buffer back for the next call. Only a caller
+// that has decoded everything it keeps out of body may call it.
+func (c *Connector) release(r *response) {
+	if r != nil && r.buf != nil {
+		c.bodies.Put(r.buf)
+		r.body, r.buf = nil, nil
+	}
 }
 
 // call sends one request with a JSON body (nil = none) and reads the whole
@@ -65,16 +75,17 @@ func (c *Connector) call(ctx context.Context, method, path string, in any) (*res
 		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Category: connector.CatServer, Message: err.Error()}
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	buf, err := c.bodies.Read(resp.Body, maxBody+1)
 	if err != nil {
 		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer,
 			Message: "reading response body: " + err.Error()}
 	}
+	b := buf.Bytes()
 	if len(b) > maxBody {
 		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer,
 			Message: fmt.Sprintf("response body larger than %d bytes", maxBody)}
 	}
-	r := &response{endpoint: ep, status: resp.StatusCode, body: b}
+	r := &response{endpoint: ep, status: resp.StatusCode, body: b, buf: buf}
 	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
 		r.date = d
 	}

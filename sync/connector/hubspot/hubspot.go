@@ -100,6 +100,8 @@ type Connector struct {
 
 	meta *connector.Meta // properties kept between runs
 
+	bodies *transport.Bodies // response buffers, reused once decoded
+
 	mu      sync.Mutex
 	schemas map[string]connector.Schema
 }
@@ -143,6 +145,7 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 		overlap: o.overlap,
 		meta:    &connector.Meta{Cache: o.meta},
 		schemas: map[string]connector.Schema{},
+		bodies:  transport.NewBodies(2),
 	}
 	if c.meta.Enabled() {
 		c.http = schemaWatch{next: tc, meta: c.meta}

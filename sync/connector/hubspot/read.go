@@ -90,7 +90,9 @@ func (c *Connector) searchPage(ctx context.Context, object string, req searchReq
 		return nil, nil, r.apiError()
 	}
 	var out searchResponse
-	if err := r.decode(&out); err != nil {
+	err = r.decode(&out)
+	c.release(r) // decoding copied what out keeps (json.RawMessage copies)
+	if err != nil {
 		return nil, nil, err
 	}
 	return &out, r, nil

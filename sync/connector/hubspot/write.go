@@ -177,7 +177,9 @@ func (c *Connector) batch(ctx context.Context, object string, kind batchKind, ps
 	switch r.status {
 	case http.StatusOK, http.StatusCreated, http.StatusMultiStatus:
 		var br batchResponse
-		if err := r.decode(&br); err != nil {
+		err := r.decode(&br)
+		c.release(r) // br holds copies
+		if err != nil {
 			return err
 		}
 		assign(object, kind, ps, br, results)

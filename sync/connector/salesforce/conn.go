@@ -55,6 +55,8 @@ type Conn struct {
 	schemas       map[string]*describeResult // describe cache per object
 
 	used, max atomic.Int64 // from Sforce-Limit-Info
+
+	bodies *transport.Bodies // response buffers, reused once decoded
 }
 
 var (
@@ -82,7 +84,7 @@ func newConn(client *http.Client, acct connector.Account, topts transport.Option
 		return nil, &connector.Error{Vendor: vendor, Endpoint: "connect", Category: connector.CatAuth,
 			Message: "instance_url is not an http(s) URL; reconnect"}
 	}
-	c := &Conn{base: base, maxVersion: MaxVersion, schemas: map[string]*describeResult{},
+	c := &Conn{base: base, maxVersion: MaxVersion, schemas: map[string]*describeResult{}, bodies: transport.NewBodies(2),
 		meta: &connector.Meta{Cache: acct.Meta}}
 	topts.Vendor = vendor
 	if topts.Rate == 0 {
@@ -283,11 +285,15 @@ func (c *Conn) callHeader(ctx context.Context, method, rawURL string, body, out 
 		return nil, fmt.Errorf("salesforce: %s: %w", ep, err)
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	buf, err := c.bodies.Read(resp.Body, maxBody+1)
+	// Every error below copies what it keeps of the body, and decoding
+	// copies into out (json.RawMessage included), so the buffer goes back.
+	defer c.bodies.Put(buf)
 	if err != nil {
 		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer,
 			Message: "reading response: " + err.Error()}
 	}
+	b := buf.Bytes()
 	if len(b) > maxBody {
 		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer,
 			Message: fmt.Sprintf("response larger than %d MiB", maxBody>>20)}
