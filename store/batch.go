@@ -99,10 +99,10 @@ func (s *DB) insertOrUpsert(ctx context.Context, tx *sql.Tx, into, upsert string
 // idsBySide groups ids per side in first-seen order, without duplicates.
 func idsBySide(n int, at func(i int) (side, id string)) map[string][]string {
 	out := map[string][]string{}
-	seen := map[string]bool{}
+	seen := make(map[[2]string]bool, n)
 	for i := range n {
 		side, id := at(i)
-		if k := side + ":" + id; !seen[k] {
+		if k := [2]string{side, id}; !seen[k] {
 			seen[k] = true
 			out[side] = append(out[side], id)
 		}

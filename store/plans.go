@@ -53,17 +53,24 @@ func (s *DB) AddPlanItems(ctx context.Context, planID int64, items []PlanItem) e
 	}
 	var chunks []*chunk
 	open := map[[2]string]*chunk{}
+	left := map[[2]string]int{} // items of each kind and side not yet chunked
+	for _, it := range items {
+		left[[2]string{it.Kind, it.Side}]++
+	}
 	for _, it := range items {
 		k := [2]string{it.Kind, it.Side}
 		c := open[k]
 		if c == nil || c.n == chunkItems {
-			c = &chunk{kind: it.Kind, side: it.Side}
+			// Items of one kind are alike in size: sizing the chunk from
+			// its first item saves regrowing it by copies.
+			c = &chunk{kind: it.Kind, side: it.Side, items: make([]byte, 0, min(chunkItems, left[k])*(len(it.Item)+4)*5/4)}
 			open[k] = c
 			chunks = append(chunks, c)
 		}
 		c.items = binary.AppendUvarint(c.items, uint64(len(it.Item)))
 		c.items = append(c.items, it.Item...)
 		c.n++
+		left[k]--
 	}
 	err := s.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := s.multiRow(ctx, tx, "INSERT OR FAIL INTO plan_chunks(plan_id, kind, side, n, items) VALUES ", "", 5, len(chunks),
