@@ -3,10 +3,12 @@ package hubspot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -63,11 +65,152 @@ type searchRequest struct {
 type searchResponse struct {
 	Total   int            `json:"total"`
 	Results []searchObject `json:"results"`
-	Paging  *struct {
-		Next *struct {
-			After string `json:"after"`
-		} `json:"next"`
-	} `json:"paging"`
+	Paging  *pagingJSON    `json:"paging"`
+}
+
+type pagingJSON struct {
+	Next *nextJSON `json:"next"`
+}
+
+type nextJSON struct {
+	After string `json:"after"`
+}
+
+// decodeInPlace reads a search page without copying its records'
+// properties: the body is checked once (jsonscan.Valid) and split
+// (jsonscan), where encoding/json checked it, decoded it and copied each
+// record's properties out of it (BENCHMARKS.md, fix 36). It reports false,
+// leaving s as it was, for anything but the plain shape of a page;
+// encoding/json then decodes it and names what is wrong, exactly as before.
+func (s *searchResponse) decodeInPlace(b []byte) bool {
+	if !jsonscan.Valid(b) {
+		return false
+	}
+	var out searchResponse
+	seen := map[string]bool{}
+	err := jsonscan.Members(b, func(name, v []byte) error {
+		var err error
+		if seen[string(name)] {
+			return errNotPlain // encoding/json merges a repeated member into the first
+		}
+		seen[string(name)] = true
+		switch string(name) {
+		case "total":
+			if string(v) != "null" {
+				out.Total, err = strconv.Atoi(string(v))
+			}
+		case "results":
+			out.Results = out.Results[:0]
+			if string(v) != "null" {
+				err = jsonscan.Elements(v, func(rec []byte) error {
+					o, err := plainResult(rec)
+					out.Results = append(out.Results, o)
+					return err
+				})
+			}
+		case "paging":
+			out.Paging = nil
+			if string(v) != "null" {
+				out.Paging, err = plainPaging(v)
+			}
+		default:
+			if foldsTo(name, "total", "results", "paging") {
+				err = errNotPlain // encoding/json matches names without case
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return false
+	}
+	*s = out
+	return true
+}
+
+var errNotPlain = errors.New("not a plain page")
+
+// plainResult reads one search result; its properties stay a slice of rec.
+func plainResult(rec []byte) (searchObject, error) {
+	var o searchObject
+	err := jsonscan.Members(rec, func(name, v []byte) error {
+		var err error
+		switch string(name) {
+		case "id":
+			o.ID, err = nullableString(v)
+		case "updatedAt":
+			o.UpdatedAt, err = nullableString(v)
+		case "properties":
+			o.Properties = json.RawMessage(v)
+		case "archived":
+			switch string(v) {
+			case "true", "false":
+				o.Archived = string(v) == "true"
+			case "null":
+			default:
+				err = errNotPlain
+			}
+		default:
+			if foldsTo(name, "id", "updatedAt", "properties", "archived") {
+				err = errNotPlain
+			}
+		}
+		return err
+	})
+	return o, err
+}
+
+// plainPaging reads {"next": {"after": "..."}}.
+func plainPaging(v []byte) (*pagingJSON, error) {
+	p := &pagingJSON{}
+	nexts := 0
+	err := jsonscan.Members(v, func(name, v []byte) error {
+		switch {
+		case string(name) == "next":
+			if nexts++; nexts > 1 {
+				return errNotPlain // encoding/json merges a repeated member into the first
+			}
+			if string(v) == "null" {
+				return nil
+			}
+			p.Next = &nextJSON{}
+			return jsonscan.Members(v, func(name, v []byte) error {
+				var err error
+				switch {
+				case string(name) == "after":
+					p.Next.After, err = nullableString(v)
+				case foldsTo(name, "after"):
+					err = errNotPlain
+				}
+				return err
+			})
+		case foldsTo(name, "next"):
+			return errNotPlain
+		}
+		return nil
+	})
+	return p, err
+}
+
+// nullableString reads a JSON string; null reads as "", as encoding/json
+// leaves a string field alone.
+func nullableString(v []byte) (string, error) {
+	switch {
+	case string(v) == "null":
+		return "", nil
+	case len(v) == 0 || v[0] != '"':
+		return "", errNotPlain
+	}
+	return jsonscan.String(v)
+}
+
+// foldsTo reports whether name equals one of names without regard to case.
+func foldsTo(name []byte, names ...string) bool {
+	for _, n := range names {
+		if strings.EqualFold(string(name), n) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s searchResponse) next() string {
@@ -90,6 +233,9 @@ func (c *Connector) searchPage(ctx context.Context, object string, req searchReq
 		return nil, nil, r.apiError()
 	}
 	var out searchResponse
+	if out.decodeInPlace(r.body) {
+		return &out, r, nil // out's properties are slices of r's body: the reader releases it
+	}
 	err = r.decode(&out)
 	c.release(r) // decoding copied what out keeps (json.RawMessage copies)
 	if err != nil {
@@ -151,6 +297,7 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 						recs = append(recs, rec)
 					}
 				}
+				c.release(r) // every record is copied into recs
 				if len(recs) > 0 && !yield(connector.Page{Records: recs, Cursor: w.cursor()}, nil) {
 					return
 				}

@@ -14,7 +14,10 @@ import (
 	"unicode/utf8"
 )
 
-var errSyntax = errors.New("jsonscan: not a JSON object")
+var (
+	errSyntax = errors.New("jsonscan: not a JSON object")
+	errArray  = errors.New("jsonscan: not a JSON array")
+)
 
 // Members calls fn for each member of the JSON object obj, in order, with
 // the member's name (decoded; it may share obj's memory, so copy it to keep

@@ -287,8 +287,15 @@ func (c *Conn) callHeader(ctx context.Context, method, rawURL string, body, out 
 	defer resp.Body.Close()
 	buf, err := c.bodies.Read(resp.Body, maxBody+1)
 	// Every error below copies what it keeps of the body, and decoding
-	// copies into out (json.RawMessage included), so the buffer goes back.
-	defer c.bodies.Put(buf)
+	// copies into out (json.RawMessage included), so the buffer goes back;
+	// unless a query page was read in place, which then holds it.
+	defer func() {
+		if qr, ok := out.(*queryResult); ok && qr.inPlace {
+			qr.body = buf
+			return
+		}
+		c.bodies.Put(buf)
+	}()
 	if err != nil {
 		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer,
 			Message: "reading response: " + err.Error()}
@@ -314,6 +321,9 @@ func decode(ep string, resp *http.Response, b []byte, out any) error {
 	if ct != "" && ct != "application/json" {
 		return &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer,
 			Message: fmt.Sprintf("unexpected %s response instead of JSON", ct)}
+	}
+	if qr, ok := out.(*queryResult); ok && qr.decodeInPlace(b) {
+		return nil
 	}
 	// Unmarshal, not a Decoder: a Decoder copies the body into a buffer of
 	// its own first (0.4 GB over the four 100k bench runs). No response

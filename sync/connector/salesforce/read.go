@@ -1,8 +1,10 @@
 package salesforce
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -29,6 +31,79 @@ type queryResult struct {
 	Done           bool              `json:"done"`
 	NextRecordsURL string            `json:"nextRecordsUrl"`
 	Records        []json.RawMessage `json:"records"`
+
+	// inPlace: Records are slices of the response body, whose buffer the
+	// result then holds (body) until the reader hands it back.
+	inPlace bool
+	body    *bytes.Buffer
+}
+
+// decodeInPlace reads a query page without copying its records: the body
+// is checked once (jsonscan.Valid) and split (jsonscan), where encoding/json
+// checked it, decoded it and copied every record out of it (BENCHMARKS.md,
+// fix 36). It reports false, leaving qr as it was, for anything but the
+// plain shape of a page; encoding/json then decodes it and names what is
+// wrong, exactly as before.
+func (qr *queryResult) decodeInPlace(b []byte) bool {
+	if !jsonscan.Valid(b) {
+		return false
+	}
+	var out queryResult
+	seen := map[string]bool{}
+	err := jsonscan.Members(b, func(name, v []byte) error {
+		var err error
+		if seen[string(name)] {
+			return errNotPlain // encoding/json merges a repeated member into the first
+		}
+		seen[string(name)] = true
+		switch string(name) {
+		case "totalSize":
+			out.TotalSize, err = strconv.Atoi(string(v))
+		case "done":
+			switch string(v) {
+			case "true", "false":
+				out.Done = string(v) == "true"
+			case "null":
+			default:
+				err = errNotPlain
+			}
+		case "nextRecordsUrl":
+			if string(v) != "null" {
+				out.NextRecordsURL, err = jsonscan.String(v)
+			}
+		case "records":
+			out.Records = out.Records[:0]
+			if string(v) != "null" {
+				err = jsonscan.Elements(v, func(rec []byte) error {
+					out.Records = append(out.Records, rec)
+					return nil
+				})
+			}
+		default:
+			if foldsTo(name, "totalSize", "done", "nextRecordsUrl", "records") {
+				err = errNotPlain // encoding/json matches names without case
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return false
+	}
+	out.inPlace = true
+	*qr = out
+	return true
+}
+
+var errNotPlain = errors.New("not a plain page")
+
+// foldsTo reports whether name equals one of names without regard to case.
+func foldsTo(name []byte, names ...string) bool {
+	for _, n := range names {
+		if strings.EqualFold(string(name), n) {
+			return true
+		}
+	}
+	return false
 }
 
 // The resume point of an incremental read.
@@ -243,6 +318,10 @@ func (c *Conn) Read(ctx context.Context, object string, since connector.Cursor) 
 					continue // already handed out before the cursor
 				}
 				page.Records = append(page.Records, rec)
+			}
+			if qr.inPlace {
+				c.bodies.Put(qr.body) // every record read is copied into page
+				qr.Records = nil
 			}
 			page.Cursor = connector.Cursor(k.String())
 			next = ""
