@@ -1,10 +1,11 @@
-// Package jsonscan walks the members of a JSON object without building a
-// map. A vendor's page of records is decoded once per run for every record
-// read: through encoding/json into a map per record, that was a map, its
-// keys and a boxed value per field, and the largest share of what a
-// 100k-contact first sync allocated (BENCHMARKS.md, fix 32). The input must
-// already be valid JSON (encoding/json checked it as it decoded the page
-// around it); on anything else jsonscan returns an error, never panics.
+// Package jsonscan checks JSON in one pass (Valid) and walks the members of
+// an object (Members) or the elements of an array (Elements) without
+// building a map. A vendor's page of records is decoded once per run for
+// every record read: through encoding/json into a map per record, that was
+// a map, its keys and a boxed value per field, and the largest share of
+// what a 100k-contact first sync allocated (BENCHMARKS.md, fixes 32 and
+// 36). Members and Elements expect input already checked (by Valid or by
+// encoding/json); on anything else they return an error, never panic.
 package jsonscan
 
 import (
