@@ -118,11 +118,7 @@ func (s *DB) commitLinks(ctx context.Context, tx *sql.Tx, c Commit, now int64) e
 	}
 	bases := make([]string, len(c.Links))
 	for i, l := range c.Links {
-		b, err := encodeFields(l.Base)
-		if err != nil {
-			return err
-		}
-		bases[i] = b
+		bases[i] = EncodeFields(l.Base)
 	}
 	// An existing link is only updated when it joins the same pair; every
 	// row must therefore count as affected, or one clashed.
@@ -210,11 +206,7 @@ func (s *DB) commitIndex(ctx context.Context, tx *sql.Tx, syncID int64, ws []Ind
 	fields := make([]string, len(ws))
 	keyed := make([]keyedRecord, len(ws))
 	for i, w := range ws {
-		f, err := encodeFields(w.Fields)
-		if err != nil {
-			return err
-		}
-		fields[i] = f
+		fields[i] = EncodeFields(w.Fields)
 		keyed[i] = newKeyed(w.Side, w.ID, w.Deleted, w.Keys)
 	}
 	old := map[string]string{}

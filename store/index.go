@@ -111,11 +111,7 @@ func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side st
 	keyed := make([]keyedRecord, len(recs))
 	ids := make([]string, len(recs))
 	for i, r := range recs {
-		f, err := encodeFields(r.Fields)
-		if err != nil {
-			return err
-		}
-		fields[i] = f
+		fields[i] = EncodeFields(r.Fields)
 		keyed[i] = newKeyed(side, r.ID, r.Deleted, r.Keys)
 		ids[i] = r.ID
 	}

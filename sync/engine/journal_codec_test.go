@@ -1,0 +1,54 @@
+package engine
+
+import (
+	"encoding/json"
+	"maps"
+	"testing"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// TestJournalEncodingReadsBack: a batch written with its maps pre-encoded
+// reads back (as reconcileJournal reads it) as the entries json.Marshal of
+// journalEntry gave: same ids, keys, base, fields and old values, quotes,
+// escapes and HTML characters included.
+func TestJournalEncodingReadsBack(t *testing.T) {
+	odd := `quote " back\slash <b>&</b> tab	é 🚀`
+	create := pending{w: &Write{Source: "a1", Base: []BaseValue{{"email>Email", "ada@example.com"}, {"name>Name", odd}}},
+		op: connector.Op{Kind: connector.OpCreate, Fields: map[string]string{"Email": "ada@example.com", "Name": odd}}, key: "ada@example.com"}
+	update := pending{w: &Write{ID: "b2", Source: "a2", Base: []BaseValue{{"city>City", "Paris"}},
+		Changes: []Change{{Field: "City", Old: odd, New: "Paris"}}},
+		op: connector.Op{Kind: connector.OpUpdate, ID: "b2", Fields: map[string]string{"City": "Paris"}}}
+	bare := pending{w: &Write{Source: "a3"}, op: connector.Op{Kind: connector.OpCreate}}
+	for _, tc := range []struct {
+		ps     []pending
+		create bool
+		want   []journalEntry
+	}{
+		{[]pending{create, bare}, true, []journalEntry{
+			{Source: "a1", Key: "ada@example.com", Base: map[string]string{"email>Email": "ada@example.com", "name>Name": odd}, Fields: map[string]string{"Email": "ada@example.com", "Name": odd}},
+			{Source: "a3"},
+		}},
+		{[]pending{update}, false, []journalEntry{
+			{ID: "b2", Source: "a2", Base: map[string]string{"city>City": "Paris"}, Fields: map[string]string{"City": "Paris"}, Old: map[string]string{"City": odd}},
+		}},
+	} {
+		b, err := encodeJournal(tc.ps, tc.create)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []journalEntry
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatalf("%s: %v", b, err)
+		}
+		if len(got) != len(tc.want) {
+			t.Fatalf("%s: %d entries, want %d", b, len(got), len(tc.want))
+		}
+		for i, g := range got {
+			w := tc.want[i]
+			if g.ID != w.ID || g.Source != w.Source || g.Key != w.Key || !maps.Equal(g.Base, w.Base) || !maps.Equal(g.Fields, w.Fields) || !maps.Equal(g.Old, w.Old) {
+				t.Errorf("entry %d of %s:\n got %+v\nwant %+v", i, b, g, w)
+			}
+		}
+	}
+}
