@@ -8,10 +8,9 @@ import (
 	"github.com/crmsync/crmsync/sync/connector"
 )
 
-// TestJournalEncodingReadsBack: a batch written with its maps pre-encoded
-// reads back (as reconcileJournal reads it) as the entries json.Marshal of
-// journalEntry gave: same ids, keys, base, fields and old values, quotes,
-// escapes and HTML characters included.
+// TestJournalEncodingReadsBack: a batch reads back, as reconcileJournal
+// reads it, with the ids, keys, base, fields and old values it was written
+// with, quotes, escapes and HTML characters included.
 func TestJournalEncodingReadsBack(t *testing.T) {
 	odd := `quote " back\slash <b>&</b> tab	é 🚀`
 	create := pending{w: &Write{Source: "a1", Base: []BaseValue{{"email>Email", "ada@example.com"}, {"name>Name", odd}}},

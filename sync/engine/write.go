@@ -27,19 +27,6 @@ type journalEntry struct {
 	Old    map[string]string `json:"old,omitempty"` // updates: the values replaced
 }
 
-// journalOut is how a journalEntry is written: its maps go in already
-// encoded (store.EncodeFields, the same JSON object). encoding/json sorted
-// and reflected over every map of every batch: 0.3 s of a 100k-contact
-// first sync (BENCHMARKS.md, fix 37).
-type journalOut struct {
-	ID     string          `json:"id,omitempty"`
-	Source string          `json:"source"`
-	Key    string          `json:"key"`
-	Base   json.RawMessage `json:"base"`
-	Fields json.RawMessage `json:"fields"`
-	Old    json.RawMessage `json:"old,omitempty"`
-}
-
 // keyPlan says how creates on a side are made idempotent.
 type keyPlan struct {
 	field  string // field carrying the key; "" = none
@@ -349,16 +336,15 @@ func (r *run) journal(ctx context.Context, side string, ps []pending, kp keyPlan
 // encodeJournal renders a batch as the journal keeps it: a JSON list of
 // journalEntry.
 func encodeJournal(ps []pending, create bool) ([]byte, error) {
-	es := make([]journalOut, len(ps))
+	es := make([]journalEntry, len(ps))
 	for i, p := range ps {
-		es[i] = journalOut{Source: p.w.Source, Key: p.key,
-			Base: json.RawMessage(store.EncodeFields(baseMap(p.w.Base))), Fields: json.RawMessage(store.EncodeFields(p.op.Fields))}
+		es[i] = journalEntry{Source: p.w.Source, Key: p.key, Base: baseMap(p.w.Base), Fields: p.op.Fields}
 		if !create {
-			old := make(map[string]string, len(p.w.Changes))
+			es[i].ID = p.w.ID
+			es[i].Old = map[string]string{}
 			for _, ch := range p.w.Changes {
-				old[ch.Field] = ch.Old
+				es[i].Old[ch.Field] = ch.Old
 			}
-			es[i].ID, es[i].Old = p.w.ID, json.RawMessage(store.EncodeFields(old))
 		}
 	}
 	return json.Marshal(es)
