@@ -144,6 +144,47 @@ func TestTransactionRollsBackOnError(t *testing.T) {
 	}
 }
 
+// TestCancelBetweenStatements: a cancelled context stops the next store
+// call with its error and writes nothing; a transaction that has begun when
+// the cancel comes runs to its end (store.quiet).
+func TestCancelBetweenStatements(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	err := db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES('begun', '1')"); err != nil {
+			return err
+		}
+		cancel()
+		_, err := tx.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES('after', '1')")
+		return err
+	})
+	if err != nil {
+		t.Fatalf("a transaction that had begun stopped at the cancel: %v", err)
+	}
+	bg := context.Background()
+	for _, k := range []string{"begun", "after"} {
+		if v, _ := db.Setting(bg, k, "unset"); v != "1" {
+			t.Fatalf("setting %s = %q, want the whole transaction committed", k, v)
+		}
+	}
+	err = db.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES('late', '1')")
+		return err
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Tx after the cancel: %v, want context.Canceled", err)
+	}
+	if v, _ := db.Setting(bg, "late", "unset"); v != "unset" {
+		t.Fatalf("a transaction begun after the cancel wrote %q", v)
+	}
+	if _, err := db.PairsAfter(ctx, 1, "a", 0, 0, "", -1, 10); !errors.Is(err, context.Canceled) {
+		t.Fatalf("PairsAfter after the cancel: %v, want context.Canceled", err)
+	}
+	if _, err := db.KeyHits(ctx, 1, 0, []string{"x"}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("KeyHits after the cancel: %v, want context.Canceled", err)
+	}
+}
+
 // TestCrashMidTransaction kills a real process while it holds an open write
 // transaction and checks that the file is intact and the write is gone.
 func TestCrashMidTransaction(t *testing.T) {
