@@ -8,7 +8,6 @@ import (
 	"iter"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -114,7 +113,7 @@ func (s *searchResponse) decodeInPlace(b []byte) bool {
 				out.Paging, err = plainPaging(v)
 			}
 		default:
-			if foldsTo(name, "total", "results", "paging") {
+			if jsonscan.MatchesFolded(name, "total", "results", "paging") {
 				err = errNotPlain // encoding/json matches names without case
 			}
 		}
@@ -150,7 +149,7 @@ func plainResult(rec []byte) (searchObject, error) {
 				err = errNotPlain
 			}
 		default:
-			if foldsTo(name, "id", "updatedAt", "properties", "archived") {
+			if jsonscan.MatchesFolded(name, "id", "updatedAt", "properties", "archived") {
 				err = errNotPlain
 			}
 		}
@@ -178,12 +177,12 @@ func plainPaging(v []byte) (*pagingJSON, error) {
 				switch {
 				case string(name) == "after":
 					p.Next.After, err = nullableString(v)
-				case foldsTo(name, "after"):
+				case jsonscan.MatchesFolded(name, "after"):
 					err = errNotPlain
 				}
 				return err
 			})
-		case foldsTo(name, "next"):
+		case jsonscan.MatchesFolded(name, "next"):
 			return errNotPlain
 		}
 		return nil
@@ -201,16 +200,6 @@ func nullableString(v []byte) (string, error) {
 		return "", errNotPlain
 	}
 	return jsonscan.String(v)
-}
-
-// foldsTo reports whether name equals one of names without regard to case.
-func foldsTo(name []byte, names ...string) bool {
-	for _, n := range names {
-		if strings.EqualFold(string(name), n) {
-			return true
-		}
-	}
-	return false
 }
 
 func (s searchResponse) next() string {

@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -156,4 +157,16 @@ func valueEnd(b []byte, i int) (int, error) {
 		return 0, errSyntax
 	}
 	return i, nil
+}
+
+// MatchesFolded reports whether name equals one of names without regard to
+// case, as encoding/json matches a member to a struct field: a decoder that
+// reads only exact names must leave such a member to encoding/json.
+func MatchesFolded(name []byte, names ...string) bool {
+	for _, n := range names {
+		if strings.EqualFold(string(name), n) {
+			return true
+		}
+	}
+	return false
 }

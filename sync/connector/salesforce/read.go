@@ -80,7 +80,7 @@ func (qr *queryResult) decodeInPlace(b []byte) bool {
 				})
 			}
 		default:
-			if foldsTo(name, "totalSize", "done", "nextRecordsUrl", "records") {
+			if jsonscan.MatchesFolded(name, "totalSize", "done", "nextRecordsUrl", "records") {
 				err = errNotPlain // encoding/json matches names without case
 			}
 		}
@@ -95,16 +95,6 @@ func (qr *queryResult) decodeInPlace(b []byte) bool {
 }
 
 var errNotPlain = errors.New("not a plain page")
-
-// foldsTo reports whether name equals one of names without regard to case.
-func foldsTo(name []byte, names ...string) bool {
-	for _, n := range names {
-		if strings.EqualFold(string(name), n) {
-			return true
-		}
-	}
-	return false
-}
 
 // The resume point of an incremental read.
 //
