@@ -82,17 +82,9 @@ type nextJSON struct {
 // leaving s as it was, for anything but the plain shape of a page;
 // encoding/json then decodes it and names what is wrong, exactly as before.
 func (s *searchResponse) decodeInPlace(b []byte) bool {
-	if !jsonscan.Valid(b) {
-		return false
-	}
 	var out searchResponse
-	seen := map[string]bool{}
-	err := jsonscan.Members(b, func(name, v []byte) error {
+	err := jsonscan.CheckedMembers(b, func(name, v []byte) error {
 		var err error
-		if seen[string(name)] {
-			return errNotPlain // encoding/json merges a repeated member into the first
-		}
-		seen[string(name)] = true
 		switch string(name) {
 		case "total":
 			if string(v) != "null" {

@@ -170,3 +170,25 @@ func MatchesFolded(name []byte, names ...string) bool {
 	}
 	return false
 }
+
+// ErrRepeated is CheckedMembers' refusal of a member name that comes twice.
+var ErrRepeated = errors.New("jsonscan: a member comes twice")
+
+// CheckedMembers checks b whole (Valid) and then calls fn for each member
+// of the object b, as Members does. It refuses a name that comes twice
+// (ErrRepeated): encoding/json merges a repeated member into the first, so
+// a decoder that wants to read as encoding/json does must leave such an
+// object to it.
+func CheckedMembers(b []byte, fn func(name, value []byte) error) error {
+	if !Valid(b) {
+		return errSyntax
+	}
+	seen := map[string]bool{}
+	return Members(b, func(name, value []byte) error {
+		if seen[string(name)] {
+			return ErrRepeated
+		}
+		seen[string(name)] = true
+		return fn(name, value)
+	})
+}

@@ -2,6 +2,7 @@ package jsonscan_test
 
 import (
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -101,5 +102,22 @@ func TestElements(t *testing.T) {
 		if err := jsonscan.Elements([]byte(bad), func([]byte) error { return nil }); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
+	}
+}
+
+// TestCheckedMembers: the whole object is checked before any member is
+// handed over, and a repeated name is refused.
+func TestCheckedMembers(t *testing.T) {
+	var names []string
+	collect := func(name, _ []byte) error { names = append(names, string(name)); return nil }
+	if err := jsonscan.CheckedMembers([]byte(`{"a":1,"b":[2],"c":{"a":3}}`), collect); err != nil || strings.Join(names, ",") != "a,b,c" {
+		t.Fatalf("names %q, err %v", names, err)
+	}
+	names = nil
+	if err := jsonscan.CheckedMembers([]byte(`{"a":1,"b":tru}`), collect); err == nil || len(names) != 0 {
+		t.Fatalf("damaged object: err %v after handing over %q", err, names)
+	}
+	if err := jsonscan.CheckedMembers([]byte(`{"a":1,"a":2}`), collect); !errors.Is(err, jsonscan.ErrRepeated) {
+		t.Fatalf("repeated name: %v", err)
 	}
 }

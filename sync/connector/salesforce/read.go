@@ -45,17 +45,9 @@ type queryResult struct {
 // plain shape of a page; encoding/json then decodes it and names what is
 // wrong, exactly as before.
 func (qr *queryResult) decodeInPlace(b []byte) bool {
-	if !jsonscan.Valid(b) {
-		return false
-	}
 	var out queryResult
-	seen := map[string]bool{}
-	err := jsonscan.Members(b, func(name, v []byte) error {
+	err := jsonscan.CheckedMembers(b, func(name, v []byte) error {
 		var err error
-		if seen[string(name)] {
-			return errNotPlain // encoding/json merges a repeated member into the first
-		}
-		seen[string(name)] = true
 		switch string(name) {
 		case "totalSize":
 			out.TotalSize, err = strconv.Atoi(string(v))
