@@ -142,11 +142,11 @@ func (s *DB) nowMS() int64 { return s.now().UnixMilli() }
 // quiet returns ctx without its cancellation, or ctx's error if it is
 // already done. Given a context that can be cancelled, database/sql starts
 // a goroutine per transaction and per query to watch it, and the SQLite
-// driver one per statement; in a 100k-contact sync that is hundreds of
-// thousands of goroutines started, parked and woken for nothing
-// (BENCHMARKS.md, fix 34). Store calls are short and bounded, so a cancel
-// is taken between them instead: the caller's next store call returns its
-// error, and a transaction that has begun runs to its end.
+// driver one per statement, each started, parked and woken for nothing
+// when the context is never cancelled (BENCHMARKS.md, fix 34). Store calls
+// are short and bounded, so a cancel is taken between them instead: the
+// caller's next store call returns its error, and a transaction that has
+// begun runs to its end.
 func quiet(ctx context.Context) (context.Context, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err

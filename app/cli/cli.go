@@ -140,9 +140,9 @@ func (r *root) command() *cobra.Command {
 // offMainGoroutine makes every subcommand of c run on a goroutine of its
 // own; only the window stays on the main one. Fyne's GLFW driver locks the
 // main goroutine to the main OS thread (an init in its loop.go), so each
-// time that goroutine blocks and wakes, the runtime hands it between threads
-// with a futex call each way. A 100k-contact sync run on it blocks and
-// wakes hundreds of thousands of times (BENCHMARKS.md, fix 34).
+// time that goroutine blocks and wakes (on the network, a lock, a channel)
+// the runtime hands it between two threads with a futex call each way: 1 s
+// of CPU over the four runs of the 100k bench (BENCHMARKS.md, fix 34).
 func offMainGoroutine(c *cobra.Command) {
 	for _, sub := range c.Commands() {
 		if run := sub.RunE; run != nil {
