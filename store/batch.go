@@ -174,7 +174,7 @@ func decodeKeys(s string) []string {
 	if s == "" || s == "[]" {
 		return nil
 	}
-	if len(s) >= 4 && s[0] == '[' && s[1] == '"' && s[len(s)-2] == '"' && s[len(s)-1] == ']' && !strings.ContainsAny(s, "\\") {
+	if len(s) >= 4 && s[0] == '[' && s[1] == '"' && s[len(s)-2] == '"' && s[len(s)-1] == ']' && strings.IndexByte(s, '\\') < 0 {
 		parts := strings.Split(s[2:len(s)-2], `","`)
 		if strings.Count(s, `"`) == 2*len(parts) {
 			return parts
@@ -304,7 +304,7 @@ func (s *DB) flushKeys(ctx context.Context, syncID int64) error {
 		if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -2048"); err != nil {
 			return err
 		}
-		defer tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = "+cacheSize)
+		defer tx.ExecContext(ctx, "PRAGMA cache_size = "+cacheSize) // ctx cannot be cancelled here (Tx)
 		// Finding the drops takes a GROUP BY of its own: skip it when there
 		// are none, as in a first sync (a quarter of a 200k-key flush).
 		var drops bool

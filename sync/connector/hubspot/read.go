@@ -150,16 +150,13 @@ func plainResult(rec []byte) (searchObject, error) {
 	return o, err
 }
 
-// plainPaging reads {"next": {"after": "..."}}.
+// plainPaging reads {"next": {"after": "..."}}. A repeated member goes to
+// encoding/json, which merges it into the first (CheckedMembers).
 func plainPaging(v []byte) (*pagingJSON, error) {
 	p := &pagingJSON{}
-	nexts := 0
-	err := jsonscan.Members(v, func(name, v []byte) error {
+	err := jsonscan.CheckedMembers(v, func(name, v []byte) error {
 		switch {
 		case string(name) == "next":
-			if nexts++; nexts > 1 {
-				return errNotPlain // encoding/json merges a repeated member into the first
-			}
 			if string(v) == "null" {
 				return nil
 			}

@@ -322,8 +322,8 @@ func (c *Conn) Read(ctx context.Context, object string, since connector.Cursor) 
 	}
 }
 
-// toRecord converts one SOQL row (a JSON object that encoding/json already
-// checked) to canonical strings, dropping attributes. Its members are walked
+// toRecord converts one SOQL row (a JSON object already checked, by
+// jsonscan.Valid or encoding/json, with its page) to canonical strings, dropping attributes. Its members are walked
 // in place (jsonscan), not decoded into a map first.
 func toRecord(d *describeResult, raw json.RawMessage) (connector.Record, error) {
 	rec := connector.Record{Fields: make(map[string]string, len(d.Fields))}
