@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/crmsync/crmsync/sync/connector/jsonscan"
 )
 
 // AuditRow is one field written: old -> new and the rule that decided it.
@@ -68,7 +70,7 @@ func appendChanges(b []byte, rows []AuditRow) []byte {
 			if j > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, v)
+			b = jsonscan.AppendJSONString(b, v)
 		}
 		b = append(b, ']')
 	}

@@ -2,10 +2,10 @@ package store
 
 import (
 	"encoding/json"
-	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/crmsync/crmsync/sync/connector/jsonscan"
 )
 
 // The index stores each record's fields, and each link its base, as a flat
@@ -18,72 +18,11 @@ import (
 // json.Marshal does), so equal maps give equal strings. encoding/json reads
 // it back as m (TestFieldsCodecMatchesEncodingJSON).
 func EncodeFields(m map[string]string) string {
-	if len(m) == 0 {
-		return "{}"
-	}
-	keys := make([]string, 0, len(m))
 	n := 2
 	for k, v := range m {
-		keys = append(keys, k)
 		n += len(k) + len(v) + 6
 	}
-	slices.Sort(keys)
-	b := make([]byte, 0, n)
-	b = append(b, '{')
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, k)
-		b = append(b, ':')
-		b = appendJSONString(b, m[k])
-	}
-	b = append(b, '}')
-	return string(b)
-}
-
-// appendJSONString quotes s as JSON: invalid UTF-8 becomes U+FFFD, as with
-// encoding/json.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, `\u00`...)
-				b = append(b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return string(jsonscan.AppendFields(make([]byte, 0, n), m))
 }
 
 // DecodeFields reads a flat JSON object of strings as the store writes it

@@ -2,7 +2,9 @@ package engine
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -48,6 +50,29 @@ func TestJournalEncodingReadsBack(t *testing.T) {
 			if g.ID != w.ID || g.Source != w.Source || g.Key != w.Key || !maps.Equal(g.Base, w.Base) || !maps.Equal(g.Fields, w.Fields) || !maps.Equal(g.Old, w.Old) {
 				t.Errorf("entry %d of %s:\n got %+v\nwant %+v", i, b, g, w)
 			}
+		}
+	}
+}
+
+// BenchmarkEncodeJournal renders the journal row of a batch of 100
+// creates with 6 fields and 6 base values each.
+func BenchmarkEncodeJournal(b *testing.B) {
+	ps := make([]pending, 100)
+	for i := range ps {
+		email := fmt.Sprintf("person%d@example.com", i)
+		fields := map[string]string{"Email": email, "FirstName": "Person", "LastName": fmt.Sprintf("Number %d", i),
+			"Title": "Engineer", "Phone": fmt.Sprintf("+15550100%03d", i), "MailingCity": "Paris"}
+		var base []BaseValue
+		for k, v := range fields {
+			base = append(base, BaseValue{strings.ToLower(k) + ">" + k, v})
+		}
+		ps[i] = pending{w: &Write{Source: fmt.Sprint(1000 + i), Base: base},
+			op: connector.Op{Kind: connector.OpUpsert, Fields: fields}, key: email}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := encodeJournal(ps, true); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

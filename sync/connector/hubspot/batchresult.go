@@ -1,12 +1,15 @@
 package hubspot
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/jsonscan"
 )
 
 // batchResponse is BatchResponseSimplePublic(Upsert)Object(WithErrors).
@@ -28,6 +31,78 @@ type standardError struct {
 	ID          string              `json:"id"`
 }
 
+// resultProps are a batch result's properties. A result is matched to its
+// input by objectWriteTraceId where HubSpot echoes it (it does in errors'
+// context), else by id, by its idProperty value (upserts) or by the values
+// sent (creates). They are checked as they are decoded (an object whose
+// values are strings or null, as in SimplePublicObject) but kept raw: an
+// upsert needs one value, and a map of boxed strings per record written
+// cost more than the rest of its decoding (BenchmarkUpsertResults).
+type resultProps struct {
+	raw []byte
+	m   map[string]*string
+}
+
+func (p *resultProps) UnmarshalJSON(b []byte) error {
+	*p = resultProps{}
+	if string(b) == "null" {
+		return nil
+	}
+	err := jsonscan.Members(b, func(name, v []byte) error {
+		if v[0] != '"' && string(v) != "null" {
+			return fmt.Errorf("property %q is %s, not a string", name, jsonKind(v[0]))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("results[].properties: %w", err)
+	}
+	p.raw = bytes.Clone(b) // b is the response buffer, which goes back to the pool
+	return nil
+}
+
+// jsonKind names the JSON type of a value starting with c.
+func jsonKind(c byte) string {
+	switch c {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		return "a boolean"
+	}
+	return "a number"
+}
+
+// get returns the property's value, or nil when it is absent or null. It
+// scans the raw object for the one name: an upsert's results are matched
+// by their idProperty value alone.
+func (p *resultProps) get(name string) *string {
+	if p.m != nil {
+		return p.m[name]
+	}
+	var out *string
+	_ = jsonscan.Members(p.raw, func(n, v []byte) error { // checked by UnmarshalJSON
+		if string(n) == name {
+			out = nil // a repeated name: the last one counts, as in encoding/json
+			if s, err := jsonscan.String(v); err == nil && v[0] == '"' {
+				out = &s
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+// all decodes every property once, to match a create by its values.
+func (p *resultProps) all() map[string]*string {
+	if p.m == nil {
+		p.m = map[string]*string{}
+		_ = json.Unmarshal(p.raw, &p.m) // checked by UnmarshalJSON
+	}
+	return p.m
+}
+
 func decodeError(b []byte) (hsError, error) {
 	var he hsError
 	err := json.Unmarshal(b, &he)
@@ -40,7 +115,8 @@ func decodeError(b []byte) (hsError, error) {
 // order, and anything left an explicit "no result" error.
 func assign(object string, kind batchKind, ps []pending, br batchResponse, results []connector.Result) {
 	done := make([]bool, len(ps))
-	for _, o := range br.Results {
+	for i := range br.Results {
+		o := &br.Results[i]
 		j := matchResult(kind, ps, done, o)
 		if j < 0 {
 			continue
@@ -96,11 +172,13 @@ func traceIndex(ps []pending, done []bool, trace string) int {
 	return j
 }
 
-func matchResult(kind batchKind, ps []pending, done []bool, o hsObject) int {
+func matchResult(kind batchKind, ps []pending, done []bool, o *hsObject) int {
 	if j := traceIndex(ps, done, o.ObjectWriteTraceID); j >= 0 {
 		return j
 	}
 	best, bestScore := -1, 0
+	var key *string // the result's idProperty value, read once
+	keyName, keyRead := "", false
 	for j, p := range ps {
 		if done[j] {
 			continue
@@ -111,7 +189,10 @@ func matchResult(kind batchKind, ps []pending, done []bool, o hsObject) int {
 				return j
 			}
 		case kindUpsert:
-			if v := o.Properties[p.in.IDProperty]; v != nil && strings.EqualFold(*v, p.in.ID) {
+			if !keyRead || keyName != p.in.IDProperty {
+				key, keyName, keyRead = o.Properties.get(p.in.IDProperty), p.in.IDProperty, true
+			}
+			if key != nil && strings.EqualFold(*key, p.in.ID) {
 				return j
 			}
 		case kindCreate:
@@ -119,7 +200,7 @@ func matchResult(kind batchKind, ps []pending, done []bool, o hsObject) int {
 			// case (emails), so compare case-insensitively.
 			score := 1
 			for k, want := range p.in.Properties {
-				got := o.Properties[k]
+				got := o.Properties.all()[k]
 				if got == nil && want == "" {
 					continue
 				}

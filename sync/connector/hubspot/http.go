@@ -43,14 +43,21 @@ func (c *Connector) release(r *response) {
 // call sends one request with a JSON body (nil = none) and reads the whole
 // response, bounded. Only transport-level failures return an error here;
 // the caller decides which statuses are fine.
+// rawJSON is a request body already encoded (batchBody).
+type rawJSON []byte
+
 func (c *Connector) call(ctx context.Context, method, path string, in any) (*response, error) {
 	ep := method + " " + path
 	var body io.Reader
 	var raw []byte
 	if in != nil {
-		var err error
-		if raw, err = json.Marshal(in); err != nil {
-			return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Category: connector.CatValidation, Message: "encode request: " + err.Error()}
+		if rb, ok := in.(rawJSON); ok {
+			raw = rb
+		} else {
+			var err error
+			if raw, err = json.Marshal(in); err != nil {
+				return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Category: connector.CatValidation, Message: "encode request: " + err.Error()}
+			}
 		}
 		body = bytes.NewReader(raw)
 	}

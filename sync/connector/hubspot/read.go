@@ -8,6 +8,7 @@ import (
 	"iter"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -16,13 +17,13 @@ import (
 
 // hsObject is SimplePublicObject / SimplePublicUpsertObject.
 type hsObject struct {
-	ID                 string             `json:"id"`
-	Properties         map[string]*string `json:"properties"`
-	CreatedAt          string             `json:"createdAt"`
-	UpdatedAt          string             `json:"updatedAt"`
-	Archived           bool               `json:"archived"`
-	ObjectWriteTraceID string             `json:"objectWriteTraceId"`
-	New                *bool              `json:"new"`
+	ID                 string      `json:"id"`
+	Properties         resultProps `json:"properties"`
+	CreatedAt          string      `json:"createdAt"`
+	UpdatedAt          string      `json:"updatedAt"`
+	Archived           bool        `json:"archived"`
+	ObjectWriteTraceID string      `json:"objectWriteTraceId"`
+	New                *bool       `json:"new"`
 }
 
 // searchObject is a search result: a SimplePublicObject whose properties
@@ -351,8 +352,10 @@ func parseTime(v string) (time.Time, bool) {
 	if v == "" {
 		return time.Time{}, false
 	}
-	if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
-		return time.UnixMilli(ms).UTC(), true
+	if epochMillis(v) {
+		if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return time.UnixMilli(ms).UTC(), true
+		}
 	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000Z0700", "2006-01-02T15:04:05Z0700", "2006-01-02"} {
 		if t, err := time.Parse(layout, v); err == nil {
@@ -360,6 +363,18 @@ func parseTime(v string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// epochMillis reports whether v has the shape of epoch milliseconds, so
+// that ISO-8601 values skip ParseInt and the error it would allocate.
+func epochMillis(v string) bool {
+	v = strings.TrimPrefix(v, "-")
+	for i := range len(v) {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return v != ""
 }
 
 // canonical renders a vendor value in the canonical form for its type:

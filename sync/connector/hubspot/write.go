@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/jsonscan"
 )
 
 // input is SimplePublicObjectBatchInput(ForCreate|Upsert). Property values
@@ -165,12 +167,7 @@ func (c *Connector) batch(ctx context.Context, object string, kind batchKind, ps
 	if len(ps) == 0 {
 		return nil
 	}
-	inputs := make([]input, len(ps))
-	for j, p := range ps {
-		inputs[j] = p.in
-		inputs[j].ObjectWriteTraceID = fmt.Sprint(j)
-	}
-	r, err := c.call(ctx, http.MethodPost, objectsPath(object)+"/batch/"+string(kind), map[string]any{"inputs": inputs})
+	r, err := c.call(ctx, http.MethodPost, objectsPath(object)+"/batch/"+string(kind), batchBody(ps))
 	if err != nil {
 		return err
 	}
@@ -201,6 +198,58 @@ func (c *Connector) batch(ctx context.Context, object string, kind batchKind, ps
 		return c.batch(ctx, object, kind, ps[half:], results)
 	}
 	return r.apiError()
+}
+
+// batchBody renders {"inputs": [...]} as json.Marshal renders the inputs,
+// each with its index as objectWriteTraceId, but by hand: reflection over
+// each input's properties map made about 20 allocations per record
+// written (TestBatchBodyMatchesEncodingJSON).
+func batchBody(ps []pending) rawJSON {
+	n := 16
+	for _, p := range ps {
+		n += 96 + len(p.in.ID) + len(p.in.IDProperty)
+		for k, v := range p.in.Properties {
+			n += len(k) + len(v) + 6
+		}
+	}
+	b := make([]byte, 0, n)
+	b = append(b, `{"inputs":[`...)
+	for j, p := range ps {
+		if j > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '{')
+		if p.in.ID != "" {
+			b = append(b, `"id":`...)
+			b = jsonscan.AppendJSONString(b, p.in.ID)
+			b = append(b, ',')
+		}
+		if p.in.IDProperty != "" {
+			b = append(b, `"idProperty":`...)
+			b = jsonscan.AppendJSONString(b, p.in.IDProperty)
+			b = append(b, ',')
+		}
+		b = append(b, `"objectWriteTraceId":"`...)
+		b = strconv.AppendInt(b, int64(j), 10)
+		b = append(b, `","properties":`...)
+		if p.in.Properties == nil {
+			b = append(b, "null"...)
+		} else {
+			b = jsonscan.AppendFields(b, p.in.Properties)
+		}
+		if p.in.Associations != nil {
+			b = append(b, `,"associations":[`...)
+			for k := range *p.in.Associations {
+				if k > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, "{}"...)
+			}
+			b = append(b, ']')
+		}
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
 }
 
 // recordLevel reports whether a whole-batch 4xx blames record data (so

@@ -249,11 +249,16 @@ func (c *Conn) call(ctx context.Context, method, rawURL string, body, out any, q
 	return err
 }
 
+// rawJSON is a request body already encoded (collectionBody).
+type rawJSON []byte
+
 // callHeader is call that also returns the 2xx response's headers (the
 // incremental read needs the server's Date).
 func (c *Conn) callHeader(ctx context.Context, method, rawURL string, body, out any, queryOpts string) (http.Header, error) {
 	var rd io.Reader
-	if body != nil {
+	if rb, ok := body.(rawJSON); ok {
+		rd = bytes.NewReader(rb)
+	} else if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return nil, fmt.Errorf("salesforce: encode request: %w", err)

@@ -417,7 +417,13 @@ func canonical(typ string, v json.RawMessage) (string, error) {
 // parseSFTime accepts Salesforce's "2026-11-01T12:34:56.000+0000" and
 // RFC 3339, returning UTC.
 func parseSFTime(s string) (time.Time, error) {
-	for _, layout := range []string{sfTime, "2006-01-02T15:04:05-0700", time.RFC3339Nano} {
+	layouts := []string{sfTime, "2006-01-02T15:04:05-0700", time.RFC3339Nano}
+	if n := len(s); n > 6 && (s[n-1] == 'Z' || s[n-3] == ':') {
+		// Only RFC 3339 reads a "Z" or "+01:00" offset: trying it first
+		// spares two failed parses, each an allocated error.
+		layouts = []string{time.RFC3339Nano, sfTime, "2006-01-02T15:04:05-0700"}
+	}
+	for _, layout := range layouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), nil
 		}
