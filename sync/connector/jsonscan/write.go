@@ -13,7 +13,8 @@ func AppendFields(b []byte, m map[string]string) []byte {
 	if len(m) == 0 {
 		return append(b, "{}"...)
 	}
-	keys := make([]string, 0, len(m))
+	var small [16]string // most records map fewer fields: no allocation
+	keys := small[:0]
 	for k := range m {
 		keys = append(keys, k)
 	}
