@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -230,6 +231,47 @@ func TestRateLimitAndBudget(t *testing.T) {
 		})
 		if _, err := c.Schema(t.Context(), "contacts"); err != nil || n.Load() != 2 {
 			t.Fatalf("after a 429: %v, %d calls", err, n.Load())
+		}
+	})
+	t.Run("a search 429 paces search slower", func(t *testing.T) {
+		var searches atomic.Int64
+		_, c := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+			if !strings.HasSuffix(r.URL.Path, "/search") {
+				writeBody(w, 200, "application/json", propsJSON)
+				return
+			}
+			n := searches.Add(1)
+			if n%2 == 1 { // every page's first attempt
+				w.Header().Set("X-HubSpot-RateLimit-Interval-Milliseconds", "20")
+				writeBody(w, 429, "application/json", `{"status":"error","message":"You have reached your secondly limit.","errorType":"RATE_LIMIT","policyName":"SECONDLY"}`)
+				return
+			}
+			next := `,"paging":{"next":{"after":"1"}}`
+			if n == 4 {
+				next = ""
+			}
+			writeBody(w, 200, "application/json", fmt.Sprintf(`{"total":2,"results":[{"id":"%d","properties":{"email":"p%d@example.com","lastmodifieddate":"2026-11-24T10:00:00.000Z"}}]%s}`, n, n, next))
+		})
+		before := c.search.Limit()
+		if _, err := c.Schema(t.Context(), "contacts"); err != nil || c.search.Limit() != before {
+			t.Fatalf("schema: %v; search pace %v, want %v (not a search)", err, c.search.Limit(), before)
+		}
+		read := 0
+		for page, err := range c.Read(t.Context(), "contacts", "") {
+			if err != nil {
+				t.Fatal(err)
+			}
+			read += len(page.Records)
+		}
+		want := before * 0.95 * 0.95
+		if read != 2 || math.Abs(float64(c.search.Limit()-want)) > 1e-9 {
+			t.Errorf("read %d records, search pace %v; want 2 and %v after two 429s", read, c.search.Limit(), want)
+		}
+		for range 20 {
+			slowSearch(c.search, nil)
+		}
+		if c.search.Limit() != minSearchRate {
+			t.Errorf("after many 429s search paces at %v, want the floor %v", c.search.Limit(), minSearchRate)
 		}
 	})
 	t.Run("daily limit stops without retrying", func(t *testing.T) {

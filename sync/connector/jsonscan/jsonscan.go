@@ -6,6 +6,8 @@
 // what a 100k-contact first sync allocated (BENCHMARKS.md, fixes 32 and
 // 36). Members and Elements expect input already checked (by Valid or by
 // encoding/json); on anything else they return an error, never panic.
+// AppendFields and AppendJSONString write flat objects of strings, for the
+// same reason, as json.Marshal writes them (fix 37).
 package jsonscan
 
 import (
