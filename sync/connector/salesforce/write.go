@@ -2,10 +2,8 @@ package salesforce
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -170,20 +168,19 @@ func (c *Conn) encodeRecord(d *describeResult, op connector.Op, method, key stri
 	ref := refOf(op, key)
 	type member struct {
 		name string
-		val  any
+		val  wire
 	}
 	ms := make([]member, 0, len(op.Fields)+2)
-	ms = append(ms, member{"attributes", nil})
 	if method == "PATCH" && key == "" {
 		if !validID(op.ID) {
 			return nil, recErr(d.Name, op.ID, "Id", "MALFORMED_ID", fmt.Sprintf("%q is not a Salesforce id", op.ID), connector.CatValidation)
 		}
-		ms = append(ms, member{"Id", op.ID}) // field names are case-insensitive; the docs show "id"
+		ms = append(ms, member{"Id", wire{text: op.ID, quoted: true}}) // field names are case-insensitive; the docs show "id"
 	}
 	if key != "" && op.Fields[key] == "" {
 		return nil, recErr(d.Name, ref, key, "REQUIRED_FIELD_MISSING", "the upsert key "+key+" is empty", connector.CatValidation)
 	}
-	n := 32 + len(d.Name)
+	n := 40 + len(d.Name)
 	for name, v := range op.Fields {
 		f, ok := d.field(name)
 		if !ok || skippedTypes[f.Type] || name == "Id" || name == "attributes" {
@@ -202,67 +199,75 @@ func (c *Conn) encodeRecord(d *describeResult, op connector.Op, method, key stri
 	slices.SortFunc(ms, func(a, b member) int { return strings.Compare(a.name, b.name) })
 	b := make([]byte, 0, n)
 	b = append(b, '{')
-	for i, m := range ms {
-		if i > 0 {
-			b = append(b, ',')
+	attributes := false // written in its sorted place, as encoding/json would
+	for _, m := range ms {
+		if !attributes && m.name > "attributes" {
+			b = appendAttributes(b, d.Name)
+			attributes = true
 		}
 		b = jsonscan.AppendJSONString(b, m.name)
 		b = append(b, ':')
-		switch v := m.val.(type) {
-		case nil:
-			if m.name == "attributes" {
-				b = append(b, `{"type":`...)
-				b = jsonscan.AppendJSONString(b, d.Name)
-				b = append(b, '}')
-			} else {
-				b = append(b, "null"...)
-			}
-		case string:
-			b = jsonscan.AppendJSONString(b, v)
-		case json.Number:
-			b = append(b, v...) // plainNumber's digits
-		case bool:
-			b = strconv.AppendBool(b, v)
-		default:
-			return nil, recErr(d.Name, ref, m.name, "INVALID_TYPE_ON_FIELD_IN_RECORD", fmt.Sprintf("no JSON form for %T", v), connector.CatValidation)
+		if m.val.quoted {
+			b = jsonscan.AppendJSONString(b, m.val.text)
+		} else {
+			b = append(b, m.val.text...)
 		}
+		b = append(b, ',')
 	}
-	return append(b, '}'), nil
+	if !attributes {
+		b = appendAttributes(b, d.Name)
+	}
+	b[len(b)-1] = '}' // the last member's comma
+	return b, nil
+}
+
+// appendAttributes appends a record's "attributes" member and a comma.
+func appendAttributes(b []byte, object string) []byte {
+	b = append(b, `"attributes":{"type":`...)
+	b = jsonscan.AppendJSONString(b, object)
+	return append(b, "},"...)
+}
+
+// wire is one field's value as Salesforce wants it: a string to quote, or
+// JSON's own text for null, a number or a boolean.
+type wire struct {
+	text   string
+	quoted bool
 }
 
 // wireValue turns a canonical string into the JSON value Salesforce wants:
 // "" clears the field (null), numbers and booleans are sent unquoted.
-func wireValue(typ, v string) (any, error) {
+func wireValue(typ, v string) (wire, error) {
 	if v == "" {
-		return nil, nil
+		return wire{text: "null"}, nil
 	}
 	switch typ {
 	case "double", "currency", "int", "percent", "long":
 		n, err := plainNumber(strings.TrimSpace(v))
 		if err != nil {
-			return nil, fmt.Errorf("%q is not a number", v)
+			return wire{}, fmt.Errorf("%q is not a number", v)
 		}
-		return json.Number(n), nil
+		return wire{text: n}, nil
 	case "boolean":
 		switch strings.ToLower(strings.TrimSpace(v)) {
 		case "true":
-			return true, nil
+			return wire{text: "true"}, nil
 		case "false":
-			return false, nil
+			return wire{text: "false"}, nil
 		}
-		return nil, fmt.Errorf("%q is not true or false", v)
+		return wire{}, fmt.Errorf("%q is not true or false", v)
 	case "datetime":
 		t, err := parseSFTime(v)
 		if err != nil {
-			return nil, fmt.Errorf("%q is not an RFC 3339 datetime", v)
+			return wire{}, fmt.Errorf("%q is not an RFC 3339 datetime", v)
 		}
-		return t.Format("2006-01-02T15:04:05.000Z"), nil
+		return wire{text: t.Format("2006-01-02T15:04:05.000Z"), quoted: true}, nil
 	case "date":
 		if _, err := time.Parse(time.DateOnly, v); err != nil {
-			return nil, fmt.Errorf("%q is not a YYYY-MM-DD date", v)
+			return wire{}, fmt.Errorf("%q is not a YYYY-MM-DD date", v)
 		}
 	}
-	return v, nil
+	return wire{text: v, quoted: true}, nil
 }
 
 // Delete deletes records by id, 200 per call.
