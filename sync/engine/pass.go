@@ -323,9 +323,12 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 		if (target == "b" && r.Dir == mapping.BtoA) || (target == "a" && r.Dir == mapping.AtoB) {
 			continue
 		}
-		canon, err := r.CanonA(fields)
+		var canon string
+		var err error
 		if side == "b" {
 			canon, err = r.CanonB(fields)
+		} else {
+			canon, err = r.CanonA(fields)
 		}
 		if v, ok := override[r.Key]; ok {
 			canon, err = v, nil
@@ -341,9 +344,11 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 		if canon == "" {
 			continue
 		}
-		vals, err := r.WriteB(canon)
+		var vals map[string]string
 		if target == "a" {
 			vals, err = r.WriteA(canon)
+		} else {
+			vals, err = r.WriteB(canon)
 		}
 		if err != nil {
 			p.plan.Review = append(p.plan.Review, rejected(side, id, "", r.Key, err))

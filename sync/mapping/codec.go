@@ -198,6 +198,9 @@ func (c *codec) writeA(canon string) (map[string]string, error) {
 }
 
 func spread(v string, fs []connector.Field) (map[string]string, error) {
+	if len(fs) == 1 {
+		return map[string]string{fs[0].Name: v}, nil // most rows: no split
+	}
 	parts, err := splitName(v, len(fs))
 	if err != nil {
 		return nil, err
