@@ -174,7 +174,8 @@ func searchLimited(resp *http.Response) bool {
 // this machine or its network delays some requests more than others, a
 // sixth can land inside one second even though they left 210 ms apart;
 // each such 429 costs a call and a whole second of Retry-After. Seen in 2
-// of about 10 bench runs at 100k: 58 429s and 47 s of wall time.
+// of 17 bench runs at 100k: 58 and 66 extra searches, and 47 and 57 s of
+// wall time (BENCHMARKS.md, fix 38).
 func slowSearch(l *rate.Limiter, log *slog.Logger) {
 	now := l.Limit()
 	next := max(now*0.95, minSearchRate)
