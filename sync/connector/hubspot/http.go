@@ -40,12 +40,12 @@ func (c *Connector) release(r *response) {
 	}
 }
 
-// call sends one request with a JSON body (nil = none) and reads the whole
-// response, bounded. Only transport-level failures return an error here;
-// the caller decides which statuses are fine.
 // rawJSON is a request body already encoded (batchBody).
 type rawJSON []byte
 
+// call sends one request with a JSON body (nil = none; rawJSON is sent as
+// is) and reads the whole response, bounded. Only transport-level failures
+// return an error here; the caller decides which statuses are fine.
 func (c *Connector) call(ctx context.Context, method, path string, in any) (*response, error) {
 	ep := method + " " + path
 	var body io.Reader
