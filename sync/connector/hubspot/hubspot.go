@@ -133,7 +133,14 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 		return nil, fmt.Errorf("hubspot: new connector: API base %q is not an http(s) URL", base)
 	}
 	search := rate.NewLimiter(o.searchRate, 1)
-	tc := transport.New(client, transport.Options{
+	next := client.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	// A copy, so the caller's client is not changed under it.
+	paced := *client
+	paced.Transport = searchPacer{next: next, limit: search}
+	tc := transport.New(&paced, transport.Options{
 		Vendor: vendor, Rate: o.rate, Burst: o.burst, MaxRetries: o.maxRetries,
 		MinWait: o.minWait, MaxWait: o.maxWait,
 		Classify: func(resp *http.Response, err error) transport.Verdict {
@@ -158,6 +165,25 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 		c.http = schemaWatch{next: tc, meta: c.meta}
 	}
 	return c, nil
+}
+
+// searchPacer holds every search attempt to the search limiter, retries
+// included: the transport retries a 429 after its Retry-After, and a retry
+// that skipped the limiter went out right before the next page's request,
+// two in a few milliseconds, which brought the next 429 (found by
+// TestSearchPacesDownUnderJitter).
+type searchPacer struct {
+	next  http.RoundTripper
+	limit *rate.Limiter
+}
+
+func (p searchPacer) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/search") {
+		if err := p.limit.Wait(r.Context()); err != nil {
+			return nil, fmt.Errorf("hubspot: waiting for the search limit: %w", err)
+		}
+	}
+	return p.next.RoundTrip(r)
 }
 
 // minSearchRate is as far as slowSearch paces search down.

@@ -199,11 +199,9 @@ func (s searchResponse) next() string {
 	return s.Paging.Next.After
 }
 
-// searchPage runs one search call, waiting on the 5 req/s search limiter.
+// searchPage runs one search call; searchPacer holds each attempt to the
+// search limit.
 func (c *Connector) searchPage(ctx context.Context, object string, req searchRequest) (*searchResponse, *response, error) {
-	if err := c.search.Wait(ctx); err != nil {
-		return nil, nil, fmt.Errorf("hubspot: search %s: %w", object, err)
-	}
 	r, err := c.call(ctx, http.MethodPost, objectsPath(object)+"/search", req)
 	if err != nil {
 		return nil, nil, err
