@@ -286,6 +286,7 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 		ID: c.AccountID, Name: c.AccountName, APIBase: c.APIBase, DailyBudget: budget,
 		UsedToday: func() int64 { return int64(usedBefore) + calls.Load() },
 		Meta:      a.metaCache(c),
+		Logger:    a.log.With("connection", name),
 	}
 	conn, err := info.New(client, acct)
 	if err != nil {

@@ -7,6 +7,7 @@ package connector
 import (
 	"context"
 	"iter"
+	"log/slog"
 	"net/http"
 	"time"
 )
@@ -160,6 +161,9 @@ type Account struct {
 	// Meta caches this connection's vendor metadata between runs (nil =
 	// no cache: tests, conformance, one-off tools).
 	Meta MetaCache
+	// Logger receives the connector's warnings (retries that failed, a
+	// slowed pace); nil = none.
+	Logger *slog.Logger
 }
 
 // OAuthSpec describes a vendor's OAuth endpoints and what it supports.

@@ -118,7 +118,7 @@ var (
 // acct.APIBase overrides the production base (the sandbox sets it).
 func New(client *http.Client, acct connector.Account) (connector.Connector, error) {
 	o := defaultOptions()
-	o.dailyBudget, o.used, o.meta = acct.DailyBudget, acct.UsedToday, acct.Meta
+	o.dailyBudget, o.used, o.meta, o.logger = acct.DailyBudget, acct.UsedToday, acct.Meta, acct.Logger
 	return newConnector(client, acct.APIBase, o)
 }
 

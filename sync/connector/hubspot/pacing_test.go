@@ -1,13 +1,18 @@
 package hubspot
 
 import (
+	"bytes"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/crmsync/crmsync/app/auth"
+	"github.com/crmsync/crmsync/sync/connector"
 	hssim "github.com/crmsync/crmsync/sync/sandbox/hubspot"
 )
 
@@ -77,5 +82,42 @@ func TestSearchPacesDownUnderJitter(t *testing.T) {
 	}
 	if c.search.Limit() >= start || c.search.Limit() < minSearchRate {
 		t.Errorf("search paced at %v after the 429s (started at %v); want slower, and at least %v", c.search.Limit(), start, minSearchRate)
+	}
+}
+
+// TestNewLogsSlowerSearch: the account's logger reaches the connector, so
+// a slowed search pace is a warning in the app's log, naming no token.
+func TestNewLogsSlowerSearch(t *testing.T) {
+	var searches atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/search") {
+			writeBody(w, 200, "application/json", propsJSON)
+			return
+		}
+		if searches.Add(1) == 1 {
+			w.Header().Set("X-HubSpot-RateLimit-Interval-Milliseconds", "20")
+			writeBody(w, 429, "application/json", `{"status":"error","message":"You have reached your secondly limit.","errorType":"RATE_LIMIT","policyName":"SECONDLY"}`)
+			return
+		}
+		writeBody(w, 200, "application/json", `{"total":1,"results":[{"id":"1","properties":{"email":"p1@example.com","lastmodifieddate":"2026-11-24T10:00:00.000Z"}}]}`)
+	}))
+	t.Cleanup(srv.Close)
+	var logged bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	c, err := New(auth.StaticClient(nil, "Authorization", "Bearer ", secretToken), connector.Account{APIBase: srv.URL, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range c.Read(t.Context(), "contacts", "") {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := logged.String()
+	if !strings.Contains(out, "pacing search slower") || !strings.Contains(out, "per_second=4.51") {
+		t.Errorf("log after a search 429 = %q; want the slower pace, 4.51/s", out)
+	}
+	if strings.Contains(out, secretToken) {
+		t.Errorf("log names the token: %q", out)
 	}
 }

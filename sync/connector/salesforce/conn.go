@@ -93,7 +93,7 @@ func newConn(client *http.Client, acct connector.Account, topts transport.Option
 		topts.Rate, topts.Burst = rate.Limit(20), 10
 	}
 	topts.Classify = c.classify
-	topts.DailyBudget, topts.Used = acct.DailyBudget, acct.UsedToday
+	topts.DailyBudget, topts.Used, topts.Logger = acct.DailyBudget, acct.UsedToday, acct.Logger
 	c.http = transport.New(client, topts)
 	return c, nil
 }
