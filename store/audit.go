@@ -34,26 +34,30 @@ type RunErrorRow struct {
 	At       time.Time
 }
 
-// insertAudit stores rows one record at a time: consecutive rows of the
-// same record become one audit_records row (a first sync writes hundreds of
-// thousands of fields, and a row per field was most of the audit's cost).
-func (s *DB) insertAudit(ctx context.Context, tx *sql.Tx, runID int64, rows []AuditRow, now int64) error {
-	var starts []int // where each record's rows begin
-	for i, r := range rows {
-		if i == 0 || r.Side != rows[i-1].Side || r.RecordID != rows[i-1].RecordID {
-			starts = append(starts, i)
-		}
+// AuditRecord is the audit of one record written: the fields written
+// together, as NewAuditRecord encodes them. It is one audit_records row (a
+// first sync writes hundreds of thousands of fields, and a row per field
+// was most of the audit's cost).
+type AuditRecord struct {
+	Side     string
+	RecordID string
+	Changes  string // [[field, old, new, rule], ...]
+}
+
+// NewAuditRecord encodes rows, the fields of one record written together;
+// the record is rows[0]'s.
+func NewAuditRecord(rows []AuditRow) AuditRecord {
+	if len(rows) == 0 {
+		return AuditRecord{Changes: "[]"}
 	}
-	var buf []byte
-	_, err := s.multiRow(ctx, tx, "INSERT OR FAIL INTO audit_records(run_id, side, record_id, changes, at) VALUES ", "", 5, len(starts),
+	return AuditRecord{Side: rows[0].Side, RecordID: rows[0].RecordID, Changes: string(appendChanges(nil, rows))}
+}
+
+func (s *DB) insertAudit(ctx context.Context, tx *sql.Tx, runID int64, recs []AuditRecord, now int64) error {
+	_, err := s.multiRow(ctx, tx, "INSERT OR FAIL INTO audit_records(run_id, side, record_id, changes, at) VALUES ", "", 5, len(recs),
 		func(i int, dst []any) []any {
-			end := len(rows)
-			if i+1 < len(starts) {
-				end = starts[i+1]
-			}
-			buf = appendChanges(buf[:0], rows[starts[i]:end])
-			r := rows[starts[i]]
-			return append(dst, runID, r.Side, r.RecordID, string(buf), now)
+			r := recs[i]
+			return append(dst, runID, r.Side, r.RecordID, r.Changes, now)
 		})
 	return err
 }

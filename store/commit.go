@@ -12,11 +12,17 @@ import (
 // ErrLinkClash means a link would break the one-to-one rule.
 var ErrLinkClash = errors.New("link clash: a record is already linked to another record")
 
+// A commit's links, index rows and audit carry their values as the JSON
+// text the store writes (EncodeFields, NewAuditRecord), not as maps: the
+// engine holds thousands of them in a commit group while the CRMs answer,
+// and as maps they were a third of its live heap, all of it pointers for
+// the collector to scan at every cycle (BENCHMARKS.md, fix 41).
+
 // LinkWrite creates a link or merges base values into an existing one.
 type LinkWrite struct {
 	AID, BID  string
-	Base      map[string]string // row key -> canonical value, merged into the stored base
-	CreatedBy string            // "a" or "b" when crmsync created that side's record
+	Base      string // EncodeFields of row key -> canonical value, merged into the stored base; "" = none
+	CreatedBy string // "a" or "b" when crmsync created that side's record
 }
 
 // IndexWrite replaces what the index knows about one record after a write.
@@ -25,7 +31,7 @@ type IndexWrite struct {
 	ID       string
 	Modified int64
 	Deleted  bool
-	Fields   map[string]string
+	Fields   string // EncodeFields of the fields; "" = none
 	Keys     []RecordKey
 }
 
@@ -37,7 +43,7 @@ type Commit struct {
 	Links       []LinkWrite
 	Unlinks     []string // a ids whose link is dropped (approved deletes)
 	Index       []IndexWrite
-	Audit       []AuditRow
+	Audit       []AuditRecord
 	Errors      []RunErrorRow
 	Retry       []RetryRow  // failures: queued or bumped with back-off
 	RetryDone   []RetryKey  // successes: dropped from the queue
@@ -118,7 +124,7 @@ func (s *DB) commitLinks(ctx context.Context, tx *sql.Tx, c Commit, now int64) e
 	}
 	bases := make([]string, len(c.Links))
 	for i, l := range c.Links {
-		bases[i] = EncodeFields(l.Base)
+		bases[i] = orEmptyObject(l.Base)
 	}
 	// An existing link is only updated when it joins the same pair; every
 	// row must therefore count as affected, or one clashed.
@@ -206,7 +212,7 @@ func (s *DB) commitIndex(ctx context.Context, tx *sql.Tx, syncID int64, ws []Ind
 	fields := make([]string, len(ws))
 	keyed := make([]keyedRecord, len(ws))
 	for i, w := range ws {
-		fields[i] = EncodeFields(w.Fields)
+		fields[i] = orEmptyObject(w.Fields)
 		keyed[i] = newKeyed(w.Side, w.ID, w.Deleted, w.Keys)
 	}
 	old := map[string]string{}
@@ -237,4 +243,12 @@ func (s *DB) commitIndex(ctx context.Context, tx *sql.Tx, syncID int64, ws []Ind
 		return err
 	}
 	return s.replaceKeys(ctx, tx, syncID, old, keyed)
+}
+
+// orEmptyObject reads "" as the empty JSON object.
+func orEmptyObject(s string) string {
+	if s == "" {
+		return "{}"
+	}
+	return s
 }

@@ -66,15 +66,15 @@ func TestCommitIsAllOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	ok := store.Commit{SyncID: id, RunID: run,
-		Links: []store.LinkWrite{{AID: "a1", BID: "b1", Base: map[string]string{"k": "v"}, CreatedBy: "b"}},
-		Audit: []store.AuditRow{{Side: "b", RecordID: "b1", Field: "Email", New: "x@example.com", Rule: "create"}}}
+		Links: []store.LinkWrite{{AID: "a1", BID: "b1", Base: store.EncodeFields(map[string]string{"k": "v"}), CreatedBy: "b"}},
+		Audit: []store.AuditRecord{store.NewAuditRecord([]store.AuditRow{{Side: "b", RecordID: "b1", Field: "Email", New: "x@example.com", Rule: "create"}})}}
 	if err := db.Commit(ctx, ok); err != nil {
 		t.Fatal(err)
 	}
 	// b1 is taken: the whole second commit must roll back, audit included.
 	bad := store.Commit{SyncID: id, RunID: run,
 		Links: []store.LinkWrite{{AID: "a2", BID: "b1"}},
-		Audit: []store.AuditRow{{Side: "b", RecordID: "b1", Field: "Email", New: "dup", Rule: "create"}}}
+		Audit: []store.AuditRecord{store.NewAuditRecord([]store.AuditRow{{Side: "b", RecordID: "b1", Field: "Email", New: "dup", Rule: "create"}})}}
 	if err := db.Commit(ctx, bad); !errors.Is(err, store.ErrLinkClash) {
 		t.Fatalf("clash: %v", err)
 	}
@@ -84,7 +84,7 @@ func TestCommitIsAllOrNothing(t *testing.T) {
 		t.Fatalf("links %d audit %d after a failed commit", len(links), len(audit))
 	}
 	// Base values merge into the stored base.
-	db.Commit(ctx, store.Commit{SyncID: id, RunID: run, Links: []store.LinkWrite{{AID: "a1", BID: "b1", Base: map[string]string{"k2": "w"}}}})
+	db.Commit(ctx, store.Commit{SyncID: id, RunID: run, Links: []store.LinkWrite{{AID: "a1", BID: "b1", Base: `{"k2":"w"}`}}})
 	links, _ = db.Links(ctx, id)
 	if links[0].Base != `{"k":"v","k2":"w"}` || links[0].CreatedBy != "b" {
 		t.Fatalf("merged link %+v", links[0])

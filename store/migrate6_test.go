@@ -108,12 +108,12 @@ func TestNewRowsRepeatedInOneWrite(t *testing.T) {
 
 	err = db.Commit(ctx, store.Commit{SyncID: id,
 		Index: []store.IndexWrite{
-			{Side: "b", ID: "b1", Modified: 9, Fields: map[string]string{"email": "first@example.com"}},
-			{Side: "b", ID: "b1", Modified: 3, Fields: map[string]string{"email": "last@example.com"}},
+			{Side: "b", ID: "b1", Modified: 9, Fields: `{"email":"first@example.com"}`},
+			{Side: "b", ID: "b1", Modified: 3, Fields: `{"email":"last@example.com"}`},
 		},
 		Links: []store.LinkWrite{
-			{AID: "a1", BID: "b1", Base: map[string]string{"email": "first@example.com", "phone": "+15550100"}, CreatedBy: "b"},
-			{AID: "a1", BID: "b1", Base: map[string]string{"email": "last@example.com"}},
+			{AID: "a1", BID: "b1", Base: store.EncodeFields(map[string]string{"email": "first@example.com", "phone": "+15550100"}), CreatedBy: "b"},
+			{AID: "a1", BID: "b1", Base: `{"email":"last@example.com"}`},
 		}})
 	if err != nil {
 		t.Fatal(err)

@@ -57,9 +57,9 @@ func TestMigration7KeepsAuditRows(t *testing.T) {
 	}
 }
 
-// TestAuditOneRowPerRecord: a commit's audit rows are stored one row per
-// record written and read back field by field, in order, with values that
-// need escaping intact.
+// TestAuditOneRowPerRecord: a commit's audit records are stored one row
+// each and read back field by field, in order, with values that need
+// escaping intact.
 func TestAuditOneRowPerRecord(t *testing.T) {
 	db, id, ctx := engineSync(t)
 	run, err := db.OpenRun(ctx, id, "manual", 0)
@@ -72,7 +72,9 @@ func TestAuditOneRowPerRecord(t *testing.T) {
 		{Side: "a", RecordID: "a1", Field: "phone", Old: "555-0100", New: "", Rule: "b-changed"},
 		{Side: "b", RecordID: "b1", Field: "(upsert key)", New: "k1", Rule: "create"},
 	}
-	if err := db.Commit(ctx, store.Commit{SyncID: id, RunID: run, Audit: rows}); err != nil {
+	if err := db.Commit(ctx, store.Commit{SyncID: id, RunID: run, Audit: []store.AuditRecord{
+		store.NewAuditRecord(rows[0:2]), store.NewAuditRecord(rows[2:3]), store.NewAuditRecord(rows[3:4]),
+	}}); err != nil {
 		t.Fatal(err)
 	}
 	var want []auditFields

@@ -330,7 +330,7 @@ func (r *run) storeOnly(ctx context.Context) error {
 			return err
 		}
 		for _, l := range ls {
-			c.Links = append(c.Links, store.LinkWrite{AID: l.A, BID: l.B, Base: baseMap(l.Base)})
+			c.Links = append(c.Links, store.LinkWrite{AID: l.A, BID: l.B, Base: encodeBase(l.Base)})
 			if l.ReviewID != 0 {
 				c.ReviewDone = append(c.ReviewDone, l.ReviewID)
 			}
@@ -351,6 +351,14 @@ func (r *run) storeOnly(ctx context.Context) error {
 	}
 	r.progress("store", total, total)
 	return nil
+}
+
+// encodeBase is bs as a link's stored base.
+func encodeBase(bs []BaseValue) string {
+	if len(bs) == 0 {
+		return ""
+	}
+	return store.EncodeFields(baseMap(bs))
 }
 
 func baseMap(bs []BaseValue) map[string]string {
@@ -390,7 +398,7 @@ func (r *run) deletes(ctx context.Context) error {
 			r.sum.Deleted++
 			c.Unlinks = []string{d.LinkedA}
 			c.Index = []store.IndexWrite{{Side: d.Side, ID: d.ID, Deleted: true, Modified: r.e.now().UnixMilli()}}
-			c.Audit = []store.AuditRow{{Side: d.Side, RecordID: d.ID, Field: "(record)", Old: "exists", New: "deleted", Rule: RuleReview}}
+			c.Audit = []store.AuditRecord{store.NewAuditRecord([]store.AuditRow{{Side: d.Side, RecordID: d.ID, Field: "(record)", Old: "exists", New: "deleted", Rule: RuleReview}})}
 			c.ReviewDone = []int64{d.ReviewID}
 		}
 		if err := r.e.st.Commit(ctx, c); err != nil {

@@ -97,11 +97,15 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 		if j.Side == "a" {
 			aID, bID = rec.ID, e.Source
 		}
-		c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: e.Base, CreatedBy: j.Side})
+		c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: store.EncodeFields(e.Base), CreatedBy: j.Side})
 		ir := ix.record(rec)
-		c.Index = append(c.Index, store.IndexWrite{Side: j.Side, ID: rec.ID, Modified: ir.Modified, Fields: ir.Fields, Keys: ir.Keys})
+		c.Index = append(c.Index, store.IndexWrite{Side: j.Side, ID: rec.ID, Modified: ir.Modified, Fields: store.EncodeFields(ir.Fields), Keys: ir.Keys})
+		var audit []store.AuditRow
 		for _, f := range sortedKeys(e.Fields) {
-			c.Audit = append(c.Audit, store.AuditRow{Side: j.Side, RecordID: rec.ID, Field: f, New: e.Fields[f], Rule: RuleCreate + " (reconciled)"})
+			audit = append(audit, store.AuditRow{Side: j.Side, RecordID: rec.ID, Field: f, New: e.Fields[f], Rule: RuleCreate + " (reconciled)"})
+		}
+		if len(audit) > 0 {
+			c.Audit = append(c.Audit, store.NewAuditRecord(audit))
 		}
 	}
 	return p.e.st.Commit(ctx, c)
@@ -132,12 +136,16 @@ func (p *planner) reconcileUpdates(ctx context.Context) error {
 			if ok {
 				cur = store.DecodeFields(pr.Rec.Fields)
 			}
+			var audit []store.AuditRow
 			for _, f := range sortedKeys(e.Fields) {
 				rule := "update (reconciled)"
 				if got, read := cur[f]; !read || got != e.Fields[f] {
 					rule = "update (outcome unknown)"
 				}
-				c.Audit = append(c.Audit, store.AuditRow{Side: j.Side, RecordID: e.ID, Field: f, Old: e.Old[f], New: e.Fields[f], Rule: rule})
+				audit = append(audit, store.AuditRow{Side: j.Side, RecordID: e.ID, Field: f, Old: e.Old[f], New: e.Fields[f], Rule: rule})
+			}
+			if len(audit) > 0 {
+				c.Audit = append(c.Audit, store.NewAuditRecord(audit))
 			}
 		}
 		if err := p.e.st.Commit(ctx, c); err != nil {

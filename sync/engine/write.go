@@ -390,11 +390,11 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 	fields := p.op.Fields
 	if create {
 		r.sum.Created++
-		c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: baseMap(w.Base), CreatedBy: side})
+		c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: encodeBase(w.Base), CreatedBy: side})
 	} else {
 		r.sum.Updated++
 		if w.Source != "" && len(w.Base) > 0 {
-			c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: baseMap(w.Base)})
+			c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: encodeBase(w.Base)})
 		}
 		cur, ok := r.current[w.ID]
 		if !ok {
@@ -426,12 +426,16 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 			idx[f] = v
 		}
 	}
-	c.Index = append(c.Index, store.IndexWrite{Side: side, ID: id, Modified: r.e.now().UnixMilli(), Fields: idx, Keys: r.ix[side].keys(idx)})
+	c.Index = append(c.Index, store.IndexWrite{Side: side, ID: id, Modified: r.e.now().UnixMilli(), Fields: store.EncodeFields(idx), Keys: r.ix[side].keys(idx)})
+	audit := make([]store.AuditRow, 0, len(w.Changes)+1)
 	for _, ch := range w.Changes {
-		c.Audit = append(c.Audit, store.AuditRow{Side: side, RecordID: id, Field: ch.Field, Old: ch.Old, New: ch.New, Rule: ch.Rule})
+		audit = append(audit, store.AuditRow{Side: side, RecordID: id, Field: ch.Field, Old: ch.Old, New: ch.New, Rule: ch.Rule})
 	}
 	if create && p.key != "" && !hasChange(w, p.op.Fields, p.key) {
-		c.Audit = append(c.Audit, store.AuditRow{Side: side, RecordID: id, Field: "(upsert key)", New: p.key, Rule: RuleCreate})
+		audit = append(audit, store.AuditRow{Side: side, RecordID: id, Field: "(upsert key)", New: p.key, Rule: RuleCreate})
+	}
+	if len(audit) > 0 {
+		c.Audit = append(c.Audit, store.NewAuditRecord(audit))
 	}
 	c.RetryDone = append(c.RetryDone, store.RetryKey{Side: side, RecordID: w.Source})
 	if w.ReviewID != 0 {
