@@ -3,6 +3,8 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/crmsync/crmsync/sync/mapping"
 )
@@ -179,13 +181,8 @@ func (m merger) conflict(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv s
 
 // write adds the field changes that make target hold canon for row r.
 func (m merger) write(out *pairOut, r mapping.Row, side string, target, source recView, canon, rule string) {
-	var vals map[string]string
-	var err error
-	if side == "a" {
-		vals, err = r.WriteA(canon)
-	} else {
-		vals, err = r.WriteB(canon)
-	}
+	var buf [3]mapping.FieldValue
+	vals, err := writeRow(buf[:0], r, side, canon)
 	if err != nil {
 		out.reviews = append(out.reviews, rejected(otherSide(side), source.id, target.id, r.Key, err))
 		return
@@ -195,9 +192,9 @@ func (m merger) write(out *pairOut, r mapping.Row, side string, target, source r
 		w = &out.toA
 	}
 	var changes []Change
-	for _, f := range sortedKeys(vals) {
-		if old := target.fields[f]; old != vals[f] {
-			changes = append(changes, Change{Field: f, Old: old, New: vals[f], Rule: rule})
+	for _, v := range vals {
+		if old := target.fields[v.Field]; old != v.Value {
+			changes = append(changes, Change{Field: v.Field, Old: old, New: v.Value, Rule: rule})
 		}
 	}
 	if len(changes) == 0 {
@@ -240,4 +237,19 @@ func otherSide(side string) string {
 		return "b"
 	}
 	return "a"
+}
+
+// writeRow appends row r's values for canon on side to dst, sorted by
+// field as the plan lists them. It makes no map: the planner writes every
+// row of every record it creates (BENCHMARKS.md, fix 42). Most rows write
+// one field, a full name two or three, so callers pass a small array.
+func writeRow(dst []mapping.FieldValue, r mapping.Row, side, canon string) ([]mapping.FieldValue, error) {
+	var err error
+	if side == "a" {
+		dst, err = r.AppendWriteA(dst, canon)
+	} else {
+		dst, err = r.AppendWriteB(dst, canon)
+	}
+	slices.SortStableFunc(dst, func(x, y mapping.FieldValue) int { return strings.Compare(x.Field, y.Field) })
+	return dst, err
 }

@@ -318,7 +318,7 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 		p.plan.addSkip(side, id, "unmatched; the sync does not create records on side "+strings.ToUpper(target))
 		return
 	}
-	w := Write{Side: target, Source: id, Key: key, ReviewID: reviewID}
+	w := Write{Side: target, Source: id, Key: key, ReviewID: reviewID, Changes: make([]Change, 0, len(p.rows))}
 	for _, r := range p.rows {
 		if (target == "b" && r.Dir == mapping.BtoA) || (target == "a" && r.Dir == mapping.AtoB) {
 			continue
@@ -344,19 +344,15 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 		if canon == "" {
 			continue
 		}
-		var vals map[string]string
-		if target == "a" {
-			vals, err = r.WriteA(canon)
-		} else {
-			vals, err = r.WriteB(canon)
-		}
+		var buf [3]mapping.FieldValue
+		vals, err := writeRow(buf[:0], r, target, canon)
 		if err != nil {
 			p.plan.Review = append(p.plan.Review, rejected(side, id, "", r.Key, err))
 			return
 		}
-		for _, f := range sortedKeys(vals) {
-			if vals[f] != "" {
-				w.Changes = upsertChange(w.Changes, Change{Field: f, New: vals[f], Rule: RuleCreate})
+		for _, v := range vals {
+			if v.Value != "" {
+				w.Changes = upsertChange(w.Changes, Change{Field: v.Field, New: v.Value, Rule: RuleCreate})
 			}
 		}
 	}

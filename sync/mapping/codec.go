@@ -156,23 +156,23 @@ func (c *codec) constant(target []connector.Field) (string, error) {
 	return v, err
 }
 
-func (c *codec) writeB(canon string) (map[string]string, error) {
+func (c *codec) writeB(dst []FieldValue, canon string) ([]FieldValue, error) {
 	if len(c.b) == 0 {
-		return nil, errors.New("mapping: this row writes no B field")
+		return dst, errors.New("mapping: this row writes no B field")
 	}
 	v := canon
 	if v != "" && len(c.b) == 1 {
 		var err error
 		if v, err = normType(v, c.b[0], true); err != nil {
-			return nil, c.wrap(err, c.b, c.b)
+			return dst, c.wrap(err, c.b, c.b)
 		}
 	}
-	return spread(v, c.b)
+	return spread(dst, v, c.b)
 }
 
-func (c *codec) writeA(canon string) (map[string]string, error) {
+func (c *codec) writeA(dst []FieldValue, canon string) ([]FieldValue, error) {
 	if len(c.a) == 0 {
-		return nil, errors.New("mapping: this row writes no A field")
+		return dst, errors.New("mapping: this row writes no A field")
 	}
 	var (
 		v   string
@@ -184,7 +184,7 @@ func (c *codec) writeA(canon string) (map[string]string, error) {
 	case c.rev != nil:
 		v, err = c.rev.forward(canon)
 	case c.fwd.inverse == nil:
-		return nil, fmt.Errorf("%s: %w (%s)", c.fwd.name, ErrNotInvertible, c.fwd.whyNot)
+		return dst, fmt.Errorf("%s: %w (%s)", c.fwd.name, ErrNotInvertible, c.fwd.whyNot)
 	default:
 		v, err = c.fwd.inverse(canon)
 	}
@@ -192,24 +192,25 @@ func (c *codec) writeA(canon string) (map[string]string, error) {
 		v, err = normType(v, c.a[0], true)
 	}
 	if err != nil {
-		return nil, c.wrap(err, c.a, c.a)
+		return dst, c.wrap(err, c.a, c.a)
 	}
-	return spread(v, c.a)
+	return spread(dst, v, c.a)
 }
 
-func spread(v string, fs []connector.Field) (map[string]string, error) {
+// spread appends v as the values of fs: itself for one field, split for
+// several (a full name into first and last).
+func spread(dst []FieldValue, v string, fs []connector.Field) ([]FieldValue, error) {
 	if len(fs) == 1 {
-		return map[string]string{fs[0].Name: v}, nil // most rows: no split
+		return append(dst, FieldValue{fs[0].Name, v}), nil // most rows: no split
 	}
 	parts, err := splitName(v, len(fs))
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
-	out := make(map[string]string, len(fs))
 	for i, f := range fs {
-		out[f.Name] = parts[i]
+		dst = append(dst, FieldValue{f.Name, parts[i]})
 	}
-	return out, nil
+	return dst, nil
 }
 
 // wrap names the field read and fills UnknownValueError.Field with the

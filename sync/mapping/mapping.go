@@ -148,18 +148,47 @@ func (r Row) CanonB(fields map[string]string) (string, error) {
 // WriteA turns a canonical value into the A field values to write, applying
 // the inverse (or explicit reverse) transform.
 func (r Row) WriteA(canon string) (map[string]string, error) {
-	if r.c == nil {
-		return nil, errors.New("mapping: row was not compiled")
-	}
-	return r.c.writeA(canon)
+	fvs, err := r.AppendWriteA(nil, canon)
+	return fieldMap(fvs), err
 }
 
 // WriteB turns a canonical value into the B field values to write.
 func (r Row) WriteB(canon string) (map[string]string, error) {
+	fvs, err := r.AppendWriteB(nil, canon)
+	return fieldMap(fvs), err
+}
+
+// FieldValue is one field's value to write.
+type FieldValue struct{ Field, Value string }
+
+// AppendWriteA is WriteA appending to dst instead of making a map. The
+// planner writes every row of every record it creates, and a map per row
+// was its largest allocation (BENCHMARKS.md, fix 42).
+func (r Row) AppendWriteA(dst []FieldValue, canon string) ([]FieldValue, error) {
 	if r.c == nil {
-		return nil, errors.New("mapping: row was not compiled")
+		return dst, errors.New("mapping: row was not compiled")
 	}
-	return r.c.writeB(canon)
+	return r.c.writeA(dst, canon)
+}
+
+// AppendWriteB is WriteB appending to dst.
+func (r Row) AppendWriteB(dst []FieldValue, canon string) ([]FieldValue, error) {
+	if r.c == nil {
+		return dst, errors.New("mapping: row was not compiled")
+	}
+	return r.c.writeB(dst, canon)
+}
+
+// fieldMap is fvs as a map, nil when empty (a failed write).
+func fieldMap(fvs []FieldValue) map[string]string {
+	if len(fvs) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(fvs))
+	for _, fv := range fvs {
+		m[fv.Field] = fv.Value
+	}
+	return m
 }
 
 // Invertible reports whether the row can write A (inverse or reverse
