@@ -50,7 +50,39 @@ func NewAuditRecord(rows []AuditRow) AuditRecord {
 	if len(rows) == 0 {
 		return AuditRecord{Changes: "[]"}
 	}
-	return AuditRecord{Side: rows[0].Side, RecordID: rows[0].RecordID, Changes: string(appendChanges(nil, rows))}
+	var a AuditBuilder
+	for _, r := range rows {
+		a.Add(r.Field, r.Old, r.New, r.Rule)
+	}
+	rec, _ := a.Record(rows[0].Side, rows[0].RecordID)
+	return rec
+}
+
+// AuditBuilder encodes one record's changes at a time into a buffer it
+// keeps: the engine audits every record it writes, and building a row per
+// field first cost 200 MB of allocation in a 100k first sync.
+type AuditBuilder struct{ b []byte }
+
+// Add appends one field's change.
+func (a *AuditBuilder) Add(field, old, new, rule string) {
+	if len(a.b) == 0 {
+		a.b = append(a.b, '[')
+	} else {
+		a.b = append(a.b, ',')
+	}
+	a.b = appendChange(a.b, field, old, new, rule)
+}
+
+// Record returns the changes added since the last Record as the audit of
+// side's record id, and starts over. ok is false when nothing was added.
+func (a *AuditBuilder) Record(side, id string) (rec AuditRecord, ok bool) {
+	if len(a.b) == 0 {
+		return AuditRecord{}, false
+	}
+	a.b = append(a.b, ']')
+	rec = AuditRecord{Side: side, RecordID: id, Changes: string(a.b)}
+	a.b = a.b[:0]
+	return rec, true
 }
 
 func (s *DB) insertAudit(ctx context.Context, tx *sql.Tx, runID int64, recs []AuditRecord, now int64) error {
@@ -62,21 +94,14 @@ func (s *DB) insertAudit(ctx context.Context, tx *sql.Tx, runID int64, recs []Au
 	return err
 }
 
-// appendChanges renders rows as [[field, old, new, rule], ...].
-func appendChanges(b []byte, rows []AuditRow) []byte {
+// appendChange renders one change as [field, old, new, rule].
+func appendChange(b []byte, field, old, new, rule string) []byte {
 	b = append(b, '[')
-	for i, r := range rows {
-		if i > 0 {
+	for j, v := range [4]string{field, old, new, rule} {
+		if j > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, '[')
-		for j, v := range [4]string{r.Field, r.Old, r.New, r.Rule} {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = jsonscan.AppendJSONString(b, v)
-		}
-		b = append(b, ']')
+		b = jsonscan.AppendJSONString(b, v)
 	}
 	return append(b, ']')
 }

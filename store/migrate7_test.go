@@ -89,3 +89,23 @@ func TestAuditOneRowPerRecord(t *testing.T) {
 		t.Fatalf("audit_records rows: %d, %v; want 3 (b1, a1, b1 again)", stored, err)
 	}
 }
+
+// TestAuditBuilderStartsOverPerRecord: the builder's buffer is reused, and
+// a record handed out keeps its own changes.
+func TestAuditBuilderStartsOverPerRecord(t *testing.T) {
+	var a store.AuditBuilder
+	if _, ok := a.Record("a", "a0"); ok {
+		t.Fatal("a record with no changes was handed out")
+	}
+	a.Add("email", "old@example.com", "new@example.com", "a-changed")
+	a.Add("phone", "", "+1 415", "fill-blank")
+	first, _ := a.Record("a", "a1")
+	a.Add("name", "", `Ann "A"`, "create")
+	second, ok := a.Record("b", "b1")
+	if want := `[["email","old@example.com","new@example.com","a-changed"],["phone","","+1 415","fill-blank"]]`; first.Changes != want || first.RecordID != "a1" || first.Side != "a" {
+		t.Errorf("first record %+v; want changes %s", first, want)
+	}
+	if want := `[["name","","Ann \"A\"","create"]]`; !ok || second.Changes != want || second.RecordID != "b1" || second.Side != "b" {
+		t.Errorf("second record %+v; want changes %s", second, want)
+	}
+}

@@ -60,6 +60,8 @@ type run struct {
 	group store.Commit
 	// storeMu serializes the two side writers' store calls; see locked.
 	storeMu *sync.Mutex
+	// audit encodes each written record's audit, reusing its buffer.
+	audit store.AuditBuilder
 }
 
 // stopError ends a run early; the rest of the plan is left for the next run.

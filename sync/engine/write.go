@@ -427,15 +427,14 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 		}
 	}
 	c.Index = append(c.Index, store.IndexWrite{Side: side, ID: id, Modified: r.e.now().UnixMilli(), Fields: store.EncodeFields(idx), Keys: r.ix[side].keys(idx)})
-	audit := make([]store.AuditRow, 0, len(w.Changes)+1)
 	for _, ch := range w.Changes {
-		audit = append(audit, store.AuditRow{Side: side, RecordID: id, Field: ch.Field, Old: ch.Old, New: ch.New, Rule: ch.Rule})
+		r.audit.Add(ch.Field, ch.Old, ch.New, ch.Rule)
 	}
 	if create && p.key != "" && !hasChange(w, p.op.Fields, p.key) {
-		audit = append(audit, store.AuditRow{Side: side, RecordID: id, Field: "(upsert key)", New: p.key, Rule: RuleCreate})
+		r.audit.Add("(upsert key)", "", p.key, RuleCreate)
 	}
-	if len(audit) > 0 {
-		c.Audit = append(c.Audit, store.NewAuditRecord(audit))
+	if rec, ok := r.audit.Record(side, id); ok {
+		c.Audit = append(c.Audit, rec)
 	}
 	c.RetryDone = append(c.RetryDone, store.RetryKey{Side: side, RecordID: w.Source})
 	if w.ReviewID != 0 {

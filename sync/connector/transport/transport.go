@@ -113,12 +113,14 @@ func (c *Client) Calls() int64 { return c.calls.Load() }
 func (c *Client) Limiter() *rate.Limiter { return c.limiter }
 
 // Do sends req with the context from req, waiting on the limiter before
-// every attempt and retrying as the classifier says. The body is buffered so
-// that it can be replayed. On a final failing status the last response is
-// returned with a nil error for the connector to interpret; a budget stop,
-// a Stop verdict, a context end or a network failure return an error.
+// every attempt and retrying as the classifier says. Each attempt replays
+// the body through req.GetBody, which net/http sets for an in-memory body;
+// any other body is buffered first. On a final failing status the last
+// response is returned with a nil error for the connector to interpret; a
+// budget stop, a Stop verdict, a context end or a network failure return an
+// error.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
-	rreq, err := retryablehttp.FromRequest(req)
+	rreq, err := retryable(req)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s %s: %w", c.opts.Vendor, req.Method, req.URL.Path, err)
 	}
@@ -190,6 +192,28 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("%s: %s: %w", c.opts.Vendor, endpoint(req), err)
 	}
 	return resp, nil
+}
+
+// retryable wraps req for retryablehttp. Given the body itself,
+// retryablehttp copies it into a buffer of its own; a batch body is 20 to
+// 100 KB, 75 MB over a 100k first sync, so an in-memory body is replayed
+// from req.GetBody instead.
+func retryable(req *http.Request) (*retryablehttp.Request, error) {
+	if req.Body == nil || req.Body == http.NoBody || req.GetBody == nil {
+		return retryablehttp.FromRequest(req)
+	}
+	bare := *req
+	bare.Body, bare.GetBody = nil, nil
+	rreq, err := retryablehttp.FromRequest(&bare)
+	if err != nil {
+		return nil, err
+	}
+	getBody := req.GetBody
+	if err := rreq.SetBody(retryablehttp.ReaderFunc(func() (io.Reader, error) { return getBody() })); err != nil {
+		return nil, err
+	}
+	rreq.ContentLength = req.ContentLength // SetBody cannot see through GetBody's io.NopCloser
+	return rreq, nil
 }
 
 // gate runs inside http.Client for every attempt: budget first, then the

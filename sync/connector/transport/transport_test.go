@@ -24,6 +24,7 @@ type script struct {
 	statuses []int
 	headers  []map[string]string
 	bodies   []string
+	lengths  []int64 // each request's Content-Length; -1 when sent chunked
 	arrivals []time.Time
 	hits     atomic.Int64
 	arrived  chan struct{}
@@ -35,6 +36,7 @@ func (s *script) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	i := len(s.arrivals)
 	s.arrivals = append(s.arrivals, time.Now())
 	s.bodies = append(s.bodies, string(b))
+	s.lengths = append(s.lengths, r.ContentLength)
 	status := http.StatusOK
 	if i < len(s.statuses) {
 		status = s.statuses[i]
@@ -122,24 +124,35 @@ func TestRetryAfterParsesHTTPDate(t *testing.T) {
 	}
 }
 
+// TestServerErrorsBackOffThenSucceedReplayingBody: every attempt carries
+// the whole body with its length, whether net/http can replay the body
+// (GetBody) or the transport has to buffer it.
 func TestServerErrorsBackOffThenSucceedReplayingBody(t *testing.T) {
-	s := &script{statuses: []int{503, 500}}
-	srv := httptest.NewServer(s)
-	defer srv.Close()
-	c := New(srv.Client(), fast(Options{}))
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/w", strings.NewReader(`{"a":1}`))
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	bodies := map[string]func() io.Reader{
+		"in memory": func() io.Reader { return strings.NewReader(`{"a":1}`) },
+		"a stream":  func() io.Reader { return io.MultiReader(strings.NewReader(`{"a"`), strings.NewReader(`:1}`)) },
 	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 || c.Calls() != 3 {
-		t.Fatalf("status %d calls %d", resp.StatusCode, c.Calls())
-	}
-	for i, b := range s.bodies {
-		if b != `{"a":1}` {
-			t.Fatalf("attempt %d body %q", i, b)
-		}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			s := &script{statuses: []int{503, 500}}
+			srv := httptest.NewServer(s)
+			defer srv.Close()
+			c := New(srv.Client(), fast(Options{}))
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/w", body())
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 || c.Calls() != 3 || len(s.bodies) != 3 {
+				t.Fatalf("status %d calls %d attempts %d", resp.StatusCode, c.Calls(), len(s.bodies))
+			}
+			for i, b := range s.bodies {
+				if b != `{"a":1}` || (name == "in memory" && s.lengths[i] != 7) {
+					t.Fatalf("attempt %d body %q, Content-Length %d", i, b, s.lengths[i])
+				}
+			}
+		})
 	}
 }
 
