@@ -103,7 +103,7 @@ func (s *DB) PlanItems(ctx context.Context, planID int64, kind, side string, aft
 	for len(out) < limit && rows.Next() {
 		var chunkID int64
 		var n int
-		var b []byte
+		var b sql.RawBytes // the driver's copy, read before the next row: each item is copied out once
 		if err := rows.Scan(&chunkID, &n, &b); err != nil {
 			return nil, fmt.Errorf("store: items of plan %d: %w", planID, err)
 		}
