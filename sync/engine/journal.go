@@ -100,12 +100,12 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 		c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: store.EncodeFields(e.Base), CreatedBy: j.Side})
 		ir := ix.record(rec)
 		c.Index = append(c.Index, store.IndexWrite{Side: j.Side, ID: rec.ID, Modified: ir.Modified, Fields: store.EncodeFields(ir.Fields), Keys: ir.Keys})
-		var audit []store.AuditRow
+		var audit store.AuditBuilder
 		for _, f := range sortedKeys(e.Fields) {
-			audit = append(audit, store.AuditRow{Side: j.Side, RecordID: rec.ID, Field: f, New: e.Fields[f], Rule: RuleCreate + " (reconciled)"})
+			audit.Add(f, "", e.Fields[f], RuleCreate+" (reconciled)")
 		}
-		if len(audit) > 0 {
-			c.Audit = append(c.Audit, store.NewAuditRecord(audit))
+		if a, ok := audit.Record(j.Side, rec.ID); ok {
+			c.Audit = append(c.Audit, a)
 		}
 	}
 	return p.e.st.Commit(ctx, c)
@@ -136,16 +136,16 @@ func (p *planner) reconcileUpdates(ctx context.Context) error {
 			if ok {
 				cur = store.DecodeFields(pr.Rec.Fields)
 			}
-			var audit []store.AuditRow
+			var audit store.AuditBuilder
 			for _, f := range sortedKeys(e.Fields) {
 				rule := "update (reconciled)"
 				if got, read := cur[f]; !read || got != e.Fields[f] {
 					rule = "update (outcome unknown)"
 				}
-				audit = append(audit, store.AuditRow{Side: j.Side, RecordID: e.ID, Field: f, Old: e.Old[f], New: e.Fields[f], Rule: rule})
+				audit.Add(f, e.Old[f], e.Fields[f], rule)
 			}
-			if len(audit) > 0 {
-				c.Audit = append(c.Audit, store.NewAuditRecord(audit))
+			if a, ok := audit.Record(j.Side, e.ID); ok {
+				c.Audit = append(c.Audit, a)
 			}
 		}
 		if err := p.e.st.Commit(ctx, c); err != nil {
