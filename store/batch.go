@@ -96,6 +96,51 @@ func (s *DB) insertOrUpsert(ctx context.Context, tx *sql.Tx, into, upsert string
 	return n + m, err
 }
 
+// splitExpected splits positions, given in key order, into the rows marked
+// new whose key appears once (for insertExpectedNew) and the rest (to be
+// looked up first, insertOrUpsert).
+func splitExpected(order []int, key func(i int) string, isNew func(i int) bool) (expected, checked []int) {
+	for n, i := range order {
+		k := key(i)
+		repeated := n > 0 && key(order[n-1]) == k || n+1 < len(order) && key(order[n+1]) == k
+		if isNew(i) && !repeated {
+			expected = append(expected, i)
+		} else {
+			checked = append(checked, i)
+		}
+	}
+	return expected, checked
+}
+
+// insertExpectedNew writes the rows at positions order (in key order) with
+// INSERT OR FAIL into table, a rowid table, and reports true, for rows the
+// caller expects to be new: the first read of an empty side, records just
+// created on a CRM, links the plan made. It spares insertOrUpsert's lookup
+// of the stored rows, a B-tree probe per row (BENCHMARKS.md, fix 45). When
+// a row was stored after all, a unique constraint fails part way: the rows
+// this call added, which SQLite gave the table's highest rowids, are
+// deleted again and it reports false, for the caller's checked path.
+func (s *DB) insertExpectedNew(ctx context.Context, tx *sql.Tx, table, into string, cols int, order []int, args func(at int, dst []any) []any) (bool, error) {
+	if len(order) == 0 {
+		return true, nil
+	}
+	var top int64
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(rowid), 0) FROM "+table).Scan(&top); err != nil {
+		return false, err
+	}
+	_, err := s.multiRow(ctx, tx, "INSERT OR FAIL INTO "+into, "", cols, len(order), func(i int, dst []any) []any { return args(order[i], dst) })
+	if err == nil {
+		return true, nil
+	}
+	if !isUniqueViolation(err) {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE rowid > ?", top); err != nil {
+		return false, err
+	}
+	return false, nil
+}
+
 // idsBySide groups ids per side in first-seen order, without duplicates.
 func idsBySide(n int, at func(i int) (side, id string)) map[string][]string {
 	out := map[string][]string{}

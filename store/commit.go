@@ -23,6 +23,10 @@ type LinkWrite struct {
 	AID, BID  string
 	Base      string // EncodeFields of row key -> canonical value, merged into the stored base; "" = none
 	CreatedBy string // "a" or "b" when crmsync created that side's record
+	// New says no link of AID is expected to be stored (one the plan made,
+	// or a created record's): it is inserted without looking first. If one
+	// is, the commit takes the checked path; nothing else changes.
+	New bool
 }
 
 // IndexWrite replaces what the index knows about one record after a write.
@@ -33,6 +37,9 @@ type IndexWrite struct {
 	Deleted  bool
 	Fields   string // EncodeFields of the fields; "" = none
 	Keys     []RecordKey
+	// New says the record is not expected to be indexed yet (crmsync just
+	// created it), as LinkWrite.New.
+	New bool
 }
 
 // Commit is everything one batch changes in the store. It is applied in ONE
@@ -126,46 +133,70 @@ func (s *DB) commitLinks(ctx context.Context, tx *sql.Tx, c Commit, now int64) e
 	for i, l := range c.Links {
 		bases[i] = orEmptyObject(l.Base)
 	}
-	// An existing link is only updated when it joins the same pair; every
-	// row must therefore count as affected, or one clashed.
-	aIDs := make([]string, len(c.Links))
-	for i, l := range c.Links {
-		aIDs[i] = l.AID
+	row := func(i int, dst []any) []any {
+		l := c.Links[i]
+		return append(dst, c.SyncID, l.AID, l.BID, bases[i], l.CreatedBy, now)
 	}
-	linked, err := s.linkedAIDs(ctx, tx, c.SyncID, aIDs)
-	if err != nil {
-		return err
-	}
+	const into = "links(sync_id, a_id, b_id, base, created_by, updated_at) VALUES "
 	key := func(i int) string { return c.Links[i].AID }
-	fresh, rest := splitFresh(keyOrder(len(c.Links), key), key, func(i int) bool { return linked[key(i)] })
-	n, err := s.insertOrUpsert(ctx, tx, "links(sync_id, a_id, b_id, base, created_by, updated_at) VALUES ",
-		` ON CONFLICT(sync_id, a_id) DO UPDATE SET base = json_patch(links.base, excluded.base), updated_at = excluded.updated_at
-		WHERE links.b_id = excluded.b_id`, 6, fresh, rest, func(i int, dst []any) []any {
-			l := c.Links[i]
-			return append(dst, c.SyncID, l.AID, l.BID, bases[i], l.CreatedBy, now)
-		})
+	order := keyOrder(len(c.Links), key)
+	expected, checked := splitExpected(order, key, func(i int) bool { return c.Links[i].New })
+	inserted, err := s.insertExpectedNew(ctx, tx, "links", into, 6, expected, row)
 	if err != nil {
-		if isUniqueViolation(err) {
-			return fmt.Errorf("%w: %s", ErrLinkClash, clashing(ctx, tx, c))
-		}
 		return err
+	}
+	n := int64(len(expected))
+	if !inserted {
+		checked, n = order, 0
+	}
+	if len(checked) > 0 {
+		// An existing link is only updated when it joins the same pair;
+		// every row must therefore count as affected, or one clashed.
+		aIDs := make([]string, len(checked))
+		for j, i := range checked {
+			aIDs[j] = c.Links[i].AID
+		}
+		linked, err := s.linkedAIDs(ctx, tx, c.SyncID, aIDs)
+		if err != nil {
+			return err
+		}
+		fresh, rest := splitFresh(checked, key, func(i int) bool { return linked[key(i)] })
+		m, err := s.insertOrUpsert(ctx, tx, into,
+			` ON CONFLICT(sync_id, a_id) DO UPDATE SET base = json_patch(links.base, excluded.base), updated_at = excluded.updated_at
+			WHERE links.b_id = excluded.b_id`, 6, fresh, rest, row)
+		if err != nil {
+			if isUniqueViolation(err) {
+				return fmt.Errorf("%w: %s", ErrLinkClash, clashing(ctx, tx, c))
+			}
+			return err
+		}
+		n += m
 	}
 	if n != int64(len(c.Links)) {
 		return fmt.Errorf("%w: %s", ErrLinkClash, clashing(ctx, tx, c))
 	}
-	// Close unmatched/ambiguous items about the records just linked: one
-	// statement per side through review_by_subject. (A per-link UPDATE
-	// scanned every open item: 146 s of a 100k first sync.)
 	ids := idsBySide(len(c.Links)*2, func(i int) (string, string) {
 		if i%2 == 0 {
 			return "a", c.Links[i/2].AID
 		}
 		return "b", c.Links[i/2].BID
 	})
+	return closeLinkedReviews(ctx, tx, c.SyncID, ids)
+}
+
+// closeLinkedReviews marks done the open unmatched and ambiguous items
+// about the records just linked (ids by side): one statement per side
+// through review_by_subject. (A per-link UPDATE scanned every open item:
+// 146 s of a 100k first sync. Reading the open items and comparing them
+// here cost as much as these probes, BENCHMARKS.md, fix 45.)
+func closeLinkedReviews(ctx context.Context, tx *sql.Tx, syncID int64, ids map[string][]string) error {
 	for _, side := range []string{"a", "b"} {
+		if len(ids[side]) == 0 {
+			continue
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE review SET status = 'done' WHERE sync_id = ? AND side = ?
 			AND record_id IN (SELECT value FROM json_each(?)) AND status = 'open' AND kind IN ('unmatched', 'ambiguous')`,
-			c.SyncID, side, jsonList(ids[side])); err != nil {
+			syncID, side, jsonList(ids[side])); err != nil {
 			return err
 		}
 	}
@@ -215,34 +246,55 @@ func (s *DB) commitIndex(ctx context.Context, tx *sql.Tx, syncID int64, ws []Ind
 		fields[i] = orEmptyObject(w.Fields)
 		keyed[i] = newKeyed(w.Side, w.ID, w.Deleted, w.Keys)
 	}
+	row := func(i int, dst []any) []any {
+		w := ws[i]
+		return append(dst, syncID, w.Side, w.ID, w.Modified, w.Deleted, fields[i], 0, keyed[i].keys)
+	}
+	const into = "records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES "
+	key := func(i int) string { return ws[i].Side + "\x00" + ws[i].ID }
+	order := keyOrder(len(ws), key)
+	expected, checked := splitExpected(order, key, func(i int) bool { return ws[i].New })
+	inserted, err := s.insertExpectedNew(ctx, tx, "records", into, 8, expected, row)
+	if err != nil {
+		return err
+	}
+	if !inserted {
+		checked = order
+	}
+	old, exists, err := s.storedIndex(ctx, tx, syncID, ws, checked)
+	if err != nil {
+		return err
+	}
+	fresh, rest := splitFresh(checked, key, func(i int) bool { return exists[key(i)] })
+	_, err = s.insertOrUpsert(ctx, tx, into,
+		" ON CONFLICT(sync_id, side, id) DO UPDATE SET modified = max(records.modified, excluded.modified), deleted = excluded.deleted, fields = excluded.fields, keys = excluded.keys",
+		8, fresh, rest, row)
+	if err != nil {
+		return err
+	}
+	return s.replaceKeys(ctx, tx, syncID, old, keyed)
+}
+
+// storedIndex returns the stored keys (storedKeyColumns) and the
+// "side\x00id" of the records among ws at positions that are indexed.
+func (s *DB) storedIndex(ctx context.Context, tx *sql.Tx, syncID int64, ws []IndexWrite, positions []int) (map[string]string, map[string]bool, error) {
 	old := map[string]string{}
-	exists := map[string]bool{} // "side\x00id" of the records already indexed
-	ids := idsBySide(len(ws), func(i int) (string, string) { return ws[i].Side, ws[i].ID })
+	exists := map[string]bool{}
+	ids := idsBySide(len(positions), func(j int) (string, string) { return ws[positions[j]].Side, ws[positions[j]].ID })
 	for _, side := range []string{"a", "b"} {
 		if len(ids[side]) == 0 {
 			continue
 		}
 		stored, err := s.storedRows(ctx, tx, syncID, side, ids[side])
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		maps.Copy(old, storedKeyColumns(side, stored))
 		for id := range stored {
 			exists[side+"\x00"+id] = true
 		}
 	}
-	key := func(i int) string { return ws[i].Side + "\x00" + ws[i].ID }
-	fresh, rest := splitFresh(keyOrder(len(ws), key), key, func(i int) bool { return exists[key(i)] })
-	_, err := s.insertOrUpsert(ctx, tx, "records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES ",
-		" ON CONFLICT(sync_id, side, id) DO UPDATE SET modified = max(records.modified, excluded.modified), deleted = excluded.deleted, fields = excluded.fields, keys = excluded.keys",
-		8, fresh, rest, func(i int, dst []any) []any {
-			w := ws[i]
-			return append(dst, syncID, w.Side, w.ID, w.Modified, w.Deleted, fields[i], 0, keyed[i].keys)
-		})
-	if err != nil {
-		return err
-	}
-	return s.replaceKeys(ctx, tx, syncID, old, keyed)
+	return old, exists, nil
 }
 
 // orEmptyObject reads "" as the empty JSON object.

@@ -73,6 +73,12 @@ type PageOptions struct {
 	// is then indexed again. A full resync does not skip: it re-merges
 	// every pair.
 	SkipUnchanged bool
+	// Fresh says the side's index was empty when this read began (a first
+	// sync): the records are expected to be new, so they are inserted
+	// without first looking each one up. One that was indexed after all
+	// (a record a CRM's paging gave twice) sends the group down the
+	// checked path; nothing is lost, it is only slower.
+	Fresh bool
 }
 
 // IndexPage stores one page of records and their keys and then the page's
@@ -87,7 +93,7 @@ func (s *DB) IndexPage(ctx context.Context, syncID int64, side string, recs []In
 		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) + 1 FROM records WHERE sync_id = ? AND side = ?", syncID, side).Scan(&seq); err != nil {
 			return err
 		}
-		if err := s.indexRecords(ctx, tx, syncID, side, recs, seq, opts.SkipUnchanged); err != nil {
+		if err := s.indexRecords(ctx, tx, syncID, side, recs, seq, opts); err != nil {
 			return err
 		}
 		if opts.SaveCursor {
@@ -103,7 +109,7 @@ func (s *DB) IndexPage(ctx context.Context, syncID int64, side string, recs []In
 	return seq, nil
 }
 
-func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side string, recs []IndexRecord, seq int64, skipUnchanged bool) error {
+func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side string, recs []IndexRecord, seq int64, opts PageOptions) error {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -115,21 +121,35 @@ func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side st
 		keyed[i] = newKeyed(side, r.ID, r.Deleted, r.Keys)
 		ids[i] = r.ID
 	}
-	stored, err := s.storedRows(ctx, tx, syncID, side, ids)
-	if err != nil {
-		return err
-	}
-	old := storedKeyColumns(side, stored)
 	// A record read twice in one group is decided by its last copy, the
 	// one the upsert keeps.
 	last := make(map[string]int, len(recs))
 	for i, r := range recs {
 		last[r.ID] = i
 	}
+	row := func(i int, dst []any) []any {
+		r := recs[i]
+		return append(dst, syncID, side, r.ID, r.Modified, r.Deleted, fields[i], seq+int64(i), keyed[i].keys)
+	}
+	const into = "records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES "
+	if opts.Fresh && len(last) == len(recs) {
+		inserted, err := s.insertExpectedNew(ctx, tx, "records", into, 8, keyOrder(len(recs), func(i int) string { return recs[i].ID }), row)
+		if err != nil {
+			return err
+		}
+		if inserted {
+			return s.replaceKeys(ctx, tx, syncID, nil, keyed) // no stored keys to drop
+		}
+	}
+	stored, err := s.storedRows(ctx, tx, syncID, side, ids)
+	if err != nil {
+		return err
+	}
+	old := storedKeyColumns(side, stored)
 	write := make([]int, 0, len(recs)) // positions in recs to upsert
 	for i, r := range recs {
 		j := last[r.ID]
-		if st, ok := stored[r.ID]; skipUnchanged && ok && st.fields == fields[j] && st.keys == keyed[j].keys && st.deleted == recs[j].Deleted {
+		if st, ok := stored[r.ID]; opts.SkipUnchanged && ok && st.fields == fields[j] && st.keys == keyed[j].keys && st.deleted == recs[j].Deleted {
 			continue
 		}
 		write = append(write, i)
@@ -142,13 +162,9 @@ func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side st
 		_, ok := stored[recs[write[i]].ID]
 		return ok
 	})
-	_, err = s.insertOrUpsert(ctx, tx, "records(sync_id, side, id, modified, deleted, fields, seq, keys) VALUES ",
+	_, err = s.insertOrUpsert(ctx, tx, into,
 		" ON CONFLICT(sync_id, side, id) DO UPDATE SET modified = excluded.modified, deleted = excluded.deleted, fields = excluded.fields, seq = excluded.seq, keys = excluded.keys",
-		8, fresh, rest, func(at int, dst []any) []any {
-			i := write[at]
-			r := recs[i]
-			return append(dst, syncID, side, r.ID, r.Modified, r.Deleted, fields[i], seq+int64(i), keyed[i].keys)
-		})
+		8, fresh, rest, func(at int, dst []any) []any { return row(write[at], dst) })
 	if err != nil {
 		return err
 	}

@@ -332,7 +332,7 @@ func (r *run) storeOnly(ctx context.Context) error {
 			return err
 		}
 		for _, l := range ls {
-			c.Links = append(c.Links, store.LinkWrite{AID: l.A, BID: l.B, Base: encodeBase(l.Base)})
+			c.Links = append(c.Links, store.LinkWrite{AID: l.A, BID: l.B, Base: encodeBase(l.Base), New: l.New})
 			if l.ReviewID != 0 {
 				c.ReviewDone = append(c.ReviewDone, l.ReviewID)
 			}

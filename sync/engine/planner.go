@@ -47,6 +47,7 @@ type planner struct {
 	due        map[retryKey]bool // due retries ...
 	written    map[retryKey]bool // ... that this plan writes again
 	fullResync bool              // every record read is planned again, unchanged or not
+	emptySide  map[string]bool   // sides with nothing indexed when the read began (store.PageOptions.Fresh)
 	warnMu     sync.Mutex        // both sides' readers warn
 	indexMu    sync.Mutex        // ... and index
 }
@@ -76,6 +77,7 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 			return nil, err
 		}
 		states[s] = st.Count
+		p.emptySide[s] = st.MaxSeq == 0 && st.Count == 0
 		if !opts.FullResync {
 			cursors[s] = st.Cursor
 		}
@@ -148,7 +150,7 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 		claimed: map[string]bool{}, handled: map[string]bool{},
 		pages: map[string]int{}, planned: map[string]int{},
 		tally: tally{creates: map[string]int{}, updates: map[string]int{}},
-		due:   map[retryKey]bool{}, written: map[retryKey]bool{},
+		due:   map[retryKey]bool{}, written: map[retryKey]bool{}, emptySide: map[string]bool{},
 	}
 	runs, err := e.st.Runs(ctx, syncID, 1)
 	if err != nil {
@@ -233,7 +235,7 @@ func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool
 			return nil
 		}
 		p.indexMu.Lock() // one connection at a time keeps its page cache warm (see run.locked)
-		_, err := p.e.st.IndexPage(ctx, p.syncID, side, group, store.PageOptions{Cursor: groupCursor, SaveCursor: saveCursor, SkipUnchanged: !p.fullResync})
+		_, err := p.e.st.IndexPage(ctx, p.syncID, side, group, store.PageOptions{Cursor: groupCursor, SaveCursor: saveCursor, SkipUnchanged: !p.fullResync, Fresh: p.emptySide[side]})
 		p.indexMu.Unlock()
 		if err != nil {
 			return err

@@ -390,7 +390,7 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 	fields := p.op.Fields
 	if create {
 		r.sum.Created++
-		c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: encodeBase(w.Base), CreatedBy: side})
+		c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: encodeBase(w.Base), CreatedBy: side, New: true})
 	} else {
 		r.sum.Updated++
 		if w.Source != "" && len(w.Base) > 0 {
@@ -426,7 +426,7 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 			idx[f] = v
 		}
 	}
-	c.Index = append(c.Index, store.IndexWrite{Side: side, ID: id, Modified: r.e.now().UnixMilli(), Fields: store.EncodeFields(idx), Keys: r.ix[side].keys(idx)})
+	c.Index = append(c.Index, store.IndexWrite{Side: side, ID: id, Modified: r.e.now().UnixMilli(), Fields: store.EncodeFields(idx), Keys: r.ix[side].keys(idx), New: create})
 	for _, ch := range w.Changes {
 		r.audit.Add(ch.Field, ch.Old, ch.New, ch.Rule)
 	}
