@@ -272,13 +272,16 @@ func (s *DB) storedRows(ctx context.Context, tx *sql.Tx, syncID int64, side stri
 	return out, err
 }
 
+// sideID names a record: its side and id (a map key without concatenating).
+type sideID struct{ side, id string }
+
 // storedKeyColumns returns the keys column of the stored rows that carry
 // keys, under "side:id", as replaceKeys wants them.
-func storedKeyColumns(side string, stored map[string]storedRow) map[string]string {
-	old := make(map[string]string, len(stored))
+func storedKeyColumns(side string, stored map[string]storedRow) map[sideID]string {
+	old := make(map[sideID]string, len(stored))
 	for id, r := range stored {
 		if r.keys != "[]" {
-			old[side+":"+id] = r.keys
+			old[sideID{side, id}] = r.keys
 		}
 	}
 	return old
@@ -290,10 +293,10 @@ func storedKeyColumns(side string, stored map[string]storedRow) map[string]strin
 // (nothing to do). The log goes to record_keys in one sorted pass before
 // the next lookup (flushKeys). Where a record appears more than once, its
 // last write's keys win, as if the writes ran one after another.
-func (s *DB) replaceKeys(ctx context.Context, tx *sql.Tx, syncID int64, old map[string]string, recs []keyedRecord) error {
-	last := make(map[string]int, len(recs))
+func (s *DB) replaceKeys(ctx context.Context, tx *sql.Tx, syncID int64, old map[sideID]string, recs []keyedRecord) error {
+	last := make(map[sideID]int, len(recs))
 	for i, r := range recs {
-		last[r.side+":"+r.id] = i
+		last[sideID{r.side, r.id}] = i
 	}
 	type keyRow struct {
 		side, id string
@@ -303,10 +306,11 @@ func (s *DB) replaceKeys(ctx context.Context, tx *sql.Tx, syncID int64, old map[
 	}
 	var log []keyRow
 	for i, r := range recs {
-		if last[r.side+":"+r.id] != i {
+		k := sideID{r.side, r.id}
+		if last[k] != i {
 			continue
 		}
-		was := old[r.side+":"+r.id]
+		was := old[k]
 		if was == r.keys {
 			continue
 		}

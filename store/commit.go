@@ -277,8 +277,8 @@ func (s *DB) commitIndex(ctx context.Context, tx *sql.Tx, syncID int64, ws []Ind
 
 // storedIndex returns the stored keys (storedKeyColumns) and the
 // "side\x00id" of the records among ws at positions that are indexed.
-func (s *DB) storedIndex(ctx context.Context, tx *sql.Tx, syncID int64, ws []IndexWrite, positions []int) (map[string]string, map[string]bool, error) {
-	old := map[string]string{}
+func (s *DB) storedIndex(ctx context.Context, tx *sql.Tx, syncID int64, ws []IndexWrite, positions []int) (map[sideID]string, map[string]bool, error) {
+	old := map[sideID]string{}
 	exists := map[string]bool{}
 	ids := idsBySide(len(positions), func(j int) (string, string) { return ws[positions[j]].Side, ws[positions[j]].ID })
 	for _, side := range []string{"a", "b"} {

@@ -204,11 +204,29 @@ func pairSelect(side string) string {
 		LEFT JOIN records o ON o.sync_id = r.sync_id AND o.side = ? AND o.id = l.` + theirs
 }
 
-// dest lists the scan targets matching pairSelect's columns.
-func (p *PairRow) dest() []any {
-	return []any{&p.Rec.ID, &p.Rec.Modified, &p.Rec.Deleted, &p.Rec.Fields, &p.Rec.Seq,
+// dest appends the scan targets matching pairSelect's columns to buf.
+func (p *PairRow) dest(buf []any) []any {
+	return append(buf, &p.Rec.ID, &p.Rec.Modified, &p.Rec.Deleted, &p.Rec.Fields, &p.Rec.Seq,
 		&p.Linked, &p.OtherID, &p.Base, &p.CreatedBy,
-		&p.OtherSeen, &p.Other.ID, &p.Other.Modified, &p.Other.Deleted, &p.Other.Fields, &p.Other.Seq}
+		&p.OtherSeen, &p.Other.ID, &p.Other.Modified, &p.Other.Deleted, &p.Other.Fields, &p.Other.Seq)
+}
+
+// scanInto appends a T to out for each row and scans the row straight into
+// it. Scanned into a local first, every row escaped to the heap (Scan
+// holds its pointers), and out grew by copying: over the 200k pairs the
+// planner pages through in a 100k first sync, that was about a tenth of
+// what the run allocated (BENCHMARKS.md, fix 46).
+func scanInto[T any](rows *sql.Rows, out []T, dest func(t *T, buf []any) []any) ([]T, error) {
+	var buf []any
+	var zero T
+	for rows.Next() {
+		out = append(out, zero)
+		buf = dest(&out[len(out)-1], buf[:0])
+		if err := rows.Scan(buf...); err != nil {
+			return out[:len(out)-1], err
+		}
+	}
+	return out, rows.Err()
 }
 
 // PairsAfter returns up to limit records of side with seq > afterSeq, in
@@ -232,15 +250,11 @@ func (s *DB) PairsAfter(ctx context.Context, syncID int64, side string, afterSeq
 		return nil, fmt.Errorf("store: pairs of sync %d side %s: %w", syncID, side, err)
 	}
 	defer rows.Close()
-	var out []PairRow
-	for rows.Next() {
-		var p PairRow
-		if err := rows.Scan(p.dest()...); err != nil {
-			return nil, fmt.Errorf("store: pairs of sync %d side %s: %w", syncID, side, err)
-		}
-		out = append(out, p)
+	out, err := scanInto(rows, make([]PairRow, 0, min(limit, 4096)), (*PairRow).dest)
+	if err != nil {
+		return nil, fmt.Errorf("store: pairs of sync %d side %s: %w", syncID, side, err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Pair returns one record with its link and linked record.
@@ -256,7 +270,7 @@ func (s *DB) Pair(ctx context.Context, syncID int64, side, id string) (PairRow, 
 	if err != nil {
 		return p, false, fmt.Errorf("store: record %s/%s of sync %d: %w", side, id, syncID, err)
 	}
-	err = st.QueryRowContext(ctx, otherSide(side), syncID, side, id).Scan(p.dest()...)
+	err = st.QueryRowContext(ctx, otherSide(side), syncID, side, id).Scan(p.dest(nil)...)
 	if err == sql.ErrNoRows {
 		return p, false, nil
 	}
@@ -298,15 +312,13 @@ func (s *DB) KeyHits(ctx context.Context, syncID int64, rule int, keys []string)
 		return nil, fmt.Errorf("store: key lookup of sync %d: %w", syncID, err)
 	}
 	defer rows.Close()
-	var out []KeyHit
-	for rows.Next() {
-		var h KeyHit
-		if err := rows.Scan(&h.Key, &h.Side, &h.ID, &h.LinkedTo); err != nil {
-			return nil, fmt.Errorf("store: key lookup of sync %d: %w", syncID, err)
-		}
-		out = append(out, h)
+	out, err := scanInto(rows, make([]KeyHit, 0, len(keys)), func(h *KeyHit, buf []any) []any {
+		return append(buf, &h.Key, &h.Side, &h.ID, &h.LinkedTo)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: key lookup of sync %d: %w", syncID, err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Records returns the indexed records of side with the given ids (those
@@ -325,13 +337,11 @@ func (s *DB) Records(ctx context.Context, syncID int64, side string, ids []strin
 		return nil, fmt.Errorf("store: records of sync %d side %s: %w", syncID, side, err)
 	}
 	defer rows.Close()
-	var out []IndexRow
-	for rows.Next() {
-		var r IndexRow
-		if err := rows.Scan(&r.ID, &r.Modified, &r.Deleted, &r.Fields, &r.Seq); err != nil {
-			return nil, fmt.Errorf("store: records of sync %d side %s: %w", syncID, side, err)
-		}
-		out = append(out, r)
+	out, err := scanInto(rows, make([]IndexRow, 0, len(ids)), func(r *IndexRow, buf []any) []any {
+		return append(buf, &r.ID, &r.Modified, &r.Deleted, &r.Fields, &r.Seq)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: records of sync %d side %s: %w", syncID, side, err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
