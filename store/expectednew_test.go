@@ -32,6 +32,16 @@ func hitIDs(t *testing.T, db *store.DB, syncID int64, key string) []string {
 	return ids
 }
 
+// checkHits checks which records hold each key under rule 0 (nil: none).
+func checkHits(t *testing.T, db *store.DB, syncID int64, want map[string][]string) {
+	t.Helper()
+	for key, ids := range want {
+		if got := hitIDs(t, db, syncID, key); !slices.Equal(got, ids) {
+			t.Errorf("key %s: hits %v, want %v", key, got, ids)
+		}
+	}
+}
+
 func keyed(id, email string) store.IndexRecord {
 	return store.IndexRecord{ID: id, Modified: 1, Fields: map[string]string{"email": email}, Keys: []store.RecordKey{{Rule: 0, Key: email}}}
 }
@@ -46,9 +56,7 @@ func TestFreshPageWithAnIndexedRecordTakesTheCheckedPath(t *testing.T) {
 	if _, err := db.IndexPage(ctx, id, "a", []store.IndexRecord{keyed("a1", "one@x.io"), keyed("a2", "two@x.io")}, fresh); err != nil {
 		t.Fatal(err)
 	}
-	if got := hitIDs(t, db, id, "two@x.io"); !slices.Equal(got, []string{"a:a2"}) {
-		t.Fatalf("fresh insert: hits %v", got)
-	}
+	checkHits(t, db, id, map[string][]string{"two@x.io": {"a:a2"}})
 	// a0 and a3 sort around a2, so the insert fails part way, after a0.
 	page := []store.IndexRecord{keyed("a0", "zero@x.io"), keyed("a2", "changed@x.io"), keyed("a3", "three@x.io")}
 	seq, err := db.IndexPage(ctx, id, "a", page, fresh)
@@ -58,11 +66,7 @@ func TestFreshPageWithAnIndexedRecordTakesTheCheckedPath(t *testing.T) {
 	if n := rowCount(t, db, "records", id); n != 4 {
 		t.Fatalf("%d records, want 4 (a0-a3, once each)", n)
 	}
-	for key, want := range map[string][]string{"zero@x.io": {"a:a0"}, "changed@x.io": {"a:a2"}, "two@x.io": nil, "three@x.io": {"a:a3"}, "one@x.io": {"a:a1"}} {
-		if got := hitIDs(t, db, id, key); !slices.Equal(got, want) {
-			t.Errorf("key %s: hits %v, want %v", key, got, want)
-		}
-	}
+	checkHits(t, db, id, map[string][]string{"zero@x.io": {"a:a0"}, "changed@x.io": {"a:a2"}, "two@x.io": nil, "three@x.io": {"a:a3"}, "one@x.io": {"a:a1"}})
 	recs, err := db.Records(ctx, id, "a", []string{"a2"})
 	if err != nil || len(recs) != 1 || recs[0].Seq != seq+1 || store.DecodeFields(recs[0].Fields)["email"] != "changed@x.io" {
 		t.Fatalf("a2 after the second page: %+v (page seq %d), %v", recs, seq, err)
@@ -72,12 +76,7 @@ func TestFreshPageWithAnIndexedRecordTakesTheCheckedPath(t *testing.T) {
 	if _, err := db.IndexPage(ctx, id, "b", []store.IndexRecord{keyed("b1", "first@x.io"), keyed("b1", "last@x.io")}, fresh); err != nil {
 		t.Fatal(err)
 	}
-	if got := hitIDs(t, db, id, "last@x.io"); !slices.Equal(got, []string{"b:b1"}) {
-		t.Fatalf("repeat in a fresh group: hits %v", got)
-	}
-	if got := hitIDs(t, db, id, "first@x.io"); len(got) != 0 {
-		t.Fatalf("repeat in a fresh group kept its first key: %v", got)
-	}
+	checkHits(t, db, id, map[string][]string{"last@x.io": {"b:b1"}, "first@x.io": nil})
 }
 
 // A record marked new that is indexed already (an upsert by key that hit
@@ -98,22 +97,13 @@ func TestNewIndexWriteOfAnIndexedRecord(t *testing.T) {
 	if n := rowCount(t, db, "records", id); n != 3 {
 		t.Fatalf("%d records, want 3", n)
 	}
-	for key, want := range map[string][]string{"old@x.io": nil, "new@x.io": {"b:b1"}, "two@x.io": {"b:b2"}, "zero@x.io": {"b:b0"}} {
-		if got := hitIDs(t, db, id, key); !slices.Equal(got, want) {
-			t.Errorf("key %s: hits %v, want %v", key, got, want)
-		}
-	}
+	checkHits(t, db, id, map[string][]string{"old@x.io": nil, "new@x.io": {"b:b1"}, "two@x.io": {"b:b2"}, "zero@x.io": {"b:b0"}})
 	// Created and then updated in one commit: the update's keys win.
 	c = store.Commit{SyncID: id, Index: []store.IndexWrite{write("b5", "created@x.io", true), write("b5", "updated@x.io", false)}}
 	if err := db.Commit(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	if got := hitIDs(t, db, id, "updated@x.io"); !slices.Equal(got, []string{"b:b5"}) {
-		t.Fatalf("created then updated: hits %v", got)
-	}
-	if got := hitIDs(t, db, id, "created@x.io"); len(got) != 0 {
-		t.Fatalf("created then updated kept the first key: %v", got)
-	}
+	checkHits(t, db, id, map[string][]string{"updated@x.io": {"b:b5"}, "created@x.io": nil})
 }
 
 // A link marked new that is stored already merges its base as before; one
