@@ -276,7 +276,7 @@ func (s *DB) storedRows(ctx context.Context, tx *sql.Tx, syncID int64, side stri
 type sideID struct{ side, id string }
 
 // storedKeyColumns returns the keys column of the stored rows that carry
-// keys, under "side:id", as replaceKeys wants them.
+// keys, by sideID, as replaceKeys wants them.
 func storedKeyColumns(side string, stored map[string]storedRow) map[sideID]string {
 	old := make(map[sideID]string, len(stored))
 	for id, r := range stored {

@@ -213,9 +213,9 @@ func (p *PairRow) dest(buf []any) []any {
 
 // scanInto appends a T to out for each row and scans the row straight into
 // it. Scanned into a local first, every row escaped to the heap (Scan
-// holds its pointers), and out grew by copying: over the 200k pairs the
-// planner pages through in a 100k first sync, that was about a tenth of
-// what the run allocated (BENCHMARKS.md, fix 46).
+// holds its pointers), and out grew by copying: for the pairs the planner
+// pages through, 48 of the 517 MB the four bench runs of 10k contacts
+// allocated (BENCHMARKS.md, fix 46).
 func scanInto[T any](rows *sql.Rows, out []T, dest func(t *T, buf []any) []any) ([]T, error) {
 	var buf []any
 	var zero T
