@@ -55,11 +55,7 @@ func testVendors() []connector.Info {
 
 func TestConnectSandboxKeepsTokensOutOfSQLite(t *testing.T) {
 	ctx := context.Background()
-	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 1, Contacts: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := startSandbox(t, 1, 5)
 	secrets := secret.NewMemory()
 	home := t.TempDir()
 	a, err := app.Open(ctx, app.Options{Home: home, Secrets: secrets, Vendors: testVendors(), OpenBrowser: browser, RedirectPort: freePort(t)})

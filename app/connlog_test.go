@@ -12,18 +12,13 @@ import (
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector/registry"
-	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // TestConnectorWarningsReachTheAppLog: a connector's failed request lands
 // in the app's log with the connection's name, and without its token.
 func TestConnectorWarningsReachTheAppLog(t *testing.T) {
 	ctx := context.Background()
-	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 3, Contacts: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := startSandbox(t, 3, 3)
 	var logged bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	secrets := secret.NewMemory()

@@ -19,11 +19,7 @@ import (
 func connectedSandbox(t *testing.T, seed int64, contacts int) (*app.App, *sandbox.Server) {
 	t.Helper()
 	ctx := context.Background()
-	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: seed, Contacts: contacts})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := startSandbox(t, seed, contacts)
 	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: freePort(t)})
 	if err != nil {
 		t.Fatal(err)

@@ -1,5 +1,23 @@
 package app_test
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/crmsync/crmsync/sync/sandbox"
+)
 
 func fmtSscan(s string, v any) (int, error) { return fmt.Sscan(s, v) }
+
+// startSandbox starts both vendors' sandboxes on 127.0.0.1 with contacts
+// per vendor; they close when the test ends (closing earlier is fine).
+func startSandbox(t *testing.T, seed int64, contacts int) *sandbox.Server {
+	t.Helper()
+	srv, err := sandbox.Start(context.Background(), "127.0.0.1:0", sandbox.Options{Seed: seed, Contacts: contacts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}

@@ -98,18 +98,9 @@ func (s *DB) insertOrUpsert(ctx context.Context, tx *sql.Tx, into, upsert string
 
 // splitExpected splits positions, given in key order, into the rows marked
 // new whose key appears once (for insertExpectedNew) and the rest (to be
-// looked up first, insertOrUpsert).
+// looked up first): splitFresh, with "marked new" for "not stored".
 func splitExpected(order []int, key func(i int) string, isNew func(i int) bool) (expected, checked []int) {
-	for n, i := range order {
-		k := key(i)
-		repeated := n > 0 && key(order[n-1]) == k || n+1 < len(order) && key(order[n+1]) == k
-		if isNew(i) && !repeated {
-			expected = append(expected, i)
-		} else {
-			checked = append(checked, i)
-		}
-	}
-	return expected, checked
+	return splitFresh(order, key, func(i int) bool { return !isNew(i) })
 }
 
 // insertExpectedNew writes the rows at positions order (in key order) with
