@@ -166,7 +166,8 @@ func BenchmarkFirstSyncState100k(b *testing.B) {
 	}
 	// The kernel's count of this process's reads and writes: a WAL frame
 	// is two pwrites (header and page), a checkpoint a pread and a pwrite
-	// per page. It includes the untimed setup, which is a few hundred.
+	// per page. It includes the untimed setup (creating and migrating the
+	// file), which is small beside a run.
 	if io1, ok := fileIO(); counted && ok {
 		n := float64(b.N)
 		b.ReportMetric(float64(io1["syscw"]-io0["syscw"])/n, "writes/op")
