@@ -219,6 +219,12 @@ func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits
 			continue
 		}
 		if len(same) == 0 && len(others) == 1 && others[0].LinkedTo == "" && !p.claimed[sideOf(other, others[0].ID)] {
+			if o, ok := byID[others[0].ID]; ok && i > 0 {
+				held, err := p.heldByHigherRule(ctx, side, r.id, i, k, o)
+				if err != nil || held {
+					return err
+				}
+			}
 			rule, evidence := fmt.Sprintf("match:%d", i+1), fmt.Sprintf("%s = %q", p.ruleLabel(i), k)
 			if o, ok := byID[others[0].ID]; ok && !o.Deleted {
 				self := recView{id: r.id, fields: r.fields, modified: r.modified}
@@ -256,6 +262,50 @@ func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits
 		p.plan.addSkip(side, r.id, "unmatched")
 	}
 	return nil
+}
+
+// heldByHigherRule keeps the ordered rules symmetric. Side's record id
+// found one candidate, o, by rule i; but if o's own key for a higher rule
+// is shared with any other record, o's match is decided by that rule (a
+// link, or review when ambiguous), and linking it to id by rule i would go
+// behind that decision. id is then held for review with o as its
+// candidate, rather than linked or created as o's duplicate. It reports
+// whether id was held.
+func (p *planner) heldByHigherRule(ctx context.Context, side, id string, i int, key string, o store.IndexRow) (bool, error) {
+	other := otherSide(side)
+	oKeys := p.ix[other].keyList(store.DecodeFields(o.Fields))
+	for j := 0; j < i; j++ {
+		if oKeys[j] == "" {
+			continue
+		}
+		hs, err := p.e.st.KeyHits(ctx, p.syncID, j, []string{oKeys[j]})
+		if err != nil {
+			return false, err
+		}
+		var rivals []store.KeyHit
+		for _, h := range hs {
+			if !(h.Side == other && h.ID == o.ID) {
+				rivals = append(rivals, h)
+			}
+		}
+		if len(rivals) == 0 {
+			continue
+		}
+		it := ReviewItem{Kind: "ambiguous", Side: side, RecordID: id,
+			Reason: fmt.Sprintf("the record on side %s with %s %q also shares %s %q with %d other record(s); that higher rule decides its match first",
+				strings.ToUpper(other), p.ruleLabel(i), key, p.ruleLabel(j), oKeys[j], len(rivals))}
+		it.Candidates = append(it.Candidates, Candidate{Side: other, ID: o.ID, Rule: i + 1, Key: key})
+		for _, h := range rivals {
+			lt := h.LinkedTo
+			if lt == "" && p.claimed[sideOf(h.Side, h.ID)] {
+				lt = "(linked in this plan)"
+			}
+			it.Candidates = append(it.Candidates, Candidate{Side: h.Side, ID: h.ID, Rule: j + 1, Key: oKeys[j], LinkedTo: lt})
+		}
+		p.plan.Review = append(p.plan.Review, it)
+		return true, nil
+	}
+	return false, nil
 }
 
 func firstKey(keys []string) string {
