@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // SideState is what the store remembers per sync side between runs.
@@ -37,6 +38,32 @@ func (s *DB) SetDoneSeq(ctx context.Context, syncID int64, side string, seq int6
 		syncID, side, seq, s.nowMS())
 	if err != nil {
 		return fmt.Errorf("store: done seq of sync %d side %s: %w", syncID, side, err)
+	}
+	return nil
+}
+
+// DeletesSince returns where side's last listing of deleted records
+// reached, or the zero time if it was never listed.
+func (s *DB) DeletesSince(ctx context.Context, syncID int64, side string) (time.Time, error) {
+	var ms int64
+	err := s.sql.QueryRowContext(ctx, "SELECT deletes_since FROM cursors WHERE sync_id = ? AND side = ?", syncID, side).Scan(&ms)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, fmt.Errorf("store: deletes listed of sync %d side %s: %w", syncID, side, err)
+	}
+	if ms == 0 {
+		return time.Time{}, nil
+	}
+	return time.UnixMilli(ms).UTC(), nil
+}
+
+// SetDeletesSince records where side's listing of deleted records reached.
+// It never moves backwards.
+func (s *DB) SetDeletesSince(ctx context.Context, syncID int64, side string, t time.Time) error {
+	_, err := s.sql.ExecContext(ctx, `INSERT INTO cursors(sync_id, side, cursor, deletes_since, updated_at) VALUES(?,?,'',?,?)
+		ON CONFLICT(sync_id, side) DO UPDATE SET deletes_since = max(deletes_since, excluded.deletes_since), updated_at = excluded.updated_at`,
+		syncID, side, t.UnixMilli(), s.nowMS())
+	if err != nil {
+		return fmt.Errorf("store: deletes listed of sync %d side %s: %w", syncID, side, err)
 	}
 	return nil
 }

@@ -52,6 +52,17 @@ type Deleter interface {
 	Delete(ctx context.Context, object string, ids []string) ([]Result, error)
 }
 
+// DeletionLister lists records deleted (archived) since a time, for a
+// vendor whose incremental read cannot see deletes: HubSpot's search omits
+// archived records. The engine asks only for syncs that propagate deletes,
+// so the others spend no calls on it. Records come with Deleted set and
+// Modified the time of the delete, by the vendor's clock; a zero since
+// lists every deleted record the vendor still holds. Salesforce needs no
+// lister: its read (queryAll) reports deletes itself.
+type DeletionLister interface {
+	ListDeleted(ctx context.Context, object string, since time.Time) iter.Seq2[[]Record, error]
+}
+
 // Associator links an activity (note, task, meeting, call) or a deal to a
 // contact or company.
 type Associator interface {

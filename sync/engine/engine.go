@@ -57,6 +57,8 @@ import (
 type Store interface {
 	SideState(ctx context.Context, syncID int64, side string) (store.SideState, error)
 	SetDoneSeq(ctx context.Context, syncID int64, side string, seq int64) error
+	DeletesSince(ctx context.Context, syncID int64, side string) (time.Time, error)
+	SetDeletesSince(ctx context.Context, syncID int64, side string, t time.Time) error
 	IndexPage(ctx context.Context, syncID int64, side string, recs []store.IndexRecord, opts store.PageOptions) (int64, error)
 	TouchRecords(ctx context.Context, syncID int64, side string, ids []string) error
 	PairsAfter(ctx context.Context, syncID int64, side string, afterSeq, fromSeq int64, fromID string, skipOtherAbove int64, limit int) ([]store.PairRow, error)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
@@ -266,7 +267,56 @@ func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool
 	if err := flushGroup(); err != nil {
 		return n, pages, err
 	}
+	if dl, ok := s.Conn.(connector.DeletionLister); ok && saveCursor && p.def.Safety.PropagateDeletes {
+		m, err := p.readDeletes(ctx, side, dl)
+		n += m
+		if err != nil {
+			return n, pages, err
+		}
+	}
 	return n, pages, nil
+}
+
+// deleteOverlap is how far before the newest delete it saw the next
+// listing of deletes starts: a vendor does not list deletes in time order,
+// so one made during a listing may carry an earlier time than the newest
+// listed. A delete listed twice finds its row unchanged in the index and
+// is not planned again.
+const deleteOverlap = time.Hour
+
+// readDeletes indexes the records side's vendor lists as deleted since the
+// last listing, for a vendor whose read cannot see deletes (HubSpot's
+// search never returns archived records). Only syncs that propagate deletes
+// list them, so the others spend no calls on it.
+func (p *planner) readDeletes(ctx context.Context, side string, dl connector.DeletionLister) (int, error) {
+	s := p.side[side]
+	since, err := p.e.st.DeletesSince(ctx, p.syncID, side)
+	if err != nil {
+		return 0, err
+	}
+	n, newest := 0, since
+	for recs, err := range dl.ListDeleted(ctx, s.Object, since) {
+		if err != nil {
+			return n, fmt.Errorf("engine: list deletes of side %s (%s): %w", strings.ToUpper(side), s.Object, err)
+		}
+		for _, r := range recs {
+			if r.Modified.After(newest) {
+				newest = r.Modified
+			}
+		}
+		group := p.ix[side].pageRecords(recs, p.warn)
+		p.indexMu.Lock()
+		_, err := p.e.st.IndexPage(ctx, p.syncID, side, group, store.PageOptions{SkipUnchanged: true})
+		p.indexMu.Unlock()
+		if err != nil {
+			return n, err
+		}
+		n += len(group)
+	}
+	if newest.After(since) {
+		return n, p.e.st.SetDeletesSince(ctx, p.syncID, side, newest.Add(-deleteOverlap))
+	}
+	return n, nil
 }
 
 // pageRecords indexes a page, dropping records without an id and keeping

@@ -107,11 +107,12 @@ type Connector struct {
 }
 
 var (
-	_ connector.Connector  = (*Connector)(nil)
-	_ connector.Upserter   = (*Connector)(nil)
-	_ connector.Searcher   = (*Connector)(nil)
-	_ connector.Deleter    = (*Connector)(nil)
-	_ connector.Associator = (*Connector)(nil)
+	_ connector.Connector      = (*Connector)(nil)
+	_ connector.Upserter       = (*Connector)(nil)
+	_ connector.Searcher       = (*Connector)(nil)
+	_ connector.Deleter        = (*Connector)(nil)
+	_ connector.DeletionLister = (*Connector)(nil)
+	_ connector.Associator     = (*Connector)(nil)
 )
 
 // New returns a connector for acct. client must add the token (app/auth);

@@ -71,7 +71,7 @@ func TestUnknownFieldTypeIsCategorized(t *testing.T) {
 
 func TestReadPagesCanonicalValues(t *testing.T) {
 	f, c := newFake(t)
-	f.handle("GET /sf/services/data/v67.0/query", func(w http.ResponseWriter, r *http.Request) {
+	f.handle("GET /sf/services/data/v67.0/queryAll", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"totalSize":3,"done":false,"nextRecordsUrl":"/services/data/v67.0/query/01gRO0000016PIAYA2-2000","records":[
  {"attributes":{"type":"Contact","url":"/services/data/v67.0/sobjects/Contact/003A"},"Id":"003000000000001AAA","SystemModstamp":"2026-01-02T03:04:05.000+0000","LastName":"Doe","Email":null,"Amount__c":5.0E+4,"HasOptedOutOfEmail":false,"LeadSource":"Web"},
@@ -114,7 +114,8 @@ func TestReadPagesCanonicalValues(t *testing.T) {
 		!strings.HasSuffix(cur, "Z|003000000000003AAA|003000000000003AAA:250") {
 		t.Errorf("cursor = %q", pages[1].Cursor)
 	}
-	qs := f.requests("GET /sf/services/data/v67.0/query")
+	// queryAll, then its nextRecordsUrl, which says /query/ as Salesforce's does.
+	qs := append(f.requests("GET /sf/services/data/v67.0/queryAll"), f.requests("GET /sf/services/data/v67.0/query/01gRO0000016PIAYA2-2000")...)
 	if len(qs) != 2 {
 		t.Fatalf("queries %v", qs)
 	}
@@ -139,7 +140,7 @@ func TestReadPagesCanonicalValues(t *testing.T) {
 // cursor already covers.
 func TestReadCursorWithSharedTimestamps(t *testing.T) {
 	f, c := newFake(t)
-	f.handle("GET /sf/services/data/v67.0/query", func(w http.ResponseWriter, r *http.Request) {
+	f.handle("GET /sf/services/data/v67.0/queryAll", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"totalSize":4,"done":true,"records":[
  {"Id":"003000000000001AAA","SystemModstamp":"2026-01-02T03:04:04.900+0000"},
@@ -160,7 +161,7 @@ func TestReadCursorWithSharedTimestamps(t *testing.T) {
 	if strings.Join(ids, ",") != "003000000000004AAA,003000000000005AAA" {
 		t.Fatalf("ids = %v", ids)
 	}
-	qs := f.requests("GET /sf/services/data/v67.0/query")
+	qs := f.requests("GET /sf/services/data/v67.0/queryAll")
 	u, _ := url.Parse(strings.TrimPrefix(qs[0], "GET "))
 	if q := u.Query().Get("q"); !strings.Contains(q, " WHERE SystemModstamp >= 2026-01-02T03:04:05Z ORDER BY SystemModstamp, Id") {
 		t.Fatalf("soql = %q", q)
@@ -192,7 +193,7 @@ func TestBadResponsesAreCategorizedNeverLeakToken(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			f, c := newFake(t)
-			f.handle("GET /sf/services/data/v67.0/query", func(w http.ResponseWriter, r *http.Request) {
+			f.handle("GET /sf/services/data/v67.0/queryAll", func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", tc.ctype)
 				w.WriteHeader(tc.status)
 				_, _ = io.WriteString(w, tc.body)
@@ -220,7 +221,7 @@ func TestBadResponsesAreCategorizedNeverLeakToken(t *testing.T) {
 
 func TestDailyLimitStopsWithoutRetry(t *testing.T) {
 	f, c := newFake(t)
-	f.json("GET /sf/services/data/v67.0/query", 403, `[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]`)
+	f.json("GET /sf/services/data/v67.0/queryAll", 403, `[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]`)
 	var err error
 	for _, e := range c.Read(bg, "Contact", "") {
 		err = e
@@ -228,7 +229,7 @@ func TestDailyLimitStopsWithoutRetry(t *testing.T) {
 	if !errors.Is(err, connector.ErrBudget) || !strings.Contains(err.Error(), "TotalRequests") {
 		t.Fatalf("err = %v", err)
 	}
-	if n := len(f.requests("GET /sf/services/data/v67.0/query")); n != 1 {
+	if n := len(f.requests("GET /sf/services/data/v67.0/queryAll")); n != 1 {
 		t.Fatalf("query sent %d times: a budget stop must not retry", n)
 	}
 }
@@ -236,7 +237,7 @@ func TestDailyLimitStopsWithoutRetry(t *testing.T) {
 func TestConcurrencyThrottleIsRetried(t *testing.T) {
 	f, c := newFake(t)
 	n := 0
-	f.handle("GET /sf/services/data/v67.0/query", func(w http.ResponseWriter, r *http.Request) {
+	f.handle("GET /sf/services/data/v67.0/queryAll", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		n++
 		if n == 1 {

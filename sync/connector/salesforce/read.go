@@ -269,7 +269,11 @@ func (c *Conn) Read(ctx context.Context, object string, since connector.Cursor) 
 		}
 		soql += " ORDER BY SystemModstamp, Id"
 		k.start = time.Time{} // this read's own start, from its first response
-		next, err := c.dataURL(ctx, "/query", url.Values{"q": {soql}})
+		// queryAll, not query: it also returns the records deleted since the
+		// cursor (IsDeleted, in the recycle bin for 15 days), so a delete
+		// reaches the engine with no call of its own. Its nextRecordsUrl
+		// still says /query/.
+		next, err := c.dataURL(ctx, "/queryAll", url.Values{"q": {soql}})
 		if err != nil {
 			yield(connector.Page{}, err)
 			return
@@ -309,7 +313,7 @@ func (c *Conn) Read(ctx context.Context, object string, since connector.Cursor) 
 			next = ""
 			if !qr.Done {
 				if qr.NextRecordsURL == "" {
-					yield(connector.Page{}, &connector.Error{Vendor: vendor, Endpoint: "GET /query", Category: connector.CatServer,
+					yield(connector.Page{}, &connector.Error{Vendor: vendor, Endpoint: "GET /queryAll", Category: connector.CatServer,
 						Message: "query batch not done but has no nextRecordsUrl"})
 					return
 				}
@@ -365,6 +369,7 @@ func toRecord(d *describeResult, raw json.RawMessage) (connector.Record, error) 
 			Message: fmt.Sprintf("%s %s: SystemModstamp %q is not a datetime", d.Name, id, rec.Fields["SystemModstamp"])}
 	}
 	rec.Modified = t
+	rec.Deleted = rec.Fields["IsDeleted"] == "true"
 	return rec, nil
 }
 

@@ -24,7 +24,7 @@ func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t 
 func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 const (
-	queryKey     = "GET /services/data/v67.0/query"
+	queryKey     = "GET /services/data/v67.0/queryAll"
 	queryMoreKey = "GET /services/data/v67.0/query/{locator}"
 )
 

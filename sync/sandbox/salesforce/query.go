@@ -437,11 +437,10 @@ func (s *Sim) writePage(w http.ResponseWriter, r *http.Request, cur *cursor, loc
 		if locator == "" {
 			locator = s.cursors.put(cur)
 		}
-		kind := "query"
-		if cur.all {
-			kind = "queryAll"
-		}
-		body = append(body, kv{"nextRecordsUrl", fmt.Sprintf("/services/data/%s/%s/%s-%d", version, kind, locator, end)})
+		// "Although the nextRecordsUrl has query in the URL, it still
+		// provides remaining results from the initial QueryAll request"
+		// (REST API guide, QueryAll); queryAll/{locator} is served too.
+		body = append(body, kv{"nextRecordsUrl", fmt.Sprintf("/services/data/%s/query/%s-%d", version, locator, end)})
 	}
 	body = append(body, kv{"records", records})
 	writeJSON(w, http.StatusOK, body)

@@ -320,3 +320,57 @@ func TestIDChecksum(t *testing.T) {
 		t.Fatalf("bad id %s", id)
 	}
 }
+
+// queryAll returns deleted records too, with IsDeleted true, where query
+// leaves them out; its nextRecordsUrl says /query/, as Salesforce's does,
+// and still pages through the queryAll result.
+func TestQueryAllIncludesDeleted(t *testing.T) {
+	e := newEnv(t, Options{})
+	seedContacts(t, e.sim, 2100)
+	type page struct {
+		TotalSize      int              `json:"totalSize"`
+		Done           bool             `json:"done"`
+		NextRecordsURL string           `json:"nextRecordsUrl"`
+		Records        []map[string]any `json:"records"`
+	}
+	var gone string
+	for _, rec := range e.sim.Records("Contact")[:1] {
+		gone = rec.ID
+	}
+	if r, _ := e.do("DELETE", v+"/sobjects/Contact/"+gone, nil); r.StatusCode != 204 {
+		t.Fatalf("delete %d", r.StatusCode)
+	}
+	q := url.QueryEscape("SELECT Id, IsDeleted FROM Contact ORDER BY SystemModstamp, Id")
+	count := func(resource string) (total int, deleted []string) {
+		r, raw := e.do("GET", v+"/"+resource+"?q="+q, nil)
+		if r.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", resource, r.StatusCode, raw)
+		}
+		p := decode[page](t, raw)
+		for {
+			for _, rec := range p.Records {
+				total++
+				if rec["IsDeleted"] == true {
+					deleted = append(deleted, rec["Id"].(string))
+				}
+			}
+			if p.Done {
+				return total, deleted
+			}
+			if !strings.HasPrefix(p.NextRecordsURL, v+"/query/") {
+				t.Fatalf("%s: nextRecordsUrl %q", resource, p.NextRecordsURL)
+			}
+			r, raw = e.do("GET", p.NextRecordsURL, nil)
+			if r.StatusCode != 200 {
+				t.Fatalf("%s next page: %d %s", resource, r.StatusCode, raw)
+			}
+			p = decode[page](t, raw)
+		}
+	}
+	if n, del := count("query"); n != 2099 || len(del) != 0 {
+		t.Fatalf("query: %d records, deleted %v; want 2099 live ones", n, del)
+	}
+	if n, del := count("queryAll"); n != 2100 || len(del) != 1 || del[0] != gone {
+		t.Fatalf("queryAll: %d records, deleted %v; want 2100 with %s deleted", n, del, gone)
+	}
+}

@@ -1,0 +1,101 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
+)
+
+// TestDeletesReachReviewFromBothVendors deletes a linked contact in each
+// CRM of a sync that propagates deletes. Each delete must reach the review
+// queue (HubSpot's through its archived list, Salesforce's through queryAll),
+// delete nothing on its own, and, once approved, delete the linked contact
+// in the other CRM and nothing else.
+func TestDeletesReachReviewFromBothVendors(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 11, 12)
+	def := app.DemoSync("contacts", "hs", "sf")
+	def.Safety.PropagateDeletes = true
+	if err := a.SaveSync(ctx, def); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+		t.Fatalf("first run: %v %+v", err, res)
+	}
+
+	// Two linked pairs, as the store holds them.
+	row, err := a.DB().Sync(ctx, "contacts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, err := a.DB().Links(ctx, row.ID)
+	if err != nil || len(links) < 2 {
+		t.Fatalf("links after the first run: %v %v", links, err)
+	}
+	var pairs [][3]string // email, HubSpot id, Salesforce id
+	for _, l := range links[:2] {
+		r, ok := srv.HubSpot().Get("contacts", l.AID)
+		if !ok || r.Properties["email"] == "" {
+			t.Fatalf("linked HubSpot contact %s: %+v", l.AID, r)
+		}
+		pairs = append(pairs, [3]string{r.Properties["email"], l.AID, l.BID})
+	}
+	hsLive, sfLive := srv.HubSpot().Count("contacts"), srv.Salesforce().Count("Contact")
+
+	for i, tc := range []struct {
+		deleteIn, reviewSide string
+		del                  func() bool
+		stillLive            func() bool // the linked contact in the other CRM
+	}{
+		{"HubSpot", "a", func() bool { return srv.HubSpot().Archive("contacts", pairs[0][1]) },
+			func() bool { r, ok := srv.Salesforce().Get("Contact", pairs[0][2]); return ok && !r.Deleted }},
+		{"Salesforce", "b", func() bool { return srv.Salesforce().Delete("Contact", pairs[1][2]) },
+			func() bool { r, ok := srv.HubSpot().Get("contacts", pairs[1][1]); return ok && !r.Archived }},
+	} {
+		subject := pairs[i][1]
+		if tc.reviewSide == "b" {
+			subject = pairs[i][2]
+		}
+		if !tc.del() {
+			t.Fatalf("%s: could not delete %s", tc.deleteIn, subject)
+		}
+		res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+		if err != nil {
+			t.Fatalf("%s: run after delete: %v", tc.deleteIn, err)
+		}
+		if res.Plan.Counts.HeldDelete != 1 || res.Summary.Deleted != 0 || !tc.stillLive() {
+			t.Fatalf("%s: run after delete held %d deletes and deleted %d; want 1 held, 0 done\n%s",
+				tc.deleteIn, res.Plan.Counts.HeldDelete, res.Summary.Deleted, res.Plan.Summary())
+		}
+		rs, err := a.Reviews(ctx, "contacts", "delete", "open")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) != 1 || rs[0].Side != tc.reviewSide || rs[0].RecordID != subject {
+			t.Fatalf("%s: open delete reviews %+v; want one for side %s record %s", tc.deleteIn, rs, tc.reviewSide, subject)
+		}
+		if err := a.Decide(ctx, rs[0].ID, engine.Decision{Action: "delete"}); err != nil {
+			t.Fatal(err)
+		}
+		res, err = a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+		if err != nil {
+			t.Fatalf("%s: run after approval: %v", tc.deleteIn, err)
+		}
+		if res.Summary.Deleted != 1 || tc.stillLive() {
+			t.Fatalf("%s: approved delete not carried out: %+v", tc.deleteIn, res.Summary)
+		}
+	}
+	if got := srv.HubSpot().Count("contacts"); got != hsLive-2 {
+		t.Fatalf("HubSpot holds %d live contacts, want %d: one archived by hand, one by the approved delete", got, hsLive-2)
+	}
+	if got := srv.Salesforce().Count("Contact"); got != sfLive-2 {
+		t.Fatalf("Salesforce holds %d live contacts, want %d", got, sfLive-2)
+	}
+	// Nothing deleted is planned again.
+	res, err := a.Run(ctx, "contacts", app.RunOptions{})
+	if err != nil || res.Plan.Counts.HeldDelete != 0 || res.Summary.Deleted != 0 {
+		t.Fatalf("run after the deletes: %v, held %d, deleted %d", err, res.Plan.Counts.HeldDelete, res.Summary.Deleted)
+	}
+}
