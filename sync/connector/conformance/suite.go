@@ -443,6 +443,7 @@ func (s suite) deleteRecords(t *testing.T) {
 		t.Skip("connector does not implement connector.Deleter")
 	}
 	ids := s.h.Seed(t, []map[string]string{s.person(email(t, 0), "Del", "Me"), s.person(email(t, 1), "Keep", "Me")})
+	_, cur, _ := readAll(ctx, t, c, s.h.Object, "")
 	res, err := d.Delete(ctx, s.h.Object, ids[:1])
 	if err != nil || len(res) != 1 || res[0].Err != nil {
 		t.Fatalf("Delete: %+v, %v", res, err)
@@ -452,5 +453,25 @@ func (s suite) deleteRecords(t *testing.T) {
 	}
 	if got := s.h.Get(t, ids[1]); got == nil {
 		t.Errorf("untouched record %s vanished", ids[1])
+	}
+	// The delete must be visible to a sync: through the read since the
+	// cursor taken before it, or through the connector's DeletionLister.
+	seen := map[string]bool{}
+	recs, _, _ := readAll(ctx, t, c, s.h.Object, cur)
+	if dl, ok := c.(connector.DeletionLister); ok {
+		for page, err := range dl.ListDeleted(ctx, s.h.Object, time.Time{}) {
+			if err != nil {
+				t.Fatalf("ListDeleted: %v", err)
+			}
+			recs = append(recs, page...)
+		}
+	}
+	for _, r := range recs {
+		if r.Deleted {
+			seen[r.ID] = true
+		}
+	}
+	if !seen[ids[0]] || seen[ids[1]] {
+		t.Errorf("deletes reported %v; want %s and not %s: a sync could never see this delete", seen, ids[0], ids[1])
 	}
 }
