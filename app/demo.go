@@ -65,3 +65,27 @@ func DemoSync(name, hubspotConn, salesforceConn string) engine.Definition {
 		Safety:   engine.Safety{MaxChangePercent: 25},
 	}
 }
+
+// DemoCompaniesSync is the ready-made two-way companies sync: HubSpot
+// companies ↔ Salesforce Accounts, matched by web domain ("acme.com" and
+// "https://www.acme.com/" are one domain). The domain itself is only a
+// match key, not a synced field: HubSpot wants a bare domain where
+// Salesforce keeps a URL, and no transform turns one into the other.
+func DemoCompaniesSync(name, hubspotConn, salesforceConn string) engine.Definition {
+	return engine.Definition{
+		Name:      name,
+		A:         engine.SideDef{Connection: hubspotConn, Object: "companies"},
+		B:         engine.SideDef{Connection: salesforceConn, Object: "Account"},
+		Direction: mapping.TwoWay,
+		Match:     []engine.MatchRule{{A: "domain", B: "Website", Normalize: "domain"}},
+		Unmatched: engine.UnmatchedCreate,
+		Conflict:  engine.ConflictNewer,
+		Fields: []mapping.Field{
+			{A: "name", B: "Name", Rule: mapping.UnlessBlank},
+			{A: "phone", B: "Phone", Transform: "e164"},
+			{A: "city", B: "BillingCity", Rule: mapping.UnlessBlank},
+		},
+		Schedule: "manual",
+		Safety:   engine.Safety{MaxChangePercent: 25},
+	}
+}

@@ -8,14 +8,16 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
-// Names of the sandbox connections and the ready-made sync.
+// Names of the sandbox connections and the ready-made syncs.
 const (
 	demoHubSpot    = "hubspot-sandbox"
 	demoSalesforce = "salesforce-sandbox"
 	demoSyncName   = "demo-contacts"
+	demoCompanies  = "demo-companies"
 )
 
 // ensureSandbox returns the running sandbox, starting one on first use.
@@ -93,9 +95,9 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 }
 
 // offerDemoSync asks, once both sandbox CRMs are connected, whether to add
-// the ready-made two-way contacts sync, and opens its preview.
+// the ready-made two-way syncs, and opens the contacts sync's preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot and Salesforce sandboxes are connected.\n\nCreate the ready-made two-way contacts sync (matched by email) and preview it? Nothing is written until you press Apply."
+	msg := "HubSpot and Salesforce sandboxes are connected.\n\nCreate the ready-made two-way syncs, contacts (matched by email) and companies (matched by web domain), and preview the contacts sync? Nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {
 			u.createDemoSync()
@@ -107,13 +109,18 @@ func (u *UI) offerDemoSync() {
 }
 
 func (u *UI) createDemoSync() {
-	def := app.DemoSync(demoSyncName, demoHubSpot, demoSalesforce)
+	defs := []engine.Definition{
+		app.DemoSync(demoSyncName, demoHubSpot, demoSalesforce),
+		app.DemoCompaniesSync(demoCompanies, demoHubSpot, demoSalesforce),
+	}
 	u.bgErr(func(ctx context.Context) error {
-		if _, err := u.a.Sync(ctx, def.Name); err == nil {
-			return nil // already there: just preview it
-		}
-		if err := u.a.SaveSync(ctx, def); err != nil {
-			return err
+		for _, def := range defs {
+			if _, err := u.a.Sync(ctx, def.Name); err == nil {
+				continue // already there
+			}
+			if err := u.a.SaveSync(ctx, def); err != nil {
+				return err
+			}
 		}
 		return u.reloadSchedules(ctx)
 	}, func(err error) {
@@ -122,7 +129,7 @@ func (u *UI) createDemoSync() {
 			return
 		}
 		u.Navigate(ScreenSyncs)
-		u.openPreview(def.Name)
+		u.openPreview(defs[0].Name)
 	})
 }
 

@@ -235,6 +235,13 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	first := runs[0].Run.ID
 	l.closeDialogs()
 
+	// The companies demo sync was saved with it, unrun, on the Syncs screen.
+	if _, err := l.a.Sync(ctx, demoCompanies); err != nil {
+		t.Fatalf("the companies demo sync was not saved: %v", err)
+	}
+	l.navigate(ScreenSyncs)
+	l.see(demoCompanies)
+
 	// History lists the run; its detail offers Undo with a preview.
 	l.navigate(ScreenHistory)
 	l.see("records synced")

@@ -1,0 +1,83 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/crmsync/crmsync/app"
+)
+
+// TestCompaniesSyncEndToEnd runs the companies demo sync on the sandbox:
+// HubSpot companies and Salesforce Accounts, seeded as the same firms, link
+// by domain without a single create; a second run writes nothing; an edit
+// on either side reaches the other; a new Account is created in HubSpot
+// once, and not again on the next run.
+func TestCompaniesSyncEndToEnd(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 5, 60)
+	if err := a.SaveSync(ctx, app.DemoCompaniesSync("companies", "hs", "sf")); err != nil {
+		t.Fatalf("save: %v", err)
+	}
+	hsN, sfN := srv.HubSpot().Count("companies"), srv.Salesforce().Count("Account")
+	res, err := a.Run(ctx, "companies", app.RunOptions{Confirm: true})
+	if err != nil {
+		t.Fatalf("first run: %v", err)
+	}
+	c := res.Plan.Counts
+	if res.Summary.Status != "success" || c.Link != hsN || c.CreateA+c.CreateB != 0 {
+		t.Fatalf("first run: want %d links and no creates\n%+v\n%s", hsN, res.Summary, res.Plan.Summary())
+	}
+	if srv.HubSpot().Count("companies") != hsN || srv.Salesforce().Count("Account") != sfN {
+		t.Fatal("linking created companies")
+	}
+	again, err := a.Run(ctx, "companies", app.RunOptions{})
+	if err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+		t.Fatalf("second run: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
+	}
+
+	row, err := a.DB().Sync(ctx, "companies")
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, err := a.DB().Links(ctx, row.ID)
+	if err != nil || len(links) != hsN {
+		t.Fatalf("links: %d, %v", len(links), err)
+	}
+	l := links[0]
+	if _, err := srv.HubSpot().Update("companies", l.AID, map[string]string{"city": "Tromsø"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Salesforce().Update("Account", links[1].BID, map[string]string{"Name": "Renamed Firm Ltd"}); err != nil {
+		t.Fatal(err)
+	}
+	neu, err := srv.Salesforce().Create("Account", map[string]string{"Name": "Brand New Co", "Website": "https://www.brandnew.example", "BillingCity": "Oslo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = a.Run(ctx, "companies", app.RunOptions{Confirm: true})
+	if err != nil || res.Summary.Status != "success" {
+		t.Fatalf("run after edits: %v %+v", err, res.Summary)
+	}
+	if r, _ := srv.Salesforce().Get("Account", l.BID); r.Fields["BillingCity"] != "Tromsø" {
+		t.Fatalf("Account %s BillingCity %q, want Tromsø from HubSpot", l.BID, r.Fields["BillingCity"])
+	}
+	if r, _ := srv.HubSpot().Get("companies", links[1].AID); r.Properties["name"] != "Renamed Firm Ltd" {
+		t.Fatalf("company %s name %q, want the Account's new name", links[1].AID, r.Properties["name"])
+	}
+	created := 0
+	for _, r := range srv.HubSpot().Records("companies") {
+		if r.Properties["name"] == "Brand New Co" {
+			created++
+			if r.Properties["city"] != "Oslo" {
+				t.Fatalf("created company %+v lacks the Account's city", r.Properties)
+			}
+		}
+	}
+	if created != 1 || srv.HubSpot().Count("companies") != hsN+1 {
+		t.Fatalf("Account %s gave %d HubSpot companies (total %d, was %d); want exactly one", neu.ID, created, srv.HubSpot().Count("companies"), hsN)
+	}
+	last, err := a.Run(ctx, "companies", app.RunOptions{Confirm: true})
+	if err != nil || last.Summary.Created != 0 || srv.HubSpot().Count("companies") != hsN+1 || srv.Salesforce().Count("Account") != sfN+1 {
+		t.Fatalf("run after the create: %v %+v; HubSpot %d, Salesforce %d", err, last.Summary, srv.HubSpot().Count("companies"), srv.Salesforce().Count("Account"))
+	}
+}
