@@ -345,3 +345,20 @@ func TestPropertiesEndpoint(t *testing.T) {
 		t.Fatal("deal properties missing")
 	}
 }
+
+// associatedcompanyid is read-only, as it has been since April 2019: a
+// write is refused with READ_ONLY_VALUE and the contact keeps its value.
+func TestAssociatedCompanyIDIsReadOnly(t *testing.T) {
+	e := newEnv(t, Options{})
+	c, err := e.sim.Create("contacts", map[string]string{"email": "ro@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, body := e.do("PATCH", "/crm/objects/2026-03/contacts/"+c.ID, map[string]any{"properties": map[string]any{"associatedcompanyid": "5000000001"}})
+	if r.StatusCode != 400 || !strings.Contains(fmt.Sprint(body), "READ_ONLY_VALUE") {
+		t.Fatalf("write to associatedcompanyid: %d %v", r.StatusCode, body)
+	}
+	if got, _ := e.sim.Get("contacts", c.ID); got.Properties["associatedcompanyid"] != "" {
+		t.Fatalf("associatedcompanyid became %q", got.Properties["associatedcompanyid"])
+	}
+}

@@ -102,7 +102,9 @@ func schemas() map[string]*Schema {
 				Options: opts("New", "NEW", "Open", "OPEN", "In Progress", "IN_PROGRESS", "Open Deal", "OPEN_DEAL", "Unqualified", "UNQUALIFIED", "Connected", "CONNECTED")},
 			{Name: "hs_email_optout", Label: "Unsubscribed from all email", Type: typeBool, FieldType: "booleancheckbox", GroupName: ci, ReadOnly: true, HubSpotDefined: true,
 				Options: opts("True", "true", "False", "false")},
-			{Name: "associatedcompanyid", Label: "Primary Associated Company ID", Type: typeNumber, FieldType: "number", GroupName: ci, HubSpotDefined: true},
+			// Read-only since April 2019: associations go through the
+			// associations API (HubSpot developer changelog, 2019-01-24).
+			{Name: "associatedcompanyid", Label: "Primary Associated Company ID", Type: typeNumber, FieldType: "number", GroupName: ci, ReadOnly: true, HubSpotDefined: true},
 			{Name: "notes_last_updated", Label: "Last Activity Date", Type: typeDateTime, FieldType: "date", GroupName: ci, ReadOnly: true, Calculated: true, HubSpotDefined: true},
 		})
 	co := "companyinformation"
