@@ -107,6 +107,19 @@ func (u *UI) openPlanPane(pp planPane) {
 	load()
 }
 
+// heldDeletesLine says what happens to records deleted in one CRM, so a
+// delete the sync did not act on is never silent.
+func heldDeletesLine(n int, propagate bool) string {
+	switch {
+	case n == 0:
+		return ""
+	case propagate:
+		return fmt.Sprintf("%d deleted record(s) held: nothing is deleted in the other CRM until you approve it in Review.", n)
+	default:
+		return fmt.Sprintf("%d deleted record(s) held: this sync does not propagate deletes, so their linked records stay.", n)
+	}
+}
+
 // stat is one count with its caption.
 func stat(n int, caption string) fyne.CanvasObject {
 	num := widget.NewLabelWithStyle(fmt.Sprint(n), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
@@ -139,6 +152,9 @@ func planView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 	top.Add(calls)
 	if p.NeedsConfirmation {
 		top.Add(dangerText("Needs confirmation: " + p.Reason + ". Apply will ask you to confirm."))
+	}
+	if line := heldDeletesLine(c.HeldDelete, def.Safety.PropagateDeletes); line != "" {
+		top.Add(wrapped(line))
 	}
 	for _, w := range p.Warnings {
 		l := wrapped("Warning: " + w)

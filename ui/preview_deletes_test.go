@@ -1,0 +1,36 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/crmsync/crmsync/sync/engine"
+)
+
+// A plan that holds deletes says so on the preview, in words that match the
+// sync's setting; a plan without any says nothing about deletes.
+func TestPreviewNamesHeldDeletes(t *testing.T) {
+	for _, tc := range []struct {
+		held      int
+		propagate bool
+		want      string
+	}{
+		{2, true, "2 deleted record(s) held: nothing is deleted in the other CRM until you approve it in Review."},
+		{1, false, "1 deleted record(s) held: this sync does not propagate deletes"},
+		{0, true, ""},
+	} {
+		a := test.NewTempApp(t)
+		w := a.NewWindow("preview")
+		def := engine.Definition{Name: "s", A: engine.SideDef{Connection: "hs"}, B: engine.SideDef{Connection: "sf"}}
+		def.Safety.PropagateDeletes = tc.propagate
+		w.SetContent(planView(&engine.Plan{Counts: engine.Counts{HeldDelete: tc.held}}, def))
+		if tc.want != "" && !screenContains(w, tc.want) {
+			t.Errorf("held %d, propagate %v: %q not on screen: %q", tc.held, tc.propagate, tc.want, textsOnScreen(w))
+		}
+		if tc.want == "" && screenContains(w, "deleted record") {
+			t.Errorf("no held deletes, yet the preview mentions them: %q", textsOnScreen(w))
+		}
+		w.Close()
+	}
+}
