@@ -371,6 +371,9 @@ func baseMap(bs []BaseValue) map[string]string {
 	return m
 }
 
+// deletedField is the audit's field name for a whole record deleted.
+const deletedField = "(record)"
+
 // deletes runs the deletes a person approved.
 func (r *run) deletes(ctx context.Context) error {
 	for i, d := range r.plan.Deletes {
@@ -400,7 +403,7 @@ func (r *run) deletes(ctx context.Context) error {
 			r.sum.Deleted++
 			c.Unlinks = []string{d.LinkedA}
 			c.Index = []store.IndexWrite{{Side: d.Side, ID: d.ID, Deleted: true, Modified: r.e.now().UnixMilli()}}
-			c.Audit = []store.AuditRecord{store.NewAuditRecord([]store.AuditRow{{Side: d.Side, RecordID: d.ID, Field: "(record)", Old: "exists", New: "deleted", Rule: RuleReview}})}
+			c.Audit = []store.AuditRecord{store.NewAuditRecord([]store.AuditRow{{Side: d.Side, RecordID: d.ID, Field: deletedField, Old: "exists", New: "deleted", Rule: RuleReview}})}
 			c.ReviewDone = []int64{d.ReviewID}
 		}
 		if err := r.e.st.Commit(ctx, c); err != nil {

@@ -1,7 +1,10 @@
 package engine_test
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/crmsync/crmsync/sync/engine"
 )
 
 func TestCreateBothWays(t *testing.T) {
@@ -320,6 +323,15 @@ func TestDeletesAreHeld(t *testing.T) {
 		_, sum := f.run()
 		if f.b.Get(objB, b) != nil || sum.Deleted != 1 {
 			t.Fatalf("approved delete not done: %+v", sum)
+		}
+		// An undo of that run cannot bring the record back, and says how to.
+		sa, sb := f.sides()
+		up, err := f.eng.Undo(f.ctx, f.syncID, sum.RunID, f.def, sa, sb, engine.PlanOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(strings.Join(up.Warnings, "\n"), "cannot bring a record back") || !up.Empty() {
+			t.Fatalf("undo of a delete: warnings %q, plan %s", up.Warnings, up.Summary())
 		}
 	}
 }

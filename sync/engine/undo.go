@@ -64,6 +64,11 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 	if err != nil {
 		return err
 	}
+	if ok && pr.Rec.Deleted && audit[0].Field == deletedField {
+		p.warn("undo of run %d: it deleted %s on side %s, and an undo cannot bring a record back; restore it in the CRM "+
+			"(Salesforce's recycle bin, or HubSpot's deleted records within 90 days) and the next run matches it again", runID, id, strings.ToUpper(side))
+		return nil
+	}
 	if !ok || pr.Rec.Deleted {
 		p.warn("undo of run %d: record %s on side %s is gone", runID, id, strings.ToUpper(side))
 		return nil
