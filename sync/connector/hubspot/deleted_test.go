@@ -1,7 +1,10 @@
 package hubspot
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,5 +59,44 @@ func TestListDeletedPagesArchivedContacts(t *testing.T) {
 	}
 	if later, _ := list(newest); len(later) != 0 {
 		t.Fatalf("since the newest archive (%v) listed %d contacts, want none", newest, len(later))
+	}
+}
+
+// A malformed archived list fails with a server-category error that names
+// the endpoint and, for a bad archive time, the record and the field.
+func TestListDeletedBadInput(t *testing.T) {
+	for _, tc := range []struct{ name, body, want string }{
+		{"unreadable archivedAt", `{"results":[{"id":"77","properties":{},"archived":true,"archivedAt":"yesterday"}]}`, `record 77: unreadable archivedAt "yesterday"`},
+		{"truncated body", `{"results":[{"id":"77","archived":tr`, "malformed JSON"},
+		{"repeating cursor", `{"results":[],"paging":{"next":{"after":"5"}}}`, "paging.next.after repeats 5"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, c := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Query().Get("after") == "5" || r.URL.Query().Get("after") == "" {
+					writeBody(w, 200, "application/json", tc.body)
+					return
+				}
+				writeBody(w, 400, "application/json", `{"status":"error","message":"unexpected after"}`)
+			})
+			var err error
+			for _, e := range c.ListDeleted(t.Context(), "contacts", time.Time{}) {
+				if e != nil {
+					err = e
+					break
+				}
+			}
+			var ce *connector.Error
+			if err == nil || !errors.As(err, &ce) || ce.Category != connector.CatServer {
+				t.Fatalf("error %v, want a server-category *connector.Error", err)
+			}
+			for _, s := range []string{"hubspot: archived contacts", "GET /crm/objects/2026-03/contacts", tc.want} {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error %q lacks %q", err, s)
+				}
+			}
+			if n := f.calls.Load(); n > 2 {
+				t.Errorf("%d calls for a malformed list; it must stop, not loop", n)
+			}
+		})
 	}
 }
