@@ -67,7 +67,12 @@ func (a *App) ValidateSync(ctx context.Context, def engine.Definition) ([]mappin
 	if err != nil {
 		return nil, err
 	}
-	return def.Validate(sa, sb), nil
+	probs = def.Validate(sa, sb)
+	lp, err := engine.LinkProblems(ctx, a.db, def)
+	if err != nil {
+		return nil, err
+	}
+	return append(probs, lp...), nil
 }
 
 // SaveSync validates a definition fully and stores it; an invalid

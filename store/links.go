@@ -29,3 +29,26 @@ func (s *DB) Links(ctx context.Context, syncID int64) ([]LinkRow, error) {
 	}
 	return out, rows.Err()
 }
+
+// LinkIDs returns a sync's links as A id -> B id, without their bases: what
+// another sync needs to translate references through them.
+func (s *DB) LinkIDs(ctx context.Context, syncID int64) (map[string]string, error) {
+	ctx, qerr := quiet(ctx)
+	if qerr != nil {
+		return nil, qerr
+	}
+	rows, err := s.sql.QueryContext(ctx, "SELECT a_id, b_id FROM links WHERE sync_id = ?", syncID)
+	if err != nil {
+		return nil, fmt.Errorf("store: link ids of sync %d: %w", syncID, err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var a, b string
+		if err := rows.Scan(&a, &b); err != nil {
+			return nil, fmt.Errorf("store: link ids of sync %d: %w", syncID, err)
+		}
+		out[a] = b
+	}
+	return out, rows.Err()
+}

@@ -59,6 +59,8 @@ type Store interface {
 	SetDoneSeq(ctx context.Context, syncID int64, side string, seq int64) error
 	DeletesSince(ctx context.Context, syncID int64, side string) (time.Time, error)
 	SetDeletesSince(ctx context.Context, syncID int64, side string, t time.Time) error
+	Sync(ctx context.Context, name string) (store.SyncRow, error)
+	LinkIDs(ctx context.Context, syncID int64) (map[string]string, error)
 	IndexPage(ctx context.Context, syncID int64, side string, recs []store.IndexRecord, opts store.PageOptions) (int64, error)
 	TouchRecords(ctx context.Context, syncID int64, side string, ids []string) error
 	PairsAfter(ctx context.Context, syncID int64, side string, afterSeq, fromSeq int64, fromID string, skipOtherAbove int64, limit int) ([]store.PairRow, error)

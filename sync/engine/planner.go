@@ -142,7 +142,11 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 		}
 		return nil, fmt.Errorf("engine: sync %q: %w: %s", def.Name, ErrInvalidDefinition, strings.Join(msgs, "; "))
 	}
-	rows, _ := mapping.Compile(def.Fields, def.Direction, sa, sb)
+	links, err := e.loadRefLinks(ctx, def)
+	if err != nil {
+		return nil, err
+	}
+	rows, _ := mapping.CompileLinked(def.Fields, def.Direction, sa, sb, links)
 	p := &planner{
 		e: e, syncID: syncID, def: def, rows: rows,
 		side:    map[string]Side{"a": a, "b": b},

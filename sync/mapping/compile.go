@@ -14,6 +14,14 @@ import (
 // "none" are validated but not returned: they sync nothing. A definition
 // with problems must not run; the rows returned are the valid ones.
 func Compile(fields []Field, syncDir Direction, a, b connector.Schema) ([]Row, []Problem) {
+	return CompileLinked(fields, syncDir, a, b, nil)
+}
+
+// CompileLinked is Compile with the links that rows with a link:SYNC
+// transform translate record ids through. With nil links such rows still
+// compile (to validate a definition), and read every reference as not
+// linked yet.
+func CompileLinked(fields []Field, syncDir Direction, a, b connector.Schema, links Links) ([]Row, []Problem) {
 	var problems []Problem
 	if syncDir != AtoB && syncDir != BtoA && syncDir != TwoWay {
 		return nil, []Problem{{Row: -1, Message: fmt.Sprintf("direction %q must be a-to-b, b-to-a or two-way", syncDir)}}
@@ -22,7 +30,7 @@ func Compile(fields []Field, syncDir Direction, a, b connector.Schema) ([]Row, [
 	writers := map[string]int{} // "A\x00name" -> mapping index that writes it
 	keys := map[string]int{}
 	for i, f := range fields {
-		cp := rowCompiler{i: i, f: f, syncDir: syncDir, a: a, b: b}
+		cp := rowCompiler{i: i, f: f, syncDir: syncDir, a: a, b: b, links: links}
 		row, ok := cp.compile()
 		if ok {
 			cp.checkDuplicates(row, writers, keys)
@@ -40,6 +48,7 @@ type rowCompiler struct {
 	f        Field
 	syncDir  Direction
 	a, b     connector.Schema
+	links    Links
 	label    string
 	problems []Problem
 }
@@ -143,7 +152,7 @@ func (cp *rowCompiler) compile() (Row, bool) {
 		return Row{}, false
 	}
 
-	env := transformEnv{aType: sideType(aFields), bType: sideType(bFields), valueMap: f.ValueMap}
+	env := transformEnv{aType: sideType(aFields), bType: sideType(bFields), valueMap: f.ValueMap, links: cp.links}
 	fwd, err := parseTransform(tname, env)
 	if err != nil {
 		cp.problem("", "%v", err)

@@ -34,6 +34,7 @@ type transform struct {
 type transformEnv struct {
 	aType, bType connector.FieldType
 	valueMap     map[string]string
+	links        Links
 }
 
 var (
@@ -48,7 +49,7 @@ func withText(ts ...connector.FieldType) []connector.FieldType {
 func identityFn(s string) (string, error) { return s, nil }
 
 // knownTransforms lists the names for error messages.
-const knownTransforms = "none, trim, lower, upper, title, e164[:REGION], date[:ZONE], datetime[:ZONE], map, concat, split, const:VALUE, number, bool"
+const knownTransforms = "none, trim, lower, upper, title, e164[:REGION], date[:ZONE], datetime[:ZONE], map, concat, split, const:VALUE, number, bool, link:SYNC"
 
 // parseTransform builds the named transform. "concat" and "split" are
 // identity transforms: joining and splitting fields is done by the row from
@@ -100,6 +101,11 @@ func parseTransform(spec string, env transformEnv) (transform, error) {
 	case "bool":
 		return noArg(transform{name: name, forward: normalizeBool, canon: normalizeBool, inverse: identityFn,
 			aTypes: withText(connector.TypeBool, connector.TypeNumber, connector.TypeEnum), bTypes: withText(connector.TypeBool)})
+	case "link":
+		if arg == "" {
+			return transform{}, fmt.Errorf("transform link needs the sync that links the referenced records, e.g. link:companies")
+		}
+		return linkTransform(arg, env.links), nil
 	case "const":
 		if !hasArg {
 			return transform{}, fmt.Errorf("transform const needs a value, e.g. const:Website")
@@ -228,4 +234,64 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// Links translates record ids through the links of other syncs, for rows
+// whose fields hold references: a contact's company, a task's contact.
+type Links interface {
+	// B returns the B id that sync links to A id a.
+	B(sync, a string) (string, bool)
+	// A returns the A id that sync links to B id b.
+	A(sync, b string) (string, bool)
+}
+
+// ErrNotLinked means a referenced record is not linked by the named sync
+// (yet): the reference has no counterpart to compare or write. It is an
+// ErrNotRead, so the row is left alone rather than blanked.
+var ErrNotLinked = fmt.Errorf("referenced record is not linked: %w", ErrNotRead)
+
+// linkTransform maps a reference on A to the record sync links it to on
+// B. The canonical value is B's id, and only a linked B id is canonical:
+// a reference to a record the sync has not linked cannot be compared.
+func linkTransform(sync string, links Links) transform {
+	lookup := func(find func(string, string) (string, bool), id string) (string, error) {
+		if links != nil {
+			if v, ok := find(sync, id); ok {
+				return v, nil
+			}
+		}
+		return "", fmt.Errorf("%s (sync %q): %w", id, sync, ErrNotLinked)
+	}
+	var toB, toA func(string, string) (string, bool)
+	if links != nil {
+		toB, toA = links.B, links.A
+	}
+	ids := withText(connector.TypeID, connector.TypeNumber)
+	return transform{name: "link:" + sync,
+		forward: func(a string) (string, error) { return lookup(toB, strings.TrimSpace(a)) },
+		canon: func(b string) (string, error) {
+			b = strings.TrimSpace(b)
+			if _, err := lookup(toA, b); err != nil {
+				return "", err
+			}
+			return b, nil
+		},
+		inverse: func(b string) (string, error) { return lookup(toA, strings.TrimSpace(b)) },
+		aTypes:  ids, bTypes: ids}
+}
+
+// LinkedSyncs lists the syncs whose links fields' link:SYNC transforms
+// translate references through, each once, in order.
+func LinkedSyncs(fields []Field) []string {
+	var out []string
+	for _, f := range fields {
+		for _, spec := range []string{f.Transform, f.ReverseTransform} {
+			name, arg, _ := strings.Cut(strings.TrimSpace(spec), ":")
+			arg = strings.TrimSpace(arg)
+			if strings.EqualFold(strings.TrimSpace(name), "link") && arg != "" && !slices.Contains(out, arg) {
+				out = append(out, arg)
+			}
+		}
+	}
+	return out
 }

@@ -119,7 +119,8 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, seedVal int64, n int, now time.Ti
 		hsCo[i] = hubspot.SeedRow{Values: []string{c.name, c.domain, hsPhone(c.phone), industries[c.industry][0], c.city}, Created: cr, Modified: md}
 		sfAcc[i] = salesforce.SeedRow{Values: []string{c.name, "https://www." + c.domain, sfPhone(c.phone), industries[c.industry][1], c.city}, Created: cr, Modified: md}
 	}
-	if _, err := hs.Seed("companies", []string{"name", "domain", "phone", "industry", "city"}, hsCo); err != nil {
+	coIDs, err := hs.Seed("companies", []string{"name", "domain", "phone", "industry", "city"}, hsCo)
+	if err != nil {
 		return err
 	}
 	accIDs, err := sf.Seed("Account", []string{"Name", "Website", "Phone", "Industry", "BillingCity"}, sfAcc)
@@ -132,16 +133,18 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, seedVal int64, n int, now time.Ti
 	for _, p := range hsPeople {
 		cr, md := stamp()
 		hsRows = append(hsRows, hubspot.SeedRow{Values: []string{p.email, p.first, p.last, hsPhone(p.phone), companies[p.company].name,
-			p.title, p.city, hsLife[rng.IntN(len(hsLife))]}, Created: cr, Modified: md})
+			p.title, p.city, hsLife[rng.IntN(len(hsLife))], coIDs[p.company]}, Created: cr, Modified: md})
 	}
 	// Near-duplicates: same name as an existing contact, different (personal) email.
 	for k := 0; k < nearDup && n > 0; k++ {
 		p := hsPeople[rng.IntN(len(hsPeople))]
 		cr, md := stamp()
 		hsRows = append(hsRows, hubspot.SeedRow{Values: []string{slug(p.first) + "." + slug(p.last) + ".alt" + strconv.Itoa(k) + "@" + freeMail[k%len(freeMail)],
-			p.first, p.last, "", "", p.title, p.city, "lead"}, Created: cr, Modified: md})
+			p.first, p.last, "", "", p.title, p.city, "lead", ""}, Created: cr, Modified: md})
 	}
-	if _, err := hs.Seed("contacts", []string{"email", "firstname", "lastname", "phone", "company", "jobtitle", "city", "lifecyclestage"}, hsRows); err != nil {
+	// associatedcompanyid: the primary company, which HubSpot keeps for a
+	// contact associated with a company (the property is read-only).
+	if _, err := hs.Seed("contacts", []string{"email", "firstname", "lastname", "phone", "company", "jobtitle", "city", "lifecyclestage", "associatedcompanyid"}, hsRows); err != nil {
 		return err
 	}
 

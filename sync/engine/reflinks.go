@@ -1,0 +1,104 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/mapping"
+)
+
+// refLinks translates references (a contact's company, a task's contact)
+// through the links of the syncs named by link:SYNC rows: mapping.Links,
+// loaded once per plan.
+type refLinks struct {
+	ab, ba map[string]map[string]string // sync -> id -> id
+}
+
+func (l refLinks) B(sync, a string) (string, bool) { b, ok := l.ab[sync][a]; return b, ok }
+func (l refLinks) A(sync, b string) (string, bool) { a, ok := l.ba[sync][b]; return a, ok }
+
+// refSync finds the sync a link:NAME row of def goes through. It must join
+// the same two connections; turned is true when its A is def's B. A sync
+// may go through its own links (a contact's manager is a contact). problem
+// is set, and row is empty, when NAME cannot serve.
+func refSync(ctx context.Context, st Store, def Definition, name string) (row store.SyncRow, turned bool, problem string, err error) {
+	if name == def.Name {
+		row, err = st.Sync(ctx, name)
+		if errors.Is(err, store.ErrNotFound) {
+			return store.SyncRow{}, false, "", nil // being saved: no links yet
+		}
+		return row, false, "", err
+	}
+	row, err = st.Sync(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.SyncRow{}, false, fmt.Sprintf("transform link:%s names no sync; create the sync %q that links the referenced records first", name, name), nil
+	}
+	if err != nil {
+		return store.SyncRow{}, false, "", err
+	}
+	var ref Definition
+	if err := json.Unmarshal([]byte(row.Definition), &ref); err != nil {
+		return store.SyncRow{}, false, "", fmt.Errorf("engine: sync %q: stored definition: %w", name, err)
+	}
+	switch {
+	case ref.A.Connection == def.A.Connection && ref.B.Connection == def.B.Connection:
+		return row, false, "", nil
+	case ref.A.Connection == def.B.Connection && ref.B.Connection == def.A.Connection:
+		return row, true, "", nil
+	}
+	return store.SyncRow{}, false, fmt.Sprintf("transform link:%s: sync %q joins %s and %s, not %s and %s",
+		name, name, ref.A.Connection, ref.B.Connection, def.A.Connection, def.B.Connection), nil
+}
+
+// LinkProblems names the link:SYNC rows of def whose sync does not exist or
+// joins other connections; the app checks them before saving.
+func LinkProblems(ctx context.Context, st Store, def Definition) ([]mapping.Problem, error) {
+	var out []mapping.Problem
+	for _, name := range mapping.LinkedSyncs(def.Fields) {
+		_, _, problem, err := refSync(ctx, st, def, name)
+		if err != nil {
+			return nil, err
+		}
+		if problem != "" {
+			out = append(out, mapping.Problem{Row: -1, Field: "link:" + name, Message: problem})
+		}
+	}
+	return out, nil
+}
+
+// loadRefLinks reads the links def's link:SYNC rows translate through, or
+// returns nil when it has none.
+func (e *Engine) loadRefLinks(ctx context.Context, def Definition) (mapping.Links, error) {
+	names := mapping.LinkedSyncs(def.Fields)
+	if len(names) == 0 {
+		return nil, nil
+	}
+	l := refLinks{ab: map[string]map[string]string{}, ba: map[string]map[string]string{}}
+	for _, name := range names {
+		row, turned, problem, err := refSync(ctx, e.st, def, name)
+		if err != nil {
+			return nil, err
+		}
+		if problem != "" {
+			return nil, fmt.Errorf("engine: sync %q: %w: %s", def.Name, ErrInvalidDefinition, problem)
+		}
+		ab, ba := map[string]string{}, map[string]string{}
+		if row.ID != 0 {
+			ids, err := e.st.LinkIDs(ctx, row.ID)
+			if err != nil {
+				return nil, err
+			}
+			for a, b := range ids {
+				if turned {
+					a, b = b, a
+				}
+				ab[a], ba[b] = b, a
+			}
+		}
+		l.ab[name], l.ba[name] = ab, ba
+	}
+	return l, nil
+}
