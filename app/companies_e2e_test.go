@@ -35,13 +35,9 @@ func TestCompaniesSyncEndToEnd(t *testing.T) {
 		t.Fatalf("second run: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
 	}
 
-	row, err := a.DB().Sync(ctx, "companies")
-	if err != nil {
-		t.Fatal(err)
-	}
-	links, err := a.DB().Links(ctx, row.ID)
-	if err != nil || len(links) != hsN {
-		t.Fatalf("links: %d, %v", len(links), err)
+	links := syncLinks(t, a, "companies")
+	if len(links) != hsN {
+		t.Fatalf("links: %d, want %d", len(links), hsN)
 	}
 	l := links[0]
 	if _, err := srv.HubSpot().Update("companies", l.AID, map[string]string{"city": "Tromsø"}); err != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
@@ -20,4 +22,19 @@ func startSandbox(t *testing.T, seed int64, contacts int) *sandbox.Server {
 	}
 	t.Cleanup(func() { srv.Close() })
 	return srv
+}
+
+// syncLinks returns the links the named sync holds in the app's store.
+func syncLinks(t *testing.T, a *app.App, name string) []store.LinkRow {
+	t.Helper()
+	ctx := context.Background()
+	row, err := a.DB().Sync(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, err := a.DB().Links(ctx, row.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return links
 }
