@@ -134,7 +134,7 @@ func schemaOf(object string, props []property) (connector.Schema, error) {
 	if len(sc.Fields) == 0 {
 		return connector.Schema{}, errors.New("no properties returned")
 	}
-	return sc, nil
+	return companyWritable(sc), nil
 }
 
 // propertiesPrefix starts every cached property list.

@@ -29,6 +29,9 @@ type input struct {
 type pending struct {
 	idx int
 	in  input
+	// company is a contact's primary company to set once it is written
+	// (see companyProp); it never travels in the properties.
+	company string
 }
 
 type batchKind string
@@ -44,6 +47,7 @@ const (
 func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op) ([]connector.Result, error) {
 	results := make([]connector.Result, len(ops))
 	groups := map[batchKind][]pending{}
+	var withCompany []pending
 	var upsertKey string
 	for i, op := range ops {
 		if op.Kind == connector.OpUpsert && upsertKey == "" {
@@ -60,12 +64,22 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 			results[i].Err = err
 			continue
 		}
+		if p.company != "" {
+			withCompany = append(withCompany, p)
+			if kind == kindUpdate && len(p.in.Properties) == 0 {
+				results[i].ID = op.ID // only the company changes: no update call
+				continue
+			}
+		}
 		groups[kind] = append(groups[kind], p)
 	}
 	for _, kind := range []batchKind{kindCreate, kindUpdate, kindUpsert} {
 		if err := c.batches(ctx, object, kind, groups[kind], results); err != nil {
 			return nil, fmt.Errorf("hubspot: write %s: batch %s: %w", object, kind, err)
 		}
+	}
+	if err := c.setCompanies(ctx, object, withCompany, results); err != nil {
+		return nil, fmt.Errorf("hubspot: write %s: %w", object, err)
 	}
 	return results, nil
 }
@@ -95,7 +109,7 @@ func (c *Connector) Upsert(ctx context.Context, object, keyField string, ops []c
 		return nil, fmt.Errorf("hubspot: upsert %s: no key field", object)
 	}
 	results := make([]connector.Result, len(ops))
-	var ps []pending
+	var ps, withCompany []pending
 	for i, op := range ops {
 		op.Kind = connector.OpUpsert
 		p, _, err := prepare(object, i, op, keyField)
@@ -104,8 +118,14 @@ func (c *Connector) Upsert(ctx context.Context, object, keyField string, ops []c
 			continue
 		}
 		ps = append(ps, p)
+		if p.company != "" {
+			withCompany = append(withCompany, p)
+		}
 	}
 	if err := c.batches(ctx, object, kindUpsert, ps, results); err != nil {
+		return nil, fmt.Errorf("hubspot: upsert %s: %w", object, err)
+	}
+	if err := c.setCompanies(ctx, object, withCompany, results); err != nil {
 		return nil, fmt.Errorf("hubspot: upsert %s: %w", object, err)
 	}
 	return results, nil
@@ -124,7 +144,7 @@ func prepare(object string, i int, op connector.Op, key string) (pending, batchK
 		}
 		props[k] = v
 	}
-	p := pending{idx: i, in: input{Properties: props}}
+	p := pending{idx: i, in: input{Properties: props}, company: takeCompany(object, props)}
 	switch op.Kind {
 	case connector.OpCreate:
 		p.in.Associations = &[]struct{}{}

@@ -161,8 +161,23 @@ func (s *Sim) Seed(object string, columns []string, rows []SeedRow) ([]string, e
 		}
 		r := st.insert(vals, row.Created.UnixMilli(), row.Modified.UnixMilli())
 		ids[k] = strconv.FormatInt(r.id, 10)
+		s.seedPrimaryCompany(st, r)
 	}
 	return ids, nil
+}
+
+// seedPrimaryCompany records the association behind a seeded contact's
+// associatedcompanyid, as HubSpot holds one for every primary company.
+func (s *Sim) seedPrimaryCompany(st *objectStore, r *record) {
+	i, ok := st.schema.prop("associatedcompanyid")
+	if !ok || st.schema.Object != "contacts" {
+		return
+	}
+	co, err := strconv.ParseInt(r.vals[i], 10, 64)
+	if err != nil {
+		return
+	}
+	s.assocs[assocKey{from: "contacts", to: "companies", fromID: r.id, toID: co}] = map[int]bool{typeContactCompanyPrimary: true, typeContactCompany: true}
 }
 
 func growCap[T any](s []T, n int) []T {

@@ -362,3 +362,45 @@ func TestAssociatedCompanyIDIsReadOnly(t *testing.T) {
 		t.Fatalf("associatedcompanyid became %q", got.Properties["associatedcompanyid"])
 	}
 }
+
+// Associations, from the 2026-03 associations spec: a primary contact →
+// company association (type 1) becomes the contact's associatedcompanyid
+// and modifies the contact; the previous primary stays, unlabeled; an
+// unknown record fails alone in a 207; the default PUT adds an unlabeled one.
+func TestAssociationsBatchCreateAndPrimary(t *testing.T) {
+	e := newEnv(t, Options{})
+	c, _ := e.sim.Create("contacts", map[string]string{"email": "as@example.com"})
+	co1, _ := e.sim.Create("companies", map[string]string{"name": "One", "domain": "one.example"})
+	co2, _ := e.sim.Create("companies", map[string]string{"name": "Two", "domain": "two.example"})
+	primary := func(from, to string) map[string]any {
+		return map[string]any{"from": map[string]string{"id": from}, "to": map[string]string{"id": to},
+			"types": []any{map[string]any{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}}}
+	}
+	const path = "/crm/associations/2026-03/contacts/companies/batch/create"
+	r, body := e.do("POST", path, map[string]any{"inputs": []any{primary(c.ID, co1.ID)}})
+	res, _ := body["results"].([]any)
+	if r.StatusCode != 201 || len(res) != 1 || res[0].(map[string]any)["toObjectId"] != co1.ID || res[0].(map[string]any)["fromObjectTypeId"] != "0-1" {
+		t.Fatalf("batch create: %d %v", r.StatusCode, body)
+	}
+	before, _ := e.sim.Get("contacts", c.ID)
+	if before.Properties["associatedcompanyid"] != co1.ID {
+		t.Fatalf("associatedcompanyid %q, want %s", before.Properties["associatedcompanyid"], co1.ID)
+	}
+	r, body = e.do("POST", path, map[string]any{"inputs": []any{primary(c.ID, co2.ID), primary(c.ID, "999999")}})
+	if r.StatusCode != 207 || body["numErrors"] != float64(1) || len(body["results"].([]any)) != 1 {
+		t.Fatalf("partly bad batch: %d %v", r.StatusCode, body)
+	}
+	after, _ := e.sim.Get("contacts", c.ID)
+	ids, prim := e.sim.Associated("contacts", c.ID, "companies")
+	if after.Properties["associatedcompanyid"] != co2.ID || prim != co2.ID || len(ids) != 2 || !after.UpdatedAt.After(before.UpdatedAt) {
+		t.Fatalf("after a new primary: associatedcompanyid %q, primary %q, associated %v, modified %v → %v",
+			after.Properties["associatedcompanyid"], prim, ids, before.UpdatedAt, after.UpdatedAt)
+	}
+	co3, _ := e.sim.Create("companies", map[string]string{"name": "Three", "domain": "three.example"})
+	if r, body := e.do("PUT", "/crm/objects/2026-03/contacts/"+c.ID+"/associations/default/companies/"+co3.ID, nil); r.StatusCode != 200 || body["status"] != "COMPLETE" {
+		t.Fatalf("default PUT: %d %v", r.StatusCode, body)
+	}
+	if ids, prim := e.sim.Associated("contacts", c.ID, "companies"); len(ids) != 3 || prim != co2.ID {
+		t.Fatalf("after the default PUT: %v, primary %q", ids, prim)
+	}
+}

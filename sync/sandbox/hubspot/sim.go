@@ -47,6 +47,7 @@ type Sim struct {
 	dailyMu   sync.Mutex
 	dailyUsed int
 	mux       *http.ServeMux
+	assocs    associations // guarded by mu
 }
 
 // DefaultScopes are granted when the authorize request names none.
@@ -79,7 +80,7 @@ func New(opts Options) *Sim {
 	if opts.UserID == 0 {
 		opts.UserID = 1357911
 	}
-	s := &Sim{opts: opts, now: opts.Now, stores: map[string]*objectStore{}, stats: simkit.NewStats(),
+	s := &Sim{opts: opts, now: opts.Now, stores: map[string]*objectStore{}, stats: simkit.NewStats(), assocs: associations{},
 		faults: simkit.NewFaultInjector(opts.Seed, opts.Faults),
 		burst:  simkit.NewSlidingWindow(opts.BurstMax, 10*time.Second, opts.Now),
 		search: simkit.NewSlidingWindow(opts.SearchPerSec, time.Second, opts.Now),
@@ -137,6 +138,8 @@ func (s *Sim) routes() {
 	api("POST "+o+"/batch/upsert", false, s.handleBatchUpsert)
 	api("POST "+o+"/batch/read", false, s.handleBatchRead)
 	api("POST "+o+"/batch/archive", false, s.handleBatchArchive)
+	api("PUT "+o+"/{id}/associations/default/{toObject}/{toId}", false, s.handleAssociateDefault)
+	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/create", false, s.handleAssociationBatchCreate)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", "Resource not found: "+r.Method+" "+r.URL.Path, nil)
 	})
