@@ -279,6 +279,9 @@ func blamedField(e standardError) string {
 	if pn := e.Context["propertyName"]; len(pn) > 0 {
 		return pn[0]
 	}
+	if len(e.Context["toObjectId"]) > 0 {
+		return companyProp // the only association a create input carries
+	}
 	return ""
 }
 

@@ -57,6 +57,13 @@ type assocSpec struct {
 	TypeID   int    `json:"associationTypeId"`
 }
 
+// createAssoc is PublicAssociationsForObject: an association made with
+// the record it belongs to, in a create input.
+type createAssoc struct {
+	To    assocRef    `json:"to"`
+	Types []assocSpec `json:"types"`
+}
+
 // assocInput is PublicAssociationMultiPost.
 type assocInput struct {
 	From  assocRef    `json:"from"`
@@ -72,9 +79,11 @@ type assocResponse struct {
 	Errors []standardError `json:"errors"`
 }
 
-// setCompanies makes each written contact's company its primary company,
-// 100 pairs per call, and fails the result of any contact whose association
-// was refused, naming the field and HubSpot's message. ps are the ops whose
+// setCompanies makes each updated or upserted contact's company its
+// primary company, 100 pairs per call, and fails the result of any contact
+// whose association was refused, naming the field and HubSpot's message:
+// resending an update or an upsert cannot duplicate the contact. (A created
+// contact takes its company in the create itself.) ps are the ops whose
 // company is set; results hold the written contacts' ids.
 func (c *Connector) setCompanies(ctx context.Context, object string, ps []pending, results []connector.Result) error {
 	var todo []pending

@@ -92,3 +92,37 @@ func TestAssociateDefault(t *testing.T) {
 		t.Fatalf("unknown company: %v", err)
 	}
 }
+
+// A contact created (no upsert key) takes its company in the create input
+// itself, so no association call follows; a company HubSpot does not know
+// fails the create, so nothing half-made is left for a retry to duplicate.
+func TestPrimaryCompanyOnCreate(t *testing.T) {
+	e := newEnv(t, hssim.Options{Seed: 7})
+	co, _ := e.sim.Create("companies", map[string]string{"name": "Gamma", "domain": "gamma.example"})
+	c, err := newConnector(e.oauthClient(t), e.base, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	assocCalls := func() int64 { return e.sim.Stats()["POST /crm/associations/2026-03/contacts/{toObject}/batch/create"] }
+	before, count := assocCalls(), e.sim.Count("contacts")
+	res, err := c.Write(t.Context(), "contacts", []connector.Op{
+		{Kind: connector.OpCreate, Fields: map[string]string{"firstname": "NoEmail", "lastname": "One", companyProp: co.ID}},
+		{Kind: connector.OpCreate, Fields: map[string]string{"firstname": "NoEmail", "lastname": "Two", companyProp: "424242"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Err != nil || res[0].ID == "" || assocCalls() != before {
+		t.Fatalf("create with a company: %+v, %d association calls", res[0], assocCalls()-before)
+	}
+	if _, prim := e.sim.Associated("contacts", res[0].ID, "companies"); prim != co.ID {
+		t.Fatalf("created contact %s: primary company %q, want %s", res[0].ID, prim, co.ID)
+	}
+	var re *connector.RecordError
+	if !errors.As(res[1].Err, &re) || re.Field != companyProp || !strings.Contains(re.Message, "424242") {
+		t.Fatalf("create with an unknown company: %+v", res[1])
+	}
+	if got := e.sim.Count("contacts"); got != count+1 {
+		t.Fatalf("%d contacts created, want only the one whose company exists", got-count)
+	}
+}

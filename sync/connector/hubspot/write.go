@@ -21,7 +21,7 @@ type input struct {
 	ObjectWriteTraceID string            `json:"objectWriteTraceId,omitempty"`
 	Properties         map[string]string `json:"properties"`
 	// Associations is required (possibly empty) on create inputs.
-	Associations *[]struct{} `json:"associations,omitempty"`
+	Associations *[]createAssoc `json:"associations,omitempty"`
 }
 
 // pending is one op on its way to a batch call, with its index in the
@@ -147,7 +147,14 @@ func prepare(object string, i int, op connector.Op, key string) (pending, batchK
 	p := pending{idx: i, in: input{Properties: props}, company: takeCompany(object, props)}
 	switch op.Kind {
 	case connector.OpCreate:
-		p.in.Associations = &[]struct{}{}
+		// A new contact's company goes with it: if HubSpot refuses the
+		// company, nothing is created, so a retry cannot duplicate it.
+		as := []createAssoc{}
+		if p.company != "" {
+			as = append(as, createAssoc{To: assocRef{p.company}, Types: []assocSpec{{"HUBSPOT_DEFINED", primaryCompanyType}}})
+			p.company = ""
+		}
+		p.in.Associations = &as
 		return p, kindCreate, nil
 	case connector.OpUpdate:
 		if op.ID == "" {
@@ -259,11 +266,24 @@ func batchBody(ps []pending) rawJSON {
 		}
 		if p.in.Associations != nil {
 			b = append(b, `,"associations":[`...)
-			for k := range *p.in.Associations {
+			for k, a := range *p.in.Associations {
 				if k > 0 {
 					b = append(b, ',')
 				}
-				b = append(b, "{}"...)
+				b = append(b, `{"to":{"id":`...)
+				b = jsonscan.AppendJSONString(b, a.To.ID)
+				b = append(b, `},"types":[`...)
+				for m, t := range a.Types {
+					if m > 0 {
+						b = append(b, ',')
+					}
+					b = append(b, `{"associationCategory":`...)
+					b = jsonscan.AppendJSONString(b, t.Category)
+					b = append(b, `,"associationTypeId":`...)
+					b = strconv.AppendInt(b, int64(t.TypeID), 10)
+					b = append(b, '}')
+				}
+				b = append(b, "]}"...)
 			}
 			b = append(b, ']')
 		}

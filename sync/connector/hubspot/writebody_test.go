@@ -36,7 +36,11 @@ func TestBatchBodyMatchesEncodingJSON(t *testing.T) {
 			}
 			switch rng.IntN(4) {
 			case 0:
-				in.Associations = &[]struct{}{}
+				as := []createAssoc{}
+				for range rng.IntN(3) {
+					as = append(as, createAssoc{To: assocRef{str()}, Types: []assocSpec{{str(), rng.IntN(300)}}})
+				}
+				in.Associations = &as
 			case 1:
 				in.ID = str()
 			case 2:

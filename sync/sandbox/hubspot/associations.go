@@ -175,3 +175,59 @@ func (s *Sim) Associated(object, id, toObject string) (ids []string, primary str
 	}
 	return ids, primary
 }
+
+// createAssociation is PublicAssociationsForObject: an association made
+// with the record it belongs to, on create.
+type createAssociation struct {
+	To    struct{ ID string } `json:"to"`
+	Types []struct {
+		Category string `json:"associationCategory"`
+		TypeID   int    `json:"associationTypeId"`
+	} `json:"types"`
+}
+
+// typeTargets are the objects each known type id associates a record of
+// object with.
+func typeTarget(object string, typeID int) string {
+	if object == "contacts" && (typeID == typeContactCompanyPrimary || typeID == typeContactCompany) {
+		return "companies"
+	}
+	return ""
+}
+
+// createWithAssociations creates a record and the associations given with
+// it, or neither: an association to a missing record or of an unknown type
+// fails the create. Caller holds s.mu.
+func (s *Sim) createWithAssociations(st *objectStore, props map[string]any, as []createAssociation) (*record, *opError) {
+	object := st.schema.Object
+	type target struct {
+		to     string
+		rec    *record
+		typeID int
+	}
+	var targets []target
+	for _, a := range as {
+		for _, t := range a.Types {
+			to := typeTarget(object, t.TypeID)
+			if t.Category != "HUBSPOT_DEFINED" || to == "" {
+				return nil, &opError{status: http.StatusBadRequest, category: "VALIDATION_ERROR",
+					message: fmt.Sprintf("%s is not a valid association type for %s (category %s)", strconv.Itoa(t.TypeID), object, t.Category)}
+			}
+			tr := s.liveRecord(to, a.To.ID)
+			if tr == nil {
+				return nil, &opError{status: http.StatusBadRequest, category: "VALIDATION_ERROR",
+					message: fmt.Sprintf("Association to %s %s is invalid: the record does not exist", singular(to), a.To.ID),
+					context: map[string][]string{"toObjectId": {a.To.ID}}}
+			}
+			targets = append(targets, target{to, tr, t.TypeID})
+		}
+	}
+	rec, e := s.createLocked(st, props)
+	if e != nil {
+		return nil, e
+	}
+	for _, t := range targets {
+		s.associateLocked(object, t.to, rec, t.rec, t.typeID)
+	}
+	return rec, nil
+}

@@ -72,7 +72,7 @@ func (s *Sim) handleBatchCreate(w http.ResponseWriter, r *http.Request) {
 	var errs []*opError
 	s.mu.Lock()
 	for _, inp := range in.Inputs {
-		rec, e := s.createLocked(st, inp.Properties)
+		rec, e := s.createWithAssociations(st, inp.Properties, inp.Associations)
 		if e != nil {
 			errs = append(errs, e)
 			continue

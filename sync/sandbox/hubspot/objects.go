@@ -136,11 +136,11 @@ func (s *Sim) handleGet(w http.ResponseWriter, r *http.Request) {
 }
 
 type writeInput struct {
-	ID           string         `json:"id"`
-	IDProperty   string         `json:"idProperty"`
-	Properties   map[string]any `json:"properties"`
-	Associations []any          `json:"associations"`
-	TraceID      string         `json:"objectWriteTraceId"`
+	ID           string              `json:"id"`
+	IDProperty   string              `json:"idProperty"`
+	Properties   map[string]any      `json:"properties"`
+	Associations []createAssociation `json:"associations"`
+	TraceID      string              `json:"objectWriteTraceId"`
 }
 
 // handleCreate serves POST /crm/objects/2026-03/{object}.
@@ -154,7 +154,7 @@ func (s *Sim) handleCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	rec, e := s.createLocked(st, in.Properties)
+	rec, e := s.createWithAssociations(st, in.Properties, in.Associations)
 	var out Object
 	if e == nil {
 		out = s.render(st, rec, keys(in.Properties))
