@@ -84,14 +84,11 @@ func (s *Sim) handleAssociateDefault(w http.ResponseWriter, r *http.Request) {
 			"associationSpec": map[string]any{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": typeContactCompany}}}})
 }
 
-// associationInput is PublicAssociationMultiPost.
+// associationInput is PublicAssociationMultiPost: a createAssociation with
+// the record it starts from.
 type associationInput struct {
-	From  struct{ ID string } `json:"from"`
-	To    struct{ ID string } `json:"to"`
-	Types []struct {
-		Category string `json:"associationCategory"`
-		TypeID   int    `json:"associationTypeId"`
-	} `json:"types"`
+	From struct{ ID string } `json:"from"`
+	createAssociation
 }
 
 // handleAssociationBatchCreate serves POST /crm/associations/2026-03/
@@ -128,8 +125,7 @@ func (s *Sim) handleAssociationBatchCreate(w http.ResponseWriter, r *http.Reques
 		}
 		bad := len(inp.Types) == 0
 		for _, t := range inp.Types {
-			known := t.TypeID == typeContactCompany || t.TypeID == typeContactCompanyPrimary
-			bad = bad || t.Category != "HUBSPOT_DEFINED" || !known || from != "contacts" || to != "companies"
+			bad = bad || t.Category != "HUBSPOT_DEFINED" || typeTarget(from, t.TypeID) != to
 		}
 		if bad {
 			errs = append(errs, stdError{Status: "error", Category: "VALIDATION_ERROR", Message: fmt.Sprintf("invalid association types for %s to %s", from, to),
@@ -186,8 +182,8 @@ type createAssociation struct {
 	} `json:"types"`
 }
 
-// typeTargets are the objects each known type id associates a record of
-// object with.
+// typeTarget is the object a known type id associates a record of object
+// with, or "" for a type id this sandbox does not know.
 func typeTarget(object string, typeID int) string {
 	if object == "contacts" && (typeID == typeContactCompanyPrimary || typeID == typeContactCompany) {
 		return "companies"
