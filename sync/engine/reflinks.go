@@ -25,18 +25,15 @@ func (l refLinks) A(sync, b string) (string, bool) { a, ok := l.ba[sync][b]; ret
 // may go through its own links (a contact's manager is a contact). problem
 // is set, and row is empty, when NAME cannot serve.
 func refSync(ctx context.Context, st Store, def Definition, name string) (row store.SyncRow, turned bool, problem string, err error) {
-	if name == def.Name {
-		row, err = st.Sync(ctx, name)
-		if errors.Is(err, store.ErrNotFound) {
-			return store.SyncRow{}, false, "", nil // being saved: no links yet
-		}
-		return row, false, "", err
-	}
 	row, err = st.Sync(ctx, name)
-	if errors.Is(err, store.ErrNotFound) {
+	switch {
+	case name == def.Name && errors.Is(err, store.ErrNotFound):
+		return store.SyncRow{}, false, "", nil // itself, being saved: no links yet
+	case name == def.Name:
+		return row, false, "", err
+	case errors.Is(err, store.ErrNotFound):
 		return store.SyncRow{}, false, fmt.Sprintf("transform link:%s names no sync; create the sync %q that links the referenced records first", name, name), nil
-	}
-	if err != nil {
+	case err != nil:
 		return store.SyncRow{}, false, "", err
 	}
 	var ref Definition

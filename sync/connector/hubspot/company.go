@@ -95,11 +95,11 @@ func (c *Connector) setCompanies(ctx context.Context, object string, ps []pendin
 	for start := 0; start < len(todo); start += batchSize {
 		batch := todo[start:min(start+batchSize, len(todo))]
 		inputs := make([]assocInput, len(batch))
-		byContact := make(map[string][]int, len(batch))
+		byContact := make(map[string][]pending, len(batch))
 		for i, p := range batch {
 			id := results[p.idx].ID
 			inputs[i] = assocInput{From: assocRef{id}, To: assocRef{p.company}, Types: []assocSpec{{"HUBSPOT_DEFINED", primaryCompanyType}}}
-			byContact[id] = append(byContact[id], p.idx)
+			byContact[id] = append(byContact[id], p)
 		}
 		r, err := c.call(ctx, http.MethodPost, "/crm/associations/"+apiVersion+"/"+object+"/companies/batch/create", map[string]any{"inputs": inputs})
 		if err != nil {
@@ -112,6 +112,7 @@ func (c *Connector) setCompanies(ctx context.Context, object string, ps []pendin
 				return fmt.Errorf("hubspot: primary company of %s: %w", object, r.apiError())
 			}
 			e := r.apiError()
+			c.release(r) // e holds copies
 			for _, p := range batch {
 				results[p.idx].Err = &connector.RecordError{Vendor: vendor, Object: object, RecordID: results[p.idx].ID, Category: e.Category,
 					Field: companyProp, Code: e.Code, Message: "company " + p.company + ": " + e.Message}
@@ -126,23 +127,14 @@ func (c *Connector) setCompanies(ctx context.Context, object string, ps []pendin
 		}
 		for _, se := range ar.Errors {
 			for _, id := range se.Context["fromObjectId"] {
-				for _, idx := range byContact[id] {
+				for _, p := range byContact[id] {
 					re := recordError(object, pending{}, se)
 					re.RecordID, re.Field = id, companyProp
-					re.Message = "company " + companyOf(batch, idx) + ": " + re.Message
-					results[idx].Err = re
+					re.Message = "company " + p.company + ": " + re.Message
+					results[p.idx].Err = re
 				}
 			}
 		}
 	}
 	return nil
-}
-
-func companyOf(ps []pending, idx int) string {
-	for _, p := range ps {
-		if p.idx == idx {
-			return p.company
-		}
-	}
-	return ""
 }
