@@ -72,7 +72,7 @@ func (s *DB) SetDeletesSince(ctx context.Context, syncID int64, side string, t t
 // sides change); runs and audit stay.
 func (s *DB) ResetSync(ctx context.Context, syncID int64) error {
 	return s.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		for _, t := range []string{"records", "record_keys", "key_log", "cursors", "links", "retry_queue", "journal"} {
+		for _, t := range []string{"records", "record_keys", "key_log", "cursors", "links", "retry_queue", "journal", "ref_waits"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t+" WHERE sync_id = ?", syncID); err != nil {
 				return fmt.Errorf("store: reset sync %d: %s: %w", syncID, t, err)
 			}

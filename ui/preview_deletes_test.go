@@ -34,3 +34,21 @@ func TestPreviewNamesHeldDeletes(t *testing.T) {
 		w.Close()
 	}
 }
+
+// A plan whose references wait for another sync's links names that sync
+// and says when they will be written.
+func TestPreviewNamesWaitingReferences(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("preview")
+	defer w.Close()
+	def := engine.Definition{Name: "contacts", A: engine.SideDef{Connection: "hs"}, B: engine.SideDef{Connection: "sf"}}
+	w.SetContent(planView(&engine.Plan{Counts: engine.Counts{WaitingLink: 12}, WaitingOn: []string{"companies"}}, def))
+	want := `12 references name records that sync "companies" has not linked yet: left as they are, and written by the first run after sync "companies" links them.`
+	if !screenContains(w, want) {
+		t.Fatalf("%q not on screen: %q", want, textsOnScreen(w))
+	}
+	w.SetContent(planView(&engine.Plan{}, def))
+	if screenContains(w, "not linked yet") {
+		t.Fatalf("a plan with nothing waiting mentions waiting: %q", textsOnScreen(w))
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/mapping"
 )
 
@@ -36,6 +37,7 @@ type pairOut struct {
 	conflicts []Conflict
 	reviews   []ReviewItem
 	kept      int
+	waits     []store.RefWait // references not linked yet (see refwaits.go)
 }
 
 // merger holds what is fixed for a whole plan.
@@ -63,7 +65,10 @@ func (m merger) mergeRow(out *pairOut, r mapping.Row, a, b recView, base map[str
 	ca, errA := r.CanonA(a.fields)
 	cb, errB := r.CanonB(b.fields)
 	if errors.Is(errA, mapping.ErrNotRead) || errors.Is(errB, mapping.ErrNotRead) {
-		return // a field the connector did not read is not a blank
+		// A field the connector did not read is not a blank, and a
+		// reference not linked yet cannot be compared: the row waits.
+		out.waits = appendWait(appendWait(out.waits, "a", a.id, errA), "b", b.id, errB)
+		return
 	}
 	if errA != nil && (r.Dir != mapping.BtoA) {
 		out.reviews = append(out.reviews, rejected("a", a.id, b.id, r.Key, errA))

@@ -65,6 +65,10 @@ func (p *planner) filters(side string) []Filter {
 func (p *planner) visit(side string, pr store.PairRow) (unlinkedRec, bool) {
 	fields := store.DecodeFields(pr.Rec.Fields)
 	id := pr.Rec.ID
+	p.replanned(side, id)
+	if pr.Linked {
+		p.replanned(otherSide(side), pr.OtherID) // the merge covers both records
+	}
 	if why := fields[badField]; why != "" {
 		p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "rejected", Side: side, RecordID: id, OtherID: pr.OtherID, Reason: why})
 		return unlinkedRec{}, false
@@ -124,6 +128,7 @@ func (p *planner) addPair(a, b recView, out pairOut, link *LinkOp) {
 	p.plan.Conflicts = append(p.plan.Conflicts, out.conflicts...)
 	p.plan.Review = append(p.plan.Review, out.reviews...)
 	p.plan.Counts.KeptBlank += out.kept
+	p.addWaits(out.waits)
 	switch {
 	case link != nil:
 		link.Base = append(link.Base, out.agreed...)
@@ -369,6 +374,7 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 		return
 	}
 	w := Write{Side: target, Source: id, Key: key, ReviewID: reviewID, Changes: make([]Change, 0, len(p.rows))}
+	var waits []store.RefWait
 	for _, r := range p.rows {
 		if (target == "b" && r.Dir == mapping.BtoA) || (target == "a" && r.Dir == mapping.AtoB) {
 			continue
@@ -384,6 +390,7 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 			canon, err = v, nil
 		}
 		if errors.Is(err, mapping.ErrNotRead) {
+			waits = appendWait(waits, side, id, err)
 			continue
 		}
 		if err != nil {
@@ -412,4 +419,5 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 	}
 	p.claimed[sideOf(side, id)] = true
 	p.addWrite("create", w)
+	p.addWaits(waits)
 }

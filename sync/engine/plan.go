@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/crmsync/crmsync/sync/mapping"
@@ -28,6 +29,7 @@ type Plan struct {
 	Reason            string       `json:"reason,omitempty"`
 	EstimatedCalls    Calls        `json:"estimated_calls"`
 	Warnings          []string     `json:"warnings,omitempty"`
+	WaitingOn         []string     `json:"waiting_on,omitempty"` // syncs that have not linked records this plan's references name
 	// Omitted is set when Creates, Updates or Links list only their first
 	// items (a large plan); Apply still carries out every item.
 	Omitted *Omitted `json:"omitted,omitempty"`
@@ -151,6 +153,9 @@ type Counts struct {
 	KeptBlank  int `json:"kept_blank"`
 	HeldDelete int `json:"held_delete"`
 	Delete     int `json:"delete"`
+	// WaitingLink counts references left alone because the sync they go
+	// through (Plan.WaitingOn) has not linked the record they name yet.
+	WaitingLink int `json:"waiting_link,omitempty"`
 }
 
 // Calls estimates API calls per side: reads done plus writes by batch.
@@ -180,6 +185,9 @@ func (p *Plan) Summary() string {
 	fmt.Fprintf(&sb, "  create: A %d, B %d   update: A %d, B %d   link %d   unchanged %d\n", c.CreateA, c.CreateB, c.UpdateA, c.UpdateB, c.Link, c.Unchanged)
 	fmt.Fprintf(&sb, "  conflicts %d   review %d   skipped %d   held deletes %d   deletes %d\n", c.Conflicts, c.Review, c.Skipped, c.HeldDelete, c.Delete)
 	fmt.Fprintf(&sb, "  estimated API calls: A %d, B %d\n", p.EstimatedCalls.A, p.EstimatedCalls.B)
+	if line := p.WaitingLine(); line != "" {
+		fmt.Fprintf(&sb, "  %s\n", line)
+	}
 	if p.NeedsConfirmation {
 		fmt.Fprintf(&sb, "  NEEDS CONFIRMATION: %s\n", p.Reason)
 	}
@@ -187,6 +195,29 @@ func (p *Plan) Summary() string {
 		fmt.Fprintf(&sb, "  warning: %s\n", w)
 	}
 	return sb.String()
+}
+
+// WaitingLine says, in one sentence, how many references the plan leaves
+// alone because the sync they go through has not linked their records
+// yet, and when they will be written; "" when none.
+func (p *Plan) WaitingLine() string {
+	n := p.Counts.WaitingLink
+	if n == 0 {
+		return ""
+	}
+	names := make([]string, len(p.WaitingOn))
+	for i, s := range p.WaitingOn {
+		names[i] = strconv.Quote(s)
+	}
+	syncs := "sync " + strings.Join(names, ", ")
+	if len(names) > 1 {
+		syncs = "syncs " + strings.Join(names, ", ")
+	}
+	noun := "references name records"
+	if n == 1 {
+		noun = "reference names a record"
+	}
+	return fmt.Sprintf("%d %s that %s has not linked yet: left as they are, and written by the first run after %s links them.", n, noun, syncs, syncs)
 }
 
 func (p *Plan) addSkip(side, id, reason string) {
@@ -199,6 +230,7 @@ func (p *Plan) addSkip(side, id, reason string) {
 // finish sorts every list so the same inputs give the same plan, and fills
 // the counts of what it lists in full (the planner counts writes and links).
 func (p *Plan) finish() {
+	sort.Strings(p.WaitingOn)
 	sort.Slice(p.Creates, func(i, j int) bool {
 		x, y := p.Creates[i], p.Creates[j]
 		return x.Side < y.Side || x.Side == y.Side && x.Source < y.Source

@@ -48,6 +48,10 @@ type planner struct {
 	due        map[retryKey]bool // due retries ...
 	written    map[retryKey]bool // ... that this plan writes again
 	fullResync bool              // every record read is planned again, unchanged or not
+	links      mapping.Links     // the link:SYNC rows' links; nil without such rows
+	waiting    map[string]bool   // "a:id" records with references waiting for a link ...
+	waitClear  []store.RecordRef // ... whose waits this plan replaces ...
+	waitAdd    []store.RefWait   // ... with these (refwaits.go)
 	emptySide  map[string]bool   // sides with nothing indexed when the read began (store.PageOptions.Fresh)
 	warnMu     sync.Mutex        // both sides' readers warn
 	indexMu    sync.Mutex        // ... and index
@@ -69,6 +73,9 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 	}
 	due, err := p.touchDueRetries(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := p.touchLinkedWaits(ctx); err != nil {
 		return nil, err
 	}
 	states, cursors := map[string]int{}, map[string]string{}
@@ -156,6 +163,7 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 		pages: map[string]int{}, planned: map[string]int{},
 		tally: tally{creates: map[string]int{}, updates: map[string]int{}},
 		due:   map[retryKey]bool{}, written: map[retryKey]bool{}, emptySide: map[string]bool{},
+		links: links, waiting: map[string]bool{},
 	}
 	runs, err := e.st.Runs(ctx, syncID, 1)
 	if err != nil {

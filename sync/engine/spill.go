@@ -50,6 +50,9 @@ func (p *planner) addLink(l LinkOp) {
 
 // flush moves the items added since the last flush to the store.
 func (p *planner) flush(ctx context.Context) error {
+	if err := p.flushWaits(ctx); err != nil {
+		return err
+	}
 	if len(p.spill) == 0 {
 		return nil
 	}

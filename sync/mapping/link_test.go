@@ -65,8 +65,13 @@ func TestLinkTransformTranslatesThroughLinks(t *testing.T) {
 	if !errors.Is(err, ErrNotRead) || !errors.Is(err, ErrNotLinked) || !strings.Contains(err.Error(), "5999") || !strings.Contains(err.Error(), `"companies"`) {
 		t.Fatalf("unlinked A reference: %v", err)
 	}
-	if _, err := r.CanonB(map[string]string{"AccountId": "001Z"}); !errors.Is(err, ErrNotRead) {
-		t.Fatalf("unlinked B reference: %v", err)
+	var nl *NotLinkedError
+	if !errors.As(err, &nl) || nl.Sync != "companies" || nl.ID != "5999" {
+		t.Fatalf("unlinked A reference names %+v, want sync companies and id 5999", nl)
+	}
+	_, err = r.CanonB(map[string]string{"AccountId": " 001Z "})
+	if !errors.Is(err, ErrNotRead) || !errors.As(err, &nl) || nl.ID != "001Z" {
+		t.Fatalf("unlinked B reference: %v (%+v)", err, nl)
 	}
 	// Without links (validating a definition) nothing resolves.
 	rows, _ = Compile([]Field{{A: "associatedcompanyid", B: "AccountId", Transform: "link:companies"}}, TwoWay, a, b)

@@ -250,6 +250,17 @@ type Links interface {
 // ErrNotRead, so the row is left alone rather than blanked.
 var ErrNotLinked = fmt.Errorf("referenced record is not linked: %w", ErrNotRead)
 
+// NotLinkedError is the ErrNotLinked of one reference: the sync it goes
+// through and the id that sync has not linked, so the engine can plan the
+// record again once that sync links it.
+type NotLinkedError struct{ Sync, ID string }
+
+func (e *NotLinkedError) Error() string {
+	return fmt.Sprintf("%s (sync %q): %v", e.ID, e.Sync, ErrNotLinked)
+}
+
+func (e *NotLinkedError) Unwrap() error { return ErrNotLinked }
+
 // linkTransform maps a reference on A to the record sync links it to on
 // B. The canonical value is B's id, and only a linked B id is canonical:
 // a reference to a record the sync has not linked cannot be compared.
@@ -260,7 +271,7 @@ func linkTransform(sync string, links Links) transform {
 				return v, nil
 			}
 		}
-		return "", fmt.Errorf("%s (sync %q): %w", id, sync, ErrNotLinked)
+		return "", &NotLinkedError{Sync: sync, ID: id}
 	}
 	var toB, toA func(string, string) (string, bool)
 	if links != nil {
