@@ -66,6 +66,17 @@ func DemoSync(name, hubspotConn, salesforceConn string) engine.Definition {
 	}
 }
 
+// DemoSyncWithCompanies is DemoSync plus each contact's company, both ways:
+// a HubSpot contact's primary company and a Salesforce Contact's Account,
+// translated through the links of the companies sync named (see
+// DemoCompaniesSync), which must be saved first. A company that sync has
+// not linked yet waits, and is written once it is linked.
+func DemoSyncWithCompanies(name, hubspotConn, salesforceConn, companies string) engine.Definition {
+	def := DemoSync(name, hubspotConn, salesforceConn)
+	def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "AccountId", Transform: "link:" + companies})
+	return def
+}
+
 // DemoCompaniesSync is the ready-made two-way companies sync: HubSpot
 // companies ↔ Salesforce Accounts, matched by web domain ("acme.com" and
 // "https://www.acme.com/" are one domain). The domain itself is only a

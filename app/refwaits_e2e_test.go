@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/sync/mapping"
 )
 
 // TestContactsWaitForTheirCompany runs the contacts sync before the
@@ -15,16 +14,15 @@ import (
 // which sync, and the store remembers them. Once the companies sync has
 // run, the next contacts run writes each waiting contact's company,
 // although no contact changed since the run before, creates nothing, and
-// the run after writes nothing.
+// the run after writes nothing. The companies sync cannot be deleted
+// while the contacts sync translates through it.
 func TestContactsWaitForTheirCompany(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 21, 40)
 	if err := a.SaveSync(ctx, app.DemoCompaniesSync("companies", "hs", "sf")); err != nil {
 		t.Fatal(err)
 	}
-	def := app.DemoSync("contacts", "hs", "sf")
-	def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "AccountId", Transform: "link:companies"})
-	if err := a.SaveSync(ctx, def); err != nil {
+	if err := a.SaveSync(ctx, app.DemoSyncWithCompanies("contacts", "hs", "sf", "companies")); err != nil {
 		t.Fatal(err)
 	}
 
@@ -99,5 +97,20 @@ func TestContactsWaitForTheirCompany(t *testing.T) {
 	again, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
 	if err != nil || again.Summary.Created+again.Summary.Updated != 0 {
 		t.Fatalf("the run after: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
+	}
+
+	// The companies sync cannot go while contacts translate through it.
+	err = a.DeleteSync(ctx, "companies")
+	if err == nil || !strings.Contains(err.Error(), `sync "contacts" translates references through its links (transform link:companies)`) {
+		t.Fatalf("deleting the companies sync: %v", err)
+	}
+	if _, err := a.Sync(ctx, "companies"); err != nil {
+		t.Fatalf("the refused delete removed the sync: %v", err)
+	}
+	if err := a.DeleteSync(ctx, "contacts"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DeleteSync(ctx, "companies"); err != nil {
+		t.Fatalf("deleting the companies sync once nothing links through it: %v", err)
 	}
 }

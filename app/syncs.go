@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/crmsync/crmsync/store"
@@ -167,8 +168,23 @@ func (a *App) Syncs(ctx context.Context) ([]SyncView, error) {
 }
 
 // DeleteSync deletes a sync with its links, history and queues. Records in
-// the CRMs are never touched.
+// the CRMs are never touched. A sync whose links another sync translates
+// references through (transform link:NAME) is refused: deleting it would
+// leave that sync unable to plan.
 func (a *App) DeleteSync(ctx context.Context, name string) error {
+	rows, err := a.db.Syncs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		var def engine.Definition
+		if r.Name == name || json.Unmarshal([]byte(r.Definition), &def) != nil {
+			continue
+		}
+		if slices.Contains(mapping.LinkedSyncs(def.Fields), name) {
+			return fmt.Errorf("sync %q cannot be deleted: sync %q translates references through its links (transform link:%s); change or delete %q first", name, r.Name, name, r.Name)
+		}
+	}
 	if err := a.db.DeleteSync(ctx, name); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("no sync named %q", name)

@@ -97,7 +97,7 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 // offerDemoSync asks, once both sandbox CRMs are connected, whether to add
 // the ready-made two-way syncs, and opens the contacts sync's preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot and Salesforce sandboxes are connected.\n\nCreate the ready-made two-way syncs, contacts (matched by email) and companies (matched by web domain), and preview the contacts sync? Nothing is written until you press Apply."
+	msg := "HubSpot and Salesforce sandboxes are connected.\n\nCreate the ready-made two-way syncs, contacts (matched by email, each with its company) and companies (matched by web domain), and preview the contacts sync? Nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {
 			u.createDemoSync()
@@ -109,9 +109,9 @@ func (u *UI) offerDemoSync() {
 }
 
 func (u *UI) createDemoSync() {
-	defs := []engine.Definition{
-		app.DemoSync(demoSyncName, demoHubSpot, demoSalesforce),
+	defs := []engine.Definition{ // companies first: contacts link through them
 		app.DemoCompaniesSync(demoCompanies, demoHubSpot, demoSalesforce),
+		app.DemoSyncWithCompanies(demoSyncName, demoHubSpot, demoSalesforce, demoCompanies),
 	}
 	u.bgErr(func(ctx context.Context) error {
 		for _, def := range defs {
@@ -129,7 +129,7 @@ func (u *UI) createDemoSync() {
 			return
 		}
 		u.Navigate(ScreenSyncs)
-		u.openPreview(defs[0].Name)
+		u.openPreview(demoSyncName)
 	})
 }
 

@@ -196,6 +196,9 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	l.tap("Create demo sync")
 	l.see("Preview of " + demoSyncName)
 	l.see("Estimated API calls")
+	// The companies sync has not run: the preview says the contacts'
+	// companies wait for it.
+	l.see(`that sync "` + demoCompanies + `" has not linked yet`)
 	want, err := l.a.Run(ctx, demoSyncName, app.RunOptions{DryRun: true})
 	if err != nil {
 		t.Fatal(err)
