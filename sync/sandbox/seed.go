@@ -177,23 +177,42 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, seedVal int64, n int, now time.Ti
 		return err
 	}
 
+	// Deals, each with its company (a HubSpot deal's primary company, an
+	// Opportunity's Account). Every third one is in both CRMs under one
+	// name, as a deal entered twice by hand would be.
 	deals := max(2, n/20)
 	hsDeals := make([]hubspot.SeedRow, deals)
 	sfOpps := make([]salesforce.SeedRow, deals)
+	dealCompany := make([]int, deals)
 	for i := range deals {
-		c := companies[rng.IntN(len(companies))]
+		dealCompany[i] = rng.IntN(len(companies))
+		c := companies[dealCompany[i]]
 		amount := strconv.Itoa(1000 * (1 + rng.IntN(200)))
 		stage := rng.IntN(len(hsStages))
 		closeDate := now.AddDate(0, 0, rng.IntN(180)-60)
 		cr, md := stamp()
-		hsDeals[i] = hubspot.SeedRow{Values: []string{c.name + " - deal " + strconv.Itoa(i), amount, hsStages[stage], "default",
+		hsName, sfName := c.name+" - deal "+strconv.Itoa(i), c.name+" - opportunity "+strconv.Itoa(i)
+		if i%3 == 0 {
+			sfName = hsName
+		}
+		hsDeals[i] = hubspot.SeedRow{Values: []string{hsName, amount, hsStages[stage], "default",
 			closeDate.Format("2006-01-02T15:04:05.000Z")}, Created: cr, Modified: md}
-		sfOpps[i] = salesforce.SeedRow{Values: []string{c.name + " - opportunity " + strconv.Itoa(i), amount, sfStages[stage],
-			closeDate.Format("2006-01-02")}, Created: cr, Modified: md}
+		sfOpps[i] = salesforce.SeedRow{Values: []string{sfName, amount, sfStages[stage],
+			closeDate.Format("2006-01-02"), accIDs[dealCompany[i]]}, Created: cr, Modified: md}
 	}
-	if _, err := hs.Seed("deals", []string{"dealname", "amount", "dealstage", "pipeline", "closedate"}, hsDeals); err != nil {
+	dealIDs, err := hs.Seed("deals", []string{"dealname", "amount", "dealstage", "pipeline", "closedate"}, hsDeals)
+	if err != nil {
 		return err
 	}
-	_, err = sf.Seed("Opportunity", []string{"Name", "Amount", "StageName", "CloseDate"}, sfOpps)
+	companyOf := make(map[string]string, deals)
+	for i, id := range dealIDs {
+		if id != "" {
+			companyOf[id] = coIDs[dealCompany[i]]
+		}
+	}
+	if err := hs.SeedPrimaryCompanies("deals", companyOf); err != nil {
+		return err
+	}
+	_, err = sf.Seed("Opportunity", []string{"Name", "Amount", "StageName", "CloseDate", "AccountId"}, sfOpps)
 	return err
 }

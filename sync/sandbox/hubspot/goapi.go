@@ -177,7 +177,31 @@ func (s *Sim) seedPrimaryCompany(st *objectStore, r *record) {
 	if err != nil {
 		return
 	}
-	s.assocs[assocKey{from: "contacts", to: "companies", fromID: r.id, toID: co}] = map[int]bool{typeContactCompanyPrimary: true, typeContactCompany: true}
+	types := s.assocTypes(assocKey{from: "contacts", to: "companies", fromID: r.id, toID: co})
+	types[typeContactCompanyPrimary], types[typeContactCompany] = true, true
+	s.primaries[recordEnd{"contacts", r.id}] = co
+}
+
+// SeedPrimaryCompanies makes each record of object (a deal) keyed in
+// companyOf primarily associated with the company it names, trusted and
+// without modifying the record, as seeding does.
+func (s *Sim) SeedPrimaryCompanies(object string, companyOf map[string]string) error {
+	k, ok := companyKinds[object]
+	if !ok {
+		return fmt.Errorf("hubspot sim: %s has no primary company", object)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for from, to := range companyOf {
+		fr, tr := s.liveRecord(object, from), s.liveRecord("companies", to)
+		if fr == nil || tr == nil {
+			return fmt.Errorf("hubspot sim: seed primary company: no %s %s or company %s", object, from, to)
+		}
+		types := s.assocTypes(assocKey{from: object, to: "companies", fromID: fr.id, toID: tr.id})
+		types[k.primary], types[k.unlabeled] = true, true
+		s.primaries[recordEnd{object, fr.id}] = tr.id
+	}
+	return nil
 }
 
 func growCap[T any](s []T, n int) []T {

@@ -404,3 +404,65 @@ func TestAssociationsBatchCreateAndPrimary(t *testing.T) {
 		t.Fatalf("after the default PUT: %v, primary %q", ids, prim)
 	}
 }
+
+// A deal's primary company (type 5) is read back through the associations
+// batch read with its types and label; a new primary demotes the old one to
+// unlabeled (341) and leaves the deal's modified time alone; a deal with no
+// company, or none at all, is an error of its own in a 207; more than 1,000
+// ids is a 400.
+func TestAssociationsBatchReadDealCompanies(t *testing.T) {
+	e := newEnv(t, Options{})
+	d, _ := e.sim.Create("deals", map[string]string{"dealname": "Renewal", "dealstage": "appointmentscheduled"})
+	lonely, _ := e.sim.Create("deals", map[string]string{"dealname": "Alone", "dealstage": "appointmentscheduled"})
+	co1, _ := e.sim.Create("companies", map[string]string{"name": "One", "domain": "one.example"})
+	co2, _ := e.sim.Create("companies", map[string]string{"name": "Two", "domain": "two.example"})
+	if err := e.sim.SeedPrimaryCompanies("deals", map[string]string{d.ID: co1.ID}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := e.sim.Get("deals", d.ID)
+	r, body := e.do("POST", "/crm/associations/2026-03/deals/companies/batch/create", map[string]any{"inputs": []any{map[string]any{
+		"from": map[string]string{"id": d.ID}, "to": map[string]string{"id": co2.ID},
+		"types": []any{map[string]any{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 5}}}}})
+	if r.StatusCode != 201 {
+		t.Fatalf("batch create: %d %v", r.StatusCode, body)
+	}
+	after, _ := e.sim.Get("deals", d.ID)
+	if !after.UpdatedAt.Equal(before.UpdatedAt) {
+		t.Fatalf("a new primary company modified the deal: %v → %v", before.UpdatedAt, after.UpdatedAt)
+	}
+	const read = "/crm/associations/2026-03/deals/companies/batch/read"
+	r, body = e.do("POST", read, map[string]any{"inputs": []any{map[string]string{"id": d.ID}, map[string]string{"id": lonely.ID}, map[string]string{"id": "424242"}}})
+	if r.StatusCode != 207 || body["numErrors"] != float64(2) {
+		t.Fatalf("batch read: %d %v", r.StatusCode, body)
+	}
+	res := body["results"].([]any)
+	if len(res) != 1 {
+		t.Fatalf("results: %v", res)
+	}
+	types := map[string][]float64{}
+	for _, to := range res[0].(map[string]any)["to"].([]any) {
+		m := to.(map[string]any)
+		for _, at := range m["associationTypes"].([]any) {
+			types[m["toObjectId"].(string)] = append(types[m["toObjectId"].(string)], at.(map[string]any)["typeId"].(float64))
+		}
+	}
+	if got := types[co2.ID]; len(got) != 2 || got[0] != 5 || got[1] != 341 {
+		t.Fatalf("types of the new primary %s: %v (all %v)", co2.ID, got, types)
+	}
+	if got := types[co1.ID]; len(got) != 1 || got[0] != 341 {
+		t.Fatalf("types of the old primary %s: %v", co1.ID, got)
+	}
+	for _, er := range body["errors"].([]any) {
+		m := er.(map[string]any)
+		if m["category"] != "OBJECT_NOT_FOUND" || m["subCategory"] != "crm.associations.NO_ASSOCIATIONS_FOUND" || len(m["context"].(map[string]any)["fromObjectId"].([]any)) != 1 {
+			t.Fatalf("error for a deal without a company: %v", m)
+		}
+	}
+	inputs := make([]any, 1001)
+	for i := range inputs {
+		inputs[i] = map[string]string{"id": d.ID}
+	}
+	if r, body := e.do("POST", read, map[string]any{"inputs": inputs}); r.StatusCode != 400 {
+		t.Fatalf("1,001 ids: %d %v", r.StatusCode, body)
+	}
+}

@@ -47,7 +47,9 @@ type Sim struct {
 	dailyMu   sync.Mutex
 	dailyUsed int
 	mux       *http.ServeMux
-	assocs    associations // guarded by mu
+	assocs    associations             // guarded by mu
+	primaries map[recordEnd]int64      // each record's primary company; guarded by mu
+	assocFrom map[recordEnd][]assocKey // s.assocs by the record they start from; guarded by mu
 }
 
 // DefaultScopes are granted when the authorize request names none.
@@ -80,7 +82,7 @@ func New(opts Options) *Sim {
 	if opts.UserID == 0 {
 		opts.UserID = 1357911
 	}
-	s := &Sim{opts: opts, now: opts.Now, stores: map[string]*objectStore{}, stats: simkit.NewStats(), assocs: associations{},
+	s := &Sim{opts: opts, now: opts.Now, stores: map[string]*objectStore{}, stats: simkit.NewStats(), assocs: associations{}, primaries: map[recordEnd]int64{}, assocFrom: map[recordEnd][]assocKey{},
 		faults: simkit.NewFaultInjector(opts.Seed, opts.Faults),
 		burst:  simkit.NewSlidingWindow(opts.BurstMax, 10*time.Second, opts.Now),
 		search: simkit.NewSlidingWindow(opts.SearchPerSec, time.Second, opts.Now),
@@ -140,6 +142,7 @@ func (s *Sim) routes() {
 	api("POST "+o+"/batch/archive", false, s.handleBatchArchive)
 	api("PUT "+o+"/{id}/associations/default/{toObject}/{toId}", false, s.handleAssociateDefault)
 	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/create", false, s.handleAssociationBatchCreate)
+	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/read", false, s.handleAssociationBatchRead)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", "Resource not found: "+r.Method+" "+r.URL.Path, nil)
 	})

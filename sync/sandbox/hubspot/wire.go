@@ -20,12 +20,14 @@ type errDetail struct {
 
 // stdError is HubSpot's StandardError as it appears inside a batch response.
 type stdError struct {
-	Status   string              `json:"status"`
-	Category string              `json:"category"`
-	Message  string              `json:"message"`
-	Context  map[string][]string `json:"context"`
-	Errors   []errDetail         `json:"errors"`
-	Links    map[string]string   `json:"links"`
+	Status   string `json:"status"`
+	Category string `json:"category"`
+	// SubCategory is set by the few errors HubSpot qualifies.
+	SubCategory string              `json:"subCategory,omitempty"`
+	Message     string              `json:"message"`
+	Context     map[string][]string `json:"context"`
+	Errors      []errDetail         `json:"errors"`
+	Links       map[string]string   `json:"links"`
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
