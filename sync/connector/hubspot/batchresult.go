@@ -130,7 +130,7 @@ func assign(object string, kind batchKind, ps []pending, br batchResponse, resul
 	}
 	var loose []standardError
 	for _, e := range br.Errors {
-		js := matchError(ps, done, e)
+		js := matchError(object, ps, done, e)
 		if len(js) == 0 {
 			loose = append(loose, e)
 			continue
@@ -221,7 +221,7 @@ func matchResult(kind batchKind, ps []pending, done []bool, o *hsObject) int {
 }
 
 // matchError finds the inputs an errors[] item is about.
-func matchError(ps []pending, done []bool, e standardError) []int {
+func matchError(object string, ps []pending, done []bool, e standardError) []int {
 	for _, k := range []string{"objectWriteTraceId", "objectWriteTraceIds"} {
 		var js []int
 		for _, t := range e.Context[k] {
@@ -246,7 +246,7 @@ func matchError(ps []pending, done []bool, e standardError) []int {
 	}
 	// The vendor's message often quotes the bad value ("Email address x is
 	// invalid"); take the first unmatched input whose value it quotes.
-	field := blamedField(e)
+	field := blamedField(object, e)
 	for j, p := range ps {
 		if done[j] {
 			continue
@@ -267,7 +267,7 @@ func matchError(ps []pending, done []bool, e standardError) []int {
 
 // blamedField is the property an error names: errors[].in, then
 // errors[].context.propertyName, then context.propertyName.
-func blamedField(e standardError) string {
+func blamedField(object string, e standardError) string {
 	for _, d := range e.Errors {
 		if d.In != "" {
 			return d.In
@@ -280,14 +280,14 @@ func blamedField(e standardError) string {
 		return pn[0]
 	}
 	if len(e.Context["toObjectId"]) > 0 {
-		return companyProp // the only association a create input carries
+		return companyField(object) // the only association a create input carries
 	}
 	return ""
 }
 
 // recordError turns an errors[] item into a *connector.RecordError.
 func recordError(object string, p pending, e standardError) *connector.RecordError {
-	re := &connector.RecordError{Vendor: vendor, Object: object, RecordID: p.in.ID, Field: blamedField(e),
+	re := &connector.RecordError{Vendor: vendor, Object: object, RecordID: p.in.ID, Field: blamedField(object, e),
 		Code: e.Category, Message: e.Message}
 	switch e.Category {
 	case "VALIDATION_ERROR":

@@ -240,10 +240,7 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			return
 		}
 		types := typesOf(sc)
-		props := make([]string, 0, len(sc.Fields))
-		for _, f := range sc.Fields {
-			props = append(props, f.Name)
-		}
+		props := searchProps(sc)
 		modProp := modifiedProp(object)
 		from := w.from()
 		for {
@@ -275,6 +272,10 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 					}
 				}
 				c.release(r) // every record is copied into recs
+				if err := c.readCompanies(ctx, object, recs); err != nil {
+					yield(connector.Page{}, err)
+					return
+				}
 				if len(recs) > 0 && !yield(connector.Page{Records: recs, Cursor: w.cursor()}, nil) {
 					return
 				}

@@ -261,6 +261,18 @@ type schemaProp struct {
 }
 
 // typesOf maps property name -> the property, for value conversion.
+// searchProps lists the properties a search asks for: every field of the
+// schema that a property holds.
+func searchProps(sc connector.Schema) []string {
+	props := make([]string, 0, len(sc.Fields))
+	for _, f := range sc.Fields {
+		if searchable(sc.Object, f.Name) {
+			props = append(props, f.Name)
+		}
+	}
+	return props
+}
+
 func typesOf(sc connector.Schema) map[string]schemaProp {
 	m := make(map[string]schemaProp, len(sc.Fields))
 	for _, f := range sc.Fields {

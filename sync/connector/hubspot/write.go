@@ -29,8 +29,8 @@ type input struct {
 type pending struct {
 	idx int
 	in  input
-	// company is a contact's primary company to set once it is written
-	// (see companyProp); it never travels in the properties.
+	// company is the record's primary company to set once it is written
+	// (see companyAssoc); it never travels in the properties.
 	company string
 }
 
@@ -151,7 +151,7 @@ func prepare(object string, i int, op connector.Op, key string) (pending, batchK
 		// company, nothing is created, so a retry cannot duplicate it.
 		as := []createAssoc{}
 		if p.company != "" {
-			as = append(as, createAssoc{To: assocRef{p.company}, Types: []assocSpec{{"HUBSPOT_DEFINED", primaryCompanyType}}})
+			as = append(as, createAssoc{To: assocRef{p.company}, Types: []assocSpec{{"HUBSPOT_DEFINED", companyAssocs[object].primary}}})
 			p.company = ""
 		}
 		p.in.Associations = &as
@@ -362,10 +362,7 @@ func (c *Connector) Lookup(ctx context.Context, object, field string, values []s
 	if !ok {
 		return nil, fmt.Errorf("hubspot: lookup %s: no property %q", object, field)
 	}
-	props := make([]string, 0, len(sc.Fields))
-	for _, f := range sc.Fields {
-		props = append(props, f.Name)
-	}
+	props := searchProps(sc)
 	var out []connector.Record
 	for start := 0; start < len(values); start += batchSize {
 		chunk := values[start:min(start+batchSize, len(values))]
