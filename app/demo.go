@@ -100,3 +100,41 @@ func DemoCompaniesSync(name, hubspotConn, salesforceConn string) engine.Definiti
 		Safety:   engine.Safety{MaxChangePercent: 25},
 	}
 }
+
+// demoStages maps the sandbox's HubSpot deal stages (the default pipeline)
+// to the Salesforce Opportunity stages they stand for, one to one.
+var demoStages = map[string]string{
+	"appointmentscheduled":  "Prospecting",
+	"qualifiedtobuy":        "Qualification",
+	"presentationscheduled": "Proposal/Price Quote",
+	"contractsent":          "Negotiation/Review",
+	"closedwon":             "Closed Won",
+	"closedlost":            "Closed Lost",
+}
+
+// DemoDealsSync is the ready-made two-way deals sync: HubSpot deals ↔
+// Salesforce Opportunities, matched by name. The stage goes through a value
+// map, the close date is a date in UTC, and each deal's company is
+// translated through the links of the companies sync named (see
+// DemoCompaniesSync), which must be saved first. A stage the map does not
+// name goes to review as a value the other CRM would reject.
+func DemoDealsSync(name, hubspotConn, salesforceConn, companies string) engine.Definition {
+	return engine.Definition{
+		Name:      name,
+		A:         engine.SideDef{Connection: hubspotConn, Object: "deals"},
+		B:         engine.SideDef{Connection: salesforceConn, Object: "Opportunity"},
+		Direction: mapping.TwoWay,
+		Match:     []engine.MatchRule{{A: "dealname", B: "Name", Normalize: "lower"}},
+		Unmatched: engine.UnmatchedCreate,
+		Conflict:  engine.ConflictNewer,
+		Fields: []mapping.Field{
+			{A: "dealname", B: "Name", Rule: mapping.UnlessBlank},
+			{A: "amount", B: "Amount", Transform: "number"},
+			{A: "dealstage", B: "StageName", Transform: "map", ValueMap: demoStages, Rule: mapping.UnlessBlank},
+			{A: "closedate", B: "CloseDate", Transform: "date:UTC", Rule: mapping.UnlessBlank},
+			{A: "associations.company", B: "AccountId", Transform: "link:" + companies},
+		},
+		Schedule: "manual",
+		Safety:   engine.Safety{MaxChangePercent: 25},
+	}
+}

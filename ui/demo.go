@@ -18,6 +18,7 @@ const (
 	demoSalesforce = "salesforce-sandbox"
 	demoSyncName   = "demo-contacts"
 	demoCompanies  = "demo-companies"
+	demoDeals      = "demo-deals"
 )
 
 // ensureSandbox returns the running sandbox, starting one on first use.
@@ -95,9 +96,10 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 }
 
 // offerDemoSync asks, once both sandbox CRMs are connected, whether to add
-// the ready-made two-way syncs, and opens the contacts sync's preview.
+// the ready-made two-way syncs (companies, contacts, deals), and opens the
+// contacts sync's preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot and Salesforce sandboxes are connected.\n\nCreate the ready-made two-way syncs, contacts (matched by email, each with its company) and companies (matched by web domain), and preview the contacts sync? Nothing is written until you press Apply."
+	msg := "HubSpot and Salesforce sandboxes are connected.\n\nCreate the ready-made two-way syncs, companies (matched by web domain), contacts (matched by email) and deals (matched by name), each contact and deal with its company, and preview the contacts sync? Nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {
 			u.createDemoSync()
@@ -112,6 +114,7 @@ func (u *UI) createDemoSync() {
 	defs := []engine.Definition{ // companies first: contacts link through them
 		app.DemoCompaniesSync(demoCompanies, demoHubSpot, demoSalesforce),
 		app.DemoSyncWithCompanies(demoSyncName, demoHubSpot, demoSalesforce, demoCompanies),
+		app.DemoDealsSync(demoDeals, demoHubSpot, demoSalesforce, demoCompanies),
 	}
 	u.bgErr(func(ctx context.Context) error {
 		for _, def := range defs {

@@ -238,12 +238,16 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	first := runs[0].Run.ID
 	l.closeDialogs()
 
-	// The companies demo sync was saved with it, unrun, on the Syncs screen.
-	if _, err := l.a.Sync(ctx, demoCompanies); err != nil {
-		t.Fatalf("the companies demo sync was not saved: %v", err)
+	// The companies and deals demo syncs were saved with it, unrun, on the
+	// Syncs screen.
+	for _, name := range []string{demoCompanies, demoDeals} {
+		if _, err := l.a.Sync(ctx, name); err != nil {
+			t.Fatalf("the demo sync %s was not saved: %v", name, err)
+		}
 	}
 	l.navigate(ScreenSyncs)
 	l.see(demoCompanies)
+	l.see(demoDeals)
 
 	// History lists the run; its detail offers Undo with a preview.
 	l.navigate(ScreenHistory)
