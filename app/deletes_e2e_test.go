@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
@@ -93,5 +94,69 @@ func TestDeletesReachReviewFromBothVendors(t *testing.T) {
 	res, err := a.Run(ctx, "contacts", app.RunOptions{})
 	if err != nil || res.Plan.Counts.HeldDelete != 0 || res.Summary.Deleted != 0 {
 		t.Fatalf("run after the deletes: %v, held %d, deleted %d", err, res.Plan.Counts.HeldDelete, res.Summary.Deleted)
+	}
+}
+
+// TestMergeInSalesforceNamesTheSurvivor merges one linked Salesforce
+// Contact into another, as a person does in Salesforce. The merged-away
+// Contact comes back from queryAll deleted, with MasterRecordId. With
+// deletes propagated it is held for review, and the review names the
+// survivor and the HubSpot contact linked to it, so nobody approves the
+// delete of a HubSpot contact that should be merged instead. Without
+// propagation it is skipped with the same facts. Nothing is deleted.
+func TestMergeInSalesforceNamesTheSurvivor(t *testing.T) {
+	for _, propagate := range []bool{true, false} {
+		ctx := context.Background()
+		a, srv := connectedSandbox(t, 23, 12)
+		def := app.DemoSync("contacts", "hs", "sf")
+		def.Safety.PropagateDeletes = propagate
+		if err := a.SaveSync(ctx, def); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+			t.Fatalf("first run: %v %+v", err, res)
+		}
+		links := syncLinks(t, a, "contacts")
+		if len(links) < 2 {
+			t.Fatalf("links: %v", links)
+		}
+		survivor, merged := links[0], links[1]
+		if err := srv.Salesforce().Merge("Contact", survivor.BID, merged.BID); err != nil {
+			t.Fatal(err)
+		}
+		hsLive := srv.HubSpot().Count("contacts")
+		res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+		if err != nil || res.Plan.Counts.HeldDelete != 1 || res.Summary.Deleted != 0 {
+			t.Fatalf("propagate %v: run after the merge: %v %+v\n%s", propagate, err, res.Summary, res.Plan.Summary())
+		}
+		want := "merged into " + survivor.BID + " on side B, which is linked to " + survivor.AID + " on side A: if " + merged.AID +
+			" is the same person, merge it into " + survivor.AID + " in that CRM instead of deleting it"
+		var reason string
+		if propagate {
+			rs, err := a.Reviews(ctx, "contacts", "delete", "open")
+			if err != nil || len(rs) != 1 || rs[0].RecordID != merged.BID {
+				t.Fatalf("open delete reviews: %+v %v", rs, err)
+			}
+			if !strings.Contains(rs[0].Detail, survivor.AID) {
+				t.Fatalf("the stored review item does not name %s: %s", survivor.AID, rs[0].Detail)
+			}
+			for _, it := range res.Plan.Review {
+				if it.RecordID == merged.BID {
+					reason = it.Reason
+				}
+			}
+		} else {
+			for _, s := range res.Plan.Skips {
+				if s.ID == merged.BID {
+					reason = s.Reason
+				}
+			}
+		}
+		if !strings.Contains(reason, want) {
+			t.Fatalf("propagate %v: the merged Contact's reason %q does not say %q", propagate, reason, want)
+		}
+		if srv.HubSpot().Count("contacts") != hsLive {
+			t.Fatalf("propagate %v: a HubSpot contact was deleted", propagate)
+		}
 	}
 }

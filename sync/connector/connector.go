@@ -86,6 +86,10 @@ type Record struct {
 	Fields   map[string]string
 	Modified time.Time
 	Deleted  bool
+	// MergedInto is, for a deleted record, the record a person merged it
+	// into, where the vendor says so (Salesforce's MasterRecordId): the
+	// person it stood for lives on there.
+	MergedInto string
 }
 
 // FieldType is the canonical type the mapping layer reasons about.

@@ -14,6 +14,10 @@ import (
 // Vendor field names never start with "!".
 const badField = "!bad"
 
+// mergedField keeps, on a deleted record, the record it was merged into
+// (connector.Record.MergedInto), so review can say so.
+const mergedField = "!merged"
+
 // maxValueBytes bounds one field value; anything larger is refused with a
 // reason instead of being written somewhere it would be cut.
 const maxValueBytes = 100_000
@@ -85,6 +89,8 @@ func (ix indexer) record(r connector.Record) store.IndexRecord {
 	}
 	if !out.Deleted {
 		out.Keys = ix.keys(out.Fields)
+	} else if r.MergedInto != "" {
+		out.Fields[mergedField] = r.MergedInto
 	}
 	return out
 }

@@ -36,7 +36,7 @@ func (p *planner) pass(ctx context.Context, side string, afterSeq, skipOtherAbov
 			if p.def.TestLimit > 0 && p.planned[side] >= p.def.TestLimit {
 				break
 			}
-			if u, ok := p.visit(side, pr); ok {
+			if u, ok := p.visit(ctx, side, pr); ok {
 				unlinked = append(unlinked, u)
 			}
 		}
@@ -62,7 +62,7 @@ func (p *planner) filters(side string) []Filter {
 }
 
 // visit handles one record; it returns the record when it needs matching.
-func (p *planner) visit(side string, pr store.PairRow) (unlinkedRec, bool) {
+func (p *planner) visit(ctx context.Context, side string, pr store.PairRow) (unlinkedRec, bool) {
 	fields := store.DecodeFields(pr.Rec.Fields)
 	id := pr.Rec.ID
 	p.replanned(side, id)
@@ -93,7 +93,7 @@ func (p *planner) visit(side string, pr store.PairRow) (unlinkedRec, bool) {
 		return unlinkedRec{}, false
 	}
 	if pr.Rec.Deleted {
-		p.heldDelete(side, id, pr.OtherID)
+		p.heldDelete(side, id, pr.OtherID, p.mergeNote(ctx, side, fields[mergedField], pr.OtherID))
 		return unlinkedRec{}, false
 	}
 	if !pr.OtherSeen || pr.Other.Deleted {
@@ -142,14 +142,42 @@ func (p *planner) addPair(a, b recView, out pairOut, link *LinkOp) {
 }
 
 // heldDelete never deletes: with propagation enabled a person reviews it.
-func (p *planner) heldDelete(side, id, other string) {
+// merge, when set, says the record was merged into another (mergeNote).
+func (p *planner) heldDelete(side, id, other, merge string) {
 	p.plan.Counts.HeldDelete++
 	if !p.def.Safety.PropagateDeletes {
-		p.plan.addSkip(side, id, "deleted; deletes are not propagated")
+		why := "deleted; deletes are not propagated"
+		if merge != "" {
+			why = merge + "; deletes are not propagated, so " + other + " on side " + strings.ToUpper(otherSide(side)) + " stays"
+		}
+		p.plan.addSkip(side, id, why)
 		return
 	}
-	p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "delete", Side: side, RecordID: id, OtherID: other,
-		Reason: fmt.Sprintf("deleted on side %s; approve to delete %s on side %s", strings.ToUpper(side), other, strings.ToUpper(otherSide(side)))})
+	reason := fmt.Sprintf("deleted on side %s; approve to delete %s on side %s", strings.ToUpper(side), other, strings.ToUpper(otherSide(side)))
+	if merge != "" {
+		reason = fmt.Sprintf("%s; approve only if %s on side %s should go too", merge, other, strings.ToUpper(otherSide(side)))
+	}
+	p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "delete", Side: side, RecordID: id, OtherID: other, Reason: reason})
+}
+
+// mergeNote describes a delete that was a merge: record master on side
+// survives, and when it is linked, the person behind other on the other
+// side most likely is its linked record too, to be merged there rather than
+// deleted, or the data only other holds is lost. "" for a plain delete.
+func (p *planner) mergeNote(ctx context.Context, side, master, other string) string {
+	if master == "" {
+		return ""
+	}
+	note := fmt.Sprintf("merged into %s on side %s", master, strings.ToUpper(side))
+	pr, ok, err := p.e.st.Pair(ctx, p.syncID, side, master)
+	if err != nil {
+		p.warn("record %s was merged into %s on side %s; its link could not be read: %v", other, master, strings.ToUpper(side), err)
+	}
+	if err == nil && ok && pr.Linked && pr.OtherID != other {
+		note += fmt.Sprintf(", which is linked to %s on side %s: if %s is the same person, merge it into %s in that CRM instead of deleting it",
+			pr.OtherID, strings.ToUpper(otherSide(side)), other, pr.OtherID)
+	}
+	return note
 }
 
 // match links each unlinked record through the key index with the ordered

@@ -18,6 +18,7 @@ import (
 //   - deals: no property holds it, so the field is the connector's own,
 //     dealCompanyField, read after each page through the associations
 //     batch read and written as association type 5.
+//
 // Either way a record's company is written after the record itself.
 type companyAssoc struct {
 	field   string // the field offered

@@ -61,3 +61,39 @@ func TestReadReportsDeletes(t *testing.T) {
 		t.Fatalf("read after delete cost %d query calls, want 1", calls)
 	}
 }
+
+// A Contact merged into another in Salesforce's UI reads back deleted,
+// naming the survivor (MasterRecordId) in MergedInto; the survivor reads
+// back live, with no MergedInto.
+func TestReadReportsMerges(t *testing.T) {
+	o, clk, t0 := clockOrg(t, -time.Hour)
+	ids := createContacts(t, o, 3)
+	c := o.connect(t, 0)
+	full := readAll(t, o, c, "", 0)
+	clk.Set(t0.Add(3 * time.Second))
+	if err := o.sim.Merge("Contact", ids[0], ids[2]); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for p, err := range c.Read(bg, "Contact", full.last(t)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range p.Records {
+			got[r.ID] = true
+			switch r.ID {
+			case ids[2]:
+				if !r.Deleted || r.MergedInto != ids[0] {
+					t.Errorf("merged-away Contact %s: deleted %v, merged into %q; want deleted, into %s", r.ID, r.Deleted, r.MergedInto, ids[0])
+				}
+			case ids[0]:
+				if r.Deleted || r.MergedInto != "" {
+					t.Errorf("survivor %s: deleted %v, merged into %q", r.ID, r.Deleted, r.MergedInto)
+				}
+			}
+		}
+	}
+	if !got[ids[0]] || !got[ids[2]] || got[ids[1]] {
+		t.Fatalf("read after the merge returned %v; want the survivor %s and the merged %s only", got, ids[0], ids[2])
+	}
+}

@@ -370,6 +370,9 @@ func toRecord(d *describeResult, raw json.RawMessage) (connector.Record, error) 
 	}
 	rec.Modified = t
 	rec.Deleted = rec.Fields["IsDeleted"] == "true"
+	if rec.Deleted {
+		rec.MergedInto = rec.Fields["MasterRecordId"] // set on the losers of a merge
+	}
 	return rec, nil
 }
 

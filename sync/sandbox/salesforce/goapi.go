@@ -149,6 +149,39 @@ func (s *Sim) Delete(object, id string) bool {
 	return true
 }
 
+// Merge merges the loser records into master, as a person does in
+// Salesforce's UI (the REST API has no merge call): each loser goes to the
+// recycle bin with MasterRecordId naming master, and master is modified.
+// Related records are not moved.
+func (s *Sim) Merge(object, masterID string, loserIDs ...string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.storeFor(object)
+	if err != nil {
+		return err
+	}
+	mi, ok := st.obj.field("MasterRecordId")
+	if !ok {
+		return fmt.Errorf("salesforce sim: %s records cannot be merged", object)
+	}
+	m := st.get(masterID)
+	if m == nil || m.deleted {
+		return fmt.Errorf("salesforce sim: merge %s: no master %s", object, masterID)
+	}
+	now := s.nowMs()
+	for _, id := range loserIDs {
+		r := st.get(id)
+		if r == nil || r.deleted || r == m {
+			return fmt.Errorf("salesforce sim: merge %s: no record %s to merge into %s", object, id, masterID)
+		}
+		r.vals[mi] = m.id
+		st.remove(r)
+		r.modified = max(now, r.modified+1)
+	}
+	m.modified = max(now, m.modified+1)
+	return nil
+}
+
 // Seed bulk-loads trusted rows without validation (fast path for 100k records); rows whose
 // unique values clash are skipped ("" id).
 func (s *Sim) Seed(object string, columns []string, rows []SeedRow) ([]string, error) {

@@ -102,6 +102,12 @@ func ref(name, label, to string) Field {
 
 func required(f Field) Field { f.Nillable = false; return f }
 
+// master is MasterRecordId: set by Salesforce on the records a merge
+// deleted, naming the one they were merged into. Nobody writes it.
+func master(object string) Field {
+	return Field{Name: "MasterRecordId", Label: "Master Record ID", Type: "reference", Length: 18, Nillable: true, ReferenceTo: []string{object}}
+}
+
 func extKey() Field {
 	f := str("Crmsync_Key__c", "crmsync Key", 255)
 	f.Unique, f.ExternalID = true, true
@@ -137,12 +143,12 @@ func objects() map[string]*Object {
 		pick("LeadSource", "Lead Source", leadSource...), str("MailingCity", "Mailing City", 40), str("MailingCountry", "Mailing Country", 80),
 		typed("Birthdate", "Birthdate", "date"), typed("Description", "Contact Description", "textarea"),
 		Field{Name: "HasOptedOutOfEmail", Label: "Email Opt Out", Type: "boolean", Createable: true, Updateable: true, DefaultedOnCreate: true, Default: "false"},
-		extKey())
+		master("Contact"), extKey())
 	account := newObject("Account", "Account", "Accounts", "001",
 		required(str("Name", "Account Name", 255)), typed("Website", "Website", "url"), typed("Phone", "Account Phone", "phone"),
 		pick("Industry", "Industry", industry...), pick("Type", "Account Type", "Prospect", "Customer - Direct", "Customer - Channel", "Partner", "Other"),
 		typed("AnnualRevenue", "Annual Revenue", "currency"), str("BillingCity", "Billing City", 40), str("BillingCountry", "Billing Country", 80),
-		typed("Description", "Account Description", "textarea"), extKey())
+		typed("Description", "Account Description", "textarea"), master("Account"), extKey())
 	stage := required(pick("StageName", "Stage", "Prospecting", "Qualification", "Needs Analysis", "Value Proposition",
 		"Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"))
 	opp := newObject("Opportunity", "Opportunity", "Opportunities", "006",
@@ -156,6 +162,6 @@ func objects() map[string]*Object {
 		str("FirstName", "First Name", 40), required(str("LastName", "Last Name", 80)), name, required(str("Company", "Company", 255)),
 		typed("Email", "Email", "email"), typed("Phone", "Phone", "phone"), str("Title", "Title", 128), status,
 		pick("LeadSource", "Lead Source", leadSource...), pick("Industry", "Industry", industry...), str("City", "City", 40),
-		typed("Description", "Description", "textarea"), extKey())
+		typed("Description", "Description", "textarea"), master("Lead"), extKey())
 	return map[string]*Object{"contact": contact, "account": account, "opportunity": opp, "lead": lead}
 }
