@@ -1,0 +1,319 @@
+// Package pipedrive is the Pipedrive connector: API v2 persons (contacts)
+// and organizations, read by update_time with cursor paging, written one
+// record per call (Pipedrive has no batch or upsert endpoints), with the
+// fields API for the schema. It gets an *http.Client that already adds the
+// OAuth token, or the personal API token in x-api-token.
+package pipedrive
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/transport"
+	"golang.org/x/time/rate"
+)
+
+const (
+	vendor = "pipedrive"
+	// pageSize is the most records one list call returns (the v2 limit).
+	pageSize = 500
+	// maxBody caps a response body.
+	maxBody = 32 << 20
+)
+
+// Info describes Pipedrive as data.
+func Info() connector.Info {
+	return connector.Info{
+		Name:  vendor,
+		Title: "Pipedrive",
+		OAuth: connector.OAuthSpec{
+			AuthURL:  "https://oauth.pipedrive.com/oauth/authorize",
+			TokenURL: "https://oauth.pipedrive.com/oauth/token",
+			// Scopes are set on the app in Pipedrive's Developer Hub, not
+			// in the authorize URL.
+			// Pipedrive documents no PKCE, and the client secret is what
+			// authenticates the exchange; the loopback flow sends a
+			// challenge anyway, as for every vendor: an authorization
+			// server ignores what it does not know (RFC 6749 §3.1).
+			PKCE:        true,
+			TokenRoute:  true,
+			TokenHeader: "x-api-token",
+			DocsURL:     "https://pipedrive.readme.io/docs/marketplace-oauth-authorization",
+		},
+		// Writes are one record per call; a Write takes this many ops.
+		BatchSize: 100,
+		PageSize:  pageSize,
+		APIBase:   "https://api.pipedrive.com",
+		Objects:   []string{"persons", "organizations"},
+		Contacts:  "persons",
+		New:       New,
+	}
+}
+
+// options tune a Connector; tests shorten the waits.
+type options struct {
+	rate, searchRate rate.Limit
+	burst            int
+	maxRetries       int
+	minWait, maxWait time.Duration
+	logger           *slog.Logger
+	dailyBudget      int64
+	used             func() int64
+}
+
+func defaultOptions() options {
+	// The lowest burst limit Pipedrive documents is 20 requests per 2 s
+	// (an API token on the Essential/Lite plan); search allows 10 per 2 s
+	// on every plan. adaptRate raises the pace to what the account's
+	// x-ratelimit-limit says.
+	return options{rate: 9, burst: 4, searchRate: 4.5, maxRetries: 6, maxWait: 2 * time.Minute}
+}
+
+// doer is what the connector needs from the HTTP layer.
+type doer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// Connector is one connected Pipedrive company.
+type Connector struct {
+	base    string // API root without a trailing slash ({api_domain})
+	http    doer
+	limiter *rate.Limiter
+	search  *rate.Limiter
+
+	mu      sync.Mutex
+	schemas map[string]*schema
+}
+
+var (
+	_ connector.Connector = (*Connector)(nil)
+	_ connector.Searcher  = (*Connector)(nil)
+	_ connector.Deleter   = (*Connector)(nil)
+)
+
+// New returns a connector for acct. acct.APIBase is the api_domain the
+// token response named (https://{company}.pipedrive.com); the sandbox sets
+// its own.
+func New(client *http.Client, acct connector.Account) (connector.Connector, error) {
+	o := defaultOptions()
+	o.dailyBudget, o.used, o.logger = acct.DailyBudget, acct.UsedToday, acct.Logger
+	return newConnector(client, acct.APIBase, o)
+}
+
+func newConnector(client *http.Client, base string, o options) (*Connector, error) {
+	if client == nil {
+		return nil, fmt.Errorf("pipedrive: new connector: nil http client")
+	}
+	if base == "" {
+		base = Info().APIBase
+	}
+	if !strings.HasPrefix(base, "https://") && !strings.HasPrefix(base, "http://") {
+		return nil, fmt.Errorf("pipedrive: new connector: API base %q is not an http(s) URL", base)
+	}
+	tc := transport.New(client, transport.Options{
+		Vendor: vendor, Rate: o.rate, Burst: o.burst, MaxRetries: o.maxRetries,
+		MinWait: o.minWait, MaxWait: o.maxWait, Classify: classify,
+		DailyBudget: o.dailyBudget, Used: o.used, Logger: o.logger,
+	})
+	return &Connector{
+		base:    strings.TrimRight(base, "/"),
+		http:    tc,
+		limiter: tc.Limiter(),
+		search:  rate.NewLimiter(o.searchRate, 1),
+		schemas: map[string]*schema{},
+	}, nil
+}
+
+// response is a fully read HTTP response.
+type response struct {
+	endpoint string
+	status   int
+	body     []byte
+}
+
+// call sends one request (in: JSON body, nil = none) and reads the whole
+// response, bounded. Only transport failures are errors here.
+func (c *Connector) call(ctx context.Context, method, path string, in any) (*response, error) {
+	ep := method + " " + endpointOf(path)
+	var body io.Reader
+	var raw []byte
+	if in != nil {
+		var err error
+		if raw, err = json.Marshal(in); err != nil {
+			return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Category: connector.CatValidation, Message: "encode request: " + err.Error()}
+		}
+		body = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	if err != nil {
+		return nil, fmt.Errorf("pipedrive: %s: %w", ep, err)
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw)), nil }
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		var ce *connector.Error
+		if errors.As(err, &ce) {
+			return nil, err
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("pipedrive: %s: %w", ep, err)
+		}
+		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Category: connector.CatServer, Message: err.Error()}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer, Message: "reading response body: " + err.Error()}
+	}
+	r := &response{endpoint: ep, status: resp.StatusCode, body: b}
+	if len(b) > maxBody {
+		return nil, r.fail(fmt.Sprintf("response body larger than %d bytes", maxBody))
+	}
+	c.adaptRate(resp.Header)
+	if ct := resp.Header.Get("Content-Type"); len(b) > 0 && ct != "" {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+			return nil, r.fail(fmt.Sprintf("unexpected %s response (%d bytes), not JSON", mt, len(b)))
+		}
+	}
+	return r, nil
+}
+
+// endpointOf drops the query and puts {id} for a numeric path segment, so
+// errors name the endpoint, not one record's URL.
+func endpointOf(path string) string {
+	path, _, _ = strings.Cut(path, "?")
+	parts := strings.Split(path, "/")
+	for i, p := range parts {
+		if _, err := strconv.ParseInt(p, 10, 64); err == nil && p != "" && parts[max(i-1, 0)] != "v2" {
+			parts[i] = "{id}"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// adaptRate follows the burst limit Pipedrive reports for this token
+// (x-ratelimit-limit requests per 2-second window), leaving one request of
+// headroom per window.
+func (c *Connector) adaptRate(h http.Header) {
+	if c.limiter == nil {
+		return
+	}
+	n, err := strconv.Atoi(h.Get("x-ratelimit-limit"))
+	if err != nil || n <= 2 {
+		return
+	}
+	if want := rate.Limit(float64(n-1) / 2); want > c.limiter.Limit() {
+		c.limiter.SetLimit(want)
+	}
+}
+
+// envelope is every v2 response: success, data, additional_data.
+type envelope struct {
+	Success        bool            `json:"success"`
+	Data           json.RawMessage `json:"data"`
+	AdditionalData struct {
+		NextCursor *string `json:"next_cursor"`
+	} `json:"additional_data"`
+}
+
+// decode parses a successful body; malformed JSON is a server error naming
+// the endpoint.
+func (r *response) decode(out any) error {
+	if err := json.Unmarshal(r.body, out); err != nil {
+		return r.fail("malformed JSON response: " + err.Error())
+	}
+	return nil
+}
+
+func (r *response) fail(msg string) *connector.Error {
+	return &connector.Error{Vendor: vendor, Endpoint: r.endpoint, Status: r.status, Category: connector.CatServer, Message: msg}
+}
+
+// pdError is Pipedrive's error body.
+type pdError struct {
+	Success   bool   `json:"success"`
+	Error     string `json:"error"`
+	ErrorInfo string `json:"error_info"`
+	ErrorCode any    `json:"errorCode"`
+}
+
+// apiError turns a failed response into a categorized *connector.Error
+// carrying Pipedrive's own message.
+func (r *response) apiError() *connector.Error {
+	e := &connector.Error{Vendor: vendor, Endpoint: r.endpoint, Status: r.status, Category: statusCategory(r.status)}
+	var pe pdError
+	if err := json.Unmarshal(r.body, &pe); err != nil || pe.Error == "" {
+		e.Message = fmt.Sprintf("HTTP %d with an unreadable error body (%d bytes)", r.status, len(r.body))
+		return e
+	}
+	e.Message = pe.Error
+	if pe.ErrorCode != nil {
+		e.Code = fmt.Sprint(pe.ErrorCode)
+	}
+	return e
+}
+
+func statusCategory(status int) connector.Category {
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return connector.CatAuth
+	case status == http.StatusTooManyRequests:
+		return connector.CatRateLimit
+	case status == http.StatusNotFound || status == http.StatusGone:
+		return connector.CatNotFound
+	case status == http.StatusConflict:
+		return connector.CatConflict
+	case status >= 400 && status < 500:
+		return connector.CatValidation
+	}
+	return connector.CatServer
+}
+
+// classify is Pipedrive's retry policy: a 429 waits for Retry-After or the
+// x-ratelimit-reset seconds; 5xx and network failures back off; every other
+// 4xx is final.
+func classify(resp *http.Response, err error) transport.Verdict {
+	if err != nil || resp == nil {
+		return transport.DefaultClassify(resp, err)
+	}
+	switch s := resp.StatusCode; {
+	case s == http.StatusTooManyRequests:
+		if _, ok := transport.RetryAfter(resp, time.Now()); ok {
+			return transport.Verdict{Retry: true}
+		}
+		if secs, err := strconv.Atoi(resp.Header.Get("x-ratelimit-reset")); err == nil && secs >= 0 && secs <= 60 {
+			return transport.Verdict{Retry: true, Wait: time.Duration(max(secs, 1)) * time.Second}
+		}
+		return transport.Verdict{Retry: true}
+	case s >= 500 && s != http.StatusNotImplemented:
+		return transport.Verdict{Retry: true}
+	}
+	return transport.Verdict{}
+}
+
+// objectPath is the v2 path of an object.
+func objectPath(object string) string { return "/api/v2/" + object }
+
+// checkObject refuses objects the connector does not speak.
+func checkObject(object string) error {
+	if object != "persons" && object != "organizations" {
+		return fmt.Errorf("pipedrive: unknown object %q (known: persons, organizations)", object)
+	}
+	return nil
+}

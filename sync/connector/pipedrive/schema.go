@@ -1,0 +1,167 @@
+package pipedrive
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// schema is an object's canonical schema plus what reading and writing its
+// custom fields needs.
+type schema struct {
+	connector.Schema
+	custom map[string]customField // 40-hex key -> field
+}
+
+// customField is one custom field as the fields API describes it.
+type customField struct {
+	typ     string            // Pipedrive field_type
+	options map[string]string // enum: option id -> label
+}
+
+// fieldItem is one entry of GET /api/v2/personFields (organizationFields).
+type fieldItem struct {
+	Name      string `json:"field_name"`
+	Code      string `json:"field_code"`
+	Type      string `json:"field_type"`
+	IsCustom  bool   `json:"is_custom_field"`
+	Options   []struct {
+		ID    json.Number `json:"id"`
+		Label string      `json:"label"`
+	} `json:"options"`
+}
+
+// builtIn lists the fields every person or organization has, as the v2
+// PersonItem / OrganizationItem define them, in canonical form:
+//   - email and phone are the primary entries of emails[] and phones[];
+//   - first_name and last_name are read, and written through name, the
+//     only name a v2 request body takes.
+func builtIn(object string) []connector.Field {
+	common := []connector.Field{
+		{Name: "owner_id", Label: "Owner", Type: connector.TypeID},
+		{Name: "add_time", Label: "Created", Type: connector.TypeDateTime, ReadOnly: true},
+		{Name: "update_time", Label: "Updated", Type: connector.TypeDateTime, ReadOnly: true},
+	}
+	if object == "organizations" {
+		return append([]connector.Field{{Name: "name", Label: "Name", Type: connector.TypeString, Required: true}}, common...)
+	}
+	return append([]connector.Field{
+		{Name: "name", Label: "Name", Type: connector.TypeString},
+		{Name: "first_name", Label: "First name", Type: connector.TypeString},
+		{Name: "last_name", Label: "Last name", Type: connector.TypeString},
+		{Name: "email", Label: "Email (primary)", Type: connector.TypeEmail},
+		{Name: "phone", Label: "Phone (primary)", Type: connector.TypePhone},
+		{Name: "org_id", Label: "Organization", Type: connector.TypeID},
+	}, common...)
+}
+
+// fieldsPath is the fields API of an object.
+func fieldsPath(object string) string {
+	if object == "organizations" {
+		return "/api/v2/organizationFields"
+	}
+	return "/api/v2/personFields"
+}
+
+// Schema lists the object's built-in fields and its custom fields (GET
+// /api/v2/personFields, paged). It is held for the connector's lifetime.
+func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema, error) {
+	sc, err := c.schemaOf(ctx, object)
+	if err != nil {
+		return connector.Schema{}, err
+	}
+	return sc.Schema, nil
+}
+
+func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error) {
+	if err := checkObject(object); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	sc := c.schemas[object]
+	c.mu.Unlock()
+	if sc != nil {
+		return sc, nil
+	}
+	sc = &schema{Schema: connector.Schema{Object: object, Fields: builtIn(object)}, custom: map[string]customField{}}
+	cursor := ""
+	for {
+		q := url.Values{"limit": {"500"}}
+		if cursor != "" {
+			q.Set("cursor", cursor)
+		}
+		r, err := c.call(ctx, http.MethodGet, fieldsPath(object)+"?"+q.Encode(), nil)
+		if err != nil {
+			return nil, fmt.Errorf("pipedrive: schema of %s: %w", object, err)
+		}
+		if r.status != http.StatusOK {
+			return nil, fmt.Errorf("pipedrive: schema of %s: %w", object, r.apiError())
+		}
+		var env envelope
+		var items []fieldItem
+		if err := r.decode(&env); err != nil {
+			return nil, fmt.Errorf("pipedrive: schema of %s: %w", object, err)
+		}
+		if err := json.Unmarshal(env.Data, &items); err != nil {
+			return nil, fmt.Errorf("pipedrive: schema of %s: %w", object, r.fail("data is not a list of fields: "+err.Error()))
+		}
+		for _, it := range items {
+			if !it.IsCustom || it.Code == "" {
+				continue
+			}
+			f, cf, ok := customOf(it)
+			if ok {
+				sc.Fields = append(sc.Fields, f)
+				sc.custom[it.Code] = cf
+			}
+		}
+		if env.AdditionalData.NextCursor == nil || *env.AdditionalData.NextCursor == "" {
+			break
+		}
+		cursor = *env.AdditionalData.NextCursor
+	}
+	c.mu.Lock()
+	c.schemas[object] = sc
+	c.mu.Unlock()
+	return sc, nil
+}
+
+// customOf maps a custom field to a canonical field. Types whose value is
+// an object or a list (address, monetary, set, ranges) are offered
+// read-only as text, never written, so nothing is half-written.
+func customOf(it fieldItem) (connector.Field, customField, bool) {
+	f := connector.Field{Name: it.Code, Label: it.Name}
+	cf := customField{typ: it.Type}
+	switch it.Type {
+	case "varchar", "varchar_auto", "varchar_options":
+		f.Type = connector.TypeString
+	case "text":
+		f.Type = connector.TypeText
+	case "int", "double":
+		f.Type = connector.TypeNumber
+	case "phone":
+		f.Type = connector.TypePhone
+	case "date":
+		f.Type = connector.TypeDate
+	case "boolean":
+		f.Type = connector.TypeBool
+	case "enum":
+		f.Type = connector.TypeEnum
+		cf.options = map[string]string{}
+		for _, o := range it.Options {
+			f.Options = append(f.Options, connector.Option{Value: o.ID.String(), Label: o.Label})
+			cf.options[o.ID.String()] = o.Label
+		}
+	case "user", "org", "people", "deal", "lead", "project", "stage":
+		f.Type = connector.TypeID
+	case "address", "monetary", "set", "daterange", "time", "timerange":
+		f.Type, f.ReadOnly = connector.TypeText, true
+	default:
+		return f, cf, false
+	}
+	return f, cf, true
+}

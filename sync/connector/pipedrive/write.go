@@ -1,0 +1,416 @@
+package pipedrive
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// Write creates (POST /api/v2/persons) or updates (PATCH
+// /api/v2/persons/{id}) one record per call: Pipedrive has no batch or
+// upsert endpoint. A record Pipedrive refuses fails its own Result with
+// Pipedrive's message; an authorization or budget failure stops the
+// Write, and the engine's journal settles what was written before it.
+func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op) ([]connector.Result, error) {
+	sc, err := c.schemaOf(ctx, object)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]connector.Result, len(ops))
+	for i, op := range ops {
+		var res connector.Result
+		var err error
+		switch op.Kind {
+		case connector.OpCreate:
+			res, err = c.create(ctx, object, sc, op)
+		case connector.OpUpdate:
+			res, err = c.update(ctx, object, sc, op)
+		default:
+			err = c.refuse(object, op.ID, "", "UNSUPPORTED", fmt.Sprintf("Pipedrive has no upsert; op kind %v", op.Kind))
+		}
+		if err != nil {
+			if stops(ctx, err) {
+				return nil, fmt.Errorf("pipedrive: write %s: %w", object, err)
+			}
+			res.Err = recordError(object, op.ID, err)
+		}
+		results[i] = res
+	}
+	return results, nil
+}
+
+// stops reports a failure after which no further call can succeed: the
+// token was refused, the budget is spent, or the run was cancelled.
+func stops(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	var ce *connector.Error
+	return errors.As(err, &ce) && (ce.Category == connector.CatAuth || ce.Category == connector.CatBudget)
+}
+
+// recordError makes err the failure of one record.
+func recordError(object, id string, err error) error {
+	var re *connector.RecordError
+	if errors.As(err, &re) {
+		return re
+	}
+	out := &connector.RecordError{Vendor: vendor, Object: object, RecordID: id, Category: connector.CatServer, Message: err.Error()}
+	var ce *connector.Error
+	if errors.As(err, &ce) {
+		out.Category, out.Code, out.Message = ce.Category, ce.Code, ce.Message
+	}
+	return out
+}
+
+func (c *Connector) refuse(object, id, field, code, msg string) *connector.RecordError {
+	return &connector.RecordError{Vendor: vendor, Object: object, RecordID: id, Category: connector.CatValidation, Field: field, Code: code, Message: msg}
+}
+
+// body builds a v2 request body from an op's canonical fields. current is
+// the record as Pipedrive holds it (updates that touch emails, phones or
+// the name parts); nil for a create.
+func (c *Connector) body(object string, sc *schema, op connector.Op, current *item) (map[string]any, error) {
+	b := map[string]any{}
+	custom := map[string]any{}
+	types := map[string]connector.Field{}
+	for _, f := range sc.Fields {
+		types[f.Name] = f
+	}
+	for name, v := range op.Fields {
+		f, known := types[name]
+		switch {
+		case !known:
+			return nil, c.refuse(object, op.ID, name, "UNKNOWN_FIELD", fmt.Sprintf("%s has no field %q", singular(object), name))
+		case f.ReadOnly:
+			return nil, c.refuse(object, op.ID, name, "READ_ONLY", fmt.Sprintf("%s is read-only in Pipedrive", f.Label))
+		}
+		switch name {
+		case "name", "first_name", "last_name":
+			// composed below
+		case "email":
+			b["emails"] = withPrimary(itemsOf(current, true), v, "work")
+		case "phone":
+			b["phones"] = withPrimary(itemsOf(current, false), v, "work")
+		case "org_id", "owner_id":
+			if v == "" {
+				b[name] = nil
+				continue
+			}
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			if err != nil {
+				return nil, c.refuse(object, op.ID, name, "NOT_AN_ID", fmt.Sprintf("%q is not a Pipedrive id", v))
+			}
+			b[name] = n
+		default:
+			cv, err := customJSON(sc.custom[name], v)
+			if err != nil {
+				return nil, c.refuse(object, op.ID, name, "INVALID_VALUE", fmt.Sprintf("%s: %v", f.Label, err))
+			}
+			custom[name] = cv
+		}
+	}
+	if name, ok := composeName(op.Fields, current); ok {
+		b["name"] = name
+	}
+	if len(custom) > 0 {
+		b["custom_fields"] = custom
+	}
+	return b, nil
+}
+
+// composeName is the name a v2 body carries: name itself, or first_name
+// and last_name joined, each taken from the op or else from current.
+func composeName(fields map[string]string, current *item) (string, bool) {
+	if v, ok := fields["name"]; ok {
+		return strings.TrimSpace(v), true
+	}
+	first, okF := fields["first_name"]
+	last, okL := fields["last_name"]
+	if !okF && !okL {
+		return "", false
+	}
+	if current != nil {
+		if !okF && current.FirstName != nil {
+			first = *current.FirstName
+		}
+		if !okL && current.LastName != nil {
+			last = *current.LastName
+		}
+	}
+	return strings.TrimSpace(strings.TrimSpace(first) + " " + strings.TrimSpace(last)), true
+}
+
+// itemsOf is current's emails or phones, or none.
+func itemsOf(current *item, emails bool) []contactItem {
+	if current == nil {
+		return nil
+	}
+	if emails {
+		return current.Emails
+	}
+	return current.Phones
+}
+
+// withPrimary sets the primary entry of a person's emails or phones to v
+// and keeps every other entry: a sync maps one email, and must not drop
+// the others a person keeps in Pipedrive. A blank v removes the primary
+// entry only.
+func withPrimary(items []contactItem, v, label string) []contactItem {
+	v = strings.TrimSpace(v)
+	out := make([]contactItem, 0, len(items)+1)
+	at := -1
+	for i, it := range items {
+		if it.Primary || (at < 0 && i == 0 && !anyPrimary(items)) {
+			at = i
+		}
+	}
+	for i, it := range items {
+		switch {
+		case i == at:
+			if v != "" {
+				it.Value, it.Primary = v, true
+				out = append(out, it)
+			}
+		case strings.EqualFold(it.Value, v):
+			// the new primary was a secondary entry: keep one copy
+		default:
+			it.Primary = false
+			out = append(out, it)
+		}
+	}
+	if at < 0 && v != "" {
+		out = append([]contactItem{{Value: v, Primary: true, Label: label}}, out...)
+	}
+	return out
+}
+
+func anyPrimary(items []contactItem) bool {
+	for _, it := range items {
+		if it.Primary {
+			return true
+		}
+	}
+	return false
+}
+
+// customJSON is a canonical value in the JSON a custom field takes.
+func customJSON(cf customField, v string) (any, error) {
+	if v == "" {
+		return nil, nil // clears the field, as the v2 docs say
+	}
+	switch cf.typ {
+	case "int", "double", "user", "org", "people", "deal", "lead", "project", "stage":
+		n := json.Number(strings.TrimSpace(v))
+		if _, err := n.Float64(); err != nil {
+			return nil, fmt.Errorf("%q is not a number", v)
+		}
+		return n, nil
+	case "enum":
+		if _, ok := cf.options[v]; !ok {
+			return nil, fmt.Errorf("%q is not one of its options", v)
+		}
+		return json.Number(v), nil
+	case "boolean":
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not true or false", v)
+		}
+		return b, nil
+	case "date":
+		if _, err := time.Parse(time.DateOnly, v); err != nil {
+			return nil, fmt.Errorf("%q is not a date (YYYY-MM-DD)", v)
+		}
+	}
+	return v, nil
+}
+
+func (c *Connector) create(ctx context.Context, object string, sc *schema, op connector.Op) (connector.Result, error) {
+	b, err := c.body(object, sc, op, nil)
+	if err != nil {
+		return connector.Result{}, err
+	}
+	if n, _ := b["name"].(string); n == "" {
+		return connector.Result{}, c.refuse(object, "", "name", "NAME_REQUIRED", "Pipedrive needs a name for every "+singular(object))
+	}
+	it, err := c.send(ctx, http.MethodPost, objectPath(object), b)
+	if err != nil {
+		return connector.Result{}, err
+	}
+	return connector.Result{ID: it.ID.String(), Created: true}, nil
+}
+
+func (c *Connector) update(ctx context.Context, object string, sc *schema, op connector.Op) (connector.Result, error) {
+	if op.ID == "" {
+		return connector.Result{}, c.refuse(object, "", "", "MISSING_ID", "an update needs the record id")
+	}
+	var current *item
+	if needsCurrent(op.Fields) {
+		// emails and phones are replaced whole, and the name is one
+		// string: the rest comes from the record as it is now (1 call).
+		it, err := c.get(ctx, object, op.ID)
+		if err != nil {
+			return connector.Result{}, err
+		}
+		current = &it
+	}
+	b, err := c.body(object, sc, op, current)
+	if err != nil {
+		return connector.Result{}, err
+	}
+	if len(b) == 0 {
+		return connector.Result{ID: op.ID}, nil
+	}
+	if _, err := c.send(ctx, http.MethodPatch, objectPath(object)+"/"+url.PathEscape(op.ID), b); err != nil {
+		return connector.Result{}, err
+	}
+	return connector.Result{ID: op.ID}, nil
+}
+
+func needsCurrent(fields map[string]string) bool {
+	_, e := fields["email"]
+	_, p := fields["phone"]
+	_, n := fields["name"]
+	_, f := fields["first_name"]
+	_, l := fields["last_name"]
+	return e || p || (!n && (f || l))
+}
+
+// get reads one record (GET /api/v2/persons/{id}).
+func (c *Connector) get(ctx context.Context, object, id string) (item, error) {
+	r, err := c.call(ctx, http.MethodGet, objectPath(object)+"/"+url.PathEscape(id), nil)
+	if err != nil {
+		return item{}, err
+	}
+	if r.status != http.StatusOK {
+		return item{}, r.apiError()
+	}
+	return decodeItem(r)
+}
+
+// send writes one record and returns it as Pipedrive answered.
+func (c *Connector) send(ctx context.Context, method, path string, b map[string]any) (item, error) {
+	r, err := c.call(ctx, method, path, b)
+	if err != nil {
+		return item{}, err
+	}
+	if r.status != http.StatusOK && r.status != http.StatusCreated {
+		return item{}, r.apiError()
+	}
+	return decodeItem(r)
+}
+
+func decodeItem(r *response) (item, error) {
+	var env envelope
+	if err := r.decode(&env); err != nil {
+		return item{}, err
+	}
+	var it item
+	if err := json.Unmarshal(env.Data, &it); err != nil || it.ID.String() == "" {
+		return item{}, r.fail("data is not a record with an id")
+	}
+	return it, nil
+}
+
+// Delete marks records deleted (DELETE /api/v2/persons/{id}); Pipedrive
+// purges them after 30 days.
+func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]connector.Result, error) {
+	if err := checkObject(object); err != nil {
+		return nil, err
+	}
+	out := make([]connector.Result, len(ids))
+	for i, id := range ids {
+		r, err := c.call(ctx, http.MethodDelete, objectPath(object)+"/"+url.PathEscape(id), nil)
+		if err == nil && r.status != http.StatusOK {
+			err = r.apiError()
+		}
+		if err != nil {
+			if stops(ctx, err) {
+				return nil, fmt.Errorf("pipedrive: delete %s: %w", object, err)
+			}
+			out[i].Err = recordError(object, id, err)
+			continue
+		}
+		out[i].ID = id
+	}
+	return out, nil
+}
+
+// searchItems is the data of GET /api/v2/persons/search.
+type searchItems struct {
+	Items []struct {
+		Item struct {
+			ID json.Number `json:"id"`
+		} `json:"item"`
+	} `json:"items"`
+}
+
+// Lookup finds persons by email through search (exact match, one call per
+// value, 10 searches per 2 s), then reads them whole (GET /api/v2/persons
+// with ids, up to 100 per call). Only email is searchable this way.
+func (c *Connector) Lookup(ctx context.Context, object, field string, values []string) ([]connector.Record, error) {
+	if object != "persons" || field != "email" {
+		return nil, fmt.Errorf("pipedrive: lookup %s by %s: only persons by email", object, field)
+	}
+	sc, err := c.schemaOf(ctx, object)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, v := range values {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		if err := c.search.Wait(ctx); err != nil {
+			return nil, fmt.Errorf("pipedrive: lookup: %w", err)
+		}
+		q := url.Values{"term": {v}, "fields": {"email"}, "exact_match": {"true"}, "limit": {"100"}}
+		r, err := c.call(ctx, http.MethodGet, objectPath(object)+"/search?"+q.Encode(), nil)
+		if err != nil {
+			return nil, fmt.Errorf("pipedrive: lookup %s by email: %w", object, err)
+		}
+		if r.status != http.StatusOK {
+			return nil, fmt.Errorf("pipedrive: lookup %s by email: %w", object, r.apiError())
+		}
+		var env envelope
+		var data searchItems
+		if err := r.decode(&env); err != nil {
+			return nil, fmt.Errorf("pipedrive: lookup %s by email: %w", object, err)
+		}
+		if err := json.Unmarshal(env.Data, &data); err != nil {
+			return nil, fmt.Errorf("pipedrive: lookup %s by email: %w", object, r.fail("data is not a search result: "+err.Error()))
+		}
+		for _, it := range data.Items {
+			if id := it.Item.ID.String(); id != "" && !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	var out []connector.Record
+	for start := 0; start < len(ids); start += 100 {
+		q := url.Values{"ids": {strings.Join(ids[start:min(start+100, len(ids))], ",")}, "limit": {"100"}}
+		items, _, err := c.list(ctx, object, q)
+		if err != nil {
+			return nil, fmt.Errorf("pipedrive: lookup %s: %w", object, err)
+		}
+		for _, it := range items {
+			rec, err := toRecord(object, sc, it)
+			if err != nil {
+				return nil, fmt.Errorf("pipedrive: lookup %s: %w", object, err)
+			}
+			out = append(out, rec)
+		}
+	}
+	return out, nil
+}
