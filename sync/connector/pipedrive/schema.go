@@ -25,11 +25,11 @@ type customField struct {
 
 // fieldItem is one entry of GET /api/v2/personFields (organizationFields).
 type fieldItem struct {
-	Name      string `json:"field_name"`
-	Code      string `json:"field_code"`
-	Type      string `json:"field_type"`
-	IsCustom  bool   `json:"is_custom_field"`
-	Options   []struct {
+	Name     string `json:"field_name"`
+	Code     string `json:"field_code"`
+	Type     string `json:"field_type"`
+	IsCustom bool   `json:"is_custom_field"`
+	Options  []struct {
 		ID    json.Number `json:"id"`
 		Label string      `json:"label"`
 	} `json:"options"`
