@@ -34,29 +34,6 @@ func TestWithPrimaryKeepsTheOthers(t *testing.T) {
 	}
 }
 
-// A v2 body takes one name: it is the op's name, or first and last name
-// joined, the missing part taken from the person as Pipedrive holds them.
-func TestComposeName(t *testing.T) {
-	first, last := "Ada", "Lovelace"
-	cur := &item{FirstName: &first, LastName: &last}
-	for _, tc := range []struct {
-		fields map[string]string
-		cur    *item
-		want   string
-		ok     bool
-	}{
-		{map[string]string{"name": " Grace Hopper "}, cur, "Grace Hopper", true},
-		{map[string]string{"last_name": "Byron"}, cur, "Ada Byron", true},
-		{map[string]string{"first_name": "Augusta", "last_name": "King"}, nil, "Augusta King", true},
-		{map[string]string{"email": "x@y.example"}, cur, "", false},
-	} {
-		got, ok := composeName(tc.fields, tc.cur)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("composeName(%v) = %q, %v; want %q, %v", tc.fields, got, ok, tc.want, tc.ok)
-		}
-	}
-}
-
 // Custom field values read canonically, and a value that does not fit its
 // field is refused before any call.
 func TestCustomValues(t *testing.T) {

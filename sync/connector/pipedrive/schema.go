@@ -38,8 +38,11 @@ type fieldItem struct {
 // builtIn lists the fields every person or organization has, as the v2
 // PersonItem / OrganizationItem define them, in canonical form:
 //   - email and phone are the primary entries of emails[] and phones[];
-//   - first_name and last_name are read, and written through name, the
-//     only name a v2 request body takes.
+//   - first_name and last_name are read-only: a v2 request body takes only
+//     name, and how Pipedrive splits a name into its parts is not
+//     documented, so writing parts through name could come back split
+//     otherwise and rewrite the other CRM's names. Map a full name to name
+//     (firstname+lastname → name).
 func builtIn(object string) []connector.Field {
 	common := []connector.Field{
 		{Name: "owner_id", Label: "Owner", Type: connector.TypeID},
@@ -51,8 +54,8 @@ func builtIn(object string) []connector.Field {
 	}
 	return append([]connector.Field{
 		{Name: "name", Label: "Name", Type: connector.TypeString},
-		{Name: "first_name", Label: "First name", Type: connector.TypeString},
-		{Name: "last_name", Label: "Last name", Type: connector.TypeString},
+		{Name: "first_name", Label: "First name", Type: connector.TypeString, ReadOnly: true},
+		{Name: "last_name", Label: "Last name", Type: connector.TypeString, ReadOnly: true},
 		{Name: "email", Label: "Email (primary)", Type: connector.TypeEmail},
 		{Name: "phone", Label: "Phone (primary)", Type: connector.TypePhone},
 		{Name: "org_id", Label: "Organization", Type: connector.TypeID},

@@ -94,8 +94,8 @@ func (c *Connector) body(object string, sc *schema, op connector.Op, current *it
 			return nil, c.refuse(object, op.ID, name, "READ_ONLY", fmt.Sprintf("%s is read-only in Pipedrive", f.Label))
 		}
 		switch name {
-		case "name", "first_name", "last_name":
-			// composed below
+		case "name":
+			b["name"] = strings.TrimSpace(v)
 		case "email":
 			b["emails"] = withPrimary(itemsOf(current, true), v, "work")
 		case "phone":
@@ -118,35 +118,10 @@ func (c *Connector) body(object string, sc *schema, op connector.Op, current *it
 			custom[name] = cv
 		}
 	}
-	if name, ok := composeName(op.Fields, current); ok {
-		b["name"] = name
-	}
 	if len(custom) > 0 {
 		b["custom_fields"] = custom
 	}
 	return b, nil
-}
-
-// composeName is the name a v2 body carries: name itself, or first_name
-// and last_name joined, each taken from the op or else from current.
-func composeName(fields map[string]string, current *item) (string, bool) {
-	if v, ok := fields["name"]; ok {
-		return strings.TrimSpace(v), true
-	}
-	first, okF := fields["first_name"]
-	last, okL := fields["last_name"]
-	if !okF && !okL {
-		return "", false
-	}
-	if current != nil {
-		if !okF && current.FirstName != nil {
-			first = *current.FirstName
-		}
-		if !okL && current.LastName != nil {
-			last = *current.LastName
-		}
-	}
-	return strings.TrimSpace(strings.TrimSpace(first) + " " + strings.TrimSpace(last)), true
 }
 
 // itemsOf is current's emails or phones, or none.
@@ -254,8 +229,8 @@ func (c *Connector) update(ctx context.Context, object string, sc *schema, op co
 	}
 	var current *item
 	if needsCurrent(op.Fields) {
-		// emails and phones are replaced whole, and the name is one
-		// string: the rest comes from the record as it is now (1 call).
+		// emails and phones are replaced whole: the entries the op does
+		// not name come from the record as it is now (1 call).
 		it, err := c.get(ctx, object, op.ID)
 		if err != nil {
 			return connector.Result{}, err
@@ -278,10 +253,7 @@ func (c *Connector) update(ctx context.Context, object string, sc *schema, op co
 func needsCurrent(fields map[string]string) bool {
 	_, e := fields["email"]
 	_, p := fields["phone"]
-	_, n := fields["name"]
-	_, f := fields["first_name"]
-	_, l := fields["last_name"]
-	return e || p || (!n && (f || l))
+	return e || p
 }
 
 // get reads one record (GET /api/v2/persons/{id}).

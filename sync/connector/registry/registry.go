@@ -8,12 +8,13 @@ import (
 
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/hubspot"
+	"github.com/crmsync/crmsync/sync/connector/pipedrive"
 	"github.com/crmsync/crmsync/sync/connector/salesforce"
 )
 
 // Vendors returns every supported vendor, in display order.
 func Vendors() []connector.Info {
-	return []connector.Info{hubspot.Info(), salesforce.Info()}
+	return []connector.Info{hubspot.Info(), salesforce.Info(), pipedrive.Info()}
 }
 
 // Lookup finds a vendor by its Name ("hubspot"), ignoring case.

@@ -11,7 +11,9 @@ func TestVendorsAreComplete(t *testing.T) {
 		if v.Name == "" || v.Title == "" || v.New == nil || v.BatchSize <= 0 || v.PageSize <= 0 || v.Contacts == "" {
 			t.Errorf("vendor %+v is missing Name, Title, New, sizes or Contacts", v.Name)
 		}
-		if v.OAuth.AuthURL == "" || v.OAuth.TokenURL == "" || len(v.OAuth.Scopes) == 0 {
+		// Pipedrive sets scopes on the app in its Developer Hub, not in the
+		// authorize URL.
+		if v.OAuth.AuthURL == "" || v.OAuth.TokenURL == "" || (len(v.OAuth.Scopes) == 0 && v.Name != "pipedrive") {
 			t.Errorf("vendor %s has no OAuth endpoints or scopes", v.Name)
 		}
 		if seen[v.Name] {
@@ -19,7 +21,7 @@ func TestVendorsAreComplete(t *testing.T) {
 		}
 		seen[v.Name] = true
 	}
-	for _, want := range []string{"hubspot", "salesforce"} {
+	for _, want := range []string{"hubspot", "salesforce", "pipedrive"} {
 		if !seen[want] {
 			t.Errorf("Vendors() lacks %s", want)
 		}
@@ -31,8 +33,8 @@ func TestLookup(t *testing.T) {
 	if err != nil || v.Name != "hubspot" {
 		t.Fatalf("Lookup(HubSpot) = %q, %v", v.Name, err)
 	}
-	_, err = Lookup("pipedrive")
-	if err == nil || !strings.Contains(err.Error(), `unknown vendor "pipedrive"; known: hubspot, salesforce`) {
-		t.Fatalf("Lookup(pipedrive) error = %v", err)
+	_, err = Lookup("zoho")
+	if err == nil || !strings.Contains(err.Error(), `unknown vendor "zoho"; known: hubspot, salesforce, pipedrive`) {
+		t.Fatalf("Lookup(zoho) error = %v", err)
 	}
 }
