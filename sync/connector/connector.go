@@ -63,6 +63,16 @@ type DeletionLister interface {
 	ListDeleted(ctx context.Context, object string, since time.Time) iter.Seq2[[]Record, error]
 }
 
+// DeletesUnseen is implemented by a connector whose reads cannot report
+// records deleted in the vendor: Pipedrive's v2 lists leave deleted records
+// out, and no endpoint lists them. DeletesUnseen says why for object, or
+// returns "" where deletes are seen. A sync that propagates deletes warns
+// with it on every plan, so a delete that cannot reach the other CRM is
+// never silent.
+type DeletesUnseen interface {
+	DeletesUnseen(object string) string
+}
+
 // Associator links an activity (note, task, meeting, call) or a deal to a
 // contact or company.
 type Associator interface {

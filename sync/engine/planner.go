@@ -279,6 +279,11 @@ func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool
 	if err := flushGroup(); err != nil {
 		return n, pages, err
 	}
+	if du, ok := s.Conn.(connector.DeletesUnseen); ok && p.def.Safety.PropagateDeletes {
+		if why := du.DeletesUnseen(s.Object); why != "" {
+			p.warn("side %s: %s; deletes made there cannot be propagated", strings.ToUpper(side), why)
+		}
+	}
 	if dl, ok := s.Conn.(connector.DeletionLister); ok && saveCursor && p.def.Safety.PropagateDeletes {
 		m, err := p.readDeletes(ctx, side, dl)
 		n += m

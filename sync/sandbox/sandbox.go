@@ -1,4 +1,4 @@
-// Package sandbox runs the HubSpot and Salesforce simulators behind one HTTP server
+// Package sandbox runs the HubSpot, Salesforce and Pipedrive simulators behind one HTTP server
 // for the CLI, the GUI demo and end-to-end tests. It never imports a connector.
 package sandbox
 
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
+	"github.com/crmsync/crmsync/sync/sandbox/pipedrive"
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
 )
 
@@ -47,8 +48,10 @@ type Stats map[string]map[string]int64
 type Server struct {
 	hs       *hubspot.Sim
 	sf       *salesforce.Sim
+	pd       *pipedrive.Sim
 	hsToken  string
 	sfToken  string
+	pdToken  string
 	handler  http.Handler
 	mu       sync.Mutex
 	url      string
@@ -60,6 +63,7 @@ type Server struct {
 const (
 	hubspotPrefix    = "/hubspot"
 	salesforcePrefix = "/salesforce"
+	pipedrivePrefix  = "/pipedrive"
 )
 
 // New builds and seeds both simulators; it does not listen.
@@ -80,15 +84,18 @@ func New(opts Options) (*Server, error) {
 	s := &Server{
 		hs: hubspot.New(hubspot.Options{Seed: opts.Seed, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: hubspotPrefix, Now: opts.Now}),
 		sf: salesforce.New(salesforce.Options{Seed: opts.Seed + 1, Faults: faults, DailyLimit: opts.SalesforceDailyLimit, PathPrefix: salesforcePrefix, Now: opts.Now}),
+		pd: pipedrive.New(pipedrive.Options{Seed: opts.Seed + 2, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: pipedrivePrefix, Now: opts.Now}),
 	}
 	s.hsToken = s.hs.Auth().IssueLongLived()
 	s.sfToken = s.sf.Auth().IssueLongLived()
-	if err := seed(s.hs, s.sf, opts.Seed, opts.Contacts, opts.Now()); err != nil {
+	s.pdToken = s.pd.MintAccessToken()
+	if err := seed(s.hs, s.sf, s.pd, opts.Seed, opts.Contacts, opts.Now()); err != nil {
 		return nil, fmt.Errorf("sandbox: seed: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle(hubspotPrefix+"/", http.StripPrefix(hubspotPrefix, s.hs))
 	mux.Handle(salesforcePrefix+"/", http.StripPrefix(salesforcePrefix, s.sf))
+	mux.Handle(pipedrivePrefix+"/", http.StripPrefix(pipedrivePrefix, s.pd))
 	mux.HandleFunc("GET /_sandbox/stats", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(s.Stats())
@@ -134,7 +141,7 @@ func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
 	return s, nil
 }
 
-// Handler serves /hubspot/..., /salesforce/..., GET /_sandbox/stats and GET /_sandbox/vendors.
+// Handler serves /hubspot/..., /salesforce/..., /pipedrive/..., GET /_sandbox/stats and GET /_sandbox/vendors.
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // URL is the base URL after Start ("" for a Server made with New).
@@ -166,20 +173,26 @@ func (s *Server) HubSpot() *hubspot.Sim { return s.hs }
 // Salesforce gives tests direct access to the Salesforce simulator.
 func (s *Server) Salesforce() *salesforce.Sim { return s.sf }
 
+// Pipedrive gives tests direct access to the Pipedrive simulator.
+func (s *Server) Pipedrive() *pipedrive.Sim { return s.pd }
+
 // Stats returns request counts per vendor and endpoint.
 func (s *Server) Stats() Stats {
-	return Stats{"hubspot": s.hs.Stats(), "salesforce": s.sf.Stats()}
+	return Stats{"hubspot": s.hs.Stats(), "salesforce": s.sf.Stats(), "pipedrive": s.pd.Stats()}
 }
 
-// Vendors describes both simulated vendors with pre-issued, long-lived access tokens.
+// Vendors describes the simulated vendors with pre-issued, long-lived access tokens.
 func (s *Server) Vendors() []VendorInfo { return s.vendors(s.URL()) }
 
 func (s *Server) vendors(base string) []VendorInfo {
-	hb, sb := base+hubspotPrefix, base+salesforcePrefix
+	hb, sb, pb := base+hubspotPrefix, base+salesforcePrefix, base+pipedrivePrefix
 	return []VendorInfo{
 		{Vendor: "hubspot", APIBase: hb, AuthURL: hb + "/oauth/authorize", TokenURL: hb + "/oauth/2026-03/token",
 			RevokeURL: hb + "/oauth/2026-03/token/revoke", ClientID: s.hs.Auth().ClientID(), ClientSecret: s.hs.Auth().ClientSecret(), AccessToken: s.hsToken},
 		{Vendor: "salesforce", APIBase: sb, AuthURL: sb + "/services/oauth2/authorize", TokenURL: sb + "/services/oauth2/token",
 			RevokeURL: sb + "/services/oauth2/revoke", ClientID: s.sf.Auth().ClientID(), ClientSecret: s.sf.Auth().ClientSecret(), AccessToken: s.sfToken},
+		// APIBase is Pipedrive's api_domain; paths start with /api/v2.
+		{Vendor: "pipedrive", APIBase: pb, AuthURL: pb + "/oauth/authorize", TokenURL: pb + "/oauth/token",
+			RevokeURL: pb + "/oauth/revoke", ClientID: s.pd.Auth().ClientID(), ClientSecret: s.pd.Auth().ClientSecret(), AccessToken: s.pdToken},
 	}
 }

@@ -38,7 +38,7 @@ func TestStartSeedsServesAndCountsStats(t *testing.T) {
 		t.Fatalf("shared emails %d, want ~300", shared)
 	}
 	vendors := s.Vendors()
-	if len(vendors) != 2 || vendors[0].APIBase != s.URL()+"/hubspot" || vendors[1].APIBase != s.URL()+"/salesforce" {
+	if len(vendors) != 3 || vendors[0].APIBase != s.URL()+"/hubspot" || vendors[1].APIBase != s.URL()+"/salesforce" || vendors[2].APIBase != s.URL()+"/pipedrive" {
 		t.Fatalf("vendors %+v", vendors)
 	}
 	get := func(url, token string) *http.Response {
@@ -61,6 +61,27 @@ func TestStartSeedsServesAndCountsStats(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Sforce-Limit-Info"), "api-usage=1/") {
 		t.Fatalf("salesforce query %d %q", resp.StatusCode, resp.Header.Get("Sforce-Limit-Info"))
+	}
+	// Pipedrive holds the companies as organizations and half as many
+	// persons, half of them HubSpot contacts by email.
+	resp = get(vendors[2].APIBase+"/api/v2/persons?limit=500", vendors[2].AccessToken)
+	var persons struct {
+		Data []struct {
+			Emails []struct{ Value string } `json:"emails"`
+			OrgID  *int64                   `json:"org_id"`
+		} `json:"data"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&persons)
+	resp.Body.Close()
+	inHubSpot := 0
+	for _, p := range persons.Data {
+		if len(p.Emails) == 1 && hsEmails[p.Emails[0].Value] && p.OrgID != nil {
+			inHubSpot++
+		}
+	}
+	if resp.StatusCode != 200 || s.Pipedrive().CountPersons() != 500 || inHubSpot != 250 || s.Pipedrive().CountOrganizations() == 0 {
+		t.Fatalf("pipedrive: list %d, %d persons, %d of the first page HubSpot's with an organization, %d organizations",
+			resp.StatusCode, s.Pipedrive().CountPersons(), inHubSpot, s.Pipedrive().CountOrganizations())
 	}
 	resp = get(s.URL()+"/_sandbox/stats", "")
 	var st Stats

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
+	"github.com/crmsync/crmsync/sync/sandbox/pipedrive"
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
 )
 
@@ -62,7 +63,7 @@ func (s slugger) slug(v string) string { return s.r.Replace(strings.ToLower(v)) 
 // seed fills both simulators deterministically. ~30% of people exist in both vendors with
 // the same email (some fields differing); each vendor also holds people of its own and a few
 // near-duplicates.
-func seed(hs *hubspot.Sim, sf *salesforce.Sim, seedVal int64, n int, now time.Time) error {
+func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, seedVal int64, n int, now time.Time) error {
 	if n == 0 {
 		return nil
 	}
@@ -213,6 +214,52 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, seedVal int64, n int, now time.Ti
 	if err := hs.SeedPrimaryCompanies("deals", companyOf); err != nil {
 		return err
 	}
-	_, err = sf.Seed("Opportunity", []string{"Name", "Amount", "StageName", "CloseDate", "AccountId"}, sfOpps)
+	if _, err = sf.Seed("Opportunity", []string{"Name", "Amount", "StageName", "CloseDate", "AccountId"}, sfOpps); err != nil {
+		return err
+	}
+	return seedPipedrive(pd, companies, hsPeople[shared:], seedVal, n, now)
+}
+
+// seedPipedrive fills Pipedrive with the companies as organizations and
+// n/2 persons: half of them people HubSpot also holds (not Salesforce), by
+// the same email, the rest its own. It draws from a random source of its
+// own, so HubSpot's and Salesforce's data stay as they were.
+func seedPipedrive(pd *pipedrive.Sim, companies []company, hsOnly []person, seedVal int64, n int, now time.Time) error {
+	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x9e3779b9))
+	now = now.UTC().Truncate(time.Second)
+	stamp := func() (time.Time, time.Time) {
+		c := now.Add(-time.Duration(rng.Int64N(365*24)) * time.Hour)
+		return c, c.Add(time.Duration(rng.Int64N(int64(now.Sub(c)/time.Second)+1)) * time.Second)
+	}
+	orgs := make([]pipedrive.OrganizationSeed, len(companies))
+	for i, c := range companies {
+		add, upd := stamp()
+		orgs[i] = pipedrive.OrganizationSeed{Name: c.name, Address: c.city, AddTime: add, UpdateTime: upd}
+	}
+	orgIDs, err := pd.SeedOrganizations(orgs)
+	if err != nil {
+		return err
+	}
+	m := n / 2
+	rows := make([]pipedrive.PersonSeed, 0, m)
+	for i := range m {
+		var p person
+		if i < m/2 && i < len(hsOnly) {
+			p = hsOnly[i]
+		} else {
+			p = person{first: firstNames[rng.IntN(len(firstNames))], last: lastNames[rng.IntN(len(lastNames))],
+				phone: phoneDigits(rng), company: rng.IntN(len(companies))}
+			p.email = newSlugger().slug(p.first+"."+p.last) + ".pd" + strconv.Itoa(i) + "@" + companies[p.company].domain
+		}
+		add, upd := stamp()
+		rows = append(rows, pipedrive.PersonSeed{Name: p.first + " " + p.last,
+			Emails:  []pipedrive.Contact{{Value: p.email, Primary: true, Label: "work"}},
+			Phones:  []pipedrive.Contact{{Value: pdPhone(p.phone), Primary: true, Label: "work"}},
+			OrgID:   orgIDs[p.company], AddTime: add, UpdateTime: upd})
+	}
+	_, err = pd.SeedPersons(rows)
 	return err
 }
+
+// pdPhone formats a number as Pipedrive users often type it.
+func pdPhone(d string) string { return "+1 " + d[:3] + " " + d[3:6] + " " + d[6:] }

@@ -456,8 +456,21 @@ func (s suite) deleteRecords(t *testing.T) {
 	}
 	// The delete must be visible to a sync: through the read since the
 	// cursor taken before it, or through the connector's DeletionLister.
+	// A connector that declares deletes unseen must at least not read the
+	// deleted record back as live.
 	seen := map[string]bool{}
 	recs, _, _ := readAll(ctx, t, c, s.h.Object, cur)
+	if du, ok := c.(connector.DeletesUnseen); ok {
+		if why := du.DeletesUnseen(s.h.Object); why != "" {
+			for _, r := range recs {
+				if r.ID == ids[0] && !r.Deleted {
+					t.Errorf("deleted record %s read back live", ids[0])
+				}
+			}
+			t.Logf("deletes are unseen, as the connector declares: %s", why)
+			return
+		}
+	}
 	if dl, ok := c.(connector.DeletionLister); ok {
 		for page, err := range dl.ListDeleted(ctx, s.h.Object, time.Time{}) {
 			if err != nil {

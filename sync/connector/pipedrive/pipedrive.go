@@ -98,10 +98,18 @@ type Connector struct {
 }
 
 var (
-	_ connector.Connector = (*Connector)(nil)
-	_ connector.Searcher  = (*Connector)(nil)
-	_ connector.Deleter   = (*Connector)(nil)
+	_ connector.Connector     = (*Connector)(nil)
+	_ connector.Searcher      = (*Connector)(nil)
+	_ connector.Deleter       = (*Connector)(nil)
+	_ connector.DeletesUnseen = (*Connector)(nil)
 )
+
+// DeletesUnseen: v2 lists leave deleted records out, and no v2 endpoint
+// lists them; webhooks would, but need a public URL a desktop app does
+// not have.
+func (c *Connector) DeletesUnseen(object string) string {
+	return "Pipedrive's API lists no deleted " + object + ", so a record deleted in Pipedrive is not seen"
+}
 
 // New returns a connector for acct. acct.APIBase is the api_domain the
 // token response named (https://{company}.pipedrive.com); the sandbox sets
@@ -293,6 +301,15 @@ func classify(resp *http.Response, err error) transport.Verdict {
 		return transport.DefaultClassify(resp, err)
 	}
 	switch s := resp.StatusCode; {
+	case s == http.StatusTooManyRequests && resp.Header.Get("x-daily-ratelimit-token-remaining") == "0":
+		// The company's daily token budget is spent (it resets at the
+		// server's midnight): stop the run rather than wait for hours.
+		ep := ""
+		if resp.Request != nil {
+			ep = resp.Request.Method + " " + endpointOf(resp.Request.URL.Path)
+		}
+		return transport.Verdict{Stop: &connector.Error{Vendor: vendor, Endpoint: ep, Status: s, Category: connector.CatBudget,
+			Code: "DAILY_TOKEN_BUDGET", Message: "the company's daily API token budget is spent (" + resp.Header.Get("x-daily-ratelimit-token-limit") + " tokens)"}}
 	case s == http.StatusTooManyRequests:
 		if _, ok := transport.RetryAfter(resp, time.Now()); ok {
 			return transport.Verdict{Retry: true}

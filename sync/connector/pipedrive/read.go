@@ -52,23 +52,66 @@ func primary(items []contactItem) string {
 	return ""
 }
 
-// Cursors are "pd1|" + the newest update_time read (RFC 3339, seconds).
-// update_time has one-second resolution and updated_since is inclusive, so
-// the next read starts at that second again: records changed in the same
-// second after the read are not missed, and the few read twice are
-// unchanged for the engine.
+// Cursors are "pd1|" + the newest update_time read (RFC 3339, seconds) +
+// "|" + the ids read with that update_time, comma-separated. update_time
+// has one-second resolution and updated_since is inclusive, so the next
+// read starts at that second again, and records changed in the same second
+// after the read are not missed; the ids say which of that second's
+// records were read already, so they are not read again.
 const cursorPrefix = "pd1|"
 
-func parseCursor(c connector.Cursor) (time.Time, error) {
+type cursor struct {
+	at   time.Time
+	seen map[string]bool // ids read with update_time == at
+}
+
+func parseCursor(c connector.Cursor) (cursor, error) {
 	if c == "" {
-		return time.Time{}, nil
+		return cursor{}, nil
 	}
 	s, ok := strings.CutPrefix(string(c), cursorPrefix)
-	t, err := time.Parse(time.RFC3339, s)
+	ts, ids, _ := strings.Cut(s, "|")
+	t, err := time.Parse(time.RFC3339, ts)
 	if !ok || err != nil {
-		return time.Time{}, fmt.Errorf("pipedrive: unreadable cursor %q", c)
+		return cursor{}, fmt.Errorf("pipedrive: unreadable cursor %q", c)
 	}
-	return t, nil
+	cur := cursor{at: t.UTC(), seen: map[string]bool{}}
+	for _, id := range strings.Split(ids, ",") {
+		if id != "" {
+			cur.seen[id] = true
+		}
+	}
+	return cur, nil
+}
+
+// admit reports whether a record read now is new to the cursor, and moves
+// the cursor past it.
+func (c *cursor) admit(id string, mod time.Time) bool {
+	mod = mod.UTC().Truncate(time.Second)
+	switch {
+	case mod.Before(c.at):
+		return true // sorted reads never go back; a clock step did
+	case mod.Equal(c.at):
+		if c.seen[id] {
+			return false
+		}
+	default:
+		c.at, c.seen = mod, map[string]bool{}
+	}
+	c.seen[id] = true
+	return true
+}
+
+func (c cursor) String() string {
+	if c.at.IsZero() {
+		return ""
+	}
+	ids := make([]string, 0, len(c.seen))
+	for id := range c.seen {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return cursorPrefix + c.at.Format(time.RFC3339) + "|" + strings.Join(ids, ",")
 }
 
 // Read lists the object's records updated since the cursor, oldest update
@@ -76,17 +119,17 @@ func parseCursor(c connector.Cursor) (time.Time, error) {
 // update_time and cursor paging). Deleted records are not listed by v2.
 func (c *Connector) Read(ctx context.Context, object string, since connector.Cursor) iter.Seq2[connector.Page, error] {
 	return func(yield func(connector.Page, error) bool) {
-		from, err := parseCursor(since)
+		cur, err := parseCursor(since)
 		if err != nil {
 			yield(connector.Page{}, err)
 			return
 		}
+		from := cur.at
 		sc, err := c.schemaOf(ctx, object)
 		if err != nil {
 			yield(connector.Page{}, err)
 			return
 		}
-		newest := from
 		next := ""
 		for {
 			q := url.Values{"limit": {strconv.Itoa(pageSize)}, "sort_by": {"update_time"}, "sort_direction": {"asc"}}
@@ -108,16 +151,11 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 					yield(connector.Page{}, fmt.Errorf("pipedrive: read %s: %w", object, err))
 					return
 				}
-				if rec.Modified.After(newest) {
-					newest = rec.Modified
+				if cur.admit(rec.ID, rec.Modified) {
+					recs = append(recs, rec)
 				}
-				recs = append(recs, rec)
 			}
-			cur := connector.Cursor("")
-			if !newest.IsZero() {
-				cur = connector.Cursor(cursorPrefix + newest.UTC().Truncate(time.Second).Format(time.RFC3339))
-			}
-			if len(recs) > 0 && !yield(connector.Page{Records: recs, Cursor: cur}, nil) {
+			if len(recs) > 0 && !yield(connector.Page{Records: recs, Cursor: connector.Cursor(cur.String())}, nil) {
 				return
 			}
 			if nextCursor == "" || len(items) == 0 {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -97,6 +98,11 @@ func (c *Connector) body(object string, sc *schema, op connector.Op, current *it
 		case "name":
 			b["name"] = strings.TrimSpace(v)
 		case "email":
+			// Pipedrive keeps any text as an email; a value that is not
+			// an address is refused here, naming the field.
+			if a, err := mail.ParseAddress(strings.TrimSpace(v)); v != "" && (err != nil || a.Address != strings.TrimSpace(v)) {
+				return nil, c.refuse(object, op.ID, name, "INVALID_EMAIL", fmt.Sprintf("%q is not an email address", v))
+			}
 			b["emails"] = withPrimary(itemsOf(current, true), v, "work")
 		case "phone":
 			b["phones"] = withPrimary(itemsOf(current, false), v, "work")

@@ -1,0 +1,206 @@
+package pipedrive
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/crmsync/crmsync/app/auth"
+	"github.com/crmsync/crmsync/app/secret"
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/conformance"
+	pdsim "github.com/crmsync/crmsync/sync/sandbox/pipedrive"
+	"github.com/crmsync/crmsync/sync/sandbox/simkit"
+)
+
+// env is one Pipedrive sandbox served over real HTTP on 127.0.0.1.
+type env struct {
+	sim  *pdsim.Sim
+	base string // api_domain
+}
+
+func newEnv(t *testing.T, opts pdsim.Options) *env {
+	t.Helper()
+	opts.PathPrefix = "/pipedrive"
+	sim := pdsim.New(opts)
+	mux := http.NewServeMux()
+	mux.Handle("/pipedrive/", http.StripPrefix("/pipedrive", sim))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &env{sim: sim, base: srv.URL + "/pipedrive"}
+}
+
+// oauthClient runs the real authorization-code exchange (client secret by
+// HTTP Basic auth, as Pipedrive asks) and returns app/auth's refreshing
+// client, as the app would.
+func (e *env) oauthClient(t *testing.T) *http.Client {
+	t.Helper()
+	ctx := context.Background()
+	ep := auth.Endpoint{Vendor: vendor, AuthURL: e.base + "/oauth/authorize", TokenURL: e.base + "/oauth/token",
+		ClientID: e.sim.Auth().ClientID(), ClientSecret: e.sim.Auth().ClientSecret()}
+	conf := &oauth2.Config{ClientID: ep.ClientID, ClientSecret: ep.ClientSecret, RedirectURL: "http://localhost:53682/callback",
+		Endpoint: oauth2.Endpoint{AuthURL: ep.AuthURL, TokenURL: ep.TokenURL, AuthStyle: oauth2.AuthStyleInHeader}}
+	verifier := oauth2.GenerateVerifier()
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(conf.AuthCodeURL("st4te", oauth2.S256ChallengeOption(verifier)))
+	if err != nil {
+		t.Fatalf("authorize: %v", err)
+	}
+	resp.Body.Close()
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || loc.Query().Get("code") == "" || loc.Query().Get("state") != "st4te" {
+		t.Fatalf("authorize redirect %q (status %d)", resp.Header.Get("Location"), resp.StatusCode)
+	}
+	tok, err := conf.Exchange(ctx, loc.Query().Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		t.Fatalf("token exchange: %v", err)
+	}
+	if d, _ := tok.Extra("api_domain").(string); d == "" {
+		t.Fatalf("token response names no api_domain")
+	}
+	store := secret.NewMemory()
+	if err := auth.Save(ctx, store, "pipedrive:test", tok); err != nil {
+		t.Fatalf("save token: %v", err)
+	}
+	return auth.Client(nil, auth.NewTokenSource(ctx, ep, store, "pipedrive:test", nil))
+}
+
+func testOptions() options {
+	o := defaultOptions()
+	o.minWait, o.maxWait = 5*time.Millisecond, 3*time.Second
+	o.rate, o.burst, o.searchRate = 200, 20, 200
+	return o
+}
+
+func (e *env) connect(t *testing.T) *Connector {
+	t.Helper()
+	c, err := newConnector(e.oauthClient(t), e.base, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// The conformance suite's two name fields are name and a custom text
+// field: Pipedrive v2 writes a person's name whole (first and last name
+// are read-only).
+var (
+	fieldFirst = "name"
+	fieldLast  = pdsim.FieldLeadSource
+)
+
+// body turns canonical fields into a v2 request body, for the harness's
+// direct writes.
+func body(f map[string]string) map[string]any {
+	b := map[string]any{}
+	for k, v := range f {
+		switch k {
+		case "email":
+			b["emails"] = []map[string]any{{"value": v, "primary": true, "label": "work"}}
+		case "phone":
+			b["phones"] = []map[string]any{{"value": v, "primary": true, "label": "work"}}
+		case fieldLast:
+			b["custom_fields"] = map[string]any{k: v}
+		default:
+			b[k] = v
+		}
+	}
+	return b
+}
+
+func TestConformanceAgainstSandbox(t *testing.T) {
+	var mu sync.Mutex
+	envs := map[*testing.T]*env{}
+	envOf := func(t *testing.T) *env {
+		mu.Lock()
+		defer mu.Unlock()
+		e := envs[t]
+		if e == nil {
+			t.Fatal("harness: New was not called in this subtest")
+		}
+		return e
+	}
+	id := func(t *testing.T, s string) int64 {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			t.Fatalf("id %q: %v", s, err)
+		}
+		return n
+	}
+	requests := func(t *testing.T) int64 {
+		var n int64
+		for _, c := range envOf(t).sim.Stats() {
+			n += c
+		}
+		return n
+	}
+	h := conformance.Harness{
+		Name: "pipedrive", Object: "persons", BatchSize: Info().BatchSize, PageSize: pageSize,
+		ModifiedResolution: 1100 * time.Millisecond, // update_time has one-second resolution
+		New: func(t *testing.T) connector.Connector {
+			e := newEnv(t, pdsim.Options{RateLimits: true, Seed: 7})
+			mu.Lock()
+			envs[t] = e
+			mu.Unlock()
+			t.Cleanup(func() { mu.Lock(); delete(envs, t); mu.Unlock() })
+			return e.connect(t)
+		},
+		Seed: func(t *testing.T, recs []map[string]string) []string {
+			ids := make([]string, len(recs))
+			for i, r := range recs {
+				p, err := envOf(t).sim.CreatePerson(body(r))
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids[i] = strconv.FormatInt(p.ID, 10)
+			}
+			return ids
+		},
+		Edit: func(t *testing.T, pid string, f map[string]string) {
+			if _, err := envOf(t).sim.UpdatePerson(id(t, pid), body(f)); err != nil {
+				t.Fatalf("edit %s: %v", pid, err)
+			}
+		},
+		Get: func(t *testing.T, pid string) map[string]string {
+			p, ok := envOf(t).sim.GetPerson(id(t, pid))
+			if !ok || p.Deleted {
+				return nil
+			}
+			out := map[string]string{"name": p.Name}
+			for _, e := range p.Emails {
+				if e.Primary {
+					out["email"] = e.Value
+				}
+			}
+			for _, ph := range p.Phones {
+				if ph.Primary {
+					out["phone"] = ph.Value
+				}
+			}
+			if v, ok := p.CustomFields[fieldLast].(string); ok {
+				out[fieldLast] = v
+			}
+			return out
+		},
+		Requests: requests,
+	}
+	h.Fields.Email, h.Fields.First, h.Fields.Last, h.Fields.Phone = "email", fieldFirst, fieldLast, "phone"
+	h.Faults = conformance.Faults{
+		RateLimitStorm: func(t *testing.T, on bool) { envOf(t).sim.Faults().Set(simkit.Faults{P429: 0.3, Disabled: !on}) },
+		ServerErrors:   func(t *testing.T, on bool) { envOf(t).sim.Faults().Set(simkit.Faults{P5xx: 0.3, Disabled: !on}) },
+		ExpireTokens: func(t *testing.T, on bool) {
+			if on {
+				envOf(t).sim.Auth().ExpireAllAccess()
+			}
+		},
+		ExhaustBudget: func(t *testing.T, on bool) { envOf(t).sim.Faults().SetDailyExhausted(on) },
+	}
+	conformance.Run(t, h)
+}

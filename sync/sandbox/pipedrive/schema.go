@@ -1,0 +1,370 @@
+package pipedrive
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Custom fields of the simulated company. Pipedrive keys custom fields by random
+// 40-character hashes that differ per company (core-api-concepts-custom-fields).
+const (
+	FieldCustomerType  = "b161b6301141746a4f4042bab725bff0c8af3690" // person, enum
+	FieldLeadSource    = "b97d76b2dc48c58df951aece019813eb8895bda7" // person, varchar
+	FieldInterests     = "e47e453d90a555cf443ee606a32b37e6f795fa5a" // person, set
+	FieldLeadScore     = "9c1b786559f1fe6bbd2ed261246c54301bc920b5" // person, double
+	FieldFirstContact  = "e9e223c45e2baa7ac241b540f065b84de48a11a7" // person, date
+	FieldBudget        = "aac7ee7de50d367c4c760cc75ea89a7ef91fa502" // person, monetary
+	OrgFieldTier       = "682fa22148d6cdec0e8fcb2403ef8b110521aa8f" // organization, enum
+	OrgFieldAccountNum = "d4811e930ff1d15fee304276091848ab5f5045be" // organization, varchar
+)
+
+// Option ids of the enum and set custom fields and of the system label fields.
+const (
+	CustomerTypePrivate    = 101
+	CustomerTypeCompany    = 102
+	CustomerTypeGovernment = 103
+	InterestNewsletter     = 201
+	InterestWebinars       = 202
+	InterestEvents         = 203
+	InterestPartnership    = 204
+	TierGold               = 301
+	TierSilver             = 302
+	TierBronze             = 303
+	LabelCustomer          = 1
+	LabelHotLead           = 2
+	LabelWarmLead          = 3
+	LabelColdLead          = 4
+)
+
+type option struct {
+	ID    int64  `json:"id"`
+	Label string `json:"label"`
+}
+
+type subfield struct {
+	Code string `json:"field_code"`
+	Name string `json:"field_name"`
+	Type string `json:"field_type"`
+}
+
+// fieldDef is one v2 field object (field_code, field_name, field_type, options, subfields...).
+type fieldDef struct {
+	Code      string
+	Name      string
+	Type      string
+	Custom    bool
+	Optional  bool // is_optional_response_field: only returned through include_fields
+	Required  bool // required_fields.enabled
+	Options   []option
+	Subfields []subfield
+}
+
+var labelOptions = []option{{LabelCustomer, "Customer"}, {LabelHotLead, "Hot lead"}, {LabelWarmLead, "Warm lead"}, {LabelColdLead, "Cold lead"}}
+
+var addressSubfields = []subfield{
+	{"value", "Full address", "varchar"}, {"subpremise", "Apartment/suite no", "varchar"},
+	{"street_number", "House number", "varchar"}, {"route", "Street/road name", "varchar"},
+	{"sublocality", "District/sublocality", "varchar"}, {"locality", "City/town/village/locality", "varchar"},
+	{"admin_area_level_1", "State/county", "varchar"}, {"admin_area_level_2", "Region", "varchar"},
+	{"country", "Country", "varchar"}, {"postal_code", "ZIP/Postal code", "varchar"},
+	{"formatted_address", "Full/combined address", "varchar"},
+}
+
+// personIncludeFields is the include_fields enum of the persons endpoints.
+var personIncludeFields = []string{"next_activity_id", "last_activity_id", "open_deals_count", "related_open_deals_count",
+	"closed_deals_count", "related_closed_deals_count", "participant_open_deals_count", "participant_closed_deals_count",
+	"email_messages_count", "activities_count", "done_activities_count", "undone_activities_count", "files_count",
+	"notes_count", "followers_count", "won_deals_count", "related_won_deals_count", "lost_deals_count",
+	"related_lost_deals_count", "last_incoming_mail_time", "last_outgoing_mail_time", "marketing_status", "doi_status",
+	"smart_bcc_email"}
+
+// orgIncludeFields lists the organization optional fields (migration guide, organization object).
+var orgIncludeFields = []string{"next_activity_id", "last_activity_id", "open_deals_count", "related_open_deals_count",
+	"closed_deals_count", "related_closed_deals_count", "email_messages_count", "people_count", "activities_count",
+	"done_activities_count", "undone_activities_count", "files_count", "notes_count", "followers_count",
+	"won_deals_count", "related_won_deals_count", "lost_deals_count", "related_lost_deals_count", "smart_bcc_email"}
+
+func optionalFieldType(code string) string {
+	switch {
+	case strings.HasSuffix(code, "_count"):
+		return "int"
+	case strings.HasSuffix(code, "_time"):
+		return "date"
+	case strings.HasSuffix(code, "activity_id"):
+		return "activity"
+	}
+	return "varchar"
+}
+
+// personFieldDefs lists system fields (v2 field responses include them) then custom fields.
+func personFieldDefs(contactSync bool) []fieldDef {
+	f := []fieldDef{
+		{Code: "id", Name: "ID", Type: "int"},
+		{Code: "name", Name: "Name", Type: "varchar", Required: true},
+		{Code: "first_name", Name: "First name", Type: "varchar"},
+		{Code: "last_name", Name: "Last name", Type: "varchar"},
+		{Code: "owner_id", Name: "Owner", Type: "user"},
+		{Code: "org_id", Name: "Organization", Type: "org"},
+		{Code: "emails", Name: "Email", Type: "varchar"},
+		{Code: "phones", Name: "Phone", Type: "phone"},
+		{Code: "add_time", Name: "Person created", Type: "date"},
+		{Code: "update_time", Name: "Update time", Type: "date"},
+		{Code: "visible_to", Name: "Visible to", Type: "visible_to"},
+		{Code: "label_ids", Name: "Labels", Type: "set", Options: labelOptions},
+		{Code: "picture_id", Name: "Profile picture", Type: "picture"},
+	}
+	if contactSync {
+		f = append(f,
+			fieldDef{Code: "postal_address", Name: "Postal address", Type: "address", Subfields: addressSubfields},
+			fieldDef{Code: "notes", Name: "Notes", Type: "text"},
+			fieldDef{Code: "im", Name: "Instant messenger", Type: "varchar"},
+			fieldDef{Code: "birthday", Name: "Birthday", Type: "date"},
+			fieldDef{Code: "job_title", Name: "Job title", Type: "varchar"})
+	}
+	for _, c := range personIncludeFields {
+		if c == "marketing_status" || c == "doi_status" || c == "smart_bcc_email" {
+			continue // need the marketing app or are not fields of their own
+		}
+		f = append(f, fieldDef{Code: c, Name: strings.ReplaceAll(c, "_", " "), Type: optionalFieldType(c), Optional: true})
+	}
+	return append(f,
+		fieldDef{Code: FieldCustomerType, Name: "Customer type", Type: "enum", Custom: true,
+			Options: []option{{CustomerTypePrivate, "Private person"}, {CustomerTypeCompany, "Company"}, {CustomerTypeGovernment, "Government"}}},
+		fieldDef{Code: FieldLeadSource, Name: "Lead source", Type: "varchar", Custom: true},
+		fieldDef{Code: FieldInterests, Name: "Interests", Type: "set", Custom: true,
+			Options: []option{{InterestNewsletter, "Newsletter"}, {InterestWebinars, "Webinars"}, {InterestEvents, "Events"}, {InterestPartnership, "Partnership"}}},
+		fieldDef{Code: FieldLeadScore, Name: "Lead score", Type: "double", Custom: true},
+		fieldDef{Code: FieldFirstContact, Name: "First contact", Type: "date", Custom: true},
+		fieldDef{Code: FieldBudget, Name: "Budget", Type: "monetary", Custom: true,
+			Subfields: []subfield{{"value", "Monetary value of Budget", "double"}, {"currency", "Currency of Budget", "varchar"}}},
+	)
+}
+
+func orgFieldDefs() []fieldDef {
+	f := []fieldDef{
+		{Code: "id", Name: "ID", Type: "int"},
+		{Code: "name", Name: "Name", Type: "varchar", Required: true},
+		{Code: "owner_id", Name: "Owner", Type: "user"},
+		{Code: "add_time", Name: "Organization created", Type: "date"},
+		{Code: "update_time", Name: "Update time", Type: "date"},
+		{Code: "visible_to", Name: "Visible to", Type: "visible_to"},
+		{Code: "label_ids", Name: "Labels", Type: "set", Options: labelOptions},
+		{Code: "address", Name: "Address", Type: "address", Subfields: addressSubfields},
+		{Code: "website", Name: "Website", Type: "varchar"},
+		{Code: "linkedin", Name: "LinkedIn profile", Type: "varchar"},
+		{Code: "industry", Name: "Industry", Type: "enum", Options: []option{{1, "Technology"}, {2, "Finance"}, {3, "Retail"}, {4, "Healthcare"}, {5, "Manufacturing"}}},
+		{Code: "annual_revenue", Name: "Annual revenue", Type: "int"},
+		{Code: "employee_count", Name: "Number of employees", Type: "int"},
+	}
+	for _, c := range orgIncludeFields {
+		if c == "smart_bcc_email" {
+			continue
+		}
+		f = append(f, fieldDef{Code: c, Name: strings.ReplaceAll(c, "_", " "), Type: optionalFieldType(c), Optional: true})
+	}
+	return append(f,
+		fieldDef{Code: OrgFieldTier, Name: "Tier", Type: "enum", Custom: true,
+			Options: []option{{TierGold, "Gold"}, {TierSilver, "Silver"}, {TierBronze, "Bronze"}}},
+		fieldDef{Code: OrgFieldAccountNum, Name: "Account number", Type: "varchar", Custom: true},
+	)
+}
+
+func (s *Sim) fieldsOf(k kind) []fieldDef {
+	if k == kindOrg {
+		return s.ofields
+	}
+	return s.pfields
+}
+
+// customField returns the custom field with code, or nil.
+func (s *Sim) customField(k kind, code string) *fieldDef {
+	for i, f := range s.fieldsOf(k) {
+		if f.Custom && f.Code == code {
+			return &s.fieldsOf(k)[i]
+		}
+	}
+	return nil
+}
+
+func (f *fieldDef) hasOption(id int64) bool {
+	for _, o := range f.Options {
+		if o.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// parseCustom validates one custom field value in v2's format (migration guide,
+// "Custom Fields"); nil means clear. Numbers stay json.Number so they render exactly.
+func (f *fieldDef) parseCustom(raw json.RawMessage) (any, error) {
+	if isNull(raw) {
+		return nil, nil
+	}
+	where := "custom_fields." + f.Code
+	switch f.Type {
+	case "varchar", "text", "varchar_auto", "phone":
+		return parseStringValue(raw, where)
+	case "double":
+		return parseNumber(raw, where)
+	case "int":
+		n, err := parseInt(raw, where)
+		return json.Number(fmt.Sprint(n)), err
+	case "enum":
+		id, err := parseInt(raw, where)
+		if err != nil {
+			return nil, fmt.Errorf("%s must be an option id (integer): %w", where, err)
+		}
+		if !f.hasOption(id) {
+			return nil, fmt.Errorf("%s: option %d does not exist", where, id)
+		}
+		return id, nil
+	case "set":
+		var ids []json.Number
+		if err := json.Unmarshal(raw, &ids); err != nil {
+			return nil, fmt.Errorf("%s must be an array of option ids", where)
+		}
+		if len(ids) == 0 { // the spec: use null to clear, [] is a validation error
+			return nil, fmt.Errorf("%s: an empty array is not supported, use null to clear the selection", where)
+		}
+		out := make([]int64, 0, len(ids))
+		for _, n := range ids {
+			id, err := n.Int64()
+			if err != nil || !f.hasOption(id) {
+				return nil, fmt.Errorf("%s: option %s does not exist", where, n)
+			}
+			out = append(out, id)
+		}
+		return out, nil
+	case "date":
+		v, err := parseStringValue(raw, where)
+		if err == nil {
+			if _, perr := time.Parse(time.DateOnly, v); perr != nil {
+				err = fmt.Errorf("%s must be a date in YYYY-MM-DD format", where)
+			}
+		}
+		return v, err
+	case "monetary":
+		obj, err := parseObject(raw, where, "value", "currency")
+		if err != nil {
+			return nil, err
+		}
+		v, ok := obj["value"]
+		if !ok {
+			return nil, fmt.Errorf("%s.value is required", where)
+		}
+		num, err := parseNumber(v, where+".value")
+		if err != nil {
+			return nil, err
+		}
+		out := map[string]any{"value": num, "currency": nil}
+		if c, ok := obj["currency"]; ok && !isNull(c) {
+			cur, err := parseStringValue(c, where+".currency")
+			if err != nil {
+				return nil, err
+			}
+			out["currency"] = cur
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("%s: field type %s cannot be written", where, f.Type)
+}
+
+// renderField is the v2 field object; ui_visibility, important_fields and
+// required_fields only come with include_fields.
+func renderField(k kind, f fieldDef, include map[string]bool) map[string]any {
+	m := map[string]any{"field_code": f.Code, "field_name": f.Name, "field_type": f.Type,
+		"options": nil, "subfields": nil, "is_custom_field": f.Custom, "is_optional_response_field": f.Optional}
+	if f.Options != nil {
+		m["options"] = f.Options
+	}
+	if f.Subfields != nil {
+		m["subfields"] = f.Subfields
+	}
+	if include["ui_visibility"] {
+		ui := map[string]any{"add_visible_flag": f.Required || f.Custom, "details_visible_flag": !f.Optional,
+			"show_in_add_deal_dialog": map[string]any{"show": false, "order": nil}}
+		if k == kindOrg {
+			ui["show_in_add_person_dialog"] = map[string]any{"show": false, "order": nil}
+		}
+		m["ui_visibility"] = ui
+	}
+	if include["important_fields"] {
+		m["important_fields"] = map[string]any{"enabled": false, "stage_ids": []int64{}}
+	}
+	if include["required_fields"] {
+		m["required_fields"] = map[string]any{"enabled": f.Required}
+	}
+	return m
+}
+
+var fieldIncludes = map[string]bool{"ui_visibility": true, "important_fields": true, "required_fields": true}
+
+func parseFieldIncludes(q string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for _, v := range splitList(q) {
+		if !fieldIncludes[v] {
+			return nil, fmt.Errorf("include_fields: %q is not one of ui_visibility, important_fields, required_fields", v)
+		}
+		out[v] = true
+	}
+	return out, nil
+}
+
+// handleFields serves GET /api/v2/personFields and /api/v2/organizationFields.
+func (s *Sim) handleFields(k kind) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		include, err := parseFieldIncludes(q.Get("include_fields"))
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		limit, err := s.parseLimit(q.Get("limit"))
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		var cur offsetCursor
+		if c := q.Get("cursor"); c != "" {
+			if err := decodeCursor(c, &cur); err != nil || cur.Offset < 0 {
+				writeError(w, http.StatusBadRequest, "Invalid cursor")
+				return
+			}
+		}
+		defs := s.fieldsOf(k)
+		start := min(cur.Offset, len(defs))
+		end := min(start+limit, len(defs))
+		out := make([]map[string]any, 0, end-start)
+		for _, f := range defs[start:end] {
+			out = append(out, renderField(k, f, include))
+		}
+		next := ""
+		if end < len(defs) {
+			next = encodeCursor(offsetCursor{Offset: end})
+		}
+		writePage(w, out, next)
+	}
+}
+
+// handleField serves GET /api/v2/personFields/{field_code} and the organization twin.
+func (s *Sim) handleField(k kind) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		include, err := parseFieldIncludes(r.URL.Query().Get("include_fields"))
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		code := r.PathValue("field_code")
+		for _, f := range s.fieldsOf(k) {
+			if f.Code == code {
+				writeData(w, renderField(k, f, include))
+				return
+			}
+		}
+		writeError(w, http.StatusNotFound, "Field not found")
+	}
+}

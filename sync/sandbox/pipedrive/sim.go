@@ -1,0 +1,200 @@
+// Package pipedrive is a wire-exact simulator of Pipedrive's API v2 for persons and
+// organizations: cursor-paged lists, get, create, patch, delete, search and the v2
+// fields metadata, behind Pipedrive's OAuth 2.0 server (api_domain in the token
+// response) or a personal API token in x-api-token, with the token-based daily
+// budget and per-token burst limits. It is written from Pipedrive's API v2 spec,
+// its generated clients and its developer docs, never from a connector. Mount it
+// under any prefix: api_domain points back at the mount point.
+package pipedrive
+
+import (
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/sandbox/simkit"
+)
+
+// Plan names a Pipedrive subscription plan; it sets burst limits and the budget multiplier.
+type Plan string
+
+// The plans of the rate-limiting doc (pipedrive.readme.io/docs/core-api-concepts-rate-limiting).
+const (
+	PlanLite     Plan = "lite"
+	PlanGrowth   Plan = "growth"
+	PlanPremium  Plan = "premium"
+	PlanUltimate Plan = "ultimate"
+)
+
+// Options configures a Sim. Zero values give sensible defaults.
+type Options struct {
+	ClientID     string
+	ClientSecret string
+	// RedirectURI is the app's registered OAuth callback URL; "" accepts any absolute URI.
+	RedirectURI string
+	AccessTTL   time.Duration // default 3599 s, the expires_in of Pipedrive's example
+	// APIToken is the user's personal API token accepted in x-api-token.
+	APIToken string
+	// UserID is the user behind both the API token and OAuth grants; it owns new records.
+	UserID int64
+	// OtherUserIDs are more users of the company that may own records.
+	OtherUserIDs []int64
+	// ContactSync turns on the contact-sync person fields (im, postal_address,
+	// notes, birthday, job_title), which exist only when a company set it up.
+	ContactSync bool
+	// RateLimits enforces the daily token budget and the burst limits.
+	RateLimits bool
+	Plan       Plan // default PlanGrowth
+	Seats      int  // default 5; the daily budget is 30,000 × plan multiplier × seats
+	// DailyTokenBudget overrides the computed daily budget when > 0.
+	DailyTokenBudget int
+	// BurstPenalty is how long a token stays refused after exceeding a burst limit;
+	// default 10 s (Pipedrive staff, dev community: "x-ratelimit-reset is set to 10").
+	BurstPenalty time.Duration
+	// SearchIndexDelay hides persons and organizations created less than this long ago
+	// from search, as Pipedrive's search index lags writes; default 0.
+	SearchIndexDelay time.Duration
+	// ClampLimit serves limit > 500 as 500 instead of refusing it with 400. The docs only
+	// say "a maximum value of 500 is allowed"; which one Pipedrive does is unverified.
+	ClampLimit bool
+	Seed       int64
+	Faults     simkit.Faults
+	// PathPrefix is where the handler is mounted (e.g. "/pipedrive"); api_domain ends with it.
+	PathPrefix string
+	Now        func() time.Time
+}
+
+// Sim is one simulated Pipedrive company.
+type Sim struct {
+	opts    Options
+	now     func() time.Time
+	mu      sync.RWMutex // guards persons, orgs
+	persons *store
+	orgs    *store
+	pfields []fieldDef
+	ofields []fieldDef
+	users   map[int64]bool
+	auth    *simkit.AuthServer
+	stats   *simkit.Stats
+	faults  *simkit.FaultInjector
+	limits  *limiter
+	codesMu sync.Mutex
+	codes   map[string]time.Time // authorization code -> issue time (Pipedrive: valid 5 minutes)
+	mux     *http.ServeMux
+}
+
+// defaultScopes are granted to every OAuth app: Pipedrive sets scopes on the app, not the URL.
+var defaultScopes = []string{"base", "contacts:full", "search:read"}
+
+// New builds a company with no persons or organizations.
+func New(opts Options) *Sim {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.ClientID == "" {
+		opts.ClientID = "b4d083d9216986345b32"
+	}
+	if opts.ClientSecret == "" {
+		opts.ClientSecret = "pipedrive-sandbox-client-secret-0123456789"
+	}
+	if opts.AccessTTL == 0 {
+		opts.AccessTTL = 3599 * time.Second
+	}
+	if opts.APIToken == "" {
+		opts.APIToken = "659c9fddb16335e48cc67114694b52074e812e03"
+	}
+	if opts.UserID == 0 {
+		opts.UserID = 13004321
+	}
+	if opts.Plan == "" {
+		opts.Plan = PlanGrowth
+	}
+	if opts.Seats == 0 {
+		opts.Seats = 5
+	}
+	if opts.BurstPenalty == 0 {
+		opts.BurstPenalty = 10 * time.Second
+	}
+	s := &Sim{opts: opts, now: opts.Now, persons: newStore(), orgs: newStore(),
+		pfields: personFieldDefs(opts.ContactSync), ofields: orgFieldDefs(),
+		users: map[int64]bool{opts.UserID: true}, stats: simkit.NewStats(),
+		faults: simkit.NewFaultInjector(opts.Seed, opts.Faults), codes: map[string]time.Time{}}
+	for _, u := range opts.OtherUserIDs {
+		s.users[u] = true
+	}
+	s.limits = newLimiter(opts)
+	// Pipedrive re-issues the same refresh token on refresh (marketplace-oauth-authorization, step 7).
+	s.auth = simkit.NewAuthServer(simkit.OAuthConfig{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
+		AccessTTL: opts.AccessTTL, RotateRefresh: false, Scopes: defaultScopes, TokenPrefix: "v1u:", Now: opts.Now})
+	s.routes()
+	return s
+}
+
+// Auth exposes the OAuth server (deny switch, force-expire, revoke, IssueLongLived).
+func (s *Sim) Auth() *simkit.AuthServer { return s.auth }
+
+// Faults exposes the fault injector (latency, 429/5xx odds, daily exhaustion).
+func (s *Sim) Faults() *simkit.FaultInjector { return s.faults }
+
+// Stats returns request counts per endpoint ("METHOD /path/template").
+func (s *Sim) Stats() map[string]int64 { return s.stats.Snapshot() }
+
+// SetRateLimits switches rate limiting on or off at runtime.
+func (s *Sim) SetRateLimits(on bool) { s.limits.setEnabled(on) }
+
+// ServeHTTP makes Sim an http.Handler (paths relative to its mount prefix).
+func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// endpoint describes one API route's token cost (x-token-cost in the v2 spec).
+type endpoint struct {
+	cost   int
+	search bool
+}
+
+func (s *Sim) routes() {
+	m := http.NewServeMux()
+	open := func(pattern string, h http.HandlerFunc) {
+		m.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			s.stats.Inc(pattern)
+			h(w, r)
+		})
+	}
+	open("GET /oauth/authorize", s.handleAuthorize)
+	open("POST /oauth/token", s.handleToken)
+	open("POST /oauth/token/", s.handleToken) // the v1 spec documents refresh at /oauth/token/
+	open("POST /oauth/revoke", s.handleRevoke)
+
+	api := func(pattern string, e endpoint, h http.HandlerFunc) { m.HandleFunc(pattern, s.guard(pattern, e, h)) }
+	const p, o = "/api/v2/persons", "/api/v2/organizations"
+	api("GET "+p, endpoint{cost: 10}, s.handleList(kindPerson))
+	api("POST "+p, endpoint{cost: 5}, s.handleCreate(kindPerson))
+	api("GET "+p+"/search", endpoint{cost: 20, search: true}, s.handleSearch(kindPerson))
+	api("GET "+p+"/{id}", endpoint{cost: 1}, s.handleGet(kindPerson))
+	api("PATCH "+p+"/{id}", endpoint{cost: 5}, s.handlePatch(kindPerson))
+	api("DELETE "+p+"/{id}", endpoint{cost: 3}, s.handleDelete(kindPerson))
+	api("GET "+o, endpoint{cost: 10}, s.handleList(kindOrg))
+	api("POST "+o, endpoint{cost: 5}, s.handleCreate(kindOrg))
+	api("GET "+o+"/search", endpoint{cost: 20, search: true}, s.handleSearch(kindOrg))
+	api("GET "+o+"/{id}", endpoint{cost: 1}, s.handleGet(kindOrg))
+	api("PATCH "+o+"/{id}", endpoint{cost: 5}, s.handlePatch(kindOrg))
+	api("DELETE "+o+"/{id}", endpoint{cost: 3}, s.handleDelete(kindOrg))
+	// The v2 fields endpoints' costs are not in the spec copy read; 10 and 1 follow v2 list and get.
+	api("GET /api/v2/personFields", endpoint{cost: 10}, s.handleFields(kindPerson))
+	api("GET /api/v2/personFields/{field_code}", endpoint{cost: 1}, s.handleField(kindPerson))
+	api("GET /api/v2/organizationFields", endpoint{cost: 10}, s.handleFields(kindOrg))
+	api("GET /api/v2/organizationFields/{field_code}", endpoint{cost: 1}, s.handleField(kindOrg))
+
+	// The v1 person and organization endpoints are out of support since 2026-08-01.
+	for _, v1 := range []string{"/v1/persons", "/api/v1/persons", "/v1/organizations", "/api/v1/organizations"} {
+		open(v1, s.handleGone)
+		open(v1+"/", s.handleGone)
+	}
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "Unknown method: "+r.Method+" "+r.URL.Path)
+	})
+	s.mux = m
+}
+
+func (s *Sim) handleGone(w http.ResponseWriter, r *http.Request) {
+	writeError(w, http.StatusGone, "This endpoint is deprecated and out of support. Use the API v2 endpoint instead.")
+}
