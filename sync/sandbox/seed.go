@@ -253,9 +253,9 @@ func seedPipedrive(pd *pipedrive.Sim, companies []company, hsOnly []person, seed
 		}
 		add, upd := stamp()
 		rows = append(rows, pipedrive.PersonSeed{Name: p.first + " " + p.last,
-			Emails:  []pipedrive.Contact{{Value: p.email, Primary: true, Label: "work"}},
-			Phones:  []pipedrive.Contact{{Value: pdPhone(p.phone), Primary: true, Label: "work"}},
-			OrgID:   orgIDs[p.company], AddTime: add, UpdateTime: upd})
+			Emails: []pipedrive.Contact{{Value: p.email, Primary: true, Label: "work"}},
+			Phones: []pipedrive.Contact{{Value: pdPhone(p.phone), Primary: true, Label: "work"}},
+			OrgID:  orgIDs[p.company], AddTime: add, UpdateTime: upd})
 	}
 	_, err = pd.SeedPersons(rows)
 	return err
