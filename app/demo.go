@@ -138,3 +138,28 @@ func DemoDealsSync(name, hubspotConn, salesforceConn, companies string) engine.D
 		Safety:   engine.Safety{MaxChangePercent: 25},
 	}
 }
+
+// DemoPipedriveSync is the ready-made two-way contacts sync between HubSpot
+// contacts and Pipedrive persons, matched by email. A Pipedrive person has
+// one name (its first and last name are read-only parts), so HubSpot's
+// first and last name map to it joined, and a name changed in Pipedrive is
+// split back before its last word (the mapping's split). The primary email and phone are synced;
+// a person's other emails and phones stay as they are.
+func DemoPipedriveSync(name, hubspotConn, pipedriveConn string) engine.Definition {
+	return engine.Definition{
+		Name:      name,
+		A:         engine.SideDef{Connection: hubspotConn, Object: "contacts"},
+		B:         engine.SideDef{Connection: pipedriveConn, Object: "persons"},
+		Direction: mapping.TwoWay,
+		Match:     []engine.MatchRule{{A: "email", B: "email", Normalize: "email"}},
+		Unmatched: engine.UnmatchedCreate,
+		Conflict:  engine.ConflictNewer,
+		Fields: []mapping.Field{
+			{A: "email", B: "email", Transform: "lower"},
+			{A: "firstname+lastname", B: "name", Rule: mapping.UnlessBlank},
+			{A: "phone", B: "phone", Transform: "e164"},
+		},
+		Schedule: "manual",
+		Safety:   engine.Safety{MaxChangePercent: 25},
+	}
+}

@@ -1,0 +1,119 @@
+package app_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/crmsync/crmsync/app"
+)
+
+// TestHubSpotPipedriveContacts syncs HubSpot contacts with Pipedrive
+// persons over real HTTP, Pipedrive connected through its OAuth flow (the
+// API base from the token's api_domain): people in both by email are
+// linked, the others created once on the other side with one name, their
+// email and phone; the next run writes nothing; a name and phone changed
+// in Pipedrive reach HubSpot split before the last word, a HubSpot email
+// change reaches Pipedrive as the primary email while the person's other
+// email stays; and the run after writes nothing again. With deletes
+// propagated, the plan warns that Pipedrive cannot report its deletes.
+func TestHubSpotPipedriveContacts(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 31, 40)
+	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd", nil); err != nil {
+		t.Fatalf("connect pipedrive: %v", err)
+	}
+	hs, pd := srv.HubSpot(), srv.Pipedrive()
+	if err := a.SaveSync(ctx, app.DemoPipedriveSync("people", "hs", "pd")); err != nil {
+		t.Fatal(err)
+	}
+	hsBefore, pdBefore := hs.Count("contacts"), pd.CountPersons()
+	first, err := a.Run(ctx, "people", app.RunOptions{Confirm: true})
+	if err != nil || first.Summary.Status != "success" {
+		t.Fatalf("first run: %v %+v\n%s", err, first, first.Plan.Summary())
+	}
+	c := first.Plan.Counts
+	if c.Link == 0 || c.CreateA == 0 || c.CreateB == 0 {
+		t.Fatalf("first run: %+v, want links and creates on both sides", c)
+	}
+	if hs.Count("contacts") != hsBefore+c.CreateA || pd.CountPersons() != pdBefore+c.CreateB {
+		t.Fatalf("contacts %d → %d, persons %d → %d; the plan created %d and %d", hsBefore, hs.Count("contacts"), pdBefore, pd.CountPersons(), c.CreateA, c.CreateB)
+	}
+	person := func(id string) (name, email string, emails []string) {
+		t.Helper()
+		n, _ := strconv.ParseInt(id, 10, 64)
+		p, ok := pd.GetPerson(n)
+		if !ok {
+			t.Fatalf("no person %s", id)
+		}
+		for _, e := range p.Emails {
+			emails = append(emails, e.Value)
+			if e.Primary {
+				email = e.Value
+			}
+		}
+		return p.Name, email, emails
+	}
+	var pair [2]string // a created-in-Pipedrive pair: HubSpot id, person id
+	for _, l := range syncLinks(t, a, "people") {
+		h, _ := hs.Get("contacts", l.AID)
+		name, email, _ := person(l.BID)
+		wantName := strings.TrimSpace(h.Properties["firstname"] + " " + h.Properties["lastname"])
+		if !strings.EqualFold(email, h.Properties["email"]) || name != wantName {
+			t.Errorf("contact %s (%s, %q) linked to person %s (%s, %q)", l.AID, h.Properties["email"], wantName, l.BID, email, name)
+		}
+		if l.CreatedBy == "b" && pair[0] == "" && h.Properties["firstname"] != "" && h.Properties["lastname"] != "" {
+			pair = [2]string{l.AID, l.BID}
+		}
+	}
+	if pair[0] == "" {
+		t.Fatal("no person was created from a HubSpot contact with a first and last name")
+	}
+	if again, err := a.Run(ctx, "people", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+		t.Fatalf("second run: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
+	}
+
+	// Pipedrive: a new name and phone, and a second email.
+	pid, _ := strconv.ParseInt(pair[1], 10, 64)
+	_, primaryEmail, _ := person(pair[1])
+	if _, err := pd.UpdatePerson(pid, map[string]any{"name": "Ada King Lovelace", "phones": []any{map[string]any{"value": "+1 555 010 2030", "primary": true}},
+		"emails": []any{map[string]any{"value": primaryEmail, "primary": true}, map[string]any{"value": "ada@home.example", "primary": false, "label": "home"}}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Run(ctx, "people", app.RunOptions{Confirm: true})
+	if err != nil || res.Summary.Updated != 1 {
+		t.Fatalf("run after the Pipedrive edit: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
+	}
+	h, _ := hs.Get("contacts", pair[0])
+	if h.Properties["firstname"] != "Ada King" || h.Properties["lastname"] != "Lovelace" || h.Properties["phone"] != "+15550102030" {
+		t.Fatalf("HubSpot contact %s after the Pipedrive edit: %q %q %q", pair[0], h.Properties["firstname"], h.Properties["lastname"], h.Properties["phone"])
+	}
+
+	// HubSpot: a new email. Pipedrive's primary email follows; the home one stays.
+	if _, err := hs.Update("contacts", pair[0], map[string]string{"email": "ada.lovelace@analytical.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := a.Run(ctx, "people", app.RunOptions{Confirm: true}); err != nil || res.Summary.Updated != 1 {
+		t.Fatalf("run after the HubSpot edit: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
+	}
+	_, email, emails := person(pair[1])
+	if email != "ada.lovelace@analytical.example" || len(emails) != 2 || !strings.Contains(strings.Join(emails, " "), "ada@home.example") {
+		t.Fatalf("person %s after the HubSpot email change: primary %q of %v", pair[1], email, emails)
+	}
+	for i := range 2 {
+		if again, err := a.Run(ctx, "people", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+			t.Fatalf("run %d after the edits: %v %+v\n%s", i+1, err, again.Summary, again.Plan.Summary())
+		}
+	}
+
+	def := app.DemoPipedriveSync("people", "hs", "pd")
+	def.Safety.PropagateDeletes = true
+	if err := a.SaveSync(ctx, def); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := a.Run(ctx, "people", app.RunOptions{DryRun: true})
+	if err != nil || !strings.Contains(strings.Join(plan.Plan.Warnings, "\n"), "side B: Pipedrive's API lists no deleted persons") {
+		t.Fatalf("dry run with deletes propagated: %v, warnings %q", err, plan.Plan.Warnings)
+	}
+}
