@@ -41,10 +41,10 @@ func (u *UI) connectionsEmpty() fyne.CanvasObject {
 		sandbox.Disable()
 		connect.Disable()
 	}
-	help := "Sign in to HubSpot or Salesforce in your browser, or try the sandbox: two simulated CRMs, no account needed."
+	help := "Sign in to HubSpot, Salesforce or Pipedrive in your browser, or try the sandbox: three simulated CRMs, no account needed."
 	if u.deps.Demo {
-		sandbox.SetText("Connect both sandbox CRMs")
-		help = "Demo mode: two simulated CRMs run on this computer. Connect both through their sign-in pages, then try a ready-made sync."
+		sandbox.SetText("Connect the sandbox CRMs")
+		help = "Demo mode: three simulated CRMs run on this computer. Connect them through their sign-in pages, then try a ready-made sync."
 	}
 	return emptyState(theme.StorageIcon(), "Connect your first CRM", help, sandbox, connect)
 }
@@ -54,12 +54,12 @@ func (u *UI) connectionsList(cs []app.ConnectionView) fyne.CanvasObject {
 	add.Importance = widget.HighImportance
 	header := container.NewBorder(nil, nil, title("Connections"), container.NewHBox(add))
 	rows := container.NewVBox()
-	sandboxMissing := !hasConnection(cs, demoHubSpot) || !hasConnection(cs, demoSalesforce)
+	sandboxMissing := !hasConnection(cs, demoHubSpot) || !hasConnection(cs, demoSalesforce) || !hasConnection(cs, demoPipedrive)
 	for _, c := range cs {
 		rows.Add(u.connectionCard(c))
 	}
 	if sandboxMissing && (u.deps.Demo || u.hasSandbox()) {
-		b := widget.NewButtonWithIcon("Connect both sandbox CRMs", theme.MediaPlayIcon(), u.trySandbox)
+		b := widget.NewButtonWithIcon("Connect the sandbox CRMs", theme.MediaPlayIcon(), u.trySandbox)
 		rows.Add(container.NewHBox(b))
 	}
 	next := wrapped("Next: with two CRMs connected, create a sync on the Syncs screen.")

@@ -16,9 +16,11 @@ import (
 const (
 	demoHubSpot    = "hubspot-sandbox"
 	demoSalesforce = "salesforce-sandbox"
+	demoPipedrive  = "pipedrive-sandbox"
 	demoSyncName   = "demo-contacts"
 	demoCompanies  = "demo-companies"
 	demoDeals      = "demo-deals"
+	demoPeople     = "demo-hubspot-pipedrive"
 )
 
 // ensureSandbox returns the running sandbox, starting one on first use.
@@ -40,8 +42,8 @@ func (u *UI) ensureSandbox(ctx context.Context) (*sandbox.Server, error) {
 	return srv, nil
 }
 
-// trySandbox starts the sandbox CRMs, connects both through the real
-// loopback OAuth flow (one consent page each) and then offers the demo sync.
+// trySandbox starts the sandbox CRMs, connects each through the real
+// loopback OAuth flow (one consent page each) and then offers the demo syncs.
 func (u *UI) trySandbox() {
 	if u.a == nil {
 		return
@@ -59,7 +61,7 @@ func (u *UI) trySandbox() {
 			return 0, err
 		}
 		connected := 0
-		for _, v := range []struct{ vendor, title, name string }{{"hubspot", "HubSpot", demoHubSpot}, {"salesforce", "Salesforce", demoSalesforce}} {
+		for _, v := range []struct{ vendor, title, name string }{{"hubspot", "HubSpot", demoHubSpot}, {"salesforce", "Salesforce", demoSalesforce}, {"pipedrive", "Pipedrive", demoPipedrive}} {
 			if hasConnection(have, v.name) {
 				continue
 			}
@@ -95,11 +97,12 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 	return false
 }
 
-// offerDemoSync asks, once both sandbox CRMs are connected, whether to add
-// the ready-made two-way syncs (companies, contacts, deals), and opens the
-// contacts sync's preview.
+// offerDemoSync asks, once the sandbox CRMs are connected, whether to add
+// the ready-made two-way syncs (HubSpot ↔ Salesforce companies, contacts
+// and deals; HubSpot ↔ Pipedrive contacts), and opens the contacts sync's
+// preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot and Salesforce sandboxes are connected.\n\nCreate the ready-made two-way syncs, companies (matched by web domain), contacts (matched by email) and deals (matched by name), each contact and deal with its company, and preview the contacts sync? Nothing is written until you press Apply."
+	msg := "HubSpot, Salesforce and Pipedrive sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email) and deals (matched by name), each contact and deal with its company. HubSpot ↔ Pipedrive: contacts (matched by email). The contacts preview opens first; nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {
 			u.createDemoSync()
@@ -115,6 +118,7 @@ func (u *UI) createDemoSync() {
 		app.DemoCompaniesSync(demoCompanies, demoHubSpot, demoSalesforce),
 		app.DemoSyncWithCompanies(demoSyncName, demoHubSpot, demoSalesforce, demoCompanies),
 		app.DemoDealsSync(demoDeals, demoHubSpot, demoSalesforce, demoCompanies),
+		app.DemoPipedriveSync(demoPeople, demoHubSpot, demoPipedrive),
 	}
 	u.bgErr(func(ctx context.Context) error {
 		for _, def := range defs {

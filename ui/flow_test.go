@@ -179,11 +179,11 @@ func (l *live) connectSandbox() {
 	l.tap("Try the sandbox")
 	l.see("Sandbox connected")
 	cs, err := l.a.Connections(context.Background())
-	if err != nil || len(cs) != 2 {
+	if err != nil || len(cs) != 3 {
 		l.t.Fatalf("connections after the sandbox flow: %v %v", cs, err)
 	}
-	if n := len(l.opened); n != 2 {
-		l.t.Fatalf("the browser opened %d consent pages, want 2 (one per vendor)", n)
+	if n := len(l.opened); n != 3 {
+		l.t.Fatalf("the browser opened %d consent pages, want 3 (one per vendor)", n)
 	}
 }
 
@@ -240,7 +240,7 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 
 	// The companies and deals demo syncs were saved with it, unrun, on the
 	// Syncs screen.
-	for _, name := range []string{demoCompanies, demoDeals} {
+	for _, name := range []string{demoCompanies, demoDeals, demoPeople} {
 		if _, err := l.a.Sync(ctx, name); err != nil {
 			t.Fatalf("the demo sync %s was not saved: %v", name, err)
 		}
@@ -248,6 +248,7 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	l.navigate(ScreenSyncs)
 	l.see(demoCompanies)
 	l.see(demoDeals)
+	l.see(demoPeople)
 
 	// History lists the run; its detail offers Undo with a preview.
 	l.navigate(ScreenHistory)
@@ -327,7 +328,7 @@ func TestEditorSuggestsValidatesAndSaves(t *testing.T) {
 	def := syncs[0].Definition
 	var email bool
 	for _, f := range def.Fields {
-		email = email || f.A == "email" && f.B == "Email"
+		email = email || f.A == "email" && strings.EqualFold(f.B, "email") // Salesforce's Email, Pipedrive's email
 	}
 	if !email || len(def.Match) == 0 {
 		t.Fatalf("saved definition lacks email mapping or match rule: %+v", def)

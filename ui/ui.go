@@ -33,7 +33,7 @@ type Deps struct {
 	Sandbox      *sandbox.Server
 	StartSandbox func(ctx context.Context) (*sandbox.Server, error)
 	// Demo says the app was started with --demo: Connections offers to
-	// connect both sandbox CRMs at once.
+	// connect the sandbox CRMs at once.
 	Demo bool
 	// Background runs syncs on their schedules; nil = no background runs.
 	Background *Background
