@@ -8,12 +8,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/crmsync/crmsync/app/auth"
+	"github.com/crmsync/crmsync/app/auth/authtest"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/conformance"
@@ -49,21 +49,7 @@ func (e *env) oauthClient(t *testing.T) *http.Client {
 		ClientID: e.sim.Auth().ClientID(), ClientSecret: e.sim.Auth().ClientSecret(), Scopes: Info().OAuth.Scopes}
 	conf := &oauth2.Config{ClientID: ep.ClientID, ClientSecret: ep.ClientSecret, Scopes: ep.Scopes,
 		RedirectURL: "http://localhost:53682/callback", Endpoint: oauth2.Endpoint{AuthURL: ep.AuthURL, TokenURL: ep.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
-	verifier := oauth2.GenerateVerifier()
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(conf.AuthCodeURL("st4te", oauth2.S256ChallengeOption(verifier)))
-	if err != nil {
-		t.Fatalf("authorize: %v", err)
-	}
-	resp.Body.Close()
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || loc.Query().Get("code") == "" || loc.Query().Get("state") != "st4te" {
-		t.Fatalf("authorize redirect %q (status %d)", resp.Header.Get("Location"), resp.StatusCode)
-	}
-	tok, err := conf.Exchange(ctx, loc.Query().Get("code"), oauth2.VerifierOption(verifier))
-	if err != nil {
-		t.Fatalf("token exchange: %v", err)
-	}
+	tok := authtest.Code(t, conf)
 	store := secret.NewMemory()
 	if err := auth.Save(ctx, store, "hubspot:test", tok); err != nil {
 		t.Fatalf("save token: %v", err)

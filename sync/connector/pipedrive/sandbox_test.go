@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strconv"
 	"sync"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/crmsync/crmsync/app/auth"
+	"github.com/crmsync/crmsync/app/auth/authtest"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/conformance"
@@ -47,21 +47,7 @@ func (e *env) oauthClient(t *testing.T) *http.Client {
 		ClientID: e.sim.Auth().ClientID(), ClientSecret: e.sim.Auth().ClientSecret()}
 	conf := &oauth2.Config{ClientID: ep.ClientID, ClientSecret: ep.ClientSecret, RedirectURL: "http://localhost:53682/callback",
 		Endpoint: oauth2.Endpoint{AuthURL: ep.AuthURL, TokenURL: ep.TokenURL, AuthStyle: oauth2.AuthStyleInHeader}}
-	verifier := oauth2.GenerateVerifier()
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(conf.AuthCodeURL("st4te", oauth2.S256ChallengeOption(verifier)))
-	if err != nil {
-		t.Fatalf("authorize: %v", err)
-	}
-	resp.Body.Close()
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || loc.Query().Get("code") == "" || loc.Query().Get("state") != "st4te" {
-		t.Fatalf("authorize redirect %q (status %d)", resp.Header.Get("Location"), resp.StatusCode)
-	}
-	tok, err := conf.Exchange(ctx, loc.Query().Get("code"), oauth2.VerifierOption(verifier))
-	if err != nil {
-		t.Fatalf("token exchange: %v", err)
-	}
+	tok := authtest.Code(t, conf)
 	if d, _ := tok.Extra("api_domain").(string); d == "" {
 		t.Fatalf("token response names no api_domain")
 	}

@@ -4,12 +4,12 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/crmsync/crmsync/app/auth"
+	"github.com/crmsync/crmsync/app/auth/authtest"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/transport"
@@ -64,24 +64,9 @@ func newOrgWith(t *testing.T, opts sfsim.Options) *org {
 // authorize runs the authorization-code flow with PKCE against the sandbox.
 func (o *org) authorize(t *testing.T) *oauth2.Token {
 	t.Helper()
-	cfg := oauth2.Config{ClientID: o.ep.ClientID, RedirectURL: "http://localhost:53682/callback", Scopes: o.ep.Scopes,
+	cfg := &oauth2.Config{ClientID: o.ep.ClientID, RedirectURL: "http://localhost:53682/callback", Scopes: o.ep.Scopes,
 		Endpoint: oauth2.Endpoint{AuthURL: o.ep.AuthURL, TokenURL: o.ep.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
-	verifier := oauth2.GenerateVerifier()
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(cfg.AuthCodeURL("st4te", oauth2.S256ChallengeOption(verifier)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || loc.Query().Get("state") != "st4te" || loc.Query().Get("code") == "" {
-		t.Fatalf("authorize redirect %q", resp.Header.Get("Location"))
-	}
-	tok, err := cfg.Exchange(context.Background(), loc.Query().Get("code"), oauth2.VerifierOption(verifier))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
+	return authtest.Code(t, cfg)
 }
 
 // connect builds a Conn the way the app does after a (re)start: a fresh
