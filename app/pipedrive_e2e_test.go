@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
 )
 
 // TestHubSpotPipedriveContacts syncs HubSpot contacts with Pipedrive
@@ -17,7 +18,9 @@ import (
 // in Pipedrive reach HubSpot split before the last word, a HubSpot email
 // change reaches Pipedrive as the primary email while the person's other
 // email stays; and the run after writes nothing again. With deletes
-// propagated, the plan warns that Pipedrive cannot report its deletes.
+// propagated, a person deleted in Pipedrive, which no list reports, is
+// found by comparing ids and held for review; approved, it archives the
+// HubSpot contact.
 func TestHubSpotPipedriveContacts(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 31, 40)
@@ -107,13 +110,41 @@ func TestHubSpotPipedriveContacts(t *testing.T) {
 		}
 	}
 
+	// A person deleted in Pipedrive: no list reports it, so the ids are
+	// compared (once a day), and the delete is held for review like any
+	// other; approved, it archives the HubSpot contact.
 	def := app.DemoPipedriveSync("people", "hs", "pd")
 	def.Safety.PropagateDeletes = true
 	if err := a.SaveSync(ctx, def); err != nil {
 		t.Fatal(err)
 	}
-	plan, err := a.Run(ctx, "people", app.RunOptions{DryRun: true})
-	if err != nil || !strings.Contains(strings.Join(plan.Plan.Warnings, "\n"), "side B: Pipedrive's API lists no deleted persons") {
-		t.Fatalf("dry run with deletes propagated: %v, warnings %q", err, plan.Plan.Warnings)
+	if err := pd.DeletePerson(pid); err != nil {
+		t.Fatal(err)
+	}
+	lists := func() int64 { return srv.Stats()["pipedrive"]["GET /api/v2/persons"] }
+	before := lists()
+	res, err = a.Run(ctx, "people", app.RunOptions{Confirm: true})
+	if err != nil || res.Plan.Counts.HeldDelete != 1 || res.Summary.Deleted != 0 {
+		t.Fatalf("run after the Pipedrive delete: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
+	}
+	if n := lists() - before; n != 2 {
+		t.Fatalf("%d list calls for a read and an id comparison of %d persons, want 2", n, pd.CountPersons())
+	}
+	rs, err := a.Reviews(ctx, "people", "delete", "open")
+	if err != nil || len(rs) != 1 || rs[0].Side != "b" || rs[0].RecordID != pair[1] {
+		t.Fatalf("open delete reviews: %+v %v", rs, err)
+	}
+	if err := a.Decide(ctx, rs[0].ID, engine.Decision{Action: "delete"}); err != nil {
+		t.Fatal(err)
+	}
+	before = lists()
+	if res, err = a.Run(ctx, "people", app.RunOptions{Confirm: true}); err != nil || res.Summary.Deleted != 1 {
+		t.Fatalf("run after approving: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
+	}
+	if h, ok := hs.Get("contacts", pair[0]); !ok || !h.Archived {
+		t.Fatalf("HubSpot contact %s after the approved delete: %+v", pair[0], h)
+	}
+	if n := lists() - before; n != 1 {
+		t.Fatalf("%d list calls in the run after, want 1: ids are compared once a day", n)
 	}
 }

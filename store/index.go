@@ -345,3 +345,22 @@ func (s *DB) Records(ctx context.Context, syncID int64, side string, ids []strin
 	}
 	return out, nil
 }
+
+// LiveIDs lists the ids of the records of a sync side the index holds as
+// not deleted.
+func (s *DB) LiveIDs(ctx context.Context, syncID int64, side string) ([]string, error) {
+	rows, err := s.sql.QueryContext(ctx, `SELECT id FROM records WHERE sync_id = ? AND side = ? AND deleted = 0`, syncID, side)
+	if err != nil {
+		return nil, fmt.Errorf("store: live ids of sync %d side %s: %w", syncID, side, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: live ids of sync %d side %s: %w", syncID, side, err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

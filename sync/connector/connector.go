@@ -66,11 +66,20 @@ type DeletionLister interface {
 // DeletesUnseen is implemented by a connector whose reads cannot report
 // records deleted in the vendor: Pipedrive's v2 lists leave deleted records
 // out, and no endpoint lists them. DeletesUnseen says why for object, or
-// returns "" where deletes are seen. A sync that propagates deletes warns
-// with it on every plan, so a delete that cannot reach the other CRM is
+// returns "" where deletes are seen. The engine then compares ids through
+// IDLister; a connector with neither makes every plan of a sync that
+// propagates deletes warn, so a delete that cannot reach the other CRM is
 // never silent.
 type DeletesUnseen interface {
 	DeletesUnseen(object string) string
+}
+
+// IDLister lists the ids of every live record of an object, for a vendor
+// that lists no deletes (DeletesUnseen): a record the sync indexed that is
+// no longer listed was deleted. The engine compares them at most once a
+// day, and only for syncs that propagate deletes.
+type IDLister interface {
+	ListIDs(ctx context.Context, object string) iter.Seq2[[]string, error]
 }
 
 // Associator links an activity (note, task, meeting, call) or a deal to a

@@ -63,6 +63,7 @@ type Store interface {
 	LinkIDs(ctx context.Context, syncID int64) (map[string]string, error)
 	IndexPage(ctx context.Context, syncID int64, side string, recs []store.IndexRecord, opts store.PageOptions) (int64, error)
 	TouchRecords(ctx context.Context, syncID int64, side string, ids []string) error
+	LiveIDs(ctx context.Context, syncID int64, side string) ([]string, error)
 	RefWaits(ctx context.Context, syncID int64) ([]store.RefWait, error)
 	ReplaceRefWaits(ctx context.Context, syncID int64, clear []store.RecordRef, add []store.RefWait) error
 	PairsAfter(ctx context.Context, syncID int64, side string, afterSeq, fromSeq int64, fromID string, skipOtherAbove int64, limit int) ([]store.PairRow, error)

@@ -280,7 +280,16 @@ func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool
 		return n, pages, err
 	}
 	if du, ok := s.Conn.(connector.DeletesUnseen); ok && p.def.Safety.PropagateDeletes {
-		if why := du.DeletesUnseen(s.Object); why != "" {
+		il, canList := s.Conn.(connector.IDLister)
+		switch why := du.DeletesUnseen(s.Object); {
+		case why == "":
+		case canList && saveCursor:
+			m, calls, err := p.compareIDs(ctx, side, il)
+			n, pages = n+m, pages+calls
+			if err != nil {
+				return n, pages, err
+			}
+		case !canList:
 			p.warn("side %s: %s; deletes made there cannot be propagated", strings.ToUpper(side), why)
 		}
 	}
@@ -334,6 +343,58 @@ func (p *planner) readDeletes(ctx context.Context, side string, dl connector.Del
 		return n, p.e.st.SetDeletesSince(ctx, p.syncID, side, newest.Add(-deleteOverlap))
 	}
 	return n, nil
+}
+
+// idCheckEvery is how often the ids of a side whose vendor lists no
+// deletes are compared with the index: listing every id costs a call per
+// page of the whole object, so once a day, as a nightly reconciliation
+// would, and on every full resync.
+const idCheckEvery = 24 * time.Hour
+
+// compareIDs indexes as deleted every record of side the index holds live
+// that the vendor no longer lists (connector.IDLister), so its delete is
+// held for review like any other. The side's deletes_since holds when the
+// ids were last compared. It returns the records found gone and the pages
+// (calls) the listing took.
+func (p *planner) compareIDs(ctx context.Context, side string, il connector.IDLister) (int, int, error) {
+	s := p.side[side]
+	last, err := p.e.st.DeletesSince(ctx, p.syncID, side)
+	if err != nil {
+		return 0, 0, err
+	}
+	now := p.e.now()
+	if !p.fullResync && !last.IsZero() && now.Sub(last) < idCheckEvery {
+		return 0, 0, nil
+	}
+	live, calls := map[string]bool{}, 0
+	for ids, err := range il.ListIDs(ctx, s.Object) {
+		if err != nil {
+			return 0, calls, fmt.Errorf("engine: compare ids of side %s (%s): %w", strings.ToUpper(side), s.Object, err)
+		}
+		for _, id := range ids {
+			live[id] = true
+		}
+		calls++
+	}
+	known, err := p.e.st.LiveIDs(ctx, p.syncID, side)
+	if err != nil {
+		return 0, calls, err
+	}
+	var gone []store.IndexRecord
+	for _, id := range known {
+		if !live[id] {
+			gone = append(gone, store.IndexRecord{ID: id, Deleted: true, Modified: now.UnixMilli(), Fields: map[string]string{}})
+		}
+	}
+	if len(gone) > 0 {
+		p.indexMu.Lock()
+		_, err := p.e.st.IndexPage(ctx, p.syncID, side, gone, store.PageOptions{SkipUnchanged: true})
+		p.indexMu.Unlock()
+		if err != nil {
+			return 0, calls, err
+		}
+	}
+	return len(gone), calls, p.e.st.SetDeletesSince(ctx, p.syncID, side, now)
 }
 
 // pageRecords indexes a page, dropping records without an id and keeping

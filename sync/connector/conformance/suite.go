@@ -456,20 +456,34 @@ func (s suite) deleteRecords(t *testing.T) {
 	}
 	// The delete must be visible to a sync: through the read since the
 	// cursor taken before it, or through the connector's DeletionLister.
-	// A connector that declares deletes unseen must at least not read the
-	// deleted record back as live.
+	// A connector whose reads cannot see deletes (DeletesUnseen) must list
+	// live ids (IDLister) without the deleted one, and never read it back
+	// as live.
 	seen := map[string]bool{}
 	recs, _, _ := readAll(ctx, t, c, s.h.Object, cur)
-	if du, ok := c.(connector.DeletesUnseen); ok {
-		if why := du.DeletesUnseen(s.h.Object); why != "" {
-			for _, r := range recs {
-				if r.ID == ids[0] && !r.Deleted {
-					t.Errorf("deleted record %s read back live", ids[0])
-				}
+	if du, ok := c.(connector.DeletesUnseen); ok && du.DeletesUnseen(s.h.Object) != "" {
+		for _, r := range recs {
+			if r.ID == ids[0] && !r.Deleted {
+				t.Errorf("deleted record %s read back live", ids[0])
 			}
-			t.Logf("deletes are unseen, as the connector declares: %s", why)
-			return
 		}
+		il, ok := c.(connector.IDLister)
+		if !ok {
+			t.Fatalf("deletes are unseen (%s) and the connector lists no ids: a sync could never see this delete", du.DeletesUnseen(s.h.Object))
+		}
+		live := map[string]bool{}
+		for page, err := range il.ListIDs(ctx, s.h.Object) {
+			if err != nil {
+				t.Fatalf("ListIDs: %v", err)
+			}
+			for _, id := range page {
+				live[id] = true
+			}
+		}
+		if live[ids[0]] || !live[ids[1]] {
+			t.Errorf("ListIDs after the delete: %s listed %v, %s listed %v; want only the kept one", ids[0], live[ids[0]], ids[1], live[ids[1]])
+		}
+		return
 	}
 	if dl, ok := c.(connector.DeletionLister); ok {
 		for page, err := range dl.ListDeleted(ctx, s.h.Object, time.Time{}) {

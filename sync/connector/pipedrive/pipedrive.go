@@ -102,13 +102,14 @@ var (
 	_ connector.Searcher      = (*Connector)(nil)
 	_ connector.Deleter       = (*Connector)(nil)
 	_ connector.DeletesUnseen = (*Connector)(nil)
+	_ connector.IDLister      = (*Connector)(nil)
 )
 
 // DeletesUnseen: v2 lists leave deleted records out, and no v2 endpoint
 // lists them; webhooks would, but need a public URL a desktop app does
-// not have.
+// not have. The engine finds them by comparing ids (ListIDs) instead.
 func (c *Connector) DeletesUnseen(object string) string {
-	return "Pipedrive's API lists no deleted " + object + ", so a record deleted in Pipedrive is not seen"
+	return "Pipedrive's API lists no deleted " + object
 }
 
 // New returns a connector for acct. acct.APIBase is the api_domain the
