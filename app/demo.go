@@ -143,10 +143,12 @@ func DemoDealsSync(name, hubspotConn, salesforceConn, companies string) engine.D
 // contacts and Pipedrive persons, matched by email. A Pipedrive person has
 // one name (its first and last name are read-only parts), so HubSpot's
 // first and last name map to it joined, and a name changed in Pipedrive is
-// split back before its last word (the mapping's split). The primary email and phone are synced;
-// a person's other emails and phones stay as they are.
-func DemoPipedriveSync(name, hubspotConn, pipedriveConn string) engine.Definition {
-	return engine.Definition{
+// split back before its last word (the mapping's split). The primary email
+// and phone are synced; a person's other emails and phones stay as they
+// are. With companies set, a contact's primary company and a person's
+// organization go through that sync's links (DemoPipedriveCompaniesSync).
+func DemoPipedriveSync(name, hubspotConn, pipedriveConn, companies string) engine.Definition {
+	def := engine.Definition{
 		Name:      name,
 		A:         engine.SideDef{Connection: hubspotConn, Object: "contacts"},
 		B:         engine.SideDef{Connection: pipedriveConn, Object: "persons"},
@@ -161,5 +163,27 @@ func DemoPipedriveSync(name, hubspotConn, pipedriveConn string) engine.Definitio
 		},
 		Schedule: "manual",
 		Safety:   engine.Safety{MaxChangePercent: 25},
+	}
+	if companies != "" {
+		def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "org_id", Transform: "link:" + companies})
+	}
+	return def
+}
+
+// DemoPipedriveCompaniesSync is the ready-made two-way sync between HubSpot
+// companies and Pipedrive organizations, matched by name (lower case,
+// trimmed): an organization has no web domain field in API v2.
+func DemoPipedriveCompaniesSync(name, hubspotConn, pipedriveConn string) engine.Definition {
+	return engine.Definition{
+		Name:      name,
+		A:         engine.SideDef{Connection: hubspotConn, Object: "companies"},
+		B:         engine.SideDef{Connection: pipedriveConn, Object: "organizations"},
+		Direction: mapping.TwoWay,
+		Match:     []engine.MatchRule{{A: "name", B: "name", Normalize: "lower"}},
+		Unmatched: engine.UnmatchedCreate,
+		Conflict:  engine.ConflictNewer,
+		Fields:    []mapping.Field{{A: "name", B: "name", Rule: mapping.UnlessBlank}},
+		Schedule:  "manual",
+		Safety:    engine.Safety{MaxChangePercent: 25},
 	}
 }

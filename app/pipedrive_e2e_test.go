@@ -28,7 +28,7 @@ func TestHubSpotPipedriveContacts(t *testing.T) {
 		t.Fatalf("connect pipedrive: %v", err)
 	}
 	hs, pd := srv.HubSpot(), srv.Pipedrive()
-	if err := a.SaveSync(ctx, app.DemoPipedriveSync("people", "hs", "pd")); err != nil {
+	if err := a.SaveSync(ctx, app.DemoPipedriveSync("people", "hs", "pd", "")); err != nil {
 		t.Fatal(err)
 	}
 	hsBefore, pdBefore := hs.Count("contacts"), pd.CountPersons()
@@ -113,7 +113,7 @@ func TestHubSpotPipedriveContacts(t *testing.T) {
 	// A person deleted in Pipedrive: no list reports it, so the ids are
 	// compared (once a day), and the delete is held for review like any
 	// other; approved, it archives the HubSpot contact.
-	def := app.DemoPipedriveSync("people", "hs", "pd")
+	def := app.DemoPipedriveSync("people", "hs", "pd", "")
 	def.Safety.PropagateDeletes = true
 	if err := a.SaveSync(ctx, def); err != nil {
 		t.Fatal(err)
@@ -146,5 +146,68 @@ func TestHubSpotPipedriveContacts(t *testing.T) {
 	}
 	if n := lists() - before; n != 1 {
 		t.Fatalf("%d list calls in the run after, want 1: ids are compared once a day", n)
+	}
+}
+
+// TestHubSpotPipedriveOrganizations links HubSpot companies with Pipedrive
+// organizations by name, then syncs contacts with persons carrying each
+// one's company: a person created from a HubSpot contact gets the
+// organization linked to the contact's primary company, a contact created
+// from a person gets the company linked to its organization, and the run
+// after writes nothing.
+func TestHubSpotPipedriveOrganizations(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 37, 40)
+	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd", nil); err != nil {
+		t.Fatalf("connect pipedrive: %v", err)
+	}
+	hs, pd := srv.HubSpot(), srv.Pipedrive()
+	if err := a.SaveSync(ctx, app.DemoPipedriveCompaniesSync("orgs", "hs", "pd")); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SaveSync(ctx, app.DemoPipedriveSync("people", "hs", "pd", "orgs")); err != nil {
+		t.Fatal(err)
+	}
+	orgs, err := a.Run(ctx, "orgs", app.RunOptions{Confirm: true})
+	if err != nil || orgs.Summary.Status != "success" || orgs.Plan.Counts.Link == 0 {
+		t.Fatalf("orgs run: %v %+v\n%s", err, orgs.Summary, orgs.Plan.Summary())
+	}
+	orgOf := map[string]string{} // HubSpot company -> organization
+	for _, l := range syncLinks(t, a, "orgs") {
+		orgOf[l.AID] = l.BID
+	}
+	people, err := a.Run(ctx, "people", app.RunOptions{Confirm: true})
+	if err != nil || people.Summary.Status != "success" || people.Plan.Counts.WaitingLink != 0 {
+		t.Fatalf("people run: %v %+v\n%s", err, people.Summary, people.Plan.Summary())
+	}
+	var created [2]int // in Pipedrive, in HubSpot, each with a company
+	for _, l := range syncLinks(t, a, "people") {
+		h, _ := hs.Get("contacts", l.AID)
+		n, _ := strconv.ParseInt(l.BID, 10, 64)
+		p, _ := pd.GetPerson(n)
+		company, org := h.Properties["associatedcompanyid"], ""
+		if p.OrgID != 0 {
+			org = strconv.FormatInt(p.OrgID, 10)
+		}
+		if company == "" && org == "" {
+			continue
+		}
+		if orgOf[company] != org || org == "" {
+			t.Errorf("contact %s (company %q) and person %s (organization %q): want the organization linked to the company, %q", l.AID, company, l.BID, org, orgOf[company])
+		}
+		switch l.CreatedBy {
+		case "b":
+			created[0]++
+		case "a":
+			created[1]++
+		}
+	}
+	if created[0] == 0 || created[1] == 0 {
+		t.Fatalf("created with a company: %d persons, %d contacts; want some of each", created[0], created[1])
+	}
+	for i := range 2 {
+		if again, err := a.Run(ctx, "people", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+			t.Fatalf("run %d after: %v %+v\n%s", i+1, err, again.Summary, again.Plan.Summary())
+		}
 	}
 }

@@ -21,6 +21,7 @@ const (
 	demoCompanies  = "demo-companies"
 	demoDeals      = "demo-deals"
 	demoPeople     = "demo-hubspot-pipedrive"
+	demoOrgs       = "demo-hubspot-pipedrive-companies"
 )
 
 // ensureSandbox returns the running sandbox, starting one on first use.
@@ -102,7 +103,7 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 // and deals; HubSpot ↔ Pipedrive contacts), and opens the contacts sync's
 // preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot, Salesforce and Pipedrive sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email) and deals (matched by name), each contact and deal with its company. HubSpot ↔ Pipedrive: contacts (matched by email). The contacts preview opens first; nothing is written until you press Apply."
+	msg := "HubSpot, Salesforce and Pipedrive sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email) and deals (matched by name), each contact and deal with its company. HubSpot ↔ Pipedrive: companies and organizations (matched by name) and contacts (matched by email), each with its organization. The contacts preview opens first; nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {
 			u.createDemoSync()
@@ -118,7 +119,8 @@ func (u *UI) createDemoSync() {
 		app.DemoCompaniesSync(demoCompanies, demoHubSpot, demoSalesforce),
 		app.DemoSyncWithCompanies(demoSyncName, demoHubSpot, demoSalesforce, demoCompanies),
 		app.DemoDealsSync(demoDeals, demoHubSpot, demoSalesforce, demoCompanies),
-		app.DemoPipedriveSync(demoPeople, demoHubSpot, demoPipedrive),
+		app.DemoPipedriveCompaniesSync(demoOrgs, demoHubSpot, demoPipedrive),
+		app.DemoPipedriveSync(demoPeople, demoHubSpot, demoPipedrive, demoOrgs),
 	}
 	u.bgErr(func(ctx context.Context) error {
 		for _, def := range defs {
