@@ -104,9 +104,19 @@ func TestHubSpotPipedriveContacts(t *testing.T) {
 	if email != "ada.lovelace@analytical.example" || len(emails) != 2 || !strings.Contains(strings.Join(emails, " "), "ada@home.example") {
 		t.Fatalf("person %s after the HubSpot email change: primary %q of %v", pair[1], email, emails)
 	}
+	calls := func() (n int64) {
+		for _, c := range srv.Stats()["pipedrive"] {
+			n += c
+		}
+		return n
+	}
 	for i := range 2 {
+		before := calls()
 		if again, err := a.Run(ctx, "people", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
 			t.Fatalf("run %d after the edits: %v %+v\n%s", i+1, err, again.Summary, again.Plan.Summary())
+		}
+		if n := calls() - before; i == 1 && n != 1 {
+			t.Fatalf("a run with nothing changed made %d Pipedrive calls, want 1 (the read; the fields come from the cache)", n)
 		}
 	}
 

@@ -71,6 +71,7 @@ type options struct {
 	logger           *slog.Logger
 	dailyBudget      int64
 	used             func() int64
+	meta             connector.MetaCache // nil = no metadata cache
 }
 
 func defaultOptions() options {
@@ -92,6 +93,7 @@ type Connector struct {
 	http    doer
 	limiter *rate.Limiter
 	search  *rate.Limiter
+	meta    *connector.Meta // fields kept between runs
 
 	mu      sync.Mutex
 	schemas map[string]*schema
@@ -117,7 +119,7 @@ func (c *Connector) DeletesUnseen(object string) string {
 // its own.
 func New(client *http.Client, acct connector.Account) (connector.Connector, error) {
 	o := defaultOptions()
-	o.dailyBudget, o.used, o.logger = acct.DailyBudget, acct.UsedToday, acct.Logger
+	o.dailyBudget, o.used, o.logger, o.meta = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Meta
 	return newConnector(client, acct.APIBase, o)
 }
 
@@ -141,6 +143,7 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 		http:    tc,
 		limiter: tc.Limiter(),
 		search:  rate.NewLimiter(o.searchRate, 1),
+		meta:    &connector.Meta{Cache: o.meta},
 		schemas: map[string]*schema{},
 	}, nil
 }

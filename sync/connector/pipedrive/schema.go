@@ -23,7 +23,8 @@ type customField struct {
 	options map[string]string // enum: option id -> label
 }
 
-// fieldItem is one entry of GET /api/v2/personFields (organizationFields).
+// fieldItem is one entry of GET /api/v2/personFields (organizationFields),
+// and what the metadata cache keeps of it.
 type fieldItem struct {
 	Name     string `json:"field_name"`
 	Code     string `json:"field_code"`
@@ -71,7 +72,10 @@ func fieldsPath(object string) string {
 }
 
 // Schema lists the object's built-in fields and its custom fields (GET
-// /api/v2/personFields, paged). It is held for the connector's lifetime.
+// /api/v2/personFields, paged). It is held for the connector's lifetime
+// and kept in the metadata cache between runs, so a run with a warm cache
+// spends no call (10 tokens) on it; a ctx marked with
+// connector.WithFreshSchema always asks Pipedrive.
 func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema, error) {
 	sc, err := c.schemaOf(ctx, object)
 	if err != nil {
@@ -84,13 +88,52 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 	if err := checkObject(object); err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	sc := c.schemas[object]
-	c.mu.Unlock()
-	if sc != nil {
-		return sc, nil
+	fresh := connector.FreshSchema(ctx)
+	key := "pipedrive/v2/" + object + "/fields"
+	if !fresh {
+		c.mu.Lock()
+		sc := c.schemas[object]
+		c.mu.Unlock()
+		if sc != nil {
+			return sc, nil
+		}
+		// An entry that no longer parses is fetched again and replaced.
+		if b, ok, _ := c.meta.Lookup(ctx, key); ok {
+			var items []fieldItem
+			if json.Unmarshal(b, &items) == nil {
+				return c.hold(object, items), nil
+			}
+		}
 	}
-	sc = &schema{Schema: connector.Schema{Object: object, Fields: builtIn(object)}, custom: map[string]customField{}}
+	items, err := c.fetchFields(ctx, object)
+	if err != nil {
+		return nil, err
+	}
+	if b, err := json.Marshal(items); err == nil {
+		_ = c.meta.Store(ctx, key, b) // the cache's owner logs its failures
+	}
+	return c.hold(object, items), nil
+}
+
+// hold builds the schema from the custom fields and keeps it.
+func (c *Connector) hold(object string, items []fieldItem) *schema {
+	sc := &schema{Schema: connector.Schema{Object: object, Fields: builtIn(object)}, custom: map[string]customField{}}
+	for _, it := range items {
+		if f, cf, ok := customOf(it); ok {
+			sc.Fields = append(sc.Fields, f)
+			sc.custom[it.Code] = cf
+		}
+	}
+	c.mu.Lock()
+	c.schemas[object] = sc
+	c.mu.Unlock()
+	return sc
+}
+
+// fetchFields pages through the object's fields API and keeps the custom
+// fields.
+func (c *Connector) fetchFields(ctx context.Context, object string) ([]fieldItem, error) {
+	var out []fieldItem
 	cursor := ""
 	for {
 		q := url.Values{"limit": {"500"}}
@@ -113,24 +156,15 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 			return nil, fmt.Errorf("pipedrive: schema of %s: %w", object, r.fail("data is not a list of fields: "+err.Error()))
 		}
 		for _, it := range items {
-			if !it.IsCustom || it.Code == "" {
-				continue
-			}
-			f, cf, ok := customOf(it)
-			if ok {
-				sc.Fields = append(sc.Fields, f)
-				sc.custom[it.Code] = cf
+			if it.IsCustom && it.Code != "" {
+				out = append(out, it)
 			}
 		}
 		if env.AdditionalData.NextCursor == nil || *env.AdditionalData.NextCursor == "" {
-			break
+			return out, nil
 		}
 		cursor = *env.AdditionalData.NextCursor
 	}
-	c.mu.Lock()
-	c.schemas[object] = sc
-	c.mu.Unlock()
-	return sc, nil
 }
 
 // customOf maps a custom field to a canonical field. Types whose value is
