@@ -187,3 +187,33 @@ func DemoPipedriveCompaniesSync(name, hubspotConn, pipedriveConn string) engine.
 		Safety:    engine.Safety{MaxChangePercent: 25},
 	}
 }
+
+// DemoTasksSync is the ready-made two-way tasks sync: HubSpot tasks ↔
+// Salesforce Tasks, matched by subject, each linked to its contact through
+// the links of the contacts sync named (HubSpot: the task's contact
+// association; Salesforce: WhoId). Status and priority go through value
+// maps; the due date is a date in UTC.
+func DemoTasksSync(name, hubspotConn, salesforceConn, contacts string) engine.Definition {
+	return engine.Definition{
+		Name:      name,
+		A:         engine.SideDef{Connection: hubspotConn, Object: "tasks"},
+		B:         engine.SideDef{Connection: salesforceConn, Object: "Task"},
+		Direction: mapping.TwoWay,
+		Match:     []engine.MatchRule{{A: "hs_task_subject", B: "Subject", Normalize: "lower"}},
+		Unmatched: engine.UnmatchedCreate,
+		Conflict:  engine.ConflictNewer,
+		Fields: []mapping.Field{
+			{A: "hs_task_subject", B: "Subject", Rule: mapping.UnlessBlank},
+			{A: "hs_task_body", B: "Description"},
+			{A: "hs_task_status", B: "Status", Transform: "map", Rule: mapping.UnlessBlank, ValueMap: map[string]string{
+				"NOT_STARTED": "Not Started", "IN_PROGRESS": "In Progress", "COMPLETED": "Completed",
+				"WAITING": "Waiting on someone else", "DEFERRED": "Deferred"}},
+			{A: "hs_task_priority", B: "Priority", Transform: "map", Rule: mapping.UnlessBlank, ValueMap: map[string]string{
+				"LOW": "Low", "MEDIUM": "Normal", "HIGH": "High"}},
+			{A: "hs_timestamp", B: "ActivityDate", Transform: "date:UTC", Rule: mapping.UnlessBlank},
+			{A: "associations.contact", B: "WhoId", Transform: "link:" + contacts},
+		},
+		Schedule: "manual",
+		Safety:   engine.Safety{MaxChangePercent: 25},
+	}
+}

@@ -20,6 +20,7 @@ const (
 	demoSyncName   = "demo-contacts"
 	demoCompanies  = "demo-companies"
 	demoDeals      = "demo-deals"
+	demoTasks      = "demo-tasks"
 	demoPeople     = "demo-hubspot-pipedrive"
 	demoOrgs       = "demo-hubspot-pipedrive-companies"
 )
@@ -103,7 +104,7 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 // and deals; HubSpot ↔ Pipedrive contacts), and opens the contacts sync's
 // preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot, Salesforce and Pipedrive sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email) and deals (matched by name), each contact and deal with its company. HubSpot ↔ Pipedrive: companies and organizations (matched by name) and contacts (matched by email), each with its organization. The contacts preview opens first; nothing is written until you press Apply."
+	msg := "HubSpot, Salesforce and Pipedrive sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, and tasks (matched by subject), each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name) and contacts (matched by email), each with its organization. The contacts preview opens first; nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {
 			u.createDemoSync()
@@ -119,6 +120,7 @@ func (u *UI) createDemoSync() {
 		app.DemoCompaniesSync(demoCompanies, demoHubSpot, demoSalesforce),
 		app.DemoSyncWithCompanies(demoSyncName, demoHubSpot, demoSalesforce, demoCompanies),
 		app.DemoDealsSync(demoDeals, demoHubSpot, demoSalesforce, demoCompanies),
+		app.DemoTasksSync(demoTasks, demoHubSpot, demoSalesforce, demoSyncName),
 		app.DemoPipedriveCompaniesSync(demoOrgs, demoHubSpot, demoPipedrive),
 		app.DemoPipedriveSync(demoPeople, demoHubSpot, demoPipedrive, demoOrgs),
 	}

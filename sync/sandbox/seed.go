@@ -145,7 +145,8 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, seedVal int64,
 	}
 	// associatedcompanyid: the primary company, which HubSpot keeps for a
 	// contact associated with a company (the property is read-only).
-	if _, err := hs.Seed("contacts", []string{"email", "firstname", "lastname", "phone", "company", "jobtitle", "city", "lifecyclestage", "associatedcompanyid"}, hsRows); err != nil {
+	hsContactIDs, err := hs.Seed("contacts", []string{"email", "firstname", "lastname", "phone", "company", "jobtitle", "city", "lifecyclestage", "associatedcompanyid"}, hsRows)
+	if err != nil {
 		return err
 	}
 
@@ -174,7 +175,8 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, seedVal int64,
 			sfRows = append(sfRows, salesforce.SeedRow{Values: []string{p.first, p.last, e, "", p.title, p.city, accIDs[p.company], "Web"}, Created: cr, Modified: md})
 		}
 	}
-	if _, err := sf.Seed("Contact", []string{"FirstName", "LastName", "Email", "Phone", "Title", "MailingCity", "AccountId", "LeadSource"}, sfRows); err != nil {
+	sfContactIDs, err := sf.Seed("Contact", []string{"FirstName", "LastName", "Email", "Phone", "Title", "MailingCity", "AccountId", "LeadSource"}, sfRows)
+	if err != nil {
 		return err
 	}
 
@@ -217,7 +219,64 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, seedVal int64,
 	if _, err = sf.Seed("Opportunity", []string{"Name", "Amount", "StageName", "CloseDate", "AccountId"}, sfOpps); err != nil {
 		return err
 	}
+	if err := seedTasks(hs, sf, hsContactIDs, sfContactIDs, seedVal, now); err != nil {
+		return err
+	}
 	return seedPipedrive(pd, companies, hsPeople[shared:], seedVal, n, now)
+}
+
+var (
+	hsTaskStatus = []string{"NOT_STARTED", "IN_PROGRESS", "COMPLETED", "WAITING", "DEFERRED"}
+	sfTaskStatus = []string{"Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"}
+	hsPriority   = []string{"LOW", "MEDIUM", "HIGH"}
+	sfPriority   = []string{"Low", "Normal", "High"}
+)
+
+// seedTasks gives one contact in ten a task in each CRM, linked to that
+// contact (HubSpot through an association, Salesforce through WhoId), each
+// with a subject of its own. It draws from a random source of its own.
+func seedTasks(hs *hubspot.Sim, sf *salesforce.Sim, hsContacts, sfContacts []string, seedVal int64, now time.Time) error {
+	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x7a5c))
+	now = now.UTC().Truncate(time.Second)
+	var hsRows []hubspot.SeedRow
+	var hsWho []string
+	for i := 0; i < len(hsContacts); i += 10 {
+		if hsContacts[i] == "" {
+			continue
+		}
+		due := now.AddDate(0, 0, rng.IntN(60)-20)
+		st, pr := rng.IntN(len(hsTaskStatus)), rng.IntN(len(hsPriority))
+		mod := now.Add(-time.Duration(rng.IntN(30*24)) * time.Hour)
+		hsRows = append(hsRows, hubspot.SeedRow{Values: []string{"Follow up " + strconv.Itoa(i) + " (HubSpot)", hsTaskStatus[st], hsPriority[pr],
+			due.Format("2006-01-02T15:04:05.000Z")}, Created: mod, Modified: mod})
+		hsWho = append(hsWho, hsContacts[i])
+	}
+	taskIDs, err := hs.Seed("tasks", []string{"hs_task_subject", "hs_task_status", "hs_task_priority", "hs_timestamp"}, hsRows)
+	if err != nil {
+		return err
+	}
+	contactOf := make(map[string]string, len(taskIDs))
+	for i, id := range taskIDs {
+		if id != "" {
+			contactOf[id] = hsWho[i]
+		}
+	}
+	if err := hs.SeedAssociations("tasks", "contacts", contactOf); err != nil {
+		return err
+	}
+	var sfRows []salesforce.SeedRow
+	for i := 5; i < len(sfContacts); i += 10 {
+		if sfContacts[i] == "" {
+			continue
+		}
+		due := now.AddDate(0, 0, rng.IntN(60)-20)
+		st, pr := rng.IntN(len(sfTaskStatus)), rng.IntN(len(sfPriority))
+		mod := now.Add(-time.Duration(rng.IntN(30*24)) * time.Hour)
+		sfRows = append(sfRows, salesforce.SeedRow{Values: []string{"Call back " + strconv.Itoa(i) + " (Salesforce)", sfTaskStatus[st], sfPriority[pr],
+			due.Format("2006-01-02"), sfContacts[i]}, Created: mod, Modified: mod})
+	}
+	_, err = sf.Seed("Task", []string{"Subject", "Status", "Priority", "ActivityDate", "WhoId"}, sfRows)
+	return err
 }
 
 // seedPipedrive fills Pipedrive with the companies as organizations and

@@ -280,7 +280,7 @@ func blamedField(object string, e standardError) string {
 		return pn[0]
 	}
 	if len(e.Context["toObjectId"]) > 0 {
-		return companyField(object) // the only association a create input carries
+		return refField(object) // the only association a create input carries
 	}
 	return ""
 }

@@ -10,43 +10,56 @@ import (
 	"github.com/crmsync/crmsync/sync/connector"
 )
 
-// A record's primary company is an association, made and read through the
+// A record's reference to another (a contact's or deal's primary company,
+// a task's contact) is an association, made and read through the
 // associations API, and the connector offers it as one writable field:
 //   - contacts: associatedcompanyid, the property HubSpot shows the primary
 //     company in; read-only since 2019, so it is written as association
 //     type 1;
 //   - deals: no property holds it, so the field is the connector's own,
 //     dealCompanyField, read after each page through the associations
-//     batch read and written as association type 5.
+//     batch read and written as association type 5;
+//   - tasks: taskContactField, the task's contact (type 204). A task has no
+//     primary contact, so a new contact replaces the old one: the others
+//     of that type are archived first. With several, the lowest id is read.
 //
-// Either way a record's company is written after the record itself.
-type companyAssoc struct {
+// Either way a record's reference is written after the record itself,
+// except on create, where it goes in the create input.
+type refAssoc struct {
 	field   string // the field offered
-	primary int    // the HUBSPOT_DEFINED type of the primary company
+	label   string // its label, for a field no property holds
+	to      string // the object referred to
+	typeID  int    // the HUBSPOT_DEFINED association type written
 	virtual bool   // no property: read through the associations API
+	replace bool   // no primary: a new association replaces the old ones
 }
 
-// dealCompanyField is a deal's primary company. HubSpot property names
-// hold no dot, so it cannot clash with a property.
-const dealCompanyField = "associations.company"
+// dealCompanyField and taskContactField hold a deal's primary company and
+// a task's contact. HubSpot property names hold no dot, so they cannot
+// clash with a property.
+const (
+	dealCompanyField = "associations.company"
+	taskContactField = "associations.contact"
+)
 
-var companyAssocs = map[string]companyAssoc{
-	"contacts": {field: "associatedcompanyid", primary: 1},
-	"deals":    {field: dealCompanyField, primary: 5, virtual: true},
+var refAssocs = map[string]refAssoc{
+	"contacts": {field: "associatedcompanyid", to: "companies", typeID: 1},
+	"deals":    {field: dealCompanyField, label: "Company (primary association)", to: "companies", typeID: 5, virtual: true},
+	"tasks":    {field: taskContactField, label: "Contact (association)", to: "contacts", typeID: 204, virtual: true, replace: true},
 }
 
 // companyField names object's primary-company field, or "".
-func companyField(object string) string { return companyAssocs[object].field }
+func refField(object string) string { return refAssocs[object].field }
 
 // companyWritable marks the primary-company field writable, adding it to a
 // deals schema.
-func companyWritable(sc connector.Schema) connector.Schema {
-	a, ok := companyAssocs[sc.Object]
+func refWritable(sc connector.Schema) connector.Schema {
+	a, ok := refAssocs[sc.Object]
 	if !ok {
 		return sc
 	}
 	if a.virtual {
-		sc.Fields = append(sc.Fields, connector.Field{Name: a.field, Label: "Company (primary association)", Type: connector.TypeID})
+		sc.Fields = append(sc.Fields, connector.Field{Name: a.field, Label: a.label, Type: connector.TypeID})
 		return sc
 	}
 	for i := range sc.Fields {
@@ -59,15 +72,15 @@ func companyWritable(sc connector.Schema) connector.Schema {
 
 // searchable reports whether field is a property search can return.
 func searchable(object, field string) bool {
-	a, ok := companyAssocs[object]
+	a, ok := refAssocs[object]
 	return !ok || !a.virtual || field != a.field
 }
 
 // takeCompany removes the primary-company field from a record's properties
 // and returns its value ("" when absent or blank: a primary company is
 // set, never removed, so a blank never takes one away).
-func takeCompany(object string, props map[string]string) string {
-	a, ok := companyAssocs[object]
+func takeRef(object string, props map[string]string) string {
+	a, ok := refAssocs[object]
 	if !ok {
 		return ""
 	}
@@ -107,43 +120,59 @@ type assocResponse struct {
 	Errors []standardError `json:"errors"`
 }
 
-// setCompanies makes each updated or upserted record's company its
-// primary company, 100 pairs per call, and fails the result of any contact
-// whose association was refused, naming the field and HubSpot's message:
-// resending an update or an upsert cannot duplicate the contact. (A created
-// contact takes its company in the create itself.) ps are the ops whose
-// company is set; results hold the written contacts' ids.
-func (c *Connector) setCompanies(ctx context.Context, object string, ps []pending, results []connector.Result) error {
+// singular names one record of an object, for messages.
+func singular(object string) string {
+	if object == "companies" {
+		return "company"
+	}
+	return strings.TrimSuffix(object, "s")
+}
+
+// setRefs writes each updated or upserted record's reference (its primary
+// company, a task's contact), 100 pairs per call, and fails the result of
+// any record whose association was refused, naming the field and HubSpot's
+// message: resending an update or an upsert cannot duplicate the record. (A
+// created record takes its reference in the create itself.) ps are the ops
+// whose reference is set; results hold the written records' ids.
+func (c *Connector) setRefs(ctx context.Context, object string, ps []pending, results []connector.Result) error {
+	a := refAssocs[object]
 	var todo []pending
+	want := map[string]string{}
 	for _, p := range ps {
-		if p.company != "" && results[p.idx].Err == nil && results[p.idx].ID != "" {
+		if p.ref != "" && results[p.idx].Err == nil && results[p.idx].ID != "" {
 			todo = append(todo, p)
+			want[results[p.idx].ID] = p.ref
+		}
+	}
+	if a.replace && len(todo) > 0 {
+		if err := c.archiveOthers(ctx, object, a, want); err != nil {
+			return fmt.Errorf("hubspot: %s of %s: %w", singular(a.to), object, err)
 		}
 	}
 	for start := 0; start < len(todo); start += batchSize {
 		batch := todo[start:min(start+batchSize, len(todo))]
 		inputs := make([]assocInput, len(batch))
-		byContact := make(map[string][]pending, len(batch))
+		byRecord := make(map[string][]pending, len(batch))
 		for i, p := range batch {
 			id := results[p.idx].ID
-			inputs[i] = assocInput{From: assocRef{id}, To: assocRef{p.company}, Types: []assocSpec{{"HUBSPOT_DEFINED", companyAssocs[object].primary}}}
-			byContact[id] = append(byContact[id], p)
+			inputs[i] = assocInput{From: assocRef{id}, To: assocRef{p.ref}, Types: []assocSpec{{"HUBSPOT_DEFINED", refAssocs[object].typeID}}}
+			byRecord[id] = append(byRecord[id], p)
 		}
-		r, err := c.call(ctx, http.MethodPost, "/crm/associations/"+apiVersion+"/"+object+"/companies/batch/create", map[string]any{"inputs": inputs})
+		r, err := c.call(ctx, http.MethodPost, "/crm/associations/"+apiVersion+"/"+object+"/"+a.to+"/batch/create", map[string]any{"inputs": inputs})
 		if err != nil {
-			return fmt.Errorf("hubspot: primary company of %s: %w", object, err)
+			return fmt.Errorf("hubspot: %s of %s: %w", singular(a.to), object, err)
 		}
 		switch r.status {
 		case http.StatusOK, http.StatusCreated, http.StatusMultiStatus:
 		default:
 			if cat := statusCategory(r.status); cat != connector.CatValidation && cat != connector.CatNotFound {
-				return fmt.Errorf("hubspot: primary company of %s: %w", object, r.apiError())
+				return fmt.Errorf("hubspot: %s of %s: %w", singular(a.to), object, r.apiError())
 			}
 			e := r.apiError()
 			c.release(r) // e holds copies
 			for _, p := range batch {
 				results[p.idx].Err = &connector.RecordError{Vendor: vendor, Object: object, RecordID: results[p.idx].ID, Category: e.Category,
-					Field: companyField(object), Code: e.Code, Message: "company " + p.company + ": " + e.Message}
+					Field: a.field, Code: e.Code, Message: singular(a.to) + " " + p.ref + ": " + e.Message}
 			}
 			continue
 		}
@@ -151,14 +180,14 @@ func (c *Connector) setCompanies(ctx context.Context, object string, ps []pendin
 		err = r.decode(&ar)
 		c.release(r)
 		if err != nil {
-			return fmt.Errorf("hubspot: primary company of %s: %w", object, err)
+			return fmt.Errorf("hubspot: %s of %s: %w", singular(a.to), object, err)
 		}
 		for _, se := range ar.Errors {
 			for _, id := range se.Context["fromObjectId"] {
-				for _, p := range byContact[id] {
+				for _, p := range byRecord[id] {
 					re := recordError(object, pending{}, se)
-					re.RecordID, re.Field = id, companyField(object)
-					re.Message = "company " + p.company + ": " + re.Message
+					re.RecordID, re.Field = id, refField(object)
+					re.Message = singular(a.to) + " " + p.ref + ": " + re.Message
 					results[p.idx].Err = re
 				}
 			}
@@ -205,59 +234,126 @@ func (f *flexID) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// readCompanies fills each record's primary company, for an object whose
-// primary company no property holds (deals): one associations batch read
-// per 1,000 records, so one call per search page. A record HubSpot reports
-// as having no company (OBJECT_NOT_FOUND) reads as a blank; any other error
-// fails the read with HubSpot's message, so no company is guessed.
-func (c *Connector) readCompanies(ctx context.Context, object string, recs []connector.Record) error {
-	a, ok := companyAssocs[object]
+// readRefs fills each record's reference, for an object whose reference
+// no property holds (deals, tasks): one associations batch read per 1,000
+// records, so one call per search page. A record HubSpot reports as having
+// none (OBJECT_NOT_FOUND) reads as a blank; any other error fails the read
+// with HubSpot's message, so no reference is guessed.
+func (c *Connector) readRefs(ctx context.Context, object string, recs []connector.Record) error {
+	a, ok := refAssocs[object]
 	if !ok || !a.virtual {
 		return nil
 	}
-	const what = "primary companies"
 	for start := 0; start < len(recs); start += assocReadBatch {
 		chunk := recs[start:min(start+assocReadBatch, len(recs))]
-		inputs := make([]assocRef, len(chunk))
-		at := make(map[string]int, len(chunk))
+		ids := make([]string, len(chunk))
 		for i, r := range chunk {
-			inputs[i] = assocRef{r.ID}
-			at[r.ID] = i
-			r.Fields[a.field] = ""
+			ids[i] = r.ID
 		}
-		path := "/crm/associations/" + apiVersion + "/" + object + "/companies/batch/read"
-		r, err := c.call(ctx, http.MethodPost, path, map[string]any{"inputs": inputs})
+		got, err := c.assocTargets(ctx, object, a, ids)
 		if err != nil {
-			return fmt.Errorf("hubspot: read %s: %s: %w", object, what, err)
+			return fmt.Errorf("hubspot: read %s: %w", object, err)
 		}
-		if r.status != http.StatusOK && r.status != http.StatusMultiStatus {
-			return fmt.Errorf("hubspot: read %s: %s: %w", object, what, r.apiError())
+		for _, r := range chunk {
+			r.Fields[a.field] = lowestID(got[r.ID])
 		}
-		var out assocReadResponse
-		if err := r.decode(&out); err != nil {
-			return fmt.Errorf("hubspot: read %s: %s: %w", object, what, err)
+	}
+	return nil
+}
+
+// lowestID is the numerically lowest of ids, or "": the one reference read
+// when a record has several of a kind without a primary.
+func lowestID(ids []string) string {
+	best := ""
+	for _, id := range ids {
+		if best == "" || len(id) < len(best) || (len(id) == len(best) && id < best) {
+			best = id
 		}
-		c.release(r)
-		for _, res := range out.Results {
-			i, ok := at[res.From.ID]
-			if !ok {
-				continue
-			}
-			for _, to := range res.To {
-				for _, t := range to.AssociationTypes {
-					if t.Category == "HUBSPOT_DEFINED" && t.TypeID == a.primary {
-						chunk[i].Fields[a.field] = string(to.ToObjectID)
-					}
+	}
+	return best
+}
+
+// assocTargets reads the records each of ids (at most 1,000) is associated
+// with by a's type, through one associations batch read.
+func (c *Connector) assocTargets(ctx context.Context, object string, a refAssoc, ids []string) (map[string][]string, error) {
+	inputs := make([]assocRef, len(ids))
+	for i, id := range ids {
+		inputs[i] = assocRef{id}
+	}
+	what := singular(a.to) + " associations"
+	path := "/crm/associations/" + apiVersion + "/" + object + "/" + a.to + "/batch/read"
+	r, err := c.call(ctx, http.MethodPost, path, map[string]any{"inputs": inputs})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if r.status != http.StatusOK && r.status != http.StatusMultiStatus {
+		return nil, fmt.Errorf("%s: %w", what, r.apiError())
+	}
+	var out assocReadResponse
+	if err := r.decode(&out); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	c.release(r)
+	got := make(map[string][]string, len(ids))
+	for _, res := range out.Results {
+		for _, to := range res.To {
+			for _, t := range to.AssociationTypes {
+				if t.Category == "HUBSPOT_DEFINED" && t.TypeID == a.typeID {
+					got[res.From.ID] = append(got[res.From.ID], string(to.ToObjectID))
 				}
 			}
 		}
-		for _, e := range out.Errors {
-			if e.Category == "OBJECT_NOT_FOUND" {
-				continue // no company
-			}
-			return fmt.Errorf("hubspot: read %s: %s: %w", object, what, &connector.Error{Vendor: vendor, Endpoint: "POST " + path,
-				Category: statusCategory(http.StatusBadRequest), Code: e.Category, Message: fmt.Sprintf("%s %v: %s", object, e.Context["fromObjectId"], e.Message)})
+	}
+	for _, e := range out.Errors {
+		if e.Category == "OBJECT_NOT_FOUND" {
+			continue // none
 		}
+		return nil, fmt.Errorf("%s: %w", what, &connector.Error{Vendor: vendor, Endpoint: "POST " + path,
+			Category: statusCategory(http.StatusBadRequest), Code: e.Category, Message: fmt.Sprintf("%s %v: %s", object, e.Context["fromObjectId"], e.Message)})
+	}
+	return got, nil
+}
+
+// archiveOthers removes, for a reference without a primary (a task's
+// contact), each record's associations of that type to any record but the
+// one it now refers to: a read first, then one archive call per 100.
+func (c *Connector) archiveOthers(ctx context.Context, object string, a refAssoc, want map[string]string) error {
+	ids := make([]string, 0, len(want))
+	for id := range want {
+		ids = append(ids, id)
+	}
+	type archiveInput struct {
+		From assocRef   `json:"from"`
+		To   []assocRef `json:"to"`
+	}
+	var inputs []archiveInput
+	for start := 0; start < len(ids); start += assocReadBatch {
+		got, err := c.assocTargets(ctx, object, a, ids[start:min(start+assocReadBatch, len(ids))])
+		if err != nil {
+			return err
+		}
+		for id, tos := range got {
+			var others []assocRef
+			for _, to := range tos {
+				if to != want[id] {
+					others = append(others, assocRef{to})
+				}
+			}
+			if len(others) > 0 {
+				inputs = append(inputs, archiveInput{From: assocRef{id}, To: others})
+			}
+		}
+	}
+	path := "/crm/associations/" + apiVersion + "/" + object + "/" + a.to + "/batch/archive"
+	for start := 0; start < len(inputs); start += batchSize {
+		r, err := c.call(ctx, http.MethodPost, path, map[string]any{"inputs": inputs[start:min(start+batchSize, len(inputs))]})
+		if err != nil {
+			return fmt.Errorf("old %s associations: %w", singular(a.to), err)
+		}
+		if r.status != http.StatusOK && r.status != http.StatusNoContent {
+			return fmt.Errorf("old %s associations: %w", singular(a.to), r.apiError())
+		}
+		c.release(r)
 	}
 	return nil
 }

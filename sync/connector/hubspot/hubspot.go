@@ -1,5 +1,5 @@
 // Package hubspot is the HubSpot connector: the CRM objects API on the
-// date-versioned 2026-03 paths (contacts, companies, deals), the properties
+// date-versioned 2026-03 paths (contacts, companies, deals, tasks), the properties
 // API for the schema, search for incremental reads and the batch endpoints
 // for writes. It gets an *http.Client that already adds the token.
 package hubspot
@@ -51,7 +51,7 @@ func Info() connector.Info {
 		BatchSize: batchSize,
 		PageSize:  pageSize,
 		APIBase:   "https://api.hubapi.com",
-		Objects:   []string{"contacts", "companies", "deals"},
+		Objects:   []string{"contacts", "companies", "deals", "tasks"},
 		Contacts:  "contacts",
 		New:       New,
 	}

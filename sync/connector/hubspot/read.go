@@ -272,7 +272,7 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 					}
 				}
 				c.release(r) // every record is copied into recs
-				if err := c.readCompanies(ctx, object, recs); err != nil {
+				if err := c.readRefs(ctx, object, recs); err != nil {
 					yield(connector.Page{}, err)
 					return
 				}

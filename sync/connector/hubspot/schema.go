@@ -38,9 +38,11 @@ type option struct {
 }
 
 // requiredOnCreate lists what HubSpot's docs say a create needs. The
-// properties API has no required flag; deals need a name and a stage.
+// properties API has no required flag; deals need a name and a stage,
+// tasks a due time.
 var requiredOnCreate = map[string][]string{
 	"deals": {"dealname", "dealstage"},
+	"tasks": {"hs_timestamp"},
 }
 
 // Schema lists the object's properties (GET /crm/properties/2026-03/{object}).
@@ -134,7 +136,7 @@ func schemaOf(object string, props []property) (connector.Schema, error) {
 	if len(sc.Fields) == 0 {
 		return connector.Schema{}, errors.New("no properties returned")
 	}
-	return companyWritable(sc), nil
+	return refWritable(sc), nil
 }
 
 // propertiesPrefix starts every cached property list.

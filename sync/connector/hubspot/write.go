@@ -30,8 +30,8 @@ type pending struct {
 	idx int
 	in  input
 	// company is the record's primary company to set once it is written
-	// (see companyAssoc); it never travels in the properties.
-	company string
+	// (see refAssoc); it never travels in the properties.
+	ref string
 }
 
 type batchKind string
@@ -47,7 +47,7 @@ const (
 func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op) ([]connector.Result, error) {
 	results := make([]connector.Result, len(ops))
 	groups := map[batchKind][]pending{}
-	var withCompany []pending
+	var withRef []pending
 	var upsertKey string
 	for i, op := range ops {
 		if op.Kind == connector.OpUpsert && upsertKey == "" {
@@ -64,8 +64,8 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 			results[i].Err = err
 			continue
 		}
-		if p.company != "" {
-			withCompany = append(withCompany, p)
+		if p.ref != "" {
+			withRef = append(withRef, p)
 			if kind == kindUpdate && len(p.in.Properties) == 0 {
 				results[i].ID = op.ID // only the company changes: no update call
 				continue
@@ -78,7 +78,7 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 			return nil, fmt.Errorf("hubspot: write %s: batch %s: %w", object, kind, err)
 		}
 	}
-	if err := c.setCompanies(ctx, object, withCompany, results); err != nil {
+	if err := c.setRefs(ctx, object, withRef, results); err != nil {
 		return nil, fmt.Errorf("hubspot: write %s: %w", object, err)
 	}
 	return results, nil
@@ -109,7 +109,7 @@ func (c *Connector) Upsert(ctx context.Context, object, keyField string, ops []c
 		return nil, fmt.Errorf("hubspot: upsert %s: no key field", object)
 	}
 	results := make([]connector.Result, len(ops))
-	var ps, withCompany []pending
+	var ps, withRef []pending
 	for i, op := range ops {
 		op.Kind = connector.OpUpsert
 		p, _, err := prepare(object, i, op, keyField)
@@ -118,14 +118,14 @@ func (c *Connector) Upsert(ctx context.Context, object, keyField string, ops []c
 			continue
 		}
 		ps = append(ps, p)
-		if p.company != "" {
-			withCompany = append(withCompany, p)
+		if p.ref != "" {
+			withRef = append(withRef, p)
 		}
 	}
 	if err := c.batches(ctx, object, kindUpsert, ps, results); err != nil {
 		return nil, fmt.Errorf("hubspot: upsert %s: %w", object, err)
 	}
-	if err := c.setCompanies(ctx, object, withCompany, results); err != nil {
+	if err := c.setRefs(ctx, object, withRef, results); err != nil {
 		return nil, fmt.Errorf("hubspot: upsert %s: %w", object, err)
 	}
 	return results, nil
@@ -144,15 +144,15 @@ func prepare(object string, i int, op connector.Op, key string) (pending, batchK
 		}
 		props[k] = v
 	}
-	p := pending{idx: i, in: input{Properties: props}, company: takeCompany(object, props)}
+	p := pending{idx: i, in: input{Properties: props}, ref: takeRef(object, props)}
 	switch op.Kind {
 	case connector.OpCreate:
 		// A new contact's company goes with it: if HubSpot refuses the
 		// company, nothing is created, so a retry cannot duplicate it.
 		as := []createAssoc{}
-		if p.company != "" {
-			as = append(as, createAssoc{To: assocRef{p.company}, Types: []assocSpec{{"HUBSPOT_DEFINED", companyAssocs[object].primary}}})
-			p.company = ""
+		if p.ref != "" {
+			as = append(as, createAssoc{To: assocRef{p.ref}, Types: []assocSpec{{"HUBSPOT_DEFINED", refAssocs[object].typeID}}})
+			p.ref = ""
 		}
 		p.in.Associations = &as
 		return p, kindCreate, nil

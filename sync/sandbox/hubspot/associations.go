@@ -30,6 +30,14 @@ var companyKinds = map[string]struct {
 	"deals":    {typeDealCompanyPrimary, typeDealCompany, ""},
 }
 
+// plainKinds are the unlabeled HubSpot-defined types between objects that
+// have no primary (association type ID values): an activity and its
+// contact.
+var plainKinds = map[[2]string]int{
+	{"tasks", "contacts"}: 204, {"contacts", "tasks"}: 203,
+	{"notes", "contacts"}: 202, {"contacts", "notes"}: 201,
+}
+
 // primaryLabel is how association reads label a primary company.
 func primaryLabel(object string) string {
 	if object == "deals" {
@@ -105,6 +113,9 @@ func (s *Sim) assocTypes(k assocKey) map[int]bool {
 func unlabeledType(object, toObject string) int {
 	if k, ok := companyKinds[object]; ok && toObject == "companies" {
 		return k.unlabeled
+	}
+	if t, ok := plainKinds[[2]string{object, toObject}]; ok {
+		return t
 	}
 	return typeContactCompany
 }
@@ -248,7 +259,69 @@ func typeTarget(object string, typeID int) string {
 	if k, ok := companyKinds[object]; ok && (typeID == k.primary || typeID == k.unlabeled) {
 		return "companies"
 	}
+	for pair, t := range plainKinds {
+		if pair[0] == object && t == typeID {
+			return pair[1]
+		}
+	}
 	return ""
+}
+
+// handleAssociationBatchArchive serves POST /crm/associations/2026-03/
+// {object}/{toObject}/batch/archive: every association between each input's
+// record and the records it names is removed (PublicAssociationMultiArchive);
+// 200 with a BatchResponse. Removing a primary company leaves none.
+func (s *Sim) handleAssociationBatchArchive(w http.ResponseWriter, r *http.Request) {
+	started := s.now()
+	from, to := r.PathValue("object"), r.PathValue("toObject")
+	if objectTypeIDs[from] == "" || objectTypeIDs[to] == "" {
+		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "Unable to infer object type from: "+from+" or "+to, nil)
+		return
+	}
+	var in struct {
+		Inputs []struct {
+			From struct{ ID string }   `json:"from"`
+			To   []struct{ ID string } `json:"to"`
+		} `json:"inputs"`
+	}
+	if !decodeBody(w, r, &in) {
+		return
+	}
+	if len(in.Inputs) == 0 || len(in.Inputs) > maxBatchInputs {
+		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR",
+			fmt.Sprintf("Too many inputs: %d. The maximum number of inputs per batch is %d.", len(in.Inputs), maxBatchInputs),
+			[]errDetail{{Message: fmt.Sprintf("size must be between 1 and %d", maxBatchInputs), Code: "TOO_MANY_INPUTS", In: "inputs"}})
+		return
+	}
+	s.mu.Lock()
+	for _, inp := range in.Inputs {
+		fromID, err := strconv.ParseInt(inp.From.ID, 10, 64)
+		if err != nil {
+			continue
+		}
+		for _, t := range inp.To {
+			toID, err := strconv.ParseInt(t.ID, 10, 64)
+			if err != nil {
+				continue
+			}
+			k := assocKey{from: from, to: to, fromID: fromID, toID: toID}
+			if len(s.assocs[k]) > 0 {
+				s.assocs[k] = map[int]bool{}
+			}
+			if s.primaries[recordEnd{from, fromID}] == toID && to == "companies" {
+				delete(s.primaries, recordEnd{from, fromID})
+				if kinds := companyKinds[from]; kinds.prop != "" {
+					if fr := s.liveRecord(from, inp.From.ID); fr != nil {
+						st := s.stores[from]
+						i, _ := st.schema.prop(kinds.prop)
+						st.set(fr, map[int]string{i: ""}, s.nowMs())
+					}
+				}
+			}
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"status": "COMPLETE", "results": []any{}, "startedAt": nowISO(started), "completedAt": nowISO(s.now())})
 }
 
 // createWithAssociations creates a record and the associations given with

@@ -182,6 +182,26 @@ func (s *Sim) seedPrimaryCompany(st *objectStore, r *record) {
 	s.primaries[recordEnd{"contacts", r.id}] = co
 }
 
+// SeedAssociations associates each record of object keyed in toOf with
+// the toObject record it names, by the HubSpot-defined unlabeled type
+// (a task and its contact: 204), trusted and without modifying either.
+func (s *Sim) SeedAssociations(object, toObject string, toOf map[string]string) error {
+	typeID, ok := plainKinds[[2]string{object, toObject}]
+	if !ok {
+		return fmt.Errorf("hubspot sim: no plain association type from %s to %s", object, toObject)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for from, to := range toOf {
+		fr, tr := s.liveRecord(object, from), s.liveRecord(toObject, to)
+		if fr == nil || tr == nil {
+			return fmt.Errorf("hubspot sim: seed association: no %s %s or %s %s", object, from, toObject, to)
+		}
+		s.assocTypes(assocKey{from: object, to: toObject, fromID: fr.id, toID: tr.id})[typeID] = true
+	}
+	return nil
+}
+
 // SeedPrimaryCompanies makes each record of object (a deal) keyed in
 // companyOf primarily associated with the company it names, trusted and
 // without modifying the record, as seeding does.

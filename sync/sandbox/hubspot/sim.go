@@ -143,6 +143,7 @@ func (s *Sim) routes() {
 	api("PUT "+o+"/{id}/associations/default/{toObject}/{toId}", false, s.handleAssociateDefault)
 	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/create", false, s.handleAssociationBatchCreate)
 	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/read", false, s.handleAssociationBatchRead)
+	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/archive", false, s.handleAssociationBatchArchive)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", "Resource not found: "+r.Method+" "+r.URL.Path, nil)
 	})

@@ -163,5 +163,15 @@ func objects() map[string]*Object {
 		typed("Email", "Email", "email"), typed("Phone", "Phone", "phone"), str("Title", "Title", 128), status,
 		pick("LeadSource", "Lead Source", leadSource...), pick("Industry", "Industry", industry...), str("City", "City", 40),
 		typed("Description", "Description", "textarea"), master("Lead"), extKey())
-	return map[string]*Object{"contact": contact, "account": account, "opportunity": opp, "lead": lead}
+	// Task: an activity, linked to its Contact (or Lead) through WhoId.
+	taskStatus := pick("Status", "Status", "Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred")
+	taskStatus.Nillable, taskStatus.DefaultedOnCreate, taskStatus.Default = false, true, "Not Started"
+	taskStatus.Picklist[0].DefaultValue = true
+	priority := pick("Priority", "Priority", "High", "Normal", "Low")
+	priority.Nillable, priority.DefaultedOnCreate, priority.Default = false, true, "Normal"
+	priority.Picklist[1].DefaultValue = true
+	task := newObject("Task", "Task", "Tasks", "00T",
+		str("Subject", "Subject", 255), taskStatus, priority, typed("ActivityDate", "Due Date Only", "date"),
+		typed("Description", "Comments", "textarea"), ref("WhoId", "Name ID", "Contact"), extKey())
+	return map[string]*Object{"contact": contact, "account": account, "opportunity": opp, "lead": lead, "task": task}
 }

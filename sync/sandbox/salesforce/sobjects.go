@@ -85,7 +85,7 @@ func (s *Sim) handleDescribe(w http.ResponseWriter, r *http.Request) {
 
 func (s *Sim) handleGlobalDescribe(w http.ResponseWriter, r *http.Request) {
 	var out []map[string]any
-	for _, name := range []string{"account", "contact", "lead", "opportunity"} {
+	for _, name := range []string{"account", "contact", "lead", "opportunity", "task"} {
 		o := s.stores[name].obj
 		out = append(out, map[string]any{"name": o.Name, "label": o.Label, "labelPlural": o.Plural, "keyPrefix": o.Prefix,
 			"createable": true, "updateable": true, "queryable": true, "custom": false})
