@@ -466,3 +466,39 @@ func TestAssociationsBatchReadDealCompanies(t *testing.T) {
 		t.Fatalf("1,001 ids: %d %v", r.StatusCode, body)
 	}
 }
+
+// A task is associated with its contact by type 204 (on create, or through
+// the batch API), and the batch archive removes exactly the pairs it names.
+func TestTaskContactAssociationsArchive(t *testing.T) {
+	e := newEnv(t, Options{})
+	c1, _ := e.sim.Create("contacts", map[string]string{"email": "one@example.com"})
+	c2, _ := e.sim.Create("contacts", map[string]string{"email": "two@example.com"})
+	r, body := e.do("POST", "/crm/objects/2026-03/tasks", map[string]any{
+		"properties":   map[string]string{"hs_task_subject": "Call", "hs_timestamp": "2026-12-03T10:00:00.000Z"},
+		"associations": []any{map[string]any{"to": map[string]string{"id": c1.ID}, "types": []any{map[string]any{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 204}}}},
+	})
+	task, _ := body["id"].(string)
+	if r.StatusCode != 201 || task == "" {
+		t.Fatalf("create task: %d %v", r.StatusCode, body)
+	}
+	if r, body := e.do("POST", "/crm/associations/2026-03/tasks/contacts/batch/create", map[string]any{"inputs": []any{map[string]any{
+		"from": map[string]string{"id": task}, "to": map[string]string{"id": c2.ID},
+		"types": []any{map[string]any{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 204}}}}}); r.StatusCode != 201 {
+		t.Fatalf("associate a second contact: %d %v", r.StatusCode, body)
+	}
+	if ids, _ := e.sim.Associated("tasks", task, "contacts"); len(ids) != 2 {
+		t.Fatalf("task contacts %v, want both", ids)
+	}
+	if r, body := e.do("POST", "/crm/associations/2026-03/tasks/contacts/batch/archive", map[string]any{"inputs": []any{map[string]any{
+		"from": map[string]string{"id": task}, "to": []any{map[string]string{"id": c1.ID}}}}}); r.StatusCode != 200 || body["status"] != "COMPLETE" {
+		t.Fatalf("archive: %d %v", r.StatusCode, body)
+	}
+	if ids, _ := e.sim.Associated("tasks", task, "contacts"); len(ids) != 1 || ids[0] != c2.ID {
+		t.Fatalf("task contacts after archiving %s: %v, want only %s", c1.ID, ids, c2.ID)
+	}
+	if r, _ := e.do("POST", "/crm/associations/2026-03/tasks/contacts/batch/create", map[string]any{"inputs": []any{map[string]any{
+		"from": map[string]string{"id": task}, "to": map[string]string{"id": c1.ID},
+		"types": []any{map[string]any{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}}}}}); r.StatusCode != 207 {
+		t.Fatalf("a contact-to-company type between a task and a contact: %d, want a 207 refusal", r.StatusCode)
+	}
+}

@@ -374,3 +374,36 @@ func TestQueryAllIncludesDeleted(t *testing.T) {
 		t.Fatalf("queryAll: %d records, deleted %v; want 2100 with %s deleted", n, del, gone)
 	}
 }
+
+// A Task takes its Contact in WhoId and defaults its required Status and
+// Priority; a Task whose WhoId is not a Contact's id is refused. A merge sends
+// the losers to the recycle bin with MasterRecordId, and modifies the
+// master.
+func TestTaskAndMerge(t *testing.T) {
+	e := newEnv(t, Options{})
+	c1, err := e.sim.Create("Contact", map[string]string{"LastName": "One"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2, _ := e.sim.Create("Contact", map[string]string{"LastName": "Two"})
+	task, err := e.sim.Create("Task", map[string]string{"Subject": "Call", "WhoId": c1.ID})
+	if err != nil || task.Fields["Status"] != "Not Started" || task.Fields["Priority"] != "Normal" || task.Fields["WhoId"] != c1.ID {
+		t.Fatalf("task: %+v, %v", task, err)
+	}
+	acct, _ := e.sim.Create("Account", map[string]string{"Name": "Acme"})
+	if _, err := e.sim.Create("Task", map[string]string{"Subject": "Ghost", "WhoId": acct.ID}); err == nil || !strings.Contains(err.Error(), "MALFORMED_ID") {
+		t.Fatalf("a Task whose WhoId is an Account: %v", err)
+	}
+	before, _ := e.sim.Get("Contact", c1.ID)
+	if err := e.sim.Merge("Contact", c1.ID, c2.ID); err != nil {
+		t.Fatal(err)
+	}
+	loser, _ := e.sim.Get("Contact", c2.ID)
+	master, _ := e.sim.Get("Contact", c1.ID)
+	if !loser.Deleted || loser.Fields["MasterRecordId"] != c1.ID || master.Deleted || master.UpdatedAt.Before(before.UpdatedAt) {
+		t.Fatalf("after the merge: loser %+v, master %+v", loser, master)
+	}
+	if err := e.sim.Merge("Task", task.ID, task.ID); err == nil {
+		t.Fatal("Tasks were merged; Salesforce merges only Contacts, Accounts and Leads")
+	}
+}
