@@ -45,25 +45,18 @@ func (a *App) ConnectSandbox(ctx context.Context, srv *sandbox.Server, vendor, n
 // DemoSync is the ready-made two-way contacts sync offered after the
 // sandbox is connected: HubSpot contacts ↔ Salesforce Contacts by email.
 func DemoSync(name, hubspotConn, salesforceConn string) engine.Definition {
-	return engine.Definition{
-		Name:      name,
-		A:         engine.SideDef{Connection: hubspotConn, Object: "contacts"},
-		B:         engine.SideDef{Connection: salesforceConn, Object: "Contact"},
-		Direction: mapping.TwoWay,
-		Match:     []engine.MatchRule{{A: "email", B: "Email", Normalize: "email"}},
-		Unmatched: engine.UnmatchedCreate,
-		Conflict:  engine.ConflictNewer,
-		Fields: []mapping.Field{
+	return demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "contacts"},
+		engine.SideDef{Connection: salesforceConn, Object: "Contact"},
+		engine.MatchRule{A: "email", B: "Email", Normalize: "email"},
+		[]mapping.Field{
 			{A: "email", B: "Email", Transform: "lower"},
 			{A: "firstname", B: "FirstName"},
 			{A: "lastname", B: "LastName", Rule: mapping.UnlessBlank},
 			{A: "phone", B: "Phone", Transform: "e164"},
 			{A: "jobtitle", B: "Title", Rule: mapping.UnlessBlank},
 			{A: "city", B: "MailingCity", Rule: mapping.UnlessBlank},
-		},
-		Schedule: "manual",
-		Safety:   engine.Safety{MaxChangePercent: 25},
-	}
+		})
 }
 
 // DemoSyncWithCompanies is DemoSync plus each contact's company, both ways:
@@ -83,22 +76,15 @@ func DemoSyncWithCompanies(name, hubspotConn, salesforceConn, companies string) 
 // match key, not a synced field: HubSpot wants a bare domain where
 // Salesforce keeps a URL, and no transform turns one into the other.
 func DemoCompaniesSync(name, hubspotConn, salesforceConn string) engine.Definition {
-	return engine.Definition{
-		Name:      name,
-		A:         engine.SideDef{Connection: hubspotConn, Object: "companies"},
-		B:         engine.SideDef{Connection: salesforceConn, Object: "Account"},
-		Direction: mapping.TwoWay,
-		Match:     []engine.MatchRule{{A: "domain", B: "Website", Normalize: "domain"}},
-		Unmatched: engine.UnmatchedCreate,
-		Conflict:  engine.ConflictNewer,
-		Fields: []mapping.Field{
+	return demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "companies"},
+		engine.SideDef{Connection: salesforceConn, Object: "Account"},
+		engine.MatchRule{A: "domain", B: "Website", Normalize: "domain"},
+		[]mapping.Field{
 			{A: "name", B: "Name", Rule: mapping.UnlessBlank},
 			{A: "phone", B: "Phone", Transform: "e164"},
 			{A: "city", B: "BillingCity", Rule: mapping.UnlessBlank},
-		},
-		Schedule: "manual",
-		Safety:   engine.Safety{MaxChangePercent: 25},
-	}
+		})
 }
 
 // demoStages maps the sandbox's HubSpot deal stages (the default pipeline)
@@ -119,24 +105,17 @@ var demoStages = map[string]string{
 // DemoCompaniesSync), which must be saved first. A stage the map does not
 // name goes to review as a value the other CRM would reject.
 func DemoDealsSync(name, hubspotConn, salesforceConn, companies string) engine.Definition {
-	return engine.Definition{
-		Name:      name,
-		A:         engine.SideDef{Connection: hubspotConn, Object: "deals"},
-		B:         engine.SideDef{Connection: salesforceConn, Object: "Opportunity"},
-		Direction: mapping.TwoWay,
-		Match:     []engine.MatchRule{{A: "dealname", B: "Name", Normalize: "lower"}},
-		Unmatched: engine.UnmatchedCreate,
-		Conflict:  engine.ConflictNewer,
-		Fields: []mapping.Field{
+	return demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "deals"},
+		engine.SideDef{Connection: salesforceConn, Object: "Opportunity"},
+		engine.MatchRule{A: "dealname", B: "Name", Normalize: "lower"},
+		[]mapping.Field{
 			{A: "dealname", B: "Name", Rule: mapping.UnlessBlank},
 			{A: "amount", B: "Amount", Transform: "number"},
 			{A: "dealstage", B: "StageName", Transform: "map", ValueMap: demoStages, Rule: mapping.UnlessBlank},
 			{A: "closedate", B: "CloseDate", Transform: "date:UTC", Rule: mapping.UnlessBlank},
 			{A: "associations.company", B: "AccountId", Transform: "link:" + companies},
-		},
-		Schedule: "manual",
-		Safety:   engine.Safety{MaxChangePercent: 25},
-	}
+		})
 }
 
 // DemoPipedriveSync is the ready-made two-way contacts sync between HubSpot
@@ -148,22 +127,15 @@ func DemoDealsSync(name, hubspotConn, salesforceConn, companies string) engine.D
 // are. With companies set, a contact's primary company and a person's
 // organization go through that sync's links (DemoPipedriveCompaniesSync).
 func DemoPipedriveSync(name, hubspotConn, pipedriveConn, companies string) engine.Definition {
-	def := engine.Definition{
-		Name:      name,
-		A:         engine.SideDef{Connection: hubspotConn, Object: "contacts"},
-		B:         engine.SideDef{Connection: pipedriveConn, Object: "persons"},
-		Direction: mapping.TwoWay,
-		Match:     []engine.MatchRule{{A: "email", B: "email", Normalize: "email"}},
-		Unmatched: engine.UnmatchedCreate,
-		Conflict:  engine.ConflictNewer,
-		Fields: []mapping.Field{
+	def := demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "contacts"},
+		engine.SideDef{Connection: pipedriveConn, Object: "persons"},
+		engine.MatchRule{A: "email", B: "email", Normalize: "email"},
+		[]mapping.Field{
 			{A: "email", B: "email", Transform: "lower"},
 			{A: "firstname+lastname", B: "name", Rule: mapping.UnlessBlank},
 			{A: "phone", B: "phone", Transform: "e164"},
-		},
-		Schedule: "manual",
-		Safety:   engine.Safety{MaxChangePercent: 25},
-	}
+		})
 	if companies != "" {
 		def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "org_id", Transform: "link:" + companies})
 	}
@@ -174,18 +146,13 @@ func DemoPipedriveSync(name, hubspotConn, pipedriveConn, companies string) engin
 // companies and Pipedrive organizations, matched by name (lower case,
 // trimmed): an organization has no web domain field in API v2.
 func DemoPipedriveCompaniesSync(name, hubspotConn, pipedriveConn string) engine.Definition {
-	return engine.Definition{
-		Name:      name,
-		A:         engine.SideDef{Connection: hubspotConn, Object: "companies"},
-		B:         engine.SideDef{Connection: pipedriveConn, Object: "organizations"},
-		Direction: mapping.TwoWay,
-		Match:     []engine.MatchRule{{A: "name", B: "name", Normalize: "lower"}},
-		Unmatched: engine.UnmatchedCreate,
-		Conflict:  engine.ConflictNewer,
-		Fields:    []mapping.Field{{A: "name", B: "name", Rule: mapping.UnlessBlank}},
-		Schedule:  "manual",
-		Safety:    engine.Safety{MaxChangePercent: 25},
-	}
+	return demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "companies"},
+		engine.SideDef{Connection: pipedriveConn, Object: "organizations"},
+		engine.MatchRule{A: "name", B: "name", Normalize: "lower"},
+		[]mapping.Field{
+			{A: "name", B: "name", Rule: mapping.UnlessBlank},
+		})
 }
 
 // DemoTasksSync is the ready-made two-way tasks sync: HubSpot tasks ↔
@@ -194,15 +161,11 @@ func DemoPipedriveCompaniesSync(name, hubspotConn, pipedriveConn string) engine.
 // association; Salesforce: WhoId). Status and priority go through value
 // maps; the due date is a date in UTC.
 func DemoTasksSync(name, hubspotConn, salesforceConn, contacts string) engine.Definition {
-	return engine.Definition{
-		Name:      name,
-		A:         engine.SideDef{Connection: hubspotConn, Object: "tasks"},
-		B:         engine.SideDef{Connection: salesforceConn, Object: "Task"},
-		Direction: mapping.TwoWay,
-		Match:     []engine.MatchRule{{A: "hs_task_subject", B: "Subject", Normalize: "lower"}},
-		Unmatched: engine.UnmatchedCreate,
-		Conflict:  engine.ConflictNewer,
-		Fields: []mapping.Field{
+	return demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "tasks"},
+		engine.SideDef{Connection: salesforceConn, Object: "Task"},
+		engine.MatchRule{A: "hs_task_subject", B: "Subject", Normalize: "lower"},
+		[]mapping.Field{
 			{A: "hs_task_subject", B: "Subject", Rule: mapping.UnlessBlank},
 			{A: "hs_task_body", B: "Description"},
 			{A: "hs_task_status", B: "Status", Transform: "map", Rule: mapping.UnlessBlank, ValueMap: map[string]string{
@@ -212,8 +175,21 @@ func DemoTasksSync(name, hubspotConn, salesforceConn, contacts string) engine.De
 				"LOW": "Low", "MEDIUM": "Normal", "HIGH": "High"}},
 			{A: "hs_timestamp", B: "ActivityDate", Transform: "date:UTC", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "WhoId", Transform: "link:" + contacts},
-		},
-		Schedule: "manual",
-		Safety:   engine.Safety{MaxChangePercent: 25},
+		})
+}
+
+// demoDef is the shape every ready-made sync shares: two-way, created when
+// unmatched, the newer value winning a conflict, run by hand, and asking
+// before a run changes more than a quarter of a side.
+func demoDef(name string, a, b engine.SideDef, match engine.MatchRule, fields []mapping.Field) engine.Definition {
+	return engine.Definition{
+		Name: name, A: a, B: b,
+		Direction: mapping.TwoWay,
+		Match:     []engine.MatchRule{match},
+		Unmatched: engine.UnmatchedCreate,
+		Conflict:  engine.ConflictNewer,
+		Fields:    fields,
+		Schedule:  "manual",
+		Safety:    engine.Safety{MaxChangePercent: 25},
 	}
 }
