@@ -165,8 +165,7 @@ type associationInput struct {
 func (s *Sim) handleAssociationBatchCreate(w http.ResponseWriter, r *http.Request) {
 	started := s.now()
 	from, to := r.PathValue("object"), r.PathValue("toObject")
-	if objectTypeIDs[from] == "" || objectTypeIDs[to] == "" {
-		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "Unable to infer object type from: "+from+" or "+to, nil)
+	if !knownPair(w, from, to) {
 		return
 	}
 	var in struct {
@@ -175,10 +174,7 @@ func (s *Sim) handleAssociationBatchCreate(w http.ResponseWriter, r *http.Reques
 	if !decodeBody(w, r, &in) {
 		return
 	}
-	if len(in.Inputs) == 0 || len(in.Inputs) > maxBatchInputs {
-		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR",
-			fmt.Sprintf("Too many inputs: %d. The maximum number of inputs per batch is %d.", len(in.Inputs), maxBatchInputs),
-			[]errDetail{{Message: fmt.Sprintf("size must be between 1 and %d", maxBatchInputs), Code: "TOO_MANY_INPUTS", In: "inputs"}})
+	if !batchWithin(w, len(in.Inputs), maxBatchInputs) {
 		return
 	}
 	results := []map[string]any{}
@@ -274,8 +270,7 @@ func typeTarget(object string, typeID int) string {
 func (s *Sim) handleAssociationBatchArchive(w http.ResponseWriter, r *http.Request) {
 	started := s.now()
 	from, to := r.PathValue("object"), r.PathValue("toObject")
-	if objectTypeIDs[from] == "" || objectTypeIDs[to] == "" {
-		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "Unable to infer object type from: "+from+" or "+to, nil)
+	if !knownPair(w, from, to) {
 		return
 	}
 	var in struct {
@@ -287,10 +282,7 @@ func (s *Sim) handleAssociationBatchArchive(w http.ResponseWriter, r *http.Reque
 	if !decodeBody(w, r, &in) {
 		return
 	}
-	if len(in.Inputs) == 0 || len(in.Inputs) > maxBatchInputs {
-		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR",
-			fmt.Sprintf("Too many inputs: %d. The maximum number of inputs per batch is %d.", len(in.Inputs), maxBatchInputs),
-			[]errDetail{{Message: fmt.Sprintf("size must be between 1 and %d", maxBatchInputs), Code: "TOO_MANY_INPUTS", In: "inputs"}})
+	if !batchWithin(w, len(in.Inputs), maxBatchInputs) {
 		return
 	}
 	s.mu.Lock()
@@ -377,8 +369,7 @@ const maxAssociationReads = 1000
 func (s *Sim) handleAssociationBatchRead(w http.ResponseWriter, r *http.Request) {
 	started := s.now()
 	from, to := r.PathValue("object"), r.PathValue("toObject")
-	if objectTypeIDs[from] == "" || objectTypeIDs[to] == "" {
-		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "Unable to infer object type from: "+from+" or "+to, nil)
+	if !knownPair(w, from, to) {
 		return
 	}
 	var in struct {
@@ -390,10 +381,7 @@ func (s *Sim) handleAssociationBatchRead(w http.ResponseWriter, r *http.Request)
 	if !decodeBody(w, r, &in) {
 		return
 	}
-	if len(in.Inputs) == 0 || len(in.Inputs) > maxAssociationReads {
-		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR",
-			fmt.Sprintf("Too many inputs: %d. The maximum number of inputs per batch is %d.", len(in.Inputs), maxAssociationReads),
-			[]errDetail{{Message: fmt.Sprintf("size must be between 1 and %d", maxAssociationReads), Code: "TOO_MANY_INPUTS", In: "inputs"}})
+	if !batchWithin(w, len(in.Inputs), maxAssociationReads) {
 		return
 	}
 	type spec struct {
@@ -452,4 +440,24 @@ func (s *Sim) handleAssociationBatchRead(w http.ResponseWriter, r *http.Request)
 	}
 	body["errors"], body["numErrors"] = errs, len(errs)
 	writeJSON(w, http.StatusMultiStatus, body)
+}
+
+// knownPair answers 400 unless both objects have a HubSpot object type.
+func knownPair(w http.ResponseWriter, from, to string) bool {
+	if objectTypeIDs[from] == "" || objectTypeIDs[to] == "" {
+		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "Unable to infer object type from: "+from+" or "+to, nil)
+		return false
+	}
+	return true
+}
+
+// batchWithin answers 400 unless a batch holds 1 to most inputs.
+func batchWithin(w http.ResponseWriter, n, most int) bool {
+	if n == 0 || n > most {
+		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR",
+			fmt.Sprintf("Too many inputs: %d. The maximum number of inputs per batch is %d.", n, most),
+			[]errDetail{{Message: fmt.Sprintf("size must be between 1 and %d", most), Code: "TOO_MANY_INPUTS", In: "inputs"}})
+		return false
+	}
+	return true
 }
