@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/engine"
@@ -97,15 +98,21 @@ func TestDeletesReachReviewFromBothVendors(t *testing.T) {
 	}
 }
 
-// TestMergeInSalesforceNamesTheSurvivor merges one linked Salesforce
+// TestMergeNamesTheSurvivor merges one linked Salesforce
 // Contact into another, as a person does in Salesforce. The merged-away
 // Contact comes back from queryAll deleted, with MasterRecordId. With
 // deletes propagated it is held for review, and the review names the
 // survivor and the HubSpot contact linked to it, so nobody approves the
 // delete of a HubSpot contact that should be merged instead. Without
-// propagation it is skipped with the same facts. Nothing is deleted.
-func TestMergeInSalesforceNamesTheSurvivor(t *testing.T) {
-	for _, propagate := range []bool{true, false} {
+// propagation it is skipped with the same facts. Nothing is deleted. The
+// same holds for two HubSpot contacts merged, seen through the survivor's
+// hs_merged_object_ids.
+func TestMergeNamesTheSurvivor(t *testing.T) {
+	for _, tc := range []struct {
+		vendor    string
+		propagate bool
+	}{{"salesforce", true}, {"salesforce", false}, {"hubspot", true}} {
+		propagate := tc.propagate
 		ctx := context.Background()
 		a, srv := connectedSandbox(t, 23, 12)
 		def := app.DemoSync("contacts", "hs", "sf")
@@ -121,42 +128,51 @@ func TestMergeInSalesforceNamesTheSurvivor(t *testing.T) {
 			t.Fatalf("links: %v", links)
 		}
 		survivor, merged := links[0], links[1]
-		if err := srv.Salesforce().Merge("Contact", survivor.BID, merged.BID); err != nil {
+		side, other := "B", "A"
+		mergedID, mergedOther, survivorID, survivorOther := merged.BID, merged.AID, survivor.BID, survivor.AID
+		if tc.vendor == "hubspot" {
+			side, other = "A", "B"
+			mergedID, mergedOther, survivorID, survivorOther = merged.AID, merged.BID, survivor.AID, survivor.BID
+			time.Sleep(5 * time.Millisecond) // past the read cursor's millisecond
+			if err := srv.HubSpot().Merge("contacts", survivorID, mergedID); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := srv.Salesforce().Merge("Contact", survivorID, mergedID); err != nil {
 			t.Fatal(err)
 		}
-		hsLive := srv.HubSpot().Count("contacts")
+		hsLive, sfLive := srv.HubSpot().Count("contacts"), srv.Salesforce().Count("Contact")
 		res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
 		if err != nil || res.Plan.Counts.HeldDelete != 1 || res.Summary.Deleted != 0 {
-			t.Fatalf("propagate %v: run after the merge: %v %+v\n%s", propagate, err, res.Summary, res.Plan.Summary())
+			t.Fatalf("%s merge, propagate %v: run after the merge: %v %+v\n%s", tc.vendor, propagate, err, res.Summary, res.Plan.Summary())
 		}
-		want := "merged into " + survivor.BID + " on side B, which is linked to " + survivor.AID + " on side A: if " + merged.AID +
-			" is the same person, merge it into " + survivor.AID + " in that CRM instead of deleting it"
+		want := "merged into " + survivorID + " on side " + side + ", which is linked to " + survivorOther + " on side " + other + ": if " + mergedOther +
+			" is the same person, merge it into " + survivorOther + " in that CRM instead of deleting it"
 		var reason string
 		if propagate {
 			rs, err := a.Reviews(ctx, "contacts", "delete", "open")
-			if err != nil || len(rs) != 1 || rs[0].RecordID != merged.BID {
+			if err != nil || len(rs) != 1 || rs[0].RecordID != mergedID {
 				t.Fatalf("open delete reviews: %+v %v", rs, err)
 			}
-			if !strings.Contains(rs[0].Detail, survivor.AID) {
-				t.Fatalf("the stored review item does not name %s: %s", survivor.AID, rs[0].Detail)
+			if !strings.Contains(rs[0].Detail, survivorOther) {
+				t.Fatalf("the stored review item does not name %s: %s", survivorOther, rs[0].Detail)
 			}
 			for _, it := range res.Plan.Review {
-				if it.RecordID == merged.BID {
+				if it.RecordID == mergedID {
 					reason = it.Reason
 				}
 			}
 		} else {
 			for _, s := range res.Plan.Skips {
-				if s.ID == merged.BID {
+				if s.ID == mergedID {
 					reason = s.Reason
 				}
 			}
 		}
 		if !strings.Contains(reason, want) {
-			t.Fatalf("propagate %v: the merged Contact's reason %q does not say %q", propagate, reason, want)
+			t.Fatalf("%s merge, propagate %v: the merged contact's reason %q does not say %q", tc.vendor, propagate, reason, want)
 		}
-		if srv.HubSpot().Count("contacts") != hsLive {
-			t.Fatalf("propagate %v: a HubSpot contact was deleted", propagate)
+		if srv.HubSpot().Count("contacts") != hsLive || srv.Salesforce().Count("Contact") != sfLive {
+			t.Fatalf("%s merge, propagate %v: a contact was deleted", tc.vendor, propagate)
 		}
 	}
 }

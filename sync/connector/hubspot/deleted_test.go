@@ -100,3 +100,46 @@ func TestListDeletedBadInput(t *testing.T) {
 		})
 	}
 }
+
+// Two contacts merged in HubSpot: the next read returns the primary, and
+// the merged-away contact as deleted and merged into it; untouched contacts
+// do not come back.
+func TestReadReportsMergedContacts(t *testing.T) {
+	e := newEnv(t, hssim.Options{Seed: 19})
+	keep, _ := e.sim.Create("contacts", map[string]string{"email": "keep@example.com"})
+	gone, _ := e.sim.Create("contacts", map[string]string{"email": "gone@example.com"})
+	other, _ := e.sim.Create("contacts", map[string]string{"email": "other@example.com"})
+	c, err := newConnector(e.oauthClient(t), e.base, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cur connector.Cursor
+	for p, err := range c.Read(t.Context(), "contacts", "") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur = p.Cursor
+	}
+	time.Sleep(5 * time.Millisecond) // past the cursor's millisecond
+	if err := e.sim.Merge("contacts", keep.ID, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]connector.Record{}
+	for p, err := range c.Read(t.Context(), "contacts", cur) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range p.Records {
+			got[r.ID] = r
+		}
+	}
+	if r, ok := got[gone.ID]; !ok || !r.Deleted || r.MergedInto != keep.ID {
+		t.Fatalf("merged-away contact %s read back as %+v (%v), want deleted and merged into %s", gone.ID, r, ok, keep.ID)
+	}
+	if r, ok := got[keep.ID]; !ok || r.Deleted {
+		t.Fatalf("primary %s read back as %+v (%v)", keep.ID, r, ok)
+	}
+	if _, ok := got[other.ID]; ok {
+		t.Fatalf("untouched contact %s came back", other.ID)
+	}
+}

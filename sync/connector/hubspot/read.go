@@ -268,7 +268,7 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 						return
 					}
 					if w.admit(rec.ID, rec.Modified.UnixMilli()) {
-						recs = append(recs, rec)
+						recs = appendMerged(append(recs, rec), rec)
 					}
 				}
 				c.release(r) // every record is copied into recs
@@ -298,6 +298,24 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			from = w.hwm
 		}
 	}
+}
+
+// mergedProp lists, on a record, the ids of the records merged into it
+// (";"-separated). HubSpot lists a merged-away record nowhere else: not in
+// search, not among the archived.
+const mergedProp = "hs_merged_object_ids"
+
+// appendMerged appends, for each record merged into rec, that record as
+// deleted and merged into rec, so a sync sees the merge (and holds the
+// delete of its linked record for review, naming rec) instead of keeping a
+// link to an id that is gone.
+func appendMerged(recs []connector.Record, rec connector.Record) []connector.Record {
+	for _, id := range strings.Split(rec.Fields[mergedProp], ";") {
+		if id = strings.TrimSpace(id); id != "" && id != rec.ID {
+			recs = append(recs, connector.Record{ID: id, Fields: map[string]string{}, Modified: rec.Modified, Deleted: true, MergedInto: rec.ID})
+		}
+	}
+	return recs
 }
 
 // toRecord converts a search result into a canonical record. Property

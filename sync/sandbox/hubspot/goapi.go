@@ -182,6 +182,19 @@ func (s *Sim) seedPrimaryCompany(st *objectStore, r *record) {
 	s.primaries[recordEnd{"contacts", r.id}] = co
 }
 
+// Merge merges record mergeID of object into primaryID, as POST
+// …/{object}/merge does.
+func (s *Sim) Merge(object, primaryID, mergeID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok := s.stores[object]
+	if !ok {
+		return fmt.Errorf("hubspot sim: unknown object %q", object)
+	}
+	_, err := s.mergeLocked(st, primaryID, mergeID)
+	return err
+}
+
 // SeedAssociations associates each record of object keyed in toOf with
 // the toObject record it names, by the HubSpot-defined unlabeled type
 // (a task and its contact: 204), trusted and without modifying either.

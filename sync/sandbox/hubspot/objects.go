@@ -1,9 +1,11 @@
 package hubspot
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 type propertyJSON struct {
@@ -84,7 +86,7 @@ func (s *Sim) handleList(w http.ResponseWriter, r *http.Request) {
 	var next int64
 	for i := st.after(after); i < len(st.recs); i++ {
 		rec := st.recs[i]
-		if rec.archived != archived {
+		if rec.archived != archived || rec.merged {
 			continue
 		}
 		if len(results) == limit {
@@ -206,6 +208,62 @@ func (s *Sim) handleArchive(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// handleMerge serves POST /crm/objects/2026-03/{object}/merge
+// ({primaryObjectId, objectIdToMerge}): the record to merge is gone (not
+// archived: HubSpot lists merged records nowhere [unverified]), and the
+// primary keeps its id, lists the merged ids (its own merged ids and the
+// merged record's) in hs_merged_object_ids, and is modified. Newer portals
+// may give the merged record a new id [unverified]; a reader that follows
+// hs_merged_object_ids copes with both.
+func (s *Sim) handleMerge(w http.ResponseWriter, r *http.Request) {
+	st := s.store(w, r)
+	if st == nil {
+		return
+	}
+	var in struct {
+		Primary string `json:"primaryObjectId"`
+		Merge   string `json:"objectIdToMerge"`
+	}
+	if !decodeBody(w, r, &in) {
+		return
+	}
+	s.mu.Lock()
+	primary, err := s.mergeLocked(st, in.Primary, in.Merge)
+	var out Object
+	if err == nil {
+		out = s.render(st, primary, nil)
+	}
+	s.mu.Unlock()
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", err.Error(), nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// mergeLocked merges record mergeID into primaryID. Caller holds s.mu.
+func (s *Sim) mergeLocked(st *objectStore, primaryID, mergeID string) (*record, error) {
+	p, m := st.get(primaryID), st.get(mergeID)
+	if p == nil || m == nil || p.archived || m.archived || p == m {
+		return nil, fmt.Errorf("cannot merge %s %s into %s: both must exist, differ and not be archived", singular(st.schema.Object), mergeID, primaryID)
+	}
+	i, ok := st.schema.prop("hs_merged_object_ids")
+	if !ok {
+		return nil, fmt.Errorf("%s cannot be merged in this sandbox", st.schema.Object)
+	}
+	ids := []string{}
+	for _, v := range []string{p.vals[i], m.vals[i], strconv.FormatInt(m.id, 10)} {
+		if v != "" {
+			ids = append(ids, v)
+		}
+	}
+	now := s.nowMs()
+	st.archive(m, now)
+	m.merged = true
+	st.set(p, map[int]string{i: strings.Join(ids, ";")}, now)
+	return p, nil
 }
 
 func keys(m map[string]any) []string {

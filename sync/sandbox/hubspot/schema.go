@@ -106,6 +106,8 @@ func schemas() map[string]*Schema {
 			// associations API (HubSpot developer changelog, 2019-01-24).
 			{Name: "associatedcompanyid", Label: "Primary Associated Company ID", Type: typeNumber, FieldType: "number", GroupName: ci, ReadOnly: true, HubSpotDefined: true},
 			{Name: "notes_last_updated", Label: "Last Activity Date", Type: typeDateTime, FieldType: "date", GroupName: ci, ReadOnly: true, Calculated: true, HubSpotDefined: true},
+			// The ids of the contacts merged into this one, separated by ";".
+			{Name: "hs_merged_object_ids", Label: "Merged Contact IDs", Type: typeEnum, FieldType: "checkbox", GroupName: "contactinformation", ReadOnly: true, HubSpotDefined: true},
 		})
 	co := "companyinformation"
 	companies := newSchema("companies", "hs_lastmodifieddate", 5000000000,

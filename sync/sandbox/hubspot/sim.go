@@ -140,6 +140,7 @@ func (s *Sim) routes() {
 	api("POST "+o+"/batch/upsert", false, s.handleBatchUpsert)
 	api("POST "+o+"/batch/read", false, s.handleBatchRead)
 	api("POST "+o+"/batch/archive", false, s.handleBatchArchive)
+	api("POST "+o+"/merge", false, s.handleMerge)
 	api("PUT "+o+"/{id}/associations/default/{toObject}/{toId}", false, s.handleAssociateDefault)
 	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/create", false, s.handleAssociationBatchCreate)
 	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/read", false, s.handleAssociationBatchRead)

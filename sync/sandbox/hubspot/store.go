@@ -15,6 +15,7 @@ type record struct {
 	modified   int64    // epoch ms
 	archived   bool
 	archivedAt int64
+	merged     bool // merged into another record: gone, and not listed as archived
 }
 
 // objectStore holds one object type. Callers hold Sim.mu.
