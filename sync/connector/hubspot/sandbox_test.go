@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -146,26 +145,14 @@ func (e *env) requests() int64 {
 }
 
 func TestConformanceAgainstSandbox(t *testing.T) {
-	var mu sync.Mutex
-	envs := map[*testing.T]*env{}
-	envOf := func(t *testing.T) *env {
-		mu.Lock()
-		defer mu.Unlock()
-		e := envs[t]
-		if e == nil {
-			t.Fatal("harness: New was not called in this subtest")
-		}
-		return e
-	}
+	var envs conformance.Backends[*env]
+	envOf := envs.Get
 	h := conformance.Harness{
 		Name: "hubspot", Object: "contacts", BatchSize: batchSize, PageSize: pageSize,
 		ModifiedResolution: 2 * time.Millisecond,
 		New: func(t *testing.T) connector.Connector {
 			e := newEnv(t, hssim.Options{RateLimits: true, Seed: 7})
-			mu.Lock()
-			envs[t] = e
-			mu.Unlock()
-			t.Cleanup(func() { mu.Lock(); delete(envs, t); mu.Unlock() })
+			envs.Put(t, e)
 			c, err := newConnector(e.oauthClient(t), e.base, testOptions())
 			if err != nil {
 				t.Fatal(err)
@@ -182,16 +169,8 @@ func TestConformanceAgainstSandbox(t *testing.T) {
 		Requests: func(t *testing.T) int64 { return envOf(t).requests() },
 	}
 	h.Fields.Email, h.Fields.First, h.Fields.Last, h.Fields.Phone = "email", "firstname", "lastname", "phone"
-	h.Faults = conformance.Faults{
-		RateLimitStorm: func(t *testing.T, on bool) { envOf(t).sim.Faults().Set(simkit.Faults{P429: 0.3, Disabled: !on}) },
-		ServerErrors:   func(t *testing.T, on bool) { envOf(t).sim.Faults().Set(simkit.Faults{P5xx: 0.3, Disabled: !on}) },
-		ExpireTokens: func(t *testing.T, on bool) {
-			if on {
-				envOf(t).sim.Auth().ExpireAllAccess()
-			}
-		},
-		ExhaustBudget: func(t *testing.T, on bool) { envOf(t).sim.Faults().SetDailyExhausted(on) },
-	}
+	h.Faults = conformance.SimkitFaults(func(t *testing.T) *simkit.FaultInjector { return envOf(t).sim.Faults() },
+		func(t *testing.T) *simkit.AuthServer { return envOf(t).sim.Auth() })
 	conformance.Run(t, h)
 }
 

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -102,17 +101,8 @@ func body(f map[string]string) map[string]any {
 }
 
 func TestConformanceAgainstSandbox(t *testing.T) {
-	var mu sync.Mutex
-	envs := map[*testing.T]*env{}
-	envOf := func(t *testing.T) *env {
-		mu.Lock()
-		defer mu.Unlock()
-		e := envs[t]
-		if e == nil {
-			t.Fatal("harness: New was not called in this subtest")
-		}
-		return e
-	}
+	var envs conformance.Backends[*env]
+	envOf := envs.Get
 	id := func(t *testing.T, s string) int64 {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
@@ -132,10 +122,7 @@ func TestConformanceAgainstSandbox(t *testing.T) {
 		ModifiedResolution: 1100 * time.Millisecond, // update_time has one-second resolution
 		New: func(t *testing.T) connector.Connector {
 			e := newEnv(t, pdsim.Options{RateLimits: true, Seed: 7})
-			mu.Lock()
-			envs[t] = e
-			mu.Unlock()
-			t.Cleanup(func() { mu.Lock(); delete(envs, t); mu.Unlock() })
+			envs.Put(t, e)
 			return e.connect(t)
 		},
 		Seed: func(t *testing.T, recs []map[string]string) []string {
@@ -178,15 +165,7 @@ func TestConformanceAgainstSandbox(t *testing.T) {
 		Requests: requests,
 	}
 	h.Fields.Email, h.Fields.First, h.Fields.Last, h.Fields.Phone = "email", fieldFirst, fieldLast, "phone"
-	h.Faults = conformance.Faults{
-		RateLimitStorm: func(t *testing.T, on bool) { envOf(t).sim.Faults().Set(simkit.Faults{P429: 0.3, Disabled: !on}) },
-		ServerErrors:   func(t *testing.T, on bool) { envOf(t).sim.Faults().Set(simkit.Faults{P5xx: 0.3, Disabled: !on}) },
-		ExpireTokens: func(t *testing.T, on bool) {
-			if on {
-				envOf(t).sim.Auth().ExpireAllAccess()
-			}
-		},
-		ExhaustBudget: func(t *testing.T, on bool) { envOf(t).sim.Faults().SetDailyExhausted(on) },
-	}
+	h.Faults = conformance.SimkitFaults(func(t *testing.T) *simkit.FaultInjector { return envOf(t).sim.Faults() },
+		func(t *testing.T) *simkit.AuthServer { return envOf(t).sim.Auth() })
 	conformance.Run(t, h)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/crmsync/crmsync/app/auth/authtest"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/conformance"
 	"github.com/crmsync/crmsync/sync/connector/transport"
 	sfsim "github.com/crmsync/crmsync/sync/sandbox/salesforce"
 	"github.com/crmsync/crmsync/sync/sandbox/simkit"
@@ -100,23 +100,12 @@ func (o *org) refreshToken(t *testing.T) string {
 }
 
 func TestConformance(t *testing.T) {
-	var mu sync.Mutex
-	orgs := map[*testing.T]*org{}
-	get := func(t *testing.T) *org {
-		mu.Lock()
-		defer mu.Unlock()
-		o := orgs[t]
-		if o == nil {
-			t.Fatal("harness hook called before New")
-		}
-		return o
-	}
+	var orgs conformance.Backends[*org]
+	get := orgs.Get
 	h := conformanceHarness()
 	h.New = func(t *testing.T) connector.Connector {
 		o := newOrg(t)
-		mu.Lock()
-		orgs[t] = o
-		mu.Unlock()
+		orgs.Put(t, o)
 		return o.connect(t, 0)
 	}
 	h.Seed = func(t *testing.T, recs []map[string]string) []string {
@@ -144,21 +133,7 @@ func TestConformance(t *testing.T) {
 		return r.Fields
 	}
 	h.Requests = func(t *testing.T) int64 { return get(t).requests() }
-	setFaults := func(f simkit.Faults) func(*testing.T, bool) {
-		return func(t *testing.T, on bool) {
-			if !on {
-				f = simkit.Faults{}
-			}
-			get(t).sim.Faults().Set(f)
-		}
-	}
-	h.Faults.RateLimitStorm = setFaults(simkit.Faults{P429: 0.3})
-	h.Faults.ServerErrors = setFaults(simkit.Faults{P5xx: 0.3})
-	h.Faults.ExpireTokens = func(t *testing.T, on bool) {
-		if on {
-			get(t).sim.Auth().ExpireAllAccess()
-		}
-	}
-	h.Faults.ExhaustBudget = func(t *testing.T, on bool) { get(t).sim.Faults().SetDailyExhausted(on) }
+	h.Faults = conformance.SimkitFaults(func(t *testing.T) *simkit.FaultInjector { return get(t).sim.Faults() },
+		func(t *testing.T) *simkit.AuthServer { return get(t).sim.Auth() })
 	runConformance(t, h)
 }
