@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -72,14 +71,7 @@ func (c *Connector) call(ctx context.Context, method, path string, in any) (*res
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		var ce *connector.Error
-		if errors.As(err, &ce) {
-			return nil, err
-		}
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("hubspot: %s: %w", ep, err)
-		}
-		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Category: connector.CatServer, Message: err.Error()}
+		return nil, transport.CallError(ctx, vendor, ep, err)
 	}
 	defer resp.Body.Close()
 	buf, err := c.bodies.Read(resp.Body, maxBody+1)

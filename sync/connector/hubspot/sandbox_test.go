@@ -3,6 +3,7 @@ package hubspot
 import (
 	"bytes"
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -219,5 +220,22 @@ func TestReadRestartsBeforeSearchCap(t *testing.T) {
 		if err != nil || len(p.Records) > 0 {
 			t.Fatalf("read after the last cursor: %d records, %v; want none", len(p.Records), err)
 		}
+	}
+}
+
+// A connection whose sign-in is gone fails every call as "reconnect
+// needed" (app/auth.ErrReconnectNeeded, a connector.ErrAuth), which the app
+// turns into a Reconnect button, not as a server error.
+func TestLostSignInAsksForReconnect(t *testing.T) {
+	e := newEnv(t, hssim.Options{Seed: 5})
+	ep := auth.Endpoint{Vendor: vendor, TokenURL: e.base + "/oauth/2026-03/token", ClientID: e.sim.Auth().ClientID()}
+	client := auth.Client(nil, auth.NewTokenSource(t.Context(), ep, secret.NewMemory(), "gone", nil))
+	c, err := newConnector(client, e.base, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Schema(t.Context(), "contacts")
+	if !errors.Is(err, auth.ErrReconnectNeeded) || !errors.Is(err, connector.ErrAuth) {
+		t.Fatalf("schema without a sign-in: %v; want reconnect needed", err)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -179,14 +178,7 @@ func (c *Connector) call(ctx context.Context, method, path string, in any) (*res
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		var ce *connector.Error
-		if errors.As(err, &ce) {
-			return nil, err
-		}
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("pipedrive: %s: %w", ep, err)
-		}
-		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Category: connector.CatServer, Message: err.Error()}
+		return nil, transport.CallError(ctx, vendor, ep, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))

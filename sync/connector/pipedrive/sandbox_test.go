@@ -2,6 +2,7 @@ package pipedrive
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -168,4 +169,23 @@ func TestConformanceAgainstSandbox(t *testing.T) {
 	h.Faults = conformance.SimkitFaults(func(t *testing.T) *simkit.FaultInjector { return envOf(t).sim.Faults() },
 		func(t *testing.T) *simkit.AuthServer { return envOf(t).sim.Auth() })
 	conformance.Run(t, h)
+}
+
+// A connection whose sign-in is gone fails as "reconnect needed", not as a
+// server error.
+func TestLostSignInAsksForReconnect(t *testing.T) {
+	e := newEnv(t, pdsim.Options{Seed: 5})
+	ep := auth.Endpoint{Vendor: vendor, TokenURL: e.base + "/oauth/token", ClientID: e.sim.Auth().ClientID()}
+	client := auth.Client(nil, auth.NewTokenSource(t.Context(), ep, secret.NewMemory(), "gone", nil))
+	c, err := newConnector(client, e.base, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range c.Read(t.Context(), "persons", "") {
+		if !errors.Is(err, auth.ErrReconnectNeeded) || !errors.Is(err, connector.ErrAuth) {
+			t.Fatalf("read without a sign-in: %v; want reconnect needed", err)
+		}
+		return
+	}
+	t.Fatal("read without a sign-in returned nothing")
 }

@@ -370,3 +370,20 @@ func closeReqBody(req *http.Request) {
 		_ = req.Body.Close()
 	}
 }
+
+// CallError is what a connector returns when Do failed for one of its
+// calls to endpoint ep: a *connector.Error as it came; the cancellation,
+// wrapped; a lost sign-in (anything that is a connector.ErrAuth, such as
+// app/auth's ErrReconnectNeeded), wrapped with its chain intact, so the app
+// can ask for a reconnect; any other failure (the network, after the
+// retries) as a server error naming it.
+func CallError(ctx context.Context, vendor, ep string, err error) error {
+	var ce *connector.Error
+	switch {
+	case errors.As(err, &ce):
+		return err
+	case ctx.Err() != nil, errors.Is(err, connector.ErrAuth):
+		return fmt.Errorf("%s: %s: %w", vendor, ep, err)
+	}
+	return &connector.Error{Vendor: vendor, Endpoint: ep, Category: connector.CatServer, Message: err.Error()}
+}
