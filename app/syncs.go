@@ -101,6 +101,9 @@ type SyncView struct {
 	Paused     bool
 	LastRun    *store.RunRow
 	OpenReview int
+	// Waiting counts references left alone until another sync links the
+	// records they name, by that sync.
+	Waiting map[string]int
 	// Health: healthy | warning | error | paused | new
 	Health string
 }
@@ -135,6 +138,9 @@ func (a *App) view(ctx context.Context, row store.SyncRow) (SyncView, error) {
 		return v, err
 	}
 	v.OpenReview = len(open)
+	if v.Waiting, err = a.db.RefWaitCounts(ctx, row.ID); err != nil {
+		return v, err
+	}
 	switch {
 	case row.Paused:
 		v.Health = "paused"

@@ -30,6 +30,9 @@ func TestRefWaitsReplacePerRecord(t *testing.T) {
 	if err := db.ReplaceRefWaits(ctx, 1, nil, append(first, first[0])); err != nil {
 		t.Fatal(err)
 	}
+	if counts, err := db.RefWaitCounts(ctx, 1); err != nil || !reflect.DeepEqual(counts, map[string]int{"companies": 2, "owners": 1}) {
+		t.Fatalf("counts = %v, %v", counts, err)
+	}
 	// Record a:1 planned again: its company is linked now, its owner moved.
 	moved := store.RefWait{Side: "a", RecordID: "1", RefSync: "owners", RefID: "o2"}
 	if err := db.ReplaceRefWaits(ctx, 1, []store.RecordRef{{Side: "a", ID: "1"}}, []store.RefWait{moved}); err != nil {

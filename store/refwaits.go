@@ -59,3 +59,23 @@ func (s *DB) ReplaceRefWaits(ctx context.Context, syncID int64, clear []RecordRe
 		return nil
 	})
 }
+
+// RefWaitCounts counts a sync's references waiting for a link, by the sync
+// they wait for.
+func (s *DB) RefWaitCounts(ctx context.Context, syncID int64) (map[string]int, error) {
+	rows, err := s.sql.QueryContext(ctx, `SELECT ref_sync, count(*) FROM ref_waits WHERE sync_id = ? GROUP BY ref_sync`, syncID)
+	if err != nil {
+		return nil, fmt.Errorf("store: references waiting of sync %d: %w", syncID, err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var name string
+		var n int
+		if err := rows.Scan(&name, &n); err != nil {
+			return nil, fmt.Errorf("store: references waiting of sync %d: %w", syncID, err)
+		}
+		out[name] = n
+	}
+	return out, rows.Err()
+}

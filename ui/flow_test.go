@@ -249,6 +249,9 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	l.see(demoCompanies)
 	l.see(demoDeals)
 	l.see(demoPeople)
+	// The contacts sync ran before the companies sync: its card says what
+	// waits, and for which sync.
+	l.see(`references wait for sync "` + demoCompanies + `" to link their records`)
 
 	// History lists the run; its detail offers Undo with a preview.
 	l.navigate(ScreenHistory)

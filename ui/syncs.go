@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"maps"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -132,6 +134,9 @@ func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObj
 		l := widget.NewLabel(fmt.Sprintf("%d items wait in Review", s.OpenReview))
 		l.Importance = widget.WarningImportance
 		info.Add(l)
+	}
+	for _, ref := range slices.Sorted(maps.Keys(s.Waiting)) {
+		info.Add(wrapped(fmt.Sprintf("%d references wait for sync %q to link their records; the next run after it does writes them.", s.Waiting[ref], ref)))
 	}
 	if missing != "" {
 		info.Add(dangerText(fmt.Sprintf("Connection %q was removed. Connect it again on Connections, or press Edit to choose another; the sync's settings are kept.", missing)))
