@@ -310,7 +310,11 @@ const mergedProp = "hs_merged_object_ids"
 // delete of its linked record for review, naming rec) instead of keeping a
 // link to an id that is gone.
 func appendMerged(recs []connector.Record, rec connector.Record) []connector.Record {
-	for _, id := range strings.Split(rec.Fields[mergedProp], ";") {
+	ids := rec.Fields[mergedProp]
+	if ids == "" {
+		return recs // nearly every record: no split, no allocation
+	}
+	for _, id := range strings.Split(ids, ";") {
 		if id = strings.TrimSpace(id); id != "" && id != rec.ID {
 			recs = append(recs, connector.Record{ID: id, Fields: map[string]string{}, Modified: rec.Modified, Deleted: true, MergedInto: rec.ID})
 		}
