@@ -47,7 +47,6 @@ type rawJSON []byte
 // return an error here; the caller decides which statuses are fine.
 func (c *Connector) call(ctx context.Context, method, path string, in any) (*response, error) {
 	ep := method + " " + path
-	var body io.Reader
 	var raw []byte
 	if in != nil {
 		if rb, ok := in.(rawJSON); ok {
@@ -58,17 +57,11 @@ func (c *Connector) call(ctx context.Context, method, path string, in any) (*res
 				return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Category: connector.CatValidation, Message: "encode request: " + err.Error()}
 			}
 		}
-		body = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	req, err := transport.JSONRequest(ctx, method, c.base+path, raw)
 	if err != nil {
 		return nil, fmt.Errorf("hubspot: %s: %w", ep, err)
 	}
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw)), nil }
-	}
-	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, transport.CallError(ctx, vendor, ep, err)

@@ -6,7 +6,6 @@
 package pipedrive
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -158,24 +157,17 @@ type response struct {
 // response, bounded. Only transport failures are errors here.
 func (c *Connector) call(ctx context.Context, method, path string, in any) (*response, error) {
 	ep := method + " " + endpointOf(path)
-	var body io.Reader
 	var raw []byte
 	if in != nil {
 		var err error
 		if raw, err = json.Marshal(in); err != nil {
 			return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Category: connector.CatValidation, Message: "encode request: " + err.Error()}
 		}
-		body = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	req, err := transport.JSONRequest(ctx, method, c.base+path, raw)
 	if err != nil {
 		return nil, fmt.Errorf("pipedrive: %s: %w", ep, err)
 	}
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw)), nil }
-	}
-	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, transport.CallError(ctx, vendor, ep, err)

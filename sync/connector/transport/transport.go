@@ -6,6 +6,7 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -386,4 +387,24 @@ func CallError(ctx context.Context, vendor, ep string, err error) error {
 		return fmt.Errorf("%s: %s: %w", vendor, ep, err)
 	}
 	return &connector.Error{Vendor: vendor, Endpoint: ep, Category: connector.CatServer, Message: err.Error()}
+}
+
+// JSONRequest builds a request that sends raw as its JSON body (nil = no
+// body) and accepts JSON. GetBody is set, so a retry or a refreshed token
+// can send the body again.
+func JSONRequest(ctx context.Context, method, url string, raw []byte) (*http.Request, error) {
+	var body io.Reader
+	if raw != nil {
+		body = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
+	if err != nil {
+		return nil, err
+	}
+	if raw != nil {
+		req.Header.Set("Content-Type", "application/json")
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw)), nil }
+	}
+	req.Header.Set("Accept", "application/json")
+	return req, nil
 }
