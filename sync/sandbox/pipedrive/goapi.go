@@ -174,89 +174,79 @@ func (s *Sim) remove(k kind, id int64) error {
 // body has the request's JSON shape (name, emails, custom_fields...).
 func (s *Sim) CreatePerson(body map[string]any) (Person, error) {
 	r, err := s.create(kindPerson, body)
-	if err != nil {
-		return Person{}, err
-	}
-	return personOf(r), nil
+	return snapshot(r, err, personOf)
 }
 
 // UpdatePerson edits a person as PATCH /api/v2/persons/{id} does (update_time moves).
 func (s *Sim) UpdatePerson(id int64, body map[string]any) (Person, error) {
 	r, err := s.update(kindPerson, id, body)
-	if err != nil {
-		return Person{}, err
-	}
-	return personOf(r), nil
+	return snapshot(r, err, personOf)
 }
 
 // DeletePerson marks a person deleted as DELETE /api/v2/persons/{id} does.
 func (s *Sim) DeletePerson(id int64) error { return s.remove(kindPerson, id) }
 
 // GetPerson returns a person by id, deleted ones included.
-func (s *Sim) GetPerson(id int64) (Person, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if r := s.persons.get(id); r != nil {
-		return personOf(r), true
-	}
-	return Person{}, false
-}
+func (s *Sim) GetPerson(id int64) (Person, bool) { return lookup(s, s.persons, id, personOf) }
 
 // CountPersons returns the number of persons not deleted.
 func (s *Sim) CountPersons() int { s.mu.RLock(); defer s.mu.RUnlock(); return s.persons.live }
 
 // Persons returns every person, deleted ones included, in id order.
-func (s *Sim) Persons() []Person {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := make([]Person, len(s.persons.recs))
-	for i, r := range s.persons.recs {
-		out[i] = personOf(r)
-	}
-	return out
-}
+func (s *Sim) Persons() []Person { return all(s, s.persons, personOf) }
 
 // CreateOrganization adds an organization through the same validation as POST /api/v2/organizations.
 func (s *Sim) CreateOrganization(body map[string]any) (Organization, error) {
 	r, err := s.create(kindOrg, body)
-	if err != nil {
-		return Organization{}, err
-	}
-	return orgOf(r), nil
+	return snapshot(r, err, orgOf)
 }
 
 // UpdateOrganization edits an organization as PATCH /api/v2/organizations/{id} does.
 func (s *Sim) UpdateOrganization(id int64, body map[string]any) (Organization, error) {
 	r, err := s.update(kindOrg, id, body)
-	if err != nil {
-		return Organization{}, err
-	}
-	return orgOf(r), nil
+	return snapshot(r, err, orgOf)
 }
 
 // DeleteOrganization marks an organization deleted.
 func (s *Sim) DeleteOrganization(id int64) error { return s.remove(kindOrg, id) }
 
 // GetOrganization returns an organization by id, deleted ones included.
-func (s *Sim) GetOrganization(id int64) (Organization, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if r := s.orgs.get(id); r != nil {
-		return orgOf(r), true
-	}
-	return Organization{}, false
-}
+func (s *Sim) GetOrganization(id int64) (Organization, bool) { return lookup(s, s.orgs, id, orgOf) }
 
 // CountOrganizations returns the number of organizations not deleted.
 func (s *Sim) CountOrganizations() int { s.mu.RLock(); defer s.mu.RUnlock(); return s.orgs.live }
 
 // Organizations returns every organization, deleted ones included, in id order.
-func (s *Sim) Organizations() []Organization {
+func (s *Sim) Organizations() []Organization { return all(s, s.orgs, orgOf) }
+
+// snapshot turns a written record into its Go snapshot (Person,
+// Organization), or passes the write's error on.
+func snapshot[T any](r *record, err error, of func(*record) T) (T, error) {
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return of(r), nil
+}
+
+// lookup snapshots record id of st, deleted or not.
+func lookup[T any](s *Sim, st *store, id int64, of func(*record) T) (T, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]Organization, len(s.orgs.recs))
-	for i, r := range s.orgs.recs {
-		out[i] = orgOf(r)
+	if r := st.get(id); r != nil {
+		return of(r), true
+	}
+	var zero T
+	return zero, false
+}
+
+// all snapshots every record of st in id order.
+func all[T any](s *Sim, st *store, of func(*record) T) []T {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]T, len(st.recs))
+	for i, r := range st.recs {
+		out[i] = of(r)
 	}
 	return out
 }

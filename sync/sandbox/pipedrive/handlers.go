@@ -293,24 +293,30 @@ func (s *Sim) handleGet(k kind) http.HandlerFunc {
 // handleCreate serves POST; Pipedrive answers 200 (spec: addPerson responses '200').
 func (s *Sim) handleCreate(k kind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		body, err := decodeObject(r.Body)
-		if err != nil {
-			writeError(w, http.StatusBadRequest, err.Error())
-			return
-		}
-		s.mu.Lock()
-		rec, aerr := s.createLocked(k, body)
-		var out map[string]any
-		if aerr == nil {
-			out = s.render(k, rec, nil, nil)
-		}
-		s.mu.Unlock()
-		if aerr != nil {
-			writeAPIError(w, aerr)
-			return
-		}
-		writeData(w, out)
+		s.writeRecord(w, r, k, func(body map[string]json.RawMessage) (*record, *apiError) { return s.createLocked(k, body) })
 	}
+}
+
+// writeRecord decodes a request body, applies it with write under the
+// lock, and answers the record as written, or the error.
+func (s *Sim) writeRecord(w http.ResponseWriter, r *http.Request, k kind, write func(map[string]json.RawMessage) (*record, *apiError)) {
+	body, err := decodeObject(r.Body)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	s.mu.Lock()
+	rec, aerr := write(body)
+	var out map[string]any
+	if aerr == nil {
+		out = s.render(k, rec, nil, nil)
+	}
+	s.mu.Unlock()
+	if aerr != nil {
+		writeAPIError(w, aerr)
+		return
+	}
+	writeData(w, out)
 }
 
 // handlePatch serves PATCH; only the given properties change.
@@ -321,23 +327,7 @@ func (s *Sim) handlePatch(k kind) http.HandlerFunc {
 			writeAPIError(w, aerr)
 			return
 		}
-		body, err := decodeObject(r.Body)
-		if err != nil {
-			writeError(w, http.StatusBadRequest, err.Error())
-			return
-		}
-		s.mu.Lock()
-		rec, aerr := s.patchLocked(k, id, body)
-		var out map[string]any
-		if aerr == nil {
-			out = s.render(k, rec, nil, nil)
-		}
-		s.mu.Unlock()
-		if aerr != nil {
-			writeAPIError(w, aerr)
-			return
-		}
-		writeData(w, out)
+		s.writeRecord(w, r, k, func(body map[string]json.RawMessage) (*record, *apiError) { return s.patchLocked(k, id, body) })
 	}
 }
 
