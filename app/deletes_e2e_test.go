@@ -17,21 +17,9 @@ import (
 // in the other CRM and nothing else.
 func TestDeletesReachReviewFromBothVendors(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 11, 12)
-	def := app.DemoSync("contacts", "hs", "sf")
-	def.Safety.PropagateDeletes = true
-	if err := a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
-	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res)
-	}
+	a, srv, links := syncedContacts(t, 11, true)
 
 	// Two linked pairs, as the store holds them.
-	links := syncLinks(t, a, "contacts")
-	if len(links) < 2 {
-		t.Fatalf("links after the first run: %v", links)
-	}
 	var pairs [][3]string // email, HubSpot id, Salesforce id
 	for _, l := range links[:2] {
 		r, ok := srv.HubSpot().Get("contacts", l.AID)
@@ -114,19 +102,7 @@ func TestMergeNamesTheSurvivor(t *testing.T) {
 	}{{"salesforce", true}, {"salesforce", false}, {"hubspot", true}} {
 		propagate := tc.propagate
 		ctx := context.Background()
-		a, srv := connectedSandbox(t, 23, 12)
-		def := app.DemoSync("contacts", "hs", "sf")
-		def.Safety.PropagateDeletes = propagate
-		if err := a.SaveSync(ctx, def); err != nil {
-			t.Fatal(err)
-		}
-		if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-			t.Fatalf("first run: %v %+v", err, res)
-		}
-		links := syncLinks(t, a, "contacts")
-		if len(links) < 2 {
-			t.Fatalf("links: %v", links)
-		}
+		a, srv, links := syncedContacts(t, 23, propagate)
 		survivor, merged := links[0], links[1]
 		side, other := "B", "A"
 		mergedID, mergedOther, survivorID, survivorOther := merged.BID, merged.AID, survivor.BID, survivor.AID

@@ -38,3 +38,25 @@ func syncLinks(t *testing.T, a *app.App, name string) []store.LinkRow {
 	}
 	return links
 }
+
+// syncedContacts connects both sandboxes, saves the demo contacts sync
+// (propagating deletes or not), runs it once and returns its links, at
+// least two.
+func syncedContacts(t *testing.T, seed int64, propagate bool) (*app.App, *sandbox.Server, []store.LinkRow) {
+	t.Helper()
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, seed, 12)
+	def := app.DemoSync("contacts", "hs", "sf")
+	def.Safety.PropagateDeletes = propagate
+	if err := a.SaveSync(ctx, def); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+		t.Fatalf("first run: %v %+v", err, res)
+	}
+	links := syncLinks(t, a, "contacts")
+	if len(links) < 2 {
+		t.Fatalf("links after the first run: %v", links)
+	}
+	return a, srv, links
+}
