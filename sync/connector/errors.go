@@ -125,3 +125,22 @@ func CategoryOf(err error) Category {
 	}
 	return CatServer
 }
+
+// StatusCategory is the category of a failed HTTP status: 401 and 403 auth,
+// 429 rate limit, 404 not found, 409 conflict, any other 4xx validation,
+// and the rest server.
+func StatusCategory(status int) Category {
+	switch {
+	case status == 401 || status == 403:
+		return CatAuth
+	case status == 429:
+		return CatRateLimit
+	case status == 404:
+		return CatNotFound
+	case status == 409:
+		return CatConflict
+	case status >= 400 && status < 500:
+		return CatValidation
+	}
+	return CatServer
+}

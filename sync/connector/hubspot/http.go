@@ -169,21 +169,7 @@ func (r *response) apiError() *connector.Error {
 	return e
 }
 
-func statusCategory(status int) connector.Category {
-	switch {
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return connector.CatAuth
-	case status == http.StatusTooManyRequests:
-		return connector.CatRateLimit
-	case status == http.StatusNotFound:
-		return connector.CatNotFound
-	case status == http.StatusConflict:
-		return connector.CatConflict
-	case status >= 400 && status < 500:
-		return connector.CatValidation
-	}
-	return connector.CatServer
-}
+func statusCategory(status int) connector.Category { return connector.StatusCategory(status) }
 
 // classify is HubSpot's retry policy for the shared transport: 429 waits for
 // Retry-After or the rolling window, except the DAILY policy, which stops the

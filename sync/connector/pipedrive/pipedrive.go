@@ -265,20 +265,13 @@ func (r *response) apiError() *connector.Error {
 	return e
 }
 
+// statusCategory is connector.StatusCategory, with 410 Gone (a record
+// Pipedrive purged) as not found.
 func statusCategory(status int) connector.Category {
-	switch {
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return connector.CatAuth
-	case status == http.StatusTooManyRequests:
-		return connector.CatRateLimit
-	case status == http.StatusNotFound || status == http.StatusGone:
+	if status == http.StatusGone {
 		return connector.CatNotFound
-	case status == http.StatusConflict:
-		return connector.CatConflict
-	case status >= 400 && status < 500:
-		return connector.CatValidation
 	}
-	return connector.CatServer
+	return connector.StatusCategory(status)
 }
 
 // classify is Pipedrive's retry policy: a 429 waits for Retry-After or the
