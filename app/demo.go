@@ -178,6 +178,26 @@ func DemoTasksSync(name, hubspotConn, salesforceConn, contacts string) engine.De
 		})
 }
 
+// DemoMeetingsSync is the ready-made two-way meetings sync: HubSpot
+// meetings ↔ Salesforce Events, matched by title, each linked to its
+// contact through the links of the contacts sync named, like tasks. Start
+// and end are instants; HubSpot sets a new meeting's activity date to its
+// start, and Salesforce derives an Event's duration from its end.
+func DemoMeetingsSync(name, hubspotConn, salesforceConn, contacts string) engine.Definition {
+	return demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "meetings"},
+		engine.SideDef{Connection: salesforceConn, Object: "Event"},
+		engine.MatchRule{A: "hs_meeting_title", B: "Subject", Normalize: "lower"},
+		[]mapping.Field{
+			{A: "hs_meeting_title", B: "Subject", Rule: mapping.UnlessBlank},
+			{A: "hs_meeting_body", B: "Description"},
+			{A: "hs_meeting_location", B: "Location"},
+			{A: "hs_meeting_start_time", B: "StartDateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
+			{A: "hs_meeting_end_time", B: "EndDateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
+			{A: "associations.contact", B: "WhoId", Transform: "link:" + contacts},
+		})
+}
+
 // demoDef is the shape every ready-made sync shares: two-way, created when
 // unmatched, the newer value winning a conflict, run by hand, and asking
 // before a run changes more than a quarter of a side.

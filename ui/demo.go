@@ -21,6 +21,7 @@ const (
 	demoCompanies  = "demo-companies"
 	demoDeals      = "demo-deals"
 	demoTasks      = "demo-tasks"
+	demoMeetings   = "demo-meetings"
 	demoPeople     = "demo-hubspot-pipedrive"
 	demoOrgs       = "demo-hubspot-pipedrive-companies"
 )
@@ -100,11 +101,12 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 }
 
 // offerDemoSync asks, once the sandbox CRMs are connected, whether to add
-// the ready-made two-way syncs (HubSpot ↔ Salesforce companies, contacts
-// and deals; HubSpot ↔ Pipedrive contacts), and opens the contacts sync's
+// the ready-made two-way syncs (HubSpot ↔ Salesforce companies, contacts,
+// deals, tasks and meetings; HubSpot ↔ Pipedrive companies and contacts),
+// and opens the contacts sync's
 // preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot, Salesforce and Pipedrive sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, and tasks (matched by subject), each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name) and contacts (matched by email), each with its organization. The contacts preview opens first; nothing is written until you press Apply."
+	msg := "HubSpot, Salesforce and Pipedrive sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject) and meetings (HubSpot meetings and Salesforce Events, matched by title), each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name) and contacts (matched by email), each with its organization. The contacts preview opens first; nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {
 			u.createDemoSync()
@@ -121,6 +123,7 @@ func (u *UI) createDemoSync() {
 		app.DemoSyncWithCompanies(demoSyncName, demoHubSpot, demoSalesforce, demoCompanies),
 		app.DemoDealsSync(demoDeals, demoHubSpot, demoSalesforce, demoCompanies),
 		app.DemoTasksSync(demoTasks, demoHubSpot, demoSalesforce, demoSyncName),
+		app.DemoMeetingsSync(demoMeetings, demoHubSpot, demoSalesforce, demoSyncName),
 		app.DemoPipedriveCompaniesSync(demoOrgs, demoHubSpot, demoPipedrive),
 		app.DemoPipedriveSync(demoPeople, demoHubSpot, demoPipedrive, demoOrgs),
 	}

@@ -219,7 +219,7 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, seedVal int64,
 	if _, err = sf.Seed("Opportunity", []string{"Name", "Amount", "StageName", "CloseDate", "AccountId"}, sfOpps); err != nil {
 		return err
 	}
-	if err := seedTasks(hs, sf, hsContactIDs, sfContactIDs, seedVal, now); err != nil {
+	if err := seedActivities(hs, sf, hsContactIDs, sfContactIDs, seedVal, now); err != nil {
 		return err
 	}
 	return seedPipedrive(pd, companies, hsPeople[shared:], seedVal, n, now)
@@ -232,51 +232,94 @@ var (
 	sfPriority   = []string{"Low", "Normal", "High"}
 )
 
-// seedTasks gives one contact in ten a task in each CRM, linked to that
-// contact (HubSpot through an association, Salesforce through WhoId), each
-// with a subject of its own. It draws from a random source of its own.
-func seedTasks(hs *hubspot.Sim, sf *salesforce.Sim, hsContacts, sfContacts []string, seedVal int64, now time.Time) error {
+// activitySeed is one kind of activity seeded in both CRMs, each linked to
+// a contact: HubSpot through an association, Salesforce through WhoId,
+// whose column comes last. row gives one activity's values on a side (0
+// HubSpot, 1 Salesforce) for the contact at index i.
+type activitySeed struct {
+	hsObject, sfObject string
+	hsCols, sfCols     []string
+	offset             int // which contact of each ten gets one
+	row                func(side, i int, rng *rand.Rand, now time.Time) []string
+}
+
+// activitySeeds are tasks and meetings, each with a subject of its own.
+var activitySeeds = []activitySeed{
+	{hsObject: "tasks", sfObject: "Task", offset: 0,
+		hsCols: []string{"hs_task_subject", "hs_task_status", "hs_task_priority", "hs_timestamp"},
+		sfCols: []string{"Subject", "Status", "Priority", "ActivityDate", "WhoId"},
+		row: func(side, i int, rng *rand.Rand, now time.Time) []string {
+			due := now.AddDate(0, 0, rng.IntN(60)-20)
+			st, pr := rng.IntN(len(hsTaskStatus)), rng.IntN(len(hsPriority))
+			if side == 0 {
+				return []string{"Follow up " + strconv.Itoa(i) + " (HubSpot)", hsTaskStatus[st], hsPriority[pr], due.Format("2006-01-02T15:04:05.000Z")}
+			}
+			return []string{"Call back " + strconv.Itoa(i) + " (Salesforce)", sfTaskStatus[st], sfPriority[pr], due.Format("2006-01-02")}
+		}},
+	// Salesforce derives an Event's ActivityDateTime, ActivityDate and
+	// duration from its start and end; seeds bypass that, so they carry all.
+	{hsObject: "meetings", sfObject: "Event", offset: 3,
+		hsCols: []string{"hs_meeting_title", "hs_meeting_location", "hs_meeting_start_time", "hs_meeting_end_time", "hs_timestamp"},
+		sfCols: []string{"Subject", "Location", "StartDateTime", "EndDateTime", "ActivityDateTime", "ActivityDate", "DurationInMinutes", "WhoId"},
+		row: func(side, i int, rng *rand.Rand, now time.Time) []string {
+			start := now.Truncate(time.Hour).Add(time.Duration(rng.IntN(60*24)-20*24) * time.Hour)
+			minutes := 30 * (1 + rng.IntN(4))
+			end := start.Add(time.Duration(minutes) * time.Minute)
+			where := []string{"Zoom", "Office", "Phone", "Client site"}[rng.IntN(4)]
+			if side == 0 {
+				at := start.Format("2006-01-02T15:04:05.000Z")
+				return []string{"Intro meeting " + strconv.Itoa(i) + " (HubSpot)", where, at, end.Format("2006-01-02T15:04:05.000Z"), at}
+			}
+			at := start.Format("2006-01-02T15:04:05.000Z")
+			return []string{"Demo " + strconv.Itoa(i) + " (Salesforce)", where, at, end.Format("2006-01-02T15:04:05.000Z"), at,
+				start.Format("2006-01-02"), strconv.Itoa(minutes)}
+		}},
+}
+
+// seedActivities gives one contact in ten an activity of each kind in each
+// CRM, linked to that contact. It draws from a random source of its own.
+func seedActivities(hs *hubspot.Sim, sf *salesforce.Sim, hsContacts, sfContacts []string, seedVal int64, now time.Time) error {
 	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x7a5c))
 	now = now.UTC().Truncate(time.Second)
-	var hsRows []hubspot.SeedRow
-	var hsWho []string
-	for i := 0; i < len(hsContacts); i += 10 {
-		if hsContacts[i] == "" {
-			continue
+	for _, k := range activitySeeds {
+		var hsRows []hubspot.SeedRow
+		var hsWho []string
+		for i := k.offset; i < len(hsContacts); i += 10 {
+			if hsContacts[i] == "" {
+				continue
+			}
+			vals := k.row(0, i, rng, now)
+			mod := now.Add(-time.Duration(rng.IntN(30*24)) * time.Hour)
+			hsRows = append(hsRows, hubspot.SeedRow{Values: vals, Created: mod, Modified: mod})
+			hsWho = append(hsWho, hsContacts[i])
 		}
-		due := now.AddDate(0, 0, rng.IntN(60)-20)
-		st, pr := rng.IntN(len(hsTaskStatus)), rng.IntN(len(hsPriority))
-		mod := now.Add(-time.Duration(rng.IntN(30*24)) * time.Hour)
-		hsRows = append(hsRows, hubspot.SeedRow{Values: []string{"Follow up " + strconv.Itoa(i) + " (HubSpot)", hsTaskStatus[st], hsPriority[pr],
-			due.Format("2006-01-02T15:04:05.000Z")}, Created: mod, Modified: mod})
-		hsWho = append(hsWho, hsContacts[i])
-	}
-	taskIDs, err := hs.Seed("tasks", []string{"hs_task_subject", "hs_task_status", "hs_task_priority", "hs_timestamp"}, hsRows)
-	if err != nil {
-		return err
-	}
-	contactOf := make(map[string]string, len(taskIDs))
-	for i, id := range taskIDs {
-		if id != "" {
-			contactOf[id] = hsWho[i]
+		ids, err := hs.Seed(k.hsObject, k.hsCols, hsRows)
+		if err != nil {
+			return err
+		}
+		contactOf := make(map[string]string, len(ids))
+		for i, id := range ids {
+			if id != "" {
+				contactOf[id] = hsWho[i]
+			}
+		}
+		if err := hs.SeedAssociations(k.hsObject, "contacts", contactOf); err != nil {
+			return err
+		}
+		var sfRows []salesforce.SeedRow
+		for i := k.offset + 5; i < len(sfContacts); i += 10 {
+			if sfContacts[i] == "" {
+				continue
+			}
+			vals := append(k.row(1, i, rng, now), sfContacts[i])
+			mod := now.Add(-time.Duration(rng.IntN(30*24)) * time.Hour)
+			sfRows = append(sfRows, salesforce.SeedRow{Values: vals, Created: mod, Modified: mod})
+		}
+		if _, err := sf.Seed(k.sfObject, k.sfCols, sfRows); err != nil {
+			return err
 		}
 	}
-	if err := hs.SeedAssociations("tasks", "contacts", contactOf); err != nil {
-		return err
-	}
-	var sfRows []salesforce.SeedRow
-	for i := 5; i < len(sfContacts); i += 10 {
-		if sfContacts[i] == "" {
-			continue
-		}
-		due := now.AddDate(0, 0, rng.IntN(60)-20)
-		st, pr := rng.IntN(len(sfTaskStatus)), rng.IntN(len(sfPriority))
-		mod := now.Add(-time.Duration(rng.IntN(30*24)) * time.Hour)
-		sfRows = append(sfRows, salesforce.SeedRow{Values: []string{"Call back " + strconv.Itoa(i) + " (Salesforce)", sfTaskStatus[st], sfPriority[pr],
-			due.Format("2006-01-02"), sfContacts[i]}, Created: mod, Modified: mod})
-	}
-	_, err = sf.Seed("Task", []string{"Subject", "Status", "Priority", "ActivityDate", "WhoId"}, sfRows)
-	return err
+	return nil
 }
 
 // seedPipedrive fills Pipedrive with the companies as organizations and

@@ -19,9 +19,10 @@ import (
 //   - deals: no property holds it, so the field is the connector's own,
 //     dealCompanyField, read after each page through the associations
 //     batch read and written as association type 5;
-//   - tasks: taskContactField, the task's contact (type 204). A task has no
-//     primary contact, so a new contact replaces the old one: the others
-//     of that type are archived first. With several, the lowest id is read.
+//   - tasks and meetings: activityContactField, the activity's contact (types
+//     204 and 200). An activity has no primary contact, so a new contact
+//     replaces the old one: the others of that type are archived first.
+//     With several, the lowest id is read.
 //
 // Either way a record's reference is written after the record itself,
 // except on create, where it goes in the create input.
@@ -34,18 +35,19 @@ type refAssoc struct {
 	replace bool   // no primary: a new association replaces the old ones
 }
 
-// dealCompanyField and taskContactField hold a deal's primary company and
-// a task's contact. HubSpot property names hold no dot, so they cannot
-// clash with a property.
+// dealCompanyField and activityContactField hold a deal's primary company
+// and an activity's contact. HubSpot property names hold no dot, so they
+// cannot clash with a property.
 const (
-	dealCompanyField = "associations.company"
-	taskContactField = "associations.contact"
+	dealCompanyField     = "associations.company"
+	activityContactField = "associations.contact"
 )
 
 var refAssocs = map[string]refAssoc{
 	"contacts": {field: "associatedcompanyid", to: "companies", typeID: 1},
 	"deals":    {field: dealCompanyField, label: "Company (primary association)", to: "companies", typeID: 5, virtual: true},
-	"tasks":    {field: taskContactField, label: "Contact (association)", to: "contacts", typeID: 204, virtual: true, replace: true},
+	"tasks":    {field: activityContactField, label: "Contact (association)", to: "contacts", typeID: 204, virtual: true, replace: true},
+	"meetings": {field: activityContactField, label: "Contact (association)", to: "contacts", typeID: 200, virtual: true, replace: true},
 }
 
 // companyField names object's primary-company field, or "".

@@ -36,6 +36,7 @@ var companyKinds = map[string]struct {
 var plainKinds = map[[2]string]int{
 	{"tasks", "contacts"}: 204, {"contacts", "tasks"}: 203,
 	{"notes", "contacts"}: 202, {"contacts", "notes"}: 201,
+	{"meetings", "contacts"}: 200, {"contacts", "meetings"}: 199,
 }
 
 // primaryLabel is how association reads label a primary company.
@@ -63,7 +64,7 @@ type associations map[assocKey]map[int]bool
 
 // objectTypeIDs are HubSpot's object type ids, as association responses
 // name objects.
-var objectTypeIDs = map[string]string{"contacts": "0-1", "companies": "0-2", "deals": "0-3", "notes": "0-46", "tasks": "0-27"}
+var objectTypeIDs = map[string]string{"contacts": "0-1", "companies": "0-2", "deals": "0-3", "notes": "0-46", "tasks": "0-27", "meetings": "0-47"}
 
 // associateLocked records one association of type typeID. A record has
 // one primary company: a new one demotes the previous primary to

@@ -23,7 +23,9 @@ type SeedRow struct {
 }
 
 // Objects lists the supported object types.
-func (s *Sim) Objects() []string { return []string{"contacts", "companies", "deals", "notes", "tasks"} }
+func (s *Sim) Objects() []string {
+	return []string{"contacts", "companies", "deals", "notes", "tasks", "meetings"}
+}
 
 func (s *Sim) snapshot(st *objectStore, r *record) Record {
 	out := Record{ID: strconv.FormatInt(r.id, 10), Properties: map[string]string{}, CreatedAt: msToTime(r.created),

@@ -502,3 +502,39 @@ func TestTaskContactAssociationsArchive(t *testing.T) {
 		t.Fatalf("a contact-to-company type between a task and a contact: %d, want a 207 refusal", r.StatusCode)
 	}
 }
+
+// A meeting is associated with its contact by type 200, and a meeting
+// created without hs_timestamp is dated at its start (HubSpot's default
+// since November 2024); one given a timestamp keeps it.
+func TestMeetingContactAndTimestampDefault(t *testing.T) {
+	e := newEnv(t, Options{})
+	c, _ := e.sim.Create("contacts", map[string]string{"email": "one@example.com"})
+	r, body := e.do("POST", "/crm/objects/2026-03/meetings", map[string]any{
+		"properties": map[string]string{"hs_meeting_title": "Kickoff", "hs_meeting_start_time": "2026-12-10T15:00:00Z", "hs_meeting_end_time": "2026-12-10T16:00:00Z"},
+		"associations": []any{map[string]any{"to": map[string]string{"id": c.ID}, "types": []any{map[string]any{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 200}}}},
+	})
+	id, _ := body["id"].(string)
+	if r.StatusCode != 201 || id == "" {
+		t.Fatalf("create meeting: %d %v", r.StatusCode, body)
+	}
+	m, _ := e.sim.Get("meetings", id)
+	if m.Properties["hs_timestamp"] != "2026-12-10T15:00:00.000Z" {
+		t.Fatalf("hs_timestamp %q, want the start time", m.Properties["hs_timestamp"])
+	}
+	if ids, _ := e.sim.Associated("meetings", id, "contacts"); len(ids) != 1 || ids[0] != c.ID {
+		t.Fatalf("meeting contacts %v, want %s", ids, c.ID)
+	}
+	r, body = e.do("POST", "/crm/objects/2026-03/meetings", map[string]any{
+		"properties": map[string]string{"hs_meeting_title": "Logged", "hs_meeting_start_time": "2026-12-10T15:00:00Z", "hs_timestamp": "2026-12-09T08:00:00Z"}})
+	if r.StatusCode != 201 {
+		t.Fatalf("create meeting: %d %v", r.StatusCode, body)
+	}
+	if m, _ := e.sim.Get("meetings", body["id"].(string)); m.Properties["hs_timestamp"] != "2026-12-09T08:00:00.000Z" {
+		t.Fatalf("a given hs_timestamp became %q", m.Properties["hs_timestamp"])
+	}
+	if r, _ := e.do("POST", "/crm/associations/2026-03/meetings/contacts/batch/create", map[string]any{"inputs": []any{map[string]any{
+		"from": map[string]string{"id": id}, "to": map[string]string{"id": c.ID},
+		"types": []any{map[string]any{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 204}}}}}); r.StatusCode != 207 {
+		t.Fatalf("a task-to-contact type between a meeting and a contact: %d, want a 207 refusal", r.StatusCode)
+	}
+}

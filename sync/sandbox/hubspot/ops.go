@@ -81,6 +81,12 @@ func (s *Sim) createLocked(st *objectStore, props map[string]any) (*record, *opE
 		created, _ = strconv.ParseInt(v, 10, 64)
 	}
 	delete(vals, pCreate)
+	for prop, from := range st.schema.defaultFrom {
+		i, _ := st.schema.prop(prop)
+		if j, _ := st.schema.prop(from); vals[i] == "" {
+			vals[i] = vals[j]
+		}
+	}
 	row := make([]string, len(st.schema.Props))
 	for idx, v := range vals {
 		row[idx] = v

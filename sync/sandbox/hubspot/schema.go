@@ -40,6 +40,9 @@ type Schema struct {
 	Defaults []string // returned when the caller names no properties
 	Modified string   // the last-modified property: lastmodifieddate or hs_lastmodifieddate
 	idBase   int64
+	// defaultFrom gives a property left out of a create the value of
+	// another (property -> source).
+	defaultFrom map[string]string
 }
 
 func (s *Schema) prop(name string) (int, bool) { i, ok := s.index[name]; return i, ok }
@@ -153,5 +156,21 @@ func schemas() map[string]*Schema {
 			{Name: "hs_task_priority", Label: "Priority", Type: typeEnum, FieldType: "select", GroupName: ei, HubSpotDefined: true,
 				Options: opts("None", "NONE", "Low", "LOW", "Medium", "MEDIUM", "High", "HIGH")},
 		})
-	return map[string]*Schema{"contacts": contacts, "companies": companies, "deals": deals, "notes": notes, "tasks": tasks}
+	// Meetings: hs_timestamp defaults to the start time when a create
+	// leaves it out (developer changelog, "Defaulting hs_timestamp to
+	// Meeting Start Time", 2024-11-12).
+	meetings := newSchema("meetings", "hs_lastmodifieddate", 40000000000,
+		[]string{"createdate", "hs_lastmodifieddate", "hs_object_id"},
+		[]Property{
+			{Name: "hs_timestamp", Label: "Activity date", Type: typeDateTime, FieldType: "date", GroupName: ei, HubSpotDefined: true},
+			text("hs_meeting_title", "Meeting name", ei),
+			{Name: "hs_meeting_body", Label: "Meeting description", Type: typeString, FieldType: "html", GroupName: ei, HubSpotDefined: true},
+			text("hs_meeting_location", "Location", ei),
+			{Name: "hs_meeting_start_time", Label: "Start Time", Type: typeDateTime, FieldType: "date", GroupName: ei, HubSpotDefined: true},
+			{Name: "hs_meeting_end_time", Label: "End Time", Type: typeDateTime, FieldType: "date", GroupName: ei, HubSpotDefined: true},
+			{Name: "hs_meeting_outcome", Label: "Meeting outcome", Type: typeEnum, FieldType: "select", GroupName: ei, HubSpotDefined: true,
+				Options: opts("Scheduled", "SCHEDULED", "Completed", "COMPLETED", "Rescheduled", "RESCHEDULED", "No Show", "NO_SHOW", "Canceled", "CANCELED")},
+		})
+	meetings.defaultFrom = map[string]string{"hs_timestamp": "hs_meeting_start_time"}
+	return map[string]*Schema{"contacts": contacts, "companies": companies, "deals": deals, "notes": notes, "tasks": tasks, "meetings": meetings}
 }

@@ -22,7 +22,7 @@ const (
 // comparable kinds for SOQL evaluation.
 func kindOfField(f Field) byte {
 	switch f.Type {
-	case "double", "currency", "percent":
+	case "double", "currency", "percent", "int":
 		return 'n'
 	case "datetime":
 		return 't'

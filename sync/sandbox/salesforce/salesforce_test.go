@@ -407,3 +407,65 @@ func TestTaskAndMerge(t *testing.T) {
 		t.Fatal("Tasks were merged; Salesforce merges only Contacts, Accounts and Leads")
 	}
 }
+
+// TestEventTimes: an Event that is not all-day needs an end or a duration,
+// the two must agree, the one left out is derived, a start moved alone
+// keeps the duration, and DurationInMinutes is an int over the wire.
+func TestEventTimes(t *testing.T) {
+	e := newEnv(t, Options{})
+	rec := func(fields map[string]any) map[string]any {
+		fields["attributes"] = map[string]any{"type": "Event"}
+		return fields
+	}
+	body := map[string]any{"allOrNone": false, "records": []any{
+		rec(map[string]any{"Subject": "Ends", "StartDateTime": "2026-12-10T15:00:00.000+0000", "EndDateTime": "2026-12-10T15:45:00.000+0000"}),
+		rec(map[string]any{"Subject": "Lasts", "StartDateTime": "2026-12-10T09:00:00Z", "DurationInMinutes": 30}),
+		rec(map[string]any{"Subject": "Open", "StartDateTime": "2026-12-10T09:00:00Z"}),
+		rec(map[string]any{"Subject": "Disagrees", "StartDateTime": "2026-12-10T09:00:00Z", "EndDateTime": "2026-12-10T10:00:00Z", "DurationInMinutes": 30}),
+		rec(map[string]any{"Subject": "Backwards", "StartDateTime": "2026-12-10T09:00:00Z", "EndDateTime": "2026-12-10T08:00:00Z"}),
+		rec(map[string]any{"Subject": "Fraction", "StartDateTime": "2026-12-10T09:00:00Z", "DurationInMinutes": 2.5}),
+		rec(map[string]any{"Subject": "All day", "IsAllDayEvent": true, "ActivityDate": "2026-12-11"}),
+	}}
+	_, raw := e.do("POST", v+"/composite/sobjects", body)
+	res := decode[[]map[string]any](t, raw)
+	want := []string{"", "", "REQUIRED_FIELD_MISSING", "FIELD_INTEGRITY_EXCEPTION", "FIELD_INTEGRITY_EXCEPTION", "INVALID_TYPE_ON_FIELD_IN_RECORD", ""}
+	if len(res) != len(want) {
+		t.Fatalf("create: %s", raw)
+	}
+	for i, w := range want {
+		if w == "" {
+			if res[i]["success"] != true || !strings.HasPrefix(res[i]["id"].(string), "00U") {
+				t.Fatalf("record %d: %v", i, res[i])
+			}
+			continue
+		}
+		if errs, _ := res[i]["errors"].([]any); res[i]["success"] != false || len(errs) == 0 || errs[0].(map[string]any)["statusCode"] != w {
+			t.Fatalf("record %d: want %s, got %v", i, w, res[i])
+		}
+	}
+	ends, _ := e.sim.Get("Event", res[0]["id"].(string))
+	lasts, _ := e.sim.Get("Event", res[1]["id"].(string))
+	if ends.Fields["DurationInMinutes"] != "45" || ends.Fields["ActivityDateTime"] != "2026-12-10T15:00:00.000+0000" || ends.Fields["ActivityDate"] != "2026-12-10" {
+		t.Fatalf("an Event given its end: %v", ends.Fields)
+	}
+	if lasts.Fields["EndDateTime"] != "2026-12-10T09:30:00.000+0000" {
+		t.Fatalf("an Event given its duration: %v", lasts.Fields)
+	}
+	// A start moved alone keeps the duration; the end moves with it.
+	r, raw := e.do("PATCH", v+"/sobjects/Event/"+ends.ID, map[string]any{"StartDateTime": "2026-12-10T16:00:00Z"})
+	if r.StatusCode != 204 {
+		t.Fatalf("move: %d %s", r.StatusCode, raw)
+	}
+	moved, _ := e.sim.Get("Event", ends.ID)
+	if moved.Fields["EndDateTime"] != "2026-12-10T16:45:00.000+0000" || moved.Fields["DurationInMinutes"] != "45" {
+		t.Fatalf("after the start moved: %v", moved.Fields)
+	}
+	_, raw = e.do("GET", v+"/sobjects/Event/"+ends.ID, nil)
+	if got := decode[map[string]any](t, raw); fmt.Sprint(got["DurationInMinutes"]) != "45" {
+		t.Fatalf("DurationInMinutes over the wire: %s", raw)
+	}
+	_, raw = e.do("GET", v+"/sobjects/Event/describe", nil)
+	if !strings.Contains(string(raw), `"name":"DurationInMinutes","label":"Duration","type":"int","soapType":"xsd:int"`) {
+		t.Fatalf("describe: DurationInMinutes is not an xsd:int")
+	}
+}

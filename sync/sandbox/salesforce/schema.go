@@ -38,6 +38,10 @@ type Object struct {
 	Prefix string
 	Fields []Field
 	index  map[string]int // lower-cased name -> index (SOQL and REST field names are case-insensitive)
+	// rule, when set, checks a record across its fields once vals are
+	// applied to base (nil on create), and may complete vals with the
+	// fields Salesforce derives.
+	rule func(o *Object, base []string, vals map[int]string) *recError
 }
 
 func (o *Object) field(name string) (int, bool) {
@@ -173,5 +177,5 @@ func objects() map[string]*Object {
 	task := newObject("Task", "Task", "Tasks", "00T",
 		str("Subject", "Subject", 255), taskStatus, priority, typed("ActivityDate", "Due Date Only", "date"),
 		typed("Description", "Comments", "textarea"), ref("WhoId", "Name ID", "Contact"), extKey())
-	return map[string]*Object{"contact": contact, "account": account, "opportunity": opp, "lead": lead, "task": task}
+	return map[string]*Object{"contact": contact, "account": account, "opportunity": opp, "lead": lead, "task": task, "event": eventObject()}
 }

@@ -34,6 +34,8 @@ func soapType(t string) string {
 	switch t {
 	case "double", "currency", "percent":
 		return "xsd:double"
+	case "int":
+		return "xsd:int"
 	case "boolean":
 		return "xsd:boolean"
 	case "date":

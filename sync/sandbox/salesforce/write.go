@@ -51,6 +51,12 @@ func fieldValue(o *Object, idx int, raw any) (string, *recError) {
 		if _, err := strconv.ParseFloat(v, 64); err != nil {
 			return "", typeErr()
 		}
+	case "int":
+		n, ok := intValue(v)
+		if !ok {
+			return "", typeErr()
+		}
+		v = n
 	case "boolean":
 		if v != "true" && v != "false" {
 			return "", typeErr()
@@ -192,6 +198,11 @@ func (s *Sim) createLocked(st *objectStore, body map[string]any, skip ...string)
 	if m := requiredMissing(st.obj, nil, vals); len(m) > 0 {
 		return nil, []recError{{StatusCode: "REQUIRED_FIELD_MISSING", Message: fmt.Sprintf("Required fields are missing: [%s]", strings.Join(m, ", ")), Fields: m}}
 	}
+	if st.obj.rule != nil {
+		if e := st.obj.rule(st.obj, nil, vals); e != nil {
+			return nil, []recError{*e}
+		}
+	}
 	if e := s.duplicate(st, vals, nil); e != nil {
 		return nil, []recError{*e}
 	}
@@ -215,6 +226,11 @@ func (s *Sim) updateLocked(st *objectStore, r *record, body map[string]any, u *u
 	}
 	if m := requiredMissing(st.obj, r.vals, vals); len(m) > 0 {
 		return []recError{{StatusCode: "REQUIRED_FIELD_MISSING", Message: fmt.Sprintf("Required fields are missing: [%s]", strings.Join(m, ", ")), Fields: m}}
+	}
+	if st.obj.rule != nil {
+		if e := st.obj.rule(st.obj, r.vals, vals); e != nil {
+			return []recError{*e}
+		}
 	}
 	if e := s.duplicate(st, vals, r); e != nil {
 		return []recError{*e}
@@ -261,7 +277,7 @@ func (s *Sim) jsonValue(st *objectStore, r *record, idx int) any {
 		return nil
 	}
 	switch f.Type {
-	case "double", "currency", "percent":
+	case "double", "currency", "percent", "int":
 		return json.Number(v)
 	case "boolean":
 		return v == "true"
