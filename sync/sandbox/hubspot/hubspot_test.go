@@ -510,7 +510,7 @@ func TestMeetingContactAndTimestampDefault(t *testing.T) {
 	e := newEnv(t, Options{})
 	c, _ := e.sim.Create("contacts", map[string]string{"email": "one@example.com"})
 	r, body := e.do("POST", "/crm/objects/2026-03/meetings", map[string]any{
-		"properties": map[string]string{"hs_meeting_title": "Kickoff", "hs_meeting_start_time": "2026-12-10T15:00:00Z", "hs_meeting_end_time": "2026-12-10T16:00:00Z"},
+		"properties":   map[string]string{"hs_meeting_title": "Kickoff", "hs_meeting_start_time": "2026-12-10T15:00:00Z", "hs_meeting_end_time": "2026-12-10T16:00:00Z"},
 		"associations": []any{map[string]any{"to": map[string]string{"id": c.ID}, "types": []any{map[string]any{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 200}}}},
 	})
 	id, _ := body["id"].(string)
