@@ -2,7 +2,11 @@ package mapping
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
+
+	"github.com/crmsync/crmsync/sync/connector"
 )
 
 // normalizeNumber coerces a number written by people or CRMs into a plain
@@ -73,4 +77,34 @@ func normalizeBool(s string) (string, error) {
 		return "false", nil
 	}
 	return "", fmt.Errorf("value %q is not a yes/no value", s)
+}
+
+// divideTransform builds "divide:N": B holds A's number divided by N and
+// rounded to a whole number, and A gets B's number times N back. It turns
+// HubSpot's call duration in milliseconds into Salesforce's whole seconds
+// (divide:1000). The rounding cannot loop: a value read back from B and
+// multiplied divides to itself again.
+func divideTransform(arg string) (transform, error) {
+	n, err := strconv.ParseFloat(arg, 64)
+	if err != nil || n <= 0 || math.IsInf(n, 0) {
+		return transform{}, fmt.Errorf("transform divide needs a positive number to divide by, e.g. divide:1000")
+	}
+	forward := func(s string) (string, error) {
+		v, err := normalizeNumber(s)
+		if err != nil || v == "" {
+			return v, err
+		}
+		f, _ := strconv.ParseFloat(v, 64)
+		return normalizeNumber(strconv.FormatFloat(math.Round(f/n), 'f', -1, 64))
+	}
+	inverse := func(s string) (string, error) {
+		v, err := normalizeNumber(s)
+		if err != nil || v == "" {
+			return v, err
+		}
+		f, _ := strconv.ParseFloat(v, 64)
+		return normalizeNumber(strconv.FormatFloat(f*n, 'f', -1, 64))
+	}
+	return transform{name: "divide", forward: forward, canon: normalizeNumber, inverse: inverse,
+		aTypes: withText(connector.TypeNumber), bTypes: withText(connector.TypeNumber)}, nil
 }

@@ -50,6 +50,11 @@ func TestTransformForward(t *testing.T) {
 		{"number", str, "1,5", "", "ambiguous"},
 		{"number", str, "12abc", "", "not a number"},
 		{"number", str, ".", "", "not a number"},
+		{"divide:1000", str, "90500", "91", ""},
+		{"divide:1000", str, "1,200", "1", ""},
+		{"divide:1000", str, "400", "0", ""},
+		{"divide:60", str, "", "", ""},
+		{"divide:1000", str, "ninety", "", "not a number"},
 		{"bool", str, "Yes", "true", ""},
 		{"bool", str, " 0 ", "false", ""},
 		{"bool", str, "off", "false", ""},
@@ -111,6 +116,7 @@ func TestTransformRoundTrip(t *testing.T) {
 		{"e164", transformEnv{}, []string{"+14155552671", "+442079460958"}, nil},
 		{"number", transformEnv{}, []string{"1234.5", "-3", "0"}, nil},
 		{"bool", transformEnv{}, []string{"true", "false"}, nil},
+		{"divide:1000", transformEnv{}, []string{"91", "0", "3600"}, []string{"91000", "0", "3600000"}},
 		{"date", transformEnv{aType: connector.TypeDate}, []string{"2024-03-31"}, []string{"2024-03-31"}},
 		{"date:Europe/Berlin", transformEnv{aType: connector.TypeDateTime}, []string{"2024-03-31", "2024-10-27"},
 			[]string{"2024-03-30T23:00:00Z", "2024-10-26T22:00:00Z"}},
@@ -177,6 +183,9 @@ func TestTransformParseErrors(t *testing.T) {
 		"trim:both":            "takes no argument",
 		"date":                 "needs an explicit time zone", // with a datetime A side
 		"datetime:America/Foo": "unknown time zone",
+		"divide":               "positive number",
+		"divide:0":             "positive number",
+		"divide:-5":            "positive number",
 	}
 	for spec, want := range cases {
 		_, err := parseTransform(spec, transformEnv{aType: connector.TypeDateTime})
