@@ -3,6 +3,8 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +31,27 @@ var activityKinds = map[string]activityKind{
 				"Waiting on someone else": "WAITING", "Deferred": "DEFERRED"}
 			if h.Properties["hs_task_subject"] != s.Fields["Subject"] || statusOf[s.Fields["Status"]] != h.Properties["hs_task_status"] {
 				return fmt.Sprintf("(%q, %s) against (%q, %s)", h.Properties["hs_task_subject"], h.Properties["hs_task_status"], s.Fields["Subject"], s.Fields["Status"])
+			}
+			if s.Fields["TaskSubtype"] != "Task" {
+				return "a Task of subtype " + s.Fields["TaskSubtype"] + " synced as a task"
+			}
+			return ""
+		}},
+	// A call is a Task of subtype Call; its duration is milliseconds in
+	// HubSpot and whole seconds in Salesforce.
+	"calls": {def: app.DemoCallsSync, hsObject: "calls", sfObject: "Task",
+		differ: func(h hubspot.Record, s salesforce.Record) string {
+			ms, _ := strconv.Atoi(h.Properties["hs_call_duration"])
+			direction := map[string]string{"INBOUND": "Inbound", "OUTBOUND": "Outbound"}[h.Properties["hs_call_direction"]]
+			switch {
+			case s.Fields["TaskSubtype"] != "Call":
+				return "a call synced with a Task of subtype " + s.Fields["TaskSubtype"]
+			case h.Properties["hs_call_title"] != s.Fields["Subject"] || direction != s.Fields["CallType"]:
+				return fmt.Sprintf("(%q, %s) against (%q, %s)", h.Properties["hs_call_title"], h.Properties["hs_call_direction"], s.Fields["Subject"], s.Fields["CallType"])
+			case h.Properties["hs_call_duration"] == "" || s.Fields["CallDurationInSeconds"] != strconv.Itoa(int(math.Round(float64(ms)/1000))):
+				return fmt.Sprintf("%s ms against %s s", h.Properties["hs_call_duration"], s.Fields["CallDurationInSeconds"])
+			case h.Properties["hs_call_status"] == "NO_ANSWER" && s.Fields["Status"] != "Completed":
+				return "an unanswered call logged as " + s.Fields["Status"]
 			}
 			return ""
 		}},
@@ -62,8 +85,9 @@ func instant(v string) time.Time {
 	return time.Time{}
 }
 
-// TestActivitiesSyncEndToEnd syncs HubSpot tasks with Salesforce Tasks and
-// HubSpot meetings with Salesforce Events over real HTTP after the contacts
+// TestActivitiesSyncEndToEnd syncs HubSpot tasks with Salesforce Tasks,
+// HubSpot meetings with Salesforce Events and HubSpot calls with Salesforce
+// Tasks of subtype Call over real HTTP after the contacts
 // sync: each activity is created once on the other side with its fields
 // mapped and linked to the contact linked to its own (HubSpot: the
 // activity's contact association; Salesforce: WhoId); the next run writes

@@ -159,9 +159,10 @@ func DemoPipedriveCompaniesSync(name, hubspotConn, pipedriveConn string) engine.
 // Salesforce Tasks, matched by subject, each linked to its contact through
 // the links of the contacts sync named (HubSpot: the task's contact
 // association; Salesforce: WhoId). Status and priority go through value
-// maps; the due date is a date in UTC.
+// maps; the due date is a date in UTC. Tasks of subtype Call are logged
+// calls, which DemoCallsSync syncs with HubSpot calls.
 func DemoTasksSync(name, hubspotConn, salesforceConn, contacts string) engine.Definition {
-	return demoDef(name,
+	def := demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "tasks"},
 		engine.SideDef{Connection: salesforceConn, Object: "Task"},
 		engine.MatchRule{A: "hs_task_subject", B: "Subject", Normalize: "lower"},
@@ -176,6 +177,43 @@ func DemoTasksSync(name, hubspotConn, salesforceConn, contacts string) engine.De
 			{A: "hs_timestamp", B: "ActivityDate", Transform: "date:UTC", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "WhoId", Transform: "link:" + contacts},
 		})
+	def.Filters.B = []engine.Filter{{Field: "TaskSubtype", Op: "neq", Value: "Call"}} // calls have a sync of their own
+	return def
+}
+
+// callStatus says what a HubSpot call's status means for the Salesforce
+// Task that logs it: a call that ended, answered or not, is done.
+var callStatus = map[string]string{
+	"COMPLETED": "Completed", "BUSY": "Completed", "NO_ANSWER": "Completed", "FAILED": "Completed", "CANCELED": "Completed",
+	"IN_PROGRESS": "In Progress", "CONNECTING": "In Progress", "RINGING": "In Progress", "CALLING_CRM_USER": "In Progress",
+	"QUEUED": "Not Started",
+}
+
+// DemoCallsSync is the ready-made two-way calls sync: HubSpot calls ↔
+// Salesforce Tasks of subtype Call (the Tasks sync leaves those out),
+// matched by title, each linked to its contact through the links of the
+// contacts sync named. A Task created from a call gets subtype Call; the
+// duration goes from HubSpot's milliseconds to Salesforce's whole seconds,
+// and the status one way, since several HubSpot outcomes mean one
+// Salesforce status.
+func DemoCallsSync(name, hubspotConn, salesforceConn, contacts string) engine.Definition {
+	def := demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "calls"},
+		engine.SideDef{Connection: salesforceConn, Object: "Task"},
+		engine.MatchRule{A: "hs_call_title", B: "Subject", Normalize: "lower"},
+		[]mapping.Field{
+			{A: "hs_call_title", B: "Subject", Rule: mapping.UnlessBlank},
+			{A: "hs_call_body", B: "Description"},
+			{A: "hs_call_direction", B: "CallType", Transform: "map", Rule: mapping.UnlessBlank,
+				ValueMap: map[string]string{"INBOUND": "Inbound", "OUTBOUND": "Outbound"}},
+			{A: "hs_call_duration", B: "CallDurationInSeconds", Transform: "divide:1000"},
+			{A: "hs_call_status", B: "Status", Direction: mapping.AtoB, Transform: "map", ValueMap: callStatus, Rule: mapping.UnlessBlank},
+			{A: "hs_timestamp", B: "ActivityDate", Transform: "date:UTC", Rule: mapping.UnlessBlank},
+			{B: "TaskSubtype", Transform: "const:Call"},
+			{A: "associations.contact", B: "WhoId", Transform: "link:" + contacts},
+		})
+	def.Filters.B = []engine.Filter{{Field: "TaskSubtype", Op: "eq", Value: "Call"}}
+	return def
 }
 
 // DemoMeetingsSync is the ready-made two-way meetings sync: HubSpot

@@ -22,6 +22,7 @@ const (
 	demoDeals      = "demo-deals"
 	demoTasks      = "demo-tasks"
 	demoMeetings   = "demo-meetings"
+	demoCalls      = "demo-calls"
 	demoPeople     = "demo-hubspot-pipedrive"
 	demoOrgs       = "demo-hubspot-pipedrive-companies"
 )
@@ -102,11 +103,12 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 
 // offerDemoSync asks, once the sandbox CRMs are connected, whether to add
 // the ready-made two-way syncs (HubSpot ↔ Salesforce companies, contacts,
-// deals, tasks and meetings; HubSpot ↔ Pipedrive companies and contacts),
+// deals, tasks, meetings and calls; HubSpot ↔ Pipedrive companies and
+// contacts),
 // and opens the contacts sync's
 // preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot, Salesforce and Pipedrive sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject) and meetings (HubSpot meetings and Salesforce Events, matched by title), each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name) and contacts (matched by email), each with its organization. The contacts preview opens first; nothing is written until you press Apply."
+	msg := "HubSpot, Salesforce and Pipedrive sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name) and contacts (matched by email), each with its organization. The contacts preview opens first; nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {
 			u.createDemoSync()
@@ -124,6 +126,7 @@ func (u *UI) createDemoSync() {
 		app.DemoDealsSync(demoDeals, demoHubSpot, demoSalesforce, demoCompanies),
 		app.DemoTasksSync(demoTasks, demoHubSpot, demoSalesforce, demoSyncName),
 		app.DemoMeetingsSync(demoMeetings, demoHubSpot, demoSalesforce, demoSyncName),
+		app.DemoCallsSync(demoCalls, demoHubSpot, demoSalesforce, demoSyncName),
 		app.DemoPipedriveCompaniesSync(demoOrgs, demoHubSpot, demoPipedrive),
 		app.DemoPipedriveSync(demoPeople, demoHubSpot, demoPipedrive, demoOrgs),
 	}

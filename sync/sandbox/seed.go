@@ -243,7 +243,8 @@ type activitySeed struct {
 	row                func(side, i int, rng *rand.Rand, now time.Time) []string
 }
 
-// activitySeeds are tasks and meetings, each with a subject of its own.
+// activitySeeds are tasks, meetings and calls, each with a subject of its
+// own.
 var activitySeeds = []activitySeed{
 	{hsObject: "tasks", sfObject: "Task", offset: 0,
 		hsCols: []string{"hs_task_subject", "hs_task_status", "hs_task_priority", "hs_timestamp"},
@@ -273,6 +274,25 @@ var activitySeeds = []activitySeed{
 			at := start.Format("2006-01-02T15:04:05.000Z")
 			return []string{"Demo " + strconv.Itoa(i) + " (Salesforce)", where, at, end.Format("2006-01-02T15:04:05.000Z"), at,
 				start.Format("2006-01-02"), strconv.Itoa(minutes)}
+		}},
+	// A logged call in Salesforce is a Task of subtype Call; HubSpot keeps
+	// the duration in milliseconds.
+	{hsObject: "calls", sfObject: "Task", offset: 6,
+		hsCols: []string{"hs_call_title", "hs_call_direction", "hs_call_duration", "hs_call_status", "hs_timestamp"},
+		sfCols: []string{"Subject", "CallType", "CallDurationInSeconds", "Status", "ActivityDate", "TaskSubtype", "WhoId"},
+		row: func(side, i int, rng *rand.Rand, now time.Time) []string {
+			at := now.Add(-time.Duration(rng.IntN(30*24)) * time.Hour)
+			seconds := 30 + rng.IntN(1800)
+			if rng.IntN(2) == 0 {
+				if side == 0 {
+					return []string{"Call " + strconv.Itoa(i) + " (HubSpot)", "OUTBOUND", strconv.Itoa(seconds*1000 + rng.IntN(1000)), "COMPLETED", at.Format("2006-01-02T15:04:05.000Z")}
+				}
+				return []string{"Logged call " + strconv.Itoa(i) + " (Salesforce)", "Outbound", strconv.Itoa(seconds), "Completed", at.Format("2006-01-02"), "Call"}
+			}
+			if side == 0 {
+				return []string{"Call " + strconv.Itoa(i) + " (HubSpot)", "INBOUND", strconv.Itoa(seconds * 1000), "NO_ANSWER", at.Format("2006-01-02T15:04:05.000Z")}
+			}
+			return []string{"Logged call " + strconv.Itoa(i) + " (Salesforce)", "Inbound", strconv.Itoa(seconds), "Completed", at.Format("2006-01-02"), "Call"}
 		}},
 }
 

@@ -37,6 +37,7 @@ var plainKinds = map[[2]string]int{
 	{"tasks", "contacts"}: 204, {"contacts", "tasks"}: 203,
 	{"notes", "contacts"}: 202, {"contacts", "notes"}: 201,
 	{"meetings", "contacts"}: 200, {"contacts", "meetings"}: 199,
+	{"calls", "contacts"}: 194, {"contacts", "calls"}: 193,
 }
 
 // primaryLabel is how association reads label a primary company.
@@ -64,7 +65,7 @@ type associations map[assocKey]map[int]bool
 
 // objectTypeIDs are HubSpot's object type ids, as association responses
 // name objects.
-var objectTypeIDs = map[string]string{"contacts": "0-1", "companies": "0-2", "deals": "0-3", "notes": "0-46", "tasks": "0-27", "meetings": "0-47"}
+var objectTypeIDs = map[string]string{"contacts": "0-1", "companies": "0-2", "deals": "0-3", "notes": "0-46", "tasks": "0-27", "meetings": "0-47", "calls": "0-48"}
 
 // associateLocked records one association of type typeID. A record has
 // one primary company: a new one demotes the previous primary to

@@ -24,7 +24,7 @@ type SeedRow struct {
 
 // Objects lists the supported object types.
 func (s *Sim) Objects() []string {
-	return []string{"contacts", "companies", "deals", "notes", "tasks", "meetings"}
+	return []string{"contacts", "companies", "deals", "notes", "tasks", "meetings", "calls"}
 }
 
 func (s *Sim) snapshot(st *objectStore, r *record) Record {

@@ -172,5 +172,19 @@ func schemas() map[string]*Schema {
 				Options: opts("Scheduled", "SCHEDULED", "Completed", "COMPLETED", "Rescheduled", "RESCHEDULED", "No Show", "NO_SHOW", "Canceled", "CANCELED")},
 		})
 	meetings.defaultFrom = map[string]string{"hs_timestamp": "hs_meeting_start_time"}
-	return map[string]*Schema{"contacts": contacts, "companies": companies, "deals": deals, "notes": notes, "tasks": tasks, "meetings": meetings}
+	// Calls: the duration is in milliseconds.
+	calls := newSchema("calls", "hs_lastmodifieddate", 50000000000,
+		[]string{"createdate", "hs_lastmodifieddate", "hs_object_id"},
+		[]Property{
+			{Name: "hs_timestamp", Label: "Activity date", Type: typeDateTime, FieldType: "date", GroupName: ei, HubSpotDefined: true},
+			text("hs_call_title", "Call Title", ei),
+			{Name: "hs_call_body", Label: "Call notes", Type: typeString, FieldType: "html", GroupName: ei, HubSpotDefined: true},
+			{Name: "hs_call_duration", Label: "Call duration", Type: typeNumber, FieldType: "number", GroupName: ei, HubSpotDefined: true},
+			{Name: "hs_call_direction", Label: "Call direction", Type: typeEnum, FieldType: "select", GroupName: ei, HubSpotDefined: true,
+				Options: opts("Inbound", "INBOUND", "Outbound", "OUTBOUND")},
+			{Name: "hs_call_status", Label: "Call status", Type: typeEnum, FieldType: "select", GroupName: ei, HubSpotDefined: true,
+				Options: opts("Busy", "BUSY", "Calling CRM User", "CALLING_CRM_USER", "Canceled", "CANCELED", "Completed", "COMPLETED",
+					"Connecting", "CONNECTING", "Failed", "FAILED", "In Progress", "IN_PROGRESS", "No Answer", "NO_ANSWER", "Queued", "QUEUED", "Ringing", "RINGING")},
+		})
+	return map[string]*Schema{"contacts": contacts, "companies": companies, "deals": deals, "notes": notes, "tasks": tasks, "meetings": meetings, "calls": calls}
 }

@@ -469,3 +469,27 @@ func TestEventTimes(t *testing.T) {
 		t.Fatalf("describe: DurationInMinutes is not an xsd:int")
 	}
 }
+
+// TestCallTask: a logged call is a Task of subtype Call with its type and
+// duration; a Task's subtype defaults to Task and is set on create only.
+func TestCallTask(t *testing.T) {
+	e := newEnv(t, Options{})
+	_, raw := e.do("POST", v+"/composite/sobjects", map[string]any{"allOrNone": false, "records": []any{
+		map[string]any{"attributes": map[string]any{"type": "Task"}, "Subject": "Call", "TaskSubtype": "Call", "CallType": "Inbound", "CallDurationInSeconds": 95},
+		map[string]any{"attributes": map[string]any{"type": "Task"}, "Subject": "Todo"},
+		map[string]any{"attributes": map[string]any{"type": "Task"}, "Subject": "Fax", "TaskSubtype": "Fax"},
+	}})
+	res := decode[[]map[string]any](t, raw)
+	if len(res) != 3 || res[0]["success"] != true || res[1]["success"] != true || res[2]["success"] != false {
+		t.Fatalf("create: %s", raw)
+	}
+	call, _ := e.sim.Get("Task", res[0]["id"].(string))
+	todo, _ := e.sim.Get("Task", res[1]["id"].(string))
+	if call.Fields["TaskSubtype"] != "Call" || call.Fields["CallDurationInSeconds"] != "95" || todo.Fields["TaskSubtype"] != "Task" {
+		t.Fatalf("call %v, todo %v", call.Fields, todo.Fields)
+	}
+	r, raw := e.do("PATCH", v+"/sobjects/Task/"+todo.ID, map[string]any{"TaskSubtype": "Call"})
+	if r.StatusCode != 400 || !strings.Contains(string(raw), "INVALID_FIELD_FOR_INSERT_UPDATE") {
+		t.Fatalf("changing a Task's subtype: %d %s", r.StatusCode, raw)
+	}
+}

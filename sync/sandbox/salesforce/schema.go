@@ -174,8 +174,13 @@ func objects() map[string]*Object {
 	priority := pick("Priority", "Priority", "High", "Normal", "Low")
 	priority.Nillable, priority.DefaultedOnCreate, priority.Default = false, true, "Normal"
 	priority.Picklist[1].DefaultValue = true
+	// A logged call is a Task of subtype Call, which is set on create only.
+	subtype := pick("TaskSubtype", "Task Subtype", "Task", "Email", "ListEmail", "Cadence", "Call", "LinkedIn")
+	subtype.Updateable, subtype.DefaultedOnCreate, subtype.Default = false, true, "Task"
 	task := newObject("Task", "Task", "Tasks", "00T",
 		str("Subject", "Subject", 255), taskStatus, priority, typed("ActivityDate", "Due Date Only", "date"),
-		typed("Description", "Comments", "textarea"), ref("WhoId", "Name ID", "Contact"), extKey())
+		typed("Description", "Comments", "textarea"), ref("WhoId", "Name ID", "Contact"), subtype,
+		pick("CallType", "Call Type", "Internal", "Inbound", "Outbound"), typed("CallDurationInSeconds", "Call Duration", "int"),
+		str("CallDisposition", "Call Result", 255), extKey())
 	return map[string]*Object{"contact": contact, "account": account, "opportunity": opp, "lead": lead, "task": task, "event": eventObject()}
 }
