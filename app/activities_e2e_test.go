@@ -240,3 +240,53 @@ func TestMeetingWithoutEndFails(t *testing.T) {
 	}
 	t.Fatalf("meeting %s is not linked after its end was set", open.ID)
 }
+
+// TestReferenceToDeletedContactWaits: a Contact deleted in Salesforce (the
+// delete not propagated) keeps its link in the contacts sync, but a task
+// must not point at it: Salesforce refuses a WhoId in the recycle bin
+// (ENTITY_IS_DELETED). A HubSpot task on that contact's partner is created
+// in Salesforce without a contact, its reference waits and the plan says
+// so, and the run succeeds.
+func TestReferenceToDeletedContactWaits(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 47, 40)
+	hs, sf := srv.HubSpot(), srv.Salesforce()
+	for _, def := range []engine.Definition{app.DemoSync("contacts", "hs", "sf"), app.DemoTasksSync("tasks", "hs", "sf", "contacts")} {
+		if err := a.SaveSync(ctx, def); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+		t.Fatalf("contacts run: %v %+v", err, res.Summary)
+	}
+	pair := syncLinks(t, a, "contacts")[0]
+	if !sf.Delete("Contact", pair.BID) {
+		t.Fatalf("delete Contact %s", pair.BID)
+	}
+	task, err := hs.Create("tasks", map[string]string{"hs_task_subject": "Send the contract", "hs_timestamp": "2026-12-10T09:00:00Z"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hs.SeedAssociations("tasks", "contacts", map[string]string{task.ID: pair.AID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
+		t.Fatalf("contacts run after the delete: %v", err)
+	}
+	res, err := a.Run(ctx, "tasks", app.RunOptions{Confirm: true})
+	if err != nil || res.Summary.Status != "success" || res.Summary.Failed != 0 {
+		t.Fatalf("tasks run: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
+	}
+	if res.Plan.Counts.WaitingLink == 0 {
+		t.Fatalf("the plan says no reference waits\n%s", res.Plan.Summary())
+	}
+	for _, l := range syncLinks(t, a, "tasks") {
+		if l.AID == task.ID {
+			if st, _ := sf.Get("Task", l.BID); st.Fields["Subject"] != "Send the contract" || st.Fields["WhoId"] != "" {
+				t.Fatalf("Task %s: %v, want the task without a contact", l.BID, st.Fields)
+			}
+			return
+		}
+	}
+	t.Fatalf("task %s was not created in Salesforce", task.ID)
+}

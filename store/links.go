@@ -31,13 +31,19 @@ func (s *DB) Links(ctx context.Context, syncID int64) ([]LinkRow, error) {
 }
 
 // LinkIDs returns a sync's links as A id -> B id, without their bases: what
-// another sync needs to translate references through them.
+// another sync needs to translate references through them. A link whose
+// record the index holds as deleted on either side is left out: a
+// reference through it would point at a record in the recycle bin, which
+// the vendor refuses (Salesforce: ENTITY_IS_DELETED), so it waits instead,
+// as one to a record not linked yet does.
 func (s *DB) LinkIDs(ctx context.Context, syncID int64) (map[string]string, error) {
 	ctx, qerr := quiet(ctx)
 	if qerr != nil {
 		return nil, qerr
 	}
-	rows, err := s.sql.QueryContext(ctx, "SELECT a_id, b_id FROM links WHERE sync_id = ?", syncID)
+	rows, err := s.sql.QueryContext(ctx, `SELECT a_id, b_id FROM links l WHERE sync_id = ?
+		AND NOT EXISTS (SELECT 1 FROM records WHERE sync_id = l.sync_id AND side = 'a' AND id = l.a_id AND deleted = 1)
+		AND NOT EXISTS (SELECT 1 FROM records WHERE sync_id = l.sync_id AND side = 'b' AND id = l.b_id AND deleted = 1)`, syncID)
 	if err != nil {
 		return nil, fmt.Errorf("store: link ids of sync %d: %w", syncID, err)
 	}

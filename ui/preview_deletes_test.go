@@ -43,7 +43,7 @@ func TestPreviewNamesWaitingReferences(t *testing.T) {
 	defer w.Close()
 	def := engine.Definition{Name: "contacts", A: engine.SideDef{Connection: "hs"}, B: engine.SideDef{Connection: "sf"}}
 	w.SetContent(planView(&engine.Plan{Counts: engine.Counts{WaitingLink: 12}, WaitingOn: []string{"companies"}}, def))
-	want := `12 references name records that sync "companies" has not linked yet: left as they are, and written by the first run after sync "companies" links them.`
+	want := `12 references name records that sync "companies" has not linked yet, or whose linked record is deleted: left as they are, and written by the first run after sync "companies" links them.`
 	if !screenContains(w, want) {
 		t.Fatalf("%q not on screen: %q", want, textsOnScreen(w))
 	}

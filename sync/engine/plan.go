@@ -198,8 +198,9 @@ func (p *Plan) Summary() string {
 }
 
 // WaitingLine says, in one sentence, how many references the plan leaves
-// alone because the sync they go through has not linked their records
-// yet, and when they will be written; "" when none.
+// alone because the sync they go through has not linked their records yet
+// (or their linked record is deleted), and when they will be written; ""
+// when none.
 func (p *Plan) WaitingLine() string {
 	n := p.Counts.WaitingLink
 	if n == 0 {
@@ -217,7 +218,7 @@ func (p *Plan) WaitingLine() string {
 	if n == 1 {
 		noun = "reference names a record"
 	}
-	return fmt.Sprintf("%d %s that %s has not linked yet: left as they are, and written by the first run after %s links them.", n, noun, syncs, syncs)
+	return fmt.Sprintf("%d %s that %s has not linked yet, or whose linked record is deleted: left as they are, and written by the first run after %s links them.", n, noun, syncs, syncs)
 }
 
 func (p *Plan) addSkip(side, id, reason string) {

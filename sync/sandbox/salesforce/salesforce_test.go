@@ -391,8 +391,14 @@ func TestTaskAndMerge(t *testing.T) {
 		t.Fatalf("task: %+v, %v", task, err)
 	}
 	acct, _ := e.sim.Create("Account", map[string]string{"Name": "Acme"})
-	if _, err := e.sim.Create("Task", map[string]string{"Subject": "Ghost", "WhoId": acct.ID}); err == nil || !strings.Contains(err.Error(), "MALFORMED_ID") {
+	if _, err := e.sim.Create("Task", map[string]string{"Subject": "Ghost", "WhoId": acct.ID}); err == nil || !strings.Contains(err.Error(), "FIELD_INTEGRITY_EXCEPTION") {
 		t.Fatalf("a Task whose WhoId is an Account: %v", err)
+	}
+	if _, err := e.sim.Create("Task", map[string]string{"Subject": "Ghost", "WhoId": "003000000000999AAA"}); err == nil || !strings.Contains(err.Error(), "INVALID_CROSS_REFERENCE_KEY") {
+		t.Fatalf("a Task whose WhoId names no Contact: %v", err)
+	}
+	if _, err := e.sim.Create("Task", map[string]string{"Subject": "Ghost", "WhoId": "not an id"}); err == nil || !strings.Contains(err.Error(), "MALFORMED_ID") {
+		t.Fatalf("a Task whose WhoId is no id: %v", err)
 	}
 	before, _ := e.sim.Get("Contact", c1.ID)
 	if err := e.sim.Merge("Contact", c1.ID, c2.ID); err != nil {
@@ -405,6 +411,10 @@ func TestTaskAndMerge(t *testing.T) {
 	}
 	if err := e.sim.Merge("Task", task.ID, task.ID); err == nil {
 		t.Fatal("Tasks were merged; Salesforce merges only Contacts, Accounts and Leads")
+	}
+	// A reference to a record in the recycle bin.
+	if _, err := e.sim.Update("Task", task.ID, map[string]string{"WhoId": c2.ID}); err == nil || !strings.Contains(err.Error(), "ENTITY_IS_DELETED") {
+		t.Fatalf("a Task moved to a merged-away Contact: %v", err)
 	}
 }
 

@@ -75,8 +75,13 @@ func fieldValue(o *Object, idx int, raw any) (string, *recError) {
 		v = fmtMillis(ms)
 	case "reference", "id":
 		k := normID(v)
-		if k == "" || (len(f.ReferenceTo) == 1 && f.ReferenceTo[0] != "User" && !strings.HasPrefix(k, refPrefix(f.ReferenceTo[0]))) {
+		if k == "" {
 			return "", bad("MALFORMED_ID", fmt.Sprintf("%s: id value of incorrect type: %s", f.Label, v))
+		}
+		// A well-formed id of another object (Salto's tests of the API:
+		// "Demystifying 'Invalid Cross Reference Id' errors", 2022).
+		if len(f.ReferenceTo) == 1 && f.ReferenceTo[0] != "User" && !strings.HasPrefix(k, refPrefix(f.ReferenceTo[0])) {
+			return "", bad("FIELD_INTEGRITY_EXCEPTION", fmt.Sprintf("%s: id value of incorrect type: %s", f.Label, v))
 		}
 		if len(v) == 15 {
 			v += checksum(v)
@@ -184,6 +189,28 @@ func (s *Sim) duplicate(st *objectStore, vals map[int]string, self *record) *rec
 	return nil
 }
 
+// refError checks that each reference in vals names a record that exists
+// and is not in the recycle bin. Caller holds s.mu.
+func (s *Sim) refError(o *Object, vals map[int]string) *recError {
+	for idx, v := range vals {
+		f := o.Fields[idx]
+		if f.Type != "reference" || v == "" || len(f.ReferenceTo) != 1 {
+			continue
+		}
+		st, ok := s.stores[strings.ToLower(f.ReferenceTo[0])]
+		if !ok {
+			continue // User and other objects this sandbox does not hold
+		}
+		switch r := st.get(v); {
+		case r == nil:
+			return &recError{StatusCode: "INVALID_CROSS_REFERENCE_KEY", Message: "invalid cross reference id", Fields: []string{f.Name}}
+		case r.deleted:
+			return &recError{StatusCode: "ENTITY_IS_DELETED", Message: "entity is deleted", Fields: []string{f.Name}}
+		}
+	}
+	return nil
+}
+
 // createLocked validates and inserts. Caller holds s.mu.
 func (s *Sim) createLocked(st *objectStore, body map[string]any, skip ...string) (*record, []recError) {
 	vals, errs := changes(st.obj, body, true, skip...)
@@ -202,6 +229,9 @@ func (s *Sim) createLocked(st *objectStore, body map[string]any, skip ...string)
 		if e := st.obj.rule(st.obj, nil, vals); e != nil {
 			return nil, []recError{*e}
 		}
+	}
+	if e := s.refError(st.obj, vals); e != nil {
+		return nil, []recError{*e}
 	}
 	if e := s.duplicate(st, vals, nil); e != nil {
 		return nil, []recError{*e}
@@ -231,6 +261,9 @@ func (s *Sim) updateLocked(st *objectStore, r *record, body map[string]any, u *u
 		if e := st.obj.rule(st.obj, r.vals, vals); e != nil {
 			return []recError{*e}
 		}
+	}
+	if e := s.refError(st.obj, vals); e != nil {
+		return []recError{*e}
 	}
 	if e := s.duplicate(st, vals, r); e != nil {
 		return []recError{*e}
