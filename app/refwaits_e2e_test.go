@@ -60,8 +60,14 @@ func TestContactsWaitForTheirCompany(t *testing.T) {
 		t.Fatalf("the echo run: %v %+v\n%s", err, echo.Summary, echo.Plan.Summary())
 	}
 
-	if res, err := a.Run(ctx, "companies", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+	waits, _ = a.DB().RefWaits(ctx, row.ID)
+	res, err := a.Run(ctx, "companies", app.RunOptions{Confirm: true})
+	if err != nil || res.Summary.Status != "success" {
 		t.Fatalf("companies run: %v %+v", err, res)
+	}
+	// The companies run says the contacts sync waits for its links.
+	if w := res.Waiting; len(w) != 1 || w[0].Sync != "contacts" || w[0].References != len(waits) {
+		t.Fatalf("the companies run names %+v as waiting, want contacts with %d references", w, len(waits))
 	}
 	accountOf := map[string]string{} // HubSpot company -> Account
 	for _, l := range syncLinks(t, a, "companies") {

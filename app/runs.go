@@ -24,6 +24,22 @@ type RunOptions struct {
 type RunResult struct {
 	Plan    *engine.Plan
 	Summary *engine.RunSummary
+	// Waiting lists the other syncs with references that wait for this
+	// sync's links, after a run that linked or created records: their next
+	// run may now write some of them.
+	Waiting []SyncWait
+}
+
+// SyncWait is a sync and how many of its references wait for another's
+// links.
+type SyncWait struct {
+	Sync       string `json:"sync"`
+	References int    `json:"references"`
+}
+
+// Line says it in one sentence, for the run's outcome.
+func (w SyncWait) Line() string {
+	return fmt.Sprintf("Sync %q has %d references waiting for this sync's links; its next run writes those linked now.", w.Sync, w.References)
 }
 
 func (a *App) engine() *engine.Engine {
@@ -123,7 +139,36 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 	if sum.Status == "failed" || sum.Status == "partial" {
 		a.noteRunErrors(ctx, sum.RunID, sa, sb)
 	}
+	if sum.Created+sum.Linked > 0 {
+		res.Waiting = a.waitingOn(ctx, v.Definition.Name)
+	}
 	return res, nil
+}
+
+// waitingOn lists the syncs whose references wait for the links of sync
+// name. It only informs, so a store error is logged, not returned: the run
+// itself is done.
+func (a *App) waitingOn(ctx context.Context, name string) []SyncWait {
+	rows, err := a.db.Syncs(ctx)
+	if err != nil {
+		a.log.Warn("list the syncs waiting for links", "sync", name, "err", err)
+		return nil
+	}
+	var out []SyncWait
+	for _, r := range rows {
+		if r.Name == name {
+			continue
+		}
+		counts, err := a.db.RefWaitCounts(ctx, r.ID)
+		if err != nil {
+			a.log.Warn("count the references waiting for links", "sync", r.Name, "err", err)
+			continue
+		}
+		if n := counts[name]; n > 0 {
+			out = append(out, SyncWait{Sync: r.Name, References: n})
+		}
+	}
+	return out
 }
 
 // noteAuthFailure marks a connection "reconnect" when its grant failed, so

@@ -253,6 +253,29 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	// waits, and for which sync.
 	l.see(`references wait for sync "` + demoCompanies + `" to link their records`)
 
+	// Running the companies sync links what the contacts wait for: the
+	// outcome says so and offers the contacts preview, which now updates
+	// contacts with their companies.
+	companies, err := l.a.Run(ctx, demoCompanies, app.RunOptions{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.ui(func() { l.u.syncNow(demoCompanies) })
+	if companies.Plan.NeedsConfirmation {
+		l.tap("Apply anyway")
+	}
+	l.see("Run finished")
+	l.see(`Sync "` + demoSyncName + `" has`)
+	l.tap("Preview " + demoSyncName)
+	l.see("Preview of " + demoSyncName)
+	l.wait()
+	var updates string
+	l.ui(func() { updates = statOnScreen(l.u.Window(), "update in B") })
+	if updates == "" || updates == "0" {
+		t.Errorf("the contacts preview after the companies run shows %q updates in B, want the waiting companies written", updates)
+	}
+	l.closeDialogs()
+
 	// History lists the run; its detail offers Undo with a preview.
 	l.navigate(ScreenHistory)
 	l.see("records synced")

@@ -141,7 +141,23 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 	if s.Failed > 0 {
 		msg += "\n\nOpen History to see each failed record with the vendor's message; Retry failed runs them again."
 	}
-	d := dialog.NewInformation("Run finished", msg, u.win)
+	if len(res.Waiting) == 0 {
+		dialog.NewInformation("Run finished", msg, u.win).Show()
+		return
+	}
+	// References of other syncs waited for this one's links: their next run
+	// writes those now linked. Offer the first one's preview.
+	for _, w := range res.Waiting {
+		msg += "\n\n" + w.Line()
+	}
+	next := res.Waiting[0].Sync
+	d := dialog.NewConfirm("Run finished", msg, func(ok bool) {
+		if ok {
+			u.openPreview(next)
+		}
+	}, u.win)
+	d.SetConfirmText("Preview " + next)
+	d.SetDismissText("Close")
 	d.Show()
 }
 

@@ -390,3 +390,45 @@ func TestNoDisplayIsOneSentence(t *testing.T) {
 		t.Fatalf("no display: %v %q", err, errb.String())
 	}
 }
+
+// TestCLIRunNamesWaitingSyncs: after a companies run that links what the
+// contacts sync's references wait for, the CLI says so, in text and JSON.
+func TestCLIRunNamesWaitingSyncs(t *testing.T) {
+	h := newHarness(t)
+	vs := h.startSandbox()
+	h.connect(vs["hubspot"], "hs")
+	h.connect(vs["salesforce"], "sf")
+	dir := t.TempDir()
+	companies := filepath.Join(dir, "companies.yaml")
+	os.WriteFile(companies, []byte(`name: companies
+a: {connection: hs, object: companies}
+b: {connection: sf, object: Account}
+direction: two-way
+match:
+  - {a: domain, b: Website, normalize: domain}
+unmatched: create
+conflict: newer
+fields:
+  - {a: name, b: Name, rule: unless-blank}
+`), 0o600)
+	contacts := filepath.Join(dir, "contacts.yaml")
+	os.WriteFile(contacts, []byte(strings.Replace(contactsYAML, "schedule:", "  - {a: associatedcompanyid, b: AccountId, transform: \"link:companies\"}\nschedule:", 1)), 0o600)
+	h.mustRun("sync", "apply", "-f", companies)
+	h.mustRun("sync", "apply", "-f", contacts)
+	h.mustRun("sync", "run", "contacts", "--yes")
+	out := h.mustRun("sync", "run", "companies", "--yes")
+	if !strings.Contains(out, `Sync "contacts" has`) || !strings.Contains(out, "references waiting for this sync's links") {
+		t.Fatalf("the companies run does not name the contacts waiting:\n%s", out)
+	}
+	var res struct {
+		Waiting []struct {
+			Sync       string `json:"sync"`
+			References int    `json:"references"`
+		} `json:"waiting"`
+	}
+	// A second companies run links nothing new, so it names nobody.
+	json.Unmarshal([]byte(h.mustRun("sync", "run", "companies", "--yes", "--json")), &res)
+	if len(res.Waiting) != 0 {
+		t.Fatalf("a companies run that linked nothing names %+v", res.Waiting)
+	}
+}
