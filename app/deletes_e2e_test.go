@@ -110,15 +110,19 @@ func TestMergeNamesTheSurvivor(t *testing.T) {
 			side, other = "A", "B"
 			mergedID, mergedOther, survivorID, survivorOther = merged.AID, merged.BID, survivor.AID, survivor.BID
 			time.Sleep(5 * time.Millisecond) // past the read cursor's millisecond
-			if err := srv.HubSpot().Merge("contacts", survivorID, mergedID); err != nil {
+			// HubSpot makes a new record of the two: the survivor's link
+			// moves to it (TestMergeCarriesTheLink), and the reason names it.
+			id, err := srv.HubSpot().Merge("contacts", survivorID, mergedID)
+			if err != nil {
 				t.Fatal(err)
 			}
+			survivorID = id
 		} else if err := srv.Salesforce().Merge("Contact", survivorID, mergedID); err != nil {
 			t.Fatal(err)
 		}
 		hsLive, sfLive := srv.HubSpot().Count("contacts"), srv.Salesforce().Count("Contact")
 		res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
-		if err != nil || res.Plan.Counts.HeldDelete != 1 || res.Summary.Deleted != 0 {
+		if err != nil || res.Plan.Counts.HeldDelete != 1 || res.Summary.Deleted != 0 || (tc.vendor == "hubspot") != (res.Plan.Counts.Relinked == 1) {
 			t.Fatalf("%s merge, propagate %v: run after the merge: %v %+v\n%s", tc.vendor, propagate, err, res.Summary, res.Plan.Summary())
 		}
 		want := "merged into " + survivorID + " on side " + side + ", which is linked to " + survivorOther + " on side " + other + ": if " + mergedOther +
@@ -151,4 +155,86 @@ func TestMergeNamesTheSurvivor(t *testing.T) {
 			t.Fatalf("%s merge, propagate %v: a contact was deleted", tc.vendor, propagate)
 		}
 	}
+}
+
+// TestMergeCarriesTheLink: a linked record merged into one that is not
+// linked passes its link on, so the other CRM's record keeps its partner
+// and nothing is created twice or held as a delete.
+//   - HubSpot makes a new record of every merge. With both merged contacts
+//     linked, the link whose Salesforce record shares the new contact's
+//     email moves to it; the other is held, naming it. A later edit of the
+//     new contact reaches the Salesforce record.
+//   - Salesforce keeps the master's id. A linked Contact merged into a
+//     Contact never synced moves its link to that master: the master is
+//     not created in HubSpot, and its email, the merge's result, reaches
+//     the linked HubSpot contact.
+func TestMergeCarriesTheLink(t *testing.T) {
+	ctx := context.Background()
+	t.Run("hubspot", func(t *testing.T) {
+		a, srv, links := syncedContacts(t, 29, false)
+		hs, sf := srv.HubSpot(), srv.Salesforce()
+		keep, gone := links[0], links[1]
+		time.Sleep(5 * time.Millisecond) // past the read cursor's millisecond
+		merged, err := hs.Merge("contacts", keep.AID, gone.AID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+		if err != nil || res.Summary.Status != "success" || res.Plan.Counts.Relinked != 1 || res.Plan.Counts.HeldDelete != 1 || res.Summary.Created != 0 {
+			t.Fatalf("run after the merge: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
+		}
+		partner := map[string]string{}
+		for _, l := range syncLinks(t, a, "contacts") {
+			partner[l.AID] = l.BID
+		}
+		if partner[merged] != keep.BID || partner[keep.AID] != "" || partner[gone.AID] != gone.BID {
+			t.Fatalf("links after the merge: %s -> %q, %s -> %q, %s -> %q; want %s -> %s, %s unlinked, %s still -> %s",
+				merged, partner[merged], keep.AID, partner[keep.AID], gone.AID, partner[gone.AID], merged, keep.BID, keep.AID, gone.AID, gone.BID)
+		}
+		if again, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+			t.Fatalf("the run after: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
+		}
+		time.Sleep(5 * time.Millisecond)
+		if _, err := hs.Update("contacts", merged, map[string]string{"firstname": "Merged"}); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Updated != 1 {
+			t.Fatalf("run after editing the merged contact: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
+		}
+		if c, _ := sf.Get("Contact", keep.BID); c.Fields["FirstName"] != "Merged" {
+			t.Fatalf("Contact %s after the merged contact was edited: %v", keep.BID, c.Fields)
+		}
+	})
+	t.Run("salesforce", func(t *testing.T) {
+		a, srv, links := syncedContacts(t, 31, true)
+		hs, sf := srv.HubSpot(), srv.Salesforce()
+		linked := links[0]
+		master, err := sf.Create("Contact", map[string]string{"LastName": "Master", "Email": "master.record@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sf.Merge("Contact", master.ID, linked.BID); err != nil {
+			t.Fatal(err)
+		}
+		hsBefore := hs.Count("contacts")
+		res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+		if err != nil || res.Summary.Status != "success" || res.Plan.Counts.Relinked != 1 || res.Plan.Counts.HeldDelete != 0 || len(res.Plan.Review) != 0 {
+			t.Fatalf("run after the merge: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
+		}
+		if hs.Count("contacts") != hsBefore {
+			t.Fatalf("HubSpot holds %d contacts, had %d: the master was created as a duplicate", hs.Count("contacts"), hsBefore)
+		}
+		for _, l := range syncLinks(t, a, "contacts") {
+			if l.AID == linked.AID {
+				if l.BID != master.ID {
+					t.Fatalf("HubSpot contact %s linked to %s, want the master %s", l.AID, l.BID, master.ID)
+				}
+				if c, _ := hs.Get("contacts", l.AID); c.Properties["email"] != "master.record@example.com" || c.Properties["lastname"] != "Master" {
+					t.Fatalf("HubSpot contact %s after the merge: %v", l.AID, c.Properties)
+				}
+				return
+			}
+		}
+		t.Fatalf("HubSpot contact %s lost its link", linked.AID)
+	})
 }

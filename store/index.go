@@ -280,6 +280,37 @@ func (s *DB) Pair(ctx context.Context, syncID int64, side, id string) (PairRow, 
 	return p, true, nil
 }
 
+// MergedAway returns the linked records of side indexed after seq that
+// were deleted by a merge into another record (the engine keeps the record
+// merged into in the field "!merged"): the links a merge may carry over.
+// A sync with no links yet (its first run) has none, and is not searched.
+func (s *DB) MergedAway(ctx context.Context, syncID int64, side string, afterSeq int64) ([]PairRow, error) {
+	ctx, qerr := quiet(ctx)
+	if qerr != nil {
+		return nil, qerr
+	}
+	var linked int
+	if err := s.sql.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM links WHERE sync_id = ?)", syncID).Scan(&linked); err != nil || linked == 0 {
+		if err != nil {
+			return nil, fmt.Errorf("store: merged records of sync %d: %w", syncID, err)
+		}
+		return nil, nil
+	}
+	rows, err := s.sql.QueryContext(ctx, pairSelect(side)+`
+		WHERE r.sync_id = ? AND r.side = ? AND r.seq > ? AND r.deleted = 1 AND l.sync_id IS NOT NULL
+		AND coalesce(json_extract(r.fields, '$."!merged"'), '') <> ''
+		ORDER BY r.seq, r.id`, otherSide(side), syncID, side, afterSeq)
+	if err != nil {
+		return nil, fmt.Errorf("store: merged records of sync %d: %w", syncID, err)
+	}
+	defer rows.Close()
+	out, err := scanInto(rows, []PairRow(nil), (*PairRow).dest)
+	if err != nil {
+		return nil, fmt.Errorf("store: merged records of sync %d: %w", syncID, err)
+	}
+	return out, nil
+}
+
 // KeyHit is one indexed record carrying a match key. A deleted record
 // carries no keys (encodeKeys), so every hit is a live record.
 type KeyHit struct {

@@ -159,6 +159,9 @@ func planView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 	if line := p.WaitingLine(); line != "" {
 		top.Add(wrapped(line))
 	}
+	if line := p.RelinkLine(); line != "" {
+		top.Add(wrapped(line))
+	}
 	for _, w := range p.Warnings {
 		l := wrapped("Warning: " + w)
 		l.Importance = widget.WarningImportance

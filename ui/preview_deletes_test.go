@@ -52,3 +52,20 @@ func TestPreviewNamesWaitingReferences(t *testing.T) {
 		t.Fatalf("a plan with nothing waiting mentions waiting: %q", textsOnScreen(w))
 	}
 }
+
+// A plan that carries links over merges says so.
+func TestPreviewNamesRelinks(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("preview")
+	defer w.Close()
+	def := engine.Definition{Name: "contacts", A: engine.SideDef{Connection: "hs"}, B: engine.SideDef{Connection: "sf"}}
+	w.SetContent(planView(&engine.Plan{Counts: engine.Counts{Relinked: 2}}, def))
+	want := "2 record(s) merged in one CRM: the link moves to the record they were merged into"
+	if !screenContains(w, want) {
+		t.Fatalf("%q not on screen: %q", want, textsOnScreen(w))
+	}
+	w.SetContent(planView(&engine.Plan{}, def))
+	if screenContains(w, "merged in one CRM") {
+		t.Fatalf("a plan that moves no link mentions merges: %q", textsOnScreen(w))
+	}
+}

@@ -332,6 +332,9 @@ func (r *run) storeOnly(ctx context.Context) error {
 			return err
 		}
 		for _, l := range ls {
+			if l.Replaces != "" {
+				c.Unlinks = append(c.Unlinks, l.Replaces) // dropped before the links are written, in one transaction
+			}
 			c.Links = append(c.Links, store.LinkWrite{AID: l.A, BID: l.B, Base: encodeBase(l.Base), New: l.New})
 			if l.ReviewID != 0 {
 				c.ReviewDone = append(c.ReviewDone, l.ReviewID)

@@ -169,13 +169,19 @@ func (p *planner) mergeNote(ctx context.Context, side, master, other string) str
 		return ""
 	}
 	note := fmt.Sprintf("merged into %s on side %s", master, strings.ToUpper(side))
-	pr, ok, err := p.e.st.Pair(ctx, p.syncID, side, master)
-	if err != nil {
-		p.warn("record %s was merged into %s on side %s; its link could not be read: %v", other, master, strings.ToUpper(side), err)
+	partner, ok := p.relinkedTo[sideOf(side, master)] // linked in this plan
+	if !ok {
+		pr, found, err := p.e.st.Pair(ctx, p.syncID, side, master)
+		if err != nil {
+			p.warn("record %s was merged into %s on side %s; its link could not be read: %v", other, master, strings.ToUpper(side), err)
+		}
+		if err == nil && found && pr.Linked {
+			partner = pr.OtherID
+		}
 	}
-	if err == nil && ok && pr.Linked && pr.OtherID != other {
+	if partner != "" && partner != other {
 		note += fmt.Sprintf(", which is linked to %s on side %s: if %s is the same person, merge it into %s in that CRM instead of deleting it",
-			pr.OtherID, strings.ToUpper(otherSide(side)), other, pr.OtherID)
+			partner, strings.ToUpper(otherSide(side)), other, partner)
 	}
 	return note
 }

@@ -80,6 +80,9 @@ type LinkOp struct {
 	Evidence string      `json:"evidence,omitempty"`
 	ReviewID int64       `json:"review_id,omitempty"`
 	Base     []BaseValue `json:"-"`
+	// Replaces is the A id of the link this one takes the place of: a
+	// record merged away whose link moves to the record it was merged into.
+	Replaces string `json:"replaces,omitempty"`
 }
 
 // DeleteOp deletes a record a person approved in review.
@@ -156,6 +159,9 @@ type Counts struct {
 	// WaitingLink counts references left alone because the sync they go
 	// through (Plan.WaitingOn) has not linked the record they name yet.
 	WaitingLink int `json:"waiting_link,omitempty"`
+	// Relinked counts links moved from a record merged away to the record
+	// it was merged into (relinkMerges).
+	Relinked int `json:"relinked,omitempty"`
 }
 
 // Calls estimates API calls per side: reads done plus writes by batch.
@@ -188,6 +194,9 @@ func (p *Plan) Summary() string {
 	if line := p.WaitingLine(); line != "" {
 		fmt.Fprintf(&sb, "  %s\n", line)
 	}
+	if line := p.RelinkLine(); line != "" {
+		fmt.Fprintf(&sb, "  %s\n", line)
+	}
 	if p.NeedsConfirmation {
 		fmt.Fprintf(&sb, "  NEEDS CONFIRMATION: %s\n", p.Reason)
 	}
@@ -195,6 +204,15 @@ func (p *Plan) Summary() string {
 		fmt.Fprintf(&sb, "  warning: %s\n", w)
 	}
 	return sb.String()
+}
+
+// RelinkLine says how many links the plan moves to the record their
+// record was merged into; "" when none.
+func (p *Plan) RelinkLine() string {
+	if p.Counts.Relinked == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d record(s) merged in one CRM: the link moves to the record they were merged into, so the record in the other CRM keeps its partner.", p.Counts.Relinked)
 }
 
 // WaitingLine says, in one sentence, how many references the plan leaves

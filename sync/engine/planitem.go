@@ -157,6 +157,9 @@ func encodeLink(l LinkOp) string {
 	b.str(l.Evidence)
 	b.num(l.ReviewID)
 	b.base(l.Base)
+	if l.Replaces != "" {
+		b.str(l.Replaces) // optional and last: an item stored before it reads the same
+	}
 	return string(b)
 }
 
@@ -165,5 +168,8 @@ func decodeLink(s string) (LinkOp, error) {
 	r.version()
 	l := LinkOp{A: r.str(), B: r.str(), New: r.num() == 1, Rule: r.str(), Evidence: r.str(), ReviewID: r.num()}
 	l.Base = r.base()
+	if r.err == nil && r.s != "" {
+		l.Replaces = r.str()
+	}
 	return l, r.done()
 }

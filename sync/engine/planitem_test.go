@@ -29,7 +29,7 @@ func TestPlanItemCodecRoundTrip(t *testing.T) {
 		t.Fatalf("write round trip:\n got %+v, %v\nwant %+v", got, err, w)
 	}
 	l := LinkOp{A: "101", B: "003XX", New: true, Rule: "match:1", Evidence: `email = "x@example.com"`, ReviewID: -7,
-		Base: []BaseValue{{Row: "email", Value: "x@example.com"}}}
+		Base: []BaseValue{{Row: "email", Value: "x@example.com"}}, Replaces: "99"}
 	allSet(t, l)
 	gotL, err := decodeLink(encodeLink(l))
 	if err != nil || !reflect.DeepEqual(gotL, l) {

@@ -49,6 +49,7 @@ type planner struct {
 	written    map[retryKey]bool // ... that this plan writes again
 	fullResync bool              // every record read is planned again, unchanged or not
 	links      mapping.Links     // the link:SYNC rows' links; nil without such rows
+	relinkedTo map[string]string // "a:id" records a merge's link moved to -> their new partner (relink.go)
 	waiting    map[string]bool   // "a:id" records with references waiting for a link ...
 	waitClear  []store.RecordRef // ... whose waits this plan replaces ...
 	waitAdd    []store.RefWait   // ... with these (refwaits.go)
@@ -109,6 +110,9 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 	if err := p.applyDecisions(ctx); err != nil {
 		return nil, err
 	}
+	if err := p.relinkMerges(ctx, map[string]int64{"a": doneA[0], "b": doneB[0]}); err != nil {
+		return nil, err
+	}
 	if err := p.flush(ctx); err != nil {
 		return nil, err
 	}
@@ -163,7 +167,7 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 		pages: map[string]int{}, planned: map[string]int{},
 		tally: tally{creates: map[string]int{}, updates: map[string]int{}},
 		due:   map[retryKey]bool{}, written: map[retryKey]bool{}, emptySide: map[string]bool{},
-		links: links, waiting: map[string]bool{},
+		links: links, waiting: map[string]bool{}, relinkedTo: map[string]string{},
 	}
 	runs, err := e.st.Runs(ctx, syncID, 1)
 	if err != nil {

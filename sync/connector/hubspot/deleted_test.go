@@ -101,9 +101,9 @@ func TestListDeletedBadInput(t *testing.T) {
 	}
 }
 
-// Two contacts merged in HubSpot: the next read returns the primary, and
-// the merged-away contact as deleted and merged into it; untouched contacts
-// do not come back.
+// Two contacts merged in HubSpot: the merge makes a record with a new id.
+// The next read returns it, and both merged contacts as deleted and merged
+// into it; untouched contacts do not come back.
 func TestReadReportsMergedContacts(t *testing.T) {
 	e := newEnv(t, hssim.Options{Seed: 19})
 	keep, _ := e.sim.Create("contacts", map[string]string{"email": "keep@example.com"})
@@ -121,7 +121,8 @@ func TestReadReportsMergedContacts(t *testing.T) {
 		cur = p.Cursor
 	}
 	time.Sleep(5 * time.Millisecond) // past the cursor's millisecond
-	if err := e.sim.Merge("contacts", keep.ID, gone.ID); err != nil {
+	merged, err := e.sim.Merge("contacts", keep.ID, gone.ID)
+	if err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]connector.Record{}
@@ -133,11 +134,13 @@ func TestReadReportsMergedContacts(t *testing.T) {
 			got[r.ID] = r
 		}
 	}
-	if r, ok := got[gone.ID]; !ok || !r.Deleted || r.MergedInto != keep.ID {
-		t.Fatalf("merged-away contact %s read back as %+v (%v), want deleted and merged into %s", gone.ID, r, ok, keep.ID)
+	for _, id := range []string{keep.ID, gone.ID} {
+		if r, ok := got[id]; !ok || !r.Deleted || r.MergedInto != merged {
+			t.Fatalf("merged contact %s read back as %+v (%v), want deleted and merged into %s", id, r, ok, merged)
+		}
 	}
-	if r, ok := got[keep.ID]; !ok || r.Deleted {
-		t.Fatalf("primary %s read back as %+v (%v)", keep.ID, r, ok)
+	if r, ok := got[merged]; !ok || r.Deleted || r.Fields["email"] != "keep@example.com" || merged == keep.ID {
+		t.Fatalf("the merged record %s read back as %+v (%v), want a new record with the primary's email", merged, r, ok)
 	}
 	if _, ok := got[other.ID]; ok {
 		t.Fatalf("untouched contact %s came back", other.ID)

@@ -463,3 +463,48 @@ func batchWithin(w http.ResponseWriter, n, most int) bool {
 	}
 	return true
 }
+
+// moveAssociationsLocked gives record to of object every association of the
+// records olds (merged into it), both those they start and those that end
+// at them, and removes theirs. The first old record's primary company comes
+// first: another's primary becomes unlabeled. Caller holds s.mu.
+func (s *Sim) moveAssociationsLocked(object string, olds []int64, to int64) {
+	toEnd := recordEnd{object, to}
+	for _, old := range olds {
+		end := recordEnd{object, old}
+		primary, hasPrimary := s.primaries[end]
+		for _, k := range s.assocFrom[end] {
+			types := s.assocs[k]
+			if len(types) == 0 {
+				continue
+			}
+			moved := s.assocTypes(assocKey{from: object, to: k.to, fromID: to, toID: k.toID})
+			kinds, isCompany := companyKinds[object]
+			for t := range types {
+				if isCompany && k.to == "companies" && t == kinds.primary && (!hasPrimary || primary != k.toID || s.primaries[toEnd] != 0) {
+					t = kinds.unlabeled // one primary: the first record's
+				}
+				moved[t] = true
+			}
+			if isCompany && k.to == "companies" && hasPrimary && primary == k.toID && s.primaries[toEnd] == 0 {
+				s.primaries[toEnd] = primary
+			}
+			s.assocs[k] = map[int]bool{}
+		}
+		delete(s.primaries, end)
+	}
+	// Associations other records start that end at an old record.
+	for k, types := range s.assocs {
+		if k.to != object || len(types) == 0 || !slices.Contains(olds, k.toID) {
+			continue
+		}
+		moved := s.assocTypes(assocKey{from: k.from, to: object, fromID: k.fromID, toID: to})
+		for t := range types {
+			moved[t] = true
+		}
+		s.assocs[k] = map[int]bool{}
+		if from := (recordEnd{k.from, k.fromID}); s.primaries[from] == k.toID && object == "companies" {
+			s.primaries[from] = to
+		}
+	}
+}

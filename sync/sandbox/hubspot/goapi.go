@@ -185,16 +185,19 @@ func (s *Sim) seedPrimaryCompany(st *objectStore, r *record) {
 }
 
 // Merge merges record mergeID of object into primaryID, as POST
-// …/{object}/merge does.
-func (s *Sim) Merge(object, primaryID, mergeID string) error {
+// …/{object}/merge does, and returns the id of the record it made.
+func (s *Sim) Merge(object, primaryID, mergeID string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, ok := s.stores[object]
 	if !ok {
-		return fmt.Errorf("hubspot sim: unknown object %q", object)
+		return "", fmt.Errorf("hubspot sim: unknown object %q", object)
 	}
-	_, err := s.mergeLocked(st, primaryID, mergeID)
-	return err
+	r, err := s.mergeLocked(st, primaryID, mergeID)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(r.id, 10), nil
 }
 
 // SeedAssociations associates each record of object keyed in toOf with

@@ -538,3 +538,49 @@ func TestMeetingContactAndTimestampDefault(t *testing.T) {
 		t.Fatalf("a task-to-contact type between a meeting and a contact: %d, want a 207 refusal", r.StatusCode)
 	}
 }
+
+// A merge makes a new record with a new id (developer changelog, "Updated
+// merge functionality for contacts and companies"): it has the primary's
+// values, the other's where the primary has none, both ids in
+// hs_merged_object_ids, the primary's primary company, and every
+// association of both; both old ids read the new record, and search lists
+// only it.
+func TestMergeMakesANewRecord(t *testing.T) {
+	e := newEnv(t, Options{})
+	co1, _ := e.sim.Create("companies", map[string]string{"name": "One"})
+	co2, _ := e.sim.Create("companies", map[string]string{"name": "Two"})
+	keep, _ := e.sim.Create("contacts", map[string]string{"email": "keep@example.com", "firstname": "Kim"})
+	gone, _ := e.sim.Create("contacts", map[string]string{"email": "gone@example.com", "firstname": "Kimberly", "jobtitle": "CTO"})
+	if err := e.sim.SeedPrimaryCompanies("contacts", map[string]string{keep.ID: co1.ID, gone.ID: co2.ID}); err != nil {
+		t.Fatal(err)
+	}
+	task, _ := e.sim.Create("tasks", map[string]string{"hs_task_subject": "Call", "hs_timestamp": "2026-12-03T10:00:00Z"})
+	if err := e.sim.SeedAssociations("tasks", "contacts", map[string]string{task.ID: gone.ID}); err != nil {
+		t.Fatal(err)
+	}
+	r, body := e.do("POST", "/crm/objects/2026-03/contacts/merge", map[string]any{"primaryObjectId": keep.ID, "objectIdToMerge": gone.ID})
+	id, _ := body["id"].(string)
+	if r.StatusCode != 200 || id == "" || id == keep.ID || id == gone.ID {
+		t.Fatalf("merge: %d %v, want a record with a new id", r.StatusCode, body)
+	}
+	m, _ := e.sim.Get("contacts", id)
+	p := m.Properties
+	if p["email"] != "keep@example.com" || p["firstname"] != "Kim" || p["jobtitle"] != "CTO" || p["hs_merged_object_ids"] != keep.ID+";"+gone.ID || p["associatedcompanyid"] != co1.ID {
+		t.Fatalf("merged record: %v", p)
+	}
+	if companies, primary := e.sim.Associated("contacts", id, "companies"); len(companies) != 2 || primary != co1.ID {
+		t.Fatalf("merged record's companies %v, primary %s; want both, %s primary", companies, primary, co1.ID)
+	}
+	if contacts, _ := e.sim.Associated("tasks", task.ID, "contacts"); len(contacts) != 1 || contacts[0] != id {
+		t.Fatalf("the task's contacts %v, want the merged record %s", contacts, id)
+	}
+	for _, old := range []string{keep.ID, gone.ID} {
+		if r, body := e.do("GET", "/crm/objects/2026-03/contacts/"+old, nil); r.StatusCode != 200 || body["id"] != id {
+			t.Fatalf("GET %s after the merge: %d %v, want the merged record %s", old, r.StatusCode, body, id)
+		}
+	}
+	r, body = e.do("POST", "/crm/objects/2026-03/contacts/search", map[string]any{"limit": 100})
+	if results, _ := body["results"].([]any); r.StatusCode != 200 || len(results) != 1 || results[0].(map[string]any)["id"] != id {
+		t.Fatalf("search after the merge: %d %v, want only %s", r.StatusCode, body, id)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -211,12 +212,8 @@ func (s *Sim) handleArchive(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleMerge serves POST /crm/objects/2026-03/{object}/merge
-// ({primaryObjectId, objectIdToMerge}): the record to merge is gone (not
-// archived: HubSpot lists merged records nowhere [unverified]), and the
-// primary keeps its id, lists the merged ids (its own merged ids and the
-// merged record's) in hs_merged_object_ids, and is modified. Newer portals
-// may give the merged record a new id [unverified]; a reader that follows
-// hs_merged_object_ids copes with both.
+// ({primaryObjectId, objectIdToMerge}) and answers with the merged record,
+// which has a new id (mergeLocked).
 func (s *Sim) handleMerge(w http.ResponseWriter, r *http.Request) {
 	st := s.store(w, r)
 	if st == nil {
@@ -230,10 +227,10 @@ func (s *Sim) handleMerge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	primary, err := s.mergeLocked(st, in.Primary, in.Merge)
+	merged, err := s.mergeLocked(st, in.Primary, in.Merge)
 	var out Object
 	if err == nil {
-		out = s.render(st, primary, nil)
+		out = s.render(st, merged, nil)
 	}
 	s.mu.Unlock()
 	if err != nil {
@@ -243,7 +240,16 @@ func (s *Sim) handleMerge(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// mergeLocked merges record mergeID into primaryID. Caller holds s.mu.
+// mergeLocked merges record mergeID into primaryID as HubSpot does since
+// its change to merges (developer changelog, "Updated merge functionality
+// for contacts and companies"): a new record with a new id is created and
+// both records are merged into it. It holds the primary's property values,
+// and the other's where the primary has none [unverified: the changelog
+// says the primary's values are current and both records' values are
+// merged onto the new one]; hs_merged_object_ids lists both ids and what
+// each had merged before; it carries both records' associations, the
+// primary's primary company first. Both old records are listed nowhere, and
+// either old id reads the new record (objectStore.get). Caller holds s.mu.
 func (s *Sim) mergeLocked(st *objectStore, primaryID, mergeID string) (*record, error) {
 	p, m := st.get(primaryID), st.get(mergeID)
 	if p == nil || m == nil || p.archived || m.archived || p == m {
@@ -254,16 +260,34 @@ func (s *Sim) mergeLocked(st *objectStore, primaryID, mergeID string) (*record, 
 		return nil, fmt.Errorf("%s cannot be merged in this sandbox", st.schema.Object)
 	}
 	ids := []string{}
-	for _, v := range []string{p.vals[i], m.vals[i], strconv.FormatInt(m.id, 10)} {
+	for _, v := range []string{p.vals[i], m.vals[i], strconv.FormatInt(p.id, 10), strconv.FormatInt(m.id, 10)} {
 		if v != "" {
 			ids = append(ids, v)
 		}
 	}
+	vals := slices.Clone(p.vals)
+	for j, v := range m.vals {
+		if vals[j] == "" {
+			vals[j] = v
+		}
+	}
+	vals[i] = strings.Join(ids, ";")
 	now := s.nowMs()
-	st.archive(m, now)
-	m.merged = true
-	st.set(p, map[int]string{i: strings.Join(ids, ";")}, now)
-	return p, nil
+	for _, r := range []*record{p, m} {
+		st.archive(r, now) // frees their unique values (email) for the new record
+		r.merged = true
+	}
+	merged := st.insert(vals, p.created, now)
+	p.mergedInto, m.mergedInto = merged.id, merged.id
+	s.moveAssociationsLocked(st.schema.Object, []int64{p.id, m.id}, merged.id)
+	if kinds := companyKinds[st.schema.Object]; kinds.prop != "" {
+		j, _ := st.schema.prop(kinds.prop)
+		merged.vals[j] = ""
+		if co, ok := s.primaries[recordEnd{st.schema.Object, merged.id}]; ok {
+			merged.vals[j] = strconv.FormatInt(co, 10)
+		}
+	}
+	return merged, nil
 }
 
 func keys(m map[string]any) []string {

@@ -15,7 +15,8 @@ type record struct {
 	modified   int64    // epoch ms
 	archived   bool
 	archivedAt int64
-	merged     bool // merged into another record: gone, and not listed as archived
+	merged     bool  // merged into another record: gone, and not listed as archived
+	mergedInto int64 // the record a merge made of it, which its id reads
 }
 
 // objectStore holds one object type. Callers hold Sim.mu.
@@ -44,12 +45,18 @@ func newObjectStore(s *Schema) *objectStore {
 
 func normUnique(v string) string { return strings.ToLower(strings.TrimSpace(v)) }
 
+// get returns record id; the id of a record merged away reads the record
+// the merge made.
 func (st *objectStore) get(id string) *record {
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil {
 		return nil
 	}
-	return st.byID[n]
+	r := st.byID[n]
+	for r != nil && r.merged && r.mergedInto != 0 {
+		r = st.byID[r.mergedInto]
+	}
+	return r
 }
 
 // findUnique returns the live record whose unique property idx equals v.
