@@ -3,8 +3,10 @@ package app_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
 )
 
 // TestCompaniesSyncEndToEnd runs the companies demo sync on the sandbox:
@@ -75,5 +77,75 @@ func TestCompaniesSyncEndToEnd(t *testing.T) {
 	last, err := a.Run(ctx, "companies", app.RunOptions{Confirm: true})
 	if err != nil || last.Summary.Created != 0 || srv.HubSpot().Count("companies") != hsN+1 || srv.Salesforce().Count("Account") != sfN+1 {
 		t.Fatalf("run after the create: %v %+v; HubSpot %d, Salesforce %d", err, last.Summary, srv.HubSpot().Count("companies"), srv.Salesforce().Count("Account"))
+	}
+}
+
+// TestCompanyMergeKeepsContactsAccounts merges two linked HubSpot
+// companies. HubSpot makes a new company of them and moves their contacts
+// to it (their associatedcompanyid changes). The companies sync moves the
+// link whose Account shares the new company's domain and holds the other;
+// the contacts sync then points every moved contact's Contact at that
+// Account, and creates nothing.
+func TestCompanyMergeKeepsContactsAccounts(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 37, 60)
+	hs, sf := srv.HubSpot(), srv.Salesforce()
+	for _, def := range []engine.Definition{app.DemoCompaniesSync("companies", "hs", "sf"), app.DemoSyncWithCompanies("contacts", "hs", "sf", "companies")} {
+		if err := a.SaveSync(ctx, def); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"companies", "contacts"} {
+		if res, err := a.Run(ctx, name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+			t.Fatalf("%s run: %v %+v", name, err, res.Summary)
+		}
+	}
+	// Two linked companies that have contacts linked in the contacts sync.
+	accountOf := map[string]string{}
+	for _, l := range syncLinks(t, a, "companies") {
+		accountOf[l.AID] = l.BID
+	}
+	var keep, gone string
+	for _, l := range syncLinks(t, a, "contacts") {
+		c, _ := hs.Get("contacts", l.AID)
+		co := c.Properties["associatedcompanyid"]
+		switch {
+		case accountOf[co] == "" || co == keep || co == gone:
+		case keep == "":
+			keep = co
+		case gone == "":
+			gone = co
+		}
+	}
+	if gone == "" {
+		t.Fatal("no two linked companies with linked contacts")
+	}
+	time.Sleep(5 * time.Millisecond) // past the read cursors' millisecond
+	merged, err := hs.Merge("companies", keep, gone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Run(ctx, "companies", app.RunOptions{Confirm: true})
+	if err != nil || res.Plan.Counts.Relinked != 1 || res.Plan.Counts.HeldDelete != 1 || res.Summary.Created != 0 {
+		t.Fatalf("companies run after the merge: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
+	}
+	hsContacts := hs.Count("contacts")
+	res, err = a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	if err != nil || res.Summary.Status != "success" || res.Summary.Created != 0 {
+		t.Fatalf("contacts run after the merge: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
+	}
+	moved := 0
+	for _, l := range syncLinks(t, a, "contacts") {
+		c, _ := hs.Get("contacts", l.AID)
+		if c.Properties["associatedcompanyid"] != merged {
+			continue
+		}
+		moved++
+		if sc, _ := sf.Get("Contact", l.BID); sc.Fields["AccountId"] != accountOf[keep] {
+			t.Errorf("Contact %s of a contact moved to company %s has Account %q, want %s", l.BID, merged, sc.Fields["AccountId"], accountOf[keep])
+		}
+	}
+	if moved < 2 || hs.Count("contacts") != hsContacts {
+		t.Fatalf("%d linked contacts moved to the merged company; HubSpot contacts %d, were %d", moved, hs.Count("contacts"), hsContacts)
 	}
 }

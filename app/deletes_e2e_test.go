@@ -186,6 +186,9 @@ func TestMergeCarriesTheLink(t *testing.T) {
 		partner := map[string]string{}
 		for _, l := range syncLinks(t, a, "contacts") {
 			partner[l.AID] = l.BID
+			if l.AID == merged && !strings.Contains(l.Base, `"email>Email"`) {
+				t.Fatalf("the moved link's base %s lost the old link's", l.Base)
+			}
 		}
 		if partner[merged] != keep.BID || partner[keep.AID] != "" || partner[gone.AID] != gone.BID {
 			t.Fatalf("links after the merge: %s -> %q, %s -> %q, %s -> %q; want %s -> %s, %s unlinked, %s still -> %s",

@@ -30,31 +30,38 @@ func (s *DB) Links(ctx context.Context, syncID int64) ([]LinkRow, error) {
 	return out, rows.Err()
 }
 
-// LinkIDs returns a sync's links as A id -> B id, without their bases: what
-// another sync needs to translate references through them. A link whose
-// record the index holds as deleted on either side is left out: a
-// reference through it would point at a record in the recycle bin, which
-// the vendor refuses (Salesforce: ENTITY_IS_DELETED), so it waits instead,
-// as one to a record not linked yet does.
-func (s *DB) LinkIDs(ctx context.Context, syncID int64) (map[string]string, error) {
+// LinkRef is one link as another sync translates references through it:
+// the two ids, and whether the index holds either record as deleted.
+type LinkRef struct {
+	A, B         string
+	DeadA, DeadB bool
+}
+
+// LinkIDs returns a sync's links without their bases: what another sync
+// needs to translate references through them. A reference must not be
+// written to a record the vendor holds as deleted (Salesforce refuses one
+// in its recycle bin with ENTITY_IS_DELETED), so each link says whether
+// either record is deleted in the index.
+func (s *DB) LinkIDs(ctx context.Context, syncID int64) ([]LinkRef, error) {
 	ctx, qerr := quiet(ctx)
 	if qerr != nil {
 		return nil, qerr
 	}
-	rows, err := s.sql.QueryContext(ctx, `SELECT a_id, b_id FROM links l WHERE sync_id = ?
-		AND NOT EXISTS (SELECT 1 FROM records WHERE sync_id = l.sync_id AND side = 'a' AND id = l.a_id AND deleted = 1)
-		AND NOT EXISTS (SELECT 1 FROM records WHERE sync_id = l.sync_id AND side = 'b' AND id = l.b_id AND deleted = 1)`, syncID)
+	rows, err := s.sql.QueryContext(ctx, `SELECT a_id, b_id,
+		EXISTS (SELECT 1 FROM records WHERE sync_id = l.sync_id AND side = 'a' AND id = l.a_id AND deleted = 1),
+		EXISTS (SELECT 1 FROM records WHERE sync_id = l.sync_id AND side = 'b' AND id = l.b_id AND deleted = 1)
+		FROM links l WHERE sync_id = ?`, syncID)
 	if err != nil {
 		return nil, fmt.Errorf("store: link ids of sync %d: %w", syncID, err)
 	}
 	defer rows.Close()
-	out := map[string]string{}
+	var out []LinkRef
 	for rows.Next() {
-		var a, b string
-		if err := rows.Scan(&a, &b); err != nil {
+		var l LinkRef
+		if err := rows.Scan(&l.A, &l.B, &l.DeadA, &l.DeadB); err != nil {
 			return nil, fmt.Errorf("store: link ids of sync %d: %w", syncID, err)
 		}
-		out[a] = b
+		out = append(out, l)
 	}
 	return out, rows.Err()
 }

@@ -12,13 +12,18 @@ import (
 
 // refLinks translates references (a contact's company, a task's contact)
 // through the links of the syncs named by link:SYNC rows: mapping.Links,
-// loaded once per plan.
+// loaded once per plan. A reference is never translated to a record the
+// index holds as deleted, which the vendor would refuse: it waits, like
+// one to a record not linked yet. A B id stays comparable as long as its
+// link exists (linkedB).
 type refLinks struct {
-	ab, ba map[string]map[string]string // sync -> id -> id
+	ab, ba  map[string]map[string]string // sync -> id -> id, to live records only
+	linkedB map[string]map[string]bool   // sync -> B ids it links
 }
 
 func (l refLinks) B(sync, a string) (string, bool) { b, ok := l.ab[sync][a]; return b, ok }
 func (l refLinks) A(sync, b string) (string, bool) { a, ok := l.ba[sync][b]; return a, ok }
+func (l refLinks) LinkedB(sync, b string) bool     { return l.linkedB[sync][b] }
 
 // refSync finds the sync a link:NAME row of def goes through. It must join
 // the same two connections; turned is true when its A is def's B. A sync
@@ -73,7 +78,7 @@ func (e *Engine) loadRefLinks(ctx context.Context, def Definition) (mapping.Link
 	if len(names) == 0 {
 		return nil, nil
 	}
-	l := refLinks{ab: map[string]map[string]string{}, ba: map[string]map[string]string{}}
+	l := refLinks{ab: map[string]map[string]string{}, ba: map[string]map[string]string{}, linkedB: map[string]map[string]bool{}}
 	for _, name := range names {
 		row, turned, problem, err := refSync(ctx, e.st, def, name)
 		if err != nil {
@@ -82,20 +87,27 @@ func (e *Engine) loadRefLinks(ctx context.Context, def Definition) (mapping.Link
 		if problem != "" {
 			return nil, fmt.Errorf("engine: sync %q: %w: %s", def.Name, ErrInvalidDefinition, problem)
 		}
-		ab, ba := map[string]string{}, map[string]string{}
+		ab, ba, linked := map[string]string{}, map[string]string{}, map[string]bool{}
 		if row.ID != 0 {
-			ids, err := e.st.LinkIDs(ctx, row.ID)
+			refs, err := e.st.LinkIDs(ctx, row.ID)
 			if err != nil {
 				return nil, err
 			}
-			for a, b := range ids {
+			for _, r := range refs {
+				a, b, deadA, deadB := r.A, r.B, r.DeadA, r.DeadB
 				if turned {
-					a, b = b, a
+					a, b, deadA, deadB = b, a, deadB, deadA
 				}
-				ab[a], ba[b] = b, a
+				linked[b] = true
+				if !deadB {
+					ab[a] = b
+				}
+				if !deadA {
+					ba[b] = a
+				}
 			}
 		}
-		l.ab[name], l.ba[name] = ab, ba
+		l.ab[name], l.ba[name], l.linkedB[name] = ab, ba, linked
 	}
 	return l, nil
 }

@@ -76,9 +76,13 @@ func (p *planner) relinkOne(ctx context.Context, side, master string, olds []sto
 	p.handled[oldA] = true // neither record of the old pair is planned again
 	p.relinkedTo[sideOf(side, master)] = old.OtherID
 	p.plan.Counts.Relinked++
+	base := store.DecodeFields(old.Base)
 	link := &LinkOp{A: av.id, B: bv.id, New: true, Rule: "merge", Replaces: oldA,
 		Evidence: fmt.Sprintf("%s on side %s was merged into %s", old.Rec.ID, strings.ToUpper(side), master)}
-	p.addPair(av, bv, p.m.mergePair(av, bv, store.DecodeFields(old.Base), nil, 0), link)
+	for _, row := range slices.Sorted(maps.Keys(base)) { // the base carries over; what the merge agrees on follows it
+		link.Base = append(link.Base, BaseValue{Row: row, Value: base[row]})
+	}
+	p.addPair(av, bv, p.m.mergePair(av, bv, base, nil, 0), link)
 	return nil
 }
 

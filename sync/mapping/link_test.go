@@ -28,6 +28,8 @@ func (p pairs) A(sync, b string) (string, bool) {
 	return "", false
 }
 
+func (p pairs) LinkedB(sync, b string) bool { _, ok := p.A(sync, b); return ok }
+
 func linkSchemas() (connector.Schema, connector.Schema) {
 	a := connector.Schema{Object: "contacts", Fields: []connector.Field{
 		{Name: "associatedcompanyid", Type: connector.TypeNumber}, {Name: "optin", Type: connector.TypeBool}}}

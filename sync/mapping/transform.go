@@ -241,10 +241,14 @@ func sortedKeys[V any](m map[string]V) []string {
 // Links translates record ids through the links of other syncs, for rows
 // whose fields hold references: a contact's company, a task's contact.
 type Links interface {
-	// B returns the B id that sync links to A id a.
+	// B returns the B id that sync links to A id a, to write on B.
 	B(sync, a string) (string, bool)
-	// A returns the A id that sync links to B id b.
+	// A returns the A id that sync links to B id b, to write on A.
 	A(sync, b string) (string, bool)
+	// LinkedB reports whether sync links B id b at all: a linked B id is
+	// comparable even where it cannot be written to A (its partner was
+	// deleted).
+	LinkedB(sync, b string) bool
 }
 
 // ErrNotLinked means a referenced record is not linked by the named sync
@@ -284,8 +288,8 @@ func linkTransform(sync string, links Links) transform {
 		forward: func(a string) (string, error) { return lookup(toB, strings.TrimSpace(a)) },
 		canon: func(b string) (string, error) {
 			b = strings.TrimSpace(b)
-			if _, err := lookup(toA, b); err != nil {
-				return "", err
+			if links == nil || !links.LinkedB(sync, b) {
+				return "", &NotLinkedError{Sync: sync, ID: b}
 			}
 			return b, nil
 		},

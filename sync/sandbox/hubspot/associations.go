@@ -505,6 +505,14 @@ func (s *Sim) moveAssociationsLocked(object string, olds []int64, to int64) {
 		s.assocs[k] = map[int]bool{}
 		if from := (recordEnd{k.from, k.fromID}); s.primaries[from] == k.toID && object == "companies" {
 			s.primaries[from] = to
+			// The property that shows it (a contact's associatedcompanyid)
+			// changes with it, and so the contact is modified.
+			if kinds := companyKinds[k.from]; kinds.prop != "" {
+				if st, r := s.stores[k.from], s.stores[k.from].byID[k.fromID]; r != nil && !r.archived {
+					i, _ := st.schema.prop(kinds.prop)
+					st.set(r, map[int]string{i: strconv.FormatInt(to, 10)}, s.nowMs())
+				}
+			}
 		}
 	}
 }

@@ -124,6 +124,7 @@ func schemas() map[string]*Schema {
 			{Name: "annualrevenue", Label: "Annual Revenue", Type: typeNumber, FieldType: "number", GroupName: co, HubSpotDefined: true},
 			{Name: "lifecyclestage", Label: "Lifecycle Stage", Type: typeEnum, FieldType: "radio", GroupName: co, Options: lifecycle, HubSpotDefined: true},
 			{Name: "description", Label: "Description", Type: typeString, FieldType: "textarea", GroupName: co, HubSpotDefined: true},
+			{Name: "hs_merged_object_ids", Label: "Merged Company IDs", Type: typeEnum, FieldType: "checkbox", GroupName: co, ReadOnly: true, HubSpotDefined: true},
 		})
 	di := "dealinformation"
 	deals := newSchema("deals", "hs_lastmodifieddate", 9000000000,
@@ -137,6 +138,7 @@ func schemas() map[string]*Schema {
 			{Name: "dealtype", Label: "Deal Type", Type: typeEnum, FieldType: "radio", GroupName: di, HubSpotDefined: true,
 				Options: opts("New Business", "newbusiness", "Existing Business", "existingbusiness")},
 			{Name: "description", Label: "Deal Description", Type: typeString, FieldType: "textarea", GroupName: di, HubSpotDefined: true},
+			{Name: "hs_merged_object_ids", Label: "Merged Deal IDs", Type: typeEnum, FieldType: "checkbox", GroupName: di, ReadOnly: true, HubSpotDefined: true},
 		})
 	ei := "engagement"
 	notes := newSchema("notes", "hs_lastmodifieddate", 20000000000,
