@@ -106,12 +106,7 @@ func testActivitySync(t *testing.T, name string, kind activityKind) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 41, 60)
 	hs, sf := srv.HubSpot(), srv.Salesforce()
-	if err := a.SaveSync(ctx, app.DemoSync("contacts", "hs", "sf")); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.SaveSync(ctx, kind.def(name, "hs", "sf", "contacts")); err != nil {
-		t.Fatal(err)
-	}
+	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"), kind.def(name, "hs", "sf", "contacts"))
 	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
 		t.Fatalf("contacts run: %v %+v", err, res)
 	}
@@ -198,11 +193,7 @@ func TestMeetingWithoutEndFails(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 43, 40)
 	hs, sf := srv.HubSpot(), srv.Salesforce()
-	for _, def := range []engine.Definition{app.DemoSync("contacts", "hs", "sf"), app.DemoMeetingsSync("meetings", "hs", "sf", "contacts")} {
-		if err := a.SaveSync(ctx, def); err != nil {
-			t.Fatal(err)
-		}
-	}
+	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"), app.DemoMeetingsSync("meetings", "hs", "sf", "contacts"))
 	open, err := hs.Create("meetings", map[string]string{"hs_meeting_title": "Open-ended review", "hs_meeting_start_time": "2026-12-10T15:00:00Z"})
 	if err != nil {
 		t.Fatal(err)
@@ -251,11 +242,7 @@ func TestReferenceToDeletedContactWaits(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 47, 40)
 	hs, sf := srv.HubSpot(), srv.Salesforce()
-	for _, def := range []engine.Definition{app.DemoSync("contacts", "hs", "sf"), app.DemoTasksSync("tasks", "hs", "sf", "contacts")} {
-		if err := a.SaveSync(ctx, def); err != nil {
-			t.Fatal(err)
-		}
-	}
+	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"), app.DemoTasksSync("tasks", "hs", "sf", "contacts"))
 	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
 		t.Fatalf("contacts run: %v %+v", err, res.Summary)
 	}

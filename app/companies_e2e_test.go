@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/sync/engine"
 )
 
 // TestCompaniesSyncEndToEnd runs the companies demo sync on the sandbox:
@@ -90,11 +89,7 @@ func TestCompanyMergeKeepsContactsAccounts(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 37, 60)
 	hs, sf := srv.HubSpot(), srv.Salesforce()
-	for _, def := range []engine.Definition{app.DemoCompaniesSync("companies", "hs", "sf"), app.DemoSyncWithCompanies("contacts", "hs", "sf", "companies")} {
-		if err := a.SaveSync(ctx, def); err != nil {
-			t.Fatal(err)
-		}
-	}
+	saveSyncs(t, a, app.DemoCompaniesSync("companies", "hs", "sf"), app.DemoSyncWithCompanies("contacts", "hs", "sf", "companies"))
 	for _, name := range []string{"companies", "contacts"} {
 		if res, err := a.Run(ctx, name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
 			t.Fatalf("%s run: %v %+v", name, err, res.Summary)

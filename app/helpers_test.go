@@ -7,6 +7,7 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
@@ -59,4 +60,14 @@ func syncedContacts(t *testing.T, seed int64, propagate bool) (*app.App, *sandbo
 		t.Fatalf("links after the first run: %v", links)
 	}
 	return a, srv, links
+}
+
+// saveSyncs saves each definition in turn, as a person would in the window.
+func saveSyncs(t *testing.T, a *app.App, defs ...engine.Definition) {
+	t.Helper()
+	for _, def := range defs {
+		if err := a.SaveSync(context.Background(), def); err != nil {
+			t.Fatalf("save sync %s: %v", def.Name, err)
+		}
+	}
 }
