@@ -304,14 +304,3 @@ func classify(resp *http.Response, err error) transport.Verdict {
 	}
 	return transport.Verdict{}
 }
-
-// objectPath is the v2 path of an object.
-func objectPath(object string) string { return "/api/v2/" + object }
-
-// checkObject refuses objects the connector does not speak.
-func checkObject(object string) error {
-	if object != "persons" && object != "organizations" {
-		return fmt.Errorf("pipedrive: unknown object %q (known: persons, organizations)", object)
-	}
-	return nil
-}

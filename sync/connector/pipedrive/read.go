@@ -317,10 +317,3 @@ func parseTime(v string) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
-
-func singular(object string) string {
-	if object == "persons" {
-		return "person"
-	}
-	return "organization"
-}

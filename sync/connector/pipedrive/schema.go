@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/crmsync/crmsync/sync/connector"
 )
@@ -34,41 +35,6 @@ type fieldItem struct {
 		ID    json.Number `json:"id"`
 		Label string      `json:"label"`
 	} `json:"options"`
-}
-
-// builtIn lists the fields every person or organization has, as the v2
-// PersonItem / OrganizationItem define them, in canonical form:
-//   - email and phone are the primary entries of emails[] and phones[];
-//   - first_name and last_name are read-only: a v2 request body takes only
-//     name, and how Pipedrive splits a name into its parts is not
-//     documented, so writing parts through name could come back split
-//     otherwise and rewrite the other CRM's names. Map a full name to name
-//     (firstname+lastname → name).
-func builtIn(object string) []connector.Field {
-	common := []connector.Field{
-		{Name: "owner_id", Label: "Owner", Type: connector.TypeID},
-		{Name: "add_time", Label: "Created", Type: connector.TypeDateTime, ReadOnly: true},
-		{Name: "update_time", Label: "Updated", Type: connector.TypeDateTime, ReadOnly: true},
-	}
-	if object == "organizations" {
-		return append([]connector.Field{{Name: "name", Label: "Name", Type: connector.TypeString, Required: true}}, common...)
-	}
-	return append([]connector.Field{
-		{Name: "name", Label: "Name", Type: connector.TypeString},
-		{Name: "first_name", Label: "First name", Type: connector.TypeString, ReadOnly: true},
-		{Name: "last_name", Label: "Last name", Type: connector.TypeString, ReadOnly: true},
-		{Name: "email", Label: "Email (primary)", Type: connector.TypeEmail},
-		{Name: "phone", Label: "Phone (primary)", Type: connector.TypePhone},
-		{Name: "org_id", Label: "Organization", Type: connector.TypeID},
-	}, common...)
-}
-
-// fieldsPath is the fields API of an object.
-func fieldsPath(object string) string {
-	if object == "organizations" {
-		return "/api/v2/organizationFields"
-	}
-	return "/api/v2/personFields"
 }
 
 // Schema lists the object's built-in fields and its custom fields (GET
@@ -117,7 +83,7 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 
 // hold builds the schema from the custom fields and keeps it.
 func (c *Connector) hold(object string, items []fieldItem) *schema {
-	sc := &schema{Schema: connector.Schema{Object: object, Fields: builtIn(object)}, custom: map[string]customField{}}
+	sc := &schema{Schema: connector.Schema{Object: object, Fields: slices.Clone(kinds[object].builtIn)}, custom: map[string]customField{}}
 	for _, it := range items {
 		if f, cf, ok := customOf(it); ok {
 			sc.Fields = append(sc.Fields, f)
@@ -140,7 +106,7 @@ func (c *Connector) fetchFields(ctx context.Context, object string) ([]fieldItem
 		if cursor != "" {
 			q.Set("cursor", cursor)
 		}
-		r, err := c.call(ctx, http.MethodGet, fieldsPath(object)+"?"+q.Encode(), nil)
+		r, err := c.call(ctx, http.MethodGet, kinds[object].fields+"?"+q.Encode(), nil)
 		if err != nil {
 			return nil, fmt.Errorf("pipedrive: schema of %s: %w", object, err)
 		}

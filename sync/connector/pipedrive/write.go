@@ -219,8 +219,8 @@ func (c *Connector) create(ctx context.Context, object string, sc *schema, op co
 	if err != nil {
 		return connector.Result{}, err
 	}
-	if n, _ := b["name"].(string); n == "" {
-		return connector.Result{}, c.refuse(object, "", "name", "NAME_REQUIRED", "Pipedrive needs a name for every "+singular(object))
+	if req := kinds[object].required; b[req] == nil || b[req] == "" {
+		return connector.Result{}, c.refuse(object, "", req, strings.ToUpper(req)+"_REQUIRED", "Pipedrive needs a "+req+" for every "+singular(object))
 	}
 	it, err := c.send(ctx, http.MethodPost, objectPath(object), b)
 	if err != nil {

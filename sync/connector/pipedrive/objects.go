@@ -1,0 +1,75 @@
+package pipedrive
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// kind is what differs between the objects the connector speaks: its
+// name, its fields API, the field a create needs, and its built-in fields
+// as the v2 items define them, in canonical form.
+type kind struct {
+	singular string
+	fields   string // the v2 fields API
+	required string // the field every create needs
+	builtIn  []connector.Field
+}
+
+// common are the built-in fields every object has.
+var common = []connector.Field{
+	{Name: "owner_id", Label: "Owner", Type: connector.TypeID},
+	{Name: "add_time", Label: "Created", Type: connector.TypeDateTime, ReadOnly: true},
+	{Name: "update_time", Label: "Updated", Type: connector.TypeDateTime, ReadOnly: true},
+}
+
+// kinds lists the objects. A person's fields:
+//   - email and phone are the primary entries of emails[] and phones[];
+//   - first_name and last_name are read-only: a v2 request body takes only
+//     name, and how Pipedrive splits a name into its parts is not
+//     documented, so writing parts through name could come back split
+//     otherwise and rewrite the other CRM's names. Map a full name to name
+//     (firstname+lastname → name).
+var kinds = map[string]kind{
+	"persons": {singular: "person", fields: "/api/v2/personFields", required: "name", builtIn: withCommon(
+		connector.Field{Name: "name", Label: "Name", Type: connector.TypeString},
+		connector.Field{Name: "first_name", Label: "First name", Type: connector.TypeString, ReadOnly: true},
+		connector.Field{Name: "last_name", Label: "Last name", Type: connector.TypeString, ReadOnly: true},
+		connector.Field{Name: "email", Label: "Email (primary)", Type: connector.TypeEmail},
+		connector.Field{Name: "phone", Label: "Phone (primary)", Type: connector.TypePhone},
+		connector.Field{Name: "org_id", Label: "Organization", Type: connector.TypeID},
+	)},
+	"organizations": {singular: "organization", fields: "/api/v2/organizationFields", required: "name", builtIn: withCommon(
+		connector.Field{Name: "name", Label: "Name", Type: connector.TypeString, Required: true},
+	)},
+}
+
+func withCommon(fs ...connector.Field) []connector.Field { return append(fs, common...) }
+
+// kindOf returns object's kind, or refuses an object the connector does
+// not speak.
+func kindOf(object string) (kind, error) {
+	k, ok := kinds[object]
+	if !ok {
+		names := make([]string, 0, len(kinds))
+		for n := range kinds {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		return kind{}, fmt.Errorf("pipedrive: unknown object %q (known: %s)", object, strings.Join(names, ", "))
+	}
+	return k, nil
+}
+
+// checkObject refuses objects the connector does not speak.
+func checkObject(object string) error {
+	_, err := kindOf(object)
+	return err
+}
+
+// objectPath is the v2 path of an object.
+func objectPath(object string) string { return "/api/v2/" + object }
+
+func singular(object string) string { return kinds[object].singular }
