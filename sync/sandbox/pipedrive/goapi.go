@@ -2,8 +2,10 @@ package pipedrive
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -49,6 +51,34 @@ type Organization struct {
 	Deleted      bool
 }
 
+// Deal is a Go-side snapshot of a deal. Zero times stand for null.
+type Deal struct {
+	ID                int64
+	Title             string
+	OwnerID           int64
+	PersonID          int64 // 0 = none
+	OrgID             int64 // 0 = none
+	PipelineID        int64
+	StageID           int64
+	Value             float64
+	Currency          string
+	Status            string   // open, won or lost
+	Probability       *float64 // nil = null
+	LostReason        string
+	ExpectedCloseDate string // YYYY-MM-DD, "" = none
+	VisibleTo         int
+	LabelIDs          []int64
+	CustomFields      map[string]any
+	AddTime           time.Time
+	UpdateTime        time.Time
+	StageChangeTime   time.Time
+	CloseTime         time.Time
+	WonTime           time.Time
+	LostTime          time.Time
+	Archived          bool
+	Deleted           bool
+}
+
 // PersonSeed is one trusted person for SeedPersons.
 type PersonSeed struct {
 	Name         string // split into first and last name as the API does
@@ -69,6 +99,22 @@ type OrganizationSeed struct {
 	CustomFields map[string]any
 	AddTime      time.Time
 	UpdateTime   time.Time
+}
+
+// DealSeed is one trusted deal for SeedDeals.
+type DealSeed struct {
+	Title             string
+	Value             float64
+	Currency          string // "" = the company currency (Options.Currency)
+	StageID           int64  // 0 = the first stage of the default pipeline
+	PersonID          int64  // 0 = none; must exist
+	OrgID             int64  // 0 = none; must exist
+	OwnerID           int64  // 0 = the sandbox user
+	Status            string // "" = open; won and lost close the deal at UpdateTime
+	ExpectedCloseDate string // YYYY-MM-DD, "" = none
+	CustomFields      map[string]any
+	AddTime           time.Time // zero = now
+	UpdateTime        time.Time // zero = AddTime
 }
 
 // MintAccessToken returns an OAuth access token that never expires on its own
@@ -114,6 +160,25 @@ func orgOf(r *record) Organization {
 	return Organization{ID: r.id, Name: r.name, OwnerID: r.ownerID, Address: addr, VisibleTo: r.visibleTo,
 		LabelIDs: append([]int64{}, r.labelIDs...), CustomFields: copyCustom(r.custom),
 		AddTime: r.addTime, UpdateTime: r.updateTime, Deleted: r.deleted}
+}
+
+func dealOf(r *record) Deal {
+	d := r.deal
+	return Deal{ID: r.id, Title: r.name, OwnerID: r.ownerID, PersonID: d.personID, OrgID: r.orgID,
+		PipelineID: d.pipelineID, StageID: d.stageID, Value: d.value, Currency: d.currency, Status: d.status,
+		Probability: clonePtr(d.probability), LostReason: deref(d.lostReason), ExpectedCloseDate: deref(d.expectedClose),
+		VisibleTo: r.visibleTo, LabelIDs: append([]int64{}, r.labelIDs...), CustomFields: copyCustom(r.custom),
+		AddTime: r.addTime, UpdateTime: r.updateTime, StageChangeTime: d.stageChange, CloseTime: d.closeTime,
+		WonTime: d.wonTime, LostTime: d.lostTime, Archived: d.archived, Deleted: r.deleted}
+}
+
+// clonePtr copies *p so a snapshot cannot write into the sandbox.
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
 }
 
 func copyCustom(m map[string]any) map[string]any {
@@ -219,8 +284,35 @@ func (s *Sim) CountOrganizations() int { s.mu.RLock(); defer s.mu.RUnlock(); ret
 // Organizations returns every organization, deleted ones included, in id order.
 func (s *Sim) Organizations() []Organization { return all(s, s.orgs, orgOf) }
 
+// CreateDeal adds a deal through the same validation as POST /api/v2/deals.
+func (s *Sim) CreateDeal(body map[string]any) (Deal, error) {
+	r, err := s.create(kindDeal, body)
+	return snapshot(r, err, dealOf)
+}
+
+// UpdateDeal edits a deal as PATCH /api/v2/deals/{id} does (update_time moves).
+func (s *Sim) UpdateDeal(id int64, body map[string]any) (Deal, error) {
+	r, err := s.update(kindDeal, id, body)
+	return snapshot(r, err, dealOf)
+}
+
+// DeleteDeal marks a deal deleted.
+func (s *Sim) DeleteDeal(id int64) error { return s.remove(kindDeal, id) }
+
+// GetDeal returns a deal by id, deleted ones included.
+func (s *Sim) GetDeal(id int64) (Deal, bool) { return lookup(s, s.deals, id, dealOf) }
+
+// CountDeals returns the number of deals not deleted.
+func (s *Sim) CountDeals() int { s.mu.RLock(); defer s.mu.RUnlock(); return s.deals.live }
+
+// Deals returns every deal, deleted ones included, in id order.
+func (s *Sim) Deals() []Deal { return all(s, s.deals, dealOf) }
+
+// Stages returns the stages of every pipeline, by pipeline and order.
+func (s *Sim) Stages() []Stage { return slices.Clone(s.catalog.stages) }
+
 // snapshot turns a written record into its Go snapshot (Person,
-// Organization), or passes the write's error on.
+// Organization, Deal), or passes the write's error on.
 func snapshot[T any](r *record, err error, of func(*record) T) (T, error) {
 	if err != nil {
 		var zero T
@@ -300,76 +392,115 @@ func (s *Sim) seedTimes(add, upd time.Time) (time.Time, time.Time) {
 	return add.UTC().Truncate(time.Second), upd.UTC().Truncate(time.Second)
 }
 
-// SeedPersons bulk-loads trusted persons without per-request overhead (the fast path
-// for 100k rows) and returns their ids. Organizations must be seeded first.
-func (s *Sim) SeedPersons(rows []PersonSeed) ([]int64, error) {
+// seedRows inserts rows as trusted records of kind k under the lock, fill checking and
+// filling each; the rows before a refused one stay.
+func seedRows[T any](s *Sim, k kind, rows []T, fill func(r *record, row T) error) ([]int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	st := s.storeOf(k)
 	recs := make([]record, len(rows)) // one allocation for all rows
 	ids := make([]int64, len(rows))
-	s.persons.recs = append(make([]*record, 0, len(s.persons.recs)+len(rows)), s.persons.recs...)
+	st.recs = slices.Grow(st.recs, len(rows))
 	for i, row := range rows {
 		r := &recs[i]
-		r.name = strings.TrimSpace(row.Name)
-		if r.name == "" {
-			return ids, fmt.Errorf("pipedrive sim: seed persons: row %d: name is required", i)
+		if err := fill(r, row); err != nil {
+			return ids, fmt.Errorf("pipedrive sim: seed %ss: row %d: %w", strings.ToLower(k.noun()), i, err)
 		}
-		r.firstName, r.lastName = splitName(r.name)
-		r.ownerID = row.OwnerID
-		if r.ownerID == 0 {
-			r.ownerID = s.opts.UserID
-		}
-		if !s.users[r.ownerID] {
-			return ids, fmt.Errorf("pipedrive sim: seed persons: row %d: owner %d is not a user", i, r.ownerID)
-		}
-		if row.OrgID != 0 {
-			if o := s.orgs.get(row.OrgID); o == nil || o.deleted {
-				return ids, fmt.Errorf("pipedrive sim: seed persons: row %d: organization %d not found", i, row.OrgID)
-			}
-		}
-		custom, err := s.seedCustom(kindPerson, row.CustomFields)
-		if err != nil {
-			return ids, fmt.Errorf("pipedrive sim: seed persons: row %d: %w", i, err)
-		}
-		r.orgID, r.custom, r.visibleTo, r.labelIDs = row.OrgID, custom, 3, []int64{}
-		r.emails, r.phones, r.ims = seedContacts(row.Emails), seedContacts(row.Phones), []contact{}
-		r.addTime, r.updateTime = s.seedTimes(row.AddTime, row.UpdateTime)
-		s.persons.insert(r)
+		st.insert(r)
 		ids[i] = r.id
 	}
 	return ids, nil
 }
 
+// seedRecord fills what every seeded record has: a name (what it is called), an owner
+// (0 = the sandbox user), custom fields checked with the API's rules, and times.
+func (s *Sim) seedRecord(k kind, r *record, what, name string, owner int64, custom map[string]any, add, upd time.Time) error {
+	if r.name = strings.TrimSpace(name); r.name == "" {
+		return fmt.Errorf("%s is required", what)
+	}
+	r.ownerID = cmp.Or(owner, s.opts.UserID)
+	if !s.users[r.ownerID] {
+		return fmt.Errorf("owner %d is not a user", r.ownerID)
+	}
+	var err error
+	if r.custom, err = s.seedCustom(k, custom); err != nil {
+		return err
+	}
+	r.visibleTo, r.labelIDs = 3, []int64{}
+	r.addTime, r.updateTime = s.seedTimes(add, upd)
+	return nil
+}
+
+// SeedPersons bulk-loads trusted persons without per-request overhead (the fast path
+// for 100k rows) and returns their ids. Organizations must be seeded first.
+func (s *Sim) SeedPersons(rows []PersonSeed) ([]int64, error) {
+	return seedRows(s, kindPerson, rows, func(r *record, row PersonSeed) error {
+		if err := s.seedRecord(kindPerson, r, "name", row.Name, row.OwnerID, row.CustomFields, row.AddTime, row.UpdateTime); err != nil {
+			return err
+		}
+		if row.OrgID != 0 && !s.isLive(kindOrg, row.OrgID) {
+			return fmt.Errorf("organization %d not found", row.OrgID)
+		}
+		r.firstName, r.lastName = splitName(r.name)
+		r.orgID = row.OrgID
+		r.emails, r.phones, r.ims = seedContacts(row.Emails), seedContacts(row.Phones), []contact{}
+		return nil
+	})
+}
+
 // SeedOrganizations bulk-loads trusted organizations and returns their ids.
 func (s *Sim) SeedOrganizations(rows []OrganizationSeed) ([]int64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	recs := make([]record, len(rows))
-	ids := make([]int64, len(rows))
-	for i, row := range rows {
-		r := &recs[i]
-		r.name = strings.TrimSpace(row.Name)
-		if r.name == "" {
-			return ids, fmt.Errorf("pipedrive sim: seed organizations: row %d: name is required", i)
-		}
-		r.ownerID = row.OwnerID
-		if r.ownerID == 0 {
-			r.ownerID = s.opts.UserID
-		}
-		if !s.users[r.ownerID] {
-			return ids, fmt.Errorf("pipedrive sim: seed organizations: row %d: owner %d is not a user", i, r.ownerID)
-		}
-		custom, err := s.seedCustom(kindOrg, row.CustomFields)
-		if err != nil {
-			return ids, fmt.Errorf("pipedrive sim: seed organizations: row %d: %w", i, err)
-		}
+	return seedRows(s, kindOrg, rows, func(r *record, row OrganizationSeed) error {
 		if row.Address != "" {
 			r.address = map[string]any{"value": row.Address}
 		}
-		r.custom, r.visibleTo, r.labelIDs = custom, 3, []int64{}
-		r.addTime, r.updateTime = s.seedTimes(row.AddTime, row.UpdateTime)
-		s.orgs.insert(r)
-		ids[i] = r.id
+		return s.seedRecord(kindOrg, r, "name", row.Name, row.OwnerID, row.CustomFields, row.AddTime, row.UpdateTime)
+	})
+}
+
+// SeedDeals bulk-loads trusted deals and returns their ids. Persons and organizations
+// must be seeded first.
+func (s *Sim) SeedDeals(rows []DealSeed) ([]int64, error) {
+	return seedRows(s, kindDeal, rows, s.seedDeal)
+}
+
+// seedDeal fills r from row with the API's rules, as POST /api/v2/deals would.
+func (s *Sim) seedDeal(r *record, row DealSeed) error {
+	if err := s.seedRecord(kindDeal, r, "title", row.Title, row.OwnerID, row.CustomFields, row.AddTime, row.UpdateTime); err != nil {
+		return err
 	}
-	return ids, nil
+	st := s.catalog.firstStage(s.catalog.pipelines[0].id)
+	if row.StageID != 0 {
+		if st = s.catalog.stage(row.StageID); st == nil {
+			return fmt.Errorf("stage %d not found", row.StageID)
+		}
+	}
+	if row.PersonID != 0 && !s.isLive(kindPerson, row.PersonID) {
+		return fmt.Errorf("person %d not found", row.PersonID)
+	}
+	if row.OrgID != 0 && !s.isLive(kindOrg, row.OrgID) {
+		return fmt.Errorf("organization %d not found", row.OrgID)
+	}
+	d := dealData{personID: row.PersonID, pipelineID: st.PipelineID, stageID: st.ID, value: row.Value,
+		currency: cmp.Or(row.Currency, s.opts.Currency), status: cmp.Or(row.Status, "open"), origin: originManual}
+	if err := checkCurrency(d.currency); err != nil {
+		return err
+	}
+	if !slices.Contains(dealStatuses, d.status) {
+		return fmt.Errorf("status must be one of %s", strings.Join(dealStatuses, ", "))
+	}
+	if row.ExpectedCloseDate != "" {
+		if err := checkDate(row.ExpectedCloseDate, "expected_close_date"); err != nil {
+			return err
+		}
+		d.expectedClose = &row.ExpectedCloseDate
+	}
+	switch d.status {
+	case "won":
+		d.wonTime, d.closeTime = r.updateTime, r.updateTime
+	case "lost":
+		d.lostTime, d.closeTime = r.updateTime, r.updateTime
+	}
+	r.orgID, r.deal = row.OrgID, &d
+	return nil
 }

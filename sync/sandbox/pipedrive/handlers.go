@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -40,10 +41,7 @@ func (s *Sim) readOptions(k kind, q url.Values) (customKeys, include []string, e
 			customKeys = []string{}
 		}
 	}
-	allowed := personIncludeFields
-	if k == kindOrg {
-		allowed = orgIncludeFields
-	}
+	allowed := includeFieldsOf(k)
 	for _, f := range splitList(q.Get("include_fields")) {
 		if !contains(allowed, f) {
 			return nil, nil, fmt.Errorf("include_fields: %q is not supported", f)
@@ -53,7 +51,7 @@ func (s *Sim) readOptions(k kind, q url.Values) (customKeys, include []string, e
 	return customKeys, include, nil
 }
 
-// listQuery is a parsed GET /api/v2/persons (or organizations) request.
+// listQuery is a parsed GET /api/v2/persons (organizations, deals) request.
 type listQuery struct {
 	limit        int
 	sortBy       string
@@ -61,13 +59,14 @@ type listQuery struct {
 	ids          map[int64]bool
 	ownerID      int64
 	orgID        int64
+	deal         dealFilter
 	since, until time.Time
 	cursor       *listCursor
 	cursorKey    int64
 }
 
 func (s *Sim) parseListQuery(k kind, q url.Values) (*listQuery, error) {
-	lq := &listQuery{sortBy: "id", asc: true}
+	lq := &listQuery{}
 	var err error
 	if lq.limit, err = s.parseLimit(q.Get("limit")); err != nil {
 		return nil, err
@@ -75,18 +74,8 @@ func (s *Sim) parseListQuery(k kind, q url.Values) (*listQuery, error) {
 	if q.Get("filter_id") != "" { // the sandbox has no saved filters
 		return nil, fmt.Errorf("filter_id: filter %s not found", q.Get("filter_id"))
 	}
-	if v := q.Get("sort_by"); v != "" {
-		if v != "id" && v != "update_time" && v != "add_time" {
-			return nil, fmt.Errorf("sort_by must be one of id, update_time, add_time")
-		}
-		lq.sortBy = v
-	}
-	switch q.Get("sort_direction") {
-	case "", "asc":
-	case "desc":
-		lq.asc = false
-	default:
-		return nil, fmt.Errorf("sort_direction must be one of asc, desc")
+	if lq.sortBy, lq.asc, err = parseSort(q, "id", "update_time", "add_time"); err != nil {
+		return nil, err
 	}
 	if v := q.Get("ids"); v != "" {
 		parts := splitList(v)
@@ -115,8 +104,13 @@ func (s *Sim) parseListQuery(k kind, q url.Values) (*listQuery, error) {
 	if err := intParam("owner_id", &lq.ownerID); err != nil {
 		return nil, err
 	}
-	if k == kindPerson {
+	if k != kindOrg {
 		if err := intParam("org_id", &lq.orgID); err != nil {
+			return nil, err
+		}
+	}
+	if k == kindDeal {
+		if lq.deal, err = s.parseDealFilter(q, intParam); err != nil {
 			return nil, err
 		}
 	}
@@ -170,7 +164,9 @@ func parseListCursor(c, sortBy string, asc bool) (*listCursor, int64, error) {
 
 func (lq *listQuery) match(r *record) bool {
 	switch {
-	case r.deleted: // v2 lists do not return deleted items
+	case r.deleted && !lq.deal.wantsDeleted(r): // v2 lists do not return deleted items
+		return false
+	case !lq.deal.match(r):
 		return false
 	case lq.ids != nil && !lq.ids[r.id]:
 		return false
@@ -233,7 +229,8 @@ func (lq *listQuery) page(st *store) (items []*record, next *record) {
 	return items, nil
 }
 
-// handleList serves GET /api/v2/persons and /api/v2/organizations.
+// handleList serves GET /api/v2/persons, /api/v2/organizations, /api/v2/deals and
+// /api/v2/deals/archived.
 func (s *Sim) handleList(k kind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -242,6 +239,7 @@ func (s *Sim) handleList(k kind) http.HandlerFunc {
 			writeError(w, http.StatusBadRequest, err.Error())
 			return
 		}
+		lq.deal.archived = k == kindDeal && strings.HasSuffix(r.Pattern, "/archived")
 		customKeys, include, err := s.readOptions(k, q)
 		if err != nil {
 			writeError(w, http.StatusBadRequest, err.Error())

@@ -2,6 +2,7 @@ package pipedrive
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -24,8 +25,11 @@ func badRequest(format string, a ...any) *apiError {
 func notFound(k kind) *apiError { return &apiError{http.StatusNotFound, k.noun() + " not found"} }
 
 func (s *Sim) storeOf(k kind) *store {
-	if k == kindOrg {
+	switch k {
+	case kindOrg:
 		return s.orgs
+	case kindDeal:
+		return s.deals
 	}
 	return s.persons
 }
@@ -96,8 +100,57 @@ func sortedKeys(m map[string]json.RawMessage) []string {
 	return keys
 }
 
-// applyCommon handles the properties persons and organizations share; it reports
-// whether key was one of them.
+// isLive reports whether record id of kind k exists and is not deleted.
+func (s *Sim) isLive(k kind, id int64) bool {
+	r := s.storeOf(k).get(id)
+	return r != nil && !r.deleted
+}
+
+// linkID reads a reference to a live person or organization (k); null clears it to 0.
+func (s *Sim) linkID(k kind, raw json.RawMessage, key string) (int64, error) {
+	if isNull(raw) {
+		return 0, nil
+	}
+	id, err := parseInt(raw, key)
+	if err != nil {
+		return 0, err
+	}
+	if !s.isLive(k, id) {
+		return 0, fmt.Errorf("%s: %s %d not found", key, strings.ToLower(k.noun()), id)
+	}
+	return id, nil
+}
+
+// applyKeys walks body in key order: the properties every kind shares through
+// applyCommon, the kind's own through own.
+func (s *Sim) applyKeys(k kind, r *record, body map[string]json.RawMessage, create bool,
+	own func(key string, raw json.RawMessage) error) error {
+	for _, key := range sortedKeys(body) {
+		ok, err := s.applyCommon(k, r, key, body[key], create)
+		if !ok && err == nil {
+			err = own(key, body[key])
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nameMissing refuses a person or organization without a name (migration guide).
+const nameMissing = "Name must be given."
+
+// parseName reads a name or a deal title: trimmed, and refused with missing when blank.
+func parseName(raw json.RawMessage, key, missing string) (string, error) {
+	v, err := parseStringValue(raw, key)
+	if err == nil && strings.TrimSpace(v) == "" {
+		err = errors.New(missing)
+	}
+	return strings.TrimSpace(v), err
+}
+
+// applyCommon handles the properties persons, organizations and deals share; it
+// reports whether key was one of them.
 func (s *Sim) applyCommon(k kind, r *record, key string, raw json.RawMessage, create bool) (bool, error) {
 	switch key {
 	case "owner_id":
@@ -123,15 +176,18 @@ func (s *Sim) applyCommon(k kind, r *record, key string, raw json.RawMessage, cr
 		if err != nil {
 			return true, err
 		}
+		labels := fieldByCode(s.fieldsOf(k), "label_ids")
 		for _, id := range ids {
-			if !slices.ContainsFunc(labelOptions, func(o option) bool { return o.ID == id }) {
+			if !labels.hasOption(id) {
 				return true, fmt.Errorf("label_ids: label %d not found", id)
 			}
 		}
 		r.labelIDs = ids
 	case "add_time":
-		if !create {
-			return false, nil // not a PATCH property: falls through to "unknown"
+		// Not a PATCH property, nor a deal one (client-nodejs changelog, 2025-06-25):
+		// falls through to "unknown".
+		if !create || k == kindDeal {
+			return false, nil
 		}
 		v, err := parseStringValue(raw, key)
 		if err == nil {
@@ -173,24 +229,11 @@ func (s *Sim) applyCommon(k kind, r *record, key string, raw json.RawMessage, cr
 func (s *Sim) applyPerson(r *record, body map[string]json.RawMessage, create bool) error {
 	var first, last string
 	var gotName, gotFirst, gotLast bool
-	for _, key := range sortedKeys(body) {
-		raw := body[key]
-		if ok, err := s.applyCommon(kindPerson, r, key, raw, create); ok || err != nil {
-			if err != nil {
-				return err
-			}
-			continue
-		}
-		var err error
+	err := s.applyKeys(kindPerson, r, body, create, func(key string, raw json.RawMessage) (err error) {
 		switch key {
 		case "name":
-			var v string
-			if v, err = parseStringValue(raw, key); err == nil {
-				if strings.TrimSpace(v) == "" {
-					return fmt.Errorf("Name must be given.")
-				}
-				r.name, gotName = strings.TrimSpace(v), true
-			}
+			r.name, err = parseName(raw, key, nameMissing)
+			gotName = true
 		case "first_name":
 			first, err = parseStringValue(raw, key)
 			gotFirst = true
@@ -198,17 +241,7 @@ func (s *Sim) applyPerson(r *record, body map[string]json.RawMessage, create boo
 			last, err = parseStringValue(raw, key)
 			gotLast = true
 		case "org_id":
-			if isNull(raw) {
-				r.orgID = 0
-				break
-			}
-			var id int64
-			if id, err = parseInt(raw, key); err == nil {
-				if o := s.orgs.get(id); o == nil || o.deleted {
-					return fmt.Errorf("org_id: organization %d not found", id)
-				}
-				r.orgID = id
-			}
+			r.orgID, err = s.linkID(kindOrg, raw, key)
 		case "emails":
 			r.emails, err = parseContacts(raw, key)
 		case "phones":
@@ -238,9 +271,10 @@ func (s *Sim) applyPerson(r *record, body map[string]json.RawMessage, create boo
 		default:
 			return fmt.Errorf("unknown property %q", key)
 		}
-		if err != nil {
-			return err
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	switch {
 	case gotName:
@@ -255,7 +289,7 @@ func (s *Sim) applyPerson(r *record, body map[string]json.RawMessage, create boo
 		r.name = strings.TrimSpace(strings.TrimSpace(first) + " " + strings.TrimSpace(last))
 		r.firstName, r.lastName = nonEmpty(first), nonEmpty(last)
 	case create:
-		return fmt.Errorf("Name must be given.")
+		return errors.New(nameMissing)
 	}
 	return nil
 }
@@ -272,11 +306,7 @@ func (s *Sim) applyContactSync(r *record, key string, raw json.RawMessage) error
 	case "im":
 		r.ims, err = parseContacts(raw, key)
 	case "birthday":
-		if r.birthday, err = optString(raw, key); err == nil && r.birthday != nil {
-			if _, perr := time.Parse(time.DateOnly, *r.birthday); perr != nil {
-				err = fmt.Errorf("birthday must be a date in YYYY-MM-DD format")
-			}
-		}
+		r.birthday, err = optDate(raw, key)
 	case "job_title":
 		r.jobTitle, err = optString(raw, key)
 	}
@@ -286,24 +316,11 @@ func (s *Sim) applyContactSync(r *record, key string, raw json.RawMessage) error
 // applyOrg validates body against PostOrganizationRequestBody / UpdateOrganizationRequestBody.
 func (s *Sim) applyOrg(r *record, body map[string]json.RawMessage, create bool) error {
 	gotName := false
-	for _, key := range sortedKeys(body) {
-		raw := body[key]
-		if ok, err := s.applyCommon(kindOrg, r, key, raw, create); ok || err != nil {
-			if err != nil {
-				return err
-			}
-			continue
-		}
-		var err error
+	err := s.applyKeys(kindOrg, r, body, create, func(key string, raw json.RawMessage) (err error) {
 		switch key {
 		case "name":
-			var v string
-			if v, err = parseStringValue(raw, key); err == nil {
-				if strings.TrimSpace(v) == "" {
-					return fmt.Errorf("Name must be given.")
-				}
-				r.name, gotName = strings.TrimSpace(v), true
-			}
+			r.name, err = parseName(raw, key, nameMissing)
+			gotName = true
 		case "address":
 			r.address, err = parseAddress(raw, key)
 		case "website":
@@ -323,14 +340,12 @@ func (s *Sim) applyOrg(r *record, body map[string]json.RawMessage, create bool) 
 		default:
 			return fmt.Errorf("unknown property %q", key)
 		}
-		if err != nil {
-			return err
-		}
+		return err
+	})
+	if err == nil && create && !gotName {
+		err = errors.New(nameMissing)
 	}
-	if create && !gotName {
-		return fmt.Errorf("Name must be given.")
-	}
-	return nil
+	return err
 }
 
 func fieldByCode(defs []fieldDef, code string) *fieldDef {
@@ -359,8 +374,11 @@ func nonEmpty(v string) *string {
 }
 
 func (s *Sim) apply(k kind, r *record, body map[string]json.RawMessage, create bool) error {
-	if k == kindOrg {
+	switch k {
+	case kindOrg:
 		return s.applyOrg(r, body, create)
+	case kindDeal:
+		return s.applyDeal(r, body, create)
 	}
 	return s.applyPerson(r, body, create)
 }
@@ -370,6 +388,9 @@ func (s *Sim) createLocked(k kind, body map[string]json.RawMessage) (*record, *a
 	now := s.nowSecond()
 	r := &record{ownerID: s.opts.UserID, visibleTo: 3, addTime: now, updateTime: time.Time{},
 		labelIDs: []int64{}, emails: []contact{}, phones: []contact{}, ims: []contact{}, custom: map[string]any{}}
+	if k == kindDeal {
+		r.deal = &dealData{currency: s.opts.Currency, status: "open", origin: originAPI}
+	}
 	if err := s.apply(k, r, body, true); err != nil {
 		return nil, badRequest("%s", err.Error())
 	}
@@ -397,7 +418,9 @@ func (s *Sim) patchLocked(k kind, id int64, body map[string]json.RawMessage) (*r
 	return r, nil
 }
 
-// deleteLocked marks the record deleted; update_time becomes the delete time (migration guide).
+// deleteLocked marks the record deleted; update_time becomes the delete time (migration
+// guide). Deals of a deleted person or organization stay as they are, links included:
+// the docs name no cascade [unverified].
 func (s *Sim) deleteLocked(k kind, id int64) *apiError {
 	st := s.storeOf(k)
 	old := st.get(id)
@@ -424,15 +447,20 @@ func (s *Sim) render(k kind, r *record, customKeys []string, include []string) m
 			cf[c] = r.custom[c]
 		}
 	}
-	m := map[string]any{"id": r.id, "name": r.name, "owner_id": r.ownerID, "add_time": fmtTime(r.addTime),
+	// A deal's name is its title.
+	nameKey := "name"
+	if k == kindDeal {
+		nameKey = "title"
+	}
+	m := map[string]any{"id": r.id, nameKey: r.name, "owner_id": r.ownerID, "add_time": fmtTime(r.addTime),
 		"update_time": fmtTime(r.updateTime), "is_deleted": r.deleted, "visible_to": r.visibleTo,
 		"label_ids": nonNilInts(r.labelIDs), "custom_fields": cf}
-	if k == kindPerson {
+	switch k {
+	case kindDeal:
+		s.renderDeal(m, r)
+	case kindPerson:
 		m["first_name"], m["last_name"] = r.firstName, r.lastName
-		m["org_id"] = nil
-		if r.orgID != 0 {
-			m["org_id"] = r.orgID
-		}
+		m["org_id"] = nilIfZero(r.orgID)
 		m["emails"], m["phones"] = nonNilContacts(r.emails), nonNilContacts(r.phones)
 		m["picture_id"] = nil
 		if s.opts.ContactSync {
@@ -440,7 +468,7 @@ func (s *Sim) render(k kind, r *record, customKeys []string, include []string) m
 			m["notes"], m["birthday"], m["job_title"] = r.notes, r.birthday, r.jobTitle
 			m["im"] = nonNilContacts(r.ims)
 		}
-	} else {
+	default:
 		m["address"] = renderAddress(r.address)
 		m["website"], m["linkedin"] = r.website, r.linkedin
 		m["industry"], m["annual_revenue"], m["employee_count"] = r.industry, r.revenue, r.employees
@@ -451,6 +479,8 @@ func (s *Sim) render(k kind, r *record, customKeys []string, include []string) m
 			m[f] = 0
 		case f == "marketing_status" && r.marketingStatus != "":
 			m[f] = r.marketingStatus
+		case f == "first_won_time" && r.deal != nil && !r.deal.wonTime.IsZero(): // one won time is kept [unverified]
+			m[f] = fmtTime(r.deal.wonTime)
 		default:
 			m[f] = nil
 		}
@@ -467,6 +497,13 @@ func renderAddress(a map[string]any) any {
 		out[k] = a[k]
 	}
 	return out
+}
+
+func nilIfZero(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }
 
 func nonNilInts(v []int64) []int64 {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 )
 
 // Custom fields of the simulated company. Pipedrive keys custom fields by random
@@ -19,6 +18,10 @@ const (
 	FieldBudget        = "aac7ee7de50d367c4c760cc75ea89a7ef91fa502" // person, monetary
 	OrgFieldTier       = "682fa22148d6cdec0e8fcb2403ef8b110521aa8f" // organization, enum
 	OrgFieldAccountNum = "d4811e930ff1d15fee304276091848ab5f5045be" // organization, varchar
+	DealFieldPriority  = "f7f8b06317ab947c3ed28bd6f82540e029c4011c" // deal, enum
+	DealFieldRenewal   = "d458ac026fd12b4d9f9665a4151a62d42d1cfe4e" // deal, date
+	DealFieldRival     = "711d8464cf9d3ea816036d9381693781d777f489" // deal, varchar
+	DealFieldTerm      = "05c9b6517dedfab1d15b137ae51d79c69c883b3b" // deal, int
 )
 
 // Option ids of the enum and set custom fields and of the system label fields.
@@ -37,6 +40,14 @@ const (
 	LabelHotLead           = 2
 	LabelWarmLead          = 3
 	LabelColdLead          = 4
+	PriorityLow            = 401
+	PriorityMedium         = 402
+	PriorityHigh           = 403
+	// Deal labels are options of the deal label_ids field, apart from person and
+	// organization labels. Hot, Warm and Cold are [unverified] as Pipedrive's defaults.
+	DealLabelHot  = 5
+	DealLabelWarm = 6
+	DealLabelCold = 7
 )
 
 type option struct {
@@ -54,6 +65,7 @@ type subfield struct {
 type fieldDef struct {
 	Code      string
 	Name      string
+	Desc      string // description: only the dealFields schema has it
 	Type      string
 	Custom    bool
 	Optional  bool // is_optional_response_field: only returned through include_fields
@@ -63,6 +75,8 @@ type fieldDef struct {
 }
 
 var labelOptions = []option{{LabelCustomer, "Customer"}, {LabelHotLead, "Hot lead"}, {LabelWarmLead, "Warm lead"}, {LabelColdLead, "Cold lead"}}
+
+var dealLabelOptions = []option{{DealLabelHot, "Hot"}, {DealLabelWarm, "Warm"}, {DealLabelCold, "Cold"}}
 
 var addressSubfields = []subfield{
 	{"value", "Full address", "varchar"}, {"subpremise", "Apartment/suite no", "varchar"},
@@ -86,6 +100,34 @@ var orgIncludeFields = []string{"next_activity_id", "last_activity_id", "open_de
 	"closed_deals_count", "related_closed_deals_count", "email_messages_count", "people_count", "activities_count",
 	"done_activities_count", "undone_activities_count", "files_count", "notes_count", "followers_count",
 	"won_deals_count", "related_won_deals_count", "lost_deals_count", "related_lost_deals_count", "smart_bcc_email"}
+
+// dealIncludeFields is the include_fields enum of the deals endpoints (v2 spec, getDeals).
+var dealIncludeFields = []string{"next_activity_id", "last_activity_id", "first_won_time", "products_count", "files_count",
+	"notes_count", "followers_count", "email_messages_count", "activities_count", "done_activities_count",
+	"undone_activities_count", "participants_count", "last_incoming_mail_time", "last_outgoing_mail_time",
+	"smart_bcc_email", "source_lead_id"}
+
+func includeFieldsOf(k kind) []string {
+	switch k {
+	case kindOrg:
+		return orgIncludeFields
+	case kindDeal:
+		return dealIncludeFields
+	}
+	return personIncludeFields
+}
+
+// optionalFields lists the include_fields that are fields of their own, as fieldDefs.
+func optionalFields(k kind) []fieldDef {
+	var f []fieldDef
+	for _, c := range includeFieldsOf(k) {
+		if c == "marketing_status" || c == "doi_status" || c == "smart_bcc_email" {
+			continue // need the marketing app or are not fields of their own
+		}
+		f = append(f, fieldDef{Code: c, Name: strings.ReplaceAll(c, "_", " "), Type: optionalFieldType(c), Optional: true})
+	}
+	return f
+}
 
 func optionalFieldType(code string) string {
 	switch {
@@ -124,12 +166,7 @@ func personFieldDefs(contactSync bool) []fieldDef {
 			fieldDef{Code: "birthday", Name: "Birthday", Type: "date"},
 			fieldDef{Code: "job_title", Name: "Job title", Type: "varchar"})
 	}
-	for _, c := range personIncludeFields {
-		if c == "marketing_status" || c == "doi_status" || c == "smart_bcc_email" {
-			continue // need the marketing app or are not fields of their own
-		}
-		f = append(f, fieldDef{Code: c, Name: strings.ReplaceAll(c, "_", " "), Type: optionalFieldType(c), Optional: true})
-	}
+	f = append(f, optionalFields(kindPerson)...)
 	return append(f,
 		fieldDef{Code: FieldCustomerType, Name: "Customer type", Type: "enum", Custom: true,
 			Options: []option{{CustomerTypePrivate, "Private person"}, {CustomerTypeCompany, "Company"}, {CustomerTypeGovernment, "Government"}}},
@@ -159,12 +196,7 @@ func orgFieldDefs() []fieldDef {
 		{Code: "annual_revenue", Name: "Annual revenue", Type: "int"},
 		{Code: "employee_count", Name: "Number of employees", Type: "int"},
 	}
-	for _, c := range orgIncludeFields {
-		if c == "smart_bcc_email" {
-			continue
-		}
-		f = append(f, fieldDef{Code: c, Name: strings.ReplaceAll(c, "_", " "), Type: optionalFieldType(c), Optional: true})
-	}
+	f = append(f, optionalFields(kindOrg)...)
 	return append(f,
 		fieldDef{Code: OrgFieldTier, Name: "Tier", Type: "enum", Custom: true,
 			Options: []option{{TierGold, "Gold"}, {TierSilver, "Silver"}, {TierBronze, "Bronze"}}},
@@ -172,9 +204,54 @@ func orgFieldDefs() []fieldDef {
 	)
 }
 
+// dealFieldDefs lists the deal system fields with the v2 Deal schema's descriptions,
+// then custom fields. field_type follows the spec's enum (stage, status, people,
+// org, user); options stay null on them as the spec gives options to enum and set
+// only. Field names are the app's labels and, with pipeline_id's type, [unverified].
+func dealFieldDefs() []fieldDef {
+	f := []fieldDef{
+		{Code: "id", Name: "ID", Desc: "The ID of the deal", Type: "int"},
+		{Code: "title", Name: "Title", Desc: "The title of the deal", Type: "varchar", Required: true},
+		{Code: "value", Name: "Value", Desc: "The value of the deal", Type: "monetary",
+			Subfields: []subfield{{"value", "Amount of Value", "double"}, {"currency", "Currency of Value", "varchar"}}},
+		{Code: "owner_id", Name: "Owner", Desc: "The ID of the user who owns the deal", Type: "user"},
+		{Code: "person_id", Name: "Contact person", Desc: "The ID of the person linked to the deal", Type: "people"},
+		{Code: "org_id", Name: "Organization", Desc: "The ID of the organization linked to the deal", Type: "org"},
+		{Code: "pipeline_id", Name: "Pipeline", Desc: "The ID of the pipeline associated with the deal", Type: "int"},
+		{Code: "stage_id", Name: "Stage", Desc: "The ID of the deal stage", Type: "stage"},
+		{Code: "status", Name: "Status", Desc: "The status of the deal", Type: "status"},
+		{Code: "probability", Name: "Probability", Desc: "The success probability percentage of the deal", Type: "double"},
+		{Code: "lost_reason", Name: "Lost reason", Desc: "The reason for losing the deal", Type: "varchar"},
+		{Code: "visible_to", Name: "Visible to", Desc: "The visibility of the deal", Type: "visible_to"},
+		{Code: "label_ids", Name: "Label", Desc: "The IDs of labels assigned to the deal", Type: "set", Options: dealLabelOptions},
+		{Code: "expected_close_date", Name: "Expected close date", Desc: "The expected close date of the deal", Type: "date"},
+		{Code: "add_time", Name: "Deal created", Desc: "The creation date and time of the deal", Type: "date"},
+		{Code: "update_time", Name: "Update time", Desc: "The last updated date and time of the deal", Type: "date"},
+		{Code: "stage_change_time", Name: "Last stage change", Desc: "The last updated date and time of the deal stage", Type: "date"},
+		{Code: "close_time", Name: "Deal closed on", Desc: "The date and time of closing the deal", Type: "date"},
+		{Code: "won_time", Name: "Won time", Desc: "The date and time of changing the deal status as won", Type: "date"},
+		{Code: "lost_time", Name: "Lost time", Desc: "The date and time of changing the deal status as lost", Type: "date"},
+		{Code: "origin", Name: "Source origin", Desc: "The way this Deal was created", Type: "varchar"},
+		{Code: "origin_id", Name: "Source origin ID", Desc: "The optional ID to further distinguish the origin of the deal", Type: "varchar"},
+		{Code: "channel", Name: "Source channel", Desc: "The ID of your Marketing channel this Deal was created from", Type: "enum", Options: []option{}},
+		{Code: "channel_id", Name: "Source channel ID", Desc: "The optional ID to further distinguish the Marketing channel", Type: "varchar"},
+	}
+	f = append(f, optionalFields(kindDeal)...)
+	return append(f,
+		fieldDef{Code: DealFieldPriority, Name: "Priority", Type: "enum", Custom: true,
+			Options: []option{{PriorityLow, "Low"}, {PriorityMedium, "Medium"}, {PriorityHigh, "High"}}},
+		fieldDef{Code: DealFieldRenewal, Name: "Renewal date", Type: "date", Custom: true},
+		fieldDef{Code: DealFieldRival, Name: "Main competitor", Type: "varchar", Custom: true},
+		fieldDef{Code: DealFieldTerm, Name: "Contract term (months)", Type: "int", Custom: true},
+	)
+}
+
 func (s *Sim) fieldsOf(k kind) []fieldDef {
-	if k == kindOrg {
+	switch k {
+	case kindOrg:
 		return s.ofields
+	case kindDeal:
+		return s.dfields
 	}
 	return s.pfields
 }
@@ -242,9 +319,7 @@ func (f *fieldDef) parseCustom(raw json.RawMessage) (any, error) {
 	case "date":
 		v, err := parseStringValue(raw, where)
 		if err == nil {
-			if _, perr := time.Parse(time.DateOnly, v); perr != nil {
-				err = fmt.Errorf("%s must be a date in YYYY-MM-DD format", where)
-			}
+			err = checkDate(v, where)
 		}
 		return v, err
 	case "monetary":
@@ -284,11 +359,20 @@ func renderField(k kind, f fieldDef, include map[string]bool) map[string]any {
 	if f.Subfields != nil {
 		m["subfields"] = f.Subfields
 	}
+	if k == kindDeal {
+		m["description"] = f.Desc
+	}
 	if include["ui_visibility"] {
-		ui := map[string]any{"add_visible_flag": f.Required || f.Custom, "details_visible_flag": !f.Optional,
-			"show_in_add_deal_dialog": map[string]any{"show": false, "order": nil}}
-		if k == kindOrg {
+		ui := map[string]any{"add_visible_flag": f.Required || f.Custom, "details_visible_flag": !f.Optional}
+		switch k {
+		case kindDeal: // the dealFields shape: pipelines instead of the add-deal dialog
+			ui["projects_detail_visible_flag"] = false
+			ui["show_in_pipelines"] = map[string]any{"show_in_all": true, "pipeline_ids": []int64{}}
+		case kindOrg:
 			ui["show_in_add_person_dialog"] = map[string]any{"show": false, "order": nil}
+			fallthrough
+		default:
+			ui["show_in_add_deal_dialog"] = map[string]any{"show": false, "order": nil}
 		}
 		m["ui_visibility"] = ui
 	}
@@ -296,7 +380,11 @@ func renderField(k kind, f fieldDef, include map[string]bool) map[string]any {
 		m["important_fields"] = map[string]any{"enabled": false, "stage_ids": []int64{}}
 	}
 	if include["required_fields"] {
-		m["required_fields"] = map[string]any{"enabled": f.Required}
+		req := map[string]any{"enabled": f.Required}
+		if k == kindDeal { // deals may require a field per stage or status
+			req["stage_ids"], req["statuses"] = []int64{}, map[string]any{}
+		}
+		m["required_fields"] = req
 	}
 	return m
 }
@@ -314,7 +402,7 @@ func parseFieldIncludes(q string) (map[string]bool, error) {
 	return out, nil
 }
 
-// handleFields serves GET /api/v2/personFields and /api/v2/organizationFields.
+// handleFields serves GET /api/v2/personFields, /api/v2/organizationFields and /api/v2/dealFields.
 func (s *Sim) handleFields(k kind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -323,34 +411,22 @@ func (s *Sim) handleFields(k kind) http.HandlerFunc {
 			writeError(w, http.StatusBadRequest, err.Error())
 			return
 		}
-		limit, err := s.parseLimit(q.Get("limit"))
+		pg, err := s.parseOffsetPage(q)
 		if err != nil {
 			writeError(w, http.StatusBadRequest, err.Error())
 			return
 		}
-		var cur offsetCursor
-		if c := q.Get("cursor"); c != "" {
-			if err := decodeCursor(c, &cur); err != nil || cur.Offset < 0 {
-				writeError(w, http.StatusBadRequest, "Invalid cursor")
-				return
-			}
-		}
 		defs := s.fieldsOf(k)
-		start := min(cur.Offset, len(defs))
-		end := min(start+limit, len(defs))
+		start, end, next := pg.window(len(defs))
 		out := make([]map[string]any, 0, end-start)
 		for _, f := range defs[start:end] {
 			out = append(out, renderField(k, f, include))
-		}
-		next := ""
-		if end < len(defs) {
-			next = encodeCursor(offsetCursor{Offset: end})
 		}
 		writePage(w, out, next)
 	}
 }
 
-// handleField serves GET /api/v2/personFields/{field_code} and the organization twin.
+// handleField serves GET /api/v2/personFields/{field_code} and its organization and deal twins.
 func (s *Sim) handleField(k kind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		include, err := parseFieldIncludes(r.URL.Query().Get("include_fields"))

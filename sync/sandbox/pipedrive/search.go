@@ -217,17 +217,10 @@ func (s *Sim) handleSearch(k kind) http.HandlerFunc {
 			}
 			orgFilter = n
 		}
-		limit, err := s.parseLimit(q.Get("limit"))
+		pg, err := s.parseOffsetPage(q)
 		if err != nil {
 			fail("%s", err.Error())
 			return
-		}
-		var cur offsetCursor
-		if c := q.Get("cursor"); c != "" {
-			if err := decodeCursor(c, &cur); err != nil || cur.Offset < 0 {
-				fail("Invalid cursor")
-				return
-			}
 		}
 		m := matcher{term: term, lower: strings.ToLower(term), exact: exact}
 		now := s.now()
@@ -253,17 +246,12 @@ func (s *Sim) handleSearch(k kind) http.HandlerFunc {
 			}
 			return cmpInt(a.r.id, b.r.id)
 		})
-		start := min(cur.Offset, len(hits))
-		end := min(start+limit, len(hits))
+		start, end, next := pg.window(len(hits))
 		items := make([]map[string]any, 0, end-start)
 		for _, h := range hits[start:end] {
 			items = append(items, s.searchItem(k, h))
 		}
 		s.mu.RUnlock()
-		next := ""
-		if end < len(hits) {
-			next = encodeCursor(offsetCursor{Offset: end})
-		}
 		writeJSON(w, http.StatusOK, map[string]any{"success": true, "data": map[string]any{"items": items},
 			"additional_data": map[string]any{"next_cursor": nilIfEmpty(next)}})
 	}

@@ -1,6 +1,7 @@
-// Package pipedrive is a wire-exact simulator of Pipedrive's API v2 for persons and
-// organizations: cursor-paged lists, get, create, patch, delete, search and the v2
-// fields metadata, behind Pipedrive's OAuth 2.0 server (api_domain in the token
+// Package pipedrive is a wire-exact simulator of Pipedrive's API v2 for persons,
+// organizations and deals: cursor-paged lists, get, create, patch, delete, search
+// (persons and organizations), the v2 fields metadata and the default pipeline's
+// stages, behind Pipedrive's OAuth 2.0 server (api_domain in the token
 // response) or a personal API token in x-api-token, with the token-based daily
 // budget and per-token burst limits. It is written from Pipedrive's API v2 spec,
 // its generated clients and its developer docs, never from a connector. Mount it
@@ -39,6 +40,9 @@ type Options struct {
 	UserID int64
 	// OtherUserIDs are more users of the company that may own records.
 	OtherUserIDs []int64
+	// Currency is the company's default currency, given to deals created without one;
+	// default "USD".
+	Currency string
 	// ContactSync turns on the contact-sync person fields (im, postal_address,
 	// notes, birthday, job_title), which exist only when a company set it up.
 	ContactSync bool
@@ -68,11 +72,14 @@ type Options struct {
 type Sim struct {
 	opts    Options
 	now     func() time.Time
-	mu      sync.RWMutex // guards persons, orgs
+	mu      sync.RWMutex // guards persons, orgs, deals
 	persons *store
 	orgs    *store
+	deals   *store
 	pfields []fieldDef
 	ofields []fieldDef
+	dfields []fieldDef
+	catalog catalog // pipelines and stages, fixed at New
 	users   map[int64]bool
 	auth    *simkit.AuthServer
 	stats   *simkit.Stats
@@ -84,9 +91,9 @@ type Sim struct {
 }
 
 // defaultScopes are granted to every OAuth app: Pipedrive sets scopes on the app, not the URL.
-var defaultScopes = []string{"base", "contacts:full", "search:read"}
+var defaultScopes = []string{"base", "contacts:full", "deals:full", "search:read"}
 
-// New builds a company with no persons or organizations.
+// New builds a company with no persons, organizations or deals, and the default pipeline.
 func New(opts Options) *Sim {
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -115,10 +122,14 @@ func New(opts Options) *Sim {
 	if opts.BurstPenalty == 0 {
 		opts.BurstPenalty = 10 * time.Second
 	}
-	s := &Sim{opts: opts, now: opts.Now, persons: newStore(), orgs: newStore(),
-		pfields: personFieldDefs(opts.ContactSync), ofields: orgFieldDefs(),
+	if opts.Currency == "" {
+		opts.Currency = "USD"
+	}
+	s := &Sim{opts: opts, now: opts.Now, persons: newStore(), orgs: newStore(), deals: newStore(),
+		pfields: personFieldDefs(opts.ContactSync), ofields: orgFieldDefs(), dfields: dealFieldDefs(),
 		users: map[int64]bool{opts.UserID: true}, stats: simkit.NewStats(),
 		faults: simkit.NewFaultInjector(opts.Seed, opts.Faults), codes: map[string]time.Time{}}
+	s.catalog = defaultCatalog(s.nowSecond())
 	for _, u := range opts.OtherUserIDs {
 		s.users[u] = true
 	}
@@ -178,14 +189,28 @@ func (s *Sim) routes() {
 	api("GET "+o+"/{id}", endpoint{cost: 1}, s.handleGet(kindOrg))
 	api("PATCH "+o+"/{id}", endpoint{cost: 5}, s.handlePatch(kindOrg))
 	api("DELETE "+o+"/{id}", endpoint{cost: 3}, s.handleDelete(kindOrg))
-	// The v2 fields endpoints' costs are not in the spec copy read; 10 and 1 follow v2 list and get.
+	const d = "/api/v2/deals"
+	api("GET "+d, endpoint{cost: 10}, s.handleList(kindDeal))
+	api("GET "+d+"/archived", endpoint{cost: 20}, s.handleList(kindDeal))
+	api("POST "+d, endpoint{cost: 5}, s.handleCreate(kindDeal))
+	api("GET "+d+"/{id}", endpoint{cost: 1}, s.handleGet(kindDeal))
+	api("PATCH "+d+"/{id}", endpoint{cost: 5}, s.handlePatch(kindDeal))
+	api("DELETE "+d+"/{id}", endpoint{cost: 3}, s.handleDelete(kindDeal))
+	api("GET /api/v2/pipelines", endpoint{cost: 5}, s.handlePipelines)
+	api("GET /api/v2/pipelines/{id}", endpoint{cost: 1}, s.handlePipeline)
+	api("GET /api/v2/stages", endpoint{cost: 5}, s.handleStages)
+	api("GET /api/v2/stages/{id}", endpoint{cost: 1}, s.handleStage)
+	// The fields endpoints cost 10 (list) and 1 (one field) in the v2 spec.
 	api("GET /api/v2/personFields", endpoint{cost: 10}, s.handleFields(kindPerson))
 	api("GET /api/v2/personFields/{field_code}", endpoint{cost: 1}, s.handleField(kindPerson))
 	api("GET /api/v2/organizationFields", endpoint{cost: 10}, s.handleFields(kindOrg))
 	api("GET /api/v2/organizationFields/{field_code}", endpoint{cost: 1}, s.handleField(kindOrg))
+	api("GET /api/v2/dealFields", endpoint{cost: 10}, s.handleFields(kindDeal))
+	api("GET /api/v2/dealFields/{field_code}", endpoint{cost: 1}, s.handleField(kindDeal))
 
-	// The v1 person and organization endpoints are out of support since 2026-08-01.
-	for _, v1 := range []string{"/v1/persons", "/api/v1/persons", "/v1/organizations", "/api/v1/organizations"} {
+	// The v1 person, organization and deal endpoints are out of support since 2026-08-01.
+	for _, v1 := range []string{"/v1/persons", "/api/v1/persons", "/v1/organizations", "/api/v1/organizations",
+		"/v1/deals", "/api/v1/deals"} {
 		open(v1, s.handleGone)
 		open(v1+"/", s.handleGone)
 	}

@@ -7,17 +7,21 @@ import (
 	"time"
 )
 
-// kind selects persons or organizations; both share the store and most handlers.
+// kind selects persons, organizations or deals; all share the store and most handlers.
 type kind int
 
 const (
 	kindPerson kind = iota
 	kindOrg
+	kindDeal
 )
 
 func (k kind) noun() string {
-	if k == kindOrg {
+	switch k {
+	case kindOrg:
 		return "Organization"
+	case kindDeal:
+		return "Deal"
 	}
 	return "Person"
 }
@@ -29,14 +33,14 @@ type contact struct {
 	Label   string `json:"label"`
 }
 
-// record is one person or organization; fields a kind lacks stay zero.
+// record is one person, organization or deal; fields a kind lacks stay zero.
 type record struct {
 	id                int64
-	name              string
+	name              string  // a deal's title
 	firstName         *string // persons
 	lastName          *string // persons
 	ownerID           int64
-	orgID             int64 // persons; 0 = none
+	orgID             int64 // persons and deals; 0 = none
 	addTime           time.Time
 	updateTime        time.Time // second precision, like the API; the delete time once deleted
 	deleted           bool
@@ -53,12 +57,35 @@ type record struct {
 	employees         *int64         // organizations
 	custom            map[string]any // field_code -> validated value
 	createdWall       time.Time      // when the API created it, for the search index delay
+	deal              *dealData      // deals; nil for persons and organizations
+}
+
+// dealData is what only deals have, kept apart so persons and organizations do not
+// carry it. Its pointers are replaced, never written through, so clone may share them.
+type dealData struct {
+	personID      int64 // 0 = none
+	pipelineID    int64
+	stageID       int64
+	value         float64
+	currency      string
+	status        string   // open, won or lost; deletion is record.deleted
+	probability   *float64 // null unless set
+	lostReason    *string
+	expectedClose *string // YYYY-MM-DD
+	origin        string  // set by Pipedrive on create, read-only
+	// Zero times render as null.
+	stageChange, closeTime, wonTime, lostTime, archiveTime time.Time
+	archived                                               bool
 }
 
 // clone copies r so a write can be validated in full before it lands.
 func (r *record) clone() *record {
 	c := *r
 	c.custom = maps.Clone(r.custom)
+	if r.deal != nil {
+		d := *r.deal
+		c.deal = &d
+	}
 	return &c
 }
 

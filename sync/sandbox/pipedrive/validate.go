@@ -3,7 +3,10 @@ package pipedrive
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -158,6 +161,23 @@ func parseRFC3339(v, where string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
+// checkDate accepts a date in YYYY-MM-DD form.
+func checkDate(v, where string) error {
+	if _, err := time.Parse(time.DateOnly, v); err != nil {
+		return fmt.Errorf("%s must be a date in YYYY-MM-DD format", where)
+	}
+	return nil
+}
+
+// optDate reads a nullable YYYY-MM-DD date.
+func optDate(raw json.RawMessage, where string) (*string, error) {
+	v, err := optString(raw, where)
+	if err == nil && v != nil {
+		err = checkDate(*v, where)
+	}
+	return v, err
+}
+
 // splitList splits a comma-separated query value, dropping blanks.
 func splitList(v string) []string {
 	var out []string
@@ -190,4 +210,51 @@ func (s *Sim) parseLimit(v string) (int, error) {
 		return 0, fmt.Errorf("limit must be less than or equal to %d", maxLimit)
 	}
 	return n, nil
+}
+
+// parseSort reads sort_by, one of fields (the first is the default), and sort_direction.
+func parseSort(q url.Values, fields ...string) (by string, asc bool, err error) {
+	by, asc = fields[0], true
+	if v := q.Get("sort_by"); v != "" {
+		if !slices.Contains(fields, v) {
+			return "", false, fmt.Errorf("sort_by must be one of %s", strings.Join(fields, ", "))
+		}
+		by = v
+	}
+	switch q.Get("sort_direction") {
+	case "", "asc":
+	case "desc":
+		asc = false
+	default:
+		return "", false, fmt.Errorf("sort_direction must be one of asc, desc")
+	}
+	return by, asc, nil
+}
+
+// offsetPage is a limit and an offset cursor, the paging of search results, field
+// lists, pipelines and stages.
+type offsetPage struct{ offset, limit int }
+
+func (s *Sim) parseOffsetPage(q url.Values) (offsetPage, error) {
+	limit, err := s.parseLimit(q.Get("limit"))
+	if err != nil {
+		return offsetPage{}, err
+	}
+	var cur offsetCursor
+	if c := q.Get("cursor"); c != "" {
+		if err := decodeCursor(c, &cur); err != nil || cur.Offset < 0 {
+			return offsetPage{}, errors.New("Invalid cursor")
+		}
+	}
+	return offsetPage{cur.Offset, limit}, nil
+}
+
+// window bounds the page in n items and gives the next page's cursor, "" on the last.
+func (p offsetPage) window(n int) (start, end int, next string) {
+	start = min(p.offset, n)
+	end = min(start+p.limit, n)
+	if end < n {
+		next = encodeCursor(offsetCursor{Offset: end})
+	}
+	return start, end, next
 }
