@@ -155,6 +155,37 @@ func DemoPipedriveCompaniesSync(name, hubspotConn, pipedriveConn string) engine.
 		})
 }
 
+// pipedriveStages maps the sandbox's HubSpot deal stages to the stages of
+// Pipedrive's default pipeline, one to one. Won and lost are a Pipedrive
+// deal's status, not a stage, so a HubSpot deal closed won or lost goes to
+// review as a stage the map does not name.
+var pipedriveStages = map[string]string{
+	"qualifiedtobuy":        "1", // Qualified
+	"appointmentscheduled":  "2", // Contact Made
+	"presentationscheduled": "3", // Demo Scheduled
+	"contractsent":          "4", // Proposal Made
+	"decisionmakerboughtin": "5", // Negotiations Started
+}
+
+// DemoPipedriveDealsSync is the ready-made two-way deals sync between
+// HubSpot and Pipedrive, matched by name: the amount is the deal's value,
+// the stage goes through a value map (pipedriveStages), the close date is
+// a date in UTC, and each deal's company goes through the links of the
+// companies sync named (DemoPipedriveCompaniesSync).
+func DemoPipedriveDealsSync(name, hubspotConn, pipedriveConn, companies string) engine.Definition {
+	return demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "deals"},
+		engine.SideDef{Connection: pipedriveConn, Object: "deals"},
+		engine.MatchRule{A: "dealname", B: "title", Normalize: "lower"},
+		[]mapping.Field{
+			{A: "dealname", B: "title", Rule: mapping.UnlessBlank},
+			{A: "amount", B: "value", Transform: "number"},
+			{A: "dealstage", B: "stage_id", Transform: "map", ValueMap: pipedriveStages, Rule: mapping.UnlessBlank},
+			{A: "closedate", B: "expected_close_date", Transform: "date:UTC", Rule: mapping.UnlessBlank},
+			{A: "associations.company", B: "org_id", Transform: "link:" + companies},
+		})
+}
+
 // DemoTasksSync is the ready-made two-way tasks sync: HubSpot tasks ↔
 // Salesforce Tasks, matched by subject, each linked to its contact through
 // the links of the contacts sync named (HubSpot: the task's contact

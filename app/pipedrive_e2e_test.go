@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/engine"
@@ -219,5 +220,90 @@ func TestHubSpotPipedriveOrganizations(t *testing.T) {
 		if again, err := a.Run(ctx, "people", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
 			t.Fatalf("run %d after: %v %+v\n%s", i+1, err, again.Summary, again.Plan.Summary())
 		}
+	}
+}
+
+// TestHubSpotPipedriveDeals syncs HubSpot deals with Pipedrive deals over
+// real HTTP, after the companies sync: deals in both by name are linked,
+// the others created once on the other side with their value, stage
+// (through the value map), expected close date and company, while a
+// HubSpot deal closed won or lost goes to review, since won and lost are a
+// Pipedrive status and the map names no stage for them; the next run
+// writes nothing; a stage moved in Pipedrive reaches HubSpot.
+func TestHubSpotPipedriveDeals(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 33, 200)
+	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd", nil); err != nil {
+		t.Fatalf("connect pipedrive: %v", err)
+	}
+	hs, pd := srv.HubSpot(), srv.Pipedrive()
+	saveSyncs(t, a, app.DemoPipedriveCompaniesSync("orgs", "hs", "pd"), app.DemoPipedriveDealsSync("deals", "hs", "pd", "orgs"))
+	if res, err := a.Run(ctx, "orgs", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+		t.Fatalf("orgs run: %v %+v", err, res.Summary)
+	}
+	orgOf := map[string]string{} // HubSpot company -> organization
+	for _, l := range syncLinks(t, a, "orgs") {
+		orgOf[l.AID] = l.BID
+	}
+	pdBefore := pd.CountDeals()
+	first, err := a.Run(ctx, "deals", app.RunOptions{Confirm: true})
+	if err != nil || first.Summary.Status != "success" {
+		t.Fatalf("deals run: %v %+v\n%s", err, first.Summary, first.Plan.Summary())
+	}
+	c := first.Plan.Counts
+	if c.Link == 0 || c.CreateA == 0 || c.CreateB == 0 || pd.CountDeals() != pdBefore+c.CreateB {
+		t.Fatalf("deals run: %+v, %d → %d Pipedrive deals\n%s", c, pdBefore, pd.CountDeals(), first.Plan.Summary())
+	}
+	closed := 0
+	for _, it := range first.Plan.Review {
+		if it.Kind == "rejected" && strings.Contains(it.Reason, "closed") {
+			closed++
+		}
+	}
+	if closed == 0 {
+		t.Errorf("no HubSpot deal closed won or lost went to review:\n%+v", first.Plan.Review)
+	}
+	var moved [2]string // a deal created in Pipedrive: HubSpot id, Pipedrive id
+	for _, l := range syncLinks(t, a, "deals") {
+		h, _ := hs.Get("deals", l.AID)
+		n, _ := strconv.ParseInt(l.BID, 10, 64)
+		d, ok := pd.GetDeal(n)
+		companies, _ := hs.Associated("deals", l.AID, "companies")
+		switch {
+		case !ok || d.Title != h.Properties["dealname"]:
+			t.Errorf("deal %s (%q) linked to Pipedrive deal %s (%+v)", l.AID, h.Properties["dealname"], l.BID, d)
+		case !strings.HasPrefix(h.Properties["dealstage"], "closed") && strconv.FormatInt(d.StageID, 10) != map[string]string{"qualifiedtobuy": "1", "appointmentscheduled": "2", "presentationscheduled": "3", "contractsent": "4", "decisionmakerboughtin": "5"}[h.Properties["dealstage"]]:
+			t.Errorf("deal %s at %s, Pipedrive deal %s at stage %d", l.AID, h.Properties["dealstage"], l.BID, d.StageID)
+		case len(companies) == 0 || strconv.FormatInt(d.OrgID, 10) != orgOf[companies[0]]:
+			t.Errorf("deal %s of companies %v, Pipedrive deal %s of organization %d", l.AID, companies, l.BID, d.OrgID)
+		case l.CreatedBy == "b" && moved[0] == "":
+			if v, _ := strconv.ParseFloat(h.Properties["amount"], 64); v != d.Value || d.ExpectedCloseDate != h.Properties["closedate"][:10] {
+				t.Errorf("deal %s (%s, %s) created as %+v", l.AID, h.Properties["amount"], h.Properties["closedate"], d)
+			}
+			moved = [2]string{l.AID, l.BID}
+		}
+	}
+	if moved[0] == "" {
+		t.Fatal("no deal was created in Pipedrive")
+	}
+	if again, err := a.Run(ctx, "deals", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+		t.Fatalf("second deals run: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
+	}
+	n, _ := strconv.ParseInt(moved[1], 10, 64)
+	d, _ := pd.GetDeal(n)
+	stage := int64(5)
+	if d.StageID == 5 {
+		stage = 1
+	}
+	time.Sleep(1100 * time.Millisecond) // update_time has one-second resolution
+	if _, err := pd.UpdateDeal(n, map[string]any{"stage_id": stage}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Run(ctx, "deals", app.RunOptions{Confirm: true})
+	if err != nil || res.Summary.Updated != 1 {
+		t.Fatalf("run after the stage moved: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
+	}
+	if h, _ := hs.Get("deals", moved[0]); h.Properties["dealstage"] != map[int64]string{1: "qualifiedtobuy", 5: "decisionmakerboughtin"}[stage] {
+		t.Fatalf("HubSpot deal %s at %s after its Pipedrive deal moved to stage %d", moved[0], h.Properties["dealstage"], stage)
 	}
 }

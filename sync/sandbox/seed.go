@@ -222,7 +222,11 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, seedVal int64,
 	if err := seedActivities(hs, sf, hsContactIDs, sfContactIDs, seedVal, now); err != nil {
 		return err
 	}
-	return seedPipedrive(pd, companies, hsPeople[shared:], seedVal, n, now)
+	hsDealRows := make([]dealRow, deals)
+	for i := range deals {
+		hsDealRows[i] = dealRow{name: hsDeals[i].Values[0], company: dealCompany[i]}
+	}
+	return seedPipedrive(pd, companies, hsPeople[shared:], hsDealRows, seedVal, n, now)
 }
 
 var (
@@ -342,11 +346,19 @@ func seedActivities(hs *hubspot.Sim, sf *salesforce.Sim, hsContacts, sfContacts 
 	return nil
 }
 
-// seedPipedrive fills Pipedrive with the companies as organizations and
-// n/2 persons: half of them people HubSpot also holds (not Salesforce), by
-// the same email, the rest its own. It draws from a random source of its
-// own, so HubSpot's and Salesforce's data stay as they were.
-func seedPipedrive(pd *pipedrive.Sim, companies []company, hsOnly []person, seedVal int64, n int, now time.Time) error {
+// seedPipedrive fills Pipedrive with the companies as organizations, n/2
+// persons (half of them people HubSpot also holds, not Salesforce, by the
+// same email, the rest its own) and deals: every third HubSpot deal under
+// the same name and organization, and as many of its own, all open in the
+// default pipeline. It draws from a random source of its own, so HubSpot's
+// and Salesforce's data stay as they were.
+// dealRow is a HubSpot deal Pipedrive may hold too: its name and company.
+type dealRow struct {
+	name    string
+	company int
+}
+
+func seedPipedrive(pd *pipedrive.Sim, companies []company, hsOnly []person, hsDeals []dealRow, seedVal int64, n int, now time.Time) error {
 	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x9e3779b9))
 	now = now.UTC().Truncate(time.Second)
 	stamp := func() (time.Time, time.Time) {
@@ -379,7 +391,23 @@ func seedPipedrive(pd *pipedrive.Sim, companies []company, hsOnly []person, seed
 			Phones: []pipedrive.Contact{{Value: pdPhone(p.phone), Primary: true, Label: "work"}},
 			OrgID:  orgIDs[p.company], AddTime: add, UpdateTime: upd})
 	}
-	_, err = pd.SeedPersons(rows)
+	if _, err = pd.SeedPersons(rows); err != nil {
+		return err
+	}
+	var deals []pipedrive.DealSeed
+	for i, d := range hsDeals {
+		switch i % 3 {
+		case 0:
+			continue // HubSpot's own
+		case 2: // Pipedrive's own
+			d = dealRow{name: companies[d.company].name + " - pipedrive deal " + strconv.Itoa(i), company: d.company}
+		}
+		add, upd := stamp()
+		deals = append(deals, pipedrive.DealSeed{Title: d.name, Value: float64(1000 * (1 + rng.IntN(200))), Currency: "USD",
+			StageID: int64(1 + rng.IntN(5)), OrgID: orgIDs[d.company], Status: "open",
+			ExpectedCloseDate: now.AddDate(0, 0, rng.IntN(180)-60).Format(time.DateOnly), AddTime: add, UpdateTime: upd})
+	}
+	_, err = pd.SeedDeals(deals)
 	return err
 }
 

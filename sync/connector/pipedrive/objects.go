@@ -44,6 +44,20 @@ var kinds = map[string]kind{
 	"organizations": {singular: "organization", fields: "/api/v2/organizationFields", required: "name", builtIn: withCommon(
 		connector.Field{Name: "name", Label: "Name", Type: connector.TypeString, Required: true},
 	)},
+	// A deal's stage names its pipeline, so pipeline_id is read-only; its
+	// options are the company's stages (GET /api/v2/stages).
+	"deals": {singular: "deal", fields: "/api/v2/dealFields", required: "title", builtIn: withCommon(
+		connector.Field{Name: "title", Label: "Title", Type: connector.TypeString, Required: true},
+		connector.Field{Name: "value", Label: "Value", Type: connector.TypeNumber},
+		connector.Field{Name: "currency", Label: "Currency", Type: connector.TypeString},
+		connector.Field{Name: "stage_id", Label: "Stage", Type: connector.TypeEnum},
+		connector.Field{Name: "pipeline_id", Label: "Pipeline", Type: connector.TypeID, ReadOnly: true},
+		connector.Field{Name: "status", Label: "Status", Type: connector.TypeEnum,
+			Options: []connector.Option{{Value: "open", Label: "Open"}, {Value: "won", Label: "Won"}, {Value: "lost", Label: "Lost"}}},
+		connector.Field{Name: "expected_close_date", Label: "Expected close date", Type: connector.TypeDate},
+		connector.Field{Name: "person_id", Label: "Contact person", Type: connector.TypeID},
+		connector.Field{Name: "org_id", Label: "Organization", Type: connector.TypeID},
+	)},
 }
 
 func withCommon(fs ...connector.Field) []connector.Field { return append(fs, common...) }

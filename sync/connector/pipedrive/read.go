@@ -15,8 +15,8 @@ import (
 	"github.com/crmsync/crmsync/sync/connector"
 )
 
-// item is a v2 PersonItem or OrganizationItem, with the members the
-// connector reads typed and custom fields kept raw.
+// item is a v2 PersonItem, OrganizationItem or DealItem, with the members
+// the connector reads typed and custom fields kept raw.
 type item struct {
 	ID           json.Number                `json:"id"`
 	Name         *string                    `json:"name"`
@@ -30,6 +30,15 @@ type item struct {
 	Phones       []contactItem              `json:"phones"`
 	IsDeleted    bool                       `json:"is_deleted"`
 	CustomFields map[string]json.RawMessage `json:"custom_fields"`
+	// Deals.
+	Title             *string      `json:"title"`
+	Value             *json.Number `json:"value"`
+	Currency          *string      `json:"currency"`
+	StageID           *json.Number `json:"stage_id"`
+	PipelineID        *json.Number `json:"pipeline_id"`
+	Status            *string      `json:"status"`
+	ExpectedCloseDate *string      `json:"expected_close_date"`
+	PersonID          *json.Number `json:"person_id"`
 }
 
 // contactItem is one of a person's emails or phones.
@@ -244,11 +253,18 @@ func toRecord(object string, sc *schema, it item) (connector.Record, error) {
 		}
 		return p.String()
 	}
-	f := map[string]string{"name": str(it.Name), "owner_id": num(it.OwnerID)}
-	if object == "persons" {
-		f["first_name"], f["last_name"] = str(it.FirstName), str(it.LastName)
+	f := map[string]string{"owner_id": num(it.OwnerID)}
+	switch object {
+	case "persons":
+		f["name"], f["first_name"], f["last_name"] = str(it.Name), str(it.FirstName), str(it.LastName)
 		f["email"], f["phone"] = primary(it.Emails), primary(it.Phones)
 		f["org_id"] = num(it.OrgID)
+	case "organizations":
+		f["name"] = str(it.Name)
+	case "deals":
+		f["title"], f["value"], f["currency"], f["status"] = str(it.Title), num(it.Value), str(it.Currency), str(it.Status)
+		f["stage_id"], f["pipeline_id"] = num(it.StageID), num(it.PipelineID)
+		f["expected_close_date"], f["person_id"], f["org_id"] = str(it.ExpectedCloseDate), num(it.PersonID), num(it.OrgID)
 	}
 	mod, ok := parseTime(it.UpdateTime)
 	if !ok {

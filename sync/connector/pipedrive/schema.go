@@ -18,6 +18,12 @@ type schema struct {
 	custom map[string]customField // 40-hex key -> field
 }
 
+// fieldOption is one option of an enum field.
+type fieldOption struct {
+	ID    json.Number `json:"id"`
+	Label string      `json:"label"`
+}
+
 // customField is one custom field as the fields API describes it.
 type customField struct {
 	typ     string            // Pipedrive field_type
@@ -27,14 +33,14 @@ type customField struct {
 // fieldItem is one entry of GET /api/v2/personFields (organizationFields),
 // and what the metadata cache keeps of it.
 type fieldItem struct {
-	Name     string `json:"field_name"`
-	Code     string `json:"field_code"`
-	Type     string `json:"field_type"`
-	IsCustom bool   `json:"is_custom_field"`
-	Options  []struct {
-		ID    json.Number `json:"id"`
-		Label string      `json:"label"`
-	} `json:"options"`
+	Name     string        `json:"field_name"`
+	Code     string        `json:"field_code"`
+	Type     string        `json:"field_type"`
+	IsCustom bool          `json:"is_custom_field"`
+	Options  []fieldOption `json:"options"`
+	// A stage (GET /api/v2/stages) read through the same list.
+	ID        json.Number `json:"id,omitempty"`
+	StageName string      `json:"name,omitempty"`
 }
 
 // Schema lists the object's built-in fields and its custom fields (GET
@@ -81,10 +87,18 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 	return c.hold(object, items), nil
 }
 
-// hold builds the schema from the custom fields and keeps it.
+// hold builds the schema from the custom fields (and a deal's stages) and
+// keeps it.
 func (c *Connector) hold(object string, items []fieldItem) *schema {
 	sc := &schema{Schema: connector.Schema{Object: object, Fields: slices.Clone(kinds[object].builtIn)}, custom: map[string]customField{}}
 	for _, it := range items {
+		if !it.IsCustom && it.Code == stageField {
+			i := slices.IndexFunc(sc.Fields, func(f connector.Field) bool { return f.Name == stageField })
+			for _, o := range it.Options {
+				sc.Fields[i].Options = append(sc.Fields[i].Options, connector.Option{Value: o.ID.String(), Label: o.Label})
+			}
+			continue
+		}
 		if f, cf, ok := customOf(it); ok {
 			sc.Fields = append(sc.Fields, f)
 			sc.custom[it.Code] = cf
@@ -96,9 +110,31 @@ func (c *Connector) hold(object string, items []fieldItem) *schema {
 	return sc
 }
 
+// stageField is a deal's stage. Its options are the company's stages,
+// which the metadata cache keeps with the custom fields as one item.
+const stageField = "stage_id"
+
 // fetchFields pages through the object's fields API and keeps the custom
-// fields.
+// fields; for deals it adds the stages (GET /api/v2/stages) as one item.
 func (c *Connector) fetchFields(ctx context.Context, object string) ([]fieldItem, error) {
+	out, err := c.fetchList(ctx, object, kinds[object].fields, func(it fieldItem) bool { return it.IsCustom && it.Code != "" })
+	if err != nil || object != "deals" {
+		return out, err
+	}
+	var stages []fieldItem
+	if stages, err = c.fetchList(ctx, object, "/api/v2/stages", func(fieldItem) bool { return true }); err != nil {
+		return nil, err
+	}
+	st := fieldItem{Code: stageField, Name: "Stage", Type: "stage"}
+	for _, s := range stages {
+		st.Options = append(st.Options, fieldOption{ID: s.ID, Label: s.StageName})
+	}
+	return append(out, st), nil
+}
+
+// fetchList pages through a v2 metadata list and keeps the items keep
+// accepts.
+func (c *Connector) fetchList(ctx context.Context, object, path string, keep func(fieldItem) bool) ([]fieldItem, error) {
 	var out []fieldItem
 	cursor := ""
 	for {
@@ -106,7 +142,7 @@ func (c *Connector) fetchFields(ctx context.Context, object string) ([]fieldItem
 		if cursor != "" {
 			q.Set("cursor", cursor)
 		}
-		r, err := c.call(ctx, http.MethodGet, kinds[object].fields+"?"+q.Encode(), nil)
+		r, err := c.call(ctx, http.MethodGet, path+"?"+q.Encode(), nil)
 		if err != nil {
 			return nil, fmt.Errorf("pipedrive: schema of %s: %w", object, err)
 		}
@@ -122,7 +158,7 @@ func (c *Connector) fetchFields(ctx context.Context, object string) ([]fieldItem
 			return nil, fmt.Errorf("pipedrive: schema of %s: %w", object, r.fail("data is not a list of fields: "+err.Error()))
 		}
 		for _, it := range items {
-			if it.IsCustom && it.Code != "" {
+			if keep(it) {
 				out = append(out, it)
 			}
 		}

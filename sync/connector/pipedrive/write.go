@@ -95,8 +95,33 @@ func (c *Connector) body(object string, sc *schema, op connector.Op, current *it
 			return nil, c.refuse(object, op.ID, name, "READ_ONLY", fmt.Sprintf("%s is read-only in Pipedrive", f.Label))
 		}
 		switch name {
-		case "name":
-			b["name"] = strings.TrimSpace(v)
+		case "name", "title":
+			b[name] = strings.TrimSpace(v)
+		case "currency":
+			cur := strings.ToUpper(strings.TrimSpace(v))
+			if len(cur) != 3 {
+				return nil, c.refuse(object, op.ID, name, "INVALID_CURRENCY", fmt.Sprintf("%q is not a 3-letter currency code", v))
+			}
+			b[name] = cur
+		case "value":
+			n := json.Number(strings.TrimSpace(v))
+			if _, err := n.Float64(); v != "" && err != nil {
+				return nil, c.refuse(object, op.ID, name, "INVALID_VALUE", fmt.Sprintf("%q is not a number", v))
+			}
+			if v == "" {
+				n = "0" // Pipedrive's value when none is given
+			}
+			b[name] = n
+		case "status":
+			if v != "open" && v != "won" && v != "lost" {
+				return nil, c.refuse(object, op.ID, name, "INVALID_STATUS", fmt.Sprintf("%q is not open, won or lost", v))
+			}
+			b[name] = v
+		case "expected_close_date":
+			if _, err := time.Parse(time.DateOnly, v); v != "" && err != nil {
+				return nil, c.refuse(object, op.ID, name, "INVALID_DATE", fmt.Sprintf("%q is not a date (YYYY-MM-DD)", v))
+			}
+			b[name] = nullable(v)
 		case "email":
 			// Pipedrive keeps any text as an email; a value that is not
 			// an address is refused here, naming the field.
@@ -106,7 +131,7 @@ func (c *Connector) body(object string, sc *schema, op connector.Op, current *it
 			b["emails"] = withPrimary(itemsOf(current, true), v, "work")
 		case "phone":
 			b["phones"] = withPrimary(itemsOf(current, false), v, "work")
-		case "org_id", "owner_id":
+		case "org_id", "owner_id", "person_id", "stage_id":
 			if v == "" {
 				b[name] = nil
 				continue
@@ -128,6 +153,14 @@ func (c *Connector) body(object string, sc *schema, op connector.Op, current *it
 		b["custom_fields"] = custom
 	}
 	return b, nil
+}
+
+// nullable is v, or JSON null for a blank: how v2 clears a field.
+func nullable(v string) any {
+	if v == "" {
+		return nil
+	}
+	return v
 }
 
 // itemsOf is current's emails or phones, or none.
