@@ -378,18 +378,20 @@ type pipeline struct {
 	orderNr int
 }
 
-// catalog is the company's pipelines and stages. New builds it and nothing changes
-// it, so it is read without Sim.mu.
+// catalog is the company's pipelines, stages and activity types. New builds it and
+// nothing changes it, so it is read without Sim.mu.
 type catalog struct {
-	pipelines []pipeline // by order_nr: "the lowest order_nr is considered the default"
-	stages    []Stage    // by pipeline, then order_nr
-	created   time.Time  // add_time and update_time of every pipeline and stage
+	pipelines     []pipeline // by order_nr: "the lowest order_nr is considered the default"
+	stages        []Stage    // by pipeline, then order_nr
+	activityTypes []ActivityType
+	created       time.Time // add_time and update_time of every pipeline, stage and activity type
 }
 
 // defaultCatalog is a new company's pipeline with Pipedrive's default stages. The
 // pipeline's name, deal_probability 100 and rotting off are [unverified].
 func defaultCatalog(created time.Time) catalog {
-	c := catalog{pipelines: []pipeline{{id: 1, name: "Sales pipeline", orderNr: 1}}, created: created}
+	c := catalog{pipelines: []pipeline{{id: 1, name: "Sales pipeline", orderNr: 1}},
+		activityTypes: slices.Clone(defaultActivityTypes), created: created}
 	for i, name := range []string{"Qualified", "Contact Made", "Demo Scheduled", "Proposal Made", "Negotiations Started"} {
 		c.stages = append(c.stages, Stage{ID: int64(i + 1), PipelineID: 1, Name: name, OrderNr: i + 1, DealProbability: 100})
 	}

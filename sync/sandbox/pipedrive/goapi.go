@@ -79,6 +79,38 @@ type Deal struct {
 	Deleted           bool
 }
 
+// Participant is one person of an activity; the primary one is its PersonID.
+type Participant struct {
+	PersonID int64
+	Primary  bool
+}
+
+// Activity is a Go-side snapshot of an activity. PersonID is the primary participant's.
+type Activity struct {
+	ID                int64
+	Subject           string
+	Type              string // key_string of an activity type
+	OwnerID           int64
+	CreatorUserID     int64
+	DealID            int64 // 0 = none
+	PersonID          int64 // 0 = none
+	OrgID             int64 // 0 = none
+	Participants      []Participant
+	DueDate           string // YYYY-MM-DD, "" = none
+	DueTime           string // HH:MM, "" = none
+	Duration          string // HH:MM, "" = none
+	Busy              bool
+	Done              bool
+	MarkedAsDoneTime  time.Time // zero = null
+	Location          string    // location.value
+	PublicDescription string
+	Priority          *int64 // nil = null
+	Note              string
+	AddTime           time.Time
+	UpdateTime        time.Time
+	Deleted           bool
+}
+
 // PersonSeed is one trusted person for SeedPersons.
 type PersonSeed struct {
 	Name         string // split into first and last name as the API does
@@ -115,6 +147,23 @@ type DealSeed struct {
 	CustomFields      map[string]any
 	AddTime           time.Time // zero = now
 	UpdateTime        time.Time // zero = AddTime
+}
+
+// ActivitySeed is one trusted activity for SeedActivities.
+type ActivitySeed struct {
+	Subject    string // "" = the type's name
+	Type       string // "" = call; must be an activity type's key_string
+	OwnerID    int64  // 0 = the sandbox user
+	DealID     int64  // 0 = none; must exist
+	PersonID   int64  // 0 = none; must exist; the primary (and only) participant
+	OrgID      int64  // 0 = none; must exist
+	DueDate    string // YYYY-MM-DD, "" = none
+	DueTime    string // HH:MM, "" = none
+	Duration   string // HH:MM, "" = none
+	Done       bool   // marked done at UpdateTime
+	Note       string
+	AddTime    time.Time // zero = now
+	UpdateTime time.Time // zero = AddTime
 }
 
 // MintAccessToken returns an OAuth access token that never expires on its own
@@ -170,6 +219,20 @@ func dealOf(r *record) Deal {
 		VisibleTo: r.visibleTo, LabelIDs: append([]int64{}, r.labelIDs...), CustomFields: copyCustom(r.custom),
 		AddTime: r.addTime, UpdateTime: r.updateTime, StageChangeTime: d.stageChange, CloseTime: d.closeTime,
 		WonTime: d.wonTime, LostTime: d.lostTime, Archived: d.archived, Deleted: r.deleted}
+}
+
+func activityOf(r *record) Activity {
+	a := r.activity
+	parts := make([]Participant, len(a.participants))
+	for i, p := range a.participants {
+		parts[i] = Participant(p)
+	}
+	loc, _ := a.location["value"].(string)
+	return Activity{ID: r.id, Subject: r.name, Type: a.typ, OwnerID: r.ownerID, CreatorUserID: a.creatorID,
+		DealID: a.dealID, PersonID: a.person(), OrgID: r.orgID, Participants: parts, DueDate: deref(a.dueDate),
+		DueTime: deref(a.dueTime), Duration: deref(a.duration), Busy: a.busy, Done: a.done, MarkedAsDoneTime: a.doneTime,
+		Location: loc, PublicDescription: deref(a.publicDesc), Priority: clonePtr(a.priority), Note: deref(a.note),
+		AddTime: r.addTime, UpdateTime: r.updateTime, Deleted: r.deleted}
 }
 
 // clonePtr copies *p so a snapshot cannot write into the sandbox.
@@ -308,11 +371,36 @@ func (s *Sim) CountDeals() int { s.mu.RLock(); defer s.mu.RUnlock(); return s.de
 // Deals returns every deal, deleted ones included, in id order.
 func (s *Sim) Deals() []Deal { return all(s, s.deals, dealOf) }
 
+// CreateActivity adds an activity through the same validation as POST /api/v2/activities;
+// link a person with participants, as person_id is read-only.
+func (s *Sim) CreateActivity(body map[string]any) (Activity, error) {
+	r, err := s.create(kindActivity, body)
+	return snapshot(r, err, activityOf)
+}
+
+// UpdateActivity edits an activity as PATCH /api/v2/activities/{id} does (update_time moves).
+func (s *Sim) UpdateActivity(id int64, body map[string]any) (Activity, error) {
+	r, err := s.update(kindActivity, id, body)
+	return snapshot(r, err, activityOf)
+}
+
+// DeleteActivity marks an activity deleted.
+func (s *Sim) DeleteActivity(id int64) error { return s.remove(kindActivity, id) }
+
+// GetActivity returns an activity by id, deleted ones included.
+func (s *Sim) GetActivity(id int64) (Activity, bool) { return lookup(s, s.activities, id, activityOf) }
+
+// CountActivities returns the number of activities not deleted.
+func (s *Sim) CountActivities() int { s.mu.RLock(); defer s.mu.RUnlock(); return s.activities.live }
+
+// Activities returns every activity, deleted ones included, in id order.
+func (s *Sim) Activities() []Activity { return all(s, s.activities, activityOf) }
+
 // Stages returns the stages of every pipeline, by pipeline and order.
 func (s *Sim) Stages() []Stage { return slices.Clone(s.catalog.stages) }
 
 // snapshot turns a written record into its Go snapshot (Person,
-// Organization, Deal), or passes the write's error on.
+// Organization, Deal, Activity), or passes the write's error on.
 func snapshot[T any](r *record, err error, of func(*record) T) (T, error) {
 	if err != nil {
 		var zero T
@@ -404,7 +492,7 @@ func seedRows[T any](s *Sim, k kind, rows []T, fill func(r *record, row T) error
 	for i, row := range rows {
 		r := &recs[i]
 		if err := fill(r, row); err != nil {
-			return ids, fmt.Errorf("pipedrive sim: seed %ss: row %d: %w", strings.ToLower(k.noun()), i, err)
+			return ids, fmt.Errorf("pipedrive sim: seed %s: row %d: %w", k.plural(), i, err)
 		}
 		st.insert(r)
 		ids[i] = r.id
@@ -431,6 +519,14 @@ func (s *Sim) seedRecord(k kind, r *record, what, name string, owner int64, cust
 	return nil
 }
 
+// seedLink checks a seeded row's reference to a live record of kind k; 0 is none.
+func (s *Sim) seedLink(k kind, id int64) error {
+	if id != 0 && !s.isLive(k, id) {
+		return fmt.Errorf("%s %d not found", strings.ToLower(k.noun()), id)
+	}
+	return nil
+}
+
 // SeedPersons bulk-loads trusted persons without per-request overhead (the fast path
 // for 100k rows) and returns their ids. Organizations must be seeded first.
 func (s *Sim) SeedPersons(rows []PersonSeed) ([]int64, error) {
@@ -438,8 +534,8 @@ func (s *Sim) SeedPersons(rows []PersonSeed) ([]int64, error) {
 		if err := s.seedRecord(kindPerson, r, "name", row.Name, row.OwnerID, row.CustomFields, row.AddTime, row.UpdateTime); err != nil {
 			return err
 		}
-		if row.OrgID != 0 && !s.isLive(kindOrg, row.OrgID) {
-			return fmt.Errorf("organization %d not found", row.OrgID)
+		if err := s.seedLink(kindOrg, row.OrgID); err != nil {
+			return err
 		}
 		r.firstName, r.lastName = splitName(r.name)
 		r.orgID = row.OrgID
@@ -475,11 +571,8 @@ func (s *Sim) seedDeal(r *record, row DealSeed) error {
 			return fmt.Errorf("stage %d not found", row.StageID)
 		}
 	}
-	if row.PersonID != 0 && !s.isLive(kindPerson, row.PersonID) {
-		return fmt.Errorf("person %d not found", row.PersonID)
-	}
-	if row.OrgID != 0 && !s.isLive(kindOrg, row.OrgID) {
-		return fmt.Errorf("organization %d not found", row.OrgID)
+	if err := cmp.Or(s.seedLink(kindPerson, row.PersonID), s.seedLink(kindOrg, row.OrgID)); err != nil {
+		return err
 	}
 	d := dealData{personID: row.PersonID, pipelineID: st.PipelineID, stageID: st.ID, value: row.Value,
 		currency: cmp.Or(row.Currency, s.opts.Currency), status: cmp.Or(row.Status, "open"), origin: originManual}
@@ -502,5 +595,57 @@ func (s *Sim) seedDeal(r *record, row DealSeed) error {
 		d.lostTime, d.closeTime = r.updateTime, r.updateTime
 	}
 	r.orgID, r.deal = row.OrgID, &d
+	return nil
+}
+
+// SeedActivities bulk-loads trusted activities and returns their ids. Deals, persons
+// and organizations must be seeded first.
+func (s *Sim) SeedActivities(rows []ActivitySeed) ([]int64, error) {
+	return seedRows(s, kindActivity, rows, s.seedActivity)
+}
+
+// seedActivity fills r from row with the API's rules, as POST /api/v2/activities would.
+func (s *Sim) seedActivity(r *record, row ActivitySeed) error {
+	t := s.catalog.activityType(cmp.Or(row.Type, defaultActivityType))
+	if t == nil {
+		return fmt.Errorf("activity type %q not found", row.Type)
+	}
+	if err := s.seedRecord(kindActivity, r, "subject", cmp.Or(row.Subject, t.Name), row.OwnerID, nil, row.AddTime, row.UpdateTime); err != nil {
+		return err
+	}
+	if err := cmp.Or(s.seedLink(kindDeal, row.DealID), s.seedLink(kindPerson, row.PersonID), s.seedLink(kindOrg, row.OrgID)); err != nil {
+		return err
+	}
+	a := activityData{typ: t.KeyString, creatorID: s.opts.UserID, dealID: row.DealID, participants: []participant{}, done: row.Done}
+	if row.PersonID != 0 {
+		a.participants = []participant{{PersonID: row.PersonID, Primary: true}}
+	}
+	if row.DueDate != "" {
+		if err := checkDate(row.DueDate, "due_date"); err != nil {
+			return err
+		}
+		a.dueDate = &row.DueDate
+	}
+	for _, c := range []struct {
+		v   string
+		dst **string
+		key string
+	}{{row.DueTime, &a.dueTime, "due_time"}, {row.Duration, &a.duration, "duration"}} {
+		if c.v == "" {
+			continue
+		}
+		v, err := checkClock(c.v, c.key)
+		if err != nil {
+			return err
+		}
+		*c.dst = &v
+	}
+	if row.Note != "" {
+		a.note = &row.Note
+	}
+	if a.done {
+		a.doneTime = r.updateTime
+	}
+	r.orgID, r.activity = row.OrgID, &a
 	return nil
 }

@@ -51,7 +51,7 @@ func (s *Sim) readOptions(k kind, q url.Values) (customKeys, include []string, e
 	return customKeys, include, nil
 }
 
-// listQuery is a parsed GET /api/v2/persons (organizations, deals) request.
+// listQuery is a parsed GET /api/v2/persons (organizations, deals, activities) request.
 type listQuery struct {
 	limit        int
 	sortBy       string
@@ -60,6 +60,7 @@ type listQuery struct {
 	ownerID      int64
 	orgID        int64
 	deal         dealFilter
+	activity     activityFilter
 	since, until time.Time
 	cursor       *listCursor
 	cursorKey    int64
@@ -74,7 +75,11 @@ func (s *Sim) parseListQuery(k kind, q url.Values) (*listQuery, error) {
 	if q.Get("filter_id") != "" { // the sandbox has no saved filters
 		return nil, fmt.Errorf("filter_id: filter %s not found", q.Get("filter_id"))
 	}
-	if lq.sortBy, lq.asc, err = parseSort(q, "id", "update_time", "add_time"); err != nil {
+	sortFields := []string{"id", "update_time", "add_time"}
+	if k == kindActivity {
+		sortFields = append(sortFields, "due_date")
+	}
+	if lq.sortBy, lq.asc, err = parseSort(q, sortFields...); err != nil {
 		return nil, err
 	}
 	if v := q.Get("ids"); v != "" {
@@ -109,10 +114,14 @@ func (s *Sim) parseListQuery(k kind, q url.Values) (*listQuery, error) {
 			return nil, err
 		}
 	}
-	if k == kindDeal {
-		if lq.deal, err = s.parseDealFilter(q, intParam); err != nil {
-			return nil, err
-		}
+	switch k {
+	case kindDeal:
+		lq.deal, err = s.parseDealFilter(q, intParam)
+	case kindActivity:
+		lq.activity, err = parseActivityFilter(q, intParam)
+	}
+	if err != nil {
+		return nil, err
 	}
 	for name, dst := range map[string]*time.Time{"updated_since": &lq.since, "updated_until": &lq.until} {
 		if v := q.Get(name); v != "" {
@@ -145,28 +154,45 @@ func parseListCursor(c, sortBy string, asc bool) (*listCursor, int64, error) {
 	if lc.Field != sortBy || lc.SortDirection != cursorDirection(asc) {
 		return nil, 0, errors.New("Invalid cursor: it was issued for another sort_by or sort_direction")
 	}
-	switch v := lc.FieldValue.(type) {
-	case json.Number:
-		n, err := v.Int64()
-		if err != nil || sortBy != "id" {
-			return nil, 0, errors.New("Invalid cursor")
-		}
-		return &lc, n, nil
-	case string:
-		t, err := time.Parse(time.RFC3339, v)
-		if err != nil || sortBy == "id" {
-			return nil, 0, errors.New("Invalid cursor")
-		}
-		return &lc, t.Unix(), nil
+	if key, ok := cursorKey(sortBy, lc.FieldValue); ok {
+		return &lc, key, nil
 	}
 	return nil, 0, errors.New("Invalid cursor")
+}
+
+// cursorKey reads a cursor's fieldValue as the sortKey of sortBy: an id, an RFC 3339
+// time, or a due date, null for none.
+func cursorKey(sortBy string, v any) (int64, bool) {
+	var err error
+	var t time.Time
+	switch v := v.(type) {
+	case json.Number:
+		if sortBy == "id" {
+			n, err := v.Int64()
+			return n, err == nil
+		}
+		return 0, false
+	case nil:
+		return noDueDate, sortBy == "due_date"
+	case string:
+		switch sortBy {
+		case "id":
+			return 0, false
+		case "due_date":
+			t, err = time.Parse(time.DateOnly, v)
+		default:
+			t, err = time.Parse(time.RFC3339, v)
+		}
+		return t.Unix(), err == nil
+	}
+	return 0, false
 }
 
 func (lq *listQuery) match(r *record) bool {
 	switch {
 	case r.deleted && !lq.deal.wantsDeleted(r): // v2 lists do not return deleted items
 		return false
-	case !lq.deal.match(r):
+	case !lq.deal.match(r), !lq.activity.match(r):
 		return false
 	case lq.ids != nil && !lq.ids[r.id]:
 		return false
@@ -189,6 +215,8 @@ func (lq *listQuery) cursorFor(r *record) string {
 		c.FieldValue = fmtTime(r.updateTime)
 	case "add_time":
 		c.FieldValue = fmtTime(r.addTime)
+	case "due_date":
+		c.FieldValue = r.activity.dueDate
 	default:
 		c.FieldValue = r.id
 	}
@@ -229,8 +257,8 @@ func (lq *listQuery) page(st *store) (items []*record, next *record) {
 	return items, nil
 }
 
-// handleList serves GET /api/v2/persons, /api/v2/organizations, /api/v2/deals and
-// /api/v2/deals/archived.
+// handleList serves GET /api/v2/persons, /api/v2/organizations, /api/v2/deals,
+// /api/v2/deals/archived and /api/v2/activities.
 func (s *Sim) handleList(k kind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()

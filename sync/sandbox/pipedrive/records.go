@@ -30,6 +30,8 @@ func (s *Sim) storeOf(k kind) *store {
 		return s.orgs
 	case kindDeal:
 		return s.deals
+	case kindActivity:
+		return s.activities
 	}
 	return s.persons
 }
@@ -150,8 +152,11 @@ func parseName(raw json.RawMessage, key, missing string) (string, error) {
 }
 
 // applyCommon handles the properties persons, organizations and deals share; it
-// reports whether key was one of them.
+// reports whether key was one of them. Activities share only owner_id.
 func (s *Sim) applyCommon(k kind, r *record, key string, raw json.RawMessage, create bool) (bool, error) {
+	if k == kindActivity && key != "owner_id" {
+		return false, nil
+	}
 	switch key {
 	case "owner_id":
 		id, err := parseInt(raw, key)
@@ -379,6 +384,8 @@ func (s *Sim) apply(k kind, r *record, body map[string]json.RawMessage, create b
 		return s.applyOrg(r, body, create)
 	case kindDeal:
 		return s.applyDeal(r, body, create)
+	case kindActivity:
+		return s.applyActivity(r, body, create)
 	}
 	return s.applyPerson(r, body, create)
 }
@@ -388,8 +395,11 @@ func (s *Sim) createLocked(k kind, body map[string]json.RawMessage) (*record, *a
 	now := s.nowSecond()
 	r := &record{ownerID: s.opts.UserID, visibleTo: 3, addTime: now, updateTime: time.Time{},
 		labelIDs: []int64{}, emails: []contact{}, phones: []contact{}, ims: []contact{}, custom: map[string]any{}}
-	if k == kindDeal {
+	switch k {
+	case kindDeal:
 		r.deal = &dealData{currency: s.opts.Currency, status: "open", origin: originAPI}
+	case kindActivity:
+		r.activity = &activityData{typ: defaultActivityType, creatorID: s.opts.UserID}
 	}
 	if err := s.apply(k, r, body, true); err != nil {
 		return nil, badRequest("%s", err.Error())
@@ -435,6 +445,9 @@ func (s *Sim) deleteLocked(k kind, id int64) *apiError {
 
 // render builds the v2 item; customKeys nil means every custom field.
 func (s *Sim) render(k kind, r *record, customKeys []string, include []string) map[string]any {
+	if k == kindActivity { // no custom fields, labels or visibility
+		return s.renderActivity(r, include)
+	}
 	cf := map[string]any{}
 	if customKeys == nil {
 		for _, f := range s.fieldsOf(k) {
@@ -454,19 +467,19 @@ func (s *Sim) render(k kind, r *record, customKeys []string, include []string) m
 	}
 	m := map[string]any{"id": r.id, nameKey: r.name, "owner_id": r.ownerID, "add_time": fmtTime(r.addTime),
 		"update_time": fmtTime(r.updateTime), "is_deleted": r.deleted, "visible_to": r.visibleTo,
-		"label_ids": nonNilInts(r.labelIDs), "custom_fields": cf}
+		"label_ids": nonNilSlice(r.labelIDs), "custom_fields": cf}
 	switch k {
 	case kindDeal:
 		s.renderDeal(m, r)
 	case kindPerson:
 		m["first_name"], m["last_name"] = r.firstName, r.lastName
 		m["org_id"] = nilIfZero(r.orgID)
-		m["emails"], m["phones"] = nonNilContacts(r.emails), nonNilContacts(r.phones)
+		m["emails"], m["phones"] = nonNilSlice(r.emails), nonNilSlice(r.phones)
 		m["picture_id"] = nil
 		if s.opts.ContactSync {
 			m["postal_address"] = renderAddress(r.address)
 			m["notes"], m["birthday"], m["job_title"] = r.notes, r.birthday, r.jobTitle
-			m["im"] = nonNilContacts(r.ims)
+			m["im"] = nonNilSlice(r.ims)
 		}
 	default:
 		m["address"] = renderAddress(r.address)
@@ -506,16 +519,10 @@ func nilIfZero(id int64) any {
 	return id
 }
 
-func nonNilInts(v []int64) []int64 {
+// nonNilSlice renders a nil list as [], as v2 does.
+func nonNilSlice[T any](v []T) []T {
 	if v == nil {
-		return []int64{}
-	}
-	return v
-}
-
-func nonNilContacts(v []contact) []contact {
-	if v == nil {
-		return []contact{}
+		return []T{}
 	}
 	return v
 }

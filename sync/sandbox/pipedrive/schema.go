@@ -48,6 +48,11 @@ const (
 	DealLabelHot  = 5
 	DealLabelWarm = 6
 	DealLabelCold = 7
+	// Activity priorities are options of the activity priority field ("Mappable to a
+	// specific string using activityFields API"); ids and labels are [unverified].
+	ActivityPriorityHigh   = 501
+	ActivityPriorityMedium = 502
+	ActivityPriorityLow    = 503
 )
 
 type option struct {
@@ -107,12 +112,17 @@ var dealIncludeFields = []string{"next_activity_id", "last_activity_id", "first_
 	"undone_activities_count", "participants_count", "last_incoming_mail_time", "last_outgoing_mail_time",
 	"smart_bcc_email", "source_lead_id"}
 
+// activityIncludeFields is the include_fields enum of the activities endpoints.
+var activityIncludeFields = []string{"attendees"}
+
 func includeFieldsOf(k kind) []string {
 	switch k {
 	case kindOrg:
 		return orgIncludeFields
 	case kindDeal:
 		return dealIncludeFields
+	case kindActivity:
+		return activityIncludeFields
 	}
 	return personIncludeFields
 }
@@ -246,12 +256,48 @@ func dealFieldDefs() []fieldDef {
 	)
 }
 
+// activityFieldDefs lists the fields of the v2 ActivityItem with the spec's
+// descriptions (subject's is the activityFields example's). Activities have no custom
+// fields in the v2 item. Field names and the types the spec does not show are
+// [unverified]; type holds key strings, so it has no options.
+func activityFieldDefs() []fieldDef {
+	return []fieldDef{
+		{Code: "id", Name: "ID", Desc: "The ID of the activity", Type: "int"},
+		{Code: "subject", Name: "Subject", Desc: "The subject or title of the activity", Type: "varchar", Required: true},
+		{Code: "type", Name: "Type", Desc: "The type of the activity", Type: "varchar"},
+		{Code: "owner_id", Name: "Assigned to user", Desc: "The ID of the user who owns the activity", Type: "user"},
+		{Code: "creator_user_id", Name: "Creator", Desc: "The ID of the user who created the activity", Type: "user"},
+		{Code: "deal_id", Name: "Deal", Desc: "The ID of the deal linked to the activity", Type: "deal"},
+		{Code: "lead_id", Name: "Lead", Desc: "The ID of the lead linked to the activity", Type: "lead"},
+		{Code: "person_id", Name: "Contact person", Desc: "The ID of the person linked to the activity", Type: "people"},
+		{Code: "org_id", Name: "Organization", Desc: "The ID of the organization linked to the activity", Type: "org"},
+		{Code: "project_id", Name: "Project", Desc: "The ID of the project linked to the activity", Type: "project"},
+		{Code: "due_date", Name: "Due date", Desc: "The due date of the activity", Type: "date"},
+		{Code: "due_time", Name: "Due time", Desc: "The due time of the activity", Type: "time"},
+		{Code: "duration", Name: "Duration", Desc: "The duration of the activity", Type: "time"},
+		{Code: "busy", Name: "Free/busy", Desc: "Whether the activity marks the assignee as busy or not in their calendar", Type: "boolean"},
+		{Code: "done", Name: "Done", Desc: "Whether the activity is marked as done or not", Type: "boolean"},
+		{Code: "marked_as_done_time", Name: "Marked as done time", Desc: "The date and time when the activity was marked as done", Type: "date"},
+		{Code: "location", Name: "Location", Desc: "Location of the activity", Type: "address", Subfields: addressSubfields},
+		{Code: "participants", Name: "Participants", Desc: "The participants of the activity", Type: "people"},
+		{Code: "attendees", Name: "Guests", Desc: "The attendees of the activity", Type: "json", Optional: true},
+		{Code: "public_description", Name: "Description", Desc: "The public description of the activity", Type: "text"},
+		{Code: "priority", Name: "Priority", Desc: "The priority of the activity", Type: "enum",
+			Options: []option{{ActivityPriorityHigh, "High"}, {ActivityPriorityMedium, "Medium"}, {ActivityPriorityLow, "Low"}}},
+		{Code: "note", Name: "Note", Desc: "The note of the activity", Type: "text"},
+		{Code: "add_time", Name: "Add time", Desc: "The creation date and time of the activity", Type: "date"},
+		{Code: "update_time", Name: "Update time", Desc: "The last updated date and time of the activity", Type: "date"},
+	}
+}
+
 func (s *Sim) fieldsOf(k kind) []fieldDef {
 	switch k {
 	case kindOrg:
 		return s.ofields
 	case kindDeal:
 		return s.dfields
+	case kindActivity:
+		return s.afields
 	}
 	return s.pfields
 }
@@ -359,12 +405,13 @@ func renderField(k kind, f fieldDef, include map[string]bool) map[string]any {
 	if f.Subfields != nil {
 		m["subfields"] = f.Subfields
 	}
-	if k == kindDeal {
+	if k == kindDeal || k == kindActivity {
 		m["description"] = f.Desc
 	}
 	if include["ui_visibility"] {
 		ui := map[string]any{"add_visible_flag": f.Required || f.Custom, "details_visible_flag": !f.Optional}
 		switch k {
+		case kindActivity: // the activityFields shape has the two flags only
 		case kindDeal: // the dealFields shape: pipelines instead of the add-deal dialog
 			ui["projects_detail_visible_flag"] = false
 			ui["show_in_pipelines"] = map[string]any{"show_in_all": true, "pipeline_ids": []int64{}}
@@ -389,24 +436,33 @@ func renderField(k kind, f fieldDef, include map[string]bool) map[string]any {
 	return m
 }
 
-var fieldIncludes = map[string]bool{"ui_visibility": true, "important_fields": true, "required_fields": true}
+// fieldIncludesOf is the include_fields enum of a kind's fields endpoints;
+// activityFields offers ui_visibility only.
+func fieldIncludesOf(k kind) []string {
+	if k == kindActivity {
+		return []string{"ui_visibility"}
+	}
+	return []string{"ui_visibility", "important_fields", "required_fields"}
+}
 
-func parseFieldIncludes(q string) (map[string]bool, error) {
+func parseFieldIncludes(k kind, q string) (map[string]bool, error) {
 	out := map[string]bool{}
+	allowed := fieldIncludesOf(k)
 	for _, v := range splitList(q) {
-		if !fieldIncludes[v] {
-			return nil, fmt.Errorf("include_fields: %q is not one of ui_visibility, important_fields, required_fields", v)
+		if !contains(allowed, v) {
+			return nil, fmt.Errorf("include_fields: %q is not one of %s", v, strings.Join(allowed, ", "))
 		}
 		out[v] = true
 	}
 	return out, nil
 }
 
-// handleFields serves GET /api/v2/personFields, /api/v2/organizationFields and /api/v2/dealFields.
+// handleFields serves GET /api/v2/personFields, /api/v2/organizationFields,
+// /api/v2/dealFields and /api/v2/activityFields.
 func (s *Sim) handleFields(k kind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		include, err := parseFieldIncludes(q.Get("include_fields"))
+		include, err := parseFieldIncludes(k, q.Get("include_fields"))
 		if err != nil {
 			writeError(w, http.StatusBadRequest, err.Error())
 			return
@@ -426,10 +482,11 @@ func (s *Sim) handleFields(k kind) http.HandlerFunc {
 	}
 }
 
-// handleField serves GET /api/v2/personFields/{field_code} and its organization and deal twins.
+// handleField serves GET /api/v2/personFields/{field_code} and its organization, deal
+// and activity twins.
 func (s *Sim) handleField(k kind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		include, err := parseFieldIncludes(r.URL.Query().Get("include_fields"))
+		include, err := parseFieldIncludes(k, r.URL.Query().Get("include_fields"))
 		if err != nil {
 			writeError(w, http.StatusBadRequest, err.Error())
 			return

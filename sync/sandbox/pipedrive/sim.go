@@ -1,7 +1,7 @@
 // Package pipedrive is a wire-exact simulator of Pipedrive's API v2 for persons,
-// organizations and deals: cursor-paged lists, get, create, patch, delete, search
-// (persons and organizations), the v2 fields metadata and the default pipeline's
-// stages, behind Pipedrive's OAuth 2.0 server (api_domain in the token
+// organizations, deals and activities: cursor-paged lists, get, create, patch, delete,
+// search (persons and organizations), the v2 fields metadata, the default pipeline's
+// stages and the activity types (v1), behind Pipedrive's OAuth 2.0 server (api_domain in the token
 // response) or a personal API token in x-api-token, with the token-based daily
 // budget and per-token burst limits. It is written from Pipedrive's API v2 spec,
 // its generated clients and its developer docs, never from a connector. Mount it
@@ -70,30 +70,33 @@ type Options struct {
 
 // Sim is one simulated Pipedrive company.
 type Sim struct {
-	opts    Options
-	now     func() time.Time
-	mu      sync.RWMutex // guards persons, orgs, deals
-	persons *store
-	orgs    *store
-	deals   *store
-	pfields []fieldDef
-	ofields []fieldDef
-	dfields []fieldDef
-	catalog catalog // pipelines and stages, fixed at New
-	users   map[int64]bool
-	auth    *simkit.AuthServer
-	stats   *simkit.Stats
-	faults  *simkit.FaultInjector
-	limits  *limiter
-	codesMu sync.Mutex
-	codes   map[string]time.Time // authorization code -> issue time (Pipedrive: valid 5 minutes)
-	mux     *http.ServeMux
+	opts       Options
+	now        func() time.Time
+	mu         sync.RWMutex // guards persons, orgs, deals, activities
+	persons    *store
+	orgs       *store
+	deals      *store
+	activities *store
+	pfields    []fieldDef
+	ofields    []fieldDef
+	dfields    []fieldDef
+	afields    []fieldDef
+	catalog    catalog // pipelines, stages and activity types, fixed at New
+	users      map[int64]bool
+	auth       *simkit.AuthServer
+	stats      *simkit.Stats
+	faults     *simkit.FaultInjector
+	limits     *limiter
+	codesMu    sync.Mutex
+	codes      map[string]time.Time // authorization code -> issue time (Pipedrive: valid 5 minutes)
+	mux        *http.ServeMux
 }
 
 // defaultScopes are granted to every OAuth app: Pipedrive sets scopes on the app, not the URL.
-var defaultScopes = []string{"base", "contacts:full", "deals:full", "search:read"}
+var defaultScopes = []string{"base", "activities:full", "contacts:full", "deals:full", "search:read"}
 
-// New builds a company with no persons, organizations or deals, and the default pipeline.
+// New builds a company with no persons, organizations, deals or activities, the default
+// pipeline and the default activity types.
 func New(opts Options) *Sim {
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -125,8 +128,8 @@ func New(opts Options) *Sim {
 	if opts.Currency == "" {
 		opts.Currency = "USD"
 	}
-	s := &Sim{opts: opts, now: opts.Now, persons: newStore(), orgs: newStore(), deals: newStore(),
-		pfields: personFieldDefs(opts.ContactSync), ofields: orgFieldDefs(), dfields: dealFieldDefs(),
+	s := &Sim{opts: opts, now: opts.Now, persons: newStore(), orgs: newStore(), deals: newStore(), activities: newStore(),
+		pfields: personFieldDefs(opts.ContactSync), ofields: orgFieldDefs(), dfields: dealFieldDefs(), afields: activityFieldDefs(),
 		users: map[int64]bool{opts.UserID: true}, stats: simkit.NewStats(),
 		faults: simkit.NewFaultInjector(opts.Seed, opts.Faults), codes: map[string]time.Time{}}
 	s.catalog = defaultCatalog(s.nowSecond())
@@ -196,6 +199,15 @@ func (s *Sim) routes() {
 	api("GET "+d+"/{id}", endpoint{cost: 1}, s.handleGet(kindDeal))
 	api("PATCH "+d+"/{id}", endpoint{cost: 5}, s.handlePatch(kindDeal))
 	api("DELETE "+d+"/{id}", endpoint{cost: 3}, s.handleDelete(kindDeal))
+	const a = "/api/v2/activities"
+	api("GET "+a, endpoint{cost: 10}, s.handleList(kindActivity))
+	api("POST "+a, endpoint{cost: 5}, s.handleCreate(kindActivity))
+	api("GET "+a+"/{id}", endpoint{cost: 1}, s.handleGet(kindActivity))
+	api("PATCH "+a+"/{id}", endpoint{cost: 5}, s.handlePatch(kindActivity))
+	api("DELETE "+a+"/{id}", endpoint{cost: 3}, s.handleDelete(kindActivity))
+	// Activity types have no v2 endpoint; v1's costs 20 and is served on both v1 prefixes.
+	api("GET /v1/activityTypes", endpoint{cost: 20}, s.handleActivityTypes)
+	api("GET /api/v1/activityTypes", endpoint{cost: 20}, s.handleActivityTypes)
 	api("GET /api/v2/pipelines", endpoint{cost: 5}, s.handlePipelines)
 	api("GET /api/v2/pipelines/{id}", endpoint{cost: 1}, s.handlePipeline)
 	api("GET /api/v2/stages", endpoint{cost: 5}, s.handleStages)
@@ -207,10 +219,12 @@ func (s *Sim) routes() {
 	api("GET /api/v2/organizationFields/{field_code}", endpoint{cost: 1}, s.handleField(kindOrg))
 	api("GET /api/v2/dealFields", endpoint{cost: 10}, s.handleFields(kindDeal))
 	api("GET /api/v2/dealFields/{field_code}", endpoint{cost: 1}, s.handleField(kindDeal))
+	api("GET /api/v2/activityFields", endpoint{cost: 10}, s.handleFields(kindActivity))
+	api("GET /api/v2/activityFields/{field_code}", endpoint{cost: 1}, s.handleField(kindActivity))
 
-	// The v1 person, organization and deal endpoints are out of support since 2026-08-01.
+	// The v1 person, organization, deal and activity endpoints are out of support since 2026-08-01.
 	for _, v1 := range []string{"/v1/persons", "/api/v1/persons", "/v1/organizations", "/api/v1/organizations",
-		"/v1/deals", "/api/v1/deals"} {
+		"/v1/deals", "/api/v1/deals", "/v1/activities", "/api/v1/activities"} {
 		open(v1, s.handleGone)
 		open(v1+"/", s.handleGone)
 	}

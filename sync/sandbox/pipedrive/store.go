@@ -3,17 +3,20 @@ package pipedrive
 import (
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
 
-// kind selects persons, organizations or deals; all share the store and most handlers.
+// kind selects persons, organizations, deals or activities; all share the store and
+// most handlers.
 type kind int
 
 const (
 	kindPerson kind = iota
 	kindOrg
 	kindDeal
+	kindActivity
 )
 
 func (k kind) noun() string {
@@ -22,8 +25,18 @@ func (k kind) noun() string {
 		return "Organization"
 	case kindDeal:
 		return "Deal"
+	case kindActivity:
+		return "Activity"
 	}
 	return "Person"
+}
+
+// plural names the kind in messages about many rows.
+func (k kind) plural() string {
+	if k == kindActivity {
+		return "activities"
+	}
+	return strings.ToLower(k.noun()) + "s"
 }
 
 // contact is one element of emails, phones or im.
@@ -33,10 +46,10 @@ type contact struct {
 	Label   string `json:"label"`
 }
 
-// record is one person, organization or deal; fields a kind lacks stay zero.
+// record is one person, organization, deal or activity; fields a kind lacks stay zero.
 type record struct {
 	id                int64
-	name              string  // a deal's title
+	name              string  // a deal's title, an activity's subject
 	firstName         *string // persons
 	lastName          *string // persons
 	ownerID           int64
@@ -57,7 +70,8 @@ type record struct {
 	employees         *int64         // organizations
 	custom            map[string]any // field_code -> validated value
 	createdWall       time.Time      // when the API created it, for the search index delay
-	deal              *dealData      // deals; nil for persons and organizations
+	deal              *dealData      // deals; nil for the other kinds
+	activity          *activityData  // activities; nil for the other kinds
 }
 
 // dealData is what only deals have, kept apart so persons and organizations do not
@@ -85,6 +99,10 @@ func (r *record) clone() *record {
 	if r.deal != nil {
 		d := *r.deal
 		c.deal = &d
+	}
+	if r.activity != nil {
+		a := *r.activity
+		c.activity = &a
 	}
 	return &c
 }
@@ -149,6 +167,8 @@ func sortKey(r *record, field string) int64 {
 		return r.updateTime.Unix()
 	case "add_time":
 		return r.addTime.Unix()
+	case "due_date":
+		return r.activity.dueKey()
 	}
 	return r.id
 }
