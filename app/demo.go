@@ -186,6 +186,36 @@ func DemoPipedriveDealsSync(name, hubspotConn, pipedriveConn, companies string) 
 		})
 }
 
+// hubspotTaskDone says which HubSpot task statuses mean a Pipedrive
+// activity is done: five statuses, one flag, so it goes one way.
+var hubspotTaskDone = map[string]string{
+	"COMPLETED": "true", "NOT_STARTED": "false", "IN_PROGRESS": "false", "WAITING": "false", "DEFERRED": "false",
+}
+
+// DemoPipedriveTasksSync is the ready-made two-way sync between HubSpot
+// tasks and Pipedrive activities of type task, matched by subject, each
+// linked to its person through the links of the contacts sync named
+// (DemoPipedriveSync): HubSpot's task contact, Pipedrive's primary
+// participant. The due date is a date in UTC; a HubSpot task's status says
+// whether the activity is done, one way, and a task created from an
+// activity is not started, as HubSpot's default.
+func DemoPipedriveTasksSync(name, hubspotConn, pipedriveConn, contacts string) engine.Definition {
+	def := demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "tasks"},
+		engine.SideDef{Connection: pipedriveConn, Object: "activities"},
+		engine.MatchRule{A: "hs_task_subject", B: "subject", Normalize: "lower"},
+		[]mapping.Field{
+			{A: "hs_task_subject", B: "subject", Rule: mapping.UnlessBlank},
+			{A: "hs_task_body", B: "note"},
+			{A: "hs_timestamp", B: "due_date", Transform: "date:UTC", Rule: mapping.UnlessBlank},
+			{A: "hs_task_status", B: "done", Direction: mapping.AtoB, Transform: "map", ValueMap: hubspotTaskDone, Rule: mapping.UnlessBlank},
+			{B: "type", Transform: "const:task"},
+			{A: "associations.contact", B: "person_id", Transform: "link:" + contacts},
+		})
+	def.Filters.B = []engine.Filter{{Field: "type", Op: "eq", Value: "task"}}
+	return def
+}
+
 // DemoTasksSync is the ready-made two-way tasks sync: HubSpot tasks ↔
 // Salesforce Tasks, matched by subject, each linked to its contact through
 // the links of the contacts sync named (HubSpot: the task's contact

@@ -307,3 +307,76 @@ func TestHubSpotPipedriveDeals(t *testing.T) {
 		t.Fatalf("HubSpot deal %s at %s after its Pipedrive deal moved to stage %d", moved[0], h.Properties["dealstage"], stage)
 	}
 }
+
+// TestHubSpotPipedriveTasks syncs HubSpot tasks with Pipedrive activities
+// of type task over real HTTP, after the contacts sync: each task is
+// created once on the other side with its subject and due date, linked to
+// the person linked to its contact (Pipedrive's primary participant); a
+// Pipedrive task is created in HubSpot not started, and an activity made
+// from a HubSpot task is done exactly when the task is completed; logged
+// calls are left alone; the next run writes nothing.
+func TestHubSpotPipedriveTasks(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 35, 60)
+	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd", nil); err != nil {
+		t.Fatalf("connect pipedrive: %v", err)
+	}
+	hs, pd := srv.HubSpot(), srv.Pipedrive()
+	saveSyncs(t, a, app.DemoPipedriveSync("people", "hs", "pd", ""), app.DemoPipedriveTasksSync("tasks", "hs", "pd", "people"))
+	if res, err := a.Run(ctx, "people", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+		t.Fatalf("people run: %v %+v", err, res.Summary)
+	}
+	personOf := map[string]string{} // HubSpot contact -> person
+	for _, l := range syncLinks(t, a, "people") {
+		personOf[l.AID] = l.BID
+	}
+	calls, hsCalls := 0, hs.Count("calls")
+	for _, act := range pd.Activities() {
+		if act.Type == "call" {
+			calls++
+		}
+	}
+	first, err := a.Run(ctx, "tasks", app.RunOptions{Confirm: true})
+	if err != nil || first.Summary.Status != "success" {
+		t.Fatalf("tasks run: %v %+v\n%s", err, first.Summary, first.Plan.Summary())
+	}
+	if c := first.Plan.Counts; c.CreateA == 0 || c.CreateB == 0 || calls == 0 {
+		t.Fatalf("tasks run: %+v with %d calls in Pipedrive\n%s", c, calls, first.Plan.Summary())
+	}
+	checked := 0
+	for _, l := range syncLinks(t, a, "tasks") {
+		h, _ := hs.Get("tasks", l.AID)
+		n, _ := strconv.ParseInt(l.BID, 10, 64)
+		act, _ := pd.GetActivity(n)
+		contacts, _ := hs.Associated("tasks", l.AID, "contacts")
+		switch {
+		case act.Type != "task" || act.Subject != h.Properties["hs_task_subject"] || act.DueDate != h.Properties["hs_timestamp"][:10]:
+			t.Errorf("task %s (%q, %s) linked to activity %s (%s %q, %s)", l.AID, h.Properties["hs_task_subject"], h.Properties["hs_timestamp"], l.BID, act.Type, act.Subject, act.DueDate)
+		case l.CreatedBy == "b" && act.Done != (h.Properties["hs_task_status"] == "COMPLETED"):
+			t.Errorf("activity %s made from task %s (%s) has done %v", l.BID, l.AID, h.Properties["hs_task_status"], act.Done)
+		case l.CreatedBy == "a" && h.Properties["hs_task_status"] == "COMPLETED":
+			t.Errorf("task %s made from activity %s is completed; a status goes one way", l.AID, l.BID)
+		case len(contacts) != 1 || personOf[contacts[0]] == "" || strconv.FormatInt(act.PersonID, 10) != personOf[contacts[0]]:
+			if len(contacts) == 1 && personOf[contacts[0]] == "" {
+				continue // its contact is not in the people sync: the reference waits
+			}
+			t.Errorf("task %s of contacts %v (people %v), activity %s of person %d", l.AID, contacts, personOf, l.BID, act.PersonID)
+		default:
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no task was checked with its person")
+	}
+	for _, act := range pd.Activities() {
+		if act.Type == "call" {
+			calls--
+		}
+	}
+	if calls != 0 || hs.Count("calls") != hsCalls {
+		t.Fatalf("logged calls changed: %d Pipedrive calls more or less, HubSpot calls %d → %d", calls, hsCalls, hs.Count("calls"))
+	}
+	if again, err := a.Run(ctx, "tasks", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+		t.Fatalf("second tasks run: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
+	}
+}

@@ -26,6 +26,7 @@ const (
 	demoPeople     = "demo-hubspot-pipedrive"
 	demoOrgs       = "demo-hubspot-pipedrive-companies"
 	demoPDDeals    = "demo-hubspot-pipedrive-deals"
+	demoPDTasks    = "demo-hubspot-pipedrive-tasks"
 )
 
 // ensureSandbox returns the running sandbox, starting one on first use.
@@ -105,11 +106,11 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 // offerDemoSync asks, once the sandbox CRMs are connected, whether to add
 // the ready-made two-way syncs (HubSpot ↔ Salesforce companies, contacts,
 // deals, tasks, meetings and calls; HubSpot ↔ Pipedrive companies,
-// contacts and deals),
+// contacts, deals and tasks),
 // and opens the contacts sync's
 // preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot, Salesforce and Pipedrive sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name), contacts (matched by email) and deals (matched by name), each with its organization. The contacts preview opens first; nothing is written until you press Apply."
+	msg := "HubSpot, Salesforce and Pipedrive sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name), contacts (matched by email) and deals (matched by name), each with its organization, and tasks (HubSpot tasks and Pipedrive task activities, matched by subject), each with its person. The contacts preview opens first; nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {
 			u.createDemoSync()
@@ -131,6 +132,7 @@ func (u *UI) createDemoSync() {
 		app.DemoPipedriveCompaniesSync(demoOrgs, demoHubSpot, demoPipedrive),
 		app.DemoPipedriveSync(demoPeople, demoHubSpot, demoPipedrive, demoOrgs),
 		app.DemoPipedriveDealsSync(demoPDDeals, demoHubSpot, demoPipedrive, demoOrgs),
+		app.DemoPipedriveTasksSync(demoPDTasks, demoHubSpot, demoPipedrive, demoPeople),
 	}
 	u.bgErr(func(ctx context.Context) error {
 		for _, def := range defs {

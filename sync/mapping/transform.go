@@ -193,7 +193,10 @@ func mapTransform(vm map[string]string) transform {
 		}
 		return strings.TrimSpace(s), nil
 	}
-	t := transform{name: "map", forward: forward, canon: canon}
+	// B takes the map's values, not the source's, so a map can feed an
+	// enum, a flag or a number whatever A's type (a status to "done").
+	t := transform{name: "map", forward: forward, canon: canon,
+		bTypes: withText(connector.TypeEnum, connector.TypeBool, connector.TypeNumber, connector.TypeID)}
 	if len(clash) > 0 {
 		t.whyNot = "the value map is not 1:1 (" + strings.Join(clash, "; ") + ")"
 		return t

@@ -348,7 +348,8 @@ func seedActivities(hs *hubspot.Sim, sf *salesforce.Sim, hsContacts, sfContacts 
 
 // seedPipedrive fills Pipedrive with the companies as organizations, n/2
 // persons (half of them people HubSpot also holds, not Salesforce, by the
-// same email, the rest its own) and deals: every third HubSpot deal under
+// same email, the rest its own) with tasks and logged calls, and deals:
+// every third HubSpot deal under
 // the same name and organization, and as many of its own, all open in the
 // default pipeline. It draws from a random source of its own, so HubSpot's
 // and Salesforce's data stay as they were.
@@ -391,7 +392,25 @@ func seedPipedrive(pd *pipedrive.Sim, companies []company, hsOnly []person, hsDe
 			Phones: []pipedrive.Contact{{Value: pdPhone(p.phone), Primary: true, Label: "work"}},
 			OrgID:  orgIDs[p.company], AddTime: add, UpdateTime: upd})
 	}
-	if _, err = pd.SeedPersons(rows); err != nil {
+	personIDs, err := pd.SeedPersons(rows)
+	if err != nil {
+		return err
+	}
+	// One person in ten has a task, and one in ten a logged call.
+	var acts []pipedrive.ActivitySeed
+	for i, id := range personIDs {
+		if i%10 != 3 && i%10 != 8 {
+			continue
+		}
+		add, upd := stamp()
+		a := pipedrive.ActivitySeed{Subject: "Prepare offer " + strconv.Itoa(i) + " (Pipedrive)", Type: "task", PersonID: id,
+			DueDate: now.AddDate(0, 0, rng.IntN(60)-20).Format(time.DateOnly), Done: rng.IntN(3) == 0, AddTime: add, UpdateTime: upd}
+		if i%10 == 8 {
+			a.Subject, a.Type, a.Duration = "Call with "+rows[i].Name, "call", "00:15"
+		}
+		acts = append(acts, a)
+	}
+	if _, err := pd.SeedActivities(acts); err != nil {
 		return err
 	}
 	var deals []pipedrive.DealSeed

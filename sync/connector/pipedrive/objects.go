@@ -14,8 +14,17 @@ import (
 type kind struct {
 	singular string
 	fields   string // the v2 fields API
-	required string // the field every create needs
+	required string // the field every create needs, if any
 	builtIn  []connector.Field
+	options  *optionList // a built-in enum whose options are a list of their own
+}
+
+// optionList is where a built-in enum field's options come from: a deal's
+// stages, an activity's types. The metadata cache keeps them with the
+// custom fields, as one item.
+type optionList struct {
+	field, path string
+	value       func(fieldItem) string // an entry's option value
 }
 
 // common are the built-in fields every object has.
@@ -46,18 +55,36 @@ var kinds = map[string]kind{
 	)},
 	// A deal's stage names its pipeline, so pipeline_id is read-only; its
 	// options are the company's stages (GET /api/v2/stages).
-	"deals": {singular: "deal", fields: "/api/v2/dealFields", required: "title", builtIn: withCommon(
-		connector.Field{Name: "title", Label: "Title", Type: connector.TypeString, Required: true},
-		connector.Field{Name: "value", Label: "Value", Type: connector.TypeNumber},
-		connector.Field{Name: "currency", Label: "Currency", Type: connector.TypeString},
-		connector.Field{Name: "stage_id", Label: "Stage", Type: connector.TypeEnum},
-		connector.Field{Name: "pipeline_id", Label: "Pipeline", Type: connector.TypeID, ReadOnly: true},
-		connector.Field{Name: "status", Label: "Status", Type: connector.TypeEnum,
-			Options: []connector.Option{{Value: "open", Label: "Open"}, {Value: "won", Label: "Won"}, {Value: "lost", Label: "Lost"}}},
-		connector.Field{Name: "expected_close_date", Label: "Expected close date", Type: connector.TypeDate},
-		connector.Field{Name: "person_id", Label: "Contact person", Type: connector.TypeID},
-		connector.Field{Name: "org_id", Label: "Organization", Type: connector.TypeID},
-	)},
+	"deals": {singular: "deal", fields: "/api/v2/dealFields", required: "title",
+		options: &optionList{field: "stage_id", path: "/api/v2/stages", value: func(it fieldItem) string { return it.ID.String() }}, builtIn: withCommon(
+			connector.Field{Name: "title", Label: "Title", Type: connector.TypeString, Required: true},
+			connector.Field{Name: "value", Label: "Value", Type: connector.TypeNumber},
+			connector.Field{Name: "currency", Label: "Currency", Type: connector.TypeString},
+			connector.Field{Name: "stage_id", Label: "Stage", Type: connector.TypeEnum},
+			connector.Field{Name: "pipeline_id", Label: "Pipeline", Type: connector.TypeID, ReadOnly: true},
+			connector.Field{Name: "status", Label: "Status", Type: connector.TypeEnum,
+				Options: []connector.Option{{Value: "open", Label: "Open"}, {Value: "won", Label: "Won"}, {Value: "lost", Label: "Lost"}}},
+			connector.Field{Name: "expected_close_date", Label: "Expected close date", Type: connector.TypeDate},
+			connector.Field{Name: "person_id", Label: "Contact person", Type: connector.TypeID},
+			connector.Field{Name: "org_id", Label: "Organization", Type: connector.TypeID},
+		)},
+	// An activity (a call, meeting, task…) names its person as its primary
+	// participant: v2 refuses person_id in a body. Its type's options are
+	// the company's activity types (GET /api/v1/activityTypes, which v2
+	// keeps). Pipedrive gives an activity without a subject its type's name.
+	"activities": {singular: "activity", fields: "/api/v2/activityFields",
+		options: &optionList{field: "type", path: "/api/v1/activityTypes", value: func(it fieldItem) string { return it.KeyString }}, builtIn: withCommon(
+			connector.Field{Name: "subject", Label: "Subject", Type: connector.TypeString},
+			connector.Field{Name: "type", Label: "Type", Type: connector.TypeEnum},
+			connector.Field{Name: "due_date", Label: "Due date", Type: connector.TypeDate},
+			connector.Field{Name: "due_time", Label: "Due time (HH:MM, UTC)", Type: connector.TypeString},
+			connector.Field{Name: "duration", Label: "Duration (HH:MM)", Type: connector.TypeString},
+			connector.Field{Name: "done", Label: "Done", Type: connector.TypeBool},
+			connector.Field{Name: "note", Label: "Note", Type: connector.TypeText},
+			connector.Field{Name: "person_id", Label: "Person (primary participant)", Type: connector.TypeID},
+			connector.Field{Name: "org_id", Label: "Organization", Type: connector.TypeID},
+			connector.Field{Name: "deal_id", Label: "Deal", Type: connector.TypeID},
+		)},
 }
 
 func withCommon(fs ...connector.Field) []connector.Field { return append(fs, common...) }

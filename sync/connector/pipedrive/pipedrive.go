@@ -1,5 +1,6 @@
 // Package pipedrive is the Pipedrive connector: API v2 persons (contacts),
-// organizations and deals, read by update_time with cursor paging, written one
+// organizations, deals and activities, read by update_time with cursor
+// paging, written one
 // record per call (Pipedrive has no batch or upsert endpoints), with the
 // fields API for the schema. It gets an *http.Client that already adds the
 // OAuth token, or the personal API token in x-api-token.
@@ -54,7 +55,7 @@ func Info() connector.Info {
 		BatchSize: 100,
 		PageSize:  pageSize,
 		APIBase:   "https://api.pipedrive.com",
-		Objects:   []string{"persons", "organizations", "deals"},
+		Objects:   []string{"persons", "organizations", "deals", "activities"},
 		Contacts:  "persons",
 		New:       New,
 	}

@@ -38,7 +38,17 @@ type item struct {
 	PipelineID        *json.Number `json:"pipeline_id"`
 	Status            *string      `json:"status"`
 	ExpectedCloseDate *string      `json:"expected_close_date"`
-	PersonID          *json.Number `json:"person_id"`
+	PersonID          *json.Number `json:"person_id"` // a deal's person; an activity's primary participant
+	// Activities.
+	Subject      *string       `json:"subject"`
+	Type         *string       `json:"type"`
+	DueDate      *string       `json:"due_date"`
+	DueTime      *string       `json:"due_time"`
+	Duration     *string       `json:"duration"`
+	Done         *bool         `json:"done"`
+	Note         *string       `json:"note"`
+	DealID       *json.Number  `json:"deal_id"`
+	Participants []participant `json:"participants"`
 }
 
 // contactItem is one of a person's emails or phones.
@@ -261,6 +271,11 @@ func toRecord(object string, sc *schema, it item) (connector.Record, error) {
 		f["org_id"] = num(it.OrgID)
 	case "organizations":
 		f["name"] = str(it.Name)
+	case "activities":
+		f["subject"], f["type"], f["note"] = str(it.Subject), str(it.Type), str(it.Note)
+		f["due_date"], f["due_time"], f["duration"] = str(it.DueDate), hhmm(str(it.DueTime)), hhmm(str(it.Duration))
+		f["done"] = strconv.FormatBool(it.Done != nil && *it.Done)
+		f["person_id"], f["org_id"], f["deal_id"] = num(it.PersonID), num(it.OrgID), num(it.DealID)
 	case "deals":
 		f["title"], f["value"], f["currency"], f["status"] = str(it.Title), num(it.Value), str(it.Currency), str(it.Status)
 		f["stage_id"], f["pipeline_id"] = num(it.StageID), num(it.PipelineID)
@@ -286,6 +301,15 @@ func toRecord(object string, sc *schema, it item) (connector.Record, error) {
 		f[key] = v
 	}
 	return connector.Record{ID: id, Fields: f, Modified: mod, Deleted: it.IsDeleted}, nil
+}
+
+// hhmm is a time of day or a length as HH:MM: the v2 spec's examples
+// show seconds too, which an activity's times never carry.
+func hhmm(v string) string {
+	if len(v) == len("15:04:05") && v[5] == ':' {
+		return v[:5]
+	}
+	return v
 }
 
 // customValue renders a custom field's JSON value canonically: strings as

@@ -18,9 +18,11 @@ type schema struct {
 	custom map[string]customField // 40-hex key -> field
 }
 
-// fieldOption is one option of an enum field.
+// fieldOption is one option of an enum field: a custom field's have
+// numeric ids; a built-in list's entries have their option value.
 type fieldOption struct {
-	ID    json.Number `json:"id"`
+	ID    json.Number `json:"id,omitempty"`
+	Value string      `json:"value,omitempty"`
 	Label string      `json:"label"`
 }
 
@@ -38,9 +40,11 @@ type fieldItem struct {
 	Type     string        `json:"field_type"`
 	IsCustom bool          `json:"is_custom_field"`
 	Options  []fieldOption `json:"options"`
-	// A stage (GET /api/v2/stages) read through the same list.
+	// An entry of an option list (a stage, an activity type) read through
+	// the same list.
 	ID        json.Number `json:"id,omitempty"`
-	StageName string      `json:"name,omitempty"`
+	EntryName string      `json:"name,omitempty"`
+	KeyString string      `json:"key_string,omitempty"`
 }
 
 // Schema lists the object's built-in fields and its custom fields (GET
@@ -92,10 +96,10 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 func (c *Connector) hold(object string, items []fieldItem) *schema {
 	sc := &schema{Schema: connector.Schema{Object: object, Fields: slices.Clone(kinds[object].builtIn)}, custom: map[string]customField{}}
 	for _, it := range items {
-		if !it.IsCustom && it.Code == stageField {
-			i := slices.IndexFunc(sc.Fields, func(f connector.Field) bool { return f.Name == stageField })
+		if ol := kinds[object].options; ol != nil && !it.IsCustom && it.Code == ol.field {
+			i := slices.IndexFunc(sc.Fields, func(f connector.Field) bool { return f.Name == ol.field })
 			for _, o := range it.Options {
-				sc.Fields[i].Options = append(sc.Fields[i].Options, connector.Option{Value: o.ID.String(), Label: o.Label})
+				sc.Fields[i].Options = append(sc.Fields[i].Options, connector.Option{Value: o.Value, Label: o.Label})
 			}
 			continue
 		}
@@ -110,26 +114,24 @@ func (c *Connector) hold(object string, items []fieldItem) *schema {
 	return sc
 }
 
-// stageField is a deal's stage. Its options are the company's stages,
-// which the metadata cache keeps with the custom fields as one item.
-const stageField = "stage_id"
-
 // fetchFields pages through the object's fields API and keeps the custom
-// fields; for deals it adds the stages (GET /api/v2/stages) as one item.
+// fields, and adds the options of its built-in enum (a deal's stages, an
+// activity's types) as one item.
 func (c *Connector) fetchFields(ctx context.Context, object string) ([]fieldItem, error) {
 	out, err := c.fetchList(ctx, object, kinds[object].fields, func(it fieldItem) bool { return it.IsCustom && it.Code != "" })
-	if err != nil || object != "deals" {
+	ol := kinds[object].options
+	if err != nil || ol == nil {
 		return out, err
 	}
-	var stages []fieldItem
-	if stages, err = c.fetchList(ctx, object, "/api/v2/stages", func(fieldItem) bool { return true }); err != nil {
+	entries, err := c.fetchList(ctx, object, ol.path, func(fieldItem) bool { return true })
+	if err != nil {
 		return nil, err
 	}
-	st := fieldItem{Code: stageField, Name: "Stage", Type: "stage"}
-	for _, s := range stages {
-		st.Options = append(st.Options, fieldOption{ID: s.ID, Label: s.StageName})
+	opts := fieldItem{Code: ol.field}
+	for _, e := range entries {
+		opts.Options = append(opts.Options, fieldOption{Value: ol.value(e), Label: e.EntryName})
 	}
-	return append(out, st), nil
+	return append(out, opts), nil
 }
 
 // fetchList pages through a v2 metadata list and keeps the items keep

@@ -95,8 +95,21 @@ func (c *Connector) body(object string, sc *schema, op connector.Op, current *it
 			return nil, c.refuse(object, op.ID, name, "READ_ONLY", fmt.Sprintf("%s is read-only in Pipedrive", f.Label))
 		}
 		switch name {
-		case "name", "title":
+		case "name", "title", "subject", "type":
 			b[name] = strings.TrimSpace(v)
+		case "note":
+			b[name] = nullable(v)
+		case "due_time", "duration":
+			if _, err := time.Parse("15:04", v); v != "" && err != nil {
+				return nil, c.refuse(object, op.ID, name, "INVALID_TIME", fmt.Sprintf("%s: %q is not a time of day or length as HH:MM", f.Label, v))
+			}
+			b[name] = nullable(v)
+		case "done":
+			done, err := strconv.ParseBool(v)
+			if err != nil {
+				return nil, c.refuse(object, op.ID, name, "INVALID_VALUE", fmt.Sprintf("%q is not true or false", v))
+			}
+			b[name] = done
 		case "currency":
 			cur := strings.ToUpper(strings.TrimSpace(v))
 			if len(cur) != 3 {
@@ -117,7 +130,19 @@ func (c *Connector) body(object string, sc *schema, op connector.Op, current *it
 				return nil, c.refuse(object, op.ID, name, "INVALID_STATUS", fmt.Sprintf("%q is not open, won or lost", v))
 			}
 			b[name] = v
-		case "expected_close_date":
+		case "person_id":
+			if object != "activities" {
+				if err := setID(b, name, v); err != nil {
+					return nil, c.refuse(object, op.ID, name, "NOT_AN_ID", err.Error())
+				}
+				continue
+			}
+			ps, err := withPrimaryParticipant(participantsOf(current), v)
+			if err != nil {
+				return nil, c.refuse(object, op.ID, name, "NOT_AN_ID", err.Error())
+			}
+			b["participants"] = ps
+		case "expected_close_date", "due_date":
 			if _, err := time.Parse(time.DateOnly, v); v != "" && err != nil {
 				return nil, c.refuse(object, op.ID, name, "INVALID_DATE", fmt.Sprintf("%q is not a date (YYYY-MM-DD)", v))
 			}
@@ -131,16 +156,10 @@ func (c *Connector) body(object string, sc *schema, op connector.Op, current *it
 			b["emails"] = withPrimary(itemsOf(current, true), v, "work")
 		case "phone":
 			b["phones"] = withPrimary(itemsOf(current, false), v, "work")
-		case "org_id", "owner_id", "person_id", "stage_id":
-			if v == "" {
-				b[name] = nil
-				continue
+		case "org_id", "owner_id", "stage_id", "deal_id":
+			if err := setID(b, name, v); err != nil {
+				return nil, c.refuse(object, op.ID, name, "NOT_AN_ID", err.Error())
 			}
-			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			if err != nil {
-				return nil, c.refuse(object, op.ID, name, "NOT_AN_ID", fmt.Sprintf("%q is not a Pipedrive id", v))
-			}
-			b[name] = n
 		default:
 			cv, err := customJSON(sc.custom[name], v)
 			if err != nil {
@@ -153,6 +172,55 @@ func (c *Connector) body(object string, sc *schema, op connector.Op, current *it
 		b["custom_fields"] = custom
 	}
 	return b, nil
+}
+
+// setID sets b[name] to the id v, or to null for a blank.
+func setID(b map[string]any, name, v string) error {
+	if v == "" {
+		b[name] = nil
+		return nil
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		return fmt.Errorf("%q is not a Pipedrive id", v)
+	}
+	b[name] = n
+	return nil
+}
+
+// participant is one person of an activity.
+type participant struct {
+	PersonID json.Number `json:"person_id"`
+	Primary  bool        `json:"primary"`
+}
+
+// participantsOf is current's participants, or none.
+func participantsOf(current *item) []participant {
+	if current == nil {
+		return nil
+	}
+	return current.Participants
+}
+
+// withPrimaryParticipant makes person v the activity's primary
+// participant and keeps the others as they are: a sync maps one person,
+// and must not drop the others an activity has in Pipedrive. A blank v
+// leaves no primary, and no one else is removed.
+func withPrimaryParticipant(ps []participant, v string) ([]map[string]any, error) {
+	v = strings.TrimSpace(v)
+	if _, err := strconv.ParseInt(v, 10, 64); v != "" && err != nil {
+		return nil, fmt.Errorf("%q is not a Pipedrive id", v)
+	}
+	out := []map[string]any{}
+	if v != "" {
+		out = append(out, map[string]any{"person_id": json.Number(v), "primary": true})
+	}
+	for _, p := range ps {
+		if !p.Primary && p.PersonID.String() != v {
+			out = append(out, map[string]any{"person_id": p.PersonID, "primary": false})
+		}
+	}
+	return out, nil
 }
 
 // nullable is v, or JSON null for a blank: how v2 clears a field.
@@ -252,7 +320,7 @@ func (c *Connector) create(ctx context.Context, object string, sc *schema, op co
 	if err != nil {
 		return connector.Result{}, err
 	}
-	if req := kinds[object].required; b[req] == nil || b[req] == "" {
+	if req := kinds[object].required; req != "" && (b[req] == nil || b[req] == "") {
 		return connector.Result{}, c.refuse(object, "", req, strings.ToUpper(req)+"_REQUIRED", "Pipedrive needs a "+req+" for every "+singular(object))
 	}
 	it, err := c.send(ctx, http.MethodPost, objectPath(object), b)
@@ -267,7 +335,7 @@ func (c *Connector) update(ctx context.Context, object string, sc *schema, op co
 		return connector.Result{}, c.refuse(object, "", "", "MISSING_ID", "an update needs the record id")
 	}
 	var current *item
-	if needsCurrent(op.Fields) {
+	if needsCurrent(object, op.Fields) {
 		// emails and phones are replaced whole: the entries the op does
 		// not name come from the record as it is now (1 call).
 		it, err := c.get(ctx, object, op.ID)
@@ -289,10 +357,13 @@ func (c *Connector) update(ctx context.Context, object string, sc *schema, op co
 	return connector.Result{ID: op.ID}, nil
 }
 
-func needsCurrent(fields map[string]string) bool {
+// needsCurrent reports whether an update replaces a list the op names one
+// entry of: a person's emails or phones, an activity's participants.
+func needsCurrent(object string, fields map[string]string) bool {
 	_, e := fields["email"]
 	_, p := fields["phone"]
-	return e || p
+	_, who := fields["person_id"]
+	return e || p || (who && object == "activities")
 }
 
 // get reads one record (GET /api/v2/persons/{id}).
