@@ -105,16 +105,31 @@ var demoStages = map[string]string{
 // DemoCompaniesSync), which must be saved first. A stage the map does not
 // name goes to review as a value the other CRM would reject.
 func DemoDealsSync(name, hubspotConn, salesforceConn, companies string) engine.Definition {
+	return hubspotDealsSync(name, hubspotConn, salesforceConn, companies,
+		dealFields{object: "Opportunity", name: "Name", amount: "Amount", stage: "StageName", close: "CloseDate", company: "AccountId", stages: demoStages})
+}
+
+// dealFields names the other CRM's deal fields a HubSpot deals sync maps,
+// and its stages for HubSpot's.
+type dealFields struct {
+	object, name, amount, stage, close, company string
+	stages                                      map[string]string
+}
+
+// hubspotDealsSync is the shape both ready-made deals syncs share: matched
+// by name, the amount as a number, the stage through a value map, the close
+// date as a date in UTC and the company through the companies sync's links.
+func hubspotDealsSync(name, hubspotConn, otherConn, companies string, f dealFields) engine.Definition {
 	return demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "deals"},
-		engine.SideDef{Connection: salesforceConn, Object: "Opportunity"},
-		engine.MatchRule{A: "dealname", B: "Name", Normalize: "lower"},
+		engine.SideDef{Connection: otherConn, Object: f.object},
+		engine.MatchRule{A: "dealname", B: f.name, Normalize: "lower"},
 		[]mapping.Field{
-			{A: "dealname", B: "Name", Rule: mapping.UnlessBlank},
-			{A: "amount", B: "Amount", Transform: "number"},
-			{A: "dealstage", B: "StageName", Transform: "map", ValueMap: demoStages, Rule: mapping.UnlessBlank},
-			{A: "closedate", B: "CloseDate", Transform: "date:UTC", Rule: mapping.UnlessBlank},
-			{A: "associations.company", B: "AccountId", Transform: "link:" + companies},
+			{A: "dealname", B: f.name, Rule: mapping.UnlessBlank},
+			{A: "amount", B: f.amount, Transform: "number"},
+			{A: "dealstage", B: f.stage, Transform: "map", ValueMap: f.stages, Rule: mapping.UnlessBlank},
+			{A: "closedate", B: f.close, Transform: "date:UTC", Rule: mapping.UnlessBlank},
+			{A: "associations.company", B: f.company, Transform: "link:" + companies},
 		})
 }
 
@@ -173,17 +188,8 @@ var pipedriveStages = map[string]string{
 // a date in UTC, and each deal's company goes through the links of the
 // companies sync named (DemoPipedriveCompaniesSync).
 func DemoPipedriveDealsSync(name, hubspotConn, pipedriveConn, companies string) engine.Definition {
-	return demoDef(name,
-		engine.SideDef{Connection: hubspotConn, Object: "deals"},
-		engine.SideDef{Connection: pipedriveConn, Object: "deals"},
-		engine.MatchRule{A: "dealname", B: "title", Normalize: "lower"},
-		[]mapping.Field{
-			{A: "dealname", B: "title", Rule: mapping.UnlessBlank},
-			{A: "amount", B: "value", Transform: "number"},
-			{A: "dealstage", B: "stage_id", Transform: "map", ValueMap: pipedriveStages, Rule: mapping.UnlessBlank},
-			{A: "closedate", B: "expected_close_date", Transform: "date:UTC", Rule: mapping.UnlessBlank},
-			{A: "associations.company", B: "org_id", Transform: "link:" + companies},
-		})
+	return hubspotDealsSync(name, hubspotConn, pipedriveConn, companies,
+		dealFields{object: "deals", name: "title", amount: "value", stage: "stage_id", close: "expected_close_date", company: "org_id", stages: pipedriveStages})
 }
 
 // hubspotTaskDone says which HubSpot task statuses mean a Pipedrive

@@ -300,3 +300,14 @@ func sameMap(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// A value map feeds B the map's values, whatever A's type: a status into a
+// flag compiles, and the flag gets the mapped value.
+func TestMapFeedsAFlag(t *testing.T) {
+	row := compileOne(t, mapping.Field{A: "lifecyclestage", B: "DoNotCall", Transform: "map",
+		ValueMap: map[string]string{"customer": "true", "lead": "false"}}, mapping.AtoB)
+	got, err := row.CanonA(map[string]string{"lifecyclestage": "customer"})
+	if err != nil || got != "true" {
+		t.Fatalf("customer → %q, %v; want true", got, err)
+	}
+}
