@@ -51,66 +51,6 @@ type Organization struct {
 	Deleted      bool
 }
 
-// Deal is a Go-side snapshot of a deal. Zero times stand for null.
-type Deal struct {
-	ID                int64
-	Title             string
-	OwnerID           int64
-	PersonID          int64 // 0 = none
-	OrgID             int64 // 0 = none
-	PipelineID        int64
-	StageID           int64
-	Value             float64
-	Currency          string
-	Status            string   // open, won or lost
-	Probability       *float64 // nil = null
-	LostReason        string
-	ExpectedCloseDate string // YYYY-MM-DD, "" = none
-	VisibleTo         int
-	LabelIDs          []int64
-	CustomFields      map[string]any
-	AddTime           time.Time
-	UpdateTime        time.Time
-	StageChangeTime   time.Time
-	CloseTime         time.Time
-	WonTime           time.Time
-	LostTime          time.Time
-	Archived          bool
-	Deleted           bool
-}
-
-// Participant is one person of an activity; the primary one is its PersonID.
-type Participant struct {
-	PersonID int64
-	Primary  bool
-}
-
-// Activity is a Go-side snapshot of an activity. PersonID is the primary participant's.
-type Activity struct {
-	ID                int64
-	Subject           string
-	Type              string // key_string of an activity type
-	OwnerID           int64
-	CreatorUserID     int64
-	DealID            int64 // 0 = none
-	PersonID          int64 // 0 = none
-	OrgID             int64 // 0 = none
-	Participants      []Participant
-	DueDate           string // YYYY-MM-DD, "" = none
-	DueTime           string // HH:MM, "" = none
-	Duration          string // HH:MM, "" = none
-	Busy              bool
-	Done              bool
-	MarkedAsDoneTime  time.Time // zero = null
-	Location          string    // location.value
-	PublicDescription string
-	Priority          *int64 // nil = null
-	Note              string
-	AddTime           time.Time
-	UpdateTime        time.Time
-	Deleted           bool
-}
-
 // PersonSeed is one trusted person for SeedPersons.
 type PersonSeed struct {
 	Name         string // split into first and last name as the API does
@@ -131,39 +71,6 @@ type OrganizationSeed struct {
 	CustomFields map[string]any
 	AddTime      time.Time
 	UpdateTime   time.Time
-}
-
-// DealSeed is one trusted deal for SeedDeals.
-type DealSeed struct {
-	Title             string
-	Value             float64
-	Currency          string // "" = the company currency (Options.Currency)
-	StageID           int64  // 0 = the first stage of the default pipeline
-	PersonID          int64  // 0 = none; must exist
-	OrgID             int64  // 0 = none; must exist
-	OwnerID           int64  // 0 = the sandbox user
-	Status            string // "" = open; won and lost close the deal at UpdateTime
-	ExpectedCloseDate string // YYYY-MM-DD, "" = none
-	CustomFields      map[string]any
-	AddTime           time.Time // zero = now
-	UpdateTime        time.Time // zero = AddTime
-}
-
-// ActivitySeed is one trusted activity for SeedActivities.
-type ActivitySeed struct {
-	Subject    string // "" = the type's name
-	Type       string // "" = call; must be an activity type's key_string
-	OwnerID    int64  // 0 = the sandbox user
-	DealID     int64  // 0 = none; must exist
-	PersonID   int64  // 0 = none; must exist; the primary (and only) participant
-	OrgID      int64  // 0 = none; must exist
-	DueDate    string // YYYY-MM-DD, "" = none
-	DueTime    string // HH:MM, "" = none
-	Duration   string // HH:MM, "" = none
-	Done       bool   // marked done at UpdateTime
-	Note       string
-	AddTime    time.Time // zero = now
-	UpdateTime time.Time // zero = AddTime
 }
 
 // MintAccessToken returns an OAuth access token that never expires on its own
@@ -208,30 +115,6 @@ func orgOf(r *record) Organization {
 	addr, _ := r.address["value"].(string)
 	return Organization{ID: r.id, Name: r.name, OwnerID: r.ownerID, Address: addr, VisibleTo: r.visibleTo,
 		LabelIDs: append([]int64{}, r.labelIDs...), CustomFields: copyCustom(r.custom),
-		AddTime: r.addTime, UpdateTime: r.updateTime, Deleted: r.deleted}
-}
-
-func dealOf(r *record) Deal {
-	d := r.deal
-	return Deal{ID: r.id, Title: r.name, OwnerID: r.ownerID, PersonID: d.personID, OrgID: r.orgID,
-		PipelineID: d.pipelineID, StageID: d.stageID, Value: d.value, Currency: d.currency, Status: d.status,
-		Probability: clonePtr(d.probability), LostReason: deref(d.lostReason), ExpectedCloseDate: deref(d.expectedClose),
-		VisibleTo: r.visibleTo, LabelIDs: append([]int64{}, r.labelIDs...), CustomFields: copyCustom(r.custom),
-		AddTime: r.addTime, UpdateTime: r.updateTime, StageChangeTime: d.stageChange, CloseTime: d.closeTime,
-		WonTime: d.wonTime, LostTime: d.lostTime, Archived: d.archived, Deleted: r.deleted}
-}
-
-func activityOf(r *record) Activity {
-	a := r.activity
-	parts := make([]Participant, len(a.participants))
-	for i, p := range a.participants {
-		parts[i] = Participant(p)
-	}
-	loc, _ := a.location["value"].(string)
-	return Activity{ID: r.id, Subject: r.name, Type: a.typ, OwnerID: r.ownerID, CreatorUserID: a.creatorID,
-		DealID: a.dealID, PersonID: a.person(), OrgID: r.orgID, Participants: parts, DueDate: deref(a.dueDate),
-		DueTime: deref(a.dueTime), Duration: deref(a.duration), Busy: a.busy, Done: a.done, MarkedAsDoneTime: a.doneTime,
-		Location: loc, PublicDescription: deref(a.publicDesc), Priority: clonePtr(a.priority), Note: deref(a.note),
 		AddTime: r.addTime, UpdateTime: r.updateTime, Deleted: r.deleted}
 }
 
@@ -346,58 +229,6 @@ func (s *Sim) CountOrganizations() int { s.mu.RLock(); defer s.mu.RUnlock(); ret
 
 // Organizations returns every organization, deleted ones included, in id order.
 func (s *Sim) Organizations() []Organization { return all(s, s.orgs, orgOf) }
-
-// CreateDeal adds a deal through the same validation as POST /api/v2/deals.
-func (s *Sim) CreateDeal(body map[string]any) (Deal, error) {
-	r, err := s.create(kindDeal, body)
-	return snapshot(r, err, dealOf)
-}
-
-// UpdateDeal edits a deal as PATCH /api/v2/deals/{id} does (update_time moves).
-func (s *Sim) UpdateDeal(id int64, body map[string]any) (Deal, error) {
-	r, err := s.update(kindDeal, id, body)
-	return snapshot(r, err, dealOf)
-}
-
-// DeleteDeal marks a deal deleted.
-func (s *Sim) DeleteDeal(id int64) error { return s.remove(kindDeal, id) }
-
-// GetDeal returns a deal by id, deleted ones included.
-func (s *Sim) GetDeal(id int64) (Deal, bool) { return lookup(s, s.deals, id, dealOf) }
-
-// CountDeals returns the number of deals not deleted.
-func (s *Sim) CountDeals() int { s.mu.RLock(); defer s.mu.RUnlock(); return s.deals.live }
-
-// Deals returns every deal, deleted ones included, in id order.
-func (s *Sim) Deals() []Deal { return all(s, s.deals, dealOf) }
-
-// CreateActivity adds an activity through the same validation as POST /api/v2/activities;
-// link a person with participants, as person_id is read-only.
-func (s *Sim) CreateActivity(body map[string]any) (Activity, error) {
-	r, err := s.create(kindActivity, body)
-	return snapshot(r, err, activityOf)
-}
-
-// UpdateActivity edits an activity as PATCH /api/v2/activities/{id} does (update_time moves).
-func (s *Sim) UpdateActivity(id int64, body map[string]any) (Activity, error) {
-	r, err := s.update(kindActivity, id, body)
-	return snapshot(r, err, activityOf)
-}
-
-// DeleteActivity marks an activity deleted.
-func (s *Sim) DeleteActivity(id int64) error { return s.remove(kindActivity, id) }
-
-// GetActivity returns an activity by id, deleted ones included.
-func (s *Sim) GetActivity(id int64) (Activity, bool) { return lookup(s, s.activities, id, activityOf) }
-
-// CountActivities returns the number of activities not deleted.
-func (s *Sim) CountActivities() int { s.mu.RLock(); defer s.mu.RUnlock(); return s.activities.live }
-
-// Activities returns every activity, deleted ones included, in id order.
-func (s *Sim) Activities() []Activity { return all(s, s.activities, activityOf) }
-
-// Stages returns the stages of every pipeline, by pipeline and order.
-func (s *Sim) Stages() []Stage { return slices.Clone(s.catalog.stages) }
 
 // snapshot turns a written record into its Go snapshot (Person,
 // Organization, Deal, Activity), or passes the write's error on.
@@ -552,100 +383,4 @@ func (s *Sim) SeedOrganizations(rows []OrganizationSeed) ([]int64, error) {
 		}
 		return s.seedRecord(kindOrg, r, "name", row.Name, row.OwnerID, row.CustomFields, row.AddTime, row.UpdateTime)
 	})
-}
-
-// SeedDeals bulk-loads trusted deals and returns their ids. Persons and organizations
-// must be seeded first.
-func (s *Sim) SeedDeals(rows []DealSeed) ([]int64, error) {
-	return seedRows(s, kindDeal, rows, s.seedDeal)
-}
-
-// seedDeal fills r from row with the API's rules, as POST /api/v2/deals would.
-func (s *Sim) seedDeal(r *record, row DealSeed) error {
-	if err := s.seedRecord(kindDeal, r, "title", row.Title, row.OwnerID, row.CustomFields, row.AddTime, row.UpdateTime); err != nil {
-		return err
-	}
-	st := s.catalog.firstStage(s.catalog.pipelines[0].id)
-	if row.StageID != 0 {
-		if st = s.catalog.stage(row.StageID); st == nil {
-			return fmt.Errorf("stage %d not found", row.StageID)
-		}
-	}
-	if err := cmp.Or(s.seedLink(kindPerson, row.PersonID), s.seedLink(kindOrg, row.OrgID)); err != nil {
-		return err
-	}
-	d := dealData{personID: row.PersonID, pipelineID: st.PipelineID, stageID: st.ID, value: row.Value,
-		currency: cmp.Or(row.Currency, s.opts.Currency), status: cmp.Or(row.Status, "open"), origin: originManual}
-	if err := checkCurrency(d.currency); err != nil {
-		return err
-	}
-	if !slices.Contains(dealStatuses, d.status) {
-		return fmt.Errorf("status must be one of %s", strings.Join(dealStatuses, ", "))
-	}
-	if row.ExpectedCloseDate != "" {
-		if err := checkDate(row.ExpectedCloseDate, "expected_close_date"); err != nil {
-			return err
-		}
-		d.expectedClose = &row.ExpectedCloseDate
-	}
-	switch d.status {
-	case "won":
-		d.wonTime, d.closeTime = r.updateTime, r.updateTime
-	case "lost":
-		d.lostTime, d.closeTime = r.updateTime, r.updateTime
-	}
-	r.orgID, r.deal = row.OrgID, &d
-	return nil
-}
-
-// SeedActivities bulk-loads trusted activities and returns their ids. Deals, persons
-// and organizations must be seeded first.
-func (s *Sim) SeedActivities(rows []ActivitySeed) ([]int64, error) {
-	return seedRows(s, kindActivity, rows, s.seedActivity)
-}
-
-// seedActivity fills r from row with the API's rules, as POST /api/v2/activities would.
-func (s *Sim) seedActivity(r *record, row ActivitySeed) error {
-	t := s.catalog.activityType(cmp.Or(row.Type, defaultActivityType))
-	if t == nil {
-		return fmt.Errorf("activity type %q not found", row.Type)
-	}
-	if err := s.seedRecord(kindActivity, r, "subject", cmp.Or(row.Subject, t.Name), row.OwnerID, nil, row.AddTime, row.UpdateTime); err != nil {
-		return err
-	}
-	if err := cmp.Or(s.seedLink(kindDeal, row.DealID), s.seedLink(kindPerson, row.PersonID), s.seedLink(kindOrg, row.OrgID)); err != nil {
-		return err
-	}
-	a := activityData{typ: t.KeyString, creatorID: s.opts.UserID, dealID: row.DealID, participants: []participant{}, done: row.Done}
-	if row.PersonID != 0 {
-		a.participants = []participant{{PersonID: row.PersonID, Primary: true}}
-	}
-	if row.DueDate != "" {
-		if err := checkDate(row.DueDate, "due_date"); err != nil {
-			return err
-		}
-		a.dueDate = &row.DueDate
-	}
-	for _, c := range []struct {
-		v   string
-		dst **string
-		key string
-	}{{row.DueTime, &a.dueTime, "due_time"}, {row.Duration, &a.duration, "duration"}} {
-		if c.v == "" {
-			continue
-		}
-		v, err := checkClock(c.v, c.key)
-		if err != nil {
-			return err
-		}
-		*c.dst = &v
-	}
-	if row.Note != "" {
-		a.note = &row.Note
-	}
-	if a.done {
-		a.doneTime = r.updateTime
-	}
-	r.orgID, r.activity = row.OrgID, &a
-	return nil
 }
