@@ -32,6 +32,11 @@ var (
 	ErrServer     = errors.New("server error")
 )
 
+// ErrNoLookup is what a Searcher's Lookup returns for an object or field
+// the vendor offers no search for (Pipedrive activities): the caller knows
+// then that asking again cannot help.
+var ErrNoLookup = errors.New("the vendor offers no search for this object and field")
+
 func sentinel(c Category) error {
 	switch c {
 	case CatAuth:

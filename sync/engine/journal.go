@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"context"
 	"encoding/json"
 	"strings"
@@ -50,6 +51,13 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 		return p.e.st.Commit(ctx, c)
 	}
 	recs, err := srch.Lookup(ctx, s.Object, j.KeyField, keys)
+	if errors.Is(err, connector.ErrNoLookup) {
+		// Pending forever would stop the sync for good; the records the
+		// batch did create are read back and matched by key instead.
+		p.warn("a create batch of run %d on side %s was interrupted and %s cannot be looked up by %s; what it created is matched by key, check for duplicates",
+			j.RunID, strings.ToUpper(j.Side), s.Object, j.KeyField)
+		return p.e.st.Commit(ctx, c)
+	}
 	if err != nil {
 		return err // leave it pending; planning without it could duplicate
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -189,6 +190,47 @@ func TestCrashBetweenCreateAndLink(t *testing.T) {
 				t.Fatalf("not quiescent:\n%s", p.Summary())
 			}
 		})
+	}
+}
+
+// A crash between create and link on a side whose vendor cannot look the
+// batch up (connector.ErrNoLookup): the next run does not stop on the
+// journal for good; it warns, and the records the batch created are read
+// back and linked by key, so nothing is created twice.
+func TestCrashWithoutLookupMatchesByKey(t *testing.T) {
+	f := newFixture(t, baseDefinition(), fixtureOpts{batch: 3})
+	for i := range 5 {
+		f.a.Put(objA, person(emailN(i), "P", fmt.Sprint(i)))
+	}
+	ctx, cancel := context.WithCancel(f.ctx)
+	f.b.SetFaults(memconn.Faults{Call: func(c memconn.CallInfo) (error, bool) {
+		if c.Kind == "write" {
+			cancel()
+			return context.Canceled, true
+		}
+		return nil, false
+	}})
+	sa, sb := f.sides()
+	p, err := f.eng.Plan(ctx, f.syncID, f.def, sa, sb, engine.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum, _ := f.eng.Apply(ctx, p, engine.ApplyOptions{Confirm: true}); sum.Status != "cancelled" || f.b.Count(objB) != 3 {
+		t.Fatalf("crash setup: %+v, B has %d", sum, f.b.Count(objB))
+	}
+	f.b.SetFaults(memconn.Faults{Call: func(c memconn.CallInfo) (error, bool) {
+		if c.Kind == "lookup" {
+			return fmt.Errorf("memconn: lookup: %w", connector.ErrNoLookup), true
+		}
+		return nil, false
+	}})
+	f.open()
+	p2, sum2 := f.run()
+	if !slices.ContainsFunc(p2.Warnings, func(w string) bool { return strings.Contains(w, "cannot be looked up") }) {
+		t.Fatalf("no warning about the interrupted batch: %v", p2.Warnings)
+	}
+	if f.b.Count(objB) != 5 || len(f.links()) != 5 || sum2.Created != 2 {
+		t.Fatalf("after restart: B has %d, links %d, run %+v", f.b.Count(objB), len(f.links()), sum2)
 	}
 }
 

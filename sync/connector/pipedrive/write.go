@@ -440,7 +440,7 @@ type searchItems struct {
 // with ids, up to 100 per call). Only email is searchable this way.
 func (c *Connector) Lookup(ctx context.Context, object, field string, values []string) ([]connector.Record, error) {
 	if object != "persons" || field != "email" {
-		return nil, fmt.Errorf("pipedrive: lookup %s by %s: only persons by email", object, field)
+		return nil, fmt.Errorf("pipedrive: lookup %s by %s: only persons by email: %w", object, field, connector.ErrNoLookup)
 	}
 	sc, err := c.schemaOf(ctx, object)
 	if err != nil {
