@@ -1,9 +1,9 @@
 package engine
 
 import (
-	"errors"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/crmsync/crmsync/store"
