@@ -63,8 +63,8 @@ func (p *planner) relinkOne(ctx context.Context, side, master string, olds []sto
 		return nil
 	}
 	other := store.DecodeFields(old.Other.Fields)
-	if other[badField] != "" {
-		return nil
+	if other[badField] != "" || !passes(p.filters(side), fields) || !passes(p.filters(otherSide(side)), other) {
+		return nil // as a pair, visit would skip it: the merge is held as before
 	}
 	self := recView{id: master, fields: fields, modified: mp.Rec.Modified}
 	partner := recView{id: old.OtherID, fields: other, modified: old.Other.Modified}
