@@ -222,6 +222,28 @@ func DemoPipedriveTasksSync(name, hubspotConn, pipedriveConn, contacts string) e
 	return def
 }
 
+// DemoPipedriveCallsSync is the ready-made two-way sync between HubSpot
+// calls and Pipedrive activities of type call, matched by title, each
+// linked to its person like the tasks (DemoPipedriveTasksSync). The call's
+// date is the activity's due date in UTC, and its duration, milliseconds
+// in HubSpot, is HH:MM in Pipedrive, to the minute.
+func DemoPipedriveCallsSync(name, hubspotConn, pipedriveConn, contacts string) engine.Definition {
+	def := demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "calls"},
+		engine.SideDef{Connection: pipedriveConn, Object: "activities"},
+		engine.MatchRule{A: "hs_call_title", B: "subject", Normalize: "lower"},
+		[]mapping.Field{
+			{A: "hs_call_title", B: "subject", Rule: mapping.UnlessBlank},
+			{A: "hs_call_body", B: "note"},
+			{A: "hs_timestamp", B: "due_date", Transform: "date:UTC", Rule: mapping.UnlessBlank},
+			{A: "hs_call_duration", B: "duration", Transform: "hhmm:ms"},
+			{B: "type", Transform: "const:call"},
+			{A: "associations.contact", B: "person_id", Transform: "link:" + contacts},
+		})
+	def.Filters.B = []engine.Filter{{Field: "type", Op: "eq", Value: "call"}}
+	return def
+}
+
 // DemoTasksSync is the ready-made two-way tasks sync: HubSpot tasks ↔
 // Salesforce Tasks, matched by subject, each linked to its contact through
 // the links of the contacts sync named (HubSpot: the task's contact

@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -9,6 +11,8 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
+	"github.com/crmsync/crmsync/sync/sandbox/pipedrive"
 )
 
 // TestHubSpotPipedriveContacts syncs HubSpot contacts with Pipedrive
@@ -308,21 +312,65 @@ func TestHubSpotPipedriveDeals(t *testing.T) {
 	}
 }
 
-// TestHubSpotPipedriveTasks syncs HubSpot tasks with Pipedrive activities
-// of type task over real HTTP, after the contacts sync: each task is
-// created once on the other side with its subject and due date, linked to
-// the person linked to its contact (Pipedrive's primary participant); a
-// Pipedrive task is created in HubSpot not started, and an activity made
-// from a HubSpot task is done exactly when the task is completed; logged
-// calls are left alone; the next run writes nothing.
-func TestHubSpotPipedriveTasks(t *testing.T) {
+// pdActivityKind is one kind of HubSpot activity synced with Pipedrive
+// activities of one type.
+type pdActivityKind struct {
+	def              func(name, hs, pd, contacts string) engine.Definition
+	hsObject, pdType string
+	// differ describes how a linked pair disagrees, or returns "";
+	// createdInPD is true for an activity made from the HubSpot record.
+	differ func(h hubspot.Record, act pipedrive.Activity, createdInPD bool) string
+}
+
+var pdActivityKinds = map[string]pdActivityKind{
+	// A task: its subject and due date; its status says whether the
+	// activity is done, one way.
+	"tasks": {def: app.DemoPipedriveTasksSync, hsObject: "tasks", pdType: "task",
+		differ: func(h hubspot.Record, act pipedrive.Activity, createdInPD bool) string {
+			switch {
+			case act.Subject != h.Properties["hs_task_subject"] || act.DueDate != h.Properties["hs_timestamp"][:10]:
+				return fmt.Sprintf("(%q, %s) against (%q, %s)", h.Properties["hs_task_subject"], h.Properties["hs_timestamp"], act.Subject, act.DueDate)
+			case createdInPD && act.Done != (h.Properties["hs_task_status"] == "COMPLETED"):
+				return fmt.Sprintf("made from a task %s, done %v", h.Properties["hs_task_status"], act.Done)
+			case !createdInPD && h.Properties["hs_task_status"] == "COMPLETED":
+				return "completed, made from an activity: a status goes one way"
+			}
+			return ""
+		}},
+	// A call: its title, date and duration (milliseconds against HH:MM).
+	"calls": {def: app.DemoPipedriveCallsSync, hsObject: "calls", pdType: "call",
+		differ: func(h hubspot.Record, act pipedrive.Activity, _ bool) string {
+			ms, _ := strconv.ParseFloat(h.Properties["hs_call_duration"], 64)
+			minutes := int(math.Round(ms / 60000))
+			if act.Subject != h.Properties["hs_call_title"] || act.DueDate != h.Properties["hs_timestamp"][:10] ||
+				act.Duration != fmt.Sprintf("%02d:%02d", minutes/60, minutes%60) {
+				return fmt.Sprintf("(%q, %s, %s ms) against (%q, %s, %s)", h.Properties["hs_call_title"], h.Properties["hs_timestamp"],
+					h.Properties["hs_call_duration"], act.Subject, act.DueDate, act.Duration)
+			}
+			return ""
+		}},
+}
+
+// TestHubSpotPipedriveActivities syncs HubSpot tasks and calls with
+// Pipedrive activities of type task and call over real HTTP, after the
+// contacts sync: each is created once on the other side with its fields,
+// linked to the person linked to its contact (Pipedrive's primary
+// participant); activities of the other types are left alone; the next
+// run writes nothing.
+func TestHubSpotPipedriveActivities(t *testing.T) {
+	for name, kind := range pdActivityKinds {
+		t.Run(name, func(t *testing.T) { testPipedriveActivities(t, name, kind) })
+	}
+}
+
+func testPipedriveActivities(t *testing.T, name string, kind pdActivityKind) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 35, 60)
 	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd", nil); err != nil {
 		t.Fatalf("connect pipedrive: %v", err)
 	}
 	hs, pd := srv.HubSpot(), srv.Pipedrive()
-	saveSyncs(t, a, app.DemoPipedriveSync("people", "hs", "pd", ""), app.DemoPipedriveTasksSync("tasks", "hs", "pd", "people"))
+	saveSyncs(t, a, app.DemoPipedriveSync("people", "hs", "pd", ""), kind.def(name, "hs", "pd", "people"))
 	if res, err := a.Run(ctx, "people", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
 		t.Fatalf("people run: %v %+v", err, res.Summary)
 	}
@@ -330,53 +378,50 @@ func TestHubSpotPipedriveTasks(t *testing.T) {
 	for _, l := range syncLinks(t, a, "people") {
 		personOf[l.AID] = l.BID
 	}
-	calls, hsCalls := 0, hs.Count("calls")
-	for _, act := range pd.Activities() {
-		if act.Type == "call" {
-			calls++
+	others := func() int { // activities of the other types
+		n := 0
+		for _, act := range pd.Activities() {
+			if act.Type != kind.pdType {
+				n++
+			}
 		}
+		return n
 	}
-	first, err := a.Run(ctx, "tasks", app.RunOptions{Confirm: true})
+	othersBefore := others()
+	first, err := a.Run(ctx, name, app.RunOptions{Confirm: true})
 	if err != nil || first.Summary.Status != "success" {
-		t.Fatalf("tasks run: %v %+v\n%s", err, first.Summary, first.Plan.Summary())
+		t.Fatalf("%s run: %v %+v\n%s", name, err, first.Summary, first.Plan.Summary())
 	}
-	if c := first.Plan.Counts; c.CreateA == 0 || c.CreateB == 0 || calls == 0 {
-		t.Fatalf("tasks run: %+v with %d calls in Pipedrive\n%s", c, calls, first.Plan.Summary())
+	if c := first.Plan.Counts; c.CreateA == 0 || c.CreateB == 0 || othersBefore == 0 {
+		t.Fatalf("%s run: %+v with %d other activities in Pipedrive\n%s", name, c, othersBefore, first.Plan.Summary())
 	}
 	checked := 0
-	for _, l := range syncLinks(t, a, "tasks") {
-		h, _ := hs.Get("tasks", l.AID)
+	for _, l := range syncLinks(t, a, name) {
+		h, _ := hs.Get(kind.hsObject, l.AID)
 		n, _ := strconv.ParseInt(l.BID, 10, 64)
 		act, _ := pd.GetActivity(n)
-		contacts, _ := hs.Associated("tasks", l.AID, "contacts")
-		switch {
-		case act.Type != "task" || act.Subject != h.Properties["hs_task_subject"] || act.DueDate != h.Properties["hs_timestamp"][:10]:
-			t.Errorf("task %s (%q, %s) linked to activity %s (%s %q, %s)", l.AID, h.Properties["hs_task_subject"], h.Properties["hs_timestamp"], l.BID, act.Type, act.Subject, act.DueDate)
-		case l.CreatedBy == "b" && act.Done != (h.Properties["hs_task_status"] == "COMPLETED"):
-			t.Errorf("activity %s made from task %s (%s) has done %v", l.BID, l.AID, h.Properties["hs_task_status"], act.Done)
-		case l.CreatedBy == "a" && h.Properties["hs_task_status"] == "COMPLETED":
-			t.Errorf("task %s made from activity %s is completed; a status goes one way", l.AID, l.BID)
-		case len(contacts) != 1 || personOf[contacts[0]] == "" || strconv.FormatInt(act.PersonID, 10) != personOf[contacts[0]]:
-			if len(contacts) == 1 && personOf[contacts[0]] == "" {
-				continue // its contact is not in the people sync: the reference waits
-			}
-			t.Errorf("task %s of contacts %v (people %v), activity %s of person %d", l.AID, contacts, personOf, l.BID, act.PersonID)
-		default:
-			checked++
+		contacts, _ := hs.Associated(kind.hsObject, l.AID, "contacts")
+		if act.Type != kind.pdType {
+			t.Errorf("%s %s linked to activity %s of type %s", kind.hsObject, l.AID, l.BID, act.Type)
 		}
+		if d := kind.differ(h, act, l.CreatedBy == "b"); d != "" {
+			t.Errorf("%s %s linked to activity %s: %s", kind.hsObject, l.AID, l.BID, d)
+		}
+		if len(contacts) != 1 || personOf[contacts[0]] == "" {
+			continue // no contact, or one not in the people sync: the reference waits
+		}
+		if strconv.FormatInt(act.PersonID, 10) != personOf[contacts[0]] {
+			t.Errorf("%s %s of contact %s (person %s), activity %s of person %d", kind.hsObject, l.AID, contacts[0], personOf[contacts[0]], l.BID, act.PersonID)
+		}
+		checked++
 	}
 	if checked == 0 {
-		t.Fatal("no task was checked with its person")
+		t.Fatal("no activity was checked with its person")
 	}
-	for _, act := range pd.Activities() {
-		if act.Type == "call" {
-			calls--
-		}
+	if n := others(); n != othersBefore {
+		t.Fatalf("activities of other types: %d, were %d", n, othersBefore)
 	}
-	if calls != 0 || hs.Count("calls") != hsCalls {
-		t.Fatalf("logged calls changed: %d Pipedrive calls more or less, HubSpot calls %d → %d", calls, hsCalls, hs.Count("calls"))
-	}
-	if again, err := a.Run(ctx, "tasks", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
-		t.Fatalf("second tasks run: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
+	if again, err := a.Run(ctx, name, app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+		t.Fatalf("second %s run: %v %+v\n%s", name, err, again.Summary, again.Plan.Summary())
 	}
 }

@@ -108,3 +108,52 @@ func divideTransform(arg string) (transform, error) {
 	return transform{name: "divide", forward: forward, canon: normalizeNumber, inverse: inverse,
 		aTypes: withText(connector.TypeNumber), bTypes: withText(connector.TypeNumber)}, nil
 }
+
+// hhmmUnits are the units hhmm:UNIT reads A's number in, in milliseconds.
+var hhmmUnits = map[string]float64{"ms": 1, "s": 1000, "min": 60000}
+
+// hhmmTransform builds "hhmm:UNIT": A holds a length as a number of UNIT
+// (ms, s or min), B as "HH:MM", rounded to the minute. It turns HubSpot's
+// call duration in milliseconds into a Pipedrive activity's duration
+// (hhmm:ms). Like divide, the rounding cannot loop: a length read back from
+// B converts to itself again.
+func hhmmTransform(arg string) (transform, error) {
+	unit, ok := hhmmUnits[arg]
+	if !ok {
+		return transform{}, fmt.Errorf("transform hhmm needs the unit A counts in: hhmm:ms, hhmm:s or hhmm:min")
+	}
+	forward := func(s string) (string, error) {
+		v, err := normalizeNumber(s)
+		if err != nil || v == "" {
+			return v, err
+		}
+		f, _ := strconv.ParseFloat(v, 64)
+		if f < 0 {
+			return "", fmt.Errorf("%q is not a length", s)
+		}
+		m := int64(math.Round(f * unit / 60000))
+		return fmt.Sprintf("%02d:%02d", m/60, m%60), nil
+	}
+	canon := func(s string) (string, error) {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return "", nil
+		}
+		var h, m int
+		if n, err := fmt.Sscanf(s, "%d:%d", &h, &m); err != nil || n != 2 || h < 0 || m < 0 || m > 59 {
+			return "", fmt.Errorf("%q is not a length as HH:MM", s)
+		}
+		return fmt.Sprintf("%02d:%02d", h, m), nil
+	}
+	inverse := func(s string) (string, error) {
+		c, err := canon(s)
+		if err != nil || c == "" {
+			return c, err
+		}
+		var h, m int
+		fmt.Sscanf(c, "%d:%d", &h, &m)
+		return normalizeNumber(strconv.FormatFloat(float64(h*60+m)*60000/unit, 'f', -1, 64))
+	}
+	return transform{name: "hhmm", forward: forward, canon: canon, inverse: inverse,
+		aTypes: withText(connector.TypeNumber), bTypes: plainText}, nil
+}

@@ -50,6 +50,11 @@ func TestTransformForward(t *testing.T) {
 		{"number", str, "1,5", "", "ambiguous"},
 		{"number", str, "12abc", "", "not a number"},
 		{"number", str, ".", "", "not a number"},
+		{"hhmm:ms", str, "90500", "00:02", ""},
+		{"hhmm:ms", str, "5400000", "01:30", ""},
+		{"hhmm:s", str, "59", "00:01", ""},
+		{"hhmm:min", str, "", "", ""},
+		{"hhmm:ms", str, "-5", "", "not a length"},
 		{"divide:1000", str, "90500", "91", ""},
 		{"divide:1000", str, "1,200", "1", ""},
 		{"divide:1000", str, "400", "0", ""},
@@ -117,6 +122,7 @@ func TestTransformRoundTrip(t *testing.T) {
 		{"number", transformEnv{}, []string{"1234.5", "-3", "0"}, nil},
 		{"bool", transformEnv{}, []string{"true", "false"}, nil},
 		{"divide:1000", transformEnv{}, []string{"91", "0", "3600"}, []string{"91000", "0", "3600000"}},
+		{"hhmm:ms", transformEnv{}, []string{"00:02", "01:30", "00:00"}, []string{"120000", "5400000", "0"}},
 		{"date", transformEnv{aType: connector.TypeDate}, []string{"2024-03-31"}, []string{"2024-03-31"}},
 		{"date:Europe/Berlin", transformEnv{aType: connector.TypeDateTime}, []string{"2024-03-31", "2024-10-27"},
 			[]string{"2024-03-30T23:00:00Z", "2024-10-26T22:00:00Z"}},
@@ -186,6 +192,8 @@ func TestTransformParseErrors(t *testing.T) {
 		"divide":               "positive number",
 		"divide:0":             "positive number",
 		"divide:-5":            "positive number",
+		"hhmm":                 "the unit A counts in",
+		"hhmm:hours":           "the unit A counts in",
 	}
 	for spec, want := range cases {
 		_, err := parseTransform(spec, transformEnv{aType: connector.TypeDateTime})
