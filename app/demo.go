@@ -206,19 +206,27 @@ var hubspotTaskDone = map[string]string{
 // whether the activity is done, one way, and a task created from an
 // activity is not started, as HubSpot's default.
 func DemoPipedriveTasksSync(name, hubspotConn, pipedriveConn, contacts string) engine.Definition {
+	return pipedriveActivitySync(name, hubspotConn, pipedriveConn, contacts, "tasks", "task", "hs_task_subject",
+		mapping.Field{A: "hs_task_body", B: "note"},
+		mapping.Field{A: "hs_task_status", B: "done", Direction: mapping.AtoB, Transform: "map", ValueMap: hubspotTaskDone, Rule: mapping.UnlessBlank})
+}
+
+// pipedriveActivitySync is the shape the Pipedrive activity syncs share: a
+// HubSpot activity object ↔ Pipedrive activities of one type, matched by
+// title, dated by the due date in UTC, its person the contacts sync's link;
+// the type filters the activities read and is written on those created.
+func pipedriveActivitySync(name, hubspotConn, pipedriveConn, contacts, object, typ, title string, fields ...mapping.Field) engine.Definition {
 	def := demoDef(name,
-		engine.SideDef{Connection: hubspotConn, Object: "tasks"},
+		engine.SideDef{Connection: hubspotConn, Object: object},
 		engine.SideDef{Connection: pipedriveConn, Object: "activities"},
-		engine.MatchRule{A: "hs_task_subject", B: "subject", Normalize: "lower"},
-		[]mapping.Field{
-			{A: "hs_task_subject", B: "subject", Rule: mapping.UnlessBlank},
-			{A: "hs_task_body", B: "note"},
+		engine.MatchRule{A: title, B: "subject", Normalize: "lower"},
+		append([]mapping.Field{
+			{A: title, B: "subject", Rule: mapping.UnlessBlank},
 			{A: "hs_timestamp", B: "due_date", Transform: "date:UTC", Rule: mapping.UnlessBlank},
-			{A: "hs_task_status", B: "done", Direction: mapping.AtoB, Transform: "map", ValueMap: hubspotTaskDone, Rule: mapping.UnlessBlank},
-			{B: "type", Transform: "const:task"},
+			{B: "type", Transform: "const:" + typ},
 			{A: "associations.contact", B: "person_id", Transform: "link:" + contacts},
-		})
-	def.Filters.B = []engine.Filter{{Field: "type", Op: "eq", Value: "task"}}
+		}, fields...))
+	def.Filters.B = []engine.Filter{{Field: "type", Op: "eq", Value: typ}}
 	return def
 }
 
@@ -228,20 +236,9 @@ func DemoPipedriveTasksSync(name, hubspotConn, pipedriveConn, contacts string) e
 // date is the activity's due date in UTC, and its duration, milliseconds
 // in HubSpot, is HH:MM in Pipedrive, to the minute.
 func DemoPipedriveCallsSync(name, hubspotConn, pipedriveConn, contacts string) engine.Definition {
-	def := demoDef(name,
-		engine.SideDef{Connection: hubspotConn, Object: "calls"},
-		engine.SideDef{Connection: pipedriveConn, Object: "activities"},
-		engine.MatchRule{A: "hs_call_title", B: "subject", Normalize: "lower"},
-		[]mapping.Field{
-			{A: "hs_call_title", B: "subject", Rule: mapping.UnlessBlank},
-			{A: "hs_call_body", B: "note"},
-			{A: "hs_timestamp", B: "due_date", Transform: "date:UTC", Rule: mapping.UnlessBlank},
-			{A: "hs_call_duration", B: "duration", Transform: "hhmm:ms"},
-			{B: "type", Transform: "const:call"},
-			{A: "associations.contact", B: "person_id", Transform: "link:" + contacts},
-		})
-	def.Filters.B = []engine.Filter{{Field: "type", Op: "eq", Value: "call"}}
-	return def
+	return pipedriveActivitySync(name, hubspotConn, pipedriveConn, contacts, "calls", "call", "hs_call_title",
+		mapping.Field{A: "hs_call_body", B: "note"},
+		mapping.Field{A: "hs_call_duration", B: "duration", Transform: "hhmm:ms"})
 }
 
 // DemoTasksSync is the ready-made two-way tasks sync: HubSpot tasks ↔
