@@ -114,23 +114,31 @@ func DemoDealsSync(name, hubspotConn, salesforceConn, companies string) engine.D
 type dealFields struct {
 	object, name, amount, stage, close, company string
 	stages                                      map[string]string
+	// stagesBack maps the other CRM's stages back, where stages is not one
+	// to one; extra rows follow the shared ones.
+	stagesBack map[string]string
+	extra      []mapping.Field
 }
 
 // hubspotDealsSync is the shape both ready-made deals syncs share: matched
 // by name, the amount as a number, the stage through a value map, the close
 // date as a date in UTC and the company through the companies sync's links.
 func hubspotDealsSync(name, hubspotConn, otherConn, companies string, f dealFields) engine.Definition {
+	stage := mapping.Field{A: "dealstage", B: f.stage, Transform: "map", ValueMap: f.stages, Rule: mapping.UnlessBlank}
+	if f.stagesBack != nil {
+		stage.ReverseTransform, stage.ReverseValueMap = "map", f.stagesBack
+	}
 	return demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "deals"},
 		engine.SideDef{Connection: otherConn, Object: f.object},
 		engine.MatchRule{A: "dealname", B: f.name, Normalize: "lower"},
-		[]mapping.Field{
+		append([]mapping.Field{
 			{A: "dealname", B: f.name, Rule: mapping.UnlessBlank},
 			{A: "amount", B: f.amount, Transform: "number"},
-			{A: "dealstage", B: f.stage, Transform: "map", ValueMap: f.stages, Rule: mapping.UnlessBlank},
+			stage,
 			{A: "closedate", B: f.close, Transform: "date:UTC", Rule: mapping.UnlessBlank},
 			{A: "associations.company", B: f.company, Transform: "link:" + companies},
-		})
+		}, f.extra...))
 }
 
 // DemoPipedriveSync is the ready-made two-way contacts sync between HubSpot
@@ -171,25 +179,41 @@ func DemoPipedriveCompaniesSync(name, hubspotConn, pipedriveConn string) engine.
 }
 
 // pipedriveStages maps the sandbox's HubSpot deal stages to the stages of
-// Pipedrive's default pipeline, one to one. Won and lost are a Pipedrive
-// deal's status, not a stage, so a HubSpot deal closed won or lost goes to
-// review as a stage the map does not name.
-var pipedriveStages = map[string]string{
-	"qualifiedtobuy":        "1", // Qualified
-	"appointmentscheduled":  "2", // Contact Made
-	"presentationscheduled": "3", // Demo Scheduled
-	"contractsent":          "4", // Proposal Made
-	"decisionmakerboughtin": "5", // Negotiations Started
-}
+// Pipedrive's default pipeline. Won and lost are a Pipedrive deal's status,
+// not a stage: a HubSpot deal closed won or lost stays in the last stage
+// with its status set (pipedriveStatus), and a Pipedrive stage comes back
+// as the open HubSpot stage it stands for (pipedriveStagesBack).
+var (
+	pipedriveStages = map[string]string{
+		"qualifiedtobuy":        "1", // Qualified
+		"appointmentscheduled":  "2", // Contact Made
+		"presentationscheduled": "3", // Demo Scheduled
+		"contractsent":          "4", // Proposal Made
+		"decisionmakerboughtin": "5", // Negotiations Started
+		"closedwon":             "5",
+		"closedlost":            "5",
+	}
+	pipedriveStagesBack = map[string]string{
+		"1": "qualifiedtobuy", "2": "appointmentscheduled", "3": "presentationscheduled", "4": "contractsent", "5": "decisionmakerboughtin",
+	}
+	pipedriveStatus = map[string]string{
+		"closedwon": "won", "closedlost": "lost",
+		"qualifiedtobuy": "open", "appointmentscheduled": "open", "presentationscheduled": "open", "contractsent": "open", "decisionmakerboughtin": "open",
+	}
+)
 
 // DemoPipedriveDealsSync is the ready-made two-way deals sync between
 // HubSpot and Pipedrive, matched by name: the amount is the deal's value,
-// the stage goes through a value map (pipedriveStages), the close date is
-// a date in UTC, and each deal's company goes through the links of the
-// companies sync named (DemoPipedriveCompaniesSync).
+// the stage goes through a value map both ways (pipedriveStages and back),
+// a HubSpot deal closed won or lost sets the Pipedrive deal's status (one
+// way: Pipedrive's won deal keeps its stage), the close date is a date in
+// UTC, and each deal's company goes through the links of the companies
+// sync named (DemoPipedriveCompaniesSync).
 func DemoPipedriveDealsSync(name, hubspotConn, pipedriveConn, companies string) engine.Definition {
 	return hubspotDealsSync(name, hubspotConn, pipedriveConn, companies,
-		dealFields{object: "deals", name: "title", amount: "value", stage: "stage_id", close: "expected_close_date", company: "org_id", stages: pipedriveStages})
+		dealFields{object: "deals", name: "title", amount: "value", stage: "stage_id", close: "expected_close_date", company: "org_id",
+			stages: pipedriveStages, stagesBack: pipedriveStagesBack,
+			extra: []mapping.Field{{A: "dealstage", B: "status", Direction: mapping.AtoB, Transform: "map", ValueMap: pipedriveStatus, Rule: mapping.UnlessBlank}}})
 }
 
 // hubspotTaskDone says which HubSpot task statuses mean a Pipedrive

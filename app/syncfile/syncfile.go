@@ -49,6 +49,7 @@ type Field struct {
 	Transform        string            `yaml:"transform,omitempty"`
 	ReverseTransform string            `yaml:"reverse_transform,omitempty"`
 	ValueMap         map[string]string `yaml:"value_map,omitempty"`
+	ReverseValueMap  map[string]string `yaml:"reverse_value_map,omitempty"`
 	Default          string            `yaml:"default,omitempty"`
 }
 

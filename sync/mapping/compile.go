@@ -160,12 +160,12 @@ func (cp *rowCompiler) compile() (Row, bool) {
 	}
 	var rev *transform
 	if strings.TrimSpace(f.ReverseTransform) != "" {
-		rt, err := parseTransform(f.ReverseTransform, transformEnv{aType: env.bType, bType: env.aType})
+		rt, err := parseTransform(f.ReverseTransform, transformEnv{aType: env.bType, bType: env.aType, valueMap: f.ReverseValueMap})
 		switch {
 		case err != nil:
 			cp.problem("", "reverse_transform: %v", err)
-		case rt.name == "map":
-			cp.problem("", "reverse_transform map is not supported: the value map is reversed automatically when it is 1:1")
+		case rt.name == "map" && len(f.ReverseValueMap) == 0:
+			cp.problem("", "reverse_transform map needs reverse_value_map (B value -> A value); a 1:1 value map is reversed without it")
 		default:
 			rev = &rt
 		}
@@ -363,6 +363,14 @@ func (cp *rowCompiler) checkPicklists(c *codec) {
 		}
 		if c.dir.readsB() && c.rev == nil && len(c.a) == 1 {
 			check(c.a[0], sortedKeys(vm), "the reversed value map writes")
+		}
+		if c.dir.readsB() && c.rev != nil && c.rev.name == "map" && len(c.a) == 1 {
+			rvm := cp.f.ReverseValueMap
+			var vals []string
+			for _, k := range sortedKeys(rvm) {
+				vals = append(vals, rvm[k])
+			}
+			check(c.a[0], vals, "the reverse value map writes")
 		}
 		return
 	}

@@ -311,3 +311,22 @@ func TestMapFeedsAFlag(t *testing.T) {
 		t.Fatalf("customer → %q, %v; want true", got, err)
 	}
 }
+
+// A two-way value map that is not one to one compiles with a reverse value
+// map, which says how B's values come back; without one it is refused.
+func TestReverseValueMap(t *testing.T) {
+	f := mapping.Field{A: "lifecyclestage", B: "LeadSource", Transform: "map",
+		ValueMap:         map[string]string{"lead": "Web", "customer": "Web", "other": "Phone Inquiry"},
+		ReverseTransform: "map", ReverseValueMap: map[string]string{"Web": "lead", "Phone Inquiry": "other"}}
+	row := compileOne(t, f, mapping.TwoWay)
+	if got, err := row.CanonA(map[string]string{"lifecyclestage": "customer"}); err != nil || got != "Web" {
+		t.Fatalf("customer → %q, %v; want Web", got, err)
+	}
+	if got, err := row.WriteA("Phone Inquiry"); err != nil || got["lifecyclestage"] != "other" {
+		t.Fatalf("Phone Inquiry back → %v, %v; want other", got, err)
+	}
+	f.ReverseValueMap = nil
+	if _, probs := mapping.Compile([]mapping.Field{f}, mapping.TwoWay, schemaA, schemaB); len(probs) == 0 || !strings.Contains(probs[0].Error(), "reverse_value_map") {
+		t.Fatalf("a reverse map without its values: %v", probs)
+	}
+}

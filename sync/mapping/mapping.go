@@ -56,6 +56,11 @@ type Field struct {
 	// ReverseTransform is an explicit transform for b->a, needed on a
 	// two-way row whose forward transform cannot be inverted.
 	ReverseTransform string `json:"reverse_transform,omitempty" yaml:"reverse_transform,omitempty"`
+	// ReverseValueMap is the value map of a reverse_transform map (B value
+	// -> A value): a two-way map that is not one to one (HubSpot's closed
+	// won and lost stages onto Pipedrive's last stage) says how B's values
+	// come back.
+	ReverseValueMap map[string]string `json:"reverse_value_map,omitempty" yaml:"reverse_value_map,omitempty"`
 	// Default is the value used when the source is blank (in B's form).
 	Default string `json:"default,omitempty" yaml:"default,omitempty"`
 }
