@@ -105,3 +105,22 @@ func TestMarshalRoundTrip(t *testing.T) {
 		t.Fatalf("round trip lost data:\n%s", out)
 	}
 }
+
+// A reverse value map survives a file read into a definition and written
+// back out.
+func TestReverseValueMapRoundTrip(t *testing.T) {
+	src := strings.Replace(sample, "  - {a: company, b: Company, direction: a-to-b}",
+		"  - {a: dealstage, b: stage_id, transform: map, value_map: {closedwon: \"5\", contractsent: \"5\"}, reverse_transform: map, reverse_value_map: {\"5\": contractsent}}", 1)
+	d, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := d.File.Definition()
+	if got := def.Fields[3].ReverseValueMap["5"]; got != "contractsent" {
+		t.Fatalf("definition's reverse value map: %v", def.Fields[3])
+	}
+	out, err := Marshal(FromDefinition(def))
+	if err != nil || !strings.Contains(string(out), "reverse_value_map") {
+		t.Fatalf("export lost the reverse value map (%v):\n%s", err, out)
+	}
+}
