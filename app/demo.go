@@ -231,14 +231,15 @@ var hubspotTaskDone = map[string]string{
 // activity is not started, as HubSpot's default.
 func DemoPipedriveTasksSync(name, hubspotConn, pipedriveConn, contacts string) engine.Definition {
 	return pipedriveActivitySync(name, hubspotConn, pipedriveConn, contacts, "tasks", "task", "hs_task_subject",
+		mapping.Field{A: "hs_timestamp", B: "due_date", Transform: "date:UTC", Rule: mapping.UnlessBlank},
 		mapping.Field{A: "hs_task_body", B: "note"},
 		mapping.Field{A: "hs_task_status", B: "done", Direction: mapping.AtoB, Transform: "map", ValueMap: hubspotTaskDone, Rule: mapping.UnlessBlank})
 }
 
 // pipedriveActivitySync is the shape the Pipedrive activity syncs share: a
 // HubSpot activity object ↔ Pipedrive activities of one type, matched by
-// title, dated by the due date in UTC, its person the contacts sync's link;
-// the type filters the activities read and is written on those created.
+// title, its person the contacts sync's link; the type filters the
+// activities read and is written on those created.
 func pipedriveActivitySync(name, hubspotConn, pipedriveConn, contacts, object, typ, title string, fields ...mapping.Field) engine.Definition {
 	def := demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: object},
@@ -246,7 +247,6 @@ func pipedriveActivitySync(name, hubspotConn, pipedriveConn, contacts, object, t
 		engine.MatchRule{A: title, B: "subject", Normalize: "lower"},
 		append([]mapping.Field{
 			{A: title, B: "subject", Rule: mapping.UnlessBlank},
-			{A: "hs_timestamp", B: "due_date", Transform: "date:UTC", Rule: mapping.UnlessBlank},
 			{B: "type", Transform: "const:" + typ},
 			{A: "associations.contact", B: "person_id", Transform: "link:" + contacts},
 		}, fields...))
@@ -261,8 +261,21 @@ func pipedriveActivitySync(name, hubspotConn, pipedriveConn, contacts, object, t
 // in HubSpot, is HH:MM in Pipedrive, to the minute.
 func DemoPipedriveCallsSync(name, hubspotConn, pipedriveConn, contacts string) engine.Definition {
 	return pipedriveActivitySync(name, hubspotConn, pipedriveConn, contacts, "calls", "call", "hs_call_title",
+		mapping.Field{A: "hs_timestamp", B: "due_date", Transform: "date:UTC", Rule: mapping.UnlessBlank},
 		mapping.Field{A: "hs_call_body", B: "note"},
 		mapping.Field{A: "hs_call_duration", B: "duration", Transform: "hhmm:ms"})
+}
+
+// DemoPipedriveMeetingsSync is the ready-made two-way sync between HubSpot
+// meetings and Pipedrive activities of type meeting, matched by title,
+// each linked to its person like the tasks. The meeting's start is the
+// activity's due date and time, in UTC to the minute; its end has no
+// Pipedrive field (an activity keeps a duration, which no row can make of
+// one time), so it is not synced.
+func DemoPipedriveMeetingsSync(name, hubspotConn, pipedriveConn, contacts string) engine.Definition {
+	return pipedriveActivitySync(name, hubspotConn, pipedriveConn, contacts, "meetings", "meeting", "hs_meeting_title",
+		mapping.Field{A: "hs_meeting_start_time", B: "due_date+due_time", Transform: "wallclock:UTC", Rule: mapping.UnlessBlank},
+		mapping.Field{A: "hs_meeting_body", B: "note"})
 }
 
 // DemoTasksSync is the ready-made two-way tasks sync: HubSpot tasks ↔

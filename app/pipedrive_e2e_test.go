@@ -338,6 +338,16 @@ var pdActivityKinds = map[string]pdActivityKind{
 			}
 			return ""
 		}},
+	// A meeting: its title, and its start as the activity's due date and
+	// time (UTC, to the minute).
+	"meetings": {def: app.DemoPipedriveMeetingsSync, hsObject: "meetings", pdType: "meeting",
+		differ: func(h hubspot.Record, act pipedrive.Activity, _ bool) string {
+			start, _ := time.Parse(time.RFC3339, h.Properties["hs_meeting_start_time"])
+			if act.Subject != h.Properties["hs_meeting_title"] || act.DueDate+" "+act.DueTime != start.UTC().Format("2006-01-02 15:04") {
+				return fmt.Sprintf("(%q, %s) against (%q, %s %s)", h.Properties["hs_meeting_title"], h.Properties["hs_meeting_start_time"], act.Subject, act.DueDate, act.DueTime)
+			}
+			return ""
+		}},
 	// A call: its title, date and duration (milliseconds against HH:MM).
 	"calls": {def: app.DemoPipedriveCallsSync, hsObject: "calls", pdType: "call",
 		differ: func(h hubspot.Record, act pipedrive.Activity, _ bool) string {
@@ -352,8 +362,8 @@ var pdActivityKinds = map[string]pdActivityKind{
 		}},
 }
 
-// TestHubSpotPipedriveActivities syncs HubSpot tasks and calls with
-// Pipedrive activities of type task and call over real HTTP, after the
+// TestHubSpotPipedriveActivities syncs HubSpot tasks, meetings and calls
+// with Pipedrive activities of those types over real HTTP, after the
 // contacts sync: each is created once on the other side with its fields,
 // linked to the person linked to its contact (Pipedrive's primary
 // participant); activities of the other types are left alone; the next

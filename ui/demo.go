@@ -28,6 +28,7 @@ const (
 	demoPDDeals    = "demo-hubspot-pipedrive-deals"
 	demoPDTasks    = "demo-hubspot-pipedrive-tasks"
 	demoPDCalls    = "demo-hubspot-pipedrive-calls"
+	demoPDMeetings = "demo-hubspot-pipedrive-meetings"
 )
 
 // ensureSandbox returns the running sandbox, starting one on first use.
@@ -107,11 +108,11 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 // offerDemoSync asks, once the sandbox CRMs are connected, whether to add
 // the ready-made two-way syncs (HubSpot ↔ Salesforce companies, contacts,
 // deals, tasks, meetings and calls; HubSpot ↔ Pipedrive companies,
-// contacts, deals, tasks and calls),
+// contacts, deals, tasks, calls and meetings),
 // and opens the contacts sync's
 // preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot, Salesforce and Pipedrive sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name), contacts (matched by email) and deals (matched by name), each with its organization, and tasks and calls (HubSpot tasks and calls and Pipedrive activities of those types, matched by title), each with its person. The contacts preview opens first; nothing is written until you press Apply."
+	msg := "HubSpot, Salesforce and Pipedrive sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name), contacts (matched by email) and deals (matched by name), each with its organization, and tasks, calls and meetings (HubSpot's and Pipedrive activities of those types, matched by title), each with its person. The contacts preview opens first; nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {
 			u.createDemoSync()
@@ -135,6 +136,7 @@ func (u *UI) createDemoSync() {
 		app.DemoPipedriveDealsSync(demoPDDeals, demoHubSpot, demoPipedrive, demoOrgs),
 		app.DemoPipedriveTasksSync(demoPDTasks, demoHubSpot, demoPipedrive, demoPeople),
 		app.DemoPipedriveCallsSync(demoPDCalls, demoHubSpot, demoPipedrive, demoPeople),
+		app.DemoPipedriveMeetingsSync(demoPDMeetings, demoHubSpot, demoPipedrive, demoPeople),
 	}
 	u.bgErr(func(ctx context.Context) error {
 		for _, def := range defs {

@@ -232,3 +232,63 @@ func dateTransform(name, arg string, hasArg bool, env transformEnv) (transform, 
 	}
 	return t, nil
 }
+
+// wallLayout is a wall clock to the minute, as a date field and a time
+// field joined hold it ("due_date+due_time").
+const wallLayout = "2006-01-02 15:04"
+
+// wallclockTransform builds "wallclock:ZONE": A holds an instant, B the
+// wall clock in ZONE to the minute ("2026-12-10 09:30"), usually a date
+// field and a time field joined (B: due_date+due_time). It turns a HubSpot
+// meeting's start into a Pipedrive activity's due date and time (UTC).
+// Seconds are dropped on the way to B, so an instant read back differs
+// from A's only below the minute, which the canonical form ignores.
+func wallclockTransform(arg string) (transform, error) {
+	if arg == "" {
+		return transform{}, fmt.Errorf("transform wallclock needs the time zone B's clock shows, e.g. wallclock:UTC")
+	}
+	loc, err := time.LoadLocation(arg)
+	if err != nil {
+		return transform{}, fmt.Errorf("transform wallclock: unknown time zone %q (use an IANA name such as Europe/Berlin)", arg)
+	}
+	forward := func(s string) (string, error) {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return "", nil
+		}
+		t, kind, err := parseTimeValue(s)
+		if err != nil {
+			return "", err
+		}
+		if kind != kindInstant {
+			return "", fmt.Errorf("%q has no time zone: it is not an instant", s)
+		}
+		return t.In(loc).Format(wallLayout), nil
+	}
+	canon := func(s string) (string, error) {
+		s = strings.Join(strings.Fields(s), " ")
+		if s == "" {
+			return "", nil
+		}
+		for _, l := range []string{wallLayout, "2006-01-02 15:04:05"} {
+			if t, err := time.Parse(l, s); err == nil {
+				return t.Format(wallLayout), nil
+			}
+		}
+		return "", fmt.Errorf("%q is not a date and time as YYYY-MM-DD HH:MM", s)
+	}
+	inverse := func(s string) (string, error) {
+		c, err := canon(s)
+		if err != nil || c == "" {
+			return c, err
+		}
+		wall, _ := time.Parse(wallLayout, c)
+		u, err := resolveWall(wall, loc)
+		if err != nil {
+			return "", err
+		}
+		return formatInstant(u), nil
+	}
+	return transform{name: "wallclock", forward: forward, canon: canon, inverse: inverse,
+		aTypes: withText(connector.TypeDateTime), bTypes: withText(connector.TypeDate)}, nil
+}

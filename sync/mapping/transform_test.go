@@ -50,6 +50,9 @@ func TestTransformForward(t *testing.T) {
 		{"number", str, "1,5", "", "ambiguous"},
 		{"number", str, "12abc", "", "not a number"},
 		{"number", str, ".", "", "not a number"},
+		{"wallclock:UTC", str, "2026-12-10T09:30:45.000Z", "2026-12-10 09:30", ""},
+		{"wallclock:Europe/Berlin", str, "2026-12-10T09:30:00Z", "2026-12-10 10:30", ""},
+		{"wallclock:UTC", str, "2026-12-10 09:30", "", "no time zone"},
 		{"hhmm:ms", str, "90500", "00:02", ""},
 		{"hhmm:ms", str, "5400000", "01:30", ""},
 		{"hhmm:s", str, "59", "00:01", ""},
@@ -123,6 +126,7 @@ func TestTransformRoundTrip(t *testing.T) {
 		{"bool", transformEnv{}, []string{"true", "false"}, nil},
 		{"divide:1000", transformEnv{}, []string{"91", "0", "3600"}, []string{"91000", "0", "3600000"}},
 		{"hhmm:ms", transformEnv{}, []string{"00:02", "01:30", "00:00"}, []string{"120000", "5400000", "0"}},
+		{"wallclock:Europe/Berlin", transformEnv{}, []string{"2026-12-10 10:30", "2026-07-01 00:15"}, []string{"2026-12-10T09:30:00Z", "2026-06-30T22:15:00Z"}},
 		{"date", transformEnv{aType: connector.TypeDate}, []string{"2024-03-31"}, []string{"2024-03-31"}},
 		{"date:Europe/Berlin", transformEnv{aType: connector.TypeDateTime}, []string{"2024-03-31", "2024-10-27"},
 			[]string{"2024-03-30T23:00:00Z", "2024-10-26T22:00:00Z"}},
@@ -194,6 +198,8 @@ func TestTransformParseErrors(t *testing.T) {
 		"divide:-5":            "positive number",
 		"hhmm":                 "the unit A counts in",
 		"hhmm:hours":           "the unit A counts in",
+		"wallclock":            "needs the time zone",
+		"wallclock:Mars/Base":  "unknown time zone",
 	}
 	for spec, want := range cases {
 		_, err := parseTransform(spec, transformEnv{aType: connector.TypeDateTime})

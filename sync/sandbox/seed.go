@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -396,16 +397,19 @@ func seedPipedrive(pd *pipedrive.Sim, companies []company, hsOnly []person, hsDe
 	if err != nil {
 		return err
 	}
-	// One person in ten has a task, and one in ten a logged call.
+	// One person in ten has a task, one a logged call and one a meeting.
 	var acts []pipedrive.ActivitySeed
 	for i, id := range personIDs {
-		if i%10 != 3 && i%10 != 8 {
+		if i%10 != 3 && i%10 != 5 && i%10 != 8 {
 			continue
 		}
 		add, upd := stamp()
 		a := pipedrive.ActivitySeed{Subject: "Prepare offer " + strconv.Itoa(i) + " (Pipedrive)", Type: "task", PersonID: id,
 			DueDate: now.AddDate(0, 0, rng.IntN(60)-20).Format(time.DateOnly), Done: rng.IntN(3) == 0, AddTime: add, UpdateTime: upd}
-		if i%10 == 8 {
+		switch i % 10 {
+		case 5:
+			a.Subject, a.Type, a.DueTime, a.Duration, a.Done = "Lunch meeting "+strconv.Itoa(i)+" (Pipedrive)", "meeting", fmt.Sprintf("%02d:30", 9+rng.IntN(8)), "00:45", false
+		case 8:
 			a.Subject, a.Type, a.Duration = "Call with "+rows[i].Name, "call", "00:15"
 		}
 		acts = append(acts, a)
