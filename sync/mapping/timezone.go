@@ -31,6 +31,9 @@ var (
 // parseTimeValue classifies s. For kindDate and kindNaive the wall clock is
 // returned as a UTC time that only carries the fields.
 func parseTimeValue(s string) (time.Time, timeKind, error) {
+	if s == "" {
+		return time.Time{}, 0, nil // blank stays blank; callers check s
+	}
 	if t, err := time.Parse(dateLayout, s); err == nil {
 		return t, kindDate, nil
 	}
@@ -141,11 +144,8 @@ func dateTransform(name, arg string, hasArg bool, env transformEnv) (transform, 
 		}
 		forward := func(s string) (string, error) {
 			s = strings.TrimSpace(s)
-			if s == "" {
-				return "", nil
-			}
 			t, kind, err := parseTimeValue(s)
-			if err != nil {
+			if s == "" || err != nil {
 				return "", err
 			}
 			switch {
@@ -184,11 +184,8 @@ func dateTransform(name, arg string, hasArg bool, env transformEnv) (transform, 
 	}
 	forward := func(s string) (string, error) {
 		s = strings.TrimSpace(s)
-		if s == "" {
-			return "", nil
-		}
 		t, kind, err := parseTimeValue(s)
-		if err != nil {
+		if s == "" || err != nil {
 			return "", err
 		}
 		switch {
@@ -253,11 +250,8 @@ func wallclockTransform(arg string) (transform, error) {
 	}
 	forward := func(s string) (string, error) {
 		s = strings.TrimSpace(s)
-		if s == "" {
-			return "", nil
-		}
 		t, kind, err := parseTimeValue(s)
-		if err != nil {
+		if s == "" || err != nil {
 			return "", err
 		}
 		if kind != kindInstant {
