@@ -94,84 +94,97 @@ func (c *Connector) body(object string, sc *schema, op connector.Op, current *it
 		case f.ReadOnly:
 			return nil, c.refuse(object, op.ID, name, "READ_ONLY", fmt.Sprintf("%s is read-only in Pipedrive", f.Label))
 		}
-		switch name {
-		case "name", "title", "subject", "type":
-			b[name] = strings.TrimSpace(v)
-		case "note":
-			b[name] = nullable(v)
-		case "due_time", "duration":
-			if _, err := time.Parse("15:04", v); v != "" && err != nil {
-				return nil, c.refuse(object, op.ID, name, "INVALID_TIME", fmt.Sprintf("%s: %q is not a time of day or length as HH:MM", f.Label, v))
+		if _, ok := sc.custom[name]; !ok {
+			if code, msg := setBuiltIn(b, object, f, v, current); code != "" {
+				return nil, c.refuse(object, op.ID, name, code, msg)
 			}
-			b[name] = nullable(v)
-		case "done":
-			done, err := strconv.ParseBool(v)
-			if err != nil {
-				return nil, c.refuse(object, op.ID, name, "INVALID_VALUE", fmt.Sprintf("%q is not true or false", v))
-			}
-			b[name] = done
-		case "currency":
-			cur := strings.ToUpper(strings.TrimSpace(v))
-			if len(cur) != 3 {
-				return nil, c.refuse(object, op.ID, name, "INVALID_CURRENCY", fmt.Sprintf("%q is not a 3-letter currency code", v))
-			}
-			b[name] = cur
-		case "value":
-			n := json.Number(strings.TrimSpace(v))
-			if _, err := n.Float64(); v != "" && err != nil {
-				return nil, c.refuse(object, op.ID, name, "INVALID_VALUE", fmt.Sprintf("%q is not a number", v))
-			}
-			if v == "" {
-				n = "0" // Pipedrive's value when none is given
-			}
-			b[name] = n
-		case "status":
-			if v != "open" && v != "won" && v != "lost" {
-				return nil, c.refuse(object, op.ID, name, "INVALID_STATUS", fmt.Sprintf("%q is not open, won or lost", v))
-			}
-			b[name] = v
-		case "person_id":
-			if object != "activities" {
-				if err := setID(b, name, v); err != nil {
-					return nil, c.refuse(object, op.ID, name, "NOT_AN_ID", err.Error())
-				}
-				continue
-			}
-			ps, err := withPrimaryParticipant(participantsOf(current), v)
-			if err != nil {
-				return nil, c.refuse(object, op.ID, name, "NOT_AN_ID", err.Error())
-			}
-			b["participants"] = ps
-		case "expected_close_date", "due_date":
-			if _, err := time.Parse(time.DateOnly, v); v != "" && err != nil {
-				return nil, c.refuse(object, op.ID, name, "INVALID_DATE", fmt.Sprintf("%q is not a date (YYYY-MM-DD)", v))
-			}
-			b[name] = nullable(v)
-		case "email":
-			// Pipedrive keeps any text as an email; a value that is not
-			// an address is refused here, naming the field.
-			if a, err := mail.ParseAddress(strings.TrimSpace(v)); v != "" && (err != nil || a.Address != strings.TrimSpace(v)) {
-				return nil, c.refuse(object, op.ID, name, "INVALID_EMAIL", fmt.Sprintf("%q is not an email address", v))
-			}
-			b["emails"] = withPrimary(itemsOf(current, true), v, "work")
-		case "phone":
-			b["phones"] = withPrimary(itemsOf(current, false), v, "work")
-		case "org_id", "owner_id", "stage_id", "deal_id":
-			if err := setID(b, name, v); err != nil {
-				return nil, c.refuse(object, op.ID, name, "NOT_AN_ID", err.Error())
-			}
-		default:
-			cv, err := customJSON(sc.custom[name], v)
-			if err != nil {
-				return nil, c.refuse(object, op.ID, name, "INVALID_VALUE", fmt.Sprintf("%s: %v", f.Label, err))
-			}
-			custom[name] = cv
+			continue
 		}
+		cv, err := customJSON(sc.custom[name], v)
+		if err != nil {
+			return nil, c.refuse(object, op.ID, name, "INVALID_VALUE", fmt.Sprintf("%s: %v", f.Label, err))
+		}
+		custom[name] = cv
 	}
 	if len(custom) > 0 {
 		b["custom_fields"] = custom
 	}
 	return b, nil
+}
+
+// setBuiltIn puts the canonical value v of built-in field f into body b,
+// in the JSON Pipedrive takes; it returns Pipedrive-style refusal code and
+// message when v cannot be written, "" when it is set.
+func setBuiltIn(b map[string]any, object string, f connector.Field, v string, current *item) (code, msg string) {
+	name := f.Name
+	switch name {
+	case "name", "title", "subject", "type":
+		b[name] = strings.TrimSpace(v)
+	case "note":
+		b[name] = nullable(v)
+	case "due_time", "duration":
+		if _, err := time.Parse("15:04", v); v != "" && err != nil {
+			return "INVALID_TIME", fmt.Sprintf("%s: %q is not a time of day or length as HH:MM", f.Label, v)
+		}
+		b[name] = nullable(v)
+	case "done":
+		done, err := strconv.ParseBool(v)
+		if err != nil {
+			return "INVALID_VALUE", fmt.Sprintf("%q is not true or false", v)
+		}
+		b[name] = done
+	case "currency":
+		cur := strings.ToUpper(strings.TrimSpace(v))
+		if len(cur) != 3 {
+			return "INVALID_CURRENCY", fmt.Sprintf("%q is not a 3-letter currency code", v)
+		}
+		b[name] = cur
+	case "value":
+		n := json.Number(strings.TrimSpace(v))
+		if _, err := n.Float64(); v != "" && err != nil {
+			return "INVALID_VALUE", fmt.Sprintf("%q is not a number", v)
+		}
+		if v == "" {
+			n = "0" // Pipedrive's value when none is given
+		}
+		b[name] = n
+	case "status":
+		if v != "open" && v != "won" && v != "lost" {
+			return "INVALID_STATUS", fmt.Sprintf("%q is not open, won or lost", v)
+		}
+		b[name] = v
+	case "person_id":
+		if object != "activities" {
+			if err := setID(b, name, v); err != nil {
+				return "NOT_AN_ID", err.Error()
+			}
+			return "", ""
+		}
+		ps, err := withPrimaryParticipant(participantsOf(current), v)
+		if err != nil {
+			return "NOT_AN_ID", err.Error()
+		}
+		b["participants"] = ps
+	case "expected_close_date", "due_date":
+		if _, err := time.Parse(time.DateOnly, v); v != "" && err != nil {
+			return "INVALID_DATE", fmt.Sprintf("%q is not a date (YYYY-MM-DD)", v)
+		}
+		b[name] = nullable(v)
+	case "email":
+		// Pipedrive keeps any text as an email; a value that is not
+		// an address is refused here, naming the field.
+		if a, err := mail.ParseAddress(strings.TrimSpace(v)); v != "" && (err != nil || a.Address != strings.TrimSpace(v)) {
+			return "INVALID_EMAIL", fmt.Sprintf("%q is not an email address", v)
+		}
+		b["emails"] = withPrimary(itemsOf(current, true), v, "work")
+	case "phone":
+		b["phones"] = withPrimary(itemsOf(current, false), v, "work")
+	case "org_id", "owner_id", "stage_id", "deal_id":
+		if err := setID(b, name, v); err != nil {
+			return "NOT_AN_ID", err.Error()
+		}
+	}
+	return "", ""
 }
 
 // setID sets b[name] to the id v, or to null for a blank.
