@@ -15,12 +15,19 @@ import (
 	"github.com/crmsync/crmsync/sync/mapping"
 )
 
-var transformChoices = []string{"(none)", "trim", "lower", "upper", "title", "e164", "date:UTC", "datetime:UTC", "map", "concat", "split", "const:", "number", "divide:1000", "hhmm:ms", "wallclock:UTC", "bool", "link:"}
+var transformChoices = []string{"(none)", "trim", "lower", "upper", "title", "e164", "date:UTC", "datetime:UTC", "map", "concat", "split", "const:", "number", "divide:1000", "hhmm:ms", "wallclock:UTC", "text", "firstline:80", "bool", "link:"}
 
 const (
 	ruleAlways      = "Always"
 	ruleUnlessBlank = "Unless blank"
+	ruleOnCreate    = "On create only"
 )
+
+// ruleLabels pairs each blank rule with its label in the rule select.
+var ruleLabels = []struct {
+	rule  mapping.Rule
+	label string
+}{{mapping.Always, ruleAlways}, {mapping.UnlessBlank, ruleUnlessBlank}, {mapping.OnCreate, ruleOnCreate}}
 
 // weighted lays objects out in one row with widths in proportion to their
 // weights, so mapping rows line up under their column headings.
@@ -158,18 +165,26 @@ func (e *editor) mappingRow(i int) fyne.CanvasObject {
 		dir.SetText(rowDirLabel(f.Direction))
 		e.changed()
 	}
-	rule := widget.NewSelect([]string{ruleAlways, ruleUnlessBlank}, func(s string) {
+	labels := make([]string, len(ruleLabels))
+	for j, rl := range ruleLabels {
+		labels[j] = rl.label
+	}
+	rule := widget.NewSelect(labels, func(s string) {
 		e.def.Fields[i].Rule = mapping.Always
-		if s == ruleUnlessBlank {
-			e.def.Fields[i].Rule = mapping.UnlessBlank
+		for _, rl := range ruleLabels {
+			if rl.label == s {
+				e.def.Fields[i].Rule = rl.rule
+			}
 		}
 		e.changed()
 	})
-	if f.Rule == mapping.UnlessBlank {
-		rule.SetSelected(ruleUnlessBlank)
-	} else {
-		rule.SetSelected(ruleAlways)
+	selected := ruleAlways
+	for _, rl := range ruleLabels {
+		if rl.rule == f.Rule {
+			selected = rl.label
+		}
 	}
+	rule.SetSelected(selected)
 	tr := widget.NewSelectEntry(transformChoices)
 	tr.SetText(firstNonBlank(f.Transform, "(none)"))
 	tr.OnChanged = func(s string) {
@@ -298,7 +313,7 @@ func (e *editor) rebuildMatch() {
 		aSel.SetSelected(labelFor(aOpts, aBack, m.A))
 		bSel := widget.NewSelect(bOpts, func(s string) { e.def.Match[i].B = bBack[s]; e.changed() })
 		bSel.SetSelected(labelFor(bOpts, bBack, m.B))
-		norm := widget.NewSelect([]string{"email", "e164", "lower", "exact", "domain"}, func(s string) { e.def.Match[i].Normalize = s; e.changed() })
+		norm := widget.NewSelect([]string{"email", "e164", "lower", "exact", "domain", "text"}, func(s string) { e.def.Match[i].Normalize = s; e.changed() })
 		norm.SetSelected(m.Normalize)
 		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
 			e.def.Match = append(e.def.Match[:i], e.def.Match[i+1:]...)

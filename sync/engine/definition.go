@@ -80,7 +80,7 @@ const (
 
 var (
 	filterOps  = []string{"eq", "neq", "contains", "empty", "not-empty", "gt", "lt"}
-	normalizer = []string{"email", "e164", "lower", "exact", "domain"}
+	normalizer = []string{"email", "e164", "lower", "exact", "domain", "text"}
 )
 
 func oneOf(v string, set ...string) bool {

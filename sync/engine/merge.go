@@ -62,6 +62,9 @@ func (m merger) mergePair(a, b recView, base map[string]string, override map[str
 }
 
 func (m merger) mergeRow(out *pairOut, r mapping.Row, a, b recView, base map[string]string, override map[string]string) {
+	if r.OnCreate {
+		return // written into created records only
+	}
 	ca, errA := r.CanonA(a.fields)
 	cb, errB := r.CanonB(b.fields)
 	if errors.Is(errA, mapping.ErrNotRead) || errors.Is(errB, mapping.ErrNotRead) {

@@ -425,13 +425,22 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 		}
 		if errors.Is(err, mapping.ErrNotRead) {
 			waits = appendWait(waits, side, id, err)
+			if r.OnCreate {
+				// No later merge would write it: the record waits,
+				// uncreated, for its reference to be linked.
+				p.plan.addSkip(side, id, "not created yet: "+r.Key+" is set on create only, and "+err.Error())
+				p.addWaits(waits)
+				return
+			}
 			continue
 		}
 		if err != nil {
 			p.plan.Review = append(p.plan.Review, rejected(side, id, "", r.Key, err))
 			return
 		}
-		w.Base = append(w.Base, BaseValue{r.Key, canon})
+		if !r.OnCreate {
+			w.Base = append(w.Base, BaseValue{r.Key, canon})
+		}
 		if canon == "" {
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/mapping"
 )
 
 func TestCreateBothWays(t *testing.T) {
@@ -333,5 +334,41 @@ func TestDeletesAreHeld(t *testing.T) {
 		if !strings.Contains(strings.Join(up.Warnings, "\n"), "cannot bring a record back") || !up.Empty() {
 			t.Fatalf("undo of a delete: warnings %q, plan %s", up.Warnings, up.Summary())
 		}
+	}
+}
+
+// TestOnCreateRowIsNeverMerged: a row with rule on-create fills a record
+// the sync creates, and later edits on either side leave the other alone,
+// in both directions; a matched pair never gets it at all.
+func TestOnCreateRowIsNeverMerged(t *testing.T) {
+	def := baseDefinition()
+	def.Fields = append(def.Fields, mapping.Field{A: "stage", B: "Stage", Rule: mapping.OnCreate})
+	f := newFixture(t, def, fixtureOpts{})
+	a1 := f.a.Put(objA, map[string]string{"email": "ada@example.com", "lastname": "Lovelace", "stage": "Lead"})
+	b1 := f.b.Put(objB, map[string]string{"Email": "grace@example.com", "LastName": "Hopper", "Stage": "Customer"})
+	aPair := f.a.Put(objA, map[string]string{"email": "kay@example.com", "lastname": "Sparck", "stage": "Lead"})
+	bPair := f.b.Put(objB, map[string]string{"Email": "kay@example.com", "LastName": "Sparck", "Stage": "Customer"})
+	f.run()
+	if got := f.b.Get(objB, f.linkedB(a1))["Stage"]; got != "Lead" {
+		t.Fatalf("created B Stage = %q, want Lead (written on create)", got)
+	}
+	if got := f.a.Get(objA, f.linkedA(b1))["stage"]; got != "Customer" {
+		t.Fatalf("created A stage = %q, want Customer (written on create)", got)
+	}
+	if f.linkedB(aPair) != bPair || f.a.Get(objA, aPair)["stage"] != "Lead" || f.b.Get(objB, bPair)["Stage"] != "Customer" {
+		t.Fatalf("matched pair: linked %v, stages %q and %q; want linked and both kept",
+			f.linkedB(aPair) == bPair, f.a.Get(objA, aPair)["stage"], f.b.Get(objB, bPair)["Stage"])
+	}
+	f.a.Edit(objA, a1, map[string]string{"stage": "Customer", "lastname": "King"})
+	f.b.Edit(objB, b1, map[string]string{"Stage": "Lead"})
+	p, _ := f.run()
+	if got := f.b.Get(objB, f.linkedB(a1)); got["Stage"] != "Lead" || got["LastName"] != "King" {
+		t.Fatalf("after edits B = %v, want Stage kept at Lead and LastName King\n%s", got, p.Summary())
+	}
+	if got := f.a.Get(objA, f.linkedA(b1))["stage"]; got != "Customer" {
+		t.Fatalf("after edits A stage = %q, want Customer kept\n%s", got, p.Summary())
+	}
+	if p2, _ := f.run(); !p2.Empty() {
+		t.Fatalf("third run not empty:\n%s", p2.Summary())
 	}
 }

@@ -111,9 +111,9 @@ func (cp *rowCompiler) compile() (Row, bool) {
 		return Row{}, false
 	}
 	switch f.Rule {
-	case "", Always, UnlessBlank:
+	case "", Always, UnlessBlank, OnCreate:
 	default:
-		cp.problem("", "unknown rule %q (use always or unless-blank)", f.Rule)
+		cp.problem("", "unknown rule %q (use always, unless-blank or on-create)", f.Rule)
 	}
 	if slices.Contains(aNames, "") || slices.Contains(bNames, "") {
 		cp.problem("", "empty field name in %q", f.A+" / "+f.B)
@@ -181,6 +181,7 @@ func (cp *rowCompiler) compile() (Row, bool) {
 		BFields:     bNames,
 		Dir:         dir,
 		UnlessBlank: f.Rule == UnlessBlank,
+		OnCreate:    f.Rule == OnCreate,
 		Transform:   fwd.name,
 		c:           c,
 	}

@@ -39,6 +39,12 @@ type Rule string
 const (
 	Always      Rule = "always" // "" means the same
 	UnlessBlank Rule = "unless-blank"
+	// OnCreate writes the row only into a record the sync creates; a
+	// linked pair never merges it. It fits a field the target takes on
+	// create only (a Salesforce Note's parent) and a value made up for a
+	// new record (a title from a note's first line), which later edits of
+	// the record must not overwrite.
+	OnCreate Rule = "on-create"
 )
 
 // Field is one user mapping row as stored in the sync definition.
@@ -129,6 +135,7 @@ type Row struct {
 	BFields     []string  // B fields read or written
 	Dir         Direction // effective: AtoB, BtoA or TwoWay, never Inherit or None
 	UnlessBlank bool      // never overwrite a value with a blank
+	OnCreate    bool      // written into created records only, never merged
 	Transform   string    // the forward transform's name, for display
 	c           *codec
 }

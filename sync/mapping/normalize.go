@@ -13,6 +13,8 @@ import (
 //	lower      trim + lower
 //	exact      unchanged
 //	domain     the host of an email address or URL, lower, without "www."
+//	text       HTML read as text, lower, all whitespace one space: a
+//	           HubSpot note's HTML body matches a Salesforce Note's text
 //
 // A blank value normalizes to "" without error: a blank key matches nothing.
 func Normalize(kind, value string) (string, error) {
@@ -38,8 +40,10 @@ func Normalize(kind, value string) (string, error) {
 		return toE164(value, region)
 	case "domain":
 		return normalizeDomain(value)
+	case "text":
+		return strings.ToLower(strings.Join(strings.Fields(htmlToText(value)), " ")), nil
 	}
-	return "", fmt.Errorf("unknown match-key normalizer %q (use email, e164, lower, exact or domain)", kind)
+	return "", fmt.Errorf("unknown match-key normalizer %q (use email, e164, lower, exact, domain or text)", kind)
 }
 
 func normalizeEmail(value string) (string, error) {

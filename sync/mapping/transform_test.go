@@ -34,6 +34,13 @@ func TestTransformForward(t *testing.T) {
 		{"title", str, "o'brien-SMITH mary", "O'Brien-Smith Mary", ""},
 		{"title", str, "élodie durand", "Élodie Durand", ""},
 		{"e164", str, "(415) 555-2671", "+14155552671", ""},
+		{"text", str, "<p>Call  went <b>well</b> &amp; fast.</p><p>Next:<br>send quote</p>", "Call went well & fast.\nNext:\nsend quote", ""},
+		{"text", str, "<div>a</div>\n  <div></div><div>b</div><script>x()</script>", "a\nb", ""},
+		{"text", str, "<p>a</p><p><br></p><p>b &lt;c&gt;</p>", "a\n\nb <c>", ""},
+		{"text", str, "  plain\r\n\r\n\r\ntext  ", "plain\n\ntext", ""},
+		{"firstline:80", str, "<p>Renewal call</p><p>They want 20 seats</p>", "Renewal call", ""},
+		{"firstline:10", str, "A very long first line", "A very lo…", ""},
+		{"firstline:5", str, "", "", ""},
 		{"e164", str, "+1 555-664-6864", "+15556646864", ""}, // fictional range: possible, not assigned
 		{"e164", str, "+44 20 7946 0958", "+442079460958", ""},
 		{"e164:GB", str, "020 7946 0958", "+442079460958", ""},
@@ -135,6 +142,8 @@ func TestTransformRoundTrip(t *testing.T) {
 		{"datetime:Europe/Berlin", transformEnv{aType: connector.TypeString}, []string{"2024-10-27T00:30:00Z", "2024-10-27T01:30:00Z"},
 			[]string{"2024-10-27T02:30:00+02:00", "2024-10-27T02:30:00+01:00"}},
 		{"map", transformEnv{valueMap: map[string]string{"lead": "Open", "customer": "Closed Won"}}, []string{"Open", "Closed Won"}, []string{"lead", "customer"}},
+		{"text", transformEnv{}, []string{"Quote sent.\n\nR&D <asked> \"why\"", "one line", ""},
+			[]string{"Quote sent.<br><br>R&amp;D &lt;asked&gt; &#34;why&#34;", "one line", ""}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.spec, func(t *testing.T) {
@@ -174,6 +183,8 @@ func TestTransformInvertibility(t *testing.T) {
 		{"map", transformEnv{valueMap: map[string]string{"a": "X", "b": "Y"}}, true, ""},
 		{"datetime:UTC", transformEnv{aType: connector.TypeDate}, false, "losing its time"},
 		{"e164", transformEnv{}, true, ""},
+		{"firstline:80", transformEnv{}, false, "first line"},
+		{"text", transformEnv{}, true, ""},
 	}
 	for _, tc := range cases {
 		tr := mustTransform(t, tc.spec, tc.env)
@@ -200,6 +211,9 @@ func TestTransformParseErrors(t *testing.T) {
 		"hhmm:hours":           "the unit A counts in",
 		"wallclock":            "needs the time zone",
 		"wallclock:Mars/Base":  "unknown time zone",
+		"firstline":            "longest title",
+		"firstline:x":          "longest title",
+		"text:html":            "takes no argument",
 	}
 	for spec, want := range cases {
 		_, err := parseTransform(spec, transformEnv{aType: connector.TypeDateTime})
@@ -240,6 +254,8 @@ func TestNormalize(t *testing.T) {
 		{"domain", "https://www.Example.com/about?x=1", "example.com", ""},
 		{"domain", "example.co.uk:8080", "example.co.uk", ""},
 		{"domain", "not a domain", "", "invalid domain"},
+		{"text", "<p>Renewal  CALL</p>\n<p>20&nbsp;seats</p>", "renewal call 20 seats", ""},
+		{"text", "Renewal call\r\n20 seats ", "renewal call 20 seats", ""},
 		{"soundex", "x", "", "unknown match-key normalizer"},
 	}
 	for _, tc := range cases {
