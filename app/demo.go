@@ -359,6 +359,36 @@ func DemoMeetingsSync(name, hubspotConn, salesforceConn, contacts string) engine
 		})
 }
 
+// DemoNotesSync is the ready-made two-way notes sync: HubSpot notes ↔
+// Salesforce (classic) Notes on Contacts, matched by their text, each on
+// the contact linked to its own through the contacts sync named.
+//   - HubSpot keeps a note's body as HTML, Salesforce as plain text: the
+//     text transform reads the HTML as text and writes text back as HTML
+//     that reads the same.
+//   - A Salesforce Note needs a title: a note created from HubSpot takes
+//     its first line. Its parent (ParentId) is set on create only. Both
+//     rows are on-create, so later edits never rewrite a title someone
+//     wrote in Salesforce, nor try to move a Note.
+//   - A note created from Salesforce is dated at the Note's creation
+//     (HubSpot's hs_timestamp, which a create needs).
+//   - Only notes on contacts: a HubSpot note with a contact, a Salesforce
+//     Note whose parent's id has the Contact prefix, 003.
+func DemoNotesSync(name, hubspotConn, salesforceConn, contacts string) engine.Definition {
+	def := demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "notes"},
+		engine.SideDef{Connection: salesforceConn, Object: "Note"},
+		engine.MatchRule{A: "hs_note_body", B: "Body", Normalize: "text"},
+		[]mapping.Field{
+			{A: "hs_note_body", B: "Body", Transform: "text", Rule: mapping.UnlessBlank},
+			{A: "hs_note_body", B: "Title", Direction: mapping.AtoB, Transform: "firstline:80", Rule: mapping.OnCreate},
+			{A: "hs_timestamp", B: "CreatedDate", Direction: mapping.BtoA, Transform: "datetime", Rule: mapping.OnCreate},
+			{A: "associations.contact", B: "ParentId", Transform: "link:" + contacts, Rule: mapping.OnCreate},
+		})
+	def.Filters.A = []engine.Filter{{Field: "associations.contact", Op: "not-empty"}}
+	def.Filters.B = []engine.Filter{{Field: "ParentId", Op: "starts-with", Value: "003"}}
+	return def
+}
+
 // demoDef is the shape every ready-made sync shares: two-way, created when
 // unmatched, the newer value winning a conflict, run by hand, and asking
 // before a run changes more than a quarter of a side.

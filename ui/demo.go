@@ -23,6 +23,7 @@ const (
 	demoTasks      = "demo-tasks"
 	demoMeetings   = "demo-meetings"
 	demoCalls      = "demo-calls"
+	demoNotes      = "demo-notes"
 	demoPeople     = "demo-hubspot-pipedrive"
 	demoOrgs       = "demo-hubspot-pipedrive-companies"
 	demoPDDeals    = "demo-hubspot-pipedrive-deals"
@@ -107,12 +108,12 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 
 // offerDemoSync asks, once the sandbox CRMs are connected, whether to add
 // the ready-made two-way syncs (HubSpot ↔ Salesforce companies, contacts,
-// deals, tasks, meetings and calls; HubSpot ↔ Pipedrive companies,
+// deals, tasks, meetings, calls and notes; HubSpot ↔ Pipedrive companies,
 // contacts, deals, tasks, calls and meetings),
 // and opens the contacts sync's
 // preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot, Salesforce and Pipedrive sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name), contacts (matched by email) and deals (matched by name), each with its organization, and tasks, calls and meetings (HubSpot's and Pipedrive activities of those types, matched by title), each with its person. The contacts preview opens first; nothing is written until you press Apply."
+	msg := "HubSpot, Salesforce and Pipedrive sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, and notes (HubSpot notes and Salesforce Notes, matched by their text), each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name), contacts (matched by email) and deals (matched by name), each with its organization, and tasks, calls and meetings (HubSpot's and Pipedrive activities of those types, matched by title), each with its person. The contacts preview opens first; nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {
 			u.createDemoSync()
@@ -131,6 +132,7 @@ func (u *UI) createDemoSync() {
 		app.DemoTasksSync(demoTasks, demoHubSpot, demoSalesforce, demoSyncName),
 		app.DemoMeetingsSync(demoMeetings, demoHubSpot, demoSalesforce, demoSyncName),
 		app.DemoCallsSync(demoCalls, demoHubSpot, demoSalesforce, demoSyncName),
+		app.DemoNotesSync(demoNotes, demoHubSpot, demoSalesforce, demoSyncName),
 		app.DemoPipedriveCompaniesSync(demoOrgs, demoHubSpot, demoPipedrive),
 		app.DemoPipedriveSync(demoPeople, demoHubSpot, demoPipedrive, demoOrgs),
 		app.DemoPipedriveDealsSync(demoPDDeals, demoHubSpot, demoPipedrive, demoOrgs),

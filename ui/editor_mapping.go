@@ -313,7 +313,7 @@ func (e *editor) rebuildMatch() {
 		aSel.SetSelected(labelFor(aOpts, aBack, m.A))
 		bSel := widget.NewSelect(bOpts, func(s string) { e.def.Match[i].B = bBack[s]; e.changed() })
 		bSel.SetSelected(labelFor(bOpts, bBack, m.B))
-		norm := widget.NewSelect([]string{"email", "e164", "lower", "exact", "domain", "text"}, func(s string) { e.def.Match[i].Normalize = s; e.changed() })
+		norm := widget.NewSelect(engine.Normalizers, func(s string) { e.def.Match[i].Normalize = s; e.changed() })
 		norm.SetSelected(m.Normalize)
 		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
 			e.def.Match = append(e.def.Match[:i], e.def.Match[i+1:]...)
@@ -325,8 +325,6 @@ func (e *editor) rebuildMatch() {
 	e.changed()
 }
 
-var filterOps = []string{"eq", "neq", "contains", "empty", "not-empty", "gt", "lt"}
-
 // rebuildFilters redraws filters of both sides in one list.
 func (e *editor) rebuildFilters() {
 	e.filterBox.Objects = nil
@@ -336,7 +334,7 @@ func (e *editor) rebuildFilters() {
 			opts, back := fieldChoices(e.schema[side], "", false)
 			fieldSel := widget.NewSelect(opts, func(s string) { (*list)[i].Field = back[s]; e.changed() })
 			fieldSel.SetSelected(labelFor(opts, back, f.Field))
-			op := widget.NewSelect(filterOps, func(s string) { (*list)[i].Op = s; e.changed() })
+			op := widget.NewSelect(engine.FilterOps, func(s string) { (*list)[i].Op = s; e.changed() })
 			op.SetSelected(f.Op)
 			val := widget.NewEntry()
 			val.SetText(f.Value)

@@ -79,8 +79,10 @@ const (
 )
 
 var (
-	filterOps  = []string{"eq", "neq", "contains", "empty", "not-empty", "gt", "lt"}
-	normalizer = []string{"email", "e164", "lower", "exact", "domain", "text"}
+	// FilterOps are a filter's operators; the editor offers them.
+	FilterOps = []string{"eq", "neq", "contains", "starts-with", "empty", "not-empty", "gt", "lt"}
+	// Normalizers are the match rules' key normalizers (mapping.Normalize).
+	Normalizers = []string{"email", "e164", "lower", "exact", "domain", "text"}
 )
 
 func oneOf(v string, set ...string) bool {
@@ -127,8 +129,8 @@ func (d Definition) ValidateStatic() []mapping.Problem {
 			ps = append(ps, syncProblem("match", "match rule %d needs a field on both sides", i+1))
 		}
 		kind, _, _ := strings.Cut(m.Normalize, ":")
-		if !oneOf(kind, normalizer...) {
-			ps = append(ps, syncProblem("match", "match rule %d: normalizer %q must be one of %s", i+1, m.Normalize, strings.Join(normalizer, ", ")))
+		if !oneOf(kind, Normalizers...) {
+			ps = append(ps, syncProblem("match", "match rule %d: normalizer %q must be one of %s", i+1, m.Normalize, strings.Join(Normalizers, ", ")))
 		}
 	}
 	if !oneOf(d.Unmatched, UnmatchedCreate, UnmatchedSkip, UnmatchedReview) {
@@ -145,8 +147,8 @@ func (d Definition) ValidateStatic() []mapping.Problem {
 			if f.Field == "" {
 				ps = append(ps, syncProblem("filters", "filter %d of side %s needs a field", i+1, fs.label))
 			}
-			if !oneOf(f.Op, filterOps...) {
-				ps = append(ps, syncProblem("filters", "filter %d of side %s: operator %q must be one of %s", i+1, fs.label, f.Op, strings.Join(filterOps, ", ")))
+			if !oneOf(f.Op, FilterOps...) {
+				ps = append(ps, syncProblem("filters", "filter %d of side %s: operator %q must be one of %s", i+1, fs.label, f.Op, strings.Join(FilterOps, ", ")))
 			}
 		}
 	}

@@ -147,6 +147,10 @@ func passes(fs []Filter, fields map[string]string) bool {
 			ok = v != f.Value
 		case "contains":
 			ok = strings.Contains(strings.ToLower(v), strings.ToLower(f.Value))
+		case "starts-with":
+			// Salesforce ids start with their object's key prefix: a
+			// Note's ParentId starts with 003 when it is a Contact's.
+			ok = strings.HasPrefix(strings.ToLower(v), strings.ToLower(f.Value))
 		case "empty":
 			ok = strings.TrimSpace(v) == ""
 		case "not-empty":

@@ -428,7 +428,11 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 			if r.OnCreate {
 				// No later merge would write it: the record waits,
 				// uncreated, for its reference to be linked.
-				p.plan.addSkip(side, id, "not created yet: "+r.Key+" is set on create only, and "+err.Error())
+				why := err.Error()
+				if nl := (*mapping.NotLinkedError)(nil); errors.As(err, &nl) {
+					why = fmt.Sprintf("sync %q has not linked %s", nl.Sync, nl.ID)
+				}
+				p.plan.addSkip(side, id, "not created yet: "+r.Key+" is set on create only, and "+why)
 				p.addWaits(waits)
 				return
 			}

@@ -248,8 +248,8 @@ type activitySeed struct {
 	row                func(side, i int, rng *rand.Rand, now time.Time) []string
 }
 
-// activitySeeds are tasks, meetings and calls, each with a subject of its
-// own.
+// activitySeeds are tasks, meetings, calls and notes, each with a text of
+// its own.
 var activitySeeds = []activitySeed{
 	{hsObject: "tasks", sfObject: "Task", offset: 0,
 		hsCols: []string{"hs_task_subject", "hs_task_status", "hs_task_priority", "hs_timestamp"},
@@ -298,6 +298,20 @@ var activitySeeds = []activitySeed{
 				return []string{"Call " + strconv.Itoa(i) + " (HubSpot)", "INBOUND", strconv.Itoa(seconds * 1000), "NO_ANSWER", at.Format("2006-01-02T15:04:05.000Z")}
 			}
 			return []string{"Logged call " + strconv.Itoa(i) + " (Salesforce)", "Inbound", strconv.Itoa(seconds), "Completed", at.Format("2006-01-02"), "Call"}
+		}},
+	// A note: HubSpot's body is HTML; a Salesforce Note has a title and a
+	// plain-text body, and its parent last.
+	{hsObject: "notes", sfObject: "Note", offset: 8,
+		hsCols: []string{"hs_note_body", "hs_timestamp"},
+		sfCols: []string{"Title", "Body", "ParentId"},
+		row: func(side, i int, rng *rand.Rand, now time.Time) []string {
+			at := now.Add(-time.Duration(rng.IntN(60*24)) * time.Hour)
+			seats := strconv.Itoa(5 * (1 + rng.IntN(20)))
+			if side == 0 {
+				return []string{"<p>Renewal chat " + strconv.Itoa(i) + " (HubSpot)</p><p>They want <b>" + seats + " seats</b> &amp; a yearly invoice.</p>",
+					at.Format("2006-01-02T15:04:05.000Z")}
+			}
+			return []string{"Discovery call " + strconv.Itoa(i), "Discovery call " + strconv.Itoa(i) + " (Salesforce)\nBudget for " + seats + " seats; decision next month."}
 		}},
 }
 

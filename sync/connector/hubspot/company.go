@@ -19,8 +19,8 @@ import (
 //   - deals: no property holds it, so the field is the connector's own,
 //     dealCompanyField, read after each page through the associations
 //     batch read and written as association type 5;
-//   - tasks, meetings and calls: activityContactField, the activity's
-//     contact (types 204, 200 and 194). An activity has no primary contact, so a new contact
+//   - notes, tasks, meetings and calls: activityContactField, the
+//     activity's contact (types 202, 204, 200 and 194). An activity has no primary contact, so a new contact
 //     replaces the old one: the others of that type are archived first.
 //     With several, the lowest id is read.
 //
@@ -46,6 +46,7 @@ const (
 var refAssocs = map[string]refAssoc{
 	"contacts": {field: "associatedcompanyid", to: "companies", typeID: 1},
 	"deals":    {field: dealCompanyField, label: "Company (primary association)", to: "companies", typeID: 5, virtual: true},
+	"notes":    {field: activityContactField, label: "Contact (association)", to: "contacts", typeID: 202, virtual: true, replace: true},
 	"tasks":    {field: activityContactField, label: "Contact (association)", to: "contacts", typeID: 204, virtual: true, replace: true},
 	"meetings": {field: activityContactField, label: "Contact (association)", to: "contacts", typeID: 200, virtual: true, replace: true},
 	"calls":    {field: activityContactField, label: "Contact (association)", to: "contacts", typeID: 194, virtual: true, replace: true},

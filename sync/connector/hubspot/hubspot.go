@@ -51,7 +51,7 @@ func Info() connector.Info {
 		BatchSize: batchSize,
 		PageSize:  pageSize,
 		APIBase:   "https://api.hubapi.com",
-		Objects:   []string{"contacts", "companies", "deals", "tasks", "meetings", "calls"},
+		Objects:   []string{"contacts", "companies", "deals", "notes", "tasks", "meetings", "calls"},
 		Contacts:  "contacts",
 		New:       New,
 	}

@@ -39,9 +39,11 @@ type option struct {
 
 // requiredOnCreate lists what HubSpot's docs say a create needs. The
 // properties API has no required flag; deals need a name and a stage,
-// tasks a due time and calls their time. A meeting's defaults to its start.
+// notes, tasks and calls their time. A meeting's defaults to its
+// start.
 var requiredOnCreate = map[string][]string{
 	"deals": {"dealname", "dealstage"},
+	"notes": {"hs_timestamp"},
 	"tasks": {"hs_timestamp"},
 	"calls": {"hs_timestamp"},
 }

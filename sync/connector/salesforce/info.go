@@ -23,7 +23,7 @@ func Info() connector.Info {
 		},
 		BatchSize: BatchSize,
 		PageSize:  PageSize,
-		Objects:   []string{"Contact", "Account", "Opportunity", "Lead", "Task", "Event"},
+		Objects:   []string{"Contact", "Account", "Opportunity", "Lead", "Task", "Event", "Note"},
 		Contacts:  "Contact",
 		New: func(client *http.Client, acct connector.Account) (connector.Connector, error) {
 			c, err := New(client, acct)

@@ -503,3 +503,40 @@ func TestCallTask(t *testing.T) {
 		t.Fatalf("changing a Task's subtype: %d %s", r.StatusCode, raw)
 	}
 }
+
+// TestNote: a classic Note needs a Title of at most 80 characters and a
+// parent, which may be a Contact or an Account, must exist, and is set on
+// create only; the Note has no External ID field to upsert by.
+func TestNote(t *testing.T) {
+	e := newEnv(t, Options{})
+	c1, _ := e.sim.Create("Contact", map[string]string{"LastName": "One"})
+	c2, _ := e.sim.Create("Contact", map[string]string{"LastName": "Two"})
+	acct, _ := e.sim.Create("Account", map[string]string{"Name": "Acme"})
+	note, err := e.sim.Create("Note", map[string]string{"Title": "Renewal", "Body": "Wants 20 seats", "ParentId": c1.ID})
+	if err != nil || note.Fields["IsPrivate"] != "false" || note.Fields["ParentId"] != c1.ID || !strings.HasPrefix(note.ID, "002") {
+		t.Fatalf("note: %+v, %v", note, err)
+	}
+	if _, err := e.sim.Create("Note", map[string]string{"Title": "On the account", "ParentId": acct.ID}); err != nil {
+		t.Fatalf("a Note on an Account: %v", err)
+	}
+	for _, tc := range []struct {
+		fields map[string]string
+		code   string
+	}{
+		{map[string]string{"Body": "no title", "ParentId": c1.ID}, "REQUIRED_FIELD_MISSING"},
+		{map[string]string{"Title": "no parent"}, "REQUIRED_FIELD_MISSING"},
+		{map[string]string{"Title": strings.Repeat("x", 81), "ParentId": c1.ID}, "STRING_TOO_LONG"},
+		{map[string]string{"Title": "ghost", "ParentId": "003000000000999AAA"}, "INVALID_CROSS_REFERENCE_KEY"},
+		{map[string]string{"Title": "x", "ParentId": c1.ID, "Crmsync_Key__c": "k"}, "INVALID_FIELD"},
+	} {
+		if _, err := e.sim.Create("Note", tc.fields); err == nil || !strings.Contains(err.Error(), tc.code) {
+			t.Errorf("create Note %v: %v, want %s", tc.fields, err, tc.code)
+		}
+	}
+	if _, err := e.sim.Update("Note", note.ID, map[string]string{"ParentId": c2.ID}); err == nil || !strings.Contains(err.Error(), "INVALID_FIELD_FOR_INSERT_UPDATE") {
+		t.Fatalf("a Note moved to another parent: %v", err)
+	}
+	if got, err := e.sim.Update("Note", note.ID, map[string]string{"Title": "Renewal call", "Body": ""}); err != nil || got.Fields["Title"] != "Renewal call" || got.Fields["Body"] != "" {
+		t.Fatalf("a Note's title and body edited: %+v, %v", got, err)
+	}
+}

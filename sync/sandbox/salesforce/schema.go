@@ -182,5 +182,20 @@ func objects() map[string]*Object {
 		typed("Description", "Comments", "textarea"), ref("WhoId", "Name ID", "Contact"), subtype,
 		pick("CallType", "Call Type", "Internal", "Inbound", "Outbound"), typed("CallDurationInSeconds", "Call Duration", "int"),
 		str("CallDisposition", "Call Result", 255), extKey())
-	return map[string]*Object{"contact": contact, "account": account, "opportunity": opp, "lead": lead, "task": task, "event": eventObject()}
+	return map[string]*Object{"contact": contact, "account": account, "opportunity": opp, "lead": lead, "task": task, "event": eventObject(), "note": noteObject()}
+}
+
+// noteObject is the classic Note (Object Reference, "Note"): a title of at
+// most 80 characters, which it needs, a plain-text body of at most 32 KB,
+// and the record it is attached to, ParentId, which can be set on create
+// only and names any of several objects. A Note takes no custom fields, so
+// it has no External ID to upsert by.
+func noteObject() *Object {
+	parent := required(ref("ParentId", "Parent ID", "Contact"))
+	parent.ReferenceTo = []string{"Contact", "Account", "Opportunity", "Lead"}
+	parent.Updateable = false
+	private := typed("IsPrivate", "Private", "boolean")
+	private.Nillable, private.DefaultedOnCreate, private.Default = false, true, "false"
+	return newObject("Note", "Note", "Notes", "002",
+		required(str("Title", "Title", 80)), typed("Body", "Body", "textarea"), parent, private)
 }

@@ -194,11 +194,11 @@ func (s *Sim) duplicate(st *objectStore, vals map[int]string, self *record) *rec
 func (s *Sim) refError(o *Object, vals map[int]string) *recError {
 	for idx, v := range vals {
 		f := o.Fields[idx]
-		if f.Type != "reference" || v == "" || len(f.ReferenceTo) != 1 {
+		if f.Type != "reference" || v == "" {
 			continue
 		}
-		st, ok := s.stores[strings.ToLower(f.ReferenceTo[0])]
-		if !ok {
+		st := s.referenced(f, v)
+		if st == nil {
 			continue // User and other objects this sandbox does not hold
 		}
 		switch r := st.get(v); {
@@ -206,6 +206,19 @@ func (s *Sim) refError(o *Object, vals map[int]string) *recError {
 			return &recError{StatusCode: "INVALID_CROSS_REFERENCE_KEY", Message: "invalid cross reference id", Fields: []string{f.Name}}
 		case r.deleted:
 			return &recError{StatusCode: "ENTITY_IS_DELETED", Message: "entity is deleted", Fields: []string{f.Name}}
+		}
+	}
+	return nil
+}
+
+// referenced is the store of the object reference f names with id v: its
+// one target, or for a reference to several objects (a Note's ParentId)
+// the one whose key prefix v has. Caller holds s.mu.
+func (s *Sim) referenced(f Field, v string) *objectStore {
+	for _, to := range f.ReferenceTo {
+		st, ok := s.stores[strings.ToLower(to)]
+		if ok && (len(f.ReferenceTo) == 1 || strings.HasPrefix(v, st.obj.Prefix)) {
+			return st
 		}
 	}
 	return nil
