@@ -278,6 +278,28 @@ func DemoPipedriveMeetingsSync(name, hubspotConn, pipedriveConn, contacts string
 		mapping.Field{A: "hs_meeting_body", B: "note"})
 }
 
+// DemoPipedriveNotesSync is the ready-made two-way sync between HubSpot
+// notes and Pipedrive notes on persons, matched by their text, each on the
+// person linked to its contact through the contacts sync named
+// (DemoPipedriveSync). Both keep HTML, so the content is copied as is. A
+// note's person, like a Salesforce Note's parent (DemoNotesSync), is set
+// on create only, so a note waits, uncreated, until its contact or person
+// is linked; and a note created from Pipedrive is dated at its add_time.
+func DemoPipedriveNotesSync(name, hubspotConn, pipedriveConn, contacts string) engine.Definition {
+	def := demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "notes"},
+		engine.SideDef{Connection: pipedriveConn, Object: "notes"},
+		engine.MatchRule{A: "hs_note_body", B: "content", Normalize: "text"},
+		[]mapping.Field{
+			{A: "hs_note_body", B: "content", Rule: mapping.UnlessBlank},
+			{A: "hs_timestamp", B: "add_time", Direction: mapping.BtoA, Transform: "datetime", Rule: mapping.OnCreate},
+			{A: "associations.contact", B: "person_id", Transform: "link:" + contacts, Rule: mapping.OnCreate},
+		})
+	def.Filters.A = []engine.Filter{{Field: "associations.contact", Op: "not-empty"}}
+	def.Filters.B = []engine.Filter{{Field: "person_id", Op: "not-empty"}}
+	return def
+}
+
 // DemoTasksSync is the ready-made two-way tasks sync: HubSpot tasks ↔
 // Salesforce Tasks, matched by subject, each linked to its contact through
 // the links of the contacts sync named (HubSpot: the task's contact

@@ -436,3 +436,138 @@ func testPipedriveActivities(t *testing.T, name string, kind pdActivityKind) {
 		t.Fatalf("second %s run: %v %+v\n%s", name, err, again.Summary, again.Plan.Summary())
 	}
 }
+
+// TestHubSpotPipedriveNotes syncs HubSpot notes with Pipedrive notes (API
+// v1) over real HTTP after the people sync: each note is created once on
+// the other side, with the same HTML, on the person or contact linked to
+// its own; a note already in both is linked, not copied; an edit on
+// either side reaches the other; a note whose contact is not linked yet
+// waits, uncreated, and is created on its person once the people sync
+// links it; runs with nothing new write nothing.
+func TestHubSpotPipedriveNotes(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 37, 60)
+	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd", nil); err != nil {
+		t.Fatalf("connect pipedrive: %v", err)
+	}
+	hs, pd := srv.HubSpot(), srv.Pipedrive()
+	saveSyncs(t, a, app.DemoPipedriveSync("people", "hs", "pd", ""), app.DemoPipedriveNotesSync("notes", "hs", "pd", "people"))
+	if res, err := a.Run(ctx, "people", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+		t.Fatalf("people run: %v %+v", err, res.Summary)
+	}
+	personOf := map[string]string{} // HubSpot contact -> person
+	var pair [2]string
+	for _, l := range syncLinks(t, a, "people") {
+		personOf[l.AID], pair = l.BID, [2]string{l.AID, l.BID}
+	}
+	same, err := hs.Create("notes", map[string]string{"hs_note_body": "<p>Asked for a <b>demo</b></p>", "hs_timestamp": "2026-11-30T10:00:00Z"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hs.SeedAssociations("notes", "contacts", map[string]string{same.ID: pair[0]}); err != nil {
+		t.Fatal(err)
+	}
+	person, _ := strconv.ParseInt(pair[1], 10, 64)
+	samePD, err := pd.CreateNote(map[string]any{"content": "<div>Asked for a demo</div>", "person_id": person})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notesBefore := pd.CountNotes()
+	first, err := a.Run(ctx, "notes", app.RunOptions{Confirm: true})
+	if err != nil || first.Summary.Status != "success" {
+		t.Fatalf("notes run: %v %+v\n%s", err, first.Summary, first.Plan.Summary())
+	}
+	c := first.Plan.Counts
+	if c.CreateA == 0 || c.CreateB == 0 || pd.CountNotes() != notesBefore+c.CreateB {
+		t.Fatalf("notes run: %+v, Pipedrive notes %d → %d\n%s", c, notesBefore, pd.CountNotes(), first.Plan.Summary())
+	}
+	var fromHS, fromPD [2]string
+	sameLinked := false
+	for _, l := range syncLinks(t, a, "notes") {
+		h, _ := hs.Get("notes", l.AID)
+		id, _ := strconv.ParseInt(l.BID, 10, 64)
+		n, _ := pd.GetNote(id)
+		contacts, _ := hs.Associated("notes", l.AID, "contacts")
+		if l.AID == same.ID {
+			sameLinked = id == samePD.ID
+			continue
+		}
+		if h.Properties["hs_note_body"] != n.Content {
+			t.Errorf("note %s %q, Pipedrive note %d %q", l.AID, h.Properties["hs_note_body"], id, n.Content)
+		}
+		if len(contacts) != 1 || personOf[contacts[0]] != strconv.FormatInt(n.PersonID, 10) {
+			t.Errorf("note %s on contacts %v; Pipedrive note %d on person %d", l.AID, contacts, id, n.PersonID)
+		}
+		switch l.CreatedBy {
+		case "b":
+			fromHS = [2]string{l.AID, l.BID}
+		case "a":
+			if !instant(h.Properties["hs_timestamp"]).Equal(n.Added) {
+				t.Errorf("note %s dated %s, its Pipedrive note added %s", l.AID, h.Properties["hs_timestamp"], n.Added)
+			}
+			fromPD = [2]string{l.AID, l.BID}
+		}
+	}
+	if !sameLinked || fromHS[0] == "" || fromPD[0] == "" {
+		t.Fatalf("same note linked: %v; created from HubSpot %v, from Pipedrive %v", sameLinked, fromHS, fromPD)
+	}
+	if again, err := a.Run(ctx, "notes", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+		t.Fatalf("second notes run: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
+	}
+
+	// An edit on each side.
+	if _, err := hs.Update("notes", fromHS[0], map[string]string{"hs_note_body": "<p>Budget <i>approved</i></p>"}); err != nil {
+		t.Fatal(err)
+	}
+	pdID, _ := strconv.ParseInt(fromPD[1], 10, 64)
+	if _, err := pd.UpdateNote(pdID, map[string]any{"content": "<p>Call moved to Friday</p>"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Run(ctx, "notes", app.RunOptions{Confirm: true})
+	if err != nil || res.Summary.Status != "success" || res.Summary.Updated != 2 {
+		t.Fatalf("run after the edits: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
+	}
+	hsID, _ := strconv.ParseInt(fromHS[1], 10, 64)
+	if n, _ := pd.GetNote(hsID); n.Content != "<p>Budget <i>approved</i></p>" {
+		t.Errorf("Pipedrive note %d after its HubSpot note was edited: %q", hsID, n.Content)
+	}
+	if h, _ := hs.Get("notes", fromPD[0]); h.Properties["hs_note_body"] != "<p>Call moved to Friday</p>" {
+		t.Errorf("note %s after its Pipedrive note was edited: %q", fromPD[0], h.Properties["hs_note_body"])
+	}
+	if again, err := a.Run(ctx, "notes", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+		t.Fatalf("run after the edits' run: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
+	}
+
+	// A new contact with a note, the note synced before the contact.
+	contact, err := hs.Create("contacts", map[string]string{"email": "late.note@example.com", "firstname": "Late", "lastname": "Note"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	late, _ := hs.Create("notes", map[string]string{"hs_note_body": "<p>Met at the fair</p>", "hs_timestamp": "2026-12-01T09:00:00Z"})
+	if err := hs.SeedAssociations("notes", "contacts", map[string]string{late.ID: contact.ID}); err != nil {
+		t.Fatal(err)
+	}
+	res, err = a.Run(ctx, "notes", app.RunOptions{Confirm: true})
+	if err != nil || res.Summary.Status != "success" || res.Summary.Created != 0 || res.Plan.Counts.WaitingLink != 1 {
+		t.Fatalf("notes run before its contact is linked: %v %+v waiting %d\n%s", err, res.Summary, res.Plan.Counts.WaitingLink, res.Plan.Summary())
+	}
+	if res, err := a.Run(ctx, "people", app.RunOptions{Confirm: true}); err != nil || res.Summary.Created != 1 {
+		t.Fatalf("people run: %v %+v", err, res.Summary)
+	}
+	if res, err = a.Run(ctx, "notes", app.RunOptions{Confirm: true}); err != nil || res.Summary.Created != 1 {
+		t.Fatalf("notes run after its contact is linked: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
+	}
+	for _, l := range syncLinks(t, a, "people") {
+		personOf[l.AID] = l.BID
+	}
+	for _, l := range syncLinks(t, a, "notes") {
+		if l.AID == late.ID {
+			id, _ := strconv.ParseInt(l.BID, 10, 64)
+			if n, _ := pd.GetNote(id); strconv.FormatInt(n.PersonID, 10) != personOf[contact.ID] || n.Content != "<p>Met at the fair</p>" {
+				t.Fatalf("Pipedrive note %d: %+v, want person %s", id, n, personOf[contact.ID])
+			}
+			return
+		}
+	}
+	t.Fatalf("note %s is not linked after its contact was", late.ID)
+}

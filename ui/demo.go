@@ -30,6 +30,7 @@ const (
 	demoPDTasks    = "demo-hubspot-pipedrive-tasks"
 	demoPDCalls    = "demo-hubspot-pipedrive-calls"
 	demoPDMeetings = "demo-hubspot-pipedrive-meetings"
+	demoPDNotes    = "demo-hubspot-pipedrive-notes"
 )
 
 // ensureSandbox returns the running sandbox, starting one on first use.
@@ -109,11 +110,11 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 // offerDemoSync asks, once the sandbox CRMs are connected, whether to add
 // the ready-made two-way syncs (HubSpot ↔ Salesforce companies, contacts,
 // deals, tasks, meetings, calls and notes; HubSpot ↔ Pipedrive companies,
-// contacts, deals, tasks, calls and meetings),
+// contacts, deals, tasks, calls, meetings and notes),
 // and opens the contacts sync's
 // preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot, Salesforce and Pipedrive sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, and notes (HubSpot notes and Salesforce Notes, matched by their text), each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name), contacts (matched by email) and deals (matched by name), each with its organization, and tasks, calls and meetings (HubSpot's and Pipedrive activities of those types, matched by title), each with its person. The contacts preview opens first; nothing is written until you press Apply."
+	msg := "HubSpot, Salesforce and Pipedrive sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, and notes (HubSpot notes and Salesforce Notes, matched by their text), each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name), contacts (matched by email) and deals (matched by name), each with its organization, tasks, calls and meetings (HubSpot's and Pipedrive activities of those types, matched by title) and notes (matched by their text), each with its person. The contacts preview opens first; nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {
 			u.createDemoSync()
@@ -139,6 +140,7 @@ func (u *UI) createDemoSync() {
 		app.DemoPipedriveTasksSync(demoPDTasks, demoHubSpot, demoPipedrive, demoPeople),
 		app.DemoPipedriveCallsSync(demoPDCalls, demoHubSpot, demoPipedrive, demoPeople),
 		app.DemoPipedriveMeetingsSync(demoPDMeetings, demoHubSpot, demoPipedrive, demoPeople),
+		app.DemoPipedriveNotesSync(demoPDNotes, demoHubSpot, demoPipedrive, demoPeople),
 	}
 	u.bgErr(func(ctx context.Context) error {
 		for _, def := range defs {

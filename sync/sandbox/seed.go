@@ -444,7 +444,17 @@ func seedPipedrive(pd *pipedrive.Sim, companies []company, hsOnly []person, hsDe
 			StageID: int64(1 + rng.IntN(5)), OrgID: orgIDs[d.company], Status: "open",
 			ExpectedCloseDate: now.AddDate(0, 0, rng.IntN(180)-60).Format(time.DateOnly), AddTime: add, UpdateTime: upd})
 	}
-	_, err = pd.SeedDeals(deals)
+	if _, err := pd.SeedDeals(deals); err != nil {
+		return err
+	}
+	// One person in ten has a note.
+	var notes []pipedrive.NoteSeed
+	for i := 1; i < len(personIDs); i += 10 {
+		add, upd := stamp()
+		notes = append(notes, pipedrive.NoteSeed{PersonID: personIDs[i], Added: add, Updated: upd,
+			Content: "<p>Follow-up " + strconv.Itoa(i) + " (Pipedrive)</p><ul><li>send the " + []string{"pricing", "case study", "contract"}[rng.IntN(3)] + "</li></ul>"})
+	}
+	_, err = pd.SeedNotes(notes)
 	return err
 }
 

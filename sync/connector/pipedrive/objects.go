@@ -2,7 +2,9 @@ package pipedrive
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -13,10 +15,13 @@ import (
 // as the v2 items define them, in canonical form.
 type kind struct {
 	singular string
-	fields   string // the v2 fields API
+	fields   string // the v2 fields API; "" for an object without custom fields
 	required string // the field every create needs, if any
 	builtIn  []connector.Field
 	options  *optionList // a built-in enum whose options are a list of their own
+	// v1 marks an object API v2 does not have (notes): its list pages by
+	// offset (start, next_start), sorts with "sort", and updates with PUT.
+	v1 bool
 }
 
 // optionList is where a built-in enum field's options come from: a deal's
@@ -85,6 +90,18 @@ var kinds = map[string]kind{
 			connector.Field{Name: "org_id", Label: "Organization", Type: connector.TypeID},
 			connector.Field{Name: "deal_id", Label: "Deal", Type: connector.TypeID},
 		)},
+	// A note exists only in API v1. Its content is HTML, and it is
+	// attached to a person, an organization or a deal (a create needs one
+	// of them). It has no owner, only its author (user_id), and no custom
+	// fields.
+	"notes": {singular: "note", required: "content", v1: true, builtIn: []connector.Field{
+		{Name: "content", Label: "Content (HTML)", Type: connector.TypeText, Required: true},
+		{Name: "person_id", Label: "Person", Type: connector.TypeID},
+		{Name: "org_id", Label: "Organization", Type: connector.TypeID},
+		{Name: "deal_id", Label: "Deal", Type: connector.TypeID},
+		{Name: "add_time", Label: "Created", Type: connector.TypeDateTime, ReadOnly: true},
+		{Name: "update_time", Label: "Updated", Type: connector.TypeDateTime, ReadOnly: true},
+	}},
 }
 
 func withCommon(fs ...connector.Field) []connector.Field { return append(fs, common...) }
@@ -110,7 +127,30 @@ func checkObject(object string) error {
 	return err
 }
 
-// objectPath is the v2 path of an object.
-func objectPath(object string) string { return "/api/v2/" + object }
+// objectPath is the path of an object: v2's, or v1's for a note.
+func objectPath(object string) string {
+	if kinds[object].v1 {
+		return "/api/v1/" + object
+	}
+	return "/api/v2/" + object
+}
+
+// listQuery is one list call's query: limit records from the page token
+// next (a v2 cursor, a v1 offset), sorted by field ascending.
+func listQuery(object, sortField, next string) url.Values {
+	q := url.Values{"limit": {strconv.Itoa(pageSize)}}
+	key := "cursor"
+	if kinds[object].v1 {
+		q.Set("sort", sortField+" ASC")
+		key = "start"
+	} else {
+		q.Set("sort_by", sortField)
+		q.Set("sort_direction", "asc")
+	}
+	if next != "" {
+		q.Set(key, next)
+	}
+	return q
+}
 
 func singular(object string) string { return kinds[object].singular }

@@ -2,9 +2,11 @@ package pipedrive
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
 	pdsim "github.com/crmsync/crmsync/sync/sandbox/pipedrive"
@@ -154,5 +156,102 @@ func TestActivities(t *testing.T) {
 	}
 	if !slices.Equal(others, []string{cy}) {
 		t.Fatalf("participants after the move: %+v, want %s kept beside %s", a.Participants, cy, bo)
+	}
+}
+
+// Notes (API v1): a note is written with its person and read back with
+// its HTML content; more notes than a page are read in offset pages, in
+// update order; an incremental read returns only the note changed since;
+// a note with no person, organization or deal fails by itself with
+// Pipedrive's message; ListIDs leaves a deleted note out.
+func TestNotes(t *testing.T) {
+	e := newEnv(t, pdsim.Options{Seed: 5})
+	c, err := newConnector(e.oauthClient(t), e.base, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	sc, err := c.Schema(ctx, "notes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.Fields) == 0 || sc.Fields[0].Name != "content" || !sc.Fields[0].Required {
+		t.Fatalf("notes schema: %+v", sc.Fields)
+	}
+	ids, err := e.sim.SeedPersons([]pdsim.PersonSeed{{Name: "Ann"}, {Name: "Bo"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann, bo := strconv.FormatInt(ids[0], 10), strconv.FormatInt(ids[1], 10)
+	seeds := make([]pdsim.NoteSeed, pageSize+20)
+	for i := range seeds {
+		at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(len(seeds)-i) * time.Minute) // newest first by id
+		seeds[i] = pdsim.NoteSeed{Content: fmt.Sprintf("<p>seed %d</p>", i), PersonID: ids[1], Added: at, Updated: at}
+	}
+	if _, err := e.sim.SeedNotes(seeds); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Write(ctx, "notes", []connector.Op{
+		{Kind: connector.OpCreate, Fields: map[string]string{"content": "<p>Wants <b>20</b> seats</p>", "person_id": ann}},
+		{Kind: connector.OpCreate, Fields: map[string]string{"content": "on nobody"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var re *connector.RecordError
+	if res[0].Err != nil || !res[0].Created || !errors.As(res[1].Err, &re) || re.Message == "" {
+		t.Fatalf("results: %+v", res)
+	}
+	var recs []connector.Record
+	var last connector.Cursor
+	pages := 0
+	for p, err := range c.Read(ctx, "notes", "") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		recs, last = append(recs, p.Records...), p.Cursor
+	}
+	if pages < 2 || len(recs) != len(seeds)+1 {
+		t.Fatalf("read %d notes in %d pages, want %d in at least 2", len(recs), pages, len(seeds)+1)
+	}
+	for i := 1; i < len(recs); i++ {
+		if recs[i].Modified.Before(recs[i-1].Modified) {
+			t.Fatalf("note %s (%s) read after %s (%s): not in update order", recs[i].ID, recs[i].Modified, recs[i-1].ID, recs[i-1].Modified)
+		}
+	}
+	written := recs[len(recs)-1]
+	if written.ID != res[0].ID || written.Fields["content"] != "<p>Wants <b>20</b> seats</p>" || written.Fields["person_id"] != ann {
+		t.Fatalf("the note written reads back as %+v", written)
+	}
+	if _, err := c.Write(ctx, "notes", []connector.Op{{Kind: connector.OpUpdate, ID: recs[0].ID, Fields: map[string]string{"content": "<p>edited</p>"}}}); err != nil {
+		t.Fatal(err)
+	}
+	var changed []connector.Record
+	for p, err := range c.Read(ctx, "notes", last) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed = append(changed, p.Records...)
+	}
+	if len(changed) != 1 || changed[0].ID != recs[0].ID || changed[0].Fields["content"] != "<p>edited</p>" || changed[0].Fields["person_id"] != bo {
+		t.Fatalf("incremental read: %+v, want only note %s edited", changed, recs[0].ID)
+	}
+	n, _ := strconv.ParseInt(recs[1].ID, 10, 64)
+	if err := e.sim.DeleteNote(n); err != nil {
+		t.Fatal(err)
+	}
+	listed := 0
+	for page, err := range c.ListIDs(ctx, "notes") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(page, recs[1].ID) {
+			t.Fatalf("ListIDs lists deleted note %s", recs[1].ID)
+		}
+		listed += len(page)
+	}
+	if listed != len(recs)-1 {
+		t.Fatalf("ListIDs listed %d notes, want %d", listed, len(recs)-1)
 	}
 }

@@ -55,7 +55,7 @@ func Info() connector.Info {
 		BatchSize: 100,
 		PageSize:  pageSize,
 		APIBase:   "https://api.pipedrive.com",
-		Objects:   []string{"persons", "organizations", "deals", "activities"},
+		Objects:   []string{"persons", "organizations", "deals", "activities", "notes"},
 		Contacts:  "persons",
 		New:       New,
 	}
@@ -225,7 +225,11 @@ type envelope struct {
 	Success        bool            `json:"success"`
 	Data           json.RawMessage `json:"data"`
 	AdditionalData struct {
-		NextCursor *string `json:"next_cursor"`
+		NextCursor *string   `json:"next_cursor"`
+		Pagination *struct { // v1
+			More      bool         `json:"more_items_in_collection"`
+			NextStart *json.Number `json:"next_start"`
+		} `json:"pagination"`
 	} `json:"additional_data"`
 }
 

@@ -49,7 +49,14 @@ type item struct {
 	Note         *string       `json:"note"`
 	DealID       *json.Number  `json:"deal_id"`
 	Participants []participant `json:"participants"`
+	// Notes (v1): a deleted note has active_flag false.
+	Content    *string `json:"content"`
+	ActiveFlag *bool   `json:"active_flag"`
 }
+
+// deleted reports whether Pipedrive marked the item deleted: v2's
+// is_deleted, v1's active_flag false.
+func (it item) deleted() bool { return it.IsDeleted || (it.ActiveFlag != nil && !*it.ActiveFlag) }
 
 // contactItem is one of a person's emails or phones.
 type contactItem struct {
@@ -151,12 +158,9 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 		}
 		next := ""
 		for {
-			q := url.Values{"limit": {strconv.Itoa(pageSize)}, "sort_by": {"update_time"}, "sort_direction": {"asc"}}
+			q := listQuery(object, "update_time", next)
 			if !from.IsZero() {
 				q.Set("updated_since", from.UTC().Format(time.RFC3339))
-			}
-			if next != "" {
-				q.Set("cursor", next)
 			}
 			items, nextCursor, err := c.list(ctx, object, q)
 			if err != nil {
@@ -196,18 +200,14 @@ func (c *Connector) ListIDs(ctx context.Context, object string) iter.Seq2[[]stri
 		}
 		next := ""
 		for {
-			q := url.Values{"limit": {strconv.Itoa(pageSize)}, "sort_by": {"id"}, "sort_direction": {"asc"}}
-			if next != "" {
-				q.Set("cursor", next)
-			}
-			items, nextCursor, err := c.list(ctx, object, q)
+			items, nextCursor, err := c.list(ctx, object, listQuery(object, "id", next))
 			if err != nil {
 				yield(nil, fmt.Errorf("pipedrive: list %s ids: %w", object, err))
 				return
 			}
 			ids := make([]string, 0, len(items))
 			for _, it := range items {
-				if id := it.ID.String(); id != "" && !it.IsDeleted {
+				if id := it.ID.String(); id != "" && !it.deleted() {
 					ids = append(ids, id)
 				}
 			}
@@ -219,7 +219,8 @@ func (c *Connector) ListIDs(ctx context.Context, object string) iter.Seq2[[]stri
 	}
 }
 
-// list runs one list call and returns its items and next_cursor.
+// list runs one list call and returns its items and the next page's token:
+// v2's next_cursor, or v1's next_start while more_items_in_collection.
 func (c *Connector) list(ctx context.Context, object string, q url.Values) ([]item, string, error) {
 	r, err := c.call(ctx, http.MethodGet, objectPath(object)+"?"+q.Encode(), nil)
 	if err != nil {
@@ -239,8 +240,12 @@ func (c *Connector) list(ctx context.Context, object string, q url.Values) ([]it
 		}
 	}
 	next := ""
-	if env.AdditionalData.NextCursor != nil {
-		next = *env.AdditionalData.NextCursor
+	ad := env.AdditionalData
+	switch {
+	case ad.NextCursor != nil:
+		next = *ad.NextCursor
+	case ad.Pagination != nil && ad.Pagination.More && ad.Pagination.NextStart != nil:
+		next = ad.Pagination.NextStart.String()
 	}
 	return items, next, nil
 }
@@ -276,6 +281,9 @@ func toRecord(object string, sc *schema, it item) (connector.Record, error) {
 		f["due_date"], f["due_time"], f["duration"] = str(it.DueDate), hhmm(str(it.DueTime)), hhmm(str(it.Duration))
 		f["done"] = strconv.FormatBool(it.Done != nil && *it.Done)
 		f["person_id"], f["org_id"], f["deal_id"] = num(it.PersonID), num(it.OrgID), num(it.DealID)
+	case "notes":
+		delete(f, "owner_id")
+		f["content"], f["person_id"], f["org_id"], f["deal_id"] = str(it.Content), num(it.PersonID), num(it.OrgID), num(it.DealID)
 	case "deals":
 		f["title"], f["value"], f["currency"], f["status"] = str(it.Title), num(it.Value), str(it.Currency), str(it.Status)
 		f["stage_id"], f["pipeline_id"] = num(it.StageID), num(it.PipelineID)
@@ -300,7 +308,7 @@ func toRecord(object string, sc *schema, it item) (connector.Record, error) {
 		}
 		f[key] = v
 	}
-	return connector.Record{ID: id, Fields: f, Modified: mod, Deleted: it.IsDeleted}, nil
+	return connector.Record{ID: id, Fields: f, Modified: mod, Deleted: it.deleted()}, nil
 }
 
 // hhmm is a time of day or a length as HH:MM: the v2 spec's examples

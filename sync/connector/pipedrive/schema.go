@@ -118,6 +118,9 @@ func (c *Connector) hold(object string, items []fieldItem) *schema {
 // fields, and adds the options of its built-in enum (a deal's stages, an
 // activity's types) as one item.
 func (c *Connector) fetchFields(ctx context.Context, object string) ([]fieldItem, error) {
+	if kinds[object].fields == "" {
+		return nil, nil // no custom fields (a note): nothing to ask
+	}
 	out, err := c.fetchList(ctx, object, kinds[object].fields, func(it fieldItem) bool { return it.IsCustom && it.Code != "" })
 	ol := kinds[object].options
 	if err != nil || ol == nil {

@@ -122,6 +122,8 @@ func setBuiltIn(b map[string]any, object string, f connector.Field, v string, cu
 		b[name] = strings.TrimSpace(v)
 	case "note":
 		b[name] = nullable(v)
+	case "content":
+		b[name] = v
 	case "due_time", "duration":
 		if _, err := time.Parse("15:04", v); v != "" && err != nil {
 			return "INVALID_TIME", fmt.Sprintf("%s: %q is not a time of day or length as HH:MM", f.Label, v)
@@ -364,7 +366,11 @@ func (c *Connector) update(ctx context.Context, object string, sc *schema, op co
 	if len(b) == 0 {
 		return connector.Result{ID: op.ID}, nil
 	}
-	if _, err := c.send(ctx, http.MethodPatch, objectPath(object)+"/"+url.PathEscape(op.ID), b); err != nil {
+	method := http.MethodPatch
+	if kinds[object].v1 {
+		method = http.MethodPut // v1 updates with PUT
+	}
+	if _, err := c.send(ctx, method, objectPath(object)+"/"+url.PathEscape(op.ID), b); err != nil {
 		return connector.Result{}, err
 	}
 	return connector.Result{ID: op.ID}, nil

@@ -32,6 +32,8 @@ func (s *Sim) storeOf(k kind) *store {
 		return s.deals
 	case kindActivity:
 		return s.activities
+	case kindNote:
+		return s.notes
 	}
 	return s.persons
 }

@@ -1,11 +1,12 @@
 // Package pipedrive is a wire-exact simulator of Pipedrive's API v2 for persons,
 // organizations, deals and activities: cursor-paged lists, get, create, patch, delete,
 // search (persons and organizations), the v2 fields metadata, the default pipeline's
-// stages and the activity types (v1), behind Pipedrive's OAuth 2.0 server (api_domain in the token
-// response) or a personal API token in x-api-token, with the token-based daily
-// budget and per-token burst limits. It is written from Pipedrive's API v2 spec,
-// its generated clients and its developer docs, never from a connector. Mount it
-// under any prefix: api_domain points back at the mount point.
+// stages, and of API v1 for what v2 lacks: the activity types and notes (offset-paged
+// list, get, add, update, delete; notes.go). It serves them behind Pipedrive's OAuth 2.0
+// server (api_domain in the token response) or a personal API token in x-api-token, with
+// the token-based daily budget and per-token burst limits. It is written from Pipedrive's
+// API v2 and v1 specs, its generated clients and its developer docs, never from a
+// connector. Mount it under any prefix: api_domain points back at the mount point.
 package pipedrive
 
 import (
@@ -72,11 +73,12 @@ type Options struct {
 type Sim struct {
 	opts       Options
 	now        func() time.Time
-	mu         sync.RWMutex // guards persons, orgs, deals, activities
+	mu         sync.RWMutex // guards persons, orgs, deals, activities, notes
 	persons    *store
 	orgs       *store
 	deals      *store
 	activities *store
+	notes      *store
 	pfields    []fieldDef
 	ofields    []fieldDef
 	dfields    []fieldDef
@@ -95,8 +97,8 @@ type Sim struct {
 // defaultScopes are granted to every OAuth app: Pipedrive sets scopes on the app, not the URL.
 var defaultScopes = []string{"base", "activities:full", "contacts:full", "deals:full", "search:read"}
 
-// New builds a company with no persons, organizations, deals or activities, the default
-// pipeline and the default activity types.
+// New builds a company with no persons, organizations, deals, activities or notes, the
+// default pipeline and the default activity types.
 func New(opts Options) *Sim {
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -128,7 +130,7 @@ func New(opts Options) *Sim {
 	if opts.Currency == "" {
 		opts.Currency = "USD"
 	}
-	s := &Sim{opts: opts, now: opts.Now, persons: newStore(), orgs: newStore(), deals: newStore(), activities: newStore(),
+	s := &Sim{opts: opts, now: opts.Now, persons: newStore(), orgs: newStore(), deals: newStore(), activities: newStore(), notes: newStore(),
 		pfields: personFieldDefs(opts.ContactSync), ofields: orgFieldDefs(), dfields: dealFieldDefs(), afields: activityFieldDefs(),
 		users: map[int64]bool{opts.UserID: true}, stats: simkit.NewStats(),
 		faults: simkit.NewFaultInjector(opts.Seed, opts.Faults), codes: map[string]time.Time{}}
@@ -208,6 +210,15 @@ func (s *Sim) routes() {
 	// Activity types have no v2 endpoint; v1's costs 20 and is served on both v1 prefixes.
 	api("GET /v1/activityTypes", endpoint{cost: 20}, s.handleActivityTypes)
 	api("GET /api/v1/activityTypes", endpoint{cost: 20}, s.handleActivityTypes)
+	// Notes exist only in v1 (the v2 spec has no /notes); x-token-cost of getNotes,
+	// addNote, getNote, updateNote and deleteNote in the v1 spec.
+	for _, n := range []string{"/v1/notes", "/api/v1/notes"} {
+		api("GET "+n, endpoint{cost: 20}, s.handleNotes)
+		api("POST "+n, endpoint{cost: 10}, s.handleAddNote)
+		api("GET "+n+"/{id}", endpoint{cost: 2}, s.handleNote)
+		api("PUT "+n+"/{id}", endpoint{cost: 10}, s.handleUpdateNote)
+		api("DELETE "+n+"/{id}", endpoint{cost: 6}, s.handleDeleteNote)
+	}
 	api("GET /api/v2/pipelines", endpoint{cost: 5}, s.handlePipelines)
 	api("GET /api/v2/pipelines/{id}", endpoint{cost: 1}, s.handlePipeline)
 	api("GET /api/v2/stages", endpoint{cost: 5}, s.handleStages)

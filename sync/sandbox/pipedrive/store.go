@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// kind selects persons, organizations, deals or activities; all share the store and
-// most handlers.
+// kind selects persons, organizations, deals, activities or notes; all share the store,
+// and all but notes (v1, notes.go) most handlers.
 type kind int
 
 const (
@@ -17,6 +17,7 @@ const (
 	kindOrg
 	kindDeal
 	kindActivity
+	kindNote
 )
 
 func (k kind) noun() string {
@@ -27,6 +28,8 @@ func (k kind) noun() string {
 		return "Deal"
 	case kindActivity:
 		return "Activity"
+	case kindNote:
+		return "Note"
 	}
 	return "Person"
 }
@@ -46,7 +49,7 @@ type contact struct {
 	Label   string `json:"label"`
 }
 
-// record is one person, organization, deal or activity; fields a kind lacks stay zero.
+// record is one person, organization, deal, activity or note; fields a kind lacks stay zero.
 type record struct {
 	id                int64
 	name              string  // a deal's title, an activity's subject
@@ -72,6 +75,7 @@ type record struct {
 	createdWall       time.Time      // when the API created it, for the search index delay
 	deal              *dealData      // deals; nil for the other kinds
 	activity          *activityData  // activities; nil for the other kinds
+	note              *noteData      // notes; nil for the other kinds
 }
 
 // dealData is what only deals have, kept apart so persons and organizations do not
@@ -103,6 +107,10 @@ func (r *record) clone() *record {
 	if r.activity != nil {
 		a := *r.activity
 		c.activity = &a
+	}
+	if r.note != nil {
+		n := *r.note
+		c.note = &n
 	}
 	return &c
 }
