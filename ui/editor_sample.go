@@ -341,7 +341,43 @@ func (e *editor) showValueMap(i int) {
 		grid.Add(widget.NewLabel(src))
 		grid.Add(sel)
 	}
-	allowed := wrapped("B allows: " + strings.Join(targets[1:], ", "))
+	// A row that writes A back needs, when several A values share a B
+	// value, to know which A value each B value goes back as.
+	var rvm map[string]string
+	if dir := firstNonBlankDir(f.Direction, e.def.Direction); dir == mapping.TwoWay || dir == mapping.BtoA {
+		rvm = map[string]string{}
+		grid.Add(bold("B " + f.B + " value"))
+		grid.Add(bold("written back to A as"))
+		backs := append([]string{"(no mapping)"}, sources...)
+		for _, dst := range targets[1:] {
+			dst := dst
+			sel := widget.NewSelectEntry(backs)
+			cur, ok := f.ReverseValueMap[dst]
+			if !ok {
+				cur = soleSource(vm, dst)
+			}
+			if cur != "" {
+				rvm[dst] = cur
+				sel.SetText(cur)
+			} else {
+				sel.SetText("(no mapping)")
+			}
+			sel.OnChanged = func(s string) {
+				if s == "(no mapping)" || strings.TrimSpace(s) == "" {
+					delete(rvm, dst)
+					return
+				}
+				rvm[dst] = s
+			}
+			grid.Add(widget.NewLabel(dst))
+			grid.Add(sel)
+		}
+	}
+	note := "B allows: " + strings.Join(targets[1:], ", ")
+	if rvm != nil {
+		note += ". The second table is used when several A values share a B value; a one-to-one map is reversed as it is."
+	}
+	allowed := wrapped(note)
 	allowed.Importance = widget.LowImportance
 	content := container.NewBorder(nil, allowed, nil, nil, container.NewVScroll(grid))
 	if len(sources) == 0 {
@@ -353,9 +389,50 @@ func (e *editor) showValueMap(i int) {
 		}
 		e.def.Fields[i].ValueMap = vm
 		e.def.Fields[i].Transform = "map"
+		// A one-to-one map reverses itself; only a map that is not
+		// keeps the reverse map edited here.
+		e.def.Fields[i].ReverseTransform, e.def.Fields[i].ReverseValueMap = "", nil
+		if rvm != nil && !oneToOne(vm) {
+			e.def.Fields[i].ReverseTransform, e.def.Fields[i].ReverseValueMap = "map", rvm
+		}
 		e.rebuildRows()
 	}, e.u.win)
 	d.Show()
+}
+
+// soleSource is the A value that alone maps to B value dst in vm, or "".
+func soleSource(vm map[string]string, dst string) string {
+	src := ""
+	for a, b := range vm {
+		if b == dst {
+			if src != "" {
+				return ""
+			}
+			src = a
+		}
+	}
+	return src
+}
+
+// oneToOne reports whether no two A values of vm share a B value.
+func oneToOne(vm map[string]string) bool {
+	seen := map[string]bool{}
+	for _, b := range vm {
+		if seen[b] {
+			return false
+		}
+		seen[b] = true
+	}
+	return true
+}
+
+// firstNonBlankDir is a row's direction, or the sync's when the row
+// inherits it.
+func firstNonBlankDir(row, sync mapping.Direction) mapping.Direction {
+	if row == mapping.Inherit {
+		return sync
+	}
+	return row
 }
 
 // guessOption finds the target option equal to v by value or label,

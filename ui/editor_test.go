@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -71,5 +72,104 @@ func TestSuggestByNameLabelAndMeaning(t *testing.T) {
 	}
 	if again := suggest(a, b, []mapping.Field{{A: "email", B: "Email"}}); len(again) != 1 {
 		t.Fatalf("an existing mapping was suggested again: %+v", again)
+	}
+}
+
+// The rule select offers "On create only", which makes the row's rule
+// on-create; a row loaded with that rule shows it; the filter operators
+// include starts-with, and picking it sets the filter.
+func TestRuleOnCreateAndStartsWithFilter(t *testing.T) {
+	u := newTestUI(t, Deps{})
+	sa := connector.Schema{Fields: []connector.Field{{Name: "email", Type: connector.TypeEmail}, {Name: "note", Type: connector.TypeText}, {Name: "kind", Type: connector.TypeString}}}
+	sb := connector.Schema{Fields: []connector.Field{{Name: "Email", Type: connector.TypeEmail}, {Name: "Title", Type: connector.TypeString}, {Name: "ParentId", Type: connector.TypeID}}}
+	e := &editor{u: u, def: engine.Definition{Name: "t", A: engine.SideDef{Connection: "a", Object: "x"}, B: engine.SideDef{Connection: "b", Object: "y"},
+		Direction: mapping.TwoWay, Unmatched: engine.UnmatchedSkip, Conflict: engine.ConflictNewer,
+		Match:   []engine.MatchRule{{A: "email", B: "Email", Normalize: "email"}},
+		Fields:  []mapping.Field{{A: "email", B: "Email"}, {A: "note", B: "Title", Direction: mapping.AtoB, Transform: "firstline:80", Rule: mapping.OnCreate}},
+		Filters: engine.Filters{B: []engine.Filter{{Field: "ParentId", Op: "eq", Value: "003"}}}}}
+	u.openPane(e.build())
+	e.schema[0], e.schema[1] = &sa, &sb
+	e.rebuildRows()
+	e.rebuildFilters()
+	var rules []*widget.Select
+	for _, s := range allOf[*widget.Select](u.Window()) {
+		if slices.Contains(s.Options, ruleOnCreate) {
+			rules = append(rules, s)
+		}
+	}
+	if len(rules) != 2 || rules[0].Selected != ruleAlways || rules[1].Selected != ruleOnCreate {
+		t.Fatalf("rule selects %d, want 2 showing %q and %q", len(rules), ruleAlways, ruleOnCreate)
+	}
+	rules[0].SetSelected(ruleOnCreate)
+	if e.def.Fields[0].Rule != mapping.OnCreate {
+		t.Fatalf("row 1 rule %q after choosing %q", e.def.Fields[0].Rule, ruleOnCreate)
+	}
+	rules[1].SetSelected(ruleUnlessBlank)
+	if e.def.Fields[1].Rule != mapping.UnlessBlank {
+		t.Fatalf("row 2 rule %q after choosing %q", e.def.Fields[1].Rule, ruleUnlessBlank)
+	}
+	var op *widget.Select
+	for _, s := range allOf[*widget.Select](u.Window()) {
+		if s.Selected == "eq" && slices.Contains(s.Options, "starts-with") {
+			op = s
+		}
+	}
+	if op == nil {
+		t.Fatalf("no filter operator select offering starts-with; texts %q", textsOnScreen(u.Window()))
+	}
+	op.SetSelected("starts-with")
+	if got := e.def.Filters.B[0].Op; got != "starts-with" {
+		t.Fatalf("filter op %q after choosing starts-with", got)
+	}
+}
+
+// A two-way value map that is not one to one asks which A value each B
+// value goes back as: the dialog proposes the A value that alone maps to a
+// B value, and using the map sets reverse_transform map with the reverse
+// map edited, which the sync compiles. A one-to-one map drops it.
+func TestValueMapDialogEditsReverseMap(t *testing.T) {
+	u := newTestUI(t, Deps{})
+	sa := connector.Schema{Fields: []connector.Field{{Name: "email", Type: connector.TypeEmail}, enumField("stage", "lead", "trial", "customer")}}
+	sb := connector.Schema{Fields: []connector.Field{{Name: "Email", Type: connector.TypeEmail}, enumField("Stage", "Open", "Won")}}
+	e := &editor{u: u, def: engine.Definition{Name: "t", A: engine.SideDef{Connection: "a", Object: "x"}, B: engine.SideDef{Connection: "b", Object: "y"},
+		Direction: mapping.TwoWay, Unmatched: engine.UnmatchedSkip, Conflict: engine.ConflictNewer,
+		Match:  []engine.MatchRule{{A: "email", B: "Email", Normalize: "email"}},
+		Fields: []mapping.Field{{A: "stage", B: "Stage", Transform: "map", ValueMap: map[string]string{"lead": "Open", "trial": "Open", "customer": "Won"}}}}}
+	u.openPane(e.build())
+	e.schema[0], e.schema[1] = &sa, &sb
+	e.rebuildRows()
+	if !e.save.Disabled() {
+		t.Fatal("Save enabled for a two-way map that is not one to one and has no reverse map")
+	}
+	e.showValueMap(0)
+	if !screenContains(u.Window(), "written back to A as") {
+		t.Fatalf("no reverse table; texts %q", textsOnScreen(u.Window()))
+	}
+	// The last two selects are the reverse table's rows, Open then Won.
+	sels := allOf[*widget.SelectEntry](u.Window())
+	open, won := sels[len(sels)-2], sels[len(sels)-1]
+	if open.Text != "(no mapping)" || won.Text != "customer" {
+		t.Fatalf("reverse rows proposed %q and %q, want (no mapping) and customer", open.Text, won.Text)
+	}
+	open.SetText("lead")
+	test.Tap(buttonOnScreen(u.Window(), "Use this map"))
+	f := e.def.Fields[0]
+	if f.ReverseTransform != "map" || f.ReverseValueMap["Open"] != "lead" || f.ReverseValueMap["Won"] != "customer" {
+		t.Fatalf("row after the value map: %+v", f)
+	}
+	if e.save.Disabled() {
+		t.Fatalf("Save still disabled with a reverse map: %s", e.saveNote.Text)
+	}
+	// Made one to one, the map needs no reverse map.
+	e.showValueMap(0)
+	for _, se := range allOf[*widget.SelectEntry](u.Window()) {
+		if se.Text == "Open" {
+			se.SetText("(no mapping)")
+			break
+		}
+	}
+	test.Tap(buttonOnScreen(u.Window(), "Use this map"))
+	if f := e.def.Fields[0]; f.ReverseTransform != "" || f.ReverseValueMap != nil || len(f.ValueMap) != 2 {
+		t.Fatalf("row after making the map one to one: %+v", f)
 	}
 }
