@@ -285,6 +285,7 @@ func DemoPipedriveMeetingsSync(name, hubspotConn, pipedriveConn, contacts string
 // note's person, like a Salesforce Note's parent (DemoNotesSync), is set
 // on create only, so a note waits, uncreated, until its contact or person
 // is linked; and a note created from Pipedrive is dated at its add_time.
+// A HubSpot note with no text is left out: Pipedrive needs content.
 func DemoPipedriveNotesSync(name, hubspotConn, pipedriveConn, contacts string) engine.Definition {
 	def := demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "notes"},
@@ -295,7 +296,7 @@ func DemoPipedriveNotesSync(name, hubspotConn, pipedriveConn, contacts string) e
 			{A: "hs_timestamp", B: "add_time", Direction: mapping.BtoA, Transform: "datetime", Rule: mapping.OnCreate},
 			{A: "associations.contact", B: "person_id", Transform: "link:" + contacts, Rule: mapping.OnCreate},
 		})
-	def.Filters.A = []engine.Filter{{Field: "associations.contact", Op: "not-empty"}}
+	def.Filters.A = []engine.Filter{{Field: "associations.contact", Op: "not-empty"}, {Field: "hs_note_body", Op: "not-empty"}}
 	def.Filters.B = []engine.Filter{{Field: "person_id", Op: "not-empty"}}
 	return def
 }
@@ -388,7 +389,7 @@ func DemoMeetingsSync(name, hubspotConn, salesforceConn, contacts string) engine
 //     text transform reads the HTML as text and writes text back as HTML
 //     that reads the same.
 //   - A Salesforce Note needs a title: a note created from HubSpot takes
-//     its first line. Its parent (ParentId) is set on create only. Both
+//     its first line, or "Note" when it has no text. Its parent (ParentId) is set on create only. Both
 //     rows are on-create, so later edits never rewrite a title someone
 //     wrote in Salesforce, nor try to move a Note.
 //   - A note created from Salesforce is dated at the Note's creation
@@ -402,7 +403,7 @@ func DemoNotesSync(name, hubspotConn, salesforceConn, contacts string) engine.De
 		engine.MatchRule{A: "hs_note_body", B: "Body", Normalize: "text"},
 		[]mapping.Field{
 			{A: "hs_note_body", B: "Body", Transform: "text", Rule: mapping.UnlessBlank},
-			{A: "hs_note_body", B: "Title", Direction: mapping.AtoB, Transform: "firstline:80", Rule: mapping.OnCreate},
+			{A: "hs_note_body", B: "Title", Direction: mapping.AtoB, Transform: "firstline:80", Rule: mapping.OnCreate, Default: "Note"},
 			{A: "hs_timestamp", B: "CreatedDate", Direction: mapping.BtoA, Transform: "datetime", Rule: mapping.OnCreate},
 			{A: "associations.contact", B: "ParentId", Transform: "link:" + contacts, Rule: mapping.OnCreate},
 		})

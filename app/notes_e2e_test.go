@@ -55,6 +55,11 @@ func TestNotesSyncEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	orphan, _ := hs.Create("notes", map[string]string{"hs_note_body": "A note on nobody", "hs_timestamp": "2026-11-30T10:00:00Z"})
+	// A note with no text becomes a Note titled "Note".
+	blank, _ := hs.Create("notes", map[string]string{"hs_note_body": "<p> </p>", "hs_timestamp": "2026-11-30T10:00:00Z"})
+	if err := hs.SeedAssociations("notes", "contacts", map[string]string{blank.ID: pair[0]}); err != nil {
+		t.Fatal(err)
+	}
 
 	first, err := a.Run(ctx, "notes", app.RunOptions{Confirm: true})
 	if err != nil || first.Summary.Status != "success" {
@@ -69,7 +74,7 @@ func TestNotesSyncEndToEnd(t *testing.T) {
 		}
 	}
 	var fromHS, fromSF [2]string // a note created from each side: HubSpot id, Salesforce id
-	sameLinked := false
+	sameLinked, blankSynced := false, false
 	for _, l := range syncLinks(t, a, "notes") {
 		h, _ := hs.Get("notes", l.AID)
 		s, _ := sf.Get("Note", l.BID)
@@ -77,6 +82,9 @@ func TestNotesSyncEndToEnd(t *testing.T) {
 		switch {
 		case l.AID == orphan.ID || l.BID == onAccount.ID:
 			t.Fatalf("note %s ↔ Note %s synced; it is on no contact", l.AID, l.BID)
+		case l.AID == blank.ID:
+			blankSynced = s.Fields["Title"] == "Note" && s.Fields["Body"] == ""
+			continue
 		case l.AID == sameHS.ID:
 			sameLinked = l.BID == sameSF.ID
 		}
@@ -103,8 +111,9 @@ func TestNotesSyncEndToEnd(t *testing.T) {
 			fromSF = [2]string{l.AID, l.BID}
 		}
 	}
-	if !sameLinked || fromHS[0] == "" || fromSF[0] == "" {
-		t.Fatalf("same note linked: %v; created from HubSpot %v, from Salesforce %v", sameLinked, fromHS, fromSF)
+	if !sameLinked || !blankSynced || fromHS[0] == "" || fromSF[0] == "" {
+		t.Fatalf("same note linked: %v; blank note synced as an empty Note titled Note: %v; created from HubSpot %v, from Salesforce %v",
+			sameLinked, blankSynced, fromHS, fromSF)
 	}
 	if again, err := a.Run(ctx, "notes", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
 		t.Fatalf("second notes run: %v %+v\n%s", err, again.Summary, again.Plan.Summary())

@@ -108,6 +108,9 @@ func (c *codec) canonA(fields map[string]string) (string, error) {
 		}
 		return "", c.wrap(err, c.a, c.b)
 	}
+	if v == "" && c.def != "" && c.dir.readsA() {
+		return c.def, nil // a source that reads as nothing (HTML with no text) is blank too
+	}
 	return c.words(v), nil
 }
 

@@ -67,7 +67,8 @@ type Field struct {
 	// won and lost stages onto Pipedrive's last stage) says how B's values
 	// come back.
 	ReverseValueMap map[string]string `json:"reverse_value_map,omitempty" yaml:"reverse_value_map,omitempty"`
-	// Default is the value used when the source is blank (in B's form).
+	// Default is the value used when the source is blank, or reads as
+	// blank through the transform (in B's form).
 	Default string `json:"default,omitempty" yaml:"default,omitempty"`
 }
 
