@@ -318,6 +318,39 @@ func mergedAwayQuery(side string) string {
 		ORDER BY r.id`
 }
 
+// MergedInto maps each record of side the index holds as merged away to
+// the record it was merged into ("!merged"), linked or not: a reference to
+// a merged-away record (a task's contact, whose association the CRM moved
+// to the survivor without touching the task) is read as a reference to
+// the survivor. It reads the few deleted records through the partial
+// index of deleted records (schema 12).
+func (s *DB) MergedInto(ctx context.Context, syncID int64, side string) (map[string]string, error) {
+	ctx, qerr := quiet(ctx)
+	if qerr != nil {
+		return nil, qerr
+	}
+	rows, err := s.sql.QueryContext(ctx, mergedIntoQuery, syncID, side)
+	if err != nil {
+		return nil, fmt.Errorf("store: records merged away in sync %d: %w", syncID, err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, into string
+		if err := rows.Scan(&id, &into); err != nil {
+			return nil, fmt.Errorf("store: records merged away in sync %d: %w", syncID, err)
+		}
+		out[id] = into
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: records merged away in sync %d: %w", syncID, err)
+	}
+	return out, nil
+}
+
+const mergedIntoQuery = `SELECT id, json_extract(fields, '$."!merged"') FROM records
+	WHERE sync_id = ? AND side = ? AND deleted = 1 AND coalesce(json_extract(fields, '$."!merged"'), '') <> ''`
+
 // KeyHit is one indexed record carrying a match key. A deleted record
 // carries no keys (encodeKeys), so every hit is a live record.
 type KeyHit struct {

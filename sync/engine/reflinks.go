@@ -15,7 +15,10 @@ import (
 // loaded once per plan. A reference is never translated to a record the
 // index holds as deleted, which the vendor would refuse: it waits, like
 // one to a record not linked yet. A B id stays comparable as long as its
-// link exists (linkedB).
+// link exists (linkedB). A reference to a record merged away reads as one
+// to the record it went into: CRMs move a merged record's associations
+// to the survivor without modifying the records that hold them, so the
+// index keeps the old id until those are read again.
 type refLinks struct {
 	ab, ba  map[string]map[string]string // sync -> id -> id, to live records only
 	linkedB map[string]map[string]bool   // sync -> B ids it links
@@ -106,8 +109,51 @@ func (e *Engine) loadRefLinks(ctx context.Context, def Definition) (mapping.Link
 					ba[b] = a
 				}
 			}
+			if err := e.followMerges(ctx, row.ID, turned, ab, ba, linked); err != nil {
+				return nil, err
+			}
 		}
 		l.ab[name], l.ba[name], l.linkedB[name] = ab, ba, linked
 	}
 	return l, nil
+}
+
+// followMerges adds to the translations of sync refID (ab: our A id -> B
+// id, ba: B id -> A id) the records merged away on either side, each
+// translated as the record it went into, following merges of merges. A
+// merged-away record that still has a live link of its own keeps it.
+func (e *Engine) followMerges(ctx context.Context, refID int64, turned bool, ab, ba map[string]string, linked map[string]bool) error {
+	ourA, ourB := "a", "b"
+	if turned {
+		ourA, ourB = "b", "a"
+	}
+	for _, m := range []struct {
+		side  string
+		trans map[string]string
+	}{{ourA, ab}, {ourB, ba}} {
+		into, err := e.st.MergedInto(ctx, refID, m.side)
+		if err != nil {
+			return err
+		}
+		for old := range into {
+			if _, ok := m.trans[old]; ok {
+				continue
+			}
+			heir := old
+			for range len(into) { // a chain is no longer than the merges
+				next, ok := into[heir]
+				if !ok {
+					break
+				}
+				heir = next
+			}
+			if v, ok := m.trans[heir]; ok {
+				m.trans[old] = v
+				if m.side == ourB {
+					linked[old] = true
+				}
+			}
+		}
+	}
+	return nil
 }
