@@ -269,12 +269,13 @@ func DemoPipedriveCallsSync(name, hubspotConn, pipedriveConn, contacts string) e
 // DemoPipedriveMeetingsSync is the ready-made two-way sync between HubSpot
 // meetings and Pipedrive activities of type meeting, matched by title,
 // each linked to its person like the tasks. The meeting's start is the
-// activity's due date and time, in UTC to the minute; its end has no
-// Pipedrive field (an activity keeps a duration, which no row can make of
-// one time), so it is not synced.
+// activity's due date and time, in UTC to the minute. Pipedrive keeps a
+// length, not an end: the meeting's start and end make the activity's
+// duration (span), one way, since a length cannot say which end moved.
 func DemoPipedriveMeetingsSync(name, hubspotConn, pipedriveConn, contacts string) engine.Definition {
 	return pipedriveActivitySync(name, hubspotConn, pipedriveConn, contacts, "meetings", "meeting", "hs_meeting_title",
 		mapping.Field{A: "hs_meeting_start_time", B: "due_date+due_time", Transform: "wallclock:UTC", Rule: mapping.UnlessBlank},
+		mapping.Field{A: "hs_meeting_start_time+hs_meeting_end_time", B: "duration", Direction: mapping.AtoB, Transform: "span", Rule: mapping.UnlessBlank},
 		mapping.Field{A: "hs_meeting_body", B: "note"})
 }
 

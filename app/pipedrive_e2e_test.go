@@ -346,6 +346,13 @@ var pdActivityKinds = map[string]pdActivityKind{
 			if act.Subject != h.Properties["hs_meeting_title"] || act.DueDate+" "+act.DueTime != start.UTC().Format("2006-01-02 15:04") {
 				return fmt.Sprintf("(%q, %s) against (%q, %s %s)", h.Properties["hs_meeting_title"], h.Properties["hs_meeting_start_time"], act.Subject, act.DueDate, act.DueTime)
 			}
+			// The end makes the duration; a meeting from Pipedrive has no end.
+			if end, err := time.Parse(time.RFC3339, h.Properties["hs_meeting_end_time"]); err == nil {
+				m := int(math.Round(end.Sub(start).Minutes()))
+				if act.Duration != fmt.Sprintf("%02d:%02d", m/60, m%60) {
+					return fmt.Sprintf("meeting %s–%s, activity duration %q", h.Properties["hs_meeting_start_time"], h.Properties["hs_meeting_end_time"], act.Duration)
+				}
+			}
 			return ""
 		}},
 	// A call: its title, date and duration (milliseconds against HH:MM).

@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -134,17 +135,7 @@ func hhmmTransform(arg string) (transform, error) {
 		m := int64(math.Round(f * unit / 60000))
 		return fmt.Sprintf("%02d:%02d", m/60, m%60), nil
 	}
-	canon := func(s string) (string, error) {
-		s = strings.TrimSpace(s)
-		if s == "" {
-			return "", nil
-		}
-		var h, m int
-		if n, err := fmt.Sscanf(s, "%d:%d", &h, &m); err != nil || n != 2 || h < 0 || m < 0 || m > 59 {
-			return "", fmt.Errorf("%q is not a length as HH:MM", s)
-		}
-		return fmt.Sprintf("%02d:%02d", h, m), nil
-	}
+	canon := canonHHMM
 	inverse := func(s string) (string, error) {
 		c, err := canon(s)
 		if err != nil || c == "" {
@@ -156,4 +147,44 @@ func hhmmTransform(arg string) (transform, error) {
 	}
 	return transform{name: "hhmm", forward: forward, canon: canon, inverse: inverse,
 		aTypes: withText(connector.TypeNumber), bTypes: plainText}, nil
+}
+
+// canonHHMM normalizes a length written as H:MM or HH:MM.
+func canonHHMM(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	var h, m int
+	if n, err := fmt.Sscanf(s, "%d:%d", &h, &m); err != nil || n != 2 || h < 0 || m < 0 || m > 59 {
+		return "", fmt.Errorf("%q is not a length as HH:MM", s)
+	}
+	return fmt.Sprintf("%02d:%02d", h, m), nil
+}
+
+// spanTransform is "span": A is a start and an end, two instants joined
+// (a: start+end), B the time between them as HH:MM, to the minute; a
+// HubSpot meeting's start and end make a Pipedrive activity's duration.
+// Either end missing gives no length. One-way: a length cannot be turned
+// back into a start and an end.
+func spanTransform() transform {
+	forward := func(s string) (string, error) {
+		parts := strings.Fields(s)
+		if len(parts) != 2 {
+			return "", nil // a start or an end alone has no length
+		}
+		start, k1, err1 := parseTimeValue(parts[0])
+		end, k2, err2 := parseTimeValue(parts[1])
+		if err := errors.Join(err1, err2); err != nil || k1 != kindInstant || k2 != kindInstant {
+			return "", fmt.Errorf("span needs a start and an end, two instants: %q", s)
+		}
+		if end.Before(start) {
+			return "", fmt.Errorf("%s ends before it starts (%s)", parts[1], parts[0])
+		}
+		m := int64(math.Round(end.Sub(start).Minutes()))
+		return fmt.Sprintf("%02d:%02d", m/60, m%60), nil
+	}
+	return transform{name: "span", forward: forward, canon: canonHHMM,
+		whyNot: "a length cannot be turned back into a start and an end",
+		aTypes: withText(connector.TypeDateTime), bTypes: plainText}
 }

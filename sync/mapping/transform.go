@@ -49,7 +49,7 @@ func withText(ts ...connector.FieldType) []connector.FieldType {
 func identityFn(s string) (string, error) { return s, nil }
 
 // knownTransforms lists the names for error messages.
-const knownTransforms = "none, trim, lower, upper, title, e164[:REGION], date[:ZONE], datetime[:ZONE], map, concat, split, const:VALUE, number, divide:N, hhmm:UNIT, wallclock:ZONE, text, firstline:N, bool, link:SYNC"
+const knownTransforms = "none, trim, lower, upper, title, e164[:REGION], date[:ZONE], datetime[:ZONE], map, concat, split, const:VALUE, number, divide:N, hhmm:UNIT, wallclock:ZONE, span, text, firstline:N, bool, link:SYNC"
 
 // parseTransform builds the named transform. "concat" and "split" are
 // identity transforms: joining and splitting fields is done by the row from
@@ -108,6 +108,8 @@ func parseTransform(spec string, env transformEnv) (transform, error) {
 		return noArg(textHTMLTransform())
 	case "firstline":
 		return firstLineTransform(arg)
+	case "span":
+		return noArg(spanTransform())
 	case "bool":
 		return noArg(transform{name: name, forward: normalizeBool, canon: normalizeBool, inverse: identityFn,
 			aTypes: withText(connector.TypeBool, connector.TypeNumber, connector.TypeEnum), bTypes: withText(connector.TypeBool)})

@@ -39,6 +39,11 @@ func TestTransformForward(t *testing.T) {
 		{"text", str, "<p>a</p><p><br></p><p>b &lt;c&gt;</p>", "a\n\nb <c>", ""},
 		{"text", str, "  plain\r\n\r\n\r\ntext  ", "plain\n\ntext", ""},
 		{"firstline:80", str, "<p>Renewal call</p><p>They want 20 seats</p>", "Renewal call", ""},
+		{"span", str, "2026-12-10T15:00:00Z 2026-12-10T15:45:00Z", "00:45", ""},
+		{"span", str, "2026-12-10T15:00:00.000Z 2026-12-10T19:05:29+02:00", "02:05", ""},
+		{"span", str, "2026-12-10T15:00:00Z", "", ""},
+		{"span", str, "2026-12-10T15:00:00Z 2026-12-10T14:00:00Z", "", "ends before it starts"},
+		{"span", str, "2026-12-10 2026-12-11", "", "two instants"},
 		{"firstline:10", str, "A very long first line", "A very lo…", ""},
 		{"firstline:5", str, "", "", ""},
 		{"e164", str, "+1 555-664-6864", "+15556646864", ""}, // fictional range: possible, not assigned
@@ -184,6 +189,7 @@ func TestTransformInvertibility(t *testing.T) {
 		{"datetime:UTC", transformEnv{aType: connector.TypeDate}, false, "losing its time"},
 		{"e164", transformEnv{}, true, ""},
 		{"firstline:80", transformEnv{}, false, "first line"},
+		{"span", transformEnv{}, false, "start and an end"},
 		{"text", transformEnv{}, true, ""},
 	}
 	for _, tc := range cases {
@@ -214,6 +220,7 @@ func TestTransformParseErrors(t *testing.T) {
 		"firstline":            "longest title",
 		"firstline:x":          "longest title",
 		"text:html":            "takes no argument",
+		"span:min":             "takes no argument",
 	}
 	for spec, want := range cases {
 		_, err := parseTransform(spec, transformEnv{aType: connector.TypeDateTime})
