@@ -288,16 +288,9 @@ func DemoPipedriveMeetingsSync(name, hubspotConn, pipedriveConn, contacts string
 // is linked; and a note created from Pipedrive is dated at its add_time.
 // A HubSpot note with no text is left out: Pipedrive needs content.
 func DemoPipedriveNotesSync(name, hubspotConn, pipedriveConn, contacts string) engine.Definition {
-	def := demoDef(name,
-		engine.SideDef{Connection: hubspotConn, Object: "notes"},
-		engine.SideDef{Connection: pipedriveConn, Object: "notes"},
-		engine.MatchRule{A: "hs_note_body", B: "content", Normalize: "text"},
-		[]mapping.Field{
-			{A: "hs_note_body", B: "content", Rule: mapping.UnlessBlank},
-			{A: "hs_timestamp", B: "add_time", Direction: mapping.BtoA, Transform: "datetime", Rule: mapping.OnCreate},
-			{A: "associations.contact", B: "person_id", Transform: "link:" + contacts, Rule: mapping.OnCreate},
-		})
-	def.Filters.A = []engine.Filter{{Field: "associations.contact", Op: "not-empty"}, {Field: "hs_note_body", Op: "not-empty"}}
+	def := hubspotNotesSync(name, hubspotConn, pipedriveConn, contacts,
+		noteSide{object: "notes", body: "content", created: "add_time", parent: "person_id"})
+	def.Filters.A = append(def.Filters.A, engine.Filter{Field: "hs_note_body", Op: "not-empty"})
 	def.Filters.B = []engine.Filter{{Field: "person_id", Op: "not-empty"}}
 	return def
 }
@@ -390,26 +383,41 @@ func DemoMeetingsSync(name, hubspotConn, salesforceConn, contacts string) engine
 //     text transform reads the HTML as text and writes text back as HTML
 //     that reads the same.
 //   - A Salesforce Note needs a title: a note created from HubSpot takes
-//     its first line, or "Note" when it has no text. Its parent (ParentId) is set on create only. Both
-//     rows are on-create, so later edits never rewrite a title someone
-//     wrote in Salesforce, nor try to move a Note.
+//     its first line, or "Note" when it has no text. Its parent (ParentId)
+//     is set on create only. Both rows are on-create, so later edits never
+//     rewrite a title someone wrote in Salesforce, nor try to move a Note.
 //   - A note created from Salesforce is dated at the Note's creation
 //     (HubSpot's hs_timestamp, which a create needs).
 //   - Only notes on contacts: a HubSpot note with a contact, a Salesforce
 //     Note whose parent's id has the Contact prefix, 003.
 func DemoNotesSync(name, hubspotConn, salesforceConn, contacts string) engine.Definition {
+	def := hubspotNotesSync(name, hubspotConn, salesforceConn, contacts,
+		noteSide{object: "Note", body: "Body", bodyTransform: "text", created: "CreatedDate", parent: "ParentId"},
+		mapping.Field{A: "hs_note_body", B: "Title", Direction: mapping.AtoB, Transform: "firstline:80", Rule: mapping.OnCreate, Default: "Note"})
+	def.Filters.B = []engine.Filter{{Field: "ParentId", Op: "starts-with", Value: "003"}}
+	return def
+}
+
+// noteSide names what the other CRM calls a note's parts.
+type noteSide struct {
+	object, body, bodyTransform, created, parent string
+}
+
+// hubspotNotesSync is the shape the notes syncs share: HubSpot notes with
+// a contact ↔ the other CRM's notes, matched by their text; the body both
+// ways, the date and the parent (through the contacts sync's links) on
+// create only.
+func hubspotNotesSync(name, hubspotConn, otherConn, contacts string, other noteSide, extra ...mapping.Field) engine.Definition {
 	def := demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "notes"},
-		engine.SideDef{Connection: salesforceConn, Object: "Note"},
-		engine.MatchRule{A: "hs_note_body", B: "Body", Normalize: "text"},
-		[]mapping.Field{
-			{A: "hs_note_body", B: "Body", Transform: "text", Rule: mapping.UnlessBlank},
-			{A: "hs_note_body", B: "Title", Direction: mapping.AtoB, Transform: "firstline:80", Rule: mapping.OnCreate, Default: "Note"},
-			{A: "hs_timestamp", B: "CreatedDate", Direction: mapping.BtoA, Transform: "datetime", Rule: mapping.OnCreate},
-			{A: "associations.contact", B: "ParentId", Transform: "link:" + contacts, Rule: mapping.OnCreate},
-		})
+		engine.SideDef{Connection: otherConn, Object: other.object},
+		engine.MatchRule{A: "hs_note_body", B: other.body, Normalize: "text"},
+		append([]mapping.Field{
+			{A: "hs_note_body", B: other.body, Transform: other.bodyTransform, Rule: mapping.UnlessBlank},
+			{A: "hs_timestamp", B: other.created, Direction: mapping.BtoA, Transform: "datetime", Rule: mapping.OnCreate},
+			{A: "associations.contact", B: other.parent, Transform: "link:" + contacts, Rule: mapping.OnCreate},
+		}, extra...))
 	def.Filters.A = []engine.Filter{{Field: "associations.contact", Op: "not-empty"}}
-	def.Filters.B = []engine.Filter{{Field: "ParentId", Op: "starts-with", Value: "003"}}
 	return def
 }
 

@@ -319,27 +319,11 @@ func (e *editor) showValueMap(i int) {
 	vm := map[string]string{}
 	grid := container.NewGridWithColumns(2, bold("A "+f.A+" value"), bold("B "+f.B+" value"))
 	for _, src := range sources {
-		src := src
-		sel := widget.NewSelectEntry(targets)
 		cur, ok := f.ValueMap[src]
 		if !ok {
 			cur = guessOption(src, fb.Options)
 		}
-		if cur != "" {
-			vm[src] = cur
-			sel.SetText(cur)
-		} else {
-			sel.SetText("(no mapping)")
-		}
-		sel.OnChanged = func(s string) {
-			if s == "(no mapping)" || strings.TrimSpace(s) == "" {
-				delete(vm, src)
-				return
-			}
-			vm[src] = s
-		}
-		grid.Add(widget.NewLabel(src))
-		grid.Add(sel)
+		addValuePick(grid, vm, src, targets, cur)
 	}
 	// A row that writes A back needs, when several A values share a B
 	// value, to know which A value each B value goes back as.
@@ -350,27 +334,11 @@ func (e *editor) showValueMap(i int) {
 		grid.Add(bold("written back to A as"))
 		backs := append([]string{"(no mapping)"}, sources...)
 		for _, dst := range targets[1:] {
-			dst := dst
-			sel := widget.NewSelectEntry(backs)
 			cur, ok := f.ReverseValueMap[dst]
 			if !ok {
 				cur = soleSource(vm, dst)
 			}
-			if cur != "" {
-				rvm[dst] = cur
-				sel.SetText(cur)
-			} else {
-				sel.SetText("(no mapping)")
-			}
-			sel.OnChanged = func(s string) {
-				if s == "(no mapping)" || strings.TrimSpace(s) == "" {
-					delete(rvm, dst)
-					return
-				}
-				rvm[dst] = s
-			}
-			grid.Add(widget.NewLabel(dst))
-			grid.Add(sel)
+			addValuePick(grid, rvm, dst, backs, cur)
 		}
 	}
 	note := "B allows: " + strings.Join(targets[1:], ", ")
@@ -398,6 +366,28 @@ func (e *editor) showValueMap(i int) {
 		e.rebuildRows()
 	}, e.u.win)
 	d.Show()
+}
+
+// addValuePick adds to grid one row of a value map m: key, and a picker
+// of options showing cur, which keeps m[key] in step ("(no mapping)"
+// removes it).
+func addValuePick(grid *fyne.Container, m map[string]string, key string, options []string, cur string) {
+	sel := widget.NewSelectEntry(options)
+	if cur != "" {
+		m[key] = cur
+		sel.SetText(cur)
+	} else {
+		sel.SetText("(no mapping)")
+	}
+	sel.OnChanged = func(s string) {
+		if s == "(no mapping)" || strings.TrimSpace(s) == "" {
+			delete(m, key)
+			return
+		}
+		m[key] = s
+	}
+	grid.Add(widget.NewLabel(key))
+	grid.Add(sel)
 }
 
 // soleSource is the A value that alone maps to B value dst in vm, or "".

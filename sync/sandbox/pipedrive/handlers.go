@@ -324,9 +324,19 @@ func (s *Sim) handleCreate(k kind) http.HandlerFunc {
 }
 
 // writeRecord decodes a request body, applies it with write under the
-// lock, and answers the record as written, or the error.
+// lock, and answers the record as written, or the error. A note is v1's:
+// its body may be a form, and it is answered in v1's shape (addNote and
+// updateNote both answer 200 in the spec).
 func (s *Sim) writeRecord(w http.ResponseWriter, r *http.Request, k kind, write func(map[string]json.RawMessage) (*record, *apiError)) {
-	body, err := decodeObject(r.Body)
+	render := func(rec *record) map[string]any { return s.render(k, rec, nil, nil) }
+	var body map[string]json.RawMessage
+	var err error
+	if k == kindNote {
+		render = s.renderNote
+		body, err = decodeNoteBody(r)
+	} else {
+		body, err = decodeObject(r.Body)
+	}
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
@@ -335,7 +345,7 @@ func (s *Sim) writeRecord(w http.ResponseWriter, r *http.Request, k kind, write 
 	rec, aerr := write(body)
 	var out map[string]any
 	if aerr == nil {
-		out = s.render(k, rec, nil, nil)
+		out = render(rec)
 	}
 	s.mu.Unlock()
 	if aerr != nil {
@@ -357,7 +367,8 @@ func (s *Sim) handlePatch(k kind) http.HandlerFunc {
 	}
 }
 
-// handleDelete serves DELETE: marks deleted, answers {"id": id}.
+// handleDelete serves DELETE: marks deleted, answers v2's {"id": id}, or
+// v1's true for a note (DeleteNoteResponse).
 func (s *Sim) handleDelete(k kind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, aerr := parseID(r)
@@ -370,6 +381,10 @@ func (s *Sim) handleDelete(k kind) http.HandlerFunc {
 		s.mu.Unlock()
 		if aerr != nil {
 			writeAPIError(w, aerr)
+			return
+		}
+		if k == kindNote {
+			writeData(w, true)
 			return
 		}
 		writeData(w, map[string]any{"id": id})

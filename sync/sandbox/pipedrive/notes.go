@@ -556,31 +556,9 @@ func (s *Sim) handleNote(w http.ResponseWriter, r *http.Request) {
 	writeData(w, out)
 }
 
-// writeNote decodes a v1 body, applies it with write under the lock, and answers the note
-// with 200 (addNote and updateNote both answer '200' in the spec), or the error.
-func (s *Sim) writeNote(w http.ResponseWriter, r *http.Request, write func(map[string]json.RawMessage) (*record, *apiError)) {
-	body, err := decodeNoteBody(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
-		return
-	}
-	s.mu.Lock()
-	rec, aerr := write(body)
-	var out map[string]any
-	if aerr == nil {
-		out = s.renderNote(rec)
-	}
-	s.mu.Unlock()
-	if aerr != nil {
-		writeAPIError(w, aerr)
-		return
-	}
-	writeData(w, out)
-}
-
 // handleAddNote serves POST /v1/notes.
 func (s *Sim) handleAddNote(w http.ResponseWriter, r *http.Request) {
-	s.writeNote(w, r, s.createNoteLocked)
+	s.writeRecord(w, r, kindNote, s.createNoteLocked)
 }
 
 // handleUpdateNote serves PUT /v1/notes/{id}: only the given properties change; content
@@ -591,24 +569,5 @@ func (s *Sim) handleUpdateNote(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, aerr)
 		return
 	}
-	s.writeNote(w, r, func(body map[string]json.RawMessage) (*record, *apiError) { return s.updateNoteLocked(id, body) })
-}
-
-// handleDeleteNote serves DELETE /v1/notes/{id}: the note becomes inactive (active_flag
-// false, update_time the delete time) and the answer is DeleteNoteResponse,
-// {"success": true, "data": true}.
-func (s *Sim) handleDeleteNote(w http.ResponseWriter, r *http.Request) {
-	id, aerr := parseID(r)
-	if aerr != nil {
-		writeAPIError(w, aerr)
-		return
-	}
-	s.mu.Lock()
-	aerr = s.deleteLocked(kindNote, id)
-	s.mu.Unlock()
-	if aerr != nil {
-		writeAPIError(w, aerr)
-		return
-	}
-	writeData(w, true)
+	s.writeRecord(w, r, kindNote, func(body map[string]json.RawMessage) (*record, *apiError) { return s.updateNoteLocked(id, body) })
 }

@@ -217,7 +217,7 @@ func (s *Sim) routes() {
 		api("POST "+n, endpoint{cost: 10}, s.handleAddNote)
 		api("GET "+n+"/{id}", endpoint{cost: 2}, s.handleNote)
 		api("PUT "+n+"/{id}", endpoint{cost: 10}, s.handleUpdateNote)
-		api("DELETE "+n+"/{id}", endpoint{cost: 6}, s.handleDeleteNote)
+		api("DELETE "+n+"/{id}", endpoint{cost: 6}, s.handleDelete(kindNote))
 	}
 	api("GET /api/v2/pipelines", endpoint{cost: 5}, s.handlePipelines)
 	api("GET /api/v2/pipelines/{id}", endpoint{cost: 1}, s.handlePipeline)
