@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/timecursor"
 )
 
 // item is a v2 PersonItem, OrganizationItem or DealItem, with the members
@@ -78,79 +79,21 @@ func primary(items []contactItem) string {
 	return ""
 }
 
-// Cursors are "pd1|" + the newest update_time read (RFC 3339, seconds) +
-// "|" + the ids read with that update_time, comma-separated. update_time
-// has one-second resolution and updated_since is inclusive, so the next
-// read starts at that second again, and records changed in the same second
-// after the read are not missed; the ids say which of that second's
-// records were read already, so they are not read again.
+// cursorPrefix marks Pipedrive's cursors (timecursor): update_time has
+// one-second resolution and updated_since is inclusive.
 const cursorPrefix = "pd1|"
-
-type cursor struct {
-	at   time.Time
-	seen map[string]bool // ids read with update_time == at
-}
-
-func parseCursor(c connector.Cursor) (cursor, error) {
-	if c == "" {
-		return cursor{}, nil
-	}
-	s, ok := strings.CutPrefix(string(c), cursorPrefix)
-	ts, ids, _ := strings.Cut(s, "|")
-	t, err := time.Parse(time.RFC3339, ts)
-	if !ok || err != nil {
-		return cursor{}, fmt.Errorf("pipedrive: unreadable cursor %q", c)
-	}
-	cur := cursor{at: t.UTC(), seen: map[string]bool{}}
-	for _, id := range strings.Split(ids, ",") {
-		if id != "" {
-			cur.seen[id] = true
-		}
-	}
-	return cur, nil
-}
-
-// admit reports whether a record read now is new to the cursor, and moves
-// the cursor past it.
-func (c *cursor) admit(id string, mod time.Time) bool {
-	mod = mod.UTC().Truncate(time.Second)
-	switch {
-	case mod.Before(c.at):
-		return true // sorted reads never go back; a clock step did
-	case mod.Equal(c.at):
-		if c.seen[id] {
-			return false
-		}
-	default:
-		c.at, c.seen = mod, map[string]bool{}
-	}
-	c.seen[id] = true
-	return true
-}
-
-func (c cursor) String() string {
-	if c.at.IsZero() {
-		return ""
-	}
-	ids := make([]string, 0, len(c.seen))
-	for id := range c.seen {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return cursorPrefix + c.at.Format(time.RFC3339) + "|" + strings.Join(ids, ",")
-}
 
 // Read lists the object's records updated since the cursor, oldest update
 // first, 500 per call (GET /api/v2/persons with updated_since, sort_by
 // update_time and cursor paging). Deleted records are not listed by v2.
 func (c *Connector) Read(ctx context.Context, object string, since connector.Cursor) iter.Seq2[connector.Page, error] {
 	return func(yield func(connector.Page, error) bool) {
-		cur, err := parseCursor(since)
+		cur, err := timecursor.Parse(cursorPrefix, string(since))
 		if err != nil {
-			yield(connector.Page{}, err)
+			yield(connector.Page{}, fmt.Errorf("pipedrive: %w", err))
 			return
 		}
-		from := cur.at
+		from := cur.At
 		sc, err := c.schemaOf(ctx, object)
 		if err != nil {
 			yield(connector.Page{}, err)
@@ -174,7 +117,7 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 					yield(connector.Page{}, fmt.Errorf("pipedrive: read %s: %w", object, err))
 					return
 				}
-				if cur.admit(rec.ID, rec.Modified) {
+				if cur.Admit(rec.ID, rec.Modified) {
 					recs = append(recs, rec)
 				}
 			}

@@ -1,0 +1,76 @@
+// Package timecursor is the read cursor of a vendor whose incremental
+// reads filter by a modified time of one-second resolution, inclusive or
+// not: the newest time read, and the ids read at that second.
+//
+// A cursor is prefix + the newest time read (RFC 3339, seconds) + "|" +
+// the ids read with that time, comma-separated. The next read starts at
+// that second again, so records changed in the same second after the read
+// are not missed, and the ids say which of that second's records were
+// read already, so they are not read twice.
+package timecursor
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Cursor is a parsed cursor; the zero Cursor reads everything.
+type Cursor struct {
+	prefix string
+	At     time.Time       // the newest modified time read
+	seen   map[string]bool // ids read with modified time == At
+}
+
+// Parse reads a cursor written with prefix ("" is the zero cursor).
+func Parse(prefix, c string) (Cursor, error) {
+	cur := Cursor{prefix: prefix}
+	if c == "" {
+		return cur, nil
+	}
+	s, ok := strings.CutPrefix(c, prefix)
+	ts, ids, _ := strings.Cut(s, "|")
+	t, err := time.Parse(time.RFC3339, ts)
+	if !ok || err != nil {
+		return cur, fmt.Errorf("unreadable cursor %q", c)
+	}
+	cur.At, cur.seen = t.UTC(), map[string]bool{}
+	for _, id := range strings.Split(ids, ",") {
+		if id != "" {
+			cur.seen[id] = true
+		}
+	}
+	return cur, nil
+}
+
+// Admit reports whether a record read now is new to the cursor, and moves
+// the cursor past it.
+func (c *Cursor) Admit(id string, mod time.Time) bool {
+	mod = mod.UTC().Truncate(time.Second)
+	switch {
+	case mod.Before(c.At):
+		return true // sorted reads never go back; a clock step did
+	case mod.Equal(c.At) && c.seen != nil:
+		if c.seen[id] {
+			return false
+		}
+	default:
+		c.At, c.seen = mod, map[string]bool{}
+	}
+	c.seen[id] = true
+	return true
+}
+
+// String writes the cursor; "" while nothing was read.
+func (c Cursor) String() string {
+	if c.At.IsZero() {
+		return ""
+	}
+	ids := make([]string, 0, len(c.seen))
+	for id := range c.seen {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return c.prefix + c.At.Format(time.RFC3339) + "|" + strings.Join(ids, ",")
+}
