@@ -49,6 +49,12 @@ type Endpoint struct {
 	PKCE                         bool
 	RedirectHost                 string // "localhost" (default); the listener always binds 127.0.0.1
 	RedirectPath                 string // default "/callback"
+	// AuthScheme is the Authorization scheme API calls send the access
+	// token with; "" is Bearer. Zoho asks for "Zoho-oauthtoken".
+	AuthScheme string
+	// AuthParams are added to the consent page's URL: Zoho issues a
+	// refresh token only for access_type=offline.
+	AuthParams map[string]string
 }
 
 func (ep Endpoint) vendor() string {

@@ -71,7 +71,7 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	r := req.Clone(req.Context())
-	tok.SetAuthHeader(r)
+	t.authorize(r, tok)
 	resp, err := t.base.RoundTrip(r)
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
 		return resp, err
@@ -96,8 +96,17 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		r2.Body = body
 	}
 	drain(resp)
-	tok2.SetAuthHeader(r2)
+	t.authorize(r2, tok2)
 	return t.base.RoundTrip(r2)
+}
+
+// authorize sets the access token in the scheme the vendor asks for.
+func (t *bearerTransport) authorize(r *http.Request, tok *oauth2.Token) {
+	if scheme := t.ts.ep.AuthScheme; scheme != "" {
+		r.Header.Set("Authorization", scheme+" "+tok.AccessToken)
+		return
+	}
+	tok.SetAuthHeader(r)
 }
 
 func closeBody(req *http.Request) {

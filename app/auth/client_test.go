@@ -9,9 +9,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector"
+	"golang.org/x/oauth2"
 )
 
 func post(t *testing.T, c *http.Client, url, body string) (int, string, error) {
@@ -158,5 +160,29 @@ func TestReconnectNeededIsAnAuthError(t *testing.T) {
 	}
 	if connector.CategoryOf(err) != connector.CatAuth {
 		t.Fatalf("category = %s", connector.CategoryOf(err))
+	}
+}
+
+// An endpoint with an AuthScheme sends the access token in that scheme
+// (Zoho: "Zoho-oauthtoken"), on the first call and on the replay after a
+// refresh.
+func TestClientUsesTheVendorsAuthScheme(t *testing.T) {
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	store := secret.NewMemory()
+	tok := &oauth2.Token{AccessToken: "at-1", RefreshToken: "rt-1", TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}
+	if err := Save(context.Background(), store, connKey, tok); err != nil {
+		t.Fatal(err)
+	}
+	ep := Endpoint{Vendor: "zoho", TokenURL: srv.URL + "/token", AuthScheme: "Zoho-oauthtoken"}
+	c := Client(srv.Client(), NewTokenSource(context.Background(), ep, store, connKey, nil))
+	if status, _, err := post(t, c, srv.URL+"/api", "x"); err != nil || status != 200 {
+		t.Fatalf("call: %d %v", status, err)
+	}
+	if len(seen) != 1 || seen[0] != "Zoho-oauthtoken at-1" {
+		t.Fatalf("Authorization headers %q, want the Zoho-oauthtoken scheme", seen)
 	}
 }

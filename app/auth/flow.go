@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -95,6 +97,9 @@ func (f Flow) Authorize(ctx context.Context, ep Endpoint) (*oauth2.Token, error)
 	}
 	var verifier string
 	authOpts := []oauth2.AuthCodeOption{}
+	for _, k := range slices.Sorted(maps.Keys(ep.AuthParams)) {
+		authOpts = append(authOpts, oauth2.SetAuthURLParam(k, ep.AuthParams[k]))
+	}
 	if ep.PKCE {
 		verifier = oauth2.GenerateVerifier()
 		authOpts = append(authOpts, oauth2.S256ChallengeOption(verifier))

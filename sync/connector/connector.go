@@ -210,6 +210,12 @@ type OAuthSpec struct {
 	TokenRoute  bool
 	TokenHeader string // header for the token route; "" = Authorization: Bearer
 	DocsURL     string // where an admin registers the app and redirect URI
+	// AuthScheme is the Authorization scheme of API calls with an OAuth
+	// access token; "" = Bearer (Zoho: "Zoho-oauthtoken").
+	AuthScheme string
+	// AuthParams are added to the consent page's URL (Zoho:
+	// access_type=offline, without which it issues no refresh token).
+	AuthParams map[string]string
 }
 
 // Info describes a vendor as data.

@@ -13,13 +13,14 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// Code follows conf's authorize URL to its redirect, checks the state
-// came back with a code, and exchanges the code with its PKCE verifier.
-func Code(t testing.TB, conf *oauth2.Config) *oauth2.Token {
+// Code follows conf's authorize URL (with the vendor's extra opts, such as
+// Zoho's access_type=offline) to its redirect, checks the state came back
+// with a code, and exchanges the code with its PKCE verifier.
+func Code(t testing.TB, conf *oauth2.Config, opts ...oauth2.AuthCodeOption) *oauth2.Token {
 	t.Helper()
 	verifier := oauth2.GenerateVerifier()
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(conf.AuthCodeURL("st4te", oauth2.S256ChallengeOption(verifier)))
+	resp, err := noFollow.Get(conf.AuthCodeURL("st4te", append(opts, oauth2.S256ChallengeOption(verifier))...))
 	if err != nil {
 		t.Fatalf("authorize: %v", err)
 	}

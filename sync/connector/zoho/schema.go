@@ -1,0 +1,179 @@
+package zoho
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// fieldItem is one field of GET /settings/fields.
+type fieldItem struct {
+	APIName         string `json:"api_name"`
+	FieldLabel      string `json:"field_label"`
+	DisplayLabel    string `json:"display_label"`
+	DataType        string `json:"data_type"`
+	ReadOnly        bool   `json:"read_only"`
+	FieldReadOnly   bool   `json:"field_read_only"`
+	SystemMandatory bool   `json:"system_mandatory"`
+	Unique          any    `json:"unique"`
+	PickListValues  []struct {
+		ActualValue  string `json:"actual_value"`
+		DisplayValue string `json:"display_value"`
+	} `json:"pick_list_values"`
+	Lookup struct {
+		Module struct {
+			APIName string `json:"api_name"`
+		} `json:"module"`
+	} `json:"lookup"`
+}
+
+// schema is a module's fields as the connector offers them, with the
+// Zoho data type of each, which reading and writing follow.
+type schema struct {
+	connector.Schema
+	types map[string]string // api_name -> data_type
+}
+
+// systemReadOnly are the fields Zoho sets itself.
+var systemReadOnly = map[string]bool{"Created_Time": true, "Modified_Time": true, "Created_By": true, "Modified_By": true, "Full_Name": true}
+
+// Schema lists the module's fields (GET /crm/v8/settings/fields?module=).
+// It is held for the connector's lifetime and kept in the metadata cache
+// between runs; a ctx marked with connector.WithFreshSchema asks Zoho.
+func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema, error) {
+	sc, err := c.schemaOf(ctx, object)
+	if err != nil {
+		return connector.Schema{}, err
+	}
+	return sc.Schema, nil
+}
+
+func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error) {
+	if err := checkObject(object); err != nil {
+		return nil, err
+	}
+	key := "zoho/v8/" + object + "/fields"
+	if !connector.FreshSchema(ctx) {
+		c.mu.Lock()
+		sc := c.schemas[object]
+		c.mu.Unlock()
+		if sc != nil {
+			return sc, nil
+		}
+		if b, ok, _ := c.meta.Lookup(ctx, key); ok {
+			var items []fieldItem
+			if json.Unmarshal(b, &items) == nil && len(items) > 0 {
+				return c.hold(object, items), nil
+			}
+		}
+	}
+	r, err := c.call(ctx, http.MethodGet, apiRoot+"/settings/fields?module="+url.QueryEscape(object), nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	if r.status != http.StatusOK {
+		return nil, r.apiError()
+	}
+	var body struct {
+		Fields []fieldItem `json:"fields"`
+	}
+	if err := r.decode(&body); err != nil {
+		return nil, err
+	}
+	if len(body.Fields) == 0 {
+		return nil, r.fail("the fields metadata of " + object + " lists no field")
+	}
+	if b, err := json.Marshal(body.Fields); err == nil {
+		_ = c.meta.Store(ctx, key, b) // the cache's owner logs its failures
+	}
+	return c.hold(object, body.Fields), nil
+}
+
+// hold builds the schema from the fields metadata and keeps it.
+func (c *Connector) hold(object string, items []fieldItem) *schema {
+	sc := &schema{Schema: connector.Schema{Object: object}, types: map[string]string{}}
+	for _, it := range items {
+		if it.APIName == "" {
+			continue
+		}
+		f := connector.Field{
+			Name:     it.APIName,
+			Label:    firstNonEmpty(it.DisplayLabel, it.FieldLabel, it.APIName),
+			Type:     fieldType(it.DataType),
+			Required: it.SystemMandatory,
+			ReadOnly: it.ReadOnly || it.FieldReadOnly && it.DataType != "ownerlookup" || systemReadOnly[it.APIName] ||
+				it.DataType == "autonumber" || it.DataType == "formula",
+			Unique: isUnique(it.Unique) || (object == "Contacts" && it.APIName == "Email"),
+		}
+		for _, o := range it.PickListValues {
+			f.Options = append(f.Options, connector.Option{Value: o.ActualValue, Label: firstNonEmpty(o.DisplayValue, o.ActualValue)})
+		}
+		sc.Fields = append(sc.Fields, f)
+		sc.types[it.APIName] = it.DataType
+	}
+	slices.SortStableFunc(sc.Fields, func(a, b connector.Field) int { return strings.Compare(a.Name, b.Name) })
+	c.mu.Lock()
+	c.schemas[object] = sc
+	c.mu.Unlock()
+	return sc
+}
+
+// fieldType maps Zoho's data_type to the canonical field types.
+func fieldType(dataType string) connector.FieldType {
+	switch dataType {
+	case "email":
+		return connector.TypeEmail
+	case "phone":
+		return connector.TypePhone
+	case "textarea":
+		return connector.TypeText
+	case "picklist":
+		return connector.TypeEnum
+	case "date":
+		return connector.TypeDate
+	case "datetime":
+		return connector.TypeDateTime
+	case "boolean":
+		return connector.TypeBool
+	case "integer", "bigint", "double", "currency", "decimal", "percent":
+		return connector.TypeNumber
+	case "lookup", "ownerlookup":
+		return connector.TypeID
+	}
+	return connector.TypeString
+}
+
+// isUnique reads the metadata's "unique" property: {} or absent when the
+// field is not unique.
+func isUnique(v any) bool {
+	switch u := v.(type) {
+	case bool:
+		return u
+	case map[string]any:
+		return len(u) > 0
+	}
+	return false
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// checkObject refuses modules the connector does not speak.
+func checkObject(object string) error {
+	if !slices.Contains(Info().Objects, object) {
+		return &connector.Error{Vendor: vendor, Category: connector.CatValidation,
+			Message: "unknown module " + object + " (known: " + strings.Join(Info().Objects, ", ") + ")"}
+	}
+	return nil
+}

@@ -1,0 +1,351 @@
+package zoho
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// Write inserts (POST /crm/v8/{module}) and updates (PUT) records, 100 per
+// call, with a result per record: Zoho answers a batch whose records
+// partly fail with 207 and one whose records all fail with 400, each
+// record's error naming its field. OpUpsert ops go through Upsert.
+func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op) ([]connector.Result, error) {
+	sc, err := c.schemaOf(ctx, object)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]connector.Result, len(ops))
+	var creates, updates, upserts []int
+	for i, op := range ops {
+		switch op.Kind {
+		case connector.OpCreate:
+			creates = append(creates, i)
+		case connector.OpUpdate:
+			updates = append(updates, i)
+		case connector.OpUpsert:
+			upserts = append(upserts, i)
+		default:
+			results[i].Err = refuse(object, op.ID, "", "INVALID_OPERATION", fmt.Sprintf("unknown op kind %d", op.Kind))
+		}
+	}
+	groups := []struct {
+		method, path string
+		idx          []int
+		key          string
+	}{{http.MethodPost, "/" + object, creates, ""}, {http.MethodPut, "/" + object, updates, ""}}
+	if len(upserts) > 0 {
+		key, _ := c.UpsertKey(ctx, object)
+		groups = append(groups, struct {
+			method, path string
+			idx          []int
+			key          string
+		}{http.MethodPost, "/" + object + "/upsert", upserts, key})
+	}
+	for _, g := range groups {
+		if err := c.writeGroup(ctx, sc, g.method, g.path, ops, g.idx, results, g.key); err != nil {
+			return nil, err
+		}
+	}
+	return results, nil
+}
+
+// UpsertKey is Contacts' Email, Zoho's system duplicate check; Accounts
+// have no key a sync can trust (two companies may share a name).
+func (c *Connector) UpsertKey(ctx context.Context, object string) (string, error) {
+	if err := checkObject(object); err != nil {
+		return "", err
+	}
+	if object == "Contacts" {
+		return "Email", nil
+	}
+	return "", nil
+}
+
+// Upsert creates or updates by keyField (duplicate_check_fields), 100 per
+// call (POST /crm/v8/{module}/upsert).
+func (c *Connector) Upsert(ctx context.Context, object, keyField string, ops []connector.Op) ([]connector.Result, error) {
+	sc, err := c.schemaOf(ctx, object)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]connector.Result, len(ops))
+	idx := make([]int, len(ops))
+	for i := range ops {
+		idx[i] = i
+	}
+	if err := c.writeGroup(ctx, sc, http.MethodPost, "/"+object+"/upsert", ops, idx, results, keyField); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// writeResult is one record's result.
+type writeResult struct {
+	zohoError
+	Action string `json:"action"`
+}
+
+// writeGroup sends ops[idx] in batches of 100, filling results. key is the
+// upsert's duplicate check field, "" otherwise. A failure of the whole
+// call that stops the run is returned; any other fails its batch's records.
+func (c *Connector) writeGroup(ctx context.Context, sc *schema, method, path string, ops []connector.Op, idx []int, results []connector.Result, key string) error {
+	for start := 0; start < len(idx); start += BatchSize {
+		batch := idx[start:min(start+BatchSize, len(idx))]
+		data := make([]map[string]any, 0, len(batch))
+		sent := make([]int, 0, len(batch))
+		for _, i := range batch {
+			rec, rerr := body(sc, ops[i])
+			if rerr != nil {
+				results[i].Err = rerr
+				continue
+			}
+			data = append(data, rec)
+			sent = append(sent, i)
+		}
+		if len(data) == 0 {
+			continue
+		}
+		in := map[string]any{"data": data, "trigger": []string{}}
+		if key != "" {
+			in["duplicate_check_fields"] = []string{key}
+		}
+		r, err := c.call(ctx, method, apiRoot+path, in, nil)
+		if err != nil {
+			if stops(ctx, err) {
+				return fmt.Errorf("zoho: write %s: %w", sc.Object, err)
+			}
+			for _, i := range sent {
+				results[i].Err = recordError(sc.Object, ops[i].ID, err)
+			}
+			continue
+		}
+		var out struct {
+			Data []writeResult `json:"data"`
+		}
+		decodeErr := json.Unmarshal(r.body, &out)
+		switch {
+		case r.status == http.StatusUnauthorized || r.status == http.StatusTooManyRequests || r.status >= 500:
+			return fmt.Errorf("zoho: write %s: %w", sc.Object, r.apiError())
+		case decodeErr != nil || len(out.Data) != len(sent):
+			err := r.apiError()
+			if decodeErr == nil && len(out.Data) != len(sent) && r.status < 300 {
+				err = r.fail(fmt.Sprintf("%d results for %d records", len(out.Data), len(sent)))
+			}
+			for _, i := range sent {
+				results[i].Err = recordError(sc.Object, ops[i].ID, err)
+			}
+			continue
+		}
+		for j, i := range sent {
+			results[i] = toResult(sc.Object, ops[i], out.Data[j])
+		}
+	}
+	return nil
+}
+
+// toResult reads one record's result.
+func toResult(object string, op connector.Op, w writeResult) connector.Result {
+	if w.Status == "success" && w.Code == "SUCCESS" {
+		var d struct {
+			ID json.Number `json:"id"`
+		}
+		_ = json.Unmarshal(w.Details, &d)
+		id := d.ID.String()
+		if id == "" {
+			id = op.ID
+		}
+		created := op.Kind == connector.OpCreate || w.Action == "insert"
+		return connector.Result{ID: id, Created: created}
+	}
+	e := zohoError{Code: w.Code, Message: w.Message, Details: w.Details}
+	field := e.apiName()
+	msg := w.Message
+	if w.Code == "MULTIPLE_OR_MULTI_ERRORS" {
+		var d struct {
+			Errors []zohoError `json:"errors"`
+		}
+		_ = json.Unmarshal(w.Details, &d)
+		var parts []string
+		for _, x := range d.Errors {
+			parts = append(parts, x.Code+" "+x.apiName()+": "+x.Message)
+			if field == "" {
+				field = x.apiName()
+			}
+		}
+		msg += " (" + strings.Join(parts, "; ") + ")"
+	}
+	return connector.Result{Err: &connector.RecordError{Vendor: vendor, Object: object, RecordID: op.ID, Field: field,
+		Code: w.Code, Message: msg, Category: categoryOf(w.Code)}}
+}
+
+// categoryOf sorts a record's error code.
+func categoryOf(code string) connector.Category {
+	switch code {
+	case "INVALID_DATA", "MANDATORY_NOT_FOUND", "DUPLICATE_DATA", "MULTIPLE_OR_MULTI_ERRORS", "LIMIT_EXCEEDED", "NOT_ALLOWED":
+		return connector.CatValidation
+	case "RECORD_NOT_FOUND", "ID_ALREADY_DELETED":
+		return connector.CatNotFound
+	}
+	return connector.CatServer
+}
+
+// body is one record's JSON for a write, in Zoho's types: numbers as
+// numbers, booleans as booleans, a lookup as {"id": …}, a blank as null.
+func body(sc *schema, op connector.Op) (map[string]any, *connector.RecordError) {
+	b := make(map[string]any, len(op.Fields)+1)
+	if op.Kind == connector.OpUpdate {
+		if op.ID == "" {
+			return nil, refuse(sc.Object, "", "", "MISSING_ID", "an update needs the record id")
+		}
+		b["id"] = op.ID
+	}
+	for name, v := range op.Fields {
+		typ, known := sc.types[name]
+		switch {
+		case !known:
+			return nil, refuse(sc.Object, op.ID, name, "UNKNOWN_FIELD", fmt.Sprintf("%s has no field %q", sc.Object, name))
+		case readOnly(sc, name):
+			return nil, refuse(sc.Object, op.ID, name, "READ_ONLY", name+" is read-only in Zoho CRM")
+		case v == "":
+			b[name] = nil
+			continue
+		}
+		switch typ {
+		case "integer", "bigint", "double", "currency", "decimal", "percent":
+			n := json.Number(strings.TrimSpace(v))
+			if _, err := n.Float64(); err != nil {
+				return nil, refuse(sc.Object, op.ID, name, "INVALID_DATA", fmt.Sprintf("%q is not a number", v))
+			}
+			b[name] = n
+		case "boolean":
+			t, err := strconv.ParseBool(v)
+			if err != nil {
+				return nil, refuse(sc.Object, op.ID, name, "INVALID_DATA", fmt.Sprintf("%q is not true or false", v))
+			}
+			b[name] = t
+		case "lookup", "ownerlookup":
+			b[name] = map[string]string{"id": v}
+		default:
+			b[name] = v
+		}
+	}
+	return b, nil
+}
+
+func readOnly(sc *schema, name string) bool {
+	for _, f := range sc.Fields {
+		if f.Name == name {
+			return f.ReadOnly
+		}
+	}
+	return false
+}
+
+// Delete moves records to the recycle bin (DELETE
+// /crm/v8/{module}?ids=…), 100 per call.
+func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]connector.Result, error) {
+	if err := checkObject(object); err != nil {
+		return nil, err
+	}
+	out := make([]connector.Result, len(ids))
+	for start := 0; start < len(ids); start += BatchSize {
+		batch := ids[start:min(start+BatchSize, len(ids))]
+		r, err := c.call(ctx, http.MethodDelete, apiRoot+"/"+object+"?ids="+url.QueryEscape(strings.Join(batch, ",")), nil, nil)
+		if err != nil {
+			if stops(ctx, err) {
+				return nil, fmt.Errorf("zoho: delete %s: %w", object, err)
+			}
+			for j := range batch {
+				out[start+j].Err = recordError(object, batch[j], err)
+			}
+			continue
+		}
+		var res struct {
+			Data []writeResult `json:"data"`
+		}
+		if json.Unmarshal(r.body, &res) != nil || len(res.Data) != len(batch) {
+			for j := range batch {
+				out[start+j].Err = recordError(object, batch[j], r.apiError())
+			}
+			continue
+		}
+		for j, id := range batch {
+			out[start+j] = toResult(object, connector.Op{Kind: connector.OpUpdate, ID: id}, res.Data[j])
+		}
+	}
+	return out, nil
+}
+
+// Lookup finds records by one field's values (GET /crm/v8/{module}/search:
+// email= for an email, else criteria=(Field:equals:value)), one call per
+// value, and reads what they hold.
+func (c *Connector) Lookup(ctx context.Context, object, field string, values []string) ([]connector.Record, error) {
+	sc, err := c.schemaOf(ctx, object)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := sc.types[field]; !ok {
+		return nil, fmt.Errorf("zoho: lookup %s by %s: no such field: %w", object, field, connector.ErrNoLookup)
+	}
+	var out []connector.Record
+	for _, v := range values {
+		q := url.Values{"fields": {strings.Join(readFields(sc), ",")}, "per_page": {strconv.Itoa(PageSize)}}
+		if sc.types[field] == "email" {
+			q.Set("email", v)
+		} else {
+			q.Set("criteria", "("+field+":equals:"+criteriaValue(v)+")")
+		}
+		body, err := c.list(ctx, "/"+object+"/search?"+q.Encode(), nil)
+		if err != nil {
+			return nil, fmt.Errorf("zoho: lookup %s by %s: %w", object, field, err)
+		}
+		for _, raw := range body.Data {
+			rec, err := toRecord(sc, raw)
+			if err != nil {
+				return nil, fmt.Errorf("zoho: lookup %s by %s: %w", object, field, err)
+			}
+			out = append(out, rec)
+		}
+	}
+	return out, nil
+}
+
+// criteriaValue escapes what Zoho's criteria syntax reserves.
+func criteriaValue(v string) string {
+	return strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`, ",", `\,`).Replace(v)
+}
+
+// stops reports a failure after which no further call can succeed.
+func stops(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	var ce *connector.Error
+	return errors.As(err, &ce) && (ce.Category == connector.CatAuth || ce.Category == connector.CatBudget)
+}
+
+// recordError makes err the failure of one record.
+func recordError(object, id string, err error) error {
+	var re *connector.RecordError
+	if errors.As(err, &re) {
+		return re
+	}
+	out := &connector.RecordError{Vendor: vendor, Object: object, RecordID: id, Category: connector.CatServer, Message: err.Error()}
+	var ce *connector.Error
+	if errors.As(err, &ce) {
+		out.Category, out.Code, out.Message = ce.Category, ce.Code, ce.Message
+	}
+	return out
+}
+
+func refuse(object, id, field, code, msg string) *connector.RecordError {
+	return &connector.RecordError{Vendor: vendor, Object: object, RecordID: id, Category: connector.CatValidation, Field: field, Code: code, Message: msg}
+}

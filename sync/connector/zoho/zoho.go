@@ -1,0 +1,284 @@
+// Package zoho is the Zoho CRM connector: the REST API v8 records API for
+// Contacts and Accounts (Get Records with If-Modified-Since and page
+// tokens, Insert, Update and Upsert of up to 100 records with a result per
+// record, Delete, Search, and the fields metadata). API calls carry the
+// access token as "Zoho-oauthtoken", and go to the api_domain the token
+// response names.
+package zoho
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/transport"
+)
+
+const (
+	vendor = "zoho"
+	// apiRoot is the records API's version path.
+	apiRoot = "/crm/v8"
+	// BatchSize is the most records one insert, update, upsert or delete takes.
+	BatchSize = 100
+	// PageSize is the most records one Get Records call returns (per_page).
+	PageSize = 200
+	maxBody  = 32 << 20
+)
+
+// Info describes Zoho CRM as data.
+func Info() connector.Info {
+	return connector.Info{
+		Name:  vendor,
+		Title: "Zoho CRM",
+		OAuth: connector.OAuthSpec{
+			AuthURL:   "https://accounts.zoho.com/oauth/v2/auth",
+			TokenURL:  "https://accounts.zoho.com/oauth/v2/token",
+			RevokeURL: "https://accounts.zoho.com/oauth/v2/token/revoke",
+			// Zoho separates scopes with commas.
+			Scopes:     []string{"ZohoCRM.modules.contacts.ALL,ZohoCRM.modules.accounts.ALL,ZohoCRM.settings.fields.READ"},
+			PKCE:       true,
+			AuthScheme: "Zoho-oauthtoken",
+			// A refresh token comes only with access_type=offline, and
+			// again on a later sign-in only with prompt=consent.
+			AuthParams: map[string]string{"access_type": "offline", "prompt": "consent"},
+			DocsURL:    "https://www.zoho.com/crm/developer/docs/api/v8/register-client.html",
+		},
+		BatchSize: BatchSize,
+		PageSize:  PageSize,
+		APIBase:   "https://www.zohoapis.com",
+		Objects:   []string{"Contacts", "Accounts"},
+		Contacts:  "Contacts",
+		New:       New,
+	}
+}
+
+// options tune a Connector; tests shorten the waits.
+type options struct {
+	rate             rate.Limit
+	burst            int
+	maxRetries       int
+	minWait, maxWait time.Duration
+	logger           *slog.Logger
+	dailyBudget      int64
+	used             func() int64
+	meta             connector.MetaCache
+}
+
+func defaultOptions() options {
+	// Zoho limits concurrency (10 calls at once on the Standard edition)
+	// and credits per day, not calls per second; a steady 5 per second
+	// stays well inside both for one sync.
+	return options{rate: 5, burst: 2, maxRetries: 6, maxWait: 2 * time.Minute}
+}
+
+// Connector is one connected Zoho CRM organization.
+type Connector struct {
+	base string // {api_domain}
+	http interface {
+		Do(*http.Request) (*http.Response, error)
+	}
+	meta *connector.Meta
+
+	mu      sync.Mutex
+	schemas map[string]*schema
+}
+
+var (
+	_ connector.Connector      = (*Connector)(nil)
+	_ connector.Upserter       = (*Connector)(nil)
+	_ connector.Searcher       = (*Connector)(nil)
+	_ connector.Deleter        = (*Connector)(nil)
+	_ connector.DeletionLister = (*Connector)(nil)
+)
+
+// New returns a connector for acct; acct.APIBase is the api_domain of the
+// token response (https://www.zohoapis.eu for an EU organization).
+func New(client *http.Client, acct connector.Account) (connector.Connector, error) {
+	o := defaultOptions()
+	o.dailyBudget, o.used, o.logger, o.meta = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Meta
+	return newConnector(client, acct.APIBase, o)
+}
+
+func newConnector(client *http.Client, base string, o options) (*Connector, error) {
+	if client == nil {
+		return nil, fmt.Errorf("zoho: new connector: nil http client")
+	}
+	if base == "" {
+		base = Info().APIBase
+	}
+	if !strings.HasPrefix(base, "https://") && !strings.HasPrefix(base, "http://") {
+		return nil, fmt.Errorf("zoho: new connector: API base %q is not an http(s) URL", base)
+	}
+	tc := transport.New(client, transport.Options{
+		Vendor: vendor, Rate: o.rate, Burst: o.burst, MaxRetries: o.maxRetries,
+		MinWait: o.minWait, MaxWait: o.maxWait, Classify: classify,
+		DailyBudget: o.dailyBudget, Used: o.used, Logger: o.logger,
+	})
+	return &Connector{base: strings.TrimRight(base, "/"), http: tc, meta: &connector.Meta{Cache: o.meta}, schemas: map[string]*schema{}}, nil
+}
+
+// response is a fully read HTTP response.
+type response struct {
+	endpoint string
+	status   int
+	body     []byte
+}
+
+// call sends one request (in: JSON body, nil = none; header: extra
+// headers) and reads the whole response, bounded. Only transport failures
+// are errors here.
+func (c *Connector) call(ctx context.Context, method, path string, in any, header http.Header) (*response, error) {
+	ep := method + " " + endpointOf(path)
+	var raw []byte
+	if in != nil {
+		var err error
+		if raw, err = json.Marshal(in); err != nil {
+			return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Category: connector.CatValidation, Message: "encode request: " + err.Error()}
+		}
+	}
+	req, err := transport.JSONRequest(ctx, method, c.base+path, raw)
+	if err != nil {
+		return nil, fmt.Errorf("zoho: %s: %w", ep, err)
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, transport.CallError(ctx, vendor, ep, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer, Message: "reading response body: " + err.Error()}
+	}
+	r := &response{endpoint: ep, status: resp.StatusCode, body: b}
+	if len(b) > maxBody {
+		return nil, r.fail(fmt.Sprintf("response body larger than %d bytes", maxBody))
+	}
+	if ct := resp.Header.Get("Content-Type"); len(b) > 0 && ct != "" {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+			return nil, r.fail(fmt.Sprintf("unexpected %s response (%d bytes), not JSON", mt, len(b)))
+		}
+	}
+	return r, nil
+}
+
+// endpointOf drops the query and puts {id} for a record id, so errors name
+// the endpoint, not one record's URL.
+func endpointOf(path string) string {
+	path, _, _ = strings.Cut(path, "?")
+	parts := strings.Split(path, "/")
+	for i, p := range parts {
+		if p != "" && strings.Trim(p, "0123456789") == "" {
+			parts[i] = "{id}"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+func (r *response) decode(out any) error {
+	if err := json.Unmarshal(r.body, out); err != nil {
+		return r.fail("malformed JSON response: " + err.Error())
+	}
+	return nil
+}
+
+func (r *response) fail(msg string) *connector.Error {
+	return &connector.Error{Vendor: vendor, Endpoint: r.endpoint, Status: r.status, Category: connector.CatServer, Message: msg}
+}
+
+// zohoError is Zoho's error body, for a whole request or one record.
+type zohoError struct {
+	Code    string          `json:"code"`
+	Message string          `json:"message"`
+	Status  string          `json:"status"`
+	Details json.RawMessage `json:"details"`
+}
+
+// apiName is the field a record's error names (details.api_name).
+func (e zohoError) apiName() string {
+	var d struct {
+		APIName   string `json:"api_name"`
+		ParamName string `json:"param_name"`
+	}
+	_ = json.Unmarshal(e.Details, &d)
+	if d.APIName != "" {
+		return d.APIName
+	}
+	return d.ParamName
+}
+
+// apiError turns a failed response into a categorized *connector.Error
+// carrying Zoho's own code and message.
+func (r *response) apiError() *connector.Error {
+	e := &connector.Error{Vendor: vendor, Endpoint: r.endpoint, Status: r.status, Category: connector.StatusCategory(r.status)}
+	var ze zohoError
+	if err := json.Unmarshal(r.body, &ze); err != nil || (ze.Code == "" && ze.Message == "") {
+		e.Message = fmt.Sprintf("HTTP %d with an unreadable error body (%d bytes)", r.status, len(r.body))
+		return e
+	}
+	e.Code, e.Message = ze.Code, ze.Message
+	if f := ze.apiName(); f != "" {
+		e.Message += " (" + f + ")"
+	}
+	switch ze.Code {
+	case "INVALID_TOKEN", "AUTHENTICATION_FAILURE", "OAUTH_SCOPE_MISMATCH":
+		e.Category = connector.CatAuth
+	case "LIMIT_REACHED", "LIMIT_EXCEEDED":
+		if r.status == http.StatusTooManyRequests || ze.Code == "LIMIT_REACHED" {
+			e.Category = connector.CatBudget
+		}
+	}
+	return e
+}
+
+// classify is Zoho's retry policy: the organization's concurrency limit
+// (429 TOO_MANY_REQUESTS) waits and retries; spent API credits stop the
+// run; 5xx and network failures back off; every other 4xx is final.
+func classify(resp *http.Response, err error) transport.Verdict {
+	if err != nil || resp == nil {
+		return transport.DefaultClassify(resp, err)
+	}
+	switch s := resp.StatusCode; {
+	case s == http.StatusTooManyRequests:
+		// Zoho answers 429 both when the day's credits are spent and when
+		// too many calls run at once; only the first says no credits
+		// remain, and only it must stop the run.
+		if code := peekCode(resp); code == "LIMIT_REACHED" || resp.Header.Get("X-API-CREDITS-REMAINING") == "0" {
+			ep := ""
+			if resp.Request != nil {
+				ep = resp.Request.Method + " " + endpointOf(resp.Request.URL.Path)
+			}
+			return transport.Verdict{Stop: &connector.Error{Vendor: vendor, Endpoint: ep, Status: s, Category: connector.CatBudget,
+				Code: code, Message: "the organization's API credits for the last 24 hours are spent"}}
+		}
+		return transport.Verdict{Retry: true}
+	case s >= 500 && s != http.StatusNotImplemented:
+		return transport.Verdict{Retry: true}
+	}
+	return transport.Verdict{}
+}
+
+// peekCode reads the code of an error body and puts the body back.
+func peekCode(resp *http.Response) string {
+	if resp.Body == nil {
+		return ""
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(strings.NewReader(string(b)))
+	var ze zohoError
+	_ = json.Unmarshal(b, &ze)
+	return ze.Code
+}

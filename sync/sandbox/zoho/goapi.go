@@ -1,0 +1,315 @@
+package zoho
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Record is a Go-side snapshot of a Contact or Account. Fields holds every set field by
+// API name in string form: lookups and Owner flattened to the referenced id, booleans
+// "true"/"false", numbers in plain decimal, dates and date-times as the API writes them;
+// Full_Name is included for Contacts. The system times are Created and Modified.
+type Record struct {
+	ID       string
+	Module   string
+	Fields   map[string]string
+	Created  time.Time
+	Modified time.Time
+	Deleted  bool
+}
+
+// Error is a refusal from the Go API: the code, message and details the HTTP API would
+// answer for the same write.
+type Error struct {
+	Code    string
+	Message string
+	Details map[string]any
+}
+
+func (e *Error) Error() string {
+	if api, ok := e.Details["api_name"]; ok {
+		return fmt.Sprintf("zoho sim: %s: %s (%v)", e.Code, e.Message, api)
+	}
+	return "zoho sim: " + e.Code + ": " + e.Message
+}
+
+func asError(e *zerr) error { return &Error{Code: e.code, Message: e.message, Details: e.details} }
+
+// ContactSeed is one trusted contact for SeedContacts.
+type ContactSeed struct {
+	FirstName string
+	LastName  string // required
+	Email     string
+	Phone     string
+	Mobile    string
+	Title     string
+	AccountID string // "" = none; must be a live account
+	OwnerID   string // "" = the sandbox user
+	// Fields sets further fields by API name with JSON-shaped values.
+	Fields   map[string]any
+	Created  time.Time // zero = now
+	Modified time.Time // zero = Created
+}
+
+// AccountSeed is one trusted account for SeedAccounts.
+type AccountSeed struct {
+	Name     string // Account_Name, required
+	Phone    string
+	Website  string
+	Industry string
+	OwnerID  string
+	Fields   map[string]any
+	Created  time.Time
+	Modified time.Time
+}
+
+// MintAccessToken returns an access token with every scope that never expires on its own
+// (Auth().ExpireAllAccess still expires it), for the combined sandbox and demos.
+func (s *Sim) MintAccessToken() string { return s.auth.IssueLongLived() }
+
+// UserID is the id of the sandbox user, who owns new records and authorizes OAuth grants.
+func (s *Sim) UserID() string { return idString(s.users[0].id) }
+
+// UserIDs lists every user id, the sandbox user first.
+func (s *Sim) UserIDs() []string {
+	out := make([]string, len(s.users))
+	for i, u := range s.users {
+		out[i] = idString(u.id)
+	}
+	return out
+}
+
+// CreditUsage returns the credits spent in the rolling 24 hours and the budget.
+func (s *Sim) CreditUsage() (used, budget int) { return s.limits.usage() }
+
+// SetCreditsUsed replaces the window's spending by n credits spent now.
+func (s *Sim) SetCreditsUsed(n int) { s.limits.setUsed(n) }
+
+func (s *Sim) mod(module string) (*moduleDef, error) {
+	if m := s.modules[module]; m != nil {
+		return m, nil
+	}
+	return nil, fmt.Errorf("zoho sim: unknown module %q", module)
+}
+
+func (s *Sim) snapshot(m *moduleDef, r *record) Record {
+	out := Record{ID: idString(r.id), Module: m.name, Fields: map[string]string{}, Created: r.created,
+		Modified: r.modified, Deleted: r.deleted}
+	for k, v := range r.values {
+		switch x := v.(type) {
+		case string:
+			out.Fields[k] = x
+		case bool:
+			out.Fields[k] = strconv.FormatBool(x)
+		case int64:
+			out.Fields[k] = strconv.FormatInt(x, 10)
+		case float64:
+			out.Fields[k] = strconv.FormatFloat(x, 'f', -1, 64)
+		}
+	}
+	if m.name == ModuleContacts {
+		out.Fields["Full_Name"] = s.displayName(m, r)
+	}
+	return out
+}
+
+// Create inserts a record through the same validation as POST /crm/v8/{module}; fields
+// has the request's JSON shape (API names; lookups as {"id": "..."}).
+func (s *Sim) Create(module string, fields map[string]any) (Record, error) {
+	m, err := s.mod(module)
+	if err != nil {
+		return Record{}, err
+	}
+	obj, err := normalize(fields)
+	if err != nil {
+		return Record{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, e := s.createLocked(m, obj, 0)
+	if e != nil {
+		return Record{}, asError(e)
+	}
+	return s.snapshot(m, r), nil
+}
+
+// Update edits a live record as PUT /crm/v8/{module} does (Modified_Time moves).
+func (s *Sim) Update(module, id string, fields map[string]any) (Record, error) {
+	m, err := s.mod(module)
+	if err != nil {
+		return Record{}, err
+	}
+	obj, err := normalize(fields)
+	if err != nil {
+		return Record{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, _ := parseID(id)
+	old := m.st.liveRecord(n)
+	if old == nil {
+		return Record{}, asError(fieldErr("INVALID_DATA", msgInvalidID, "id", 0, nil))
+	}
+	r, e := s.updateLocked(m, old, obj, 0)
+	if e != nil {
+		return Record{}, asError(e)
+	}
+	return s.snapshot(m, r), nil
+}
+
+// Delete moves a live record to the recycle bin, as DELETE /crm/v8/{module}/{id} does.
+func (s *Sim) Delete(module, id string) error {
+	m, err := s.mod(module)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n, ok := parseID(id); !ok || !s.deleteLocked(m, n) {
+		return &Error{Code: "INVALID_DATA", Message: "record not deleted", Details: map[string]any{"id": id}}
+	}
+	return nil
+}
+
+// PurgeRecycleBin turns every recycled record of module into a permanently deleted one
+// (as the recycle bin's retention or "empty" does), listed by /deleted as type permanent.
+func (s *Sim) PurgeRecycleBin(module string) error {
+	m, err := s.mod(module)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, old := range slices.Clone(m.st.recs) {
+		if old.deleted && !old.permanent {
+			r := old.clone()
+			r.permanent = true
+			m.st.replace(old, r)
+		}
+	}
+	return nil
+}
+
+// Get returns a record by id, deleted ones included.
+func (s *Sim) Get(module, id string) (Record, bool) {
+	m, err := s.mod(module)
+	n, ok := parseID(id)
+	if err != nil || !ok {
+		return Record{}, false
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if r := m.st.get(n); r != nil {
+		return s.snapshot(m, r), true
+	}
+	return Record{}, false
+}
+
+// Count returns the number of live (not deleted) records of module.
+func (s *Sim) Count(module string) int {
+	m, err := s.mod(module)
+	if err != nil {
+		return 0
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return m.st.live
+}
+
+// Records returns every record of module, deleted ones included, in id (creation) order.
+func (s *Sim) Records(module string) []Record {
+	m, err := s.mod(module)
+	if err != nil {
+		return nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]Record, len(m.st.recs))
+	for i, r := range m.st.recs {
+		out[i] = s.snapshot(m, r)
+	}
+	return out
+}
+
+// seedRow validates a trusted row's fields with the API's rules and inserts it with the
+// given times; the caller holds s.mu.
+func (s *Sim) seedRow(m *moduleDef, typed map[string]string, extra map[string]any, owner string, created, modified time.Time) (string, error) {
+	obj := map[string]any{}
+	if len(extra) > 0 {
+		var err error
+		if obj, err = normalize(extra); err != nil {
+			return "", err
+		}
+	}
+	for k, v := range typed {
+		if v != "" {
+			obj[k] = v
+		}
+	}
+	if owner != "" {
+		obj["Owner"] = owner
+	}
+	r := &record{values: map[string]any{}}
+	if e := s.applyFields(m, r, obj, 0); e != nil {
+		return "", asError(e)
+	}
+	if r.values["Owner"] == nil {
+		r.values["Owner"] = s.users[0].id
+	}
+	if e := s.checkRecord(m, r, 0); e != nil {
+		return "", asError(e)
+	}
+	if created.IsZero() {
+		created = s.now()
+	}
+	if modified.IsZero() {
+		modified = created
+	}
+	r.id = s.nextID()
+	r.created, r.modified = created.UTC().Truncate(time.Second), modified.UTC().Truncate(time.Second)
+	r.createdBy, r.modifiedBy, r.createdWall = s.users[0].id, s.users[0].id, time.Time{}
+	m.st.insert(r)
+	return idString(r.id), nil
+}
+
+// SeedAccounts bulk-loads trusted accounts without HTTP and returns their ids; rows before
+// a refused one stay.
+func (s *Sim) SeedAccounts(rows []AccountSeed) ([]string, error) {
+	m := s.modules[ModuleAccounts]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]string, 0, len(rows))
+	m.st.recs = slices.Grow(m.st.recs, len(rows))
+	for i, row := range rows {
+		id, err := s.seedRow(m, map[string]string{"Account_Name": strings.TrimSpace(row.Name), "Phone": row.Phone,
+			"Website": row.Website, "Industry": row.Industry}, row.Fields, row.OwnerID, row.Created, row.Modified)
+		if err != nil {
+			return ids, fmt.Errorf("zoho sim: seed accounts: row %d: %w", i, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// SeedContacts bulk-loads trusted contacts without HTTP and returns their ids. Accounts
+// must be seeded first.
+func (s *Sim) SeedContacts(rows []ContactSeed) ([]string, error) {
+	m := s.modules[ModuleContacts]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]string, 0, len(rows))
+	m.st.recs = slices.Grow(m.st.recs, len(rows))
+	for i, row := range rows {
+		id, err := s.seedRow(m, map[string]string{"First_Name": row.FirstName, "Last_Name": strings.TrimSpace(row.LastName),
+			"Email": row.Email, "Phone": row.Phone, "Mobile": row.Mobile, "Title": row.Title, "Account_Name": row.AccountID},
+			row.Fields, row.OwnerID, row.Created, row.Modified)
+		if err != nil {
+			return ids, fmt.Errorf("zoho sim: seed contacts: row %d: %w", i, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}

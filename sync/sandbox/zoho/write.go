@@ -1,0 +1,329 @@
+package zoho
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// maxBatch: "A maximum of 100 records can be inserted per API call" (insert, update,
+// upsert and delete docs).
+const maxBatch = 100
+
+// triggers are the values of the trigger array (insert and upsert request schemas).
+var triggers = []string{"approval", "workflow", "blueprint", "pathfinder", "orchestration"}
+
+// batch is a decoded write body.
+type batch struct {
+	items    []any
+	dupCheck []string // upsert only; nil = not given
+}
+
+// readBatch decodes {"data":[...], "trigger":[...], "duplicate_check_fields":[...]}. The
+// 400 bodies for a malformed body or a missing data array are [unverified]; more than 100
+// records is the updateRecord limitexceedederror example, wrapped in data[].
+func (s *Sim) readBatch(w http.ResponseWriter, r *http.Request, m *moduleDef, upsert bool) (*batch, bool) {
+	body, err := decodeBody(r.Body)
+	if err != nil {
+		writeErr(w, badRequest("INVALID_DATA", msgInvalidData, nil))
+		return nil, false
+	}
+	items, ok := body["data"].([]any)
+	if !ok || len(items) == 0 {
+		writeErr(w, badRequest("MANDATORY_NOT_FOUND", msgRequired, map[string]any{"api_name": "data", "json_path": "$.data"}))
+		return nil, false
+	}
+	if len(items) > maxBatch {
+		writeDataErr(w, badRequest("LIMIT_EXCEEDED", "count of records in your request exceeds the limit",
+			map[string]any{"maximum_length": maxBatch, "api_name": "data"}))
+		return nil, false
+	}
+	if t, present := body["trigger"]; present {
+		list, ok := t.([]any)
+		for i := 0; ok && i < len(list); i++ {
+			v, isStr := list[i].(string)
+			ok = isStr && slices.Contains(triggers, v)
+		}
+		if !ok {
+			writeErr(w, badRequest("INVALID_DATA", msgInvalidData, map[string]any{"api_name": "trigger",
+				"json_path": "$.trigger", "supported_values": triggers}))
+			return nil, false
+		}
+	}
+	b := &batch{items: items}
+	if raw, present := body["duplicate_check_fields"]; upsert && present {
+		list, ok := raw.([]any)
+		if !ok {
+			writeErr(w, badRequest("INVALID_DATA", msgInvalidData, map[string]any{"api_name": "duplicate_check_fields",
+				"json_path": "$.duplicate_check_fields", "expected_data_type": "jsonarray"}))
+			return nil, false
+		}
+		b.dupCheck = []string{}
+		for i, v := range list {
+			name, _ := v.(string)
+			fd := m.field(name)
+			if fd == nil || !(fd.unique || name == m.dupField) {
+				writeErr(w, badRequest("INVALID_DATA", msgInvalidData, map[string]any{"api_name": "duplicate_check_fields",
+					"json_path": fmt.Sprintf("$.duplicate_check_fields[%d]", i)}))
+				return nil, false
+			}
+			b.dupCheck = append(b.dupCheck, name)
+		}
+	}
+	return b, true
+}
+
+// success is a per-record SUCCESS result (RecordPostSuccessDataItem).
+func (s *Sim) success(r *record, msg string) map[string]any {
+	return map[string]any{"code": "SUCCESS", "message": msg, "status": "success", "details": map[string]any{
+		"id": idString(r.id), "Created_Time": fmtTime(r.created), "Modified_Time": fmtTime(r.modified),
+		"Created_By": s.userRef(r.createdBy, false), "Modified_By": s.userRef(r.modifiedBy, false),
+		"$approval_state": "approved"}}
+}
+
+// writeResults answers a batch: allOK when every record succeeded (201 for insert, 200
+// otherwise), 207 for mixed results, 400 when every record failed (insert, update,
+// upsert and delete operation docs).
+func writeResults(w http.ResponseWriter, results []any, okN int, allOK int) {
+	status := http.StatusMultiStatus
+	switch okN {
+	case len(results):
+		status = allOK
+	case 0:
+		status = http.StatusBadRequest
+	}
+	writeJSON(w, status, map[string]any{"data": results})
+}
+
+// notObject refuses a data[] element that is not a JSON object [unverified body].
+func notObject(i int) *zerr {
+	return badRequest("INVALID_DATA", msgInvalidData, map[string]any{"json_path": fmt.Sprintf("$.data[%d]", i),
+		"expected_data_type": "jsonobject"})
+}
+
+// handleInsert serves POST /crm/v8/{module}: records are validated and inserted one by
+// one, in order, so a later record sees the earlier ones (unique checks).
+func (s *Sim) handleInsert(w http.ResponseWriter, r *http.Request, m *moduleDef) {
+	b, ok := s.readBatch(w, r, m, false)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	results, okN := make([]any, len(b.items)), 0
+	for i, it := range b.items {
+		obj, isObj := it.(map[string]any)
+		if !isObj {
+			results[i] = notObject(i).body()
+			continue
+		}
+		rec, e := s.createLocked(m, obj, i)
+		if e != nil {
+			results[i] = e.body()
+			continue
+		}
+		results[i], okN = s.success(rec, "record added"), okN+1
+	}
+	writeResults(w, results, okN, http.StatusCreated)
+}
+
+// updateItem applies one data[] element whose record id is id (or its own "id").
+func (s *Sim) updateItem(m *moduleDef, it any, i int, pathID string) any {
+	obj, isObj := it.(map[string]any)
+	if !isObj {
+		return notObject(i).body()
+	}
+	rawID := pathID
+	if rawID == "" {
+		v, present := obj["id"]
+		if !present || v == nil {
+			return fieldErr("MANDATORY_NOT_FOUND", msgRequired, "id", i, nil).body()
+		}
+		rawID = fmt.Sprint(v)
+	}
+	id, ok := parseID(rawID)
+	var old *record
+	if ok {
+		old = m.st.liveRecord(id)
+	}
+	if old == nil {
+		return fieldErr("INVALID_DATA", msgInvalidID, "id", i, nil).body()
+	}
+	rec, e := s.updateLocked(m, old, obj, i)
+	if e != nil {
+		return e.body()
+	}
+	return s.success(rec, "record updated")
+}
+
+// handleUpdate serves PUT /crm/v8/{module}; every record carries its id.
+func (s *Sim) handleUpdate(w http.ResponseWriter, r *http.Request, m *moduleDef) {
+	s.update(w, r, m, "")
+}
+
+// handleUpdateOne serves PUT /crm/v8/{module}/{id}.
+func (s *Sim) handleUpdateOne(w http.ResponseWriter, r *http.Request, m *moduleDef) {
+	s.update(w, r, m, r.PathValue("id"))
+}
+
+func (s *Sim) update(w http.ResponseWriter, r *http.Request, m *moduleDef, pathID string) {
+	b, ok := s.readBatch(w, r, m, false)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	results, okN := make([]any, len(b.items)), 0
+	for i, it := range b.items {
+		results[i] = s.updateItem(m, it, i, pathID)
+		if isSuccess(results[i]) {
+			okN++
+		}
+	}
+	writeResults(w, results, okN, http.StatusOK)
+}
+
+func isSuccess(v any) bool {
+	res, _ := v.(map[string]any)
+	return res["status"] == "success"
+}
+
+// dupCheckFields is the upsert matching order: the request's duplicate_check_fields, or
+// the system-defined field (Contacts Email, Accounts Account_Name) then the user-defined
+// unique fields (upsert doc).
+func dupCheckFields(m *moduleDef, given []string) []string {
+	if given != nil {
+		return given
+	}
+	out := []string{m.dupField}
+	for _, fd := range m.uniqueFields() {
+		if fd.apiName != m.dupField {
+			out = append(out, fd.apiName)
+		}
+	}
+	return out
+}
+
+// upsertItem matches one record by id or the duplicate check fields and updates the
+// oldest match, or inserts. duplicate_field names the matching field on update, and on
+// insert the first duplicate check field the record carried (as the spec's examples show
+// "duplicate_field":"Email" on an insert) or null [unverified].
+func (s *Sim) upsertItem(m *moduleDef, it any, i int, fields []string) any {
+	obj, isObj := it.(map[string]any)
+	if !isObj {
+		return notObject(i).body()
+	}
+	var match *record
+	var matched, checked any
+	if v, present := obj["id"]; present && v != nil {
+		if id, ok := parseID(fmt.Sprint(v)); ok {
+			match = m.st.liveRecord(id)
+		}
+		if match == nil {
+			return fieldErr("INVALID_DATA", msgInvalidID, "id", i, nil).body()
+		}
+	}
+	for _, api := range fields {
+		v, present := obj[api]
+		if match != nil || !present || v == nil {
+			continue
+		}
+		fd := m.field(api)
+		val, e := s.parseValue(fd, v, i)
+		if e != nil {
+			return e.body()
+		}
+		if val == nil {
+			continue
+		}
+		if checked == nil {
+			checked = api
+		}
+		if dups := s.findEqual(m, fd, val, 0); len(dups) > 0 {
+			match, matched = dups[0], api
+		}
+	}
+	if match != nil {
+		rec, e := s.updateLocked(m, match, obj, i)
+		if e != nil {
+			return e.body()
+		}
+		out := s.success(rec, "record updated")
+		out["action"], out["duplicate_field"] = "update", matched
+		return out
+	}
+	rec, e := s.createLocked(m, obj, i)
+	if e != nil {
+		return e.body()
+	}
+	out := s.success(rec, "record added")
+	out["action"], out["duplicate_field"] = "insert", checked
+	return out
+}
+
+// handleUpsert serves POST /crm/v8/{module}/upsert: 200 when every record succeeded
+// (inserted or updated; the spec's only success status), 207 mixed, 400 all failed.
+func (s *Sim) handleUpsert(w http.ResponseWriter, r *http.Request, m *moduleDef) {
+	b, ok := s.readBatch(w, r, m, true)
+	if !ok {
+		return
+	}
+	fields := dupCheckFields(m, b.dupCheck)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	results, okN := make([]any, len(b.items)), 0
+	for i, it := range b.items {
+		results[i] = s.upsertItem(m, it, i, fields)
+		if isSuccess(results[i]) {
+			okN++
+		}
+	}
+	writeResults(w, results, okN, http.StatusOK)
+}
+
+// deleteIDs moves records to the recycle bin and answers per id (deleteRecords doc and
+// its 207 example: "record deleted" / INVALID_DATA "record not deleted").
+func (s *Sim) deleteIDs(w http.ResponseWriter, m *moduleDef, ids []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	results, okN := make([]any, len(ids)), 0
+	for i, raw := range ids {
+		id, ok := parseID(raw)
+		if ok && s.deleteLocked(m, id) {
+			results[i] = map[string]any{"code": "SUCCESS", "details": map[string]any{"id": raw},
+				"message": "record deleted", "status": "success"}
+			okN++
+			continue
+		}
+		results[i] = map[string]any{"code": "INVALID_DATA", "details": map[string]any{"id": raw},
+			"message": "record not deleted", "status": "error"}
+	}
+	writeResults(w, results, okN, http.StatusOK)
+}
+
+// handleDeleteMany serves DELETE /crm/v8/{module}?ids=1,2 (at most 100; the refusal of
+// more is [unverified]).
+func (s *Sim) handleDeleteMany(w http.ResponseWriter, r *http.Request, m *moduleDef) {
+	raw := strings.TrimSpace(r.URL.Query().Get("ids"))
+	if raw == "" {
+		writeErr(w, badRequest("REQUIRED_PARAM_MISSING", "One of the expected parameter is missing", map[string]any{"param_name": "ids"}))
+		return
+	}
+	var ids []string
+	for _, p := range strings.Split(raw, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			ids = append(ids, p)
+		}
+	}
+	if len(ids) > maxBatch {
+		writeErr(w, badRequest("LIMIT_EXCEEDED", "limit exceeded", map[string]any{"limit": maxBatch, "param_name": "ids"}))
+		return
+	}
+	s.deleteIDs(w, m, ids)
+}
+
+// handleDeleteOne serves DELETE /crm/v8/{module}/{id}.
+func (s *Sim) handleDeleteOne(w http.ResponseWriter, r *http.Request, m *moduleDef) {
+	s.deleteIDs(w, m, []string{r.PathValue("id")})
+}
