@@ -165,6 +165,24 @@ func DemoPipedriveSync(name, hubspotConn, pipedriveConn, companies string) engin
 	return def
 }
 
+// DemoZohoSync is the ready-made two-way sync between HubSpot contacts and
+// Zoho CRM Contacts, matched by email. Zoho needs a last name, so a blank
+// one never overwrites it; a Zoho contact created from HubSpot is upserted
+// by its email, Zoho's own duplicate check.
+func DemoZohoSync(name, hubspotConn, zohoConn string) engine.Definition {
+	return demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "contacts"},
+		engine.SideDef{Connection: zohoConn, Object: "Contacts"},
+		engine.MatchRule{A: "email", B: "Email", Normalize: "email"},
+		[]mapping.Field{
+			{A: "email", B: "Email", Transform: "lower"},
+			{A: "firstname", B: "First_Name"},
+			{A: "lastname", B: "Last_Name", Rule: mapping.UnlessBlank},
+			{A: "phone", B: "Phone", Transform: "e164"},
+			{A: "jobtitle", B: "Title", Rule: mapping.UnlessBlank},
+		})
+}
+
 // DemoPipedriveCompaniesSync is the ready-made two-way sync between HubSpot
 // companies and Pipedrive organizations, matched by name (lower case,
 // trimmed): an organization has no web domain field in API v2.

@@ -179,11 +179,11 @@ func (l *live) connectSandbox() {
 	l.tap("Try the sandbox")
 	l.see("Sandbox connected")
 	cs, err := l.a.Connections(context.Background())
-	if err != nil || len(cs) != 3 {
+	if err != nil || len(cs) != 4 {
 		l.t.Fatalf("connections after the sandbox flow: %v %v", cs, err)
 	}
-	if n := len(l.opened); n != 3 {
-		l.t.Fatalf("the browser opened %d consent pages, want 3 (one per vendor)", n)
+	if n := len(l.opened); n != 4 {
+		l.t.Fatalf("the browser opened %d consent pages, want 4 (one per vendor)", n)
 	}
 }
 
@@ -240,7 +240,7 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 
 	// The companies and deals demo syncs were saved with it, unrun, on the
 	// Syncs screen.
-	for _, name := range []string{demoCompanies, demoDeals, demoTasks, demoMeetings, demoCalls, demoNotes, demoOrgs, demoPeople, demoPDDeals, demoPDTasks, demoPDCalls, demoPDMeetings, demoPDNotes} {
+	for _, name := range []string{demoCompanies, demoDeals, demoTasks, demoMeetings, demoCalls, demoNotes, demoOrgs, demoPeople, demoPDDeals, demoPDTasks, demoPDCalls, demoPDMeetings, demoPDNotes, demoZohoPeople} {
 		if _, err := l.a.Sync(ctx, name); err != nil {
 			t.Fatalf("the demo sync %s was not saved: %v", name, err)
 		}

@@ -1,4 +1,4 @@
-// Package sandbox runs the HubSpot, Salesforce and Pipedrive simulators behind one HTTP server
+// Package sandbox runs the HubSpot, Salesforce, Pipedrive and Zoho CRM simulators behind one HTTP server
 // for the CLI, the GUI demo and end-to-end tests. It never imports a connector.
 package sandbox
 
@@ -15,6 +15,7 @@ import (
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
 	"github.com/crmsync/crmsync/sync/sandbox/pipedrive"
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
+	"github.com/crmsync/crmsync/sync/sandbox/zoho"
 )
 
 // Options configures the combined sandbox.
@@ -49,9 +50,11 @@ type Server struct {
 	hs       *hubspot.Sim
 	sf       *salesforce.Sim
 	pd       *pipedrive.Sim
+	zh       *zoho.Sim
 	hsToken  string
 	sfToken  string
 	pdToken  string
+	zhToken  string
 	handler  http.Handler
 	mu       sync.Mutex
 	url      string
@@ -64,6 +67,7 @@ const (
 	hubspotPrefix    = "/hubspot"
 	salesforcePrefix = "/salesforce"
 	pipedrivePrefix  = "/pipedrive"
+	zohoPrefix       = "/zoho"
 )
 
 // New builds and seeds both simulators; it does not listen.
@@ -85,17 +89,20 @@ func New(opts Options) (*Server, error) {
 		hs: hubspot.New(hubspot.Options{Seed: opts.Seed, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: hubspotPrefix, Now: opts.Now}),
 		sf: salesforce.New(salesforce.Options{Seed: opts.Seed + 1, Faults: faults, DailyLimit: opts.SalesforceDailyLimit, PathPrefix: salesforcePrefix, Now: opts.Now}),
 		pd: pipedrive.New(pipedrive.Options{Seed: opts.Seed + 2, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: pipedrivePrefix, Now: opts.Now}),
+		zh: zoho.New(zoho.Options{Seed: opts.Seed + 3, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: zohoPrefix, Now: opts.Now}),
 	}
 	s.hsToken = s.hs.Auth().IssueLongLived()
 	s.sfToken = s.sf.Auth().IssueLongLived()
 	s.pdToken = s.pd.MintAccessToken()
-	if err := seed(s.hs, s.sf, s.pd, opts.Seed, opts.Contacts, opts.Now()); err != nil {
+	s.zhToken = s.zh.MintAccessToken()
+	if err := seed(s.hs, s.sf, s.pd, s.zh, opts.Seed, opts.Contacts, opts.Now()); err != nil {
 		return nil, fmt.Errorf("sandbox: seed: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle(hubspotPrefix+"/", http.StripPrefix(hubspotPrefix, s.hs))
 	mux.Handle(salesforcePrefix+"/", http.StripPrefix(salesforcePrefix, s.sf))
 	mux.Handle(pipedrivePrefix+"/", http.StripPrefix(pipedrivePrefix, s.pd))
+	mux.Handle(zohoPrefix+"/", http.StripPrefix(zohoPrefix, s.zh))
 	mux.HandleFunc("GET /_sandbox/stats", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(s.Stats())
@@ -141,7 +148,7 @@ func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
 	return s, nil
 }
 
-// Handler serves /hubspot/..., /salesforce/..., /pipedrive/..., GET /_sandbox/stats and GET /_sandbox/vendors.
+// Handler serves /hubspot/..., /salesforce/..., /pipedrive/..., /zoho/..., GET /_sandbox/stats and GET /_sandbox/vendors.
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // URL is the base URL after Start ("" for a Server made with New).
@@ -176,16 +183,19 @@ func (s *Server) Salesforce() *salesforce.Sim { return s.sf }
 // Pipedrive gives tests direct access to the Pipedrive simulator.
 func (s *Server) Pipedrive() *pipedrive.Sim { return s.pd }
 
+// Zoho gives tests direct access to the Zoho CRM simulator.
+func (s *Server) Zoho() *zoho.Sim { return s.zh }
+
 // Stats returns request counts per vendor and endpoint.
 func (s *Server) Stats() Stats {
-	return Stats{"hubspot": s.hs.Stats(), "salesforce": s.sf.Stats(), "pipedrive": s.pd.Stats()}
+	return Stats{"hubspot": s.hs.Stats(), "salesforce": s.sf.Stats(), "pipedrive": s.pd.Stats(), "zoho": s.zh.Stats()}
 }
 
 // Vendors describes the simulated vendors with pre-issued, long-lived access tokens.
 func (s *Server) Vendors() []VendorInfo { return s.vendors(s.URL()) }
 
 func (s *Server) vendors(base string) []VendorInfo {
-	hb, sb, pb := base+hubspotPrefix, base+salesforcePrefix, base+pipedrivePrefix
+	hb, sb, pb, zb := base+hubspotPrefix, base+salesforcePrefix, base+pipedrivePrefix, base+zohoPrefix
 	return []VendorInfo{
 		{Vendor: "hubspot", APIBase: hb, AuthURL: hb + "/oauth/authorize", TokenURL: hb + "/oauth/2026-03/token",
 			RevokeURL: hb + "/oauth/2026-03/token/revoke", ClientID: s.hs.Auth().ClientID(), ClientSecret: s.hs.Auth().ClientSecret(), AccessToken: s.hsToken},
@@ -194,5 +204,8 @@ func (s *Server) vendors(base string) []VendorInfo {
 		// APIBase is Pipedrive's api_domain; paths start with /api/v2.
 		{Vendor: "pipedrive", APIBase: pb, AuthURL: pb + "/oauth/authorize", TokenURL: pb + "/oauth/token",
 			RevokeURL: pb + "/oauth/revoke", ClientID: s.pd.Auth().ClientID(), ClientSecret: s.pd.Auth().ClientSecret(), AccessToken: s.pdToken},
+		// Zoho's accounts server and api_domain are both the mount point.
+		{Vendor: "zoho", APIBase: zb, AuthURL: zb + "/oauth/v2/auth", TokenURL: zb + "/oauth/v2/token",
+			RevokeURL: zb + "/oauth/v2/token/revoke", ClientID: s.zh.Auth().ClientID(), ClientSecret: s.zh.Auth().ClientSecret(), AccessToken: s.zhToken},
 	}
 }

@@ -38,7 +38,8 @@ func TestStartSeedsServesAndCountsStats(t *testing.T) {
 		t.Fatalf("shared emails %d, want ~300", shared)
 	}
 	vendors := s.Vendors()
-	if len(vendors) != 3 || vendors[0].APIBase != s.URL()+"/hubspot" || vendors[1].APIBase != s.URL()+"/salesforce" || vendors[2].APIBase != s.URL()+"/pipedrive" {
+	if len(vendors) != 4 || vendors[0].APIBase != s.URL()+"/hubspot" || vendors[1].APIBase != s.URL()+"/salesforce" || vendors[2].APIBase != s.URL()+"/pipedrive" ||
+		vendors[3].APIBase != s.URL()+"/zoho" {
 		t.Fatalf("vendors %+v", vendors)
 	}
 	get := func(url, token string) *http.Response {
@@ -82,6 +83,36 @@ func TestStartSeedsServesAndCountsStats(t *testing.T) {
 	if resp.StatusCode != 200 || s.Pipedrive().CountPersons() != 500 || inHubSpot != 250 || s.Pipedrive().CountOrganizations() == 0 {
 		t.Fatalf("pipedrive: list %d, %d persons, %d of the first page HubSpot's with an organization, %d organizations",
 			resp.StatusCode, s.Pipedrive().CountPersons(), inHubSpot, s.Pipedrive().CountOrganizations())
+	}
+	// Zoho CRM holds an account per company and half as many contacts,
+	// half of them HubSpot contacts by email, each with its account; it
+	// takes the token in its own scheme.
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, vendors[3].APIBase+"/crm/v8/Contacts?fields=Email,Account_Name&per_page=200", nil)
+	req.Header.Set("Authorization", "Zoho-oauthtoken "+vendors[3].AccessToken)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zc struct {
+		Data []struct {
+			Email       string `json:"Email"`
+			AccountName *struct {
+				ID string `json:"id"`
+			} `json:"Account_Name"`
+		} `json:"data"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&zc)
+	resp.Body.Close()
+	zohoShared := 0
+	for _, c := range s.Zoho().Records("Contacts") {
+		if hsEmails[c.Fields["Email"]] && c.Fields["Account_Name"] != "" {
+			zohoShared++
+		}
+	}
+	if resp.StatusCode != 200 || len(zc.Data) != 200 || zc.Data[0].AccountName == nil || s.Zoho().Count("Contacts") != 500 ||
+		zohoShared != 250 || s.Zoho().Count("Accounts") == 0 {
+		t.Fatalf("zoho: list %d with %d contacts, %d contacts, %d of them HubSpot's with an account, %d accounts",
+			resp.StatusCode, len(zc.Data), s.Zoho().Count("Contacts"), zohoShared, s.Zoho().Count("Accounts"))
 	}
 	resp = get(s.URL()+"/_sandbox/stats", "")
 	var st Stats

@@ -10,6 +10,7 @@ import (
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
 	"github.com/crmsync/crmsync/sync/sandbox/pipedrive"
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
+	"github.com/crmsync/crmsync/sync/sandbox/zoho"
 )
 
 var (
@@ -64,7 +65,7 @@ func (s slugger) slug(v string) string { return s.r.Replace(strings.ToLower(v)) 
 // seed fills both simulators deterministically. ~30% of people exist in both vendors with
 // the same email (some fields differing); each vendor also holds people of its own and a few
 // near-duplicates.
-func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, seedVal int64, n int, now time.Time) error {
+func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, seedVal int64, n int, now time.Time) error {
 	if n == 0 {
 		return nil
 	}
@@ -227,7 +228,48 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, seedVal int64,
 	for i := range deals {
 		hsDealRows[i] = dealRow{name: hsDeals[i].Values[0], company: dealCompany[i]}
 	}
-	return seedPipedrive(pd, companies, hsPeople[shared:], hsDealRows, seedVal, n, now)
+	if err := seedPipedrive(pd, companies, hsPeople[shared:], hsDealRows, seedVal, n, now); err != nil {
+		return err
+	}
+	return seedZoho(zh, companies, hsPeople[shared:], seedVal, n, now)
+}
+
+// seedZoho gives Zoho CRM an account per company and n/2 contacts: half
+// are people HubSpot has too (the same email), with their first name as
+// people write it differently in two systems now and then, half Zoho's own.
+func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, seedVal int64, n int, now time.Time) error {
+	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x2f6b1d0c))
+	now = now.UTC().Truncate(time.Second)
+	stamp := func() (time.Time, time.Time) {
+		c := now.Add(-time.Duration(rng.Int64N(365*24)) * time.Hour)
+		return c, c.Add(time.Duration(rng.Int64N(int64(now.Sub(c)/time.Second)+1)) * time.Second)
+	}
+	accounts := make([]zoho.AccountSeed, len(companies))
+	for i, c := range companies {
+		cr, md := stamp()
+		accounts[i] = zoho.AccountSeed{Name: c.name, Website: "https://" + c.domain, Phone: sfPhone(c.phone), Created: cr, Modified: md}
+	}
+	accountIDs, err := zh.SeedAccounts(accounts)
+	if err != nil {
+		return err
+	}
+	m := n / 2
+	rows := make([]zoho.ContactSeed, 0, m)
+	for i := range m {
+		var p person
+		if i < m/2 && i < len(hsOnly) {
+			p = hsOnly[len(hsOnly)-1-i] // not the ones Pipedrive shares
+		} else {
+			p = person{first: firstNames[rng.IntN(len(firstNames))], last: lastNames[rng.IntN(len(lastNames))],
+				phone: phoneDigits(rng), title: titles[rng.IntN(len(titles))], company: rng.IntN(len(companies))}
+			p.email = newSlugger().slug(p.first+"."+p.last) + ".zc" + strconv.Itoa(i) + "@" + companies[p.company].domain
+		}
+		cr, md := stamp()
+		rows = append(rows, zoho.ContactSeed{FirstName: p.first, LastName: p.last, Email: p.email, Phone: sfPhone(p.phone),
+			Title: p.title, AccountID: accountIDs[p.company], Created: cr, Modified: md})
+	}
+	_, err = zh.SeedContacts(rows)
+	return err
 }
 
 var (

@@ -10,11 +10,12 @@ import (
 	"github.com/crmsync/crmsync/sync/connector/hubspot"
 	"github.com/crmsync/crmsync/sync/connector/pipedrive"
 	"github.com/crmsync/crmsync/sync/connector/salesforce"
+	"github.com/crmsync/crmsync/sync/connector/zoho"
 )
 
 // Vendors returns every supported vendor, in display order.
 func Vendors() []connector.Info {
-	return []connector.Info{hubspot.Info(), salesforce.Info(), pipedrive.Info()}
+	return []connector.Info{hubspot.Info(), salesforce.Info(), pipedrive.Info(), zoho.Info()}
 }
 
 // Lookup finds a vendor by its Name ("hubspot"), ignoring case.

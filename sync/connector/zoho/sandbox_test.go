@@ -135,3 +135,37 @@ func TestConformanceAgainstSandbox(t *testing.T) {
 		func(t *testing.T) *simkit.AuthServer { return envOf(t).sim.Auth() })
 	conformance.Run(t, h)
 }
+
+// ListDeleted reports the contacts deleted since a time, as deleted
+// records, and not those deleted before it.
+func TestListDeleted(t *testing.T) {
+	e := newEnv(t, zsim.Options{Seed: 9})
+	c := e.connect(t)
+	mk := func(last string) string {
+		rec, err := e.sim.Create("Contacts", map[string]any{"Last_Name": last})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec.ID
+	}
+	early, late, kept := mk("Early"), mk("Late"), mk("Kept")
+	if err := e.sim.Delete("Contacts", early); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond) // deletion times have one-second resolution
+	since := time.Now()
+	time.Sleep(1100 * time.Millisecond)
+	if err := e.sim.Delete("Contacts", late); err != nil {
+		t.Fatal(err)
+	}
+	var got []connector.Record
+	for page, err := range c.ListDeleted(t.Context(), "Contacts", since) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, page...)
+	}
+	if len(got) != 1 || got[0].ID != late || !got[0].Deleted {
+		t.Fatalf("deleted since %s: %+v, want only %s (not %s, deleted before; not %s, live)", since, got, late, early, kept)
+	}
+}

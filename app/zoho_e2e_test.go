@@ -1,0 +1,85 @@
+package app_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/crmsync/crmsync/app"
+)
+
+// TestHubSpotZohoContacts syncs HubSpot contacts with Zoho CRM Contacts
+// over real HTTP, Zoho connected through its OAuth flow (offline access,
+// the API base from the token's api_domain, the token sent as
+// Zoho-oauthtoken): people in both by email are linked, the others
+// created once on the other side with their names, email, phone and title;
+// the next run writes nothing; an edit on each side reaches the other; a
+// contact Zoho cannot take (no last name, which Zoho requires) is stopped
+// alone, named with its field; and the run after writes nothing new.
+func TestHubSpotZohoContacts(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 33, 40)
+	if _, err := a.ConnectSandbox(ctx, srv, "zoho", "zc", nil); err != nil {
+		t.Fatalf("connect zoho: %v", err)
+	}
+	hs, zc := srv.HubSpot(), srv.Zoho()
+	saveSyncs(t, a, app.DemoZohoSync("zoho", "hs", "zc"))
+	hsBefore, zcBefore := hs.Count("contacts"), zc.Count("Contacts")
+	first, err := a.Run(ctx, "zoho", app.RunOptions{Confirm: true})
+	if err != nil || first.Summary.Status != "success" {
+		t.Fatalf("first run: %v %+v\n%s", err, first.Summary, first.Plan.Summary())
+	}
+	c := first.Plan.Counts
+	if c.Link == 0 || c.CreateA == 0 || c.CreateB == 0 {
+		t.Fatalf("first run: %+v, want links and creates on both sides\n%s", c, first.Plan.Summary())
+	}
+	if hs.Count("contacts") != hsBefore+c.CreateA || zc.Count("Contacts") != zcBefore+c.CreateB {
+		t.Fatalf("contacts %d → %d, Zoho contacts %d → %d; the plan created %d and %d", hsBefore, hs.Count("contacts"), zcBefore, zc.Count("Contacts"), c.CreateA, c.CreateB)
+	}
+	links := syncLinks(t, a, "zoho")
+	for _, l := range links {
+		h, _ := hs.Get("contacts", l.AID)
+		z, _ := zc.Get("Contacts", l.BID)
+		if !strings.EqualFold(h.Properties["email"], z.Fields["Email"]) || h.Properties["lastname"] != z.Fields["Last_Name"] {
+			t.Errorf("contact %s (%s %s) linked to Zoho %s (%s %s)", l.AID, h.Properties["email"], h.Properties["lastname"], l.BID, z.Fields["Email"], z.Fields["Last_Name"])
+		}
+	}
+	if again, err := a.Run(ctx, "zoho", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+		t.Fatalf("second run: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
+	}
+
+	// An edit on each side; a HubSpot contact Zoho refuses.
+	pair, other := links[0], links[1]
+	time.Sleep(1100 * time.Millisecond) // Zoho's Modified_Time has one-second resolution
+	if _, err := zc.Update("Contacts", pair.BID, map[string]any{"Title": "Head of Operations"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hs.Update("contacts", other.AID, map[string]string{"firstname": "Renamed"}); err != nil {
+		t.Fatal(err)
+	}
+	bad, err := hs.Create("contacts", map[string]string{"email": "no.last.name@example.com", "firstname": "Nolast"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Run(ctx, "zoho", app.RunOptions{Confirm: true})
+	if err != nil || res.Summary.Updated != 2 || res.Summary.Status != "partial" || res.Summary.Failed != 1 {
+		t.Fatalf("run after the edits: %v %+v, want 2 updated and the one without a last name failed\n%s", err, res.Summary, res.Plan.Summary())
+	}
+	if h, _ := hs.Get("contacts", pair.AID); h.Properties["jobtitle"] != "Head of Operations" {
+		t.Errorf("HubSpot contact %s title %q after the Zoho edit", pair.AID, h.Properties["jobtitle"])
+	}
+	if z, _ := zc.Get("Contacts", other.BID); z.Fields["First_Name"] != "Renamed" {
+		t.Errorf("Zoho contact %s first name %q after the HubSpot edit", other.BID, z.Fields["First_Name"])
+	}
+	d, err := a.RunDetail(ctx, res.Summary.RunID)
+	if err != nil || len(d.Errors) != 1 {
+		t.Fatalf("run errors: %+v %v", d.Errors, err)
+	}
+	if e := d.Errors[0]; e.RecordID != bad.ID || e.Field != "Last_Name" || e.Code != "MANDATORY_NOT_FOUND" || e.Message == "" {
+		t.Fatalf("error %+v: want contact %s, Last_Name and Zoho's MANDATORY_NOT_FOUND", e, bad.ID)
+	}
+	if again, err := a.Run(ctx, "zoho", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+		t.Fatalf("the run after: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
+	}
+}
