@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
 )
@@ -233,6 +234,13 @@ func body(sc *schema, op connector.Op) (map[string]any, *connector.RecordError) 
 			b[name] = t
 		case "lookup", "ownerlookup":
 			b[name] = map[string]string{"id": v}
+		case "datetime":
+			// Zoho writes an offset, never "Z": 2026-12-03T10:15:30+00:00.
+			t, err := time.Parse(time.RFC3339, strings.TrimSpace(v))
+			if err != nil {
+				return nil, refuse(sc.Object, op.ID, name, "INVALID_DATA", fmt.Sprintf("%q is not a date and time", v))
+			}
+			b[name] = t.Format("2006-01-02T15:04:05-07:00")
 		default:
 			b[name] = v
 		}
