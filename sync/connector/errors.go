@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -148,4 +149,32 @@ func StatusCategory(status int) Category {
 		return CatValidation
 	}
 	return CatServer
+}
+
+// Stops reports a failure after which no further call of a run can
+// succeed: the run was cancelled, the sign-in was refused, or the day's
+// API budget is spent. A connector writing one call at a time stops there
+// instead of failing every record that follows.
+func Stops(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	var ce *Error
+	return errors.As(err, &ce) && (ce.Category == CatAuth || ce.Category == CatBudget)
+}
+
+// RecordFailure makes err the failure of one record of vendor's object:
+// a *RecordError as it is, a call's *Error with its category, code and
+// message, anything else a server error.
+func RecordFailure(vendor, object, id string, err error) *RecordError {
+	var re *RecordError
+	if errors.As(err, &re) {
+		return re
+	}
+	out := &RecordError{Vendor: vendor, Object: object, RecordID: id, Category: CatServer, Message: err.Error()}
+	var ce *Error
+	if errors.As(err, &ce) {
+		out.Category, out.Code, out.Message = ce.Category, ce.Code, ce.Message
+	}
+	return out
 }

@@ -3,7 +3,6 @@ package pipedrive
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/mail"
@@ -38,38 +37,14 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 			err = c.refuse(object, op.ID, "", "UNSUPPORTED", fmt.Sprintf("Pipedrive has no upsert; op kind %v", op.Kind))
 		}
 		if err != nil {
-			if stops(ctx, err) {
+			if connector.Stops(ctx, err) {
 				return nil, fmt.Errorf("pipedrive: write %s: %w", object, err)
 			}
-			res.Err = recordError(object, op.ID, err)
+			res.Err = connector.RecordFailure(vendor, object, op.ID, err)
 		}
 		results[i] = res
 	}
 	return results, nil
-}
-
-// stops reports a failure after which no further call can succeed: the
-// token was refused, the budget is spent, or the run was cancelled.
-func stops(ctx context.Context, err error) bool {
-	if ctx.Err() != nil {
-		return true
-	}
-	var ce *connector.Error
-	return errors.As(err, &ce) && (ce.Category == connector.CatAuth || ce.Category == connector.CatBudget)
-}
-
-// recordError makes err the failure of one record.
-func recordError(object, id string, err error) error {
-	var re *connector.RecordError
-	if errors.As(err, &re) {
-		return re
-	}
-	out := &connector.RecordError{Vendor: vendor, Object: object, RecordID: id, Category: connector.CatServer, Message: err.Error()}
-	var ce *connector.Error
-	if errors.As(err, &ce) {
-		out.Category, out.Code, out.Message = ce.Category, ce.Code, ce.Message
-	}
-	return out
 }
 
 func (c *Connector) refuse(object, id, field, code, msg string) *connector.RecordError {
@@ -434,10 +409,10 @@ func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]
 			err = r.apiError()
 		}
 		if err != nil {
-			if stops(ctx, err) {
+			if connector.Stops(ctx, err) {
 				return nil, fmt.Errorf("pipedrive: delete %s: %w", object, err)
 			}
-			out[i].Err = recordError(object, id, err)
+			out[i].Err = connector.RecordFailure(vendor, object, id, err)
 			continue
 		}
 		out[i].ID = id

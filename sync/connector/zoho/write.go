@@ -3,7 +3,6 @@ package zoho
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -120,11 +119,11 @@ func (c *Connector) writeGroup(ctx context.Context, sc *schema, method, path str
 		}
 		r, err := c.call(ctx, method, apiRoot+path, in, nil)
 		if err != nil {
-			if stops(ctx, err) {
+			if connector.Stops(ctx, err) {
 				return fmt.Errorf("zoho: write %s: %w", sc.Object, err)
 			}
 			for _, i := range sent {
-				results[i].Err = recordError(sc.Object, ops[i].ID, err)
+				results[i].Err = connector.RecordFailure(vendor, sc.Object, ops[i].ID, err)
 			}
 			continue
 		}
@@ -141,7 +140,7 @@ func (c *Connector) writeGroup(ctx context.Context, sc *schema, method, path str
 				err = r.fail(fmt.Sprintf("%d results for %d records", len(out.Data), len(sent)))
 			}
 			for _, i := range sent {
-				results[i].Err = recordError(sc.Object, ops[i].ID, err)
+				results[i].Err = connector.RecordFailure(vendor, sc.Object, ops[i].ID, err)
 			}
 			continue
 		}
@@ -268,11 +267,11 @@ func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]
 		batch := ids[start:min(start+BatchSize, len(ids))]
 		r, err := c.call(ctx, http.MethodDelete, apiRoot+"/"+object+"?ids="+url.QueryEscape(strings.Join(batch, ",")), nil, nil)
 		if err != nil {
-			if stops(ctx, err) {
+			if connector.Stops(ctx, err) {
 				return nil, fmt.Errorf("zoho: delete %s: %w", object, err)
 			}
 			for j := range batch {
-				out[start+j].Err = recordError(object, batch[j], err)
+				out[start+j].Err = connector.RecordFailure(vendor, object, batch[j], err)
 			}
 			continue
 		}
@@ -281,7 +280,7 @@ func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]
 		}
 		if json.Unmarshal(r.body, &res) != nil || len(res.Data) != len(batch) {
 			for j := range batch {
-				out[start+j].Err = recordError(object, batch[j], r.apiError())
+				out[start+j].Err = connector.RecordFailure(vendor, object, batch[j], r.apiError())
 			}
 			continue
 		}
@@ -329,29 +328,6 @@ func (c *Connector) Lookup(ctx context.Context, object, field string, values []s
 // criteriaValue escapes what Zoho's criteria syntax reserves.
 func criteriaValue(v string) string {
 	return strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`, ",", `\,`).Replace(v)
-}
-
-// stops reports a failure after which no further call can succeed.
-func stops(ctx context.Context, err error) bool {
-	if ctx.Err() != nil {
-		return true
-	}
-	var ce *connector.Error
-	return errors.As(err, &ce) && (ce.Category == connector.CatAuth || ce.Category == connector.CatBudget)
-}
-
-// recordError makes err the failure of one record.
-func recordError(object, id string, err error) error {
-	var re *connector.RecordError
-	if errors.As(err, &re) {
-		return re
-	}
-	out := &connector.RecordError{Vendor: vendor, Object: object, RecordID: id, Category: connector.CatServer, Message: err.Error()}
-	var ce *connector.Error
-	if errors.As(err, &ce) {
-		out.Category, out.Code, out.Message = ce.Category, ce.Code, ce.Message
-	}
-	return out
 }
 
 func refuse(object, id, field, code, msg string) *connector.RecordError {
