@@ -1,0 +1,293 @@
+package dynamics
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// Table definitions (https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query-metadata-web-api):
+// EntityDefinitions(LogicalName='contact') with $select, its Attributes collection (and
+// the casts to StringAttributeMetadata, MemoAttributeMetadata, ... for type-specific
+// properties such as MaxLength and Format), a single attribute by LogicalName, and Keys
+// (EntityKeyMetadata). Properties of the EntityMetadata/AttributeMetadata EntityTypes of
+// the Web API reference.
+
+const crmNS = "Microsoft.Dynamics.CRM."
+
+func label(text string) map[string]any {
+	if text == "" {
+		return map[string]any{"LocalizedLabels": []any{}, "UserLocalizedLabel": nil}
+	}
+	l := map[string]any{"Label": text, "LanguageCode": 1033, "IsManaged": true, "HasChanged": nil}
+	return map[string]any{"LocalizedLabels": []any{l}, "UserLocalizedLabel": l}
+}
+
+func (s *Sim) resolveMetadata(op *opReq) (*route, *apiError) {
+	const v = "GET /api/data/v9.2/EntityDefinitions"
+	p := strings.TrimPrefix(op.path, "EntityDefinitions")
+	if p == "" {
+		return &route{template: v, run: func(op *opReq) *opResult { return s.entityList(op) }}, nil
+	}
+	if !strings.HasPrefix(p, "(") {
+		return nil, newErr(http.StatusNotFound, codeSegmentNotFound, "Resource not found for the segment '%s'.", strings.SplitN(op.path, "/", 2)[0])
+	}
+	close := strings.Index(p, ")")
+	if close < 0 {
+		return nil, newErr(http.StatusBadRequest, codeODataGeneric, "Bad Request - Error in query syntax.")
+	}
+	t, err := s.entityByKey(p[1:close])
+	if err != nil {
+		return nil, err
+	}
+	rest := strings.TrimPrefix(p[close+1:], "/")
+	switch {
+	case rest == "":
+		return &route{template: v + "({key})", run: func(op *opReq) *opResult { return s.entityMeta(t, op) }}, nil
+	case rest == "Keys":
+		return &route{template: v + "({key})/Keys", run: func(op *opReq) *opResult { return s.keysMeta(t, op) }}, nil
+	case rest == "Attributes" || strings.HasPrefix(rest, "Attributes/") || strings.HasPrefix(rest, "Attributes("):
+		return s.resolveAttributes(t, strings.TrimPrefix(rest, "Attributes"))
+	}
+	return nil, newErr(http.StatusNotFound, codeSegmentNotFound, "Resource not found for the segment '%s'.", rest)
+}
+
+func (s *Sim) entityByKey(key string) (*table, *apiError) {
+	var name string
+	if reGUID.MatchString(key) {
+		for _, t := range s.tables {
+			if t.def.metadataID == strings.ToLower(key) {
+				return t, nil
+			}
+		}
+		return nil, newErr(http.StatusNotFound, codeNotFound, "Could not find entity with id %s", key) // [unverified]
+	}
+	pairs, err := splitKeyPairs(key)
+	if err != nil || len(pairs) != 1 || pairs[0][0] != "LogicalName" {
+		return nil, newErr(http.StatusBadRequest, codeODataGeneric, "Bad Request - Error in query syntax.")
+	}
+	name = pairs[0][1]
+	if t := s.byLogic[name]; t != nil {
+		return t, nil
+	}
+	return nil, newErr(http.StatusNotFound, codeNotFound, "Entity with name = '%s' was not found in the MetadataCache.", name) // [unverified]
+}
+
+func (s *Sim) resolveAttributes(t *table, rest string) (*route, *apiError) {
+	const v = "GET /api/data/v9.2/EntityDefinitions({key})/Attributes"
+	var one *attrDef
+	if strings.HasPrefix(rest, "(") {
+		close := strings.Index(rest, ")")
+		pairs, err := splitKeyPairs(rest[1:max(close, 1)])
+		if close < 0 || err != nil || len(pairs) != 1 || pairs[0][0] != "LogicalName" {
+			return nil, newErr(http.StatusBadRequest, codeODataGeneric, "Bad Request - Error in query syntax.")
+		}
+		if one = t.def.byName[pairs[0][1]]; one == nil {
+			return nil, newErr(http.StatusNotFound, codeNotFound, "Could not find attribute with name %s on entity %s", pairs[0][1], t.def.logical) // [unverified]
+		}
+		rest = rest[close+1:]
+	}
+	cast := ""
+	if rest != "" {
+		cast = strings.TrimPrefix(rest, "/")
+		if !strings.HasPrefix(cast, crmNS) || !slices.Contains(attributeTypes, strings.TrimPrefix(cast, crmNS)) {
+			return nil, newErr(http.StatusNotFound, codeSegmentNotFound, "Resource not found for the segment '%s'.", cast)
+		}
+		cast = strings.TrimPrefix(cast, crmNS)
+	}
+	tmpl := v
+	if one != nil {
+		tmpl += "({key})"
+	}
+	if cast != "" {
+		tmpl += "/" + crmNS + cast
+	}
+	return &route{template: tmpl, run: func(op *opReq) *opResult { return s.attributesMeta(t, one, cast, op) }}, nil
+}
+
+var attributeTypes = []string{"AttributeMetadata", "StringAttributeMetadata", "MemoAttributeMetadata", "IntegerAttributeMetadata",
+	"DateTimeAttributeMetadata", "LookupAttributeMetadata", "StateAttributeMetadata", "StatusAttributeMetadata",
+	"EnumAttributeMetadata", "PicklistAttributeMetadata", "BooleanAttributeMetadata"}
+
+func (s *Sim) entityMetadata(t *table) map[string]any {
+	d := t.def
+	return map[string]any{"MetadataId": d.metadataID, "LogicalName": d.logical, "SchemaName": d.schema, "EntitySetName": d.set,
+		"LogicalCollectionName": d.set, "PrimaryIdAttribute": d.primaryID, "PrimaryNameAttribute": d.primaryName,
+		"ObjectTypeCode": d.objectTypeCode, "ChangeTrackingEnabled": true, "IsOptimisticConcurrencyEnabled": true,
+		"IsCustomEntity": false, "IsActivity": false, "TableType": "Standard", "OwnershipType": "UserOwned",
+		"DisplayName": label(d.display), "DisplayCollectionName": label(d.displayPlural), "Description": label("")}
+}
+
+// project applies $select to a metadata object (MetadataId is always returned).
+func project(obj map[string]any, selRaw, typ string) (map[string]any, []string, *apiError) {
+	if strings.TrimSpace(selRaw) == "" {
+		return obj, nil, nil
+	}
+	out := map[string]any{"MetadataId": obj["MetadataId"]}
+	var names []string
+	for _, n := range strings.Split(selRaw, ",") {
+		n = strings.TrimSpace(n)
+		v, ok := obj[n]
+		if !ok {
+			return nil, nil, newErr(http.StatusBadRequest, codeODataGeneric, "Could not find a property named '%s' on type '%s'.", n, crmNS+typ)
+		}
+		out[n] = v
+		names = append(names, n)
+	}
+	if t, ok := obj["@odata.type"]; ok {
+		out["@odata.type"] = t
+	}
+	return out, names, nil
+}
+
+func ctxSel(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	return "(" + strings.Join(names, ",") + ")"
+}
+
+func (s *Sim) entityMeta(t *table, op *opReq) *opResult {
+	obj, names, err := project(s.entityMetadata(t), op.query.Get("$select"), "EntityMetadata")
+	if err != nil {
+		return errResult(err)
+	}
+	obj["@odata.context"] = op.base + apiPath + "$metadata#EntityDefinitions" + ctxSel(names) + "/$entity"
+	return jsonResult(http.StatusOK, obj)
+}
+
+func (s *Sim) entityList(op *opReq) *opResult {
+	var vals []any
+	var names []string
+	for _, set := range []string{"accounts", "contacts"} {
+		obj, n, err := project(s.entityMetadata(s.tables[set]), op.query.Get("$select"), "EntityMetadata")
+		if err != nil {
+			return errResult(err)
+		}
+		names = n
+		vals = append(vals, obj)
+	}
+	return jsonResult(http.StatusOK, map[string]any{"@odata.context": op.base + apiPath + "$metadata#EntityDefinitions" + ctxSel(names), "value": vals})
+}
+
+// attributeMetadata renders one attribute; base=true limits it to AttributeMetadata's
+// properties for $select checking on the uncast collection.
+func (s *Sim) attributeMetadata(t *table, a *attrDef) (full map[string]any, baseKeys map[string]bool) {
+	e := t.def
+	m := map[string]any{
+		"@odata.type": "#" + crmNS + a.metadataType(), "MetadataId": attrMetadataID(e, a), "LogicalName": a.name,
+		"SchemaName": a.schema, "EntityLogicalName": e.logical, "AttributeType": a.kind,
+		"AttributeTypeName": map[string]any{"Value": a.typeName()}, "AttributeOf": nil,
+		"RequiredLevel":    map[string]any{"Value": a.required, "CanBeChanged": a.required != "SystemRequired", "ManagedPropertyLogicalName": "canmodifyrequirementlevelsettings"},
+		"IsValidForCreate": a.create, "IsValidForUpdate": a.update, "IsValidForRead": true,
+		"IsPrimaryId": a.name == e.primaryID, "IsPrimaryName": a.name == e.primaryName, "IsCustomAttribute": false,
+		"IsLogical": a.virtual, "DisplayName": label(a.display), "Description": label(""), "ColumnNumber": nil,
+	}
+	if a.attributeOf != "" {
+		m["AttributeOf"] = a.attributeOf
+	}
+	baseKeys = map[string]bool{}
+	for k := range m {
+		baseKeys[k] = true
+	}
+	switch a.kind {
+	case kindString:
+		m["MaxLength"], m["Format"], m["FormatName"] = a.maxLen, a.format, map[string]any{"Value": a.format}
+		m["DatabaseLength"] = a.maxLen * 2
+	case kindMemo:
+		m["MaxLength"], m["Format"] = a.maxLen, a.format
+	case kindInt:
+		m["MinValue"], m["MaxValue"], m["Format"] = a.minInt, a.maxInt, "None"
+	case kindLookup, kindCust:
+		m["Targets"], m["Format"] = a.targets, nil
+	case kindTime:
+		if a.dateOnly {
+			m["Format"], m["DateTimeBehavior"] = "DateOnly", map[string]any{"Value": "DateOnly"}
+		} else if a.kind == kindTime && a.edm == edmTime {
+			m["Format"], m["DateTimeBehavior"] = "DateAndTime", map[string]any{"Value": "UserLocal"}
+		}
+	}
+	return m, baseKeys
+}
+
+func castMatches(a *attrDef, cast string) bool {
+	switch cast {
+	case "", "AttributeMetadata":
+		return true
+	case "EnumAttributeMetadata":
+		return a.kind == kindState || a.kind == kindStatus
+	}
+	return a.metadataType() == cast
+}
+
+func (s *Sim) attributesMeta(t *table, one *attrDef, cast string, op *opReq) *opResult {
+	typ := cast
+	if typ == "" {
+		typ = "AttributeMetadata"
+	}
+	sel := op.query.Get("$select")
+	render := func(a *attrDef) (map[string]any, []string, *apiError) {
+		full, base := s.attributeMetadata(t, a)
+		if cast == "" || cast == "AttributeMetadata" {
+			for k := range full { // the uncast collection only knows AttributeMetadata's properties in $select
+				if !base[k] && sel != "" {
+					delete(full, k)
+				}
+			}
+		}
+		return project(full, sel, typ)
+	}
+	ctx := op.base + apiPath + "$metadata#EntityDefinitions('" + t.def.metadataID + "')/Attributes"
+	if cast != "" {
+		ctx += "/" + crmNS + cast
+	}
+	if one != nil {
+		if !castMatches(one, cast) {
+			return errResult(newErr(http.StatusNotFound, codeNotFound, "The attribute %s is not of type %s", one.name, cast)) // [unverified]
+		}
+		obj, names, err := render(one)
+		if err != nil {
+			return errResult(err)
+		}
+		obj["@odata.context"] = ctx + ctxSel(names) + "/$entity"
+		return jsonResult(http.StatusOK, obj)
+	}
+	vals := []any{}
+	var names []string
+	for _, a := range t.def.attrs {
+		if !castMatches(a, cast) {
+			continue
+		}
+		obj, n, err := render(a)
+		if err != nil {
+			return errResult(err)
+		}
+		names = n
+		vals = append(vals, obj)
+	}
+	if sel != "" && len(vals) == 0 {
+		if _, _, err := project(map[string]any{}, sel, typ); err != nil {
+			return errResult(err)
+		}
+	}
+	return jsonResult(http.StatusOK, map[string]any{"@odata.context": ctx + ctxSel(names), "value": vals})
+}
+
+// keysMeta lists EntityKeyMetadata (https://learn.microsoft.com/power-apps/developer/data-platform/define-alternate-keys-entity).
+func (s *Sim) keysMeta(t *table, op *opReq) *opResult {
+	vals := []any{}
+	var names []string
+	for _, k := range t.keys {
+		obj := map[string]any{"MetadataId": attrMetadataID(t.def, &attrDef{name: "key:" + k.name}), "LogicalName": k.name,
+			"SchemaName": k.name, "EntityLogicalName": t.def.logical, "KeyAttributes": k.attrs, "EntityKeyIndexStatus": "Active",
+			"DisplayName": label(k.name), "IsManaged": false, "IsSecondaryKey": false}
+		p, n, err := project(obj, op.query.Get("$select"), "EntityKeyMetadata")
+		if err != nil {
+			return errResult(err)
+		}
+		names = n
+		vals = append(vals, p)
+	}
+	return jsonResult(http.StatusOK, map[string]any{
+		"@odata.context": op.base + apiPath + "$metadata#EntityDefinitions('" + t.def.metadataID + "')/Keys" + ctxSel(names), "value": vals})
+}
