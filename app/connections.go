@@ -81,12 +81,16 @@ func (a *App) Connect(ctx context.Context, req ConnectRequest) (store.Connection
 	if req.ClientID == "" {
 		return store.Connection{}, fmt.Errorf("%s needs a client ID: register an app at %s and paste its client ID", info.Title, info.OAuth.DocsURL)
 	}
+	scopes, err := scopesFor(info, base)
+	if err != nil {
+		return store.Connection{}, err
+	}
 	facts := oauthFacts{
 		AuthURL:   firstNonEmpty(req.AuthURL, info.OAuth.AuthURL),
 		TokenURL:  firstNonEmpty(req.TokenURL, info.OAuth.TokenURL),
 		RevokeURL: firstNonEmpty(req.RevokeURL, info.OAuth.RevokeURL),
 		ClientID:  req.ClientID,
-		Scopes:    info.OAuth.Scopes,
+		Scopes:    scopes,
 		PKCE:      info.OAuth.PKCE,
 		Port:      req.Port,
 	}
@@ -116,7 +120,7 @@ func (a *App) Connect(ctx context.Context, req ConnectRequest) (store.Connection
 	}
 	raw, _ := json.Marshal(facts)
 	c := store.Connection{Name: req.Name, Vendor: info.Name, AuthKind: "oauth", APIBase: base, OAuth: string(raw)}
-	c.AccountID, c.AccountName = accountOf(info, ex)
+	c.AccountID, c.AccountName = accountOf(info, ex, base)
 	id, err := a.db.SaveConnection(ctx, c)
 	if err != nil {
 		return store.Connection{}, err
@@ -142,7 +146,28 @@ func (a *App) connectToken(ctx context.Context, info connector.Info, req Connect
 	return a.db.Connection(ctx, req.Name)
 }
 
-func accountOf(info connector.Info, ex map[string]string) (id, name string) {
+// scopesFor is the vendor's scopes, with "{api_base}" replaced by the API
+// base: Dynamics 365's one scope names the organization
+// (https://contoso.crm.dynamics.com/user_impersonation), so it cannot be
+// asked for without it.
+func scopesFor(info connector.Info, base string) ([]string, error) {
+	out := make([]string, len(info.OAuth.Scopes))
+	for i, s := range info.OAuth.Scopes {
+		if strings.Contains(s, "{api_base}") {
+			u, err := url.Parse(base)
+			if base == "" || err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+				return nil, fmt.Errorf("%s needs your organization's URL, such as https://contoso.crm.dynamics.com (--api-base, or API base in the dialog); it is in the Power Platform admin center, under the environment's details", info.Title)
+			}
+			s = strings.ReplaceAll(s, "{api_base}", strings.TrimRight(base, "/"))
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// accountOf names the account from the token response's extras, or else
+// from the API base (Dynamics 365's organization URL).
+func accountOf(info connector.Info, ex map[string]string, base string) (id, name string) {
 	switch {
 	case ex["hub_id"] != "":
 		return ex["hub_id"], info.Title + " portal " + ex["hub_id"]
@@ -154,7 +179,7 @@ func accountOf(info connector.Info, ex map[string]string) (id, name string) {
 			return org, info.Title + " org " + org
 		}
 	}
-	if u, err := url.Parse(firstNonEmpty(ex["instance_url"], ex["api_domain"])); err == nil && u.Host != "" {
+	if u, err := url.Parse(firstNonEmpty(ex["instance_url"], ex["api_domain"], base)); err == nil && u.Host != "" {
 		return u.Host, info.Title + " " + u.Host
 	}
 	return "", info.Title

@@ -183,6 +183,23 @@ func DemoZohoSync(name, hubspotConn, zohoConn string) engine.Definition {
 		})
 }
 
+// DemoDynamicsSync is the ready-made two-way sync between HubSpot contacts
+// and Dynamics 365 contacts, matched by email. Dataverse needs a last
+// name, so a blank one never overwrites it.
+func DemoDynamicsSync(name, hubspotConn, dynamicsConn string) engine.Definition {
+	return demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "contacts"},
+		engine.SideDef{Connection: dynamicsConn, Object: "contacts"},
+		engine.MatchRule{A: "email", B: "emailaddress1", Normalize: "email"},
+		[]mapping.Field{
+			{A: "email", B: "emailaddress1", Transform: "lower"},
+			{A: "firstname", B: "firstname"},
+			{A: "lastname", B: "lastname", Rule: mapping.UnlessBlank},
+			{A: "phone", B: "telephone1", Transform: "e164"},
+			{A: "jobtitle", B: "jobtitle", Rule: mapping.UnlessBlank},
+		})
+}
+
 // DemoPipedriveCompaniesSync is the ready-made two-way sync between HubSpot
 // companies and Pipedrive organizations, matched by name (lower case,
 // trimmed): an organization has no web domain field in API v2.

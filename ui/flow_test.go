@@ -179,11 +179,11 @@ func (l *live) connectSandbox() {
 	l.tap("Try the sandbox")
 	l.see("Sandbox connected")
 	cs, err := l.a.Connections(context.Background())
-	if err != nil || len(cs) != 4 {
+	if err != nil || len(cs) != 5 {
 		l.t.Fatalf("connections after the sandbox flow: %v %v", cs, err)
 	}
-	if n := len(l.opened); n != 4 {
-		l.t.Fatalf("the browser opened %d consent pages, want 4 (one per vendor)", n)
+	if n := len(l.opened); n != 5 {
+		l.t.Fatalf("the browser opened %d consent pages, want 5 (one per vendor)", n)
 	}
 }
 
@@ -240,7 +240,7 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 
 	// The companies and deals demo syncs were saved with it, unrun, on the
 	// Syncs screen.
-	for _, name := range []string{demoCompanies, demoDeals, demoTasks, demoMeetings, demoCalls, demoNotes, demoOrgs, demoPeople, demoPDDeals, demoPDTasks, demoPDCalls, demoPDMeetings, demoPDNotes, demoZohoPeople} {
+	for _, name := range []string{demoCompanies, demoDeals, demoTasks, demoMeetings, demoCalls, demoNotes, demoOrgs, demoPeople, demoPDDeals, demoPDTasks, demoPDCalls, demoPDMeetings, demoPDNotes, demoZohoPeople, demoDynPeople} {
 		if _, err := l.a.Sync(ctx, name); err != nil {
 			t.Fatalf("the demo sync %s was not saved: %v", name, err)
 		}
@@ -354,7 +354,11 @@ func TestEditorSuggestsValidatesAndSaves(t *testing.T) {
 	def := syncs[0].Definition
 	var email bool
 	for _, f := range def.Fields {
-		email = email || f.A == "email" && strings.EqualFold(f.B, "email") // Salesforce's Email, Pipedrive's email
+		// The two connections the editor offers first: HubSpot's email
+		// with Salesforce's Email, Pipedrive's email or Dynamics 365's
+		// emailaddress1, either way round.
+		isEmail := func(n string) bool { return strings.EqualFold(n, "email") || n == "emailaddress1" }
+		email = email || isEmail(f.A) && isEmail(f.B) && (f.A == "email" || f.B == "email")
 	}
 	if !email || len(def.Match) == 0 {
 		t.Fatalf("saved definition lacks email mapping or match rule: %+v", def)

@@ -339,7 +339,7 @@ func TestCLIBadInput(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"connect", "dynamics", "--name", "d"}, 2, `unknown vendor "dynamics"`},
+		{[]string{"connect", "copper", "--name", "c"}, 2, `unknown vendor "copper"`},
 		{[]string{"connections", "--nope"}, 2, "unknown flag"},
 		{[]string{"frobnicate"}, 2, "unknown command"},
 		{[]string{"sync", "run", "ghost"}, 1, `no sync named "ghost"`},

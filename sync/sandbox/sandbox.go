@@ -1,4 +1,4 @@
-// Package sandbox runs the HubSpot, Salesforce, Pipedrive and Zoho CRM simulators behind one HTTP server
+// Package sandbox runs the HubSpot, Salesforce, Pipedrive, Zoho CRM and Dynamics 365 simulators behind one HTTP server
 // for the CLI, the GUI demo and end-to-end tests. It never imports a connector.
 package sandbox
 
@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/crmsync/crmsync/sync/sandbox/dynamics"
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
 	"github.com/crmsync/crmsync/sync/sandbox/pipedrive"
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
@@ -51,10 +52,12 @@ type Server struct {
 	sf       *salesforce.Sim
 	pd       *pipedrive.Sim
 	zh       *zoho.Sim
+	dv       *dynamics.Sim
 	hsToken  string
 	sfToken  string
 	pdToken  string
 	zhToken  string
+	dvToken  string
 	handler  http.Handler
 	mu       sync.Mutex
 	url      string
@@ -68,6 +71,7 @@ const (
 	salesforcePrefix = "/salesforce"
 	pipedrivePrefix  = "/pipedrive"
 	zohoPrefix       = "/zoho"
+	dynamicsPrefix   = "/dynamics"
 )
 
 // New builds and seeds both simulators; it does not listen.
@@ -90,12 +94,14 @@ func New(opts Options) (*Server, error) {
 		sf: salesforce.New(salesforce.Options{Seed: opts.Seed + 1, Faults: faults, DailyLimit: opts.SalesforceDailyLimit, PathPrefix: salesforcePrefix, Now: opts.Now}),
 		pd: pipedrive.New(pipedrive.Options{Seed: opts.Seed + 2, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: pipedrivePrefix, Now: opts.Now}),
 		zh: zoho.New(zoho.Options{Seed: opts.Seed + 3, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: zohoPrefix, Now: opts.Now}),
+		dv: dynamics.New(dynamics.Options{Seed: opts.Seed + 4, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: dynamicsPrefix, Now: opts.Now}),
 	}
 	s.hsToken = s.hs.Auth().IssueLongLived()
 	s.sfToken = s.sf.Auth().IssueLongLived()
 	s.pdToken = s.pd.MintAccessToken()
 	s.zhToken = s.zh.MintAccessToken()
-	if err := seed(s.hs, s.sf, s.pd, s.zh, opts.Seed, opts.Contacts, opts.Now()); err != nil {
+	s.dvToken = s.dv.MintAccessToken()
+	if err := seed(s.hs, s.sf, s.pd, s.zh, s.dv, opts.Seed, opts.Contacts, opts.Now()); err != nil {
 		return nil, fmt.Errorf("sandbox: seed: %w", err)
 	}
 	mux := http.NewServeMux()
@@ -103,6 +109,7 @@ func New(opts Options) (*Server, error) {
 	mux.Handle(salesforcePrefix+"/", http.StripPrefix(salesforcePrefix, s.sf))
 	mux.Handle(pipedrivePrefix+"/", http.StripPrefix(pipedrivePrefix, s.pd))
 	mux.Handle(zohoPrefix+"/", http.StripPrefix(zohoPrefix, s.zh))
+	mux.Handle(dynamicsPrefix+"/", http.StripPrefix(dynamicsPrefix, s.dv))
 	mux.HandleFunc("GET /_sandbox/stats", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(s.Stats())
@@ -148,7 +155,7 @@ func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
 	return s, nil
 }
 
-// Handler serves /hubspot/..., /salesforce/..., /pipedrive/..., /zoho/..., GET /_sandbox/stats and GET /_sandbox/vendors.
+// Handler serves /hubspot/..., /salesforce/..., /pipedrive/..., /zoho/..., /dynamics/..., GET /_sandbox/stats and GET /_sandbox/vendors.
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // URL is the base URL after Start ("" for a Server made with New).
@@ -186,16 +193,19 @@ func (s *Server) Pipedrive() *pipedrive.Sim { return s.pd }
 // Zoho gives tests direct access to the Zoho CRM simulator.
 func (s *Server) Zoho() *zoho.Sim { return s.zh }
 
+// Dynamics gives tests direct access to the Dynamics 365 simulator.
+func (s *Server) Dynamics() *dynamics.Sim { return s.dv }
+
 // Stats returns request counts per vendor and endpoint.
 func (s *Server) Stats() Stats {
-	return Stats{"hubspot": s.hs.Stats(), "salesforce": s.sf.Stats(), "pipedrive": s.pd.Stats(), "zoho": s.zh.Stats()}
+	return Stats{"hubspot": s.hs.Stats(), "salesforce": s.sf.Stats(), "pipedrive": s.pd.Stats(), "zoho": s.zh.Stats(), "dynamics": s.dv.Stats()}
 }
 
 // Vendors describes the simulated vendors with pre-issued, long-lived access tokens.
 func (s *Server) Vendors() []VendorInfo { return s.vendors(s.URL()) }
 
 func (s *Server) vendors(base string) []VendorInfo {
-	hb, sb, pb, zb := base+hubspotPrefix, base+salesforcePrefix, base+pipedrivePrefix, base+zohoPrefix
+	hb, sb, pb, zb, db := base+hubspotPrefix, base+salesforcePrefix, base+pipedrivePrefix, base+zohoPrefix, base+dynamicsPrefix
 	return []VendorInfo{
 		{Vendor: "hubspot", APIBase: hb, AuthURL: hb + "/oauth/authorize", TokenURL: hb + "/oauth/2026-03/token",
 			RevokeURL: hb + "/oauth/2026-03/token/revoke", ClientID: s.hs.Auth().ClientID(), ClientSecret: s.hs.Auth().ClientSecret(), AccessToken: s.hsToken},
@@ -207,5 +217,10 @@ func (s *Server) vendors(base string) []VendorInfo {
 		// Zoho's accounts server and api_domain are both the mount point.
 		{Vendor: "zoho", APIBase: zb, AuthURL: zb + "/oauth/v2/auth", TokenURL: zb + "/oauth/v2/token",
 			RevokeURL: zb + "/oauth/v2/token/revoke", ClientID: s.zh.Auth().ClientID(), ClientSecret: s.zh.Auth().ClientSecret(), AccessToken: s.zhToken},
+		// The mount point is both the organization URL and the Microsoft
+		// identity platform; a public client, so no secret, and no revoke
+		// endpoint (Entra has none for a refresh token).
+		{Vendor: "dynamics", APIBase: db, AuthURL: db + "/organizations/oauth2/v2.0/authorize", TokenURL: db + "/organizations/oauth2/v2.0/token",
+			ClientID: s.dv.Auth().ClientID(), AccessToken: s.dvToken},
 	}
 }

@@ -38,8 +38,8 @@ func TestStartSeedsServesAndCountsStats(t *testing.T) {
 		t.Fatalf("shared emails %d, want ~300", shared)
 	}
 	vendors := s.Vendors()
-	if len(vendors) != 4 || vendors[0].APIBase != s.URL()+"/hubspot" || vendors[1].APIBase != s.URL()+"/salesforce" || vendors[2].APIBase != s.URL()+"/pipedrive" ||
-		vendors[3].APIBase != s.URL()+"/zoho" {
+	if len(vendors) != 5 || vendors[0].APIBase != s.URL()+"/hubspot" || vendors[1].APIBase != s.URL()+"/salesforce" || vendors[2].APIBase != s.URL()+"/pipedrive" ||
+		vendors[3].APIBase != s.URL()+"/zoho" || vendors[4].APIBase != s.URL()+"/dynamics" {
 		t.Fatalf("vendors %+v", vendors)
 	}
 	get := func(url, token string) *http.Response {
@@ -113,6 +113,34 @@ func TestStartSeedsServesAndCountsStats(t *testing.T) {
 		zohoShared != 250 || s.Zoho().Count("Accounts") == 0 {
 		t.Fatalf("zoho: list %d with %d contacts, %d contacts, %d of them HubSpot's with an account, %d accounts",
 			resp.StatusCode, len(zc.Data), s.Zoho().Count("Contacts"), zohoShared, s.Zoho().Count("Accounts"))
+	}
+	// Dynamics 365 too, through its Web API with OData paging.
+	req, _ = http.NewRequestWithContext(ctx, http.MethodGet, vendors[4].APIBase+"/api/data/v9.2/contacts?$select=emailaddress1,_parentcustomerid_value", nil)
+	req.Header.Set("Authorization", "Bearer "+vendors[4].AccessToken)
+	req.Header.Set("Prefer", "odata.maxpagesize=200")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dc struct {
+		Value []struct {
+			Email   string `json:"emailaddress1"`
+			Account string `json:"_parentcustomerid_value"`
+		} `json:"value"`
+		NextLink string `json:"@odata.nextLink"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&dc)
+	resp.Body.Close()
+	dvShared := 0
+	for _, c := range s.Dynamics().Records("contacts") {
+		if e, _ := c.Fields["emailaddress1"].(string); hsEmails[e] {
+			dvShared++
+		}
+	}
+	if resp.StatusCode != 200 || len(dc.Value) != 200 || dc.Value[0].Account == "" || dc.NextLink == "" || s.Dynamics().Count("contacts") != 500 ||
+		dvShared != 250 || s.Dynamics().Count("accounts") == 0 {
+		t.Fatalf("dynamics: list %d with %d contacts (next link %q), %d contacts, %d of them HubSpot's, %d accounts",
+			resp.StatusCode, len(dc.Value), dc.NextLink, s.Dynamics().Count("contacts"), dvShared, s.Dynamics().Count("accounts"))
 	}
 	resp = get(s.URL()+"/_sandbox/stats", "")
 	var st Stats

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crmsync/crmsync/sync/sandbox/dynamics"
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
 	"github.com/crmsync/crmsync/sync/sandbox/pipedrive"
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
@@ -65,7 +66,7 @@ func (s slugger) slug(v string) string { return s.r.Replace(strings.ToLower(v)) 
 // seed fills both simulators deterministically. ~30% of people exist in both vendors with
 // the same email (some fields differing); each vendor also holds people of its own and a few
 // near-duplicates.
-func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, seedVal int64, n int, now time.Time) error {
+func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, dv *dynamics.Sim, seedVal int64, n int, now time.Time) error {
 	if n == 0 {
 		return nil
 	}
@@ -231,7 +232,10 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 	if err := seedPipedrive(pd, companies, hsPeople[shared:], hsDealRows, seedVal, n, now); err != nil {
 		return err
 	}
-	return seedZoho(zh, companies, hsPeople[shared:], seedVal, n, now)
+	if err := seedZoho(zh, companies, hsPeople[shared:], seedVal, n, now); err != nil {
+		return err
+	}
+	return seedDynamics(dv, companies, hsPeople[shared:], seedVal, n, now)
 }
 
 // seedZoho gives Zoho CRM an account per company and n/2 contacts: half
@@ -269,6 +273,44 @@ func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, seedVal int64,
 			Title: p.title, AccountID: accountIDs[p.company], Created: cr, Modified: md})
 	}
 	_, err = zh.SeedContacts(rows)
+	return err
+}
+
+// seedDynamics gives Dynamics 365 an account per company and n/2
+// contacts, as seedZoho does: half are people HubSpot has too (the same
+// email), half its own.
+func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, seedVal int64, n int, now time.Time) error {
+	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x5d1e0a77))
+	now = now.UTC().Truncate(time.Second)
+	stamp := func() (time.Time, time.Time) {
+		c := now.Add(-time.Duration(rng.Int64N(365*24)) * time.Hour)
+		return c, c.Add(time.Duration(rng.Int64N(int64(now.Sub(c)/time.Second)+1)) * time.Second)
+	}
+	accounts := make([]dynamics.AccountSeed, len(companies))
+	for i, c := range companies {
+		cr, md := stamp()
+		accounts[i] = dynamics.AccountSeed{Name: c.name, Website: "https://" + c.domain, Phone: sfPhone(c.phone), City: c.city, Created: cr, Modified: md}
+	}
+	accountIDs, err := dv.SeedAccounts(accounts)
+	if err != nil {
+		return err
+	}
+	m := n / 2
+	rows := make([]dynamics.ContactSeed, 0, m)
+	for i := range m {
+		var p person
+		if i < m/2 && i < len(hsOnly) {
+			p = hsOnly[len(hsOnly)-1-i]
+		} else {
+			p = person{first: firstNames[rng.IntN(len(firstNames))], last: lastNames[rng.IntN(len(lastNames))],
+				phone: phoneDigits(rng), title: titles[rng.IntN(len(titles))], company: rng.IntN(len(companies))}
+			p.email = newSlugger().slug(p.first+"."+p.last) + ".dv" + strconv.Itoa(i) + "@" + companies[p.company].domain
+		}
+		cr, md := stamp()
+		rows = append(rows, dynamics.ContactSeed{FirstName: p.first, LastName: p.last, Email: p.email, Phone: sfPhone(p.phone),
+			JobTitle: p.title, AccountID: accountIDs[p.company], Created: cr, Modified: md})
+	}
+	_, err = dv.SeedContacts(rows)
 	return err
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/dynamics"
 	"github.com/crmsync/crmsync/sync/connector/hubspot"
 	"github.com/crmsync/crmsync/sync/connector/pipedrive"
 	"github.com/crmsync/crmsync/sync/connector/salesforce"
@@ -15,7 +16,7 @@ import (
 
 // Vendors returns every supported vendor, in display order.
 func Vendors() []connector.Info {
-	return []connector.Info{hubspot.Info(), salesforce.Info(), pipedrive.Info(), zoho.Info()}
+	return []connector.Info{hubspot.Info(), salesforce.Info(), pipedrive.Info(), zoho.Info(), dynamics.Info()}
 }
 
 // Lookup finds a vendor by its Name ("hubspot"), ignoring case.

@@ -21,7 +21,7 @@ func TestVendorsAreComplete(t *testing.T) {
 		}
 		seen[v.Name] = true
 	}
-	for _, want := range []string{"hubspot", "salesforce", "pipedrive", "zoho"} {
+	for _, want := range []string{"hubspot", "salesforce", "pipedrive", "zoho", "dynamics"} {
 		if !seen[want] {
 			t.Errorf("Vendors() lacks %s", want)
 		}
@@ -33,8 +33,8 @@ func TestLookup(t *testing.T) {
 	if err != nil || v.Name != "hubspot" {
 		t.Fatalf("Lookup(HubSpot) = %q, %v", v.Name, err)
 	}
-	_, err = Lookup("dynamics")
-	if err == nil || !strings.Contains(err.Error(), `unknown vendor "dynamics"; known: hubspot, salesforce, pipedrive, zoho`) {
-		t.Fatalf("Lookup(dynamics) error = %v", err)
+	_, err = Lookup("copper")
+	if err == nil || !strings.Contains(err.Error(), `unknown vendor "copper"; known: hubspot, salesforce, pipedrive, zoho, dynamics`) {
+		t.Fatalf("Lookup(copper) error = %v", err)
 	}
 }

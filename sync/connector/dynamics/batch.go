@@ -1,0 +1,155 @@
+package dynamics
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/crmsync/crmsync/sync/connector/transport"
+)
+
+// operation is one request inside a $batch.
+type operation struct {
+	method string
+	path   string // below apiRoot, e.g. /contacts(<guid>)
+	header http.Header
+	body   []byte // JSON; nil = none
+}
+
+// outcome is one operation's answer.
+type outcome struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// errNotRun marks an operation the batch's answer has no part for.
+var errNotRun = errors.New("the batch's answer has no part for this operation")
+
+// batch sends ops as one $batch request with odata.continue-on-error, so
+// every operation runs and answers for itself, and returns one outcome per
+// operation, in order. An operation without a part in the answer gets a
+// nil outcome. A failure of the batch as a whole is a *connector.Error
+// (or the transport's error).
+func (c *Connector) batch(ctx context.Context, ops []operation) ([]*outcome, error) {
+	boundary := "batch_" + newGUID()
+	var buf bytes.Buffer
+	for _, op := range ops {
+		fmt.Fprintf(&buf, "--%s\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n", boundary)
+		fmt.Fprintf(&buf, "%s %s%s%s HTTP/1.1\r\n", op.method, c.base, apiRoot, op.path)
+		if op.body != nil {
+			buf.WriteString("Content-Type: application/json\r\n")
+		}
+		for _, k := range slices.Sorted(maps.Keys(op.header)) {
+			for _, v := range op.header[k] {
+				fmt.Fprintf(&buf, "%s: %s\r\n", k, v)
+			}
+		}
+		buf.WriteString("\r\n")
+		if op.body != nil {
+			buf.Write(op.body)
+			buf.WriteString("\r\n")
+		}
+	}
+	fmt.Fprintf(&buf, "--%s--\r\n", boundary)
+	raw := buf.Bytes()
+	req, err := transport.JSONRequest(ctx, http.MethodPost, c.base+apiRoot+"/$batch", raw)
+	if err != nil {
+		return nil, fmt.Errorf("dynamics: POST %s/$batch: %w", apiRoot, err)
+	}
+	req.Header.Set("Content-Type", "multipart/mixed; boundary="+boundary)
+	req.Header.Set("Prefer", "odata.continue-on-error")
+	odataHeaders(req.Header)
+	r, err := c.do(ctx, req, "multipart/mixed")
+	if err != nil {
+		return nil, err
+	}
+	if r.status != http.StatusOK {
+		return nil, r.apiError()
+	}
+	out, err := parseBatch(r.header.Get("Content-Type"), r.body, len(ops))
+	if err != nil {
+		return nil, r.fail("unreadable $batch answer: " + err.Error())
+	}
+	return out, nil
+}
+
+// parseBatch reads a multipart/mixed $batch answer: one application/http
+// part per operation, each an HTTP response.
+func parseBatch(contentType string, body []byte, n int) ([]*outcome, error) {
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil || mt != "multipart/mixed" || params["boundary"] == "" {
+		return nil, fmt.Errorf("content type %q is not multipart/mixed with a boundary", contentType)
+	}
+	out := make([]*outcome, n)
+	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	for i := 0; ; i++ {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("part %d: %w", i+1, err)
+		}
+		if i >= n {
+			return nil, fmt.Errorf("%d parts for %d operations", i+1, n)
+		}
+		if pt, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type")); pt != "application/http" {
+			return nil, fmt.Errorf("part %d is %q, not application/http", i+1, pt)
+		}
+		raw, err := io.ReadAll(part)
+		if err != nil {
+			return nil, fmt.Errorf("part %d: %w", i+1, err)
+		}
+		if !bytes.Contains(raw, []byte("\r\n\r\n")) && !bytes.Contains(raw, []byte("\n\n")) {
+			// A bodiless response whose blank line the part's closing
+			// CRLF took.
+			raw = append(raw, "\r\n"...)
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(raw)), nil)
+		if err != nil {
+			return nil, fmt.Errorf("part %d: %w", i+1, err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("part %d: body: %w", i+1, err)
+		}
+		out[i] = &outcome{status: resp.StatusCode, header: resp.Header, body: b}
+	}
+}
+
+// entityID reads the record id from an OData-EntityId header:
+// https://org/api/data/v9.2/contacts(<guid>).
+func entityID(h http.Header) string {
+	v := h.Get("OData-EntityId")
+	open, close := strings.LastIndexByte(v, '('), strings.LastIndexByte(v, ')')
+	if open < 0 || close < open {
+		return ""
+	}
+	id := v[open+1 : close]
+	if strings.ContainsAny(id, "='") {
+		return "" // an alternate key, not the id
+	}
+	return id
+}
+
+// newGUID is a random (version 4) GUID, lower case as Dataverse writes
+// them.
+func newGUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

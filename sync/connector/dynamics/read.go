@@ -1,0 +1,250 @@
+package dynamics
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/timecursor"
+)
+
+// cursorPrefix marks Dataverse's cursors (timecursor): modifiedon has
+// one-second resolution, and a read asks for modifiedon ge the cursor's
+// second, so a record changed later in that second is not missed.
+const cursorPrefix = "dv1|"
+
+// page is one page of a query.
+type page struct {
+	Value    []map[string]json.RawMessage `json:"value"`
+	NextLink string                       `json:"@odata.nextLink"`
+}
+
+// maxPage asks for full pages (the default is also 5,000, but saying so
+// makes Preference-Applied tell what the server did).
+var maxPage = http.Header{"Prefer": {"odata.maxpagesize=" + strconv.Itoa(PageSize)}}
+
+// Read lists the table's rows modified since the cursor, oldest first, up
+// to 5,000 a page: GET /contacts?$select=…&$filter=modifiedon ge …
+// &$orderby=modifiedon asc,contactid asc, following @odata.nextLink.
+// Deleted rows are not listed (DeletesUnseen).
+func (c *Connector) Read(ctx context.Context, object string, since connector.Cursor) iter.Seq2[connector.Page, error] {
+	return func(yield func(connector.Page, error) bool) {
+		cur, err := timecursor.Parse(cursorPrefix, string(since))
+		if err != nil {
+			yield(connector.Page{}, fmt.Errorf("dynamics: %w", err))
+			return
+		}
+		sc, err := c.schemaOf(ctx, object)
+		if err != nil {
+			yield(connector.Page{}, err)
+			return
+		}
+		q := url.Values{"$select": {selectOf(sc)}, "$orderby": {"modifiedon asc," + sc.table.id + " asc"}}
+		if !cur.At.IsZero() {
+			q.Set("$filter", "modifiedon ge "+cur.At.UTC().Format(time.RFC3339))
+		}
+		next := "/" + object + "?" + encodeQuery(q)
+		for next != "" {
+			p, err := c.page(ctx, next)
+			if err != nil {
+				yield(connector.Page{}, fmt.Errorf("dynamics: read %s: %w", object, err))
+				return
+			}
+			recs := make([]connector.Record, 0, len(p.Value))
+			for _, raw := range p.Value {
+				rec, err := toRecord(sc, raw)
+				if err != nil {
+					yield(connector.Page{}, fmt.Errorf("dynamics: read %s: %w", object, err))
+					return
+				}
+				if cur.Admit(rec.ID, rec.Modified) {
+					recs = append(recs, rec)
+				}
+			}
+			if len(recs) > 0 && !yield(connector.Page{Records: recs, Cursor: connector.Cursor(cur.String())}, nil) {
+				return
+			}
+			next = p.NextLink
+		}
+	}
+}
+
+// page runs one query call.
+func (c *Connector) page(ctx context.Context, path string) (page, error) {
+	var p page
+	r, err := c.get(ctx, path, maxPage)
+	if err != nil {
+		return p, err
+	}
+	if r.status != http.StatusOK {
+		return p, r.apiError()
+	}
+	return p, r.decode(&p)
+}
+
+// encodeQuery writes OData's system query options with their "$" and
+// commas as they are, as Microsoft's examples do.
+func encodeQuery(q url.Values) string {
+	s := q.Encode()
+	return strings.NewReplacer("%24", "$", "%2C", ",").Replace(s)
+}
+
+// selectOf names every column the schema offers, and modifiedon.
+func selectOf(sc *schema) string {
+	names := make([]string, 0, len(sc.Fields)+2)
+	seen := map[string]bool{}
+	for _, n := range []string{sc.table.id, "modifiedon"} {
+		names, seen[n] = append(names, n), true
+	}
+	for _, f := range sc.Fields {
+		if !seen[f.Name] {
+			names, seen[f.Name] = append(names, f.Name), true
+		}
+	}
+	return strings.Join(names, ",")
+}
+
+// toRecord converts one row of the Web API's JSON into a canonical record:
+// a number is its digits, a boolean true or false, a date and time RFC
+// 3339 in UTC, null a blank. Annotations (names with "@") are dropped.
+func toRecord(sc *schema, raw map[string]json.RawMessage) (connector.Record, error) {
+	var id string
+	if err := json.Unmarshal(raw[sc.table.id], &id); err != nil || id == "" {
+		return connector.Record{}, fmt.Errorf("a row without its %s", sc.table.id)
+	}
+	rec := connector.Record{ID: id, Fields: make(map[string]string, len(raw))}
+	for name, v := range raw {
+		if name == sc.table.id || strings.Contains(name, "@") {
+			continue
+		}
+		s, err := value(v)
+		if err != nil {
+			return connector.Record{}, fmt.Errorf("row %s: column %s: %v", id, name, err)
+		}
+		if (sc.types[name] == "DateTime" || name == "modifiedon") && strings.Contains(s, "T") {
+			if t, err := time.Parse(time.RFC3339, s); err == nil {
+				s = t.UTC().Format(time.RFC3339)
+			}
+		}
+		rec.Fields[name] = s
+	}
+	mod, err := time.Parse(time.RFC3339, rec.Fields["modifiedon"])
+	if err != nil {
+		return connector.Record{}, fmt.Errorf("row %s: modifiedon %q is not a date and time", id, rec.Fields["modifiedon"])
+	}
+	rec.Modified = mod
+	return rec, nil
+}
+
+// value renders one JSON scalar canonically.
+func value(raw json.RawMessage) (string, error) {
+	t := strings.TrimSpace(string(raw))
+	switch {
+	case t == "null":
+		return "", nil
+	case t == "true" || t == "false":
+		return t, nil
+	case strings.HasPrefix(t, `"`):
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return "", err
+		}
+		return s, nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return "", fmt.Errorf("unexpected value %s", raw)
+	}
+	return n.String(), nil
+}
+
+// lookupChunk is how many values one lookup query names: the In function
+// of 50 emails stays far below the URL length limit.
+const lookupChunk = 50
+
+// Lookup finds rows by one column's values:
+// $filter=Microsoft.Dynamics.CRM.In(PropertyName='emailaddress1',PropertyValues=[…]),
+// 50 values a call.
+func (c *Connector) Lookup(ctx context.Context, object, field string, values []string) ([]connector.Record, error) {
+	sc, err := c.schemaOf(ctx, object)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := sc.types[field]; !ok {
+		return nil, fmt.Errorf("dynamics: lookup %s by %s: no such column: %w", object, field, connector.ErrNoLookup)
+	}
+	var out []connector.Record
+	for start := 0; start < len(values); start += lookupChunk {
+		chunk := values[start:min(start+lookupChunk, len(values))]
+		quoted := make([]string, len(chunk))
+		for i, v := range chunk {
+			quoted[i] = literal(v)
+		}
+		q := url.Values{"$select": {selectOf(sc)},
+			"$filter": {"Microsoft.Dynamics.CRM.In(PropertyName=" + literal(field) + ",PropertyValues=[" + strings.Join(quoted, ",") + "])"}}
+		for next := "/" + object + "?" + encodeQuery(q); next != ""; {
+			p, err := c.page(ctx, next)
+			if err != nil {
+				return nil, fmt.Errorf("dynamics: lookup %s by %s: %w", object, field, err)
+			}
+			for _, raw := range p.Value {
+				rec, err := toRecord(sc, raw)
+				if err != nil {
+					return nil, fmt.Errorf("dynamics: lookup %s by %s: %w", object, field, err)
+				}
+				out = append(out, rec)
+			}
+			next = p.NextLink
+		}
+	}
+	return out, nil
+}
+
+// literal quotes an OData string literal: a quote is doubled.
+func literal(v string) string { return "'" + strings.ReplaceAll(v, "'", "''") + "'" }
+
+// DeletesUnseen says why a read cannot see deleted rows: a query lists
+// live rows only. (Change tracking would report them, but a table has it
+// only where an administrator turned it on.)
+func (c *Connector) DeletesUnseen(object string) string {
+	return "Dataverse queries list only live rows"
+}
+
+// ListIDs lists every live row's id, 5,000 a call (GET
+// /contacts?$select=contactid).
+func (c *Connector) ListIDs(ctx context.Context, object string) iter.Seq2[[]string, error] {
+	return func(yield func([]string, error) bool) {
+		t, err := tableOf(object)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for next := "/" + object + "?$select=" + t.id; next != ""; {
+			p, err := c.page(ctx, next)
+			if err != nil {
+				yield(nil, fmt.Errorf("dynamics: list ids of %s: %w", object, err))
+				return
+			}
+			ids := make([]string, 0, len(p.Value))
+			for _, raw := range p.Value {
+				var id string
+				if json.Unmarshal(raw[t.id], &id) != nil || id == "" {
+					yield(nil, fmt.Errorf("dynamics: list ids of %s: a row without its %s", object, t.id))
+					return
+				}
+				ids = append(ids, id)
+			}
+			if len(ids) > 0 && !yield(ids, nil) {
+				return
+			}
+			next = p.NextLink
+		}
+	}
+}

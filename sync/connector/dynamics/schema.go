@@ -1,0 +1,234 @@
+package dynamics
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// attribute is one column of a table definition, as the Web API's
+// AttributeMetadata gives it, with the string columns' MaxLength and
+// Format merged in.
+type attribute struct {
+	LogicalName   string `json:"LogicalName"`
+	AttributeType string `json:"AttributeType"`
+	AttributeOf   string `json:"AttributeOf"`
+	RequiredLevel struct {
+		Value string `json:"Value"`
+	} `json:"RequiredLevel"`
+	IsValidForCreate *bool `json:"IsValidForCreate"`
+	IsValidForUpdate *bool `json:"IsValidForUpdate"`
+	IsValidForRead   *bool `json:"IsValidForRead"`
+	DisplayName      struct {
+		UserLocalizedLabel *struct {
+			Label string `json:"Label"`
+		} `json:"UserLocalizedLabel"`
+	} `json:"DisplayName"`
+	MaxLength int    `json:"MaxLength,omitempty"`
+	Format    string `json:"Format,omitempty"`
+}
+
+// definition is what the schema is built from, as cached between runs.
+type definition struct {
+	Attributes []attribute `json:"attributes"`
+	// EmailKey is the alternate key defined on the email alone, when the
+	// organization has one and its index is active.
+	EmailKey string `json:"email_key,omitempty"`
+}
+
+// schema is a table's columns as the connector offers them, with the
+// Dataverse type of each, which reading and writing follow.
+type schema struct {
+	connector.Schema
+	table    table
+	types    map[string]string // logical name -> AttributeType
+	emailKey bool              // an upsert by emailaddress1 is possible
+}
+
+// Schema lists the table's columns from its definition
+// (EntityDefinitions(LogicalName='contact')/Attributes, the string
+// columns' lengths and formats, and the alternate keys). It is held for
+// the connector's lifetime and kept in the metadata cache between runs; a
+// ctx marked with connector.WithFreshSchema asks Dataverse.
+func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema, error) {
+	sc, err := c.schemaOf(ctx, object)
+	if err != nil {
+		return connector.Schema{}, err
+	}
+	return sc.Schema, nil
+}
+
+func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error) {
+	t, err := tableOf(object)
+	if err != nil {
+		return nil, err
+	}
+	key := "dynamics/v9.2/" + t.logical + "/definition"
+	if !connector.FreshSchema(ctx) {
+		c.mu.Lock()
+		sc := c.schemas[object]
+		c.mu.Unlock()
+		if sc != nil {
+			return sc, nil
+		}
+		if b, ok, _ := c.meta.Lookup(ctx, key); ok {
+			var d definition
+			if json.Unmarshal(b, &d) == nil && len(d.Attributes) > 0 {
+				return c.hold(t, d), nil
+			}
+		}
+	}
+	d, err := c.fetchDefinition(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	if b, err := json.Marshal(d); err == nil {
+		_ = c.meta.Store(ctx, key, b) // the cache's owner logs its failures
+	}
+	return c.hold(t, d), nil
+}
+
+// fetchDefinition reads a table's definition: four calls.
+func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, error) {
+	var d definition
+	def := "/EntityDefinitions(LogicalName='" + t.logical + "')"
+	var attrs struct {
+		Value []attribute `json:"value"`
+	}
+	if err := c.getJSON(ctx, def+"/Attributes?$select=LogicalName,AttributeType,AttributeOf,RequiredLevel,IsValidForCreate,IsValidForUpdate,IsValidForRead,DisplayName", &attrs); err != nil {
+		return d, err
+	}
+	if len(attrs.Value) == 0 {
+		return d, &connector.Error{Vendor: vendor, Endpoint: "GET " + apiRoot + "/EntityDefinitions({id})/Attributes", Category: connector.CatServer,
+			Message: "the definition of " + t.logical + " lists no column"}
+	}
+	var strs struct {
+		Value []attribute `json:"value"`
+	}
+	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.StringAttributeMetadata?$select=LogicalName,MaxLength,Format", &strs); err != nil {
+		return d, err
+	}
+	// A date column says in its own cast whether it holds a date only.
+	var dates struct {
+		Value []attribute `json:"value"`
+	}
+	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.DateTimeAttributeMetadata?$select=LogicalName,Format", &dates); err != nil {
+		return d, err
+	}
+	extra := make(map[string]attribute, len(strs.Value)+len(dates.Value))
+	for _, a := range append(strs.Value, dates.Value...) {
+		extra[a.LogicalName] = a
+	}
+	for i, a := range attrs.Value {
+		if s, ok := extra[a.LogicalName]; ok {
+			attrs.Value[i].MaxLength, attrs.Value[i].Format = s.MaxLength, s.Format
+		}
+	}
+	d.Attributes = attrs.Value
+	var keys struct {
+		Value []struct {
+			LogicalName          string   `json:"LogicalName"`
+			KeyAttributes        []string `json:"KeyAttributes"`
+			EntityKeyIndexStatus string   `json:"EntityKeyIndexStatus"`
+		} `json:"value"`
+	}
+	if err := c.getJSON(ctx, def+"/Keys?$select=LogicalName,KeyAttributes,EntityKeyIndexStatus", &keys); err != nil {
+		return d, err
+	}
+	for _, k := range keys.Value {
+		if len(k.KeyAttributes) == 1 && k.KeyAttributes[0] == "emailaddress1" && k.EntityKeyIndexStatus == "Active" {
+			d.EmailKey = k.LogicalName
+		}
+	}
+	return d, nil
+}
+
+// getJSON runs one GET and decodes a 200's body into out.
+func (c *Connector) getJSON(ctx context.Context, path string, out any) error {
+	r, err := c.get(ctx, path, nil)
+	if err != nil {
+		return err
+	}
+	if r.status != http.StatusOK {
+		return r.apiError()
+	}
+	return r.decode(out)
+}
+
+// notOffered are column types a sync cannot carry: ids, owners, virtual
+// name columns and lookups (written through @odata.bind, which this
+// connector does not offer yet).
+var notOffered = map[string]bool{"Virtual": true, "EntityName": true, "PartyList": true, "CalendarRules": true, "ManagedProperty": true}
+
+// hold builds the schema from the definition and keeps it.
+func (c *Connector) hold(t table, d definition) *schema {
+	sc := &schema{Schema: connector.Schema{Object: t.set}, table: t, types: map[string]string{}, emailKey: d.EmailKey != ""}
+	for _, a := range d.Attributes {
+		if a.LogicalName == "" || a.AttributeOf != "" || notOffered[a.AttributeType] || (a.IsValidForRead != nil && !*a.IsValidForRead) {
+			continue
+		}
+		name := a.LogicalName
+		if a.AttributeType == "Lookup" || a.AttributeType == "Customer" || a.AttributeType == "Owner" {
+			name = "_" + name + "_value" // how a query returns a lookup's id
+		}
+		create := a.IsValidForCreate == nil || *a.IsValidForCreate
+		update := a.IsValidForUpdate == nil || *a.IsValidForUpdate
+		ro := !create && !update || name != a.LogicalName || a.LogicalName == t.id || a.AttributeType == "Uniqueidentifier"
+		f := connector.Field{
+			Name:     name,
+			Label:    a.LogicalName,
+			Type:     fieldType(a),
+			Required: !ro && create && (a.RequiredLevel.Value == "ApplicationRequired" || a.RequiredLevel.Value == "SystemRequired") && a.AttributeType != "State" && a.AttributeType != "Status",
+			ReadOnly: ro,
+			Unique:   d.EmailKey != "" && a.LogicalName == "emailaddress1",
+			MaxLen:   a.MaxLength,
+		}
+		if l := a.DisplayName.UserLocalizedLabel; l != nil && l.Label != "" {
+			f.Label = l.Label
+		}
+		sc.Fields = append(sc.Fields, f)
+		sc.types[name] = a.AttributeType
+	}
+	slices.SortStableFunc(sc.Fields, func(a, b connector.Field) int { return strings.Compare(a.Name, b.Name) })
+	c.mu.Lock()
+	c.schemas[t.set] = sc
+	c.mu.Unlock()
+	return sc
+}
+
+// fieldType maps an attribute's type (and a string's format) to the
+// canonical field types.
+func fieldType(a attribute) connector.FieldType {
+	switch a.AttributeType {
+	case "String":
+		switch a.Format {
+		case "Email":
+			return connector.TypeEmail
+		case "Phone":
+			return connector.TypePhone
+		case "TextArea":
+			return connector.TypeText
+		}
+		return connector.TypeString
+	case "Memo":
+		return connector.TypeText
+	case "Integer", "BigInt", "Decimal", "Double", "Money":
+		return connector.TypeNumber
+	case "Boolean":
+		return connector.TypeBool
+	case "DateTime":
+		if a.Format == "DateOnly" {
+			return connector.TypeDate
+		}
+		return connector.TypeDateTime
+	case "Picklist", "State", "Status":
+		return connector.TypeEnum
+	case "Lookup", "Customer", "Owner", "Uniqueidentifier":
+		return connector.TypeID
+	}
+	return connector.TypeString
+}

@@ -1,0 +1,284 @@
+package dynamics
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// Write creates and updates rows, 100 operations to a $batch, with a
+// result per row.
+//
+// A create is PATCH /contacts(<id>) with If-None-Match: * and an id made
+// here: Dataverse creates the row with that id, and refuses (412) to touch
+// a row that has it already. So a batch sent again after a lost answer
+// cannot create a second row; its 412 says the first attempt created it.
+// An update is PATCH /contacts(<id>) with If-Match: *, so a row deleted
+// meanwhile is reported missing instead of created again.
+func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op) ([]connector.Result, error) {
+	sc, err := c.schemaOf(ctx, object)
+	if err != nil {
+		return nil, err
+	}
+	return c.send(ctx, sc, ops, func(i int, op connector.Op) (operation, string, *connector.RecordError) {
+		b, rerr := body(sc, op, "")
+		if rerr != nil {
+			return operation{}, "", rerr
+		}
+		switch op.Kind {
+		case connector.OpCreate:
+			id := newGUID()
+			return operation{method: http.MethodPatch, path: "/" + object + "(" + id + ")", header: http.Header{"If-None-Match": {"*"}}, body: b}, id, nil
+		case connector.OpUpdate:
+			if op.ID == "" {
+				return operation{}, "", refuse(object, "", "", "MISSING_ID", "an update needs the row's id")
+			}
+			return operation{method: http.MethodPatch, path: "/" + object + "(" + op.ID + ")", header: http.Header{"If-Match": {"*"}}, body: b}, op.ID, nil
+		case connector.OpUpsert:
+			key, _ := c.UpsertKey(ctx, object)
+			return c.upsertOp(sc, op, key)
+		}
+		return operation{}, "", refuse(object, op.ID, "", "INVALID_OPERATION", fmt.Sprintf("unknown op kind %d", op.Kind))
+	})
+}
+
+// UpsertKey is emailaddress1 where the organization defined an alternate
+// key on it alone and its index is active; Dataverse defines none by
+// default, and then there is no upsert key.
+func (c *Connector) UpsertKey(ctx context.Context, object string) (string, error) {
+	sc, err := c.schemaOf(ctx, object)
+	if err != nil {
+		return "", err
+	}
+	if sc.emailKey {
+		return "emailaddress1", nil
+	}
+	return "", nil
+}
+
+// Upsert creates or updates by the alternate key: PATCH
+// /contacts(emailaddress1='…') in a $batch, asking for the row back so
+// that 201 (created) and 200 (updated) tell the two apart.
+func (c *Connector) Upsert(ctx context.Context, object, keyField string, ops []connector.Op) ([]connector.Result, error) {
+	sc, err := c.schemaOf(ctx, object)
+	if err != nil {
+		return nil, err
+	}
+	return c.send(ctx, sc, ops, func(i int, op connector.Op) (operation, string, *connector.RecordError) {
+		return c.upsertOp(sc, op, keyField)
+	})
+}
+
+func (c *Connector) upsertOp(sc *schema, op connector.Op, keyField string) (operation, string, *connector.RecordError) {
+	if keyField == "" || keyField != "emailaddress1" || !sc.emailKey {
+		return operation{}, "", refuse(sc.Object, op.ID, keyField, "NO_ALTERNATE_KEY", "no active alternate key on "+keyField+" alone; an administrator can define one in the table's Keys")
+	}
+	key := strings.TrimSpace(op.Fields[keyField])
+	if key == "" {
+		return operation{}, "", refuse(sc.Object, op.ID, keyField, "MISSING_KEY", "an upsert needs a value for "+keyField)
+	}
+	b, rerr := body(sc, op, keyField)
+	if rerr != nil {
+		return operation{}, "", rerr
+	}
+	return operation{method: http.MethodPatch, path: "/" + sc.Object + "(" + keyField + "=" + literal(key) + ")?$select=" + sc.table.id,
+		header: http.Header{"Prefer": {"return=representation"}}, body: b}, "", nil
+}
+
+// Delete deletes rows (DELETE /contacts(<id>)), 100 to a $batch.
+func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]connector.Result, error) {
+	sc, err := c.schemaOf(ctx, object)
+	if err != nil {
+		return nil, err
+	}
+	ops := make([]connector.Op, len(ids))
+	for i, id := range ids {
+		ops[i] = connector.Op{Kind: connector.OpUpdate, ID: id}
+	}
+	return c.send(ctx, sc, ops, func(i int, op connector.Op) (operation, string, *connector.RecordError) {
+		return operation{method: http.MethodDelete, path: "/" + object + "(" + op.ID + ")"}, op.ID, nil
+	})
+}
+
+// build turns one op into its $batch operation and the id it writes ("" =
+// the answer will say), or refuses it before sending.
+type build func(i int, op connector.Op) (operation, string, *connector.RecordError)
+
+// send writes ops in $batches of BatchSize and reads a result per op. A
+// failure that stops the run is returned; any other failure of a batch as
+// a whole fails its operations.
+func (c *Connector) send(ctx context.Context, sc *schema, ops []connector.Op, mk build) ([]connector.Result, error) {
+	results := make([]connector.Result, len(ops))
+	for start := 0; start < len(ops); start += BatchSize {
+		end := min(start+BatchSize, len(ops))
+		var sent []int
+		var reqs []operation
+		ids := make([]string, len(ops[start:end]))
+		for i := start; i < end; i++ {
+			op, id, rerr := mk(i, ops[i])
+			if rerr != nil {
+				results[i].Err = rerr
+				continue
+			}
+			sent, reqs = append(sent, i), append(reqs, op)
+			ids[i-start] = id
+		}
+		if len(reqs) == 0 {
+			continue
+		}
+		outs, err := c.batch(ctx, reqs)
+		if err != nil {
+			if connector.Stops(ctx, err) || connector.CategoryOf(err) == connector.CatRateLimit {
+				return nil, fmt.Errorf("dynamics: write %s: %w", sc.Object, err)
+			}
+			for _, i := range sent {
+				results[i].Err = connector.RecordFailure(vendor, sc.Object, ops[i].ID, err)
+			}
+			continue
+		}
+		for j, i := range sent {
+			results[i] = c.result(sc, ops[i], reqs[j], ids[i-start], outs[j])
+		}
+	}
+	return results, nil
+}
+
+// result reads one operation's outcome.
+func (c *Connector) result(sc *schema, op connector.Op, req operation, id string, o *outcome) connector.Result {
+	if o == nil {
+		return connector.Result{Err: &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: op.ID, Category: connector.CatServer, Message: errNotRun.Error()}}
+	}
+	created := req.header.Get("If-None-Match") == "*"
+	switch {
+	case o.status == http.StatusPreconditionFailed && created:
+		// The id is ours and new: only an earlier attempt of this very
+		// batch can have created it.
+		return connector.Result{ID: id, Created: true}
+	case o.status < 300:
+		if id == "" {
+			id = entityID(o.header)
+		}
+		if id == "" && len(o.body) > 0 {
+			var row map[string]json.RawMessage
+			if json.Unmarshal(o.body, &row) == nil {
+				_ = json.Unmarshal(row[sc.table.id], &id)
+			}
+		}
+		if id == "" {
+			return connector.Result{Err: &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: op.ID, Category: connector.CatServer,
+				Message: fmt.Sprintf("HTTP %d without the row's id", o.status)}}
+		}
+		return connector.Result{ID: id, Created: created || o.status == http.StatusCreated}
+	}
+	e := errorOf(req.method+" "+apiRoot+endpointOf(req.path), o.status, o.body)
+	rid := op.ID
+	if rid == "" && op.Kind == connector.OpUpsert {
+		rid = op.Fields["emailaddress1"]
+	}
+	return connector.Result{Err: &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: rid, Category: e.Category,
+		Field: blamed(e.Message), Code: e.Code, Message: e.Message}}
+}
+
+// blamedColumn finds the column Dataverse's message names: "The length of
+// the 'firstname' attribute of the 'contact' entity exceeded…", "Could not
+// find a property named 'x' on type…".
+var blamedColumn = regexp.MustCompile(`(?:'([a-z0-9_]+)' attribute|property named '([A-Za-z0-9_]+)'|attribute '([a-z0-9_]+)')`)
+
+func blamed(msg string) string {
+	m := blamedColumn.FindStringSubmatch(msg)
+	for _, g := range m[min(1, len(m)):] {
+		if g != "" {
+			return g
+		}
+	}
+	return ""
+}
+
+// body is one row's JSON for a write, in Dataverse's types: numbers and
+// option values as numbers, booleans as booleans, a date-only column as
+// YYYY-MM-DD, a blank as null. skip is a column left out (the alternate
+// key of an upsert, which the URL carries).
+func body(sc *schema, op connector.Op, skip string) ([]byte, *connector.RecordError) {
+	b := make(map[string]any, len(op.Fields))
+	for name, v := range op.Fields {
+		if name == skip {
+			continue
+		}
+		typ, known := sc.types[name]
+		f, _ := sc.Field(name)
+		switch {
+		case !known:
+			return nil, refuse(sc.Object, op.ID, name, "UNKNOWN_COLUMN", fmt.Sprintf("%s has no column %q", sc.Object, name))
+		case f.ReadOnly:
+			return nil, refuse(sc.Object, op.ID, name, "READ_ONLY", name+" is read-only in Dynamics 365")
+		case v == "":
+			b[name] = nil
+			continue
+		}
+		v = strings.TrimSpace(v)
+		switch typ {
+		case "Integer", "BigInt", "Picklist", "State", "Status":
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return nil, refuse(sc.Object, op.ID, name, "INVALID_VALUE", fmt.Sprintf("%q is not a whole number", v))
+			}
+			b[name] = n
+		case "Decimal", "Double", "Money":
+			n := json.Number(v)
+			if _, err := n.Float64(); err != nil {
+				return nil, refuse(sc.Object, op.ID, name, "INVALID_VALUE", fmt.Sprintf("%q is not a number", v))
+			}
+			b[name] = n
+		case "Boolean":
+			t, err := strconv.ParseBool(v)
+			if err != nil {
+				return nil, refuse(sc.Object, op.ID, name, "INVALID_VALUE", fmt.Sprintf("%q is not true or false", v))
+			}
+			b[name] = t
+		case "DateTime":
+			if f.Type == connector.TypeDate {
+				if _, err := time.Parse(time.DateOnly, v); err != nil {
+					return nil, refuse(sc.Object, op.ID, name, "INVALID_VALUE", fmt.Sprintf("%q is not a date (YYYY-MM-DD)", v))
+				}
+				b[name] = v
+				continue
+			}
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return nil, refuse(sc.Object, op.ID, name, "INVALID_VALUE", fmt.Sprintf("%q is not a date and time", v))
+			}
+			b[name] = t.UTC().Format(time.RFC3339)
+		default:
+			// Dataverse stores an email column's text as it comes, so
+			// crmsync refuses what cannot be an address rather than
+			// write it.
+			if f.Type == connector.TypeEmail && !plausibleEmail(v) {
+				return nil, refuse(sc.Object, op.ID, name, "INVALID_EMAIL", fmt.Sprintf("%q is not an email address", v))
+			}
+			b[name] = op.Fields[name]
+		}
+	}
+	raw, err := json.Marshal(b)
+	if err != nil {
+		return nil, refuse(sc.Object, op.ID, "", "ENCODE", err.Error())
+	}
+	return raw, nil
+}
+
+// plausibleEmail is one "@" with text on both sides, a dot in the domain
+// and no spaces: the shape every CRM requires.
+func plausibleEmail(v string) bool {
+	local, domain, ok := strings.Cut(v, "@")
+	return ok && local != "" && !strings.Contains(domain, "@") && strings.Contains(strings.Trim(domain, "."), ".") && !strings.ContainsAny(v, " \t<>(),;:\"[]")
+}
+
+func refuse(object, id, field, code, msg string) *connector.RecordError {
+	return &connector.RecordError{Vendor: vendor, Object: object, RecordID: id, Category: connector.CatValidation, Field: field, Code: code, Message: msg}
+}
