@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmsync/crmsync/sync/connector/dynamics"
+
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/store"
@@ -126,6 +128,20 @@ func TestConnectUnknownVendorAndBadHome(t *testing.T) {
 	_, err = a.Connect(ctx, app.ConnectRequest{Vendor: "salesforce", Name: "sf", Token: "abc"})
 	if err == nil || !strings.Contains(err.Error(), "no API-token route") {
 		t.Fatalf("err = %v", err)
+	}
+
+	// Dynamics 365's scope names the organization: without its URL there is
+	// nothing to sign in to, and the error says where to find it.
+	b, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: []connector.Info{dynamics.Info()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	for _, base := range []string{"", "contoso.crm.dynamics.com"} {
+		_, err = b.Connect(ctx, app.ConnectRequest{Vendor: "dynamics", Name: "d", ClientID: "app-id", APIBase: base, NoBrowser: true})
+		if err == nil || !strings.Contains(err.Error(), "needs your organization's URL") || !strings.Contains(err.Error(), "https://contoso.crm.dynamics.com") {
+			t.Fatalf("connect dynamics with API base %q: %v", base, err)
+		}
 	}
 
 	// A data folder that cannot be created (its parent is a file) is one clear sentence.
