@@ -238,16 +238,38 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 	return seedDynamics(dv, companies, hsPeople[shared:], seedVal, n, now)
 }
 
-// seedZoho gives Zoho CRM an account per company and n/2 contacts: half
-// are people HubSpot has too (the same email), with their first name as
-// people write it differently in two systems now and then, half Zoho's own.
-func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, seedVal int64, n int, now time.Time) error {
-	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x2f6b1d0c))
+// yearStamps gives created and modified times within the last year, to
+// the second, from rng.
+func yearStamps(rng *rand.Rand, now time.Time) func() (time.Time, time.Time) {
 	now = now.UTC().Truncate(time.Second)
-	stamp := func() (time.Time, time.Time) {
+	return func() (time.Time, time.Time) {
 		c := now.Add(-time.Duration(rng.Int64N(365*24)) * time.Hour)
 		return c, c.Add(time.Duration(rng.Int64N(int64(now.Sub(c)/time.Second)+1)) * time.Second)
 	}
+}
+
+// halfShared calls each for the n/2 contacts of a CRM seeded beside
+// HubSpot: the first half are people HubSpot has too (the same email; not
+// the ones Pipedrive shares), the rest its own, whose emails carry tag.
+func halfShared(rng *rand.Rand, companies []company, hsOnly []person, n int, tag string, each func(person)) {
+	m := n / 2
+	for i := range m {
+		var p person
+		if i < m/2 && i < len(hsOnly) {
+			p = hsOnly[len(hsOnly)-1-i]
+		} else {
+			p = person{first: firstNames[rng.IntN(len(firstNames))], last: lastNames[rng.IntN(len(lastNames))],
+				phone: phoneDigits(rng), title: titles[rng.IntN(len(titles))], company: rng.IntN(len(companies))}
+			p.email = newSlugger().slug(p.first+"."+p.last) + "." + tag + strconv.Itoa(i) + "@" + companies[p.company].domain
+		}
+		each(p)
+	}
+}
+
+// seedZoho gives Zoho CRM an account per company and n/2 contacts (halfShared).
+func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, seedVal int64, n int, now time.Time) error {
+	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x2f6b1d0c))
+	stamp := yearStamps(rng, now)
 	accounts := make([]zoho.AccountSeed, len(companies))
 	for i, c := range companies {
 		cr, md := stamp()
@@ -257,35 +279,21 @@ func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, seedVal int64,
 	if err != nil {
 		return err
 	}
-	m := n / 2
-	rows := make([]zoho.ContactSeed, 0, m)
-	for i := range m {
-		var p person
-		if i < m/2 && i < len(hsOnly) {
-			p = hsOnly[len(hsOnly)-1-i] // not the ones Pipedrive shares
-		} else {
-			p = person{first: firstNames[rng.IntN(len(firstNames))], last: lastNames[rng.IntN(len(lastNames))],
-				phone: phoneDigits(rng), title: titles[rng.IntN(len(titles))], company: rng.IntN(len(companies))}
-			p.email = newSlugger().slug(p.first+"."+p.last) + ".zc" + strconv.Itoa(i) + "@" + companies[p.company].domain
-		}
+	rows := make([]zoho.ContactSeed, 0, n/2)
+	halfShared(rng, companies, hsOnly, n, "zc", func(p person) {
 		cr, md := stamp()
 		rows = append(rows, zoho.ContactSeed{FirstName: p.first, LastName: p.last, Email: p.email, Phone: sfPhone(p.phone),
 			Title: p.title, AccountID: accountIDs[p.company], Created: cr, Modified: md})
-	}
+	})
 	_, err = zh.SeedContacts(rows)
 	return err
 }
 
-// seedDynamics gives Dynamics 365 an account per company and n/2
-// contacts, as seedZoho does: half are people HubSpot has too (the same
-// email), half its own.
+// seedDynamics gives Dynamics 365 an account per company and n/2 contacts
+// (halfShared).
 func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, seedVal int64, n int, now time.Time) error {
 	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x5d1e0a77))
-	now = now.UTC().Truncate(time.Second)
-	stamp := func() (time.Time, time.Time) {
-		c := now.Add(-time.Duration(rng.Int64N(365*24)) * time.Hour)
-		return c, c.Add(time.Duration(rng.Int64N(int64(now.Sub(c)/time.Second)+1)) * time.Second)
-	}
+	stamp := yearStamps(rng, now)
 	accounts := make([]dynamics.AccountSeed, len(companies))
 	for i, c := range companies {
 		cr, md := stamp()
@@ -295,21 +303,12 @@ func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, seedVa
 	if err != nil {
 		return err
 	}
-	m := n / 2
-	rows := make([]dynamics.ContactSeed, 0, m)
-	for i := range m {
-		var p person
-		if i < m/2 && i < len(hsOnly) {
-			p = hsOnly[len(hsOnly)-1-i]
-		} else {
-			p = person{first: firstNames[rng.IntN(len(firstNames))], last: lastNames[rng.IntN(len(lastNames))],
-				phone: phoneDigits(rng), title: titles[rng.IntN(len(titles))], company: rng.IntN(len(companies))}
-			p.email = newSlugger().slug(p.first+"."+p.last) + ".dv" + strconv.Itoa(i) + "@" + companies[p.company].domain
-		}
+	rows := make([]dynamics.ContactSeed, 0, n/2)
+	halfShared(rng, companies, hsOnly, n, "dv", func(p person) {
 		cr, md := stamp()
 		rows = append(rows, dynamics.ContactSeed{FirstName: p.first, LastName: p.last, Email: p.email, Phone: sfPhone(p.phone),
 			JobTitle: p.title, AccountID: accountIDs[p.company], Created: cr, Modified: md})
-	}
+	})
 	_, err = dv.SeedContacts(rows)
 	return err
 }
