@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
@@ -21,8 +20,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/transport"
@@ -85,23 +82,20 @@ func tableOf(object string) (table, error) {
 	return t, nil
 }
 
-// options tune a Connector; tests shorten the waits.
+// options tune a Connector: the transport's (tests shorten the waits)
+// and the metadata cache.
 type options struct {
-	rate             rate.Limit
-	burst            int
-	maxRetries       int
-	minWait, maxWait time.Duration
-	logger           *slog.Logger
-	dailyBudget      int64
-	used             func() int64
-	meta             connector.MetaCache
+	transport.Options
+	meta connector.MetaCache
 }
 
 func defaultOptions() options {
 	// Service protection allows 6,000 requests per user per 5 minutes
 	// (20 a second) and 52 at once; 10 a second leaves room for the
 	// user's other apps.
-	return options{rate: 10, burst: 2, maxRetries: 6, maxWait: 5 * time.Minute}
+	// Service protection's 429 waits for its Retry-After; 5xx and network
+	// failures back off; any other 4xx is final: the default classifier.
+	return options{Options: transport.Options{Vendor: vendor, Rate: 10, Burst: 2, MaxRetries: 6, MaxWait: 5 * time.Minute}}
 }
 
 // Connector is one connected Dataverse organization.
@@ -128,7 +122,7 @@ var (
 // New returns a connector for acct; acct.APIBase is the organization URL.
 func New(client *http.Client, acct connector.Account) (connector.Connector, error) {
 	o := defaultOptions()
-	o.dailyBudget, o.used, o.logger, o.meta = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Meta
+	o.DailyBudget, o.Used, o.Logger, o.meta = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Meta
 	return newConnector(client, acct.APIBase, o)
 }
 
@@ -140,13 +134,7 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, fmt.Errorf("dynamics: new connector: the organization URL %q is not an http(s) URL such as https://contoso.crm.dynamics.com", base)
 	}
-	tc := transport.New(client, transport.Options{
-		Vendor: vendor, Rate: o.rate, Burst: o.burst, MaxRetries: o.maxRetries,
-		// Service protection's 429 waits for its Retry-After; 5xx and
-		// network failures back off; any other 4xx is final: the default.
-		MinWait: o.minWait, MaxWait: o.maxWait,
-		DailyBudget: o.dailyBudget, Used: o.used, Logger: o.logger,
-	})
+	tc := transport.New(client, o.Options)
 	return &Connector{base: strings.TrimRight(base, "/"), http: tc, meta: &connector.Meta{Cache: o.meta}, schemas: map[string]*schema{}}, nil
 }
 

@@ -76,7 +76,7 @@ func (e *env) oauthClient(t *testing.T) *http.Client {
 func testOptions() options {
 	o := defaultOptions()
 	// Service protection's 429 asks for a second or more.
-	o.rate, o.minWait, o.maxWait = 0, 5*time.Millisecond, 3*time.Second
+	o.Rate, o.MinWait, o.MaxWait = 0, 5*time.Millisecond, 3*time.Second
 	return o
 }
 

@@ -65,7 +65,7 @@ func (e *env) oauthClient(t *testing.T) (*http.Client, string) {
 
 func testOptions() options {
 	o := defaultOptions()
-	o.rate, o.minWait, o.maxWait = 0, 5*time.Millisecond, 50*time.Millisecond
+	o.Rate, o.MinWait, o.MaxWait = 0, 5*time.Millisecond, 50*time.Millisecond
 	return o
 }
 

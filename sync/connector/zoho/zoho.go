@@ -11,14 +11,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/transport"
@@ -62,23 +59,18 @@ func Info() connector.Info {
 	}
 }
 
-// options tune a Connector; tests shorten the waits.
+// options tune a Connector: the transport's (tests shorten the waits)
+// and the metadata cache.
 type options struct {
-	rate             rate.Limit
-	burst            int
-	maxRetries       int
-	minWait, maxWait time.Duration
-	logger           *slog.Logger
-	dailyBudget      int64
-	used             func() int64
-	meta             connector.MetaCache
+	transport.Options
+	meta connector.MetaCache
 }
 
 func defaultOptions() options {
 	// Zoho limits concurrency (10 calls at once on the Standard edition)
 	// and credits per day, not calls per second; a steady 5 per second
 	// stays well inside both for one sync.
-	return options{rate: 5, burst: 2, maxRetries: 6, maxWait: 2 * time.Minute}
+	return options{Options: transport.Options{Vendor: vendor, Rate: 5, Burst: 2, MaxRetries: 6, MaxWait: 2 * time.Minute, Classify: classify}}
 }
 
 // Connector is one connected Zoho CRM organization.
@@ -105,7 +97,7 @@ var (
 // token response (https://www.zohoapis.eu for an EU organization).
 func New(client *http.Client, acct connector.Account) (connector.Connector, error) {
 	o := defaultOptions()
-	o.dailyBudget, o.used, o.logger, o.meta = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Meta
+	o.DailyBudget, o.Used, o.Logger, o.meta = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Meta
 	return newConnector(client, acct.APIBase, o)
 }
 
@@ -119,11 +111,7 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	if !strings.HasPrefix(base, "https://") && !strings.HasPrefix(base, "http://") {
 		return nil, fmt.Errorf("zoho: new connector: API base %q is not an http(s) URL", base)
 	}
-	tc := transport.New(client, transport.Options{
-		Vendor: vendor, Rate: o.rate, Burst: o.burst, MaxRetries: o.maxRetries,
-		MinWait: o.minWait, MaxWait: o.maxWait, Classify: classify,
-		DailyBudget: o.dailyBudget, Used: o.used, Logger: o.logger,
-	})
+	tc := transport.New(client, o.Options)
 	return &Connector{base: strings.TrimRight(base, "/"), http: tc, meta: &connector.Meta{Cache: o.meta}, schemas: map[string]*schema{}}, nil
 }
 
