@@ -183,10 +183,35 @@ func DemoZohoSync(name, hubspotConn, zohoConn string) engine.Definition {
 		})
 }
 
+// DemoDynamicsCompaniesSync is the ready-made two-way sync between HubSpot
+// companies and Dynamics 365 accounts, matched by web domain.
+func DemoDynamicsCompaniesSync(name, hubspotConn, dynamicsConn string) engine.Definition {
+	return demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "companies"},
+		engine.SideDef{Connection: dynamicsConn, Object: "accounts"},
+		engine.MatchRule{A: "domain", B: "websiteurl", Normalize: "domain"},
+		[]mapping.Field{
+			{A: "name", B: "name", Rule: mapping.UnlessBlank},
+			{A: "phone", B: "telephone1", Transform: "e164"},
+			{A: "city", B: "address1_city", Rule: mapping.UnlessBlank},
+		})
+}
+
 // DemoDynamicsSync is the ready-made two-way sync between HubSpot contacts
 // and Dynamics 365 contacts, matched by email. Dataverse needs a last
-// name, so a blank one never overwrites it.
-func DemoDynamicsSync(name, hubspotConn, dynamicsConn string) engine.Definition {
+// name, so a blank one never overwrites it. With companies set, a
+// contact's primary company and its Dynamics account (the parent customer,
+// when it is an account) go through that sync's links
+// (DemoDynamicsCompaniesSync).
+func DemoDynamicsSync(name, hubspotConn, dynamicsConn, companies string) engine.Definition {
+	def := dynamicsContacts(name, hubspotConn, dynamicsConn)
+	if companies != "" {
+		def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "parentcustomerid_account", Transform: "link:" + companies})
+	}
+	return def
+}
+
+func dynamicsContacts(name, hubspotConn, dynamicsConn string) engine.Definition {
 	return demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "contacts"},
 		engine.SideDef{Connection: dynamicsConn, Object: "contacts"},

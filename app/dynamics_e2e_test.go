@@ -29,7 +29,7 @@ func TestHubSpotDynamicsContacts(t *testing.T) {
 		t.Errorf("account name %q, want the organization's host %s", conn.AccountName, host)
 	}
 	hs, dv := srv.HubSpot(), srv.Dynamics()
-	saveSyncs(t, a, app.DemoDynamicsSync("dynamics", "hs", "dv"))
+	saveSyncs(t, a, app.DemoDynamicsSync("dynamics", "hs", "dv", ""))
 	hsBefore, dvBefore := hs.Count("contacts"), dv.Count("contacts")
 	first, err := a.Run(ctx, "dynamics", app.RunOptions{Confirm: true})
 	if err != nil || first.Summary.Status != "success" {
@@ -93,5 +93,61 @@ func TestHubSpotDynamicsContacts(t *testing.T) {
 	}
 	if again, err := a.Run(ctx, "dynamics", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
 		t.Fatalf("the run after: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
+	}
+}
+
+// TestHubSpotDynamicsContactsWithAccounts: HubSpot companies and Dynamics
+// accounts are linked by web domain, then contacts carry their company
+// both ways: a contact created in Dynamics from HubSpot has the account
+// linked to its HubSpot company as its parent customer, a HubSpot contact
+// created from Dynamics has the company linked to its account, and the
+// next run writes nothing.
+func TestHubSpotDynamicsContactsWithAccounts(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 36, 40)
+	if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv", nil); err != nil {
+		t.Fatalf("connect dynamics: %v", err)
+	}
+	saveSyncs(t, a, app.DemoDynamicsCompaniesSync("accounts", "hs", "dv"), app.DemoDynamicsSync("contacts", "hs", "dv", "accounts"))
+	if res, err := a.Run(ctx, "accounts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" || res.Plan.Counts.Link == 0 {
+		t.Fatalf("accounts run: %v %+v", err, res.Summary)
+	}
+	accountOf, companyOf := map[string]string{}, map[string]string{}
+	for _, l := range syncLinks(t, a, "accounts") {
+		accountOf[l.AID], companyOf[l.BID] = l.BID, l.AID
+	}
+	res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	if err != nil || res.Summary.Status != "success" {
+		t.Fatalf("contacts run: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
+	}
+	hs, dv := srv.HubSpot(), srv.Dynamics()
+	toDynamics, toHubSpot := 0, 0
+	for _, l := range syncLinks(t, a, "contacts") {
+		h, _ := hs.Get("contacts", l.AID)
+		d, _ := dv.Get("contacts", l.BID)
+		company := h.Properties["associatedcompanyid"]
+		parent, _ := d.Fields["_parentcustomerid_value"].(string)
+		switch l.CreatedBy {
+		case "b":
+			if company != "" {
+				if parent != accountOf[company] {
+					t.Errorf("Dynamics contact %s created from %s (company %s): parent %q, want %q", l.BID, l.AID, company, parent, accountOf[company])
+				}
+				toDynamics++
+			}
+		case "a":
+			if parent != "" {
+				if company != companyOf[parent] {
+					t.Errorf("HubSpot contact %s created from %s (account %s): company %q, want %q", l.AID, l.BID, parent, company, companyOf[parent])
+				}
+				toHubSpot++
+			}
+		}
+	}
+	if toDynamics == 0 || toHubSpot == 0 {
+		t.Fatalf("checked %d contacts created in Dynamics and %d in HubSpot with a company; want some of each", toDynamics, toHubSpot)
+	}
+	if again, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+		t.Fatalf("second run: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
 	}
 }

@@ -26,9 +26,20 @@ type page struct {
 	NextLink string                       `json:"@odata.nextLink"`
 }
 
-// maxPage asks for full pages (the default is also 5,000, but saying so
-// makes Preference-Applied tell what the server did).
-var maxPage = http.Header{"Prefer": {"odata.maxpagesize=" + strconv.Itoa(PageSize)}}
+// pageHeader asks for full pages (the default is also 5,000, but saying so
+// makes Preference-Applied tell what the server did), and, where the table
+// has lookups offered per target, for the table each lookup's id belongs
+// to.
+func pageHeader(sc *schema) http.Header {
+	h := http.Header{"Prefer": {"odata.maxpagesize=" + strconv.Itoa(PageSize)}}
+	if sc != nil && len(sc.navs) > 0 {
+		h.Add("Prefer", `odata.include-annotations="`+lookupAnnotation+`"`)
+	}
+	return h
+}
+
+// lookupAnnotation names a lookup's table beside its id.
+const lookupAnnotation = "Microsoft.Dynamics.CRM.lookuplogicalname"
 
 // Read lists the table's rows modified since the cursor, oldest first, up
 // to 5,000 a page: GET /contacts?$select=…&$filter=modifiedon ge …
@@ -52,7 +63,7 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 		}
 		next := "/" + object + "?" + encodeQuery(q)
 		for next != "" {
-			p, err := c.page(ctx, next)
+			p, err := c.page(ctx, next, sc)
 			if err != nil {
 				yield(connector.Page{}, fmt.Errorf("dynamics: read %s: %w", object, err))
 				return
@@ -76,10 +87,11 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 	}
 }
 
-// page runs one query call.
-func (c *Connector) page(ctx context.Context, path string) (page, error) {
+// page runs one query call; sc (nil = none) says which annotations to ask
+// for.
+func (c *Connector) page(ctx context.Context, path string, sc *schema) (page, error) {
 	var p page
-	r, err := c.get(ctx, path, maxPage)
+	r, err := c.get(ctx, path, pageHeader(sc))
 	if err != nil {
 		return p, err
 	}
@@ -104,7 +116,7 @@ func selectOf(sc *schema) string {
 		names, seen[n] = append(names, n), true
 	}
 	for _, f := range sc.Fields {
-		if !seen[f.Name] {
+		if _, nav := sc.navs[f.Name]; !nav && !seen[f.Name] {
 			names, seen[f.Name] = append(names, f.Name), true
 		}
 	}
@@ -134,6 +146,18 @@ func toRecord(sc *schema, raw map[string]json.RawMessage) (connector.Record, err
 			}
 		}
 		rec.Fields[name] = s
+	}
+	for nav, nf := range sc.navs {
+		v, ok := rec.Fields[nf.value]
+		if !ok {
+			continue
+		}
+		var logical string
+		_ = json.Unmarshal(raw[nf.value+"@"+lookupAnnotation], &logical)
+		if logical != nf.target.logical && !(logical == "" && nf.only) {
+			v = "" // the lookup points at another table, or at none
+		}
+		rec.Fields[nav] = v
 	}
 	mod, err := time.Parse(time.RFC3339, rec.Fields["modifiedon"])
 	if err != nil {
@@ -190,7 +214,7 @@ func (c *Connector) Lookup(ctx context.Context, object, field string, values []s
 		q := url.Values{"$select": {selectOf(sc)},
 			"$filter": {"Microsoft.Dynamics.CRM.In(PropertyName=" + literal(field) + ",PropertyValues=[" + strings.Join(quoted, ",") + "])"}}
 		for next := "/" + object + "?" + encodeQuery(q); next != ""; {
-			p, err := c.page(ctx, next)
+			p, err := c.page(ctx, next, sc)
 			if err != nil {
 				return nil, fmt.Errorf("dynamics: lookup %s by %s: %w", object, field, err)
 			}
@@ -227,7 +251,7 @@ func (c *Connector) ListIDs(ctx context.Context, object string) iter.Seq2[[]stri
 			return
 		}
 		for next := "/" + object + "?$select=" + t.id; next != ""; {
-			p, err := c.page(ctx, next)
+			p, err := c.page(ctx, next, nil)
 			if err != nil {
 				yield(nil, fmt.Errorf("dynamics: list ids of %s: %w", object, err))
 				return

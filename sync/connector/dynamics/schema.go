@@ -38,6 +38,27 @@ type definition struct {
 	// EmailKey is the alternate key defined on the email alone, when the
 	// organization has one and its index is active.
 	EmailKey string `json:"email_key,omitempty"`
+	// Relations are the table's lookups, one per table a lookup may
+	// point at, with the navigation property a write binds.
+	Relations []relation `json:"relations,omitempty"`
+}
+
+// relation is one lookup's target, from the table's
+// ManyToOneRelationships.
+type relation struct {
+	Attr   string `json:"ReferencingAttribute"`
+	Target string `json:"ReferencedEntity"`
+	Nav    string `json:"ReferencingEntityNavigationPropertyName"`
+}
+
+// navField is a lookup offered as a field of its own per target table,
+// named after its navigation property (parentcustomerid_account): read
+// from _parentcustomerid_value when the row's lookup points at that table,
+// written with "parentcustomerid_account@odata.bind": "/accounts(<id>)".
+type navField struct {
+	value  string // the _x_value property a query returns
+	target table
+	only   bool // the lookup has no other target: its id needs no annotation
 }
 
 // schema is a table's columns as the connector offers them, with the
@@ -47,6 +68,7 @@ type schema struct {
 	table    table
 	types    map[string]string // logical name -> AttributeType
 	emailKey bool              // an upsert by emailaddress1 is possible
+	navs     map[string]navField
 }
 
 // Schema lists the table's columns from its definition
@@ -92,7 +114,7 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 	return c.hold(t, d), nil
 }
 
-// fetchDefinition reads a table's definition: four calls.
+// fetchDefinition reads a table's definition: five calls.
 func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, error) {
 	var d definition
 	def := "/EntityDefinitions(LogicalName='" + t.logical + "')"
@@ -144,6 +166,13 @@ func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, e
 			d.EmailKey = k.LogicalName
 		}
 	}
+	var rels struct {
+		Value []relation `json:"value"`
+	}
+	if err := c.getJSON(ctx, def+"/ManyToOneRelationships?$select=ReferencingAttribute,ReferencedEntity,ReferencingEntityNavigationPropertyName", &rels); err != nil {
+		return d, err
+	}
+	d.Relations = rels.Value
 	return d, nil
 }
 
@@ -166,7 +195,15 @@ var notOffered = map[string]bool{"Virtual": true, "EntityName": true, "PartyList
 
 // hold builds the schema from the definition and keeps it.
 func (c *Connector) hold(t table, d definition) *schema {
-	sc := &schema{Schema: connector.Schema{Object: t.set}, table: t, types: map[string]string{}, emailKey: d.EmailKey != ""}
+	sc := &schema{Schema: connector.Schema{Object: t.set}, table: t, types: map[string]string{}, emailKey: d.EmailKey != "", navs: map[string]navField{}}
+	byTarget := map[string]table{}
+	for _, tt := range tables {
+		byTarget[tt.logical] = tt
+	}
+	rels := map[string][]relation{}
+	for _, r := range d.Relations {
+		rels[r.Attr] = append(rels[r.Attr], r)
+	}
 	for _, a := range d.Attributes {
 		if a.LogicalName == "" || a.AttributeOf != "" || notOffered[a.AttributeType] || (a.IsValidForRead != nil && !*a.IsValidForRead) {
 			continue
@@ -192,6 +229,18 @@ func (c *Connector) hold(t table, d definition) *schema {
 		}
 		sc.Fields = append(sc.Fields, f)
 		sc.types[name] = a.AttributeType
+		// A lookup into a table crmsync speaks is also offered per target,
+		// writable as the column is.
+		for _, r := range rels[a.LogicalName] {
+			target, ok := byTarget[r.Target]
+			if !ok || r.Nav == "" || name == r.Nav {
+				continue
+			}
+			nf := connector.Field{Name: r.Nav, Label: f.Label + " (" + target.set + ")", Type: connector.TypeID, ReadOnly: !create && !update}
+			sc.Fields = append(sc.Fields, nf)
+			sc.types[r.Nav] = "Navigation"
+			sc.navs[r.Nav] = navField{value: name, target: target, only: len(rels[a.LogicalName]) == 1}
+		}
 	}
 	slices.SortStableFunc(sc.Fields, func(a, b connector.Field) int { return strings.Compare(a.Name, b.Name) })
 	c.mu.Lock()

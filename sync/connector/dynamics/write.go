@@ -218,6 +218,16 @@ func body(sc *schema, op connector.Op, skip string) ([]byte, *connector.RecordEr
 			return nil, refuse(sc.Object, op.ID, name, "UNKNOWN_COLUMN", fmt.Sprintf("%s has no column %q", sc.Object, name))
 		case f.ReadOnly:
 			return nil, refuse(sc.Object, op.ID, name, "READ_ONLY", name+" is read-only in Dynamics 365")
+		case typ == "Navigation":
+			// A lookup is written by binding its navigation property;
+			// null clears it.
+			nf := sc.navs[name]
+			if strings.TrimSpace(v) == "" {
+				b[name+"@odata.bind"] = nil
+			} else {
+				b[name+"@odata.bind"] = "/" + nf.target.set + "(" + strings.TrimSpace(v) + ")"
+			}
+			continue
 		case v == "":
 			b[name] = nil
 			continue

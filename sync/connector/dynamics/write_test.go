@@ -229,3 +229,69 @@ func TestNextLinkElsewhereIsRefused(t *testing.T) {
 	}
 	t.Fatal("the read ended without an error")
 }
+
+// A contact's account is offered as parentcustomerid_account: written by
+// binding the navigation property, read back from _parentcustomerid_value
+// only when it points at an account, and cleared with a blank.
+func TestParentAccountLookup(t *testing.T) {
+	e := newEnv(t, dsim.Options{Seed: 10})
+	c := e.connect(t)
+	sc, err := c.Schema(t.Context(), "contacts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, ok := sc.Field("parentcustomerid_account")
+	if !ok || f.ReadOnly || f.Type != connector.TypeID {
+		t.Fatalf("parentcustomerid_account in the schema: %+v %v", f, ok)
+	}
+	acct, err := e.sim.Create("accounts", map[string]any{"name": "Fabrikam"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	boss, err := e.sim.Create("contacts", map[string]any{"lastname": "Boss"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	underBoss, err := e.sim.Create("contacts", map[string]any{"lastname": "Aide", "parentcustomerid_contact@odata.bind": "/contacts(" + boss.ID + ")"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Write(t.Context(), "contacts", []connector.Op{{Kind: connector.OpCreate, Fields: map[string]string{"lastname": "Ng", "parentcustomerid_account": acct.ID}}})
+	if err != nil || res[0].Err != nil {
+		t.Fatalf("create with an account: %+v %v", res, err)
+	}
+	if rec, _ := e.sim.Get("contacts", res[0].ID); rec.Fields["_parentcustomerid_value"] != acct.ID {
+		t.Fatalf("the sandbox row's parent: %v, want %s", rec.Fields["_parentcustomerid_value"], acct.ID)
+	}
+	read := func() map[string]connector.Record {
+		out := map[string]connector.Record{}
+		for p, err := range c.Read(t.Context(), "contacts", "") {
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range p.Records {
+				out[r.ID] = r
+			}
+		}
+		return out
+	}
+	got := read()
+	if v := got[res[0].ID].Fields["parentcustomerid_account"]; v != acct.ID {
+		t.Errorf("read parentcustomerid_account %q, want %s", v, acct.ID)
+	}
+	if f := got[underBoss.ID].Fields; f["parentcustomerid_account"] != "" || f["_parentcustomerid_value"] != boss.ID {
+		t.Errorf("a contact under a contact reads as parentcustomerid_account %q (_value %q)", f["parentcustomerid_account"], f["_parentcustomerid_value"])
+	}
+	res, err = c.Write(t.Context(), "contacts", []connector.Op{{Kind: connector.OpUpdate, ID: res[0].ID, Fields: map[string]string{"parentcustomerid_account": ""}}})
+	if err != nil || res[0].Err != nil {
+		t.Fatalf("clear the account: %+v %v", res, err)
+	}
+	if rec, _ := e.sim.Get("contacts", res[0].ID); rec.Fields["_parentcustomerid_value"] != nil {
+		t.Fatalf("the account was not cleared: %v", rec.Fields["_parentcustomerid_value"])
+	}
+	res, err = c.Write(t.Context(), "contacts", []connector.Op{{Kind: connector.OpUpdate, ID: res[0].ID, Fields: map[string]string{"parentcustomerid_account": "00000000-0000-4000-8000-000000000000"}}})
+	var re *connector.RecordError
+	if err != nil || !errors.As(res[0].Err, &re) || re.Category != connector.CatNotFound || re.Message == "" {
+		t.Fatalf("an account that does not exist: %+v %v", res, err)
+	}
+}

@@ -44,6 +44,8 @@ func (s *Sim) resolveMetadata(op *opReq) (*route, *apiError) {
 	switch {
 	case rest == "":
 		return &route{template: v + "({key})", run: func(op *opReq) *opResult { return s.entityMeta(t, op) }}, nil
+	case rest == "ManyToOneRelationships":
+		return &route{template: v + "({key})/ManyToOneRelationships", run: func(op *opReq) *opResult { return s.manyToOneMeta(t, op) }}, nil
 	case rest == "Keys":
 		return &route{template: v + "({key})/Keys", run: func(op *opReq) *opResult { return s.keysMeta(t, op) }}, nil
 	case rest == "Attributes" || strings.HasPrefix(rest, "Attributes/") || strings.HasPrefix(rest, "Attributes("):
@@ -271,6 +273,38 @@ func (s *Sim) attributesMeta(t *table, one *attrDef, cast string, op *opReq) *op
 		}
 	}
 	return jsonResult(http.StatusOK, map[string]any{"@odata.context": ctx + ctxSel(names), "value": vals})
+}
+
+// manyToOneMeta lists the table's lookups as OneToManyRelationshipMetadata,
+// one per target table, with the navigation property a write binds
+// (https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query-metadata-web-api
+// and the relationship metadata reference). Relationship schema names are
+// made up as referenced_referencing_attribute [unverified].
+func (s *Sim) manyToOneMeta(t *table, op *opReq) *opResult {
+	vals := []any{}
+	var names []string
+	for _, a := range t.def.attrs {
+		for i, target := range a.targets {
+			ref := s.byLogic[target]
+			if ref == nil || i >= len(a.navs) {
+				continue
+			}
+			name := target + "_" + t.def.logical + "_" + a.name
+			obj := map[string]any{"MetadataId": attrMetadataID(t.def, &attrDef{name: "rel:" + name}), "SchemaName": name,
+				"RelationshipType": "OneToManyRelationship", "ReferencedEntity": target, "ReferencedAttribute": ref.def.primaryID,
+				"ReferencingEntity": t.def.logical, "ReferencingAttribute": a.name,
+				"ReferencingEntityNavigationPropertyName": a.navs[i], "ReferencedEntityNavigationPropertyName": name,
+				"IsCustomRelationship": false, "IsManaged": true}
+			p, n, err := project(obj, op.query.Get("$select"), "OneToManyRelationshipMetadata")
+			if err != nil {
+				return errResult(err)
+			}
+			names = n
+			vals = append(vals, p)
+		}
+	}
+	return jsonResult(http.StatusOK, map[string]any{
+		"@odata.context": op.base + apiPath + "$metadata#EntityDefinitions('" + t.def.metadataID + "')/ManyToOneRelationships" + ctxSel(names), "value": vals})
 }
 
 // keysMeta lists EntityKeyMetadata (https://learn.microsoft.com/power-apps/developer/data-platform/define-alternate-keys-entity).

@@ -401,9 +401,33 @@ func (s *Sim) list(t *table, op *opReq) *opResult {
 		}
 	}
 	out := map[string]any{"@odata.context": contextURL(op.base, t.def.set, sel, false)}
+	// Prefer: odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname"
+	// (or "*", or "Microsoft.Dynamics.CRM.*") names the table each lookup's id
+	// belongs to, beside the _x_value property
+	// (https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/select-columns#lookup-property-data).
+	annotate := false
+	if want, ok := prefer(op.header)["odata.include-annotations"]; ok {
+		for _, a := range strings.Split(want, ",") {
+			switch strings.TrimSpace(a) {
+			case "*", "Microsoft.Dynamics.CRM.*", "Microsoft.Dynamics.CRM.lookuplogicalname":
+				annotate = true
+			}
+		}
+		applied = strings.TrimPrefix(applied+",odata.include-annotations=\""+want+"\"", ",")
+	}
 	vals := make([]any, len(page))
 	for i, r := range page {
-		vals[i] = s.render(t, r, sel)
+		row := s.render(t, r, sel)
+		if annotate {
+			for name, target := range r.lookupType {
+				if a := t.def.byName[name]; a != nil {
+					if _, shown := row[a.prop()]; shown && target != "" {
+						row[a.prop()+"@Microsoft.Dynamics.CRM.lookuplogicalname"] = target
+					}
+				}
+			}
+		}
+		vals[i] = row
 	}
 	out["value"] = vals
 	if q.Get("$count") == "true" {
