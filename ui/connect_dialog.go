@@ -32,6 +32,10 @@ type addConnectionForm struct {
 	redirect *widget.Label
 	docs     *widget.Hyperlink
 	apiBase  *widget.Entry
+	// org is the organization URL of a vendor without one API address
+	// (Dynamics 365), shown only for such a vendor.
+	org      *widget.Entry
+	orgBox   *fyne.Container
 	authURL  *widget.Entry
 	tokenURL *widget.Entry
 	oauthBox *fyne.Container
@@ -73,7 +77,10 @@ func (u *UI) showAddConnection(vendor, name string) {
 	advanced := widget.NewAccordion(widget.NewAccordionItem("Advanced: custom endpoints", widget.NewForm(
 		widget.NewFormItem("API base", f.apiBase), widget.NewFormItem("Auth URL", f.authURL), widget.NewFormItem("Token URL", f.tokenURL))))
 	redirectHelp := wrapped("Register exactly this redirect URI in the vendor's app settings:")
-	f.oauthBox = container.NewVBox(
+	f.org = widget.NewEntry()
+	f.org.SetPlaceHolder("https://contoso.crm.dynamics.com")
+	f.orgBox = container.NewVBox(widget.NewForm(widget.NewFormItem("Organization URL", f.org)))
+	f.oauthBox = container.NewVBox(f.orgBox,
 		widget.NewForm(widget.NewFormItem("Client ID", f.clientID), widget.NewFormItem("Client secret", f.secret)),
 		redirectHelp, container.NewBorder(nil, nil, nil, copyRedirect, f.redirect), f.docs, advanced)
 	f.tokenBox = container.NewVBox(widget.NewForm(widget.NewFormItem("API token", f.token)))
@@ -97,6 +104,9 @@ func (u *UI) showAddConnection(vendor, name string) {
 		} else {
 			f.docs.Hide()
 		}
+		// A vendor with no default API address needs the user's own.
+		f.orgBox.Hidden, f.org.Hidden = v.APIBase != "", v.APIBase != ""
+		f.orgBox.Refresh()
 		if v.OAuth.TokenRoute {
 			f.method.Enable()
 		} else {
@@ -149,6 +159,12 @@ func (f *addConnectionForm) request(vendors []connector.Info) (app.ConnectReques
 	}
 	req.ClientID = strings.TrimSpace(f.clientID.Text)
 	req.ClientSecret = strings.TrimSpace(f.secret.Text)
+	if v.APIBase == "" && req.APIBase == "" {
+		req.APIBase = strings.TrimSpace(f.org.Text)
+		if req.APIBase == "" {
+			return req, errors.New("enter your organization's URL, such as https://contoso.crm.dynamics.com; the Power Platform admin center shows it under the environment's details")
+		}
+	}
 	if req.ClientID == "" {
 		return req, errors.New("enter the client ID of the app you registered with " + v.Title)
 	}
