@@ -192,7 +192,7 @@ func errMethod(m string) *apiError {
 
 func (s *Sim) serviceDocument(op *opReq) *opResult {
 	var sets []any
-	for _, set := range []string{"accounts", "contacts"} {
+	for _, set := range sortedSets(s.tables) {
 		sets = append(sets, map[string]any{"name": set, "kind": "EntitySet", "url": set})
 	}
 	return jsonResult(http.StatusOK, map[string]any{"@odata.context": op.base + apiPath + "$metadata", "value": sets})

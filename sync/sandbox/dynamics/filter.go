@@ -172,6 +172,7 @@ var (
 	reDate     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	reDateTime = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$`)
 	reInt      = regexp.MustCompile(`^-?\d+$`)
+	reDecimal  = regexp.MustCompile(`^-?\d+\.\d+$`)
 )
 
 type parser struct {
@@ -324,6 +325,12 @@ func (p *parser) literal(tk token) (any, string, *apiError) {
 			return nil, "", p.syntax(tk)
 		}
 		return tk.text, edmDate, nil
+	case reDecimal.MatchString(tk.text):
+		f, err := strconv.ParseFloat(tk.text, 64)
+		if err != nil {
+			return nil, "", p.syntax(tk)
+		}
+		return f, edmDec, nil
 	case reInt.MatchString(tk.text):
 		n, err := strconv.ParseInt(tk.text, 10, 64)
 		if err != nil {
@@ -346,6 +353,14 @@ func coerce(a *attrDef, v any, litType string) (any, bool) {
 		return v, litType == edmInt
 	case edmGUID:
 		return v, litType == edmGUID
+	case edmDec: // Money: integer and decimal literals [unverified promotion rules]
+		switch x := v.(type) {
+		case int64:
+			return float64(x), true
+		case float64:
+			return x, true
+		}
+		return nil, false
 	case edmDate:
 		return v, litType == edmDate
 	case edmTime:
@@ -469,6 +484,12 @@ func parseTypedString(a *attrDef, s string) (any, *apiError) {
 			return nil, newErr(400, codeODataGeneric, "Cannot convert the literal '%s' to the expected type '%s'.", s, a.edm)
 		}
 		return strings.ToLower(s), nil
+	case edmDec:
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return nil, newErr(400, codeODataGeneric, "Cannot convert the literal '%s' to the expected type '%s'.", s, a.edm)
+		}
+		return f, nil
 	case edmTime:
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {

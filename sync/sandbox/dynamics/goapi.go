@@ -1,8 +1,11 @@
 package dynamics
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -10,7 +13,9 @@ import (
 
 // Record is a Go-side snapshot of a row: Fields holds every set property by Web API name
 // (lookups as "_parentcustomerid_value" with the id; date-only as "YYYY-MM-DD"; integers
-// as int64); the system times are Created and Modified; Version is the etag's number.
+// as int64, choices as int64, Money as float64, date-and-time columns such as
+// scheduledend as time.Time in UTC); the system times are Created and Modified;
+// Version is the etag's number.
 type Record struct {
 	ID        string
 	EntitySet string
@@ -350,6 +355,164 @@ func (s *Sim) SeedContacts(rows []ContactSeed) ([]string, error) {
 		}
 		if err != nil {
 			return ids, fmt.Errorf("dynamics sim: seed contacts: row %d: %w", i, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// OpportunitySeed is one trusted opportunity for SeedOpportunities. Pointers are unset
+// when nil (0 is a meaningful salesstage, closeprobability and estimatedvalue).
+type OpportunitySeed struct {
+	Name, Description, StepName         string
+	EstimatedValue                      *float64 // estimatedvalue (Money)
+	EstimatedCloseDate, ActualCloseDate string   // "YYYY-MM-DD" or ""
+	CloseProbability                    *int     // 0..100
+	SalesStage                          *int     // 0 Qualify, 1 Develop, 2 Propose, 3 Close
+	StateCode, StatusCode               *int     // default 0 Open / 1 In Progress
+	AccountID                           string   // parentaccountid or ""
+	ContactID                           string   // parentcontactid or ""
+	CustomerID                          string   // customerid or ""
+	CustomerTable                       string   // "account" or "contact" (required with CustomerID)
+	Created, Modified                   time.Time
+}
+
+// TaskSeed is one trusted task for SeedTasks.
+type TaskSeed struct {
+	Subject, Description         string
+	ScheduledStart, ScheduledEnd time.Time // zero = not set; stored in UTC, whole seconds
+	ActualDurationMinutes        *int
+	PercentComplete              *int // 0..100
+	PriorityCode                 *int // 0 Low, 1 Normal, 2 High
+	StateCode, StatusCode        *int // default 0 Open / 2 Not Started
+	RegardingID                  string
+	RegardingTable               string // "account", "contact" or "opportunity" (required with RegardingID)
+	Created, Modified            time.Time
+}
+
+// seedInt checks an integer or choice value against its column.
+func seedInt(t *table, vals map[string]any, name string, v *int) error {
+	if v == nil {
+		return nil
+	}
+	a, n := t.def.byName[name], int64(*v)
+	if len(a.options) > 0 && !a.hasOption(n) || len(a.options) == 0 && (n < a.minInt || n > a.maxInt) {
+		return fmt.Errorf("%s value %d is not valid", name, n)
+	}
+	vals[name] = n
+	return nil
+}
+
+// seedLookup sets a lookup to an existing row of the named table.
+func (s *Sim) seedLookup(t *table, vals map[string]any, lookups map[string]string, name, id, target string) error {
+	if id == "" {
+		return nil
+	}
+	a := t.def.byName[name]
+	if !slices.Contains(a.targets, target) {
+		return fmt.Errorf("%s cannot refer to table %q", name, target)
+	}
+	tt := s.byLogic[target]
+	lid := strings.ToLower(id)
+	if tt.byID[lid] == nil {
+		return fmt.Errorf("%s %s does not exist", target, id)
+	}
+	vals[name], lookups[name] = lid, target
+	return nil
+}
+
+func seedState(t *table, vals map[string]any, state, status *int) error {
+	if err := seedInt(t, vals, "statecode", state); err != nil {
+		return err
+	}
+	if state != nil && status == nil {
+		for _, o := range t.def.byName["statecode"].options {
+			if o.value == int64(*state) {
+				vals["statuscode"] = o.defStatus
+			}
+		}
+	}
+	return seedInt(t, vals, "statuscode", status)
+}
+
+// SeedOpportunities bulk-loads trusted opportunities without HTTP and returns their
+// ids; rows before a refused one stay. Rows named by AccountID, ContactID and
+// CustomerID must exist.
+func (s *Sim) SeedOpportunities(rows []OpportunitySeed) ([]string, error) {
+	t := s.tables["opportunities"]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer t.resort()
+	ids := make([]string, 0, len(rows))
+	for i, row := range rows {
+		vals, lookups := make(map[string]any, 8), map[string]string{}
+		var err error
+		for _, f := range [][2]string{{"name", row.Name}, {"description", row.Description}, {"stepname", row.StepName}} {
+			if err == nil {
+				err = seedString(t, vals, f[0], f[1])
+			}
+		}
+		for _, d := range [][2]string{{"estimatedclosedate", row.EstimatedCloseDate}, {"actualclosedate", row.ActualCloseDate}} {
+			if d[1] != "" {
+				if !reDate.MatchString(d[1]) && err == nil {
+					err = fmt.Errorf("%s %q is not YYYY-MM-DD", d[0], d[1])
+				}
+				vals[d[0]] = d[1]
+			}
+		}
+		if row.EstimatedValue != nil {
+			a := t.def.byName["estimatedvalue"]
+			if v := *row.EstimatedValue; v < a.minMoney || v > a.maxMoney {
+				err = cmp.Or(err, fmt.Errorf("estimatedvalue %v is outside the valid range", v))
+			} else {
+				vals["estimatedvalue"] = math.Round(v*100) / 100
+			}
+		}
+		err = cmp.Or(err, seedInt(t, vals, "closeprobability", row.CloseProbability), seedInt(t, vals, "salesstage", row.SalesStage),
+			seedState(t, vals, row.StateCode, row.StatusCode),
+			s.seedLookup(t, vals, lookups, "parentaccountid", row.AccountID, "account"),
+			s.seedLookup(t, vals, lookups, "parentcontactid", row.ContactID, "contact"),
+			s.seedLookup(t, vals, lookups, "customerid", row.CustomerID, row.CustomerTable))
+		var id string
+		if err == nil {
+			id, err = s.seedRow(t, vals, lookups, row.Created, row.Modified)
+		}
+		if err != nil {
+			return ids, fmt.Errorf("dynamics sim: seed opportunities: row %d: %w", i, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// SeedTasks bulk-loads trusted tasks without HTTP and returns their ids; rows before a
+// refused one stay. The row named by RegardingID/RegardingTable must exist.
+func (s *Sim) SeedTasks(rows []TaskSeed) ([]string, error) {
+	t := s.tables["tasks"]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer t.resort()
+	ids := make([]string, 0, len(rows))
+	for i, row := range rows {
+		vals, lookups := make(map[string]any, 8), map[string]string{}
+		err := cmp.Or(seedString(t, vals, "subject", row.Subject), seedString(t, vals, "description", row.Description))
+		for name, tm := range map[string]time.Time{"scheduledstart": row.ScheduledStart, "scheduledend": row.ScheduledEnd} {
+			if !tm.IsZero() {
+				vals[name] = tm.UTC().Truncate(time.Second)
+			}
+		}
+		err = cmp.Or(err, seedInt(t, vals, "actualdurationminutes", row.ActualDurationMinutes),
+			seedInt(t, vals, "percentcomplete", row.PercentComplete), seedInt(t, vals, "prioritycode", row.PriorityCode),
+			seedState(t, vals, row.StateCode, row.StatusCode))
+		if row.RegardingID != "" {
+			err = cmp.Or(err, s.seedLookup(t, vals, lookups, "regardingobjectid", row.RegardingID, row.RegardingTable))
+		}
+		var id string
+		if err == nil {
+			id, err = s.seedRow(t, vals, lookups, row.Created, row.Modified)
+		}
+		if err != nil {
+			return ids, fmt.Errorf("dynamics sim: seed tasks: row %d: %w", i, err)
 		}
 		ids = append(ids, id)
 	}

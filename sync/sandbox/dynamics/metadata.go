@@ -109,14 +109,14 @@ func (s *Sim) resolveAttributes(t *table, rest string) (*route, *apiError) {
 
 var attributeTypes = []string{"AttributeMetadata", "StringAttributeMetadata", "MemoAttributeMetadata", "IntegerAttributeMetadata",
 	"DateTimeAttributeMetadata", "LookupAttributeMetadata", "StateAttributeMetadata", "StatusAttributeMetadata",
-	"EnumAttributeMetadata", "PicklistAttributeMetadata", "BooleanAttributeMetadata"}
+	"EnumAttributeMetadata", "PicklistAttributeMetadata", "BooleanAttributeMetadata", "MoneyAttributeMetadata"}
 
 func (s *Sim) entityMetadata(t *table) map[string]any {
 	d := t.def
 	return map[string]any{"MetadataId": d.metadataID, "LogicalName": d.logical, "SchemaName": d.schema, "EntitySetName": d.set,
 		"LogicalCollectionName": d.set, "PrimaryIdAttribute": d.primaryID, "PrimaryNameAttribute": d.primaryName,
 		"ObjectTypeCode": d.objectTypeCode, "ChangeTrackingEnabled": true, "IsOptimisticConcurrencyEnabled": true,
-		"IsCustomEntity": false, "IsActivity": false, "TableType": "Standard", "OwnershipType": "UserOwned",
+		"IsCustomEntity": false, "IsActivity": d.isActivity, "TableType": "Standard", "OwnershipType": "UserOwned",
 		"DisplayName": label(d.display), "DisplayCollectionName": label(d.displayPlural), "Description": label("")}
 }
 
@@ -161,7 +161,7 @@ func (s *Sim) entityMeta(t *table, op *opReq) *opResult {
 func (s *Sim) entityList(op *opReq) *opResult {
 	var vals []any
 	var names []string
-	for _, set := range []string{"accounts", "contacts"} {
+	for _, set := range sortedSets(s.tables) {
 		obj, n, err := project(s.entityMetadata(s.tables[set]), op.query.Get("$select"), "EntityMetadata")
 		if err != nil {
 			return errResult(err)
@@ -200,6 +200,17 @@ func (s *Sim) attributeMetadata(t *table, a *attrDef) (full map[string]any, base
 		m["MaxLength"], m["Format"] = a.maxLen, a.format
 	case kindInt:
 		m["MinValue"], m["MaxValue"], m["Format"] = a.minInt, a.maxInt, "None"
+	case kindMoney:
+		// MoneyAttributeMetadata: MinValue, MaxValue, Precision, PrecisionSource (opportunity reference).
+		m["MinValue"], m["MaxValue"], m["Precision"], m["PrecisionSource"] = a.minMoney, a.maxMoney, a.precision, 2
+		m["ImeMode"], m["IsBaseCurrency"], m["CalculationOf"] = "Auto", false, nil
+	case kindPick, kindState, kindStatus:
+		// EnumAttributeMetadata: DefaultFormValue; the choices are the OptionSet
+		// navigation property, returned with $expand (retrieve-metadata-name-metadataid).
+		m["DefaultFormValue"] = -1
+		if a.kind == kindPick && a.name == "prioritycode" {
+			m["DefaultFormValue"] = 1 // task prioritycode DefaultFormValue (task reference)
+		}
 	case kindLookup, kindCust:
 		m["Targets"], m["Format"] = a.targets, nil
 	case kindTime:
@@ -217,7 +228,7 @@ func castMatches(a *attrDef, cast string) bool {
 	case "", "AttributeMetadata":
 		return true
 	case "EnumAttributeMetadata":
-		return a.kind == kindState || a.kind == kindStatus
+		return a.kind == kindState || a.kind == kindStatus || a.kind == kindPick
 	}
 	return a.metadataType() == cast
 }
@@ -228,6 +239,10 @@ func (s *Sim) attributesMeta(t *table, one *attrDef, cast string, op *opReq) *op
 		typ = "AttributeMetadata"
 	}
 	sel := op.query.Get("$select")
+	expands, xerr := parseOptionSetExpand(op.query.Get("$expand"), typ)
+	if xerr != nil {
+		return errResult(xerr)
+	}
 	render := func(a *attrDef) (map[string]any, []string, *apiError) {
 		full, base := s.attributeMetadata(t, a)
 		if cast == "" || cast == "AttributeMetadata" {
@@ -237,7 +252,26 @@ func (s *Sim) attributesMeta(t *table, one *attrDef, cast string, op *opReq) *op
 				}
 			}
 		}
-		return project(full, sel, typ)
+		obj, names, err := project(full, sel, typ)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, x := range expands {
+			set := optionSetMetadata(t.def, a)
+			if x.name == "GlobalOptionSet" && a.global == "" {
+				obj[x.name] = nil // a local choice has no global option set
+				continue
+			}
+			p, _, err := project(set, x.sel, "OptionSetMetadata")
+			if err != nil {
+				return nil, nil, err
+			}
+			obj[x.name] = p
+		}
+		for _, x := range expands {
+			names = append(names, x.ctx())
+		}
+		return obj, names, nil
 	}
 	ctx := op.base + apiPath + "$metadata#EntityDefinitions('" + t.def.metadataID + "')/Attributes"
 	if cast != "" {
@@ -268,7 +302,12 @@ func (s *Sim) attributesMeta(t *table, one *attrDef, cast string, op *opReq) *op
 		vals = append(vals, obj)
 	}
 	if sel != "" && len(vals) == 0 {
-		if _, _, err := project(map[string]any{}, sel, typ); err != nil {
+		// No column of this type: $select is still checked against the type's properties.
+		proto := map[string]any{}
+		if k, ok := castKinds[cast]; ok {
+			proto, _ = s.attributeMetadata(t, &attrDef{name: "proto", kind: k})
+		}
+		if _, _, err := project(proto, sel, typ); err != nil {
 			return errResult(err)
 		}
 	}
@@ -290,7 +329,17 @@ func (s *Sim) manyToOneMeta(t *table, op *opReq) *opResult {
 				continue
 			}
 			name := target + "_" + t.def.logical + "_" + a.name
-			obj := map[string]any{"MetadataId": attrMetadataID(t.def, &attrDef{name: "rel:" + name}), "SchemaName": name,
+			if i < len(a.rels) && a.rels[i] != "" {
+				name = a.rels[i] // the relationship SchemaName of the table reference
+			}
+			del := "RemoveLink"
+			if i < len(a.cascade) && a.cascade[i] != "" {
+				del = a.cascade[i]
+			}
+			obj := map[string]any{
+				// Only Delete is simulated; the other actions are listed as NoCascade [unverified].
+				"CascadeConfiguration": map[string]any{"Assign": "NoCascade", "Delete": del, "Merge": "NoCascade",
+					"Reparent": "NoCascade", "Share": "NoCascade", "Unshare": "NoCascade", "RollupView": "NoCascade", "Archive": "NoCascade"}, "MetadataId": attrMetadataID(t.def, &attrDef{name: "rel:" + name}), "SchemaName": name,
 				"RelationshipType": "OneToManyRelationship", "ReferencedEntity": target, "ReferencedAttribute": ref.def.primaryID,
 				"ReferencingEntity": t.def.logical, "ReferencingAttribute": a.name,
 				"ReferencingEntityNavigationPropertyName": a.navs[i], "ReferencedEntityNavigationPropertyName": name,
@@ -325,3 +374,105 @@ func (s *Sim) keysMeta(t *table, op *opReq) *opResult {
 	return jsonResult(http.StatusOK, map[string]any{
 		"@odata.context": op.base + apiPath + "$metadata#EntityDefinitions('" + t.def.metadataID + "')/Keys" + ctxSel(names), "value": vals})
 }
+
+// expandItem is one $expand=OptionSet($select=Options) item of an attribute query.
+type expandItem struct{ name, sel string }
+
+func (x expandItem) ctx() string {
+	if x.sel == "" {
+		return x.name
+	}
+	return x.name + "(" + strings.ReplaceAll(x.sel, " ", "") + ")"
+}
+
+// parseOptionSetExpand reads $expand on Attributes cast to PicklistAttributeMetadata
+// (or State/Status/EnumAttributeMetadata): OptionSet and GlobalOptionSet are its
+// single-valued navigation properties, each with an optional ($select=...)
+// (https://learn.microsoft.com/power-apps/developer/data-platform/webapi/retrieve-metadata-name-metadataid
+// and query-metadata-web-api). Other casts have no such property.
+func parseOptionSetExpand(raw, typ string) ([]expandItem, *apiError) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil, nil
+	}
+	var items []string
+	depth, start := 0, 0
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				items = append(items, raw[start:i])
+				start = i + 1
+			}
+		}
+	}
+	items = append(items, raw[start:])
+	enum := typ == "PicklistAttributeMetadata" || typ == "StateAttributeMetadata" || typ == "StatusAttributeMetadata" || typ == "EnumAttributeMetadata"
+	var out []expandItem
+	for _, it := range items {
+		it = strings.TrimSpace(it)
+		name, opts, hasOpts := strings.Cut(it, "(")
+		name = strings.TrimSpace(name)
+		if !enum || (name != "OptionSet" && name != "GlobalOptionSet") {
+			return nil, newErr(http.StatusBadRequest, codeODataGeneric, "Could not find a property named '%s' on type '%s'.", name, crmNS+typ)
+		}
+		x := expandItem{name: name}
+		if hasOpts {
+			opts = strings.TrimSuffix(strings.TrimSpace(opts), ")")
+			for _, o := range strings.Split(opts, ";") {
+				k, v, _ := strings.Cut(strings.TrimSpace(o), "=")
+				if k != "$select" {
+					return nil, newErr(http.StatusBadRequest, codeODataGeneric, "The query option '%s' is not supported in $expand by this simulator.", k) // [unverified]
+				}
+				x.sel = v
+			}
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// optionSetMetadata renders a column's OptionSetMetadata in the shape of the docs'
+// example (retrieve-metadata-name-metadataid): Options[] with Value, Label
+// (LocalizedLabels and UserLocalizedLabel), Description and the other OptionMetadata
+// properties; State options carry DefaultStatus and InvariantName, Status options State.
+func optionSetMetadata(e *entityDef, a *attrDef) map[string]any {
+	name, typ := e.logical+"_"+a.name, "Picklist"
+	if a.global != "" {
+		name = a.global
+	}
+	switch a.kind {
+	case kindState:
+		typ = "State"
+	case kindStatus:
+		typ = "Status"
+	}
+	opts := make([]any, 0, len(a.options))
+	for _, o := range a.options {
+		l := map[string]any{"Label": o.label, "LanguageCode": 1033, "IsManaged": true,
+			"MetadataId": attrMetadataID(e, &attrDef{name: "label:" + a.name + ":" + formatInt(o.value)}), "HasChanged": nil}
+		m := map[string]any{"Value": o.value, "Color": nil, "IsManaged": true, "ExternalValue": nil, "ParentValues": []any{},
+			"Tag": nil, "IsHidden": false, "MetadataId": nil, "HasChanged": nil,
+			"Label":       map[string]any{"LocalizedLabels": []any{l}, "UserLocalizedLabel": l},
+			"Description": map[string]any{"LocalizedLabels": []any{}, "UserLocalizedLabel": nil}}
+		switch a.kind {
+		case kindState:
+			m["@odata.type"], m["DefaultStatus"], m["InvariantName"] = "#"+crmNS+"StateOptionMetadata", o.defStatus, strings.ReplaceAll(o.label, " ", "")
+		case kindStatus:
+			m["@odata.type"], m["State"], m["TransitionData"] = "#"+crmNS+"StatusOptionMetadata", o.state, nil
+		}
+		opts = append(opts, m)
+	}
+	return map[string]any{"MetadataId": attrMetadataID(e, &attrDef{name: "optionset:" + a.name}), "Name": name,
+		"IsGlobal": a.global != "", "OptionSetType": typ, "IsCustomOptionSet": false, "IsManaged": true,
+		"DisplayName": label(a.display), "Description": label(""), "Options": opts}
+}
+
+var castKinds = map[string]string{"StringAttributeMetadata": kindString, "MemoAttributeMetadata": kindMemo,
+	"IntegerAttributeMetadata": kindInt, "DateTimeAttributeMetadata": kindTime, "LookupAttributeMetadata": kindLookup,
+	"StateAttributeMetadata": kindState, "StatusAttributeMetadata": kindStatus, "EnumAttributeMetadata": kindPick,
+	"PicklistAttributeMetadata": kindPick, "MoneyAttributeMetadata": kindMoney}

@@ -145,6 +145,8 @@ func cookieValue(v any) string {
 		return x.UTC().Format(time.RFC3339)
 	case int64:
 		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
 	case string:
 		return x
 	}
@@ -405,27 +407,15 @@ func (s *Sim) list(t *table, op *opReq) *opResult {
 	// (or "*", or "Microsoft.Dynamics.CRM.*") names the table each lookup's id
 	// belongs to, beside the _x_value property
 	// (https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/select-columns#lookup-property-data).
-	annotate := false
-	if want, ok := prefer(op.header)["odata.include-annotations"]; ok {
-		for _, a := range strings.Split(want, ",") {
-			switch strings.TrimSpace(a) {
-			case "*", "Microsoft.Dynamics.CRM.*", "Microsoft.Dynamics.CRM.lookuplogicalname":
-				annotate = true
-			}
-		}
+	annotate, want := wantLookupAnnotations(op.header)
+	if want != "" {
 		applied = strings.TrimPrefix(applied+",odata.include-annotations=\""+want+"\"", ",")
 	}
 	vals := make([]any, len(page))
 	for i, r := range page {
 		row := s.render(t, r, sel)
 		if annotate {
-			for name, target := range r.lookupType {
-				if a := t.def.byName[name]; a != nil {
-					if _, shown := row[a.prop()]; shown && target != "" {
-						row[a.prop()+"@Microsoft.Dynamics.CRM.lookuplogicalname"] = target
-					}
-				}
-			}
+			annotateLookups(t, r, row)
 		}
 		vals[i] = row
 	}
@@ -525,4 +515,35 @@ func wireValue(v any) any {
 		return formatTime(tm)
 	}
 	return v
+}
+
+// wantLookupAnnotations reads Prefer: odata.include-annotations; it returns whether the
+// lookuplogicalname annotation is asked for and the preference's value.
+func wantLookupAnnotations(h http.Header) (bool, string) {
+	want, ok := prefer(h)["odata.include-annotations"]
+	if !ok {
+		return false, ""
+	}
+	annotate := false
+	for _, a := range strings.Split(want, ",") {
+		switch strings.TrimSpace(a) {
+		case "*", "Microsoft.Dynamics.CRM.*", "Microsoft.Dynamics.CRM.lookuplogicalname":
+			annotate = true
+		}
+	}
+	return annotate, want
+}
+
+// annotateLookups adds _x_value@Microsoft.Dynamics.CRM.lookuplogicalname beside each
+// shown lookup: for a polymorphic lookup such as task.regardingobjectid it names the
+// table of the row it refers to
+// (https://learn.microsoft.com/power-apps/developer/data-platform/webapi/web-api-properties#lookup-properties).
+func annotateLookups(t *table, r *record, row map[string]any) {
+	for name, target := range r.lookupType {
+		if a := t.def.byName[name]; a != nil {
+			if _, shown := row[a.prop()]; shown && target != "" {
+				row[a.prop()+"@Microsoft.Dynamics.CRM.lookuplogicalname"] = target
+			}
+		}
+	}
 }

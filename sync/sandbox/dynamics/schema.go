@@ -18,6 +18,8 @@ const (
 	kindCust   = "Customer"
 	kindState  = "State"
 	kindStatus = "Status"
+	kindPick   = "Picklist"
+	kindMoney  = "Money"
 )
 
 // edm* are the OData types of the properties, used in type errors and literals.
@@ -27,6 +29,7 @@ const (
 	edmTime   = "Edm.DateTimeOffset"
 	edmInt    = "Edm.Int32"
 	edmGUID   = "Edm.Guid"
+	edmDec    = "Edm.Decimal"
 )
 
 // attrDef is one column. Lengths and ranges are those of the contact and account
@@ -50,6 +53,36 @@ type attrDef struct {
 	navs        []string // single-valued navigation properties, parallel to targets
 	attributeOf string
 	virtual     bool // not a Web API property (e.g. parentcustomeridname)
+	// rels are the relationship SchemaNames, parallel to targets ("" = made up);
+	// cascade is each relationship's CascadeConfiguration Delete ("Cascade" or
+	// "RemoveLink"; "" = RemoveLink).
+	rels    []string
+	cascade []string
+	// options are the choices of Picklist, State and Status columns; global names
+	// a global choice (GlobalChoiceName of the table reference), "" = local.
+	options []option
+	global  string
+	// minMoney/maxMoney/precision are a Money column's range and precision.
+	minMoney, maxMoney float64
+	precision          int
+}
+
+// option is one choice (OptionMetadata): its Value and its 1033 label; state is the
+// statecode a statuscode option belongs to, defStatus a statecode option's DefaultStatus.
+type option struct {
+	value     int64
+	label     string
+	state     int64
+	defStatus int64
+}
+
+func (a *attrDef) hasOption(v int64) bool {
+	for _, o := range a.options {
+		if o.value == v {
+			return true
+		}
+	}
+	return false
 }
 
 // prop is the Web API property name: lookups surface as _<name>_value
@@ -79,6 +112,10 @@ func (a *attrDef) typeName() string {
 		return "StateType"
 	case kindStatus:
 		return "StatusType"
+	case kindPick:
+		return "PicklistType"
+	case kindMoney:
+		return "MoneyType"
 	}
 	return "DateTimeType"
 }
@@ -97,6 +134,10 @@ func (a *attrDef) metadataType() string {
 		return "StateAttributeMetadata"
 	case kindStatus:
 		return "StatusAttributeMetadata"
+	case kindPick:
+		return "PicklistAttributeMetadata"
+	case kindMoney:
+		return "MoneyAttributeMetadata"
 	case kindID:
 		return "AttributeMetadata"
 	}
@@ -108,6 +149,8 @@ type entityDef struct {
 	logical, set, schema, display, displayPlural string
 	primaryID, primaryName                       string
 	objectTypeCode                               int
+	isActivity                                   bool
+	defaultStatus                                int64 // statuscode of a new row (DefaultStatus of statecode 0)
 	metadataID                                   string
 	attrs                                        []*attrDef
 	byProp                                       map[string]*attrDef // Web API property name -> attr
@@ -133,13 +176,56 @@ func memo(name, schema, display string, maxLen int) *attrDef {
 }
 
 func systemAttrs(prefix string) []*attrDef {
+	// statecode 0 = Active / 1 = Inactive; statuscode 1 = Active / 2 = Inactive (the
+	// contact and account table references' choices).
+	return stateStatus(
+		[]option{{value: 0, label: "Active", defStatus: 1}, {value: 1, label: "Inactive", defStatus: 2}},
+		[]option{{value: 1, label: "Active", state: 0}, {value: 2, label: "Inactive", state: 1}}, prefix)
+}
+
+// stateStatus returns createdon, modifiedon, statecode and statuscode with the table's choices.
+func stateStatus(states, statuses []option, _ string) []*attrDef {
+	minMax := func(o []option) (int64, int64) {
+		lo, hi := o[0].value, o[0].value
+		for _, x := range o {
+			lo, hi = min(lo, x.value), max(hi, x.value)
+		}
+		return lo, hi
+	}
+	sMin, sMax := minMax(states)
+	uMin, uMax := minMax(statuses)
 	return []*attrDef{
 		{name: "createdon", schema: "CreatedOn", display: "Created On", kind: kindTime, edm: edmTime, required: "None"},
 		{name: "modifiedon", schema: "ModifiedOn", display: "Modified On", kind: kindTime, edm: edmTime, required: "None"},
-		// statecode 0 = Active; statuscode 1 = Active (table reference choices).
-		{name: "statecode", schema: "StateCode", display: "Status", kind: kindState, edm: edmInt, required: "SystemRequired", update: true, minInt: 0, maxInt: 1},
-		{name: "statuscode", schema: "StatusCode", display: "Status Reason", kind: kindStatus, edm: edmInt, required: "None", create: true, update: true, minInt: 1, maxInt: 2},
+		{name: "statecode", schema: "StateCode", display: "Status", kind: kindState, edm: edmInt, required: "SystemRequired", update: true,
+			minInt: sMin, maxInt: sMax, options: states},
+		{name: "statuscode", schema: "StatusCode", display: "Status Reason", kind: kindStatus, edm: edmInt, required: "None", create: true, update: true,
+			minInt: uMin, maxInt: uMax, options: statuses},
 	}
+}
+
+func picklist(name, schema, display, global string, opts ...option) *attrDef {
+	lo, hi := opts[0].value, opts[0].value
+	for _, o := range opts {
+		lo, hi = min(lo, o.value), max(hi, o.value)
+	}
+	return &attrDef{name: name, schema: schema, display: display, kind: kindPick, edm: edmInt, required: "None",
+		create: true, update: true, options: opts, global: global, minInt: lo, maxInt: hi}
+}
+
+func integer(name, schema, display string, lo, hi int64) *attrDef {
+	return &attrDef{name: name, schema: schema, display: display, kind: kindInt, edm: edmInt, minInt: lo, maxInt: hi,
+		required: "None", create: true, update: true}
+}
+
+func dateOnly(name, schema, display string) *attrDef {
+	return &attrDef{name: name, schema: schema, display: display, kind: kindDate, edm: edmDate, dateOnly: true,
+		required: "None", create: true, update: true}
+}
+
+func dateTime(name, schema, display string) *attrDef {
+	return &attrDef{name: name, schema: schema, display: display, kind: kindTime, edm: edmTime,
+		required: "None", create: true, update: true}
 }
 
 func newEntity(e *entityDef) *entityDef {
@@ -193,12 +279,97 @@ func buildSchema() map[string]*entityDef {
 			create: true, update: true, targets: []string{"contact"}, navs: []string{"primarycontactid"}},
 	}
 	contact := newEntity(&entityDef{logical: "contact", set: "contacts", schema: "Contact", display: "Contact", displayPlural: "Contacts",
-		primaryID: "contactid", primaryName: "fullname", objectTypeCode: 2, metadataID: "608861bc-50a4-4c5f-a02c-21fe1943e2cf",
+		primaryID: "contactid", primaryName: "fullname", objectTypeCode: 2, defaultStatus: 1, metadataID: "608861bc-50a4-4c5f-a02c-21fe1943e2cf",
 		attrs: append(contactAttrs, systemAttrs("contact")...)})
 	account := newEntity(&entityDef{logical: "account", set: "accounts", schema: "Account", display: "Account", displayPlural: "Accounts",
-		primaryID: "accountid", primaryName: "name", objectTypeCode: 1, metadataID: "70816501-edb9-4740-a16c-6a5efbc05d84",
+		primaryID: "accountid", primaryName: "name", objectTypeCode: 1, defaultStatus: 1, metadataID: "70816501-edb9-4740-a16c-6a5efbc05d84",
 		attrs: append(accountAttrs, systemAttrs("account")...)})
-	return map[string]*entityDef{"contacts": contact, "accounts": account}
+	return map[string]*entityDef{"contacts": contact, "accounts": account,
+		"opportunities": opportunityDef(), "tasks": taskDef()}
+}
+
+// opportunityDef is the opportunity table of the Dynamics 365 Sales reference
+// (https://learn.microsoft.com/dynamics365/sales/developer/entities/opportunity):
+// name String 300 ApplicationRequired, description Memo 2000, estimatedvalue Money
+// (-1,000,000,000,000..1,000,000,000,000, precision 2), estimatedclosedate and
+// actualclosedate DateOnly/DateOnly, closeprobability Integer 0..100, salesstage
+// Picklist 0 Qualify / 1 Develop / 2 Propose / 3 Close, stepname String 200,
+// parentaccountid Lookup(account) and parentcontactid Lookup(contact) whose navigation
+// properties are the column names (relationships opportunity_parent_account and
+// opportunity_parent_contact, Delete: RemoveLink), customerid Customer(account, contact)
+// with customerid_account / customerid_contact (opportunity_customer_accounts and
+// opportunity_customer_contacts, Delete: Cascade), statecode 0 Open / 1 Won / 2 Lost
+// (DefaultStatus 1, 3, 4) and statuscode 1 In Progress, 2 On Hold (state 0), 3 Won (1),
+// 4 Canceled, 5 Out-Sold (2). ObjectTypeCode 3; the MetadataId is made up [unverified].
+func opportunityDef() *entityDef {
+	attrs := []*attrDef{
+		{name: "opportunityid", schema: "OpportunityId", display: "Opportunity", kind: kindID, edm: edmGUID, required: "SystemRequired", create: true},
+		str("name", "Name", "Topic", 300, "Text", "ApplicationRequired"),
+		memo("description", "Description", "Description", 2000),
+		{name: "estimatedvalue", schema: "EstimatedValue", display: "Est. revenue", kind: kindMoney, edm: edmDec, required: "None",
+			create: true, update: true, minMoney: -1_000_000_000_000, maxMoney: 1_000_000_000_000, precision: 2},
+		dateOnly("estimatedclosedate", "EstimatedCloseDate", "Est. close date"),
+		dateOnly("actualclosedate", "ActualCloseDate", "Actual Close Date"),
+		integer("closeprobability", "CloseProbability", "Probability", 0, 100),
+		picklist("salesstage", "SalesStage", "Sales Stage", "",
+			option{value: 0, label: "Qualify"}, option{value: 1, label: "Develop"}, option{value: 2, label: "Propose"}, option{value: 3, label: "Close"}),
+		str("stepname", "StepName", "Pipeline Phase", 200, "Text", "None"),
+		{name: "parentaccountid", schema: "ParentAccountId", display: "Account", kind: kindLookup, edm: edmGUID, required: "None",
+			create: true, update: true, targets: []string{"account"}, navs: []string{"parentaccountid"},
+			rels: []string{"opportunity_parent_account"}, cascade: []string{"RemoveLink"}},
+		{name: "parentcontactid", schema: "ParentContactId", display: "Contact", kind: kindLookup, edm: edmGUID, required: "None",
+			create: true, update: true, targets: []string{"contact"}, navs: []string{"parentcontactid"},
+			rels: []string{"opportunity_parent_contact"}, cascade: []string{"RemoveLink"}},
+		{name: "customerid", schema: "CustomerId", display: "Potential Customer", kind: kindCust, edm: edmGUID, required: "ApplicationRequired",
+			create: true, update: true, targets: []string{"account", "contact"}, navs: []string{"customerid_account", "customerid_contact"},
+			rels: []string{"opportunity_customer_accounts", "opportunity_customer_contacts"}, cascade: []string{"Cascade", "Cascade"}},
+	}
+	attrs = append(attrs, stateStatus(
+		[]option{{value: 0, label: "Open", defStatus: 1}, {value: 1, label: "Won", defStatus: 3}, {value: 2, label: "Lost", defStatus: 4}},
+		[]option{{value: 1, label: "In Progress", state: 0}, {value: 2, label: "On Hold", state: 0}, {value: 3, label: "Won", state: 1},
+			{value: 4, label: "Canceled", state: 2}, {value: 5, label: "Out-Sold", state: 2}}, "opportunity")...)
+	return newEntity(&entityDef{logical: "opportunity", set: "opportunities", schema: "Opportunity", display: "Opportunity",
+		displayPlural: "Opportunities", primaryID: "opportunityid", primaryName: "name", objectTypeCode: 3,
+		metadataID: "4d2b0d27-8f2c-4c5e-9b35-0f7b2a6c3e01", defaultStatus: 1, attrs: attrs})
+}
+
+// taskDef is the task activity table
+// (https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/task):
+// primary id activityid, primary name subject (String 200, ApplicationRequired),
+// description Memo 2000, scheduledstart/scheduledend DateTime UserLocal DateAndTime,
+// actualdurationminutes Integer 0..2147483647, percentcomplete Integer 0..100,
+// prioritycode Picklist 0 Low / 1 Normal / 2 High (global task_prioritycode),
+// regardingobjectid Lookup whose navigation properties are
+// regardingobjectid_<table>_task (relationships Account_Tasks and Contact_Tasks with
+// Delete: Cascade; Opportunity_Tasks from the Sales reference, whose cascade is not
+// shown there: Cascade like the others [unverified]), statecode 0 Open / 1 Completed /
+// 2 Canceled (DefaultStatus 2, 5, 6) and statuscode 2 Not Started, 3 In Progress,
+// 4 Waiting on someone else, 7 Deferred (state 0), 5 Completed (1), 6 Canceled (2).
+// ObjectTypeCode 4212; the MetadataId is made up [unverified].
+func taskDef() *entityDef {
+	attrs := []*attrDef{
+		{name: "activityid", schema: "ActivityId", display: "Task", kind: kindID, edm: edmGUID, required: "SystemRequired", create: true},
+		str("subject", "Subject", "Subject", 200, "Text", "ApplicationRequired"),
+		memo("description", "Description", "Description", 2000),
+		dateTime("scheduledstart", "ScheduledStart", "Start Date"),
+		dateTime("scheduledend", "ScheduledEnd", "Due Date"),
+		integer("actualdurationminutes", "ActualDurationMinutes", "Duration", 0, 2147483647),
+		integer("percentcomplete", "PercentComplete", "Percent Complete", 0, 100),
+		picklist("prioritycode", "PriorityCode", "Priority", "task_prioritycode",
+			option{value: 0, label: "Low"}, option{value: 1, label: "Normal"}, option{value: 2, label: "High"}),
+		{name: "regardingobjectid", schema: "RegardingObjectId", display: "Regarding", kind: kindLookup, edm: edmGUID, required: "None",
+			create: true, update: true, targets: []string{"account", "contact", "opportunity"},
+			navs:    []string{"regardingobjectid_account_task", "regardingobjectid_contact_task", "regardingobjectid_opportunity_task"},
+			rels:    []string{"Account_Tasks", "Contact_Tasks", "Opportunity_Tasks"},
+			cascade: []string{"Cascade", "Cascade", "Cascade"}},
+	}
+	attrs = append(attrs, stateStatus(
+		[]option{{value: 0, label: "Open", defStatus: 2}, {value: 1, label: "Completed", defStatus: 5}, {value: 2, label: "Canceled", defStatus: 6}},
+		[]option{{value: 2, label: "Not Started", state: 0}, {value: 3, label: "In Progress", state: 0}, {value: 4, label: "Waiting on someone else", state: 0},
+			{value: 5, label: "Completed", state: 1}, {value: 6, label: "Canceled", state: 2}, {value: 7, label: "Deferred", state: 0}}, "task")...)
+	return newEntity(&entityDef{logical: "task", set: "tasks", schema: "Task", display: "Task", displayPlural: "Tasks",
+		primaryID: "activityid", primaryName: "subject", objectTypeCode: 4212, isActivity: true,
+		metadataID: "9c3f6a51-2b7e-4d0a-8e64-5a1d7c2b9f02", defaultStatus: 2, attrs: attrs})
 }
 
 // attrMetadataID derives a stable MetadataId for an attribute.

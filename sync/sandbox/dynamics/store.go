@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -144,6 +145,8 @@ func valueString(v any) string {
 		return x
 	case int64:
 		return formatInt(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
 	return ""
 }
@@ -191,7 +194,9 @@ func (t *table) get(r *record, a *attrDef) any {
 		if v, ok := r.vals["statuscode"]; ok {
 			return v
 		}
-		return int64(1)
+		// A new row has its table's DefaultStatus of statecode 0 (1 Active for contact and
+		// account, 1 In Progress for opportunity, 2 Not Started for task: table references).
+		return t.def.defaultStatus
 	}
 	return r.vals[a.name]
 }
@@ -223,6 +228,10 @@ func compareValues(a, b any) int {
 		}
 	case int64:
 		if y, ok := b.(int64); ok {
+			return cmp.Compare(x, y)
+		}
+	case float64:
+		if y, ok := b.(float64); ok {
 			return cmp.Compare(x, y)
 		}
 	case time.Time:

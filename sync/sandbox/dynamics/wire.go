@@ -36,6 +36,7 @@ const (
 	codeVersionMismatch  = "0x80060882" // ConcurrencyVersionMismatch [unverified]
 	codeQueryUnsupported = "0x80060888" // [unverified]
 	codeOutOfRange       = "0x80044330" // [unverified]
+	codeBadOption        = "0x8004431a" // PicklistValueOutOfRange [unverified]
 	codeUnexpected       = "0x80040216" // [unverified]
 	codeRequestsLimit    = "0x80072322" // api-limits page
 	codeExecTimeLimit    = "0x80072321" // api-limits page

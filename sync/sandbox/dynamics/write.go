@@ -3,9 +3,12 @@ package dynamics
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -36,6 +39,14 @@ func errWrongType(edm string) *apiError {
 func errRowNotFound(e *entityDef, id string) *apiError {
 	// "account With Id = 00000000-... Does Not Exist" (conditional operations page).
 	return newErr(http.StatusNotFound, codeNotFound, "%s With Id = %s Does Not Exist", e.logical, id)
+}
+
+// errBadOption refuses a choice value that is not one of the column's options:
+// Dataverse's PicklistValueOutOfRange error, code 0x8004431A [unverified: code and
+// message from observed platform behaviour, not found on learn.microsoft.com].
+func errBadOption(e *entityDef, a *attrDef, n int64) *apiError {
+	return newErr(http.StatusBadRequest, codeBadOption,
+		"A validation error occurred. The value %d of '%s' on record of type '%s' is outside the valid range.", n, a.name, e.logical)
 }
 
 func errKeyNotFound(e *entityDef) *apiError {
@@ -121,7 +132,38 @@ func (s *Sim) apply(t *table, r *record, body map[string]any, create bool) *apiE
 			} else {
 				r.vals[a.name] = sv
 			}
+		case kindMoney:
+			num, ok := v.(json.Number)
+			if !ok {
+				return errWrongType(a.edm)
+			}
+			f, err := strconv.ParseFloat(num.String(), 64)
+			if err != nil {
+				return errWrongType(a.edm)
+			}
+			if f < a.minMoney || f > a.maxMoney {
+				return newErr(http.StatusBadRequest, codeOutOfRange,
+					"A validation error occurred. The value %s of '%s' on record of type '%s' is outside the valid range. Accepted range: %s to %s",
+					num.String(), a.name, e.logical, valueString(a.minMoney), valueString(a.maxMoney)) // [unverified]
+			}
+			// Stored at the column's Precision (2 for estimatedvalue) [unverified rounding].
+			p := math.Pow10(a.precision)
+			r.vals[a.name] = math.Round(f*p) / p
 		default:
+			if a.edm == edmTime {
+				// DateAndTime columns take an ISO 8601 date-time; UserLocal values are stored
+				// and returned in UTC (https://learn.microsoft.com/power-apps/developer/data-platform/behavior-format-date-time-attribute).
+				sv, ok := v.(string)
+				if !ok {
+					return errWrongType(a.edm)
+				}
+				tm, err := time.Parse(time.RFC3339, sv)
+				if err != nil {
+					return newErr(http.StatusBadRequest, codeODataGeneric, "Cannot convert the literal '%s' to the expected type 'Edm.DateTimeOffset'.", sv)
+				}
+				r.vals[a.name] = tm.UTC().Truncate(time.Second)
+				continue
+			}
 			if a.dateOnly {
 				sv, ok := v.(string)
 				if !ok {
@@ -140,6 +182,22 @@ func (s *Sim) apply(t *table, r *record, body map[string]any, create bool) *apiE
 			n, err := strconv.ParseInt(num.String(), 10, 32)
 			if err != nil {
 				return errWrongType(a.edm)
+			}
+			if len(a.options) > 0 {
+				if !a.hasOption(n) {
+					return errBadOption(e, a, n)
+				}
+				r.vals[a.name] = n
+				if a.kind == kindState && body["statuscode"] == nil {
+					// SetState: a new statecode without a statuscode takes the state's
+					// DefaultStatus (table reference choices) [unverified for the Web API PATCH].
+					for _, o := range a.options {
+						if o.value == n {
+							r.vals["statuscode"] = o.defStatus
+						}
+					}
+				}
+				continue
 			}
 			if n < a.minInt || n > a.maxInt {
 				return newErr(http.StatusBadRequest, codeOutOfRange,
@@ -381,8 +439,12 @@ func (s *Sim) deleteOp(t *table, k *rowKey, op *opReq) *opResult {
 	return newResult(http.StatusNoContent)
 }
 
-// deleteRow removes a row and clears lookups to it (RemoveLink behaviour [unverified:
-// the contact_customer_accounts relationship's cascade configuration]).
+// deleteRow removes a row and applies each referencing relationship's Delete cascade:
+// "Cascade" deletes the referencing rows (opportunity_customer_accounts/_contacts and
+// Account_Tasks/Contact_Tasks are Delete: Cascade in the opportunity and task table
+// references), "RemoveLink" clears their lookup (opportunity_parent_account/_contact;
+// parentcustomerid and primarycontactid [unverified: the contact_customer_accounts
+// relationship's cascade configuration]).
 func (s *Sim) deleteRow(t *table, r *record) {
 	t.remove(r)
 	t.deleted = append(t.deleted, deletion{id: r.id, version: s.nextVersion()})
@@ -390,18 +452,33 @@ func (s *Sim) deleteRow(t *table, r *record) {
 		n := len(t.deleted) - 1
 		*t.undo = append(*t.undo, func() { t.deleted = t.deleted[:n] })
 	}
-	for _, other := range s.tables {
+	for _, set := range sortedSets(s.tables) {
+		other := s.tables[set]
 		for _, a := range other.def.attrs {
 			if a.kind != kindLookup && a.kind != kindCust {
 				continue
 			}
-			var hits []*record
-			for _, x := range other.idIdx {
-				if x.vals[a.name] == r.id && x.lookupType[a.name] == t.def.logical {
-					hits = append(hits, x)
+			cascade := false
+			for i, target := range a.targets {
+				if target == t.def.logical && i < len(a.cascade) && a.cascade[i] == "Cascade" {
+					cascade = true
 				}
 			}
-			for _, x := range hits {
+			var hits []string
+			for _, x := range other.idIdx {
+				if x.vals[a.name] == r.id && x.lookupType[a.name] == t.def.logical {
+					hits = append(hits, x.id)
+				}
+			}
+			for _, id := range hits {
+				x := other.byID[id] // may have gone or changed through an earlier cascade
+				if x == nil || x.vals[a.name] != r.id {
+					continue
+				}
+				if cascade {
+					s.deleteRow(other, x)
+					continue
+				}
 				c := x.clone()
 				delete(c.vals, a.name)
 				delete(c.lookupType, a.name)
@@ -410,6 +487,15 @@ func (s *Sim) deleteRow(t *table, r *record) {
 			}
 		}
 	}
+}
+
+func sortedSets(tables map[string]*table) []string {
+	out := make([]string, 0, len(tables))
+	for k := range tables {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // retrieve serves GET /{set}(<key>) with $select and If-None-Match (304 when unchanged).
@@ -429,5 +515,13 @@ func (s *Sim) retrieve(t *table, k *rowKey, op *opReq) *opResult {
 	}
 	body := s.render(t, r, sel)
 	body["@odata.context"] = contextURL(op.base, t.def.set, sel, true)
-	return jsonResult(http.StatusOK, body)
+	annotate, want := wantLookupAnnotations(op.header)
+	if annotate {
+		annotateLookups(t, r, body)
+	}
+	res := jsonResult(http.StatusOK, body)
+	if want != "" {
+		res.header.Set("Preference-Applied", "odata.include-annotations=\""+want+"\"")
+	}
+	return res
 }
