@@ -183,6 +183,50 @@ func DemoZohoSync(name, hubspotConn, zohoConn string) engine.Definition {
 		})
 }
 
+// dynamicsStages maps the sandbox's HubSpot deal stages to the sales stage
+// of a Dynamics 365 opportunity (0 Qualify, 1 Develop, 2 Propose, 3
+// Close), and dynamicsStagesBack maps each back to the HubSpot stage it
+// stands for: four stages for six, so each way has its own map.
+var (
+	dynamicsStages = map[string]string{
+		"appointmentscheduled": "0", "qualifiedtobuy": "0", "presentationscheduled": "1",
+		"decisionmakerboughtin": "2", "contractsent": "2", "closedwon": "3", "closedlost": "3",
+	}
+	dynamicsStagesBack = map[string]string{"0": "qualifiedtobuy", "1": "presentationscheduled", "2": "contractsent", "3": "closedwon"}
+)
+
+// DemoDynamicsDealsSync is the ready-made two-way sync between HubSpot
+// deals and Dynamics 365 opportunities, matched by name: the amount as the
+// estimated value, the stage through a value map each way, the close date
+// as the estimated close date (a date in UTC), and each deal's company as
+// the opportunity's account, through the links of the companies sync named
+// (DemoDynamicsCompaniesSync).
+func DemoDynamicsDealsSync(name, hubspotConn, dynamicsConn, companies string) engine.Definition {
+	return hubspotDealsSync(name, hubspotConn, dynamicsConn, companies,
+		dealFields{object: "opportunities", name: "name", amount: "estimatedvalue", stage: "salesstage", close: "estimatedclosedate",
+			company: "parentaccountid", stages: dynamicsStages, stagesBack: dynamicsStagesBack})
+}
+
+// DemoDynamicsTasksSync is the ready-made two-way sync between HubSpot
+// tasks and Dynamics 365 tasks, matched by subject, each regarding its
+// contact through the links of the contacts sync named (DemoDynamicsSync).
+// HubSpot's body is HTML and Dynamics' description plain text; the
+// priority goes through a value map (0 Low, 1 Normal, 2 High); the due
+// time is the task's scheduled end.
+func DemoDynamicsTasksSync(name, hubspotConn, dynamicsConn, contacts string) engine.Definition {
+	return demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "tasks"},
+		engine.SideDef{Connection: dynamicsConn, Object: "tasks"},
+		engine.MatchRule{A: "hs_task_subject", B: "subject", Normalize: "lower"},
+		[]mapping.Field{
+			{A: "hs_task_subject", B: "subject", Rule: mapping.UnlessBlank},
+			{A: "hs_task_body", B: "description", Transform: "text"},
+			{A: "hs_task_priority", B: "prioritycode", Transform: "map", Rule: mapping.UnlessBlank, ValueMap: map[string]string{"LOW": "0", "MEDIUM": "1", "HIGH": "2"}},
+			{A: "hs_timestamp", B: "scheduledend", Transform: "datetime", Rule: mapping.UnlessBlank},
+			{A: "associations.contact", B: "regardingobjectid_contact_task", Transform: "link:" + contacts},
+		})
+}
+
 // DemoDynamicsCompaniesSync is the ready-made two-way sync between HubSpot
 // companies and Dynamics 365 accounts, matched by web domain.
 func DemoDynamicsCompaniesSync(name, hubspotConn, dynamicsConn string) engine.Definition {

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -149,5 +150,88 @@ func TestHubSpotDynamicsContactsWithAccounts(t *testing.T) {
 	}
 	if again, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
 		t.Fatalf("second run: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
+	}
+}
+
+// TestHubSpotDynamicsDealsAndTasks: with companies and contacts linked,
+// HubSpot deals and Dynamics opportunities sync by name (the stage through
+// a value map each way, the close date as a date, the company as the
+// opportunity's account), and HubSpot tasks and Dynamics tasks by subject,
+// each regarding its contact; the runs after write nothing.
+func TestHubSpotDynamicsDealsAndTasks(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 37, 60)
+	if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv", nil); err != nil {
+		t.Fatalf("connect dynamics: %v", err)
+	}
+	saveSyncs(t, a, app.DemoDynamicsCompaniesSync("accounts", "hs", "dv"), app.DemoDynamicsSync("contacts", "hs", "dv", "accounts"),
+		app.DemoDynamicsDealsSync("deals", "hs", "dv", "accounts"), app.DemoDynamicsTasksSync("tasks", "hs", "dv", "contacts"))
+	for _, name := range []string{"accounts", "contacts", "deals", "tasks"} {
+		res, err := a.Run(ctx, name, app.RunOptions{Confirm: true})
+		if err != nil || res.Summary.Status != "success" || (name == "deals" || name == "tasks") && res.Summary.Created == 0 {
+			t.Fatalf("%s run: %v %+v\n%s", name, err, res.Summary, res.Plan.Summary())
+		}
+	}
+	hs, dv := srv.HubSpot(), srv.Dynamics()
+	str := func(v any) string {
+		if v == nil {
+			return ""
+		}
+		return strings.TrimSuffix(fmt.Sprint(v), ".0")
+	}
+	companyOf := map[string]string{}
+	for _, l := range syncLinks(t, a, "accounts") {
+		companyOf[l.BID] = l.AID
+	}
+	stages := map[string]string{"appointmentscheduled": "0", "qualifiedtobuy": "0", "presentationscheduled": "1",
+		"decisionmakerboughtin": "2", "contractsent": "2", "closedwon": "3", "closedlost": "3"}
+	created := 0
+	for _, l := range syncLinks(t, a, "deals") {
+		d, _ := hs.Get("deals", l.AID)
+		o, _ := dv.Get("opportunities", l.BID)
+		_, primary := hs.Associated("deals", l.AID, "companies")
+		switch {
+		case d.Properties["dealname"] != str(o.Fields["name"]):
+			t.Errorf("deal %s %q linked to opportunity %s %q", l.AID, d.Properties["dealname"], l.BID, o.Fields["name"])
+		case l.CreatedBy == "b" && stages[d.Properties["dealstage"]] != str(o.Fields["salesstage"]):
+			t.Errorf("deal %s stage %q, opportunity %s sales stage %v", l.AID, d.Properties["dealstage"], l.BID, o.Fields["salesstage"])
+		case len(d.Properties["closedate"]) >= 10 && d.Properties["closedate"][:10] != str(o.Fields["estimatedclosedate"]):
+			t.Errorf("deal %s closes %q, opportunity %s %v", l.AID, d.Properties["closedate"], l.BID, o.Fields["estimatedclosedate"])
+		case primary != "" && companyOf[str(o.Fields["_parentaccountid_value"])] != primary:
+			t.Errorf("deal %s company %s; opportunity %s account %v is linked to %q", l.AID, primary, l.BID, o.Fields["_parentaccountid_value"], companyOf[str(o.Fields["_parentaccountid_value"])])
+		}
+		if l.CreatedBy == "b" {
+			created++
+		}
+	}
+	if created == 0 {
+		t.Fatal("no opportunity was created from a HubSpot deal")
+	}
+	contactOf := map[string]string{} // HubSpot contact -> Dynamics contact
+	for _, l := range syncLinks(t, a, "contacts") {
+		contactOf[l.AID] = l.BID
+	}
+	regarding := 0
+	for _, l := range syncLinks(t, a, "tasks") {
+		h, _ := hs.Get("tasks", l.AID)
+		d, _ := dv.Get("tasks", l.BID)
+		if h.Properties["hs_task_subject"] != str(d.Fields["subject"]) {
+			t.Errorf("task %s %q linked to Dynamics task %s %q", l.AID, h.Properties["hs_task_subject"], l.BID, d.Fields["subject"])
+		}
+		ids, _ := hs.Associated("tasks", l.AID, "contacts")
+		if len(ids) == 1 && l.CreatedBy == "b" {
+			if got := str(d.Fields["_regardingobjectid_value"]); got != contactOf[ids[0]] {
+				t.Errorf("Dynamics task %s regards %q, want the contact %s linked to HubSpot's %s", l.BID, got, contactOf[ids[0]], ids[0])
+			}
+			regarding++
+		}
+	}
+	if regarding == 0 {
+		t.Fatal("no Dynamics task was created regarding a contact")
+	}
+	for _, name := range []string{"deals", "tasks"} {
+		if again, err := a.Run(ctx, name, app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+			t.Fatalf("second %s run: %v %+v\n%s", name, err, again.Summary, again.Plan.Summary())
+		}
 	}
 }

@@ -36,6 +36,8 @@ const (
 	demoZohoPeople = "demo-hubspot-zoho"
 	demoDynPeople  = "demo-hubspot-dynamics"
 	demoDynAccts   = "demo-hubspot-dynamics-accounts"
+	demoDynDeals   = "demo-hubspot-dynamics-deals"
+	demoDynTasks   = "demo-hubspot-dynamics-tasks"
 )
 
 // ensureSandbox returns the running sandbox, starting one on first use.
@@ -116,11 +118,11 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 // the ready-made two-way syncs (HubSpot ↔ Salesforce companies, contacts,
 // deals, tasks, meetings, calls and notes; HubSpot ↔ Pipedrive companies,
 // contacts, deals, tasks, calls, meetings and notes; HubSpot ↔ Zoho CRM
-// contacts; HubSpot ↔ Dynamics 365 companies and contacts),
+// contacts; HubSpot ↔ Dynamics 365 companies, contacts, deals and tasks),
 // and opens the contacts sync's
 // preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot, Salesforce, Pipedrive, Zoho CRM and Dynamics 365 sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, and notes (HubSpot notes and Salesforce Notes, matched by their text), each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name), contacts (matched by email) and deals (matched by name), each with its organization, tasks, calls and meetings (HubSpot's and Pipedrive activities of those types, matched by title) and notes (matched by their text), each with its person. HubSpot ↔ Zoho CRM: contacts (matched by email). HubSpot ↔ Dynamics 365: companies and accounts (matched by web domain) and contacts (matched by email), each with its account. The contacts preview opens first; nothing is written until you press Apply."
+	msg := "HubSpot, Salesforce, Pipedrive, Zoho CRM and Dynamics 365 sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, and notes (HubSpot notes and Salesforce Notes, matched by their text), each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name), contacts (matched by email) and deals (matched by name), each with its organization, tasks, calls and meetings (HubSpot's and Pipedrive activities of those types, matched by title) and notes (matched by their text), each with its person. HubSpot ↔ Zoho CRM: contacts (matched by email). HubSpot ↔ Dynamics 365: companies and accounts (matched by web domain), contacts (matched by email) and deals and opportunities (matched by name), each with its account, and tasks (matched by subject), each with its contact. The contacts preview opens first; nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {
 			u.createDemoSync()
@@ -150,6 +152,8 @@ func (u *UI) createDemoSync() {
 		app.DemoZohoSync(demoZohoPeople, demoHubSpot, demoZoho),
 		app.DemoDynamicsCompaniesSync(demoDynAccts, demoHubSpot, demoDynamics),
 		app.DemoDynamicsSync(demoDynPeople, demoHubSpot, demoDynamics, demoDynAccts),
+		app.DemoDynamicsDealsSync(demoDynDeals, demoHubSpot, demoDynamics, demoDynAccts),
+		app.DemoDynamicsTasksSync(demoDynTasks, demoHubSpot, demoDynamics, demoDynPeople),
 	}
 	u.bgErr(func(ctx context.Context) error {
 		for _, def := range defs {

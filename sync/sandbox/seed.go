@@ -235,7 +235,7 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 	if err := seedZoho(zh, companies, hsPeople[shared:], seedVal, n, now); err != nil {
 		return err
 	}
-	return seedDynamics(dv, companies, hsPeople[shared:], seedVal, n, now)
+	return seedDynamics(dv, companies, hsPeople[shared:], hsDealRows, seedVal, n, now)
 }
 
 // yearStamps gives created and modified times within the last year, to
@@ -289,9 +289,11 @@ func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, seedVal int64,
 	return err
 }
 
-// seedDynamics gives Dynamics 365 an account per company and n/2 contacts
-// (halfShared).
-func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, seedVal int64, n int, now time.Time) error {
+// seedDynamics gives Dynamics 365 an account per company, n/2 contacts
+// (halfShared), an opportunity for every fourth HubSpot deal (the same name
+// under the same company's account) and a few of its own, and a task
+// regarding every tenth contact.
+func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeals []dealRow, seedVal int64, n int, now time.Time) error {
 	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x5d1e0a77))
 	stamp := yearStamps(rng, now)
 	accounts := make([]dynamics.AccountSeed, len(companies))
@@ -309,7 +311,35 @@ func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, seedVa
 		rows = append(rows, dynamics.ContactSeed{FirstName: p.first, LastName: p.last, Email: p.email, Phone: sfPhone(p.phone),
 			JobTitle: p.title, AccountID: accountIDs[p.company], Created: cr, Modified: md})
 	})
-	_, err = dv.SeedContacts(rows)
+	contactIDs, err := dv.SeedContacts(rows)
+	if err != nil {
+		return err
+	}
+	var opps []dynamics.OpportunitySeed
+	for i, d := range hsDeals {
+		switch {
+		case i%4 == 0:
+		case i%7 == 1:
+			d = dealRow{name: companies[d.company].name + " - dynamics opportunity " + strconv.Itoa(i), company: d.company}
+		default:
+			continue
+		}
+		cr, md := stamp()
+		value, stage := float64(1000*(1+rng.IntN(200))), rng.IntN(4)
+		opps = append(opps, dynamics.OpportunitySeed{Name: d.name, EstimatedValue: &value, SalesStage: &stage,
+			EstimatedCloseDate: now.AddDate(0, 0, 7+rng.IntN(90)).Format(time.DateOnly), AccountID: accountIDs[d.company], Created: cr, Modified: md})
+	}
+	if _, err := dv.SeedOpportunities(opps); err != nil {
+		return err
+	}
+	var tasks []dynamics.TaskSeed
+	for i := 0; i < len(rows); i += 10 {
+		cr, md := stamp()
+		priority := rng.IntN(3)
+		tasks = append(tasks, dynamics.TaskSeed{Subject: "Follow up with " + rows[i].FirstName + " " + rows[i].LastName, PriorityCode: &priority,
+			ScheduledEnd: now.AddDate(0, 0, 1+rng.IntN(30)).Truncate(time.Hour), RegardingID: contactIDs[i], RegardingTable: "contact", Created: cr, Modified: md})
+	}
+	_, err = dv.SeedTasks(tasks)
 	return err
 }
 

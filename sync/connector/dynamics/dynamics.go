@@ -1,5 +1,5 @@
 // Package dynamics is the Microsoft Dynamics 365 (Dataverse Web API v9.2)
-// connector for contacts and accounts: reads by modifiedon with OData
+// connector for contacts, accounts, opportunities and tasks: reads by modifiedon with OData
 // paging (@odata.nextLink, up to 5,000 rows a page), writes through $batch
 // with odata.continue-on-error (a status per operation), creates made
 // idempotent by an id chosen here, the table definitions for the schema,
@@ -58,7 +58,7 @@ func Info() connector.Info {
 		},
 		BatchSize: BatchSize,
 		PageSize:  PageSize,
-		Objects:   []string{"contacts", "accounts"},
+		Objects:   []string{"contacts", "accounts", "opportunities", "tasks"},
 		Contacts:  "contacts",
 		New:       New,
 	}
@@ -69,15 +69,18 @@ func Info() connector.Info {
 type table struct{ set, logical, id string }
 
 var tables = map[string]table{
-	"contacts": {"contacts", "contact", "contactid"},
-	"accounts": {"accounts", "account", "accountid"},
+	"contacts":      {"contacts", "contact", "contactid"},
+	"accounts":      {"accounts", "account", "accountid"},
+	"opportunities": {"opportunities", "opportunity", "opportunityid"},
+	// An activity's key is activityid, whatever its table.
+	"tasks": {"tasks", "task", "activityid"},
 }
 
 func tableOf(object string) (table, error) {
 	t, ok := tables[object]
 	if !ok {
 		return t, &connector.Error{Vendor: vendor, Category: connector.CatValidation,
-			Message: "unknown table " + object + " (known: contacts, accounts)"}
+			Message: "unknown table " + object + " (known: contacts, accounts, opportunities, tasks)"}
 	}
 	return t, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -28,8 +29,19 @@ type attribute struct {
 			Label string `json:"Label"`
 		} `json:"UserLocalizedLabel"`
 	} `json:"DisplayName"`
-	MaxLength int    `json:"MaxLength,omitempty"`
-	Format    string `json:"Format,omitempty"`
+	MaxLength int      `json:"MaxLength,omitempty"`
+	Format    string   `json:"Format,omitempty"`
+	Options   []option `json:"Options,omitempty"`
+}
+
+// option is one choice of a picklist column, as its OptionSet lists it.
+type option struct {
+	Value int `json:"Value"`
+	Label struct {
+		UserLocalizedLabel *struct {
+			Label string `json:"Label"`
+		} `json:"UserLocalizedLabel"`
+	} `json:"Label"`
 }
 
 // definition is what the schema is built from, as cached between runs.
@@ -114,7 +126,7 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 	return c.hold(t, d), nil
 }
 
-// fetchDefinition reads a table's definition: five calls.
+// fetchDefinition reads a table's definition: six calls.
 func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, error) {
 	var d definition
 	def := "/EntityDefinitions(LogicalName='" + t.logical + "')"
@@ -141,13 +153,28 @@ func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, e
 	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.DateTimeAttributeMetadata?$select=LogicalName,Format", &dates); err != nil {
 		return d, err
 	}
-	extra := make(map[string]attribute, len(strs.Value)+len(dates.Value))
+	// A picklist's choices come with its OptionSet.
+	var picks struct {
+		Value []struct {
+			LogicalName string `json:"LogicalName"`
+			OptionSet   struct {
+				Options []option `json:"Options"`
+			} `json:"OptionSet"`
+		} `json:"value"`
+	}
+	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.PicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet($select=Options)", &picks); err != nil {
+		return d, err
+	}
+	extra := make(map[string]attribute, len(strs.Value)+len(dates.Value)+len(picks.Value))
 	for _, a := range append(strs.Value, dates.Value...) {
 		extra[a.LogicalName] = a
 	}
+	for _, p := range picks.Value {
+		extra[p.LogicalName] = attribute{Options: p.OptionSet.Options}
+	}
 	for i, a := range attrs.Value {
 		if s, ok := extra[a.LogicalName]; ok {
-			attrs.Value[i].MaxLength, attrs.Value[i].Format = s.MaxLength, s.Format
+			attrs.Value[i].MaxLength, attrs.Value[i].Format, attrs.Value[i].Options = s.MaxLength, s.Format, s.Options
 		}
 	}
 	d.Attributes = attrs.Value
@@ -226,6 +253,14 @@ func (c *Connector) hold(t table, d definition) *schema {
 		}
 		if l := a.DisplayName.UserLocalizedLabel; l != nil && l.Label != "" {
 			f.Label = l.Label
+		}
+		for _, o := range a.Options {
+			v := strconv.Itoa(o.Value)
+			label := v
+			if l := o.Label.UserLocalizedLabel; l != nil && l.Label != "" {
+				label = l.Label
+			}
+			f.Options = append(f.Options, connector.Option{Value: v, Label: label})
 		}
 		sc.Fields = append(sc.Fields, f)
 		sc.types[name] = a.AttributeType
