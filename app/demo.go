@@ -165,6 +165,29 @@ func DemoPipedriveSync(name, hubspotConn, pipedriveConn, companies string) engin
 	return def
 }
 
+// DemoZohoCompaniesSync is the ready-made two-way sync between HubSpot
+// companies and Zoho CRM Accounts, matched by web domain.
+func DemoZohoCompaniesSync(name, hubspotConn, zohoConn string) engine.Definition {
+	return demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "companies"},
+		engine.SideDef{Connection: zohoConn, Object: "Accounts"},
+		engine.MatchRule{A: "domain", B: "Website", Normalize: "domain"},
+		[]mapping.Field{
+			{A: "name", B: "Account_Name", Rule: mapping.UnlessBlank},
+			{A: "phone", B: "Phone", Transform: "e164"},
+			{A: "city", B: "Billing_City", Rule: mapping.UnlessBlank},
+		})
+}
+
+// DemoZohoSyncWithAccounts is DemoZohoSync with each contact's primary
+// company and its Zoho account (Account_Name, a lookup) going through the
+// links of the companies sync named (DemoZohoCompaniesSync).
+func DemoZohoSyncWithAccounts(name, hubspotConn, zohoConn, companies string) engine.Definition {
+	def := DemoZohoSync(name, hubspotConn, zohoConn)
+	def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "Account_Name", Transform: "link:" + companies})
+	return def
+}
+
 // DemoZohoSync is the ready-made two-way sync between HubSpot contacts and
 // Zoho CRM Contacts, matched by email. Zoho needs a last name, so a blank
 // one never overwrites it; a Zoho contact created from HubSpot is upserted

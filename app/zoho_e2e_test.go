@@ -83,3 +83,61 @@ func TestHubSpotZohoContacts(t *testing.T) {
 		t.Fatalf("the run after: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
 	}
 }
+
+// TestHubSpotZohoContactsWithAccounts: HubSpot companies and Zoho Accounts
+// link by web domain, and each contact created on either side carries its
+// company as the other's account (Zoho's Account_Name lookup) through
+// those links; the run after writes nothing.
+func TestHubSpotZohoContactsWithAccounts(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 38, 40)
+	if _, err := a.ConnectSandbox(ctx, srv, "zoho", "zc", nil); err != nil {
+		t.Fatalf("connect zoho: %v", err)
+	}
+	saveSyncs(t, a, app.DemoZohoCompaniesSync("accounts", "hs", "zc"), app.DemoZohoSyncWithAccounts("contacts", "hs", "zc", "accounts"))
+	res, err := a.Run(ctx, "accounts", app.RunOptions{Confirm: true})
+	if err != nil || res.Summary.Status != "success" || res.Plan.Counts.Link == 0 {
+		t.Fatalf("accounts run: %v %+v", err, res.Summary)
+	}
+	hs, zc := srv.HubSpot(), srv.Zoho()
+	accountOf, companyOf := map[string]string{}, map[string]string{}
+	for _, l := range syncLinks(t, a, "accounts") {
+		accountOf[l.AID], companyOf[l.BID] = l.BID, l.AID
+		h, _ := hs.Get("companies", l.AID)
+		z, _ := zc.Get("Accounts", l.BID)
+		if !strings.EqualFold(h.Properties["name"], z.Fields["Account_Name"]) {
+			t.Errorf("company %s (%s) linked to account %s (%s)", l.AID, h.Properties["name"], l.BID, z.Fields["Account_Name"])
+		}
+	}
+	if res, err = a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+		t.Fatalf("contacts run: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
+	}
+	toZoho, toHubSpot := 0, 0
+	for _, l := range syncLinks(t, a, "contacts") {
+		h, _ := hs.Get("contacts", l.AID)
+		z, _ := zc.Get("Contacts", l.BID)
+		company, account := h.Properties["associatedcompanyid"], z.Fields["Account_Name"]
+		switch l.CreatedBy {
+		case "b":
+			if company != "" {
+				if account != accountOf[company] {
+					t.Errorf("Zoho contact %s created from %s (company %s): account %q, want %q", l.BID, l.AID, company, account, accountOf[company])
+				}
+				toZoho++
+			}
+		case "a":
+			if account != "" {
+				if company != companyOf[account] {
+					t.Errorf("HubSpot contact %s created from %s (account %s): company %q, want %q", l.AID, l.BID, account, company, companyOf[account])
+				}
+				toHubSpot++
+			}
+		}
+	}
+	if toZoho == 0 || toHubSpot == 0 {
+		t.Fatalf("checked %d contacts created in Zoho and %d in HubSpot with a company; want some of each", toZoho, toHubSpot)
+	}
+	if again, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+		t.Fatalf("second run: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
+	}
+}
