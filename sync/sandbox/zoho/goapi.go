@@ -2,16 +2,18 @@ package zoho
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// Record is a Go-side snapshot of a Contact or Account. Fields holds every set field by
-// API name in string form: lookups and Owner flattened to the referenced id, booleans
-// "true"/"false", numbers in plain decimal, dates and date-times as the API writes them;
-// Full_Name is included for Contacts. The system times are Created and Modified.
+// Record is a Go-side snapshot of a Contact, Account, Deal or Task. Fields holds every set
+// field by API name in string form: lookups and Owner flattened to the referenced id,
+// booleans "true"/"false", numbers in plain decimal, dates and date-times as the API
+// writes them; Full_Name is included for Contacts, and a Task's What_Id comes with its
+// module under "$se_module". The system times are Created and Modified.
 type Record struct {
 	ID       string
 	Module   string
@@ -64,6 +66,39 @@ type AccountSeed struct {
 	Fields   map[string]any
 	Created  time.Time
 	Modified time.Time
+}
+
+// DealSeed is one trusted deal for SeedDeals.
+type DealSeed struct {
+	Name        string  // Deal_Name, required
+	Stage       string  // required; one of the Stage picklist values ("Qualification"...)
+	Amount      float64 // 0 = none
+	ClosingDate string  // Closing_Date "2006-01-02", required
+	AccountID   string  // Account_Name lookup; "" = none, else a live account
+	ContactID   string  // Contact_Name lookup; "" = none, else a live contact
+	OwnerID     string  // "" = the sandbox user
+	// Fields sets further fields by API name with JSON-shaped values (Type, Probability...).
+	Fields   map[string]any
+	Created  time.Time // zero = now
+	Modified time.Time // zero = Created
+}
+
+// TaskSeed is one trusted task for SeedTasks.
+type TaskSeed struct {
+	Subject     string // required
+	Status      string // "" = none, else a Status picklist value ("Not Started"...)
+	Priority    string // "" = none, else a Priority picklist value ("High"...)
+	Description string
+	DueDate     string // Due_Date "2006-01-02" or ""
+	ContactID   string // Who_Id ("Contact Name"); "" = none, else a live contact
+	// RelatedModule and RelatedID set What_Id ("Related To") with its $se_module:
+	// "Accounts" or "Deals" and a live record of it; "" = none.
+	RelatedModule string
+	RelatedID     string
+	OwnerID       string
+	Fields        map[string]any
+	Created       time.Time
+	Modified      time.Time
 }
 
 // MintAccessToken returns an access token with every scope that never expires on its own
@@ -259,14 +294,15 @@ func (s *Sim) seedRow(m *moduleDef, typed map[string]string, extra map[string]an
 	if r.values["Owner"] == nil {
 		r.values["Owner"] = s.users[0].id
 	}
-	if e := s.checkRecord(m, r, 0); e != nil {
-		return "", asError(e)
-	}
 	if created.IsZero() {
 		created = s.now()
 	}
 	if modified.IsZero() {
 		modified = created
+	}
+	s.derive(m, nil, r, obj, modified.UTC().Truncate(time.Second))
+	if e := s.checkRecord(m, r, 0); e != nil {
+		return "", asError(e)
 	}
 	r.id = s.nextID()
 	r.created, r.modified = created.UTC().Truncate(time.Second), modified.UTC().Truncate(time.Second)
@@ -312,4 +348,63 @@ func (s *Sim) SeedContacts(rows []ContactSeed) ([]string, error) {
 		ids = append(ids, id)
 	}
 	return ids, nil
+}
+
+// seedMany runs seedRow over n rows of module under one lock; rows before a refused one
+// stay.
+func (s *Sim) seedMany(module, what string, n int, row func(m *moduleDef, i int) (string, error)) ([]string, error) {
+	m := s.modules[module]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]string, 0, n)
+	m.st.recs = slices.Grow(m.st.recs, n)
+	for i := 0; i < n; i++ {
+		id, err := row(m, i)
+		if err != nil {
+			return ids, fmt.Errorf("zoho sim: seed %s: row %d: %w", what, i, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// withFields copies a seed's extra fields and adds more.
+func withFields(extra map[string]any, more map[string]any) map[string]any {
+	out := make(map[string]any, len(extra)+len(more))
+	maps.Copy(out, extra)
+	maps.Copy(out, more)
+	return out
+}
+
+// SeedDeals bulk-loads trusted deals without HTTP and returns their ids, with the API's
+// validation (mandatory Deal_Name, Stage and Closing_Date; picklists; live lookups) and
+// its derived fields (Probability from the Stage, Expected_Revenue). Accounts and
+// contacts must be seeded first.
+func (s *Sim) SeedDeals(rows []DealSeed) ([]string, error) {
+	return s.seedMany(ModuleDeals, "deals", len(rows), func(m *moduleDef, i int) (string, error) {
+		row := rows[i]
+		more := map[string]any{}
+		if row.Amount != 0 {
+			more["Amount"] = row.Amount
+		}
+		return s.seedRow(m, map[string]string{"Deal_Name": strings.TrimSpace(row.Name), "Stage": row.Stage,
+			"Closing_Date": row.ClosingDate, "Account_Name": row.AccountID, "Contact_Name": row.ContactID},
+			withFields(row.Fields, more), row.OwnerID, row.Created, row.Modified)
+	})
+}
+
+// SeedTasks bulk-loads trusted tasks without HTTP and returns their ids, with the API's
+// validation (mandatory Subject; picklists; live lookups). A Completed task's Closed_Time
+// is its Modified time. Contacts, accounts and deals must be seeded first.
+func (s *Sim) SeedTasks(rows []TaskSeed) ([]string, error) {
+	return s.seedMany(ModuleTasks, "tasks", len(rows), func(m *moduleDef, i int) (string, error) {
+		row := rows[i]
+		more := map[string]any{}
+		if row.RelatedID != "" || row.RelatedModule != "" {
+			more["What_Id"], more[seModuleKey] = map[string]any{"id": row.RelatedID}, row.RelatedModule
+		}
+		return s.seedRow(m, map[string]string{"Subject": strings.TrimSpace(row.Subject), "Status": row.Status,
+			"Priority": row.Priority, "Description": row.Description, "Due_Date": row.DueDate, "Who_Id": row.ContactID},
+			withFields(row.Fields, more), row.OwnerID, row.Created, row.Modified)
+	})
 }

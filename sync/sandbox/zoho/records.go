@@ -36,10 +36,19 @@ func (s *Sim) userRef(id int64, withEmail bool) any {
 
 // displayName is a record's name in lookups and deleted lists.
 func (s *Sim) displayName(m *moduleDef, r *record) string {
-	if m.name == ModuleAccounts {
-		return r.str("Account_Name")
+	if m.nameField != "" {
+		return r.str(m.nameField)
 	}
 	return strings.TrimSpace(r.str("First_Name") + " " + r.str("Last_Name"))
+}
+
+// lookupTarget is the module a lookup of r points into: the field's target, or for a
+// multi-module lookup the module r names in $se_module (nil when unknown).
+func (s *Sim) lookupTarget(fd *fieldDef, r *record) *moduleDef {
+	if len(fd.multi) > 0 {
+		return s.modules[r.str(seModuleKey)]
+	}
+	return s.modules[fd.lookup]
 }
 
 // renderValue renders one field of r as the API returns it: null when unset (false for
@@ -70,29 +79,44 @@ func (s *Sim) renderValue(m *moduleDef, fd *fieldDef, r *record) any {
 	case TypeOwnerLookup:
 		return s.userRef(v.(int64), true)
 	case TypeLookup:
-		t := s.modules[fd.lookup]
+		t := s.lookupTarget(fd, r)
 		id := v.(int64)
-		// A lookup to a record deleted since keeps its id and last name [unverified].
-		if target := t.st.get(id); target != nil {
-			return map[string]any{"name": s.displayName(t, target), "id": idString(id)}
+		// A lookup to a record deleted since keeps its id and last name [unverified], in
+		// Deals and Tasks as in Contacts (no cascade: what Zoho does to a deal or task
+		// whose account or contact is deleted is [unverified]).
+		if t != nil {
+			if target := t.st.get(id); target != nil {
+				return map[string]any{"name": s.displayName(t, target), "id": idString(id)}
+			}
 		}
 		return map[string]any{"name": nil, "id": idString(id)}
 	}
 	return v
 }
 
-// render renders r with only the given fields plus id; nil fields means all of them.
+// render renders r with only the given fields plus id; nil fields means all of them. A
+// multi-module lookup brings the record's "$se_module" along (null when unset)
+// [unverified: Zoho's read shape of What_Id's module].
 func (s *Sim) render(m *moduleDef, r *record, fields []string) map[string]any {
 	out := map[string]any{"id": idString(r.id)}
+	put := func(fd *fieldDef) {
+		out[fd.apiName] = s.renderValue(m, fd, r)
+		if len(fd.multi) > 0 {
+			out[seModuleKey] = nil
+			if v := r.str(seModuleKey); v != "" {
+				out[seModuleKey] = v
+			}
+		}
+	}
 	if fields == nil {
 		for _, fd := range m.fields {
-			out[fd.apiName] = s.renderValue(m, fd, r)
+			put(fd)
 		}
 		return out
 	}
 	for _, name := range fields {
 		if fd := m.field(name); fd != nil {
-			out[name] = s.renderValue(m, fd, r)
+			put(fd)
 		}
 	}
 	return out

@@ -7,11 +7,16 @@ import (
 	"strings"
 )
 
-// The two simulated modules (their API names, as in the URL path).
+// The simulated modules (their API names, as in the URL path).
 const (
 	ModuleContacts = "Contacts"
 	ModuleAccounts = "Accounts"
+	ModuleDeals    = "Deals"
+	ModuleTasks    = "Tasks"
 )
+
+// moduleOrder is the order of GET /settings/modules and of metadata id allocation.
+var moduleOrder = []string{ModuleAccounts, ModuleContacts, ModuleDeals, ModuleTasks}
 
 // The field data types (data_type in GET /settings/fields) the sandbox knows.
 const (
@@ -38,7 +43,7 @@ type CustomField struct {
 	Type      string   // one of the Type* constants except ownerlookup
 	Length    int      // default by type (text 255, integer 9, double 16...)
 	Values    []string // picklist values
-	Lookup    string   // lookup target module (Contacts or Accounts)
+	Lookup    string   // lookup target module (Contacts, Accounts or Deals)
 	Unique    bool     // "Do not allow duplicate values"
 	Mandatory bool
 }
@@ -54,7 +59,8 @@ type fieldDef struct {
 	custom         bool
 	unique         bool
 	picklist       []string
-	lookup         string // target module of a lookup
+	lookup         string   // target module of a lookup
+	multi          []string // target modules of a multi-module lookup (Tasks.What_Id, with $se_module)
 	id             int64
 }
 
@@ -94,7 +100,9 @@ type moduleDef struct {
 	id             int64
 	fields         []*fieldDef
 	byName         map[string]*fieldDef
-	dupField       string // the system-defined duplicate check field (upsert doc)
+	nameField      string // the field that names a record in lookups ("" for Contacts: first and last name)
+	dupField       string // the system-defined duplicate check field (upsert doc); "" = none
+	noUpsert       bool   // not among the upsert doc's supported modules (Tasks)
 	st             *store
 }
 
@@ -131,6 +139,26 @@ var (
 		"Government", "Privately Held", "Public Company"}
 )
 
+// Deal stages and their default probabilities (stage-probability mapping). Zoho's help
+// names the standard stages only in passing ("qualification, needs analysis,
+// negotiation, closed won, closed lost etc."); this list and its percentages are the one
+// Zoho integrations write against [unverified: spellings, notably "Identify Decision
+// Makers" and "Closed-Lost to Competition", and whether newer orgs add "Perception
+// Analysis"].
+var (
+	dealStages = []string{"Qualification", "Needs Analysis", "Value Proposition", "Identify Decision Makers",
+		"Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost", "Closed-Lost to Competition"}
+	stageProbability = map[string]int64{"Qualification": 10, "Needs Analysis": 20, "Value Proposition": 40,
+		"Identify Decision Makers": 60, "Proposal/Price Quote": 75, "Negotiation/Review": 90, "Closed Won": 100,
+		"Closed Lost": 0, "Closed-Lost to Competition": 0}
+	// dealTypes: "New Business or Existing Business" (help: Standard Fields in Deals).
+	dealTypes = []string{"-None-", "Existing Business", "New Business"}
+	// Task Status and Priority [unverified: Zoho's SDK sample writes "Waiting for Input";
+	// whether either picklist has a -None- entry].
+	taskStatuses   = []string{"Not Started", "Deferred", "In Progress", "Completed", "Waiting for input"}
+	taskPriorities = []string{"High", "Highest", "Low", "Lowest", "Normal"}
+)
+
 // f builds a standard field; lengths follow Zoho's defaults as far as known [unverified].
 func f(api, label, typ string, length int) *fieldDef {
 	d := &fieldDef{apiName: api, label: label, dataType: typ, length: length, decimals: -1}
@@ -152,16 +180,32 @@ func lookupTo(api, label, module string) *fieldDef {
 	return d
 }
 
+// multiLookup builds a lookup whose target module each record names in $se_module.
+func multiLookup(api, label string, modules ...string) *fieldDef {
+	d := f(api, label, TypeLookup, 120)
+	d.multi = modules
+	return d
+}
+
 func ro(d *fieldDef) *fieldDef        { d.readOnly = true; return d }
 func mandatory(d *fieldDef) *fieldDef { d.mandatory = true; return d }
 
-// systemFields close every module's list.
+// systemFields close every module's list. Tasks have no Last_Activity_Time (Zoho's
+// Python SDK field list for Tasks has none; Deals, Contacts and Accounts do).
 func systemFields() []*fieldDef {
 	return []*fieldDef{ro(f("Created_By", "Created By", TypeOwnerLookup, 120)),
 		ro(f("Modified_By", "Modified By", TypeOwnerLookup, 120)),
 		ro(f("Created_Time", "Created Time", TypeDatetime, 120)),
 		ro(f("Modified_Time", "Modified Time", TypeDatetime, 120)),
 		ro(f("Last_Activity_Time", "Last Activity Time", TypeDatetime, 120))}
+}
+
+// numSystemFields counts the trailing system fields of a module's standard list.
+func numSystemFields(module string) int {
+	if module == ModuleTasks {
+		return len(systemFields()) - 1
+	}
+	return len(systemFields())
 }
 
 func contactFields() []*fieldDef {
@@ -208,6 +252,39 @@ func accountFields() []*fieldDef {
 	return append(fs, systemFields()...)
 }
 
+// dealFields follow help "Standard Fields in Deals" (labels, types, Deal Name 120 and Next
+// Step 100 characters, Description 32000) and the API names of Zoho's SDK field list.
+// Deal_Name, Stage and Closing_Date are mandatory. The help page also stars Account
+// Name; it is optional here [unverified: current orgs let a deal have only a contact].
+// Left out: Pipeline (orgs with pipelines), Campaign_Source (Campaigns are not
+// simulated) and the analytics fields (Sales_Cycle_Duration, Overall_Sales_Duration,
+// Lead_Conversion_Time, Reason_For_Loss__s). Probability is an integer percentage
+// (length 3) and Expected_Revenue a read-only currency [unverified lengths].
+func dealFields() []*fieldDef {
+	fs := []*fieldDef{f("Owner", "Deal Owner", TypeOwnerLookup, 120), f("Amount", "Amount", TypeCurrency, 16),
+		mandatory(f("Deal_Name", "Deal Name", TypeText, 120)), mandatory(f("Closing_Date", "Closing Date", TypeDate, 20)),
+		lookupTo("Account_Name", "Account Name", ModuleAccounts), mandatory(pick("Stage", "Stage", dealStages)),
+		pick("Type", "Type", dealTypes), f("Probability", "Probability (%)", TypeInteger, 3),
+		f("Next_Step", "Next Step", TypeText, 100), ro(f("Expected_Revenue", "Expected Revenue", TypeCurrency, 16)),
+		pick("Lead_Source", "Lead Source", leadSources), lookupTo("Contact_Name", "Contact Name", ModuleContacts),
+		f("Description", "Description", TypeTextarea, 32000)}
+	return append(fs, systemFields()...)
+}
+
+// taskFields: Who_Id is the "Contact Name" lookup and What_Id the "Related To" lookup
+// whose module comes in $se_module (Zoho's SDK create sample: What_Id with "$se_module":
+// "Accounts"). Only Accounts and Deals are simulated targets of What_Id (Zoho also allows
+// Leads, Products, Cases, Quotes... [unverified list]). Closed_Time is read-only. Left
+// out: Remind_At, Recurring_Activity, Tag. Subject length [unverified].
+func taskFields() []*fieldDef {
+	fs := []*fieldDef{f("Owner", "Task Owner", TypeOwnerLookup, 120), mandatory(f("Subject", "Subject", TypeText, 255)),
+		f("Due_Date", "Due Date", TypeDate, 20), lookupTo("Who_Id", "Contact Name", ModuleContacts),
+		multiLookup("What_Id", "Related To", ModuleAccounts, ModuleDeals), pick("Status", "Status", taskStatuses),
+		pick("Priority", "Priority", taskPriorities), f("Send_Notification_Email", "Send Notification Email", TypeBoolean, 5),
+		ro(f("Closed_Time", "Closed Time", TypeDatetime, 120)), f("Description", "Description", TypeTextarea, 32000)}
+	return append(fs, systemFields()[:numSystemFields(ModuleTasks)]...)
+}
+
 var customDefaultLength = map[string]int{TypeText: 255, TypeTextarea: 2000, TypeEmail: 100, TypePhone: 30,
 	TypeWebsite: 255, TypePicklist: 120, TypeDate: 20, TypeDatetime: 120, TypeBoolean: 5, TypeInteger: 9,
 	TypeDouble: 16, TypeCurrency: 16, TypeLookup: 120}
@@ -235,7 +312,7 @@ func customDef(c CustomField) (*fieldDef, error) {
 		d.picklist = append([]string{"-None-"}, c.Values...)
 	}
 	if c.Type == TypeLookup {
-		if c.Lookup != ModuleContacts && c.Lookup != ModuleAccounts {
+		if c.Lookup != ModuleContacts && c.Lookup != ModuleAccounts && c.Lookup != ModuleDeals {
 			return nil, fmt.Errorf("custom lookup %s: target module %q is not simulated", c.APIName, c.Lookup)
 		}
 		d.lookup = c.Lookup
@@ -248,9 +325,14 @@ func customDef(c CustomField) (*fieldDef, error) {
 func buildModules(o Options, nextID func() int64) (map[string]*moduleDef, error) {
 	mods := map[string]*moduleDef{
 		ModuleContacts: {name: ModuleContacts, singular: "Contact", fields: contactFields(), dupField: "Email"},
-		ModuleAccounts: {name: ModuleAccounts, singular: "Account", fields: accountFields(), dupField: "Account_Name"},
+		ModuleAccounts: {name: ModuleAccounts, singular: "Account", fields: accountFields(), nameField: "Account_Name",
+			dupField: "Account_Name"},
+		// Upsert doc: the system-defined duplicate check field of Deals is Deal_Name; Tasks
+		// are not among the upsert's supported modules.
+		ModuleDeals: {name: ModuleDeals, singular: "Deal", fields: dealFields(), nameField: "Deal_Name", dupField: "Deal_Name"},
+		ModuleTasks: {name: ModuleTasks, singular: "Task", fields: taskFields(), nameField: "Subject", noUpsert: true},
 	}
-	for _, name := range []string{ModuleAccounts, ModuleContacts} {
+	for _, name := range moduleOrder {
 		m := mods[name]
 		m.id = nextID()
 		var custom []*fieldDef
@@ -261,7 +343,7 @@ func buildModules(o Options, nextID func() int64) (map[string]*moduleDef, error)
 			}
 			custom = append(custom, d)
 		}
-		n := len(m.fields) - len(systemFields())
+		n := len(m.fields) - numSystemFields(name)
 		m.fields = slices.Concat(m.fields[:n], custom, m.fields[n:])
 		m.byName = map[string]*fieldDef{}
 		for _, fd := range m.fields {
@@ -326,6 +408,16 @@ func (s *Sim) renderField(fd *fieldDef, seq int) map[string]any {
 		t := s.modules[fd.lookup]
 		out["lookup"] = map[string]any{"display_label": t.singular, "api_name": nil, "id": nil,
 			"module": map[string]any{"api_name": t.name, "id": idString(t.id)}}
+	}
+	// {} as in the getFields example; a multi-module lookup (What_Id) lists its modules
+	// per fields.json's multi_module_lookup schema [unverified values].
+	out["multi_module_lookup"] = map[string]any{}
+	if len(fd.multi) > 0 {
+		mods := make([]any, len(fd.multi))
+		for i, name := range fd.multi {
+			mods[i] = map[string]any{"api_name": name, "id": idString(s.modules[name].id)}
+		}
+		out["multi_module_lookup"] = map[string]any{"display_label": fd.label, "api_name": fd.apiName, "modules": mods}
 	}
 	if len(fd.picklist) > 0 {
 		vals := make([]any, len(fd.picklist))
@@ -400,17 +492,20 @@ func (s *Sim) renderModule(m *moduleDef, seq int) map[string]any {
 		"modified_time": nil, "modified_by": nil}
 }
 
-// handleModules serves GET /crm/v8/settings/modules: the two simulated modules only (a
-// real org lists every module) [unverified: trimmed property set].
+// handleModules serves GET /crm/v8/settings/modules: the simulated modules only (a real
+// org lists every module) [unverified: trimmed property set].
 func (s *Sim) handleModules(w http.ResponseWriter, r *http.Request) {
-	out := []any{s.renderModule(s.modules[ModuleAccounts], 1), s.renderModule(s.modules[ModuleContacts], 2)}
+	out := make([]any, len(moduleOrder))
+	for i, name := range moduleOrder {
+		out[i] = s.renderModule(s.modules[name], i+1)
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"modules": out})
 }
 
 // handleModule serves GET /crm/v8/settings/modules/{module} (API name or id).
 func (s *Sim) handleModule(w http.ResponseWriter, r *http.Request) {
 	key := r.PathValue("module")
-	for i, name := range []string{ModuleAccounts, ModuleContacts} {
+	for i, name := range moduleOrder {
 		if m := s.modules[name]; strings.EqualFold(m.name, key) || idString(m.id) == key {
 			writeJSON(w, http.StatusOK, map[string]any{"modules": []any{s.renderModule(m, i+1)}})
 			return

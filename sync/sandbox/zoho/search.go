@@ -328,8 +328,10 @@ func (c *cond) operand(s *Sim, m *moduleDef, r *record) (text string, num float6
 	case int64:
 		switch c.fd.dataType {
 		case TypeLookup:
-			if t := s.modules[c.fd.lookup].st.get(x); t != nil {
-				name = s.displayName(s.modules[c.fd.lookup], t)
+			if tm := s.lookupTarget(c.fd, r); tm != nil {
+				if t := tm.st.get(x); t != nil {
+					name = s.displayName(tm, t)
+				}
 			}
 		case TypeOwnerLookup:
 			if u := s.userBy[x]; u != nil {

@@ -1,7 +1,8 @@
-// Package zoho is a wire-exact simulator of Zoho CRM's REST API v8 for the Contacts and
-// Accounts modules: Get Records (fields, per_page, page, page_token, sort_by, sort_order,
-// If-Modified-Since, 204 when empty), Get Record, Insert, Update, Upsert (with
-// duplicate_check_fields) and Delete Records with per-record results and 201/200/207/400,
+// Package zoho is a wire-exact simulator of Zoho CRM's REST API v8 for the Contacts,
+// Accounts, Deals and Tasks modules: Get Records (fields, per_page, page, page_token,
+// sort_by, sort_order, If-Modified-Since, 204 when empty), Get Record, Insert, Update,
+// Upsert (with duplicate_check_fields; not for Tasks) and Delete Records with per-record
+// results and 201/200/207/400,
 // Get Deleted Records (recycle bin and permanent), Search Records (criteria, email, phone,
 // word), the fields and modules metadata, and Zoho Accounts' OAuth 2.0 server
 // (/oauth/v2/auth, /oauth/v2/token, /oauth/v2/token/revoke) whose api_domain and
@@ -12,7 +13,8 @@
 // It is written from Zoho's official OpenAPI specs and examples (github.com/zoho/crm-oas,
 // v8.0: record.json, fields.json, modules.json, common.json and the per-operation example
 // files), Zoho's developer docs (crm/developer/docs/api/v8: insert, upsert, api-limits;
-// accounts/protocol/oauth) and Zoho's own Python SDK, never from a connector. Behaviour
+// accounts/protocol/oauth), Zoho's help (Standard Fields in Deals) and Zoho's own Python
+// SDK, never from a connector. Behaviour
 // those sources do not pin down is marked [unverified] where it is implemented.
 package zoho
 
@@ -57,7 +59,7 @@ type Options struct {
 	UserName   string
 	UserEmail  string
 	OtherUsers []UserSpec
-	// CustomFields adds custom fields per module ("Contacts", "Accounts").
+	// CustomFields adds custom fields per module ("Contacts", "Accounts", "Deals", "Tasks").
 	CustomFields map[string][]CustomField
 	// UniqueFields marks standard or custom fields "Do not allow duplicate values"; such
 	// fields refuse duplicates on insert and update and take part in upsert matching.

@@ -67,7 +67,7 @@ func (s *Sim) parseValue(fd *fieldDef, v any, idx int) (any, *zerr) {
 			// may accept unlisted values on unrestricted picklists].
 			if !slices.Contains(fd.picklist, str) {
 				return nil, fieldErr("INVALID_DATA", msgInvalidData, fd.apiName, idx,
-					map[string]any{"supported_values": fd.picklist[1:]})
+					map[string]any{"supported_values": supportedValues(fd)})
 			}
 		}
 		return str, nil
@@ -108,20 +108,79 @@ func (s *Sim) parseValue(fd *fieldDef, v any, idx int) (any, *zerr) {
 		}
 		return x, nil
 	case TypeLookup, TypeOwnerLookup:
+		if fd.dataType == TypeLookup {
+			return s.parseRef(fd, s.modules[fd.lookup], v, idx)
+		}
 		id, ok := refID(v)
 		if !ok {
 			return nil, typeErr(fd, idx)
 		}
-		if fd.dataType == TypeOwnerLookup {
-			if s.userBy[id] == nil {
-				return nil, fieldErr("INVALID_DATA", msgInvalidID, fd.apiName, idx, nil)
-			}
-		} else if s.modules[fd.lookup].st.liveRecord(id) == nil {
-			return nil, fieldErr("INVALID_DATA", msgInvalidID, fd.apiName, idx, nil) // [unverified message]
+		if s.userBy[id] == nil {
+			return nil, fieldErr("INVALID_DATA", msgInvalidID, fd.apiName, idx, nil)
 		}
 		return id, nil
 	}
 	return nil, typeErr(fd, idx)
+}
+
+// parseRef reads a lookup value pointing into target, which must hold it live.
+func (s *Sim) parseRef(fd *fieldDef, target *moduleDef, v any, idx int) (any, *zerr) {
+	id, ok := refID(v)
+	if !ok {
+		return nil, typeErr(fd, idx)
+	}
+	if target == nil || target.st.liveRecord(id) == nil {
+		return nil, fieldErr("INVALID_DATA", msgInvalidID, fd.apiName, idx, nil) // [unverified message]
+	}
+	return id, nil
+}
+
+// seModuleKey names a multi-module lookup's target module in a record ("$se_module").
+const seModuleKey = "$se_module"
+
+// applyMulti writes a multi-module lookup (Tasks.What_Id): the target module comes from
+// the record's "$se_module", or on update from the one stored. Without one the write is
+// MANDATORY_NOT_FOUND on $se_module, and a module the field cannot point to is
+// INVALID_DATA with the supported modules [unverified: both refusals' shapes]. Clearing
+// the lookup clears its module.
+func (s *Sim) applyMulti(fd *fieldDef, r *record, obj map[string]any, v any, idx int) *zerr {
+	if v == nil {
+		delete(r.values, fd.apiName)
+		delete(r.values, seModuleKey)
+		return nil
+	}
+	module := r.str(seModuleKey)
+	if raw, present := obj[seModuleKey]; present {
+		str, ok := raw.(string)
+		if !ok {
+			return fieldErr("INVALID_DATA", msgInvalidData, seModuleKey, idx, map[string]any{"expected_data_type": "text"})
+		}
+		module = str
+	}
+	if module == "" {
+		return fieldErr("MANDATORY_NOT_FOUND", msgRequired, seModuleKey, idx, nil)
+	}
+	i := slices.IndexFunc(fd.multi, func(x string) bool { return strings.EqualFold(x, module) })
+	if i < 0 {
+		return fieldErr("INVALID_DATA", msgInvalidData, seModuleKey, idx, map[string]any{"supported_values": fd.multi})
+	}
+	id, e := s.parseRef(fd, s.modules[fd.multi[i]], v, idx)
+	if e != nil {
+		return e
+	}
+	r.values[fd.apiName], r.values[seModuleKey] = id, fd.multi[i]
+	return nil
+}
+
+// supportedValues lists a picklist's values for INVALID_DATA, without "-None-".
+func supportedValues(fd *fieldDef) []string {
+	out := make([]string, 0, len(fd.picklist))
+	for _, v := range fd.picklist {
+		if v != "-None-" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // refID reads a lookup value: {"id":"123"} (also {"id":123}, {"name":..,"id":..}) or a
@@ -158,6 +217,12 @@ func (s *Sim) applyFields(m *moduleDef, r *record, obj map[string]any, idx int) 
 	for _, fd := range m.fields {
 		v, present := obj[fd.apiName]
 		if !present || fd.readOnly {
+			continue
+		}
+		if len(fd.multi) > 0 {
+			if e := s.applyMulti(fd, r, obj, v, idx); e != nil {
+				return e
+			}
 			continue
 		}
 		val, e := s.parseValue(fd, v, idx)
@@ -228,6 +293,39 @@ func sameValue(a, b any) bool {
 	return a != nil && a == b
 }
 
+// derive sets the fields Zoho computes from others, after a write's fields are applied
+// (old is nil on insert; given is the write's input; at is the write's time):
+//   - Deals: a Stage set or changed without a Probability in the same write takes the
+//     stage's probability (stage-probability mapping), and Expected_Revenue is
+//     Amount × Probability / 100 ("Calculated based on the Amount and deal Stage", help)
+//     [unverified: that the API applies the mapping as the web form does];
+//   - Tasks: Closed_Time is stamped when Status becomes Completed and cleared when it
+//     leaves Completed [unverified].
+func (s *Sim) derive(m *moduleDef, old, r *record, given map[string]any, at time.Time) {
+	switch m.name {
+	case ModuleDeals:
+		stage := r.str("Stage")
+		if _, set := given["Probability"]; !set && (old == nil || old.str("Stage") != stage) {
+			if p, ok := stageProbability[stage]; ok {
+				r.values["Probability"] = p
+			}
+		}
+		amount, okA := r.values["Amount"].(float64)
+		p, okP := r.values["Probability"].(int64)
+		if okA && okP {
+			r.values["Expected_Revenue"] = math.Round(amount*float64(p)) / 100
+		} else {
+			delete(r.values, "Expected_Revenue")
+		}
+	case ModuleTasks:
+		if r.str("Status") != "Completed" {
+			delete(r.values, "Closed_Time")
+		} else if r.values["Closed_Time"] == nil {
+			r.values["Closed_Time"] = fmtTime(at)
+		}
+	}
+}
+
 // createLocked inserts a record from obj; s.mu is held.
 func (s *Sim) createLocked(m *moduleDef, obj map[string]any, idx int) (*record, *zerr) {
 	r := &record{values: map[string]any{}}
@@ -237,10 +335,11 @@ func (s *Sim) createLocked(m *moduleDef, obj map[string]any, idx int) (*record, 
 	if r.values["Owner"] == nil {
 		r.values["Owner"] = s.users[0].id // [unverified: Owner null on insert means the caller]
 	}
+	now := s.nowSecond()
+	s.derive(m, nil, r, obj, now)
 	if e := s.checkRecord(m, r, idx); e != nil {
 		return nil, e
 	}
-	now := s.nowSecond()
 	r.id = s.nextID()
 	r.created, r.modified, r.createdWall = now, now, s.now()
 	r.createdBy, r.modifiedBy = s.users[0].id, s.users[0].id
@@ -257,10 +356,12 @@ func (s *Sim) updateLocked(m *moduleDef, old *record, obj map[string]any, idx in
 	if r.values["Owner"] == nil {
 		r.values["Owner"] = old.values["Owner"]
 	}
+	now := s.nowSecond()
+	s.derive(m, old, r, obj, now)
 	if e := s.checkRecord(m, r, idx); e != nil {
 		return nil, e
 	}
-	r.modified, r.modifiedBy = s.nowSecond(), s.users[0].id
+	r.modified, r.modifiedBy = now, s.users[0].id
 	m.st.replace(old, r)
 	return r, nil
 }
