@@ -254,6 +254,9 @@ func (p *parser) property(name string) (*attrDef, *apiError) {
 	if a := p.t.def.byProp[name]; a != nil {
 		return a, nil
 	}
+	if p.t.def.unsupported[name] {
+		return nil, errUnsupportedProp(p.t.def, name)
+	}
 	return nil, errNoProperty(p.t.def, name)
 }
 
@@ -311,7 +314,7 @@ func (p *parser) literal(tk token) (any, string, *apiError) {
 	case tk.text == "null":
 		return nil, "", nil
 	case tk.text == "true" || tk.text == "false":
-		return tk.text == "true", "Edm.Boolean", nil
+		return tk.text == "true", edmBool, nil
 	case reGUID.MatchString(tk.text):
 		return strings.ToLower(tk.text), edmGUID, nil
 	case reDateTime.MatchString(tk.text):
@@ -353,6 +356,8 @@ func coerce(a *attrDef, v any, litType string) (any, bool) {
 		return v, litType == edmInt
 	case edmGUID:
 		return v, litType == edmGUID
+	case edmBool:
+		return v, litType == edmBool
 	case edmDec: // Money: integer and decimal literals [unverified promotion rules]
 		switch x := v.(type) {
 		case int64:
@@ -484,6 +489,12 @@ func parseTypedString(a *attrDef, s string) (any, *apiError) {
 			return nil, newErr(400, codeODataGeneric, "Cannot convert the literal '%s' to the expected type '%s'.", s, a.edm)
 		}
 		return strings.ToLower(s), nil
+	case edmBool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return nil, newErr(400, codeODataGeneric, "Cannot convert the literal '%s' to the expected type '%s'.", s, a.edm)
+		}
+		return b, nil
 	case edmDec:
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {

@@ -13,9 +13,11 @@ import (
 
 // Record is a Go-side snapshot of a row: Fields holds every set property by Web API name
 // (lookups as "_parentcustomerid_value" with the id; date-only as "YYYY-MM-DD"; integers
-// as int64, choices as int64, Money as float64, date-and-time columns such as
-// scheduledend as time.Time in UTC); the system times are Created and Modified;
-// Version is the etag's number.
+// as int64, choices as int64, Money as float64, Two options columns such as
+// directioncode as bool, date-and-time columns such as scheduledend as time.Time in
+// UTC; annotation.objecttypecode as the logical name string; "_ownerid_value" is
+// UserID() unless bound otherwise); the system times are Created and Modified; Version
+// is the etag's number.
 type Record struct {
 	ID        string
 	EntitySet string
@@ -270,6 +272,12 @@ func (s *Sim) seedRow(t *table, vals map[string]any, lookups map[string]string, 
 	if modified.IsZero() {
 		modified = created
 	}
+	if t.def.byName["ownerid"] != nil {
+		if lookups == nil {
+			lookups = map[string]string{}
+		}
+		s.defaultOwner(t, vals, lookups)
+	}
 	r := &record{id: s.newGUID(), vals: vals, lookupType: lookups, created: created.UTC().Truncate(time.Second),
 		modified: modified.UTC().Truncate(time.Second), version: s.nextVersion()}
 	for _, k := range t.keys {
@@ -517,4 +525,127 @@ func (s *Sim) SeedTasks(rows []TaskSeed) ([]string, error) {
 		ids = append(ids, id)
 	}
 	return ids, nil
+}
+
+// PhoneCallSeed is one trusted phone call for SeedPhoneCalls. Pointers are unset when nil.
+type PhoneCallSeed struct {
+	Subject, Description, PhoneNumber string
+	Outgoing                          *bool     // directioncode: true Outgoing (the default), false Incoming
+	ScheduledEnd, ActualEnd           time.Time // zero = not set; stored in UTC, whole seconds
+	ActualDurationMinutes             *int
+	PriorityCode                      *int // 0 Low, 1 Normal, 2 High
+	StateCode, StatusCode             *int // default 0 Open / 1 Open
+	RegardingID                       string
+	RegardingTable                    string // "contact" (the default), "account" or "opportunity"
+	Created, Modified                 time.Time
+}
+
+// AppointmentSeed is one trusted appointment for SeedAppointments.
+type AppointmentSeed struct {
+	Subject, Description, Location string
+	ScheduledStart, ScheduledEnd   time.Time // zero = not set; stored in UTC, whole seconds
+	ScheduledDurationMinutes       *int
+	IsAllDayEvent                  bool
+	PriorityCode                   *int // 0 Low, 1 Normal, 2 High
+	StateCode, StatusCode          *int // default 0 Open / 1 Free
+	RegardingID                    string
+	RegardingTable                 string // "contact" (the default), "account" or "opportunity"
+	Created, Modified              time.Time
+}
+
+// AnnotationSeed is one trusted note for SeedAnnotations (no attachment).
+type AnnotationSeed struct {
+	Subject, NoteText string
+	IsDocument        bool
+	ObjectID          string
+	ObjectTable       string // "contact" (the default), "account" or "opportunity"
+	Created, Modified time.Time
+}
+
+func seedTimes(vals map[string]any, times map[string]time.Time) {
+	for name, tm := range times {
+		if !tm.IsZero() {
+			vals[name] = tm.UTC().Truncate(time.Second)
+		}
+	}
+}
+
+// seedRows runs one seeder per row under the lock, keeping the rows before a refused one.
+func (s *Sim) seedRows(set string, n int, row func(t *table, i int) (map[string]any, map[string]string, time.Time, time.Time, error)) ([]string, error) {
+	t := s.tables[set]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer t.resort()
+	ids := make([]string, 0, n)
+	for i := 0; i < n; i++ {
+		vals, lookups, created, modified, err := row(t, i)
+		var id string
+		if err == nil {
+			id, err = s.seedRow(t, vals, lookups, created, modified)
+		}
+		if err != nil {
+			return ids, fmt.Errorf("dynamics sim: seed %s: row %d: %w", set, i, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// SeedPhoneCalls bulk-loads trusted phone calls without HTTP and returns their ids; rows
+// before a refused one stay. The row named by RegardingID/RegardingTable must exist.
+func (s *Sim) SeedPhoneCalls(rows []PhoneCallSeed) ([]string, error) {
+	return s.seedRows("phonecalls", len(rows), func(t *table, i int) (map[string]any, map[string]string, time.Time, time.Time, error) {
+		row := rows[i]
+		vals, lookups := make(map[string]any, 8), map[string]string{}
+		err := cmp.Or(seedString(t, vals, "subject", row.Subject), seedString(t, vals, "description", row.Description),
+			seedString(t, vals, "phonenumber", row.PhoneNumber))
+		if row.Outgoing != nil {
+			vals["directioncode"] = *row.Outgoing
+		}
+		seedTimes(vals, map[string]time.Time{"scheduledend": row.ScheduledEnd, "actualend": row.ActualEnd})
+		err = cmp.Or(err, seedInt(t, vals, "actualdurationminutes", row.ActualDurationMinutes),
+			seedInt(t, vals, "prioritycode", row.PriorityCode), seedState(t, vals, row.StateCode, row.StatusCode))
+		if row.RegardingID != "" {
+			err = cmp.Or(err, s.seedLookup(t, vals, lookups, "regardingobjectid", row.RegardingID, cmp.Or(row.RegardingTable, "contact")))
+		}
+		return vals, lookups, row.Created, row.Modified, err
+	})
+}
+
+// SeedAppointments bulk-loads trusted appointments without HTTP and returns their ids;
+// rows before a refused one stay. The row named by RegardingID/RegardingTable must exist.
+func (s *Sim) SeedAppointments(rows []AppointmentSeed) ([]string, error) {
+	return s.seedRows("appointments", len(rows), func(t *table, i int) (map[string]any, map[string]string, time.Time, time.Time, error) {
+		row := rows[i]
+		vals, lookups := make(map[string]any, 8), map[string]string{}
+		err := cmp.Or(seedString(t, vals, "subject", row.Subject), seedString(t, vals, "description", row.Description),
+			seedString(t, vals, "location", row.Location))
+		seedTimes(vals, map[string]time.Time{"scheduledstart": row.ScheduledStart, "scheduledend": row.ScheduledEnd})
+		if row.IsAllDayEvent {
+			vals["isalldayevent"] = true
+		}
+		err = cmp.Or(err, seedInt(t, vals, "scheduleddurationminutes", row.ScheduledDurationMinutes),
+			seedInt(t, vals, "prioritycode", row.PriorityCode), seedState(t, vals, row.StateCode, row.StatusCode))
+		if row.RegardingID != "" {
+			err = cmp.Or(err, s.seedLookup(t, vals, lookups, "regardingobjectid", row.RegardingID, cmp.Or(row.RegardingTable, "contact")))
+		}
+		return vals, lookups, row.Created, row.Modified, err
+	})
+}
+
+// SeedAnnotations bulk-loads trusted notes without HTTP and returns their ids; rows
+// before a refused one stay. The row named by ObjectID/ObjectTable must exist.
+func (s *Sim) SeedAnnotations(rows []AnnotationSeed) ([]string, error) {
+	return s.seedRows("annotations", len(rows), func(t *table, i int) (map[string]any, map[string]string, time.Time, time.Time, error) {
+		row := rows[i]
+		vals, lookups := make(map[string]any, 6), map[string]string{}
+		err := cmp.Or(seedString(t, vals, "subject", row.Subject), seedString(t, vals, "notetext", row.NoteText))
+		if row.IsDocument {
+			vals["isdocument"] = true
+		}
+		if row.ObjectID != "" {
+			err = cmp.Or(err, s.seedLookup(t, vals, lookups, "objectid", row.ObjectID, cmp.Or(row.ObjectTable, "contact")))
+		}
+		return vals, lookups, row.Created, row.Modified, err
+	})
 }

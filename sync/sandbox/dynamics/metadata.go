@@ -1,6 +1,7 @@
 package dynamics
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strings"
@@ -109,7 +110,8 @@ func (s *Sim) resolveAttributes(t *table, rest string) (*route, *apiError) {
 
 var attributeTypes = []string{"AttributeMetadata", "StringAttributeMetadata", "MemoAttributeMetadata", "IntegerAttributeMetadata",
 	"DateTimeAttributeMetadata", "LookupAttributeMetadata", "StateAttributeMetadata", "StatusAttributeMetadata",
-	"EnumAttributeMetadata", "PicklistAttributeMetadata", "BooleanAttributeMetadata", "MoneyAttributeMetadata"}
+	"EnumAttributeMetadata", "PicklistAttributeMetadata", "BooleanAttributeMetadata", "MoneyAttributeMetadata",
+	"EntityNameAttributeMetadata"}
 
 func (s *Sim) entityMetadata(t *table) map[string]any {
 	d := t.def
@@ -209,15 +211,25 @@ func (s *Sim) attributeMetadata(t *table, a *attrDef) (full map[string]any, base
 		// navigation property, returned with $expand (retrieve-metadata-name-metadataid).
 		m["DefaultFormValue"] = -1
 		if a.kind == kindPick && a.name == "prioritycode" {
-			m["DefaultFormValue"] = 1 // task prioritycode DefaultFormValue (task reference)
+			// task prioritycode DefaultFormValue (task reference); assumed for phonecall
+			// and appointment [unverified]
+			m["DefaultFormValue"] = 1
 		}
-	case kindLookup, kindCust:
+	case kindEntity:
+		m["DefaultFormValue"] = nil // EntityNameAttributeMetadata derives from EnumAttributeMetadata [unverified value]
+	case kindBool:
+		// BooleanAttributeMetadata: DefaultValue; the options are the OptionSet
+		// navigation property (BooleanOptionSetMetadata: TrueOption, FalseOption).
+		m["DefaultValue"], m["FormulaDefinition"] = a.defBool, nil
+	case kindLookup, kindCust, kindOwner:
 		m["Targets"], m["Format"] = a.targets, nil
 	case kindTime:
 		if a.dateOnly {
 			m["Format"], m["DateTimeBehavior"] = "DateOnly", map[string]any{"Value": "DateOnly"}
 		} else if a.kind == kindTime && a.edm == edmTime {
-			m["Format"], m["DateTimeBehavior"] = "DateAndTime", map[string]any{"Value": "UserLocal"}
+			// UserLocal values are date-times on the wire whatever the Format, which
+			// some references give as DateOnly (phonecall.actualend).
+			m["Format"], m["DateTimeBehavior"] = cmp.Or(a.format, "DateAndTime"), map[string]any{"Value": "UserLocal"}
 		}
 	}
 	return m, baseKeys
@@ -228,7 +240,7 @@ func castMatches(a *attrDef, cast string) bool {
 	case "", "AttributeMetadata":
 		return true
 	case "EnumAttributeMetadata":
-		return a.kind == kindState || a.kind == kindStatus || a.kind == kindPick
+		return a.kind == kindState || a.kind == kindStatus || a.kind == kindPick || a.kind == kindEntity
 	}
 	return a.metadataType() == cast
 }
@@ -257,6 +269,10 @@ func (s *Sim) attributesMeta(t *table, one *attrDef, cast string, op *opReq) *op
 			return nil, nil, err
 		}
 		for _, x := range expands {
+			if a.kind == kindEntity {
+				obj[x.name] = nil // an EntityName column has no choices [unverified]
+				continue
+			}
 			set := optionSetMetadata(t.def, a)
 			if x.name == "GlobalOptionSet" && a.global == "" {
 				obj[x.name] = nil // a local choice has no global option set
@@ -411,7 +427,8 @@ func parseOptionSetExpand(raw, typ string) ([]expandItem, *apiError) {
 		}
 	}
 	items = append(items, raw[start:])
-	enum := typ == "PicklistAttributeMetadata" || typ == "StateAttributeMetadata" || typ == "StatusAttributeMetadata" || typ == "EnumAttributeMetadata"
+	enum := typ == "PicklistAttributeMetadata" || typ == "StateAttributeMetadata" || typ == "StatusAttributeMetadata" ||
+		typ == "EnumAttributeMetadata" || typ == "BooleanAttributeMetadata" || typ == "EntityNameAttributeMetadata"
 	var out []expandItem
 	for _, it := range items {
 		it = strings.TrimSpace(it)
@@ -451,14 +468,26 @@ func optionSetMetadata(e *entityDef, a *attrDef) map[string]any {
 	case kindStatus:
 		typ = "Status"
 	}
-	opts := make([]any, 0, len(a.options))
-	for _, o := range a.options {
+	optionMeta := func(o option) map[string]any {
 		l := map[string]any{"Label": o.label, "LanguageCode": 1033, "IsManaged": true,
 			"MetadataId": attrMetadataID(e, &attrDef{name: "label:" + a.name + ":" + formatInt(o.value)}), "HasChanged": nil}
-		m := map[string]any{"Value": o.value, "Color": nil, "IsManaged": true, "ExternalValue": nil, "ParentValues": []any{},
+		return map[string]any{"Value": o.value, "Color": nil, "IsManaged": true, "ExternalValue": nil, "ParentValues": []any{},
 			"Tag": nil, "IsHidden": false, "MetadataId": nil, "HasChanged": nil,
 			"Label":       map[string]any{"LocalizedLabels": []any{l}, "UserLocalizedLabel": l},
 			"Description": map[string]any{"LocalizedLabels": []any{}, "UserLocalizedLabel": nil}}
+	}
+	if a.kind == kindBool {
+		// BooleanOptionSetMetadata: TrueOption (Value 1) and FalseOption (Value 0) with
+		// the reference's labels (e.g. 1 Outgoing / 0 Incoming for directioncode).
+		return map[string]any{"MetadataId": attrMetadataID(e, &attrDef{name: "optionset:" + a.name}), "Name": name,
+			"IsGlobal": a.global != "", "OptionSetType": "Boolean", "IsCustomOptionSet": false, "IsManaged": true,
+			"DisplayName": label(a.display), "Description": label(""),
+			"TrueOption":  optionMeta(option{value: 1, label: a.trueLabel}),
+			"FalseOption": optionMeta(option{value: 0, label: a.falseLabel})}
+	}
+	opts := make([]any, 0, len(a.options))
+	for _, o := range a.options {
+		m := optionMeta(o)
 		switch a.kind {
 		case kindState:
 			m["@odata.type"], m["DefaultStatus"], m["InvariantName"] = "#"+crmNS+"StateOptionMetadata", o.defStatus, strings.ReplaceAll(o.label, " ", "")
@@ -475,4 +504,5 @@ func optionSetMetadata(e *entityDef, a *attrDef) map[string]any {
 var castKinds = map[string]string{"StringAttributeMetadata": kindString, "MemoAttributeMetadata": kindMemo,
 	"IntegerAttributeMetadata": kindInt, "DateTimeAttributeMetadata": kindTime, "LookupAttributeMetadata": kindLookup,
 	"StateAttributeMetadata": kindState, "StatusAttributeMetadata": kindStatus, "EnumAttributeMetadata": kindPick,
-	"PicklistAttributeMetadata": kindPick, "MoneyAttributeMetadata": kindMoney}
+	"PicklistAttributeMetadata": kindPick, "MoneyAttributeMetadata": kindMoney, "BooleanAttributeMetadata": kindBool,
+	"EntityNameAttributeMetadata": kindEntity}

@@ -31,6 +31,9 @@ func parseSelect(e *entityDef, s string) ([]*attrDef, *apiError) {
 		name = strings.TrimSpace(name)
 		a := e.byProp[name]
 		if a == nil {
+			if e.unsupported[name] {
+				return nil, errUnsupportedProp(e, name)
+			}
 			return nil, errNoProperty(e, name)
 		}
 		if !slices.Contains(out, a) {
@@ -149,6 +152,8 @@ func cookieValue(v any) string {
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case string:
 		return x
+	case bool:
+		return strconv.FormatBool(x)
 	}
 	return ""
 }

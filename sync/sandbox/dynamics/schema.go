@@ -20,6 +20,9 @@ const (
 	kindStatus = "Status"
 	kindPick   = "Picklist"
 	kindMoney  = "Money"
+	kindBool   = "Boolean"    // Two options: Edm.Boolean on the wire
+	kindOwner  = "Owner"      // ownerid: a lookup to systemuser or team
+	kindEntity = "EntityName" // a table's logical name, e.g. annotation.objecttypecode
 )
 
 // edm* are the OData types of the properties, used in type errors and literals.
@@ -30,6 +33,7 @@ const (
 	edmInt    = "Edm.Int32"
 	edmGUID   = "Edm.Guid"
 	edmDec    = "Edm.Decimal"
+	edmBool   = "Edm.Boolean"
 )
 
 // attrDef is one column. Lengths and ranges are those of the contact and account
@@ -65,6 +69,11 @@ type attrDef struct {
 	// minMoney/maxMoney/precision are a Money column's range and precision.
 	minMoney, maxMoney float64
 	precision          int
+	// defBool, trueLabel and falseLabel are a Boolean column's DefaultValue and labels.
+	defBool               bool
+	trueLabel, falseLabel string
+	// typeOf names the lookup whose row's table an EntityName column reports.
+	typeOf string
 }
 
 // option is one choice (OptionMetadata): its Value and its 1033 label; state is the
@@ -88,10 +97,15 @@ func (a *attrDef) hasOption(v int64) bool {
 // prop is the Web API property name: lookups surface as _<name>_value
 // (https://learn.microsoft.com/power-apps/developer/data-platform/webapi/web-api-properties#lookup-properties).
 func (a *attrDef) prop() string {
-	if a.kind == kindLookup || a.kind == kindCust {
+	if a.isLookup() {
 		return "_" + a.name + "_value"
 	}
 	return a.name
+}
+
+// isLookup is true for the columns read as _x_value and written with @odata.bind.
+func (a *attrDef) isLookup() bool {
+	return a.kind == kindLookup || a.kind == kindCust || a.kind == kindOwner
 }
 
 func (a *attrDef) typeName() string {
@@ -116,6 +130,12 @@ func (a *attrDef) typeName() string {
 		return "PicklistType"
 	case kindMoney:
 		return "MoneyType"
+	case kindBool:
+		return "BooleanType"
+	case kindOwner:
+		return "OwnerType"
+	case kindEntity:
+		return "EntityNameType"
 	}
 	return "DateTimeType"
 }
@@ -128,7 +148,7 @@ func (a *attrDef) metadataType() string {
 		return "MemoAttributeMetadata"
 	case kindInt:
 		return "IntegerAttributeMetadata"
-	case kindLookup, kindCust:
+	case kindLookup, kindCust, kindOwner:
 		return "LookupAttributeMetadata"
 	case kindState:
 		return "StateAttributeMetadata"
@@ -138,6 +158,10 @@ func (a *attrDef) metadataType() string {
 		return "PicklistAttributeMetadata"
 	case kindMoney:
 		return "MoneyAttributeMetadata"
+	case kindBool:
+		return "BooleanAttributeMetadata"
+	case kindEntity:
+		return "EntityNameAttributeMetadata"
 	case kindID:
 		return "AttributeMetadata"
 	}
@@ -156,6 +180,9 @@ type entityDef struct {
 	byProp                                       map[string]*attrDef // Web API property name -> attr
 	byName                                       map[string]*attrDef // logical name -> attr
 	navs                                         map[string]navRef   // navigation property -> lookup
+	// unsupported are real properties of the table that the simulator does not keep
+	// (annotation attachments); writing, selecting or filtering them is refused.
+	unsupported map[string]bool
 }
 
 type navRef struct {
@@ -183,6 +210,14 @@ func systemAttrs(prefix string) []*attrDef {
 		[]option{{value: 1, label: "Active", state: 0}, {value: 2, label: "Inactive", state: 1}}, prefix)
 }
 
+// systemTimes returns createdon and modifiedon (read-only, DateAndTime, UserLocal).
+func systemTimes() []*attrDef {
+	return []*attrDef{
+		{name: "createdon", schema: "CreatedOn", display: "Created On", kind: kindTime, edm: edmTime, required: "None"},
+		{name: "modifiedon", schema: "ModifiedOn", display: "Modified On", kind: kindTime, edm: edmTime, required: "None"},
+	}
+}
+
 // stateStatus returns createdon, modifiedon, statecode and statuscode with the table's choices.
 func stateStatus(states, statuses []option, _ string) []*attrDef {
 	minMax := func(o []option) (int64, int64) {
@@ -194,14 +229,12 @@ func stateStatus(states, statuses []option, _ string) []*attrDef {
 	}
 	sMin, sMax := minMax(states)
 	uMin, uMax := minMax(statuses)
-	return []*attrDef{
-		{name: "createdon", schema: "CreatedOn", display: "Created On", kind: kindTime, edm: edmTime, required: "None"},
-		{name: "modifiedon", schema: "ModifiedOn", display: "Modified On", kind: kindTime, edm: edmTime, required: "None"},
+	return append(systemTimes(), []*attrDef{
 		{name: "statecode", schema: "StateCode", display: "Status", kind: kindState, edm: edmInt, required: "SystemRequired", update: true,
 			minInt: sMin, maxInt: sMax, options: states},
 		{name: "statuscode", schema: "StatusCode", display: "Status Reason", kind: kindStatus, edm: edmInt, required: "None", create: true, update: true,
 			minInt: uMin, maxInt: uMax, options: statuses},
-	}
+	}...)
 }
 
 func picklist(name, schema, display, global string, opts ...option) *attrDef {
@@ -236,7 +269,9 @@ func newEntity(e *entityDef) *entityDef {
 			e.byProp[a.prop()] = a
 		}
 		for i, n := range a.navs {
-			e.navs[n] = navRef{attr: a, target: a.targets[i]}
+			if n != "" {
+				e.navs[n] = navRef{attr: a, target: a.targets[i]}
+			}
 		}
 	}
 	return e
@@ -285,7 +320,8 @@ func buildSchema() map[string]*entityDef {
 		primaryID: "accountid", primaryName: "name", objectTypeCode: 1, defaultStatus: 1, metadataID: "70816501-edb9-4740-a16c-6a5efbc05d84",
 		attrs: append(accountAttrs, systemAttrs("account")...)})
 	return map[string]*entityDef{"contacts": contact, "accounts": account,
-		"opportunities": opportunityDef(), "tasks": taskDef()}
+		"opportunities": opportunityDef(), "tasks": taskDef(),
+		"phonecalls": phoneCallDef(), "appointments": appointmentDef(), "annotations": annotationDef()}
 }
 
 // opportunityDef is the opportunity table of the Dynamics 365 Sales reference

@@ -1,5 +1,6 @@
 // Package dynamics is a wire-exact simulator of the Microsoft Dynamics 365 / Dataverse Web
-// API v9.2 for the contacts, accounts, opportunities and tasks tables: OData queries
+// API v9.2 for the contacts, accounts, opportunities, tasks, phonecalls, appointments and
+// annotations (notes) tables: OData queries
 // ($select, $filter with the In query function, $orderby, $top, $count, Prefer: odata.maxpagesize and $skiptoken
 // paging cookies), single-row reads by id and by alternate key, create, upsert, update and
 // delete with Dataverse's error bodies, $batch with change sets and

@@ -147,6 +147,8 @@ func valueString(v any) string {
 		return formatInt(x)
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
 	}
 	return ""
 }
@@ -197,6 +199,16 @@ func (t *table) get(r *record, a *attrDef) any {
 		// A new row has its table's DefaultStatus of statecode 0 (1 Active for contact and
 		// account, 1 In Progress for opportunity, 2 Not Started for task: table references).
 		return t.def.defaultStatus
+	case a.kind == kindBool:
+		if v, ok := r.vals[a.name]; ok {
+			return v
+		}
+		return a.defBool // the column's DefaultValue (table references)
+	case a.kind == kindEntity && a.typeOf != "":
+		if v, ok := r.lookupType[a.typeOf]; ok && r.vals[a.typeOf] != nil {
+			return v
+		}
+		return nil
 	}
 	return r.vals[a.name]
 }
@@ -237,6 +249,13 @@ func compareValues(a, b any) int {
 	case time.Time:
 		if y, ok := b.(time.Time); ok {
 			return x.Compare(y)
+		}
+	case bool:
+		if y, ok := b.(bool); ok && x != y {
+			if x {
+				return 1 // false orders before true (bit 0 < 1)
+			}
+			return -1
 		}
 	}
 	return 0

@@ -94,12 +94,15 @@ func (s *Sim) apply(t *table, r *record, body map[string]any, create bool) *apiE
 		}
 		a := e.byProp[k]
 		if a == nil {
+			if e.unsupported[k] {
+				return errUnsupportedProp(e, k)
+			}
 			if _, isNav := e.navs[k]; isNav {
 				return errWrongType("Microsoft.Dynamics.CRM." + e.navs[k].target)
 			}
 			return errInvalidProperty(e, k)
 		}
-		if a.kind == kindLookup || a.kind == kindCust {
+		if a.isLookup() {
 			return newErr(http.StatusBadRequest, codeQueryUnsupported,
 				"CRM do not support direct update of Entity Reference properties, Use Navigation properties instead.")
 		}
@@ -149,6 +152,20 @@ func (s *Sim) apply(t *table, r *record, body map[string]any, create bool) *apiE
 			// Stored at the column's Precision (2 for estimatedvalue) [unverified rounding].
 			p := math.Pow10(a.precision)
 			r.vals[a.name] = math.Round(f*p) / p
+		case kindBool:
+			// Two options columns take JSON true/false (Edm.Boolean); 0/1 are refused as
+			// a type mismatch [unverified].
+			bv, ok := v.(bool)
+			if !ok {
+				return errWrongType(a.edm)
+			}
+			r.vals[a.name] = bv
+		case kindEntity:
+			// annotation.objecttypecode follows objectid; a string is accepted and the
+			// lookup's table is kept [unverified].
+			if _, ok := v.(string); !ok {
+				return errWrongType(a.edm)
+			}
 		default:
 			if a.edm == edmTime {
 				// DateAndTime columns take an ISO 8601 date-time; UserLocal values are stored
@@ -218,6 +235,10 @@ func (s *Sim) bind(t *table, r *record, nav string, v any) *apiError {
 		return errUndeclaredNav(t.def, nav)
 	}
 	if v == nil {
+		if ref.attr.kind == kindOwner {
+			// ownerid is SystemRequired [unverified message and code].
+			return newErr(http.StatusBadRequest, "0x80040203", "Attribute: %s cannot be set to NULL", ref.attr.name)
+		}
 		delete(r.vals, ref.attr.name)
 		delete(r.lookupType, ref.attr.name)
 		return nil
@@ -227,17 +248,14 @@ func (s *Sim) bind(t *table, r *record, nav string, v any) *apiError {
 		return errWrongType("Edm.String")
 	}
 	target := s.byLogic[ref.target]
-	p := sv
-	if i := strings.Index(p, apiPath); i >= 0 {
-		p = p[i+len(apiPath):]
+	if target == nil {
+		return s.bindOwner(t, r, nav, ref.attr, sv) // systemuser/team: not simulated tables
 	}
-	p = strings.TrimPrefix(p, "/")
-	set, key, _ := strings.Cut(p, "(")
-	if set != target.def.set || !strings.HasSuffix(key, ")") {
-		return newErr(http.StatusBadRequest, codePayload,
-			"Error identified in Payload provided by the user for Entity :'%s'  ---->  InnerException : Microsoft.OData.ODataException: The URI '%s' in the '%s@odata.bind' annotation is not valid.", t.def.set, sv, nav) // [unverified]
+	set, key, ok := splitBindURI(sv)
+	if !ok || set != target.def.set {
+		return errBindURI(t.def, sv, nav)
 	}
-	k, err := s.parseKey(target, strings.TrimSuffix(key, ")"))
+	k, err := s.parseKey(target, key)
 	if err != nil {
 		return err
 	}
@@ -251,6 +269,25 @@ func (s *Sim) bind(t *table, r *record, nav string, v any) *apiError {
 	}
 	r.lookupType[ref.attr.name] = ref.target
 	return nil
+}
+
+// splitBindURI reads "/accounts(<key>)", "accounts(<key>)" or an absolute URL.
+func splitBindURI(uri string) (set, key string, ok bool) {
+	p := uri
+	if i := strings.Index(p, apiPath); i >= 0 {
+		p = p[i+len(apiPath):]
+	}
+	p = strings.TrimPrefix(p, "/")
+	set, key, _ = strings.Cut(p, "(")
+	if !strings.HasSuffix(key, ")") {
+		return set, "", false
+	}
+	return set, strings.TrimSuffix(key, ")"), true
+}
+
+func errBindURI(e *entityDef, uri, nav string) *apiError {
+	return newErr(http.StatusBadRequest, codePayload,
+		"Error identified in Payload provided by the user for Entity :'%s'  ---->  InnerException : Microsoft.OData.ODataException: The URI '%s' in the '%s@odata.bind' annotation is not valid.", e.set, uri, nav) // [unverified]
 }
 
 // find returns the live row a key names, or the documented not-found error.
@@ -364,6 +401,10 @@ func (s *Sim) insertNew(t *table, id string, keyVals map[string]any, body map[st
 	if err := s.apply(t, r, body, true); err != nil {
 		return nil, err
 	}
+	if r.lookupType == nil {
+		r.lookupType = map[string]string{}
+	}
+	s.defaultOwner(t, r.vals, r.lookupType)
 	if id == "" {
 		id = s.newGUID()
 	}
@@ -442,7 +483,8 @@ func (s *Sim) deleteOp(t *table, k *rowKey, op *opReq) *opResult {
 // deleteRow removes a row and applies each referencing relationship's Delete cascade:
 // "Cascade" deletes the referencing rows (opportunity_customer_accounts/_contacts and
 // Account_Tasks/Contact_Tasks are Delete: Cascade in the opportunity and task table
-// references), "RemoveLink" clears their lookup (opportunity_parent_account/_contact;
+// references, and so are the Account_/Contact_/Opportunity_ Phonecalls, Appointments and
+// Annotation relationships of the contact, account and Dynamics 365 references), "RemoveLink" clears their lookup (opportunity_parent_account/_contact;
 // parentcustomerid and primarycontactid [unverified: the contact_customer_accounts
 // relationship's cascade configuration]).
 func (s *Sim) deleteRow(t *table, r *record) {
