@@ -179,6 +179,61 @@ func DemoZohoCompaniesSync(name, hubspotConn, zohoConn string) engine.Definition
 		})
 }
 
+// zohoStages maps the sandbox's HubSpot deal stages to the stages of Zoho
+// CRM's standard deal layout, and zohoStagesBack maps each Zoho stage back
+// to the HubSpot stage it stands for: Zoho has more stages, so each way has
+// its own map.
+var (
+	zohoStages = map[string]string{
+		"appointmentscheduled": "Qualification", "qualifiedtobuy": "Needs Analysis",
+		"presentationscheduled": "Value Proposition", "decisionmakerboughtin": "Identify Decision Makers",
+		"contractsent": "Proposal/Price Quote", "closedwon": "Closed Won", "closedlost": "Closed Lost",
+	}
+	zohoStagesBack = map[string]string{
+		"Qualification": "appointmentscheduled", "Needs Analysis": "qualifiedtobuy",
+		"Value Proposition": "presentationscheduled", "Identify Decision Makers": "decisionmakerboughtin",
+		"Proposal/Price Quote": "contractsent", "Negotiation/Review": "contractsent",
+		"Closed Won": "closedwon", "Closed Lost": "closedlost", "Closed-Lost to Competition": "closedlost",
+	}
+)
+
+// DemoZohoDealsSync is the ready-made two-way sync between HubSpot deals
+// and Zoho CRM Deals, matched by name: the amount, the stage through a
+// value map each way, the close date as Zoho's closing date (a date in
+// UTC), and each deal's company as its Account_Name, through the links of
+// the companies sync named (DemoZohoCompaniesSync).
+func DemoZohoDealsSync(name, hubspotConn, zohoConn, companies string) engine.Definition {
+	return hubspotDealsSync(name, hubspotConn, zohoConn, companies,
+		dealFields{object: "Deals", name: "Deal_Name", amount: "Amount", stage: "Stage", close: "Closing_Date",
+			company: "Account_Name", stages: zohoStages, stagesBack: zohoStagesBack})
+}
+
+// DemoZohoTasksSync is the ready-made two-way sync between HubSpot tasks
+// and Zoho CRM Tasks, matched by subject, each on its contact (Zoho's
+// Who_Id) through the links of the contacts sync named (DemoZohoSync).
+// HubSpot's body is HTML and Zoho's description plain text; status and
+// priority go through value maps (Zoho's Highest and Lowest come back as
+// HubSpot's High and Low); the due date is a date in UTC.
+func DemoZohoTasksSync(name, hubspotConn, zohoConn, contacts string) engine.Definition {
+	priority := mapping.Field{A: "hs_task_priority", B: "Priority", Transform: "map", Rule: mapping.UnlessBlank,
+		ValueMap:         map[string]string{"LOW": "Low", "MEDIUM": "Normal", "HIGH": "High"},
+		ReverseTransform: "map", ReverseValueMap: map[string]string{"Lowest": "LOW", "Low": "LOW", "Normal": "MEDIUM", "High": "HIGH", "Highest": "HIGH"}}
+	return demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "tasks"},
+		engine.SideDef{Connection: zohoConn, Object: "Tasks"},
+		engine.MatchRule{A: "hs_task_subject", B: "Subject", Normalize: "lower"},
+		[]mapping.Field{
+			{A: "hs_task_subject", B: "Subject", Rule: mapping.UnlessBlank},
+			{A: "hs_task_body", B: "Description", Transform: "text"},
+			{A: "hs_task_status", B: "Status", Transform: "map", Rule: mapping.UnlessBlank, ValueMap: map[string]string{
+				"NOT_STARTED": "Not Started", "IN_PROGRESS": "In Progress", "COMPLETED": "Completed",
+				"WAITING": "Waiting for input", "DEFERRED": "Deferred"}},
+			priority,
+			{A: "hs_timestamp", B: "Due_Date", Transform: "date:UTC", Rule: mapping.UnlessBlank},
+			{A: "associations.contact", B: "Who_Id", Transform: "link:" + contacts},
+		})
+}
+
 // DemoZohoSyncWithAccounts is DemoZohoSync with each contact's primary
 // company and its Zoho account (Account_Name, a lookup) going through the
 // links of the companies sync named (DemoZohoCompaniesSync).

@@ -141,3 +141,108 @@ func TestHubSpotZohoContactsWithAccounts(t *testing.T) {
 		t.Fatalf("second run: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
 	}
 }
+
+// TestHubSpotZohoDealsAndTasks: with companies and contacts linked,
+// HubSpot deals and Zoho Deals sync by name (the stage through a value map
+// each way, the close date as a date, the company as the deal's
+// Account_Name), and HubSpot tasks and Zoho Tasks by subject, each on its
+// contact (Who_Id). A Zoho priority HubSpot lacks (Highest) reaches
+// HubSpot as High and stays as it is in Zoho; the runs after write nothing.
+func TestHubSpotZohoDealsAndTasks(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 39, 60)
+	if _, err := a.ConnectSandbox(ctx, srv, "zoho", "zc", nil); err != nil {
+		t.Fatalf("connect zoho: %v", err)
+	}
+	saveSyncs(t, a, app.DemoZohoCompaniesSync("accounts", "hs", "zc"), app.DemoZohoSyncWithAccounts("contacts", "hs", "zc", "accounts"),
+		app.DemoZohoDealsSync("deals", "hs", "zc", "accounts"), app.DemoZohoTasksSync("tasks", "hs", "zc", "contacts"))
+	for _, name := range []string{"accounts", "contacts", "deals", "tasks"} {
+		res, err := a.Run(ctx, name, app.RunOptions{Confirm: true})
+		if err != nil || res.Summary.Status != "success" || (name == "deals" || name == "tasks") && res.Summary.Created == 0 || name == "deals" && res.Plan.Counts.Link == 0 {
+			t.Fatalf("%s run: %v %+v\n%s", name, err, res.Summary, res.Plan.Summary())
+		}
+	}
+	hs, zc := srv.HubSpot(), srv.Zoho()
+	companyOf := map[string]string{}
+	for _, l := range syncLinks(t, a, "accounts") {
+		companyOf[l.BID] = l.AID
+	}
+	stages := map[string]string{"appointmentscheduled": "Qualification", "qualifiedtobuy": "Needs Analysis", "presentationscheduled": "Value Proposition",
+		"decisionmakerboughtin": "Identify Decision Makers", "contractsent": "Proposal/Price Quote", "closedwon": "Closed Won", "closedlost": "Closed Lost"}
+	created := 0
+	for _, l := range syncLinks(t, a, "deals") {
+		d, _ := hs.Get("deals", l.AID)
+		z, _ := zc.Get("Deals", l.BID)
+		_, primary := hs.Associated("deals", l.AID, "companies")
+		switch {
+		case !strings.EqualFold(d.Properties["dealname"], z.Fields["Deal_Name"]):
+			t.Errorf("deal %s %q linked to Zoho deal %s %q", l.AID, d.Properties["dealname"], l.BID, z.Fields["Deal_Name"])
+		case l.CreatedBy == "b" && stages[d.Properties["dealstage"]] != z.Fields["Stage"]:
+			t.Errorf("deal %s stage %q, Zoho deal %s stage %q", l.AID, d.Properties["dealstage"], l.BID, z.Fields["Stage"])
+		case len(d.Properties["closedate"]) >= 10 && d.Properties["closedate"][:10] != z.Fields["Closing_Date"]:
+			t.Errorf("deal %s closes %q, Zoho deal %s %q", l.AID, d.Properties["closedate"], l.BID, z.Fields["Closing_Date"])
+		case primary != "" && companyOf[z.Fields["Account_Name"]] != primary:
+			t.Errorf("deal %s company %s; Zoho deal %s account %q is linked to %q", l.AID, primary, l.BID, z.Fields["Account_Name"], companyOf[z.Fields["Account_Name"]])
+		}
+		if l.CreatedBy == "b" {
+			created++
+		}
+	}
+	if created == 0 {
+		t.Fatal("no Zoho deal was created from a HubSpot deal")
+	}
+	contactOf := map[string]string{} // HubSpot contact -> Zoho contact
+	for _, l := range syncLinks(t, a, "contacts") {
+		contactOf[l.AID] = l.BID
+	}
+	onContact, toHubSpot := 0, ""
+	for _, l := range syncLinks(t, a, "tasks") {
+		h, _ := hs.Get("tasks", l.AID)
+		z, _ := zc.Get("Tasks", l.BID)
+		if h.Properties["hs_task_subject"] != z.Fields["Subject"] {
+			t.Errorf("task %s %q linked to Zoho task %s %q", l.AID, h.Properties["hs_task_subject"], l.BID, z.Fields["Subject"])
+		}
+		ids, _ := hs.Associated("tasks", l.AID, "contacts")
+		if len(ids) == 1 && z.Fields["Who_Id"] != contactOf[ids[0]] {
+			t.Errorf("Zoho task %s is on contact %q, want %s, linked to HubSpot's %s", l.BID, z.Fields["Who_Id"], contactOf[ids[0]], ids[0])
+		} else if len(ids) == 1 {
+			onContact++
+		}
+		if l.CreatedBy == "a" {
+			toHubSpot = l.BID
+		}
+	}
+	if onContact == 0 || toHubSpot == "" {
+		t.Fatalf("%d tasks on their contact, a HubSpot task created from Zoho: %q; want both", onContact, toHubSpot)
+	}
+	for _, name := range []string{"deals", "tasks"} {
+		if again, err := a.Run(ctx, name, app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+			t.Fatalf("second %s run: %v %+v\n%s", name, err, again.Summary, again.Plan.Summary())
+		}
+	}
+
+	// Highest, which HubSpot lacks, comes over as High and stays Highest.
+	time.Sleep(1100 * time.Millisecond) // Zoho's Modified_Time has one-second resolution
+	if _, err := zc.Update("Tasks", toHubSpot, map[string]any{"Priority": "Highest"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Run(ctx, "tasks", app.RunOptions{Confirm: true})
+	if err != nil || res.Summary.Updated != 1 {
+		t.Fatalf("run after the edit: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
+	}
+	var hubspotID string
+	for _, l := range syncLinks(t, a, "tasks") {
+		if l.BID == toHubSpot {
+			hubspotID = l.AID
+		}
+	}
+	if h, _ := hs.Get("tasks", hubspotID); h.Properties["hs_task_priority"] != "HIGH" {
+		t.Errorf("HubSpot task %s priority %q after Zoho's Highest, want HIGH", hubspotID, h.Properties["hs_task_priority"])
+	}
+	if again, err := a.Run(ctx, "tasks", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+		t.Fatalf("the run after: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
+	}
+	if z, _ := zc.Get("Tasks", toHubSpot); z.Fields["Priority"] != "Highest" {
+		t.Errorf("Zoho task %s priority %q, want Highest kept", toHubSpot, z.Fields["Priority"])
+	}
+}

@@ -35,6 +35,8 @@ const (
 	demoPDNotes    = "demo-hubspot-pipedrive-notes"
 	demoZohoPeople = "demo-hubspot-zoho"
 	demoZohoAccts  = "demo-hubspot-zoho-accounts"
+	demoZohoDeals  = "demo-hubspot-zoho-deals"
+	demoZohoTasks  = "demo-hubspot-zoho-tasks"
 	demoDynPeople  = "demo-hubspot-dynamics"
 	demoDynAccts   = "demo-hubspot-dynamics-accounts"
 	demoDynDeals   = "demo-hubspot-dynamics-deals"
@@ -119,11 +121,11 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 // the ready-made two-way syncs (HubSpot ↔ Salesforce companies, contacts,
 // deals, tasks, meetings, calls and notes; HubSpot ↔ Pipedrive companies,
 // contacts, deals, tasks, calls, meetings and notes; HubSpot ↔ Zoho CRM
-// companies and contacts; HubSpot ↔ Dynamics 365 companies, contacts, deals and tasks),
+// companies, contacts, deals and tasks; HubSpot ↔ Dynamics 365 companies, contacts, deals and tasks),
 // and opens the contacts sync's
 // preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot, Salesforce, Pipedrive, Zoho CRM and Dynamics 365 sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, and notes (HubSpot notes and Salesforce Notes, matched by their text), each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name), contacts (matched by email) and deals (matched by name), each with its organization, tasks, calls and meetings (HubSpot's and Pipedrive activities of those types, matched by title) and notes (matched by their text), each with its person. HubSpot ↔ Zoho CRM: companies and Accounts (matched by web domain) and contacts (matched by email), each with its account. HubSpot ↔ Dynamics 365: companies and accounts (matched by web domain), contacts (matched by email) and deals and opportunities (matched by name), each with its account, and tasks (matched by subject), each with its contact. The contacts preview opens first; nothing is written until you press Apply."
+	msg := "HubSpot, Salesforce, Pipedrive, Zoho CRM and Dynamics 365 sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, and notes (HubSpot notes and Salesforce Notes, matched by their text), each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name), contacts (matched by email) and deals (matched by name), each with its organization, tasks, calls and meetings (HubSpot's and Pipedrive activities of those types, matched by title) and notes (matched by their text), each with its person. HubSpot ↔ Zoho CRM: companies and Accounts (matched by web domain), contacts (matched by email) and deals (matched by name), each with its account, and tasks (matched by subject), each with its contact. HubSpot ↔ Dynamics 365: companies and accounts (matched by web domain), contacts (matched by email) and deals and opportunities (matched by name), each with its account, and tasks (matched by subject), each with its contact. The contacts preview opens first; nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {
 			u.createDemoSync()
@@ -152,6 +154,8 @@ func (u *UI) createDemoSync() {
 		app.DemoPipedriveNotesSync(demoPDNotes, demoHubSpot, demoPipedrive, demoPeople),
 		app.DemoZohoCompaniesSync(demoZohoAccts, demoHubSpot, demoZoho),
 		app.DemoZohoSyncWithAccounts(demoZohoPeople, demoHubSpot, demoZoho, demoZohoAccts),
+		app.DemoZohoDealsSync(demoZohoDeals, demoHubSpot, demoZoho, demoZohoAccts),
+		app.DemoZohoTasksSync(demoZohoTasks, demoHubSpot, demoZoho, demoZohoPeople),
 		app.DemoDynamicsCompaniesSync(demoDynAccts, demoHubSpot, demoDynamics),
 		app.DemoDynamicsSync(demoDynPeople, demoHubSpot, demoDynamics, demoDynAccts),
 		app.DemoDynamicsDealsSync(demoDynDeals, demoHubSpot, demoDynamics, demoDynAccts),

@@ -232,7 +232,7 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 	if err := seedPipedrive(pd, companies, hsPeople[shared:], hsDealRows, seedVal, n, now); err != nil {
 		return err
 	}
-	if err := seedZoho(zh, companies, hsPeople[shared:], seedVal, n, now); err != nil {
+	if err := seedZoho(zh, companies, hsPeople[shared:], hsDealRows, seedVal, n, now); err != nil {
 		return err
 	}
 	return seedDynamics(dv, companies, hsPeople[shared:], hsDealRows, seedVal, n, now)
@@ -266,8 +266,15 @@ func halfShared(rng *rand.Rand, companies []company, hsOnly []person, n int, tag
 	}
 }
 
-// seedZoho gives Zoho CRM an account per company and n/2 contacts (halfShared).
-func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, seedVal int64, n int, now time.Time) error {
+// zohoStages are the sandbox's Zoho deal stages the seed picks from.
+var zohoStages = []string{"Qualification", "Needs Analysis", "Value Proposition", "Identify Decision Makers",
+	"Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"}
+
+// seedZoho gives Zoho CRM an account per company, n/2 contacts
+// (halfShared), a deal for every fourth HubSpot deal (the same name under
+// the same company's account, offset from the ones Dynamics shares) and a
+// few of its own, and a task on every tenth contact.
+func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, hsDeals []dealRow, seedVal int64, n int, now time.Time) error {
 	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x2f6b1d0c))
 	stamp := yearStamps(rng, now)
 	accounts := make([]zoho.AccountSeed, len(companies))
@@ -285,7 +292,34 @@ func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, seedVal int64,
 		rows = append(rows, zoho.ContactSeed{FirstName: p.first, LastName: p.last, Email: p.email, Phone: sfPhone(p.phone),
 			Title: p.title, AccountID: accountIDs[p.company], Created: cr, Modified: md})
 	})
-	_, err = zh.SeedContacts(rows)
+	contactIDs, err := zh.SeedContacts(rows)
+	if err != nil {
+		return err
+	}
+	var deals []zoho.DealSeed
+	for i, d := range hsDeals {
+		switch {
+		case i%4 == 2:
+		case i%9 == 5:
+			d = dealRow{name: companies[d.company].name + " - zoho deal " + strconv.Itoa(i), company: d.company}
+		default:
+			continue
+		}
+		cr, md := stamp()
+		deals = append(deals, zoho.DealSeed{Name: d.name, Stage: zohoStages[rng.IntN(len(zohoStages))], Amount: float64(1000 * (1 + rng.IntN(200))),
+			ClosingDate: now.AddDate(0, 0, 7+rng.IntN(90)).Format(time.DateOnly), AccountID: accountIDs[d.company], Created: cr, Modified: md})
+	}
+	if _, err := zh.SeedDeals(deals); err != nil {
+		return err
+	}
+	var tasks []zoho.TaskSeed
+	for i := 5; i < len(rows); i += 10 {
+		cr, md := stamp()
+		tasks = append(tasks, zoho.TaskSeed{Subject: "Send the proposal to " + rows[i].FirstName + " " + rows[i].LastName,
+			Status: sfTaskStatus[rng.IntN(3)], Priority: sfPriority[rng.IntN(len(sfPriority))],
+			DueDate: now.AddDate(0, 0, 1+rng.IntN(30)).Format(time.DateOnly), ContactID: contactIDs[i], Created: cr, Modified: md})
+	}
+	_, err = zh.SeedTasks(tasks)
 	return err
 }
 

@@ -30,6 +30,11 @@ type fieldItem struct {
 			APIName string `json:"api_name"`
 		} `json:"module"`
 	} `json:"lookup"`
+	// MultiModule lists the modules of a lookup whose target each record
+	// names in $se_module (a task's What_Id); {} for any other field.
+	MultiModule struct {
+		Modules []json.RawMessage `json:"modules"`
+	} `json:"multi_module_lookup"`
 }
 
 // schema is a module's fields as the connector offers them, with the
@@ -106,8 +111,10 @@ func (c *Connector) hold(object string, items []fieldItem) *schema {
 			Label:    firstNonEmpty(it.DisplayLabel, it.FieldLabel, it.APIName),
 			Type:     fieldType(it.DataType),
 			Required: it.SystemMandatory,
+			// A multi-module lookup is written with its module
+			// ($se_module), which a mapped field cannot carry: read only.
 			ReadOnly: it.ReadOnly || it.FieldReadOnly && it.DataType != "ownerlookup" || systemReadOnly[it.APIName] ||
-				it.DataType == "autonumber" || it.DataType == "formula",
+				it.DataType == "autonumber" || it.DataType == "formula" || len(it.MultiModule.Modules) > 0,
 			Unique: isUnique(it.Unique) || (object == "Contacts" && it.APIName == "Email"),
 		}
 		for _, o := range it.PickListValues {

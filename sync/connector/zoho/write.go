@@ -57,8 +57,9 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 	return results, nil
 }
 
-// UpsertKey is Contacts' Email, Zoho's system duplicate check; Accounts
-// have no key a sync can trust (two companies may share a name).
+// UpsertKey is Contacts' Email, Zoho's system duplicate check. Accounts
+// and Deals have none a sync can trust (two companies, or two deals, may
+// share a name, Zoho's duplicate check for them), and Tasks none at all.
 func (c *Connector) UpsertKey(ctx context.Context, object string) (string, error) {
 	if err := checkObject(object); err != nil {
 		return "", err
