@@ -305,6 +305,63 @@ func DemoDynamicsTasksSync(name, hubspotConn, dynamicsConn, contacts string) eng
 		})
 }
 
+// DemoDynamicsCallsSync is the ready-made two-way sync between HubSpot
+// calls and Dynamics 365 phone calls, matched by title, each regarding its
+// contact through the links of the contacts sync named
+// (DemoDynamicsSync). The direction is a Boolean in Dataverse (true for
+// outgoing); the duration goes from HubSpot's milliseconds to whole
+// minutes; the call's time is the phone call's scheduled end.
+func DemoDynamicsCallsSync(name, hubspotConn, dynamicsConn, contacts string) engine.Definition {
+	return demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "calls"},
+		engine.SideDef{Connection: dynamicsConn, Object: "phonecalls"},
+		engine.MatchRule{A: "hs_call_title", B: "subject", Normalize: "lower"},
+		[]mapping.Field{
+			{A: "hs_call_title", B: "subject", Rule: mapping.UnlessBlank},
+			{A: "hs_call_body", B: "description", Transform: "text"},
+			{A: "hs_call_direction", B: "directioncode", Transform: "map", Rule: mapping.UnlessBlank,
+				ValueMap: map[string]string{"INBOUND": "false", "OUTBOUND": "true"}},
+			{A: "hs_call_duration", B: "actualdurationminutes", Transform: "divide:60000"},
+			{A: "hs_timestamp", B: "scheduledend", Transform: "datetime", Rule: mapping.UnlessBlank},
+			{A: "associations.contact", B: "regardingobjectid_contact_phonecall", Transform: "link:" + contacts},
+		})
+}
+
+// DemoDynamicsMeetingsSync is the ready-made two-way sync between HubSpot
+// meetings and Dynamics 365 appointments, matched by title, each regarding
+// its contact through the links of the contacts sync named
+// (DemoDynamicsSync); start and end are instants both sides.
+func DemoDynamicsMeetingsSync(name, hubspotConn, dynamicsConn, contacts string) engine.Definition {
+	return demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "meetings"},
+		engine.SideDef{Connection: dynamicsConn, Object: "appointments"},
+		engine.MatchRule{A: "hs_meeting_title", B: "subject", Normalize: "lower"},
+		[]mapping.Field{
+			{A: "hs_meeting_title", B: "subject", Rule: mapping.UnlessBlank},
+			{A: "hs_meeting_body", B: "description", Transform: "text"},
+			{A: "hs_meeting_location", B: "location"},
+			{A: "hs_meeting_start_time", B: "scheduledstart", Transform: "datetime", Rule: mapping.UnlessBlank},
+			{A: "hs_meeting_end_time", B: "scheduledend", Transform: "datetime", Rule: mapping.UnlessBlank},
+			{A: "associations.contact", B: "regardingobjectid_contact_appointment", Transform: "link:" + contacts},
+		})
+}
+
+// DemoDynamicsNotesSync is the ready-made two-way sync between HubSpot
+// notes and Dynamics 365 notes (annotations) on contacts, matched by their
+// text, each on the contact linked to its own through the contacts sync
+// named (DemoDynamicsSync), as DemoNotesSync does with Salesforce: the
+// text both ways (HTML in HubSpot, plain text in notetext), the contact
+// and the date on create only; a note made from HubSpot takes its first
+// line as its title. Notes with a file attached are notes too: their text
+// syncs, the file does not.
+func DemoDynamicsNotesSync(name, hubspotConn, dynamicsConn, contacts string) engine.Definition {
+	def := hubspotNotesSync(name, hubspotConn, dynamicsConn, contacts,
+		noteSide{object: "annotations", body: "notetext", bodyTransform: "text", created: "createdon", parent: "objectid_contact"},
+		mapping.Field{A: "hs_note_body", B: "subject", Direction: mapping.AtoB, Transform: "firstline:80", Rule: mapping.OnCreate})
+	def.Filters.B = []engine.Filter{{Field: "objectid_contact", Op: "not-empty"}}
+	return def
+}
+
 // DemoDynamicsCompaniesSync is the ready-made two-way sync between HubSpot
 // companies and Dynamics 365 accounts, matched by web domain.
 func DemoDynamicsCompaniesSync(name, hubspotConn, dynamicsConn string) engine.Definition {

@@ -235,3 +235,100 @@ func TestHubSpotDynamicsDealsAndTasks(t *testing.T) {
 		}
 	}
 }
+
+// TestHubSpotDynamicsCallsMeetingsAndNotes: with contacts linked, HubSpot
+// calls ↔ Dynamics phone calls and meetings ↔ appointments by title, and
+// notes ↔ notes (annotations) by their text, each on its contact; the
+// direction and the duration in minutes of a call, a meeting's start and
+// end, and a note's text arrive as they were; the runs after write
+// nothing.
+func TestHubSpotDynamicsCallsMeetingsAndNotes(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 41, 60)
+	if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv", nil); err != nil {
+		t.Fatalf("connect dynamics: %v", err)
+	}
+	saveSyncs(t, a, app.DemoDynamicsSync("contacts", "hs", "dv", ""),
+		app.DemoDynamicsCallsSync("calls", "hs", "dv", "contacts"), app.DemoDynamicsMeetingsSync("meetings", "hs", "dv", "contacts"),
+		app.DemoDynamicsNotesSync("notes", "hs", "dv", "contacts"))
+	for _, name := range []string{"contacts", "calls", "meetings", "notes"} {
+		res, err := a.Run(ctx, name, app.RunOptions{Confirm: true})
+		if err != nil || res.Summary.Status != "success" || name != "contacts" && (res.Plan.Counts.CreateA == 0 || res.Plan.Counts.CreateB == 0) {
+			t.Fatalf("%s run: %v %+v\n%s", name, err, res.Summary, res.Plan.Summary())
+		}
+	}
+	hs, dv := srv.HubSpot(), srv.Dynamics()
+	str := func(v any) string {
+		if v == nil {
+			return ""
+		}
+		return fmt.Sprint(v)
+	}
+	contactOf := map[string]string{} // HubSpot contact -> Dynamics contact
+	for _, l := range syncLinks(t, a, "contacts") {
+		contactOf[l.AID] = l.BID
+	}
+	// onContact checks that the Dynamics row regards (or hangs on) the
+	// contact linked to the HubSpot activity's contact.
+	onContact := func(object, id, dynID string, lookup any) bool {
+		ids, _ := hs.Associated(object, id, "contacts")
+		if len(ids) != 1 {
+			return false
+		}
+		if str(lookup) != contactOf[ids[0]] {
+			t.Errorf("HubSpot %s %s is on contact %s; Dynamics row %s on %q, want %q", object, id, ids[0], dynID, str(lookup), contactOf[ids[0]])
+		}
+		return true
+	}
+	checked := map[string]int{}
+	for _, l := range syncLinks(t, a, "calls") {
+		h, _ := hs.Get("calls", l.AID)
+		d, _ := dv.Get("phonecalls", l.BID)
+		p := h.Properties
+		out := p["hs_call_direction"] == "OUTBOUND"
+		switch {
+		case p["hs_call_title"] != str(d.Fields["subject"]):
+			t.Errorf("call %s %q linked to phone call %s %q", l.AID, p["hs_call_title"], l.BID, d.Fields["subject"])
+		case p["hs_call_direction"] != "" && d.Fields["directioncode"] != out:
+			t.Errorf("call %s direction %q, phone call %s directioncode %v", l.AID, p["hs_call_direction"], l.BID, d.Fields["directioncode"])
+		}
+		if onContact("calls", l.AID, l.BID, d.Fields["_regardingobjectid_value"]) {
+			checked["calls"]++
+		}
+	}
+	for _, l := range syncLinks(t, a, "meetings") {
+		h, _ := hs.Get("meetings", l.AID)
+		d, _ := dv.Get("appointments", l.BID)
+		p := h.Properties
+		start, _ := time.Parse(time.RFC3339, p["hs_meeting_start_time"])
+		dstart, _ := d.Fields["scheduledstart"].(time.Time)
+		switch {
+		case p["hs_meeting_title"] != str(d.Fields["subject"]):
+			t.Errorf("meeting %s %q linked to appointment %s %q", l.AID, p["hs_meeting_title"], l.BID, d.Fields["subject"])
+		case !start.Truncate(time.Second).Equal(dstart):
+			t.Errorf("meeting %s starts %q, appointment %s %v", l.AID, p["hs_meeting_start_time"], l.BID, d.Fields["scheduledstart"])
+		}
+		if onContact("meetings", l.AID, l.BID, d.Fields["_regardingobjectid_value"]) {
+			checked["meetings"]++
+		}
+	}
+	for _, l := range syncLinks(t, a, "notes") {
+		h, _ := hs.Get("notes", l.AID)
+		d, _ := dv.Get("annotations", l.BID)
+		body, text := h.Properties["hs_note_body"], str(d.Fields["notetext"])
+		if text == "" || !strings.Contains(body, strings.SplitN(text, "\n", 2)[0]) {
+			t.Errorf("note %s %q linked to annotation %s %q", l.AID, body, l.BID, text)
+		}
+		if onContact("notes", l.AID, l.BID, d.Fields["_objectid_value"]) {
+			checked["notes"]++
+		}
+	}
+	if checked["calls"] == 0 || checked["meetings"] == 0 || checked["notes"] == 0 {
+		t.Fatalf("checked on their contact: %v; want some of each", checked)
+	}
+	for _, name := range []string{"calls", "meetings", "notes"} {
+		if again, err := a.Run(ctx, name, app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+			t.Fatalf("second %s run: %v %+v\n%s", name, err, again.Summary, again.Plan.Summary())
+		}
+	}
+}

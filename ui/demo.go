@@ -41,6 +41,9 @@ const (
 	demoDynAccts   = "demo-hubspot-dynamics-accounts"
 	demoDynDeals   = "demo-hubspot-dynamics-deals"
 	demoDynTasks   = "demo-hubspot-dynamics-tasks"
+	demoDynCalls   = "demo-hubspot-dynamics-calls"
+	demoDynMeets   = "demo-hubspot-dynamics-meetings"
+	demoDynNotes   = "demo-hubspot-dynamics-notes"
 )
 
 // ensureSandbox returns the running sandbox, starting one on first use.
@@ -121,11 +124,12 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 // the ready-made two-way syncs (HubSpot ↔ Salesforce companies, contacts,
 // deals, tasks, meetings, calls and notes; HubSpot ↔ Pipedrive companies,
 // contacts, deals, tasks, calls, meetings and notes; HubSpot ↔ Zoho CRM
-// companies, contacts, deals and tasks; HubSpot ↔ Dynamics 365 companies, contacts, deals and tasks),
+// companies, contacts, deals and tasks; HubSpot ↔ Dynamics 365 companies,
+// contacts, deals, tasks, calls, meetings and notes),
 // and opens the contacts sync's
 // preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot, Salesforce, Pipedrive, Zoho CRM and Dynamics 365 sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, and notes (HubSpot notes and Salesforce Notes, matched by their text), each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name), contacts (matched by email) and deals (matched by name), each with its organization, tasks, calls and meetings (HubSpot's and Pipedrive activities of those types, matched by title) and notes (matched by their text), each with its person. HubSpot ↔ Zoho CRM: companies and Accounts (matched by web domain), contacts (matched by email) and deals (matched by name), each with its account, and tasks (matched by subject), each with its contact. HubSpot ↔ Dynamics 365: companies and accounts (matched by web domain), contacts (matched by email) and deals and opportunities (matched by name), each with its account, and tasks (matched by subject), each with its contact. The contacts preview opens first; nothing is written until you press Apply."
+	msg := "HubSpot, Salesforce, Pipedrive, Zoho CRM and Dynamics 365 sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, and notes (HubSpot notes and Salesforce Notes, matched by their text), each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name), contacts (matched by email) and deals (matched by name), each with its organization, tasks, calls and meetings (HubSpot's and Pipedrive activities of those types, matched by title) and notes (matched by their text), each with its person. HubSpot ↔ Zoho CRM: companies and Accounts (matched by web domain), contacts (matched by email) and deals (matched by name), each with its account, and tasks (matched by subject), each with its contact. HubSpot ↔ Dynamics 365: companies and accounts (matched by web domain), contacts (matched by email) and deals and opportunities (matched by name), each with its account, and tasks (matched by subject), calls and meetings (phone calls and appointments, matched by title) and notes (matched by their text), each with its contact. The contacts preview opens first; nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {
 			u.createDemoSync()
@@ -160,6 +164,9 @@ func (u *UI) createDemoSync() {
 		app.DemoDynamicsSync(demoDynPeople, demoHubSpot, demoDynamics, demoDynAccts),
 		app.DemoDynamicsDealsSync(demoDynDeals, demoHubSpot, demoDynamics, demoDynAccts),
 		app.DemoDynamicsTasksSync(demoDynTasks, demoHubSpot, demoDynamics, demoDynPeople),
+		app.DemoDynamicsCallsSync(demoDynCalls, demoHubSpot, demoDynamics, demoDynPeople),
+		app.DemoDynamicsMeetingsSync(demoDynMeets, demoHubSpot, demoDynamics, demoDynPeople),
+		app.DemoDynamicsNotesSync(demoDynNotes, demoHubSpot, demoDynamics, demoDynPeople),
 	}
 	u.bgErr(func(ctx context.Context) error {
 		for _, def := range defs {

@@ -138,10 +138,11 @@ func TestStartSeedsServesAndCountsStats(t *testing.T) {
 		}
 	}
 	if resp.StatusCode != 200 || len(dc.Value) != 200 || dc.Value[0].Account == "" || dc.NextLink == "" || s.Dynamics().Count("contacts") != 500 ||
-		dvShared != 250 || s.Dynamics().Count("accounts") == 0 || s.Dynamics().Count("opportunities") == 0 || s.Dynamics().Count("tasks") != 50 {
-		t.Fatalf("dynamics: list %d with %d contacts (next link %q), %d contacts, %d of them HubSpot's, %d accounts, %d opportunities, %d tasks",
+		dvShared != 250 || s.Dynamics().Count("accounts") == 0 || s.Dynamics().Count("opportunities") == 0 || s.Dynamics().Count("tasks") != 50 ||
+		s.Dynamics().Count("phonecalls") != 50 || s.Dynamics().Count("appointments") == 0 || s.Dynamics().Count("annotations") == 0 {
+		t.Fatalf("dynamics: list %d with %d contacts (next link %q), %d contacts, %d of them HubSpot's, %d accounts, %d opportunities, %d tasks, %d phone calls, %d appointments, %d notes",
 			resp.StatusCode, len(dc.Value), dc.NextLink, s.Dynamics().Count("contacts"), dvShared, s.Dynamics().Count("accounts"),
-			s.Dynamics().Count("opportunities"), s.Dynamics().Count("tasks"))
+			s.Dynamics().Count("opportunities"), s.Dynamics().Count("tasks"), s.Dynamics().Count("phonecalls"), s.Dynamics().Count("appointments"), s.Dynamics().Count("annotations"))
 	}
 	resp = get(s.URL()+"/_sandbox/stats", "")
 	var st Stats

@@ -325,8 +325,8 @@ func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, hsDeals []deal
 
 // seedDynamics gives Dynamics 365 an account per company, n/2 contacts
 // (halfShared), an opportunity for every fourth HubSpot deal (the same name
-// under the same company's account) and a few of its own, and a task
-// regarding every tenth contact.
+// under the same company's account) and a few of its own, and a task, a
+// phone call, an appointment and a note on every tenth contact each.
 func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeals []dealRow, seedVal int64, n int, now time.Time) error {
 	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x5d1e0a77))
 	stamp := yearStamps(rng, now)
@@ -373,7 +373,38 @@ func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeal
 		tasks = append(tasks, dynamics.TaskSeed{Subject: "Follow up with " + rows[i].FirstName + " " + rows[i].LastName, PriorityCode: &priority,
 			ScheduledEnd: now.AddDate(0, 0, 1+rng.IntN(30)).Truncate(time.Hour), RegardingID: contactIDs[i], RegardingTable: "contact", Created: cr, Modified: md})
 	}
-	_, err = dv.SeedTasks(tasks)
+	if _, err := dv.SeedTasks(tasks); err != nil {
+		return err
+	}
+	var calls []dynamics.PhoneCallSeed
+	var meetings []dynamics.AppointmentSeed
+	var notes []dynamics.AnnotationSeed
+	for i := 3; i < len(rows); i += 10 {
+		who := rows[i].FirstName + " " + rows[i].LastName
+		cr, md := stamp()
+		outgoing, minutes := rng.IntN(2) == 0, 1+rng.IntN(45)
+		at := now.AddDate(0, 0, -rng.IntN(30)).Truncate(time.Minute)
+		calls = append(calls, dynamics.PhoneCallSeed{Subject: "Call with " + who, Outgoing: &outgoing, ActualDurationMinutes: &minutes,
+			ScheduledEnd: at, RegardingID: contactIDs[i], Created: cr, Modified: md})
+		if j := i + 3; j < len(rows) {
+			cr, md := stamp()
+			start := now.AddDate(0, 0, 1+rng.IntN(30)).Truncate(time.Hour)
+			meetings = append(meetings, dynamics.AppointmentSeed{Subject: "Review with " + rows[j].FirstName + " " + rows[j].LastName,
+				Location: "Teams", ScheduledStart: start, ScheduledEnd: start.Add(time.Hour), RegardingID: contactIDs[j], Created: cr, Modified: md})
+		}
+		if j := i + 5; j < len(rows) {
+			cr, md := stamp()
+			notes = append(notes, dynamics.AnnotationSeed{Subject: "Background", NoteText: rows[j].FirstName + " asked for the price list in Dynamics.",
+				ObjectID: contactIDs[j], Created: cr, Modified: md})
+		}
+	}
+	if _, err := dv.SeedPhoneCalls(calls); err != nil {
+		return err
+	}
+	if _, err := dv.SeedAppointments(meetings); err != nil {
+		return err
+	}
+	_, err = dv.SeedAnnotations(notes)
 	return err
 }
 

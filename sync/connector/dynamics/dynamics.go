@@ -1,5 +1,6 @@
 // Package dynamics is the Microsoft Dynamics 365 (Dataverse Web API v9.2)
-// connector for contacts, accounts, opportunities and tasks: reads by modifiedon with OData
+// connector for contacts, accounts, opportunities, and tasks, phone calls,
+// appointments and notes (annotations): reads by modifiedon with OData
 // paging (@odata.nextLink, up to 5,000 rows a page), writes through $batch
 // with odata.continue-on-error (a status per operation), creates made
 // idempotent by an id chosen here, the table definitions for the schema,
@@ -58,7 +59,7 @@ func Info() connector.Info {
 		},
 		BatchSize: BatchSize,
 		PageSize:  PageSize,
-		Objects:   []string{"contacts", "accounts", "opportunities", "tasks"},
+		Objects:   []string{"contacts", "accounts", "opportunities", "tasks", "phonecalls", "appointments", "annotations"},
 		Contacts:  "contacts",
 		New:       New,
 	}
@@ -73,14 +74,18 @@ var tables = map[string]table{
 	"accounts":      {"accounts", "account", "accountid"},
 	"opportunities": {"opportunities", "opportunity", "opportunityid"},
 	// An activity's key is activityid, whatever its table.
-	"tasks": {"tasks", "task", "activityid"},
+	"tasks":        {"tasks", "task", "activityid"},
+	"phonecalls":   {"phonecalls", "phonecall", "activityid"},
+	"appointments": {"appointments", "appointment", "activityid"},
+	// A note is an annotation, not an activity.
+	"annotations": {"annotations", "annotation", "annotationid"},
 }
 
 func tableOf(object string) (table, error) {
 	t, ok := tables[object]
 	if !ok {
 		return t, &connector.Error{Vendor: vendor, Category: connector.CatValidation,
-			Message: "unknown table " + object + " (known: contacts, accounts, opportunities, tasks)"}
+			Message: "unknown table " + object + " (known: " + strings.Join(Info().Objects, ", ") + ")"}
 	}
 	return t, nil
 }

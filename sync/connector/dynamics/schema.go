@@ -243,10 +243,13 @@ func (c *Connector) hold(t table, d definition) *schema {
 		update := a.IsValidForUpdate == nil || *a.IsValidForUpdate
 		ro := !create && !update || name != a.LogicalName || a.LogicalName == t.id || a.AttributeType == "Uniqueidentifier"
 		f := connector.Field{
-			Name:     name,
-			Label:    a.LogicalName,
-			Type:     fieldType(a),
-			Required: !ro && create && (a.RequiredLevel.Value == "ApplicationRequired" || a.RequiredLevel.Value == "SystemRequired") && a.AttributeType != "State" && a.AttributeType != "Status",
+			Name:  name,
+			Label: a.LogicalName,
+			Type:  fieldType(a),
+			// State, status and Boolean columns always have a default
+			// (a note's isdocument is SystemRequired and false unless set).
+			Required: !ro && create && (a.RequiredLevel.Value == "ApplicationRequired" || a.RequiredLevel.Value == "SystemRequired") &&
+				a.AttributeType != "State" && a.AttributeType != "Status" && a.AttributeType != "Boolean",
 			ReadOnly: ro,
 			Unique:   d.EmailKey != "" && a.LogicalName == "emailaddress1",
 			MaxLen:   a.MaxLength,
