@@ -297,14 +297,7 @@ func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, hsDeals []deal
 		return err
 	}
 	var deals []zoho.DealSeed
-	for i, d := range hsDeals {
-		switch {
-		case i%4 == 2:
-		case i%9 == 5:
-			d = dealRow{name: companies[d.company].name + " - zoho deal " + strconv.Itoa(i), company: d.company}
-		default:
-			continue
-		}
+	for _, d := range dealsBeside(hsDeals, companies, 4, 2, 9, 5, "zoho deal") {
 		cr, md := stamp()
 		deals = append(deals, zoho.DealSeed{Name: d.name, Stage: zohoStages[rng.IntN(len(zohoStages))], Amount: float64(1000 * (1 + rng.IntN(200))),
 			ClosingDate: now.AddDate(0, 0, 7+rng.IntN(90)).Format(time.DateOnly), AccountID: accountIDs[d.company], Created: cr, Modified: md})
@@ -321,6 +314,22 @@ func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, hsDeals []deal
 	}
 	_, err = zh.SeedTasks(tasks)
 	return err
+}
+
+// dealsBeside picks the deals a CRM seeded beside HubSpot holds: HubSpot's
+// deal i under the same company where i%share == shareAt, and one of its own,
+// named with tag, where i%own == ownAt instead.
+func dealsBeside(hsDeals []dealRow, companies []company, share, shareAt, own, ownAt int, tag string) []dealRow {
+	var out []dealRow
+	for i, d := range hsDeals {
+		switch {
+		case i%share == shareAt:
+			out = append(out, d)
+		case i%own == ownAt:
+			out = append(out, dealRow{name: companies[d.company].name + " - " + tag + " " + strconv.Itoa(i), company: d.company})
+		}
+	}
+	return out
 }
 
 // seedDynamics gives Dynamics 365 an account per company, n/2 contacts
@@ -350,14 +359,7 @@ func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeal
 		return err
 	}
 	var opps []dynamics.OpportunitySeed
-	for i, d := range hsDeals {
-		switch {
-		case i%4 == 0:
-		case i%7 == 1:
-			d = dealRow{name: companies[d.company].name + " - dynamics opportunity " + strconv.Itoa(i), company: d.company}
-		default:
-			continue
-		}
+	for _, d := range dealsBeside(hsDeals, companies, 4, 0, 7, 1, "dynamics opportunity") {
 		cr, md := stamp()
 		value, stage := float64(1000*(1+rng.IntN(200))), rng.IntN(4)
 		opps = append(opps, dynamics.OpportunitySeed{Name: d.name, EstimatedValue: &value, SalesStage: &stage,

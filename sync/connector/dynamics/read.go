@@ -68,18 +68,12 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 				yield(connector.Page{}, fmt.Errorf("dynamics: read %s: %w", object, err))
 				return
 			}
-			recs := make([]connector.Record, 0, len(p.Value))
-			for _, raw := range p.Value {
-				rec, err := toRecord(sc, raw)
-				if err != nil {
-					yield(connector.Page{}, fmt.Errorf("dynamics: read %s: %w", object, err))
-					return
-				}
-				if cur.Admit(rec.ID, rec.Modified) {
-					recs = append(recs, rec)
-				}
+			page, err := timecursor.Page(&cur, p.Value, func(raw map[string]json.RawMessage) (connector.Record, error) { return toRecord(sc, raw) })
+			if err != nil {
+				yield(connector.Page{}, fmt.Errorf("dynamics: read %s: %w", object, err))
+				return
 			}
-			if len(recs) > 0 && !yield(connector.Page{Records: recs, Cursor: connector.Cursor(cur.String())}, nil) {
+			if len(page.Records) > 0 && !yield(page, nil) {
 				return
 			}
 			next = p.NextLink

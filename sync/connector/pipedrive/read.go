@@ -110,18 +110,12 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 				yield(connector.Page{}, fmt.Errorf("pipedrive: read %s: %w", object, err))
 				return
 			}
-			recs := make([]connector.Record, 0, len(items))
-			for _, it := range items {
-				rec, err := toRecord(object, sc, it)
-				if err != nil {
-					yield(connector.Page{}, fmt.Errorf("pipedrive: read %s: %w", object, err))
-					return
-				}
-				if cur.Admit(rec.ID, rec.Modified) {
-					recs = append(recs, rec)
-				}
+			page, err := timecursor.Page(&cur, items, func(it item) (connector.Record, error) { return toRecord(object, sc, it) })
+			if err != nil {
+				yield(connector.Page{}, fmt.Errorf("pipedrive: read %s: %w", object, err))
+				return
 			}
-			if len(recs) > 0 && !yield(connector.Page{Records: recs, Cursor: connector.Cursor(cur.String())}, nil) {
+			if len(page.Records) > 0 && !yield(page, nil) {
 				return
 			}
 			if nextCursor == "" || len(items) == 0 {

@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
 )
 
 // Cursor is a parsed cursor; the zero Cursor reads everything.
@@ -60,6 +62,23 @@ func (c *Cursor) Admit(id string, mod time.Time) bool {
 	}
 	c.seen[id] = true
 	return true
+}
+
+// Page converts the items of a page as read into records, keeps those
+// Admit lets through, and gives them as the page to yield, with the cursor
+// after them. It stops at the first item toRecord refuses.
+func Page[T any](c *Cursor, items []T, toRecord func(T) (connector.Record, error)) (connector.Page, error) {
+	recs := make([]connector.Record, 0, len(items))
+	for _, it := range items {
+		rec, err := toRecord(it)
+		if err != nil {
+			return connector.Page{}, err
+		}
+		if c.Admit(rec.ID, rec.Modified) {
+			recs = append(recs, rec)
+		}
+	}
+	return connector.Page{Records: recs, Cursor: connector.Cursor(c.String())}, nil
 }
 
 // String writes the cursor; "" while nothing was read.

@@ -1,8 +1,11 @@
 package timecursor
 
 import (
+	"errors"
 	"testing"
 	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
 )
 
 // A cursor round-trips; one of another vendor is refused; a record read at
@@ -25,5 +28,35 @@ func TestCursor(t *testing.T) {
 	var zero Cursor
 	if zero.String() != "" || !zero.Admit("1", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Fatal("the zero cursor must admit everything and write nothing until it has read")
+	}
+}
+
+// Page keeps the records the cursor admits, in order, with the cursor
+// after them, and stops at the first item it cannot convert.
+func TestPage(t *testing.T) {
+	at := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	cur, err := Parse("x1|", "x1|"+at.Format(time.RFC3339)+"|a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := func(id string) (connector.Record, error) {
+		if id == "bad" {
+			return connector.Record{}, errors.New("unreadable")
+		}
+		mod := at
+		if id == "c" {
+			mod = at.Add(time.Second)
+		}
+		return connector.Record{ID: id, Modified: mod}, nil
+	}
+	page, err := Page(&cur, []string{"a", "b", "c"}, rec)
+	if err != nil || len(page.Records) != 2 || page.Records[0].ID != "b" || page.Records[1].ID != "c" {
+		t.Fatalf("page %+v %v, want b and c (a was read before)", page, err)
+	}
+	if want := "x1|" + at.Add(time.Second).Format(time.RFC3339) + "|c"; string(page.Cursor) != want {
+		t.Fatalf("cursor %q, want %q", page.Cursor, want)
+	}
+	if _, err := Page(&cur, []string{"d", "bad"}, rec); err == nil {
+		t.Fatal("an unreadable item gave no error")
 	}
 }

@@ -294,12 +294,8 @@ func (s *Sim) seedRow(t *table, vals map[string]any, lookups map[string]string, 
 // SeedAccounts bulk-loads trusted accounts without HTTP and returns their ids; rows
 // before a refused one stay.
 func (s *Sim) SeedAccounts(rows []AccountSeed) ([]string, error) {
-	t := s.tables["accounts"]
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer t.resort()
-	ids := make([]string, 0, len(rows))
-	for i, row := range rows {
+	return s.seedRows("accounts", len(rows), func(t *table, i int) (map[string]any, map[string]string, time.Time, time.Time, error) {
+		row := rows[i]
 		vals := make(map[string]any, 6)
 		var err error
 		for _, f := range [][2]string{{"name", row.Name}, {"websiteurl", row.Website}, {"telephone1", row.Phone},
@@ -311,16 +307,8 @@ func (s *Sim) SeedAccounts(rows []AccountSeed) ([]string, error) {
 		if row.Employees != 0 {
 			vals["numberofemployees"] = int64(row.Employees)
 		}
-		var id string
-		if err == nil {
-			id, err = s.seedRow(t, vals, nil, row.Created, row.Modified)
-		}
-		if err != nil {
-			return ids, fmt.Errorf("dynamics sim: seed accounts: row %d: %w", i, err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, nil
+		return vals, nil, row.Created, row.Modified, err
+	})
 }
 
 // SeedContacts bulk-loads trusted contacts without HTTP and returns their ids. Accounts
@@ -447,12 +435,8 @@ func seedState(t *table, vals map[string]any, state, status *int) error {
 // ids; rows before a refused one stay. Rows named by AccountID, ContactID and
 // CustomerID must exist.
 func (s *Sim) SeedOpportunities(rows []OpportunitySeed) ([]string, error) {
-	t := s.tables["opportunities"]
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer t.resort()
-	ids := make([]string, 0, len(rows))
-	for i, row := range rows {
+	return s.seedRows("opportunities", len(rows), func(t *table, i int) (map[string]any, map[string]string, time.Time, time.Time, error) {
+		row := rows[i]
 		vals, lookups := make(map[string]any, 8), map[string]string{}
 		var err error
 		for _, f := range [][2]string{{"name", row.Name}, {"description", row.Description}, {"stepname", row.StepName}} {
@@ -481,50 +465,26 @@ func (s *Sim) SeedOpportunities(rows []OpportunitySeed) ([]string, error) {
 			s.seedLookup(t, vals, lookups, "parentaccountid", row.AccountID, "account"),
 			s.seedLookup(t, vals, lookups, "parentcontactid", row.ContactID, "contact"),
 			s.seedLookup(t, vals, lookups, "customerid", row.CustomerID, row.CustomerTable))
-		var id string
-		if err == nil {
-			id, err = s.seedRow(t, vals, lookups, row.Created, row.Modified)
-		}
-		if err != nil {
-			return ids, fmt.Errorf("dynamics sim: seed opportunities: row %d: %w", i, err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, nil
+		return vals, lookups, row.Created, row.Modified, err
+	})
 }
 
 // SeedTasks bulk-loads trusted tasks without HTTP and returns their ids; rows before a
 // refused one stay. The row named by RegardingID/RegardingTable must exist.
 func (s *Sim) SeedTasks(rows []TaskSeed) ([]string, error) {
-	t := s.tables["tasks"]
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer t.resort()
-	ids := make([]string, 0, len(rows))
-	for i, row := range rows {
+	return s.seedRows("tasks", len(rows), func(t *table, i int) (map[string]any, map[string]string, time.Time, time.Time, error) {
+		row := rows[i]
 		vals, lookups := make(map[string]any, 8), map[string]string{}
 		err := cmp.Or(seedString(t, vals, "subject", row.Subject), seedString(t, vals, "description", row.Description))
-		for name, tm := range map[string]time.Time{"scheduledstart": row.ScheduledStart, "scheduledend": row.ScheduledEnd} {
-			if !tm.IsZero() {
-				vals[name] = tm.UTC().Truncate(time.Second)
-			}
-		}
+		seedTimes(vals, map[string]time.Time{"scheduledstart": row.ScheduledStart, "scheduledend": row.ScheduledEnd})
 		err = cmp.Or(err, seedInt(t, vals, "actualdurationminutes", row.ActualDurationMinutes),
 			seedInt(t, vals, "percentcomplete", row.PercentComplete), seedInt(t, vals, "prioritycode", row.PriorityCode),
 			seedState(t, vals, row.StateCode, row.StatusCode))
 		if row.RegardingID != "" {
 			err = cmp.Or(err, s.seedLookup(t, vals, lookups, "regardingobjectid", row.RegardingID, row.RegardingTable))
 		}
-		var id string
-		if err == nil {
-			id, err = s.seedRow(t, vals, lookups, row.Created, row.Modified)
-		}
-		if err != nil {
-			return ids, fmt.Errorf("dynamics sim: seed tasks: row %d: %w", i, err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, nil
+		return vals, lookups, row.Created, row.Modified, err
+	})
 }
 
 // PhoneCallSeed is one trusted phone call for SeedPhoneCalls. Pointers are unset when nil.
