@@ -1,6 +1,7 @@
 package zoho
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -9,11 +10,12 @@ import (
 	"time"
 )
 
-// Record is a Go-side snapshot of a Contact, Account, Deal or Task. Fields holds every set
-// field by API name in string form: lookups and Owner flattened to the referenced id,
-// booleans "true"/"false", numbers in plain decimal, dates and date-times as the API
-// writes them; Full_Name is included for Contacts, and a Task's What_Id comes with its
-// module under "$se_module". The system times are Created and Modified.
+// Record is a Go-side snapshot of a Contact, Account, Deal, Task, Call, Event or Note.
+// Fields holds every set field by API name in string form: lookups and Owner flattened
+// to the referenced id, booleans "true"/"false", numbers in plain decimal, dates and
+// date-times as the API writes them; Full_Name is included for Contacts, and the What_Id
+// of a Task, Call or Event, like a Note's Parent_Id, comes with its module under
+// "$se_module". The system times are Created and Modified.
 type Record struct {
 	ID       string
 	Module   string
@@ -99,6 +101,62 @@ type TaskSeed struct {
 	Fields        map[string]any
 	Created       time.Time
 	Modified      time.Time
+}
+
+// CallSeed is one trusted call for SeedCalls.
+type CallSeed struct {
+	Subject  string    // required
+	CallType string    // Call_Type, required: "Outbound", "Inbound" or "Missed"
+	Start    time.Time // Call_Start_Time, required; a logged call's cannot be after Modified
+	// Duration is Call_Duration in mm:ss ("4:05"), required for an inbound call and a
+	// completed outbound one; Call_Duration_in_seconds follows from it.
+	Duration string
+	// OutboundStatus is Outbound_Call_Status for an outbound call: "Scheduled",
+	// "Completed" or "" (Scheduled when Start is after Modified, else Completed).
+	OutboundStatus string
+	Purpose        string // Call_Purpose (any value; the picklist is unrestricted)
+	Result         string // Call_Result
+	Description    string
+	ContactID      string // Who_Id ("Contact Name"); "" = none, else a live contact
+	// RelatedModule and RelatedID set What_Id ("Related To") with its $se_module:
+	// "Accounts" or "Deals" and a live record of it; "" = none.
+	RelatedModule string
+	RelatedID     string
+	OwnerID       string
+	Fields        map[string]any
+	Created       time.Time // zero = now
+	Modified      time.Time // zero = Created
+}
+
+// EventSeed is one trusted meeting (module Events) for SeedEvents.
+type EventSeed struct {
+	Title         string    // Event_Title, required
+	Start         time.Time // Start_DateTime, required
+	End           time.Time // End_DateTime, required, not before Start
+	AllDay        bool      // All_day
+	Venue         string
+	Description   string
+	ContactID     string // Who_Id; "" = none, else a live contact
+	RelatedModule string // What_Id's $se_module: "Accounts" or "Deals"; "" = none
+	RelatedID     string
+	OwnerID       string
+	Fields        map[string]any
+	Created       time.Time
+	Modified      time.Time
+}
+
+// NoteSeed is one trusted note for SeedNotes.
+type NoteSeed struct {
+	Title   string // Note_Title; a Title or a Content is required
+	Content string // Note_Content
+	// ParentID is Parent_Id, required: a live record of ParentModule ("" = Contacts;
+	// also Accounts, Deals, Tasks, Events or Calls).
+	ParentID     string
+	ParentModule string
+	OwnerID      string
+	Fields       map[string]any
+	Created      time.Time
+	Modified     time.Time
 }
 
 // MintAccessToken returns an access token with every scope that never expires on its own
@@ -300,8 +358,12 @@ func (s *Sim) seedRow(m *moduleDef, typed map[string]string, extra map[string]an
 	if modified.IsZero() {
 		modified = created
 	}
-	s.derive(m, nil, r, obj, modified.UTC().Truncate(time.Second))
+	at := modified.UTC().Truncate(time.Second)
+	s.derive(m, nil, r, obj, at)
 	if e := s.checkRecord(m, r, 0); e != nil {
+		return "", asError(e)
+	}
+	if e := s.checkRules(m, nil, r, obj, at, 0); e != nil {
 		return "", asError(e)
 	}
 	r.id = s.nextID()
@@ -405,6 +467,70 @@ func (s *Sim) SeedTasks(rows []TaskSeed) ([]string, error) {
 		}
 		return s.seedRow(m, map[string]string{"Subject": strings.TrimSpace(row.Subject), "Status": row.Status,
 			"Priority": row.Priority, "Description": row.Description, "Due_Date": row.DueDate, "Who_Id": row.ContactID},
+			withFields(row.Fields, more), row.OwnerID, row.Created, row.Modified)
+	})
+}
+
+// seedTime renders a seed's time for the API's validation; the zero time is left unset.
+func seedTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return fmtTime(t)
+}
+
+// related sets What_Id with its $se_module when a seed names either.
+func related(more map[string]any, module, id string) map[string]any {
+	if id != "" || module != "" {
+		more["What_Id"], more[seModuleKey] = map[string]any{"id": id}, module
+	}
+	return more
+}
+
+// SeedCalls bulk-loads trusted calls without HTTP and returns their ids, with the API's
+// validation (mandatory Subject, Call_Type and Call_Start_Time; Call_Duration for a
+// completed call; live lookups) and its derived fields (Call_Duration_in_seconds, an
+// outbound call's Outbound_Call_Status). Contacts, accounts and deals must be seeded
+// first.
+func (s *Sim) SeedCalls(rows []CallSeed) ([]string, error) {
+	return s.seedMany(ModuleCalls, "calls", len(rows), func(m *moduleDef, i int) (string, error) {
+		row := rows[i]
+		return s.seedRow(m, map[string]string{"Subject": strings.TrimSpace(row.Subject), "Call_Type": row.CallType,
+			"Call_Start_Time": seedTime(row.Start), "Call_Duration": row.Duration, "Outbound_Call_Status": row.OutboundStatus,
+			"Call_Purpose": row.Purpose, "Call_Result": row.Result, "Description": row.Description, "Who_Id": row.ContactID},
+			withFields(row.Fields, related(map[string]any{}, row.RelatedModule, row.RelatedID)), row.OwnerID, row.Created, row.Modified)
+	})
+}
+
+// SeedEvents bulk-loads trusted meetings (module Events) without HTTP and returns their
+// ids, with the API's validation (mandatory Event_Title, Start_DateTime and
+// End_DateTime, the end not before the start; live lookups). Contacts, accounts and
+// deals must be seeded first.
+func (s *Sim) SeedEvents(rows []EventSeed) ([]string, error) {
+	return s.seedMany(ModuleEvents, "events", len(rows), func(m *moduleDef, i int) (string, error) {
+		row := rows[i]
+		more := related(map[string]any{}, row.RelatedModule, row.RelatedID)
+		if row.AllDay {
+			more["All_day"] = true
+		}
+		return s.seedRow(m, map[string]string{"Event_Title": strings.TrimSpace(row.Title), "Start_DateTime": seedTime(row.Start),
+			"End_DateTime": seedTime(row.End), "Venue": row.Venue, "Description": row.Description, "Who_Id": row.ContactID},
+			withFields(row.Fields, more), row.OwnerID, row.Created, row.Modified)
+	})
+}
+
+// SeedNotes bulk-loads trusted notes without HTTP and returns their ids, with the API's
+// validation (a Note_Title or a Note_Content; a live parent record). Parent records must
+// be seeded first.
+func (s *Sim) SeedNotes(rows []NoteSeed) ([]string, error) {
+	return s.seedMany(ModuleNotes, "notes", len(rows), func(m *moduleDef, i int) (string, error) {
+		row := rows[i]
+		more := map[string]any{}
+		if row.ParentID != "" {
+			more["Parent_Id"] = map[string]any{"module": map[string]any{"api_name": cmp.Or(row.ParentModule, ModuleContacts)},
+				"id": row.ParentID}
+		}
+		return s.seedRow(m, map[string]string{"Note_Title": strings.TrimSpace(row.Title), "Note_Content": row.Content},
 			withFields(row.Fields, more), row.OwnerID, row.Created, row.Modified)
 	})
 }

@@ -145,6 +145,7 @@ type endpoint struct {
 	need   need
 	module bool
 	perTen bool
+	notes  bool // also needs the notes scope (/{module}/{id}/Notes)
 }
 
 type moduleHandler func(w http.ResponseWriter, r *http.Request, m *moduleDef)
@@ -187,7 +188,7 @@ func (s *Sim) guard(pattern string, e endpoint, h moduleHandler) http.HandlerFun
 			writeErr(w, errInvalidModule())
 			return
 		}
-		if !s.oauth.allows(token, e.need, m) {
+		if !s.oauth.allows(token, e.need, m) || e.notes && !s.oauth.allows(token, e.need, s.modules[ModuleNotes]) {
 			// The spec's 401 for a token without the operation's scope [message unverified].
 			writeErr(w, &zerr{status: http.StatusUnauthorized, code: "OAUTH_SCOPE_MISMATCH", message: "invalid oauth scope to access this URL"})
 			return

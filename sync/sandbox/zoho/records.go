@@ -81,6 +81,15 @@ func (s *Sim) renderValue(m *moduleDef, fd *fieldDef, r *record) any {
 	case TypeLookup:
 		t := s.lookupTarget(fd, r)
 		id := v.(int64)
+		if fd.parent && t != nil {
+			// Notes.Parent_Id reads {"module": {"api_name", "id"}, "name", "id"}
+			// (getNotesModule example).
+			out := map[string]any{"module": map[string]any{"api_name": t.name, "id": idString(t.id)}, "name": nil, "id": idString(id)}
+			if target := t.st.get(id); target != nil {
+				out["name"] = s.displayName(t, target)
+			}
+			return out
+		}
 		// A lookup to a record deleted since keeps its id and last name [unverified], in
 		// Deals and Tasks as in Contacts (no cascade: what Zoho does to a deal or task
 		// whose account or contact is deleted is [unverified]).
@@ -101,7 +110,7 @@ func (s *Sim) render(m *moduleDef, r *record, fields []string) map[string]any {
 	out := map[string]any{"id": idString(r.id)}
 	put := func(fd *fieldDef) {
 		out[fd.apiName] = s.renderValue(m, fd, r)
-		if len(fd.multi) > 0 {
+		if len(fd.multi) > 0 && !fd.parent {
 			out[seModuleKey] = nil
 			if v := r.str(seModuleKey); v != "" {
 				out[seModuleKey] = v
@@ -181,17 +190,31 @@ type listQuery struct {
 	sig           string // what a page token is bound to
 	token         *pageToken
 	tokenStr      string
+	parent        *parentRef // notes of one record only (GET /{module}/{id}/Notes)
 }
 
-func (s *Sim) parseList(m *moduleDef, r *http.Request) (*listQuery, *zerr) {
+// parentRef is a record a note hangs off.
+type parentRef struct {
+	module string
+	id     int64
+}
+
+// parseList reads a list query of m (for Notes, of parent's notes when parent is set).
+// GET /Notes differs from getRecords as the notes spec (crm-oas notes.yaml) lists:
+// fields is optional there (every field when absent), and If-Modified-Since is not among
+// its parameters, so the header is ignored [unverified: Zoho's v2 SDKs sent it].
+func (s *Sim) parseList(m *moduleDef, r *http.Request, parent *parentRef) (*listQuery, *zerr) {
 	q := r.URL.Query()
-	if strings.TrimSpace(q.Get("fields")) == "" {
+	notes := m.name == ModuleNotes
+	if !notes && strings.TrimSpace(q.Get("fields")) == "" {
 		return nil, errRequiredParam("fields") // getRecords requiredparammissing example
 	}
-	lq := &listQuery{sortBy: "id"}
+	lq := &listQuery{sortBy: "id", parent: parent}
 	var e *zerr
-	if lq.fields, e = parseFields(m, q.Get("fields")); e != nil {
-		return nil, e
+	if strings.TrimSpace(q.Get("fields")) != "" {
+		if lq.fields, e = parseFields(m, q.Get("fields")); e != nil {
+			return nil, e
+		}
 	}
 	if lq.perPage, e = intParam(q, "per_page", maxPerPage, maxPerPage); e != nil {
 		return nil, e
@@ -214,8 +237,12 @@ func (s *Sim) parseList(m *moduleDef, r *http.Request) (*listQuery, *zerr) {
 	default:
 		return nil, badRequest("INVALID_DATA", msgInvalidData, map[string]any{"param_name": "sort_order", "supported_values": []string{"asc", "desc"}})
 	}
-	if lq.since, e = ifModifiedSince(r); e != nil {
-		return nil, e
+	since := ""
+	if !notes {
+		if lq.since, e = ifModifiedSince(r); e != nil {
+			return nil, e
+		}
+		since = r.Header.Get("If-Modified-Since")
 	}
 	if v := q.Get("ids"); v != "" {
 		lq.ids = map[int64]bool{}
@@ -228,7 +255,10 @@ func (s *Sim) parseList(m *moduleDef, r *http.Request) (*listQuery, *zerr) {
 		}
 	}
 	lq.sig = strings.Join([]string{m.name, q.Get("fields"), q.Get("sort_by"), q.Get("sort_order"), q.Get("per_page"),
-		q.Get("ids"), r.Header.Get("If-Modified-Since")}, "\x00")
+		q.Get("ids"), since}, "\x00")
+	if parent != nil {
+		lq.sig += "\x00" + parent.module + "\x00" + idString(parent.id)
+	}
 	if tok := q.Get("page_token"); tok != "" {
 		if q.Get("page") != "" {
 			return nil, badRequest("AMBIGUITY_DURING_PROCESSING", "ambiguity during processing", map[string]any{
@@ -263,7 +293,8 @@ func (s *Sim) resolveToken(lq *listQuery, tok string) *zerr {
 // match keeps live records modified strictly after If-Modified-Since [unverified: whether
 // a record modified in the very second given is included].
 func (lq *listQuery) match(r *record) bool {
-	return !r.deleted && (lq.since.IsZero() || r.modified.After(lq.since)) && (lq.ids == nil || lq.ids[r.id])
+	return !r.deleted && (lq.since.IsZero() || r.modified.After(lq.since)) && (lq.ids == nil || lq.ids[r.id]) &&
+		(lq.parent == nil || r.values["Parent_Id"] == lq.parent.id && r.str(seModuleKey) == lq.parent.module)
 }
 
 // walk visits ord in the query's direction from the position (key, id) inclusive, or from
@@ -294,7 +325,12 @@ func walk(ord []*record, field string, asc bool, start *position, fn func(*recor
 // is empty (including when nothing was modified after If-Modified-Since; 304 is not in
 // the spec's getRecords responses).
 func (s *Sim) handleList(w http.ResponseWriter, r *http.Request, m *moduleDef) {
-	lq, e := s.parseList(m, r)
+	s.list(w, r, m, nil)
+}
+
+// list answers a list query of m, narrowed to one parent's notes when parent is set.
+func (s *Sim) list(w http.ResponseWriter, r *http.Request, m *moduleDef, parent *parentRef) {
+	lq, e := s.parseList(m, r, parent)
 	if e != nil {
 		writeErr(w, e)
 		return
@@ -395,6 +431,10 @@ func (s *Sim) handleGet(w http.ResponseWriter, r *http.Request, m *moduleDef) {
 // per_page and If-Modified-Since (on deleted_time), newest deletion first [unverified
 // order]; 204 when nothing matches.
 func (s *Sim) handleDeleted(w http.ResponseWriter, r *http.Request, m *moduleDef) {
+	if m.noDeleted {
+		writeErr(w, errInvalidModule()) // Notes: no deleted list in the Notes API [unverified answer]
+		return
+	}
 	q := r.URL.Query()
 	typ := q.Get("type")
 	if typ == "" {

@@ -1,6 +1,7 @@
 package zoho
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -13,10 +14,14 @@ const (
 	ModuleAccounts = "Accounts"
 	ModuleDeals    = "Deals"
 	ModuleTasks    = "Tasks"
+	ModuleCalls    = "Calls"
+	ModuleEvents   = "Events" // "Meetings" in the web client; the API name stays Events
+	ModuleNotes    = "Notes"
 )
 
-// moduleOrder is the order of GET /settings/modules and of metadata id allocation.
-var moduleOrder = []string{ModuleAccounts, ModuleContacts, ModuleDeals, ModuleTasks}
+// moduleOrder is the order of GET /settings/modules and of metadata id allocation (the
+// modules added later come last so the older modules' ids do not move).
+var moduleOrder = []string{ModuleAccounts, ModuleContacts, ModuleDeals, ModuleTasks, ModuleEvents, ModuleCalls, ModuleNotes}
 
 // The field data types (data_type in GET /settings/fields) the sandbox knows.
 const (
@@ -59,8 +64,10 @@ type fieldDef struct {
 	custom         bool
 	unique         bool
 	picklist       []string
+	open           bool     // an unrestricted picklist: values outside the list are accepted
 	lookup         string   // target module of a lookup
 	multi          []string // target modules of a multi-module lookup (Tasks.What_Id, with $se_module)
+	parent         bool     // Notes.Parent_Id: a multi-module lookup whose module comes inside the value
 	id             int64
 }
 
@@ -97,12 +104,15 @@ func (f *fieldDef) textual() bool {
 // moduleDef is one module: its fields and records.
 type moduleDef struct {
 	name, singular string
+	plural         string // plural_label; "" = name
 	id             int64
 	fields         []*fieldDef
 	byName         map[string]*fieldDef
 	nameField      string // the field that names a record in lookups ("" for Contacts: first and last name)
 	dupField       string // the system-defined duplicate check field (upsert doc); "" = none
-	noUpsert       bool   // not among the upsert doc's supported modules (Tasks)
+	noUpsert       bool   // not among the upsert doc's supported modules (Tasks, Calls, Events, Notes)
+	noSearch       bool   // no /search (Notes: the Notes API lists none)
+	noDeleted      bool   // no /deleted (Notes: the Notes API lists none)
 	st             *store
 }
 
@@ -157,6 +167,16 @@ var (
 	// whether either picklist has a -None- entry].
 	taskStatuses   = []string{"Not Started", "Deferred", "In Progress", "Completed", "Waiting for input"}
 	taskPriorities = []string{"High", "Highest", "Low", "Lowest", "Normal"}
+	// Call_Type: "The possible values are "Inbound", "Outbound", and "Missed"" (Zoho's
+	// Kaizen #38, Calls API) [unverified: list order, no -None- entry].
+	callTypes = []string{"Outbound", "Inbound", "Missed"}
+	// Outbound_Call_Status: "Scheduled" or "Completed" (the v8 insert doc's Calls
+	// samples); the web client also shows Overdue and Cancelled [unverified; not
+	// simulated].
+	outboundCallStatuses = []string{"Scheduled", "Completed"}
+	// Call_Purpose is an unrestricted picklist: "when you specify a new value, the new
+	// value gets added to list of options" (Kaizen #38). Default values [unverified].
+	callPurposes = []string{"-None-", "Prospecting", "Administrative", "Negotiation", "Demo", "Project", "Desk"}
 )
 
 // f builds a standard field; lengths follow Zoho's defaults as far as known [unverified].
@@ -187,11 +207,21 @@ func multiLookup(api, label string, modules ...string) *fieldDef {
 	return d
 }
 
+// parentLookup builds Notes.Parent_Id: a lookup into any of modules, whose module the
+// value itself names ({"module": {"api_name": "Contacts"}, "id": "..."}).
+func parentLookup(api, label string, modules ...string) *fieldDef {
+	d := multiLookup(api, label, modules...)
+	d.parent = true
+	return d
+}
+
 func ro(d *fieldDef) *fieldDef        { d.readOnly = true; return d }
 func mandatory(d *fieldDef) *fieldDef { d.mandatory = true; return d }
+func open(d *fieldDef) *fieldDef      { d.open = true; return d }
 
-// systemFields close every module's list. Tasks have no Last_Activity_Time (Zoho's
-// Python SDK field list for Tasks has none; Deals, Contacts and Accounts do).
+// systemFields close every module's list. Tasks, Calls, Events and Notes have no
+// Last_Activity_Time (Zoho's SDK field lists for them have none; Deals, Contacts and
+// Accounts do).
 func systemFields() []*fieldDef {
 	return []*fieldDef{ro(f("Created_By", "Created By", TypeOwnerLookup, 120)),
 		ro(f("Modified_By", "Modified By", TypeOwnerLookup, 120)),
@@ -202,7 +232,8 @@ func systemFields() []*fieldDef {
 
 // numSystemFields counts the trailing system fields of a module's standard list.
 func numSystemFields(module string) int {
-	if module == ModuleTasks {
+	switch module {
+	case ModuleTasks, ModuleCalls, ModuleEvents, ModuleNotes:
 		return len(systemFields()) - 1
 	}
 	return len(systemFields())
@@ -285,6 +316,55 @@ func taskFields() []*fieldDef {
 	return append(fs, systemFields()[:numSystemFields(ModuleTasks)]...)
 }
 
+// callFields follow Zoho's SDK field list for Calls and Kaizen #38 (Calls API): Subject,
+// Call_Type and Call_Start_Time are mandatory; Call_Duration ("10:00", "the duration of
+// the call in mm:ss format", Bigin's Calls response doc; Kaizen #38 says hh:mm) is
+// mandatory for a completed call (see checkRules); Call_Duration_in_seconds is read-only
+// and derived from it [unverified: that the API refuses writing it]. Outbound_Call_Status
+// tells a scheduled outbound call from a logged one (v8 insert doc samples). Who_Id and
+// What_Id are as in Tasks. Left out: Call_Status, Call_Agenda, Caller_ID,
+// Dialled_Number, Reminder, CTI_Entry, Billable, Tag. Call_Result is plain text here
+// [unverified: newer orgs may make it a picklist]; labels and lengths [unverified].
+func callFields() []*fieldDef {
+	fs := []*fieldDef{f("Owner", "Call Owner", TypeOwnerLookup, 120), mandatory(f("Subject", "Subject", TypeText, 255)),
+		mandatory(pick("Call_Type", "Call Type", callTypes)), open(pick("Call_Purpose", "Call Purpose", callPurposes)),
+		lookupTo("Who_Id", "Contact Name", ModuleContacts), multiLookup("What_Id", "Related To", ModuleAccounts, ModuleDeals),
+		mandatory(f("Call_Start_Time", "Call Start Time", TypeDatetime, 120)), f("Call_Duration", "Call Duration", TypeText, 10),
+		ro(f("Call_Duration_in_seconds", "Call Duration (in seconds)", TypeInteger, 9)),
+		pick("Outbound_Call_Status", "Outgoing Call Status", outboundCallStatuses), f("Call_Result", "Call Result", TypeText, 255),
+		f("Description", "Description", TypeTextarea, 32000)}
+	return append(fs, systemFields()[:numSystemFields(ModuleCalls)]...)
+}
+
+// eventFields follow Zoho's SDK field list for Events and Kaizen #8 (Events API):
+// Event_Title ("a maximum of 255 characters"), Start_DateTime and End_DateTime are
+// mandatory, All_day a boolean. Left out: Participants (an array of {type,
+// participant}), Remind_At, Recurring_Activity, the Check_In_* fields, Tag. Labels
+// [unverified].
+func eventFields() []*fieldDef {
+	fs := []*fieldDef{f("Owner", "Host", TypeOwnerLookup, 120), mandatory(f("Event_Title", "Title", TypeText, 255)),
+		f("Venue", "Location", TypeText, 255), f("All_day", "All day", TypeBoolean, 5),
+		mandatory(f("Start_DateTime", "From", TypeDatetime, 120)), mandatory(f("End_DateTime", "To", TypeDatetime, 120)),
+		lookupTo("Who_Id", "Contact Name", ModuleContacts), multiLookup("What_Id", "Related To", ModuleAccounts, ModuleDeals),
+		f("Description", "Description", TypeTextarea, 32000)}
+	return append(fs, systemFields()[:numSystemFields(ModuleEvents)]...)
+}
+
+// noteParents are the simulated modules a note can hang off (the create-notes doc lists
+// Leads, Accounts, Contacts, Deals, Tasks, Events, Calls... and custom modules).
+var noteParents = []string{ModuleAccounts, ModuleContacts, ModuleDeals, ModuleTasks, ModuleEvents, ModuleCalls}
+
+// noteFields follow Zoho's SDK field list for Notes and the v8 notes spec (crm-oas
+// notes.yaml): Note_Title up to 120 characters, Note_Content up to 65535, at least one
+// of them (EXPECTED_FIELD_MISSING, see checkRules), and Parent_Id ("Parent_Id JSON
+// object, mandatory", v7 create-notes doc; the v8 spec leaves it optional in the schema
+// [unverified which holds]).
+func noteFields() []*fieldDef {
+	fs := []*fieldDef{f("Owner", "Note Owner", TypeOwnerLookup, 120), f("Note_Title", "Note Title", TypeText, 120),
+		f("Note_Content", "Note Content", TypeTextarea, 65535), mandatory(parentLookup("Parent_Id", "Parent ID", noteParents...))}
+	return append(fs, systemFields()[:numSystemFields(ModuleNotes)]...)
+}
+
 var customDefaultLength = map[string]int{TypeText: 255, TypeTextarea: 2000, TypeEmail: 100, TypePhone: 30,
 	TypeWebsite: 255, TypePicklist: 120, TypeDate: 20, TypeDatetime: 120, TypeBoolean: 5, TypeInteger: 9,
 	TypeDouble: 16, TypeCurrency: 16, TypeLookup: 120}
@@ -331,6 +411,17 @@ func buildModules(o Options, nextID func() int64) (map[string]*moduleDef, error)
 		// are not among the upsert's supported modules.
 		ModuleDeals: {name: ModuleDeals, singular: "Deal", fields: dealFields(), nameField: "Deal_Name", dupField: "Deal_Name"},
 		ModuleTasks: {name: ModuleTasks, singular: "Task", fields: taskFields(), nameField: "Subject", noUpsert: true},
+		// Calls and Events (Meetings) are not among the upsert doc's modules either; the
+		// insert doc lists them as "Calls" and "Meetings".
+		ModuleCalls: {name: ModuleCalls, singular: "Call", fields: callFields(), nameField: "Subject", noUpsert: true},
+		ModuleEvents: {name: ModuleEvents, singular: "Meeting", plural: "Meetings", fields: eventFields(),
+			nameField: "Event_Title", noUpsert: true},
+		// The Notes API (crm-oas notes.yaml) has list, get, create, update and delete only.
+		ModuleNotes: {name: ModuleNotes, singular: "Note", fields: noteFields(), nameField: "Note_Title", noUpsert: true,
+			noSearch: true, noDeleted: true},
+	}
+	if len(o.CustomFields[ModuleNotes]) > 0 {
+		return nil, fmt.Errorf("module %s takes no custom fields", ModuleNotes) // as in Zoho's Notes layout [unverified]
 	}
 	for _, name := range moduleOrder {
 		m := mods[name]
@@ -486,7 +577,7 @@ func (s *Sim) handleField(w http.ResponseWriter, r *http.Request) {
 
 func (s *Sim) renderModule(m *moduleDef, seq int) map[string]any {
 	return map[string]any{"api_name": m.name, "module_name": m.name, "singular_label": m.singular,
-		"plural_label": m.name, "id": idString(m.id), "api_supported": true, "creatable": true, "editable": true,
+		"plural_label": cmp.Or(m.plural, m.name), "id": idString(m.id), "api_supported": true, "creatable": true, "editable": true,
 		"deletable": true, "viewable": true, "visible": true, "convertable": false, "generated_type": "default",
 		"sequence_number": seq, "status": "visible", "recycle_bin_on_delete": true, "per_page": 10,
 		"modified_time": nil, "modified_by": nil}

@@ -30,6 +30,10 @@ func errQuery(reason string, details map[string]any) *zerr {
 // here [unverified]), page and per_page (≤ 200). Results are in ascending id order
 // [unverified]; 204 when nothing matches.
 func (s *Sim) handleSearch(w http.ResponseWriter, r *http.Request, m *moduleDef) {
+	if m.noSearch {
+		writeErr(w, errInvalidModule()) // Notes: no search in the Notes API [unverified answer]
+		return
+	}
 	q := r.URL.Query()
 	var fields []string
 	var e *zerr

@@ -1,8 +1,10 @@
 // Package zoho is a wire-exact simulator of Zoho CRM's REST API v8 for the Contacts,
-// Accounts, Deals and Tasks modules: Get Records (fields, per_page, page, page_token,
-// sort_by, sort_order, If-Modified-Since, 204 when empty), Get Record, Insert, Update,
-// Upsert (with duplicate_check_fields; not for Tasks) and Delete Records with per-record
-// results and 201/200/207/400,
+// Accounts, Deals, Tasks, Calls, Events (Meetings) and Notes modules: Get Records
+// (fields, per_page, page, page_token, sort_by, sort_order, If-Modified-Since, 204 when
+// empty), Get Record, Insert, Update, Upsert (with duplicate_check_fields; not for Tasks,
+// Calls, Events or Notes) and Delete Records with per-record results and 201/200/207/400,
+// the Notes API (GET/POST/PUT/DELETE /Notes and a record's /{module}/{id}/Notes; no
+// search, upsert or deleted list),
 // Get Deleted Records (recycle bin and permanent), Search Records (criteria, email, phone,
 // word), the fields and modules metadata, and Zoho Accounts' OAuth 2.0 server
 // (/oauth/v2/auth, /oauth/v2/token, /oauth/v2/token/revoke) whose api_domain and
@@ -11,10 +13,11 @@
 // from a rolling 24-hour budget and hold one of the org's concurrency slots.
 //
 // It is written from Zoho's official OpenAPI specs and examples (github.com/zoho/crm-oas,
-// v8.0: record.json, fields.json, modules.json, common.json and the per-operation example
-// files), Zoho's developer docs (crm/developer/docs/api/v8: insert, upsert, api-limits;
-// accounts/protocol/oauth), Zoho's help (Standard Fields in Deals) and Zoho's own Python
-// SDK, never from a connector. Behaviour
+// v8.0: record.json, fields.json, modules.json, common.json, notes.yaml and the
+// per-operation example files), Zoho's developer docs (crm/developer/docs/api/v8: insert,
+// upsert, api-limits; create-notes; accounts/protocol/oauth), Zoho's help (Standard
+// Fields in Deals), Zoho's Kaizen posts #8 (Events) and #38 (Calls) and Zoho's own SDKs,
+// never from a connector. Behaviour
 // those sources do not pin down is marked [unverified] where it is implemented.
 package zoho
 
@@ -59,7 +62,8 @@ type Options struct {
 	UserName   string
 	UserEmail  string
 	OtherUsers []UserSpec
-	// CustomFields adds custom fields per module ("Contacts", "Accounts", "Deals", "Tasks").
+	// CustomFields adds custom fields per module ("Contacts", "Accounts", "Deals", "Tasks",
+	// "Calls", "Events"; Notes take none).
 	CustomFields map[string][]CustomField
 	// UniqueFields marks standard or custom fields "Do not allow duplicate values"; such
 	// fields refuse duplicates on insert and update and take part in upsert matching.
@@ -243,6 +247,13 @@ func (s *Sim) routes() {
 	api("POST "+v+"/{module}/upsert", endpoint{need: create, module: true, perTen: true}, s.handleUpsert)
 	api("GET "+v+"/{module}/deleted", endpoint{need: read, module: true}, s.handleDeleted)
 	api("GET "+v+"/{module}/search", endpoint{need: read, module: true}, s.handleSearch)
+	// A record's notes need the module's scope and the notes scope (create-notes doc:
+	// "ZohoCRM.modules.{module_name}.{operation_type} (and)
+	// ZohoCRM.modules.notes.{operation_type}"). The last segment is a wildcard only
+	// because a literal "Notes" would clash with /settings/fields/{field}; Notes is the
+	// only related list served.
+	api("GET "+v+"/{module}/{id}/{related}", endpoint{need: read, module: true, notes: true}, s.handleRelatedNotes)
+	api("POST "+v+"/{module}/{id}/{related}", endpoint{need: create, module: true, notes: true, perTen: true}, s.handleCreateRelatedNotes)
 	api("GET "+v+"/{module}/{id}", endpoint{need: read, module: true}, s.handleGet)
 	api("PUT "+v+"/{module}/{id}", endpoint{need: update, module: true, perTen: true}, s.handleUpdateOne)
 	api("DELETE "+v+"/{module}/{id}", endpoint{need: del, module: true}, s.handleDeleteOne)

@@ -74,12 +74,16 @@ func (s *Sim) readBatch(w http.ResponseWriter, r *http.Request, m *moduleDef, up
 	return b, true
 }
 
-// success is a per-record SUCCESS result (RecordPostSuccessDataItem).
-func (s *Sim) success(r *record, msg string) map[string]any {
-	return map[string]any{"code": "SUCCESS", "message": msg, "status": "success", "details": map[string]any{
-		"id": idString(r.id), "Created_Time": fmtTime(r.created), "Modified_Time": fmtTime(r.modified),
+// success is a per-record SUCCESS result (RecordPostSuccessDataItem). A note's details
+// carry no $approval_state (notes.yaml: the details' properties are closed).
+func (s *Sim) success(m *moduleDef, r *record, msg string) map[string]any {
+	d := map[string]any{"id": idString(r.id), "Created_Time": fmtTime(r.created), "Modified_Time": fmtTime(r.modified),
 		"Created_By": s.userRef(r.createdBy, false), "Modified_By": s.userRef(r.modifiedBy, false),
-		"$approval_state": "approved"}}
+		"$approval_state": "approved"}
+	if m.name == ModuleNotes {
+		delete(d, "$approval_state")
+	}
+	return map[string]any{"code": "SUCCESS", "message": msg, "status": "success", "details": d}
 }
 
 // writeResults answers a batch: allOK when every record succeeded (201 for insert, 200
@@ -105,6 +109,13 @@ func notObject(i int) *zerr {
 // handleInsert serves POST /crm/v8/{module}: records are validated and inserted one by
 // one, in order, so a later record sees the earlier ones (unique checks).
 func (s *Sim) handleInsert(w http.ResponseWriter, r *http.Request, m *moduleDef) {
+	s.insert(w, r, m, nil)
+}
+
+// insert inserts a write body's records into m; parent, when set, is the record the
+// notes of POST /{module}/{id}/Notes hang off, and replaces any Parent_Id they carry
+// [unverified: whether Zoho refuses a body Parent_Id naming another record].
+func (s *Sim) insert(w http.ResponseWriter, r *http.Request, m *moduleDef, parent *parentRef) {
 	b, ok := s.readBatch(w, r, m, false)
 	if !ok {
 		return
@@ -118,12 +129,15 @@ func (s *Sim) handleInsert(w http.ResponseWriter, r *http.Request, m *moduleDef)
 			results[i] = notObject(i).body()
 			continue
 		}
+		if parent != nil {
+			obj["Parent_Id"] = map[string]any{"module": map[string]any{"api_name": parent.module}, "id": idString(parent.id)}
+		}
 		rec, e := s.createLocked(m, obj, i)
 		if e != nil {
 			results[i] = e.body()
 			continue
 		}
-		results[i], okN = s.success(rec, "record added"), okN+1
+		results[i], okN = s.success(m, rec, "record added"), okN+1
 	}
 	writeResults(w, results, okN, http.StatusCreated)
 }
@@ -154,7 +168,7 @@ func (s *Sim) updateItem(m *moduleDef, it any, i int, pathID string) any {
 	if e != nil {
 		return e.body()
 	}
-	return s.success(rec, "record updated")
+	return s.success(m, rec, "record updated")
 }
 
 // handleUpdate serves PUT /crm/v8/{module}; every record carries its id.
@@ -252,7 +266,7 @@ func (s *Sim) upsertItem(m *moduleDef, it any, i int, fields []string) any {
 		if e != nil {
 			return e.body()
 		}
-		out := s.success(rec, "record updated")
+		out := s.success(m, rec, "record updated")
 		out["action"], out["duplicate_field"] = "update", matched
 		return out
 	}
@@ -260,7 +274,7 @@ func (s *Sim) upsertItem(m *moduleDef, it any, i int, fields []string) any {
 	if e != nil {
 		return e.body()
 	}
-	out := s.success(rec, "record added")
+	out := s.success(m, rec, "record added")
 	out["action"], out["duplicate_field"] = "insert", checked
 	return out
 }
@@ -331,6 +345,43 @@ func (s *Sim) handleDeleteMany(w http.ResponseWriter, r *http.Request, m *module
 		return
 	}
 	s.deleteIDs(w, m, ids)
+}
+
+// relatedParent reads the record of /{module}/{id}/Notes: the module must be a note
+// parent (INVALID_MODULE otherwise [unverified]) and the id well formed.
+func (s *Sim) relatedParent(w http.ResponseWriter, r *http.Request, m *moduleDef) (*parentRef, bool) {
+	if r.PathValue("related") != "Notes" {
+		writeErr(w, errInvalidURL()) // no other related list is simulated
+		return nil, false
+	}
+	if !slices.Contains(noteParents, m.name) {
+		writeErr(w, errInvalidModule())
+		return nil, false
+	}
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		writeErr(w, badRequest("INVALID_DATA", msgInvalidID, map[string]any{"resource_path_index": 1}))
+		return nil, false
+	}
+	return &parentRef{module: m.name, id: id}, true
+}
+
+// handleRelatedNotes serves GET /crm/v8/{module}/{id}/Notes, the record's notes ("To
+// add notes for a specific record: /{module_api_name}/{record_id}/Notes", create-notes
+// doc; the related list read is the related-records API's): the parameters of GET
+// /Notes, 204 when the record has none (or does not exist [unverified]).
+func (s *Sim) handleRelatedNotes(w http.ResponseWriter, r *http.Request, m *moduleDef) {
+	if p, ok := s.relatedParent(w, r, m); ok {
+		s.list(w, r, s.modules[ModuleNotes], p)
+	}
+}
+
+// handleCreateRelatedNotes serves POST /crm/v8/{module}/{id}/Notes: Create Notes with
+// the path's record as every note's Parent_Id.
+func (s *Sim) handleCreateRelatedNotes(w http.ResponseWriter, r *http.Request, m *moduleDef) {
+	if p, ok := s.relatedParent(w, r, m); ok {
+		s.insert(w, r, s.modules[ModuleNotes], p)
+	}
 }
 
 // handleDeleteOne serves DELETE /crm/v8/{module}/{id}.
