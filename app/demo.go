@@ -234,6 +234,64 @@ func DemoZohoTasksSync(name, hubspotConn, zohoConn, contacts string) engine.Defi
 		})
 }
 
+// DemoZohoCallsSync is the ready-made two-way sync between HubSpot calls
+// and Zoho CRM Calls, matched by title, each on its contact (Who_Id)
+// through the links of the contacts sync named (DemoZohoSync). A Zoho
+// call's type is set when it is created and never changed (Zoho refuses
+// that), and a missed call arrives in HubSpot as inbound; the duration goes
+// from HubSpot's milliseconds to Zoho's MM:SS, and the call's time is its
+// start.
+func DemoZohoCallsSync(name, hubspotConn, zohoConn, contacts string) engine.Definition {
+	return demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "calls"},
+		engine.SideDef{Connection: zohoConn, Object: "Calls"},
+		engine.MatchRule{A: "hs_call_title", B: "Subject", Normalize: "lower"},
+		[]mapping.Field{
+			{A: "hs_call_title", B: "Subject", Rule: mapping.UnlessBlank},
+			{A: "hs_call_body", B: "Description", Transform: "text"},
+			{A: "hs_call_direction", B: "Call_Type", Transform: "map", Rule: mapping.OnCreate,
+				ValueMap:         map[string]string{"INBOUND": "Inbound", "OUTBOUND": "Outbound"},
+				ReverseTransform: "map", ReverseValueMap: map[string]string{"Inbound": "INBOUND", "Missed": "INBOUND", "Outbound": "OUTBOUND"}},
+			{A: "hs_call_duration", B: "Call_Duration", Transform: "mmss:ms", Rule: mapping.UnlessBlank},
+			{A: "hs_timestamp", B: "Call_Start_Time", Transform: "datetime", Rule: mapping.UnlessBlank},
+			{A: "associations.contact", B: "Who_Id", Transform: "link:" + contacts},
+		})
+}
+
+// DemoZohoMeetingsSync is the ready-made two-way sync between HubSpot
+// meetings and Zoho CRM meetings (the Events module), matched by title,
+// each on its contact (Who_Id) through the links of the contacts sync
+// named (DemoZohoSync); start and end are instants both sides.
+func DemoZohoMeetingsSync(name, hubspotConn, zohoConn, contacts string) engine.Definition {
+	return demoDef(name,
+		engine.SideDef{Connection: hubspotConn, Object: "meetings"},
+		engine.SideDef{Connection: zohoConn, Object: "Events"},
+		engine.MatchRule{A: "hs_meeting_title", B: "Event_Title", Normalize: "lower"},
+		[]mapping.Field{
+			{A: "hs_meeting_title", B: "Event_Title", Rule: mapping.UnlessBlank},
+			{A: "hs_meeting_body", B: "Description", Transform: "text"},
+			{A: "hs_meeting_location", B: "Venue"},
+			{A: "hs_meeting_start_time", B: "Start_DateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
+			{A: "hs_meeting_end_time", B: "End_DateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
+			{A: "associations.contact", B: "Who_Id", Transform: "link:" + contacts},
+		})
+}
+
+// DemoZohoNotesSync is the ready-made two-way sync between HubSpot notes
+// and Zoho CRM notes on contacts, matched by their text, each on the
+// contact linked to its own through the contacts sync named (DemoZohoSync),
+// as DemoNotesSync does with Salesforce: the text both ways (HTML in
+// HubSpot, plain text in Note_Content), the parent (Parent_Id, with its
+// module) and the date on create only; a note made from HubSpot takes its
+// first line as its title.
+func DemoZohoNotesSync(name, hubspotConn, zohoConn, contacts string) engine.Definition {
+	def := hubspotNotesSync(name, hubspotConn, zohoConn, contacts,
+		noteSide{object: "Notes", body: "Note_Content", bodyTransform: "text", created: "Created_Time", parent: "Parent_Id.Contacts"},
+		mapping.Field{A: "hs_note_body", B: "Note_Title", Direction: mapping.AtoB, Transform: "firstline:80", Rule: mapping.OnCreate})
+	def.Filters.B = []engine.Filter{{Field: "Parent_Id.Contacts", Op: "not-empty"}}
+	return def
+}
+
 // DemoZohoSyncWithAccounts is DemoZohoSync with each contact's primary
 // company and its Zoho account (Account_Name, a lookup) going through the
 // links of the companies sync named (DemoZohoCompaniesSync).

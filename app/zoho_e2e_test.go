@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -244,5 +246,117 @@ func TestHubSpotZohoDealsAndTasks(t *testing.T) {
 	}
 	if z, _ := zc.Get("Tasks", toHubSpot); z.Fields["Priority"] != "Highest" {
 		t.Errorf("Zoho task %s priority %q, want Highest kept", toHubSpot, z.Fields["Priority"])
+	}
+}
+
+// TestHubSpotZohoCallsMeetingsAndNotes: with contacts linked, HubSpot
+// calls ↔ Zoho Calls and meetings ↔ Zoho meetings (Events) by title, and
+// notes ↔ Zoho notes by their text, each on its contact (Who_Id; a note's
+// Parent_Id with its module); a call's type and its duration as MM:SS, a
+// meeting's start, a note's text arrive as they were; a note edited in
+// Zoho reaches HubSpot, though Zoho's notes list takes no modified-since;
+// the runs after write nothing.
+func TestHubSpotZohoCallsMeetingsAndNotes(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 42, 60)
+	if _, err := a.ConnectSandbox(ctx, srv, "zoho", "zc", nil); err != nil {
+		t.Fatalf("connect zoho: %v", err)
+	}
+	saveSyncs(t, a, app.DemoZohoSync("contacts", "hs", "zc"), app.DemoZohoCallsSync("calls", "hs", "zc", "contacts"),
+		app.DemoZohoMeetingsSync("meetings", "hs", "zc", "contacts"), app.DemoZohoNotesSync("notes", "hs", "zc", "contacts"))
+	for _, name := range []string{"contacts", "calls", "meetings", "notes"} {
+		res, err := a.Run(ctx, name, app.RunOptions{Confirm: true})
+		if err != nil || res.Summary.Status != "success" || name != "contacts" && (res.Plan.Counts.CreateA == 0 || res.Plan.Counts.CreateB == 0) {
+			t.Fatalf("%s run: %v %+v\n%s", name, err, res.Summary, res.Plan.Summary())
+		}
+	}
+	hs, zc := srv.HubSpot(), srv.Zoho()
+	contactOf := map[string]string{} // HubSpot contact -> Zoho contact
+	for _, l := range syncLinks(t, a, "contacts") {
+		contactOf[l.AID] = l.BID
+	}
+	onContact := func(object, id, zohoID, parent string) bool {
+		ids, _ := hs.Associated(object, id, "contacts")
+		if len(ids) != 1 {
+			return false
+		}
+		if parent != contactOf[ids[0]] {
+			t.Errorf("HubSpot %s %s is on contact %s; Zoho record %s on %q, want %q", object, id, ids[0], zohoID, parent, contactOf[ids[0]])
+		}
+		return true
+	}
+	checked := map[string]int{}
+	for _, l := range syncLinks(t, a, "calls") {
+		h, _ := hs.Get("calls", l.AID)
+		z, _ := zc.Get("Calls", l.BID)
+		p := h.Properties
+		ms, _ := strconv.Atoi(p["hs_call_duration"])
+		var mins, secs int
+		_, _ = fmt.Sscanf(z.Fields["Call_Duration"], "%d:%d", &mins, &secs)
+		switch {
+		case p["hs_call_title"] != z.Fields["Subject"]:
+			t.Errorf("call %s %q linked to Zoho call %s %q", l.AID, p["hs_call_title"], l.BID, z.Fields["Subject"])
+		case l.CreatedBy == "b" && map[string]string{"INBOUND": "Inbound", "OUTBOUND": "Outbound"}[p["hs_call_direction"]] != z.Fields["Call_Type"]:
+			t.Errorf("call %s direction %q, Zoho call %s type %q", l.AID, p["hs_call_direction"], l.BID, z.Fields["Call_Type"])
+		case p["hs_call_duration"] != "" && (ms+500)/1000 != mins*60+secs:
+			t.Errorf("call %s lasts %s ms, Zoho call %s %q", l.AID, p["hs_call_duration"], l.BID, z.Fields["Call_Duration"])
+		}
+		if onContact("calls", l.AID, l.BID, z.Fields["Who_Id"]) {
+			checked["calls"]++
+		}
+	}
+	for _, l := range syncLinks(t, a, "meetings") {
+		h, _ := hs.Get("meetings", l.AID)
+		z, _ := zc.Get("Events", l.BID)
+		start, _ := time.Parse(time.RFC3339, h.Properties["hs_meeting_start_time"])
+		zstart, _ := time.Parse(time.RFC3339, z.Fields["Start_DateTime"])
+		if h.Properties["hs_meeting_title"] != z.Fields["Event_Title"] || !start.Truncate(time.Second).Equal(zstart) {
+			t.Errorf("meeting %s %q at %s linked to Zoho meeting %s %q at %s", l.AID, h.Properties["hs_meeting_title"], start, l.BID, z.Fields["Event_Title"], z.Fields["Start_DateTime"])
+		}
+		if onContact("meetings", l.AID, l.BID, z.Fields["Who_Id"]) {
+			checked["meetings"]++
+		}
+	}
+	var zohoNote, hubspotNote string
+	for _, l := range syncLinks(t, a, "notes") {
+		h, _ := hs.Get("notes", l.AID)
+		z, _ := zc.Get("Notes", l.BID)
+		body, text := h.Properties["hs_note_body"], z.Fields["Note_Content"]
+		if text == "" || !strings.Contains(body, strings.SplitN(text, "\n", 2)[0]) {
+			t.Errorf("note %s %q linked to Zoho note %s %q", l.AID, body, l.BID, text)
+		}
+		if z.Fields["$se_module"] != "Contacts" {
+			t.Errorf("Zoho note %s hangs on a %q", l.BID, z.Fields["$se_module"])
+		}
+		if onContact("notes", l.AID, l.BID, z.Fields["Parent_Id"]) {
+			checked["notes"]++
+		}
+		if l.CreatedBy == "a" {
+			zohoNote, hubspotNote = l.BID, l.AID
+		}
+	}
+	if checked["calls"] == 0 || checked["meetings"] == 0 || checked["notes"] == 0 || zohoNote == "" {
+		t.Fatalf("checked on their contact: %v; a HubSpot note made from Zoho: %q; want some of each", checked, zohoNote)
+	}
+	for _, name := range []string{"calls", "meetings", "notes"} {
+		if again, err := a.Run(ctx, name, app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+			t.Fatalf("second %s run: %v %+v\n%s", name, err, again.Summary, again.Plan.Summary())
+		}
+	}
+
+	// A note edited in Zoho is read, newest first, down to the cursor.
+	time.Sleep(1100 * time.Millisecond) // Zoho's Modified_Time has one-second resolution
+	if _, err := zc.Update("Notes", zohoNote, map[string]any{"Note_Content": "Budget moved to Q2."}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Run(ctx, "notes", app.RunOptions{Confirm: true})
+	if err != nil || res.Summary.Updated != 1 || res.Plan.Counts.ReadB != 1 {
+		t.Fatalf("run after the note's edit: %v %+v, want the one note read and updated\n%s", err, res.Summary, res.Plan.Summary())
+	}
+	if h, _ := hs.Get("notes", hubspotNote); !strings.Contains(h.Properties["hs_note_body"], "Budget moved to Q2.") {
+		t.Errorf("HubSpot note %s reads %q after the Zoho edit", hubspotNote, h.Properties["hs_note_body"])
+	}
+	if again, err := a.Run(ctx, "notes", app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+		t.Fatalf("the run after: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
 	}
 }

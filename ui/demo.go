@@ -37,6 +37,9 @@ const (
 	demoZohoAccts  = "demo-hubspot-zoho-accounts"
 	demoZohoDeals  = "demo-hubspot-zoho-deals"
 	demoZohoTasks  = "demo-hubspot-zoho-tasks"
+	demoZohoCalls  = "demo-hubspot-zoho-calls"
+	demoZohoMeets  = "demo-hubspot-zoho-meetings"
+	demoZohoNotes  = "demo-hubspot-zoho-notes"
 	demoDynPeople  = "demo-hubspot-dynamics"
 	demoDynAccts   = "demo-hubspot-dynamics-accounts"
 	demoDynDeals   = "demo-hubspot-dynamics-deals"
@@ -121,15 +124,11 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 }
 
 // offerDemoSync asks, once the sandbox CRMs are connected, whether to add
-// the ready-made two-way syncs (HubSpot ↔ Salesforce companies, contacts,
-// deals, tasks, meetings, calls and notes; HubSpot ↔ Pipedrive companies,
-// contacts, deals, tasks, calls, meetings and notes; HubSpot ↔ Zoho CRM
-// companies, contacts, deals and tasks; HubSpot ↔ Dynamics 365 companies,
-// contacts, deals, tasks, calls, meetings and notes),
-// and opens the contacts sync's
-// preview.
+// the ready-made two-way syncs (HubSpot ↔ each other CRM: companies,
+// contacts, deals, tasks, meetings, calls and notes), and opens the
+// contacts sync's preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot, Salesforce, Pipedrive, Zoho CRM and Dynamics 365 sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, and notes (HubSpot notes and Salesforce Notes, matched by their text), each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name), contacts (matched by email) and deals (matched by name), each with its organization, tasks, calls and meetings (HubSpot's and Pipedrive activities of those types, matched by title) and notes (matched by their text), each with its person. HubSpot ↔ Zoho CRM: companies and Accounts (matched by web domain), contacts (matched by email) and deals (matched by name), each with its account, and tasks (matched by subject), each with its contact. HubSpot ↔ Dynamics 365: companies and accounts (matched by web domain), contacts (matched by email) and deals and opportunities (matched by name), each with its account, and tasks (matched by subject), calls and meetings (phone calls and appointments, matched by title) and notes (matched by their text), each with its contact. The contacts preview opens first; nothing is written until you press Apply."
+	msg := "HubSpot, Salesforce, Pipedrive, Zoho CRM and Dynamics 365 sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, and notes (HubSpot notes and Salesforce Notes, matched by their text), each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name), contacts (matched by email) and deals (matched by name), each with its organization, tasks, calls and meetings (HubSpot's and Pipedrive activities of those types, matched by title) and notes (matched by their text), each with its person. HubSpot ↔ Zoho CRM: companies and Accounts (matched by web domain), contacts (matched by email) and deals (matched by name), each with its account, and tasks (matched by subject), calls and meetings (matched by title) and notes (matched by their text), each with its contact. HubSpot ↔ Dynamics 365: companies and accounts (matched by web domain), contacts (matched by email) and deals and opportunities (matched by name), each with its account, and tasks (matched by subject), calls and meetings (phone calls and appointments, matched by title) and notes (matched by their text), each with its contact. The contacts preview opens first; nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {
 			u.createDemoSync()
@@ -160,6 +159,9 @@ func (u *UI) createDemoSync() {
 		app.DemoZohoSyncWithAccounts(demoZohoPeople, demoHubSpot, demoZoho, demoZohoAccts),
 		app.DemoZohoDealsSync(demoZohoDeals, demoHubSpot, demoZoho, demoZohoAccts),
 		app.DemoZohoTasksSync(demoZohoTasks, demoHubSpot, demoZoho, demoZohoPeople),
+		app.DemoZohoCallsSync(demoZohoCalls, demoHubSpot, demoZoho, demoZohoPeople),
+		app.DemoZohoMeetingsSync(demoZohoMeets, demoHubSpot, demoZoho, demoZohoPeople),
+		app.DemoZohoNotesSync(demoZohoNotes, demoHubSpot, demoZoho, demoZohoPeople),
 		app.DemoDynamicsCompaniesSync(demoDynAccts, demoHubSpot, demoDynamics),
 		app.DemoDynamicsSync(demoDynPeople, demoHubSpot, demoDynamics, demoDynAccts),
 		app.DemoDynamicsDealsSync(demoDynDeals, demoHubSpot, demoDynamics, demoDynAccts),

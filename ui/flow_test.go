@@ -240,7 +240,7 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 
 	// The companies and deals demo syncs were saved with it, unrun, on the
 	// Syncs screen.
-	for _, name := range []string{demoCompanies, demoDeals, demoTasks, demoMeetings, demoCalls, demoNotes, demoOrgs, demoPeople, demoPDDeals, demoPDTasks, demoPDCalls, demoPDMeetings, demoPDNotes, demoZohoPeople, demoZohoAccts, demoZohoDeals, demoZohoTasks, demoDynAccts, demoDynPeople, demoDynDeals, demoDynTasks, demoDynCalls, demoDynMeets, demoDynNotes} {
+	for _, name := range []string{demoCompanies, demoDeals, demoTasks, demoMeetings, demoCalls, demoNotes, demoOrgs, demoPeople, demoPDDeals, demoPDTasks, demoPDCalls, demoPDMeetings, demoPDNotes, demoZohoPeople, demoZohoAccts, demoZohoDeals, demoZohoTasks, demoZohoCalls, demoZohoMeets, demoZohoNotes, demoDynAccts, demoDynPeople, demoDynDeals, demoDynTasks, demoDynCalls, demoDynMeets, demoDynNotes} {
 		if _, err := l.a.Sync(ctx, name); err != nil {
 			t.Fatalf("the demo sync %s was not saved: %v", name, err)
 		}

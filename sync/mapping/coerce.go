@@ -110,18 +110,21 @@ func divideTransform(arg string) (transform, error) {
 		aTypes: withText(connector.TypeNumber), bTypes: withText(connector.TypeNumber)}, nil
 }
 
-// hhmmUnits are the units hhmm:UNIT reads A's number in, in milliseconds.
-var hhmmUnits = map[string]float64{"ms": 1, "s": 1000, "min": 60000}
+// clockUnits are the units hhmm:UNIT and mmss:UNIT read A's number in, in
+// milliseconds.
+var clockUnits = map[string]float64{"ms": 1, "s": 1000, "min": 60000}
 
-// hhmmTransform builds "hhmm:UNIT": A holds a length as a number of UNIT
-// (ms, s or min), B as "HH:MM", rounded to the minute. It turns HubSpot's
-// call duration in milliseconds into a Pipedrive activity's duration
-// (hhmm:ms). Like divide, the rounding cannot loop: a length read back from
-// B converts to itself again.
-func hhmmTransform(arg string) (transform, error) {
-	unit, ok := hhmmUnits[arg]
+// clockTransform builds "hhmm:UNIT" (step a minute) or "mmss:UNIT" (step a
+// second): A holds a length as a number of UNIT (ms, s or min), B as two
+// numbers joined by a colon, the second under 60 ("HH:MM" or "MM:SS"),
+// rounded to the step. hhmm:ms turns HubSpot's call duration in
+// milliseconds into a Pipedrive activity's duration, mmss:ms into a Zoho
+// call's Call_Duration. Like divide, the rounding cannot loop: a length
+// read back from B converts to itself again.
+func clockTransform(name, arg string, step float64) (transform, error) {
+	unit, ok := clockUnits[arg]
 	if !ok {
-		return transform{}, fmt.Errorf("transform hhmm needs the unit A counts in: hhmm:ms, hhmm:s or hhmm:min")
+		return transform{}, fmt.Errorf("transform %s needs the unit A counts in: %s:ms, %s:s or %s:min", name, name, name, name)
 	}
 	forward := func(s string) (string, error) {
 		v, err := normalizeNumber(s)
@@ -132,34 +135,35 @@ func hhmmTransform(arg string) (transform, error) {
 		if f < 0 {
 			return "", fmt.Errorf("%q is not a length", s)
 		}
-		m := int64(math.Round(f * unit / 60000))
-		return fmt.Sprintf("%02d:%02d", m/60, m%60), nil
+		n := int64(math.Round(f * unit / step))
+		return fmt.Sprintf("%02d:%02d", n/60, n%60), nil
 	}
-	canon := canonHHMM
+	canon := func(s string) (string, error) { return canonClock(name, s) }
 	inverse := func(s string) (string, error) {
 		c, err := canon(s)
 		if err != nil || c == "" {
 			return c, err
 		}
-		var h, m int
-		fmt.Sscanf(c, "%d:%d", &h, &m)
-		return normalizeNumber(strconv.FormatFloat(float64(h*60+m)*60000/unit, 'f', -1, 64))
+		var big, small int
+		fmt.Sscanf(c, "%d:%d", &big, &small)
+		return normalizeNumber(strconv.FormatFloat(float64(big*60+small)*step/unit, 'f', -1, 64))
 	}
-	return transform{name: "hhmm", forward: forward, canon: canon, inverse: inverse,
+	return transform{name: name, forward: forward, canon: canon, inverse: inverse,
 		aTypes: withText(connector.TypeNumber), bTypes: plainText}, nil
 }
 
-// canonHHMM normalizes a length written as H:MM or HH:MM.
-func canonHHMM(s string) (string, error) {
+// canonClock normalizes a length written as H:MM or HH:MM (hhmm), or
+// M:SS or MM:SS (mmss).
+func canonClock(name, s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", nil
 	}
-	var h, m int
-	if n, err := fmt.Sscanf(s, "%d:%d", &h, &m); err != nil || n != 2 || h < 0 || m < 0 || m > 59 {
-		return "", fmt.Errorf("%q is not a length as HH:MM", s)
+	var big, small int
+	if n, err := fmt.Sscanf(s, "%d:%d", &big, &small); err != nil || n != 2 || big < 0 || small < 0 || small > 59 {
+		return "", fmt.Errorf("%q is not a length as %s", s, map[string]string{"hhmm": "HH:MM", "mmss": "MM:SS"}[name])
 	}
-	return fmt.Sprintf("%02d:%02d", h, m), nil
+	return fmt.Sprintf("%02d:%02d", big, small), nil
 }
 
 // spanTransform is "span": A is a start and an end, two instants joined
@@ -184,7 +188,7 @@ func spanTransform() transform {
 		m := int64(math.Round(end.Sub(start).Minutes()))
 		return fmt.Sprintf("%02d:%02d", m/60, m%60), nil
 	}
-	return transform{name: "span", forward: forward, canon: canonHHMM,
+	return transform{name: "span", forward: forward, canon: func(s string) (string, error) { return canonClock("hhmm", s) },
 		whyNot: "a length cannot be turned back into a start and an end",
 		aTypes: withText(connector.TypeDateTime), bTypes: plainText}
 }

@@ -101,7 +101,9 @@ func parseTransform(spec string, env transformEnv) (transform, error) {
 	case "divide":
 		return divideTransform(arg)
 	case "hhmm":
-		return hhmmTransform(arg)
+		return clockTransform(name, arg, 60000)
+	case "mmss":
+		return clockTransform(name, arg, 1000)
 	case "wallclock":
 		return wallclockTransform(arg)
 	case "text":

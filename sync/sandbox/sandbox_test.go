@@ -110,9 +110,11 @@ func TestStartSeedsServesAndCountsStats(t *testing.T) {
 		}
 	}
 	if resp.StatusCode != 200 || len(zc.Data) != 200 || zc.Data[0].AccountName == nil || s.Zoho().Count("Contacts") != 500 ||
-		zohoShared != 250 || s.Zoho().Count("Accounts") == 0 || s.Zoho().Count("Deals") == 0 || s.Zoho().Count("Tasks") != 50 {
-		t.Fatalf("zoho: list %d with %d contacts, %d contacts, %d of them HubSpot's with an account, %d accounts, %d deals, %d tasks",
-			resp.StatusCode, len(zc.Data), s.Zoho().Count("Contacts"), zohoShared, s.Zoho().Count("Accounts"), s.Zoho().Count("Deals"), s.Zoho().Count("Tasks"))
+		zohoShared != 250 || s.Zoho().Count("Accounts") == 0 || s.Zoho().Count("Deals") == 0 || s.Zoho().Count("Tasks") != 50 ||
+		s.Zoho().Count("Calls") != 50 || s.Zoho().Count("Events") == 0 || s.Zoho().Count("Notes") == 0 {
+		t.Fatalf("zoho: list %d with %d contacts, %d contacts, %d of them HubSpot's with an account, %d accounts, %d deals, %d tasks, %d calls, %d meetings, %d notes",
+			resp.StatusCode, len(zc.Data), s.Zoho().Count("Contacts"), zohoShared, s.Zoho().Count("Accounts"), s.Zoho().Count("Deals"), s.Zoho().Count("Tasks"),
+			s.Zoho().Count("Calls"), s.Zoho().Count("Events"), s.Zoho().Count("Notes"))
 	}
 	// Dynamics 365 too, through its Web API with OData paging.
 	req, _ = http.NewRequestWithContext(ctx, http.MethodGet, vendors[4].APIBase+"/api/data/v9.2/contacts?$select=emailaddress1,_parentcustomerid_value", nil)

@@ -273,7 +273,8 @@ var zohoStages = []string{"Qualification", "Needs Analysis", "Value Proposition"
 // seedZoho gives Zoho CRM an account per company, n/2 contacts
 // (halfShared), a deal for every fourth HubSpot deal (the same name under
 // the same company's account, offset from the ones Dynamics shares) and a
-// few of its own, and a task on every tenth contact.
+// few of its own, and a task, a call, a meeting and a note on every tenth
+// contact each.
 func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, hsDeals []dealRow, seedVal int64, n int, now time.Time) error {
 	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x2f6b1d0c))
 	stamp := yearStamps(rng, now)
@@ -312,7 +313,41 @@ func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, hsDeals []deal
 			Status: sfTaskStatus[rng.IntN(3)], Priority: sfPriority[rng.IntN(len(sfPriority))],
 			DueDate: now.AddDate(0, 0, 1+rng.IntN(30)).Format(time.DateOnly), ContactID: contactIDs[i], Created: cr, Modified: md})
 	}
-	_, err = zh.SeedTasks(tasks)
+	if _, err := zh.SeedTasks(tasks); err != nil {
+		return err
+	}
+	var calls []zoho.CallSeed
+	var events []zoho.EventSeed
+	var notes []zoho.NoteSeed
+	for i := 7; i < len(rows); i += 10 {
+		who := rows[i].FirstName + " " + rows[i].LastName
+		cr, md := stamp()
+		start := md.Add(-time.Duration(1+rng.IntN(72)) * time.Hour).Truncate(time.Minute) // logged: before it was written
+		call := zoho.CallSeed{Subject: "Call with " + who + " (Zoho)", CallType: "Inbound", Start: start,
+			Duration: fmt.Sprintf("%d:%02d", rng.IntN(30), rng.IntN(60)), ContactID: contactIDs[i], Created: cr, Modified: md}
+		if rng.IntN(2) == 0 {
+			call.CallType, call.OutboundStatus = "Outbound", "Completed"
+		}
+		calls = append(calls, call)
+		if j := i + 1; j < len(rows) {
+			cr, md := stamp()
+			start := now.AddDate(0, 0, 1+rng.IntN(30)).Truncate(time.Hour)
+			events = append(events, zoho.EventSeed{Title: "Demo for " + rows[j].FirstName + " " + rows[j].LastName, Start: start, End: start.Add(time.Hour),
+				Venue: "Zoho Meeting", ContactID: contactIDs[j], Created: cr, Modified: md})
+		}
+		if j := i + 2; j < len(rows) {
+			cr, md := stamp()
+			notes = append(notes, zoho.NoteSeed{Title: "Budget", Content: rows[j].FirstName + " has budget approved for Q1 (Zoho).",
+				ParentID: contactIDs[j], Created: cr, Modified: md})
+		}
+	}
+	if _, err := zh.SeedCalls(calls); err != nil {
+		return err
+	}
+	if _, err := zh.SeedEvents(events); err != nil {
+		return err
+	}
+	_, err = zh.SeedNotes(notes)
 	return err
 }
 

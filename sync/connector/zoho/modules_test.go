@@ -9,9 +9,11 @@ import (
 
 // TestDealsAndTasks: the connector offers Deals with their stages and
 // Tasks with the contact lookup, and a task's Related To (a multi-module
-// lookup, written with its $se_module) as read only; a deal created under
-// an account and a task on a contact land in the sandbox with both
-// lookups, and a task read back names its contact by id.
+// lookup, written with its $se_module) as read only and as one field per
+// module; a deal created under an account and a task on a contact land in
+// the sandbox with both lookups, a task related to the deal through
+// What_Id.Deals carries $se_module Deals, and a task read back names its
+// contact and its deal by id.
 func TestDealsAndTasks(t *testing.T) {
 	e := newEnv(t, zsim.Options{Seed: 11})
 	c := e.connect(t)
@@ -60,6 +62,17 @@ func TestDealsAndTasks(t *testing.T) {
 		t.Fatalf("create task: %v %+v", err, res)
 	}
 	taskID := res[0].ID
+	dealID := ""
+	for _, d := range e.sim.Records("Deals") {
+		dealID = d.ID
+	}
+	res, err = c.Write(ctx, "Tasks", []connector.Op{{Kind: connector.OpUpdate, ID: taskID, Fields: map[string]string{"What_Id.Accounts": "", "What_Id.Deals": dealID}}})
+	if err != nil || len(res) != 1 || res[0].Err != nil {
+		t.Fatalf("relate the task to its deal: %v %+v", err, res)
+	}
+	if z, _ := e.sim.Get("Tasks", taskID); z.Fields["What_Id"] != dealID || z.Fields["$se_module"] != "Deals" {
+		t.Fatalf("task in Zoho: What_Id %q in %q, want deal %s", z.Fields["What_Id"], z.Fields["$se_module"], dealID)
+	}
 	var got map[string]string
 	for page, err := range c.Read(ctx, "Tasks", "") {
 		if err != nil {
@@ -71,7 +84,8 @@ func TestDealsAndTasks(t *testing.T) {
 			}
 		}
 	}
-	if got["Who_Id"] != person.ID || got["Subject"] != "Call about the renewal" || got["Due_Date"] != "2027-01-15" {
+	if got["Who_Id"] != person.ID || got["Subject"] != "Call about the renewal" || got["Due_Date"] != "2027-01-15" ||
+		got["What_Id.Deals"] != dealID || got["What_Id.Accounts"] != "" {
 		t.Fatalf("task read back: %+v", got)
 	}
 }

@@ -49,6 +49,10 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			yield(connector.Page{}, err)
 			return
 		}
+		if object == "Notes" {
+			c.readNewestFirst(ctx, object, sc, cur, yield)
+			return
+		}
 		var header http.Header
 		if !cur.At.IsZero() {
 			header = http.Header{"If-Modified-Since": {cur.At.Add(-time.Second).Format(time.RFC3339)}}
@@ -81,6 +85,52 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 	}
 }
 
+// readNewestFirst reads a module whose list takes no If-Modified-Since
+// (Notes: the notes spec lists none) newest first, down to the cursor's
+// second, and yields what changed since oldest first, as Read does. What
+// changed is held until the list reaches the cursor: every note on a first
+// read, a run's changes after that.
+func (c *Connector) readNewestFirst(ctx context.Context, object string, sc *schema, cur timecursor.Cursor, yield func(connector.Page, error) bool) {
+	var changed []connector.Record
+	token := ""
+	for {
+		q := url.Values{"fields": {strings.Join(readFields(sc), ",")}, "per_page": {strconv.Itoa(PageSize)}, "sort_by": {"Modified_Time"}, "sort_order": {"desc"}}
+		if token != "" {
+			q.Set("page_token", token)
+		}
+		body, err := c.list(ctx, "/"+object+"?"+q.Encode(), nil)
+		if err != nil {
+			yield(connector.Page{}, fmt.Errorf("zoho: read %s: %w", object, err))
+			return
+		}
+		older := false
+		for _, raw := range body.Data {
+			rec, err := toRecord(sc, raw)
+			if err != nil {
+				yield(connector.Page{}, fmt.Errorf("zoho: read %s: %w", object, err))
+				return
+			}
+			if rec.Modified.Truncate(time.Second).Before(cur.At) {
+				older = true
+				break
+			}
+			changed = append(changed, rec)
+		}
+		if older || !body.Info.MoreRecords || body.Info.NextPageToken == nil || *body.Info.NextPageToken == "" {
+			break
+		}
+		token = *body.Info.NextPageToken
+	}
+	slices.Reverse(changed)
+	for start := 0; start < len(changed); start += PageSize {
+		page, _ := timecursor.Page(&cur, changed[start:min(start+PageSize, len(changed))],
+			func(r connector.Record) (connector.Record, error) { return r, nil })
+		if len(page.Records) > 0 && !yield(page, nil) {
+			return
+		}
+	}
+}
+
 // list runs one list call; 204 is an empty page.
 func (c *Connector) list(ctx context.Context, path string, header http.Header) (listBody, error) {
 	var body listBody
@@ -100,8 +150,12 @@ func (c *Connector) list(ctx context.Context, path string, header http.Header) (
 // readFields are the fields a read names: all of them, or, past Zoho's 50,
 // the required, unique and writable ones first.
 func readFields(sc *schema) []string {
-	names := make([]string, 0, len(sc.Fields)+1)
-	for _, f := range sc.Fields {
+	fs := slices.DeleteFunc(slices.Clone(sc.Fields), func(f connector.Field) bool {
+		_, offered := sc.targets[f.Name] // read through its lookup
+		return offered
+	})
+	names := make([]string, 0, len(fs)+1)
+	for _, f := range fs {
 		names = append(names, f.Name)
 	}
 	if !slices.Contains(names, "Modified_Time") {
@@ -110,18 +164,21 @@ func readFields(sc *schema) []string {
 	if len(names) <= maxFields {
 		return names
 	}
+	offeredAs := map[string]bool{} // multi-module lookups, writable per module
+	for _, t := range sc.targets {
+		offeredAs[t.lookup] = true
+	}
 	rank := func(f connector.Field) int {
 		switch {
 		case f.Name == "Modified_Time":
 			return 0
 		case f.Required || f.Unique:
 			return 1
-		case !f.ReadOnly:
+		case !f.ReadOnly || offeredAs[f.Name]:
 			return 2
 		}
 		return 3
 	}
-	fs := slices.Clone(sc.Fields)
 	slices.SortStableFunc(fs, func(a, b connector.Field) int { return rank(a) - rank(b) })
 	names = names[:0]
 	for _, f := range fs[:maxFields] {
@@ -157,6 +214,26 @@ func toRecord(sc *schema, raw map[string]json.RawMessage) (connector.Record, err
 			}
 		}
 		rec.Fields[name] = s
+	}
+	// A multi-module lookup reads as the field of its module.
+	for name, t := range sc.targets {
+		module := ""
+		if t.lookup == moduleInValue {
+			var v struct {
+				Module struct {
+					APIName string `json:"api_name"`
+				} `json:"module"`
+			}
+			_ = json.Unmarshal(raw[t.lookup], &v) // null or absent: no module
+			module = v.Module.APIName
+		} else {
+			_ = json.Unmarshal(raw["$se_module"], &module)
+		}
+		if module == t.module {
+			rec.Fields[name] = rec.Fields[t.lookup]
+		} else {
+			rec.Fields[name] = ""
+		}
 	}
 	mod, err := time.Parse(time.RFC3339, rec.Fields["Modified_Time"])
 	if err != nil {

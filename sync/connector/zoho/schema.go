@@ -33,7 +33,9 @@ type fieldItem struct {
 	// MultiModule lists the modules of a lookup whose target each record
 	// names in $se_module (a task's What_Id); {} for any other field.
 	MultiModule struct {
-		Modules []json.RawMessage `json:"modules"`
+		Modules []struct {
+			APIName string `json:"api_name"`
+		} `json:"modules"`
 	} `json:"multi_module_lookup"`
 }
 
@@ -42,7 +44,18 @@ type fieldItem struct {
 type schema struct {
 	connector.Schema
 	types map[string]string // api_name -> data_type
+	// targets are the fields a multi-module lookup is offered as, one per
+	// module the connector speaks: "What_Id.Accounts" -> What_Id, Accounts.
+	targets map[string]target
 }
+
+// target is one module of a multi-module lookup.
+type target struct{ lookup, module string }
+
+// moduleInValue is the multi-module lookup that names its module inside
+// its value ({"module": {"api_name": …}, "id": …}), as a note's parent
+// does; the others name it in the record's "$se_module".
+const moduleInValue = "Parent_Id"
 
 // systemReadOnly are the fields Zoho sets itself.
 var systemReadOnly = map[string]bool{"Created_Time": true, "Modified_Time": true, "Created_By": true, "Modified_By": true, "Full_Name": true}
@@ -101,7 +114,7 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 
 // hold builds the schema from the fields metadata and keeps it.
 func (c *Connector) hold(object string, items []fieldItem) *schema {
-	sc := &schema{Schema: connector.Schema{Object: object}, types: map[string]string{}}
+	sc := &schema{Schema: connector.Schema{Object: object}, types: map[string]string{}, targets: map[string]target{}}
 	for _, it := range items {
 		if it.APIName == "" {
 			continue
@@ -111,8 +124,9 @@ func (c *Connector) hold(object string, items []fieldItem) *schema {
 			Label:    firstNonEmpty(it.DisplayLabel, it.FieldLabel, it.APIName),
 			Type:     fieldType(it.DataType),
 			Required: it.SystemMandatory,
-			// A multi-module lookup is written with its module
-			// ($se_module), which a mapped field cannot carry: read only.
+			// A multi-module lookup is written with its module, which a
+			// mapped field cannot carry: read only, and offered per module
+			// below.
 			ReadOnly: it.ReadOnly || it.FieldReadOnly && it.DataType != "ownerlookup" || systemReadOnly[it.APIName] ||
 				it.DataType == "autonumber" || it.DataType == "formula" || len(it.MultiModule.Modules) > 0,
 			Unique: isUnique(it.Unique) || (object == "Contacts" && it.APIName == "Email"),
@@ -122,6 +136,16 @@ func (c *Connector) hold(object string, items []fieldItem) *schema {
 		}
 		sc.Fields = append(sc.Fields, f)
 		sc.types[it.APIName] = it.DataType
+		for _, m := range it.MultiModule.Modules {
+			if !slices.Contains(Info().Objects, m.APIName) {
+				continue
+			}
+			name := it.APIName + "." + m.APIName
+			sc.Fields = append(sc.Fields, connector.Field{Name: name, Label: f.Label + " (" + m.APIName + ")", Type: connector.TypeID,
+				ReadOnly: it.ReadOnly || it.FieldReadOnly})
+			sc.types[name] = "lookup"
+			sc.targets[name] = target{lookup: it.APIName, module: m.APIName}
+		}
 	}
 	slices.SortStableFunc(sc.Fields, func(a, b connector.Field) int { return strings.Compare(a.Name, b.Name) })
 	c.mu.Lock()

@@ -209,6 +209,20 @@ func body(sc *schema, op connector.Op) (map[string]any, *connector.RecordError) 
 		b["id"] = op.ID
 	}
 	for name, v := range op.Fields {
+		if t, ok := sc.targets[name]; ok {
+			if readOnly(sc, name) {
+				return nil, refuse(sc.Object, op.ID, name, "READ_ONLY", name+" is read-only in Zoho CRM")
+			}
+			switch {
+			case v != "" && t.lookup == moduleInValue:
+				b[t.lookup] = map[string]any{"module": map[string]string{"api_name": t.module}, "id": v}
+			case v != "":
+				b[t.lookup], b["$se_module"] = map[string]string{"id": v}, t.module
+			case b[t.lookup] == nil: // another module's value wins over a blank
+				b[t.lookup] = nil
+			}
+			continue
+		}
 		typ, known := sc.types[name]
 		switch {
 		case !known:
@@ -302,6 +316,9 @@ func (c *Connector) Lookup(ctx context.Context, object, field string, values []s
 	}
 	if _, ok := sc.types[field]; !ok {
 		return nil, fmt.Errorf("zoho: lookup %s by %s: no such field: %w", object, field, connector.ErrNoLookup)
+	}
+	if object == "Notes" {
+		return nil, fmt.Errorf("zoho: lookup %s by %s: Zoho does not search notes: %w", object, field, connector.ErrNoLookup)
 	}
 	var out []connector.Record
 	for _, v := range values {

@@ -1,5 +1,6 @@
 // Package zoho is the Zoho CRM connector: the REST API v8 records API for
-// Contacts, Accounts, Deals and Tasks (Get Records with If-Modified-Since and page
+// Contacts, Accounts, Deals, and Tasks, Calls, Events (meetings) and Notes
+// (Get Records with If-Modified-Since and page
 // tokens, Insert, Update and Upsert of up to 100 records with a result per
 // record, Delete, Search, and the fields metadata). API calls carry the
 // access token as "Zoho-oauthtoken", and go to the api_domain the token
@@ -42,7 +43,7 @@ func Info() connector.Info {
 			TokenURL:  "https://accounts.zoho.com/oauth/v2/token",
 			RevokeURL: "https://accounts.zoho.com/oauth/v2/token/revoke",
 			// Zoho separates scopes with commas.
-			Scopes:     []string{"ZohoCRM.modules.contacts.ALL,ZohoCRM.modules.accounts.ALL,ZohoCRM.modules.deals.ALL,ZohoCRM.modules.tasks.ALL,ZohoCRM.settings.fields.READ"},
+			Scopes:     []string{"ZohoCRM.modules.contacts.ALL,ZohoCRM.modules.accounts.ALL,ZohoCRM.modules.deals.ALL,ZohoCRM.modules.tasks.ALL,ZohoCRM.modules.calls.ALL,ZohoCRM.modules.events.ALL,ZohoCRM.modules.notes.ALL,ZohoCRM.settings.fields.READ"},
 			PKCE:       true,
 			AuthScheme: "Zoho-oauthtoken",
 			// A refresh token comes only with access_type=offline, and
@@ -53,7 +54,7 @@ func Info() connector.Info {
 		BatchSize: BatchSize,
 		PageSize:  PageSize,
 		APIBase:   "https://www.zohoapis.com",
-		Objects:   []string{"Contacts", "Accounts", "Deals", "Tasks"},
+		Objects:   []string{"Contacts", "Accounts", "Deals", "Tasks", "Calls", "Events", "Notes"},
 		Contacts:  "Contacts",
 		New:       New,
 	}
