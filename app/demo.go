@@ -42,6 +42,60 @@ func (a *App) ConnectSandbox(ctx context.Context, srv *sandbox.Server, vendor, n
 	return store.Connection{}, fmt.Errorf("the sandbox has no vendor %q", vendor)
 }
 
+// DemoConnections names the sandbox's connection of each vendor.
+type DemoConnections struct{ HubSpot, Salesforce, Pipedrive, Zoho, Dynamics string }
+
+// Names of the ready-made syncs the window refers to: the contacts sync,
+// whose preview opens first, and the syncs its first screens mention.
+const (
+	DemoContactsName          = "demo-contacts"
+	DemoCompaniesName         = "demo-companies"
+	DemoDealsName             = "demo-deals"
+	DemoPipedriveContactsName = "demo-hubspot-pipedrive"
+)
+
+// DemoSyncs are the ready-made two-way syncs Try the sandbox offers:
+// HubSpot ↔ each other CRM's companies, contacts, deals, tasks, meetings,
+// calls and notes. In each group companies come first, since contacts and
+// deals link through them, and activities after the contacts they link
+// through.
+func DemoSyncs(c DemoConnections) []engine.Definition {
+	hs := c.HubSpot
+	pdOrgs, pdPeople := "demo-hubspot-pipedrive-companies", DemoPipedriveContactsName
+	zcAccts, zcPeople := "demo-hubspot-zoho-accounts", "demo-hubspot-zoho"
+	dvAccts, dvPeople := "demo-hubspot-dynamics-accounts", "demo-hubspot-dynamics"
+	return []engine.Definition{
+		DemoCompaniesSync(DemoCompaniesName, hs, c.Salesforce),
+		DemoSyncWithCompanies(DemoContactsName, hs, c.Salesforce, DemoCompaniesName),
+		DemoDealsSync(DemoDealsName, hs, c.Salesforce, DemoCompaniesName),
+		DemoTasksSync("demo-tasks", hs, c.Salesforce, DemoContactsName),
+		DemoMeetingsSync("demo-meetings", hs, c.Salesforce, DemoContactsName),
+		DemoCallsSync("demo-calls", hs, c.Salesforce, DemoContactsName),
+		DemoNotesSync("demo-notes", hs, c.Salesforce, DemoContactsName),
+		DemoPipedriveCompaniesSync(pdOrgs, hs, c.Pipedrive),
+		DemoPipedriveSync(pdPeople, hs, c.Pipedrive, pdOrgs),
+		DemoPipedriveDealsSync("demo-hubspot-pipedrive-deals", hs, c.Pipedrive, pdOrgs),
+		DemoPipedriveTasksSync("demo-hubspot-pipedrive-tasks", hs, c.Pipedrive, pdPeople),
+		DemoPipedriveCallsSync("demo-hubspot-pipedrive-calls", hs, c.Pipedrive, pdPeople),
+		DemoPipedriveMeetingsSync("demo-hubspot-pipedrive-meetings", hs, c.Pipedrive, pdPeople),
+		DemoPipedriveNotesSync("demo-hubspot-pipedrive-notes", hs, c.Pipedrive, pdPeople),
+		DemoZohoCompaniesSync(zcAccts, hs, c.Zoho),
+		DemoZohoSyncWithAccounts(zcPeople, hs, c.Zoho, zcAccts),
+		DemoZohoDealsSync("demo-hubspot-zoho-deals", hs, c.Zoho, zcAccts),
+		DemoZohoTasksSync("demo-hubspot-zoho-tasks", hs, c.Zoho, zcPeople),
+		DemoZohoCallsSync("demo-hubspot-zoho-calls", hs, c.Zoho, zcPeople),
+		DemoZohoMeetingsSync("demo-hubspot-zoho-meetings", hs, c.Zoho, zcPeople),
+		DemoZohoNotesSync("demo-hubspot-zoho-notes", hs, c.Zoho, zcPeople),
+		DemoDynamicsCompaniesSync(dvAccts, hs, c.Dynamics),
+		DemoDynamicsSync(dvPeople, hs, c.Dynamics, dvAccts),
+		DemoDynamicsDealsSync("demo-hubspot-dynamics-deals", hs, c.Dynamics, dvAccts),
+		DemoDynamicsTasksSync("demo-hubspot-dynamics-tasks", hs, c.Dynamics, dvPeople),
+		DemoDynamicsCallsSync("demo-hubspot-dynamics-calls", hs, c.Dynamics, dvPeople),
+		DemoDynamicsMeetingsSync("demo-hubspot-dynamics-meetings", hs, c.Dynamics, dvPeople),
+		DemoDynamicsNotesSync("demo-hubspot-dynamics-notes", hs, c.Dynamics, dvPeople),
+	}
+}
+
 // DemoSync is the ready-made two-way contacts sync offered after the
 // sandbox is connected: HubSpot contacts ↔ Salesforce Contacts by email.
 func DemoSync(name, hubspotConn, salesforceConn string) engine.Definition {
@@ -238,7 +292,8 @@ func DemoZohoTasksSync(name, hubspotConn, zohoConn, contacts string) engine.Defi
 // and Zoho CRM Calls, matched by title, each on its contact (Who_Id)
 // through the links of the contacts sync named (DemoZohoSync). A Zoho
 // call's type is set when it is created and never changed (Zoho refuses
-// that), and a missed call arrives in HubSpot as inbound; the duration goes
+// that), a HubSpot call with no direction goes to Zoho as outbound (Zoho
+// needs a type), and a missed call arrives in HubSpot as inbound; the duration goes
 // from HubSpot's milliseconds to Zoho's MM:SS, and the call's time is its
 // start.
 func DemoZohoCallsSync(name, hubspotConn, zohoConn, contacts string) engine.Definition {
@@ -251,7 +306,8 @@ func DemoZohoCallsSync(name, hubspotConn, zohoConn, contacts string) engine.Defi
 			{A: "hs_call_body", B: "Description", Transform: "text"},
 			{A: "hs_call_direction", B: "Call_Type", Transform: "map", Rule: mapping.OnCreate,
 				ValueMap:         map[string]string{"INBOUND": "Inbound", "OUTBOUND": "Outbound"},
-				ReverseTransform: "map", ReverseValueMap: map[string]string{"Inbound": "INBOUND", "Missed": "INBOUND", "Outbound": "OUTBOUND"}},
+				ReverseTransform: "map", ReverseValueMap: map[string]string{"Inbound": "INBOUND", "Missed": "INBOUND", "Outbound": "OUTBOUND"},
+				Default: "Outbound"},
 			{A: "hs_call_duration", B: "Call_Duration", Transform: "mmss:ms", Rule: mapping.UnlessBlank},
 			{A: "hs_timestamp", B: "Call_Start_Time", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "Who_Id", Transform: "link:" + contacts},
@@ -263,7 +319,7 @@ func DemoZohoCallsSync(name, hubspotConn, zohoConn, contacts string) engine.Defi
 // each on its contact (Who_Id) through the links of the contacts sync
 // named (DemoZohoSync); start and end are instants both sides.
 func DemoZohoMeetingsSync(name, hubspotConn, zohoConn, contacts string) engine.Definition {
-	return demoDef(name,
+	def := demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "meetings"},
 		engine.SideDef{Connection: zohoConn, Object: "Events"},
 		engine.MatchRule{A: "hs_meeting_title", B: "Event_Title", Normalize: "lower"},
@@ -275,6 +331,7 @@ func DemoZohoMeetingsSync(name, hubspotConn, zohoConn, contacts string) engine.D
 			{A: "hs_meeting_end_time", B: "End_DateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "Who_Id", Transform: "link:" + contacts},
 		})
+	return withMeetingEnd(def)
 }
 
 // DemoZohoNotesSync is the ready-made two-way sync between HubSpot notes
@@ -390,7 +447,7 @@ func DemoDynamicsCallsSync(name, hubspotConn, dynamicsConn, contacts string) eng
 // its contact through the links of the contacts sync named
 // (DemoDynamicsSync); start and end are instants both sides.
 func DemoDynamicsMeetingsSync(name, hubspotConn, dynamicsConn, contacts string) engine.Definition {
-	return demoDef(name,
+	def := demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "meetings"},
 		engine.SideDef{Connection: dynamicsConn, Object: "appointments"},
 		engine.MatchRule{A: "hs_meeting_title", B: "subject", Normalize: "lower"},
@@ -402,6 +459,7 @@ func DemoDynamicsMeetingsSync(name, hubspotConn, dynamicsConn, contacts string) 
 			{A: "hs_meeting_end_time", B: "scheduledend", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "regardingobjectid_contact_appointment", Transform: "link:" + contacts},
 		})
+	return withMeetingEnd(def)
 }
 
 // DemoDynamicsNotesSync is the ready-made two-way sync between HubSpot
@@ -659,7 +717,7 @@ func DemoCallsSync(name, hubspotConn, salesforceConn, contacts string) engine.De
 // and end are instants; HubSpot sets a new meeting's activity date to its
 // start, and Salesforce derives an Event's duration from its end.
 func DemoMeetingsSync(name, hubspotConn, salesforceConn, contacts string) engine.Definition {
-	return demoDef(name,
+	return withMeetingEnd(demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "meetings"},
 		engine.SideDef{Connection: salesforceConn, Object: "Event"},
 		engine.MatchRule{A: "hs_meeting_title", B: "Subject", Normalize: "lower"},
@@ -670,7 +728,7 @@ func DemoMeetingsSync(name, hubspotConn, salesforceConn, contacts string) engine
 			{A: "hs_meeting_start_time", B: "StartDateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "hs_meeting_end_time", B: "EndDateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "WhoId", Transform: "link:" + contacts},
-		})
+		}))
 }
 
 // DemoNotesSync is the ready-made two-way notes sync: HubSpot notes ↔
@@ -715,6 +773,15 @@ func hubspotNotesSync(name, hubspotConn, otherConn, contacts string, other noteS
 			{A: "associations.contact", B: other.parent, Transform: "link:" + contacts, Rule: mapping.OnCreate},
 		}, extra...))
 	def.Filters.A = []engine.Filter{{Field: "associations.contact", Op: "not-empty"}}
+	return def
+}
+
+// withMeetingEnd keeps a meetings sync to HubSpot meetings that have an
+// end: Salesforce, Zoho and Dataverse need one. A meeting without one
+// (logged from a CRM that keeps a length, such as Pipedrive) waits until
+// it has one.
+func withMeetingEnd(def engine.Definition) engine.Definition {
+	def.Filters.A = append(def.Filters.A, engine.Filter{Field: "hs_meeting_end_time", Op: "not-empty"})
 	return def
 }
 

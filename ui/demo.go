@@ -8,46 +8,25 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
-// Names of the sandbox connections and the ready-made syncs.
+// Names of the sandbox connections and of the ready-made syncs the
+// window refers to.
 const (
 	demoHubSpot    = "hubspot-sandbox"
 	demoSalesforce = "salesforce-sandbox"
 	demoPipedrive  = "pipedrive-sandbox"
 	demoZoho       = "zoho-sandbox"
 	demoDynamics   = "dynamics-sandbox"
-	demoSyncName   = "demo-contacts"
-	demoCompanies  = "demo-companies"
-	demoDeals      = "demo-deals"
-	demoTasks      = "demo-tasks"
-	demoMeetings   = "demo-meetings"
-	demoCalls      = "demo-calls"
-	demoNotes      = "demo-notes"
-	demoPeople     = "demo-hubspot-pipedrive"
-	demoOrgs       = "demo-hubspot-pipedrive-companies"
-	demoPDDeals    = "demo-hubspot-pipedrive-deals"
-	demoPDTasks    = "demo-hubspot-pipedrive-tasks"
-	demoPDCalls    = "demo-hubspot-pipedrive-calls"
-	demoPDMeetings = "demo-hubspot-pipedrive-meetings"
-	demoPDNotes    = "demo-hubspot-pipedrive-notes"
-	demoZohoPeople = "demo-hubspot-zoho"
-	demoZohoAccts  = "demo-hubspot-zoho-accounts"
-	demoZohoDeals  = "demo-hubspot-zoho-deals"
-	demoZohoTasks  = "demo-hubspot-zoho-tasks"
-	demoZohoCalls  = "demo-hubspot-zoho-calls"
-	demoZohoMeets  = "demo-hubspot-zoho-meetings"
-	demoZohoNotes  = "demo-hubspot-zoho-notes"
-	demoDynPeople  = "demo-hubspot-dynamics"
-	demoDynAccts   = "demo-hubspot-dynamics-accounts"
-	demoDynDeals   = "demo-hubspot-dynamics-deals"
-	demoDynTasks   = "demo-hubspot-dynamics-tasks"
-	demoDynCalls   = "demo-hubspot-dynamics-calls"
-	demoDynMeets   = "demo-hubspot-dynamics-meetings"
-	demoDynNotes   = "demo-hubspot-dynamics-notes"
+	demoSyncName   = app.DemoContactsName
+	demoCompanies  = app.DemoCompaniesName
+	demoDeals      = app.DemoDealsName
+	demoPeople     = app.DemoPipedriveContactsName
 )
+
+// demoConnections are the sandbox connections the ready-made syncs use.
+var demoConnections = app.DemoConnections{HubSpot: demoHubSpot, Salesforce: demoSalesforce, Pipedrive: demoPipedrive, Zoho: demoZoho, Dynamics: demoDynamics}
 
 // ensureSandbox returns the running sandbox, starting one on first use.
 func (u *UI) ensureSandbox(ctx context.Context) (*sandbox.Server, error) {
@@ -140,36 +119,7 @@ func (u *UI) offerDemoSync() {
 }
 
 func (u *UI) createDemoSync() {
-	defs := []engine.Definition{ // companies first: contacts link through them
-		app.DemoCompaniesSync(demoCompanies, demoHubSpot, demoSalesforce),
-		app.DemoSyncWithCompanies(demoSyncName, demoHubSpot, demoSalesforce, demoCompanies),
-		app.DemoDealsSync(demoDeals, demoHubSpot, demoSalesforce, demoCompanies),
-		app.DemoTasksSync(demoTasks, demoHubSpot, demoSalesforce, demoSyncName),
-		app.DemoMeetingsSync(demoMeetings, demoHubSpot, demoSalesforce, demoSyncName),
-		app.DemoCallsSync(demoCalls, demoHubSpot, demoSalesforce, demoSyncName),
-		app.DemoNotesSync(demoNotes, demoHubSpot, demoSalesforce, demoSyncName),
-		app.DemoPipedriveCompaniesSync(demoOrgs, demoHubSpot, demoPipedrive),
-		app.DemoPipedriveSync(demoPeople, demoHubSpot, demoPipedrive, demoOrgs),
-		app.DemoPipedriveDealsSync(demoPDDeals, demoHubSpot, demoPipedrive, demoOrgs),
-		app.DemoPipedriveTasksSync(demoPDTasks, demoHubSpot, demoPipedrive, demoPeople),
-		app.DemoPipedriveCallsSync(demoPDCalls, demoHubSpot, demoPipedrive, demoPeople),
-		app.DemoPipedriveMeetingsSync(demoPDMeetings, demoHubSpot, demoPipedrive, demoPeople),
-		app.DemoPipedriveNotesSync(demoPDNotes, demoHubSpot, demoPipedrive, demoPeople),
-		app.DemoZohoCompaniesSync(demoZohoAccts, demoHubSpot, demoZoho),
-		app.DemoZohoSyncWithAccounts(demoZohoPeople, demoHubSpot, demoZoho, demoZohoAccts),
-		app.DemoZohoDealsSync(demoZohoDeals, demoHubSpot, demoZoho, demoZohoAccts),
-		app.DemoZohoTasksSync(demoZohoTasks, demoHubSpot, demoZoho, demoZohoPeople),
-		app.DemoZohoCallsSync(demoZohoCalls, demoHubSpot, demoZoho, demoZohoPeople),
-		app.DemoZohoMeetingsSync(demoZohoMeets, demoHubSpot, demoZoho, demoZohoPeople),
-		app.DemoZohoNotesSync(demoZohoNotes, demoHubSpot, demoZoho, demoZohoPeople),
-		app.DemoDynamicsCompaniesSync(demoDynAccts, demoHubSpot, demoDynamics),
-		app.DemoDynamicsSync(demoDynPeople, demoHubSpot, demoDynamics, demoDynAccts),
-		app.DemoDynamicsDealsSync(demoDynDeals, demoHubSpot, demoDynamics, demoDynAccts),
-		app.DemoDynamicsTasksSync(demoDynTasks, demoHubSpot, demoDynamics, demoDynPeople),
-		app.DemoDynamicsCallsSync(demoDynCalls, demoHubSpot, demoDynamics, demoDynPeople),
-		app.DemoDynamicsMeetingsSync(demoDynMeets, demoHubSpot, demoDynamics, demoDynPeople),
-		app.DemoDynamicsNotesSync(demoDynNotes, demoHubSpot, demoDynamics, demoDynPeople),
-	}
+	defs := app.DemoSyncs(demoConnections)
 	u.bgErr(func(ctx context.Context) error {
 		for _, def := range defs {
 			if _, err := u.a.Sync(ctx, def.Name); err == nil {

@@ -240,9 +240,13 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 
 	// The companies and deals demo syncs were saved with it, unrun, on the
 	// Syncs screen.
-	for _, name := range []string{demoCompanies, demoDeals, demoTasks, demoMeetings, demoCalls, demoNotes, demoOrgs, demoPeople, demoPDDeals, demoPDTasks, demoPDCalls, demoPDMeetings, demoPDNotes, demoZohoPeople, demoZohoAccts, demoZohoDeals, demoZohoTasks, demoZohoCalls, demoZohoMeets, demoZohoNotes, demoDynAccts, demoDynPeople, demoDynDeals, demoDynTasks, demoDynCalls, demoDynMeets, demoDynNotes} {
-		if _, err := l.a.Sync(ctx, name); err != nil {
-			t.Fatalf("the demo sync %s was not saved: %v", name, err)
+	defs := app.DemoSyncs(demoConnections)
+	if len(defs) != 28 {
+		t.Fatalf("%d ready-made syncs, want 28 (7 for each CRM beside HubSpot)", len(defs))
+	}
+	for _, def := range defs {
+		if _, err := l.a.Sync(ctx, def.Name); err != nil {
+			t.Fatalf("the demo sync %s was not saved: %v", def.Name, err)
 		}
 	}
 	l.navigate(ScreenSyncs)
