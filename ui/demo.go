@@ -107,7 +107,12 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 // contacts, deals, tasks, meetings, calls and notes), and opens the
 // contacts sync's preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot, Salesforce, Pipedrive, Zoho CRM and Dynamics 365 sandboxes are connected.\n\nCreate the ready-made two-way syncs? HubSpot ↔ Salesforce: companies (matched by web domain), contacts (matched by email), deals (matched by name), each contact and deal with its company, tasks (matched by subject), meetings (HubSpot meetings and Salesforce Events) and calls (HubSpot calls and Salesforce call Tasks), matched by title, and notes (HubSpot notes and Salesforce Notes, matched by their text), each with its contact. HubSpot ↔ Pipedrive: companies and organizations (matched by name), contacts (matched by email) and deals (matched by name), each with its organization, tasks, calls and meetings (HubSpot's and Pipedrive activities of those types, matched by title) and notes (matched by their text), each with its person. HubSpot ↔ Zoho CRM: companies and Accounts (matched by web domain), contacts (matched by email) and deals (matched by name), each with its account, and tasks (matched by subject), calls and meetings (matched by title) and notes (matched by their text), each with its contact. HubSpot ↔ Dynamics 365: companies and accounts (matched by web domain), contacts (matched by email) and deals and opportunities (matched by name), each with its account, and tasks (matched by subject), calls and meetings (phone calls and appointments, matched by title) and notes (matched by their text), each with its contact. The contacts preview opens first; nothing is written until you press Apply."
+	msg := "HubSpot, Salesforce, Pipedrive, Zoho CRM and Dynamics 365 sandboxes are connected.\n\n" +
+		fmt.Sprintf("Create the %d ready-made two-way syncs? Between HubSpot and each of the other four:\n", len(app.DemoSyncs(demoConnections))) +
+		"• companies (by web domain; Pipedrive by name),\n" +
+		"• contacts (by email) and deals (by name), each with its company,\n" +
+		"• tasks (by subject), meetings and calls (by title) and notes (by their text), each with its contact.\n\n" +
+		"The contacts preview opens first; nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {
 			u.createDemoSync()

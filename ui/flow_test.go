@@ -178,6 +178,7 @@ func (l *live) connectSandbox() {
 	l.see("Connect your first CRM")
 	l.tap("Try the sandbox")
 	l.see("Sandbox connected")
+	l.see("Create the 28 ready-made two-way syncs?")
 	cs, err := l.a.Connections(context.Background())
 	if err != nil || len(cs) != 5 {
 		l.t.Fatalf("connections after the sandbox flow: %v %v", cs, err)
