@@ -2,6 +2,7 @@ package zoho
 
 import (
 	"testing"
+	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
 	zsim "github.com/crmsync/crmsync/sync/sandbox/zoho"
@@ -97,4 +98,41 @@ func hasOption(f connector.Field, v string) bool {
 		}
 	}
 	return false
+}
+
+// Zoho lists no deleted notes: the connector says so, lists nothing as
+// deleted for Notes (rather than failing on Zoho's INVALID_MODULE), and
+// lists the ids of the notes that remain, so a deleted note is found by
+// what is missing.
+func TestNoteDeletesAreFoundByIDs(t *testing.T) {
+	e := newEnv(t, zsim.Options{Seed: 13})
+	c := e.connect(t)
+	ctx := t.Context()
+	if why := c.DeletesUnseen("Notes"); why == "" || c.DeletesUnseen("Contacts") != "" {
+		t.Fatalf("DeletesUnseen: Notes %q, Contacts %q", why, c.DeletesUnseen("Contacts"))
+	}
+	person, err := e.sim.Create("Contacts", map[string]any{"Last_Name": "Lovelace"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := e.sim.SeedNotes([]zsim.NoteSeed{{Content: "kept", ParentID: person.ID}, {Content: "deleted", ParentID: person.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sim.Delete("Notes", ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	for page, err := range c.ListDeleted(ctx, "Notes", time.Time{}) {
+		t.Fatalf("ListDeleted(Notes) gave %v %v, want nothing", page, err)
+	}
+	var listed []string
+	for page, err := range c.ListIDs(ctx, "Notes") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed = append(listed, page...)
+	}
+	if len(listed) != 1 || listed[0] != ids[0] {
+		t.Fatalf("ListIDs(Notes) = %v, want only %s (not the deleted %s)", listed, ids[0], ids[1])
+	}
 }
