@@ -424,7 +424,8 @@ func DemoDynamicsTasksSync(name, hubspotConn, dynamicsConn, contacts string) eng
 // calls and Dynamics 365 phone calls, matched by title, each regarding its
 // contact through the links of the contacts sync named
 // (DemoDynamicsSync). The direction is a Boolean in Dataverse (true for
-// outgoing); the duration goes from HubSpot's milliseconds to whole
+// outgoing, its default, which the sync writes for a call without one);
+// the duration goes from HubSpot's milliseconds to whole
 // minutes; the call's time is the phone call's scheduled end.
 func DemoDynamicsCallsSync(name, hubspotConn, dynamicsConn, contacts string) engine.Definition {
 	return demoDef(name,
@@ -435,7 +436,7 @@ func DemoDynamicsCallsSync(name, hubspotConn, dynamicsConn, contacts string) eng
 			{A: "hs_call_title", B: "subject", Rule: mapping.UnlessBlank},
 			{A: "hs_call_body", B: "description", Transform: "text"},
 			{A: "hs_call_direction", B: "directioncode", Transform: "map", Rule: mapping.UnlessBlank,
-				ValueMap: map[string]string{"INBOUND": "false", "OUTBOUND": "true"}},
+				ValueMap: map[string]string{"INBOUND": "false", "OUTBOUND": "true"}, Default: "true"},
 			{A: "hs_call_duration", B: "actualdurationminutes", Transform: "divide:60000"},
 			{A: "hs_timestamp", B: "scheduledend", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "regardingobjectid_contact_phonecall", Transform: "link:" + contacts},
@@ -654,8 +655,10 @@ func DemoPipedriveNotesSync(name, hubspotConn, pipedriveConn, contacts string) e
 // Salesforce Tasks, matched by subject, each linked to its contact through
 // the links of the contacts sync named (HubSpot: the task's contact
 // association; Salesforce: WhoId). Status and priority go through value
-// maps; the due date is a date in UTC. Tasks of subtype Call are logged
-// calls, which DemoCallsSync syncs with HubSpot calls.
+// maps, and a HubSpot task without them gets Salesforce's own defaults
+// (Not Started, Normal), written by the sync so they never come back as
+// Salesforce's change; the due date is a date in UTC. Tasks of subtype
+// Call are logged calls, which DemoCallsSync syncs with HubSpot calls.
 func DemoTasksSync(name, hubspotConn, salesforceConn, contacts string) engine.Definition {
 	def := demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "tasks"},
@@ -666,9 +669,9 @@ func DemoTasksSync(name, hubspotConn, salesforceConn, contacts string) engine.De
 			{A: "hs_task_body", B: "Description"},
 			{A: "hs_task_status", B: "Status", Transform: "map", Rule: mapping.UnlessBlank, ValueMap: map[string]string{
 				"NOT_STARTED": "Not Started", "IN_PROGRESS": "In Progress", "COMPLETED": "Completed",
-				"WAITING": "Waiting on someone else", "DEFERRED": "Deferred"}},
+				"WAITING": "Waiting on someone else", "DEFERRED": "Deferred"}, Default: "Not Started"},
 			{A: "hs_task_priority", B: "Priority", Transform: "map", Rule: mapping.UnlessBlank, ValueMap: map[string]string{
-				"LOW": "Low", "MEDIUM": "Normal", "HIGH": "High"}},
+				"LOW": "Low", "MEDIUM": "Normal", "HIGH": "High"}, Default: "Normal"},
 			{A: "hs_timestamp", B: "ActivityDate", Transform: "date:UTC", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "WhoId", Transform: "link:" + contacts},
 		})

@@ -13,11 +13,11 @@ import (
 // saves them, pass after pass:
 //   - every run succeeds and fails no record;
 //   - HubSpot is the hub: what one CRM brings into it reaches the others on
-//     the next pass, and a value a CRM fills in itself on a record crmsync
-//     created (Salesforce a Task's status and priority, Dataverse a phone
-//     call's direction) comes back as that CRM's change and travels on the
-//     pass after. From the third pass on nothing is created, and the
-//     fourth writes nothing at all: no sync's own writes keep coming back;
+//     the next pass, so the second pass writes too, and the third writes
+//     nothing at all: no sync's own writes come back to it, nor a value a
+//     CRM fills in itself on a record crmsync created (the syncs write
+//     Salesforce's default status and priority and Dataverse's default
+//     direction themselves, so those do not come back as changes);
 //   - no two HubSpot contacts share an email, and no record of any sync's
 //     side is linked twice.
 func TestEveryDemoSyncSettles(t *testing.T) {
@@ -32,7 +32,7 @@ func TestEveryDemoSyncSettles(t *testing.T) {
 	defs := app.DemoSyncs(conns)
 	saveSyncs(t, a, defs...)
 	for pass := 1; ; pass++ {
-		written, created := map[string]int{}, 0
+		written := map[string]int{}
 		for _, def := range defs {
 			res, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
 			if err != nil || res.Summary.Status != "success" || res.Summary.Failed != 0 {
@@ -47,16 +47,13 @@ func TestEveryDemoSyncSettles(t *testing.T) {
 			if n := res.Summary.Created + res.Summary.Updated + res.Summary.Deleted; n > 0 {
 				written[def.Name] = n
 			}
-			created += res.Summary.Created
 		}
 		t.Logf("pass %d wrote %v", pass, written)
 		switch {
 		case pass == 1 && len(written) < len(defs)/2:
 			t.Fatalf("the first pass wrote through %d of %d syncs: %v", len(written), len(defs), written)
-		case pass >= 3 && created > 0:
-			t.Fatalf("pass %d still created %d records: %v", pass, created, written)
-		case pass == 4 && len(written) > 0:
-			t.Fatalf("the fourth pass still wrote: %v", written)
+		case pass == 3 && len(written) > 0:
+			t.Fatalf("the third pass still wrote: %v", written)
 		}
 		if len(written) == 0 {
 			break
