@@ -319,7 +319,7 @@ func DemoZohoCallsSync(name, hubspotConn, zohoConn, contacts string) engine.Defi
 // each on its contact (Who_Id) through the links of the contacts sync
 // named (DemoZohoSync); start and end are instants both sides.
 func DemoZohoMeetingsSync(name, hubspotConn, zohoConn, contacts string) engine.Definition {
-	def := demoDef(name,
+	return demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "meetings"},
 		engine.SideDef{Connection: zohoConn, Object: "Events"},
 		engine.MatchRule{A: "hs_meeting_title", B: "Event_Title", Normalize: "lower"},
@@ -331,7 +331,6 @@ func DemoZohoMeetingsSync(name, hubspotConn, zohoConn, contacts string) engine.D
 			{A: "hs_meeting_end_time", B: "End_DateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "Who_Id", Transform: "link:" + contacts},
 		})
-	return withMeetingEnd(def)
 }
 
 // DemoZohoNotesSync is the ready-made two-way sync between HubSpot notes
@@ -448,7 +447,7 @@ func DemoDynamicsCallsSync(name, hubspotConn, dynamicsConn, contacts string) eng
 // its contact through the links of the contacts sync named
 // (DemoDynamicsSync); start and end are instants both sides.
 func DemoDynamicsMeetingsSync(name, hubspotConn, dynamicsConn, contacts string) engine.Definition {
-	def := demoDef(name,
+	return demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "meetings"},
 		engine.SideDef{Connection: dynamicsConn, Object: "appointments"},
 		engine.MatchRule{A: "hs_meeting_title", B: "subject", Normalize: "lower"},
@@ -460,7 +459,6 @@ func DemoDynamicsMeetingsSync(name, hubspotConn, dynamicsConn, contacts string) 
 			{A: "hs_meeting_end_time", B: "scheduledend", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "regardingobjectid_contact_appointment", Transform: "link:" + contacts},
 		})
-	return withMeetingEnd(def)
 }
 
 // DemoDynamicsNotesSync is the ready-made two-way sync between HubSpot
@@ -627,11 +625,15 @@ func DemoPipedriveCallsSync(name, hubspotConn, pipedriveConn, contacts string) e
 // each linked to its person like the tasks. The meeting's start is the
 // activity's due date and time, in UTC to the minute. Pipedrive keeps a
 // length, not an end: the meeting's start and end make the activity's
-// duration (span), one way, since a length cannot say which end moved.
+// duration (span), one way, since a length cannot say which end moved; and
+// the activity's start and length make the end of a meeting it brings to
+// HubSpot, or changes there (endat), one way too, since an end cannot say
+// when it started. Salesforce, Zoho and Dataverse need a meeting's end.
 func DemoPipedriveMeetingsSync(name, hubspotConn, pipedriveConn, contacts string) engine.Definition {
 	return pipedriveActivitySync(name, hubspotConn, pipedriveConn, contacts, "meetings", "meeting", "hs_meeting_title",
 		mapping.Field{A: "hs_meeting_start_time", B: "due_date+due_time", Transform: "wallclock:UTC", Rule: mapping.UnlessBlank},
 		mapping.Field{A: "hs_meeting_start_time+hs_meeting_end_time", B: "duration", Direction: mapping.AtoB, Transform: "span", Rule: mapping.UnlessBlank},
+		mapping.Field{A: "hs_meeting_end_time", B: "due_date+due_time+duration", Direction: mapping.BtoA, Transform: "endat:UTC", Rule: mapping.UnlessBlank},
 		mapping.Field{A: "hs_meeting_body", B: "note"})
 }
 
@@ -720,7 +722,7 @@ func DemoCallsSync(name, hubspotConn, salesforceConn, contacts string) engine.De
 // and end are instants; HubSpot sets a new meeting's activity date to its
 // start, and Salesforce derives an Event's duration from its end.
 func DemoMeetingsSync(name, hubspotConn, salesforceConn, contacts string) engine.Definition {
-	return withMeetingEnd(demoDef(name,
+	return demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "meetings"},
 		engine.SideDef{Connection: salesforceConn, Object: "Event"},
 		engine.MatchRule{A: "hs_meeting_title", B: "Subject", Normalize: "lower"},
@@ -731,7 +733,7 @@ func DemoMeetingsSync(name, hubspotConn, salesforceConn, contacts string) engine
 			{A: "hs_meeting_start_time", B: "StartDateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "hs_meeting_end_time", B: "EndDateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "WhoId", Transform: "link:" + contacts},
-		}))
+		})
 }
 
 // DemoNotesSync is the ready-made two-way notes sync: HubSpot notes ↔
@@ -776,15 +778,6 @@ func hubspotNotesSync(name, hubspotConn, otherConn, contacts string, other noteS
 			{A: "associations.contact", B: other.parent, Transform: "link:" + contacts, Rule: mapping.OnCreate},
 		}, extra...))
 	def.Filters.A = []engine.Filter{{Field: "associations.contact", Op: "not-empty"}}
-	return def
-}
-
-// withMeetingEnd keeps a meetings sync to HubSpot meetings that have an
-// end: Salesforce, Zoho and Dataverse need one. A meeting without one
-// (logged from a CRM that keeps a length, such as Pipedrive) waits until
-// it has one.
-func withMeetingEnd(def engine.Definition) engine.Definition {
-	def.Filters.A = append(def.Filters.A, engine.Filter{Field: "hs_meeting_end_time", Op: "not-empty"})
 	return def
 }
 

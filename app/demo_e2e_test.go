@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crmsync/crmsync/app"
 )
@@ -18,6 +19,8 @@ import (
 //     CRM fills in itself on a record crmsync created (the syncs write
 //     Salesforce's default status and priority and Dataverse's default
 //     direction themselves, so those do not come back as changes);
+//   - a meeting Pipedrive brings to HubSpot gets its end from its start and
+//     length, so the CRMs that need an end take it;
 //   - no two HubSpot contacts share an email, and no record of any sync's
 //     side is linked twice.
 func TestEveryDemoSyncSettles(t *testing.T) {
@@ -58,6 +61,24 @@ func TestEveryDemoSyncSettles(t *testing.T) {
 		if len(written) == 0 {
 			break
 		}
+	}
+	// A meeting Pipedrive brought to HubSpot ends when its length says, so
+	// Salesforce, Zoho and Dataverse, which need an end, take it too.
+	fromPipedrive := 0
+	for _, l := range syncLinks(t, a, "demo-hubspot-pipedrive-meetings") {
+		if l.CreatedBy != "a" {
+			continue
+		}
+		m, _ := srv.HubSpot().Get("meetings", l.AID)
+		start, err1 := time.Parse(time.RFC3339, m.Properties["hs_meeting_start_time"])
+		end, err2 := time.Parse(time.RFC3339, m.Properties["hs_meeting_end_time"])
+		if err1 != nil || err2 != nil || !end.After(start) {
+			t.Errorf("HubSpot meeting %s from Pipedrive activity %s: start %q, end %q", l.AID, l.BID, m.Properties["hs_meeting_start_time"], m.Properties["hs_meeting_end_time"])
+		}
+		fromPipedrive++
+	}
+	if fromPipedrive == 0 {
+		t.Error("no HubSpot meeting was made from a Pipedrive activity")
 	}
 	seen := map[string]string{}
 	for _, c := range srv.HubSpot().Records("contacts") {

@@ -229,6 +229,9 @@ func (cp *rowCompiler) checkShape(c *codec, mapLen int) {
 	if len(c.a) > 2 && c.dir.readsB() && c.rev == nil {
 		cp.problem("", "a concat of more than two fields cannot be split back; make the row a-to-b")
 	}
+	if c.dir.readsA() && t.fromBOnly != "" {
+		cp.problem("", "transform %s cannot write B (%s); make the row b-to-a", t.name, t.fromBOnly)
+	}
 	if c.dir.readsB() && c.rev == nil && t.inverse == nil && !t.constant {
 		cp.problem("", "transform %s cannot be inverted (%s); a %s row needs a reverse_transform or direction a-to-b", t.name, t.whyNot, c.dir)
 	}

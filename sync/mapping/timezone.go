@@ -286,3 +286,54 @@ func wallclockTransform(arg string) (transform, error) {
 	return transform{name: "wallclock", forward: forward, canon: canon, inverse: inverse,
 		aTypes: withText(connector.TypeDateTime), bTypes: withText(connector.TypeDate)}, nil
 }
+
+// endAtTransform builds "endat:ZONE", one way from B to A: B is a start as
+// a wall clock in ZONE and a length, three fields joined (b:
+// due_date+due_time+duration: "YYYY-MM-DD HH:MM HH:MM"), A the instant it
+// ends. A Pipedrive activity keeps a length, so a HubSpot meeting made
+// from it gets its end this way; span turns the end back into the length.
+// No length gives no end. An end cannot say when it started, so A cannot
+// be written back to B.
+func endAtTransform(arg string) (transform, error) {
+	if arg == "" {
+		return transform{}, fmt.Errorf("transform endat needs the time zone B's clock shows, e.g. endat:UTC")
+	}
+	loc, err := time.LoadLocation(arg)
+	if err != nil {
+		return transform{}, fmt.Errorf("transform endat: unknown time zone %q (use an IANA name such as Europe/Berlin)", arg)
+	}
+	instant := func(s string) (string, error) {
+		s = strings.TrimSpace(s)
+		t, kind, err := parseTimeValue(s)
+		if s == "" || err != nil {
+			return "", err
+		}
+		if kind != kindInstant {
+			return "", fmt.Errorf("%q has no time zone: it is not an instant", s)
+		}
+		return formatInstant(t), nil
+	}
+	canon := func(s string) (string, error) {
+		parts := strings.Fields(s)
+		if len(parts) != 3 {
+			return "", nil // a start without a length, or none: no end
+		}
+		wall, err := time.Parse(wallLayout, parts[0]+" "+parts[1])
+		if err != nil {
+			return "", fmt.Errorf("%q is not a date and time as YYYY-MM-DD HH:MM", parts[0]+" "+parts[1])
+		}
+		length, err := canonClock("hhmm", parts[2])
+		if err != nil {
+			return "", err
+		}
+		start, err := resolveWall(wall, loc)
+		if err != nil {
+			return "", err
+		}
+		var h, m int
+		fmt.Sscanf(length, "%d:%d", &h, &m)
+		return formatInstant(start.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)), nil
+	}
+	return transform{name: "endat", forward: instant, canon: canon, inverse: instant,
+		fromBOnly: "an end cannot say when it started", aTypes: withText(connector.TypeDateTime), bTypes: withText(connector.TypeDate)}, nil
+}

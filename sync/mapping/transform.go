@@ -23,6 +23,9 @@ type transform struct {
 	inverse func(string) (string, error)
 	// whyNot explains a nil inverse.
 	whyNot string
+	// fromBOnly, when set, says why the transform cannot write B: its row
+	// must be b-to-a (endat).
+	fromBOnly string
 	// constant transforms ignore their input and read no source field.
 	constant bool
 	// aTypes and bTypes list the field types the transform fits on each
@@ -106,6 +109,8 @@ func parseTransform(spec string, env transformEnv) (transform, error) {
 		return clockTransform(name, arg, 1000)
 	case "wallclock":
 		return wallclockTransform(arg)
+	case "endat":
+		return endAtTransform(arg)
 	case "text":
 		return noArg(textHTMLTransform())
 	case "firstline":

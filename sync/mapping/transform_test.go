@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -282,5 +283,42 @@ func TestNormalize(t *testing.T) {
 		if err != nil || got != tc.out {
 			t.Errorf("Normalize(%q, %q) = %q, %v; want %q", tc.kind, tc.in, got, err, tc.out)
 		}
+	}
+}
+
+// endat reads B's start (a wall clock in its zone) and length as the
+// instant the meeting ends; a start without a length has no end; an A
+// instant is normalized the same way, so an end read back compares equal;
+// a row that would write B is refused.
+func TestEndAt(t *testing.T) {
+	tr, err := parseTransform("endat:Europe/Berlin", transformEnv{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]string{
+		"2026-12-10 10:30 01:15": "2026-12-10T10:45:00Z", // 10:30 in Berlin is 09:30 UTC
+		"2026-07-01 23:50 00:20": "2026-07-01T22:10:00Z", // summer time: UTC+2
+		"2026-12-10 10:30":       "",
+		"":                       "",
+	} {
+		if got, err := tr.canon(in); err != nil || got != want {
+			t.Errorf("canon(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := tr.canon("2026-12-10 10:30 1h"); err == nil {
+		t.Error("a length that is not HH:MM gave no error")
+	}
+	if got, err := tr.forward("2026-12-10T11:45:00+01:00"); err != nil || got != "2026-12-10T10:45:00Z" {
+		t.Errorf("forward = %q, %v", got, err)
+	}
+	schemaA := connector.Schema{Object: "meetings", Fields: []connector.Field{{Name: "end", Type: connector.TypeDateTime}}}
+	schemaB := connector.Schema{Object: "activities", Fields: []connector.Field{{Name: "due_date", Type: connector.TypeDate},
+		{Name: "due_time", Type: connector.TypeString}, {Name: "duration", Type: connector.TypeString}}}
+	if _, probs := Compile([]Field{{A: "end", B: "due_date+due_time+duration", Transform: "endat:UTC"}}, BtoA, schemaA, schemaB); len(probs) != 0 {
+		t.Errorf("a b-to-a endat row: %v", probs)
+	}
+	_, probs := Compile([]Field{{A: "end", B: "due_date+due_time+duration", Transform: "endat:UTC"}}, TwoWay, schemaA, schemaB)
+	if len(probs) == 0 || !strings.Contains(fmt.Sprint(probs), "cannot write B") {
+		t.Errorf("a two-way endat row: %v, want it refused", probs)
 	}
 }
