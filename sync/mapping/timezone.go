@@ -241,21 +241,14 @@ const wallLayout = "2006-01-02 15:04"
 // Seconds are dropped on the way to B, so an instant read back differs
 // from A's only below the minute, which the canonical form ignores.
 func wallclockTransform(arg string) (transform, error) {
-	if arg == "" {
-		return transform{}, fmt.Errorf("transform wallclock needs the time zone B's clock shows, e.g. wallclock:UTC")
-	}
-	loc, err := time.LoadLocation(arg)
+	loc, err := clockZone("wallclock", arg)
 	if err != nil {
-		return transform{}, fmt.Errorf("transform wallclock: unknown time zone %q (use an IANA name such as Europe/Berlin)", arg)
+		return transform{}, err
 	}
 	forward := func(s string) (string, error) {
-		s = strings.TrimSpace(s)
-		t, kind, err := parseTimeValue(s)
-		if s == "" || err != nil {
+		t, ok, err := parseInstant(s)
+		if !ok {
 			return "", err
-		}
-		if kind != kindInstant {
-			return "", fmt.Errorf("%q has no time zone: it is not an instant", s)
 		}
 		return t.In(loc).Format(wallLayout), nil
 	}
@@ -295,21 +288,14 @@ func wallclockTransform(arg string) (transform, error) {
 // No length gives no end. An end cannot say when it started, so A cannot
 // be written back to B.
 func endAtTransform(arg string) (transform, error) {
-	if arg == "" {
-		return transform{}, fmt.Errorf("transform endat needs the time zone B's clock shows, e.g. endat:UTC")
-	}
-	loc, err := time.LoadLocation(arg)
+	loc, err := clockZone("endat", arg)
 	if err != nil {
-		return transform{}, fmt.Errorf("transform endat: unknown time zone %q (use an IANA name such as Europe/Berlin)", arg)
+		return transform{}, err
 	}
 	instant := func(s string) (string, error) {
-		s = strings.TrimSpace(s)
-		t, kind, err := parseTimeValue(s)
-		if s == "" || err != nil {
+		t, ok, err := parseInstant(s)
+		if !ok {
 			return "", err
-		}
-		if kind != kindInstant {
-			return "", fmt.Errorf("%q has no time zone: it is not an instant", s)
 		}
 		return formatInstant(t), nil
 	}
@@ -336,4 +322,31 @@ func endAtTransform(arg string) (transform, error) {
 	}
 	return transform{name: "endat", forward: instant, canon: canon, inverse: instant,
 		fromBOnly: "an end cannot say when it started", aTypes: withText(connector.TypeDateTime), bTypes: withText(connector.TypeDate)}, nil
+}
+
+// clockZone loads the time zone B's clock shows, which wallclock:ZONE and
+// endat:ZONE name.
+func clockZone(name, arg string) (*time.Location, error) {
+	if arg == "" {
+		return nil, fmt.Errorf("transform %s needs the time zone B's clock shows, e.g. %s:UTC", name, name)
+	}
+	loc, err := time.LoadLocation(arg)
+	if err != nil {
+		return nil, fmt.Errorf("transform %s: unknown time zone %q (use an IANA name such as Europe/Berlin)", name, arg)
+	}
+	return loc, nil
+}
+
+// parseInstant reads s as an instant: ok is false for a blank, and for a
+// value that is not an instant, with the error saying why.
+func parseInstant(s string) (time.Time, bool, error) {
+	s = strings.TrimSpace(s)
+	t, kind, err := parseTimeValue(s)
+	switch {
+	case s == "" || err != nil:
+		return t, false, err
+	case kind != kindInstant:
+		return t, false, fmt.Errorf("%q has no time zone: it is not an instant", s)
+	}
+	return t, true, nil
 }
