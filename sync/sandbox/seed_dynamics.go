@@ -1,0 +1,86 @@
+package sandbox
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/sandbox/dynamics"
+)
+
+// seedDynamics gives Dynamics 365 an account per company, n/2 contacts
+// (halfShared), an opportunity for every fourth HubSpot deal (the same name
+// under the same company's account) and a few of its own, and a task, a
+// phone call, an appointment and a note on every tenth contact each.
+func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeals []dealRow, seedVal int64, n int, now time.Time) error {
+	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x5d1e0a77))
+	stamp := yearStamps(rng, now)
+	accounts := make([]dynamics.AccountSeed, len(companies))
+	for i, c := range companies {
+		cr, md := stamp()
+		accounts[i] = dynamics.AccountSeed{Name: c.name, Website: "https://" + c.domain, Phone: sfPhone(c.phone), City: c.city, Created: cr, Modified: md}
+	}
+	accountIDs, err := dv.SeedAccounts(accounts)
+	if err != nil {
+		return err
+	}
+	rows := make([]dynamics.ContactSeed, 0, n/2)
+	halfShared(rng, companies, hsOnly, n, "dv", func(p person) {
+		cr, md := stamp()
+		rows = append(rows, dynamics.ContactSeed{FirstName: p.first, LastName: p.last, Email: p.email, Phone: sfPhone(p.phone),
+			JobTitle: p.title, AccountID: accountIDs[p.company], Created: cr, Modified: md})
+	})
+	contactIDs, err := dv.SeedContacts(rows)
+	if err != nil {
+		return err
+	}
+	var opps []dynamics.OpportunitySeed
+	for _, d := range dealsBeside(hsDeals, companies, 4, 0, 7, 1, "dynamics opportunity") {
+		cr, md := stamp()
+		value, stage := float64(1000*(1+rng.IntN(200))), rng.IntN(4)
+		opps = append(opps, dynamics.OpportunitySeed{Name: d.name, EstimatedValue: &value, SalesStage: &stage,
+			EstimatedCloseDate: now.AddDate(0, 0, 7+rng.IntN(90)).Format(time.DateOnly), AccountID: accountIDs[d.company], Created: cr, Modified: md})
+	}
+	if _, err := dv.SeedOpportunities(opps); err != nil {
+		return err
+	}
+	var tasks []dynamics.TaskSeed
+	for i := 0; i < len(rows); i += 10 {
+		cr, md := stamp()
+		priority := rng.IntN(3)
+		tasks = append(tasks, dynamics.TaskSeed{Subject: "Follow up with " + rows[i].FirstName + " " + rows[i].LastName, PriorityCode: &priority,
+			ScheduledEnd: now.AddDate(0, 0, 1+rng.IntN(30)).Truncate(time.Hour), RegardingID: contactIDs[i], RegardingTable: "contact", Created: cr, Modified: md})
+	}
+	if _, err := dv.SeedTasks(tasks); err != nil {
+		return err
+	}
+	var calls []dynamics.PhoneCallSeed
+	var meetings []dynamics.AppointmentSeed
+	var notes []dynamics.AnnotationSeed
+	for i := 3; i < len(rows); i += 10 {
+		who := rows[i].FirstName + " " + rows[i].LastName
+		cr, md := stamp()
+		outgoing, minutes := rng.IntN(2) == 0, 1+rng.IntN(45)
+		at := now.AddDate(0, 0, -rng.IntN(30)).Truncate(time.Minute)
+		calls = append(calls, dynamics.PhoneCallSeed{Subject: "Call with " + who, Outgoing: &outgoing, ActualDurationMinutes: &minutes,
+			ScheduledEnd: at, RegardingID: contactIDs[i], Created: cr, Modified: md})
+		if j := i + 3; j < len(rows) {
+			cr, md := stamp()
+			start := now.AddDate(0, 0, 1+rng.IntN(30)).Truncate(time.Hour)
+			meetings = append(meetings, dynamics.AppointmentSeed{Subject: "Review with " + rows[j].FirstName + " " + rows[j].LastName,
+				Location: "Teams", ScheduledStart: start, ScheduledEnd: start.Add(time.Hour), RegardingID: contactIDs[j], Created: cr, Modified: md})
+		}
+		if j := i + 5; j < len(rows) {
+			cr, md := stamp()
+			notes = append(notes, dynamics.AnnotationSeed{Subject: "Background", NoteText: rows[j].FirstName + " asked for the price list in Dynamics.",
+				ObjectID: contactIDs[j], Created: cr, Modified: md})
+		}
+	}
+	if _, err := dv.SeedPhoneCalls(calls); err != nil {
+		return err
+	}
+	if _, err := dv.SeedAppointments(meetings); err != nil {
+		return err
+	}
+	_, err = dv.SeedAnnotations(notes)
+	return err
+}
