@@ -49,7 +49,7 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			yield(connector.Page{}, err)
 			return
 		}
-		if object == "Notes" {
+		if object == notes {
 			c.readNewestFirst(ctx, object, sc, cur, yield)
 			return
 		}
@@ -57,14 +57,9 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 		if !cur.At.IsZero() {
 			header = http.Header{"If-Modified-Since": {cur.At.Add(-time.Second).Format(time.RFC3339)}}
 		}
-		fields := strings.Join(readFields(sc), ",")
 		token := ""
 		for {
-			q := url.Values{"fields": {fields}, "per_page": {strconv.Itoa(PageSize)}, "sort_by": {"Modified_Time"}, "sort_order": {"asc"}}
-			if token != "" {
-				q.Set("page_token", token)
-			}
-			body, err := c.list(ctx, "/"+object+"?"+q.Encode(), header)
+			body, err := c.listByModified(ctx, object, sc, "asc", token, header)
 			if err != nil {
 				yield(connector.Page{}, fmt.Errorf("zoho: read %s: %w", object, err))
 				return
@@ -77,10 +72,9 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			if len(page.Records) > 0 && !yield(page, nil) {
 				return
 			}
-			if !body.Info.MoreRecords || body.Info.NextPageToken == nil || *body.Info.NextPageToken == "" {
+			if token = body.nextToken(); token == "" {
 				return
 			}
-			token = *body.Info.NextPageToken
 		}
 	}
 }
@@ -94,11 +88,7 @@ func (c *Connector) readNewestFirst(ctx context.Context, object string, sc *sche
 	var changed []connector.Record
 	token := ""
 	for {
-		q := url.Values{"fields": {strings.Join(readFields(sc), ",")}, "per_page": {strconv.Itoa(PageSize)}, "sort_by": {"Modified_Time"}, "sort_order": {"desc"}}
-		if token != "" {
-			q.Set("page_token", token)
-		}
-		body, err := c.list(ctx, "/"+object+"?"+q.Encode(), nil)
+		body, err := c.listByModified(ctx, object, sc, "desc", token, nil)
 		if err != nil {
 			yield(connector.Page{}, fmt.Errorf("zoho: read %s: %w", object, err))
 			return
@@ -116,10 +106,9 @@ func (c *Connector) readNewestFirst(ctx context.Context, object string, sc *sche
 			}
 			changed = append(changed, rec)
 		}
-		if older || !body.Info.MoreRecords || body.Info.NextPageToken == nil || *body.Info.NextPageToken == "" {
+		if token = body.nextToken(); older || token == "" {
 			break
 		}
-		token = *body.Info.NextPageToken
 	}
 	slices.Reverse(changed)
 	for start := 0; start < len(changed); start += PageSize {
@@ -129,6 +118,24 @@ func (c *Connector) readNewestFirst(ctx context.Context, object string, sc *sche
 			return
 		}
 	}
+}
+
+// listByModified lists one page of object's records, every field a read
+// names, in Modified_Time order ("asc" or "desc"), from token on.
+func (c *Connector) listByModified(ctx context.Context, object string, sc *schema, order, token string, header http.Header) (listBody, error) {
+	q := url.Values{"fields": {strings.Join(readFields(sc), ",")}, "per_page": {strconv.Itoa(PageSize)}, "sort_by": {"Modified_Time"}, "sort_order": {order}}
+	if token != "" {
+		q.Set("page_token", token)
+	}
+	return c.list(ctx, "/"+object+"?"+q.Encode(), header)
+}
+
+// nextToken is the token of the page after b, "" after the last.
+func (b listBody) nextToken() string {
+	if !b.Info.MoreRecords || b.Info.NextPageToken == nil {
+		return ""
+	}
+	return *b.Info.NextPageToken
 }
 
 // list runs one list call; 204 is an empty page.
@@ -341,7 +348,7 @@ func (c *Connector) ListDeleted(ctx context.Context, object string, since time.T
 // deleted list (the notes spec lists none), and a deleted note is gone for
 // good. The other modules list theirs (ListDeleted).
 func (c *Connector) DeletesUnseen(object string) string {
-	if object == "Notes" {
+	if object == notes {
 		return "Zoho CRM lists no deleted notes"
 	}
 	return ""
@@ -382,10 +389,9 @@ func (c *Connector) ListIDs(ctx context.Context, object string) iter.Seq2[[]stri
 			if len(ids) > 0 && !yield(ids, nil) {
 				return
 			}
-			if !body.Info.MoreRecords || body.Info.NextPageToken == nil || *body.Info.NextPageToken == "" {
+			if token = body.nextToken(); token == "" {
 				return
 			}
-			token = *body.Info.NextPageToken
 		}
 	}
 }

@@ -317,7 +317,7 @@ func (c *Connector) Lookup(ctx context.Context, object, field string, values []s
 	if _, ok := sc.types[field]; !ok {
 		return nil, fmt.Errorf("zoho: lookup %s by %s: no such field: %w", object, field, connector.ErrNoLookup)
 	}
-	if object == "Notes" {
+	if object == notes {
 		return nil, fmt.Errorf("zoho: lookup %s by %s: Zoho does not search notes: %w", object, field, connector.ErrNoLookup)
 	}
 	var out []connector.Record

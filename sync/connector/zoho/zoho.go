@@ -33,6 +33,12 @@ const (
 	maxBody  = 32 << 20
 )
 
+// notes is the module the notes spec (crm-oas notes.yaml) serves apart
+// from the records API: its list takes no If-Modified-Since (Read goes
+// newest first), and it has no search (Lookup) and no deleted list
+// (DeletesUnseen).
+const notes = "Notes"
+
 // Info describes Zoho CRM as data.
 func Info() connector.Info {
 	return connector.Info{
@@ -54,7 +60,7 @@ func Info() connector.Info {
 		BatchSize: BatchSize,
 		PageSize:  PageSize,
 		APIBase:   "https://www.zohoapis.com",
-		Objects:   []string{"Contacts", "Accounts", "Deals", "Tasks", "Calls", "Events", "Notes"},
+		Objects:   []string{"Contacts", "Accounts", "Deals", "Tasks", "Calls", "Events", notes},
 		Contacts:  "Contacts",
 		New:       New,
 	}
