@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -110,6 +111,15 @@ func (a *App) Connect(ctx context.Context, req ConnectRequest) (store.Connection
 	if v := firstNonEmpty(ex["instance_url"], ex["api_domain"]); v != "" {
 		base = v // the token response names the API host (Salesforce, Pipedrive, Zoho)
 	}
+	var found connector.Discovery
+	if info.Discover != nil {
+		scheme := firstNonEmpty(info.OAuth.DiscoverScheme, info.OAuth.AuthScheme, "Bearer")
+		found, err = info.Discover(ctx, auth.StaticClient(a.opts.HTTP, "Authorization", scheme+" ", tok.AccessToken), facts.TokenURL)
+		if err != nil {
+			return store.Connection{}, fmt.Errorf("connect %s: ask which account was connected: %w", info.Title, err)
+		}
+		base = firstNonEmpty(found.APIBase, base) // the vendor's metadata names the API host (Mailchimp)
+	}
 	if err := auth.Save(ctx, a.opts.Secrets, tokenKey(req.Name), tok); err != nil {
 		return store.Connection{}, fmt.Errorf("connect %s: save token in the keyring: %w", info.Title, err)
 	}
@@ -121,6 +131,9 @@ func (a *App) Connect(ctx context.Context, req ConnectRequest) (store.Connection
 	raw, _ := json.Marshal(facts)
 	c := store.Connection{Name: req.Name, Vendor: info.Name, AuthKind: "oauth", APIBase: base, OAuth: string(raw)}
 	c.AccountID, c.AccountName = accountOf(info, ex, base)
+	if found.AccountName != "" {
+		c.AccountID, c.AccountName = found.AccountID, info.Title+" account "+found.AccountName
+	}
 	id, err := a.db.SaveConnection(ctx, c)
 	if err != nil {
 		return store.Connection{}, err
@@ -133,6 +146,13 @@ func (a *App) Connect(ctx context.Context, req ConnectRequest) (store.Connection
 func (a *App) connectToken(ctx context.Context, info connector.Info, req ConnectRequest, base string) (store.Connection, error) {
 	if !info.OAuth.TokenRoute {
 		return store.Connection{}, fmt.Errorf("%s has no API-token route; connect with OAuth (--client-id)", info.Title)
+	}
+	if base == "" && info.BaseFromToken != nil {
+		b, err := info.BaseFromToken(req.Token)
+		if err != nil {
+			return store.Connection{}, fmt.Errorf("connect %s: %w", info.Title, err)
+		}
+		base = b
 	}
 	if err := a.opts.Secrets.Set(ctx, apiKeyKey(req.Name), req.Token); err != nil {
 		return store.Connection{}, fmt.Errorf("connect %s: save the API token in the keyring: %w", info.Title, err)
@@ -285,7 +305,11 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 			return nil, fmt.Errorf("connection %s: API token: %w", name, err)
 		}
 		header, prefix := "Authorization", "Bearer "
-		if info.OAuth.TokenHeader != "" {
+		switch {
+		case info.OAuth.TokenBasic:
+			// Any user name will do; the key is the password.
+			prefix, tok = "Basic ", base64.StdEncoding.EncodeToString([]byte("crmsync:"+tok))
+		case info.OAuth.TokenHeader != "":
 			header, prefix = info.OAuth.TokenHeader, ""
 		}
 		client = auth.StaticClient(a.opts.HTTP, header, prefix, tok)

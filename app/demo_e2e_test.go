@@ -26,8 +26,8 @@ import (
 func TestEveryDemoSyncSettles(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 43, 40)
-	conns := app.DemoConnections{HubSpot: "hs", Salesforce: "sf", Pipedrive: "pd", Zoho: "zc", Dynamics: "dv"}
-	for vendor, name := range map[string]string{"pipedrive": conns.Pipedrive, "zoho": conns.Zoho, "dynamics": conns.Dynamics} {
+	conns := app.DemoConnections{HubSpot: "hs", Salesforce: "sf", Pipedrive: "pd", Zoho: "zc", Dynamics: "dv", Mailchimp: "mc"}
+	for vendor, name := range map[string]string{"pipedrive": conns.Pipedrive, "zoho": conns.Zoho, "dynamics": conns.Dynamics, "mailchimp": conns.Mailchimp} {
 		if _, err := a.ConnectSandbox(ctx, srv, vendor, name, nil); err != nil {
 			t.Fatalf("connect %s: %v", vendor, err)
 		}

@@ -105,7 +105,7 @@ func (u *UI) showAddConnection(vendor, name string) {
 			f.docs.Hide()
 		}
 		// A vendor with no default API address needs the user's own.
-		f.orgBox.Hidden, f.org.Hidden = v.APIBase != "", v.APIBase != ""
+		f.orgBox.Hidden, f.org.Hidden = !v.NeedsAPIBase(), !v.NeedsAPIBase()
 		f.orgBox.Refresh()
 		if v.OAuth.TokenRoute {
 			f.method.Enable()
@@ -159,7 +159,7 @@ func (f *addConnectionForm) request(vendors []connector.Info) (app.ConnectReques
 	}
 	req.ClientID = strings.TrimSpace(f.clientID.Text)
 	req.ClientSecret = strings.TrimSpace(f.secret.Text)
-	if v.APIBase == "" && req.APIBase == "" {
+	if v.NeedsAPIBase() && req.APIBase == "" {
 		req.APIBase = strings.TrimSpace(f.org.Text)
 		if req.APIBase == "" {
 			return req, errors.New("enter your organization's URL, such as https://contoso.crm.dynamics.com; the Power Platform admin center shows it under the environment's details")

@@ -209,7 +209,13 @@ type OAuthSpec struct {
 	// (HubSpot service key, Pipedrive API token).
 	TokenRoute  bool
 	TokenHeader string // header for the token route; "" = Authorization: Bearer
-	DocsURL     string // where an admin registers the app and redirect URI
+	// TokenBasic sends the token route's key as the password of HTTP Basic
+	// authentication, the form Mailchimp documents for API keys.
+	TokenBasic bool
+	// DiscoverScheme is the Authorization scheme of Info.Discover's call
+	// when it differs from AuthScheme (Mailchimp's metadata wants "OAuth").
+	DiscoverScheme string
+	DocsURL        string // where an admin registers the app and redirect URI
 	// AuthScheme is the Authorization scheme of API calls with an OAuth
 	// access token; "" = Bearer (Zoho: "Zoho-oauthtoken").
 	AuthScheme string
@@ -230,4 +236,24 @@ type Info struct {
 	// Contacts names the vendor object that holds people ("contacts", "Contact").
 	Contacts string
 	New      func(client *http.Client, acct Account) (Connector, error)
+	// BaseFromToken names the API base a pasted API key belongs to, for a
+	// vendor whose keys carry their data center (Mailchimp's "-us6"). nil =
+	// a key says nothing of it.
+	BaseFromToken func(token string) (string, error)
+	// Discover asks the vendor, right after the OAuth flow, for what its
+	// token response leaves out: the account's API base and name
+	// (Mailchimp's metadata endpoint). client carries the new token;
+	// tokenURL locates the vendor's login server. nil = the token response
+	// says it all.
+	Discover func(ctx context.Context, client *http.Client, tokenURL string) (Discovery, error)
 }
+
+// Discovery is what Info.Discover learns about a newly connected account.
+type Discovery struct {
+	APIBase, AccountID, AccountName string
+}
+
+// NeedsAPIBase says whether connecting needs the user to give the API
+// address (Dynamics 365's organization URL): the vendor has no single one,
+// and does not say which after sign-in.
+func (i Info) NeedsAPIBase() bool { return i.APIBase == "" && i.Discover == nil }

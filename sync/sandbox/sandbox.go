@@ -1,5 +1,5 @@
-// Package sandbox runs the HubSpot, Salesforce, Pipedrive, Zoho CRM and Dynamics 365 simulators behind one HTTP server
-// for the CLI, the GUI demo and end-to-end tests. It never imports a connector.
+// Package sandbox runs the HubSpot, Salesforce, Pipedrive, Zoho CRM, Dynamics 365 and Mailchimp simulators behind one
+// HTTP server for the CLI, the GUI demo and end-to-end tests. It never imports a connector.
 package sandbox
 
 import (
@@ -14,6 +14,7 @@ import (
 
 	"github.com/crmsync/crmsync/sync/sandbox/dynamics"
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
+	"github.com/crmsync/crmsync/sync/sandbox/mailchimp"
 	"github.com/crmsync/crmsync/sync/sandbox/pipedrive"
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
 	"github.com/crmsync/crmsync/sync/sandbox/zoho"
@@ -53,11 +54,13 @@ type Server struct {
 	pd       *pipedrive.Sim
 	zh       *zoho.Sim
 	dv       *dynamics.Sim
+	mc       *mailchimp.Sim
 	hsToken  string
 	sfToken  string
 	pdToken  string
 	zhToken  string
 	dvToken  string
+	mcToken  string
 	handler  http.Handler
 	mu       sync.Mutex
 	url      string
@@ -72,9 +75,10 @@ const (
 	pipedrivePrefix  = "/pipedrive"
 	zohoPrefix       = "/zoho"
 	dynamicsPrefix   = "/dynamics"
+	mailchimpPrefix  = "/mailchimp"
 )
 
-// New builds and seeds both simulators; it does not listen.
+// New builds and seeds the simulators; it does not listen.
 func New(opts Options) (*Server, error) {
 	faults, err := ParseFaults(opts.Faults)
 	if err != nil {
@@ -95,13 +99,15 @@ func New(opts Options) (*Server, error) {
 		pd: pipedrive.New(pipedrive.Options{Seed: opts.Seed + 2, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: pipedrivePrefix, Now: opts.Now}),
 		zh: zoho.New(zoho.Options{Seed: opts.Seed + 3, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: zohoPrefix, Now: opts.Now}),
 		dv: dynamics.New(dynamics.Options{Seed: opts.Seed + 4, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: dynamicsPrefix, Now: opts.Now}),
+		mc: mailchimp.New(mailchimp.Options{Seed: opts.Seed + 5, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: mailchimpPrefix, Now: opts.Now}),
 	}
 	s.hsToken = s.hs.Auth().IssueLongLived()
 	s.sfToken = s.sf.Auth().IssueLongLived()
 	s.pdToken = s.pd.MintAccessToken()
 	s.zhToken = s.zh.MintAccessToken()
 	s.dvToken = s.dv.MintAccessToken()
-	if err := seed(s.hs, s.sf, s.pd, s.zh, s.dv, opts.Seed, opts.Contacts, opts.Now()); err != nil {
+	s.mcToken = s.mc.MintAccessToken()
+	if err := seed(s.hs, s.sf, s.pd, s.zh, s.dv, s.mc, opts.Seed, opts.Contacts, opts.Now()); err != nil {
 		return nil, fmt.Errorf("sandbox: seed: %w", err)
 	}
 	mux := http.NewServeMux()
@@ -110,6 +116,7 @@ func New(opts Options) (*Server, error) {
 	mux.Handle(pipedrivePrefix+"/", http.StripPrefix(pipedrivePrefix, s.pd))
 	mux.Handle(zohoPrefix+"/", http.StripPrefix(zohoPrefix, s.zh))
 	mux.Handle(dynamicsPrefix+"/", http.StripPrefix(dynamicsPrefix, s.dv))
+	mux.Handle(mailchimpPrefix+"/", http.StripPrefix(mailchimpPrefix, s.mc))
 	mux.HandleFunc("GET /_sandbox/stats", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(s.Stats())
@@ -155,7 +162,8 @@ func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
 	return s, nil
 }
 
-// Handler serves /hubspot/..., /salesforce/..., /pipedrive/..., /zoho/..., /dynamics/..., GET /_sandbox/stats and GET /_sandbox/vendors.
+// Handler serves /hubspot/..., /salesforce/..., /pipedrive/..., /zoho/..., /dynamics/..., /mailchimp/..., GET /_sandbox/stats
+// and GET /_sandbox/vendors.
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // URL is the base URL after Start ("" for a Server made with New).
@@ -196,9 +204,13 @@ func (s *Server) Zoho() *zoho.Sim { return s.zh }
 // Dynamics gives tests direct access to the Dynamics 365 simulator.
 func (s *Server) Dynamics() *dynamics.Sim { return s.dv }
 
+// Mailchimp gives tests direct access to the Mailchimp simulator.
+func (s *Server) Mailchimp() *mailchimp.Sim { return s.mc }
+
 // Stats returns request counts per vendor and endpoint.
 func (s *Server) Stats() Stats {
-	return Stats{"hubspot": s.hs.Stats(), "salesforce": s.sf.Stats(), "pipedrive": s.pd.Stats(), "zoho": s.zh.Stats(), "dynamics": s.dv.Stats()}
+	return Stats{"hubspot": s.hs.Stats(), "salesforce": s.sf.Stats(), "pipedrive": s.pd.Stats(), "zoho": s.zh.Stats(), "dynamics": s.dv.Stats(),
+		"mailchimp": s.mc.Stats()}
 }
 
 // Vendors describes the simulated vendors with pre-issued, long-lived access tokens.
@@ -206,6 +218,7 @@ func (s *Server) Vendors() []VendorInfo { return s.vendors(s.URL()) }
 
 func (s *Server) vendors(base string) []VendorInfo {
 	hb, sb, pb, zb, db := base+hubspotPrefix, base+salesforcePrefix, base+pipedrivePrefix, base+zohoPrefix, base+dynamicsPrefix
+	mb := base + mailchimpPrefix
 	return []VendorInfo{
 		{Vendor: "hubspot", APIBase: hb, AuthURL: hb + "/oauth/authorize", TokenURL: hb + "/oauth/2026-03/token",
 			RevokeURL: hb + "/oauth/2026-03/token/revoke", ClientID: s.hs.Auth().ClientID(), ClientSecret: s.hs.Auth().ClientSecret(), AccessToken: s.hsToken},
@@ -222,5 +235,10 @@ func (s *Server) vendors(base string) []VendorInfo {
 		// endpoint (Entra has none for a refresh token).
 		{Vendor: "dynamics", APIBase: db, AuthURL: db + "/organizations/oauth2/v2.0/authorize", TokenURL: db + "/organizations/oauth2/v2.0/token",
 			ClientID: s.dv.Auth().ClientID(), AccessToken: s.dvToken},
+		// The mount point is both Mailchimp's login server and the api_endpoint of
+		// its OAuth metadata (paths start with /3.0); Mailchimp has no revoke
+		// endpoint (its tokens never expire; users revoke apps in their account).
+		{Vendor: "mailchimp", APIBase: mb, AuthURL: mb + "/oauth2/authorize", TokenURL: mb + "/oauth2/token",
+			ClientID: s.mc.Auth().ClientID(), ClientSecret: s.mc.Auth().ClientSecret(), AccessToken: s.mcToken},
 	}
 }

@@ -38,8 +38,9 @@ func TestStartSeedsServesAndCountsStats(t *testing.T) {
 		t.Fatalf("shared emails %d, want ~300", shared)
 	}
 	vendors := s.Vendors()
-	if len(vendors) != 5 || vendors[0].APIBase != s.URL()+"/hubspot" || vendors[1].APIBase != s.URL()+"/salesforce" || vendors[2].APIBase != s.URL()+"/pipedrive" ||
-		vendors[3].APIBase != s.URL()+"/zoho" || vendors[4].APIBase != s.URL()+"/dynamics" {
+	if len(vendors) != 6 || vendors[0].APIBase != s.URL()+"/hubspot" || vendors[1].APIBase != s.URL()+"/salesforce" || vendors[2].APIBase != s.URL()+"/pipedrive" ||
+		vendors[3].APIBase != s.URL()+"/zoho" || vendors[4].APIBase != s.URL()+"/dynamics" || vendors[5].Vendor != "mailchimp" ||
+		vendors[5].APIBase != s.URL()+"/mailchimp" || vendors[5].TokenURL != s.URL()+"/mailchimp/oauth2/token" {
 		t.Fatalf("vendors %+v", vendors)
 	}
 	get := func(url, token string) *http.Response {
@@ -146,11 +147,40 @@ func TestStartSeedsServesAndCountsStats(t *testing.T) {
 			resp.StatusCode, len(dc.Value), dc.NextLink, s.Dynamics().Count("contacts"), dvShared, s.Dynamics().Count("accounts"),
 			s.Dynamics().Count("opportunities"), s.Dynamics().Count("tasks"), s.Dynamics().Count("phonecalls"), s.Dynamics().Count("appointments"), s.Dynamics().Count("annotations"))
 	}
+	// Mailchimp's default audience holds half as many members, half of them
+	// HubSpot contacts by email, with complete addresses.
+	resp = get(vendors[5].APIBase+"/3.0/lists/"+s.Mailchimp().DefaultListID()+
+		"/members?count=1000&fields=members.email_address,members.status,members.merge_fields,total_items", vendors[5].AccessToken)
+	var mc struct {
+		Members []struct {
+			Email       string         `json:"email_address"`
+			Status      string         `json:"status"`
+			MergeFields map[string]any `json:"merge_fields"`
+		} `json:"members"`
+		Total int `json:"total_items"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&mc)
+	resp.Body.Close()
+	mcShared, mcStatus := 0, map[string]int{}
+	for _, m := range mc.Members {
+		if hsEmails[m.Email] {
+			mcShared++
+		}
+		mcStatus[m.Status]++
+		if addr, _ := m.MergeFields["ADDRESS"].(map[string]any); addr["city"] == "" || addr["zip"] == "" || m.MergeFields["FNAME"] == "" {
+			t.Fatalf("mailchimp member %s: %v", m.Email, m.MergeFields)
+		}
+	}
+	if resp.StatusCode != 200 || mc.Total != 500 || len(mc.Members) != 500 || mcShared != 250 || mcStatus["subscribed"] < 350 ||
+		mcStatus["unsubscribed"] == 0 || mcStatus["transactional"] == 0 {
+		t.Fatalf("mailchimp: list %d, %d members of %d, %d HubSpot's, statuses %v", resp.StatusCode, len(mc.Members), mc.Total, mcShared, mcStatus)
+	}
 	resp = get(s.URL()+"/_sandbox/stats", "")
 	var st Stats
 	_ = json.NewDecoder(resp.Body).Decode(&st)
 	resp.Body.Close()
-	if st["hubspot"]["GET /crm/objects/2026-03/contacts"] != 2 || st["salesforce"]["GET /services/data/v67.0/query"] != 1 {
+	if st["hubspot"]["GET /crm/objects/2026-03/contacts"] != 2 || st["salesforce"]["GET /services/data/v67.0/query"] != 1 ||
+		st["mailchimp"]["GET /3.0/lists/{list_id}/members"] != 1 {
 		t.Fatalf("stats %v", st)
 	}
 	cancel()
@@ -181,6 +211,15 @@ func TestSeedIsDeterministic(t *testing.T) {
 	for i := range ra {
 		if ra[i].Fields["Email"] != rb[i].Fields["Email"] || !ra[i].UpdatedAt.Equal(rb[i].UpdatedAt) {
 			t.Fatalf("record %d differs", i)
+		}
+	}
+	ma, mb := a.Mailchimp().Members(a.Mailchimp().DefaultListID()), b.Mailchimp().Members(b.Mailchimp().DefaultListID())
+	if len(ma) != 100 || len(ma) != len(mb) {
+		t.Fatalf("mailchimp members %d and %d", len(ma), len(mb))
+	}
+	for i := range ma {
+		if ma[i].Email != mb[i].Email || ma[i].ContactID != mb[i].ContactID || ma[i].Status != mb[i].Status || !ma[i].LastChanged.Equal(mb[i].LastChanged) {
+			t.Fatalf("mailchimp member %d differs", i)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/crmsync/crmsync/sync/sandbox/dynamics"
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
+	"github.com/crmsync/crmsync/sync/sandbox/mailchimp"
 	"github.com/crmsync/crmsync/sync/sandbox/pipedrive"
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
 	"github.com/crmsync/crmsync/sync/sandbox/zoho"
@@ -66,7 +67,7 @@ func (s slugger) slug(v string) string { return s.r.Replace(strings.ToLower(v)) 
 // seed fills both simulators deterministically. ~30% of people exist in both vendors with
 // the same email (some fields differing); each vendor also holds people of its own and a few
 // near-duplicates.
-func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, dv *dynamics.Sim, seedVal int64, n int, now time.Time) error {
+func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, dv *dynamics.Sim, mc *mailchimp.Sim, seedVal int64, n int, now time.Time) error {
 	if n == 0 {
 		return nil
 	}
@@ -235,7 +236,10 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 	if err := seedZoho(zh, companies, hsPeople[shared:], hsDealRows, seedVal, n, now); err != nil {
 		return err
 	}
-	return seedDynamics(dv, companies, hsPeople[shared:], hsDealRows, seedVal, n, now)
+	if err := seedDynamics(dv, companies, hsPeople[shared:], hsDealRows, seedVal, n, now); err != nil {
+		return err
+	}
+	return seedMailchimp(mc, companies, hsPeople[shared:], seedVal, n, now)
 }
 
 // yearStamps gives created and modified times within the last year, to

@@ -12,8 +12,8 @@ func TestVendorsAreComplete(t *testing.T) {
 			t.Errorf("vendor %+v is missing Name, Title, New, sizes or Contacts", v.Name)
 		}
 		// Pipedrive sets scopes on the app in its Developer Hub, not in the
-		// authorize URL.
-		if v.OAuth.AuthURL == "" || v.OAuth.TokenURL == "" || (len(v.OAuth.Scopes) == 0 && v.Name != "pipedrive") {
+		// authorize URL; Mailchimp has none.
+		if v.OAuth.AuthURL == "" || v.OAuth.TokenURL == "" || (len(v.OAuth.Scopes) == 0 && v.Name != "pipedrive" && v.Name != "mailchimp") {
 			t.Errorf("vendor %s has no OAuth endpoints or scopes", v.Name)
 		}
 		if seen[v.Name] {
@@ -21,7 +21,7 @@ func TestVendorsAreComplete(t *testing.T) {
 		}
 		seen[v.Name] = true
 	}
-	for _, want := range []string{"hubspot", "salesforce", "pipedrive", "zoho", "dynamics"} {
+	for _, want := range []string{"hubspot", "salesforce", "pipedrive", "zoho", "dynamics", "mailchimp"} {
 		if !seen[want] {
 			t.Errorf("Vendors() lacks %s", want)
 		}
@@ -34,7 +34,7 @@ func TestLookup(t *testing.T) {
 		t.Fatalf("Lookup(HubSpot) = %q, %v", v.Name, err)
 	}
 	_, err = Lookup("copper")
-	if err == nil || !strings.Contains(err.Error(), `unknown vendor "copper"; known: hubspot, salesforce, pipedrive, zoho, dynamics`) {
+	if err == nil || !strings.Contains(err.Error(), `unknown vendor "copper"; known: hubspot, salesforce, pipedrive, zoho, dynamics, mailchimp`) {
 		t.Fatalf("Lookup(copper) error = %v", err)
 	}
 }

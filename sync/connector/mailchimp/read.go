@@ -1,0 +1,252 @@
+package mailchimp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/timecursor"
+)
+
+// cursorPrefix marks Mailchimp's cursors (timecursor): last_changed has
+// one-second resolution.
+const cursorPrefix = "mc1|"
+
+// sinceLayout is how since_last_changed is written: ISO 8601 with an
+// offset, as the spec's example (2015-10-21T15:41:36+00:00).
+const sinceLayout = "2006-01-02T15:04:05-07:00"
+
+// memberFields are what a read asks for (fields=): the properties and
+// merge fields of the schema, the id and the time, and total_items.
+const memberFields = "members.contact_id,members.email_address,members.status,members.email_type,members.language,members.vip," +
+	"members.merge_fields,members.last_changed,members.timestamp_opt,members.member_rating,members.tags,total_items"
+
+// archived is the status of a member DELETE archived.
+const archived = "archived"
+
+// member is one member as a read asks for it.
+type member struct {
+	ContactID    string                     `json:"contact_id"`
+	EmailAddress string                     `json:"email_address"`
+	Status       string                     `json:"status"`
+	EmailType    string                     `json:"email_type"`
+	Language     string                     `json:"language"`
+	VIP          *bool                      `json:"vip"`
+	MergeFields  map[string]json.RawMessage `json:"merge_fields"`
+	LastChanged  string                     `json:"last_changed"`
+	TimestampOpt string                     `json:"timestamp_opt"`
+	MemberRating json.Number                `json:"member_rating"`
+	Tags         []struct {
+		Name string `json:"name"`
+	} `json:"tags"`
+}
+
+// Read lists the audience's members changed since the cursor, oldest
+// change first, up to 1,000 a call: GET /lists/{list_id}/members with
+// sort_field=last_changed, sort_dir=ASC and since_last_changed. Mailchimp
+// leaves archived members out of this list; ListDeleted reports them (a
+// member a read still sees as archived comes Deleted).
+func (c *Connector) Read(ctx context.Context, object string, since connector.Cursor) iter.Seq2[connector.Page, error] {
+	return func(yield func(connector.Page, error) bool) {
+		cur, err := timecursor.Parse(cursorPrefix, string(since))
+		if err != nil {
+			yield(connector.Page{}, fmt.Errorf("mailchimp: %w", err))
+			return
+		}
+		sc, err := c.schemaOf(ctx, object)
+		if err != nil {
+			yield(connector.Page{}, fmt.Errorf("mailchimp: read %s: %w", object, err))
+			return
+		}
+		err = c.walk(ctx, sc, "", &cur, func(recs []connector.Record) bool {
+			return yield(connector.Page{Records: recs, Cursor: connector.Cursor(cur.String())}, nil)
+		})
+		if err != nil {
+			yield(connector.Page{}, fmt.Errorf("mailchimp: read %s: %w", object, err))
+		}
+	}
+}
+
+// ListDeleted lists the audience's members archived since a time (status=
+// archived with since_last_changed: archiving a member changes it), as
+// deleted records whose Modified is the archive's time.
+func (c *Connector) ListDeleted(ctx context.Context, object string, since time.Time) iter.Seq2[[]connector.Record, error] {
+	return func(yield func([]connector.Record, error) bool) {
+		sc, err := c.schemaOf(ctx, object)
+		if err != nil {
+			yield(nil, fmt.Errorf("mailchimp: list archived %s: %w", object, err))
+			return
+		}
+		cur := timecursor.Cursor{At: since.UTC().Truncate(time.Second)}
+		if since.IsZero() {
+			cur = timecursor.Cursor{}
+		}
+		err = c.walk(ctx, sc, archived, &cur, func(recs []connector.Record) bool {
+			out := make([]connector.Record, len(recs))
+			for i, r := range recs {
+				out[i] = connector.Record{ID: r.ID, Modified: r.Modified, Deleted: true}
+			}
+			return yield(out, nil)
+		})
+		if err != nil {
+			yield(nil, fmt.Errorf("mailchimp: list archived %s: %w", object, err))
+		}
+	}
+}
+
+// overlap is how many members a list call reads again before the place
+// the previous call left, a tenth of a page (100 of 1,000): offsets count
+// positions in a list sorted by last_changed, and a member changed during
+// the read leaves its place for the end of the list, moving every later
+// member one place up. Reading again what moved up costs little (the
+// cursor drops what it has seen); stepping over a member would lose its
+// change for good.
+func (c *Connector) overlap() int { return max(1, c.pageSize/10) }
+
+// walk pages through the members (of status, "" for every live one)
+// changed since cur, oldest change first, passing each page's new members
+// to emit with cur moved past them, until emit says stop.
+//
+// Each call starts again from the cursor's newest second
+// (since_last_changed) rather than at a running offset, so a member that
+// changes while the walk goes on is read where it moved, at the end, and
+// none is skipped. The offset only steps over what was already read at
+// that second, less overlap: a second can hold more members than a page
+// (a bulk import), and the cursor's ids say which of them were read.
+// since_last_changed is asked a second before the cursor, whether
+// Mailchimp reads "changed after" strictly or not, and members older than
+// the cursor are dropped. A member may come twice (the engine takes it
+// again unchanged); one is stepped over only if more members than the
+// overlap leave the cursor's second while a single call is under way.
+func (c *Connector) walk(ctx context.Context, sc *schema, status string, cur *timecursor.Cursor, emit func([]connector.Record) bool) error {
+	stepped := 0 // members stepped over at this second after a page brought nothing new
+	for {
+		q := url.Values{"count": {strconv.Itoa(c.pageSize)}, "sort_field": {"last_changed"}, "sort_dir": {"ASC"}, "fields": {memberFields}}
+		if status != "" {
+			q.Set("status", status)
+		}
+		offset := stepped
+		if !cur.At.IsZero() {
+			q.Set("since_last_changed", cur.At.Add(-time.Second).UTC().Format(sinceLayout))
+			offset += max(0, seenAt(cur)-c.overlap())
+		}
+		q.Set("offset", strconv.Itoa(offset))
+		page, err := c.listMembers(ctx, sc, q)
+		if err != nil {
+			return err
+		}
+		recs := make([]connector.Record, 0, len(page.Members))
+		for _, m := range page.Members {
+			rec, err := toRecord(sc, m)
+			if err != nil {
+				return err
+			}
+			if !cur.At.IsZero() && rec.Modified.Truncate(time.Second).Before(cur.At) {
+				continue // read before: since_last_changed reached back a second
+			}
+			if cur.Admit(rec.ID, rec.Modified) {
+				recs = append(recs, rec)
+			}
+		}
+		if len(recs) > 0 {
+			if !emit(recs) {
+				return nil
+			}
+			stepped = 0
+		} else {
+			stepped += max(1, len(page.Members)-c.overlap())
+		}
+		if len(page.Members) < c.pageSize || page.TotalItems > 0 && offset+len(page.Members) >= page.TotalItems {
+			return nil
+		}
+	}
+}
+
+// seenAt is how many members the cursor read at its newest second.
+func seenAt(cur *timecursor.Cursor) int {
+	s := cur.String()
+	i := strings.LastIndexByte(s, '|')
+	if i < 0 || i == len(s)-1 {
+		return 0
+	}
+	return strings.Count(s[i+1:], ",") + 1
+}
+
+// memberList is one page of GET /lists/{list_id}/members.
+type memberList struct {
+	Members    []member `json:"members"`
+	TotalItems int      `json:"total_items"`
+}
+
+// listMembers runs one list call on the schema's audience.
+func (c *Connector) listMembers(ctx context.Context, sc *schema, q url.Values) (memberList, error) {
+	var page memberList
+	r, err := c.call(ctx, http.MethodGet, "/lists/"+url.PathEscape(sc.aud.ID)+"/members?"+q.Encode(), nil)
+	if err != nil {
+		return page, err
+	}
+	switch {
+	case r.status == http.StatusNotFound:
+		return page, c.audienceGone(ctx, r, sc.aud)
+	case r.status != http.StatusOK:
+		return page, r.apiError()
+	}
+	return page, r.decode(&page)
+}
+
+// toRecord converts a member into a canonical record, its id the
+// contact_id (which, unlike the subscriber hash, survives a change of
+// email address, and which the members/{subscriber_hash} endpoints take).
+func toRecord(sc *schema, m member) (connector.Record, error) {
+	if m.ContactID == "" {
+		return connector.Record{}, fmt.Errorf("member %q has no contact_id", m.EmailAddress)
+	}
+	mod, err := time.Parse(time.RFC3339, m.LastChanged)
+	if err != nil {
+		return connector.Record{}, fmt.Errorf("member %s: last_changed %q is not a date and time", m.ContactID, m.LastChanged)
+	}
+	mod = mod.UTC()
+	f := make(map[string]string, len(sc.refs))
+	f[fEmail], f[fStatus], f[fEmailType], f[fLanguage] = m.EmailAddress, m.Status, m.EmailType, m.Language
+	f[fVIP] = strconv.FormatBool(m.VIP != nil && *m.VIP)
+	f[fLastChanged] = mod.Format(time.RFC3339)
+	f[fTimestampOpt] = m.TimestampOpt
+	if t, err := time.Parse(time.RFC3339, m.TimestampOpt); err == nil {
+		f[fTimestampOpt] = t.UTC().Format(time.RFC3339)
+	}
+	f[fRating] = m.MemberRating.String()
+	tags := make([]string, len(m.Tags))
+	for i, t := range m.Tags {
+		tags[i] = t.Name
+	}
+	f[fTags] = strings.Join(tags, ",")
+	for tag, raw := range m.MergeFields {
+		mf, ok := sc.merge[tag]
+		if !ok {
+			continue // added since the schema was read: not offered yet
+		}
+		if mf.Type == "address" {
+			parts, err := readAddress(raw)
+			if err != nil {
+				return connector.Record{}, fmt.Errorf("member %s: merge field %s: %v", m.ContactID, tag, err)
+			}
+			for p, v := range parts {
+				f[tag+"."+p] = v
+			}
+			continue
+		}
+		v, err := readMerge(mf, raw)
+		if err != nil {
+			return connector.Record{}, fmt.Errorf("member %s: merge field %s: %v", m.ContactID, tag, err)
+		}
+		f[tag] = v
+	}
+	return connector.Record{ID: m.ContactID, Fields: f, Modified: mod, Deleted: m.Status == archived}, nil
+}

@@ -1,0 +1,362 @@
+package mailchimp
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// Write adds members (OpCreate, batch subscribe with update_existing
+// false: an address already in the audience fails as a conflict, never a
+// second member), upserts them (OpUpsert, as Upsert) and updates them
+// (OpUpdate, PATCH /lists/{list_id}/members/{contact_id}, a few at once),
+// with one Result per op, in order.
+//
+// Mailchimp adds no member without a subscription status, and which status
+// a person has is a matter of their consent: a create or upsert without
+// one fails with a RecordError asking the sync to map a status or set a
+// default, and the connector never assumes "subscribed".
+func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op) ([]connector.Result, error) {
+	sc, err := c.schemaOf(ctx, object)
+	if err != nil {
+		return nil, fmt.Errorf("mailchimp: write %s: %w", object, err)
+	}
+	results := make([]connector.Result, len(ops))
+	var creates, upserts, updates []int
+	for i, op := range ops {
+		switch op.Kind {
+		case connector.OpCreate:
+			creates = append(creates, i)
+		case connector.OpUpsert:
+			upserts = append(upserts, i)
+		case connector.OpUpdate:
+			updates = append(updates, i)
+		default:
+			results[i].Err = refuse(object, op.ID, "", "INVALID_OPERATION", fmt.Sprintf("unknown op kind %d", op.Kind))
+		}
+	}
+	if err := c.subscribe(ctx, sc, ops, creates, false, results); err != nil {
+		return nil, err
+	}
+	if err := c.subscribe(ctx, sc, ops, upserts, true, results); err != nil {
+		return nil, err
+	}
+	if err := c.updateAll(ctx, sc, ops, updates, results); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// UpsertKey is email_address: an address is a member of an audience at
+// most once, and batch subscribe matches members by it.
+func (c *Connector) UpsertKey(ctx context.Context, object string) (string, error) {
+	if _, err := c.audienceOf(ctx, object); err != nil {
+		return "", err
+	}
+	return fEmail, nil
+}
+
+// Upsert adds or updates members by email address: batch subscribe
+// (POST /lists/{list_id}) with update_existing true, 500 a call. The op's
+// status is applied to a member that exists too, as Mailchimp does with
+// update_existing; an op without a status fails, as a create does.
+func (c *Connector) Upsert(ctx context.Context, object, keyField string, ops []connector.Op) ([]connector.Result, error) {
+	if keyField != fEmail {
+		return nil, &connector.Error{Vendor: vendor, Category: connector.CatValidation,
+			Message: "Mailchimp upserts members by email_address only, not by " + strconv.Quote(keyField)}
+	}
+	sc, err := c.schemaOf(ctx, object)
+	if err != nil {
+		return nil, fmt.Errorf("mailchimp: upsert %s: %w", object, err)
+	}
+	results := make([]connector.Result, len(ops))
+	idx := make([]int, len(ops))
+	for i := range ops {
+		idx[i] = i
+	}
+	if err := c.subscribe(ctx, sc, ops, idx, true, results); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// batchMember is a member a batch subscribe added or updated.
+type batchMember struct {
+	ContactID    string `json:"contact_id"`
+	EmailAddress string `json:"email_address"`
+}
+
+// batchError is a member a batch subscribe refused.
+type batchError struct {
+	EmailAddress string `json:"email_address"`
+	Error        string `json:"error"`
+	ErrorCode    string `json:"error_code"`
+	Field        string `json:"field"`
+	FieldMessage string `json:"field_message"`
+}
+
+// contactExists is the code of a batch error for an address already in
+// the audience (update_existing false).
+const contactExists = "ERROR_CONTACT_EXISTS"
+
+// subscribe sends ops[idx] through batch subscribe, 500 a call, and fills
+// their results from new_members, updated_members and errors, matched by
+// email address (Mailchimp compares addresses without regard to case). A
+// failure that stops the run is returned; any other fails the call's
+// members.
+func (c *Connector) subscribe(ctx context.Context, sc *schema, ops []connector.Op, idx []int, update bool, results []connector.Result) error {
+	for start := 0; start < len(idx); start += BatchSize {
+		members, sent, order := sc.batchBodies(ops, idx[start:min(start+BatchSize, len(idx))], c.createStatus, results)
+		if len(members) == 0 {
+			continue
+		}
+		r, err := c.call(ctx, http.MethodPost, "/lists/"+url.PathEscape(sc.aud.ID), map[string]any{"members": members, "update_existing": update})
+		if err == nil && r.status == http.StatusNotFound {
+			return fmt.Errorf("mailchimp: batch subscribe: %w", c.audienceGone(ctx, r, sc.aud))
+		}
+		if err == nil && r.status != http.StatusOK {
+			e := r.apiError()
+			if r.status == http.StatusUnauthorized || r.status == http.StatusForbidden || r.status == http.StatusTooManyRequests || r.status >= 500 {
+				// The transport has retried a 429 or 5xx already.
+				return fmt.Errorf("mailchimp: batch subscribe: %w", e)
+			}
+			err = e
+		}
+		var out struct {
+			New     []batchMember `json:"new_members"`
+			Updated []batchMember `json:"updated_members"`
+			Errors  []batchError  `json:"errors"`
+		}
+		if err == nil {
+			err = r.decode(&out)
+		}
+		if err != nil {
+			if connector.Stops(ctx, err) {
+				return fmt.Errorf("mailchimp: batch subscribe: %w", err)
+			}
+			for _, i := range order {
+				results[i].Err = connector.RecordFailure(vendor, sc.Object, emailOf(ops[i]), err)
+			}
+			continue
+		}
+		done := map[int]bool{}
+		for _, group := range []struct {
+			members []batchMember
+			created bool
+		}{{out.New, true}, {out.Updated, false}} {
+			for _, m := range group.members {
+				if i, ok := sent[strings.ToLower(strings.TrimSpace(m.EmailAddress))]; ok && !done[i] && m.ContactID != "" {
+					results[i], done[i] = connector.Result{ID: m.ContactID, Created: group.created}, true
+				}
+			}
+		}
+		for _, e := range out.Errors {
+			if i, ok := sent[strings.ToLower(strings.TrimSpace(e.EmailAddress))]; ok && !done[i] {
+				results[i], done[i] = connector.Result{Err: sc.batchFailure(e, emailOf(ops[i]))}, true
+			}
+		}
+		// The reference does not promise that a member an upsert left
+		// unchanged is listed, nor that each comes with its contact_id:
+		// look up any member the answer does not account for.
+		var missing []int
+		for _, i := range order {
+			if !done[i] {
+				missing = append(missing, i)
+			}
+		}
+		if err := c.settle(ctx, sc, ops, missing, update, results); err != nil {
+			return fmt.Errorf("mailchimp: batch subscribe: look up unreported members: %w", err)
+		}
+	}
+	return nil
+}
+
+// batchBodies builds the members of one batch subscribe from ops[batch]:
+// the bodies, the op of each lowercased address, and the ops sent, in
+// order. An op refused here, or whose address comes twice, gets its
+// RecordError in results.
+func (sc *schema) batchBodies(ops []connector.Op, batch []int, createStatus string, results []connector.Result) ([]map[string]any, map[string]int, []int) {
+	members := make([]map[string]any, 0, len(batch))
+	sent := make(map[string]int, len(batch))
+	order := make([]int, 0, len(batch))
+	for _, i := range batch {
+		b, rerr := sc.addBody(ops[i], createStatus)
+		if rerr != nil {
+			results[i].Err = rerr
+			continue
+		}
+		email := emailOf(ops[i])
+		key := strings.ToLower(email)
+		if _, dup := sent[key]; dup {
+			results[i].Err = &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: email, Category: connector.CatConflict,
+				Field: fEmail, Code: "DUPLICATE_IN_BATCH", Message: "the same email address comes twice in one write; it was sent once"}
+			continue
+		}
+		sent[key] = i
+		members = append(members, b)
+		order = append(order, i)
+	}
+	return members, sent, order
+}
+
+// emailOf is an op's email address, as sent.
+func emailOf(op connector.Op) string { return strings.TrimSpace(op.Fields[fEmail]) }
+
+// settle finds the members a batch subscribe did not report, by email.
+func (c *Connector) settle(ctx context.Context, sc *schema, ops []connector.Op, idx []int, update bool, results []connector.Result) error {
+	return c.each(ctx, len(idx), func(ctx context.Context, j int) error {
+		i := idx[j]
+		email := emailOf(ops[i])
+		m, found, err := c.getMember(ctx, sc, subscriberHash(email))
+		switch {
+		case err != nil && connector.Stops(ctx, err):
+			return err
+		case err != nil:
+			results[i].Err = connector.RecordFailure(vendor, sc.Object, email, err)
+		case found && m.ContactID != "" && (update || m.Status != archived):
+			results[i] = connector.Result{ID: m.ContactID}
+		default:
+			results[i].Err = &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: email, Category: connector.CatServer,
+				Code: "NO_RESULT", Message: "Mailchimp's batch subscribe reported nothing for this member, and the audience does not hold it"}
+		}
+		return nil
+	})
+}
+
+// batchFailure turns a batch subscribe error into the member's
+// RecordError: the field Mailchimp blamed, its message and error_code.
+func (sc *schema) batchFailure(e batchError, email string) *connector.RecordError {
+	msg := e.Error
+	if e.FieldMessage != "" && e.FieldMessage != e.Error {
+		msg = strings.TrimSpace(msg + " (" + e.FieldMessage + ")")
+	}
+	cat := connector.CatValidation
+	if e.ErrorCode == contactExists {
+		cat = connector.CatConflict
+	}
+	field := sc.fieldOf(e.Field)
+	if field == "" && (e.ErrorCode == contactExists || email != "" && strings.Contains(strings.ToLower(e.Error), strings.ToLower(email))) {
+		// Mailchimp names no field when the address itself is refused
+		// ("x looks fake or invalid, please enter a real email address",
+		// "x is already a list member"): its message names the address.
+		field = fEmail
+	}
+	return &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: email, Category: cat,
+		Field: field, Code: e.ErrorCode, Message: msg}
+}
+
+// fieldOf maps a field Mailchimp names ("email_address", "FNAME",
+// "merge_fields.FNAME") to the schema's field name: an address's tag stays
+// the tag, the field of all its parts.
+func (sc *schema) fieldOf(name string) string {
+	tag := strings.TrimPrefix(name, "merge_fields.")
+	if _, ok := sc.merge[tag]; ok {
+		return tag
+	}
+	return name
+}
+
+// addBody is a member's body for batch subscribe: the op's fields, with
+// the email address and a status required. createStatus (tests only)
+// stands in for a status default.
+func (sc *schema) addBody(op connector.Op, createStatus string) (map[string]any, *connector.RecordError) {
+	email := emailOf(op)
+	if email == "" {
+		return nil, refuse(sc.Object, op.ID, fEmail, "EMAIL_REQUIRED", "a Mailchimp member needs an email address")
+	}
+	b, addrs, rerr := sc.body(op)
+	if rerr != nil {
+		rerr.RecordID = email
+		return nil, rerr
+	}
+	if _, ok := b[fStatus]; !ok {
+		if createStatus == "" {
+			return nil, refuse(sc.Object, email, fStatus, "STATUS_REQUIRED",
+				"Mailchimp adds no member without a subscription status (subscribed, unsubscribed, cleaned, pending or transactional), and crmsync never assumes consent: map a field to status, or set a default status for new members in the sync")
+		}
+		b[fStatus] = createStatus
+	}
+	for tag, parts := range addrs {
+		mergeFields(b)[tag] = addressValue(parts)
+	}
+	return b, nil
+}
+
+// body is the JSON of an op's fields in Mailchimp's shapes: member
+// properties at the top, merge fields under merge_fields. Address parts
+// are returned apart, by tag, for the caller to complete and join.
+func (sc *schema) body(op connector.Op) (map[string]any, map[string]map[string]string, *connector.RecordError) {
+	b := make(map[string]any, len(op.Fields))
+	var addrs map[string]map[string]string
+	for name, v := range op.Fields {
+		ref, known := sc.refs[name]
+		switch {
+		case !known:
+			return nil, nil, refuse(sc.Object, op.ID, name, "UNKNOWN_FIELD", fmt.Sprintf("the %s has no field %q", sc.aud, name))
+		case ref.readOnly:
+			return nil, nil, refuse(sc.Object, op.ID, name, "READ_ONLY", name+" is read-only in Mailchimp")
+		case ref.part != "":
+			if addrs == nil {
+				addrs = map[string]map[string]string{}
+			}
+			if addrs[ref.tag] == nil {
+				addrs[ref.tag] = map[string]string{}
+			}
+			addrs[ref.tag][ref.part] = strings.TrimSpace(v)
+			continue
+		case ref.tag != "":
+			mv, why := writeMerge(sc.merge[ref.tag], v)
+			if why != "" {
+				return nil, nil, refuse(sc.Object, op.ID, name, "INVALID_VALUE", why)
+			}
+			mergeFields(b)[ref.tag] = mv
+			continue
+		}
+		switch name {
+		case fEmail:
+			b[name] = strings.TrimSpace(v)
+		case fStatus:
+			if !slices.Contains(statuses, v) {
+				return nil, nil, refuse(sc.Object, op.ID, name, "INVALID_STATUS", fmt.Sprintf("%q is not a status Mailchimp sets (%s)", v, strings.Join(statuses, ", ")))
+			}
+			b[name] = v
+		case fEmailType:
+			if v != "html" && v != "text" {
+				return nil, nil, refuse(sc.Object, op.ID, name, "INVALID_VALUE", fmt.Sprintf("%q is not an email type (html or text)", v))
+			}
+			b[name] = v
+		case fVIP:
+			t := false
+			if v != "" {
+				var err error
+				if t, err = strconv.ParseBool(v); err != nil {
+					return nil, nil, refuse(sc.Object, op.ID, name, "INVALID_VALUE", fmt.Sprintf("%q is not true or false", v))
+				}
+			}
+			b[name] = t
+		default:
+			b[name] = v
+		}
+	}
+	return b, addrs, nil
+}
+
+// mergeFields is b's merge_fields object, made on first use.
+func mergeFields(b map[string]any) map[string]any {
+	mf, _ := b["merge_fields"].(map[string]any)
+	if mf == nil {
+		mf = map[string]any{}
+		b["merge_fields"] = mf
+	}
+	return mf
+}
+
+func refuse(object, id, field, code, msg string) *connector.RecordError {
+	return &connector.RecordError{Vendor: vendor, Object: object, RecordID: id, Category: connector.CatValidation, Field: field, Code: code, Message: msg}
+}
