@@ -74,12 +74,12 @@ func (c *Connector) batch(ctx context.Context, ops []operation) ([]*outcome, err
 	if err != nil {
 		return nil, err
 	}
-	if r.status != http.StatusOK {
+	if r.Status != http.StatusOK {
 		return nil, r.apiError()
 	}
-	out, err := parseBatch(r.header.Get("Content-Type"), r.body, len(ops))
+	out, err := parseBatch(r.Header.Get("Content-Type"), r.Body, len(ops))
 	if err != nil {
-		return nil, r.fail("unreadable $batch answer: " + err.Error())
+		return nil, r.Fail("unreadable $batch answer: " + err.Error())
 	}
 	return out, nil
 }

@@ -13,8 +13,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -146,13 +144,8 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	return &Connector{base: strings.TrimRight(base, "/"), http: tc, meta: &connector.Meta{Cache: o.meta}, schemas: map[string]*schema{}}, nil
 }
 
-// response is a fully read HTTP response.
-type response struct {
-	endpoint string
-	status   int
-	header   http.Header
-	body     []byte
-}
+// response is a fully read HTTP response, with Dataverse's error reading.
+type response struct{ *transport.Response }
 
 // get sends one GET of the Web API (path below apiRoot, or an absolute
 // next link on the organization's own host) and reads the answer.
@@ -192,22 +185,11 @@ func (c *Connector) do(ctx context.Context, req *http.Request, wantType string) 
 	if err != nil {
 		return nil, transport.CallError(ctx, vendor, ep, err)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	r, err := transport.ReadResponse(resp, transport.ReadOptions{Vendor: vendor, Endpoint: ep, Limit: maxBody, Type: wantType, SuccessOnly: true})
 	if err != nil {
-		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer, Message: "reading response body: " + err.Error()}
+		return nil, err
 	}
-	r := &response{endpoint: ep, status: resp.StatusCode, header: resp.Header, body: b}
-	if len(b) > maxBody {
-		return nil, r.fail(fmt.Sprintf("response body larger than %d bytes", maxBody))
-	}
-	if ct := resp.Header.Get("Content-Type"); len(b) > 0 && ct != "" && resp.StatusCode < 300 {
-		mt, _, _ := mime.ParseMediaType(ct)
-		if mt != wantType && !(wantType == "application/json" && strings.HasSuffix(mt, "+json")) {
-			return nil, r.fail(fmt.Sprintf("unexpected %s response (%d bytes), not %s", mt, len(b), wantType))
-		}
-	}
-	return r, nil
+	return &response{r}, nil
 }
 
 // guidInPath matches a record key in a path: contacts(<guid>) or
@@ -224,17 +206,6 @@ func endpointOf(path string) string {
 	return guidInPath.ReplaceAllString(path, "({id})")
 }
 
-func (r *response) decode(out any) error {
-	if err := json.Unmarshal(r.body, out); err != nil {
-		return r.fail("malformed JSON response: " + err.Error())
-	}
-	return nil
-}
-
-func (r *response) fail(msg string) *connector.Error {
-	return &connector.Error{Vendor: vendor, Endpoint: r.endpoint, Status: r.status, Category: connector.CatServer, Message: msg}
-}
-
 // odataError is Dataverse's error body: {"error":{"code","message"}}.
 type odataError struct {
 	Error struct {
@@ -246,7 +217,7 @@ type odataError struct {
 // apiError turns a failed response into a categorized *connector.Error
 // carrying Dataverse's own code and message.
 func (r *response) apiError() *connector.Error {
-	return errorOf(r.endpoint, r.status, r.body)
+	return errorOf(r.Endpoint, r.Status, r.Body)
 }
 
 func errorOf(endpoint string, status int, body []byte) *connector.Error {

@@ -89,10 +89,10 @@ func (c *Connector) page(ctx context.Context, path string, sc *schema) (page, er
 	if err != nil {
 		return p, err
 	}
-	if r.status != http.StatusOK {
+	if r.Status != http.StatusOK {
 		return p, r.apiError()
 	}
-	return p, r.decode(&p)
+	return p, r.Decode(&p)
 }
 
 // encodeQuery writes OData's system query options with their "$" and

@@ -209,10 +209,10 @@ func (c *Connector) getJSON(ctx context.Context, path string, out any) error {
 	if err != nil {
 		return err
 	}
-	if r.status != http.StatusOK {
+	if r.Status != http.StatusOK {
 		return r.apiError()
 	}
-	return r.decode(out)
+	return r.Decode(out)
 }
 
 // notOffered are column types a sync cannot carry: ids, owners, virtual

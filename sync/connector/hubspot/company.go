@@ -166,10 +166,10 @@ func (c *Connector) setRefs(ctx context.Context, object string, ps []pending, re
 		if err != nil {
 			return fmt.Errorf("hubspot: %s of %s: %w", singular(a.to), object, err)
 		}
-		switch r.status {
+		switch r.Status {
 		case http.StatusOK, http.StatusCreated, http.StatusMultiStatus:
 		default:
-			if cat := statusCategory(r.status); cat != connector.CatValidation && cat != connector.CatNotFound {
+			if cat := statusCategory(r.Status); cat != connector.CatValidation && cat != connector.CatNotFound {
 				return fmt.Errorf("hubspot: %s of %s: %w", singular(a.to), object, r.apiError())
 			}
 			e := r.apiError()
@@ -181,7 +181,7 @@ func (c *Connector) setRefs(ctx context.Context, object string, ps []pending, re
 			continue
 		}
 		var ar assocResponse
-		err = r.decode(&ar)
+		err = r.Decode(&ar)
 		c.release(r)
 		if err != nil {
 			return fmt.Errorf("hubspot: %s of %s: %w", singular(a.to), object, err)
@@ -290,11 +290,11 @@ func (c *Connector) assocTargets(ctx context.Context, object string, a refAssoc,
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	if r.status != http.StatusOK && r.status != http.StatusMultiStatus {
+	if r.Status != http.StatusOK && r.Status != http.StatusMultiStatus {
 		return nil, fmt.Errorf("%s: %w", what, r.apiError())
 	}
 	var out assocReadResponse
-	if err := r.decode(&out); err != nil {
+	if err := r.Decode(&out); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	c.release(r)
@@ -354,7 +354,7 @@ func (c *Connector) archiveOthers(ctx context.Context, object string, a refAssoc
 		if err != nil {
 			return fmt.Errorf("old %s associations: %w", singular(a.to), err)
 		}
-		if r.status != http.StatusOK && r.status != http.StatusNoContent {
+		if r.Status != http.StatusOK && r.Status != http.StatusNoContent {
 			return fmt.Errorf("old %s associations: %w", singular(a.to), r.apiError())
 		}
 		c.release(r)

@@ -43,12 +43,12 @@ func (c *Connector) ListDeleted(ctx context.Context, object string, since time.T
 				yield(nil, fmt.Errorf("hubspot: archived %s: %w", object, err))
 				return
 			}
-			if r.status != http.StatusOK {
+			if r.Status != http.StatusOK {
 				yield(nil, fmt.Errorf("hubspot: archived %s: %w", object, r.apiError()))
 				return
 			}
 			var page listPage
-			err = r.decode(&page)
+			err = r.Decode(&page)
 			c.release(r) // page holds copies
 			if err != nil {
 				yield(nil, fmt.Errorf("hubspot: archived %s: %w", object, err))
@@ -61,7 +61,7 @@ func (c *Connector) ListDeleted(ctx context.Context, object string, since time.T
 				}
 				at, ok := parseTime(o.ArchivedAt)
 				if !ok {
-					yield(nil, fmt.Errorf("hubspot: archived %s: %w", object, r.fail(fmt.Sprintf("record %s: unreadable archivedAt %q", o.ID, o.ArchivedAt))))
+					yield(nil, fmt.Errorf("hubspot: archived %s: %w", object, r.Fail(fmt.Sprintf("record %s: unreadable archivedAt %q", o.ID, o.ArchivedAt))))
 					return
 				}
 				if o.ID == "" || !at.After(since) {
@@ -76,7 +76,7 @@ func (c *Connector) ListDeleted(ctx context.Context, object string, since time.T
 				return
 			}
 			if page.Paging.Next.After == after {
-				yield(nil, fmt.Errorf("hubspot: archived %s: %w", object, r.fail("paging.next.after repeats "+after)))
+				yield(nil, fmt.Errorf("hubspot: archived %s: %w", object, r.Fail("paging.next.after repeats "+after)))
 				return
 			}
 			after = page.Paging.Next.After

@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -21,21 +19,18 @@ import (
 // within it, and a runaway or hostile body cannot exhaust memory.
 const maxBody = 64 << 20
 
-// response is a fully read HTTP response.
+// response is a fully read HTTP response (its body in a buffer from
+// c.bodies; see release), with HubSpot's error reading.
 type response struct {
-	endpoint string // "POST /crm/objects/2026-03/contacts/search"
-	status   int
-	body     []byte
-	buf      *bytes.Buffer // holds body; see release
-	date     time.Time     // the server's Date header; zero when absent
+	*transport.Response
+	date time.Time // the server's Date header; zero when absent
 }
 
 // release hands the body's buffer back for the next call. Only a caller
 // that has decoded everything it keeps out of body may call it.
 func (c *Connector) release(r *response) {
-	if r != nil && r.buf != nil {
-		c.bodies.Put(r.buf)
-		r.body, r.buf = nil, nil
+	if r != nil {
+		r.Release()
 	}
 }
 
@@ -66,26 +61,14 @@ func (c *Connector) call(ctx context.Context, method, path string, in any) (*res
 	if err != nil {
 		return nil, transport.CallError(ctx, vendor, ep, err)
 	}
-	defer resp.Body.Close()
-	buf, err := c.bodies.Read(resp.Body, maxBody+1)
+	tr, err := transport.ReadResponse(resp, transport.ReadOptions{Vendor: vendor, Endpoint: ep, Limit: maxBody,
+		Bodies: c.bodies, LenientType: true, OnHeader: c.adaptRate})
 	if err != nil {
-		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer,
-			Message: "reading response body: " + err.Error()}
+		return nil, err
 	}
-	b := buf.Bytes()
-	if len(b) > maxBody {
-		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer,
-			Message: fmt.Sprintf("response body larger than %d bytes", maxBody)}
-	}
-	r := &response{endpoint: ep, status: resp.StatusCode, body: b, buf: buf}
-	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+	r := &response{Response: tr}
+	if d, err := http.ParseTime(tr.Header.Get("Date")); err == nil {
 		r.date = d
-	}
-	c.adaptRate(resp.Header)
-	if ct := resp.Header.Get("Content-Type"); len(b) > 0 && ct != "" {
-		if mt, _, _ := mime.ParseMediaType(ct); mt != "" && mt != "application/json" && !strings.HasSuffix(mt, "+json") {
-			return nil, r.fail(fmt.Sprintf("unexpected %s response (%d bytes), not JSON", mt, len(b)))
-		}
 	}
 	return r, nil
 }
@@ -107,19 +90,6 @@ func (c *Connector) adaptRate(h http.Header) {
 	if want != c.limiter.Limit() {
 		c.limiter.SetLimit(want)
 	}
-}
-
-// decode parses a successful body into out; malformed or truncated JSON
-// becomes a server-category error naming the endpoint.
-func (r *response) decode(out any) error {
-	if err := json.Unmarshal(r.body, out); err != nil {
-		return r.fail("malformed JSON response: " + err.Error())
-	}
-	return nil
-}
-
-func (r *response) fail(msg string) *connector.Error {
-	return &connector.Error{Vendor: vendor, Endpoint: r.endpoint, Status: r.status, Category: connector.CatServer, Message: msg}
 }
 
 // hsError is HubSpot's Error / StandardError body, plus the 429 fields.
@@ -147,17 +117,17 @@ type hsErrorDetail struct {
 
 // apiError turns a failed response into a categorized *connector.Error.
 func (r *response) apiError() *connector.Error {
-	e := &connector.Error{Vendor: vendor, Endpoint: r.endpoint, Status: r.status, Category: statusCategory(r.status)}
+	e := &connector.Error{Vendor: vendor, Endpoint: r.Endpoint, Status: r.Status, Category: statusCategory(r.Status)}
 	var he hsError
-	if err := json.Unmarshal(r.body, &he); err != nil {
-		e.Message = fmt.Sprintf("unreadable error body (%d bytes)", len(r.body))
+	if err := json.Unmarshal(r.Body, &he); err != nil {
+		e.Message = fmt.Sprintf("unreadable error body (%d bytes)", len(r.Body))
 		return e
 	}
 	e.Code, e.Message = he.Category, he.Message
 	if len(he.Errors) == 1 && he.Errors[0].Code != "" {
 		e.Code = he.Errors[0].Code
 	}
-	if r.status == http.StatusTooManyRequests {
+	if r.Status == http.StatusTooManyRequests {
 		e.Code = he.PolicyName
 		if he.PolicyName == "DAILY" {
 			e.Category = connector.CatBudget

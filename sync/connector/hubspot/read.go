@@ -206,14 +206,14 @@ func (c *Connector) searchPage(ctx context.Context, object string, req searchReq
 	if err != nil {
 		return nil, nil, err
 	}
-	if r.status != http.StatusOK {
+	if r.Status != http.StatusOK {
 		return nil, nil, r.apiError()
 	}
 	var out searchResponse
-	if out.decodeInPlace(r.body) {
+	if out.decodeInPlace(r.Body) {
 		return &out, r, nil // out's properties are slices of r's body: the reader releases it
 	}
-	err = r.decode(&out)
+	err = r.Decode(&out)
 	c.release(r) // decoding copied what out keeps (json.RawMessage copies)
 	if err != nil {
 		return nil, nil, err
@@ -264,7 +264,7 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 				for _, o := range res.Results {
 					rec, err := toRecord(o, types, modProp)
 					if err != nil {
-						yield(connector.Page{}, fmt.Errorf("hubspot: read %s: %w", object, r.fail(err.Error())))
+						yield(connector.Page{}, fmt.Errorf("hubspot: read %s: %w", object, r.Fail(err.Error())))
 						return
 					}
 					if w.admit(rec.ID, rec.Modified.UnixMilli()) {

@@ -83,13 +83,13 @@ func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema
 	if err != nil {
 		return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, withCacheErr(err, cacheErr))
 	}
-	if r.status != http.StatusOK {
+	if r.Status != http.StatusOK {
 		return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, withCacheErr(r.apiError(), cacheErr))
 	}
 	var body struct {
 		Results []property `json:"results"`
 	}
-	if err := r.decode(&body); err != nil {
+	if err := r.Decode(&body); err != nil {
 		return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, err)
 	}
 	live := make([]property, 0, len(body.Results))
@@ -100,7 +100,7 @@ func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema
 	}
 	sc, err := schemaOf(object, live)
 	if err != nil {
-		return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, r.fail(err.Error()))
+		return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, r.Fail(err.Error()))
 	}
 	c.hold(object, sc)
 	if c.meta.Enabled() {
@@ -212,7 +212,7 @@ type failingReader struct{ err error }
 func (f failingReader) Read([]byte) (int, error) { return 0, f.err }
 
 func (r *response) failf(format string, args ...any) *connector.Error {
-	return r.fail(fmt.Sprintf(format, args...))
+	return r.Fail(fmt.Sprintf(format, args...))
 }
 
 // fieldOf maps a HubSpot property to a canonical field.

@@ -198,10 +198,10 @@ func (c *Connector) batch(ctx context.Context, object string, kind batchKind, ps
 	if err != nil {
 		return err
 	}
-	switch r.status {
+	switch r.Status {
 	case http.StatusOK, http.StatusCreated, http.StatusMultiStatus:
 		var br batchResponse
-		err := r.decode(&br)
+		err := r.Decode(&br)
 		c.release(r) // br holds copies
 		if err != nil {
 			return err
@@ -214,7 +214,7 @@ func (c *Connector) batch(ctx context.Context, object string, kind batchKind, ps
 			return r.apiError()
 		}
 		if len(ps) == 1 {
-			se := standardError{Status: fmt.Sprint(r.status), Category: he.Category, Message: he.Message, Context: he.Context, Errors: he.Errors}
+			se := standardError{Status: fmt.Sprint(r.Status), Category: he.Category, Message: he.Message, Context: he.Context, Errors: he.Errors}
 			results[ps[0].idx].Err = recordError(object, ps[0], se)
 			return nil
 		}
@@ -295,7 +295,7 @@ func batchBody(ps []pending) rawJSON {
 // recordLevel reports whether a whole-batch 4xx blames record data (so
 // splitting the batch isolates it) rather than the request itself.
 func recordLevel(r *response) (hsError, bool) {
-	he, err := decodeError(r.body)
+	he, err := decodeError(r.Body)
 	if err != nil {
 		return he, false
 	}
@@ -325,7 +325,7 @@ func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]
 		if err != nil {
 			return nil, fmt.Errorf("hubspot: delete %s: %w", object, err)
 		}
-		if r.status != http.StatusNoContent && r.status != http.StatusOK {
+		if r.Status != http.StatusNoContent && r.Status != http.StatusOK {
 			return nil, fmt.Errorf("hubspot: delete %s: %w", object, r.apiError())
 		}
 		for i := start; i < end; i++ {
@@ -343,7 +343,7 @@ func (c *Connector) Associate(ctx context.Context, fromObject, fromID, toObject,
 	if err != nil {
 		return fmt.Errorf("hubspot: associate %s %s with %s %s: %w", fromObject, fromID, toObject, toID, err)
 	}
-	if r.status/100 != 2 {
+	if r.Status/100 != 2 {
 		return fmt.Errorf("hubspot: associate %s %s with %s %s: %w", fromObject, fromID, toObject, toID, r.apiError())
 	}
 	return nil
@@ -386,7 +386,7 @@ func (c *Connector) Lookup(ctx context.Context, object, field string, values []s
 			for _, o := range res.Results {
 				rec, err := toRecord(o, types, modifiedProp(object))
 				if err != nil {
-					return nil, fmt.Errorf("hubspot: lookup %s: %w", object, r.fail(err.Error()))
+					return nil, fmt.Errorf("hubspot: lookup %s: %w", object, r.Fail(err.Error()))
 				}
 				out = append(out, rec)
 			}

@@ -18,8 +18,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"strings"
 	"sync"
@@ -170,12 +168,8 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 		createStatus: o.createStatus, schemas: map[string]*schema{}}, nil
 }
 
-// response is a fully read HTTP response.
-type response struct {
-	endpoint string
-	status   int
-	body     []byte
-}
+// response is a fully read HTTP response, with Mailchimp's error reading.
+type response struct{ *transport.Response }
 
 // call sends one request to path under /3.0 (in: JSON body, nil = none)
 // and reads the whole response, bounded. Only transport failures are
@@ -197,21 +191,11 @@ func (c *Connector) call(ctx context.Context, method, path string, in any) (*res
 	if err != nil {
 		return nil, transport.CallError(ctx, vendor, ep, err)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	r, err := transport.ReadResponse(resp, transport.ReadOptions{Vendor: vendor, Endpoint: ep, Limit: maxBody})
 	if err != nil {
-		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer, Message: "reading response body: " + err.Error()}
+		return nil, err
 	}
-	r := &response{endpoint: ep, status: resp.StatusCode, body: b}
-	if len(b) > maxBody {
-		return nil, r.fail(fmt.Sprintf("response body larger than %d bytes", maxBody))
-	}
-	if ct := resp.Header.Get("Content-Type"); len(b) > 0 && ct != "" {
-		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
-			return nil, r.fail(fmt.Sprintf("unexpected %s response (%d bytes), not JSON", mt, len(b)))
-		}
-	}
-	return r, nil
+	return &response{r}, nil
 }
 
 // endpointOf drops the query and puts placeholders for the list and member
@@ -228,17 +212,6 @@ func endpointOf(path string) string {
 		}
 	}
 	return strings.Join(parts, "/")
-}
-
-func (r *response) decode(out any) error {
-	if err := json.Unmarshal(r.body, out); err != nil {
-		return r.fail("malformed JSON response: " + err.Error())
-	}
-	return nil
-}
-
-func (r *response) fail(msg string) *connector.Error {
-	return &connector.Error{Vendor: vendor, Endpoint: r.endpoint, Status: r.status, Category: connector.CatServer, Message: msg}
 }
 
 // problem is Mailchimp's error body, a problem detail document
@@ -292,13 +265,13 @@ func (p problem) category(status int) connector.Category {
 // apiError turns a failed response into a categorized *connector.Error
 // carrying Mailchimp's own title (as the code) and detail.
 func (r *response) apiError() *connector.Error {
-	e := &connector.Error{Vendor: vendor, Endpoint: r.endpoint, Status: r.status, Category: connector.StatusCategory(r.status)}
+	e := &connector.Error{Vendor: vendor, Endpoint: r.Endpoint, Status: r.Status, Category: connector.StatusCategory(r.Status)}
 	var p problem
-	if err := json.Unmarshal(r.body, &p); err != nil || (p.Title == "" && p.Detail == "") {
-		e.Message = fmt.Sprintf("HTTP %d with an unreadable error body (%d bytes)", r.status, len(r.body))
+	if err := json.Unmarshal(r.Body, &p); err != nil || (p.Title == "" && p.Detail == "") {
+		e.Message = fmt.Sprintf("HTTP %d with an unreadable error body (%d bytes)", r.Status, len(r.Body))
 		return e
 	}
-	e.Code, e.Message, e.Category = p.Title, p.message(), p.category(r.status)
+	e.Code, e.Message, e.Category = p.Title, p.message(), p.category(r.Status)
 	return e
 }
 
@@ -306,7 +279,7 @@ func (r *response) apiError() *connector.Error {
 // the body is not one.
 func (r *response) problemOf() (problem, bool) {
 	var p problem
-	if json.Unmarshal(r.body, &p) != nil || (p.Title == "" && p.Detail == "") {
+	if json.Unmarshal(r.Body, &p) != nil || (p.Title == "" && p.Detail == "") {
 		return p, false
 	}
 	return p, true

@@ -80,11 +80,11 @@ func (c *Connector) update(ctx context.Context, sc *schema, op connector.Op) (co
 	if err != nil {
 		return connector.Result{}, err
 	}
-	if r.status != http.StatusOK {
+	if r.Status != http.StatusOK {
 		return c.failed(r, sc, op.ID)
 	}
 	var m member
-	if err := r.decode(&m); err != nil {
+	if err := r.Decode(&m); err != nil {
 		return connector.Result{}, err
 	}
 	return connector.Result{ID: firstNonEmpty(m.ContactID, op.ID)}, nil
@@ -94,7 +94,7 @@ func (c *Connector) update(ctx context.Context, sc *schema, op connector.Op) (co
 // run (returned as the call's error); anything else is the member's
 // RecordError, naming the field a 400's errors blame.
 func (c *Connector) failed(r *response, sc *schema, id string) (connector.Result, error) {
-	if r.status == http.StatusUnauthorized || r.status == http.StatusForbidden {
+	if r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden {
 		return connector.Result{}, r.apiError()
 	}
 	e := r.apiError()
@@ -121,7 +121,7 @@ func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]
 			return nil
 		}
 		r, err := c.call(ctx, http.MethodDelete, c.memberPath(sc, id), nil)
-		if err == nil && r.status != http.StatusNoContent && r.status != http.StatusOK {
+		if err == nil && r.Status != http.StatusNoContent && r.Status != http.StatusOK {
 			out[i], err = c.failed(r, sc, id)
 		} else if err == nil {
 			out[i] = connector.Result{ID: id}
@@ -194,9 +194,9 @@ func (c *Connector) getMember(ctx context.Context, sc *schema, key string) (memb
 	if err != nil {
 		return m, false, err
 	}
-	switch r.status {
+	switch r.Status {
 	case http.StatusOK:
-		return m, true, r.decode(&m)
+		return m, true, r.Decode(&m)
 	case http.StatusNotFound:
 		return m, false, nil
 	}

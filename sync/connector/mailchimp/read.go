@@ -193,12 +193,12 @@ func (c *Connector) listMembers(ctx context.Context, sc *schema, q url.Values) (
 		return page, err
 	}
 	switch {
-	case r.status == http.StatusNotFound:
+	case r.Status == http.StatusNotFound:
 		return page, c.audienceGone(ctx, r, sc.aud)
-	case r.status != http.StatusOK:
+	case r.Status != http.StatusOK:
 		return page, r.apiError()
 	}
-	return page, r.decode(&page)
+	return page, r.Decode(&page)
 }
 
 // toRecord converts a member into a canonical record, its id the

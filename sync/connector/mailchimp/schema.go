@@ -93,17 +93,17 @@ func (c *Connector) audienceOf(ctx context.Context, object string) (audience, er
 	if err != nil {
 		return audience{}, err
 	}
-	if r.status != http.StatusOK {
+	if r.Status != http.StatusOK {
 		return audience{}, r.apiError()
 	}
 	var body struct {
 		Lists []audience `json:"lists"`
 	}
-	if err := r.decode(&body); err != nil {
+	if err := r.Decode(&body); err != nil {
 		return audience{}, err
 	}
 	if len(body.Lists) == 0 || body.Lists[0].ID == "" {
-		return audience{}, &connector.Error{Vendor: vendor, Endpoint: r.endpoint, Status: r.status, Category: connector.CatNotFound, Code: "NO_AUDIENCE",
+		return audience{}, &connector.Error{Vendor: vendor, Endpoint: r.Endpoint, Status: r.Status, Category: connector.CatNotFound, Code: "NO_AUDIENCE",
 			Message: "the Mailchimp account has no audience: create one in Mailchimp (Audience > Create audience), then sync again"}
 	}
 	a := body.Lists[0]
@@ -211,16 +211,16 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 			return nil, err
 		}
 		switch {
-		case r.status == http.StatusNotFound:
+		case r.Status == http.StatusNotFound:
 			return nil, c.audienceGone(ctx, r, aud)
-		case r.status != http.StatusOK:
+		case r.Status != http.StatusOK:
 			return nil, r.apiError()
 		}
 		var body struct {
 			MergeFields []mergeField `json:"merge_fields"`
 			TotalItems  int          `json:"total_items"`
 		}
-		if err := r.decode(&body); err != nil {
+		if err := r.Decode(&body); err != nil {
 			return nil, err
 		}
 		fields = append(fields, body.MergeFields...)

@@ -117,12 +117,12 @@ func (c *Connector) subscribe(ctx context.Context, sc *schema, ops []connector.O
 			continue
 		}
 		r, err := c.call(ctx, http.MethodPost, "/lists/"+url.PathEscape(sc.aud.ID), map[string]any{"members": members, "update_existing": update})
-		if err == nil && r.status == http.StatusNotFound {
+		if err == nil && r.Status == http.StatusNotFound {
 			return fmt.Errorf("mailchimp: batch subscribe: %w", c.audienceGone(ctx, r, sc.aud))
 		}
-		if err == nil && r.status != http.StatusOK {
+		if err == nil && r.Status != http.StatusOK {
 			e := r.apiError()
-			if r.status == http.StatusUnauthorized || r.status == http.StatusForbidden || r.status == http.StatusTooManyRequests || r.status >= 500 {
+			if r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden || r.Status == http.StatusTooManyRequests || r.Status >= 500 {
 				// The transport has retried a 429 or 5xx already.
 				return fmt.Errorf("mailchimp: batch subscribe: %w", e)
 			}
@@ -134,7 +134,7 @@ func (c *Connector) subscribe(ctx context.Context, sc *schema, ops []connector.O
 			Errors  []batchError  `json:"errors"`
 		}
 		if err == nil {
-			err = r.decode(&out)
+			err = r.Decode(&out)
 		}
 		if err != nil {
 			if connector.Stops(ctx, err) {

@@ -10,9 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -147,12 +145,8 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	}, nil
 }
 
-// response is a fully read HTTP response.
-type response struct {
-	endpoint string
-	status   int
-	body     []byte
-}
+// response is a fully read HTTP response, with Pipedrive's error reading.
+type response struct{ *transport.Response }
 
 // call sends one request (in: JSON body, nil = none) and reads the whole
 // response, bounded. Only transport failures are errors here.
@@ -173,22 +167,11 @@ func (c *Connector) call(ctx context.Context, method, path string, in any) (*res
 	if err != nil {
 		return nil, transport.CallError(ctx, vendor, ep, err)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	r, err := transport.ReadResponse(resp, transport.ReadOptions{Vendor: vendor, Endpoint: ep, Limit: maxBody, OnHeader: c.adaptRate})
 	if err != nil {
-		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer, Message: "reading response body: " + err.Error()}
+		return nil, err
 	}
-	r := &response{endpoint: ep, status: resp.StatusCode, body: b}
-	if len(b) > maxBody {
-		return nil, r.fail(fmt.Sprintf("response body larger than %d bytes", maxBody))
-	}
-	c.adaptRate(resp.Header)
-	if ct := resp.Header.Get("Content-Type"); len(b) > 0 && ct != "" {
-		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
-			return nil, r.fail(fmt.Sprintf("unexpected %s response (%d bytes), not JSON", mt, len(b)))
-		}
-	}
-	return r, nil
+	return &response{r}, nil
 }
 
 // endpointOf drops the query and puts {id} for a numeric path segment, so
@@ -233,19 +216,6 @@ type envelope struct {
 	} `json:"additional_data"`
 }
 
-// decode parses a successful body; malformed JSON is a server error naming
-// the endpoint.
-func (r *response) decode(out any) error {
-	if err := json.Unmarshal(r.body, out); err != nil {
-		return r.fail("malformed JSON response: " + err.Error())
-	}
-	return nil
-}
-
-func (r *response) fail(msg string) *connector.Error {
-	return &connector.Error{Vendor: vendor, Endpoint: r.endpoint, Status: r.status, Category: connector.CatServer, Message: msg}
-}
-
 // pdError is Pipedrive's error body.
 type pdError struct {
 	Success   bool   `json:"success"`
@@ -257,10 +227,10 @@ type pdError struct {
 // apiError turns a failed response into a categorized *connector.Error
 // carrying Pipedrive's own message.
 func (r *response) apiError() *connector.Error {
-	e := &connector.Error{Vendor: vendor, Endpoint: r.endpoint, Status: r.status, Category: statusCategory(r.status)}
+	e := &connector.Error{Vendor: vendor, Endpoint: r.Endpoint, Status: r.Status, Category: statusCategory(r.Status)}
 	var pe pdError
-	if err := json.Unmarshal(r.body, &pe); err != nil || pe.Error == "" {
-		e.Message = fmt.Sprintf("HTTP %d with an unreadable error body (%d bytes)", r.status, len(r.body))
+	if err := json.Unmarshal(r.Body, &pe); err != nil || pe.Error == "" {
+		e.Message = fmt.Sprintf("HTTP %d with an unreadable error body (%d bytes)", r.Status, len(r.Body))
 		return e
 	}
 	e.Message = pe.Error

@@ -163,17 +163,17 @@ func (c *Connector) list(ctx context.Context, object string, q url.Values) ([]it
 	if err != nil {
 		return nil, "", err
 	}
-	if r.status != http.StatusOK {
+	if r.Status != http.StatusOK {
 		return nil, "", r.apiError()
 	}
 	var env envelope
-	if err := r.decode(&env); err != nil {
+	if err := r.Decode(&env); err != nil {
 		return nil, "", err
 	}
 	var items []item
 	if len(env.Data) > 0 && string(env.Data) != "null" {
 		if err := json.Unmarshal(env.Data, &items); err != nil {
-			return nil, "", r.fail("data is not a list of " + object + ": " + err.Error())
+			return nil, "", r.Fail("data is not a list of " + object + ": " + err.Error())
 		}
 	}
 	next := ""

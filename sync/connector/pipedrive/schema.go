@@ -151,16 +151,16 @@ func (c *Connector) fetchList(ctx context.Context, object, path string, keep fun
 		if err != nil {
 			return nil, fmt.Errorf("pipedrive: schema of %s: %w", object, err)
 		}
-		if r.status != http.StatusOK {
+		if r.Status != http.StatusOK {
 			return nil, fmt.Errorf("pipedrive: schema of %s: %w", object, r.apiError())
 		}
 		var env envelope
 		var items []fieldItem
-		if err := r.decode(&env); err != nil {
+		if err := r.Decode(&env); err != nil {
 			return nil, fmt.Errorf("pipedrive: schema of %s: %w", object, err)
 		}
 		if err := json.Unmarshal(env.Data, &items); err != nil {
-			return nil, fmt.Errorf("pipedrive: schema of %s: %w", object, r.fail("data is not a list of fields: "+err.Error()))
+			return nil, fmt.Errorf("pipedrive: schema of %s: %w", object, r.Fail("data is not a list of fields: "+err.Error()))
 		}
 		for _, it := range items {
 			if keep(it) {

@@ -366,7 +366,7 @@ func (c *Connector) get(ctx context.Context, object, id string) (item, error) {
 	if err != nil {
 		return item{}, err
 	}
-	if r.status != http.StatusOK {
+	if r.Status != http.StatusOK {
 		return item{}, r.apiError()
 	}
 	return decodeItem(r)
@@ -378,7 +378,7 @@ func (c *Connector) send(ctx context.Context, method, path string, b map[string]
 	if err != nil {
 		return item{}, err
 	}
-	if r.status != http.StatusOK && r.status != http.StatusCreated {
+	if r.Status != http.StatusOK && r.Status != http.StatusCreated {
 		return item{}, r.apiError()
 	}
 	return decodeItem(r)
@@ -386,12 +386,12 @@ func (c *Connector) send(ctx context.Context, method, path string, b map[string]
 
 func decodeItem(r *response) (item, error) {
 	var env envelope
-	if err := r.decode(&env); err != nil {
+	if err := r.Decode(&env); err != nil {
 		return item{}, err
 	}
 	var it item
 	if err := json.Unmarshal(env.Data, &it); err != nil || it.ID.String() == "" {
-		return item{}, r.fail("data is not a record with an id")
+		return item{}, r.Fail("data is not a record with an id")
 	}
 	return it, nil
 }
@@ -405,7 +405,7 @@ func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]
 	out := make([]connector.Result, len(ids))
 	for i, id := range ids {
 		r, err := c.call(ctx, http.MethodDelete, objectPath(object)+"/"+url.PathEscape(id), nil)
-		if err == nil && r.status != http.StatusOK {
+		if err == nil && r.Status != http.StatusOK {
 			err = r.apiError()
 		}
 		if err != nil {
@@ -455,16 +455,16 @@ func (c *Connector) Lookup(ctx context.Context, object, field string, values []s
 		if err != nil {
 			return nil, fmt.Errorf("pipedrive: lookup %s by email: %w", object, err)
 		}
-		if r.status != http.StatusOK {
+		if r.Status != http.StatusOK {
 			return nil, fmt.Errorf("pipedrive: lookup %s by email: %w", object, r.apiError())
 		}
 		var env envelope
 		var data searchItems
-		if err := r.decode(&env); err != nil {
+		if err := r.Decode(&env); err != nil {
 			return nil, fmt.Errorf("pipedrive: lookup %s by email: %w", object, err)
 		}
 		if err := json.Unmarshal(env.Data, &data); err != nil {
-			return nil, fmt.Errorf("pipedrive: lookup %s by email: %w", object, r.fail("data is not a search result: "+err.Error()))
+			return nil, fmt.Errorf("pipedrive: lookup %s by email: %w", object, r.Fail("data is not a search result: "+err.Error()))
 		}
 		for _, it := range data.Items {
 			if id := it.Item.ID.String(); id != "" && !seen[id] {

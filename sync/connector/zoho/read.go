@@ -145,11 +145,11 @@ func (c *Connector) list(ctx context.Context, path string, header http.Header) (
 	if err != nil {
 		return body, err
 	}
-	switch r.status {
+	switch r.Status {
 	case http.StatusNoContent, http.StatusNotModified:
 		return body, nil
 	case http.StatusOK:
-		return body, r.decode(&body)
+		return body, r.Decode(&body)
 	}
 	return body, r.apiError()
 }
@@ -315,7 +315,7 @@ func (c *Connector) ListDeleted(ctx context.Context, object string, since time.T
 		for page := 1; ; page++ {
 			q := url.Values{"type": {"all"}, "per_page": {strconv.Itoa(PageSize)}, "page": {strconv.Itoa(page)}}
 			r, err := c.call(ctx, http.MethodGet, apiRoot+"/"+object+"/deleted?"+q.Encode(), nil, header)
-			if err == nil && r.status != http.StatusOK && r.status != http.StatusNoContent {
+			if err == nil && r.Status != http.StatusOK && r.Status != http.StatusNoContent {
 				err = r.apiError()
 			}
 			if err != nil {
@@ -323,8 +323,8 @@ func (c *Connector) ListDeleted(ctx context.Context, object string, since time.T
 				return
 			}
 			var body deletedBody
-			if r.status == http.StatusOK {
-				if err := r.decode(&body); err != nil {
+			if r.Status == http.StatusOK {
+				if err := r.Decode(&body); err != nil {
 					yield(nil, fmt.Errorf("zoho: list deleted %s: %w", object, err))
 					return
 				}

@@ -94,17 +94,17 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 	if err != nil {
 		return nil, err
 	}
-	if r.status != http.StatusOK {
+	if r.Status != http.StatusOK {
 		return nil, r.apiError()
 	}
 	var body struct {
 		Fields []fieldItem `json:"fields"`
 	}
-	if err := r.decode(&body); err != nil {
+	if err := r.Decode(&body); err != nil {
 		return nil, err
 	}
 	if len(body.Fields) == 0 {
-		return nil, r.fail("the fields metadata of " + object + " lists no field")
+		return nil, r.Fail("the fields metadata of " + object + " lists no field")
 	}
 	if b, err := json.Marshal(body.Fields); err == nil {
 		_ = c.meta.Store(ctx, key, b) // the cache's owner logs its failures

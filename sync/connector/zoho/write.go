@@ -131,14 +131,14 @@ func (c *Connector) writeGroup(ctx context.Context, sc *schema, method, path str
 		var out struct {
 			Data []writeResult `json:"data"`
 		}
-		decodeErr := json.Unmarshal(r.body, &out)
+		decodeErr := json.Unmarshal(r.Body, &out)
 		switch {
-		case r.status == http.StatusUnauthorized || r.status == http.StatusTooManyRequests || r.status >= 500:
+		case r.Status == http.StatusUnauthorized || r.Status == http.StatusTooManyRequests || r.Status >= 500:
 			return fmt.Errorf("zoho: write %s: %w", sc.Object, r.apiError())
 		case decodeErr != nil || len(out.Data) != len(sent):
 			err := r.apiError()
-			if decodeErr == nil && len(out.Data) != len(sent) && r.status < 300 {
-				err = r.fail(fmt.Sprintf("%d results for %d records", len(out.Data), len(sent)))
+			if decodeErr == nil && len(out.Data) != len(sent) && r.Status < 300 {
+				err = r.Fail(fmt.Sprintf("%d results for %d records", len(out.Data), len(sent)))
 			}
 			for _, i := range sent {
 				results[i].Err = connector.RecordFailure(vendor, sc.Object, ops[i].ID, err)
@@ -293,7 +293,7 @@ func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]
 		var res struct {
 			Data []writeResult `json:"data"`
 		}
-		if json.Unmarshal(r.body, &res) != nil || len(res.Data) != len(batch) {
+		if json.Unmarshal(r.Body, &res) != nil || len(res.Data) != len(batch) {
 			for j := range batch {
 				out[start+j].Err = connector.RecordFailure(vendor, object, batch[j], r.apiError())
 			}

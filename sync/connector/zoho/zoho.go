@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"strings"
 	"sync"
@@ -122,12 +121,8 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	return &Connector{base: strings.TrimRight(base, "/"), http: tc, meta: &connector.Meta{Cache: o.meta}, schemas: map[string]*schema{}}, nil
 }
 
-// response is a fully read HTTP response.
-type response struct {
-	endpoint string
-	status   int
-	body     []byte
-}
+// response is a fully read HTTP response, with Zoho's error reading.
+type response struct{ *transport.Response }
 
 // call sends one request (in: JSON body, nil = none; header: extra
 // headers) and reads the whole response, bounded. Only transport failures
@@ -152,21 +147,11 @@ func (c *Connector) call(ctx context.Context, method, path string, in any, heade
 	if err != nil {
 		return nil, transport.CallError(ctx, vendor, ep, err)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	r, err := transport.ReadResponse(resp, transport.ReadOptions{Vendor: vendor, Endpoint: ep, Limit: maxBody})
 	if err != nil {
-		return nil, &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatServer, Message: "reading response body: " + err.Error()}
+		return nil, err
 	}
-	r := &response{endpoint: ep, status: resp.StatusCode, body: b}
-	if len(b) > maxBody {
-		return nil, r.fail(fmt.Sprintf("response body larger than %d bytes", maxBody))
-	}
-	if ct := resp.Header.Get("Content-Type"); len(b) > 0 && ct != "" {
-		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
-			return nil, r.fail(fmt.Sprintf("unexpected %s response (%d bytes), not JSON", mt, len(b)))
-		}
-	}
-	return r, nil
+	return &response{r}, nil
 }
 
 // endpointOf drops the query and puts {id} for a record id, so errors name
@@ -180,17 +165,6 @@ func endpointOf(path string) string {
 		}
 	}
 	return strings.Join(parts, "/")
-}
-
-func (r *response) decode(out any) error {
-	if err := json.Unmarshal(r.body, out); err != nil {
-		return r.fail("malformed JSON response: " + err.Error())
-	}
-	return nil
-}
-
-func (r *response) fail(msg string) *connector.Error {
-	return &connector.Error{Vendor: vendor, Endpoint: r.endpoint, Status: r.status, Category: connector.CatServer, Message: msg}
 }
 
 // zohoError is Zoho's error body, for a whole request or one record.
@@ -217,10 +191,10 @@ func (e zohoError) apiName() string {
 // apiError turns a failed response into a categorized *connector.Error
 // carrying Zoho's own code and message.
 func (r *response) apiError() *connector.Error {
-	e := &connector.Error{Vendor: vendor, Endpoint: r.endpoint, Status: r.status, Category: connector.StatusCategory(r.status)}
+	e := &connector.Error{Vendor: vendor, Endpoint: r.Endpoint, Status: r.Status, Category: connector.StatusCategory(r.Status)}
 	var ze zohoError
-	if err := json.Unmarshal(r.body, &ze); err != nil || (ze.Code == "" && ze.Message == "") {
-		e.Message = fmt.Sprintf("HTTP %d with an unreadable error body (%d bytes)", r.status, len(r.body))
+	if err := json.Unmarshal(r.Body, &ze); err != nil || (ze.Code == "" && ze.Message == "") {
+		e.Message = fmt.Sprintf("HTTP %d with an unreadable error body (%d bytes)", r.Status, len(r.Body))
 		return e
 	}
 	e.Code, e.Message = ze.Code, ze.Message
@@ -231,7 +205,7 @@ func (r *response) apiError() *connector.Error {
 	case "INVALID_TOKEN", "AUTHENTICATION_FAILURE", "OAUTH_SCOPE_MISMATCH":
 		e.Category = connector.CatAuth
 	case "LIMIT_REACHED", "LIMIT_EXCEEDED":
-		if r.status == http.StatusTooManyRequests || ze.Code == "LIMIT_REACHED" {
+		if r.Status == http.StatusTooManyRequests || ze.Code == "LIMIT_REACHED" {
 			e.Category = connector.CatBudget
 		}
 	}
