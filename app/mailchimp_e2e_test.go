@@ -91,3 +91,40 @@ func TestHubSpotMailchimpMembers(t *testing.T) {
 		t.Fatalf("the run after: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
 	}
 }
+
+// TestObjectChoicesListAudiences: a Mailchimp connection offers each of
+// the account's audiences by name, the oldest as "members", beside the
+// fixed objects; a vendor with fixed objects only offers those.
+func TestObjectChoicesListAudiences(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 48, 5)
+	if _, err := a.ConnectSandbox(ctx, srv, "mailchimp", "mc", nil); err != nil {
+		t.Fatalf("connect mailchimp: %v", err)
+	}
+	mc := srv.Mailchimp()
+	news := mc.CreateList("Newsletter")
+	got, err := a.ObjectChoices(ctx, "mc")
+	if err != nil {
+		t.Fatalf("object choices: %v", err)
+	}
+	want := map[string]string{
+		"members":         `Audience "crmsync demo audience" (members)`,
+		"members:" + news: `Audience "Newsletter" (members:` + news + `)`,
+	}
+	if len(got) != len(want) {
+		t.Fatalf("choices %+v, want %d: %v", got, len(want), want)
+	}
+	for _, c := range got {
+		if want[c.Name] != c.Label {
+			t.Errorf("choice %q labelled %q, want %q", c.Name, c.Label, want[c.Name])
+		}
+	}
+	// The chosen audience's own object reads its own members.
+	if _, err := a.Schema(ctx, "mc", "members:"+news); err != nil {
+		t.Fatalf("schema of the listed audience: %v", err)
+	}
+	hs, err := a.ObjectChoices(ctx, "hs")
+	if err != nil || len(hs) == 0 || hs[0].Name != "contacts" || hs[0].Label != "contacts" {
+		t.Fatalf("hubspot choices %+v %v, want its fixed objects by name", hs, err)
+	}
+}

@@ -48,6 +48,39 @@ func (a *App) Schema(ctx context.Context, conn, object string) (connector.Schema
 	return sch, nil
 }
 
+// ObjectChoices lists the objects a connection offers a sync: its vendor's
+// fixed objects and, for a vendor whose objects depend on the account
+// (connector.ObjectLister: Mailchimp's audiences), those the account has,
+// each with the label the editor shows. An account listing that fails
+// still leaves the fixed objects, with the error.
+func (a *App) ObjectChoices(ctx context.Context, conn string) ([]connector.ObjectChoice, error) {
+	s, err := a.OpenConnection(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	defer a.closeSession(ctx, s)
+	var choices []connector.ObjectChoice
+	for _, o := range s.Info.Objects {
+		choices = append(choices, connector.ObjectChoice{Name: o, Label: o})
+	}
+	lister, ok := s.Client.(connector.ObjectLister)
+	if !ok {
+		return choices, nil
+	}
+	listed, err := lister.ListObjects(ctx)
+	if err != nil {
+		return choices, fmt.Errorf("objects of %s: %w", conn, err)
+	}
+	for _, c := range listed {
+		if i := slices.IndexFunc(choices, func(f connector.ObjectChoice) bool { return f.Name == c.Name }); i >= 0 {
+			choices[i].Label = c.Label // the account's name for a fixed object
+			continue
+		}
+		choices = append(choices, c)
+	}
+	return choices, nil
+}
+
 // ValidateSync checks a definition statically and against both live schemas.
 // A schema that cannot be fetched is an error, not a problem list.
 func (a *App) ValidateSync(ctx context.Context, def engine.Definition) ([]mapping.Problem, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,8 @@ type editor struct {
 	name         *widget.Entry
 	connSel      [2]*widget.Select
 	objSel       [2]*widget.Select
+	objChoices   [2][]connector.ObjectChoice // what objSel offers, by label
+	objNote      [2]*widget.Label            // why the account's objects are missing
 	sideStatus   [2]*fyne.Container
 	direction    *widget.Select
 	unmatched    *widget.Select
@@ -185,6 +188,9 @@ func (e *editor) build() fyne.CanvasObject {
 		i := i
 		e.connSel[i] = widget.NewSelect(connNames, nil)
 		e.objSel[i] = widget.NewSelect(nil, nil)
+		e.objNote[i] = widget.NewLabel("")
+		e.objNote[i].Wrapping = fyne.TextWrapWord
+		e.objNote[i].Hide()
 		e.sideStatus[i] = container.NewVBox()
 		sd := e.side(i)
 		if _, ok := e.conn(sd.Connection); !ok && sd.Connection != "" {
@@ -192,19 +198,17 @@ func (e *editor) build() fyne.CanvasObject {
 		}
 		e.connSel[i].SetSelected(sd.Connection)
 		e.setObjectOptions(i)
-		e.objSel[i].SetSelected(sd.Object)
 		e.connSel[i].OnChanged = func(name string) {
 			sd := e.side(i)
 			sd.Connection = name
-			e.setObjectOptions(i)
 			if c, ok := e.conn(name); ok {
 				sd.Object = e.u.vendorInfo(c.Vendor).Contacts
 			}
-			e.objSel[i].SetSelected(sd.Object)
+			e.setObjectOptions(i)
 			e.loadSide(i)
 		}
-		e.objSel[i].OnChanged = func(obj string) {
-			if e.side(i).Object != obj {
+		e.objSel[i].OnChanged = func(label string) {
+			if obj := e.objectNamed(i, label); e.side(i).Object != obj {
 				e.side(i).Object = obj
 				e.loadSide(i)
 			}
@@ -214,7 +218,7 @@ func (e *editor) build() fyne.CanvasObject {
 			label = "Side B"
 		}
 		form := widget.NewForm(widget.NewFormItem("Connection", e.connSel[i]), widget.NewFormItem("Object", e.objSel[i]))
-		sides.Add(widget.NewCard(label, "", container.NewVBox(form, e.sideStatus[i])))
+		sides.Add(widget.NewCard(label, "", container.NewVBox(form, e.objNote[i], e.sideStatus[i])))
 	}
 	dirLabels := make([]string, len(directionChoices))
 	for i, c := range directionChoices {
@@ -321,16 +325,73 @@ func intEntry(v int, set func(int)) *widget.Entry {
 	return en
 }
 
+// setObjectOptions offers the connection's fixed objects at once, then
+// asks the account for its own (Mailchimp's audiences) in the background
+// and offers those too, by their labels.
 func (e *editor) setObjectOptions(i int) {
-	var objs []string
-	if c, ok := e.conn(e.side(i).Connection); ok {
-		objs = append(objs, e.u.vendorInfo(c.Vendor).Objects...)
+	sd := *e.side(i)
+	var choices []connector.ObjectChoice
+	c, ok := e.conn(sd.Connection)
+	if ok {
+		for _, o := range e.u.vendorInfo(c.Vendor).Objects {
+			choices = append(choices, connector.ObjectChoice{Name: o, Label: o})
+		}
 	}
-	if o := e.side(i).Object; o != "" && !contains(objs, o) {
-		objs = append(objs, o)
+	e.offerObjects(i, choices)
+	e.objNote[i].Hide()
+	if !ok {
+		return
 	}
-	e.objSel[i].Options = objs
+	bg(e.u, func(ctx context.Context) ([]connector.ObjectChoice, error) {
+		return e.u.a.ObjectChoices(ctx, sd.Connection)
+	}, func(listed []connector.ObjectChoice, err error) {
+		if e.side(i).Connection != sd.Connection {
+			return // the user picked another connection meanwhile
+		}
+		if err != nil {
+			e.objNote[i].SetText("Only the standard objects are listed: " + errorSentence(err))
+			e.objNote[i].Show()
+		}
+		if len(listed) > 0 {
+			e.offerObjects(i, listed)
+		}
+	})
+}
+
+// offerObjects sets the object select's options, keeping the side's
+// current object (a sync may name one the account no longer lists) and
+// showing it by its label.
+func (e *editor) offerObjects(i int, choices []connector.ObjectChoice) {
+	obj := e.side(i).Object
+	if obj != "" && !slices.ContainsFunc(choices, func(c connector.ObjectChoice) bool { return c.Name == obj }) {
+		choices = append(choices, connector.ObjectChoice{Name: obj, Label: obj})
+	}
+	e.objChoices[i] = choices
+	labels := make([]string, len(choices))
+	selected := ""
+	for k, c := range choices {
+		labels[k] = c.Label
+		if c.Name == obj {
+			selected = c.Label
+		}
+	}
+	e.objSel[i].Options = labels
+	if selected == "" {
+		e.objSel[i].ClearSelected()
+	} else {
+		e.objSel[i].SetSelected(selected)
+	}
 	e.objSel[i].Refresh()
+}
+
+// objectNamed is the object behind an option's label.
+func (e *editor) objectNamed(i int, label string) string {
+	for _, c := range e.objChoices[i] {
+		if c.Label == label {
+			return c.Name
+		}
+	}
+	return label
 }
 
 func contains(xs []string, x string) bool {

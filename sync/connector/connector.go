@@ -29,6 +29,19 @@ type Connector interface {
 	Write(ctx context.Context, object string, ops []Op) ([]Result, error)
 }
 
+// ObjectLister is a connector with objects that depend on the account
+// besides Info.Objects: Mailchimp has one "members" object per audience.
+// The sync editor offers them by their labels.
+type ObjectLister interface {
+	ListObjects(ctx context.Context) ([]ObjectChoice, error)
+}
+
+// ObjectChoice is one object an account offers.
+type ObjectChoice struct {
+	Name  string // what a sync names: "members:1a2b3c4d5e"
+	Label string // what the user reads: `Audience "Newsletter" (members:1a2b3c4d5e)`
+}
+
 // Upserter creates-or-updates by a unique key in one idempotent call
 // (HubSpot batch/upsert with idProperty, Salesforce upsert by External ID).
 // Replaying the same batch after a crash therefore cannot duplicate.

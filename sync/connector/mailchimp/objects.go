@@ -1,0 +1,56 @@
+package mailchimp
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// listsPage is the most audiences GET /lists returns at once.
+const listsPage = 1000
+
+// ListObjects names every audience of the account, oldest first: the
+// oldest as "members" (what a sync naming "members" reads), each other as
+// "members:<list id>", labelled with the audience's name so a person can
+// tell them apart.
+func (c *Connector) ListObjects(ctx context.Context) ([]connector.ObjectChoice, error) {
+	var out []connector.ObjectChoice
+	for offset := 0; ; offset += listsPage {
+		q := url.Values{"sort_field": {"date_created"}, "sort_dir": {"ASC"}, "count": {strconv.Itoa(listsPage)},
+			"offset": {strconv.Itoa(offset)}, "fields": {"lists.id,lists.name,total_items"}}
+		r, err := c.call(ctx, http.MethodGet, "/lists?"+q.Encode(), nil)
+		if err != nil {
+			return nil, err
+		}
+		if r.Status != http.StatusOK {
+			return nil, r.apiError()
+		}
+		var body struct {
+			Lists []audience `json:"lists"`
+			Total int        `json:"total_items"`
+		}
+		if err := r.Decode(&body); err != nil {
+			return nil, err
+		}
+		for _, a := range body.Lists {
+			if a.ID == "" {
+				continue
+			}
+			name := listPrefix + a.ID
+			if len(out) == 0 {
+				name = objMembers
+			}
+			label := "Audience " + strconv.Quote(a.Name) + " (" + name + ")"
+			if a.Name == "" {
+				label = "Audience " + a.ID + " (" + name + ")"
+			}
+			out = append(out, connector.ObjectChoice{Name: name, Label: label})
+		}
+		if len(body.Lists) < listsPage || offset+listsPage >= body.Total {
+			return out, nil
+		}
+	}
+}
