@@ -19,23 +19,11 @@ const listsPage = 1000
 func (c *Connector) ListObjects(ctx context.Context) ([]connector.ObjectChoice, error) {
 	var out []connector.ObjectChoice
 	for offset := 0; ; offset += listsPage {
-		q := url.Values{"sort_field": {"date_created"}, "sort_dir": {"ASC"}, "count": {strconv.Itoa(listsPage)},
-			"offset": {strconv.Itoa(offset)}, "fields": {"lists.id,lists.name,total_items"}}
-		r, err := c.call(ctx, http.MethodGet, "/lists?"+q.Encode(), nil)
+		page, err := c.audiences(ctx, listsPage, offset)
 		if err != nil {
 			return nil, err
 		}
-		if r.Status != http.StatusOK {
-			return nil, r.apiError()
-		}
-		var body struct {
-			Lists []audience `json:"lists"`
-			Total int        `json:"total_items"`
-		}
-		if err := r.Decode(&body); err != nil {
-			return nil, err
-		}
-		for _, a := range body.Lists {
+		for _, a := range page.Lists {
 			if a.ID == "" {
 				continue
 			}
@@ -49,8 +37,31 @@ func (c *Connector) ListObjects(ctx context.Context) ([]connector.ObjectChoice, 
 			}
 			out = append(out, connector.ObjectChoice{Name: name, Label: label})
 		}
-		if len(body.Lists) < listsPage || offset+listsPage >= body.Total {
+		if len(page.Lists) < listsPage || offset+listsPage >= page.Total {
 			return out, nil
 		}
 	}
+}
+
+// audiencePage is one page of GET /lists.
+type audiencePage struct {
+	Lists    []audience `json:"lists"`
+	Total    int        `json:"total_items"`
+	endpoint string
+}
+
+// audiences reads count of the account's audiences from offset, oldest
+// first: the order that makes the first one the default ("members").
+func (c *Connector) audiences(ctx context.Context, count, offset int) (audiencePage, error) {
+	q := url.Values{"sort_field": {"date_created"}, "sort_dir": {"ASC"}, "count": {strconv.Itoa(count)},
+		"offset": {strconv.Itoa(offset)}, "fields": {"lists.id,lists.name,total_items"}}
+	r, err := c.call(ctx, http.MethodGet, "/lists?"+q.Encode(), nil)
+	if err != nil {
+		return audiencePage{}, err
+	}
+	if r.Status != http.StatusOK {
+		return audiencePage{}, r.apiError()
+	}
+	page := audiencePage{endpoint: r.Endpoint}
+	return page, r.Decode(&page)
 }

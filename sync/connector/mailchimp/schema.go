@@ -88,25 +88,15 @@ func (c *Connector) audienceOf(ctx context.Context, object string) (audience, er
 			}
 		}
 	}
-	q := url.Values{"sort_field": {"date_created"}, "sort_dir": {"ASC"}, "count": {"1"}, "fields": {"lists.id,lists.name,total_items"}}
-	r, err := c.call(ctx, http.MethodGet, "/lists?"+q.Encode(), nil)
+	page, err := c.audiences(ctx, 1, 0)
 	if err != nil {
 		return audience{}, err
 	}
-	if r.Status != http.StatusOK {
-		return audience{}, r.apiError()
-	}
-	var body struct {
-		Lists []audience `json:"lists"`
-	}
-	if err := r.Decode(&body); err != nil {
-		return audience{}, err
-	}
-	if len(body.Lists) == 0 || body.Lists[0].ID == "" {
-		return audience{}, &connector.Error{Vendor: vendor, Endpoint: r.Endpoint, Status: r.Status, Category: connector.CatNotFound, Code: "NO_AUDIENCE",
+	if len(page.Lists) == 0 || page.Lists[0].ID == "" {
+		return audience{}, &connector.Error{Vendor: vendor, Endpoint: page.endpoint, Status: http.StatusOK, Category: connector.CatNotFound, Code: "NO_AUDIENCE",
 			Message: "the Mailchimp account has no audience: create one in Mailchimp (Audience > Create audience), then sync again"}
 	}
-	a := body.Lists[0]
+	a := page.Lists[0]
 	if b, err := json.Marshal(a); err == nil {
 		_ = c.meta.Store(ctx, defaultAudienceKey, b) // the cache's owner logs its failures
 	}
