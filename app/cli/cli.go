@@ -129,7 +129,7 @@ func (r *root) command() *cobra.Command {
 	cmd.PersistentFlags().BoolVar(&r.json, "json", false, "machine-readable JSON output")
 	cmd.Flags().BoolVar(&demo, "demo", false, "open the window on the built-in sandbox CRMs (no account needed)")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return withCode(ExitUsage, err) })
-	cmd.AddCommand(r.sandboxCmd(), r.connectCmd(), r.connectionsCmd(), r.disconnectCmd())
+	cmd.AddCommand(r.sandboxCmd(), r.connectCmd(), r.connectionsCmd(), r.objectsCmd(), r.disconnectCmd())
 	for _, extra := range r.extraCommands() {
 		cmd.AddCommand(extra)
 	}

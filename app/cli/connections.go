@@ -109,6 +109,42 @@ func (r *root) connectionsCmd() *cobra.Command {
 	}
 }
 
+// objectOut is one object of `crmsync objects --json`.
+type objectOut struct {
+	Name  string `json:"name"`
+	Label string `json:"label"`
+}
+
+func (r *root) objectsCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "objects CONNECTION",
+		Short: "List the objects a sync file can name for a connection (Mailchimp: one per audience)",
+		Args:  cobra.ExactArgs(1),
+		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
+			cs, err := a.ObjectChoices(cmd.Context(), args[0])
+			if len(cs) == 0 {
+				return err
+			}
+			out := make([]objectOut, len(cs))
+			for i, c := range cs {
+				out[i] = objectOut{Name: c.Name, Label: c.Label}
+			}
+			if perr := r.emit(cmd.OutOrStdout(), out, func() {
+				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+				fmt.Fprintln(w, "OBJECT\tLABEL")
+				for _, c := range cs {
+					fmt.Fprintf(w, "%s\t%s\n", c.Name, c.Label)
+				}
+				w.Flush()
+			}); perr != nil {
+				return perr
+			}
+			// The fixed objects were listed; the account's own could not be.
+			return err
+		}),
+	}
+}
+
 func (r *root) disconnectCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "disconnect NAME",

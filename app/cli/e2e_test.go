@@ -79,7 +79,8 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// startSandbox starts `crmsync sandbox` and reads its one JSON line per vendor.
+// startSandbox starts `crmsync sandbox` and reads its JSON lines (one per
+// vendor) up to those of HubSpot, Salesforce and Mailchimp.
 func (h *harness) startSandbox() map[string]vendorLine {
 	h.t.Helper()
 	c := h.cmd("sandbox", "--listen", "127.0.0.1:0", "--seed", "3", "--contacts", "30")
@@ -94,7 +95,7 @@ func (h *harness) startSandbox() map[string]vendorLine {
 	h.t.Cleanup(func() { c.Process.Signal(os.Interrupt); c.Wait() })
 	vendors := map[string]vendorLine{}
 	sc := bufio.NewScanner(out)
-	for len(vendors) < 2 && sc.Scan() {
+	for (vendors["hubspot"].Vendor == "" || vendors["salesforce"].Vendor == "" || vendors["mailchimp"].Vendor == "") && sc.Scan() {
 		var v vendorLine
 		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
 			h.t.Fatalf("sandbox printed a non-JSON line %q: %v", sc.Text(), err)
@@ -430,5 +431,27 @@ fields:
 	json.Unmarshal([]byte(h.mustRun("sync", "run", "companies", "--yes", "--json")), &res)
 	if len(res.Waiting) != 0 {
 		t.Fatalf("a companies run that linked nothing names %+v", res.Waiting)
+	}
+}
+
+// TestCLIObjectsListsAudiences: `crmsync objects` names what a sync file
+// can use for a connection: a Mailchimp connection's audiences by name, as
+// text and as JSON; an unknown connection is an error saying so.
+func TestCLIObjectsListsAudiences(t *testing.T) {
+	h := newHarness(t)
+	vs := h.startSandbox()
+	h.connect(vs["mailchimp"], "mc")
+	var got []struct{ Name, Label string }
+	if err := json.Unmarshal([]byte(h.mustRun("objects", "mc", "--json")), &got); err != nil {
+		t.Fatalf("objects --json: %v", err)
+	}
+	if len(got) != 1 || got[0].Name != "members" || got[0].Label != `Audience "crmsync demo audience" (members)` {
+		t.Fatalf("objects of mc: %+v, want the sandbox's one audience as members", got)
+	}
+	if out := h.mustRun("objects", "mc"); !strings.Contains(out, "OBJECT") || !strings.Contains(out, `members  Audience "crmsync demo audience"`) {
+		t.Fatalf("objects as text:\n%s", out)
+	}
+	if _, errs, code := h.run("objects", "nope"); code == 0 || !strings.Contains(errs, `connection "nope" does not exist`) {
+		t.Fatalf("objects of an unknown connection: exit %d, stderr %q", code, errs)
 	}
 }
