@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/crmsync/crmsync/app"
 )
 
 // The editor offers a Mailchimp connection's audiences by name, and the
@@ -72,4 +74,37 @@ func TestEditorOffersMailchimpAudiences(t *testing.T) {
 	if d := syncs[0].Definition; d.B.Connection != demoMailchimp || d.B.Object != "members:"+news {
 		t.Fatalf("saved side B %+v, want %s members:%s", d.B, demoMailchimp, news)
 	}
+}
+
+// When the account's audiences cannot be listed (a revoked API key), the
+// editor says why under the object and still offers members.
+func TestEditorSaysWhyAudiencesAreMissing(t *testing.T) {
+	l := newLive(t)
+	ctx := context.Background()
+	mc := l.srv.Mailchimp()
+	key := mc.MintAPIKey()
+	l.connectSandbox()
+	l.closeDialogs()
+	if _, err := l.a.Connect(ctx, app.ConnectRequest{Vendor: "mailchimp", Name: "mc-key", Token: key, APIBase: l.srv.URL() + "/mailchimp"}); err != nil {
+		t.Fatalf("connect by API key: %v", err)
+	}
+	mc.RevokeAPIKey(key)
+	l.navigate(ScreenSyncs)
+	l.tap("New sync")
+	l.see("fields loaded")
+	var conn *widget.Select
+	l.ui(func() {
+		for _, s := range allOf[*widget.Select](l.u.Window()) {
+			if slices.Contains(s.Options, "mc-key") {
+				conn = s
+			}
+		}
+	})
+	if conn == nil {
+		t.Fatal("no connection select offering mc-key")
+	}
+	l.ui(func() { conn.SetSelected("mc-key") })
+	l.see("Only the standard objects are listed")
+	l.see("API Key Invalid")
+	l.see("members")
 }
