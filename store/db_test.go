@@ -262,8 +262,10 @@ func TestConnectionsAndSyncsRoundTrip(t *testing.T) {
 	if _, err := db.Connection(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("missing connection: %v", err)
 	}
-	n, _ := db.AddAPICalls(ctx, id, 3)
-	n, _ = db.AddAPICalls(ctx, id, 4)
+	if n, _ := db.AddAPICalls(ctx, id, 3); n != 3 {
+		t.Fatalf("api calls after the first 3 = %d", n)
+	}
+	n, _ := db.AddAPICalls(ctx, id, 4)
 	if got, _ := db.APICallsToday(ctx, id); got != 7 || n != 7 {
 		t.Fatalf("api calls = %d/%d, want 7", got, n)
 	}

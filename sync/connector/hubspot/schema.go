@@ -211,10 +211,6 @@ type failingReader struct{ err error }
 
 func (f failingReader) Read([]byte) (int, error) { return 0, f.err }
 
-func (r *response) failf(format string, args ...any) *connector.Error {
-	return r.Fail(fmt.Sprintf(format, args...))
-}
-
 // fieldOf maps a HubSpot property to a canonical field.
 func fieldOf(p property) (connector.Field, error) {
 	if p.Name == "" {

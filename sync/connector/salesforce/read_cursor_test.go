@@ -54,10 +54,9 @@ func createContacts(t *testing.T, o *org, n int) []string {
 // readResult is one Read: ids in order, the page cursors, the query and
 // queryMore calls it cost (from the sandbox's own counters).
 type readResult struct {
-	ids            []string
-	cursors        []connector.Cursor
-	query, more    int64
-	stopAfterPages int
+	ids         []string
+	cursors     []connector.Cursor
+	query, more int64
 }
 
 func readAll(t *testing.T, o *org, c *Conn, since connector.Cursor, stopAfter int) readResult {
