@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: vet, unit tests with the race detector
+# The whole test suite, as CI runs it: vet, staticcheck, unit tests with the race detector
 # (Fyne's headless test driver via -tags ci), the real Secret Service test,
 # and a smoke test of the real binary in an Xvfb window.
 set -euo pipefail
@@ -13,6 +13,10 @@ step "system packages"
 
 step "go vet ./..."
 go vet ./...
+
+step "staticcheck ./..."
+# Pinned, fetched through the module proxy; not a dependency of the app.
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 step "go test -race -tags ci ./..."
 # The real-keyring test needs its own D-Bus session; it runs in the next step.

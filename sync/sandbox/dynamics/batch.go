@@ -168,6 +168,7 @@ func (s *Sim) changeset(op *opReq, parts []*batchPart) (res *opResult, failed *b
 			return r, p, ops
 		}
 		if p.contentID != "" {
+			//lint:ignore SA1008 writeResult stores the header under the docs' exact casing
 			if loc := r.header["OData-EntityId"]; len(loc) > 0 {
 				refs["$"+p.contentID] = loc[0]
 			}

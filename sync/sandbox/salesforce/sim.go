@@ -226,7 +226,7 @@ func toSFErrors(errs []recError) []sfError {
 func (s *Sim) store(w http.ResponseWriter, name string) *objectStore {
 	st, ok := s.stores[strings.ToLower(name)]
 	if !ok {
-		writeErrors(w, http.StatusNotFound, sfError{Message: fmt.Sprintf("The requested resource does not exist"), ErrorCode: "NOT_FOUND"})
+		writeErrors(w, http.StatusNotFound, sfError{Message: "The requested resource does not exist", ErrorCode: "NOT_FOUND"})
 		return nil
 	}
 	return st
