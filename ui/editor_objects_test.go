@@ -24,32 +24,9 @@ func TestEditorOffersMailchimpAudiences(t *testing.T) {
 	l.tap("New sync")
 	l.see("fields loaded")
 
-	// Side B's connection select is the second one offering Mailchimp.
-	var conn *widget.Select
-	l.ui(func() {
-		for _, s := range allOf[*widget.Select](l.u.Window()) {
-			if slices.Contains(s.Options, demoMailchimp) {
-				conn = s
-			}
-		}
-	})
-	if conn == nil {
-		t.Fatal("no connection select offering the Mailchimp sandbox")
-	}
-	l.ui(func() { conn.SetSelected(demoMailchimp) })
+	l.choose(demoMailchimp) // side B's connection: the last select offering it
 	l.see(`Audience "crmsync demo audience" (members)`)
-	var obj *widget.Select
-	l.ui(func() {
-		for _, s := range allOf[*widget.Select](l.u.Window()) {
-			if slices.Contains(s.Options, newsLabel) {
-				obj = s
-			}
-		}
-	})
-	if obj == nil {
-		t.Fatalf("no object select offering %q", newsLabel)
-	}
-	l.ui(func() { obj.SetSelected(newsLabel) })
+	l.choose(newsLabel)
 	l.see("fields loaded")
 	l.see(newsLabel)
 	l.tap("Accept all")
@@ -92,19 +69,26 @@ func TestEditorSaysWhyAudiencesAreMissing(t *testing.T) {
 	l.navigate(ScreenSyncs)
 	l.tap("New sync")
 	l.see("fields loaded")
-	var conn *widget.Select
-	l.ui(func() {
-		for _, s := range allOf[*widget.Select](l.u.Window()) {
-			if slices.Contains(s.Options, "mc-key") {
-				conn = s
-			}
-		}
-	})
-	if conn == nil {
-		t.Fatal("no connection select offering mc-key")
-	}
-	l.ui(func() { conn.SetSelected("mc-key") })
+	l.choose("mc-key")
 	l.see("Only the standard objects are listed")
 	l.see("API Key Invalid")
 	l.see("members")
+}
+
+// choose picks option in the last select on screen offering it, as a user
+// would in side B's column.
+func (l *live) choose(option string) {
+	l.t.Helper()
+	var sel *widget.Select
+	l.ui(func() {
+		for _, s := range allOf[*widget.Select](l.u.Window()) {
+			if slices.Contains(s.Options, option) {
+				sel = s
+			}
+		}
+	})
+	if sel == nil {
+		l.t.Fatalf("no select on screen offers %q", option)
+	}
+	l.ui(func() { sel.SetSelected(option) })
 }
