@@ -59,10 +59,7 @@ func (a *App) ObjectChoices(ctx context.Context, conn string) ([]connector.Objec
 		return nil, err
 	}
 	defer a.closeSession(ctx, s)
-	var choices []connector.ObjectChoice
-	for _, o := range s.Info.Objects {
-		choices = append(choices, connector.ObjectChoice{Name: o, Label: o})
-	}
+	choices := s.Info.ObjectChoices()
 	lister, ok := s.Client.(connector.ObjectLister)
 	if !ok {
 		return choices, nil

@@ -333,9 +333,7 @@ func (e *editor) setObjectOptions(i int) {
 	var choices []connector.ObjectChoice
 	c, ok := e.conn(sd.Connection)
 	if ok {
-		for _, o := range e.u.vendorInfo(c.Vendor).Objects {
-			choices = append(choices, connector.ObjectChoice{Name: o, Label: o})
-		}
+		choices = e.u.vendorInfo(c.Vendor).ObjectChoices()
 	}
 	e.offerObjects(i, choices)
 	e.objNote[i].Hide()

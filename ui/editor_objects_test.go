@@ -92,3 +92,18 @@ func (l *live) choose(option string) {
 	}
 	l.ui(func() { sel.SetSelected(option) })
 }
+
+// A fixed object whose API name hides what it holds is offered with its
+// label, and choosing it sets the object by name.
+func TestEditorLabelsFixedObjects(t *testing.T) {
+	l := newLive(t)
+	l.connectSandbox()
+	l.closeDialogs()
+	l.navigate(ScreenSyncs)
+	l.tap("New sync")
+	l.see("fields loaded")
+	l.choose(demoDynamics) // side B
+	l.choose("Notes (annotations)")
+	l.see("fields loaded")
+	l.see("Side B field (annotations)")
+}

@@ -246,6 +246,9 @@ type Info struct {
 	PageSize  int
 	APIBase   string   // default production API base; sandbox overrides
 	Objects   []string // vendor object names for contacts, companies, deals...
+	// ObjectLabels names what an object holds where its API name does not
+	// say ("annotations": "Notes"); the editor shows both.
+	ObjectLabels map[string]string
 	// Contacts names the vendor object that holds people ("contacts", "Contact").
 	Contacts string
 	New      func(client *http.Client, acct Account) (Connector, error)
@@ -264,6 +267,19 @@ type Info struct {
 // Discovery is what Info.Discover learns about a newly connected account.
 type Discovery struct {
 	APIBase, AccountID, AccountName string
+}
+
+// ObjectChoices is the vendor's fixed objects as the editor offers them:
+// "Notes (annotations)" for one with a label, its name otherwise.
+func (i Info) ObjectChoices() []ObjectChoice {
+	out := make([]ObjectChoice, len(i.Objects))
+	for k, o := range i.Objects {
+		out[k] = ObjectChoice{Name: o, Label: o}
+		if l := i.ObjectLabels[o]; l != "" {
+			out[k].Label = l + " (" + o + ")"
+		}
+	}
+	return out
 }
 
 // NeedsAPIBase says whether connecting needs the user to give the API

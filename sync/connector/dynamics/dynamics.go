@@ -55,11 +55,12 @@ func Info() connector.Info {
 			PKCE:    true,
 			DocsURL: "https://learn.microsoft.com/en-us/entra/identity-platform/scenario-desktop-app-registration",
 		},
-		BatchSize: BatchSize,
-		PageSize:  PageSize,
-		Objects:   []string{"contacts", "accounts", "opportunities", "tasks", "phonecalls", "appointments", "annotations"},
-		Contacts:  "contacts",
-		New:       New,
+		BatchSize:    BatchSize,
+		PageSize:     PageSize,
+		Objects:      []string{"contacts", "accounts", "opportunities", "tasks", "phonecalls", "appointments", "annotations"},
+		ObjectLabels: map[string]string{"phonecalls": "Phone calls", "annotations": "Notes"},
+		Contacts:     "contacts",
+		New:          New,
 	}
 }
 

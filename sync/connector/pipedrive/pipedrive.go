@@ -50,12 +50,13 @@ func Info() connector.Info {
 			DocsURL:     "https://pipedrive.readme.io/docs/marketplace-oauth-authorization",
 		},
 		// Writes are one record per call; a Write takes this many ops.
-		BatchSize: 100,
-		PageSize:  pageSize,
-		APIBase:   "https://api.pipedrive.com",
-		Objects:   []string{"persons", "organizations", "deals", "activities", "notes"},
-		Contacts:  "persons",
-		New:       New,
+		BatchSize:    100,
+		PageSize:     pageSize,
+		APIBase:      "https://api.pipedrive.com",
+		Objects:      []string{"persons", "organizations", "deals", "activities", "notes"},
+		ObjectLabels: map[string]string{"persons": "People", "activities": "Tasks, calls and meetings"},
+		Contacts:     "persons",
+		New:          New,
 	}
 }
 

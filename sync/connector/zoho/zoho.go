@@ -56,12 +56,13 @@ func Info() connector.Info {
 			AuthParams: map[string]string{"access_type": "offline", "prompt": "consent"},
 			DocsURL:    "https://www.zoho.com/crm/developer/docs/api/v8/register-client.html",
 		},
-		BatchSize: BatchSize,
-		PageSize:  PageSize,
-		APIBase:   "https://www.zohoapis.com",
-		Objects:   []string{"Contacts", "Accounts", "Deals", "Tasks", "Calls", "Events", notes},
-		Contacts:  "Contacts",
-		New:       New,
+		BatchSize:    BatchSize,
+		PageSize:     PageSize,
+		APIBase:      "https://www.zohoapis.com",
+		Objects:      []string{"Contacts", "Accounts", "Deals", "Tasks", "Calls", "Events", notes},
+		ObjectLabels: map[string]string{"Events": "Meetings"},
+		Contacts:     "Contacts",
+		New:          New,
 	}
 }
 
