@@ -103,10 +103,13 @@ func (a *App) Connect(ctx context.Context, req ConnectRequest) (store.Connection
 	if !req.NoBrowser && a.opts.OpenBrowser != nil {
 		flow.OpenBrowser = a.opts.OpenBrowser
 	}
-	tok, err := flow.Authorize(ctx, ep)
+	tok, used, err := flow.AuthorizeAt(ctx, ep)
 	if err != nil {
 		return store.Connection{}, fmt.Errorf("connect %s: %w", info.Title, err)
 	}
+	// Zoho's answer may move the token exchange to the organization's data
+	// centre; refreshes and the revoke go there too.
+	facts.TokenURL, facts.RevokeURL = used.TokenURL, used.RevokeURL
 	ex := auth.Extras(tok, "instance_url", "api_domain", "hub_id", "id")
 	if v := firstNonEmpty(ex["instance_url"], ex["api_domain"]); v != "" {
 		base = v // the token response names the API host (Salesforce, Pipedrive, Zoho)
@@ -209,7 +212,7 @@ func endpoint(info connector.Info, f oauthFacts, clientSecret string) auth.Endpo
 	return auth.Endpoint{
 		Vendor: info.Title, AuthURL: f.AuthURL, TokenURL: f.TokenURL, RevokeURL: f.RevokeURL,
 		ClientID: f.ClientID, ClientSecret: clientSecret, Scopes: f.Scopes, PKCE: f.PKCE,
-		AuthScheme: info.OAuth.AuthScheme, AuthParams: info.OAuth.AuthParams,
+		AuthScheme: info.OAuth.AuthScheme, AuthParams: info.OAuth.AuthParams, AccountsServers: info.OAuth.AccountsServers,
 	}
 }
 

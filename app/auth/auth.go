@@ -55,6 +55,11 @@ type Endpoint struct {
 	// AuthParams are added to the consent page's URL: Zoho issues a
 	// refresh token only for access_type=offline.
 	AuthParams map[string]string
+	// AccountsServers are the hosts the sign-in answer may move the token
+	// exchange to (Zoho's data centres, named by its accounts-server
+	// parameter). The token and revoke URLs then keep their paths on that
+	// server. nil = the answer cannot move them.
+	AccountsServers []string
 }
 
 func (ep Endpoint) vendor() string {

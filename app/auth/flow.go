@@ -82,6 +82,14 @@ func randomState() (string, error) {
 // on 127.0.0.1:Port, exchanges the code and returns the token with the
 // vendor's extra fields (token.Extra("instance_url") etc.).
 func (f Flow) Authorize(ctx context.Context, ep Endpoint) (*oauth2.Token, error) {
+	tok, _, err := f.AuthorizeAt(ctx, ep)
+	return tok, err
+}
+
+// AuthorizeAt is Authorize, also returning the endpoint the token came
+// from: ep, or ep moved to the accounts server the sign-in answer named
+// (Endpoint.AccountsServers), whose token URL later refreshes must use.
+func (f Flow) AuthorizeAt(ctx context.Context, ep Endpoint) (*oauth2.Token, Endpoint, error) {
 	vendor := ep.vendor()
 	port := f.Port
 	if port == 0 {
@@ -93,7 +101,7 @@ func (f Flow) Authorize(ctx context.Context, ep Endpoint) (*oauth2.Token, error)
 	}
 	state, err := randomState()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", vendor, err)
+		return nil, ep, fmt.Errorf("%s: %w", vendor, err)
 	}
 	var verifier string
 	authOpts := []oauth2.AuthCodeOption{}
@@ -109,13 +117,13 @@ func (f Flow) Authorize(ctx context.Context, ep Endpoint) (*oauth2.Token, error)
 
 	ln, err := listen(ctx, port)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", vendor, err)
+		return nil, ep, fmt.Errorf("%s: %w", vendor, err)
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	cb := &callback{
-		vendor: vendor, state: state, verifier: verifier, conf: conf,
+		vendor: vendor, state: state, verifier: verifier, conf: conf, ep: ep,
 		ctx: ctx, client: f.HTTPClient, result: make(chan callbackResult, 1),
 	}
 	mux := http.NewServeMux()
@@ -151,22 +159,23 @@ func (f Flow) Authorize(ctx context.Context, ep Endpoint) (*oauth2.Token, error)
 	for {
 		select {
 		case r := <-cb.result:
-			return r.tok, r.err
+			return r.tok, r.ep, r.err
 		case err := <-browserErr:
 			// The URL is still shown to the user (OnURL) to open by hand.
 			if err != nil && f.OnURL == nil {
-				return nil, fmt.Errorf("%s: open the browser: %w", vendor, err)
+				return nil, ep, fmt.Errorf("%s: open the browser: %w", vendor, err)
 			}
 		case <-timer.C:
-			return nil, fmt.Errorf("%s: no sign-in completed within %s: %w", vendor, timeout, ErrTimeout)
+			return nil, ep, fmt.Errorf("%s: no sign-in completed within %s: %w", vendor, timeout, ErrTimeout)
 		case <-ctx.Done():
-			return nil, fmt.Errorf("%s: sign-in cancelled: %w", vendor, ctx.Err())
+			return nil, ep, fmt.Errorf("%s: sign-in cancelled: %w", vendor, ctx.Err())
 		}
 	}
 }
 
 type callbackResult struct {
 	tok *oauth2.Token
+	ep  Endpoint
 	err error
 }
 
@@ -174,6 +183,7 @@ type callbackResult struct {
 type callback struct {
 	vendor, state, verifier string
 	conf                    *oauth2.Config
+	ep                      Endpoint
 	ctx                     context.Context
 	client                  *http.Client
 	result                  chan callbackResult
@@ -193,30 +203,41 @@ func (c *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.done = true
 	c.mu.Unlock()
 
-	tok, err := c.handle(r)
+	tok, ep, err := c.handle(r)
 	if err != nil {
 		renderPage(w, http.StatusBadRequest, "crmsync could not connect: "+err.Error())
 	} else {
 		renderPage(w, http.StatusOK, "crmsync is connected. You can close this tab.")
 	}
-	c.result <- callbackResult{tok: tok, err: err}
+	c.result <- callbackResult{tok: tok, ep: ep, err: err}
 }
 
-func (c *callback) handle(r *http.Request) (*oauth2.Token, error) {
+func (c *callback) handle(r *http.Request) (*oauth2.Token, Endpoint, error) {
 	q := r.URL.Query()
 	gotState := q.Get("state")
 	stateOK := subtle.ConstantTimeCompare([]byte(gotState), []byte(c.state)) == 1
 	// Some vendors drop state on errors; an error without state can only
 	// abort the flow, never complete it, so showing it is safe.
 	if code := q.Get("error"); code != "" && (stateOK || gotState == "") {
-		return nil, &VendorError{Vendor: c.vendor, Code: scrub(code), Description: scrub(q.Get("error_description"), c.state)}
+		return nil, c.ep, &VendorError{Vendor: c.vendor, Code: scrub(code), Description: scrub(q.Get("error_description"), c.state)}
 	}
 	if !stateOK {
-		return nil, fmt.Errorf("%s: %w", c.vendor, ErrStateMismatch)
+		return nil, c.ep, fmt.Errorf("%s: %w", c.vendor, ErrStateMismatch)
 	}
 	code := q.Get("code")
 	if code == "" {
-		return nil, fmt.Errorf("%s: the sign-in answer carried no authorization code", c.vendor)
+		return nil, c.ep, fmt.Errorf("%s: the sign-in answer carried no authorization code", c.vendor)
+	}
+	ep, conf := c.ep, c.conf
+	if server := q.Get("accounts-server"); server != "" && ep.AccountsServers != nil {
+		moved, err := ep.movedTo(server)
+		if err != nil {
+			return nil, c.ep, fmt.Errorf("%s: %w", c.vendor, err)
+		}
+		ep = moved
+		cc := *conf
+		cc.Endpoint.TokenURL = ep.TokenURL
+		conf = &cc
 	}
 	opts := []oauth2.AuthCodeOption{}
 	if c.verifier != "" {
@@ -226,16 +247,16 @@ func (c *callback) handle(r *http.Request) (*oauth2.Token, error) {
 	if c.client != nil {
 		ctx = context.WithValue(ctx, oauth2.HTTPClient, c.client)
 	}
-	tok, err := c.conf.Exchange(ctx, code, opts...)
+	tok, err := conf.Exchange(ctx, code, opts...)
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) {
-			return nil, fmt.Errorf("%s: token exchange: %w", c.vendor,
-				vendorErrorFrom(c.vendor, re, code, c.verifier, c.conf.ClientSecret))
+			return nil, c.ep, fmt.Errorf("%s: token exchange: %w", c.vendor,
+				vendorErrorFrom(c.vendor, re, code, c.verifier, conf.ClientSecret))
 		}
-		return nil, fmt.Errorf("%s: token exchange: %w", c.vendor, redact(err, code, c.verifier, c.conf.ClientSecret))
+		return nil, c.ep, fmt.Errorf("%s: token exchange: %w", c.vendor, redact(err, code, c.verifier, conf.ClientSecret))
 	}
-	return tok, nil
+	return tok, ep, nil
 }
 
 var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>

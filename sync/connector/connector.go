@@ -235,6 +235,10 @@ type OAuthSpec struct {
 	// AuthParams are added to the consent page's URL (Zoho:
 	// access_type=offline, without which it issues no refresh token).
 	AuthParams map[string]string
+	// AccountsServers are the hosts a sign-in answer may move the token
+	// exchange to: Zoho redirects with the accounts-server of the
+	// organization's data centre (accounts.zoho.eu, ...).
+	AccountsServers []string
 }
 
 // Info describes a vendor as data.

@@ -54,7 +54,11 @@ func Info() connector.Info {
 			// A refresh token comes only with access_type=offline, and
 			// again on a later sign-in only with prompt=consent.
 			AuthParams: map[string]string{"access_type": "offline", "prompt": "consent"},
-			DocsURL:    "https://www.zoho.com/crm/developer/docs/api/v8/register-client.html",
+			// The sign-in starts at accounts.zoho.com and answers with the
+			// organization's own data centre (multi-DC client authorization).
+			AccountsServers: []string{"accounts.zoho.com", "accounts.zoho.eu", "accounts.zoho.in", "accounts.zoho.com.au",
+				"accounts.zoho.jp", "accounts.zohocloud.ca", "accounts.zoho.sa", "accounts.zoho.uk", "accounts.zoho.com.cn"},
+			DocsURL: "https://www.zoho.com/crm/developer/docs/api/v8/register-client.html",
 		},
 		BatchSize:    BatchSize,
 		PageSize:     PageSize,
