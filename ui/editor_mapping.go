@@ -104,12 +104,12 @@ func labelFor(opts []string, back map[string]string, name string) string {
 	return name
 }
 
-var stringish = map[connector.FieldType]bool{connector.TypeString: true, connector.TypeText: true, connector.TypeEmail: true, connector.TypePhone: true, connector.TypeEnum: true}
+var stringish = map[connector.FieldType]bool{connector.TypeString: true, connector.TypeText: true, connector.TypeEmail: true, connector.TypePhone: true, connector.TypeEnum: true, connector.TypeMulti: true}
 
 // compatible says whether a value of type a fits a field of type b without
 // a transform, for ordering pickers (the mapping layer has the final say).
 func compatible(a, b connector.FieldType) bool {
-	return a == b || stringish[a] && stringish[b] && b != connector.TypeEnum
+	return a == b || stringish[a] && stringish[b] && b != connector.TypeEnum && b != connector.TypeMulti
 }
 
 func fieldType(s *connector.Schema, names string) connector.FieldType {

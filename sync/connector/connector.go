@@ -9,6 +9,8 @@ import (
 	"iter"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -137,8 +139,30 @@ const (
 	TypeDate     FieldType = "date"     // YYYY-MM-DD
 	TypeDateTime FieldType = "datetime" // RFC 3339 in UTC
 	TypeEnum     FieldType = "enum"     // picklist; Options lists allowed values
-	TypeID       FieldType = "id"       // record id or reference
+	// TypeMulti is a multi-select picklist. Connectors read and write its
+	// value as the selected option values joined by MultiSep, whatever the
+	// vendor's wire form (a JSON array, ids joined by commas); the mapping
+	// layer puts the set into one order, so a vendor reordering it is no
+	// change.
+	TypeMulti FieldType = "multi"
+	TypeID    FieldType = "id" // record id or reference
 )
+
+// MultiSep separates the values of a TypeMulti field: HubSpot's and
+// Salesforce's own separator.
+const MultiSep = ";"
+
+// SplitMulti splits a TypeMulti value into its values: trimmed, blanks
+// left out, each value once, in the order given.
+func SplitMulti(v string) []string {
+	var out []string
+	for p := range strings.SplitSeq(v, MultiSep) {
+		if p = strings.TrimSpace(p); p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // Field describes one field of an object.
 type Field struct {

@@ -3,6 +3,7 @@ package mapping
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -254,8 +255,34 @@ func normType(v string, f connector.Field, strict bool) (string, error) {
 		return formatInstant(t), nil
 	case connector.TypeEnum:
 		return normOption(v, f, strict)
+	case connector.TypeMulti:
+		return normMulti(v, f, strict)
 	}
 	return v, nil
+}
+
+// normMulti puts a multi-select value into one form: each value as the
+// field's option spells it, repeats dropped, sorted, joined by
+// connector.MultiSep. Vendors return a selection in their own order
+// (Salesforce in the picklist's order, HubSpot as it was written), so only
+// a sorted set compares equal across sides and runs. strict makes the
+// values outside the field's options one *UnknownValueError naming them.
+func normMulti(v string, f connector.Field, strict bool) (string, error) {
+	parts := connector.SplitMulti(v)
+	var bad []string
+	for i, p := range parts {
+		o, err := normOption(p, f, strict)
+		if err != nil {
+			bad = append(bad, p)
+			continue
+		}
+		parts[i] = o
+	}
+	if len(bad) > 0 {
+		return "", &UnknownValueError{Field: f.Name, Value: strings.Join(bad, connector.MultiSep), Allowed: optionValues(f)}
+	}
+	slices.Sort(parts)
+	return strings.Join(slices.Compact(parts), connector.MultiSep), nil
 }
 
 // normOption returns the option's own value for an exact or a unique

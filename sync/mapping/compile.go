@@ -315,7 +315,16 @@ func assignable(src, dst connector.FieldType) string {
 	switch dst {
 	case connector.TypeString, connector.TypeText:
 		return ""
-	case connector.TypeEmail, connector.TypeID, connector.TypeEnum:
+	case connector.TypeMulti:
+		if textish || src == connector.TypeEnum {
+			return "" // one value is a selection of one
+		}
+	case connector.TypeEnum:
+		if src == connector.TypeMulti {
+			return "a multi-select holds several values and a picklist one; map it to a multi-select or a text field"
+		}
+		fallthrough
+	case connector.TypeEmail, connector.TypeID:
 		if textish || (dst == connector.TypeEnum && src == connector.TypeBool) {
 			return ""
 		}
@@ -343,7 +352,7 @@ func assignable(src, dst connector.FieldType) string {
 // one of its options, or tells the user to add a value map.
 func (cp *rowCompiler) checkPicklists(c *codec) {
 	check := func(dst connector.Field, values []string, what string) {
-		if dst.Type != connector.TypeEnum || len(dst.Options) == 0 {
+		if !picklist(dst.Type) || len(dst.Options) == 0 {
 			return
 		}
 		var bad []string
@@ -381,12 +390,17 @@ func (cp *rowCompiler) checkPicklists(c *codec) {
 	if c.fwd.aTypes != nil || c.fwd.constant || len(c.a) != 1 || len(c.b) != 1 {
 		return
 	}
-	if c.dir.readsA() && c.a[0].Type == connector.TypeEnum {
+	if c.dir.readsA() && picklist(c.a[0].Type) {
 		check(c.b[0], optionValues(c.a[0]), "values of "+c.a[0].Name)
 	}
-	if c.dir.readsB() && c.rev == nil && c.b[0].Type == connector.TypeEnum {
+	if c.dir.readsB() && c.rev == nil && picklist(c.b[0].Type) {
 		check(c.a[0], optionValues(c.b[0]), "values of "+c.b[0].Name)
 	}
+}
+
+// picklist says whether a field's values come from its options.
+func picklist(t connector.FieldType) bool {
+	return t == connector.TypeEnum || t == connector.TypeMulti
 }
 
 func optionValues(f connector.Field) []string {

@@ -41,7 +41,7 @@ type transformEnv struct {
 }
 
 var (
-	textual   = []connector.FieldType{connector.TypeString, connector.TypeText, connector.TypeEmail, connector.TypePhone, connector.TypeID, connector.TypeEnum}
+	textual   = []connector.FieldType{connector.TypeString, connector.TypeText, connector.TypeEmail, connector.TypePhone, connector.TypeID, connector.TypeEnum, connector.TypeMulti}
 	plainText = []connector.FieldType{connector.TypeString, connector.TypeText}
 )
 
@@ -97,7 +97,11 @@ func parseTransform(spec string, env transformEnv) (transform, error) {
 	case "date", "datetime":
 		return dateTransform(name, arg, hasArg, env)
 	case "map":
-		return noArg(mapTransform(env.valueMap))
+		t := mapTransform(env.valueMap)
+		if env.aType == connector.TypeMulti || env.bType == connector.TypeMulti {
+			t = eachValue(t)
+		}
+		return noArg(t)
 	case "number":
 		return noArg(transform{name: name, forward: normalizeNumber, canon: normalizeNumber, inverse: identityFn,
 			aTypes: withText(connector.TypeNumber), bTypes: withText(connector.TypeNumber)})
@@ -213,7 +217,7 @@ func mapTransform(vm map[string]string) transform {
 	// B takes the map's values, not the source's, so a map can feed an
 	// enum, a flag or a number whatever A's type (a status to "done").
 	t := transform{name: "map", forward: forward, canon: canon,
-		bTypes: withText(connector.TypeEnum, connector.TypeBool, connector.TypeNumber, connector.TypeID)}
+		bTypes: withText(connector.TypeEnum, connector.TypeMulti, connector.TypeBool, connector.TypeNumber, connector.TypeID)}
 	if len(clash) > 0 {
 		t.whyNot = "the value map is not 1:1 (" + strings.Join(clash, "; ") + ")"
 		return t
@@ -227,6 +231,30 @@ func mapTransform(vm map[string]string) transform {
 		}
 		return "", &UnknownValueError{Value: s, Allowed: values, Unmapped: true}
 	}
+	return t
+}
+
+// eachValue applies t to each value of a multi-select selection, so a
+// value map translates "Decision Maker;Champion" option by option. The
+// result's order does not matter: the field's type sorts it (normMulti).
+func eachValue(t transform) transform {
+	each := func(f func(string) (string, error)) func(string) (string, error) {
+		if f == nil {
+			return nil
+		}
+		return func(s string) (string, error) {
+			parts := connector.SplitMulti(s)
+			for i, p := range parts {
+				v, err := f(p)
+				if err != nil {
+					return "", err
+				}
+				parts[i] = v
+			}
+			return strings.Join(parts, connector.MultiSep), nil
+		}
+	}
+	t.forward, t.canon, t.inverse = each(t.forward), each(t.canon), each(t.inverse)
 	return t
 }
 
