@@ -102,7 +102,20 @@ func DemoSync(name, hubspotConn, salesforceConn string) engine.Definition {
 			{A: "phone", B: "Phone", Transform: "e164"},
 			{A: "jobtitle", B: "Title", Rule: mapping.UnlessBlank},
 			{A: "city", B: "MailingCity", Rule: mapping.UnlessBlank},
+			// A multi-select on both sides: HubSpot stores internal values,
+			// the Salesforce picklist its labels, so each option is mapped.
+			{A: "hs_buying_role", B: "Buying_Role__c", Transform: "map", ValueMap: DemoBuyingRoles()},
 		})
+}
+
+// DemoBuyingRoles maps HubSpot's Buying Role options to the sandbox's
+// Salesforce multi-select picklist of the same name. HubSpot's "Legal &
+// Compliance" has no Salesforce option, so a contact with it goes to review.
+func DemoBuyingRoles() map[string]string {
+	return map[string]string{
+		"BLOCKER": "Blocker", "BUDGET_HOLDER": "Budget Holder", "CHAMPION": "Champion", "DECISION_MAKER": "Decision Maker",
+		"END_USER": "End User", "EXECUTIVE_SPONSOR": "Executive Sponsor", "INFLUENCER": "Influencer", "OTHER": "Other",
+	}
 }
 
 // DemoSyncWithCompanies is DemoSync plus each contact's company, both ways:

@@ -49,6 +49,14 @@ type person struct {
 	company                                int
 }
 
+// Buying roles, a multi-select on both sides, taken in turn rather than
+// drawn so the rest of the seeded data stays as it was. Most contacts have
+// none; HubSpot's come in the order a person ticked them.
+var (
+	hsBuyingRoles = []string{"DECISION_MAKER;BUDGET_HOLDER", "", "", "CHAMPION", "", "", "END_USER;INFLUENCER", "", ""}
+	sfBuyingRoles = []string{"", "Champion;Influencer", "", "", "", "Budget Holder", "", ""}
+)
+
 func phoneDigits(rng *rand.Rand) string {
 	return "555" + strconv.Itoa(1000000+rng.IntN(9000000))
 }
@@ -135,21 +143,21 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 
 	nearDup := max(2, n/100)
 	hsRows := make([]hubspot.SeedRow, 0, n+nearDup)
-	for _, p := range hsPeople {
+	for i, p := range hsPeople {
 		cr, md := stamp()
 		hsRows = append(hsRows, hubspot.SeedRow{Values: []string{p.email, p.first, p.last, hsPhone(p.phone), companies[p.company].name,
-			p.title, p.city, hsLife[rng.IntN(len(hsLife))], coIDs[p.company]}, Created: cr, Modified: md})
+			p.title, p.city, hsLife[rng.IntN(len(hsLife))], coIDs[p.company], hsBuyingRoles[i%len(hsBuyingRoles)]}, Created: cr, Modified: md})
 	}
 	// Near-duplicates: same name as an existing contact, different (personal) email.
 	for k := 0; k < nearDup && n > 0; k++ {
 		p := hsPeople[rng.IntN(len(hsPeople))]
 		cr, md := stamp()
 		hsRows = append(hsRows, hubspot.SeedRow{Values: []string{slug(p.first) + "." + slug(p.last) + ".alt" + strconv.Itoa(k) + "@" + freeMail[k%len(freeMail)],
-			p.first, p.last, "", "", p.title, p.city, "lead", ""}, Created: cr, Modified: md})
+			p.first, p.last, "", "", p.title, p.city, "lead", "", ""}, Created: cr, Modified: md})
 	}
 	// associatedcompanyid: the primary company, which HubSpot keeps for a
 	// contact associated with a company (the property is read-only).
-	hsContactIDs, err := hs.Seed("contacts", []string{"email", "firstname", "lastname", "phone", "company", "jobtitle", "city", "lifecyclestage", "associatedcompanyid"}, hsRows)
+	hsContactIDs, err := hs.Seed("contacts", []string{"email", "firstname", "lastname", "phone", "company", "jobtitle", "city", "lifecyclestage", "associatedcompanyid", "hs_buying_role"}, hsRows)
 	if err != nil {
 		return err
 	}
@@ -162,7 +170,7 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 			title, city = titles[(rng.IntN(len(titles)))], cities[rng.IntN(len(cities))]
 		}
 		sfRows = append(sfRows, salesforce.SeedRow{Values: []string{p.first, p.last, p.email, sfPhone(p.phone), title, city,
-			accIDs[p.company], sfSources[rng.IntN(len(sfSources))]}, Created: cr, Modified: md})
+			accIDs[p.company], sfSources[rng.IntN(len(sfSources))], sfBuyingRoles[i%len(sfBuyingRoles)]}, Created: cr, Modified: md})
 	}
 	for k := 0; k < nearDup; k++ {
 		p := sfPeople[rng.IntN(len(sfPeople))]
@@ -176,10 +184,10 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 		}
 		for _, e := range variants {
 			cr, md := stamp()
-			sfRows = append(sfRows, salesforce.SeedRow{Values: []string{p.first, p.last, e, "", p.title, p.city, accIDs[p.company], "Web"}, Created: cr, Modified: md})
+			sfRows = append(sfRows, salesforce.SeedRow{Values: []string{p.first, p.last, e, "", p.title, p.city, accIDs[p.company], "Web", ""}, Created: cr, Modified: md})
 		}
 	}
-	sfContactIDs, err := sf.Seed("Contact", []string{"FirstName", "LastName", "Email", "Phone", "Title", "MailingCity", "AccountId", "LeadSource"}, sfRows)
+	sfContactIDs, err := sf.Seed("Contact", []string{"FirstName", "LastName", "Email", "Phone", "Title", "MailingCity", "AccountId", "LeadSource", "Buying_Role__c"}, sfRows)
 	if err != nil {
 		return err
 	}

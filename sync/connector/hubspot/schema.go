@@ -244,6 +244,9 @@ func fieldOf(p property) (connector.Field, error) {
 		f.Type = connector.TypeDateTime
 	case "enumeration":
 		f.Type = connector.TypeEnum
+		if p.FieldType == "checkbox" { // multiple checkboxes: "A;B", HubSpot's own separator
+			f.Type = connector.TypeMulti
+		}
 		for _, o := range p.Options {
 			f.Options = append(f.Options, connector.Option{Value: o.Value, Label: o.Label})
 		}

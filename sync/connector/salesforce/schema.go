@@ -50,14 +50,15 @@ var skippedTypes = map[string]bool{
 // fieldTypes maps Salesforce's describe types to canonical types.
 var fieldTypes = map[string]connector.FieldType{
 	"string": connector.TypeString, "encryptedstring": connector.TypeString, "url": connector.TypeString,
-	"combobox": connector.TypeString, "multipicklist": connector.TypeString, "time": connector.TypeString,
-	"textarea": connector.TypeText,
-	"email":    connector.TypeEmail,
-	"phone":    connector.TypePhone,
-	"picklist": connector.TypeEnum,
-	"date":     connector.TypeDate,
-	"datetime": connector.TypeDateTime,
-	"double":   connector.TypeNumber, "currency": connector.TypeNumber, "int": connector.TypeNumber,
+	"combobox": connector.TypeString, "time": connector.TypeString,
+	"multipicklist": connector.TypeMulti, // "A;B", Salesforce's own separator
+	"textarea":      connector.TypeText,
+	"email":         connector.TypeEmail,
+	"phone":         connector.TypePhone,
+	"picklist":      connector.TypeEnum,
+	"date":          connector.TypeDate,
+	"datetime":      connector.TypeDateTime,
+	"double":        connector.TypeNumber, "currency": connector.TypeNumber, "int": connector.TypeNumber,
 	"percent": connector.TypeNumber, "long": connector.TypeNumber,
 	"boolean": connector.TypeBool,
 	"id":      connector.TypeID, "reference": connector.TypeID,

@@ -103,6 +103,14 @@ func schemas() map[string]*Schema {
 			{Name: "lifecyclestage", Label: "Lifecycle Stage", Type: typeEnum, FieldType: "radio", GroupName: ci, Options: lifecycle, HubSpotDefined: true},
 			{Name: "hs_lead_status", Label: "Lead Status", Type: typeEnum, FieldType: "radio", GroupName: "sales_properties", HubSpotDefined: true,
 				Options: opts("New", "NEW", "Open", "OPEN", "In Progress", "IN_PROGRESS", "Open Deal", "OPEN_DEAL", "Unqualified", "UNQUALIFIED", "Connected", "CONNECTED")},
+			// Multiple checkboxes: the value is the selected internal
+			// values separated by ";" (developers.hubspot.com, CRM API |
+			// Properties: "enumeration: a string representing a set of
+			// options, with options separated by a semicolon").
+			{Name: "hs_buying_role", Label: "Buying Role", Type: typeEnum, FieldType: "checkbox", GroupName: "sales_properties", HubSpotDefined: true,
+				Options: opts("Blocker", "BLOCKER", "Budget Holder", "BUDGET_HOLDER", "Champion", "CHAMPION", "Decision Maker", "DECISION_MAKER",
+					"End User", "END_USER", "Executive Sponsor", "EXECUTIVE_SPONSOR", "Influencer", "INFLUENCER",
+					"Legal & Compliance", "LEGAL_AND_COMPLIANCE", "Other", "OTHER")},
 			{Name: "hs_email_optout", Label: "Unsubscribed from all email", Type: typeBool, FieldType: "booleancheckbox", GroupName: ci, ReadOnly: true, HubSpotDefined: true,
 				Options: opts("True", "true", "False", "false")},
 			// Read-only since April 2019: associations go through the

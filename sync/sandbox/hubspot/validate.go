@@ -2,6 +2,7 @@ package hubspot
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -88,20 +89,38 @@ func validateProps(sc *Schema, props map[string]any) (map[int]string, []errDetai
 				continue
 			}
 		case p.Type == typeEnum:
-			found := false
-			var allowed []string
-			for _, o := range p.Options {
-				allowed = append(allowed, o.Value)
-				found = found || o.Value == v
+			values := []string{v}
+			if p.FieldType == "checkbox" { // several options, separated by ";"
+				values = values[:0]
+				for _, o := range strings.Split(v, ";") {
+					if o = strings.TrimSpace(o); o != "" {
+						values = append(values, o)
+					}
+				}
+				v = strings.Join(values, ";")
 			}
-			if !found {
-				bad(name, "INVALID_OPTION", fmt.Sprintf("%s was not one of the allowed options: [%s]", v, strings.Join(allowed, ", ")))
+			if wrong := firstNotAllowed(values, p.Options); wrong != "" {
+				var allowed []string
+				for _, o := range p.Options {
+					allowed = append(allowed, o.Value)
+				}
+				bad(name, "INVALID_OPTION", fmt.Sprintf("%s was not one of the allowed options: [%s]", wrong, strings.Join(allowed, ", ")))
 				continue
 			}
 		}
 		out[idx] = v
 	}
 	return out, errs
+}
+
+// firstNotAllowed returns the first value that is none of the options.
+func firstNotAllowed(values []string, options []Option) string {
+	for _, v := range values {
+		if !slices.ContainsFunc(options, func(o Option) bool { return o.Value == v }) {
+			return v
+		}
+	}
+	return ""
 }
 
 // validationMessage renders HubSpot's "Property values were not valid" summary.

@@ -87,6 +87,8 @@ func typed(name, label, typ string) Field {
 		f.Length = 32000
 	case "picklist":
 		f.Length = 255
+	case "multipicklist":
+		f.Length = 4099
 	}
 	return f
 }
@@ -94,6 +96,14 @@ func typed(name, label, typ string) Field {
 func pick(name, label string, values ...string) Field {
 	f := typed(name, label, "picklist")
 	f.Picklist = picklist(values...)
+	return f
+}
+
+// buyingRole is a custom multi-select picklist an org that sells with
+// HubSpot might add to Contact, as HubSpot's own "Buying Role".
+func buyingRole() Field {
+	f := typed("Buying_Role__c", "Buying Role", "multipicklist")
+	f.Picklist = picklist("Blocker", "Budget Holder", "Champion", "Decision Maker", "End User", "Executive Sponsor", "Influencer", "Other")
 	return f
 }
 
@@ -147,7 +157,7 @@ func objects() map[string]*Object {
 		pick("LeadSource", "Lead Source", leadSource...), str("MailingCity", "Mailing City", 40), str("MailingCountry", "Mailing Country", 80),
 		typed("Birthdate", "Birthdate", "date"), typed("Description", "Contact Description", "textarea"),
 		Field{Name: "HasOptedOutOfEmail", Label: "Email Opt Out", Type: "boolean", Createable: true, Updateable: true, DefaultedOnCreate: true, Default: "false"},
-		master("Contact"), extKey())
+		buyingRole(), master("Contact"), extKey())
 	account := newObject("Account", "Account", "Accounts", "001",
 		required(str("Name", "Account Name", 255)), typed("Website", "Website", "url"), typed("Phone", "Account Phone", "phone"),
 		pick("Industry", "Industry", industry...), pick("Type", "Account Type", "Prospect", "Customer - Direct", "Customer - Channel", "Partner", "Other"),

@@ -3,6 +3,7 @@ package salesforce
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +48,27 @@ func fieldValue(o *Object, idx int, raw any) (string, *recError) {
 		if !ok {
 			return "", bad("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", fmt.Sprintf("%s: bad value for restricted picklist field: %s", f.Label, v))
 		}
+	case "multipicklist":
+		// Values separated by ";". Salesforce keeps a selection in the
+		// picklist's own order, without repeats, whatever order it was
+		// written in (Salesforce Help, "Multi-Select Picklists").
+		chosen := map[string]bool{}
+		for p := range strings.SplitSeq(v, ";") {
+			if p = strings.TrimSpace(p); p == "" {
+				continue
+			}
+			if !slices.ContainsFunc(f.Picklist, func(pv PicklistValue) bool { return pv.Active && pv.Value == p }) {
+				return "", bad("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", fmt.Sprintf("%s: bad value for restricted picklist field: %s", f.Label, p))
+			}
+			chosen[p] = true
+		}
+		var kept []string
+		for _, pv := range f.Picklist {
+			if chosen[pv.Value] {
+				kept = append(kept, pv.Value)
+			}
+		}
+		v = strings.Join(kept, ";")
 	case "double", "currency", "percent":
 		if _, err := strconv.ParseFloat(v, 64); err != nil {
 			return "", typeErr()
