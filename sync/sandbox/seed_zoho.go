@@ -12,6 +12,19 @@ import (
 var zohoStages = []string{"Qualification", "Needs Analysis", "Value Proposition", "Identify Decision Makers",
 	"Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"}
 
+// zohoInterestSets are the selections of the Interests multi-select the seed gives
+// every third Zoho contact, in turn (values of the sandbox's Contacts.Interests).
+var zohoInterestSets = [][]string{{"Analytics", "Automation"}, {"Webinars"}, {"Security", "Integrations", "Mobile"}, {"Automation"}}
+
+// zohoInterests is the Fields of the i-th seeded Zoho contact: Interests for every
+// third one, picked by position so the seed's random sequence does not move.
+func zohoInterests(i int) map[string]any {
+	if i%3 != 0 {
+		return nil
+	}
+	return map[string]any{"Interests": zohoInterestSets[(i/3)%len(zohoInterestSets)]}
+}
+
 // seedZoho gives Zoho CRM an account per company, n/2 contacts
 // (halfShared), a deal for every fourth HubSpot deal (the same name under
 // the same company's account, offset from the ones Dynamics shares) and a
@@ -33,7 +46,7 @@ func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, hsDeals []deal
 	halfShared(rng, companies, hsOnly, n, "zc", func(p person) {
 		cr, md := stamp()
 		rows = append(rows, zoho.ContactSeed{FirstName: p.first, LastName: p.last, Email: p.email, Phone: sfPhone(p.phone),
-			Title: p.title, AccountID: accountIDs[p.company], Created: cr, Modified: md})
+			Title: p.title, AccountID: accountIDs[p.company], Fields: zohoInterests(len(rows)), Created: cr, Modified: md})
 	})
 	contactIDs, err := zh.SeedContacts(rows)
 	if err != nil {

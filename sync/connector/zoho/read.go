@@ -195,8 +195,9 @@ func readFields(sc *schema) []string {
 }
 
 // toRecord converts one record of Zoho's JSON into a canonical record: a
-// lookup ({"id","name"}) is its id, a number its digits, a list its values
-// joined by ";", null a blank.
+// lookup ({"id","name"}) is its id, a number its digits, a list (a
+// multi-select picklist's array of values) its values joined by
+// connector.MultiSep in Zoho's order, null or [] a blank.
 func toRecord(sc *schema, raw map[string]json.RawMessage) (connector.Record, error) {
 	var id string
 	if err := json.Unmarshal(raw["id"], &id); err != nil || id == "" {
@@ -280,7 +281,7 @@ func value(raw json.RawMessage) (string, error) {
 			}
 			parts = append(parts, fmt.Sprint(e))
 		}
-		return strings.Join(parts, ";"), nil
+		return strings.Join(parts, connector.MultiSep), nil
 	}
 	return "", fmt.Errorf("unexpected value %s", raw)
 }

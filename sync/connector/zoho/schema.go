@@ -57,6 +57,11 @@ type target struct{ lookup, module string }
 // does; the others name it in the record's "$se_module".
 const moduleInValue = "Parent_Id"
 
+// multiPicklist is the data_type of a multi-select picklist, whose records hold a JSON
+// array of its option values, read and written as connector.TypeMulti (values joined by
+// connector.MultiSep).
+const multiPicklist = "multiselectpicklist"
+
 // systemReadOnly are the fields Zoho sets itself.
 var systemReadOnly = map[string]bool{"Created_Time": true, "Modified_Time": true, "Created_By": true, "Modified_By": true, "Full_Name": true}
 
@@ -132,7 +137,15 @@ func (c *Connector) hold(object string, items []fieldItem) *schema {
 			Unique: isUnique(it.Unique) || (object == "Contacts" && it.APIName == "Email"),
 		}
 		for _, o := range it.PickListValues {
-			f.Options = append(f.Options, connector.Option{Value: o.ActualValue, Label: firstNonEmpty(o.DisplayValue, o.ActualValue)})
+			opt := connector.Option{Value: o.ActualValue, Label: firstNonEmpty(o.DisplayValue, o.ActualValue)}
+			if it.DataType == multiPicklist {
+				// A multi-select's records hold display values: "Use the display_value
+				// in API requests during create, update, and upsert operations" (Zoho,
+				// Kaizen #205 on picklists via the CRM APIs; Zoho's Java SDK checks
+				// picklist input against display values too).
+				opt.Value = firstNonEmpty(o.DisplayValue, o.ActualValue)
+			}
+			f.Options = append(f.Options, opt)
 		}
 		sc.Fields = append(sc.Fields, f)
 		sc.types[it.APIName] = it.DataType
@@ -165,6 +178,8 @@ func fieldType(dataType string) connector.FieldType {
 		return connector.TypeText
 	case "picklist":
 		return connector.TypeEnum
+	case multiPicklist:
+		return connector.TypeMulti
 	case "date":
 		return connector.TypeDate
 	case "datetime":

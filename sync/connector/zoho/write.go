@@ -199,7 +199,8 @@ func categoryOf(code string) connector.Category {
 }
 
 // body is one record's JSON for a write, in Zoho's types: numbers as
-// numbers, booleans as booleans, a lookup as {"id": …}, a blank as null.
+// numbers, booleans as booleans, a lookup as {"id": …}, a multi-select
+// picklist as an array of strings ([] when blank), any other blank as null.
 func body(sc *schema, op connector.Op) (map[string]any, *connector.RecordError) {
 	b := make(map[string]any, len(op.Fields)+1)
 	if op.Kind == connector.OpUpdate {
@@ -229,6 +230,9 @@ func body(sc *schema, op connector.Op) (map[string]any, *connector.RecordError) 
 			return nil, refuse(sc.Object, op.ID, name, "UNKNOWN_FIELD", fmt.Sprintf("%s has no field %q", sc.Object, name))
 		case readOnly(sc, name):
 			return nil, refuse(sc.Object, op.ID, name, "READ_ONLY", name+" is read-only in Zoho CRM")
+		case typ == multiPicklist:
+			b[name] = multiValues(v)
+			continue
 		case v == "":
 			b[name] = nil
 			continue
@@ -260,6 +264,18 @@ func body(sc *schema, op connector.Op) (map[string]any, *connector.RecordError) 
 		}
 	}
 	return b, nil
+}
+
+// multiValues is a multi-select picklist's value on the wire: the values joined by
+// connector.MultiSep as a JSON array of strings, blanks and repeats left out; "" is the
+// empty array, which clears the field. Zoho checks each value against the field's list
+// and refuses the record (INVALID_DATA naming the field) for one it does not list, so
+// the connector sends what it is given and reports Zoho's answer.
+func multiValues(v string) []string {
+	if vals := connector.SplitMulti(v); vals != nil {
+		return vals
+	}
+	return []string{}
 }
 
 func readOnly(sc *schema, name string) bool {

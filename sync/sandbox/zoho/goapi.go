@@ -15,11 +15,14 @@ import (
 // to the referenced id, booleans "true"/"false", numbers in plain decimal, dates and
 // date-times as the API writes them; Full_Name is included for Contacts, and the What_Id
 // of a Task, Call or Event, like a Note's Parent_Id, comes with its module under
-// "$se_module". The system times are Created and Modified.
+// "$se_module". A multi-select picklist's values are in Fields joined by ";" and, as the
+// record holds them (the JSON array's strings, in order), in Lists. The system times are
+// Created and Modified.
 type Record struct {
 	ID       string
 	Module   string
 	Fields   map[string]string
+	Lists    map[string][]string // multi-select picklists with a selection
 	Created  time.Time
 	Modified time.Time
 	Deleted  bool
@@ -201,6 +204,12 @@ func (s *Sim) snapshot(m *moduleDef, r *record) Record {
 			out.Fields[k] = strconv.FormatInt(x, 10)
 		case float64:
 			out.Fields[k] = strconv.FormatFloat(x, 'f', -1, 64)
+		case []string:
+			out.Fields[k] = strings.Join(x, ";")
+			if out.Lists == nil {
+				out.Lists = map[string][]string{}
+			}
+			out.Lists[k] = slices.Clone(x)
 		}
 	}
 	if m.name == ModuleContacts {

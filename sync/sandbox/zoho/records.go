@@ -52,7 +52,8 @@ func (s *Sim) lookupTarget(fd *fieldDef, r *record) *moduleDef {
 }
 
 // renderValue renders one field of r as the API returns it: null when unset (false for
-// booleans), lookups as {name, id}, owners as {name, id, email}.
+// booleans, [] for multi-select picklists), lookups as {name, id}, owners as {name, id,
+// email}, a multi-select picklist as its array of values.
 func (s *Sim) renderValue(m *moduleDef, fd *fieldDef, r *record) any {
 	switch fd.apiName {
 	case "Created_Time":
@@ -70,8 +71,11 @@ func (s *Sim) renderValue(m *moduleDef, fd *fieldDef, r *record) any {
 	}
 	v, ok := r.values[fd.apiName]
 	if !ok {
-		if fd.dataType == TypeBoolean {
+		switch fd.dataType {
+		case TypeBoolean:
 			return false
+		case TypeMultiPicklist:
+			return []string{} // no selection reads as an empty array [unverified: or null]
 		}
 		return nil
 	}

@@ -41,13 +41,18 @@ const (
 	TypeOwnerLookup = "ownerlookup"
 )
 
+// TypeMultiPicklist is a multi-select picklist ("data_type": "multiselectpicklist", with
+// pick_list_values as a picklist's: Zoho's Create Custom Fields doc, v7); a record holds
+// a JSON array of strings, each one of the list (see parseMulti).
+const TypeMultiPicklist = "multiselectpicklist"
+
 // CustomField declares a custom field added to a module (Options.CustomFields).
 type CustomField struct {
 	APIName   string   // e.g. "Customer_Tier"
 	Label     string   // field_label; default APIName with underscores as spaces
 	Type      string   // one of the Type* constants except ownerlookup
 	Length    int      // default by type (text 255, integer 9, double 16...)
-	Values    []string // picklist values
+	Values    []string // picklist and multi-select picklist values
 	Lookup    string   // lookup target module (Contacts, Accounts or Deals)
 	Unique    bool     // "Do not allow duplicate values"
 	Mandatory bool
@@ -81,6 +86,8 @@ func (f *fieldDef) jsonType() string {
 		return "double"
 	case TypeLookup, TypeOwnerLookup:
 		return "jsonobject"
+	case TypeMultiPicklist:
+		return "jsonarray" // [unverified: json_type of a multi-select]
 	}
 	return "string"
 }
@@ -89,7 +96,7 @@ func (f *fieldDef) jsonType() string {
 func (f *fieldDef) uiType() int {
 	return map[string]int{TypeText: 1, TypeTextarea: 3, TypeEmail: 25, TypePhone: 33, TypeWebsite: 21,
 		TypePicklist: 2, TypeDate: 24, TypeDatetime: 333, TypeBoolean: 301, TypeInteger: 32, TypeDouble: 38,
-		TypeCurrency: 36, TypeLookup: 133, TypeOwnerLookup: 8}[f.dataType]
+		TypeCurrency: 36, TypeLookup: 133, TypeOwnerLookup: 8, TypeMultiPicklist: 100}[f.dataType]
 }
 
 // textual reports whether values of the type are stored as strings.
@@ -131,7 +138,7 @@ func (m *moduleDef) uniqueFields() []*fieldDef {
 
 var customDefaultLength = map[string]int{TypeText: 255, TypeTextarea: 2000, TypeEmail: 100, TypePhone: 30,
 	TypeWebsite: 255, TypePicklist: 120, TypeDate: 20, TypeDatetime: 120, TypeBoolean: 5, TypeInteger: 9,
-	TypeDouble: 16, TypeCurrency: 16, TypeLookup: 120}
+	TypeDouble: 16, TypeCurrency: 16, TypeLookup: 120, TypeMultiPicklist: 2000}
 
 func customDef(c CustomField) (*fieldDef, error) {
 	if c.APIName == "" || strings.ContainsAny(c.APIName, " ,:()") {
@@ -154,6 +161,12 @@ func customDef(c CustomField) (*fieldDef, error) {
 			return nil, fmt.Errorf("custom picklist %s has no values", c.APIName)
 		}
 		d.picklist = append([]string{"-None-"}, c.Values...)
+	}
+	if c.Type == TypeMultiPicklist {
+		if len(c.Values) == 0 {
+			return nil, fmt.Errorf("custom multi-select picklist %s has no values", c.APIName)
+		}
+		d.picklist = slices.Clone(c.Values) // no -None-: no selection is an empty array
 	}
 	if c.Type == TypeLookup {
 		if c.Lookup != ModuleContacts && c.Lookup != ModuleAccounts && c.Lookup != ModuleDeals {

@@ -276,7 +276,7 @@ func (p *criteriaParser) makeCond(field, op string, vals []string) (*cond, *zerr
 			allowed = textOps
 		case c.fd.dataType == TypeBoolean:
 			allowed = boolOps
-		case c.fd.dataType == TypeLookup || c.fd.dataType == TypeOwnerLookup:
+		case c.fd.dataType == TypeLookup || c.fd.dataType == TypeOwnerLookup || c.fd.dataType == TypeMultiPicklist:
 			allowed = refOps
 		}
 	}
@@ -365,6 +365,9 @@ func (c *cond) num(v string) (float64, bool) {
 }
 
 func (c *cond) eval(s *Sim, m *moduleDef, r *record) bool {
+	if c.fd != nil && c.fd.dataType == TypeMultiPicklist {
+		return c.evalMulti(r)
+	}
 	text, num, isNum, set, name := c.operand(s, m, r)
 	if c.fd != nil && c.fd.dataType == TypeDate && set {
 		t, _ := time.Parse(time.DateOnly, text)
@@ -412,4 +415,22 @@ func (c *cond) eval(s *Sim, m *moduleDef, r *record) bool {
 		return ok && num >= x && num <= y
 	}
 	return false
+}
+
+// evalMulti matches a multi-select picklist: equals (in) a value holds when the record's
+// selection contains it, case-insensitively, and ${EMPTY} when nothing is selected;
+// not_equal and not_in are their negations [unverified: Zoho's operators and meaning for
+// multi-select fields].
+func (c *cond) evalMulti(r *record) bool {
+	sel, _ := r.values[c.fd.apiName].([]string)
+	has := func(v string) bool {
+		if v == "${EMPTY}" {
+			return len(sel) == 0
+		}
+		return slices.ContainsFunc(sel, func(x string) bool { return strings.EqualFold(x, v) })
+	}
+	if c.op == "not_equal" || c.op == "not_in" {
+		return !slices.ContainsFunc(c.vals, has)
+	}
+	return slices.ContainsFunc(c.vals, has)
 }

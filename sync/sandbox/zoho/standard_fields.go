@@ -50,6 +50,14 @@ var (
 	callPurposes = []string{"-None-", "Prospecting", "Administrative", "Negotiation", "Demo", "Project", "Desk"}
 )
 
+// contactInterests are the options of Contacts.Interests, a custom multi-select picklist
+// the sandbox org has, as an org that tracks its contacts' product interests would:
+// created in the web client, so each option's actual_value is its display_value
+// [unverified: what the client fills in as actual_value]. Custom fields created in
+// current orgs get an api_name from the label, without the old "__c"-style suffix
+// ("Interests") [unverified].
+var contactInterests = []string{"Analytics", "Automation", "Integrations", "Mobile", "Security", "Webinars"}
+
 // f builds a standard field; lengths follow Zoho's defaults as far as known [unverified].
 func f(api, label, typ string, length int) *fieldDef {
 	d := &fieldDef{apiName: api, label: label, dataType: typ, length: length, decimals: -1}
@@ -62,6 +70,14 @@ func f(api, label, typ string, length int) *fieldDef {
 func pick(api, label string, values []string) *fieldDef {
 	d := f(api, label, TypePicklist, 120)
 	d.picklist = values
+	return d
+}
+
+// multiPick builds a custom multi-select picklist (no -None- option: an empty array is no
+// selection).
+func multiPick(api, label string, values []string) *fieldDef {
+	d := f(api, label, TypeMultiPicklist, 2000)
+	d.picklist, d.custom = values, true
 	return d
 }
 
@@ -132,7 +148,7 @@ func contactFields() []*fieldDef {
 		}
 		fs = append(fs, f("Mailing_"+p, "Mailing "+p, TypeText, length), f("Other_"+p, "Other "+p, TypeText, length))
 	}
-	fs = append(fs, f("Description", "Description", TypeTextarea, 32000))
+	fs = append(fs, f("Description", "Description", TypeTextarea, 32000), multiPick("Interests", "Interests", contactInterests))
 	return append(fs, systemFields()...)
 }
 

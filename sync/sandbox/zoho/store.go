@@ -11,7 +11,8 @@ import (
 // record is one Contact, Account, Deal, Task, Call, Event or Note. values holds the set
 // fields by API name, typed by the field: string (text, email, phone, website, picklist,
 // date, datetime), bool, int64 (integer, and the record id behind lookup and ownerlookup
-// fields) or float64 (double, currency); a multi-module lookup's module (and a note's
+// fields), float64 (double, currency) or []string (a multi-select picklist's selection,
+// never empty: no selection is no value); a multi-module lookup's module (and a note's
 // parent module) is the string under "$se_module". Owner is values["Owner"]. The system
 // fields live on the struct.
 type record struct {
