@@ -36,7 +36,8 @@ func TestWithPrimaryKeepsTheOthers(t *testing.T) {
 // field is refused before any call.
 func TestCustomValues(t *testing.T) {
 	for raw, want := range map[string]string{`"text"`: "text", `42.5`: "42.5", `true`: "true", `null`: "",
-		`{"value":"Main St 1","country":"EE"}`: "Main St 1", `[3,1,2]`: "1,2,3"} {
+		`{"value":"Main St 1","country":"EE"}`: "Main St 1", `[3,1,2]`: "3;1;2", `[]`: "",
+		`[{"id":3,"label":"C"},{"id":1,"label":"A"}]`: "3;1"} {
 		if got, err := customValue(customField{}, json.RawMessage(raw)); err != nil || got != want {
 			t.Errorf("customValue(%s) = %q, %v; want %q", raw, got, err, want)
 		}
@@ -45,10 +46,13 @@ func TestCustomValues(t *testing.T) {
 	if v, err := customJSON(enum, "7"); err != nil || v != json.Number("7") {
 		t.Errorf("enum option 7: %v, %v", v, err)
 	}
+	if v, err := customJSON(customField{typ: "set"}, "7;9"); err != nil || !reflect.DeepEqual(v, []json.Number{"7", "9"}) {
+		t.Errorf("set options 7;9: %#v, %v", v, err)
+	}
 	for _, tc := range []struct {
 		cf customField
 		v  string
-	}{{enum, "Gold"}, {customField{typ: "double"}, "lots"}, {customField{typ: "date"}, "3/12/2026"}, {customField{typ: "boolean"}, "maybe"}} {
+	}{{enum, "Gold"}, {customField{typ: "set"}, "Gold;7"}, {customField{typ: "double"}, "lots"}, {customField{typ: "date"}, "3/12/2026"}, {customField{typ: "boolean"}, "maybe"}} {
 		if _, err := customJSON(tc.cf, tc.v); err == nil {
 			t.Errorf("%s %q accepted", tc.cf.typ, tc.v)
 		}

@@ -32,6 +32,11 @@ type optionList struct {
 	value       func(fieldItem) string // an entry's option value
 }
 
+// labels is label_ids, the labels of a person, an organization or a deal:
+// a multiple-option field whose options (the company's labels, each
+// object its own) come from the fields API.
+var labels = connector.Field{Name: labelsField, Label: "Labels", Type: connector.TypeMulti}
+
 // common are the built-in fields every object has.
 var common = []connector.Field{
 	{Name: "owner_id", Label: "Owner", Type: connector.TypeID},
@@ -54,9 +59,11 @@ var kinds = map[string]kind{
 		connector.Field{Name: "email", Label: "Email (primary)", Type: connector.TypeEmail},
 		connector.Field{Name: "phone", Label: "Phone (primary)", Type: connector.TypePhone},
 		connector.Field{Name: "org_id", Label: "Organization", Type: connector.TypeID},
+		labels,
 	)},
 	"organizations": {singular: "organization", fields: "/api/v2/organizationFields", required: "name", builtIn: withCommon(
 		connector.Field{Name: "name", Label: "Name", Type: connector.TypeString, Required: true},
+		labels,
 	)},
 	// A deal's stage names its pipeline, so pipeline_id is read-only; its
 	// options are the company's stages (GET /api/v2/stages).
@@ -72,6 +79,7 @@ var kinds = map[string]kind{
 			connector.Field{Name: "expected_close_date", Label: "Expected close date", Type: connector.TypeDate},
 			connector.Field{Name: "person_id", Label: "Contact person", Type: connector.TypeID},
 			connector.Field{Name: "org_id", Label: "Organization", Type: connector.TypeID},
+			labels,
 		)},
 	// An activity (a call, meeting, task…) names its person as its primary
 	// participant: v2 refuses person_id in a body. Its type's options are

@@ -7,7 +7,6 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +29,7 @@ type item struct {
 	Emails       []contactItem              `json:"emails"`
 	Phones       []contactItem              `json:"phones"`
 	IsDeleted    bool                       `json:"is_deleted"`
+	LabelIDs     []json.Number              `json:"label_ids"` // persons, organizations, deals
 	CustomFields map[string]json.RawMessage `json:"custom_fields"`
 	// Deals.
 	Title             *string      `json:"title"`
@@ -206,6 +206,9 @@ func toRecord(object string, sc *schema, it item) (connector.Record, error) {
 		return p.String()
 	}
 	f := map[string]string{"owner_id": num(it.OwnerID)}
+	if _, ok := sc.Field(labelsField); ok {
+		f[labelsField] = joinIDs(it.LabelIDs)
+	}
 	switch object {
 	case "persons":
 		f["name"], f["first_name"], f["last_name"] = str(it.Name), str(it.FirstName), str(it.LastName)
@@ -257,10 +260,22 @@ func hhmm(v string) string {
 	return v
 }
 
+// joinIDs is a list of option ids as a TypeMulti value: joined by
+// connector.MultiSep in Pipedrive's order (the mapping layer orders sets).
+func joinIDs(ids []json.Number) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = id.String()
+	}
+	return strings.Join(parts, connector.MultiSep)
+}
+
 // customValue renders a custom field's JSON value canonically: strings as
 // sent, numbers and option ids as their digits, booleans as true/false,
-// objects (address, monetary) by their "value", lists (set) as sorted ids
-// joined by commas.
+// objects (address, monetary) by their "value", and a multiple-option
+// field's list of option ids ([123, 456] in v2, per the v2 migration
+// guide's "Multiple Option Custom Field Format Changes") as the ids joined
+// by connector.MultiSep in Pipedrive's order; null and [] read as "".
 func customValue(cf customField, raw json.RawMessage) (string, error) {
 	var v any
 	d := json.NewDecoder(strings.NewReader(string(raw)))
@@ -285,10 +300,22 @@ func customValue(cf customField, raw json.RawMessage) (string, error) {
 	case []any:
 		parts := make([]string, 0, len(x))
 		for _, e := range x {
-			parts = append(parts, fmt.Sprint(e))
+			switch e := e.(type) {
+			case json.Number:
+				parts = append(parts, e.String())
+			case string:
+				parts = append(parts, e)
+			case map[string]any: // {"id": 123, "label": …} with include_option_labels
+				if id, ok := e["id"].(json.Number); ok {
+					parts = append(parts, id.String())
+					continue
+				}
+				return "", fmt.Errorf("unexpected option %s", raw)
+			default:
+				return "", fmt.Errorf("unexpected option %s", raw)
+			}
 		}
-		sort.Strings(parts)
-		return strings.Join(parts, ","), nil
+		return strings.Join(parts, connector.MultiSep), nil
 	}
 	return "", fmt.Errorf("unexpected value %s", raw)
 }

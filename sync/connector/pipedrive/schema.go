@@ -29,7 +29,7 @@ type fieldOption struct {
 // customField is one custom field as the fields API describes it.
 type customField struct {
 	typ     string            // Pipedrive field_type
-	options map[string]string // enum: option id -> label
+	options map[string]string // enum, set: option id -> label
 }
 
 // fieldItem is one entry of GET /api/v2/personFields (organizationFields),
@@ -65,7 +65,9 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 		return nil, err
 	}
 	fresh := connector.FreshSchema(ctx)
-	key := "pipedrive/v2/" + object + "/fields"
+	// "/2": the entries kept since labels became a field (label_ids), so a
+	// list cached without their options is not read back.
+	key := "pipedrive/v2/" + object + "/fields/2"
 	if !fresh {
 		c.mu.Lock()
 		sc := c.schemas[object]
@@ -103,6 +105,12 @@ func (c *Connector) hold(object string, items []fieldItem) *schema {
 			}
 			continue
 		}
+		if it.isLabels() {
+			if i := slices.IndexFunc(sc.Fields, func(f connector.Field) bool { return f.Name == labelsField }); i >= 0 {
+				sc.Fields[i].Options = optionsOf(it)
+			}
+			continue
+		}
 		if f, cf, ok := customOf(it); ok {
 			sc.Fields = append(sc.Fields, f)
 			sc.custom[it.Code] = cf
@@ -114,14 +122,33 @@ func (c *Connector) hold(object string, items []fieldItem) *schema {
 	return sc
 }
 
+// labelsField is the built-in multiple-option field of persons,
+// organizations and deals: label_ids, an array of label ids in v2 (the v2
+// spec's PersonItem, OrganizationItem and DealItem). Its options are the
+// company's labels, which the fields API lists with the field.
+const labelsField = "label_ids"
+
+// isLabels reports whether it is the fields API's entry for label_ids.
+func (it fieldItem) isLabels() bool { return !it.IsCustom && it.Code == labelsField }
+
+// optionsOf is an enum or set field's options: the option id as the
+// value, what a value map translates, and its label.
+func optionsOf(it fieldItem) []connector.Option {
+	out := make([]connector.Option, 0, len(it.Options))
+	for _, o := range it.Options {
+		out = append(out, connector.Option{Value: o.ID.String(), Label: o.Label})
+	}
+	return out
+}
+
 // fetchFields pages through the object's fields API and keeps the custom
-// fields, and adds the options of its built-in enum (a deal's stages, an
-// activity's types) as one item.
+// fields and label_ids, and adds the options of its built-in enum (a
+// deal's stages, an activity's types) as one item.
 func (c *Connector) fetchFields(ctx context.Context, object string) ([]fieldItem, error) {
 	if kinds[object].fields == "" {
 		return nil, nil // no custom fields (a note): nothing to ask
 	}
-	out, err := c.fetchList(ctx, object, kinds[object].fields, func(it fieldItem) bool { return it.IsCustom && it.Code != "" })
+	out, err := c.fetchList(ctx, object, kinds[object].fields, func(it fieldItem) bool { return it.IsCustom && it.Code != "" || it.isLabels() })
 	ol := kinds[object].options
 	if err != nil || ol == nil {
 		return out, err
@@ -174,8 +201,10 @@ func (c *Connector) fetchList(ctx context.Context, object, path string, keep fun
 	}
 }
 
-// customOf maps a custom field to a canonical field. Types whose value is
-// an object or a list (address, monetary, set, ranges) are offered
+// customOf maps a custom field to a canonical field. A multiple-option
+// field (set) is TypeMulti: its options are its option ids, as an enum's
+// are, and its value the ids joined by connector.MultiSep. Types whose
+// value is an object (address, monetary, ranges, time) are offered
 // read-only as text, never written, so nothing is half-written.
 func customOf(it fieldItem) (connector.Field, customField, bool) {
 	f := connector.Field{Name: it.Code, Label: it.Name}
@@ -193,16 +222,19 @@ func customOf(it fieldItem) (connector.Field, customField, bool) {
 		f.Type = connector.TypeDate
 	case "boolean":
 		f.Type = connector.TypeBool
-	case "enum":
+	case "enum", "set":
 		f.Type = connector.TypeEnum
+		if it.Type == "set" {
+			f.Type = connector.TypeMulti
+		}
+		f.Options = optionsOf(it)
 		cf.options = map[string]string{}
-		for _, o := range it.Options {
-			f.Options = append(f.Options, connector.Option{Value: o.ID.String(), Label: o.Label})
-			cf.options[o.ID.String()] = o.Label
+		for _, o := range f.Options {
+			cf.options[o.Value] = o.Label
 		}
 	case "user", "org", "people", "deal", "lead", "project", "stage":
 		f.Type = connector.TypeID
-	case "address", "monetary", "set", "daterange", "time", "timerange":
+	case "address", "monetary", "daterange", "time", "timerange":
 		f.Type, f.ReadOnly = connector.TypeText, true
 	default:
 		return f, cf, false

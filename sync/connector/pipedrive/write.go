@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,11 +41,58 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 			if connector.Stops(ctx, err) {
 				return nil, fmt.Errorf("pipedrive: write %s: %w", object, err)
 			}
-			res.Err = connector.RecordFailure(vendor, object, op.ID, err)
+			re := connector.RecordFailure(vendor, object, op.ID, err)
+			if re.Field == "" && re.Category == connector.CatValidation {
+				re.Field = blamed(sc, op, re.Message)
+			}
+			res.Err = re
 		}
 		results[i] = res
 	}
 	return results, nil
+}
+
+// blamed is the field of op that Pipedrive's refusal names, or "": a
+// response refuses the whole record and has no field of its own, but its
+// message quotes the key it refused ("custom_fields.<key>: …", "Expected
+// non-empty 'array' as value for multi options custom field '<key>'").
+// Only keys that cannot be mistaken for a word are looked for: a custom
+// field's 40-character key, and built-in names with an underscore
+// (label_ids, org_id…).
+func blamed(sc *schema, op connector.Op, msg string) string {
+	names := make([]string, 0, len(op.Fields))
+	for name := range op.Fields {
+		if _, custom := sc.custom[name]; custom || strings.Contains(name, "_") {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if quotes(msg, name) {
+			return name
+		}
+	}
+	return ""
+}
+
+// quotes reports whether msg holds key as a whole word, not inside a
+// longer name.
+func quotes(msg, key string) bool {
+	word := func(b byte) bool {
+		return b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
+	}
+	for from := 0; ; {
+		i := strings.Index(msg[from:], key)
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(key)
+		if (i == 0 || !word(msg[i-1])) && (end == len(msg) || !word(msg[end])) {
+			return true
+		}
+		from = i + 1
+	}
 }
 
 func (c *Connector) refuse(object, id, field, code, msg string) *connector.RecordError {
@@ -160,8 +208,33 @@ func setBuiltIn(b map[string]any, object string, f connector.Field, v string, cu
 		if err := setID(b, name, v); err != nil {
 			return "NOT_AN_ID", err.Error()
 		}
+	case labelsField:
+		// label_ids is an array of integers in the v2 spec, which does not
+		// say it takes null: no labels is [], where a custom set field
+		// takes null.
+		ids, err := optionIDs(v)
+		if err != nil {
+			return "INVALID_VALUE", fmt.Sprintf("%s: %v", f.Label, err)
+		}
+		b[name] = ids
 	}
 	return "", ""
+}
+
+// optionIDs reads a TypeMulti value, option ids joined by
+// connector.MultiSep, as the JSON array of integers v2 takes: in the
+// value's order, each id once, blanks skipped. Whether an id is one of
+// the field's options is Pipedrive's to say: its options may have changed
+// since the schema was read, and its refusal names the field.
+func optionIDs(v string) ([]json.Number, error) {
+	ids := []json.Number{}
+	for _, p := range connector.SplitMulti(v) {
+		if _, err := strconv.ParseInt(p, 10, 64); err != nil {
+			return nil, fmt.Errorf("%q is not a Pipedrive option id", p)
+		}
+		ids = append(ids, json.Number(p))
+	}
+	return ids, nil
 }
 
 // setID sets b[name] to the id v, or to null for a blank.
@@ -291,6 +364,16 @@ func customJSON(cf customField, v string) (any, error) {
 			return nil, fmt.Errorf("%q is not one of its options", v)
 		}
 		return json.Number(v), nil
+	case "set":
+		// v2 takes the option ids as an array of numbers (migration guide,
+		// "Multiple Option Custom Field Format Changes"). No option is null:
+		// Pipedrive refuses [] for a set and says to clear with null (its
+		// 400 message, quoted by users; the guide is silent).
+		ids, err := optionIDs(v)
+		if err != nil || len(ids) == 0 {
+			return nil, err
+		}
+		return ids, nil
 	case "boolean":
 		b, err := strconv.ParseBool(v)
 		if err != nil {

@@ -346,11 +346,19 @@ func (f *fieldDef) parseCustom(raw json.RawMessage) (any, error) {
 		}
 		return id, nil
 	case "set":
+		// v2 reads and writes a multiple-option value as its option ids in an
+		// array of numbers, [123, 456] (migration guide, "Multiple Option Custom
+		// Field Format Changes"); v1's was "123,456". The guide says nothing of
+		// clearing one: Pipedrive answers [] with 400 "Expected non-empty 'array'
+		// as value for multi options custom field '<key>'. Use null to clear the
+		// field.", and null clears [2nd: a user's measurement against a live
+		// company, 2026-08-17; pipedrive/client-nodejs issue #721 of 2026-03-26
+		// saw [] refused too, and null as well, before that].
 		var ids []json.Number
 		if err := json.Unmarshal(raw, &ids); err != nil {
 			return nil, fmt.Errorf("%s must be an array of option ids", where)
 		}
-		if len(ids) == 0 { // the spec: use null to clear, [] is a validation error
+		if len(ids) == 0 { // use null to clear, [] is a validation error
 			return nil, fmt.Errorf("%s: an empty array is not supported, use null to clear the selection", where)
 		}
 		out := make([]int64, 0, len(ids))
