@@ -27,7 +27,7 @@ func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeal
 	halfShared(rng, companies, hsOnly, n, "dv", func(p person) {
 		cr, md := stamp()
 		rows = append(rows, dynamics.ContactSeed{FirstName: p.first, LastName: p.last, Email: p.email, Phone: sfPhone(p.phone),
-			JobTitle: p.title, AccountID: accountIDs[p.company], Created: cr, Modified: md})
+			JobTitle: p.title, AccountID: accountIDs[p.company], Interests: dvInterests(len(rows)), Created: cr, Modified: md})
 	})
 	contactIDs, err := dv.SeedContacts(rows)
 	if err != nil {
@@ -83,4 +83,20 @@ func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeal
 	}
 	_, err = dv.SeedAnnotations(notes)
 	return err
+}
+
+// dvInterests gives every third Dynamics contact one or two choices of its custom
+// multi-select column crmsync_interests, from the contact's position alone: no draw
+// from the random source, so the rest of the seed is what it was.
+func dvInterests(i int) []int {
+	if i%3 != 0 {
+		return nil
+	}
+	all := []int{dynamics.InterestProductUpdates, dynamics.InterestWebinars, dynamics.InterestEvents,
+		dynamics.InterestPartnerships, dynamics.InterestPricing}
+	k := i / 3
+	if k%2 == 0 {
+		return []int{all[k%len(all)]}
+	}
+	return []int{all[k%len(all)], all[(k+2)%len(all)]}
 }

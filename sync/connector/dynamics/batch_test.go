@@ -85,9 +85,10 @@ func TestEntityIDAndBlamedColumn(t *testing.T) {
 		}
 	}
 	for msg, want := range map[string]string{
-		"Could not find a property named 'nickname' on type 'Microsoft.Dynamics.CRM.contact'.": "nickname",
-		"The length of the 'lastname' attribute of the 'contact' entity exceeded the maximum":  "lastname",
-		"Principal user is missing prvCreateContact privilege":                                 "",
+		"Could not find a property named 'nickname' on type 'Microsoft.Dynamics.CRM.contact'.":                                    "nickname",
+		"The length of the 'lastname' attribute of the 'contact' entity exceeded the maximum":                                     "lastname",
+		"Principal user is missing prvCreateContact privilege":                                                                    "",
+		"A validation error occurred. The value 7 of 'crmsync_interests' on record of type 'contact' is outside the valid range.": "crmsync_interests",
 	} {
 		if got := blamed(msg); got != want {
 			t.Errorf("blamed(%q) = %q, want %q", msg, got, want)

@@ -119,7 +119,8 @@ func selectOf(sc *schema) string {
 
 // toRecord converts one row of the Web API's JSON into a canonical record:
 // a number is its digits, a boolean true or false, a date and time RFC
-// 3339 in UTC, null a blank. Annotations (names with "@") are dropped.
+// 3339 in UTC, a multi-select choice column its option values joined by
+// ";", null a blank. Annotations (names with "@") are dropped.
 func toRecord(sc *schema, raw map[string]json.RawMessage) (connector.Record, error) {
 	var id string
 	if err := json.Unmarshal(raw[sc.table.id], &id); err != nil || id == "" {
@@ -133,6 +134,9 @@ func toRecord(sc *schema, raw map[string]json.RawMessage) (connector.Record, err
 		s, err := value(v)
 		if err != nil {
 			return connector.Record{}, fmt.Errorf("row %s: column %s: %v", id, name, err)
+		}
+		if sc.types[name] == multiSelect {
+			s = fromChoices(s)
 		}
 		if (sc.types[name] == "DateTime" || name == "modifiedon") && strings.Contains(s, "T") {
 			if t, err := time.Parse(time.RFC3339, s); err == nil {
@@ -159,6 +163,21 @@ func toRecord(sc *schema, raw map[string]json.RawMessage) (connector.Record, err
 	}
 	rec.Modified = mod
 	return rec, nil
+}
+
+// fromChoices turns a multi-select choice column's value as the Web API
+// gives it, option values separated by commas ("100000000,100000002", see
+// https://learn.microsoft.com/power-apps/developer/data-platform/multi-select-picklist),
+// into the canonical form: the same values, in the same order, joined by
+// connector.MultiSep.
+func fromChoices(s string) string {
+	var vals []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			vals = append(vals, v)
+		}
+	}
+	return strings.Join(vals, connector.MultiSep)
 }
 
 // value renders one JSON scalar canonically.

@@ -17,6 +17,12 @@ import (
 type attribute struct {
 	LogicalName   string `json:"LogicalName"`
 	AttributeType string `json:"AttributeType"`
+	// AttributeTypeName tells the virtual columns apart: a multi-select
+	// choice column is AttributeType "Virtual" with AttributeTypeName
+	// "MultiSelectPicklistType".
+	AttributeTypeName struct {
+		Value string `json:"Value"`
+	} `json:"AttributeTypeName"`
 	AttributeOf   string `json:"AttributeOf"`
 	RequiredLevel struct {
 		Value string `json:"Value"`
@@ -101,7 +107,9 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 	if err != nil {
 		return nil, err
 	}
-	key := "dynamics/v9.2/" + t.logical + "/definition"
+	// "definition2": definitions cached before AttributeTypeName was read
+	// would hide the multi-select columns.
+	key := "dynamics/v9.2/" + t.logical + "/definition2"
 	if !connector.FreshSchema(ctx) {
 		c.mu.Lock()
 		sc := c.schemas[object]
@@ -126,14 +134,14 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 	return c.hold(t, d), nil
 }
 
-// fetchDefinition reads a table's definition: six calls.
+// fetchDefinition reads a table's definition: seven calls.
 func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, error) {
 	var d definition
 	def := "/EntityDefinitions(LogicalName='" + t.logical + "')"
 	var attrs struct {
 		Value []attribute `json:"value"`
 	}
-	if err := c.getJSON(ctx, def+"/Attributes?$select=LogicalName,AttributeType,AttributeOf,RequiredLevel,IsValidForCreate,IsValidForUpdate,IsValidForRead,DisplayName", &attrs); err != nil {
+	if err := c.getJSON(ctx, def+"/Attributes?$select=LogicalName,AttributeType,AttributeTypeName,AttributeOf,RequiredLevel,IsValidForCreate,IsValidForUpdate,IsValidForRead,DisplayName", &attrs); err != nil {
 		return d, err
 	}
 	if len(attrs.Value) == 0 {
@@ -153,8 +161,10 @@ func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, e
 	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.DateTimeAttributeMetadata?$select=LogicalName,Format", &dates); err != nil {
 		return d, err
 	}
-	// A picklist's choices come with its OptionSet.
-	var picks struct {
+	// A picklist's choices come with its OptionSet, and so do a
+	// multi-select choice column's (MultiSelectPicklistAttributeMetadata,
+	// https://learn.microsoft.com/power-apps/developer/data-platform/multi-select-picklist).
+	type withOptions struct {
 		Value []struct {
 			LogicalName string `json:"LogicalName"`
 			OptionSet   struct {
@@ -162,14 +172,18 @@ func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, e
 			} `json:"OptionSet"`
 		} `json:"value"`
 	}
+	var picks, multis withOptions
 	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.PicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet($select=Options)", &picks); err != nil {
 		return d, err
 	}
-	extra := make(map[string]attribute, len(strs.Value)+len(dates.Value)+len(picks.Value))
+	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.MultiSelectPicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet($select=Options)", &multis); err != nil {
+		return d, err
+	}
+	extra := make(map[string]attribute, len(strs.Value)+len(dates.Value)+len(picks.Value)+len(multis.Value))
 	for _, a := range append(strs.Value, dates.Value...) {
 		extra[a.LogicalName] = a
 	}
-	for _, p := range picks.Value {
+	for _, p := range append(picks.Value, multis.Value...) {
 		extra[p.LogicalName] = attribute{Options: p.OptionSet.Options}
 	}
 	for i, a := range attrs.Value {
@@ -232,6 +246,9 @@ func (c *Connector) hold(t table, d definition) *schema {
 		rels[r.Attr] = append(rels[r.Attr], r)
 	}
 	for _, a := range d.Attributes {
+		if isMulti(a) {
+			a.AttributeType = multiSelect
+		}
 		if a.LogicalName == "" || a.AttributeOf != "" || notOffered[a.AttributeType] || (a.IsValidForRead != nil && !*a.IsValidForRead) {
 			continue
 		}
@@ -287,6 +304,17 @@ func (c *Connector) hold(t table, d definition) *schema {
 	return sc
 }
 
+// multiSelect is the type the connector gives a multi-select choice
+// column (Dataverse's AttributeType says only "Virtual").
+const multiSelect = "MultiSelectPicklist"
+
+// isMulti reports a multi-select choice column: AttributeType Virtual with
+// AttributeTypeName MultiSelectPicklistType, as the Web API metadata
+// operations sample creates one.
+func isMulti(a attribute) bool {
+	return a.AttributeTypeName.Value == "MultiSelectPicklistType" || a.AttributeType == multiSelect
+}
+
 // fieldType maps an attribute's type (and a string's format) to the
 // canonical field types.
 func fieldType(a attribute) connector.FieldType {
@@ -314,6 +342,8 @@ func fieldType(a attribute) connector.FieldType {
 		return connector.TypeDateTime
 	case "Picklist", "State", "Status":
 		return connector.TypeEnum
+	case multiSelect:
+		return connector.TypeMulti
 	case "Lookup", "Customer", "Owner", "Uniqueidentifier":
 		return connector.TypeID
 	}

@@ -188,8 +188,10 @@ func (c *Connector) result(sc *schema, op connector.Op, req operation, id string
 
 // blamedColumn finds the column Dataverse's message names: "The length of
 // the 'firstname' attribute of the 'contact' entity exceeded…", "Could not
-// find a property named 'x' on type…".
-var blamedColumn = regexp.MustCompile(`(?:'([a-z0-9_]+)' attribute|property named '([A-Za-z0-9_]+)'|attribute '([a-z0-9_]+)')`)
+// find a property named 'x' on type…", "The value 5 of 'crmsync_interests'
+// on record of type 'contact' is outside the valid range." (a choice's
+// PicklistValueOutOfRange).
+var blamedColumn = regexp.MustCompile(`(?:'([a-z0-9_]+)' attribute|property named '([A-Za-z0-9_]+)'|attribute '([a-z0-9_]+)'|of '([a-z0-9_]+)' on record of type)`)
 
 func blamed(msg string) string {
 	m := blamedColumn.FindStringSubmatch(msg)
@@ -202,7 +204,8 @@ func blamed(msg string) string {
 }
 
 // body is one row's JSON for a write, in Dataverse's types: numbers and
-// option values as numbers, booleans as booleans, a date-only column as
+// option values as numbers, a multi-select choice column's values as one
+// string joined by commas, booleans as booleans, a date-only column as
 // YYYY-MM-DD, a blank as null. skip is a column left out (the alternate
 // key of an upsert, which the URL carries).
 func body(sc *schema, op connector.Op, skip string) ([]byte, *connector.RecordError) {
@@ -246,6 +249,19 @@ func body(sc *schema, op connector.Op, skip string) ([]byte, *connector.RecordEr
 				return nil, refuse(sc.Object, op.ID, name, "INVALID_VALUE", fmt.Sprintf("%q is not a number", v))
 			}
 			b[name] = n
+		case multiSelect:
+			// The Web API takes "a string containing comma separated
+			// number values" (multi-select-picklist); whether each is an
+			// option of the column is Dataverse's to say.
+			set, rerr := toChoices(sc.Object, op.ID, name, v)
+			if rerr != nil {
+				return nil, rerr
+			}
+			if set == "" {
+				b[name] = nil
+			} else {
+				b[name] = set
+			}
 		case "Boolean":
 			t, err := strconv.ParseBool(v)
 			if err != nil {
@@ -280,6 +296,20 @@ func body(sc *schema, op connector.Op, skip string) ([]byte, *connector.RecordEr
 		return nil, refuse(sc.Object, op.ID, "", "ENCODE", err.Error())
 	}
 	return raw, nil
+}
+
+// toChoices turns a multi-select value in the canonical form, option
+// values joined by connector.MultiSep, into the Web API's:
+// "100000000,100000002". Blank and repeated values are dropped; none at
+// all clears the column ("").
+func toChoices(object, id, name, v string) (string, *connector.RecordError) {
+	vals := connector.SplitMulti(v)
+	for _, s := range vals {
+		if _, err := strconv.ParseInt(s, 10, 32); err != nil {
+			return "", refuse(object, id, name, "INVALID_VALUE", fmt.Sprintf("%q is not an option value (a whole number)", s))
+		}
+	}
+	return strings.Join(vals, ","), nil
 }
 
 // plausibleEmail is one "@" with text on both sides, a dot in the domain

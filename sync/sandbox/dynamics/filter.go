@@ -12,7 +12,8 @@ import (
 // (https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/filter-rows):
 // comparison operators eq ne gt ge lt le, logical and/or/not, grouping parentheses, the
 // string functions contains/startswith/endswith, and the Dataverse query functions
-// Microsoft.Dynamics.CRM.In and NotIn. Parse errors use the OData library's messages that
+// Microsoft.Dynamics.CRM.In and NotIn, and ContainValues and DoesNotContainValues for
+// multi-select choice columns. Parse errors use the OData library's messages that
 // Dataverse passes through with code 0x0 (troubleshooting page
 // https://learn.microsoft.com/troubleshoot/power-platform/dataverse/dataverse-web-api-and-sdk/web-api-client-errors).
 
@@ -37,6 +38,29 @@ type inNode struct {
 	attr *attrDef
 	vals []any
 	not  bool
+}
+
+// containNode is ContainValues(PropertyName='x',PropertyValues=['1','2']) on a
+// multi-select choice column, or DoesNotContainValues with not set
+// (https://learn.microsoft.com/power-apps/developer/data-platform/multi-select-picklist:
+// "return all the contacts who like hiking"). A row matches when its choices hold any of
+// the values [unverified for several values]; a row without choices contains none.
+type containNode struct {
+	attr *attrDef
+	vals []string
+	not  bool
+}
+
+func (n containNode) eval(t *table, r *record) bool {
+	v, _ := t.get(r, n.attr).(string)
+	for _, have := range strings.Split(v, ",") {
+		for _, want := range n.vals {
+			if have != "" && have == want {
+				return !n.not
+			}
+		}
+	}
+	return n.not
 }
 
 func (n andNode) eval(t *table, r *record) bool { return n.l.eval(t, r) && n.r.eval(t, r) }
@@ -400,6 +424,26 @@ func (p *parser) function(name token) (node, *apiError) {
 		return strFuncNode{fn: name.text, attr: attr, arg: arg.text}, p.expect(")")
 	case "Microsoft.Dynamics.CRM.In", "Microsoft.Dynamics.CRM.NotIn":
 		return p.inFunction(name.text == "Microsoft.Dynamics.CRM.NotIn")
+	case "Microsoft.Dynamics.CRM.ContainValues", "Microsoft.Dynamics.CRM.DoesNotContainValues":
+		n, err := p.inFunction(false)
+		if err != nil {
+			return nil, err
+		}
+		in := n.(inNode)
+		if in.attr.kind != kindMulti {
+			// [unverified message] the functions take a multi-select choice column.
+			return nil, newErr(400, codeODataGeneric, "The function '%s' can only be used with a multi-select choice column; '%s' is not one.", name.text, in.attr.name)
+		}
+		c := containNode{attr: in.attr, not: name.text == "Microsoft.Dynamics.CRM.DoesNotContainValues"}
+		for _, v := range in.vals {
+			s, _ := v.(string)
+			n, perr := strconv.ParseInt(strings.TrimSpace(s), 10, 32)
+			if perr != nil {
+				return nil, newErr(400, codeODataGeneric, "Cannot convert the literal '%s' to the expected type 'Edm.Int32'.", s) // [unverified]
+			}
+			c.vals = append(c.vals, formatInt(n))
+		}
+		return c, nil
 	}
 	return nil, newErr(400, codeODataGeneric, "An unknown function with name '%s' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed.", name.text)
 }

@@ -111,7 +111,7 @@ func (s *Sim) resolveAttributes(t *table, rest string) (*route, *apiError) {
 var attributeTypes = []string{"AttributeMetadata", "StringAttributeMetadata", "MemoAttributeMetadata", "IntegerAttributeMetadata",
 	"DateTimeAttributeMetadata", "LookupAttributeMetadata", "StateAttributeMetadata", "StatusAttributeMetadata",
 	"EnumAttributeMetadata", "PicklistAttributeMetadata", "BooleanAttributeMetadata", "MoneyAttributeMetadata",
-	"EntityNameAttributeMetadata"}
+	"EntityNameAttributeMetadata", "MultiSelectPicklistAttributeMetadata"}
 
 func (s *Sim) entityMetadata(t *table) map[string]any {
 	d := t.def
@@ -184,7 +184,7 @@ func (s *Sim) attributeMetadata(t *table, a *attrDef) (full map[string]any, base
 		"AttributeTypeName": map[string]any{"Value": a.typeName()}, "AttributeOf": nil,
 		"RequiredLevel":    map[string]any{"Value": a.required, "CanBeChanged": a.required != "SystemRequired", "ManagedPropertyLogicalName": "canmodifyrequirementlevelsettings"},
 		"IsValidForCreate": a.create, "IsValidForUpdate": a.update, "IsValidForRead": true,
-		"IsPrimaryId": a.name == e.primaryID, "IsPrimaryName": a.name == e.primaryName, "IsCustomAttribute": false,
+		"IsPrimaryId": a.name == e.primaryID, "IsPrimaryName": a.name == e.primaryName, "IsCustomAttribute": a.custom,
 		"IsLogical": a.virtual, "DisplayName": label(a.display), "Description": label(""), "ColumnNumber": nil,
 	}
 	if a.attributeOf != "" {
@@ -217,6 +217,13 @@ func (s *Sim) attributeMetadata(t *table, a *attrDef) (full map[string]any, base
 		}
 	case kindEntity:
 		m["DefaultFormValue"] = nil // EntityNameAttributeMetadata derives from EnumAttributeMetadata [unverified value]
+	case kindMulti:
+		// MultiSelectPicklistAttributeMetadata (EnumAttributeMetadata): "a default value
+		// can't be set" (multi-select-picklist), so DefaultFormValue is null [unverified
+		// value]; SourceTypeMask 0 as in the metadata operations sample's create request.
+		// The choices are the OptionSet navigation property, returned with $expand.
+		m["DefaultFormValue"], m["SourceTypeMask"], m["FormulaDefinition"] = nil, 0, nil
+		m["ParentPicklistLogicalName"], m["ChildPicklistLogicalNames"] = nil, []any{}
 	case kindBool:
 		// BooleanAttributeMetadata: DefaultValue; the options are the OptionSet
 		// navigation property (BooleanOptionSetMetadata: TrueOption, FalseOption).
@@ -240,7 +247,7 @@ func castMatches(a *attrDef, cast string) bool {
 	case "", "AttributeMetadata":
 		return true
 	case "EnumAttributeMetadata":
-		return a.kind == kindState || a.kind == kindStatus || a.kind == kindPick || a.kind == kindEntity
+		return a.kind == kindState || a.kind == kindStatus || a.kind == kindPick || a.kind == kindEntity || a.kind == kindMulti
 	}
 	return a.metadataType() == cast
 }
@@ -402,7 +409,9 @@ func (x expandItem) ctx() string {
 }
 
 // parseOptionSetExpand reads $expand on Attributes cast to PicklistAttributeMetadata
-// (or State/Status/EnumAttributeMetadata): OptionSet and GlobalOptionSet are its
+// (or MultiSelectPicklist/State/Status/EnumAttributeMetadata; the metadata operations
+// sample reads a multi-select column's choices with
+// Attributes(LogicalName='...')/Microsoft.Dynamics.CRM.MultiSelectPicklistAttributeMetadata?$select=SchemaName&$expand=OptionSet): OptionSet and GlobalOptionSet are its
 // single-valued navigation properties, each with an optional ($select=...)
 // (https://learn.microsoft.com/power-apps/developer/data-platform/webapi/retrieve-metadata-name-metadataid
 // and query-metadata-web-api). Other casts have no such property.
@@ -428,7 +437,8 @@ func parseOptionSetExpand(raw, typ string) ([]expandItem, *apiError) {
 	}
 	items = append(items, raw[start:])
 	enum := typ == "PicklistAttributeMetadata" || typ == "StateAttributeMetadata" || typ == "StatusAttributeMetadata" ||
-		typ == "EnumAttributeMetadata" || typ == "BooleanAttributeMetadata" || typ == "EntityNameAttributeMetadata"
+		typ == "EnumAttributeMetadata" || typ == "BooleanAttributeMetadata" || typ == "EntityNameAttributeMetadata" ||
+		typ == "MultiSelectPicklistAttributeMetadata"
 	var out []expandItem
 	for _, it := range items {
 		it = strings.TrimSpace(it)
@@ -457,6 +467,8 @@ func parseOptionSetExpand(raw, typ string) ([]expandItem, *apiError) {
 // example (retrieve-metadata-name-metadataid): Options[] with Value, Label
 // (LocalizedLabels and UserLocalizedLabel), Description and the other OptionMetadata
 // properties; State options carry DefaultStatus and InvariantName, Status options State.
+// A multi-select column's option set is of OptionSetType Picklist (the metadata
+// operations sample creates one so); a custom column's is unmanaged and custom.
 func optionSetMetadata(e *entityDef, a *attrDef) map[string]any {
 	name, typ := e.logical+"_"+a.name, "Picklist"
 	if a.global != "" {
@@ -469,9 +481,9 @@ func optionSetMetadata(e *entityDef, a *attrDef) map[string]any {
 		typ = "Status"
 	}
 	optionMeta := func(o option) map[string]any {
-		l := map[string]any{"Label": o.label, "LanguageCode": 1033, "IsManaged": true,
+		l := map[string]any{"Label": o.label, "LanguageCode": 1033, "IsManaged": !a.custom,
 			"MetadataId": attrMetadataID(e, &attrDef{name: "label:" + a.name + ":" + formatInt(o.value)}), "HasChanged": nil}
-		return map[string]any{"Value": o.value, "Color": nil, "IsManaged": true, "ExternalValue": nil, "ParentValues": []any{},
+		return map[string]any{"Value": o.value, "Color": nil, "IsManaged": !a.custom, "ExternalValue": nil, "ParentValues": []any{},
 			"Tag": nil, "IsHidden": false, "MetadataId": nil, "HasChanged": nil,
 			"Label":       map[string]any{"LocalizedLabels": []any{l}, "UserLocalizedLabel": l},
 			"Description": map[string]any{"LocalizedLabels": []any{}, "UserLocalizedLabel": nil}}
@@ -497,7 +509,7 @@ func optionSetMetadata(e *entityDef, a *attrDef) map[string]any {
 		opts = append(opts, m)
 	}
 	return map[string]any{"MetadataId": attrMetadataID(e, &attrDef{name: "optionset:" + a.name}), "Name": name,
-		"IsGlobal": a.global != "", "OptionSetType": typ, "IsCustomOptionSet": false, "IsManaged": true,
+		"IsGlobal": a.global != "", "OptionSetType": typ, "IsCustomOptionSet": a.custom, "IsManaged": !a.custom,
 		"DisplayName": label(a.display), "Description": label(""), "Options": opts}
 }
 
@@ -505,4 +517,4 @@ var castKinds = map[string]string{"StringAttributeMetadata": kindString, "MemoAt
 	"IntegerAttributeMetadata": kindInt, "DateTimeAttributeMetadata": kindTime, "LookupAttributeMetadata": kindLookup,
 	"StateAttributeMetadata": kindState, "StatusAttributeMetadata": kindStatus, "EnumAttributeMetadata": kindPick,
 	"PicklistAttributeMetadata": kindPick, "MoneyAttributeMetadata": kindMoney, "BooleanAttributeMetadata": kindBool,
-	"EntityNameAttributeMetadata": kindEntity}
+	"EntityNameAttributeMetadata": kindEntity, "MultiSelectPicklistAttributeMetadata": kindMulti}

@@ -23,6 +23,13 @@ const (
 	kindBool   = "Boolean"    // Two options: Edm.Boolean on the wire
 	kindOwner  = "Owner"      // ownerid: a lookup to systemuser or team
 	kindEntity = "EntityName" // a table's logical name, e.g. annotation.objecttypecode
+	// kindMulti is a multi-select choice ("Choices") column: AttributeType Virtual with
+	// AttributeTypeName MultiSelectPicklistType, a MultiSelectPicklistAttributeMetadata
+	// whose value is a string of option values separated by commas on the wire
+	// (https://learn.microsoft.com/power-apps/developer/data-platform/multi-select-picklist;
+	// the Web API metadata operations sample creates one with "AttributeType": "Virtual",
+	// "AttributeTypeName": {"Value": "MultiSelectPicklistType"}).
+	kindMulti = "Virtual"
 )
 
 // edm* are the OData types of the properties, used in type errors and literals.
@@ -74,6 +81,9 @@ type attrDef struct {
 	trueLabel, falseLabel string
 	// typeOf names the lookup whose row's table an EntityName column reports.
 	typeOf string
+	// custom marks a column an organization added (IsCustomAttribute), with a
+	// publisher prefix such as crmsync_.
+	custom bool
 }
 
 // option is one choice (OptionMetadata): its Value and its 1033 label; state is the
@@ -136,6 +146,8 @@ func (a *attrDef) typeName() string {
 		return "OwnerType"
 	case kindEntity:
 		return "EntityNameType"
+	case kindMulti:
+		return "MultiSelectPicklistType"
 	}
 	return "DateTimeType"
 }
@@ -162,6 +174,8 @@ func (a *attrDef) metadataType() string {
 		return "BooleanAttributeMetadata"
 	case kindEntity:
 		return "EntityNameAttributeMetadata"
+	case kindMulti:
+		return "MultiSelectPicklistAttributeMetadata"
 	case kindID:
 		return "AttributeMetadata"
 	}
@@ -246,6 +260,14 @@ func picklist(name, schema, display, global string, opts ...option) *attrDef {
 		create: true, update: true, options: opts, global: global, minInt: lo, maxInt: hi}
 }
 
+// multiPicklist is a multi-select choice column: "only 150 options can be selected for
+// a single column. Also, a default value can't be set" (multi-select-picklist). On the
+// wire its value is an Edm.String.
+func multiPicklist(name, schema, display string, opts ...option) *attrDef {
+	return &attrDef{name: name, schema: schema, display: display, kind: kindMulti, edm: edmString, required: "None",
+		create: true, update: true, options: opts}
+}
+
 func integer(name, schema, display string, lo, hi int64) *attrDef {
 	return &attrDef{name: name, schema: schema, display: display, kind: kindInt, edm: edmInt, minInt: lo, maxInt: hi,
 		required: "None", create: true, update: true}
@@ -300,6 +322,7 @@ func buildSchema() map[string]*entityDef {
 			create: true, update: true, targets: []string{"account", "contact"}, navs: []string{"parentcustomerid_account", "parentcustomerid_contact"}},
 		{name: "parentcustomeridname", schema: "ParentCustomerIdName", display: "", kind: kindString, edm: edmString, maxLen: 160,
 			required: "None", attributeOf: "parentcustomerid", virtual: true},
+		interestsColumn(),
 	}
 	accountAttrs := []*attrDef{
 		{name: "accountid", schema: "AccountId", display: "Account", kind: kindID, edm: edmGUID, required: "SystemRequired", create: true},
@@ -323,6 +346,28 @@ func buildSchema() map[string]*entityDef {
 		"opportunities": opportunityDef(), "tasks": taskDef(),
 		"phonecalls": phoneCallDef(), "appointments": appointmentDef(), "annotations": annotationDef()}
 }
+
+// interestsColumn is a custom multi-select choice column of the contact table, as an
+// organization whose solution publisher has the prefix "crmsync" (option value prefix
+// 10000, so values from 100000000) would add it: the standard contact table has no
+// multi-select column. Interest values (Seed: ContactSeed.Interests).
+func interestsColumn() *attrDef {
+	a := multiPicklist("crmsync_interests", "crmsync_Interests", "Interests",
+		option{value: InterestProductUpdates, label: "Product updates"}, option{value: InterestWebinars, label: "Webinars"},
+		option{value: InterestEvents, label: "Events"}, option{value: InterestPartnerships, label: "Partnerships"},
+		option{value: InterestPricing, label: "Pricing"})
+	a.custom = true
+	return a
+}
+
+// The options of contact.crmsync_interests.
+const (
+	InterestProductUpdates = 100000000
+	InterestWebinars       = 100000001
+	InterestEvents         = 100000002
+	InterestPartnerships   = 100000003
+	InterestPricing        = 100000004
+)
 
 // opportunityDef is the opportunity table of the Dynamics 365 Sales reference
 // (https://learn.microsoft.com/dynamics365/sales/developer/entities/opportunity):

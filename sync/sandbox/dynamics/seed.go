@@ -15,7 +15,10 @@ type ContactSeed struct {
 	FirstName, LastName, Email, Email2, Phone, Mobile, JobTitle, City, Country, Description string
 	BirthDate                                                                               string // "YYYY-MM-DD" or ""
 	AccountID                                                                               string // parent account id or ""
-	Created, Modified                                                                       time.Time
+	// Interests are the crmsync_interests choices (Interest* values), stored as
+	// Dataverse returns them: "100000000,100000002".
+	Interests         []int
+	Created, Modified time.Time
 }
 
 // AccountSeed is one trusted account for SeedAccounts.
@@ -108,6 +111,13 @@ func (s *Sim) SeedContacts(rows []ContactSeed) ([]string, error) {
 			}
 			vals["birthdate"] = row.BirthDate
 		}
+		if len(row.Interests) > 0 && err == nil {
+			var set *apiError
+			vals["crmsync_interests"], set = parseChoices(t.def, t.def.byName["crmsync_interests"], joinInts(row.Interests))
+			if set != nil {
+				err = fmt.Errorf("crmsync_interests: %s", set.message)
+			}
+		}
 		var lookups map[string]string
 		if row.AccountID != "" {
 			aid := strings.ToLower(row.AccountID)
@@ -127,6 +137,14 @@ func (s *Sim) SeedContacts(rows []ContactSeed) ([]string, error) {
 		ids = append(ids, id)
 	}
 	return ids, nil
+}
+
+func joinInts(ns []int) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = formatInt(int64(n))
+	}
+	return strings.Join(parts, ",")
 }
 
 // OpportunitySeed is one trusted opportunity for SeedOpportunities. Pointers are unset

@@ -1,11 +1,12 @@
 // Package dynamics is a wire-exact simulator of the Microsoft Dynamics 365 / Dataverse Web
 // API v9.2 for the contacts, accounts, opportunities, tasks, phonecalls, appointments and
-// annotations (notes) tables: OData queries
-// ($select, $filter with the In query function, $orderby, $top, $count, Prefer: odata.maxpagesize and $skiptoken
-// paging cookies), single-row reads by id and by alternate key, create, upsert, update and
-// delete with Dataverse's error bodies, $batch with change sets and
-// odata.continue-on-error, service protection limits (429 with Retry-After), the
-// EntityDefinitions metadata, WhoAmI, change tracking (odata.track-changes), and the
+// annotations (notes) tables: OData queries ($select, $filter with the In, ContainValues
+// and DoesNotContainValues query functions, $orderby, $top, $count, Prefer:
+// odata.maxpagesize and $skiptoken paging cookies), single-row reads by id and by
+// alternate key, create, upsert, update and delete with Dataverse's error bodies, $batch
+// with change sets and odata.continue-on-error, service protection limits (429 with
+// Retry-After), the EntityDefinitions metadata (with a custom multi-select choice column,
+// contact.crmsync_interests), WhoAmI, change tracking (odata.track-changes), and the
 // Microsoft identity platform's v2.0 authorization-code + PKCE endpoints at the same
 // mount point.
 //
