@@ -424,6 +424,11 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 	for f := range r.ix[side].used {
 		if v, ok := fields[f]; ok {
 			idx[f] = v
+		} else if create {
+			// A create leaves out what the source has blank, and the
+			// vendor reads it back as blank: stored so, the read-back
+			// matches the row and is not merged again (fix 25).
+			idx[f] = ""
 		}
 	}
 	c.Index = append(c.Index, store.IndexWrite{Side: side, ID: id, Modified: r.e.now().UnixMilli(), Fields: store.EncodeFields(idx), Keys: r.ix[side].keys(idx), New: create})
