@@ -174,17 +174,25 @@ func TestBodyMulti(t *testing.T) {
 	}
 }
 
-// fieldType maps multiselectpicklist to TypeMulti, and its options' values are the
-// display values Zoho's records carry.
+// fieldType maps multiselectpicklist to TypeMulti, and the options' values
+// of every picklist are the display values Zoho's records carry.
 func TestSchemaMultiOptions(t *testing.T) {
 	c := &Connector{schemas: map[string]*schema{}}
-	items := []fieldItem{{APIName: "Working_Days", DataType: "multiselectpicklist", PickListValues: []struct {
+	days := []struct {
 		ActualValue  string `json:"actual_value"`
 		DisplayValue string `json:"display_value"`
-	}{{ActualValue: "1", DisplayValue: "Monday"}, {ActualValue: "2", DisplayValue: "Tuesday"}}}}
-	sc := c.hold("Contacts", items)
+	}{{ActualValue: "1", DisplayValue: "Monday"}, {ActualValue: "2", DisplayValue: "Tuesday"}}
+	sc := c.hold("Contacts", []fieldItem{
+		{APIName: "Working_Days", DataType: "multiselectpicklist", PickListValues: days},
+		{APIName: "First_Day", DataType: "picklist", PickListValues: days},
+	})
+	want := []connector.Option{{Value: "Monday", Label: "Monday"}, {Value: "Tuesday", Label: "Tuesday"}}
 	f, ok := sc.Field("Working_Days")
-	if !ok || f.Type != connector.TypeMulti || !reflect.DeepEqual(f.Options, []connector.Option{{Value: "Monday", Label: "Monday"}, {Value: "Tuesday", Label: "Tuesday"}}) {
+	if !ok || f.Type != connector.TypeMulti || !reflect.DeepEqual(f.Options, want) {
 		t.Fatalf("Working_Days: %+v", f)
+	}
+	f, ok = sc.Field("First_Day")
+	if !ok || f.Type != connector.TypeEnum || !reflect.DeepEqual(f.Options, want) {
+		t.Fatalf("First_Day: %+v", f)
 	}
 }

@@ -137,15 +137,12 @@ func (c *Connector) hold(object string, items []fieldItem) *schema {
 			Unique: isUnique(it.Unique) || (object == "Contacts" && it.APIName == "Email"),
 		}
 		for _, o := range it.PickListValues {
-			opt := connector.Option{Value: o.ActualValue, Label: firstNonEmpty(o.DisplayValue, o.ActualValue)}
-			if it.DataType == multiPicklist {
-				// A multi-select's records hold display values: "Use the display_value
-				// in API requests during create, update, and upsert operations" (Zoho,
-				// Kaizen #205 on picklists via the CRM APIs; Zoho's Java SDK checks
-				// picklist input against display values too).
-				opt.Value = firstNonEmpty(o.DisplayValue, o.ActualValue)
-			}
-			f.Options = append(f.Options, opt)
+			// Records hold display values: "Use the display_value in API
+			// requests during create, update, and upsert operations" (Zoho,
+			// Kaizen #205 on picklists via the CRM APIs; Zoho's Java SDK
+			// checks picklist input against display values too).
+			v := firstNonEmpty(o.DisplayValue, o.ActualValue)
+			f.Options = append(f.Options, connector.Option{Value: v, Label: v})
 		}
 		sc.Fields = append(sc.Fields, f)
 		sc.types[it.APIName] = it.DataType
