@@ -323,6 +323,9 @@ func (e *editor) showValueMap(i int) {
 		if !ok {
 			cur = guessOption(src, fb.Options)
 		}
+		if cur == "" { // HubSpot's DECISION_MAKER is labelled as Salesforce spells it
+			cur = guessOption(optionLabel(fa.Options, src), fb.Options)
+		}
 		addValuePick(grid, vm, src, targets, cur)
 	}
 	// A row that writes A back needs, when several A values share a B
@@ -427,7 +430,20 @@ func firstNonBlankDir(row, sync mapping.Direction) mapping.Direction {
 
 // guessOption finds the target option equal to v by value or label,
 // ignoring case.
+// optionLabel is the label of the option whose value is v, or "".
+func optionLabel(opts []connector.Option, v string) string {
+	for _, o := range opts {
+		if o.Value == v && o.Label != v {
+			return o.Label
+		}
+	}
+	return ""
+}
+
 func guessOption(v string, opts []connector.Option) string {
+	if v == "" {
+		return ""
+	}
 	for _, o := range opts {
 		if strings.EqualFold(o.Value, v) || strings.EqualFold(o.Label, v) {
 			return o.Value

@@ -173,3 +173,41 @@ func TestValueMapDialogEditsReverseMap(t *testing.T) {
 		t.Fatalf("row after making the map one to one: %+v", f)
 	}
 }
+
+// A multi-select row whose options differ in spelling (HubSpot's internal
+// values, Salesforce's labels) is flagged, and the value map guesses each
+// target option from the source option's label; the map makes the row
+// valid.
+func TestValueMapDialogGuessesMultiSelectByLabel(t *testing.T) {
+	u := newTestUI(t, Deps{})
+	roles := connector.Field{Name: "hs_buying_role", Type: connector.TypeMulti, Options: []connector.Option{
+		{Value: "DECISION_MAKER", Label: "Decision Maker"}, {Value: "CHAMPION", Label: "Champion"}, {Value: "LEGAL_AND_COMPLIANCE", Label: "Legal & Compliance"}}}
+	sfRoles := connector.Field{Name: "Buying_Role__c", Type: connector.TypeMulti, Options: []connector.Option{
+		{Value: "Decision Maker", Label: "Decision Maker"}, {Value: "Champion", Label: "Champion"}, {Value: "Other", Label: "Other"}}}
+	sa := connector.Schema{Fields: []connector.Field{{Name: "email", Type: connector.TypeEmail}, roles}}
+	sb := connector.Schema{Fields: []connector.Field{{Name: "Email", Type: connector.TypeEmail}, sfRoles}}
+	e := &editor{u: u, def: engine.Definition{Name: "t", A: engine.SideDef{Connection: "a", Object: "x"}, B: engine.SideDef{Connection: "b", Object: "y"},
+		Direction: mapping.AtoB, Unmatched: engine.UnmatchedSkip, Conflict: engine.ConflictNewer,
+		Match:  []engine.MatchRule{{A: "email", B: "Email", Normalize: "email"}},
+		Fields: []mapping.Field{{A: "hs_buying_role", B: "Buying_Role__c"}}}}
+	u.openPane(e.build())
+	e.schema[0], e.schema[1] = &sa, &sb
+	e.rebuildRows()
+	if !screenContains(u.Window(), "not allowed in Buying_Role__c") || !e.save.Disabled() {
+		t.Fatalf("the row should name the options Salesforce lacks and block Save; texts %q", textsOnScreen(u.Window()))
+	}
+	e.showValueMap(0)
+	for _, se := range allOf[*widget.SelectEntry](u.Window()) {
+		if se.Text == "(no mapping)" {
+			se.SetText("Other")
+		}
+	}
+	test.Tap(buttonOnScreen(u.Window(), "Use this map"))
+	f := e.def.Fields[0]
+	if f.Transform != "map" || f.ValueMap["DECISION_MAKER"] != "Decision Maker" || f.ValueMap["CHAMPION"] != "Champion" || f.ValueMap["LEGAL_AND_COMPLIANCE"] != "Other" {
+		t.Fatalf("row after the value map: %+v", f)
+	}
+	if e.save.Disabled() {
+		t.Fatalf("Save still disabled after the value map: %s", e.saveNote.Text)
+	}
+}
