@@ -80,7 +80,7 @@ const (
 
 var (
 	// FilterOps are a filter's operators; the editor offers them.
-	FilterOps = []string{"eq", "neq", "contains", "starts-with", "empty", "not-empty", "gt", "lt"}
+	FilterOps = []string{"eq", "neq", "contains", "includes", "starts-with", "empty", "not-empty", "gt", "lt"}
 	// Normalizers are the match rules' key normalizers (mapping.Normalize).
 	Normalizers = []string{"email", "e164", "lower", "exact", "domain", "text"}
 )

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -147,6 +148,10 @@ func passes(fs []Filter, fields map[string]string) bool {
 			ok = v != f.Value
 		case "contains":
 			ok = strings.Contains(strings.ToLower(v), strings.ToLower(f.Value))
+		case "includes":
+			// One of a multi-select's values, as SOQL's INCLUDES: "Champion"
+			// is not included in "Champion Plus".
+			ok = slices.ContainsFunc(connector.SplitMulti(v), func(x string) bool { return strings.EqualFold(x, strings.TrimSpace(f.Value)) })
 		case "starts-with":
 			// Salesforce ids start with their object's key prefix: a
 			// Note's ParentId starts with 003 when it is a Contact's.
