@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/mapping"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // DemoMailchimpName is the ready-made HubSpot ↔ Mailchimp sync.
@@ -10,12 +11,20 @@ const DemoMailchimpName = "demo-hubspot-mailchimp"
 
 // DemoMailchimpSync is the ready-made two-way sync between HubSpot contacts
 // and the members of the Mailchimp account's audience, matched by email:
-// names, phone and company through Mailchimp's default merge fields.
+// names, phone and company through Mailchimp's default merge fields, and
+// the contact's buying roles through the audience's "Buying role" group.
 //
 // A member needs a subscription status, and only the person can give
 // consent to marketing email. So a contact the sync brings to Mailchimp
 // joins as "transactional" (known, not subscribed), and the status is
 // never written again: subscribing and unsubscribing stay Mailchimp's.
+//
+// The buying roles go to an interest category of their own (the sandbox
+// seeds it hidden from signup forms): writing it sets that category's
+// interests only, so the member's other groups, such as the Topics a
+// reader ticked, and the tags a marketer set are never touched. Tags are
+// not synced: they are the marketer's whole set, and a CRM value written
+// there would replace it.
 func DemoMailchimpSync(name, hubspotConn, mailchimpConn string) engine.Definition {
 	return demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "contacts"},
@@ -28,5 +37,24 @@ func DemoMailchimpSync(name, hubspotConn, mailchimpConn string) engine.Definitio
 			{A: "phone", B: "PHONE", Transform: "e164"},
 			{A: "company", B: "COMPANY", Rule: mapping.UnlessBlank},
 			{B: "status", Transform: "const:transactional", Rule: mapping.OnCreate},
+			// A multi-select on both sides: HubSpot's internal values, the
+			// group's interest ids, so each option is mapped.
+			{A: "hs_buying_role", B: DemoMailchimpBuyingRoleField, Transform: "map", ValueMap: DemoMailchimpBuyingRoles()},
 		})
+}
+
+// DemoMailchimpBuyingRoleField is the member field of the sandbox
+// audience's "Buying role" interest category.
+const DemoMailchimpBuyingRoleField = "interests:" + sandbox.MailchimpBuyingRoleCategory
+
+// DemoMailchimpBuyingRoles maps each of HubSpot's Buying Role options to
+// the interest of the same name in the sandbox audience's "Buying role"
+// category.
+func DemoMailchimpBuyingRoles() map[string]string {
+	ids := sandbox.MailchimpBuyingRoles()
+	return map[string]string{
+		"BLOCKER": ids["Blocker"], "BUDGET_HOLDER": ids["Budget Holder"], "CHAMPION": ids["Champion"],
+		"DECISION_MAKER": ids["Decision Maker"], "END_USER": ids["End User"], "EXECUTIVE_SPONSOR": ids["Executive Sponsor"],
+		"INFLUENCER": ids["Influencer"], "LEGAL_AND_COMPLIANCE": ids["Legal & Compliance"], "OTHER": ids["Other"],
+	}
 }

@@ -75,6 +75,8 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		send(200, map[string]any{"lists": []map[string]any{{"id": "L1", "name": "Main"}}, "total_items": 1})
 	case p == "/3.0/lists/L1/merge-fields":
 		send(200, map[string]any{"merge_fields": f.merge, "total_items": len(f.merge)})
+	case p == "/3.0/lists/L1/interest-categories":
+		send(200, map[string]any{"categories": []any{}, "total_items": 0})
 	case p == "/3.0/lists/L1/members" && r.Method == http.MethodGet:
 		if f.beforeList != nil {
 			f.beforeList(f.lists)

@@ -1,9 +1,11 @@
 // Package mailchimp is the Mailchimp Marketing API (3.0) connector: the
 // members of an audience (list), read by last_changed with count/offset
 // paging, created and upserted through batch subscribe (POST
-// /lists/{list_id}, 500 members a call), updated one member per PATCH, a
-// few at once, archived by DELETE, and described by the audience's merge
-// fields.
+// /lists/{list_id}, 500 members a call), updated one member per PATCH (and
+// their tags through the member's tags endpoint), a few at once, archived
+// by DELETE, and described by the audience's merge fields and interest
+// categories (groups), each category a multi-select of its interests, and
+// the member's tags a multi-select of names.
 //
 // Every Mailchimp account lives in one data center and answers at its own
 // https://<dc>.api.mailchimp.com: the API base is not known until the
@@ -18,6 +20,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -125,6 +128,7 @@ type Connector struct {
 	meta         *connector.Meta
 	pageSize     int
 	createStatus string
+	log          *slog.Logger // warnings; nil = none
 
 	mu      sync.Mutex
 	oldest  *audience          // the default audience, once resolved
@@ -165,7 +169,7 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	o.Vendor = vendor
 	tc := transport.New(client, o.Options)
 	return &Connector{base: base, http: tc, meta: &connector.Meta{Cache: o.meta}, pageSize: o.pageSize,
-		createStatus: o.createStatus, schemas: map[string]*schema{}}, nil
+		createStatus: o.createStatus, log: o.Logger, schemas: map[string]*schema{}}, nil
 }
 
 // response is a fully read HTTP response, with Mailchimp's error reading.
@@ -198,8 +202,9 @@ func (c *Connector) call(ctx context.Context, method, path string, in any) (*res
 	return &response{r}, nil
 }
 
-// endpointOf drops the query and puts placeholders for the list and member
-// ids, so errors name the endpoint, not one member's URL.
+// endpointOf drops the query and puts placeholders for the list, member
+// and interest category ids, so errors name the endpoint, not one member's
+// URL.
 func endpointOf(path string) string {
 	path, _, _ = strings.Cut(path, "?")
 	parts := strings.Split(path, "/")
@@ -209,6 +214,8 @@ func endpointOf(path string) string {
 			parts[i] = "{list_id}"
 		case "members":
 			parts[i] = "{subscriber_hash}"
+		case "interest-categories":
+			parts[i] = "{interest_category_id}"
 		}
 	}
 	return strings.Join(parts, "/")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -38,7 +39,8 @@ func (c *Connector) updateAll(ctx context.Context, sc *schema, ops []connector.O
 // update changes one member's given fields (PATCH
 // /lists/{list_id}/members/{contact_id}), its email address included: the
 // contact_id stays. An address is written whole, so parts the op does not
-// change are read first and sent as they are.
+// change are read first and sent as they are. PATCH takes no tags: the
+// member's tags are then set through its tags endpoint (setTags).
 func (c *Connector) update(ctx context.Context, sc *schema, op connector.Op) (connector.Result, error) {
 	if op.ID == "" {
 		return connector.Result{Err: refuse(sc.Object, "", "", "MISSING_ID", "an update needs the member's contact_id")}, nil
@@ -47,7 +49,13 @@ func (c *Connector) update(ctx context.Context, sc *schema, op connector.Op) (co
 	if rerr != nil {
 		return connector.Result{Err: rerr}, nil
 	}
+	tags, setTags := b[fTags].([]string)
+	delete(b, fTags)
 	var current *member
+	missing := func() connector.Result {
+		return connector.Result{Err: &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: op.ID, Category: connector.CatNotFound,
+			Code: "Resource Not Found", Message: "the " + sc.aud.String() + " has no member " + op.ID}}
+	}
 	for tag, parts := range addrs {
 		if len(parts) < len(addressParts) {
 			if current == nil {
@@ -56,8 +64,7 @@ func (c *Connector) update(ctx context.Context, sc *schema, op connector.Op) (co
 					return connector.Result{}, err
 				}
 				if !found {
-					return connector.Result{Err: &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: op.ID, Category: connector.CatNotFound,
-						Code: "Resource Not Found", Message: "the " + sc.aud.String() + " has no member " + op.ID}}, nil
+					return missing(), nil
 				}
 				current = &m
 			}
@@ -73,21 +80,98 @@ func (c *Connector) update(ctx context.Context, sc *schema, op connector.Op) (co
 		}
 		mergeFields(b)[tag] = addressValue(parts)
 	}
-	if len(b) == 0 {
-		return connector.Result{ID: op.ID}, nil
+	id := op.ID
+	if len(b) > 0 {
+		r, err := c.call(ctx, http.MethodPatch, c.memberPath(sc, op.ID), b)
+		if err != nil {
+			return connector.Result{}, err
+		}
+		if r.Status != http.StatusOK {
+			res, err := c.failed(r, sc, op.ID)
+			if re, ok := res.Err.(*connector.RecordError); ok && re.Field == "" {
+				re.Field = sc.interestFieldOf(re.Message, op)
+			}
+			return res, err
+		}
+		var m member
+		if err := r.Decode(&m); err != nil {
+			return connector.Result{}, err
+		}
+		id, current = firstNonEmpty(m.ContactID, op.ID), &m // the member as it is now, tags included
 	}
-	r, err := c.call(ctx, http.MethodPatch, c.memberPath(sc, op.ID), b)
+	if !setTags {
+		return connector.Result{ID: id}, nil
+	}
+	if current == nil {
+		m, found, err := c.getMember(ctx, sc, op.ID)
+		if err != nil {
+			return connector.Result{}, err
+		}
+		if !found {
+			return missing(), nil
+		}
+		current = &m
+	}
+	return c.setTags(ctx, sc, op, id, *current, tags)
+}
+
+// memberTag is one change of POST
+// /lists/{list_id}/members/{subscriber_hash}/tags.
+type memberTag struct {
+	Name   string `json:"name"`
+	Status string `json:"status"` // active adds the tag, inactive removes it
+}
+
+// tagChanges turns a member's tags into want: each wanted tag it lacks is
+// made active, each it has that is not wanted inactive. A tag whose name
+// holds connector.MultiSep is never removed: the tags field cannot show
+// it, so no value read from it can mean to drop it.
+func tagChanges(have []string, want []string) []memberTag {
+	var out []memberTag
+	for _, t := range want {
+		if !slices.Contains(have, t) {
+			out = append(out, memberTag{Name: t, Status: "active"})
+		}
+	}
+	for _, t := range have {
+		if !slices.Contains(want, t) && !strings.Contains(t, connector.MultiSep) {
+			out = append(out, memberTag{Name: t, Status: "inactive"})
+		}
+	}
+	return out
+}
+
+// setTags gives member m (as just read or patched) exactly the tags want:
+// POST /lists/{list_id}/members/{subscriber_hash}/tags with the
+// difference, nothing when there is none. The endpoint takes the
+// subscriber hash of the member's address (the spec names no other key for
+// it) and answers 204; tags it is not sent stay, so one added in Mailchimp
+// meanwhile is kept. is_syncing is left false: automations a marketer
+// triggers by tag run as they do for tags batch subscribe sets.
+func (c *Connector) setTags(ctx context.Context, sc *schema, op connector.Op, id string, m member, want []string) (connector.Result, error) {
+	have := make([]string, 0, len(m.Tags))
+	for _, t := range m.Tags {
+		have = append(have, t.Name)
+	}
+	changes := tagChanges(have, want)
+	if len(changes) == 0 {
+		return connector.Result{ID: id}, nil
+	}
+	if m.EmailAddress == "" {
+		return connector.Result{}, &connector.Error{Vendor: vendor, Category: connector.CatServer, Message: "member " + op.ID + " was read without its email address"}
+	}
+	r, err := c.call(ctx, http.MethodPost, c.memberPath(sc, subscriberHash(m.EmailAddress))+"/tags", map[string]any{"tags": changes})
 	if err != nil {
 		return connector.Result{}, err
 	}
-	if r.Status != http.StatusOK {
-		return c.failed(r, sc, op.ID)
+	if r.Status != http.StatusNoContent && r.Status != http.StatusOK {
+		res, err := c.failed(r, sc, op.ID)
+		if re, ok := res.Err.(*connector.RecordError); ok {
+			re.Field = fTags // the fields a 400 names are the request's (name, status)
+		}
+		return res, err
 	}
-	var m member
-	if err := r.Decode(&m); err != nil {
-		return connector.Result{}, err
-	}
-	return connector.Result{ID: firstNonEmpty(m.ContactID, op.ID)}, nil
+	return connector.Result{ID: id}, nil
 }
 
 // failed reads a single member call's failure: a lost sign-in stops the
@@ -162,7 +246,7 @@ func (c *Connector) Lookup(ctx context.Context, object, field string, values []s
 		if err != nil || !ok {
 			return err
 		}
-		rec, err := toRecord(sc, m)
+		rec, err := c.toRecord(sc, m)
 		if err != nil {
 			return err
 		}

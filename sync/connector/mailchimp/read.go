@@ -26,7 +26,7 @@ const sinceLayout = "2006-01-02T15:04:05-07:00"
 // memberFields are what a read asks for (fields=): the properties and
 // merge fields of the schema, the id and the time, and total_items.
 const memberFields = "members.contact_id,members.email_address,members.status,members.email_type,members.language,members.vip," +
-	"members.merge_fields,members.last_changed,members.timestamp_opt,members.member_rating,members.tags,total_items"
+	"members.merge_fields,members.interests,members.last_changed,members.timestamp_opt,members.member_rating,members.tags,total_items"
 
 // archived is the status of a member DELETE archived.
 const archived = "archived"
@@ -40,6 +40,7 @@ type member struct {
 	Language     string                     `json:"language"`
 	VIP          *bool                      `json:"vip"`
 	MergeFields  map[string]json.RawMessage `json:"merge_fields"`
+	Interests    map[string]bool            `json:"interests"`
 	LastChanged  string                     `json:"last_changed"`
 	TimestampOpt string                     `json:"timestamp_opt"`
 	MemberRating json.Number                `json:"member_rating"`
@@ -144,7 +145,7 @@ func (c *Connector) walk(ctx context.Context, sc *schema, status string, cur *ti
 		}
 		recs := make([]connector.Record, 0, len(page.Members))
 		for _, m := range page.Members {
-			rec, err := toRecord(sc, m)
+			rec, err := c.toRecord(sc, m)
 			if err != nil {
 				return err
 			}
@@ -204,13 +205,26 @@ func (c *Connector) listMembers(ctx context.Context, sc *schema, q url.Values) (
 // toRecord converts a member into a canonical record, its id the
 // contact_id (which, unlike the subscriber hash, survives a change of
 // email address, and which the members/{subscriber_hash} endpoints take).
-func toRecord(sc *schema, m member) (connector.Record, error) {
+// A tag whose name holds connector.MultiSep cannot be one value of the
+// tags field: it is left out, with a warning, and no write removes it.
+func (c *Connector) toRecord(sc *schema, m member) (connector.Record, error) {
+	rec, hidden, err := toRecord(sc, m)
+	if len(hidden) > 0 && c.log != nil {
+		c.log.Warn("mailchimp: a tag name holds the multi-select separator, so the tags field leaves it out and writes never remove it",
+			"audience", sc.aud.ID, "member", m.ContactID, "tags", hidden, "separator", connector.MultiSep)
+	}
+	return rec, err
+}
+
+// toRecord converts a member; hidden are the tags left out of its tags
+// field (their names hold connector.MultiSep).
+func toRecord(sc *schema, m member) (connector.Record, []string, error) {
 	if m.ContactID == "" {
-		return connector.Record{}, fmt.Errorf("member %q has no contact_id", m.EmailAddress)
+		return connector.Record{}, nil, fmt.Errorf("member %q has no contact_id", m.EmailAddress)
 	}
 	mod, err := time.Parse(time.RFC3339, m.LastChanged)
 	if err != nil {
-		return connector.Record{}, fmt.Errorf("member %s: last_changed %q is not a date and time", m.ContactID, m.LastChanged)
+		return connector.Record{}, nil, fmt.Errorf("member %s: last_changed %q is not a date and time", m.ContactID, m.LastChanged)
 	}
 	mod = mod.UTC()
 	f := make(map[string]string, len(sc.refs))
@@ -222,11 +236,20 @@ func toRecord(sc *schema, m member) (connector.Record, error) {
 		f[fTimestampOpt] = t.UTC().Format(time.RFC3339)
 	}
 	f[fRating] = m.MemberRating.String()
-	tags := make([]string, len(m.Tags))
-	for i, t := range m.Tags {
-		tags[i] = t.Name
+	tags, hidden := m.tagNames()
+	f[fTags] = strings.Join(tags, connector.MultiSep)
+	// A category's value is the ids of its interests the member is in, in
+	// the category's order; an interest added since the schema was read is
+	// not offered yet.
+	for _, id := range sc.catOrder {
+		var in []string
+		for _, i := range sc.cats[id].Interests {
+			if m.Interests[i.ID] {
+				in = append(in, i.ID)
+			}
+		}
+		f[interestsPrefix+id] = strings.Join(in, connector.MultiSep)
 	}
-	f[fTags] = strings.Join(tags, ",")
 	for tag, raw := range m.MergeFields {
 		mf, ok := sc.merge[tag]
 		if !ok {
@@ -235,7 +258,7 @@ func toRecord(sc *schema, m member) (connector.Record, error) {
 		if mf.Type == "address" {
 			parts, err := readAddress(raw)
 			if err != nil {
-				return connector.Record{}, fmt.Errorf("member %s: merge field %s: %v", m.ContactID, tag, err)
+				return connector.Record{}, nil, fmt.Errorf("member %s: merge field %s: %v", m.ContactID, tag, err)
 			}
 			for p, v := range parts {
 				f[tag+"."+p] = v
@@ -244,9 +267,24 @@ func toRecord(sc *schema, m member) (connector.Record, error) {
 		}
 		v, err := readMerge(mf, raw)
 		if err != nil {
-			return connector.Record{}, fmt.Errorf("member %s: merge field %s: %v", m.ContactID, tag, err)
+			return connector.Record{}, nil, fmt.Errorf("member %s: merge field %s: %v", m.ContactID, tag, err)
 		}
 		f[tag] = v
 	}
-	return connector.Record{ID: m.ContactID, Fields: f, Modified: mod, Deleted: m.Status == archived}, nil
+	return connector.Record{ID: m.ContactID, Fields: f, Modified: mod, Deleted: m.Status == archived}, hidden, nil
+}
+
+// tagNames are the member's tag names the tags field can hold, in
+// Mailchimp's order, and those it cannot: a name holding connector.MultiSep
+// would read as two tags.
+func (m member) tagNames() (names, hidden []string) {
+	for _, t := range m.Tags {
+		switch {
+		case strings.Contains(t.Name, connector.MultiSep):
+			hidden = append(hidden, t.Name)
+		case strings.TrimSpace(t.Name) != "":
+			names = append(names, t.Name)
+		}
+	}
+	return names, hidden
 }

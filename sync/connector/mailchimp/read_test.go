@@ -116,7 +116,7 @@ func TestReadRecordShape(t *testing.T) {
 	}
 	r := recs[0]
 	want := map[string]string{fEmail: "m0@example.com", fStatus: "subscribed", "FNAME": "F0", "LNAME": "", fVIP: "false",
-		fTags: "a,b", fRating: "2", fLastChanged: "2026-03-01T09:00:00Z"}
+		fTags: "a;b", fRating: "2", fLastChanged: "2026-03-01T09:00:00Z"}
 	for k, v := range want {
 		if r.Fields[k] != v {
 			t.Errorf("field %s = %q, want %q", k, r.Fields[k], v)

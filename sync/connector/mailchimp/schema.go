@@ -32,6 +32,13 @@ const (
 	fTags         = "tags"
 )
 
+// interestsPrefix names a member's interests in one interest category (a "group" in
+// Mailchimp's app): "interests:<category id>". Merge fields go by their tag, the key of
+// a member's merge_fields; a member's interests are keyed by interest id, so a
+// category's field goes by the category's id, as an audience's object goes by the
+// list's. No merge tag holds a colon.
+const interestsPrefix = "interests:"
+
 // statuses are the statuses a write may set (the spec's enum for adding
 // and updating members); "archived" is what a read says of an archived
 // member, set by DELETE.
@@ -141,26 +148,60 @@ type mergeField struct {
 	} `json:"options"`
 }
 
+// interestCategory is one interest category of GET
+// /lists/{list_id}/interest-categories with its interests, from GET
+// .../interest-categories/{interest_category_id}/interests.
+type interestCategory struct {
+	ID        string     `json:"id"`
+	Title     string     `json:"title"`
+	Type      string     `json:"type"`
+	Interests []interest `json:"interests"`
+}
+
+// interest is one interest of a category.
+type interest struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
 // fieldRef says where a field of the schema lives in a member.
 type fieldRef struct {
 	tag      string // the merge field's tag; "" for a member property
 	part     string // an address's part
+	category string // an interest category's id
 	readOnly bool
 }
 
 // schema is an audience's member fields as the connector offers them.
 type schema struct {
 	connector.Schema
-	aud   audience
-	merge map[string]mergeField // by tag
-	refs  map[string]fieldRef   // by field name
+	aud      audience
+	merge    map[string]mergeField       // by tag
+	cats     map[string]interestCategory // by id
+	catOrder []string                    // category ids, in display order
+	interest map[string]string           // the field of each interest id
+	refs     map[string]fieldRef         // by field name
+}
+
+// memberFieldsKey caches an audience's merge fields and interest categories; the
+// version changes whenever what is stored under it does.
+func memberFieldsKey(listID string) string {
+	return "mailchimp/3.0/lists/" + listID + "/member-fields.v2"
+}
+
+// cachedFields is what memberFieldsKey holds.
+type cachedFields struct {
+	MergeFields []mergeField       `json:"merge_fields"`
+	Categories  []interestCategory `json:"categories"`
 }
 
 // Schema lists the fields of the audience's members: the member
-// properties the connector syncs and every merge field, named by its tag
-// (GET /lists/{list_id}/merge-fields). It is held for the connector's
-// lifetime and in the metadata cache between runs; a ctx marked with
-// connector.WithFreshSchema asks Mailchimp.
+// properties the connector syncs, every merge field, named by its tag
+// (GET /lists/{list_id}/merge-fields), the member's tags, and each interest
+// category as a multi-select of its interests (GET
+// /lists/{list_id}/interest-categories, and .../interests of each). It is
+// held for the connector's lifetime and in the metadata cache between runs;
+// a ctx marked with connector.WithFreshSchema asks Mailchimp.
 func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema, error) {
 	sc, err := c.schemaOf(ctx, object)
 	if err != nil {
@@ -183,12 +224,12 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 	if err != nil {
 		return nil, err
 	}
-	key := "mailchimp/3.0/lists/" + aud.ID + "/merge-fields"
+	key := memberFieldsKey(aud.ID)
 	if !fresh {
 		if b, ok, _ := c.meta.Lookup(ctx, key); ok {
-			var fields []mergeField
-			if json.Unmarshal(b, &fields) == nil {
-				return c.hold(object, aud, fields), nil
+			var cached cachedFields
+			if json.Unmarshal(b, &cached) == nil {
+				return c.hold(object, aud, cached.MergeFields, cached.Categories), nil
 			}
 		}
 	}
@@ -219,15 +260,94 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 			break
 		}
 	}
-	if b, err := json.Marshal(fields); err == nil {
+	cats, err := c.interestCategories(ctx, aud)
+	if err != nil {
+		return nil, err
+	}
+	if b, err := json.Marshal(cachedFields{MergeFields: fields, Categories: cats}); err == nil {
 		_ = c.meta.Store(ctx, key, b) // the cache's owner logs its failures
 	}
-	return c.hold(object, aud, fields), nil
+	return c.hold(object, aud, fields, cats), nil
 }
 
-// hold builds the schema from the merge fields and keeps it.
-func (c *Connector) hold(object string, aud audience, fields []mergeField) *schema {
-	sc := &schema{Schema: connector.Schema{Object: object}, aud: aud, merge: map[string]mergeField{}, refs: map[string]fieldRef{}}
+// interestCategories reads the audience's interest categories, each with
+// its interests, in display order: GET /lists/{list_id}/interest-categories
+// and, per category, .../interest-categories/{id}/interests, paged by count
+// and offset. A category deleted between the two calls is left out.
+func (c *Connector) interestCategories(ctx context.Context, aud audience) ([]interestCategory, error) {
+	base := "/lists/" + url.PathEscape(aud.ID) + "/interest-categories"
+	var cats []interestCategory
+	err := c.pages(ctx, base, "categories.id,categories.title,categories.type,total_items", func(r *response) (int, int, error) {
+		if r.Status == http.StatusNotFound {
+			return 0, 0, c.audienceGone(ctx, r, aud)
+		}
+		var body struct {
+			Categories []interestCategory `json:"categories"`
+			TotalItems int                `json:"total_items"`
+		}
+		err := r.Decode(&body)
+		cats = append(cats, body.Categories...)
+		return len(body.Categories), body.TotalItems, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := cats[:0]
+	for _, cat := range cats {
+		gone := false
+		err := c.pages(ctx, base+"/"+url.PathEscape(cat.ID)+"/interests", "interests.id,interests.name,total_items", func(r *response) (int, int, error) {
+			if r.Status == http.StatusNotFound {
+				gone = true
+				return 0, 0, nil
+			}
+			var body struct {
+				Interests  []interest `json:"interests"`
+				TotalItems int        `json:"total_items"`
+			}
+			err := r.Decode(&body)
+			cat.Interests = append(cat.Interests, body.Interests...)
+			return len(body.Interests), body.TotalItems, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		if !gone && cat.ID != "" {
+			out = append(out, cat)
+		}
+	}
+	return out, nil
+}
+
+// pages GETs path a page of PageSize at a time (count, offset, fields) until
+// a page comes short or total_items is reached. page reads each answer, a
+// 404 included (any other failure is an error here, and a 404 ends the
+// walk), and says how many items it held and the total.
+func (c *Connector) pages(ctx context.Context, path, fields string, page func(*response) (n, total int, err error)) error {
+	for offset := 0; ; {
+		q := url.Values{"count": {strconv.Itoa(PageSize)}, "offset": {strconv.Itoa(offset)}, "fields": {fields}}
+		r, err := c.call(ctx, http.MethodGet, path+"?"+q.Encode(), nil)
+		if err != nil {
+			return err
+		}
+		if r.Status != http.StatusOK && r.Status != http.StatusNotFound {
+			return r.apiError()
+		}
+		n, total, err := page(r)
+		if err != nil || r.Status != http.StatusOK {
+			return err
+		}
+		offset += n
+		if n < PageSize || total > 0 && offset >= total {
+			return nil
+		}
+	}
+}
+
+// hold builds the schema from the merge fields and interest categories and
+// keeps it.
+func (c *Connector) hold(object string, aud audience, fields []mergeField, cats []interestCategory) *schema {
+	sc := &schema{Schema: connector.Schema{Object: object}, aud: aud, merge: map[string]mergeField{}, refs: map[string]fieldRef{},
+		cats: map[string]interestCategory{}, interest: map[string]string{}}
 	add := func(f connector.Field, ref fieldRef) {
 		ref.readOnly = f.ReadOnly
 		sc.Fields = append(sc.Fields, f)
@@ -266,10 +386,32 @@ func (c *Connector) hold(object string, aud audience, fields []mergeField) *sche
 		}
 		add(f, fieldRef{tag: mf.Tag})
 	}
+	// Each interest category is a multi-select of its interests: values are
+	// interest ids, labelled by name. A write sets every interest of the
+	// category, so the member's other categories stay as they are.
+	for _, cat := range cats {
+		name := interestsPrefix + cat.ID
+		if _, dup := sc.refs[name]; dup || cat.ID == "" {
+			continue
+		}
+		sc.cats[cat.ID] = cat
+		sc.catOrder = append(sc.catOrder, cat.ID)
+		f := connector.Field{Name: name, Label: firstNonEmpty(cat.Title, name), Type: connector.TypeMulti}
+		for _, in := range cat.Interests {
+			if in.ID != "" {
+				f.Options = append(f.Options, connector.Option{Value: in.ID, Label: firstNonEmpty(in.Name, in.ID)})
+				sc.interest[in.ID] = name
+			}
+		}
+		add(f, fieldRef{category: cat.ID})
+	}
+	// Tags are a multi-select of names with no fixed list: Mailchimp makes a
+	// tag the first time a member gets it. A write sets the member's whole
+	// set (write.go).
+	add(connector.Field{Name: fTags, Label: "Tags", Type: connector.TypeMulti}, fieldRef{})
 	add(connector.Field{Name: fLastChanged, Label: "Last changed", Type: connector.TypeDateTime, ReadOnly: true}, fieldRef{})
 	add(connector.Field{Name: fTimestampOpt, Label: "Opt-in time", Type: connector.TypeDateTime, ReadOnly: true}, fieldRef{})
 	add(connector.Field{Name: fRating, Label: "Member rating", Type: connector.TypeNumber, ReadOnly: true}, fieldRef{})
-	add(connector.Field{Name: fTags, Label: "Tags", Type: connector.TypeString, ReadOnly: true}, fieldRef{})
 	c.mu.Lock()
 	c.schemas[object] = sc
 	c.mu.Unlock()

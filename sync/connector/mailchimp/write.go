@@ -22,6 +22,15 @@ import (
 // a person has is a matter of their consent: a create or upsert without
 // one fails with a RecordError asking the sync to map a status or set a
 // default, and the connector never assumes "subscribed".
+//
+// An interest category's field sets every interest of that category (the
+// selected true, the others false), so the member's other categories stay
+// as they are. The tags field is the member's whole set of tags: a create
+// sends them with the member, an upsert in a batch subscribe of its own
+// with sync_tags (ops that carry no tags never go in such a batch, so
+// their members keep theirs), and an update adds and removes the
+// difference through the member's tags endpoint (Mailchimp's PATCH takes
+// no tags).
 func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op) ([]connector.Result, error) {
 	sc, err := c.schemaOf(ctx, object)
 	if err != nil {
@@ -105,18 +114,49 @@ type batchError struct {
 // the audience (update_existing false).
 const contactExists = "ERROR_CONTACT_EXISTS"
 
-// subscribe sends ops[idx] through batch subscribe, 500 a call, and fills
-// their results from new_members, updated_members and errors, matched by
-// email address (Mailchimp compares addresses without regard to case). A
-// failure that stops the run is returned; any other fails the call's
-// members.
+// subscribe sends ops[idx] through batch subscribe. With update (an
+// upsert), the ops that carry tags go in calls of their own with
+// sync_tags, which replaces an existing member's tags with those sent
+// ("Whether this batch operation will replace all existing tags with tags
+// in request", spec; "This will only work when making the call with
+// update_existing set to true", release note of 2022-01-24): a member sent
+// without tags in such a call could lose its own, so none is. A create
+// (update_existing false) adds a new member with the tags sent, and needs
+// no sync_tags.
 func (c *Connector) subscribe(ctx context.Context, sc *schema, ops []connector.Op, idx []int, update bool, results []connector.Result) error {
+	if !update {
+		return c.subscribeBatches(ctx, sc, ops, idx, false, false, results)
+	}
+	var plain, tagged []int
+	for _, i := range idx {
+		if _, ok := ops[i].Fields[fTags]; ok {
+			tagged = append(tagged, i)
+		} else {
+			plain = append(plain, i)
+		}
+	}
+	if err := c.subscribeBatches(ctx, sc, ops, plain, true, false, results); err != nil {
+		return err
+	}
+	return c.subscribeBatches(ctx, sc, ops, tagged, true, true, results)
+}
+
+// subscribeBatches sends ops[idx] through batch subscribe, 500 a call, and
+// fills their results from new_members, updated_members and errors,
+// matched by email address (Mailchimp compares addresses without regard to
+// case). A failure that stops the run is returned; any other fails the
+// call's members.
+func (c *Connector) subscribeBatches(ctx context.Context, sc *schema, ops []connector.Op, idx []int, update, syncTags bool, results []connector.Result) error {
 	for start := 0; start < len(idx); start += BatchSize {
 		members, sent, order := sc.batchBodies(ops, idx[start:min(start+BatchSize, len(idx))], c.createStatus, results)
 		if len(members) == 0 {
 			continue
 		}
-		r, err := c.call(ctx, http.MethodPost, "/lists/"+url.PathEscape(sc.aud.ID), map[string]any{"members": members, "update_existing": update})
+		req := map[string]any{"members": members, "update_existing": update}
+		if syncTags {
+			req["sync_tags"] = true
+		}
+		r, err := c.call(ctx, http.MethodPost, "/lists/"+url.PathEscape(sc.aud.ID), req)
 		if err == nil && r.Status == http.StatusNotFound {
 			return fmt.Errorf("mailchimp: batch subscribe: %w", c.audienceGone(ctx, r, sc.aud))
 		}
@@ -158,7 +198,7 @@ func (c *Connector) subscribe(ctx context.Context, sc *schema, ops []connector.O
 		}
 		for _, e := range out.Errors {
 			if i, ok := sent[strings.ToLower(strings.TrimSpace(e.EmailAddress))]; ok && !done[i] {
-				results[i], done[i] = connector.Result{Err: sc.batchFailure(e, emailOf(ops[i]))}, true
+				results[i], done[i] = connector.Result{Err: sc.batchFailure(e, ops[i])}, true
 			}
 		}
 		// The reference does not promise that a member an upsert left
@@ -231,7 +271,8 @@ func (c *Connector) settle(ctx context.Context, sc *schema, ops []connector.Op, 
 
 // batchFailure turns a batch subscribe error into the member's
 // RecordError: the field Mailchimp blamed, its message and error_code.
-func (sc *schema) batchFailure(e batchError, email string) *connector.RecordError {
+func (sc *schema) batchFailure(e batchError, op connector.Op) *connector.RecordError {
+	email := emailOf(op)
 	msg := e.Error
 	if e.FieldMessage != "" && e.FieldMessage != e.Error {
 		msg = strings.TrimSpace(msg + " (" + e.FieldMessage + ")")
@@ -241,6 +282,9 @@ func (sc *schema) batchFailure(e batchError, email string) *connector.RecordErro
 		cat = connector.CatConflict
 	}
 	field := sc.fieldOf(e.Field)
+	if field == "" {
+		field = sc.interestFieldOf(e.Error, op)
+	}
 	if field == "" && (e.ErrorCode == contactExists || email != "" && strings.Contains(strings.ToLower(e.Error), strings.ToLower(email))) {
 		// Mailchimp names no field when the address itself is refused
 		// ("x looks fake or invalid, please enter a real email address",
@@ -249,6 +293,40 @@ func (sc *schema) batchFailure(e batchError, email string) *connector.RecordErro
 	}
 	return &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: email, Category: cat,
 		Field: field, Code: e.ErrorCode, Message: msg}
+}
+
+// invalidInterest starts Mailchimp's message for an interest id the
+// audience does not hold: "Invalid interest ID: 'c06bb4b529'." (a 400
+// Invalid Resource with no errors array, drewm/mailchimp-api#294).
+const invalidInterest = "Invalid interest ID: '"
+
+// interestFieldOf names the interest category field a message about an
+// unknown interest id is about: the category the schema has the interest
+// in, or else the op's category field that sent the id; "" for any other
+// message.
+func (sc *schema) interestFieldOf(msg string, op connector.Op) string {
+	_, rest, ok := strings.Cut(msg, invalidInterest)
+	if !ok {
+		return ""
+	}
+	id, _, ok := strings.Cut(rest, "'")
+	if !ok {
+		return ""
+	}
+	if f, ok := sc.interest[id]; ok {
+		return f
+	}
+	names := make([]string, 0, len(op.Fields))
+	for name := range op.Fields {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if strings.HasPrefix(name, interestsPrefix) && slices.Contains(connector.SplitMulti(op.Fields[name]), id) {
+			return name
+		}
+	}
+	return ""
 }
 
 // fieldOf maps a field Mailchimp names ("email_address", "FNAME",
@@ -289,8 +367,11 @@ func (sc *schema) addBody(op connector.Op, createStatus string) (map[string]any,
 }
 
 // body is the JSON of an op's fields in Mailchimp's shapes: member
-// properties at the top, merge fields under merge_fields. Address parts
-// are returned apart, by tag, for the caller to complete and join.
+// properties at the top, merge fields under merge_fields, interests under
+// interests (every interest of each category given: true for the selected,
+// false for the rest), tags as a list of names under tags (for batch
+// subscribe; an update takes them out). Address parts are returned apart,
+// by tag, for the caller to complete and join.
 func (sc *schema) body(op connector.Op) (map[string]any, map[string]map[string]string, *connector.RecordError) {
 	b := make(map[string]any, len(op.Fields))
 	var addrs map[string]map[string]string
@@ -317,8 +398,25 @@ func (sc *schema) body(op connector.Op) (map[string]any, map[string]map[string]s
 			}
 			mergeFields(b)[ref.tag] = mv
 			continue
+		case ref.category != "":
+			in := interests(b)
+			for _, i := range sc.cats[ref.category].Interests {
+				in[i.ID] = false
+			}
+			// An id the schema does not list (an interest deleted since)
+			// is sent too: Mailchimp refuses the member, naming it.
+			for _, id := range connector.SplitMulti(v) {
+				in[id] = true
+			}
+			continue
 		}
 		switch name {
+		case fTags:
+			tags := connector.SplitMulti(v)
+			if tags == nil {
+				tags = []string{}
+			}
+			b[name] = tags
 		case fEmail:
 			b[name] = strings.TrimSpace(v)
 		case fStatus:
@@ -345,6 +443,16 @@ func (sc *schema) body(op connector.Op) (map[string]any, map[string]map[string]s
 		}
 	}
 	return b, addrs, nil
+}
+
+// interests is b's interests object, made on first use.
+func interests(b map[string]any) map[string]bool {
+	in, _ := b["interests"].(map[string]bool)
+	if in == nil {
+		in = map[string]bool{}
+		b["interests"] = in
+	}
+	return in
 }
 
 // mergeFields is b's merge_fields object, made on first use.

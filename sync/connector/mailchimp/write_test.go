@@ -136,7 +136,7 @@ func TestBodyRefusesBadValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, fs := range []map[string]string{
-		{fStatus: "maybe"}, {fEmailType: "pdf"}, {fVIP: "perhaps"}, {fTags: "x"}, {"NOPE": "x"}, {fLastChanged: "2026-01-01T00:00:00Z"},
+		{fStatus: "maybe"}, {fEmailType: "pdf"}, {fVIP: "perhaps"}, {fRating: "3"}, {"NOPE": "x"}, {fLastChanged: "2026-01-01T00:00:00Z"},
 	} {
 		if _, _, rerr := sc.body(connector.Op{Kind: connector.OpUpdate, ID: "c1", Fields: fs}); rerr == nil {
 			t.Errorf("body(%v) was accepted", fs)

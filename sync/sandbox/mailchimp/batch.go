@@ -26,6 +26,13 @@ type batchError struct {
 // update_existing and ERROR_GENERIC otherwise. A member on the list needs no status
 // (its own is kept); a new one does [the spec's Add_List_Members marks nothing
 // required]. An archived member comes back as a new one [unverified].
+//
+// A member's tags are added to those it has; with sync_tags they replace them, which
+// "will only work when making the call with update_existing set to true" (release note
+// "Added ability to sync tags to existing members", 2022-01-24): without it sync_tags
+// is ignored. The spec's batch member schema lists no tags property; the release note
+// and sync_tags ("replace all existing tags with tags in request") describe them, in
+// the form POST /members takes, an array of names.
 func (s *Sim) handleBatch(w http.ResponseWriter, r *http.Request) {
 	raw, p := decodeBody(r)
 	if p != nil {
@@ -105,7 +112,7 @@ func (s *Sim) handleBatch(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		m, p := s.write(l, existing, writeReq{mode: modeBatch, in: in, skipMerge: q.Get("skip_merge_validation") == "true",
-			syncTags: flags["sync_tags"]})
+			syncTags: flags["sync_tags"] && flags["update_existing"]})
 		switch {
 		case p != nil:
 			failed = append(failed, genericError(email, p))

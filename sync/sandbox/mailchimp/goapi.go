@@ -23,10 +23,12 @@ type MemberSeed struct {
 	// required fields may stay empty.
 	MergeFields map[string]any
 	Tags        []string
-	Language    string
-	VIP         bool
-	Created     time.Time // timestamp_signup and timestamp_opt; zero = now
-	Modified    time.Time // last_changed; zero = Created
+	// Interests are the ids of the interests (of any category) the member is in.
+	Interests []string
+	Language  string
+	VIP       bool
+	Created   time.Time // timestamp_signup and timestamp_opt; zero = now
+	Modified  time.Time // last_changed; zero = Created
 }
 
 // Member is a Go-side snapshot of a list member. MergeFields holds every merge field
@@ -42,6 +44,7 @@ type Member struct {
 	Status        string
 	MergeFields   map[string]any
 	Tags          []string
+	Interests     []string // ids of the interests the member is in, sorted
 	Language      string
 	VIP           bool
 	Signup        time.Time
@@ -62,6 +65,99 @@ type MergeField struct {
 	DateFormat   string   // date: MM/DD/YYYY (default) or DD/MM/YYYY; birthday: MM/DD (default) or DD/MM
 	PhoneFormat  string   // phone: "" (international) or US
 	HelpText     string
+}
+
+// InterestCategory describes an interest category (a group title) and its interests
+// for AddInterestCategory.
+type InterestCategory struct {
+	// ID is the category's id: "" draws one; a given one must be 10 lowercase hex
+	// digits, unused in the list.
+	ID    string
+	Title string
+	// Type is checkboxes (""), dropdown, radio or hidden.
+	Type      string
+	Interests []Interest
+}
+
+// Interest is one interest (group name) of a category; ID as for the category.
+type Interest struct {
+	ID, Name string
+}
+
+// AddInterestCategory adds an interest category with its interests to a list and
+// returns it with every id filled in. Titles are unique in a list, and names in a
+// category [unverified: Mailchimp's app refuses a repeated group name].
+func (s *Sim) AddInterestCategory(listID string, c InterestCategory) (InterestCategory, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.list(listID)
+	if l == nil {
+		return c, fmt.Errorf("list %s: %w", listID, ErrNotFound)
+	}
+	if c.Type == "" {
+		c.Type = "checkboxes"
+	}
+	if strings.TrimSpace(c.Title) == "" || !slices.Contains(categoryTypes, c.Type) {
+		return c, fmt.Errorf("mailchimp sim: interest category %q of type %q: bad title or type", c.Title, c.Type)
+	}
+	if slices.ContainsFunc(l.categories, func(x *interestCategory) bool { return strings.EqualFold(x.title, c.Title) }) {
+		return c, fmt.Errorf("mailchimp sim: interest category %q exists", c.Title)
+	}
+	given := []string{c.ID}
+	names := map[string]bool{}
+	for _, in := range c.Interests {
+		k := strings.ToLower(strings.TrimSpace(in.Name))
+		if k == "" || names[k] {
+			return c, fmt.Errorf("mailchimp sim: interest %q of %q: blank or repeated", in.Name, c.Title)
+		}
+		names[k] = true
+		given = append(given, in.ID)
+	}
+	taken := map[string]bool{}
+	for _, id := range given {
+		if id == "" {
+			continue
+		}
+		if len(id) != interestIDLen || strings.Trim(id, "0123456789abcdef") != "" || taken[id] || l.groupIDTaken(id) {
+			return c, fmt.Errorf("mailchimp sim: id %q is not 10 lowercase hex digits, or is taken", id)
+		}
+		taken[id] = true
+	}
+	if c.ID == "" {
+		c.ID = l.newGroupID(taken)
+	}
+	cat := &interestCategory{id: c.ID, title: c.Title, typ: c.Type, order: len(l.categories)}
+	c.Interests = slices.Clone(c.Interests)
+	for i := range c.Interests {
+		if c.Interests[i].ID == "" {
+			c.Interests[i].ID = l.newGroupID(taken)
+		}
+		in := &interest{id: c.Interests[i].ID, name: c.Interests[i].Name, order: i, category: cat}
+		cat.interests = append(cat.interests, in)
+		l.interestByID[in.id] = in
+	}
+	l.categories = append(l.categories, cat)
+	l.version++
+	return c, nil
+}
+
+// InterestCategories lists a list's interest categories with their interests, in
+// display order.
+func (s *Sim) InterestCategories(listID string) []InterestCategory {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	l := s.list(listID)
+	if l == nil {
+		return nil
+	}
+	out := make([]InterestCategory, len(l.categories))
+	for i, c := range l.categories {
+		out[i] = InterestCategory{ID: c.id, Title: c.title, Type: c.typ}
+		for _, in := range c.interests {
+			out[i].Interests = append(out[i].Interests, Interest{ID: in.id, Name: in.name})
+		}
+	}
+	return out
 }
 
 // DefaultListID is the id of the audience New creates.
@@ -167,6 +263,16 @@ func (s *Sim) SeedMembers(listID string, rows []MemberSeed) ([]string, error) {
 		if errs := append(schema, invalid...); len(errs) > 0 {
 			return ids, fmt.Errorf("mailchimp sim: seed %d: %w", i, errMerge(errs...))
 		}
+		var interests map[string]bool
+		for _, id := range row.Interests {
+			if l.interestByID[id] == nil {
+				return ids, fmt.Errorf("mailchimp sim: seed %d: no interest %q", i, id)
+			}
+			if interests == nil {
+				interests = map[string]bool{}
+			}
+			interests[id] = true
+		}
 		created, modified := row.Created.UTC().Truncate(time.Second), row.Modified.UTC().Truncate(time.Second)
 		if row.Created.IsZero() {
 			created = now
@@ -178,7 +284,7 @@ func (s *Sim) SeedMembers(listID string, rows []MemberSeed) ([]string, error) {
 		m := &member{seq: s.seq, email: email, hash: subscriberHash(email), uniqueID: s.hexID(10), contactID: s.hexID(32),
 			webID: 100000000 + s.rng.Int64N(900000000), emailType: "html", status: status, vals: vals,
 			language: row.Language, vip: row.VIP, signup: created, opt: created, lastChanged: modified,
-			rating: 1 + s.rng.IntN(5), source: "Import"}
+			rating: 1 + s.rng.IntN(5), source: "Import", interests: interests}
 		switch status {
 		case statusUnsubscribed:
 			m.optedOut, m.unsubReason = true, "No longer interested"
@@ -190,9 +296,8 @@ func (s *Sim) SeedMembers(listID string, rows []MemberSeed) ([]string, error) {
 			m.opt = time.Time{}
 		}
 		for _, t := range row.Tags {
-			l.tagID(t)
-			if !slices.Contains(m.tags, t) {
-				m.tags = append(m.tags, t)
+			if t = strings.TrimSpace(t); t != "" {
+				l.addTag(m, t, created)
 			}
 		}
 		l.insert(m)
@@ -204,7 +309,7 @@ func (s *Sim) SeedMembers(listID string, rows []MemberSeed) ([]string, error) {
 func (l *list) snapshot(m *member) Member {
 	return Member{ID: m.hash, ContactID: m.contactID, UniqueEmailID: m.uniqueID, WebID: m.webID, ListID: l.id,
 		Email: m.email, EmailType: m.emailType, Status: m.status, MergeFields: l.mergeValues(m.vals),
-		Tags: slices.Clone(m.tags), Language: m.language, VIP: m.vip, Signup: m.signup, Opt: m.opt, LastChanged: m.lastChanged}
+		Tags: slices.Clone(m.tags), Interests: m.interestIDs(), Language: m.language, VIP: m.vip, Signup: m.signup, Opt: m.opt, LastChanged: m.lastChanged}
 }
 
 // Member finds a member, archived ones included, by contact_id, address or hash.
@@ -255,13 +360,27 @@ func (s *Sim) Count(listID string) int {
 }
 
 // UpdateMember edits a member as a user of Mailchimp's web app would: fields holds
-// merge values by tag, and may set email_address, status, email_type, language and vip.
-// It is checked like an API write (required merge fields aside), and moves
+// merge values by tag, and may set email_address, status, email_type, language, vip,
+// interests (map[string]bool by interest id) and tags ([]string, the member's whole
+// set). It is checked like an API write (required merge fields aside), and moves
 // last_changed when it changes something.
 func (s *Sim) UpdateMember(listID, key string, fields map[string]any) (Member, error) {
 	in := &memberInput{merge: map[string]any{}}
+	replaceTags := false
 	for k, v := range fields {
 		switch k {
+		case "interests":
+			set, ok := v.(map[string]bool)
+			if !ok {
+				return Member{}, errors.New("mailchimp sim: interests must be a map[string]bool")
+			}
+			in.interests = set
+		case "tags":
+			tags, ok := v.([]string)
+			if !ok {
+				return Member{}, errors.New("mailchimp sim: tags must be a []string")
+			}
+			in.tags, in.hasTags, replaceTags = tags, true, true
 		case "email_address", "status", "email_type", "language":
 			str, ok := v.(string)
 			if !ok {
@@ -296,7 +415,7 @@ func (s *Sim) UpdateMember(listID, key string, fields map[string]any) (Member, e
 	if err != nil {
 		return Member{}, err
 	}
-	m, p := s.write(l, m, writeReq{mode: modePatch, in: in, skipMerge: true})
+	m, p := s.write(l, m, writeReq{mode: modePatch, in: in, skipMerge: true, replaceTags: replaceTags})
 	if p != nil {
 		return Member{}, fmt.Errorf("mailchimp sim: update %s: %w", key, p)
 	}

@@ -9,36 +9,37 @@ import (
 )
 
 // memberJSON is a list member on the wire (the spec's List_Members_1 with the fields
-// today's API adds: contact_id, full_name, web_id, source, tags). interests is left out
-// as the sandbox's audiences have no interest groups.
+// today's API adds: contact_id, full_name, web_id, source, tags). interests holds every
+// interest of the list by id, and is left out when the list has none.
 type memberJSON struct {
-	ID                string         `json:"id"`
-	EmailAddress      string         `json:"email_address"`
-	UniqueEmailID     string         `json:"unique_email_id"`
-	ContactID         string         `json:"contact_id"`
-	FullName          string         `json:"full_name"`
-	WebID             int64          `json:"web_id"`
-	EmailType         string         `json:"email_type"`
-	Status            string         `json:"status"`
-	UnsubscribeReason string         `json:"unsubscribe_reason,omitempty"`
-	ConsentsToOne     bool           `json:"consents_to_one_to_one_messaging"`
-	MergeFields       map[string]any `json:"merge_fields"`
-	Stats             memberStats    `json:"stats"`
-	IPSignup          string         `json:"ip_signup"`
-	TimestampSignup   string         `json:"timestamp_signup"`
-	IPOpt             string         `json:"ip_opt"`
-	TimestampOpt      string         `json:"timestamp_opt"`
-	MemberRating      int            `json:"member_rating"`
-	LastChanged       string         `json:"last_changed"`
-	Language          string         `json:"language"`
-	VIP               bool           `json:"vip"`
-	EmailClient       string         `json:"email_client"`
-	Location          location       `json:"location"`
-	Source            string         `json:"source"`
-	TagsCount         int            `json:"tags_count"`
-	Tags              []tagJSON      `json:"tags"`
-	ListID            string         `json:"list_id"`
-	Links             []link         `json:"_links"`
+	ID                string          `json:"id"`
+	EmailAddress      string          `json:"email_address"`
+	UniqueEmailID     string          `json:"unique_email_id"`
+	ContactID         string          `json:"contact_id"`
+	FullName          string          `json:"full_name"`
+	WebID             int64           `json:"web_id"`
+	EmailType         string          `json:"email_type"`
+	Status            string          `json:"status"`
+	UnsubscribeReason string          `json:"unsubscribe_reason,omitempty"`
+	ConsentsToOne     bool            `json:"consents_to_one_to_one_messaging"`
+	MergeFields       map[string]any  `json:"merge_fields"`
+	Interests         map[string]bool `json:"interests,omitempty"`
+	Stats             memberStats     `json:"stats"`
+	IPSignup          string          `json:"ip_signup"`
+	TimestampSignup   string          `json:"timestamp_signup"`
+	IPOpt             string          `json:"ip_opt"`
+	TimestampOpt      string          `json:"timestamp_opt"`
+	MemberRating      int             `json:"member_rating"`
+	LastChanged       string          `json:"last_changed"`
+	Language          string          `json:"language"`
+	VIP               bool            `json:"vip"`
+	EmailClient       string          `json:"email_client"`
+	Location          location        `json:"location"`
+	Source            string          `json:"source"`
+	TagsCount         int             `json:"tags_count"`
+	Tags              []tagJSON       `json:"tags"`
+	ListID            string          `json:"list_id"`
+	Links             []link          `json:"_links"`
 }
 
 type memberStats struct {
@@ -81,7 +82,7 @@ func (l *list) render(m *member, base string) memberJSON {
 	}
 	out := memberJSON{ID: m.hash, EmailAddress: m.email, UniqueEmailID: m.uniqueID, ContactID: m.contactID,
 		FullName: strings.TrimSpace(first + " " + last), WebID: m.webID, EmailType: m.emailType, Status: m.status,
-		MergeFields: merge, IPSignup: m.ipSignup, TimestampSignup: fmtTime(m.signup), IPOpt: m.ipOpt,
+		MergeFields: merge, Interests: l.interestValues(m), IPSignup: m.ipSignup, TimestampSignup: fmtTime(m.signup), IPOpt: m.ipOpt,
 		TimestampOpt: fmtTime(m.opt), MemberRating: m.rating, LastChanged: fmtTime(m.lastChanged),
 		Language: m.language, VIP: m.vip, Source: m.source, TagsCount: len(tags), Tags: tags, ListID: l.id,
 		Links: memberLinks(base, l.id, m.hash)}

@@ -1,16 +1,19 @@
 // Package mailchimp is a wire-exact simulator of the Mailchimp Marketing API 3.0 for
 // audiences (lists) and their members: the API root and ping, lists, merge fields,
-// list members (list with count/offset, status, since_last_changed and sorting, get,
-// add, add-or-update, update, archive, delete-permanent), batch subscribe, the
-// fields/exclude_fields partial responses, Problem Detail errors, the
-// 10-simultaneous-connections limit, and Mailchimp's OAuth 2 login server
-// (/oauth2/authorize, /oauth2/token, /oauth2/metadata, whose api_endpoint points back at
-// the mount point). Requests authenticate with an OAuth access token or an API key,
-// as Bearer, OAuth or HTTP Basic credentials.
+// interest categories and their interests (groups), list members (list with
+// count/offset, status, since_last_changed and sorting, get, add, add-or-update,
+// update, archive, delete-permanent; their interests; their tags, read and changed
+// through /tags), batch subscribe with tags and sync_tags, the fields/exclude_fields
+// partial responses, Problem Detail errors, the 10-simultaneous-connections limit, and
+// Mailchimp's OAuth 2 login server (/oauth2/authorize, /oauth2/token,
+// /oauth2/metadata, whose api_endpoint points back at the mount point). Requests
+// authenticate with an OAuth access token or an API key, as Bearer, OAuth or HTTP
+// Basic credentials.
 //
 // It is written from Mailchimp's marketing OpenAPI spec (3.0.55) and developer docs
-// (errors, methods-parameters, OAuth 2 guide, release note "Changes when using
-// multiple authorization methods"), and from Mailchimp's answers as quoted in client
+// (errors, methods-parameters, OAuth 2 guide, release notes "Changes when using
+// multiple authorization methods" and "Added ability to sync tags to existing
+// members"), and from Mailchimp's answers as quoted in client
 // libraries' issue threads, never from a connector. Behaviour those sources do not pin
 // down is marked [unverified] where it is implemented.
 package mailchimp
@@ -204,6 +207,11 @@ func (s *Sim) routes() {
 	route("GET", lists+"/{list_id}", s.handleList)
 	route("POST", lists+"/{list_id}", s.handleBatch)
 	route("GET", lists+"/{list_id}/merge-fields", s.handleMergeFields)
+	const category = lists + "/{list_id}/interest-categories/{interest_category_id}"
+	route("GET", lists+"/{list_id}/interest-categories", s.handleCategories)
+	route("GET", category, s.handleCategory)
+	route("GET", category+"/interests", s.handleInterests)
+	route("GET", category+"/interests/{interest_id}", s.handleInterest)
 	route("GET", lists+"/{list_id}/members", s.handleMembers)
 	route("POST", lists+"/{list_id}/members", s.handleAdd)
 	route("GET", member, s.handleMember)
@@ -211,6 +219,8 @@ func (s *Sim) routes() {
 	route("PATCH", member, s.handlePatch)
 	route("DELETE", member, s.handleArchive)
 	route("POST", member+"/actions/delete-permanent", s.handleDeletePermanent)
+	route("GET", member+"/tags", s.handleMemberTagList)
+	route("POST", member+"/tags", s.handleMemberTags)
 	for _, p := range paths {
 		methods := strings.Join(allow[p], ", ")
 		m.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {

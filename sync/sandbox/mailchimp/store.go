@@ -53,7 +53,9 @@ type member struct {
 	lastChanged time.Time
 	rating      int
 	source      string
-	tags        []string
+	tags        []string             // in the order the member got them
+	tagAdded    map[string]time.Time // when the member got each tag
+	interests   map[string]bool      // the interests the member is in, by id (true only)
 }
 
 // list is one audience with its merge fields and members.
@@ -72,6 +74,10 @@ type list struct {
 	forgotten   map[string]bool // hashes of permanently deleted members
 	tagIDs      map[string]int
 	version     int64 // bumped on every member write
+
+	categories   []*interestCategory  // display order
+	interestByID map[string]*interest // every interest of every category
+	groupSeq     int                  // the last category or interest id derived
 
 	cacheMu sync.Mutex // guards sorted, which readers fill under s.mu.RLock
 	sorted  map[string]sortedView
@@ -93,7 +99,8 @@ func subscriberHash(email string) string {
 func (s *Sim) addList(name string, created time.Time) string {
 	l := &list{id: s.hexID(10), webID: 100000 + s.rng.Int64N(900000), name: name, created: created,
 		byHash: map[string]*member{}, byContact: map[string]*member{}, byUnique: map[string]*member{},
-		forgotten: map[string]bool{}, tagIDs: map[string]int{}, sorted: map[string]sortedView{}}
+		forgotten: map[string]bool{}, tagIDs: map[string]int{}, sorted: map[string]sortedView{},
+		interestByID: map[string]*interest{}}
 	for _, f := range defaultMergeFields() {
 		l.addField(f)
 	}
@@ -218,17 +225,30 @@ type snapshot struct {
 	email, emailType, status, language string
 	vip, optedOut                      bool
 	vals                               []any
-	tags                               []string
+	tags                               []string // sorted: their order is no change
+	interests                          []string // ids the member is in, sorted
 }
 
 func (m *member) snap() snapshot {
 	return snapshot{email: m.email, emailType: m.emailType, status: m.status, language: m.language, vip: m.vip,
-		optedOut: m.optedOut, vals: slices.Clone(m.vals), tags: slices.Clone(m.tags)}
+		optedOut: m.optedOut, vals: slices.Clone(m.vals), tags: slices.Sorted(slices.Values(m.tags)), interests: m.interestIDs()}
+}
+
+// interestIDs lists the interests the member is in, sorted.
+func (m *member) interestIDs() []string {
+	out := make([]string, 0, len(m.interests))
+	for id, on := range m.interests {
+		if on {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (a snapshot) equal(b snapshot) bool {
 	if a.email != b.email || a.emailType != b.emailType || a.status != b.status || a.language != b.language ||
-		a.vip != b.vip || a.optedOut != b.optedOut || !slices.Equal(a.tags, b.tags) {
+		a.vip != b.vip || a.optedOut != b.optedOut || !slices.Equal(a.tags, b.tags) || !slices.Equal(a.interests, b.interests) {
 		return false
 	}
 	n := max(len(a.vals), len(b.vals))

@@ -19,6 +19,7 @@ type memberInput struct {
 	tsSignup, tsOpt            time.Time
 	tags                       []string
 	hasTags                    bool
+	interests                  map[string]bool // by interest id: in it or not
 }
 
 // decodeBody reads a JSON object body.
@@ -95,6 +96,11 @@ func parseMember(raw map[string]any, statuses []string) (*memberInput, []fieldEr
 		}
 		in.merge = mf
 	}
+	if v, ok := raw["interests"]; ok {
+		var ierrs []fieldError
+		in.interests, ierrs = parseInterests(v)
+		errs = append(errs, ierrs...)
+	}
 	if v, ok := raw["tags"]; ok {
 		arr, isArr := v.([]any)
 		if !isArr {
@@ -126,7 +132,12 @@ type writeReq struct {
 	mode      writeMode
 	in        *memberInput
 	skipMerge bool // skip_merge_validation: required merge fields may stay empty
-	syncTags  bool // batch sync_tags: the member's tags become those sent
+	// syncTags is batch subscribe's sync_tags with update_existing: an existing
+	// member's tags become those sent.
+	syncTags bool
+	// replaceTags sets the member's tags to in.tags, as a user editing them in the
+	// web app does (the Go API's UpdateMember only).
+	replaceTags bool
 }
 
 // write validates one member write against l and m (nil for a new member) and applies
@@ -183,6 +194,9 @@ func (s *Sim) write(l *list, m *member, req writeReq) (*member, *problem) {
 	if len(invalid) > 0 {
 		return nil, errMerge(invalid...)
 	}
+	if p := l.checkInterests(in.interests); p != nil {
+		return nil, p
+	}
 
 	now := s.nowSecond()
 	if isNew {
@@ -206,15 +220,30 @@ func (s *Sim) write(l *list, m *member, req writeReq) (*member, *problem) {
 	if in.vip != nil {
 		m.vip = *in.vip
 	}
-	if in.hasTags && (req.mode == modeAdd || req.mode == modeBatch) {
-		if req.syncTags || isNew {
-			m.tags = nil
+	for id, on := range in.interests {
+		if m.interests == nil {
+			m.interests = map[string]bool{}
 		}
+		if on {
+			m.interests[id] = true
+		} else {
+			delete(m.interests, id)
+		}
+	}
+	switch {
+	case req.replaceTags:
+		l.setTags(m, in.tags, now)
+	case req.syncTags && req.mode == modeBatch && !isNew:
+		// "Whether this batch operation will replace all existing tags with tags in
+		// request" (spec, sync_tags), read literally: a member sent without tags is
+		// left with none [unverified: the docs do not single that case out].
+		l.setTags(m, in.tags, now)
+	case in.hasTags && (req.mode == modeAdd || req.mode == modeBatch):
+		// POST /members takes tags; batch subscribe adds them to an existing member
+		// too (release note "Added ability to sync tags to existing members",
+		// 2022-01-24). PUT and PATCH have no tags property: they are ignored there.
 		for _, t := range in.tags {
-			l.tagID(t)
-			if !slices.Contains(m.tags, t) {
-				m.tags = append(m.tags, t)
-			}
+			l.addTag(m, t, now)
 		}
 	}
 	switch {
