@@ -56,17 +56,22 @@ func (c *Connector) update(ctx context.Context, sc *schema, op connector.Op) (co
 		return connector.Result{Err: &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: op.ID, Category: connector.CatNotFound,
 			Code: "Resource Not Found", Message: "the " + sc.aud.String() + " has no member " + op.ID}}
 	}
+	// load reads the member once, for what it holds now; false when it
+	// is gone.
+	load := func() (bool, error) {
+		if current != nil {
+			return true, nil
+		}
+		m, found, err := c.getMember(ctx, sc, op.ID)
+		if found {
+			current = &m
+		}
+		return found, err
+	}
 	for tag, parts := range addrs {
 		if len(parts) < len(addressParts) {
-			if current == nil {
-				m, found, err := c.getMember(ctx, sc, op.ID)
-				if err != nil {
-					return connector.Result{}, err
-				}
-				if !found {
-					return missing(), nil
-				}
-				current = &m
+			if found, err := load(); err != nil || !found {
+				return missing(), err
 			}
 			have, err := readAddress(current.MergeFields[tag])
 			if err != nil {
@@ -102,15 +107,8 @@ func (c *Connector) update(ctx context.Context, sc *schema, op connector.Op) (co
 	if !setTags {
 		return connector.Result{ID: id}, nil
 	}
-	if current == nil {
-		m, found, err := c.getMember(ctx, sc, op.ID)
-		if err != nil {
-			return connector.Result{}, err
-		}
-		if !found {
-			return missing(), nil
-		}
-		current = &m
+	if found, err := load(); err != nil || !found {
+		return missing(), err
 	}
 	return c.setTags(ctx, sc, op, id, *current, tags)
 }

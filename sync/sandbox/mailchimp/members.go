@@ -145,15 +145,21 @@ func (s *Sim) listMembers(w http.ResponseWriter, r *http.Request, mq *memberQuer
 			Schema: schemaURL(base, "Lists/Members/POST")}}})
 }
 
+// memberOf finds the path's list and member, either nil when absent; the
+// caller holds s.mu.
+func (s *Sim) memberOf(r *http.Request) (*list, *member) {
+	l := s.list(r.PathValue("list_id"))
+	if l == nil {
+		return nil, nil
+	}
+	return l, l.lookup(r.PathValue("subscriber_hash"))
+}
+
 // handleMember serves GET /3.0/lists/{list_id}/members/{subscriber_hash}; an archived
 // member is found, with status archived.
 func (s *Sim) handleMember(w http.ResponseWriter, r *http.Request) {
 	s.mu.RLock()
-	l := s.list(r.PathValue("list_id"))
-	var m *member
-	if l != nil {
-		m = l.lookup(r.PathValue("subscriber_hash"))
-	}
+	l, m := s.memberOf(r)
 	if m == nil {
 		s.mu.RUnlock()
 		writeProblem(w, errNotFound())

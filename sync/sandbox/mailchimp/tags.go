@@ -162,11 +162,7 @@ func (s *Sim) handleMemberTagList(w http.ResponseWriter, r *http.Request) {
 	}
 	base := s.baseURL(r)
 	s.mu.RLock()
-	l := s.list(r.PathValue("list_id"))
-	var m *member
-	if l != nil {
-		m = l.lookup(r.PathValue("subscriber_hash"))
-	}
+	l, m := s.memberOf(r)
 	if m == nil {
 		s.mu.RUnlock()
 		writeProblem(w, errNotFound())
