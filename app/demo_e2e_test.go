@@ -101,3 +101,18 @@ func TestEveryDemoSyncSettles(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoSyncsSaveOnAnEmptySandbox: a sandbox started with no contacts
+// still holds what the ready-made syncs map (custom fields, the Mailchimp
+// group), so each of them saves.
+func TestDemoSyncsSaveOnAnEmptySandbox(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 3, 0)
+	conns := app.DemoConnections{HubSpot: "hs", Salesforce: "sf", Pipedrive: "pd", Zoho: "zc", Dynamics: "dv", Mailchimp: "mc"}
+	for vendor, name := range map[string]string{"pipedrive": conns.Pipedrive, "zoho": conns.Zoho, "dynamics": conns.Dynamics, "mailchimp": conns.Mailchimp} {
+		if _, err := a.ConnectSandbox(ctx, srv, vendor, name, nil); err != nil {
+			t.Fatalf("connect %s: %v", vendor, err)
+		}
+	}
+	saveSyncs(t, a, app.DemoSyncs(conns)...)
+}

@@ -77,7 +77,8 @@ func (s slugger) slug(v string) string { return s.r.Replace(strings.ToLower(v)) 
 // near-duplicates.
 func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, dv *dynamics.Sim, mc *mailchimp.Sim, seedVal int64, n int, now time.Time) error {
 	if n == 0 {
-		return nil
+		_, err := mailchimpGroups(mc)
+		return err
 	}
 	rng := rand.New(rand.NewPCG(uint64(seedVal), 0xc0ffee))
 	sl := newSlugger()

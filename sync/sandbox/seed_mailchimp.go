@@ -82,7 +82,9 @@ func mcGroups(i int, topics []string) (interests, tags []string) {
 // transactional. The audience has two interest categories, "Topics" and "Buying role"
 // (mcGroups says who is in which interests, and who has tags). It draws from a random
 // source of its own.
-func seedMailchimp(mc *mailchimp.Sim, companies []company, hsOnly []person, seedVal int64, n int, now time.Time) error {
+// mailchimpGroups adds the default audience's interest categories, which
+// the demo sync maps, even to a sandbox seeded with no contacts.
+func mailchimpGroups(mc *mailchimp.Sim) (mailchimp.InterestCategory, error) {
 	list := mc.DefaultListID()
 	topics := mailchimp.InterestCategory{Title: "Topics", Type: "checkboxes"}
 	for _, name := range mcTopics {
@@ -90,11 +92,19 @@ func seedMailchimp(mc *mailchimp.Sim, companies []company, hsOnly []person, seed
 	}
 	topics, err := mc.AddInterestCategory(list, topics)
 	if err != nil {
-		return fmt.Errorf("mailchimp interest categories: %w", err)
+		return topics, fmt.Errorf("mailchimp interest categories: %w", err)
 	}
 	if _, err := mc.AddInterestCategory(list, mailchimp.InterestCategory{ID: MailchimpBuyingRoleCategory, Title: "Buying role",
 		Type: "hidden", Interests: mcBuyingRoles}); err != nil {
-		return fmt.Errorf("mailchimp interest categories: %w", err)
+		return topics, fmt.Errorf("mailchimp interest categories: %w", err)
+	}
+	return topics, nil
+}
+
+func seedMailchimp(mc *mailchimp.Sim, companies []company, hsOnly []person, seedVal int64, n int, now time.Time) error {
+	topics, err := mailchimpGroups(mc)
+	if err != nil {
+		return err
 	}
 	topicIDs := make([]string, len(topics.Interests))
 	for i, in := range topics.Interests {
@@ -125,7 +135,7 @@ func seedMailchimp(mc *mailchimp.Sim, companies []company, hsOnly []person, seed
 					"addr1": strconv.Itoa(1+rng.IntN(999)) + " " + streets[rng.IntN(len(streets))],
 					"city":  city, "state": where[0], "zip": where[1], "country": where[2]}}})
 	})
-	if _, err := mc.SeedMembers(list, rows); err != nil {
+	if _, err := mc.SeedMembers(mc.DefaultListID(), rows); err != nil {
 		return fmt.Errorf("mailchimp members: %w", err)
 	}
 	return nil
