@@ -14,8 +14,8 @@ import (
 // they were ticked) to a Salesforce multi-select picklist (labels, kept in
 // the picklist's order), over real HTTP. Each option is translated, the
 // orders never read as a change, an edit on either side reaches the other
-// with its audit, and an option with no mapping goes to review and writes
-// nothing.
+// with its audit, edits on both sides merge option by option, and an option
+// with no mapping goes to review and writes nothing.
 func TestMultiSelectSyncsAsASet(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 11, 30)
@@ -76,6 +76,26 @@ func TestMultiSelectSyncsAsASet(t *testing.T) {
 		t.Fatalf("audit of the run has no hs_buying_role DECISION_MAKER;BUDGET_HOLDER (as HubSpot held it) → CHAMPION;INFLUENCER for %s: %+v", hsID, d.Audit)
 	}
 
+	// Both sides edit the selection before the next run: HubSpot adds End
+	// User, Salesforce drops Influencer. Neither edit is lost and nothing
+	// conflicts: the selections merge option by option.
+	if _, err := hs.Update("contacts", hsID, map[string]string{"hs_buying_role": "INFLUENCER;CHAMPION;END_USER"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sf.Update("Contact", sfID, map[string]string{"Buying_Role__c": "Champion"}); err != nil {
+		t.Fatal(err)
+	}
+	both, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	if err != nil || both.Summary.Conflicts != 0 || both.Summary.Updated != 2 {
+		t.Fatalf("run after edits on both sides: %v, %+v; want two updates and no conflict\n%s", err, both.Summary, both.Plan.Summary())
+	}
+	if h, _ := hs.Get("contacts", hsID); h.Properties["hs_buying_role"] != "CHAMPION;END_USER" {
+		t.Fatalf("HubSpot hs_buying_role = %q; want CHAMPION;END_USER", h.Properties["hs_buying_role"])
+	}
+	if got := sfRole(t, sf, sfID); got != "Champion;End User" {
+		t.Fatalf("Salesforce Buying_Role__c = %q; want Champion;End User", got)
+	}
+
 	// HubSpot's Legal & Compliance has no Salesforce option in the demo's
 	// value map: the record goes to review naming the value, and
 	// Salesforce keeps what it had.
@@ -85,7 +105,7 @@ func TestMultiSelectSyncsAsASet(t *testing.T) {
 	if _, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
 		t.Fatal(err)
 	}
-	if got := sfRole(t, sf, sfID); got != "Champion;Influencer" {
+	if got := sfRole(t, sf, sfID); got != "Champion;End User" {
 		t.Fatalf("Salesforce Buying_Role__c after an unmapped option = %q; want it unchanged", got)
 	}
 	items, err := a.Reviews(ctx, "contacts", "rejected", "open")

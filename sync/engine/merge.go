@@ -18,6 +18,7 @@ const (
 	RuleBtoA        = "b-to-a"       // one-way row: A drifted from its source
 	RuleFillBlank   = "fill-blank"   // new link: a blank side takes the other's value
 	RuleUnlessBlank = "unless-blank" // both changed, the non-blank one wins
+	RuleMergeSet    = "merge-set"    // both changed a multi-select: merged option by option
 	RuleCreate      = "create"
 	RuleUndo        = "undo"
 	RuleReview      = "review" // a person decided
@@ -133,6 +134,8 @@ func (m merger) mergeTwoWay(out *pairOut, r mapping.Row, a, b recView, ca, cb, b
 			m.write(out, r, "a", a, b, cb, RuleFillBlank)
 		case cb == "":
 			m.write(out, r, "b", b, a, ca, RuleFillBlank)
+		case r.Set:
+			m.mergeSet(out, r, a, b, ca, cb, bv, false)
 		default:
 			m.conflict(out, r, a, b, ca, cb, bv)
 		}
@@ -156,8 +159,23 @@ func (m merger) mergeTwoWay(out *pairOut, r mapping.Row, a, b recView, ca, cb, b
 		m.write(out, r, "a", a, b, cb, RuleUnlessBlank)
 	case r.UnlessBlank && cb == "":
 		m.write(out, r, "b", b, a, ca, RuleUnlessBlank)
+	case r.Set:
+		m.mergeSet(out, r, a, b, ca, cb, bv, true)
 	default:
 		m.conflict(out, r, a, b, ca, cb, bv)
+	}
+}
+
+// mergeSet writes both sides of a multi-select both changed with their
+// edits merged option by option: one side's added Champion and the other's
+// removed Influencer both stand, so there is nothing to decide.
+func (m merger) mergeSet(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv string, hasBase bool) {
+	v := mapping.MergeSets(ca, cb, bv, hasBase)
+	if v != ca {
+		m.write(out, r, "a", a, b, v, RuleMergeSet)
+	}
+	if v != cb {
+		m.write(out, r, "b", b, a, v, RuleMergeSet)
 	}
 }
 

@@ -182,6 +182,7 @@ func (cp *rowCompiler) compile() (Row, bool) {
 		Dir:         dir,
 		UnlessBlank: f.Rule == UnlessBlank,
 		OnCreate:    f.Rule == OnCreate,
+		Set:         len(bFields) == 1 && bFields[0].Type == connector.TypeMulti && !fwd.constant,
 		Transform:   fwd.name,
 		c:           c,
 	}

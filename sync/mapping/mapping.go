@@ -13,7 +13,10 @@ package mapping
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/crmsync/crmsync/sync/connector"
 )
 
 // Direction says which way a mapping (or a whole sync) writes.
@@ -137,8 +140,11 @@ type Row struct {
 	Dir         Direction // effective: AtoB, BtoA or TwoWay, never Inherit or None
 	UnlessBlank bool      // never overwrite a value with a blank
 	OnCreate    bool      // written into created records only, never merged
-	Transform   string    // the forward transform's name, for display
-	c           *codec
+	// Set is true when the canonical value is a multi-select selection:
+	// the engine merges concurrent edits option by option (MergeSets).
+	Set       bool
+	Transform string // the forward transform's name, for display
+	c         *codec
 }
 
 // CanonA reads A's fields and returns the canonical value (B's form).
@@ -208,4 +214,36 @@ func fieldMap(fvs []FieldValue) map[string]string {
 // transform available).
 func (r Row) Invertible() bool {
 	return r.c != nil && (r.c.rev != nil || r.c.fwd.inverse != nil) && len(r.AFields) > 0
+}
+
+// MergeSets merges two edits of a multi-select selection made since base,
+// option by option: an option one side added or removed is added or
+// removed, and one both sides changed changed the same way, so edits never
+// conflict. Without a base (a new link) nothing can have been removed and
+// the result is the union. The values are canonical; so is the result.
+func MergeSets(a, b, base string, hasBase bool) string {
+	inA, inB, inBase := setOf(a), setOf(b), setOf(base)
+	var out []string
+	for _, v := range slices.Concat(connector.SplitMulti(a), connector.SplitMulti(b), connector.SplitMulti(base)) {
+		keep := inA[v] || inB[v]
+		if hasBase {
+			keep = inB[v] // A left it as it was
+			if inA[v] != inBase[v] {
+				keep = inA[v] // A changed it; B left it or changed it alike
+			}
+		}
+		if keep && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	slices.Sort(out)
+	return strings.Join(out, connector.MultiSep)
+}
+
+func setOf(v string) map[string]bool {
+	m := map[string]bool{}
+	for _, x := range connector.SplitMulti(v) {
+		m[x] = true
+	}
+	return m
 }

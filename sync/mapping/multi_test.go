@@ -127,3 +127,28 @@ func TestMultiCompileProblems(t *testing.T) {
 		t.Errorf("multi into text: %v", probs)
 	}
 }
+
+func TestMergeSets(t *testing.T) {
+	cases := []struct {
+		a, b, base string
+		hasBase    bool
+		want       string
+	}{
+		{"Champion;End User;Influencer", "Champion", "Champion;Influencer", true, "Champion;End User"}, // A added, B removed
+		{"Champion", "Champion;Influencer", "Champion;Influencer", true, "Champion"},                   // only A removed
+		{"", "Champion;Other", "Champion", true, "Other"},                                              // A cleared, B added
+		{"Blocker;Champion", "Blocker;Other", "", true, "Blocker;Champion;Other"},                      // both added, one alike
+		{"Champion", "Other", "", false, "Champion;Other"},                                             // a new link: the union
+	}
+	for _, tc := range cases {
+		if got := mapping.MergeSets(tc.a, tc.b, tc.base, tc.hasBase); got != tc.want {
+			t.Errorf("MergeSets(%q, %q, base %q, %v) = %q; want %q", tc.a, tc.b, tc.base, tc.hasBase, got, tc.want)
+		}
+	}
+	if row := compileMulti(t, mapping.Field{A: "hs_buying_role", B: "Roles__c"}); !row.Set {
+		t.Error("a multi-select row is not marked Set")
+	}
+	if row := compileMulti(t, mapping.Field{A: "hs_buying_role", B: "Description", Direction: mapping.AtoB}); row.Set {
+		t.Error("a multi-select copied into text is marked Set")
+	}
+}
