@@ -130,3 +130,47 @@ func sfRole(t *testing.T, sf *salesforce.Sim, id string) string {
 	}
 	return r.Fields["Buying_Role__c"]
 }
+
+// TestUndoOfMultiSelectIgnoresOrder: a HubSpot user saves the selection a
+// run wrote in another order (the same options), and undoing that run still
+// writes the old selection back instead of calling it a conflict.
+func TestUndoOfMultiSelectIgnoresOrder(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 11, 30)
+	hs, sf := srv.HubSpot(), srv.Salesforce()
+	if err := a.SaveSync(ctx, app.DemoSync("contacts", "hs", "sf")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
+		t.Fatal(err)
+	}
+	var hsID, sfID string
+	for _, l := range syncLinks(t, a, "contacts") {
+		if h, _ := hs.Get("contacts", l.AID); h.Properties["hs_buying_role"] == "DECISION_MAKER;BUDGET_HOLDER" {
+			hsID, sfID = l.AID, l.BID
+		}
+	}
+	if hsID == "" {
+		t.Fatal("no linked HubSpot contact with DECISION_MAKER;BUDGET_HOLDER")
+	}
+	if _, err := sf.Update("Contact", sfID, map[string]string{"Buying_Role__c": "Influencer;Champion"}); err != nil {
+		t.Fatal(err)
+	}
+	edited, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	if err != nil || edited.Summary.Updated != 1 {
+		t.Fatalf("run after the Salesforce edit: %v, %+v", err, edited.Summary)
+	}
+	if _, err := hs.Update("contacts", hsID, map[string]string{"hs_buying_role": "INFLUENCER;CHAMPION"}); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Updated != 0 {
+		t.Fatalf("a reordered selection was synced as a change: %v, %+v", err, res.Summary)
+	}
+	undo, err := a.Undo(ctx, edited.Summary.RunID, app.RunOptions{Confirm: true})
+	if err != nil || undo.Summary.Updated != 1 || undo.Summary.Review != 0 {
+		t.Fatalf("undo: %v, %+v; want one update and nothing for review\n%s", err, undo.Summary, undo.Plan.Summary())
+	}
+	if h, _ := hs.Get("contacts", hsID); h.Properties["hs_buying_role"] != "DECISION_MAKER;BUDGET_HOLDER" {
+		t.Fatalf("HubSpot hs_buying_role after the undo = %q; want DECISION_MAKER;BUDGET_HOLDER back", h.Properties["hs_buying_role"])
+	}
+}

@@ -3,9 +3,11 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/connector"
 )
 
 // Undo plans a run that writes back each old value of run runID wherever
@@ -91,11 +93,12 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 			continue
 		}
 		now, read := cur[a.Field]
+		same := func(x, y string) bool { return x == y || p.isSetField(side, a.Field) && sameSet(x, y) }
 		switch {
-		case read && now == a.New:
+		case read && same(now, a.New):
 			w.Changes = upsertChange(w.Changes, Change{Field: a.Field, Old: now, New: a.Old, Rule: RuleUndo})
 			after[a.Field] = a.Old
-		case now == a.Old:
+		case same(now, a.Old):
 			// already back to the old value
 		default:
 			p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "conflict", Side: side, RecordID: id, OtherID: pr.OtherID, Field: a.Field,
@@ -121,6 +124,29 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 	}
 	p.addWrite("update", w)
 	return nil
+}
+
+// isSetField says whether field, on side, holds a multi-select selection
+// (a Set row's field), which a vendor may hand back in another order.
+func (p *planner) isSetField(side, field string) bool {
+	for _, r := range p.rows {
+		fs := r.AFields
+		if side == "b" {
+			fs = r.BFields
+		}
+		if r.Set && len(fs) == 1 && fs[0] == field {
+			return true
+		}
+	}
+	return false
+}
+
+// sameSet says whether two selections hold the same options.
+func sameSet(x, y string) bool {
+	a, b := connector.SplitMulti(x), connector.SplitMulti(y)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
 }
 
 func touches(fields []string, cs []Change) bool {
