@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // TestEveryDemoSyncSettles runs every ready-made sync Try the sandbox
@@ -26,12 +27,7 @@ import (
 func TestEveryDemoSyncSettles(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 43, 40)
-	conns := app.DemoConnections{HubSpot: "hs", Salesforce: "sf", Pipedrive: "pd", Zoho: "zc", Dynamics: "dv", Mailchimp: "mc"}
-	for vendor, name := range map[string]string{"pipedrive": conns.Pipedrive, "zoho": conns.Zoho, "dynamics": conns.Dynamics, "mailchimp": conns.Mailchimp} {
-		if _, err := a.ConnectSandbox(ctx, srv, vendor, name, nil); err != nil {
-			t.Fatalf("connect %s: %v", vendor, err)
-		}
-	}
+	conns := connectAll(t, a, srv)
 	defs := app.DemoSyncs(conns)
 	saveSyncs(t, a, defs...)
 	for pass := 1; ; pass++ {
@@ -106,13 +102,20 @@ func TestEveryDemoSyncSettles(t *testing.T) {
 // still holds what the ready-made syncs map (custom fields, the Mailchimp
 // group), so each of them saves.
 func TestDemoSyncsSaveOnAnEmptySandbox(t *testing.T) {
-	ctx := context.Background()
 	a, srv := connectedSandbox(t, 3, 0)
+	conns := connectAll(t, a, srv)
+	saveSyncs(t, a, app.DemoSyncs(conns)...)
+}
+
+// connectAll connects the other four sandbox CRMs beside connectedSandbox's
+// HubSpot and Salesforce, under the names it returns.
+func connectAll(t *testing.T, a *app.App, srv *sandbox.Server) app.DemoConnections {
+	t.Helper()
 	conns := app.DemoConnections{HubSpot: "hs", Salesforce: "sf", Pipedrive: "pd", Zoho: "zc", Dynamics: "dv", Mailchimp: "mc"}
 	for vendor, name := range map[string]string{"pipedrive": conns.Pipedrive, "zoho": conns.Zoho, "dynamics": conns.Dynamics, "mailchimp": conns.Mailchimp} {
-		if _, err := a.ConnectSandbox(ctx, srv, vendor, name, nil); err != nil {
+		if _, err := a.ConnectSandbox(context.Background(), srv, vendor, name, nil); err != nil {
 			t.Fatalf("connect %s: %v", vendor, err)
 		}
 	}
-	saveSyncs(t, a, app.DemoSyncs(conns)...)
+	return conns
 }

@@ -161,11 +161,8 @@ func (s *Sim) handleCategories(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	base, typ := s.baseURL(r), r.URL.Query().Get("type")
-	s.mu.RLock()
-	l := s.list(r.PathValue("list_id"))
-	if l == nil {
-		s.mu.RUnlock()
-		writeProblem(w, errNotFound())
+	l, ok := s.rlockList(w, r)
+	if !ok {
 		return
 	}
 	var match []map[string]any

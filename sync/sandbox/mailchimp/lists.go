@@ -109,11 +109,8 @@ func (s *Sim) handleLists(w http.ResponseWriter, r *http.Request) {
 
 // handleList serves GET /3.0/lists/{list_id}.
 func (s *Sim) handleList(w http.ResponseWriter, r *http.Request) {
-	s.mu.RLock()
-	l := s.list(r.PathValue("list_id"))
-	if l == nil {
-		s.mu.RUnlock()
-		writeProblem(w, errNotFound())
+	l, ok := s.rlockList(w, r)
+	if !ok {
 		return
 	}
 	out := s.renderList(l, s.baseURL(r), r.URL.Query().Get("include_total_contacts") == "true")
@@ -130,11 +127,8 @@ func (s *Sim) handleMergeFields(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q, base := r.URL.Query(), s.baseURL(r)
-	s.mu.RLock()
-	l := s.list(r.PathValue("list_id"))
-	if l == nil {
-		s.mu.RUnlock()
-		writeProblem(w, errNotFound())
+	l, ok := s.rlockList(w, r)
+	if !ok {
 		return
 	}
 	var match []map[string]any

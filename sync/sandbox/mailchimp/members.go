@@ -111,11 +111,8 @@ func (s *Sim) handleMembers(w http.ResponseWriter, r *http.Request) {
 
 func (s *Sim) listMembers(w http.ResponseWriter, r *http.Request, mq *memberQuery, count, offset int) {
 	base := s.baseURL(r)
-	s.mu.RLock()
-	l := s.list(r.PathValue("list_id"))
-	if l == nil {
-		s.mu.RUnlock()
-		writeProblem(w, errNotFound())
+	l, ok := s.rlockList(w, r)
+	if !ok {
 		return
 	}
 	seq := l.candidates(mq)
@@ -145,24 +142,39 @@ func (s *Sim) listMembers(w http.ResponseWriter, r *http.Request, mq *memberQuer
 			Schema: schemaURL(base, "Lists/Members/POST")}}})
 }
 
-// memberOf finds the path's list and member, either nil when absent; the
-// caller holds s.mu.
-func (s *Sim) memberOf(r *http.Request) (*list, *member) {
+// rlockList read-locks the sandbox and finds the path's list. When there
+// is none it unlocks, answers 404 and returns false; otherwise the caller
+// unlocks.
+func (s *Sim) rlockList(w http.ResponseWriter, r *http.Request) (*list, bool) {
+	s.mu.RLock()
 	l := s.list(r.PathValue("list_id"))
 	if l == nil {
-		return nil, nil
+		s.mu.RUnlock()
+		writeProblem(w, errNotFound())
 	}
-	return l, l.lookup(r.PathValue("subscriber_hash"))
+	return l, l != nil
+}
+
+// rlockMember is rlockList for the path's member of the list.
+func (s *Sim) rlockMember(w http.ResponseWriter, r *http.Request) (*list, *member, bool) {
+	s.mu.RLock()
+	var m *member
+	l := s.list(r.PathValue("list_id"))
+	if l != nil {
+		m = l.lookup(r.PathValue("subscriber_hash"))
+	}
+	if m == nil {
+		s.mu.RUnlock()
+		writeProblem(w, errNotFound())
+	}
+	return l, m, m != nil
 }
 
 // handleMember serves GET /3.0/lists/{list_id}/members/{subscriber_hash}; an archived
 // member is found, with status archived.
 func (s *Sim) handleMember(w http.ResponseWriter, r *http.Request) {
-	s.mu.RLock()
-	l, m := s.memberOf(r)
-	if m == nil {
-		s.mu.RUnlock()
-		writeProblem(w, errNotFound())
+	l, m, ok := s.rlockMember(w, r)
+	if !ok {
 		return
 	}
 	out := l.render(m, s.baseURL(r))

@@ -161,11 +161,8 @@ func (s *Sim) handleMemberTagList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	base := s.baseURL(r)
-	s.mu.RLock()
-	l, m := s.memberOf(r)
-	if m == nil {
-		s.mu.RUnlock()
-		writeProblem(w, errNotFound())
+	l, m, ok := s.rlockMember(w, r)
+	if !ok {
 		return
 	}
 	lo, hi := window(len(m.tags), count, offset)
