@@ -51,7 +51,17 @@ func schemaA() connector.Schema {
 		{Name: "lastname", Type: connector.TypeString},
 		{Name: "phone", Type: connector.TypeString},
 		{Name: "stage", Type: connector.TypeString},
+		{Name: "roles", Type: connector.TypeMulti, Options: simRoleOptions()},
 	}}
+}
+
+// simRoleOptions are the options of both sides' multi-select.
+func simRoleOptions() []connector.Option {
+	var out []connector.Option
+	for _, v := range []string{"r0", "r1", "r2", "r3", "r4"} {
+		out = append(out, connector.Option{Value: v})
+	}
+	return out
 }
 
 func schemaB() connector.Schema {
@@ -62,6 +72,7 @@ func schemaB() connector.Schema {
 		{Name: "Phone", Type: connector.TypeString},
 		{Name: "Crmsync_Key__c", Type: connector.TypeString, Unique: true},
 		{Name: "Stage", Type: connector.TypeEnum, Options: []connector.Option{{Value: "Lead"}, {Value: "Customer"}}},
+		{Name: "Roles__c", Type: connector.TypeMulti, Options: simRoleOptions()},
 	}}
 }
 

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/engine/memconn"
+	"github.com/crmsync/crmsync/sync/mapping"
 )
 
 var (
@@ -30,8 +32,11 @@ func TestSimulation(t *testing.T) {
 	t.Cleanup(func() {
 		simStats.Lock()
 		defer simStats.Unlock()
-		t.Logf("%d seeds: %d runs (%d killed), %d CRM writes, %d conflict winners checked",
-			*simSeeds, simStats.runs, simStats.kills, simStats.writes, simStats.conflictsChecked)
+		t.Logf("%d seeds: %d runs (%d killed), %d CRM writes, %d conflict winners checked, %d multi-select fields merged",
+			*simSeeds, simStats.runs, simStats.kills, simStats.writes, simStats.conflictsChecked, simStats.mergedSets)
+		if *simSeeds >= 100 && simStats.mergedSets == 0 {
+			t.Error("no seed merged a multi-select edited on both sides: the simulation no longer exercises merge-set")
+		}
 	})
 	for seed := 1; seed <= *simSeeds; seed++ {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
@@ -51,7 +56,7 @@ type killed struct{}
 // simStats totals what the simulation exercised, reported at the end.
 var simStats struct {
 	sync.Mutex
-	runs, kills, writes, conflictsChecked int
+	runs, kills, writes, conflictsChecked, mergedSets int
 }
 
 func (s *sim) stat(f func()) {
@@ -93,6 +98,8 @@ func newSim(t *testing.T, seed uint64) *sim {
 	def := baseDefinition()
 	def.Conflict = []string{engine.ConflictPreferA, engine.ConflictPreferB, engine.ConflictNewer}[rng.IntN(3)]
 	def.Safety.PropagateDeletes = rng.IntN(2) == 0
+	// A multi-select, merged option by option when both sides change it.
+	def.Fields = append(def.Fields, mapping.Field{A: rolesA, B: rolesB})
 	upsertB := ""
 	if rng.IntN(2) == 0 {
 		upsertB = "Crmsync_Key__c"
@@ -209,12 +216,35 @@ func (s *sim) put(side, email string) string {
 	for _, f := range simFields {
 		fs[fieldName(side, f)] = s.word()
 	}
+	fs[fieldName(side, simField{rolesA, rolesB})] = s.roles()
 	id := s.conn(side).Put(obj(side), fs)
 	s.owned[side+":"+id] = true
 	return id
 }
 
 func (s *sim) word() string { return fmt.Sprintf("w%d", s.rng.IntN(1000)) }
+
+// The multi-select's fields, outside simFields: its values compare as sets.
+const rolesA, rolesB = "roles", "Roles__c"
+
+// roles is a random selection in a random order, as a person ticks them.
+func (s *sim) roles() string {
+	var out []string
+	for _, i := range s.rng.Perm(5) {
+		if s.rng.IntN(3) == 0 {
+			out = append(out, fmt.Sprintf("r%d", i))
+		}
+	}
+	return strings.Join(out, ";")
+}
+
+// sameRoles compares two selections as sets.
+func sameRoles(x, y string) bool {
+	a, b := strings.Split(x, ";"), strings.Split(y, ";")
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
 
 func (s *sim) create(side string) {
 	email := s.freshEmail()
@@ -258,7 +288,9 @@ func (s *sim) edit(side string) {
 	r := live[s.rng.IntN(len(live))]
 	s.touched(side, r.ID)
 	switch {
-	case n < 15:
+	case n == 14:
+		s.conn(side).Edit(obj(side), r.ID, map[string]string{fieldName(side, simField{rolesA, rolesB}): s.roles()})
+	case n < 14:
 		f := simFields[s.rng.IntN(len(simFields))]
 		v := s.word()
 		if f.a != "lastname" && s.rng.IntN(5) == 0 {
@@ -297,6 +329,13 @@ func (s *sim) concurrentEdit() {
 	}
 	s.touched("a", l.AID)
 	s.touched("b", l.BID)
+	if s.rng.IntN(4) == 0 {
+		// Both sides edit the selection: merged, never a conflict, so
+		// only convergence is checked.
+		s.f.a.Edit(objA, l.AID, map[string]string{rolesA: s.roles()})
+		s.f.b.Edit(objB, l.BID, map[string]string{rolesB: s.roles()})
+		return
+	}
 	f := simFields[s.rng.IntN(len(simFields))]
 	va, vb := "ca"+s.word(), "cb"+s.word()
 	s.f.a.Edit(objA, l.AID, map[string]string{f.a: va})
@@ -409,7 +448,11 @@ func (s *sim) quiesce() {
 	}
 	s.checkConverged()
 	s.checkAudit()
-	s.stat(func() { simStats.writes += len(s.writes) })
+	var merged int
+	if err := s.f.db.SQL().QueryRow("SELECT count(*) FROM audit WHERE rule = ?", engine.RuleMergeSet).Scan(&merged); err != nil {
+		s.t.Fatal(err)
+	}
+	s.stat(func() { simStats.writes += len(s.writes); simStats.mergedSets += merged })
 	if *simDebug {
 		s.t.Logf("runs %d, writes %d, links %d, expectations %d, A %d B %d live", s.runs, len(s.writes), len(s.f.links()), len(s.expect), s.f.a.Count(objA), s.f.b.Count(objB))
 	}
@@ -487,8 +530,11 @@ func (s *sim) checkConverged() {
 		if ra == nil || rb == nil || open["a:"+l.AID] || open["b:"+l.BID] {
 			continue
 		}
-		for _, f := range append(simFields, simField{"email", "Email"}) {
+		for _, f := range append(simFields, simField{"email", "Email"}, simField{rolesA, rolesB}) {
 			va, vb := ra[f.a], rb[f.b]
+			if f.a == rolesA && sameRoles(va, vb) {
+				continue
+			}
 			if va != vb && !(f.a == "phone" && (va == "" || vb == "")) {
 				s.dump(l.AID, l.BID)
 				s.t.Fatalf("not converged: A %s %s=%q, B %s %s=%q", l.AID, f.a, va, l.BID, f.b, vb)
