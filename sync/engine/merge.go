@@ -74,6 +74,23 @@ func (m merger) mergeRow(out *pairOut, r mapping.Row, a, b recView, base map[str
 		out.waits = appendWait(appendWait(out.waits, "a", a.id, errA), "b", b.id, errB)
 		return
 	}
+	if v, ok := override[r.Key]; ok {
+		// A person's value stands over what either side holds, even a
+		// value that could not be read (the rejected item it decides);
+		// only the sides the row writes take it.
+		v = r.Normalize(v)
+		writesA, writesB := r.Dir != mapping.AtoB, r.Dir != mapping.BtoA
+		if writesA && (errA != nil || ca != v) {
+			m.write(out, r, "a", a, b, v, RuleReview)
+		}
+		if writesB && (errB != nil || cb != v) {
+			m.write(out, r, "b", b, a, v, RuleReview)
+		}
+		if errA == nil && errB == nil && ca == v && cb == v {
+			out.agreed = append(out.agreed, BaseValue{r.Key, v})
+		}
+		return
+	}
 	if errA != nil && (r.Dir != mapping.BtoA) {
 		out.reviews = append(out.reviews, rejected("a", a.id, b.id, r.Key, errA))
 		return
@@ -83,18 +100,6 @@ func (m merger) mergeRow(out *pairOut, r mapping.Row, a, b recView, base map[str
 		return
 	}
 	bv, hasBase := base[r.Key]
-	if v, ok := override[r.Key]; ok {
-		if ca != v {
-			m.write(out, r, "a", a, b, v, RuleReview)
-		}
-		if cb != v {
-			m.write(out, r, "b", b, a, v, RuleReview)
-		}
-		if ca == v && cb == v {
-			out.agreed = append(out.agreed, BaseValue{r.Key, v})
-		}
-		return
-	}
 	if ca == cb {
 		if !hasBase || bv != ca {
 			out.agreed = append(out.agreed, BaseValue{r.Key, ca})

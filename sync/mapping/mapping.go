@@ -147,6 +147,20 @@ type Row struct {
 	c         *codec
 }
 
+// Normalize puts a canonical value a person typed into the form CanonB
+// gives (a multi-select's options sorted, a number's digits), so it
+// compares equal to what B reads back. A value that does not fit is kept
+// as typed; writing it reports why.
+func (r Row) Normalize(canon string) string {
+	if r.c == nil || len(r.c.b) != 1 {
+		return canon
+	}
+	if v, err := normType(canon, r.c.b[0], false); err == nil {
+		return v
+	}
+	return canon
+}
+
 // CanonA reads A's fields and returns the canonical value (B's form).
 func (r Row) CanonA(fields map[string]string) (string, error) {
 	if r.c == nil {
