@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/store"
@@ -285,4 +286,25 @@ func (a *App) syncRows(ctx context.Context, name string) ([]store.SyncRow, error
 		return nil, fmt.Errorf("no sync named %q", name)
 	}
 	return []store.SyncRow{r}, nil
+}
+
+// ReviewTarget is the field a review item's "set" decision writes: the
+// mapping row's B field (decisions are in B's form), with its type and
+// options from the live schema, so a multi-select can be edited as a set
+// of choices. ok is false when the row writes several B fields or none.
+func (a *App) ReviewTarget(ctx context.Context, it ReviewView) (f connector.Field, ok bool, err error) {
+	v, err := a.Sync(ctx, it.Sync)
+	if err != nil {
+		return f, false, err
+	}
+	_, b, found := strings.Cut(it.Field, ">") // a row key: "a1+a2>b1"
+	if !found || b == "" || strings.Contains(b, "+") {
+		return f, false, nil
+	}
+	sch, err := a.Schema(ctx, v.Definition.B.Connection, v.Definition.B.Object)
+	if err != nil {
+		return f, false, err
+	}
+	f, ok = sch.Field(b)
+	return f, ok, nil
 }

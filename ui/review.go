@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/engine"
 )
 
@@ -285,14 +286,61 @@ func (q *reviewQueue) editValue(it app.ReviewView) {
 	if !contains(allowed[it.Kind], "set") {
 		return
 	}
-	entry := widget.NewEntry()
+	current := ""
 	if d := decodeDetail(it); d.Values != nil {
-		entry.SetText(d.Values.B)
+		current = d.Values.B
 	}
-	dialog.ShowForm("Set the value of "+it.Field, "Set", "Cancel",
-		[]*widget.FormItem{widget.NewFormItem("Value (B's form)", entry)}, func(ok bool) {
-			if ok {
-				q.decide([]app.ReviewView{it}, engine.Decision{Action: "set", Value: entry.Text})
+	set := func(v string) { q.decide([]app.ReviewView{it}, engine.Decision{Action: "set", Value: v}) }
+	// A multi-select is edited as its options, ticked; anything else, or a
+	// field the schema cannot be had for, as text.
+	bg(q.u, func(ctx context.Context) (connector.Field, error) {
+		f, ok, err := q.u.a.ReviewTarget(ctx, it)
+		if err != nil || !ok {
+			return connector.Field{}, err
+		}
+		return f, nil
+	}, func(f connector.Field, _ error) {
+		if f.Type == connector.TypeMulti && len(f.Options) > 0 {
+			q.editSelection(it, f, current, set)
+			return
+		}
+		entry := widget.NewEntry()
+		entry.SetText(current)
+		dialog.ShowForm("Set the value of "+it.Field, "Set", "Cancel",
+			[]*widget.FormItem{widget.NewFormItem("Value (B's form)", entry)}, func(ok bool) {
+				if ok {
+					set(entry.Text)
+				}
+			}, q.u.win)
+	})
+}
+
+// editSelection asks for a multi-select's value as a ticked list of the
+// field's options, starting from current.
+func (q *reviewQueue) editSelection(it app.ReviewView, f connector.Field, current string, set func(string)) {
+	labels := make([]string, len(f.Options))
+	valueOf := map[string]string{}
+	var ticked []string
+	for i, o := range f.Options {
+		labels[i] = firstNonBlank(o.Label, o.Value)
+		valueOf[labels[i]] = o.Value
+		for _, v := range connector.SplitMulti(current) {
+			if strings.EqualFold(v, o.Value) || strings.EqualFold(v, o.Label) {
+				ticked = append(ticked, labels[i])
 			}
+		}
+	}
+	group := widget.NewCheckGroup(labels, nil)
+	group.SetSelected(ticked)
+	dialog.ShowForm("Set the value of "+it.Field, "Set", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem(f.Name, group)}, func(ok bool) {
+			if !ok {
+				return
+			}
+			var vals []string
+			for _, l := range group.Selected {
+				vals = append(vals, valueOf[l])
+			}
+			set(strings.Join(vals, connector.MultiSep))
 		}, q.u.win)
 }
