@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -236,14 +235,6 @@ func (s *sim) roles() string {
 		}
 	}
 	return strings.Join(out, ";")
-}
-
-// sameRoles compares two selections as sets.
-func sameRoles(x, y string) bool {
-	a, b := strings.Split(x, ";"), strings.Split(y, ";")
-	slices.Sort(a)
-	slices.Sort(b)
-	return slices.Equal(a, b)
 }
 
 func (s *sim) create(side string) {
@@ -532,7 +523,7 @@ func (s *sim) checkConverged() {
 		}
 		for _, f := range append(simFields, simField{"email", "Email"}, simField{rolesA, rolesB}) {
 			va, vb := ra[f.a], rb[f.b]
-			if f.a == rolesA && sameRoles(va, vb) {
+			if f.a == rolesA && mapping.SameSet(va, vb) {
 				continue
 			}
 			if va != vb && !(f.a == "phone" && (va == "" || vb == "")) {

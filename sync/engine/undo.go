@@ -3,11 +3,10 @@ package engine
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/crmsync/crmsync/store"
-	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/mapping"
 )
 
 // Undo plans a run that writes back each old value of run runID wherever
@@ -93,7 +92,7 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 			continue
 		}
 		now, read := cur[a.Field]
-		same := func(x, y string) bool { return x == y || p.isSetField(side, a.Field) && sameSet(x, y) }
+		same := func(x, y string) bool { return x == y || p.isSetField(side, a.Field) && mapping.SameSet(x, y) }
 		switch {
 		case read && same(now, a.New):
 			w.Changes = upsertChange(w.Changes, Change{Field: a.Field, Old: now, New: a.Old, Rule: RuleUndo})
@@ -139,14 +138,6 @@ func (p *planner) isSetField(side, field string) bool {
 		}
 	}
 	return false
-}
-
-// sameSet says whether two selections hold the same options.
-func sameSet(x, y string) bool {
-	a, b := connector.SplitMulti(x), connector.SplitMulti(y)
-	slices.Sort(a)
-	slices.Sort(b)
-	return slices.Equal(a, b)
 }
 
 func touches(fields []string, cs []Change) bool {

@@ -254,6 +254,15 @@ func MergeSets(a, b, base string, hasBase bool) string {
 	return strings.Join(out, connector.MultiSep)
 }
 
+// SameSet says whether two multi-select values hold the same options,
+// whatever their order.
+func SameSet(x, y string) bool {
+	a, b := connector.SplitMulti(x), connector.SplitMulti(y)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
 func setOf(v string) map[string]bool {
 	m := map[string]bool{}
 	for _, x := range connector.SplitMulti(v) {
