@@ -52,6 +52,7 @@ func schemaA() connector.Schema {
 		{Name: "phone", Type: connector.TypeString},
 		{Name: "stage", Type: connector.TypeString},
 		{Name: "roles", Type: connector.TypeMulti, Options: simRoleOptions()},
+		{Name: "optout", Type: connector.TypeBool},
 	}}
 }
 
@@ -73,6 +74,7 @@ func schemaB() connector.Schema {
 		{Name: "Crmsync_Key__c", Type: connector.TypeString, Unique: true},
 		{Name: "Stage", Type: connector.TypeEnum, Options: []connector.Option{{Value: "Lead"}, {Value: "Customer"}}},
 		{Name: "Roles__c", Type: connector.TypeMulti, Options: simRoleOptions()},
+		{Name: "Status", Type: connector.TypeEnum, Options: []connector.Option{{Value: "subscribed"}, {Value: "unsubscribed"}, {Value: "transactional"}}},
 	}}
 }
 

@@ -19,6 +19,7 @@ const (
 	RuleFillBlank   = "fill-blank"   // new link: a blank side takes the other's value
 	RuleUnlessBlank = "unless-blank" // both changed, the non-blank one wins
 	RuleMergeSet    = "merge-set"    // both changed a multi-select: merged option by option
+	RuleOptOut      = "opt-out"      // one side opted out of email: the other follows
 	RuleCreate      = "create"
 	RuleUndo        = "undo"
 	RuleReview      = "review" // a person decided
@@ -106,6 +107,10 @@ func (m merger) mergeRow(out *pairOut, r mapping.Row, a, b recView, base map[str
 		}
 		return
 	}
+	if r.OptOut {
+		m.mergeOptOut(out, r, a, b, ca, cb, bv, hasBase)
+		return
+	}
 	switch r.Dir {
 	case mapping.AtoB:
 		if ca == "" && (r.UnlessBlank || !hasBase) {
@@ -168,6 +173,30 @@ func (m merger) mergeTwoWay(out *pairOut, r mapping.Row, a, b recView, ca, cb, b
 		m.mergeSet(out, r, a, b, ca, cb, bv, true)
 	default:
 		m.conflict(out, r, a, b, ca, cb, bv)
+	}
+}
+
+// mergeOptOut carries an opt-out to the side that has none, whatever the
+// conflict policy: no sync may keep emailing a person who said stop. It
+// never carries the other way. A side whose opt-out both sides agreed on at
+// the last run and is gone now was opted back in by the person, through
+// that vendor, and is left so: writing the other side's opt-out over it
+// would undo their consent. ca and cb differ; each is an opt-out value or
+// blank.
+func (m merger) mergeOptOut(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv string, hasBase bool) {
+	optedBackIn := hasBase && bv != ""
+	switch {
+	case ca != "" && cb != "":
+		// Both opted out, in different words: nothing to carry.
+		if !hasBase || bv != cb {
+			out.agreed = append(out.agreed, BaseValue{r.Key, cb})
+		}
+	case ca != "" && r.Dir != mapping.BtoA && !optedBackIn:
+		m.write(out, r, "b", b, a, ca, RuleOptOut)
+	case cb != "" && r.Dir != mapping.AtoB && !optedBackIn:
+		m.write(out, r, "a", a, b, cb, RuleOptOut)
+	default:
+		out.kept++
 	}
 }
 
@@ -240,6 +269,11 @@ func (m merger) write(out *pairOut, r mapping.Row, side string, target, source r
 		(*w).Changes = upsertChange((*w).Changes, c)
 	}
 	(*w).Base = append((*w).Base, BaseValue{r.Key, canon})
+}
+
+// writesField says whether cs writes field.
+func writesField(cs []Change, field string) bool {
+	return slices.ContainsFunc(cs, func(c Change) bool { return c.Field == field })
 }
 
 func upsertChange(cs []Change, c Change) []Change {

@@ -455,7 +455,12 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 			return
 		}
 		for _, v := range vals {
-			if v.Value != "" {
+			switch {
+			case v.Value == "":
+			case r.OnCreate && writesField(w.Changes, v.Field):
+				// Another row's value wins over a first value (a status
+				// made up for a new member loses to an opt-out).
+			default:
 				w.Changes = upsertChange(w.Changes, Change{Field: v.Field, New: v.Value, Rule: RuleCreate})
 			}
 		}

@@ -91,6 +91,13 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 		if strings.HasPrefix(a.Field, "(") {
 			continue
 		}
+		if a.Rule == RuleOptOut {
+			// Writing the old value back would opt the person in again,
+			// which only they may do.
+			p.warn("undo of run %d: it opted %s on side %s out of email (%s %q → %q); an undo never opts anyone back in: only the person can, through the CRM's subscription preferences",
+				runID, id, strings.ToUpper(side), a.Field, a.Old, a.New)
+			continue
+		}
 		now, read := cur[a.Field]
 		same := func(x, y string) bool { return x == y || p.isSetField(side, a.Field) && mapping.SameSet(x, y) }
 		switch {

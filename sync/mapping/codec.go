@@ -17,8 +17,9 @@ type codec struct {
 	dir  Direction
 	a, b []connector.Field
 	fwd  transform
-	rev  *transform // explicit b->a transform
-	def  string     // default (canonical) when the source is blank
+	rev  *transform      // explicit b->a transform
+	def  string          // default (canonical) when the source is blank
+	out  map[string]bool // an opt-out row's opt-out values (optout.go)
 }
 
 func names(fs []connector.Field) []string {

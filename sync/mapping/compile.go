@@ -111,9 +111,9 @@ func (cp *rowCompiler) compile() (Row, bool) {
 		return Row{}, false
 	}
 	switch f.Rule {
-	case "", Always, UnlessBlank, OnCreate:
+	case "", Always, UnlessBlank, OnCreate, OptOut:
 	default:
-		cp.problem("", "unknown rule %q (use always, unless-blank or on-create)", f.Rule)
+		cp.problem("", "unknown rule %q (use always, unless-blank, on-create or opt-out)", f.Rule)
 	}
 	if slices.Contains(aNames, "") || slices.Contains(bNames, "") {
 		cp.problem("", "empty field name in %q", f.A+" / "+f.B)
@@ -175,6 +175,17 @@ func (cp *rowCompiler) compile() (Row, bool) {
 	cp.checkTypes(c)
 	cp.checkPicklists(c)
 	cp.checkDefault(c)
+	if f.Rule == OptOut {
+		var why string
+		if c.out, why = optOutValues(c, f.ValueMap); why != "" {
+			cp.problem("", "opt-out: %s", why)
+			return Row{}, false
+		}
+		if c.def != "" {
+			cp.problem("", "opt-out: a default would opt out every record with no value")
+			return Row{}, false
+		}
+	}
 	row := Row{
 		Key:         strings.Join(aNames, "+") + ">" + strings.Join(bNames, "+"),
 		AFields:     aNames,
@@ -182,6 +193,7 @@ func (cp *rowCompiler) compile() (Row, bool) {
 		Dir:         dir,
 		UnlessBlank: f.Rule == UnlessBlank,
 		OnCreate:    f.Rule == OnCreate,
+		OptOut:      f.Rule == OptOut,
 		Set:         len(bFields) == 1 && bFields[0].Type == connector.TypeMulti && !fwd.constant,
 		Transform:   fwd.name,
 		c:           c,
@@ -358,6 +370,9 @@ func (cp *rowCompiler) checkPicklists(c *codec) {
 		}
 		var bad []string
 		for _, v := range values {
+			if strings.TrimSpace(v) == "" {
+				continue // a blank is no option; the row's rule says if it is written
+			}
 			if _, err := normOption(v, dst, true); err != nil {
 				bad = append(bad, fmt.Sprintf("%q", v))
 			}
@@ -434,8 +449,15 @@ func (cp *rowCompiler) checkDuplicates(row Row, writers, keys map[string]int) {
 	if row.Dir == None {
 		return
 	}
+	// An on-create row may write a field another row writes: it gives a
+	// new record its first value (a Mailchimp member's status), and the
+	// other row's value, when it has one, wins (an opt-out).
+	create := ""
+	if row.OnCreate {
+		create = "create\x00"
+	}
 	mark := func(side, name string) {
-		k := side + "\x00" + name
+		k := create + side + "\x00" + name
 		if prev, dup := writers[k]; dup {
 			cp.problem(name, "field %s is already written by mapping %d", name, prev+1)
 			return

@@ -48,6 +48,10 @@ const (
 	// new record (a title from a note's first line), which later edits of
 	// the record must not overwrite.
 	OnCreate Rule = "on-create"
+	// OptOut carries an opt-out of email and nothing else: a side that
+	// opted out makes the other opt out, whatever the conflict policy, and
+	// no value is ever written that would opt anyone back in (optout.go).
+	OptOut Rule = "opt-out"
 )
 
 // Field is one user mapping row as stored in the sync definition.
@@ -140,6 +144,7 @@ type Row struct {
 	Dir         Direction // effective: AtoB, BtoA or TwoWay, never Inherit or None
 	UnlessBlank bool      // never overwrite a value with a blank
 	OnCreate    bool      // written into created records only, never merged
+	OptOut      bool      // carries opt-outs only (rule opt-out)
 	// Set is true when the canonical value is a multi-select selection:
 	// the engine merges concurrent edits option by option (MergeSets).
 	Set       bool
@@ -166,6 +171,9 @@ func (r Row) CanonA(fields map[string]string) (string, error) {
 	if r.c == nil {
 		return "", errors.New("mapping: row was not compiled")
 	}
+	if r.OptOut {
+		return r.c.optOut(r.c.canonA(fields))
+	}
 	return r.c.canonA(fields)
 }
 
@@ -174,6 +182,9 @@ func (r Row) CanonA(fields map[string]string) (string, error) {
 func (r Row) CanonB(fields map[string]string) (string, error) {
 	if r.c == nil {
 		return "", errors.New("mapping: row was not compiled")
+	}
+	if r.OptOut {
+		return r.c.optOut(r.c.canonB(fields))
 	}
 	return r.c.canonB(fields)
 }
