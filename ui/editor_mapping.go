@@ -21,13 +21,14 @@ const (
 	ruleAlways      = "Always"
 	ruleUnlessBlank = "Unless blank"
 	ruleOnCreate    = "On create only"
+	ruleOptOut      = "Opt-outs only"
 )
 
 // ruleLabels pairs each blank rule with its label in the rule select.
 var ruleLabels = []struct {
 	rule  mapping.Rule
 	label string
-}{{mapping.Always, ruleAlways}, {mapping.UnlessBlank, ruleUnlessBlank}, {mapping.OnCreate, ruleOnCreate}}
+}{{mapping.Always, ruleAlways}, {mapping.UnlessBlank, ruleUnlessBlank}, {mapping.OnCreate, ruleOnCreate}, {mapping.OptOut, ruleOptOut}}
 
 // weighted lays objects out in one row with widths in proportion to their
 // weights, so mapping rows line up under their column headings.

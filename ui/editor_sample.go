@@ -197,6 +197,8 @@ func suggest(a, b *connector.Schema, have []mapping.Field) []suggestion {
 				best, why = fa.Name, "same label"
 			case synonyms[norm(fa.Name)] == norm(fb.Name):
 				best, why = fa.Name, "same meaning"
+			case optOutFields[norm(fa.Name)] && optOutFields[norm(fb.Name)]:
+				best, why = fa.Name, "both email opt-outs"
 			default:
 				continue
 			}
@@ -212,6 +214,8 @@ func suggest(a, b *connector.Schema, have []mapping.Field) []suggestion {
 		fa, _ := a.Field(best)
 		f := mapping.Field{A: best, B: fb.Name}
 		switch {
+		case optOutFields[norm(best)] && optOutFields[norm(fb.Name)]:
+			f.Rule = mapping.OptOut // an opt-out travels; an opt-in never does
 		case fb.Type == connector.TypeEmail:
 			f.Transform = "lower"
 		case fb.Type == connector.TypePhone:
@@ -230,6 +234,11 @@ var synonyms = map[string]string{
 	"jobtitle": "title", "city": "mailingcity", "state": "mailingstate", "zip": "mailingpostalcode",
 	"country": "mailingcountry", "address": "mailingstreet", "mobilephone": "mobilephone", "company": "accountname",
 }
+
+// optOutFields are the vendors' email opt-out checkboxes: HubSpot's
+// "Unsubscribed from all email", Salesforce's and Zoho's "Email Opt Out",
+// Dynamics 365's "Do not allow Bulk Emails".
+var optOutFields = map[string]bool{"hsemailoptout": true, "hasoptedoutofemail": true, "emailoptout": true, "donotbulkemail": true}
 
 func norm(s string) string {
 	return strings.Map(func(r rune) rune {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -72,6 +73,17 @@ func TestSuggestByNameLabelAndMeaning(t *testing.T) {
 	}
 	if again := suggest(a, b, []mapping.Field{{A: "email", B: "Email"}}); len(again) != 1 {
 		t.Fatalf("an existing mapping was suggested again: %+v", again)
+	}
+}
+
+// Two email opt-out checkboxes are suggested as an opt-out row, so an
+// opt-out travels and an opt-in never does.
+func TestSuggestOptOutAsOptOutRow(t *testing.T) {
+	a := &connector.Schema{Fields: []connector.Field{{Name: "hs_email_optout", Label: "Unsubscribed from all email", Type: connector.TypeBool}}}
+	b := &connector.Schema{Fields: []connector.Field{{Name: "HasOptedOutOfEmail", Label: "Email Opt Out", Type: connector.TypeBool}}}
+	got := suggest(a, b, nil)
+	if len(got) != 1 || got[0].f.B != "HasOptedOutOfEmail" || got[0].f.Rule != mapping.OptOut || !strings.Contains(got[0].why, "opt-out") {
+		t.Fatalf("suggestions = %+v; want hs_email_optout → HasOptedOutOfEmail with rule opt-out", got)
 	}
 }
 

@@ -132,4 +132,6 @@ func planWrites(p *engine.Plan, side, id, field, rule string) bool {
 }
 
 // writesOf is every create and update p plans.
-func writesOf(p *engine.Plan) []engine.Write { return append(append([]engine.Write{}, p.Creates...), p.Updates...) }
+func writesOf(p *engine.Plan) []engine.Write {
+	return append(append([]engine.Write{}, p.Creates...), p.Updates...)
+}

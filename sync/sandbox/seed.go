@@ -147,18 +147,18 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 	for i, p := range hsPeople {
 		cr, md := stamp()
 		hsRows = append(hsRows, hubspot.SeedRow{Values: []string{p.email, p.first, p.last, hsPhone(p.phone), companies[p.company].name,
-			p.title, p.city, hsLife[rng.IntN(len(hsLife))], coIDs[p.company], hsBuyingRoles[i%len(hsBuyingRoles)]}, Created: cr, Modified: md})
+			p.title, p.city, hsLife[rng.IntN(len(hsLife))], coIDs[p.company], hsBuyingRoles[i%len(hsBuyingRoles)], hsOptOut(i)}, Created: cr, Modified: md})
 	}
 	// Near-duplicates: same name as an existing contact, different (personal) email.
 	for k := 0; k < nearDup && n > 0; k++ {
 		p := hsPeople[rng.IntN(len(hsPeople))]
 		cr, md := stamp()
 		hsRows = append(hsRows, hubspot.SeedRow{Values: []string{slug(p.first) + "." + slug(p.last) + ".alt" + strconv.Itoa(k) + "@" + freeMail[k%len(freeMail)],
-			p.first, p.last, "", "", p.title, p.city, "lead", "", ""}, Created: cr, Modified: md})
+			p.first, p.last, "", "", p.title, p.city, "lead", "", "", "false"}, Created: cr, Modified: md})
 	}
 	// associatedcompanyid: the primary company, which HubSpot keeps for a
 	// contact associated with a company (the property is read-only).
-	hsContactIDs, err := hs.Seed("contacts", []string{"email", "firstname", "lastname", "phone", "company", "jobtitle", "city", "lifecyclestage", "associatedcompanyid", "hs_buying_role"}, hsRows)
+	hsContactIDs, err := hs.Seed("contacts", []string{"email", "firstname", "lastname", "phone", "company", "jobtitle", "city", "lifecyclestage", "associatedcompanyid", "hs_buying_role", "hs_email_optout"}, hsRows)
 	if err != nil {
 		return err
 	}
@@ -525,3 +525,13 @@ func seedPipedrive(pd *pipedrive.Sim, companies []company, hsOnly []person, hsDe
 
 // pdPhone formats a number as Pipedrive users often type it.
 func pdPhone(d string) string { return "+1 " + d[:3] + " " + d[3:6] + " " + d[6:] }
+
+// hsOptOut is a seeded contact's "Unsubscribed from all email": one in 25
+// unsubscribed in HubSpot, by position, so the seed's random draws stay
+// as they were.
+func hsOptOut(i int) string {
+	if i%25 == 12 {
+		return "true"
+	}
+	return "false"
+}

@@ -323,6 +323,9 @@ func buildSchema() map[string]*entityDef {
 		{name: "parentcustomeridname", schema: "ParentCustomerIdName", display: "", kind: kindString, edm: edmString, maxLen: 160,
 			required: "None", attributeOf: "parentcustomerid", virtual: true},
 		interestsColumn(),
+		// The marketing opt-out ("Do not allow Bulk Emails") of the contact table
+		// reference (learn.microsoft.com/power-apps/developer/data-platform/reference/entities/contact).
+		boolean("donotbulkemail", "DoNotBulkEMail", "Do not allow Bulk Emails", "contact_donotbulkemail", false, "Do Not Allow", "Allow"),
 	}
 	accountAttrs := []*attrDef{
 		{name: "accountid", schema: "AccountId", display: "Account", kind: kindID, edm: edmGUID, required: "SystemRequired", create: true},
