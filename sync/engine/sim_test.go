@@ -31,10 +31,13 @@ func TestSimulation(t *testing.T) {
 	t.Cleanup(func() {
 		simStats.Lock()
 		defer simStats.Unlock()
-		t.Logf("%d seeds: %d runs (%d killed), %d CRM writes, %d conflict winners checked, %d multi-select fields merged",
-			*simSeeds, simStats.runs, simStats.kills, simStats.writes, simStats.conflictsChecked, simStats.mergedSets)
+		t.Logf("%d seeds: %d runs (%d killed), %d CRM writes, %d conflict winners checked, %d multi-select fields merged, %d opt-outs carried",
+			*simSeeds, simStats.runs, simStats.kills, simStats.writes, simStats.conflictsChecked, simStats.mergedSets, simStats.optOuts)
 		if *simSeeds >= 100 && simStats.mergedSets == 0 {
 			t.Error("no seed merged a multi-select edited on both sides: the simulation no longer exercises merge-set")
+		}
+		if *simSeeds >= 100 && simStats.optOuts == 0 {
+			t.Error("no seed carried an opt-out: the simulation no longer exercises the opt-out rule")
 		}
 	})
 	for seed := 1; seed <= *simSeeds; seed++ {
@@ -55,7 +58,7 @@ type killed struct{}
 // simStats totals what the simulation exercised, reported at the end.
 var simStats struct {
 	sync.Mutex
-	runs, kills, writes, conflictsChecked, mergedSets int
+	runs, kills, writes, conflictsChecked, mergedSets, optOuts int
 }
 
 func (s *sim) stat(f func()) {
@@ -77,6 +80,7 @@ type sim struct {
 	f        *fixture
 	owned    map[string]bool // "a:id" records the simulated users created
 	deleted  map[string]bool // "a:id" records the simulated users deleted
+	optedIn  map[string]bool // "a:id" records whose person opted back in
 	expect   []expectation
 	emails   int
 	calls    int64
@@ -99,6 +103,9 @@ func newSim(t *testing.T, seed uint64) *sim {
 	def.Safety.PropagateDeletes = rng.IntN(2) == 0
 	// A multi-select, merged option by option when both sides change it.
 	def.Fields = append(def.Fields, mapping.Field{A: rolesA, B: rolesB})
+	// An opt-out, which people only ever give here: it must reach the
+	// other side whatever the conflict policy, and nothing else is written.
+	def.Fields = append(def.Fields, mapping.Field{A: optOutA, B: optOutB, Transform: "map", ValueMap: map[string]string{"true": optedOut}, Rule: mapping.OptOut})
 	upsertB := ""
 	if rng.IntN(2) == 0 {
 		upsertB = "Crmsync_Key__c"
@@ -107,7 +114,7 @@ func newSim(t *testing.T, seed uint64) *sim {
 	// hooks then run on two goroutines, and a seed may not replay exactly);
 	// even seeds run one side at a time and replay exactly.
 	f := newFixture(t, def, fixtureOpts{batch: 1 + rng.IntN(4), page: 3 + rng.IntN(6), upsertB: upsertB, oneSide: seed%2 == 0})
-	s := &sim{t: t, rng: rng, f: f, owned: map[string]bool{}, deleted: map[string]bool{}}
+	s := &sim{t: t, rng: rng, f: f, owned: map[string]bool{}, deleted: map[string]bool{}, optedIn: map[string]bool{}}
 	s.hook()
 	for range rng.IntN(5) {
 		s.create("a")
@@ -226,6 +233,10 @@ func (s *sim) word() string { return fmt.Sprintf("w%d", s.rng.IntN(1000)) }
 // The multi-select's fields, outside simFields: its values compare as sets.
 const rolesA, rolesB = "roles", "Roles__c"
 
+// The opt-out's fields and B's opt-out value, outside simFields: only an
+// opt-out is carried.
+const optOutA, optOutB, optedOut = "optout", "Status", "unsubscribed"
+
 // roles is a random selection in a random order, as a person ticks them.
 func (s *sim) roles() string {
 	var out []string
@@ -281,7 +292,16 @@ func (s *sim) edit(side string) {
 	switch {
 	case n == 14:
 		s.conn(side).Edit(obj(side), r.ID, map[string]string{fieldName(side, simField{rolesA, rolesB}): s.roles()})
-	case n < 14:
+	case n == 13:
+		v := map[string]string{"a": "true", "b": optedOut}[side]
+		if s.rng.IntN(4) == 0 {
+			// The person opts back in: sync must not carry it, nor write
+			// the other side's opt-out over it.
+			v = map[string]string{"a": "false", "b": "subscribed"}[side]
+			s.optedIn[side+":"+r.ID] = true
+		}
+		s.conn(side).Edit(obj(side), r.ID, map[string]string{fieldName(side, simField{optOutA, optOutB}): v})
+	case n < 13:
 		f := simFields[s.rng.IntN(len(simFields))]
 		v := s.word()
 		if f.a != "lastname" && s.rng.IntN(5) == 0 {
@@ -521,6 +541,10 @@ func (s *sim) checkConverged() {
 		if ra == nil || rb == nil || open["a:"+l.AID] || open["b:"+l.BID] {
 			continue
 		}
+		if outA, outB := ra[optOutA] == "true", rb[optOutB] == optedOut; outA != outB && !s.optedIn["a:"+l.AID] && !s.optedIn["b:"+l.BID] {
+			s.dump(l.AID, l.BID)
+			s.t.Fatalf("opt-out not carried: A %s %s=%q, B %s %s=%q", l.AID, optOutA, ra[optOutA], l.BID, optOutB, rb[optOutB])
+		}
 		for _, f := range append(simFields, simField{"email", "Email"}, simField{rolesA, rolesB}) {
 			va, vb := ra[f.a], rb[f.b]
 			if f.a == rolesA && mapping.SameSet(va, vb) {
@@ -598,6 +622,12 @@ func (s *sim) checkAudit() {
 	}
 	var missing []string
 	for _, w := range s.writes {
+		if (w.field == optOutA && w.value != "true") || (w.field == optOutB && w.value != optedOut) {
+			s.t.Fatalf("wrote %s %s %s=%q: an opt-out row writes nothing but the opt-out", w.side, w.id, w.field, w.value)
+		}
+		if w.field == optOutA || w.field == optOutB {
+			s.stat(func() { simStats.optOuts++ })
+		}
 		if w.field == "Crmsync_Key__c" {
 			continue // the upsert key is audited as "(upsert key)"
 		}
