@@ -162,6 +162,9 @@ func planView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 	if line := p.RelinkLine(); line != "" {
 		top.Add(wrapped(line))
 	}
+	if line := p.OptOutLine(); line != "" {
+		top.Add(wrapped(line))
+	}
 	for _, w := range p.Warnings {
 		l := wrapped("Warning: " + w)
 		l.Importance = widget.WarningImportance

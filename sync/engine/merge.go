@@ -39,6 +39,7 @@ type pairOut struct {
 	conflicts []Conflict
 	reviews   []ReviewItem
 	kept      int
+	optOuts   int // opt-outs carried (RuleOptOut)
 	waits     []store.RefWait // references not linked yet (see refwaits.go)
 }
 
@@ -195,8 +196,6 @@ func (m merger) mergeOptOut(out *pairOut, r mapping.Row, a, b recView, ca, cb, b
 		m.write(out, r, "b", b, a, ca, RuleOptOut)
 	case cb != "" && r.Dir != mapping.AtoB && !optedBackIn:
 		m.write(out, r, "a", a, b, cb, RuleOptOut)
-	default:
-		out.kept++
 	}
 }
 
@@ -261,6 +260,9 @@ func (m merger) write(out *pairOut, r mapping.Row, side string, target, source r
 		// Formatting differs but the canonical values agree once written.
 		out.agreed = append(out.agreed, BaseValue{r.Key, canon})
 		return
+	}
+	if rule == RuleOptOut {
+		out.optOuts++
 	}
 	if *w == nil {
 		*w = &Write{Side: side, ID: target.id, Source: source.id}

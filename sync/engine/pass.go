@@ -128,6 +128,7 @@ func (p *planner) addPair(a, b recView, out pairOut, link *LinkOp) {
 	p.plan.Conflicts = append(p.plan.Conflicts, out.conflicts...)
 	p.plan.Review = append(p.plan.Review, out.reviews...)
 	p.plan.Counts.KeptBlank += out.kept
+	p.plan.Counts.OptOut += out.optOuts
 	p.addWaits(out.waits)
 	switch {
 	case link != nil:
@@ -409,6 +410,7 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 	}
 	w := Write{Side: target, Source: id, Key: key, ReviewID: reviewID, Changes: make([]Change, 0, len(p.rows))}
 	var waits []store.RefWait
+	optOuts := 0
 	for _, r := range p.rows {
 		if (target == "b" && r.Dir == mapping.BtoA) || (target == "a" && r.Dir == mapping.AtoB) {
 			continue
@@ -448,6 +450,9 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 		if canon == "" {
 			continue
 		}
+		if r.OptOut {
+			optOuts++
+		}
 		var buf [3]mapping.FieldValue
 		vals, err := writeRow(buf[:0], r, target, canon)
 		if err != nil {
@@ -472,4 +477,5 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 	p.claimed[sideOf(side, id)] = true
 	p.addWrite("create", w)
 	p.addWaits(waits)
+	p.plan.Counts.OptOut += optOuts
 }

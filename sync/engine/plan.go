@@ -162,6 +162,9 @@ type Counts struct {
 	// Relinked counts links moved from a record merged away to the record
 	// it was merged into (relinkMerges).
 	Relinked int `json:"relinked,omitempty"`
+	// OptOut counts email opt-outs carried to the other side, in updates
+	// and in the records created (rule opt-out).
+	OptOut int `json:"opt_out,omitempty"`
 }
 
 // Calls estimates API calls per side: reads done plus writes by batch.
@@ -197,6 +200,9 @@ func (p *Plan) Summary() string {
 	if line := p.RelinkLine(); line != "" {
 		fmt.Fprintf(&sb, "  %s\n", line)
 	}
+	if line := p.OptOutLine(); line != "" {
+		fmt.Fprintf(&sb, "  %s\n", line)
+	}
 	if p.NeedsConfirmation {
 		fmt.Fprintf(&sb, "  NEEDS CONFIRMATION: %s\n", p.Reason)
 	}
@@ -204,6 +210,15 @@ func (p *Plan) Summary() string {
 		fmt.Fprintf(&sb, "  warning: %s\n", w)
 	}
 	return sb.String()
+}
+
+// OptOutLine says how many email opt-outs the plan carries to the other
+// side; "" when none.
+func (p *Plan) OptOutLine() string {
+	if p.Counts.OptOut == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d email opt-out(s) carried to the other CRM: people who said stop in one are opted out in both. Nobody is opted back in.", p.Counts.OptOut)
 }
 
 // RelinkLine says how many links the plan moves to the record their
