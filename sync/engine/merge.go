@@ -39,7 +39,7 @@ type pairOut struct {
 	conflicts []Conflict
 	reviews   []ReviewItem
 	kept      int
-	optOuts   int // opt-outs carried (RuleOptOut)
+	optOuts   int             // opt-outs carried (RuleOptOut)
 	waits     []store.RefWait // references not linked yet (see refwaits.go)
 }
 
