@@ -44,6 +44,18 @@ func Info() connector.Info {
 				"crm.objects.contacts.read", "crm.objects.contacts.write",
 				"crm.objects.companies.read", "crm.objects.companies.write",
 				"crm.objects.deals.read", "crm.objects.deals.write"},
+			// Unsubscribing a contact from all email (hs_email_optout,
+			// optout.go) needs communication_preferences.statuses.batch.write,
+			// which only an account with Marketing Hub Enterprise can grant
+			// (the v4 subscriptions guide). As a required scope it would keep
+			// every other account from connecting at all, so it is asked for
+			// as an optional scope: HubSpot grants it where the account has
+			// the product and drops it elsewhere (developers.hubspot.com,
+			// "App scope types"). The app must list it as optional in its
+			// HubSpot settings. A connection made before crmsync asked for it
+			// lacks it: its unsubscribes fail with MISSING_SCOPES, naming the
+			// scope, until HubSpot is connected again.
+			AuthParams: map[string]string{"optional_scope": scopeUnsubscribe},
 			PKCE:       true,
 			TokenRoute: true, // service keys, sent as Authorization: Bearer
 			DocsURL:    "https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/oauth/oauth-quickstart-guide",

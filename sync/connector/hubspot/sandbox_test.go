@@ -49,7 +49,11 @@ func (e *env) oauthClient(t *testing.T) *http.Client {
 		ClientID: e.sim.Auth().ClientID(), ClientSecret: e.sim.Auth().ClientSecret(), Scopes: Info().OAuth.Scopes}
 	conf := &oauth2.Config{ClientID: ep.ClientID, ClientSecret: ep.ClientSecret, Scopes: ep.Scopes,
 		RedirectURL: "http://localhost:53682/callback", Endpoint: oauth2.Endpoint{AuthURL: ep.AuthURL, TokenURL: ep.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
-	tok := authtest.Code(t, conf)
+	var opts []oauth2.AuthCodeOption // the consent page's extra parameters: optional_scope
+	for k, v := range Info().OAuth.AuthParams {
+		opts = append(opts, oauth2.SetAuthURLParam(k, v))
+	}
+	tok := authtest.Code(t, conf, opts...)
 	store := secret.NewMemory()
 	if err := auth.Save(ctx, store, "hubspot:test", tok); err != nil {
 		t.Fatalf("save token: %v", err)

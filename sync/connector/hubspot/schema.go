@@ -139,7 +139,7 @@ func schemaOf(object string, props []property) (connector.Schema, error) {
 	if len(sc.Fields) == 0 {
 		return connector.Schema{}, errors.New("no properties returned")
 	}
-	return refWritable(sc), nil
+	return optOutWritable(refWritable(sc)), nil
 }
 
 // propertiesPrefix starts every cached property list.

@@ -32,6 +32,14 @@ type pending struct {
 	// company is the record's primary company to set once it is written
 	// (see refAssoc); it never travels in the properties.
 	ref string
+	// optOut is what the op asks of a contact's hs_email_optout (see
+	// optout.go), which never travels in the properties either;
+	// optOutAsked is true when the op named it, blank aside. email is the
+	// address to unsubscribe, when emailKnown.
+	optOut      optOutAsk
+	optOutAsked bool
+	email       string
+	emailKnown  bool
 }
 
 type batchKind string
@@ -46,8 +54,7 @@ const (
 // 100 inputs per call, and returns one Result per op, in order.
 func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op) ([]connector.Result, error) {
 	results := make([]connector.Result, len(ops))
-	groups := map[batchKind][]pending{}
-	var withRef []pending
+	var ps []prepped
 	var upsertKey string
 	for i, op := range ops {
 		if op.Kind == connector.OpUpsert && upsertKey == "" {
@@ -64,12 +71,27 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 			results[i].Err = err
 			continue
 		}
+		ps = append(ps, prepped{p, kind})
+	}
+	if err := c.checkOptOuts(ctx, ps, results); err != nil {
+		return nil, fmt.Errorf("hubspot: write %s: %w", object, err)
+	}
+	groups := map[batchKind][]pending{}
+	var withRef, withOptOut []pending
+	for i := range ps {
+		p, kind := ps[i].p, ps[i].kind
+		if results[p.idx].Err != nil {
+			continue // failed before it was sent
+		}
 		if p.ref != "" {
 			withRef = append(withRef, p)
-			if kind == kindUpdate && len(p.in.Properties) == 0 {
-				results[i].ID = op.ID // only the company changes: no update call
-				continue
-			}
+		}
+		if p.optOut == optOutTrue {
+			withOptOut = append(withOptOut, p)
+		}
+		if ps[i].sendless() {
+			results[p.idx].ID = p.in.ID // only the company or the opt-out changes: no update call
+			continue
 		}
 		groups[kind] = append(groups[kind], p)
 	}
@@ -79,6 +101,9 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 		}
 	}
 	if err := c.setRefs(ctx, object, withRef, results); err != nil {
+		return nil, fmt.Errorf("hubspot: write %s: %w", object, err)
+	}
+	if err := c.unsubscribe(ctx, withOptOut, results); err != nil {
 		return nil, fmt.Errorf("hubspot: write %s: %w", object, err)
 	}
 	return results, nil
@@ -109,23 +134,39 @@ func (c *Connector) Upsert(ctx context.Context, object, keyField string, ops []c
 		return nil, fmt.Errorf("hubspot: upsert %s: no key field", object)
 	}
 	results := make([]connector.Result, len(ops))
-	var ps, withRef []pending
+	var prep []prepped
 	for i, op := range ops {
 		op.Kind = connector.OpUpsert
-		p, _, err := prepare(object, i, op, keyField)
+		p, kind, err := prepare(object, i, op, keyField)
 		if err != nil {
 			results[i].Err = err
 			continue
 		}
-		ps = append(ps, p)
-		if p.ref != "" {
-			withRef = append(withRef, p)
+		prep = append(prep, prepped{p, kind})
+	}
+	if err := c.checkOptOuts(ctx, prep, results); err != nil {
+		return nil, fmt.Errorf("hubspot: upsert %s: %w", object, err)
+	}
+	var ps, withRef, withOptOut []pending
+	for _, pk := range prep {
+		if results[pk.p.idx].Err != nil {
+			continue // failed before it was sent
+		}
+		ps = append(ps, pk.p)
+		if pk.p.ref != "" {
+			withRef = append(withRef, pk.p)
+		}
+		if pk.p.optOut == optOutTrue {
+			withOptOut = append(withOptOut, pk.p)
 		}
 	}
 	if err := c.batches(ctx, object, kindUpsert, ps, results); err != nil {
 		return nil, fmt.Errorf("hubspot: upsert %s: %w", object, err)
 	}
 	if err := c.setRefs(ctx, object, withRef, results); err != nil {
+		return nil, fmt.Errorf("hubspot: upsert %s: %w", object, err)
+	}
+	if err := c.unsubscribe(ctx, withOptOut, results); err != nil {
 		return nil, fmt.Errorf("hubspot: upsert %s: %w", object, err)
 	}
 	return results, nil
@@ -145,6 +186,7 @@ func prepare(object string, i int, op connector.Op, key string) (pending, batchK
 		props[k] = v
 	}
 	p := pending{idx: i, in: input{Properties: props}, ref: takeRef(object, props)}
+	var kind batchKind
 	switch op.Kind {
 	case connector.OpCreate:
 		// A new contact's company goes with it: if HubSpot refuses the
@@ -155,13 +197,13 @@ func prepare(object string, i int, op connector.Op, key string) (pending, batchK
 			p.ref = ""
 		}
 		p.in.Associations = &as
-		return p, kindCreate, nil
+		kind = kindCreate
 	case connector.OpUpdate:
 		if op.ID == "" {
 			return pending{}, "", bad("", "MISSING_ID", "an update needs the record id")
 		}
 		p.in.ID = op.ID
-		return p, kindUpdate, nil
+		kind = kindUpdate
 	case connector.OpUpsert:
 		v := strings.TrimSpace(props[key])
 		if v == "" {
@@ -170,9 +212,16 @@ func prepare(object string, i int, op connector.Op, key string) (pending, batchK
 		// The key travels as id with idProperty, and stays in properties so
 		// the result echoes it back for matching.
 		p.in.ID, p.in.IDProperty = v, key
-		return p, kindUpsert, nil
+		kind = kindUpsert
+	default:
+		return pending{}, "", bad("", "UNKNOWN_OP", fmt.Sprintf("unknown op kind %d", op.Kind))
 	}
-	return pending{}, "", bad("", "UNKNOWN_OP", fmt.Sprintf("unknown op kind %d", op.Kind))
+	if object == "contacts" {
+		if err := takeOptOut(&p, kind, props, bad); err != nil {
+			return pending{}, "", err
+		}
+	}
+	return p, kind, nil
 }
 
 // batches sends ps in calls of batchSize.

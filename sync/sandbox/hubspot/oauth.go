@@ -2,9 +2,37 @@ package hubspot
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/crmsync/crmsync/sync/sandbox/simkit"
 )
+
+// handleAuthorize serves the consent page. HubSpot's install URL takes
+// optional_scope beside scope: an optional scope is granted when the
+// account has the product behind it and dropped otherwise
+// (developers.hubspot.com/docs/apps/developer-platform/build-apps/
+// authentication/scopes, "App scope types"). The sandbox portal has every
+// product, Marketing Hub Enterprise included, so it grants them all.
+func (s *Sim) handleAuthorize(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if opt := strings.Fields(q.Get("optional_scope")); len(opt) > 0 {
+		scopes := strings.Fields(q.Get("scope"))
+		if len(scopes) == 0 {
+			scopes = slices.Clone(defaultScopes)
+		}
+		for _, o := range opt {
+			if !slices.Contains(scopes, o) {
+				scopes = append(scopes, o)
+			}
+		}
+		q.Set("scope", strings.Join(scopes, " "))
+		q.Del("optional_scope")
+		r = r.Clone(r.Context())
+		r.URL.RawQuery = q.Encode()
+	}
+	s.auth.HandleAuthorize(w, r)
+}
 
 // handleToken serves POST /oauth/2026-03/token (form-encoded).
 func (s *Sim) handleToken(w http.ResponseWriter, r *http.Request) {
@@ -28,6 +56,7 @@ func (s *Sim) handleToken(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, oerr, legacy)
 		return
 	}
+	s.scopes.record(g.AccessToken, g.Scopes)
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, map[string]any{
 		"token_type": "bearer", "access_token": g.AccessToken, "refresh_token": g.RefreshToken,
@@ -47,6 +76,7 @@ func (s *Sim) handleRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.auth.Revoke(r.PostForm.Get("token")) // RFC 7009: unknown tokens also answer success
+	s.scopes.forget(r.PostForm.Get("token"))
 	w.WriteHeader(http.StatusNoContent)
 }
 

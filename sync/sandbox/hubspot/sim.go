@@ -50,11 +50,15 @@ type Sim struct {
 	assocs    associations             // guarded by mu
 	primaries map[recordEnd]int64      // each record's primary company; guarded by mu
 	assocFrom map[recordEnd][]assocKey // s.assocs by the record they start from; guarded by mu
+	scopes    tokenScopes              // each issued access token's scopes
 }
 
-// DefaultScopes are granted when the authorize request names none.
+// DefaultScopes are granted when the authorize request names none, and
+// held by IssueLongLived tokens. The sandbox portal has Marketing Hub
+// Enterprise, so it can grant the batch subscription scope.
 var defaultScopes = []string{"oauth", "crm.objects.contacts.read", "crm.objects.contacts.write",
-	"crm.objects.companies.read", "crm.objects.companies.write", "crm.objects.deals.read", "crm.objects.deals.write"}
+	"crm.objects.companies.read", "crm.objects.companies.write", "crm.objects.deals.read", "crm.objects.deals.write",
+	scopeStatusesBatchWrite}
 
 // New builds a Sim with empty object stores.
 func New(opts Options) *Sim {
@@ -119,7 +123,7 @@ func (s *Sim) routes() {
 			h(w, r)
 		})
 	}
-	open("GET /oauth/authorize", s.auth.HandleAuthorize)
+	open("GET /oauth/authorize", s.handleAuthorize)
 	open("POST /oauth/2026-03/token", s.handleToken)
 	open("POST /oauth/v3/token", s.handleToken)
 	open("POST /oauth/2026-03/token/revoke", s.handleRevoke)
@@ -145,6 +149,7 @@ func (s *Sim) routes() {
 	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/create", false, s.handleAssociationBatchCreate)
 	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/read", false, s.handleAssociationBatchRead)
 	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/archive", false, s.handleAssociationBatchArchive)
+	api("POST "+unsubscribeAllPath, false, s.scoped(scopeStatusesBatchWrite, s.handleUnsubscribeAll))
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", "Resource not found: "+r.Method+" "+r.URL.Path, nil)
 	})
