@@ -174,6 +174,11 @@ type Field struct {
 	Unique   bool // usable as an upsert key
 	Options  []Option
 	MaxLen   int // 0 = unknown
+	// Default is what the vendor reads back for a field a create left
+	// out, when that is not blank: a Salesforce or Dynamics 365 checkbox
+	// is "false" (or "true") from the start. The engine indexes a created
+	// record with it, so the record read back matches what was written.
+	Default string
 }
 
 // Option is one allowed picklist value.

@@ -25,15 +25,19 @@ const maxValueBytes = 100_000
 
 // indexer turns connector records into index records for one side.
 type indexer struct {
-	side  string
-	used  map[string]bool
-	rules [][]string // match rule -> fields on this side
-	kinds []string
+	side string
+	used map[string]bool
+	// defaults are what the vendor reads back for fields a create leaves
+	// out, where that is not blank (a checkbox's false).
+	defaults map[string]string
+	rules    [][]string // match rule -> fields on this side
+	kinds    []string
 }
 
 func newIndexer(side string, def Definition, rows []mapping.Row, extra string) indexer {
-	ix := indexer{side: side, used: map[string]bool{}}
+	ix := indexer{side: side, used: map[string]bool{}, defaults: map[string]string{}}
 	for _, r := range rows {
+		r.ReadBackDefaults(side, ix.defaults)
 		fs := r.AFields
 		if side == "b" {
 			fs = r.BFields

@@ -426,9 +426,10 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 			idx[f] = v
 		} else if create {
 			// A create leaves out what the source has blank, and the
-			// vendor reads it back as blank: stored so, the read-back
-			// matches the row and is not merged again (fix 25).
-			idx[f] = ""
+			// vendor reads it back as blank, or as the field's default (a
+			// checkbox's false): stored so, the read-back matches the row
+			// and is not merged again (fix 25).
+			idx[f] = r.ix[side].defaults[f]
 		}
 	}
 	c.Index = append(c.Index, store.IndexWrite{Side: side, ID: id, Modified: r.e.now().UnixMilli(), Fields: store.EncodeFields(idx), Keys: r.ix[side].keys(idx), New: create})

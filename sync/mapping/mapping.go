@@ -235,6 +235,24 @@ func fieldMap(fvs []FieldValue) map[string]string {
 	return m
 }
 
+// ReadBackDefaults adds to dst, for each of the row's fields on side ("a"
+// or "b") that the vendor reads back with a value when a create left it
+// out, that value (connector.Field.Default).
+func (r Row) ReadBackDefaults(side string, dst map[string]string) {
+	if r.c == nil {
+		return
+	}
+	fs := r.c.a
+	if side == "b" {
+		fs = r.c.b
+	}
+	for _, f := range fs {
+		if f.Default != "" {
+			dst[f.Name] = f.Default
+		}
+	}
+}
+
 // Invertible reports whether the row can write A (inverse or reverse
 // transform available).
 func (r Row) Invertible() bool {

@@ -30,7 +30,9 @@ type attribute struct {
 	IsValidForCreate *bool `json:"IsValidForCreate"`
 	IsValidForUpdate *bool `json:"IsValidForUpdate"`
 	IsValidForRead   *bool `json:"IsValidForRead"`
-	DisplayName      struct {
+	// DefaultValue is a Boolean column's (BooleanAttributeMetadata).
+	DefaultValue *bool `json:"DefaultValue,omitempty"`
+	DisplayName  struct {
 		UserLocalizedLabel *struct {
 			Label string `json:"Label"`
 		} `json:"UserLocalizedLabel"`
@@ -179,8 +181,15 @@ func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, e
 	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.MultiSelectPicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet($select=Options)", &multis); err != nil {
 		return d, err
 	}
-	extra := make(map[string]attribute, len(strs.Value)+len(dates.Value)+len(picks.Value)+len(multis.Value))
-	for _, a := range append(strs.Value, dates.Value...) {
+	// A Boolean column is never null: it starts at its DefaultValue.
+	var bools struct {
+		Value []attribute `json:"value"`
+	}
+	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.BooleanAttributeMetadata?$select=LogicalName,DefaultValue", &bools); err != nil {
+		return d, err
+	}
+	extra := make(map[string]attribute, len(strs.Value)+len(dates.Value)+len(picks.Value)+len(multis.Value)+len(bools.Value))
+	for _, a := range append(append(strs.Value, dates.Value...), bools.Value...) {
 		extra[a.LogicalName] = a
 	}
 	for _, p := range append(picks.Value, multis.Value...) {
@@ -189,6 +198,7 @@ func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, e
 	for i, a := range attrs.Value {
 		if s, ok := extra[a.LogicalName]; ok {
 			attrs.Value[i].MaxLength, attrs.Value[i].Format, attrs.Value[i].Options = s.MaxLength, s.Format, s.Options
+			attrs.Value[i].DefaultValue = s.DefaultValue
 		}
 	}
 	d.Attributes = attrs.Value
@@ -270,6 +280,9 @@ func (c *Connector) hold(t table, d definition) *schema {
 			ReadOnly: ro,
 			Unique:   d.EmailKey != "" && a.LogicalName == "emailaddress1",
 			MaxLen:   a.MaxLength,
+		}
+		if a.AttributeType == "Boolean" {
+			f.Default = strconv.FormatBool(a.DefaultValue != nil && *a.DefaultValue)
 		}
 		if l := a.DisplayName.UserLocalizedLabel; l != nil && l.Label != "" {
 			f.Label = l.Label

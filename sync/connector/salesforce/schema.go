@@ -32,6 +32,7 @@ type describeField struct {
 	Createable        bool   `json:"createable"`
 	Updateable        bool   `json:"updateable"`
 	DefaultedOnCreate bool   `json:"defaultedOnCreate"`
+	DefaultValue      any    `json:"defaultValue"`
 	Unique            bool   `json:"unique"`
 	ExternalID        bool   `json:"externalId"`
 	PicklistValues    []struct {
@@ -248,6 +249,13 @@ func toSchema(d *describeResult) (connector.Schema, error) {
 		}
 		if t == connector.TypeNumber || t == connector.TypeBool || t == connector.TypeDate || t == connector.TypeDateTime {
 			cf.MaxLen = 0 // describe's length is 0 or meaningless for these
+		}
+		if t == connector.TypeBool {
+			// A checkbox is never null: true or false from the start.
+			cf.Default = "false"
+			if f.DefaultValue == true {
+				cf.Default = "true"
+			}
 		}
 		for _, pv := range f.PicklistValues {
 			if pv.Active {

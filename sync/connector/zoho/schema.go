@@ -136,6 +136,9 @@ func (c *Connector) hold(object string, items []fieldItem) *schema {
 				it.DataType == "autonumber" || it.DataType == "formula" || len(it.MultiModule.Modules) > 0,
 			Unique: isUnique(it.Unique) || (object == "Contacts" && it.APIName == "Email"),
 		}
+		if f.Type == connector.TypeBool {
+			f.Default = "false" // a checkbox left out reads back unchecked
+		}
 		for _, o := range it.PickListValues {
 			// Records hold display values: "Use the display_value in API
 			// requests during create, update, and upsert operations" (Zoho,
