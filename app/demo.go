@@ -105,7 +105,16 @@ func DemoSync(name, hubspotConn, salesforceConn string) engine.Definition {
 			// A multi-select on both sides: HubSpot stores internal values,
 			// the Salesforce picklist its labels, so each option is mapped.
 			{A: "hs_buying_role", B: "Buying_Role__c", Transform: "map", ValueMap: DemoBuyingRoles()},
+			demoOptOut("HasOptedOutOfEmail"),
 		})
+}
+
+// demoOptOut carries HubSpot's "Unsubscribed from all email" to another
+// CRM's email opt-out checkbox and back, as an opt-out row: a person who
+// said stop in either CRM is opted out in both, and sync never opts anyone
+// back in (HubSpot lets only the person do that).
+func demoOptOut(b string) mapping.Field {
+	return mapping.Field{A: "hs_email_optout", B: b, Rule: mapping.OptOut}
 }
 
 // DemoBuyingRoles maps HubSpot's Buying Role options to the sandbox's

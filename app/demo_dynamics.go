@@ -146,5 +146,6 @@ func dynamicsContacts(name, hubspotConn, dynamicsConn string) engine.Definition 
 			{A: "lastname", B: "lastname", Rule: mapping.UnlessBlank},
 			{A: "phone", B: "telephone1", Transform: "e164"},
 			{A: "jobtitle", B: "jobtitle", Rule: mapping.UnlessBlank},
+			demoOptOut("donotbulkemail"), // "Do not allow Bulk Emails", Dataverse's marketing opt-out
 		})
 }

@@ -16,8 +16,12 @@ const DemoMailchimpName = "demo-hubspot-mailchimp"
 //
 // A member needs a subscription status, and only the person can give
 // consent to marketing email. So a contact the sync brings to Mailchimp
-// joins as "transactional" (known, not subscribed), and the status is
-// never written again: subscribing and unsubscribing stay Mailchimp's.
+// joins as "transactional" (known, not subscribed), and sync never
+// subscribes anyone. An unsubscribe travels both ways (an opt-out row): a
+// member who unsubscribes in Mailchimp is unsubscribed from all email in
+// HubSpot, a contact unsubscribed in HubSpot is unsubscribed in Mailchimp
+// (or joins unsubscribed), and a person who subscribes again on one side
+// is left so.
 //
 // The buying roles go to an interest category of their own (the sandbox
 // seeds it hidden from signup forms): writing it sets that category's
@@ -37,6 +41,7 @@ func DemoMailchimpSync(name, hubspotConn, mailchimpConn string) engine.Definitio
 			{A: "phone", B: "PHONE", Transform: "e164"},
 			{A: "company", B: "COMPANY", Rule: mapping.UnlessBlank},
 			{B: "status", Transform: "const:transactional", Rule: mapping.OnCreate},
+			{A: "hs_email_optout", B: "status", Transform: "map", ValueMap: map[string]string{"true": "unsubscribed"}, Rule: mapping.OptOut},
 			// A multi-select on both sides: HubSpot's internal values, the
 			// group's interest ids, so each option is mapped.
 			{A: "hs_buying_role", B: DemoMailchimpBuyingRoleField, Transform: "map", ValueMap: DemoMailchimpBuyingRoles()},

@@ -158,5 +158,6 @@ func DemoZohoSync(name, hubspotConn, zohoConn string) engine.Definition {
 			{A: "lastname", B: "Last_Name", Rule: mapping.UnlessBlank},
 			{A: "phone", B: "Phone", Transform: "e164"},
 			{A: "jobtitle", B: "Title", Rule: mapping.UnlessBlank},
+			demoOptOut("Email_Opt_Out"),
 		})
 }

@@ -338,13 +338,14 @@ func TestEditorSuggestsValidatesAndSaves(t *testing.T) {
 	if tr == nil {
 		t.Fatal("no transform picker on screen")
 	}
-	l.ui(func() { tr.SetText("frobnicate") })
+	var was string
+	l.ui(func() { was = tr.Text; tr.SetText("frobnicate") })
 	l.see("to save")
 	l.ui(func() {
 		if b := buttonOnScreen(l.u.Window(), "Save"); !b.Disabled() {
 			t.Error("Save enabled although a row is invalid")
 		}
-		tr.SetText("lower")
+		tr.SetText(was)
 	})
 	l.tap("Save")
 	var cur string
