@@ -182,9 +182,7 @@ func (s *Sim) handleUnsubscribeAll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp := bulkOptOutResponse{Status: "COMPLETE", Results: []bulkOptOut{}}
-	st := s.stores["contacts"]
-	emailIdx, _ := st.schema.prop("email")
-	optIdx, _ := st.schema.prop(emailOptOutProp)
+	emailIdx, _ := s.stores["contacts"].schema.prop("email")
 	s.mu.Lock()
 	for _, raw := range inputs {
 		email := strings.TrimSpace(raw)
@@ -196,14 +194,13 @@ func (s *Sim) handleUnsubscribeAll(w http.ResponseWriter, r *http.Request) {
 			fail("VALIDATION_ERROR", "400", fmt.Sprintf("%s is not a valid email address.", raw))
 			continue
 		}
-		rec := st.findUnique(emailIdx, email)
-		if rec == nil || rec.archived {
+		rec, changed := s.unsubscribeLocked(email)
+		if rec == nil {
 			fail("OBJECT_NOT_FOUND", "404", fmt.Sprintf("No contact has the email address %s, so it was not unsubscribed.", email))
 			continue
 		}
 		reason := "NO_STATUS_CHANGE"
-		if rec.vals[optIdx] != "true" {
-			st.set(rec, map[int]string{optIdx: "true"}, s.nowMs())
+		if changed {
 			reason = "UNSUBSCRIBE_FROM_ALL_OCCURRED"
 		}
 		res := bulkOptOut{SubscriberIDString: rec.vals[emailIdx], Statuses: []publicStatus{}}
@@ -224,17 +221,26 @@ func (s *Sim) handleUnsubscribeAll(w http.ResponseWriter, r *http.Request) {
 // person does through HubSpot's subscription preferences page, and reports
 // whether such a contact exists.
 func (s *Sim) UnsubscribeFromAll(email string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, _ := s.unsubscribeLocked(strings.TrimSpace(email))
+	return rec != nil
+}
+
+// unsubscribeLocked sets hs_email_optout on the live contact with email,
+// moving its lastmodifieddate when that changes it. It returns the contact
+// (nil when there is none) and whether it changed. s.mu is held.
+func (s *Sim) unsubscribeLocked(email string) (*record, bool) {
 	st := s.stores["contacts"]
 	emailIdx, _ := st.schema.prop("email")
 	optIdx, _ := st.schema.prop(emailOptOutProp)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec := st.findUnique(emailIdx, strings.TrimSpace(email))
+	rec := st.findUnique(emailIdx, email)
 	if rec == nil || rec.archived {
-		return false
+		return nil, false
 	}
-	if rec.vals[optIdx] != "true" {
-		st.set(rec, map[int]string{optIdx: "true"}, s.nowMs())
+	if rec.vals[optIdx] == "true" {
+		return rec, false
 	}
-	return true
+	st.set(rec, map[int]string{optIdx: "true"}, s.nowMs())
+	return rec, true
 }
