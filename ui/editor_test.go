@@ -87,6 +87,39 @@ func TestSuggestOptOutAsOptOutRow(t *testing.T) {
 	}
 }
 
+// A row loaded with rule opt-out shows "Opt-outs only"; choosing it on
+// another row makes that row an opt-out row, and a row that cannot be one
+// (text onto text) says why beside it.
+func TestRuleOptOut(t *testing.T) {
+	u := newTestUI(t, Deps{})
+	sa := connector.Schema{Fields: []connector.Field{{Name: "email", Type: connector.TypeEmail}, {Name: "hs_email_optout", Type: connector.TypeBool}, {Name: "city", Type: connector.TypeString}}}
+	sb := connector.Schema{Fields: []connector.Field{{Name: "Email", Type: connector.TypeEmail}, {Name: "HasOptedOutOfEmail", Type: connector.TypeBool}, {Name: "MailingCity", Type: connector.TypeString}}}
+	e := &editor{u: u, def: engine.Definition{Name: "t", A: engine.SideDef{Connection: "a", Object: "x"}, B: engine.SideDef{Connection: "b", Object: "y"},
+		Direction: mapping.TwoWay, Unmatched: engine.UnmatchedSkip, Conflict: engine.ConflictNewer,
+		Match:  []engine.MatchRule{{A: "email", B: "Email", Normalize: "email"}},
+		Fields: []mapping.Field{{A: "hs_email_optout", B: "HasOptedOutOfEmail", Rule: mapping.OptOut}, {A: "city", B: "MailingCity"}}}}
+	u.openPane(e.build())
+	e.schema[0], e.schema[1] = &sa, &sb
+	e.rebuildRows()
+	var rules []*widget.Select
+	for _, s := range allOf[*widget.Select](u.Window()) {
+		if slices.Contains(s.Options, ruleOptOut) {
+			rules = append(rules, s)
+		}
+	}
+	if len(rules) != 2 || rules[0].Selected != ruleOptOut || rules[1].Selected != ruleAlways {
+		t.Fatalf("rule selects %d, want 2 showing %q and %q; texts %q", len(rules), ruleOptOut, ruleAlways, textsOnScreen(u.Window()))
+	}
+	rules[1].SetSelected(ruleOptOut)
+	if e.def.Fields[1].Rule != mapping.OptOut {
+		t.Fatalf("row 2 rule %q after choosing %q", e.def.Fields[1].Rule, ruleOptOut)
+	}
+	e.rebuildRows()
+	if !screenContains(u.Window(), "opt-out: map the value that means opted out") {
+		t.Fatalf("a text row made an opt-out row does not say why it cannot be one; texts %q", textsOnScreen(u.Window()))
+	}
+}
+
 // The rule select offers "On create only", which makes the row's rule
 // on-create; a row loaded with that rule shows it; the filter operators
 // include starts-with, and picking it sets the filter.

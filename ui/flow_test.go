@@ -208,6 +208,12 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	if c.CreateA+c.CreateB == 0 {
 		t.Fatalf("the demo plan creates nothing: %+v", c)
 	}
+	// HubSpot's unsubscribed contacts carry their opt-out to Salesforce,
+	// and the preview says so before anything is written.
+	if c.OptOut == 0 {
+		t.Fatalf("the demo plan carries no email opt-out: %+v", c)
+	}
+	l.see(itoa(c.OptOut) + " email opt-out(s) carried to the other CRM")
 	for caption, n := range map[string]int{"create in A": c.CreateA, "create in B": c.CreateB, "link": c.Link} {
 		var got string
 		l.ui(func() { got = statOnScreen(l.u.Window(), caption) })
