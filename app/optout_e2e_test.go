@@ -199,3 +199,82 @@ func TestEmailOptOutsBetweenHubSpotAndSalesforce(t *testing.T) {
 		t.Fatalf("run after: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
 	}
 }
+
+// TestEmailOptOutsBetweenHubSpotAndZohoAndDynamics: the demo people syncs
+// with Zoho CRM and Dynamics 365 carry HubSpot's opt-out to Zoho's Email
+// Opt Out and Dataverse's "Do not allow Bulk Emails" checkboxes, and one
+// checked there unsubscribes the HubSpot contact.
+func TestEmailOptOutsBetweenHubSpotAndZohoAndDynamics(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 71, 80)
+	for _, v := range [][2]string{{"zoho", "zc"}, {"dynamics", "dv"}} {
+		if _, err := a.ConnectSandbox(ctx, srv, v[0], v[1], nil); err != nil {
+			t.Fatalf("connect %s: %v", v[0], err)
+		}
+	}
+	hs, zc, dv := srv.HubSpot(), srv.Zoho(), srv.Dynamics()
+	for _, tc := range []struct {
+		def    string
+		field  string
+		out    func(id string) bool // is the other CRM's record opted out
+		optOut func(id string) error
+	}{
+		{"zoho", "Email_Opt_Out",
+			func(id string) bool { r, _ := zc.Get("Contacts", id); return r.Fields["Email_Opt_Out"] == "true" },
+			func(id string) error {
+				_, err := zc.Update("Contacts", id, map[string]any{"Email_Opt_Out": true})
+				return err
+			}},
+		{"dynamics", "donotbulkemail",
+			func(id string) bool { r, _ := dv.Get("contacts", id); return r.Fields["donotbulkemail"] == true },
+			func(id string) error {
+				_, err := dv.Update("contacts", id, map[string]any{"donotbulkemail": true})
+				return err
+			}},
+	} {
+		t.Run(tc.def, func(t *testing.T) {
+			if tc.def == "zoho" {
+				saveSyncs(t, a, app.DemoZohoSync(tc.def, "hs", "zc"))
+			} else {
+				saveSyncs(t, a, app.DemoDynamicsSync(tc.def, "hs", "dv", ""))
+			}
+			first, err := a.Run(ctx, tc.def, app.RunOptions{Confirm: true})
+			if err != nil || first.Summary.Status != "success" || first.Summary.Failed != 0 {
+				t.Fatalf("first run: %v %+v\n%s", err, first.Summary, first.Plan.Summary())
+			}
+			carried, in := 0, store.LinkRow{}
+			for _, l := range syncLinks(t, a, tc.def) {
+				h, _ := hs.Get("contacts", l.AID)
+				hsOut := h.Properties["hs_email_optout"] == "true"
+				if hsOut != tc.out(l.BID) {
+					t.Errorf("pair %s/%s: HubSpot hs_email_optout %q, %s opted out %v; want both or neither", l.AID, l.BID, h.Properties["hs_email_optout"], tc.field, tc.out(l.BID))
+				}
+				if hsOut {
+					carried++
+				} else if in.AID == "" {
+					in = l
+				}
+			}
+			if carried == 0 || in.AID == "" {
+				t.Fatalf("%d opted-out pairs, and a pair opted out nowhere: %v; want both", carried, in.AID != "")
+			}
+			if again, err := a.Run(ctx, tc.def, app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+				t.Fatalf("second run: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
+			}
+			time.Sleep(1100 * time.Millisecond) // modified times have one-second resolution
+			if err := tc.optOut(in.BID); err != nil {
+				t.Fatal(err)
+			}
+			res, err := a.Run(ctx, tc.def, app.RunOptions{Confirm: true})
+			if err != nil || res.Summary.Updated != 1 || res.Summary.Failed != 0 {
+				t.Fatalf("run after the %s opt-out: %v %+v\n%s", tc.field, err, res.Summary, res.Plan.Summary())
+			}
+			if h, _ := hs.Get("contacts", in.AID); h.Properties["hs_email_optout"] != "true" {
+				t.Errorf("opted out in %s: HubSpot contact %s hs_email_optout %q, want true", tc.def, in.AID, h.Properties["hs_email_optout"])
+			}
+			if again, err := a.Run(ctx, tc.def, app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+				t.Fatalf("run after: %v %+v\n%s", err, again.Summary, again.Plan.Summary())
+			}
+		})
+	}
+}
