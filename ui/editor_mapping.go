@@ -30,6 +30,27 @@ var ruleLabels = []struct {
 	label string
 }{{mapping.Always, ruleAlways}, {mapping.UnlessBlank, ruleUnlessBlank}, {mapping.OnCreate, ruleOnCreate}, {mapping.OptOut, ruleOptOut}}
 
+// mapOptOut gives an opt-out row from a checkbox to a picklist (HubSpot's
+// opt-out to a Mailchimp member's status) the value map it needs, true →
+// the picklist's opt-out option ("unsubscribed", "Opted Out"), when the
+// row has none yet and such an option exists. It reports whether it did.
+func (e *editor) mapOptOut(f *mapping.Field) bool {
+	if f.Transform != "" || len(f.ValueMap) > 0 {
+		return false
+	}
+	fa, fb := e.fieldOf(0, f.A), e.fieldOf(1, f.B)
+	if fa.Type != connector.TypeBool || len(fb.Options) == 0 {
+		return false
+	}
+	for _, o := range fb.Options {
+		if s := norm(o.Value + " " + o.Label); strings.Contains(s, "unsubscribed") || strings.Contains(s, "optedout") {
+			f.Transform, f.ValueMap = "map", map[string]string{"true": o.Value}
+			return true
+		}
+	}
+	return false
+}
+
 // weighted lays objects out in one row with widths in proportion to their
 // weights, so mapping rows line up under their column headings.
 type weighted []float32
@@ -170,12 +191,16 @@ func (e *editor) mappingRow(i int) fyne.CanvasObject {
 	for j, rl := range ruleLabels {
 		labels[j] = rl.label
 	}
+	var tr *widget.SelectEntry
 	rule := widget.NewSelect(labels, func(s string) {
 		e.def.Fields[i].Rule = mapping.Always
 		for _, rl := range ruleLabels {
 			if rl.label == s {
 				e.def.Fields[i].Rule = rl.rule
 			}
+		}
+		if e.def.Fields[i].Rule == mapping.OptOut && e.mapOptOut(&e.def.Fields[i]) && tr != nil {
+			tr.SetText("map")
 		}
 		e.changed()
 	})
@@ -186,7 +211,7 @@ func (e *editor) mappingRow(i int) fyne.CanvasObject {
 		}
 	}
 	rule.SetSelected(selected)
-	tr := widget.NewSelectEntry(transformChoices)
+	tr = widget.NewSelectEntry(transformChoices)
 	tr.SetText(firstNonBlank(f.Transform, "(none)"))
 	tr.OnChanged = func(s string) {
 		s = strings.TrimSpace(s)

@@ -92,12 +92,14 @@ func TestSuggestOptOutAsOptOutRow(t *testing.T) {
 // (text onto text) says why beside it.
 func TestRuleOptOut(t *testing.T) {
 	u := newTestUI(t, Deps{})
-	sa := connector.Schema{Fields: []connector.Field{{Name: "email", Type: connector.TypeEmail}, {Name: "hs_email_optout", Type: connector.TypeBool}, {Name: "city", Type: connector.TypeString}}}
-	sb := connector.Schema{Fields: []connector.Field{{Name: "Email", Type: connector.TypeEmail}, {Name: "HasOptedOutOfEmail", Type: connector.TypeBool}, {Name: "MailingCity", Type: connector.TypeString}}}
+	sa := connector.Schema{Fields: []connector.Field{{Name: "email", Type: connector.TypeEmail}, {Name: "hs_email_optout", Type: connector.TypeBool},
+		{Name: "city", Type: connector.TypeString}, {Name: "gdpr_optout", Type: connector.TypeBool}}}
+	sb := connector.Schema{Fields: []connector.Field{{Name: "Email", Type: connector.TypeEmail}, {Name: "HasOptedOutOfEmail", Type: connector.TypeBool},
+		{Name: "MailingCity", Type: connector.TypeString}, enumField("status", "subscribed", "unsubscribed", "cleaned")}}
 	e := &editor{u: u, def: engine.Definition{Name: "t", A: engine.SideDef{Connection: "a", Object: "x"}, B: engine.SideDef{Connection: "b", Object: "y"},
 		Direction: mapping.TwoWay, Unmatched: engine.UnmatchedSkip, Conflict: engine.ConflictNewer,
 		Match:  []engine.MatchRule{{A: "email", B: "Email", Normalize: "email"}},
-		Fields: []mapping.Field{{A: "hs_email_optout", B: "HasOptedOutOfEmail", Rule: mapping.OptOut}, {A: "city", B: "MailingCity"}}}}
+		Fields: []mapping.Field{{A: "hs_email_optout", B: "HasOptedOutOfEmail", Rule: mapping.OptOut}, {A: "city", B: "MailingCity"}, {A: "gdpr_optout", B: "status"}}}}
 	u.openPane(e.build())
 	e.schema[0], e.schema[1] = &sa, &sb
 	e.rebuildRows()
@@ -107,8 +109,14 @@ func TestRuleOptOut(t *testing.T) {
 			rules = append(rules, s)
 		}
 	}
-	if len(rules) != 2 || rules[0].Selected != ruleOptOut || rules[1].Selected != ruleAlways {
-		t.Fatalf("rule selects %d, want 2 showing %q and %q; texts %q", len(rules), ruleOptOut, ruleAlways, textsOnScreen(u.Window()))
+	if len(rules) != 3 || rules[0].Selected != ruleOptOut || rules[1].Selected != ruleAlways {
+		t.Fatalf("rule selects %d, want 3, the first two showing %q and %q; texts %q", len(rules), ruleOptOut, ruleAlways, textsOnScreen(u.Window()))
+	}
+	// A checkbox onto a status picklist: choosing Opt-outs only maps the
+	// checkbox's true to the picklist's unsubscribed.
+	rules[2].SetSelected(ruleOptOut)
+	if f := e.def.Fields[2]; f.Rule != mapping.OptOut || f.Transform != "map" || len(f.ValueMap) != 1 || f.ValueMap["true"] != "unsubscribed" {
+		t.Fatalf("checkbox → status row after choosing %q: %+v; want map true → unsubscribed", ruleOptOut, f)
 	}
 	rules[1].SetSelected(ruleOptOut)
 	if e.def.Fields[1].Rule != mapping.OptOut {

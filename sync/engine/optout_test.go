@@ -137,3 +137,23 @@ func planWrites(p *engine.Plan, side, id, field, rule string) bool {
 func writesOf(p *engine.Plan) []engine.Write {
 	return append(append([]engine.Write{}, p.Creates...), p.Updates...)
 }
+
+// TestOneWayOptOutRow: an opt-out row with a direction carries opt-outs
+// that way only.
+func TestOneWayOptOutRow(t *testing.T) {
+	def := optOutDefinition()
+	def.Fields[len(def.Fields)-2].Direction = mapping.AtoB
+	f := newFixture(t, def, fixtureOpts{})
+	a := f.a.Put(objA, person("ada@example.com", "Ada", "Lovelace"))
+	c := f.a.Put(objA, person("cy@example.com", "Cy", "Cyr"))
+	f.run()
+	f.b.Edit(objB, f.linkedB(a), map[string]string{"Status": "unsubscribed"})
+	f.a.Edit(objA, c, map[string]string{"optout": "true"})
+	p, _ := f.run()
+	if got := f.a.Get(objA, a)["optout"]; got == "true" {
+		t.Errorf("an a-to-b opt-out row carried B's opt-out to A (%s)", p.Summary())
+	}
+	if got := f.b.Get(objB, f.linkedB(c))["Status"]; got != "unsubscribed" {
+		t.Errorf("an a-to-b opt-out row did not carry A's opt-out to B: Status %q (%s)", got, p.Summary())
+	}
+}
