@@ -55,7 +55,11 @@ func Info() connector.Info {
 			// HubSpot settings. A connection made before crmsync asked for it
 			// lacks it: its unsubscribes fail with MISSING_SCOPES, naming the
 			// scope, until HubSpot is connected again.
-			AuthParams: map[string]string{"optional_scope": scopeUnsubscribe},
+			// The custom object scopes (objects.go) are optional for the same
+			// reason: only an Enterprise portal has custom objects and can
+			// grant them. HubSpot takes the optional scopes space-separated,
+			// as it does scope.
+			AuthParams: map[string]string{"optional_scope": strings.Join(append([]string{scopeUnsubscribe}, customScopes...), " ")},
 			PKCE:       true,
 			TokenRoute: true, // service keys, sent as Authorization: Bearer
 			DocsURL:    "https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/oauth/oauth-quickstart-guide",
@@ -125,6 +129,7 @@ var (
 	_ connector.Deleter        = (*Connector)(nil)
 	_ connector.DeletionLister = (*Connector)(nil)
 	_ connector.Associator     = (*Connector)(nil)
+	_ connector.ObjectLister   = (*Connector)(nil)
 )
 
 // New returns a connector for acct. client must add the token (app/auth);
@@ -228,7 +233,8 @@ func slowSearch(l *rate.Limiter, log *slog.Logger) {
 }
 
 // modifiedProp is the property search filters and sorts on: contacts keep
-// the legacy name, every other object uses hs_lastmodifieddate.
+// the legacy name, every other object uses hs_lastmodifieddate, custom
+// objects included.
 func modifiedProp(object string) string {
 	if object == "contacts" {
 		return "lastmodifieddate"

@@ -68,9 +68,8 @@ func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema
 		var b []byte
 		var ok bool
 		if b, ok, cacheErr = c.meta.Lookup(ctx, key); ok {
-			var props []property
-			if json.Unmarshal(b, &props) == nil {
-				if sc, err := schemaOf(object, props); err == nil {
+			if props, required, ok := decodeCached(object, b); ok {
+				if sc, err := schemaOf(object, props, required); err == nil {
 					c.hold(object, sc)
 					return sc, nil
 				}
@@ -98,18 +97,58 @@ func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema
 			live = append(live, p)
 		}
 	}
-	sc, err := schemaOf(object, live)
+	var required []string
+	if isCustom(object) {
+		// The properties API has no required flag; a custom object's
+		// schema lists what a create needs.
+		if required, err = c.requiredOf(ctx, object); err != nil {
+			return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, err)
+		}
+	}
+	sc, err := schemaOf(object, live, required)
 	if err != nil {
 		return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, r.Fail(err.Error()))
 	}
 	c.hold(object, sc)
 	if c.meta.Enabled() {
 		// Only the parts of each property we use are kept.
-		if b, err := json.Marshal(live); err == nil {
+		if b, err := encodeCached(object, live, required); err == nil {
 			_ = c.meta.Store(ctx, key, b) // a failure is logged by the cache's owner
 		}
 	}
 	return sc, nil
+}
+
+// customCached is a custom object's metadata cache entry: its properties
+// and its schema's requiredProperties. A standard object's entry is its
+// property list alone, as before.
+type customCached struct {
+	Properties []property `json:"properties"`
+	Required   []string   `json:"requiredProperties"`
+}
+
+func encodeCached(object string, props []property, required []string) ([]byte, error) {
+	if isCustom(object) {
+		return json.Marshal(customCached{Properties: props, Required: required})
+	}
+	return json.Marshal(props)
+}
+
+// decodeCached reads an entry encodeCached wrote; false for one that does
+// not parse.
+func decodeCached(object string, b []byte) ([]property, []string, bool) {
+	if isCustom(object) {
+		var cc customCached
+		if json.Unmarshal(b, &cc) != nil || cc.Properties == nil {
+			return nil, nil, false
+		}
+		return cc.Properties, cc.Required, true
+	}
+	var props []property
+	if json.Unmarshal(b, &props) != nil {
+		return nil, nil, false
+	}
+	return props, nil, true
 }
 
 func (c *Connector) hold(object string, sc connector.Schema) {
@@ -119,10 +158,15 @@ func (c *Connector) hold(object string, sc connector.Schema) {
 }
 
 // schemaOf maps live (not archived) properties to the object's schema.
-func schemaOf(object string, props []property) (connector.Schema, error) {
+// required names what a create needs besides requiredOnCreate (a custom
+// object's requiredProperties).
+func schemaOf(object string, props []property, required []string) (connector.Schema, error) {
 	sc := connector.Schema{Object: object}
 	req := map[string]bool{}
 	for _, n := range requiredOnCreate[object] {
+		req[n] = true
+	}
+	for _, n := range required {
 		req[n] = true
 	}
 	for _, p := range props {

@@ -110,7 +110,9 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 }
 
 // UpsertKey is email for contacts, else the first writable unique property
-// (a custom property marked unique), else "".
+// (a custom property marked unique), else "". On a custom object a unique
+// crmsync_key comes first: a portal's object may hold other unique
+// properties (an external id), and crmsync's own is the one it keeps.
 func (c *Connector) UpsertKey(ctx context.Context, object string) (string, error) {
 	if object == "contacts" {
 		return "email", nil
@@ -118,6 +120,13 @@ func (c *Connector) UpsertKey(ctx context.Context, object string) (string, error
 	sc, err := c.Schema(ctx, object)
 	if err != nil {
 		return "", err
+	}
+	if isCustom(object) {
+		for _, f := range sc.Fields {
+			if f.Name == customKey && f.Unique && !f.ReadOnly {
+				return f.Name, nil
+			}
+		}
 	}
 	for _, f := range sc.Fields {
 		if f.Unique && !f.ReadOnly && f.Type != connector.TypeID {

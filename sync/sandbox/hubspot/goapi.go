@@ -42,7 +42,7 @@ func (s *Sim) snapshot(st *objectStore, r *record) Record {
 func (s *Sim) Records(object string) []Record {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	st, ok := s.stores[object]
+	st, ok := s.storeNamed(object)
 	if !ok {
 		return nil
 	}
@@ -57,7 +57,7 @@ func (s *Sim) Records(object string) []Record {
 func (s *Sim) Get(object, id string) (Record, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	st, ok := s.stores[object]
+	st, ok := s.storeNamed(object)
 	if !ok {
 		return Record{}, false
 	}
@@ -72,7 +72,7 @@ func (s *Sim) Get(object, id string) (Record, bool) {
 func (s *Sim) Count(object string) int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if st, ok := s.stores[object]; ok {
+	if st, ok := s.storeNamed(object); ok {
 		return st.live
 	}
 	return 0
@@ -82,7 +82,7 @@ func (s *Sim) Count(object string) int {
 func (s *Sim) Create(object string, props map[string]string) (Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.stores[object]
+	st, ok := s.storeNamed(object)
 	if !ok {
 		return Record{}, fmt.Errorf("hubspot sim: unknown object %q", object)
 	}
@@ -97,7 +97,7 @@ func (s *Sim) Create(object string, props map[string]string) (Record, error) {
 func (s *Sim) Update(object, id string, props map[string]string) (Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.stores[object]
+	st, ok := s.storeNamed(object)
 	if !ok {
 		return Record{}, fmt.Errorf("hubspot sim: unknown object %q", object)
 	}
@@ -115,7 +115,7 @@ func (s *Sim) Update(object, id string, props map[string]string) (Record, error)
 func (s *Sim) Archive(object, id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.stores[object]
+	st, ok := s.storeNamed(object)
 	if !ok {
 		return false
 	}
@@ -133,7 +133,7 @@ func (s *Sim) Archive(object, id string) bool {
 func (s *Sim) Seed(object string, columns []string, rows []SeedRow) ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.stores[object]
+	st, ok := s.storeNamed(object)
 	if !ok {
 		return nil, fmt.Errorf("hubspot sim: unknown object %q", object)
 	}
@@ -189,7 +189,7 @@ func (s *Sim) seedPrimaryCompany(st *objectStore, r *record) {
 func (s *Sim) Merge(object, primaryID, mergeID string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.stores[object]
+	st, ok := s.storeNamed(object)
 	if !ok {
 		return "", fmt.Errorf("hubspot sim: unknown object %q", object)
 	}

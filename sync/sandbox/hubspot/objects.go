@@ -36,8 +36,13 @@ func (s *Sim) handleProperties(w http.ResponseWriter, r *http.Request) {
 	if st == nil {
 		return
 	}
-	out := make([]propertyJSON, 0, len(st.schema.Props))
-	for i, p := range st.schema.Props {
+	writeJSON(w, http.StatusOK, map[string]any{"results": propertiesOf(st.schema)})
+}
+
+// propertiesOf renders an object's properties as the properties API does.
+func propertiesOf(sc *Schema) []propertyJSON {
+	out := make([]propertyJSON, 0, len(sc.Props))
+	for i, p := range sc.Props {
 		o := p.Options
 		if o == nil {
 			o = []Option{}
@@ -47,7 +52,7 @@ func (s *Sim) handleProperties(w http.ResponseWriter, r *http.Request) {
 			FormField: !p.ReadOnly, CreatedAt: "2019-08-06T02:43:01.000Z", UpdatedAt: "2026-03-30T00:00:00.000Z",
 			ModificationMetadata: map[string]any{"archivable": !p.HubSpotDefined, "readOnlyDefinition": p.HubSpotDefined, "readOnlyValue": p.ReadOnly || p.Calculated}})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"results": out})
+	return out
 }
 
 func queryInt(q url.Values, name string, def int) (int, bool) {

@@ -39,6 +39,19 @@ type Schema struct {
 	index    map[string]int
 	Defaults []string // returned when the caller names no properties
 	Modified string   // the last-modified property: lastmodifieddate or hs_lastmodifieddate
+	// Created is the create-date property: createdate, or hs_createdate
+	// on a custom object.
+	Created string
+	// Required lists what a create must set (a custom object's
+	// requiredProperties); nil for the standard objects, whose creates the
+	// sandbox does not check.
+	Required []string
+	// Searchable lists what a search's free-text query matches (a custom
+	// object's searchableProperties); nil: the standard objects' own.
+	Searchable []string
+	// Singular names one record in messages; "" for the standard objects,
+	// whose name says it (singular).
+	Singular string
 	idBase   int64
 	// defaultFrom gives a property left out of a create the value of
 	// another (property -> source).
@@ -47,14 +60,27 @@ type Schema struct {
 
 func (s *Schema) prop(name string) (int, bool) { i, ok := s.index[name]; return i, ok }
 
+// one names one record of the object in messages.
+func (s *Schema) one() string {
+	if s.Singular != "" {
+		return s.Singular
+	}
+	return singular(s.Object)
+}
+
 func newSchema(object, modified string, idBase int64, defaults []string, props []Property) *Schema {
+	return newSchemaCreated(object, "createdate", modified, idBase, defaults, props)
+}
+
+// newSchemaCreated is newSchema with the create-date property named.
+func newSchemaCreated(object, created, modified string, idBase int64, defaults []string, props []Property) *Schema {
 	common := []Property{
 		{Name: "hs_object_id", Label: "Record ID", Type: typeNumber, FieldType: "number", GroupName: "systeminformation", ReadOnly: true, Unique: true, HubSpotDefined: true},
-		{Name: "createdate", Label: "Create Date", Type: typeDateTime, FieldType: "date", GroupName: "systeminformation", HubSpotDefined: true},
+		{Name: created, Label: "Create Date", Type: typeDateTime, FieldType: "date", GroupName: "systeminformation", HubSpotDefined: true},
 		{Name: modified, Label: "Last Modified Date", Type: typeDateTime, FieldType: "date", GroupName: "systeminformation", ReadOnly: true, HubSpotDefined: true},
 		{Name: "crmsync_key", Label: "crmsync key", Type: typeString, FieldType: "text", GroupName: "crmsync", Unique: true},
 	}
-	s := &Schema{Object: object, Props: append(common, props...), index: map[string]int{}, Defaults: defaults, Modified: modified, idBase: idBase}
+	s := &Schema{Object: object, Props: append(common, props...), index: map[string]int{}, Defaults: defaults, Modified: modified, Created: created, idBase: idBase}
 	for i, p := range s.Props {
 		s.index[p.Name] = i
 	}

@@ -323,7 +323,11 @@ func (s *Sim) handleSearch(w http.ResponseWriter, r *http.Request) {
 
 // matchesQuery mimics the free-text "query": a token prefix match on the default searchable props.
 func (s *Sim) matchesQuery(st *objectStore, rec *record, q string) bool {
-	for _, name := range []string{"email", "firstname", "lastname", "phone", "company", "name", "domain", "dealname"} {
+	names := st.schema.Searchable // a custom object's searchableProperties
+	if names == nil {
+		names = []string{"email", "firstname", "lastname", "phone", "company", "name", "domain", "dealname"}
+	}
+	for _, name := range names {
 		if idx, ok := st.schema.prop(name); ok && strings.Contains(strings.ToLower(rec.vals[idx]), q) {
 			return true
 		}

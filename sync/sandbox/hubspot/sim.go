@@ -31,6 +31,9 @@ type Options struct {
 	// the ISO-8601 form HubSpot returns.
 	EpochMillisDates bool
 	Now              func() time.Time
+	// NoCustomObjects leaves out the portal's custom object (Projects), as
+	// in a portal without an Enterprise subscription.
+	NoCustomObjects bool
 }
 
 // Sim is the simulated HubSpot portal.
@@ -51,14 +54,17 @@ type Sim struct {
 	primaries map[recordEnd]int64      // each record's primary company; guarded by mu
 	assocFrom map[recordEnd][]assocKey // s.assocs by the record they start from; guarded by mu
 	scopes    tokenScopes              // each issued access token's scopes
+	customs   []*customObject          // the portal's custom objects (custom.go)
+	aliases   map[string]string        // a custom object's other names -> its object type id
 }
 
 // DefaultScopes are granted when the authorize request names none, and
 // held by IssueLongLived tokens. The sandbox portal has Marketing Hub
-// Enterprise, so it can grant the batch subscription scope.
+// Enterprise, so it can grant the batch subscription scope and the custom
+// object scopes.
 var defaultScopes = []string{"oauth", "crm.objects.contacts.read", "crm.objects.contacts.write",
 	"crm.objects.companies.read", "crm.objects.companies.write", "crm.objects.deals.read", "crm.objects.deals.write",
-	scopeStatusesBatchWrite}
+	scopeStatusesBatchWrite, scopeSchemasCustomRead, scopeObjectsCustomRead, scopeObjectsCustomWrite}
 
 // New builds a Sim with empty object stores.
 func New(opts Options) *Sim {
@@ -96,6 +102,7 @@ func New(opts Options) *Sim {
 	for name, sc := range schemas() {
 		s.stores[name] = newObjectStore(sc)
 	}
+	s.addCustomObjects()
 	s.routes()
 	return s
 }
@@ -132,19 +139,25 @@ func (s *Sim) routes() {
 		m.HandleFunc(pattern, s.guard(pattern, search, h))
 	}
 	const o = "/crm/objects/2026-03/{object}"
-	api("GET /crm/properties/2026-03/{object}", false, s.handleProperties)
-	api("GET "+o, false, s.handleList)
-	api("POST "+o, false, s.handleCreate)
-	api("GET "+o+"/{id}", false, s.handleGet)
-	api("PATCH "+o+"/{id}", false, s.handleUpdate)
-	api("DELETE "+o+"/{id}", false, s.handleArchive)
-	api("POST "+o+"/search", true, s.handleSearch)
-	api("POST "+o+"/batch/create", false, s.handleBatchCreate)
-	api("POST "+o+"/batch/update", false, s.handleBatchUpdate)
-	api("POST "+o+"/batch/upsert", false, s.handleBatchUpsert)
-	api("POST "+o+"/batch/read", false, s.handleBatchRead)
-	api("POST "+o+"/batch/archive", false, s.handleBatchArchive)
-	api("POST "+o+"/merge", false, s.handleMerge)
+	// A custom object's records need its scopes (custom.go); the standard
+	// objects' calls pass through customScoped unchecked, as before.
+	read := func(h http.HandlerFunc) http.HandlerFunc { return s.customScoped(customReadScopes, h) }
+	write := func(h http.HandlerFunc) http.HandlerFunc { return s.customScoped(customWriteScopes, h) }
+	api("GET /crm/properties/2026-03/{object}", false, s.customScoped(customPropsScopes, s.handleProperties))
+	api("GET "+o, false, read(s.handleList))
+	api("POST "+o, false, write(s.handleCreate))
+	api("GET "+o+"/{id}", false, read(s.handleGet))
+	api("PATCH "+o+"/{id}", false, write(s.handleUpdate))
+	api("DELETE "+o+"/{id}", false, write(s.handleArchive))
+	api("POST "+o+"/search", true, read(s.handleSearch))
+	api("POST "+o+"/batch/create", false, write(s.handleBatchCreate))
+	api("POST "+o+"/batch/update", false, write(s.handleBatchUpdate))
+	api("POST "+o+"/batch/upsert", false, write(s.handleBatchUpsert))
+	api("POST "+o+"/batch/read", false, read(s.handleBatchRead))
+	api("POST "+o+"/batch/archive", false, write(s.handleBatchArchive))
+	api("POST "+o+"/merge", false, write(s.handleMerge))
+	api("GET /crm-object-schemas/2026-03/schemas", false, s.scopedAny(customSchemaScopes, s.handleSchemas))
+	api("GET /crm-object-schemas/2026-03/schemas/{objectType}", false, s.scopedAny(customSchemaScopes, s.handleSchema))
 	api("PUT "+o+"/{id}/associations/default/{toObject}/{toId}", false, s.handleAssociateDefault)
 	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/create", false, s.handleAssociationBatchCreate)
 	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/read", false, s.handleAssociationBatchRead)
@@ -228,7 +241,7 @@ func secondsUntilMidnight(now time.Time) time.Duration {
 }
 
 func (s *Sim) store(w http.ResponseWriter, r *http.Request) *objectStore {
-	st, ok := s.stores[r.PathValue("object")]
+	st, ok := s.storeNamed(r.PathValue("object"))
 	if !ok {
 		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "Unable to infer object type from: "+r.PathValue("object"), nil)
 		return nil

@@ -3,6 +3,7 @@ package hubspot
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,15 +72,16 @@ func (t *tokenScopes) forget(token string) {
 	t.mu.Unlock()
 }
 
-func (t *tokenScopes) has(token, scope string) bool {
+// hasAny reports whether token holds at least one of scopes.
+func (t *tokenScopes) hasAny(token string, scopes []string) bool {
 	t.mu.Lock()
-	scopes, ok := t.m[token]
+	held, ok := t.m[token]
 	t.mu.Unlock()
 	if !ok {
-		scopes = defaultScopes
+		held = defaultScopes
 	}
-	for _, s := range scopes {
-		if s == scope {
+	for _, s := range held {
+		if slices.Contains(scopes, s) {
 			return true
 		}
 	}
@@ -90,19 +92,30 @@ func (t *tokenScopes) has(token, scope string) bool {
 // MISSING_SCOPES (the body as HubSpot/hubspot-api-nodejs#268 quotes it).
 // It runs after guard, so the call is counted and rate limited first.
 func (s *Sim) scoped(scope string, h http.HandlerFunc) http.HandlerFunc {
+	return s.scopedAny([]string{scope}, h)
+}
+
+// scopedAny is scoped for an endpoint that any one of scopes opens (the
+// spec lists each as a security alternative).
+func (s *Sim) scopedAny(scopes []string, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !s.scopes.has(simkit.BearerToken(r), scope) {
-			writeJSON(w, http.StatusForbidden, map[string]any{"status": "error",
-				"message":       "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
-				"correlationId": correlationID(),
-				"errors": []map[string]any{{"message": "One or more of the following scopes are required.",
-					"context": map[string][]string{"requiredScopes": {scope}}}},
-				"links":    map[string]string{"scopes": "https://developers.hubspot.com/scopes"},
-				"category": "MISSING_SCOPES"})
+		if !s.scopes.hasAny(simkit.BearerToken(r), scopes) {
+			writeMissingScopes(w, scopes)
 			return
 		}
 		h(w, r)
 	}
+}
+
+// writeMissingScopes renders HubSpot's 403 MISSING_SCOPES naming scopes.
+func writeMissingScopes(w http.ResponseWriter, scopes []string) {
+	writeJSON(w, http.StatusForbidden, map[string]any{"status": "error",
+		"message":       "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+		"correlationId": correlationID(),
+		"errors": []map[string]any{{"message": "One or more of the following scopes are required.",
+			"context": map[string][]string{"requiredScopes": scopes}}},
+		"links":    map[string]string{"scopes": "https://developers.hubspot.com/scopes"},
+		"category": "MISSING_SCOPES"})
 }
 
 // publicStatus is PublicStatus.

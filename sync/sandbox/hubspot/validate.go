@@ -72,7 +72,23 @@ func validateProps(sc *Schema, props map[string]any) (map[int]string, []errDetai
 				bad(name, "INVALID_DECIMAL", fmt.Sprintf("%s was not a valid number.", v))
 				continue
 			}
-		case p.Type == typeDateTime || p.Type == typeDate:
+		case p.Type == typeDate:
+			// A date property holds a day: midnight UTC as epoch ms, or
+			// the day itself (properties guide: "An ISO 8601 formatted value
+			// representing a specific day, month, and year"). It reads back
+			// as YYYY-MM-DD [unverified: the read form, and the refusal of
+			// another time of day and its words].
+			ms, ok := parseDateMillis(v)
+			if !ok {
+				bad(name, "INVALID_DATE", fmt.Sprintf("%s was not a valid long or ISO-8601 date.", v))
+				continue
+			}
+			if ms%(24*60*60*1000) != 0 {
+				bad(name, "INVALID_DATE", fmt.Sprintf("%s is at %s UTC, not midnight!", v, msToTime(ms).Format("15:04:05.000")))
+				continue
+			}
+			v = msToTime(ms).Format(time.DateOnly)
+		case p.Type == typeDateTime:
 			ms, ok := parseDateMillis(v)
 			if !ok {
 				bad(name, "INVALID_DATE", fmt.Sprintf("%s was not a valid long or ISO-8601 date.", v))

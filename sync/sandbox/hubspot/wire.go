@@ -145,7 +145,7 @@ func (s *Sim) render(st *objectStore, r *record, props []string) Object {
 	for _, n := range names {
 		add(n)
 	}
-	for _, n := range []string{"createdate", "hs_object_id", sc.Modified} {
+	for _, n := range []string{sc.Created, "hs_object_id", sc.Modified} {
 		add(n)
 	}
 	return out
