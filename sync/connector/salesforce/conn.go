@@ -65,6 +65,8 @@ var (
 	_ connector.Searcher   = (*Conn)(nil)
 	_ connector.Deleter    = (*Conn)(nil)
 	_ connector.Associator = (*Conn)(nil)
+	// Custom objects (Project__c) depend on the org.
+	_ connector.ObjectLister = (*Conn)(nil)
 )
 
 // New connects to the org at acct.APIBase (the token response's

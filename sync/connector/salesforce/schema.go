@@ -35,7 +35,10 @@ type describeField struct {
 	DefaultValue      any    `json:"defaultValue"`
 	Unique            bool   `json:"unique"`
 	ExternalID        bool   `json:"externalId"`
-	PicklistValues    []struct {
+	// ReferenceTo names the objects a lookup points at (Associate on a
+	// custom object); left out of the cache for other fields.
+	ReferenceTo    []string `json:"referenceTo,omitempty"`
+	PicklistValues []struct {
 		Active bool   `json:"active"`
 		Value  string `json:"value"`
 		Label  string `json:"label"`

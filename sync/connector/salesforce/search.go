@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -134,8 +135,10 @@ func quote(s string) string {
 }
 
 // Associate links an activity (Task, Event) to a person (Contact, Lead:
-// WhoId) or to anything else (Account, Opportunity: WhatId), or a Contact or
-// Opportunity to its Account (AccountId), by patching the "from" record.
+// WhoId) or to anything else (Account, Opportunity: WhatId), a Contact or
+// Opportunity to its Account (AccountId), or a custom object's record
+// through its one lookup field to toObject (Project__c's Contact__c), by
+// patching the "from" record.
 func (c *Conn) Associate(ctx context.Context, fromObject, fromID, toObject, toID string) error {
 	var field string
 	switch {
@@ -147,6 +150,11 @@ func (c *Conn) Associate(ctx context.Context, fromObject, fromID, toObject, toID
 		}
 	case (fromObject == "Contact" || fromObject == "Opportunity") && toObject == "Account":
 		field = "AccountId"
+	case strings.HasSuffix(fromObject, "__c"):
+		var err error
+		if field, err = c.lookupTo(ctx, fromObject, toObject); err != nil {
+			return err
+		}
 	default:
 		return &connector.Error{Vendor: vendor, Endpoint: "associate", Category: connector.CatValidation,
 			Message: fmt.Sprintf("cannot link %s to %s", fromObject, toObject)}
@@ -160,4 +168,39 @@ func (c *Conn) Associate(ctx context.Context, fromObject, fromID, toObject, toID
 		return err
 	}
 	return c.call(ctx, "PATCH", u, map[string]string{field: toID}, nil, "")
+}
+
+// lookupTo names the one updateable lookup field of a custom object that
+// points at toObject, from its describe. A describe cached before the
+// connector kept referenceTo names none, so that one is asked again.
+func (c *Conn) lookupTo(ctx context.Context, object, toObject string) (string, error) {
+	d, err := c.describe(ctx, object)
+	if err != nil {
+		return "", err
+	}
+	find := func(d *describeResult) []string {
+		var out []string
+		for _, f := range d.Fields {
+			if f.Type == "reference" && f.Updateable && slices.Contains(f.ReferenceTo, toObject) {
+				out = append(out, f.Name)
+			}
+		}
+		return out
+	}
+	names := find(d)
+	if len(names) == 0 && d.stale != nil {
+		if d, err = c.fetchDescribe(ctx, object, nil); err != nil {
+			return "", err
+		}
+		names = find(d)
+	}
+	switch len(names) {
+	case 1:
+		return names[0], nil
+	case 0:
+		return "", &connector.Error{Vendor: vendor, Endpoint: "associate", Category: connector.CatValidation,
+			Message: fmt.Sprintf("cannot link %s to %s: it has no lookup field to %s", d.Name, toObject, toObject)}
+	}
+	return "", &connector.Error{Vendor: vendor, Endpoint: "associate", Category: connector.CatValidation,
+		Message: fmt.Sprintf("cannot link %s to %s: it has several lookup fields to %s (%s)", d.Name, toObject, toObject, strings.Join(names, ", "))}
 }

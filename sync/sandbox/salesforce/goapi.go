@@ -224,8 +224,13 @@ func (s *Sim) Seed(object string, columns []string, rows []SeedRow) ([]string, e
 				vals[i] = f.Default
 			}
 		}
-		vals[fOwnerID], vals[fCreatedByID], vals[fLastModifiedByID] = s.opts.UserID, s.opts.UserID, s.opts.UserID
-		ids[k] = st.insert(vals, row.Created.UnixMilli(), row.Modified.UnixMilli()).id
+		if !st.obj.noOwner {
+			vals[fOwnerID] = s.opts.UserID
+		}
+		vals[fCreatedByID], vals[fLastModifiedByID] = s.opts.UserID, s.opts.UserID
+		rec := st.insert(vals, row.Created.UnixMilli(), row.Modified.UnixMilli())
+		st.nameByID(rec)
+		ids[k] = rec.id
 	}
 	return ids, nil
 }

@@ -37,7 +37,17 @@ type Object struct {
 	Plural string
 	Prefix string
 	Fields []Field
-	index  map[string]int // lower-cased name -> index (SOQL and REST field names are case-insensitive)
+	// Custom is a custom object (API name ending in __c); CustomSetting
+	// a custom setting, which is a custom object too.
+	Custom        bool
+	CustomSetting bool
+	index         map[string]int // lower-cased name -> index (SOQL and REST field names are case-insensitive)
+	// noOwner: the object has no OwnerId (a custom setting), so the
+	// field at fOwnerID is another one.
+	noOwner bool
+	// nameIsID: a record created without a Name is named by its own
+	// 15-character id, as a custom object's text Name is.
+	nameIsID bool
 	// rule, when set, checks a record across its fields once vals are
 	// applied to base (nil on create), and may complete vals with the
 	// fields Salesforce derives.
@@ -192,7 +202,8 @@ func objects() map[string]*Object {
 		typed("Description", "Comments", "textarea"), ref("WhoId", "Name ID", "Contact"), subtype,
 		pick("CallType", "Call Type", "Internal", "Inbound", "Outbound"), typed("CallDurationInSeconds", "Call Duration", "int"),
 		str("CallDisposition", "Call Result", 255), extKey())
-	return map[string]*Object{"contact": contact, "account": account, "opportunity": opp, "lead": lead, "task": task, "event": eventObject(), "note": noteObject()}
+	return map[string]*Object{"contact": contact, "account": account, "opportunity": opp, "lead": lead, "task": task, "event": eventObject(), "note": noteObject(),
+		"project__c": projectObject(), "integration_settings__c": settingsObject()}
 }
 
 // noteObject is the classic Note (Object Reference, "Note"): a title of at

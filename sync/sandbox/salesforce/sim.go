@@ -125,6 +125,7 @@ func (s *Sim) routes() {
 	const d = "/services/data/{version}"
 	api("GET "+d+"/limits", s.handleLimits)
 	api("GET "+d+"/sobjects", s.handleGlobalDescribe)
+	api("GET "+d+"/sobjects/{$}", s.handleGlobalDescribe) // the URI the docs give
 	api("GET "+d+"/sobjects/{object}/describe", s.handleDescribe)
 	api("POST "+d+"/sobjects/{object}", s.handleCreate)
 	api("GET "+d+"/sobjects/{object}/{id}", s.handleGet)

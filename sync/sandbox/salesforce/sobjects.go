@@ -77,22 +77,7 @@ func (s *Sim) handleDescribe(w http.ResponseWriter, r *http.Request) {
 			DefaultedOnCreate: f.DefaultedOnCreate, DefaultValue: def, RestrictedPick: f.Type == "picklist" || f.Type == "multipicklist", PicklistValues: pl,
 			ReferenceTo: rt, Filterable: f.Type != "textarea", Sortable: f.Type != "textarea"})
 	}
-	v := r.PathValue("version")
-	writeJSON(w, http.StatusOK, map[string]any{"name": o.Name, "label": o.Label, "labelPlural": o.Plural, "keyPrefix": o.Prefix,
-		"custom": false, "createable": true, "updateable": true, "deletable": true, "queryable": true, "fields": fields,
-		"urls": map[string]string{"sobject": fmt.Sprintf("/services/data/%s/sobjects/%s", v, o.Name),
-			"describe":    fmt.Sprintf("/services/data/%s/sobjects/%s/describe", v, o.Name),
-			"rowTemplate": fmt.Sprintf("/services/data/%s/sobjects/%s/{ID}", v, o.Name)}})
-}
-
-func (s *Sim) handleGlobalDescribe(w http.ResponseWriter, r *http.Request) {
-	var out []map[string]any
-	for _, name := range []string{"account", "contact", "lead", "opportunity", "task"} {
-		o := s.stores[name].obj
-		out = append(out, map[string]any{"name": o.Name, "label": o.Label, "labelPlural": o.Plural, "keyPrefix": o.Prefix,
-			"createable": true, "updateable": true, "queryable": true, "custom": false})
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": out})
+	writeJSON(w, http.StatusOK, objectEntry(o, r.PathValue("version"), kv{"fields", fields}))
 }
 
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {

@@ -115,19 +115,9 @@ func fieldValue(o *Object, idx int, raw any) (string, *recError) {
 	return v, nil
 }
 
-func refPrefix(object string) string {
-	switch object {
-	case "Account":
-		return "001"
-	case "Contact":
-		return "003"
-	case "Opportunity":
-		return "006"
-	case "Lead":
-		return "00Q"
-	}
-	return ""
-}
+// refPrefix is the key prefix of object's ids, "" for one this sandbox
+// does not hold (User).
+func refPrefix(object string) string { return keyPrefixes[object] }
 
 func validEmail(v string) bool {
 	at := strings.IndexByte(v, '@')
@@ -275,12 +265,25 @@ func (s *Sim) createLocked(st *objectStore, body map[string]any, skip ...string)
 	for i, v := range vals {
 		row[i] = v
 	}
-	if row[fOwnerID] == "" {
+	if !st.obj.noOwner && row[fOwnerID] == "" {
 		row[fOwnerID] = s.opts.UserID
 	}
 	row[fCreatedByID], row[fLastModifiedByID] = s.opts.UserID, s.opts.UserID
 	now := s.nowMs()
-	return st.insert(row, now, now), nil
+	rec := st.insert(row, now, now)
+	st.nameByID(rec)
+	return rec, nil
+}
+
+// nameByID names a record of a custom object created without a Name by
+// its own 15-character id. Caller holds s.mu.
+func (st *objectStore) nameByID(r *record) {
+	if !st.obj.nameIsID {
+		return
+	}
+	if i, _ := st.obj.field("Name"); r.vals[i] == "" {
+		r.vals[i] = r.id[:15]
+	}
 }
 
 // updateLocked validates and applies changes. Caller holds s.mu; u may be nil.
