@@ -1,7 +1,6 @@
 package hubspot
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -9,51 +8,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/crmsync/crmsync/app/auth"
-	"github.com/crmsync/crmsync/app/auth/authtest"
-	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector"
 	hssim "github.com/crmsync/crmsync/sync/sandbox/hubspot"
-	"golang.org/x/oauth2"
 )
 
 const statSchemas = "GET /crm-object-schemas/2026-03/schemas"
 
 // projects is the sandbox's custom object, by its object type id.
 const projects = hssim.ProjectsObject
-
-// customConnector connects to e through the real OAuth flow, as the app
-// does (optional_scope included).
-func customConnector(t *testing.T, e *env) *Connector {
-	t.Helper()
-	c, err := newConnector(e.oauthClient(t), e.base, testOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// scopedConnector connects to e asking for Info's scopes alone, as a
-// connection made before crmsync asked for the optional ones (or to a
-// portal that cannot grant them) holds.
-func scopedConnector(t *testing.T, e *env) *Connector {
-	t.Helper()
-	ctx := context.Background()
-	ep := auth.Endpoint{Vendor: "hubspot", AuthURL: e.base + "/oauth/authorize", TokenURL: e.base + "/oauth/2026-03/token",
-		ClientID: e.sim.Auth().ClientID(), ClientSecret: e.sim.Auth().ClientSecret(), Scopes: Info().OAuth.Scopes}
-	conf := &oauth2.Config{ClientID: ep.ClientID, ClientSecret: ep.ClientSecret, Scopes: ep.Scopes,
-		RedirectURL: "http://localhost:53682/callback", Endpoint: oauth2.Endpoint{AuthURL: ep.AuthURL, TokenURL: ep.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
-	tok := authtest.Code(t, conf) // no optional_scope
-	store := secret.NewMemory()
-	if err := auth.Save(ctx, store, "hubspot:plain", tok); err != nil {
-		t.Fatal(err)
-	}
-	c, err := newConnector(auth.Client(nil, auth.NewTokenSource(ctx, ep, store, "hubspot:plain", nil)), e.base, testOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 // The connector asks for the custom object scopes as optional scopes,
 // beside the unsubscribe scope, space-separated.
@@ -74,7 +36,7 @@ func TestCustomObjectScopesAreOptional(t *testing.T) {
 // labelled with its plural label, from one schemas call.
 func TestListObjectsOffersCustomObjects(t *testing.T) {
 	e := newEnv(t, hssim.Options{Seed: 21})
-	c := customConnector(t, e)
+	c := oauthConnector(t, e)
 	got, err := c.ListObjects(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +65,7 @@ func TestListObjectsWithoutCustomObjects(t *testing.T) {
 	}
 
 	none := newEnv(t, hssim.Options{Seed: 23, NoCustomObjects: true})
-	if got, err := customConnector(t, none).ListObjects(t.Context()); err != nil || len(got) != 0 {
+	if got, err := oauthConnector(t, none).ListObjects(t.Context()); err != nil || len(got) != 0 {
 		t.Fatalf("portal without custom objects: %v, %v", got, err)
 	}
 
@@ -131,7 +93,7 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 // unique crmsync_key; the fully qualified name and p_{name} work alike.
 func TestCustomObjectSchema(t *testing.T) {
 	e := newEnv(t, hssim.Options{Seed: 24})
-	c := customConnector(t, e)
+	c := oauthConnector(t, e)
 	sc, err := c.Schema(t.Context(), projects)
 	if err != nil {
 		t.Fatal(err)
@@ -187,7 +149,7 @@ func readAll(t *testing.T, c *Connector, object string, cur connector.Cursor) ([
 // and delete.
 func TestCustomObjectRoundTrip(t *testing.T) {
 	e := newEnv(t, hssim.Options{Seed: 25})
-	c := customConnector(t, e)
+	c := oauthConnector(t, e)
 	ctx := t.Context()
 
 	res, err := c.Write(ctx, projects, []connector.Op{

@@ -1,7 +1,6 @@
 package hubspot
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -9,12 +8,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/crmsync/crmsync/app/auth"
-	"github.com/crmsync/crmsync/app/auth/authtest"
-	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector"
 	hssim "github.com/crmsync/crmsync/sync/sandbox/hubspot"
-	"golang.org/x/oauth2"
 )
 
 const (
@@ -22,17 +17,6 @@ const (
 	statBatchRead   = "POST /crm/objects/2026-03/contacts/batch/read"
 	statBatchUpdate = "POST /crm/objects/2026-03/contacts/batch/update"
 )
-
-// optOutConnector connects to e through the real OAuth flow, as the app
-// does (optional_scope included).
-func optOutConnector(t *testing.T, e *env) *Connector {
-	t.Helper()
-	c, err := newConnector(e.oauthClient(t), e.base, testOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 // optedOut is the contact's hs_email_optout in the sandbox.
 func optedOut(t *testing.T, e *env, id string) string {
@@ -63,7 +47,7 @@ func TestEmailOptOutOnUpdate(t *testing.T) {
 	e := newEnv(t, hssim.Options{Seed: 11})
 	ann, _ := e.sim.Create("contacts", map[string]string{"email": "ann@optout.example", "firstname": "Ann"})
 	bob, _ := e.sim.Create("contacts", map[string]string{"email": "bob@optout.example", "firstname": "Bob"})
-	c := optOutConnector(t, e)
+	c := oauthConnector(t, e)
 	sc, err := c.Schema(t.Context(), "contacts")
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +104,7 @@ func TestEmailOptOutOnUpdate(t *testing.T) {
 // created as any new contact is (not opted out): there is nothing to undo.
 func TestEmailOptOutOnCreate(t *testing.T) {
 	e := newEnv(t, hssim.Options{Seed: 12})
-	c := optOutConnector(t, e)
+	c := oauthConnector(t, e)
 	res, err := c.Write(t.Context(), "contacts", []connector.Op{
 		{Kind: connector.OpCreate, Fields: map[string]string{"email": "new@optout.example", "firstname": "New", optOutField: "true"}},
 		{Kind: connector.OpCreate, Fields: map[string]string{"email": "in@optout.example", "firstname": "In", optOutField: "false"}},
@@ -166,7 +150,7 @@ func TestEmailOptOutFalseFailsOnlyThatRecord(t *testing.T) {
 		map[string]any{"inputs": []string{"out@optout.example"}}, nil); st != 200 || optedOut(t, e, out.ID) != "true" {
 		t.Fatalf("opting Out out first: %d", st)
 	}
-	c := optOutConnector(t, e)
+	c := oauthConnector(t, e)
 	res, err := c.Write(t.Context(), "contacts", []connector.Op{
 		{Kind: connector.OpUpdate, ID: out.ID, Fields: map[string]string{"firstname": "Back", optOutField: "false"}},
 		{Kind: connector.OpUpdate, ID: other.ID, Fields: map[string]string{"firstname": "Written"}},
@@ -213,7 +197,7 @@ func TestEmailOptOutNeedsAnEmail(t *testing.T) {
 	e := newEnv(t, hssim.Options{Seed: 14})
 	bare, _ := e.sim.Create("contacts", map[string]string{"firstname": "Bare"})
 	has, _ := e.sim.Create("contacts", map[string]string{"email": "has@optout.example", "firstname": "Has"})
-	c := optOutConnector(t, e)
+	c := oauthConnector(t, e)
 	count := e.sim.Count("contacts")
 	res, err := c.Write(t.Context(), "contacts", []connector.Op{
 		{Kind: connector.OpCreate, Fields: map[string]string{"firstname": "Nomail", optOutField: "true"}},
@@ -269,7 +253,7 @@ func TestEmailOptOutPerEmailErrorFailsThatRecord(t *testing.T) {
 	mu.Lock()
 	moved = b.ID
 	mu.Unlock()
-	c := optOutConnector(t, e)
+	c := oauthConnector(t, e)
 	res, err := c.Write(t.Context(), "contacts", []connector.Op{
 		{Kind: connector.OpUpdate, ID: a.ID, Fields: map[string]string{optOutField: "true"}},
 		{Kind: connector.OpUpdate, ID: b.ID, Fields: map[string]string{optOutField: "true"}},
@@ -294,20 +278,7 @@ func TestEmailOptOutPerEmailErrorFailsThatRecord(t *testing.T) {
 func TestEmailOptOutMissingScope(t *testing.T) {
 	e := newEnv(t, hssim.Options{Seed: 16})
 	a, _ := e.sim.Create("contacts", map[string]string{"email": "scope@optout.example"})
-	ctx := context.Background()
-	ep := auth.Endpoint{Vendor: "hubspot", AuthURL: e.base + "/oauth/authorize", TokenURL: e.base + "/oauth/2026-03/token",
-		ClientID: e.sim.Auth().ClientID(), ClientSecret: e.sim.Auth().ClientSecret(), Scopes: Info().OAuth.Scopes}
-	conf := &oauth2.Config{ClientID: ep.ClientID, ClientSecret: ep.ClientSecret, Scopes: ep.Scopes,
-		RedirectURL: "http://localhost:53682/callback", Endpoint: oauth2.Endpoint{AuthURL: ep.AuthURL, TokenURL: ep.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
-	tok := authtest.Code(t, conf) // no optional_scope: as connected before
-	store := secret.NewMemory()
-	if err := auth.Save(ctx, store, "hubspot:old", tok); err != nil {
-		t.Fatal(err)
-	}
-	c, err := newConnector(auth.Client(nil, auth.NewTokenSource(ctx, ep, store, "hubspot:old", nil)), e.base, testOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := scopedConnector(t, e)
 	b, _ := e.sim.Create("contacts", map[string]string{"email": "other@optout.example"})
 	res, err := c.Write(t.Context(), "contacts", []connector.Op{
 		{Kind: connector.OpUpdate, ID: a.ID, Fields: map[string]string{"firstname": "A", optOutField: "true"}},

@@ -243,3 +243,36 @@ func TestLostSignInAsksForReconnect(t *testing.T) {
 		t.Fatalf("schema without a sign-in: %v; want reconnect needed", err)
 	}
 }
+
+// oauthConnector connects to e through the real OAuth flow, as the app
+// does (optional_scope included).
+func oauthConnector(t *testing.T, e *env) *Connector {
+	t.Helper()
+	c, err := newConnector(e.oauthClient(t), e.base, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// scopedConnector connects to e asking for Info's scopes alone, as a
+// connection made before crmsync asked for the optional ones (or to a
+// portal that cannot grant them) holds.
+func scopedConnector(t *testing.T, e *env) *Connector {
+	t.Helper()
+	ctx := context.Background()
+	ep := auth.Endpoint{Vendor: "hubspot", AuthURL: e.base + "/oauth/authorize", TokenURL: e.base + "/oauth/2026-03/token",
+		ClientID: e.sim.Auth().ClientID(), ClientSecret: e.sim.Auth().ClientSecret(), Scopes: Info().OAuth.Scopes}
+	conf := &oauth2.Config{ClientID: ep.ClientID, ClientSecret: ep.ClientSecret, Scopes: ep.Scopes,
+		RedirectURL: "http://localhost:53682/callback", Endpoint: oauth2.Endpoint{AuthURL: ep.AuthURL, TokenURL: ep.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
+	tok := authtest.Code(t, conf) // no optional_scope
+	store := secret.NewMemory()
+	if err := auth.Save(ctx, store, "hubspot:plain", tok); err != nil {
+		t.Fatal(err)
+	}
+	c, err := newConnector(auth.Client(nil, auth.NewTokenSource(ctx, ep, store, "hubspot:plain", nil)), e.base, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
