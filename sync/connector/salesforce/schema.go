@@ -301,10 +301,17 @@ func (c *Conn) UpsertKey(ctx context.Context, object string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// A unique External ID matches one record at most; a non-unique one
+	// (data imported with its old ids) can match several, and Salesforce
+	// then refuses the upsert with 300 Multiple Choices.
+	first := ""
 	for _, f := range d.Fields {
-		if f.ExternalID {
+		switch {
+		case f.ExternalID && f.Unique:
 			return f.Name, nil
+		case f.ExternalID && first == "":
+			first = f.Name
 		}
 	}
-	return "", nil
+	return first, nil
 }

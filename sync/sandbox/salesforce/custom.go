@@ -41,11 +41,15 @@ func keepName(o *Object, base []string, vals map[int]string) *recError {
 // projectObject is Project__c, the custom object a default sandbox org
 // has: a project with a restricted status, a budget, a start date and the
 // Contact it is for, and crmsync's External ID to upsert by, as Contact
-// has. A default org holds no Project__c records.
+// has. Its Legacy_Id__c is an External ID that is not unique, as orgs
+// that imported data often have: upserting by it could match several
+// records. A default org holds no Project__c records.
 func projectObject() *Object {
 	status := pick("Status__c", "Status", "Planned", "Active", "Done")
+	legacy := str("Legacy_Id__c", "Legacy ID", 40)
+	legacy.ExternalID = true
 	return newCustomObject("Project__c", "Project", "Projects", "a01", "Project Name",
-		status, typed("Budget__c", "Budget", "currency"), typed("Start_Date__c", "Start Date", "date"),
+		legacy, status, typed("Budget__c", "Budget", "currency"), typed("Start_Date__c", "Start Date", "date"),
 		ref("Contact__c", "Contact", "Contact"), extKey())
 }
 
