@@ -1,6 +1,7 @@
 // Package dynamics is the Microsoft Dynamics 365 (Dataverse Web API v9.2)
 // connector for contacts, accounts, opportunities, and tasks, phone calls,
-// appointments and notes (annotations): reads by modifiedon with OData
+// appointments and notes (annotations), and the organization's custom
+// tables by their entity set names (objects.go): reads by modifiedon with OData
 // paging (@odata.nextLink, up to 5,000 rows a page), writes through $batch
 // with odata.continue-on-error (a status per operation), creates made
 // idempotent by an id chosen here, the table definitions for the schema,
@@ -84,10 +85,12 @@ func tableOf(object string) (table, error) {
 	t, ok := tables[object]
 	if !ok {
 		return t, &connector.Error{Vendor: vendor, Category: connector.CatValidation,
-			Message: "unknown table " + object + " (known: " + strings.Join(Info().Objects, ", ") + ")"}
+			Message: "unknown table " + object + " (known: " + joinObjects() + ")"}
 	}
 	return t, nil
 }
+
+func joinObjects() string { return strings.Join(Info().Objects, ", ") }
 
 // options tune a Connector: the transport's (tests shorten the waits)
 // and the metadata cache.
@@ -115,6 +118,7 @@ type Connector struct {
 
 	mu      sync.Mutex
 	schemas map[string]*schema
+	custom  map[string]table // custom tables by entity set name
 }
 
 var (
@@ -142,7 +146,7 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 		return nil, fmt.Errorf("dynamics: new connector: the organization URL %q is not an http(s) URL such as https://contoso.crm.dynamics.com", base)
 	}
 	tc := transport.New(client, o.Options)
-	return &Connector{base: strings.TrimRight(base, "/"), http: tc, meta: &connector.Meta{Cache: o.meta}, schemas: map[string]*schema{}}, nil
+	return &Connector{base: strings.TrimRight(base, "/"), http: tc, meta: &connector.Meta{Cache: o.meta}, schemas: map[string]*schema{}, custom: map[string]table{}}, nil
 }
 
 // response is a fully read HTTP response, with Dataverse's error reading.

@@ -258,7 +258,7 @@ func (c *Connector) DeletesUnseen(object string) string {
 // /contacts?$select=contactid).
 func (c *Connector) ListIDs(ctx context.Context, object string) iter.Seq2[[]string, error] {
 	return func(yield func([]string, error) bool) {
-		t, err := tableOf(object)
+		t, err := c.tableFor(ctx, object)
 		if err != nil {
 			yield(nil, err)
 			return

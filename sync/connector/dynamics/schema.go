@@ -105,7 +105,7 @@ func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema
 }
 
 func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error) {
-	t, err := tableOf(object)
+	t, err := c.tableFor(ctx, object)
 	if err != nil {
 		return nil, err
 	}

@@ -118,7 +118,9 @@ func (s *Sim) entityMetadata(t *table) map[string]any {
 	return map[string]any{"MetadataId": d.metadataID, "LogicalName": d.logical, "SchemaName": d.schema, "EntitySetName": d.set,
 		"LogicalCollectionName": d.set, "PrimaryIdAttribute": d.primaryID, "PrimaryNameAttribute": d.primaryName,
 		"ObjectTypeCode": d.objectTypeCode, "ChangeTrackingEnabled": true, "IsOptimisticConcurrencyEnabled": true,
-		"IsCustomEntity": false, "IsActivity": d.isActivity, "TableType": "Standard", "OwnershipType": "UserOwned",
+		"IsCustomEntity": d.custom, "IsActivity": d.isActivity,
+		"IsIntersect": false, "IsPrivate": false, "IsValidForAdvancedFind": true, "IsLogicalEntity": false,
+		"CanCreateAttributes": map[string]any{"Value": true, "CanBeChanged": d.custom, "ManagedPropertyLogicalName": "cancreateattributes"}, "TableType": "Standard", "OwnershipType": "UserOwned",
 		"DisplayName": label(d.display), "DisplayCollectionName": label(d.displayPlural), "Description": label("")}
 }
 
@@ -161,10 +163,22 @@ func (s *Sim) entityMeta(t *table, op *opReq) *opResult {
 }
 
 func (s *Sim) entityList(op *opReq) *opResult {
-	var vals []any
+	vals := []any{}
 	var names []string
+	match, ferr := metadataFilter(op.query.Get("$filter"))
+	if ferr != nil {
+		return errResult(ferr)
+	}
 	for _, set := range sortedSets(s.tables) {
-		obj, n, err := project(s.entityMetadata(s.tables[set]), op.query.Get("$select"), "EntityMetadata")
+		full := s.entityMetadata(s.tables[set])
+		ok, ferr := match(full)
+		if ferr != nil {
+			return errResult(ferr)
+		}
+		if !ok {
+			continue
+		}
+		obj, n, err := project(full, op.query.Get("$select"), "EntityMetadata")
 		if err != nil {
 			return errResult(err)
 		}

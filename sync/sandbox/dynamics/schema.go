@@ -188,12 +188,15 @@ type entityDef struct {
 	primaryID, primaryName                       string
 	objectTypeCode                               int
 	isActivity                                   bool
-	defaultStatus                                int64 // statuscode of a new row (DefaultStatus of statecode 0)
-	metadataID                                   string
-	attrs                                        []*attrDef
-	byProp                                       map[string]*attrDef // Web API property name -> attr
-	byName                                       map[string]*attrDef // logical name -> attr
-	navs                                         map[string]navRef   // navigation property -> lookup
+	// custom marks a table an organization added (IsCustomEntity), named with its
+	// solution publisher's prefix such as crmsync_.
+	custom        bool
+	defaultStatus int64 // statuscode of a new row (DefaultStatus of statecode 0)
+	metadataID    string
+	attrs         []*attrDef
+	byProp        map[string]*attrDef // Web API property name -> attr
+	byName        map[string]*attrDef // logical name -> attr
+	navs          map[string]navRef   // navigation property -> lookup
 	// unsupported are real properties of the table that the simulator does not keep
 	// (annotation attachments); writing, selecting or filtering them is refused.
 	unsupported map[string]bool
@@ -347,7 +350,8 @@ func buildSchema() map[string]*entityDef {
 		attrs: append(accountAttrs, systemAttrs("account")...)})
 	return map[string]*entityDef{"contacts": contact, "accounts": account,
 		"opportunities": opportunityDef(), "tasks": taskDef(),
-		"phonecalls": phoneCallDef(), "appointments": appointmentDef(), "annotations": annotationDef()}
+		"phonecalls": phoneCallDef(), "appointments": appointmentDef(), "annotations": annotationDef(),
+		"crmsync_projects": projectDef()}
 }
 
 // interestsColumn is a custom multi-select choice column of the contact table, as an
