@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -215,11 +216,13 @@ func firstNonEmpty(vs ...string) string {
 	return ""
 }
 
-// checkObject refuses modules the connector does not speak.
+// checkObject refuses what cannot name a module: the modules Info lists,
+// and any other api_name (a custom module, ListObjects), which Zoho itself
+// refuses with INVALID_MODULE when the organization has no such module.
 func checkObject(object string) error {
-	if !slices.Contains(Info().Objects, object) {
+	if !slices.Contains(Info().Objects, object) && !validModule(object) {
 		return &connector.Error{Vendor: vendor, Category: connector.CatValidation,
-			Message: "unknown module " + object + " (known: " + strings.Join(Info().Objects, ", ") + ")"}
+			Message: "invalid module name " + strconv.Quote(object) + " (known: " + strings.Join(Info().Objects, ", ") + ", or a custom module's API name)"}
 	}
 	return nil
 }

@@ -1,6 +1,6 @@
 // Package zoho is the Zoho CRM connector: the REST API v8 records API for
-// Contacts, Accounts, Deals, and Tasks, Calls, Events (meetings) and Notes
-// (Get Records with If-Modified-Since and page
+// Contacts, Accounts, Deals, and Tasks, Calls, Events (meetings) and Notes,
+// and the organization's custom modules (objects.go) (Get Records with If-Modified-Since and page
 // tokens, Insert, Update and Upsert of up to 100 records with a result per
 // record, Delete, Search, and the fields metadata). API calls carry the
 // access token as "Zoho-oauthtoken", and go to the api_domain the token
@@ -48,7 +48,9 @@ func Info() connector.Info {
 			TokenURL:  "https://accounts.zoho.com/oauth/v2/token",
 			RevokeURL: "https://accounts.zoho.com/oauth/v2/token/revoke",
 			// Zoho separates scopes with commas.
-			Scopes:     []string{"ZohoCRM.modules.contacts.ALL,ZohoCRM.modules.accounts.ALL,ZohoCRM.modules.deals.ALL,ZohoCRM.modules.tasks.ALL,ZohoCRM.modules.calls.ALL,ZohoCRM.modules.events.ALL,ZohoCRM.modules.notes.ALL,ZohoCRM.settings.fields.READ"},
+			Scopes: []string{"ZohoCRM.modules.contacts.ALL,ZohoCRM.modules.accounts.ALL,ZohoCRM.modules.deals.ALL,ZohoCRM.modules.tasks.ALL,ZohoCRM.modules.calls.ALL,ZohoCRM.modules.events.ALL,ZohoCRM.modules.notes.ALL,ZohoCRM.settings.fields.READ," +
+				// Custom modules (objects.go): their records, and the modules list.
+				scopeCustom + "," + scopeModulesRead},
 			PKCE:       true,
 			AuthScheme: "Zoho-oauthtoken",
 			// A refresh token comes only with access_type=offline, and
@@ -102,6 +104,7 @@ var (
 	_ connector.Searcher       = (*Connector)(nil)
 	_ connector.Deleter        = (*Connector)(nil)
 	_ connector.DeletionLister = (*Connector)(nil)
+	_ connector.ObjectLister   = (*Connector)(nil)
 )
 
 // New returns a connector for acct; acct.APIBase is the api_domain of the

@@ -308,7 +308,13 @@ func (o *oauthState) allows(token string, n need, m *moduleDef) bool {
 		}
 		for _, op := range ops {
 			accept = append(accept, "zohocrm.modules."+op)
-			if m != nil {
+			switch {
+			case m != nil && m.generated != "":
+				// Custom (and linking) modules share one scope: the upsert doc's
+				// "Possible module names" end with "custom", as do the scopes doc's
+				// modules methods (ZohoCRM.modules.custom.ALL) [unverified: for linking].
+				accept = append(accept, "zohocrm.modules.custom."+op)
+			case m != nil:
 				accept = append(accept, "zohocrm.modules."+strings.ToLower(m.name)+"."+op)
 			}
 		}

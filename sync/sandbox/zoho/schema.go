@@ -17,11 +17,31 @@ const (
 	ModuleCalls    = "Calls"
 	ModuleEvents   = "Events" // "Meetings" in the web client; the API name stays Events
 	ModuleNotes    = "Notes"
+	// ModuleProjects is the sandbox org's custom module (generated_type "custom"), made in
+	// the web client as "Projects": Zoho names a new custom module CustomModuleN
+	// (module_name) and takes its api_name from the plural label (modules.yaml
+	// getModules example: api_name "CM1", module_name "CustomModule2").
+	ModuleProjects = "Projects"
+	// ModuleProjectsContacts is a linking module (generated_type "linking") between
+	// Projects and Contacts, as a multi-select lookup creates one [unverified: the
+	// api_name Zoho gives it; "linking" is named by the modules doc's getModules
+	// description ("linking (MxN) modules"), not by the spec's example].
+	ModuleProjectsContacts = "Projects_X_Contacts"
 )
 
 // moduleOrder is the order of GET /settings/modules and of metadata id allocation (the
 // modules added later come last so the older modules' ids do not move).
-var moduleOrder = []string{ModuleAccounts, ModuleContacts, ModuleDeals, ModuleTasks, ModuleEvents, ModuleCalls, ModuleNotes}
+var moduleOrder = []string{ModuleAccounts, ModuleContacts, ModuleDeals, ModuleTasks, ModuleEvents, ModuleCalls, ModuleNotes,
+	ModuleProjects, ModuleProjectsContacts}
+
+// The generated_type values of GET /settings/modules the sandbox serves (modules.yaml:
+// "default", "custom", "static_subform", "webtab_link" in the getModules example;
+// "linking" [unverified value]).
+const (
+	generatedDefault = "default"
+	generatedCustom  = "custom"
+	generatedLinking = "linking"
+)
 
 // The field data types (data_type in GET /settings/fields) the sandbox knows.
 const (
@@ -112,6 +132,8 @@ func (f *fieldDef) textual() bool {
 type moduleDef struct {
 	name, singular string
 	plural         string // plural_label; "" = name
+	moduleName     string // module_name; "" = name (CustomModuleN for a custom module)
+	generated      string // generated_type; "" = default
 	id             int64
 	fields         []*fieldDef
 	byName         map[string]*fieldDef
@@ -179,7 +201,8 @@ func customDef(c CustomField) (*fieldDef, error) {
 
 // buildModules assembles the modules with custom fields (before the system fields) and
 // the unique marks of Options.UniqueFields; field ids come from nextID.
-func buildModules(o Options, nextID func() int64) (map[string]*moduleDef, error) {
+// orgBase is added to the org's id prefix for the org's own modules' metadata ids.
+func buildModules(o Options, nextID func() int64, orgBase int64) (map[string]*moduleDef, error) {
 	mods := map[string]*moduleDef{
 		ModuleContacts: {name: ModuleContacts, singular: "Contact", fields: contactFields(), dupField: "Email"},
 		ModuleAccounts: {name: ModuleAccounts, singular: "Account", fields: accountFields(), nameField: "Account_Name",
@@ -196,12 +219,26 @@ func buildModules(o Options, nextID func() int64) (map[string]*moduleDef, error)
 		// The Notes API (crm-oas notes.yaml) has list, get, create, update and delete only.
 		ModuleNotes: {name: ModuleNotes, singular: "Note", fields: noteFields(), nameField: "Note_Title", noUpsert: true,
 			noSearch: true, noDeleted: true},
+		// A custom module's records go through the same records API as the standard
+		// modules'. The upsert doc lists "Custom" among its supported modules; its
+		// system-defined duplicate check field is taken to be Name [unverified].
+		ModuleProjects: {name: ModuleProjects, singular: "Project", moduleName: "CustomModule1", generated: generatedCustom,
+			fields: projectFields(), nameField: "Name", dupField: "Name"},
+		ModuleProjectsContacts: {name: ModuleProjectsContacts, singular: "Projects X Contacts", plural: "Projects X Contacts", moduleName: "LinkingModule1",
+			generated: generatedLinking, fields: projectContactFields(), nameField: "Name", noUpsert: true},
 	}
 	if len(o.CustomFields[ModuleNotes]) > 0 {
 		return nil, fmt.Errorf("module %s takes no custom fields", ModuleNotes) // as in Zoho's Notes layout [unverified]
 	}
+	// The org's own modules take their metadata ids from a range of their own, so that
+	// adding them moved no id of the standard modules' fields nor of any record.
+	orgID := int64(0)
 	for _, name := range moduleOrder {
 		m := mods[name]
+		nextID := nextID
+		if m.generated != "" {
+			nextID = func() int64 { orgID++; return orgBase + orgID }
+		}
 		m.id = nextID()
 		var custom []*fieldDef
 		for _, c := range o.CustomFields[name] {
@@ -353,9 +390,9 @@ func (s *Sim) handleField(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Sim) renderModule(m *moduleDef, seq int) map[string]any {
-	return map[string]any{"api_name": m.name, "module_name": m.name, "singular_label": m.singular,
+	return map[string]any{"api_name": m.name, "module_name": cmp.Or(m.moduleName, m.name), "singular_label": m.singular,
 		"plural_label": cmp.Or(m.plural, m.name), "id": idString(m.id), "api_supported": true, "creatable": true, "editable": true,
-		"deletable": true, "viewable": true, "visible": true, "convertable": false, "generated_type": "default",
+		"deletable": true, "viewable": true, "visible": true, "convertable": false, "generated_type": cmp.Or(m.generated, generatedDefault),
 		"sequence_number": seq, "status": "visible", "recycle_bin_on_delete": true, "per_page": 10,
 		"modified_time": nil, "modified_by": nil}
 }

@@ -1,5 +1,6 @@
 // Package zoho is a wire-exact simulator of Zoho CRM's REST API v8 for the Contacts,
-// Accounts, Deals, Tasks, Calls, Events (Meetings) and Notes modules: Get Records
+// Accounts, Deals, Tasks, Calls, Events (Meetings) and Notes modules, the org's custom
+// module Projects and a linking module Projects_X_Contacts (schema.go): Get Records
 // (fields, per_page, page, page_token, sort_by, sort_order, If-Modified-Since, 204 when
 // empty), Get Record, Insert, Update, Upsert (with duplicate_check_fields; not for Tasks,
 // Calls, Events or Notes) and Delete Records with per-record results and 201/200/207/400,
@@ -160,7 +161,9 @@ func New(opts Options) *Sim {
 		s.addUser(u.Name, u.Email)
 	}
 	s.seq = 500000
-	mods, err := buildModules(opts, s.nextID)
+	// The custom and linking modules' metadata ids sit far above the record sequence
+	// [unverified: Zoho's id ranges].
+	mods, err := buildModules(opts, s.nextID, s.prefix*1_000_000_000_000+900_000_000)
 	if err != nil {
 		panic("zoho sim: " + err.Error())
 	}

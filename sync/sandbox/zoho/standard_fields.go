@@ -253,3 +253,29 @@ func noteFields() []*fieldDef {
 		f("Note_Content", "Note Content", TypeTextarea, 65535), mandatory(parentLookup("Parent_Id", "Parent ID", noteParents...))}
 	return append(fs, systemFields()[:numSystemFields(ModuleNotes)]...)
 }
+
+// projectStatuses are the options of Projects.Status [sandbox data].
+var projectStatuses = []string{"Planned", "Active", "Done"}
+
+// projectFields are the custom module Projects' fields: the fields Zoho gives every new
+// custom module (Owner and the record name, Name, which is mandatory; "Project Name" and
+// "Project Owner" after the singular label), the fields the org added (Status, Budget,
+// Start_Date; custom_field true, picklists with -None- as customDef builds them) and the
+// system fields [unverified: labels, lengths, and that a custom module has
+// Last_Activity_Time; Zoho also adds Email, Secondary_Email, Tag and others, left out].
+func projectFields() []*fieldDef {
+	status := pick("Status", "Status", append([]string{"-None-"}, projectStatuses...))
+	budget, start := f("Budget", "Budget", TypeCurrency, 16), f("Start_Date", "Start Date", TypeDate, 20)
+	status.custom, budget.custom, start.custom = true, true, true
+	fs := []*fieldDef{f("Owner", "Project Owner", TypeOwnerLookup, 120), mandatory(f("Name", "Project Name", TypeText, 120)),
+		status, budget, start}
+	return append(fs, systemFields()...)
+}
+
+// projectContactFields are the linking module Projects_X_Contacts' fields: a lookup into
+// each linked module [unverified: Zoho's field names for them and its Name field].
+func projectContactFields() []*fieldDef {
+	fs := []*fieldDef{f("Owner", "Owner", TypeOwnerLookup, 120), f("Name", "Name", TypeText, 120),
+		lookupTo("Projects", "Projects", ModuleProjects), lookupTo("Contacts", "Contacts", ModuleContacts)}
+	return append(fs, systemFields()...)
+}

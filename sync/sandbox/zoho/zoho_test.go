@@ -379,10 +379,11 @@ func TestFieldsAndModulesMetadata(t *testing.T) {
 		t.Fatalf("Accounts.Account_Name: %s", a.raw)
 	}
 	mods := e.do("GET", "/crm/v8/settings/modules", nil)
-	if ms := mods.body["modules"].([]any); mods.status != 200 || len(ms) != 7 || ms[1].(map[string]any)["api_name"] != "Contacts" ||
+	if ms := mods.body["modules"].([]any); mods.status != 200 || len(ms) != 9 || ms[1].(map[string]any)["api_name"] != "Contacts" ||
 		ms[2].(map[string]any)["api_name"] != "Deals" || ms[3].(map[string]any)["api_name"] != "Tasks" ||
 		ms[4].(map[string]any)["api_name"] != "Events" || ms[5].(map[string]any)["api_name"] != "Calls" ||
-		ms[6].(map[string]any)["api_name"] != "Notes" {
+		ms[6].(map[string]any)["api_name"] != "Notes" || ms[7].(map[string]any)["api_name"] != "Projects" ||
+		ms[7].(map[string]any)["generated_type"] != "custom" || ms[8].(map[string]any)["generated_type"] != "linking" {
 		t.Fatalf("modules: %s", mods.raw)
 	}
 }
