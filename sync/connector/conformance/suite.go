@@ -121,6 +121,24 @@ func oneOf(v connector.FieldType, in []connector.FieldType) bool {
 	return false
 }
 
+// ReadAll drains a Read of object from since, failing t on an error, and
+// returns the records and the last cursor: what a connector's own tests
+// need to read a round trip back.
+func ReadAll(t *testing.T, c connector.Connector, object string, since connector.Cursor) ([]connector.Record, connector.Cursor) {
+	t.Helper()
+	recs, cur, _ := readAll(t.Context(), t, c, object, since)
+	return recs, cur
+}
+
+// ByID indexes records by their id.
+func ByID(recs []connector.Record) map[string]connector.Record {
+	m := make(map[string]connector.Record, len(recs))
+	for _, r := range recs {
+		m[r.ID] = r
+	}
+	return m
+}
+
 // readAll drains a Read and returns the records, the last cursor and the page count.
 func readAll(ctx context.Context, t *testing.T, c connector.Connector, object string, since connector.Cursor) ([]connector.Record, connector.Cursor, int) {
 	t.Helper()

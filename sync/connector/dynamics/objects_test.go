@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/conformance"
 	dsim "github.com/crmsync/crmsync/sync/sandbox/dynamics"
 )
 
@@ -139,17 +140,8 @@ func TestCustomTableRoundTrip(t *testing.T) {
 
 	read := func(since connector.Cursor) (map[string]connector.Record, connector.Cursor) {
 		t.Helper()
-		got, cur := map[string]connector.Record{}, since
-		for p, err := range c.Read(ctx, "crmsync_projects", since) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range p.Records {
-				got[r.ID] = r
-			}
-			cur = p.Cursor
-		}
-		return got, cur
+		recs, cur := conformance.ReadAll(t, c, "crmsync_projects", since)
+		return conformance.ByID(recs), cur
 	}
 	got, cur := read("")
 	if len(got) != 2 {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/conformance"
 	hssim "github.com/crmsync/crmsync/sync/sandbox/hubspot"
 )
 
@@ -129,20 +130,6 @@ func TestCustomObjectSchema(t *testing.T) {
 	}
 }
 
-// readAll reads object from cur to the end.
-func readAll(t *testing.T, c *Connector, object string, cur connector.Cursor) ([]connector.Record, connector.Cursor) {
-	t.Helper()
-	var out []connector.Record
-	for p, err := range c.Read(t.Context(), object, cur) {
-		if err != nil {
-			t.Fatalf("read %s: %v", object, err)
-		}
-		out = append(out, p.Records...)
-		cur = p.Cursor
-	}
-	return out, cur
-}
-
 // A full round trip on the custom object: create, read back and read
 // incrementally, update, upsert by crmsync_key without duplicating, an
 // invalid option failing its record alone with HubSpot's message, lookup,
@@ -169,7 +156,7 @@ func TestCustomObjectRoundTrip(t *testing.T) {
 		t.Fatalf("%d batch creates; want 1", n)
 	}
 
-	recs, cur := readAll(t, c, projects, "")
+	recs, cur := conformance.ReadAll(t, c, projects, "")
 	byID := map[string]connector.Record{}
 	for _, r := range recs {
 		byID[r.ID] = r
@@ -184,7 +171,7 @@ func TestCustomObjectRoundTrip(t *testing.T) {
 	if err != nil || res[0].Err != nil {
 		t.Fatalf("update: %v %+v", err, res)
 	}
-	recs, _ = readAll(t, c, projects, cur)
+	recs, _ = conformance.ReadAll(t, c, projects, cur)
 	if len(recs) != 1 || recs[0].ID != gemini || recs[0].Fields["status"] != "done" || recs[0].Fields["budget"] != "50" {
 		t.Fatalf("incremental read after the update: %+v; want Gemini alone", recs)
 	}

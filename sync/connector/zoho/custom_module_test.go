@@ -11,6 +11,7 @@ import (
 
 	"github.com/crmsync/crmsync/app/auth/authtest"
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/conformance"
 	zsim "github.com/crmsync/crmsync/sync/sandbox/zoho"
 )
 
@@ -86,17 +87,8 @@ func TestCustomModuleRoundTrip(t *testing.T) {
 
 	read := func(since connector.Cursor) (map[string]connector.Record, connector.Cursor) {
 		t.Helper()
-		out, cur := map[string]connector.Record{}, since
-		for page, err := range c.Read(ctx, object, since) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range page.Records {
-				out[r.ID] = r
-			}
-			cur = page.Cursor
-		}
-		return out, cur
+		recs, cur := conformance.ReadAll(t, c, object, since)
+		return conformance.ByID(recs), cur
 	}
 	all, cur := read("")
 	if len(all) != 2 {
