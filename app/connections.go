@@ -314,6 +314,8 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 			prefix, tok = "Basic ", base64.StdEncoding.EncodeToString([]byte("crmsync:"+tok))
 		case info.OAuth.TokenHeader != "":
 			header, prefix = info.OAuth.TokenHeader, ""
+		case info.OAuth.TokenScheme != "":
+			prefix = info.OAuth.TokenScheme + " "
 		}
 		client = auth.StaticClient(a.opts.HTTP, header, prefix, tok)
 	default:

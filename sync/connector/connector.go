@@ -251,6 +251,9 @@ type OAuthSpec struct {
 	// (HubSpot service key, Pipedrive API token).
 	TokenRoute  bool
 	TokenHeader string // header for the token route; "" = Authorization: Bearer
+	// TokenScheme is the token route's Authorization scheme when it is not
+	// Bearer (Klaviyo's private keys: "Klaviyo-API-Key").
+	TokenScheme string
 	// TokenBasic sends the token route's key as the password of HTTP Basic
 	// authentication, the form Mailchimp documents for API keys.
 	TokenBasic bool
