@@ -1,4 +1,4 @@
-// Package sandbox runs the HubSpot, Salesforce, Pipedrive, Zoho CRM, Dynamics 365 and Mailchimp simulators behind one
+// Package sandbox runs the HubSpot, Salesforce, Pipedrive, Zoho CRM, Dynamics 365, Mailchimp and Klaviyo simulators behind one
 // HTTP server for the CLI, the GUI demo and end-to-end tests. It never imports a connector.
 package sandbox
 
@@ -14,6 +14,7 @@ import (
 
 	"github.com/crmsync/crmsync/sync/sandbox/dynamics"
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
+	"github.com/crmsync/crmsync/sync/sandbox/klaviyo"
 	"github.com/crmsync/crmsync/sync/sandbox/mailchimp"
 	"github.com/crmsync/crmsync/sync/sandbox/pipedrive"
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
@@ -55,12 +56,14 @@ type Server struct {
 	zh       *zoho.Sim
 	dv       *dynamics.Sim
 	mc       *mailchimp.Sim
+	kv       *klaviyo.Sim
 	hsToken  string
 	sfToken  string
 	pdToken  string
 	zhToken  string
 	dvToken  string
 	mcToken  string
+	kvToken  string
 	handler  http.Handler
 	mu       sync.Mutex
 	url      string
@@ -76,6 +79,7 @@ const (
 	zohoPrefix       = "/zoho"
 	dynamicsPrefix   = "/dynamics"
 	mailchimpPrefix  = "/mailchimp"
+	klaviyoPrefix    = "/klaviyo"
 )
 
 // New builds and seeds the simulators; it does not listen.
@@ -100,6 +104,7 @@ func New(opts Options) (*Server, error) {
 		zh: zoho.New(zoho.Options{Seed: opts.Seed + 3, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: zohoPrefix, Now: opts.Now}),
 		dv: dynamics.New(dynamics.Options{Seed: opts.Seed + 4, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: dynamicsPrefix, Now: opts.Now}),
 		mc: mailchimp.New(mailchimp.Options{Seed: opts.Seed + 5, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: mailchimpPrefix, Now: opts.Now}),
+		kv: klaviyo.New(klaviyo.Options{Seed: opts.Seed + 6, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: klaviyoPrefix, Now: opts.Now}),
 	}
 	s.hsToken = s.hs.Auth().IssueLongLived()
 	s.sfToken = s.sf.Auth().IssueLongLived()
@@ -107,7 +112,8 @@ func New(opts Options) (*Server, error) {
 	s.zhToken = s.zh.MintAccessToken()
 	s.dvToken = s.dv.MintAccessToken()
 	s.mcToken = s.mc.MintAccessToken()
-	if err := seed(s.hs, s.sf, s.pd, s.zh, s.dv, s.mc, opts.Seed, opts.Contacts, opts.Now()); err != nil {
+	s.kvToken = s.kv.MintAccessToken()
+	if err := seed(s.hs, s.sf, s.pd, s.zh, s.dv, s.mc, s.kv, opts.Seed, opts.Contacts, opts.Now()); err != nil {
 		return nil, fmt.Errorf("sandbox: seed: %w", err)
 	}
 	mux := http.NewServeMux()
@@ -117,6 +123,7 @@ func New(opts Options) (*Server, error) {
 	mux.Handle(zohoPrefix+"/", http.StripPrefix(zohoPrefix, s.zh))
 	mux.Handle(dynamicsPrefix+"/", http.StripPrefix(dynamicsPrefix, s.dv))
 	mux.Handle(mailchimpPrefix+"/", http.StripPrefix(mailchimpPrefix, s.mc))
+	mux.Handle(klaviyoPrefix+"/", http.StripPrefix(klaviyoPrefix, s.kv))
 	mux.HandleFunc("GET /_sandbox/stats", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(s.Stats())
@@ -162,7 +169,7 @@ func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
 	return s, nil
 }
 
-// Handler serves /hubspot/..., /salesforce/..., /pipedrive/..., /zoho/..., /dynamics/..., /mailchimp/..., GET /_sandbox/stats
+// Handler serves /hubspot/..., /salesforce/..., /pipedrive/..., /zoho/..., /dynamics/..., /mailchimp/..., /klaviyo/..., GET /_sandbox/stats
 // and GET /_sandbox/vendors.
 func (s *Server) Handler() http.Handler { return s.handler }
 
@@ -207,10 +214,13 @@ func (s *Server) Dynamics() *dynamics.Sim { return s.dv }
 // Mailchimp gives tests direct access to the Mailchimp simulator.
 func (s *Server) Mailchimp() *mailchimp.Sim { return s.mc }
 
+// Klaviyo gives tests direct access to the Klaviyo simulator.
+func (s *Server) Klaviyo() *klaviyo.Sim { return s.kv }
+
 // Stats returns request counts per vendor and endpoint.
 func (s *Server) Stats() Stats {
 	return Stats{"hubspot": s.hs.Stats(), "salesforce": s.sf.Stats(), "pipedrive": s.pd.Stats(), "zoho": s.zh.Stats(), "dynamics": s.dv.Stats(),
-		"mailchimp": s.mc.Stats()}
+		"mailchimp": s.mc.Stats(), "klaviyo": s.kv.Stats()}
 }
 
 // Vendors describes the simulated vendors with pre-issued, long-lived access tokens.
@@ -218,7 +228,7 @@ func (s *Server) Vendors() []VendorInfo { return s.vendors(s.URL()) }
 
 func (s *Server) vendors(base string) []VendorInfo {
 	hb, sb, pb, zb, db := base+hubspotPrefix, base+salesforcePrefix, base+pipedrivePrefix, base+zohoPrefix, base+dynamicsPrefix
-	mb := base + mailchimpPrefix
+	mb, kb := base+mailchimpPrefix, base+klaviyoPrefix
 	return []VendorInfo{
 		{Vendor: "hubspot", APIBase: hb, AuthURL: hb + "/oauth/authorize", TokenURL: hb + "/oauth/2026-03/token",
 			RevokeURL: hb + "/oauth/2026-03/token/revoke", ClientID: s.hs.Auth().ClientID(), ClientSecret: s.hs.Auth().ClientSecret(), AccessToken: s.hsToken},
@@ -240,5 +250,10 @@ func (s *Server) vendors(base string) []VendorInfo {
 		// endpoint (its tokens never expire; users revoke apps in their account).
 		{Vendor: "mailchimp", APIBase: mb, AuthURL: mb + "/oauth2/authorize", TokenURL: mb + "/oauth2/token",
 			ClientID: s.mc.Auth().ClientID(), ClientSecret: s.mc.Auth().ClientSecret(), AccessToken: s.mcToken},
+		// The mount point is both www.klaviyo.com (the authorize page) and
+		// a.klaviyo.com (the token and revoke endpoints and /api); requests
+		// need the revision header (klaviyo.Revision).
+		{Vendor: "klaviyo", APIBase: kb, AuthURL: kb + "/oauth/authorize", TokenURL: kb + "/oauth/token",
+			RevokeURL: kb + "/oauth/revoke", ClientID: s.kv.Auth().ClientID(), ClientSecret: s.kv.Auth().ClientSecret(), AccessToken: s.kvToken},
 	}
 }

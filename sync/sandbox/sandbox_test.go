@@ -38,9 +38,10 @@ func TestStartSeedsServesAndCountsStats(t *testing.T) {
 		t.Fatalf("shared emails %d, want ~300", shared)
 	}
 	vendors := s.Vendors()
-	if len(vendors) != 6 || vendors[0].APIBase != s.URL()+"/hubspot" || vendors[1].APIBase != s.URL()+"/salesforce" || vendors[2].APIBase != s.URL()+"/pipedrive" ||
+	if len(vendors) != 7 || vendors[0].APIBase != s.URL()+"/hubspot" || vendors[1].APIBase != s.URL()+"/salesforce" || vendors[2].APIBase != s.URL()+"/pipedrive" ||
 		vendors[3].APIBase != s.URL()+"/zoho" || vendors[4].APIBase != s.URL()+"/dynamics" || vendors[5].Vendor != "mailchimp" ||
-		vendors[5].APIBase != s.URL()+"/mailchimp" || vendors[5].TokenURL != s.URL()+"/mailchimp/oauth2/token" {
+		vendors[5].APIBase != s.URL()+"/mailchimp" || vendors[5].TokenURL != s.URL()+"/mailchimp/oauth2/token" ||
+		vendors[6].Vendor != "klaviyo" || vendors[6].APIBase != s.URL()+"/klaviyo" || vendors[6].TokenURL != s.URL()+"/klaviyo/oauth/token" {
 		t.Fatalf("vendors %+v", vendors)
 	}
 	get := func(url, token string) *http.Response {
@@ -175,12 +176,45 @@ func TestStartSeedsServesAndCountsStats(t *testing.T) {
 		mcStatus["unsubscribed"] == 0 || mcStatus["transactional"] == 0 {
 		t.Fatalf("mailchimp: list %d, %d members of %d, %d HubSpot's, statuses %v", resp.StatusCode, len(mc.Members), mc.Total, mcShared, mcStatus)
 	}
+	// Klaviyo holds half as many profiles, half of them HubSpot contacts by
+	// email, with E.164 phones, properties.plan and consent by position.
+	req, _ = http.NewRequestWithContext(ctx, http.MethodGet, vendors[6].APIBase+"/api/profiles?page[size]=100&additional-fields[profile]=subscriptions", nil)
+	req.Header.Set("Authorization", "Bearer "+vendors[6].AccessToken)
+	req.Header.Set("revision", "2026-07-15")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kp struct {
+		Data []struct {
+			Attributes struct {
+				Phone      string         `json:"phone_number"`
+				Properties map[string]any `json:"properties"`
+			} `json:"attributes"`
+		} `json:"data"`
+		Links struct{ Next string } `json:"links"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&kp)
+	resp.Body.Close()
+	kvShared, kvConsent := 0, map[string]int{}
+	for _, p := range s.Klaviyo().Profiles() {
+		if hsEmails[p.Email] {
+			kvShared++
+		}
+		kvConsent[p.EmailConsent]++
+	}
+	if resp.StatusCode != 200 || len(kp.Data) != 100 || kp.Links.Next == "" || !strings.HasPrefix(kp.Data[0].Attributes.Phone, "+1") ||
+		kp.Data[0].Attributes.Properties[KlaviyoPlanProperty] == nil || s.Klaviyo().Count() != 500 || kvShared != 250 ||
+		kvConsent["UNSUBSCRIBED"] != 20 || kvConsent["NEVER_SUBSCRIBED"] == 0 || kvConsent["SUBSCRIBED"] < 350 {
+		t.Fatalf("klaviyo: list %d with %d profiles, %d profiles, %d HubSpot's, consent %v", resp.StatusCode, len(kp.Data),
+			s.Klaviyo().Count(), kvShared, kvConsent)
+	}
 	resp = get(s.URL()+"/_sandbox/stats", "")
 	var st Stats
 	_ = json.NewDecoder(resp.Body).Decode(&st)
 	resp.Body.Close()
 	if st["hubspot"]["GET /crm/objects/2026-03/contacts"] != 2 || st["salesforce"]["GET /services/data/v67.0/query"] != 1 ||
-		st["mailchimp"]["GET /3.0/lists/{list_id}/members"] != 1 {
+		st["mailchimp"]["GET /3.0/lists/{list_id}/members"] != 1 || st["klaviyo"]["GET /api/profiles"] != 1 {
 		t.Fatalf("stats %v", st)
 	}
 	cancel()

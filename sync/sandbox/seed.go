@@ -9,6 +9,7 @@ import (
 
 	"github.com/crmsync/crmsync/sync/sandbox/dynamics"
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
+	"github.com/crmsync/crmsync/sync/sandbox/klaviyo"
 	"github.com/crmsync/crmsync/sync/sandbox/mailchimp"
 	"github.com/crmsync/crmsync/sync/sandbox/pipedrive"
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
@@ -75,7 +76,7 @@ func (s slugger) slug(v string) string { return s.r.Replace(strings.ToLower(v)) 
 // seed fills both simulators deterministically. ~30% of people exist in both vendors with
 // the same email (some fields differing); each vendor also holds people of its own and a few
 // near-duplicates.
-func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, dv *dynamics.Sim, mc *mailchimp.Sim, seedVal int64, n int, now time.Time) error {
+func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, dv *dynamics.Sim, mc *mailchimp.Sim, kv *klaviyo.Sim, seedVal int64, n int, now time.Time) error {
 	if n == 0 {
 		_, err := mailchimpGroups(mc)
 		return err
@@ -248,7 +249,10 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 	if err := seedDynamics(dv, companies, hsPeople[shared:], hsDealRows, seedVal, n, now); err != nil {
 		return err
 	}
-	return seedMailchimp(mc, companies, hsPeople[shared:], seedVal, n, now)
+	if err := seedMailchimp(mc, companies, hsPeople[shared:], seedVal, n, now); err != nil {
+		return err
+	}
+	return seedKlaviyo(kv, companies, hsPeople[shared:], seedVal, n, now)
 }
 
 // yearStamps gives created and modified times within the last year, to
