@@ -60,6 +60,10 @@ type Endpoint struct {
 	// parameter). The token and revoke URLs then keep their paths on that
 	// server. nil = the answer cannot move them.
 	AccountsServers []string
+	// ClientBasic sends the client id and secret to the token and revoke
+	// endpoints as HTTP Basic credentials instead of form fields: Klaviyo
+	// accepts only that.
+	ClientBasic bool
 }
 
 func (ep Endpoint) vendor() string {
@@ -100,17 +104,22 @@ func RedirectURI(ep Endpoint, port int) string {
 	return (&url.URL{Scheme: "http", Host: host + ":" + strconv.Itoa(port), Path: ep.redirectPath()}).String()
 }
 
-// config builds the oauth2 config. Credentials go in the form body: both
-// HubSpot and Salesforce accept that, and auto-detection would send a
-// one-time code or rotating refresh token twice.
+// config builds the oauth2 config. Credentials go in the form body, which
+// most vendors accept, or as HTTP Basic where the vendor wants only that
+// (ClientBasic); never auto-detected, which would send a one-time code or
+// rotating refresh token twice.
 func (ep Endpoint) config(redirectURI string) *oauth2.Config {
+	style := oauth2.AuthStyleInParams
+	if ep.ClientBasic {
+		style = oauth2.AuthStyleInHeader
+	}
 	return &oauth2.Config{
 		ClientID:     ep.ClientID,
 		ClientSecret: ep.ClientSecret,
 		Endpoint: oauth2.Endpoint{
 			AuthURL:   ep.AuthURL,
 			TokenURL:  ep.TokenURL,
-			AuthStyle: oauth2.AuthStyleInParams,
+			AuthStyle: style,
 		},
 		RedirectURL: redirectURI,
 		Scopes:      ep.Scopes,

@@ -155,10 +155,10 @@ func revoke(ctx context.Context, ep Endpoint, tok *oauth2.Token, client *http.Cl
 		return nil
 	}
 	form := url.Values{"token": {value}, "token_type_hint": {hint}}
-	if ep.ClientID != "" {
+	if ep.ClientID != "" && !ep.ClientBasic {
 		form.Set("client_id", ep.ClientID)
 	}
-	if ep.ClientSecret != "" {
+	if ep.ClientSecret != "" && !ep.ClientBasic {
 		form.Set("client_secret", ep.ClientSecret)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.RevokeURL, strings.NewReader(form.Encode()))
@@ -166,6 +166,10 @@ func revoke(ctx context.Context, ep Endpoint, tok *oauth2.Token, client *http.Cl
 		return fmt.Errorf("%s: revoke: %w", vendor, err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if ep.ClientBasic {
+		// RFC 6749 §2.3.1: both form-encoded before they are joined.
+		req.SetBasicAuth(url.QueryEscape(ep.ClientID), url.QueryEscape(ep.ClientSecret))
+	}
 	if client == nil {
 		client = http.DefaultClient
 	}

@@ -254,6 +254,9 @@ type OAuthSpec struct {
 	// TokenScheme is the token route's Authorization scheme when it is not
 	// Bearer (Klaviyo's private keys: "Klaviyo-API-Key").
 	TokenScheme string
+	// ClientBasic sends the OAuth client's id and secret to the token and
+	// revoke endpoints by HTTP Basic, not in the form (Klaviyo).
+	ClientBasic bool
 	// TokenBasic sends the token route's key as the password of HTTP Basic
 	// authentication, the form Mailchimp documents for API keys.
 	TokenBasic bool

@@ -9,6 +9,7 @@ import (
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/dynamics"
 	"github.com/crmsync/crmsync/sync/connector/hubspot"
+	"github.com/crmsync/crmsync/sync/connector/klaviyo"
 	"github.com/crmsync/crmsync/sync/connector/mailchimp"
 	"github.com/crmsync/crmsync/sync/connector/pipedrive"
 	"github.com/crmsync/crmsync/sync/connector/salesforce"
@@ -17,7 +18,7 @@ import (
 
 // Vendors returns every supported vendor, in display order.
 func Vendors() []connector.Info {
-	return []connector.Info{hubspot.Info(), salesforce.Info(), pipedrive.Info(), zoho.Info(), dynamics.Info(), mailchimp.Info()}
+	return []connector.Info{hubspot.Info(), salesforce.Info(), pipedrive.Info(), zoho.Info(), dynamics.Info(), mailchimp.Info(), klaviyo.Info()}
 }
 
 // Lookup finds a vendor by its Name ("hubspot"), ignoring case.
