@@ -107,12 +107,12 @@ func TestDemoSyncsSaveOnAnEmptySandbox(t *testing.T) {
 	saveSyncs(t, a, app.DemoSyncs(conns)...)
 }
 
-// connectAll connects the other four sandbox CRMs beside connectedSandbox's
-// HubSpot and Salesforce, under the names it returns.
+// connectAll connects the other sandbox CRMs and marketing tools beside
+// connectedSandbox's HubSpot and Salesforce, under the names it returns.
 func connectAll(t *testing.T, a *app.App, srv *sandbox.Server) app.DemoConnections {
 	t.Helper()
-	conns := app.DemoConnections{HubSpot: "hs", Salesforce: "sf", Pipedrive: "pd", Zoho: "zc", Dynamics: "dv", Mailchimp: "mc"}
-	for vendor, name := range map[string]string{"pipedrive": conns.Pipedrive, "zoho": conns.Zoho, "dynamics": conns.Dynamics, "mailchimp": conns.Mailchimp} {
+	conns := app.DemoConnections{HubSpot: "hs", Salesforce: "sf", Pipedrive: "pd", Zoho: "zc", Dynamics: "dv", Mailchimp: "mc", Klaviyo: "kv"}
+	for vendor, name := range map[string]string{"pipedrive": conns.Pipedrive, "zoho": conns.Zoho, "dynamics": conns.Dynamics, "mailchimp": conns.Mailchimp, "klaviyo": conns.Klaviyo} {
 		if _, err := a.ConnectSandbox(context.Background(), srv, vendor, name, nil); err != nil {
 			t.Fatalf("connect %s: %v", vendor, err)
 		}
