@@ -158,3 +158,35 @@ func linkedA(t *testing.T, a *app.App, sync, bid string) string {
 	t.Fatalf("%s links nothing to %s", sync, bid)
 	return ""
 }
+
+// TestKlaviyoPrivateKey connects Klaviyo with a private API key, as
+// `crmsync connect klaviyo --token` does: the key goes as
+// "Authorization: Klaviyo-API-Key …", and the preview plans the sync. Once
+// the key is revoked in Klaviyo, a run fails with Klaviyo's own message
+// and a word on what to do, and writes nothing.
+func TestKlaviyoPrivateKey(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 73, 40)
+	kv := srv.Klaviyo()
+	key := kv.MintAPIKey()
+	if _, err := a.Connect(ctx, app.ConnectRequest{Vendor: "klaviyo", Name: "kv-key", Token: key, APIBase: srv.URL() + "/klaviyo"}); err != nil {
+		t.Fatalf("connect with a private key: %v", err)
+	}
+	saveSyncs(t, a, app.DemoKlaviyoSync("profiles", "hs", "kv-key"))
+	preview, err := a.Run(ctx, "profiles", app.RunOptions{DryRun: true})
+	if err != nil || preview.Plan.Counts.Link == 0 || preview.Plan.Counts.CreateA == 0 {
+		t.Fatalf("preview with the key: %v %+v", err, preview.Plan.Counts)
+	}
+	kv.RevokeAPIKey(key)
+	before := kv.Count()
+	res, err := a.Run(ctx, "profiles", app.RunOptions{Confirm: true})
+	if err == nil {
+		t.Fatalf("run with a revoked key succeeded: %+v", res.Summary)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "authentication_failed") || !strings.Contains(msg, "reconnect") || strings.Contains(msg, key) {
+		t.Fatalf("run with a revoked key: %q; want Klaviyo's code, what to do, and never the key", msg)
+	}
+	if kv.Count() != before {
+		t.Fatalf("profiles %d → %d after a failed run", before, kv.Count())
+	}
+}
