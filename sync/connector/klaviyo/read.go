@@ -12,9 +12,10 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/timecursor"
 )
 
-// cursorPrefix marks Klaviyo's cursors (cursor.go): the newest updated
+// cursorPrefix marks Klaviyo's cursors (timecursor.ParseFine): the newest updated
 // time read and the ids read with it.
 const cursorPrefix = "kl1|"
 
@@ -66,7 +67,8 @@ type profilePage struct {
 // Klaviyo filters updated by greater-than only, so a read asks from a
 // second before the cursor's time (whole seconds, whatever precision the
 // filter takes) and drops what is older than the cursor; the cursor's ids
-// say which profiles with exactly its time were read already (cursor.go).
+// say which profiles with exactly its time were read already
+// (timecursor.ParseFine, at Klaviyo's microseconds).
 // A profile updated at the same instant as the last one read, after the
 // read, is therefore not missed.
 func (c *Connector) Read(ctx context.Context, object string, since connector.Cursor) iter.Seq2[connector.Page, error] {
@@ -75,7 +77,7 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			yield(connector.Page{}, err)
 			return
 		}
-		cur, err := parseCursor(string(since))
+		cur, err := timecursor.ParseFine(cursorPrefix, string(since))
 		if err != nil {
 			yield(connector.Page{}, fmt.Errorf("klaviyo: %w", err))
 			return
@@ -86,17 +88,11 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			q.Set("filter", "greater-than(updated,"+floor.Add(-time.Second).UTC().Truncate(time.Second).Format(filterLayout)+")")
 		}
 		err = c.pages(ctx, "/api/profiles?"+q.Encode(), func(ps []profile) (bool, error) {
-			recs := make([]connector.Record, 0, len(ps))
-			for _, p := range ps {
-				rec, err := toRecord(p)
-				if err != nil {
-					return false, err
-				}
-				if cur.admit(rec.ID, rec.Modified) {
-					recs = append(recs, rec)
-				}
+			page, err := timecursor.Page(&cur, ps, toRecord)
+			if err != nil {
+				return false, err
 			}
-			return yield(connector.Page{Records: recs, Cursor: connector.Cursor(cur.String())}, nil), nil
+			return yield(page, nil), nil
 		})
 		if err != nil {
 			yield(connector.Page{}, fmt.Errorf("klaviyo: read %s: %w", object, err))

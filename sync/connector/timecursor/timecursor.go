@@ -1,6 +1,7 @@
 // Package timecursor is the read cursor of a vendor whose incremental
 // reads filter by a modified time of one-second resolution, inclusive or
-// not: the newest time read, and the ids read at that second.
+// not: the newest time read, and the ids read at that second. ParseFine
+// gives the same cursor at the resolution the vendor's times carry.
 //
 // A cursor is prefix + the newest time read (RFC 3339, seconds) + "|" +
 // the ids read with that time, comma-separated. The next read starts at
@@ -23,17 +24,26 @@ type Cursor struct {
 	prefix string
 	At     time.Time       // the newest modified time read
 	seen   map[string]bool // ids read with modified time == At
+	fine   bool            // see ParseFine
 }
 
 // Parse reads a cursor written with prefix ("" is the zero cursor).
-func Parse(prefix, c string) (Cursor, error) {
-	cur := Cursor{prefix: prefix}
+func Parse(prefix, c string) (Cursor, error) { return parse(Cursor{prefix: prefix}, c) }
+
+// ParseFine reads a cursor that keeps modified times as finely as the
+// vendor gives them (Klaviyo's microseconds), for a read whose filter
+// takes whole seconds and so starts up to a second before the cursor: a
+// record older than the cursor was read before and is not admitted, and
+// one changed again within the second it was read in is.
+func ParseFine(prefix, c string) (Cursor, error) { return parse(Cursor{prefix: prefix, fine: true}, c) }
+
+func parse(cur Cursor, c string) (Cursor, error) {
 	if c == "" {
 		return cur, nil
 	}
-	s, ok := strings.CutPrefix(c, prefix)
+	s, ok := strings.CutPrefix(c, cur.prefix)
 	ts, ids, _ := strings.Cut(s, "|")
-	t, err := time.Parse(time.RFC3339, ts)
+	t, err := time.Parse(time.RFC3339Nano, ts) // also reads whole seconds
 	if !ok || err != nil {
 		return cur, fmt.Errorf("unreadable cursor %q", c)
 	}
@@ -49,8 +59,13 @@ func Parse(prefix, c string) (Cursor, error) {
 // Admit reports whether a record read now is new to the cursor, and moves
 // the cursor past it.
 func (c *Cursor) Admit(id string, mod time.Time) bool {
-	mod = mod.UTC().Truncate(time.Second)
+	mod = mod.UTC()
+	if !c.fine {
+		mod = mod.Truncate(time.Second)
+	}
 	switch {
+	case mod.Before(c.At) && c.fine:
+		return false // read before: the filter reaches back a second
 	case mod.Before(c.At):
 		return true // sorted reads never go back; a clock step did
 	case mod.Equal(c.At) && c.seen != nil:
@@ -91,5 +106,9 @@ func (c Cursor) String() string {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	return c.prefix + c.At.Format(time.RFC3339) + "|" + strings.Join(ids, ",")
+	layout := time.RFC3339
+	if c.fine {
+		layout = time.RFC3339Nano
+	}
+	return c.prefix + c.At.Format(layout) + "|" + strings.Join(ids, ",")
 }

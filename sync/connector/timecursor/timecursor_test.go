@@ -60,3 +60,28 @@ func TestPage(t *testing.T) {
 		t.Fatal("an unreadable item gave no error")
 	}
 }
+
+// A fine cursor keeps the fraction: a record changed again later in the
+// same second is admitted, one older than the cursor (the filter reached
+// back a second) is not, and the cursor writes and reads its microseconds.
+func TestFineCursor(t *testing.T) {
+	at := time.Date(2026, 12, 4, 10, 0, 0, 250_000_000, time.UTC)
+	cur, err := ParseFine("kl1|", "kl1|"+at.Format(time.RFC3339Nano)+"|p1")
+	if err != nil || !cur.At.Equal(at) {
+		t.Fatalf("ParseFine: %+v %v", cur, err)
+	}
+	if cur.Admit("p1", at) || cur.Admit("p0", at.Add(-100*time.Millisecond)) {
+		t.Fatal("a profile read before, or older than the cursor, was admitted")
+	}
+	later := at.Add(300*time.Microsecond + 7*time.Microsecond)
+	if !cur.Admit("p1", later) {
+		t.Fatal("a profile changed again within the second it was read in was dropped")
+	}
+	want := "kl1|2026-12-04T10:00:00.250307Z|p1"
+	if got := cur.String(); got != want {
+		t.Fatalf("cursor %q, want %q", got, want)
+	}
+	if again, err := ParseFine("kl1|", want); err != nil || !again.At.Equal(later) {
+		t.Fatalf("round trip: %+v %v", again, err)
+	}
+}
