@@ -131,17 +131,7 @@ func (s *Sim) handleProfile(w http.ResponseWriter, r *http.Request) {
 // meta.duplicate_profile_id when another profile has the email, phone number or
 // external id.
 func (s *Sim) handleCreate(w http.ResponseWriter, r *http.Request) {
-	v, e := parseView(r)
-	if e != nil {
-		writeErrors(w, e)
-		return
-	}
-	data, e := decodeDoc(r, maxProfileBody, "profile")
-	if e != nil {
-		writeErrors(w, e)
-		return
-	}
-	attrs, e := attrsOf(data)
+	v, _, attrs, e := readProfileDoc(r)
 	if e != nil {
 		writeErrors(w, e)
 		return
@@ -245,14 +235,24 @@ func applyPatchProperties(rec *record, meta any) *apiError {
 	return nil
 }
 
-// handlePatch serves PATCH /api/profiles/{id}: data.id must be the path's id.
-func (s *Sim) handlePatch(w http.ResponseWriter, r *http.Request) {
+// readProfileDoc reads what a single-profile write is given: the view
+// its answer is rendered in, the profile resource and its attributes.
+func readProfileDoc(r *http.Request) (view, map[string]any, map[string]any, *apiError) {
 	v, e := parseView(r)
 	if e != nil {
-		writeErrors(w, e)
-		return
+		return v, nil, nil, e
 	}
 	data, e := decodeDoc(r, maxProfileBody, "profile")
+	if e != nil {
+		return v, nil, nil, e
+	}
+	attrs, e := attrsOf(data)
+	return v, data, attrs, e
+}
+
+// handlePatch serves PATCH /api/profiles/{id}: data.id must be the path's id.
+func (s *Sim) handlePatch(w http.ResponseWriter, r *http.Request) {
+	v, data, attrs, e := readProfileDoc(r)
 	if e != nil {
 		writeErrors(w, e)
 		return
@@ -261,11 +261,6 @@ func (s *Sim) handlePatch(w http.ResponseWriter, r *http.Request) {
 	if data["id"] != id {
 		// [status and wording unverified]
 		writeErrors(w, errInvalid("The id in the request body must match the id in the URL.", "/data/id"))
-		return
-	}
-	attrs, e := attrsOf(data)
-	if e != nil {
-		writeErrors(w, e)
 		return
 	}
 	s.mu.Lock()
@@ -288,17 +283,7 @@ func (s *Sim) handlePatch(w http.ResponseWriter, r *http.Request) {
 // number or external id is, and a new one is created when none matches. 201 when
 // created, 200 when updated.
 func (s *Sim) handleUpsert(w http.ResponseWriter, r *http.Request) {
-	v, e := parseView(r)
-	if e != nil {
-		writeErrors(w, e)
-		return
-	}
-	data, e := decodeDoc(r, maxProfileBody, "profile")
-	if e != nil {
-		writeErrors(w, e)
-		return
-	}
-	attrs, e := attrsOf(data)
+	v, data, attrs, e := readProfileDoc(r)
 	if e != nil {
 		writeErrors(w, e)
 		return
