@@ -191,59 +191,44 @@ func (s *Sim) handleJobProfiles(w http.ResponseWriter, r *http.Request) {
 		writeErrors(w, e)
 		return
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	j := s.lookupJob(w, r)
-	if j == nil {
-		return
-	}
-	start, end, next, ok := jobPage(w, r, len(j.profileIDs))
-	if !ok {
-		return
-	}
-	data := []any{}
-	for _, id := range j.profileIDs[start:end] {
-		if rec := s.store.byID[id]; rec != nil {
-			data = append(data, s.resource(r, rec, v))
+	s.serveJobPage(w, r, func(j *importJob) int { return len(j.profileIDs) }, func(j *importJob, i int) any {
+		if rec := s.store.byID[j.profileIDs[i]]; rec != nil {
+			return s.resource(r, rec, v)
 		}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data, "links": s.links(r, next)})
+		return nil
+	})
 }
 
 // handleJobProfileIDs serves GET /api/profile-bulk-import-jobs/{id}/relationships/profiles.
 func (s *Sim) handleJobProfileIDs(w http.ResponseWriter, r *http.Request) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	j := s.lookupJob(w, r)
-	if j == nil {
-		return
-	}
-	start, end, next, ok := jobPage(w, r, len(j.profileIDs))
-	if !ok {
-		return
-	}
-	data := []any{}
-	for _, id := range j.profileIDs[start:end] {
-		data = append(data, map[string]any{"type": "profile", "id": id})
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data, "links": s.links(r, next)})
+	s.serveJobPage(w, r, func(j *importJob) int { return len(j.profileIDs) }, func(j *importJob, i int) any {
+		return map[string]any{"type": "profile", "id": j.profileIDs[i]}
+	})
 }
 
 // handleJobErrors serves GET /api/profile-bulk-import-jobs/{id}/import-errors.
 func (s *Sim) handleJobErrors(w http.ResponseWriter, r *http.Request) {
+	s.serveJobPage(w, r, func(j *importJob) int { return len(j.errs) }, func(j *importJob, i int) any { return j.errs[i] })
+}
+
+// serveJobPage answers one page of a job's listing of n(j) items, each
+// rendered by item (nil: left out), under the read lock.
+func (s *Sim) serveJobPage(w http.ResponseWriter, r *http.Request, n func(*importJob) int, item func(*importJob, int) any) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	j := s.lookupJob(w, r)
 	if j == nil {
 		return
 	}
-	start, end, next, ok := jobPage(w, r, len(j.errs))
+	start, end, next, ok := jobPage(w, r, n(j))
 	if !ok {
 		return
 	}
 	data := []any{}
-	for _, e := range j.errs[start:end] {
-		data = append(data, e)
+	for i := start; i < end; i++ {
+		if it := item(j, i); it != nil {
+			data = append(data, it)
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": data, "links": s.links(r, next)})
 }
