@@ -353,37 +353,12 @@ func (x *jobProfiles) find(it item) (profile, bool) {
 // list walks a job's collection (profiles or import errors) 100 a page
 // along links.next, handing each resource to each.
 func (c *Connector) list(ctx context.Context, path string, each func(json.RawMessage) error) error {
-	next := path + "?page%5Bsize%5D=" + strconv.Itoa(PageSize)
-	for next != "" {
-		r, err := c.call(ctx, http.MethodGet, next, nil)
-		if err != nil {
-			return err
-		}
-		if r.Status != http.StatusOK {
-			err := r.apiError()
-			r.Release()
-			return err
-		}
-		var page struct {
-			Data  []json.RawMessage `json:"data"`
-			Links struct {
-				Next *string `json:"next"`
-			} `json:"links"`
-		}
-		err = r.Decode(&page)
-		r.Release()
-		if err != nil {
-			return err
-		}
-		for _, raw := range page.Data {
+	return walk(ctx, c, path+"?page%5Bsize%5D="+strconv.Itoa(PageSize), func(data []json.RawMessage) (bool, error) {
+		for _, raw := range data {
 			if err := each(raw); err != nil {
-				return fmt.Errorf("%s: %w", path, err)
+				return false, fmt.Errorf("%s: %w", path, err)
 			}
 		}
-		next = ""
-		if page.Links.Next != nil && len(page.Data) > 0 {
-			next = *page.Links.Next
-		}
-	}
-	return nil
+		return true, nil
+	})
 }

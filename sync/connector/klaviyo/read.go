@@ -51,14 +51,6 @@ type profile struct {
 	} `json:"attributes"`
 }
 
-// profilePage is one page of a profiles listing.
-type profilePage struct {
-	Data  []profile `json:"data"`
-	Links struct {
-		Next *string `json:"next"`
-	} `json:"links"`
-}
-
 // Read lists the profiles updated since the cursor, oldest update first,
 // 100 a page: GET /api/profiles with sort=updated,
 // filter=greater-than(updated,…) and additional-fields[profile]=
@@ -103,6 +95,12 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 // pages walks a profiles listing from path along links.next, handing
 // each page's profiles to emit until it says stop.
 func (c *Connector) pages(ctx context.Context, path string, emit func([]profile) (bool, error)) error {
+	return walk(ctx, c, path, emit)
+}
+
+// walk follows a JSON:API listing from path along links.next, handing
+// each page's data to emit until it says stop.
+func walk[T any](ctx context.Context, c *Connector, path string, emit func([]T) (bool, error)) error {
 	for path != "" {
 		r, err := c.call(ctx, http.MethodGet, path, nil)
 		if err != nil {
@@ -113,7 +111,12 @@ func (c *Connector) pages(ctx context.Context, path string, emit func([]profile)
 			r.Release()
 			return err
 		}
-		var page profilePage
+		var page struct {
+			Data  []T `json:"data"`
+			Links struct {
+				Next *string `json:"next"`
+			} `json:"links"`
+		}
 		err = r.Decode(&page)
 		r.Release()
 		if err != nil {
