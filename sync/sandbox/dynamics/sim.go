@@ -158,13 +158,7 @@ func (s *Sim) Faults() *simkit.FaultInjector { return s.faults }
 func (s *Sim) Stats() map[string]int64 { return s.stats.Snapshot() }
 
 // baseURL is the organization URL as the client sees it (scheme, host and mount prefix).
-func (s *Sim) baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + s.opts.PathPrefix
-}
+func (s *Sim) baseURL(r *http.Request) string { return simkit.MountURL(r, s.opts.PathPrefix) }
 
 // orgURL is the resource URL of scopes and WWW-Authenticate.
 func (s *Sim) orgURL(r *http.Request) string {

@@ -134,13 +134,7 @@ func (s *Sim) SetRateLimits(on bool) { s.limits.setEnabled(on) }
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
 // baseURL is the simulator's own base, standing for https://a.klaviyo.com.
-func (s *Sim) baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + s.opts.PathPrefix
-}
+func (s *Sim) baseURL(r *http.Request) string { return simkit.MountURL(r, s.opts.PathPrefix) }
 
 // endpoint is one operation's rate limits and scopes, from the spec.
 type endpoint struct {

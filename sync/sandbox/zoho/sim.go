@@ -210,13 +210,7 @@ func (s *Sim) SetRateLimits(on bool) { s.limits.setEnabled(on) }
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
 // baseURL is the simulator's own base URL: api_domain and accounts-server.
-func (s *Sim) baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + s.opts.PathPrefix
-}
+func (s *Sim) baseURL(r *http.Request) string { return simkit.MountURL(r, s.opts.PathPrefix) }
 
 func (s *Sim) routes() {
 	m := http.NewServeMux()
