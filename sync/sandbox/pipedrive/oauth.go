@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/crmsync/crmsync/sync/sandbox/simkit"
 )
 
 // codeTTL: "the authorization_code expires in 5 minutes" (marketplace-oauth-authorization).
@@ -21,13 +23,7 @@ func writeOAuthError(w http.ResponseWriter, status int, code, msg string) {
 
 // apiDomain is the token response's api_domain: the base URL the client appends
 // /api/v2 to, here the simulator's mount point.
-func (s *Sim) apiDomain(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + s.opts.PathPrefix
-}
+func (s *Sim) apiDomain(r *http.Request) string { return simkit.MountURL(r, s.opts.PathPrefix) }
 
 // handleAuthorize serves GET /oauth/authorize (client_id, redirect_uri, state). Scopes
 // come from the app registration and PKCE is not part of Pipedrive's flow, so scope and

@@ -7,15 +7,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/crmsync/crmsync/sync/sandbox/simkit"
 )
 
-func (s *Sim) instanceURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + s.opts.PathPrefix
-}
+func (s *Sim) instanceURL(r *http.Request) string { return simkit.MountURL(r, s.opts.PathPrefix) }
 
 // handleToken serves POST /services/oauth2/token. Public PKCE clients may omit client_secret.
 func (s *Sim) handleToken(w http.ResponseWriter, r *http.Request) {
