@@ -1,4 +1,4 @@
-// Package sandbox runs the HubSpot, Salesforce, Pipedrive, Zoho CRM, Dynamics 365, Mailchimp and Klaviyo simulators behind one
+// Package sandbox runs the HubSpot, Salesforce, Pipedrive, Zoho CRM, Dynamics 365, Mailchimp, Klaviyo and Brevo simulators behind one
 // HTTP server for the CLI, the GUI demo and end-to-end tests. It never imports a connector.
 package sandbox
 
@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/crmsync/crmsync/sync/sandbox/brevo"
 	"github.com/crmsync/crmsync/sync/sandbox/dynamics"
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
 	"github.com/crmsync/crmsync/sync/sandbox/klaviyo"
@@ -57,6 +58,7 @@ type Server struct {
 	dv       *dynamics.Sim
 	mc       *mailchimp.Sim
 	kv       *klaviyo.Sim
+	bv       *brevo.Sim
 	hsToken  string
 	sfToken  string
 	pdToken  string
@@ -64,6 +66,7 @@ type Server struct {
 	dvToken  string
 	mcToken  string
 	kvToken  string
+	bvToken  string
 	handler  http.Handler
 	mu       sync.Mutex
 	url      string
@@ -80,6 +83,7 @@ const (
 	dynamicsPrefix   = "/dynamics"
 	mailchimpPrefix  = "/mailchimp"
 	klaviyoPrefix    = "/klaviyo"
+	brevoPrefix      = "/brevo"
 )
 
 // New builds and seeds the simulators; it does not listen.
@@ -105,6 +109,7 @@ func New(opts Options) (*Server, error) {
 		dv: dynamics.New(dynamics.Options{Seed: opts.Seed + 4, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: dynamicsPrefix, Now: opts.Now}),
 		mc: mailchimp.New(mailchimp.Options{Seed: opts.Seed + 5, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: mailchimpPrefix, Now: opts.Now}),
 		kv: klaviyo.New(klaviyo.Options{Seed: opts.Seed + 6, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: klaviyoPrefix, Now: opts.Now}),
+		bv: brevo.New(brevo.Options{Seed: opts.Seed + 7, Faults: faults, RateLimits: opts.RateLimits, PathPrefix: brevoPrefix, Now: opts.Now}),
 	}
 	s.hsToken = s.hs.Auth().IssueLongLived()
 	s.sfToken = s.sf.Auth().IssueLongLived()
@@ -113,7 +118,8 @@ func New(opts Options) (*Server, error) {
 	s.dvToken = s.dv.MintAccessToken()
 	s.mcToken = s.mc.MintAccessToken()
 	s.kvToken = s.kv.MintAccessToken()
-	if err := seed(s.hs, s.sf, s.pd, s.zh, s.dv, s.mc, s.kv, opts.Seed, opts.Contacts, opts.Now()); err != nil {
+	s.bvToken = s.bv.MintAccessToken()
+	if err := seed(s.hs, s.sf, s.pd, s.zh, s.dv, s.mc, s.kv, s.bv, opts.Seed, opts.Contacts, opts.Now()); err != nil {
 		return nil, fmt.Errorf("sandbox: seed: %w", err)
 	}
 	mux := http.NewServeMux()
@@ -124,6 +130,7 @@ func New(opts Options) (*Server, error) {
 	mux.Handle(dynamicsPrefix+"/", http.StripPrefix(dynamicsPrefix, s.dv))
 	mux.Handle(mailchimpPrefix+"/", http.StripPrefix(mailchimpPrefix, s.mc))
 	mux.Handle(klaviyoPrefix+"/", http.StripPrefix(klaviyoPrefix, s.kv))
+	mux.Handle(brevoPrefix+"/", http.StripPrefix(brevoPrefix, s.bv))
 	mux.HandleFunc("GET /_sandbox/stats", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(s.Stats())
@@ -169,7 +176,7 @@ func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
 	return s, nil
 }
 
-// Handler serves /hubspot/..., /salesforce/..., /pipedrive/..., /zoho/..., /dynamics/..., /mailchimp/..., /klaviyo/..., GET /_sandbox/stats
+// Handler serves /hubspot/..., /salesforce/..., /pipedrive/..., /zoho/..., /dynamics/..., /mailchimp/..., /klaviyo/..., /brevo/..., GET /_sandbox/stats
 // and GET /_sandbox/vendors.
 func (s *Server) Handler() http.Handler { return s.handler }
 
@@ -217,10 +224,13 @@ func (s *Server) Mailchimp() *mailchimp.Sim { return s.mc }
 // Klaviyo gives tests direct access to the Klaviyo simulator.
 func (s *Server) Klaviyo() *klaviyo.Sim { return s.kv }
 
+// Brevo gives tests direct access to the Brevo simulator.
+func (s *Server) Brevo() *brevo.Sim { return s.bv }
+
 // Stats returns request counts per vendor and endpoint.
 func (s *Server) Stats() Stats {
 	return Stats{"hubspot": s.hs.Stats(), "salesforce": s.sf.Stats(), "pipedrive": s.pd.Stats(), "zoho": s.zh.Stats(), "dynamics": s.dv.Stats(),
-		"mailchimp": s.mc.Stats(), "klaviyo": s.kv.Stats()}
+		"mailchimp": s.mc.Stats(), "klaviyo": s.kv.Stats(), "brevo": s.bv.Stats()}
 }
 
 // Vendors describes the simulated vendors with pre-issued, long-lived access tokens.
@@ -228,7 +238,7 @@ func (s *Server) Vendors() []VendorInfo { return s.vendors(s.URL()) }
 
 func (s *Server) vendors(base string) []VendorInfo {
 	hb, sb, pb, zb, db := base+hubspotPrefix, base+salesforcePrefix, base+pipedrivePrefix, base+zohoPrefix, base+dynamicsPrefix
-	mb, kb := base+mailchimpPrefix, base+klaviyoPrefix
+	mb, kb, bb := base+mailchimpPrefix, base+klaviyoPrefix, base+brevoPrefix
 	return []VendorInfo{
 		{Vendor: "hubspot", APIBase: hb, AuthURL: hb + "/oauth/authorize", TokenURL: hb + "/oauth/2026-03/token",
 			RevokeURL: hb + "/oauth/2026-03/token/revoke", ClientID: s.hs.Auth().ClientID(), ClientSecret: s.hs.Auth().ClientSecret(), AccessToken: s.hsToken},
@@ -255,5 +265,11 @@ func (s *Server) vendors(base string) []VendorInfo {
 		// need the revision header (klaviyo.Revision).
 		{Vendor: "klaviyo", APIBase: kb, AuthURL: kb + "/oauth/authorize", TokenURL: kb + "/oauth/token",
 			RevokeURL: kb + "/oauth/revoke", ClientID: s.kv.Auth().ClientID(), ClientSecret: s.kv.Auth().ClientSecret(), AccessToken: s.kvToken},
+		// The mount point is both oauth.brevo.com (the authorize and token
+		// endpoints under /realms/partner/oauth) and api.brevo.com (paths start
+		// with /v3; an "api-key" header or a Bearer token). Brevo documents no
+		// revoke endpoint.
+		{Vendor: "brevo", APIBase: bb, AuthURL: bb + "/realms/partner/oauth/authorize", TokenURL: bb + "/realms/partner/oauth/token",
+			ClientID: s.bv.Auth().ClientID(), ClientSecret: s.bv.Auth().ClientSecret(), AccessToken: s.bvToken},
 	}
 }

@@ -38,10 +38,11 @@ func TestStartSeedsServesAndCountsStats(t *testing.T) {
 		t.Fatalf("shared emails %d, want ~300", shared)
 	}
 	vendors := s.Vendors()
-	if len(vendors) != 7 || vendors[0].APIBase != s.URL()+"/hubspot" || vendors[1].APIBase != s.URL()+"/salesforce" || vendors[2].APIBase != s.URL()+"/pipedrive" ||
+	if len(vendors) != 8 || vendors[0].APIBase != s.URL()+"/hubspot" || vendors[1].APIBase != s.URL()+"/salesforce" || vendors[2].APIBase != s.URL()+"/pipedrive" ||
 		vendors[3].APIBase != s.URL()+"/zoho" || vendors[4].APIBase != s.URL()+"/dynamics" || vendors[5].Vendor != "mailchimp" ||
 		vendors[5].APIBase != s.URL()+"/mailchimp" || vendors[5].TokenURL != s.URL()+"/mailchimp/oauth2/token" ||
-		vendors[6].Vendor != "klaviyo" || vendors[6].APIBase != s.URL()+"/klaviyo" || vendors[6].TokenURL != s.URL()+"/klaviyo/oauth/token" {
+		vendors[6].Vendor != "klaviyo" || vendors[6].APIBase != s.URL()+"/klaviyo" || vendors[6].TokenURL != s.URL()+"/klaviyo/oauth/token" ||
+		vendors[7].Vendor != "brevo" || vendors[7].APIBase != s.URL()+"/brevo" || vendors[7].TokenURL != s.URL()+"/brevo/realms/partner/oauth/token" {
 		t.Fatalf("vendors %+v", vendors)
 	}
 	get := func(url, token string) *http.Response {
@@ -209,12 +210,38 @@ func TestStartSeedsServesAndCountsStats(t *testing.T) {
 		t.Fatalf("klaviyo: list %d with %d profiles, %d profiles, %d HubSpot's, consent %v", resp.StatusCode, len(kp.Data),
 			s.Klaviyo().Count(), kvShared, kvConsent)
 	}
+	// Brevo holds half as many contacts, half of them HubSpot's by email, with
+	// SMS numbers with their country code and every 25th blacklisted.
+	resp = get(vendors[7].APIBase+"/v3/contacts?limit=100", vendors[7].AccessToken)
+	var bc struct {
+		Contacts []struct {
+			Attributes map[string]any `json:"attributes"`
+		} `json:"contacts"`
+		Count int `json:"count"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&bc)
+	resp.Body.Close()
+	bvShared, bvBlack := 0, 0
+	for _, c := range s.Brevo().Contacts() {
+		if hsEmails[c.Email] {
+			bvShared++
+		}
+		if c.EmailBlacklisted {
+			bvBlack++
+		}
+	}
+	if resp.StatusCode != 200 || len(bc.Contacts) != 100 || bc.Count != 500 || s.Brevo().Count() != 500 || bvShared != 250 || bvBlack != 20 ||
+		bc.Contacts[0].Attributes["COMPANY"] == nil || bc.Contacts[0].Attributes["FIRSTNAME"] == nil {
+		t.Fatalf("brevo: list %d with %d contacts of %d, %d contacts, %d HubSpot's, %d blacklisted", resp.StatusCode, len(bc.Contacts), bc.Count,
+			s.Brevo().Count(), bvShared, bvBlack)
+	}
 	resp = get(s.URL()+"/_sandbox/stats", "")
 	var st Stats
 	_ = json.NewDecoder(resp.Body).Decode(&st)
 	resp.Body.Close()
 	if st["hubspot"]["GET /crm/objects/2026-03/contacts"] != 2 || st["salesforce"]["GET /services/data/v67.0/query"] != 1 ||
-		st["mailchimp"]["GET /3.0/lists/{list_id}/members"] != 1 || st["klaviyo"]["GET /api/profiles"] != 1 {
+		st["mailchimp"]["GET /3.0/lists/{list_id}/members"] != 1 || st["klaviyo"]["GET /api/profiles"] != 1 ||
+		st["brevo"]["GET /v3/contacts"] != 1 {
 		t.Fatalf("stats %v", st)
 	}
 	cancel()

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crmsync/crmsync/sync/sandbox/brevo"
 	"github.com/crmsync/crmsync/sync/sandbox/dynamics"
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
 	"github.com/crmsync/crmsync/sync/sandbox/klaviyo"
@@ -76,7 +77,7 @@ func (s slugger) slug(v string) string { return s.r.Replace(strings.ToLower(v)) 
 // seed fills both simulators deterministically. ~30% of people exist in both vendors with
 // the same email (some fields differing); each vendor also holds people of its own and a few
 // near-duplicates.
-func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, dv *dynamics.Sim, mc *mailchimp.Sim, kv *klaviyo.Sim, seedVal int64, n int, now time.Time) error {
+func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, dv *dynamics.Sim, mc *mailchimp.Sim, kv *klaviyo.Sim, bv *brevo.Sim, seedVal int64, n int, now time.Time) error {
 	if n == 0 {
 		_, err := mailchimpGroups(mc)
 		return err
@@ -252,7 +253,10 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 	if err := seedMailchimp(mc, companies, hsPeople[shared:], seedVal, n, now); err != nil {
 		return err
 	}
-	return seedKlaviyo(kv, companies, hsPeople[shared:], seedVal, n, now)
+	if err := seedKlaviyo(kv, companies, hsPeople[shared:], seedVal, n, now); err != nil {
+		return err
+	}
+	return seedBrevo(bv, companies, hsPeople[shared:], seedVal, n)
 }
 
 // yearStamps gives created and modified times within the last year, to
