@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/brevo"
 	"github.com/crmsync/crmsync/sync/connector/dynamics"
 	"github.com/crmsync/crmsync/sync/connector/hubspot"
 	"github.com/crmsync/crmsync/sync/connector/klaviyo"
@@ -18,7 +19,7 @@ import (
 
 // Vendors returns every supported vendor, in display order.
 func Vendors() []connector.Info {
-	return []connector.Info{hubspot.Info(), salesforce.Info(), pipedrive.Info(), zoho.Info(), dynamics.Info(), mailchimp.Info(), klaviyo.Info()}
+	return []connector.Info{hubspot.Info(), salesforce.Info(), pipedrive.Info(), zoho.Info(), dynamics.Info(), mailchimp.Info(), klaviyo.Info(), brevo.Info()}
 }
 
 // Lookup finds a vendor by its Name ("hubspot"), ignoring case.

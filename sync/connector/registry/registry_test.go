@@ -21,7 +21,7 @@ func TestVendorsAreComplete(t *testing.T) {
 		}
 		seen[v.Name] = true
 	}
-	for _, want := range []string{"hubspot", "salesforce", "pipedrive", "zoho", "dynamics", "mailchimp", "klaviyo"} {
+	for _, want := range []string{"hubspot", "salesforce", "pipedrive", "zoho", "dynamics", "mailchimp", "klaviyo", "brevo"} {
 		if !seen[want] {
 			t.Errorf("Vendors() lacks %s", want)
 		}
@@ -34,7 +34,7 @@ func TestLookup(t *testing.T) {
 		t.Fatalf("Lookup(HubSpot) = %q, %v", v.Name, err)
 	}
 	_, err = Lookup("copper")
-	if err == nil || !strings.Contains(err.Error(), `unknown vendor "copper"; known: hubspot, salesforce, pipedrive, zoho, dynamics, mailchimp, klaviyo`) {
+	if err == nil || !strings.Contains(err.Error(), `unknown vendor "copper"; known: hubspot, salesforce, pipedrive, zoho, dynamics, mailchimp, klaviyo, brevo`) {
 		t.Fatalf("Lookup(copper) error = %v", err)
 	}
 }
