@@ -43,12 +43,12 @@ func (a *App) ConnectSandbox(ctx context.Context, srv *sandbox.Server, vendor, n
 }
 
 // DemoConnections names the sandbox's connection of each vendor.
-type DemoConnections struct{ HubSpot, Salesforce, Pipedrive, Zoho, Dynamics, Mailchimp, Klaviyo string }
+type DemoConnections struct{ HubSpot, Salesforce, Pipedrive, Zoho, Dynamics, Mailchimp, Klaviyo, Brevo string }
 
 // DemoSyncs are the ready-made two-way syncs Try the sandbox offers:
 // HubSpot ↔ each other CRM's companies, contacts, deals, tasks, meetings,
-// calls and notes, and HubSpot contacts ↔ the Mailchimp audience and the
-// Klaviyo profiles. In each group companies come first, since contacts and
+// calls and notes, and HubSpot contacts ↔ the Mailchimp audience, the
+// Klaviyo profiles and the Brevo contacts. In each group companies come first, since contacts and
 // deals link through them, and activities after the contacts they link
 // through.
 func DemoSyncs(c DemoConnections) []engine.Definition {
@@ -87,6 +87,7 @@ func DemoSyncs(c DemoConnections) []engine.Definition {
 		DemoDynamicsNotesSync("demo-hubspot-dynamics-notes", hs, c.Dynamics, dvPeople),
 		DemoMailchimpSync(DemoMailchimpName, hs, c.Mailchimp),
 		DemoKlaviyoSync(DemoKlaviyoName, hs, c.Klaviyo),
+		DemoBrevoSync(DemoBrevoName, hs, c.Brevo),
 	}
 }
 

@@ -111,8 +111,8 @@ func TestDemoSyncsSaveOnAnEmptySandbox(t *testing.T) {
 // connectedSandbox's HubSpot and Salesforce, under the names it returns.
 func connectAll(t *testing.T, a *app.App, srv *sandbox.Server) app.DemoConnections {
 	t.Helper()
-	conns := app.DemoConnections{HubSpot: "hs", Salesforce: "sf", Pipedrive: "pd", Zoho: "zc", Dynamics: "dv", Mailchimp: "mc", Klaviyo: "kv"}
-	for vendor, name := range map[string]string{"pipedrive": conns.Pipedrive, "zoho": conns.Zoho, "dynamics": conns.Dynamics, "mailchimp": conns.Mailchimp, "klaviyo": conns.Klaviyo} {
+	conns := app.DemoConnections{HubSpot: "hs", Salesforce: "sf", Pipedrive: "pd", Zoho: "zc", Dynamics: "dv", Mailchimp: "mc", Klaviyo: "kv", Brevo: "bv"}
+	for vendor, name := range map[string]string{"pipedrive": conns.Pipedrive, "zoho": conns.Zoho, "dynamics": conns.Dynamics, "mailchimp": conns.Mailchimp, "klaviyo": conns.Klaviyo, "brevo": conns.Brevo} {
 		if _, err := a.ConnectSandbox(context.Background(), srv, vendor, name, nil); err != nil {
 			t.Fatalf("connect %s: %v", vendor, err)
 		}

@@ -21,6 +21,7 @@ const (
 	demoDynamics   = "dynamics-sandbox"
 	demoMailchimp  = "mailchimp-sandbox"
 	demoKlaviyo    = "klaviyo-sandbox"
+	demoBrevo      = "brevo-sandbox"
 	demoSyncName   = app.DemoContactsName
 	demoCompanies  = app.DemoCompaniesName
 	demoDeals      = app.DemoDealsName
@@ -28,7 +29,7 @@ const (
 )
 
 // demoConnections are the sandbox connections the ready-made syncs use.
-var demoConnections = app.DemoConnections{HubSpot: demoHubSpot, Salesforce: demoSalesforce, Pipedrive: demoPipedrive, Zoho: demoZoho, Dynamics: demoDynamics, Mailchimp: demoMailchimp, Klaviyo: demoKlaviyo}
+var demoConnections = app.DemoConnections{HubSpot: demoHubSpot, Salesforce: demoSalesforce, Pipedrive: demoPipedrive, Zoho: demoZoho, Dynamics: demoDynamics, Mailchimp: demoMailchimp, Klaviyo: demoKlaviyo, Brevo: demoBrevo}
 
 // ensureSandbox returns the running sandbox, starting one on first use.
 func (u *UI) ensureSandbox(ctx context.Context) (*sandbox.Server, error) {
@@ -68,7 +69,7 @@ func (u *UI) trySandbox() {
 			return 0, err
 		}
 		connected := 0
-		for _, v := range []struct{ vendor, title, name string }{{"hubspot", "HubSpot", demoHubSpot}, {"salesforce", "Salesforce", demoSalesforce}, {"pipedrive", "Pipedrive", demoPipedrive}, {"zoho", "Zoho CRM", demoZoho}, {"dynamics", "Dynamics 365", demoDynamics}, {"mailchimp", "Mailchimp", demoMailchimp}, {"klaviyo", "Klaviyo", demoKlaviyo}} {
+		for _, v := range []struct{ vendor, title, name string }{{"hubspot", "HubSpot", demoHubSpot}, {"salesforce", "Salesforce", demoSalesforce}, {"pipedrive", "Pipedrive", demoPipedrive}, {"zoho", "Zoho CRM", demoZoho}, {"dynamics", "Dynamics 365", demoDynamics}, {"mailchimp", "Mailchimp", demoMailchimp}, {"klaviyo", "Klaviyo", demoKlaviyo}, {"brevo", "Brevo", demoBrevo}} {
 			if hasConnection(have, v.name) {
 				continue
 			}
@@ -107,15 +108,15 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 // offerDemoSync asks, once the sandbox CRMs are connected, whether to add
 // the ready-made two-way syncs (HubSpot ↔ each other CRM: companies,
 // contacts, deals, tasks, meetings, calls and notes; HubSpot ↔ the
-// Mailchimp audience and the Klaviyo profiles), and opens the contacts
-// sync's preview.
+// Mailchimp audience, the Klaviyo profiles and the Brevo contacts), and
+// opens the contacts sync's preview.
 func (u *UI) offerDemoSync() {
-	msg := "HubSpot, Salesforce, Pipedrive, Zoho CRM and Dynamics 365 sandboxes and Mailchimp and Klaviyo sandboxes are connected.\n\n" +
+	msg := "HubSpot, Salesforce, Pipedrive, Zoho CRM and Dynamics 365 sandboxes and Mailchimp, Klaviyo and Brevo sandboxes are connected.\n\n" +
 		fmt.Sprintf("Create the %d ready-made two-way syncs? Between HubSpot and each of the other four CRMs:\n", len(app.DemoSyncs(demoConnections))) +
 		"• companies (by web domain; Pipedrive by name),\n" +
 		"• contacts (by email) and deals (by name), each with its company,\n" +
 		"• tasks (by subject), meetings and calls (by title) and notes (by their text), each with its contact;\n" +
-		"and HubSpot contacts ↔ the Mailchimp audience and ↔ the Klaviyo profiles (by email; sync never subscribes anyone).\n\n" +
+		"and HubSpot contacts ↔ the Mailchimp audience, ↔ the Klaviyo profiles and ↔ the Brevo contacts (by email; sync never subscribes anyone).\n\n" +
 		"The contacts preview opens first; nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {

@@ -178,13 +178,13 @@ func (l *live) connectSandbox() {
 	l.see("Connect your first CRM")
 	l.tap("Try the sandbox")
 	l.see("Sandbox connected")
-	l.see("Create the 30 ready-made two-way syncs?")
+	l.see("Create the 31 ready-made two-way syncs?")
 	cs, err := l.a.Connections(context.Background())
-	if err != nil || len(cs) != 7 {
+	if err != nil || len(cs) != 8 {
 		l.t.Fatalf("connections after the sandbox flow: %v %v", cs, err)
 	}
-	if n := len(l.opened); n != 7 {
-		l.t.Fatalf("the browser opened %d consent pages, want 7 (one per vendor)", n)
+	if n := len(l.opened); n != 8 {
+		l.t.Fatalf("the browser opened %d consent pages, want 8 (one per vendor)", n)
 	}
 }
 
@@ -248,8 +248,8 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	// The companies and deals demo syncs were saved with it, unrun, on the
 	// Syncs screen.
 	defs := app.DemoSyncs(demoConnections)
-	if len(defs) != 30 {
-		t.Fatalf("%d ready-made syncs, want 30 (7 for each CRM beside HubSpot, 1 each for Mailchimp and Klaviyo)", len(defs))
+	if len(defs) != 31 {
+		t.Fatalf("%d ready-made syncs, want 31 (7 for each CRM beside HubSpot, 1 each for Mailchimp, Klaviyo and Brevo)", len(defs))
 	}
 	for _, def := range defs {
 		if _, err := l.a.Sync(ctx, def.Name); err != nil {
