@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/jsonscan"
 )
 
 // toRecord converts a contact into a canonical record: its own fields,
@@ -27,7 +28,7 @@ func toRecord(d *schemaData, ct contact) (connector.Record, error) {
 	f[fEmail] = deref(ct.Email)
 	f[fExtID] = deref(ct.ExtID)
 	if f[fExtID] == "" {
-		f[fExtID] = scalar(ct.Attributes["EXT_ID"])
+		f[fExtID] = jsonscan.Scalar(ct.Attributes["EXT_ID"], connector.MultiSep)
 	}
 	f[fEmailBlacklisted] = strconv.FormatBool(ct.EmailBlacklisted)
 	f[fSMSBlacklisted] = strconv.FormatBool(ct.SMSBlacklisted)
@@ -50,7 +51,7 @@ func toRecord(d *schemaData, ct contact) (connector.Record, error) {
 	}
 	for k, raw := range ct.Attributes {
 		if !known[k] && !covered[strings.ToUpper(k)] {
-			f[k] = scalar(raw)
+			f[k] = jsonscan.Scalar(raw, connector.MultiSep)
 		}
 	}
 	return connector.Record{ID: id, Fields: f, Modified: mod}, nil
@@ -67,7 +68,7 @@ func attrValue(a attribute, raw json.RawMessage) string {
 	}
 	switch fieldType(a) {
 	case connector.TypeDate:
-		v := scalar(raw)
+		v := jsonscan.Scalar(raw, connector.MultiSep)
 		if t, err := parseTime(v); err == nil {
 			return t.Format("2006-01-02")
 		}
@@ -78,7 +79,7 @@ func attrValue(a attribute, raw json.RawMessage) string {
 		}
 		return v
 	case connector.TypeEnum:
-		v := scalar(raw)
+		v := jsonscan.Scalar(raw, connector.MultiSep)
 		for _, e := range a.Enumeration {
 			if strings.EqualFold(e.Label, v) {
 				return e.Value.String()
@@ -91,7 +92,7 @@ func attrValue(a attribute, raw json.RawMessage) string {
 			return strings.Join(vs, connector.MultiSep)
 		}
 	}
-	return scalar(raw)
+	return jsonscan.Scalar(raw, connector.MultiSep)
 }
 
 // wireValue is the value a write sends for attribute a: null for a blank
@@ -140,36 +141,6 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-// scalar is a JSON scalar as text: a string's contents, a number or bool
-// as written, a list of scalars joined by MultiSep, "" for null or an
-// object.
-func scalar(raw json.RawMessage) string {
-	s := strings.TrimSpace(string(raw))
-	switch {
-	case s == "" || s == "null" || s[0] == '{':
-		return ""
-	case s[0] == '[':
-		var vs []json.RawMessage
-		if json.Unmarshal(raw, &vs) != nil {
-			return ""
-		}
-		out := make([]string, 0, len(vs))
-		for _, v := range vs {
-			if x := scalar(v); x != "" {
-				out = append(out, x)
-			}
-		}
-		return strings.Join(out, connector.MultiSep)
-	case s[0] == '"':
-		var v string
-		if json.Unmarshal(raw, &v) != nil {
-			return ""
-		}
-		return v
-	}
-	return s
 }
 
 // parseTime reads Brevo's date-times: RFC 3339 with milliseconds and an

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/jsonscan"
 	"github.com/crmsync/crmsync/sync/connector/timecursor"
 )
 
@@ -198,7 +199,7 @@ func toRecord(p profile) (connector.Record, error) {
 	f[fCreated] = canonicalTime(a.Created)
 	f[fLastEventDate] = canonicalTime(deref(a.LastEventDate))
 	for _, part := range locationParts {
-		f[locationPrefix+part] = scalar(a.Location[part])
+		f[locationPrefix+part] = jsonscan.Scalar(a.Location[part], connector.MultiSep)
 	}
 	f[fConsent] = ""
 	if s := a.Subscriptions; s != nil && s.Email != nil && s.Email.Marketing != nil {
@@ -206,7 +207,7 @@ func toRecord(p profile) (connector.Record, error) {
 	}
 	for k, raw := range a.Properties {
 		if _, ok := propertyType(raw); ok {
-			f[propertiesPrefix+k] = scalar(raw)
+			f[propertiesPrefix+k] = jsonscan.Scalar(raw, connector.MultiSep)
 		}
 	}
 	return connector.Record{ID: p.ID, Fields: f, Modified: mod}, nil
@@ -217,23 +218,6 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-// scalar is a JSON scalar as text: a string's contents, a number or bool
-// as written, "" for null or anything else.
-func scalar(raw json.RawMessage) string {
-	s := strings.TrimSpace(string(raw))
-	switch {
-	case s == "" || s == "null" || s[0] == '{' || s[0] == '[':
-		return ""
-	case s[0] == '"':
-		var v string
-		if json.Unmarshal(raw, &v) != nil {
-			return ""
-		}
-		return v
-	}
-	return s
 }
 
 // parseTime reads Klaviyo's datetimes: RFC 3339, with or without a
