@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -54,24 +53,9 @@ func (c *Connector) Upsert(ctx context.Context, object, keyField string, ops []c
 	if keyField != fEmail {
 		return nil, fmt.Errorf("brevo: upsert %s: Brevo upserts contacts by email only, not by %s", object, keyField)
 	}
-	res := make([]connector.Result, len(ops))
-	var keep []connector.Op
-	var at []int
-	for i, op := range ops {
-		if strings.TrimSpace(op.Fields[fEmail]) == "" {
-			res[i].Err = &connector.RecordError{Vendor: vendor, Object: objContacts, Category: connector.CatValidation,
-				Field: fEmail, Code: "MISSING_KEY", Message: "the upsert key email is blank"}
-			continue
-		}
-		op.Kind = connector.OpUpsert
-		keep, at = append(keep, op), append(at, i)
-	}
-	out, err := c.write(ctx, keep)
+	res, err := connector.UpsertByKey(ctx, vendor, objContacts, fEmail, ops, c.write)
 	if err != nil {
 		return nil, fmt.Errorf("brevo: upsert %s: %w", object, err)
-	}
-	for k, r := range out {
-		res[at[k]] = r
 	}
 	return res, nil
 }

@@ -52,24 +52,9 @@ func (c *Connector) Upsert(ctx context.Context, object, keyField string, ops []c
 	default:
 		return nil, fmt.Errorf("klaviyo: upsert %s: %s is not an identifier Klaviyo matches profiles on (email, phone_number, external_id)", object, keyField)
 	}
-	res := make([]connector.Result, len(ops))
-	var keep []connector.Op
-	var at []int
-	for i, op := range ops {
-		if strings.TrimSpace(op.Fields[keyField]) == "" {
-			res[i].Err = &connector.RecordError{Vendor: vendor, Object: objProfiles, Category: connector.CatValidation,
-				Field: keyField, Code: "MISSING_KEY", Message: "the upsert key " + keyField + " is blank"}
-			continue
-		}
-		op.Kind = connector.OpUpsert
-		keep, at = append(keep, op), append(at, i)
-	}
-	out, err := c.write(ctx, keep)
+	res, err := connector.UpsertByKey(ctx, vendor, objProfiles, keyField, ops, c.write)
 	if err != nil {
 		return nil, fmt.Errorf("klaviyo: upsert %s: %w", object, err)
-	}
-	for k, r := range out {
-		res[at[k]] = r
 	}
 	return res, nil
 }
