@@ -104,19 +104,7 @@ func (s *Sim) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, sc := range strings.Fields(q.Get("scope")) {
 		if !slices.Contains(AllScopes, sc) {
-			ru, err := url.Parse(q.Get("redirect_uri"))
-			if err != nil {
-				http.Error(w, "Invalid redirect_uri", http.StatusBadRequest)
-				return
-			}
-			out := ru.Query()
-			out.Set("error", "invalid_scope")
-			out.Set("error_description", "unknown scope "+sc)
-			if st := q.Get("state"); st != "" {
-				out.Set("state", st)
-			}
-			ru.RawQuery = out.Encode()
-			http.Redirect(w, r, ru.String(), http.StatusFound)
+			simkit.RedirectError(w, r, "invalid_scope", "unknown scope "+sc)
 			return
 		}
 	}

@@ -147,6 +147,27 @@ func (a *AuthServer) HandleAuthorize(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, ru.String(), http.StatusFound)
 }
 
+// RedirectError sends the browser back to the request's redirect_uri with
+// an OAuth error and the request's state (RFC 6749 §4.1.2.1), as a consent
+// page does for a request it refuses (an unknown scope); a redirect_uri it
+// cannot read gets a 400 instead.
+func RedirectError(w http.ResponseWriter, r *http.Request, code, desc string) {
+	q := r.URL.Query()
+	ru, err := url.Parse(q.Get("redirect_uri"))
+	if err != nil || ru.Scheme == "" || ru.Host == "" {
+		http.Error(w, "error=invalid_request: redirect_uri is missing or invalid", http.StatusBadRequest)
+		return
+	}
+	out := ru.Query()
+	out.Set("error", code)
+	out.Set("error_description", desc)
+	if st := q.Get("state"); st != "" {
+		out.Set("state", st)
+	}
+	ru.RawQuery = out.Encode()
+	http.Redirect(w, r, ru.String(), http.StatusFound)
+}
+
 // Exchange handles a token request form (authorization_code or refresh_token grant).
 // requireSecret controls whether client_secret must be present (public PKCE clients may omit it).
 func (a *AuthServer) Exchange(form url.Values, requireSecret bool) (*TokenGrant, *OAuthError) {

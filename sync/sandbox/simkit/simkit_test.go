@@ -91,3 +91,17 @@ func TestAuthServerCodePKCEAndRotation(t *testing.T) {
 		t.Fatalf("old refresh token accepted after rotation: %v", err)
 	}
 }
+
+func TestRedirectError(t *testing.T) {
+	w := httptest.NewRecorder()
+	RedirectError(w, httptest.NewRequest("GET", "/authorize?redirect_uri=http%3A%2F%2Flocalhost%3A53682%2Fcallback&state=s1&scope=bogus", nil), "invalid_scope", "unknown scope bogus")
+	loc, _ := url.Parse(w.Header().Get("Location"))
+	if w.Code != http.StatusFound || loc.Path != "/callback" || loc.Query().Get("error") != "invalid_scope" || loc.Query().Get("state") != "s1" || loc.Query().Get("error_description") != "unknown scope bogus" {
+		t.Fatalf("redirect %d %q", w.Code, w.Header().Get("Location"))
+	}
+	w = httptest.NewRecorder()
+	RedirectError(w, httptest.NewRequest("GET", "/authorize?redirect_uri=nowhere", nil), "invalid_scope", "x")
+	if w.Code != http.StatusBadRequest {
+		t.Fatalf("an unreadable redirect_uri got %d, want 400", w.Code)
+	}
+}
