@@ -42,11 +42,9 @@ func (e *editor) mapOptOut(f *mapping.Field) bool {
 	if fa.Type != connector.TypeBool || len(fb.Options) == 0 {
 		return false
 	}
-	for _, o := range fb.Options {
-		if s := norm(o.Value + " " + o.Label); strings.Contains(s, "unsubscribed") || strings.Contains(s, "optedout") {
-			f.Transform, f.ValueMap = "map", map[string]string{"true": o.Value}
-			return true
-		}
+	if v := optOutOption(fb); v != "" {
+		f.Transform, f.ValueMap = "map", map[string]string{"true": v}
+		return true
 	}
 	return false
 }

@@ -190,6 +190,10 @@ func suggest(a, b *connector.Schema, have []mapping.Field) []suggestion {
 			if usedA[fa.Name] || fa.Type == connector.TypeID {
 				continue
 			}
+			if optOutFields[norm(fa.Name)] && fa.Type == connector.TypeBool && fb.Type == connector.TypeEnum && optOutOption(fb) != "" {
+				best, why = fa.Name, "an email opt-out and a consent status"
+				break
+			}
 			switch {
 			case norm(fa.Name) == norm(fb.Name):
 				best, why = fa.Name, "same name"
@@ -216,6 +220,8 @@ func suggest(a, b *connector.Schema, have []mapping.Field) []suggestion {
 		switch {
 		case optOutFields[norm(best)] && optOutFields[norm(fb.Name)]:
 			f.Rule = mapping.OptOut // an opt-out travels; an opt-in never does
+		case optOutFields[norm(best)] && fb.Type == connector.TypeEnum:
+			f.Rule, f.Transform, f.ValueMap = mapping.OptOut, "map", map[string]string{"true": optOutOption(fb)}
 		case fb.Type == connector.TypeEmail:
 			f.Transform = "lower"
 		case fb.Type == connector.TypePhone:
@@ -237,8 +243,21 @@ var synonyms = map[string]string{
 
 // optOutFields are the vendors' email opt-out checkboxes: HubSpot's
 // "Unsubscribed from all email", Salesforce's and Zoho's "Email Opt Out",
-// Dynamics 365's "Do not allow Bulk Emails".
-var optOutFields = map[string]bool{"hsemailoptout": true, "hasoptedoutofemail": true, "emailoptout": true, "donotbulkemail": true}
+// Dynamics 365's "Do not allow Bulk Emails", Brevo's blacklist.
+var optOutFields = map[string]bool{"hsemailoptout": true, "hasoptedoutofemail": true, "emailoptout": true, "donotbulkemail": true,
+	"emailblacklisted": true}
+
+// optOutOption is the option of a consent picklist that says the person
+// opted out (a Mailchimp member's "unsubscribed", Klaviyo's UNSUBSCRIBED,
+// an "Opted Out"), or "" when it has none.
+func optOutOption(f connector.Field) string {
+	for _, o := range f.Options {
+		if s := norm(o.Value + " " + o.Label); strings.Contains(s, "unsubscribed") || strings.Contains(s, "optedout") {
+			return o.Value
+		}
+	}
+	return ""
+}
 
 func norm(s string) string {
 	return strings.Map(func(r rune) rune {

@@ -85,6 +85,19 @@ func TestSuggestOptOutAsOptOutRow(t *testing.T) {
 	if len(got) != 1 || got[0].f.B != "HasOptedOutOfEmail" || got[0].f.Rule != mapping.OptOut || !strings.Contains(got[0].why, "opt-out") {
 		t.Fatalf("suggestions = %+v; want hs_email_optout → HasOptedOutOfEmail with rule opt-out", got)
 	}
+	// Brevo's blacklist is an opt-out checkbox too.
+	brevo := &connector.Schema{Fields: []connector.Field{{Name: "emailBlacklisted", Label: "Email blacklisted", Type: connector.TypeBool}}}
+	if got := suggest(a, brevo, nil); len(got) != 1 || got[0].f.B != "emailBlacklisted" || got[0].f.Rule != mapping.OptOut {
+		t.Fatalf("suggestions for Brevo = %+v; want hs_email_optout → emailBlacklisted with rule opt-out", got)
+	}
+	// A consent picklist (Klaviyo's) takes the checkbox's true as its
+	// unsubscribed option, and nothing else.
+	klaviyo := &connector.Schema{Fields: []connector.Field{enumField("subscriptions.email.marketing.consent", "SUBSCRIBED", "UNSUBSCRIBED", "NEVER_SUBSCRIBED"),
+		enumField("locale", "en", "fr")}}
+	got = suggest(a, klaviyo, nil)
+	if len(got) != 1 || got[0].f.Rule != mapping.OptOut || got[0].f.Transform != "map" || len(got[0].f.ValueMap) != 1 || got[0].f.ValueMap["true"] != "UNSUBSCRIBED" {
+		t.Fatalf("suggestions for Klaviyo = %+v; want hs_email_optout → consent, map true → UNSUBSCRIBED, rule opt-out", got)
+	}
 }
 
 // A row loaded with rule opt-out shows "Opt-outs only"; choosing it on
