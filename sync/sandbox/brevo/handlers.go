@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -74,32 +75,47 @@ func parseSince(v string) (time.Time, bool) {
 	return t, err == nil
 }
 
-// handleList serves GET /v3/contacts: limit (default 50, maximum 1000), offset,
-// modifiedSince and createdSince (at or after the time [the inclusive bound is
-// unverified]; "count" counts the filtered contacts, per the changelog), sort
-// (asc or desc by creation, default desc).
-func (s *Sim) handleList(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	limit, offset := 50, 0
+// pageParams reads a listing's limit (default def, at most max), offset
+// and sort (asc or desc by creation, default desc).
+func pageParams(q url.Values, def, max int) (limit, offset int, asc bool, e *apiError) {
+	limit = def
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			writeError(w, badParam("limit is not valid [unverified wording]"))
-			return
+			return 0, 0, false, badParam("limit is not valid [unverified wording]")
 		}
-		if n > 1000 {
-			writeError(w, &apiError{400, "out_of_range", "Limit exceeds max value [unverified wording]"})
-			return
+		if n > max {
+			return 0, 0, false, &apiError{400, "out_of_range", "Limit exceeds max value [unverified wording]"}
 		}
 		limit = n
 	}
 	if v := q.Get("offset"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			writeError(w, badParam("offset is not valid [unverified wording]"))
-			return
+			return 0, 0, false, badParam("offset is not valid [unverified wording]")
 		}
 		offset = n
+	}
+	switch q.Get("sort") {
+	case "", "desc":
+	case "asc":
+		asc = true
+	default:
+		return 0, 0, false, badParam("sort is not valid [unverified wording]")
+	}
+	return limit, offset, asc, nil
+}
+
+// handleList serves GET /v3/contacts: limit (default 50, maximum 1000), offset,
+// modifiedSince and createdSince (at or after the time [the inclusive bound is
+// unverified]; "count" counts the filtered contacts, per the changelog), sort
+// (asc or desc by creation, default desc).
+func (s *Sim) handleList(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit, offset, sortAsc, e := pageParams(q, 50, 1000)
+	if e != nil {
+		writeError(w, e)
+		return
 	}
 	mod, ok1 := parseSince(q.Get("modifiedSince"))
 	cr, ok2 := parseSince(q.Get("createdSince"))
@@ -107,13 +123,8 @@ func (s *Sim) handleList(w http.ResponseWriter, r *http.Request) {
 		writeError(w, badParam("Invalid date format, use YYYY-MM-DDTHH:mm:ss.SSSZ [unverified wording]"))
 		return
 	}
-	sortDir := q.Get("sort")
-	if sortDir != "" && sortDir != "asc" && sortDir != "desc" {
-		writeError(w, badParam("sort is not valid [unverified wording]"))
-		return
-	}
 	s.mu.RLock()
-	page, total := s.page(mod, cr, sortDir == "asc", offset, limit)
+	page, total := s.page(mod, cr, sortAsc, offset, limit)
 	out := make([]map[string]any, 0, len(page))
 	for _, c := range page {
 		out = append(out, render(c, false))

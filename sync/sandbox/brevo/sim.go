@@ -48,7 +48,7 @@ type Options struct {
 type Sim struct {
 	opts     Options
 	now      func() time.Time
-	mu       sync.RWMutex // guards the contacts, their indexes, nextID and last
+	mu       sync.RWMutex // guards the contacts, their indexes, nextID, last and lists
 	contacts map[int64]*Contact
 	order    []int64 // ids in creation order
 	byEmail  map[string]int64
@@ -57,6 +57,7 @@ type Sim struct {
 	nextID   int64
 	last     time.Time
 	attrs    map[string]Attribute
+	lists    []List // in creation order
 	attrList []Attribute
 	orgID    string
 	rng      *rand.Rand
@@ -142,6 +143,7 @@ func (s *Sim) routes() {
 	route("POST", "/v3/contacts", "contacts:write", s.handleCreate)
 	route("POST", "/v3/contacts/batch", "contacts:write", s.handleBatch)
 	route("GET", "/v3/contacts/attributes", "contacts:read", s.handleAttributes)
+	route("GET", "/v3/contacts/lists", "contacts:read", s.handleLists)
 	route("GET", "/v3/contacts/{identifier}", "contacts:read", s.handleGet)
 	route("PUT", "/v3/contacts/{identifier}", "contacts:write", s.handleUpdate)
 	route("DELETE", "/v3/contacts/{identifier}", "contacts:write", s.handleDelete)
