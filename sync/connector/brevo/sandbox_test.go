@@ -3,7 +3,6 @@ package brevo
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
@@ -30,11 +29,7 @@ func newEnv(t *testing.T, opts bvsim.Options) *env {
 	t.Helper()
 	opts.PathPrefix = "/brevo"
 	sim := bvsim.New(opts)
-	mux := http.NewServeMux()
-	mux.Handle("/brevo/", http.StripPrefix("/brevo", sim))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return &env{sim: sim, base: srv.URL + "/brevo"}
+	return &env{sim: sim, base: conformance.Serve(t, "/brevo", sim)}
 }
 
 // signIn runs the real authorization-code exchange with PKCE, with the

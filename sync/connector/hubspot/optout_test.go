@@ -247,7 +247,7 @@ func TestEmailOptOutPerEmailErrorFailsThatRecord(t *testing.T) {
 	})))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	e := &env{sim: sim, srv: srv, base: srv.URL + "/hubspot"}
+	e := &env{sim: sim, base: srv.URL + "/hubspot"}
 	a, _ := sim.Create("contacts", map[string]string{"email": "a@optout.example"})
 	b, _ := sim.Create("contacts", map[string]string{"email": "b@optout.example"})
 	mu.Lock()

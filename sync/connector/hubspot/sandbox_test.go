@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -25,7 +24,6 @@ import (
 // env is one sandbox portal served over real HTTP on 127.0.0.1.
 type env struct {
 	sim  *hssim.Sim
-	srv  *httptest.Server
 	base string // API base the connector gets
 }
 
@@ -33,11 +31,7 @@ func newEnv(t *testing.T, opts hssim.Options) *env {
 	t.Helper()
 	opts.PathPrefix = "/hubspot"
 	sim := hssim.New(opts)
-	mux := http.NewServeMux()
-	mux.Handle("/hubspot/", http.StripPrefix("/hubspot", sim))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return &env{sim: sim, srv: srv, base: srv.URL + "/hubspot"}
+	return &env{sim: sim, base: conformance.Serve(t, "/hubspot", sim)}
 }
 
 // oauthClient runs the real authorization-code exchange against the

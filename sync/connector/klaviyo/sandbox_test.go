@@ -3,7 +3,6 @@ package klaviyo
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -29,11 +28,7 @@ func newEnv(t *testing.T, opts kvsim.Options) *env {
 	t.Helper()
 	opts.PathPrefix = "/klaviyo"
 	sim := kvsim.New(opts)
-	mux := http.NewServeMux()
-	mux.Handle("/klaviyo/", http.StripPrefix("/klaviyo", sim))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return &env{sim: sim, base: srv.URL + "/klaviyo"}
+	return &env{sim: sim, base: conformance.Serve(t, "/klaviyo", sim)}
 }
 
 // signIn runs the real authorization-code exchange with PKCE and returns

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -32,11 +31,7 @@ func newEnv(t *testing.T, opts mcsim.Options) *env {
 	// Mailchimp refuses as fake.
 	opts.AcceptReservedDomains = true
 	sim := mcsim.New(opts)
-	mux := http.NewServeMux()
-	mux.Handle("/mailchimp/", http.StripPrefix("/mailchimp", sim))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return &env{sim: sim, base: srv.URL + "/mailchimp"}
+	return &env{sim: sim, base: conformance.Serve(t, "/mailchimp", sim)}
 }
 
 // signIn runs the real authorization-code exchange and asks the metadata

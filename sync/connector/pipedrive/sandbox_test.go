@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
@@ -30,11 +29,7 @@ func newEnv(t *testing.T, opts pdsim.Options) *env {
 	t.Helper()
 	opts.PathPrefix = "/pipedrive"
 	sim := pdsim.New(opts)
-	mux := http.NewServeMux()
-	mux.Handle("/pipedrive/", http.StripPrefix("/pipedrive", sim))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return &env{sim: sim, base: srv.URL + "/pipedrive"}
+	return &env{sim: sim, base: conformance.Serve(t, "/pipedrive", sim)}
 }
 
 // oauthClient runs the real authorization-code exchange (client secret by

@@ -3,7 +3,6 @@ package zoho
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -28,11 +27,7 @@ func newEnv(t *testing.T, opts zsim.Options) *env {
 	t.Helper()
 	opts.PathPrefix = "/zoho"
 	sim := zsim.New(opts)
-	mux := http.NewServeMux()
-	mux.Handle("/zoho/", http.StripPrefix("/zoho", sim))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return &env{sim: sim, base: srv.URL + "/zoho"}
+	return &env{sim: sim, base: conformance.Serve(t, "/zoho", sim)}
 }
 
 // oauthClient runs the real authorization-code exchange, with the consent
