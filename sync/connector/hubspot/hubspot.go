@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -59,7 +60,11 @@ func Info() connector.Info {
 			// reason: only an Enterprise portal has custom objects and can
 			// grant them. HubSpot takes the optional scopes space-separated,
 			// as it does scope.
-			AuthParams: map[string]string{"optional_scope": strings.Join(append([]string{scopeUnsubscribe}, customScopes...), " ")},
+			// Any account can grant communication_preferences.write, which
+			// the single-contact unsubscribe needs (the fallback where the
+			// batch scope is missing); it is optional too, so a HubSpot app
+			// set up before crmsync asked for it still connects.
+			AuthParams: map[string]string{"optional_scope": strings.Join(append([]string{scopeUnsubscribe, scopeUnsubscribeOne}, customScopes...), " ")},
 			PKCE:       true,
 			TokenRoute: true, // service keys, sent as Authorization: Bearer
 			DocsURL:    "https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/oauth/oauth-quickstart-guide",
@@ -120,6 +125,10 @@ type Connector struct {
 
 	mu      sync.Mutex
 	schemas map[string]connector.Schema
+
+	// batchOptOutDenied is set once HubSpot refused the batch unsubscribe
+	// for a missing scope: later unsubscribes go one call each.
+	batchOptOutDenied atomic.Bool
 }
 
 var (

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -47,6 +48,12 @@ const (
 	// subscription endpoints; only a Marketing Hub Enterprise account can
 	// grant it, so the connector asks for it as an optional scope (Info).
 	scopeUnsubscribe = "communication_preferences.statuses.batch.write"
+	// unsubscribeOnePath is the single-contact endpoint, by email
+	// (PathEscaped into %s). Its scope, communication_preferences.write,
+	// any account can grant, so an account without the batch scope
+	// unsubscribes through it, a call per contact (unsubscribeEach).
+	unsubscribeOnePath  = "/communication-preferences/v4/statuses/%s/unsubscribe-all?channel=EMAIL"
+	scopeUnsubscribeOne = "communication_preferences.write"
 	// unsubscribeBatch is the most emails one unsubscribe call carries
 	// [unverified: neither the spec nor the guide gives a limit; 100 is
 	// the CRM batch endpoints' limit].
@@ -313,9 +320,64 @@ func (c *Connector) unsubscribe(ctx context.Context, ps []pending, results []con
 		byEmail[k] = append(byEmail[k], p)
 	}
 	for start := 0; start < len(emails); start += unsubscribeBatch {
-		if err := c.unsubscribeCall(ctx, emails[start:min(start+unsubscribeBatch, len(emails))], byEmail, results); err != nil {
+		chunk := emails[start:min(start+unsubscribeBatch, len(emails))]
+		var err error
+		if c.batchOptOutDenied.Load() {
+			err = c.unsubscribeEach(ctx, chunk, byEmail, results)
+		} else {
+			err = c.unsubscribeCall(ctx, chunk, byEmail, results)
+		}
+		if err != nil {
 			return fmt.Errorf("%s: %w", optOutField, err)
 		}
+	}
+	return nil
+}
+
+// unsubscribeEach unsubscribes emails (lower case) one call each through
+// the single-contact endpoint, which needs only communication_preferences
+// .write, a scope every account can grant. It is how an account without
+// Marketing Hub Enterprise unsubscribes: opt-outs are few after the first
+// run, so a call each costs little. A contact HubSpot refuses fails alone,
+// with HubSpot's message; a missing scope here too fails the contacts
+// left, naming both scopes, and the rest of the sync goes on.
+func (c *Connector) unsubscribeEach(ctx context.Context, emails []string, byEmail map[string][]pending, results []connector.Result) error {
+	for i, k := range emails {
+		r, err := c.call(ctx, http.MethodPost, fmt.Sprintf(unsubscribeOnePath, url.PathEscape(k)), nil)
+		if err != nil {
+			return fmt.Errorf("unsubscribe from all email: %w", err)
+		}
+		if r.Status == http.StatusOK {
+			c.release(r)
+			continue
+		}
+		if he, ok := recordLevel(r); ok {
+			c.release(r)
+			for _, p := range byEmail[k] {
+				re := recordError("contacts", pending{in: input{ID: results[p.idx].ID}}, standardError{Status: fmt.Sprint(r.Status),
+					Category: he.Category, Message: he.Message, Context: he.Context, Errors: he.Errors})
+				re.Field = optOutField
+				results[p.idx].Err = re
+			}
+			continue
+		}
+		e := r.apiError()
+		he, derr := decodeError(r.Body)
+		c.release(r)
+		if derr != nil || he.Category != "MISSING_SCOPES" {
+			return fmt.Errorf("unsubscribe from all email: %w", e)
+		}
+		// Neither scope: only these contacts fail, each saying why, and
+		// are tried again on later runs.
+		msg := fmt.Sprintf("not unsubscribed from all email: that needs the scope %s (any HubSpot account can grant it; "+
+			"a connection made before crmsync asked for it must reconnect HubSpot) or %s (Marketing Hub Enterprise) (HubSpot: %s)",
+			scopeUnsubscribeOne, scopeUnsubscribe, e.Message)
+		for _, k := range emails[i:] {
+			for _, p := range byEmail[k] {
+				results[p.idx].Err = optOutRecordError(results[p.idx].ID, connector.CatValidation, "MISSING_SCOPES", msg)
+			}
+		}
+		return nil
 	}
 	return nil
 }
@@ -365,18 +427,12 @@ func (c *Connector) unsubscribeCall(ctx context.Context, emails []string, byEmai
 	default:
 		e := r.apiError()
 		if he, err := decodeError(r.Body); err == nil && he.Category == "MISSING_SCOPES" {
-			// The account cannot grant the scope (no Marketing Hub
-			// Enterprise) or the connection predates it. The rest of the
-			// sync is fine, so only these contacts fail, each saying why,
-			// and are tried again on later runs.
-			msg := fmt.Sprintf("not unsubscribed from all email: that needs the scope %s, which HubSpot grants only to accounts "+
-				"with Marketing Hub Enterprise; a connection made before crmsync asked for it must reconnect HubSpot (HubSpot: %s)", scopeUnsubscribe, e.Message)
-			for _, k := range emails {
-				for _, p := range byEmail[k] {
-					results[p.idx].Err = optOutRecordError(results[p.idx].ID, connector.CatValidation, "MISSING_SCOPES", msg)
-				}
-			}
-			return nil
+			// The account cannot grant the batch scope (no Marketing Hub
+			// Enterprise) or the connection predates it: the contacts go
+			// one call each, for the rest of this connector's life.
+			c.release(r)
+			c.batchOptOutDenied.Store(true)
+			return c.unsubscribeEach(ctx, emails, byEmail, results)
 		}
 		return fmt.Errorf("unsubscribe from all email: %w", e)
 	}

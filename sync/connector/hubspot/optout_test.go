@@ -16,6 +16,7 @@ const (
 	statUnsubscribe = "POST /communication-preferences/v4/statuses/batch/unsubscribe-all"
 	statBatchRead   = "POST /crm/objects/2026-03/contacts/batch/read"
 	statBatchUpdate = "POST /crm/objects/2026-03/contacts/batch/update"
+	statUnsubOne    = "POST /communication-preferences/v4/statuses/{subscriberIdString}/unsubscribe-all"
 )
 
 // optedOut is the contact's hs_email_optout in the sandbox.
@@ -288,8 +289,8 @@ func TestEmailOptOutMissingScope(t *testing.T) {
 	}
 	var re *connector.RecordError
 	if !errors.As(res[0].Err, &re) || re.Field != optOutField || re.Code != "MISSING_SCOPES" || !strings.Contains(re.Message, scopeUnsubscribe) ||
-		!strings.Contains(re.Message, "Marketing Hub Enterprise") {
-		t.Fatalf("contact to unsubscribe: %v; want MISSING_SCOPES on %s naming the scope", res[0].Err, optOutField)
+		!strings.Contains(re.Message, scopeUnsubscribeOne) || !strings.Contains(re.Message, "reconnect HubSpot") {
+		t.Fatalf("contact to unsubscribe: %v; want MISSING_SCOPES on %s naming both scopes and what to do", res[0].Err, optOutField)
 	}
 	if res[1].Err != nil {
 		t.Fatalf("the other contact failed: %v", res[1].Err)
@@ -301,3 +302,98 @@ func TestEmailOptOutMissingScope(t *testing.T) {
 		t.Fatalf("the other contact was not written: %v", got.Properties)
 	}
 }
+
+// A portal without Marketing Hub Enterprise cannot grant the batch scope,
+// but grants communication_preferences.write, which crmsync asks for as an
+// optional scope too. Its opt-outs go one call each through the
+// single-contact endpoint: the first write tries the batch call once, is
+// refused, and unsubscribes each contact alone; later writes of the same
+// connector skip the batch call. Every contact asked for is opted out in
+// the sandbox, the others are not, and an email HubSpot refuses (a
+// contact whose email changed under the write) fails that contact alone
+// with HubSpot's message.
+func TestEmailOptOutWithoutMarketingEnterprise(t *testing.T) {
+	e := newEnv(t, hssim.Options{Seed: 17, NoMarketingEnterprise: true})
+	var ids []string
+	for _, n := range []string{"ann", "bob", "cy"} {
+		r, _ := e.sim.Create("contacts", map[string]string{"email": n + "+list@optout.example", "firstname": n})
+		ids = append(ids, r.ID)
+	}
+	dee, _ := e.sim.Create("contacts", map[string]string{"email": "dee@optout.example"})
+	// Someone renames Cy's email in HubSpot between the write and the
+	// unsubscribe, as a user in HubSpot's own window might.
+	client := e.oauthClient(t)
+	next := client.Transport
+	client.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if strings.Contains(r.URL.Path, "cy+list@") {
+			if _, err := e.sim.Update("contacts", ids[2], map[string]string{"email": "cy.renamed@optout.example"}); err != nil {
+				t.Error(err)
+			}
+		}
+		return next.RoundTrip(r)
+	})
+	c, err := newConnector(client, e.base, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats := e.sim.Stats()
+	res, err := c.Write(t.Context(), "contacts", []connector.Op{
+		{Kind: connector.OpUpdate, ID: ids[0], Fields: map[string]string{optOutField: "true"}}, // its email read first
+		{Kind: connector.OpUpdate, ID: ids[1], Fields: map[string]string{"email": "bob+list@optout.example", "firstname": "Bobby", optOutField: "true"}},
+		{Kind: connector.OpUpdate, ID: dee.ID, Fields: map[string]string{"firstname": "Dee"}}})
+	if err != nil || res[0].Err != nil || res[1].Err != nil || res[2].Err != nil {
+		t.Fatalf("write without the batch scope: %+v, %v", res, err)
+	}
+	after := e.sim.Stats()
+	if d := after[statUnsubscribe] - stats[statUnsubscribe]; d != 1 {
+		t.Errorf("%d batch unsubscribe calls; want the one HubSpot refused", d)
+	}
+	if d := after[statUnsubOne] - stats[statUnsubOne]; d != 2 {
+		t.Errorf("%d single unsubscribe calls; want one per contact, 2", d)
+	}
+	for i, want := range []string{"true", "true", ""} {
+		if got := optedOut(t, e, ids[i]); got != want {
+			t.Errorf("contact %d: %s = %q, want %q", i, optOutField, got, want)
+		}
+	}
+	if optedOut(t, e, dee.ID) != "" {
+		t.Error("Dee was opted out")
+	}
+	if got, _ := e.sim.Get("contacts", ids[1]); got.Properties["firstname"] != "Bobby" {
+		t.Errorf("Bob's other field: %v", got.Properties)
+	}
+
+	// The same connector again: straight to the single endpoint. Cy's op
+	// carries an email HubSpot no longer has for any contact (changed
+	// under the write), so HubSpot's 404 fails Cy alone.
+	stats = e.sim.Stats()
+	res, err = c.Write(t.Context(), "contacts", []connector.Op{
+		{Kind: connector.OpUpdate, ID: ids[2], Fields: map[string]string{"email": "cy+list@optout.example", optOutField: "true"}},
+		{Kind: connector.OpUpdate, ID: dee.ID, Fields: map[string]string{"email": "dee@optout.example", optOutField: "true"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var re *connector.RecordError
+	if !errors.As(res[0].Err, &re) || re.Field != optOutField || re.RecordID != ids[2] || re.Code != "OBJECT_NOT_FOUND" ||
+		!strings.Contains(re.Message, "cy+list@optout.example") {
+		t.Fatalf("Cy, renamed under the write: %v; want HubSpot's OBJECT_NOT_FOUND on %s naming the email", res[0].Err, optOutField)
+	}
+	if res[1].Err != nil {
+		t.Fatalf("Dee failed with Cy: %v", res[1].Err)
+	}
+	after = e.sim.Stats()
+	if d := after[statUnsubscribe] - stats[statUnsubscribe]; d != 0 {
+		t.Errorf("%d batch unsubscribe calls on the second write; want none", d)
+	}
+	if d := after[statUnsubOne] - stats[statUnsubOne]; d != 2 {
+		t.Errorf("%d single unsubscribe calls on the second write; want 2", d)
+	}
+	if optedOut(t, e, ids[2]) != "" || optedOut(t, e, dee.ID) != "true" {
+		t.Fatalf("second write: Cy %q, Dee %q; want Dee alone opted out", optedOut(t, e, ids[2]), optedOut(t, e, dee.ID))
+	}
+}
+
+// roundTripFunc lets a test act between the connector and the sandbox.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -13,15 +13,20 @@ import (
 // account has the product behind it and dropped otherwise
 // (developers.hubspot.com/docs/apps/developer-platform/build-apps/
 // authentication/scopes, "App scope types"). The sandbox portal has every
-// product, Marketing Hub Enterprise included, so it grants them all.
+// product, Marketing Hub Enterprise included, so it grants them all, but
+// the batch subscription scope when Options.NoMarketingEnterprise says the
+// portal lacks that product.
 func (s *Sim) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if opt := strings.Fields(q.Get("optional_scope")); len(opt) > 0 {
 		scopes := strings.Fields(q.Get("scope"))
 		if len(scopes) == 0 {
-			scopes = slices.Clone(defaultScopes)
+			scopes = slices.Clone(s.scopes.defaults)
 		}
 		for _, o := range opt {
+			if o == scopeStatusesBatchWrite && s.opts.NoMarketingEnterprise {
+				continue
+			}
 			if !slices.Contains(scopes, o) {
 				scopes = append(scopes, o)
 			}

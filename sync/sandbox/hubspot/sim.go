@@ -4,6 +4,7 @@ package hubspot
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -34,6 +35,11 @@ type Options struct {
 	// NoCustomObjects leaves out the portal's custom object (Projects), as
 	// in a portal without an Enterprise subscription.
 	NoCustomObjects bool
+	// NoMarketingEnterprise is a portal without Marketing Hub Enterprise:
+	// it never grants the batch subscription scope, which the authorize
+	// page drops from optional_scope and long-lived tokens do not hold.
+	// The single-contact subscription endpoints still work.
+	NoMarketingEnterprise bool
 }
 
 // Sim is the simulated HubSpot portal.
@@ -64,7 +70,7 @@ type Sim struct {
 // object scopes.
 var defaultScopes = []string{"oauth", "crm.objects.contacts.read", "crm.objects.contacts.write",
 	"crm.objects.companies.read", "crm.objects.companies.write", "crm.objects.deals.read", "crm.objects.deals.write",
-	scopeStatusesBatchWrite, scopeSchemasCustomRead, scopeObjectsCustomRead, scopeObjectsCustomWrite}
+	scopeStatusesWrite, scopeStatusesBatchWrite, scopeSchemasCustomRead, scopeObjectsCustomRead, scopeObjectsCustomWrite}
 
 // New builds a Sim with empty object stores.
 func New(opts Options) *Sim {
@@ -97,8 +103,13 @@ func New(opts Options) *Sim {
 		burst:  simkit.NewSlidingWindow(opts.BurstMax, 10*time.Second, opts.Now),
 		search: simkit.NewSlidingWindow(opts.SearchPerSec, time.Second, opts.Now),
 	}
+	granted := defaultScopes
+	if opts.NoMarketingEnterprise {
+		granted = slices.DeleteFunc(slices.Clone(defaultScopes), func(sc string) bool { return sc == scopeStatusesBatchWrite })
+	}
+	s.scopes.defaults = granted
 	s.auth = simkit.NewAuthServer(simkit.OAuthConfig{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
-		AccessTTL: opts.AccessTTL, RotateRefresh: opts.RotateRefresh, Scopes: defaultScopes, TokenPrefix: "CiQ", Now: opts.Now})
+		AccessTTL: opts.AccessTTL, RotateRefresh: opts.RotateRefresh, Scopes: granted, TokenPrefix: "CiQ", Now: opts.Now})
 	for name, sc := range schemas() {
 		s.stores[name] = newObjectStore(sc)
 	}
@@ -163,6 +174,7 @@ func (s *Sim) routes() {
 	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/read", false, s.handleAssociationBatchRead)
 	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/archive", false, s.handleAssociationBatchArchive)
 	api("POST "+unsubscribeAllPath, false, s.scoped(scopeStatusesBatchWrite, s.handleUnsubscribeAll))
+	api("POST "+unsubscribeOnePath, false, s.scopedAny(statusesWriteScopes, s.handleUnsubscribeOne))
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", "Resource not found: "+r.Method+" "+r.URL.Path, nil)
 	})

@@ -25,16 +25,28 @@ import (
 //     multiple contacts"): the inputs are the contacts' email addresses, and
 //     the batch endpoints need the scope
 //     communication_preferences.statuses.batch.write, which only a Marketing
-//     Hub Enterprise account can authorize.
+//     Hub Enterprise account can authorize. The single-contact endpoint
+//     POST /communication-preferences/v4/statuses/{subscriberIdString}/
+//     unsubscribe-all needs communication_preferences.write (or .read_write),
+//     which any account can grant; the spec's product tiers start at free
+//     for Sales and Service Hub.
 //
 // What neither says, the sandbox chooses, marked [unverified].
 
 const (
 	// unsubscribeAllPath is the batch "opted out of all email" endpoint.
 	unsubscribeAllPath = "/communication-preferences/v4/statuses/batch/unsubscribe-all"
+	// unsubscribeOnePath is the single-contact "opted out of all email"
+	// endpoint; the path segment is the contact's email address.
+	unsubscribeOnePath = "/communication-preferences/v4/statuses/{subscriberIdString}/unsubscribe-all"
 	// scopeStatusesBatchWrite is the public scope the v4 guide names for
 	// the batch subscription endpoints.
 	scopeStatusesBatchWrite = "communication_preferences.statuses.batch.write"
+	// scopeStatusesWrite and scopeStatusesReadWrite are the public scopes
+	// the v4 guide names for updating one contact's subscriptions (either
+	// one opens the single-contact endpoints); any account can grant them.
+	scopeStatusesWrite     = "communication_preferences.write"
+	scopeStatusesReadWrite = "communication_preferences.read_write"
 	// maxSubscriptionInputs caps one batch call [unverified: neither the
 	// spec (no maxItems) nor the guide gives a limit; 100 is the CRM batch
 	// endpoints' limit].
@@ -51,10 +63,11 @@ const (
 
 // tokenScopes remembers the scopes of each access token the token endpoint
 // issued, which the scoped endpoints check (simkit's AuthServer keeps them
-// to itself). A token it never saw (IssueLongLived) holds defaultScopes.
+// to itself). A token it never saw (IssueLongLived) holds defaults.
 type tokenScopes struct {
-	mu sync.Mutex
-	m  map[string][]string
+	mu       sync.Mutex
+	m        map[string][]string
+	defaults []string // the portal's grantable defaultScopes; set once by New
 }
 
 func (t *tokenScopes) record(token string, scopes []string) {
@@ -78,7 +91,7 @@ func (t *tokenScopes) hasAny(token string, scopes []string) bool {
 	held, ok := t.m[token]
 	t.mu.Unlock()
 	if !ok {
-		held = defaultScopes
+		held = t.defaults
 	}
 	for _, s := range held {
 		if slices.Contains(scopes, s) {
@@ -157,25 +170,10 @@ type bulkOptOutResponse struct {
 // may well keep the status for the address alone].
 func (s *Sim) handleUnsubscribeAll(w http.ResponseWriter, r *http.Request) {
 	started := s.now()
-	q := r.URL.Query()
-	switch ch := q.Get("channel"); {
-	case ch == "":
-		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "Query parameter channel is required; the only supported channel is EMAIL.",
-			[]errDetail{{Message: "must not be null", Code: "REQUIRED", In: "channel"}})
-		return
-	case ch != "EMAIL":
-		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", fmt.Sprintf("Unsupported channel %s; the only supported channel is EMAIL.", ch),
-			[]errDetail{{Message: "must be one of [EMAIL]", Code: "INVALID_ENUM", In: "channel"}})
+	verbose, ok := subscriptionQuery(w, r)
+	if !ok {
 		return
 	}
-	if v := q.Get("businessUnitId"); v != "" {
-		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
-			writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", fmt.Sprintf("businessUnitId %s is not an integer.", v),
-				[]errDetail{{Message: "must be an integer", Code: "INVALID_INTEGER", In: "businessUnitId"}})
-			return
-		}
-	}
-	verbose := q.Get("verbose") == "true"
 	var in struct {
 		Inputs *[]string `json:"inputs"`
 	}
@@ -212,21 +210,94 @@ func (s *Sim) handleUnsubscribeAll(w http.ResponseWriter, r *http.Request) {
 			fail("OBJECT_NOT_FOUND", "404", fmt.Sprintf("No contact has the email address %s, so it was not unsubscribed.", email))
 			continue
 		}
-		reason := "NO_STATUS_CHANGE"
-		if changed {
-			reason = "UNSUBSCRIBE_FROM_ALL_OCCURRED"
-		}
 		res := bulkOptOut{SubscriberIDString: rec.vals[emailIdx], Statuses: []publicStatus{}}
 		if verbose {
-			res.Statuses = append(res.Statuses, publicStatus{Channel: "EMAIL", SubscriberIDString: rec.vals[emailIdx],
-				SubscriptionID: sandboxSubscriptionID, SubscriptionName: sandboxSubscriptionName, Status: "UNSUBSCRIBED",
-				Source: "Public status API", SetStatusSuccessReason: reason, Timestamp: isoMillis(rec.modified)})
+			res.Statuses = append(res.Statuses, unsubscribedStatus(rec.vals[emailIdx], rec, changed))
 		}
 		resp.Results = append(resp.Results, res)
 	}
 	s.mu.Unlock()
 	resp.NumErrors = len(resp.Errors)
 	resp.StartedAt, resp.CompletedAt = nowISO(started), nowISO(s.now())
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// subscriptionQuery checks the query parameters the unsubscribe endpoints
+// share (channel, required, enum [EMAIL]; businessUnitId; verbose) and
+// answers 400 when one is wrong.
+func subscriptionQuery(w http.ResponseWriter, r *http.Request) (verbose, ok bool) {
+	q := r.URL.Query()
+	switch ch := q.Get("channel"); {
+	case ch == "":
+		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "Query parameter channel is required; the only supported channel is EMAIL.",
+			[]errDetail{{Message: "must not be null", Code: "REQUIRED", In: "channel"}})
+		return false, false
+	case ch != "EMAIL":
+		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", fmt.Sprintf("Unsupported channel %s; the only supported channel is EMAIL.", ch),
+			[]errDetail{{Message: "must be one of [EMAIL]", Code: "INVALID_ENUM", In: "channel"}})
+		return false, false
+	}
+	if v := q.Get("businessUnitId"); v != "" {
+		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+			writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", fmt.Sprintf("businessUnitId %s is not an integer.", v),
+				[]errDetail{{Message: "must be an integer", Code: "INVALID_INTEGER", In: "businessUnitId"}})
+			return false, false
+		}
+	}
+	return q.Get("verbose") == "true", true
+}
+
+// unsubscribedStatus is the PublicStatus a verbose unsubscribe answers for
+// a contact (email) now opted out; changed says whether this call did it.
+func unsubscribedStatus(email string, rec *record, changed bool) publicStatus {
+	reason := "NO_STATUS_CHANGE"
+	if changed {
+		reason = "UNSUBSCRIBE_FROM_ALL_OCCURRED"
+	}
+	return publicStatus{Channel: "EMAIL", SubscriberIDString: email,
+		SubscriptionID: sandboxSubscriptionID, SubscriptionName: sandboxSubscriptionName, Status: "UNSUBSCRIBED",
+		Source: "Public status API", SetStatusSuccessReason: reason, Timestamp: isoMillis(rec.modified)}
+}
+
+// statusesWriteScopes open the single-contact unsubscribe endpoint.
+var statusesWriteScopes = []string{scopeStatusesWrite, scopeStatusesReadWrite}
+
+// handleUnsubscribeOne serves POST /communication-preferences/v4/statuses/
+// {subscriberIdString}/unsubscribe-all?channel=EMAIL, the single-contact
+// form of handleUnsubscribeAll, answering ActionResponseWithResultsPublicStatus
+// (results empty unless verbose, as the reference page says). An address
+// that is not valid is a 400 VALIDATION_ERROR and one no contact has a 404
+// OBJECT_NOT_FOUND, HubSpot's standard error body [unverified: the spec
+// declares only the default error response].
+func (s *Sim) handleUnsubscribeOne(w http.ResponseWriter, r *http.Request) {
+	started := s.now()
+	verbose, ok := subscriptionQuery(w, r)
+	if !ok {
+		return
+	}
+	email := strings.TrimSpace(r.PathValue("subscriberIdString"))
+	if !validEmail(email) {
+		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", fmt.Sprintf("%s is not a valid email address.", email),
+			[]errDetail{{Message: "must be a valid email address", Code: "INVALID_EMAIL", In: "subscriberIdString"}})
+		return
+	}
+	emailIdx, _ := s.stores["contacts"].schema.prop("email")
+	s.mu.Lock()
+	rec, changed := s.unsubscribeLocked(email)
+	var st publicStatus
+	if rec != nil {
+		st = unsubscribedStatus(rec.vals[emailIdx], rec, changed)
+	}
+	s.mu.Unlock()
+	if rec == nil {
+		writeError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", fmt.Sprintf("No contact has the email address %s, so it was not unsubscribed.", email), nil)
+		return
+	}
+	resp := map[string]any{"status": "COMPLETE", "results": []publicStatus{},
+		"startedAt": nowISO(started), "completedAt": nowISO(s.now())}
+	if verbose {
+		resp["results"] = []publicStatus{st}
+	}
 	writeJSON(w, http.StatusOK, resp)
 }
 

@@ -219,3 +219,73 @@ func TestUnsubscribeAllNeedsTheBatchScope(t *testing.T) {
 		t.Fatalf("long-lived token: %d", r.StatusCode)
 	}
 }
+
+// A portal without Marketing Hub Enterprise drops the batch scope from
+// optional_scope and refuses the batch call, but the single-contact
+// endpoint, on communication_preferences.write, opts a contact out: by its
+// email in the path, in any case, once (a second call changes nothing). A
+// malformed address is a 400 and an email of no contact a 404, each naming
+// it; a token without the write scope gets 403 MISSING_SCOPES naming both
+// scopes that open the endpoint.
+func TestUnsubscribeOneWithoutMarketingEnterprise(t *testing.T) {
+	e := newEnv(t, Options{NoMarketingEnterprise: true})
+	ann, _ := e.sim.Create("contacts", map[string]string{"email": "ann+news@example.com"})
+	bob, _ := e.sim.Create("contacts", map[string]string{"email": "bob@example.com"})
+	tok := e.authorize("oauth crm.objects.contacts.read crm.objects.contacts.write", scopeStatusesBatchWrite+" "+scopeStatusesWrite)
+	var granted []string
+	for _, s := range tok["scopes"].([]any) {
+		granted = append(granted, s.(string))
+	}
+	if slices.Contains(granted, scopeStatusesBatchWrite) || !slices.Contains(granted, scopeStatusesWrite) {
+		t.Fatalf("scopes granted without Marketing Hub Enterprise: %v; want the single write scope and not the batch one", granted)
+	}
+	e.token = tok["access_token"].(string)
+	if r, body := e.unsubscribeAll("?channel=EMAIL", "bob@example.com"); r.StatusCode != 403 || body["category"] != "MISSING_SCOPES" {
+		t.Fatalf("batch without the batch scope: %d %v", r.StatusCode, body)
+	}
+	one := func(email, q string) (*http.Response, map[string]any) {
+		return e.do("POST", strings.Replace(unsubscribeOnePath, "{subscriberIdString}", url.PathEscape(email), 1)+q, nil)
+	}
+	r, body := one("ANN+news@example.com", "?channel=EMAIL&verbose=true")
+	if r.StatusCode != 200 || body["status"] != "COMPLETE" || len(body["results"].([]any)) != 1 {
+		t.Fatalf("single unsubscribe: %d %v", r.StatusCode, body)
+	}
+	if st := body["results"].([]any)[0].(map[string]any); st["status"] != "UNSUBSCRIBED" || st["setStatusSuccessReason"] != "UNSUBSCRIBE_FROM_ALL_OCCURRED" ||
+		st["subscriberIdString"] != "ann+news@example.com" {
+		t.Fatalf("verbose status %v", st)
+	}
+	if got, _ := e.sim.Get("contacts", ann.ID); got.Properties[emailOptOutProp] != "true" {
+		t.Fatalf("Ann after the single unsubscribe: %v", got.Properties)
+	}
+	if got, _ := e.sim.Get("contacts", bob.ID); got.Properties[emailOptOutProp] != "" {
+		t.Fatal("the refused batch call opted Bob out")
+	}
+	if r, body := one("ann+news@example.com", "?channel=EMAIL"); r.StatusCode != 200 || len(body["results"].([]any)) != 0 {
+		t.Fatalf("again, not verbose: %d %v; want 200 with no results", r.StatusCode, body)
+	}
+	if r, body := one("not-an-email", "?channel=EMAIL"); r.StatusCode != 400 || body["category"] != "VALIDATION_ERROR" || !strings.Contains(body["message"].(string), "not-an-email") {
+		t.Fatalf("malformed address: %d %v", r.StatusCode, body)
+	}
+	if r, body := one("nobody@example.com", "?channel=EMAIL"); r.StatusCode != 404 || body["category"] != "OBJECT_NOT_FOUND" || !strings.Contains(body["message"].(string), "nobody@example.com") {
+		t.Fatalf("email of no contact: %d %v", r.StatusCode, body)
+	}
+	if r, _ := one("bob@example.com", ""); r.StatusCode != 400 {
+		t.Fatalf("no channel: %d", r.StatusCode)
+	}
+	e.token = e.authorize("oauth crm.objects.contacts.read crm.objects.contacts.write", "")["access_token"].(string)
+	r, body = one("bob@example.com", "?channel=EMAIL")
+	if r.StatusCode != 403 || body["category"] != "MISSING_SCOPES" || !strings.Contains(fmt.Sprint(body["errors"]), scopeStatusesWrite) ||
+		!strings.Contains(fmt.Sprint(body["errors"]), scopeStatusesReadWrite) {
+		t.Fatalf("without the write scope: %d %v", r.StatusCode, body)
+	}
+	if got, _ := e.sim.Get("contacts", bob.ID); got.Properties[emailOptOutProp] != "" {
+		t.Fatal("a refused single call opted Bob out")
+	}
+	e.token = e.sim.Auth().IssueLongLived()
+	if r, body := e.unsubscribeAll("?channel=EMAIL", "bob@example.com"); r.StatusCode != 403 {
+		t.Fatalf("a long-lived token of a portal without Marketing Hub Enterprise on the batch call: %d %v", r.StatusCode, body)
+	}
+	if r, _ := one("bob@example.com", "?channel=EMAIL"); r.StatusCode != 200 {
+		t.Fatalf("a long-lived token on the single call: %d", r.StatusCode)
+	}
+}
