@@ -1,9 +1,12 @@
 package app
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/crmsync/crmsync/app/auth"
@@ -29,6 +32,93 @@ type RunResult struct {
 	// sync's links, after a run that linked or created records: their next
 	// run may now write some of them.
 	Waiting []SyncWait
+	// Failures are the run's failed records grouped by how they failed,
+	// the largest group first (GroupErrors).
+	Failures []ErrorGroup
+}
+
+// ErrorGroup is the records of one run that failed the same way: on the
+// same side and field, with the same category and vendor code. A run in
+// which 800 contacts fail for one missing scope says so once, with the
+// count, rather than in 800 rows to read through.
+type ErrorGroup struct {
+	Side     string   `json:"side"`            // a | b
+	Where    string   `json:"where,omitempty"` // the side's connection and object
+	Category string   `json:"category"`
+	Field    string   `json:"field,omitempty"`
+	Code     string   `json:"code,omitempty"`
+	Count    int      `json:"count"`
+	Message  string   `json:"message"` // the first record's, in the vendor's words
+	Records  []string `json:"records"` // the first few records' ids
+}
+
+// groupSampleRecords is how many record ids a group names.
+const groupSampleRecords = 3
+
+// Line is the group in one line: "800 × hs contacts · hs_email_optout ·
+// MISSING_SCOPES: <message> (records 101, 102, 103, …)".
+func (g ErrorGroup) Line() string {
+	parts := []string{cmp.Or(g.Where, "side "+g.Side)}
+	for _, p := range []string{g.Field, cmp.Or(g.Code, g.Category)} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	recs := ""
+	if len(g.Records) > 0 {
+		more := ""
+		if g.Count > len(g.Records) {
+			more = ", …"
+		}
+		label := "record"
+		if g.Count > 1 {
+			label = "records"
+		}
+		recs = fmt.Sprintf(" (%s %s%s)", label, strings.Join(g.Records, ", "), more)
+	}
+	return fmt.Sprintf("%d × %s: %s%s", g.Count, strings.Join(parts, " · "), g.Message, recs)
+}
+
+// GroupErrors groups a run's errors (in the order they happened) by side,
+// category, field and code, the largest group first; where names a side
+// ("" leaves it to Line).
+func GroupErrors(errs []store.RunErrorRow, where func(side string) string) []ErrorGroup {
+	type key struct{ side, cat, field, code string }
+	at := map[key]int{}
+	var out []ErrorGroup
+	for _, e := range errs {
+		k := key{e.Side, e.Category, e.Field, e.Code}
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			g := ErrorGroup{Side: e.Side, Category: e.Category, Field: e.Field, Code: e.Code, Message: e.Message}
+			if where != nil {
+				g.Where = where(e.Side)
+			}
+			out = append(out, g)
+		}
+		g := &out[i]
+		g.Count++
+		if len(g.Records) < groupSampleRecords && e.RecordID != "" {
+			g.Records = append(g.Records, e.RecordID)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y ErrorGroup) int { return y.Count - x.Count })
+	return out
+}
+
+// sideNames names a sync's sides as "connection object" for ErrorGroup.
+func sideNames(def engine.Definition) func(string) string {
+	return func(side string) string {
+		switch side {
+		case "a":
+			return def.A.Connection + " " + def.A.Object
+		case "b":
+			return def.B.Connection + " " + def.B.Object
+		}
+		return ""
+	}
 }
 
 // SyncWait is a sync and how many of its references wait for another's
@@ -138,7 +228,7 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 		return res, err
 	}
 	if sum.Status == "failed" || sum.Status == "partial" {
-		a.noteRunErrors(ctx, sum.RunID, sa, sb)
+		res.Failures = a.noteRunErrors(ctx, sum.RunID, v.Definition, sa, sb)
 	}
 	if sum.Created+sum.Linked > 0 {
 		res.Waiting = a.waitingOn(ctx, v.Definition.Name)
@@ -183,10 +273,14 @@ func (a *App) noteAuthFailure(ctx context.Context, err error, sessions ...*Sessi
 	}
 }
 
-func (a *App) noteRunErrors(ctx context.Context, runID int64, sa, sb *Session) {
+// noteRunErrors marks a connection whose grant failed a record "reconnect",
+// and returns the run's failures grouped. It only informs: a store error
+// is logged, since the run itself is done.
+func (a *App) noteRunErrors(ctx context.Context, runID int64, def engine.Definition, sa, sb *Session) []ErrorGroup {
 	errs, err := a.db.RunErrors(ctx, runID)
 	if err != nil {
-		return
+		a.log.Warn("read the run's errors", "run", runID, "err", err)
+		return nil
 	}
 	for _, e := range errs {
 		if e.Category == string(connector.CatAuth) {
@@ -197,6 +291,7 @@ func (a *App) noteRunErrors(ctx context.Context, runID int64, sa, sb *Session) {
 			_ = a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, "reconnect", e.Message)
 		}
 	}
+	return GroupErrors(errs, sideNames(def))
 }
 
 // RunDetail is one run with its field-level audit and record errors.
@@ -205,6 +300,8 @@ type RunDetail struct {
 	Sync   string
 	Audit  []store.AuditRow
 	Errors []store.RunErrorRow
+	// Groups are Errors grouped by how they failed (GroupErrors).
+	Groups []ErrorGroup
 }
 
 // Runs lists recent runs of one sync (or of all syncs when name is "").
@@ -233,8 +330,13 @@ func (a *App) RunDetail(ctx context.Context, id int64) (RunDetail, error) {
 		return RunDetail{}, fmt.Errorf("no run %d", id)
 	}
 	d := RunDetail{Run: r}
+	var where func(string) string
 	if s, err := a.db.SyncByID(ctx, r.SyncID); err == nil {
 		d.Sync = s.Name
+		var def engine.Definition
+		if json.Unmarshal([]byte(s.Definition), &def) == nil {
+			where = sideNames(def)
+		}
 	}
 	if d.Audit, err = a.db.Audit(ctx, id); err != nil {
 		return d, err
@@ -242,6 +344,7 @@ func (a *App) RunDetail(ctx context.Context, id int64) (RunDetail, error) {
 	if d.Errors, err = a.db.RunErrors(ctx, id); err != nil {
 		return d, err
 	}
+	d.Groups = GroupErrors(d.Errors, where)
 	return d, nil
 }
 

@@ -50,7 +50,13 @@ func (a *App) scheduledRun(ctx context.Context, name, trigger string) error {
 		return err
 	}
 	if s := res.Summary; s != nil && (s.Status == "failed" || s.Status == "partial") {
-		return fmt.Errorf("sync %s: run %d %s: %s", name, s.RunID, s.Status, s.Message)
+		// The notification is all a person sees of a background run, so
+		// it names the largest kind of failure, not just a count.
+		why := ""
+		if len(res.Failures) > 0 {
+			why = "; most: " + res.Failures[0].Line()
+		}
+		return fmt.Errorf("sync %s: run %d %s: %s%s", name, s.RunID, s.Status, s.Message, why)
 	}
 	return nil
 }

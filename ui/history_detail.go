@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/engine"
 )
 
@@ -73,14 +75,32 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 	for i, e := range d.Errors {
 		errRows[i] = []string{e.Side, e.RecordID, e.Category, e.Field, e.Code, e.Message}
 	}
+	errTable := textTable(
+		[]string{"Side", "Record", "Category", "Field", "Code", "Vendor's message"}, []float32{50, 120, 100, 110, 140, 420}, errRows,
+		"No record failed in this run.")
+	if t, ok := errTable.(*widget.Table); ok {
+		// A message longer than its cell is cut short there; selecting
+		// the row shows the whole error.
+		t.OnSelected = func(id widget.TableCellID) {
+			t.UnselectAll()
+			if id.Row < 1 || id.Row > len(d.Errors) {
+				return
+			}
+			u.showRunError(d, d.Errors[id.Row-1])
+		}
+	}
+	errTab := errTable
+	if len(d.Groups) > 0 {
+		kinds := wrapped(failureLines(d.Groups, shownFailureKinds))
+		errTab = container.NewBorder(container.NewVBox(widget.NewLabelWithStyle("What failed", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), kinds,
+			widget.NewLabel("Select a row to read its whole message.")), nil, nil, nil, errTable)
+	}
 	auditRows := make([][]string, len(d.Audit))
 	for i, a := range d.Audit {
 		auditRows[i] = []string{a.Side, a.RecordID, a.Field, blankAs(a.Old), blankAs(a.New), a.Rule}
 	}
 	tabs := container.NewAppTabs(
-		container.NewTabItem(fmt.Sprintf("Errors (%d)", len(d.Errors)), textTable(
-			[]string{"Side", "Record", "Category", "Field", "Code", "Vendor's message"}, []float32{50, 120, 100, 110, 140, 420}, errRows,
-			"No record failed in this run.")),
+		container.NewTabItem(fmt.Sprintf("Errors (%d)", len(d.Errors)), errTab),
 		container.NewTabItem(fmt.Sprintf("Field changes (%d)", len(d.Audit)), textTable(
 			[]string{"Side", "Record", "Field", "Old", "New", "Rule"}, []float32{50, 140, 140, 220, 220, 140}, auditRows,
 			"This run wrote no field.")),
@@ -89,6 +109,51 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 		tabs.SelectIndex(1)
 	}
 	return container.NewBorder(top, nil, nil, nil, tabs)
+}
+
+// shownFailureKinds is how many kinds of failure a run's outcome lists.
+const shownFailureKinds = 5
+
+// failureLines lists up to max kinds of failure, one line each, each
+// message cut to a readable length; the whole messages are in the run's
+// Errors tab.
+func failureLines(groups []app.ErrorGroup, max int) string {
+	var lines []string
+	for i, g := range groups {
+		if i == max {
+			lines = append(lines, fmt.Sprintf("… and %d more kinds of failure.", len(groups)-max))
+			break
+		}
+		g.Message = shorten(g.Message, 240)
+		lines = append(lines, "• "+g.Line())
+	}
+	return strings.Join(lines, "\n")
+}
+
+// shorten cuts s to at most n runes, marking the cut.
+func shorten(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// showRunError shows one failed record's error whole.
+func (u *UI) showRunError(d app.RunDetail, e store.RunErrorRow) {
+	where := "side " + e.Side
+	for _, g := range d.Groups {
+		if g.Side == e.Side && g.Where != "" {
+			where = g.Where
+			break
+		}
+	}
+	text := fmt.Sprintf("Record %s in %s\nCategory: %s\nField: %s\nCode: %s\nAt: %s\n\n%s",
+		e.RecordID, where, e.Category, blankAs(e.Field), blankAs(e.Code), e.At.Local().Format("2 Jan 2006 15:04:05"), e.Message)
+	body := wrapped(text)
+	body.Selectable = true
+	scroll := container.NewVScroll(body)
+	scroll.SetMinSize(fyne.NewSize(520, 220))
+	dialog.NewCustom("Failed record", "Close", scroll, u.win).Show()
 }
 
 // textTable is a read-only table with a bold header row.

@@ -139,6 +139,9 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 		msg += "\n\nOpen Review to decide the records that need a person."
 	}
 	if s.Failed > 0 {
+		if lines := failureLines(res.Failures, shownFailureKinds); lines != "" {
+			msg += "\n\nWhat failed:\n" + lines
+		}
 		msg += "\n\nOpen History to see each failed record with the vendor's message; Retry failed runs them again."
 	}
 	if len(res.Waiting) == 0 {

@@ -331,6 +331,39 @@ func TestCLIEndToEndOnSandbox(t *testing.T) {
 	if out := h.mustRun("runs", "--json"); !strings.Contains(out, `"status": "success"`) {
 		t.Fatalf("runs --json:\n%s", out)
 	}
+
+	// Two first names longer than Salesforce's 40 characters and one that
+	// fits: the run is partial (exit 4) and says once what failed, with the count and
+	// Salesforce's words; runs show lists it by kind before each record.
+	for _, c := range list.Results[1:3] {
+		api(t, "PATCH", vs["hubspot"].APIBase+"/crm/objects/2026-03/contacts/"+c.ID, vs["hubspot"].AccessToken,
+			map[string]any{"properties": map[string]string{"firstname": strings.Repeat("Bartholomew", 5)}})
+	}
+	api(t, "PATCH", vs["hubspot"].APIBase+"/crm/objects/2026-03/contacts/"+list.Results[3].ID, vs["hubspot"].AccessToken,
+		map[string]any{"properties": map[string]string{"firstname": "Bart"}})
+	time.Sleep(10 * time.Millisecond)
+	out, errs, code = h.run("sync", "run", "contacts")
+	if code != 4 || !strings.Contains(out, "2 × sf Contact · FirstName · STRING_TOO_LONG: ") || !strings.Contains(out, "max length=40") {
+		t.Fatalf("run with two names too long: exit %d; want 4 and the failure said once\n%s\n%s", code, out, errs)
+	}
+	show = h.mustRun("runs", "show", runIDIn(t, out))
+	if !strings.Contains(show, "Errors by kind:\n  2 × sf Contact · FirstName · STRING_TOO_LONG") {
+		t.Fatalf("runs show lacks the failures by kind:\n%s", show)
+	}
+}
+
+// runIDIn reads the run id from a run's result line ("Run 12: partial — …").
+func runIDIn(t *testing.T, out string) string {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		if rest, ok := strings.CutPrefix(line, "Run "); ok {
+			if id, _, ok := strings.Cut(rest, ":"); ok {
+				return id
+			}
+		}
+	}
+	t.Fatalf("no run line in:\n%s", out)
+	return ""
 }
 
 func TestCLIBadInput(t *testing.T) {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -86,6 +87,7 @@ type runDetailOut struct {
 	runOut
 	Audit  []store.AuditRow    `json:"audit"`
 	Errors []store.RunErrorRow `json:"errors"`
+	Groups []app.ErrorGroup    `json:"error_groups"`
 }
 
 func (r *root) runsShowCmd() *cobra.Command {
@@ -99,7 +101,7 @@ func (r *root) runsShowCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out := runDetailOut{runOut: runJSON(d), Audit: d.Audit, Errors: d.Errors}
+			out := runDetailOut{runOut: runJSON(d), Audit: d.Audit, Errors: d.Errors, Groups: d.Groups}
 			w := cmd.OutOrStdout()
 			return r.emit(w, out, func() {
 				o := out.runOut
@@ -108,6 +110,12 @@ func (r *root) runsShowCmd() *cobra.Command {
 					o.Created, o.Updated, o.Unchanged, o.Conflicts, o.Review, o.Failed, o.APICallsA, o.APICallsB)
 				if o.Message != "" {
 					fmt.Fprintln(w, o.Message)
+				}
+				if len(d.Groups) > 0 {
+					fmt.Fprintln(w, "\nErrors by kind:")
+					for _, g := range d.Groups {
+						fmt.Fprintln(w, "  "+g.Line())
+					}
 				}
 				if len(d.Errors) > 0 {
 					fmt.Fprintln(w, "\nErrors:")
@@ -155,4 +163,19 @@ func runIDArg(args []string) error {
 	}
 	_, err := parseID(args[0], "run id")
 	return err
+}
+
+// shownGroups is how many kinds of failure a run's result lists; the rest
+// are in `crmsync runs show`.
+const shownGroups = 5
+
+// printGroups lists a run's failures by kind under its result line.
+func printGroups(w io.Writer, groups []app.ErrorGroup, runID int64) {
+	for i, g := range groups {
+		if i == shownGroups {
+			fmt.Fprintf(w, "  … and %d more kinds of failure; see `crmsync runs show %d`\n", len(groups)-shownGroups, runID)
+			break
+		}
+		fmt.Fprintln(w, "  "+g.Line())
+	}
 }

@@ -178,13 +178,14 @@ type runResultOut struct {
 	Plan     *engine.Plan       `json:"plan,omitempty"`
 	Result   *engine.RunSummary `json:"result,omitempty"`
 	Waiting  []app.SyncWait     `json:"waiting,omitempty"` // syncs whose references wait for this one's links
+	Failures []app.ErrorGroup   `json:"failures,omitempty"` // the failed records grouped by how they failed
 	Duration float64            `json:"duration_seconds"`
 	Error    string             `json:"error,omitempty"`
 }
 
 // reportRun prints a plan or a run's result and maps it to an exit code.
 func (r *root) reportRun(cmd *cobra.Command, res app.RunResult, err error, took time.Duration) error {
-	out := runResultOut{Plan: res.Plan, Result: res.Summary, Waiting: res.Waiting, DryRun: res.Summary == nil && err == nil, Duration: took.Seconds()}
+	out := runResultOut{Plan: res.Plan, Result: res.Summary, Waiting: res.Waiting, Failures: res.Failures, DryRun: res.Summary == nil && err == nil, Duration: took.Seconds()}
 	if res.Plan != nil {
 		out.Sync = res.Plan.Sync
 	}
@@ -205,6 +206,7 @@ func (r *root) reportRun(cmd *cobra.Command, res app.RunResult, err error, took 
 			if s.Message != "" {
 				fmt.Fprintln(w, "  "+s.Message)
 			}
+			printGroups(w, res.Failures, s.RunID)
 		}
 		for _, sw := range res.Waiting {
 			fmt.Fprintln(w, sw.Line())
