@@ -177,7 +177,7 @@ type runResultOut struct {
 	DryRun   bool               `json:"dry_run"`
 	Plan     *engine.Plan       `json:"plan,omitempty"`
 	Result   *engine.RunSummary `json:"result,omitempty"`
-	Waiting  []app.SyncWait     `json:"waiting,omitempty"` // syncs whose references wait for this one's links
+	Waiting  []app.SyncWait     `json:"waiting,omitempty"`  // syncs whose references wait for this one's links
 	Failures []app.ErrorGroup   `json:"failures,omitempty"` // the failed records grouped by how they failed
 	Duration float64            `json:"duration_seconds"`
 	Error    string             `json:"error,omitempty"`
