@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -194,6 +195,10 @@ func suggest(a, b *connector.Schema, have []mapping.Field) []suggestion {
 				best, why = fa.Name, "an email opt-out and a consent status"
 				break
 			}
+			if ownerField(fa) && ownerField(fb) {
+				best, why = fa.Name, "both record owners, users matched by email"
+				break
+			}
 			switch {
 			case norm(fa.Name) == norm(fb.Name):
 				best, why = fa.Name, "same name"
@@ -218,6 +223,10 @@ func suggest(a, b *connector.Schema, have []mapping.Field) []suggestion {
 		fa, _ := a.Field(best)
 		f := mapping.Field{A: best, B: fb.Name}
 		switch {
+		case ownerField(fa) && ownerField(fb):
+			// Users are matched by email each run; a record with no owner
+			// keeps the one the other side gave it.
+			f.Transform, f.Rule = "owner", mapping.UnlessBlank
 		case optOutFields[norm(best)] && optOutFields[norm(fb.Name)]:
 			f.Rule = mapping.OptOut // an opt-out travels; an opt-in never does
 		case optOutFields[norm(best)] && fb.Type == connector.TypeEnum:
@@ -246,6 +255,12 @@ var synonyms = map[string]string{
 // Dynamics 365's "Do not allow Bulk Emails", Brevo's blacklist.
 var optOutFields = map[string]bool{"hsemailoptout": true, "hasoptedoutofemail": true, "emailoptout": true, "donotbulkemail": true,
 	"emailblacklisted": true}
+
+// ownerField says whether f holds a user, by id: its options carry the
+// users' emails (connector.Option.Email).
+func ownerField(f connector.Field) bool {
+	return slices.ContainsFunc(f.Options, func(o connector.Option) bool { return o.Email != "" })
+}
 
 // optOutOption is the option of a consent picklist that says the person
 // opted out (a Mailchimp member's "unsubscribed", Klaviyo's UNSUBSCRIBED,

@@ -100,6 +100,27 @@ func TestSuggestOptOutAsOptOutRow(t *testing.T) {
 	}
 }
 
+// Two owner fields (users with their emails) are suggested as an owner
+// row, users matched by email, whatever their names; a plain picklist
+// with the same label is not taken for one.
+func TestSuggestOwnerRow(t *testing.T) {
+	users := func(vals ...string) []connector.Option {
+		var out []connector.Option
+		for _, v := range vals {
+			out = append(out, connector.Option{Value: v, Label: "User " + v, Email: v + "@acme.example"})
+		}
+		return out
+	}
+	a := &connector.Schema{Fields: []connector.Field{{Name: "hubspot_owner_id", Label: "Contact owner", Type: connector.TypeEnum, Options: users("101", "102")},
+		enumField("lifecyclestage", "lead", "customer")}}
+	b := &connector.Schema{Fields: []connector.Field{enumField("LeadSource", "Web"), {Name: "OwnerId", Label: "Owner ID", Type: connector.TypeEnum, Options: users("005A")}}}
+	got := suggest(a, b, nil)
+	if len(got) != 1 || got[0].f.A != "hubspot_owner_id" || got[0].f.B != "OwnerId" || got[0].f.Transform != "owner" || got[0].f.Rule != mapping.UnlessBlank ||
+		!strings.Contains(got[0].why, "owners") {
+		t.Fatalf("suggestions = %+v; want hubspot_owner_id → OwnerId, transform owner, unless blank", got)
+	}
+}
+
 // A row loaded with rule opt-out shows "Opt-outs only"; choosing it on
 // another row makes that row an opt-out row, and a row that cannot be one
 // (text onto text) says why beside it.

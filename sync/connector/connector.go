@@ -181,8 +181,10 @@ type Field struct {
 	Default string
 }
 
-// Option is one allowed picklist value.
-type Option struct{ Value, Label string }
+// Option is one allowed picklist value. Email is set on the options of an
+// owner field (a user, by id): it is what matches a user across tools
+// (mapping's owner transform).
+type Option struct{ Value, Label, Email string }
 
 // Schema is an object's field list.
 type Schema struct {

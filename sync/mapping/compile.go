@@ -153,6 +153,9 @@ func (cp *rowCompiler) compile() (Row, bool) {
 	}
 
 	env := transformEnv{aType: sideType(aFields), bType: sideType(bFields), valueMap: f.ValueMap, links: cp.links}
+	if len(aFields) == 1 && len(bFields) == 1 {
+		env.aField, env.bField = &aFields[0], &bFields[0]
+	}
 	fwd, err := parseTransform(tname, env)
 	if err != nil {
 		cp.problem("", "%v", err)

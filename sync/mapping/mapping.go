@@ -109,9 +109,16 @@ type UnknownValueError struct {
 	// Unmapped is true when the value has no entry in the row's value map
 	// (rather than being refused by the target's options).
 	Unmapped bool
+	// Detail, when set, says in people's words why the value has no
+	// place; it replaces the list of allowed values (an owner with no
+	// user of the same email on the other side).
+	Detail string
 }
 
 func (e *UnknownValueError) Error() string {
+	if e.Detail != "" {
+		return e.Detail
+	}
 	const maxShown = 10
 	allowed := e.Allowed
 	more := ""

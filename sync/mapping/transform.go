@@ -38,6 +38,9 @@ type transformEnv struct {
 	aType, bType connector.FieldType
 	valueMap     map[string]string
 	links        Links
+	// aField and bField are the row's fields when it maps one onto one
+	// (the owner transform reads their options).
+	aField, bField *connector.Field
 }
 
 var (
@@ -52,7 +55,7 @@ func withText(ts ...connector.FieldType) []connector.FieldType {
 func identityFn(s string) (string, error) { return s, nil }
 
 // knownTransforms lists the names for error messages.
-const knownTransforms = "none, trim, lower, upper, title, e164[:REGION], date[:ZONE], datetime[:ZONE], map, concat, split, const:VALUE, number, divide:N, hhmm:UNIT, wallclock:ZONE, span, text, firstline:N, bool, link:SYNC"
+const knownTransforms = "none, trim, lower, upper, title, e164[:REGION], date[:ZONE], datetime[:ZONE], map, owner, concat, split, const:VALUE, number, divide:N, hhmm:UNIT, wallclock:ZONE, span, text, firstline:N, bool, link:SYNC"
 
 // parseTransform builds the named transform. "concat" and "split" are
 // identity transforms: joining and splitting fields is done by the row from
@@ -100,6 +103,15 @@ func parseTransform(spec string, env transformEnv) (transform, error) {
 		t := mapTransform(env.valueMap)
 		if env.aType == connector.TypeMulti || env.bType == connector.TypeMulti {
 			t = eachValue(t)
+		}
+		return noArg(t)
+	case "owner":
+		if env.aField == nil || env.bField == nil {
+			return transform{}, fmt.Errorf("transform owner maps one owner field onto one")
+		}
+		t, err := ownerTransform(*env.aField, *env.bField)
+		if err != nil {
+			return transform{}, err
 		}
 		return noArg(t)
 	case "number":

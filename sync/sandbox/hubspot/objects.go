@@ -20,6 +20,7 @@ type propertyJSON struct {
 	DisplayOrder         int            `json:"displayOrder"`
 	Calculated           bool           `json:"calculated"`
 	ExternalOptions      bool           `json:"externalOptions"`
+	ReferencedObjectType string         `json:"referencedObjectType,omitempty"`
 	HasUniqueValue       bool           `json:"hasUniqueValue"`
 	Hidden               bool           `json:"hidden"`
 	HubspotDefined       bool           `json:"hubspotDefined"`
@@ -48,7 +49,7 @@ func propertiesOf(sc *Schema) []propertyJSON {
 			o = []Option{}
 		}
 		out = append(out, propertyJSON{Name: p.Name, Label: p.Label, Type: p.Type, FieldType: p.FieldType, GroupName: p.GroupName,
-			Options: o, DisplayOrder: i, Calculated: p.Calculated, HasUniqueValue: p.Unique, HubspotDefined: p.HubSpotDefined,
+			Options: o, DisplayOrder: i, Calculated: p.Calculated, ExternalOptions: p.ExternalOptions, ReferencedObjectType: p.ReferencedObjectType, HasUniqueValue: p.Unique, HubspotDefined: p.HubSpotDefined,
 			FormField: !p.ReadOnly, CreatedAt: "2019-08-06T02:43:01.000Z", UpdatedAt: "2026-03-30T00:00:00.000Z",
 			ModificationMetadata: map[string]any{"archivable": !p.HubSpotDefined, "readOnlyDefinition": p.HubSpotDefined, "readOnlyValue": p.ReadOnly || p.Calculated}})
 	}

@@ -71,6 +71,7 @@ func validationError(errs []errDetail) *opError {
 func (s *Sim) createLocked(st *objectStore, props map[string]any) (*record, *opError) {
 	vals, errs := validateProps(st.schema, props)
 	errs = append(errs, missingRequired(st.schema, vals, errs)...)
+	errs = append(errs, s.ownerErrors(st.schema, vals)...)
 	if len(errs) > 0 {
 		return nil, validationError(errs)
 	}
@@ -118,6 +119,7 @@ func missingRequired(sc *Schema, vals map[int]string, bad []errDetail) []errDeta
 // updateLocked validates and applies property changes. Caller holds s.mu.
 func (s *Sim) updateLocked(st *objectStore, r *record, props map[string]any) *opError {
 	vals, errs := validateProps(st.schema, props)
+	errs = append(errs, s.ownerErrors(st.schema, vals)...)
 	if len(errs) > 0 {
 		return validationError(errs)
 	}

@@ -30,6 +30,12 @@ type Property struct {
 	ReadOnly       bool
 	Calculated     bool
 	HubSpotDefined bool
+	// ReferencedObjectType is "OWNER" on hubspot_owner_id, whose values
+	// are owner ids rather than listed options (owners.go).
+	ReferencedObjectType string
+	// ExternalOptions: the allowed values come from elsewhere (the
+	// owners), so Options stays empty.
+	ExternalOptions bool
 }
 
 // Schema is an object's closed property set; records store values by property index.
@@ -222,5 +228,7 @@ func schemas() map[string]*Schema {
 				Options: opts("Busy", "BUSY", "Calling CRM User", "CALLING_CRM_USER", "Canceled", "CANCELED", "Completed", "COMPLETED",
 					"Connecting", "CONNECTING", "Failed", "FAILED", "In Progress", "IN_PROGRESS", "No Answer", "NO_ANSWER", "Queued", "QUEUED", "Ringing", "RINGING")},
 		})
+	addOwnerProperties(map[*Schema]string{contacts: "Contact owner", companies: "Company owner", deals: "Deal owner",
+		notes: "", tasks: "", meetings: "", calls: ""})
 	return map[string]*Schema{"contacts": contacts, "companies": companies, "deals": deals, "notes": notes, "tasks": tasks, "meetings": meetings, "calls": calls}
 }

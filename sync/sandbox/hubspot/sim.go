@@ -62,6 +62,8 @@ type Sim struct {
 	scopes    tokenScopes              // each issued access token's scopes
 	customs   []*customObject          // the portal's custom objects (custom.go)
 	aliases   map[string]string        // a custom object's other names -> its object type id
+	owners    []*Owner                 // the portal's owners in id order (owners.go); guarded by mu
+	ownerSeq  int64                    // the last owner id assigned; guarded by mu
 }
 
 // DefaultScopes are granted when the authorize request names none, and
@@ -70,7 +72,8 @@ type Sim struct {
 // object scopes.
 var defaultScopes = []string{"oauth", "crm.objects.contacts.read", "crm.objects.contacts.write",
 	"crm.objects.companies.read", "crm.objects.companies.write", "crm.objects.deals.read", "crm.objects.deals.write",
-	scopeStatusesWrite, scopeStatusesBatchWrite, scopeSchemasCustomRead, scopeObjectsCustomRead, scopeObjectsCustomWrite}
+	scopeStatusesWrite, scopeStatusesBatchWrite, scopeSchemasCustomRead, scopeObjectsCustomRead, scopeObjectsCustomWrite,
+	scopeOwnersRead}
 
 // New builds a Sim with empty object stores.
 func New(opts Options) *Sim {
@@ -173,6 +176,8 @@ func (s *Sim) routes() {
 	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/create", false, s.handleAssociationBatchCreate)
 	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/read", false, s.handleAssociationBatchRead)
 	api("POST /crm/associations/2026-03/{object}/{toObject}/batch/archive", false, s.handleAssociationBatchArchive)
+	api("GET "+ownersPath, false, s.scopedAny(ownersScopes, s.handleOwners))
+	api("GET "+ownersPath+"/{ownerId}", false, s.scopedAny(ownersScopes, s.handleOwner))
 	api("POST "+unsubscribeAllPath, false, s.scoped(scopeStatusesBatchWrite, s.handleUnsubscribeAll))
 	api("POST "+unsubscribeOnePath, false, s.scopedAny(statusesWriteScopes, s.handleUnsubscribeOne))
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -104,6 +104,10 @@ func validateProps(sc *Schema, props map[string]any) (map[int]string, []errDetai
 				bad(name, "INVALID_BOOLEAN", fmt.Sprintf("%s was not a valid boolean.", v))
 				continue
 			}
+		case p.ExternalOptions:
+			// The values are checked against the portal's state by the
+			// caller (ownerErrors), not against Options.
+			v = strings.TrimSpace(v)
 		case p.Type == typeEnum:
 			values := []string{v}
 			if p.FieldType == "checkbox" { // several options, separated by ";"
