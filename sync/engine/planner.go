@@ -178,6 +178,11 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 	if len(runs) > 0 {
 		p.plan.lastRun = runs[0].ID
 	}
+	for _, r := range rows {
+		for _, n := range r.Notes() {
+			p.warn("%s", n)
+		}
+	}
 	if p.plan.id, err = e.st.NewPlan(ctx, syncID, p.plan.lastRun); err != nil {
 		return nil, err
 	}

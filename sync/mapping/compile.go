@@ -173,6 +173,11 @@ func (cp *rowCompiler) compile() (Row, bool) {
 			rev = &rt
 		}
 	}
+	if fwd.name == "owner" && f.Rule != UnlessBlank && f.Rule != OnCreate {
+		// A user with no counterpart reads as no owner, which must never
+		// clear the other side's (Salesforce refuses a blank owner anyway).
+		cp.problem("", "an owner row must be unless-blank (or on-create): a user with no counterpart reads as no owner")
+	}
 	c := &codec{dir: dir, a: aFields, b: bFields, fwd: fwd, rev: rev}
 	cp.checkShape(c, len(f.ValueMap))
 	cp.checkTypes(c)

@@ -109,16 +109,9 @@ type UnknownValueError struct {
 	// Unmapped is true when the value has no entry in the row's value map
 	// (rather than being refused by the target's options).
 	Unmapped bool
-	// Detail, when set, says in people's words why the value has no
-	// place; it replaces the list of allowed values (an owner with no
-	// user of the same email on the other side).
-	Detail string
 }
 
 func (e *UnknownValueError) Error() string {
-	if e.Detail != "" {
-		return e.Detail
-	}
 	const maxShown = 10
 	allowed := e.Allowed
 	more := ""
@@ -157,6 +150,22 @@ type Row struct {
 	Set       bool
 	Transform string // the forward transform's name, for display
 	c         *codec
+}
+
+// Notes say what the row will not carry, for the plan's warnings: the
+// users of an owner row with no counterpart on the other side.
+func (r Row) Notes() []string {
+	if r.c == nil {
+		return nil
+	}
+	var out []string
+	if r.Dir.readsA() {
+		out = append(out, r.c.fwd.notes...)
+	}
+	if r.Dir.readsB() {
+		out = append(out, r.c.fwd.notesRev...)
+	}
+	return out
 }
 
 // Normalize puts a canonical value a person typed into the form CanonB

@@ -1,7 +1,6 @@
 package mapping_test
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -27,9 +26,11 @@ var (
 )
 
 // The owner transform maps users by email both ways, whatever the case,
-// and what each side writes reads back as the same canonical value.
+// and what each side writes reads back as the same canonical value. A
+// user with no counterpart reads as no owner (the row is unless-blank, so
+// the other side keeps its owner), and the row's notes name them.
 func TestOwnerByEmail(t *testing.T) {
-	rows, probs := mapping.Compile([]mapping.Field{{A: "hubspot_owner_id", B: "OwnerId", Transform: "owner"}}, mapping.TwoWay, ownersA, ownersB)
+	rows, probs := mapping.Compile([]mapping.Field{{A: "hubspot_owner_id", B: "OwnerId", Transform: "owner", Rule: mapping.UnlessBlank}}, mapping.TwoWay, ownersA, ownersB)
 	if len(probs) > 0 || len(rows) != 1 {
 		t.Fatalf("compile: %v", probs)
 	}
@@ -49,32 +50,41 @@ func TestOwnerByEmail(t *testing.T) {
 			t.Errorf("WriteB(%s) = %v, %v", b, w, err)
 		}
 	}
-	if canon, err := row.CanonA(map[string]string{"hubspot_owner_id": ""}); err != nil || canon != "" {
-		t.Errorf("no owner: %q, %v; want blank", canon, err)
+	for _, in := range []map[string]string{{"hubspot_owner_id": ""}, {"hubspot_owner_id": "103"}, {"hubspot_owner_id": "999"}} {
+		if canon, err := row.CanonA(in); err != nil || canon != "" {
+			t.Errorf("CanonA(%v) = %q, %v; want no owner", in, canon, err)
+		}
 	}
-	var uv *mapping.UnknownValueError
-	_, err := row.CanonA(map[string]string{"hubspot_owner_id": "103"})
-	if !errors.As(err, &uv) || !strings.Contains(err.Error(), "Only In HubSpot <solo@acme.example>") || !strings.Contains(err.Error(), "Owner ID") {
-		t.Errorf("an owner with no Salesforce user: %v; want an UnknownValueError naming the person and the field", err)
+	if canon, err := row.CanonB(map[string]string{"OwnerId": "005S"}); err != nil || canon != "" {
+		t.Errorf("CanonB of the integration user = %q, %v; want no owner", canon, err)
 	}
-	_, err = row.CanonA(map[string]string{"hubspot_owner_id": "999"})
-	if !errors.As(err, &uv) || !strings.Contains(err.Error(), "999") {
-		t.Errorf("an owner nobody lists: %v", err)
+	notes := strings.Join(row.Notes(), "\n")
+	for _, want := range []string{"Contact owner: Only In HubSpot <solo@acme.example> has no user with the same email in Owner ID",
+		"Owner ID: Integration User <integration@acme.example> has no user with the same email in Contact owner"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes %q lack %q", notes, want)
+		}
 	}
-	if _, err := row.WriteA("005S"); !errors.As(err, &uv) || !strings.Contains(err.Error(), "Integration User <integration@acme.example>") {
-		t.Errorf("a Salesforce user with no HubSpot owner: %v", err)
+	rows, _ = mapping.Compile([]mapping.Field{{A: "hubspot_owner_id", B: "OwnerId", Transform: "owner", Rule: mapping.UnlessBlank, Direction: mapping.AtoB}}, mapping.TwoWay, ownersA, ownersB)
+	if n := rows[0].Notes(); len(n) != 1 || !strings.Contains(n[0], "Only In HubSpot") {
+		t.Errorf("notes of a HubSpot-to-Salesforce row: %q; want HubSpot's unmatched owner alone", n)
 	}
 }
 
-// An owner row needs users with emails on both sides, one field each.
+// An owner row needs users with emails on both sides, one field each, and
+// the unless-blank rule.
 func TestOwnerNeedsUsers(t *testing.T) {
 	plain := connector.Schema{Object: "Contact", Fields: []connector.Field{{Name: "OwnerId", Type: connector.TypeID}, {Name: "LastName", Type: connector.TypeString}}}
-	_, probs := mapping.Compile([]mapping.Field{{A: "hubspot_owner_id", B: "OwnerId", Transform: "owner"}}, mapping.TwoWay, ownersA, plain)
+	_, probs := mapping.Compile([]mapping.Field{{A: "hubspot_owner_id", B: "OwnerId", Transform: "owner", Rule: mapping.UnlessBlank}}, mapping.TwoWay, ownersA, plain)
 	if len(probs) != 1 || !strings.Contains(probs[0].Error(), "users of OwnerId") {
 		t.Errorf("owner onto a field with no users: %v", probs)
 	}
-	_, probs = mapping.Compile([]mapping.Field{{A: "hubspot_owner_id", B: "OwnerId+LastName", Transform: "owner"}}, mapping.AtoB, ownersA, plain)
+	_, probs = mapping.Compile([]mapping.Field{{A: "hubspot_owner_id", B: "OwnerId+LastName", Transform: "owner", Rule: mapping.UnlessBlank}}, mapping.AtoB, ownersA, plain)
 	if len(probs) == 0 {
 		t.Error("owner onto two fields compiled")
+	}
+	_, probs = mapping.Compile([]mapping.Field{{A: "hubspot_owner_id", B: "OwnerId", Transform: "owner"}}, mapping.TwoWay, ownersA, ownersB)
+	if len(probs) != 1 || !strings.Contains(probs[0].Error(), "unless-blank") {
+		t.Errorf("an owner row with rule always: %v; want it refused", probs)
 	}
 }

@@ -31,6 +31,10 @@ type transform struct {
 	// aTypes and bTypes list the field types the transform fits on each
 	// side; nil means "checked by assignability" (identity).
 	aTypes, bTypes []connector.FieldType
+	// notes tell a person what the transform will not carry from A to B
+	// (owners with no counterpart), and notesRev from B to A; the plan
+	// lists them as warnings.
+	notes, notesRev []string
 }
 
 // transformEnv is what a transform may depend on besides its name.

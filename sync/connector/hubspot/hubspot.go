@@ -64,7 +64,7 @@ func Info() connector.Info {
 			// the single-contact unsubscribe needs (the fallback where the
 			// batch scope is missing); it is optional too, so a HubSpot app
 			// set up before crmsync asked for it still connects.
-			AuthParams: map[string]string{"optional_scope": strings.Join(append([]string{scopeUnsubscribe, scopeUnsubscribeOne}, customScopes...), " ")},
+			AuthParams: map[string]string{"optional_scope": strings.Join(append([]string{scopeUnsubscribe, scopeUnsubscribeOne, scopeOwnersRead}, customScopes...), " ")},
 			PKCE:       true,
 			TokenRoute: true, // service keys, sent as Authorization: Bearer
 			DocsURL:    "https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/oauth/oauth-quickstart-guide",
@@ -125,6 +125,11 @@ type Connector struct {
 
 	mu      sync.Mutex
 	schemas map[string]connector.Schema
+
+	// owners are the active owners as options, once read (ownersRead);
+	// guarded by mu.
+	owners     []connector.Option
+	ownersRead bool
 
 	// batchOptOutDenied is set once HubSpot refused the batch unsubscribe
 	// for a missing scope: later unsubscribes go one call each.

@@ -70,6 +70,9 @@ func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema
 		if b, ok, cacheErr = c.meta.Lookup(ctx, key); ok {
 			if props, required, ok := decodeCached(object, b); ok {
 				if sc, err := schemaOf(object, props, required); err == nil {
+					if sc, err = c.withOwners(ctx, sc, props, false); err != nil {
+						return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, err)
+					}
 					c.hold(object, sc)
 					return sc, nil
 				}
@@ -108,6 +111,9 @@ func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema
 	sc, err := schemaOf(object, live, required)
 	if err != nil {
 		return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, r.Fail(err.Error()))
+	}
+	if sc, err = c.withOwners(ctx, sc, live, fresh); err != nil {
+		return connector.Schema{}, fmt.Errorf("hubspot: schema of %s: %w", object, err)
 	}
 	c.hold(object, sc)
 	if c.meta.Enabled() {

@@ -53,6 +53,8 @@ type Conn struct {
 	version       string                     // e.g. "v67.0", discovered once
 	versionCached bool                       // version came from meta, not this run
 	schemas       map[string]*describeResult // describe cache per object
+	users         []connector.Option         // active standard users, once read (usersRead)
+	usersRead     bool
 
 	used, max atomic.Int64 // from Sforce-Limit-Info
 

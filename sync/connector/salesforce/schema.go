@@ -94,7 +94,11 @@ func (c *Conn) Schema(ctx context.Context, object string) (connector.Schema, err
 	if err != nil {
 		return connector.Schema{}, err
 	}
-	return toSchema(d)
+	sc, err := toSchema(d)
+	if err != nil {
+		return sc, err
+	}
+	return c.withOwners(ctx, sc, connector.FreshSchema(ctx))
 }
 
 // describePrefix starts every describe key.
@@ -178,7 +182,9 @@ func (c *Conn) fetchDescribe(ctx context.Context, object string, cacheErr error)
 
 // schemaErrorCodes are vendor codes saying a field the connector used is
 // unknown or not writable: the cached describe is out of date.
-var schemaErrorCodes = map[string]bool{"INVALID_FIELD": true, "INVALID_FIELD_FOR_INSERT_UPDATE": true}
+// INACTIVE_OWNER_OR_USER says the cached users are: an owner was
+// deactivated since they were read.
+var schemaErrorCodes = map[string]bool{"INVALID_FIELD": true, "INVALID_FIELD_FOR_INSERT_UPDATE": true, "INACTIVE_OWNER_OR_USER": true}
 
 // noteCallError reacts to a failed call: a field error drops the cached
 // describes; a 404/410 on a versioned URL with a cached version (it may

@@ -216,6 +216,9 @@ func (s *Sim) handleCollectionDelete(w http.ResponseWriter, r *http.Request) {
 			if rec.deleted {
 				return "", false, []recError{{StatusCode: "ENTITY_IS_DELETED", Message: "entity is deleted", Fields: []string{}}}
 			}
+			if st.obj.readOnly {
+				return "", false, []recError{readOnlyError()}
+			}
 			s.undoFor(undos, st).touch(rec)
 			st.remove(rec)
 			rec.modified = max(s.nowMs(), rec.modified+1)

@@ -106,8 +106,8 @@ func objectEntry(o *Object, version string, extra ...kv) orderedRecord {
 		{"activateable", false},
 		{"custom", o.Custom},
 		{"customSetting", o.CustomSetting},
-		{"createable", true},
-		{"deletable", true},
+		{"createable", !o.readOnly},
+		{"deletable", !o.readOnly},
 		{"deprecatedAndHidden", false},
 		{"feedEnabled", feedEnabled[o.Name]},
 		{"keyPrefix", o.Prefix},
@@ -122,8 +122,8 @@ func objectEntry(o *Object, version string, extra ...kv) orderedRecord {
 		{"retrieveable", true},
 		{"searchable", data},
 		{"triggerable", data},
-		{"undeletable", data},
-		{"updateable", true},
+		{"undeletable", data && !o.readOnly},
+		{"updateable", !o.readOnly},
 	}
 	out = append(out, extra...)
 	return append(out, kv{"urls", map[string]string{

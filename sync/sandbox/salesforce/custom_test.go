@@ -56,7 +56,7 @@ func TestDescribeGlobal(t *testing.T) {
 		names = append(names, o.Name)
 		byName[o.Name] = o
 	}
-	want := []string{"Account", "Contact", "Event", "Integration_Settings__c", "Lead", "Note", "Opportunity", "Project__c", "Task"}
+	want := []string{"Account", "Contact", "Event", "Integration_Settings__c", "Lead", "Note", "Opportunity", "Project__c", "Task", "User"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("sobjects %v, want %v", names, want)
 	}

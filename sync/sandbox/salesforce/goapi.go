@@ -141,7 +141,7 @@ func (s *Sim) Delete(object, id string) bool {
 		return false
 	}
 	r := st.get(id)
-	if r == nil || r.deleted {
+	if r == nil || r.deleted || st.obj.readOnly {
 		return false
 	}
 	st.remove(r)
@@ -190,6 +190,9 @@ func (s *Sim) Seed(object string, columns []string, rows []SeedRow) ([]string, e
 	st, err := s.storeFor(object)
 	if err != nil {
 		return nil, err
+	}
+	if st.obj.readOnly {
+		return nil, fmt.Errorf("salesforce sim: seed %s: use SeedUsers", object)
 	}
 	idx := make([]int, len(columns))
 	for i, c := range columns {

@@ -45,6 +45,9 @@ type Object struct {
 	// noOwner: the object has no OwnerId (a custom setting), so the
 	// field at fOwnerID is another one.
 	noOwner bool
+	// readOnly: the API cannot create, update or delete its records
+	// (User, which an admin manages in Setup); describe says so.
+	readOnly bool
 	// nameIsID: a record created without a Name is named by its own
 	// 15-character id, as a custom object's text Name is.
 	nameIsID bool
@@ -203,7 +206,7 @@ func objects() map[string]*Object {
 		pick("CallType", "Call Type", "Internal", "Inbound", "Outbound"), typed("CallDurationInSeconds", "Call Duration", "int"),
 		str("CallDisposition", "Call Result", 255), extKey())
 	return map[string]*Object{"contact": contact, "account": account, "opportunity": opp, "lead": lead, "task": task, "event": eventObject(), "note": noteObject(),
-		"project__c": projectObject(), "integration_settings__c": settingsObject()}
+		"project__c": projectObject(), "integration_settings__c": settingsObject(), "user": userObject()}
 }
 
 // noteObject is the classic Note (Object Reference, "Note"): a title of at

@@ -81,6 +81,7 @@ func New(opts Options) *Sim {
 	for k, o := range objects() {
 		s.stores[k] = newObjectStore(o)
 	}
+	s.defaultUsers()
 	s.routes()
 	return s
 }

@@ -192,6 +192,8 @@ func (s *Sim) handleDelete(w http.ResponseWriter, r *http.Request) {
 		writeErrors(w, http.StatusNotFound, sfError{Message: "The requested resource does not exist", ErrorCode: "NOT_FOUND"})
 	case rec.deleted:
 		writeErrors(w, http.StatusNotFound, sfError{Message: "entity is deleted", ErrorCode: "ENTITY_IS_DELETED", Fields: []string{}})
+	case st.obj.readOnly:
+		writeErrors(w, http.StatusBadRequest, toSFErrors([]recError{readOnlyError()})...)
 	default:
 		st.remove(rec)
 		rec.modified = max(s.nowMs(), rec.modified+1)

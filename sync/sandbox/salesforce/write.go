@@ -102,7 +102,7 @@ func fieldValue(o *Object, idx int, raw any) (string, *recError) {
 		}
 		// A well-formed id of another object (Salto's tests of the API:
 		// "Demystifying 'Invalid Cross Reference Id' errors", 2022).
-		if len(f.ReferenceTo) == 1 && f.ReferenceTo[0] != "User" && !strings.HasPrefix(k, refPrefix(f.ReferenceTo[0])) {
+		if len(f.ReferenceTo) == 1 && !strings.HasPrefix(k, refPrefix(f.ReferenceTo[0])) {
 			return "", bad("FIELD_INTEGRITY_EXCEPTION", fmt.Sprintf("%s: id value of incorrect type: %s", f.Label, v))
 		}
 		if len(v) == 15 {
@@ -116,7 +116,7 @@ func fieldValue(o *Object, idx int, raw any) (string, *recError) {
 }
 
 // refPrefix is the key prefix of object's ids, "" for one this sandbox
-// does not hold (User).
+// does not hold.
 func refPrefix(object string) string { return keyPrefixes[object] }
 
 func validEmail(v string) bool {
@@ -218,6 +218,8 @@ func (s *Sim) refError(o *Object, vals map[int]string) *recError {
 			return &recError{StatusCode: "INVALID_CROSS_REFERENCE_KEY", Message: "invalid cross reference id", Fields: []string{f.Name}}
 		case r.deleted:
 			return &recError{StatusCode: "ENTITY_IS_DELETED", Message: "entity is deleted", Fields: []string{f.Name}}
+		case st.obj.Name == "User" && !userActive(st, r):
+			return inactiveOwner(o, f, r)
 		}
 	}
 	return nil
@@ -238,6 +240,9 @@ func (s *Sim) referenced(f Field, v string) *objectStore {
 
 // createLocked validates and inserts. Caller holds s.mu.
 func (s *Sim) createLocked(st *objectStore, body map[string]any, skip ...string) (*record, []recError) {
+	if st.obj.readOnly {
+		return nil, []recError{readOnlyError()}
+	}
 	vals, errs := changes(st.obj, body, true, skip...)
 	if len(errs) > 0 {
 		return nil, errs
@@ -288,9 +293,15 @@ func (st *objectStore) nameByID(r *record) {
 
 // updateLocked validates and applies changes. Caller holds s.mu; u may be nil.
 func (s *Sim) updateLocked(st *objectStore, r *record, body map[string]any, u *undo, skip ...string) []recError {
+	if st.obj.readOnly {
+		return []recError{readOnlyError()}
+	}
 	vals, errs := changes(st.obj, body, false, skip...)
 	if len(errs) > 0 {
 		return errs
+	}
+	if e := ownerCleared(st.obj, vals); e != nil {
+		return []recError{*e}
 	}
 	if m := requiredMissing(st.obj, r.vals, vals); len(m) > 0 {
 		return []recError{{StatusCode: "REQUIRED_FIELD_MISSING", Message: fmt.Sprintf("Required fields are missing: [%s]", strings.Join(m, ", ")), Fields: m}}
