@@ -137,8 +137,17 @@ func DemoBuyingRoles() map[string]string {
 // not linked yet waits, and is written once it is linked.
 func DemoSyncWithCompanies(name, hubspotConn, salesforceConn, companies string) engine.Definition {
 	def := DemoSync(name, hubspotConn, salesforceConn)
-	def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "AccountId", Transform: "link:" + companies})
+	def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "AccountId", Transform: "link:" + companies}, DemoOwner("OwnerId"))
 	return def
+}
+
+// DemoOwner carries a record's owner between HubSpot's hubspot_owner_id
+// and another CRM's owner field, users matched by email. Unless blank: an
+// owner with no user of the same email on the other side (a HubSpot-only
+// seat, Salesforce's integration user) reads as no owner, so the other
+// side keeps the one it has.
+func DemoOwner(b string) mapping.Field {
+	return mapping.Field{A: "hubspot_owner_id", B: b, Transform: "owner", Rule: mapping.UnlessBlank}
 }
 
 // DemoCompaniesSync is the ready-made two-way companies sync: HubSpot

@@ -226,25 +226,36 @@ func (m merger) conflict(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv s
 	default:
 		c.Winner = "review"
 	}
-	out.conflicts = append(out.conflicts, c)
 	switch c.Winner {
 	case "a":
-		m.write(out, r, "b", b, a, ca, m.policy)
+		if m.write(out, r, "b", b, a, ca, m.policy) {
+			out.conflicts = append(out.conflicts, c)
+		}
 	case "b":
-		m.write(out, r, "a", a, b, cb, m.policy)
+		if m.write(out, r, "a", a, b, cb, m.policy) {
+			out.conflicts = append(out.conflicts, c)
+		}
 	default:
+		out.conflicts = append(out.conflicts, c)
 		out.reviews = append(out.reviews, ReviewItem{Kind: "conflict", Side: "a", RecordID: a.id, OtherID: b.id, Field: r.Key,
 			Reason: fmt.Sprintf("both sides changed %s", r.Key), Values: &Values{A: ca, B: cb, Base: bv}})
 	}
 }
 
-// write adds the field changes that make target hold canon for row r.
-func (m merger) write(out *pairOut, r mapping.Row, side string, target, source recView, canon, rule string) {
+// write adds the field changes that make target hold canon for row r. It
+// reports false when the target keeps its value because canon names
+// someone with no counterpart there (mapping.ErrNoCounterpart): a
+// conflict it would have settled is then no conflict at all.
+func (m merger) write(out *pairOut, r mapping.Row, side string, target, source recView, canon, rule string) bool {
 	var buf [3]mapping.FieldValue
 	vals, err := writeRow(buf[:0], r, side, canon)
+	if errors.Is(err, mapping.ErrNoCounterpart) {
+		out.kept++
+		return false
+	}
 	if err != nil {
 		out.reviews = append(out.reviews, rejected(otherSide(side), source.id, target.id, r.Key, err))
-		return
+		return true
 	}
 	w := &out.toB
 	if side == "a" {
@@ -259,7 +270,7 @@ func (m merger) write(out *pairOut, r mapping.Row, side string, target, source r
 	if len(changes) == 0 {
 		// Formatting differs but the canonical values agree once written.
 		out.agreed = append(out.agreed, BaseValue{r.Key, canon})
-		return
+		return true
 	}
 	if rule == RuleOptOut {
 		out.optOuts++
@@ -271,6 +282,7 @@ func (m merger) write(out *pairOut, r mapping.Row, side string, target, source r
 		(*w).Changes = upsertChange((*w).Changes, c)
 	}
 	(*w).Base = append((*w).Base, BaseValue{r.Key, canon})
+	return true
 }
 
 // writesField says whether cs writes field.

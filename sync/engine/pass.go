@@ -455,6 +455,9 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 		}
 		var buf [3]mapping.FieldValue
 		vals, err := writeRow(buf[:0], r, target, canon)
+		if errors.Is(err, mapping.ErrNoCounterpart) {
+			continue // created with the target's own default (its owner: the integration user)
+		}
 		if err != nil {
 			p.plan.Review = append(p.plan.Review, rejected(side, id, "", r.Key, err))
 			return

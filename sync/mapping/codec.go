@@ -166,6 +166,11 @@ func (c *codec) writeB(dst []FieldValue, canon string) ([]FieldValue, error) {
 		return dst, errors.New("mapping: this row writes no B field")
 	}
 	v := canon
+	if c.fwd.refuseB != nil {
+		if err := c.fwd.refuseB(v); err != nil {
+			return dst, c.wrap(err, c.b, c.b)
+		}
+	}
 	if v != "" && len(c.b) == 1 {
 		var err error
 		if v, err = normType(v, c.b[0], true); err != nil {

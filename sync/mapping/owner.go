@@ -2,11 +2,20 @@ package mapping
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/crmsync/crmsync/sync/connector"
 )
+
+// ErrNoCounterpart marks a value the target cannot hold because it names
+// someone who has no counterpart there: an owner with no user of the same
+// email. The engine leaves the target's value as it is (the plan's
+// warnings name those people) rather than sending every record they own
+// to review: Salesforce's integration user alone owns every record sync
+// creates there.
+var ErrNoCounterpart = errors.New("no counterpart")
 
 // ownerTransform maps an owner field onto another by the users' email
 // addresses, the one thing a person's account has in common across tools
@@ -16,12 +25,11 @@ import (
 // user added on both sides is mapped on the next run that reads the
 // users.
 //
-// A user with no counterpart of the same email (a HubSpot-only seat,
-// Salesforce's integration user, someone who left) reads as no owner: the
-// row must be unless-blank (checked in compile), so the other side keeps
-// the owner it has, and the row's notes name those users for the
-// preview. Sending each such record to review instead would fill the
-// queue with every record the integration user created.
+// The canonical value is B's user id where the user has a counterpart.
+// An A user with none reads as "a:" and their email ("a:#" and the id for
+// an id A does not list, a deactivated owner), so it is never taken for a
+// blank and never matches a B value: writing it to B, or a B user with no
+// counterpart to A, is ErrNoCounterpart, and the target keeps its owner.
 func ownerTransform(a, b connector.Field) (transform, error) {
 	aByEmail, aUsers, err := ownerOptions(a)
 	if err != nil {
@@ -37,21 +45,67 @@ func ownerTransform(a, b connector.Field) (transform, error) {
 			toB[av], toA[bv] = bv, av
 		}
 	}
-	lookup := func(m map[string]string) func(string) (string, error) {
-		return func(s string) (string, error) { return m[strings.TrimSpace(s)], nil }
+	emailOf := func(users []connector.Option, id string) (connector.Option, bool) {
+		for _, u := range users {
+			if u.Value == id {
+				return u, true
+			}
+		}
+		return connector.Option{}, false
+	}
+	missing := func(who string, to connector.Field) error {
+		return fmt.Errorf("owner %s has no user with the same email in %s: %w", who, cmp.Or(to.Label, to.Name), ErrNoCounterpart)
 	}
 	ids := []connector.FieldType{connector.TypeEnum, connector.TypeID, connector.TypeString}
-	t := transform{name: "owner",
-		forward: lookup(toB),
-		// B's own value is canonical when its user has a counterpart.
-		canon: func(s string) (string, error) {
-			if s = strings.TrimSpace(s); toA[s] != "" {
-				return s, nil
+	t := transform{name: "owner", aTypes: ids, bTypes: ids,
+		forward: func(s string) (string, error) {
+			s = strings.TrimSpace(s)
+			if v, ok := toB[s]; ok || s == "" {
+				return v, nil
 			}
-			return "", nil
+			if u, ok := emailOf(aUsers, s); ok {
+				return "a:" + strings.ToLower(strings.TrimSpace(u.Email)), nil
+			}
+			return "a:#" + s, nil
 		},
-		inverse: lookup(toA),
-		aTypes:  ids, bTypes: ids}
+		canon: func(s string) (string, error) { return strings.TrimSpace(s), nil },
+		inverse: func(s string) (string, error) {
+			s = strings.TrimSpace(s)
+			switch own, isA := strings.CutPrefix(s, "a:"); {
+			case s == "":
+				return "", nil
+			case isA && strings.HasPrefix(own, "#"):
+				return own[1:], nil
+			case isA && aByEmail[own] != "":
+				return aByEmail[own], nil
+			case isA:
+				return "", missing("<"+own+">", a)
+			}
+			if v, ok := toA[s]; ok {
+				return v, nil
+			}
+			who := s
+			if u, ok := emailOf(bUsers, s); ok {
+				who = ownerName(u) + " (" + s + ")"
+			}
+			return "", missing(who, a)
+		},
+		refuseB: func(s string) error {
+			own, isA := strings.CutPrefix(s, "a:")
+			if !isA {
+				return nil
+			}
+			if id, ok := strings.CutPrefix(own, "#"); ok {
+				return missing(id+" (not an active user)", b)
+			}
+			for _, u := range aUsers {
+				if strings.EqualFold(strings.TrimSpace(u.Email), own) {
+					return missing(ownerName(u), b)
+				}
+			}
+			return missing("<"+own+">", b)
+		},
+	}
 	note := func(users []connector.Option, m map[string]string, from, to connector.Field) []string {
 		var names []string
 		for _, u := range users {
@@ -63,14 +117,16 @@ func ownerTransform(a, b connector.Field) (transform, error) {
 			return nil
 		}
 		const most = 5
-		more := ""
+		more, verb := "", "have"
 		if len(names) > most {
 			more = fmt.Sprintf(" and %d more", len(names)-most)
 			names = names[:most]
 		}
+		if len(names) == 1 && more == "" {
+			verb = "has"
+		}
 		return []string{fmt.Sprintf("%s: %s%s %s no user with the same email in %s; what they own keeps the owner it has there",
-			cmp.Or(from.Label, from.Name), strings.Join(names, ", "), more, map[bool]string{true: "has", false: "have"}[len(names) == 1 && more == ""],
-			cmp.Or(to.Label, to.Name))}
+			cmp.Or(from.Label, from.Name), strings.Join(names, ", "), more, verb, cmp.Or(to.Label, to.Name))}
 	}
 	// A's users without a counterpart matter where the row writes B, and
 	// B's where it writes A.

@@ -1,6 +1,7 @@
 package mapping_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -27,8 +28,9 @@ var (
 
 // The owner transform maps users by email both ways, whatever the case,
 // and what each side writes reads back as the same canonical value. A
-// user with no counterpart reads as no owner (the row is unless-blank, so
-// the other side keeps its owner), and the row's notes name them.
+// user with no counterpart is never read as no owner: writing them to the
+// other side is ErrNoCounterpart (the target keeps its owner), and the
+// row's notes name them.
 func TestOwnerByEmail(t *testing.T) {
 	rows, probs := mapping.Compile([]mapping.Field{{A: "hubspot_owner_id", B: "OwnerId", Transform: "owner", Rule: mapping.UnlessBlank}}, mapping.TwoWay, ownersA, ownersB)
 	if len(probs) > 0 || len(rows) != 1 {
@@ -50,13 +52,27 @@ func TestOwnerByEmail(t *testing.T) {
 			t.Errorf("WriteB(%s) = %v, %v", b, w, err)
 		}
 	}
-	for _, in := range []map[string]string{{"hubspot_owner_id": ""}, {"hubspot_owner_id": "103"}, {"hubspot_owner_id": "999"}} {
-		if canon, err := row.CanonA(in); err != nil || canon != "" {
-			t.Errorf("CanonA(%v) = %q, %v; want no owner", in, canon, err)
+	if canon, err := row.CanonA(map[string]string{"hubspot_owner_id": ""}); err != nil || canon != "" {
+		t.Errorf("no owner: %q, %v; want blank", canon, err)
+	}
+	for in, who := range map[string]string{"103": "Only In HubSpot <solo@acme.example>", "999": "999 (not an active user)"} {
+		canon, err := row.CanonA(map[string]string{"hubspot_owner_id": in})
+		if err != nil || canon == "" {
+			t.Fatalf("CanonA(%s) = %q, %v; want a value that is not blank", in, canon, err)
+		}
+		if back, err := row.WriteA(canon); in == "103" && (err != nil || back["hubspot_owner_id"] != in) {
+			t.Errorf("WriteA(CanonA(%s)) = %v, %v; want it back", in, back, err)
+		}
+		_, err = row.WriteB(canon)
+		if !errors.Is(err, mapping.ErrNoCounterpart) || !strings.Contains(err.Error(), who) || !strings.Contains(err.Error(), "Owner ID") {
+			t.Errorf("WriteB of %s's canonical %q: %v; want ErrNoCounterpart naming %s and the field", in, canon, err, who)
 		}
 	}
-	if canon, err := row.CanonB(map[string]string{"OwnerId": "005S"}); err != nil || canon != "" {
-		t.Errorf("CanonB of the integration user = %q, %v; want no owner", canon, err)
+	if canon, err := row.CanonB(map[string]string{"OwnerId": "005S"}); err != nil || canon != "005S" {
+		t.Errorf("CanonB of the integration user = %q, %v; want its own id", canon, err)
+	}
+	if _, err := row.WriteA("005S"); !errors.Is(err, mapping.ErrNoCounterpart) || !strings.Contains(err.Error(), "Integration User <integration@acme.example>") {
+		t.Errorf("a Salesforce user with no HubSpot owner: %v; want ErrNoCounterpart naming them", err)
 	}
 	notes := strings.Join(row.Notes(), "\n")
 	for _, want := range []string{"Contact owner: Only In HubSpot <solo@acme.example> has no user with the same email in Owner ID",

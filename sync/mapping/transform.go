@@ -31,6 +31,9 @@ type transform struct {
 	// aTypes and bTypes list the field types the transform fits on each
 	// side; nil means "checked by assignability" (identity).
 	aTypes, bTypes []connector.FieldType
+	// refuseB, when set, says why a canonical value cannot be written to
+	// B before B's options are checked (an owner with no counterpart).
+	refuseB func(string) error
 	// notes tell a person what the transform will not carry from A to B
 	// (owners with no counterpart), and notesRev from B to A; the plan
 	// lists them as warnings.

@@ -145,22 +145,23 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 	}
 
 	nearDup := max(2, n/100)
+	hsOwnerIDs, sfUserIDs := seedOwners(hs, sf)
 	hsRows := make([]hubspot.SeedRow, 0, n+nearDup)
 	for i, p := range hsPeople {
 		cr, md := stamp()
 		hsRows = append(hsRows, hubspot.SeedRow{Values: []string{p.email, p.first, p.last, hsPhone(p.phone), companies[p.company].name,
-			p.title, p.city, hsLife[rng.IntN(len(hsLife))], coIDs[p.company], hsBuyingRoles[i%len(hsBuyingRoles)], hsOptOut(i)}, Created: cr, Modified: md})
+			p.title, p.city, hsLife[rng.IntN(len(hsLife))], coIDs[p.company], hsBuyingRoles[i%len(hsBuyingRoles)], hsOptOut(i), ownerOf(hsOwnerIDs, i)}, Created: cr, Modified: md})
 	}
 	// Near-duplicates: same name as an existing contact, different (personal) email.
 	for k := 0; k < nearDup && n > 0; k++ {
 		p := hsPeople[rng.IntN(len(hsPeople))]
 		cr, md := stamp()
 		hsRows = append(hsRows, hubspot.SeedRow{Values: []string{slug(p.first) + "." + slug(p.last) + ".alt" + strconv.Itoa(k) + "@" + freeMail[k%len(freeMail)],
-			p.first, p.last, "", "", p.title, p.city, "lead", "", "", "false"}, Created: cr, Modified: md})
+			p.first, p.last, "", "", p.title, p.city, "lead", "", "", "false", ""}, Created: cr, Modified: md})
 	}
 	// associatedcompanyid: the primary company, which HubSpot keeps for a
 	// contact associated with a company (the property is read-only).
-	hsContactIDs, err := hs.Seed("contacts", []string{"email", "firstname", "lastname", "phone", "company", "jobtitle", "city", "lifecyclestage", "associatedcompanyid", "hs_buying_role", "hs_email_optout"}, hsRows)
+	hsContactIDs, err := hs.Seed("contacts", []string{"email", "firstname", "lastname", "phone", "company", "jobtitle", "city", "lifecyclestage", "associatedcompanyid", "hs_buying_role", "hs_email_optout", "hubspot_owner_id"}, hsRows)
 	if err != nil {
 		return err
 	}
@@ -173,7 +174,7 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 			title, city = titles[(rng.IntN(len(titles)))], cities[rng.IntN(len(cities))]
 		}
 		sfRows = append(sfRows, salesforce.SeedRow{Values: []string{p.first, p.last, p.email, sfPhone(p.phone), title, city,
-			accIDs[p.company], sfSources[rng.IntN(len(sfSources))], sfBuyingRoles[i%len(sfBuyingRoles)]}, Created: cr, Modified: md})
+			accIDs[p.company], sfSources[rng.IntN(len(sfSources))], sfBuyingRoles[i%len(sfBuyingRoles)], ownerOf(sfUserIDs, i+2)}, Created: cr, Modified: md})
 	}
 	for k := 0; k < nearDup; k++ {
 		p := sfPeople[rng.IntN(len(sfPeople))]
@@ -187,10 +188,10 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 		}
 		for _, e := range variants {
 			cr, md := stamp()
-			sfRows = append(sfRows, salesforce.SeedRow{Values: []string{p.first, p.last, e, "", p.title, p.city, accIDs[p.company], "Web", ""}, Created: cr, Modified: md})
+			sfRows = append(sfRows, salesforce.SeedRow{Values: []string{p.first, p.last, e, "", p.title, p.city, accIDs[p.company], "Web", "", ""}, Created: cr, Modified: md})
 		}
 	}
-	sfContactIDs, err := sf.Seed("Contact", []string{"FirstName", "LastName", "Email", "Phone", "Title", "MailingCity", "AccountId", "LeadSource", "Buying_Role__c"}, sfRows)
+	sfContactIDs, err := sf.Seed("Contact", []string{"FirstName", "LastName", "Email", "Phone", "Title", "MailingCity", "AccountId", "LeadSource", "Buying_Role__c", "OwnerId"}, sfRows)
 	if err != nil {
 		return err
 	}

@@ -227,8 +227,8 @@ func (s *Sim) Seed(object string, columns []string, rows []SeedRow) ([]string, e
 				vals[i] = f.Default
 			}
 		}
-		if !st.obj.noOwner {
-			vals[fOwnerID] = s.opts.UserID
+		if !st.obj.noOwner && vals[fOwnerID] == "" {
+			vals[fOwnerID] = s.opts.UserID // a record created with no owner is its creator's
 		}
 		vals[fCreatedByID], vals[fLastModifiedByID] = s.opts.UserID, s.opts.UserID
 		rec := st.insert(vals, row.Created.UnixMilli(), row.Modified.UnixMilli())

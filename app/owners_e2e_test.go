@@ -1,0 +1,176 @@
+package app_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/crmsync/crmsync/app"
+)
+
+// TestOwnersByEmail runs HubSpot contacts ↔ Salesforce Contacts with the
+// owner row over real HTTP. The sandbox's sales team has three people in
+// both CRMs (one email in another case), Hedy in HubSpot only and
+// Katherine, the integration user and the admin in Salesforce only.
+//   - The preview names the people with no counterpart.
+//   - Linked records whose owners both have a counterpart end with the
+//     same person on both sides; records created either way take their
+//     owner's counterpart, or the target's own default where there is
+//     none (no HubSpot owner; Salesforce's integration user).
+//   - Nothing fails and nothing goes to review for an owner.
+//   - A second run writes nothing.
+//   - A reassignment in Salesforce reaches HubSpot; a reassignment to
+//     Hedy in HubSpot leaves the Salesforce owner as it was.
+func TestOwnersByEmail(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 71, 40)
+	hs, sf := srv.HubSpot(), srv.Salesforce()
+	hsEmail, sfEmail := map[string]string{}, map[string]string{}
+	hsByEmail, sfByEmail := map[string]string{}, map[string]string{}
+	for _, o := range hs.Owners() {
+		e := strings.ToLower(o.Email)
+		hsEmail[o.ID], hsByEmail[e] = e, o.ID
+	}
+	for _, u := range sf.Users() {
+		e := strings.ToLower(u.Email)
+		sfEmail[u.ID], sfByEmail[e] = e, u.ID
+	}
+	if len(hsEmail) < 4 || len(sfEmail) < 4 {
+		t.Fatalf("the sandbox seeded %d owners and %d users", len(hsEmail), len(sfEmail))
+	}
+	integration := ""
+	for id, e := range sfEmail {
+		if strings.HasPrefix(e, "integration@") {
+			integration = id
+		}
+	}
+	preHS, preSF := map[string]bool{}, map[string]bool{}
+	ownedHS, ownedSF := 0, 0
+	for _, r := range hs.Records("contacts") {
+		preHS[r.ID] = true
+		if r.Properties["hubspot_owner_id"] != "" {
+			ownedHS++
+		}
+	}
+	for _, r := range sf.Records("Contact") {
+		preSF[r.ID] = true
+		if r.Fields["OwnerId"] != integration {
+			ownedSF++
+		}
+	}
+	if ownedHS == 0 || ownedSF == 0 {
+		t.Fatalf("the seed gave %d HubSpot and %d Salesforce contacts an owner", ownedHS, ownedSF)
+	}
+
+	def := app.DemoSync("contacts", "hs", "sf")
+	def.Fields = append(def.Fields, app.DemoOwner("OwnerId"))
+	saveSyncs(t, a, def)
+	preview, err := a.Run(ctx, "contacts", app.RunOptions{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	warnings := strings.Join(preview.Plan.Warnings, "\n")
+	for _, who := range []string{"Hedy Lamarr <hedy.lamarr@", "Katherine Johnson <katherine.johnson@", "Integration User <integration@"} {
+		if !strings.Contains(warnings, who) {
+			t.Errorf("the preview's warnings do not name %s:\n%s", who, warnings)
+		}
+	}
+	for _, named := range []string{"Ada Lovelace", "Grace Hopper"} {
+		if strings.Contains(warnings, named) {
+			t.Errorf("the preview says %s has no counterpart:\n%s", named, warnings)
+		}
+	}
+
+	res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	if err != nil || res.Summary.Failed != 0 {
+		t.Fatalf("first run: %v %+v", err, res.Summary)
+	}
+	for _, it := range res.Plan.Review {
+		if strings.Contains(it.Field, "hubspot_owner_id") {
+			t.Errorf("an owner went to review: %+v", it)
+		}
+	}
+	shared := func(e string) bool { return e != "" && hsByEmail[e] != "" && sfByEmail[e] != "" }
+	created, converged := 0, 0
+	for _, l := range syncLinks(t, a, "contacts") {
+		h, _ := hs.Get("contacts", l.AID)
+		s, _ := sf.Get("Contact", l.BID)
+		he, se := hsEmail[h.Properties["hubspot_owner_id"]], sfEmail[s.Fields["OwnerId"]]
+		switch {
+		case !preSF[l.BID]: // Salesforce Contact created from HubSpot
+			created++
+			want := integration
+			if shared(he) {
+				want = sfByEmail[he]
+			}
+			if s.Fields["OwnerId"] != want {
+				t.Errorf("Contact %s created from a HubSpot contact owned by %q: OwnerId %s (%s); want %s", l.BID, he, s.Fields["OwnerId"], se, want)
+			}
+		case !preHS[l.AID]: // HubSpot contact created from Salesforce
+			created++
+			want := ""
+			if shared(se) {
+				want = hsByEmail[se]
+			}
+			if h.Properties["hubspot_owner_id"] != want {
+				t.Errorf("contact %s created from a Contact owned by %q: owner %q; want %q", l.AID, se, h.Properties["hubspot_owner_id"], want)
+			}
+		case shared(he) && shared(se):
+			converged++
+			if he != se {
+				t.Errorf("linked %s ↔ %s: HubSpot owner %s, Salesforce owner %s; want one person", l.AID, l.BID, he, se)
+			}
+		}
+	}
+	if created == 0 || converged == 0 {
+		t.Fatalf("%d created and %d linked with owners on both sides; want some of each", created, converged)
+	}
+
+	again, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	if err != nil || again.Summary.Created+again.Summary.Updated != 0 || again.Summary.Failed != 0 {
+		t.Fatalf("second run: %v %+v; want nothing written", err, again.Summary)
+	}
+
+	// Reassignments: Grace takes one of Ada's Contacts in Salesforce; in
+	// HubSpot, Hedy takes another linked contact.
+	var moved, toHedy [2]string
+	hedy := hsByEmail["hedy.lamarr@crmsync-sandbox.example"]
+	for _, l := range syncLinks(t, a, "contacts") {
+		s, _ := sf.Get("Contact", l.BID)
+		switch e := sfEmail[s.Fields["OwnerId"]]; {
+		case moved[0] == "" && e == "ada.lovelace@crmsync-sandbox.example":
+			moved = [2]string{l.AID, l.BID}
+		case toHedy[0] == "" && shared(e):
+			toHedy = [2]string{l.AID, l.BID}
+		}
+	}
+	if moved[0] == "" || toHedy[0] == "" || hedy == "" {
+		t.Fatalf("no contacts to reassign: %v %v (Hedy %q)", moved, toHedy, hedy)
+	}
+	before, _ := sf.Get("Contact", toHedy[1])
+	time.Sleep(10 * time.Millisecond)
+	if _, err := sf.Update("Contact", moved[1], map[string]string{"OwnerId": sfByEmail["grace.hopper@crmsync-sandbox.example"]}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hs.Update("contacts", toHedy[0], map[string]string{"hubspot_owner_id": hedy}); err != nil {
+		t.Fatal(err)
+	}
+	third, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	if err != nil || third.Summary.Failed != 0 || len(third.Plan.Review) != 0 {
+		t.Fatalf("run after the reassignments: %v %+v, review %+v", err, third.Summary, third.Plan.Review)
+	}
+	if h, _ := hs.Get("contacts", moved[0]); hsEmail[h.Properties["hubspot_owner_id"]] != "grace.hopper@crmsync-sandbox.example" {
+		t.Errorf("HubSpot contact %s after Grace took it in Salesforce: owner %q", moved[0], hsEmail[h.Properties["hubspot_owner_id"]])
+	}
+	if s, _ := sf.Get("Contact", toHedy[1]); s.Fields["OwnerId"] != before.Fields["OwnerId"] {
+		t.Errorf("Contact %s after Hedy took it in HubSpot: OwnerId %s; want %s kept (Hedy has no Salesforce seat)", toHedy[1], s.Fields["OwnerId"], before.Fields["OwnerId"])
+	}
+	if h, _ := hs.Get("contacts", toHedy[0]); h.Properties["hubspot_owner_id"] != hedy {
+		t.Errorf("HubSpot contact %s lost Hedy: owner %q", toHedy[0], h.Properties["hubspot_owner_id"])
+	}
+	last, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	if err != nil || last.Summary.Created+last.Summary.Updated != 0 || last.Summary.Conflicts != 0 {
+		t.Fatalf("run after that: %v %+v; want nothing written and no conflict", err, last.Summary)
+	}
+}
