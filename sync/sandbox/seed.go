@@ -78,6 +78,9 @@ func (s slugger) slug(v string) string { return s.r.Replace(strings.ToLower(v)) 
 // the same email (some fields differing); each vendor also holds people of its own and a few
 // near-duplicates.
 func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, dv *dynamics.Sim, mc *mailchimp.Sim, kv *klaviyo.Sim, bv *brevo.Sim, seedVal int64, n int, now time.Time) error {
+	// The sales team and the Mailchimp groups are there even in an empty
+	// sandbox: the ready-made syncs map them.
+	hsOwnerIDs, sfUserIDs := seedOwners(hs, sf)
 	if n == 0 {
 		_, err := mailchimpGroups(mc)
 		return err
@@ -145,7 +148,6 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 	}
 
 	nearDup := max(2, n/100)
-	hsOwnerIDs, sfUserIDs := seedOwners(hs, sf)
 	hsRows := make([]hubspot.SeedRow, 0, n+nearDup)
 	for i, p := range hsPeople {
 		cr, md := stamp()
