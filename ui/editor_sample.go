@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -195,7 +194,7 @@ func suggest(a, b *connector.Schema, have []mapping.Field) []suggestion {
 				best, why = fa.Name, "an email opt-out and a consent status"
 				break
 			}
-			if ownerField(fa) && ownerField(fb) {
+			if mapping.IsOwnerField(fa) && mapping.IsOwnerField(fb) {
 				best, why = fa.Name, "both record owners, users matched by email"
 				break
 			}
@@ -223,7 +222,7 @@ func suggest(a, b *connector.Schema, have []mapping.Field) []suggestion {
 		fa, _ := a.Field(best)
 		f := mapping.Field{A: best, B: fb.Name}
 		switch {
-		case ownerField(fa) && ownerField(fb):
+		case mapping.IsOwnerField(fa) && mapping.IsOwnerField(fb):
 			// Users are matched by email each run; a record with no owner
 			// keeps the one the other side gave it.
 			f.Transform, f.Rule = "owner", mapping.UnlessBlank
@@ -255,12 +254,6 @@ var synonyms = map[string]string{
 // Dynamics 365's "Do not allow Bulk Emails", Brevo's blacklist.
 var optOutFields = map[string]bool{"hsemailoptout": true, "hasoptedoutofemail": true, "emailoptout": true, "donotbulkemail": true,
 	"emailblacklisted": true}
-
-// ownerField says whether f holds a user, by id: its options carry the
-// users' emails (connector.Option.Email).
-func ownerField(f connector.Field) bool {
-	return slices.ContainsFunc(f.Options, func(o connector.Option) bool { return o.Email != "" })
-}
 
 // optOutOption is the option of a consent picklist that says the person
 // opted out (a Mailchimp member's "unsubscribed", Klaviyo's UNSUBSCRIBED,

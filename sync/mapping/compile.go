@@ -372,6 +372,12 @@ func assignable(src, dst connector.FieldType) string {
 // checkPicklists makes sure every value a row can write into a picklist is
 // one of its options, or tells the user to add a value map.
 func (cp *rowCompiler) checkPicklists(c *codec) {
+	if len(c.a) == 1 && len(c.b) == 1 && c.fwd.name != "owner" && IsOwnerField(c.a[0]) && IsOwnerField(c.b[0]) {
+		// Two CRMs never share user ids: only their emails match.
+		cp.problem("", "%s and %s are owner fields, whose users have different ids in each CRM; use transform owner (users matched by email)",
+			c.a[0].Name, c.b[0].Name)
+		return
+	}
 	check := func(dst connector.Field, values []string, what string) {
 		if !picklist(dst.Type) || len(dst.Options) == 0 {
 			return

@@ -156,6 +156,17 @@ func ownerOptions(f connector.Field) (map[string]string, []connector.Option, err
 	return byEmail, users, nil
 }
 
+// IsOwnerField says whether f is an owner field: its options are users
+// with their emails.
+func IsOwnerField(f connector.Field) bool {
+	for _, o := range f.Options {
+		if o.Email != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // ownerName is how a person reads a user: "Ada Lovelace <ada@x.com>".
 func ownerName(o connector.Option) string {
 	if o.Label == "" || strings.EqualFold(o.Label, o.Email) {

@@ -103,4 +103,8 @@ func TestOwnerNeedsUsers(t *testing.T) {
 	if len(probs) != 1 || !strings.Contains(probs[0].Error(), "unless-blank") {
 		t.Errorf("an owner row with rule always: %v; want it refused", probs)
 	}
+	_, probs = mapping.Compile([]mapping.Field{{A: "hubspot_owner_id", B: "OwnerId", Rule: mapping.UnlessBlank}}, mapping.TwoWay, ownersA, ownersB)
+	if len(probs) != 1 || !strings.Contains(probs[0].Error(), "use transform owner") {
+		t.Errorf("two owner fields copied as they are: %v; want the owner transform suggested", probs)
+	}
 }
