@@ -126,11 +126,11 @@ func DemoDynamicsCompaniesSync(name, hubspotConn, dynamicsConn string) engine.De
 // name, so a blank one never overwrites it. With companies set, a
 // contact's primary company and its Dynamics account (the parent customer,
 // when it is an account) go through that sync's links
-// (DemoDynamicsCompaniesSync).
+// (DemoDynamicsCompaniesSync), and the owner with them (DemoOwner).
 func DemoDynamicsSync(name, hubspotConn, dynamicsConn, companies string) engine.Definition {
 	def := dynamicsContacts(name, hubspotConn, dynamicsConn)
 	if companies != "" {
-		def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "parentcustomerid_account", Transform: "link:" + companies})
+		def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "parentcustomerid_account", Transform: "link:" + companies}, DemoOwner("ownerid"))
 	}
 	return def
 }

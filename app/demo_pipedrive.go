@@ -21,7 +21,8 @@ const (
 // split back before its last word (the mapping's split). The primary email
 // and phone are synced; a person's other emails and phones stay as they
 // are. With companies set, a contact's primary company and a person's
-// organization go through that sync's links (DemoPipedriveCompaniesSync).
+// organization go through that sync's links (DemoPipedriveCompaniesSync),
+// and the owner goes with it, people matched by email (DemoOwner).
 func DemoPipedriveSync(name, hubspotConn, pipedriveConn, companies string) engine.Definition {
 	def := demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "contacts"},
@@ -33,7 +34,7 @@ func DemoPipedriveSync(name, hubspotConn, pipedriveConn, companies string) engin
 			{A: "phone", B: "phone", Transform: "e164"},
 		})
 	if companies != "" {
-		def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "org_id", Transform: "link:" + companies})
+		def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "org_id", Transform: "link:" + companies}, DemoOwner("owner_id"))
 	}
 	return def
 }

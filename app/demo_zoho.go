@@ -136,10 +136,11 @@ func DemoZohoNotesSync(name, hubspotConn, zohoConn, contacts string) engine.Defi
 
 // DemoZohoSyncWithAccounts is DemoZohoSync with each contact's primary
 // company and its Zoho account (Account_Name, a lookup) going through the
-// links of the companies sync named (DemoZohoCompaniesSync).
+// links of the companies sync named (DemoZohoCompaniesSync), and the
+// owner with them (DemoOwner).
 func DemoZohoSyncWithAccounts(name, hubspotConn, zohoConn, companies string) engine.Definition {
 	def := DemoZohoSync(name, hubspotConn, zohoConn)
-	def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "Account_Name", Transform: "link:" + companies})
+	def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "Account_Name", Transform: "link:" + companies}, DemoOwner("Owner"))
 	return def
 }
 

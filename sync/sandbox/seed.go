@@ -80,7 +80,8 @@ func (s slugger) slug(v string) string { return s.r.Replace(strings.ToLower(v)) 
 func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, dv *dynamics.Sim, mc *mailchimp.Sim, kv *klaviyo.Sim, bv *brevo.Sim, seedVal int64, n int, now time.Time) error {
 	// The sales team and the Mailchimp groups are there even in an empty
 	// sandbox: the ready-made syncs map them.
-	hsOwnerIDs, sfUserIDs := seedOwners(hs, sf)
+	team := seedTeams(hs, sf, pd, zh, dv)
+	hsOwnerIDs, sfUserIDs := team.hs, team.sf
 	if n == 0 {
 		_, err := mailchimpGroups(mc)
 		return err
@@ -244,13 +245,13 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 	for i := range deals {
 		hsDealRows[i] = dealRow{name: hsDeals[i].Values[0], company: dealCompany[i]}
 	}
-	if err := seedPipedrive(pd, companies, hsPeople[shared:], hsDealRows, seedVal, n, now); err != nil {
+	if err := seedPipedrive(pd, companies, hsPeople[shared:], hsDealRows, team.pd, seedVal, n, now); err != nil {
 		return err
 	}
-	if err := seedZoho(zh, companies, hsPeople[shared:], hsDealRows, seedVal, n, now); err != nil {
+	if err := seedZoho(zh, companies, hsPeople[shared:], hsDealRows, team.zh, seedVal, n, now); err != nil {
 		return err
 	}
-	if err := seedDynamics(dv, companies, hsPeople[shared:], hsDealRows, seedVal, n, now); err != nil {
+	if err := seedDynamics(dv, companies, hsPeople[shared:], hsDealRows, team.dv, seedVal, n, now); err != nil {
 		return err
 	}
 	if err := seedMailchimp(mc, companies, hsPeople[shared:], seedVal, n, now); err != nil {
@@ -450,7 +451,7 @@ type dealRow struct {
 	company int
 }
 
-func seedPipedrive(pd *pipedrive.Sim, companies []company, hsOnly []person, hsDeals []dealRow, seedVal int64, n int, now time.Time) error {
+func seedPipedrive(pd *pipedrive.Sim, companies []company, hsOnly []person, hsDeals []dealRow, owners []int64, seedVal int64, n int, now time.Time) error {
 	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x9e3779b9))
 	now = now.UTC().Truncate(time.Second)
 	stamp := func() (time.Time, time.Time) {
@@ -481,7 +482,7 @@ func seedPipedrive(pd *pipedrive.Sim, companies []company, hsOnly []person, hsDe
 		rows = append(rows, pipedrive.PersonSeed{Name: p.first + " " + p.last,
 			Emails: []pipedrive.Contact{{Value: p.email, Primary: true, Label: "work"}},
 			Phones: []pipedrive.Contact{{Value: pdPhone(p.phone), Primary: true, Label: "work"}},
-			OrgID:  orgIDs[p.company], AddTime: add, UpdateTime: upd})
+			OrgID:  orgIDs[p.company], OwnerID: pdOwnerOf(owners, i), AddTime: add, UpdateTime: upd})
 	}
 	personIDs, err := pd.SeedPersons(rows)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 // (halfShared), an opportunity for every fourth HubSpot deal (the same name
 // under the same company's account) and a few of its own, and a task, a
 // phone call, an appointment and a note on every tenth contact each.
-func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeals []dealRow, seedVal int64, n int, now time.Time) error {
+func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeals []dealRow, owners []string, seedVal int64, n int, now time.Time) error {
 	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x5d1e0a77))
 	stamp := yearStamps(rng, now)
 	accounts := make([]dynamics.AccountSeed, len(companies))
@@ -27,7 +27,7 @@ func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeal
 	halfShared(rng, companies, hsOnly, n, "dv", func(p person) {
 		cr, md := stamp()
 		rows = append(rows, dynamics.ContactSeed{FirstName: p.first, LastName: p.last, Email: p.email, Phone: sfPhone(p.phone),
-			JobTitle: p.title, AccountID: accountIDs[p.company], Interests: dvInterests(len(rows)), Created: cr, Modified: md})
+			JobTitle: p.title, AccountID: accountIDs[p.company], Interests: dvInterests(len(rows)), OwnerID: ownerOf(owners, len(rows)), Created: cr, Modified: md})
 	})
 	contactIDs, err := dv.SeedContacts(rows)
 	if err != nil {

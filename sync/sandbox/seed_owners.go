@@ -1,14 +1,17 @@
 package sandbox
 
 import (
+	"github.com/crmsync/crmsync/sync/sandbox/dynamics"
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
+	"github.com/crmsync/crmsync/sync/sandbox/pipedrive"
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
+	"github.com/crmsync/crmsync/sync/sandbox/zoho"
 )
 
-// The sandbox's sales team: three people with a seat in both CRMs (one
-// email spelt in another case in HubSpot), one with a HubSpot seat only
-// and one with a Salesforce seat only, beside Salesforce's own
-// integration and admin users. An owner row matches the three by email
+// The sandbox's sales team: three people with a seat in every CRM (one
+// email spelt in another case in HubSpot), and in each CRM one person with
+// a seat there only, beside each CRM's own connected user (Salesforce's
+// integration and admin users). An owner row matches the three by email
 // and names the others in its preview.
 var (
 	hsOwners = []hubspot.Owner{
@@ -25,16 +28,43 @@ var (
 	}
 )
 
-// seedOwners adds the sales team and returns each side's owner ids, by
-// position in hsOwners and sfUsers.
-func seedOwners(hs *hubspot.Sim, sf *salesforce.Sim) (hsIDs, sfIDs []string) {
+// teamIDs are the sales team's user ids in each CRM, in seeding order.
+type teamIDs struct {
+	hs, sf, zh, dv []string
+	pd             []int64
+}
+
+// seedTeams adds the sales team to every CRM.
+func seedTeams(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, dv *dynamics.Sim) teamIDs {
+	var t teamIDs
 	for _, o := range hs.SeedOwners(hsOwners) {
-		hsIDs = append(hsIDs, o.ID)
+		t.hs = append(t.hs, o.ID)
 	}
 	for _, u := range sf.SeedUsers(sfUsers) {
-		sfIDs = append(sfIDs, u.ID)
+		t.sf = append(t.sf, u.ID)
 	}
-	return hsIDs, sfIDs
+	shared := hsOwners[:3]
+	var pdUsers []pipedrive.User
+	var zhUsers []zoho.User
+	var dvUsers []dynamics.User
+	for _, o := range shared {
+		pdUsers = append(pdUsers, pipedrive.User{Name: o.FirstName + " " + o.LastName, Email: o.Email, Active: true})
+		zhUsers = append(zhUsers, zoho.User{FirstName: o.FirstName, LastName: o.LastName, Email: o.Email})
+		dvUsers = append(dvUsers, dynamics.User{FirstName: o.FirstName, LastName: o.LastName, Email: o.Email})
+	}
+	dvUsers = append(dvUsers, dynamics.User{FirstName: "Margaret", LastName: "Hamilton", Email: "margaret.hamilton@crmsync-sandbox.example"})
+	pdUsers = append(pdUsers, pipedrive.User{Name: "Dorothy Vaughan", Email: "dorothy.vaughan@crmsync-sandbox.example", Active: true})
+	zhUsers = append(zhUsers, zoho.User{FirstName: "Mary", LastName: "Jackson", Email: "mary.jackson@crmsync-sandbox.example"})
+	for _, u := range pd.SeedUsers(pdUsers) {
+		t.pd = append(t.pd, u.ID)
+	}
+	for _, u := range zh.SeedUsers(zhUsers) {
+		t.zh = append(t.zh, u.ID)
+	}
+	for _, u := range dv.SeedUsers(dvUsers) {
+		t.dv = append(t.dv, u.ID)
+	}
+	return t
 }
 
 // ownerOf picks a seeded record's owner: one record in five has none (a
@@ -42,6 +72,14 @@ func seedOwners(hs *hubspot.Sim, sf *salesforce.Sim) (hsIDs, sfIDs []string) {
 func ownerOf(ids []string, i int) string {
 	if i%5 == 4 {
 		return ""
+	}
+	return ids[i%len(ids)]
+}
+
+// pdOwnerOf is ownerOf for Pipedrive's numeric ids (0: the connected user).
+func pdOwnerOf(ids []int64, i int) int64 {
+	if i%5 == 4 {
+		return 0
 	}
 	return ids[i%len(ids)]
 }

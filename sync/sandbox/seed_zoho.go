@@ -30,7 +30,7 @@ func zohoInterests(i int) map[string]any {
 // the same company's account, offset from the ones Dynamics shares) and a
 // few of its own, and a task, a call, a meeting and a note on every tenth
 // contact each.
-func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, hsDeals []dealRow, seedVal int64, n int, now time.Time) error {
+func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, hsDeals []dealRow, owners []string, seedVal int64, n int, now time.Time) error {
 	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x2f6b1d0c))
 	stamp := yearStamps(rng, now)
 	accounts := make([]zoho.AccountSeed, len(companies))
@@ -46,7 +46,7 @@ func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, hsDeals []deal
 	halfShared(rng, companies, hsOnly, n, "zc", func(p person) {
 		cr, md := stamp()
 		rows = append(rows, zoho.ContactSeed{FirstName: p.first, LastName: p.last, Email: p.email, Phone: sfPhone(p.phone),
-			Title: p.title, AccountID: accountIDs[p.company], Fields: zohoInterests(len(rows)), Created: cr, Modified: md})
+			Title: p.title, AccountID: accountIDs[p.company], Fields: zohoInterests(len(rows)), OwnerID: ownerOf(owners, len(rows)), Created: cr, Modified: md})
 	})
 	contactIDs, err := zh.SeedContacts(rows)
 	if err != nil {

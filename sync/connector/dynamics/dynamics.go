@@ -119,6 +119,9 @@ type Connector struct {
 	mu      sync.Mutex
 	schemas map[string]*schema
 	custom  map[string]table // custom tables by entity set name
+	// users are the owner options (users.go), once read.
+	users     []connector.Option
+	usersRead bool
 }
 
 var (

@@ -152,7 +152,7 @@ func toRecord(sc *schema, raw map[string]json.RawMessage) (connector.Record, err
 		}
 		var logical string
 		_ = json.Unmarshal(raw[nf.value+"@"+lookupAnnotation], &logical)
-		if logical != nf.target.logical && !(logical == "" && nf.only) {
+		if !nf.owner && logical != nf.target.logical && !(logical == "" && nf.only) {
 			v = "" // the lookup points at another table, or at none
 		}
 		rec.Fields[nav] = v

@@ -79,6 +79,9 @@ type navField struct {
 	value  string // the _x_value property a query returns
 	target table
 	only   bool // the lookup has no other target: its id needs no annotation
+	// owner marks ownerid (users.go): bound to systemusers, and read as
+	// the id whatever table it names (a team's id matches no user).
+	owner bool
 }
 
 // schema is a table's columns as the connector offers them, with the
@@ -101,7 +104,7 @@ func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema
 	if err != nil {
 		return connector.Schema{}, err
 	}
-	return sc.Schema, nil
+	return c.withOwners(ctx, sc, connector.FreshSchema(ctx))
 }
 
 func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error) {
@@ -239,9 +242,9 @@ func (c *Connector) getJSON(ctx context.Context, path string, out any) error {
 	return r.Decode(out)
 }
 
-// notOffered are column types a sync cannot carry: ids, owners, virtual
-// name columns and lookups (written through @odata.bind, which this
-// connector does not offer yet).
+// notOffered are column types a sync cannot carry: virtual name columns,
+// table names, activity parties and the like. (Lookups are offered per
+// target table below, and the owner as a picklist of users: users.go.)
 var notOffered = map[string]bool{"Virtual": true, "EntityName": true, "PartyList": true, "CalendarRules": true, "ManagedProperty": true}
 
 // hold builds the schema from the definition and keeps it.
@@ -297,6 +300,15 @@ func (c *Connector) hold(t table, d definition) *schema {
 		}
 		sc.Fields = append(sc.Fields, f)
 		sc.types[name] = a.AttributeType
+		if a.AttributeType == "Owner" && a.LogicalName == ownerField {
+			// Offered as its navigation property, ownerid, whose options
+			// are the users (withOwners).
+			of := connector.Field{Name: ownerField, Label: f.Label, Type: connector.TypeEnum, ReadOnly: !create && !update}
+			sc.Fields = append(sc.Fields, of)
+			sc.types[ownerField] = "Navigation"
+			sc.navs[ownerField] = navField{value: name, target: systemusers, owner: true}
+			continue
+		}
 		// A lookup into a table crmsync speaks is also offered per target,
 		// writable as the column is.
 		for _, r := range rels[a.LogicalName] {

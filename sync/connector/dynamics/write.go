@@ -225,6 +225,14 @@ func body(sc *schema, op connector.Op, skip string) ([]byte, *connector.RecordEr
 			// A lookup is written by binding its navigation property;
 			// null clears it.
 			nf := sc.navs[name]
+			if nf.owner {
+				bind, rerr := ownerBind(sc.Object, op.ID, v)
+				if rerr != nil {
+					return nil, rerr
+				}
+				b[name+"@odata.bind"] = bind
+				continue
+			}
 			if strings.TrimSpace(v) == "" {
 				b[name+"@odata.bind"] = nil
 			} else {

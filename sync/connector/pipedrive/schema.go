@@ -51,13 +51,14 @@ type fieldItem struct {
 // /api/v2/personFields, paged). It is held for the connector's lifetime
 // and kept in the metadata cache between runs, so a run with a warm cache
 // spends no call (10 tokens) on it; a ctx marked with
-// connector.WithFreshSchema always asks Pipedrive.
+// connector.WithFreshSchema always asks Pipedrive. owner_id's options, the
+// active users, are held and cached likewise (users.go).
 func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema, error) {
 	sc, err := c.schemaOf(ctx, object)
 	if err != nil {
 		return connector.Schema{}, err
 	}
-	return sc.Schema, nil
+	return c.withOwners(ctx, sc.Schema)
 }
 
 func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error) {

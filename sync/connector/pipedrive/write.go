@@ -204,7 +204,16 @@ func setBuiltIn(b map[string]any, object string, f connector.Field, v string, cu
 		b["emails"] = withPrimary(itemsOf(current, true), v, "work")
 	case "phone":
 		b["phones"] = withPrimary(itemsOf(current, false), v, "work")
-	case "org_id", "owner_id", "stage_id", "deal_id":
+	case ownerField:
+		// Every record has an owner: a blank leaves it as it is (a
+		// create's is the connected user), where null would be refused.
+		if strings.TrimSpace(v) == "" {
+			return "", ""
+		}
+		if err := setID(b, name, v); err != nil {
+			return "NOT_AN_ID", err.Error()
+		}
+	case "org_id", "stage_id", "deal_id":
 		if err := setID(b, name, v); err != nil {
 			return "NOT_AN_ID", err.Error()
 		}

@@ -55,7 +55,7 @@ func TestCustomModuleRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, typ := range map[string]connector.FieldType{"Name": connector.TypeString, "Status": connector.TypeEnum,
-		"Budget": connector.TypeNumber, "Start_Date": connector.TypeDate, "Owner": connector.TypeID, "Modified_Time": connector.TypeDateTime} {
+		"Budget": connector.TypeNumber, "Start_Date": connector.TypeDate, "Owner": connector.TypeEnum, "Modified_Time": connector.TypeDateTime} {
 		if f, ok := sc.Field(name); !ok || f.Type != typ {
 			t.Fatalf("field %s: %+v (found %v), want %s", name, f, ok, typ)
 		}

@@ -68,13 +68,14 @@ var systemReadOnly = map[string]bool{"Created_Time": true, "Modified_Time": true
 
 // Schema lists the module's fields (GET /crm/v8/settings/fields?module=).
 // It is held for the connector's lifetime and kept in the metadata cache
-// between runs; a ctx marked with connector.WithFreshSchema asks Zoho.
+// between runs; a ctx marked with connector.WithFreshSchema asks Zoho. A record's Owner
+// is offered as a picklist of the active users (users.go).
 func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema, error) {
 	sc, err := c.schemaOf(ctx, object)
 	if err != nil {
 		return connector.Schema{}, err
 	}
-	return sc.Schema, nil
+	return c.withOwners(ctx, sc)
 }
 
 func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error) {

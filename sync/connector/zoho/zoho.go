@@ -50,7 +50,9 @@ func Info() connector.Info {
 			// Zoho separates scopes with commas.
 			Scopes: []string{"ZohoCRM.modules.contacts.ALL,ZohoCRM.modules.accounts.ALL,ZohoCRM.modules.deals.ALL,ZohoCRM.modules.tasks.ALL,ZohoCRM.modules.calls.ALL,ZohoCRM.modules.events.ALL,ZohoCRM.modules.notes.ALL,ZohoCRM.settings.fields.READ," +
 				// Custom modules (objects.go): their records, and the modules list.
-				scopeCustom + "," + scopeModulesRead},
+				scopeCustom + "," + scopeModulesRead +
+				// The active users, which owner fields list (users.go).
+				"," + scopeUsersRead},
 			PKCE:       true,
 			AuthScheme: "Zoho-oauthtoken",
 			// A refresh token comes only with access_type=offline, and
@@ -96,6 +98,9 @@ type Connector struct {
 
 	mu      sync.Mutex
 	schemas map[string]*schema
+	// users are the active users as owner options, once read (users.go).
+	users     []connector.Option
+	usersRead bool
 }
 
 var (

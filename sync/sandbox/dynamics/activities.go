@@ -2,7 +2,6 @@ package dynamics
 
 import (
 	"net/http"
-	"strings"
 )
 
 // The phonecall and appointment activity tables and the annotation (note) table.
@@ -40,8 +39,7 @@ func regarding(activity, collection string) *attrDef {
 // ownerAttr is ownerid (Type Owner, SystemRequired, Targets systemuser, team). Its
 // navigation property is "ownerid" (phonecall EntityType reference: ownerid, type
 // principal); a row created without it is owned by the calling user (WhoAmI's UserId).
-// Only that user is simulated: a bind to another systemuser or to any team is the
-// row-not-found 404.
+// The users and the checks on a bind are in users.go.
 func ownerAttr() *attrDef {
 	return &attrDef{name: "ownerid", schema: "OwnerId", display: "Owner", kind: kindOwner, edm: edmGUID, required: "SystemRequired",
 		create: true, update: true, targets: []string{"systemuser", "team"}, navs: []string{"ownerid", ""}}
@@ -163,35 +161,4 @@ func annotationDef() *entityDef {
 func errUnsupportedProp(e *entityDef, name string) *apiError {
 	return newErr(http.StatusBadRequest, codeQueryUnsupported,
 		"The property '%s' of '%s' (note attachments) is not supported by this simulator.", name, e.typeName())
-}
-
-// bindOwner sets ownerid from "ownerid@odata.bind": "/systemusers(<id>)" or "/teams(<id>)".
-func (s *Sim) bindOwner(t *table, r *record, nav string, a *attrDef, uri string) *apiError {
-	set, key, ok := splitBindURI(uri)
-	if !ok || (set != "systemusers" && set != "teams") {
-		return errBindURI(t.def, uri, nav)
-	}
-	if !reGUID.MatchString(key) {
-		return newErr(http.StatusBadRequest, codeODataGeneric, "Bad Request - Error in query syntax.")
-	}
-	id := strings.ToLower(key)
-	if set == "teams" {
-		return newErr(http.StatusNotFound, codeNotFound, "team With Id = %s Does Not Exist", id) // no teams are simulated
-	}
-	if id != s.userID {
-		return newErr(http.StatusNotFound, codeNotFound, "systemuser With Id = %s Does Not Exist", id)
-	}
-	r.vals[a.name] = id
-	if r.lookupType == nil {
-		r.lookupType = map[string]string{}
-	}
-	r.lookupType[a.name] = "systemuser"
-	return nil
-}
-
-// defaultOwner makes the calling user the owner of a new row that names none.
-func (s *Sim) defaultOwner(t *table, vals map[string]any, lookups map[string]string) {
-	if a := t.def.byName["ownerid"]; a != nil && vals["ownerid"] == nil {
-		vals["ownerid"], lookups["ownerid"] = s.userID, "systemuser"
-	}
 }

@@ -146,6 +146,16 @@ func (s *Sim) resolve(op *opReq) (*route, *apiError) {
 	if t == nil {
 		return nil, newErr(http.StatusNotFound, codeSegmentNotFound, "Resource not found for the segment '%s'.", name)
 	}
+	if t.def.readOnlyAPI && m != http.MethodGet {
+		return nil, errUsersReadOnly()
+	}
+	if t.def.readOnlyAPI && s.denyUsers.Load() {
+		tmpl := "GET " + v + name
+		if hasKey {
+			tmpl += "({id})"
+		}
+		return &route{template: tmpl, run: func(*opReq) *opResult { return errResult(s.errNoUserRead()) }}, nil
+	}
 	if rest != "" {
 		// Property paths (contacts(id)/firstname) and navigation are not simulated [unverified].
 		return nil, newErr(http.StatusNotFound, codeSegmentNotFound, "Resource not found for the segment '%s'.", rest)

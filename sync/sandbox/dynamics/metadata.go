@@ -120,7 +120,7 @@ func (s *Sim) entityMetadata(t *table) map[string]any {
 		"ObjectTypeCode": d.objectTypeCode, "ChangeTrackingEnabled": true, "IsOptimisticConcurrencyEnabled": true,
 		"IsCustomEntity": d.custom, "IsActivity": d.isActivity,
 		"IsIntersect": false, "IsPrivate": false, "IsValidForAdvancedFind": true, "IsLogicalEntity": false,
-		"CanCreateAttributes": map[string]any{"Value": true, "CanBeChanged": d.custom, "ManagedPropertyLogicalName": "cancreateattributes"}, "TableType": "Standard", "OwnershipType": "UserOwned",
+		"CanCreateAttributes": map[string]any{"Value": true, "CanBeChanged": d.custom, "ManagedPropertyLogicalName": "cancreateattributes"}, "TableType": "Standard", "OwnershipType": cmpOr(d.ownership, "UserOwned"),
 		"DisplayName": label(d.display), "DisplayCollectionName": label(d.displayPlural), "Description": label("")}
 }
 
@@ -360,6 +360,9 @@ func (s *Sim) manyToOneMeta(t *table, op *opReq) *opResult {
 	vals := []any{}
 	var names []string
 	for _, a := range t.def.attrs {
+		if a.kind == kindOwner {
+			continue // owner_<table> refers to "owner", which is not simulated
+		}
 		for i, target := range a.targets {
 			ref := s.byLogic[target]
 			if ref == nil || i >= len(a.navs) {

@@ -190,7 +190,12 @@ type entityDef struct {
 	isActivity                                   bool
 	// custom marks a table an organization added (IsCustomEntity), named with its
 	// solution publisher's prefix such as crmsync_.
-	custom        bool
+	custom bool
+	// ownership is OwnershipType: "" means UserOwned.
+	ownership string
+	// readOnlyAPI refuses writes through the Web API (systemuser: users come from
+	// Microsoft Entra ID; SeedUsers adds them).
+	readOnlyAPI   bool
 	defaultStatus int64 // statuscode of a new row (DefaultStatus of statecode 0)
 	metadataID    string
 	attrs         []*attrDef
@@ -329,6 +334,7 @@ func buildSchema() map[string]*entityDef {
 		// The marketing opt-out ("Do not allow Bulk Emails") of the contact table
 		// reference (learn.microsoft.com/power-apps/developer/data-platform/reference/entities/contact).
 		boolean("donotbulkemail", "DoNotBulkEMail", "Do not allow Bulk Emails", "contact_donotbulkemail", false, "Do Not Allow", "Allow"),
+		ownerAttr(), // OwnerId (Type Owner, Targets systemuser, team) of the contact table reference
 	}
 	accountAttrs := []*attrDef{
 		{name: "accountid", schema: "AccountId", display: "Account", kind: kindID, edm: edmGUID, required: "SystemRequired", create: true},
@@ -341,6 +347,7 @@ func buildSchema() map[string]*entityDef {
 		memo("description", "Description", "Description", 2000),
 		{name: "primarycontactid", schema: "PrimaryContactId", display: "Primary Contact", kind: kindLookup, edm: edmGUID, required: "None",
 			create: true, update: true, targets: []string{"contact"}, navs: []string{"primarycontactid"}},
+		ownerAttr(), // OwnerId of the account table reference
 	}
 	contact := newEntity(&entityDef{logical: "contact", set: "contacts", schema: "Contact", display: "Contact", displayPlural: "Contacts",
 		primaryID: "contactid", primaryName: "fullname", objectTypeCode: 2, defaultStatus: 1, metadataID: "608861bc-50a4-4c5f-a02c-21fe1943e2cf",
@@ -351,7 +358,7 @@ func buildSchema() map[string]*entityDef {
 	return map[string]*entityDef{"contacts": contact, "accounts": account,
 		"opportunities": opportunityDef(), "tasks": taskDef(),
 		"phonecalls": phoneCallDef(), "appointments": appointmentDef(), "annotations": annotationDef(),
-		"crmsync_projects": projectDef()}
+		"crmsync_projects": projectDef(), "systemusers": systemUserDef()}
 }
 
 // interestsColumn is a custom multi-select choice column of the contact table, as an
@@ -411,6 +418,7 @@ func opportunityDef() *entityDef {
 		{name: "customerid", schema: "CustomerId", display: "Potential Customer", kind: kindCust, edm: edmGUID, required: "ApplicationRequired",
 			create: true, update: true, targets: []string{"account", "contact"}, navs: []string{"customerid_account", "customerid_contact"},
 			rels: []string{"opportunity_customer_accounts", "opportunity_customer_contacts"}, cascade: []string{"Cascade", "Cascade"}},
+		ownerAttr(), // OwnerId of the Sales opportunity reference
 	}
 	attrs = append(attrs, stateStatus(
 		[]option{{value: 0, label: "Open", defStatus: 1}, {value: 1, label: "Won", defStatus: 3}, {value: 2, label: "Lost", defStatus: 4}},
@@ -450,6 +458,7 @@ func taskDef() *entityDef {
 			navs:    []string{"regardingobjectid_account_task", "regardingobjectid_contact_task", "regardingobjectid_opportunity_task"},
 			rels:    []string{"Account_Tasks", "Contact_Tasks", "Opportunity_Tasks"},
 			cascade: []string{"Cascade", "Cascade", "Cascade"}},
+		ownerAttr(), // OwnerId of the task table reference
 	}
 	attrs = append(attrs, stateStatus(
 		[]option{{value: 0, label: "Open", defStatus: 2}, {value: 1, label: "Completed", defStatus: 5}, {value: 2, label: "Canceled", defStatus: 6}},

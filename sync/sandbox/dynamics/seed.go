@@ -15,6 +15,7 @@ type ContactSeed struct {
 	FirstName, LastName, Email, Email2, Phone, Mobile, JobTitle, City, Country, Description string
 	BirthDate                                                                               string // "YYYY-MM-DD" or ""
 	AccountID                                                                               string // parent account id or ""
+	OwnerID                                                                                 string // a user's id; "" = the connected user
 	// Interests are the crmsync_interests choices (Interest* values), stored as
 	// Dataverse returns them: "100000000,100000002".
 	Interests         []int
@@ -126,6 +127,12 @@ func (s *Sim) SeedContacts(rows []ContactSeed) ([]string, error) {
 			}
 			vals["parentcustomerid"] = aid
 			lookups = map[string]string{"parentcustomerid": "account"}
+		}
+		if row.OwnerID != "" {
+			if lookups == nil {
+				lookups = map[string]string{}
+			}
+			vals["ownerid"], lookups["ownerid"] = strings.ToLower(row.OwnerID), "systemuser"
 		}
 		var id string
 		if err == nil {

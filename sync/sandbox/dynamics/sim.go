@@ -1,6 +1,7 @@
 // Package dynamics is a wire-exact simulator of the Microsoft Dynamics 365 / Dataverse Web
 // API v9.2 for the contacts, accounts, opportunities, tasks, phonecalls, appointments and
-// annotations (notes) tables: OData queries ($select, $filter with the In, ContainValues
+// annotations (notes) tables, with their owners (ownerid: users.go, the systemusers table
+// read-only), OData queries ($select, $filter with the In, ContainValues
 // and DoesNotContainValues query functions, $orderby, $top, $count, Prefer:
 // odata.maxpagesize and $skiptoken paging cookies), single-row reads by id and by
 // alternate key, create, upsert, update and delete with Dataverse's error bodies, $batch
@@ -23,6 +24,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/crmsync/crmsync/sync/sandbox/simkit"
@@ -55,7 +57,8 @@ type Options struct {
 	Now        func() time.Time
 }
 
-// Sim is one simulated Dataverse environment with one user.
+// Sim is one simulated Dataverse environment: its tables, its users (the connected
+// one and those SeedUsers adds) and owner teams.
 type Sim struct {
 	opts    Options
 	now     func() time.Time
@@ -72,6 +75,10 @@ type Sim struct {
 	userID  string
 	buID    string
 	orgID   string
+	// teams are the owner teams by id (SeedTeams); guarded by mu.
+	teams map[string]string
+	// denyUsers makes reads of systemusers a 403 (DenyUserRead).
+	denyUsers atomic.Bool
 }
 
 // New builds an environment with no rows.
@@ -104,6 +111,7 @@ func New(opts Options) *Sim {
 	}
 	s.version = 1_000_000
 	s.userID, s.buID, s.orgID = s.newGUID(), s.newGUID(), s.newGUID()
+	s.addCaller()
 	s.limits = newLimiter(opts)
 	s.auth = simkit.NewAuthServer(simkit.OAuthConfig{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
 		AccessTTL: opts.AccessTTL, RotateRefresh: true, TokenPrefix: "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.", Now: opts.Now})

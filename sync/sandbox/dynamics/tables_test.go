@@ -276,7 +276,7 @@ func TestPicklistMetadataExpand(t *testing.T) {
 	for _, v := range r.values() {
 		names = append(names, v["LogicalName"].(string))
 	}
-	if strings.Join(names, ",") != "account,annotation,appointment,contact,crmsync_project,opportunity,phonecall,task" {
+	if strings.Join(names, ",") != "account,annotation,appointment,contact,crmsync_project,opportunity,phonecall,systemuser,task" {
 		t.Fatalf("entity list %v", names)
 	}
 }

@@ -39,6 +39,8 @@ const (
 	codeBadOption        = "0x8004431a" // PicklistValueOutOfRange [unverified]
 	codeUnexpected       = "0x80040216" // [unverified]
 	codeRequestsLimit    = "0x80072322" // api-limits page
+	codeUserNotEnabled   = "0x80040225" // unManagedidsusernotenabled (web service error codes)
+	codePrivilegeDenied  = "0x80040220" // PrivilegeDenied (a Dataverse answer quoted on the community forum)
 	codeExecTimeLimit    = "0x80072321" // api-limits page
 	codeConcurrencyLimit = "0x80072326" // api-limits page
 )

@@ -253,9 +253,12 @@ func (s *Sim) bind(t *table, r *record, nav string, v any) *apiError {
 	if !ok {
 		return errWrongType("Edm.String")
 	}
+	if ref.attr.kind == kindOwner {
+		return s.bindOwner(t, r, nav, ref.attr, sv) // a systemuser or a team (users.go)
+	}
 	target := s.byLogic[ref.target]
 	if target == nil {
-		return s.bindOwner(t, r, nav, ref.attr, sv) // systemuser/team: not simulated tables
+		return errBindURI(t.def, sv, nav)
 	}
 	set, key, ok := splitBindURI(sv)
 	if !ok || set != target.def.set {

@@ -234,7 +234,7 @@ func (s *Sim) parseAttendees(raw json.RawMessage) ([]attendee, error) {
 			return nil, fmt.Errorf("%s.email is required", where)
 		case at.PersonID != nil && !s.isLive(kindPerson, *at.PersonID):
 			return nil, fmt.Errorf("%s.person_id: person %d not found", where, *at.PersonID)
-		case at.UserID != nil && !s.users[*at.UserID]:
+		case at.UserID != nil && !s.isUser(*at.UserID):
 			return nil, fmt.Errorf("%s.user_id: user %d not found", where, *at.UserID)
 		}
 	}

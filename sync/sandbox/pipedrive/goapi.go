@@ -338,7 +338,7 @@ func (s *Sim) seedRecord(k kind, r *record, what, name string, owner int64, cust
 		return fmt.Errorf("%s is required", what)
 	}
 	r.ownerID = cmp.Or(owner, s.opts.UserID)
-	if !s.users[r.ownerID] {
+	if !s.isUser(r.ownerID) { // a trusted row may name a deactivated owner
 		return fmt.Errorf("owner %d is not a user", r.ownerID)
 	}
 	var err error

@@ -118,7 +118,7 @@ func (s *Sim) applyNote(r *record, body map[string]json.RawMessage, create bool)
 	if raw, ok := body["user_id"]; ok {
 		// "Only an admin can change the author": the sandbox user is taken as an admin [unverified].
 		id, err := v1ID(raw, "user_id")
-		if err == nil && !s.users[id] {
+		if err == nil && !s.isUser(id) {
 			err = fmt.Errorf("user_id: user %d not found", id)
 		}
 		if err != nil {
@@ -300,13 +300,6 @@ func (s *Sim) linkedName(k kind, id int64, key string) any {
 		return map[string]any{key: rec.name}
 	}
 	return nil
-}
-
-// noteUser is the note creator's user object. The sandbox knows its users by id only, so
-// the name and email are made up from it and icon_url is null [unverified].
-func (s *Sim) noteUser(id int64) map[string]any {
-	return map[string]any{"email": fmt.Sprintf("user%d@example.com", id), "name": fmt.Sprintf("User %d", id),
-		"icon_url": nil, "is_you": id == s.opts.UserID}
 }
 
 // noteSortFields are getNotes' "Supported fields" of sort.

@@ -547,7 +547,7 @@ func TestOAuthCodeAndRefresh(t *testing.T) {
 	// No PKCE verifier is needed: Pipedrive has no PKCE, the challenge was ignored.
 	tok := token(exchange, true, form)
 	if tok.status != 200 || tok.body["token_type"] != "Bearer" || num(tok.body["expires_in"]) != 3599 ||
-		tok.body["api_domain"] != e.base || tok.body["scope"] != "base,activities:full,contacts:full,deals:full,search:read" || tok.body["refresh_token"] == "" {
+		tok.body["api_domain"] != e.base || tok.body["scope"] != "base,activities:full,contacts:full,deals:full,search:read,users:read" || tok.body["refresh_token"] == "" {
 		t.Fatalf("token: %d %s", tok.status, tok.raw)
 	}
 	access := tok.body["access_token"].(string)

@@ -165,8 +165,8 @@ func (s *Sim) applyCommon(k kind, r *record, key string, raw json.RawMessage, cr
 		if err != nil {
 			return true, err
 		}
-		if !s.users[id] {
-			return true, fmt.Errorf("owner_id: user %d not found", id)
+		if err := s.ownerError(key, id); err != nil {
+			return true, err
 		}
 		r.ownerID = id
 	case "visible_to":

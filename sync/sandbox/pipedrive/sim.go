@@ -1,7 +1,7 @@
 // Package pipedrive is a wire-exact simulator of Pipedrive's API v2 for persons,
 // organizations, deals and activities: cursor-paged lists, get, create, patch, delete,
 // search (persons and organizations), the v2 fields metadata, the default pipeline's
-// stages, and of API v1 for what v2 lacks: the activity types and notes (offset-paged
+// stages, and of API v1 for what v2 lacks: the activity types, the users (users.go) and notes (offset-paged
 // list, get, add, update, delete; notes.go). It serves them behind Pipedrive's OAuth 2.0
 // server (api_domain in the token response) or a personal API token in x-api-token, with
 // the token-based daily budget and per-token burst limits. It is written from Pipedrive's
@@ -10,6 +10,8 @@
 package pipedrive
 
 import (
+	"cmp"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -39,8 +41,15 @@ type Options struct {
 	APIToken string
 	// UserID is the user behind both the API token and OAuth grants; it owns new records.
 	UserID int64
-	// OtherUserIDs are more users of the company that may own records.
+	// UserName and UserEmail are that user's; defaults "Sandbox User" and
+	// user<UserID>@example.com. The user is an active admin.
+	UserName, UserEmail string
+	// OtherUserIDs are more active users of the company that may own records,
+	// named "User <id>" (SeedUsers adds users with names and emails).
 	OtherUserIDs []int64
+	// Scopes are the OAuth app's scopes, set on the app in Pipedrive (not in
+	// the authorize URL); default defaultScopes. The API token has them all.
+	Scopes []string
 	// Currency is the company's default currency, given to deals created without one;
 	// default "USD".
 	Currency string
@@ -83,8 +92,8 @@ type Sim struct {
 	ofields    []fieldDef
 	dfields    []fieldDef
 	afields    []fieldDef
-	catalog    catalog // pipelines, stages and activity types, fixed at New
-	users      map[int64]bool
+	catalog    catalog         // pipelines, stages and activity types, fixed at New
+	users      map[int64]*User // guarded by mu
 	auth       *simkit.AuthServer
 	stats      *simkit.Stats
 	faults     *simkit.FaultInjector
@@ -95,7 +104,7 @@ type Sim struct {
 }
 
 // defaultScopes are granted to every OAuth app: Pipedrive sets scopes on the app, not the URL.
-var defaultScopes = []string{"base", "activities:full", "contacts:full", "deals:full", "search:read"}
+var defaultScopes = []string{"base", "activities:full", "contacts:full", "deals:full", "search:read", scopeUsersRead}
 
 // New builds a company with no persons, organizations, deals, activities or notes, the
 // default pipeline and the default activity types.
@@ -130,18 +139,24 @@ func New(opts Options) *Sim {
 	if opts.Currency == "" {
 		opts.Currency = "USD"
 	}
+	if opts.Scopes == nil {
+		opts.Scopes = defaultScopes
+	}
+	opts.UserName = cmp.Or(opts.UserName, "Sandbox User")
+	opts.UserEmail = cmp.Or(opts.UserEmail, fmt.Sprintf("user%d@example.com", opts.UserID))
 	s := &Sim{opts: opts, now: opts.Now, persons: newStore(), orgs: newStore(), deals: newStore(), activities: newStore(), notes: newStore(),
 		pfields: personFieldDefs(opts.ContactSync), ofields: orgFieldDefs(), dfields: dealFieldDefs(), afields: activityFieldDefs(),
-		users: map[int64]bool{opts.UserID: true}, stats: simkit.NewStats(),
+		users: map[int64]*User{}, stats: simkit.NewStats(),
 		faults: simkit.NewFaultInjector(opts.Seed, opts.Faults), codes: map[string]time.Time{}}
 	s.catalog = defaultCatalog(s.nowSecond())
+	s.addUserLocked(User{ID: opts.UserID, Name: opts.UserName, Email: opts.UserEmail, Active: true, IsAdmin: true})
 	for _, u := range opts.OtherUserIDs {
-		s.users[u] = true
+		s.addUserLocked(User{ID: u, Email: fmt.Sprintf("user%d@example.com", u), Active: true})
 	}
 	s.limits = newLimiter(opts)
 	// Pipedrive re-issues the same refresh token on refresh (marketplace-oauth-authorization, step 7).
 	s.auth = simkit.NewAuthServer(simkit.OAuthConfig{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
-		AccessTTL: opts.AccessTTL, RotateRefresh: false, Scopes: defaultScopes, TokenPrefix: "v1u:", Now: opts.Now})
+		AccessTTL: opts.AccessTTL, RotateRefresh: false, Scopes: opts.Scopes, TokenPrefix: "v1u:", Now: opts.Now})
 	s.routes()
 	return s
 }
@@ -219,6 +234,9 @@ func (s *Sim) routes() {
 		api("PUT "+n+"/{id}", endpoint{cost: 10}, s.handleUpdateNote)
 		api("DELETE "+n+"/{id}", endpoint{cost: 6}, s.handleDelete(kindNote))
 	}
+	// The users list exists only in v1 (users.go); x-token-cost 20.
+	api("GET /v1/users", endpoint{cost: 20}, s.scoped(scopeUsersRead, s.handleUsers))
+	api("GET /api/v1/users", endpoint{cost: 20}, s.scoped(scopeUsersRead, s.handleUsers))
 	api("GET /api/v2/pipelines", endpoint{cost: 5}, s.handlePipelines)
 	api("GET /api/v2/pipelines/{id}", endpoint{cost: 1}, s.handlePipeline)
 	api("GET /api/v2/stages", endpoint{cost: 5}, s.handleStages)

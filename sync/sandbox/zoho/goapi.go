@@ -167,10 +167,17 @@ type NoteSeed struct {
 func (s *Sim) MintAccessToken() string { return s.auth.IssueLongLived() }
 
 // UserID is the id of the sandbox user, who owns new records and authorizes OAuth grants.
-func (s *Sim) UserID() string { return idString(s.users[0].id) }
+func (s *Sim) UserID() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return idString(s.users[0].id)
+}
 
-// UserIDs lists every user id, the sandbox user first.
+// UserIDs lists every user id, the sandbox user first, then the Options' other users
+// and the seeded ones in the order they were added.
 func (s *Sim) UserIDs() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	out := make([]string, len(s.users))
 	for i, u := range s.users {
 		out[i] = idString(u.id)

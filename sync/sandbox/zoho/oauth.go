@@ -282,7 +282,7 @@ const (
 
 // need is the scope an endpoint requires: a module operation, or a settings area.
 type need struct {
-	area string // "modules" or "settings"
+	area string // "modules", "settings" or "users"
 	sub  string // settings: "fields", "modules"
 	op   string // modules: opRead...
 }
@@ -298,10 +298,15 @@ func (o *oauthState) allows(token string, n need, m *moduleDef) bool {
 		return true
 	}
 	var accept []string
-	if n.area == "settings" {
+	switch n.area {
+	case "users":
+		// getUsers' scope is ZohoCRM.users.READ; ZohoCRM.users.ALL is full access to
+		// users (get-users doc's operation types).
+		accept = []string{"zohocrm.users.all", "zohocrm.users.read"}
+	case "settings":
 		accept = []string{"zohocrm.settings.all", "zohocrm.settings.read", "zohocrm.settings." + n.sub + ".all",
 			"zohocrm.settings." + n.sub + ".read"}
-	} else {
+	default:
 		ops := []string{"all", strings.ToLower(n.op)}
 		if n.op == opCreate || n.op == opUpdate {
 			ops = append(ops, "write")

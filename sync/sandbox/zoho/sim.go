@@ -7,7 +7,8 @@
 // the Notes API (GET/POST/PUT/DELETE /Notes and a record's /{module}/{id}/Notes; no
 // search, upsert or deleted list),
 // Get Deleted Records (recycle bin and permanent), Search Records (criteria, email, phone,
-// word), the fields and modules metadata, and Zoho Accounts' OAuth 2.0 server
+// word), the fields and modules metadata, Get Users (users.go: an Owner must be an active
+// user), and Zoho Accounts' OAuth 2.0 server
 // (/oauth/v2/auth, /oauth/v2/token, /oauth/v2/token/revoke) whose api_domain and
 // accounts-server point back at the mount point. Requests authenticate with
 // "Authorization: Zoho-oauthtoken <token>" and, with Options.RateLimits, spend API credits
@@ -89,13 +90,7 @@ type Options struct {
 	Now        func() time.Time
 }
 
-// user is a CRM user (Owner, Created_By, Modified_By, deleted_by).
-type user struct {
-	id          int64
-	name, email string
-}
-
-// Sim is one simulated Zoho CRM org with one user and one OAuth client.
+// Sim is one simulated Zoho CRM org with its users (users.go) and one OAuth client.
 type Sim struct {
 	opts    Options
 	now     func() time.Time
@@ -156,9 +151,9 @@ func New(opts Options) *Sim {
 		s.prefix = 1000000 + int64(uint64(opts.Seed)%8999999)
 	}
 	s.seq = 400000
-	s.addUser(opts.UserName, opts.UserEmail)
+	s.addUser(opts.UserName, opts.UserEmail, true)
 	for _, u := range opts.OtherUsers {
-		s.addUser(u.Name, u.Email)
+		s.addUser(u.Name, u.Email, false)
 	}
 	s.seq = 500000
 	// The custom and linking modules' metadata ids sit far above the record sequence
@@ -176,11 +171,16 @@ func New(opts Options) *Sim {
 	return s
 }
 
-func (s *Sim) addUser(name, email string) {
-	u := &user{id: s.prefix*1_000_000_000_000 + s.seq + 1001, name: name, email: email}
+// addUser adds a user of Options (the connected user first, an administrator) at the
+// next id of the users' range.
+func (s *Sim) addUser(name, email string, admin bool) {
+	first, last := splitName(name)
+	u := User{FirstName: first, LastName: last, Email: email}
+	if admin {
+		u.Role, u.Profile = "CEO", profileAdmin
+	}
+	s.putUser(u, s.prefix*1_000_000_000_000+s.seq+1001)
 	s.seq += 1000
-	s.users = append(s.users, u)
-	s.userBy[u.id] = u
 }
 
 // nextID allocates the next org-wide id (records and metadata share one sequence, and
@@ -233,6 +233,10 @@ func (s *Sim) routes() {
 	api("GET "+v+"/settings/fields/{field}", endpoint{need: need{area: "settings", sub: "fields"}}, settings(s.handleField))
 	api("GET "+v+"/settings/modules", endpoint{need: need{area: "settings", sub: "modules"}}, settings(s.handleModules))
 	api("GET "+v+"/settings/modules/{module}", endpoint{need: need{area: "settings", sub: "modules"}}, settings(s.handleModule))
+
+	// getUsers (users.go); the literal path wins over /{module}. GET /users/{user_id} is
+	// not served: it would clash with /{module}/deleted.
+	api("GET "+v+"/users", endpoint{need: need{area: "users"}}, settings(s.handleUsers))
 
 	read, del := need{area: "modules", op: opRead}, need{area: "modules", op: opDelete}
 	create, update := need{area: "modules", op: opCreate}, need{area: "modules", op: opUpdate}

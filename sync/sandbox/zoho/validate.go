@@ -121,8 +121,12 @@ func (s *Sim) parseValue(fd *fieldDef, v any, idx int) (any, *zerr) {
 		if !ok {
 			return nil, typeErr(fd, idx)
 		}
-		if s.userBy[id] == nil {
+		u := s.userBy[id]
+		if u == nil {
 			return nil, fieldErr("INVALID_DATA", msgInvalidID, fd.apiName, idx, nil)
+		}
+		if u.status != UserActive {
+			return nil, inactiveOwner(fd, u, idx) // users.go
 		}
 		return id, nil
 	}
