@@ -2,11 +2,14 @@ package app_test
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
 )
 
 // TestOwnersByEmail runs HubSpot contacts ↔ Salesforce Contacts with the
@@ -172,5 +175,112 @@ func TestOwnersByEmail(t *testing.T) {
 	last, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
 	if err != nil || last.Summary.Created+last.Summary.Updated != 0 || last.Summary.Conflicts != 0 {
 		t.Fatalf("run after that: %v %+v; want nothing written and no conflict", err, last.Summary)
+	}
+}
+
+// TestOwnersAcrossCRMs runs the ready-made contacts sync between HubSpot
+// and each of Pipedrive, Zoho CRM and Dynamics 365 (with its companies
+// sync first), each of which carries the owner. Every linked pair whose
+// owners both have a seat on both sides ends with one person as owner,
+// a record created on the other side takes the owner's counterpart, and
+// nothing fails. The sandbox gives each CRM the same three people and one
+// of its own.
+func TestOwnersAcrossCRMs(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 73, 40)
+	conns := connectAll(t, a, srv)
+	hs := srv.HubSpot()
+	hsEmail := map[string]string{}
+	for _, o := range hs.Owners() {
+		hsEmail[o.ID] = strings.ToLower(o.Email)
+	}
+	pd, zh, dv := srv.Pipedrive(), srv.Zoho(), srv.Dynamics()
+	type crm struct {
+		name              string
+		companies, people engine.Definition
+		users             func() map[string]string // user id -> email
+		owner             func(id string) string   // a record's owner id
+	}
+	crms := []crm{
+		{"pipedrive", app.DemoPipedriveCompaniesSync("pd-companies", conns.HubSpot, conns.Pipedrive),
+			app.DemoPipedriveSync("pd-people", conns.HubSpot, conns.Pipedrive, "pd-companies"),
+			func() map[string]string {
+				m := map[string]string{}
+				for _, u := range pd.Users() {
+					m[strconv.FormatInt(u.ID, 10)] = strings.ToLower(u.Email)
+				}
+				return m
+			},
+			func(id string) string {
+				for _, p := range pd.Persons() {
+					if strconv.FormatInt(p.ID, 10) == id {
+						return strconv.FormatInt(p.OwnerID, 10)
+					}
+				}
+				return ""
+			}},
+		{"zoho", app.DemoZohoCompaniesSync("zc-accounts", conns.HubSpot, conns.Zoho),
+			app.DemoZohoSyncWithAccounts("zc-people", conns.HubSpot, conns.Zoho, "zc-accounts"),
+			func() map[string]string {
+				m := map[string]string{}
+				for _, u := range zh.Users() {
+					m[u.ID] = strings.ToLower(u.Email)
+				}
+				return m
+			},
+			func(id string) string { r, _ := zh.Get("Contacts", id); return r.Fields["Owner"] }},
+		{"dynamics", app.DemoDynamicsCompaniesSync("dv-accounts", conns.HubSpot, conns.Dynamics),
+			app.DemoDynamicsSync("dv-people", conns.HubSpot, conns.Dynamics, "dv-accounts"),
+			func() map[string]string {
+				m := map[string]string{}
+				for _, u := range dv.Users() {
+					m[strings.ToLower(u.ID)] = strings.ToLower(u.Email)
+				}
+				return m
+			},
+			func(id string) string { r, _ := dv.Get("contacts", id); return strings.ToLower(fmt.Sprint(r.Fields["_ownerid_value"])) }},
+	}
+	for _, c := range crms {
+		saveSyncs(t, a, c.companies, c.people)
+		for _, def := range []engine.Definition{c.companies, c.people} {
+			res, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
+			if err != nil || res.Summary.Failed != 0 {
+				t.Fatalf("%s: run %s: %v %+v", c.name, def.Name, err, res.Summary)
+			}
+		}
+		users := c.users()
+		inBoth := func(e string) bool {
+			if e == "" {
+				return false
+			}
+			for _, he := range hsEmail {
+				if he == e {
+					for _, ue := range users {
+						if ue == e {
+							return true
+						}
+					}
+				}
+			}
+			return false
+		}
+		agreed := 0
+		for _, l := range syncLinks(t, a, c.people.Name) {
+			h, _ := hs.Get("contacts", l.AID)
+			he, ue := hsEmail[h.Properties["hubspot_owner_id"]], users[c.owner(l.BID)]
+			if inBoth(he) && inBoth(ue) {
+				agreed++
+				if he != ue {
+					t.Errorf("%s: %s ↔ %s owned by %s in HubSpot and %s there; want one person", c.name, l.AID, l.BID, he, ue)
+				}
+			}
+		}
+		if agreed < 5 {
+			t.Errorf("%s: %d linked pairs with both owners on both sides; want at least 5", c.name, agreed)
+		}
+		again, err := a.Run(ctx, c.people.Name, app.RunOptions{Confirm: true})
+		if err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+			t.Errorf("%s: second run wrote: %v %+v", c.name, err, again.Summary)
+		}
 	}
 }
