@@ -238,7 +238,10 @@ func TestOwnersAcrossCRMs(t *testing.T) {
 				}
 				return m
 			},
-			func(id string) string { r, _ := dv.Get("contacts", id); return strings.ToLower(fmt.Sprint(r.Fields["_ownerid_value"])) }},
+			func(id string) string {
+				r, _ := dv.Get("contacts", id)
+				return strings.ToLower(fmt.Sprint(r.Fields["_ownerid_value"]))
+			}},
 	}
 	for _, c := range crms {
 		saveSyncs(t, a, c.companies, c.people)
