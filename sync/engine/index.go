@@ -71,6 +71,16 @@ func newIndexer(side string, def Definition, rows []mapping.Row, extra string) i
 	return ix
 }
 
+// fields lists the used fields: what a read of this side must return.
+func (ix indexer) fields() []string {
+	out := make([]string, 0, len(ix.used))
+	for f := range ix.used {
+		out = append(out, f)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // record keeps only the used fields and marks malformed records as bad.
 func (ix indexer) record(r connector.Record) store.IndexRecord {
 	out := store.IndexRecord{ID: r.ID, Deleted: r.Deleted, Fields: make(map[string]string, len(ix.used))}

@@ -265,7 +265,9 @@ func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool
 		group = group[:0]
 		return nil
 	}
-	for page, err := range s.Conn.Read(ctx, s.Object, connector.Cursor(cursor)) {
+	// The connector may read only the fields the index keeps.
+	rctx := connector.WithReadFields(ctx, p.ix[side].fields())
+	for page, err := range s.Conn.Read(rctx, s.Object, connector.Cursor(cursor)) {
 		if err != nil {
 			if serr := flushGroup(); serr != nil {
 				return n, pages, serr

@@ -1,6 +1,7 @@
 package hubspot
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -81,5 +82,48 @@ func TestOwnerFieldWithoutTheScope(t *testing.T) {
 	}
 	if !strings.Contains(fmt.Sprint(Info().OAuth.AuthParams["optional_scope"]), scopeOwnersRead) {
 		t.Errorf("the owners scope is not asked for: %v", Info().OAuth.AuthParams)
+	}
+}
+
+// A read marked with the fields its caller uses asks HubSpot for those
+// alone, and what the connector needs itself (the modified time, merges),
+// besides what HubSpot sends with every record;
+// the records carry them, blank or not. Without the mark every property
+// is read.
+func TestReadOnlyTheFieldsAskedFor(t *testing.T) {
+	e := newEnv(t, hssim.Options{Seed: 13})
+	e.seed(t, "contacts", []map[string]string{{"email": "ann@read.example", "firstname": "Ann", "city": "Oslo", "jobtitle": "CEO"}})
+	c := oauthConnector(t, e)
+	read := func(ctx context.Context) map[string]string {
+		for p, err := range c.Read(ctx, "contacts", "") {
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range p.Records {
+				if r.Fields["email"] == "ann@read.example" {
+					return r.Fields
+				}
+			}
+		}
+		t.Fatal("Ann was not read")
+		return nil
+	}
+	got := read(connector.WithReadFields(t.Context(), []string{"email", "firstname", "phone"}))
+	for k := range got {
+		switch k {
+		case "email", "firstname", "phone", mergedProp,
+			"lastmodifieddate", "createdate", "hs_object_id": // HubSpot returns these always
+		default:
+			t.Errorf("a narrowed read returned %s=%q", k, got[k])
+		}
+	}
+	if got["firstname"] != "Ann" {
+		t.Errorf("narrowed read: %v", got)
+	}
+	if _, ok := got["phone"]; !ok {
+		t.Error("a field asked for and blank is missing, which reads as not read")
+	}
+	if all := read(t.Context()); all["city"] != "Oslo" || all["jobtitle"] != "CEO" {
+		t.Errorf("a read with no mark: %v; want every property", all)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -240,8 +241,11 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			return
 		}
 		types := typesOf(sc)
-		props := searchProps(sc)
 		modProp := modifiedProp(object)
+		props := searchProps(sc)
+		if want, ok := connector.ReadFields(ctx); ok {
+			props = slices.DeleteFunc(props, func(p string) bool { return !want[p] && p != modProp && p != mergedProp })
+		}
 		from := w.from()
 		for {
 			req := searchRequest{

@@ -263,7 +263,7 @@ func (c *Conn) Read(ctx context.Context, object string, since connector.Cursor) 
 			yield(connector.Page{}, err)
 			return
 		}
-		soql := "SELECT " + strings.Join(d.readable(), ", ") + " FROM " + d.Name
+		soql := "SELECT " + strings.Join(d.readableOf(ctx), ", ") + " FROM " + d.Name
 		if w := k.where(); w != "" {
 			soql += " WHERE " + w
 		}

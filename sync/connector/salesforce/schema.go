@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -299,6 +300,20 @@ func (d *describeResult) readable() []string {
 		out = append(out, f.Name)
 	}
 	return out
+}
+
+// readableOf is readable narrowed to the fields ctx names
+// (connector.WithReadFields), keeping what the connector reads itself: the
+// delete flag and, on a merge's losers, the winner.
+func (d *describeResult) readableOf(ctx context.Context) []string {
+	all := d.readable()
+	want, ok := connector.ReadFields(ctx)
+	if !ok {
+		return all
+	}
+	return slices.DeleteFunc(all, func(f string) bool {
+		return !want[f] && f != "Id" && f != "SystemModstamp" && f != "IsDeleted" && f != "MasterRecordId"
+	})
 }
 
 // UpsertKey returns the object's first External ID field, or "".

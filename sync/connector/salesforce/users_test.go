@@ -1,6 +1,7 @@
 package salesforce
 
 import (
+	"context"
 	"testing"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -59,5 +60,45 @@ func TestOwnerIdListsActiveUsers(t *testing.T) {
 	}
 	if got := o.queryCalls(); got != queries+1 {
 		t.Errorf("a fresh schema made %d User queries; want 1", got-queries)
+	}
+}
+
+// A read marked with the fields its caller uses selects those alone, and
+// what the connector needs itself (Id, SystemModstamp, the delete flag and
+// a merge's winner); the records carry them. Without the mark every field
+// is selected.
+func TestReadOnlyTheFieldsAskedFor(t *testing.T) {
+	o := newOrg(t)
+	if _, err := o.sim.Create("Contact", map[string]string{"LastName": "Read", "Email": "read@example.com", "Title": "CEO", "MailingCity": "Oslo"}); err != nil {
+		t.Fatal(err)
+	}
+	c := o.connect(t, 0)
+	read := func(ctx context.Context) map[string]string {
+		for p, err := range c.Read(ctx, "Contact", "") {
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range p.Records {
+				if r.Fields["Email"] == "read@example.com" {
+					return r.Fields
+				}
+			}
+		}
+		t.Fatal("the Contact was not read")
+		return nil
+	}
+	got := read(connector.WithReadFields(t.Context(), []string{"Email", "LastName", "Phone"}))
+	for k := range got {
+		switch k {
+		case "Email", "LastName", "Phone", "Id", "SystemModstamp", "IsDeleted", "MasterRecordId":
+		default:
+			t.Errorf("a narrowed read returned %s=%q", k, got[k])
+		}
+	}
+	if _, ok := got["Phone"]; !ok || got["LastName"] != "Read" {
+		t.Errorf("narrowed read: %v; want the fields asked for, a blank one included", got)
+	}
+	if all := read(t.Context()); all["Title"] != "CEO" || all["MailingCity"] != "Oslo" {
+		t.Errorf("a read with no mark: %v; want every field", all)
 	}
 }
