@@ -119,9 +119,8 @@ type Connector struct {
 	mu      sync.Mutex
 	schemas map[string]*schema
 	custom  map[string]table // custom tables by entity set name
-	// users are the owner options (users.go), once read.
-	users     []connector.Option
-	usersRead bool
+	// users are the owner options (users.go).
+	users connector.Users
 }
 
 var (

@@ -2,7 +2,6 @@ package dynamics
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -58,7 +57,10 @@ func (c *Connector) withOwners(ctx context.Context, sc *schema, fresh bool) (con
 	if !ok || !nf.owner {
 		return sc.Schema, nil
 	}
-	opts, err := c.userOptions(ctx, fresh)
+	opts, err := c.users.Options(ctx, c.meta, usersKey, fresh, func(ctx context.Context) ([]connector.Option, bool, error) {
+		opts, denied, err := c.queryUsers(ctx)
+		return opts, !denied, err // a denied read is asked again next run, when a role may grant it
+	})
 	if err != nil {
 		return connector.Schema{}, fmt.Errorf("dynamics: users for %s.%s: %w", sc.Object, ownerField, err)
 	}
@@ -70,41 +72,6 @@ func (c *Connector) withOwners(ctx context.Context, sc *schema, fresh bool) (con
 		}
 	}
 	return out, nil
-}
-
-// userOptions returns the users as options: held by this connector, from
-// the metadata cache (unless fresh), or queried.
-func (c *Connector) userOptions(ctx context.Context, fresh bool) ([]connector.Option, error) {
-	c.mu.Lock()
-	opts, ok := c.users, c.usersRead
-	c.mu.Unlock()
-	if ok && !fresh {
-		return opts, nil
-	}
-	if !fresh {
-		if b, ok, _ := c.meta.Lookup(ctx, usersKey); ok && json.Unmarshal(b, &opts) == nil {
-			c.keepUsers(opts)
-			return opts, nil
-		}
-	}
-	opts, denied, err := c.queryUsers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.keepUsers(opts)
-	if denied {
-		return opts, nil // read again next run, when a role may grant it
-	}
-	if b, err := json.Marshal(opts); err == nil {
-		_ = c.meta.Store(ctx, usersKey, b) // the cache's owner logs its failures
-	}
-	return opts, nil
-}
-
-func (c *Connector) keepUsers(opts []connector.Option) {
-	c.mu.Lock()
-	c.users, c.usersRead = opts, true
-	c.mu.Unlock()
 }
 
 // queryUsers pages through usersQuery. A 403 (the caller's roles lack

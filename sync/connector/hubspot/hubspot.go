@@ -126,10 +126,8 @@ type Connector struct {
 	mu      sync.Mutex
 	schemas map[string]connector.Schema
 
-	// owners are the active owners as options, once read (ownersRead);
-	// guarded by mu.
-	owners     []connector.Option
-	ownersRead bool
+	// owners are the active owners as owner options (owners.go).
+	owners connector.Users
 
 	// batchOptOutDenied is set once HubSpot refused the batch unsubscribe
 	// for a missing scope: later unsubscribes go one call each.

@@ -2,7 +2,6 @@ package hubspot
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -64,9 +63,12 @@ func (c *Connector) withOwners(ctx context.Context, sc connector.Schema, props [
 	if len(names) == 0 {
 		return sc, nil
 	}
-	opts, err := c.ownerOptions(ctx, fresh)
+	opts, err := c.owners.Options(ctx, c.meta, ownersKey, fresh, func(ctx context.Context) ([]connector.Option, bool, error) {
+		opts, err := c.readOwners(ctx)
+		return opts, opts != nil, err // none: no scope (or no owner with an email), asked again next run
+	})
 	if err != nil {
-		return connector.Schema{}, err
+		return connector.Schema{}, fmt.Errorf("owners: %w", err)
 	}
 	sc.Fields = append([]connector.Field(nil), sc.Fields...) // the cached schema is shared
 	for i := range sc.Fields {
@@ -77,38 +79,6 @@ func (c *Connector) withOwners(ctx context.Context, sc connector.Schema, props [
 		}
 	}
 	return sc, nil
-}
-
-// ownerOptions returns the active owners as options: from this
-// connector's memory, the metadata cache (unless fresh), or HubSpot.
-func (c *Connector) ownerOptions(ctx context.Context, fresh bool) ([]connector.Option, error) {
-	c.mu.Lock()
-	opts, ok := c.owners, c.ownersRead
-	c.mu.Unlock()
-	if ok && !fresh {
-		return opts, nil
-	}
-	if !fresh {
-		if b, ok, _ := c.meta.Lookup(ctx, ownersKey); ok && json.Unmarshal(b, &opts) == nil {
-			c.keepOwners(opts)
-			return opts, nil
-		}
-	}
-	opts, err := c.readOwners(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("owners: %w", err)
-	}
-	c.keepOwners(opts)
-	if b, err := json.Marshal(opts); err == nil && opts != nil {
-		_ = c.meta.Store(ctx, ownersKey, b) // a failure is logged by the cache's owner
-	}
-	return opts, nil
-}
-
-func (c *Connector) keepOwners(opts []connector.Option) {
-	c.mu.Lock()
-	c.owners, c.ownersRead = opts, true
-	c.mu.Unlock()
 }
 
 // readOwners pages through the active owners. A token without the owners

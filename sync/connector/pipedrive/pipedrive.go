@@ -95,10 +95,8 @@ type Connector struct {
 
 	mu      sync.Mutex
 	schemas map[string]*schema
-	// users are the active users offered as owner_id's options (users.go);
-	// usersRead says they were read (nil options: no users:read scope).
-	users     []connector.Option
-	usersRead bool
+	// users are the active users offered as owner_id's options (users.go).
+	users connector.Users
 }
 
 var (

@@ -40,46 +40,16 @@ func (c *Connector) withOwners(ctx context.Context, sc connector.Schema) (connec
 	if i < 0 {
 		return sc, nil
 	}
-	opts, err := c.userOptions(ctx, connector.FreshSchema(ctx))
+	opts, err := c.users.Options(ctx, c.meta, usersKey, connector.FreshSchema(ctx), func(ctx context.Context) ([]connector.Option, bool, error) {
+		opts, err := c.readUsers(ctx)
+		return opts, opts != nil, err // nil: no users:read scope, asked again next run
+	})
 	if err != nil {
 		return connector.Schema{}, fmt.Errorf("pipedrive: users for %s.%s: %w", sc.Object, ownerField, err)
 	}
 	sc.Fields = slices.Clone(sc.Fields) // the held schema is shared
 	sc.Fields[i].Type, sc.Fields[i].Options = connector.TypeEnum, opts
 	return sc, nil
-}
-
-// userOptions returns the active users as options: held by this
-// connector, from the metadata cache (unless fresh), or read from
-// Pipedrive.
-func (c *Connector) userOptions(ctx context.Context, fresh bool) ([]connector.Option, error) {
-	c.mu.Lock()
-	opts, ok := c.users, c.usersRead
-	c.mu.Unlock()
-	if ok && !fresh {
-		return opts, nil
-	}
-	if !fresh {
-		if b, ok, _ := c.meta.Lookup(ctx, usersKey); ok && json.Unmarshal(b, &opts) == nil {
-			c.keepUsers(opts)
-			return opts, nil
-		}
-	}
-	opts, err := c.readUsers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.keepUsers(opts)
-	if b, err := json.Marshal(opts); err == nil && opts != nil {
-		_ = c.meta.Store(ctx, usersKey, b) // the cache's owner logs its failures
-	}
-	return opts, nil
-}
-
-func (c *Connector) keepUsers(opts []connector.Option) {
-	c.mu.Lock()
-	c.users, c.usersRead = opts, true
-	c.mu.Unlock()
 }
 
 // readUsers reads the users list and keeps the active users with an

@@ -53,8 +53,8 @@ type Conn struct {
 	version       string                     // e.g. "v67.0", discovered once
 	versionCached bool                       // version came from meta, not this run
 	schemas       map[string]*describeResult // describe cache per object
-	users         []connector.Option         // active standard users, once read (usersRead)
-	usersRead     bool
+
+	users connector.Users // active standard users as OwnerId's options (users.go)
 
 	used, max atomic.Int64 // from Sforce-Limit-Info
 

@@ -41,47 +41,19 @@ func (c *Conn) withOwners(ctx context.Context, sc connector.Schema, fresh bool) 
 	if i < 0 {
 		return sc, nil
 	}
-	users, err := c.userOptions(ctx, fresh)
+	v, err := c.apiVersion(ctx)
+	if err != nil {
+		return connector.Schema{}, err
+	}
+	users, err := c.users.Options(ctx, c.meta, usersKey(v), fresh, func(ctx context.Context) ([]connector.Option, bool, error) {
+		users, err := c.queryUsers(ctx)
+		return users, true, err
+	})
 	if err != nil {
 		return connector.Schema{}, fmt.Errorf("salesforce: users for %s.%s: %w", sc.Object, ownerField, err)
 	}
 	sc.Fields[i].Type, sc.Fields[i].Options = connector.TypeEnum, users
 	return sc, nil
-}
-
-// userOptions returns the active standard users as options: held by this
-// connection, from the metadata cache (unless fresh), or queried.
-func (c *Conn) userOptions(ctx context.Context, fresh bool) ([]connector.Option, error) {
-	c.mu.Lock()
-	users, ok := c.users, c.usersRead
-	c.mu.Unlock()
-	if ok && !fresh {
-		return users, nil
-	}
-	v, err := c.apiVersion(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !fresh {
-		if b, ok, _ := c.meta.Lookup(ctx, usersKey(v)); ok && json.Unmarshal(b, &users) == nil {
-			c.keepUsers(users)
-			return users, nil
-		}
-	}
-	if users, err = c.queryUsers(ctx); err != nil {
-		return nil, err
-	}
-	c.keepUsers(users)
-	if b, err := json.Marshal(users); err == nil {
-		_ = c.meta.Store(ctx, usersKey(v), b) // a failure is logged by the cache's owner
-	}
-	return users, nil
-}
-
-func (c *Conn) keepUsers(users []connector.Option) {
-	c.mu.Lock()
-	c.users, c.usersRead = users, true
-	c.mu.Unlock()
 }
 
 // queryUsers pages through usersSOQL.

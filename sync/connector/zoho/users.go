@@ -60,7 +60,7 @@ func (c *Connector) withOwners(ctx context.Context, sc *schema) (connector.Schem
 	if len(idx) == 0 {
 		return out, nil
 	}
-	opts, err := c.userOptions(ctx, connector.FreshSchema(ctx))
+	opts, err := c.users.Options(ctx, c.meta, usersKey, connector.FreshSchema(ctx), c.readUsers)
 	if err != nil {
 		return connector.Schema{}, fmt.Errorf("zoho: users for %s.Owner: %w", sc.Object, err)
 	}
@@ -69,39 +69,6 @@ func (c *Connector) withOwners(ctx context.Context, sc *schema) (connector.Schem
 		out.Fields[i].Type, out.Fields[i].Options = connector.TypeEnum, opts
 	}
 	return out, nil
-}
-
-// userOptions returns the active users as options: held by this connector, from the
-// metadata cache (unless fresh), or read from Zoho.
-func (c *Connector) userOptions(ctx context.Context, fresh bool) ([]connector.Option, error) {
-	c.mu.Lock()
-	opts, ok := c.users, c.usersRead
-	c.mu.Unlock()
-	if ok && !fresh {
-		return opts, nil
-	}
-	if !fresh {
-		if b, ok, _ := c.meta.Lookup(ctx, usersKey); ok && json.Unmarshal(b, &opts) == nil {
-			c.keepUsers(opts)
-			return opts, nil
-		}
-	}
-	opts, scoped, err := c.readUsers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.keepUsers(opts)
-	if b, err := json.Marshal(opts); err == nil && scoped {
-		// A refused read is not cached: the next run, reconnected, asks again.
-		_ = c.meta.Store(ctx, usersKey, b) // the cache's owner logs its failures
-	}
-	return opts, nil
-}
-
-func (c *Connector) keepUsers(opts []connector.Option) {
-	c.mu.Lock()
-	c.users, c.usersRead = opts, true
-	c.mu.Unlock()
 }
 
 // readUsers pages through the active users. scoped is false when Zoho refused the

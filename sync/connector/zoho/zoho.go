@@ -98,9 +98,8 @@ type Connector struct {
 
 	mu      sync.Mutex
 	schemas map[string]*schema
-	// users are the active users as owner options, once read (users.go).
-	users     []connector.Option
-	usersRead bool
+	// users are the active users as owner options (users.go).
+	users connector.Users
 }
 
 var (
