@@ -103,16 +103,25 @@ func (s *Sim) handleList(w http.ResponseWriter, r *http.Request) {
 		results = append(results, s.render(st, rec, props))
 	}
 	s.mu.RUnlock()
-	body := map[string]any{"results": results}
+	cursor := ""
 	if next != 0 {
-		a := strconv.FormatInt(next, 10)
+		cursor = strconv.FormatInt(next, 10)
+	}
+	s.writeListPage(w, r, results, cursor)
+}
+
+// writeListPage answers a GET listing: its results and, when more follow
+// (after is set), paging.next with the cursor and the same query's link.
+func (s *Sim) writeListPage(w http.ResponseWriter, r *http.Request, results any, after string) {
+	body := map[string]any{"results": results}
+	if after != "" {
 		lq := url.Values{}
-		for k, v := range q {
+		for k, v := range r.URL.Query() {
 			lq[k] = v
 		}
-		lq.Set("after", a)
+		lq.Set("after", after)
 		link := "http://" + r.Host + s.opts.PathPrefix + r.URL.Path + "?" + lq.Encode()
-		body["paging"] = map[string]any{"next": map[string]any{"after": a, "link": link}}
+		body["paging"] = map[string]any{"next": map[string]any{"after": after, "link": link}}
 	}
 	writeJSON(w, http.StatusOK, body)
 }

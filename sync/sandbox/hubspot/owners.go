@@ -295,17 +295,7 @@ func (s *Sim) handleOwners(w http.ResponseWriter, r *http.Request) {
 		results = append(results, o.render())
 	}
 	s.mu.RUnlock()
-	body := map[string]any{"results": results}
-	if next != "" {
-		lq := url.Values{}
-		for k, v := range q {
-			lq[k] = v
-		}
-		lq.Set("after", next)
-		link := "http://" + r.Host + s.opts.PathPrefix + r.URL.Path + "?" + lq.Encode()
-		body["paging"] = map[string]any{"next": map[string]any{"after": next, "link": link}}
-	}
-	writeJSON(w, http.StatusOK, body)
+	s.writeListPage(w, r, results, next)
 }
 
 // handleOwner serves GET /crm/owners/2026-03/{ownerId}?idProperty=id|userId

@@ -158,6 +158,16 @@ func parseFields(m *moduleDef, raw string) ([]string, *zerr) {
 }
 
 // intParam reads a positive integer parameter no larger than limit (0 = none).
+// pageParams reads a listing's page (from 1) and per_page (up to
+// maxPerPage, the default).
+func pageParams(q url.Values) (page, perPage int, e *zerr) {
+	if perPage, e = intParam(q, "per_page", maxPerPage, maxPerPage); e != nil {
+		return 0, 0, e
+	}
+	page, e = intParam(q, "page", 1, 0)
+	return page, perPage, e
+}
+
 func intParam(q url.Values, name string, def, limit int) (int, *zerr) {
 	v := q.Get(name)
 	if v == "" {
@@ -448,12 +458,7 @@ func (s *Sim) handleDeleted(w http.ResponseWriter, r *http.Request, m *moduleDef
 		writeErr(w, badRequest("PATTERN_NOT_MATCHED", "Please check whether the input values are correct", map[string]any{"param_name": "type"}))
 		return
 	}
-	perPage, e := intParam(q, "per_page", maxPerPage, maxPerPage)
-	if e != nil {
-		writeErr(w, e)
-		return
-	}
-	page, e := intParam(q, "page", 1, 0)
+	page, perPage, e := pageParams(q)
 	if e != nil {
 		writeErr(w, e)
 		return

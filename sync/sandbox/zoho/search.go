@@ -43,12 +43,7 @@ func (s *Sim) handleSearch(w http.ResponseWriter, r *http.Request, m *moduleDef)
 			return
 		}
 	}
-	perPage, e := intParam(q, "per_page", maxPerPage, maxPerPage)
-	if e != nil {
-		writeErr(w, e)
-		return
-	}
-	page, e := intParam(q, "page", 1, 0)
+	page, perPage, e := pageParams(q)
 	if e != nil {
 		writeErr(w, e)
 		return

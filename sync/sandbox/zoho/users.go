@@ -232,12 +232,7 @@ func (s *Sim) handleUsers(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, errInvalidParam("type"))
 		return
 	}
-	perPage, e := intParam(q, "per_page", maxPerPage, maxPerPage)
-	if e != nil {
-		writeErr(w, e)
-		return
-	}
-	page, e := intParam(q, "page", 1, 0)
+	page, perPage, e := pageParams(q)
 	if e != nil {
 		writeErr(w, e)
 		return
