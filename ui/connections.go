@@ -41,10 +41,12 @@ func (u *UI) connectionsEmpty() fyne.CanvasObject {
 		sandbox.Disable()
 		connect.Disable()
 	}
-	help := "Sign in to HubSpot, Salesforce or Pipedrive in your browser, or try the sandbox: three simulated CRMs, no account needed."
+	help := "Sign in to HubSpot, Salesforce, Pipedrive, Zoho CRM, Dynamics 365, Mailchimp, Klaviyo or Brevo in your browser, " +
+		"or try the sandbox: five simulated CRMs and three marketing tools, no account needed."
 	if u.deps.Demo {
 		sandbox.SetText("Connect the sandbox CRMs")
-		help = "Demo mode: three simulated CRMs run on this computer. Connect them through their sign-in pages, then try a ready-made sync."
+		help = "Demo mode: five simulated CRMs and three marketing tools run on this computer. " +
+			"Connect them through their sign-in pages, then try a ready-made sync."
 	}
 	return emptyState(theme.StorageIcon(), "Connect your first CRM", help, sandbox, connect)
 }
@@ -54,7 +56,7 @@ func (u *UI) connectionsList(cs []app.ConnectionView) fyne.CanvasObject {
 	add.Importance = widget.HighImportance
 	header := container.NewBorder(nil, nil, title("Connections"), container.NewHBox(add))
 	rows := container.NewVBox()
-	sandboxMissing := !hasConnection(cs, demoHubSpot) || !hasConnection(cs, demoSalesforce) || !hasConnection(cs, demoPipedrive)
+	sandboxMissing := sandboxIncomplete(cs)
 	for _, c := range cs {
 		rows.Add(u.connectionCard(c))
 	}

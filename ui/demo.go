@@ -31,6 +31,22 @@ const (
 // demoConnections are the sandbox connections the ready-made syncs use.
 var demoConnections = app.DemoConnections{HubSpot: demoHubSpot, Salesforce: demoSalesforce, Pipedrive: demoPipedrive, Zoho: demoZoho, Dynamics: demoDynamics, Mailchimp: demoMailchimp, Klaviyo: demoKlaviyo, Brevo: demoBrevo}
 
+// demoVendors are the sandbox's vendors in the order Try the sandbox
+// connects them, with their connections' names.
+var demoVendors = []struct{ vendor, title, name string }{{"hubspot", "HubSpot", demoHubSpot}, {"salesforce", "Salesforce", demoSalesforce},
+	{"pipedrive", "Pipedrive", demoPipedrive}, {"zoho", "Zoho CRM", demoZoho}, {"dynamics", "Dynamics 365", demoDynamics},
+	{"mailchimp", "Mailchimp", demoMailchimp}, {"klaviyo", "Klaviyo", demoKlaviyo}, {"brevo", "Brevo", demoBrevo}}
+
+// sandboxIncomplete says whether some sandbox vendor has no connection.
+func sandboxIncomplete(cs []app.ConnectionView) bool {
+	for _, v := range demoVendors {
+		if !hasConnection(cs, v.name) {
+			return true
+		}
+	}
+	return false
+}
+
 // ensureSandbox returns the running sandbox, starting one on first use.
 func (u *UI) ensureSandbox(ctx context.Context) (*sandbox.Server, error) {
 	u.mu.Lock()
@@ -69,7 +85,7 @@ func (u *UI) trySandbox() {
 			return 0, err
 		}
 		connected := 0
-		for _, v := range []struct{ vendor, title, name string }{{"hubspot", "HubSpot", demoHubSpot}, {"salesforce", "Salesforce", demoSalesforce}, {"pipedrive", "Pipedrive", demoPipedrive}, {"zoho", "Zoho CRM", demoZoho}, {"dynamics", "Dynamics 365", demoDynamics}, {"mailchimp", "Mailchimp", demoMailchimp}, {"klaviyo", "Klaviyo", demoKlaviyo}, {"brevo", "Brevo", demoBrevo}} {
+		for _, v := range demoVendors {
 			if hasConnection(have, v.name) {
 				continue
 			}

@@ -75,3 +75,29 @@ func TestRunOutcomeSaysWhatFailed(t *testing.T) {
 		}
 	}
 }
+
+// The empty Connections screen names what the sandbox holds, and the list
+// offers the sandbox until every one of its eight vendors is connected
+// (it used to stop at HubSpot, Salesforce and Pipedrive).
+func TestSandboxOfferedUntilEveryVendorIsConnected(t *testing.T) {
+	u := newTestUI(t, Deps{Demo: true})
+	u.openPane(u.connectionsEmpty())
+	if want := "five simulated CRMs and three marketing tools"; !screenContains(u.Window(), want) {
+		t.Errorf("the empty state lacks %q; texts: %q", want, textsOnScreen(u.Window()))
+	}
+	var cs []app.ConnectionView
+	for _, v := range demoVendors[:3] {
+		cs = append(cs, app.ConnectionView{Connection: store.Connection{Name: v.name, Vendor: v.vendor, Status: "connected"}, Title: v.title})
+	}
+	u.openPane(u.connectionsList(cs))
+	if buttonOnScreen(u.Window(), "Connect the sandbox CRMs") == nil {
+		t.Errorf("three of eight sandbox vendors connected and the sandbox is not offered; texts: %q", textsOnScreen(u.Window()))
+	}
+	for _, v := range demoVendors[3:] {
+		cs = append(cs, app.ConnectionView{Connection: store.Connection{Name: v.name, Vendor: v.vendor, Status: "connected"}, Title: v.title})
+	}
+	u.openPane(u.connectionsList(cs))
+	if buttonOnScreen(u.Window(), "Connect the sandbox CRMs") != nil {
+		t.Error("every sandbox vendor is connected and the sandbox is still offered")
+	}
+}
