@@ -353,12 +353,7 @@ func (c *Connector) unsubscribeEach(ctx context.Context, emails []string, byEmai
 		}
 		if he, ok := recordLevel(r); ok {
 			c.release(r)
-			for _, p := range byEmail[k] {
-				re := recordError("contacts", pending{in: input{ID: results[p.idx].ID}}, standardError{Status: fmt.Sprint(r.Status),
-					Category: he.Category, Message: he.Message, Context: he.Context, Errors: he.Errors})
-				re.Field = optOutField
-				results[p.idx].Err = re
-			}
+			failOptOut(byEmail[k], results, callError(r.Status, he))
 			continue
 		}
 		e := r.apiError()
@@ -393,17 +388,27 @@ type bulkOptOutResponse struct {
 	NumErrors int             `json:"numErrors"`
 }
 
+// failOptOut fails the results of ps (one email's contacts) on
+// hs_email_optout with HubSpot's error e.
+func failOptOut(ps []pending, results []connector.Result, e standardError) {
+	for _, p := range ps {
+		re := recordError("contacts", pending{in: input{ID: results[p.idx].ID}}, e)
+		re.Field = optOutField
+		results[p.idx].Err = re
+	}
+}
+
+// callError is a whole-call refusal that names one record, as the error of
+// that record.
+func callError(status int, he hsError) standardError {
+	return standardError{Status: fmt.Sprint(status), Category: he.Category, Message: he.Message, Context: he.Context, Errors: he.Errors}
+}
+
 // unsubscribeCall sends one unsubscribe call for emails (lower case). A
 // whole-call 4xx that blames the emails is split in halves until each
 // failure lands on its own contact.
 func (c *Connector) unsubscribeCall(ctx context.Context, emails []string, byEmail map[string][]pending, results []connector.Result) error {
-	fail := func(email string, e standardError) {
-		for _, p := range byEmail[email] {
-			re := recordError("contacts", pending{in: input{ID: results[p.idx].ID}}, e)
-			re.Field = optOutField
-			results[p.idx].Err = re
-		}
-	}
+	fail := func(email string, e standardError) { failOptOut(byEmail[email], results, e) }
 	r, err := c.call(ctx, http.MethodPost, unsubscribeAllPath+"?channel=EMAIL", map[string]any{"inputs": emails})
 	if err != nil {
 		return fmt.Errorf("unsubscribe from all email: %w", err)
@@ -416,7 +421,7 @@ func (c *Connector) unsubscribeCall(ctx context.Context, emails []string, byEmai
 			return fmt.Errorf("unsubscribe from all email: %w", r.apiError())
 		}
 		if len(emails) == 1 {
-			fail(emails[0], standardError{Status: fmt.Sprint(r.Status), Category: he.Category, Message: he.Message, Context: he.Context, Errors: he.Errors})
+			fail(emails[0], callError(r.Status, he))
 			return nil
 		}
 		half := len(emails) / 2
