@@ -25,7 +25,7 @@ import (
 func TestHubSpotBrevoContacts(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 79, 200)
-	if _, err := a.ConnectSandbox(ctx, srv, "brevo", "bv", nil); err != nil {
+	if _, err := a.ConnectSandbox(ctx, srv, "brevo", "bv"); err != nil {
 		t.Fatalf("connect brevo: %v", err)
 	}
 	hs, bv := srv.HubSpot(), srv.Brevo()

@@ -32,6 +32,9 @@ type ConnectRequest struct {
 	Token                  string // the API-token route instead of OAuth
 	NoBrowser              bool
 	OnURL                  func(authURL string) // shows/prints the consent URL
+	// OpenConsent opens the consent page in place of the app's browser
+	// (ConnectSandbox: crmsync follows the sandbox's page itself).
+	OpenConsent func(ctx context.Context, authURL string) error
 }
 
 // oauthFacts is the non-secret part of a connection's OAuth setup, stored
@@ -100,7 +103,10 @@ func (a *App) Connect(ctx context.Context, req ConnectRequest) (store.Connection
 	}
 	ep := endpoint(info, facts, req.ClientSecret)
 	flow := auth.Flow{Port: facts.Port, OnURL: req.OnURL, HTTPClient: a.opts.HTTP}
-	if !req.NoBrowser && a.opts.OpenBrowser != nil {
+	switch {
+	case req.OpenConsent != nil:
+		flow.OpenBrowser = req.OpenConsent
+	case !req.NoBrowser && a.opts.OpenBrowser != nil:
 		flow.OpenBrowser = a.opts.OpenBrowser
 	}
 	tok, used, err := flow.AuthorizeAt(ctx, ep)

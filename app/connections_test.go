@@ -67,7 +67,7 @@ func TestConnectSandboxKeepsTokensOutOfSQLite(t *testing.T) {
 	defer a.Close()
 
 	for _, v := range []struct{ vendor, name string }{{"hubspot", "hs"}, {"salesforce", "sf"}} {
-		c, err := a.ConnectSandbox(ctx, srv, v.vendor, v.name, nil)
+		c, err := a.ConnectSandbox(ctx, srv, v.vendor, v.name)
 		if err != nil {
 			t.Fatalf("connect %s: %v", v.vendor, err)
 		}

@@ -27,7 +27,7 @@ func TestConnectorWarningsReachTheAppLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	if _, err := a.ConnectSandbox(ctx, srv, "salesforce", "sf", nil); err != nil {
+	if _, err := a.ConnectSandbox(ctx, srv, "salesforce", "sf"); err != nil {
 		t.Fatal(err)
 	}
 	s, err := a.OpenConnection(ctx, "sf")

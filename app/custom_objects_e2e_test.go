@@ -138,7 +138,7 @@ func TestCustomObjectsWithZohoAndDynamics(t *testing.T) {
 		t.Run(tc.vendor, func(t *testing.T) {
 			ctx := context.Background()
 			a, srv := connectedSandbox(t, 79, 10)
-			if _, err := a.ConnectSandbox(ctx, srv, tc.vendor, tc.conn, nil); err != nil {
+			if _, err := a.ConnectSandbox(ctx, srv, tc.vendor, tc.conn); err != nil {
 				t.Fatalf("connect %s: %v", tc.vendor, err)
 			}
 			cs, err := a.ObjectChoices(ctx, tc.conn)

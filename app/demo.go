@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/engine"
@@ -26,9 +27,13 @@ func StartSandbox(ctx context.Context, contacts int) (*sandbox.Server, error) {
 	return srv, nil
 }
 
-// ConnectSandbox connects one sandbox vendor through the real loopback OAuth
-// flow, exactly as a real CRM would be connected.
-func (a *App) ConnectSandbox(ctx context.Context, srv *sandbox.Server, vendor, name string, onURL func(string)) (store.Connection, error) {
+// ConnectSandbox connects one sandbox vendor through the real loopback
+// OAuth flow (state, PKCE, the one-shot listener, the token exchange), as
+// a real CRM is connected. crmsync follows the consent page itself, as the
+// user's browser would: the sandbox's page asks no one and approves at
+// once, so a browser would only be left with a tab per vendor saying
+// "crmsync is connected".
+func (a *App) ConnectSandbox(ctx context.Context, srv *sandbox.Server, vendor, name string) (store.Connection, error) {
 	for _, v := range srv.Vendors() {
 		if v.Vendor != vendor {
 			continue
@@ -36,10 +41,31 @@ func (a *App) ConnectSandbox(ctx context.Context, srv *sandbox.Server, vendor, n
 		return a.Connect(ctx, ConnectRequest{
 			Vendor: vendor, Name: name, ClientID: v.ClientID, ClientSecret: v.ClientSecret,
 			APIBase: v.APIBase, AuthURL: v.AuthURL, TokenURL: v.TokenURL, RevokeURL: v.RevokeURL,
-			OnURL: onURL,
+			OpenConsent: FollowConsent(a.opts.HTTP),
 		})
 	}
 	return store.Connection{}, fmt.Errorf("the sandbox has no vendor %q", vendor)
+}
+
+// FollowConsent returns a stand-in for the user's browser on a sandbox's
+// consent page: it loads the page, which approves at once, and follows
+// its redirect to the loopback listener. A nil client is
+// http.DefaultClient.
+func FollowConsent(client *http.Client) func(ctx context.Context, authURL string) error {
+	if client == nil {
+		client = http.DefaultClient
+	}
+	return func(ctx context.Context, authURL string) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, authURL, nil)
+		if err != nil {
+			return fmt.Errorf("sandbox consent page: %w", err)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return fmt.Errorf("sandbox consent page: %w", err)
+		}
+		return resp.Body.Close()
+	}
 }
 
 // DemoConnections names the sandbox's connection of each vendor.

@@ -113,7 +113,7 @@ func connectAll(t *testing.T, a *app.App, srv *sandbox.Server) app.DemoConnectio
 	t.Helper()
 	conns := app.DemoConnections{HubSpot: "hs", Salesforce: "sf", Pipedrive: "pd", Zoho: "zc", Dynamics: "dv", Mailchimp: "mc", Klaviyo: "kv", Brevo: "bv"}
 	for vendor, name := range map[string]string{"pipedrive": conns.Pipedrive, "zoho": conns.Zoho, "dynamics": conns.Dynamics, "mailchimp": conns.Mailchimp, "klaviyo": conns.Klaviyo, "brevo": conns.Brevo} {
-		if _, err := a.ConnectSandbox(context.Background(), srv, vendor, name, nil); err != nil {
+		if _, err := a.ConnectSandbox(context.Background(), srv, vendor, name); err != nil {
 			t.Fatalf("connect %s: %v", vendor, err)
 		}
 	}

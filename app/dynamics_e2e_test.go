@@ -22,7 +22,7 @@ import (
 func TestHubSpotDynamicsContacts(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 35, 40)
-	conn, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv", nil)
+	conn, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv")
 	if err != nil {
 		t.Fatalf("connect dynamics: %v", err)
 	}
@@ -106,7 +106,7 @@ func TestHubSpotDynamicsContacts(t *testing.T) {
 func TestHubSpotDynamicsContactsWithAccounts(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 36, 40)
-	if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv", nil); err != nil {
+	if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv"); err != nil {
 		t.Fatalf("connect dynamics: %v", err)
 	}
 	saveSyncs(t, a, app.DemoDynamicsCompaniesSync("accounts", "hs", "dv"), app.DemoDynamicsSync("contacts", "hs", "dv", "accounts"))
@@ -161,7 +161,7 @@ func TestHubSpotDynamicsContactsWithAccounts(t *testing.T) {
 func TestHubSpotDynamicsDealsAndTasks(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 37, 60)
-	if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv", nil); err != nil {
+	if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv"); err != nil {
 		t.Fatalf("connect dynamics: %v", err)
 	}
 	saveSyncs(t, a, app.DemoDynamicsCompaniesSync("accounts", "hs", "dv"), app.DemoDynamicsSync("contacts", "hs", "dv", "accounts"),
@@ -245,7 +245,7 @@ func TestHubSpotDynamicsDealsAndTasks(t *testing.T) {
 func TestHubSpotDynamicsCallsMeetingsAndNotes(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 41, 60)
-	if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv", nil); err != nil {
+	if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv"); err != nil {
 		t.Fatalf("connect dynamics: %v", err)
 	}
 	saveSyncs(t, a, app.DemoDynamicsSync("contacts", "hs", "dv", ""),

@@ -26,7 +26,7 @@ func connectedSandbox(t *testing.T, seed int64, contacts int) (*app.App, *sandbo
 	}
 	t.Cleanup(func() { a.Close() })
 	for _, v := range [][2]string{{"hubspot", "hs"}, {"salesforce", "sf"}} {
-		if _, err := a.ConnectSandbox(ctx, srv, v[0], v[1], nil); err != nil {
+		if _, err := a.ConnectSandbox(ctx, srv, v[0], v[1]); err != nil {
 			t.Fatalf("connect %s: %v", v[0], err)
 		}
 	}

@@ -22,7 +22,7 @@ import (
 func TestHubSpotKlaviyoProfiles(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 71, 200)
-	conn, err := a.ConnectSandbox(ctx, srv, "klaviyo", "kv", nil)
+	conn, err := a.ConnectSandbox(ctx, srv, "klaviyo", "kv")
 	if err != nil {
 		t.Fatalf("connect klaviyo: %v", err)
 	}

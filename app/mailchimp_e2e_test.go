@@ -19,7 +19,7 @@ import (
 func TestHubSpotMailchimpMembers(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 47, 40)
-	conn, err := a.ConnectSandbox(ctx, srv, "mailchimp", "mc", nil)
+	conn, err := a.ConnectSandbox(ctx, srv, "mailchimp", "mc")
 	if err != nil {
 		t.Fatalf("connect mailchimp: %v", err)
 	}
@@ -102,7 +102,7 @@ func TestHubSpotMailchimpMembers(t *testing.T) {
 func TestObjectChoicesListAudiences(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 48, 5)
-	if _, err := a.ConnectSandbox(ctx, srv, "mailchimp", "mc", nil); err != nil {
+	if _, err := a.ConnectSandbox(ctx, srv, "mailchimp", "mc"); err != nil {
 		t.Fatalf("connect mailchimp: %v", err)
 	}
 	mc := srv.Mailchimp()

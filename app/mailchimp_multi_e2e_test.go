@@ -25,7 +25,7 @@ import (
 func TestHubSpotMailchimpBuyingRoles(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 53, 40)
-	if _, err := a.ConnectSandbox(ctx, srv, "mailchimp", "mc", nil); err != nil {
+	if _, err := a.ConnectSandbox(ctx, srv, "mailchimp", "mc"); err != nil {
 		t.Fatalf("connect mailchimp: %v", err)
 	}
 	hs, mc := srv.HubSpot(), srv.Mailchimp()

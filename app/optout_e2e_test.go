@@ -20,7 +20,7 @@ import (
 func TestEmailOptOutsBetweenHubSpotAndMailchimp(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 61, 60)
-	if _, err := a.ConnectSandbox(ctx, srv, "mailchimp", "mc", nil); err != nil {
+	if _, err := a.ConnectSandbox(ctx, srv, "mailchimp", "mc"); err != nil {
 		t.Fatalf("connect mailchimp: %v", err)
 	}
 	hs, mc := srv.HubSpot(), srv.Mailchimp()
@@ -208,7 +208,7 @@ func TestEmailOptOutsBetweenHubSpotAndZohoAndDynamics(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 71, 80)
 	for _, v := range [][2]string{{"zoho", "zc"}, {"dynamics", "dv"}} {
-		if _, err := a.ConnectSandbox(ctx, srv, v[0], v[1], nil); err != nil {
+		if _, err := a.ConnectSandbox(ctx, srv, v[0], v[1]); err != nil {
 			t.Fatalf("connect %s: %v", v[0], err)
 		}
 	}

@@ -29,7 +29,7 @@ import (
 func TestHubSpotPipedriveContacts(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 31, 40)
-	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd", nil); err != nil {
+	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd"); err != nil {
 		t.Fatalf("connect pipedrive: %v", err)
 	}
 	hs, pd := srv.HubSpot(), srv.Pipedrive()
@@ -173,7 +173,7 @@ func TestHubSpotPipedriveContacts(t *testing.T) {
 func TestHubSpotPipedriveOrganizations(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 37, 40)
-	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd", nil); err != nil {
+	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd"); err != nil {
 		t.Fatalf("connect pipedrive: %v", err)
 	}
 	hs, pd := srv.HubSpot(), srv.Pipedrive()
@@ -237,7 +237,7 @@ func TestHubSpotPipedriveOrganizations(t *testing.T) {
 func TestHubSpotPipedriveDeals(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 33, 200)
-	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd", nil); err != nil {
+	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd"); err != nil {
 		t.Fatalf("connect pipedrive: %v", err)
 	}
 	hs, pd := srv.HubSpot(), srv.Pipedrive()
@@ -384,7 +384,7 @@ func TestHubSpotPipedriveActivities(t *testing.T) {
 func testPipedriveActivities(t *testing.T, name string, kind pdActivityKind) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 35, 60)
-	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd", nil); err != nil {
+	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd"); err != nil {
 		t.Fatalf("connect pipedrive: %v", err)
 	}
 	hs, pd := srv.HubSpot(), srv.Pipedrive()
@@ -454,7 +454,7 @@ func testPipedriveActivities(t *testing.T, name string, kind pdActivityKind) {
 func TestHubSpotPipedriveNotes(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 37, 60)
-	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd", nil); err != nil {
+	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd"); err != nil {
 		t.Fatalf("connect pipedrive: %v", err)
 	}
 	hs, pd := srv.HubSpot(), srv.Pipedrive()

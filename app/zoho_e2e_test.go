@@ -22,7 +22,7 @@ import (
 func TestHubSpotZohoContacts(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 33, 40)
-	if _, err := a.ConnectSandbox(ctx, srv, "zoho", "zc", nil); err != nil {
+	if _, err := a.ConnectSandbox(ctx, srv, "zoho", "zc"); err != nil {
 		t.Fatalf("connect zoho: %v", err)
 	}
 	hs, zc := srv.HubSpot(), srv.Zoho()
@@ -93,7 +93,7 @@ func TestHubSpotZohoContacts(t *testing.T) {
 func TestHubSpotZohoContactsWithAccounts(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 38, 40)
-	if _, err := a.ConnectSandbox(ctx, srv, "zoho", "zc", nil); err != nil {
+	if _, err := a.ConnectSandbox(ctx, srv, "zoho", "zc"); err != nil {
 		t.Fatalf("connect zoho: %v", err)
 	}
 	saveSyncs(t, a, app.DemoZohoCompaniesSync("accounts", "hs", "zc"), app.DemoZohoSyncWithAccounts("contacts", "hs", "zc", "accounts"))
@@ -153,7 +153,7 @@ func TestHubSpotZohoContactsWithAccounts(t *testing.T) {
 func TestHubSpotZohoDealsAndTasks(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 39, 60)
-	if _, err := a.ConnectSandbox(ctx, srv, "zoho", "zc", nil); err != nil {
+	if _, err := a.ConnectSandbox(ctx, srv, "zoho", "zc"); err != nil {
 		t.Fatalf("connect zoho: %v", err)
 	}
 	saveSyncs(t, a, app.DemoZohoCompaniesSync("accounts", "hs", "zc"), app.DemoZohoSyncWithAccounts("contacts", "hs", "zc", "accounts"),
@@ -259,7 +259,7 @@ func TestHubSpotZohoDealsAndTasks(t *testing.T) {
 func TestHubSpotZohoCallsMeetingsAndNotes(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 42, 60)
-	if _, err := a.ConnectSandbox(ctx, srv, "zoho", "zc", nil); err != nil {
+	if _, err := a.ConnectSandbox(ctx, srv, "zoho", "zc"); err != nil {
 		t.Fatalf("connect zoho: %v", err)
 	}
 	saveSyncs(t, a, app.DemoZohoSync("contacts", "hs", "zc"), app.DemoZohoCallsSync("calls", "hs", "zc", "contacts"),

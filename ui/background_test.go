@@ -19,7 +19,7 @@ func TestBackgroundFailureNotifiesAndMarksSync(t *testing.T) {
 	t.Cleanup(cancel)
 	def := app.DemoSync("bg", demoHubSpot, demoSalesforce)
 	for _, v := range [][2]string{{"hubspot", demoHubSpot}, {"salesforce", demoSalesforce}} {
-		if _, err := l.a.ConnectSandbox(ctx, l.srv, v[0], v[1], nil); err != nil {
+		if _, err := l.a.ConnectSandbox(ctx, l.srv, v[0], v[1]); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -124,14 +124,13 @@ func (u *UI) reconnect(c app.ConnectionView) {
 	u.mu.Lock()
 	srv := u.sandbox
 	u.mu.Unlock()
-	if srv != nil && (c.Name == demoHubSpot || c.Name == demoSalesforce) {
+	if srv != nil && isSandboxConnection(c) {
 		ctx, cancel := context.WithCancel(u.ctx)
-		dlg := u.newSignInDialog("the sign-in", cancel)
+		dlg := u.newSandboxSignInDialog(cancel)
 		u.bgErr(func(context.Context) error {
 			defer cancel()
-			_, err := u.a.ConnectSandbox(ctx, srv, c.Vendor, c.Name, func(raw string) {
-				u.do(func() { dlg.setURL(c.Title, raw) })
-			})
+			u.do(func() { dlg.setStatus("Signing in to the " + c.Title + " sandbox…") })
+			_, err := u.a.ConnectSandbox(ctx, srv, c.Vendor, c.Name)
 			return err
 		}, func(err error) {
 			dlg.done()

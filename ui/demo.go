@@ -67,13 +67,14 @@ func (u *UI) ensureSandbox(ctx context.Context) (*sandbox.Server, error) {
 }
 
 // trySandbox starts the sandbox CRMs, connects each through the real
-// loopback OAuth flow (one consent page each) and then offers the demo syncs.
+// loopback OAuth flow (app.ConnectSandbox answers the consent pages) and
+// then offers the demo syncs.
 func (u *UI) trySandbox() {
 	if u.a == nil {
 		return
 	}
 	ctx, cancel := context.WithCancel(u.ctx)
-	dlg := u.newSignInDialog("the sandbox", cancel)
+	dlg := u.newSandboxSignInDialog(cancel)
 	bg(u, func(context.Context) (int, error) {
 		defer cancel()
 		srv, err := u.ensureSandbox(ctx)
@@ -84,16 +85,18 @@ func (u *UI) trySandbox() {
 		if err != nil {
 			return 0, err
 		}
-		connected := 0
-		for _, v := range demoVendors {
-			if hasConnection(have, v.name) {
-				continue
+		var missing []int
+		for i, v := range demoVendors {
+			if !hasConnection(have, v.name) {
+				missing = append(missing, i)
 			}
-			u.do(func() { dlg.setStatus("Opening the " + v.title + " sandbox sign-in…") })
-			_, err := u.a.ConnectSandbox(ctx, srv, v.vendor, v.name, func(raw string) {
-				u.do(func() { dlg.setURL(v.title+" (sandbox)", raw) })
-			})
-			if err != nil {
+		}
+		connected := 0
+		for n, i := range missing {
+			v := demoVendors[i]
+			status := fmt.Sprintf("Signing in to the %s sandbox (%d of %d)…", v.title, n+1, len(missing))
+			u.do(func() { dlg.setStatus(status) })
+			if _, err := u.a.ConnectSandbox(ctx, srv, v.vendor, v.name); err != nil {
 				return connected, fmt.Errorf("connect the %s sandbox: %w", v.title, err)
 			}
 			connected++
@@ -171,4 +174,15 @@ func (u *UI) refreshIf(name string) {
 	if u.Current() == name && !u.paneOpen {
 		u.refresh()
 	}
+}
+
+// isSandboxConnection says whether c is one of the connections Try the
+// sandbox makes, by its vendor and name.
+func isSandboxConnection(c app.ConnectionView) bool {
+	for _, v := range demoVendors {
+		if c.Vendor == v.vendor && c.Name == v.name {
+			return true
+		}
+	}
+	return false
 }

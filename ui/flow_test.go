@@ -183,8 +183,45 @@ func (l *live) connectSandbox() {
 	if err != nil || len(cs) != 8 {
 		l.t.Fatalf("connections after the sandbox flow: %v %v", cs, err)
 	}
-	if n := len(l.opened); n != 8 {
-		l.t.Fatalf("the browser opened %d consent pages, want 8 (one per vendor)", n)
+	if n := len(l.opened); n != 0 {
+		l.t.Fatalf("the browser opened %d consent pages; crmsync answers the sandbox's itself", n)
+	}
+}
+
+// TestReconnectSandboxConnection reconnects a sandbox connection of a
+// vendor other than HubSpot and Salesforce: through the sandbox's own
+// sign-in, not the form for a real CRM's client ID.
+func TestReconnectSandboxConnection(t *testing.T) {
+	l := newLive(t)
+	l.connectSandbox()
+	l.closeDialogs()
+	cs, err := l.a.Connections(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zoho app.ConnectionView
+	for _, c := range cs {
+		if c.Vendor == "zoho" {
+			zoho = c
+		}
+	}
+	if zoho.Name == "" {
+		t.Fatalf("no Zoho sandbox connection in %+v", cs)
+	}
+	// A denied consent shows that the sandbox's sign-in ran.
+	l.srv.Zoho().Auth().SetDeny(true)
+	l.ui(func() { l.u.reconnect(zoho) })
+	l.see("access_denied")
+	l.closeDialogs()
+	l.srv.Zoho().Auth().SetDeny(false)
+	l.ui(func() { l.u.reconnect(zoho) })
+	l.ui(func() {
+		if screenContains(l.u.Window(), "Client ID") || screenContains(l.u.Window(), "access_denied") {
+			t.Errorf("reconnecting the Zoho sandbox: %q", textsOnScreen(l.u.Window()))
+		}
+	})
+	if n := len(l.opened); n != 0 {
+		t.Errorf("the browser opened %d pages", n)
 	}
 }
 

@@ -23,6 +23,16 @@ type signInDialog struct {
 }
 
 func (u *UI) newSignInDialog(what string, cancel context.CancelFunc) *signInDialog {
+	return u.showSignIn(what, cancel, true)
+}
+
+// newSandboxSignInDialog is the dialog for the sandbox's sign-ins, which
+// crmsync approves itself (app.ConnectSandbox): no browser, no address.
+func (u *UI) newSandboxSignInDialog(cancel context.CancelFunc) *signInDialog {
+	return u.showSignIn("the sandbox", cancel, false)
+}
+
+func (u *UI) showSignIn(what string, cancel context.CancelFunc, browser bool) *signInDialog {
 	s := &signInDialog{status: wrapped("Starting " + what + "…")}
 	s.url = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	s.url.Selectable = true
@@ -35,8 +45,15 @@ func (u *UI) newSignInDialog(what string, cancel context.CancelFunc) *signInDial
 	hint := wrapped("Your browser opens the vendor's consent page. If it does not, copy the address into a browser on this computer. " +
 		"If the page shows an error (for example an unknown client ID), press Cancel and check the app's settings.")
 	hint.Importance = widget.LowImportance
-	body := container.NewVBox(s.status, widget.NewProgressBarInfinite(),
-		container.NewBorder(nil, nil, nil, s.copy, s.url), hint)
+	body := container.NewVBox(s.status, widget.NewProgressBarInfinite())
+	if browser {
+		body.Add(container.NewBorder(nil, nil, nil, s.copy, s.url))
+		body.Add(hint)
+	} else {
+		hint.SetText("The sandbox's consent pages approve at once, so crmsync answers them itself: " +
+			"the same OAuth sign-in as a real CRM's (PKCE, a one-shot listener on 127.0.0.1), with no browser tab to close.")
+		body.Add(hint)
+	}
 	s.d = dialog.NewCustom("Connecting", "Cancel", container.NewGridWrap(fyne.NewSize(520, 230), body), u.win)
 	s.d.SetOnClosed(func() {
 		if !s.finished {

@@ -101,7 +101,7 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 		return rep, err
 	}
 	a, err := app.Open(ctx, app.Options{Home: home, Secrets: secret.NewMemory(), Vendors: registry.Vendors(),
-		HTTP: &http.Client{Timeout: 5 * time.Minute}, OpenBrowser: consent, RedirectPort: port})
+		HTTP: &http.Client{Timeout: 5 * time.Minute}, OpenBrowser: app.FollowConsent(nil), RedirectPort: port})
 	if err != nil {
 		return rep, fmt.Errorf("bench: open: %w", err)
 	}
@@ -196,20 +196,6 @@ func connName(vendor string) string {
 		return "sf"
 	}
 	return ""
-}
-
-// consent plays the user's browser: the sandbox's consent page approves at
-// once and redirects to the loopback listener.
-func consent(ctx context.Context, u string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	return resp.Body.Close()
 }
 
 // freePort asks the kernel for a free loopback port for the OAuth redirect.
