@@ -55,7 +55,9 @@ type profile struct {
 // Read lists the profiles updated since the cursor, oldest update first,
 // 100 a page: GET /api/profiles with sort=updated,
 // filter=greater-than(updated,…) and additional-fields[profile]=
-// subscriptions (for the consent), following links.next.
+// subscriptions (for the consent), following links.next. A ctx marked
+// with connector.WithReadFields asks for the fields it names
+// (sparseFieldsOf).
 //
 // Klaviyo filters updated by greater-than only, so a read asks from a
 // second before the cursor's time (whole seconds, whatever precision the
@@ -75,13 +77,19 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			yield(connector.Page{}, fmt.Errorf("klaviyo: %w", err))
 			return
 		}
-		q := url.Values{"sort": {"updated"}, "additional-fields[profile]": {"subscriptions"}, "page[size]": {strconv.Itoa(c.pageSize)}}
+		q := url.Values{"sort": {"updated"}, "page[size]": {strconv.Itoa(c.pageSize)}}
+		sparse := sparseFieldsOf(ctx)
+		sparse.set(q)
 		floor := cur.At
 		if !floor.IsZero() {
 			q.Set("filter", "greater-than(updated,"+floor.Add(-time.Second).UTC().Truncate(time.Second).Format(filterLayout)+")")
 		}
 		err = c.pages(ctx, "/api/profiles?"+q.Encode(), func(ps []profile) (bool, error) {
-			page, err := timecursor.Page(&cur, ps, toRecord)
+			page, err := timecursor.Page(&cur, ps, func(p profile) (connector.Record, error) {
+				rec, err := toRecord(p)
+				sparse.trim(rec.Fields)
+				return rec, err
+			})
 			if err != nil {
 				return false, err
 			}

@@ -23,7 +23,7 @@ const cursorPrefix = "mc1|"
 // offset, as the spec's example (2015-10-21T15:41:36+00:00).
 const sinceLayout = "2006-01-02T15:04:05-07:00"
 
-// memberFields are what a read asks for (fields=): the properties and
+// memberFields are what a full read asks for (fields=): the properties and
 // merge fields of the schema, the id and the time, and total_items.
 const memberFields = "members.contact_id,members.email_address,members.status,members.email_type,members.language,members.vip," +
 	"members.merge_fields,members.interests,members.last_changed,members.timestamp_opt,members.member_rating,members.tags,total_items"
@@ -53,7 +53,8 @@ type member struct {
 // change first, up to 1,000 a call: GET /lists/{list_id}/members with
 // sort_field=last_changed, sort_dir=ASC and since_last_changed. Mailchimp
 // leaves archived members out of this list; ListDeleted reports them (a
-// member a read still sees as archived comes Deleted).
+// member a read still sees as archived comes Deleted). A ctx marked with
+// connector.WithReadFields asks for the fields it names (selectionOf).
 func (c *Connector) Read(ctx context.Context, object string, since connector.Cursor) iter.Seq2[connector.Page, error] {
 	return func(yield func(connector.Page, error) bool) {
 		cur, err := timecursor.Parse(cursorPrefix, string(since))
@@ -66,7 +67,7 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			yield(connector.Page{}, fmt.Errorf("mailchimp: read %s: %w", object, err))
 			return
 		}
-		err = c.walk(ctx, sc, "", &cur, func(recs []connector.Record) bool {
+		err = c.walk(ctx, sc, selectionOf(ctx, sc), "", &cur, func(recs []connector.Record) bool {
 			return yield(connector.Page{Records: recs, Cursor: connector.Cursor(cur.String())}, nil)
 		})
 		if err != nil {
@@ -89,7 +90,7 @@ func (c *Connector) ListDeleted(ctx context.Context, object string, since time.T
 		if since.IsZero() {
 			cur = timecursor.Cursor{}
 		}
-		err = c.walk(ctx, sc, archived, &cur, func(recs []connector.Record) bool {
+		err = c.walk(ctx, sc, selection{fields: memberFields}, archived, &cur, func(recs []connector.Record) bool {
 			out := make([]connector.Record, len(recs))
 			for i, r := range recs {
 				out[i] = connector.Record{ID: r.ID, Modified: r.Modified, Deleted: true}
@@ -112,8 +113,9 @@ func (c *Connector) ListDeleted(ctx context.Context, object string, since time.T
 func (c *Connector) overlap() int { return max(1, c.pageSize/10) }
 
 // walk pages through the members (of status, "" for every live one)
-// changed since cur, oldest change first, passing each page's new members
-// to emit with cur moved past them, until emit says stop.
+// changed since cur, with the fields sel asks for, oldest change first,
+// passing each page's new members to emit with cur moved past them, until
+// emit says stop.
 //
 // Each call starts again from the cursor's newest second
 // (since_last_changed) rather than at a running offset, so a member that
@@ -126,10 +128,10 @@ func (c *Connector) overlap() int { return max(1, c.pageSize/10) }
 // the cursor are dropped. A member may come twice (the engine takes it
 // again unchanged); one is stepped over only if more members than the
 // overlap leave the cursor's second while a single call is under way.
-func (c *Connector) walk(ctx context.Context, sc *schema, status string, cur *timecursor.Cursor, emit func([]connector.Record) bool) error {
+func (c *Connector) walk(ctx context.Context, sc *schema, sel selection, status string, cur *timecursor.Cursor, emit func([]connector.Record) bool) error {
 	stepped := 0 // members stepped over at this second after a page brought nothing new
 	for {
-		q := url.Values{"count": {strconv.Itoa(c.pageSize)}, "sort_field": {"last_changed"}, "sort_dir": {"ASC"}, "fields": {memberFields}}
+		q := url.Values{"count": {strconv.Itoa(c.pageSize)}, "sort_field": {"last_changed"}, "sort_dir": {"ASC"}, "fields": {sel.fields}}
 		if status != "" {
 			q.Set("status", status)
 		}
@@ -149,6 +151,7 @@ func (c *Connector) walk(ctx context.Context, sc *schema, status string, cur *ti
 			if err != nil {
 				return err
 			}
+			sel.trim(rec.Fields)
 			if !cur.At.IsZero() && rec.Modified.Truncate(time.Second).Before(cur.At) {
 				continue // read before: since_last_changed reached back a second
 			}

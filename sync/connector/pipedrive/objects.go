@@ -22,6 +22,10 @@ type kind struct {
 	// v1 marks an object API v2 does not have (notes): its list pages by
 	// offset (start, next_start), sorts with "sort", and updates with PUT.
 	v1 bool
+	// selectsCustom marks an object whose v2 list takes custom_fields, the
+	// custom fields to include (read.go): persons, organizations and deals
+	// do; activities' list does not, nor does v1's notes list.
+	selectsCustom bool
 }
 
 // optionList is where a built-in enum field's options come from: a deal's
@@ -52,7 +56,7 @@ var common = []connector.Field{
 //     otherwise and rewrite the other CRM's names. Map a full name to name
 //     (firstname+lastname → name).
 var kinds = map[string]kind{
-	"persons": {singular: "person", fields: "/api/v2/personFields", required: "name", builtIn: withCommon(
+	"persons": {singular: "person", fields: "/api/v2/personFields", required: "name", selectsCustom: true, builtIn: withCommon(
 		connector.Field{Name: "name", Label: "Name", Type: connector.TypeString},
 		connector.Field{Name: "first_name", Label: "First name", Type: connector.TypeString, ReadOnly: true},
 		connector.Field{Name: "last_name", Label: "Last name", Type: connector.TypeString, ReadOnly: true},
@@ -61,13 +65,13 @@ var kinds = map[string]kind{
 		connector.Field{Name: "org_id", Label: "Organization", Type: connector.TypeID},
 		labels,
 	)},
-	"organizations": {singular: "organization", fields: "/api/v2/organizationFields", required: "name", builtIn: withCommon(
+	"organizations": {singular: "organization", fields: "/api/v2/organizationFields", required: "name", selectsCustom: true, builtIn: withCommon(
 		connector.Field{Name: "name", Label: "Name", Type: connector.TypeString, Required: true},
 		labels,
 	)},
 	// A deal's stage names its pipeline, so pipeline_id is read-only; its
 	// options are the company's stages (GET /api/v2/stages).
-	"deals": {singular: "deal", fields: "/api/v2/dealFields", required: "title",
+	"deals": {singular: "deal", fields: "/api/v2/dealFields", required: "title", selectsCustom: true,
 		options: &optionList{field: "stage_id", path: "/api/v2/stages", value: func(it fieldItem) string { return it.ID.String() }}, builtIn: withCommon(
 			connector.Field{Name: "title", Label: "Title", Type: connector.TypeString, Required: true},
 			connector.Field{Name: "value", Label: "Value", Type: connector.TypeNumber},

@@ -3,10 +3,13 @@ package pipedrive
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -86,6 +89,8 @@ const cursorPrefix = "pd1|"
 // Read lists the object's records updated since the cursor, oldest update
 // first, 500 per call (GET /api/v2/persons with updated_since, sort_by
 // update_time and cursor paging). Deleted records are not listed by v2.
+// A ctx marked with connector.WithReadFields asks for the custom fields
+// it names alone (customFieldsOf).
 func (c *Connector) Read(ctx context.Context, object string, since connector.Cursor) iter.Seq2[connector.Page, error] {
 	return func(yield func(connector.Page, error) bool) {
 		cur, err := timecursor.Parse(cursorPrefix, string(since))
@@ -99,13 +104,14 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			yield(connector.Page{}, err)
 			return
 		}
+		narrow := customFieldsOf(ctx, object, sc)
 		next := ""
 		for {
 			q := listQuery(object, "update_time", next)
 			if !from.IsZero() {
 				q.Set("updated_since", from.UTC().Format(time.RFC3339))
 			}
-			items, nextCursor, err := c.list(ctx, object, q)
+			items, nextCursor, err := c.listNarrowed(ctx, object, q, &narrow)
 			if err != nil {
 				yield(connector.Page{}, fmt.Errorf("pipedrive: read %s: %w", object, err))
 				return
@@ -124,6 +130,55 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			next = nextCursor
 		}
 	}
+}
+
+// maxCustomFieldKeys is the most keys one custom_fields takes: "A maximum
+// of 15 keys is allowed." (Pipedrive's v2 OpenAPI spec, custom_fields of
+// GET /api/v2/persons, /api/v2/organizations and /api/v2/deals).
+const maxCustomFieldKeys = 15
+
+// customFieldsOf is the custom_fields value that narrows a read to the
+// custom fields ctx names (connector.ReadFields), or "" to read them all:
+// no mark, an object whose list takes no custom_fields or that has no
+// custom fields, or more named than the parameter takes. v2 has no way to
+// narrow its standard fields, so they (the id, update_time, is_deleted and
+// every built-in field) always come whole.
+func customFieldsOf(ctx context.Context, object string, sc *schema) string {
+	want, ok := connector.ReadFields(ctx)
+	if !ok || !kinds[object].selectsCustom || len(sc.custom) == 0 {
+		return ""
+	}
+	keys := slices.Sorted(maps.Keys(sc.custom))
+	asked := slices.DeleteFunc(slices.Clone(keys), func(key string) bool { return !want[key] })
+	switch {
+	case len(asked) > maxCustomFieldKeys:
+		return ""
+	case len(asked) == 0:
+		// custom_fields cannot ask for none: one is the fewest it takes.
+		asked = keys[:1]
+	}
+	return strings.Join(asked, ",")
+}
+
+// listNarrowed runs one list call with custom_fields set to *narrow (none
+// when ""). Pipedrive may refuse a key the company no longer has
+// [unverified: the spec names no error], as a schema from the metadata
+// cache can be stale: a narrowed call refused with 400 is
+// run again whole, and *narrow cleared for the pages after it, so the read
+// works as it did before narrowing.
+func (c *Connector) listNarrowed(ctx context.Context, object string, q url.Values, narrow *string) ([]item, string, error) {
+	if *narrow == "" {
+		return c.list(ctx, object, q)
+	}
+	q.Set("custom_fields", *narrow)
+	items, next, err := c.list(ctx, object, q)
+	var ce *connector.Error
+	if !errors.As(err, &ce) || ce.Status != http.StatusBadRequest {
+		return items, next, err
+	}
+	*narrow = ""
+	q.Del("custom_fields")
+	return c.list(ctx, object, q)
 }
 
 // ListIDs pages through every live record of object by id, 500 per call

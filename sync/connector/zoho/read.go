@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -120,10 +121,10 @@ func (c *Connector) readNewestFirst(ctx context.Context, object string, sc *sche
 	}
 }
 
-// listByModified lists one page of object's records, every field a read
-// names, in Modified_Time order ("asc" or "desc"), from token on.
+// listByModified lists one page of object's records, the fields a read
+// names (readFields), in Modified_Time order ("asc" or "desc"), from token on.
 func (c *Connector) listByModified(ctx context.Context, object string, sc *schema, order, token string, header http.Header) (listBody, error) {
-	q := url.Values{"fields": {strings.Join(readFields(sc), ",")}, "per_page": {strconv.Itoa(PageSize)}, "sort_by": {"Modified_Time"}, "sort_order": {order}}
+	q := url.Values{"fields": {strings.Join(readFields(ctx, sc), ",")}, "per_page": {strconv.Itoa(PageSize)}, "sort_by": {"Modified_Time"}, "sort_order": {order}}
 	if token != "" {
 		q.Set("page_token", token)
 	}
@@ -154,30 +155,75 @@ func (c *Connector) list(ctx context.Context, path string, header http.Header) (
 	return body, r.apiError()
 }
 
-// readFields are the fields a read names: all of them, or, past Zoho's 50,
-// the required, unique and writable ones first.
-func readFields(sc *schema) []string {
-	fs := slices.DeleteFunc(slices.Clone(sc.Fields), func(f connector.Field) bool {
-		_, offered := sc.targets[f.Name] // read through its lookup
-		return offered
-	})
-	names := make([]string, 0, len(fs)+1)
-	for _, f := range fs {
-		names = append(names, f.Name)
+// readFields are the fields a read names: those ctx asks for
+// (connector.ReadFields), each by the API name Zoho lists it under, or every
+// field when ctx names none; past Zoho's 50, the required, unique and
+// writable ones first. Modified_Time (the cursor's time) and the fields in
+// keep are always named, and ranked first.
+func readFields(ctx context.Context, sc *schema, keep ...string) []string {
+	always := map[string]bool{"Modified_Time": true}
+	for _, name := range keep {
+		always[sc.apiName(name)] = true
 	}
-	if !slices.Contains(names, "Modified_Time") {
-		names = append(names, "Modified_Time") // the cursor's time, listed or not
+	asked, narrowed := askedFields(ctx, sc)
+	var fs []connector.Field
+	for _, f := range sc.Fields {
+		if _, offered := sc.targets[f.Name]; offered {
+			continue // read through its lookup
+		}
+		if !narrowed || asked[f.Name] || always[f.Name] {
+			fs = append(fs, f)
+		}
 	}
-	if len(names) <= maxFields {
-		return names
+	for _, name := range slices.Sorted(maps.Keys(always)) {
+		if !slices.ContainsFunc(fs, func(f connector.Field) bool { return f.Name == name }) {
+			fs = append(fs, connector.Field{Name: name}) // named whether the schema lists it or not
+		}
 	}
+	if len(fs) > maxFields {
+		fs = mostNeeded(sc, fs, always)
+	}
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = f.Name
+	}
+	return names
+}
+
+// askedFields are the API names of the fields ctx asks for, and false when
+// it asks for none: a multi-module lookup's target (What_Id.Accounts) is
+// read through its lookup (What_Id), which toRecord turns back.
+func askedFields(ctx context.Context, sc *schema) (map[string]bool, bool) {
+	want, ok := connector.ReadFields(ctx)
+	if !ok {
+		return nil, false
+	}
+	asked := make(map[string]bool, len(want))
+	for name := range want {
+		asked[sc.apiName(name)] = true
+	}
+	return asked, true
+}
+
+// apiName is the field Zoho lists a record field under: a multi-module
+// lookup's target is its lookup, any other field itself.
+func (sc *schema) apiName(name string) string {
+	if t, ok := sc.targets[name]; ok {
+		return t.lookup
+	}
+	return name
+}
+
+// mostNeeded keeps Zoho's 50 of fs: those always named, then the required
+// and unique, then the writable, each in schema order.
+func mostNeeded(sc *schema, fs []connector.Field, always map[string]bool) []connector.Field {
 	offeredAs := map[string]bool{} // multi-module lookups, writable per module
 	for _, t := range sc.targets {
 		offeredAs[t.lookup] = true
 	}
 	rank := func(f connector.Field) int {
 		switch {
-		case f.Name == "Modified_Time":
+		case always[f.Name]:
 			return 0
 		case f.Required || f.Unique:
 			return 1
@@ -187,11 +233,7 @@ func readFields(sc *schema) []string {
 		return 3
 	}
 	slices.SortStableFunc(fs, func(a, b connector.Field) int { return rank(a) - rank(b) })
-	names = names[:0]
-	for _, f := range fs[:maxFields] {
-		names = append(names, f.Name)
-	}
-	return names
+	return fs[:maxFields]
 }
 
 // toRecord converts one record of Zoho's JSON into a canonical record: a

@@ -336,9 +336,13 @@ func (c *Connector) Lookup(ctx context.Context, object, field string, values []s
 	if object == notes {
 		return nil, fmt.Errorf("zoho: lookup %s by %s: Zoho does not search notes: %w", object, field, connector.ErrNoLookup)
 	}
+	// The key is always named: the engine sorts the hits by it. The engine
+	// compares the hits with what it wrote, so they are read whole unless ctx
+	// narrows them (connector.ReadFields), as a Read is.
+	fields := strings.Join(readFields(ctx, sc, field), ",")
 	var out []connector.Record
 	for _, v := range values {
-		q := url.Values{"fields": {strings.Join(readFields(sc), ",")}, "per_page": {strconv.Itoa(PageSize)}}
+		q := url.Values{"fields": {fields}, "per_page": {strconv.Itoa(PageSize)}}
 		if sc.types[field] == "email" {
 			q.Set("email", v)
 		} else {

@@ -1,0 +1,113 @@
+package mailchimp
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
+	mcsim "github.com/crmsync/crmsync/sync/sandbox/mailchimp"
+)
+
+// fieldsSent records the fields= of every member list call a client makes.
+type fieldsSent struct {
+	mu   sync.Mutex
+	base http.RoundTripper
+	seen []string
+}
+
+func (f *fieldsSent) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, "/members") && r.Method == http.MethodGet {
+		f.mu.Lock()
+		f.seen = append(f.seen, r.URL.Query().Get("fields"))
+		f.mu.Unlock()
+	}
+	return f.base.RoundTrip(r)
+}
+
+func (f *fieldsSent) last(t *testing.T) []string {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.seen) == 0 {
+		t.Fatal("no member list call was made")
+	}
+	return strings.Split(f.seen[len(f.seen)-1], ",")
+}
+
+// A read marked with the fields a sync uses asks Mailchimp for those
+// (merge fields one by one) and what the connector needs, and returns
+// records holding just those, a blank one included; an unmarked read
+// asks for and returns every field.
+func TestReadOnlyTheFieldsAskedFor(t *testing.T) {
+	e := newEnv(t, mcsim.Options{Seed: 17})
+	list := e.sim.DefaultListID()
+	topics, err := e.sim.AddInterestCategory(list, mcsim.InterestCategory{Title: "Topics", Interests: []mcsim.Interest{{Name: "News"}, {Name: "Events"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed(t, e, list, mcsim.MemberSeed{Email: "ann@read.example", MergeFields: map[string]any{"FNAME": "Ann", "LNAME": "Lee"},
+		Interests: []string{topics.Interests[1].ID}, Tags: []string{"vip"}, Language: "fr", Created: time.Now().Add(-time.Hour)})
+	client, m := e.signIn(t)
+	sent := &fieldsSent{base: client.Transport}
+	client.Transport = sent
+	c, err := newConnector(client, m.APIBase(), testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	readAnn := func(ctx context.Context) map[string]string {
+		t.Helper()
+		for p, err := range c.Read(ctx, objMembers, "") {
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range p.Records {
+				if r.Fields[fEmail] == "ann@read.example" {
+					return r.Fields
+				}
+			}
+		}
+		t.Fatal("Ann was not read")
+		return nil
+	}
+
+	category := interestsPrefix + topics.ID
+	got := readAnn(connector.WithReadFields(t.Context(), []string{"FNAME", "PHONE", category, fTags, "NO_SUCH_FIELD"}))
+	for k, v := range got {
+		switch k {
+		case "FNAME", "PHONE", category, fTags, fEmail, fStatus, fLastChanged:
+		default:
+			t.Errorf("a narrowed read returned %s=%q", k, v)
+		}
+	}
+	if got["FNAME"] != "Ann" || got[category] != topics.Interests[1].ID || got[fTags] != "vip" || got[fStatus] != "subscribed" {
+		t.Errorf("narrowed read: %v", got)
+	}
+	if v, ok := got["PHONE"]; !ok || v != "" {
+		t.Errorf("PHONE = %q, %v; want a blank field: a missing one reads as not read", v, ok)
+	}
+	asked := sent.last(t)
+	for _, want := range []string{"members.contact_id", "members.last_changed", "members.status", "members.email_address",
+		"members.merge_fields.FNAME", "members.merge_fields.PHONE", "members.interests", "members.tags", "total_items"} {
+		if !slices.Contains(asked, want) {
+			t.Errorf("fields=%v lacks %s", asked, want)
+		}
+	}
+	for _, never := range []string{"members.merge_fields", "members.merge_fields.LNAME", "members.language", "members.vip"} {
+		if slices.Contains(asked, never) {
+			t.Errorf("fields=%v asks for %s, which the sync does not use", asked, never)
+		}
+	}
+
+	all := readAnn(t.Context())
+	if all["LNAME"] != "Lee" || all[fLanguage] != "fr" || all[fVIP] != "false" {
+		t.Errorf("a read with no mark: %v; want every field", all)
+	}
+	if asked := sent.last(t); strings.Join(asked, ",") != memberFields {
+		t.Errorf("an unmarked read asked fields=%v; want %s", asked, memberFields)
+	}
+}
