@@ -43,7 +43,9 @@ const lookupAnnotation = "Microsoft.Dynamics.CRM.lookuplogicalname"
 
 // Read lists the table's rows modified since the cursor, oldest first, up
 // to 5,000 a page: GET /contacts?$select=…&$filter=modifiedon ge …
-// &$orderby=modifiedon asc,contactid asc, following @odata.nextLink.
+// &$orderby=modifiedon asc,contactid asc, following @odata.nextLink. The
+// columns are those of the fields ctx names, when it names some
+// (readSelectOf).
 // Deleted rows are not listed (DeletesUnseen).
 func (c *Connector) Read(ctx context.Context, object string, since connector.Cursor) iter.Seq2[connector.Page, error] {
 	return func(yield func(connector.Page, error) bool) {
@@ -57,7 +59,7 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			yield(connector.Page{}, err)
 			return
 		}
-		q := url.Values{"$select": {selectOf(sc)}, "$orderby": {"modifiedon asc," + sc.table.id + " asc"}}
+		q := url.Values{"$select": {readSelectOf(ctx, sc)}, "$orderby": {"modifiedon asc," + sc.table.id + " asc"}}
 		if !cur.At.IsZero() {
 			q.Set("$filter", "modifiedon ge "+cur.At.UTC().Format(time.RFC3339))
 		}
@@ -104,14 +106,40 @@ func encodeQuery(q url.Values) string {
 
 // selectOf names every column the schema offers, and modifiedon.
 func selectOf(sc *schema) string {
-	names := make([]string, 0, len(sc.Fields)+2)
-	seen := map[string]bool{}
-	for _, n := range []string{sc.table.id, "modifiedon"} {
-		names, seen[n] = append(names, n), true
+	return columnsOf(sc, func(string) bool { return true })
+}
+
+// readSelectOf is selectOf narrowed to the fields ctx names
+// (connector.WithReadFields): "only select the columns with data that you
+// need" (Microsoft Learn, "Select columns using OData"). A name the table
+// does not have is left out, since Dataverse refuses a query naming an
+// unknown property (400, "Could not find a property named ...").
+func readSelectOf(ctx context.Context, sc *schema) string {
+	want, ok := connector.ReadFields(ctx)
+	if !ok {
+		return selectOf(sc)
 	}
+	return columnsOf(sc, func(field string) bool { return want[field] })
+}
+
+// columnsOf names the columns that read the fields keep admits, after the
+// primary key and modifiedon, which every read needs (the record's id and
+// the cursor). A field offered per lookup target (parentcustomerid_account,
+// ownerid) is no column: it is read through its lookup's _x_value column
+// (toRecord).
+func columnsOf(sc *schema, keep func(field string) bool) string {
+	names := []string{sc.table.id, "modifiedon"}
+	seen := map[string]bool{sc.table.id: true, "modifiedon": true}
 	for _, f := range sc.Fields {
-		if _, nav := sc.navs[f.Name]; !nav && !seen[f.Name] {
-			names, seen[f.Name] = append(names, f.Name), true
+		if !keep(f.Name) {
+			continue
+		}
+		col := f.Name
+		if nf, nav := sc.navs[f.Name]; nav {
+			col = nf.value
+		}
+		if !seen[col] {
+			names, seen[col] = append(names, col), true
 		}
 	}
 	return strings.Join(names, ",")
