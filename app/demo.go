@@ -168,10 +168,12 @@ func DemoSyncWithCompanies(name, hubspotConn, salesforceConn, companies string) 
 }
 
 // DemoOwner carries a record's owner between HubSpot's hubspot_owner_id
-// and another CRM's owner field, users matched by email. Unless blank: an
-// owner with no user of the same email on the other side (a HubSpot-only
-// seat, Salesforce's integration user) reads as no owner, so the other
-// side keeps the one it has.
+// and another CRM's owner field (a task's, call's or meeting's is who it
+// is assigned to), users matched by email. An owner with no user of the
+// same email on the other side (a HubSpot-only seat, Salesforce's
+// integration user) is not written (mapping.ErrNoCounterpart), so the
+// other side keeps the one it has; unless blank, so a record nobody owns
+// yet does not clear it either.
 func DemoOwner(b string) mapping.Field {
 	return mapping.Field{A: "hubspot_owner_id", B: b, Transform: "owner", Rule: mapping.UnlessBlank}
 }
@@ -190,6 +192,7 @@ func DemoCompaniesSync(name, hubspotConn, salesforceConn string) engine.Definiti
 			{A: "name", B: "Name", Rule: mapping.UnlessBlank},
 			{A: "phone", B: "Phone", Transform: "e164"},
 			{A: "city", B: "BillingCity", Rule: mapping.UnlessBlank},
+			DemoOwner("OwnerId"),
 		})
 }
 
@@ -212,18 +215,27 @@ var demoStages = map[string]string{
 // name goes to review as a value the other CRM would reject.
 func DemoDealsSync(name, hubspotConn, salesforceConn, companies string) engine.Definition {
 	return hubspotDealsSync(name, hubspotConn, salesforceConn, companies,
-		dealFields{object: "Opportunity", name: "Name", amount: "Amount", stage: "StageName", close: "CloseDate", company: "AccountId", stages: demoStages})
+		dealFields{object: "Opportunity", name: "Name", amount: "Amount", stage: "StageName", close: "CloseDate", company: "AccountId", owner: "OwnerId", stages: demoStages})
 }
 
 // dealFields names the other CRM's deal fields a HubSpot deals sync maps,
 // and its stages for HubSpot's.
 type dealFields struct {
 	object, name, amount, stage, close, company string
+	owner                                       string // the owner field, "" for none
 	stages                                      map[string]string
 	// stagesBack maps the other CRM's stages back, where stages is not one
 	// to one; extra rows follow the shared ones.
 	stagesBack map[string]string
 	extra      []mapping.Field
+}
+
+// ownerRow is rows with the owner's row first, when the deals have one.
+func (f dealFields) ownerRow(rows []mapping.Field) []mapping.Field {
+	if f.owner == "" {
+		return rows
+	}
+	return append([]mapping.Field{DemoOwner(f.owner)}, rows...)
 }
 
 // hubspotDealsSync is the shape both ready-made deals syncs share: matched
@@ -244,7 +256,7 @@ func hubspotDealsSync(name, hubspotConn, otherConn, companies string, f dealFiel
 			stage,
 			{A: "closedate", B: f.close, Transform: "date:UTC", Rule: mapping.UnlessBlank},
 			{A: "associations.company", B: f.company, Transform: "link:" + companies},
-		}, f.extra...))
+		}, f.ownerRow(f.extra)...))
 }
 
 // DemoTasksSync is the ready-made two-way tasks sync: HubSpot tasks ↔
@@ -270,6 +282,7 @@ func DemoTasksSync(name, hubspotConn, salesforceConn, contacts string) engine.De
 				"LOW": "Low", "MEDIUM": "Normal", "HIGH": "High"}, Default: "Normal"},
 			{A: "hs_timestamp", B: "ActivityDate", Transform: "date:UTC", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "WhoId", Transform: "link:" + contacts},
+			DemoOwner("OwnerId"), // Assigned To
 		})
 	def.Filters.B = []engine.Filter{{Field: "TaskSubtype", Op: "neq", Value: "Call"}} // calls have a sync of their own
 	return def
@@ -305,6 +318,7 @@ func DemoCallsSync(name, hubspotConn, salesforceConn, contacts string) engine.De
 			{A: "hs_timestamp", B: "ActivityDate", Transform: "date:UTC", Rule: mapping.UnlessBlank},
 			{B: "TaskSubtype", Transform: "const:Call"},
 			{A: "associations.contact", B: "WhoId", Transform: "link:" + contacts},
+			DemoOwner("OwnerId"),
 		})
 	def.Filters.B = []engine.Filter{{Field: "TaskSubtype", Op: "eq", Value: "Call"}}
 	return def
@@ -327,6 +341,7 @@ func DemoMeetingsSync(name, hubspotConn, salesforceConn, contacts string) engine
 			{A: "hs_meeting_start_time", B: "StartDateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "hs_meeting_end_time", B: "EndDateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "WhoId", Transform: "link:" + contacts},
+			DemoOwner("OwnerId"),
 		})
 }
 

@@ -26,7 +26,7 @@ var (
 func DemoDynamicsDealsSync(name, hubspotConn, dynamicsConn, companies string) engine.Definition {
 	return hubspotDealsSync(name, hubspotConn, dynamicsConn, companies,
 		dealFields{object: "opportunities", name: "name", amount: "estimatedvalue", stage: "salesstage", close: "estimatedclosedate",
-			company: "parentaccountid", stages: dynamicsStages, stagesBack: dynamicsStagesBack})
+			company: "parentaccountid", owner: "ownerid", stages: dynamicsStages, stagesBack: dynamicsStagesBack})
 }
 
 // DemoDynamicsTasksSync is the ready-made two-way sync between HubSpot
@@ -46,6 +46,7 @@ func DemoDynamicsTasksSync(name, hubspotConn, dynamicsConn, contacts string) eng
 			{A: "hs_task_priority", B: "prioritycode", Transform: "map", Rule: mapping.UnlessBlank, ValueMap: map[string]string{"LOW": "0", "MEDIUM": "1", "HIGH": "2"}},
 			{A: "hs_timestamp", B: "scheduledend", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "regardingobjectid_contact_task", Transform: "link:" + contacts},
+			DemoOwner("ownerid"),
 		})
 }
 
@@ -69,6 +70,7 @@ func DemoDynamicsCallsSync(name, hubspotConn, dynamicsConn, contacts string) eng
 			{A: "hs_call_duration", B: "actualdurationminutes", Transform: "divide:60000"},
 			{A: "hs_timestamp", B: "scheduledend", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "regardingobjectid_contact_phonecall", Transform: "link:" + contacts},
+			DemoOwner("ownerid"),
 		})
 }
 
@@ -88,6 +90,7 @@ func DemoDynamicsMeetingsSync(name, hubspotConn, dynamicsConn, contacts string) 
 			{A: "hs_meeting_start_time", B: "scheduledstart", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "hs_meeting_end_time", B: "scheduledend", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "regardingobjectid_contact_appointment", Transform: "link:" + contacts},
+			DemoOwner("ownerid"),
 		})
 }
 
@@ -118,6 +121,7 @@ func DemoDynamicsCompaniesSync(name, hubspotConn, dynamicsConn string) engine.De
 			{A: "name", B: "name", Rule: mapping.UnlessBlank},
 			{A: "phone", B: "telephone1", Transform: "e164"},
 			{A: "city", B: "address1_city", Rule: mapping.UnlessBlank},
+			DemoOwner("ownerid"),
 		})
 }
 

@@ -23,7 +23,10 @@ import (
 //   - a meeting Pipedrive brings to HubSpot gets its end from its start and
 //     length, so the CRMs that need an end take it;
 //   - no two HubSpot contacts share an email, and no record of any sync's
-//     side is linked twice.
+//     side is linked twice;
+//   - every sync that carries the owner (contacts, companies, deals, tasks,
+//     calls and meetings) ends with one person owning both records of a
+//     pair whose owners have a seat in both CRMs.
 func TestEveryDemoSyncSettles(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 43, 40)
@@ -96,6 +99,7 @@ func TestEveryDemoSyncSettles(t *testing.T) {
 			as[l.AID], bs[l.BID] = true, true
 		}
 	}
+	checkOwnersAgree(t, a, srv, conns, defs)
 }
 
 // TestDemoSyncsSaveOnAnEmptySandbox: a sandbox started with no contacts

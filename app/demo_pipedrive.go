@@ -49,6 +49,7 @@ func DemoPipedriveCompaniesSync(name, hubspotConn, pipedriveConn string) engine.
 		engine.MatchRule{A: "name", B: "name", Normalize: "lower"},
 		[]mapping.Field{
 			{A: "name", B: "name", Rule: mapping.UnlessBlank},
+			DemoOwner("owner_id"),
 		})
 }
 
@@ -85,7 +86,7 @@ var (
 // sync named (DemoPipedriveCompaniesSync).
 func DemoPipedriveDealsSync(name, hubspotConn, pipedriveConn, companies string) engine.Definition {
 	return hubspotDealsSync(name, hubspotConn, pipedriveConn, companies,
-		dealFields{object: "deals", name: "title", amount: "value", stage: "stage_id", close: "expected_close_date", company: "org_id",
+		dealFields{object: "deals", name: "title", amount: "value", stage: "stage_id", close: "expected_close_date", company: "org_id", owner: "owner_id",
 			stages: pipedriveStages, stagesBack: pipedriveStagesBack,
 			extra: []mapping.Field{{A: "dealstage", B: "status", Direction: mapping.AtoB, Transform: "map", ValueMap: pipedriveStatus, Rule: mapping.UnlessBlank}}})
 }
@@ -123,6 +124,7 @@ func pipedriveActivitySync(name, hubspotConn, pipedriveConn, contacts, object, t
 			{A: title, B: "subject", Rule: mapping.UnlessBlank},
 			{B: "type", Transform: "const:" + typ},
 			{A: "associations.contact", B: "person_id", Transform: "link:" + contacts},
+			DemoOwner("owner_id"), // assigned to
 		}, fields...))
 	def.Filters.B = []engine.Filter{{Field: "type", Op: "eq", Value: typ}}
 	return def

@@ -16,6 +16,7 @@ func DemoZohoCompaniesSync(name, hubspotConn, zohoConn string) engine.Definition
 			{A: "name", B: "Account_Name", Rule: mapping.UnlessBlank},
 			{A: "phone", B: "Phone", Transform: "e164"},
 			{A: "city", B: "Billing_City", Rule: mapping.UnlessBlank},
+			DemoOwner("Owner"),
 		})
 }
 
@@ -45,7 +46,7 @@ var (
 func DemoZohoDealsSync(name, hubspotConn, zohoConn, companies string) engine.Definition {
 	return hubspotDealsSync(name, hubspotConn, zohoConn, companies,
 		dealFields{object: "Deals", name: "Deal_Name", amount: "Amount", stage: "Stage", close: "Closing_Date",
-			company: "Account_Name", stages: zohoStages, stagesBack: zohoStagesBack})
+			company: "Account_Name", owner: "Owner", stages: zohoStages, stagesBack: zohoStagesBack})
 }
 
 // DemoZohoTasksSync is the ready-made two-way sync between HubSpot tasks
@@ -71,6 +72,7 @@ func DemoZohoTasksSync(name, hubspotConn, zohoConn, contacts string) engine.Defi
 			priority,
 			{A: "hs_timestamp", B: "Due_Date", Transform: "date:UTC", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "Who_Id", Transform: "link:" + contacts},
+			DemoOwner("Owner"),
 		})
 }
 
@@ -97,6 +99,7 @@ func DemoZohoCallsSync(name, hubspotConn, zohoConn, contacts string) engine.Defi
 			{A: "hs_call_duration", B: "Call_Duration", Transform: "mmss:ms", Rule: mapping.UnlessBlank},
 			{A: "hs_timestamp", B: "Call_Start_Time", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "Who_Id", Transform: "link:" + contacts},
+			DemoOwner("Owner"),
 		})
 }
 
@@ -116,6 +119,7 @@ func DemoZohoMeetingsSync(name, hubspotConn, zohoConn, contacts string) engine.D
 			{A: "hs_meeting_start_time", B: "Start_DateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "hs_meeting_end_time", B: "End_DateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "associations.contact", B: "Who_Id", Transform: "link:" + contacts},
+			DemoOwner("Owner"),
 		})
 }
 

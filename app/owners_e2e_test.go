@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/mapping"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // TestOwnersByEmail runs HubSpot contacts ↔ Salesforce Contacts with the
@@ -284,6 +287,101 @@ func TestOwnersAcrossCRMs(t *testing.T) {
 		again, err := a.Run(ctx, c.people.Name, app.RunOptions{Confirm: true})
 		if err != nil || again.Summary.Created+again.Summary.Updated != 0 {
 			t.Errorf("%s: second run wrote: %v %+v", c.name, err, again.Summary)
+		}
+	}
+}
+
+// ownerEmail returns a function giving the email, lower case, of the owner
+// of a record in the sandbox CRM behind a ready-made sync's connection,
+// "" when the record has none or the owner is no user.
+func ownerEmail(srv *sandbox.Server, conns app.DemoConnections) func(conn, object, id string) string {
+	emails := map[string]string{}
+	for _, o := range srv.HubSpot().Owners() {
+		emails["hs/"+o.ID] = strings.ToLower(o.Email)
+	}
+	for _, u := range srv.Salesforce().Users() {
+		emails["sf/"+u.ID] = strings.ToLower(u.Email)
+	}
+	for _, u := range srv.Pipedrive().Users() {
+		emails["pd/"+strconv.FormatInt(u.ID, 10)] = strings.ToLower(u.Email)
+	}
+	for _, u := range srv.Zoho().Users() {
+		emails["zc/"+u.ID] = strings.ToLower(u.Email)
+	}
+	for _, u := range srv.Dynamics().Users() {
+		emails["dv/"+strings.ToLower(u.ID)] = strings.ToLower(u.Email)
+	}
+	pdOwner := func(object string, id int64) int64 {
+		switch object {
+		case "persons":
+			p, _ := srv.Pipedrive().GetPerson(id)
+			return p.OwnerID
+		case "organizations":
+			o, _ := srv.Pipedrive().GetOrganization(id)
+			return o.OwnerID
+		case "deals":
+			d, _ := srv.Pipedrive().GetDeal(id)
+			return d.OwnerID
+		case "activities":
+			a, _ := srv.Pipedrive().GetActivity(id)
+			return a.OwnerID
+		}
+		return 0
+	}
+	return func(conn, object, id string) string {
+		switch conn {
+		case conns.HubSpot:
+			r, _ := srv.HubSpot().Get(object, id)
+			return emails["hs/"+r.Properties["hubspot_owner_id"]]
+		case conns.Salesforce:
+			r, _ := srv.Salesforce().Get(object, id)
+			return emails["sf/"+r.Fields["OwnerId"]]
+		case conns.Pipedrive:
+			n, _ := strconv.ParseInt(id, 10, 64)
+			return emails["pd/"+strconv.FormatInt(pdOwner(object, n), 10)]
+		case conns.Zoho:
+			r, _ := srv.Zoho().Get(object, id)
+			return emails["zc/"+r.Fields["Owner"]]
+		case conns.Dynamics:
+			r, _ := srv.Dynamics().Get(object, id)
+			return emails["dv/"+strings.ToLower(fmt.Sprint(r.Fields["_ownerid_value"]))]
+		}
+		return ""
+	}
+}
+
+// checkOwnersAgree: every sync between two CRMs but the notes syncs
+// carries the owner, and in each, every linked pair
+// whose owners are both people with a seat in both CRMs (the sandbox's
+// three shared salespeople) has one person as owner, and each such sync
+// has at least one such pair.
+func checkOwnersAgree(t *testing.T, a *app.App, srv *sandbox.Server, conns app.DemoConnections, defs []engine.Definition) {
+	t.Helper()
+	shared := map[string]bool{"ada.lovelace@crmsync-sandbox.example": true, "grace.hopper@crmsync-sandbox.example": true, "alan.turing@crmsync-sandbox.example": true}
+	owner := ownerEmail(srv, conns)
+	crms := []string{conns.Salesforce, conns.Pipedrive, conns.Zoho, conns.Dynamics}
+	for _, def := range defs {
+		hasOwner := slices.ContainsFunc(def.Fields, func(f mapping.Field) bool { return f.Transform == "owner" })
+		if wanted := slices.Contains(crms, def.B.Connection) && def.A.Object != "notes"; wanted != hasOwner {
+			t.Errorf("%s (%s ↔ %s) carries the owner: %v, want %v", def.Name, def.A.Object, def.B.Object, hasOwner, wanted)
+		}
+		if !hasOwner {
+			continue
+		}
+		agreed := 0
+		for _, l := range syncLinks(t, a, def.Name) {
+			ae, be := owner(def.A.Connection, def.A.Object, l.AID), owner(def.B.Connection, def.B.Object, l.BID)
+			if !shared[ae] || !shared[be] {
+				continue
+			}
+			if ae != be {
+				t.Errorf("%s: %s ↔ %s owned by %s and %s; want one person", def.Name, l.AID, l.BID, ae, be)
+				continue
+			}
+			agreed++
+		}
+		if agreed == 0 {
+			t.Errorf("%s: no linked pair owned by one of the shared salespeople on both sides", def.Name)
 		}
 	}
 }

@@ -135,6 +135,7 @@ func (u *UI) offerDemoSync() {
 		"• companies (by web domain; Pipedrive by name),\n" +
 		"• contacts (by email) and deals (by name), each with its company,\n" +
 		"• tasks (by subject), meetings and calls (by title) and notes (by their text), each with its contact;\n" +
+		"all but the notes with their owner, people matched by email;\n" +
 		"and HubSpot contacts ↔ the Mailchimp audience, ↔ the Klaviyo profiles and ↔ the Brevo contacts (by email; sync never subscribes anyone).\n\n" +
 		"The contacts preview opens first; nothing is written until you press Apply."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -136,14 +137,14 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 	sfAcc := make([]salesforce.SeedRow, len(companies))
 	for i, c := range companies {
 		cr, md := stamp()
-		hsCo[i] = hubspot.SeedRow{Values: []string{c.name, c.domain, hsPhone(c.phone), industries[c.industry][0], c.city}, Created: cr, Modified: md}
-		sfAcc[i] = salesforce.SeedRow{Values: []string{c.name, "https://www." + c.domain, sfPhone(c.phone), industries[c.industry][1], c.city}, Created: cr, Modified: md}
+		hsCo[i] = hubspot.SeedRow{Values: []string{c.name, c.domain, hsPhone(c.phone), industries[c.industry][0], c.city, ownerOf(hsOwnerIDs, i)}, Created: cr, Modified: md}
+		sfAcc[i] = salesforce.SeedRow{Values: []string{c.name, "https://www." + c.domain, sfPhone(c.phone), industries[c.industry][1], c.city, ownerOf(sfUserIDs, i+1)}, Created: cr, Modified: md}
 	}
-	coIDs, err := hs.Seed("companies", []string{"name", "domain", "phone", "industry", "city"}, hsCo)
+	coIDs, err := hs.Seed("companies", []string{"name", "domain", "phone", "industry", "city", "hubspot_owner_id"}, hsCo)
 	if err != nil {
 		return err
 	}
-	accIDs, err := sf.Seed("Account", []string{"Name", "Website", "Phone", "Industry", "BillingCity"}, sfAcc)
+	accIDs, err := sf.Seed("Account", []string{"Name", "Website", "Phone", "Industry", "BillingCity", "OwnerId"}, sfAcc)
 	if err != nil {
 		return err
 	}
@@ -218,11 +219,11 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 			sfName = hsName
 		}
 		hsDeals[i] = hubspot.SeedRow{Values: []string{hsName, amount, hsStages[stage], "default",
-			closeDate.Format("2006-01-02T15:04:05.000Z")}, Created: cr, Modified: md}
+			closeDate.Format("2006-01-02T15:04:05.000Z"), ownerOf(hsOwnerIDs, i)}, Created: cr, Modified: md}
 		sfOpps[i] = salesforce.SeedRow{Values: []string{sfName, amount, sfStages[stage],
-			closeDate.Format("2006-01-02"), accIDs[dealCompany[i]]}, Created: cr, Modified: md}
+			closeDate.Format("2006-01-02"), accIDs[dealCompany[i]], ownerOf(sfUserIDs, i)}, Created: cr, Modified: md}
 	}
-	dealIDs, err := hs.Seed("deals", []string{"dealname", "amount", "dealstage", "pipeline", "closedate"}, hsDeals)
+	dealIDs, err := hs.Seed("deals", []string{"dealname", "amount", "dealstage", "pipeline", "closedate", "hubspot_owner_id"}, hsDeals)
 	if err != nil {
 		return err
 	}
@@ -235,10 +236,10 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 	if err := hs.SeedPrimaryCompanies("deals", companyOf); err != nil {
 		return err
 	}
-	if _, err = sf.Seed("Opportunity", []string{"Name", "Amount", "StageName", "CloseDate", "AccountId"}, sfOpps); err != nil {
+	if _, err = sf.Seed("Opportunity", []string{"Name", "Amount", "StageName", "CloseDate", "AccountId", "OwnerId"}, sfOpps); err != nil {
 		return err
 	}
-	if err := seedActivities(hs, sf, hsContactIDs, sfContactIDs, seedVal, now); err != nil {
+	if err := seedActivities(hs, sf, hsContactIDs, sfContactIDs, team, seedVal, now); err != nil {
 		return err
 	}
 	hsDealRows := make([]dealRow, deals)
@@ -323,12 +324,14 @@ type activitySeed struct {
 	hsCols, sfCols     []string
 	offset             int // which contact of each ten gets one
 	row                func(side, i int, rng *rand.Rand, now time.Time) []string
+	// assigned: the activity has an owner, "assigned to" (not notes).
+	assigned bool
 }
 
 // activitySeeds are tasks, meetings, calls and notes, each with a text of
 // its own.
 var activitySeeds = []activitySeed{
-	{hsObject: "tasks", sfObject: "Task", offset: 0,
+	{hsObject: "tasks", sfObject: "Task", offset: 0, assigned: true,
 		hsCols: []string{"hs_task_subject", "hs_task_status", "hs_task_priority", "hs_timestamp"},
 		sfCols: []string{"Subject", "Status", "Priority", "ActivityDate", "WhoId"},
 		row: func(side, i int, rng *rand.Rand, now time.Time) []string {
@@ -341,7 +344,7 @@ var activitySeeds = []activitySeed{
 		}},
 	// Salesforce derives an Event's ActivityDateTime, ActivityDate and
 	// duration from its start and end; seeds bypass that, so they carry all.
-	{hsObject: "meetings", sfObject: "Event", offset: 3,
+	{hsObject: "meetings", sfObject: "Event", offset: 3, assigned: true,
 		hsCols: []string{"hs_meeting_title", "hs_meeting_location", "hs_meeting_start_time", "hs_meeting_end_time", "hs_timestamp"},
 		sfCols: []string{"Subject", "Location", "StartDateTime", "EndDateTime", "ActivityDateTime", "ActivityDate", "DurationInMinutes", "WhoId"},
 		row: func(side, i int, rng *rand.Rand, now time.Time) []string {
@@ -359,7 +362,7 @@ var activitySeeds = []activitySeed{
 		}},
 	// A logged call in Salesforce is a Task of subtype Call; HubSpot keeps
 	// the duration in milliseconds.
-	{hsObject: "calls", sfObject: "Task", offset: 6,
+	{hsObject: "calls", sfObject: "Task", offset: 6, assigned: true,
 		hsCols: []string{"hs_call_title", "hs_call_direction", "hs_call_duration", "hs_call_status", "hs_timestamp"},
 		sfCols: []string{"Subject", "CallType", "CallDurationInSeconds", "Status", "ActivityDate", "TaskSubtype", "WhoId"},
 		row: func(side, i int, rng *rand.Rand, now time.Time) []string {
@@ -394,10 +397,14 @@ var activitySeeds = []activitySeed{
 
 // seedActivities gives one contact in ten an activity of each kind in each
 // CRM, linked to that contact. It draws from a random source of its own.
-func seedActivities(hs *hubspot.Sim, sf *salesforce.Sim, hsContacts, sfContacts []string, seedVal int64, now time.Time) error {
+func seedActivities(hs *hubspot.Sim, sf *salesforce.Sim, hsContacts, sfContacts []string, team teamIDs, seedVal int64, now time.Time) error {
 	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x7a5c))
 	now = now.UTC().Truncate(time.Second)
 	for _, k := range activitySeeds {
+		hsCols, sfCols := k.hsCols, k.sfCols
+		if k.assigned {
+			hsCols, sfCols = append(slices.Clone(hsCols), "hubspot_owner_id"), append(slices.Clone(sfCols), "OwnerId")
+		}
 		var hsRows []hubspot.SeedRow
 		var hsWho []string
 		for i := k.offset; i < len(hsContacts); i += 10 {
@@ -405,11 +412,14 @@ func seedActivities(hs *hubspot.Sim, sf *salesforce.Sim, hsContacts, sfContacts 
 				continue
 			}
 			vals := k.row(0, i, rng, now)
+			if k.assigned {
+				vals = append(vals, ownerOf(team.hs, i/10))
+			}
 			mod := now.Add(-time.Duration(rng.IntN(30*24)) * time.Hour)
 			hsRows = append(hsRows, hubspot.SeedRow{Values: vals, Created: mod, Modified: mod})
 			hsWho = append(hsWho, hsContacts[i])
 		}
-		ids, err := hs.Seed(k.hsObject, k.hsCols, hsRows)
+		ids, err := hs.Seed(k.hsObject, hsCols, hsRows)
 		if err != nil {
 			return err
 		}
@@ -428,10 +438,13 @@ func seedActivities(hs *hubspot.Sim, sf *salesforce.Sim, hsContacts, sfContacts 
 				continue
 			}
 			vals := append(k.row(1, i, rng, now), sfContacts[i])
+			if k.assigned {
+				vals = append(vals, ownerOf(team.sf, i/10))
+			}
 			mod := now.Add(-time.Duration(rng.IntN(30*24)) * time.Hour)
 			sfRows = append(sfRows, salesforce.SeedRow{Values: vals, Created: mod, Modified: mod})
 		}
-		if _, err := sf.Seed(k.sfObject, k.sfCols, sfRows); err != nil {
+		if _, err := sf.Seed(k.sfObject, sfCols, sfRows); err != nil {
 			return err
 		}
 	}
@@ -461,7 +474,7 @@ func seedPipedrive(pd *pipedrive.Sim, companies []company, hsOnly []person, hsDe
 	orgs := make([]pipedrive.OrganizationSeed, len(companies))
 	for i, c := range companies {
 		add, upd := stamp()
-		orgs[i] = pipedrive.OrganizationSeed{Name: c.name, Address: c.city, AddTime: add, UpdateTime: upd}
+		orgs[i] = pipedrive.OrganizationSeed{Name: c.name, Address: c.city, OwnerID: pdOwnerOf(owners, i+3), AddTime: add, UpdateTime: upd}
 	}
 	orgIDs, err := pd.SeedOrganizations(orgs)
 	if err != nil {
@@ -495,7 +508,7 @@ func seedPipedrive(pd *pipedrive.Sim, companies []company, hsOnly []person, hsDe
 			continue
 		}
 		add, upd := stamp()
-		a := pipedrive.ActivitySeed{Subject: "Prepare offer " + strconv.Itoa(i) + " (Pipedrive)", Type: "task", PersonID: id,
+		a := pipedrive.ActivitySeed{Subject: "Prepare offer " + strconv.Itoa(i) + " (Pipedrive)", Type: "task", PersonID: id, OwnerID: pdOwnerOf(owners, len(acts)),
 			DueDate: now.AddDate(0, 0, rng.IntN(60)-20).Format(time.DateOnly), Done: rng.IntN(3) == 0, AddTime: add, UpdateTime: upd}
 		switch i % 10 {
 		case 5:
@@ -518,7 +531,7 @@ func seedPipedrive(pd *pipedrive.Sim, companies []company, hsOnly []person, hsDe
 		}
 		add, upd := stamp()
 		deals = append(deals, pipedrive.DealSeed{Title: d.name, Value: float64(1000 * (1 + rng.IntN(200))), Currency: "USD",
-			StageID: int64(1 + rng.IntN(5)), OrgID: orgIDs[d.company], Status: "open",
+			StageID: int64(1 + rng.IntN(5)), OrgID: orgIDs[d.company], Status: "open", OwnerID: pdOwnerOf(owners, len(deals)),
 			ExpectedCloseDate: now.AddDate(0, 0, rng.IntN(180)-60).Format(time.DateOnly), AddTime: add, UpdateTime: upd})
 	}
 	if _, err := pd.SeedDeals(deals); err != nil {

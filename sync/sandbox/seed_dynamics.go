@@ -17,7 +17,7 @@ func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeal
 	accounts := make([]dynamics.AccountSeed, len(companies))
 	for i, c := range companies {
 		cr, md := stamp()
-		accounts[i] = dynamics.AccountSeed{Name: c.name, Website: "https://" + c.domain, Phone: sfPhone(c.phone), City: c.city, Created: cr, Modified: md}
+		accounts[i] = dynamics.AccountSeed{Name: c.name, Website: "https://" + c.domain, Phone: sfPhone(c.phone), City: c.city, OwnerID: ownerOf(owners, i+2), Created: cr, Modified: md}
 	}
 	accountIDs, err := dv.SeedAccounts(accounts)
 	if err != nil {
@@ -38,7 +38,7 @@ func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeal
 		cr, md := stamp()
 		value, stage := float64(1000*(1+rng.IntN(200))), rng.IntN(4)
 		opps = append(opps, dynamics.OpportunitySeed{Name: d.name, EstimatedValue: &value, SalesStage: &stage,
-			EstimatedCloseDate: now.AddDate(0, 0, 7+rng.IntN(90)).Format(time.DateOnly), AccountID: accountIDs[d.company], Created: cr, Modified: md})
+			EstimatedCloseDate: now.AddDate(0, 0, 7+rng.IntN(90)).Format(time.DateOnly), AccountID: accountIDs[d.company], OwnerID: ownerOf(owners, len(opps)), Created: cr, Modified: md})
 	}
 	if _, err := dv.SeedOpportunities(opps); err != nil {
 		return err
@@ -48,7 +48,7 @@ func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeal
 		cr, md := stamp()
 		priority := rng.IntN(3)
 		tasks = append(tasks, dynamics.TaskSeed{Subject: "Follow up with " + rows[i].FirstName + " " + rows[i].LastName, PriorityCode: &priority,
-			ScheduledEnd: now.AddDate(0, 0, 1+rng.IntN(30)).Truncate(time.Hour), RegardingID: contactIDs[i], RegardingTable: "contact", Created: cr, Modified: md})
+			ScheduledEnd: now.AddDate(0, 0, 1+rng.IntN(30)).Truncate(time.Hour), RegardingID: contactIDs[i], RegardingTable: "contact", OwnerID: ownerOf(owners, len(tasks)), Created: cr, Modified: md})
 	}
 	if _, err := dv.SeedTasks(tasks); err != nil {
 		return err
@@ -62,12 +62,12 @@ func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeal
 		outgoing, minutes := rng.IntN(2) == 0, 1+rng.IntN(45)
 		at := now.AddDate(0, 0, -rng.IntN(30)).Truncate(time.Minute)
 		calls = append(calls, dynamics.PhoneCallSeed{Subject: "Call with " + who, Outgoing: &outgoing, ActualDurationMinutes: &minutes,
-			ScheduledEnd: at, RegardingID: contactIDs[i], Created: cr, Modified: md})
+			ScheduledEnd: at, RegardingID: contactIDs[i], OwnerID: ownerOf(owners, len(calls)), Created: cr, Modified: md})
 		if j := i + 3; j < len(rows) {
 			cr, md := stamp()
 			start := now.AddDate(0, 0, 1+rng.IntN(30)).Truncate(time.Hour)
 			meetings = append(meetings, dynamics.AppointmentSeed{Subject: "Review with " + rows[j].FirstName + " " + rows[j].LastName,
-				Location: "Teams", ScheduledStart: start, ScheduledEnd: start.Add(time.Hour), RegardingID: contactIDs[j], Created: cr, Modified: md})
+				Location: "Teams", ScheduledStart: start, ScheduledEnd: start.Add(time.Hour), RegardingID: contactIDs[j], OwnerID: ownerOf(owners, len(meetings)), Created: cr, Modified: md})
 		}
 		if j := i + 5; j < len(rows) {
 			cr, md := stamp()

@@ -36,7 +36,7 @@ func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, hsDeals []deal
 	accounts := make([]zoho.AccountSeed, len(companies))
 	for i, c := range companies {
 		cr, md := stamp()
-		accounts[i] = zoho.AccountSeed{Name: c.name, Website: "https://" + c.domain, Phone: sfPhone(c.phone), Created: cr, Modified: md}
+		accounts[i] = zoho.AccountSeed{Name: c.name, Website: "https://" + c.domain, Phone: sfPhone(c.phone), OwnerID: ownerOf(owners, i+2), Created: cr, Modified: md}
 	}
 	accountIDs, err := zh.SeedAccounts(accounts)
 	if err != nil {
@@ -56,7 +56,7 @@ func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, hsDeals []deal
 	for _, d := range dealsBeside(hsDeals, companies, 4, 2, 9, 5, "zoho deal") {
 		cr, md := stamp()
 		deals = append(deals, zoho.DealSeed{Name: d.name, Stage: zohoStages[rng.IntN(len(zohoStages))], Amount: float64(1000 * (1 + rng.IntN(200))),
-			ClosingDate: now.AddDate(0, 0, 7+rng.IntN(90)).Format(time.DateOnly), AccountID: accountIDs[d.company], Created: cr, Modified: md})
+			ClosingDate: now.AddDate(0, 0, 7+rng.IntN(90)).Format(time.DateOnly), AccountID: accountIDs[d.company], OwnerID: ownerOf(owners, len(deals)), Created: cr, Modified: md})
 	}
 	if _, err := zh.SeedDeals(deals); err != nil {
 		return err
@@ -66,7 +66,7 @@ func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, hsDeals []deal
 		cr, md := stamp()
 		tasks = append(tasks, zoho.TaskSeed{Subject: "Send the proposal to " + rows[i].FirstName + " " + rows[i].LastName,
 			Status: sfTaskStatus[rng.IntN(3)], Priority: sfPriority[rng.IntN(len(sfPriority))],
-			DueDate: now.AddDate(0, 0, 1+rng.IntN(30)).Format(time.DateOnly), ContactID: contactIDs[i], Created: cr, Modified: md})
+			DueDate: now.AddDate(0, 0, 1+rng.IntN(30)).Format(time.DateOnly), ContactID: contactIDs[i], OwnerID: ownerOf(owners, len(tasks)), Created: cr, Modified: md})
 	}
 	if _, err := zh.SeedTasks(tasks); err != nil {
 		return err
@@ -79,7 +79,7 @@ func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, hsDeals []deal
 		cr, md := stamp()
 		start := md.Add(-time.Duration(1+rng.IntN(72)) * time.Hour).Truncate(time.Minute) // logged: before it was written
 		call := zoho.CallSeed{Subject: "Call with " + who + " (Zoho)", CallType: "Inbound", Start: start,
-			Duration: fmt.Sprintf("%d:%02d", rng.IntN(30), rng.IntN(60)), ContactID: contactIDs[i], Created: cr, Modified: md}
+			Duration: fmt.Sprintf("%d:%02d", rng.IntN(30), rng.IntN(60)), ContactID: contactIDs[i], OwnerID: ownerOf(owners, len(calls)), Created: cr, Modified: md}
 		if rng.IntN(2) == 0 {
 			call.CallType, call.OutboundStatus = "Outbound", "Completed"
 		}
@@ -88,7 +88,7 @@ func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, hsDeals []deal
 			cr, md := stamp()
 			start := now.AddDate(0, 0, 1+rng.IntN(30)).Truncate(time.Hour)
 			events = append(events, zoho.EventSeed{Title: "Demo for " + rows[j].FirstName + " " + rows[j].LastName, Start: start, End: start.Add(time.Hour),
-				Venue: "Zoho Meeting", ContactID: contactIDs[j], Created: cr, Modified: md})
+				Venue: "Zoho Meeting", ContactID: contactIDs[j], OwnerID: ownerOf(owners, len(events)), Created: cr, Modified: md})
 		}
 		if j := i + 2; j < len(rows) {
 			cr, md := stamp()

@@ -25,8 +25,17 @@ type ContactSeed struct {
 // AccountSeed is one trusted account for SeedAccounts.
 type AccountSeed struct {
 	Name, Website, Phone, City, Description string
-	Employees                               int // numberofemployees; 0 = not set
+	Employees                               int    // numberofemployees; 0 = not set
+	OwnerID                                 string // a user's id; "" = the connected user
 	Created, Modified                       time.Time
+}
+
+// seedOwner sets a seeded row's owner (ownerid) to the user id, unless it
+// is "" (the connected user's, set when the row is stored).
+func seedOwner(vals map[string]any, lookups map[string]string, id string) {
+	if id != "" {
+		vals["ownerid"], lookups["ownerid"] = strings.ToLower(id), "systemuser"
+	}
 }
 
 func seedString(t *table, vals map[string]any, name, v string) error {
@@ -83,7 +92,9 @@ func (s *Sim) SeedAccounts(rows []AccountSeed) ([]string, error) {
 		if row.Employees != 0 {
 			vals["numberofemployees"] = int64(row.Employees)
 		}
-		return vals, nil, row.Created, row.Modified, err
+		lookups := map[string]string{}
+		seedOwner(vals, lookups, row.OwnerID)
+		return vals, lookups, row.Created, row.Modified, err
 	})
 }
 
@@ -119,21 +130,16 @@ func (s *Sim) SeedContacts(rows []ContactSeed) ([]string, error) {
 				err = fmt.Errorf("crmsync_interests: %s", set.message)
 			}
 		}
-		var lookups map[string]string
+		lookups := map[string]string{}
 		if row.AccountID != "" {
 			aid := strings.ToLower(row.AccountID)
 			if accounts.byID[aid] == nil {
 				err = fmt.Errorf("account %s does not exist", row.AccountID)
 			}
 			vals["parentcustomerid"] = aid
-			lookups = map[string]string{"parentcustomerid": "account"}
+			lookups["parentcustomerid"] = "account"
 		}
-		if row.OwnerID != "" {
-			if lookups == nil {
-				lookups = map[string]string{}
-			}
-			vals["ownerid"], lookups["ownerid"] = strings.ToLower(row.OwnerID), "systemuser"
-		}
+		seedOwner(vals, lookups, row.OwnerID)
 		var id string
 		if err == nil {
 			id, err = s.seedRow(t, vals, lookups, row.Created, row.Modified)
@@ -167,6 +173,7 @@ type OpportunitySeed struct {
 	ContactID                           string   // parentcontactid or ""
 	CustomerID                          string   // customerid or ""
 	CustomerTable                       string   // "account" or "contact" (required with CustomerID)
+	OwnerID                             string   // a user's id; "" = the connected user
 	Created, Modified                   time.Time
 }
 
@@ -180,6 +187,7 @@ type TaskSeed struct {
 	StateCode, StatusCode        *int // default 0 Open / 2 Not Started
 	RegardingID                  string
 	RegardingTable               string // "account", "contact" or "opportunity" (required with RegardingID)
+	OwnerID                      string // a user's id; "" = the connected user
 	Created, Modified            time.Time
 }
 
@@ -262,6 +270,7 @@ func (s *Sim) SeedOpportunities(rows []OpportunitySeed) ([]string, error) {
 			s.seedLookup(t, vals, lookups, "parentaccountid", row.AccountID, "account"),
 			s.seedLookup(t, vals, lookups, "parentcontactid", row.ContactID, "contact"),
 			s.seedLookup(t, vals, lookups, "customerid", row.CustomerID, row.CustomerTable))
+		seedOwner(vals, lookups, row.OwnerID)
 		return vals, lookups, row.Created, row.Modified, err
 	})
 }
@@ -279,6 +288,7 @@ func (s *Sim) SeedTasks(rows []TaskSeed) ([]string, error) {
 			seedState(t, vals, row.StateCode, row.StatusCode))
 		if row.RegardingID != "" {
 			err = cmp.Or(err, s.seedLookup(t, vals, lookups, "regardingobjectid", row.RegardingID, row.RegardingTable))
+			seedOwner(vals, lookups, row.OwnerID)
 		}
 		return vals, lookups, row.Created, row.Modified, err
 	})
@@ -294,6 +304,7 @@ type PhoneCallSeed struct {
 	StateCode, StatusCode             *int // default 0 Open / 1 Open
 	RegardingID                       string
 	RegardingTable                    string // "contact" (the default), "account" or "opportunity"
+	OwnerID                           string // a user's id; "" = the connected user
 	Created, Modified                 time.Time
 }
 
@@ -307,6 +318,7 @@ type AppointmentSeed struct {
 	StateCode, StatusCode          *int // default 0 Open / 1 Free
 	RegardingID                    string
 	RegardingTable                 string // "contact" (the default), "account" or "opportunity"
+	OwnerID                        string // a user's id; "" = the connected user
 	Created, Modified              time.Time
 }
 
@@ -364,6 +376,7 @@ func (s *Sim) SeedPhoneCalls(rows []PhoneCallSeed) ([]string, error) {
 			seedInt(t, vals, "prioritycode", row.PriorityCode), seedState(t, vals, row.StateCode, row.StatusCode))
 		if row.RegardingID != "" {
 			err = cmp.Or(err, s.seedLookup(t, vals, lookups, "regardingobjectid", row.RegardingID, cmp.Or(row.RegardingTable, "contact")))
+			seedOwner(vals, lookups, row.OwnerID)
 		}
 		return vals, lookups, row.Created, row.Modified, err
 	})
@@ -385,6 +398,7 @@ func (s *Sim) SeedAppointments(rows []AppointmentSeed) ([]string, error) {
 			seedInt(t, vals, "prioritycode", row.PriorityCode), seedState(t, vals, row.StateCode, row.StatusCode))
 		if row.RegardingID != "" {
 			err = cmp.Or(err, s.seedLookup(t, vals, lookups, "regardingobjectid", row.RegardingID, cmp.Or(row.RegardingTable, "contact")))
+			seedOwner(vals, lookups, row.OwnerID)
 		}
 		return vals, lookups, row.Created, row.Modified, err
 	})
