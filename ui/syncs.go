@@ -64,7 +64,10 @@ func (u *UI) syncsScreen() fyne.CanvasObject {
 }
 
 func (u *UI) syncList(syncs []app.SyncView, conns []app.ConnectionView, newSync *widget.Button) fyne.CanvasObject {
-	header := container.NewBorder(nil, nil, title("Syncs"), container.NewHBox(newSync))
+	// Sync all runs them in the order their links need (companies before
+	// the contacts that name them), as the ready-made syncs do.
+	all := widget.NewButtonWithIcon("Sync all", theme.MediaFastForwardIcon(), u.syncAll)
+	header := container.NewBorder(nil, nil, title("Syncs"), container.NewHBox(all, newSync))
 	rows := container.NewVBox()
 	for _, s := range syncs {
 		rows.Add(u.syncCard(s, conns))

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 
+	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/schedule"
 )
 
@@ -34,7 +35,7 @@ func (u *UI) installTray() {
 	menu := fyne.NewMenu("crmsync",
 		status,
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Sync all now", func() { u.syncAll() }),
+		fyne.NewMenuItem("Sync all now", func() { u.syncAllInBackground() }),
 		fyne.NewMenuItem("Pause all", func() { u.pauseAll() }),
 		fyne.NewMenuItem("Open", func() { u.win.Show(); u.win.RequestFocus() }),
 	)
@@ -75,31 +76,29 @@ func (u *UI) setTrayStatus(s string) {
 	u.trayMenu.Refresh()
 }
 
-// syncAll asks the scheduler to run every unpaused sync now.
-func (u *UI) syncAll() {
+// syncAllInBackground runs every sync once from the tray, in the order
+// their links need (app.RunAll), with the window perhaps hidden: the tray
+// says which one runs, and a notification how they ended.
+func (u *UI) syncAllInBackground() {
 	if u.a == nil {
 		return
 	}
-	u.bgErr(func(ctx context.Context) error {
-		syncs, err := u.a.Syncs(ctx)
-		if err != nil {
-			return err
-		}
-		for _, s := range syncs {
-			if s.Paused {
-				continue
-			}
-			if b := u.deps.Background; b != nil && b.SyncNow(s.Definition.Name) {
-				continue
-			}
-			if _, err := u.a.Run(ctx, s.Definition.Name, runOpts("manual")); err != nil {
-				return fmt.Errorf("sync %s: %w", s.Definition.Name, err)
-			}
-		}
-		return nil
-	}, func(err error) {
+	bg(u, func(ctx context.Context) ([]app.SyncOutcome, error) {
+		return u.a.RunAll(ctx, false, func(done, total int, sync string) {
+			u.do(func() { u.setTrayStatus(fmt.Sprintf("crmsync: syncing %s (%d of %d)", sync, done+1, total)) })
+		})
+	}, func(out []app.SyncOutcome, err error) {
 		if err != nil {
 			showError(u.win, err)
+			return
+		}
+		text := syncAllSummary(out)
+		u.setTrayStatus("crmsync: " + text)
+		if u.app.Preferences().BoolWithFallback(prefNotifications, true) {
+			u.app.SendNotification(fyne.NewNotification("crmsync: synced all", text))
+		}
+		if u.Current() == ScreenSyncs && !u.paneOpen {
+			u.refresh()
 		}
 	})
 }

@@ -467,6 +467,54 @@ fields:
 	}
 }
 
+// TestCLIRunAll: `sync run --all` runs the companies sync before the
+// contacts sync whose link: row names it; a plan over its safety limit
+// stops that sync alone (exit 3) and --yes applies it; a name with --all
+// is a usage error.
+func TestCLIRunAll(t *testing.T) {
+	h := newHarness(t)
+	vs := h.startSandbox()
+	h.connect(vs["hubspot"], "hs")
+	h.connect(vs["salesforce"], "sf")
+	dir := t.TempDir()
+	companies := filepath.Join(dir, "companies.yaml")
+	os.WriteFile(companies, []byte(`name: z-companies
+a: {connection: hs, object: companies}
+b: {connection: sf, object: Account}
+direction: two-way
+match:
+  - {a: domain, b: Website, normalize: domain}
+unmatched: create
+conflict: newer
+fields:
+  - {a: name, b: Name, rule: unless-blank}
+`), 0o600)
+	contacts := filepath.Join(dir, "contacts.yaml")
+	os.WriteFile(contacts, []byte(strings.Replace(contactsYAML, "schedule:", "  - {a: associatedcompanyid, b: AccountId, transform: \"link:z-companies\"}\nschedule:", 1)), 0o600)
+	h.mustRun("sync", "apply", "-f", companies)
+	h.mustRun("sync", "apply", "-f", contacts)
+
+	out, errs, code := h.run("sync", "run", "--all")
+	if code != 3 || !strings.Contains(out, "z-companies: success") || !strings.Contains(out, "contacts: not applied, it needs your confirmation") {
+		t.Fatalf("run --all over the contacts' limit: exit %d\n%s\n%s", code, out, errs)
+	}
+	var all []struct {
+		Sync   string `json:"sync"`
+		Result *struct {
+			Status  string `json:"status"`
+			Created int    `json:"created"`
+		} `json:"result"`
+		Error string `json:"error"`
+	}
+	json.Unmarshal([]byte(h.mustRun("sync", "run", "--all", "--yes", "--json")), &all)
+	if len(all) != 2 || all[0].Sync != "z-companies" || all[1].Sync != "contacts" || all[1].Result == nil || all[1].Result.Status != "success" || all[1].Result.Created == 0 {
+		t.Fatalf("run --all --yes: %+v", all)
+	}
+	if _, errs, code := h.run("sync", "run", "contacts", "--all"); code != 2 || !strings.Contains(errs, "not both") {
+		t.Fatalf("a name with --all: exit %d: %s", code, errs)
+	}
+}
+
 // TestCLIObjectsListsAudiences: `crmsync objects` names what a sync file
 // can use for a connection: a Mailchimp connection's audiences by name, as
 // text and as JSON; an unknown connection is an error saying so.

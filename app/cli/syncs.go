@@ -154,12 +154,28 @@ func (r *root) syncDeleteCmd() *cobra.Command {
 
 func (r *root) syncRunCmd() *cobra.Command {
 	var opts app.RunOptions
+	var all bool
 	cmd := &cobra.Command{
-		Use:   "run NAME",
-		Short: "Preview (--dry-run) or run a sync",
-		Long:  "Plans the sync and applies it. --dry-run prints the plan and writes nothing to a CRM.\nA plan over the safety limits stops with exit code 3 unless --yes.\n\n" + exitCodesHelp,
-		Args:  cobra.ExactArgs(1),
+		Use:   "run NAME | --all",
+		Short: "Preview (--dry-run) or run a sync, or run them all",
+		Long: "Plans the sync and applies it. --dry-run prints the plan and writes nothing to a CRM.\nA plan over the safety limits stops with exit code 3 unless --yes.\n" +
+			"--all runs every sync that is not paused, once, each after the syncs its link: rows translate through; one sync's failure does not stop the others.\n\n" + exitCodesHelp,
+		Args: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case all && len(args) > 0:
+				return withCode(ExitUsage, errors.New("give a sync's name or --all, not both"))
+			case all && (opts.DryRun || opts.FullResync):
+				return withCode(ExitUsage, errors.New("--all runs each sync; preview or resync one with `crmsync sync run NAME --dry-run` or `--resync`"))
+			case all:
+				return nil
+			}
+			return cobra.ExactArgs(1)(cmd, args)
+		},
 		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
+			if all {
+				out, err := a.RunAll(cmd.Context(), opts.Confirm, nil)
+				return r.reportRunAll(cmd, out, err)
+			}
 			opts.Trigger = "cli"
 			start := time.Now()
 			res, err := a.Run(cmd.Context(), args[0], opts)
@@ -169,7 +185,56 @@ func (r *root) syncRunCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "preview the plan; write nothing")
 	cmd.Flags().BoolVar(&opts.Confirm, "yes", false, "confirm a plan that exceeds the safety limits")
 	cmd.Flags().BoolVar(&opts.FullResync, "resync", false, "read everything, not just changes since the last run")
+	cmd.Flags().BoolVar(&all, "all", false, "run every sync that is not paused, in the order their links need")
 	return cmd
+}
+
+// syncOutcomeOut is one sync's part of `sync run --all --json`.
+type syncOutcomeOut struct {
+	Sync     string             `json:"sync"`
+	Paused   bool               `json:"paused,omitempty"`
+	Result   *engine.RunSummary `json:"result,omitempty"`
+	Failures []app.ErrorGroup   `json:"failures,omitempty"`
+	Error    string             `json:"error,omitempty"`
+}
+
+// reportRunAll prints a line per sync and maps the worst outcome to an
+// exit code: an error 1, a partial run 4, a plan over its safety limits 3.
+func (r *root) reportRunAll(cmd *cobra.Command, outcomes []app.SyncOutcome, err error) error {
+	out := make([]syncOutcomeOut, len(outcomes))
+	code, worst := 0, ""
+	for i, o := range outcomes {
+		out[i] = syncOutcomeOut{Sync: o.Sync, Paused: o.Paused, Result: o.Result.Summary, Failures: o.Result.Failures}
+		switch {
+		case o.NeedsConfirmation():
+			out[i].Error = o.Err.Error()
+			if code == 0 {
+				code, worst = ExitConfirm, o.Line()+"; rerun with --yes to apply every such plan"
+			}
+		case o.Err != nil || o.Result.Summary != nil && o.Result.Summary.Status == "failed":
+			if o.Err != nil {
+				out[i].Error = o.Err.Error()
+			}
+			code, worst = 1, o.Line()
+		case o.Result.Summary != nil && o.Result.Summary.Status == "partial" && code != 1:
+			code, worst = ExitPartial, o.Line()
+		}
+	}
+	w := cmd.OutOrStdout()
+	_ = r.emit(w, out, func() {
+		for _, o := range outcomes {
+			fmt.Fprintln(w, o.Line())
+		}
+	})
+	switch {
+	case err != nil:
+		return err
+	case code == 1:
+		return fmt.Errorf("not every sync ran: %s", worst)
+	case code != 0:
+		return withCode(code, errors.New(worst))
+	}
+	return nil
 }
 
 type runResultOut struct {

@@ -1,0 +1,130 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/mapping"
+)
+
+// SyncOutcome is one sync's part in RunAll: its result, or why it did not
+// run or did not finish.
+type SyncOutcome struct {
+	Sync   string
+	Result RunResult
+	// Err is the run's error. One wrapping engine.ErrNeedsConfirmation
+	// means the plan was over the safety limits and nothing was written:
+	// it waits for its preview, as a scheduled run's does.
+	Err error
+	// Paused: the sync is paused and was not run.
+	Paused bool
+}
+
+// NeedsConfirmation says whether the sync's plan stopped at the safety
+// limits.
+func (o SyncOutcome) NeedsConfirmation() bool {
+	return errors.Is(o.Err, engine.ErrNeedsConfirmation)
+}
+
+// Line says in one line how the sync's part ended.
+func (o SyncOutcome) Line() string {
+	switch {
+	case o.Paused:
+		return o.Sync + ": paused, not run"
+	case o.NeedsConfirmation() && o.Result.Plan != nil:
+		return o.Sync + ": not applied, it needs your confirmation: " + o.Result.Plan.Reason + "; open its preview"
+	case o.Err != nil:
+		return o.Sync + ": " + o.Err.Error()
+	case o.Result.Summary == nil:
+		return o.Sync + ": not run"
+	}
+	s := o.Result.Summary
+	line := fmt.Sprintf("%s: %s, created %d, updated %d, linked %d, failed %d", o.Sync, s.Status, s.Created, s.Updated, s.Linked, s.Failed)
+	if s.Review > 0 {
+		line += fmt.Sprintf(", %d to review", s.Review)
+	}
+	if len(o.Result.Failures) > 0 {
+		line += "; most: " + o.Result.Failures[0].Line()
+	}
+	return line
+}
+
+// RunOrder orders syncs so that each runs after the syncs whose links its
+// link:SYNC rows translate through (companies before the contacts and
+// deals that name them, contacts before their activities), by name
+// otherwise, so one run of all of them writes references the same run
+// linked. A sync in a cycle, or naming a sync not in defs, keeps its place
+// by name.
+func RunOrder(defs []engine.Definition) []string {
+	byName := make(map[string]engine.Definition, len(defs))
+	names := make([]string, 0, len(defs))
+	for _, d := range defs {
+		byName[d.Name] = d
+		names = append(names, d.Name)
+	}
+	slices.Sort(names)
+	state := map[string]int{} // 1 visiting, 2 placed
+	out := make([]string, 0, len(names))
+	var place func(string)
+	place = func(n string) {
+		if state[n] != 0 {
+			return // placed, or a cycle: leave it where name order puts it
+		}
+		state[n] = 1
+		deps := mapping.LinkedSyncs(byName[n].Fields)
+		slices.Sort(deps)
+		for _, dep := range deps {
+			if _, ok := byName[dep]; ok && dep != n {
+				place(dep)
+			}
+		}
+		state[n] = 2
+		out = append(out, n)
+	}
+	for _, n := range names {
+		place(n)
+	}
+	return out
+}
+
+// RunAll runs every sync once, as its Sync now would, one after another
+// in RunOrder: a paused sync is left alone; a plan over the safety limits
+// is not applied and waits for its preview (unless confirm); a sync that
+// fails does not stop the others. progress, when set, is called before
+// each sync with how many are done. It returns each sync's outcome in the
+// order run; an error only when the syncs cannot be listed or ctx ends.
+func (a *App) RunAll(ctx context.Context, confirm bool, progress func(done, total int, sync string)) ([]SyncOutcome, error) {
+	views, err := a.Syncs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("run all syncs: %w", err)
+	}
+	defs := make([]engine.Definition, len(views))
+	paused := map[string]bool{}
+	for i, v := range views {
+		defs[i] = v.Definition
+		paused[v.Definition.Name] = v.Paused
+	}
+	order := RunOrder(defs)
+	out := make([]SyncOutcome, 0, len(order))
+	for i, name := range order {
+		if err := ctx.Err(); err != nil {
+			return out, fmt.Errorf("run all syncs: stopped before %s: %w", name, err)
+		}
+		if paused[name] {
+			out = append(out, SyncOutcome{Sync: name, Paused: true})
+			continue
+		}
+		if progress != nil {
+			progress(i, len(order), name)
+		}
+		res, err := a.Run(ctx, name, RunOptions{Trigger: "manual", Confirm: confirm})
+		out = append(out, SyncOutcome{Sync: name, Result: res, Err: err})
+		if ctx.Err() != nil {
+			return out, fmt.Errorf("run all syncs: stopped during %s: %w", name, ctx.Err())
+		}
+	}
+	return out, nil
+}

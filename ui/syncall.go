@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/crmsync/crmsync/app"
+)
+
+// syncAll runs every sync once (app.RunAll), in the order their links
+// need, with a progress dialog and Cancel, then says how each ended. A
+// plan over its safety limits is not applied: the outcome offers its
+// preview, where it can be confirmed.
+func (u *UI) syncAll() {
+	ctx, cancel := context.WithCancel(u.ctx)
+	status := wrapped("Starting…")
+	bar := widget.NewProgressBar()
+	d := dialog.NewCustom("Syncing all", "Cancel", container.NewGridWrap(fyne.NewSize(440, 120), container.NewVBox(status, bar)), u.win)
+	finished := false
+	d.SetOnClosed(func() {
+		if !finished {
+			cancel()
+		}
+	})
+	d.Show()
+	progress := func(done, total int, sync string) {
+		u.do(func() {
+			status.SetText(fmt.Sprintf("Sync %d of %d: %s…", done+1, total, sync))
+			bar.Max = float64(total)
+			bar.SetValue(float64(done))
+		})
+	}
+	bg(u, func(context.Context) ([]app.SyncOutcome, error) {
+		defer cancel()
+		return u.a.RunAll(ctx, false, progress)
+	}, func(out []app.SyncOutcome, err error) {
+		finished = true
+		d.Hide()
+		u.refreshIf(u.Current())
+		if err != nil && !errors.Is(err, context.Canceled) {
+			showError(u.win, err)
+			return
+		}
+		u.showSyncAllOutcome(out, err != nil)
+	})
+}
+
+// syncAllSummary says in one sentence how a run of every sync ended.
+func syncAllSummary(out []app.SyncOutcome) string {
+	ran, confirm, failed := 0, 0, 0
+	for _, o := range out {
+		switch {
+		case o.Paused:
+		case o.NeedsConfirmation():
+			confirm++
+		case o.Err != nil || o.Result.Summary == nil || o.Result.Summary.Status != "success":
+			failed++
+		default:
+			ran++
+		}
+	}
+	text := fmt.Sprintf("%d of %d syncs ran without a problem", ran, len(out))
+	if failed > 0 {
+		text += fmt.Sprintf("; %d failed in part or whole (see History)", failed)
+	}
+	if confirm > 0 {
+		text += fmt.Sprintf("; %d need your confirmation in their preview", confirm)
+	}
+	return text + "."
+}
+
+// showSyncAllOutcome says how each sync's part ended, problems first, and
+// offers the preview of the first sync that needs confirmation.
+func (u *UI) showSyncAllOutcome(out []app.SyncOutcome, cancelled bool) {
+	var ok, problems []string
+	confirm := ""
+	for _, o := range out {
+		switch {
+		case o.NeedsConfirmation():
+			problems = append(problems, o.Line())
+			if confirm == "" {
+				confirm = o.Sync
+			}
+		case o.Paused || o.Err == nil && o.Result.Summary != nil && o.Result.Summary.Status == "success":
+			ok = append(ok, o.Line())
+		default:
+			problems = append(problems, o.Line())
+		}
+	}
+	head := syncAllSummary(out)
+	if cancelled {
+		head = "Cancelled. " + head
+	}
+	msg := wrapped(head + "\n\n" + strings.Join(append(problems, ok...), "\n"))
+	body := container.NewGridWrap(fyne.NewSize(640, 360), container.NewVScroll(msg))
+	if confirm == "" {
+		dialog.NewCustom("Synced all", "Close", body, u.win).Show()
+		return
+	}
+	dialog.NewCustomConfirm("Synced all", "Preview "+confirm, "Close", body, func(open bool) {
+		if open {
+			u.openPreview(confirm)
+		}
+	}, u.win).Show()
+}
