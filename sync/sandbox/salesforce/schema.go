@@ -55,6 +55,9 @@ type Object struct {
 	// applied to base (nil on create), and may complete vals with the
 	// fields Salesforce derives.
 	rule func(o *Object, base []string, vals map[int]string) *recError
+	// frozen, when set, reports why a stored record (its vals) can no
+	// longer be updated at all, as a converted Lead cannot.
+	frozen func(o *Object, vals []string) *recError
 }
 
 func (o *Object) field(name string) (int, bool) {
@@ -152,11 +155,17 @@ func newObject(name, label, plural, prefix string, fields ...Field) *Object {
 		{Name: "SystemModstamp", Label: "System Modstamp", Type: "datetime", DefaultedOnCreate: true},
 		{Name: "OwnerId", Label: "Owner ID", Type: "reference", Length: 18, Createable: true, Updateable: true, DefaultedOnCreate: true, ReferenceTo: []string{"User"}},
 	}
-	o := &Object{Name: name, Label: label, Plural: plural, Prefix: prefix, Fields: append(sys, fields...), index: map[string]int{}}
+	o := &Object{Name: name, Label: label, Plural: plural, Prefix: prefix, Fields: append(sys, fields...)}
+	reindex(o)
+	return o
+}
+
+// reindex rebuilds o's name index after its Fields change.
+func reindex(o *Object) {
+	o.index = make(map[string]int, len(o.Fields))
 	for i, f := range o.Fields {
 		o.index[strings.ToLower(f.Name)] = i
 	}
-	return o
 }
 
 func objects() map[string]*Object {
@@ -189,7 +198,12 @@ func objects() map[string]*Object {
 		str("FirstName", "First Name", 40), required(str("LastName", "Last Name", 80)), name, required(str("Company", "Company", 255)),
 		typed("Email", "Email", "email"), typed("Phone", "Phone", "phone"), str("Title", "Title", 128), status,
 		pick("LeadSource", "Lead Source", leadSource...), pick("Industry", "Industry", industry...), str("City", "City", 40),
-		typed("Description", "Description", "textarea"), master("Lead"), extKey())
+		typed("Description", "Description", "textarea"), master("Lead"), extKey(),
+		// Lead has the Contact's Email Opt Out (Object Reference: Lead).
+		Field{Name: "HasOptedOutOfEmail", Label: "Email Opt Out", Type: "boolean", Createable: true, Updateable: true, DefaultedOnCreate: true, Default: "false"})
+	lead.Fields = append(lead.Fields, leadConversionFields()...)
+	reindex(lead)
+	lead.frozen = convertedLead
 	// Task: an activity, linked to its Contact (or Lead) through WhoId.
 	taskStatus := pick("Status", "Status", "Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred")
 	taskStatus.Nillable, taskStatus.DefaultedOnCreate, taskStatus.Default = false, true, "Not Started"

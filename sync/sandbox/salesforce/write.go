@@ -296,6 +296,11 @@ func (s *Sim) updateLocked(st *objectStore, r *record, body map[string]any, u *u
 	if st.obj.readOnly {
 		return []recError{readOnlyError()}
 	}
+	if st.obj.frozen != nil {
+		if e := st.obj.frozen(st.obj, r.vals); e != nil {
+			return []recError{*e}
+		}
+	}
 	vals, errs := changes(st.obj, body, false, skip...)
 	if len(errs) > 0 {
 		return errs
