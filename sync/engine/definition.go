@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -48,11 +49,39 @@ type Filters struct {
 	B []Filter `json:"b,omitempty"`
 }
 
-// Filter is "field op value".
+// Filter is "field op value". A field "linked:SYNC" is no field of the
+// record but whether sync SYNC has it: links it to a live record, or holds
+// it in review to be matched ("true" or "false", with eq or neq):
+// {field: "linked:contacts", op: eq, value: "false"} keeps the
+// HubSpot contacts the contacts sync has not linked, so a leads sync
+// leaves to it those that have a Salesforce Contact, as HubSpot's own
+// integration syncs a contact with its Contact rather than a Lead.
 type Filter struct {
 	Field string `json:"field"`
 	Op    string `json:"op"` // eq | neq | contains | empty | not-empty | gt | lt
 	Value string `json:"value,omitempty"`
+}
+
+// linkedPrefix starts a filter field that asks whether another sync
+// links the record.
+const linkedPrefix = "linked:"
+
+// LinkedBy returns the sync a "linked:SYNC" filter names.
+func (f Filter) LinkedBy() (string, bool) {
+	name, ok := strings.CutPrefix(f.Field, linkedPrefix)
+	return strings.TrimSpace(name), ok
+}
+
+// FilterSyncs lists the syncs d's "linked:SYNC" filters name, each once,
+// side A's first.
+func FilterSyncs(d Definition) []string {
+	var out []string
+	for _, f := range append(slices.Clone(d.Filters.A), d.Filters.B...) {
+		if name, ok := f.LinkedBy(); ok && name != "" && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // Safety holds the rails that make a plan stop and ask.
@@ -71,6 +100,12 @@ const (
 	UnmatchedCreate = "create"
 	UnmatchedSkip   = "skip"
 	UnmatchedReview = "review"
+	// UnmatchedCreateInA creates side B's unmatched records in A and skips
+	// side A's (UnmatchedCreateInB the other way): a contacts sync that
+	// brings Salesforce Contacts to HubSpot but leaves a HubSpot contact
+	// with no Contact to a leads sync, which makes it a Lead.
+	UnmatchedCreateInA = "create-in-a"
+	UnmatchedCreateInB = "create-in-b"
 
 	ConflictPreferA = "prefer-a"
 	ConflictPreferB = "prefer-b"
@@ -133,8 +168,8 @@ func (d Definition) ValidateStatic() []mapping.Problem {
 			ps = append(ps, syncProblem("match", "match rule %d: normalizer %q must be one of %s", i+1, m.Normalize, strings.Join(Normalizers, ", ")))
 		}
 	}
-	if !oneOf(d.Unmatched, UnmatchedCreate, UnmatchedSkip, UnmatchedReview) {
-		ps = append(ps, syncProblem("unmatched", "unmatched policy %q must be create, skip or review", d.Unmatched))
+	if !oneOf(d.Unmatched, UnmatchedCreate, UnmatchedSkip, UnmatchedReview, UnmatchedCreateInA, UnmatchedCreateInB) {
+		ps = append(ps, syncProblem("unmatched", "unmatched policy %q must be create, create-in-a, create-in-b, skip or review", d.Unmatched))
 	}
 	if !oneOf(d.Conflict, ConflictPreferA, ConflictPreferB, ConflictNewer, ConflictReview) {
 		ps = append(ps, syncProblem("conflict", "conflict policy %q must be prefer-a, prefer-b, newer or review", d.Conflict))
@@ -149,6 +184,9 @@ func (d Definition) ValidateStatic() []mapping.Problem {
 			}
 			if !oneOf(f.Op, FilterOps...) {
 				ps = append(ps, syncProblem("filters", "filter %d of side %s: operator %q must be one of %s", i+1, fs.label, f.Op, strings.Join(FilterOps, ", ")))
+			}
+			if name, ok := f.LinkedBy(); ok && (name == "" || name == d.Name || !oneOf(f.Op, "eq", "neq") || !oneOf(f.Value, "true", "false")) {
+				ps = append(ps, syncProblem("filters", "filter %d of side %s: %q takes another sync's name, eq or neq, and true or false", i+1, fs.label, f.Field))
 			}
 		}
 	}
@@ -185,24 +223,42 @@ func (d Definition) Validate(a, b connector.Schema) []mapping.Problem {
 		}
 	}
 	for _, f := range d.Filters.A {
+		if _, linked := f.LinkedBy(); linked {
+			continue // no field: the links of another sync
+		}
 		if _, ok := a.Field(f.Field); f.Field != "" && !ok {
 			ps = append(ps, syncProblem(f.Field, "filter: side A has no field %q", f.Field))
 		}
 	}
 	for _, f := range d.Filters.B {
+		if _, linked := f.LinkedBy(); linked {
+			continue
+		}
 		if _, ok := b.Field(f.Field); f.Field != "" && !ok {
 			ps = append(ps, syncProblem(f.Field, "filter: side B has no field %q", f.Field))
 		}
 	}
-	if d.Unmatched == UnmatchedCreate && len(mps) == 0 {
-		if d.Direction == mapping.AtoB || d.Direction == mapping.TwoWay {
-			ps = append(ps, requiredMapped("B", b, rows, func(r mapping.Row) ([]string, bool) { return r.BFields, r.Dir != mapping.BtoA })...)
-		}
-		if d.Direction == mapping.BtoA || d.Direction == mapping.TwoWay {
-			ps = append(ps, requiredMapped("A", a, rows, func(r mapping.Row) ([]string, bool) { return r.AFields, r.Dir != mapping.AtoB })...)
-		}
+	if d.CreatesIn("b") && len(mps) == 0 && d.Direction != mapping.BtoA {
+		ps = append(ps, requiredMapped("B", b, rows, func(r mapping.Row) ([]string, bool) { return r.BFields, r.Dir != mapping.BtoA })...)
+	}
+	if d.CreatesIn("a") && len(mps) == 0 && d.Direction != mapping.AtoB {
+		ps = append(ps, requiredMapped("A", a, rows, func(r mapping.Row) ([]string, bool) { return r.AFields, r.Dir != mapping.AtoB })...)
 	}
 	return ps
+}
+
+// CreatesIn says whether the sync creates, in side ("a" or "b"), the
+// other side's unmatched records.
+func (d Definition) CreatesIn(side string) bool {
+	switch d.Unmatched {
+	case UnmatchedCreate:
+		return true
+	case UnmatchedCreateInA:
+		return side == "a"
+	case UnmatchedCreateInB:
+		return side == "b"
+	}
+	return false
 }
 
 // requiredMapped names each required, writable field of a side that no row

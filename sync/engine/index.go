@@ -63,7 +63,9 @@ func newIndexer(side string, def Definition, rows []mapping.Row, extra string) i
 		filters = def.Filters.B
 	}
 	for _, f := range filters {
-		ix.used[f.Field] = true
+		if _, linked := f.LinkedBy(); !linked { // another sync's links, not a field
+			ix.used[f.Field] = true
+		}
 	}
 	if extra != "" {
 		ix.used[extra] = true

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/crmsync/crmsync/store"
@@ -61,6 +64,30 @@ func (p *planner) filters(side string) []Filter {
 	return p.def.Filters.B
 }
 
+// passes says whether side's record id with fields passes side's filters;
+// a "linked:SYNC" filter reads whether that sync links the record to a
+// live record, or holds it in review to be matched, as of this plan.
+func (p *planner) passes(side, id string, fields map[string]string) bool {
+	fs := p.filters(side)
+	if !slices.ContainsFunc(fs, func(f Filter) bool { _, ok := f.LinkedBy(); return ok }) {
+		return passes(fs, fields)
+	}
+	with := maps.Clone(fields)
+	for _, f := range fs {
+		if sync, ok := f.LinkedBy(); ok {
+			with[f.Field] = strconv.FormatBool(p.linkedBy(side, sync, id))
+		}
+	}
+	return passes(fs, with)
+}
+
+// linkedBy says whether sync links side's record id to a live record,
+// or holds it in review to be matched (refLinks.linkedOrHeld).
+func (p *planner) linkedBy(side, sync, id string) bool {
+	l, ok := p.links.(refLinks)
+	return ok && l.linkedOrHeld(sync, side, id)
+}
+
 // visit handles one record; it returns the record when it needs matching.
 func (p *planner) visit(ctx context.Context, side string, pr store.PairRow) (unlinkedRec, bool) {
 	fields := store.DecodeFields(pr.Rec.Fields)
@@ -78,7 +105,7 @@ func (p *planner) visit(ctx context.Context, side string, pr store.PairRow) (unl
 			return unlinkedRec{}, false
 		}
 		p.planned[side]++
-		if !passes(p.filters(side), fields) {
+		if !p.passes(side, id, fields) {
 			p.plan.addSkip(side, id, "filtered out")
 			return unlinkedRec{}, false
 		}
@@ -104,7 +131,7 @@ func (p *planner) visit(ctx context.Context, side string, pr store.PairRow) (unl
 	if why := other[badField]; why != "" {
 		return unlinkedRec{}, false // reported when that record was read
 	}
-	if !passes(p.filters(side), fields) || !passes(p.filters(otherSide(side)), other) {
+	if !p.passes(side, id, fields) || !p.passes(otherSide(side), pr.OtherID, other) {
 		p.plan.addSkip(side, id, "filtered out")
 		return unlinkedRec{}, false
 	}
@@ -266,6 +293,13 @@ func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits
 				}
 			}
 			rule, evidence := fmt.Sprintf("match:%d", i+1), fmt.Sprintf("%s = %q", p.ruleLabel(i), k)
+			if o, ok := byID[others[0].ID]; ok && !o.Deleted && !p.passes(other, o.ID, store.DecodeFields(o.Fields)) {
+				// The match is a record the sync leaves out (a converted
+				// Lead): linking would write to it, creating would
+				// duplicate it.
+				p.plan.addSkip(side, r.id, fmt.Sprintf("its match %s on side %s (%s) is outside this sync's filters", o.ID, strings.ToUpper(other), evidence))
+				return nil
+			}
 			if o, ok := byID[others[0].ID]; ok && !o.Deleted {
 				self := recView{id: r.id, fields: r.fields, modified: r.modified}
 				p.linkViews(side, self, recView{id: o.ID, fields: store.DecodeFields(o.Fields), modified: o.Modified}, rule, evidence, 0)
@@ -292,10 +326,12 @@ func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits
 		p.plan.Review = append(p.plan.Review, it)
 		return nil
 	}
-	switch p.def.Unmatched {
-	case UnmatchedCreate:
+	switch {
+	case p.def.CreatesIn(other):
 		p.create(side, r.id, r.fields, firstKey(r.keys), nil, 0)
-	case UnmatchedReview:
+	case p.def.Unmatched == UnmatchedCreateInA || p.def.Unmatched == UnmatchedCreateInB:
+		p.plan.addSkip(side, r.id, "unmatched; this sync creates records in side "+strings.ToUpper(side)+" only")
+	case p.def.Unmatched == UnmatchedReview:
 		p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "unmatched", Side: side, RecordID: r.id,
 			Reason: fmt.Sprintf("no record on side %s matches any rule", strings.ToUpper(other))})
 	default:

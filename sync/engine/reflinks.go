@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/mapping"
@@ -22,6 +23,9 @@ import (
 type refLinks struct {
 	ab, ba  map[string]map[string]string // sync -> id -> id, to live records only
 	linkedB map[string]map[string]bool   // sync -> B ids it links
+	// held: sync -> "a:"+id or "b:"+id (our sides) of the records its open
+	// review holds to be matched by a person, for linked:SYNC filters.
+	held map[string]map[string]bool
 }
 
 func (l refLinks) B(sync, a string) (string, bool) { b, ok := l.ab[sync][a]; return b, ok }
@@ -71,19 +75,71 @@ func LinkProblems(ctx context.Context, st Store, def Definition) ([]mapping.Prob
 			out = append(out, mapping.Problem{Row: -1, Field: "link:" + name, Message: problem})
 		}
 	}
+	for _, name := range FilterSyncs(def) {
+		problem, err := filterSyncProblem(ctx, st, def, name)
+		if err != nil {
+			return nil, err
+		}
+		if problem != "" {
+			out = append(out, mapping.Problem{Row: -1, Field: linkedPrefix + name, Message: problem})
+		}
+	}
 	return out, nil
 }
 
-// loadRefLinks reads the links def's link:SYNC rows translate through, or
-// returns nil when it has none.
+// filterSyncProblem says why sync name cannot serve def's "linked:name"
+// filters, or "": it must exist and hold, on the filtered side, the same
+// connection and object as def.
+func filterSyncProblem(ctx context.Context, st Store, def Definition, name string) (string, error) {
+	row, turned, problem, err := refSync(ctx, st, def, name)
+	switch {
+	case err != nil:
+		return "", err
+	case name == def.Name:
+		return "a filter cannot ask whether this sync itself links a record", nil
+	case problem != "" || row.ID == 0:
+		return fmt.Sprintf("filter %s%s: sync %q must exist and join %s and %s", linkedPrefix, name, name, def.A.Connection, def.B.Connection), nil
+	}
+	var ref Definition
+	if err := json.Unmarshal([]byte(row.Definition), &ref); err != nil {
+		return "", fmt.Errorf("engine: sync %q: stored definition: %w", name, err)
+	}
+	refA, refB := ref.A, ref.B
+	if turned {
+		refA, refB = refB, refA
+	}
+	for _, f := range def.Filters.A {
+		if n, ok := f.LinkedBy(); ok && n == name && refA.Object != def.A.Object {
+			return fmt.Sprintf("filter %s%s on side A: sync %q syncs %s there, not %s", linkedPrefix, name, name, refA.Object, def.A.Object), nil
+		}
+	}
+	for _, f := range def.Filters.B {
+		if n, ok := f.LinkedBy(); ok && n == name && refB.Object != def.B.Object {
+			return fmt.Sprintf("filter %s%s on side B: sync %q syncs %s there, not %s", linkedPrefix, name, name, refB.Object, def.B.Object), nil
+		}
+	}
+	return "", nil
+}
+
+// loadRefLinks reads the links def's link:SYNC rows translate through and
+// its linked:SYNC filters ask about, or returns nil when it has none.
 func (e *Engine) loadRefLinks(ctx context.Context, def Definition) (mapping.Links, error) {
 	names := mapping.LinkedSyncs(def.Fields)
+	for _, n := range FilterSyncs(def) {
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
 	if len(names) == 0 {
 		return nil, nil
 	}
-	l := refLinks{ab: map[string]map[string]string{}, ba: map[string]map[string]string{}, linkedB: map[string]map[string]bool{}}
+	l := refLinks{ab: map[string]map[string]string{}, ba: map[string]map[string]string{}, linkedB: map[string]map[string]bool{},
+		held: map[string]map[string]bool{}}
 	for _, name := range names {
 		row, turned, problem, err := refSync(ctx, e.st, def, name)
+		if err == nil && slices.Contains(FilterSyncs(def), name) { // its own words for a filter
+			problem, err = filterSyncProblem(ctx, e.st, def, name)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -114,8 +170,50 @@ func (e *Engine) loadRefLinks(ctx context.Context, def Definition) (mapping.Link
 			}
 		}
 		l.ab[name], l.ba[name], l.linkedB[name] = ab, ba, linked
+		if row.ID != 0 && slices.Contains(FilterSyncs(def), name) {
+			if l.held[name], err = e.heldForMatching(ctx, row.ID, turned); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return l, nil
+}
+
+// heldForMatching lists the records sync refID's open review holds for a
+// person to match (kinds unmatched and ambiguous), as "a:"+id or "b:"+id
+// of our sides: a contacts sync that has a HubSpot contact in review
+// still has it, and a leads sync must not make it a Lead meanwhile.
+func (e *Engine) heldForMatching(ctx context.Context, refID int64, turned bool) (map[string]bool, error) {
+	rows, err := e.st.Reviews(ctx, refID, "", "open")
+	if err != nil {
+		return nil, err
+	}
+	held := map[string]bool{}
+	for _, r := range rows {
+		if r.Kind != "unmatched" && r.Kind != "ambiguous" {
+			continue
+		}
+		side := r.Side
+		if turned {
+			side = otherSide(side)
+		}
+		held[side+":"+r.RecordID] = true
+	}
+	return held, nil
+}
+
+// linkedOrHeld says whether sync links our side's record id to a live
+// record, or holds it in review to be matched.
+func (l refLinks) linkedOrHeld(sync, side, id string) bool {
+	if l.held[sync][side+":"+id] {
+		return true
+	}
+	if side == "a" {
+		_, ok := l.ab[sync][id]
+		return ok
+	}
+	_, ok := l.ba[sync][id]
+	return ok
 }
 
 // followMerges adds to the translations of sync refID (ab: our A id -> B

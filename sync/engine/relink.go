@@ -63,7 +63,7 @@ func (p *planner) relinkOne(ctx context.Context, side, master string, olds []sto
 		return nil
 	}
 	other := store.DecodeFields(old.Other.Fields)
-	if other[badField] != "" || !passes(p.filters(side), fields) || !passes(p.filters(otherSide(side)), other) {
+	if other[badField] != "" || !p.passes(side, master, fields) || !p.passes(otherSide(side), old.OtherID, other) {
 		return nil // as a pair, visit would skip it: the merge is held as before
 	}
 	self := recView{id: master, fields: fields, modified: mp.Rec.Modified}
