@@ -85,6 +85,7 @@ func DemoSyncs(c DemoConnections) []engine.Definition {
 	return []engine.Definition{
 		DemoCompaniesSync(DemoCompaniesName, hs, c.Salesforce),
 		DemoSyncWithCompanies(DemoContactsName, hs, c.Salesforce, DemoCompaniesName),
+		DemoLeadsSync(DemoLeadsName, hs, c.Salesforce, DemoContactsName),
 		DemoDealsSync(DemoDealsName, hs, c.Salesforce, DemoCompaniesName),
 		DemoTasksSync("demo-tasks", hs, c.Salesforce, DemoContactsName),
 		DemoMeetingsSync("demo-meetings", hs, c.Salesforce, DemoContactsName),
@@ -163,6 +164,9 @@ func DemoBuyingRoles() map[string]string {
 // not linked yet waits, and is written once it is linked.
 func DemoSyncWithCompanies(name, hubspotConn, salesforceConn, companies string) engine.Definition {
 	def := DemoSync(name, hubspotConn, salesforceConn)
+	// A HubSpot contact with no Salesforce Contact becomes a Lead through
+	// the leads sync (DemoLeadsSync), as HubSpot's integration makes it.
+	def.Unmatched = engine.UnmatchedCreateInA
 	def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "AccountId", Transform: "link:" + companies}, DemoOwner("OwnerId"))
 	return def
 }

@@ -54,7 +54,8 @@ func (o SyncOutcome) Line() string {
 
 // RunOrder orders syncs so that each runs after the syncs whose links its
 // link:SYNC rows translate through (companies before the contacts and
-// deals that name them, contacts before their activities), by name
+// deals that name them, contacts before their activities) and its
+// linked:SYNC filters ask about (contacts before leads), by name
 // otherwise, so one run of all of them writes references the same run
 // linked. A sync in a cycle, or naming a sync not in defs, keeps its place
 // by name.
@@ -74,7 +75,7 @@ func RunOrder(defs []engine.Definition) []string {
 			return // placed, or a cycle: leave it where name order puts it
 		}
 		state[n] = 1
-		deps := mapping.LinkedSyncs(byName[n].Fields)
+		deps := append(mapping.LinkedSyncs(byName[n].Fields), engine.FilterSyncs(byName[n])...)
 		slices.Sort(deps)
 		for _, dep := range deps {
 			if _, ok := byName[dep]; ok && dep != n {

@@ -205,8 +205,8 @@ func (a *App) Syncs(ctx context.Context) ([]SyncView, error) {
 
 // DeleteSync deletes a sync with its links, history and queues. Records in
 // the CRMs are never touched. A sync whose links another sync translates
-// references through (transform link:NAME) is refused: deleting it would
-// leave that sync unable to plan.
+// references through (transform link:NAME) or filters by (linked:NAME) is
+// refused: deleting it would leave that sync unable to plan.
 func (a *App) DeleteSync(ctx context.Context, name string) error {
 	rows, err := a.db.Syncs(ctx)
 	if err != nil {
@@ -219,6 +219,9 @@ func (a *App) DeleteSync(ctx context.Context, name string) error {
 		}
 		if slices.Contains(mapping.LinkedSyncs(def.Fields), name) {
 			return fmt.Errorf("sync %q cannot be deleted: sync %q translates references through its links (transform link:%s); change or delete %q first", name, r.Name, name, r.Name)
+		}
+		if slices.Contains(engine.FilterSyncs(def), name) {
+			return fmt.Errorf("sync %q cannot be deleted: sync %q filters its records by its links (filter linked:%s); change or delete %q first", name, r.Name, name, r.Name)
 		}
 	}
 	if err := a.db.DeleteSync(ctx, name); err != nil {

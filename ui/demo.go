@@ -133,7 +133,7 @@ func (u *UI) offerDemoSync() {
 	msg := "HubSpot, Salesforce, Pipedrive, Zoho CRM and Dynamics 365 sandboxes and Mailchimp, Klaviyo and Brevo sandboxes are connected.\n\n" +
 		fmt.Sprintf("Create the %d ready-made two-way syncs? Between HubSpot and each of the other four CRMs:\n", len(app.DemoSyncs(demoConnections))) +
 		"• companies (by web domain; Pipedrive by name),\n" +
-		"• contacts (by email) and deals (by name), each with its company,\n" +
+		"• contacts (by email) and deals (by name), each with its company; with Salesforce, a HubSpot contact with no Contact is a Lead until a rep converts it,\n" +
 		"• tasks (by subject), meetings and calls (by title) and notes (by their text), each with its contact;\n" +
 		"all but the notes with their owner, people matched by email;\n" +
 		"and HubSpot contacts ↔ the Mailchimp audience, ↔ the Klaviyo profiles and ↔ the Brevo contacts (by email; sync never subscribes anyone).\n\n" +

@@ -66,7 +66,8 @@ var directionChoices = []struct {
 
 // Policy choices as people read them, with the stored value.
 var unmatchedChoices = [][2]string{
-	{engine.UnmatchedCreate, "Create it in the other CRM"}, {engine.UnmatchedSkip, "Skip it"}, {engine.UnmatchedReview, "Send it to Review"}}
+	{engine.UnmatchedCreate, "Create it in the other CRM"}, {engine.UnmatchedCreateInA, "Create B's in A; skip A's"},
+	{engine.UnmatchedCreateInB, "Create A's in B; skip B's"}, {engine.UnmatchedSkip, "Skip it"}, {engine.UnmatchedReview, "Send it to Review"}}
 var conflictChoices = [][2]string{
 	{engine.ConflictNewer, "The newer change wins"}, {engine.ConflictPreferA, "Side A wins"}, {engine.ConflictPreferB, "Side B wins"}, {engine.ConflictReview, "Send it to Review"}}
 

@@ -315,13 +315,11 @@ func (e *editor) updateRequired() {
 			msgs = append(msgs, fmt.Sprintf("Side %s requires %s on create, and no mapping writes it.", label, strings.Join(missing, ", ")))
 		}
 	}
-	if e.def.Unmatched == engine.UnmatchedCreate {
-		if e.def.Direction != mapping.BtoA {
-			check(1, "B", func(f mapping.Field) string { return f.B })
-		}
-		if e.def.Direction != mapping.AtoB {
-			check(0, "A", func(f mapping.Field) string { return f.A })
-		}
+	if e.def.CreatesIn("b") && e.def.Direction != mapping.BtoA {
+		check(1, "B", func(f mapping.Field) string { return f.B })
+	}
+	if e.def.CreatesIn("a") && e.def.Direction != mapping.AtoB {
+		check(0, "A", func(f mapping.Field) string { return f.A })
 	}
 	setLines(e.required, msgs)
 }
@@ -356,6 +354,11 @@ func (e *editor) rebuildFilters() {
 		for i := range *list {
 			f := &(*list)[i]
 			opts, back := fieldChoices(e.schema[side], "", false)
+			if _, linked := f.LinkedBy(); linked {
+				// Not a field: another sync's links (engine.Filter), shown
+				// as written so that it is seen and kept.
+				opts, back[f.Field] = append([]string{f.Field}, opts...), f.Field
+			}
 			fieldSel := widget.NewSelect(opts, func(s string) { (*list)[i].Field = back[s]; e.changed() })
 			fieldSel.SetSelected(labelFor(opts, back, f.Field))
 			op := widget.NewSelect(engine.FilterOps, func(s string) { (*list)[i].Op = s; e.changed() })

@@ -182,7 +182,7 @@ func (l *live) connectSandbox() {
 	l.see("Connect your first CRM")
 	l.tap("Try the sandbox")
 	l.see("Sandbox connected")
-	l.see("Create the 31 ready-made two-way syncs?")
+	l.see("Create the 32 ready-made two-way syncs?")
 	cs, err := l.a.Connections(context.Background())
 	if err != nil || len(cs) != 8 {
 		l.t.Fatalf("connections after the sandbox flow: %v %v", cs, err)
@@ -249,12 +249,18 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	if c.CreateA+c.CreateB == 0 {
 		t.Fatalf("the demo plan creates nothing: %+v", c)
 	}
-	// HubSpot's unsubscribed contacts carry their opt-out to Salesforce,
-	// and the preview says so before anything is written.
-	if c.OptOut == 0 {
-		t.Fatalf("the demo plan carries no email opt-out: %+v", c)
+	// HubSpot's unsubscribed contacts with no Salesforce Contact become
+	// Leads with their opt-out, and the leads preview says so before
+	// anything is written.
+	leads, err := l.a.Run(ctx, app.DemoLeadsName, app.RunOptions{DryRun: true})
+	if err != nil || leads.Plan.Counts.OptOut == 0 {
+		t.Fatalf("the leads plan carries no email opt-out: %v %+v", err, leads.Plan.Counts)
 	}
-	l.see(itoa(c.OptOut) + " email opt-out(s) carried to the other CRM")
+	l.ui(func() { l.u.openPreview(app.DemoLeadsName) })
+	l.see("Preview of " + app.DemoLeadsName)
+	l.see(itoa(leads.Plan.Counts.OptOut) + " email opt-out(s) carried to the other CRM")
+	l.ui(func() { l.u.openPreview(demoSyncName) })
+	l.see("Preview of " + demoSyncName)
 	for caption, n := range map[string]int{"create in A": c.CreateA, "create in B": c.CreateB, "link": c.Link} {
 		var got string
 		l.ui(func() { got = statOnScreen(l.u.Window(), caption) })
@@ -289,8 +295,8 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	// The companies and deals demo syncs were saved with it, unrun, on the
 	// Syncs screen.
 	defs := app.DemoSyncs(demoConnections)
-	if len(defs) != 31 {
-		t.Fatalf("%d ready-made syncs, want 31 (7 for each CRM beside HubSpot, 1 each for Mailchimp, Klaviyo and Brevo)", len(defs))
+	if len(defs) != 32 {
+		t.Fatalf("%d ready-made syncs, want 32 (7 for each CRM beside HubSpot, Salesforce's Leads, 1 each for Mailchimp, Klaviyo and Brevo)", len(defs))
 	}
 	for _, def := range defs {
 		if _, err := l.a.Sync(ctx, def.Name); err != nil {
@@ -595,7 +601,7 @@ func TestRemovedConnectionAndLostNetwork(t *testing.T) {
 }
 
 // TestSyncAllRunsEverySyncInOrder: Sync all on the Syncs screen runs the
-// 31 ready-made syncs once, each after the syncs it links through
+// 32 ready-made syncs once, each after the syncs it links through
 // (companies before the contacts and deals that name them, contacts
 // before their activities), and says how each ended. A first contacts
 // sync over its safety limit is not applied: the outcome names it and
@@ -643,4 +649,26 @@ func TestSyncAllRunsEverySyncInOrder(t *testing.T) {
 	first := slices.MinFunc(unconfirmed, func(a, b string) int { return cmp.Compare(runID[a], runID[b]) })
 	l.tap("Preview " + first)
 	l.see("Preview of " + first)
+}
+
+// TestEditorKeepsLinkedFilter: the ready-made leads sync's "linked:" filter
+// (another sync's links, not a field) shows in the editor as written and
+// is kept when the sync is saved.
+func TestEditorKeepsLinkedFilter(t *testing.T) {
+	l := newLive(t)
+	ctx := context.Background()
+	l.connectSandbox()
+	l.tap("Create demo sync")
+	l.see("Preview of " + demoSyncName)
+	l.ui(func() { l.u.openEditor(app.DemoLeadsName) })
+	l.see("fields loaded")
+	l.see("linked:" + demoSyncName)
+	l.tap("Save")
+	v, err := l.a.Sync(ctx, app.DemoLeadsName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := v.Definition.Filters.A; len(f) != 1 || f[0].Field != "linked:"+demoSyncName || f[0].Value != "false" {
+		t.Errorf("saved filters of side A: %+v", f)
+	}
 }

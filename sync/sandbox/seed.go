@@ -242,6 +242,9 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 	if err := seedActivities(hs, sf, hsContactIDs, sfContactIDs, team, seedVal, now); err != nil {
 		return err
 	}
+	if err := seedLeads(sf, hsPeople[shared:], companies, accIDs, sfUserIDs, seedVal, n, now); err != nil {
+		return err
+	}
 	hsDealRows := make([]dealRow, deals)
 	for i := range deals {
 		hsDealRows[i] = dealRow{name: hsDeals[i].Values[0], company: dealCompany[i]}
