@@ -192,6 +192,15 @@ func (l *live) connectSandbox() {
 	}
 }
 
+// createDemoSyncs connects the sandbox and creates the ready-made syncs,
+// which opens the contacts preview.
+func (l *live) createDemoSyncs() {
+	l.t.Helper()
+	l.connectSandbox()
+	l.tap("Create demo sync")
+	l.see("Preview of " + demoSyncName)
+}
+
 // TestReconnectSandboxConnection reconnects a sandbox connection of a
 // vendor other than HubSpot and Salesforce: through the sandbox's own
 // sign-in, not the form for a real CRM's client ID.
@@ -573,9 +582,7 @@ func allOf[T fyne.CanvasObject](w fyne.Window) []T {
 func TestRemovedConnectionAndLostNetwork(t *testing.T) {
 	l := newLive(t)
 	ctx := context.Background()
-	l.connectSandbox()
-	l.tap("Create demo sync")
-	l.see("Preview of " + demoSyncName)
+	l.createDemoSyncs()
 
 	// The network goes away: the preview says so and what to do.
 	l.srv.Close()
@@ -609,9 +616,7 @@ func TestRemovedConnectionAndLostNetwork(t *testing.T) {
 func TestSyncAllRunsEverySyncInOrder(t *testing.T) {
 	l := newLive(t)
 	ctx := context.Background()
-	l.connectSandbox()
-	l.tap("Create demo sync")
-	l.see("Preview of " + demoSyncName)
+	l.createDemoSyncs()
 	l.navigate(ScreenSyncs)
 	l.tap("Sync all")
 	l.see("Synced all")
@@ -657,9 +662,7 @@ func TestSyncAllRunsEverySyncInOrder(t *testing.T) {
 func TestEditorKeepsLinkedFilter(t *testing.T) {
 	l := newLive(t)
 	ctx := context.Background()
-	l.connectSandbox()
-	l.tap("Create demo sync")
-	l.see("Preview of " + demoSyncName)
+	l.createDemoSyncs()
 	l.ui(func() { l.u.openEditor(app.DemoLeadsName) })
 	l.see("fields loaded")
 	l.see("linked:" + demoSyncName)

@@ -3,13 +3,9 @@ package ui
 import (
 	"strconv"
 	"time"
-
-	"github.com/crmsync/crmsync/app"
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-func runOpts(trigger string) app.RunOptions { return app.RunOptions{Trigger: trigger} }
 
 // ago says how long ago t was, in words people read at a glance.
 func ago(t time.Time, now time.Time) string {

@@ -217,6 +217,21 @@ schedule: every 15m
 safety: {max_change_percent: 25, max_changes: 3, propagate_deletes: false}
 `
 
+// companiesYAML is a companies sync named name, by web domain.
+func companiesYAML(name string) string {
+	return "name: " + name + `
+a: {connection: hs, object: companies}
+b: {connection: sf, object: Account}
+direction: two-way
+match:
+  - {a: domain, b: Website, normalize: domain}
+unmatched: create
+conflict: newer
+fields:
+  - {a: name, b: Name, rule: unless-blank}
+`
+}
+
 type runJSON struct {
 	Plan struct {
 		Counts map[string]int `json:"counts"`
@@ -434,17 +449,7 @@ func TestCLIRunNamesWaitingSyncs(t *testing.T) {
 	h.connect(vs["salesforce"], "sf")
 	dir := t.TempDir()
 	companies := filepath.Join(dir, "companies.yaml")
-	os.WriteFile(companies, []byte(`name: companies
-a: {connection: hs, object: companies}
-b: {connection: sf, object: Account}
-direction: two-way
-match:
-  - {a: domain, b: Website, normalize: domain}
-unmatched: create
-conflict: newer
-fields:
-  - {a: name, b: Name, rule: unless-blank}
-`), 0o600)
+	os.WriteFile(companies, []byte(companiesYAML("companies")), 0o600)
 	contacts := filepath.Join(dir, "contacts.yaml")
 	os.WriteFile(contacts, []byte(strings.Replace(contactsYAML, "schedule:", "  - {a: associatedcompanyid, b: AccountId, transform: \"link:companies\"}\nschedule:", 1)), 0o600)
 	h.mustRun("sync", "apply", "-f", companies)
@@ -478,17 +483,7 @@ func TestCLIRunAll(t *testing.T) {
 	h.connect(vs["salesforce"], "sf")
 	dir := t.TempDir()
 	companies := filepath.Join(dir, "companies.yaml")
-	os.WriteFile(companies, []byte(`name: z-companies
-a: {connection: hs, object: companies}
-b: {connection: sf, object: Account}
-direction: two-way
-match:
-  - {a: domain, b: Website, normalize: domain}
-unmatched: create
-conflict: newer
-fields:
-  - {a: name, b: Name, rule: unless-blank}
-`), 0o600)
+	os.WriteFile(companies, []byte(companiesYAML("z-companies")), 0o600)
 	contacts := filepath.Join(dir, "contacts.yaml")
 	os.WriteFile(contacts, []byte(strings.Replace(contactsYAML, "schedule:", "  - {a: associatedcompanyid, b: AccountId, transform: \"link:z-companies\"}\nschedule:", 1)), 0o600)
 	h.mustRun("sync", "apply", "-f", companies)

@@ -2,40 +2,22 @@ package klaviyo
 
 import (
 	"context"
-	"net/http"
 	"net/url"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/conformance"
 	kvsim "github.com/crmsync/crmsync/sync/sandbox/klaviyo"
 )
 
-// listingsSent records the query of every profiles listing a client makes.
-type listingsSent struct {
-	mu   sync.Mutex
-	base http.RoundTripper
-	seen []url.Values
-}
-
-func (l *listingsSent) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/api/profiles") {
-		l.mu.Lock()
-		l.seen = append(l.seen, r.URL.Query())
-		l.mu.Unlock()
-	}
-	return l.base.RoundTrip(r)
-}
-
-func (l *listingsSent) last(t *testing.T) url.Values {
+// lastListing is the query of the last profiles listing log saw.
+func lastListing(t *testing.T, log *conformance.QueryLog) url.Values {
 	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.seen) == 0 {
+	qs := log.Take("/api/profiles")
+	if len(qs) == 0 {
 		t.Fatal("no profiles listing was made")
 	}
-	return l.seen[len(l.seen)-1]
+	return qs[len(qs)-1]
 }
 
 // A read marked with the fields a sync uses asks Klaviyo for a sparse
@@ -50,7 +32,7 @@ func TestReadOnlyTheFieldsAskedFor(t *testing.T) {
 		t.Fatal(err)
 	}
 	client, _ := e.signIn(t)
-	sent := &listingsSent{base: client.Transport}
+	sent := conformance.NewQueryLog(client.Transport)
 	client.Transport = sent
 	c := e.connectWith(t, client)
 	readAnn := func(ctx context.Context) map[string]string {
@@ -84,7 +66,7 @@ func TestReadOnlyTheFieldsAskedFor(t *testing.T) {
 	if v, ok := got[fPhone]; !ok || v != "" {
 		t.Errorf("phone_number = %q, %v; want a blank field: a missing one reads as not read", v, ok)
 	}
-	q := sent.last(t)
+	q := lastListing(t, sent)
 	if f, want := q.Get("fields[profile]"), "email,updated,first_name,location.city,phone_number,properties,subscriptions.email.marketing.consent"; f != want {
 		t.Errorf("fields[profile]=%q; want %q", f, want)
 	}
@@ -93,7 +75,7 @@ func TestReadOnlyTheFieldsAskedFor(t *testing.T) {
 	}
 
 	readAnn(connector.WithReadFields(t.Context(), []string{fLast}))
-	if q := sent.last(t); q.Get("fields[profile]") != "email,updated,last_name" || q.Has("additional-fields[profile]") {
+	if q := lastListing(t, sent); q.Get("fields[profile]") != "email,updated,last_name" || q.Has("additional-fields[profile]") {
 		t.Errorf("a read without the consent asked %v; want last_name and no subscriptions", q)
 	}
 
@@ -101,7 +83,7 @@ func TestReadOnlyTheFieldsAskedFor(t *testing.T) {
 	if all[fLast] != "Lee" || all["location.country"] != "Norway" || all["properties.Size"] != "5" || all[fConsent] != consentSubscribed {
 		t.Errorf("a read with no mark: %v; want every attribute", all)
 	}
-	if q := sent.last(t); q.Has("fields[profile]") || q.Get("additional-fields[profile]") != "subscriptions" {
+	if q := lastListing(t, sent); q.Has("fields[profile]") || q.Get("additional-fields[profile]") != "subscriptions" {
 		t.Errorf("an unmarked read asked %v; want every attribute and the subscriptions", q)
 	}
 }

@@ -2,41 +2,24 @@ package mailchimp
 
 import (
 	"context"
-	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/conformance"
 	mcsim "github.com/crmsync/crmsync/sync/sandbox/mailchimp"
 )
 
-// fieldsSent records the fields= of every member list call a client makes.
-type fieldsSent struct {
-	mu   sync.Mutex
-	base http.RoundTripper
-	seen []string
-}
-
-func (f *fieldsSent) RoundTrip(r *http.Request) (*http.Response, error) {
-	if strings.HasSuffix(r.URL.Path, "/members") && r.Method == http.MethodGet {
-		f.mu.Lock()
-		f.seen = append(f.seen, r.URL.Query().Get("fields"))
-		f.mu.Unlock()
-	}
-	return f.base.RoundTrip(r)
-}
-
-func (f *fieldsSent) last(t *testing.T) []string {
+// lastFields is the fields= of the last member list call log saw.
+func lastFields(t *testing.T, log *conformance.QueryLog) []string {
 	t.Helper()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.seen) == 0 {
+	qs := log.Take("/members")
+	if len(qs) == 0 {
 		t.Fatal("no member list call was made")
 	}
-	return strings.Split(f.seen[len(f.seen)-1], ",")
+	return strings.Split(qs[len(qs)-1].Get("fields"), ",")
 }
 
 // A read marked with the fields a sync uses asks Mailchimp for those
@@ -53,7 +36,7 @@ func TestReadOnlyTheFieldsAskedFor(t *testing.T) {
 	seed(t, e, list, mcsim.MemberSeed{Email: "ann@read.example", MergeFields: map[string]any{"FNAME": "Ann", "LNAME": "Lee"},
 		Interests: []string{topics.Interests[1].ID}, Tags: []string{"vip"}, Language: "fr", Created: time.Now().Add(-time.Hour)})
 	client, m := e.signIn(t)
-	sent := &fieldsSent{base: client.Transport}
+	sent := conformance.NewQueryLog(client.Transport)
 	client.Transport = sent
 	c, err := newConnector(client, m.APIBase(), testOptions())
 	if err != nil {
@@ -90,7 +73,7 @@ func TestReadOnlyTheFieldsAskedFor(t *testing.T) {
 	if v, ok := got["PHONE"]; !ok || v != "" {
 		t.Errorf("PHONE = %q, %v; want a blank field: a missing one reads as not read", v, ok)
 	}
-	asked := sent.last(t)
+	asked := lastFields(t, sent)
 	for _, want := range []string{"members.contact_id", "members.last_changed", "members.status", "members.email_address",
 		"members.merge_fields.FNAME", "members.merge_fields.PHONE", "members.interests", "members.tags", "total_items"} {
 		if !slices.Contains(asked, want) {
@@ -107,7 +90,7 @@ func TestReadOnlyTheFieldsAskedFor(t *testing.T) {
 	if all["LNAME"] != "Lee" || all[fLanguage] != "fr" || all[fVIP] != "false" {
 		t.Errorf("a read with no mark: %v; want every field", all)
 	}
-	if asked := sent.last(t); strings.Join(asked, ",") != memberFields {
+	if asked := lastFields(t, sent); strings.Join(asked, ",") != memberFields {
 		t.Errorf("an unmarked read asked fields=%v; want %s", asked, memberFields)
 	}
 }

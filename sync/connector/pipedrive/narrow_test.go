@@ -2,51 +2,19 @@ package pipedrive
 
 import (
 	"context"
-	"net/http"
-	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/conformance"
 	pdsim "github.com/crmsync/crmsync/sync/sandbox/pipedrive"
 )
 
-// queryRecorder keeps the query of every GET the connector sends, by path
-// (without the sandbox's prefix), to see what the sandbox received.
-type queryRecorder struct {
-	next http.RoundTripper
-	mu   sync.Mutex
-	sent map[string][]url.Values
-}
-
-func (r *queryRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Method == http.MethodGet {
-		r.mu.Lock()
-		path := strings.TrimPrefix(req.URL.Path, "/pipedrive")
-		r.sent[path] = append(r.sent[path], req.URL.Query())
-		r.mu.Unlock()
-	}
-	return r.next.RoundTrip(req)
-}
-
-// queries returns the queries sent to path since the last call, and forgets them.
-func (r *queryRecorder) queries(path string) []url.Values {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	q := r.sent[path]
-	delete(r.sent, path)
-	return q
-}
-
 // recordingConnector is a connector to e whose GETs rec sees.
-func recordingConnector(t *testing.T, e *env) (*Connector, *queryRecorder) {
+func recordingConnector(t *testing.T, e *env) (*Connector, *conformance.QueryLog) {
 	t.Helper()
 	client := *e.oauthClient(t)
-	rec := &queryRecorder{next: client.Transport, sent: map[string][]url.Values{}}
-	if rec.next == nil {
-		rec.next = http.DefaultTransport
-	}
+	rec := conformance.NewQueryLog(client.Transport)
 	client.Transport = rec
 	c, err := newConnector(&client, e.base, testOptions())
 	if err != nil {
@@ -78,9 +46,9 @@ func onlyRecord(t *testing.T, recs []connector.Record) map[string]string {
 }
 
 // customFieldsSent is the custom_fields of every list call sent to path.
-func customFieldsSent(t *testing.T, rec *queryRecorder, path string) []string {
+func customFieldsSent(t *testing.T, rec *conformance.QueryLog, path string) []string {
 	t.Helper()
-	qs := rec.queries(path)
+	qs := rec.Take(path)
 	if len(qs) == 0 {
 		t.Fatalf("no call to %s", path)
 	}

@@ -5,34 +5,23 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/conformance"
 	zsim "github.com/crmsync/crmsync/sync/sandbox/zoho"
 )
 
-// fieldsSent records the fields= of every record list the connector sends.
-type fieldsSent struct {
-	token string
-	mu    sync.Mutex
-	lists map[string][]string // module -> fields of its last list call
-}
-
-func (s *fieldsSent) RoundTrip(r *http.Request) (*http.Response, error) {
-	if q := r.URL.Query(); q.Has("sort_by") {
-		module := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
-		s.mu.Lock()
-		s.lists[module] = strings.Split(q.Get("fields"), ",")
-		s.mu.Unlock()
+// listedFields are the fields=, sorted, of the last record list (a call
+// with sort_by: a Read's, not a Lookup's) of module that log saw.
+func listedFields(log *conformance.QueryLog, module string) []string {
+	var last []string
+	for _, q := range log.Take("/" + module) {
+		if q.Has("sort_by") {
+			last = strings.Split(q.Get("fields"), ",")
+		}
 	}
-	return headerTransport(s.token).RoundTrip(r)
-}
-
-func (s *fieldsSent) of(module string) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Sorted(slices.Values(s.lists[module]))
+	return slices.Sorted(slices.Values(last))
 }
 
 // TestReadOnlyTheFieldsAskedFor: a Read whose ctx names fields asks Zoho
@@ -47,7 +36,7 @@ func TestReadOnlyTheFieldsAskedFor(t *testing.T) {
 		wide = append(wide, zsim.CustomField{APIName: fmt.Sprintf("Zz_Extra_%02d", i), Type: zsim.TypeText})
 	}
 	e := newEnv(t, zsim.Options{Seed: 29, CustomFields: map[string][]zsim.CustomField{"Contacts": wide}})
-	sent := &fieldsSent{token: e.sim.MintAccessToken(), lists: map[string][]string{}}
+	sent := conformance.NewQueryLog(headerTransport(e.sim.MintAccessToken()))
 	c, err := newConnector(&http.Client{Transport: sent}, e.base, testOptions())
 	if err != nil {
 		t.Fatal(err)
@@ -67,8 +56,8 @@ func TestReadOnlyTheFieldsAskedFor(t *testing.T) {
 
 	ask := connector.WithReadFields(t.Context(), []string{"Last_Name", "Phone", last, "No_Such_Field"})
 	got := readOne(t, c.Read(ask, "Contacts", ""), person.ID)
-	if want := []string{"Last_Name", "Modified_Time", "Phone", last}; !slices.Equal(sent.of("Contacts"), want) {
-		t.Errorf("a narrowed read sent fields=%v, want %v", sent.of("Contacts"), want)
+	if sentFields, want := listedFields(sent, "Contacts"), []string{"Last_Name", "Modified_Time", "Phone", last}; !slices.Equal(sentFields, want) {
+		t.Errorf("a narrowed read sent fields=%v, want %v", sentFields, want)
 	}
 	for k := range got {
 		if k != "Last_Name" && k != "Phone" && k != last && k != "Modified_Time" {
@@ -83,15 +72,15 @@ func TestReadOnlyTheFieldsAskedFor(t *testing.T) {
 	}
 
 	task := readOne(t, c.Read(connector.WithReadFields(t.Context(), []string{"Subject", "What_Id.Accounts"}), "Tasks", ""), "")
-	if want := []string{"Modified_Time", "Subject", "What_Id"}; !slices.Equal(sent.of("Tasks"), want) {
-		t.Errorf("a narrowed read of Tasks sent fields=%v, want %v", sent.of("Tasks"), want)
+	if sentFields, want := listedFields(sent, "Tasks"), []string{"Modified_Time", "Subject", "What_Id"}; !slices.Equal(sentFields, want) {
+		t.Errorf("a narrowed read of Tasks sent fields=%v, want %v", sentFields, want)
 	}
 	if task["What_Id.Accounts"] != acc.ID || task["Subject"] != "Renewal" {
 		t.Errorf("a narrowed task: %v, want What_Id.Accounts %s", task, acc.ID)
 	}
 
 	all := readOne(t, c.Read(t.Context(), "Contacts", ""), person.ID)
-	if n := len(sent.of("Contacts")); n != maxFields || all["First_Name"] != "Ada" {
+	if n := len(listedFields(sent, "Contacts")); n != maxFields || all["First_Name"] != "Ada" {
 		t.Errorf("an unmarked read sent %d fields and read %v; want Zoho's %d, First_Name among them", n, all, maxFields)
 	}
 	if _, ok := all[last]; ok {
