@@ -27,7 +27,7 @@ func TestLeadsUntilConverted(t *testing.T) {
 		app.DemoLeadsSync("leads", "hs", "sf", "contacts"))
 	runAll := func(round string) map[string]app.SyncOutcome {
 		t.Helper()
-		out, err := a.RunAll(ctx, true, nil)
+		out, err := a.RunAll(ctx, app.RunOptions{Confirm: true}, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", round, err)
 		}

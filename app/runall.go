@@ -91,13 +91,17 @@ func RunOrder(defs []engine.Definition) []string {
 	return out
 }
 
-// RunAll runs every sync once, as its Sync now would, one after another
-// in RunOrder: a paused sync is left alone; a plan over the safety limits
-// is not applied and waits for its preview (unless confirm); a sync that
-// fails does not stop the others. progress, when set, is called before
-// each sync with how many are done. It returns each sync's outcome in the
-// order run; an error only when the syncs cannot be listed or ctx ends.
-func (a *App) RunAll(ctx context.Context, confirm bool, progress func(done, total int, sync string)) ([]SyncOutcome, error) {
+// RunAll runs every sync once with opts (Trigger "manual" when unset), as
+// its Sync now would, one after another in RunOrder: a paused sync is left
+// alone; a plan over the safety limits is not applied and waits for its
+// preview (unless opts.Confirm); a sync that fails does not stop the
+// others. progress, when set, is called before each sync with how many are
+// done. It returns each sync's outcome in the order run; an error only
+// when the syncs cannot be listed or ctx ends.
+func (a *App) RunAll(ctx context.Context, opts RunOptions, progress func(done, total int, sync string)) ([]SyncOutcome, error) {
+	if opts.Trigger == "" {
+		opts.Trigger = "manual"
+	}
 	views, err := a.Syncs(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("run all syncs: %w", err)
@@ -121,7 +125,7 @@ func (a *App) RunAll(ctx context.Context, confirm bool, progress func(done, tota
 		if progress != nil {
 			progress(i, len(order), name)
 		}
-		res, err := a.Run(ctx, name, RunOptions{Trigger: "manual", Confirm: confirm})
+		res, err := a.Run(ctx, name, opts)
 		out = append(out, SyncOutcome{Sync: name, Result: res, Err: err})
 		if ctx.Err() != nil {
 			return out, fmt.Errorf("run all syncs: stopped during %s: %w", name, ctx.Err())

@@ -49,7 +49,7 @@ func TestRunAllSyncsInOrder(t *testing.T) {
 	}
 	eventsBefore := srv.Salesforce().Count("Event")
 	var announced []string
-	out, err := a.RunAll(ctx, false, func(done, total int, sync string) {
+	out, err := a.RunAll(ctx, app.RunOptions{}, func(done, total int, sync string) {
 		if total != 5 || done >= total {
 			t.Errorf("progress %d of %d for %s", done, total, sync)
 		}

@@ -39,7 +39,7 @@ func (u *UI) syncAll() {
 	}
 	bg(u, func(context.Context) ([]app.SyncOutcome, error) {
 		defer cancel()
-		return u.a.RunAll(ctx, false, progress)
+		return u.a.RunAll(ctx, app.RunOptions{}, progress)
 	}, func(out []app.SyncOutcome, err error) {
 		finished = true
 		d.Hide()

@@ -84,7 +84,7 @@ func (u *UI) syncAllInBackground() {
 		return
 	}
 	bg(u, func(ctx context.Context) ([]app.SyncOutcome, error) {
-		return u.a.RunAll(ctx, false, func(done, total int, sync string) {
+		return u.a.RunAll(ctx, app.RunOptions{}, func(done, total int, sync string) {
 			u.do(func() { u.setTrayStatus(fmt.Sprintf("crmsync: syncing %s (%d of %d)", sync, done+1, total)) })
 		})
 	}, func(out []app.SyncOutcome, err error) {

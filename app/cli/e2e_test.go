@@ -505,6 +505,19 @@ func TestCLIRunAll(t *testing.T) {
 	if len(all) != 2 || all[0].Sync != "z-companies" || all[1].Sync != "contacts" || all[1].Result == nil || all[1].Result.Status != "success" || all[1].Result.Created == 0 {
 		t.Fatalf("run --all --yes: %+v", all)
 	}
+	var runs []struct {
+		Sync    string `json:"sync"`
+		Trigger string `json:"trigger"`
+	}
+	json.Unmarshal([]byte(h.mustRun("runs", "--json")), &runs)
+	if len(runs) == 0 {
+		t.Fatal("runs --json lists no run")
+	}
+	for _, r := range runs {
+		if r.Trigger != "cli" {
+			t.Errorf("run of %s by `sync run --all` has trigger %q, want cli", r.Sync, r.Trigger)
+		}
+	}
 	if _, errs, code := h.run("sync", "run", "contacts", "--all"); code != 2 || !strings.Contains(errs, "not both") {
 		t.Fatalf("a name with --all: exit %d: %s", code, errs)
 	}

@@ -173,7 +173,7 @@ func (r *root) syncRunCmd() *cobra.Command {
 		},
 		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
 			if all {
-				out, err := a.RunAll(cmd.Context(), opts.Confirm, nil)
+				out, err := a.RunAll(cmd.Context(), app.RunOptions{Trigger: "cli", Confirm: opts.Confirm}, nil)
 				return r.reportRunAll(cmd, out, err)
 			}
 			opts.Trigger = "cli"
