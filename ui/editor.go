@@ -28,6 +28,7 @@ type editor struct {
 	existing bool
 	def      engine.Definition
 	conns    []app.ConnectionView
+	others   []app.SyncView // the saved syncs, for linked: filters
 
 	schema    [2]*connector.Schema
 	sample    [2]map[string]string
@@ -99,8 +100,9 @@ func (u *UI) openEditor(name string) {
 		return
 	}
 	type data struct {
-		def   engine.Definition
-		conns []app.ConnectionView
+		def    engine.Definition
+		conns  []app.ConnectionView
+		others []app.SyncView
 	}
 	u.openPane(container.NewStack(loading("the sync editor")))
 	bg(u, func(ctx context.Context) (data, error) {
@@ -108,18 +110,22 @@ func (u *UI) openEditor(name string) {
 		if err != nil {
 			return data{}, err
 		}
+		others, err := u.a.Syncs(ctx)
+		if err != nil {
+			return data{}, err
+		}
 		if name == "" {
-			return data{def: u.newDefinition(conns), conns: conns}, nil
+			return data{def: u.newDefinition(conns), conns: conns, others: others}, nil
 		}
 		v, err := u.a.Sync(ctx, name)
-		return data{def: v.Definition, conns: conns}, err
+		return data{def: v.Definition, conns: conns, others: others}, err
 	}, func(d data, err error) {
 		if err != nil {
 			showError(u.win, err)
 			u.refresh()
 			return
 		}
-		e := &editor{u: u, existing: name != "", def: d.def, conns: d.conns}
+		e := &editor{u: u, existing: name != "", def: d.def, conns: d.conns, others: d.others}
 		u.openPane(e.build())
 		e.loadSide(0)
 		e.loadSide(1)

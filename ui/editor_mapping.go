@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -347,6 +348,30 @@ func (e *editor) rebuildMatch() {
 	e.changed()
 }
 
+// linkedChoices are the linked:SYNC filter fields side (0 A, 1 B) can
+// use: the other saved syncs that join the same two connections with this
+// side's object on the same connection.
+func (e *editor) linkedChoices(side int) []string {
+	mine, other := e.def.A, e.def.B
+	if side == 1 {
+		mine, other = other, mine
+	}
+	var out []string
+	for _, s := range e.others {
+		d := s.Definition
+		if d.Name == e.def.Name {
+			continue
+		}
+		if d.A == mine && d.B.Connection == other.Connection || d.B == mine && d.A.Connection == other.Connection {
+			out = append(out, "linked:"+d.Name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func isLinkedFilter(f engine.Filter) bool { _, ok := f.LinkedBy(); return ok }
+
 // rebuildFilters redraws filters of both sides in one list.
 func (e *editor) rebuildFilters() {
 	e.filterBox.Objects = nil
@@ -354,12 +379,24 @@ func (e *editor) rebuildFilters() {
 		for i := range *list {
 			f := &(*list)[i]
 			opts, back := fieldChoices(e.schema[side], "", false)
-			if _, linked := f.LinkedBy(); linked {
-				// Not a field: another sync's links (engine.Filter), shown
-				// as written so that it is seen and kept.
-				opts, back[f.Field] = append([]string{f.Field}, opts...), f.Field
+			// Not fields: whether another sync has the record
+			// (engine.Filter's linked:SYNC), first.
+			linked := e.linkedChoices(side)
+			if _, ok := f.LinkedBy(); ok && !slices.Contains(linked, f.Field) {
+				linked = append(linked, f.Field) // kept as written
 			}
-			fieldSel := widget.NewSelect(opts, func(s string) { (*list)[i].Field = back[s]; e.changed() })
+			for j := len(linked) - 1; j >= 0; j-- {
+				opts, back[linked[j]] = append([]string{linked[j]}, opts...), linked[j]
+			}
+			fieldSel := widget.NewSelect(opts, func(s string) {
+				(*list)[i].Field = back[s]
+				if g := &(*list)[i]; isLinkedFilter(*g) && (g.Op != "eq" && g.Op != "neq" || g.Value != "true" && g.Value != "false") {
+					g.Op, g.Value = "eq", "false" // the records that sync does not have
+					e.rebuildFilters()
+					return
+				}
+				e.changed()
+			})
 			fieldSel.SetSelected(labelFor(opts, back, f.Field))
 			op := widget.NewSelect(engine.FilterOps, func(s string) { (*list)[i].Op = s; e.changed() })
 			op.SetSelected(f.Op)

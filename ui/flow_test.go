@@ -18,6 +18,7 @@ import (
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector/registry"
+	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/mapping"
 	"github.com/crmsync/crmsync/sync/sandbox"
 )
@@ -657,8 +658,8 @@ func TestSyncAllRunsEverySyncInOrder(t *testing.T) {
 }
 
 // TestEditorKeepsLinkedFilter: the ready-made leads sync's "linked:" filter
-// (another sync's links, not a field) shows in the editor as written and
-// is kept when the sync is saved.
+// (another sync's links, not a field) shows in the editor as written, a
+// new filter can pick one, and both are kept when the sync is saved.
 func TestEditorKeepsLinkedFilter(t *testing.T) {
 	l := newLive(t)
 	ctx := context.Background()
@@ -666,12 +667,29 @@ func TestEditorKeepsLinkedFilter(t *testing.T) {
 	l.ui(func() { l.u.openEditor(app.DemoLeadsName) })
 	l.see("fields loaded")
 	l.see("linked:" + demoSyncName)
+	// A new filter on A offers the syncs of the same connections and
+	// object as a choice; picking one fills in eq false.
+	l.tap("Add filter on A")
+	picked := false
+	l.ui(func() {
+		for _, sel := range allOf[*widget.Select](l.u.Window()) {
+			if sel.Selected == "" && slices.Contains(sel.Options, "linked:"+demoSyncName) {
+				sel.SetSelected("linked:" + demoSyncName)
+				picked = true
+				break
+			}
+		}
+	})
+	if !picked {
+		t.Fatal("the new filter's field picker offers no linked: choice")
+	}
 	l.tap("Save")
 	v, err := l.a.Sync(ctx, app.DemoLeadsName)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f := v.Definition.Filters.A; len(f) != 1 || f[0].Field != "linked:"+demoSyncName || f[0].Value != "false" {
-		t.Errorf("saved filters of side A: %+v", f)
+	want := engine.Filter{Field: "linked:" + demoSyncName, Op: "eq", Value: "false"}
+	if f := v.Definition.Filters.A; len(f) != 2 || f[0] != want || f[1] != want {
+		t.Errorf("saved filters of side A: %+v, want two of %+v", f, want)
 	}
 }
