@@ -4,9 +4,12 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
+	"github.com/crmsync/crmsync/sync/schedule"
 )
 
 // TestLeadsUntilConverted runs the ready-made companies, contacts and
@@ -134,5 +137,109 @@ func TestLeadsUntilConverted(t *testing.T) {
 		if s := o.Result.Summary; s.Created+s.Updated != 0 {
 			t.Errorf("%s wrote again: %s", name, o.Line())
 		}
+	}
+}
+
+// TestScheduledLeadsRunAfterContacts: a background run of the leads sync
+// first runs the contacts sync it filters by (both on a schedule), so a
+// HubSpot contact whose Contact is new in Salesforce is linked to that
+// Contact and not made a Lead as well.
+func TestScheduledLeadsRunAfterContacts(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 61, 20)
+	hs, sf := srv.HubSpot(), srv.Salesforce()
+	contacts := app.DemoSyncWithCompanies("contacts", "hs", "sf", "companies")
+	leads := app.DemoLeadsSync("leads", "hs", "sf", "contacts")
+	contacts.Schedule, leads.Schedule = "every 6h", "every 6h"
+	saveSyncs(t, a, app.DemoCompaniesSync("companies", "hs", "sf"), contacts, leads)
+	if _, err := a.RunAll(ctx, app.RunOptions{Confirm: true}, nil); err != nil {
+		t.Fatal(err)
+	}
+	const email = "new.both@example.com"
+	x, err := hs.Create("contacts", map[string]string{"email": email, "firstname": "New", "lastname": "Both", "company": "Both Inc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := sf.Create("Contact", map[string]string{"Email": email, "FirstName": "New", "LastName": "Both"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched, err := a.NewScheduler(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- sched.Run(sctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	if !sched.SyncNow("leads") {
+		t.Fatal("the scheduler does not know the leads sync")
+	}
+	for e := range sched.Events() {
+		if e.Sync == "leads" && (e.Kind == schedule.EventFailed || e.Kind == schedule.EventFinished) {
+			if e.Err != nil {
+				t.Fatalf("background leads run: %v", e.Err)
+			}
+			break
+		}
+	}
+	linked := false
+	for _, l := range syncLinks(t, a, "contacts") {
+		linked = linked || l.AID == x.ID && l.BID == c.ID
+	}
+	if !linked {
+		t.Error("the contacts sync did not run first: the new pair is not linked")
+	}
+	for _, r := range sf.Records("Lead") {
+		if strings.EqualFold(r.Fields["Email"], email) {
+			t.Errorf("Lead %s was made for a contact that has a Contact", r.ID)
+		}
+	}
+}
+
+// TestScheduledLeadsWaitForARunningContactsRun: when the contacts sync is
+// already running in its own turn, a background leads run waits for it to
+// end before it plans, rather than failing or running beside it.
+func TestScheduledLeadsWaitForARunningContactsRun(t *testing.T) {
+	ctx := context.Background()
+	a, _ := connectedSandbox(t, 67, 10)
+	contacts := app.DemoSyncWithCompanies("contacts", "hs", "sf", "companies")
+	leads := app.DemoLeadsSync("leads", "hs", "sf", "contacts")
+	contacts.Schedule, leads.Schedule = "every 6h", "every 6h"
+	saveSyncs(t, a, app.DemoCompaniesSync("companies", "hs", "sf"), contacts, leads)
+	row, err := a.DB().Sync(ctx, "contacts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, err := a.DB().OpenRun(ctx, row.ID, "schedule", 0) // the contacts sync's own turn, under way
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched, err := a.NewScheduler(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- sched.Run(sctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	sched.SyncNow("leads")
+	time.Sleep(2500 * time.Millisecond) // the leads run polls once a second
+	if runs, err := a.Runs(ctx, "leads", 5); err != nil || len(runs) != 0 {
+		t.Fatalf("the leads sync ran while the contacts run was open: %+v %v", runs, err)
+	}
+	if err := a.DB().FinishRun(ctx, store.RunRow{ID: open, SyncID: row.ID, Status: "success"}); err != nil {
+		t.Fatal(err)
+	}
+	for e := range sched.Events() {
+		if e.Sync == "leads" && (e.Kind == schedule.EventFailed || e.Kind == schedule.EventFinished) {
+			if e.Err != nil {
+				t.Fatalf("background leads run: %v", e.Err)
+			}
+			break
+		}
+	}
+	if runs, err := a.Runs(ctx, "leads", 5); err != nil || len(runs) != 1 || runs[0].Run.Status != "success" {
+		t.Fatalf("after the contacts run ended, leads runs: %+v %v", runs, err)
 	}
 }

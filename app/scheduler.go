@@ -2,8 +2,12 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
+	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/schedule"
 )
 
@@ -45,6 +49,9 @@ func orManual(s string) string {
 // scheduledRun is a background run. It never confirms a plan over the safety
 // limits: that needs a person, so it fails loudly and waits.
 func (a *App) scheduledRun(ctx context.Context, name, trigger string) error {
+	if err := a.runFilterSyncsFirst(ctx, name, trigger); err != nil {
+		return err
+	}
 	res, err := a.Run(ctx, name, RunOptions{Trigger: trigger})
 	if err != nil {
 		return err
@@ -57,6 +64,55 @@ func (a *App) scheduledRun(ctx context.Context, name, trigger string) error {
 			why = "; most: " + res.Failures[0].Line()
 		}
 		return fmt.Errorf("sync %s: run %d %s: %s%s", name, s.RunID, s.Status, s.Message, why)
+	}
+	return nil
+}
+
+// runFilterSyncsFirst runs, before a background run of sync name, the
+// syncs its linked: filters ask about that run on a schedule of their own,
+// as Sync all orders them: a leads sync must see the contacts sync's links
+// of Contacts new in Salesforce, or it would make those people Leads too.
+// One already running in its own turn is waited for; one that fails is
+// logged and its own turn reports it. (A link: reference needs nothing: it
+// waits for a later run.)
+func (a *App) runFilterSyncsFirst(ctx context.Context, name, trigger string) error {
+	v, err := a.Sync(ctx, name)
+	if err != nil {
+		return err
+	}
+	for _, dep := range engine.FilterSyncs(v.Definition) {
+		dv, err := a.Sync(ctx, dep)
+		if err != nil {
+			return fmt.Errorf("sync %s: %w", name, err)
+		}
+		if dv.Paused || orManual(dv.Definition.Schedule) == schedule.Manual {
+			continue // its links move when a person runs it
+		}
+		_, err = a.Run(ctx, dep, RunOptions{Trigger: trigger})
+		for errors.Is(err, store.ErrRunOpen) {
+			select { // its own turn is running: wait for it to end
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Second):
+			}
+			err = a.waitForRun(ctx, dv.ID)
+		}
+		if err != nil {
+			a.log.Warn("the sync a background run filters by failed first", "sync", name, "first", dep, "err", err)
+		}
+	}
+	return nil
+}
+
+// waitForRun returns store.ErrRunOpen while sync syncID's newest run is
+// still running, and nil once it has ended.
+func (a *App) waitForRun(ctx context.Context, syncID int64) error {
+	runs, err := a.db.Runs(ctx, syncID, 1)
+	if err != nil {
+		return err
+	}
+	if len(runs) > 0 && runs[0].Status == "running" {
+		return store.ErrRunOpen
 	}
 	return nil
 }
