@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/sync/schedule"
 )
 
 // TestRunFailuresGrouped: a run where records fail in two ways says how,
@@ -78,24 +77,11 @@ func TestRunFailuresGrouped(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sched, err := a.NewScheduler(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- sched.Run(sctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	sched := startScheduler(t, a)
 	if !sched.SyncNow("meetings") {
 		t.Fatal("the scheduler does not know the meetings sync")
 	}
-	for e := range sched.Events() {
-		if e.Sync != "meetings" || (e.Kind != schedule.EventFailed && e.Kind != schedule.EventFinished) {
-			continue
-		}
-		if e.Kind != schedule.EventFailed || !strings.Contains(e.Err.Error(), "most: 2 × sf Event · ") || !strings.Contains(e.Err.Error(), "REQUIRED_FIELD_MISSING") {
-			t.Fatalf("background run: %s %v; want a failure naming the two new meetings without an end", e.Kind, e.Err)
-		}
-		break
+	if err := backgroundRunEnds(sched, "meetings"); err == nil || !strings.Contains(err.Error(), "most: 2 × sf Event · ") || !strings.Contains(err.Error(), "REQUIRED_FIELD_MISSING") {
+		t.Fatalf("background run: %v; want a failure naming the two new meetings without an end", err)
 	}
 }

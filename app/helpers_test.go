@@ -9,6 +9,7 @@ import (
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/sandbox"
+	"github.com/crmsync/crmsync/sync/schedule"
 )
 
 func fmtSscan(s string, v any) (int, error) { return fmt.Sscan(s, v) }
@@ -70,4 +71,33 @@ func saveSyncs(t *testing.T, a *app.App, defs ...engine.Definition) {
 			t.Fatalf("save sync %s: %v", def.Name, err)
 		}
 	}
+}
+
+// startScheduler runs a's background scheduler until the test ends.
+func startScheduler(t *testing.T, a *app.App) *schedule.Scheduler {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	sched, err := a.NewScheduler(ctx)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- sched.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return sched
+}
+
+// backgroundRunEnds waits for the scheduler's next run of sync to end and
+// returns its error (nil when it finished).
+func backgroundRunEnds(sched *schedule.Scheduler, sync string) error {
+	for e := range sched.Events() {
+		if e.Sync == sync && (e.Kind == schedule.EventFailed || e.Kind == schedule.EventFinished) {
+			if e.Kind == schedule.EventFailed && e.Err == nil {
+				return fmt.Errorf("sync %s failed without an error", sync)
+			}
+			return e.Err
+		}
+	}
+	return fmt.Errorf("the scheduler stopped before sync %s ended", sync)
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
-	"github.com/crmsync/crmsync/sync/schedule"
 )
 
 // TestLeadsUntilConverted runs the ready-made companies, contacts and
@@ -164,24 +163,12 @@ func TestScheduledLeadsRunAfterContacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sched, err := a.NewScheduler(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- sched.Run(sctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	sched := startScheduler(t, a)
 	if !sched.SyncNow("leads") {
 		t.Fatal("the scheduler does not know the leads sync")
 	}
-	for e := range sched.Events() {
-		if e.Sync == "leads" && (e.Kind == schedule.EventFailed || e.Kind == schedule.EventFinished) {
-			if e.Err != nil {
-				t.Fatalf("background leads run: %v", e.Err)
-			}
-			break
-		}
+	if err := backgroundRunEnds(sched, "leads"); err != nil {
+		t.Fatalf("background leads run: %v", err)
 	}
 	linked := false
 	for _, l := range syncLinks(t, a, "contacts") {
@@ -215,14 +202,7 @@ func TestScheduledLeadsWaitForARunningContactsRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sched, err := a.NewScheduler(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- sched.Run(sctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	sched := startScheduler(t, a)
 	sched.SyncNow("leads")
 	time.Sleep(2500 * time.Millisecond) // the leads run polls once a second
 	if runs, err := a.Runs(ctx, "leads", 5); err != nil || len(runs) != 0 {
@@ -231,13 +211,8 @@ func TestScheduledLeadsWaitForARunningContactsRun(t *testing.T) {
 	if err := a.DB().FinishRun(ctx, store.RunRow{ID: open, SyncID: row.ID, Status: "success"}); err != nil {
 		t.Fatal(err)
 	}
-	for e := range sched.Events() {
-		if e.Sync == "leads" && (e.Kind == schedule.EventFailed || e.Kind == schedule.EventFinished) {
-			if e.Err != nil {
-				t.Fatalf("background leads run: %v", e.Err)
-			}
-			break
-		}
+	if err := backgroundRunEnds(sched, "leads"); err != nil {
+		t.Fatalf("background leads run: %v", err)
 	}
 	if runs, err := a.Runs(ctx, "leads", 5); err != nil || len(runs) != 1 || runs[0].Run.Status != "success" {
 		t.Fatalf("after the contacts run ended, leads runs: %+v %v", runs, err)
