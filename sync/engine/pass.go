@@ -293,16 +293,17 @@ func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits
 				}
 			}
 			rule, evidence := fmt.Sprintf("match:%d", i+1), fmt.Sprintf("%s = %q", p.ruleLabel(i), k)
-			if o, ok := byID[others[0].ID]; ok && !o.Deleted && !p.passes(other, o.ID, store.DecodeFields(o.Fields)) {
-				// The match is a record the sync leaves out (a converted
-				// Lead): linking would write to it, creating would
-				// duplicate it.
-				p.plan.addSkip(side, r.id, fmt.Sprintf("its match %s on side %s (%s) is outside this sync's filters", o.ID, strings.ToUpper(other), evidence))
-				return nil
-			}
 			if o, ok := byID[others[0].ID]; ok && !o.Deleted {
+				fields := store.DecodeFields(o.Fields) // once: the filters and the merge read it
+				if !p.passes(other, o.ID, fields) {
+					// The match is a record the sync leaves out (a
+					// converted Lead): linking would write to it,
+					// creating would duplicate it.
+					p.plan.addSkip(side, r.id, fmt.Sprintf("its match %s on side %s (%s) is outside this sync's filters", o.ID, strings.ToUpper(other), evidence))
+					return nil
+				}
 				self := recView{id: r.id, fields: r.fields, modified: r.modified}
-				p.linkViews(side, self, recView{id: o.ID, fields: store.DecodeFields(o.Fields), modified: o.Modified}, rule, evidence, 0)
+				p.linkViews(side, self, recView{id: o.ID, fields: fields, modified: o.Modified}, rule, evidence, 0)
 				return nil
 			}
 			return p.link(ctx, side, r.id, others[0].ID, rule, evidence, 0)
