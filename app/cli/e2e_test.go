@@ -440,20 +440,29 @@ func TestNoDisplayIsOneSentence(t *testing.T) {
 	}
 }
 
-// TestCLIRunNamesWaitingSyncs: after a companies run that links what the
-// contacts sync's references wait for, the CLI says so, in text and JSON.
-func TestCLIRunNamesWaitingSyncs(t *testing.T) {
+// companiesAndContacts connects the HubSpot and Salesforce sandboxes and
+// applies a companies sync named companies and the contacts sync with a
+// company row through its links.
+func companiesAndContacts(t *testing.T, companies string) *harness {
+	t.Helper()
 	h := newHarness(t)
 	vs := h.startSandbox()
 	h.connect(vs["hubspot"], "hs")
 	h.connect(vs["salesforce"], "sf")
 	dir := t.TempDir()
-	companies := filepath.Join(dir, "companies.yaml")
-	os.WriteFile(companies, []byte(companiesYAML("companies")), 0o600)
-	contacts := filepath.Join(dir, "contacts.yaml")
-	os.WriteFile(contacts, []byte(strings.Replace(contactsYAML, "schedule:", "  - {a: associatedcompanyid, b: AccountId, transform: \"link:companies\"}\nschedule:", 1)), 0o600)
-	h.mustRun("sync", "apply", "-f", companies)
-	h.mustRun("sync", "apply", "-f", contacts)
+	file := filepath.Join(dir, "companies.yaml")
+	os.WriteFile(file, []byte(companiesYAML(companies)), 0o600)
+	h.mustRun("sync", "apply", "-f", file)
+	file = filepath.Join(dir, "contacts.yaml")
+	os.WriteFile(file, []byte(strings.Replace(contactsYAML, "schedule:", "  - {a: associatedcompanyid, b: AccountId, transform: \"link:"+companies+"\"}\nschedule:", 1)), 0o600)
+	h.mustRun("sync", "apply", "-f", file)
+	return h
+}
+
+// TestCLIRunNamesWaitingSyncs: after a companies run that links what the
+// contacts sync's references wait for, the CLI says so, in text and JSON.
+func TestCLIRunNamesWaitingSyncs(t *testing.T) {
+	h := companiesAndContacts(t, "companies")
 	h.mustRun("sync", "run", "contacts", "--yes")
 	out := h.mustRun("sync", "run", "companies", "--yes")
 	if !strings.Contains(out, `Sync "contacts" has`) || !strings.Contains(out, "references waiting for this sync's links") {
@@ -477,17 +486,7 @@ func TestCLIRunNamesWaitingSyncs(t *testing.T) {
 // stops that sync alone (exit 3) and --yes applies it; a name with --all
 // is a usage error.
 func TestCLIRunAll(t *testing.T) {
-	h := newHarness(t)
-	vs := h.startSandbox()
-	h.connect(vs["hubspot"], "hs")
-	h.connect(vs["salesforce"], "sf")
-	dir := t.TempDir()
-	companies := filepath.Join(dir, "companies.yaml")
-	os.WriteFile(companies, []byte(companiesYAML("z-companies")), 0o600)
-	contacts := filepath.Join(dir, "contacts.yaml")
-	os.WriteFile(contacts, []byte(strings.Replace(contactsYAML, "schedule:", "  - {a: associatedcompanyid, b: AccountId, transform: \"link:z-companies\"}\nschedule:", 1)), 0o600)
-	h.mustRun("sync", "apply", "-f", companies)
-	h.mustRun("sync", "apply", "-f", contacts)
+	h := companiesAndContacts(t, "z-companies")
 
 	out, errs, code := h.run("sync", "run", "--all")
 	if code != 3 || !strings.Contains(out, "z-companies: success") || !strings.Contains(out, "contacts: not applied, it needs your confirmation") {

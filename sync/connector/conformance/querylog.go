@@ -1,10 +1,14 @@
 package conformance
 
 import (
+	"iter"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
+	"testing"
+
+	"github.com/crmsync/crmsync/sync/connector"
 )
 
 // QueryLog is an http.RoundTripper that keeps the query of every GET a
@@ -48,4 +52,23 @@ func (l *QueryLog) Take(suffix string) []url.Values {
 		}
 	}
 	return out
+}
+
+// FindRead reads the pages of a connector's Read until a record match
+// accepts, and returns it; the test fails on a read error or when no
+// record matches.
+func FindRead(t testing.TB, pages iter.Seq2[connector.Page, error], match func(connector.Record) bool) connector.Record {
+	t.Helper()
+	for p, err := range pages {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range p.Records {
+			if match(r) {
+				return r
+			}
+		}
+	}
+	t.Fatal("no record read matches")
+	return connector.Record{}
 }

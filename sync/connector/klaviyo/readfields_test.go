@@ -37,18 +37,7 @@ func TestReadOnlyTheFieldsAskedFor(t *testing.T) {
 	c := e.connectWith(t, client)
 	readAnn := func(ctx context.Context) map[string]string {
 		t.Helper()
-		for p, err := range c.Read(ctx, objProfiles, "") {
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range p.Records {
-				if r.Fields[fEmail] == "ann@read.example" {
-					return r.Fields
-				}
-			}
-		}
-		t.Fatal("Ann was not read")
-		return nil
+		return conformance.FindRead(t, c.Read(ctx, objProfiles, ""), func(r connector.Record) bool { return r.Fields[fEmail] == "ann@read.example" }).Fields
 	}
 
 	asked := []string{fFirst, fPhone, "location.city", "properties.Plan", fConsent, "no_such_field"}

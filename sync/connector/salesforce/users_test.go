@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/conformance"
 	sfsim "github.com/crmsync/crmsync/sync/sandbox/salesforce"
 )
 
@@ -74,18 +75,7 @@ func TestReadOnlyTheFieldsAskedFor(t *testing.T) {
 	}
 	c := o.connect(t, 0)
 	read := func(ctx context.Context) map[string]string {
-		for p, err := range c.Read(ctx, "Contact", "") {
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range p.Records {
-				if r.Fields["Email"] == "read@example.com" {
-					return r.Fields
-				}
-			}
-		}
-		t.Fatal("the Contact was not read")
-		return nil
+		return conformance.FindRead(t, c.Read(ctx, "Contact", ""), func(r connector.Record) bool { return r.Fields["Email"] == "read@example.com" }).Fields
 	}
 	got := read(connector.WithReadFields(t.Context(), []string{"Email", "LastName", "Phone"}))
 	for k := range got {
