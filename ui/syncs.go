@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -16,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/mapping"
 )
 
@@ -67,12 +69,141 @@ func (u *UI) syncList(syncs []app.SyncView, conns []app.ConnectionView, newSync 
 	// Sync all runs them in the order their links need (companies before
 	// the contacts that name them), as the ready-made syncs do.
 	all := widget.NewButtonWithIcon("Sync all", theme.MediaFastForwardIcon(), u.syncAll)
-	header := container.NewBorder(nil, nil, title("Syncs"), container.NewHBox(all, newSync))
-	rows := container.NewVBox()
-	for _, s := range syncs {
-		rows.Add(u.syncCard(s, conns))
+	filter := widget.NewEntry()
+	filter.SetPlaceHolder("Filter by name, object or connection")
+	filter.SetText(u.syncFilter)
+	header := container.NewBorder(nil, nil, title("Syncs"), container.NewHBox(all, newSync), filter)
+	groups := groupSyncs(syncs)
+	list := container.NewStack()
+	show := func() {
+		list.Objects = []fyne.CanvasObject{u.syncGroupsView(groups, conns)}
+		list.Refresh()
 	}
-	return container.NewBorder(header, nil, nil, nil, container.NewVScroll(rows))
+	filter.OnChanged = func(q string) {
+		u.syncFilter = q
+		show()
+	}
+	show()
+	return container.NewBorder(header, nil, nil, nil, container.NewVScroll(list))
+}
+
+// syncGroup is the syncs between one pair of connections.
+type syncGroup struct {
+	key   string // "hs ←→ sf", as its first sync has them
+	syncs []app.SyncView
+}
+
+// groupSyncs groups syncs by their pair of connections, whichever side
+// each connection is on, titled as the first sync run names them (HubSpot
+// first in the ready-made ones), pairs in title order, and each pair's syncs in
+// the order Sync all runs them (companies before the contacts and deals
+// that link through them, contacts before their leads and activities).
+func groupSyncs(syncs []app.SyncView) []syncGroup {
+	defs := make([]engine.Definition, len(syncs))
+	byName := make(map[string]app.SyncView, len(syncs))
+	for i, s := range syncs {
+		defs[i] = s.Definition
+		byName[s.Definition.Name] = s
+	}
+	at := map[string]int{}
+	var groups []syncGroup
+	for _, name := range app.RunOrder(defs) {
+		s := byName[name]
+		a, b := s.Definition.A.Connection, s.Definition.B.Connection
+		pair := a + "\x00" + b
+		if b < a {
+			pair = b + "\x00" + a
+		}
+		i, ok := at[pair]
+		if !ok {
+			i = len(groups)
+			at[pair] = i
+			groups = append(groups, syncGroup{key: a + " ←→ " + b})
+		}
+		groups[i].syncs = append(groups[i].syncs, s)
+	}
+	slices.SortStableFunc(groups, func(x, y syncGroup) int { return strings.Compare(x.key, y.key) })
+	return groups
+}
+
+// syncMatches says whether a sync's name, objects or connections contain
+// the filter's text, case aside.
+func syncMatches(s app.SyncView, filter string) bool {
+	q := strings.ToLower(strings.TrimSpace(filter))
+	d := s.Definition
+	for _, text := range []string{d.Name, d.A.Object, d.B.Object, d.A.Connection, d.B.Connection} {
+		if strings.Contains(strings.ToLower(text), q) {
+			return true
+		}
+	}
+	return false
+}
+
+// syncGroupsView is one section per pair of connections, open unless the
+// user closed it (kept across reloads), with the cards the filter keeps.
+func (u *UI) syncGroupsView(groups []syncGroup, conns []app.ConnectionView) fyne.CanvasObject {
+	u.rememberClosedGroups()
+	acc := widget.NewAccordion()
+	acc.MultiOpen = true
+	var keys []string
+	for _, g := range groups {
+		cards := container.NewVBox()
+		for _, s := range g.syncs {
+			if syncMatches(s, u.syncFilter) {
+				cards.Add(u.syncCard(s, conns))
+			}
+		}
+		if len(cards.Objects) == 0 {
+			continue
+		}
+		count := fmt.Sprintf("%d syncs", len(g.syncs))
+		if len(cards.Objects) < len(g.syncs) {
+			count = fmt.Sprintf("%d of %d syncs", len(cards.Objects), len(g.syncs))
+		} else if len(g.syncs) == 1 {
+			count = "1 sync"
+		}
+		if n := u.needingAttention(g.syncs); n > 0 {
+			count += fmt.Sprintf(", %d need attention", n)
+		}
+		item := widget.NewAccordionItem(g.key+"  ·  "+count, cards)
+		item.Open = !u.closedGroups[g.key]
+		acc.Append(item)
+		keys = append(keys, g.key)
+	}
+	u.groups, u.groupKeys = acc, keys
+	if len(keys) == 0 {
+		return widget.NewLabel(fmt.Sprintf("No sync's name, object or connection contains %q.", u.syncFilter))
+	}
+	return acc
+}
+
+// needingAttention counts the syncs whose card shows a problem: a health
+// other than healthy or new, items in Review, a failed background run.
+func (u *UI) needingAttention(syncs []app.SyncView) int {
+	n := 0
+	for _, s := range syncs {
+		bgFailed := u.deps.Background != nil && u.deps.Background.LastFailure(s.Definition.Name) != nil
+		if s.Health == "warning" || s.Health == "error" || s.OpenReview > 0 || bgFailed {
+			n++
+		}
+	}
+	return n
+}
+
+// rememberClosedGroups notes which sections the user closed in the list
+// being replaced, since an accordion tells no one when it closes.
+func (u *UI) rememberClosedGroups() {
+	if u.groups == nil {
+		return
+	}
+	if u.closedGroups == nil {
+		u.closedGroups = map[string]bool{}
+	}
+	for i, item := range u.groups.Items {
+		if i < len(u.groupKeys) {
+			u.closedGroups[u.groupKeys[i]] = !item.Open
+		}
+	}
 }
 
 // healthColor is the dot colour of a sync's health.

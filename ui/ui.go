@@ -99,6 +99,13 @@ type UI struct {
 	// after its screen was replaced does not install itself.
 	screenGen int
 
+	// The Syncs screen's filter and the sections the user closed, kept
+	// while the list is rebuilt (UI goroutine only).
+	syncFilter   string
+	groups       *widget.Accordion
+	groupKeys    []string
+	closedGroups map[string]bool
+
 	// pending tracks background work so tests can wait for it.
 	pending sync.WaitGroup
 }
