@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -24,6 +25,33 @@ const (
 	RuleUndo        = "undo"
 	RuleReview      = "review" // a person decided
 )
+
+// undonePrefix marks a row's base left by an undo (undoneBase).
+const undonePrefix = "\x00undone"
+
+// undoneBase is the base an undo leaves on a row where it restored one
+// side and the other still holds what the undone run copied from it: each
+// side's value as the undo left it. A single base would make the side not
+// undone look changed, and the next read of that record would write the
+// undone value again; with both, nothing is written until either side
+// changes the field, and then that side's change goes through as usual.
+func undoneBase(a, b string) string {
+	j, _ := json.Marshal([2]string{a, b})
+	return undonePrefix + string(j)
+}
+
+// undoneValues reads a base undoneBase wrote.
+func undoneValues(bv string) (a, b string, ok bool) {
+	rest, ok := strings.CutPrefix(bv, undonePrefix)
+	if !ok {
+		return "", "", false
+	}
+	var v [2]string
+	if json.Unmarshal([]byte(rest), &v) != nil {
+		return "", "", false
+	}
+	return v[0], v[1], true
+}
 
 // recView is one side of a pair as the merge sees it.
 type recView struct {
@@ -107,6 +135,21 @@ func (m merger) mergeRow(out *pairOut, r mapping.Row, a, b recView, base map[str
 			out.agreed = append(out.agreed, BaseValue{r.Key, ca})
 		}
 		return
+	}
+	if ua, ub, undone := undoneValues(bv); undone {
+		aCh, bCh := ca != ua, cb != ub
+		switch {
+		case !aCh && !bCh:
+			// As an undo left them: the pair differs on purpose until
+			// either side changes the field.
+			return
+		case aCh && !bCh:
+			bv = cb // only A moved since: the merge sees A changed
+		case bCh && !aCh:
+			bv = ca
+		default:
+			bv = ua // both moved: A's value at the undo is the base
+		}
 	}
 	if r.OptOut {
 		m.mergeOptOut(out, r, a, b, ca, cb, bv, hasBase)

@@ -116,20 +116,45 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 		return nil
 	}
 	if pr.Linked {
+		other := store.DecodeFields(pr.Other.Fields)
 		for _, r := range p.rows {
 			fs := r.AFields
-			canon, err := r.CanonA(after)
 			if side == "b" {
 				fs = r.BFields
-				canon, err = r.CanonB(after)
 			}
-			if err == nil && touches(fs, w.Changes) {
-				w.Base = append(w.Base, BaseValue{r.Key, canon})
+			if base, ok := undoBase(r, side, after, other, pr.OtherSeen); ok && touches(fs, w.Changes) {
+				w.Base = append(w.Base, BaseValue{r.Key, base})
 			}
 		}
 	}
 	p.addWrite("update", w)
 	return nil
+}
+
+// undoBase is row r's base once the undo wrote after on side: the value
+// restored, or, where the other side still holds something else (what the
+// undone run copied from it, most often), both sides' values as they stand
+// (undoneBase), so that neither is taken for a change on the next read.
+func undoBase(r mapping.Row, side string, after, other map[string]string, otherSeen bool) (string, bool) {
+	canonSelf, canonOther := r.CanonA, r.CanonB
+	if side == "b" {
+		canonSelf, canonOther = r.CanonB, r.CanonA
+	}
+	self, err := canonSelf(after)
+	if err != nil {
+		return "", false
+	}
+	if !otherSeen {
+		return self, true
+	}
+	them, err := canonOther(other)
+	if err != nil || them == self {
+		return self, true
+	}
+	if side == "a" {
+		return undoneBase(self, them), true
+	}
+	return undoneBase(them, self), true
 }
 
 // isSetField says whether field, on side, holds a multi-select selection
