@@ -1,5 +1,5 @@
 // Package dynamics is the Microsoft Dynamics 365 (Dataverse Web API v9.2)
-// connector for contacts, accounts, opportunities, and tasks, phone calls,
+// connector for contacts, accounts, opportunities, leads, and tasks, phone calls,
 // appointments and notes (annotations), and the organization's custom
 // tables by their entity set names (objects.go): reads by modifiedon with OData
 // paging (@odata.nextLink, up to 5,000 rows a page), writes through $batch
@@ -58,7 +58,7 @@ func Info() connector.Info {
 		},
 		BatchSize:    BatchSize,
 		PageSize:     PageSize,
-		Objects:      []string{"contacts", "accounts", "opportunities", "tasks", "phonecalls", "appointments", "annotations"},
+		Objects:      []string{"contacts", "accounts", "opportunities", "leads", "tasks", "phonecalls", "appointments", "annotations"},
 		ObjectLabels: map[string]string{"phonecalls": "Phone calls", "annotations": "Notes"},
 		Contacts:     "contacts",
 		New:          New,
@@ -73,6 +73,8 @@ var tables = map[string]table{
 	"contacts":      {"contacts", "contact", "contactid"},
 	"accounts":      {"accounts", "account", "accountid"},
 	"opportunities": {"opportunities", "opportunity", "opportunityid"},
+	// A lead stays a lead once qualified: statecode 1, statuscode 3 (Qualified).
+	"leads": {"leads", "lead", "leadid"},
 	// An activity's key is activityid, whatever its table.
 	"tasks":        {"tasks", "task", "activityid"},
 	"phonecalls":   {"phonecalls", "phonecall", "activityid"},

@@ -136,7 +136,7 @@ func (c *Connector) hold(object string, items []fieldItem) *schema {
 			// below.
 			ReadOnly: it.ReadOnly || it.FieldReadOnly && it.DataType != "ownerlookup" || systemReadOnly[it.APIName] ||
 				it.DataType == "autonumber" || it.DataType == "formula" || len(it.MultiModule.Modules) > 0,
-			Unique: isUnique(it.Unique) || (object == "Contacts" && it.APIName == "Email"),
+			Unique: isUnique(it.Unique) || ((object == "Contacts" || object == leads) && it.APIName == "Email"),
 		}
 		if f.Type == connector.TypeBool {
 			f.Default = "false" // a checkbox left out reads back unchecked

@@ -57,14 +57,15 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 	return results, nil
 }
 
-// UpsertKey is Contacts' Email, Zoho's system duplicate check. Accounts
+// UpsertKey is Contacts' and Leads' Email, Zoho's system duplicate check
+// for both (upsert doc). Accounts
 // and Deals have none a sync can trust (two companies, or two deals, may
 // share a name, Zoho's duplicate check for them), and Tasks none at all.
 func (c *Connector) UpsertKey(ctx context.Context, object string) (string, error) {
 	if err := checkObject(object); err != nil {
 		return "", err
 	}
-	if object == "Contacts" {
+	if object == "Contacts" || object == leads {
 		return "Email", nil
 	}
 	return "", nil
@@ -183,14 +184,20 @@ func toResult(object string, op connector.Op, w writeResult) connector.Result {
 		}
 		msg += " (" + strings.Join(parts, "; ") + ")"
 	}
+	if w.Code == codeConverted {
+		msg += " (the lead was converted in Zoho CRM and can no longer be changed; its contact can)"
+	}
 	return connector.Result{Err: &connector.RecordError{Vendor: vendor, Object: object, RecordID: op.ID, Field: field,
 		Code: w.Code, Message: msg, Category: categoryOf(w.Code)}}
 }
 
+// codeConverted is Zoho's refusal to change a converted lead.
+const codeConverted = "ID_ALREADY_CONVERTED"
+
 // categoryOf sorts a record's error code.
 func categoryOf(code string) connector.Category {
 	switch code {
-	case "INVALID_DATA", "MANDATORY_NOT_FOUND", "DUPLICATE_DATA", "MULTIPLE_OR_MULTI_ERRORS", "LIMIT_EXCEEDED", "NOT_ALLOWED":
+	case "INVALID_DATA", "MANDATORY_NOT_FOUND", "DUPLICATE_DATA", "MULTIPLE_OR_MULTI_ERRORS", "LIMIT_EXCEEDED", "NOT_ALLOWED", codeConverted:
 		return connector.CatValidation
 	case "RECORD_NOT_FOUND", "ID_ALREADY_DELETED":
 		return connector.CatNotFound

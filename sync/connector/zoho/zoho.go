@@ -1,5 +1,5 @@
 // Package zoho is the Zoho CRM connector: the REST API v8 records API for
-// Contacts, Accounts, Deals, and Tasks, Calls, Events (meetings) and Notes,
+// Contacts, Accounts, Deals, Leads, and Tasks, Calls, Events (meetings) and Notes,
 // and the organization's custom modules (objects.go) (Get Records with If-Modified-Since and page
 // tokens, Insert, Update and Upsert of up to 100 records with a result per
 // record, Delete, Search, and the fields metadata). API calls carry the
@@ -38,6 +38,13 @@ const (
 // (DeletesUnseen).
 const notes = "Notes"
 
+// leads is the module of the prospects not yet converted. Get Records and
+// search list only unconverted leads (converted=false is Zoho's default), so
+// a lead converted into a contact drops out of Read and Lookup, and Zoho
+// refuses to update it (ID_ALREADY_CONVERTED). A conversion deletes nothing:
+// ListDeleted does not report it.
+const leads = "Leads"
+
 // Info describes Zoho CRM as data.
 func Info() connector.Info {
 	return connector.Info{
@@ -48,7 +55,7 @@ func Info() connector.Info {
 			TokenURL:  "https://accounts.zoho.com/oauth/v2/token",
 			RevokeURL: "https://accounts.zoho.com/oauth/v2/token/revoke",
 			// Zoho separates scopes with commas.
-			Scopes: []string{"ZohoCRM.modules.contacts.ALL,ZohoCRM.modules.accounts.ALL,ZohoCRM.modules.deals.ALL,ZohoCRM.modules.tasks.ALL,ZohoCRM.modules.calls.ALL,ZohoCRM.modules.events.ALL,ZohoCRM.modules.notes.ALL,ZohoCRM.settings.fields.READ," +
+			Scopes: []string{"ZohoCRM.modules.contacts.ALL,ZohoCRM.modules.accounts.ALL,ZohoCRM.modules.leads.ALL,ZohoCRM.modules.deals.ALL,ZohoCRM.modules.tasks.ALL,ZohoCRM.modules.calls.ALL,ZohoCRM.modules.events.ALL,ZohoCRM.modules.notes.ALL,ZohoCRM.settings.fields.READ," +
 				// Custom modules (objects.go): their records, and the modules list.
 				scopeCustom + "," + scopeModulesRead +
 				// The active users, which owner fields list (users.go).
@@ -67,7 +74,7 @@ func Info() connector.Info {
 		BatchSize:    BatchSize,
 		PageSize:     PageSize,
 		APIBase:      "https://www.zohoapis.com",
-		Objects:      []string{"Contacts", "Accounts", "Deals", "Tasks", "Calls", "Events", notes},
+		Objects:      []string{"Contacts", "Accounts", "Deals", leads, "Tasks", "Calls", "Events", notes},
 		ObjectLabels: map[string]string{"Events": "Meetings"},
 		Contacts:     "Contacts",
 		New:          New,

@@ -156,7 +156,7 @@ func (s *Sim) resolve(op *opReq) (*route, *apiError) {
 		}
 		return &route{template: tmpl, run: func(*opReq) *opResult { return errResult(s.errNoUserRead()) }}, nil
 	}
-	if rest != "" {
+	if rest != "" && !hasKey {
 		// Property paths (contacts(id)/firstname) and navigation are not simulated [unverified].
 		return nil, newErr(http.StatusNotFound, codeSegmentNotFound, "Resource not found for the segment '%s'.", rest)
 	}
@@ -175,6 +175,9 @@ func (s *Sim) resolve(op *opReq) (*route, *apiError) {
 	k, kerr := s.parseKey(t, strings.TrimSuffix(key, ")"))
 	if kerr != nil {
 		return nil, kerr
+	}
+	if rest != "" {
+		return s.resolveBoundAction(t, k, rest, m) // lead.go
 	}
 	tmpl := v + name + "({id})"
 	if k.alt != nil {

@@ -335,6 +335,7 @@ func buildSchema() map[string]*entityDef {
 		// reference (learn.microsoft.com/power-apps/developer/data-platform/reference/entities/contact).
 		boolean("donotbulkemail", "DoNotBulkEMail", "Do not allow Bulk Emails", "contact_donotbulkemail", false, "Do Not Allow", "Allow"),
 		ownerAttr(), // OwnerId (Type Owner, Targets systemuser, team) of the contact table reference
+		originatingLead("contact"),
 	}
 	accountAttrs := []*attrDef{
 		{name: "accountid", schema: "AccountId", display: "Account", kind: kindID, edm: edmGUID, required: "SystemRequired", create: true},
@@ -348,6 +349,7 @@ func buildSchema() map[string]*entityDef {
 		{name: "primarycontactid", schema: "PrimaryContactId", display: "Primary Contact", kind: kindLookup, edm: edmGUID, required: "None",
 			create: true, update: true, targets: []string{"contact"}, navs: []string{"primarycontactid"}},
 		ownerAttr(), // OwnerId of the account table reference
+		originatingLead("account"),
 	}
 	contact := newEntity(&entityDef{logical: "contact", set: "contacts", schema: "Contact", display: "Contact", displayPlural: "Contacts",
 		primaryID: "contactid", primaryName: "fullname", objectTypeCode: 2, defaultStatus: 1, metadataID: "608861bc-50a4-4c5f-a02c-21fe1943e2cf",
@@ -358,7 +360,7 @@ func buildSchema() map[string]*entityDef {
 	return map[string]*entityDef{"contacts": contact, "accounts": account,
 		"opportunities": opportunityDef(), "tasks": taskDef(),
 		"phonecalls": phoneCallDef(), "appointments": appointmentDef(), "annotations": annotationDef(),
-		"crmsync_projects": projectDef(), "systemusers": systemUserDef()}
+		"crmsync_projects": projectDef(), "systemusers": systemUserDef(), "leads": leadDef()}
 }
 
 // interestsColumn is a custom multi-select choice column of the contact table, as an
@@ -419,6 +421,7 @@ func opportunityDef() *entityDef {
 			create: true, update: true, targets: []string{"account", "contact"}, navs: []string{"customerid_account", "customerid_contact"},
 			rels: []string{"opportunity_customer_accounts", "opportunity_customer_contacts"}, cascade: []string{"Cascade", "Cascade"}},
 		ownerAttr(), // OwnerId of the Sales opportunity reference
+		originatingLead("opportunity"),
 	}
 	attrs = append(attrs, stateStatus(
 		[]option{{value: 0, label: "Open", defStatus: 1}, {value: 1, label: "Won", defStatus: 3}, {value: 2, label: "Lost", defStatus: 4}},

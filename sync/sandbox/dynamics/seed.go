@@ -420,3 +420,42 @@ func (s *Sim) SeedAnnotations(rows []AnnotationSeed) ([]string, error) {
 		return vals, lookups, row.Created, row.Modified, err
 	})
 }
+
+// LeadSeed is one trusted lead for SeedLeads. A seeded lead is Open; qualify it with
+// QualifyLead so the account, contact and opportunity exist as they would.
+type LeadSeed struct {
+	Subject, FirstName, LastName, Company, Email, Phone, Mobile, JobTitle, City, Description string
+	DoNotBulkEmail                                                                           bool   // donotbulkemail: the marketing opt-out
+	LeadSource                                                                               *int   // leadsourcecode: LeadSource* values
+	StatusCode                                                                               *int   // an Open status reason: 1 New (the default) or 2 Contacted
+	AccountID                                                                                string // parentaccountid or ""
+	ContactID                                                                                string // parentcontactid or ""
+	OwnerID                                                                                  string // a user's id; "" = the connected user
+	Created, Modified                                                                        time.Time
+}
+
+// SeedLeads bulk-loads trusted open leads without HTTP and returns their ids; rows
+// before a refused one stay. Rows named by AccountID and ContactID must exist.
+func (s *Sim) SeedLeads(rows []LeadSeed) ([]string, error) {
+	return s.seedRows("leads", len(rows), func(t *table, i int) (map[string]any, map[string]string, time.Time, time.Time, error) {
+		row := rows[i]
+		vals, lookups := make(map[string]any, 12), map[string]string{}
+		var err error
+		for _, f := range [][2]string{{"subject", row.Subject}, {"firstname", row.FirstName}, {"lastname", row.LastName},
+			{"companyname", row.Company}, {"emailaddress1", row.Email}, {"telephone1", row.Phone}, {"mobilephone", row.Mobile},
+			{"jobtitle", row.JobTitle}, {"address1_city", row.City}, {"description", row.Description}} {
+			err = cmp.Or(err, seedString(t, vals, f[0], f[1]))
+		}
+		if row.DoNotBulkEmail {
+			vals["donotbulkemail"] = true
+		}
+		if row.StatusCode != nil && *row.StatusCode != LeadStatusNew && *row.StatusCode != LeadStatusContacted {
+			err = cmp.Or(err, fmt.Errorf("statuscode %d is not an Open status reason", *row.StatusCode))
+		}
+		err = cmp.Or(err, seedInt(t, vals, "leadsourcecode", row.LeadSource), seedInt(t, vals, "statuscode", row.StatusCode),
+			s.seedLookup(t, vals, lookups, "parentaccountid", row.AccountID, "account"),
+			s.seedLookup(t, vals, lookups, "parentcontactid", row.ContactID, "contact"))
+		seedOwner(vals, lookups, row.OwnerID)
+		return vals, lookups, row.Created, row.Modified, err
+	})
+}

@@ -1,6 +1,6 @@
 // Package dynamics is a wire-exact simulator of the Microsoft Dynamics 365 / Dataverse Web
-// API v9.2 for the contacts, accounts, opportunities, tasks, phonecalls, appointments and
-// annotations (notes) tables, with their owners (ownerid: users.go, the systemusers table
+// API v9.2 for the contacts, accounts, opportunities, leads (with the QualifyLead action:
+// lead.go), tasks, phonecalls, appointments and annotations (notes) tables, with their owners (ownerid: users.go, the systemusers table
 // read-only), OData queries ($select, $filter with the In, ContainValues
 // and DoesNotContainValues query functions, $orderby, $top, $count, Prefer:
 // odata.maxpagesize and $skiptoken paging cookies), single-row reads by id and by

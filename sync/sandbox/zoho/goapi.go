@@ -26,6 +26,8 @@ type Record struct {
 	Created  time.Time
 	Modified time.Time
 	Deleted  bool
+	// Converted is a lead's $converted: true once ConvertLead (or the convert call) ran.
+	Converted bool
 }
 
 // Error is a refusal from the Go API: the code, message and details the HTTP API would
@@ -219,9 +221,10 @@ func (s *Sim) snapshot(m *moduleDef, r *record) Record {
 			out.Lists[k] = slices.Clone(x)
 		}
 	}
-	if m.name == ModuleContacts {
+	if m.name == ModuleContacts || m.name == ModuleLeads {
 		out.Fields["Full_Name"] = s.displayName(m, r)
 	}
+	out.Converted = r.converted != nil
 	return out
 }
 

@@ -142,10 +142,11 @@ const (
 // list, which a Vertical Solutions variant of the table prices at 2]. Refused calls
 // (401, 429) cost nothing; calls answered 400 by the handler cost [unverified].
 type endpoint struct {
-	need   need
-	module bool
-	perTen bool
-	notes  bool // also needs the notes scope (/{module}/{id}/Notes)
+	need    need
+	module  bool
+	perTen  bool
+	notes   bool // also needs the notes scope (/{module}/{id}/Notes)
+	credits int  // a call's fixed price when not 1: Convert Lead is 5 ("for a "Convert Lead API", 5 credits will be reduced for a single API call", api-limits doc)
 }
 
 type moduleHandler func(w http.ResponseWriter, r *http.Request, m *moduleDef)
@@ -199,7 +200,7 @@ func (s *Sim) guard(pattern string, e endpoint, h moduleHandler) http.HandlerFun
 		}
 		defer s.limits.release()
 		simkit.Sleep(r.Context().Done(), latency)
-		cost := 1
+		cost := max(e.credits, 1)
 		if e.perTen {
 			cost = batchCost(r)
 		}

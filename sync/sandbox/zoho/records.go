@@ -65,7 +65,7 @@ func (s *Sim) renderValue(m *moduleDef, fd *fieldDef, r *record) any {
 	case "Modified_By":
 		return s.userRef(r.modifiedBy, true)
 	case "Full_Name":
-		if m.name == ModuleContacts {
+		if m.name == ModuleContacts || m.name == ModuleLeads {
 			return s.displayName(m, r)
 		}
 	}
@@ -120,6 +120,9 @@ func (s *Sim) render(m *moduleDef, r *record, fields []string) map[string]any {
 				out[seModuleKey] = v
 			}
 		}
+	}
+	if m.name == ModuleLeads {
+		s.renderConversion(out, r) // leads.go
 	}
 	if fields == nil {
 		for _, fd := range m.fields {
@@ -205,6 +208,7 @@ type listQuery struct {
 	token         *pageToken
 	tokenStr      string
 	parent        *parentRef // notes of one record only (GET /{module}/{id}/Notes)
+	converted     string     // Leads: "false" (default), "true" or "both" (leads.go)
 }
 
 // parentRef is a record a note hangs off.
@@ -268,8 +272,11 @@ func (s *Sim) parseList(m *moduleDef, r *http.Request, parent *parentRef) (*list
 			lq.ids[id] = true
 		}
 	}
+	if lq.converted, e = convertedParam(m, q); e != nil {
+		return nil, e
+	}
 	lq.sig = strings.Join([]string{m.name, q.Get("fields"), q.Get("sort_by"), q.Get("sort_order"), q.Get("per_page"),
-		q.Get("ids"), since}, "\x00")
+		q.Get("ids"), since, lq.converted}, "\x00")
 	if parent != nil {
 		lq.sig += "\x00" + parent.module + "\x00" + idString(parent.id)
 	}
@@ -307,7 +314,7 @@ func (s *Sim) resolveToken(lq *listQuery, tok string) *zerr {
 // match keeps live records modified strictly after If-Modified-Since [unverified: whether
 // a record modified in the very second given is included].
 func (lq *listQuery) match(r *record) bool {
-	return !r.deleted && (lq.since.IsZero() || r.modified.After(lq.since)) && (lq.ids == nil || lq.ids[r.id]) &&
+	return !r.deleted && convertedMatch(lq.converted, r) && (lq.since.IsZero() || r.modified.After(lq.since)) && (lq.ids == nil || lq.ids[r.id]) &&
 		(lq.parent == nil || r.values["Parent_Id"] == lq.parent.id && r.str(seModuleKey) == lq.parent.module)
 }
 

@@ -27,12 +27,15 @@ const (
 	// api_name Zoho gives it; "linking" is named by the modules doc's getModules
 	// description ("linking (MxN) modules"), not by the spec's example].
 	ModuleProjectsContacts = "Projects_X_Contacts"
+	// ModuleLeads holds the prospects not yet converted (leads.go).
+	ModuleLeads = "Leads"
 )
 
 // moduleOrder is the order of GET /settings/modules and of metadata id allocation (the
-// modules added later come last so the older modules' ids do not move).
+// modules added later come last so the older modules' ids do not move; a real org lists
+// Leads near the top [unverified order]).
 var moduleOrder = []string{ModuleAccounts, ModuleContacts, ModuleDeals, ModuleTasks, ModuleEvents, ModuleCalls, ModuleNotes,
-	ModuleProjects, ModuleProjectsContacts}
+	ModuleProjects, ModuleProjectsContacts, ModuleLeads}
 
 // The generated_type values of GET /settings/modules the sandbox serves (modules.yaml:
 // "default", "custom", "static_subform", "webtab_link" in the getModules example;
@@ -142,6 +145,7 @@ type moduleDef struct {
 	noUpsert       bool   // not among the upsert doc's supported modules (Tasks, Calls, Events, Notes)
 	noSearch       bool   // no /search (Notes: the Notes API lists none)
 	noDeleted      bool   // no /deleted (Notes: the Notes API lists none)
+	lateIDs        bool   // metadata ids from the later-added range (added after the first release)
 	st             *store
 }
 
@@ -226,6 +230,9 @@ func buildModules(o Options, nextID func() int64, orgBase int64) (map[string]*mo
 			fields: projectFields(), nameField: "Name", dupField: "Name"},
 		ModuleProjectsContacts: {name: ModuleProjectsContacts, singular: "Projects X Contacts", plural: "Projects X Contacts", moduleName: "LinkingModule1",
 			generated: generatedLinking, fields: projectContactFields(), nameField: "Name", noUpsert: true},
+		// Upsert doc: the system-defined duplicate check field of Leads is Email. Its
+		// metadata ids come from the later range so that adding it moved no record id.
+		ModuleLeads: {name: ModuleLeads, singular: "Lead", fields: leadFields(), dupField: "Email", lateIDs: true},
 	}
 	if len(o.CustomFields[ModuleNotes]) > 0 {
 		return nil, fmt.Errorf("module %s takes no custom fields", ModuleNotes) // as in Zoho's Notes layout [unverified]
@@ -236,7 +243,7 @@ func buildModules(o Options, nextID func() int64, orgBase int64) (map[string]*mo
 	for _, name := range moduleOrder {
 		m := mods[name]
 		nextID := nextID
-		if m.generated != "" {
+		if m.generated != "" || m.lateIDs {
 			nextID = func() int64 { orgID++; return orgBase + orgID }
 		}
 		m.id = nextID()
@@ -392,7 +399,7 @@ func (s *Sim) handleField(w http.ResponseWriter, r *http.Request) {
 func (s *Sim) renderModule(m *moduleDef, seq int) map[string]any {
 	return map[string]any{"api_name": m.name, "module_name": cmp.Or(m.moduleName, m.name), "singular_label": m.singular,
 		"plural_label": cmp.Or(m.plural, m.name), "id": idString(m.id), "api_supported": true, "creatable": true, "editable": true,
-		"deletable": true, "viewable": true, "visible": true, "convertable": false, "generated_type": cmp.Or(m.generated, generatedDefault),
+		"deletable": true, "viewable": true, "visible": true, "convertable": m.name == ModuleLeads, "generated_type": cmp.Or(m.generated, generatedDefault),
 		"sequence_number": seq, "status": "visible", "recycle_bin_on_delete": true, "per_page": 10,
 		"modified_time": nil, "modified_by": nil}
 }

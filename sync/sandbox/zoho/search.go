@@ -53,6 +53,11 @@ func (s *Sim) handleSearch(w http.ResponseWriter, r *http.Request, m *moduleDef)
 			map[string]any{"limit": maxSearchResults}))
 		return
 	}
+	converted, e := convertedParam(m, q)
+	if e != nil {
+		writeErr(w, e)
+		return
+	}
 	var pred func(*record) bool
 	switch {
 	case q.Get("criteria") != "":
@@ -89,7 +94,7 @@ func (s *Sim) handleSearch(w http.ResponseWriter, r *http.Request, m *moduleDef)
 	now := s.now()
 	var hits []*record
 	for _, rec := range m.st.recs {
-		if rec.deleted || now.Sub(rec.createdWall) < s.opts.SearchIndexDelay || !pred(rec) {
+		if rec.deleted || !convertedMatch(converted, rec) || now.Sub(rec.createdWall) < s.opts.SearchIndexDelay || !pred(rec) {
 			continue
 		}
 		if hits = append(hits, rec); len(hits) > maxSearchResults {

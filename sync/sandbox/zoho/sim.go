@@ -1,5 +1,6 @@
 // Package zoho is a wire-exact simulator of Zoho CRM's REST API v8 for the Contacts,
-// Accounts, Deals, Tasks, Calls, Events (Meetings) and Notes modules, the org's custom
+// Accounts, Deals, Leads, Tasks, Calls, Events (Meetings) and Notes modules, with Convert
+// Lead (leads.go: POST /Leads/{id}/actions/convert, ConvertLead), the org's custom
 // module Projects and a linking module Projects_X_Contacts (schema.go): Get Records
 // (fields, per_page, page, page_token, sort_by, sort_order, If-Modified-Since, 204 when
 // empty), Get Record, Insert, Update, Upsert (with duplicate_check_fields; not for Tasks,
@@ -255,6 +256,8 @@ func (s *Sim) routes() {
 	// only related list served.
 	api("GET "+v+"/{module}/{id}/{related}", endpoint{need: read, module: true, notes: true}, s.handleRelatedNotes)
 	api("POST "+v+"/{module}/{id}/{related}", endpoint{need: create, module: true, notes: true, perTen: true}, s.handleCreateRelatedNotes)
+	// Convert Lead (leads.go): scope ZohoCRM.modules.leads.CREATE or ALL (convert-lead doc, v8).
+	api("POST "+v+"/{module}/{id}/actions/convert", endpoint{need: create, module: true, credits: convertCredits}, s.handleConvert)
 	api("GET "+v+"/{module}/{id}", endpoint{need: read, module: true}, s.handleGet)
 	api("PUT "+v+"/{module}/{id}", endpoint{need: update, module: true, perTen: true}, s.handleUpdateOne)
 	api("DELETE "+v+"/{module}/{id}", endpoint{need: del, module: true}, s.handleDeleteOne)

@@ -279,3 +279,33 @@ func projectContactFields() []*fieldDef {
 		lookupTo("Projects", "Projects", ModuleProjects), lookupTo("Contacts", "Contacts", ModuleContacts)}
 	return append(fs, systemFields()...)
 }
+
+// leadStatuses are Leads.Lead_Status's options; "Not Contacted" and "Attempted to
+// Contact" are the v8 spec's examples (getRecord leads example, Zoho's insert samples),
+// the rest a fresh org's list [unverified: the list and its order].
+var leadStatuses = []string{"-None-", "Attempted to Contact", "Contact in Future", "Contacted", "Junk Lead",
+	"Lost Lead", "Not Contacted", "Pre-Qualified", "Not Qualified"}
+
+// leadFields are the Leads module's standard fields, by the API names Zoho's COQL and
+// insert samples use (Company, Designation, Lead_Status, No_of_Employees, Zip_Code...).
+// Last_Name is the one system-mandatory field. Company is optional here: the convert
+// doc's overwrite key is "Ignored when the Lead has no value for the Company field"
+// (Kaizen #137), so a lead may lack one [unverified: the standard layout's web form
+// stars it]. Left out: Unsubscribed_Mode/Time, Record_Image, Tag, Data_Processing_Basis.
+// Lengths follow Contacts' where the fields match [unverified].
+func leadFields() []*fieldDef {
+	fs := []*fieldDef{f("Owner", "Lead Owner", TypeOwnerLookup, 120), f("Company", "Company", TypeText, 200),
+		pick("Salutation", "Salutation", salutations), f("First_Name", "First Name", TypeText, 40),
+		mandatory(f("Last_Name", "Last Name", TypeText, 80)), ro(f("Full_Name", "Full Name", TypeText, 120)),
+		f("Designation", "Title", TypeText, 100), f("Email", "Email", TypeEmail, 100),
+		f("Secondary_Email", "Secondary Email", TypeEmail, 100), f("Phone", "Phone", TypePhone, 30),
+		f("Fax", "Fax", TypePhone, 30), f("Mobile", "Mobile", TypePhone, 30), f("Website", "Website", TypeWebsite, 255),
+		pick("Lead_Source", "Lead Source", leadSources), pick("Lead_Status", "Lead Status", leadStatuses),
+		pick("Industry", "Industry", industries), f("No_of_Employees", "No. of Employees", TypeInteger, 9),
+		f("Annual_Revenue", "Annual Revenue", TypeCurrency, 16), pick("Rating", "Rating", ratings),
+		f("Email_Opt_Out", "Email Opt Out", TypeBoolean, 5), f("Skype_ID", "Skype ID", TypeText, 50),
+		f("Twitter", "Twitter", TypeText, 50), f("Street", "Street", TypeText, 250), f("City", "City", TypeText, 100),
+		f("State", "State", TypeText, 100), f("Zip_Code", "Zip Code", TypeText, 30), f("Country", "Country", TypeText, 100),
+		f("Description", "Description", TypeTextarea, 32000)}
+	return append(fs, systemFields()...)
+}

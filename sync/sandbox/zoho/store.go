@@ -24,7 +24,8 @@ type record struct {
 	permanent             bool      // purged from the recycle bin
 	deletedTime           time.Time
 	deletedBy             int64
-	createdWall           time.Time // when it was written, for Options.SearchIndexDelay
+	createdWall           time.Time   // when it was written, for Options.SearchIndexDelay
+	converted             *conversion // a converted lead's conversion (leads.go); nil otherwise
 }
 
 // clone copies r so a write can be validated in full before it lands.

@@ -375,8 +375,8 @@ func (s *Sim) checkRecord(m *moduleDef, r *record, idx int) *zerr {
 func (s *Sim) findEqual(m *moduleDef, fd *fieldDef, v any, self int64) []*record {
 	var out []*record
 	for _, r := range m.st.recs {
-		if r.deleted || r.id == self {
-			continue
+		if r.deleted || r.converted != nil || r.id == self {
+			continue // a converted lead takes part in no duplicate check [unverified]
 		}
 		if sameValue(r.values[fd.apiName], v) {
 			out = append(out, r)
@@ -558,7 +558,11 @@ func (s *Sim) createLocked(m *moduleDef, obj map[string]any, idx int) (*record, 
 }
 
 // updateLocked applies obj to old; Modified_Time moves on every update, changed or not.
+// A converted lead takes no update (leads.go).
 func (s *Sim) updateLocked(m *moduleDef, old *record, obj map[string]any, idx int) (*record, *zerr) {
+	if old.converted != nil {
+		return nil, errAlreadyConverted(old.id)
+	}
 	r := old.clone()
 	if e := s.applyFields(m, r, obj, idx); e != nil {
 		return nil, e

@@ -379,18 +379,19 @@ func TestFieldsAndModulesMetadata(t *testing.T) {
 		t.Fatalf("Accounts.Account_Name: %s", a.raw)
 	}
 	mods := e.do("GET", "/crm/v8/settings/modules", nil)
-	if ms := mods.body["modules"].([]any); mods.status != 200 || len(ms) != 9 || ms[1].(map[string]any)["api_name"] != "Contacts" ||
+	if ms := mods.body["modules"].([]any); mods.status != 200 || len(ms) != 10 || ms[1].(map[string]any)["api_name"] != "Contacts" ||
 		ms[2].(map[string]any)["api_name"] != "Deals" || ms[3].(map[string]any)["api_name"] != "Tasks" ||
 		ms[4].(map[string]any)["api_name"] != "Events" || ms[5].(map[string]any)["api_name"] != "Calls" ||
 		ms[6].(map[string]any)["api_name"] != "Notes" || ms[7].(map[string]any)["api_name"] != "Projects" ||
-		ms[7].(map[string]any)["generated_type"] != "custom" || ms[8].(map[string]any)["generated_type"] != "linking" {
+		ms[7].(map[string]any)["generated_type"] != "custom" || ms[8].(map[string]any)["generated_type"] != "linking" ||
+		ms[9].(map[string]any)["api_name"] != "Leads" || ms[9].(map[string]any)["convertable"] != true {
 		t.Fatalf("modules: %s", mods.raw)
 	}
 }
 
 func TestUnknownRoutesModulesAndMethods(t *testing.T) {
 	e := newEnv(t, Options{})
-	r := e.do("GET", "/crm/v8/Leads?fields=Last_Name", nil)
+	r := e.do("GET", "/crm/v8/Campaigns?fields=Last_Name", nil)
 	if r.status != 400 {
 		t.Fatalf("unknown module: %d", r.status)
 	}
