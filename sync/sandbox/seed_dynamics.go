@@ -9,8 +9,9 @@ import (
 
 // seedDynamics gives Dynamics 365 an account per company, n/2 contacts
 // (halfShared), an opportunity for every fourth HubSpot deal (the same name
-// under the same company's account) and a few of its own, and a task, a
-// phone call, an appointment and a note on every tenth contact each.
+// under the same company's account) and a few of its own, leads
+// (seedDynamicsLeads), and a task, a phone call, an appointment and a note
+// on every tenth contact each.
 func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeals []dealRow, owners []string, seedVal int64, n int, now time.Time) error {
 	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x5d1e0a77))
 	stamp := yearStamps(rng, now)
@@ -31,6 +32,9 @@ func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeal
 	})
 	contactIDs, err := dv.SeedContacts(rows)
 	if err != nil {
+		return err
+	}
+	if err := seedDynamicsLeads(dv, hsOnly, companies, accountIDs, owners, seedVal, n, now); err != nil {
 		return err
 	}
 	var opps []dynamics.OpportunitySeed

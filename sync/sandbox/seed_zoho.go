@@ -28,7 +28,7 @@ func zohoInterests(i int) map[string]any {
 // seedZoho gives Zoho CRM an account per company, n/2 contacts
 // (halfShared), a deal for every fourth HubSpot deal (the same name under
 // the same company's account, offset from the ones Dynamics shares) and a
-// few of its own, and a task, a call, a meeting and a note on every tenth
+// few of its own, Leads (seedZohoLeads), and a task, a call, a meeting and a note on every tenth
 // contact each.
 func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, hsDeals []dealRow, owners []string, seedVal int64, n int, now time.Time) error {
 	rng := rand.New(rand.NewPCG(uint64(seedVal), 0x2f6b1d0c))
@@ -50,6 +50,9 @@ func seedZoho(zh *zoho.Sim, companies []company, hsOnly []person, hsDeals []deal
 	})
 	contactIDs, err := zh.SeedContacts(rows)
 	if err != nil {
+		return err
+	}
+	if err := seedZohoLeads(zh, hsOnly, companies, accountIDs, owners, seedVal, n, now); err != nil {
 		return err
 	}
 	var deals []zoho.DealSeed
