@@ -2,31 +2,136 @@ package app_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/sandbox"
+	"github.com/crmsync/crmsync/sync/sandbox/dynamics"
+	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
+	"github.com/crmsync/crmsync/sync/sandbox/zoho"
 )
 
+// leadsVendor is one CRM's side of TestLeadsUntilConverted: its
+// ready-made companies, contacts and leads syncs with HubSpot, and how the
+// test reads and converts its records through the sandbox's Go API.
+type leadsVendor struct {
+	name, conn          string
+	syncs               func(conn string) []engine.Definition // companies, contacts, leads
+	contactObj, leadObj string
+	email, title        string // the lead's and contact's email and job title fields
+	lead                func(id string) (fields map[string]string, converted bool)
+	contact             func(id string) map[string]string
+	count               func(object string) int
+	convert             func(leadID, accountID string) (contactID string, err error)
+}
+
+func leadsVendors(srv *sandbox.Server) []leadsVendor {
+	sf, zc, dv := srv.Salesforce(), srv.Zoho(), srv.Dynamics()
+	dvFields := func(r dynamics.Record) map[string]string {
+		m := map[string]string{}
+		for k, v := range r.Fields {
+			if v != nil {
+				m[k] = fmt.Sprint(v)
+			}
+		}
+		return m
+	}
+	return []leadsVendor{{
+		name: "salesforce", conn: "sf",
+		syncs: func(c string) []engine.Definition {
+			return []engine.Definition{app.DemoCompaniesSync("companies", "hs", c), app.DemoSyncWithCompanies("contacts", "hs", c, "companies"),
+				app.DemoLeadsSync("leads", "hs", c, "contacts")}
+		},
+		contactObj: "Contact", leadObj: "Lead", email: "Email", title: "Title",
+		lead: func(id string) (map[string]string, bool) {
+			r, _ := sf.Get("Lead", id)
+			return r.Fields, r.Fields["IsConverted"] == "true"
+		},
+		contact: func(id string) map[string]string { r, _ := sf.Get("Contact", id); return r.Fields },
+		count:   sf.Count,
+		convert: func(lead, account string) (string, error) {
+			r, err := sf.ConvertLead(lead, salesforce.LeadConvert{AccountID: account})
+			return r.ContactID, err
+		},
+	}, {
+		name: "zoho", conn: "zc",
+		syncs: func(c string) []engine.Definition {
+			return []engine.Definition{app.DemoZohoCompaniesSync("companies", "hs", c), app.DemoZohoSyncWithAccounts("contacts", "hs", c, "companies"),
+				app.DemoZohoLeadsSync("leads", "hs", c, "contacts")}
+		},
+		contactObj: "Contacts", leadObj: "Leads", email: "Email", title: "Designation",
+		lead: func(id string) (map[string]string, bool) {
+			r, _ := zc.Get("Leads", id)
+			return r.Fields, r.Converted
+		},
+		contact: func(id string) map[string]string {
+			r, _ := zc.Get("Contacts", id)
+			r.Fields["Designation"] = r.Fields["Title"] // a Contact's job title is Title
+			return r.Fields
+		},
+		count: zc.Count,
+		convert: func(lead, account string) (string, error) {
+			r, err := zc.ConvertLead(lead, zoho.LeadConvert{AccountID: account})
+			return r.ContactID, err
+		},
+	}, {
+		name: "dynamics", conn: "dv",
+		syncs: func(c string) []engine.Definition {
+			return []engine.Definition{app.DemoDynamicsCompaniesSync("companies", "hs", c), app.DemoDynamicsSync("contacts", "hs", c, "companies"),
+				app.DemoDynamicsLeadsSync("leads", "hs", c, "contacts")}
+		},
+		contactObj: "contacts", leadObj: "leads", email: "emailaddress1", title: "jobtitle",
+		lead: func(id string) (map[string]string, bool) {
+			r, _ := dv.Get("leads", id)
+			f := dvFields(r)
+			return f, f["statecode"] == "1"
+		},
+		contact: func(id string) map[string]string { r, _ := dv.Get("contacts", id); return dvFields(r) },
+		count:   dv.Count,
+		convert: func(lead, account string) (string, error) {
+			// A seller qualifies the lead into a contact; its account, if
+			// any, comes to it through the contacts sync.
+			r, err := dv.QualifyLead(lead, dynamics.QualifyLead{CreateContact: true})
+			return r.ContactID, err
+		},
+	}}
+}
+
 // TestLeadsUntilConverted runs the ready-made companies, contacts and
-// leads syncs between HubSpot and Salesforce as HubSpot's own integration
-// keeps them, over the sandbox:
-//   - a HubSpot contact with no Salesforce Contact becomes a Lead; the
-//     contacts sync creates no Contact from HubSpot, so nobody is both;
-//   - a rep converts one of those Leads: the next round links the HubSpot
-//     contact to the new Contact, a change made in HubSpot reaches the
-//     Contact and not the converted Lead (which Salesforce refuses to
-//     update), and nothing fails, is duplicated or is written again.
+// leads syncs between HubSpot and each CRM with leads (Salesforce, Zoho CRM,
+// Dynamics 365) as HubSpot's own integration keeps them, over the sandbox:
+//   - a HubSpot contact with no contact in the CRM becomes a lead; the
+//     contacts sync creates no contact from HubSpot, so nobody is both;
+//   - a rep converts one of those leads: the next round links the HubSpot
+//     contact to the new contact, a change made in HubSpot reaches the
+//     contact and not the converted lead, and nothing fails, is
+//     duplicated or is written again.
 func TestLeadsUntilConverted(t *testing.T) {
+	for i, name := range []string{"salesforce", "zoho", "dynamics"} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			a, srv := connectedSandbox(t, 57, 40)
+			v := leadsVendors(srv)[i]
+			if v.conn != "sf" {
+				if _, err := a.ConnectSandbox(ctx, srv, v.name, v.conn); err != nil {
+					t.Fatalf("connect %s: %v", v.name, err)
+				}
+			}
+			leadsUntilConverted(t, a, srv.HubSpot(), v)
+		})
+	}
+}
+
+func leadsUntilConverted(t *testing.T, a *app.App, hs *hubspot.Sim, v leadsVendor) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 57, 40)
-	hs, sf := srv.HubSpot(), srv.Salesforce()
-	saveSyncs(t, a, app.DemoCompaniesSync("companies", "hs", "sf"),
-		app.DemoSyncWithCompanies("contacts", "hs", "sf", "companies"),
-		app.DemoLeadsSync("leads", "hs", "sf", "contacts"))
+	saveSyncs(t, a, v.syncs(v.conn)...)
 	runAll := func(round string) map[string]app.SyncOutcome {
 		t.Helper()
 		out, err := a.RunAll(ctx, app.RunOptions{Confirm: true}, nil)
@@ -42,68 +147,71 @@ func TestLeadsUntilConverted(t *testing.T) {
 		}
 		return by
 	}
+	// The leads sync on its own, before the contacts sync has linked
+	// anyone, would take everyone for a lead: it refuses, and writes nothing.
+	leadsBefore := v.count(v.leadObj)
+	if _, err := a.Run(ctx, "leads", app.RunOptions{Confirm: true}); !errors.Is(err, engine.ErrFilterSyncNotRun) || !strings.Contains(err.Error(), `run "contacts" first`) {
+		t.Fatalf("the leads sync run before the contacts sync: %v; want it refused", err)
+	}
+	if n := v.count(v.leadObj); n != leadsBefore {
+		t.Fatalf("%d %s after the refused run, had %d", n, v.leadObj, leadsBefore)
+	}
 	runAll("first round")
 
-	contactOf := map[string]string{} // HubSpot id -> Salesforce Contact
+	contactOf := map[string]string{} // HubSpot id -> the CRM's contact
 	for _, l := range syncLinks(t, a, "contacts") {
 		if l.CreatedBy == "b" {
-			t.Errorf("the contacts sync created Salesforce Contact %s from HubSpot contact %s", l.BID, l.AID)
+			t.Errorf("the contacts sync created contact %s from HubSpot contact %s", l.BID, l.AID)
 		}
 		contactOf[l.AID] = l.BID
 	}
-	var made []string // Leads crmsync made from HubSpot contacts, by HubSpot id
+	accountOf := map[string]string{} // HubSpot company -> the CRM's account
+	for _, l := range syncLinks(t, a, "companies") {
+		accountOf[l.AID] = l.BID
+	}
+	var made []string // leads crmsync made from HubSpot contacts with a linked company, by HubSpot id
 	leadOf := map[string]string{}
 	for _, l := range syncLinks(t, a, "leads") {
 		if _, both := contactOf[l.AID]; both {
-			t.Errorf("HubSpot contact %s is linked to Contact %s and Lead %s", l.AID, contactOf[l.AID], l.BID)
+			t.Errorf("HubSpot contact %s is linked to contact %s and lead %s", l.AID, contactOf[l.AID], l.BID)
 		}
-		lead, _ := sf.Get("Lead", l.BID)
+		lead, converted := v.lead(l.BID)
 		c, _ := hs.Get("contacts", l.AID)
-		if !strings.EqualFold(lead.Fields["Email"], c.Properties["email"]) {
-			t.Errorf("Lead %s (%s) linked to HubSpot contact %s (%s)", l.BID, lead.Fields["Email"], l.AID, c.Properties["email"])
+		if !strings.EqualFold(lead[v.email], c.Properties["email"]) {
+			t.Errorf("lead %s (%s) linked to HubSpot contact %s (%s)", l.BID, lead[v.email], l.AID, c.Properties["email"])
 		}
-		if lead.Fields["IsConverted"] == "true" {
-			t.Errorf("converted Lead %s is linked", l.BID)
+		if converted {
+			t.Errorf("converted lead %s is linked", l.BID)
 		}
-		if l.CreatedBy == "b" {
+		if l.CreatedBy == "b" && accountOf[c.Properties["associatedcompanyid"]] != "" {
 			made = append(made, l.AID)
 		}
 		leadOf[l.AID] = l.BID
 	}
 	if len(made) == 0 || len(contactOf) == 0 {
-		t.Fatalf("%d Leads made from HubSpot, %d contacts linked to Contacts; want some of each", len(made), len(contactOf))
-	}
-	// Converted Leads the sandbox seeded stay out: their Contacts came to
-	// HubSpot through the contacts sync, not as a second person.
-	for _, r := range sf.Records("Lead") {
-		if r.Fields["IsConverted"] == "true" {
-			for _, l := range syncLinks(t, a, "leads") {
-				if l.BID == r.ID {
-					t.Errorf("converted Lead %s is linked to HubSpot contact %s", r.ID, l.AID)
-				}
-			}
-		}
+		t.Fatalf("%d leads made from HubSpot contacts with a company, %d contacts linked; want some of each", len(made), len(contactOf))
 	}
 
-	// A rep converts a Lead crmsync made, into its company's Account; then
+	// A rep converts a lead crmsync made, into its company's account; then
 	// the contact changes in HubSpot.
 	x := made[0]
 	lead := leadOf[x]
 	c, _ := hs.Get("contacts", x)
-	var account string
-	for _, l := range syncLinks(t, a, "companies") {
-		if l.AID == c.Properties["associatedcompanyid"] {
-			account = l.BID
-		}
-	}
-	conv, err := sf.ConvertLead(lead, salesforce.LeadConvert{AccountID: account})
+	converted, err := v.convert(lead, accountOf[c.Properties["associatedcompanyid"]])
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Converted leads the sandbox seeded stay out: their contacts came to
+	// HubSpot through the contacts sync, not as a second person.
+	for _, l := range syncLinks(t, a, "leads") {
+		if _, conv := v.lead(l.BID); conv && l.BID != lead {
+			t.Errorf("converted lead %s is linked to HubSpot contact %s", l.BID, l.AID)
+		}
 	}
 	if _, err := hs.Update("contacts", x, map[string]string{"jobtitle": "Chief Converted Officer"}); err != nil {
 		t.Fatal(err)
 	}
-	hsCount, leadCount, contactCount, companyCount := hs.Count("contacts"), sf.Count("Lead"), sf.Count("Contact"), hs.Count("companies")
+	hsCount, leadCount, contactCount, companyCount := hs.Count("contacts"), v.count(v.leadObj), v.count(v.contactObj), hs.Count("companies")
 	runAll("after the conversion")
 	var linked string
 	for _, l := range syncLinks(t, a, "contacts") {
@@ -111,26 +219,21 @@ func TestLeadsUntilConverted(t *testing.T) {
 			linked = l.BID
 		}
 	}
-	if linked != conv.ContactID {
-		t.Fatalf("HubSpot contact %s is linked to Contact %q by the contacts sync, want the converted %s", x, linked, conv.ContactID)
+	if linked != converted {
+		t.Fatalf("HubSpot contact %s is linked to contact %q by the contacts sync, want the converted %s", x, linked, converted)
 	}
-	if c, _ := sf.Get("Contact", conv.ContactID); c.Fields["Title"] != "Chief Converted Officer" {
-		t.Errorf("the converted Contact's Title is %q, want HubSpot's change", c.Fields["Title"])
+	if got := v.contact(converted)[v.title]; got != "Chief Converted Officer" {
+		t.Errorf("the converted contact's job title is %q, want HubSpot's change", got)
 	}
-	if l, _ := sf.Get("Lead", lead); l.Fields["Title"] == "Chief Converted Officer" {
-		t.Error("the converted Lead was written")
+	if l, _ := v.lead(lead); l[v.title] == "Chief Converted Officer" {
+		t.Error("the converted lead was written")
 	}
-	if n := hs.Count("contacts"); n != hsCount {
-		t.Errorf("HubSpot has %d contacts after the conversion, had %d", n, hsCount)
-	}
-	if n := hs.Count("companies"); n != companyCount {
-		t.Errorf("HubSpot has %d companies after the conversion, had %d", n, companyCount)
-	}
-	if n := sf.Count("Lead"); n != leadCount {
-		t.Errorf("Salesforce has %d Leads after the conversion, had %d", n, leadCount)
-	}
-	if n := sf.Count("Contact"); n != contactCount {
-		t.Errorf("Salesforce has %d Contacts after the conversion, had %d", n, contactCount)
+	for what, n := range map[string][2]int{
+		"HubSpot contacts": {hs.Count("contacts"), hsCount}, "HubSpot companies": {hs.Count("companies"), companyCount},
+		v.leadObj: {v.count(v.leadObj), leadCount}, v.contactObj: {v.count(v.contactObj), contactCount}} {
+		if n[0] != n[1] {
+			t.Errorf("%d %s after the conversion, had %d", n[0], what, n[1])
+		}
 	}
 	for name, o := range runAll("a round with nothing new") {
 		if s := o.Result.Summary; s.Created+s.Updated != 0 {
@@ -194,6 +297,9 @@ func TestScheduledLeadsWaitForARunningContactsRun(t *testing.T) {
 	leads := app.DemoLeadsSync("leads", "hs", "sf", "contacts")
 	contacts.Schedule, leads.Schedule = "every 6h", "every 6h"
 	saveSyncs(t, a, app.DemoCompaniesSync("companies", "hs", "sf"), contacts, leads)
+	if _, err := a.RunAll(ctx, app.RunOptions{Confirm: true}, nil); err != nil {
+		t.Fatal(err)
+	}
 	row, err := a.DB().Sync(ctx, "contacts")
 	if err != nil {
 		t.Fatal(err)
@@ -205,7 +311,7 @@ func TestScheduledLeadsWaitForARunningContactsRun(t *testing.T) {
 	sched := startScheduler(t, a)
 	sched.SyncNow("leads")
 	time.Sleep(2500 * time.Millisecond) // the leads run polls once a second
-	if runs, err := a.Runs(ctx, "leads", 5); err != nil || len(runs) != 0 {
+	if runs, err := a.Runs(ctx, "leads", 5); err != nil || len(runs) != 1 {
 		t.Fatalf("the leads sync ran while the contacts run was open: %+v %v", runs, err)
 	}
 	if err := a.DB().FinishRun(ctx, store.RunRow{ID: open, SyncID: row.ID, Status: "success"}); err != nil {
@@ -214,7 +320,7 @@ func TestScheduledLeadsWaitForARunningContactsRun(t *testing.T) {
 	if err := backgroundRunEnds(sched, "leads"); err != nil {
 		t.Fatalf("background leads run: %v", err)
 	}
-	if runs, err := a.Runs(ctx, "leads", 5); err != nil || len(runs) != 1 || runs[0].Run.Status != "success" {
+	if runs, err := a.Runs(ctx, "leads", 5); err != nil || len(runs) != 2 || runs[0].Run.Status != "success" {
 		t.Fatalf("after the contacts run ended, leads runs: %+v %v", runs, err)
 	}
 }

@@ -143,6 +143,9 @@ var (
 	// ErrStalePlan means another run wrote since the plan was made, or the
 	// plan was applied already: plan again.
 	ErrStalePlan = errors.New("the plan is out of date; plan again")
+	// ErrFilterSyncNotRun means a linked:SYNC filter names a sync that has
+	// not applied a run yet: every record would look unlinked.
+	ErrFilterSyncNotRun = errors.New("a sync its filters ask about has not run yet")
 )
 
 // New returns an engine over st.

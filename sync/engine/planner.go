@@ -69,6 +69,9 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 		return nil, err
 	}
 	p.fullResync = opts.FullResync
+	if err := e.checkFilterSyncsRan(ctx, def); err != nil {
+		return nil, err
+	}
 	if err := p.reconcileJournals(ctx); err != nil {
 		return nil, err
 	}

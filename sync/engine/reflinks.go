@@ -121,6 +121,37 @@ func filterSyncProblem(ctx context.Context, st Store, def Definition, name strin
 	return "", nil
 }
 
+// checkFilterSyncsRan refuses to plan def while a sync its linked:SYNC
+// filters name has not applied a run: that sync links nothing yet, so
+// every record would pass "linked:SYNC = false" (a leads sync run before
+// the contacts sync would make everyone a lead). Sync all and scheduled
+// runs run those syncs first.
+func (e *Engine) checkFilterSyncsRan(ctx context.Context, def Definition) error {
+	for _, name := range FilterSyncs(def) {
+		row, err := e.st.Sync(ctx, name)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // LinkProblems names it
+		}
+		if err != nil {
+			return err
+		}
+		applied := false
+		for _, side := range []string{"a", "b"} {
+			st, err := e.st.SideState(ctx, row.ID, side)
+			if err != nil {
+				return err
+			}
+			// Records planned and applied, or a read that found none.
+			applied = applied || st.DoneSeq > 0 || st.Cursor != "" && st.MaxSeq == 0
+		}
+		if !applied {
+			return fmt.Errorf("engine: sync %q: %w: its filter %s%s asks which records sync %q links, and %q has not applied a run yet, "+
+				"so every record would look unlinked; run %q first, or use Sync all, which runs it first", def.Name, ErrFilterSyncNotRun, linkedPrefix, name, name, name, name)
+		}
+	}
+	return nil
+}
+
 // loadRefLinks reads the links def's link:SYNC rows translate through and
 // its linked:SYNC filters ask about, or returns nil when it has none.
 func (e *Engine) loadRefLinks(ctx context.Context, def Definition) (mapping.Links, error) {
