@@ -16,6 +16,11 @@ func DemoZohoCompaniesSync(name, hubspotConn, zohoConn string) engine.Definition
 			{A: "name", B: "Account_Name", Rule: mapping.UnlessBlank},
 			{A: "phone", B: "Phone", Transform: "e164"},
 			{A: "city", B: "Billing_City", Rule: mapping.UnlessBlank},
+			// An Account made from HubSpot carries its match key: without
+			// it the journal cannot find a create whose answer was lost,
+			// and the next run cannot match the Account, so a crash
+			// duplicated the company on both sides.
+			{A: "domain", B: "Website", Direction: mapping.AtoB, Rule: mapping.OnCreate},
 			DemoOwner("Owner"),
 		})
 }

@@ -163,6 +163,14 @@ func Stops(ctx context.Context, err error) bool {
 	return errors.As(err, &ce) && (ce.Category == CatAuth || ce.Category == CatBudget)
 }
 
+// OutcomeUnknown reports whether err leaves a write's outcome unknown:
+// the vendor may have carried it out (a 5xx, a broken connection, an
+// answer that could not be read), where a refusal says it did not. A
+// connector returns such a failure of a create with no idempotency key
+// for the whole call, so the engine looks the records up before anything
+// is sent again.
+func OutcomeUnknown(err error) bool { return CategoryOf(err) == CatServer }
+
 // RecordFailure makes err the failure of one record of vendor's object:
 // a *RecordError as it is, a call's *Error with its category, code and
 // message, anything else a server error.

@@ -45,7 +45,9 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 		}
 	}
 	if !ok || j.KeyField == "" || len(keys) == 0 {
-		if _, up := s.Conn.(connector.Upserter); !up || j.KeyField == "" {
+		// An upsert settles itself when resent; a batch with no keys was
+		// plain creates (the sync writes no match key on that side).
+		if _, up := s.Conn.(connector.Upserter); !up || j.KeyField == "" || len(keys) == 0 && len(es) > 0 {
 			p.warn("a create batch of run %d on side %s was interrupted and cannot be looked up; check for duplicates", j.RunID, strings.ToUpper(j.Side))
 		}
 		return p.e.st.Commit(ctx, c)

@@ -14,6 +14,7 @@ import (
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/engine/memconn"
+	"github.com/crmsync/crmsync/sync/mapping"
 )
 
 func TestUndoRun(t *testing.T) {
@@ -390,3 +391,38 @@ func TestDefinitionValidation(t *testing.T) {
 }
 
 var _ = store.ErrNotFound
+
+// A crash between create and link on a side the sync writes no match key
+// to: the interrupted batch has no keys to look up, even though the
+// connector could, so the next run says to check for duplicates rather
+// than stay silent.
+func TestCrashWithoutKeysWarns(t *testing.T) {
+	def := baseDefinition()
+	def.Fields[0].Direction = mapping.BtoA // B's Email is never written
+	f := newFixture(t, def, fixtureOpts{batch: 3})
+	for i := range 3 {
+		f.a.Put(objA, person(emailN(i), "P", fmt.Sprint(i)))
+	}
+	ctx, cancel := context.WithCancel(f.ctx)
+	f.b.SetFaults(memconn.Faults{Call: func(c memconn.CallInfo) (error, bool) {
+		if c.Kind == "write" {
+			cancel()
+			return context.Canceled, true
+		}
+		return nil, false
+	}})
+	sa, sb := f.sides()
+	p, err := f.eng.Plan(ctx, f.syncID, f.def, sa, sb, engine.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum, _ := f.eng.Apply(ctx, p, engine.ApplyOptions{Confirm: true}); sum.Status != "cancelled" {
+		t.Fatalf("crash setup: %+v", sum)
+	}
+	f.b.SetFaults(memconn.Faults{})
+	f.open()
+	p2, _ := f.run()
+	if !slices.ContainsFunc(p2.Warnings, func(w string) bool { return strings.Contains(w, "cannot be looked up; check for duplicates") }) {
+		t.Fatalf("no warning about the interrupted batch without keys: %v", p2.Warnings)
+	}
+}

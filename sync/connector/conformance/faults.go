@@ -3,6 +3,7 @@ package conformance
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -52,7 +53,51 @@ func (s suite) faultServerErrors(t *testing.T) {
 	if s.h.Faults.ServerErrors == nil {
 		t.Skip("harness has no ServerErrors hook: the backend cannot send 5xx on demand")
 	}
+	if s.h.CreatesNotReplayed {
+		s.createsNotReplayedUnderFault(t)
+		return
+	}
 	s.writeAndReadUnderFault(t, s.h.Faults.ServerErrors)
+}
+
+// createsNotReplayedUnderFault writes records one per call under server
+// errors: each create succeeds or fails as outcome unknown, none is made
+// twice, and each that succeeded is in the backend as written.
+func (s suite) createsNotReplayedUnderFault(t *testing.T) {
+	ctx, c := s.start(t)
+	withFault(t, s.h.Faults.ServerErrors)
+	var done []connector.Op
+	var res []connector.Result
+	var ops []connector.Op
+	unknown := 0
+	for i := range 12 {
+		op := connector.Op{Kind: connector.OpCreate, Fields: s.person(email(t, i), fmt.Sprintf("Fault%d", i), "Survivor")}
+		ops = append(ops, op)
+		r, err := c.Write(ctx, s.h.Object, []connector.Op{op})
+		switch {
+		case err == nil && len(r) == 1 && r[0].Err == nil:
+			done, res = append(done, op), append(res, r[0])
+		case err != nil && connector.OutcomeUnknown(err):
+			unknown++
+		default:
+			t.Errorf("create %d under server errors: %v %+v; want success or an outcome-unknown error", i, err, r)
+		}
+	}
+	s.h.Faults.ServerErrors(t, false)
+	if unknown == 0 {
+		t.Log("no create met a server error; the fault rate may be too low to tell")
+	}
+	recs, _, _ := readAll(ctx, t, c, s.h.Object, "")
+	byEmail := map[string]int{}
+	for _, r := range recs {
+		byEmail[strings.ToLower(r.Fields[s.h.Fields.Email])]++
+	}
+	for _, op := range ops {
+		if n := byEmail[strings.ToLower(op.Fields[s.h.Fields.Email])]; n > 1 {
+			t.Errorf("%s was created %d times under server errors", op.Fields[s.h.Fields.Email], n)
+		}
+	}
+	s.assertWritten(t, done, res)
 }
 
 func (s suite) faultExpiredToken(t *testing.T) {

@@ -53,6 +53,12 @@ type Harness struct {
 	Requests func(t *testing.T) int64
 	// Timeout bounds each subtest's context; 0 means 2 minutes.
 	Timeout time.Duration
+	// CreatesNotReplayed says the connector's creates have no idempotency
+	// key, so it never sends one twice: under server errors a create may
+	// fail with an outcome-unknown error (connector.OutcomeUnknown) for
+	// the engine to settle by a lookup. The fault test then writes each
+	// record in its own call and checks that none is created twice.
+	CreatesNotReplayed bool
 }
 
 // Faults are optional hooks that switch faults on (on=true) and off in the

@@ -49,8 +49,10 @@ func Info() connector.Info {
 			TokenHeader: "x-api-token",
 			DocsURL:     "https://pipedrive.readme.io/docs/marketplace-oauth-authorization",
 		},
-		// Writes are one record per call; a Write takes this many ops.
-		BatchSize:    100,
+		// Writes are one record per call, so the engine sends one per
+		// Write: a create whose answer was lost then fails its own call,
+		// and the engine looks that record up (connector.OutcomeUnknown).
+		BatchSize:    1,
 		PageSize:     pageSize,
 		APIBase:      "https://api.pipedrive.com",
 		Objects:      []string{"persons", "organizations", "deals", "activities", "notes"},

@@ -114,7 +114,7 @@ func TestConformanceAgainstSandbox(t *testing.T) {
 		return n
 	}
 	h := conformance.Harness{
-		Name: "pipedrive", Object: "persons", BatchSize: Info().BatchSize, PageSize: pageSize,
+		Name: "pipedrive", Object: "persons", BatchSize: Info().BatchSize, PageSize: pageSize, CreatesNotReplayed: true,
 		ModifiedResolution: 1100 * time.Millisecond, // update_time has one-second resolution
 		New: func(t *testing.T) connector.Connector {
 			e := newEnv(t, pdsim.Options{RateLimits: true, Seed: 7})

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/transport"
 )
 
 // Write creates (POST /api/v2/persons) or updates (PATCH
@@ -40,6 +41,12 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 		if err != nil {
 			if connector.Stops(ctx, err) {
 				return nil, fmt.Errorf("pipedrive: write %s: %w", object, err)
+			}
+			if op.Kind == connector.OpCreate && connector.OutcomeUnknown(err) {
+				// Pipedrive may have made the record before its answer
+				// was lost: the engine looks it up rather than send it
+				// again (the engine sends Pipedrive one record per call).
+				return nil, fmt.Errorf("pipedrive: create %s: outcome unknown: %w", singular(object), err)
 			}
 			re := connector.RecordFailure(vendor, object, op.ID, err)
 			if re.Field == "" && re.Category == connector.CatValidation {
@@ -405,7 +412,8 @@ func (c *Connector) create(ctx context.Context, object string, sc *schema, op co
 	if req := kinds[object].required; req != "" && (b[req] == nil || b[req] == "") {
 		return connector.Result{}, c.refuse(object, "", req, strings.ToUpper(req)+"_REQUIRED", "Pipedrive needs a "+req+" for every "+singular(object))
 	}
-	it, err := c.send(ctx, http.MethodPost, objectPath(object), b)
+	// A create has no idempotency key: the transport never sends it twice.
+	it, err := c.send(transport.NoReplay(ctx), http.MethodPost, objectPath(object), b)
 	if err != nil {
 		return connector.Result{}, err
 	}

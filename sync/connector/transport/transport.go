@@ -145,6 +145,13 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			if errors.As(err, &le) {
 				return false, le // the context cannot cover the wait
 			}
+			if noReplay(ctx) && outcomeUnknown(resp, err) {
+				// The vendor may have carried the request out before its
+				// answer was lost: sent again, a create would make the
+				// records twice. The caller settles it (a lookup, the
+				// engine's journal).
+				return false, nil
+			}
 			v := c.opts.Classify(resp, err)
 			if v.Stop != nil {
 				return false, v.Stop
@@ -260,6 +267,29 @@ func (c *Client) reserve(req *http.Request) error {
 			Message: fmt.Sprintf("daily API budget of %d calls reached", c.opts.DailyBudget)}
 	}
 	return nil
+}
+
+type noReplayKey struct{}
+
+// NoReplay marks the requests sent with ctx as unsafe to send twice: a
+// create with no idempotency key. The transport still retries an answer
+// that says the request was not carried out (429, a refused connection),
+// but not a 5xx or a broken connection, whose outcome is unknown.
+func NoReplay(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noReplayKey{}, true)
+}
+
+func noReplay(ctx context.Context) bool {
+	v, _ := ctx.Value(noReplayKey{}).(bool)
+	return v
+}
+
+// outcomeUnknown reports an attempt the vendor may have acted on.
+func outcomeUnknown(resp *http.Response, err error) bool {
+	if err != nil {
+		return !errors.Is(err, syscall.ECONNREFUSED)
+	}
+	return resp != nil && resp.StatusCode >= 500
 }
 
 // DefaultClassify retries connection failures (not a context end), 429 and

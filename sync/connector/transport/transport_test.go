@@ -304,3 +304,37 @@ func TestRoundTripperErrorNotRetried(t *testing.T) {
 		t.Fatalf("err %v attempts %d", err, rt.n.Load())
 	}
 }
+
+// TestNoReplayCreateIsSentOnce: a request marked NoReplay (a create with no
+// idempotency key) is not sent again after a 5xx, whose outcome is unknown,
+// but is after a 429, which says it was not carried out; an unmarked one
+// is retried after both.
+func TestNoReplayCreateIsSentOnce(t *testing.T) {
+	post := func(ctx context.Context, statuses ...int) (int, int64) {
+		t.Helper()
+		s := &script{statuses: statuses}
+		srv := httptest.NewServer(s)
+		defer srv.Close()
+		c := New(srv.Client(), fast(Options{MaxRetries: 3}))
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/create", strings.NewReader(`{"name":"x"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode, s.hits.Load()
+	}
+	ctx := context.Background()
+	if status, hits := post(NoReplay(ctx), 502); status != 502 || hits != 1 {
+		t.Errorf("NoReplay after a 502: status %d after %d requests; want the 502 after one", status, hits)
+	}
+	if status, hits := post(NoReplay(ctx), 429); status != 200 || hits != 2 {
+		t.Errorf("NoReplay after a 429: status %d after %d requests; want 200 after two", status, hits)
+	}
+	if status, hits := post(ctx, 502); status != 200 || hits != 2 {
+		t.Errorf("unmarked after a 502: status %d after %d requests; want 200 after two", status, hits)
+	}
+}

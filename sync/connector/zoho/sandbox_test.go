@@ -87,7 +87,7 @@ func TestConformanceAgainstSandbox(t *testing.T) {
 	var envs conformance.Backends[*env]
 	envOf := envs.Get
 	h := conformance.Harness{
-		Name: "zoho", Object: "Contacts", BatchSize: BatchSize, PageSize: PageSize,
+		Name: "zoho", Object: "Contacts", BatchSize: BatchSize, PageSize: PageSize, CreatesNotReplayed: true,
 		ModifiedResolution: 1100 * time.Millisecond, // Modified_Time has one-second resolution
 		New: func(t *testing.T) connector.Connector {
 			e := newEnv(t, zsim.Options{RateLimits: true, Seed: 7})

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/transport"
 )
 
 // Write inserts (POST /crm/v8/{module}) and updates (PUT) records, 100 per
@@ -119,9 +120,18 @@ func (c *Connector) writeGroup(ctx context.Context, sc *schema, method, path str
 		if key != "" {
 			in["duplicate_check_fields"] = []string{key}
 		}
-		r, err := c.call(ctx, method, apiRoot+path, in, nil)
+		// An insert has no idempotency key (an upsert's duplicate check
+		// field is one): the transport never sends it twice, and a failure
+		// whose outcome is unknown fails the whole call, so the engine
+		// looks the records up before anything is sent again.
+		insert := method == http.MethodPost && key == ""
+		cctx := ctx
+		if insert {
+			cctx = transport.NoReplay(ctx)
+		}
+		r, err := c.call(cctx, method, apiRoot+path, in, nil)
 		if err != nil {
-			if connector.Stops(ctx, err) {
+			if connector.Stops(ctx, err) || insert && connector.OutcomeUnknown(err) {
 				return fmt.Errorf("zoho: write %s: %w", sc.Object, err)
 			}
 			for _, i := range sent {
@@ -140,6 +150,9 @@ func (c *Connector) writeGroup(ctx context.Context, sc *schema, method, path str
 			err := r.apiError()
 			if decodeErr == nil && len(out.Data) != len(sent) && r.Status < 300 {
 				err = r.Fail(fmt.Sprintf("%d results for %d records", len(out.Data), len(sent)))
+			}
+			if insert && r.Status < 300 {
+				return fmt.Errorf("zoho: write %s: outcome unknown: %w", sc.Object, err)
 			}
 			for _, i := range sent {
 				results[i].Err = connector.RecordFailure(vendor, sc.Object, ops[i].ID, err)
