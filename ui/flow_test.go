@@ -259,16 +259,11 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	if c.CreateA+c.CreateB == 0 {
 		t.Fatalf("the demo plan creates nothing: %+v", c)
 	}
-	// HubSpot's unsubscribed contacts with no Salesforce Contact become
-	// Leads with their opt-out, and the leads preview says so before
-	// anything is written.
-	leads, err := l.a.Run(ctx, app.DemoLeadsName, app.RunOptions{DryRun: true})
-	if err != nil || leads.Plan.Counts.OptOut == 0 {
-		t.Fatalf("the leads plan carries no email opt-out: %v %+v", err, leads.Plan.Counts)
-	}
+	// The leads sync cannot be previewed before the contacts sync has run:
+	// everyone would look like a lead. The preview says which to run.
 	l.ui(func() { l.u.openPreview(app.DemoLeadsName) })
-	l.see("Preview of " + app.DemoLeadsName)
-	l.see(itoa(leads.Plan.Counts.OptOut) + " email opt-out(s) carried to the other CRM")
+	l.see(`run "` + demoSyncName + `" first`)
+	l.closeDialogs()
 	l.ui(func() { l.u.openPreview(demoSyncName) })
 	l.see("Preview of " + demoSyncName)
 	for caption, n := range map[string]int{"create in A": c.CreateA, "create in B": c.CreateB, "link": c.Link} {
@@ -299,6 +294,18 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	if err != nil || len(runs) != 1 || runs[0].Run.Status != "success" {
 		t.Fatalf("runs in the store: %+v %v", runs, err)
 	}
+	// Now HubSpot's unsubscribed contacts with no Salesforce Contact
+	// become Leads with their opt-out, and the leads preview says so
+	// before anything is written.
+	l.closeDialogs()
+	leads, err := l.a.Run(ctx, app.DemoLeadsName, app.RunOptions{DryRun: true})
+	if err != nil || leads.Plan.Counts.OptOut == 0 {
+		t.Fatalf("the leads plan carries no email opt-out: %v %+v", err, leads.Plan.Counts)
+	}
+	l.ui(func() { l.u.openPreview(app.DemoLeadsName) })
+	l.see("Preview of " + app.DemoLeadsName)
+	l.see(itoa(leads.Plan.Counts.OptOut) + " email opt-out(s) carried to the other CRM")
+	l.closeDialogs()
 	first := runs[0].Run.ID
 	l.closeDialogs()
 
