@@ -3,13 +3,13 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"github.com/crmsync/crmsync/sync/engine"
-	"github.com/crmsync/crmsync/sync/sandbox"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // TestPipedriveLostCreateAnswer: Pipedrive creates a person, but
