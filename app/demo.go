@@ -79,6 +79,9 @@ type DemoConnections struct{ HubSpot, Salesforce, Pipedrive, Zoho, Dynamics, Mai
 // through.
 func DemoSyncs(c DemoConnections) []engine.Definition {
 	hs := c.HubSpot
+	// A Salesforce activity's WhoId (a Note's ParentId) names a Contact or
+	// a Lead: it goes through whichever of the two syncs links the person.
+	sfPeople := DemoContactsName + "," + DemoLeadsName
 	pdOrgs, pdPeople := "demo-hubspot-pipedrive-companies", DemoPipedriveContactsName
 	zcAccts, zcPeople := "demo-hubspot-zoho-accounts", "demo-hubspot-zoho"
 	dvAccts, dvPeople := "demo-hubspot-dynamics-accounts", "demo-hubspot-dynamics"
@@ -87,10 +90,10 @@ func DemoSyncs(c DemoConnections) []engine.Definition {
 		DemoSyncWithCompanies(DemoContactsName, hs, c.Salesforce, DemoCompaniesName),
 		DemoLeadsSync(DemoLeadsName, hs, c.Salesforce, DemoContactsName),
 		DemoDealsSync(DemoDealsName, hs, c.Salesforce, DemoCompaniesName),
-		DemoTasksSync("demo-tasks", hs, c.Salesforce, DemoContactsName),
-		DemoMeetingsSync("demo-meetings", hs, c.Salesforce, DemoContactsName),
-		DemoCallsSync("demo-calls", hs, c.Salesforce, DemoContactsName),
-		DemoNotesSync("demo-notes", hs, c.Salesforce, DemoContactsName),
+		DemoTasksSync("demo-tasks", hs, c.Salesforce, sfPeople),
+		DemoMeetingsSync("demo-meetings", hs, c.Salesforce, sfPeople),
+		DemoCallsSync("demo-calls", hs, c.Salesforce, sfPeople),
+		DemoNotesSync("demo-notes", hs, c.Salesforce, sfPeople),
 		DemoPipedriveCompaniesSync(pdOrgs, hs, c.Pipedrive),
 		DemoPipedriveSync(pdPeople, hs, c.Pipedrive, pdOrgs),
 		DemoPipedriveDealsSync("demo-hubspot-pipedrive-deals", hs, c.Pipedrive, pdOrgs),
@@ -100,7 +103,6 @@ func DemoSyncs(c DemoConnections) []engine.Definition {
 		DemoPipedriveNotesSync("demo-hubspot-pipedrive-notes", hs, c.Pipedrive, pdPeople),
 		DemoZohoCompaniesSync(zcAccts, hs, c.Zoho),
 		DemoZohoSyncWithAccounts(zcPeople, hs, c.Zoho, zcAccts),
-		DemoZohoLeadsSync(DemoZohoLeadsName, hs, c.Zoho, zcPeople),
 		DemoZohoDealsSync("demo-hubspot-zoho-deals", hs, c.Zoho, zcAccts),
 		DemoZohoTasksSync("demo-hubspot-zoho-tasks", hs, c.Zoho, zcPeople),
 		DemoZohoCallsSync("demo-hubspot-zoho-calls", hs, c.Zoho, zcPeople),
@@ -108,7 +110,6 @@ func DemoSyncs(c DemoConnections) []engine.Definition {
 		DemoZohoNotesSync("demo-hubspot-zoho-notes", hs, c.Zoho, zcPeople),
 		DemoDynamicsCompaniesSync(dvAccts, hs, c.Dynamics),
 		DemoDynamicsSync(dvPeople, hs, c.Dynamics, dvAccts),
-		DemoDynamicsLeadsSync(DemoDynamicsLeadsName, hs, c.Dynamics, dvPeople),
 		DemoDynamicsDealsSync("demo-hubspot-dynamics-deals", hs, c.Dynamics, dvAccts),
 		DemoDynamicsTasksSync("demo-hubspot-dynamics-tasks", hs, c.Dynamics, dvPeople),
 		DemoDynamicsCallsSync("demo-hubspot-dynamics-calls", hs, c.Dynamics, dvPeople),

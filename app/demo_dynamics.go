@@ -135,9 +135,6 @@ func DemoDynamicsSync(name, hubspotConn, dynamicsConn, companies string) engine.
 	def := dynamicsContacts(name, hubspotConn, dynamicsConn)
 	if companies != "" {
 		def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "parentcustomerid_account", Transform: "link:" + companies}, DemoOwner("ownerid"))
-		// A HubSpot contact with no Dataverse contact becomes a lead
-		// through the leads sync (DemoDynamicsLeadsSync), as for Salesforce.
-		def.Unmatched = engine.UnmatchedCreateInA
 	}
 	return def
 }

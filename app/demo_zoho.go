@@ -149,9 +149,6 @@ func DemoZohoNotesSync(name, hubspotConn, zohoConn, contacts string) engine.Defi
 // owner with them (DemoOwner).
 func DemoZohoSyncWithAccounts(name, hubspotConn, zohoConn, companies string) engine.Definition {
 	def := DemoZohoSync(name, hubspotConn, zohoConn)
-	// A HubSpot contact with no Zoho Contact becomes a Lead through the
-	// leads sync (DemoZohoLeadsSync), as for Salesforce.
-	def.Unmatched = engine.UnmatchedCreateInA
 	def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "Account_Name", Transform: "link:" + companies}, DemoOwner("Owner"))
 	return def
 }

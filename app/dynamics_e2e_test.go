@@ -109,7 +109,7 @@ func TestHubSpotDynamicsContactsWithAccounts(t *testing.T) {
 	if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv"); err != nil {
 		t.Fatalf("connect dynamics: %v", err)
 	}
-	saveSyncs(t, a, app.DemoDynamicsCompaniesSync("accounts", "hs", "dv"), bothWays(app.DemoDynamicsSync("contacts", "hs", "dv", "accounts")))
+	saveSyncs(t, a, app.DemoDynamicsCompaniesSync("accounts", "hs", "dv"), app.DemoDynamicsSync("contacts", "hs", "dv", "accounts"))
 	if res, err := a.Run(ctx, "accounts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" || res.Plan.Counts.Link == 0 {
 		t.Fatalf("accounts run: %v %+v", err, res.Summary)
 	}
@@ -164,7 +164,7 @@ func TestHubSpotDynamicsDealsAndTasks(t *testing.T) {
 	if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv"); err != nil {
 		t.Fatalf("connect dynamics: %v", err)
 	}
-	saveSyncs(t, a, app.DemoDynamicsCompaniesSync("accounts", "hs", "dv"), bothWays(app.DemoDynamicsSync("contacts", "hs", "dv", "accounts")),
+	saveSyncs(t, a, app.DemoDynamicsCompaniesSync("accounts", "hs", "dv"), app.DemoDynamicsSync("contacts", "hs", "dv", "accounts"),
 		app.DemoDynamicsDealsSync("deals", "hs", "dv", "accounts"), app.DemoDynamicsTasksSync("tasks", "hs", "dv", "contacts"))
 	for _, name := range []string{"accounts", "contacts", "deals", "tasks"} {
 		res, err := a.Run(ctx, name, app.RunOptions{Confirm: true})

@@ -73,14 +73,6 @@ func saveSyncs(t *testing.T, a *app.App, defs ...engine.Definition) {
 	}
 }
 
-// bothWays is def creating the unmatched records of each side on the
-// other: a ready-made contacts sync that leaves HubSpot's own contacts to
-// a leads sync, used where a test checks what creating them does.
-func bothWays(def engine.Definition) engine.Definition {
-	def.Unmatched = engine.UnmatchedCreate
-	return def
-}
-
 // startScheduler runs a's background scheduler until the test ends.
 func startScheduler(t *testing.T, a *app.App) *schedule.Scheduler {
 	t.Helper()

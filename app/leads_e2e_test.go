@@ -11,12 +11,65 @@ import (
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/mapping"
 	"github.com/crmsync/crmsync/sync/sandbox"
 	"github.com/crmsync/crmsync/sync/sandbox/dynamics"
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
 	"github.com/crmsync/crmsync/sync/sandbox/zoho"
 )
+
+// leadsDef is a HubSpot contacts ↔ leads sync as a user writes one for
+// Zoho CRM or Dynamics 365 (README, "Leads"): by email, two-way, the
+// HubSpot contacts the contacts sync does not link.
+func leadsDef(name, conn, object, email, contacts string, fields ...mapping.Field) engine.Definition {
+	return engine.Definition{Name: name, A: engine.SideDef{Connection: "hs", Object: "contacts"}, B: engine.SideDef{Connection: conn, Object: object},
+		Direction: mapping.TwoWay, Match: []engine.MatchRule{{A: "email", B: email, Normalize: "email"}},
+		Unmatched: engine.UnmatchedCreate, Conflict: engine.ConflictNewer, Fields: fields, Safety: engine.Safety{MaxChangePercent: 25},
+		Filters: engine.Filters{A: []engine.Filter{{Field: "linked:" + contacts, Op: "eq", Value: "false"}}}}
+}
+
+// zohoLeadsSync keeps HubSpot contacts with no Zoho Contact as Zoho Leads.
+// Zoho lists no converted lead, so a lead a rep converts drops out by
+// itself and the contacts sync links the new Contact by email.
+func zohoLeadsSync(conn, contacts string) engine.Definition {
+	return leadsDef("leads", conn, "Leads", "Email", contacts,
+		mapping.Field{A: "email", B: "Email", Transform: "lower"},
+		mapping.Field{A: "firstname", B: "First_Name"},
+		mapping.Field{A: "lastname", B: "Last_Name", Rule: mapping.UnlessBlank},
+		mapping.Field{A: "company", B: "Company", Direction: mapping.AtoB, Default: "[not provided]", Rule: mapping.UnlessBlank},
+		mapping.Field{A: "phone", B: "Phone", Transform: "e164"},
+		mapping.Field{A: "jobtitle", B: "Designation", Rule: mapping.UnlessBlank},
+		mapping.Field{A: "city", B: "City", Rule: mapping.UnlessBlank},
+		mapping.Field{A: "hs_email_optout", B: "Email_Opt_Out", Rule: mapping.OptOut},
+		app.DemoOwner("Owner"))
+}
+
+// dynamicsLeadsSync keeps HubSpot contacts with no Dataverse contact as
+// open leads (statecode 0): a qualified lead stays listed, so the filter
+// leaves it alone.
+func dynamicsLeadsSync(conn, contacts string) engine.Definition {
+	def := leadsDef("leads", conn, "leads", "emailaddress1", contacts,
+		mapping.Field{A: "email", B: "emailaddress1", Transform: "lower"},
+		mapping.Field{A: "firstname", B: "firstname"},
+		mapping.Field{A: "lastname", B: "lastname", Rule: mapping.UnlessBlank},
+		mapping.Field{A: "company", B: "companyname", Rule: mapping.UnlessBlank},
+		mapping.Field{A: "phone", B: "telephone1", Transform: "e164"},
+		mapping.Field{A: "jobtitle", B: "jobtitle", Rule: mapping.UnlessBlank},
+		mapping.Field{A: "city", B: "address1_city", Rule: mapping.UnlessBlank},
+		mapping.Field{B: "subject", Direction: mapping.AtoB, Transform: "const:Contact from HubSpot", Rule: mapping.OnCreate},
+		mapping.Field{A: "hs_email_optout", B: "donotbulkemail", Rule: mapping.OptOut},
+		app.DemoOwner("ownerid"))
+	def.Filters.B = []engine.Filter{{Field: "statecode", Op: "eq", Value: "0"}}
+	return def
+}
+
+// contactsInHubSpotOnly is a ready-made contacts sync that creates no
+// contact in the other CRM: there, HubSpot's own contacts are leads.
+func contactsInHubSpotOnly(def engine.Definition) engine.Definition {
+	def.Unmatched = engine.UnmatchedCreateInA
+	return def
+}
 
 // leadsVendor is one CRM's side of TestLeadsUntilConverted: its
 // ready-made companies, contacts and leads syncs with HubSpot, and how the
@@ -63,8 +116,8 @@ func leadsVendors(srv *sandbox.Server) []leadsVendor {
 	}, {
 		name: "zoho", conn: "zc",
 		syncs: func(c string) []engine.Definition {
-			return []engine.Definition{app.DemoZohoCompaniesSync("companies", "hs", c), app.DemoZohoSyncWithAccounts("contacts", "hs", c, "companies"),
-				app.DemoZohoLeadsSync("leads", "hs", c, "contacts")}
+			return []engine.Definition{app.DemoZohoCompaniesSync("companies", "hs", c),
+				contactsInHubSpotOnly(app.DemoZohoSyncWithAccounts("contacts", "hs", c, "companies")), zohoLeadsSync(c, "contacts")}
 		},
 		contactObj: "Contacts", leadObj: "Leads", email: "Email", title: "Designation",
 		lead: func(id string) (map[string]string, bool) {
@@ -84,8 +137,8 @@ func leadsVendors(srv *sandbox.Server) []leadsVendor {
 	}, {
 		name: "dynamics", conn: "dv",
 		syncs: func(c string) []engine.Definition {
-			return []engine.Definition{app.DemoDynamicsCompaniesSync("companies", "hs", c), app.DemoDynamicsSync("contacts", "hs", c, "companies"),
-				app.DemoDynamicsLeadsSync("leads", "hs", c, "contacts")}
+			return []engine.Definition{app.DemoDynamicsCompaniesSync("companies", "hs", c),
+				contactsInHubSpotOnly(app.DemoDynamicsSync("contacts", "hs", c, "companies")), dynamicsLeadsSync(c, "contacts")}
 		},
 		contactObj: "contacts", leadObj: "leads", email: "emailaddress1", title: "jobtitle",
 		lead: func(id string) (map[string]string, bool) {
@@ -322,5 +375,71 @@ func TestScheduledLeadsWaitForARunningContactsRun(t *testing.T) {
 	}
 	if runs, err := a.Runs(ctx, "leads", 5); err != nil || len(runs) != 2 || runs[0].Run.Status != "success" {
 		t.Fatalf("after the contacts run ended, leads runs: %+v %v", runs, err)
+	}
+}
+
+// TestActivitiesOfLeads: a HubSpot task or note about a person who is a
+// Salesforce Lead reaches Salesforce on that Lead (WhoId, ParentId), its
+// reference going through whichever of the contacts and leads syncs links
+// the person ("link:contacts,leads"); when a rep converts the Lead, the
+// next round moves the task to the new Contact, and the round after
+// writes nothing.
+func TestActivitiesOfLeads(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 57, 40)
+	hs, sf := srv.HubSpot(), srv.Salesforce()
+	const people = "contacts,leads"
+	saveSyncs(t, a, app.DemoCompaniesSync("companies", "hs", "sf"), app.DemoSyncWithCompanies("contacts", "hs", "sf", "companies"),
+		app.DemoLeadsSync("leads", "hs", "sf", "contacts"), app.DemoTasksSync("tasks", "hs", "sf", people),
+		app.DemoNotesSync("notes", "hs", "sf", people))
+	round := func(what string) []app.SyncOutcome {
+		t.Helper()
+		out, err := a.RunAll(ctx, app.RunOptions{Confirm: true}, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		for _, o := range out {
+			if o.Err != nil || o.Result.Summary == nil || o.Result.Summary.Status != "success" {
+				t.Fatalf("%s: %s", what, o.Line())
+			}
+		}
+		return out
+	}
+	round("first round")
+	leadOf := map[string]string{} // HubSpot contact -> Lead
+	for _, l := range syncLinks(t, a, "leads") {
+		leadOf[l.AID] = l.BID
+	}
+	onLeads := func(sync, hsObject, sfObject, ref string) (n int, last, person string) {
+		for _, l := range syncLinks(t, a, sync) {
+			ids, _ := hs.Associated(hsObject, l.AID, "contacts")
+			if len(ids) != 1 || leadOf[ids[0]] == "" {
+				continue
+			}
+			r, _ := sf.Get(sfObject, l.BID)
+			if r.Fields[ref] != leadOf[ids[0]] {
+				t.Errorf("%s %s of HubSpot contact %s (Lead %s) has %s %q", sfObject, l.BID, ids[0], leadOf[ids[0]], ref, r.Fields[ref])
+			}
+			n, last, person = n+1, l.BID, ids[0]
+		}
+		return n, last, person
+	}
+	tasks, task, person := onLeads("tasks", "tasks", "Task", "WhoId")
+	notes, _, _ := onLeads("notes", "notes", "Note", "ParentId")
+	if tasks == 0 || notes == 0 {
+		t.Fatalf("%d tasks and %d notes of Lead people reached Salesforce; want some of each", tasks, notes)
+	}
+	conv, err := sf.ConvertLead(leadOf[person], salesforce.LeadConvert{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	round("after the conversion")
+	if r, _ := sf.Get("Task", task); r.Fields["WhoId"] != conv.ContactID {
+		t.Errorf("the task of the converted Lead has WhoId %q, want the new Contact %s", r.Fields["WhoId"], conv.ContactID)
+	}
+	for _, o := range round("a round with nothing new") {
+		if s := o.Result.Summary; s.Created+s.Updated != 0 {
+			t.Errorf("%s wrote again: %s", o.Sync, o.Line())
+		}
 	}
 }

@@ -96,7 +96,7 @@ func TestHubSpotZohoContactsWithAccounts(t *testing.T) {
 	if _, err := a.ConnectSandbox(ctx, srv, "zoho", "zc"); err != nil {
 		t.Fatalf("connect zoho: %v", err)
 	}
-	saveSyncs(t, a, app.DemoZohoCompaniesSync("accounts", "hs", "zc"), bothWays(app.DemoZohoSyncWithAccounts("contacts", "hs", "zc", "accounts")))
+	saveSyncs(t, a, app.DemoZohoCompaniesSync("accounts", "hs", "zc"), app.DemoZohoSyncWithAccounts("contacts", "hs", "zc", "accounts"))
 	res, err := a.Run(ctx, "accounts", app.RunOptions{Confirm: true})
 	if err != nil || res.Summary.Status != "success" || res.Plan.Counts.Link == 0 {
 		t.Fatalf("accounts run: %v %+v", err, res.Summary)
@@ -156,7 +156,7 @@ func TestHubSpotZohoDealsAndTasks(t *testing.T) {
 	if _, err := a.ConnectSandbox(ctx, srv, "zoho", "zc"); err != nil {
 		t.Fatalf("connect zoho: %v", err)
 	}
-	saveSyncs(t, a, app.DemoZohoCompaniesSync("accounts", "hs", "zc"), bothWays(app.DemoZohoSyncWithAccounts("contacts", "hs", "zc", "accounts")),
+	saveSyncs(t, a, app.DemoZohoCompaniesSync("accounts", "hs", "zc"), app.DemoZohoSyncWithAccounts("contacts", "hs", "zc", "accounts"),
 		app.DemoZohoDealsSync("deals", "hs", "zc", "accounts"), app.DemoZohoTasksSync("tasks", "hs", "zc", "contacts"))
 	for _, name := range []string{"accounts", "contacts", "deals", "tasks"} {
 		res, err := a.Run(ctx, name, app.RunOptions{Confirm: true})

@@ -183,7 +183,7 @@ func (l *live) connectSandbox() {
 	l.see("Connect your first CRM")
 	l.tap("Try the sandbox")
 	l.see("Sandbox connected")
-	l.see("Create the 34 ready-made two-way syncs?")
+	l.see("Create the 32 ready-made two-way syncs?")
 	cs, err := l.a.Connections(context.Background())
 	if err != nil || len(cs) != 8 {
 		l.t.Fatalf("connections after the sandbox flow: %v %v", cs, err)
@@ -312,8 +312,8 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	// The companies and deals demo syncs were saved with it, unrun, on the
 	// Syncs screen.
 	defs := app.DemoSyncs(demoConnections)
-	if len(defs) != 34 {
-		t.Fatalf("%d ready-made syncs, want 34 (7 for each CRM beside HubSpot, Leads in Salesforce, Zoho CRM and Dynamics 365, 1 each for Mailchimp, Klaviyo and Brevo)", len(defs))
+	if len(defs) != 32 {
+		t.Fatalf("%d ready-made syncs, want 32 (7 for each CRM beside HubSpot, Salesforce's Leads, 1 each for Mailchimp, Klaviyo and Brevo)", len(defs))
 	}
 	for _, def := range defs {
 		if _, err := l.a.Sync(ctx, def.Name); err != nil {
@@ -616,7 +616,7 @@ func TestRemovedConnectionAndLostNetwork(t *testing.T) {
 }
 
 // TestSyncAllRunsEverySyncInOrder: Sync all on the Syncs screen runs the
-// 34 ready-made syncs once, each after the syncs it links through
+// 32 ready-made syncs once, each after the syncs it links through
 // (companies before the contacts and deals that name them, contacts
 // before their activities), and says how each ended. A first contacts
 // sync over its safety limit is not applied: the outcome names it and

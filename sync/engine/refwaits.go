@@ -24,7 +24,16 @@ func appendWait(waits []store.RefWait, side, id string, err error) []store.RefWa
 	if err == nil || !errors.As(err, &nl) {
 		return waits
 	}
-	return append(waits, store.RefWait{Side: side, RecordID: id, RefSync: nl.Sync, RefID: nl.ID})
+	syncs := nl.Syncs
+	if len(syncs) == 0 {
+		syncs = []string{nl.Sync}
+	}
+	// One wait per sync the reference may go through: whichever links the
+	// record first has it planned again.
+	for _, sync := range syncs {
+		waits = append(waits, store.RefWait{Side: side, RecordID: id, RefSync: sync, RefID: nl.ID})
+	}
+	return waits
 }
 
 // touchLinkedWaits loads the sync's waiting references and touches the

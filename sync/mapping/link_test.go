@@ -112,3 +112,60 @@ func TestLinkTransformProblems(t *testing.T) {
 		}
 	}
 }
+
+// several is Links over several syncs' pairs.
+type several []pairs
+
+func (s several) B(sync, a string) (string, bool) {
+	for _, p := range s {
+		if b, ok := p.B(sync, a); ok {
+			return b, true
+		}
+	}
+	return "", false
+}
+
+func (s several) A(sync, b string) (string, bool) {
+	for _, p := range s {
+		if a, ok := p.A(sync, b); ok {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+func (s several) LinkedB(sync, b string) bool { _, ok := s.A(sync, b); return ok }
+
+// "link:contacts,leads" goes through the first sync that links the
+// record, both ways; one neither links names both, and LinkedSyncs lists
+// each once.
+func TestLinkThroughSeveralSyncs(t *testing.T) {
+	a := connector.Schema{Object: "tasks", Fields: []connector.Field{{Name: "associations.contact", Type: connector.TypeID}}}
+	b := connector.Schema{Object: "Task", Fields: []connector.Field{{Name: "WhoId", Type: connector.TypeID}}}
+	links := several{{sync: "contacts", ab: map[string]string{"1": "003A"}}, {sync: "leads", ab: map[string]string{"2": "00QB"}}}
+	fields := []Field{{A: "associations.contact", B: "WhoId", Transform: "link:contacts, leads"}}
+	rows, ps := CompileLinked(fields, TwoWay, a, b, links)
+	if len(ps) != 0 || len(rows) != 1 {
+		t.Fatalf("compile: %v", ps)
+	}
+	r := rows[0]
+	for id, want := range map[string]string{"1": "003A", "2": "00QB"} {
+		if got, err := r.CanonA(map[string]string{"associations.contact": id}); err != nil || got != want {
+			t.Errorf("CanonA(%s) = %q, %v; want %s", id, got, err, want)
+		}
+	}
+	if got, err := r.WriteA("00QB"); err != nil || got["associations.contact"] != "2" {
+		t.Errorf("WriteA(00QB) = %v, %v; want 2", got, err)
+	}
+	if got, err := r.CanonB(map[string]string{"WhoId": "00QB"}); err != nil || got != "00QB" {
+		t.Errorf("CanonB(00QB) = %q, %v", got, err)
+	}
+	_, err := r.CanonA(map[string]string{"associations.contact": "3"})
+	var nl *NotLinkedError
+	if !errors.As(err, &nl) || nl.Sync != "contacts" || len(nl.Syncs) != 2 || nl.Syncs[1] != "leads" || !strings.Contains(err.Error(), "contacts, leads") {
+		t.Errorf("a reference neither sync links: %v (%+v)", err, nl)
+	}
+	if got := LinkedSyncs(append(fields, Field{A: "x", B: "y", Transform: "link:leads"})); len(got) != 2 || got[0] != "contacts" || got[1] != "leads" {
+		t.Errorf("LinkedSyncs = %q, want contacts, leads", got)
+	}
+}

@@ -62,7 +62,7 @@ func withText(ts ...connector.FieldType) []connector.FieldType {
 func identityFn(s string) (string, error) { return s, nil }
 
 // knownTransforms lists the names for error messages.
-const knownTransforms = "none, trim, lower, upper, title, e164[:REGION], date[:ZONE], datetime[:ZONE], map, owner, concat, split, const:VALUE, number, divide:N, hhmm:UNIT, wallclock:ZONE, span, text, firstline:N, bool, link:SYNC"
+const knownTransforms = "none, trim, lower, upper, title, e164[:REGION], date[:ZONE], datetime[:ZONE], map, owner, concat, split, const:VALUE, number, divide:N, hhmm:UNIT, wallclock:ZONE, span, text, firstline:N, bool, link:SYNC[,SYNC]"
 
 // parseTransform builds the named transform. "concat" and "split" are
 // identity transforms: joining and splitting fields is done by the row from
@@ -147,7 +147,11 @@ func parseTransform(spec string, env transformEnv) (transform, error) {
 		if arg == "" {
 			return transform{}, fmt.Errorf("transform link needs the sync that links the referenced records, e.g. link:companies")
 		}
-		return linkTransform(arg, env.links), nil
+		syncs := linkSyncs(arg)
+		if len(syncs) == 0 {
+			return transform{}, fmt.Errorf("transform link needs the sync that links the referenced records, e.g. link:companies")
+		}
+		return linkTransform(syncs, env.links), nil
 	case "const":
 		if !hasArg {
 			return transform{}, fmt.Errorf("transform const needs a value, e.g. const:Website")
@@ -324,44 +328,68 @@ type Links interface {
 var ErrNotLinked = fmt.Errorf("referenced record is not linked: %w", ErrNotRead)
 
 // NotLinkedError is the ErrNotLinked of one reference: the sync it goes
-// through and the id that sync has not linked, so the engine can plan the
-// record again once that sync links it.
-type NotLinkedError struct{ Sync, ID string }
+// through (the first of several, Syncs) and the id none of them has
+// linked, so the engine can plan the record again once one links it.
+type NotLinkedError struct {
+	Sync, ID string
+	Syncs    []string // every sync the reference may go through, Sync first
+}
 
 func (e *NotLinkedError) Error() string {
+	if len(e.Syncs) > 1 {
+		return fmt.Sprintf("%s (syncs %q): %v", e.ID, strings.Join(e.Syncs, ", "), ErrNotLinked)
+	}
 	return fmt.Sprintf("%s (sync %q): %v", e.ID, e.Sync, ErrNotLinked)
 }
 
 func (e *NotLinkedError) Unwrap() error { return ErrNotLinked }
 
-// linkTransform maps a reference on A to the record sync links it to on
-// B. The canonical value is B's id, and only a linked B id is canonical:
-// a reference to a record the sync has not linked cannot be compared.
-func linkTransform(sync string, links Links) transform {
+// linkTransform maps a reference on A to the record the first of syncs
+// that links it links it to on B: "link:contacts,leads" for a Salesforce
+// Task's WhoId, which names a Contact or a Lead. The canonical value is
+// B's id, and only a linked B id is canonical: a reference to a record no
+// sync has linked cannot be compared.
+func linkTransform(syncs []string, links Links) transform {
+	notLinked := func(id string) error { return &NotLinkedError{Sync: syncs[0], ID: id, Syncs: syncs} }
 	lookup := func(find func(string, string) (string, bool), id string) (string, error) {
 		if links != nil {
-			if v, ok := find(sync, id); ok {
-				return v, nil
+			for _, sync := range syncs {
+				if v, ok := find(sync, id); ok {
+					return v, nil
+				}
 			}
 		}
-		return "", &NotLinkedError{Sync: sync, ID: id}
+		return "", notLinked(id)
 	}
 	var toB, toA func(string, string) (string, bool)
 	if links != nil {
 		toB, toA = links.B, links.A
 	}
 	ids := withText(connector.TypeID, connector.TypeNumber)
-	return transform{name: "link:" + sync,
+	return transform{name: "link:" + strings.Join(syncs, ","),
 		forward: func(a string) (string, error) { return lookup(toB, strings.TrimSpace(a)) },
 		canon: func(b string) (string, error) {
 			b = strings.TrimSpace(b)
-			if links == nil || !links.LinkedB(sync, b) {
-				return "", &NotLinkedError{Sync: sync, ID: b}
+			for _, sync := range syncs {
+				if links != nil && links.LinkedB(sync, b) {
+					return b, nil
+				}
 			}
-			return b, nil
+			return "", notLinked(b)
 		},
 		inverse: func(b string) (string, error) { return lookup(toA, strings.TrimSpace(b)) },
 		aTypes:  ids, bTypes: ids}
+}
+
+// linkSyncs splits link:'s argument, "contacts" or "contacts,leads".
+func linkSyncs(arg string) []string {
+	var out []string
+	for name := range strings.SplitSeq(arg, ",") {
+		if name = strings.TrimSpace(name); name != "" && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // LinkedSyncs lists the syncs whose links fields' link:SYNC transforms
@@ -372,8 +400,13 @@ func LinkedSyncs(fields []Field) []string {
 		for _, spec := range []string{f.Transform, f.ReverseTransform} {
 			name, arg, _ := strings.Cut(strings.TrimSpace(spec), ":")
 			arg = strings.TrimSpace(arg)
-			if strings.EqualFold(strings.TrimSpace(name), "link") && arg != "" && !slices.Contains(out, arg) {
-				out = append(out, arg)
+			if !strings.EqualFold(strings.TrimSpace(name), "link") {
+				continue
+			}
+			for _, sync := range linkSyncs(arg) {
+				if !slices.Contains(out, sync) {
+					out = append(out, sync)
+				}
 			}
 		}
 	}

@@ -21,7 +21,7 @@ func eventObject() *Object {
 		typed("EndDateTime", "End Date Time", "datetime"), typed("ActivityDateTime", "Due Date Time", "datetime"),
 		typed("ActivityDate", "Due Date Only", "date"), typed("DurationInMinutes", "Duration", "int"), allDay,
 		str("Location", "Location", 255), typed("Description", "Description", "textarea"),
-		ref("WhoId", "Name ID", "Contact"), extKey())
+		whoID(), extKey())
 	o.rule = eventTimes
 	return o
 }

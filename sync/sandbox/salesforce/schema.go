@@ -130,6 +130,14 @@ func ref(name, label, to string) Field {
 	return f
 }
 
+// whoID is a Task's or Event's WhoId: the Contact or Lead it is about
+// (Object Reference: Task, Event, "WhoId ... Refers to: Contact, Lead").
+func whoID() Field {
+	f := ref("WhoId", "Name ID", "Contact")
+	f.ReferenceTo = []string{"Contact", "Lead"}
+	return f
+}
+
 func required(f Field) Field { f.Nillable = false; return f }
 
 // master is MasterRecordId: set by Salesforce on the records a merge
@@ -216,7 +224,7 @@ func objects() map[string]*Object {
 	subtype.Updateable, subtype.DefaultedOnCreate, subtype.Default = false, true, "Task"
 	task := newObject("Task", "Task", "Tasks", "00T",
 		str("Subject", "Subject", 255), taskStatus, priority, typed("ActivityDate", "Due Date Only", "date"),
-		typed("Description", "Comments", "textarea"), ref("WhoId", "Name ID", "Contact"), subtype,
+		typed("Description", "Comments", "textarea"), whoID(), subtype,
 		pick("CallType", "Call Type", "Internal", "Inbound", "Outbound"), typed("CallDurationInSeconds", "Call Duration", "int"),
 		str("CallDisposition", "Call Result", 255), extKey())
 	return map[string]*Object{"contact": contact, "account": account, "opportunity": opp, "lead": lead, "task": task, "event": eventObject(), "note": noteObject(),

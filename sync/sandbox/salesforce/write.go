@@ -102,7 +102,7 @@ func fieldValue(o *Object, idx int, raw any) (string, *recError) {
 		}
 		// A well-formed id of another object (Salto's tests of the API:
 		// "Demystifying 'Invalid Cross Reference Id' errors", 2022).
-		if len(f.ReferenceTo) == 1 && !strings.HasPrefix(k, refPrefix(f.ReferenceTo[0])) {
+		if !slices.ContainsFunc(f.ReferenceTo, func(to string) bool { return strings.HasPrefix(k, refPrefix(to)) }) {
 			return "", bad("FIELD_INTEGRITY_EXCEPTION", fmt.Sprintf("%s: id value of incorrect type: %s", f.Label, v))
 		}
 		if len(v) == 15 {
