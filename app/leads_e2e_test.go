@@ -203,7 +203,7 @@ func leadsUntilConverted(t *testing.T, a *app.App, hs *hubspot.Sim, v leadsVendo
 	// The leads sync on its own, before the contacts sync has linked
 	// anyone, would take everyone for a lead: it refuses, and writes nothing.
 	leadsBefore := v.count(v.leadObj)
-	if _, err := a.Run(ctx, "leads", app.RunOptions{Confirm: true}); !errors.Is(err, engine.ErrFilterSyncNotRun) || !strings.Contains(err.Error(), `run "contacts" first`) {
+	if _, err := a.Run(ctx, "leads", app.RunOptions{Confirm: true}); !errors.Is(err, engine.ErrFilterSyncNotRun) || !strings.Contains(err.Error(), `"contacts" has not run yet`) {
 		t.Fatalf("the leads sync run before the contacts sync: %v; want it refused", err)
 	}
 	if n := v.count(v.leadObj); n != leadsBefore {

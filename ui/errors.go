@@ -72,6 +72,8 @@ func nextStep(err error) string {
 		return "Nothing was changed by the cancelled step; start it again when ready."
 	case errors.As(err, &inv):
 		return "Next: fix the rows marked in red, then save again. Nothing was saved."
+	case errors.Is(err, engine.ErrFilterSyncNotRun):
+		return "Next: press Sync now on that sync, or Sync all on the Syncs screen, which runs it first. Nothing was changed."
 	case errors.Is(err, engine.ErrNeedsConfirmation):
 		return "Next: open Preview, check the changes, then Apply and confirm."
 	case errors.Is(err, auth.ErrPortInUse):

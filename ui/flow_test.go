@@ -262,7 +262,8 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	// The leads sync cannot be previewed before the contacts sync has run:
 	// everyone would look like a lead. The preview says which to run.
 	l.ui(func() { l.u.openPreview(app.DemoLeadsName) })
-	l.see(`run "` + demoSyncName + `" first`)
+	l.see(`"` + demoSyncName + `" has not run yet`)
+	l.see("Next: press Sync now on that sync, or Sync all")
 	l.closeDialogs()
 	l.ui(func() { l.u.openPreview(demoSyncName) })
 	l.see("Preview of " + demoSyncName)

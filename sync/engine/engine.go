@@ -145,7 +145,7 @@ var (
 	ErrStalePlan = errors.New("the plan is out of date; plan again")
 	// ErrFilterSyncNotRun means a linked:SYNC filter names a sync that has
 	// not applied a run yet: every record would look unlinked.
-	ErrFilterSyncNotRun = errors.New("a sync its filters ask about has not run yet")
+	ErrFilterSyncNotRun = errors.New("it must run first")
 )
 
 // New returns an engine over st.

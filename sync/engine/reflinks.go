@@ -145,8 +145,8 @@ func (e *Engine) checkFilterSyncsRan(ctx context.Context, def Definition) error 
 			applied = applied || st.DoneSeq > 0 || st.Cursor != "" && st.MaxSeq == 0
 		}
 		if !applied {
-			return fmt.Errorf("engine: sync %q: %w: its filter %s%s asks which records sync %q links, and %q has not applied a run yet, "+
-				"so every record would look unlinked; run %q first, or use Sync all, which runs it first", def.Name, ErrFilterSyncNotRun, linkedPrefix, name, name, name, name)
+			return fmt.Errorf("sync %q: its filter %s%s asks which records sync %q links, and %q has not run yet, so every record would look unlinked: %w",
+				def.Name, linkedPrefix, name, name, name, ErrFilterSyncNotRun)
 		}
 	}
 	return nil
