@@ -25,6 +25,11 @@ package salesforce
 //     Conversion": the conversion creates the Account, Contact and
 //     Opportunity and updates the Lead's Status, IsConverted,
 //     ConvertedDate ("doesn't include the time") and Converted*Id.
+//   - Salesforce Help 000385227, "Activity history on a Lead when it is
+//     converted": all open and closed Activities are attached to the
+//     Account, Contact and Opportunity, with their Last Modified Date
+//     updated; notes and attachments are attached to the Account and
+//     Contact.
 //   - Salesforce Help 000384333: CANNOT_UPDATE_CONVERTED_LEAD is the
 //     error for modifying or updating a Lead once it is converted.
 //
@@ -42,8 +47,9 @@ package salesforce
 //     (from City), OwnerId; Opportunity LeadSource, OwnerId;
 //   - an existing Account or Contact is modified (its SystemModstamp
 //     moves) only when the conversion fills one of its empty fields;
-//   - a converted Lead can still be deleted, and a converted Lead's
-//     Tasks and Events are not moved to the Contact.
+//   - a converted Lead can still be deleted; its Tasks and Events move to
+//     the Contact (WhoId; no WhatId is modelled), and its Notes too
+//     (ParentId).
 
 import (
 	"errors"
@@ -140,8 +146,35 @@ func (c *conversion) run(leadID string, opt LeadConvert) (LeadConvertResult, err
 			return res, err
 		}
 	}
+	c.moveActivities(res.ContactID)
 	c.markConverted(res)
 	return res, nil
+}
+
+// moveActivities attaches the Lead's Tasks, Events and Notes to the
+// Contact, moving their modified stamps, as a conversion does (Help
+// 000385227: "All open and closed Activities from the Lead are attached
+// to the Account, Contact, and Opportunity", their Last Modified Date
+// updated; "All notes and attachments from the lead are converted and
+// attached to the new account and contact"). A Note's ParentId, which no
+// API call may change, moves to the Contact [unverified: which of the
+// two].
+func (c *conversion) moveActivities(contactID string) {
+	for _, m := range []struct{ object, field string }{{"task", "WhoId"}, {"event", "WhoId"}, {"note", "ParentId"}} {
+		st := c.s.stores[m.object]
+		i, ok := st.obj.field(m.field)
+		if !ok {
+			continue
+		}
+		for _, r := range st.recs {
+			if r.deleted || normID(r.vals[i]) != normID(c.r.id) {
+				continue
+			}
+			c.undo(st).touch(r)
+			r.vals[i] = contactID
+			r.modified = max(c.s.nowMs(), r.modified+1)
+		}
+	}
 }
 
 func (c *conversion) index(name string) int { i, _ := c.lead.obj.field(name); return i }

@@ -213,3 +213,45 @@ func TestConvertedLeadOverREST(t *testing.T) {
 		t.Fatalf("converted lead's Title became %q", got.Fields["Title"])
 	}
 }
+
+// TestConvertLeadMovesActivities: the Lead's Task, Event and Note move to
+// the new Contact with a later modified stamp; another Lead's stay.
+func TestConvertLeadMovesActivities(t *testing.T) {
+	e := newEnv(t, Options{})
+	lead, other := newLead(t, e.sim), newLead(t, e.sim)
+	task, err := e.sim.Create("Task", map[string]string{"Subject": "Call Ada", "WhoId": lead.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC).Format(time.RFC3339)
+	event, err := e.sim.Create("Event", map[string]string{"Subject": "Demo", "WhoId": lead.ID, "StartDateTime": start, "DurationInMinutes": "30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	note, err := e.sim.Create("Note", map[string]string{"Title": "Budget", "ParentId": lead.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stays, err := e.sim.Create("Task", map[string]string{"Subject": "Call the other Ada", "WhoId": other.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Millisecond)
+	res, err := e.sim.ConvertLead(lead.ID, LeadConvert{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []struct {
+		object, id, field string
+		before           Record
+	}{{"Task", task.ID, "WhoId", task}, {"Event", event.ID, "WhoId", event}, {"Note", note.ID, "ParentId", note}} {
+		r, _ := e.sim.Get(m.object, m.id)
+		if r.Fields[m.field] != res.ContactID || !r.UpdatedAt.After(m.before.UpdatedAt) {
+			t.Errorf("%s %s after the conversion: %s %q, modified %v (was %v); want the Contact %s and a later stamp",
+				m.object, m.id, m.field, r.Fields[m.field], r.UpdatedAt, m.before.UpdatedAt, res.ContactID)
+		}
+	}
+	if r, _ := e.sim.Get("Task", stays.ID); r.Fields["WhoId"] != other.ID {
+		t.Errorf("another Lead's Task moved to %q", r.Fields["WhoId"])
+	}
+}
