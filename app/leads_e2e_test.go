@@ -381,9 +381,9 @@ func TestScheduledLeadsWaitForARunningContactsRun(t *testing.T) {
 // TestActivitiesOfLeads: a HubSpot task or note about a person who is a
 // Salesforce Lead reaches Salesforce on that Lead (WhoId, ParentId), its
 // reference going through whichever of the contacts and leads syncs links
-// the person ("link:contacts,leads"); when a rep converts the Lead, the
-// next round moves the task to the new Contact, and the round after
-// writes nothing.
+// the person ("link:contacts,leads"); when a rep converts the Lead,
+// Salesforce attaches the task to the new Contact, the next round finds
+// both sides agreeing, and the round after writes nothing.
 func TestActivitiesOfLeads(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 57, 40)
