@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -269,8 +270,8 @@ func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObj
 		l.Importance = widget.WarningImportance
 		info.Add(l)
 	}
-	for _, ref := range slices.Sorted(maps.Keys(s.Waiting)) {
-		info.Add(wrapped(fmt.Sprintf("%d references wait for sync %q to link their records; the next run after it does writes them.", s.Waiting[ref], ref)))
+	for _, line := range waitLines(s.Waiting) {
+		info.Add(wrapped(line))
 	}
 	if missing != "" {
 		info.Add(dangerText(fmt.Sprintf("Connection %q was removed. Connect it again on Connections, or press Edit to choose another; the sync's settings are kept.", missing)))
@@ -294,6 +295,28 @@ func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObj
 	}
 	buttons := container.NewGridWithColumns(3, syncNow, preview, pause, edit, del)
 	return widget.NewCard("", "", container.NewBorder(nil, nil, nil, container.NewCenter(buttons), info))
+}
+
+// waitLines says, per sync, how many references wait for it to link
+// their records. Syncs with the same count are put in one line: most often
+// they are one "link:contacts,leads" row, waiting for either.
+func waitLines(waiting map[string]int) []string {
+	byCount := map[int][]string{}
+	for sync, n := range waiting {
+		byCount[n] = append(byCount[n], strconv.Quote(sync))
+	}
+	var lines []string
+	for _, n := range slices.Sorted(maps.Keys(byCount)) {
+		syncs := byCount[n]
+		slices.Sort(syncs)
+		after := "it does"
+		if len(syncs) > 1 {
+			after = "one of them does"
+		}
+		lines = append(lines, fmt.Sprintf("%d references wait for sync %s to link their records; the next run after %s writes them.",
+			n, strings.Join(syncs, " or "), after))
+	}
+	return lines
 }
 
 func dangerText(s string) *widget.Label {

@@ -117,3 +117,16 @@ func TestSyncsGroupedByConnections(t *testing.T) {
 		}
 	})
 }
+
+// TestWaitLines: a card says how many references wait for which sync, one
+// line for syncs waited for by the same references ("link:a,b").
+func TestWaitLines(t *testing.T) {
+	got := waitLines(map[string]int{"demo-companies": 40, "demo-contacts": 2, "demo-leads": 2})
+	want := []string{
+		`2 references wait for sync "demo-contacts" or "demo-leads" to link their records; the next run after one of them does writes them.`,
+		`40 references wait for sync "demo-companies" to link their records; the next run after it does writes them.`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("waitLines:\n%q\nwant\n%q", got, want)
+	}
+}
