@@ -82,11 +82,7 @@ func TestMalformedPage(t *testing.T) {
 			if err != nil || res.Summary == nil || res.Summary.Status != "success" {
 				t.Errorf("the next run: %v %+v", err, res.Summary)
 			}
-			for e, n := range emailCounts(srv) {
-				if n > 1 && n > before[e] {
-					t.Errorf("%d records with email %s, %d before", n, e, before[e])
-				}
-			}
+			noNewDuplicates(t, srv, before)
 		})
 	}
 }
@@ -120,11 +116,7 @@ func TestTokenExpiresMidRun(t *testing.T) {
 	if err != nil || res.Summary.Status != "success" || res.Summary.Created+res.Summary.Updated != 0 {
 		t.Errorf("the runs after did not settle: %v %+v", err, res.Summary)
 	}
-	for e, n := range emailCounts(srv) {
-		if n > 1 && n > before[e] {
-			t.Errorf("%d records with email %s, %d before", n, e, before[e])
-		}
-	}
+	noNewDuplicates(t, srv, before)
 }
 
 // TestRateLimitStorm: HubSpot answers every call with 429 from its
@@ -167,9 +159,5 @@ func TestRateLimitStorm(t *testing.T) {
 	if err != nil || res.Summary.Status != "success" || res.Summary.Created+res.Summary.Updated != 0 {
 		t.Errorf("the runs after did not settle: %v %+v", err, res.Summary)
 	}
-	for e, n := range emailCounts(srv) {
-		if n > 1 && n > before[e] {
-			t.Errorf("%d records with email %s, %d before", n, e, before[e])
-		}
-	}
+	noNewDuplicates(t, srv, before)
 }

@@ -194,15 +194,10 @@ func TestCrashBetweenCreateAndLink(t *testing.T) {
 	}
 }
 
-// A crash between create and link on a side whose vendor cannot look the
-// batch up (connector.ErrNoLookup): the next run does not stop on the
-// journal for good; it warns, and the records the batch created are read
-// back and linked by key, so nothing is created twice.
-func TestCrashWithoutLookupMatchesByKey(t *testing.T) {
-	f := newFixture(t, baseDefinition(), fixtureOpts{batch: 3})
-	for i := range 5 {
-		f.a.Put(objA, person(emailN(i), "P", fmt.Sprint(i)))
-	}
+// crashOnFirstWriteToB plans and applies a run that dies at its first
+// write call to B, once B has carried the call out.
+func (f *fixture) crashOnFirstWriteToB() engine.RunSummary {
+	f.t.Helper()
 	ctx, cancel := context.WithCancel(f.ctx)
 	f.b.SetFaults(memconn.Faults{Call: func(c memconn.CallInfo) (error, bool) {
 		if c.Kind == "write" {
@@ -214,9 +209,22 @@ func TestCrashWithoutLookupMatchesByKey(t *testing.T) {
 	sa, sb := f.sides()
 	p, err := f.eng.Plan(ctx, f.syncID, f.def, sa, sb, engine.PlanOptions{})
 	if err != nil {
-		t.Fatal(err)
+		f.t.Fatal(err)
 	}
-	if sum, _ := f.eng.Apply(ctx, p, engine.ApplyOptions{Confirm: true}); sum.Status != "cancelled" || f.b.Count(objB) != 3 {
+	sum, _ := f.eng.Apply(ctx, p, engine.ApplyOptions{Confirm: true})
+	return sum
+}
+
+// A crash between create and link on a side whose vendor cannot look the
+// batch up (connector.ErrNoLookup): the next run does not stop on the
+// journal for good; it warns, and the records the batch created are read
+// back and linked by key, so nothing is created twice.
+func TestCrashWithoutLookupMatchesByKey(t *testing.T) {
+	f := newFixture(t, baseDefinition(), fixtureOpts{batch: 3})
+	for i := range 5 {
+		f.a.Put(objA, person(emailN(i), "P", fmt.Sprint(i)))
+	}
+	if sum := f.crashOnFirstWriteToB(); sum.Status != "cancelled" || f.b.Count(objB) != 3 {
 		t.Fatalf("crash setup: %+v, B has %d", sum, f.b.Count(objB))
 	}
 	f.b.SetFaults(memconn.Faults{Call: func(c memconn.CallInfo) (error, bool) {
@@ -403,20 +411,7 @@ func TestCrashWithoutKeysWarns(t *testing.T) {
 	for i := range 3 {
 		f.a.Put(objA, person(emailN(i), "P", fmt.Sprint(i)))
 	}
-	ctx, cancel := context.WithCancel(f.ctx)
-	f.b.SetFaults(memconn.Faults{Call: func(c memconn.CallInfo) (error, bool) {
-		if c.Kind == "write" {
-			cancel()
-			return context.Canceled, true
-		}
-		return nil, false
-	}})
-	sa, sb := f.sides()
-	p, err := f.eng.Plan(ctx, f.syncID, f.def, sa, sb, engine.PlanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sum, _ := f.eng.Apply(ctx, p, engine.ApplyOptions{Confirm: true}); sum.Status != "cancelled" {
+	if sum := f.crashOnFirstWriteToB(); sum.Status != "cancelled" {
 		t.Fatalf("crash setup: %+v", sum)
 	}
 	f.b.SetFaults(memconn.Faults{})

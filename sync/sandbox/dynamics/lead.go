@@ -363,15 +363,7 @@ func (s *Sim) insertFromLead(set string, lead *record, mapping map[string]string
 	if owner, ok := lead.vals["ownerid"]; ok {
 		r.vals["ownerid"], r.lookupType["ownerid"] = owner, lead.lookupType["ownerid"]
 	}
-	s.defaultOwner(t, r.vals, r.lookupType)
-	r.id = s.newGUID()
-	now := s.nowSecond()
-	r.created, r.modified, r.version = now, now, s.nextVersion()
-	if err := s.checkKeys(t, r); err != nil {
-		return nil, err
-	}
-	t.insert(r)
-	return r, nil
+	return s.storeNew(t, r, "")
 }
 
 // markQualified closes the lead as Qualified with references to what was created.

@@ -413,6 +413,12 @@ func (s *Sim) insertNew(t *table, id string, keyVals map[string]any, body map[st
 	if r.lookupType == nil {
 		r.lookupType = map[string]string{}
 	}
+	return s.storeNew(t, r, id)
+}
+
+// storeNew gives a new row its default owner, its id ("" for a new GUID)
+// and stamps, checks its alternate keys and stores it.
+func (s *Sim) storeNew(t *table, r *record, id string) (*record, *apiError) {
 	s.defaultOwner(t, r.vals, r.lookupType)
 	if id == "" {
 		id = s.newGUID()

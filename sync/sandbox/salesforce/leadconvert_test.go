@@ -243,7 +243,7 @@ func TestConvertLeadMovesActivities(t *testing.T) {
 	}
 	for _, m := range []struct {
 		object, id, field string
-		before           Record
+		before            Record
 	}{{"Task", task.ID, "WhoId", task}, {"Event", event.ID, "WhoId", event}, {"Note", note.ID, "ParentId", note}} {
 		r, _ := e.sim.Get(m.object, m.id)
 		if r.Fields[m.field] != res.ContactID || !r.UpdatedAt.After(m.before.UpdatedAt) {
