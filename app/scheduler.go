@@ -15,7 +15,7 @@ import (
 // caller runs it (Run) and calls Reload after syncs change. Runs it starts
 // go through Run, exactly like the button and the CLI.
 func (a *App) NewScheduler(ctx context.Context) (*schedule.Scheduler, error) {
-	s := schedule.New(a.scheduledRun, schedule.Options{Now: a.opts.Now, Logger: a.log})
+	s := schedule.New(a.ScheduledRun, schedule.Options{Now: a.opts.Now, Logger: a.log})
 	if err := a.Reload(ctx, s); err != nil {
 		return nil, err
 	}
@@ -46,13 +46,20 @@ func orManual(s string) string {
 	return s
 }
 
-// scheduledRun is a background run. It never confirms a plan over the safety
-// limits: that needs a person, so it fails loudly and waits.
-func (a *App) scheduledRun(ctx context.Context, name, trigger string) error {
+// ScheduledRun is a background run, the scheduler's RunFunc for the CLI's
+// scheduler and the window's alike. It first runs the syncs its linked:
+// filters ask about (runFilterSyncsFirst). It never confirms a plan over
+// the safety limits: that needs a person, so it fails loudly and waits.
+// A run that ends failed or partial is an error naming the largest kind
+// of failure, since the notification is all a person sees of it.
+func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
 	if err := a.runFilterSyncsFirst(ctx, name, trigger); err != nil {
 		return err
 	}
 	res, err := a.Run(ctx, name, RunOptions{Trigger: trigger})
+	if errors.Is(err, engine.ErrNeedsConfirmation) && res.Plan != nil {
+		return fmt.Errorf("%s needs confirmation: %s: %w", name, res.Plan.Reason, engine.ErrNeedsConfirmation)
+	}
 	if err != nil {
 		return err
 	}

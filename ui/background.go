@@ -2,14 +2,11 @@ package ui
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/schedule"
 )
 
@@ -29,26 +26,13 @@ type Background struct {
 }
 
 // NewBackground builds the scheduler over a's syncs; call Start to run it.
+// Its runs are the app's scheduled runs (app.ScheduledRun), as the CLI's
+// scheduler makes them: a leads sync's run first runs the contacts sync it
+// filters by, and a failure names its largest kind.
 func NewBackground(a *app.App, log *slog.Logger) *Background {
 	b := &Background{a: a, log: log, next: map[string]time.Time{}, failed: map[string]error{}, running: map[string]bool{}}
-	b.sched = schedule.New(b.run, schedule.Options{Logger: log})
+	b.sched = schedule.New(a.ScheduledRun, schedule.Options{Logger: log})
 	return b
-}
-
-// run is the scheduler's RunFunc: one sync, once. A run that ends failed or
-// partial is an error, so the scheduler backs off and the UI notifies.
-func (b *Background) run(ctx context.Context, name, trigger string) error {
-	res, err := b.a.Run(ctx, name, app.RunOptions{Trigger: trigger})
-	if err != nil {
-		if errors.Is(err, engine.ErrNeedsConfirmation) && res.Plan != nil {
-			return fmt.Errorf("%s needs confirmation: %s", name, res.Plan.Reason)
-		}
-		return err
-	}
-	if s := res.Summary; s != nil && (s.Status == "failed" || s.Status == "partial") {
-		return fmt.Errorf("%s: %d records failed (%s)", name, s.Failed, s.Status)
-	}
-	return nil
 }
 
 // Start loads every sync and runs the scheduler until ctx ends.
@@ -63,20 +47,7 @@ func (b *Background) Start(ctx context.Context) error {
 
 // Reload hands every stored sync's schedule to the scheduler (after a save,
 // delete, pause or resume).
-func (b *Background) Reload(ctx context.Context) error {
-	syncs, err := b.a.Syncs(ctx)
-	if err != nil {
-		return err
-	}
-	for _, s := range syncs {
-		spec, err := schedule.Parse(firstNonBlank(s.Definition.Schedule, "manual"))
-		if err != nil {
-			spec = schedule.Spec{Kind: schedule.Manual}
-		}
-		b.sched.Set(s.Definition.Name, spec, s.Paused)
-	}
-	return nil
-}
+func (b *Background) Reload(ctx context.Context) error { return b.a.Reload(ctx, b.sched) }
 
 // Remove forgets a deleted sync.
 func (b *Background) Remove(name string) { b.sched.Remove(name) }

@@ -3,9 +3,11 @@ package ui
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -14,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/engine"
 )
@@ -172,6 +175,12 @@ func (q *reviewQueue) shortcut(r rune) bool {
 	if !ok {
 		return false
 	}
+	// Only the actions this kind of item has (the buttons shown) work;
+	// any other key is a hint, not an engine error.
+	if a, isAction := keyActions[unicode.ToLower(r)]; isAction && !contains(allowed[it.Kind], a) {
+		q.status.SetText(fmt.Sprintf("%s items cannot be decided with %c; use %s.", it.Kind, unicode.ToUpper(r), strings.Join(allowed[it.Kind], ", ")))
+		return true
+	}
 	switch r {
 	case 'l', 'L':
 		if d := decodeDetail(it); len(d.Candidates) > 0 {
@@ -201,6 +210,9 @@ func decodeDetail(it app.ReviewView) reviewDetail {
 	return d
 }
 
+// keyActions are the decisions the single-key shortcuts make.
+var keyActions = map[rune]string{'l': "link", 'c': "create", 's': "skip", 'a': "take-a", 'b': "take-b", 'd': "delete", 'e': "set"}
+
 // allowed mirrors the engine's allowed actions per kind, to show only
 // buttons that work.
 var allowed = map[string][]string{
@@ -227,41 +239,73 @@ func (q *reviewQueue) bulk(action string) {
 }
 
 // decide records decisions off the UI goroutine and removes the items
-// from the queue; they are applied on each sync's next run.
+// from the queue; they are applied on each sync's next run. One item that
+// fails (or was settled elsewhere meanwhile) does not stop the others:
+// every item decided leaves the queue, an item no longer open leaves it
+// too, and the rest stay, named in the error.
 func (q *reviewQueue) decide(items []app.ReviewView, d engine.Decision) {
 	u := q.u
-	u.bgErr(func(ctx context.Context) error {
+	type outcome struct {
+		done  map[int64]bool // decided now, or no longer open in the store
+		stale []int64        // settled elsewhere meanwhile
+		err   error          // the first other failure
+		errIt app.ReviewView
+		nerr  int
+	}
+	bg(u, func(ctx context.Context) (outcome, error) {
+		o := outcome{done: map[int64]bool{}}
 		for _, it := range items {
-			if err := u.a.Decide(ctx, it.ID, d); err != nil {
-				return err
+			err := u.a.Decide(ctx, it.ID, d)
+			switch {
+			case err == nil:
+				o.done[it.ID] = true
+			case errors.Is(err, store.ErrNotFound):
+				o.done[it.ID] = true
+				o.stale = append(o.stale, it.ID)
+			case ctx.Err() != nil:
+				return o, err
+			default:
+				if o.err == nil {
+					o.err, o.errIt = err, it
+				}
+				o.nerr++
 			}
 		}
-		return nil
-	}, func(err error) {
+		return o, nil
+	}, func(o outcome, err error) {
 		if err != nil {
 			showError(u.win, err)
-			return
 		}
-		done := map[int64]bool{}
-		for _, it := range items {
-			done[it.ID] = true
-			q.decided[it.Sync] = true
-			delete(q.checked, it.ID)
-		}
-		keep := q.all[:0]
-		for _, it := range q.all {
-			if !done[it.ID] {
-				keep = append(keep, it)
+		if len(o.done) > 0 {
+			for _, it := range items {
+				if o.done[it.ID] {
+					q.decided[it.Sync] = true
+					delete(q.checked, it.ID)
+				}
 			}
+			keep := q.all[:0]
+			for _, it := range q.all {
+				if !o.done[it.ID] {
+					keep = append(keep, it)
+				}
+			}
+			q.all = keep
+			sel := q.selected
+			q.filter()
+			if sel >= 0 && sel < len(q.shown) {
+				q.list.Select(sel)
+			}
+			msg := fmt.Sprintf("Decided %s (%s); applied on the next run.", plural(len(o.done)-len(o.stale), "item"), d.Action)
+			if len(o.stale) > 0 {
+				msg += fmt.Sprintf(" %s had been settled elsewhere and left the queue.", plural(len(o.stale), "item"))
+			}
+			q.status.SetText(msg)
+			q.showRunBar()
 		}
-		q.all = keep
-		sel := q.selected
-		q.filter()
-		if sel >= 0 && sel < len(q.shown) {
-			q.list.Select(sel)
+		if o.err != nil {
+			showError(u.win, fmt.Errorf("%s of %s could not be decided (%s); the first, item %d (%s %s): %w",
+				plural(o.nerr, "item"), plural(len(items), "item"), d.Action, o.errIt.ID, strings.ToUpper(o.errIt.Side), o.errIt.RecordID, o.err))
 		}
-		q.status.SetText(fmt.Sprintf("Decided %s (%s); applied on the next run.", plural(len(items), "item"), d.Action))
-		q.showRunBar()
 	})
 }
 

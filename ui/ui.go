@@ -229,6 +229,11 @@ func (u *UI) openPane(o fyne.CanvasObject) {
 // no text field has the focus.
 func (u *UI) installShortcuts() {
 	u.win.Canvas().SetOnTypedRune(func(r rune) {
+		// A dialog is modal: keys typed while one is open are its, never
+		// a decision on the screen behind it.
+		if u.win.Canvas().Overlays().Top() != nil {
+			return
+		}
 		if u.keys != nil {
 			u.keys(r)
 		}

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -56,8 +57,51 @@ type staticTransport struct {
 func (t *staticTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Header.Set(t.header, t.value)
-	return t.base.RoundTrip(r)
+	resp, err := t.base.RoundTrip(r)
+	return scrubResponse(resp, t.value, strings.TrimSpace(strings.TrimPrefix(t.value, t.prefix()))), err
 }
+
+func (t *staticTransport) prefix() string {
+	if i := strings.LastIndexByte(t.value, ' '); i >= 0 {
+		return t.value[:i+1]
+	}
+	return ""
+}
+
+// maxScrubbedBody bounds the error bodies scrubResponse reads whole.
+const maxScrubbedBody = 4 << 20
+
+// scrubResponse replaces every secret in a failed response's body with
+// [redacted]: vendors and gateways sometimes echo the request's headers in
+// their error text, which connectors repeat verbatim into errors, the run's
+// record and the log. Successful answers are left streaming as they are.
+func scrubResponse(resp *http.Response, secrets ...string) *http.Response {
+	if resp == nil || resp.Body == nil || resp.StatusCode < 400 {
+		return resp
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxScrubbedBody))
+	resp.Body.Close()
+	for _, sec := range secrets {
+		if len(sec) < 4 {
+			continue
+		}
+		for _, form := range []string{sec, url.QueryEscape(sec), url.PathEscape(sec)} {
+			body = bytes.ReplaceAll(body, []byte(form), []byte("[redacted]"))
+		}
+	}
+	var rest io.Reader = bytes.NewReader(body)
+	if err != nil {
+		rest = io.MultiReader(rest, errReader{err})
+	}
+	resp.Body = io.NopCloser(rest)
+	resp.ContentLength = int64(len(body))
+	resp.Header.Del("Content-Length")
+	return resp
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 type bearerTransport struct {
 	base http.RoundTripper
@@ -74,11 +118,11 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.authorize(r, tok)
 	resp, err := t.base.RoundTrip(r)
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
-		return resp, err
+		return scrubResponse(resp, tok.AccessToken, tok.RefreshToken), err
 	}
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	if !replayable {
-		return resp, nil
+		return scrubResponse(resp, tok.AccessToken, tok.RefreshToken), nil
 	}
 	t.ts.invalidateIfCurrent(tok.AccessToken)
 	tok2, err := t.ts.Token()
@@ -91,13 +135,14 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
 		body, err := req.GetBody()
 		if err != nil {
-			return resp, nil
+			return scrubResponse(resp, tok.AccessToken, tok.RefreshToken), nil
 		}
 		r2.Body = body
 	}
 	drain(resp)
 	t.authorize(r2, tok2)
-	return t.base.RoundTrip(r2)
+	resp2, err := t.base.RoundTrip(r2)
+	return scrubResponse(resp2, tok2.AccessToken, tok2.RefreshToken, tok.AccessToken), err
 }
 
 // authorize sets the access token in the scheme the vendor asks for.
