@@ -66,7 +66,14 @@ type Error struct {
 	Code       string // the vendor's own error code
 	Message    string // the vendor's own message, verbatim (never a token)
 	RetryAfter time.Duration
+	// Cause is the failure underneath, when there is one (a body read cut
+	// short by a cancelled context), for errors.Is; Message says it.
+	Cause error
 }
+
+// Unwrap is the failure underneath: a read cancelled because the other
+// side failed is then known for what it is (errors.Is context.Canceled).
+func (e *Error) Unwrap() error { return e.Cause }
 
 func (e *Error) Error() string {
 	s := fmt.Sprintf("%s: %s", e.Vendor, e.Endpoint)

@@ -55,7 +55,9 @@ func ReadResponse(resp *http.Response, o ReadOptions) (*Response, error) {
 	buf, err := o.Bodies.Read(resp.Body, o.Limit+1)
 	if err != nil {
 		o.Bodies.Put(buf)
-		return nil, r.Fail("reading response body: " + err.Error())
+		e := r.Fail("reading response body: " + err.Error())
+		e.Cause = err
+		return nil, e
 	}
 	r.Body, r.buf = buf.Bytes(), buf
 	if int64(len(r.Body)) > o.Limit {

@@ -1,12 +1,15 @@
 package transport
 
 import (
+	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/crmsync/crmsync/sync/connector"
 )
@@ -83,6 +86,18 @@ func TestReadResponseReadError(t *testing.T) {
 	}
 	_, err = ReadResponse(resp, opts(ReadOptions{}))
 	wantErr(t, err, http.StatusAccepted, "reading response body: unexpected EOF")
+}
+
+// A body read cut short by a cancelled context says so, and is known for
+// a cancellation (errors.Is), so the engine reports the failure that
+// cancelled it rather than this read.
+func TestReadResponseCancelled(t *testing.T) {
+	resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: io.NopCloser(iotest.ErrReader(context.Canceled))}
+	_, err := ReadResponse(resp, opts(ReadOptions{}))
+	wantErr(t, err, http.StatusOK, "reading response body: context canceled")
+	if !errors.Is(err, context.Canceled) || connector.CategoryOf(err) != connector.CatServer {
+		t.Errorf("a cancelled read: %v (category %s); want errors.Is context.Canceled, a server error", err, connector.CategoryOf(err))
+	}
 }
 
 func TestReadResponseMediaType(t *testing.T) {
