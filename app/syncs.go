@@ -120,8 +120,30 @@ func (a *App) SaveSync(ctx context.Context, def engine.Definition) error {
 	if err != nil {
 		return fmt.Errorf("save sync %s: %w", def.Name, err)
 	}
-	_, err = a.db.SaveSync(ctx, def.Name, string(raw))
-	return err
+	// A saved sync whose sides change keeps nothing of the old pair: its
+	// links, index, cursors and review items name the old objects' records
+	// (store.SaveSync leaves them to the caller). Runs and audit stay.
+	var sidesChanged bool
+	if row, err := a.db.Sync(ctx, def.Name); err == nil {
+		var old engine.Definition
+		sidesChanged = json.Unmarshal([]byte(row.Definition), &old) != nil || old.A != def.A || old.B != def.B
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	id, err := a.db.SaveSync(ctx, def.Name, string(raw))
+	if err != nil {
+		return err
+	}
+	if sidesChanged {
+		if err := a.db.ResetSync(ctx, id); err != nil {
+			return fmt.Errorf("save sync %s: forget the old sides' links: %w", def.Name, err)
+		}
+		// Their review items name the old sides' records too.
+		if err := a.db.CloseReviews(ctx, id); err != nil {
+			return fmt.Errorf("save sync %s: %w", def.Name, err)
+		}
+	}
+	return nil
 }
 
 // SyncView is a sync with its latest run, for lists.

@@ -110,3 +110,12 @@ func (s *DB) DecideReview(ctx context.Context, id int64, decision string) error 
 	}
 	return nil
 }
+
+// CloseReviews closes every open or decided item of a sync, as done: what
+// they are about is gone from the sync (its sides changed).
+func (s *DB) CloseReviews(ctx context.Context, syncID int64) error {
+	if _, err := s.sql.ExecContext(ctx, "UPDATE review SET status = 'done' WHERE sync_id = ? AND status IN ('open', 'decided')", syncID); err != nil {
+		return fmt.Errorf("store: close the review items of sync %d: %w", syncID, err)
+	}
+	return nil
+}

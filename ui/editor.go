@@ -478,6 +478,11 @@ func (e *editor) problems() []mapping.Problem {
 			ps = append(ps, mapping.Problem{Row: -1, Field: "schedule", Message: err.Error()})
 		}
 	}
+	// Saving is an upsert by name: a new sync under a saved sync's name
+	// would replace it, its history and links staying on the name.
+	if !e.existing && slices.ContainsFunc(e.others, func(o app.SyncView) bool { return o.Definition.Name == e.def.Name }) {
+		ps = append(ps, mapping.Problem{Row: -1, Field: "name", Message: fmt.Sprintf("a sync named %q already exists: pick another name, or edit that sync from the Syncs screen", e.def.Name)})
+	}
 	return ps
 }
 

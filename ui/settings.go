@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 
@@ -58,6 +59,9 @@ func (u *UI) settingsScreen() fyne.CanvasObject {
 		case err != nil || n < 1024 || n > 65535:
 			note.SetText("The port must be a number from 1024 to 65535.")
 			return
+		case portInUse(n):
+			note.SetText(fmt.Sprintf("Port %d is in use by another program, so sign-ins could not receive their answer there: pick another port. Not saved.", n))
+			return
 		default:
 			prefs.SetInt(prefRedirectPort, n)
 		}
@@ -97,6 +101,17 @@ func (u *UI) settingsScreen() fyne.CanvasObject {
 		widget.NewFormItem("Tray", container.NewVBox(tray, hidden)),
 	)
 	return container.NewPadded(container.NewVScroll(container.NewVBox(title("Settings"), form, note)))
+}
+
+// portInUse says whether another program listens on the loopback port the
+// OAuth listener would take.
+func portInUse(port int) bool {
+	ln, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return true
+	}
+	ln.Close()
+	return false
 }
 
 func lowLabel(s string) *widget.Label {
