@@ -78,3 +78,15 @@ func TestE164MemoKeepsErrors(t *testing.T) {
 		}
 	}
 }
+
+// An extension is kept after the E.164 number, and reading that back
+// gives the same value, so a phone with an extension neither loses it nor
+// loops.
+func TestE164KeepsTheExtension(t *testing.T) {
+	for _, in := range []string{"+1 415-555-0100 ext. 23", "(415) 555-0100 x23", "+14155550100 ext. 23"} {
+		got, err := toE164(in, "US")
+		if err != nil || got != "+14155550100 ext. 23" {
+			t.Errorf("toE164(%q) = %q, %v; want +14155550100 ext. 23", in, got, err)
+		}
+	}
+}

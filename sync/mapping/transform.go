@@ -203,7 +203,14 @@ func toE164(s, region string) (string, error) {
 	if !phonenumbers.IsPossibleNumber(num) {
 		return "", fmt.Errorf("phone %q is not a possible number (region %s)", s, region)
 	}
-	return phonenumbers.Format(num, phonenumbers.E164), nil
+	out := phonenumbers.Format(num, phonenumbers.E164)
+	if ext := num.GetExtension(); ext != "" {
+		// E.164 has no extension; dropping it would lose the number a
+		// person dials. A vendor that takes strict E.164 only (an SMS
+		// field) refuses it, and the record fails naming the field.
+		out += " ext. " + ext
+	}
+	return out, nil
 }
 
 // mapTransform maps picklist values through the user's value map. Lookups

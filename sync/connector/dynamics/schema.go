@@ -40,6 +40,12 @@ type attribute struct {
 	MaxLength int      `json:"MaxLength,omitempty"`
 	Format    string   `json:"Format,omitempty"`
 	Options   []option `json:"Options,omitempty"`
+	// Behavior is a date column's DateTimeBehavior: only DateOnly holds a
+	// date on the wire. A UserLocal column formatted DateOnly (a phone
+	// call's actualend) is an Edm.DateTimeOffset, Format being display.
+	Behavior *struct {
+		Value string `json:"Value"`
+	} `json:"DateTimeBehavior,omitempty"`
 }
 
 // option is one choice of a picklist column, as its OptionSet lists it.
@@ -163,7 +169,7 @@ func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, e
 	var dates struct {
 		Value []attribute `json:"value"`
 	}
-	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.DateTimeAttributeMetadata?$select=LogicalName,Format", &dates); err != nil {
+	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.DateTimeAttributeMetadata?$select=LogicalName,Format,DateTimeBehavior", &dates); err != nil {
 		return d, err
 	}
 	// A picklist's choices come with its OptionSet, and so do a
@@ -201,7 +207,7 @@ func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, e
 	for i, a := range attrs.Value {
 		if s, ok := extra[a.LogicalName]; ok {
 			attrs.Value[i].MaxLength, attrs.Value[i].Format, attrs.Value[i].Options = s.MaxLength, s.Format, s.Options
-			attrs.Value[i].DefaultValue = s.DefaultValue
+			attrs.Value[i].DefaultValue, attrs.Value[i].Behavior = s.DefaultValue, s.Behavior
 		}
 	}
 	d.Attributes = attrs.Value
@@ -361,7 +367,7 @@ func fieldType(a attribute) connector.FieldType {
 	case "Boolean":
 		return connector.TypeBool
 	case "DateTime":
-		if a.Format == "DateOnly" {
+		if a.Format == "DateOnly" && (a.Behavior == nil || a.Behavior.Value == "DateOnly") {
 			return connector.TypeDate
 		}
 		return connector.TypeDateTime
