@@ -40,3 +40,36 @@ func TestBodyTypes(t *testing.T) {
 		t.Errorf("a blank is written as %v, %v; want null", b["Last_Name"], rerr)
 	}
 }
+
+// A multi-module lookup the read did not return is left out of the record
+// (not read), not given as blank; one returned as null is blank.
+func TestUnreadMultiModuleLookupIsNotBlank(t *testing.T) {
+	sc := &schema{types: map[string]string{}, targets: map[string]target{
+		"Parent_Id.Contacts": {lookup: moduleInValue, module: "Contacts"}, "What_Id.Leads": {lookup: "What_Id", module: "Leads"}}}
+	raw := func(s string) map[string]json.RawMessage {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(s), &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	rec, err := toRecord(sc, raw(`{"id":"1","Modified_Time":"2026-12-04T10:00:00+00:00","Note_Content":"x"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"Parent_Id.Contacts", "What_Id.Leads"} {
+		if v, ok := rec.Fields[f]; ok {
+			t.Errorf("%s not returned reads as %q; want it left out (not read)", f, v)
+		}
+	}
+	rec, err = toRecord(sc, raw(`{"id":"1","Modified_Time":"2026-12-04T10:00:00+00:00","Parent_Id":null,"What_Id":{"id":"77","name":"Ada"},"$se_module":"Leads"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := rec.Fields["Parent_Id.Contacts"]; !ok || v != "" {
+		t.Errorf("a null Parent_Id reads as %q (%v); want blank", v, ok)
+	}
+	if rec.Fields["What_Id.Leads"] != "77" {
+		t.Errorf("What_Id of a lead reads as %q; want 77", rec.Fields["What_Id.Leads"])
+	}
+}

@@ -265,8 +265,12 @@ func toRecord(sc *schema, raw map[string]json.RawMessage) (connector.Record, err
 		}
 		rec.Fields[name] = s
 	}
-	// A multi-module lookup reads as the field of its module.
+	// A multi-module lookup reads as the field of its module. One the read
+	// did not return is not read, not blank (a blank would clear it).
 	for name, t := range sc.targets {
+		if _, read := raw[t.lookup]; !read {
+			continue
+		}
 		module := ""
 		if t.lookup == moduleInValue {
 			var v struct {
