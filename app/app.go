@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/crmsync/crmsync/app/secret"
@@ -36,6 +37,11 @@ type App struct {
 	opts Options
 	db   *store.DB
 	log  *slog.Logger
+	// limiters are each connection's rate limiters and count of calls not
+	// yet stored (*connector.Limiters, by connection id), shared by its
+	// sessions: the vendor's limits and the daily budget are the
+	// account's, whatever number of syncs run at once.
+	limiters sync.Map
 }
 
 // DefaultHome is the data folder when neither --home nor CRMSYNC_HOME is set.

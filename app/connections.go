@@ -129,6 +129,13 @@ func (a *App) Connect(ctx context.Context, req ConnectRequest) (store.Connection
 		}
 		base = firstNonEmpty(found.APIBase, base) // the vendor's metadata names the API host (Mailchimp)
 	}
+	accountID, accountName := accountOf(info, ex, base)
+	if found.AccountName != "" {
+		accountID, accountName = found.AccountID, info.Title+" account "+found.AccountName
+	}
+	if err := a.sameAccount(ctx, req.Name, info, accountID, accountName); err != nil {
+		return store.Connection{}, err
+	}
 	if err := auth.Save(ctx, a.opts.Secrets, tokenKey(req.Name), tok); err != nil {
 		return store.Connection{}, fmt.Errorf("connect %s: save token in the keyring: %w", info.Title, err)
 	}
@@ -139,10 +146,7 @@ func (a *App) Connect(ctx context.Context, req ConnectRequest) (store.Connection
 	}
 	raw, _ := json.Marshal(facts)
 	c := store.Connection{Name: req.Name, Vendor: info.Name, AuthKind: "oauth", APIBase: base, OAuth: string(raw)}
-	c.AccountID, c.AccountName = accountOf(info, ex, base)
-	if found.AccountName != "" {
-		c.AccountID, c.AccountName = found.AccountID, info.Title+" account "+found.AccountName
-	}
+	c.AccountID, c.AccountName = accountID, accountName
 	id, err := a.db.SaveConnection(ctx, c)
 	if err != nil {
 		return store.Connection{}, err
@@ -150,6 +154,35 @@ func (a *App) Connect(ctx context.Context, req ConnectRequest) (store.Connection
 	a.forgetMetadata(ctx, id, req.Name)
 	a.log.Info("connected", "connection", req.Name, "vendor", info.Name, "account", c.AccountName)
 	return a.db.Connection(ctx, req.Name)
+}
+
+// sameAccount refuses to point connection name, which syncs hold links
+// through, at a different account of the vendor: those links name the old
+// account's records, and the new account's records with the same ids would
+// be synced as if they were the same people.
+func (a *App) sameAccount(ctx context.Context, name string, info connector.Info, accountID, accountName string) error {
+	old, err := a.db.Connection(ctx, name)
+	if err != nil || old.Vendor != info.Name || old.AccountID == "" || accountID == "" || old.AccountID == accountID {
+		return nil
+	}
+	vs, err := a.Syncs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		if v.Definition.A.Connection != name && v.Definition.B.Connection != name {
+			continue
+		}
+		links, err := a.db.Links(ctx, v.ID)
+		if err != nil {
+			return err
+		}
+		if len(links) > 0 {
+			return fmt.Errorf("connect %s: connection %s is %s, but this sign-in is %s; sync %s has %d links to the records of %s, so connection %s was left as it was: sign in to %s again, or connect %s under a new name",
+				info.Title, name, old.AccountName, accountName, v.Definition.Name, len(links), old.AccountName, name, old.AccountName, accountName)
+		}
+	}
+	return nil
 }
 
 func (a *App) connectToken(ctx context.Context, info connector.Info, req ConnectRequest, base string) (store.Connection, error) {
@@ -287,10 +320,11 @@ func (a *App) Connections(ctx context.Context) ([]ConnectionView, error) {
 
 // Session is a live connector for one connection, with its call counter.
 type Session struct {
-	Conn   store.Connection
-	Info   connector.Info
-	Client connector.Connector
-	calls  *atomic.Int64
+	Conn     store.Connection
+	Info     connector.Info
+	Client   connector.Connector
+	calls    *atomic.Int64
+	limiters *connector.Limiters
 }
 
 // Calls is the number of HTTP requests sent through this session.
@@ -339,6 +373,7 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 	}
 	calls := &atomic.Int64{}
 	client = &http.Client{Transport: countingTransport{next: client, calls: calls}, Timeout: a.opts.HTTP.Timeout}
+	limiters := a.limitersOf(c.ID)
 	budget := int64(c.DailyBudget)
 	if budget == 0 {
 		budget = int64(a.defaultBudget(ctx))
@@ -346,15 +381,31 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 	usedBefore, _ := a.db.APICallsToday(ctx, c.ID)
 	acct := connector.Account{
 		ID: c.AccountID, Name: c.AccountName, APIBase: c.APIBase, DailyBudget: budget,
-		UsedToday: func() int64 { return int64(usedBefore) + calls.Load() },
-		Meta:      a.metaCache(c),
-		Logger:    a.log.With("connection", name),
+		// The calls stored today; the connection's Limiters count the
+		// ones its sessions (a scheduled run beside a button press) have
+		// made since, so they share the budget.
+		UsedToday: func() int64 {
+			stored, err := a.db.APICallsToday(context.WithoutCancel(ctx), c.ID)
+			if err != nil {
+				stored = usedBefore
+			}
+			return int64(stored)
+		},
+		Meta:     a.metaCache(c),
+		Logger:   a.log.With("connection", name),
+		Limiters: limiters,
 	}
 	conn, err := info.New(client, acct)
 	if err != nil {
 		return nil, fmt.Errorf("connection %s: %w", name, err)
 	}
-	return &Session{Conn: c, Info: info, Client: conn, calls: calls}, nil
+	return &Session{Conn: c, Info: info, Client: conn, calls: calls, limiters: limiters}, nil
+}
+
+// limitersOf is connection id's rate limiters, the same for every session.
+func (a *App) limitersOf(id int64) *connector.Limiters {
+	v, _ := a.limiters.LoadOrStore(id, &connector.Limiters{})
+	return v.(*connector.Limiters)
 }
 
 // Close records the session's API calls against today's usage.
@@ -364,6 +415,7 @@ func (a *App) closeSession(ctx context.Context, s *Session) {
 	}
 	if n := s.calls.Swap(0); n > 0 {
 		_, _ = a.db.AddAPICalls(context.WithoutCancel(ctx), s.Conn.ID, int(n))
+		s.limiters.Stored(n)
 	}
 }
 

@@ -242,6 +242,9 @@ type Account struct {
 	// Logger receives the connector's warnings (retries that failed, a
 	// slowed pace); nil = none.
 	Logger *slog.Logger
+	// Limiters are the connection's rate limiters, shared by its sessions
+	// (nil = this connector's own).
+	Limiters *Limiters
 }
 
 // OAuthSpec describes a vendor's OAuth endpoints and what it supports.

@@ -91,6 +91,7 @@ type options struct {
 	dailyBudget int64
 	used        func() int64
 	meta        connector.MetaCache // nil = no metadata cache
+	limiters    *connector.Limiters // the connection's, shared by its sessions
 }
 
 func defaultOptions() options {
@@ -148,7 +149,7 @@ var (
 // acct.APIBase overrides the production base (the sandbox sets it).
 func New(client *http.Client, acct connector.Account) (connector.Connector, error) {
 	o := defaultOptions()
-	o.dailyBudget, o.used, o.meta, o.logger = acct.DailyBudget, acct.UsedToday, acct.Meta, acct.Logger
+	o.dailyBudget, o.used, o.meta, o.logger, o.limiters = acct.DailyBudget, acct.UsedToday, acct.Meta, acct.Logger, acct.Limiters
 	return newConnector(client, acct.APIBase, o)
 }
 
@@ -162,7 +163,7 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	if !strings.HasPrefix(base, "https://") && !strings.HasPrefix(base, "http://") {
 		return nil, fmt.Errorf("hubspot: new connector: API base %q is not an http(s) URL", base)
 	}
-	search := rate.NewLimiter(o.searchRate, 1)
+	search := o.limiters.Get("search", o.searchRate, 1)
 	next := client.Transport
 	if next == nil {
 		next = http.DefaultTransport
@@ -179,7 +180,7 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 			}
 			return classify(resp, err)
 		},
-		DailyBudget: o.dailyBudget, Used: o.used, Logger: o.logger,
+		DailyBudget: o.dailyBudget, Used: o.used, Logger: o.logger, Limiters: o.limiters,
 	})
 	c := &Connector{
 		base:    strings.TrimRight(base, "/"),

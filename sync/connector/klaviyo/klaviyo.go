@@ -151,7 +151,7 @@ var (
 // unless a sandbox stands in for it.
 func New(client *http.Client, acct connector.Account) (connector.Connector, error) {
 	o := defaultOptions()
-	o.DailyBudget, o.Used, o.Logger, o.meta = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Meta
+	o.DailyBudget, o.Used, o.Logger, o.meta, o.Limiters = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Meta, acct.Limiters
 	base := acct.APIBase
 	if base == "" {
 		base = Info().APIBase

@@ -148,7 +148,7 @@ var (
 // api_endpoint after an OAuth sign-in, BaseFromAPIKey for an API key.
 func New(client *http.Client, acct connector.Account) (connector.Connector, error) {
 	o := defaultOptions()
-	o.DailyBudget, o.Used, o.Logger, o.meta = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Meta
+	o.DailyBudget, o.Used, o.Logger, o.meta, o.Limiters = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Meta, acct.Limiters
 	return newConnector(client, acct.APIBase, o)
 }
 

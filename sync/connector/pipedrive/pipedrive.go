@@ -72,6 +72,7 @@ type options struct {
 	dailyBudget      int64
 	used             func() int64
 	meta             connector.MetaCache // nil = no metadata cache
+	limiters         *connector.Limiters // the connection's, shared by its sessions
 }
 
 func defaultOptions() options {
@@ -121,7 +122,7 @@ func (c *Connector) DeletesUnseen(object string) string {
 // its own.
 func New(client *http.Client, acct connector.Account) (connector.Connector, error) {
 	o := defaultOptions()
-	o.dailyBudget, o.used, o.logger, o.meta = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Meta
+	o.dailyBudget, o.used, o.logger, o.meta, o.limiters = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Meta, acct.Limiters
 	return newConnector(client, acct.APIBase, o)
 }
 
@@ -138,13 +139,13 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	tc := transport.New(client, transport.Options{
 		Vendor: vendor, Rate: o.rate, Burst: o.burst, MaxRetries: o.maxRetries,
 		MinWait: o.minWait, MaxWait: o.maxWait, Classify: classify,
-		DailyBudget: o.dailyBudget, Used: o.used, Logger: o.logger,
+		DailyBudget: o.dailyBudget, Used: o.used, Logger: o.logger, Limiters: o.limiters,
 	})
 	return &Connector{
 		base:    strings.TrimRight(base, "/"),
 		http:    tc,
 		limiter: tc.Limiter(),
-		search:  rate.NewLimiter(o.searchRate, 1),
+		search:  o.limiters.Get("search", o.searchRate, 1),
 		meta:    &connector.Meta{Cache: o.meta},
 		schemas: map[string]*schema{},
 	}, nil

@@ -97,7 +97,7 @@ func newConn(client *http.Client, acct connector.Account, topts transport.Option
 		topts.Rate, topts.Burst = rate.Limit(20), 10
 	}
 	topts.Classify = c.classify
-	topts.DailyBudget, topts.Used, topts.Logger = acct.DailyBudget, acct.UsedToday, acct.Logger
+	topts.DailyBudget, topts.Used, topts.Logger, topts.Limiters = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Limiters
 	c.http = transport.New(client, topts)
 	return c, nil
 }

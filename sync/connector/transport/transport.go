@@ -51,10 +51,14 @@ type Options struct {
 	Classify func(resp *http.Response, err error) Verdict
 	// DailyBudget caps calls per day (0 = unlimited). The budget is spent
 	// when Used() + Calls() reaches it; Used must not count this Client's own
-	// calls (the app persists Calls() after a run).
+	// calls (the app persists Calls() after a run). With Limiters, Used is
+	// the calls stored today and the Limiters count every client's.
 	DailyBudget int64
 	Used        func() int64
 	Logger      *slog.Logger
+	// Limiters share the request limiter ("requests") among the
+	// connection's clients; nil = this Client's own.
+	Limiters *connector.Limiters
 }
 
 // Client sends requests for one connection.
@@ -92,7 +96,7 @@ func New(base *http.Client, opts Options) *Client {
 	if opts.Vendor == "" {
 		opts.Vendor = "http"
 	}
-	c := &Client{opts: opts, limiter: rate.NewLimiter(opts.Rate, opts.Burst)}
+	c := &Client{opts: opts, limiter: opts.Limiters.Get("requests", opts.Rate, opts.Burst)}
 	hc := http.Client{}
 	if base != nil {
 		hc = *base
@@ -238,7 +242,7 @@ func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	if err := c.limiter.Wait(req.Context()); err != nil {
-		c.calls.Add(-1) // not sent after all
+		c.unreserve() // not sent after all
 		closeReqBody(req)
 		return nil, &limiterError{err}
 	}
@@ -252,21 +256,38 @@ func (e *limiterError) Error() string { return "rate limiter: " + e.err.Error() 
 func (e *limiterError) Unwrap() error { return e.err }
 
 // reserve counts one call, refusing it when the daily budget is spent.
+// With the connection's Limiters the count is theirs, across every client
+// of the connection (Used is then the calls stored today); without, it is
+// this client's on top of Used.
 func (c *Client) reserve(req *http.Request) error {
 	n := c.calls.Add(1)
 	if c.opts.DailyBudget <= 0 {
 		return nil
 	}
-	var used int64
-	if c.opts.Used != nil {
-		used = c.opts.Used()
+	var ok bool
+	if c.opts.Limiters != nil {
+		ok = c.opts.Limiters.Spend(c.opts.DailyBudget, c.opts.Used)
+	} else {
+		var used int64
+		if c.opts.Used != nil {
+			used = c.opts.Used()
+		}
+		ok = used+n <= c.opts.DailyBudget
 	}
-	if used+n > c.opts.DailyBudget {
+	if !ok {
 		c.calls.Add(-1)
 		return &connector.Error{Vendor: c.opts.Vendor, Endpoint: endpoint(req), Category: connector.CatBudget,
 			Message: fmt.Sprintf("daily API budget of %d calls reached", c.opts.DailyBudget)}
 	}
 	return nil
+}
+
+// unreserve gives back a call reserve counted that was not sent.
+func (c *Client) unreserve() {
+	c.calls.Add(-1)
+	if c.opts.DailyBudget > 0 {
+		c.opts.Limiters.Unspend()
+	}
 }
 
 type noReplayKey struct{}

@@ -122,7 +122,7 @@ var (
 // token response (https://www.zohoapis.eu for an EU organization).
 func New(client *http.Client, acct connector.Account) (connector.Connector, error) {
 	o := defaultOptions()
-	o.DailyBudget, o.Used, o.Logger, o.meta = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Meta
+	o.DailyBudget, o.Used, o.Logger, o.meta, o.Limiters = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Meta, acct.Limiters
 	return newConnector(client, acct.APIBase, o)
 }
 
