@@ -374,6 +374,7 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 	calls := &atomic.Int64{}
 	client = &http.Client{Transport: countingTransport{next: client, calls: calls}, Timeout: a.opts.HTTP.Timeout}
 	limiters := a.limitersOf(c.ID)
+	savedAtOpen := limiters.Saved()
 	budget := int64(c.DailyBudget)
 	if budget == 0 {
 		budget = int64(a.defaultBudget(ctx))
@@ -381,19 +382,14 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 	usedBefore, _ := a.db.APICallsToday(ctx, c.ID)
 	acct := connector.Account{
 		ID: c.AccountID, Name: c.AccountName, APIBase: c.APIBase, DailyBudget: budget,
-		// The calls stored today; the connection's Limiters count the
-		// ones its sessions (a scheduled run beside a button press) have
-		// made since, so they share the budget.
-		UsedToday: func() int64 {
-			stored, err := a.db.APICallsToday(context.WithoutCancel(ctx), c.ID)
-			if err != nil {
-				stored = usedBefore
-			}
-			return int64(stored)
-		},
-		Meta:     a.metaCache(c),
-		Logger:   a.log.With("connection", name),
-		Limiters: limiters,
+		// The calls stored today: those read at opening and those other
+		// sessions stored since. The connection's Limiters count the ones
+		// its open sessions (a scheduled run beside a button press) have
+		// made and not stored, so they share the budget.
+		UsedToday: func() int64 { return int64(usedBefore) + limiters.Saved() - savedAtOpen },
+		Meta:      a.metaCache(c),
+		Logger:    a.log.With("connection", name),
+		Limiters:  limiters,
 	}
 	conn, err := info.New(client, acct)
 	if err != nil {

@@ -2,6 +2,7 @@ package connector
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/time/rate"
 )
@@ -15,8 +16,9 @@ type Limiters struct {
 	mu sync.Mutex
 	m  map[string]*rate.Limiter
 	// spent counts the calls the connection's sessions have made and not
-	// yet stored (see Spend).
+	// yet stored (see Spend); saved, those stored since (see Saved).
 	spent int64
+	saved atomic.Int64
 }
 
 // Get returns the limiter named key, made with r and burst by its first
@@ -61,7 +63,14 @@ func (l *Limiters) Spend(budget int64, stored func() int64) bool {
 }
 
 // Unspend gives back a call Spend counted that was not sent.
-func (l *Limiters) Unspend() { l.Stored(1) }
+func (l *Limiters) Unspend() {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	l.spent = max(l.spent-1, 0)
+	l.mu.Unlock()
+}
 
 // Stored takes n spent calls off the count once a session has stored
 // them against the day.
@@ -72,4 +81,15 @@ func (l *Limiters) Stored(n int64) {
 	l.mu.Lock()
 	l.spent = max(l.spent-n, 0)
 	l.mu.Unlock()
+	l.saved.Add(n)
+}
+
+// Saved is how many calls Stored has taken off the count in all. A session
+// adds the ones saved since it opened to the day's usage it read then, so
+// it needs no query per call.
+func (l *Limiters) Saved() int64 {
+	if l == nil {
+		return 0
+	}
+	return l.saved.Load()
 }
