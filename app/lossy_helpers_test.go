@@ -91,11 +91,18 @@ func (t *lossyTransport) lostCalls() []string {
 // lossyTransport, and the given vendors connected.
 func lossyApp(t *testing.T, seed int64, contacts int, vendors ...[2]string) (*app.App, *sandbox.Server, *lossyTransport) {
 	t.Helper()
-	ctx := context.Background()
 	srv := startSandbox(t, seed, contacts)
 	tr := &lossyTransport{next: http.DefaultTransport}
+	return appThrough(t, srv, &http.Client{Transport: tr}, vendors...), srv, tr
+}
+
+// appThrough opens an app over srv whose HTTP client is client, with the
+// given vendors connected (vendor, connection name).
+func appThrough(t *testing.T, srv *sandbox.Server, client *http.Client, vendors ...[2]string) *app.App {
+	t.Helper()
+	ctx := context.Background()
 	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser,
-		RedirectPort: freePort(t), HTTP: &http.Client{Transport: tr}})
+		RedirectPort: freePort(t), HTTP: client})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +112,7 @@ func lossyApp(t *testing.T, seed int64, contacts int, vendors ...[2]string) (*ap
 			t.Fatalf("connect %s: %v", v[0], err)
 		}
 	}
-	return a, srv, tr
+	return a
 }
 
 func postTo(suffix string) func(*http.Request) bool {

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/app/secret"
-	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
@@ -50,16 +48,5 @@ func statusApp(t *testing.T, opts sandbox.Options, conns ...[2]string) (*app.App
 	}
 	t.Cleanup(func() { srv.Close() })
 	st := &statusCounter{seen: map[string]int{}, next: http.DefaultTransport}
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser,
-		RedirectPort: freePort(t), HTTP: &http.Client{Transport: st, Timeout: time.Minute}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	for _, v := range conns {
-		if _, err := a.ConnectSandbox(ctx, srv, v[0], v[1]); err != nil {
-			t.Fatalf("connect %s: %v", v[0], err)
-		}
-	}
-	return a, srv, st
+	return appThrough(t, srv, &http.Client{Transport: st, Timeout: time.Minute}, conns...), srv, st
 }

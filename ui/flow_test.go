@@ -455,18 +455,8 @@ func firstOf[T fyne.CanvasObject](w fyne.Window) T {
 }
 
 func TestReviewResolveCreatesRecord(t *testing.T) {
-	l := newLive(t)
+	l, def := liveWithReviewItems(t)
 	ctx := context.Background()
-	l.connectSandbox()
-	l.closeDialogs()
-	def := app.DemoSync("review-me", demoHubSpot, demoSalesforce)
-	def.Unmatched = "review"
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
 	open, err := l.a.Reviews(ctx, def.Name, "unmatched", "open")
 	if err != nil || len(open) == 0 {
 		t.Fatalf("no unmatched review items: %v", err)

@@ -18,18 +18,8 @@ import (
 // store already holds as decided: "loses nothing", and "try again" must
 // not fail the same way forever.
 func TestBulkSkipSurvivesOneStaleItem(t *testing.T) {
-	l := newLive(t)
+	l, _ := liveWithReviewItems(t)
 	ctx := context.Background()
-	l.connectSandbox()
-	l.closeDialogs()
-	def := app.DemoSync("review-me", demoHubSpot, demoSalesforce)
-	def.Unmatched = "review"
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
 	open, err := l.a.Reviews(ctx, "", "", "open")
 	if err != nil || len(open) < 3 {
 		t.Fatalf("want at least three open review items: %d %v", len(open), err)
@@ -57,7 +47,10 @@ func TestBulkSkipSurvivesOneStaleItem(t *testing.T) {
 	}
 }
 
-func reviewQueueFor(t *testing.T) *live {
+// liveWithReviewItems is a UI over the connected sandbox whose sync
+// "review-me" has run once, leaving every unmatched record in review.
+func liveWithReviewItems(t *testing.T) (*live, engine.Definition) {
+	t.Helper()
 	l := newLive(t)
 	ctx := context.Background()
 	l.connectSandbox()
@@ -70,6 +63,13 @@ func reviewQueueFor(t *testing.T) *live {
 	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
 		t.Fatal(err)
 	}
+	return l, def
+}
+
+// reviewQueueFor is liveWithReviewItems on the Review screen.
+func reviewQueueFor(t *testing.T) *live {
+	t.Helper()
+	l, _ := liveWithReviewItems(t)
 	l.navigate(ScreenReview)
 	l.see("Review")
 	return l

@@ -16,7 +16,7 @@ func TestLimitersShareAConnection(t *testing.T) {
 		t.Fatalf("Get: %p %p (limit %v); want one limiter per name, made by its first caller", a, b, a.Limit())
 	}
 	var nilL *Limiters
-	if nilL.Get("requests", rate.Inf, 1) == nilL.Get("requests", rate.Inf, 1) {
+	if first := nilL.Get("requests", rate.Inf, 1); first == nilL.Get("requests", rate.Inf, 1) {
 		t.Error("a nil Limiters shared a limiter")
 	}
 	stored := func() int64 { return 5 }
