@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -103,14 +104,14 @@ func load(ctx context.Context, store TokenStore, key string) (*oauth2.Token, err
 	v, err := store.Get(ctx, key)
 	if err != nil {
 		if errors.Is(err, secret.ErrNotFound) {
-			return nil, fmt.Errorf("connection %q has no stored sign-in: %w", key, ErrReconnectNeeded)
+			return nil, fmt.Errorf("connection %q has no stored sign-in: %w", connectionOf(key), ErrReconnectNeeded)
 		}
 		return nil, fmt.Errorf("load token %q: %w", key, err)
 	}
 	var st storedToken
 	if err := json.Unmarshal([]byte(v), &st); err != nil {
 		// Never wrap the JSON error: it can quote the stored value.
-		return nil, fmt.Errorf("connection %q has an unreadable stored sign-in: %w", key, ErrReconnectNeeded)
+		return nil, fmt.Errorf("connection %q has an unreadable stored sign-in: %w", connectionOf(key), ErrReconnectNeeded)
 	}
 	return st.token(), nil
 }
@@ -192,7 +193,7 @@ func (ts *TokenSource) refreshLocked() (*oauth2.Token, error) {
 	vendor := ts.ep.vendor()
 	old := ts.tok
 	if old.RefreshToken == "" {
-		return nil, fmt.Errorf("%s: connection %q: sign-in expired and there is no refresh token: %w", vendor, ts.key, ErrReconnectNeeded)
+		return nil, fmt.Errorf("%s: connection %q: sign-in expired and there is no refresh token: %w", vendor, connectionOf(ts.key), ErrReconnectNeeded)
 	}
 	ctx := ts.ctx
 	if ts.client != nil {
@@ -206,7 +207,7 @@ func (ts *TokenSource) refreshLocked() (*oauth2.Token, error) {
 		if errors.As(err, &re) {
 			ve := vendorErrorFrom(vendor, re, old.RefreshToken, old.AccessToken, ts.ep.ClientSecret)
 			if isGrantRejected(ve) {
-				return nil, fmt.Errorf("%s: connection %q: %w: %w", vendor, ts.key, ErrReconnectNeeded, ve)
+				return nil, fmt.Errorf("%s: connection %q: %w: %w", vendor, connectionOf(ts.key), ErrReconnectNeeded, ve)
 			}
 			return nil, fmt.Errorf("%s: connection %q: refresh sign-in: %w", vendor, ts.key, ve)
 		}
@@ -242,4 +243,15 @@ func mergeExtras(old, fresh *oauth2.Token) *oauth2.Token {
 		}
 	}
 	return fresh.WithExtra(raw)
+}
+
+// connectionOf is the connection a keyring key holds the sign-in of
+// ("connection/hs/token" is hs), the name a person knows it by.
+func connectionOf(key string) string {
+	if name, ok := strings.CutPrefix(key, "connection/"); ok {
+		if name, ok = strings.CutSuffix(name, "/token"); ok {
+			return name
+		}
+	}
+	return key
 }

@@ -146,7 +146,7 @@ func TestTokenSourceFailedRefreshNeedsReconnect(t *testing.T) {
 	if !errors.As(err, &ve) || ve.Code != "invalid_grant" {
 		t.Fatalf("err = %v, want a VendorError invalid_grant", err)
 	}
-	if !strings.Contains(err.Error(), connKey) || !strings.Contains(err.Error(), "testcrm") {
+	if !strings.Contains(err.Error(), `connection "sf"`) || !strings.Contains(err.Error(), "testcrm") {
 		t.Fatalf("error does not name the connection: %v", err)
 	}
 	// The vendor echoed the refresh token in its description; it is gone.
@@ -159,8 +159,8 @@ func TestTokenSourceFailedRefreshNeedsReconnect(t *testing.T) {
 func TestTokenSourceNoStoredToken(t *testing.T) {
 	v := newTestVendor(t, "")
 	_, err := NewTokenSource(context.Background(), v.endpoint(true), secret.NewMemory(), connKey, nil).Token()
-	if !errors.Is(err, ErrReconnectNeeded) || !strings.Contains(err.Error(), connKey) {
-		t.Fatalf("err = %v, want ErrReconnectNeeded naming %s", err, connKey)
+	if !errors.Is(err, ErrReconnectNeeded) || !strings.Contains(err.Error(), `connection "sf" `) {
+		t.Fatalf("err = %v, want ErrReconnectNeeded naming connection sf (not its keyring key %s)", err, connKey)
 	}
 }
 

@@ -194,7 +194,7 @@ func TestWriteTagsReplacesTheSet(t *testing.T) {
 		t.Errorf("cat: tags %v, FNAME %v; want odd;name kept and plain replaced by plain2", m.Tags, m.MergeFields["FNAME"])
 	}
 
-	// One upsert call: ann's tags replaced, bob's untouched.
+	// One upsert: ann's tags replaced, bob's untouched.
 	batches := g.sim.Stats()["POST /3.0/lists/{list_id}"]
 	up, err := g.c.Upsert(context.Background(), objMembers, fEmail, []connector.Op{
 		{Kind: connector.OpUpsert, Fields: map[string]string{fEmail: "ann@example.com", fStatus: "subscribed", fTags: "solo"}},
@@ -218,8 +218,8 @@ func TestWriteTagsReplacesTheSet(t *testing.T) {
 	if m := g.member(t, up[2].ID); !up[2].Created || !slices.Equal(sorted(m.Tags...), sorted("fresh", "new")) {
 		t.Errorf("dee, upserted new: %+v, tags %v", up[2], m.Tags)
 	}
-	if n := g.sim.Stats()["POST /3.0/lists/{list_id}"] - batches; n != 2 {
-		t.Errorf("%d batch subscribe calls, want 2: with and without sync_tags", n)
+	if n := g.sim.Stats()["POST /3.0/lists/{list_id}"] - batches; n != 3 {
+		t.Errorf("%d batch subscribe calls, want 3: new members, then those on the list with and without sync_tags", n)
 	}
 	res = write(t, g.c, add(map[string]string{fEmail: "eve@example.com", fStatus: "subscribed", fTags: "lead"}))
 	if m := g.member(t, "eve@example.com"); res[0].Err != nil || !slices.Equal(m.Tags, []string{"lead"}) {

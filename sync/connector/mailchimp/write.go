@@ -2,7 +2,9 @@ package mailchimp
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -71,10 +73,15 @@ func (c *Connector) UpsertKey(ctx context.Context, object string) (string, error
 	return fEmail, nil
 }
 
-// Upsert adds or updates members by email address: batch subscribe
-// (POST /lists/{list_id}) with update_existing true, 500 a call. The op's
-// status is applied to a member that exists too, as Mailchimp does with
-// update_existing; an op without a status fails, as a create does.
+// Upsert adds or updates members by email address through batch subscribe
+// (POST /lists/{list_id}), 500 a call. With update_existing Mailchimp
+// applies the status sent to a member that exists too, which would turn
+// someone who unsubscribed into a new member's first status (an address
+// that joined and left while the sync planned). So the ops go first as new
+// members only (update_existing false: the status is a new member's); the
+// ones already on the list (ERROR_CONTACT_EXISTS) go again with
+// update_existing, their status left as it is unless the op carries an
+// opt-out. An op without a status fails as a create does.
 func (c *Connector) Upsert(ctx context.Context, object, keyField string, ops []connector.Op) ([]connector.Result, error) {
 	if keyField != fEmail {
 		return nil, &connector.Error{Vendor: vendor, Category: connector.CatValidation,
@@ -89,11 +96,42 @@ func (c *Connector) Upsert(ctx context.Context, object, keyField string, ops []c
 	for i := range ops {
 		idx[i] = i
 	}
-	if err := c.subscribe(ctx, sc, ops, idx, true, results); err != nil {
+	if err := c.subscribe(ctx, sc, ops, idx, false, results); err != nil {
+		return nil, err
+	}
+	existing, kept := membersThatExist(ops, results)
+	if err := c.subscribe(ctx, sc, kept, existing, true, results); err != nil {
 		return nil, err
 	}
 	return results, nil
 }
+
+// membersThatExist picks the ops a new-members-only batch found already on
+// the list (refused as ERROR_CONTACT_EXISTS, or unreported and found by
+// address, so not created and not changed), clearing their results, and
+// returns ops with their status dropped unless it is an opt-out, for the
+// update_existing pass.
+func membersThatExist(ops []connector.Op, results []connector.Result) ([]int, []connector.Op) {
+	var existing []int
+	kept := slices.Clone(ops)
+	for i, r := range results {
+		var re *connector.RecordError
+		exists := errors.As(r.Err, &re) && re.Code == contactExists || r.Err == nil && r.ID != "" && !r.Created
+		if !exists {
+			continue
+		}
+		existing, results[i] = append(existing, i), connector.Result{}
+		if st, ok := ops[i].Fields[fStatus]; ok && st != optedOut {
+			kept[i].Fields = maps.Clone(ops[i].Fields)
+			delete(kept[i].Fields, fStatus)
+		}
+	}
+	return existing, kept
+}
+
+// optedOut is the status an opt-out row writes: the one status an upsert
+// applies to a member already on the list.
+const optedOut = "unsubscribed"
 
 // batchMember is a member a batch subscribe added or updated.
 type batchMember struct {
@@ -148,7 +186,8 @@ func (c *Connector) subscribe(ctx context.Context, sc *schema, ops []connector.O
 // call's members.
 func (c *Connector) subscribeBatches(ctx context.Context, sc *schema, ops []connector.Op, idx []int, update, syncTags bool, results []connector.Result) error {
 	for start := 0; start < len(idx); start += BatchSize {
-		members, sent, order := sc.batchBodies(ops, idx[start:min(start+BatchSize, len(idx))], c.createStatus, results)
+		// A member updated keeps its own status unless one is sent.
+		members, sent, order := sc.batchBodies(ops, idx[start:min(start+BatchSize, len(idx))], c.createStatus, !update, results)
 		if len(members) == 0 {
 			continue
 		}
@@ -221,12 +260,12 @@ func (c *Connector) subscribeBatches(ctx context.Context, sc *schema, ops []conn
 // the bodies, the op of each lowercased address, and the ops sent, in
 // order. An op refused here, or whose address comes twice, gets its
 // RecordError in results.
-func (sc *schema) batchBodies(ops []connector.Op, batch []int, createStatus string, results []connector.Result) ([]map[string]any, map[string]int, []int) {
+func (sc *schema) batchBodies(ops []connector.Op, batch []int, createStatus string, needStatus bool, results []connector.Result) ([]map[string]any, map[string]int, []int) {
 	members := make([]map[string]any, 0, len(batch))
 	sent := make(map[string]int, len(batch))
 	order := make([]int, 0, len(batch))
 	for _, i := range batch {
-		b, rerr := sc.addBody(ops[i], createStatus)
+		b, rerr := sc.addBody(ops[i], createStatus, needStatus)
 		if rerr != nil {
 			results[i].Err = rerr
 			continue
@@ -343,7 +382,7 @@ func (sc *schema) fieldOf(name string) string {
 // addBody is a member's body for batch subscribe: the op's fields, with
 // the email address and a status required. createStatus (tests only)
 // stands in for a status default.
-func (sc *schema) addBody(op connector.Op, createStatus string) (map[string]any, *connector.RecordError) {
+func (sc *schema) addBody(op connector.Op, createStatus string, needStatus bool) (map[string]any, *connector.RecordError) {
 	email := emailOf(op)
 	if email == "" {
 		return nil, refuse(sc.Object, op.ID, fEmail, "EMAIL_REQUIRED", "a Mailchimp member needs an email address")
@@ -353,7 +392,7 @@ func (sc *schema) addBody(op connector.Op, createStatus string) (map[string]any,
 		rerr.RecordID = email
 		return nil, rerr
 	}
-	if _, ok := b[fStatus]; !ok {
+	if _, ok := b[fStatus]; !ok && needStatus {
 		if createStatus == "" {
 			return nil, refuse(sc.Object, email, fStatus, "STATUS_REQUIRED",
 				"Mailchimp adds no member without a subscription status (subscribed, unsubscribed, cleaned, pending or transactional), and crmsync never assumes consent: map a field to status, or set a default status for new members in the sync")
