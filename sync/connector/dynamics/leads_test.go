@@ -1,9 +1,7 @@
 package dynamics
 
 import (
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/conformance"
@@ -16,10 +14,7 @@ import (
 // (Qualified) to filter on, and still takes an update (Dataverse keeps only quotes,
 // orders and invoices read-only once closed).
 func TestLeadsThroughTheConnector(t *testing.T) {
-	var mu sync.Mutex
-	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	tick := func() { mu.Lock(); now = now.Add(3 * time.Second); mu.Unlock() }
+	clock, tick := steppedClock()
 	e := newEnv(t, dsim.Options{Seed: 44, Now: clock})
 	c := e.connect(t)
 	ctx := t.Context()
@@ -43,7 +38,7 @@ func TestLeadsThroughTheConnector(t *testing.T) {
 		t.Errorf("fullname is writable: %+v", f)
 	}
 
-	seeded, err := e.sim.SeedLeads([]dsim.LeadSeed{{FirstName: "Grace", LastName: "Hopper", Company: "Cobol Co", Email: "grace@cobol.example", Created: now}})
+	seeded, err := e.sim.SeedLeads([]dsim.LeadSeed{{FirstName: "Grace", LastName: "Hopper", Company: "Cobol Co", Email: "grace@cobol.example", Created: clock()}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,14 +107,21 @@ func TestCustomTableSchema(t *testing.T) {
 	}
 }
 
+// steppedClock is a sandbox clock that stands still until tick moves it
+// three seconds on, so modified times (to the second) tell writes apart.
+func steppedClock() (clock func() time.Time, tick func()) {
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	clock = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	tick = func() { mu.Lock(); now = now.Add(3 * time.Second); mu.Unlock() }
+	return clock, tick
+}
+
 // Rows of a custom table are created, read incrementally, updated and
 // deleted through the same endpoints as a contact's; a choice value the
 // column lacks fails its row alone with Dataverse's code and message.
 func TestCustomTableRoundTrip(t *testing.T) {
-	var mu sync.Mutex
-	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	tick := func() { mu.Lock(); now = now.Add(3 * time.Second); mu.Unlock() }
+	clock, tick := steppedClock()
 	e := newEnv(t, dsim.Options{Seed: 43, Now: clock})
 	c := e.connect(t)
 	ctx := t.Context()
