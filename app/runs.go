@@ -174,9 +174,21 @@ func (a *App) Run(ctx context.Context, name string, opts RunOptions) (RunResult,
 	if err != nil {
 		return RunResult{}, err
 	}
-	return a.runPlan(ctx, v, opts, func(e *engine.Engine, A, B engine.Side) (*engine.Plan, error) {
-		return e.Plan(ctx, v.ID, v.Definition, A, B, engine.PlanOptions{FullResync: opts.FullResync})
+	po := engine.PlanOptions{FullResync: opts.FullResync || v.FullPass != "", FullPassWhy: v.FullPass}
+	if po.FullPassWhy == "" && opts.FullResync {
+		po.FullPassWhy = resyncAsked
+	}
+	res, err := a.runPlan(ctx, v, opts, func(e *engine.Engine, A, B engine.Side) (*engine.Plan, error) {
+		return e.Plan(ctx, v.ID, v.Definition, A, B, po)
 	})
+	if err == nil && v.FullPass != "" && res.Summary != nil && (res.Summary.Status == "success" || res.Summary.Status == "partial") {
+		// Done: the records that failed are in the retry queue, not
+		// waiting for another full pass.
+		if err := a.db.FullPassDone(context.WithoutCancel(ctx), v.ID, v.FullPass); err != nil {
+			return res, err
+		}
+	}
+	return res, err
 }
 
 // Undo previews (DryRun) or applies the undo of run runID: every old value is

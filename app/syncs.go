@@ -124,15 +124,31 @@ func (a *App) SaveSync(ctx context.Context, def engine.Definition) error {
 	// links, index, cursors and review items name the old objects' records
 	// (store.SaveSync leaves them to the caller). Runs and audit stay.
 	var sidesChanged bool
+	var fullPass string // why the pairs already synced must be merged again
 	if row, err := a.db.Sync(ctx, def.Name); err == nil {
 		var old engine.Definition
 		sidesChanged = json.Unmarshal([]byte(row.Definition), &old) != nil || old.A != def.A || old.B != def.B
+		if !sidesChanged {
+			fullPass = joinReasons(row.FullPass, fullPassReasons(old, def))
+		}
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
 	id, err := a.db.SaveSync(ctx, def.Name, string(raw))
 	if err != nil {
 		return err
+	}
+	if fullPass != "" {
+		// A sync that never ran reads everything on its first run anyway.
+		runs, err := a.db.Runs(ctx, id, 1)
+		if err != nil {
+			return fmt.Errorf("save sync %s: %w", def.Name, err)
+		}
+		if len(runs) > 0 {
+			if err := a.db.SetFullPass(ctx, id, fullPass); err != nil {
+				return fmt.Errorf("save sync %s: %w", def.Name, err)
+			}
+		}
 	}
 	if sidesChanged {
 		if err := a.db.ResetSync(ctx, id); err != nil {
@@ -158,6 +174,9 @@ type SyncView struct {
 	Waiting map[string]int
 	// Health: healthy | warning | error | paused | new
 	Health string
+	// FullPass says why the next run reads every record and merges every
+	// pair again ("" when it reads only what changed).
+	FullPass string
 }
 
 // Sync loads one sync's definition.
@@ -177,7 +196,7 @@ func (a *App) view(ctx context.Context, row store.SyncRow) (SyncView, error) {
 	if err := json.Unmarshal([]byte(row.Definition), &def); err != nil {
 		return SyncView{}, fmt.Errorf("sync %s: stored definition is damaged: %w", row.Name, err)
 	}
-	v := SyncView{ID: row.ID, Definition: def, Paused: row.Paused, Health: "new"}
+	v := SyncView{ID: row.ID, Definition: def, Paused: row.Paused, FullPass: row.FullPass, Health: "new"}
 	runs, err := a.db.Runs(ctx, row.ID, 1)
 	if err != nil {
 		return v, err

@@ -15,14 +15,17 @@ type SyncRow struct {
 	Name       string
 	Definition string
 	Paused     bool
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// FullPass says why the next run reads every record and merges every
+	// pair again ("" when none is due): see SetFullPass.
+	FullPass  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 func scanSync(row interface{ Scan(...any) error }) (SyncRow, error) {
 	var r SyncRow
 	var created, updated int64
-	err := row.Scan(&r.ID, &r.Name, &r.Definition, &r.Paused, &created, &updated)
+	err := row.Scan(&r.ID, &r.Name, &r.Definition, &r.Paused, &r.FullPass, &created, &updated)
 	r.CreatedAt, r.UpdatedAt = time.UnixMilli(created), time.UnixMilli(updated)
 	return r, err
 }
@@ -43,7 +46,7 @@ func (s *DB) SaveSync(ctx context.Context, name, definition string) (int64, erro
 
 // Sync returns a sync by name.
 func (s *DB) Sync(ctx context.Context, name string) (SyncRow, error) {
-	r, err := scanSync(s.sql.QueryRowContext(ctx, "SELECT id, name, definition, paused, created_at, updated_at FROM syncs WHERE name = ?", name))
+	r, err := scanSync(s.sql.QueryRowContext(ctx, "SELECT id, name, definition, paused, full_pass, created_at, updated_at FROM syncs WHERE name = ?", name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("store: sync %q: %w", name, ErrNotFound)
 	}
@@ -55,7 +58,7 @@ func (s *DB) Sync(ctx context.Context, name string) (SyncRow, error) {
 
 // SyncByID returns a sync by id.
 func (s *DB) SyncByID(ctx context.Context, id int64) (SyncRow, error) {
-	r, err := scanSync(s.sql.QueryRowContext(ctx, "SELECT id, name, definition, paused, created_at, updated_at FROM syncs WHERE id = ?", id))
+	r, err := scanSync(s.sql.QueryRowContext(ctx, "SELECT id, name, definition, paused, full_pass, created_at, updated_at FROM syncs WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("store: sync %d: %w", id, ErrNotFound)
 	}
@@ -67,7 +70,7 @@ func (s *DB) SyncByID(ctx context.Context, id int64) (SyncRow, error) {
 
 // Syncs lists all syncs by name.
 func (s *DB) Syncs(ctx context.Context) ([]SyncRow, error) {
-	rows, err := s.sql.QueryContext(ctx, "SELECT id, name, definition, paused, created_at, updated_at FROM syncs ORDER BY name")
+	rows, err := s.sql.QueryContext(ctx, "SELECT id, name, definition, paused, full_pass, created_at, updated_at FROM syncs ORDER BY name")
 	if err != nil {
 		return nil, fmt.Errorf("store: list syncs: %w", err)
 	}
@@ -103,6 +106,24 @@ func (s *DB) DeleteSync(ctx context.Context, name string) error {
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("store: sync %q: %w", name, ErrNotFound)
+	}
+	return nil
+}
+
+// SetFullPass records why the next run of a sync must read every record and
+// merge every pair again ("" clears it).
+func (s *DB) SetFullPass(ctx context.Context, syncID int64, why string) error {
+	if _, err := s.sql.ExecContext(ctx, "UPDATE syncs SET full_pass = ? WHERE id = ?", why, syncID); err != nil {
+		return fmt.Errorf("store: full pass of sync %d: %w", syncID, err)
+	}
+	return nil
+}
+
+// FullPassDone clears a sync's full pass once a run made for it was
+// applied, unless it was asked for again since (why is what that run saw).
+func (s *DB) FullPassDone(ctx context.Context, syncID int64, why string) error {
+	if _, err := s.sql.ExecContext(ctx, "UPDATE syncs SET full_pass = '' WHERE id = ? AND full_pass = ?", syncID, why); err != nil {
+		return fmt.Errorf("store: full pass of sync %d done: %w", syncID, err)
 	}
 	return nil
 }

@@ -156,6 +156,9 @@ func planView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 	if line := heldDeletesLine(c.HeldDelete, def.Safety.PropagateDeletes); line != "" {
 		top.Add(wrapped(line))
 	}
+	if line := p.FullPassLine(); line != "" {
+		top.Add(wrapped(line))
+	}
 	if line := p.WaitingLine(); line != "" {
 		top.Add(wrapped(line))
 	}

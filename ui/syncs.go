@@ -273,6 +273,9 @@ func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObj
 	for _, line := range waitLines(s.Waiting) {
 		info.Add(wrapped(line))
 	}
+	if s.FullPass != "" {
+		info.Add(wrapped("Next run reads every record and merges every linked pair again, because " + s.FullPass + "."))
+	}
 	if missing != "" {
 		info.Add(dangerText(fmt.Sprintf("Connection %q was removed. Connect it again on Connections, or press Edit to choose another; the sync's settings are kept.", missing)))
 	} else if bgErr != nil {
@@ -289,11 +292,15 @@ func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObj
 	pause := widget.NewButtonWithIcon(pauseLabel, pauseIcon, func() { u.setPaused(name, !s.Paused) })
 	edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { u.openEditor(name) })
 	del := widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() { u.confirmDeleteSync(name) })
+	resync := widget.NewButtonWithIcon("Resync", theme.ViewRefreshIcon(), func() { u.confirmResync(name) })
 	if missing != "" {
 		syncNow.Disable()
 		preview.Disable()
 	}
-	buttons := container.NewGridWithColumns(3, syncNow, preview, pause, edit, del)
+	if s.FullPass != "" || s.LastRun == nil {
+		resync.Disable() // already due, or the first run reads everything anyway
+	}
+	buttons := container.NewGridWithColumns(3, syncNow, preview, pause, edit, resync, del)
 	return widget.NewCard("", "", container.NewBorder(nil, nil, nil, container.NewCenter(buttons), info))
 }
 
@@ -345,6 +352,25 @@ func (u *UI) setPaused(name string, paused bool) {
 		}
 		u.refreshIf(ScreenSyncs)
 	})
+}
+
+// confirmResync asks for the next run of a sync to read and merge
+// everything again, as HubSpot's Resync does; nothing is written until
+// that run is previewed or applied.
+func (u *UI) confirmResync(name string) {
+	msg := fmt.Sprintf("Resync %s? Its next run reads every record on both sides and merges every linked pair again, "+
+		"which spends one read call per page of records. Nothing is written until that run: press Preview to see it first.", name)
+	dialog.ShowConfirm("Resync "+name, msg, func(ok bool) {
+		if !ok {
+			return
+		}
+		u.bgErr(func(ctx context.Context) error { return u.a.AskFullResync(ctx, name) }, func(err error) {
+			if err != nil {
+				showError(u.win, err)
+			}
+			u.refreshIf(ScreenSyncs)
+		})
+	}, u.win)
 }
 
 func (u *UI) confirmDeleteSync(name string) {

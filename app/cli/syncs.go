@@ -58,6 +58,9 @@ func (r *root) syncApplyCmd() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "Saved sync %s (%s %s ⇄ %s %s)\n", def.Name, def.A.Connection, def.A.Object, def.B.Connection, def.B.Object)
+			if v, err := a.Sync(cmd.Context(), def.Name); err == nil && v.FullPass != "" && v.LastRun != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "Its next run reads every record and merges every linked pair again, because %s.\n", v.FullPass)
+			}
 			return nil
 		},
 	}
@@ -96,6 +99,8 @@ type syncOut struct {
 	Health     string         `json:"health"`
 	OpenReview int            `json:"open_review"`
 	LastRun    *runOut        `json:"last_run,omitempty"`
+	// FullPassDue says why the next run reads and merges everything again.
+	FullPassDue string `json:"full_pass_due,omitempty"`
 }
 
 func (r *root) syncListCmd() *cobra.Command {
@@ -111,7 +116,7 @@ func (r *root) syncListCmd() *cobra.Command {
 			out := make([]syncOut, len(vs))
 			for i, v := range vs {
 				d := v.Definition
-				out[i] = syncOut{Name: d.Name, A: d.A, B: d.B, Direction: string(d.Direction), Schedule: d.Schedule, Paused: v.Paused, Health: v.Health, OpenReview: v.OpenReview}
+				out[i] = syncOut{Name: d.Name, A: d.A, B: d.B, Direction: string(d.Direction), Schedule: d.Schedule, Paused: v.Paused, Health: v.Health, OpenReview: v.OpenReview, FullPassDue: v.FullPass}
 				if v.LastRun != nil {
 					ro := runJSON(app.RunDetail{Run: *v.LastRun, Sync: d.Name})
 					out[i].LastRun = &ro

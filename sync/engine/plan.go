@@ -30,6 +30,9 @@ type Plan struct {
 	EstimatedCalls    Calls        `json:"estimated_calls"`
 	Warnings          []string     `json:"warnings,omitempty"`
 	WaitingOn         []string     `json:"waiting_on,omitempty"` // syncs that have not linked records this plan's references name
+	// FullPass says why this plan read every record and merged every pair
+	// again rather than only what changed since the last run.
+	FullPass string `json:"full_pass,omitempty"`
 	// Omitted is set when Creates, Updates or Links list only their first
 	// items (a large plan); Apply still carries out every item.
 	Omitted *Omitted `json:"omitted,omitempty"`
@@ -194,6 +197,9 @@ func (p *Plan) Summary() string {
 	fmt.Fprintf(&sb, "  create: A %d, B %d   update: A %d, B %d   link %d   unchanged %d\n", c.CreateA, c.CreateB, c.UpdateA, c.UpdateB, c.Link, c.Unchanged)
 	fmt.Fprintf(&sb, "  conflicts %d   review %d   skipped %d   held deletes %d   deletes %d\n", c.Conflicts, c.Review, c.Skipped, c.HeldDelete, c.Delete)
 	fmt.Fprintf(&sb, "  estimated API calls: A %d, B %d\n", p.EstimatedCalls.A, p.EstimatedCalls.B)
+	if line := p.FullPassLine(); line != "" {
+		fmt.Fprintf(&sb, "  %s\n", line)
+	}
 	if line := p.WaitingLine(); line != "" {
 		fmt.Fprintf(&sb, "  %s\n", line)
 	}
@@ -210,6 +216,14 @@ func (p *Plan) Summary() string {
 		fmt.Fprintf(&sb, "  warning: %s\n", w)
 	}
 	return sb.String()
+}
+
+// FullPassLine says why a plan merged every pair again, or "".
+func (p *Plan) FullPassLine() string {
+	if p.FullPass == "" {
+		return ""
+	}
+	return "Every record was read and every linked pair merged again, because " + p.FullPass + "."
 }
 
 // OptOutLine says how many email opt-outs the plan carries to the other

@@ -15,8 +15,12 @@ import (
 
 // PlanOptions tune one plan.
 type PlanOptions struct {
-	// FullResync reads both sides from the start instead of their cursors.
+	// FullResync reads both sides from the start instead of their cursors,
+	// and merges every pair read, unchanged or not.
 	FullResync bool
+	// FullPassWhy says why the plan is a full resync, for its preview
+	// (Plan.FullPass): the definition changed, or a person asked for it.
+	FullPassWhy string
 }
 
 // chunkSize is how many index rows the planner holds at once.
@@ -69,6 +73,9 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 		return nil, err
 	}
 	p.fullResync = opts.FullResync
+	if opts.FullResync {
+		p.plan.FullPass = opts.FullPassWhy
+	}
 	if err := e.checkFilterSyncsRan(ctx, def); err != nil {
 		return nil, err
 	}
