@@ -17,11 +17,16 @@ import (
 
 // RunOptions tune one run.
 type RunOptions struct {
-	DryRun     bool // plan only: the preview
-	Confirm    bool // apply a plan that exceeds the safety limits
-	FullResync bool // read everything, not just changes since the cursors
-	Trigger    string
-	Progress   func(engine.Progress)
+	DryRun  bool // plan only: the preview
+	Confirm bool // apply a plan that exceeds the safety limits
+	// ConfirmReason, with Confirm, is the reason the person confirmed:
+	// the plan made now is applied only if it needs confirmation for that
+	// same reason, so records that changed since the preview never ride
+	// on a confirmation given for fewer. "" confirms any plan (--yes).
+	ConfirmReason string
+	FullResync    bool // read everything, not just changes since the cursors
+	Trigger       string
+	Progress      func(engine.Progress)
 }
 
 // RunResult is a run's plan and, unless it was a dry run, its outcome.
@@ -233,7 +238,8 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 	if trigger == "" {
 		trigger = "manual"
 	}
-	sum, err := e.Apply(ctx, p, engine.ApplyOptions{Confirm: opts.Confirm, Trigger: trigger, Progress: opts.Progress})
+	confirm := opts.Confirm && (opts.ConfirmReason == "" || opts.ConfirmReason == p.Reason)
+	sum, err := e.Apply(ctx, p, engine.ApplyOptions{Confirm: confirm, Trigger: trigger, Progress: opts.Progress})
 	res.Summary = &sum
 	if err != nil {
 		a.noteAuthFailure(ctx, err, sa, sb)

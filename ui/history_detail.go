@@ -36,9 +36,15 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 	r := d.Run
 	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), u.refresh)
 	retry := widget.NewButtonWithIcon("Retry failed", theme.ViewRefreshIcon(), func() {
+		if r.UndoOf != 0 {
+			// A sync run never writes an undo's old values back; undoing
+			// the run again does, for the records still holding its values.
+			u.openUndoPreview(r.UndoOf, d.Sync)
+			return
+		}
 		u.runWithProgress("Retrying "+d.Sync, func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
 			// Failed records are in the retry queue; a run picks them up first.
-			return u.a.Run(ctx, d.Sync, app.RunOptions{Trigger: "retry", Confirm: confirmed(ctx), Progress: p})
+			return u.a.Run(ctx, d.Sync, app.RunOptions{Trigger: "retry", Confirm: confirmed(ctx), ConfirmReason: confirmedReason(ctx), Progress: p})
 		}, func(res app.RunResult) {
 			if res.Summary != nil {
 				u.openRunDetail(res.Summary.RunID)

@@ -33,7 +33,7 @@ func (u *UI) openPreview(name string) {
 			return u.a.Run(ctx, name, app.RunOptions{DryRun: true})
 		},
 		apply: func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
-			return u.a.Run(ctx, name, app.RunOptions{Trigger: "manual", Confirm: confirmed(ctx), Progress: p})
+			return u.a.Run(ctx, name, app.RunOptions{Trigger: "manual", Confirm: confirmed(ctx), ConfirmReason: confirmedReason(ctx), Progress: p})
 		},
 	})
 }
@@ -46,7 +46,7 @@ func (u *UI) openUndoPreview(runID int64, syncName string) {
 			return u.a.Undo(ctx, runID, app.RunOptions{DryRun: true})
 		},
 		apply: func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
-			return u.a.Undo(ctx, runID, app.RunOptions{Confirm: confirmed(ctx), Progress: p})
+			return u.a.Undo(ctx, runID, app.RunOptions{Confirm: confirmed(ctx), ConfirmReason: confirmedReason(ctx), Progress: p})
 		},
 	})
 }

@@ -83,7 +83,7 @@ func (u *UI) confirmRun(what, reason string, fn runFunc, after func(app.RunResul
 			return
 		}
 		u.runWithProgress(what, func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
-			return fn(withConfirm(ctx), p)
+			return fn(withConfirm(ctx, reason), p)
 		}, after)
 	}, u.win)
 	d.SetConfirmText("Apply anyway")
@@ -95,11 +95,23 @@ func (u *UI) confirmRun(what, reason string, fn runFunc, after func(app.RunResul
 // read it to set RunOptions.Confirm.
 type confirmKey struct{}
 
-func withConfirm(ctx context.Context) context.Context {
-	return context.WithValue(ctx, confirmKey{}, true)
+// withConfirm marks ctx as confirmed by a person who read reason: the
+// plan a run makes again is applied only if it needs confirmation for
+// that same reason (RunOptions.ConfirmReason), not for a larger one. A
+// confirmation already in ctx is the newer one: a run asked again wraps
+// the function the earlier confirmation wrapped, so its context comes
+// first.
+func withConfirm(ctx context.Context, reason string) context.Context {
+	if confirmed(ctx) {
+		return ctx
+	}
+	return context.WithValue(ctx, confirmKey{}, reason)
 }
 
-func confirmed(ctx context.Context) bool { v, _ := ctx.Value(confirmKey{}).(bool); return v }
+func confirmed(ctx context.Context) bool { _, ok := ctx.Value(confirmKey{}).(string); return ok }
+
+// confirmedReason is the reason the person confirmed; see withConfirm.
+func confirmedReason(ctx context.Context) string { r, _ := ctx.Value(confirmKey{}).(string); return r }
 
 // progressText renders the phases still under way, one line each in phase
 // order (the latest one when all are done), with the progress of every
@@ -167,6 +179,6 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 // syncNow runs a sync at once, in the foreground with progress.
 func (u *UI) syncNow(name string) {
 	u.runWithProgress("Syncing "+name, func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
-		return u.a.Run(ctx, name, app.RunOptions{Trigger: "manual", Confirm: confirmed(ctx), Progress: p})
+		return u.a.Run(ctx, name, app.RunOptions{Trigger: "manual", Confirm: confirmed(ctx), ConfirmReason: confirmedReason(ctx), Progress: p})
 	}, nil)
 }

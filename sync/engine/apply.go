@@ -160,11 +160,23 @@ func (r *run) status(ctx context.Context, execErr error) (string, string) {
 	case execErr != nil:
 		return "failed", execErr.Error()
 	case r.sum.Failed > 0 && wrote == 0:
-		return "failed", fmt.Sprintf("%d record(s) failed", r.sum.Failed)
+		return "failed", fmt.Sprintf("%d record(s) failed%s", r.sum.Failed, r.undoAgainNote())
+	case r.sum.Failed > 0 && r.plan.UndoOf != 0:
+		return "partial", fmt.Sprintf("%d record(s) failed%s", r.sum.Failed, r.undoAgainNote())
 	case r.sum.Failed > 0:
 		return "partial", fmt.Sprintf("%d record(s) failed; they will be retried", r.sum.Failed)
 	}
 	return "success", ""
+}
+
+// undoAgainNote tells how to finish an undo whose writes failed: the
+// sync's runs retry what the sync itself would write, never an undo's old
+// values, so only undoing the run again writes them back.
+func (r *run) undoAgainNote() string {
+	if r.plan.UndoOf == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; their old values are not back: undo run %d again to write them", r.plan.UndoOf)
 }
 
 func (r *run) progress(phase string, done, total int) {

@@ -470,6 +470,9 @@ func (r *run) fail(c *store.Commit, side string, p pending, err error) {
 	}
 	re := runError(side, id, err)
 	c.Errors = append(c.Errors, re)
+	if r.plan.UndoOf != 0 {
+		return // a sync run cannot retry an undo's write (see undoAgainNote)
+	}
 	c.Retry = append(c.Retry, store.RetryRow{Side: side, RecordID: p.w.Source, Category: re.Category, Field: re.Field, Code: re.Code, Message: re.Message})
 }
 
