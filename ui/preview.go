@@ -85,11 +85,15 @@ func (u *UI) openPlanPane(pp planPane) {
 			p := r.res.Plan
 			holder.Objects = []fyne.CanvasObject{planView(p, r.view.Definition)}
 			holder.Refresh()
-			if p.Empty() && len(p.Links) == 0 {
+			// A full pass that writes nothing is still applied: that
+			// records it done, so the next run reads only changes again.
+			if p.Empty() && len(p.Links) == 0 && p.FullPass == "" {
 				apply.SetText("Nothing to apply")
+				header.Refresh() // lay out again: the label is wider than the one it replaced
 				return
 			}
 			apply.SetText(pp.applyLabel)
+			header.Refresh()
 			apply.Enable()
 			apply.OnTapped = func() {
 				run := func() {

@@ -9,7 +9,8 @@ import (
 
 // TestResyncFromTheSyncCard: the card's Resync asks first, then says the
 // next run reads everything; the preview says why it merged every pair;
-// once a run applied it the card is back to incremental runs.
+// Apply records it done even when it writes nothing, and the card is back
+// to incremental runs.
 func TestResyncFromTheSyncCard(t *testing.T) {
 	l := newLive(t)
 	ctx := context.Background()
@@ -30,9 +31,11 @@ func TestResyncFromTheSyncCard(t *testing.T) {
 	}
 	l.tap("Preview")
 	l.see("Every record was read and every linked pair merged again, because you asked for a full resync.")
-	l.tap("Back")
-	l.tap("Sync now")
+	// It writes nothing, and Apply still records the full pass done.
+	l.see("No record would be created or updated.")
+	l.tap("Apply")
 	l.closeDialogs()
+	l.see("Nothing to apply")
 	if v, err := l.a.Sync(ctx, "contacts"); err != nil || v.FullPass != "" {
 		t.Fatalf("after applying the resync: %v, full pass still due %q", err, v.FullPass)
 	}
@@ -42,6 +45,14 @@ func TestResyncFromTheSyncCard(t *testing.T) {
 	if due {
 		t.Fatal("the card still says the next run reads everything after the resync was applied")
 	}
+	// A preview with nothing to write says so on a button wide enough.
+	l.tap("Preview")
+	l.see("Nothing to apply")
+	l.ui(func() {
+		if b := buttonOnScreen(l.u.Window(), "Nothing to apply"); b.Size().Width < b.MinSize().Width {
+			t.Errorf("the button is %v wide, narrower than its label needs (%v)", b.Size().Width, b.MinSize().Width)
+		}
+	})
 }
 
 // TestEditorSaveWithoutChangesAsksNoFullPass: opening a synced sync in the
