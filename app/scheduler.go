@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/schedule"
 )
@@ -58,7 +59,10 @@ func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
 	}
 	res, err := a.Run(ctx, name, RunOptions{Trigger: trigger})
 	if errors.Is(err, engine.ErrNeedsConfirmation) && res.Plan != nil {
-		return fmt.Errorf("%s needs confirmation: %s: %w", name, res.Plan.Reason, engine.ErrNeedsConfirmation)
+		return needsPerson{fmt.Errorf("%s needs confirmation: %s: %w", name, res.Plan.Reason, engine.ErrNeedsConfirmation)}
+	}
+	if errors.Is(err, connector.ErrAuth) {
+		return needsPerson{err} // a reconnect, which no retry makes
 	}
 	if err != nil {
 		return err
@@ -74,6 +78,14 @@ func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
 	}
 	return nil
 }
+
+// needsPerson marks a background run's error as one only a person can fix,
+// so the scheduler waits for the sync's next slot instead of backing off.
+type needsPerson struct{ err error }
+
+func (e needsPerson) Error() string        { return e.err.Error() }
+func (e needsPerson) Unwrap() error        { return e.err }
+func (e needsPerson) Is(target error) bool { return target == schedule.ErrNeedsPerson }
 
 // runFilterSyncsFirst runs, before a background run of sync name, the
 // syncs its linked: filters ask about that run on a schedule of their own,

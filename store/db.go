@@ -41,6 +41,9 @@ type DB struct {
 
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt // see stmt
+
+	lockMu sync.Mutex
+	locks  runLocks // see runlock.go
 }
 
 // Open opens (creating if needed, mode 0600) the database at path and
@@ -63,7 +66,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &DB{sql: db, path: path, now: time.Now, stmts: map[string]*sql.Stmt{}}
+	s := &DB{sql: db, path: path, now: time.Now, stmts: map[string]*sql.Stmt{},
+		locks: runLocks{dir: filepath.Join(filepath.Dir(path), "locks"), held: map[int64]*os.File{}}}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -114,6 +118,7 @@ func (s *DB) Close() error {
 		delete(s.stmts, q)
 	}
 	s.stmtMu.Unlock()
+	s.releaseAllRunLocks()
 	return s.sql.Close()
 }
 

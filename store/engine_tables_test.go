@@ -99,6 +99,7 @@ func TestOneOpenRunAndStaleRecovery(t *testing.T) {
 	if _, err := db.OpenRun(ctx, id, "schedule", 0); !errors.Is(err, store.ErrRunOpen) {
 		t.Fatalf("second open run: %v", err)
 	}
+	db = reopenAfterKill(t, db) // the process that held the run died
 	if n, err := db.RecoverStaleRuns(ctx); n != 1 || err != nil {
 		t.Fatalf("recover: %d %v", n, err)
 	}
@@ -174,6 +175,7 @@ func TestPendingJournalsSkipRunningRuns(t *testing.T) {
 	if js, _ := db.PendingJournals(ctx, id); len(js) != 0 {
 		t.Fatalf("journal of a running run offered for reconciliation: %+v", js)
 	}
+	db = reopenAfterKill(t, db)
 	db.RecoverStaleRuns(ctx)
 	if js, _ := db.PendingJournals(ctx, id); len(js) != 1 || js[0].ID != jid {
 		t.Fatalf("pending after crash: %+v", js)

@@ -48,8 +48,26 @@ func scanRun(row interface{ Scan(...any) error }) (RunRow, error) {
 }
 
 // OpenRun inserts a running run. A second open run of the same sync fails
-// with ErrRunOpen (a unique partial index guards it, across processes too).
+// with ErrRunOpen: the sync's run lock (runlock.go) is held until FinishRun,
+// and a unique partial index guards the row, across processes too.
 func (s *DB) OpenRun(ctx context.Context, syncID int64, trigger string, undoOf int64) (int64, error) {
+	lock, err := s.locks.lockSync(syncID)
+	if errors.Is(err, errLockHeld) {
+		return 0, fmt.Errorf("store: sync %d: %w", syncID, ErrRunOpen)
+	}
+	if err != nil {
+		return 0, err
+	}
+	id, err := s.insertRun(ctx, syncID, trigger, undoOf)
+	if err != nil {
+		unlock(lock)
+		return 0, err
+	}
+	s.holdRunLock(id, lock)
+	return id, nil
+}
+
+func (s *DB) insertRun(ctx context.Context, syncID int64, trigger string, undoOf int64) (int64, error) {
 	var undo any
 	if undoOf != 0 {
 		undo = undoOf
@@ -91,21 +109,71 @@ func (s *DB) FinishRun(ctx context.Context, r RunRow) error {
 	_, err := s.sql.ExecContext(ctx, `UPDATE runs SET status = ?, finished_at = ?, created = ?, updated = ?, unchanged = ?, conflicts = ?,
 		review = ?, failed = ?, deleted = ?, api_calls_a = ?, api_calls_b = ?, message = ? WHERE id = ?`,
 		r.Status, s.nowMS(), r.Created, r.Updated, r.Unchanged, r.Conflicts, r.Review, r.Failed, r.Deleted, r.APICallsA, r.APICallsB, r.Message, r.ID)
+	// Released even on error: a row left "running" without its lock is
+	// recovered as interrupted, which it then is.
+	s.releaseRunLock(r.ID)
 	if err != nil {
 		return fmt.Errorf("store: finish run %d: %w", r.ID, err)
 	}
 	return nil
 }
 
-// RecoverStaleRuns marks every run still "running" as failed: at start-up no
-// run can be in progress, so such a row is left over from a crash or kill.
+// RecoverStaleRuns marks every run left "running" by a crash or kill as
+// failed. A run whose sync lock another process holds (the window running
+// a sync while the CLI starts) is alive and left alone.
 func (s *DB) RecoverStaleRuns(ctx context.Context) (int, error) {
-	res, err := s.sql.ExecContext(ctx, "UPDATE runs SET status = 'failed', finished_at = ?, message = 'interrupted (crash or kill)' WHERE status = 'running'", s.nowMS())
+	open, err := s.openRuns(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("store: recover stale runs: %w", err)
+		return 0, err
 	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
+	n := 0
+	for _, r := range open {
+		stale, err := s.failIfStale(ctx, r)
+		if err != nil {
+			return n, err
+		}
+		if stale {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// openRuns lists the runs still marked running.
+func (s *DB) openRuns(ctx context.Context) ([]RunRow, error) {
+	rows, err := s.sql.QueryContext(ctx, "SELECT id, sync_id FROM runs WHERE status = 'running'")
+	if err != nil {
+		return nil, fmt.Errorf("store: recover stale runs: %w", err)
+	}
+	defer rows.Close()
+	var out []RunRow
+	for rows.Next() {
+		var r RunRow
+		if err := rows.Scan(&r.ID, &r.SyncID); err != nil {
+			return nil, fmt.Errorf("store: recover stale runs: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// failIfStale marks run r failed unless its sync's lock is held elsewhere.
+// Holding the lock meanwhile keeps a new run of the sync from starting.
+func (s *DB) failIfStale(ctx context.Context, r RunRow) (bool, error) {
+	lock, err := s.locks.lockSync(r.SyncID)
+	if errors.Is(err, errLockHeld) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer unlock(lock)
+	_, err = s.sql.ExecContext(ctx, "UPDATE runs SET status = 'failed', finished_at = ?, message = 'interrupted (crash or kill)' WHERE id = ? AND status = 'running'",
+		s.nowMS(), r.ID)
+	if err != nil {
+		return false, fmt.Errorf("store: recover stale run %d: %w", r.ID, err)
+	}
+	return true, nil
 }
 
 // Run returns one run.

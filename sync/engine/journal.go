@@ -14,6 +14,14 @@ import (
 // record found by its key is linked (with the base and audit rows the
 // crashed run would have written), so the plan does not create it again.
 func (p *planner) reconcileJournals(ctx context.Context) error {
+	// A run killed since this process opened the file (the CLI killed
+	// beside the window) is still marked running, and its journal would
+	// wait for the next start while this plan creates its records again.
+	// Its lock died with it, so it is recovered here; a live run keeps its
+	// lock and is left alone.
+	if _, err := p.e.st.RecoverStaleRuns(ctx); err != nil {
+		return err
+	}
 	js, err := p.e.st.PendingJournals(ctx, p.syncID)
 	if err != nil {
 		return err

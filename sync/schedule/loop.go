@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -14,7 +15,8 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 	}
 	log := s.opts.Logger.With("sync", w.name)
 	failures := 0
-	var next time.Time // wall clock of the next run; zero = none planned
+	needsPerson := false // the last failure wraps ErrNeedsPerson
+	var next time.Time   // wall clock of the next run; zero = none planned
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 
@@ -31,6 +33,10 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 		switch {
 		case cfg.paused || cfg.spec.Kind == Manual || cfg.spec.Kind == "":
 			next = time.Time{} // manual syncs are not retried in the background
+		case failures > 0 && needsPerson:
+			// Back-off would repeat the refusal: wait for the regular slot
+			// (or the back-off, whichever is later).
+			next = later(cfg.spec.Next(now), now.Add(s.backoff(failures)))
 		case failures > 0:
 			next = now.Add(s.backoff(failures))
 		default:
@@ -48,6 +54,7 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 			s.emit(Event{Sync: w.name, Kind: EventFailed, Err: err})
 		case err != nil:
 			failures++
+			needsPerson = errors.Is(err, ErrNeedsPerson)
 			log.Warn("sync run failed", "trigger", trigger, "failures", failures, "err", err)
 			s.emit(Event{Sync: w.name, Kind: EventFailed, Err: err})
 		default:
@@ -107,4 +114,11 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 			plan()
 		}
 	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

@@ -26,6 +26,12 @@ const (
 	EventNext     = "next" // Next holds the next planned run; zero = none
 )
 
+// ErrNeedsPerson, wrapped in a RunFunc's error, says the run stopped for
+// something only a person can give (a confirmation, a reconnect): retrying
+// on back-off would only repeat the same refusal and notification, so the
+// sync waits for its next regular slot instead.
+var ErrNeedsPerson = errors.New("waiting for a person")
+
 // RunFunc runs one sync once. It must return when ctx is cancelled (between
 // batches is fine); the scheduler waits for it on shutdown.
 type RunFunc func(ctx context.Context, sync string, trigger string) error
