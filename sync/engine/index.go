@@ -116,6 +116,17 @@ func (ix indexer) bad(r store.IndexRecord, why string) store.IndexRecord {
 	return store.IndexRecord{ID: r.ID, Modified: r.Modified, Deleted: r.Deleted, Fields: map[string]string{badField: why}}
 }
 
+// ruleOf returns the match rule whose only field on this side is field,
+// or -1: the rule whose key index holds an upsert key's values.
+func (ix indexer) ruleOf(field string) int {
+	for i, fs := range ix.rules {
+		if len(fs) == 1 && fs[0] == field {
+			return i
+		}
+	}
+	return -1
+}
+
 // keys computes every match key of a record: "" where a rule gives none.
 func (ix indexer) keyList(fields map[string]string) []string {
 	out := make([]string, len(ix.rules))
