@@ -243,15 +243,22 @@ func toRecord(sc *schema, m member) (connector.Record, []string, error) {
 	f[fTags] = strings.Join(tags, connector.MultiSep)
 	// A category's value is the ids of its interests the member is in, in
 	// the category's order; an interest added since the schema was read is
-	// not offered yet.
+	// not offered yet. Mailchimp lists every interest of the audience, true
+	// or false, so a category none of whose interests is listed was
+	// deleted since the schema was cached: not read, never a blank.
 	for _, id := range sc.catOrder {
 		var in []string
+		listed := len(sc.cats[id].Interests) == 0 && m.Interests != nil // no interests: nothing to miss
 		for _, i := range sc.cats[id].Interests {
-			if m.Interests[i.ID] {
+			on, ok := m.Interests[i.ID]
+			listed = listed || ok
+			if on {
 				in = append(in, i.ID)
 			}
 		}
-		f[interestsPrefix+id] = strings.Join(in, connector.MultiSep)
+		if listed {
+			f[interestsPrefix+id] = strings.Join(in, connector.MultiSep)
+		}
 	}
 	for tag, raw := range m.MergeFields {
 		mf, ok := sc.merge[tag]

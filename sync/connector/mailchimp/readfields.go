@@ -56,9 +56,12 @@ func wirePath(name string, ref fieldRef) string {
 	return "members." + name
 }
 
-// trim leaves in a record's fields only those the selection read, each
-// present (blank when Mailchimp sent none): a field not asked for would
-// otherwise read as blank, which is not what the member holds.
+// trim leaves in a record's fields only those the selection read: a field
+// not asked for would otherwise read as blank, which is not what the
+// member holds. A field asked for that Mailchimp did not send stays out
+// too (not read): Mailchimp sends every merge field of the audience, ""
+// when empty, so a tag it leaves out is one deleted since the schema was
+// cached, and reading it as blank would clear the other CRM's value.
 func (s selection) trim(f map[string]string) {
 	if s.names == nil {
 		return
@@ -66,11 +69,6 @@ func (s selection) trim(f map[string]string) {
 	for k := range f {
 		if !s.names[k] {
 			delete(f, k)
-		}
-	}
-	for k := range s.names {
-		if _, ok := f[k]; !ok {
-			f[k] = ""
 		}
 	}
 }

@@ -218,6 +218,56 @@ func (s *Sim) AddMergeField(listID string, f MergeField) (int, error) {
 	return mf.id, nil
 }
 
+// DeleteMergeField removes a merge field from a list, as an audience
+// admin does (DELETE /lists/{list_id}/merge-fields/{merge_id}): every
+// member's value goes with it, and members no longer list its tag.
+func (s *Sim) DeleteMergeField(listID, tag string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.list(listID)
+	if l == nil {
+		return fmt.Errorf("list %s: %w", listID, ErrNotFound)
+	}
+	i, f := l.field(strings.ToUpper(tag))
+	if f == nil {
+		return fmt.Errorf("merge field %s: %w", tag, ErrNotFound)
+	}
+	l.fields = slices.Delete(l.fields, i, i+1)
+	for _, m := range l.members {
+		if i < len(m.vals) {
+			m.vals = slices.Delete(m.vals, i, i+1)
+		}
+	}
+	l.version++
+	return nil
+}
+
+// DeleteInterestCategory removes an interest category and its interests
+// from a list, as an audience admin does (DELETE
+// /lists/{list_id}/interest-categories/{interest_category_id}): members
+// no longer list its interests.
+func (s *Sim) DeleteInterestCategory(listID, categoryID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.list(listID)
+	if l == nil {
+		return fmt.Errorf("list %s: %w", listID, ErrNotFound)
+	}
+	c := l.category(categoryID)
+	if c == nil {
+		return fmt.Errorf("interest category %s: %w", categoryID, ErrNotFound)
+	}
+	l.categories = slices.DeleteFunc(l.categories, func(x *interestCategory) bool { return x == c })
+	for _, in := range c.interests {
+		delete(l.interestByID, in.id)
+		for _, m := range l.members {
+			delete(m.interests, in.id)
+		}
+	}
+	l.version++
+	return nil
+}
+
 // SetMergeFieldRequired marks a merge field required or optional.
 func (s *Sim) SetMergeFieldRequired(listID, tag string, required bool) error {
 	s.mu.Lock()
