@@ -105,6 +105,7 @@ func (u *UI) openEditor(name string) {
 		others []app.SyncView
 	}
 	u.openPane(container.NewStack(loading("the sync editor")))
+	gen := u.screenGen // openPane bumps it; a later screen or pane changes it
 	bg(u, func(ctx context.Context) (data, error) {
 		conns, err := u.a.Connections(ctx)
 		if err != nil {
@@ -120,6 +121,9 @@ func (u *UI) openEditor(name string) {
 		v, err := u.a.Sync(ctx, name)
 		return data{def: v.Definition, conns: conns, others: others}, err
 	}, func(d data, err error) {
+		if u.screenGen != gen {
+			return // the person went elsewhere while the editor loaded
+		}
 		if err != nil {
 			showError(u.win, err)
 			u.refresh()

@@ -21,8 +21,12 @@ import (
 // the field-level audit, and Retry failed / Undo / Export CSV.
 func (u *UI) openRunDetail(id int64) {
 	u.openPane(container.NewStack(loading("the run")))
+	gen := u.screenGen // openPane bumps it; a later screen or pane changes it
 	bg(u, func(ctx context.Context) (app.RunDetail, error) { return u.a.RunDetail(ctx, id) },
 		func(d app.RunDetail, err error) {
+			if u.screenGen != gen {
+				return // the person went elsewhere while the run loaded
+			}
 			if err != nil {
 				showError(u.win, err)
 				u.refresh()

@@ -42,6 +42,10 @@ type reviewQueue struct {
 	detail   *fyne.Container
 	status   *widget.Label
 	decided  map[string]bool // syncs with fresh decisions, to offer a run
+	// inflight holds the items whose decision is on its way to the store:
+	// a key typed before it lands must not decide them again (a decided
+	// item can be re-decided, so the later key would replace the first).
+	inflight map[int64]bool
 	runBar   *fyne.Container
 }
 
@@ -51,7 +55,7 @@ func (u *UI) reviewScreen() fyne.CanvasObject {
 	if u.a == nil {
 		return empty
 	}
-	q := &reviewQueue{u: u, checked: map[int64]bool{}, selected: -1, kind: reviewKinds[0], decided: map[string]bool{}}
+	q := &reviewQueue{u: u, checked: map[int64]bool{}, selected: -1, kind: reviewKinds[0], decided: map[string]bool{}, inflight: map[int64]bool{}}
 	holder := container.NewStack(loading("the review queue"))
 	gen := u.screenGen // show() bumps it before building this screen
 	bg(u, func(ctx context.Context) ([]app.ReviewView, error) { return u.a.Reviews(ctx, "", "", "open") },
@@ -245,6 +249,11 @@ func (q *reviewQueue) bulk(action string) {
 // too, and the rest stay, named in the error.
 func (q *reviewQueue) decide(items []app.ReviewView, d engine.Decision) {
 	u := q.u
+	items = q.claim(items)
+	if len(items) == 0 {
+		q.status.SetText("That item's decision is still being saved; wait for it to leave the queue, then decide the next one.")
+		return
+	}
 	type outcome struct {
 		done  map[int64]bool // decided now, or no longer open in the store
 		stale []int64        // settled elsewhere meanwhile
@@ -273,6 +282,9 @@ func (q *reviewQueue) decide(items []app.ReviewView, d engine.Decision) {
 		}
 		return o, nil
 	}, func(o outcome, err error) {
+		for _, it := range items {
+			delete(q.inflight, it.ID)
+		}
 		if err != nil {
 			showError(u.win, err)
 		}
@@ -307,6 +319,19 @@ func (q *reviewQueue) decide(items []app.ReviewView, d engine.Decision) {
 				plural(o.nerr, "item"), plural(len(items), "item"), d.Action, o.errIt.ID, strings.ToUpper(o.errIt.Side), o.errIt.RecordID, o.err))
 		}
 	})
+}
+
+// claim marks items as being decided and returns those that were not
+// already; UI goroutine only.
+func (q *reviewQueue) claim(items []app.ReviewView) []app.ReviewView {
+	var free []app.ReviewView
+	for _, it := range items {
+		if !q.inflight[it.ID] {
+			q.inflight[it.ID] = true
+			free = append(free, it)
+		}
+	}
+	return free
 }
 
 // showRunBar offers to run the syncs whose decisions are waiting.

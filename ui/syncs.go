@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -34,6 +35,7 @@ func (u *UI) syncsScreen() fyne.CanvasObject {
 		conns []app.ConnectionView
 	}
 	holder := container.NewStack(loading("syncs"))
+	gen := u.screenGen // show() bumps it before building this screen
 	bg(u, func(ctx context.Context) (data, error) {
 		s, err := u.a.Syncs(ctx)
 		if err != nil {
@@ -42,6 +44,12 @@ func (u *UI) syncsScreen() fyne.CanvasObject {
 		c, err := u.a.Connections(ctx)
 		return data{s, c}, err
 	}, func(d data, err error) {
+		if u.screenGen != gen {
+			return // replaced meanwhile: its filter and sections are not on screen
+		}
+		// A background run rebuilds this screen: whoever was typing in
+		// the filter keeps typing there, and the list keeps its place.
+		typing := u.syncFilterIn != nil && u.win.Canvas().Focused() == fyne.Focusable(u.syncFilterIn)
 		var o fyne.CanvasObject
 		switch {
 		case err != nil:
@@ -62,6 +70,9 @@ func (u *UI) syncsScreen() fyne.CanvasObject {
 		}
 		holder.Objects = []fyne.CanvasObject{o}
 		holder.Refresh()
+		if typing && u.syncFilterIn != nil {
+			u.win.Canvas().Focus(u.syncFilterIn)
+		}
 	})
 	return holder
 }
@@ -73,6 +84,8 @@ func (u *UI) syncList(syncs []app.SyncView, conns []app.ConnectionView, newSync 
 	filter := widget.NewEntry()
 	filter.SetPlaceHolder("Filter by name, object or connection")
 	filter.SetText(u.syncFilter)
+	filter.CursorColumn = utf8.RuneCountInString(u.syncFilter)
+	u.syncFilterIn = filter
 	header := container.NewBorder(nil, nil, title("Syncs"), container.NewHBox(all, newSync), filter)
 	groups := groupSyncs(syncs)
 	list := container.NewStack()
@@ -85,7 +98,10 @@ func (u *UI) syncList(syncs []app.SyncView, conns []app.ConnectionView, newSync 
 		show()
 	}
 	show()
-	return container.NewBorder(header, nil, nil, nil, container.NewVScroll(list))
+	scroll := container.NewVScroll(list)
+	scroll.Offset = u.syncOffset
+	scroll.OnScrolled = func(p fyne.Position) { u.syncOffset = p }
+	return container.NewBorder(header, nil, nil, nil, scroll)
 }
 
 // syncGroup is the syncs between one pair of connections.

@@ -102,6 +102,8 @@ type UI struct {
 	// The Syncs screen's filter and the sections the user closed, kept
 	// while the list is rebuilt (UI goroutine only).
 	syncFilter   string
+	syncFilterIn *widget.Entry // the filter on show, to keep its focus
+	syncOffset   fyne.Position // the list's scroll, kept across rebuilds
 	groups       *widget.Accordion
 	groupKeys    []string
 	closedGroups map[string]bool
@@ -184,10 +186,13 @@ func (u *UI) Window() fyne.Window { return u.win }
 
 // Navigate shows the named screen; unknown names are ignored.
 func (u *UI) Navigate(name string) {
-	if i := u.indexOf(name); i >= 0 {
-		if u.nav.Select(i); u.current == i {
-			u.show(i) // already selected: rebuild so it shows fresh data
-		}
+	i := u.indexOf(name)
+	switch {
+	case i < 0:
+	case u.current == i:
+		u.show(i) // already selected: rebuild so it shows fresh data
+	default:
+		u.nav.Select(i) // its OnSelected builds the screen, once
 	}
 }
 
