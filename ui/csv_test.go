@@ -2,9 +2,13 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
+	"os"
+	"path/filepath"
 	"testing"
 
+	"fyne.io/fyne/v2/storage"
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/store"
 )
@@ -38,5 +42,43 @@ func TestRunCSVDefusesFormulas(t *testing.T) {
 		if got := safeCell(in); got != want {
 			t.Errorf("safeCell(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestSaveCSVWritesTheRun: the export writes every audit row and error of
+// a run to the file chosen (in the background) and says where it saved.
+func TestSaveCSVWritesTheRun(t *testing.T) {
+	l := newLive(t)
+	ctx := context.Background()
+	connectHubSpotAndSalesforce(t, l)
+	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := l.a.RunDetail(ctx, res.Summary.RunID)
+	if err != nil || len(d.Audit) == 0 {
+		t.Fatalf("run detail: %v, %d audit rows", err, len(d.Audit))
+	}
+	path := filepath.Join(t.TempDir(), csvName(d))
+	w, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.ui(func() { l.u.saveCSV(w, d) })
+	l.see("Saved " + csvName(d) + ".")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 1 + len(d.Audit) + len(d.Errors); len(rows) != want {
+		t.Fatalf("the file has %d rows; want %d (a header, %d audit rows, %d errors)", len(rows), want, len(d.Audit), len(d.Errors))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -19,6 +20,10 @@ var historyColumns = []struct {
 	width float32
 }{{"Time", 150}, {"Sync", 160}, {"Trigger", 100}, {"Result", 120}, {"Created", 85}, {"Updated", 85}, {"Failed", 70}, {"API calls", 90}, {"Duration", 90}}
 
+// historyRunsPerSync is how many of each sync's latest runs History
+// lists; historyHint says so when a sync has more.
+const historyRunsPerSync = 200
+
 func (u *UI) historyScreen() fyne.CanvasObject {
 	empty := emptyState(theme.HistoryIcon(), "No runs yet",
 		"Every run appears here with its counts, API calls and errors. Any run can be undone.")
@@ -26,7 +31,7 @@ func (u *UI) historyScreen() fyne.CanvasObject {
 		return empty
 	}
 	holder := container.NewStack(loading("run history"))
-	bg(u, func(ctx context.Context) ([]app.RunDetail, error) { return u.a.Runs(ctx, "", 200) },
+	bg(u, func(ctx context.Context) ([]app.RunDetail, error) { return u.a.Runs(ctx, "", historyRunsPerSync) },
 		func(runs []app.RunDetail, err error) {
 			switch {
 			case err != nil:
@@ -74,10 +79,29 @@ func (u *UI) historyView(runs []app.RunDetail) fyne.CanvasObject {
 			u.openRunDetail(runs[id.Row-1].Run.ID)
 		}
 	}
-	hint := widget.NewLabel("Select a run to see its errors and field changes, retry, undo or export it.")
+	hint := wrapped(historyHint(runs))
 	hint.Importance = widget.LowImportance
 	top := container.NewVBox(title("History"), container.NewGridWrap(fyne.NewSize(720, 150), historyChart(runs)), hint)
 	return container.NewBorder(top, nil, nil, nil, table)
+}
+
+// historyHint says what a row offers and, when a sync's older runs are
+// not listed, where to find them: an old run can still be undone.
+func historyHint(runs []app.RunDetail) string {
+	hint := "Select a run to see its errors and field changes, retry, undo or export it."
+	per := map[string]int{}
+	var full []string
+	for _, r := range runs {
+		if per[r.Sync]++; per[r.Sync] == historyRunsPerSync {
+			full = append(full, r.Sync)
+		}
+	}
+	if len(full) == 0 {
+		return hint
+	}
+	sort.Strings(full)
+	return hint + fmt.Sprintf(" Only the latest %d runs of %s are listed; older ones: crmsync runs --sync NAME --limit N, and crmsync runs undo ID.",
+		historyRunsPerSync, strings.Join(full, ", "))
 }
 
 func resultImportance(status string) widget.Importance {

@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"fmt"
 	"strings"
@@ -195,12 +195,10 @@ func textTable(headers []string, widths []float32, rows [][]string, empty string
 }
 
 // exportCSV asks where to save and writes the run's audit and errors.
+// The CSV is written in the background: a run of 100k records has
+// hundreds of thousands of audit rows, seconds of work the window must
+// not wait for.
 func (u *UI) exportCSV(d app.RunDetail) {
-	var buf bytes.Buffer
-	if err := writeRunCSV(&buf, d); err != nil {
-		showError(u.win, err)
-		return
-	}
 	save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
 			showError(u.win, err)
@@ -209,19 +207,29 @@ func (u *UI) exportCSV(d app.RunDetail) {
 		if w == nil {
 			return // cancelled
 		}
-		data := buf.Bytes()
-		u.bgErr(func(context.Context) error {
-			defer w.Close()
-			_, err := w.Write(data)
-			return err
-		}, func(err error) {
-			if err != nil {
-				showError(u.win, fmt.Errorf("export CSV: %w", err))
-				return
-			}
-			dialog.ShowInformation("Exported", "Saved "+w.URI().Name()+".", u.win)
-		})
+		u.saveCSV(w, d)
 	}, u.win)
 	save.SetFileName(csvName(d))
 	save.Show()
+}
+
+// saveCSV writes run d's CSV to w in the background and says where.
+func (u *UI) saveCSV(w fyne.URIWriteCloser, d app.RunDetail) {
+	u.bgErr(func(context.Context) error {
+		bw := bufio.NewWriter(w)
+		err := writeRunCSV(bw, d)
+		if err == nil {
+			err = bw.Flush()
+		}
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}, func(err error) {
+		if err != nil {
+			showError(u.win, fmt.Errorf("export CSV: %w", err))
+			return
+		}
+		dialog.ShowInformation("Exported", "Saved "+w.URI().Name()+".", u.win)
+	})
 }
