@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/app/secret"
@@ -18,9 +19,16 @@ import (
 // "sf"; both are closed when the test ends.
 func connectedSandbox(t *testing.T, seed int64, contacts int) (*app.App, *sandbox.Server) {
 	t.Helper()
+	return connectedSandboxAt(t, seed, contacts, nil)
+}
+
+// connectedSandboxAt is connectedSandbox with the app's clock (nil: the
+// real one).
+func connectedSandboxAt(t *testing.T, seed int64, contacts int, now func() time.Time) (*app.App, *sandbox.Server) {
+	t.Helper()
 	ctx := context.Background()
 	srv := startSandbox(t, seed, contacts)
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: freePort(t)})
+	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: freePort(t), Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

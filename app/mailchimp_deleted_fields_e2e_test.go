@@ -7,6 +7,7 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/sandbox"
+	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
 )
 
 // TestDeletedMergeFieldIsNotABlank: an audience admin deletes the
@@ -43,18 +44,7 @@ func TestDeletedMergeFieldIsNotABlank(t *testing.T) {
 	if err := mc.DeleteMergeField(list, "PHONE"); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1100 * time.Millisecond) // last_changed has one-second resolution
-	if _, err := mc.UpdateMember(list, memberID, map[string]any{"FNAME": "Touched"}); err != nil {
-		t.Fatal(err)
-	}
-	res, err := a.Run(ctx, "audience", app.RunOptions{Confirm: true})
-	if err != nil {
-		t.Fatalf("run after the merge field was deleted: %v", err)
-	}
-	h, _ := hs.Get("contacts", contactID)
-	if h.Properties["firstname"] != "Touched" {
-		t.Errorf("first name %q; the member's edit should still reach HubSpot", h.Properties["firstname"])
-	}
+	res, h := touchMemberAndRun(t, a, srv, list, memberID, contactID)
 	if got := h.Properties["phone"]; got != phone {
 		t.Errorf("HubSpot contact %s phone %q -> %q after Mailchimp's PHONE merge field was deleted: a field Mailchimp no longer sends was written as a blank\n%s",
 			contactID, phone, got, res.Plan.Summary())
@@ -93,20 +83,29 @@ func TestDeletedInterestCategoryIsNotABlank(t *testing.T) {
 	if err := mc.DeleteInterestCategory(list, sandbox.MailchimpBuyingRoleCategory); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1100 * time.Millisecond) // last_changed has one-second resolution
-	if _, err := mc.UpdateMember(list, memberID, map[string]any{"FNAME": "Touched"}); err != nil {
-		t.Fatal(err)
-	}
-	res, err := a.Run(ctx, "audience", app.RunOptions{Confirm: true})
-	if err != nil {
-		t.Fatalf("run after the category was deleted: %v", err)
-	}
-	h, _ := hs.Get("contacts", contactID)
-	if h.Properties["firstname"] != "Touched" {
-		t.Errorf("first name %q; the member's edit should still reach HubSpot", h.Properties["firstname"])
-	}
+	res, h := touchMemberAndRun(t, a, srv, list, memberID, contactID)
 	if got := h.Properties["hs_buying_role"]; got != roles {
 		t.Errorf("HubSpot contact %s buying role %q -> %q after Mailchimp's category was deleted: a category Mailchimp no longer sends was written as a blank\n%s",
 			contactID, roles, got, res.Plan.Summary())
 	}
+}
+
+// touchMemberAndRun edits the member's first name in Mailchimp, runs the
+// audience sync, checks the edit reached HubSpot, and returns the run and
+// the HubSpot contact after it.
+func touchMemberAndRun(t *testing.T, a *app.App, srv *sandbox.Server, list, memberID, contactID string) (app.RunResult, hubspot.Record) {
+	t.Helper()
+	time.Sleep(1100 * time.Millisecond) // last_changed has one-second resolution
+	if _, err := srv.Mailchimp().UpdateMember(list, memberID, map[string]any{"FNAME": "Touched"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Run(context.Background(), "audience", app.RunOptions{Confirm: true})
+	if err != nil {
+		t.Fatalf("run after the member's edit: %v", err)
+	}
+	h, _ := srv.HubSpot().Get("contacts", contactID)
+	if h.Properties["firstname"] != "Touched" {
+		t.Errorf("first name %q; the member's edit should still reach HubSpot", h.Properties["firstname"])
+	}
+	return res, h
 }

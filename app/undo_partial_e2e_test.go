@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/app/secret"
-	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/sandbox"
 	"github.com/crmsync/crmsync/sync/sandbox/simkit"
@@ -82,21 +80,8 @@ func TestUndoDealsTransforms(t *testing.T) {
 // forward, so a failed record's retry comes due.
 func clockedSandbox(t *testing.T, seed int64, contacts int) (*app.App, *sandbox.Server, *atomic.Int64) {
 	t.Helper()
-	ctx := context.Background()
-	srv := startSandbox(t, seed, contacts)
 	offset := &atomic.Int64{}
-	now := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(),
-		OpenBrowser: browser, RedirectPort: freePort(t), Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	for _, v := range [][2]string{{"hubspot", "hs"}, {"salesforce", "sf"}} {
-		if _, err := a.ConnectSandbox(ctx, srv, v[0], v[1]); err != nil {
-			t.Fatalf("connect %s: %v", v[0], err)
-		}
-	}
+	a, srv := connectedSandboxAt(t, seed, contacts, func() time.Time { return time.Now().Add(time.Duration(offset.Load())) })
 	return a, srv, offset
 }
 
