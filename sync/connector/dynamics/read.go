@@ -148,7 +148,11 @@ func columnsOf(sc *schema, keep func(field string) bool) string {
 // toRecord converts one row of the Web API's JSON into a canonical record:
 // a number is its digits, a boolean true or false, a date and time RFC
 // 3339 in UTC, a multi-select choice column its option values joined by
-// ";", null a blank. Annotations (names with "@") are dropped.
+// ";", null a blank. Annotations (names with "@") are dropped. A secured
+// column's null is left out, not read: Dataverse answers null for a value
+// the caller may not read, which "can't be distinguished" from an empty
+// one (Microsoft Learn, "Column-level security with code"), and a blank
+// would clear the other side.
 func toRecord(sc *schema, raw map[string]json.RawMessage) (connector.Record, error) {
 	var id string
 	if err := json.Unmarshal(raw[sc.table.id], &id); err != nil || id == "" {
@@ -156,7 +160,7 @@ func toRecord(sc *schema, raw map[string]json.RawMessage) (connector.Record, err
 	}
 	rec := connector.Record{ID: id, Fields: make(map[string]string, len(raw))}
 	for name, v := range raw {
-		if name == sc.table.id || strings.Contains(name, "@") {
+		if name == sc.table.id || strings.Contains(name, "@") || sc.secured[name] && isNull(v) {
 			continue
 		}
 		s, err := value(v)
@@ -207,6 +211,9 @@ func fromChoices(s string) string {
 	}
 	return strings.Join(vals, connector.MultiSep)
 }
+
+// isNull reports a JSON null.
+func isNull(raw json.RawMessage) bool { return strings.TrimSpace(string(raw)) == "null" }
 
 // value renders one JSON scalar canonically.
 func value(raw json.RawMessage) (string, error) {

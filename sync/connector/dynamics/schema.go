@@ -3,6 +3,7 @@ package dynamics
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -30,6 +31,9 @@ type attribute struct {
 	IsValidForCreate *bool `json:"IsValidForCreate"`
 	IsValidForUpdate *bool `json:"IsValidForUpdate"`
 	IsValidForRead   *bool `json:"IsValidForRead"`
+	// IsSecured marks column-level security: a caller without read
+	// permission reads null, which cannot be told from an empty value.
+	IsSecured bool `json:"IsSecured"`
 	// DefaultValue is a Boolean column's (BooleanAttributeMetadata).
 	DefaultValue *bool `json:"DefaultValue,omitempty"`
 	DisplayName  struct {
@@ -98,6 +102,9 @@ type schema struct {
 	types    map[string]string // logical name -> AttributeType
 	emailKey bool              // an upsert by emailaddress1 is possible
 	navs     map[string]navField
+	// secured are the columns under column-level security: their null
+	// is not read (toRecord).
+	secured map[string]bool
 }
 
 // Schema lists the table's columns from its definition
@@ -118,9 +125,10 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 	if err != nil {
 		return nil, err
 	}
-	// "definition2": definitions cached before AttributeTypeName was read
-	// would hide the multi-select columns.
-	key := "dynamics/v9.2/" + t.logical + "/definition2"
+	// "definition3": definitions cached before AttributeTypeName and
+	// IsSecured were read would hide the multi-select columns and read a
+	// secured column's null as a blank.
+	key := "dynamics/v9.2/" + t.logical + "/definition3"
 	if !connector.FreshSchema(ctx) {
 		c.mu.Lock()
 		sc := c.schemas[object]
@@ -131,6 +139,9 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 		if b, ok, _ := c.meta.Lookup(ctx, key); ok {
 			var d definition
 			if json.Unmarshal(b, &d) == nil && len(d.Attributes) > 0 {
+				if err := c.refreshSecured(ctx, t, d.Attributes); err != nil {
+					return nil, err
+				}
 				return c.hold(t, d), nil
 			}
 		}
@@ -152,7 +163,7 @@ func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, e
 	var attrs struct {
 		Value []attribute `json:"value"`
 	}
-	if err := c.getJSON(ctx, def+"/Attributes?$select=LogicalName,AttributeType,AttributeTypeName,AttributeOf,RequiredLevel,IsValidForCreate,IsValidForUpdate,IsValidForRead,DisplayName", &attrs); err != nil {
+	if err := c.getJSON(ctx, def+"/Attributes?$select=LogicalName,AttributeType,AttributeTypeName,AttributeOf,RequiredLevel,IsValidForCreate,IsValidForUpdate,IsValidForRead,IsSecured,DisplayName", &attrs); err != nil {
 		return d, err
 	}
 	if len(attrs.Value) == 0 {
@@ -236,6 +247,27 @@ func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, e
 	return d, nil
 }
 
+// refreshSecured sets which columns are secured now: an administrator
+// may secure a column after the definition was cached, and a secured
+// column's null must never read as a blank. One call, as the connector
+// holds the schema for its lifetime.
+func (c *Connector) refreshSecured(ctx context.Context, t table, attrs []attribute) error {
+	var now struct {
+		Value []attribute `json:"value"`
+	}
+	if err := c.getJSON(ctx, "/EntityDefinitions(LogicalName='"+t.logical+"')/Attributes?$select=LogicalName,IsSecured", &now); err != nil {
+		return fmt.Errorf("dynamics: which columns of %s are secured: %w", t.logical, err)
+	}
+	secured := make(map[string]bool, len(now.Value))
+	for _, a := range now.Value {
+		secured[a.LogicalName] = a.IsSecured
+	}
+	for i := range attrs {
+		attrs[i].IsSecured = secured[attrs[i].LogicalName]
+	}
+	return nil
+}
+
 // getJSON runs one GET and decodes a 200's body into out.
 func (c *Connector) getJSON(ctx context.Context, path string, out any) error {
 	r, err := c.get(ctx, path, nil)
@@ -255,7 +287,7 @@ var notOffered = map[string]bool{"Virtual": true, "EntityName": true, "PartyList
 
 // hold builds the schema from the definition and keeps it.
 func (c *Connector) hold(t table, d definition) *schema {
-	sc := &schema{Schema: connector.Schema{Object: t.set}, table: t, types: map[string]string{}, emailKey: d.EmailKey != "", navs: map[string]navField{}}
+	sc := &schema{Schema: connector.Schema{Object: t.set}, table: t, types: map[string]string{}, emailKey: d.EmailKey != "", navs: map[string]navField{}, secured: map[string]bool{}}
 	byTarget := map[string]table{}
 	for _, tt := range tables {
 		byTarget[tt.logical] = tt
@@ -306,6 +338,7 @@ func (c *Connector) hold(t table, d definition) *schema {
 		}
 		sc.Fields = append(sc.Fields, f)
 		sc.types[name] = a.AttributeType
+		sc.secured[name] = a.IsSecured
 		if a.AttributeType == "Owner" && a.LogicalName == ownerField {
 			// Offered as its navigation property, ownerid, whose options
 			// are the users (withOwners).

@@ -1,6 +1,7 @@
 package dynamics
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -182,8 +183,34 @@ func (c *Connector) result(sc *schema, op connector.Op, req operation, id string
 	if rid == "" && op.Kind == connector.OpUpsert {
 		rid = op.Fields["emailaddress1"]
 	}
-	return connector.Result{Err: &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: rid, Category: e.Category,
-		Field: blamed(e.Message), Code: e.Code, Message: e.Message}}
+	category, field := e.Category, blamed(e.Message)
+	if fieldSecurityCodes[strings.ToLower(e.Code)] {
+		// A secured column's field permission refused this record: its
+		// 403 says nothing of the sign-in, and its message names no column.
+		category = connector.CatValidation
+		field = cmp.Or(field, securedIn(sc, op))
+	}
+	return connector.Result{Err: &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: rid, Category: category,
+		Field: field, Code: e.Code, Message: e.Message}}
+}
+
+// fieldSecurityCodes are Dataverse's refusals of a secured column (web
+// service error codes): AttributePermissionUpdateIsMissingDuringUpdate,
+// AttributePrivilegeCreateIsMissing, AttributePermissionReadIsMissing.
+var fieldSecurityCodes = map[string]bool{"0x8004f507": true, "0x8004f502": true, "0x8004f504": true}
+
+// securedIn names the secured column op writes, when it writes just one.
+func securedIn(sc *schema, op connector.Op) string {
+	found := ""
+	for name := range op.Fields {
+		if sc.secured[name] {
+			if found != "" {
+				return ""
+			}
+			found = name
+		}
+	}
+	return found
 }
 
 // blamedColumn finds the column Dataverse's message names: "The length of

@@ -200,6 +200,10 @@ func (s *Sim) attributeMetadata(t *table, a *attrDef) (full map[string]any, base
 		"IsValidForCreate": a.create, "IsValidForUpdate": a.update, "IsValidForRead": true,
 		"IsPrimaryId": a.name == e.primaryID, "IsPrimaryName": a.name == e.primaryName, "IsCustomAttribute": a.custom,
 		"IsLogical": a.virtual, "DisplayName": label(a.display), "Description": label(""), "ColumnNumber": nil,
+		// Column-level security (security.go): whether the column is secured, and
+		// whether it could be, for each operation alike.
+		"IsSecured": s.isSecured(a), "CanBeSecuredForRead": canBeSecured(e, a),
+		"CanBeSecuredForCreate": canBeSecured(e, a), "CanBeSecuredForUpdate": canBeSecured(e, a),
 	}
 	if a.attributeOf != "" {
 		m["AttributeOf"] = a.attributeOf

@@ -509,6 +509,10 @@ func (s *Sim) render(t *table, r *record, sel []*attrDef) map[string]any {
 		if a.virtual {
 			continue
 		}
+		if !s.callerReads(a) {
+			out[a.prop()] = nil // a secured column the caller may not read: null, as if empty
+			continue
+		}
 		out[a.prop()] = wireValue(t.get(r, a))
 	}
 	out[t.def.primaryID] = r.id

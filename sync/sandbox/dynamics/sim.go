@@ -77,6 +77,9 @@ type Sim struct {
 	orgID   string
 	// teams are the owner teams by id (SeedTeams); guarded by mu.
 	teams map[string]string
+	// secured are the columns under column-level security, with what the app user
+	// may do with each (SecureColumn: security.go); guarded by mu.
+	secured map[*attrDef]FieldPermission
 	// denyUsers makes reads of systemusers a 403 (DenyUserRead).
 	denyUsers atomic.Bool
 }

@@ -394,6 +394,9 @@ func (s *Sim) create(t *table, op *opReq) *opResult {
 			return errResult(errAlreadyExists()) // [unverified] a create with a taken id
 		}
 	}
+	if err := s.checkFieldWrites(t, body, true); err != nil {
+		return errResult(err)
+	}
 	r, err := s.insertNew(t, id, nil, body)
 	if err != nil {
 		return errResult(err)
@@ -454,6 +457,9 @@ func (s *Sim) upsert(t *table, k *rowKey, op *opReq) *opResult {
 	}
 	if ifNone == "*" && existing != nil {
 		return errResult(errAlreadyExists())
+	}
+	if err := s.checkFieldWrites(t, body, existing == nil); err != nil {
+		return errResult(err)
 	}
 	if existing == nil {
 		r, err := s.insertNew(t, k.id, k.values, body)
