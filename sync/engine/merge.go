@@ -82,7 +82,12 @@ type merger struct {
 func (m merger) mergePair(a, b recView, base map[string]string, override map[string]string, reviewID int64) pairOut {
 	var out pairOut
 	for _, r := range m.rows {
-		m.mergeRow(&out, r, a, b, base, override)
+		if r.Dir == mapping.TwoWay {
+			m.mergeRow(&out, r, a, b, base, override)
+		}
+	}
+	for _, r := range oneWayRows(m.rows, a, b, base) {
+		m.mergeOneWay(&out, r, a, b, base, override)
 	}
 	for _, w := range []*Write{out.toA, out.toB} {
 		if w != nil {
@@ -90,6 +95,88 @@ func (m merger) mergePair(a, b recView, base map[string]string, override map[str
 		}
 	}
 	return out
+}
+
+// oneWayRows lists the one-way rows, those whose target changed since
+// the last run last. Two one-way rows can carry one value between them
+// (a meeting's span onto a Pipedrive activity's length, and endat from its
+// start and length back to the end): the row from the side that changed
+// must go first, so the other sees its write and agrees, instead of
+// writing the old value back over the edit.
+func oneWayRows(rows []mapping.Row, a, b recView, base map[string]string) []mapping.Row {
+	var first, last []mapping.Row
+	for _, r := range rows {
+		if r.Dir == mapping.TwoWay {
+			continue
+		}
+		if targetChanged(r, a, b, base) {
+			last = append(last, r)
+		} else {
+			first = append(first, r)
+		}
+	}
+	return append(first, last...)
+}
+
+// targetChanged says whether the side a one-way row writes holds another
+// value than the row's base.
+func targetChanged(r mapping.Row, a, b recView, base map[string]string) bool {
+	bv, ok := base[r.Key]
+	if !ok {
+		return false
+	}
+	var (
+		v   string
+		err error
+	)
+	if r.Dir == mapping.AtoB {
+		v, err = r.CanonB(b.fields)
+	} else {
+		v, err = r.CanonA(a.fields)
+	}
+	return err == nil && v != bv
+}
+
+// mergeOneWay merges a one-way row. A row that disagrees as read compares
+// its source as this run leaves it: a Pipedrive activity's end (endat) is
+// its start and length after the two-way start row has moved them, not
+// the start it had before. A row that agrees as read has nothing to carry,
+// whatever other rows write to its source.
+func (m merger) mergeOneWay(out *pairOut, r mapping.Row, a, b recView, base, override map[string]string) {
+	if agreesAsRead(r, a, b) {
+		m.mergeRow(out, r, a, b, base, override)
+		return
+	}
+	if r.Dir == mapping.AtoB {
+		a = withPending(a, out.toA)
+	} else {
+		b = withPending(b, out.toB)
+	}
+	m.mergeRow(out, r, a, b, base, override)
+}
+
+// agreesAsRead says whether both sides of r read as the same value.
+func agreesAsRead(r mapping.Row, a, b recView) bool {
+	ca, errA := r.CanonA(a.fields)
+	cb, errB := r.CanonB(b.fields)
+	return errA == nil && errB == nil && ca == cb
+}
+
+// withPending is v with the changes w makes to it, so a row reads what
+// the record will hold once the run has written it.
+func withPending(v recView, w *Write) recView {
+	if w == nil || len(w.Changes) == 0 {
+		return v
+	}
+	fields := make(map[string]string, len(v.fields)+len(w.Changes))
+	for k, x := range v.fields {
+		fields[k] = x
+	}
+	for _, c := range w.Changes {
+		fields[c.Field] = c.New
+	}
+	v.fields = fields
+	return v
 }
 
 func (m merger) mergeRow(out *pairOut, r mapping.Row, a, b recView, base map[string]string, override map[string]string) {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
 )
@@ -185,7 +186,10 @@ func spanTransform() transform {
 		if end.Before(start) {
 			return "", fmt.Errorf("%s ends before it starts (%s)", parts[1], parts[0])
 		}
-		m := int64(math.Round(end.Sub(start).Minutes()))
+		// B's start (wallclock) has whole minutes: the length runs from
+		// there, so that start plus length (endat) reads back this length
+		// and a start with seconds does not take a minute off at each merge.
+		m := int64(math.Round(end.Sub(start.Truncate(time.Minute)).Minutes()))
 		return fmt.Sprintf("%02d:%02d", m/60, m%60), nil
 	}
 	return transform{name: "span", forward: forward, canon: func(s string) (string, error) { return canonClock("hhmm", s) },
