@@ -42,6 +42,11 @@ type App struct {
 	// sessions: the vendor's limits and the daily budget are the
 	// account's, whatever number of syncs run at once.
 	limiters sync.Map
+	// refreshLocks serialize each connection's token refreshes across its
+	// sessions (*sync.Mutex, by keyring key): with refresh-token rotation
+	// two sessions spending the same refresh token at once would lose the
+	// grant for one of them.
+	refreshLocks sync.Map
 }
 
 // DefaultHome is the data folder when neither --home nor CRMSYNC_HOME is set.

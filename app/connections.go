@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -325,6 +326,9 @@ type Session struct {
 	Client   connector.Connector
 	calls    *atomic.Int64
 	limiters *connector.Limiters
+	// authRefused is set when the vendor refused this session's sign-in,
+	// so a failed run marks only that connection "reconnect".
+	authRefused *atomic.Bool
 }
 
 // Calls is the number of HTTP requests sent through this session.
@@ -368,11 +372,13 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 		if err != nil && !errors.Is(err, secret.ErrNotFound) {
 			return nil, fmt.Errorf("connection %s: client secret: %w", name, err)
 		}
-		ts := auth.NewTokenSource(ctx, endpoint(info, f, cs), a.opts.Secrets, tokenKey(name), a.opts.HTTP)
+		ts := auth.NewTokenSource(ctx, endpoint(info, f, cs), a.opts.Secrets, tokenKey(name), a.opts.HTTP).
+			ShareRefreshes(a.refreshLockOf(tokenKey(name)))
 		client = auth.Client(a.opts.HTTP, ts)
 	}
-	calls := &atomic.Int64{}
-	client = &http.Client{Transport: countingTransport{next: client, calls: calls}, Timeout: a.opts.HTTP.Timeout}
+	calls, refused := &atomic.Int64{}, &atomic.Bool{}
+	client = &http.Client{Transport: countingTransport{next: client, calls: calls, authRefused: refused}, Timeout: a.opts.HTTP.Timeout,
+		CheckRedirect: sameHostRedirects}
 	limiters := a.limitersOf(c.ID)
 	savedAtOpen := limiters.Saved()
 	budget := int64(c.DailyBudget)
@@ -395,13 +401,20 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 	if err != nil {
 		return nil, fmt.Errorf("connection %s: %w", name, err)
 	}
-	return &Session{Conn: c, Info: info, Client: conn, calls: calls, limiters: limiters}, nil
+	return &Session{Conn: c, Info: info, Client: conn, calls: calls, limiters: limiters, authRefused: refused}, nil
 }
 
 // limitersOf is connection id's rate limiters, the same for every session.
 func (a *App) limitersOf(id int64) *connector.Limiters {
 	v, _ := a.limiters.LoadOrStore(id, &connector.Limiters{})
 	return v.(*connector.Limiters)
+}
+
+// refreshLockOf is the lock every session of the connection whose sign-in
+// is under key refreshes under.
+func (a *App) refreshLockOf(key string) *sync.Mutex {
+	v, _ := a.refreshLocks.LoadOrStore(key, &sync.Mutex{})
+	return v.(*sync.Mutex)
 }
 
 // Close records the session's API calls against today's usage.
@@ -458,10 +471,12 @@ func (m loggedMetaCache) Drop(ctx context.Context, prefix string) error {
 	return err
 }
 
-// countingTransport counts every request actually sent, retries included.
+// countingTransport counts every request actually sent, retries included,
+// and notes a refused sign-in.
 type countingTransport struct {
-	next  *http.Client
-	calls *atomic.Int64
+	next        *http.Client
+	calls       *atomic.Int64
+	authRefused *atomic.Bool
 }
 
 func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -470,7 +485,31 @@ func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	return rt.RoundTrip(r)
+	resp, err := rt.RoundTrip(r)
+	// A 401 or 403 here is the answer after the one refresh and retry.
+	if errors.Is(err, auth.ErrReconnectNeeded) || (resp != nil && (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden)) {
+		t.authRefused.Store(true)
+	}
+	return resp, err
+}
+
+// maxRedirects is net/http's own limit.
+const maxRedirects = 10
+
+// sameHostRedirects follows a vendor's redirects only on the host asked
+// first: the session's transport adds the sign-in to every request, so
+// net/http's dropping of Authorization on a cross-host redirect does not
+// happen, and the token would go wherever the answer points.
+func sameHostRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+	}
+	first := via[0].URL
+	if req.URL.Scheme != first.Scheme || !strings.EqualFold(req.URL.Host, first.Host) {
+		return fmt.Errorf("the vendor redirected %s %s to another host (%s), which crmsync does not follow so that the sign-in is not sent there",
+			via[0].Method, first.Path, req.URL.Host)
+	}
+	return nil
 }
 
 const defaultDailyBudget = 10000

@@ -286,9 +286,25 @@ func (a *App) noteAuthFailure(ctx context.Context, err error, sessions ...*Sessi
 	if !errors.Is(err, connector.ErrAuth) && !errors.Is(err, auth.ErrReconnectNeeded) {
 		return
 	}
-	for _, s := range sessions {
+	for _, s := range refusedSessions(sessions) {
 		_ = a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, "reconnect", err.Error())
 	}
+}
+
+// refusedSessions is the sessions whose vendor refused their sign-in, or
+// all of them when none saw it (the refusal came another way): the other
+// side's sign-in is fine, and sending the user to reconnect it misleads.
+func refusedSessions(sessions []*Session) []*Session {
+	var out []*Session
+	for _, s := range sessions {
+		if s.authRefused.Load() {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return sessions
+	}
+	return out
 }
 
 // noteRunErrors marks a connection whose grant failed a record "reconnect",

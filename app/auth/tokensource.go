@@ -131,13 +131,35 @@ type TokenSource struct {
 	tok     *oauth2.Token
 	force   bool // next Token() must refresh
 	unsaved bool // tok holds a rotated refresh token the store does not have yet
+
+	// shared serializes refreshes with the other sources of the same
+	// connection in this process (a scheduled run beside a button press),
+	// so one of them refreshes and the others adopt its stored token.
+	shared sync.Locker
+	// rotationGrace is how long a rejected refresh waits for another
+	// process's rotated token to reach the store before it is taken as a
+	// revoked grant.
+	rotationGrace time.Duration
 }
+
+// defaultRotationGrace covers another process's refresh answer and keyring
+// write racing ours.
+const defaultRotationGrace = 2 * time.Second
 
 // NewTokenSource returns a token source for the connection stored under
 // key. ctx bounds store access and refresh requests; client (nil =
 // http.DefaultClient) performs refreshes.
 func NewTokenSource(ctx context.Context, ep Endpoint, store TokenStore, key string, client *http.Client) *TokenSource {
-	return &TokenSource{ctx: ctx, ep: ep, store: store, key: key, client: client}
+	return &TokenSource{ctx: ctx, ep: ep, store: store, key: key, client: client, rotationGrace: defaultRotationGrace}
+}
+
+// ShareRefreshes makes ts refresh only while holding lock, the lock every
+// source of the same connection in this process shares. It returns ts.
+func (ts *TokenSource) ShareRefreshes(lock sync.Locker) *TokenSource {
+	ts.mu.Lock()
+	ts.shared = lock
+	ts.mu.Unlock()
+	return ts
 }
 
 // Invalidate forces the next Token() to refresh (used after a 401).
@@ -179,14 +201,34 @@ func (ts *TokenSource) Token() (*oauth2.Token, error) {
 	if !ts.force && ts.tok.Valid() {
 		return ts.tok, nil
 	}
-	// Another process (CLI next to the GUI) may have refreshed already; its
-	// rotation made our refresh token useless, so adopt its token.
-	if stored, err := load(ts.ctx, ts.store, ts.key); err == nil &&
-		stored.RefreshToken != ts.tok.RefreshToken && stored.AccessToken != ts.tok.AccessToken && stored.Valid() {
-		ts.tok, ts.force = stored, false
+	if ts.shared != nil {
+		ts.shared.Lock()
+		defer ts.shared.Unlock()
+	}
+	// Another session or process (CLI next to the GUI) may have refreshed
+	// already; its rotation made our refresh token useless, so adopt its
+	// token, or at least its refresh token.
+	if ts.adoptStored() {
 		return ts.tok, nil
 	}
 	return ts.refreshLocked()
+}
+
+// adoptStored takes the stored token when another session rotated the
+// refresh token since ts loaded it. It reports whether that token's access
+// token can be used as it is; otherwise ts refreshes with the stored
+// refresh token.
+func (ts *TokenSource) adoptStored() bool {
+	stored, err := load(ts.ctx, ts.store, ts.key)
+	if err != nil || stored.RefreshToken == ts.tok.RefreshToken || stored.AccessToken == ts.tok.AccessToken {
+		return false
+	}
+	ts.tok = stored
+	if stored.Valid() {
+		ts.force = false
+		return true
+	}
+	return false
 }
 
 func (ts *TokenSource) refreshLocked() (*oauth2.Token, error) {
@@ -207,6 +249,9 @@ func (ts *TokenSource) refreshLocked() (*oauth2.Token, error) {
 		if errors.As(err, &re) {
 			ve := vendorErrorFrom(vendor, re, old.RefreshToken, old.AccessToken, ts.ep.ClientSecret)
 			if isGrantRejected(ve) {
+				if ts.rotatedElsewhere(old.RefreshToken) {
+					return ts.refreshOrAdopt()
+				}
 				return nil, fmt.Errorf("%s: connection %q: %w: %w", vendor, connectionOf(ts.key), ErrReconnectNeeded, ve)
 			}
 			return nil, fmt.Errorf("%s: connection %q: refresh sign-in: %w", vendor, ts.key, ve)
@@ -228,6 +273,38 @@ func (ts *TokenSource) refreshLocked() (*oauth2.Token, error) {
 	}
 	ts.tok, ts.force = fresh, false
 	return fresh, nil
+}
+
+// rotatedElsewhere waits up to rotationGrace for another process's rotated
+// refresh token to replace spent in the store, as it does when two
+// processes refreshed with the same token at once: the vendor honoured the
+// other one. It leaves that token in ts.tok.
+func (ts *TokenSource) rotatedElsewhere(spent string) bool {
+	deadline := time.Now().Add(ts.rotationGrace)
+	for {
+		if stored, err := load(ts.ctx, ts.store, ts.key); err == nil && stored.RefreshToken != spent {
+			ts.tok = stored
+			return true
+		}
+		if !time.Now().Before(deadline) {
+			return false
+		}
+		select {
+		case <-ts.ctx.Done():
+			return false
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// refreshOrAdopt uses the token another process stored, refreshing it once
+// more only when its access token has expired too.
+func (ts *TokenSource) refreshOrAdopt() (*oauth2.Token, error) {
+	if ts.tok.Valid() {
+		ts.force = false
+		return ts.tok, nil
+	}
+	return ts.refreshLocked()
 }
 
 // mergeExtras keeps extras from the previous token that the refresh
