@@ -58,3 +58,28 @@ func TestRevokedGrantMarksOnlyItsConnection(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkingSignInClearsReconnect: a connection marked "needs reconnect"
+// (a vendor outage answered 401s for a while) whose sign-in works again is
+// shown connected after the next run reads through it, without connecting
+// again; the other connection is left as it was.
+func TestWorkingSignInClearsReconnect(t *testing.T) {
+	ctx := context.Background()
+	a, _ := connectedSandbox(t, 814, 6)
+	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
+	if err := a.DB().SetConnectionStatus(ctx, "sf", "reconnect", "salesforce: 401 INVALID_SESSION_ID during an outage"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Run(ctx, "contacts", app.RunOptions{DryRun: true}); err != nil {
+		t.Fatal(err)
+	}
+	conns, err := a.Connections(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range conns {
+		if c.Status != "connected" || c.StatusDetail != "" {
+			t.Errorf("connection %s after a run that read through it: %q (%s); want connected", c.Name, c.Status, c.StatusDetail)
+		}
+	}
+}

@@ -230,6 +230,7 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 		a.noteAuthFailure(ctx, err, sa, sb)
 		return RunResult{}, err
 	}
+	a.noteSignInWorks(ctx, sa, sb)
 	res := RunResult{Plan: p}
 	if opts.DryRun {
 		return res, nil
@@ -288,6 +289,20 @@ func (a *App) noteAuthFailure(ctx context.Context, err error, sessions ...*Sessi
 	}
 	for _, s := range refusedSessions(sessions) {
 		_ = a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, "reconnect", err.Error())
+	}
+}
+
+// noteSignInWorks clears a "needs reconnect" left on a connection whose
+// vendor has just answered a whole plan's reads: its sign-in works again
+// (the admin restored the grant, the vendor's outage ended), and only
+// connecting again used to clear it.
+func (a *App) noteSignInWorks(ctx context.Context, sessions ...*Session) {
+	for _, s := range sessions {
+		if s.Conn.Status == "reconnect" && !s.authRefused.Load() {
+			if err := a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, "connected", ""); err != nil {
+				a.log.Warn("clear the connection's reconnect status", "connection", s.Conn.Name, "err", err)
+			}
+		}
 	}
 }
 
