@@ -170,7 +170,7 @@ func DemoSyncWithCompanies(name, hubspotConn, salesforceConn, companies string) 
 	// A HubSpot contact with no Salesforce Contact becomes a Lead through
 	// the leads sync (DemoLeadsSync), as HubSpot's integration makes it.
 	def.Unmatched = engine.UnmatchedCreateInA
-	def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "AccountId", Transform: "link:" + companies}, DemoOwner("OwnerId"))
+	def.Fields = append(def.Fields, demoRef("associatedcompanyid", "AccountId", companies), DemoOwner("OwnerId"))
 	return def
 }
 
@@ -183,6 +183,17 @@ func DemoSyncWithCompanies(name, hubspotConn, salesforceConn, companies string) 
 // yet does not clear it either.
 func DemoOwner(b string) mapping.Field {
 	return mapping.Field{A: "hubspot_owner_id", B: b, Transform: "owner", Rule: mapping.UnlessBlank}
+}
+
+// demoRef carries a reference (a contact's or deal's company, an
+// activity's contact) through the links of the syncs named, unless blank:
+// a reference that reads as none is no instruction to take one away.
+// HubSpot drops a deal's or task's association when the company or
+// contact it names is deleted, a delete the other sync holds, and the
+// HubSpot connector sets a company or contact but never removes one, so a
+// blank from the other CRM could not be written anyway.
+func demoRef(a, b, syncs string) mapping.Field {
+	return mapping.Field{A: a, B: b, Transform: "link:" + syncs, Rule: mapping.UnlessBlank}
 }
 
 // DemoCompaniesSync is the ready-made two-way companies sync: HubSpot
@@ -262,7 +273,7 @@ func hubspotDealsSync(name, hubspotConn, otherConn, companies string, f dealFiel
 			{A: "amount", B: f.amount, Transform: "number"},
 			stage,
 			{A: "closedate", B: f.close, Transform: "date:UTC", Rule: mapping.UnlessBlank},
-			{A: "associations.company", B: f.company, Transform: "link:" + companies},
+			demoRef("associations.company", f.company, companies),
 		}, f.ownerRow(f.extra)...))
 }
 
@@ -288,7 +299,7 @@ func DemoTasksSync(name, hubspotConn, salesforceConn, contacts string) engine.De
 			{A: "hs_task_priority", B: "Priority", Transform: "map", Rule: mapping.UnlessBlank, ValueMap: map[string]string{
 				"LOW": "Low", "MEDIUM": "Normal", "HIGH": "High"}, Default: "Normal"},
 			{A: "hs_timestamp", B: "ActivityDate", Transform: "date:UTC", Rule: mapping.UnlessBlank},
-			{A: "associations.contact", B: "WhoId", Transform: "link:" + contacts},
+			demoRef("associations.contact", "WhoId", contacts),
 			DemoOwner("OwnerId"), // Assigned To
 		})
 	def.Filters.B = []engine.Filter{{Field: "TaskSubtype", Op: "neq", Value: "Call"}} // calls have a sync of their own
@@ -324,7 +335,7 @@ func DemoCallsSync(name, hubspotConn, salesforceConn, contacts string) engine.De
 			{A: "hs_call_status", B: "Status", Direction: mapping.AtoB, Transform: "map", ValueMap: callStatus, Rule: mapping.UnlessBlank},
 			{A: "hs_timestamp", B: "ActivityDate", Transform: "date:UTC", Rule: mapping.UnlessBlank},
 			{B: "TaskSubtype", Transform: "const:Call"},
-			{A: "associations.contact", B: "WhoId", Transform: "link:" + contacts},
+			demoRef("associations.contact", "WhoId", contacts),
 			DemoOwner("OwnerId"),
 		})
 	def.Filters.B = []engine.Filter{{Field: "TaskSubtype", Op: "eq", Value: "Call"}}
@@ -347,7 +358,7 @@ func DemoMeetingsSync(name, hubspotConn, salesforceConn, contacts string) engine
 			{A: "hs_meeting_location", B: "Location"},
 			{A: "hs_meeting_start_time", B: "StartDateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "hs_meeting_end_time", B: "EndDateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
-			{A: "associations.contact", B: "WhoId", Transform: "link:" + contacts},
+			demoRef("associations.contact", "WhoId", contacts),
 			DemoOwner("OwnerId"),
 		})
 }

@@ -45,7 +45,7 @@ func DemoDynamicsTasksSync(name, hubspotConn, dynamicsConn, contacts string) eng
 			{A: "hs_task_body", B: "description", Transform: "text"},
 			{A: "hs_task_priority", B: "prioritycode", Transform: "map", Rule: mapping.UnlessBlank, ValueMap: map[string]string{"LOW": "0", "MEDIUM": "1", "HIGH": "2"}},
 			{A: "hs_timestamp", B: "scheduledend", Transform: "datetime", Rule: mapping.UnlessBlank},
-			{A: "associations.contact", B: "regardingobjectid_contact_task", Transform: "link:" + contacts},
+			demoRef("associations.contact", "regardingobjectid_contact_task", contacts),
 			DemoOwner("ownerid"),
 		})
 }
@@ -69,7 +69,7 @@ func DemoDynamicsCallsSync(name, hubspotConn, dynamicsConn, contacts string) eng
 				ValueMap: map[string]string{"INBOUND": "false", "OUTBOUND": "true"}, Default: "true"},
 			{A: "hs_call_duration", B: "actualdurationminutes", Transform: "divide:60000"},
 			{A: "hs_timestamp", B: "scheduledend", Transform: "datetime", Rule: mapping.UnlessBlank},
-			{A: "associations.contact", B: "regardingobjectid_contact_phonecall", Transform: "link:" + contacts},
+			demoRef("associations.contact", "regardingobjectid_contact_phonecall", contacts),
 			DemoOwner("ownerid"),
 		})
 }
@@ -89,7 +89,7 @@ func DemoDynamicsMeetingsSync(name, hubspotConn, dynamicsConn, contacts string) 
 			{A: "hs_meeting_location", B: "location"},
 			{A: "hs_meeting_start_time", B: "scheduledstart", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "hs_meeting_end_time", B: "scheduledend", Transform: "datetime", Rule: mapping.UnlessBlank},
-			{A: "associations.contact", B: "regardingobjectid_contact_appointment", Transform: "link:" + contacts},
+			demoRef("associations.contact", "regardingobjectid_contact_appointment", contacts),
 			DemoOwner("ownerid"),
 		})
 }
@@ -134,7 +134,7 @@ func DemoDynamicsCompaniesSync(name, hubspotConn, dynamicsConn string) engine.De
 func DemoDynamicsSync(name, hubspotConn, dynamicsConn, companies string) engine.Definition {
 	def := dynamicsContacts(name, hubspotConn, dynamicsConn)
 	if companies != "" {
-		def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "parentcustomerid_account", Transform: "link:" + companies}, DemoOwner("ownerid"))
+		def.Fields = append(def.Fields, demoRef("associatedcompanyid", "parentcustomerid_account", companies), DemoOwner("ownerid"))
 	}
 	return def
 }

@@ -34,7 +34,7 @@ func DemoPipedriveSync(name, hubspotConn, pipedriveConn, companies string) engin
 			{A: "phone", B: "phone", Transform: "e164"},
 		})
 	if companies != "" {
-		def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "org_id", Transform: "link:" + companies}, DemoOwner("owner_id"))
+		def.Fields = append(def.Fields, demoRef("associatedcompanyid", "org_id", companies), DemoOwner("owner_id"))
 	}
 	return def
 }
@@ -123,7 +123,7 @@ func pipedriveActivitySync(name, hubspotConn, pipedriveConn, contacts, object, t
 		append([]mapping.Field{
 			{A: title, B: "subject", Rule: mapping.UnlessBlank},
 			{B: "type", Transform: "const:" + typ},
-			{A: "associations.contact", B: "person_id", Transform: "link:" + contacts},
+			demoRef("associations.contact", "person_id", contacts),
 			DemoOwner("owner_id"), // assigned to
 		}, fields...))
 	def.Filters.B = []engine.Filter{{Field: "type", Op: "eq", Value: typ}}

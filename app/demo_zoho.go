@@ -76,7 +76,7 @@ func DemoZohoTasksSync(name, hubspotConn, zohoConn, contacts string) engine.Defi
 				"WAITING": "Waiting for input", "DEFERRED": "Deferred"}},
 			priority,
 			{A: "hs_timestamp", B: "Due_Date", Transform: "date:UTC", Rule: mapping.UnlessBlank},
-			{A: "associations.contact", B: "Who_Id", Transform: "link:" + contacts},
+			demoRef("associations.contact", "Who_Id", contacts),
 			DemoOwner("Owner"),
 		})
 }
@@ -103,7 +103,7 @@ func DemoZohoCallsSync(name, hubspotConn, zohoConn, contacts string) engine.Defi
 				Default: "Outbound"},
 			{A: "hs_call_duration", B: "Call_Duration", Transform: "mmss:ms", Rule: mapping.UnlessBlank},
 			{A: "hs_timestamp", B: "Call_Start_Time", Transform: "datetime", Rule: mapping.UnlessBlank},
-			{A: "associations.contact", B: "Who_Id", Transform: "link:" + contacts},
+			demoRef("associations.contact", "Who_Id", contacts),
 			DemoOwner("Owner"),
 		})
 }
@@ -123,7 +123,7 @@ func DemoZohoMeetingsSync(name, hubspotConn, zohoConn, contacts string) engine.D
 			{A: "hs_meeting_location", B: "Venue"},
 			{A: "hs_meeting_start_time", B: "Start_DateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
 			{A: "hs_meeting_end_time", B: "End_DateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
-			{A: "associations.contact", B: "Who_Id", Transform: "link:" + contacts},
+			demoRef("associations.contact", "Who_Id", contacts),
 			DemoOwner("Owner"),
 		})
 }
@@ -149,7 +149,7 @@ func DemoZohoNotesSync(name, hubspotConn, zohoConn, contacts string) engine.Defi
 // owner with them (DemoOwner).
 func DemoZohoSyncWithAccounts(name, hubspotConn, zohoConn, companies string) engine.Definition {
 	def := DemoZohoSync(name, hubspotConn, zohoConn)
-	def.Fields = append(def.Fields, mapping.Field{A: "associatedcompanyid", B: "Account_Name", Transform: "link:" + companies}, DemoOwner("Owner"))
+	def.Fields = append(def.Fields, demoRef("associatedcompanyid", "Account_Name", companies), DemoOwner("Owner"))
 	return def
 }
 
