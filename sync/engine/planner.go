@@ -261,11 +261,15 @@ func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool
 	// the last page in the group: one transaction per 200-record HubSpot
 	// page wrote most index pages to the WAL again each time.
 	var group []store.IndexRecord
-	var groupCursor string
+	groupCursor := cursor
+	// A page without records may still move the cursor (a read that found
+	// nothing new but learned its window can narrow): keep that cursor too.
+	cursorMoved := false
 	flushGroup := func() error {
-		if len(group) == 0 {
+		if len(group) == 0 && !cursorMoved {
 			return nil
 		}
+		cursorMoved = false
 		p.indexMu.Lock() // one connection at a time keeps its page cache warm (see run.locked)
 		_, err := p.e.st.IndexPage(ctx, p.syncID, side, group, store.PageOptions{Cursor: groupCursor, SaveCursor: saveCursor, SkipUnchanged: !p.fullResync, Fresh: p.emptySide[side]})
 		p.indexMu.Unlock()
@@ -286,6 +290,9 @@ func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool
 		}
 		pages++
 		recs := p.ix[side].pageRecords(page.Records, p.warn)
+		if page.Cursor != "" && string(page.Cursor) != groupCursor {
+			cursorMoved = true
+		}
 		group, groupCursor = append(group, recs...), string(page.Cursor)
 		n += len(recs)
 		if p.def.TestLimit > 0 && n >= p.def.TestLimit {

@@ -247,6 +247,7 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			props = slices.DeleteFunc(props, func(p string) bool { return !want[p] && p != modProp && p != mergedProp })
 		}
 		from := w.from()
+		last := since // the cursor the engine holds
 		for {
 			req := searchRequest{
 				FilterGroups: []filterGroup{{Filters: []filter{{PropertyName: modProp, Operator: "GTE", Value: strconv.FormatInt(from, 10)}}}},
@@ -280,12 +281,22 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 					yield(connector.Page{}, err)
 					return
 				}
-				if len(recs) > 0 && !yield(connector.Page{Records: recs, Cursor: w.cursor()}, nil) {
-					return
+				if len(recs) > 0 {
+					last = w.cursor()
+					if !yield(connector.Page{Records: recs, Cursor: last}, nil) {
+						return
+					}
 				}
 				fetched += len(res.Results)
 				next := res.next()
 				if next == "" || len(res.Results) == 0 {
+					// A read that admits nothing still learns how far the
+					// search index has caught up (w.indexed): hand that
+					// on, or every later read with nothing new pages
+					// through the whole overlap window again.
+					if cur := w.cursor(); cur != last {
+						yield(connector.Page{Cursor: cur}, nil)
+					}
 					return
 				}
 				if fetched+pageSize >= searchCap {

@@ -155,7 +155,7 @@ func (c *Connector) walk(ctx context.Context, sc *schema, sel selection, status 
 			if !cur.At.IsZero() && rec.Modified.Truncate(time.Second).Before(cur.At) {
 				continue // read before: since_last_changed reached back a second
 			}
-			if cur.Admit(rec.ID, rec.Modified) {
+			if cur.Admit(rec) {
 				recs = append(recs, rec)
 			}
 		}

@@ -4,15 +4,20 @@
 // gives the same cursor at the resolution the vendor's times carry.
 //
 // A cursor is prefix + the newest time read (RFC 3339, seconds) + "|" +
-// the ids read with that time, comma-separated. The next read starts at
-// that second again, so records changed in the same second after the read
-// are not missed, and the ids say which of that second's records were
-// read already, so they are not read twice.
+// the records read with that time, comma-separated, each as its id + ":" +
+// a fingerprint of its fields as read (hex). The next read starts at that
+// second again, so records changed in the same second after the read are
+// not missed, and the ids say which of that second's records were read
+// already, so they are not read twice. A record edited again within that
+// second keeps its modified time, so only its fields tell: it is read
+// again when its fingerprint differs. A cursor of an older format has no
+// fingerprints, and its second's records are read again once.
 package timecursor
 
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,9 +27,9 @@ import (
 // Cursor is a parsed cursor; the zero Cursor reads everything.
 type Cursor struct {
 	prefix string
-	At     time.Time       // the newest modified time read
-	seen   map[string]bool // ids read with modified time == At
-	fine   bool            // see ParseFine
+	At     time.Time         // the newest modified time read
+	seen   map[string]uint64 // ids read with modified time == At -> fingerprint; 0 = unknown
+	fine   bool              // see ParseFine
 }
 
 // Parse reads a cursor written with prefix ("" is the zero cursor).
@@ -47,19 +52,64 @@ func parse(cur Cursor, c string) (Cursor, error) {
 	if !ok || err != nil {
 		return cur, fmt.Errorf("unreadable cursor %q", c)
 	}
-	cur.At, cur.seen = t.UTC(), map[string]bool{}
-	for _, id := range strings.Split(ids, ",") {
-		if id != "" {
-			cur.seen[id] = true
+	cur.At, cur.seen = t.UTC(), map[string]uint64{}
+	for _, e := range strings.Split(ids, ",") {
+		if e == "" {
+			continue
 		}
+		id, fp, err := parseSeen(e)
+		if err != nil {
+			return cur, fmt.Errorf("unreadable cursor %q: %w", c, err)
+		}
+		cur.seen[id] = fp
 	}
 	return cur, nil
 }
 
-// Admit reports whether a record read now is new to the cursor, and moves
-// the cursor past it.
-func (c *Cursor) Admit(id string, mod time.Time) bool {
-	mod = mod.UTC()
+// parseSeen reads one "id:fingerprint" of a cursor, or a bare id (a cursor
+// written before fingerprints: 0, so the record is read again).
+func parseSeen(e string) (string, uint64, error) {
+	i := strings.LastIndexByte(e, ':')
+	if i < 0 {
+		return e, 0, nil
+	}
+	fp, err := strconv.ParseUint(e[i+1:], 16, 64)
+	if err != nil || i == 0 {
+		return "", 0, fmt.Errorf("bad entry %q", e)
+	}
+	return e[:i], fp, nil
+}
+
+// fingerprint sums an FNV-1a hash of each field (name and value) and the
+// delete mark, so the fields' order does not matter; never 0, which means
+// unknown. It is stable across runs, as the cursor is stored.
+func fingerprint(rec connector.Record) uint64 {
+	var sum uint64
+	for k, v := range rec.Fields {
+		sum += fnv1a(fnv1a(fnv1a(fnvOffset, k), "\x00"), v)
+	}
+	if rec.Deleted {
+		sum ^= 0x9e3779b97f4a7c15
+	}
+	return max(sum, 1)
+}
+
+const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
+
+// fnv1a continues an FNV-1a hash h over s, without allocating.
+func fnv1a(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+// Admit reports whether a record read now is new to the cursor (not read
+// before with the same modified time and fields), and moves the cursor
+// past it.
+func (c *Cursor) Admit(rec connector.Record) bool {
+	id, mod, fp := rec.ID, rec.Modified.UTC(), fingerprint(rec)
 	if !c.fine {
 		mod = mod.Truncate(time.Second)
 	}
@@ -69,13 +119,13 @@ func (c *Cursor) Admit(id string, mod time.Time) bool {
 	case mod.Before(c.At):
 		return true // sorted reads never go back; a clock step did
 	case mod.Equal(c.At) && c.seen != nil:
-		if c.seen[id] {
-			return false
+		if c.seen[id] == fp {
+			return false // read before, unchanged since
 		}
 	default:
-		c.At, c.seen = mod, map[string]bool{}
+		c.At, c.seen = mod, map[string]uint64{}
 	}
-	c.seen[id] = true
+	c.seen[id] = fp
 	return true
 }
 
@@ -89,7 +139,7 @@ func Page[T any](c *Cursor, items []T, toRecord func(T) (connector.Record, error
 		if err != nil {
 			return connector.Page{}, err
 		}
-		if c.Admit(rec.ID, rec.Modified) {
+		if c.Admit(rec) {
 			recs = append(recs, rec)
 		}
 	}
@@ -102,8 +152,8 @@ func (c Cursor) String() string {
 		return ""
 	}
 	ids := make([]string, 0, len(c.seen))
-	for id := range c.seen {
-		ids = append(ids, id)
+	for id, fp := range c.seen {
+		ids = append(ids, id+":"+strconv.FormatUint(fp, 16))
 	}
 	sort.Strings(ids)
 	layout := time.RFC3339
