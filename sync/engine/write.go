@@ -9,7 +9,6 @@ import (
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/jsonscan"
-	"github.com/crmsync/crmsync/sync/mapping"
 )
 
 // pending is one write of a batch with the op sent for it.
@@ -168,83 +167,6 @@ func (r *run) createBatch(ctx context.Context, side string, ps []pending, kp key
 	return nil
 }
 
-// refuseUpsertClashes keeps back the creates whose upsert would land on a
-// record that is not new: one that another create of this run upserts with
-// the same key (two records that share an email, both decided "create new"
-// in review), or one the sync already links to another record. The vendor
-// keeps one record per key, so either would overwrite that record with
-// this one's values and link it twice. Those fail alone, never sent,
-// saying why; the rest are returned to be sent.
-func (r *run) refuseUpsertClashes(ctx context.Context, side string, ps []pending, kp keyPlan) ([]pending, error) {
-	if len(ps) == 0 {
-		return ps, nil
-	}
-	rule := r.ix[side].ruleOf(kp.field)
-	norm := make([]string, len(ps))
-	var keys []string
-	for i, p := range ps {
-		norm[i] = strings.ToLower(strings.TrimSpace(p.key))
-		if rule >= 0 {
-			if k, err := mapping.Normalize(r.ix[side].kinds[rule], p.key); err == nil && k != "" {
-				norm[i] = k
-			}
-			// Only a person's "create new" can target a key the other
-			// side holds: a plain unmatched create had no record there
-			// with its key, or it would have matched. So a first sync
-			// spends no index lookups (nor key-log flushes) here.
-			if p.w.ReviewID != 0 {
-				keys = append(keys, norm[i])
-			}
-		}
-	}
-	linked := map[string]store.KeyHit{}
-	if len(keys) > 0 {
-		var hits []store.KeyHit
-		if err := r.locked(func() (err error) {
-			hits, err = r.e.st.KeyHits(ctx, r.plan.SyncID, rule, keys)
-			return err
-		}); err != nil {
-			return nil, fmt.Errorf("engine: look up the upsert keys of side %s: %w", side, err)
-		}
-		for _, h := range hits {
-			if h.Side == side && h.LinkedTo != "" {
-				linked[h.Key] = h
-			}
-		}
-	}
-	if r.upserted == nil {
-		r.upserted = map[[2]string]string{}
-	}
-	c := store.Commit{SyncID: r.plan.SyncID, RunID: r.id}
-	keep := ps[:0:0]
-	for i, p := range ps {
-		if why := r.upsertClash(side, p, kp.field, norm[i], linked); why != "" {
-			r.fail(&c, side, p, &connector.RecordError{Vendor: "crmsync", Object: r.side[side].Object, RecordID: p.w.Source,
-				Category: connector.CatConflict, Field: kp.field, Code: "KEY_TAKEN", Message: why})
-			continue
-		}
-		r.upserted[[2]string{side, norm[i]}] = p.w.Source
-		keep = append(keep, p)
-	}
-	return keep, r.commit(ctx, c)
-}
-
-// upsertClash says why p's upsert by key must not be sent, or "".
-func (r *run) upsertClash(side string, p pending, field, key string, linked map[string]store.KeyHit) string {
-	other := strings.ToUpper(otherSide(side))
-	if src, ok := r.upserted[[2]string{side, key}]; ok && src != p.w.Source {
-		return fmt.Sprintf("not created on side %s: %s, also created in this run, has the same %s %q, and side %s keeps one record per %s, "+
-			"so this one would overwrite it; link this record to that one in review, or give one of them another %s",
-			strings.ToUpper(side), src, field, p.key, strings.ToUpper(side), field, field)
-	}
-	if h, ok := linked[key]; ok && h.LinkedTo != p.w.Source {
-		return fmt.Sprintf("not created on side %s: its record %s already has %s %q and is linked to %s on side %s, "+
-			"so an upsert would overwrite it; if they are the same person merge them in that CRM, otherwise give one of them another %s",
-			strings.ToUpper(side), h.ID, field, p.key, h.LinkedTo, other, field)
-	}
-	return ""
-}
-
 // sendBatch sends one call. A call-level failure that is not auth, budget
 // or rate limit splits the batch in halves until each record passes or
 // fails on its own.
@@ -311,32 +233,6 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 		}
 	}
 	return r.commit(ctx, c)
-}
-
-// linkedElsewhere checks a create the vendor resolved to a record it
-// already held (an upsert whose key someone gave an existing record after
-// the plan). If the sync links that record to another, linking it again
-// would break the one-to-one rule and fail the commit of every record
-// around it, so this one fails alone, naming both records; the next plan
-// sees the shared key and sends it to review.
-func (r *run) linkedElsewhere(ctx context.Context, side string, p pending, keyField, id string) (recErr, err error) {
-	var pr store.PairRow
-	var found bool
-	if err := r.locked(func() (err error) {
-		pr, found, err = r.e.st.Pair(ctx, r.plan.SyncID, side, id)
-		return err
-	}); err != nil {
-		return nil, fmt.Errorf("engine: check record %s on side %s: %w", id, side, err)
-	}
-	if !found || !pr.Linked || pr.OtherID == p.w.Source {
-		return nil, nil
-	}
-	other := strings.ToUpper(otherSide(side))
-	return &connector.RecordError{Vendor: "crmsync", Object: r.side[side].Object, RecordID: p.w.Source,
-		Category: connector.CatConflict, Field: keyField, Code: "LINKED_ELSEWHERE",
-		Message: fmt.Sprintf("creating it on side %s found the existing record %s by %s %q, which this sync already links to %s on side %s; "+
-			"%s took this record's values but is not linked to it: if they are the same person, merge them, otherwise give one of them another %s",
-			strings.ToUpper(side), id, keyField, p.key, pr.OtherID, other, id, keyField)}, nil
 }
 
 func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, kp keyPlan, create bool, journalID int64, callErr error) error {
