@@ -73,6 +73,22 @@ func saveSyncs(t *testing.T, a *app.App, defs ...engine.Definition) {
 	}
 }
 
+// syncedThrough is connectedSandbox with one more vendor connected as
+// conn and sync def saved and run once, which must succeed.
+func syncedThrough(t *testing.T, seed int64, contacts int, vendor, conn string, def engine.Definition) (*app.App, *sandbox.Server) {
+	t.Helper()
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, seed, contacts)
+	if _, err := a.ConnectSandbox(ctx, srv, vendor, conn); err != nil {
+		t.Fatalf("connect %s: %v", vendor, err)
+	}
+	saveSyncs(t, a, def)
+	if res, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+		t.Fatalf("first run of %s: %v %+v", def.Name, err, res.Summary)
+	}
+	return a, srv
+}
+
 // startScheduler runs a's background scheduler until the test ends.
 func startScheduler(t *testing.T, a *app.App) *schedule.Scheduler {
 	t.Helper()

@@ -17,17 +17,9 @@ import (
 // vendor did not send is not a blank: the HubSpot contact's phone must
 // stay as it is, whatever else the member changed.
 func TestDeletedMergeFieldIsNotABlank(t *testing.T) {
-	ctx := context.Background()
-	a, srv := connectedSandbox(t, 47, 40)
-	if _, err := a.ConnectSandbox(ctx, srv, "mailchimp", "mc"); err != nil {
-		t.Fatalf("connect mailchimp: %v", err)
-	}
+	a, srv := syncedThrough(t, 47, 40, "mailchimp", "mc", app.DemoMailchimpSync("audience", "hs", "mc"))
 	hs, mc := srv.HubSpot(), srv.Mailchimp()
 	list := mc.DefaultListID()
-	saveSyncs(t, a, app.DemoMailchimpSync("audience", "hs", "mc"))
-	if res, err := a.Run(ctx, "audience", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res.Summary)
-	}
 	var contactID, memberID, phone string
 	for _, l := range syncLinks(t, a, "audience") {
 		h, _ := hs.Get("contacts", l.AID)
@@ -56,17 +48,9 @@ func TestDeletedMergeFieldIsNotABlank(t *testing.T) {
 // cached schema still offers the category; the member no longer lists any
 // of its interests, which says nothing of HubSpot's Buying Role.
 func TestDeletedInterestCategoryIsNotABlank(t *testing.T) {
-	ctx := context.Background()
-	a, srv := connectedSandbox(t, 47, 40)
-	if _, err := a.ConnectSandbox(ctx, srv, "mailchimp", "mc"); err != nil {
-		t.Fatalf("connect mailchimp: %v", err)
-	}
+	a, srv := syncedThrough(t, 47, 40, "mailchimp", "mc", app.DemoMailchimpSync("audience", "hs", "mc"))
 	hs, mc := srv.HubSpot(), srv.Mailchimp()
 	list := mc.DefaultListID()
-	saveSyncs(t, a, app.DemoMailchimpSync("audience", "hs", "mc"))
-	if res, err := a.Run(ctx, "audience", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res.Summary)
-	}
 	var contactID, memberID, roles string
 	for _, l := range syncLinks(t, a, "audience") {
 		h, _ := hs.Get("contacts", l.AID)

@@ -22,15 +22,8 @@ import (
 // still reaches HubSpot; the Dynamics row keeps its phone.
 func TestSecuredDynamicsColumnKeepsHubSpotValue(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 38, 30)
-	if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv"); err != nil {
-		t.Fatalf("connect dynamics: %v", err)
-	}
+	a, srv := syncedThrough(t, 38, 30, "dynamics", "dv", app.DemoDynamicsSync("dynamics", "hs", "dv", ""))
 	hs, dv := srv.HubSpot(), srv.Dynamics()
-	saveSyncs(t, a, app.DemoDynamicsSync("dynamics", "hs", "dv", ""))
-	if res, err := a.Run(ctx, "dynamics", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res.Summary)
-	}
 	pair, phone := linkedWithPhone(t, a, srv)
 
 	if err := dv.SecureColumn("contacts", "telephone1", dsim.FieldPermission{}); err != nil {
@@ -74,15 +67,8 @@ func TestSecuredDynamicsColumnKeepsHubSpotValue(t *testing.T) {
 // connection is not marked for a reconnect, since its sign-in is fine.
 func TestSecuredDynamicsColumnRefusedWriteIsNotSignIn(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 39, 30)
-	if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv"); err != nil {
-		t.Fatalf("connect dynamics: %v", err)
-	}
+	a, srv := syncedThrough(t, 39, 30, "dynamics", "dv", app.DemoDynamicsSync("dynamics", "hs", "dv", ""))
 	hs, dv := srv.HubSpot(), srv.Dynamics()
-	saveSyncs(t, a, app.DemoDynamicsSync("dynamics", "hs", "dv", ""))
-	if res, err := a.Run(ctx, "dynamics", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res.Summary)
-	}
 	pair, _ := linkedWithPhone(t, a, srv)
 	var other store.LinkRow
 	for _, l := range syncLinks(t, a, "dynamics") {
