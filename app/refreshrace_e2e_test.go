@@ -91,19 +91,9 @@ func TestConcurrentRefreshWithRotationKeepsConnection(t *testing.T) {
 	srv.Salesforce().Auth().ExpireAllAccess()
 
 	runs := []string{"contacts", "companies"}
-	errs := make([]error, len(runs))
-	status := make([]string, len(runs))
-	var wg sync.WaitGroup
-	for i, name := range runs {
-		wg.Go(func() {
-			res, err := a.Run(ctx, name, app.RunOptions{Confirm: true})
-			errs[i] = err
-			if res.Summary != nil {
-				status[i] = res.Summary.Status + ": " + res.Summary.Message
-			}
-		})
-	}
-	wg.Wait()
+	errs, status := runAtOnce(runs, func(i int, name string) (app.RunResult, error) {
+		return a.Run(ctx, name, app.RunOptions{Confirm: true})
+	})
 	t.Logf("refresh requests: %d", meet.seen)
 	for i, name := range runs {
 		if errs[i] != nil || !strings.HasPrefix(status[i], "success") {
@@ -147,19 +137,9 @@ func TestTwoProcessesRefreshAtOnceKeepConnection(t *testing.T) {
 
 	procs := []*app.App{window, cli}
 	runs := []string{"contacts", "companies"}
-	errs := make([]error, len(runs))
-	status := make([]string, len(runs))
-	var wg sync.WaitGroup
-	for i, name := range runs {
-		wg.Go(func() {
-			res, err := procs[i].Run(ctx, name, app.RunOptions{Confirm: true})
-			errs[i] = err
-			if res.Summary != nil {
-				status[i] = res.Summary.Status + ": " + res.Summary.Message
-			}
-		})
-	}
-	wg.Wait()
+	errs, status := runAtOnce(runs, func(i int, name string) (app.RunResult, error) {
+		return procs[i].Run(ctx, name, app.RunOptions{Confirm: true})
+	})
 	t.Logf("refresh requests: %d", meet.seen)
 	for i, name := range runs {
 		if errs[i] != nil || !strings.HasPrefix(status[i], "success") {
@@ -173,4 +153,22 @@ func TestTwoProcessesRefreshAtOnceKeepConnection(t *testing.T) {
 	if c.Status == "reconnect" {
 		t.Errorf("connection sf marked %q (%s) after two processes refreshed at once", c.Status, c.StatusDetail)
 	}
+}
+
+// runAtOnce runs run for each name at once and returns each one's error
+// and "status: message".
+func runAtOnce(names []string, run func(i int, name string) (app.RunResult, error)) ([]error, []string) {
+	errs, status := make([]error, len(names)), make([]string, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() {
+			res, err := run(i, name)
+			errs[i] = err
+			if res.Summary != nil {
+				status[i] = res.Summary.Status + ": " + res.Summary.Message
+			}
+		})
+	}
+	wg.Wait()
+	return errs, status
 }
