@@ -130,11 +130,19 @@ func (c *Connector) createAll(ctx context.Context, items []item, res []connector
 	return stop
 }
 
-// create sends one POST /v3/contacts. Brevo answers 201 with the new
+// create writes one create or upsert (identity.go).
+func (c *Connector) create(ctx context.Context, it item) (connector.Result, error) {
+	if it.body["updateEnabled"] == true {
+		return c.upsert(ctx, it)
+	}
+	return c.post(ctx, it)
+}
+
+// post sends one POST /v3/contacts. Brevo answers 201 with the new
 // contact's id, or 204 when updateEnabled updated an existing one; that
 // one's id is then read by email. A refused contact is its Result's
 // error; only a failed call is returned.
-func (c *Connector) create(ctx context.Context, it item) (connector.Result, error) {
+func (c *Connector) post(ctx context.Context, it item) (connector.Result, error) {
 	r, err := c.call(ctx, http.MethodPost, "/v3/contacts", it.body)
 	if err != nil {
 		return connector.Result{}, err

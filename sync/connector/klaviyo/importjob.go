@@ -92,6 +92,9 @@ func (r *rejection) recordError(it item) *connector.RecordError {
 // recordError is a profile Klaviyo refused, with its code, detail and the
 // field its pointer names.
 func recordError(it item, e apiError) *connector.RecordError {
+	if e.Code == "duplicate_profile" {
+		return duplicateError(it, e)
+	}
 	return &connector.RecordError{Vendor: vendor, Object: objProfiles, RecordID: it.op.ID, Category: connector.CatValidation,
 		Field: fieldOf(e.Source.Pointer), Code: e.Code, Message: e.message()}
 }
@@ -246,6 +249,7 @@ func (c *Connector) collect(ctx context.Context, j job, items []item, res []conn
 	if err != nil {
 		return err
 	}
+	given := map[string]item{} // profile id → the item it was given to
 	for _, it := range items {
 		if res[it.i].Err != nil {
 			continue
@@ -255,6 +259,13 @@ func (c *Connector) collect(ctx context.Context, j job, items []item, res []conn
 			res[it.i].Err = unreported(it, loose, j.ID)
 			continue
 		}
+		if other, dup := given[p.ID]; dup {
+			// Klaviyo merged two of the job's profiles: one profile cannot
+			// stand for two records.
+			res[it.i].Err = taken(it, fEmail, fmt.Sprintf("the import job %s merged it into profile %s, given to %s in the same write", j.ID, p.ID, describe(other.email)))
+			continue
+		}
+		given[p.ID] = it
 		res[it.i].ID = p.ID
 		res[it.i].Created = it.op.Kind != connector.OpUpdate && !existed[p.ID]
 	}

@@ -259,6 +259,11 @@ type apiError struct {
 		Pointer   string `json:"pointer"`
 		Parameter string `json:"parameter"`
 	} `json:"source"`
+	// Meta names the profile holding an identifier on a duplicate_profile
+	// (409) [whether an import error carries it is unverified].
+	Meta struct {
+		DuplicateProfileID string `json:"duplicate_profile_id"`
+	} `json:"meta"`
 }
 
 // message is the detail, or the title when there is none.

@@ -113,46 +113,16 @@ func (c *Connector) writeBatch(ctx context.Context, ops []connector.Op, res []co
 		}
 	}
 	if len(jobItems) > 0 {
-		existed, err := c.existing(ctx, jobItems)
+		jobItems, existed, err := c.claimProfiles(ctx, jobItems, res)
 		if err != nil {
 			return fmt.Errorf("klaviyo: bulk import: %w", err)
+		}
+		if len(jobItems) == 0 {
+			return c.unsubscribeAll(ctx, items, res)
 		}
 		if err := c.importItems(ctx, jobItems, res, existed); err != nil {
 			return fmt.Errorf("klaviyo: bulk import: %w", err)
 		}
 	}
 	return c.unsubscribeAll(ctx, items, res)
-}
-
-// existing are the ids of the profiles Klaviyo already holds for the
-// creates and upserts among items, looked up by the identifier each
-// carries (email first): a bulk import updates those, so their Results
-// say Created false. The job reports nothing of the kind itself.
-func (c *Connector) existing(ctx context.Context, items []item) (map[string]bool, error) {
-	by := map[string][]string{}
-	for _, it := range items {
-		switch {
-		case it.op.Kind == connector.OpUpdate:
-		case it.email != "":
-			by[fEmail] = append(by[fEmail], it.email)
-		case it.phone != "":
-			by[fPhone] = append(by[fPhone], it.phone)
-		case it.externalID != "":
-			by[fExternalID] = append(by[fExternalID], it.externalID)
-		}
-	}
-	out := map[string]bool{}
-	for _, field := range []string{fEmail, fPhone, fExternalID} {
-		if len(by[field]) == 0 {
-			continue
-		}
-		recs, err := c.Lookup(ctx, objProfiles, field, by[field])
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range recs {
-			out[r.ID] = true
-		}
-	}
-	return out, nil
 }
