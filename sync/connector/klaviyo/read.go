@@ -24,6 +24,10 @@ const cursorPrefix = "kl1|"
 // as the datetimes guide shows (greater-than(datetime,2023-08-07T12:30:00Z)).
 const filterLayout = "2006-01-02T15:04:05Z"
 
+// settledLayout writes a datetime to the millisecond, as the datetimes
+// guide's example does (greater-than(datetime,2023-08-07T12:30:00.710Z)).
+const settledLayout = "2006-01-02T15:04:05.000Z"
+
 // profile is one profile resource as a read asks for it.
 type profile struct {
 	ID         string `json:"id"`
@@ -65,7 +69,11 @@ type profile struct {
 // say which profiles with exactly its time were read already
 // (timecursor.ParseFine, at Klaviyo's microseconds).
 // A profile updated at the same instant as the last one read, after the
-// read, is therefore not missed.
+// read, is therefore not missed. Once the cursor is settled (a complete
+// read began well after its second ended, by the server's Date), nothing
+// of that second is left to read and the filter starts at the cursor
+// itself: otherwise every run would page through all the profiles of a
+// bulk import's second again.
 func (c *Connector) Read(ctx context.Context, object string, since connector.Cursor) iter.Seq2[connector.Page, error] {
 	return func(yield func(connector.Page, error) bool) {
 		if err := checkObject(object); err != nil {
@@ -80,11 +88,18 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 		q := url.Values{"sort": {"updated"}, "page[size]": {strconv.Itoa(c.pageSize)}}
 		sparse := sparseFieldsOf(ctx)
 		sparse.set(q)
-		floor := cur.At
-		if !floor.IsZero() {
-			q.Set("filter", "greater-than(updated,"+floor.Add(-time.Second).UTC().Truncate(time.Second).Format(filterLayout)+")")
+		if f := updatedFilter(cur); f != "" {
+			q.Set("filter", f)
 		}
-		err = c.pages(ctx, "/api/profiles?"+q.Encode(), func(ps []profile) (bool, error) {
+		began := time.Time{}
+		cur.Start = time.Time{} // set again once this read reaches the end
+		err = walkPages(ctx, c, "/api/profiles?"+q.Encode(), func(ps []profile, h http.Header, last bool) (bool, error) {
+			if began.IsZero() {
+				began = timecursor.ServerStart(h)
+			}
+			if last {
+				cur.Start = began
+			}
 			page, err := timecursor.Page(&cur, ps, func(p profile) (connector.Record, error) {
 				rec, err := toRecord(p)
 				sparse.trim(rec.Fields)
@@ -101,6 +116,23 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 	}
 }
 
+// updatedFilter is the filter on updated that resumes after cur: from a
+// second before it, or, once it is settled (every profile of its second
+// read), from the last millisecond of its second (the precision the
+// datetimes guide shows), which leaves out a bulk import's profiles
+// however finely the filter compares; "" = everything.
+func updatedFilter(cur timecursor.Cursor) string {
+	switch {
+	case cur.At.IsZero():
+		return ""
+	case cur.Settled():
+		lastMilli := cur.At.UTC().Truncate(time.Second).Add(time.Second - time.Millisecond)
+		return "greater-than(updated," + lastMilli.Format(settledLayout) + ")"
+	default:
+		return "greater-than(updated," + cur.At.Add(-time.Second).UTC().Truncate(time.Second).Format(filterLayout) + ")"
+	}
+}
+
 // pages walks a profiles listing from path along links.next, handing
 // each page's profiles to emit until it says stop.
 func (c *Connector) pages(ctx context.Context, path string, emit func([]profile) (bool, error)) error {
@@ -110,6 +142,12 @@ func (c *Connector) pages(ctx context.Context, path string, emit func([]profile)
 // walk follows a JSON:API listing from path along links.next, handing
 // each page's data to emit until it says stop.
 func walk[T any](ctx context.Context, c *Connector, path string, emit func([]T) (bool, error)) error {
+	return walkPages(ctx, c, path, func(data []T, _ http.Header, _ bool) (bool, error) { return emit(data) })
+}
+
+// walkPages is walk that also hands emit each page's response headers and
+// whether it is the listing's last page.
+func walkPages[T any](ctx context.Context, c *Connector, path string, emit func([]T, http.Header, bool) (bool, error)) error {
 	for path != "" {
 		r, err := c.call(ctx, http.MethodGet, path, nil)
 		if err != nil {
@@ -127,17 +165,18 @@ func walk[T any](ctx context.Context, c *Connector, path string, emit func([]T) 
 			} `json:"links"`
 		}
 		err = r.Decode(&page)
+		header := r.Header
 		r.Release()
 		if err != nil {
-			return err
-		}
-		more, err := emit(page.Data)
-		if err != nil || !more {
 			return err
 		}
 		path = ""
 		if page.Links.Next != nil && len(page.Data) > 0 {
 			path = *page.Links.Next
+		}
+		more, err := emit(page.Data, header, path == "")
+		if err != nil || !more {
+			return err
 		}
 	}
 	return nil

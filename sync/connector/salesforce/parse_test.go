@@ -109,9 +109,9 @@ func TestReadPagesCanonicalValues(t *testing.T) {
 	if pages[1].Records[0].Fields["SystemModstamp"] != "2026-01-02T03:04:06.25Z" {
 		t.Errorf("datetime = %q", pages[1].Records[0].Fields["SystemModstamp"])
 	}
-	// sf2|second|read start (the Date header, a real clock here)|last id|id:ms offset
-	if cur := string(pages[1].Cursor); !strings.HasPrefix(cur, "sf2|2026-01-02T03:04:06Z|20") ||
-		!strings.HasSuffix(cur, "Z|003000000000003AAA|003000000000003AAA:250") {
+	// sf3|second|read start (the Date header, a real clock here)|last id|id:fingerprint
+	if cur := string(pages[1].Cursor); !strings.HasPrefix(cur, "sf3|2026-01-02T03:04:06Z|20") ||
+		!strings.Contains(cur, "Z|003000000000003AAA|003000000000003AAA:") {
 		t.Errorf("cursor = %q", pages[1].Cursor)
 	}
 	// queryAll, then its nextRecordsUrl, which says /query/ as Salesforce's does.

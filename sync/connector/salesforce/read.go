@@ -16,6 +16,7 @@ import (
 
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/jsonscan"
+	"github.com/crmsync/crmsync/sync/connector/timecursor"
 )
 
 // PageSize is the SOQL batch size asked for with Sforce-Query-Options
@@ -114,13 +115,23 @@ var errNotPlain = errors.New("not a plain page")
 // cursor also keeps that read's start (its first response's Date, less 1 s
 // for the header's resolution) and the tiebreak is used only when sec ended
 // commitMargin before it. Otherwise the read falls back to SystemModstamp >=
-// sec and skips the ids the cursor lists for sec (with the stamp each had
-// when handed out, so a record modified again is returned).
+// sec and skips the ids the cursor lists for sec, each with the fingerprint
+// of its fields as read (timecursor.Fingerprint): a record edited again
+// within sec keeps its whole-second stamp, so only its fields show the
+// change, and it is returned again.
 type cursor struct {
-	sec    time.Time            // second of the last record handed out; zero = read everything
-	lastID string               // last Id handed out or passed over at sec, in the server's order
-	ids    map[string]time.Time // ids handed out at sec -> their SystemModstamp then
-	start  time.Time            // the making read began no earlier than this (server time); zero = unknown
+	sec    time.Time       // second of the last record handed out; zero = read everything
+	lastID string          // last Id handed out or passed over at sec, in the server's order
+	ids    map[string]seen // ids handed out at sec
+	start  time.Time       // the making read began no earlier than this (server time); zero = unknown
+}
+
+// seen is how a record handed out at the cursor's second looked: the
+// fingerprint of its fields, or (a cursor written before fingerprints,
+// fp 0) its SystemModstamp then.
+type seen struct {
+	fp    uint64
+	stamp time.Time
 }
 
 // commitMargin is how long after a second ends every write stamped in it is
@@ -133,11 +144,15 @@ const commitMargin = 5 * time.Second
 // boundary records again (a repeat, never a loss).
 const maxCursorIDs = 2000
 
-// cursorV2 prefixes the current format,
-// "sf2|<sec>|<start>|<lastID>|<id>[:<ms>],..." (RFC 3339 times, start may be
-// empty; ms is the stamp's millisecond offset within sec, omitted when 0).
-// The older "<RFC 3339 instant>|<id>,..." still parses and takes the fallback.
-const cursorV2 = "sf2"
+// cursorV3 prefixes the current format,
+// "sf3|<sec>|<start>|<lastID>|<id>:<fingerprint hex>,..." (RFC 3339 times,
+// start may be empty). cursorV2's "<id>[:<ms>]" entries, and the older
+// "<RFC 3339 instant>|<id>,...", still parse and take the fallback, their
+// records compared by stamp.
+const (
+	cursorV3 = "sf3"
+	cursorV2 = "sf2"
+)
 
 // tiebreak reports whether the resumed query may use the Id tiebreak.
 func (k *cursor) tiebreak() bool {
@@ -161,29 +176,26 @@ func (k *cursor) String() string {
 		return ""
 	}
 	ids := make([]string, 0, len(k.ids))
-	for id, t := range k.ids {
-		if ms := t.Sub(k.sec).Milliseconds(); ms > 0 {
-			id += ":" + strconv.FormatInt(ms, 10)
-		}
-		ids = append(ids, id)
+	for id, s := range k.ids {
+		ids = append(ids, id+":"+strconv.FormatUint(s.fp, 16))
 	}
 	slices.Sort(ids)
 	start := ""
 	if !k.start.IsZero() {
 		start = k.start.UTC().Format(time.RFC3339)
 	}
-	return strings.Join([]string{cursorV2, k.sec.UTC().Format(time.RFC3339), start, k.lastID, strings.Join(ids, ",")}, "|")
+	return strings.Join([]string{cursorV3, k.sec.UTC().Format(time.RFC3339), start, k.lastID, strings.Join(ids, ",")}, "|")
 }
 
 func parseCursor(c connector.Cursor) (*cursor, error) {
-	k := &cursor{ids: map[string]time.Time{}}
+	k := &cursor{ids: map[string]seen{}}
 	if c == "" {
 		return k, nil
 	}
 	bad := &connector.Error{Vendor: vendor, Endpoint: "read", Category: connector.CatValidation,
 		Message: fmt.Sprintf("cursor %.60q is not a Salesforce cursor", string(c))}
 	parts := strings.Split(string(c), "|")
-	if parts[0] != cursorV2 {
+	if parts[0] != cursorV3 && parts[0] != cursorV2 {
 		// Old format: the exact instant of the last record and the ids
 		// handed out at it. No start time, so the fallback is used.
 		if len(parts) != 2 {
@@ -196,7 +208,7 @@ func parseCursor(c connector.Cursor) (*cursor, error) {
 		k.sec = t.UTC().Truncate(time.Second)
 		for id := range strings.SplitSeq(parts[1], ",") {
 			if id != "" {
-				k.ids[id] = t.UTC()
+				k.ids[id] = seen{stamp: t.UTC()}
 			}
 		}
 		return k, nil
@@ -218,19 +230,37 @@ func parseCursor(c connector.Cursor) (*cursor, error) {
 		if e == "" {
 			continue
 		}
-		id, ms, hasMs := strings.Cut(e, ":")
-		n, err := strconv.ParseInt(ms, 10, 64)
-		if id == "" || (hasMs && (err != nil || n < 0 || n > 999)) {
+		id, s, ok := parseSeen(parts[0], k.sec, e)
+		if !ok {
 			return nil, bad
 		}
-		k.ids[id] = k.sec.Add(time.Duration(n) * time.Millisecond)
+		k.ids[id] = s
 	}
 	return k, nil
 }
 
+// parseSeen reads one entry of a cursor's ids: "<id>:<fingerprint hex>" in
+// format sf3, "<id>[:<ms within sec>]" in sf2.
+func parseSeen(format string, sec time.Time, e string) (string, seen, bool) {
+	id, v, hasV := strings.Cut(e, ":")
+	if id == "" {
+		return "", seen{}, false
+	}
+	if format == cursorV3 {
+		fp, err := strconv.ParseUint(v, 16, 64)
+		return id, seen{fp: fp}, err == nil && fp != 0
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if hasV && (err != nil || n < 0 || n > 999) {
+		return "", seen{}, false
+	}
+	return id, seen{stamp: sec.Add(time.Duration(n) * time.Millisecond)}, true
+}
+
 // take reports whether a record is new relative to the cursor and advances
 // the cursor past it. Records arrive in the server's (second, Id) order.
-func (k *cursor) take(t time.Time, id string) bool {
+func (k *cursor) take(rec connector.Record) bool {
+	t, id, fp := rec.Modified, rec.ID, timecursor.Fingerprint(rec)
 	s := t.Truncate(time.Second)
 	switch {
 	case k.sec.IsZero() || s.After(k.sec):
@@ -240,14 +270,23 @@ func (k *cursor) take(t time.Time, id string) bool {
 		return false // before the cursor: handed out already
 	default:
 		k.lastID = id // handed out now or before: the server has passed it
-		if prev, ok := k.ids[id]; ok && !t.After(prev) {
+		if prev, ok := k.ids[id]; ok && prev.unchanged(t, fp) {
 			return false // already handed out, not modified since
 		}
 	}
 	if _, ok := k.ids[id]; ok || len(k.ids) < maxCursorIDs {
-		k.ids[id] = t
+		k.ids[id] = seen{fp: fp, stamp: t}
 	}
 	return true
+}
+
+// unchanged reports whether a record read again at the cursor's second,
+// stamped t with fields of fingerprint fp, is as it was handed out.
+func (s seen) unchanged(t time.Time, fp uint64) bool {
+	if s.fp != 0 {
+		return s.fp == fp
+	}
+	return !t.After(s.stamp)
 }
 
 // Read streams records of object changed since the cursor, oldest first.
@@ -300,7 +339,7 @@ func (c *Conn) Read(ctx context.Context, object string, since connector.Cursor) 
 					yield(connector.Page{}, err)
 					return
 				}
-				if !k.take(rec.Modified, rec.ID) {
+				if !k.take(rec) {
 					continue // already handed out before the cursor
 				}
 				page.Records = append(page.Records, rec)

@@ -224,7 +224,7 @@ func TestReadOldFormatCursor(t *testing.T) {
 	if !slices.Equal(res.ids, []string{ids[1], added[0]}) {
 		t.Fatalf("old-cursor read returned %v, want [%s %s]", res.ids, ids[1], added[0])
 	}
-	if cur := string(res.last(t)); !strings.HasPrefix(cur, cursorV2+"|") {
+	if cur := string(res.last(t)); !strings.HasPrefix(cur, cursorV3+"|") {
 		t.Fatalf("new cursor %q not in the current format", cur)
 	}
 	if again := readAll(t, o, c, res.last(t), 0); len(again.ids) != 0 || again.query != 1 {

@@ -12,10 +12,18 @@
 // second keeps its modified time, so only its fields tell: it is read
 // again when its fingerprint differs. A cursor of an older format has no
 // fingerprints, and its second's records are read again once.
+//
+// Re-reading the last second costs calls when a bulk write stamped many
+// records with it, on every run while nothing newer arrives. So a read
+// that reaches the end of its listing records when it began by the
+// server's clock (Start); once that is SettleMargin after the cursor's
+// second ended, every record of that second had been read, and the next
+// read may ask strictly after the cursor (Settled).
 package timecursor
 
 import (
 	"fmt"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,6 +38,34 @@ type Cursor struct {
 	At     time.Time         // the newest modified time read
 	seen   map[string]uint64 // ids read with modified time == At -> fingerprint; 0 = unknown
 	fine   bool              // see ParseFine
+	// Start is when the last read that reached the end of its listing
+	// began, by the server's clock rounded down; zero = unknown.
+	Start time.Time
+}
+
+// SettleMargin is how long after a second ends every write stamped in it is
+// taken to be committed and listed (the Salesforce and HubSpot connectors
+// allow the same 5 s).
+const SettleMargin = 5 * time.Second
+
+// Settled reports whether a complete read began SettleMargin after the
+// cursor's second ended, so it read every record of that second and the
+// next read need not look back.
+func (c Cursor) Settled() bool {
+	sec := c.At.Truncate(time.Second)
+	return !c.At.IsZero() && !c.Start.IsZero() && !sec.Add(time.Second+SettleMargin).After(c.Start)
+}
+
+// ServerStart is the server time, from a response's Date header, that a
+// read whose first response carried it began no earlier than; zero when
+// the header is missing. Date has one-second resolution: round down once
+// more.
+func ServerStart(h http.Header) time.Time {
+	d, err := http.ParseTime(h.Get("Date"))
+	if err != nil {
+		return time.Time{}
+	}
+	return d.UTC().Add(-time.Second)
 }
 
 // Parse reads a cursor written with prefix ("" is the zero cursor).
@@ -48,9 +84,17 @@ func parse(cur Cursor, c string) (Cursor, error) {
 	}
 	s, ok := strings.CutPrefix(c, cur.prefix)
 	ts, ids, _ := strings.Cut(s, "|")
+	ids, start, hasStart := strings.Cut(ids, "|")
 	t, err := time.Parse(time.RFC3339Nano, ts) // also reads whole seconds
 	if !ok || err != nil {
 		return cur, fmt.Errorf("unreadable cursor %q", c)
+	}
+	if hasStart {
+		st, err := time.Parse(time.RFC3339, start)
+		if err != nil {
+			return cur, fmt.Errorf("unreadable cursor %q: %w", c, err)
+		}
+		cur.Start = st.UTC()
 	}
 	cur.At, cur.seen = t.UTC(), map[string]uint64{}
 	for _, e := range strings.Split(ids, ",") {
@@ -80,10 +124,10 @@ func parseSeen(e string) (string, uint64, error) {
 	return e[:i], fp, nil
 }
 
-// fingerprint sums an FNV-1a hash of each field (name and value) and the
+// Fingerprint sums an FNV-1a hash of each field (name and value) and the
 // delete mark, so the fields' order does not matter; never 0, which means
 // unknown. It is stable across runs, as the cursor is stored.
-func fingerprint(rec connector.Record) uint64 {
+func Fingerprint(rec connector.Record) uint64 {
 	var sum uint64
 	for k, v := range rec.Fields {
 		sum += fnv1a(fnv1a(fnv1a(fnvOffset, k), "\x00"), v)
@@ -109,7 +153,7 @@ func fnv1a(h uint64, s string) uint64 {
 // before with the same modified time and fields), and moves the cursor
 // past it.
 func (c *Cursor) Admit(rec connector.Record) bool {
-	id, mod, fp := rec.ID, rec.Modified.UTC(), fingerprint(rec)
+	id, mod, fp := rec.ID, rec.Modified.UTC(), Fingerprint(rec)
 	if !c.fine {
 		mod = mod.Truncate(time.Second)
 	}
@@ -160,5 +204,9 @@ func (c Cursor) String() string {
 	if c.fine {
 		layout = time.RFC3339Nano
 	}
-	return c.prefix + c.At.Format(layout) + "|" + strings.Join(ids, ",")
+	out := c.prefix + c.At.Format(layout) + "|" + strings.Join(ids, ",")
+	if !c.Start.IsZero() {
+		out += "|" + c.Start.UTC().Format(time.RFC3339)
+	}
+	return out
 }

@@ -17,7 +17,7 @@ func TestCursor(t *testing.T) {
 		t.Fatal("a HubSpot cursor was accepted")
 	}
 	at := time.Date(2026, 12, 3, 10, 20, 30, 0, time.UTC)
-	fp := strconv.FormatUint(fingerprint(rec("7", at)), 16)
+	fp := strconv.FormatUint(Fingerprint(rec("7", at)), 16)
 	cur, err := Parse("pd1|", "pd1|2026-12-03T10:20:30Z|7:"+fp+",9:"+fp)
 	if _, seen := cur.seen["9"]; err != nil || !cur.At.Equal(at) || cur.seen["7"] == 0 || !seen {
 		t.Fatalf("Parse: %+v %v", cur, err)
@@ -80,7 +80,7 @@ func TestEditedWithinCursorSecond(t *testing.T) {
 // after them, and stops at the first item it cannot convert.
 func TestPage(t *testing.T) {
 	at := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
-	cur, err := Parse("x1|", "x1|"+at.Format(time.RFC3339)+"|a:"+strconv.FormatUint(fingerprint(connector.Record{ID: "a"}), 16))
+	cur, err := Parse("x1|", "x1|"+at.Format(time.RFC3339)+"|a:"+strconv.FormatUint(Fingerprint(connector.Record{ID: "a"}), 16))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestPage(t *testing.T) {
 // back a second) is not, and the cursor writes and reads its microseconds.
 func TestFineCursor(t *testing.T) {
 	at := time.Date(2026, 12, 4, 10, 0, 0, 250_000_000, time.UTC)
-	fp := strconv.FormatUint(fingerprint(rec("p1", at)), 16)
+	fp := strconv.FormatUint(Fingerprint(rec("p1", at)), 16)
 	cur, err := ParseFine("kl1|", "kl1|"+at.Format(time.RFC3339Nano)+"|p1:"+fp)
 	if err != nil || !cur.At.Equal(at) {
 		t.Fatalf("ParseFine: %+v %v", cur, err)

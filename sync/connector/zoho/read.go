@@ -19,7 +19,8 @@ import (
 
 // cursorPrefix marks Zoho's cursors (timecursor): Modified_Time has
 // one-second resolution, and If-Modified-Since returns what was modified
-// after it, so a read starts a second before the cursor's time.
+// after it, so a read starts a second before the cursor's time until that
+// second is settled (modifiedSince).
 const cursorPrefix = "zo1|"
 
 // maxFields is the most fields one Get Records call may name.
@@ -32,6 +33,7 @@ type listBody struct {
 		MoreRecords   bool    `json:"more_records"`
 		NextPageToken *string `json:"next_page_token"`
 	} `json:"info"`
+	header http.Header // the response's, for its Date
 }
 
 // Read lists the module's records modified since the cursor, oldest
@@ -56,28 +58,50 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 		}
 		var header http.Header
 		if !cur.At.IsZero() {
-			header = http.Header{"If-Modified-Since": {cur.At.Add(-time.Second).Format(time.RFC3339)}}
+			header = http.Header{"If-Modified-Since": {modifiedSince(cur)}}
 		}
-		token := ""
+		began, token := time.Time{}, ""
+		cur.Start = time.Time{} // set again once this read reaches the end
 		for {
 			body, err := c.listByModified(ctx, object, sc, "asc", token, header)
 			if err != nil {
 				yield(connector.Page{}, fmt.Errorf("zoho: read %s: %w", object, err))
 				return
 			}
+			if began.IsZero() {
+				began = timecursor.ServerStart(body.header)
+			}
+			token = body.nextToken()
+			if token == "" {
+				cur.Start = began
+			}
 			page, err := timecursor.Page(&cur, body.Data, func(raw map[string]json.RawMessage) (connector.Record, error) { return toRecord(sc, raw) })
 			if err != nil {
 				yield(connector.Page{}, fmt.Errorf("zoho: read %s: %w", object, err))
 				return
 			}
-			if len(page.Records) > 0 && !yield(page, nil) {
+			// The last page hands on a cursor that only settled, so the
+			// next run need not look back.
+			handOn := len(page.Records) > 0 || (token == "" && page.Cursor != since)
+			if handOn && !yield(page, nil) {
 				return
 			}
-			if token = body.nextToken(); token == "" {
+			if token == "" {
 				return
 			}
 		}
 	}
+}
+
+// modifiedSince is the If-Modified-Since of a read resuming after cur:
+// Modified_Time has one-second resolution, so a second before the cursor's
+// time, or the cursor's own second once it is settled (every record of it
+// read).
+func modifiedSince(cur timecursor.Cursor) string {
+	if cur.Settled() {
+		return cur.At.Format(time.RFC3339)
+	}
+	return cur.At.Add(-time.Second).Format(time.RFC3339)
 }
 
 // readNewestFirst reads a module whose list takes no If-Modified-Since
@@ -146,6 +170,7 @@ func (c *Connector) list(ctx context.Context, path string, header http.Header) (
 	if err != nil {
 		return body, err
 	}
+	body.header = r.Header
 	switch r.Status {
 	case http.StatusNoContent, http.StatusNotModified:
 		return body, nil

@@ -221,7 +221,7 @@ func (s *Sim) handleCollectionDelete(w http.ResponseWriter, r *http.Request) {
 			}
 			s.undoFor(undos, st).touch(rec)
 			st.remove(rec)
-			rec.modified = max(s.nowMs(), rec.modified+1)
+			rec.modified = max(s.nowMs(), rec.modified)
 			return rec.id, false, nil
 		}
 		return "", false, []recError{{StatusCode: "MALFORMED_ID", Message: "malformed id " + id, Fields: []string{}}}

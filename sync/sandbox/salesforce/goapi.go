@@ -145,7 +145,7 @@ func (s *Sim) Delete(object, id string) bool {
 		return false
 	}
 	st.remove(r)
-	r.modified = max(s.nowMs(), r.modified+1)
+	r.modified = max(s.nowMs(), r.modified)
 	return true
 }
 
@@ -176,9 +176,9 @@ func (s *Sim) Merge(object, masterID string, loserIDs ...string) error {
 		}
 		r.vals[mi] = m.id
 		st.remove(r)
-		r.modified = max(now, r.modified+1)
+		r.modified = max(now, r.modified)
 	}
-	m.modified = max(now, m.modified+1)
+	m.modified = max(now, m.modified)
 	return nil
 }
 
@@ -231,7 +231,7 @@ func (s *Sim) Seed(object string, columns []string, rows []SeedRow) ([]string, e
 			vals[fOwnerID] = s.opts.UserID // a record created with no owner is its creator's
 		}
 		vals[fCreatedByID], vals[fLastModifiedByID] = s.opts.UserID, s.opts.UserID
-		rec := st.insert(vals, row.Created.UnixMilli(), row.Modified.UnixMilli())
+		rec := st.insert(vals, wholeSecondMs(row.Created), wholeSecondMs(row.Modified))
 		st.nameByID(rec)
 		ids[k] = rec.id
 	}

@@ -172,7 +172,7 @@ func (c *conversion) moveActivities(contactID string) {
 			}
 			c.undo(st).touch(r)
 			r.vals[i] = contactID
-			r.modified = max(c.s.nowMs(), r.modified+1)
+			r.modified = max(c.s.nowMs(), r.modified)
 		}
 	}
 }
@@ -299,5 +299,5 @@ func (c *conversion) markConverted(res LeadConvertResult) {
 	set("ConvertedContactId", res.ContactID)
 	set("ConvertedOpportunityId", res.OpportunityID)
 	set("ConvertedDate", c.s.now().UTC().Format("2006-01-02"))
-	c.r.modified = max(c.s.nowMs(), c.r.modified+1)
+	c.r.modified = max(c.s.nowMs(), c.r.modified)
 }

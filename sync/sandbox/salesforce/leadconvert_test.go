@@ -3,6 +3,7 @@ package salesforce
 import (
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -70,13 +71,15 @@ func TestLeadConversionDescribe(t *testing.T) {
 // TestConvertLead: the conversion creates the Account, Contact and
 // Opportunity from the Lead's values and marks the Lead, once.
 func TestConvertLead(t *testing.T) {
-	e := newEnv(t, Options{})
+	clk := &secondClock{at: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+	e := newEnv(t, Options{Now: clk.now})
 	lead := newLead(t, e.sim)
+	clk.next() // stamps are whole seconds: the conversion's must differ to show
 	res, err := e.sim.ConvertLead(lead.ID, LeadConvert{CreateOpportunity: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	now := clk.now()
 	check := func(object, id string, want map[string]string) Record {
 		t.Helper()
 		r, ok := e.sim.Get(object, id)
@@ -217,7 +220,8 @@ func TestConvertedLeadOverREST(t *testing.T) {
 // TestConvertLeadMovesActivities: the Lead's Task, Event and Note move to
 // the new Contact with a later modified stamp; another Lead's stay.
 func TestConvertLeadMovesActivities(t *testing.T) {
-	e := newEnv(t, Options{})
+	clk := &secondClock{at: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+	e := newEnv(t, Options{Now: clk.now})
 	lead, other := newLead(t, e.sim), newLead(t, e.sim)
 	task, err := e.sim.Create("Task", map[string]string{"Subject": "Call Ada", "WhoId": lead.ID})
 	if err != nil {
@@ -236,7 +240,7 @@ func TestConvertLeadMovesActivities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(2 * time.Millisecond)
+	clk.next() // stamps are whole seconds: the conversion's must differ to show
 	res, err := e.sim.ConvertLead(lead.ID, LeadConvert{})
 	if err != nil {
 		t.Fatal(err)
@@ -255,3 +259,14 @@ func TestConvertLeadMovesActivities(t *testing.T) {
 		t.Errorf("another Lead's Task moved to %q", r.Fields["WhoId"])
 	}
 }
+
+// secondClock stands still until moved on a second: SystemModstamp has
+// whole-second precision, so only a new second shows a later stamp.
+type secondClock struct {
+	mu sync.Mutex
+	at time.Time
+}
+
+func (c *secondClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.at }
+
+func (c *secondClock) next() { c.mu.Lock(); c.at = c.at.Add(time.Second); c.mu.Unlock() }

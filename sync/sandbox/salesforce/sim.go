@@ -234,7 +234,13 @@ func (s *Sim) store(w http.ResponseWriter, name string) *objectStore {
 	return st
 }
 
-func (s *Sim) nowMs() int64 { return s.now().UnixMilli() }
+// nowMs is the time a write stamps, in epoch ms: whole seconds, as
+// Salesforce's SystemModstamp shows (".000"; SOQL compares it to the
+// second), so a record written twice in one second keeps its stamp.
+func (s *Sim) nowMs() int64 { return wholeSecondMs(s.now()) }
+
+// wholeSecondMs is t in epoch ms, rounded down to its second.
+func wholeSecondMs(t time.Time) int64 { return t.Truncate(time.Second).UnixMilli() }
 
 func (s *Sim) handleVersions(w http.ResponseWriter, r *http.Request) {
 	type ver struct {

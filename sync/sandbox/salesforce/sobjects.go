@@ -196,7 +196,7 @@ func (s *Sim) handleDelete(w http.ResponseWriter, r *http.Request) {
 		writeErrors(w, http.StatusBadRequest, toSFErrors([]recError{readOnlyError()})...)
 	default:
 		st.remove(rec)
-		rec.modified = max(s.nowMs(), rec.modified+1)
+		rec.modified = max(s.nowMs(), rec.modified)
 		w.WriteHeader(http.StatusNoContent)
 	}
 }

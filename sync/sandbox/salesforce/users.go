@@ -155,7 +155,7 @@ func (s *Sim) putUser(u User) (User, bool) {
 	} else {
 		st.unindex(r)
 	}
-	r.modified = max(now, r.modified+1)
+	r.modified = max(now, r.modified)
 	set := func(name, v string) { i, _ := o.field(name); r.vals[i] = v }
 	set("FirstName", u.FirstName)
 	set("LastName", u.LastName)
@@ -231,6 +231,6 @@ func (s *Sim) SetUserActive(id string, active bool) bool {
 	}
 	i, _ := st.obj.field("IsActive")
 	r.vals[i] = fmt.Sprint(active)
-	r.modified = max(s.nowMs(), r.modified+1)
+	r.modified = max(s.nowMs(), r.modified)
 	return true
 }

@@ -330,11 +330,7 @@ func (s *Sim) updateLocked(st *objectStore, r *record, body map[string]any, u *u
 		r.vals[i] = v
 	}
 	st.index(r)
-	now := s.nowMs()
-	if now <= r.modified {
-		now = r.modified + 1 // SystemModstamp strictly increases per record
-	}
-	r.modified = now
+	r.modified = max(s.nowMs(), r.modified) // never back, but not past the second either
 	return nil
 }
 

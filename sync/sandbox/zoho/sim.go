@@ -208,7 +208,12 @@ func (s *Sim) Stats() map[string]int64 { return s.stats.Snapshot() }
 func (s *Sim) SetRateLimits(on bool) { s.limits.setEnabled(on) }
 
 // ServeHTTP makes Sim an http.Handler (paths relative to its mount prefix).
-func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// Date comes from the simulator's clock, the one that stamps records,
+	// as a server's does: a frozen clock must not look settled by the wall's.
+	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
+	s.mux.ServeHTTP(w, r)
+}
 
 // baseURL is the simulator's own base URL: api_domain and accounts-server.
 func (s *Sim) baseURL(r *http.Request) string { return simkit.MountURL(r, s.opts.PathPrefix) }
