@@ -62,8 +62,9 @@ type run struct {
 	storeMu *sync.Mutex
 	// audit encodes each written record's audit, reusing its buffer.
 	audit store.AuditBuilder
-	// upserted maps each upsert key this run sent, by side and normalized
-	// key, to its source record (refuseUpsertClashes).
+	// upserted maps the upsert key of each create a person decided in review
+	// that this run sent, by side and normalized key, to its source record
+	// (refuseUpsertClashes).
 	upserted map[[2]string]string
 }
 

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/crmsync/crmsync/store"
@@ -18,25 +19,26 @@ import (
 // this one's values and link it twice. Those fail alone, never sent,
 // saying why; the rest are returned to be sent.
 func (r *run) refuseUpsertClashes(ctx context.Context, side string, ps []pending, kp keyPlan) ([]pending, error) {
-	if len(ps) == 0 {
+	// Only a person's "create new" can clash: records of one side sharing
+	// a key go to review as ambiguous, and a plain unmatched create had no
+	// record on the other side with its key, or it would have matched. So
+	// a first sync spends nothing here, and holds no key of its creates.
+	if !slices.ContainsFunc(ps, func(p pending) bool { return p.w.ReviewID != 0 }) {
 		return ps, nil
 	}
 	rule := r.ix[side].ruleOf(kp.field)
 	norm := make([]string, len(ps))
 	var keys []string
 	for i, p := range ps {
+		if p.w.ReviewID == 0 {
+			continue
+		}
 		norm[i] = strings.ToLower(strings.TrimSpace(p.key))
 		if rule >= 0 {
 			if k, err := mapping.Normalize(r.ix[side].kinds[rule], p.key); err == nil && k != "" {
 				norm[i] = k
 			}
-			// Only a person's "create new" can target a key the other
-			// side holds: a plain unmatched create had no record there
-			// with its key, or it would have matched. So a first sync
-			// spends no index lookups (nor key-log flushes) here.
-			if p.w.ReviewID != 0 {
-				keys = append(keys, norm[i])
-			}
+			keys = append(keys, norm[i])
 		}
 	}
 	linked := map[string]store.KeyHit{}
@@ -60,6 +62,10 @@ func (r *run) refuseUpsertClashes(ctx context.Context, side string, ps []pending
 	c := store.Commit{SyncID: r.plan.SyncID, RunID: r.id}
 	keep := ps[:0:0]
 	for i, p := range ps {
+		if p.w.ReviewID == 0 {
+			keep = append(keep, p)
+			continue
+		}
 		if why := r.upsertClash(side, p, kp.field, norm[i], linked); why != "" {
 			r.fail(&c, side, p, &connector.RecordError{Vendor: "crmsync", Object: r.side[side].Object, RecordID: p.w.Source,
 				Category: connector.CatConflict, Field: kp.field, Code: "KEY_TAKEN", Message: why})
@@ -67,6 +73,9 @@ func (r *run) refuseUpsertClashes(ctx context.Context, side string, ps []pending
 		}
 		r.upserted[[2]string{side, norm[i]}] = p.w.Source
 		keep = append(keep, p)
+	}
+	if len(c.Errors) == 0 {
+		return keep, nil
 	}
 	return keep, r.commit(ctx, c)
 }
