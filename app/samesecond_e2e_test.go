@@ -42,13 +42,9 @@ func (c *readCounter) take() int { c.mu.Lock(); defer c.mu.Unlock(); n := c.n; c
 func frozenSandboxApp(t *testing.T, seed int64, vendor, conn, readSuffix string) (*app.App, *sandbox.Server, *readCounter) {
 	t.Helper()
 	at := time.Now().UTC().Truncate(time.Second)
-	srv, err := sandbox.Start(context.Background(), "127.0.0.1:0", sandbox.Options{Seed: seed, Contacts: 12, Now: func() time.Time { return at }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
 	rc := &readCounter{suffix: readSuffix, next: http.DefaultTransport}
-	return appThrough(t, srv, &http.Client{Transport: rc, Timeout: time.Minute}, [2]string{"hubspot", "hs"}, [2]string{vendor, conn}), srv, rc
+	a, srv := sandboxAppOnClock(t, seed, 12, func() time.Time { return at }, &http.Client{Transport: rc, Timeout: time.Minute}, vendor, conn)
+	return a, srv, rc
 }
 
 // runTwiceThenPick runs def twice (the second run reads the first run's

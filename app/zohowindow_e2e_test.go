@@ -29,13 +29,20 @@ func (c *stepClock) step(d time.Duration) { c.mu.Lock(); c.at = c.at.Add(d); c.m
 func steppedSandboxApp(t *testing.T, seed int64, contacts int, vendor, conn string) (*app.App, *sandbox.Server, *stepClock) {
 	t.Helper()
 	clock := &stepClock{at: time.Now().UTC().Truncate(time.Second)}
-	srv, err := sandbox.Start(context.Background(), "127.0.0.1:0", sandbox.Options{Seed: seed, Contacts: contacts, Now: clock.now})
+	a, srv := sandboxAppOnClock(t, seed, contacts, clock.now, &http.Client{Timeout: time.Minute}, vendor, conn)
+	return a, srv, clock
+}
+
+// sandboxAppOnClock starts a sandbox whose clock is now and an app that
+// reaches it through client, connected to HubSpot and to vendor as conn.
+func sandboxAppOnClock(t *testing.T, seed int64, contacts int, now func() time.Time, client *http.Client, vendor, conn string) (*app.App, *sandbox.Server) {
+	t.Helper()
+	srv, err := sandbox.Start(context.Background(), "127.0.0.1:0", sandbox.Options{Seed: seed, Contacts: contacts, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	a := appThrough(t, srv, &http.Client{Timeout: time.Minute}, [2]string{"hubspot", "hs"}, [2]string{vendor, conn})
-	return a, srv, clock
+	return appThrough(t, srv, client, [2]string{"hubspot", "hs"}, [2]string{vendor, conn}), srv
 }
 
 // TestZohoNoChangeRunAfterBulkWriteReadsOnce: a first sync creates
