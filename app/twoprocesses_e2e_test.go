@@ -15,45 +15,6 @@ import (
 	"github.com/crmsync/crmsync/sync/connector/registry"
 )
 
-// gateTransport holds the first request that matches until release is
-// closed: a run in flight, its create batch on its way to the vendor. With
-// sent, the request reaches the vendor first and its answer is what is
-// held (and then lost): the vendor created the records, the run never knew.
-type gateTransport struct {
-	next    http.RoundTripper
-	match   func(*http.Request) bool
-	sent    bool
-	once    sync.Once
-	reached chan struct{}
-	release chan struct{}
-}
-
-func newGate(match func(*http.Request) bool, sent bool) *gateTransport {
-	return &gateTransport{next: http.DefaultTransport, match: match, sent: sent, reached: make(chan struct{}), release: make(chan struct{})}
-}
-
-func (g *gateTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	hit := false
-	if g.match(r) {
-		g.once.Do(func() { hit = true })
-	}
-	if !hit {
-		return g.next.RoundTrip(r)
-	}
-	if !g.sent {
-		close(g.reached)
-		<-g.release
-		return g.next.RoundTrip(r)
-	}
-	resp, err := g.next.RoundTrip(r)
-	if err == nil {
-		resp.Body.Close()
-	}
-	close(g.reached)
-	<-g.release
-	return nil, errors.New("the process was killed")
-}
-
 func salesforceCreates(r *http.Request) bool {
 	return r.Method != "GET" && strings.Contains(r.URL.Path, "/composite/sobjects")
 }
@@ -71,9 +32,22 @@ func openHome(t *testing.T, home string, secrets secret.Store, client *http.Clie
 	return a
 }
 
-// runUntilGate starts a run of sync name in a and waits until its first
-// Salesforce create reaches the gate.
-func runUntilGate(t *testing.T, a *app.App, g *gateTransport, name string) chan error {
+// holdFirst makes tr hold the first request that matches until release
+// is closed, after closing reached: a run in flight, its create batch on
+// its way to the vendor.
+func holdFirst(tr *lossyTransport, match func(*http.Request) bool) (reached, release chan struct{}) {
+	reached, release = make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	tr.setHook(func(r *http.Request) {
+		if match(r) {
+			once.Do(func() { close(reached); <-release })
+		}
+	})
+	return reached, release
+}
+
+// runUntil starts a run of sync name in a and waits until reached closes.
+func runUntil(t *testing.T, a *app.App, reached chan struct{}, name string) chan error {
 	t.Helper()
 	done := make(chan error, 1)
 	go func() {
@@ -81,7 +55,7 @@ func runUntilGate(t *testing.T, a *app.App, g *gateTransport, name string) chan 
 		done <- err
 	}()
 	select {
-	case <-g.reached:
+	case <-reached:
 	case err := <-done:
 		t.Fatalf("the run ended before creating in Salesforce: %v", err)
 	case <-time.After(30 * time.Second):
@@ -100,8 +74,9 @@ func TestSecondProcessKeepsTheRunGuard(t *testing.T) {
 	ctx := context.Background()
 	srv := startSandbox(t, 71, 12)
 	home, secrets := t.TempDir(), secret.NewMemory()
-	gate := newGate(salesforceCreates, false)
-	window := openHome(t, home, secrets, &http.Client{Transport: gate})
+	tr := &lossyTransport{next: http.DefaultTransport}
+	reached, release := holdFirst(tr, salesforceCreates)
+	window := openHome(t, home, secrets, &http.Client{Transport: tr})
 	for _, v := range [][2]string{{"hubspot", "hs"}, {"salesforce", "sf"}} {
 		if _, err := window.ConnectSandbox(ctx, srv, v[0], v[1]); err != nil {
 			t.Fatalf("connect %s: %v", v[0], err)
@@ -109,7 +84,7 @@ func TestSecondProcessKeepsTheRunGuard(t *testing.T) {
 	}
 	saveSyncs(t, window, app.DemoSync("contacts", "hs", "sf"))
 	seeded := emailCounts(srv)
-	done := runUntilGate(t, window, gate, "contacts")
+	done := runUntil(t, window, reached, "contacts")
 
 	cli := openHome(t, home, secrets, http.DefaultClient)
 	row, err := cli.DB().Sync(ctx, "contacts")
@@ -124,7 +99,7 @@ func TestSecondProcessKeepsTheRunGuard(t *testing.T) {
 		t.Errorf("a second process opening the data file marked the window's live run %d %q (%s)", runs[0].ID, runs[0].Status, runs[0].Message)
 	}
 	_, cliErr := cli.Run(ctx, "contacts", app.RunOptions{Confirm: true})
-	close(gate.release)
+	close(release)
 	if err := <-done; err != nil {
 		t.Errorf("the window's run: %v", err)
 	}
@@ -153,11 +128,14 @@ func TestRunKilledInAnotherProcessIsRecoveredByTheWindow(t *testing.T) {
 	saveSyncs(t, window, app.DemoSync("contacts", "hs", "sf"))
 	seeded := emailCounts(srv)
 
-	gate := newGate(salesforceCreates, true)
-	cli := openHome(t, home, secrets, &http.Client{Transport: gate})
-	killed := runUntilGate(t, cli, gate, "contacts")
-	cli.Close() // killed: its locks die with it, its run stays "running"
-	t.Cleanup(func() { close(gate.release); <-killed })
+	tr := &lossyTransport{next: http.DefaultTransport}
+	cli := openHome(t, home, secrets, &http.Client{Transport: tr})
+	tr.lose, tr.match = 1, salesforceCreates
+	// Killed: its locks die with it, its run stays "running".
+	tr.kill = func() { cli.Close() }
+	if _, err := cli.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err == nil {
+		t.Fatal("the CLI's run went on after it was killed")
+	}
 
 	res, err := window.Run(ctx, "contacts", app.RunOptions{Confirm: true})
 	if err != nil || res.Summary.Status != "success" {
