@@ -217,6 +217,9 @@ func (m merger) mergeRow(out *pairOut, r mapping.Row, a, b recView, base map[str
 		return
 	}
 	bv, hasBase := base[r.Key]
+	if r.UnlessBlank || !hasBase {
+		ca, cb = blankDefaults(r, a, b, ca, cb)
+	}
 	if ca == cb {
 		if !hasBase || bv != ca {
 			out.agreed = append(out.agreed, BaseValue{r.Key, ca})
@@ -266,6 +269,23 @@ func (m merger) mergeRow(out *pairOut, r mapping.Row, a, b recView, base map[str
 	case mapping.TwoWay:
 		m.mergeTwoWay(out, r, a, b, ca, cb, bv, hasBase)
 	}
+}
+
+// blankDefaults gives back the blank a row's default stands for on a side
+// whose source is blank, when the other side holds a value: where a blank
+// would not overwrite it, the default must not either. A default still
+// fills a blank other side, and a record the sync creates.
+func blankDefaults(r mapping.Row, a, b recView, ca, cb string) (string, string) {
+	if ca == cb {
+		return ca, cb
+	}
+	if cb != "" && r.Defaulted("a", a.fields) {
+		return "", cb
+	}
+	if ca != "" && r.Defaulted("b", b.fields) {
+		return ca, ""
+	}
+	return ca, cb
 }
 
 func (m merger) mergeTwoWay(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv string, hasBase bool) {

@@ -205,6 +205,30 @@ func (r Row) CanonB(fields map[string]string) (string, error) {
 	return r.c.canonB(fields)
 }
 
+// Defaulted says whether side ("a" or "b") reads as the row's default
+// only because its source is blank. The merge treats such a value as the
+// blank it stands for wherever a blank would not overwrite (rule
+// unless-blank, a pair linked this run): a default fills a blank, never a
+// value.
+func (r Row) Defaulted(side string, fields map[string]string) bool {
+	if r.c == nil || r.c.def == "" {
+		return false
+	}
+	bare := *r.c
+	bare.def = ""
+	var v string
+	var err error
+	switch {
+	case side == "a" && r.Dir.readsA():
+		v, err = bare.canonA(fields)
+	case side == "b" && r.Dir == BtoA:
+		v, err = bare.canonB(fields)
+	default:
+		return false
+	}
+	return err == nil && v == ""
+}
+
 // WriteA turns a canonical value into the A field values to write, applying
 // the inverse (or explicit reverse) transform.
 func (r Row) WriteA(canon string) (map[string]string, error) {
