@@ -153,7 +153,12 @@ func listQuery(object, sortField, next string) url.Values {
 	q := url.Values{"limit": {strconv.Itoa(pageSize)}}
 	key := "cursor"
 	if kinds[object].v1 {
+		// Ties go by id, so a read that resumes within a second
+		// (resumeAfter) finds that second's records in the same order.
 		q.Set("sort", sortField+" ASC")
+		if sortField != "id" {
+			q.Set("sort", sortField+" ASC, id ASC")
+		}
 		key = "start"
 	} else {
 		q.Set("sort_by", sortField)

@@ -127,9 +127,36 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			if nextCursor == "" || len(items) == 0 {
 				return
 			}
+			if kinds[object].v1 {
+				from, next = resumeAfter(items, from, next)
+				continue
+			}
 			next = nextCursor
 		}
 	}
+}
+
+// resumeAfter is where a v1 read by update_time goes on after a page of
+// items, listed from start (next, "" = 0) with updated_since from: from the
+// last item's second (updated_since is inclusive), past the items of that
+// second already listed. An offset into the whole listing (next_start)
+// would skip a record: one edited meanwhile moves to the end of the order,
+// and every record after it one place up.
+func resumeAfter(items []item, from time.Time, next string) (time.Time, string) {
+	last, _ := parseTime(items[len(items)-1].UpdateTime)
+	last = last.Truncate(time.Second)
+	n := 0
+	for i := len(items) - 1; i >= 0; i-- {
+		if t, _ := parseTime(items[i].UpdateTime); !t.Truncate(time.Second).Equal(last) {
+			break
+		}
+		n++
+	}
+	if n == len(items) && last.Equal(from) {
+		prev, _ := strconv.Atoi(next)
+		n += prev // the whole page was of the second the listing started at
+	}
+	return last, strconv.Itoa(n)
 }
 
 // maxCustomFieldKeys is the most keys one custom_fields takes: "A maximum
@@ -190,16 +217,35 @@ func (c *Connector) ListIDs(ctx context.Context, object string) iter.Seq2[[]stri
 			yield(nil, err)
 			return
 		}
+		v1 := kinds[object].v1
 		next := ""
+		var lastID int64 // v1: the highest id listed
 		for {
 			items, nextCursor, err := c.list(ctx, object, listQuery(object, "id", next))
 			if err != nil {
 				yield(nil, fmt.Errorf("pipedrive: list %s ids: %w", object, err))
 				return
 			}
+			start, _ := strconv.Atoi(next)
+			if v1 && lastID > 0 && start > 0 && len(items) > 0 && itemID(items[0]) > lastID {
+				// v1 pages by offset, and each page starts on the last id
+				// of the one before: a later first id means records before
+				// it were deleted meanwhile and every later one moved up,
+				// so go back until the page reaches the last id again.
+				next = strconv.Itoa(max(0, start-pageSize+1))
+				continue
+			}
 			ids := make([]string, 0, len(items))
 			for _, it := range items {
-				if id := it.ID.String(); id != "" && !it.deleted() {
+				id := it.ID.String()
+				if v1 {
+					if n := itemID(it); n <= lastID {
+						continue // listed before
+					} else {
+						lastID = n
+					}
+				}
+				if id != "" && !it.deleted() {
 					ids = append(ids, id)
 				}
 			}
@@ -207,8 +253,17 @@ func (c *Connector) ListIDs(ctx context.Context, object string) iter.Seq2[[]stri
 				return
 			}
 			next = nextCursor
+			if v1 {
+				next = strconv.Itoa(start + len(items) - 1)
+			}
 		}
 	}
+}
+
+// itemID is an item's id as a number, 0 when it has none.
+func itemID(it item) int64 {
+	n, _ := it.ID.Int64()
+	return n
 }
 
 // list runs one list call and returns its items and the next page's token:

@@ -3,6 +3,7 @@ package zoho
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"maps"
@@ -62,8 +63,16 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 		}
 		began, token := time.Time{}, ""
 		cur.Start = time.Time{} // set again once this read reaches the end
+		chainFrom := cur.At     // where the current run of page tokens began
 		for {
 			body, err := c.listByModified(ctx, object, sc, "asc", token, header)
+			if err != nil && token != "" && tokenLimitReached(err) && cur.At.After(chainFrom) {
+				// Page tokens reach 100,000 records: list again from
+				// the cursor (its second's records read are skipped).
+				chainFrom, token = cur.At, ""
+				header = http.Header{"If-Modified-Since": {modifiedSince(cur)}}
+				continue
+			}
 			if err != nil {
 				yield(connector.Page{}, fmt.Errorf("zoho: read %s: %w", object, err))
 				return
@@ -91,6 +100,15 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			}
 		}
 	}
+}
+
+// tokenLimitReached reports Get Records' refusal of a page token past the
+// 100,000 records consecutive tokens reach ("Consecutive page tokens can be
+// used to navigate through up to 100,000 records", crm-oas
+// v8.0/record/operations/getRecords, PAGINATION_LIMIT_EXCEEDED).
+func tokenLimitReached(err error) bool {
+	var ce *connector.Error
+	return errors.As(err, &ce) && ce.Code == "PAGINATION_LIMIT_EXCEEDED"
 }
 
 // modifiedSince is the If-Modified-Since of a read resuming after cur:
