@@ -327,13 +327,38 @@ func intEntry(v int, set func(int)) *widget.Entry {
 	}
 	en.SetPlaceHolder("default")
 	en.OnChanged = func(s string) {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil {
-			n = 0
-		}
+		n, _ := parseLimit(s) // what cannot be read is a problem (limitProblems)
 		set(n)
 	}
 	return en
+}
+
+// parseLimit reads a safety limit as typed: a whole number, "10%" for a
+// percent, or nothing for the default (0).
+func parseLimit(s string) (int, error) {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
+	if s == "" {
+		return 0, nil
+	}
+	return strconv.Atoi(s)
+}
+
+// limitProblems names a safety limit the editor cannot read, which would
+// otherwise be saved as the default ("1,000" as no limit at all).
+func (e *editor) limitProblems() []mapping.Problem {
+	var ps []mapping.Problem
+	for _, l := range []struct {
+		label string
+		en    *widget.Entry
+	}{{"Ask above % changed", e.maxPct}, {"Ask above N changes", e.maxChanges}} {
+		if l.en == nil {
+			continue
+		}
+		if _, err := parseLimit(l.en.Text); err != nil {
+			ps = append(ps, mapping.Problem{Row: -1, Field: "safety", Message: fmt.Sprintf("%s: %q is not a whole number; type digits only, or leave it empty for the default", l.label, l.en.Text)})
+		}
+	}
+	return ps
 }
 
 // setObjectOptions offers the connection's fixed objects at once, then
@@ -482,6 +507,7 @@ func (e *editor) problems() []mapping.Problem {
 			ps = append(ps, mapping.Problem{Row: -1, Field: "schedule", Message: err.Error()})
 		}
 	}
+	ps = append(ps, e.limitProblems()...)
 	// Saving is an upsert by name: a new sync under a saved sync's name
 	// would replace it, its history and links staying on the name.
 	if !e.existing && slices.ContainsFunc(e.others, func(o app.SyncView) bool { return o.Definition.Name == e.def.Name }) {

@@ -125,6 +125,23 @@ func labelFor(opts []string, back map[string]string, name string) string {
 	return name
 }
 
+// keepChoice adds name, as written, to a picker's options when none of
+// them is it but s has its fields (several joined with "+", a read-only
+// field a row reads), so the picker shows what the row does rather than
+// "(choose)". A field s lacks stays unchosen, its problem beside it.
+func keepChoice(s *connector.Schema, opts []string, back map[string]string, name string) []string {
+	if s == nil || name == "" || slices.Contains(opts, labelFor(opts, back, name)) {
+		return opts
+	}
+	for _, n := range strings.Split(name, "+") {
+		if _, ok := s.Field(strings.TrimSpace(n)); !ok {
+			return opts
+		}
+	}
+	back[name] = name
+	return append(opts, name)
+}
+
 var stringish = map[connector.FieldType]bool{connector.TypeString: true, connector.TypeText: true, connector.TypeEmail: true, connector.TypePhone: true, connector.TypeEnum: true, connector.TypeMulti: true}
 
 // compatible says whether a value of type a fits a field of type b without
@@ -171,10 +188,12 @@ func (e *editor) rebuildRows() {
 func (e *editor) mappingRow(i int) fyne.CanvasObject {
 	f := &e.def.Fields[i]
 	aOpts, aBack := fieldChoices(e.schema[0], fieldType(e.schema[1], f.B), false)
+	aOpts = keepChoice(e.schema[0], aOpts, aBack, f.A)
 	aSel := widget.NewSelect(aOpts, nil)
 	aSel.PlaceHolder = "(choose)"
 	aSel.SetSelected(labelFor(aOpts, aBack, f.A))
 	bOpts, bBack := fieldChoices(e.schema[1], fieldType(e.schema[0], f.A), true)
+	bOpts = keepChoice(e.schema[1], bOpts, bBack, f.B)
 	bSel := widget.NewSelect(bOpts, nil)
 	bSel.PlaceHolder = "(choose)"
 	bSel.SetSelected(labelFor(bOpts, bBack, f.B))
@@ -332,6 +351,7 @@ func (e *editor) rebuildMatch() {
 		m := &e.def.Match[i]
 		aOpts, aBack := fieldChoices(e.schema[0], connector.TypeEmail, false)
 		bOpts, bBack := fieldChoices(e.schema[1], connector.TypeEmail, false)
+		aOpts, bOpts = keepChoice(e.schema[0], aOpts, aBack, m.A), keepChoice(e.schema[1], bOpts, bBack, m.B)
 		aSel := widget.NewSelect(aOpts, func(s string) { e.def.Match[i].A = aBack[s]; e.changed() })
 		aSel.SetSelected(labelFor(aOpts, aBack, m.A))
 		bSel := widget.NewSelect(bOpts, func(s string) { e.def.Match[i].B = bBack[s]; e.changed() })
@@ -402,7 +422,7 @@ func (e *editor) rebuildFilters() {
 			op.SetSelected(f.Op)
 			val := widget.NewEntry()
 			val.SetText(f.Value)
-			val.OnChanged = func(s string) { (*list)[i].Value = s }
+			val.OnChanged = func(s string) { (*list)[i].Value = s; e.changed() }
 			remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
 				*list = append((*list)[:i], (*list)[i+1:]...)
 				e.rebuildFilters()

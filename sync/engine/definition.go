@@ -3,7 +3,9 @@ package engine
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/mapping"
@@ -222,20 +224,22 @@ func (d Definition) Validate(a, b connector.Schema) []mapping.Problem {
 			}
 		}
 	}
-	for _, f := range d.Filters.A {
-		if _, linked := f.LinkedBy(); linked {
-			continue // no field: the links of another sync
-		}
-		if _, ok := a.Field(f.Field); f.Field != "" && !ok {
-			ps = append(ps, syncProblem(f.Field, "filter: side A has no field %q", f.Field))
-		}
-	}
-	for _, f := range d.Filters.B {
-		if _, linked := f.LinkedBy(); linked {
-			continue
-		}
-		if _, ok := b.Field(f.Field); f.Field != "" && !ok {
-			ps = append(ps, syncProblem(f.Field, "filter: side B has no field %q", f.Field))
+	for _, fs := range []struct {
+		label string
+		fs    []Filter
+		s     connector.Schema
+	}{{"A", d.Filters.A, a}, {"B", d.Filters.B, b}} {
+		for i, f := range fs.fs {
+			if _, linked := f.LinkedBy(); linked {
+				continue // no field: the links of another sync
+			}
+			fd, ok := fs.s.Field(f.Field)
+			if f.Field != "" && !ok {
+				ps = append(ps, syncProblem(f.Field, "filter: side %s has no field %q", fs.label, f.Field))
+			}
+			if why := filterValueProblem(f, fd); ok && why != "" {
+				ps = append(ps, syncProblem("filters", "filter %d of side %s: %s", i+1, fs.label, why))
+			}
 		}
 	}
 	if d.CreatesIn("b") && len(mps) == 0 && d.Direction != mapping.BtoA {
@@ -245,6 +249,48 @@ func (d Definition) Validate(a, b connector.Schema) []mapping.Problem {
 		ps = append(ps, requiredMapped("A", a, rows, func(r mapping.Row) ([]string, bool) { return r.AFields, r.Dir != mapping.AtoB })...)
 	}
 	return ps
+}
+
+// filterValueProblem says why a filter's value is never one its field
+// holds as read ("Customer" for HubSpot's "customer", "yes" for a
+// checkbox's "true"), or is compared as text where a number or a date is
+// meant, so the filter would quietly leave out every record; "" when it
+// is fine.
+func filterValueProblem(f Filter, fd connector.Field) string {
+	if f.Value == "" {
+		return ""
+	}
+	switch f.Op {
+	case "eq", "neq":
+		switch {
+		case fd.Type == connector.TypeBool && f.Value != "true" && f.Value != "false":
+			return fmt.Sprintf("%s is a checkbox: compare it with true or false, not %q", fd.Name, f.Value)
+		case fd.Type == connector.TypeEnum && len(fd.Options) > 0 && !mapping.IsOwnerField(fd) &&
+			!slices.ContainsFunc(fd.Options, func(o connector.Option) bool { return o.Value == f.Value }):
+			// Only a value that is an option's label or another case of
+			// its value is refused: a value no option resembles may be
+			// one the vendor no longer offers but records still hold
+			// (Salesforce keeps a deactivated picklist value on them).
+			for _, o := range fd.Options {
+				if strings.EqualFold(o.Value, strings.TrimSpace(f.Value)) || strings.EqualFold(o.Label, strings.TrimSpace(f.Value)) {
+					return fmt.Sprintf("%q is not a value of %s, which holds %q (shown as %q): did you mean %q?", f.Value, fd.Name, o.Value, o.Label, o.Value)
+				}
+			}
+		}
+	case "gt", "lt":
+		v := strings.TrimSpace(f.Value)
+		switch fd.Type {
+		case connector.TypeNumber:
+			if _, err := strconv.ParseFloat(v, 64); err != nil {
+				return fmt.Sprintf("%s is a number, and %q is not one", fd.Name, f.Value)
+			}
+		case connector.TypeDate, connector.TypeDateTime:
+			if _, err := time.Parse(time.DateOnly, v[:min(len(v), len(time.DateOnly))]); err != nil {
+				return fmt.Sprintf("%s is a date: write %q as YYYY-MM-DD", fd.Name, f.Value)
+			}
+		}
+	}
+	return ""
 }
 
 // CreatesIn says whether the sync creates, in side ("a" or "b"), the
