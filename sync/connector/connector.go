@@ -174,6 +174,12 @@ type Field struct {
 	Unique   bool // usable as an upsert key
 	Options  []Option
 	MaxLen   int // 0 = unknown
+	// Scale is the number of decimal places the vendor rounds a number
+	// to when it stores it (a Dataverse money column's Precision); 0 =
+	// it keeps what it is sent, or refuses a fraction. A value written
+	// with more places reads back rounded, which must not look like an
+	// edit of the record.
+	Scale int
 	// Default is what the vendor reads back for a field a create left
 	// out, when that is not blank: a Salesforce or Dynamics 365 checkbox
 	// is "false" (or "true") from the start. The engine indexes a created

@@ -242,7 +242,11 @@ func normType(v string, f connector.Field, strict bool) (string, error) {
 	}
 	switch f.Type {
 	case connector.TypeNumber:
-		return normalizeNumber(v)
+		n, err := normalizeNumber(v)
+		if err == nil && f.Scale > 0 {
+			n = roundPlaces(n, f.Scale) // as the vendor stores it
+		}
+		return n, err
 	case connector.TypeBool:
 		return normalizeBool(v)
 	case connector.TypeDate:

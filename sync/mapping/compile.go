@@ -179,6 +179,7 @@ func (cp *rowCompiler) compile() (Row, bool) {
 		cp.problem("", "an owner row must be unless-blank (or on-create): a user with no counterpart reads as no owner")
 	}
 	c := &codec{dir: dir, a: aFields, b: bFields, fwd: fwd, rev: rev}
+	scaleRow(c)
 	cp.checkShape(c, len(f.ValueMap))
 	cp.checkTypes(c)
 	cp.checkPicklists(c)

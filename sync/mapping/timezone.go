@@ -119,7 +119,17 @@ func startOfDay(date time.Time, loc *time.Location) time.Time {
 	return hi.Truncate(time.Second)
 }
 
-func formatInstant(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+// formatInstant is an instant's canonical form: RFC 3339 in UTC, to the
+// second. Vendors keep a datetime at different precisions (HubSpot and
+// Salesforce to the millisecond; Zoho, Pipedrive and Mailchimp to the
+// second), so a value written with milliseconds reads back without them
+// from the latter; compared to the millisecond, that read-back would be an
+// edit: copied back over the source's own value on a two-way row, written
+// again every run on a one-way one. No CRM user edits a fraction of a
+// second.
+func formatInstant(t time.Time) string {
+	return t.UTC().Truncate(time.Second).Format(time.RFC3339Nano)
+}
 
 // dateTransform builds "date[:ZONE]" (B holds a calendar date) and
 // "datetime[:ZONE]" (B holds an instant, emitted as RFC 3339 UTC).

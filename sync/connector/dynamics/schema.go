@@ -41,7 +41,10 @@ type attribute struct {
 			Label string `json:"Label"`
 		} `json:"UserLocalizedLabel"`
 	} `json:"DisplayName"`
-	MaxLength int      `json:"MaxLength,omitempty"`
+	MaxLength int `json:"MaxLength,omitempty"`
+	// Precision is a money column's decimal places: Dataverse rounds a
+	// value to it when it stores it (MoneyAttributeMetadata).
+	Precision int      `json:"Precision,omitempty"`
 	Format    string   `json:"Format,omitempty"`
 	Options   []option `json:"Options,omitempty"`
 	// Behavior is a date column's DateTimeBehavior: only DateOnly holds a
@@ -208,8 +211,16 @@ func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, e
 	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.BooleanAttributeMetadata?$select=LogicalName,DefaultValue", &bools); err != nil {
 		return d, err
 	}
-	extra := make(map[string]attribute, len(strs.Value)+len(dates.Value)+len(picks.Value)+len(multis.Value)+len(bools.Value))
-	for _, a := range append(append(strs.Value, dates.Value...), bools.Value...) {
+	// A money column is stored at its precision: a value written with
+	// more places reads back rounded (MoneyAttributeMetadata.Precision).
+	var money struct {
+		Value []attribute `json:"value"`
+	}
+	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.MoneyAttributeMetadata?$select=LogicalName,Precision", &money); err != nil {
+		return d, err
+	}
+	extra := make(map[string]attribute, len(strs.Value)+len(dates.Value)+len(picks.Value)+len(multis.Value)+len(bools.Value)+len(money.Value))
+	for _, a := range slices.Concat(strs.Value, dates.Value, bools.Value, money.Value) {
 		extra[a.LogicalName] = a
 	}
 	for _, p := range append(picks.Value, multis.Value...) {
@@ -218,7 +229,7 @@ func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, e
 	for i, a := range attrs.Value {
 		if s, ok := extra[a.LogicalName]; ok {
 			attrs.Value[i].MaxLength, attrs.Value[i].Format, attrs.Value[i].Options = s.MaxLength, s.Format, s.Options
-			attrs.Value[i].DefaultValue, attrs.Value[i].Behavior = s.DefaultValue, s.Behavior
+			attrs.Value[i].DefaultValue, attrs.Value[i].Behavior, attrs.Value[i].Precision = s.DefaultValue, s.Behavior, s.Precision
 		}
 	}
 	d.Attributes = attrs.Value
@@ -321,6 +332,9 @@ func (c *Connector) hold(t table, d definition) *schema {
 			ReadOnly: ro,
 			Unique:   d.EmailKey != "" && a.LogicalName == "emailaddress1",
 			MaxLen:   a.MaxLength,
+		}
+		if a.AttributeType == "Money" {
+			f.Scale = a.Precision
 		}
 		if a.AttributeType == "Boolean" {
 			f.Default = strconv.FormatBool(a.DefaultValue != nil && *a.DefaultValue)
