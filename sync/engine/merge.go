@@ -217,6 +217,16 @@ func (m merger) mergeRow(out *pairOut, r mapping.Row, a, b recView, base map[str
 		return
 	}
 	bv, hasBase := base[r.Key]
+	if hasBase {
+		// A side listing several references (a HubSpot activity's
+		// contacts) that still names the one agreed has not changed it.
+		if ca != bv && r.HoldsRef("a", a.fields, bv) {
+			ca = bv
+		}
+		if cb != bv && r.HoldsRef("b", b.fields, bv) {
+			cb = bv
+		}
+	}
 	if r.UnlessBlank || !hasBase {
 		ca, cb = blankDefaults(r, a, b, ca, cb)
 	}

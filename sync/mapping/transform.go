@@ -28,6 +28,9 @@ type transform struct {
 	fromBOnly string
 	// constant transforms ignore their input and read no source field.
 	constant bool
+	// link marks link:SYNC, whose source may list several references
+	// (multiref.go).
+	link bool
 	// aTypes and bTypes list the field types the transform fits on each
 	// side; nil means "checked by assignability" (identity).
 	aTypes, bTypes []connector.FieldType
@@ -373,16 +376,19 @@ func linkTransform(syncs []string, links Links) transform {
 		toB, toA = links.B, links.A
 	}
 	ids := withText(connector.TypeID, connector.TypeNumber)
-	return transform{name: "link:" + strings.Join(syncs, ","),
-		forward: func(a string) (string, error) { return lookup(toB, strings.TrimSpace(a)) },
+	return transform{name: "link:" + strings.Join(syncs, ","), link: true,
+		forward: func(a string) (string, error) {
+			return firstRef(a, func(a string) (string, error) { return lookup(toB, a) })
+		},
 		canon: func(b string) (string, error) {
-			b = strings.TrimSpace(b)
-			for _, sync := range syncs {
-				if links != nil && links.LinkedB(sync, b) {
-					return b, nil
+			return firstRef(b, func(b string) (string, error) {
+				for _, sync := range syncs {
+					if links != nil && links.LinkedB(sync, b) {
+						return b, nil
+					}
 				}
-			}
-			return "", notLinked(b)
+				return "", notLinked(b)
+			})
 		},
 		inverse: func(b string) (string, error) { return lookup(toA, strings.TrimSpace(b)) },
 		aTypes:  ids, bTypes: ids}

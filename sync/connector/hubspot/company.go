@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -20,9 +21,14 @@ import (
 //     dealCompanyField, read after each page through the associations
 //     batch read and written as association type 5;
 //   - notes, tasks, meetings and calls: activityContactField, the
-//     activity's contact (types 202, 204, 200 and 194). An activity has no primary contact, so a new contact
-//     replaces the old one: the others of that type are archived first.
-//     With several, the lowest id is read.
+//     activity's contacts (types 202, 204, 200 and 194). An activity has no
+//     primary contact and may have several (a meeting with a buying team):
+//     the field reads all of them, lowest id first, joined by commas, and
+//     a link:SYNC row takes the first one its sync links (and holds to the
+//     one agreed while it is still among them). A new contact replaces
+//     the old one only where the activity had just that one; one with
+//     several keeps them all and takes the new one too, so no contact a
+//     person put on it is taken off.
 //
 // Either way a record's reference is written after the record itself,
 // except on create, where it goes in the create input.
@@ -32,7 +38,7 @@ type refAssoc struct {
 	to      string // the object referred to
 	typeID  int    // the HUBSPOT_DEFINED association type written
 	virtual bool   // no property: read through the associations API
-	replace bool   // no primary: a new association replaces the old ones
+	replace bool   // no primary: several are read; a new one replaces a sole old one
 }
 
 // dealCompanyField and activityContactField hold a deal's primary company
@@ -90,6 +96,11 @@ func takeRef(object string, props map[string]string) string {
 	}
 	v := strings.TrimSpace(props[a.field])
 	delete(props, a.field)
+	if a.replace {
+		// A list as read (an undo writing back what was read): its first.
+		v, _, _ = strings.Cut(v, ",")
+		v = strings.TrimSpace(v)
+	}
 	return v
 }
 
@@ -259,7 +270,11 @@ func (c *Connector) readRefs(ctx context.Context, object string, recs []connecto
 			return fmt.Errorf("hubspot: read %s: %w", object, err)
 		}
 		for _, r := range chunk {
-			r.Fields[a.field] = lowestID(got[r.ID])
+			if a.replace {
+				r.Fields[a.field] = strings.Join(sortIDs(got[r.ID]), ",")
+			} else {
+				r.Fields[a.field] = lowestID(got[r.ID])
+			}
 		}
 	}
 	return nil
@@ -275,6 +290,17 @@ func lowestID(ids []string) string {
 		}
 	}
 	return best
+}
+
+// sortIDs sorts numeric ids in place, lowest first, and returns them.
+func sortIDs(ids []string) []string {
+	slices.SortFunc(ids, func(x, y string) int {
+		if len(x) != len(y) {
+			return len(x) - len(y)
+		}
+		return strings.Compare(x, y)
+	})
+	return slices.Compact(ids)
 }
 
 // assocTargets reads the records each of ids (at most 1,000) is associated
@@ -319,8 +345,10 @@ func (c *Connector) assocTargets(ctx context.Context, object string, a refAssoc,
 }
 
 // archiveOthers removes, for a reference without a primary (a task's
-// contact), each record's associations of that type to any record but the
-// one it now refers to: a read first, then one archive call per 100.
+// contact), the association of each record that had one record of that
+// type and now refers to another: a read first, then one archive call per
+// 100. A record with several keeps them: which of them the other CRM's
+// single reference stood for is not known, and none is taken off unasked.
 func (c *Connector) archiveOthers(ctx context.Context, object string, a refAssoc, want map[string]string) error {
 	ids := make([]string, 0, len(want))
 	for id := range want {
@@ -337,14 +365,8 @@ func (c *Connector) archiveOthers(ctx context.Context, object string, a refAssoc
 			return err
 		}
 		for id, tos := range got {
-			var others []assocRef
-			for _, to := range tos {
-				if to != want[id] {
-					others = append(others, assocRef{to})
-				}
-			}
-			if len(others) > 0 {
-				inputs = append(inputs, archiveInput{From: assocRef{id}, To: others})
+			if len(tos) == 1 && tos[0] != want[id] {
+				inputs = append(inputs, archiveInput{From: assocRef{id}, To: []assocRef{{tos[0]}}})
 			}
 		}
 	}
