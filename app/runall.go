@@ -43,6 +43,9 @@ func (o SyncOutcome) Line() string {
 	}
 	s := o.Result.Summary
 	line := fmt.Sprintf("%s: %s, created %d, updated %d, linked %d, failed %d", o.Sync, s.Status, s.Created, s.Updated, s.Linked, s.Failed)
+	if s.Deleted > 0 {
+		line += fmt.Sprintf(", deleted %d", s.Deleted)
+	}
 	if s.Review > 0 {
 		line += fmt.Sprintf(", %d to review", s.Review)
 	}

@@ -145,8 +145,12 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 	if s == nil {
 		return
 	}
-	msg := fmt.Sprintf("Run %d: %s. Created %d, updated %d, linked %d, unchanged %d, failed %d, sent to review %d. API calls: A %d, B %d.",
-		s.RunID, s.Status, s.Created, s.Updated, s.Linked, s.Unchanged, s.Failed, s.Review, s.APICallsA, s.APICallsB)
+	deleted := ""
+	if s.Deleted > 0 {
+		deleted = fmt.Sprintf(", deleted %d", s.Deleted) // deletes a person approved in Review
+	}
+	msg := fmt.Sprintf("Run %d: %s. Created %d, updated %d%s, linked %d, unchanged %d, failed %d, sent to review %d. API calls: A %d, B %d.",
+		s.RunID, s.Status, s.Created, s.Updated, deleted, s.Linked, s.Unchanged, s.Failed, s.Review, s.APICallsA, s.APICallsB)
 	if s.Review > 0 {
 		msg += "\n\nOpen Review to decide the records that need a person."
 	}

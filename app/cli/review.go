@@ -3,6 +3,8 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -32,6 +34,14 @@ func (r *root) reviewCmd() *cobra.Command {
 		Short: "List review items (unmatched, ambiguous, conflict, delete, rejected)",
 		Args:  cobra.NoArgs,
 		RunE: r.withApp(func(cmd *cobra.Command, _ []string, a *app.App) error {
+			// A misspelt kind or status matches nothing: say so rather
+			// than "Nothing needs your attention".
+			if kind != "" && !slices.Contains(reviewKinds, kind) {
+				return withCode(ExitUsage, fmt.Errorf("--kind %q is no kind of review item; use one of %s", kind, strings.Join(reviewKinds, ", ")))
+			}
+			if status != "" && !slices.Contains(reviewStatuses, status) {
+				return withCode(ExitUsage, fmt.Errorf("--status %q is no status of a review item; use one of %s, or \"\" for all", status, strings.Join(reviewStatuses, ", ")))
+			}
 			items, err := a.Reviews(cmd.Context(), sync, kind, status)
 			if err != nil {
 				return err
@@ -117,6 +127,12 @@ func (r *root) reviewCmd() *cobra.Command {
 	cmd.AddCommand(list, resolve)
 	return cmd
 }
+
+// reviewKinds and reviewStatuses are what `review list` filters by.
+var (
+	reviewKinds    = []string{"unmatched", "ambiguous", "conflict", "delete", "rejected"}
+	reviewStatuses = []string{"open", "decided", "done"}
+)
 
 func short(s string, n int) string {
 	if len([]rune(s)) <= n {

@@ -23,6 +23,7 @@ type runOut struct {
 	Finished  time.Time `json:"finished,omitzero"`
 	Created   int       `json:"created"`
 	Updated   int       `json:"updated"`
+	Deleted   int       `json:"deleted"`
 	Unchanged int       `json:"unchanged"`
 	Conflicts int       `json:"conflicts"`
 	Review    int       `json:"review"`
@@ -35,7 +36,7 @@ type runOut struct {
 func runJSON(d app.RunDetail) runOut {
 	r := d.Run
 	return runOut{ID: r.ID, Sync: d.Sync, Trigger: r.Trigger, Status: r.Status, UndoOf: r.UndoOf, Started: r.StartedAt, Finished: r.FinishedAt,
-		Created: r.Created, Updated: r.Updated, Unchanged: r.Unchanged, Conflicts: r.Conflicts, Review: r.Review, Failed: r.Failed,
+		Created: r.Created, Updated: r.Updated, Deleted: r.Deleted, Unchanged: r.Unchanged, Conflicts: r.Conflicts, Review: r.Review, Failed: r.Failed,
 		APICallsA: r.APICallsA, APICallsB: r.APICallsB, Message: r.Message}
 }
 
@@ -61,9 +62,9 @@ func (r *root) runsCmd() *cobra.Command {
 					return
 				}
 				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-				fmt.Fprintln(w, "ID\tSYNC\tSTARTED\tTRIGGER\tSTATUS\tCREATED\tUPDATED\tFAILED\tAPI CALLS A/B")
+				fmt.Fprintln(w, "ID\tSYNC\tSTARTED\tTRIGGER\tSTATUS\tCREATED\tUPDATED\tDELETED\tFAILED\tAPI CALLS A/B")
 				for _, o := range out {
-					fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d/%d\n", o.ID, o.Sync, o.Started.Format(time.DateTime), o.Trigger, o.Status, o.Created, o.Updated, o.Failed, o.APICallsA, o.APICallsB)
+					fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d/%d\n", o.ID, o.Sync, o.Started.Format(time.DateTime), o.Trigger, o.Status, o.Created, o.Updated, o.Deleted, o.Failed, o.APICallsA, o.APICallsB)
 				}
 				w.Flush()
 			})
@@ -106,8 +107,8 @@ func (r *root) runsShowCmd() *cobra.Command {
 			return r.emit(w, out, func() {
 				o := out.runOut
 				fmt.Fprintf(w, "Run %d of %s (%s): %s, started %s\n", o.ID, o.Sync, o.Trigger, o.Status, o.Started.Format(time.DateTime))
-				fmt.Fprintf(w, "created %d, updated %d, unchanged %d, conflicts %d, review %d, failed %d; API calls A %d, B %d\n",
-					o.Created, o.Updated, o.Unchanged, o.Conflicts, o.Review, o.Failed, o.APICallsA, o.APICallsB)
+				fmt.Fprintf(w, "created %d, updated %d, deleted %d, unchanged %d, conflicts %d, review %d, failed %d; API calls A %d, B %d\n",
+					o.Created, o.Updated, o.Deleted, o.Unchanged, o.Conflicts, o.Review, o.Failed, o.APICallsA, o.APICallsB)
 				if o.Message != "" {
 					fmt.Fprintln(w, o.Message)
 				}

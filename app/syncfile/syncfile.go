@@ -111,6 +111,9 @@ func Parse(data []byte) (*Doc, error) {
 	if err != nil {
 		return nil, Problems{yamlProblem(err)}
 	}
+	if p, ok := severalDocuments(f); ok {
+		return nil, Problems{p}
+	}
 	var out File
 	if err := yaml.UnmarshalWithOptions(data, &out, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
 		return nil, Problems{yamlProblem(err)}
@@ -120,6 +123,27 @@ func Parse(data []byte) (*Doc, error) {
 		return nil, ps
 	}
 	return d, nil
+}
+
+// severalDocuments names a file of more than one YAML document (two
+// exports joined with ---): a file is one sync, and decoding would keep
+// the first and drop the others without a word.
+func severalDocuments(f *ast.File) (Problem, bool) {
+	n, line := 0, 0
+	for _, doc := range f.Docs {
+		if doc == nil || doc.Body == nil {
+			continue // a --- at the end, or between comments
+		}
+		if n++; n == 2 {
+			if tok := doc.Body.GetToken(); tok != nil {
+				line = tok.Position.Line
+			}
+		}
+	}
+	if n < 2 {
+		return Problem{}, false
+	}
+	return Problem{Line: line, Message: fmt.Sprintf("the file holds %d syncs (YAML documents separated by ---); a sync file is one sync: put each in a file of its own and apply each", n)}, true
 }
 
 // yamlProblem turns a go-yaml error ("[3:5] unknown field ...") into one line.
