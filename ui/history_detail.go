@@ -76,6 +76,9 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 		widget.NewLabel("Trigger: "+trigger), widget.NewLabel(fmt.Sprintf("API calls: A %d, B %d", r.APICallsA, r.APICallsB)),
 		widget.NewLabel(fmt.Sprintf("Created %d", r.Created)), widget.NewLabel(fmt.Sprintf("Updated %d", r.Updated)),
 		widget.NewLabel(fmt.Sprintf("Failed %d", r.Failed)), widget.NewLabel(fmt.Sprintf("Unchanged %d", r.Unchanged)))
+	if r.Deleted > 0 {
+		facts.Add(widget.NewLabel(fmt.Sprintf("Deleted %d", r.Deleted))) // deletes a person approved in Review
+	}
 	top := container.NewVBox(header, facts)
 	if r.Message != "" {
 		top.Add(wrapped(r.Message))
