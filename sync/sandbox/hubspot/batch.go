@@ -63,6 +63,31 @@ func (s *Sim) finish(w http.ResponseWriter, okStatus int, started time.Time, res
 	writeJSON(w, http.StatusMultiStatus, resp)
 }
 
+// renderTraced renders a batch input's record with the input's
+// objectWriteTraceId, as HubSpot echoes it on each result
+// (SimplePublicObject.objectWriteTraceId).
+func (s *Sim) renderTraced(st *objectStore, rec *record, inp writeInput) Object {
+	o := s.render(st, rec, keys(inp.Properties))
+	o.ObjectWriteTraceID = inp.TraceID
+	return o
+}
+
+// traced names a failed batch input's objectWriteTraceId in the error's
+// context, so a 207 says which input failed (the error-handling guide's
+// multi-status errors).
+func (e *opError) traced(trace string) *opError {
+	if trace == "" {
+		return e
+	}
+	out := *e
+	out.context = make(map[string][]string, len(e.context)+1)
+	for k, v := range e.context {
+		out.context[k] = v
+	}
+	out.context["objectWriteTraceId"] = []string{trace}
+	return &out
+}
+
 func (s *Sim) handleBatchCreate(w http.ResponseWriter, r *http.Request) {
 	st, in, started := s.readBatch(w, r)
 	if st == nil {
@@ -74,10 +99,10 @@ func (s *Sim) handleBatchCreate(w http.ResponseWriter, r *http.Request) {
 	for _, inp := range in.Inputs {
 		rec, e := s.createWithAssociations(st, inp.Properties, inp.Associations)
 		if e != nil {
-			errs = append(errs, e)
+			errs = append(errs, e.traced(inp.TraceID))
 			continue
 		}
-		results = append(results, s.render(st, rec, keys(inp.Properties)))
+		results = append(results, s.renderTraced(st, rec, inp))
 	}
 	s.mu.Unlock()
 	s.finish(w, http.StatusCreated, started, results, errs)
@@ -101,10 +126,10 @@ func (s *Sim) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 			e = s.updateLocked(st, rec, inp.Properties)
 		}
 		if e != nil {
-			errs = append(errs, e)
+			errs = append(errs, e.traced(inp.TraceID))
 			continue
 		}
-		results = append(results, s.render(st, rec, keys(inp.Properties)))
+		results = append(results, s.renderTraced(st, rec, inp))
 	}
 	s.mu.Unlock()
 	s.finish(w, http.StatusOK, started, results, errs)
@@ -150,10 +175,10 @@ func (s *Sim) handleBatchUpsert(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if e != nil {
-			errs = append(errs, e)
+			errs = append(errs, e.traced(inp.TraceID))
 			continue
 		}
-		o := s.render(st, rec, keys(inp.Properties))
+		o := s.renderTraced(st, rec, inp)
 		o.New = &created
 		results = append(results, o)
 	}

@@ -96,6 +96,8 @@ type Object struct {
 	Archived   bool               `json:"archived"`
 	ArchivedAt string             `json:"archivedAt,omitempty"`
 	New        *bool              `json:"new,omitempty"`
+	// ObjectWriteTraceID echoes a batch input's objectWriteTraceId.
+	ObjectWriteTraceID string `json:"objectWriteTraceId,omitempty"`
 }
 
 // valueOf returns the string value of property idx, computing the system ones.
