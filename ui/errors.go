@@ -89,13 +89,26 @@ func nextStep(err error) string {
 	case strings.Contains(msg, "does not exist; connect it"):
 		return "Next: connect that CRM again on Connections, or edit the sync to use another connection. The sync itself is kept."
 	case errors.Is(err, connector.ErrBudget):
-		return "Next: raise the daily API budget in Settings, or wait until tomorrow. The run resumes where it stopped."
+		return budgetStep(err)
 	case networkCause(err) != "":
 		return "Next: check your network connection, then try again. Records already written are kept; the next run continues from there."
 	case errors.Is(err, connector.ErrRateLimit) || errors.Is(err, connector.ErrServer):
 		return "Next: try again in a few minutes. Records already written are kept; the next run continues from there."
 	}
 	return "Next: try again. If it keeps failing, the log has the details."
+}
+
+// budgetStep tells what to do about a spent daily budget: crmsync's own
+// (Settings) can be raised; the vendor's (a status from its API) belongs
+// to the account, is shared with its other integrations, and only its
+// reset or a larger allowance helps.
+func budgetStep(err error) string {
+	var ce *connector.Error
+	if errors.As(err, &ce) && ce.Status != 0 {
+		return "Next: wait for the CRM's own daily API limit to reset: it is your account's, shared with its other integrations, " +
+			"and raising crmsync's budget does not help. The run resumes where it stopped."
+	}
+	return "Next: raise the daily API budget in Settings, or wait until tomorrow. The run resumes where it stopped."
 }
 
 func plural(n int, word string) string {
