@@ -198,9 +198,9 @@ func demoRef(a, b, syncs string) mapping.Field {
 
 // DemoCompaniesSync is the ready-made two-way companies sync: HubSpot
 // companies ↔ Salesforce Accounts, matched by web domain ("acme.com" and
-// "https://www.acme.com/" are one domain). The domain itself is only a
-// match key, not a synced field: HubSpot wants a bare domain where
-// Salesforce keeps a URL, and no transform turns one into the other.
+// "https://www.acme.com/" are one domain). The domain is synced through
+// the domain transform: HubSpot keeps a bare domain where Salesforce keeps
+// a URL, and both read as the bare domain.
 func DemoCompaniesSync(name, hubspotConn, salesforceConn string) engine.Definition {
 	return demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "companies"},
@@ -210,6 +210,12 @@ func DemoCompaniesSync(name, hubspotConn, salesforceConn string) engine.Definiti
 			{A: "name", B: "Name", Rule: mapping.UnlessBlank},
 			{A: "phone", B: "Phone", Transform: "e164"},
 			{A: "city", B: "BillingCity", Rule: mapping.UnlessBlank},
+			// The web domain both ways: a company created on either side
+			// carries its match key, so HubSpot holds its domain, the
+			// journal can find a create whose answer was lost, and the
+			// next run matches it (without it a lost answer duplicated the
+			// company on both sides).
+			{A: "domain", B: "Website", Transform: "domain", Rule: mapping.UnlessBlank},
 			DemoOwner("OwnerId"),
 		})
 }

@@ -121,6 +121,12 @@ func DemoDynamicsCompaniesSync(name, hubspotConn, dynamicsConn string) engine.De
 			{A: "name", B: "name", Rule: mapping.UnlessBlank},
 			{A: "phone", B: "telephone1", Transform: "e164"},
 			{A: "city", B: "address1_city", Rule: mapping.UnlessBlank},
+			// The web domain both ways: a company created on either side
+			// carries its match key, so HubSpot holds its domain, the
+			// journal can find a create whose answer was lost, and the
+			// next run matches it (without it a lost answer duplicated the
+			// company on both sides).
+			{A: "domain", B: "websiteurl", Transform: "domain", Rule: mapping.UnlessBlank},
 			DemoOwner("ownerid"),
 		})
 }

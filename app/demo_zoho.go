@@ -16,11 +16,12 @@ func DemoZohoCompaniesSync(name, hubspotConn, zohoConn string) engine.Definition
 			{A: "name", B: "Account_Name", Rule: mapping.UnlessBlank},
 			{A: "phone", B: "Phone", Transform: "e164"},
 			{A: "city", B: "Billing_City", Rule: mapping.UnlessBlank},
-			// An Account made from HubSpot carries its match key: without
-			// it the journal cannot find a create whose answer was lost,
-			// and the next run cannot match the Account, so a crash
-			// duplicated the company on both sides.
-			{A: "domain", B: "Website", Direction: mapping.AtoB, Rule: mapping.OnCreate},
+			// The web domain both ways: a company created on either side
+			// carries its match key, so HubSpot holds its domain, the
+			// journal can find a create whose answer was lost, and the
+			// next run matches it (without it a lost answer duplicated the
+			// company on both sides).
+			{A: "domain", B: "Website", Transform: "domain", Rule: mapping.UnlessBlank},
 			DemoOwner("Owner"),
 		})
 }

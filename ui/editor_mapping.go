@@ -16,7 +16,7 @@ import (
 	"github.com/crmsync/crmsync/sync/mapping"
 )
 
-var transformChoices = []string{"(none)", "trim", "lower", "upper", "title", "e164", "date:UTC", "datetime:UTC", "map", "concat", "split", "const:", "number", "divide:1000", "hhmm:ms", "mmss:ms", "wallclock:UTC", "endat:UTC", "span", "text", "firstline:80", "bool", "link:", "owner"}
+var transformChoices = []string{"(none)", "trim", "lower", "upper", "title", "domain", "e164", "date:UTC", "datetime:UTC", "map", "concat", "split", "const:", "number", "divide:1000", "hhmm:ms", "mmss:ms", "wallclock:UTC", "endat:UTC", "span", "text", "firstline:80", "bool", "link:", "owner"}
 
 const (
 	ruleAlways      = "Always"

@@ -65,7 +65,7 @@ func withText(ts ...connector.FieldType) []connector.FieldType {
 func identityFn(s string) (string, error) { return s, nil }
 
 // knownTransforms lists the names for error messages.
-const knownTransforms = "none, trim, lower, upper, title, e164[:REGION], date[:ZONE], datetime[:ZONE], map, owner, concat, split, const:VALUE, number, divide:N, hhmm:UNIT, wallclock:ZONE, span, text, firstline:N, bool, link:SYNC[,SYNC]"
+const knownTransforms = "none, trim, lower, upper, title, domain, e164[:REGION], date[:ZONE], datetime[:ZONE], map, owner, concat, split, const:VALUE, number, divide:N, hhmm:UNIT, wallclock:ZONE, span, text, firstline:N, bool, link:SYNC[,SYNC]"
 
 // parseTransform builds the named transform. "concat" and "split" are
 // identity transforms: joining and splitting fields is done by the row from
@@ -96,6 +96,12 @@ func parseTransform(spec string, env transformEnv) (transform, error) {
 		return noArg(textTransform(name, func(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }))
 	case "title":
 		return noArg(textTransform(name, titleCase))
+	case "domain":
+		// A company's web domain: HubSpot keeps a bare domain, Salesforce,
+		// Zoho and Dataverse a website URL. Both read as the bare domain
+		// (the domain match key's form), so a URL's scheme, "www." and
+		// path are no change, and a created record gets the domain.
+		return noArg(transform{name: name, forward: normalizeDomain, canon: normalizeDomain, inverse: normalizeDomain, aTypes: textual, bTypes: textual})
 	case "e164":
 		region := "US"
 		if hasArg {

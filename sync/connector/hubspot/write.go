@@ -11,6 +11,7 @@ import (
 
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/jsonscan"
+	"github.com/crmsync/crmsync/sync/connector/transport"
 )
 
 // input is SimplePublicObjectBatchInput(ForCreate|Upsert). Property values
@@ -252,7 +253,16 @@ func (c *Connector) batch(ctx context.Context, object string, kind batchKind, ps
 	if len(ps) == 0 {
 		return nil
 	}
-	r, err := c.call(ctx, http.MethodPost, objectsPath(object)+"/batch/"+string(kind), batchBody(ps))
+	cctx := ctx
+	if kind == kindCreate {
+		// A create has no idempotency key (an upsert's idProperty is
+		// one): the transport never sends it twice, and an answer lost
+		// to a 5xx or a broken connection fails the call, so the engine
+		// settles the batch through its journal before anything is sent
+		// again.
+		cctx = transport.NoReplay(ctx)
+	}
+	r, err := c.call(cctx, http.MethodPost, objectsPath(object)+"/batch/"+string(kind), batchBody(ps))
 	if err != nil {
 		return err
 	}

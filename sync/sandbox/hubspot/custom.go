@@ -99,6 +99,10 @@ func customObjects() []*customObject {
 				Options: opts("Planned", "planned", "Active", "active", "Done", "done")},
 			{Name: "budget", Label: "Budget", Type: typeNumber, FieldType: "number", GroupName: pi},
 			{Name: "start_date", Label: "Start date", Type: typeDate, FieldType: "date", GroupName: pi},
+			// A unique property the portal's admin made for crmsync to
+			// upsert by (README); the standard objects have none, as a
+			// portal is delivered.
+			{Name: "crmsync_key", Label: "crmsync key", Type: typeString, FieldType: "text", GroupName: "crmsync", Unique: true},
 		})
 	projects.Required = []string{"project_name"}
 	projects.Searchable = []string{"project_name", "crmsync_key"}

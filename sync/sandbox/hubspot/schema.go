@@ -84,7 +84,6 @@ func newSchemaCreated(object, created, modified string, idBase int64, defaults [
 		{Name: "hs_object_id", Label: "Record ID", Type: typeNumber, FieldType: "number", GroupName: "systeminformation", ReadOnly: true, Unique: true, HubSpotDefined: true},
 		{Name: created, Label: "Create Date", Type: typeDateTime, FieldType: "date", GroupName: "systeminformation", HubSpotDefined: true},
 		{Name: modified, Label: "Last Modified Date", Type: typeDateTime, FieldType: "date", GroupName: "systeminformation", ReadOnly: true, HubSpotDefined: true},
-		{Name: "crmsync_key", Label: "crmsync key", Type: typeString, FieldType: "text", GroupName: "crmsync", Unique: true},
 	}
 	s := &Schema{Object: object, Props: append(common, props...), index: map[string]int{}, Defaults: defaults, Modified: modified, Created: created, idBase: idBase}
 	for i, p := range s.Props {
