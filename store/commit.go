@@ -57,11 +57,15 @@ type Commit struct {
 	JournalDone []int64     // journal rows whose batch is fully recorded
 	Reviews     []ReviewRow // items added (or refreshed while open)
 	ReviewDone  []int64     // decided items whose decision took effect
+	// ReviewOpen are decided items put back in review, their decision
+	// dropped (what it was about changed since); an item about the same
+	// subject in Reviews then refreshes them.
+	ReviewOpen []int64
 }
 
 // Empty reports whether c changes nothing.
 func (c Commit) Empty() bool {
-	return len(c.Links)+len(c.Unlinks)+len(c.Index)+len(c.Audit)+len(c.Errors)+len(c.Retry)+len(c.RetryDone)+len(c.JournalDone)+len(c.Reviews)+len(c.ReviewDone) == 0
+	return len(c.Links)+len(c.Unlinks)+len(c.Index)+len(c.Audit)+len(c.Errors)+len(c.Retry)+len(c.RetryDone)+len(c.JournalDone)+len(c.Reviews)+len(c.ReviewDone)+len(c.ReviewOpen) == 0
 }
 
 // Commit applies c in one transaction.
@@ -101,6 +105,11 @@ func (s *DB) Commit(ctx context.Context, c Commit) error {
 		// batch) to flip one column cost as much as writing it.
 		for _, id := range c.JournalDone {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM journal WHERE id = ?", id); err != nil {
+				return err
+			}
+		}
+		for _, id := range c.ReviewOpen {
+			if _, err := tx.ExecContext(ctx, "UPDATE review SET status = 'open', decision = '{}', decided_at = 0 WHERE id = ? AND sync_id = ? AND status = 'decided'", id, c.SyncID); err != nil {
 				return err
 			}
 		}

@@ -23,6 +23,8 @@ type Background struct {
 	failed  map[string]error
 	running map[string]bool
 	onEvent func(schedule.Event) // set by the UI; called off the UI goroutine
+	stop    context.CancelFunc   // set by Start; ends the scheduler
+	stopped chan struct{}        // closed when the scheduler's Run returns
 }
 
 // NewBackground builds the scheduler over a's syncs; call Start to run it.
@@ -35,14 +37,34 @@ func NewBackground(a *app.App, log *slog.Logger) *Background {
 	return b
 }
 
-// Start loads every sync and runs the scheduler until ctx ends.
+// Start loads every sync and runs the scheduler until ctx ends or Stop.
 func (b *Background) Start(ctx context.Context) error {
 	if err := b.Reload(ctx); err != nil {
 		return err
 	}
-	go func() { _ = b.sched.Run(ctx) }()
+	ctx, cancel := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	b.mu.Lock()
+	b.stop, b.stopped = cancel, stopped
+	b.mu.Unlock()
+	go func() { defer close(stopped); _ = b.sched.Run(ctx) }()
 	go b.watch(ctx)
 	return nil
+}
+
+// Stop ends the scheduler and waits for runs in flight to stop between
+// batches, keeping what they committed, as the CLI's scheduler does on
+// Ctrl+C. Quitting calls it before the data file is closed, so a run is
+// not left behind as a crash ("interrupted (crash or kill)").
+func (b *Background) Stop() {
+	b.mu.Lock()
+	stop, stopped := b.stop, b.stopped
+	b.mu.Unlock()
+	if stop == nil {
+		return
+	}
+	stop()
+	<-stopped
 }
 
 // Reload hands every stored sync's schedule to the scheduler (after a save,

@@ -105,8 +105,15 @@ func Launch(ctx context.Context, o LaunchOptions) error {
 }
 
 // Close stops background work started by the UI and any sandbox it started.
+// Runs in flight, scheduled or started in the window, stop between batches
+// (keeping what they committed) before it returns, so the caller may then
+// close the app's data file.
 func (u *UI) Close() {
 	u.cancel()
+	if b := u.deps.Background; b != nil {
+		b.Stop()
+	}
+	u.runs.Wait()
 	u.mu.Lock()
 	srv := u.sandbox
 	u.mu.Unlock()

@@ -53,7 +53,9 @@ func (u *UI) runWithProgress(what string, fn runFunc, after func(app.RunResult))
 			}
 		})
 	}
+	u.runs.Add(1)
 	bg(u, func(context.Context) (app.RunResult, error) {
+		defer u.runs.Done()
 		defer cancel()
 		return fn(ctx, progress)
 	}, func(res app.RunResult, err error) {

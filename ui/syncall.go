@@ -37,7 +37,9 @@ func (u *UI) syncAll() {
 			bar.SetValue(float64(done))
 		})
 	}
+	u.runs.Add(1)
 	bg(u, func(context.Context) ([]app.SyncOutcome, error) {
+		defer u.runs.Done()
 		defer cancel()
 		return u.a.RunAll(ctx, app.RunOptions{}, progress)
 	}, func(out []app.SyncOutcome, err error) {

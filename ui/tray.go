@@ -83,7 +83,9 @@ func (u *UI) syncAllInBackground() {
 	if u.a == nil {
 		return
 	}
+	u.runs.Add(1)
 	bg(u, func(ctx context.Context) ([]app.SyncOutcome, error) {
+		defer u.runs.Done()
 		return u.a.RunAll(ctx, app.RunOptions{}, func(done, total int, sync string) {
 			u.do(func() { u.setTrayStatus(fmt.Sprintf("crmsync: syncing %s (%d of %d)", sync, done+1, total)) })
 		})

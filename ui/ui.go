@@ -110,6 +110,9 @@ type UI struct {
 
 	// pending tracks background work so tests can wait for it.
 	pending sync.WaitGroup
+	// runs tracks syncs the window runs (not their results on screen), so
+	// quitting lets them stop between batches before the data file closes.
+	runs sync.WaitGroup
 }
 
 // New builds the main window without showing it.

@@ -332,7 +332,7 @@ func atOnce(cancel context.CancelFunc, f, g func()) {
 // decisions, a chunk per transaction.
 func (r *run) storeOnly(ctx context.Context) error {
 	p := r.plan
-	c := store.Commit{SyncID: p.SyncID, RunID: r.id, ReviewDone: p.reviewDone}
+	c := store.Commit{SyncID: p.SyncID, RunID: r.id, ReviewDone: p.reviewDone, ReviewOpen: p.reviewOpen}
 	for _, k := range p.retryDone {
 		c.RetryDone = append(c.RetryDone, store.RetryKey{Side: k.side, RecordID: k.source})
 	}

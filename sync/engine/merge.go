@@ -217,19 +217,7 @@ func (m merger) mergeRow(out *pairOut, r mapping.Row, a, b recView, base map[str
 		return
 	}
 	bv, hasBase := base[r.Key]
-	if hasBase {
-		// A side listing several references (a HubSpot activity's
-		// contacts) that still names the one agreed has not changed it.
-		if ca != bv && r.HoldsRef("a", a.fields, bv) {
-			ca = bv
-		}
-		if cb != bv && r.HoldsRef("b", b.fields, bv) {
-			cb = bv
-		}
-	}
-	if r.UnlessBlank || !hasBase {
-		ca, cb = blankDefaults(r, a, b, ca, cb)
-	}
+	ca, cb = seenValues(r, a, b, base, ca, cb)
 	if ca == cb {
 		if !hasBase || bv != ca {
 			out.agreed = append(out.agreed, BaseValue{r.Key, ca})
@@ -279,6 +267,27 @@ func (m merger) mergeRow(out *pairOut, r mapping.Row, a, b recView, base map[str
 	case mapping.TwoWay:
 		m.mergeTwoWay(out, r, a, b, ca, cb, bv, hasBase)
 	}
+}
+
+// seenValues is the values ca and cb a row's merge compares against its
+// base: a reference the agreed one still stands for, a default as the
+// blank it stands for.
+func seenValues(r mapping.Row, a, b recView, base map[string]string, ca, cb string) (string, string) {
+	bv, hasBase := base[r.Key]
+	if hasBase {
+		// A side listing several references (a HubSpot activity's
+		// contacts) that still names the one agreed has not changed it.
+		if ca != bv && r.HoldsRef("a", a.fields, bv) {
+			ca = bv
+		}
+		if cb != bv && r.HoldsRef("b", b.fields, bv) {
+			cb = bv
+		}
+	}
+	if r.UnlessBlank || !hasBase {
+		ca, cb = blankDefaults(r, a, b, ca, cb)
+	}
+	return ca, cb
 }
 
 // blankDefaults gives back the blank a row's default stands for on a side

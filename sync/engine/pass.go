@@ -154,6 +154,7 @@ func (p *planner) addPair(a, b recView, out pairOut, link *LinkOp) {
 	}
 	p.plan.Conflicts = append(p.plan.Conflicts, out.conflicts...)
 	p.plan.Review = append(p.plan.Review, out.reviews...)
+	p.settleConflicts(a, b, out)
 	p.plan.Counts.KeptBlank += out.kept
 	p.plan.Counts.OptOut += out.optOuts
 	p.addWaits(out.waits)

@@ -44,6 +44,7 @@ type Plan struct {
 	a, b       Side
 	doneSeq    map[string]int64 // side -> seq to mark done after a complete apply
 	reviewDone []int64
+	reviewOpen []int64 // decided items back in review (changedSince)
 	retryDone  []retryKey
 	lastRun    int64 // newest run of the sync when planned
 	applied    bool

@@ -60,6 +60,8 @@ type planner struct {
 	emptySide  map[string]bool   // sides with nothing indexed when the read began (store.PageOptions.Fresh)
 	warnMu     sync.Mutex        // both sides' readers warn
 	indexMu    sync.Mutex        // ... and index
+
+	openConfl map[string][]store.ReviewRow // A id -> its open conflict items (settleConflicts)
 }
 
 func sideOf(side, id string) string { return side + ":" + id }
@@ -118,6 +120,9 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 		return nil, err
 	}
 	if err := p.applyDecisions(ctx); err != nil {
+		return nil, err
+	}
+	if err := p.loadOpenConflicts(ctx); err != nil {
 		return nil, err
 	}
 	if err := p.relinkMerges(ctx, map[string]int64{"a": doneA[0], "b": doneB[0]}); err != nil {

@@ -3,9 +3,13 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/mapping"
 )
 
 // Decision is a person's answer to a review item, applied on the next plan.
@@ -97,6 +101,16 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 			done()
 			return nil
 		}
+		if it.Kind == "unmatched" {
+			matched, err := p.matchAppeared(ctx, it.Side, it.RecordID, fields, pr.Rec.Modified)
+			if err != nil {
+				return err
+			}
+			if matched {
+				done()
+				return nil
+			}
+		}
 		before := p.tally.creates[otherSide(it.Side)]
 		p.create(it.Side, it.RecordID, fields, firstKey(p.ix[it.Side].keyList(fields)), nil, it.ID)
 		if p.tally.creates[otherSide(it.Side)] == before {
@@ -104,6 +118,14 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 		}
 	case d.Action == "delete":
 		if !pr.Linked {
+			done()
+			return nil
+		}
+		if !pr.Rec.Deleted {
+			// Restored (a recycle bin) since it was held: the delete the
+			// person approved no longer happened.
+			p.warn("review item %d: %s on side %s is no longer deleted (restored?); %s on side %s was not deleted",
+				it.ID, it.RecordID, strings.ToUpper(it.Side), pr.OtherID, strings.ToUpper(otherSide(it.Side)))
 			done()
 			return nil
 		}
@@ -139,11 +161,15 @@ func (p *planner) overrideRow(it store.ReviewRow, d Decision, pr store.PairRow, 
 	if it.Side == "b" {
 		a, b = other, self
 	}
+	base := store.DecodeFields(pr.Base)
 	var value string
 	found := false
 	for _, r := range p.rows {
 		if r.Key != it.Field {
 			continue
+		}
+		if p.changedSince(it, d, r, a, b, base, done) {
+			return nil
 		}
 		found = true
 		var err error
@@ -166,11 +192,139 @@ func (p *planner) overrideRow(it store.ReviewRow, d Decision, pr store.PairRow, 
 		done()
 		return nil
 	}
-	out := p.m.mergePair(a, b, store.DecodeFields(pr.Base), map[string]string{it.Field: value}, it.ID)
+	out := p.m.mergePair(a, b, base, map[string]string{it.Field: value}, it.ID)
 	p.handled[a.id] = true
 	if out.toA == nil && out.toB == nil {
 		done()
 	}
 	p.addPair(a, b, out, nil)
 	return nil
+}
+
+// matchAppeared matches again a record a person decided to create while no
+// record on the other side matched it: one may have been given its key
+// since (entered by hand, or by another tool), and creating the record then
+// would duplicate it. When a record of the other side holds one of its
+// keys, the record is matched as the plan matches any other (a link, or
+// review when that is ambiguous) instead of created. It reports whether it
+// was.
+func (p *planner) matchAppeared(ctx context.Context, side, id string, fields map[string]string, modified int64) (bool, error) {
+	keys := p.ix[side].keyList(fields)
+	other := otherSide(side)
+	for i, k := range keys {
+		if k == "" {
+			continue
+		}
+		hs, err := p.e.st.KeyHits(ctx, p.syncID, i, []string{k})
+		if err != nil {
+			return false, err
+		}
+		if !slices.ContainsFunc(hs, func(h store.KeyHit) bool { return h.Side == other }) {
+			continue
+		}
+		if err := p.match(ctx, side, []unlinkedRec{{id: id, fields: fields, keys: keys, modified: modified}}); err != nil {
+			return false, err
+		}
+		p.claimed[sideOf(side, id)] = true // matched here, not again in its side's pass
+		return true, nil
+	}
+	return false, nil
+}
+
+// changedSince handles a decided conflict whose values are no longer the
+// ones the person saw (a CRM changed the field since): the decision is not
+// applied over a value nobody decided on. The pair is merged as usual; the
+// item goes back to review with the values as they are now, or, when the
+// merge settles the row by itself, is done. It reports whether it did so.
+func (p *planner) changedSince(it store.ReviewRow, d Decision, r mapping.Row, a, b recView, base map[string]string, done func()) bool {
+	if it.Kind != "conflict" {
+		return false
+	}
+	var det struct {
+		Values *Values `json:"values"`
+	}
+	if json.Unmarshal([]byte(it.Detail), &det) != nil || det.Values == nil {
+		return false
+	}
+	ca, errA := r.CanonA(a.fields)
+	cb, errB := r.CanonB(b.fields)
+	if errA != nil || errB != nil {
+		return false
+	}
+	ca, cb = seenValues(r, a, b, base, ca, cb)
+	was := det.Values
+	if ca == cb || (ca == was.A && cb == was.B) {
+		return false
+	}
+	out := p.m.mergePair(a, b, base, nil, 0)
+	p.handled[a.id] = true
+	what := fmt.Sprintf("review item %d (%s of A %s / B %s): decided %s when A held %q and B %q, but now A holds %q and B %q",
+		it.ID, it.Field, a.id, b.id, d.Action, was.A, was.B, ca, cb)
+	if slices.ContainsFunc(out.reviews, func(rv ReviewItem) bool { return rv.Kind == "conflict" && rv.Field == it.Field }) {
+		p.plan.reviewOpen = append(p.plan.reviewOpen, it.ID)
+		p.warn("%s; the decision is not applied and the conflict is back in review with the values as they are now", what)
+	} else {
+		done()
+		p.warn("%s; the decision is not applied, and the row is merged as usual", what)
+	}
+	p.addPair(a, b, out, nil)
+	return true
+}
+
+// loadOpenConflicts reads the sync's open conflict items, for
+// settleConflicts; there are few, and a plan without any skips the check.
+func (p *planner) loadOpenConflicts(ctx context.Context) error {
+	items, err := p.e.st.Reviews(ctx, p.syncID, "conflict", "open")
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if it.Side == "a" { // a merge's conflict; an undo's names a field of either side
+			if p.openConfl == nil {
+				p.openConfl = map[string][]store.ReviewRow{}
+			}
+			p.openConfl[it.RecordID] = append(p.openConfl[it.RecordID], it)
+		}
+	}
+	return nil
+}
+
+// settleConflicts closes the open conflict items about pair a/b whose row
+// the merge out compared and found no conflict in: both CRMs agree now (a
+// person settled it in one of them), so nobody has anything to decide.
+func (p *planner) settleConflicts(a, b recView, out pairOut) {
+	items := p.openConfl[a.id]
+	if len(items) == 0 {
+		return
+	}
+	var left []store.ReviewRow
+	for _, it := range items {
+		if !p.conflictGone(it, a, b, out) {
+			left = append(left, it)
+			continue
+		}
+		p.plan.reviewDone = append(p.plan.reviewDone, it.ID)
+	}
+	p.openConfl[a.id] = left
+}
+
+// conflictGone says whether the merge out of a/b compared item's row and
+// raised no conflict on it.
+func (p *planner) conflictGone(it store.ReviewRow, a, b recView, out pairOut) bool {
+	if it.OtherID != b.id {
+		return false
+	}
+	for _, r := range p.rows {
+		if r.Key != it.Field {
+			continue
+		}
+		if _, err := r.CanonA(a.fields); errors.Is(err, mapping.ErrNotRead) {
+			return false // not compared: the row waits
+		}
+		if _, err := r.CanonB(b.fields); errors.Is(err, mapping.ErrNotRead) {
+			return false
+		}
+		return !slices.ContainsFunc(out.reviews, func(rv ReviewItem) bool { return rv.Kind == "conflict" && rv.Field == it.Field })
+	}
+	return false
 }

@@ -149,6 +149,33 @@ func (s *Sim) Delete(object, id string) bool {
 	return true
 }
 
+// Undelete restores a record from the recycle bin, as a person does in
+// Salesforce's UI (or Apex's undelete): the same id, live again, its
+// SystemModstamp bumped. A unique value another live record took since
+// refuses it, as Salesforce does.
+func (s *Sim) Undelete(object, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.storeFor(object)
+	if err != nil {
+		return err
+	}
+	r := st.get(id)
+	if r == nil || !r.deleted {
+		return fmt.Errorf("salesforce sim: undelete %s %s: not in the recycle bin", object, id)
+	}
+	for idx, m := range st.unique {
+		if v := r.vals[idx]; v != "" && m[strings.ToLower(v)] != nil {
+			return fmt.Errorf("salesforce sim: undelete %s %s: DUPLICATE_VALUE: %s", object, id, v)
+		}
+	}
+	r.deleted = false
+	st.live++
+	st.index(r)
+	r.modified = max(s.nowMs(), r.modified+1)
+	return nil
+}
+
 // Merge merges the loser records into master, as a person does in
 // Salesforce's UI (the REST API has no merge call): each loser goes to the
 // recycle bin with MasterRecordId naming master, and master is modified.

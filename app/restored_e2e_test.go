@@ -1,0 +1,65 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
+)
+
+// TestRestoredRecordIsNotDeletedOnApproval: a linked Salesforce
+// Contact is deleted, and the sync (propagating deletes) holds the delete
+// for review. Before anyone decides, the Contact is restored from the
+// Recycle Bin: the same person, live again. Approving the item the queue
+// still shows must not delete the linked HubSpot contact of a Contact that
+// exists: the item says "deleted on side B", which is no longer true.
+func TestRestoredRecordIsNotDeletedOnApproval(t *testing.T) {
+	ctx := context.Background()
+	a, srv, links := syncedContacts(t, 23, true)
+	hsID, sfID := links[0].AID, links[0].BID
+	time.Sleep(1100 * time.Millisecond)
+	if !srv.Salesforce().Delete("Contact", sfID) {
+		t.Fatalf("could not delete Contact %s", sfID)
+	}
+	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Plan.Counts.HeldDelete != 1 {
+		t.Fatalf("run after the delete: %v %+v", err, res.Plan.Counts)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	if err := srv.Salesforce().Undelete("Contact", sfID); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	if err != nil {
+		t.Fatalf("run after the restore: %v", err)
+	}
+	t.Logf("run after the restore: %+v", res.Summary)
+	items, err := a.Reviews(ctx, "contacts", "delete", "open")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		if err := a.Decide(ctx, it.ID, engine.Decision{Action: "delete"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err = a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	if err != nil {
+		t.Fatalf("run after the approval: %v", err)
+	}
+	t.Logf("run after the approval of %d open delete item(s): %+v warnings %v", len(items), res.Summary, res.Plan.Warnings)
+	if h, ok := srv.HubSpot().Get("contacts", hsID); !ok || h.Archived {
+		t.Errorf("HubSpot contact %s was deleted although its linked Contact %s was restored and is live", hsID, sfID)
+	}
+	if c, ok := srv.Salesforce().Get("Contact", sfID); !ok || c.Deleted {
+		t.Errorf("the restored Contact %s is gone", sfID)
+	}
+	linked := false
+	for _, l := range syncLinks(t, a, "contacts") {
+		linked = linked || l.AID == hsID && l.BID == sfID
+	}
+	if !linked {
+		t.Errorf("the link %s <-> %s is gone", hsID, sfID)
+	}
+}
