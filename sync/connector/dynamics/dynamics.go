@@ -149,8 +149,12 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, fmt.Errorf("dynamics: new connector: the organization URL %q is not an http(s) URL such as https://contoso.crm.dynamics.com", base)
 	}
+	// Dataverse writes its next links with the host in lower case (.NET's
+	// System.Uri), so "https://Contoso.crm.dynamics.com" is kept as
+	// "https://contoso.crm.dynamics.com": a next link must match it.
+	u.Host = strings.ToLower(u.Host)
 	tc := transport.New(client, o.Options)
-	return &Connector{base: strings.TrimRight(base, "/"), http: tc, meta: &connector.Meta{Cache: o.meta}, schemas: map[string]*schema{}, custom: map[string]table{}}, nil
+	return &Connector{base: strings.TrimRight(u.String(), "/"), http: tc, meta: &connector.Meta{Cache: o.meta}, schemas: map[string]*schema{}, custom: map[string]table{}}, nil
 }
 
 // response is a fully read HTTP response, with Dataverse's error reading.

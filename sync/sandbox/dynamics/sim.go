@@ -168,8 +168,14 @@ func (s *Sim) Faults() *simkit.FaultInjector { return s.faults }
 // operations inside a $batch count under "BATCH METHOD /template" as well.
 func (s *Sim) Stats() map[string]int64 { return s.stats.Snapshot() }
 
-// baseURL is the organization URL as the client sees it (scheme, host and mount prefix).
-func (s *Sim) baseURL(r *http.Request) string { return simkit.MountURL(r, s.opts.PathPrefix) }
+// baseURL is the organization URL as Dataverse writes it in next links and
+// context URLs: built from .NET's System.Uri, whose scheme and host are
+// canonical lower case ("The Host property ... is lowercase", Uri class
+// remarks), whatever case the client's Host header had [inference].
+func (s *Sim) baseURL(r *http.Request) string {
+	u := simkit.MountURL(r, "")
+	return strings.ToLower(u) + s.opts.PathPrefix
+}
 
 // orgURL is the resource URL of scopes and WWW-Authenticate.
 func (s *Sim) orgURL(r *http.Request) string {
