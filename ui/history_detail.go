@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -219,6 +220,15 @@ func (u *UI) exportCSV(d app.RunDetail) {
 // saveCSV writes run d's CSV to w in the background and says where.
 func (u *UI) saveCSV(w fyne.URIWriteCloser, d app.RunDetail) {
 	u.bgErr(func(context.Context) error {
+		// The file holds customers' data: private like the data file,
+		// also when it replaces a world-readable one (the save dialog
+		// creates it 0666 less the umask and keeps an old file's mode).
+		if w.URI().Scheme() == "file" {
+			if err := os.Chmod(w.URI().Path(), 0o600); err != nil {
+				w.Close()
+				return err
+			}
+		}
 		bw := bufio.NewWriter(w)
 		err := writeRunCSV(bw, d)
 		if err == nil {

@@ -5,6 +5,7 @@
 package auth
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -152,12 +153,36 @@ func (e *VendorError) Error() string {
 // maxDescription caps vendor text we repeat: bodies may echo requests.
 const maxDescription = 300
 
+// secretForms are the ways vendor text may quote sec: as sent, form- or
+// path-encoded (a gateway echoing the request body), JSON-escaped (with
+// "/" as "\/", as PHP writes it). Too short a value yields none.
+func secretForms(sec string) []string {
+	if len(sec) < 4 {
+		return nil
+	}
+	forms := []string{sec, url.QueryEscape(sec), url.PathEscape(sec), strings.ReplaceAll(sec, "/", `\/`)}
+	if b, err := json.Marshal(sec); err == nil {
+		forms = append(forms, string(b[1:len(b)-1]))
+	}
+	return forms
+}
+
+// basicCredential is the HTTP Basic credential the token and revoke
+// endpoints get when ep.ClientBasic: it carries the client secret, base64
+// encoded, so vendor text echoing the request's headers must lose it too.
+func (ep Endpoint) basicCredential() string {
+	if !ep.ClientBasic || ep.ClientSecret == "" {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(ep.ClientID) + ":" + url.QueryEscape(ep.ClientSecret)))
+}
+
 // scrub removes every secret value from s and caps its length, so vendor
 // text that echoes a token or code can go into an error safely.
 func scrub(s string, secrets ...string) string {
 	for _, sec := range secrets {
-		if len(sec) >= 4 {
-			s = strings.ReplaceAll(s, sec, "[redacted]")
+		for _, form := range secretForms(sec) {
+			s = strings.ReplaceAll(s, form, "[redacted]")
 		}
 	}
 	s = strings.Join(strings.Fields(s), " ")

@@ -82,10 +82,7 @@ func scrubResponse(resp *http.Response, secrets ...string) *http.Response {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxScrubbedBody))
 	resp.Body.Close()
 	for _, sec := range secrets {
-		if len(sec) < 4 {
-			continue
-		}
-		for _, form := range []string{sec, url.QueryEscape(sec), url.PathEscape(sec)} {
+		for _, form := range secretForms(sec) {
 			body = bytes.ReplaceAll(body, []byte(form), []byte("[redacted]"))
 		}
 	}
@@ -220,7 +217,7 @@ func revoke(ctx context.Context, ep Endpoint, tok *oauth2.Token, client *http.Cl
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s: revoke: %w", vendor, redact(err, tok.RefreshToken, tok.AccessToken, ep.ClientSecret))
+		return fmt.Errorf("%s: revoke: %w", vendor, redact(err, tok.RefreshToken, tok.AccessToken, ep.ClientSecret, ep.basicCredential()))
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 16<<10))
@@ -234,7 +231,7 @@ func revoke(ctx context.Context, ep Endpoint, tok *oauth2.Token, client *http.Cl
 		Message     string `json:"message"`
 	}
 	if json.Unmarshal(body, &oe) == nil {
-		ve.Code = scrub(oe.Error, tok.RefreshToken, tok.AccessToken, ep.ClientSecret)
+		ve.Code = scrub(oe.Error, tok.RefreshToken, tok.AccessToken, ep.ClientSecret, ep.basicCredential())
 		ve.Description = oe.Description
 		if ve.Description == "" {
 			ve.Description = oe.Message
@@ -242,6 +239,6 @@ func revoke(ctx context.Context, ep Endpoint, tok *oauth2.Token, client *http.Cl
 	} else if !looksLikeHTML(body) {
 		ve.Description = string(body)
 	}
-	ve.Description = scrub(ve.Description, tok.RefreshToken, tok.AccessToken, ep.ClientSecret)
+	ve.Description = scrub(ve.Description, tok.RefreshToken, tok.AccessToken, ep.ClientSecret, ep.basicCredential())
 	return fmt.Errorf("%s: revoke: %w", vendor, ve)
 }

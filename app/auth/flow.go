@@ -252,9 +252,9 @@ func (c *callback) handle(r *http.Request) (*oauth2.Token, Endpoint, error) {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) {
 			return nil, c.ep, fmt.Errorf("%s: token exchange: %w", c.vendor,
-				vendorErrorFrom(c.vendor, re, code, c.verifier, conf.ClientSecret))
+				vendorErrorFrom(c.vendor, re, code, c.verifier, conf.ClientSecret, c.ep.basicCredential()))
 		}
-		return nil, c.ep, fmt.Errorf("%s: token exchange: %w", c.vendor, redact(err, code, c.verifier, conf.ClientSecret))
+		return nil, c.ep, fmt.Errorf("%s: token exchange: %w", c.vendor, redact(err, code, c.verifier, conf.ClientSecret, c.ep.basicCredential()))
 	}
 	return tok, ep, nil
 }

@@ -247,17 +247,17 @@ func (ts *TokenSource) refreshLocked() (*oauth2.Token, error) {
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) {
-			ve := vendorErrorFrom(vendor, re, old.RefreshToken, old.AccessToken, ts.ep.ClientSecret)
+			ve := vendorErrorFrom(vendor, re, old.RefreshToken, old.AccessToken, ts.ep.ClientSecret, ts.ep.basicCredential())
 			if isGrantRejected(ve) {
 				if ts.rotatedElsewhere(old.RefreshToken) {
 					return ts.refreshOrAdopt()
 				}
 				return nil, fmt.Errorf("%s: connection %q: %w: %w", vendor, connectionOf(ts.key), ErrReconnectNeeded, ve)
 			}
-			return nil, fmt.Errorf("%s: connection %q: refresh sign-in: %w", vendor, ts.key, ve)
+			return nil, fmt.Errorf("%s: connection %q: refresh sign-in: %w", vendor, connectionOf(ts.key), ve)
 		}
-		return nil, fmt.Errorf("%s: connection %q: refresh sign-in: %w", vendor, ts.key,
-			redact(err, old.RefreshToken, old.AccessToken, ts.ep.ClientSecret))
+		return nil, fmt.Errorf("%s: connection %q: refresh sign-in: %w", vendor, connectionOf(ts.key),
+			redact(err, old.RefreshToken, old.AccessToken, ts.ep.ClientSecret, ts.ep.basicCredential()))
 	}
 	fresh = mergeExtras(old, fresh)
 	rotated := fresh.RefreshToken != old.RefreshToken
