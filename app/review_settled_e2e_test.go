@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // TestConflictSettledInTheCRMClosesItself: a conflict waits in review
@@ -18,24 +20,7 @@ import (
 // there (and keep the sync flagged) for a decision nobody needs to make.
 func TestConflictSettledInTheCRMClosesItself(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 31, 12)
-	def := app.DemoSync("contacts", "hs", "sf")
-	def.Conflict = engine.ConflictReview
-	saveSyncs(t, a, def)
-	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res)
-	}
-	l := syncLinks(t, a, "contacts")[0]
-	time.Sleep(5 * time.Millisecond) // past the read cursor's millisecond
-	if _, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"firstname": "Augusta"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.Salesforce().Update("Contact", l.BID, map[string]string{"FirstName": "Ada"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
+	a, srv, l := firstNameConflict(t)
 	if n := openAbout(t, a, "conflict", l.AID, "firstname>FirstName"); n != 1 {
 		t.Fatalf("%d open conflicts about HubSpot %s's first name, want 1", n, l.AID)
 	}
@@ -78,24 +63,7 @@ func openAbout(t *testing.T, a *app.App, kind, id, field string) int {
 // conflict is back in review with the values as they are now.
 func TestDecisionOnChangedConflictIsNotAppliedBlindly(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 31, 12)
-	def := app.DemoSync("contacts", "hs", "sf")
-	def.Conflict = engine.ConflictReview
-	saveSyncs(t, a, def)
-	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res)
-	}
-	l := syncLinks(t, a, "contacts")[0]
-	time.Sleep(5 * time.Millisecond) // past the read cursor's millisecond
-	if _, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"firstname": "Augusta"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.Salesforce().Update("Contact", l.BID, map[string]string{"FirstName": "Ada"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
+	a, srv, l := firstNameConflict(t)
 	item := openItem(t, a, "conflict", l.AID, "firstname>FirstName")
 	if err := a.Decide(ctx, item.ID, engine.Decision{Action: "take-a"}); err != nil {
 		t.Fatal(err)
@@ -135,4 +103,31 @@ func openItem(t *testing.T, a *app.App, kind, id, field string) app.ReviewView {
 	}
 	t.Fatalf("no open %s item about %s %s in %+v", kind, id, field, open)
 	return app.ReviewView{}
+}
+
+// firstNameConflict syncs the demo contacts with conflicts sent to review,
+// then changes one linked contact's first name in both CRMs ("Augusta" in
+// HubSpot, "Ada" in Salesforce) and runs again, which holds the conflict.
+func firstNameConflict(t *testing.T) (*app.App, *sandbox.Server, store.LinkRow) {
+	t.Helper()
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 31, 12)
+	def := app.DemoSync("contacts", "hs", "sf")
+	def.Conflict = engine.ConflictReview
+	saveSyncs(t, a, def)
+	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+		t.Fatalf("first run: %v %+v", err, res)
+	}
+	l := syncLinks(t, a, "contacts")[0]
+	time.Sleep(5 * time.Millisecond) // past the read cursor's millisecond
+	if _, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"firstname": "Augusta"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Salesforce().Update("Contact", l.BID, map[string]string{"FirstName": "Ada"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
+		t.Fatal(err)
+	}
+	return a, srv, l
 }

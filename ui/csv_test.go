@@ -49,19 +49,7 @@ func TestRunCSVDefusesFormulas(t *testing.T) {
 // a run to the file chosen (in the background) and says where it saved.
 func TestSaveCSVWritesTheRun(t *testing.T) {
 	l := newLive(t)
-	ctx := context.Background()
-	connectHubSpotAndSalesforce(t, l)
-	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
-		t.Fatal(err)
-	}
-	res, err := l.a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := l.a.RunDetail(ctx, res.Summary.RunID)
-	if err != nil || len(d.Audit) == 0 {
-		t.Fatalf("run detail: %v, %d audit rows", err, len(d.Audit))
-	}
+	d := demoRunDetail(t, l)
 	path := filepath.Join(t.TempDir(), csvName(d))
 	w, err := storage.Writer(storage.NewFileURI(path))
 	if err != nil {
@@ -81,4 +69,24 @@ func TestSaveCSVWritesTheRun(t *testing.T) {
 	if want := 1 + len(d.Audit) + len(d.Errors); len(rows) != want {
 		t.Fatalf("the file has %d rows; want %d (a header, %d audit rows, %d errors)", len(rows), want, len(d.Audit), len(d.Errors))
 	}
+}
+
+// demoRunDetail runs the demo contacts sync on l's sandbox and returns the
+// run's detail, which has audit rows.
+func demoRunDetail(t *testing.T, l *live) app.RunDetail {
+	t.Helper()
+	ctx := context.Background()
+	connectHubSpotAndSalesforce(t, l)
+	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := l.a.RunDetail(ctx, res.Summary.RunID)
+	if err != nil || len(d.Audit) == 0 {
+		t.Fatalf("run detail: %v, %d audit rows", err, len(d.Audit))
+	}
+	return d
 }

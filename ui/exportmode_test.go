@@ -1,13 +1,11 @@
 package ui
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"fyne.io/fyne/v2/storage"
-	"github.com/crmsync/crmsync/app"
 )
 
 // TestCSVExportIsPrivate: the run's CSV holds the customers' data
@@ -16,19 +14,7 @@ import (
 // an existing world-readable file.
 func TestCSVExportIsPrivate(t *testing.T) {
 	l := newLive(t)
-	ctx := context.Background()
-	connectHubSpotAndSalesforce(t, l)
-	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
-		t.Fatal(err)
-	}
-	res, err := l.a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := l.a.RunDetail(ctx, res.Summary.RunID)
-	if err != nil || len(d.Audit) == 0 {
-		t.Fatalf("run detail: %v, %d audit rows", err, len(d.Audit))
-	}
+	d := demoRunDetail(t, l)
 	dir := t.TempDir()
 	existing := filepath.Join(dir, "existing.csv")
 	if err := os.WriteFile(existing, []byte("old export\n"), 0o644); err != nil {
