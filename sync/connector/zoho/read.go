@@ -170,7 +170,11 @@ func (c *Connector) listByModified(ctx context.Context, object string, sc *schem
 	if token != "" {
 		q.Set("page_token", token)
 	}
-	return c.list(ctx, "/"+object+"?"+q.Encode(), header)
+	body, err := c.list(ctx, "/"+object+"?"+q.Encode(), header)
+	if err != nil {
+		c.forgetIfStale(ctx, sc, err)
+	}
+	return body, err
 }
 
 // nextToken is the token of the page after b, "" after the last.

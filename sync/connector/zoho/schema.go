@@ -82,7 +82,7 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 	if err := checkObject(object); err != nil {
 		return nil, err
 	}
-	key := "zoho/v8/" + object + "/fields"
+	key := fieldsKey(object)
 	if !connector.FreshSchema(ctx) {
 		c.mu.Lock()
 		sc := c.schemas[object]

@@ -55,6 +55,11 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 			return nil, err
 		}
 	}
+	for _, r := range results {
+		if r.Err != nil {
+			c.forgetIfStale(ctx, sc, r.Err)
+		}
+	}
 	return results, nil
 }
 

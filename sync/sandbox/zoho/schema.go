@@ -372,10 +372,12 @@ func (s *Sim) handleFields(w http.ResponseWriter, r *http.Request) {
 			"supported_values": []string{"all", "used", "unused"}}))
 		return
 	}
+	s.mu.RLock() // DeleteField edits the list
 	out := make([]any, len(m.fields))
 	for i, fd := range m.fields {
 		out[i] = s.renderField(fd, i+1)
 	}
+	s.mu.RUnlock()
 	writeJSON(w, http.StatusOK, map[string]any{"fields": out})
 }
 

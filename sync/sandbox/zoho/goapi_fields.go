@@ -1,0 +1,34 @@
+package zoho
+
+import (
+	"fmt"
+	"slices"
+)
+
+// DeleteField deletes a custom field of module, as an admin does in Setup >
+// Modules and Fields (only custom fields can be deleted): the fields
+// metadata stops listing it, its values leave every record, and a read's
+// fields parameter or a write naming it is refused with INVALID_DATA
+// naming the field, as for any unknown API name.
+func (s *Sim) DeleteField(module, apiName string) error {
+	m, err := s.mod(module)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fd := m.field(apiName)
+	switch {
+	case fd == nil:
+		return fmt.Errorf("zoho sim: %s has no field %q", module, apiName)
+	case !fd.custom:
+		return fmt.Errorf("zoho sim: %s.%s is a system field and cannot be deleted", module, apiName)
+	}
+	m.fields = slices.DeleteFunc(slices.Clone(m.fields), func(f *fieldDef) bool { return f == fd })
+	delete(m.byName, apiName)
+	for _, r := range m.st.recs {
+		delete(r.values, apiName)
+	}
+	m.st.invalidate()
+	return nil
+}
