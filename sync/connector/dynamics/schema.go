@@ -128,10 +128,11 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 	if err != nil {
 		return nil, err
 	}
-	// "definition3": definitions cached before AttributeTypeName and
-	// IsSecured were read would hide the multi-select columns and read a
-	// secured column's null as a blank.
-	key := "dynamics/v9.2/" + t.logical + "/definition3"
+	// "definition4": definitions cached before AttributeTypeName,
+	// IsSecured and a money column's Precision were read would hide the
+	// multi-select columns, read a secured column's null as a blank and
+	// compare a rounded amount as an edit.
+	key := "dynamics/v9.2/" + t.logical + "/definition4"
 	if !connector.FreshSchema(ctx) {
 		c.mu.Lock()
 		sc := c.schemas[object]
