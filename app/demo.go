@@ -251,7 +251,11 @@ type dealFields struct {
 	// stagesBack maps the other CRM's stages back, where stages is not one
 	// to one; extra rows follow the shared ones.
 	stagesBack map[string]string
-	extra      []mapping.Field
+	// amountDefault is what the other CRM holds for a deal without an
+	// amount ("" for a blank), written for a HubSpot deal without one so
+	// that it never comes back to HubSpot as a change.
+	amountDefault string
+	extra         []mapping.Field
 }
 
 // ownerRow is rows with the owner's row first, when the deals have one.
@@ -276,7 +280,7 @@ func hubspotDealsSync(name, hubspotConn, otherConn, companies string, f dealFiel
 		engine.MatchRule{A: "dealname", B: f.name, Normalize: "lower"},
 		append([]mapping.Field{
 			{A: "dealname", B: f.name, Rule: mapping.UnlessBlank},
-			{A: "amount", B: f.amount, Transform: "number"},
+			{A: "amount", B: f.amount, Transform: "number", Default: f.amountDefault},
 			stage,
 			{A: "closedate", B: f.close, Transform: "date:UTC", Rule: mapping.UnlessBlank},
 			demoRef("associations.company", f.company, companies),

@@ -79,6 +79,7 @@ var (
 
 // DemoPipedriveDealsSync is the ready-made two-way deals sync between
 // HubSpot and Pipedrive, matched by name: the amount is the deal's value,
+// in its currency,
 // the stage goes through a value map both ways (pipedriveStages and back),
 // a HubSpot deal closed won or lost sets the Pipedrive deal's status (one
 // way: Pipedrive's won deal keeps its stage), the close date is a date in
@@ -87,8 +88,14 @@ var (
 func DemoPipedriveDealsSync(name, hubspotConn, pipedriveConn, companies string) engine.Definition {
 	return hubspotDealsSync(name, hubspotConn, pipedriveConn, companies,
 		dealFields{object: "deals", name: "title", amount: "value", stage: "stage_id", close: "expected_close_date", company: "org_id", owner: "owner_id",
-			stages: pipedriveStages, stagesBack: pipedriveStagesBack,
-			extra: []mapping.Field{{A: "dealstage", B: "status", Direction: mapping.AtoB, Transform: "map", ValueMap: pipedriveStatus, Rule: mapping.UnlessBlank}}})
+			stages: pipedriveStages, stagesBack: pipedriveStagesBack, amountDefault: "0", // every Pipedrive deal has a value
+			extra: []mapping.Field{{A: "dealstage", B: "status", Direction: mapping.AtoB, Transform: "map", ValueMap: pipedriveStatus, Rule: mapping.UnlessBlank},
+				// The amount's currency goes with it, so 5,000 EUR is never
+				// written as 5,000 in the other CRM's default currency. A
+				// blank HubSpot currency is the company currency, USD in
+				// both sandboxes: written so on a deal the sync creates,
+				// Pipedrive's own default never comes back as a change.
+				{A: "deal_currency_code", B: "currency", Rule: mapping.UnlessBlank, Default: "USD"}}})
 }
 
 // hubspotTaskDone says which HubSpot task statuses mean a Pipedrive

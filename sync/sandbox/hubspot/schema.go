@@ -174,6 +174,13 @@ func schemas() map[string]*Schema {
 			{Name: "dealstage", Label: "Deal Stage", Type: typeEnum, FieldType: "radio", GroupName: di, Options: stages, HubSpotDefined: true},
 			{Name: "pipeline", Label: "Pipeline", Type: typeEnum, FieldType: "select", GroupName: di, Options: opts("Sales Pipeline", "default"), HubSpotDefined: true},
 			{Name: "closedate", Label: "Close Date", Type: typeDateTime, FieldType: "date", GroupName: di, HubSpotDefined: true},
+			// The deal's currency: only the portal's currencies are valid
+			// (developer changelog, "Enforcing Deal Currency Code
+			// Validation", 2023-07-31: 400 INVALID_OPTION). The sandbox
+			// portal's company currency is USD, with EUR and GBP added; a
+			// deal without one is in the company currency.
+			{Name: "deal_currency_code", Label: "Currency", Type: typeEnum, FieldType: "select", GroupName: di, HubSpotDefined: true,
+				Options: opts("US Dollar", "USD", "Euro", "EUR", "British Pound", "GBP")},
 			{Name: "dealtype", Label: "Deal Type", Type: typeEnum, FieldType: "radio", GroupName: di, HubSpotDefined: true,
 				Options: opts("New Business", "newbusiness", "Existing Business", "existingbusiness")},
 			{Name: "description", Label: "Deal Description", Type: typeString, FieldType: "textarea", GroupName: di, HubSpotDefined: true},
