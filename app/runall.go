@@ -58,10 +58,11 @@ func (o SyncOutcome) Line() string {
 // RunOrder orders syncs so that each runs after the syncs whose links its
 // link:SYNC rows translate through (companies before the contacts and
 // deals that name them, contacts before their activities) and its
-// linked:SYNC filters ask about (contacts before leads), by name
-// otherwise, so one run of all of them writes references the same run
-// linked. A sync in a cycle, or naming a sync not in defs, keeps its place
-// by name.
+// linked:SYNC filters ask about (contacts before leads), and a one-way
+// sync after the syncs that write the records it reads, by name otherwise,
+// so one run of all of them writes references the same run linked and
+// carries an edit down a one-way chain. A sync in a cycle, or naming a
+// sync not in defs, keeps its place by name.
 func RunOrder(defs []engine.Definition) []string {
 	byName := make(map[string]engine.Definition, len(defs))
 	names := make([]string, 0, len(defs))
@@ -80,6 +81,10 @@ func RunOrder(defs []engine.Definition) []string {
 		state[n] = 1
 		deps := append(mapping.LinkedSyncs(byName[n].Fields), engine.FilterSyncs(byName[n])...)
 		slices.Sort(deps)
+		// Then the syncs that write what a one-way sync reads, so one
+		// round carries an edit down the chain (Salesforce → HubSpot →
+		// Mailchimp).
+		deps = append(deps, feeders(byName[n], defs)...)
 		for _, dep := range deps {
 			if _, ok := byName[dep]; ok && dep != n {
 				place(dep)
@@ -135,4 +140,32 @@ func (a *App) RunAll(ctx context.Context, opts RunOptions, progress func(done, t
 		}
 	}
 	return out, nil
+}
+
+// feeders lists, by name, the syncs of defs that write the side a one-way
+// sync d reads (its connection and object): every two-way sync on it, and
+// every one-way sync into it. A two-way d has none.
+func feeders(d engine.Definition, defs []engine.Definition) []string {
+	var src engine.SideDef
+	switch d.Direction {
+	case mapping.AtoB:
+		src = d.A
+	case mapping.BtoA:
+		src = d.B
+	default:
+		return nil
+	}
+	var out []string
+	for _, o := range defs {
+		if o.Name == d.Name {
+			continue
+		}
+		writes := (o.Direction == mapping.TwoWay && (o.A == src || o.B == src)) ||
+			(o.Direction == mapping.AtoB && o.B == src) || (o.Direction == mapping.BtoA && o.A == src)
+		if writes {
+			out = append(out, o.Name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -103,7 +103,19 @@ func (a *App) ValidateSync(ctx context.Context, def engine.Definition) ([]mappin
 	if err != nil {
 		return nil, err
 	}
-	return append(probs, lp...), nil
+	probs = append(probs, lp...)
+	others, err := a.db.Syncs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defs := make([]engine.Definition, 0, len(others))
+	for _, row := range others {
+		var d engine.Definition
+		if json.Unmarshal([]byte(row.Definition), &d) == nil {
+			defs = append(defs, d)
+		}
+	}
+	return append(probs, engine.FightProblems(def, defs)...), nil
 }
 
 // SaveSync validates a definition fully and stores it; an invalid
