@@ -455,5 +455,23 @@ func runError(side, id string, err error) store.RunErrorRow {
 	if errors.As(err, &ce) && ce.Message != "" {
 		e.Code, e.Message = ce.Code, ce.Message
 	}
+	e.Message = clipMessage(e.Message)
 	return e
+}
+
+// maxMessage is the longest error message a run keeps, in characters. A
+// vendor's message can echo the value it refused (Salesforce's
+// STRING_TOO_LONG: "Body: data value too large: <the whole note> (max
+// length=32000)"); its start and end say what failed.
+const maxMessage = 1000
+
+// clipMessage keeps a message's start and end when it is longer than
+// maxMessage, and says how much it left out.
+func clipMessage(s string) string {
+	r := []rune(s)
+	if len(r) <= maxMessage {
+		return s
+	}
+	head, tail := r[:maxMessage*3/4], r[len(r)-maxMessage/4:]
+	return fmt.Sprintf("%s … [%d characters left out] … %s", string(head), len(r)-len(head)-len(tail), string(tail))
 }

@@ -55,6 +55,9 @@ func htmlToText(s string) string {
 				}
 			case tag == "br":
 				b.WriteByte('\n')
+			case (tag == "td" || tag == "th") && tt != xhtml.EndTagToken && !lineStart(&b):
+				// Cells of a row stand apart: "Plan Seats", not "PlanSeats".
+				b.WriteByte(' ')
 			case blockTags[tag] && !lineStart(&b):
 				// A block begins and ends a line; an empty paragraph
 				// (<p><br></p>) is the blank line its <br> makes.
