@@ -86,7 +86,8 @@ var kinds = map[string]kind{
 			labels,
 		)},
 	// An activity (a call, meeting, task…) names its person as its primary
-	// participant: v2 refuses person_id in a body. Its type's options are
+	// participant: v2 refuses person_id in a body. person_id reads all its
+	// participants, the primary first (participantIDs). Its type's options are
 	// the company's activity types (GET /api/v1/activityTypes, which v2
 	// keeps). Pipedrive gives an activity without a subject its type's name.
 	"activities": {singular: "activity", fields: "/api/v2/activityFields",
@@ -98,7 +99,7 @@ var kinds = map[string]kind{
 			connector.Field{Name: "duration", Label: "Duration (HH:MM)", Type: connector.TypeString},
 			connector.Field{Name: "done", Label: "Done", Type: connector.TypeBool},
 			connector.Field{Name: "note", Label: "Note", Type: connector.TypeText},
-			connector.Field{Name: "person_id", Label: "Person (primary participant)", Type: connector.TypeID},
+			connector.Field{Name: "person_id", Label: "Persons (primary participant first)", Type: connector.TypeID},
 			connector.Field{Name: "org_id", Label: "Organization", Type: connector.TypeID},
 			connector.Field{Name: "deal_id", Label: "Deal", Type: connector.TypeID},
 		)},

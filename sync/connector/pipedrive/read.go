@@ -62,6 +62,26 @@ type item struct {
 // is_deleted, v1's active_flag false.
 func (it item) deleted() bool { return it.IsDeleted || (it.ActiveFlag != nil && !*it.ActiveFlag) }
 
+// participantIDs is an activity's persons as a link:SYNC row reads a
+// list (mapping/multiref.go): the primary participant first, then the
+// others in Pipedrive's order, joined by commas. An activity whose
+// primary person is not synced still refers to its synced one, and a
+// primary participant changed to another while the one agreed stays on
+// the activity is no change to carry back, which would take the agreed
+// person off the other side's activity.
+func participantIDs(primary string, ps []participant) string {
+	ids := []string{}
+	if primary != "" {
+		ids = append(ids, primary)
+	}
+	for _, p := range ps {
+		if id := p.PersonID.String(); id != "" && id != primary && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return strings.Join(ids, ",")
+}
+
 // contactItem is one of a person's emails or phones.
 type contactItem struct {
 	Value   string `json:"value"`
@@ -330,7 +350,7 @@ func toRecord(object string, sc *schema, it item) (connector.Record, error) {
 		f["subject"], f["type"], f["note"] = str(it.Subject), str(it.Type), str(it.Note)
 		f["due_date"], f["due_time"], f["duration"] = str(it.DueDate), hhmm(str(it.DueTime)), hhmm(str(it.Duration))
 		f["done"] = strconv.FormatBool(it.Done != nil && *it.Done)
-		f["person_id"], f["org_id"], f["deal_id"] = num(it.PersonID), num(it.OrgID), num(it.DealID)
+		f["person_id"], f["org_id"], f["deal_id"] = participantIDs(num(it.PersonID), it.Participants), num(it.OrgID), num(it.DealID)
 	case "notes":
 		delete(f, "owner_id")
 		f["content"], f["person_id"], f["org_id"], f["deal_id"] = str(it.Content), num(it.PersonID), num(it.OrgID), num(it.DealID)

@@ -283,19 +283,33 @@ func participantsOf(current *item) []participant {
 
 // withPrimaryParticipant makes person v the activity's primary
 // participant and keeps the others as they are: a sync maps one person,
-// and must not drop the others an activity has in Pipedrive. A blank v
-// leaves no primary, and no one else is removed.
+// and must not drop the others an activity has in Pipedrive. The new
+// person replaces the old primary only where the activity had just that
+// one (a move); with several, the old primary stays beside them, since
+// the person the sync agreed on may be one of the others (participantIDs)
+// and nobody took the primary off. A blank v leaves no primary, and no
+// one else is removed. v may list persons as they are read, the primary
+// first: the others join the activity's participants (an undo puts back
+// what it read).
 func withPrimaryParticipant(ps []participant, v string) ([]map[string]any, error) {
-	v = strings.TrimSpace(v)
-	if _, err := strconv.ParseInt(v, 10, 64); v != "" && err != nil {
-		return nil, fmt.Errorf("%q is not a Pipedrive id", v)
+	var ids []string
+	for id := range strings.SplitSeq(v, ",") {
+		if id = strings.TrimSpace(id); id == "" {
+			continue
+		}
+		if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+			return nil, fmt.Errorf("%q is not a Pipedrive id", id)
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
 	}
 	out := []map[string]any{}
-	if v != "" {
-		out = append(out, map[string]any{"person_id": json.Number(v), "primary": true})
+	for i, id := range ids {
+		out = append(out, map[string]any{"person_id": json.Number(id), "primary": i == 0})
 	}
 	for _, p := range ps {
-		if !p.Primary && p.PersonID.String() != v {
+		if (!p.Primary || len(ps) > 1) && !slices.Contains(ids, p.PersonID.String()) {
 			out = append(out, map[string]any{"person_id": p.PersonID, "primary": false})
 		}
 	}
