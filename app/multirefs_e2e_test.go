@@ -21,14 +21,22 @@ func meetingsAfterContacts(t *testing.T, seed int64) (*app.App, *sandbox.Server,
 	if res, err := a.Run(context.Background(), "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
 		t.Fatalf("contacts run: %v %+v", err, res.Summary)
 	}
+	partner, ids := partnersOf(t, a, "contacts")
+	return a, srv, partner, ids
+}
+
+// partnersOf returns the links of sync, A id -> B id, and its linked A
+// ids in numeric order.
+func partnersOf(t *testing.T, a *app.App, sync string) (map[string]string, []string) {
+	t.Helper()
 	partner := map[string]string{}
 	var ids []string
-	for _, l := range syncLinks(t, a, "contacts") {
+	for _, l := range syncLinks(t, a, sync) {
 		partner[l.AID] = l.BID
 		ids = append(ids, l.AID)
 	}
 	slices.SortFunc(ids, func(x, y string) int { n, _ := strconv.Atoi(x); m, _ := strconv.Atoi(y); return n - m })
-	return a, srv, partner, ids
+	return partner, ids
 }
 
 // teamMeeting creates a HubSpot meeting associated with each of contacts.

@@ -31,13 +31,7 @@ func pipedriveMeetingsAfterPeople(t *testing.T, people func(*engine.Definition))
 	if res, err := a.Run(ctx, "people", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
 		t.Fatalf("people run: %v %+v", err, res.Summary)
 	}
-	partner := map[string]string{}
-	var ids []string
-	for _, l := range syncLinks(t, a, "people") {
-		partner[l.AID] = l.BID
-		ids = append(ids, l.AID)
-	}
-	slices.SortFunc(ids, func(x, y string) int { n, _ := strconv.Atoi(x); m, _ := strconv.Atoi(y); return n - m })
+	partner, ids := partnersOf(t, a, "people")
 	return a, srv, partner, ids
 }
 
