@@ -60,6 +60,7 @@ func TestQuitMidBackgroundRunStopsCleanly(t *testing.T) {
 
 	// Quit, in Launch's order.
 	l.u.Close()
+	l.wait() // the run's outcome reaches the window before the next test uses Fyne
 	l.a.Close()
 
 	l.srv.Salesforce().Faults().Set(simkit.Faults{})
@@ -127,6 +128,7 @@ func TestQuitMidWindowRunStopsCleanly(t *testing.T) {
 	l.u.closeWindow()
 	l.u.uiMu.Unlock()
 	l.u.Close()
+	l.wait() // the run's outcome reaches the window before the next test uses Fyne
 	l.a.Close()
 
 	l.srv.Salesforce().Faults().Set(simkit.Faults{})
