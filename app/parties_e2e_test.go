@@ -169,13 +169,7 @@ func TestDataverseTeamMeetingRegardingMoved(t *testing.T) {
 	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
 		t.Fatalf("contacts run: %v %+v", err, res.Summary)
 	}
-	partner := map[string]string{}
-	var ids []string
-	for _, l := range syncLinks(t, a, "contacts") {
-		partner[l.AID] = l.BID
-		ids = append(ids, l.AID)
-	}
-	slices.SortFunc(ids, func(x, y string) int { n, _ := strconv.Atoi(x); m, _ := strconv.Atoi(y); return n - m })
+	partner, ids := partnersOf(t, a, "contacts")
 	if len(ids) < 3 {
 		t.Fatalf("%d linked contacts", len(ids))
 	}

@@ -26,16 +26,7 @@ func TestDeletedFieldDropsCachedSchema(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			client, domain := e.oauthClient(t)
-			connect := func() *Connector {
-				o := testOptions()
-				o.meta = meta
-				c, err := newConnector(client, domain, o)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return c
-			}
+			connect := e.cachedConnector(t, meta)
 			ctx := context.Background()
 			if sc, err := connect().Schema(ctx, "Contacts"); err != nil {
 				t.Fatal(err)

@@ -164,3 +164,19 @@ func TestListDeleted(t *testing.T) {
 		t.Fatalf("deleted since %s: %+v, want only %s (not %s, deleted before; not %s, live)", since, got, late, early, kept)
 	}
 }
+
+// cachedConnector returns a function making a new connector to the sandbox
+// over meta, as each run does: its schema comes from the cache.
+func (e *env) cachedConnector(t *testing.T, meta connector.MetaCache) func() *Connector {
+	t.Helper()
+	client, domain := e.oauthClient(t)
+	return func() *Connector {
+		o := testOptions()
+		o.meta = meta
+		c, err := newConnector(client, domain, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+}

@@ -35,16 +35,7 @@ func TestOwnerFieldListsActiveUsers(t *testing.T) {
 		t.Fatal("deactivate a user")
 	}
 	_, meta := storetest.MetaCache(t, "zh", "zoho")
-	client, domain := e.oauthClient(t)
-	connect := func() *Connector {
-		o := testOptions()
-		o.meta = meta
-		c, err := newConnector(client, domain, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
+	connect := e.cachedConnector(t, meta)
 	ctx := t.Context()
 	c := connect()
 	sc, err := c.Schema(ctx, "Contacts")
