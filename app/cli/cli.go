@@ -11,8 +11,10 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"os/signal"
 	"runtime"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -205,11 +207,36 @@ func displayAvailable() error {
 // withApp opens the data folder for one command and closes it after.
 func (r *root) withApp(fn func(cmd *cobra.Command, args []string, a *app.App) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
-		a, err := r.open(cmd.Context())
+		ctx, stop := r.interruptible(cmd)
+		defer stop()
+		cmd.SetContext(ctx)
+		a, err := r.open(ctx)
 		if err != nil {
 			return err
 		}
 		defer a.Close()
 		return fn(cmd, args, a)
 	}
+}
+
+// interruptible makes the first Ctrl+C (or SIGTERM) cancel the command's
+// context, so a run stops between batches and is recorded as cancelled
+// with what it committed, rather than dying mid-batch and being found
+// "interrupted" by the next start. A second Ctrl+C quits at once, as in
+// rclone.
+func (r *root) interruptible(cmd *cobra.Command) (context.Context, func()) {
+	parent := cmd.Context()
+	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			if parent.Err() == nil {
+				fmt.Fprintln(cmd.ErrOrStderr(), "crmsync: stopping after the current batch; press Ctrl+C again to quit at once")
+			}
+			stop() // the next signal takes its default course
+		case <-done:
+		}
+	}()
+	return ctx, func() { close(done); stop() }
 }

@@ -83,7 +83,13 @@ func freePort(t *testing.T) int {
 // vendor) up to those of HubSpot, Salesforce and Mailchimp.
 func (h *harness) startSandbox() map[string]vendorLine {
 	h.t.Helper()
-	c := h.cmd("sandbox", "--listen", "127.0.0.1:0", "--seed", "3", "--contacts", "30")
+	return h.startSandboxWith("--contacts", "30")
+}
+
+// startSandboxWith starts the sandbox with extra flags (--contacts, --faults).
+func (h *harness) startSandboxWith(flags ...string) map[string]vendorLine {
+	h.t.Helper()
+	c := h.cmd(append([]string{"sandbox", "--listen", "127.0.0.1:0", "--seed", "3"}, flags...)...)
 	out, err := c.StdoutPipe()
 	if err != nil {
 		h.t.Fatal(err)
