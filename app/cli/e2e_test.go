@@ -352,6 +352,15 @@ func TestCLIEndToEndOnSandbox(t *testing.T) {
 	if out := h.mustRun("runs", "--json"); !strings.Contains(out, `"status": "success"`) {
 		t.Fatalf("runs --json:\n%s", out)
 	}
+	// Its JSON names the audit's fields in the snake_case of the rest.
+	var shown struct {
+		Audit []map[string]any `json:"audit"`
+	}
+	showJSON := h.mustRun("runs", "show", fmt.Sprint(third.Result.RunID), "--json")
+	json.Unmarshal([]byte(showJSON), &shown)
+	if len(shown.Audit) == 0 || shown.Audit[0]["record_id"] == nil || shown.Audit[0]["new"] != "Zebedee" || shown.Audit[0]["field"] != "FirstName" {
+		t.Fatalf("runs show --json audit: %v; want rows with record_id, field and new \"Zebedee\"\n%s", shown.Audit, showJSON)
+	}
 
 	// Two first names longer than Salesforce's 40 characters and one that
 	// fits: the run is partial (exit 4) and says once what failed, with the count and
@@ -370,6 +379,13 @@ func TestCLIEndToEndOnSandbox(t *testing.T) {
 	show = h.mustRun("runs", "show", runIDIn(t, out))
 	if !strings.Contains(show, "Errors by kind:\n  2 × sf Contact · FirstName · STRING_TOO_LONG") {
 		t.Fatalf("runs show lacks the failures by kind:\n%s", show)
+	}
+	var failed struct {
+		Errors []map[string]any `json:"errors"`
+	}
+	json.Unmarshal([]byte(h.mustRun("runs", "show", runIDIn(t, out), "--json")), &failed)
+	if len(failed.Errors) != 2 || failed.Errors[0]["record_id"] == nil || failed.Errors[0]["code"] != "STRING_TOO_LONG" {
+		t.Fatalf("runs show --json errors: %v; want two rows with record_id and code STRING_TOO_LONG", failed.Errors)
 	}
 }
 

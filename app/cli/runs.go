@@ -86,9 +86,47 @@ func parseID(s, what string) (int64, error) {
 
 type runDetailOut struct {
 	runOut
-	Audit  []store.AuditRow    `json:"audit"`
-	Errors []store.RunErrorRow `json:"errors"`
-	Groups []app.ErrorGroup    `json:"error_groups"`
+	Audit  []auditOut       `json:"audit"`
+	Errors []runErrorOut    `json:"errors"`
+	Groups []app.ErrorGroup `json:"error_groups"`
+}
+
+// auditOut is one field written, in the snake_case the rest of --json uses.
+type auditOut struct {
+	Side     string    `json:"side"`
+	RecordID string    `json:"record_id"`
+	Field    string    `json:"field"`
+	Old      string    `json:"old"`
+	New      string    `json:"new"`
+	Rule     string    `json:"rule,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// runErrorOut is one record's failure with the vendor's own message.
+type runErrorOut struct {
+	Side     string    `json:"side"`
+	RecordID string    `json:"record_id"`
+	Category string    `json:"category"`
+	Field    string    `json:"field,omitempty"`
+	Code     string    `json:"code,omitempty"`
+	Message  string    `json:"message"`
+	At       time.Time `json:"at"`
+}
+
+func auditJSON(rows []store.AuditRow) []auditOut {
+	out := make([]auditOut, len(rows))
+	for i, x := range rows {
+		out[i] = auditOut{Side: x.Side, RecordID: x.RecordID, Field: x.Field, Old: x.Old, New: x.New, Rule: x.Rule, At: x.At}
+	}
+	return out
+}
+
+func runErrorsJSON(rows []store.RunErrorRow) []runErrorOut {
+	out := make([]runErrorOut, len(rows))
+	for i, e := range rows {
+		out[i] = runErrorOut{Side: e.Side, RecordID: e.RecordID, Category: e.Category, Field: e.Field, Code: e.Code, Message: e.Message, At: e.At}
+	}
+	return out
 }
 
 func (r *root) runsShowCmd() *cobra.Command {
@@ -102,7 +140,7 @@ func (r *root) runsShowCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out := runDetailOut{runOut: runJSON(d), Audit: d.Audit, Errors: d.Errors, Groups: d.Groups}
+			out := runDetailOut{runOut: runJSON(d), Audit: auditJSON(d.Audit), Errors: runErrorsJSON(d.Errors), Groups: d.Groups}
 			w := cmd.OutOrStdout()
 			return r.emit(w, out, func() {
 				o := out.runOut
