@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -23,19 +24,80 @@ func (a *App) NewScheduler(ctx context.Context) (*schedule.Scheduler, error) {
 	return s, nil
 }
 
-// Reload makes the scheduler match the stored syncs.
+// Reload makes the scheduler match the stored syncs: their schedules and
+// pauses, and no sync that was deleted. It reads only the syncs' rows, so
+// FollowSyncs can call it often.
 func (a *App) Reload(ctx context.Context, s *schedule.Scheduler) error {
-	vs, err := a.Syncs(ctx)
+	rows, err := a.db.Syncs(ctx)
 	if err != nil {
 		return err
 	}
-	for _, v := range vs {
-		spec, err := schedule.Parse(orManual(v.Definition.Schedule))
-		if err != nil {
-			a.log.Error("bad schedule; sync left manual", "sync", v.Definition.Name, "err", err)
-			spec, _ = schedule.Parse("manual")
+	stored := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		stored[r.Name] = true
+		s.Set(r.Name, a.storedSpec(r), r.Paused)
+	}
+	for _, name := range s.Names() {
+		if !stored[name] {
+			s.Remove(name)
 		}
-		s.Set(v.Definition.Name, spec, v.Paused)
+	}
+	return nil
+}
+
+// storedSpec is a stored sync's schedule; a damaged one leaves it manual.
+func (a *App) storedSpec(r store.SyncRow) schedule.Spec {
+	var def engine.Definition
+	err := json.Unmarshal([]byte(r.Definition), &def)
+	spec, perr := schedule.Parse(orManual(def.Schedule))
+	if err == nil {
+		err = perr
+	}
+	if err != nil {
+		a.log.Error("bad schedule; sync left manual", "sync", r.Name, "err", err)
+		spec, _ = schedule.Parse(schedule.Manual)
+	}
+	return spec
+}
+
+// FollowInterval is how often a running scheduler looks for syncs changed
+// by another process: one query of the syncs' rows.
+const FollowInterval = 30 * time.Second
+
+// FollowSyncs reloads s every interval until ctx ends. The window and
+// `crmsync scheduler` may run side by side, and the CLI may save, pause or
+// delete a sync while either runs: each scheduler picks that up within
+// the interval rather than at its next start.
+func (a *App) FollowSyncs(ctx context.Context, s *schedule.Scheduler, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := a.Reload(ctx, s); err != nil && ctx.Err() == nil {
+				a.log.Warn("reloading the schedules failed", "err", err)
+			}
+		}
+	}
+}
+
+// stillScheduled returns schedule.ErrSkipped, saying why, when sync name
+// no longer wants a scheduled run: paused, made manual or deleted by
+// another process since the scheduler loaded it (FollowSyncs has not
+// caught up yet). A person's pause is never overrun by a stale timer.
+func (a *App) stillScheduled(ctx context.Context, name string) error {
+	r, err := a.db.Sync(ctx, name)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("sync %s was deleted: %w", name, schedule.ErrSkipped)
+	case err != nil:
+		return err
+	case r.Paused:
+		return fmt.Errorf("sync %s is paused: %w", name, schedule.ErrSkipped)
+	case a.storedSpec(r).Kind == schedule.Manual:
+		return fmt.Errorf("sync %s is now run by hand only: %w", name, schedule.ErrSkipped)
 	}
 	return nil
 }
@@ -54,6 +116,11 @@ func orManual(s string) string {
 // A run that ends failed or partial is an error naming the largest kind
 // of failure, since the notification is all a person sees of it.
 func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
+	if trigger != schedule.TriggerManual {
+		if err := a.stillScheduled(ctx, name); err != nil {
+			return err
+		}
+	}
 	if err := a.runFilterSyncsFirst(ctx, name, trigger); err != nil {
 		return err
 	}

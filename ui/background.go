@@ -25,6 +25,8 @@ type Background struct {
 	onEvent func(schedule.Event) // set by the UI; called off the UI goroutine
 	stop    context.CancelFunc   // set by Start; ends the scheduler
 	stopped chan struct{}        // closed when the scheduler's Run returns
+	// followEvery is how often it looks for syncs another process changed.
+	followEvery time.Duration
 }
 
 // NewBackground builds the scheduler over a's syncs; call Start to run it.
@@ -32,7 +34,7 @@ type Background struct {
 // scheduler makes them: a leads sync's run first runs the contacts sync it
 // filters by, and a failure names its largest kind.
 func NewBackground(a *app.App, log *slog.Logger) *Background {
-	b := &Background{a: a, log: log, next: map[string]time.Time{}, failed: map[string]error{}, running: map[string]bool{}}
+	b := &Background{a: a, log: log, next: map[string]time.Time{}, failed: map[string]error{}, running: map[string]bool{}, followEvery: app.FollowInterval}
 	b.sched = schedule.New(a.ScheduledRun, schedule.Options{Logger: log})
 	return b
 }
@@ -47,7 +49,9 @@ func (b *Background) Start(ctx context.Context) error {
 	b.mu.Lock()
 	b.stop, b.stopped = cancel, stopped
 	b.mu.Unlock()
-	go func() { defer close(stopped); _ = b.sched.Run(ctx) }()
+	following := make(chan struct{})
+	go func() { defer close(following); b.a.FollowSyncs(ctx, b.sched, b.followEvery) }()
+	go func() { defer close(stopped); _ = b.sched.Run(ctx); <-following }()
 	go b.watch(ctx)
 	return nil
 }
@@ -116,6 +120,8 @@ func (b *Background) watch(ctx context.Context) {
 				b.next[e.Sync] = e.Next
 			case schedule.EventStarted:
 				b.running[e.Sync] = true
+			case schedule.EventSkipped:
+				b.running[e.Sync] = false
 			case schedule.EventFinished:
 				b.running[e.Sync] = false
 				delete(b.failed, e.Sync)

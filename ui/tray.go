@@ -56,6 +56,8 @@ func (u *UI) onScheduleEvent(e schedule.Event) {
 			u.setTrayStatus("crmsync: running " + e.Sync)
 		case schedule.EventFinished:
 			u.setTrayStatus("crmsync: last run OK (" + e.Sync + ")")
+		case schedule.EventSkipped:
+			u.setTrayStatus("crmsync: " + e.Sync + " not run: " + errorSentence(e.Err))
 		case schedule.EventFailed:
 			u.setTrayStatus("crmsync: " + e.Sync + " failed")
 			if u.app.Preferences().BoolWithFallback(prefNotifications, true) {

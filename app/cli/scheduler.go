@@ -6,6 +6,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/crmsync/crmsync/app"
 )
 
 func (r *root) schedulerCmd() *cobra.Command {
@@ -26,6 +28,7 @@ func (r *root) schedulerCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			go a.FollowSyncs(ctx, s, app.FollowInterval)
 			go func() {
 				for ev := range s.Events() {
 					if ev.Err != nil {

@@ -49,6 +49,9 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 		s.emit(Event{Sync: w.name, Kind: EventStarted})
 		err := s.runOnce(ctx, w.name, trigger)
 		switch {
+		case errors.Is(err, ErrSkipped):
+			log.Info("scheduled run skipped", "trigger", trigger, "why", err)
+			s.emit(Event{Sync: w.name, Kind: EventSkipped, Err: err})
 		case err != nil && ctx.Err() != nil:
 			// Shut down or removed mid-run: not a failure to back off from.
 			s.emit(Event{Sync: w.name, Kind: EventFailed, Err: err})

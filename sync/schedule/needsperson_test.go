@@ -33,3 +33,29 @@ func TestNeedsPersonWaitsForItsSlot(t *testing.T) {
 		stop()
 	})
 }
+
+// TestSkippedRunIsNotAFailure: a run the RunFunc skips (the sync was
+// paused or deleted by another process since it was scheduled) is neither
+// a failure to back off from and notify about, nor a finished run.
+func TestSkippedRunIsNotAFailure(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rec := newRecorder()
+		rec.body = func(context.Context, int) error { return fmt.Errorf("sync contacts is paused: %w", ErrSkipped) }
+		s := New(rec.run, Options{})
+		s.Set("contacts", Spec{Kind: Every, Every: 15 * time.Minute}, false)
+		stop := startScheduler(t, s)
+		time.Sleep(46 * time.Minute)
+		synctest.Wait()
+		stop()
+		if runs, _ := rec.runs(); len(runs) != 3 {
+			t.Errorf("a skipped sync was asked %d times in 46 minutes, want 3: on its slots, not on back-off", len(runs))
+		}
+		kinds := map[string]int{}
+		for _, e := range drain(s.Events()) {
+			kinds[e.Kind]++
+		}
+		if kinds[EventSkipped] != 3 || kinds[EventFailed] != 0 || kinds[EventFinished] != 0 {
+			t.Errorf("events of three skipped runs: %v; want 3 skipped, none failed or finished", kinds)
+		}
+	})
+}

@@ -23,7 +23,8 @@ const (
 	EventFailed   = "failed"
 	EventPaused   = "paused"
 	EventResumed  = "resumed"
-	EventNext     = "next" // Next holds the next planned run; zero = none
+	EventSkipped  = "skipped" // a due run not made (ErrSkipped); Err says why
+	EventNext     = "next"    // Next holds the next planned run; zero = none
 )
 
 // ErrNeedsPerson, wrapped in a RunFunc's error, says the run stopped for
@@ -31,6 +32,11 @@ const (
 // on back-off would only repeat the same refusal and notification, so the
 // sync waits for its next regular slot instead.
 var ErrNeedsPerson = errors.New("waiting for a person")
+
+// ErrSkipped, returned by a RunFunc, says the run was not made because the
+// sync no longer wants it (paused, made manual or deleted by another
+// process since the scheduler last loaded it): neither a run nor a failure.
+var ErrSkipped = errors.New("the sync changed since it was scheduled")
 
 // RunFunc runs one sync once. It must return when ctx is cancelled (between
 // batches is fine); the scheduler waits for it on shutdown.
@@ -155,6 +161,17 @@ func (s *Scheduler) Set(sync string, spec Spec, paused bool) {
 	}
 }
 
+// Names lists the syncs the scheduler knows.
+func (s *Scheduler) Names() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.workers))
+	for name := range s.workers {
+		out = append(out, name)
+	}
+	return out
+}
+
 // Remove stops a sync's goroutine and cancels its run in flight. It does not
 // wait; a sync Set again under the same name starts only after the old run
 // has returned.
@@ -228,12 +245,13 @@ func (s *Scheduler) startLocked(w *worker) {
 	case <-w.update:
 	default:
 	}
+	cfg := w.cfg // read under s.mu: Set may change it once the loop runs
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		defer close(w.done)
 		defer cancel()
-		s.loop(ctx, w, w.cfg)
+		s.loop(ctx, w, cfg)
 	}()
 }
 
