@@ -67,6 +67,7 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 		for next != "" {
 			p, err := c.page(ctx, next, sc)
 			if err != nil {
+				c.forgetIfStale(ctx, sc, err.Error())
 				yield(connector.Page{}, fmt.Errorf("dynamics: read %s: %w", object, err))
 				return
 			}

@@ -132,7 +132,7 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 	// IsSecured and a money column's Precision were read would hide the
 	// multi-select columns, read a secured column's null as a blank and
 	// compare a rounded amount as an edit.
-	key := "dynamics/v9.2/" + t.logical + "/definition4"
+	key := definitionKey(t.logical)
 	if !connector.FreshSchema(ctx) {
 		c.mu.Lock()
 		sc := c.schemas[object]

@@ -146,6 +146,9 @@ func (c *Connector) send(ctx context.Context, sc *schema, ops []connector.Op, mk
 		}
 		for j, i := range sent {
 			results[i] = c.result(sc, ops[i], reqs[j], ids[i-start], outs[j])
+			if results[i].Err != nil {
+				c.forgetIfStale(ctx, sc, results[i].Err.Error())
+			}
 		}
 	}
 	return results, nil
@@ -218,7 +221,7 @@ func securedIn(sc *schema, op connector.Op) string {
 // find a property named 'x' on type…", "The value 5 of 'crmsync_interests'
 // on record of type 'contact' is outside the valid range." (a choice's
 // PicklistValueOutOfRange).
-var blamedColumn = regexp.MustCompile(`(?:'([a-z0-9_]+)' attribute|property named '([A-Za-z0-9_]+)'|attribute '([a-z0-9_]+)'|of '([a-z0-9_]+)' on record of type)`)
+var blamedColumn = regexp.MustCompile(`(?:'([a-z0-9_]+)' attribute|property named '([A-Za-z0-9_]+)'|attribute '([a-z0-9_]+)'|of '([a-z0-9_]+)' on record of type|Invalid property '([A-Za-z0-9_]+)')`)
 
 func blamed(msg string) string {
 	m := blamedColumn.FindStringSubmatch(msg)
