@@ -271,7 +271,7 @@ func (e *editor) build() fyne.CanvasObject {
 	})
 	e.unmatched = policySelect(unmatchedChoices, e.def.Unmatched, func(s string) { e.def.Unmatched = s; e.changed() })
 	e.conflict = policySelect(conflictChoices, e.def.Conflict, func(s string) { e.def.Conflict = s; e.changed() })
-	matching := widget.NewCard("Matching and policies", "Records are matched by the first rule that finds exactly one partner.",
+	matching := widget.NewCard("Matching and policies", "Records are matched by the first rule that finds exactly one partner. Phones are read as US numbers; e164:GB (or another country code) reads them as that country's.",
 		container.NewVBox(e.matchBox, container.NewHBox(addMatch), e.matchProblem,
 			widget.NewForm(widget.NewFormItem("Unmatched records", e.unmatched), widget.NewFormItem("Conflicts", e.conflict))))
 

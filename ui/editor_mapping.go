@@ -356,8 +356,11 @@ func (e *editor) rebuildMatch() {
 		aSel.SetSelected(labelFor(aOpts, aBack, m.A))
 		bSel := widget.NewSelect(bOpts, func(s string) { e.def.Match[i].B = bBack[s]; e.changed() })
 		bSel.SetSelected(labelFor(bOpts, bBack, m.B))
-		norm := widget.NewSelect(engine.Normalizers, func(s string) { e.def.Match[i].Normalize = s; e.changed() })
-		norm.SetSelected(m.Normalize)
+		// An entry, as the transform's: e164 takes a region ("e164:GB")
+		// for national numbers outside the US.
+		norm := widget.NewSelectEntry(engine.Normalizers)
+		norm.SetText(m.Normalize)
+		norm.OnChanged = func(s string) { e.def.Match[i].Normalize = strings.TrimSpace(s); e.changed() }
 		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
 			e.def.Match = append(e.def.Match[:i], e.def.Match[i+1:]...)
 			e.rebuildMatch()

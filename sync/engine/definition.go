@@ -168,6 +168,8 @@ func (d Definition) ValidateStatic() []mapping.Problem {
 		kind, _, _ := strings.Cut(m.Normalize, ":")
 		if !oneOf(kind, Normalizers...) {
 			ps = append(ps, syncProblem("match", "match rule %d: normalizer %q must be one of %s", i+1, m.Normalize, strings.Join(Normalizers, ", ")))
+		} else if err := mapping.CheckNormalizer(m.Normalize); err != nil {
+			ps = append(ps, syncProblem("match", "match rule %d: normalizer %v", i+1, err))
 		}
 	}
 	if !oneOf(d.Unmatched, UnmatchedCreate, UnmatchedSkip, UnmatchedReview, UnmatchedCreateInA, UnmatchedCreateInB) {

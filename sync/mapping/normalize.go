@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 // Normalize puts a match-key value into comparable form. Kinds:
@@ -44,6 +46,18 @@ func Normalize(kind, value string) (string, error) {
 		return strings.ToLower(strings.Join(strings.Fields(htmlToText(value)), " ")), nil
 	}
 	return "", fmt.Errorf("unknown match-key normalizer %q (use email, e164, lower, exact, domain or text)", kind)
+}
+
+// CheckNormalizer reports a problem with a match-key normalizer's
+// argument, as the transform does when compiled: an e164 region the phone
+// library does not know ("e164:UK" for GB) would read every national
+// number as no key, and a record with no key matches nothing.
+func CheckNormalizer(kind string) error {
+	k, arg, hasArg := strings.Cut(strings.TrimSpace(kind), ":")
+	if strings.EqualFold(k, "e164") && hasArg && !phonenumbers.GetSupportedRegions()[strings.ToUpper(arg)] {
+		return fmt.Errorf("%s: unknown region %q (use a two-letter code such as US, GB, DE)", kind, arg)
+	}
+	return nil
 }
 
 func normalizeEmail(value string) (string, error) {

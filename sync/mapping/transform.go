@@ -209,8 +209,21 @@ func toE164(s, region string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("phone %q: %w", s, err)
 	}
-	if !phonenumbers.IsPossibleNumber(num) {
+	switch phonenumbers.IsPossibleNumberWithReason(num) {
+	case phonenumbers.IS_POSSIBLE:
+	case phonenumbers.IS_POSSIBLE_LOCAL_ONLY:
+		// A number without its area code is dialable only from nearby;
+		// "+15550142" is no one's number.
+		return "", fmt.Errorf("phone %q has no area code (region %s); write the full number", s, region)
+	default:
 		return "", fmt.Errorf("phone %q is not a possible number (region %s)", s, region)
+	}
+	if nsn := phonenumbers.GetNationalSignificantNumber(num); num.GetCountryCode() == 1 && nsn != "" && nsn[0] < '2' {
+		// A North American area code starts with 2-9, in every numbering
+		// plan (not assigned-range metadata). Ten digits with a leading
+		// 0 are another country's national number, "02 9876 5432" in
+		// Sydney: "+10298765432" would be a wrong number written as good.
+		return "", fmt.Errorf("phone %q is not a North American number (an area code starts with 2-9); if it is another country's, write it with its country code (+44 20 …) or set the region (e164:GB)", s)
 	}
 	out := phonenumbers.Format(num, phonenumbers.E164)
 	if ext := num.GetExtension(); ext != "" {
