@@ -91,7 +91,9 @@ func (u *UI) connectionCard(c app.ConnectionView) fyne.CanvasObject {
 	}
 	disconnect := widget.NewButtonWithIcon("Disconnect", theme.DeleteIcon(), func() { u.confirmDisconnect(c.Name) })
 	info := container.NewVBox(container.NewHBox(name, status), account)
-	if c.StatusDetail != "" && c.Status != "connected" {
+	if u.sandboxGone(c) {
+		info.Add(dangerText(sandboxGoneText(c.Title)))
+	} else if c.StatusDetail != "" && c.Status != "connected" {
 		d := wrapped(c.StatusDetail + " — press Reconnect to sign in again.")
 		d.Importance = widget.DangerImportance
 		info.Add(d)
@@ -124,6 +126,10 @@ func (u *UI) reconnect(c app.ConnectionView) {
 	u.mu.Lock()
 	srv := u.sandbox
 	u.mu.Unlock()
+	if u.sandboxGone(c) {
+		dialog.ShowInformation("The sandbox has stopped", sandboxGoneText(c.Title), u.win)
+		return
+	}
 	if srv != nil && isSandboxConnection(c) {
 		ctx, cancel := context.WithCancel(u.ctx)
 		dlg := u.newSandboxSignInDialog(cancel)

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
@@ -48,7 +49,9 @@ func sandboxIncomplete(cs []app.ConnectionView) bool {
 }
 
 // ensureSandbox returns the running sandbox, starting one on first use.
-func (u *UI) ensureSandbox(ctx context.Context) (*sandbox.Server, error) {
+// It serves until the window closes (Close), not just while the action
+// that started it runs: the syncs it offers use it after the sign-ins.
+func (u *UI) ensureSandbox() (*sandbox.Server, error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.sandbox != nil {
@@ -58,7 +61,7 @@ func (u *UI) ensureSandbox(ctx context.Context) (*sandbox.Server, error) {
 	if start == nil {
 		start = func(ctx context.Context) (*sandbox.Server, error) { return app.StartSandbox(ctx, 0) }
 	}
-	srv, err := start(ctx)
+	srv, err := start(u.ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +80,7 @@ func (u *UI) trySandbox() {
 	dlg := u.newSandboxSignInDialog(cancel)
 	bg(u, func(context.Context) (int, error) {
 		defer cancel()
-		srv, err := u.ensureSandbox(ctx)
+		srv, err := u.ensureSandbox()
 		if err != nil {
 			return 0, err
 		}
@@ -186,4 +189,34 @@ func isSandboxConnection(c app.ConnectionView) bool {
 		}
 	}
 	return false
+}
+
+// sandboxGone says whether c is a connection Try the sandbox made in an
+// earlier crmsync: the sandbox ran inside that process and stopped with
+// it, records and all, so c reaches nothing and cannot sign in again.
+func (u *UI) sandboxGone(c app.ConnectionView) bool {
+	return isSandboxConnection(c) && !u.hasSandbox()
+}
+
+// sandboxGoneText says what happened to a stopped sandbox's connection
+// and what to do instead.
+func sandboxGoneText(title string) string {
+	return "The " + title + " sandbox stopped when crmsync quit, with its simulated records: it ran inside crmsync, " +
+		"so this connection and the syncs that use it reach nothing now. To try the sandbox again, start crmsync --demo " +
+		"(./scripts/run.sh), which keeps its own data apart; press Disconnect to remove this connection."
+}
+
+// stoppedSandboxOf returns the first connection of def that is a stopped
+// sandbox's (see sandboxGone), if any.
+func (u *UI) stoppedSandboxOf(ctx context.Context, def engine.Definition) (app.ConnectionView, bool) {
+	cs, err := u.a.Connections(ctx)
+	if err != nil {
+		return app.ConnectionView{}, false
+	}
+	for _, c := range cs {
+		if (c.Name == def.A.Connection || c.Name == def.B.Connection) && u.sandboxGone(c) {
+			return c, true
+		}
+	}
+	return app.ConnectionView{}, false
 }

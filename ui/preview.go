@@ -67,18 +67,29 @@ func (u *UI) openPlanPane(pp planPane) {
 		type result struct {
 			res  app.RunResult
 			view app.SyncView
+			gone string // the stopped sandbox a connection was made with, if any
 		}
 		bg(u, func(ctx context.Context) (result, error) {
 			res, err := pp.plan(ctx)
 			if err != nil {
-				return result{}, err
+				var gone string
+				if v, verr := u.a.Sync(ctx, pp.sync); verr == nil && networkCause(err) != "" {
+					if c, ok := u.stoppedSandboxOf(ctx, v.Definition); ok {
+						gone = c.Title
+					}
+				}
+				return result{gone: gone}, err
 			}
 			v, _ := u.a.Sync(ctx, res.Plan.Sync)
-			return result{res, v}, nil
+			return result{res, v, ""}, nil
 		}, func(r result, err error) {
 			if err != nil {
+				next := nextStep(err)
+				if r.gone != "" {
+					next = sandboxGoneText(r.gone)
+				}
 				holder.Objects = []fyne.CanvasObject{emptyState(theme.ErrorIcon(), "The preview could not be made",
-					errorSentence(err)+" "+nextStep(err), widget.NewButton("Try again", load))}
+					errorSentence(err)+" "+next, widget.NewButton("Try again", load))}
 				holder.Refresh()
 				return
 			}
