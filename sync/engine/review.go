@@ -121,7 +121,16 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 			done()
 			return nil
 		}
-		if !pr.Rec.Deleted {
+		if it.Field == createdField {
+			// An undo's delete of the record its run created: the record
+			// copied lives on, and only that copy is deleted.
+			if pr.OtherID != it.OtherID {
+				p.warn("review item %d: %s on side %s is no longer linked to %s; %s on side %s was not deleted",
+					it.ID, it.RecordID, strings.ToUpper(it.Side), it.OtherID, it.OtherID, strings.ToUpper(otherSide(it.Side)))
+				done()
+				return nil
+			}
+		} else if !pr.Rec.Deleted {
 			// Restored (a recycle bin) since it was held: the delete the
 			// person approved no longer happened.
 			p.warn("review item %d: %s on side %s is no longer deleted (restored?); %s on side %s was not deleted",
@@ -135,6 +144,8 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 		}
 		p.plan.Deletes = append(p.plan.Deletes, DeleteOp{Side: otherSide(it.Side), ID: pr.OtherID, LinkedA: aID, ReviewID: it.ID})
 		p.handled[aID] = true
+	case undoConflict(it):
+		return p.undoDecision(it, d, pr, fields, done)
 	default: // take-a | take-b | set on a conflict or rejected value
 		return p.overrideRow(it, d, pr, fields, done)
 	}

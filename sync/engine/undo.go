@@ -2,7 +2,9 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/crmsync/crmsync/store"
@@ -60,6 +62,11 @@ func (e *Engine) Undo(ctx context.Context, syncID, runID int64, def Definition, 
 	return p.plan, nil
 }
 
+// createdField is the field of an undo's delete item: the item names the
+// record the undone run copied, which lives on, and approving it deletes
+// the copy the run created (OtherID), not a partner of a deleted record.
+const createdField = "(created)"
+
 func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, audit []store.AuditRow) error {
 	pr, ok, err := p.e.st.Pair(ctx, p.syncID, side, id)
 	if err != nil {
@@ -77,7 +84,7 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 	cur := store.DecodeFields(pr.Rec.Fields)
 	if strings.HasPrefix(audit[0].Rule, RuleCreate) {
 		if pr.Linked {
-			p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "delete", Side: otherSide(side), RecordID: pr.OtherID, OtherID: id,
+			p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "delete", Side: otherSide(side), RecordID: pr.OtherID, OtherID: id, Field: createdField,
 				Reason: fmt.Sprintf("run %d created %s on side %s; approve to delete it", runID, id, strings.ToUpper(side))})
 		}
 		return nil
@@ -115,19 +122,98 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 	if len(w.Changes) == 0 {
 		return nil
 	}
-	if pr.Linked {
-		other := store.DecodeFields(pr.Other.Fields)
-		for _, r := range p.rows {
-			fs := r.AFields
-			if side == "b" {
-				fs = r.BFields
-			}
-			if base, ok := undoBase(r, side, after, other, pr.OtherSeen); ok && touches(fs, w.Changes) {
-				w.Base = append(w.Base, BaseValue{r.Key, base})
-			}
+	w.Base = p.undoBases(pr, side, after, w.Changes)
+	p.addWrite("update", w)
+	return nil
+}
+
+// undoBases is the base of each row an undo's changes touch on side, once
+// the record holds after (undoBase).
+func (p *planner) undoBases(pr store.PairRow, side string, after map[string]string, changes []Change) []BaseValue {
+	if !pr.Linked {
+		return nil
+	}
+	var out []BaseValue
+	other := store.DecodeFields(pr.Other.Fields)
+	for _, r := range p.rows {
+		fs := r.AFields
+		if side == "b" {
+			fs = r.BFields
+		}
+		if base, ok := undoBase(r, side, after, other, pr.OtherSeen); ok && touches(fs, changes) {
+			out = append(out, BaseValue{r.Key, base})
 		}
 	}
-	p.addWrite("update", w)
+	return out
+}
+
+// undoConflict says whether conflict item it is an undo's: it names a
+// field of its record (a merge's names a mapping row, "a>b").
+func undoConflict(it store.ReviewRow) bool {
+	return it.Kind == "conflict" && !strings.Contains(it.Field, ">")
+}
+
+// undoDecision applies a person's decision on an undo's conflict, a field
+// changed since the undone run wrote it: A is the value the undo would
+// write back, B the value there when it looked. take-a writes A back, set
+// writes the value given, as the undo would have, with the undo's base for
+// its row (the pair's other rows merge as usual); take-b keeps the field
+// as it is. A field changed again since is left alone, with a warning.
+func (p *planner) undoDecision(it store.ReviewRow, d Decision, pr store.PairRow, fields map[string]string, done func()) error {
+	var det struct {
+		Values *Values `json:"values"`
+	}
+	if json.Unmarshal([]byte(it.Detail), &det) != nil || det.Values == nil || d.Action == "take-b" {
+		done()
+		return nil
+	}
+	value := det.Values.A
+	if d.Action == "set" {
+		value = d.Value
+	}
+	now := fields[it.Field]
+	if now == value {
+		done()
+		return nil
+	}
+	if now != det.Values.B {
+		p.warn("review item %d: %s of %s on side %s was %q when decided and is now %q; the decision is not applied (undo the run again to review the value there now)",
+			it.ID, it.Field, it.RecordID, strings.ToUpper(it.Side), det.Values.B, now)
+		done()
+		return nil
+	}
+	after := maps.Clone(fields)
+	after[it.Field] = value
+	ch := Change{Field: it.Field, Old: now, New: value, Rule: RuleUndo}
+	bases := p.undoBases(pr, it.Side, after, []Change{ch})
+	if !pr.Linked || !pr.OtherSeen || pr.Other.Deleted {
+		p.addWrite("update", Write{Side: it.Side, ID: it.RecordID, Source: pr.OtherID, ReviewID: it.ID, Changes: []Change{ch}, Base: bases})
+		return nil
+	}
+	// The pair's other rows merge as usual, with the field as the undo
+	// leaves it and its row's base the undo's, so it is not merged back.
+	self := recView{id: it.RecordID, fields: after, modified: pr.Rec.Modified}
+	other := recView{id: pr.OtherID, fields: store.DecodeFields(pr.Other.Fields), modified: pr.Other.Modified}
+	a, b := self, other
+	if it.Side == "b" {
+		a, b = other, self
+	}
+	base := store.DecodeFields(pr.Base)
+	for _, bv := range bases {
+		base[bv.Row] = bv.Value
+	}
+	out := p.m.mergePair(a, b, base, nil, it.ID)
+	w := &out.toA
+	if it.Side == "b" {
+		w = &out.toB
+	}
+	if *w == nil {
+		*w = &Write{Side: it.Side, ID: it.RecordID, Source: pr.OtherID, ReviewID: it.ID}
+	}
+	(*w).Changes = upsertChange((*w).Changes, ch)
+	(*w).Base = append((*w).Base, bases...)
+	p.handled[a.id] = true
+	p.addPair(a, b, out, nil)
 	return nil
 }
 
