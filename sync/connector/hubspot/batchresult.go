@@ -265,10 +265,38 @@ func matchError(object string, ps []pending, done []bool, e standardError) []int
 	return nil
 }
 
+// invalidValues starts HubSpot's refusal of property values, whose
+// message carries the details as a JSON array
+// ([{"isValid":false,"message":…,"error":"INVALID_EMAIL","name":"email"}]);
+// such a body has no errors[].
+const invalidValues = "Property values were not valid: "
+
+// details returns an error's errors[], or, when it has none, those its
+// message carries (invalidValues): the code as code, the property as in.
+func details(message string, have []hsErrorDetail) []hsErrorDetail {
+	rest, ok := strings.CutPrefix(message, invalidValues)
+	if len(have) > 0 || !ok {
+		return have
+	}
+	var items []struct {
+		Message string `json:"message"`
+		Error   string `json:"error"`
+		Name    string `json:"name"`
+	}
+	if json.Unmarshal([]byte(rest), &items) != nil {
+		return have
+	}
+	out := make([]hsErrorDetail, 0, len(items))
+	for _, it := range items {
+		out = append(out, hsErrorDetail{Message: it.Message, Code: it.Error, In: it.Name})
+	}
+	return out
+}
+
 // blamedField is the property an error names: errors[].in, then
 // errors[].context.propertyName, then context.propertyName.
 func blamedField(object string, e standardError) string {
-	for _, d := range e.Errors {
+	for _, d := range details(e.Message, e.Errors) {
 		if d.In != "" {
 			return d.In
 		}
@@ -303,12 +331,12 @@ func recordError(object string, p pending, e standardError) *connector.RecordErr
 			re.Category = connector.CatServer
 		}
 	}
-	if len(e.Errors) == 1 {
-		if e.Errors[0].Code != "" {
-			re.Code = e.Errors[0].Code
+	if ds := details(e.Message, e.Errors); len(ds) == 1 {
+		if ds[0].Code != "" {
+			re.Code = ds[0].Code
 		}
-		if e.Errors[0].Message != "" {
-			re.Message = e.Errors[0].Message
+		if ds[0].Message != "" {
+			re.Message = ds[0].Message
 		}
 	}
 	if re.Message == "" {

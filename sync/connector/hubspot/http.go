@@ -124,8 +124,8 @@ func (r *response) apiError() *connector.Error {
 		return e
 	}
 	e.Code, e.Message = he.Category, he.Message
-	if len(he.Errors) == 1 && he.Errors[0].Code != "" {
-		e.Code = he.Errors[0].Code
+	if ds := details(he.Message, he.Errors); len(ds) == 1 && ds[0].Code != "" {
+		e.Code = ds[0].Code
 	}
 	if r.Status == http.StatusTooManyRequests {
 		e.Code = he.PolicyName

@@ -63,8 +63,14 @@ func (s *Sim) conflict(st *objectStore, vals map[int]string, self int64) *opErro
 	return nil
 }
 
+// validationError is HubSpot's refusal of property values. Its details
+// travel inside the message alone ("Property values were not valid:
+// [{\"isValid\":false,...,\"error\":\"INVALID_EMAIL\",\"name\":\"email\"}]"),
+// as real responses show; the body has no errors[] (the spec's Error, in
+// PublicApiSpecs/CRM/Contacts/Rollouts/424/2026-03/contacts.json, does not
+// require it, and a 207's StandardError lists it empty).
 func validationError(errs []errDetail) *opError {
-	return &opError{status: http.StatusBadRequest, category: "VALIDATION_ERROR", message: validationMessage(errs), details: errs}
+	return &opError{status: http.StatusBadRequest, category: "VALIDATION_ERROR", message: validationMessage(errs)}
 }
 
 // createLocked validates and inserts one record. Caller holds s.mu.
