@@ -133,7 +133,9 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 // a cancel or a timeout): every value the batch sent gets an audit row,
 // "reconciled" where the record holds it now and "outcome unknown" where
 // it does not (someone may have changed it since), so no write the CRM
-// carried out is missing from the audit log. It runs after the read.
+// carried out is missing from the audit log. A write found in place also
+// gets the link base the run would have stored. It runs after the read
+// (Plan and Undo).
 func (p *planner) reconcileUpdates(ctx context.Context) error {
 	js, err := p.e.st.PendingJournals(ctx, p.syncID)
 	if err != nil {
@@ -155,15 +157,27 @@ func (p *planner) reconcileUpdates(ctx context.Context) error {
 				cur = store.DecodeFields(pr.Rec.Fields)
 			}
 			var audit store.AuditBuilder
+			inPlace := true
 			for _, f := range sortedKeys(e.Fields) {
 				rule := "update (reconciled)"
 				if got, read := cur[f]; !read || got != e.Fields[f] {
-					rule = "update (outcome unknown)"
+					rule, inPlace = "update (outcome unknown)", false
 				}
 				audit.Add(f, e.Old[f], e.Fields[f], rule)
 			}
 			if a, ok := audit.Record(j.Side, e.ID); ok {
 				c.Audit = append(c.Audit, a)
+			}
+			if inPlace && ok && pr.Linked && pr.OtherID == e.Source && len(e.Base) > 0 {
+				// The write is in place: its base goes in as the run would
+				// have stored it, or the merge takes the value written for
+				// an edit on this side (an undo's old value, copied back
+				// over the other side's).
+				aID, bID := e.ID, e.Source
+				if j.Side == "b" {
+					aID, bID = e.Source, e.ID
+				}
+				c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: store.EncodeFields(e.Base)})
 			}
 		}
 		if err := p.e.st.Commit(ctx, c); err != nil {

@@ -36,6 +36,12 @@ func (e *Engine) Undo(ctx context.Context, syncID, runID int64, def Definition, 
 	if _, err := p.readBoth(ctx, cursors); err != nil {
 		return nil, err
 	}
+	// Update batches a kill left unsettled get their audit rows now: the
+	// run being undone may be the one killed, and its writes that reached
+	// the CRM are undone only if its audit names them.
+	if err := p.reconcileUpdates(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := e.st.Audit(ctx, runID)
 	if err != nil {
 		return nil, err
