@@ -120,9 +120,10 @@ type options struct {
 func defaultOptions() options {
 	// Every endpoint under /v3/contacts allows 10 requests a second and
 	// 36,000 an hour on the general tier; the connection keeps under the
-	// first, and a 429 waits for x-sib-ratelimit-reset (classify).
+	// first (a token bucket lets burst + rate through in a second: 2 + 7),
+	// and a 429 waits for x-sib-ratelimit-reset (classify).
 	return options{
-		Options:  transport.Options{Vendor: vendor, Rate: 8, Burst: 4, MaxRetries: 6, MaxWait: 2 * time.Minute, Classify: classify},
+		Options:  transport.Options{Vendor: vendor, Rate: 7, Burst: 2, MaxRetries: 6, MaxWait: 2 * time.Minute, Classify: classify},
 		pageSize: PageSize, batchSize: BatchSize, margin: readMargin,
 	}
 }

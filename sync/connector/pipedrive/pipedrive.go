@@ -78,9 +78,10 @@ type options struct {
 func defaultOptions() options {
 	// The lowest burst limit Pipedrive documents is 20 requests per 2 s
 	// (an API token on the Essential/Lite plan); search allows 10 per 2 s
-	// on every plan. adaptRate raises the pace to what the account's
-	// x-ratelimit-limit says.
-	return options{rate: 9, burst: 4, searchRate: 4.5, maxRetries: 6, maxWait: 2 * time.Minute}
+	// on every plan. A token bucket lets burst + 2 × rate requests through
+	// in 2 s: 4 + 15 stays under 20. adaptRate raises the pace to what the
+	// account's x-ratelimit-limit says.
+	return options{rate: 7.5, burst: 4, searchRate: 4.5, maxRetries: 6, maxWait: 2 * time.Minute}
 }
 
 // doer is what the connector needs from the HTTP layer.
@@ -195,16 +196,17 @@ func endpointOf(path string) string {
 
 // adaptRate follows the burst limit Pipedrive reports for this token
 // (x-ratelimit-limit requests per 2-second window), leaving one request of
-// headroom per window.
+// headroom per window besides the limiter's burst, which a window can
+// spend on top of its pace.
 func (c *Connector) adaptRate(h http.Header) {
 	if c.limiter == nil {
 		return
 	}
 	n, err := strconv.Atoi(h.Get("x-ratelimit-limit"))
-	if err != nil || n <= 2 {
+	if err != nil || n-1-c.limiter.Burst() <= 0 {
 		return
 	}
-	if want := rate.Limit(float64(n-1) / 2); want > c.limiter.Limit() {
+	if want := rate.Limit(float64(n-1-c.limiter.Burst()) / 2); want > c.limiter.Limit() {
 		c.limiter.SetLimit(want)
 	}
 }
