@@ -13,8 +13,9 @@ import (
 // beside a button press) must share it rather than each spend it whole.
 // The zero value is ready; a nil *Limiters gives each caller its own.
 type Limiters struct {
-	mu sync.Mutex
-	m  map[string]*rate.Limiter
+	mu    sync.Mutex
+	m     map[string]*rate.Limiter
+	slots map[string]chan struct{}
 	// spent counts the calls the connection's sessions have made and not
 	// yet stored (see Spend); saved, those stored since (see Saved).
 	spent int64
@@ -38,6 +39,28 @@ func (l *Limiters) Get(key string, r rate.Limit, burst int) *rate.Limiter {
 	lim := rate.NewLimiter(r, burst)
 	l.m[key] = lim
 	return lim
+}
+
+// Slots returns the semaphore named key, of n slots, made by its first
+// caller; later callers share it. A vendor that limits the calls in
+// flight (Mailchimp: 10 simultaneous connections a user) counts those of
+// every session of the connection. A nil *Limiters gives each caller its
+// own.
+func (l *Limiters) Slots(key string, n int) chan struct{} {
+	if l == nil {
+		return make(chan struct{}, n)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if s, ok := l.slots[key]; ok {
+		return s
+	}
+	if l.slots == nil {
+		l.slots = map[string]chan struct{}{}
+	}
+	s := make(chan struct{}, n)
+	l.slots[key] = s
+	return s
 }
 
 // Spend counts one call of the connection against its daily budget: it

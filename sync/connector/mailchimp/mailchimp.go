@@ -43,6 +43,10 @@ const (
 	// run at once: Mailchimp allows each user 10 simultaneous connections,
 	// and another sync or the user's own tools may hold some.
 	workers = 4
+	// simultaneousConnections is Mailchimp's limit of calls in flight per
+	// user ("each user account is permitted up to 10 simultaneous
+	// connections", API limits).
+	simultaneousConnections = 10
 	maxBody = 32 << 20
 )
 
@@ -113,9 +117,11 @@ type options struct {
 
 func defaultOptions() options {
 	// Mailchimp limits simultaneous connections (10 per user), not calls
-	// per second; a steady 10 per second with a few calls at once stays
-	// well inside that.
-	return options{Options: transport.Options{Vendor: vendor, Rate: 10, Burst: workers, MaxRetries: 6, MaxWait: 2 * time.Minute},
+	// per second: a steady 10 per second with a few calls at once, and no
+	// more than 10 in flight over every session of the connection (three
+	// syncs of one audience, each with its workers, would reach 12).
+	return options{Options: transport.Options{Vendor: vendor, Rate: 10, Burst: workers, MaxRetries: 6, MaxWait: 2 * time.Minute,
+		Concurrency: simultaneousConnections},
 		pageSize: PageSize}
 }
 

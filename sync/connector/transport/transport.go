@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -59,6 +60,10 @@ type Options struct {
 	// Limiters share the request limiter ("requests") among the
 	// connection's clients; nil = this Client's own.
 	Limiters *connector.Limiters
+	// Concurrency caps the connection's calls in flight, from sending the
+	// request until its body is closed, across its clients (Limiters);
+	// 0 = no cap.
+	Concurrency int
 }
 
 // Client sends requests for one connection.
@@ -66,6 +71,7 @@ type Client struct {
 	base    *http.Client // the caller's client, transport wrapped by the limiter
 	opts    Options
 	limiter *rate.Limiter
+	slots   chan struct{} // nil without Options.Concurrency
 	calls   atomic.Int64
 }
 
@@ -97,6 +103,9 @@ func New(base *http.Client, opts Options) *Client {
 		opts.Vendor = "http"
 	}
 	c := &Client{opts: opts, limiter: opts.Limiters.Get("requests", opts.Rate, opts.Burst)}
+	if opts.Concurrency > 0 {
+		c.slots = opts.Limiters.Slots("in-flight", opts.Concurrency)
+	}
 	hc := http.Client{}
 	if base != nil {
 		hc = *base
@@ -246,7 +255,36 @@ func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeReqBody(req)
 		return nil, &limiterError{err}
 	}
-	return g.next.RoundTrip(req)
+	if c.slots == nil {
+		return g.next.RoundTrip(req)
+	}
+	select {
+	case c.slots <- struct{}{}:
+	case <-req.Context().Done():
+		c.unreserve()
+		closeReqBody(req)
+		return nil, &limiterError{req.Context().Err()}
+	}
+	resp, err := g.next.RoundTrip(req)
+	if err != nil {
+		<-c.slots
+		return resp, err
+	}
+	// The connection is the vendor's to count until the body is read.
+	resp.Body = &slotBody{ReadCloser: resp.Body, release: sync.OnceFunc(func() { <-c.slots })}
+	return resp, nil
+}
+
+// slotBody gives its call's slot back when the body is closed.
+type slotBody struct {
+	io.ReadCloser
+	release func()
+}
+
+func (b *slotBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.release()
+	return err
 }
 
 // limiterError is a limiter wait that could not finish within the context.
