@@ -171,30 +171,8 @@ func api(t *testing.T, method, u, token string, body any) []byte {
 // emails counts records per lower-cased email through each vendor's REST API.
 func emails(t *testing.T, vs map[string]vendorLine) (hs, sf map[string]int) {
 	hs, sf = map[string]int{}, map[string]int{}
-	after := ""
-	for {
-		u := vs["hubspot"].APIBase + "/crm/objects/2026-03/contacts?limit=100&properties=email"
-		if after != "" {
-			u += "&after=" + after
-		}
-		var page struct {
-			Results []struct {
-				Properties map[string]string `json:"properties"`
-			} `json:"results"`
-			Paging *struct {
-				Next struct {
-					After string `json:"after"`
-				} `json:"next"`
-			} `json:"paging"`
-		}
-		json.Unmarshal(api(t, "GET", u, vs["hubspot"].AccessToken, nil), &page)
-		for _, r := range page.Results {
-			hs[strings.ToLower(strings.TrimSpace(r.Properties["email"]))]++
-		}
-		if page.Paging == nil || page.Paging.Next.After == "" {
-			break
-		}
-		after = page.Paging.Next.After
+	for _, c := range hubspotContacts(t, vs["hubspot"], "email") {
+		hs[strings.ToLower(strings.TrimSpace(c.Properties["email"]))]++
 	}
 	var q struct {
 		Records []struct{ Email string } `json:"records"`
@@ -564,4 +542,56 @@ func TestCLIObjectsListsAudiences(t *testing.T) {
 	if _, errs, code := h.run("objects", "nope"); code == 0 || !strings.Contains(errs, `connection "nope" does not exist`) {
 		t.Fatalf("objects of an unknown connection: exit %d, stderr %q", code, errs)
 	}
+}
+
+// hsContact is one HubSpot contact as the list endpoint returns it.
+type hsContact struct {
+	ID         string            `json:"id"`
+	Properties map[string]string `json:"properties"`
+}
+
+// hubspotContacts lists every HubSpot contact with properties (a comma
+// list) through HubSpot's REST API, 100 a page.
+func hubspotContacts(t *testing.T, v vendorLine, properties string) []hsContact {
+	t.Helper()
+	var all []hsContact
+	after := ""
+	for {
+		u := v.APIBase + "/crm/objects/2026-03/contacts?limit=100&properties=" + properties
+		if after != "" {
+			u += "&after=" + after
+		}
+		var page struct {
+			Results []hsContact `json:"results"`
+			Paging  *struct {
+				Next struct {
+					After string `json:"after"`
+				} `json:"next"`
+			} `json:"paging"`
+		}
+		json.Unmarshal(api(t, "GET", u, v.AccessToken, nil), &page)
+		all = append(all, page.Results...)
+		if page.Paging == nil || page.Paging.Next.After == "" {
+			return all
+		}
+		after = page.Paging.Next.After
+	}
+}
+
+// contactsHarness starts the sandbox with flags (none: 30 contacts),
+// connects HubSpot as hs and Salesforce as sf and saves the contacts sync
+// (contactsYAML), not yet run.
+func contactsHarness(t *testing.T, flags ...string) (*harness, map[string]vendorLine) {
+	t.Helper()
+	h := newHarness(t)
+	if len(flags) == 0 {
+		flags = []string{"--contacts", "30"}
+	}
+	vs := h.startSandboxWith(flags...)
+	h.connect(vs["hubspot"], "hs")
+	h.connect(vs["salesforce"], "sf")
+	file := filepath.Join(t.TempDir(), "contacts.yaml")
+	os.WriteFile(file, []byte(contactsYAML), 0o600)
+	h.mustRun("sync", "apply", "-f", file)
+	return h, vs
 }

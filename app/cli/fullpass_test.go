@@ -12,16 +12,11 @@ import (
 // mapping row says the next run merges every pair again, `sync list`
 // shows it due, the run's plan says why, and after it nothing is due.
 func TestCLIMappingChangeFullPass(t *testing.T) {
-	h := newHarness(t)
-	vs := h.startSandbox()
-	h.connect(vs["hubspot"], "hs")
-	h.connect(vs["salesforce"], "sf")
-	file := filepath.Join(t.TempDir(), "contacts.yaml")
-	os.WriteFile(file, []byte(contactsYAML), 0o600)
-	h.mustRun("sync", "apply", "-f", file)
+	h, _ := contactsHarness(t)
 	h.mustRun("sync", "run", "contacts", "--yes")
 
 	withCity := strings.Replace(contactsYAML, "schedule:", "  - {a: city, b: MailingCity, rule: unless-blank}\nschedule:", 1)
+	file := filepath.Join(t.TempDir(), "contacts.yaml")
 	os.WriteFile(file, []byte(withCity), 0o600)
 	if _, errs, code := h.run("sync", "apply", "-f", file); code != 0 || !strings.Contains(errs, "because the field mapping changed") {
 		t.Fatalf("sync apply of a new mapping row: exit %d\n%s", code, errs)

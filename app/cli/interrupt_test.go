@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,13 +14,7 @@ import (
 // killing the process mid-batch and leaving the run for the next start to
 // find "interrupted".
 func TestCtrlCStopsRunCleanly(t *testing.T) {
-	h := newHarness(t)
-	vs := h.startSandboxWith("--contacts", "1500", "--faults", "latency=150ms")
-	h.connect(vs["hubspot"], "hs")
-	h.connect(vs["salesforce"], "sf")
-	file := filepath.Join(t.TempDir(), "contacts.yaml")
-	os.WriteFile(file, []byte(contactsYAML), 0o600)
-	h.mustRun("sync", "apply", "-f", file)
+	h, _ := contactsHarness(t, "--contacts", "1500", "--faults", "latency=150ms")
 
 	c := h.cmd("sync", "run", "contacts", "--yes")
 	var out, errb bytes.Buffer

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,13 +14,7 @@ import (
 // CRMs connected, the contacts sync saved and its first run done.
 func killHarness(t *testing.T) (*harness, map[string]vendorLine) {
 	t.Helper()
-	h := newHarness(t)
-	vs := h.startSandboxWith("--contacts", "600", "--faults", "latency=150ms")
-	h.connect(vs["hubspot"], "hs")
-	h.connect(vs["salesforce"], "sf")
-	file := filepath.Join(t.TempDir(), "contacts.yaml")
-	os.WriteFile(file, []byte(contactsYAML), 0o600)
-	h.mustRun("sync", "apply", "-f", file)
+	h, vs := contactsHarness(t, "--contacts", "600", "--faults", "latency=150ms")
 	h.mustRun("sync", "run", "contacts", "--yes")
 	return h, vs
 }
@@ -31,31 +23,10 @@ func killHarness(t *testing.T) (*harness, map[string]vendorLine) {
 func hubspotIDs(t *testing.T, v vendorLine) []string {
 	t.Helper()
 	var ids []string
-	after := ""
-	for {
-		u := v.APIBase + "/crm/objects/2026-03/contacts?limit=100&properties=email"
-		if after != "" {
-			u += "&after=" + after
-		}
-		var page struct {
-			Results []struct {
-				ID string `json:"id"`
-			} `json:"results"`
-			Paging *struct {
-				Next struct {
-					After string `json:"after"`
-				} `json:"next"`
-			} `json:"paging"`
-		}
-		json.Unmarshal(api(t, "GET", u, v.AccessToken, nil), &page)
-		for _, r := range page.Results {
-			ids = append(ids, r.ID)
-		}
-		if page.Paging == nil || page.Paging.Next.After == "" {
-			return ids
-		}
-		after = page.Paging.Next.After
+	for _, c := range hubspotContacts(t, v, "email") {
+		ids = append(ids, c.ID)
 	}
+	return ids
 }
 
 // setHubSpotFirstNames sets firstname on every HubSpot contact through
@@ -137,33 +108,13 @@ func TestUndoOfKilledRunRestoresItsUpdates(t *testing.T) {
 // hubspotFirstNamed counts HubSpot contacts whose firstname is name.
 func hubspotFirstNamed(t *testing.T, v vendorLine, name string) int {
 	t.Helper()
-	n, after := 0, ""
-	for {
-		u := v.APIBase + "/crm/objects/2026-03/contacts?limit=100&properties=firstname"
-		if after != "" {
-			u += "&after=" + after
+	n := 0
+	for _, c := range hubspotContacts(t, v, "firstname") {
+		if c.Properties["firstname"] == name {
+			n++
 		}
-		var page struct {
-			Results []struct {
-				Properties map[string]string `json:"properties"`
-			} `json:"results"`
-			Paging *struct {
-				Next struct {
-					After string `json:"after"`
-				} `json:"next"`
-			} `json:"paging"`
-		}
-		json.Unmarshal(api(t, "GET", u, v.AccessToken, nil), &page)
-		for _, r := range page.Results {
-			if r.Properties["firstname"] == name {
-				n++
-			}
-		}
-		if page.Paging == nil || page.Paging.Next.After == "" {
-			return n
-		}
-		after = page.Paging.Next.After
 	}
+	return n
 }
 
 // TestKilledUndoKeepsTheOtherSide: undoing a run writes Salesforce's

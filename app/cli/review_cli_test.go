@@ -45,13 +45,7 @@ func TestApplyRefusesSeveralSyncsInOneFile(t *testing.T) {
 // script checking for open conflicts or deletes saw none. It must be a
 // usage error naming the kinds; the same for --status.
 func TestReviewListNamesUnknownKind(t *testing.T) {
-	h := newHarness(t)
-	vs := h.startSandbox()
-	h.connect(vs["hubspot"], "hs")
-	h.connect(vs["salesforce"], "sf")
-	file := filepath.Join(t.TempDir(), "contacts.yaml")
-	os.WriteFile(file, []byte(contactsYAML), 0o600)
-	h.mustRun("sync", "apply", "-f", file)
+	h, _ := contactsHarness(t)
 	h.mustRun("sync", "run", "contacts", "--yes")
 
 	var open []struct {
