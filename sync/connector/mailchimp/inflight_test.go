@@ -9,6 +9,7 @@ import (
 
 	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/conformance"
 	mcsim "github.com/crmsync/crmsync/sync/sandbox/mailchimp"
 	"github.com/crmsync/crmsync/sync/sandbox/simkit"
 )
@@ -20,7 +21,7 @@ import (
 // together must not open more, so no call is refused with a 429.
 func TestSessionsShareTheSimultaneousConnections(t *testing.T) {
 	e := newEnv(t, mcsim.Options{Seed: 17, RateLimits: true})
-	limited := &statusCounter{status: http.StatusTooManyRequests}
+	limited := conformance.NewStatusCount(nil, http.StatusTooManyRequests)
 	key := e.sim.MintAPIKey()
 	shared := &connector.Limiters{} // the connection's, as the app hands every session
 	list := e.sim.DefaultListID()
@@ -56,7 +57,7 @@ func TestSessionsShareTheSimultaneousConnections(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if n := limited.n.Load(); n != 0 {
+	if n := limited.N(); n != 0 {
 		t.Errorf("three sessions of one connection got %d answers 429 Too Many Requests: more than Mailchimp's 10 simultaneous connections were open", n)
 	}
 }

@@ -47,7 +47,7 @@ const (
 	// user ("each user account is permitted up to 10 simultaneous
 	// connections", API limits).
 	simultaneousConnections = 10
-	maxBody = 32 << 20
+	maxBody                 = 32 << 20
 )
 
 // Info describes Mailchimp as data.

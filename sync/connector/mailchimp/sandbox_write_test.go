@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/conformance"
 	mcsim "github.com/crmsync/crmsync/sync/sandbox/mailchimp"
 	"github.com/crmsync/crmsync/sync/sandbox/simkit"
 )
@@ -325,24 +325,11 @@ func TestAudiences(t *testing.T) {
 }
 
 // statusCounter counts the responses of one status a client receives.
-type statusCounter struct {
-	status int
-	n      atomic.Int64
-}
-
-func (sc *statusCounter) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := http.DefaultTransport.RoundTrip(r)
-	if err == nil && resp.StatusCode == sc.status {
-		sc.n.Add(1)
-	}
-	return resp, err
-}
-
 // Mailchimp answers 429 beyond its simultaneous connections: the transport
 // waits and retries, and the read and the writes complete.
 func TestRateLimitedCallsAreRetried(t *testing.T) {
 	e := newEnv(t, mcsim.Options{Seed: 13, RateLimits: true})
-	limited := &statusCounter{status: http.StatusTooManyRequests}
+	limited := conformance.NewStatusCount(nil, http.StatusTooManyRequests)
 	key := e.sim.MintAPIKey()
 	o := testOptions()
 	o.MaxRetries = 12 // 40 % of calls refused: 13 refusals in a row are rare enough
@@ -372,7 +359,7 @@ func TestRateLimitedCallsAreRetried(t *testing.T) {
 	if len(recs) != len(ids) {
 		t.Errorf("read %d of %d members under 429s", len(recs), len(ids))
 	}
-	if limited.n.Load() == 0 {
+	if limited.N() == 0 {
 		t.Error("no call was answered 429: the test proves nothing")
 	}
 	for _, id := range ids {

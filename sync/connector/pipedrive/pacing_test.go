@@ -3,29 +3,14 @@ package pipedrive
 import (
 	"fmt"
 	"net/http"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/conformance"
 	pdsim "github.com/crmsync/crmsync/sync/sandbox/pipedrive"
 )
-
-// statusCount counts the answers with one status.
-type statusCount struct {
-	next   http.RoundTripper
-	status int
-	n      atomic.Int64
-}
-
-func (s *statusCount) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := s.next.RoundTrip(r)
-	if err == nil && resp.StatusCode == s.status {
-		s.n.Add(1)
-	}
-	return resp, err
-}
 
 // TestPacingStaysUnderLitePlanBurst: a company on the lowest plan
 // (Lite/Essential), connected by its personal API token, may send 20
@@ -34,7 +19,7 @@ func (s *statusCount) RoundTrip(r *http.Request) (*http.Response, error) {
 // must not meet a single 429.
 func TestPacingStaysUnderLitePlanBurst(t *testing.T) {
 	e := newEnv(t, pdsim.Options{Seed: 3, RateLimits: true, Plan: pdsim.PlanLite})
-	st := &statusCount{next: http.DefaultTransport, status: http.StatusTooManyRequests}
+	st := conformance.NewStatusCount(nil, http.StatusTooManyRequests)
 	client := auth.StaticClient(&http.Client{Transport: st, Timeout: time.Minute}, "x-api-token", "", e.sim.APIToken())
 	o := defaultOptions()
 	o.maxWait = 30 * time.Second
@@ -53,7 +38,7 @@ func TestPacingStaysUnderLitePlanBurst(t *testing.T) {
 			t.Fatalf("create %d: %v %v", i, err, res)
 		}
 	}
-	if n := st.n.Load(); n != 0 {
+	if n := st.N(); n != 0 {
 		t.Errorf("45 single-record writes on a Lite plan API token got %d 429 answers from Pipedrive's 20 requests per 2 s burst limit", n)
 	}
 }
