@@ -11,11 +11,15 @@ import (
 	"github.com/crmsync/crmsync/sync/connector"
 )
 
-// maxInClause bounds the SOQL text of one lookup so the GET URL stays far
-// below Salesforce's 16,384-character URI limit.
+// A lookup's SOQL travels in the URI of a GET, and Salesforce refuses a
+// URI over 16,384 bytes (414 URI Too Long), or URI and headers together
+// over it (431) (Salesforce Help, article 000386264). maxURI bounds the
+// whole URL of one lookup, leaving the rest to the headers; its IN list is
+// cut to fit after the SELECT list, which on an org's wide object (hundreds
+// of custom fields) is most of it.
 const (
 	maxInValues = 200
-	maxInChars  = 6000
+	maxURI      = 14000
 )
 
 // Lookup finds records of object whose field equals one of values (SOQL
@@ -39,21 +43,42 @@ func (c *Conn) Lookup(ctx context.Context, object, field string, values []string
 			lits = append(lits, lit)
 		}
 	}
+	if len(lits) == 0 {
+		return nil, nil
+	}
+	base, err := c.dataURL(ctx, "/query", nil)
+	if err != nil {
+		return nil, err
+	}
+	// The URL is base?q=<head><values joined by ","><tail>, each part
+	// query-escaped on its own (url.Values escapes character by character).
+	fields := d.readable()
+	head := func() string {
+		return "SELECT " + strings.Join(fields, ", ") + " FROM " + d.Name + " WHERE " + f.Name + " IN ("
+	}
+	const tail = ") ORDER BY Id"
+	fixed := len(base) + len("?q=") + len(url.QueryEscape(head())) + len(url.QueryEscape(tail))
+	if fixed > maxURI/2 {
+		// Every field would leave too few values per call: select what a
+		// lookup is for, the records' ids, the field and the markers.
+		fields = lookupFields(d, f.Name)
+		fixed = len(base) + len("?q=") + len(url.QueryEscape(head())) + len(url.QueryEscape(tail))
+	}
 	var out []connector.Record
 	for len(lits) > 0 {
-		n, size := 0, 0
-		for n < len(lits) && n < maxInValues && (n == 0 || size+len(lits[n]) < maxInChars) {
-			size += len(lits[n]) + 1
+		n, size := 0, fixed
+		for n < len(lits) && n < maxInValues {
+			add := len(url.QueryEscape(lits[n])) + len("%2C")
+			if n > 0 && size+add > maxURI {
+				break
+			}
+			size += add
 			n++
 		}
 		chunk := lits[:n]
 		lits = lits[n:]
-		soql := "SELECT " + strings.Join(d.readable(), ", ") + " FROM " + d.Name +
-			" WHERE " + f.Name + " IN (" + strings.Join(chunk, ",") + ") ORDER BY Id"
-		next, err := c.dataURL(ctx, "/query", url.Values{"q": {soql}})
-		if err != nil {
-			return nil, err
-		}
+		soql := head() + strings.Join(chunk, ",") + tail
+		next := base + "?" + url.Values{"q": {soql}}.Encode()
 		for next != "" {
 			var qr queryResult
 			if err := c.call(ctx, "GET", next, nil, &qr, ""); err != nil {
@@ -73,6 +98,18 @@ func (c *Conn) Lookup(ctx context.Context, object, field string, values []string
 		}
 	}
 	return out, nil
+}
+
+// lookupFields is the narrow SELECT list of a lookup by field on an
+// object too wide to read whole in one GET.
+func lookupFields(d *describeResult, field string) []string {
+	out := []string{"Id", "SystemModstamp"}
+	for _, name := range []string{"IsDeleted", "MasterRecordId", field} {
+		if _, ok := d.field(name); ok && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // soqlLiteral renders v as a SOQL literal for a field of type typ, or false

@@ -106,7 +106,12 @@ func (s *Sim) APIUsage() (int, int) {
 func (s *Sim) SetAPIUsage(n int) { s.usageMu.Lock(); s.used = n; s.usageMu.Unlock() }
 
 // ServeHTTP makes Sim an http.Handler (paths relative to the instance_url).
-func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if requestHeadTooLarge(w, r) {
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
 
 func (s *Sim) routes() {
 	m := http.NewServeMux()
