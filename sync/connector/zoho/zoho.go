@@ -213,8 +213,17 @@ func (r *response) apiError() *connector.Error {
 	e := &connector.Error{Vendor: vendor, Endpoint: r.Endpoint, Status: r.Status, Category: connector.StatusCategory(r.Status)}
 	var ze zohoError
 	if err := json.Unmarshal(r.Body, &ze); err != nil || (ze.Code == "" && ze.Message == "") {
-		e.Message = fmt.Sprintf("HTTP %d with an unreadable error body (%d bytes)", r.Status, len(r.Body))
-		return e
+		// A refusal of the whole request may come as one error wrapped in
+		// data[] (crm-oas v8.0 createRecords example
+		// response-400-authorizationfailed, upsertRecords invalidmodule).
+		var wrapped struct {
+			Data []zohoError `json:"data"`
+		}
+		if json.Unmarshal(r.Body, &wrapped) != nil || len(wrapped.Data) != 1 || wrapped.Data[0].Code == "" && wrapped.Data[0].Message == "" {
+			e.Message = fmt.Sprintf("HTTP %d with an unreadable error body (%d bytes)", r.Status, len(r.Body))
+			return e
+		}
+		ze = wrapped.Data[0]
 	}
 	e.Code, e.Message = ze.Code, ze.Message
 	if f := ze.apiName(); f != "" {

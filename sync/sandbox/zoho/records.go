@@ -452,8 +452,10 @@ func (s *Sim) handleGet(w http.ResponseWriter, r *http.Request, m *moduleDef) {
 // per_page and If-Modified-Since (on deleted_time), newest deletion first [unverified
 // order]; 204 when nothing matches.
 func (s *Sim) handleDeleted(w http.ResponseWriter, r *http.Request, m *moduleDef) {
+	// Its 400s come wrapped in data[] (crm-oas v8.0 getDeletedRecords:
+	// DeletedRecordsErrorResponse, INVALID_MODULE or PATTERN_NOT_MATCHED).
 	if m.noDeleted {
-		writeErr(w, errInvalidModule()) // Notes: no deleted list in the Notes API [unverified answer]
+		writeDataErr(w, errInvalidModule()) // Notes: no deleted list in the Notes API [unverified answer]
 		return
 	}
 	q := r.URL.Query()
@@ -462,7 +464,7 @@ func (s *Sim) handleDeleted(w http.ResponseWriter, r *http.Request, m *moduleDef
 		typ = "all"
 	}
 	if !slices.Contains([]string{"all", "recycle", "permanent"}, typ) {
-		writeErr(w, badRequest("PATTERN_NOT_MATCHED", "Please check whether the input values are correct", map[string]any{"param_name": "type"}))
+		writeDataErr(w, badRequest("PATTERN_NOT_MATCHED", "Please check whether the input values are correct", map[string]any{"param_name": "type"}))
 		return
 	}
 	page, perPage, e := pageParams(q)

@@ -71,6 +71,10 @@ type Options struct {
 	// UniqueFields marks standard or custom fields "Do not allow duplicate values"; such
 	// fields refuse duplicates on insert and update and take part in upsert matching.
 	UniqueFields map[string][]string
+	// NoCreate lists modules the user's profile may view but not create records in:
+	// an insert there is refused whole with AUTHORIZATION_FAILED wrapped in data[]
+	// (crm-oas v8.0/record/operations/createRecords/examples/response-400-authorizationfailed).
+	NoCreate []string
 	// IgnoreUnknownFields drops unknown field API names in writes instead of refusing them
 	// with INVALID_DATA (the spec's 207 example refuses them; live behaviour [unverified]).
 	IgnoreUnknownFields bool

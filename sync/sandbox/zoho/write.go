@@ -120,6 +120,13 @@ func (s *Sim) insert(w http.ResponseWriter, r *http.Request, m *moduleDef, paren
 	if !ok {
 		return
 	}
+	if slices.Contains(s.opts.NoCreate, m.name) {
+		// One error for the whole request, wrapped in data[] (crm-oas v8.0 createRecords
+		// example response-400-authorizationfailed).
+		writeDataErr(w, badRequest("AUTHORIZATION_FAILED", "User does not have sufficient privilege to perform this action",
+			map[string]any{"resource_path_index": 0}))
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	results, okN := make([]any, len(b.items)), 0
