@@ -103,16 +103,6 @@ type Associator interface {
 	Associate(ctx context.Context, fromObject, fromID, toObject, toID string) error
 }
 
-// FieldTimer knows when each field of a record last changed (HubSpot's
-// property history), where a record's modified time moves with an edit of
-// any of its fields. The "newer" conflict rule compares a field's own
-// time: an edit of another field must not make a stale value the newer.
-// FieldTimes answers per record id the time of each field it knows;
-// records or fields it does not know are left out.
-type FieldTimer interface {
-	FieldTimes(ctx context.Context, object string, ids, fields []string) (map[string]map[string]time.Time, error)
-}
-
 // Cursor is a connector-defined resume point for incremental reads. The
 // empty cursor means "read everything".
 type Cursor string

@@ -75,25 +75,11 @@ type pairOut struct {
 type merger struct {
 	rows   []mapping.Row
 	policy string
-	times  *fieldTimes // fields' own times for "newer"; nil where no side has them
 }
 
 // mergePair runs the three-way merge of every row of one linked pair.
 // override forces a row's canonical value (a person's review decision).
-// "newer" compares the records' own times: fields' times are only for
-// the pass over records read (mergeTimed), which can fetch them in batches.
 func (m merger) mergePair(a, b recView, base map[string]string, override map[string]string, reviewID int64) pairOut {
-	m.times = nil
-	return m.merge(a, b, base, override, reviewID)
-}
-
-// mergeTimed is mergePair for a linked pair read by a pass, where "newer"
-// compares the fields' own times when a side's connector knows them.
-func (m merger) mergeTimed(a, b recView, base map[string]string) pairOut {
-	return m.merge(a, b, base, nil, 0)
-}
-
-func (m merger) merge(a, b recView, base map[string]string, override map[string]string, reviewID int64) pairOut {
 	var out pairOut
 	for _, r := range m.rows {
 		if r.Dir == mapping.TwoWay {
@@ -402,7 +388,7 @@ func (m merger) conflict(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv s
 		c.Winner = "a"
 	case m.policy == ConflictPreferB:
 		c.Winner = "b"
-	case m.policy == ConflictNewer && m.times.modified("a", a, r) >= m.times.modified("b", b, r):
+	case m.policy == ConflictNewer && a.modified >= b.modified:
 		c.Winner = "a" // a tie goes to A, so the outcome is deterministic
 	case m.policy == ConflictNewer:
 		c.Winner = "b"

@@ -43,7 +43,6 @@ func (p *planner) pass(ctx context.Context, side string, afterSeq, skipOtherAbov
 				unlinked = append(unlinked, u)
 			}
 		}
-		p.mergeDeferred(ctx)
 		if err := p.match(ctx, side, unlinked); err != nil {
 			return err
 		}
@@ -141,36 +140,8 @@ func (p *planner) visit(ctx context.Context, side string, pr store.PairRow) (unl
 	if side == "b" {
 		av, bv = bv, av
 	}
-	base := store.DecodeFields(pr.Base)
-	p.m.times.reset()
-	out := p.m.mergeTimed(av, bv, base)
-	if p.m.times.missed() {
-		// A conflict under "newer" needs a field's own time: merged again
-		// once the chunk's times are fetched in batches (mergeDeferred).
-		p.deferred = append(p.deferred, deferredPair{av, bv, base})
-		return unlinkedRec{}, false
-	}
-	p.addPair(av, bv, out, nil)
+	p.addPair(av, bv, p.m.mergePair(av, bv, store.DecodeFields(pr.Base), nil, 0), nil)
 	return unlinkedRec{}, false
-}
-
-// deferredPair is a linked pair whose merge waits for its fields' times.
-type deferredPair struct {
-	a, b recView
-	base map[string]string
-}
-
-// mergeDeferred fetches the fields' times the chunk's conflicts need and
-// merges their pairs again with them.
-func (p *planner) mergeDeferred(ctx context.Context) {
-	if len(p.deferred) == 0 {
-		return
-	}
-	p.m.times.fetch(ctx, p.warn)
-	for _, d := range p.deferred {
-		p.addPair(d.a, d.b, p.m.mergeTimed(d.a, d.b, d.base), nil)
-	}
-	p.deferred = p.deferred[:0]
 }
 
 // addPair records a merged pair in the plan; link is the new link, if any.

@@ -40,7 +40,6 @@ type planner struct {
 	def        Definition
 	rows       []mapping.Row
 	side       map[string]Side
-	deferred   []deferredPair // pairs of the pass's chunk waiting for fields' times
 	ix         map[string]indexer
 	m          merger
 	plan       *Plan
@@ -198,9 +197,6 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 		for _, n := range r.Notes() {
 			p.warn("%s", n)
 		}
-	}
-	if def.Conflict == ConflictNewer {
-		p.m.times = newFieldTimes(rows, p.side)
 	}
 	if p.plan.id, err = e.st.NewPlan(ctx, syncID, p.plan.lastRun); err != nil {
 		return nil, err

@@ -8,15 +8,10 @@ import (
 
 const maxBatchInputs = 100
 
-// maxHistoryInputs caps a batch/read that asks for propertiesWithHistory.
-const maxHistoryInputs = 50
-
 type batchRequest struct {
 	Inputs     []writeInput `json:"inputs"`
 	Properties []string     `json:"properties"`
 	IDProperty string       `json:"idProperty"`
-	// PropertiesWithHistory (batch/read only) asks for each property's versions.
-	PropertiesWithHistory []string `json:"propertiesWithHistory"`
 }
 
 // batchResponse is BatchResponseSimplePublicObject(WithErrors).
@@ -196,12 +191,6 @@ func (s *Sim) handleBatchRead(w http.ResponseWriter, r *http.Request) {
 	if st == nil {
 		return
 	}
-	if len(in.PropertiesWithHistory) > 0 && len(in.Inputs) > maxHistoryInputs {
-		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR",
-			fmt.Sprintf("Too many inputs: %d. The maximum number of inputs per batch read with propertiesWithHistory is %d.", len(in.Inputs), maxHistoryInputs),
-			[]errDetail{{Message: fmt.Sprintf("size must be between 1 and %d", maxHistoryInputs), Code: "TOO_MANY_INPUTS", In: "inputs"}})
-		return
-	}
 	archived := r.URL.Query().Get("archived") == "true"
 	var results []Object
 	var missing []string
@@ -219,9 +208,7 @@ func (s *Sim) handleBatchRead(w http.ResponseWriter, r *http.Request) {
 			missing = append(missing, inp.ID)
 			continue
 		}
-		o := s.render(st, rec, in.Properties)
-		s.withHistory(&o, st, rec, in.PropertiesWithHistory)
-		results = append(results, o)
+		results = append(results, s.render(st, rec, in.Properties))
 	}
 	s.mu.RUnlock()
 	var errs []*opError

@@ -17,18 +17,6 @@ type record struct {
 	archivedAt int64
 	merged     bool  // merged into another record: gone, and not listed as archived
 	mergedInto int64 // the record a merge made of it, which its id reads
-	// setAt is when each property changed last (epoch ms), for
-	// propertiesWithHistory; a property not in it has held its value since
-	// the record was created. nil until a property changes.
-	setAt map[int]int64
-}
-
-// propTime is when property idx of r changed last (epoch ms).
-func (r *record) propTime(idx int) int64 {
-	if t, ok := r.setAt[idx]; ok {
-		return t
-	}
-	return r.created
 }
 
 // objectStore holds one object type. Callers hold Sim.mu.
@@ -108,16 +96,7 @@ func (st *objectStore) insert(vals []string, created, modified int64) *record {
 
 // set writes validated values (index -> value) and bumps the modified time.
 func (st *objectStore) set(r *record, changes map[int]string, now int64) {
-	if now <= r.modified {
-		now = r.modified + 1 // keep modification strictly increasing per record
-	}
 	for idx, v := range changes {
-		if r.vals[idx] != v {
-			if r.setAt == nil {
-				r.setAt = map[int]int64{}
-			}
-			r.setAt[idx] = now
-		}
 		if m, ok := st.unique[idx]; ok {
 			if old := r.vals[idx]; old != "" && m[normUnique(old)] == r.id {
 				delete(m, normUnique(old))
@@ -127,6 +106,9 @@ func (st *objectStore) set(r *record, changes map[int]string, now int64) {
 			}
 		}
 		r.vals[idx] = v
+	}
+	if now <= r.modified {
+		now = r.modified + 1 // keep modification strictly increasing per record
 	}
 	r.modified = now
 	st.byMod = nil

@@ -91,46 +91,13 @@ func stringify(v any) string {
 type Object struct {
 	ID         string             `json:"id"`
 	Properties map[string]*string `json:"properties"`
-	// PropertiesWithHistory answers a read's propertiesWithHistory
-	// (SimplePublicObjectWithAssociations): each property's versions,
-	// newest first. The sandbox keeps the current version only.
-	PropertiesWithHistory map[string][]ValueWithTimestamp `json:"propertiesWithHistory,omitempty"`
-	CreatedAt             string                          `json:"createdAt"`
-	UpdatedAt             string                          `json:"updatedAt"`
-	Archived              bool                            `json:"archived"`
-	ArchivedAt            string                          `json:"archivedAt,omitempty"`
-	New                   *bool                           `json:"new,omitempty"`
+	CreatedAt  string             `json:"createdAt"`
+	UpdatedAt  string             `json:"updatedAt"`
+	Archived   bool               `json:"archived"`
+	ArchivedAt string             `json:"archivedAt,omitempty"`
+	New        *bool              `json:"new,omitempty"`
 	// ObjectWriteTraceID echoes a batch input's objectWriteTraceId.
 	ObjectWriteTraceID string `json:"objectWriteTraceId,omitempty"`
-}
-
-// ValueWithTimestamp is one version of a property (the spec's
-// ValueWithTimestamp).
-type ValueWithTimestamp struct {
-	Value      string `json:"value"`
-	Timestamp  string `json:"timestamp"`
-	SourceType string `json:"sourceType"`
-	SourceID   string `json:"sourceId,omitempty"`
-}
-
-// withHistory adds to o the versions of the properties named.
-func (s *Sim) withHistory(o *Object, st *objectStore, r *record, props []string) {
-	if len(props) == 0 {
-		return
-	}
-	o.PropertiesWithHistory = make(map[string][]ValueWithTimestamp, len(props))
-	for _, name := range props {
-		idx, ok := st.schema.prop(name)
-		if !ok {
-			continue
-		}
-		v := s.valueOf(st, r, idx)
-		if v == "" && idx > pModified && r.setAt[idx] == 0 {
-			o.PropertiesWithHistory[name] = []ValueWithTimestamp{} // never set
-			continue
-		}
-		o.PropertiesWithHistory[name] = []ValueWithTimestamp{{Value: v, Timestamp: isoMillis(r.propTime(idx)), SourceType: "API"}}
-	}
 }
 
 // valueOf returns the string value of property idx, computing the system ones.
