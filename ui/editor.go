@@ -517,7 +517,12 @@ func (e *editor) problems() []mapping.Problem {
 }
 
 func (e *editor) doSave() {
+	// The save checks the sync against both CRMs in the background while
+	// the editor stays open: it gets its own rows, which edits made
+	// meanwhile (a row removed shifts the others) do not reach.
 	def := e.def
+	def.Fields, def.Match = slices.Clone(def.Fields), slices.Clone(def.Match)
+	def.Filters.A, def.Filters.B = slices.Clone(def.Filters.A), slices.Clone(def.Filters.B)
 	e.save.Disable()
 	e.saveNote.SetText("Saving…")
 	e.u.bgErr(func(ctx context.Context) error {

@@ -98,7 +98,9 @@ func (u *UI) openPlanPane(pp planPane) {
 			holder.Refresh()
 			// A full pass that writes nothing is still applied: that
 			// records it done, so the next run reads only changes again.
-			if p.Empty() && len(p.Links) == 0 && p.FullPass == "" {
+			// So is a plan that only sends records to Review (unmatched,
+			// conflicts, held deletes): applying it is what puts them there.
+			if p.Empty() && len(p.Links) == 0 && len(p.Review) == 0 && p.FullPass == "" {
 				apply.SetText("Nothing to apply")
 				header.Refresh() // lay out again: the label is wider than the one it replaced
 				return

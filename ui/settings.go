@@ -129,7 +129,21 @@ func (u *UI) saveBudget(s string, note *widget.Label) {
 		}
 		s = strconv.Itoa(n)
 	}
-	u.bgErr(func(ctx context.Context) error { return u.a.SetSetting(ctx, settingBudget, s) }, func(err error) {
+	// One save per keystroke: saves wait together while a run holds the
+	// data file, so a save a later keystroke replaced writes nothing and
+	// the value typed last is the one kept (and the one reported).
+	seq := u.budgetSaves.Add(1)
+	u.bgErr(func(ctx context.Context) error {
+		u.budgetMu.Lock()
+		defer u.budgetMu.Unlock()
+		if u.budgetSaves.Load() != seq {
+			return nil
+		}
+		return u.a.SetSetting(ctx, settingBudget, s)
+	}, func(err error) {
+		if u.budgetSaves.Load() != seq {
+			return // a later value's save says how it went
+		}
 		if err != nil {
 			note.SetText(fmt.Sprintf("Not saved: %s", errorSentence(err)))
 			return

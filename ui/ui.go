@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -107,6 +108,11 @@ type UI struct {
 	groups       *widget.Accordion
 	groupKeys    []string
 	closedGroups map[string]bool
+
+	// budgetSaves numbers the daily budget's saves; budgetMu lets one
+	// write at a time (saveBudget).
+	budgetSaves atomic.Int64
+	budgetMu    sync.Mutex
 
 	// pending tracks background work so tests can wait for it.
 	pending sync.WaitGroup
