@@ -144,8 +144,18 @@ func (c *Connector) send(ctx context.Context, sc *schema, ops []connector.Op, mk
 			}
 			continue
 		}
+		sentIDs := make([]string, len(sent))
 		for j, i := range sent {
-			results[i] = c.result(sc, ops[i], reqs[j], ids[i-start], outs[j])
+			sentIDs[j] = ids[i-start]
+		}
+		ours := map[string]bool{}
+		if want := refusedCreates(reqs, outs, sentIDs); len(want) > 0 {
+			if ours, err = c.existing(ctx, sc, want); err != nil {
+				return nil, fmt.Errorf("dynamics: write %s: %w", sc.Object, err)
+			}
+		}
+		for j, i := range sent {
+			results[i] = c.result(sc, ops[i], reqs[j], ids[i-start], outs[j], ours[ids[i-start]])
 			if results[i].Err != nil {
 				c.forgetIfStale(ctx, sc, results[i].Err.Error())
 			}
@@ -154,16 +164,18 @@ func (c *Connector) send(ctx context.Context, sc *schema, ops []connector.Op, mk
 	return results, nil
 }
 
-// result reads one operation's outcome.
-func (c *Connector) result(sc *schema, op connector.Op, req operation, id string, o *outcome) connector.Result {
+// result reads one operation's outcome; exists says a row has the id a
+// create chose (refusedCreates).
+func (c *Connector) result(sc *schema, op connector.Op, req operation, id string, o *outcome, exists bool) connector.Result {
 	if o == nil {
 		return connector.Result{Err: &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: op.ID, Category: connector.CatServer, Message: errNotRun.Error()}}
 	}
 	created := req.header.Get("If-None-Match") == "*"
 	switch {
-	case o.status == http.StatusPreconditionFailed && created:
+	case o.status == http.StatusPreconditionFailed && created && exists:
 		// The id is ours and new: only an earlier attempt of this very
-		// batch can have created it.
+		// batch can have created it. (Without a row, an alternate key
+		// refused the create: an error below.)
 		return connector.Result{ID: id, Created: true}
 	case o.status < 300:
 		if id == "" {

@@ -22,6 +22,9 @@ type item struct {
 	email, phone, externalID string
 	// unsubscribe: the op sets the consent to UNSUBSCRIBED.
 	unsubscribe bool
+	// clears: the op blanks a standard attribute or a location part (null
+	// in the body), which a bulk import job does not apply (patch.go).
+	clears bool
 }
 
 // profileBody is one profile of POST /api/profile-bulk-import-jobs
@@ -83,6 +86,7 @@ func buildItem(i int, op connector.Op, props map[string]connector.FieldType) (it
 				return bad(name, "INVALID_NUMBER", err.Error())
 			}
 			location[part] = val
+			it.clears = it.clears || val == nil
 		case strings.HasPrefix(name, propertiesPrefix):
 			key := strings.TrimPrefix(name, propertiesPrefix)
 			if key == "" {
@@ -100,6 +104,7 @@ func buildItem(i int, op connector.Op, props map[string]connector.FieldType) (it
 		case isStandard(name):
 			if v == "" {
 				it.body.Attributes[name] = nil // clears the attribute
+				it.clears = true
 			} else {
 				it.body.Attributes[name] = v
 			}

@@ -2,7 +2,8 @@
 // by their updated time with JSON:API cursor paging (GET /api/profiles,
 // 100 a page), created and updated through bulk profile import jobs (POST
 // /api/profile-bulk-import-jobs, polled until complete, then read back
-// for each created profile's id and each failed profile's error), and
+// for each created profile's id and each failed profile's error; an
+// update that blanks a field by PATCH /api/profiles/{id}, patch.go), and
 // described by the standard profile attributes plus the custom properties
 // (properties.<name>) seen on the newest profiles.
 //
@@ -223,8 +224,9 @@ func (c *Connector) call(ctx context.Context, method, path string, in any) (*res
 	return &response{r}, nil
 }
 
-// endpointOf is the path of u without its query and with the job's id as
-// a placeholder, so errors name the endpoint, not one job's URL.
+// endpointOf is the path of u without its query and with the job's or
+// the profile's id as a placeholder, so errors name the endpoint, not one
+// job's or profile's URL.
 func endpointOf(u string) string {
 	p := u
 	if pu, err := url.Parse(u); err == nil {
@@ -235,7 +237,7 @@ func endpointOf(u string) string {
 	}
 	parts := strings.Split(p, "/")
 	for i := 1; i < len(parts); i++ {
-		if parts[i-1] == "profile-bulk-import-jobs" {
+		if parts[i-1] == "profile-bulk-import-jobs" || parts[i-1] == "profiles" && i == 3 {
 			parts[i] = "{id}"
 		}
 	}
@@ -290,6 +292,7 @@ var endpointScopes = map[string]string{
 	"GET /api/accounts":                                    "accounts:read",
 	"GET /api/profiles":                                    "profiles:read",
 	"POST /api/profile-bulk-import-jobs":                   "profiles:write, lists:write",
+	"PATCH /api/profiles/{id}":                             "profiles:write",
 	"GET /api/profile-bulk-import-jobs/{id}":               "profiles:read, lists:read",
 	"GET /api/profile-bulk-import-jobs/{id}/profiles":      "profiles:read",
 	"GET /api/profile-bulk-import-jobs/{id}/import-errors": "profiles:read",

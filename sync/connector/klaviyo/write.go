@@ -95,10 +95,11 @@ func (c *Connector) knownProperties(ctx context.Context) map[string]connector.Fi
 }
 
 // writeBatch writes one batch: its items through one import job (split
-// on a 400 that blames no single profile), then the unsubscribes. Only a
+// on a 400 that blames no single profile), the updates that blank a field
+// one PATCH each (patch.go), then the unsubscribes. Only a
 // failure of the whole call is returned.
 func (c *Connector) writeBatch(ctx context.Context, ops []connector.Op, res []connector.Result, props map[string]connector.FieldType) error {
-	var items, jobItems []item
+	var items, jobItems, patchItems []item
 	for i, op := range ops {
 		it, rerr := buildItem(i, op, props)
 		if rerr != nil {
@@ -106,9 +107,12 @@ func (c *Connector) writeBatch(ctx context.Context, ops []connector.Op, res []co
 			continue
 		}
 		items = append(items, it)
-		if it.write {
+		switch {
+		case it.write && it.clears && op.Kind == connector.OpUpdate:
+			patchItems = append(patchItems, it) // a job would not clear (patch.go)
+		case it.write:
 			jobItems = append(jobItems, it)
-		} else {
+		default:
 			res[i].ID = op.ID // nothing to import: only the consent
 		}
 	}
@@ -117,12 +121,14 @@ func (c *Connector) writeBatch(ctx context.Context, ops []connector.Op, res []co
 		if err != nil {
 			return fmt.Errorf("klaviyo: bulk import: %w", err)
 		}
-		if len(jobItems) == 0 {
-			return c.unsubscribeAll(ctx, items, res)
+		if len(jobItems) > 0 {
+			if err := c.importItems(ctx, jobItems, res, existed); err != nil {
+				return fmt.Errorf("klaviyo: bulk import: %w", err)
+			}
 		}
-		if err := c.importItems(ctx, jobItems, res, existed); err != nil {
-			return fmt.Errorf("klaviyo: bulk import: %w", err)
-		}
+	}
+	if err := c.patchAll(ctx, patchItems, res); err != nil {
+		return err
 	}
 	return c.unsubscribeAll(ctx, items, res)
 }

@@ -118,7 +118,7 @@ func (s *Sim) applyJob(j *importJob) {
 		attrs, e := attrsOf(it)
 		var rec *record
 		if e == nil {
-			rec, _, e = s.upsertLocked(it, attrs, "/data")
+			rec, _, e = s.upsertLocked(it, withoutNulls(attrs), "/data")
 		}
 		if e != nil {
 			j.failedCount++
@@ -138,6 +138,28 @@ func (s *Sim) applyJob(j *importJob) {
 	}
 	j.status = "complete"
 	j.completed = s.now().UTC()
+}
+
+// withoutNulls is a job profile's attributes with every null left out, at the
+// top, in location and in properties: "The Bulk Import Profiles API does not
+// support setting fields to null to clear them. Only fields explicitly provided
+// with non-null values will be updated. To remove a field value from a profile,
+// use the Update Profile endpoint with the field set to null" (Bulk Import
+// Profiles API guide). meta.patch_properties.unset still applies.
+func withoutNulls(attrs map[string]any) map[string]any {
+	out := make(map[string]any, len(attrs))
+	for k, v := range attrs {
+		switch m := v.(type) {
+		case nil:
+			continue
+		case map[string]any:
+			if k == "location" || k == "properties" {
+				v = withoutNulls(m)
+			}
+		}
+		out[k] = v
+	}
+	return out
 }
 
 func (s *Sim) lookupJob(w http.ResponseWriter, r *http.Request) *importJob {
