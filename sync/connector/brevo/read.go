@@ -260,7 +260,10 @@ func (c *Connector) Lookup(ctx context.Context, object, field string, values []s
 
 // get reads one contact by identifier; nil when Brevo has none.
 func (c *Connector) get(ctx context.Context, d *schemaData, ident, typ string) (*connector.Record, error) {
-	r, err := c.call(ctx, http.MethodGet, "/v3/contacts/"+url.PathEscape(ident)+"?identifierType="+typ, nil)
+	// The reference wants the identifier urlencoded ("Email (urlencoded)"),
+	// as Brevo's SDKs send it (rawurlencode): PathEscape would leave the
+	// "+" of a plus-addressed email, which reads as a space.
+	r, err := c.call(ctx, http.MethodGet, "/v3/contacts/"+strings.ReplaceAll(url.QueryEscape(ident), "+", "%20")+"?identifierType="+typ, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -133,10 +133,26 @@ func (s *Sim) handleList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"contacts": out, "count": total})
 }
 
+// identifier is the {identifier} path segment as the reference describes it,
+// "Email (urlencoded) OR ID of the contact OR EXT_ID attribute (urlencoded)"
+// (get-contact-info, update-contact, delete-contact): the raw segment is
+// URL-decoded once, so "%2B" is a plus sign and a bare "+" a space, as
+// Brevo's own SDKs assume by sending rawurlencode'd identifiers
+// (getbrevo/brevo-php ObjectSerializer::toPathValue) [that a bare "+" reads
+// as a space is unverified].
+func identifier(r *http.Request) string {
+	p := r.URL.EscapedPath()
+	seg := p[strings.LastIndex(p, "/")+1:]
+	if v, err := url.QueryUnescape(seg); err == nil {
+		return v
+	}
+	return r.PathValue("identifier")
+}
+
 func (s *Sim) handleGet(w http.ResponseWriter, r *http.Request) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	c, e := s.lookup(r.PathValue("identifier"), r.URL.Query().Get("identifierType"))
+	c, e := s.lookup(identifier(r), r.URL.Query().Get("identifierType"))
 	if e != nil {
 		writeError(w, e)
 		return
@@ -269,7 +285,7 @@ func (s *Sim) handleUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, e := s.lookup(r.PathValue("identifier"), r.URL.Query().Get("identifierType"))
+	c, e := s.lookup(identifier(r), r.URL.Query().Get("identifierType"))
 	if e == nil {
 		e = s.apply(c, p, false)
 	}
@@ -283,7 +299,7 @@ func (s *Sim) handleUpdate(w http.ResponseWriter, r *http.Request) {
 func (s *Sim) handleDelete(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, e := s.lookup(r.PathValue("identifier"), r.URL.Query().Get("identifierType"))
+	c, e := s.lookup(identifier(r), r.URL.Query().Get("identifierType"))
 	if e != nil {
 		writeError(w, e)
 		return
