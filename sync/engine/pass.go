@@ -238,52 +238,51 @@ func (p *planner) match(ctx context.Context, side string, recs []unlinkedRec) er
 			hits[i][h.Key] = append(hits[i][h.Key], h)
 		}
 	}
-	// Load every record a match could link to in one query.
-	var ids []string
-	for _, hm := range hits {
-		for _, hs := range hm {
-			for _, h := range hs {
-				if h.Side != side && h.LinkedTo == "" {
-					ids = append(ids, h.ID)
-				}
-			}
-		}
-	}
-	others, err := p.e.st.Records(ctx, p.syncID, otherSide(side), ids)
+	// Load every record a match could name in one query a side: the
+	// records being matched pass the filters already.
+	rows, err := p.hitRecords(ctx, side, recs, hits)
 	if err != nil {
 		return err
-	}
-	byID := make(map[string]store.IndexRow, len(others))
-	for _, o := range others {
-		byID[o.ID] = o
 	}
 	for _, r := range recs {
 		if p.claimed[sideOf(side, r.id)] {
 			continue
 		}
-		if err := p.matchOne(ctx, side, r, hits, byID); err != nil {
+		if err := p.matchOne(ctx, side, r, hits, rows); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits []map[string][]store.KeyHit, byID map[string]store.IndexRow) error {
+func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits []map[string][]store.KeyHit, rows map[string]map[string]store.IndexRow) error {
 	other := otherSide(side)
+	byID := rows[other]
 	for i, k := range r.keys {
 		if k == "" {
 			continue
 		}
-		var same, others []store.KeyHit
+		var same, others, outside []store.KeyHit
 		for _, h := range hits[i][k] {
 			switch {
-			case h.Side == side && h.ID != r.id:
+			case h.Side == side && h.ID == r.id:
+			case p.outsideFilters(h, rows):
+				// A record the sync leaves out (a converted Lead) is
+				// no candidate: linking would write to it, and it
+				// makes no match ambiguous.
+				outside = append(outside, h)
+			case h.Side == side:
 				same = append(same, h)
-			case h.Side == other:
+			default:
 				others = append(others, h)
 			}
 		}
 		if len(same) == 0 && len(others) == 0 {
+			if o := outsideMatch(outside, other); o != "" {
+				// Creating would duplicate the record left out.
+				p.plan.addSkip(side, r.id, fmt.Sprintf("its match %s on side %s (%s = %q) is outside this sync's filters", o, strings.ToUpper(other), p.ruleLabel(i), k))
+				return nil
+			}
 			continue
 		}
 		if len(same) == 0 && len(others) == 1 && others[0].LinkedTo == "" && !p.claimed[sideOf(other, others[0].ID)] {
@@ -295,14 +294,7 @@ func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits
 			}
 			rule, evidence := fmt.Sprintf("match:%d", i+1), fmt.Sprintf("%s = %q", p.ruleLabel(i), k)
 			if o, ok := byID[others[0].ID]; ok && !o.Deleted {
-				fields := store.DecodeFields(o.Fields) // once: the filters and the merge read it
-				if !p.passes(other, o.ID, fields) {
-					// The match is a record the sync leaves out (a
-					// converted Lead): linking would write to it,
-					// creating would duplicate it.
-					p.plan.addSkip(side, r.id, fmt.Sprintf("its match %s on side %s (%s) is outside this sync's filters", o.ID, strings.ToUpper(other), evidence))
-					return nil
-				}
+				fields := store.DecodeFields(o.Fields)
 				self := recView{id: r.id, fields: r.fields, modified: r.modified}
 				p.linkViews(side, self, recView{id: o.ID, fields: fields, modified: o.Modified}, rule, evidence, 0)
 				return nil
