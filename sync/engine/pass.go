@@ -119,8 +119,20 @@ func (p *planner) visit(ctx context.Context, side string, pr store.PairRow) (unl
 	if p.handled[aID] {
 		return unlinkedRec{}, false
 	}
+	if pr.Rec.Deleted && pr.OtherSeen && pr.Other.Deleted {
+		p.plan.addSkip(side, id, "deleted on both sides; nothing to delete")
+		return unlinkedRec{}, false
+	}
 	if pr.Rec.Deleted {
 		p.heldDelete(side, id, pr.OtherID, p.mergeNote(ctx, side, fields[mergedField], pr.OtherID))
+		return unlinkedRec{}, false
+	}
+	if pr.OtherSeen && pr.Other.Deleted && side == "a" && pr.Other.Seq > p.readAfter["b"] {
+		// Deleted since the last plan while this record was read too: B's
+		// pass leaves the pair to this one (PairsAfter's skipOtherAbove),
+		// so its delete is held here, or it never reaches review. (One
+		// deleted before was held then; it is not asked about again.)
+		p.heldDelete(otherSide(side), pr.OtherID, id, p.mergeNote(ctx, otherSide(side), store.DecodeFields(pr.Other.Fields)[mergedField], id))
 		return unlinkedRec{}, false
 	}
 	if !pr.OtherSeen || pr.Other.Deleted {

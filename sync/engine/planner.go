@@ -35,11 +35,14 @@ const indexGroup = 5000
 
 // planner is the state of one Plan call.
 type planner struct {
-	e          *Engine
-	syncID     int64
-	def        Definition
-	rows       []mapping.Row
-	side       map[string]Side
+	e      *Engine
+	syncID int64
+	def    Definition
+	rows   []mapping.Row
+	side   map[string]Side
+	// readAfter is, per side, the index sequence after which records were
+	// read for this plan (pass).
+	readAfter  map[string]int64
 	ix         map[string]indexer
 	m          merger
 	plan       *Plan
@@ -131,6 +134,7 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 	if err := p.flush(ctx); err != nil {
 		return nil, err
 	}
+	p.readAfter = map[string]int64{"a": doneA[0], "b": doneB[0]}
 	if err := p.pass(ctx, "a", doneA[0], -1); err != nil {
 		return nil, err
 	}

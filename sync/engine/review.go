@@ -138,6 +138,14 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 			done()
 			return nil
 		}
+		if pr.OtherSeen && pr.Other.Deleted {
+			// Deleted in that CRM too since it was held: nothing is left
+			// to delete, and a delete of it would fail (ENTITY_IS_DELETED).
+			p.warn("review item %d: %s on side %s is already deleted; nothing to delete",
+				it.ID, pr.OtherID, strings.ToUpper(otherSide(it.Side)))
+			done()
+			return nil
+		}
 		aID := it.RecordID
 		if it.Side == "b" {
 			aID = pr.OtherID
