@@ -130,6 +130,10 @@ func (c *Connector) overlap() int { return max(1, c.pageSize/10) }
 // overlap leave the cursor's second while a single call is under way.
 func (c *Connector) walk(ctx context.Context, sc *schema, sel selection, status string, cur *timecursor.Cursor, emit func([]connector.Record) bool) error {
 	stepped := 0 // members stepped over at this second after a page brought nothing new
+	// The ids a cursor brings from an earlier run are not stepped over:
+	// members of its second edited since have left it for the end of the
+	// list, and an offset counting them would step over as many changes.
+	startAt, startSeen := cur.At, seenAt(cur)
 	for {
 		q := url.Values{"count": {strconv.Itoa(c.pageSize)}, "sort_field": {"last_changed"}, "sort_dir": {"ASC"}, "fields": {sel.fields}}
 		if status != "" {
@@ -138,7 +142,11 @@ func (c *Connector) walk(ctx context.Context, sc *schema, sel selection, status 
 		offset := stepped
 		if !cur.At.IsZero() {
 			q.Set("since_last_changed", cur.At.Add(-time.Second).UTC().Format(sinceLayout))
-			offset += max(0, seenAt(cur)-c.overlap())
+			seen := seenAt(cur)
+			if cur.At.Equal(startAt) {
+				seen -= startSeen
+			}
+			offset += max(0, seen-c.overlap())
 		}
 		q.Set("offset", strconv.Itoa(offset))
 		page, err := c.listMembers(ctx, sc, q)
