@@ -53,8 +53,9 @@ type table struct {
 	idIdx   []*record
 	modIdx  []*record
 	keys    []*altKey
-	deleted []deletion // for change tracking
-	undo    *[]func()  // inverse operations while a change set runs
+	deleted []deletion         // for change tracking
+	undo    *[]func()          // inverse operations while a change set runs
+	bin     map[string]*record // deleted rows, by id, for Restore (the recycle bin)
 }
 
 func newTable(def *entityDef) *table { return &table{def: def, byID: map[string]*record{}} }

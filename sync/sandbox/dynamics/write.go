@@ -510,6 +510,10 @@ func (s *Sim) deleteOp(t *table, k *rowKey, op *opReq) *opResult {
 // relationship's cascade configuration]).
 func (s *Sim) deleteRow(t *table, r *record) {
 	t.remove(r)
+	if t.bin == nil {
+		t.bin = map[string]*record{}
+	}
+	t.bin[r.id] = r
 	t.deleted = append(t.deleted, deletion{id: r.id, version: s.nextVersion()})
 	if t.undo != nil {
 		n := len(t.deleted) - 1
