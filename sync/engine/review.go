@@ -174,12 +174,7 @@ func (p *planner) overrideRow(it store.ReviewRow, d Decision, pr store.PairRow, 
 		done()
 		return nil
 	}
-	self := recView{id: it.RecordID, fields: fields, modified: pr.Rec.Modified}
-	other := recView{id: pr.OtherID, fields: store.DecodeFields(pr.Other.Fields), modified: pr.Other.Modified}
-	a, b := self, other
-	if it.Side == "b" {
-		a, b = other, self
-	}
+	a, b := pairViews(pr, it.Side, fields)
 	base := store.DecodeFields(pr.Base)
 	var value string
 	found := false
@@ -346,4 +341,15 @@ func (p *planner) conflictGone(it store.ReviewRow, a, b recView, out pairOut) bo
 		return !slices.ContainsFunc(out.reviews, func(rv ReviewItem) bool { return rv.Kind == "conflict" && rv.Field == it.Field })
 	}
 	return false
+}
+
+// pairViews are the views of linked pair pr, side's record holding fields
+// (what it holds, or will hold once a decision is written), as A and B.
+func pairViews(pr store.PairRow, side string, fields map[string]string) (a, b recView) {
+	self := recView{id: pr.Rec.ID, fields: fields, modified: pr.Rec.Modified}
+	other := recView{id: pr.OtherID, fields: store.DecodeFields(pr.Other.Fields), modified: pr.Other.Modified}
+	if side == "b" {
+		return other, self
+	}
+	return self, other
 }

@@ -198,12 +198,7 @@ func (p *planner) undoDecision(it store.ReviewRow, d Decision, pr store.PairRow,
 	}
 	// The pair's other rows merge as usual, with the field as the undo
 	// leaves it and its row's base the undo's, so it is not merged back.
-	self := recView{id: it.RecordID, fields: after, modified: pr.Rec.Modified}
-	other := recView{id: pr.OtherID, fields: store.DecodeFields(pr.Other.Fields), modified: pr.Other.Modified}
-	a, b := self, other
-	if it.Side == "b" {
-		a, b = other, self
-	}
+	a, b := pairViews(pr, it.Side, after)
 	base := store.DecodeFields(pr.Base)
 	for _, bv := range bases {
 		base[bv.Row] = bv.Value
