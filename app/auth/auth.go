@@ -31,9 +31,6 @@ const (
 var (
 	// ErrPortInUse means the loopback port is taken by another program.
 	ErrPortInUse = errors.New("port is in use by another program")
-	// ErrStateMismatch means the callback's state did not match ours: the
-	// redirect did not come from the sign-in we started.
-	ErrStateMismatch = errors.New("the sign-in answer did not match this request (state mismatch); start the connection again")
 	// ErrTimeout means nobody finished the sign-in in the browser in time.
 	ErrTimeout = errors.New("timed out waiting for the browser sign-in")
 	// ErrReconnectNeeded means the stored grant no longer works (revoked,

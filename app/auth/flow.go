@@ -194,6 +194,14 @@ type callback struct {
 
 func (c *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Connection", "close")
+	// Only an answer to this sign-in ends it: a stale tab of an earlier
+	// attempt, a prefetch or another local page must not cancel the sign-in
+	// the user is finishing in their browser (rclone's auth server does the same).
+	if !c.answersUs(r) {
+		renderPage(w, http.StatusBadRequest, "This answer is not from the sign-in crmsync is waiting for (state mismatch), "+
+			"so crmsync ignored it. If you started the connection more than once, finish signing in in the newest tab.")
+		return
+	}
 	c.mu.Lock()
 	if c.done {
 		c.mu.Unlock()
@@ -212,17 +220,23 @@ func (c *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.result <- callbackResult{tok: tok, ep: ep, err: err}
 }
 
-func (c *callback) handle(r *http.Request) (*oauth2.Token, Endpoint, error) {
+// answersUs reports whether r carries this sign-in's state, or is a vendor's
+// error without one: some vendors drop state on errors, and an error can
+// only abort the flow, never complete it.
+func (c *callback) answersUs(r *http.Request) bool {
 	q := r.URL.Query()
 	gotState := q.Get("state")
-	stateOK := subtle.ConstantTimeCompare([]byte(gotState), []byte(c.state)) == 1
-	// Some vendors drop state on errors; an error without state can only
-	// abort the flow, never complete it, so showing it is safe.
-	if code := q.Get("error"); code != "" && (stateOK || gotState == "") {
+	return c.stateOK(gotState) || (gotState == "" && q.Get("error") != "")
+}
+
+func (c *callback) stateOK(got string) bool {
+	return subtle.ConstantTimeCompare([]byte(got), []byte(c.state)) == 1
+}
+
+func (c *callback) handle(r *http.Request) (*oauth2.Token, Endpoint, error) {
+	q := r.URL.Query()
+	if code := q.Get("error"); code != "" {
 		return nil, c.ep, &VendorError{Vendor: c.vendor, Code: scrub(code), Description: scrub(q.Get("error_description"), c.state)}
-	}
-	if !stateOK {
-		return nil, c.ep, fmt.Errorf("%s: %w", c.vendor, ErrStateMismatch)
 	}
 	code := q.Get("code")
 	if code == "" {
