@@ -43,11 +43,35 @@ func (e *Engine) Decide(ctx context.Context, reviewID int64, d Decision) error {
 	if !oneOf(d.Action, allowedActions[it.Kind]...) {
 		return fmt.Errorf("engine: review item %d (%s): action %q must be one of %v", reviewID, it.Kind, d.Action, allowedActions[it.Kind])
 	}
-	if d.Action == "link" && d.OtherID == "" {
-		return fmt.Errorf("engine: review item %d: link needs the id of the record to link with", reviewID)
+	if d.Action == "link" {
+		if err := e.checkLinkTarget(ctx, it, d.OtherID); err != nil {
+			return err
+		}
 	}
 	b, _ := json.Marshal(d)
 	return e.st.DecideReview(ctx, reviewID, string(b))
+}
+
+// checkLinkTarget refuses a link with a record the sync does not know on
+// the other side, or cannot link: a mistyped id would otherwise be accepted
+// here and dropped with a warning on the next run, closing the item.
+func (e *Engine) checkLinkTarget(ctx context.Context, it store.ReviewRow, otherID string) error {
+	other := strings.ToUpper(otherSide(it.Side))
+	if otherID == "" {
+		return fmt.Errorf("engine: review item %d: link needs the id of the record to link with", it.ID)
+	}
+	pr, ok, err := e.st.Pair(ctx, it.SyncID, otherSide(it.Side), otherID)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return fmt.Errorf("engine: review item %d: side %s has no record %q that this sync has read; check the id, or run the sync once if the record is new", it.ID, other, otherID)
+	case pr.Rec.Deleted:
+		return fmt.Errorf("engine: review item %d: record %s on side %s is deleted", it.ID, otherID, other)
+	case pr.Linked:
+		return fmt.Errorf("engine: review item %d: record %s on side %s is already linked with %s", it.ID, otherID, other, pr.OtherID)
+	}
+	return nil
 }
 
 // applyDecisions turns decided review items into plan operations.

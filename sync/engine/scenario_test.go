@@ -200,6 +200,16 @@ func TestAmbiguousMatchGoesToReview(t *testing.T) {
 	if item.RecordID != a || !contains(item.Detail, b1) || !contains(item.Detail, b2) {
 		t.Fatalf("review item %+v lacks the candidates' evidence", item)
 	}
+	// A mistyped id, or a record already linked, is refused when decided,
+	// not dropped on the next run.
+	for other, want := range map[string]string{"b-nonexistent": "has no record", b1 + "x": "has no record"} {
+		if err := f.eng.Decide(f.ctx, item.ID, engineDecision("link", other, "")); err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("link with %s: err = %v, want %q", other, err, want)
+		}
+	}
+	if got := f.reviews("ambiguous"); len(got) == 0 || got[0].Status != "open" {
+		t.Fatalf("a refused decision changed the item: %+v", got)
+	}
 	if err := f.eng.Decide(f.ctx, item.ID, engineDecision("link", b2, "")); err != nil {
 		t.Fatal(err)
 	}
