@@ -224,6 +224,12 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 				return err
 			}
 		}
+		if werr != nil && !create && recordGone(werr) {
+			if err := r.gone(ctx, &c, side, p, werr); err != nil {
+				return err
+			}
+			continue
+		}
 		if werr != nil {
 			r.fail(&c, side, p, werr)
 			continue
