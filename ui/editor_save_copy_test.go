@@ -53,7 +53,7 @@ func (g *gate) open() {
 }
 
 // newLiveGated is newLive with the app's CRM calls going through g.
-func newLiveGated(t *testing.T, g *gate) *live {
+func newLiveGated(t *testing.T, g http.RoundTripper) *live {
 	t.Helper()
 	ctx := context.Background()
 	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 3, Contacts: 30})

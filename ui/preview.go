@@ -33,7 +33,9 @@ func (u *UI) openPreview(name string) {
 			return u.a.Run(ctx, name, app.RunOptions{DryRun: true})
 		},
 		apply: func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
-			return u.a.Run(ctx, name, app.RunOptions{Trigger: "manual", Confirm: confirmed(ctx), ConfirmReason: confirmedReason(ctx), Progress: p})
+			res, err := u.a.Run(ctx, name, app.RunOptions{Trigger: "manual", Confirm: confirmed(ctx), ConfirmReason: confirmedReason(ctx), Progress: p})
+			u.noteRunErr(name, err)
+			return res, err
 		},
 	})
 }

@@ -153,6 +153,11 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 	}
 	msg := fmt.Sprintf("Run %d: %s. Created %d, updated %d%s, linked %d, unchanged %d, failed %d, sent to review %d. API calls: A %d, B %d.",
 		s.RunID, s.Status, s.Created, s.Updated, deleted, s.Linked, s.Unchanged, s.Failed, s.Review, s.APICallsA, s.APICallsB)
+	if s.Status != "success" && s.Message != "" {
+		// Why a run stopped part way (a vendor's limit, a revoked grant)
+		// is known only from its message: say it, in the vendor's words.
+		msg += "\n\n" + sentence(s.Message)
+	}
 	if s.Review > 0 {
 		msg += "\n\nOpen Review to decide the records that need a person."
 	}
@@ -185,6 +190,44 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 // syncNow runs a sync at once, in the foreground with progress.
 func (u *UI) syncNow(name string) {
 	u.runWithProgress("Syncing "+name, func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
-		return u.a.Run(ctx, name, app.RunOptions{Trigger: "manual", Confirm: confirmed(ctx), ConfirmReason: confirmedReason(ctx), Progress: p})
+		res, err := u.a.Run(ctx, name, app.RunOptions{Trigger: "manual", Confirm: confirmed(ctx), ConfirmReason: confirmedReason(ctx), Progress: p})
+		u.noteRunErr(name, err)
+		return res, err
 	}, nil)
+}
+
+// noteRunErr keeps the failure of a run of sync the window started, for
+// its card, and forgets it when a run ends without one. A cancel or a
+// plan waiting for confirmation is not a failure.
+func (u *UI) noteRunErr(sync string, err error) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, engine.ErrNeedsConfirmation) {
+		return
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if err == nil {
+		delete(u.runErrs, sync)
+		return
+	}
+	if u.runErrs == nil {
+		u.runErrs = map[string]error{}
+	}
+	u.runErrs[sync] = err
+}
+
+// noteOutcomes keeps the failures of a run of every sync, as noteRunErr.
+func (u *UI) noteOutcomes(out []app.SyncOutcome) {
+	for _, o := range out {
+		if !o.Paused {
+			u.noteRunErr(o.Sync, o.Err)
+		}
+	}
+}
+
+// runErr is the last failure of a run of sync the window started, nil
+// after a success.
+func (u *UI) runErr(sync string) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.runErrs[sync]
 }

@@ -41,7 +41,9 @@ func (u *UI) syncAll() {
 	bg(u, func(context.Context) ([]app.SyncOutcome, error) {
 		defer u.runs.Done()
 		defer cancel()
-		return u.a.RunAll(ctx, app.RunOptions{}, progress)
+		out, err := u.a.RunAll(ctx, app.RunOptions{}, progress)
+		u.noteOutcomes(out)
+		return out, err
 	}, func(out []app.SyncOutcome, err error) {
 		finished = true
 		d.Hide()

@@ -200,7 +200,7 @@ func (u *UI) needingAttention(syncs []app.SyncView) int {
 	n := 0
 	for _, s := range syncs {
 		bgFailed := u.deps.Background != nil && u.deps.Background.LastFailure(s.Definition.Name) != nil
-		if s.Health == "warning" || s.Health == "error" || s.OpenReview > 0 || bgFailed {
+		if s.Health == "warning" || s.Health == "error" || s.OpenReview > 0 || bgFailed || u.runErr(s.Definition.Name) != nil {
 			n++
 		}
 	}
@@ -263,6 +263,9 @@ func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObj
 			health = "error"
 		}
 	}
+	if u.runErr(name) != nil {
+		health = "error"
+	}
 	missing := ""
 	for _, side := range []string{def.A.Connection, def.B.Connection} {
 		if !hasConnection(conns, side) {
@@ -296,6 +299,10 @@ func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObj
 		info.Add(dangerText(fmt.Sprintf("Connection %q was removed. Connect it again on Connections, or press Edit to choose another; the sync's settings are kept.", missing)))
 	} else if bgErr != nil {
 		info.Add(dangerText("Last background run failed: " + errorSentence(bgErr) + " " + nextStep(bgErr)))
+	} else if err := u.runErr(name); err != nil {
+		info.Add(dangerText("Last run failed: " + errorSentence(err) + " " + nextStep(err)))
+	} else if r := s.LastRun; r != nil && (r.Status == "failed" || r.Status == "partial") && r.Message != "" {
+		info.Add(dangerText("Last run " + r.Status + ": " + sentence(r.Message)))
 	}
 
 	syncNow := widget.NewButtonWithIcon("Sync now", theme.MediaPlayIcon(), func() { u.syncNow(name) })

@@ -55,6 +55,7 @@ func (u *UI) onScheduleEvent(e schedule.Event) {
 		case schedule.EventStarted:
 			u.setTrayStatus("crmsync: running " + e.Sync)
 		case schedule.EventFinished:
+			u.noteRunErr(e.Sync, nil) // a failure of the window's own run is now older
 			u.setTrayStatus("crmsync: last run OK (" + e.Sync + ")")
 		case schedule.EventSkipped:
 			u.setTrayStatus("crmsync: " + e.Sync + " not run: " + errorSentence(e.Err))
@@ -88,9 +89,11 @@ func (u *UI) syncAllInBackground() {
 	u.runs.Add(1)
 	bg(u, func(ctx context.Context) ([]app.SyncOutcome, error) {
 		defer u.runs.Done()
-		return u.a.RunAll(ctx, app.RunOptions{}, func(done, total int, sync string) {
+		out, err := u.a.RunAll(ctx, app.RunOptions{}, func(done, total int, sync string) {
 			u.do(func() { u.setTrayStatus(fmt.Sprintf("crmsync: syncing %s (%d of %d)", sync, done+1, total)) })
 		})
+		u.noteOutcomes(out)
+		return out, err
 	}, func(out []app.SyncOutcome, err error) {
 		if err != nil {
 			showError(u.win, err)

@@ -85,6 +85,10 @@ type UI struct {
 
 	mu      sync.Mutex
 	sandbox *sandbox.Server
+	// runErrs is the last failure of a run the window started, per sync,
+	// until one succeeds: a run that fails before its plan is made leaves
+	// no row in History, so its card says it (guarded by mu).
+	runErrs map[string]error
 
 	// uiMu serialises results arriving through u.do. The real driver runs
 	// them on its main goroutine anyway; the test driver runs fyne.Do on
