@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,6 +40,14 @@ func TestRestoredRecordIsNotDeletedOnApproval(t *testing.T) {
 	items, err := a.Reviews(ctx, "contacts", "delete", "open")
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Read live again, the Contact has no delete left to approve: its
+	// held delete closes by itself, saying so.
+	if len(items) != 0 || !slices.ContainsFunc(res.Plan.Warnings, func(w string) bool { return strings.Contains(w, "no longer deleted") }) {
+		t.Errorf("after the restore: open delete items %+v, warnings %v; want none open and a warning", items, res.Plan.Warnings)
+	}
+	if done, err := a.Reviews(ctx, "contacts", "delete", "done"); err != nil || len(done) != 1 || done[0].RecordID != sfID {
+		t.Errorf("closed delete items %+v, %v; want the Contact's", done, err)
 	}
 	for _, it := range items {
 		if err := a.Decide(ctx, it.ID, engine.Decision{Action: "delete"}); err != nil {

@@ -127,6 +127,7 @@ func (p *planner) visit(ctx context.Context, side string, pr store.PairRow) (unl
 		p.heldDelete(side, id, pr.OtherID, p.mergeNote(ctx, side, fields[mergedField], pr.OtherID))
 		return unlinkedRec{}, false
 	}
+	p.settleDeletes(side, id)
 	if pr.OtherSeen && pr.Other.Deleted && side == "a" && pr.Other.Seq > p.readAfter["b"] {
 		// Deleted since the last plan while this record was read too: B's
 		// pass leaves the pair to this one (PairsAfter's skipOtherAbove),

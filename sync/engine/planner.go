@@ -65,6 +65,7 @@ type planner struct {
 	indexMu    sync.Mutex        // ... and index
 
 	openConfl map[string][]store.ReviewRow // A id -> its open conflict items (settleConflicts)
+	openDel   map[string][]int64           // "side:id" -> open held deletes of it (settleDeletes)
 }
 
 func sideOf(side, id string) string { return side + ":" + id }
@@ -126,6 +127,9 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 		return nil, err
 	}
 	if err := p.loadOpenConflicts(ctx); err != nil {
+		return nil, err
+	}
+	if err := p.loadOpenDeletes(ctx); err != nil {
 		return nil, err
 	}
 	if err := p.relinkMerges(ctx, map[string]int64{"a": doneA[0], "b": doneB[0]}); err != nil {

@@ -367,6 +367,41 @@ func (p *planner) conflictGone(it store.ReviewRow, a, b recView, out pairOut) bo
 	return false
 }
 
+// loadOpenDeletes reads the sync's open held deletes, for settleDeletes;
+// an undo's delete of a record it created is about the copy, not a
+// record deleted in a CRM, and stays.
+func (p *planner) loadOpenDeletes(ctx context.Context) error {
+	items, err := p.e.st.Reviews(ctx, p.syncID, "delete", "open")
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if it.Field == createdField {
+			continue
+		}
+		if p.openDel == nil {
+			p.openDel = map[string][]int64{}
+		}
+		k := sideOf(it.Side, it.RecordID)
+		p.openDel[k] = append(p.openDel[k], it.ID)
+	}
+	return nil
+}
+
+// settleDeletes closes the open held deletes of side's record id, read
+// live again (restored from a recycle bin): there is no delete left to
+// approve, and approving it would only be dropped with a warning.
+func (p *planner) settleDeletes(side, id string) {
+	k := sideOf(side, id)
+	items := p.openDel[k]
+	if len(items) == 0 {
+		return
+	}
+	delete(p.openDel, k)
+	p.plan.reviewDone = append(p.plan.reviewDone, items...)
+	p.warn("%s on side %s is no longer deleted (restored?); its held delete was closed", id, strings.ToUpper(side))
+}
+
 // pairViews are the views of linked pair pr, side's record holding fields
 // (what it holds, or will hold once a decision is written), as A and B.
 func pairViews(pr store.PairRow, side string, fields map[string]string) (a, b recView) {
