@@ -125,6 +125,11 @@ func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
 		return err
 	}
 	res, err := a.Run(ctx, name, RunOptions{Trigger: trigger})
+	if trigger != schedule.TriggerManual && errors.Is(err, store.ErrRunOpen) {
+		// Another process (the window beside `crmsync scheduler`) is
+		// making this very run: it ran once, which is what was due.
+		return skipped{fmt.Errorf("sync %s: %w", name, store.ErrRunOpen)}
+	}
 	if errors.Is(err, engine.ErrNeedsConfirmation) && res.Plan != nil {
 		return needsPerson{fmt.Errorf("%s needs confirmation: %s: %w", name, res.Plan.Reason, engine.ErrNeedsConfirmation)}
 	}
@@ -153,6 +158,14 @@ type needsPerson struct{ err error }
 func (e needsPerson) Error() string        { return e.err.Error() }
 func (e needsPerson) Unwrap() error        { return e.err }
 func (e needsPerson) Is(target error) bool { return target == schedule.ErrNeedsPerson }
+
+// skipped marks a background run not made as schedule.ErrSkipped while
+// saying only its own reason (the tray shows it).
+type skipped struct{ err error }
+
+func (e skipped) Error() string        { return e.err.Error() }
+func (e skipped) Unwrap() error        { return e.err }
+func (e skipped) Is(target error) bool { return target == schedule.ErrSkipped }
 
 // runFilterSyncsFirst runs, before a background run of sync name, the
 // syncs its linked: filters ask about that run on a schedule of their own,

@@ -17,6 +17,8 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 	failures := 0
 	needsPerson := false // the last failure wraps ErrNeedsPerson
 	var next time.Time   // wall clock of the next run; zero = none planned
+	var due time.Time    // wall clock the armed timer should fire at, at the earliest
+	relative := false    // next is a wait from when it was planned, not a time of day
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 
@@ -25,8 +27,10 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 		if next.IsZero() {
 			return
 		}
-		d := next.Sub(s.opts.Now().Round(0))
-		timer.Reset(max(0, min(d, s.opts.WakeCheck)))
+		now := s.opts.Now().Round(0)
+		d := max(0, min(next.Sub(now), s.opts.WakeCheck))
+		due = now.Add(d)
+		timer.Reset(d)
 	}
 	plan := func() {
 		now := s.opts.Now().Round(0)
@@ -42,6 +46,7 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 		default:
 			next = cfg.spec.Next(now)
 		}
+		relative = cfg.spec.Kind == Every || (failures > 0 && !needsPerson)
 		s.emit(Event{Sync: w.name, Kind: EventNext, Next: next})
 		arm()
 	}
@@ -101,6 +106,15 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 				continue
 			}
 			now := s.opts.Now().Round(0)
+			if back := due.Sub(now); back > 0 && relative {
+				// The timer waited its time, yet the wall clock reads
+				// earlier: the clock was set back (an NTP correction).
+				// A wait (every 15m, a back-off) moves back with it, or
+				// the schedule stalls for as long as the clock jumped;
+				// a time of day stays where it is on the corrected clock.
+				next = next.Add(-back)
+				s.emit(Event{Sync: w.name, Kind: EventNext, Next: next})
+			}
 			if now.Before(next) {
 				arm() // a wake check, not yet due
 				continue
