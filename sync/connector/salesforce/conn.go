@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -283,15 +282,8 @@ func (c *Conn) callHeader(ctx context.Context, method, rawURL string, body, out 
 	ep := endpointOf(req)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		var ce *connector.Error
-		if errors.As(err, &ce) {
-			return nil, ce
-		}
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("salesforce: %s: %w", ep, ctx.Err())
-		}
-		// Keep the chain: app/auth's "reconnect needed" must stay visible.
-		return nil, fmt.Errorf("salesforce: %s: %w", ep, err)
+		// Keeps the chain: app/auth's "reconnect needed" stays visible.
+		return nil, transport.CallError(ctx, vendor, ep, err)
 	}
 	defer resp.Body.Close()
 	buf, err := c.bodies.Read(resp.Body, maxBody+1)

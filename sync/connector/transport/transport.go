@@ -208,11 +208,34 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			return nil, ce
 		}
 		if ctxErr := req.Context().Err(); ctxErr != nil {
-			return nil, fmt.Errorf("%s: %s: %w", c.opts.Vendor, endpoint(req), ctxErr)
+			err = ctxErr
 		}
-		return nil, fmt.Errorf("%s: %s: %w", c.opts.Vendor, endpoint(req), err)
+		return nil, &callError{vendor: c.opts.Vendor, ep: endpoint(req), err: withoutURL(err)}
 	}
 	return resp, nil
+}
+
+// callError is a call of Do that failed with no answer to read: the
+// network after the retries, the context's end, a failure of the caller's
+// RoundTripper (app/auth's reconnect needed). It names the vendor and the
+// endpoint once, which CallError replaces with the connector's own.
+type callError struct {
+	vendor, ep string
+	err        error
+}
+
+func (e *callError) Error() string { return e.vendor + ": " + e.ep + ": " + e.err.Error() }
+func (e *callError) Unwrap() error { return e.err }
+
+// withoutURL drops the *url.Error net/http wraps a failure in: it prints
+// the whole URL, whose query runs to kilobytes (a SOQL statement, a
+// filter) and can hold a searched email; the endpoint says where.
+func withoutURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		return ue.Err
+	}
+	return err
 }
 
 // retryable wraps req for retryablehttp. Given the body itself,
@@ -469,13 +492,17 @@ func closeReqBody(req *http.Request) {
 // retries) as a server error naming it.
 func CallError(ctx context.Context, vendor, ep string, err error) error {
 	var ce *connector.Error
-	switch {
-	case errors.As(err, &ce):
+	if errors.As(err, &ce) {
 		return err
-	case ctx.Err() != nil, errors.Is(err, connector.ErrAuth):
+	}
+	var de *callError
+	if errors.As(err, &de) {
+		err = de.err // named once, by the connector's endpoint
+	}
+	if ctx.Err() != nil || errors.Is(err, connector.ErrAuth) {
 		return fmt.Errorf("%s: %s: %w", vendor, ep, err)
 	}
-	return &connector.Error{Vendor: vendor, Endpoint: ep, Category: connector.CatServer, Message: err.Error()}
+	return &connector.Error{Vendor: vendor, Endpoint: ep, Category: connector.CatServer, Message: err.Error(), Cause: err}
 }
 
 // JSONRequest builds a request that sends raw as its JSON body (nil = no
