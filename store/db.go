@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -51,6 +52,13 @@ type DB struct {
 func Open(ctx context.Context, path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: cannot create the data folder %s: %w", filepath.Dir(path), err)
+	}
+	// A -wal without its data file is the newest data of a file moved away
+	// (after a kill): a new file here would take that log in and delete it.
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if fi, werr := os.Stat(path + "-wal"); werr == nil && fi.Size() > 0 {
+			return nil, fmt.Errorf("store: the data file %s is missing but its log %s-wal is there: put the data file back beside it, or move %s-wal and %s-shm away too to start again", path, path, path, path)
+		}
 	}
 	// Create the file ourselves so it is 0600 from its first byte; SQLite
 	// would create it with the umask's default.

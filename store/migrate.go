@@ -61,7 +61,7 @@ func (s *DB) migrate(ctx context.Context) error {
 	var appID, version int
 	if err := s.sql.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
 		if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
-			return fmt.Errorf("store: %s: %w; move it away and start again, or restore a backup", s.path, ErrNotDatabase)
+			return fmt.Errorf("store: %s: %w; move it away (with its -wal and -shm files) and start again, or restore a backup", s.path, ErrNotDatabase)
 		}
 		return fmt.Errorf("store: read application_id of %s: %w", s.path, err)
 	}
