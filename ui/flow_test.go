@@ -67,10 +67,13 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-func newLive(t *testing.T) *live {
+func newLive(t *testing.T) *live { t.Helper(); return newLiveContacts(t, 30) }
+
+// newLiveContacts is newLive with n contacts seeded in each vendor.
+func newLiveContacts(t *testing.T, n int) *live {
 	t.Helper()
 	ctx := context.Background()
-	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 3, Contacts: 30})
+	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 3, Contacts: n})
 	if err != nil {
 		t.Fatal(err)
 	}

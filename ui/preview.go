@@ -187,7 +187,14 @@ func planView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 	if line := p.OptOutLine(); line != "" {
 		top.Add(wrapped(line))
 	}
-	for _, w := range p.Warnings {
+	// A plan can warn once per record (an undo of many opt-outs): the
+	// first few show here, all in their tab, so the preview fits the window.
+	nWarn := len(p.Warnings) + p.WarningsOmitted
+	for i, w := range p.Warnings {
+		if i == shownWarnings {
+			top.Add(wrapped(fmt.Sprintf("… and %d more warnings: see the Warnings tab.", nWarn-shownWarnings)))
+			break
+		}
 		l := wrapped("Warning: " + w)
 		l.Importance = widget.WarningImportance
 		top.Add(l)
@@ -202,7 +209,25 @@ func planView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 		container.NewTabItem(fmt.Sprintf("Review (%d)", len(p.Review)), linesView(reviewLines(p, def), "Nothing goes to review.")),
 		container.NewTabItem(fmt.Sprintf("Skipped (%d)", c.Skipped), linesView(skipLines(p, def), "No record is skipped.")),
 	)
+	if nWarn > 0 {
+		tabs.Append(container.NewTabItem(fmt.Sprintf("Warnings (%d)", nWarn), warningsView(p)))
+	}
 	return container.NewBorder(top, nil, nil, nil, tabs)
+}
+
+// shownWarnings is how many warnings a preview shows above its tabs.
+const shownWarnings = 3
+
+// warningsView is every warning a plan lists, whole and selectable, in one
+// scrolling text (the engine lists at most 100 and counts the rest).
+func warningsView(p *engine.Plan) fyne.CanvasObject {
+	text := "• " + strings.Join(p.Warnings, "\n• ")
+	if p.WarningsOmitted > 0 {
+		text += fmt.Sprintf("\n… and %d more warnings not listed.", p.WarningsOmitted)
+	}
+	l := wrapped(text)
+	l.Selectable = true
+	return container.NewVScroll(l)
 }
 
 func writeTitle(w engine.Write, def engine.Definition) string {
@@ -261,7 +286,15 @@ func writesView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 	}
 	search := widget.NewEntry()
 	search.SetPlaceHolder("Search records, fields or values")
-	count := widget.NewLabel(fmt.Sprintf("%d records", len(all)))
+	// A large plan lists only its first writes: the count and a search's
+	// result say so, so a record not found is not taken as not written.
+	c := p.Counts
+	total := c.CreateA + c.CreateB + c.UpdateA + c.UpdateB
+	of := fmt.Sprint(len(all))
+	if total > len(all) {
+		of = fmt.Sprintf("the first %d of %d", len(all), total)
+	}
+	count := widget.NewLabel(of + " records")
 	search.OnChanged = func(q string) {
 		q = strings.ToLower(strings.TrimSpace(q))
 		shown = shown[:0:0]
@@ -270,7 +303,7 @@ func writesView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 				shown = append(shown, w)
 			}
 		}
-		count.SetText(fmt.Sprintf("%d of %d records", len(shown), len(all)))
+		count.SetText(fmt.Sprintf("%d of %s records", len(shown), of))
 		list.UnselectAll()
 		list.Refresh()
 	}

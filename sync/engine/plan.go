@@ -30,6 +30,8 @@ type Plan struct {
 	EstimatedCalls    Calls        `json:"estimated_calls"`
 	Warnings          []string     `json:"warnings,omitempty"`
 	WaitingOn         []string     `json:"waiting_on,omitempty"` // syncs that have not linked records this plan's references name
+	// WarningsOmitted counts the warnings past the first ones listed.
+	WarningsOmitted int `json:"warnings_omitted,omitempty"`
 	// FullPass says why this plan read every record and merged every pair
 	// again rather than only what changed since the last run.
 	FullPass string `json:"full_pass,omitempty"`
@@ -215,6 +217,9 @@ func (p *Plan) Summary() string {
 	}
 	for _, w := range p.Warnings {
 		fmt.Fprintf(&sb, "  warning: %s\n", w)
+	}
+	if p.WarningsOmitted > 0 {
+		fmt.Fprintf(&sb, "  … and %d more warnings not listed\n", p.WarningsOmitted)
 	}
 	return sb.String()
 }

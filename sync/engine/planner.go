@@ -226,6 +226,8 @@ func (p *planner) warn(format string, args ...any) {
 	defer p.warnMu.Unlock()
 	if len(p.plan.Warnings) < 100 {
 		p.plan.Warnings = append(p.plan.Warnings, fmt.Sprintf(format, args...))
+	} else {
+		p.plan.WarningsOmitted++
 	}
 }
 
