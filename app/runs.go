@@ -188,8 +188,10 @@ func (a *App) Run(ctx context.Context, name string, opts RunOptions) (RunResult,
 	})
 	if err == nil && v.FullPass != "" && res.Summary != nil && (res.Summary.Status == "success" || res.Summary.Status == "partial") {
 		// Done: the records that failed are in the retry queue, not
-		// waiting for another full pass.
-		if err := a.db.FullPassDone(context.WithoutCancel(ctx), v.ID, v.FullPass); err != nil {
+		// waiting for another full pass. A definition saved while it ran
+		// (a row added again gives the same reason) was not planned with:
+		// its full pass stays due.
+		if err := a.db.FullPassDone(context.WithoutCancel(ctx), v.ID, v.FullPass, v.stored); err != nil {
 			return res, err
 		}
 	}

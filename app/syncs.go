@@ -151,12 +151,14 @@ func (a *App) SaveSync(ctx context.Context, def engine.Definition) error {
 		return err
 	}
 	if fullPass != "" {
-		// A sync that never ran reads everything on its first run anyway.
-		runs, err := a.db.Runs(ctx, id, 1)
+		// A sync that never read reads everything on its first run
+		// anyway; one only previewed has read (its index and cursors
+		// hold the old definition's fields), and needs the full pass too.
+		read, err := a.hasRead(ctx, id)
 		if err != nil {
 			return fmt.Errorf("save sync %s: %w", def.Name, err)
 		}
-		if len(runs) > 0 {
+		if read {
 			if err := a.db.SetFullPass(ctx, id, fullPass); err != nil {
 				return fmt.Errorf("save sync %s: %w", def.Name, err)
 			}
@@ -174,6 +176,25 @@ func (a *App) SaveSync(ctx context.Context, def engine.Definition) error {
 	return nil
 }
 
+// hasRead says whether sync id has run or read either side (a preview
+// indexes the records it reads and keeps its cursors).
+func (a *App) hasRead(ctx context.Context, id int64) (bool, error) {
+	runs, err := a.db.Runs(ctx, id, 1)
+	if err != nil || len(runs) > 0 {
+		return len(runs) > 0, err
+	}
+	for _, side := range []string{"a", "b"} {
+		st, err := a.db.SideState(ctx, id, side)
+		if err != nil {
+			return false, err
+		}
+		if st.Cursor != "" || st.MaxSeq > 0 {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // SyncView is a sync with its latest run, for lists.
 type SyncView struct {
 	ID         int64
@@ -189,6 +210,9 @@ type SyncView struct {
 	// FullPass says why the next run reads every record and merges every
 	// pair again ("" when it reads only what changed).
 	FullPass string
+	// stored is the definition as stored, which a run planned with: a
+	// full pass is done only while it is still the sync's.
+	stored string
 }
 
 // Sync loads one sync's definition.
@@ -208,7 +232,7 @@ func (a *App) view(ctx context.Context, row store.SyncRow) (SyncView, error) {
 	if err := json.Unmarshal([]byte(row.Definition), &def); err != nil {
 		return SyncView{}, fmt.Errorf("sync %s: stored definition is damaged: %w", row.Name, err)
 	}
-	v := SyncView{ID: row.ID, Definition: def, Paused: row.Paused, FullPass: row.FullPass, Health: "new"}
+	v := SyncView{ID: row.ID, Definition: def, Paused: row.Paused, FullPass: row.FullPass, Health: "new", stored: row.Definition}
 	runs, err := a.db.Runs(ctx, row.ID, 1)
 	if err != nil {
 		return v, err

@@ -120,9 +120,11 @@ func (s *DB) SetFullPass(ctx context.Context, syncID int64, why string) error {
 }
 
 // FullPassDone clears a sync's full pass once a run made for it was
-// applied, unless it was asked for again since (why is what that run saw).
-func (s *DB) FullPassDone(ctx context.Context, syncID int64, why string) error {
-	if _, err := s.sql.ExecContext(ctx, "UPDATE syncs SET full_pass = '' WHERE id = ? AND full_pass = ?", syncID, why); err != nil {
+// applied, unless it was asked for again since (why is what that run saw)
+// or the sync was saved since (definition is the one that run planned
+// with): a change saved during the run may give the same reason.
+func (s *DB) FullPassDone(ctx context.Context, syncID int64, why, definition string) error {
+	if _, err := s.sql.ExecContext(ctx, "UPDATE syncs SET full_pass = '' WHERE id = ? AND full_pass = ? AND definition = ?", syncID, why, definition); err != nil {
 		return fmt.Errorf("store: full pass of sync %d done: %w", syncID, err)
 	}
 	return nil
