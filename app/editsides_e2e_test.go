@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
@@ -22,8 +23,9 @@ func TestChangingSidesForgetsOldLinks(t *testing.T) {
 	first := app.DemoSync("contacts", "hs", "sf")
 	first.Unmatched = "review" // leaves items about Salesforce records in review
 	saveSyncs(t, a, first)
-	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res)
+	firstRun, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	if err != nil || firstRun.Summary.Status != "success" {
+		t.Fatalf("first run: %v %+v", err, firstRun)
 	}
 	if open, err := a.Reviews(ctx, "contacts", "", "open"); err != nil || len(open) == 0 {
 		t.Fatalf("no review items after the first run: %v %v", open, err)
@@ -52,5 +54,14 @@ func TestChangingSidesForgetsOldLinks(t *testing.T) {
 				t.Fatalf("after side B changed to Zoho the sync still links HubSpot %s to Salesforce id %s", l.AID, l.BID)
 			}
 		}
+	}
+	// The first run wrote to Salesforce records: undone now, its ids would
+	// name whatever the new side has under them. It is refused; the run
+	// after the change can be undone.
+	if _, err := a.Undo(ctx, firstRun.Summary.RunID, app.RunOptions{DryRun: true}); err == nil || !strings.Contains(err.Error(), "cannot be undone") {
+		t.Errorf("undo of a run made before the sides changed: %v; want it refused", err)
+	}
+	if u, err := a.Undo(ctx, res.Summary.RunID, app.RunOptions{DryRun: true}); err != nil || u.Plan.Counts.Review == 0 && u.Plan.Counts.UpdateB == 0 {
+		t.Errorf("undo preview of the run after the change: %v %+v", err, u.Plan)
 	}
 }

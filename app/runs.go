@@ -209,6 +209,9 @@ func (a *App) Undo(ctx context.Context, runID int64, opts RunOptions) (RunResult
 	if err != nil {
 		return RunResult{}, err
 	}
+	if runID <= row.SidesFromRun {
+		return RunResult{}, fmt.Errorf("run %d of sync %s wrote to the connection or object the sync used before it was changed, so it cannot be undone: its records' ids would name other records now", runID, row.Name)
+	}
 	v, err := a.view(ctx, row)
 	if err != nil {
 		return RunResult{}, err

@@ -77,6 +77,10 @@ func (s *DB) ResetSync(ctx context.Context, syncID int64) error {
 				return fmt.Errorf("store: reset sync %d: %s: %w", syncID, t, err)
 			}
 		}
+		// The runs so far wrote to the old sides: none is undone on the new.
+		if _, err := tx.ExecContext(ctx, "UPDATE syncs SET sides_from_run = (SELECT coalesce(max(id), 0) FROM runs WHERE sync_id = ?1) WHERE id = ?1", syncID); err != nil {
+			return fmt.Errorf("store: reset sync %d: runs before it: %w", syncID, err)
+		}
 		return nil
 	})
 }

@@ -17,15 +17,18 @@ type SyncRow struct {
 	Paused     bool
 	// FullPass says why the next run reads every record and merges every
 	// pair again ("" when none is due): see SetFullPass.
-	FullPass  string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	FullPass string
+	// SidesFromRun is the last run made before the sync's connection or
+	// object last changed (ResetSync); runs up to it cannot be undone.
+	SidesFromRun int64
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 func scanSync(row interface{ Scan(...any) error }) (SyncRow, error) {
 	var r SyncRow
 	var created, updated int64
-	err := row.Scan(&r.ID, &r.Name, &r.Definition, &r.Paused, &r.FullPass, &created, &updated)
+	err := row.Scan(&r.ID, &r.Name, &r.Definition, &r.Paused, &r.FullPass, &r.SidesFromRun, &created, &updated)
 	r.CreatedAt, r.UpdatedAt = time.UnixMilli(created), time.UnixMilli(updated)
 	return r, err
 }
@@ -46,7 +49,7 @@ func (s *DB) SaveSync(ctx context.Context, name, definition string) (int64, erro
 
 // Sync returns a sync by name.
 func (s *DB) Sync(ctx context.Context, name string) (SyncRow, error) {
-	r, err := scanSync(s.sql.QueryRowContext(ctx, "SELECT id, name, definition, paused, full_pass, created_at, updated_at FROM syncs WHERE name = ?", name))
+	r, err := scanSync(s.sql.QueryRowContext(ctx, "SELECT id, name, definition, paused, full_pass, sides_from_run, created_at, updated_at FROM syncs WHERE name = ?", name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("store: sync %q: %w", name, ErrNotFound)
 	}
@@ -58,7 +61,7 @@ func (s *DB) Sync(ctx context.Context, name string) (SyncRow, error) {
 
 // SyncByID returns a sync by id.
 func (s *DB) SyncByID(ctx context.Context, id int64) (SyncRow, error) {
-	r, err := scanSync(s.sql.QueryRowContext(ctx, "SELECT id, name, definition, paused, full_pass, created_at, updated_at FROM syncs WHERE id = ?", id))
+	r, err := scanSync(s.sql.QueryRowContext(ctx, "SELECT id, name, definition, paused, full_pass, sides_from_run, created_at, updated_at FROM syncs WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("store: sync %d: %w", id, ErrNotFound)
 	}
@@ -70,7 +73,7 @@ func (s *DB) SyncByID(ctx context.Context, id int64) (SyncRow, error) {
 
 // Syncs lists all syncs by name.
 func (s *DB) Syncs(ctx context.Context) ([]SyncRow, error) {
-	rows, err := s.sql.QueryContext(ctx, "SELECT id, name, definition, paused, full_pass, created_at, updated_at FROM syncs ORDER BY name")
+	rows, err := s.sql.QueryContext(ctx, "SELECT id, name, definition, paused, full_pass, sides_from_run, created_at, updated_at FROM syncs ORDER BY name")
 	if err != nil {
 		return nil, fmt.Errorf("store: list syncs: %w", err)
 	}
