@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/schedule"
 )
@@ -20,16 +19,9 @@ import (
 // second time), not reported as a failed run.
 func TestScheduledRunBesideOtherProcessIsSkipped(t *testing.T) {
 	ctx := context.Background()
-	srv := startSandbox(t, 91, 12)
-	home, secrets := t.TempDir(), secret.NewMemory()
 	tr := &lossyTransport{next: http.DefaultTransport}
 	reached, release := holdFirst(tr, salesforceCreates)
-	window := openHome(t, home, secrets, &http.Client{Transport: tr})
-	for _, v := range [][2]string{{"hubspot", "hs"}, {"salesforce", "sf"}} {
-		if _, err := window.ConnectSandbox(ctx, srv, v[0], v[1]); err != nil {
-			t.Fatalf("connect %s: %v", v[0], err)
-		}
-	}
+	srv, home, secrets, window := windowOnSandbox(t, 91, &http.Client{Transport: tr})
 	def := app.DemoSync("contacts", "hs", "sf")
 	def.Schedule = "daily 09:00"
 	saveSyncs(t, window, def)

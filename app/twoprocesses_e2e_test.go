@@ -13,6 +13,7 @@ import (
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector/registry"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 func salesforceCreates(r *http.Request) bool {
@@ -64,6 +65,22 @@ func runUntil(t *testing.T, a *app.App, reached chan struct{}, name string) chan
 	return done
 }
 
+// windowOnSandbox is a window's app on a new data folder, connected to
+// a new sandbox's HubSpot and Salesforce through client; home and secrets
+// are for a second process on the same folder.
+func windowOnSandbox(t *testing.T, seed int64, client *http.Client) (srv *sandbox.Server, home string, secrets secret.Store, window *app.App) {
+	t.Helper()
+	srv = startSandbox(t, seed, 12)
+	home, secrets = t.TempDir(), secret.NewMemory()
+	window = openHome(t, home, secrets, client)
+	for _, v := range [][2]string{{"hubspot", "hs"}, {"salesforce", "sf"}} {
+		if _, err := window.ConnectSandbox(context.Background(), srv, v[0], v[1]); err != nil {
+			t.Fatalf("connect %s: %v", v[0], err)
+		}
+	}
+	return srv, home, secrets, window
+}
+
 // TestSecondProcessKeepsTheRunGuard: the window runs a sync; while its
 // creates are on their way, `crmsync runs` or `crmsync sync run` starts in
 // another process on the same data file. Opening the file used to mark the
@@ -72,16 +89,9 @@ func runUntil(t *testing.T, a *app.App, reached chan struct{}, name string) chan
 // the window's. Each run now holds its sync's lock file.
 func TestSecondProcessKeepsTheRunGuard(t *testing.T) {
 	ctx := context.Background()
-	srv := startSandbox(t, 71, 12)
-	home, secrets := t.TempDir(), secret.NewMemory()
 	tr := &lossyTransport{next: http.DefaultTransport}
 	reached, release := holdFirst(tr, salesforceCreates)
-	window := openHome(t, home, secrets, &http.Client{Transport: tr})
-	for _, v := range [][2]string{{"hubspot", "hs"}, {"salesforce", "sf"}} {
-		if _, err := window.ConnectSandbox(ctx, srv, v[0], v[1]); err != nil {
-			t.Fatalf("connect %s: %v", v[0], err)
-		}
-	}
+	srv, home, secrets, window := windowOnSandbox(t, 71, &http.Client{Transport: tr})
 	saveSyncs(t, window, app.DemoSync("contacts", "hs", "sf"))
 	seeded := emailCounts(srv)
 	done := runUntil(t, window, reached, "contacts")
@@ -117,14 +127,7 @@ func TestSecondProcessKeepsTheRunGuard(t *testing.T) {
 // Salesforce created) rather than create those contacts again.
 func TestRunKilledInAnotherProcessIsRecoveredByTheWindow(t *testing.T) {
 	ctx := context.Background()
-	srv := startSandbox(t, 72, 12)
-	home, secrets := t.TempDir(), secret.NewMemory()
-	window := openHome(t, home, secrets, http.DefaultClient)
-	for _, v := range [][2]string{{"hubspot", "hs"}, {"salesforce", "sf"}} {
-		if _, err := window.ConnectSandbox(ctx, srv, v[0], v[1]); err != nil {
-			t.Fatalf("connect %s: %v", v[0], err)
-		}
-	}
+	srv, home, secrets, window := windowOnSandbox(t, 72, http.DefaultClient)
 	saveSyncs(t, window, app.DemoSync("contacts", "hs", "sf"))
 	seeded := emailCounts(srv)
 
