@@ -2,6 +2,7 @@ package salesforce
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -179,7 +180,10 @@ func (s *Sim) Undelete(object, id string) error {
 // Merge merges the loser records into master, as a person does in
 // Salesforce's UI (the REST API has no merge call): each loser goes to the
 // recycle bin with MasterRecordId naming master, and master is modified.
-// Related records are not moved.
+// Related records move to master, their SystemModstamp with them (SOAP API
+// merge(): "If a victim record has related records, merge() makes the main
+// record the new parent of the related records"): a merged-away Account's
+// Contacts and Opportunities get the master's AccountId.
 func (s *Sim) Merge(object, masterID string, loserIDs ...string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -204,9 +208,28 @@ func (s *Sim) Merge(object, masterID string, loserIDs ...string) error {
 		r.vals[mi] = m.id
 		st.remove(r)
 		r.modified = max(now, r.modified)
+		s.reparentLocked(st.obj.Name, r.id, m.id, now)
 	}
 	m.modified = max(now, m.modified)
 	return nil
+}
+
+// reparentLocked points every live record's reference to object's record
+// from at to instead, modifying it. Caller holds s.mu.
+func (s *Sim) reparentLocked(object, from, to string, now int64) {
+	for _, st := range s.stores {
+		for i, f := range st.obj.Fields {
+			if !slices.ContainsFunc(f.ReferenceTo, func(r string) bool { return strings.EqualFold(r, object) }) {
+				continue
+			}
+			for _, r := range st.recs {
+				if !r.deleted && r.vals[i] != "" && normID(r.vals[i]) == normID(from) {
+					r.vals[i] = to
+					r.modified = max(now, r.modified)
+				}
+			}
+		}
+	}
 }
 
 // Seed bulk-loads trusted rows without validation (fast path for 100k records); rows whose
