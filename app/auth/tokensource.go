@@ -84,12 +84,25 @@ func (st storedToken) token() *oauth2.Token {
 
 // Save persists tok (access, refresh, expiry, token type and the vendor's
 // non-secret extras) under key as one JSON value, so it is replaced
-// atomically.
+// atomically. A sign-in the OS keyring refuses as too big (Windows
+// Credential Manager keeps 2,560 bytes, go-keyring's macOS path about
+// 3,000; Entra's JWT access token beside its refresh token is more) is kept
+// without its access token: the refresh token gets a new one.
 func Save(ctx context.Context, store TokenStore, key string, tok *oauth2.Token) error {
 	if tok == nil {
 		return fmt.Errorf("save token %q: no token", key)
 	}
-	b, err := json.Marshal(toStored(tok))
+	st := toStored(tok)
+	err := saveStored(ctx, store, key, st)
+	if errors.Is(err, secret.ErrTooBig) && st.RefreshToken != "" {
+		st.AccessToken, st.Expiry = "", time.Time{}
+		err = saveStored(ctx, store, key, st)
+	}
+	return err
+}
+
+func saveStored(ctx context.Context, store TokenStore, key string, st storedToken) error {
+	b, err := json.Marshal(st)
 	if err != nil {
 		return fmt.Errorf("save token %q: encode: %w", key, err)
 	}

@@ -105,6 +105,10 @@ func classify(err error) error {
 		return ErrTooBig
 	case isUnavailable(err):
 		return fmt.Errorf("%w (%v)", ErrUnavailable, err)
+	case strings.Contains(err.Error(), "failed to unlock"):
+		// go-keyring's Secret Service answer when the unlock prompt was
+		// dismissed or has no display to appear on.
+		return fmt.Errorf("%w (%v)", ErrLocked, err)
 	}
 	return err
 }

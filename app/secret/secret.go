@@ -18,6 +18,9 @@ var (
 	ErrUnavailable = errors.New("no Secret Service found; install gnome-keyring or run inside a desktop session")
 	// ErrTooBig means the value exceeds what the platform keyring accepts.
 	ErrTooBig = errors.New("secret is too big for the OS keyring")
+	// ErrLocked means the keyring is locked and was not unlocked: its
+	// password prompt was dismissed, or could not be shown (no desktop).
+	ErrLocked = errors.New("the login keyring is locked; unlock it (Passwords and Keys, or `gnome-keyring-daemon --unlock` outside a desktop session) and try again")
 	// ErrTimeout means the keyring did not answer in time (often: it is locked
 	// and waiting for a password prompt nobody sees).
 	ErrTimeout = errors.New("the keyring did not answer in time; unlock it and try again")

@@ -117,7 +117,10 @@ func New(opts Options) *Sim {
 	s.addCaller()
 	s.limits = newLimiter(opts)
 	s.auth = simkit.NewAuthServer(simkit.OAuthConfig{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
-		AccessTTL: opts.AccessTTL, RotateRefresh: true, TokenPrefix: "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.", Now: opts.Now})
+		AccessTTL: opts.AccessTTL, RotateRefresh: true, TokenPrefix: "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.", Now: opts.Now,
+		// Entra's access tokens are signed JWTs of 1.5–3 KB, its refresh
+		// tokens opaque strings of about 1 KB or more.
+		AccessTokenLen: 2200, RefreshTokenLen: 1200})
 	s.idp = newIdentity(s)
 	return s
 }

@@ -29,7 +29,11 @@ type OAuthConfig struct {
 	Scopes []string
 	// TokenPrefix makes tokens look vendor-ish (e.g. "CiQ" for HubSpot, "00D" for Salesforce).
 	TokenPrefix string
-	Now         func() time.Time
+	// AccessTokenLen and RefreshTokenLen pad issued tokens to at least that
+	// many characters, as vendors whose tokens are large (Entra's access
+	// tokens are JWTs of 1.5–3 KB) issue them; 0 leaves them short.
+	AccessTokenLen, RefreshTokenLen int
+	Now                             func() time.Time
 }
 
 // OAuthError is an RFC 6749 error; vendor packages render it in their own body shape.
@@ -312,7 +316,20 @@ func (a *AuthServer) Revoke(token string) bool {
 func (a *AuthServer) newToken(kind string) string {
 	var b [24]byte
 	_, _ = rand.Read(b[:])
-	return a.cfg.TokenPrefix + kind + "-" + hex.EncodeToString(b[:])
+	tok := a.cfg.TokenPrefix + kind + "-" + hex.EncodeToString(b[:])
+	want := 0
+	switch kind {
+	case "at":
+		want = a.cfg.AccessTokenLen
+	case "rt":
+		want = a.cfg.RefreshTokenLen
+	}
+	if n := want - len(tok); n > 0 {
+		pad := make([]byte, (n*3+3)/4+1)
+		_, _ = rand.Read(pad)
+		tok += base64.RawURLEncoding.EncodeToString(pad)[:n]
+	}
+	return tok
 }
 
 // BearerToken extracts the token from an "Authorization: Bearer x" header.
