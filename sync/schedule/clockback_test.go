@@ -50,7 +50,7 @@ func TestClockSetBackDailyRunsOnce(t *testing.T) {
 		s := New(rec.run, Options{Now: wall})
 		s.Set("a", Spec{Kind: Daily, At: "09:00", Loc: time.UTC}, false)
 		defer startScheduler(t, s)()
-		time.Sleep(start.Add(9*time.Hour + time.Minute).Sub(time.Now()))
+		time.Sleep(time.Until(start.Add(9*time.Hour + time.Minute)))
 		synctest.Wait()
 		if at, _ := rec.runs(); len(at) != 1 {
 			t.Fatalf("runs at %v by 09:01, want one", at)
