@@ -89,6 +89,14 @@ type DeletesUnseen interface {
 	DeletesUnseen(object string) string
 }
 
+// DeleteCascader is implemented by a connector whose vendor deletes other
+// records with a record it is asked to delete. DeleteCascades names them
+// for object ("" for none), as the vendor documents, so that a person
+// reads it in the held delete's review before approving it.
+type DeleteCascader interface {
+	DeleteCascades(object string) string
+}
+
 // IDLister lists the ids of every live record of an object, for a vendor
 // that lists no deletes (DeletesUnseen): a record the sync indexed that is
 // no longer listed was deleted. The engine compares them at most once a

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/mapping"
 )
 
@@ -198,6 +199,11 @@ func (p *planner) heldDelete(side, id, other, merge string) {
 	reason := fmt.Sprintf("deleted on side %s; approve to delete %s on side %s", strings.ToUpper(side), other, strings.ToUpper(otherSide(side)))
 	if merge != "" {
 		reason = fmt.Sprintf("%s; approve only if %s on side %s should go too", merge, other, strings.ToUpper(otherSide(side)))
+	}
+	if dc, ok := p.side[otherSide(side)].Conn.(connector.DeleteCascader); ok {
+		if also := dc.DeleteCascades(p.side[otherSide(side)].Object); also != "" {
+			reason += "; " + also
+		}
 	}
 	p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "delete", Side: side, RecordID: id, OtherID: other, Reason: reason})
 }

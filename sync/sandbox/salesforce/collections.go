@@ -219,9 +219,7 @@ func (s *Sim) handleCollectionDelete(w http.ResponseWriter, r *http.Request) {
 			if st.obj.readOnly {
 				return "", false, []recError{readOnlyError()}
 			}
-			s.undoFor(undos, st).touch(rec)
-			st.remove(rec)
-			rec.modified = max(s.nowMs(), rec.modified)
+			s.deleteLocked(st, rec, "", func(st *objectStore, r *record) { s.undoFor(undos, st).touch(r) })
 			return rec.id, false, nil
 		}
 		return "", false, []recError{{StatusCode: "MALFORMED_ID", Message: "malformed id " + id, Fields: []string{}}}

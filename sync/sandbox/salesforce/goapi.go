@@ -133,7 +133,8 @@ func (s *Sim) Update(object, id string, fields map[string]string) (Record, error
 	return s.snapshot(st, r), nil
 }
 
-// Delete moves a record to the recycle bin as DELETE would.
+// Delete moves a record to the recycle bin as DELETE would, with what
+// belongs to it (cascade.go).
 func (s *Sim) Delete(object, id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -145,14 +146,14 @@ func (s *Sim) Delete(object, id string) bool {
 	if r == nil || r.deleted || st.obj.readOnly {
 		return false
 	}
-	st.remove(r)
-	r.modified = max(s.nowMs(), r.modified)
+	s.deleteLocked(st, r, "", nil)
 	return true
 }
 
 // Undelete restores a record from the recycle bin, as a person does in
 // Salesforce's UI (or Apex's undelete): the same id, live again, its
-// SystemModstamp bumped. A unique value another live record took since
+// SystemModstamp bumped, and the records deleted with it restored too
+// (cascade.go). A unique value another live record took since
 // refuses it, as Salesforce does.
 func (s *Sim) Undelete(object, id string) error {
 	s.mu.Lock()
@@ -170,10 +171,11 @@ func (s *Sim) Undelete(object, id string) error {
 			return fmt.Errorf("salesforce sim: undelete %s %s: DUPLICATE_VALUE: %s", object, id, v)
 		}
 	}
-	r.deleted = false
+	r.deleted, r.deletedWith = false, ""
 	st.live++
 	st.index(r)
 	r.modified = max(s.nowMs(), r.modified+1)
+	s.undeleteWith(r.id)
 	return nil
 }
 

@@ -195,8 +195,7 @@ func (s *Sim) handleDelete(w http.ResponseWriter, r *http.Request) {
 	case st.obj.readOnly:
 		writeErrors(w, http.StatusBadRequest, toSFErrors([]recError{readOnlyError()})...)
 	default:
-		st.remove(rec)
-		rec.modified = max(s.nowMs(), rec.modified)
+		s.deleteLocked(st, rec, "", nil)
 		w.WriteHeader(http.StatusNoContent)
 	}
 }

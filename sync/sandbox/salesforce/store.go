@@ -12,6 +12,9 @@ type record struct {
 	created  int64 // epoch ms
 	modified int64 // epoch ms (LastModifiedDate and SystemModstamp)
 	deleted  bool
+	// deletedWith names the record whose delete took this one to the
+	// recycle bin (cascade.go); "" when it was deleted itself.
+	deletedWith string
 }
 
 // objectStore holds one sObject type. Callers hold Sim.mu.
