@@ -198,11 +198,12 @@ func demoRef(a, b, syncs string) mapping.Field {
 
 // DemoCompaniesSync is the ready-made two-way companies sync: HubSpot
 // companies ↔ Salesforce Accounts, matched by web domain ("acme.com" and
-// "https://www.acme.com/" are one domain). The domain is synced through
-// the domain transform: HubSpot keeps a bare domain where Salesforce keeps
-// a URL, and both read as the bare domain.
+// "https://www.acme.com/" are one domain), then by name where a domain is
+// blank (companyNameRule). The domain is synced through the domain
+// transform: HubSpot keeps a bare domain where Salesforce keeps a URL, and
+// both read as the bare domain.
 func DemoCompaniesSync(name, hubspotConn, salesforceConn string) engine.Definition {
-	return demoDef(name,
+	return withNameRule(demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "companies"},
 		engine.SideDef{Connection: salesforceConn, Object: "Account"},
 		engine.MatchRule{A: "domain", B: "Website", Normalize: "domain"},
@@ -217,7 +218,18 @@ func DemoCompaniesSync(name, hubspotConn, salesforceConn string) engine.Definiti
 			// company on both sides).
 			{A: "domain", B: "Website", Transform: "domain", Rule: mapping.UnlessBlank},
 			DemoOwner("OwnerId"),
-		})
+		}), "Name")
+}
+
+// withNameRule adds the company name (normalizer "name": "Acme, Inc." is
+// "ACME Inc") as the second match rule of a companies sync matched by web
+// domain: a firm without a domain on one side or both (an Account without
+// Website is common) links by its name instead of being created again on
+// each side. A lower rule never links records whose higher keys differ,
+// so two branches with different domains and one name go to review.
+func withNameRule(def engine.Definition, b string) engine.Definition {
+	def.Match = append(def.Match, engine.MatchRule{A: "name", B: b, Normalize: "name"})
+	return def
 }
 
 // demoStages maps the sandbox's HubSpot deal stages (the default pipeline)

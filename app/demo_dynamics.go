@@ -111,9 +111,10 @@ func DemoDynamicsNotesSync(name, hubspotConn, dynamicsConn, contacts string) eng
 }
 
 // DemoDynamicsCompaniesSync is the ready-made two-way sync between HubSpot
-// companies and Dynamics 365 accounts, matched by web domain.
+// companies and Dynamics 365 accounts, matched by web domain, then by name
+// (withNameRule).
 func DemoDynamicsCompaniesSync(name, hubspotConn, dynamicsConn string) engine.Definition {
-	return demoDef(name,
+	return withNameRule(demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "companies"},
 		engine.SideDef{Connection: dynamicsConn, Object: "accounts"},
 		engine.MatchRule{A: "domain", B: "websiteurl", Normalize: "domain"},
@@ -128,7 +129,7 @@ func DemoDynamicsCompaniesSync(name, hubspotConn, dynamicsConn string) engine.De
 			// company on both sides).
 			{A: "domain", B: "websiteurl", Transform: "domain", Rule: mapping.UnlessBlank},
 			DemoOwner("ownerid"),
-		})
+		}), "name")
 }
 
 // DemoDynamicsSync is the ready-made two-way sync between HubSpot contacts

@@ -40,13 +40,14 @@ func DemoPipedriveSync(name, hubspotConn, pipedriveConn, companies string) engin
 }
 
 // DemoPipedriveCompaniesSync is the ready-made two-way sync between HubSpot
-// companies and Pipedrive organizations, matched by name (lower case,
-// trimmed): an organization has no web domain field in API v2.
+// companies and Pipedrive organizations, matched by name (normalizer
+// "name": "Acme, Inc." is "ACME Inc"): an organization has no web domain
+// field in API v2.
 func DemoPipedriveCompaniesSync(name, hubspotConn, pipedriveConn string) engine.Definition {
 	return demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "companies"},
 		engine.SideDef{Connection: pipedriveConn, Object: "organizations"},
-		engine.MatchRule{A: "name", B: "name", Normalize: "lower"},
+		engine.MatchRule{A: "name", B: "name", Normalize: "name"},
 		[]mapping.Field{
 			{A: "name", B: "name", Rule: mapping.UnlessBlank},
 			DemoOwner("owner_id"),

@@ -6,9 +6,10 @@ import (
 )
 
 // DemoZohoCompaniesSync is the ready-made two-way sync between HubSpot
-// companies and Zoho CRM Accounts, matched by web domain.
+// companies and Zoho CRM Accounts, matched by web domain, then by name
+// (withNameRule).
 func DemoZohoCompaniesSync(name, hubspotConn, zohoConn string) engine.Definition {
-	return demoDef(name,
+	return withNameRule(demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "companies"},
 		engine.SideDef{Connection: zohoConn, Object: "Accounts"},
 		engine.MatchRule{A: "domain", B: "Website", Normalize: "domain"},
@@ -23,7 +24,7 @@ func DemoZohoCompaniesSync(name, hubspotConn, zohoConn string) engine.Definition
 			// company on both sides).
 			{A: "domain", B: "Website", Transform: "domain", Rule: mapping.UnlessBlank},
 			DemoOwner("Owner"),
-		})
+		}), "Account_Name")
 }
 
 // zohoStages maps the sandbox's HubSpot deal stages to the stages of Zoho

@@ -42,7 +42,7 @@ type SideDef struct {
 type MatchRule struct {
 	A         string `json:"a"`
 	B         string `json:"b"`
-	Normalize string `json:"normalize"` // email | e164 | lower | exact | domain
+	Normalize string `json:"normalize"` // email | e164 | lower | exact | domain | text | name
 }
 
 // Filters include a record only when every filter of its side holds.
@@ -119,7 +119,7 @@ var (
 	// FilterOps are a filter's operators; the editor offers them.
 	FilterOps = []string{"eq", "neq", "contains", "includes", "starts-with", "empty", "not-empty", "gt", "lt"}
 	// Normalizers are the match rules' key normalizers (mapping.Normalize).
-	Normalizers = []string{"email", "e164", "lower", "exact", "domain", "text"}
+	Normalizers = []string{"email", "e164", "lower", "exact", "domain", "text", "name"}
 )
 
 func oneOf(v string, set ...string) bool {

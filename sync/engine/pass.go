@@ -306,6 +306,9 @@ func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits
 		}
 		if len(same) == 0 && len(others) == 1 && others[0].LinkedTo == "" && !p.claimed[sideOf(other, others[0].ID)] {
 			if o, ok := byID[others[0].ID]; ok && i > 0 {
+				if p.differsByHigherRule(side, r, i, k, o) {
+					return nil
+				}
 				held, err := p.heldByHigherRule(ctx, side, r.id, i, k, o)
 				if err != nil || held {
 					return err
@@ -351,6 +354,29 @@ func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits
 		p.plan.addSkip(side, r.id, "unmatched")
 	}
 	return nil
+}
+
+// differsByHigherRule keeps a lower rule from linking two records a higher
+// rule tells apart: when both hold a key for rule j < i and the keys
+// differ (two emails: two people; two domains: two branches), rule i's
+// match is no evidence of one record, and r is held for review with o as
+// its candidate, neither linked nor created as o's copy. A lower rule
+// links only where a higher key is blank on at least one side. It reports
+// whether r was held.
+func (p *planner) differsByHigherRule(side string, r unlinkedRec, i int, key string, o store.IndexRow) bool {
+	other := otherSide(side)
+	oKeys := p.ix[other].keyList(store.DecodeFields(o.Fields))
+	for j := 0; j < i; j++ {
+		if r.keys[j] == "" || oKeys[j] == "" || r.keys[j] == oKeys[j] {
+			continue
+		}
+		p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "ambiguous", Side: side, RecordID: r.id,
+			Reason: fmt.Sprintf("the record on side %s shares %s %q but its %s is %q, not %q: a higher rule tells them apart; link them by hand if they are one",
+				strings.ToUpper(other), p.ruleLabel(i), key, p.ruleLabel(j), oKeys[j], r.keys[j]),
+			Candidates: []Candidate{{Side: other, ID: o.ID, Rule: i + 1, Key: key}}})
+		return true
+	}
+	return false
 }
 
 // heldByHigherRule keeps the ordered rules symmetric. Side's record id

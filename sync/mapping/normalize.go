@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -17,6 +18,9 @@ import (
 //	domain     the host of an email address or URL, lower, without "www."
 //	text       HTML read as text, lower, all whitespace one space: a
 //	           HubSpot note's HTML body matches a Salesforce Note's text
+//	name       a company name: lower, punctuation (but "&") as spaces, all
+//	           whitespace one space: "Acme, Inc." matches "ACME Inc"; legal
+//	           forms are kept ("Acme Ltd" is not "Acme Inc")
 //
 // A blank value normalizes to "" without error: a blank key matches nothing.
 func Normalize(kind, value string) (string, error) {
@@ -44,8 +48,10 @@ func Normalize(kind, value string) (string, error) {
 		return normalizeDomain(value)
 	case "text":
 		return strings.ToLower(strings.Join(strings.Fields(htmlToText(value)), " ")), nil
+	case "name":
+		return normalizeName(value), nil
 	}
-	return "", fmt.Errorf("unknown match-key normalizer %q (use email, e164, lower, exact, domain or text)", kind)
+	return "", fmt.Errorf("unknown match-key normalizer %q (use email, e164, lower, exact, domain, text or name)", kind)
 }
 
 // CheckNormalizer reports a problem with a match-key normalizer's
@@ -58,6 +64,19 @@ func CheckNormalizer(kind string) error {
 		return fmt.Errorf("%s: unknown region %q (use a two-letter code such as US, GB, DE)", kind, arg)
 	}
 	return nil
+}
+
+// normalizeName reads a company name as its words: lower case, each
+// punctuation mark but "&" a space, whitespace runs one space.
+func normalizeName(value string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(value) {
+		if unicode.IsPunct(r) && r != '&' {
+			r = ' '
+		}
+		b.WriteRune(r)
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 func normalizeEmail(value string) (string, error) {
