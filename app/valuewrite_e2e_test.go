@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/store"
 )
 
 // TestMarketingSettlesAfterOddEdits: HubSpot contacts synced to
@@ -23,52 +22,8 @@ func TestMarketingSettlesAfterOddEdits(t *testing.T) {
 	}
 	names := []string{"mc-contacts", "kv-contacts", "bv-contacts"}
 	saveSyncs(t, a, app.DemoMailchimpSync(names[0], "hs", "mc"), app.DemoKlaviyoSync(names[1], "hs", "kv"), app.DemoBrevoSync(names[2], "hs", "bv"))
-	settle := func(what string) {
-		t.Helper()
-		for pass := 1; pass <= 4; pass++ {
-			written := map[string]int{}
-			for _, n := range names {
-				res, err := a.Run(ctx, n, app.RunOptions{Confirm: true})
-				if err != nil {
-					t.Fatalf("%s pass %d %s: %v", what, pass, n, err)
-				}
-				if w := res.Summary.Created + res.Summary.Updated + res.Summary.Deleted; w > 0 {
-					written[n] = w
-					if pass >= 2 {
-						t.Logf("%s pass %d %s plan:\n%s", what, pass, n, res.Plan.Summary())
-					}
-				}
-			}
-			t.Logf("%s pass %d wrote %v", what, pass, written)
-			if len(written) == 0 {
-				return
-			}
-			if pass == 3 {
-				t.Errorf("%s: the third pass still wrote %v", what, written)
-			}
-		}
-	}
-	settle("first sync")
-	var hub string
-	sets := make([]map[string]store.LinkRow, len(names))
-	for i, n := range names {
-		sets[i] = map[string]store.LinkRow{}
-		for _, l := range syncLinks(t, a, n) {
-			sets[i][l.AID] = l
-		}
-	}
-	for id := range sets[0] {
-		if _, ok := sets[1][id]; !ok {
-			continue
-		}
-		if _, ok := sets[2][id]; ok {
-			hub = id
-			break
-		}
-	}
-	if hub == "" {
-		t.Fatal("no HubSpot contact is linked in all three syncs")
-	}
+	settleSyncs(t, a, names, "first sync")
+	hub, _ := linkedInAll(t, a, names)
 	h, _ := srv.HubSpot().Get("contacts", hub)
 	edit := map[string]string{"firstname": "  Zoë 🎉 ", "lastname": "o'Neil  Smith", "phone": "+1 415-555-0100",
 		"jobtitle": "VP\tSales", "city": "São  Paulo", "company": "Acme, Inc. ",
@@ -76,7 +31,7 @@ func TestMarketingSettlesAfterOddEdits(t *testing.T) {
 	if _, err := srv.HubSpot().Update("contacts", hub, edit); err != nil {
 		t.Fatal(err)
 	}
-	settle("after odd edits")
+	settleSyncs(t, a, names, "after odd edits")
 	after, _ := srv.HubSpot().Get("contacts", hub)
 	for k, v := range edit {
 		if k != "email" && after.Properties[k] != v {
@@ -105,23 +60,7 @@ func TestNotesSettleWithOddBodies(t *testing.T) {
 			t.Fatalf("%s: %v %+v", n, err, res.Summary)
 		}
 	}
-	sets := make([]map[string]bool, len(people))
-	for i, n := range people {
-		sets[i] = map[string]bool{}
-		for _, l := range syncLinks(t, a, n) {
-			sets[i][l.AID] = true
-		}
-	}
-	var hub string
-	for id := range sets[0] {
-		if sets[1][id] && sets[2][id] {
-			hub = id
-			break
-		}
-	}
-	if hub == "" {
-		t.Fatal("no HubSpot contact linked in all three syncs")
-	}
+	hub, _ := linkedInAll(t, a, people)
 	hs := srv.HubSpot()
 	bodies := []string{
 		"Called Zoë 🎉\r\nShe wants   the Q3 pricing\r\n\r\nFollow up Monday",
