@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/store"
 )
 
 // TestAccountMergeMovesContactsCompany merges two linked Salesforce
@@ -28,21 +29,10 @@ func TestAccountMergeMovesContactsCompany(t *testing.T) {
 	for _, l := range syncLinks(t, a, "companies") {
 		companyOf[l.BID] = l.AID
 	}
-	var keep, gone string
-	for _, l := range syncLinks(t, a, "contacts") {
+	keep, gone := twoParents(t, syncLinks(t, a, "contacts"), func(l store.LinkRow) string {
 		c, _ := sf.Get("Contact", l.BID)
-		acct := c.Fields["AccountId"]
-		switch {
-		case companyOf[acct] == "" || acct == keep || acct == gone:
-		case keep == "":
-			keep = acct
-		case gone == "":
-			gone = acct
-		}
-	}
-	if gone == "" {
-		t.Fatal("no two linked Accounts with linked Contacts")
-	}
+		return c.Fields["AccountId"]
+	}, func(acct string) bool { return companyOf[acct] != "" })
 	var moved []string // HubSpot contacts whose Contact was on gone
 	for _, l := range syncLinks(t, a, "contacts") {
 		if c, _ := sf.Get("Contact", l.BID); c.Fields["AccountId"] == gone {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/store"
 )
 
 // TestCompaniesSyncEndToEnd runs the companies demo sync on the sandbox:
@@ -100,21 +101,10 @@ func TestCompanyMergeKeepsContactsAccounts(t *testing.T) {
 	for _, l := range syncLinks(t, a, "companies") {
 		accountOf[l.AID] = l.BID
 	}
-	var keep, gone string
-	for _, l := range syncLinks(t, a, "contacts") {
+	keep, gone := twoParents(t, syncLinks(t, a, "contacts"), func(l store.LinkRow) string {
 		c, _ := hs.Get("contacts", l.AID)
-		co := c.Properties["associatedcompanyid"]
-		switch {
-		case accountOf[co] == "" || co == keep || co == gone:
-		case keep == "":
-			keep = co
-		case gone == "":
-			gone = co
-		}
-	}
-	if gone == "" {
-		t.Fatal("no two linked companies with linked contacts")
-	}
+		return c.Properties["associatedcompanyid"]
+	}, func(co string) bool { return accountOf[co] != "" })
 	time.Sleep(5 * time.Millisecond) // past the read cursors' millisecond
 	merged, err := hs.Merge("companies", keep, gone)
 	if err != nil {
@@ -143,4 +133,24 @@ func TestCompanyMergeKeepsContactsAccounts(t *testing.T) {
 	if moved < 2 || hs.Count("contacts") != hsContacts {
 		t.Fatalf("%d linked contacts moved to the merged company; HubSpot contacts %d, were %d", moved, hs.Count("contacts"), hsContacts)
 	}
+}
+
+// twoParents picks two companies, each linked (linked) and named by a
+// contact of the linked pairs contacts (parentOf).
+func twoParents(t *testing.T, contacts []store.LinkRow, parentOf func(store.LinkRow) string, linked func(string) bool) (keep, gone string) {
+	t.Helper()
+	for _, l := range contacts {
+		co := parentOf(l)
+		switch {
+		case !linked(co) || co == keep || co == gone:
+		case keep == "":
+			keep = co
+		case gone == "":
+			gone = co
+		}
+	}
+	if gone == "" {
+		t.Fatal("no two linked companies with linked contacts")
+	}
+	return keep, gone
 }
