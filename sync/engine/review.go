@@ -392,6 +392,9 @@ func (p *planner) loadOpenDeletes(ctx context.Context) error {
 // live again (restored from a recycle bin): there is no delete left to
 // approve, and approving it would only be dropped with a warning.
 func (p *planner) settleDeletes(side, id string) {
+	if len(p.openDel) == 0 {
+		return // the usual case: no key built per record visited
+	}
 	k := sideOf(side, id)
 	items := p.openDel[k]
 	if len(items) == 0 {
