@@ -163,6 +163,9 @@ func (a *App) Connect(ctx context.Context, req ConnectRequest) (store.Connection
 // be synced as if they were the same people.
 func (a *App) sameAccount(ctx context.Context, name string, info connector.Info, accountID, accountName string) error {
 	old, err := a.db.Connection(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		old, err = a.formerConnection(ctx, name)
+	}
 	if err != nil || old.Vendor != info.Name || old.AccountID == "" || accountID == "" || old.AccountID == accountID {
 		return nil
 	}
@@ -280,6 +283,9 @@ func (a *App) Disconnect(ctx context.Context, name string) error {
 	} else if err := a.opts.Secrets.Delete(ctx, apiKeyKey(name)); err != nil && !errors.Is(err, secret.ErrNotFound) {
 		return fmt.Errorf("disconnect %s: %w", name, err)
 	}
+	if err := a.rememberAccount(ctx, c); err != nil {
+		return err
+	}
 	if err := a.db.DeleteConnection(ctx, name); err != nil {
 		return err
 	}
@@ -339,7 +345,10 @@ func (s *Session) Calls() int64 { return s.calls.Load() }
 func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error) {
 	c, err := a.db.Connection(ctx, name)
 	if err != nil {
-		return nil, fmt.Errorf("connection %q does not exist; connect it first (crmsync connect) or fix the sync", name)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, missingConnection{name}
+		}
+		return nil, err
 	}
 	info, err := a.vendor(c.Vendor)
 	if err != nil {

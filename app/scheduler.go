@@ -133,7 +133,7 @@ func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
 	if errors.Is(err, engine.ErrNeedsConfirmation) && res.Plan != nil {
 		return needsPerson{fmt.Errorf("%s needs confirmation: %s: %w", name, res.Plan.Reason, engine.ErrNeedsConfirmation)}
 	}
-	if errors.Is(err, connector.ErrAuth) {
+	if errors.Is(err, connector.ErrAuth) || errors.As(err, new(missingConnection)) {
 		return needsPerson{err} // a reconnect, which no retry makes
 	}
 	if err != nil {
