@@ -109,7 +109,7 @@ func (r *root) command() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:           "crmsync",
 		Short:         "Keep your CRMs in sync, on your own laptop",
-		Long:          "crmsync keeps HubSpot and Salesforce in sync: no duplicates, no loops, a preview before every change, and undo.\n\nWithout a command it opens the window.\n\n" + exitCodesHelp,
+		Long:          "crmsync keeps your CRMs in sync (HubSpot, Salesforce, Pipedrive, Zoho CRM, Dynamics 365, Mailchimp, Klaviyo, Brevo): no duplicates, no loops, a preview before every change, and undo.\n\nWithout a command it opens the window.\n\n" + exitCodesHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,

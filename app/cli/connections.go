@@ -41,7 +41,16 @@ func (r *root) connectCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return r.emit(out, connectionJSON(app.ConnectionView{Connection: c, Title: c.Vendor}), func() {
+			// Describe it as `connections` does (its title, budget, usage).
+			view := app.ConnectionView{Connection: c, Title: c.Vendor}
+			if cs, err := a.Connections(cmd.Context()); err == nil {
+				for _, v := range cs {
+					if v.Name == c.Name {
+						view = v
+					}
+				}
+			}
+			return r.emit(out, connectionJSON(view), func() {
 				fmt.Fprintf(cmd.ErrOrStderr(), "Connected %s (%s, %s)\n", c.Name, c.Vendor, c.AccountName)
 			})
 		},

@@ -24,7 +24,7 @@ func (r *root) sandboxCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "sandbox",
-		Short: "Serve simulated HubSpot and Salesforce APIs on 127.0.0.1 (no account needed)",
+		Short: "Serve simulated APIs of every CRM crmsync connects on 127.0.0.1 (no account needed)",
 		Long: "Serves every vendor sandbox from one port under a prefix per vendor (/hubspot/..., /salesforce/...).\n" +
 			"On start it prints one JSON line per vendor with api_base, auth_url, token_url, client_id, client_secret\n" +
 			"and an access_token ready for curl. GET /_sandbox/stats returns request counts. Runs until interrupted.",

@@ -58,7 +58,9 @@ func (r *root) syncApplyCmd() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "Saved sync %s (%s %s ⇄ %s %s)\n", def.Name, def.A.Connection, def.A.Object, def.B.Connection, def.B.Object)
-			if v, err := a.Sync(cmd.Context(), def.Name); err == nil && v.FullPass != "" && v.LastRun != nil {
+			// A full pass is due only on a sync that has read (run or
+			// previewed); say so whichever it was.
+			if v, err := a.Sync(cmd.Context(), def.Name); err == nil && v.FullPass != "" {
 				fmt.Fprintf(cmd.ErrOrStderr(), "Its next run reads every record and merges every linked pair again, because %s.\n", v.FullPass)
 			}
 			return nil
