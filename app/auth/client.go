@@ -167,22 +167,25 @@ func drain(resp *http.Response) {
 // but the stored token is deleted regardless.
 func Disconnect(ctx context.Context, ep Endpoint, store TokenStore, key string, client *http.Client) error {
 	vendor := ep.vendor()
-	var revokeErr error
+	var tok *oauth2.Token
+	var loadErr error
 	if ep.RevokeURL != "" {
-		tok, err := load(ctx, store, key)
-		switch {
-		case err == nil:
-			revokeErr = revoke(ctx, ep, tok, client)
-		case errors.Is(err, ErrReconnectNeeded):
-			// Nothing usable to revoke.
-		default:
-			revokeErr = fmt.Errorf("%s: disconnect: %w", vendor, err)
+		tok, loadErr = load(ctx, store, key)
+		if errors.Is(loadErr, ErrReconnectNeeded) {
+			loadErr = nil // nothing usable to revoke
+		} else if loadErr != nil {
+			loadErr = fmt.Errorf("%s: disconnect: %w", vendor, loadErr)
 		}
 	}
+	// Deleted before the revoke, which may wait on an unreachable vendor
+	// for its whole timeout: a kill meanwhile must not leave it stored.
 	if err := store.Delete(ctx, key); err != nil && !errors.Is(err, secret.ErrNotFound) {
-		return errors.Join(revokeErr, fmt.Errorf("%s: disconnect: delete stored sign-in %q: %w", vendor, key, err))
+		return errors.Join(loadErr, fmt.Errorf("%s: disconnect: delete stored sign-in %q: %w", vendor, key, err))
 	}
-	return revokeErr
+	if tok == nil {
+		return loadErr
+	}
+	return revoke(ctx, ep, tok, client)
 }
 
 // revoke posts an RFC 7009 style revocation; revoking the refresh token

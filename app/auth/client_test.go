@@ -153,6 +153,31 @@ func TestDisconnectRevokeFailureStillDeletes(t *testing.T) {
 	}
 }
 
+// The stored sign-in is gone before the revoke is sent: an unreachable
+// vendor holds the revoke for its whole timeout, and a kill meanwhile must
+// not leave the token in the keyring.
+func TestDisconnectDeletesBeforeTheRevoke(t *testing.T) {
+	v := newTestVendor(t, "s3cret-client")
+	store := secret.NewMemory()
+	Save(context.Background(), store, connKey, v.grant(false))
+	var storedDuringRevoke error
+	client := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		_, storedDuringRevoke = store.Get(r.Context(), connKey)
+		return nil, errors.New("network is unreachable")
+	})}
+	err := Disconnect(context.Background(), v.endpoint(true), store, connKey, client)
+	if err == nil || !strings.Contains(err.Error(), "network is unreachable") {
+		t.Fatalf("err = %v, want the failed revoke", err)
+	}
+	if !isNotFound(storedDuringRevoke) {
+		t.Fatalf("the token was still stored while the revoke was on its way (%v)", storedDuringRevoke)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
 func TestReconnectNeededIsAnAuthError(t *testing.T) {
 	err := fmt.Errorf("salesforce: query: %w", ErrReconnectNeeded)
 	if !errors.Is(err, connector.ErrAuth) || !errors.Is(err, ErrReconnectNeeded) {
