@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/engine"
 )
 
@@ -18,6 +19,14 @@ import (
 // the contacts sync holds that delete for review: it neither re-creates
 // the Contact nor archives its HubSpot partner by itself.
 func TestHeldDeleteNamesVendorCascade(t *testing.T) {
+	approvedAccountDeleteCascades(t)
+}
+
+// approvedAccountDeleteCascades runs TestHeldDeleteNamesVendorCascade's
+// story and returns the app, the deleted Account's id and the cascaded
+// Contact's held delete in the contacts sync.
+func approvedAccountDeleteCascades(t *testing.T) (a *app.App, account string, held store.ReviewRow) {
+	t.Helper()
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 5, 20)
 	companies := app.DemoCompaniesSync("companies", "hs", "sf")
@@ -85,11 +94,39 @@ func TestHeldDeleteNamesVendorCascade(t *testing.T) {
 		t.Fatalf("HubSpot contact %s was archived without approval", contact[0])
 	}
 	rs, err = a.Reviews(ctx, "contacts", "delete", "open")
-	held := false
 	for _, r := range rs {
-		held = held || r.RecordID == contact[1]
+		if r.RecordID == contact[1] {
+			held = r.ReviewRow
+		}
 	}
-	if err != nil || !held {
+	if err != nil || held.ID == 0 {
 		t.Fatalf("contacts sync's open delete reviews %+v %v; want the cascaded Contact %s among them", rs, err, contact[1])
+	}
+	return a, l.BID, held
+}
+
+// TestCascadedDeleteNamesParent: the contacts sync holds the delete
+// of a Contact that Salesforce deleted with its Account when a person
+// approved the Account's delete in the companies sync. Nobody deleted the
+// Contact: the review item must say it went with that Account, whose
+// delete was approved in sync companies, before a person approves
+// archiving its HubSpot partner too.
+func TestCascadedDeleteNamesParent(t *testing.T) {
+	a, account, held := approvedAccountDeleteCascades(t)
+	runs, err := a.Runs(context.Background(), "companies", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run int64
+	for _, r := range runs {
+		if r.Run.Deleted > 0 {
+			run = r.Run.ID
+		}
+	}
+	t.Logf("held delete: %q", held.Detail)
+	for _, want := range []string{"Account " + account, "sync companies", "run " + itoa(int(run))} {
+		if !strings.Contains(held.Detail, want) {
+			t.Errorf("held delete of the cascaded Contact %s does not say %q: %q", held.RecordID, want, held.Detail)
+		}
 	}
 }

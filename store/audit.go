@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -162,4 +163,23 @@ func (s *DB) RunErrors(ctx context.Context, runID int64) ([]RunErrorRow, error) 
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// AuditedRun returns the latest run of sync syncID whose audit holds
+// exactly changes (an AuditRecord's) for side's record id, or 0: the run
+// that deleted a record, for the held delete of one the vendor deleted with
+// it. It reads the sync's audit, so it is for the rare held delete, not
+// for every record of a run.
+func (s *DB) AuditedRun(ctx context.Context, syncID int64, side, id, changes string) (int64, error) {
+	var run int64
+	err := s.sql.QueryRowContext(ctx, `SELECT a.run_id FROM runs AS r JOIN audit_records AS a ON a.run_id = r.id
+		WHERE r.sync_id = ? AND a.side = ? AND a.record_id = ? AND a.changes = ? ORDER BY a.id DESC LIMIT 1`,
+		syncID, side, id, changes).Scan(&run)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: audit of sync %d, record %s on side %s: %w", syncID, id, side, err)
+	}
+	return run, nil
 }

@@ -422,7 +422,7 @@ func (r *run) deletes(ctx context.Context) error {
 			r.sum.Deleted++
 			c.Unlinks = []string{d.LinkedA}
 			c.Index = []store.IndexWrite{{Side: d.Side, ID: d.ID, Deleted: true, Modified: r.e.now().UnixMilli()}}
-			c.Audit = []store.AuditRecord{store.NewAuditRecord([]store.AuditRow{{Side: d.Side, RecordID: d.ID, Field: deletedField, Old: "exists", New: "deleted", Rule: RuleReview}})}
+			c.Audit = []store.AuditRecord{approvedDeleteAudit(d.Side, d.ID)}
 			c.ReviewDone = []int64{d.ReviewID}
 		}
 		if err := r.e.st.Commit(ctx, c); err != nil {

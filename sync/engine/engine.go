@@ -79,6 +79,7 @@ type Store interface {
 	RecoverStaleRuns(ctx context.Context) (int, error)
 	Runs(ctx context.Context, syncID int64, limit int) ([]store.RunRow, error)
 	Audit(ctx context.Context, runID int64) ([]store.AuditRow, error)
+	AuditedRun(ctx context.Context, syncID int64, side, id, changes string) (int64, error)
 	Reviews(ctx context.Context, syncID int64, kind, status string) ([]store.ReviewRow, error)
 	Review(ctx context.Context, id int64) (store.ReviewRow, error)
 	DecideReview(ctx context.Context, id int64, decision string) error

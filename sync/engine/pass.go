@@ -125,7 +125,7 @@ func (p *planner) visit(ctx context.Context, side string, pr store.PairRow) (unl
 		return unlinkedRec{}, false
 	}
 	if pr.Rec.Deleted {
-		p.heldDelete(side, id, pr.OtherID, p.mergeNote(ctx, side, fields[mergedField], pr.OtherID))
+		p.heldDelete(ctx, side, id, pr.OtherID, p.mergeNote(ctx, side, fields[mergedField], pr.OtherID), fields)
 		return unlinkedRec{}, false
 	}
 	p.settleDeletes(side, id)
@@ -134,7 +134,8 @@ func (p *planner) visit(ctx context.Context, side string, pr store.PairRow) (unl
 		// pass leaves the pair to this one (PairsAfter's skipOtherAbove),
 		// so its delete is held here, or it never reaches review. (One
 		// deleted before was held then; it is not asked about again.)
-		p.heldDelete(otherSide(side), pr.OtherID, id, p.mergeNote(ctx, otherSide(side), store.DecodeFields(pr.Other.Fields)[mergedField], id))
+		other := store.DecodeFields(pr.Other.Fields)
+		p.heldDelete(ctx, otherSide(side), pr.OtherID, id, p.mergeNote(ctx, otherSide(side), other[mergedField], id), other)
 		return unlinkedRec{}, false
 	}
 	if !pr.OtherSeen || pr.Other.Deleted {
@@ -185,8 +186,9 @@ func (p *planner) addPair(a, b recView, out pairOut, link *LinkOp) {
 }
 
 // heldDelete never deletes: with propagation enabled a person reviews it.
-// merge, when set, says the record was merged into another (mergeNote).
-func (p *planner) heldDelete(side, id, other, merge string) {
+// merge, when set, says the record was merged into another (mergeNote);
+// fields are the deleted record's as last read (cascadeNote).
+func (p *planner) heldDelete(ctx context.Context, side, id, other, merge string, fields map[string]string) {
 	p.plan.Counts.HeldDelete++
 	if !p.def.Safety.PropagateDeletes {
 		why := "deleted; deletes are not propagated"
@@ -199,6 +201,9 @@ func (p *planner) heldDelete(side, id, other, merge string) {
 	reason := fmt.Sprintf("deleted on side %s; approve to delete %s on side %s", strings.ToUpper(side), other, strings.ToUpper(otherSide(side)))
 	if merge != "" {
 		reason = fmt.Sprintf("%s; approve only if %s on side %s should go too", merge, other, strings.ToUpper(otherSide(side)))
+	} else if with := p.cascadeNote(ctx, side, fields); with != "" {
+		reason = fmt.Sprintf("deleted on side %s with %s; nobody deleted it by itself: approve only if %s on side %s should go too",
+			strings.ToUpper(side), with, other, strings.ToUpper(otherSide(side)))
 	}
 	if dc, ok := p.side[otherSide(side)].Conn.(connector.DeleteCascader); ok {
 		if also := dc.DeleteCascades(p.side[otherSide(side)].Object); also != "" {

@@ -66,6 +66,7 @@ type planner struct {
 
 	openConfl map[string][]store.ReviewRow // A id -> its open conflict items (settleConflicts)
 	openDel   map[string][]int64           // "side:id" -> open held deletes of it (settleDeletes)
+	cascades  map[string]string            // sync, side, id -> its approved delete (parentDeleted)
 }
 
 func sideOf(side, id string) string { return side + ":" + id }
