@@ -350,10 +350,13 @@ func (a *App) noteRunErrors(ctx context.Context, runID int64, def engine.Definit
 
 // RunDetail is one run with its field-level audit and record errors.
 type RunDetail struct {
-	Run    store.RunRow
-	Sync   string
-	Audit  []store.AuditRow
-	Errors []store.RunErrorRow
+	Run   store.RunRow
+	Sync  string
+	Audit []store.AuditRow
+	// AuditTotal is how many fields the run wrote: len(Audit), or more
+	// when Audit is a first page (RunDetailPage).
+	AuditTotal int
+	Errors     []store.RunErrorRow
 	// Groups are Errors grouped by how they failed (GroupErrors).
 	Groups []ErrorGroup
 }
@@ -379,6 +382,24 @@ func (a *App) Runs(ctx context.Context, name string, limit int) ([]RunDetail, er
 
 // Run returns one run with its audit and errors.
 func (a *App) RunDetail(ctx context.Context, id int64) (RunDetail, error) {
+	return a.runDetail(ctx, id, -1)
+}
+
+// RunDetailPage is RunDetail with the audit of the first auditRecords
+// records written only, and AuditTotal the run's whole count: a first sync
+// of 100k records writes ~850k fields, too many to hold or show at once.
+// AuditPage reads the next pages.
+func (a *App) RunDetailPage(ctx context.Context, id int64, auditRecords int) (RunDetail, error) {
+	return a.runDetail(ctx, id, auditRecords)
+}
+
+// AuditPage returns the audit of up to records records run id wrote after
+// the audit row afterID (the last AuditRow.ID of the page before).
+func (a *App) AuditPage(ctx context.Context, id, afterID int64, records int) ([]store.AuditRow, error) {
+	return a.db.AuditPage(ctx, id, afterID, records)
+}
+
+func (a *App) runDetail(ctx context.Context, id int64, auditRecords int) (RunDetail, error) {
 	r, err := a.db.Run(ctx, id)
 	if err != nil {
 		return RunDetail{}, fmt.Errorf("no run %d", id)
@@ -392,8 +413,14 @@ func (a *App) RunDetail(ctx context.Context, id int64) (RunDetail, error) {
 			where = sideNames(def)
 		}
 	}
-	if d.Audit, err = a.db.Audit(ctx, id); err != nil {
+	if d.Audit, err = a.db.AuditPage(ctx, id, 0, auditRecords); err != nil {
 		return d, err
+	}
+	d.AuditTotal = len(d.Audit)
+	if auditRecords >= 0 {
+		if d.AuditTotal, err = a.db.AuditCount(ctx, id); err != nil {
+			return d, err
+		}
 	}
 	if d.Errors, err = a.db.RunErrors(ctx, id); err != nil {
 		return d, err

@@ -119,7 +119,16 @@ func insertRunErrors(ctx context.Context, tx *sql.Tx, runID int64, rows []RunErr
 
 // Audit returns the audit rows of a run in write order.
 func (s *DB) Audit(ctx context.Context, runID int64) ([]AuditRow, error) {
-	rows, err := s.sql.QueryContext(ctx, "SELECT id, side, record_id, changes, at FROM audit_records WHERE run_id = ? ORDER BY id", runID)
+	return s.AuditPage(ctx, runID, 0, -1)
+}
+
+// AuditPage returns the audit rows of up to limit records written in run
+// runID after the stored row afterID (an AuditRow.ID; 0 for the first),
+// in write order; a limit below 0 is no limit. The rows of one record are
+// never split across pages, so the next page starts after the last row's
+// ID.
+func (s *DB) AuditPage(ctx context.Context, runID, afterID int64, limit int) ([]AuditRow, error) {
+	rows, err := s.sql.QueryContext(ctx, "SELECT id, side, record_id, changes, at FROM audit_records WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?", runID, afterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit of run %d: %w", runID, err)
 	}
@@ -143,6 +152,16 @@ func (s *DB) Audit(ctx context.Context, runID int64) ([]AuditRow, error) {
 		}
 	}
 	return out, rows.Err()
+}
+
+// AuditCount returns how many fields run runID wrote (its audit rows).
+func (s *DB) AuditCount(ctx context.Context, runID int64) (int, error) {
+	var n int
+	err := s.sql.QueryRowContext(ctx, "SELECT coalesce(sum(json_array_length(changes)), 0) FROM audit_records WHERE run_id = ?", runID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: audit of run %d: %w", runID, err)
+	}
+	return n, nil
 }
 
 // RunErrors returns the record-level errors of a run.

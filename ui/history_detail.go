@@ -23,7 +23,7 @@ import (
 func (u *UI) openRunDetail(id int64) {
 	u.openPane(container.NewStack(loading("the run")))
 	gen := u.screenGen // openPane bumps it; a later screen or pane changes it
-	bg(u, func(ctx context.Context) (app.RunDetail, error) { return u.a.RunDetail(ctx, id) },
+	bg(u, func(ctx context.Context) (app.RunDetail, error) { return u.a.RunDetailPage(ctx, id, auditPageRecords) },
 		func(d app.RunDetail, err error) {
 			if u.screenGen != gen {
 				return // the person went elsewhere while the run loaded
@@ -60,7 +60,7 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 		retry.Disable()
 	}
 	undo := widget.NewButtonWithIcon("Undo this run", theme.ContentUndoIcon(), func() { u.openUndoPreview(r.ID, d.Sync) })
-	if len(d.Audit) == 0 {
+	if d.AuditTotal == 0 {
 		undo.Disable()
 	}
 	export := widget.NewButtonWithIcon("Export CSV", theme.DocumentSaveIcon(), func() { u.exportCSV(d) })
@@ -109,17 +109,11 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 		errTab = container.NewBorder(container.NewVBox(widget.NewLabelWithStyle("What failed", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), kinds,
 			widget.NewLabel("Select a row to read its whole message.")), nil, nil, nil, errTable)
 	}
-	auditRows := make([][]string, len(d.Audit))
-	for i, a := range d.Audit {
-		auditRows[i] = []string{a.Side, a.RecordID, a.Field, blankAs(a.Old), blankAs(a.New), a.Rule}
-	}
 	tabs := container.NewAppTabs(
 		container.NewTabItem(fmt.Sprintf("Errors (%d)", len(d.Errors)), errTab),
-		container.NewTabItem(fmt.Sprintf("Field changes (%d)", len(d.Audit)), textTable(
-			[]string{"Side", "Record", "Field", "Old", "New", "Rule"}, []float32{50, 140, 140, 220, 220, 140}, auditRows,
-			"This run wrote no field.")),
+		container.NewTabItem(fmt.Sprintf("Field changes (%d)", d.AuditTotal), u.fieldChanges(d)),
 	)
-	if len(d.Errors) == 0 && len(d.Audit) > 0 {
+	if len(d.Errors) == 0 && d.AuditTotal > 0 {
 		tabs.SelectIndex(1)
 	}
 	return container.NewBorder(top, nil, nil, nil, tabs)
@@ -175,8 +169,13 @@ func textTable(headers []string, widths []float32, rows [][]string, empty string
 	if len(rows) == 0 {
 		return container.NewCenter(widget.NewLabel(empty))
 	}
+	return newTextTable(headers, widths, &rows)
+}
+
+// newTextTable is textTable over *rows, which may grow (Refresh it then).
+func newTextTable(headers []string, widths []float32, rows *[][]string) *widget.Table {
 	t := widget.NewTable(
-		func() (int, int) { return len(rows) + 1, len(headers) },
+		func() (int, int) { return len(*rows) + 1, len(headers) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
@@ -190,7 +189,7 @@ func textTable(headers []string, widths []float32, rows [][]string, empty string
 				return
 			}
 			l.TextStyle = fyne.TextStyle{}
-			l.SetText(rows[id.Row-1][id.Col])
+			l.SetText((*rows)[id.Row-1][id.Col])
 		})
 	for i, w := range widths {
 		t.SetColumnWidth(i, w)
@@ -219,7 +218,7 @@ func (u *UI) exportCSV(d app.RunDetail) {
 
 // saveCSV writes run d's CSV to w in the background and says where.
 func (u *UI) saveCSV(w fyne.URIWriteCloser, d app.RunDetail) {
-	u.bgErr(func(context.Context) error {
+	u.bgErr(func(ctx context.Context) error {
 		// The file holds customers' data: private like the data file,
 		// also when it replaces a world-readable one (the save dialog
 		// creates it 0666 less the umask and keeps an old file's mode).
@@ -228,6 +227,15 @@ func (u *UI) saveCSV(w fyne.URIWriteCloser, d app.RunDetail) {
 				w.Close()
 				return err
 			}
+		}
+		if len(d.Audit) < d.AuditTotal {
+			// The detail on show holds a page of the audit; the file has it all.
+			all, err := u.a.AuditPage(ctx, d.Run.ID, 0, -1)
+			if err != nil {
+				w.Close()
+				return err
+			}
+			d.Audit = all
 		}
 		bw := bufio.NewWriter(w)
 		err := writeRunCSV(bw, d)
