@@ -24,6 +24,13 @@ import (
 // as a big first sync writes them.
 func addAudit(t *testing.T, l *live, syncID, runID int64, n int) {
 	t.Helper()
+	if err := l.a.DB().Commit(context.Background(), store.Commit{SyncID: syncID, RunID: runID, Audit: auditRecords(n)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// auditRecords are n records of four field changes each.
+func auditRecords(n int) []store.AuditRecord {
 	recs := make([]store.AuditRecord, 0, n)
 	for i := range n {
 		var b store.AuditBuilder
@@ -33,9 +40,7 @@ func addAudit(t *testing.T, l *live, syncID, runID int64, n int) {
 		rec, _ := b.Record("b", fmt.Sprintf("rec-%06d", i))
 		recs = append(recs, rec)
 	}
-	if err := l.a.DB().Commit(context.Background(), store.Commit{SyncID: syncID, RunID: runID, Audit: recs}); err != nil {
-		t.Fatal(err)
-	}
+	return recs
 }
 
 // fieldChangesTable is the run detail's Field changes tab and its table.
@@ -147,16 +152,7 @@ func BenchmarkAuditRunDetail200k(b *testing.B) {
 		b.Fatal(err)
 	}
 	const records = 50000
-	recs := make([]store.AuditRecord, 0, records)
-	for i := range records {
-		var ab store.AuditBuilder
-		for _, f := range []string{"firstname", "lastname", "email", "phone"} {
-			ab.Add(f, "", fmt.Sprintf("%s-%d", f, i), "a-wins")
-		}
-		rec, _ := ab.Record("b", fmt.Sprintf("rec-%06d", i))
-		recs = append(recs, rec)
-	}
-	if err := a.DB().Commit(ctx, store.Commit{SyncID: syncID, RunID: runID, Audit: recs}); err != nil {
+	if err := a.DB().Commit(ctx, store.Commit{SyncID: syncID, RunID: runID, Audit: auditRecords(records)}); err != nil {
 		b.Fatal(err)
 	}
 	u := New(test.NewTempApp(b), Deps{App: a})
