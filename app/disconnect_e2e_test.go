@@ -3,13 +3,11 @@ package app_test
 import (
 	"context"
 	"errors"
-	"github.com/crmsync/crmsync/sync/schedule"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
+	"github.com/crmsync/crmsync/sync/schedule"
 )
 
 // TestDisconnectThenReconnectOtherAccount: the contacts sync has
@@ -27,9 +25,7 @@ func TestDisconnectThenReconnectOtherAccount(t *testing.T) {
 		t.Logf("disconnect: %v", err)
 	}
 
-	other := hubspot.New(hubspot.Options{Seed: 99, HubID: 11223344})
-	hs := httptest.NewServer(other)
-	t.Cleanup(hs.Close)
+	other, hs := otherPortal(t)
 	linked := map[string]string{}
 	for _, l := range links {
 		linked[l.AID] = l.BID
@@ -44,11 +40,7 @@ func TestDisconnectThenReconnectOtherAccount(t *testing.T) {
 			hit, sfID = r.ID, b
 		}
 	}
-	c, err := a.Connect(ctx, app.ConnectRequest{
-		Vendor: "hubspot", Name: "hs", ClientID: other.Auth().ClientID(), ClientSecret: other.Auth().ClientSecret(),
-		APIBase: hs.URL, AuthURL: hs.URL + "/oauth/authorize", TokenURL: hs.URL + "/oauth/2026-03/token",
-		RevokeURL: hs.URL + "/oauth/2026-03/token/revoke", OpenConsent: app.FollowConsent(nil),
-	})
+	c, err := a.Connect(ctx, otherPortalRequest(other, hs.URL))
 	if err != nil {
 		if !strings.Contains(err.Error(), before.AccountName) {
 			t.Errorf("reconnect refused without naming the old account %s: %v", before.AccountName, err)

@@ -22,14 +22,8 @@ func TestReconnectToAnotherAccount(t *testing.T) {
 	a, srv, links := syncedContacts(t, 51, false)
 	before, _ := a.DB().Connection(ctx, "hs")
 
-	other := hubspot.New(hubspot.Options{Seed: 99, HubID: 11223344})
-	hs := httptest.NewServer(other)
-	t.Cleanup(hs.Close)
-	c, err := a.Connect(ctx, app.ConnectRequest{
-		Vendor: "hubspot", Name: "hs", ClientID: other.Auth().ClientID(), ClientSecret: other.Auth().ClientSecret(),
-		APIBase: hs.URL, AuthURL: hs.URL + "/oauth/authorize", TokenURL: hs.URL + "/oauth/2026-03/token",
-		RevokeURL: hs.URL + "/oauth/2026-03/token/revoke", OpenConsent: app.FollowConsent(nil),
-	})
+	other, hs := otherPortal(t)
+	c, err := a.Connect(ctx, otherPortalRequest(other, hs.URL))
 	if err != nil {
 		t.Logf("reconnect refused: %v", err)
 		if now, _ := a.DB().Connection(ctx, "hs"); now.AccountID != before.AccountID || now.APIBase != before.APIBase {
@@ -97,5 +91,23 @@ func TestDisconnectKeepsSyncs(t *testing.T) {
 	_, err = a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
 	if err == nil || !strings.Contains(err.Error(), `"hs"`) {
 		t.Errorf("run without its connection: %v", err)
+	}
+}
+
+// otherPortal is a second HubSpot portal (hub 11223344), served over HTTP.
+func otherPortal(t *testing.T) (*hubspot.Sim, *httptest.Server) {
+	t.Helper()
+	other := hubspot.New(hubspot.Options{Seed: 99, HubID: 11223344})
+	hs := httptest.NewServer(other)
+	t.Cleanup(hs.Close)
+	return other, hs
+}
+
+// otherPortalRequest connects connection hs to portal other served at url.
+func otherPortalRequest(other *hubspot.Sim, url string) app.ConnectRequest {
+	return app.ConnectRequest{
+		Vendor: "hubspot", Name: "hs", ClientID: other.Auth().ClientID(), ClientSecret: other.Auth().ClientSecret(),
+		APIBase: url, AuthURL: url + "/oauth/authorize", TokenURL: url + "/oauth/2026-03/token",
+		RevokeURL: url + "/oauth/2026-03/token/revoke", OpenConsent: app.FollowConsent(nil),
 	}
 }
