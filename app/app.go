@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/crmsync/crmsync/app/logfile"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
@@ -37,6 +38,9 @@ type App struct {
 	opts Options
 	db   *store.DB
 	log  *slog.Logger
+	// logFile is the data folder's log (LogFileName); nil when it could not
+	// be opened, and then the log goes to Options.Logger alone.
+	logFile *logfile.File
 	// limiters are each connection's rate limiters and count of calls not
 	// yet stored (*connector.Limiters, by connection id), shared by its
 	// sessions: the vendor's limits and the daily budget are the
@@ -95,15 +99,54 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 		return nil, err
 	}
 	a := &App{opts: opts, db: db, log: opts.Logger}
+	a.openLog()
 	if err := a.afterOpen(ctx); err != nil {
-		db.Close()
+		a.Close()
 		return nil, err
 	}
 	return a, nil
 }
 
-// Close closes the database.
-func (a *App) Close() error { return a.db.Close() }
+// LogFileName is the app's log in the data folder.
+const LogFileName = "crmsync.log"
+
+// logFileMax is the log's size before it moves to crmsync.log.1, replacing
+// the older one: 10 MB at most, weeks of scheduled runs' lines.
+const logFileMax = 5 << 20
+
+// openLog adds the data folder's log file, from Info up, to the logger the
+// app was given (standard error, from Warn up, in main.go): a window
+// started from a launcher has no terminal to read.
+func (a *App) openLog() {
+	f, err := logfile.Open(filepath.Join(a.opts.Home, LogFileName), logFileMax)
+	if err != nil {
+		a.log.Warn("the log file cannot be opened; logging to standard error only", "err", err)
+		return
+	}
+	a.logFile = f
+	file := slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})
+	a.log = slog.New(slog.NewMultiHandler(a.opts.Logger.Handler(), file))
+}
+
+// Logger is the app's logger: the one it was given and its log file.
+func (a *App) Logger() *slog.Logger { return a.log }
+
+// LogPath is the log file's path, or "" when it could not be opened.
+func (a *App) LogPath() string {
+	if a.logFile == nil {
+		return ""
+	}
+	return a.logFile.Path()
+}
+
+// Close closes the database and the log file.
+func (a *App) Close() error {
+	err := a.db.Close()
+	if a.logFile != nil {
+		a.logFile.Close()
+	}
+	return err
+}
 
 // DB exposes the store to the composition root (scheduler wiring) and tests.
 func (a *App) DB() *store.DB { return a.db }

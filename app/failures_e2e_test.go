@@ -3,6 +3,8 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -67,6 +69,17 @@ func TestRunFailuresGrouped(t *testing.T) {
 		t.Fatalf("run detail: %d errors, %v", len(d.Errors), err)
 	}
 	check("run detail", d.Groups)
+	// The log file, which a window started from a launcher has instead of
+	// a terminal, names the same: the run, and each group with its records,
+	// field and Salesforce's words.
+	log := logFileText(t, a)
+	for _, want := range []string{"msg=\"run finished\" sync=meetings run=", "status=partial", "failed=4",
+		"msg=\"records failed\" sync=meetings", "count=3 where=\"sf Event\"", "code=REQUIRED_FIELD_MISSING", open[0], "DurationInMinutes",
+		"code=STRING_TOO_LONG records=" + long.ID} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log file lacks %q; it holds:\n%s", want, log)
+		}
+	}
 
 	// A background run that fails the same way says in its failure, which
 	// is what the notification shows, the largest kind. (The records that
@@ -84,4 +97,20 @@ func TestRunFailuresGrouped(t *testing.T) {
 	if err := backgroundRunEnds(sched, "meetings"); err == nil || !strings.Contains(err.Error(), "most: 2 × sf Event · ") || !strings.Contains(err.Error(), "REQUIRED_FIELD_MISSING") {
 		t.Fatalf("background run: %v; want a failure naming the two new meetings without an end", err)
 	}
+	if log := logFileText(t, a); !strings.Contains(log, "msg=\"sync run failed\" sync=meetings") || !strings.Contains(log, "count=2 where=\"sf Event\"") {
+		t.Errorf("the log file lacks the background run's failure; it holds:\n%s", log)
+	}
+}
+
+// logFileText is what the app's log file in its data folder holds.
+func logFileText(t *testing.T, a *app.App) string {
+	t.Helper()
+	if a.LogPath() != filepath.Join(a.Home(), app.LogFileName) {
+		t.Fatalf("log file at %q, want it in the data folder %s", a.LogPath(), a.Home())
+	}
+	b, err := os.ReadFile(a.LogPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -233,6 +233,7 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 	p, err := plan(e, A, B)
 	if err != nil {
 		a.noteAuthFailure(ctx, err, sa, sb)
+		a.log.Warn("sync could not plan", "sync", v.Definition.Name, "err", err)
 		return RunResult{}, err
 	}
 	a.noteSignInWorks(ctx, sa, sb)
@@ -249,10 +250,16 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 	res.Summary = &sum
 	if err != nil {
 		a.noteAuthFailure(ctx, err, sa, sb)
+		if errors.Is(err, engine.ErrNeedsConfirmation) {
+			a.log.Info("run held for confirmation", "sync", v.Definition.Name, "run", sum.RunID, "why", p.Reason)
+		} else {
+			a.log.Warn("run failed", "sync", v.Definition.Name, "run", sum.RunID, "err", err)
+		}
 		return res, err
 	}
 	if sum.Status == "failed" || sum.Status == "partial" {
 		res.Failures = a.noteRunErrors(ctx, sum.RunID, v.Definition, sa, sb)
+		a.logFailures(v.Definition.Name, sum.RunID, res.Failures)
 	}
 	if sum.Created+sum.Linked > 0 {
 		res.Waiting = a.waitingOn(ctx, v.Definition.Name)
@@ -346,6 +353,15 @@ func (a *App) noteRunErrors(ctx context.Context, runID int64, def engine.Definit
 		}
 	}
 	return GroupErrors(errs, sideNames(def))
+}
+
+// logFailures writes a run's failed records to the log a line per group,
+// as the window shows them: which records, which field, the vendor's words.
+func (a *App) logFailures(sync string, runID int64, groups []ErrorGroup) {
+	for _, g := range groups {
+		a.log.Warn("records failed", "sync", sync, "run", runID, "count", g.Count, "where", cmp.Or(g.Where, "side "+g.Side),
+			"field", g.Field, "code", cmp.Or(g.Code, g.Category), "records", strings.Join(g.Records, " "), "message", g.Message)
+	}
 }
 
 // RunDetail is one run with its field-level audit and record errors.

@@ -95,6 +95,11 @@ func TestVendorErrorEchoingTokenNotStored(t *testing.T) {
 		leaks = append(leaks, "the log")
 	}
 	logMu.Unlock()
+	// The log file is among the data folder's files; it must hold the
+	// failure, so the search below is not of an empty file.
+	if log := logFileText(t, a); !strings.Contains(log, "records failed") || !strings.Contains(log, "Invalid input JSON") {
+		t.Errorf("the log file lacks the run's failed records; it holds:\n%s", log)
+	}
 	files, _ := filepath.Glob(filepath.Join(home, "*"))
 	for _, f := range files {
 		if b, err := os.ReadFile(f); err == nil && bytes.Contains(b, []byte(tok)) {

@@ -82,12 +82,12 @@ func Launch(ctx context.Context, o LaunchOptions) error {
 		}
 		defer srv.Close()
 	}
-	bgd := NewBackground(a, o.Env.Logger)
+	bgd := NewBackground(a, a.Logger())
 	if err := bgd.Start(ctx); err != nil {
 		return err
 	}
 	u := New(fa, Deps{
-		App: a, Logger: o.Env.Logger, Icon: o.Icon, HomeDir: home, Demo: o.Demo, Sandbox: srv,
+		App: a, Logger: a.Logger(), Icon: o.Icon, HomeDir: home, Demo: o.Demo, Sandbox: srv,
 		StartSandbox: func(ctx context.Context) (*sandbox.Server, error) { return app.StartSandbox(ctx, 0) },
 		Background:   bgd,
 	})

@@ -36,6 +36,14 @@ func (u *UI) settingsScreen() fyne.CanvasObject {
 	folder.Selectable = true
 	folder.Wrapping = fyne.TextWrapBreak
 
+	logPath := ""
+	if u.a != nil {
+		logPath = u.a.LogPath()
+	}
+	logFile := widget.NewLabel(firstNonBlank(logPath, "(none: logging to standard error only)"))
+	logFile.Selectable = true
+	logFile.Wrapping = fyne.TextWrapBreak
+
 	note := widget.NewLabel("")
 	note.Importance = widget.LowImportance
 
@@ -95,6 +103,7 @@ func (u *UI) settingsScreen() fyne.CanvasObject {
 	form := widget.NewForm(
 		widget.NewFormItem("Appearance", themeChoice),
 		widget.NewFormItem("Data folder", folder),
+		widget.NewFormItem("Log file", container.NewVBox(logFile, lowLabel("Every run, and every record that failed with the CRM's own words. Kept under 10 MB."))),
 		widget.NewFormItem("OAuth redirect port", container.NewVBox(port, portLabel)),
 		widget.NewFormItem("Daily API budget", container.NewVBox(budget, lowLabel("Default per connection; a run stops cleanly when it is spent."))),
 		widget.NewFormItem("Notifications", notify),

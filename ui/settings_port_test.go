@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -53,4 +54,21 @@ func entriesOnScreen(u *UI) []*widget.Entry {
 		}
 	}
 	return out
+}
+
+// TestSettingsShowsTheLogFile: a window started from a launcher has no
+// terminal, so Settings names the log file a person (or support) reads
+// to learn why a background run failed, and the file is there.
+func TestSettingsShowsTheLogFile(t *testing.T) {
+	l := newLive(t)
+	l.navigate(ScreenSettings)
+	path := l.a.LogPath()
+	if path == "" {
+		t.Fatal("the app opened no log file")
+	}
+	l.see("Log file")
+	l.see(path)
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the log file Settings names is not there: %v", err)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"github.com/crmsync/crmsync/store"
@@ -119,8 +120,12 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 	if err := e.st.FinishRun(context.WithoutCancel(ctx), fin); err != nil {
 		return r.sum, err
 	}
-	e.log.Info("run finished", "sync", plan.Sync, "run", id, "status", r.sum.Status, "created", r.sum.Created,
-		"updated", r.sum.Updated, "failed", r.sum.Failed)
+	level := slog.LevelInfo
+	if r.sum.Status != "success" {
+		level = slog.LevelWarn
+	}
+	e.log.Log(ctx, level, "run finished", "sync", plan.Sync, "run", id, "status", r.sum.Status, "created", r.sum.Created,
+		"updated", r.sum.Updated, "deleted", r.sum.Deleted, "failed", r.sum.Failed, "message", r.sum.Message)
 	if execErr != nil && r.stop == nil {
 		return r.sum, execErr
 	}
