@@ -184,8 +184,11 @@ func (c *Conn) fetchDescribe(ctx context.Context, object string, cacheErr error)
 // schemaErrorCodes are vendor codes saying a field the connector used is
 // unknown or not writable: the cached describe is out of date.
 // INACTIVE_OWNER_OR_USER says the cached users are: an owner was
-// deactivated since they were read.
-var schemaErrorCodes = map[string]bool{"INVALID_FIELD": true, "INVALID_FIELD_FOR_INSERT_UPDATE": true, "INACTIVE_OWNER_OR_USER": true}
+// deactivated since they were read. INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST
+// says a picklist value the cached describe lists active was deactivated
+// (as HubSpot's INVALID_OPTION does).
+var schemaErrorCodes = map[string]bool{"INVALID_FIELD": true, "INVALID_FIELD_FOR_INSERT_UPDATE": true, "INACTIVE_OWNER_OR_USER": true,
+	"INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST": true}
 
 // noteCallError reacts to a failed call: a field error drops the cached
 // describes; a 404/410 on a versioned URL with a cached version (it may
