@@ -17,11 +17,38 @@ import (
 // caller runs it (Run) and calls Reload after syncs change. Runs it starts
 // go through Run, exactly like the button and the CLI.
 func (a *App) NewScheduler(ctx context.Context) (*schedule.Scheduler, error) {
-	s := schedule.New(a.ScheduledRun, schedule.Options{Now: a.opts.Now, Logger: a.log})
+	s := schedule.New(a.ScheduledRun, a.ScheduleOptions())
 	if err := a.Reload(ctx, s); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// ScheduleOptions are the options of a scheduler of this data folder's
+// syncs: the app's clock and log, and each sync's last run for catching up
+// on a slot missed while no scheduler ran.
+func (a *App) ScheduleOptions() schedule.Options {
+	return schedule.Options{Now: a.opts.Now, Logger: a.log, LastRun: a.lastRunAt}
+}
+
+// lastRunAt is when sync name's newest run started, whichever process or
+// trigger made it; previews and undos are not runs of its schedule. Zero
+// when it never ran.
+func (a *App) lastRunAt(ctx context.Context, name string) (time.Time, error) {
+	row, err := a.db.Sync(ctx, name)
+	if err != nil {
+		return time.Time{}, err
+	}
+	runs, err := a.db.Runs(ctx, row.ID, 50)
+	if err != nil {
+		return time.Time{}, err
+	}
+	for _, r := range runs {
+		if r.Status != "dry_run" && r.UndoOf == 0 {
+			return r.StartedAt, nil
+		}
+	}
+	return time.Time{}, nil
 }
 
 // Reload makes the scheduler match the stored syncs: their schedules and

@@ -35,7 +35,7 @@ type Background struct {
 // filters by, and a failure names its largest kind.
 func NewBackground(a *app.App, log *slog.Logger) *Background {
 	b := &Background{a: a, log: log, next: map[string]time.Time{}, failed: map[string]error{}, running: map[string]bool{}, followEvery: app.FollowInterval}
-	b.sched = schedule.New(a.ScheduledRun, schedule.Options{Logger: log})
+	b.sched = schedule.New(a.ScheduledRun, a.ScheduleOptions())
 	return b
 }
 

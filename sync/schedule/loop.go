@@ -75,6 +75,14 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 		s.emit(Event{Sync: w.name, Kind: EventPaused})
 	}
 	plan()
+	if missed := s.missedWhileStopped(ctx, w.name, cfg); !missed.IsZero() {
+		log.Info("a scheduled run was missed while no scheduler was running; running it now", "missed", missed)
+		runNow(TriggerCatchUp)
+		if ctx.Err() != nil {
+			return
+		}
+		plan()
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -138,4 +146,26 @@ func later(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// missedWhileStopped is the first slot of cfg's schedule that passed after
+// the sync's last run, or zero when none did (or it never ran: its first
+// run waits for its slot, or for a person). The window and the CLI's
+// scheduler only run while open, and a laptop is often off at night.
+func (s *Scheduler) missedWhileStopped(ctx context.Context, name string, cfg config) time.Time {
+	if s.opts.LastRun == nil || cfg.paused || cfg.spec.interval() == 0 {
+		return time.Time{}
+	}
+	last, err := s.opts.LastRun(ctx, name)
+	if err != nil {
+		s.opts.Logger.Warn("the sync's last run could not be read; no catch-up run", "sync", name, "err", err)
+		return time.Time{}
+	}
+	if last.IsZero() {
+		return time.Time{}
+	}
+	if slot := cfg.spec.Next(last); !slot.After(s.opts.Now().Round(0)) {
+		return slot
+	}
+	return time.Time{}
 }

@@ -62,6 +62,11 @@ type Options struct {
 	// wall clock again. Timers run on the monotonic clock, which stops while
 	// a laptop sleeps; checking the wall clock notices the wake-up. Default 1m.
 	WakeCheck time.Duration
+	// LastRun says when a sync last ran (zero: never), from any process.
+	// A sync whose slot passed since, while no scheduler was running (the
+	// laptop off at 02:00 every night), runs once when its loop starts, as
+	// anacron does; nil never catches up at start.
+	LastRun func(ctx context.Context, sync string) (time.Time, error)
 }
 
 // Scheduler runs each sync on its own goroutine.
