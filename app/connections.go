@@ -70,8 +70,17 @@ func (a *App) port() int {
 }
 
 // Connect runs the loopback OAuth flow (or stores an API token) and saves
-// the connection. Tokens go to the keyring only.
+// the connection. Tokens go to the keyring only. A failure is logged too:
+// a sign-in that failed while nobody watched the window is still found.
 func (a *App) Connect(ctx context.Context, req ConnectRequest) (store.Connection, error) {
+	c, err := a.connect(ctx, req)
+	if err != nil {
+		a.log.Warn("connect failed", "connection", req.Name, "vendor", req.Vendor, "err", err)
+	}
+	return c, err
+}
+
+func (a *App) connect(ctx context.Context, req ConnectRequest) (store.Connection, error) {
 	info, err := a.vendor(req.Vendor)
 	if err != nil {
 		return store.Connection{}, err

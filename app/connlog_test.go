@@ -11,6 +11,7 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/app/secret"
+	"github.com/crmsync/crmsync/sync/sandbox"
 	"github.com/crmsync/crmsync/sync/connector/registry"
 )
 
@@ -60,5 +61,36 @@ func TestConnectorWarningsReachTheAppLog(t *testing.T) {
 	}
 	if strings.Contains(out, tok.AccessToken) || strings.Contains(out, tok.RefreshToken) {
 		t.Errorf("app log holds a token: %q", out)
+	}
+}
+
+// TestFailedSignInIsLogged: a sign-in that fails says why in the log file too, with the connection's
+// name, so a failure nobody saw in the window can still be found. HubSpot
+// refuses the token exchange of an app whose client secret is wrong.
+func TestFailedSignInIsLogged(t *testing.T) {
+	ctx := context.Background()
+	srv := startSandbox(t, 3, 3)
+	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: freePort(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	var hs sandbox.VendorInfo
+	for _, v := range srv.Vendors() {
+		if v.Vendor == "hubspot" {
+			hs = v
+		}
+	}
+	short, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	_, err = a.Connect(short, app.ConnectRequest{Vendor: "hubspot", Name: "hs", ClientID: hs.ClientID, ClientSecret: "not-the-secret",
+		APIBase: hs.APIBase, AuthURL: hs.AuthURL, TokenURL: hs.TokenURL, RevokeURL: hs.RevokeURL, OpenConsent: app.FollowConsent(nil)})
+	if err == nil {
+		t.Fatal("a sign-in with a wrong client secret succeeded")
+	}
+	if log := logFileText(t, a); !strings.Contains(log, `msg="connect failed" connection=hs vendor=hubspot`) {
+		t.Errorf("the log file lacks the failed sign-in (%v); it holds:\n%s", err, log)
+	} else if strings.Contains(log, "not-the-secret") {
+		t.Errorf("the log file holds the client secret:\n%s", log)
 	}
 }

@@ -67,8 +67,7 @@ func (l *File) open() error {
 }
 
 // rotate moves the log to Path+".1" (replacing an older one) and starts a
-// new file. Another process appending to the same log keeps writing to
-// the moved file until it rotates or reopens: its lines are not lost.
+// new file.
 func (l *File) rotate() error {
 	if err := l.f.Close(); err != nil {
 		return fmt.Errorf("log file: %w", err)
@@ -79,12 +78,34 @@ func (l *File) rotate() error {
 	return l.open()
 }
 
+// follow reopens Path when another process sharing the log (the window
+// and `crmsync scheduler`) has moved it aside: writing on to the moved
+// file would put lines in .1, which that process's next rotation deletes
+// while this one still writes to it. It also takes the size from the
+// file, so both processes' lines count toward Max.
+func (l *File) follow() error {
+	cur, err := l.f.Stat()
+	if err != nil {
+		return fmt.Errorf("log file: %w", err)
+	}
+	if at, err := os.Stat(l.path); err == nil && os.SameFile(cur, at) {
+		l.size = cur.Size()
+		return nil
+	}
+	l.f.Close()
+	return l.open()
+}
+
 // Write appends p, rotating first when p would take the file past its size.
 func (l *File) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.f == nil {
 		return 0, fs.ErrClosed
+	}
+	if err := l.follow(); err != nil {
+		l.f = nil
+		return 0, err
 	}
 	if l.size > 0 && l.size+int64(len(p)) > l.max {
 		if err := l.rotate(); err != nil {

@@ -139,6 +139,9 @@ type Connector struct {
 	mu      sync.Mutex
 	oldest  *audience          // the default audience, once resolved
 	schemas map[string]*schema // by object name
+	// warnedTags are the audience\x00tag names whose separator toRecord
+	// has warned about: once each, not once per member.
+	warnedTags map[string]bool
 }
 
 var (

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -217,9 +218,26 @@ func (c *Connector) listMembers(ctx context.Context, sc *schema, q url.Values) (
 // contact_id (which, unlike the subscriber hash, survives a change of
 // email address, and which the members/{subscriber_hash} endpoints take).
 // A tag whose name holds connector.MultiSep cannot be one value of the
-// tags field: it is left out, with a warning, and no write removes it.
+// tags field: it is left out, with a warning once per tag name (naming
+// the first member read with it), and no write removes it. A tag on every
+// member of a large audience would otherwise write a line per member and
+// rotate the log file's runs away.
 func (c *Connector) toRecord(sc *schema, m member) (connector.Record, error) {
 	rec, hidden, err := toRecord(sc, m)
+	if len(hidden) > 0 && c.log != nil {
+		c.mu.Lock()
+		hidden = slices.DeleteFunc(hidden, func(tag string) bool {
+			warned := c.warnedTags[sc.aud.ID+"\x00"+tag]
+			if !warned {
+				if c.warnedTags == nil {
+					c.warnedTags = map[string]bool{}
+				}
+				c.warnedTags[sc.aud.ID+"\x00"+tag] = true
+			}
+			return warned
+		})
+		c.mu.Unlock()
+	}
 	if len(hidden) > 0 && c.log != nil {
 		c.log.Warn("mailchimp: a tag name holds the multi-select separator, so the tags field leaves it out and writes never remove it",
 			"audience", sc.aud.ID, "member", m.ContactID, "tags", hidden, "separator", connector.MultiSep)
