@@ -11,8 +11,8 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/app/secret"
-	"github.com/crmsync/crmsync/sync/sandbox"
 	"github.com/crmsync/crmsync/sync/connector/registry"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // TestConnectorWarningsReachTheAppLog: a connector's failed request lands
