@@ -12,6 +12,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 )
 
 // File is the YAML shape. Keys are the public contract; add optional keys only.
@@ -104,6 +105,9 @@ type Doc struct {
 // Parse decodes a YAML sync file strictly: unknown or misspelt keys are
 // problems with their line, never silently ignored.
 func Parse(data []byte) (*Doc, error) {
+	// A file saved by Windows Notepad starts with a UTF-8 byte order mark,
+	// which would read as part of the first key.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, Problems{{Message: "the file is empty; see `crmsync sync export` for an example"}}
 	}
@@ -115,8 +119,11 @@ func Parse(data []byte) (*Doc, error) {
 		return nil, Problems{p}
 	}
 	var out File
-	if err := yaml.UnmarshalWithOptions(data, &out, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
-		return nil, Problems{yamlProblem(err)}
+	if body := firstBody(f); body != nil {
+		keepText(body)
+		if err := yaml.NodeToValue(body, &out, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
+			return nil, Problems{yamlProblem(err)}
+		}
 	}
 	d := &Doc{File: out, ast: f}
 	if ps := d.basic(); len(ps) > 0 {
@@ -144,6 +151,55 @@ func severalDocuments(f *ast.File) (Problem, bool) {
 		return Problem{}, false
 	}
 	return Problem{Line: line, Message: fmt.Sprintf("the file holds %d syncs (YAML documents separated by ---); a sync file is one sync: put each in a file of its own and apply each", n)}, true
+}
+
+func firstBody(f *ast.File) ast.Node {
+	for _, doc := range f.Docs {
+		if doc != nil && doc.Body != nil {
+			return doc.Body
+		}
+	}
+	return nil
+}
+
+// numberKeys are the file's keys whose values are numbers or booleans.
+var numberKeys = map[string]bool{"max_change_percent": true, "max_changes": true, "propagate_deletes": true, "test_limit": true}
+
+// keepText makes every unquoted number or boolean a string as written,
+// except under numberKeys: every other value is text (a ZIP code 02134
+// would otherwise read as the octal 1116, a picklist value 1.50 as 1.5).
+func keepText(n ast.Node) {
+	asText := func(v ast.Node) ast.Node {
+		switch v.(type) {
+		case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
+			tk := *v.GetToken()
+			tk.Type = token.StringType
+			return ast.String(&tk)
+		}
+		keepText(v)
+		return v
+	}
+	switch n := n.(type) {
+	case *ast.MappingNode:
+		for _, mv := range n.Values {
+			keepText(mv)
+		}
+	case *ast.MappingValueNode:
+		if k, ok := asText(n.Key).(ast.MapKeyNode); ok {
+			n.Key = k
+		}
+		if !numberKeys[n.Key.GetToken().Value] {
+			n.Value = asText(n.Value)
+		}
+	case *ast.SequenceNode:
+		for i, v := range n.Values {
+			n.Values[i] = asText(v)
+		}
+	case *ast.AnchorNode:
+		n.Value = asText(n.Value)
+	case *ast.TagNode:
+		keepText(n.Value)
+	}
 }
 
 // yamlProblem turns a go-yaml error ("[3:5] unknown field ...") into one line.
