@@ -95,7 +95,21 @@ func (c *Connector) page(ctx context.Context, path string, sc *schema) (page, er
 	if r.Status != http.StatusOK {
 		return p, r.apiError()
 	}
-	return p, r.Decode(&p)
+	if err := r.Decode(&p); err != nil {
+		return p, err
+	}
+	switch {
+	case p.Value == nil:
+		// A collection always has its "value" list, [] when empty: an
+		// answer without one (a proxy's or gateway's JSON) is not an
+		// empty table, which delete detection would take for every row
+		// deleted.
+		return p, r.Fail(`answer has no "value" list of rows`)
+	case p.NextLink != "" && p.NextLink == path:
+		// Following it would read the same page until the daily limit.
+		return p, r.Fail("@odata.nextLink repeats the page just read")
+	}
+	return p, nil
 }
 
 // encodeQuery writes OData's system query options with their "$" and

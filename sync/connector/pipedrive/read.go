@@ -300,6 +300,13 @@ func (c *Connector) list(ctx context.Context, object string, q url.Values) ([]it
 	if err := r.Decode(&env); err != nil {
 		return nil, "", err
 	}
+	if !env.Success || len(env.Data) == 0 {
+		// Every list answer is {"success": true, "data": [...]} (null
+		// for none in v1): another shape (a gateway's or proxy's JSON)
+		// is not an empty list, which ListIDs would take for every
+		// record deleted.
+		return nil, "", r.Fail(`answer is not a list: no "success": true and "data"`)
+	}
 	var items []item
 	if len(env.Data) > 0 && string(env.Data) != "null" {
 		if err := json.Unmarshal(env.Data, &items); err != nil {
@@ -313,6 +320,10 @@ func (c *Connector) list(ctx context.Context, object string, q url.Values) ([]it
 		next = *ad.NextCursor
 	case ad.Pagination != nil && ad.Pagination.More && ad.Pagination.NextStart != nil:
 		next = ad.Pagination.NextStart.String()
+	}
+	if next != "" && next == q.Get("cursor") {
+		// Following it would read the same page until the daily budget.
+		return nil, "", r.Fail("next_cursor repeats the cursor of the page just read")
 	}
 	return items, next, nil
 }
