@@ -2,8 +2,11 @@ package dynamics
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"strings"
+
+	"github.com/crmsync/crmsync/sync/connector"
 )
 
 // definitionKey is the metadata cache's key for a table's definition.
@@ -31,6 +34,26 @@ func (c *Connector) forgetIfStale(ctx context.Context, sc *schema, msg string) {
 		name = strings.TrimSuffix(lookup, "_value")
 	}
 	if _, known := sc.Field(name); known {
+		_ = c.meta.Forget(ctx, definitionKey(sc.table.logical)) // the cache's owner logs its failures
+	}
+}
+
+// codeOptionOutOfRange is Dataverse's PicklistValueOutOfRange: a choice
+// value the column does not offer.
+const codeOptionOutOfRange = "0x8004431a"
+
+// forgetIfOptionGone drops sc's cached definition when Dataverse refused a
+// record's write for a choice value of a column the cached definition
+// offers (PicklistValueOutOfRange): a maker removed an option the cached
+// definition still lists, and without this every retry until the cache
+// expires sends the same value. The next run reads the definition again,
+// so its sync is named as writing a value the column no longer has.
+func (c *Connector) forgetIfOptionGone(ctx context.Context, sc *schema, err error) {
+	var re *connector.RecordError
+	if !errors.As(err, &re) || !strings.EqualFold(re.Code, codeOptionOutOfRange) {
+		return
+	}
+	if _, known := sc.Field(re.Field); known || re.Field == "" { // a message naming no column still says an option is gone
 		_ = c.meta.Forget(ctx, definitionKey(sc.table.logical)) // the cache's owner logs its failures
 	}
 }

@@ -158,6 +158,7 @@ func (c *Connector) send(ctx context.Context, sc *schema, ops []connector.Op, mk
 			results[i] = c.result(sc, ops[i], reqs[j], ids[i-start], outs[j], ours[ids[i-start]])
 			if results[i].Err != nil {
 				c.forgetIfStale(ctx, sc, results[i].Err.Error())
+				c.forgetIfOptionGone(ctx, sc, results[i].Err)
 			}
 		}
 	}

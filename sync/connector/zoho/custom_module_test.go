@@ -79,7 +79,7 @@ func TestCustomModuleRoundTrip(t *testing.T) {
 		t.Fatalf("create: %+v", res)
 	}
 	var re *connector.RecordError
-	if !errors.As(res[1].Err, &re) || re.Field != "Status" || re.Code != "INVALID_DATA" || re.Message != "invalid data" ||
+	if !errors.As(res[1].Err, &re) || re.Field != "Status" || re.Code != "INVALID_DATA" || re.Message != "invalid data (supported values: Planned, Active, Done)" ||
 		!errors.Is(res[1].Err, connector.ErrValidation) {
 		t.Fatalf("an unlisted Status: %#v, want Zoho's INVALID_DATA on Status", res[1].Err)
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -90,7 +91,7 @@ func TestMultiSelectPicklist(t *testing.T) {
 		}
 	}
 	var re *connector.RecordError
-	if !errors.As(res[1].Err, &re) || re.Field != "Interests" || re.Code != "INVALID_DATA" || re.Message != "invalid data" ||
+	if !errors.As(res[1].Err, &re) || re.Field != "Interests" || re.Code != "INVALID_DATA" || !strings.HasPrefix(re.Message, "invalid data (supported values: Analytics, ") ||
 		re.Category != connector.CatValidation || !errors.Is(res[1].Err, connector.ErrValidation) {
 		t.Fatalf("an unlisted value: %#v, want Zoho's INVALID_DATA on Interests", res[1].Err)
 	}

@@ -12,6 +12,10 @@ import (
 // does not have (INVALID_DATA, createRecords' 207 example).
 const msgUnknownField = "the field api name given seems to be invalid"
 
+// supportedPrefix opens what a record's error message adds for Zoho's
+// refusal of a picklist value (INVALID_DATA with details.supported_values).
+const supportedPrefix = " (supported values: "
+
 // fieldsKey is the metadata cache's key for a module's fields.
 func fieldsKey(object string) string { return "zoho/v8/" + object + "/fields" }
 
@@ -19,16 +23,21 @@ func fieldsKey(object string) string { return "zoho/v8/" + object + "/fields" }
 // a field the cached schema offers but the module no longer has (an admin
 // deleted or renamed it): a read's fields parameter naming it (INVALID_DATA
 // naming the field), or a record's write (INVALID_DATA, msgUnknownField).
+// A write's picklist value refused with the field's supported values
+// (INVALID_DATA, supportedPrefix) says likewise that an admin removed an
+// option the cached fields still list.
 // The run that hit it keeps its schema; the next one fetches the fields
-// again, so its sync is named as mapping a field Zoho does not have.
+// again, so its sync is named as mapping a field Zoho does not have, or a
+// value its picklist no longer offers.
 func (c *Connector) forgetIfStale(ctx context.Context, sc *schema, err error) {
 	var ce *connector.Error
 	var re *connector.RecordError
 	stale := false
 	switch {
 	case errors.As(err, &re):
-		_, known := sc.Field(re.Field)
-		stale = re.Code == "INVALID_DATA" && known && strings.EqualFold(strings.TrimSpace(re.Message), msgUnknownField)
+		f, known := sc.Field(re.Field)
+		picklist := (f.Type == connector.TypeEnum || f.Type == connector.TypeMulti) && strings.Contains(re.Message, supportedPrefix)
+		stale = re.Code == "INVALID_DATA" && known && (strings.EqualFold(strings.TrimSpace(re.Message), msgUnknownField) || picklist)
 	case errors.As(err, &ce):
 		stale = ce.Code == "INVALID_DATA" && namesField(sc, ce.Message)
 	}

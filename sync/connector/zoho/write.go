@@ -202,6 +202,9 @@ func toResult(object string, op connector.Op, w writeResult) connector.Result {
 		}
 		msg += " (" + strings.Join(parts, "; ") + ")"
 	}
+	if vals := e.supportedValues(); w.Code == "INVALID_DATA" && len(vals) > 0 {
+		msg += supportedPrefix + strings.Join(vals, ", ") + ")"
+	}
 	if w.Code == codeConverted {
 		msg += " (the lead was converted in Zoho CRM and can no longer be changed; its contact can)"
 	}

@@ -207,6 +207,17 @@ func (e zohoError) apiName() string {
 	return d.ParamName
 }
 
+// supportedValues are the values a record's error lists for its field
+// (details.supported_values): Zoho's refusal of a picklist value the field
+// does not offer.
+func (e zohoError) supportedValues() []string {
+	var d struct {
+		Values []string `json:"supported_values"`
+	}
+	_ = json.Unmarshal(e.Details, &d)
+	return d.Values
+}
+
 // apiError turns a failed response into a categorized *connector.Error
 // carrying Zoho's own code and message.
 func (r *response) apiError() *connector.Error {

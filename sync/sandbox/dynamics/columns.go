@@ -34,3 +34,34 @@ func (s *Sim) DeleteColumn(entitySet, column string) error {
 	}
 	return nil
 }
+
+// RemoveOption removes value from a choice (or multi-select choice) column
+// of the table behind entitySet, as a maker does in Power Apps (Edit
+// column > Choices > Remove): EntityDefinitions stops listing it and a
+// write of it is refused as PicklistValueOutOfRange. Rows keep what they
+// hold [unverified].
+func (s *Sim) RemoveOption(entitySet, column string, value int64) error {
+	t, err := s.tableFor(entitySet)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := t.def.byName[column]
+	if a == nil || !a.hasOption(value) {
+		return fmt.Errorf("dynamics sim: %s has no column %q with option %d", t.def.logical, column, value)
+	}
+	// New definitions, as DeleteColumn makes, rather than edits to the ones
+	// requests in flight may hold.
+	na := *a
+	na.options = slices.DeleteFunc(slices.Clone(a.options), func(o option) bool { return o.value == value })
+	def := *t.def
+	def.attrs = slices.Clone(t.def.attrs)
+	for i, x := range def.attrs {
+		if x == a {
+			def.attrs[i] = &na
+		}
+	}
+	t.def = newEntity(&def)
+	return nil
+}

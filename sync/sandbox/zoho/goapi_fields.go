@@ -32,3 +32,26 @@ func (s *Sim) DeleteField(module, apiName string) error {
 	m.st.invalidate()
 	return nil
 }
+
+// RemovePicklistValue removes value from a picklist of module, as an admin
+// does in Setup > Modules and Fields: the fields metadata stops listing it
+// and a write of it is refused with INVALID_DATA naming the field and its
+// supported values. Records keep what they hold [unverified: the web
+// client asks for a value to replace it with in existing records].
+func (s *Sim) RemovePicklistValue(module, apiName, value string) error {
+	m, err := s.mod(module)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fd := m.field(apiName)
+	switch {
+	case fd == nil:
+		return fmt.Errorf("zoho sim: %s has no field %q", module, apiName)
+	case fd.dataType != TypePicklist && fd.dataType != TypeMultiPicklist || value == "-None-" || !slices.Contains(fd.picklist, value):
+		return fmt.Errorf("zoho sim: %s.%s has no picklist value %q", module, apiName, value)
+	}
+	fd.picklist = slices.DeleteFunc(slices.Clone(fd.picklist), func(v string) bool { return v == value })
+	return nil
+}

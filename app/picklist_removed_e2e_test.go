@@ -1,0 +1,137 @@
+package app_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/secret"
+	"github.com/crmsync/crmsync/sync/connector/registry"
+	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/mapping"
+	"github.com/crmsync/crmsync/sync/sandbox"
+)
+
+// clockedApp is a sandbox and an app both on one stepClock, connected to
+// HubSpot and to vendor as conn.
+func clockedApp(t *testing.T, vendor, conn string) (*app.App, *sandbox.Server, *stepClock) {
+	t.Helper()
+	ctx := context.Background()
+	clock := &stepClock{at: time.Now().UTC().Truncate(time.Second)}
+	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 5, Contacts: 12, Now: clock.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser,
+		RedirectPort: freePort(t), Now: clock.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	for _, v := range [][2]string{{"hubspot", "hs"}, {vendor, conn}} {
+		if _, err := a.ConnectSandbox(ctx, srv, v[0], v[1]); err != nil {
+			t.Fatalf("connect %s: %v", v[0], err)
+		}
+	}
+	return a, srv, clock
+}
+
+// picklistRetried runs def (saved, its first run a success), lets remove
+// take out the option the value map writes for HubSpot's OPEN, sets the
+// first linked contact's Lead Status to OPEN and runs twice: the first run
+// must fail that record naming field, the second must not send the refused
+// value again (code is the vendor's refusal) but refuse the mapping, or
+// send the record to review, naming value.
+func picklistRetried(t *testing.T, a *app.App, clock *stepClock, hsUpdate func(id string, props map[string]string) error,
+	def engine.Definition, field, value, code string, remove func() error) {
+	t.Helper()
+	ctx := context.Background()
+	saveSyncs(t, a, def)
+	if res, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+		t.Fatalf("first run: %v %+v", err, res.Summary)
+	}
+	l := syncLinks(t, a, def.Name)[0]
+	if err := remove(); err != nil {
+		t.Fatal(err)
+	}
+	clock.step(time.Minute)
+	if err := hsUpdate(l.AID, map[string]string{"hs_lead_status": "OPEN"}); err != nil {
+		t.Fatal(err)
+	}
+	clock.step(time.Minute)
+	first, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := a.RunDetail(ctx, first.Summary.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := false
+	for _, e := range d.Errors {
+		refused = refused || e.RecordID == l.BID && e.Field == field && e.Code == code
+	}
+	if !refused {
+		t.Fatalf("run after the option was removed: %+v, errors %+v; want the refusal (%s) of %s on %s", first.Summary, d.Errors, code, field, l.BID)
+	}
+	t.Logf("first refusal: %+v", d.Errors)
+
+	clock.step(2 * time.Minute) // the failed record's retry is due
+	again, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
+	t.Logf("next run: err %v, summary %+v", err, again.Summary)
+	if again.Summary != nil {
+		d2, derr := a.RunDetail(ctx, again.Summary.RunID)
+		if derr != nil {
+			t.Fatal(derr)
+		}
+		for _, e := range d2.Errors {
+			if e.RecordID == l.BID && e.Code == code {
+				t.Fatalf("the next run sent the refused value again and failed the same way: %+v", e)
+			}
+		}
+	}
+	if err == nil || !strings.Contains(err.Error(), value) || !strings.Contains(err.Error(), field) {
+		items, _ := a.Reviews(ctx, def.Name, "rejected", "open")
+		named := false
+		for _, it := range items {
+			named = named || strings.Contains(it.Detail, value)
+		}
+		if !named {
+			t.Fatalf("the next run neither refused the mapping nor sent the record to review naming %s: %v; reviews %+v", value, err, items)
+		}
+	}
+}
+
+// TestZohoRemovedPicklistValueIsNotRetried: a Zoho admin removes a
+// Lead Source the value map writes after the fields were cached (a day);
+// Zoho refuses the write with INVALID_DATA naming Lead_Source and its
+// supported values, and the next run must know the value is gone.
+func TestZohoRemovedPicklistValueIsNotRetried(t *testing.T) {
+	a, srv, clock := clockedApp(t, "zoho", "zc")
+	def := app.DemoZohoSync("zoho", "hs", "zc")
+	def.Fields = append(def.Fields, mapping.Field{A: "hs_lead_status", B: "Lead_Source", Direction: mapping.AtoB, Transform: "map",
+		Rule: mapping.UnlessBlank, ValueMap: map[string]string{"NEW": "Advertisement", "OPEN": "Cold Call", "IN_PROGRESS": "Partner",
+			"OPEN_DEAL": "Trade Show", "UNQUALIFIED": "Chat", "CONNECTED": "Chat"}})
+	hs := srv.HubSpot()
+	picklistRetried(t, a, clock, func(id string, p map[string]string) error { _, err := hs.Update("contacts", id, p); return err },
+		def, "Lead_Source", "Cold Call", "INVALID_DATA", func() error { return srv.Zoho().RemovePicklistValue("Contacts", "Lead_Source", "Cold Call") })
+}
+
+// TestDynamicsRemovedOptionIsNotRetried: a maker removes a choice the
+// value map writes into a contact's choice column after the table's
+// definition was cached (a day); Dataverse refuses the write with
+// PicklistValueOutOfRange (0x8004431a), and the next run must know the
+// option is gone.
+func TestDynamicsRemovedOptionIsNotRetried(t *testing.T) {
+	a, srv, clock := clockedApp(t, "dynamics", "dv")
+	def := app.DemoDynamicsSync("dynamics", "hs", "dv", "")
+	def.Fields = append(def.Fields, mapping.Field{A: "hs_lead_status", B: "crmsync_interests", Direction: mapping.AtoB, Transform: "map",
+		Rule: mapping.UnlessBlank, ValueMap: map[string]string{"NEW": "100000000", "OPEN": "100000004", "IN_PROGRESS": "100000001",
+			"OPEN_DEAL": "100000002", "UNQUALIFIED": "100000003", "CONNECTED": "100000003"}})
+	hs := srv.HubSpot()
+	picklistRetried(t, a, clock, func(id string, p map[string]string) error { _, err := hs.Update("contacts", id, p); return err },
+		def, "crmsync_interests", "100000004", "0x8004431a", func() error { return srv.Dynamics().RemoveOption("contacts", "crmsync_interests", 100000004) })
+}
