@@ -45,8 +45,7 @@ func clockedApp(t *testing.T, vendor, conn string) (*app.App, *sandbox.Server, *
 // must fail that record naming field, the second must not send the refused
 // value again (code is the vendor's refusal) but refuse the mapping, or
 // send the record to review, naming value.
-func picklistRetried(t *testing.T, a *app.App, clock *stepClock, hsUpdate func(id string, props map[string]string) error,
-	def engine.Definition, field, value, code string, remove func() error) {
+func picklistRetried(t *testing.T, a *app.App, srv *sandbox.Server, clock *stepClock, def engine.Definition, field, value, code string, remove func() error) {
 	t.Helper()
 	ctx := context.Background()
 	saveSyncs(t, a, def)
@@ -58,7 +57,7 @@ func picklistRetried(t *testing.T, a *app.App, clock *stepClock, hsUpdate func(i
 		t.Fatal(err)
 	}
 	clock.step(time.Minute)
-	if err := hsUpdate(l.AID, map[string]string{"hs_lead_status": "OPEN"}); err != nil {
+	if _, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"hs_lead_status": "OPEN"}); err != nil {
 		t.Fatal(err)
 	}
 	clock.step(time.Minute)
@@ -105,6 +104,25 @@ func picklistRetried(t *testing.T, a *app.App, clock *stepClock, hsUpdate func(i
 	}
 }
 
+// TestDeactivatedPicklistValueIsNotRetried maps HubSpot's Lead Status
+// one way onto Salesforce's Lead Source through a value map. An admin then
+// deactivates one of the Lead Sources the map writes. The first run that
+// writes it fails that record with Salesforce's own message; the metadata
+// cache (a day) still lists the value, and the next run must not send the
+// same refused write again when it retries the record: it knows the value
+// is gone and says so.
+func TestDeactivatedPicklistValueIsNotRetried(t *testing.T) {
+	a, srv, clock := clockedApp(t, "salesforce", "sf")
+	def := app.DemoSync("contacts", "hs", "sf")
+	def.Fields = append(def.Fields, mapping.Field{A: "hs_lead_status", B: "LeadSource", Direction: mapping.AtoB, Transform: "map",
+		Rule: mapping.UnlessBlank, ValueMap: map[string]string{"NEW": "Web", "OPEN": "Phone Inquiry", "IN_PROGRESS": "Partner Referral",
+			"OPEN_DEAL": "Purchased List", "UNQUALIFIED": "Other", "CONNECTED": "Other"}})
+	picklistRetried(t, a, srv, clock, def, "LeadSource", "Phone Inquiry", "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+		func() error {
+			return srv.Salesforce().DeactivatePicklistValue("Contact", "LeadSource", "Phone Inquiry")
+		})
+}
+
 // TestZohoRemovedPicklistValueIsNotRetried: a Zoho admin removes a
 // Lead Source the value map writes after the fields were cached (a day);
 // Zoho refuses the write with INVALID_DATA naming Lead_Source and its
@@ -115,9 +133,7 @@ func TestZohoRemovedPicklistValueIsNotRetried(t *testing.T) {
 	def.Fields = append(def.Fields, mapping.Field{A: "hs_lead_status", B: "Lead_Source", Direction: mapping.AtoB, Transform: "map",
 		Rule: mapping.UnlessBlank, ValueMap: map[string]string{"NEW": "Advertisement", "OPEN": "Cold Call", "IN_PROGRESS": "Partner",
 			"OPEN_DEAL": "Trade Show", "UNQUALIFIED": "Chat", "CONNECTED": "Chat"}})
-	hs := srv.HubSpot()
-	picklistRetried(t, a, clock, func(id string, p map[string]string) error { _, err := hs.Update("contacts", id, p); return err },
-		def, "Lead_Source", "Cold Call", "INVALID_DATA", func() error { return srv.Zoho().RemovePicklistValue("Contacts", "Lead_Source", "Cold Call") })
+	picklistRetried(t, a, srv, clock, def, "Lead_Source", "Cold Call", "INVALID_DATA", func() error { return srv.Zoho().RemovePicklistValue("Contacts", "Lead_Source", "Cold Call") })
 }
 
 // TestDynamicsRemovedOptionIsNotRetried: a maker removes a choice the
@@ -131,7 +147,5 @@ func TestDynamicsRemovedOptionIsNotRetried(t *testing.T) {
 	def.Fields = append(def.Fields, mapping.Field{A: "hs_lead_status", B: "crmsync_interests", Direction: mapping.AtoB, Transform: "map",
 		Rule: mapping.UnlessBlank, ValueMap: map[string]string{"NEW": "100000000", "OPEN": "100000004", "IN_PROGRESS": "100000001",
 			"OPEN_DEAL": "100000002", "UNQUALIFIED": "100000003", "CONNECTED": "100000003"}})
-	hs := srv.HubSpot()
-	picklistRetried(t, a, clock, func(id string, p map[string]string) error { _, err := hs.Update("contacts", id, p); return err },
-		def, "crmsync_interests", "100000004", "0x8004431a", func() error { return srv.Dynamics().RemoveOption("contacts", "crmsync_interests", 100000004) })
+	picklistRetried(t, a, srv, clock, def, "crmsync_interests", "100000004", "0x8004431a", func() error { return srv.Dynamics().RemoveOption("contacts", "crmsync_interests", 100000004) })
 }
