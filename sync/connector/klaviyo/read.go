@@ -170,9 +170,20 @@ func walkPages[T any](ctx context.Context, c *Connector, path string, emit func(
 		if err != nil {
 			return err
 		}
+		if page.Data == nil {
+			// A listing always has its "data" list, [] when empty: an
+			// answer without one (a proxy's or gateway's JSON) is not an
+			// empty page, which a lookup would take for no match.
+			return r.Fail(`answer has no "data" list`)
+		}
+		sent := path
 		path = ""
 		if page.Links.Next != nil && len(page.Data) > 0 {
 			path = *page.Links.Next
+		}
+		if path != "" && (path == sent || path == c.base+sent) {
+			// Following it would read the same page until the rate limits.
+			return r.Fail("links.next repeats the page just read")
 		}
 		more, err := emit(page.Data, header, path == "")
 		if err != nil || !more {

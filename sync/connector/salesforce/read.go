@@ -320,6 +320,7 @@ func (c *Conn) Read(ctx context.Context, object string, since connector.Cursor) 
 		first := true
 		for next != "" {
 			var qr queryResult
+			sent := next
 			h, err := c.callHeader(ctx, "GET", next, nil, &qr, fmt.Sprintf("batchSize=%d", PageSize))
 			if err != nil {
 				yield(connector.Page{}, err)
@@ -357,6 +358,14 @@ func (c *Conn) Read(ctx context.Context, object string, since connector.Cursor) 
 					return
 				}
 				next = c.abs(qr.NextRecordsURL)
+				if next == sent {
+					// Following it would read the same batch until the
+					// daily limit: the cursor drops what it read, so
+					// every repeat is an empty page.
+					yield(connector.Page{}, &connector.Error{Vendor: vendor, Endpoint: "GET /queryAll", Status: http.StatusOK, Category: connector.CatServer,
+						Message: "nextRecordsUrl repeats the batch just read: " + qr.NextRecordsURL})
+					return
+				}
 			}
 			if len(page.Records) > 0 && !yield(page, nil) {
 				return

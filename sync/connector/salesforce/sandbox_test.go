@@ -40,9 +40,20 @@ func newOrg(t *testing.T) *org {
 // newOrgWith is newOrg with the sandbox's options (e.g. its clock).
 func newOrgWith(t *testing.T, opts sfsim.Options) *org {
 	t.Helper()
+	return newOrgWrapped(t, opts, nil)
+}
+
+// newOrgWrapped is newOrgWith serving the sandbox through wrap (a proxy
+// rewriting chosen answers), when not nil.
+func newOrgWrapped(t *testing.T, opts sfsim.Options, wrap func(http.Handler) http.Handler) *org {
+	t.Helper()
 	sim := sfsim.New(opts)
+	var h http.Handler = sim
+	if wrap != nil {
+		h = wrap(h)
+	}
 	mux := http.NewServeMux()
-	mux.Handle(mount+"/", http.StripPrefix(mount, sim))
+	mux.Handle(mount+"/", http.StripPrefix(mount, h))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	o := &org{sim: sim, srv: srv, store: secret.NewMemory()}

@@ -197,9 +197,32 @@ func (c *Connector) list(ctx context.Context, path string, header http.Header) (
 	case http.StatusNoContent, http.StatusNotModified:
 		return body, nil
 	case http.StatusOK:
-		return body, r.Decode(&body)
+		if err := r.Decode(&body); err != nil {
+			return body, err
+		}
+		switch next := body.nextToken(); {
+		case body.Data == nil:
+			// Zoho answers 204 for none: a 200 without its "data" list (a
+			// proxy's or gateway's JSON) is not an empty page, which
+			// ListIDs would take for every note deleted and a lookup for
+			// no match.
+			return body, r.Fail(`answer has no "data" list of records`)
+		case next != "" && next == sentToken(path):
+			// Following it would read the same page until the daily credits.
+			return body, r.Fail("next_page_token repeats the page_token of the page just read")
+		}
+		return body, nil
 	}
 	return body, r.apiError()
+}
+
+// sentToken is the page_token a list call's path sends, "" for none.
+func sentToken(path string) string {
+	u, err := url.Parse(path)
+	if err != nil {
+		return ""
+	}
+	return u.Query().Get("page_token")
 }
 
 // readFields are the fields a read names: those ctx asks for
@@ -420,6 +443,11 @@ func (c *Connector) ListDeleted(ctx context.Context, object string, since time.T
 			if r.Status == http.StatusOK {
 				if err := r.Decode(&body); err != nil {
 					yield(nil, fmt.Errorf("zoho: list deleted %s: %w", object, err))
+					return
+				}
+				if body.Data == nil {
+					// 204 is none: a 200 without "data" would lose the deletes.
+					yield(nil, fmt.Errorf("zoho: list deleted %s: %w", object, r.Fail(`answer has no "data" list of deleted records`)))
 					return
 				}
 			}
