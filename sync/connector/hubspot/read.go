@@ -67,6 +67,8 @@ type searchResponse struct {
 	Total   int            `json:"total"`
 	Results []searchObject `json:"results"`
 	Paging  *pagingJSON    `json:"paging"`
+	// listed says the answer held its "results" list, [] when none.
+	listed bool
 }
 
 type pagingJSON struct {
@@ -94,7 +96,8 @@ func (s *searchResponse) decodeInPlace(b []byte) bool {
 			}
 		case "results":
 			out.Results = out.Results[:0]
-			if string(v) != "null" {
+			out.listed = string(v) != "null"
+			if out.listed {
 				err = jsonscan.Elements(v, func(rec []byte) error {
 					o, err := plainResult(rec)
 					out.Results = append(out.Results, o)
@@ -212,6 +215,10 @@ func (c *Connector) searchPage(ctx context.Context, object string, req searchReq
 	}
 	var out searchResponse
 	if out.decodeInPlace(r.Body) {
+		if !out.listed {
+			c.release(r)
+			return nil, nil, errNoResults(r)
+		}
 		return &out, r, nil // out's properties are slices of r's body: the reader releases it
 	}
 	err = r.Decode(&out)
@@ -219,7 +226,18 @@ func (c *Connector) searchPage(ctx context.Context, object string, req searchReq
 	if err != nil {
 		return nil, nil, err
 	}
+	if out.Results == nil {
+		return nil, nil, errNoResults(r)
+	}
 	return &out, r, nil
+}
+
+// errNoResults refuses a 200 search answer without its "results" list (a
+// proxy's or gateway's JSON): it is not a page of none, which a read would
+// take for nothing changed and a lookup for no match, creating the record
+// again.
+func errNoResults(r *response) error {
+	return r.Fail(`answer has no "results" list`)
 }
 
 // Read streams records modified since the cursor through search, sorted by
