@@ -212,7 +212,9 @@ func customFieldsOf(ctx context.Context, object string, sc *schema) string {
 // [unverified: the spec names no error], as a schema from the metadata
 // cache can be stale: a narrowed call refused with 400 is
 // run again whole, and *narrow cleared for the pages after it, so the read
-// works as it did before narrowing.
+// works as it did before narrowing; the cached fields are dropped, so the
+// next run reads them again and names a mapping of a deleted field
+// instead of asking for it, refused, every run until the cache expires.
 func (c *Connector) listNarrowed(ctx context.Context, object string, q url.Values, narrow *string) ([]item, string, error) {
 	if *narrow == "" {
 		return c.list(ctx, object, q)
@@ -224,6 +226,7 @@ func (c *Connector) listNarrowed(ctx context.Context, object string, q url.Value
 		return items, next, err
 	}
 	*narrow = ""
+	_ = c.meta.Forget(ctx, fieldsKey(object)) // the cache's owner logs its failures
 	q.Del("custom_fields")
 	return c.list(ctx, object, q)
 }

@@ -66,9 +66,7 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 		return nil, err
 	}
 	fresh := connector.FreshSchema(ctx)
-	// "/2": the entries kept since labels became a field (label_ids), so a
-	// list cached without their options is not read back.
-	key := "pipedrive/v2/" + object + "/fields/2"
+	key := fieldsKey(object)
 	if !fresh {
 		c.mu.Lock()
 		sc := c.schemas[object]

@@ -52,6 +52,7 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 			if re.Field == "" && re.Category == connector.CatValidation {
 				re.Field = blamed(sc, op, re.Message)
 			}
+			c.forgetIfStale(ctx, sc, err, re)
 			res.Err = re
 		}
 		results[i] = res

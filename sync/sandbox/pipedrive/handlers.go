@@ -32,11 +32,14 @@ func (s *Sim) readOptions(k kind, q url.Values) (customKeys, include []string, e
 		if len(customKeys) > maxCustomFieldKeys {
 			return nil, nil, fmt.Errorf("custom_fields: a maximum of %d keys is allowed", maxCustomFieldKeys)
 		}
+		s.mu.RLock()
 		for _, c := range customKeys {
 			if s.customField(k, c) == nil {
+				s.mu.RUnlock()
 				return nil, nil, fmt.Errorf("custom_fields: unknown field %q", c)
 			}
 		}
+		s.mu.RUnlock()
 		if customKeys == nil {
 			customKeys = []string{}
 		}

@@ -480,7 +480,9 @@ func (s *Sim) handleFields(k kind) http.HandlerFunc {
 			writeError(w, http.StatusBadRequest, err.Error())
 			return
 		}
-		defs := s.fieldsOf(k)
+		s.mu.RLock()
+		defs := s.fieldsOf(k) // an admin's deletion replaces the list (goapi_fields.go)
+		s.mu.RUnlock()
 		start, end, next := pg.window(len(defs))
 		out := make([]map[string]any, 0, end-start)
 		for _, f := range defs[start:end] {
@@ -500,7 +502,10 @@ func (s *Sim) handleField(k kind) http.HandlerFunc {
 			return
 		}
 		code := r.PathValue("field_code")
-		for _, f := range s.fieldsOf(k) {
+		s.mu.RLock()
+		defs := s.fieldsOf(k)
+		s.mu.RUnlock()
+		for _, f := range defs {
 			if f.Code == code {
 				writeData(w, renderField(k, f, include))
 				return
