@@ -12,6 +12,7 @@ import (
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector/registry"
+	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
@@ -92,5 +93,25 @@ func TestFailedSignInIsLogged(t *testing.T) {
 		t.Errorf("the log file lacks the failed sign-in (%v); it holds:\n%s", err, log)
 	} else if strings.Contains(log, "not-the-secret") {
 		t.Errorf("the log file holds the client secret:\n%s", log)
+	}
+}
+
+// TestRefusedDecisionIsLogged: a review decision the engine refuses (here
+// a link to a record id that is no candidate, from a script's typo) is in
+// the log file with the review's id and why, beside the error the CLI or
+// the window shows.
+func TestRefusedDecisionIsLogged(t *testing.T) {
+	ctx := context.Background()
+	a, _ := connectedSandbox(t, 7, 6)
+	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
+	if _, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
+		t.Fatal(err)
+	}
+	err := a.Decide(ctx, 424242, engine.Decision{Action: "link", OtherID: "003-not-there"})
+	if err == nil {
+		t.Fatal("a decision on a review item that does not exist was accepted")
+	}
+	if log := logFileText(t, a); !strings.Contains(log, `msg="review decision refused" review=424242`) {
+		t.Errorf("the log file lacks the refused decision (%v); it holds:\n%s", err, log)
 	}
 }

@@ -210,7 +210,9 @@ func (a *App) Undo(ctx context.Context, runID int64, opts RunOptions) (RunResult
 		return RunResult{}, err
 	}
 	if runID <= row.SidesFromRun {
-		return RunResult{}, fmt.Errorf("run %d of sync %s wrote to the connection or object the sync used before it was changed, so it cannot be undone: its records' ids would name other records now", runID, row.Name)
+		err := fmt.Errorf("run %d of sync %s wrote to the connection or object the sync used before it was changed, so it cannot be undone: its records' ids would name other records now", runID, row.Name)
+		a.log.Warn("undo refused", "sync", row.Name, "run", runID, "err", err)
+		return RunResult{}, err
 	}
 	v, err := a.view(ctx, row)
 	if err != nil {
@@ -473,7 +475,11 @@ type ReviewView struct {
 
 // Decide records a decision; it is applied on the sync's next run.
 func (a *App) Decide(ctx context.Context, reviewID int64, d engine.Decision) error {
-	return a.engine().Decide(ctx, reviewID, d)
+	err := a.engine().Decide(ctx, reviewID, d)
+	if err != nil {
+		a.log.Warn("review decision refused", "review", reviewID, "err", err)
+	}
+	return err
 }
 
 // syncRows is the named sync, or every sync when name is "".
