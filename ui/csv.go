@@ -23,9 +23,17 @@ func safeCell(s string) string {
 	return s
 }
 
+// utf8BOM opens the file so Excel reads it as UTF-8: without it, Excel
+// on Windows takes a CSV for the system's code page and shows "José" as
+// "JosÃ©". Sheets, Numbers and encoding/csv readers skip it.
+const utf8BOM = "\ufeff"
+
 // writeRunCSV writes a run's field audit and record errors as one CSV:
 // a kind column says which is which.
 func writeRunCSV(w io.Writer, d app.RunDetail) error {
+	if _, err := io.WriteString(w, utf8BOM); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
 	write := func(cells ...string) error {
 		for i, c := range cells {

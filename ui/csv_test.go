@@ -22,6 +22,10 @@ func TestRunCSVDefusesFormulas(t *testing.T) {
 	if err := writeRunCSV(&buf, d); err != nil {
 		t.Fatal(err)
 	}
+	// Excel reads a CSV as UTF-8 only after a byte order mark.
+	if !bytes.HasPrefix(buf.Bytes(), []byte(utf8BOM+"kind,")) {
+		t.Fatalf("export starts %q, want a UTF-8 byte order mark before the header", buf.Bytes()[:8])
+	}
 	rows, err := csv.NewReader(&buf).ReadAll()
 	if err != nil {
 		t.Fatalf("export is not valid CSV: %v", err)
