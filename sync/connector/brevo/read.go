@@ -115,6 +115,12 @@ func (c *Connector) read(ctx context.Context, d *schemaData, cur cursor, since c
 		if err != nil {
 			return err
 		}
+		if page.Contacts == nil {
+			// Brevo answers {"contacts": [], "count": 0} for none: an
+			// answer without the list (a gateway's or proxy's JSON) is not
+			// the last page, whose cursor would step over every change.
+			return r.Fail(`answer has no "contacts" list`)
+		}
 		recs := make([]connector.Record, 0, len(page.Contacts))
 		ids := make(map[int64]bool, len(page.Contacts))
 		for _, ct := range page.Contacts {

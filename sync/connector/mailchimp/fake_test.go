@@ -89,7 +89,7 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			since, _ = time.Parse(time.RFC3339, s)
 		}
 		status := q.Get("status")
-		var match []map[string]any
+		match := []map[string]any{} // Mailchimp lists "members": [] for none, never null
 		for _, m := range ms {
 			switch {
 			case status == "" && m.Status == archived, status != "" && m.Status != status:

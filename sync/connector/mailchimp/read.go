@@ -211,7 +211,16 @@ func (c *Connector) listMembers(ctx context.Context, sc *schema, q url.Values) (
 	case r.Status != http.StatusOK:
 		return page, r.apiError()
 	}
-	return page, r.Decode(&page)
+	if err := r.Decode(&page); err != nil {
+		return page, err
+	}
+	if page.Members == nil {
+		// Mailchimp lists "members", [] for none: an answer without them
+		// (a gateway's or proxy's JSON) is not the end of the audience,
+		// which would end a read or the archived listing without a word.
+		return page, r.Fail(`answer has no "members" list`)
+	}
+	return page, nil
 }
 
 // toRecord converts a member into a canonical record, its id the
