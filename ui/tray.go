@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"regexp"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -56,20 +57,41 @@ func (u *UI) onScheduleEvent(e schedule.Event) {
 			u.setTrayStatus("crmsync: running " + e.Sync)
 		case schedule.EventFinished:
 			u.noteRunErr(e.Sync, nil) // a failure of the window's own run is now older
+			delete(u.notified, e.Sync)
 			u.setTrayStatus("crmsync: last run OK (" + e.Sync + ")")
 		case schedule.EventSkipped:
 			u.setTrayStatus("crmsync: " + e.Sync + " not run: " + errorSentence(e.Err))
 		case schedule.EventFailed:
 			u.setTrayStatus("crmsync: " + e.Sync + " failed")
-			if u.app.Preferences().BoolWithFallback(prefNotifications, true) {
-				u.app.SendNotification(fyne.NewNotification("crmsync: "+e.Sync+" failed", errorSentence(e.Err)))
-			}
+			u.notifyFailure(e.Sync, e.Err)
 		}
 		if e.Kind != schedule.EventNext && u.Current() == ScreenSyncs && !u.paneOpen {
 			u.refresh()
 		}
 	})
 }
+
+// notifyFailure notifies a background run's failure unless the sync's last
+// notification told the same one (a run's number aside) and no run of it
+// has succeeded since: the card and the tray keep saying it meanwhile.
+func (u *UI) notifyFailure(sync string, err error) {
+	text := errorSentence(err)
+	key := runNumber.ReplaceAllString(text, "run")
+	if u.notified[sync] == key {
+		return
+	}
+	if u.notified == nil {
+		u.notified = map[string]string{}
+	}
+	u.notified[sync] = key
+	if u.app.Preferences().BoolWithFallback(prefNotifications, true) {
+		u.app.SendNotification(fyne.NewNotification("crmsync: "+sync+" failed", text))
+	}
+}
+
+// runNumber is a run's number in a failure's text ("run 12 partial"),
+// which differs on every run of the same failure.
+var runNumber = regexp.MustCompile(`\brun \d+\b`)
 
 func (u *UI) setTrayStatus(s string) {
 	if u.trayStatus == nil {

@@ -98,6 +98,10 @@ type UI struct {
 	paneOpen   bool // an editor/preview/detail pane replaces the screen
 	trayStatus *fyne.MenuItem
 	trayMenu   *fyne.Menu
+	// notified is the failure each sync's last notification told, until a
+	// run of it succeeds: a sync that fails the same way on every retry
+	// or slot notifies once, not every hour (UI goroutine only).
+	notified map[string]string
 	// keys handles single-key shortcuts on the current screen (Review).
 	keys func(r rune) bool
 	// screenGen counts screen rebuilds, so a background load that finishes
