@@ -244,5 +244,15 @@ func errorOf(endpoint string, status int, body []byte) *connector.Error {
 	if status == http.StatusPreconditionFailed {
 		e.Category = connector.CatConflict
 	}
+	if strings.EqualFold(e.Code, codePrivilegeDenied) {
+		// A security role without the privilege ("is missing
+		// prvCreateContact privilege"): the sign-in is fine, and
+		// connecting again grants nothing; an administrator must.
+		e.Category = connector.CatValidation
+	}
 	return e
 }
+
+// codePrivilegeDenied is Dataverse's PrivilegeDenied (web service error
+// codes), answered with 403.
+const codePrivilegeDenied = "0x80040220"

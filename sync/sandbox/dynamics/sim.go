@@ -82,6 +82,9 @@ type Sim struct {
 	secured map[*attrDef]FieldPermission
 	// denyUsers makes reads of systemusers a 403 (DenyUserRead).
 	denyUsers atomic.Bool
+	// noCreate are the tables whose create privilege the app user lacks
+	// (DenyCreate: privileges.go); guarded by mu.
+	noCreate map[*entityDef]bool
 }
 
 // New builds an environment with no rows.

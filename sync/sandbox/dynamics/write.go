@@ -394,6 +394,9 @@ func (s *Sim) create(t *table, op *opReq) *opResult {
 			return errResult(errAlreadyExists()) // [unverified] a create with a taken id
 		}
 	}
+	if err := s.errNoCreate(t); err != nil {
+		return errResult(err)
+	}
 	if err := s.checkFieldWrites(t, body, true); err != nil {
 		return errResult(err)
 	}
@@ -457,6 +460,11 @@ func (s *Sim) upsert(t *table, k *rowKey, op *opReq) *opResult {
 	}
 	if ifNone == "*" && existing != nil {
 		return errResult(errAlreadyExists())
+	}
+	if existing == nil {
+		if err := s.errNoCreate(t); err != nil {
+			return errResult(err)
+		}
 	}
 	if err := s.checkFieldWrites(t, body, existing == nil); err != nil {
 		return errResult(err)
