@@ -19,16 +19,7 @@ func TestDeletedFieldReadDropsCachedFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, cache := storetest.MetaCache(t, "pd", vendor)
-	client := e.oauthClient(t)
-	connect := func() *Connector {
-		o := testOptions()
-		o.meta = cache
-		c, err := newConnector(client, e.base, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
+	connect := e.cachedConnector(t, cache)
 	ctx := t.Context()
 	if sc, err := connect().Schema(ctx, "persons"); err != nil {
 		t.Fatal(err)

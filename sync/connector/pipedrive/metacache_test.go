@@ -14,17 +14,8 @@ import (
 func TestFieldsCachedBetweenRuns(t *testing.T) {
 	e := newEnv(t, pdsim.Options{Seed: 3})
 	_, cache := storetest.MetaCache(t, "pd", vendor)
-	client := e.oauthClient(t)
 	fieldCalls := func() int64 { return e.sim.Stats()["GET /api/v2/personFields"] }
-	connect := func() *Connector {
-		o := testOptions()
-		o.meta = cache
-		c, err := newConnector(client, e.base, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
+	connect := e.cachedConnector(t, cache)
 	first, err := connect().Schema(t.Context(), "persons")
 	if err != nil || fieldCalls() != 1 {
 		t.Fatalf("first schema: %v, %d fields calls", err, fieldCalls())

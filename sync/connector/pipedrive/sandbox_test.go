@@ -69,6 +69,22 @@ func (e *env) connect(t *testing.T) *Connector {
 	return c
 }
 
+// cachedConnector returns a function that connects a new connector, as
+// each run does, sharing one signed-in client and the metadata cache.
+func (e *env) cachedConnector(t *testing.T, cache connector.MetaCache) func() *Connector {
+	t.Helper()
+	client := e.oauthClient(t)
+	return func() *Connector {
+		o := testOptions()
+		o.meta = cache
+		c, err := newConnector(client, e.base, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+}
+
 // The conformance suite's two name fields are name and a custom text
 // field: Pipedrive v2 writes a person's name whole (first and last name
 // are read-only).

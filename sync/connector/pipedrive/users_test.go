@@ -28,16 +28,7 @@ func TestOwnerFieldListsActiveUsers(t *testing.T) {
 		{Name: "No Mail", Active: true}})
 	e.sim.SetUserActive(us[1].ID, false)
 	_, cache := storetest.MetaCache(t, "pd", vendor)
-	client := e.oauthClient(t)
-	connect := func() *Connector {
-		o := testOptions()
-		o.meta = cache
-		c, err := newConnector(client, e.base, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
+	connect := e.cachedConnector(t, cache)
 	calls := func() int64 { return e.sim.Stats()[usersEndpoint] }
 	ctx := t.Context()
 	c := connect()
