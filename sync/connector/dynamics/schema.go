@@ -280,7 +280,7 @@ func (c *Connector) refreshSecured(ctx context.Context, t table, attrs []attribu
 	return nil
 }
 
-// getJSON runs one GET and decodes a 200's body into out.
+// getJSON runs one GET of a collection and decodes a 200's body into out.
 func (c *Connector) getJSON(ctx context.Context, path string, out any) error {
 	r, err := c.get(ctx, path, nil)
 	if err != nil {
@@ -289,7 +289,19 @@ func (c *Connector) getJSON(ctx context.Context, path string, out any) error {
 	if r.Status != http.StatusOK {
 		return r.apiError()
 	}
-	return r.Decode(out)
+	if err := r.Decode(out); err != nil {
+		return err
+	}
+	var list struct {
+		Value json.RawMessage `json:"value"`
+	}
+	if r.Decode(&list) != nil || len(list.Value) == 0 || string(list.Value) == "null" {
+		// A collection always has its "value" list, [] when empty: an
+		// answer without one (a gateway's JSON) is not a table without
+		// options, keys or secured columns, which would be cached as one.
+		return r.Fail(`answer has no "value" list`)
+	}
+	return nil
 }
 
 // notOffered are column types a sync cannot carry: virtual name columns,

@@ -102,6 +102,11 @@ func (c *Connector) queryUsers(ctx context.Context) (opts []connector.Option, de
 		if err := r.Decode(&p); err != nil {
 			return nil, false, err
 		}
+		if p.Value == nil {
+			// Not an organization without users: a picklist of none
+			// would be cached for a day, every owner sent to review.
+			return nil, false, r.Fail(`answer has no "value" list of users`)
+		}
 		for _, u := range p.Value {
 			email := strings.TrimSpace(u.Email)
 			if u.ID == "" || email == "" || u.Disabled || u.AccessMode == nil || *u.AccessMode != accessReadWrite {

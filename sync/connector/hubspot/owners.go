@@ -115,6 +115,12 @@ func (c *Connector) readOwners(ctx context.Context) ([]connector.Option, error) 
 		if err != nil {
 			return nil, err
 		}
+		if page.Results == nil {
+			// HubSpot lists "results", [] for none: an answer without them
+			// (a gateway's JSON) would read as no owners scope, every owner
+			// sent to review.
+			return nil, r.Fail(`answer has no "results" list`)
+		}
 		for _, o := range page.Results {
 			if o.Archived || strings.TrimSpace(o.Email) == "" || o.ID == "" {
 				continue // a queue or a user with no email matches nobody

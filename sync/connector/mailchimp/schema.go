@@ -254,6 +254,12 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 		if err := r.Decode(&body); err != nil {
 			return nil, err
 		}
+		if body.MergeFields == nil {
+			// Mailchimp lists "merge_fields", [] for none: an answer
+			// without them (a gateway's JSON) is not an audience without
+			// merge fields, which would be cached as one.
+			return nil, r.Fail(`answer has no "merge_fields" list`)
+		}
 		fields = append(fields, body.MergeFields...)
 		offset += len(body.MergeFields)
 		if len(body.MergeFields) < PageSize || body.TotalItems > 0 && offset >= body.TotalItems {
@@ -285,9 +291,14 @@ func (c *Connector) interestCategories(ctx context.Context, aud audience) ([]int
 			Categories []interestCategory `json:"categories"`
 			TotalItems int                `json:"total_items"`
 		}
-		err := r.Decode(&body)
+		if err := r.Decode(&body); err != nil {
+			return 0, 0, err
+		}
+		if body.Categories == nil {
+			return 0, 0, r.Fail(`answer has no "categories" list`)
+		}
 		cats = append(cats, body.Categories...)
-		return len(body.Categories), body.TotalItems, err
+		return len(body.Categories), body.TotalItems, nil
 	})
 	if err != nil {
 		return nil, err
@@ -304,9 +315,17 @@ func (c *Connector) interestCategories(ctx context.Context, aud audience) ([]int
 				Interests  []interest `json:"interests"`
 				TotalItems int        `json:"total_items"`
 			}
-			err := r.Decode(&body)
+			if err := r.Decode(&body); err != nil {
+				return 0, 0, err
+			}
+			if body.Interests == nil {
+				// Read as a category without interests, it would be
+				// every member's blank (read.go), written over good
+				// data on the other side.
+				return 0, 0, r.Fail(`answer has no "interests" list`)
+			}
 			cat.Interests = append(cat.Interests, body.Interests...)
-			return len(body.Interests), body.TotalItems, err
+			return len(body.Interests), body.TotalItems, nil
 		})
 		if err != nil {
 			return nil, err

@@ -66,6 +66,9 @@ func (qr *queryResult) decodeInPlace(b []byte) bool {
 			}
 		case "records":
 			out.Records = out.Records[:0]
+			if out.Records == nil {
+				out.Records = []json.RawMessage{} // listed, if none: not a missing list
+			}
 			if string(v) != "null" {
 				err = jsonscan.Elements(v, func(rec []byte) error {
 					out.Records = append(out.Records, rec)

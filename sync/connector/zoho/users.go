@@ -100,6 +100,12 @@ func (c *Connector) readUsers(ctx context.Context) (out []connector.Option, scop
 		if err := r.Decode(&body); err != nil {
 			return nil, false, err
 		}
+		if body.Users == nil {
+			// Zoho answers 204 for none: a 200 without "users" (a
+			// gateway's JSON) is not an organization without users, whose
+			// empty picklist would be cached for a day.
+			return nil, false, r.Fail(`answer has no "users" list`)
+		}
 		for _, u := range body.Users {
 			id, _ := value(u.ID)
 			email := strings.TrimSpace(u.Email)
