@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -135,8 +137,33 @@ func (r *response) apiError() *connector.Error {
 	}
 	if he.Category == "MISSING_SCOPES" {
 		e.Category = connector.CatAuth
+		if scopes := requiredScopes(he); len(scopes) > 0 {
+			e.Message += " (the connection lacks the scope " + strings.Join(scopes, " or ") +
+				": reconnect HubSpot and approve it; a scope the account's plan does not include cannot be approved)"
+		}
 	}
 	return e
+}
+
+// requiredScopes are the scopes a MISSING_SCOPES answer names, any one of
+// which opens the call: errors[].context.requiredGranularScopes, or
+// requiredScopes in older answers.
+func requiredScopes(he hsError) []string {
+	var out []string
+	add := func(ctx map[string][]string) {
+		for _, k := range []string{"requiredGranularScopes", "requiredScopes"} {
+			for _, s := range ctx[k] {
+				if !slices.Contains(out, s) {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	add(he.Context)
+	for _, d := range he.Errors {
+		add(d.Context)
+	}
+	return out
 }
 
 func statusCategory(status int) connector.Category { return connector.StatusCategory(status) }

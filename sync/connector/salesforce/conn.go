@@ -387,8 +387,16 @@ func statusError(ep string, resp *http.Response, b []byte) *connector.Error {
 		} else {
 			e.Category = connector.CatBudget
 		}
-	case s == http.StatusForbidden:
+	case s == http.StatusForbidden && e.Code == "INVALID_SESSION_ID":
 		e.Category = connector.CatAuth
+	case s == http.StatusForbidden:
+		// "Verify that the logged-in user has appropriate permissions"
+		// (REST API, Status Codes): the sign-in is fine, and connecting
+		// again grants no permission; an administrator must.
+		e.Category = connector.CatValidation
+		if hint := permissionHints[e.Code]; hint != "" {
+			e.Message += " (" + hint + ")"
+		}
 	case s == http.StatusNotFound:
 		e.Category = connector.CatNotFound
 	case s == http.StatusMultipleChoices || s == http.StatusConflict:
@@ -404,6 +412,13 @@ func statusError(ep string, resp *http.Response, b []byte) *connector.Error {
 		e.Category = connector.CatServer
 	}
 	return e
+}
+
+// permissionHints say what to do about a 403 that names a permission the
+// org or the user lacks, which connecting again does not give.
+var permissionHints = map[string]string{
+	"API_CURRENTLY_DISABLED": "the Salesforce user crmsync signs in as lacks the API Enabled permission; an administrator grants it in the user's profile or a permission set, and connecting again does not",
+	"API_DISABLED_FOR_ORG":   "this Salesforce org's edition has no API access; connecting again does not give it",
 }
 
 func orDefault(s, def string) string {

@@ -120,13 +120,16 @@ func (s *Sim) scopedAny(scopes []string, h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// writeMissingScopes renders HubSpot's 403 MISSING_SCOPES naming scopes.
+// writeMissingScopes renders HubSpot's 403 MISSING_SCOPES naming scopes,
+// under errors[].context.requiredGranularScopes, as portals answer today
+// (older answers, as HubSpot/hubspot-api-nodejs#268 quotes one, said
+// requiredScopes) [2nd: integrations quoting live portals' answers].
 func writeMissingScopes(w http.ResponseWriter, scopes []string) {
 	writeJSON(w, http.StatusForbidden, map[string]any{"status": "error",
 		"message":       "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
 		"correlationId": correlationID(),
 		"errors": []map[string]any{{"message": "One or more of the following scopes are required.",
-			"context": map[string][]string{"requiredScopes": scopes}}},
+			"context": map[string][]string{"requiredGranularScopes": scopes}}},
 		"links":    map[string]string{"scopes": "https://developers.hubspot.com/scopes"},
 		"category": "MISSING_SCOPES"})
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/crmsync/crmsync/sync/sandbox/simkit"
@@ -48,6 +49,8 @@ type Sim struct {
 	used    int
 	cursors *cursorCache
 	mux     *http.ServeMux
+	// apiDisabled: the connected user lacks API Enabled (DisableAPI).
+	apiDisabled atomic.Bool
 }
 
 // New builds an empty org.
@@ -166,6 +169,10 @@ func (s *Sim) guard(pattern string, h http.HandlerFunc) http.HandlerFunc {
 		}
 		if v := r.PathValue("version"); !validVersion(v) {
 			writeErrors(w, http.StatusNotFound, sfError{Message: "The requested resource does not exist", ErrorCode: "NOT_FOUND"})
+			return
+		}
+		if s.apiDisabled.Load() {
+			writeAPIDisabled(w)
 			return
 		}
 		s.usageMu.Lock()
