@@ -29,12 +29,24 @@ func DemoDynamicsDealsSync(name, hubspotConn, dynamicsConn, companies string) en
 			company: "parentaccountid", owner: "ownerid", stages: dynamicsStages, stagesBack: dynamicsStagesBack})
 }
 
+// dynamicsTaskStatus maps a HubSpot task's status to a Dynamics task's
+// status reason (2 Not Started, 3 In Progress, 4 Waiting on someone else,
+// 7 Deferred: state 0 Open; 5 Completed: state 1), dynamicsTaskState to
+// the state it belongs to, and dynamicsTaskStatusBack each reason back (a
+// canceled task, 6, is no longer to do: deferred in HubSpot).
+var (
+	dynamicsTaskStatus     = map[string]string{"NOT_STARTED": "2", "IN_PROGRESS": "3", "WAITING": "4", "DEFERRED": "7", "COMPLETED": "5"}
+	dynamicsTaskState      = map[string]string{"NOT_STARTED": "0", "IN_PROGRESS": "0", "WAITING": "0", "DEFERRED": "0", "COMPLETED": "1"}
+	dynamicsTaskStatusBack = map[string]string{"2": "NOT_STARTED", "3": "IN_PROGRESS", "4": "WAITING", "7": "DEFERRED", "5": "COMPLETED", "6": "DEFERRED"}
+)
+
 // DemoDynamicsTasksSync is the ready-made two-way sync between HubSpot
 // tasks and Dynamics 365 tasks, matched by subject, each regarding its
 // contact through the links of the contacts sync named (DemoDynamicsSync).
 // HubSpot's body is HTML and Dynamics' description plain text; the
-// priority goes through a value map (0 Low, 1 Normal, 2 High); the due
-// time is the task's scheduled end.
+// priority goes through a value map (0 Low, 1 Normal, 2 High), the status
+// through the task's status reason and state (a task completed on either
+// side is completed on the other); the due time is the task's scheduled end.
 func DemoDynamicsTasksSync(name, hubspotConn, dynamicsConn, contacts string) engine.Definition {
 	return demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "tasks"},
@@ -44,6 +56,11 @@ func DemoDynamicsTasksSync(name, hubspotConn, dynamicsConn, contacts string) eng
 			{A: "hs_task_subject", B: "subject", Rule: mapping.UnlessBlank},
 			{A: "hs_task_body", B: "description", Transform: "text"},
 			{A: "hs_task_priority", B: "prioritycode", Transform: "map", Rule: mapping.UnlessBlank, ValueMap: map[string]string{"LOW": "0", "MEDIUM": "1", "HIGH": "2"}},
+			// The status reason each way, and the state it belongs to one
+			// way: a completed task is Completed (state 1), the others Open.
+			{A: "hs_task_status", B: "statuscode", Transform: "map", Rule: mapping.UnlessBlank, ValueMap: dynamicsTaskStatus,
+				ReverseTransform: "map", ReverseValueMap: dynamicsTaskStatusBack, Default: "2"},
+			{A: "hs_task_status", B: "statecode", Direction: mapping.AtoB, Transform: "map", Rule: mapping.UnlessBlank, ValueMap: dynamicsTaskState, Default: "0"},
 			{A: "hs_timestamp", B: "scheduledend", Transform: "datetime", Rule: mapping.UnlessBlank},
 			demoRef("associations.contact", "regardingobjectid_contact_task", contacts),
 			DemoOwner("ownerid"),

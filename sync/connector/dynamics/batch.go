@@ -8,11 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/crmsync/crmsync/sync/connector/transport"
@@ -24,6 +22,9 @@ type operation struct {
 	path   string // below apiRoot, e.g. /contacts(<guid>)
 	header http.Header
 	body   []byte // JSON; nil = none
+	// then is a request sent with this one in a change set, after it
+	// (createOp); the pair answers as this one.
+	then *operation
 }
 
 // outcome is one operation's answer.
@@ -45,21 +46,7 @@ func (c *Connector) batch(ctx context.Context, ops []operation) ([]*outcome, err
 	boundary := "batch_" + newGUID()
 	var buf bytes.Buffer
 	for _, op := range ops {
-		fmt.Fprintf(&buf, "--%s\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n", boundary)
-		fmt.Fprintf(&buf, "%s %s%s%s HTTP/1.1\r\n", op.method, c.base, apiRoot, op.path)
-		if op.body != nil {
-			buf.WriteString("Content-Type: application/json\r\n")
-		}
-		for _, k := range slices.Sorted(maps.Keys(op.header)) {
-			for _, v := range op.header[k] {
-				fmt.Fprintf(&buf, "%s: %s\r\n", k, v)
-			}
-		}
-		buf.WriteString("\r\n")
-		if op.body != nil {
-			buf.Write(op.body)
-			buf.WriteString("\r\n")
-		}
+		c.writeOperation(&buf, boundary, op)
 	}
 	fmt.Fprintf(&buf, "--%s--\r\n", boundary)
 	raw := buf.Bytes()
@@ -104,29 +91,50 @@ func parseBatch(contentType string, body []byte, n int) ([]*outcome, error) {
 		if i >= n {
 			return nil, fmt.Errorf("%d parts for %d operations", i+1, n)
 		}
-		if pt, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type")); pt != "application/http" {
+		ct := part.Header.Get("Content-Type")
+		pt, _, _ := mime.ParseMediaType(ct)
+		var o *outcome
+		switch pt {
+		case "application/http":
+			o, err = readResponse(part)
+		case "multipart/mixed":
+			// A change set that succeeded (one that failed answers with
+			// the failing request's response alone).
+			var raw []byte
+			if raw, err = io.ReadAll(part); err == nil {
+				o, err = changesetAnswer(ct, raw)
+			}
+		default:
 			return nil, fmt.Errorf("part %d is %q, not application/http", i+1, pt)
 		}
-		raw, err := io.ReadAll(part)
 		if err != nil {
 			return nil, fmt.Errorf("part %d: %w", i+1, err)
 		}
-		if !bytes.Contains(raw, []byte("\r\n\r\n")) && !bytes.Contains(raw, []byte("\n\n")) {
-			// A bodiless response whose blank line the part's closing
-			// CRLF took.
-			raw = append(raw, "\r\n"...)
-		}
-		resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(raw)), nil)
-		if err != nil {
-			return nil, fmt.Errorf("part %d: %w", i+1, err)
-		}
-		b, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			return nil, fmt.Errorf("part %d: body: %w", i+1, err)
-		}
-		out[i] = &outcome{status: resp.StatusCode, header: resp.Header, body: b}
+		out[i] = o
 	}
+}
+
+// readResponse reads one application/http part: an HTTP response.
+func readResponse(part io.Reader) (*outcome, error) {
+	raw, err := io.ReadAll(part)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Contains(raw, []byte("\r\n\r\n")) && !bytes.Contains(raw, []byte("\n\n")) {
+		// A bodiless response whose blank line the part's closing
+		// CRLF took.
+		raw = append(raw, "\r\n"...)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(raw)), nil)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("body: %w", err)
+	}
+	return &outcome{status: resp.StatusCode, header: resp.Header, body: b}, nil
 }
 
 // entityID reads the record id from an OData-EntityId header:

@@ -108,6 +108,9 @@ type schema struct {
 	// secured are the columns under column-level security: their null
 	// is not read (toRecord).
 	secured map[string]bool
+	// later are the columns valid for an update but not for a create
+	// (statecode): a create sets them with a PATCH after it (later.go, createOp).
+	later map[string]bool
 }
 
 // Schema lists the table's columns from its definition
@@ -311,7 +314,7 @@ var notOffered = map[string]bool{"Virtual": true, "EntityName": true, "PartyList
 
 // hold builds the schema from the definition and keeps it.
 func (c *Connector) hold(t table, d definition) *schema {
-	sc := &schema{Schema: connector.Schema{Object: t.set}, table: t, types: map[string]string{}, emailKey: d.EmailKey != "", navs: map[string]navField{}, secured: map[string]bool{}}
+	sc := &schema{Schema: connector.Schema{Object: t.set}, table: t, types: map[string]string{}, emailKey: d.EmailKey != "", navs: map[string]navField{}, secured: map[string]bool{}, later: map[string]bool{}}
 	byTarget := map[string]table{}
 	for _, tt := range tables {
 		byTarget[tt.logical] = tt
@@ -366,6 +369,9 @@ func (c *Connector) hold(t table, d definition) *schema {
 		sc.Fields = append(sc.Fields, f)
 		sc.types[name] = a.AttributeType
 		sc.secured[name] = a.IsSecured
+		if !create && update && !ro {
+			sc.later[name] = true
+		}
 		if a.AttributeType == "Owner" && a.LogicalName == ownerField {
 			// Offered as its navigation property, ownerid, whose options
 			// are the users (withOwners).

@@ -29,14 +29,14 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 		return nil, err
 	}
 	return c.send(ctx, sc, ops, func(i int, op connector.Op) (operation, string, *connector.RecordError) {
+		if op.Kind == connector.OpCreate {
+			return createOp(sc, op)
+		}
 		b, rerr := body(sc, op, "")
 		if rerr != nil {
 			return operation{}, "", rerr
 		}
 		switch op.Kind {
-		case connector.OpCreate:
-			id := newGUID()
-			return operation{method: http.MethodPatch, path: "/" + object + "(" + id + ")", header: http.Header{"If-None-Match": {"*"}}, body: b}, id, nil
 		case connector.OpUpdate:
 			if op.ID == "" {
 				return operation{}, "", refuse(object, "", "", "MISSING_ID", "an update needs the row's id")

@@ -432,7 +432,7 @@ func (s *Sim) storeNew(t *table, r *record, id string) (*record, *apiError) {
 	r.id = id
 	now := s.nowSecond()
 	r.created, r.modified, r.version = now, now, s.nextVersion()
-	if err := s.checkKeys(t, r); err != nil {
+	if err := s.checkRow(t, r); err != nil {
 		return nil, err
 	}
 	t.insert(r)
@@ -488,7 +488,7 @@ func (s *Sim) updateRow(t *table, old *record, body map[string]any) (*record, *a
 	if err := s.apply(t, r, body, false); err != nil {
 		return nil, err
 	}
-	if err := s.checkKeys(t, r); err != nil {
+	if err := s.checkRow(t, r); err != nil {
 		return nil, err
 	}
 	r.modified, r.version = s.nowSecond(), s.nextVersion()
