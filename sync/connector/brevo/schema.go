@@ -220,6 +220,12 @@ func (c *Connector) attributes(ctx context.Context) ([]attribute, error) {
 	if err := r.Decode(&body); err != nil {
 		return nil, err
 	}
+	if body.Attributes == nil {
+		// Brevo always lists "attributes" (FIRSTNAME, LASTNAME, SMS…): an
+		// answer without them (a gateway's JSON) is not an account without
+		// attributes, whose schema would be kept with none of them.
+		return nil, r.Fail(`answer has no "attributes" list`)
+	}
 	sort.SliceStable(body.Attributes, func(i, j int) bool { return body.Attributes[i].Name < body.Attributes[j].Name })
 	return body.Attributes, nil
 }

@@ -161,6 +161,12 @@ func (c *Connector) properties(ctx context.Context, fresh bool) ([]property, err
 	if err := r.Decode(&page); err != nil {
 		return nil, err
 	}
+	if page.Data == nil {
+		// A JSON:API listing always has "data", [] for none: an answer
+		// without it (a gateway's JSON) is not an account whose profiles
+		// carry no custom property, which would be cached for a day.
+		return nil, r.Fail(`answer has no "data" list`)
+	}
 	types := map[string]connector.FieldType{}
 	for _, p := range page.Data {
 		for k, v := range p.Attributes.Properties {
