@@ -245,8 +245,19 @@ func (r *response) apiError() *connector.Error {
 	if pe.ErrorCode != nil {
 		e.Code = fmt.Sprint(pe.ErrorCode)
 	}
+	if r.Status == http.StatusForbidden && pe.Error != msgScopeMismatch {
+		// A permission set's refusal ("You do not have permission to
+		// change the owner.", a user who may not edit others' deals): the
+		// sign-in is fine, and connecting again grants nothing; an admin
+		// must. Only a scope the app lacks is fixed by a reconnect.
+		e.Category = connector.CatValidation
+	}
 	return e
 }
+
+// msgScopeMismatch is Pipedrive's 403 for a call outside the scopes the
+// app was granted: connecting again, with the scope, fixes it.
+const msgScopeMismatch = "Scope and URL mismatch"
 
 // statusCategory is connector.StatusCategory, with 410 Gone (a record
 // Pipedrive purged) as not found.
