@@ -7,7 +7,6 @@
 package logfile
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -72,9 +71,10 @@ func (l *File) rotate() error {
 	if err := l.f.Close(); err != nil {
 		return fmt.Errorf("log file: %w", err)
 	}
-	if err := os.Rename(l.path, l.path+".1"); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("log file: %w", err)
-	}
+	// A refused rename (on Windows, while the other process sharing the
+	// log has it open: Go opens files without FILE_SHARE_DELETE) writes
+	// on past max rather than ending the log; the next write tries again.
+	_ = os.Rename(l.path, l.path+".1")
 	return l.open()
 }
 

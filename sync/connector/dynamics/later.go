@@ -33,8 +33,8 @@ func createOp(sc *schema, op connector.Op) (operation, string, *connector.Record
 			continue
 		}
 		delete(first.Fields, name)
-		if v == "" {
-			continue // a new row's default
+		if v == "" || sc.types[name] == "State" && v == "0" {
+			continue // a new row's default: state 0, with its status reasons
 		}
 		then.Fields[name] = v
 		if sc.types[name] != "State" {
