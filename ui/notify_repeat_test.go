@@ -32,6 +32,9 @@ func startNotifyingBackground(t *testing.T, l *live) (*Background, chan schedule
 	if err := b.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// The scheduler and the screens its events refresh are done before the
+	// window closes: a refresh left running would race the next test.
+	t.Cleanup(func() { b.Stop(); l.wait() })
 	return b, ended
 }
 
@@ -107,4 +110,5 @@ func TestRepeatedFailureNotifiesOnce(t *testing.T) {
 	test.AssertNotificationSent(t, nil, func() {
 		l.u.onScheduleEvent(schedule.Event{Sync: "meetings", Kind: schedule.EventFailed, Err: partial(8)})
 	})
+	l.wait()
 }
