@@ -1,6 +1,9 @@
 package dynamics
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // checkRow checks a row about to be stored: its status reason belongs to
 // its state, then its alternate keys.
@@ -34,4 +37,25 @@ func (s *Sim) checkRow(t *table, r *record) *apiError {
 		}
 	}
 	return s.checkKeys(t, r)
+}
+
+// checkKeys refuses a row whose alternate key values another row already has
+// [unverified message, the platform's DuplicateRecord text].
+func (s *Sim) checkKeys(t *table, r *record) *apiError {
+	for _, k := range t.keys {
+		v, ok := keyValue(k, r)
+		if !ok {
+			continue
+		}
+		if id, taken := k.index[v]; taken && id != r.id {
+			var vals []string
+			for _, a := range k.attrs {
+				vals = append(vals, valueString(r.vals[a]))
+			}
+			return newErr(http.StatusPreconditionFailed, codeDuplicate,
+				"A record that has the attribute values %s already exists. The entity key %s requires that this set of attributes contains unique values. Select unique values and try again.",
+				strings.Join(vals, ", "), k.name)
+		}
+	}
+	return nil
 }

@@ -325,27 +325,6 @@ func (s *Sim) findAlt(t *table, k *rowKey) *record {
 	return nil
 }
 
-// checkKeys refuses a row whose alternate key values another row already has
-// [unverified message, the platform's DuplicateRecord text].
-func (s *Sim) checkKeys(t *table, r *record) *apiError {
-	for _, k := range t.keys {
-		v, ok := keyValue(k, r)
-		if !ok {
-			continue
-		}
-		if id, taken := k.index[v]; taken && id != r.id {
-			var vals []string
-			for _, a := range k.attrs {
-				vals = append(vals, valueString(r.vals[a]))
-			}
-			return newErr(http.StatusPreconditionFailed, codeDuplicate,
-				"A record that has the attribute values %s already exists. The entity key %s requires that this set of attributes contains unique values. Select unique values and try again.",
-				strings.Join(vals, ", "), k.name)
-		}
-	}
-	return nil
-}
-
 func (s *Sim) entityID(op *opReq, t *table, id string) string {
 	return op.base + apiPath + t.def.set + "(" + id + ")"
 }
