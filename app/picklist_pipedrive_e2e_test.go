@@ -44,19 +44,7 @@ func TestPipedriveDeletedFieldIsNotRetried(t *testing.T) {
 		Rule: mapping.UnlessBlank, ValueMap: map[string]string{"NEW": "101", "OPEN": "103", "IN_PROGRESS": "102", "OPEN_DEAL": "102",
 			"UNQUALIFIED": "101", "CONNECTED": "101"}})
 	ctx := context.Background()
-	saveSyncs(t, a, def)
-	if res, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res.Summary)
-	}
-	l := syncLinks(t, a, def.Name)[0]
-	if err := srv.Pipedrive().DeleteField("persons", pdsim.FieldCustomerType); err != nil {
-		t.Fatal(err)
-	}
-	clock.step(time.Minute)
-	if _, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"hs_lead_status": "OPEN"}); err != nil {
-		t.Fatal(err)
-	}
-	clock.step(time.Minute)
+	openAfterSchemaChange(t, a, srv, clock, def, func() error { return srv.Pipedrive().DeleteField("persons", pdsim.FieldCustomerType) })
 	first, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
 	if err != nil {
 		t.Logf("run after the field was deleted refused the mapping at once: %v", err)

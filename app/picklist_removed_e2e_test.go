@@ -8,6 +8,7 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/app/secret"
+	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/mapping"
@@ -39,6 +40,27 @@ func clockedApp(t *testing.T, vendor, conn string) (*app.App, *sandbox.Server, *
 	return a, srv, clock
 }
 
+// openAfterSchemaChange saves def and runs it (a success, which caches the
+// target's schema), lets change alter that schema in the CRM, then sets the
+// first linked contact's HubSpot Lead Status to OPEN, and returns its link.
+func openAfterSchemaChange(t *testing.T, a *app.App, srv *sandbox.Server, clock *stepClock, def engine.Definition, change func() error) store.LinkRow {
+	t.Helper()
+	saveSyncs(t, a, def)
+	if res, err := a.Run(context.Background(), def.Name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+		t.Fatalf("first run: %v %+v", err, res.Summary)
+	}
+	l := syncLinks(t, a, def.Name)[0]
+	if err := change(); err != nil {
+		t.Fatal(err)
+	}
+	clock.step(time.Minute)
+	if _, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"hs_lead_status": "OPEN"}); err != nil {
+		t.Fatal(err)
+	}
+	clock.step(time.Minute)
+	return l
+}
+
 // picklistRetried runs def (saved, its first run a success), lets remove
 // take out the option the value map writes for HubSpot's OPEN, sets the
 // first linked contact's Lead Status to OPEN and runs twice: the first run
@@ -48,19 +70,7 @@ func clockedApp(t *testing.T, vendor, conn string) (*app.App, *sandbox.Server, *
 func picklistRetried(t *testing.T, a *app.App, srv *sandbox.Server, clock *stepClock, def engine.Definition, field, value, code string, remove func() error) {
 	t.Helper()
 	ctx := context.Background()
-	saveSyncs(t, a, def)
-	if res, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res.Summary)
-	}
-	l := syncLinks(t, a, def.Name)[0]
-	if err := remove(); err != nil {
-		t.Fatal(err)
-	}
-	clock.step(time.Minute)
-	if _, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"hs_lead_status": "OPEN"}); err != nil {
-		t.Fatal(err)
-	}
-	clock.step(time.Minute)
+	l := openAfterSchemaChange(t, a, srv, clock, def, remove)
 	first, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
 	if err != nil {
 		t.Fatal(err)
