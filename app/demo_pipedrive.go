@@ -100,23 +100,32 @@ func DemoPipedriveDealsSync(name, hubspotConn, pipedriveConn, companies string) 
 }
 
 // hubspotTaskDone says which HubSpot task statuses mean a Pipedrive
-// activity is done: five statuses, one flag, so it goes one way.
-var hubspotTaskDone = map[string]string{
-	"COMPLETED": "true", "NOT_STARTED": "false", "IN_PROGRESS": "false", "WAITING": "false", "DEFERRED": "false",
-}
+// activity is done: five statuses, one flag. The flag comes back through
+// hubspotTaskDoneBack: done is COMPLETED, not done NOT_STARTED. The merge
+// compares the flag, so a task IN_PROGRESS, WAITING or DEFERRED keeps its
+// status until the activity is marked done or re-opened.
+var (
+	hubspotTaskDone = map[string]string{
+		"COMPLETED": "true", "NOT_STARTED": "false", "IN_PROGRESS": "false", "WAITING": "false", "DEFERRED": "false",
+	}
+	hubspotTaskDoneBack = map[string]string{"true": "COMPLETED", "false": "NOT_STARTED"}
+)
 
 // DemoPipedriveTasksSync is the ready-made two-way sync between HubSpot
 // tasks and Pipedrive activities of type task, matched by subject, each
 // linked to its person through the links of the contacts sync named
 // (DemoPipedriveSync): HubSpot's task contact, Pipedrive's primary
-// participant. The due date is a date in UTC; a HubSpot task's status says
-// whether the activity is done, one way, and a task created from an
-// activity is not started, as HubSpot's default.
+// participant. The due date is a date in UTC; a HubSpot task's status and
+// the activity's done flag go both ways (hubspotTaskDone and back): an
+// activity marked done in Pipedrive completes its task, one re-opened
+// there makes it not started, and a task created from an activity is
+// completed or not started as the activity is done or not.
 func DemoPipedriveTasksSync(name, hubspotConn, pipedriveConn, contacts string) engine.Definition {
 	return pipedriveActivitySync(name, hubspotConn, pipedriveConn, contacts, "tasks", "task", "hs_task_subject",
 		mapping.Field{A: "hs_timestamp", B: "due_date", Transform: "date:UTC", Rule: mapping.UnlessBlank},
 		mapping.Field{A: "hs_task_body", B: "note"},
-		mapping.Field{A: "hs_task_status", B: "done", Direction: mapping.AtoB, Transform: "map", ValueMap: hubspotTaskDone, Rule: mapping.UnlessBlank})
+		mapping.Field{A: "hs_task_status", B: "done", Transform: "map", ValueMap: hubspotTaskDone, Rule: mapping.UnlessBlank,
+			ReverseTransform: "map", ReverseValueMap: hubspotTaskDoneBack})
 }
 
 // pipedriveActivitySync is the shape the Pipedrive activity syncs share: a

@@ -324,17 +324,17 @@ type pdActivityKind struct {
 }
 
 var pdActivityKinds = map[string]pdActivityKind{
-	// A task: its subject and due date; its status says whether the
-	// activity is done, one way.
+	// A task: its subject and due date; its status and the activity's
+	// done flag go both ways.
 	"tasks": {def: app.DemoPipedriveTasksSync, hsObject: "tasks", pdType: "task",
 		differ: func(h hubspot.Record, act pipedrive.Activity, createdInPD bool) string {
 			switch {
 			case act.Subject != h.Properties["hs_task_subject"] || act.DueDate != h.Properties["hs_timestamp"][:10]:
 				return fmt.Sprintf("(%q, %s) against (%q, %s)", h.Properties["hs_task_subject"], h.Properties["hs_timestamp"], act.Subject, act.DueDate)
-			case createdInPD && act.Done != (h.Properties["hs_task_status"] == "COMPLETED"):
-				return fmt.Sprintf("made from a task %s, done %v", h.Properties["hs_task_status"], act.Done)
-			case !createdInPD && h.Properties["hs_task_status"] == "COMPLETED":
-				return "completed, made from an activity: a status goes one way"
+			case act.Done != (h.Properties["hs_task_status"] == "COMPLETED"):
+				return fmt.Sprintf("task %s, activity done %v", h.Properties["hs_task_status"], act.Done)
+			case !createdInPD && !act.Done && h.Properties["hs_task_status"] != "NOT_STARTED":
+				return fmt.Sprintf("made from an open activity: %s, want NOT_STARTED", h.Properties["hs_task_status"])
 			}
 			return ""
 		}},

@@ -327,10 +327,13 @@ func (c *Conn) UpsertKey(ctx context.Context, object string) (string, error) {
 	}
 	// A unique External ID matches one record at most; a non-unique one
 	// (data imported with its old ids) can match several, and Salesforce
-	// then refuses the upsert with 300 Multiple Choices.
+	// then refuses the upsert with 300 Multiple Choices. One the connected
+	// user cannot create (field-level security left it read-only) refuses
+	// every create with INVALID_FIELD_FOR_INSERT_UPDATE: it is no key.
 	first := ""
 	for _, f := range d.Fields {
 		switch {
+		case !f.Createable:
 		case f.ExternalID && f.Unique:
 			return f.Name, nil
 		case f.ExternalID && first == "":

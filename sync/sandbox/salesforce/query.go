@@ -113,7 +113,7 @@ func (s *Sim) compileCond(st *objectStore, c *cond) (func(*record) bool, error) 
 			return isAnd
 		}, nil
 	}
-	idx, ok := st.obj.field(c.field)
+	idx, ok := st.obj.visible(c.field)
 	if !ok {
 		return nil, noSuchColumn(c.field, st.obj.Name)
 	}
@@ -319,7 +319,7 @@ func (s *Sim) handleQuery(w http.ResponseWriter, r *http.Request) {
 	}
 	var fields []int
 	for _, f := range pq.fields {
-		idx, ok := st.obj.field(f)
+		idx, ok := st.obj.visible(f)
 		if !ok {
 			queryError(w, noSuchColumn(f, st.obj.Name))
 			return
@@ -340,7 +340,7 @@ func (s *Sim) handleQuery(w http.ResponseWriter, r *http.Request) {
 	}
 	var order []orderKey
 	for _, it := range pq.orderBy {
-		idx, ok := st.obj.field(it.field)
+		idx, ok := st.obj.visible(it.field)
 		if !ok {
 			queryError(w, noSuchColumn(it.field, st.obj.Name))
 			return

@@ -26,6 +26,9 @@ type Field struct {
 	Picklist          []PicklistValue
 	ReferenceTo       []string
 	Default           string // applied on create when absent
+	// hidden: field-level security hides the field from the connected
+	// user (HideField); the API answers as if it did not exist.
+	hidden bool
 }
 
 func (f Field) required() bool { return !f.Nillable && f.Createable && !f.DefaultedOnCreate }
@@ -63,6 +66,13 @@ type Object struct {
 func (o *Object) field(name string) (int, bool) {
 	i, ok := o.index[strings.ToLower(name)]
 	return i, ok
+}
+
+// visible is field for a name the API caller sent: a field hidden from
+// the connected user by field-level security is not found.
+func (o *Object) visible(name string) (int, bool) {
+	i, ok := o.field(name)
+	return i, ok && !o.Fields[i].hidden
 }
 
 // Fixed indexes of the system fields every object starts with.

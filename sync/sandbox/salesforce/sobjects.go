@@ -56,6 +56,9 @@ func (s *Sim) handleDescribe(w http.ResponseWriter, r *http.Request) {
 	o := st.obj
 	fields := make([]fieldJSON, 0, len(o.Fields))
 	for _, f := range o.Fields {
+		if f.hidden {
+			continue
+		}
 		pl := f.Picklist
 		if pl == nil {
 			pl = []PicklistValue{}
@@ -123,7 +126,7 @@ func fieldList(o *Object, list string) ([]int, string) {
 	}
 	var out []int
 	for _, name := range strings.Split(list, ",") {
-		idx, ok := o.field(strings.TrimSpace(name))
+		idx, ok := o.visible(strings.TrimSpace(name))
 		if !ok {
 			return nil, strings.TrimSpace(name)
 		}
@@ -202,7 +205,7 @@ func (s *Sim) handleDelete(w http.ResponseWriter, r *http.Request) {
 
 // extField resolves an external-id field name for upserts.
 func extField(st *objectStore, name string) (int, bool) {
-	idx, ok := st.obj.field(name)
+	idx, ok := st.obj.visible(name)
 	return idx, ok && st.obj.Fields[idx].ExternalID
 }
 

@@ -145,7 +145,7 @@ outer:
 				continue outer
 			}
 		}
-		idx, ok := o.field(name)
+		idx, ok := o.visible(name)
 		if !ok {
 			errs = append(errs, recError{StatusCode: "INVALID_FIELD", Message: fmt.Sprintf("No such column '%s' on sobject of type %s", name, o.Name), Fields: []string{}})
 			continue
@@ -413,6 +413,9 @@ func (s *Sim) render(st *objectStore, r *record, version string, fields []int) o
 		"url": fmt.Sprintf("/services/data/%s/sobjects/%s/%s", version, st.obj.Name, r.id)}}}
 	if fields == nil {
 		for i := range st.obj.Fields {
+			if st.obj.Fields[i].hidden {
+				continue
+			}
 			out = append(out, kv{st.obj.Fields[i].Name, s.jsonValue(st, r, i)})
 		}
 		return out
