@@ -305,7 +305,9 @@ func hubspotDealsSync(name, hubspotConn, otherConn, companies string, f dealFiel
 // association; Salesforce: WhoId). Status and priority go through value
 // maps, and a HubSpot task without them gets Salesforce's own defaults
 // (Not Started, Normal), written by the sync so they never come back as
-// Salesforce's change; the due date is a date in UTC. Tasks of subtype
+// Salesforce's change; the due date is a date in UTC here, and in the
+// HubSpot portal's own time zone in the syncs Try the sandbox makes
+// (App.ReadyMadeSyncs). Tasks of subtype
 // Call are logged calls, which DemoCallsSync syncs with HubSpot calls.
 func DemoTasksSync(name, hubspotConn, salesforceConn, contacts string) engine.Definition {
 	def := demoDef(name,

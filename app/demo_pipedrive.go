@@ -115,11 +115,12 @@ var (
 // tasks and Pipedrive activities of type task, matched by subject, each
 // linked to its person through the links of the contacts sync named
 // (DemoPipedriveSync): HubSpot's task contact, Pipedrive's primary
-// participant. The due date is a date in UTC; a HubSpot task's status and
-// the activity's done flag go both ways (hubspotTaskDone and back): an
-// activity marked done in Pipedrive completes its task, one re-opened
-// there makes it not started, and a task created from an activity is
-// completed or not started as the activity is done or not.
+// participant. The due date is a date in UTC (in the portal's time zone
+// through App.ReadyMadeSyncs); a HubSpot task's status and the activity's
+// done flag go both ways (hubspotTaskDone and back): an activity marked
+// done in Pipedrive completes its task, one re-opened there makes it not
+// started, and a task created from an activity is completed or not
+// started as the activity is done or not.
 func DemoPipedriveTasksSync(name, hubspotConn, pipedriveConn, contacts string) engine.Definition {
 	return pipedriveActivitySync(name, hubspotConn, pipedriveConn, contacts, "tasks", "task", "hs_task_subject",
 		mapping.Field{A: "hs_timestamp", B: "due_date", Transform: "date:UTC", Rule: mapping.UnlessBlank},
@@ -150,7 +151,8 @@ func pipedriveActivitySync(name, hubspotConn, pipedriveConn, contacts, object, t
 // DemoPipedriveCallsSync is the ready-made two-way sync between HubSpot
 // calls and Pipedrive activities of type call, matched by title, each
 // linked to its person like the tasks (DemoPipedriveTasksSync). The call's
-// date is the activity's due date in UTC, and its duration, milliseconds
+// date is the activity's due date in UTC (in the portal's time zone
+// through App.ReadyMadeSyncs), and its duration, milliseconds
 // in HubSpot, is HH:MM in Pipedrive, to the minute.
 func DemoPipedriveCallsSync(name, hubspotConn, pipedriveConn, contacts string) engine.Definition {
 	return pipedriveActivitySync(name, hubspotConn, pipedriveConn, contacts, "calls", "call", "hs_call_title",

@@ -61,7 +61,8 @@ func DemoZohoDealsSync(name, hubspotConn, zohoConn, companies string) engine.Def
 // Who_Id) through the links of the contacts sync named (DemoZohoSync).
 // HubSpot's body is HTML and Zoho's description plain text; status and
 // priority go through value maps (Zoho's Highest and Lowest come back as
-// HubSpot's High and Low); the due date is a date in UTC.
+// HubSpot's High and Low); the due date is a date in UTC (in the portal's
+// time zone through App.ReadyMadeSyncs).
 func DemoZohoTasksSync(name, hubspotConn, zohoConn, contacts string) engine.Definition {
 	priority := mapping.Field{A: "hs_task_priority", B: "Priority", Transform: "map", Rule: mapping.UnlessBlank,
 		ValueMap:         map[string]string{"LOW": "Low", "MEDIUM": "Normal", "HIGH": "High"},

@@ -152,8 +152,11 @@ func (u *UI) offerDemoSync() {
 }
 
 func (u *UI) createDemoSync() {
-	defs := app.DemoSyncs(demoConnections)
+	var note string // why due dates stay in UTC, when they do
 	u.bgErr(func(ctx context.Context) error {
+		// Due dates in the HubSpot portal's time zone, read once here.
+		var defs []engine.Definition
+		defs, note = u.a.ReadyMadeSyncs(ctx, demoConnections)
 		for _, def := range defs {
 			if _, err := u.a.Sync(ctx, def.Name); err == nil {
 				continue // already there
@@ -170,6 +173,9 @@ func (u *UI) createDemoSync() {
 		}
 		u.Navigate(ScreenSyncs)
 		u.openPreview(demoSyncName)
+		if note != "" {
+			dialog.ShowInformation("Due dates in UTC", note, u.win)
+		}
 	})
 }
 

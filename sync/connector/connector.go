@@ -111,6 +111,14 @@ type Associator interface {
 	Associate(ctx context.Context, fromObject, fromID, toObject, toID string) error
 }
 
+// TimeZoner reads the account's time zone, as the vendor names it (an
+// IANA name, or a legacy one such as "US/Eastern" that
+// time.LoadLocation also reads): the zone its users see dates in, so a
+// datetime that stands for a day (a task's due date) becomes that day.
+type TimeZoner interface {
+	TimeZone(ctx context.Context) (string, error)
+}
+
 // Cursor is a connector-defined resume point for incremental reads. The
 // empty cursor means "read everything".
 type Cursor string

@@ -63,6 +63,7 @@ type Sim struct {
 	customs   []*customObject          // the portal's custom objects (custom.go)
 	aliases   map[string]string        // a custom object's other names -> its object type id
 	owners    []*Owner                 // the portal's owners in id order (owners.go); guarded by mu
+	timeZone  string                   // the portal's time zone (account.go); guarded by mu
 	ownerSeq  int64                    // the last owner id assigned; guarded by mu
 }
 
@@ -180,6 +181,8 @@ func (s *Sim) routes() {
 	api("GET "+ownersPath+"/{ownerId}", false, s.scopedAny(ownersScopes, s.handleOwner))
 	api("POST "+unsubscribeAllPath, false, s.scoped(scopeStatusesBatchWrite, s.handleUnsubscribeAll))
 	api("POST "+unsubscribeOnePath, false, s.scopedAny(statusesWriteScopes, s.handleUnsubscribeOne))
+	api("GET /account-info/2026-03/details", false, s.handleAccountDetails)
+	api("GET /account-info/v3/details", false, s.handleAccountDetails)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", "Resource not found: "+r.Method+" "+r.URL.Path, nil)
 	})

@@ -1,0 +1,70 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/engine"
+)
+
+// dueDateField is the HubSpot instant a task's or call's due date comes
+// from; the ready-made syncs write it as a date with dueDateUTC.
+const (
+	dueDateField = "hs_timestamp"
+	dueDateUTC   = "date:UTC"
+)
+
+// ReadyMadeSyncs is DemoSyncs with each HubSpot task's and call's due date
+// in the portal's own time zone, read once from the HubSpot connection:
+// HubSpot shows hs_timestamp in that zone (its default due time is 8:00
+// AM there), so a Tokyo task due 10 December at 8:00 is due on 10
+// December in the other CRM, not on the 9th (23:00 UTC), and a date from
+// the other CRM is that day's start in the portal. When the zone cannot
+// be read the due dates stay in UTC and note says so; note is "" when
+// the zone was read.
+func (a *App) ReadyMadeSyncs(ctx context.Context, c DemoConnections) (defs []engine.Definition, note string) {
+	defs = DemoSyncs(c)
+	zone, err := a.portalZone(ctx, c.HubSpot)
+	if err != nil {
+		note = fmt.Sprintf("The time zone of HubSpot connection %s could not be read (%v): task and call due dates are synced as dates in UTC, "+
+			"so a task due late in the evening or early in the morning may land a day off; set the zone in each sync's date transform (date:ZONE).", c.HubSpot, err)
+		a.log.Warn("ready-made syncs: HubSpot time zone unread; due dates in UTC", "connection", c.HubSpot, "err", err)
+		return defs, note
+	}
+	for i := range defs {
+		if defs[i].A.Connection != c.HubSpot {
+			continue
+		}
+		defs[i].Fields = append(defs[i].Fields[:0:0], defs[i].Fields...) // the definitions share nothing
+		for j, f := range defs[i].Fields {
+			if f.A == dueDateField && f.Transform == dueDateUTC {
+				defs[i].Fields[j].Transform = "date:" + zone
+			}
+		}
+	}
+	return defs, ""
+}
+
+// portalZone reads the HubSpot connection's time zone, checked as a zone
+// the date transform can load.
+func (a *App) portalZone(ctx context.Context, conn string) (string, error) {
+	s, err := a.OpenConnection(ctx, conn)
+	if err != nil {
+		return "", err
+	}
+	defer a.closeSession(ctx, s)
+	tz, ok := s.Client.(connector.TimeZoner)
+	if !ok {
+		return "", fmt.Errorf("%s does not say its time zone", s.Info.Title)
+	}
+	zone, err := tz.TimeZone(ctx)
+	if err != nil {
+		return "", err
+	}
+	if _, err := time.LoadLocation(zone); err != nil {
+		return "", fmt.Errorf("unknown time zone %q", zone)
+	}
+	return zone, nil
+}
