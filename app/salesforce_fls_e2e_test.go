@@ -99,21 +99,7 @@ func TestSalesforceReadOnlyFieldIsNotResent(t *testing.T) {
 		t.Fatalf("the write of read-only Phone does not fail %s naming Phone and Salesforce's message: %+v", l.BID, d.Errors)
 	}
 
-	clock.step(2 * time.Minute) // the failed record's retry is due
-	again, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
-	t.Logf("next run: err %v summary %+v", err, again.Summary)
-	if again.Summary != nil {
-		d2, derr := a.RunDetail(ctx, again.Summary.RunID)
-		if derr != nil {
-			t.Fatal(derr)
-		}
-		t.Logf("next run errors: %+v", d2.Errors)
-		for _, e := range d2.Errors {
-			if e.Code == "INVALID_FIELD_FOR_INSERT_UPDATE" {
-				t.Fatalf("the next run sent read-only Phone again and failed the same way: %+v", e)
-			}
-		}
-	}
+	err = retryNotRefusedAgain(t, a, clock, def.Name, l.BID, "INVALID_FIELD_FOR_INSERT_UPDATE")
 	if err == nil {
 		if rec, _ := sf.Get("Contact", l.BID); rec.Fields["Title"] != "Head of Audit" {
 			t.Fatalf("the title never reached Salesforce once Phone became read-only: %+v", rec.Fields)
@@ -150,21 +136,7 @@ func TestSalesforceReadOnlyUpsertKeyIsNotResent(t *testing.T) {
 	}
 	t.Logf("first run: %+v errors %+v", first.Summary, d.Errors)
 
-	clock.step(2 * time.Minute) // the failed record's retry is due
-	again, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
-	t.Logf("next run: err %v summary %+v", err, again.Summary)
-	if again.Summary != nil {
-		d2, derr := a.RunDetail(ctx, again.Summary.RunID)
-		if derr != nil {
-			t.Fatal(derr)
-		}
-		t.Logf("next run errors: %+v", d2.Errors)
-		for _, e := range d2.Errors {
-			if e.Code == "INVALID_FIELD_FOR_INSERT_UPDATE" {
-				t.Fatalf("the next run sent the read-only key again and failed the same way: %+v", e)
-			}
-		}
-	}
+	err = retryNotRefusedAgain(t, a, clock, def.Name, "", "INVALID_FIELD_FOR_INSERT_UPDATE")
 	if err == nil && sf.Count("Contact") != before+1 {
 		t.Fatalf("the new contact was not created once: %d Salesforce contacts, want %d", sf.Count("Contact"), before+1)
 	} else if err != nil && !strings.Contains(err.Error(), "Crmsync_Key__c") {

@@ -24,17 +24,18 @@ import "fmt"
 // security (Visible unchecked): the API answers as if it did not exist.
 // Records keep their values.
 func (s *Sim) HideField(object, field string) error {
-	return s.setFLS(object, field, func(f *Field) { f.hidden = true })
+	return s.withField(object, field, func(f *Field) error { f.hidden = true; return nil })
 }
 
 // ReadOnlyField leaves object's field visible but read-only to the
 // connected user (Read-Only checked): describe says createable and
 // updateable false, and writes of it are refused.
 func (s *Sim) ReadOnlyField(object, field string) error {
-	return s.setFLS(object, field, func(f *Field) { f.Createable, f.Updateable = false, false })
+	return s.withField(object, field, func(f *Field) error { f.Createable, f.Updateable = false, false; return nil })
 }
 
-func (s *Sim) setFLS(object, field string, set func(*Field)) error {
+// withField runs set on object's field under the lock.
+func (s *Sim) withField(object, field string, set func(*Field) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, err := s.storeFor(object)
@@ -45,6 +46,5 @@ func (s *Sim) setFLS(object, field string, set func(*Field)) error {
 	if !ok {
 		return fmt.Errorf("salesforce sandbox: %s has no field %q", st.obj.Name, field)
 	}
-	set(&st.obj.Fields[i])
-	return nil
+	return set(&st.obj.Fields[i])
 }
