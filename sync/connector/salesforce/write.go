@@ -72,6 +72,9 @@ func (c *Conn) Write(ctx context.Context, object string, ops []connector.Op) ([]
 	if err := c.writeGroup(ctx, d, "PATCH", "/composite/sobjects", ops, updates, results, ""); err != nil {
 		return nil, err
 	}
+	if err := c.personAccountUpdates(ctx, d, ops, updates, results); err != nil {
+		return nil, err
+	}
 	if len(upserts) > 0 {
 		key, err := c.UpsertKey(ctx, object)
 		if err != nil {

@@ -331,6 +331,7 @@ func (s *Sim) updateLocked(st *objectStore, r *record, body map[string]any, u *u
 	}
 	st.index(r)
 	r.modified = max(s.nowMs(), r.modified) // never back, but not past the second either
+	s.mirrorPerson(st, r)
 	return nil
 }
 
