@@ -9,15 +9,14 @@ import (
 	"github.com/crmsync/crmsync/sync/engine"
 )
 
-// dueDateField is the HubSpot instant a task's or call's due date comes
-// from; the ready-made syncs write it as a date with dueDateUTC.
-const (
-	dueDateField = "hs_timestamp"
-	dueDateUTC   = "date:UTC"
-)
+// portalDates are the HubSpot datetimes the ready-made syncs write as
+// dates (date:UTC in DemoSyncs): an activity's due date and a deal's close
+// date, which HubSpot shows as days in the portal's time zone.
+var portalDates = map[string]bool{"hs_timestamp": true, "closedate": true}
 
-// ReadyMadeSyncs is DemoSyncs with each HubSpot task's and call's due date
-// in the portal's own time zone, read once from the HubSpot connection:
+// ReadyMadeSyncs is DemoSyncs with each HubSpot task's and call's due date,
+// and each deal's close date, in the portal's own time zone, read once
+// from the HubSpot connection:
 // HubSpot shows hs_timestamp in that zone (its default due time is 8:00
 // AM there), so a Tokyo task due 10 December at 8:00 is due on 10
 // December in the other CRM, not on the 9th (23:00 UTC), and a date from
@@ -26,9 +25,9 @@ const (
 // the zone was read.
 func (a *App) ReadyMadeSyncs(ctx context.Context, c DemoConnections) (defs []engine.Definition, note string) {
 	defs = DemoSyncs(c)
-	zone, err := a.portalZone(ctx, c.HubSpot)
+	zone, err := a.PortalZone(ctx, c.HubSpot)
 	if err != nil {
-		note = fmt.Sprintf("The time zone of HubSpot connection %s could not be read (%v): task and call due dates are synced as dates in UTC, "+
+		note = fmt.Sprintf("The time zone of HubSpot connection %s could not be read (%v): due dates and deals' close dates are synced as dates in UTC, "+
 			"so a task due late in the evening or early in the morning may land a day off; set the zone in each sync's date transform (date:ZONE).", c.HubSpot, err)
 		a.log.Warn("ready-made syncs: HubSpot time zone unread; due dates in UTC", "connection", c.HubSpot, "err", err)
 		return defs, note
@@ -39,7 +38,7 @@ func (a *App) ReadyMadeSyncs(ctx context.Context, c DemoConnections) (defs []eng
 		}
 		defs[i].Fields = append(defs[i].Fields[:0:0], defs[i].Fields...) // the definitions share nothing
 		for j, f := range defs[i].Fields {
-			if f.A == dueDateField && f.Transform == dueDateUTC {
+			if portalDates[f.A] && f.Transform == "date:UTC" {
 				defs[i].Fields[j].Transform = "date:" + zone
 			}
 		}
@@ -47,9 +46,10 @@ func (a *App) ReadyMadeSyncs(ctx context.Context, c DemoConnections) (defs []eng
 	return defs, ""
 }
 
-// portalZone reads the HubSpot connection's time zone, checked as a zone
-// the date transform can load.
-func (a *App) portalZone(ctx context.Context, conn string) (string, error) {
+// PortalZone reads the HubSpot connection's time zone, checked as a zone
+// the date transform can load: the ready-made syncs and the sync editor
+// turn HubSpot's datetimes into dates in it ("date:ZONE").
+func (a *App) PortalZone(ctx context.Context, conn string) (string, error) {
 	s, err := a.OpenConnection(ctx, conn)
 	if err != nil {
 		return "", err

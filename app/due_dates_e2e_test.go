@@ -100,3 +100,36 @@ func TestUnreadableZoneFallsBackToUTC(t *testing.T) {
 		t.Fatalf("note: %q, want one naming the zone and UTC", note)
 	}
 }
+
+// TestDealCloseDateInPortalZone: a Tokyo portal's deal closing on 10
+// December (HubSpot keeps a datetime, here 2026-12-09T23:00Z, and shows
+// the day in the portal's zone) closes on 10 December in Salesforce, and
+// the run after writes nothing.
+func TestDealCloseDateInPortalZone(t *testing.T) {
+	ctx := context.Background()
+	a, srv, _ := readyMadeTasks(t, 64, "Asia/Tokyo")
+	hs, sf := srv.HubSpot(), srv.Salesforce()
+	deal, err := hs.Create("deals", map[string]string{"dealname": "Tokyo expansion", "amount": "9000", "dealstage": "qualifiedtobuy",
+		"pipeline": "default", "closedate": "2026-12-09T23:00:00Z"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{app.DemoCompaniesName, app.DemoDealsName} {
+		if res, err := a.Run(ctx, name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Failed != 0 {
+			t.Fatalf("%s run: %v %+v", name, err, res.Summary)
+		}
+	}
+	for _, l := range syncLinks(t, a, app.DemoDealsName) {
+		if l.AID != deal.ID {
+			continue
+		}
+		if o, _ := sf.Get("Opportunity", l.BID); o.Fields["CloseDate"] != "2026-12-10" {
+			t.Fatalf("Opportunity %s closes %s, want 2026-12-10 (the day the Tokyo portal shows)", l.BID, o.Fields["CloseDate"])
+		}
+		if again, err := a.Run(ctx, app.DemoDealsName, app.RunOptions{Confirm: true}); err != nil || again.Summary.Created+again.Summary.Updated != 0 {
+			t.Fatalf("second deals run: %v %+v", err, again.Summary)
+		}
+		return
+	}
+	t.Fatal("the HubSpot deal was not linked to an Opportunity")
+}

@@ -16,6 +16,17 @@ import (
 	"github.com/crmsync/crmsync/sync/mapping"
 )
 
+// zoneChoices are the transforms offered first when a side is a HubSpot
+// portal in zone: its datetimes as dates there, and dates as that day's
+// start there. wallclock and endat name the zone of the other side's
+// clock, which the portal's does not tell.
+func zoneChoices(zone string) []string {
+	if zone == "" || zone == "UTC" {
+		return transformChoices
+	}
+	return append([]string{"date:" + zone, "datetime:" + zone}, transformChoices...)
+}
+
 var transformChoices = []string{"(none)", "trim", "lower", "upper", "title", "domain", "e164", "date:UTC", "datetime:UTC", "map", "concat", "split", "const:", "number", "divide:1000", "hhmm:ms", "mmss:ms", "wallclock:UTC", "endat:UTC", "span", "text", "firstline:80", "bool", "link:", "owner"}
 
 const (
@@ -229,7 +240,7 @@ func (e *editor) mappingRow(i int) fyne.CanvasObject {
 		}
 	}
 	rule.SetSelected(selected)
-	tr = widget.NewSelectEntry(transformChoices)
+	tr = widget.NewSelectEntry(zoneChoices(e.dateZone()))
 	tr.SetText(firstNonBlank(f.Transform, "(none)"))
 	tr.OnChanged = func(s string) {
 		s = strings.TrimSpace(s)

@@ -17,18 +17,21 @@ import (
 	"github.com/crmsync/crmsync/sync/mapping"
 )
 
-// sideData is one side's live schema and first record.
+// sideData is one side's live schema and first record, and for a HubSpot
+// side the portal's time zone ("" when it could not be read).
 type sideData struct {
 	schema connector.Schema
 	sample map[string]string
+	zone   string
 }
 
 // loadSide fetches a side's schema and a sample record, off the UI goroutine.
 func (e *editor) loadSide(i int) {
 	sd := *e.side(i)
-	e.schema[i], e.sample[i], e.schemaErr[i] = nil, nil, nil
+	e.schema[i], e.sample[i], e.schemaErr[i], e.zone[i] = nil, nil, nil, ""
 	status := e.sideStatus[i]
-	if _, ok := e.conn(sd.Connection); !ok {
+	conn, ok := e.conn(sd.Connection)
+	if !ok {
 		msg := "Choose a connection."
 		if sd.Connection != "" {
 			msg = fmt.Sprintf("Connection %q no longer exists. Choose another connection, or connect it again on Connections; the sync's settings are kept.", sd.Connection)
@@ -50,7 +53,11 @@ func (e *editor) loadSide(i int) {
 		if err != nil {
 			return sideData{}, err
 		}
-		return sideData{schema: s, sample: e.firstRecord(ctx, sd.Connection, sd.Object)}, nil
+		d := sideData{schema: s, sample: e.firstRecord(ctx, sd.Connection, sd.Object)}
+		if conn.Vendor == "hubspot" {
+			d.zone = e.portalZone(ctx, sd.Connection)
+		}
+		return d, nil
 	}, func(d sideData, err error) {
 		if cur := *e.side(i); cur != sd {
 			return // the user picked something else meanwhile
@@ -64,7 +71,7 @@ func (e *editor) loadSide(i int) {
 			return
 		}
 		s := d.schema
-		e.schema[i], e.sample[i] = &s, d.sample
+		e.schema[i], e.sample[i], e.zone[i] = &s, d.sample, d.zone
 		note := fmt.Sprintf("%d fields loaded", len(s.Fields))
 		if d.sample != nil {
 			note += "; sample record loaded"
@@ -85,6 +92,28 @@ func (e *editor) firstRecord(ctx context.Context, conn, object string) map[strin
 		return nil
 	}
 	return rec
+}
+
+// portalZone reads a HubSpot connection's time zone, the zone HubSpot
+// shows its datetimes in; a zone that cannot be read is "" and the editor
+// keeps offering UTC.
+func (e *editor) portalZone(ctx context.Context, conn string) string {
+	zone, err := e.u.a.PortalZone(ctx, conn)
+	if err != nil {
+		return ""
+	}
+	return zone
+}
+
+// dateZone is the zone the editor proposes for turning a datetime into a
+// date and back: a HubSpot side's portal zone, else UTC.
+func (e *editor) dateZone() string {
+	for _, z := range e.zone {
+		if z != "" {
+			return z
+		}
+	}
+	return "UTC"
 }
 
 // afterSchemas redraws what depends on the schemas; for a new sync with no
@@ -173,8 +202,11 @@ type suggestion struct {
 	why string
 }
 
-// suggest proposes mappings by name, label and type for fields not yet mapped.
-func suggest(a, b *connector.Schema, have []mapping.Field) []suggestion {
+// suggest proposes mappings by name, label and type for fields not yet
+// mapped; a datetime and a date (HubSpot's hs_timestamp and Salesforce's
+// ActivityDate) are turned into each other in zone, the zone whose day the
+// datetime stands for: a HubSpot portal's.
+func suggest(a, b *connector.Schema, have []mapping.Field, zone string) []suggestion {
 	usedA, usedB := map[string]bool{}, map[string]bool{}
 	for _, f := range have {
 		usedA[f.A], usedB[f.B] = true, true
@@ -210,7 +242,7 @@ func suggest(a, b *connector.Schema, have []mapping.Field) []suggestion {
 			default:
 				continue
 			}
-			if fa.Type == fb.Type || compatible(fa.Type, fb.Type) {
+			if fa.Type == fb.Type || compatible(fa.Type, fb.Type) || datePair(fa.Type, fb.Type) {
 				break
 			}
 			best = "" // same name but incompatible types: not a suggestion
@@ -221,6 +253,12 @@ func suggest(a, b *connector.Schema, have []mapping.Field) []suggestion {
 		usedA[best] = true
 		fa, _ := a.Field(best)
 		f := mapping.Field{A: best, B: fb.Name}
+		switch {
+		case fa.Type == connector.TypeDateTime && fb.Type == connector.TypeDate:
+			f.Transform = "date:" + zone // and back as that day's start there
+		case fa.Type == connector.TypeDate && fb.Type == connector.TypeDateTime:
+			f.Transform, f.ReverseTransform = "datetime:"+zone, "date:"+zone
+		}
 		switch {
 		case mapping.IsOwnerField(fa) && mapping.IsOwnerField(fb):
 			// Users are matched by email each run; a record with no owner
@@ -243,10 +281,17 @@ func suggest(a, b *connector.Schema, have []mapping.Field) []suggestion {
 	return out
 }
 
+// datePair says whether a and b are a datetime and a date, which a date
+// transform in a named zone turns into each other.
+func datePair(a, b connector.FieldType) bool {
+	return a == connector.TypeDateTime && b == connector.TypeDate || a == connector.TypeDate && b == connector.TypeDateTime
+}
+
 // synonyms pair common CRM field names whose spellings differ.
 var synonyms = map[string]string{
 	"jobtitle": "title", "city": "mailingcity", "state": "mailingstate", "zip": "mailingpostalcode",
 	"country": "mailingcountry", "address": "mailingstreet", "mobilephone": "mobilephone", "company": "accountname",
+	"hstimestamp": "activitydate", // a HubSpot activity's date, Salesforce's Task due date
 }
 
 // optOutFields are the vendors' email opt-out checkboxes: HubSpot's
@@ -284,7 +329,7 @@ func (e *editor) showSuggestions() {
 		e.suggestBox.Refresh()
 		return
 	}
-	ss := suggest(e.schema[0], e.schema[1], e.def.Fields)
+	ss := suggest(e.schema[0], e.schema[1], e.def.Fields, e.dateZone())
 	if len(ss) == 0 {
 		e.suggestBox.Add(widget.NewLabel("No more suggestions: every field with a matching name is mapped."))
 		e.suggestBox.Refresh()

@@ -67,11 +67,11 @@ func TestSuggestByNameLabelAndMeaning(t *testing.T) {
 		{Name: "hs_object_id", Type: connector.TypeID}, {Name: "crmsync_key", Type: connector.TypeString}, {Name: "age", Type: connector.TypeNumber}}}
 	b := &connector.Schema{Fields: []connector.Field{{Name: "Email", Type: connector.TypeEmail}, {Name: "Title", Type: connector.TypeString},
 		{Name: "Id", Type: connector.TypeID}, {Name: "Crmsync_Key__c", Type: connector.TypeString}, {Name: "Age", Type: connector.TypeBool}}}
-	got := suggest(a, b, nil)
+	got := suggest(a, b, nil, "UTC")
 	if len(got) != 2 || got[0].f.A != "email" || got[0].f.Transform != "lower" || got[1].f.A != "jobtitle" || got[1].f.B != "Title" {
 		t.Fatalf("suggestions = %+v", got)
 	}
-	if again := suggest(a, b, []mapping.Field{{A: "email", B: "Email"}}); len(again) != 1 {
+	if again := suggest(a, b, []mapping.Field{{A: "email", B: "Email"}}, "UTC"); len(again) != 1 {
 		t.Fatalf("an existing mapping was suggested again: %+v", again)
 	}
 }
@@ -81,20 +81,20 @@ func TestSuggestByNameLabelAndMeaning(t *testing.T) {
 func TestSuggestOptOutAsOptOutRow(t *testing.T) {
 	a := &connector.Schema{Fields: []connector.Field{{Name: "hs_email_optout", Label: "Unsubscribed from all email", Type: connector.TypeBool}}}
 	b := &connector.Schema{Fields: []connector.Field{{Name: "HasOptedOutOfEmail", Label: "Email Opt Out", Type: connector.TypeBool}}}
-	got := suggest(a, b, nil)
+	got := suggest(a, b, nil, "UTC")
 	if len(got) != 1 || got[0].f.B != "HasOptedOutOfEmail" || got[0].f.Rule != mapping.OptOut || !strings.Contains(got[0].why, "opt-out") {
 		t.Fatalf("suggestions = %+v; want hs_email_optout → HasOptedOutOfEmail with rule opt-out", got)
 	}
 	// Brevo's blacklist is an opt-out checkbox too.
 	brevo := &connector.Schema{Fields: []connector.Field{{Name: "emailBlacklisted", Label: "Email blacklisted", Type: connector.TypeBool}}}
-	if got := suggest(a, brevo, nil); len(got) != 1 || got[0].f.B != "emailBlacklisted" || got[0].f.Rule != mapping.OptOut {
+	if got := suggest(a, brevo, nil, "UTC"); len(got) != 1 || got[0].f.B != "emailBlacklisted" || got[0].f.Rule != mapping.OptOut {
 		t.Fatalf("suggestions for Brevo = %+v; want hs_email_optout → emailBlacklisted with rule opt-out", got)
 	}
 	// A consent picklist (Klaviyo's) takes the checkbox's true as its
 	// unsubscribed option, and nothing else.
 	klaviyo := &connector.Schema{Fields: []connector.Field{enumField("subscriptions.email.marketing.consent", "SUBSCRIBED", "UNSUBSCRIBED", "NEVER_SUBSCRIBED"),
 		enumField("locale", "en", "fr")}}
-	got = suggest(a, klaviyo, nil)
+	got = suggest(a, klaviyo, nil, "UTC")
 	if len(got) != 1 || got[0].f.Rule != mapping.OptOut || got[0].f.Transform != "map" || len(got[0].f.ValueMap) != 1 || got[0].f.ValueMap["true"] != "UNSUBSCRIBED" {
 		t.Fatalf("suggestions for Klaviyo = %+v; want hs_email_optout → consent, map true → UNSUBSCRIBED, rule opt-out", got)
 	}
@@ -114,7 +114,7 @@ func TestSuggestOwnerRow(t *testing.T) {
 	a := &connector.Schema{Fields: []connector.Field{{Name: "hubspot_owner_id", Label: "Contact owner", Type: connector.TypeEnum, Options: users("101", "102")},
 		enumField("lifecyclestage", "lead", "customer")}}
 	b := &connector.Schema{Fields: []connector.Field{enumField("LeadSource", "Web"), {Name: "OwnerId", Label: "Owner ID", Type: connector.TypeEnum, Options: users("005A")}}}
-	got := suggest(a, b, nil)
+	got := suggest(a, b, nil, "UTC")
 	if len(got) != 1 || got[0].f.A != "hubspot_owner_id" || got[0].f.B != "OwnerId" || got[0].f.Transform != "owner" || got[0].f.Rule != mapping.UnlessBlank ||
 		!strings.Contains(got[0].why, "owners") {
 		t.Fatalf("suggestions = %+v; want hubspot_owner_id → OwnerId, transform owner, unless blank", got)
