@@ -310,7 +310,11 @@ func (a *App) DeleteSync(ctx context.Context, name string) error {
 	return nil
 }
 
-// SetPaused pauses or resumes a sync's schedule.
+// SetPaused pauses or resumes a sync's schedule. A sync paused or resumed
+// on its own is no longer one Resume all resumes.
 func (a *App) SetPaused(ctx context.Context, name string, paused bool) error {
-	return a.db.SetSyncPaused(ctx, name, paused)
+	if err := a.db.SetSyncPaused(ctx, name, paused); err != nil {
+		return err
+	}
+	return a.forgetPausedByAll(ctx, name)
 }

@@ -33,6 +33,7 @@ func (u *UI) syncsScreen() fyne.CanvasObject {
 	type data struct {
 		syncs []app.SyncView
 		conns []app.ConnectionView
+		pause app.PauseState
 	}
 	holder := container.NewStack(loading("syncs"))
 	gen := u.screenGen // show() bumps it before building this screen
@@ -42,8 +43,15 @@ func (u *UI) syncsScreen() fyne.CanvasObject {
 			return data{}, err
 		}
 		c, err := u.a.Connections(ctx)
-		return data{s, c}, err
+		if err != nil {
+			return data{}, err
+		}
+		p, err := u.a.PauseState(ctx)
+		return data{s, c, p}, err
 	}, func(d data, err error) {
+		if err == nil {
+			u.setPauseState(d.pause) // the tray counts pauses made elsewhere too
+		}
 		if u.screenGen != gen {
 			return // replaced meanwhile: its filter and sections are not on screen
 		}
@@ -66,7 +74,7 @@ func (u *UI) syncsScreen() fyne.CanvasObject {
 			o = emptyState(theme.ViewRefreshIcon(), "Create a sync after connecting two CRMs",
 				"A sync says which records flow between two connections, field by field, and how conflicts are settled.", actions...)
 		default:
-			o = u.syncList(d.syncs, d.conns, newSync)
+			o = u.syncList(d.syncs, d.conns, d.pause, newSync)
 		}
 		holder.Objects = []fyne.CanvasObject{o}
 		holder.Refresh()
@@ -77,16 +85,22 @@ func (u *UI) syncsScreen() fyne.CanvasObject {
 	return holder
 }
 
-func (u *UI) syncList(syncs []app.SyncView, conns []app.ConnectionView, newSync *widget.Button) fyne.CanvasObject {
+func (u *UI) syncList(syncs []app.SyncView, conns []app.ConnectionView, pause app.PauseState, newSync *widget.Button) fyne.CanvasObject {
 	// Sync all runs them in the order their links need (companies before
 	// the contacts that name them), as the ready-made syncs do.
 	all := widget.NewButtonWithIcon("Sync all", theme.MediaFastForwardIcon(), u.syncAll)
+	actions := container.NewHBox(all, newSync)
+	if pause.Resumable > 0 {
+		// The tray's Pause all is undone here too, sync by sync as it paused them.
+		resume := widget.NewButtonWithIcon("Resume all", theme.MediaPlayIcon(), u.resumeAll)
+		actions.Objects = []fyne.CanvasObject{resume, all, newSync}
+	}
 	filter := widget.NewEntry()
 	filter.SetPlaceHolder("Filter by name, object or connection")
 	filter.SetText(u.syncFilter)
 	filter.CursorColumn = utf8.RuneCountInString(u.syncFilter)
 	u.syncFilterIn = filter
-	header := container.NewBorder(nil, nil, title("Syncs"), container.NewHBox(all, newSync), filter)
+	header := container.NewBorder(nil, nil, title("Syncs"), actions, filter)
 	groups := groupSyncs(syncs)
 	list := container.NewStack()
 	show := func() {
@@ -373,6 +387,7 @@ func (u *UI) setPaused(name string, paused bool) {
 		if err != nil {
 			showError(u.win, err)
 		}
+		u.loadPauseState()
 		u.refreshIf(ScreenSyncs)
 	})
 }

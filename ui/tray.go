@@ -30,14 +30,18 @@ func (u *UI) installTray() {
 	if !ok {
 		return
 	}
-	status := fyne.NewMenuItem("crmsync: idle", nil)
+	status := fyne.NewMenuItem(trayIdle, nil)
 	status.Disabled = true
-	u.trayStatus = status
+	u.trayStatus, u.trayText = status, trayIdle
+	resume := fyne.NewMenuItem("Resume all", func() { u.resumeAll() })
+	resume.Disabled = true // until the store says Pause all paused some
+	u.trayResume = resume
 	menu := fyne.NewMenu("crmsync",
 		status,
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Sync all now", func() { u.syncAllInBackground() }),
 		fyne.NewMenuItem("Pause all", func() { u.pauseAll() }),
+		resume,
 		fyne.NewMenuItem("Open", func() { u.win.Show(); u.win.RequestFocus() }),
 	)
 	u.trayMenu = menu
@@ -47,6 +51,7 @@ func (u *UI) installTray() {
 	} else {
 		desk.SetSystemTrayIcon(theme.ViewRefreshIcon())
 	}
+	u.loadPauseState() // a Pause all from before a restart shows at once
 }
 
 // onScheduleEvent runs off the UI goroutine for every scheduler event.
@@ -93,12 +98,14 @@ func (u *UI) notifyFailure(sync string, err error) {
 // which differs on every run of the same failure.
 var runNumber = regexp.MustCompile(`\brun \d+\b`)
 
+// setTrayStatus sets the tray's status line; while syncs are paused it
+// counts them too, so a forgotten pause stays in sight.
 func (u *UI) setTrayStatus(s string) {
 	if u.trayStatus == nil {
 		return
 	}
-	u.trayStatus.Label = s
-	u.trayMenu.Refresh()
+	u.trayText = s
+	u.renderTray()
 }
 
 // syncAllInBackground runs every sync once from the tray, in the order
@@ -127,34 +134,6 @@ func (u *UI) syncAllInBackground() {
 			u.app.SendNotification(fyne.NewNotification("crmsync: synced all", text))
 		}
 		if u.Current() == ScreenSyncs && !u.paneOpen {
-			u.refresh()
-		}
-	})
-}
-
-// pauseAll pauses every sync's schedule.
-func (u *UI) pauseAll() {
-	if u.a == nil {
-		return
-	}
-	u.bgErr(func(ctx context.Context) error {
-		syncs, err := u.a.Syncs(ctx)
-		if err != nil {
-			return err
-		}
-		for _, s := range syncs {
-			if err := u.a.SetPaused(ctx, s.Definition.Name, true); err != nil {
-				return err
-			}
-		}
-		return u.reloadSchedules(ctx)
-	}, func(err error) {
-		if err != nil {
-			showError(u.win, err)
-			return
-		}
-		u.setTrayStatus("crmsync: all syncs paused")
-		if !u.paneOpen {
 			u.refresh()
 		}
 	})

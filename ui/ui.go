@@ -98,6 +98,9 @@ type UI struct {
 	paneOpen   bool // an editor/preview/detail pane replaces the screen
 	trayStatus *fyne.MenuItem
 	trayMenu   *fyne.Menu
+	trayResume *fyne.MenuItem
+	trayText   string         // the status line's last news, without the paused count
+	pauses     app.PauseState // the paused syncs, as last read (UI goroutine only)
 	// notified is the failure each sync's last notification told, until a
 	// run of it succeeds: a sync that fails the same way on every retry
 	// or slot notifies once, not every hour (UI goroutine only).
