@@ -7,7 +7,7 @@ import (
 )
 
 func conformanceHarness() conformance.Harness {
-	h := conformance.Harness{Name: "salesforce", Object: "Contact", BatchSize: BatchSize, PageSize: PageSize}
+	h := conformance.Harness{Name: "salesforce", Object: "Contact", BatchSize: BatchSize, PageSize: PageSize, CreatesNotReplayed: true}
 	h.Fields.Email, h.Fields.First, h.Fields.Last, h.Fields.Phone = "Email", "FirstName", "LastName", "Phone"
 	return h
 }

@@ -48,10 +48,12 @@ type Conn struct {
 	// none); keys are versionKey and describeKey.
 	meta *connector.Meta
 
-	mu            sync.Mutex
-	version       string                     // e.g. "v67.0", discovered once
-	versionCached bool                       // version came from meta, not this run
-	schemas       map[string]*describeResult // describe cache per object
+	mu             sync.Mutex
+	version        string                     // e.g. "v67.0", discovered once
+	versionCached  bool                       // version came from meta, not this run
+	schemas        map[string]*describeResult // describe cache per object
+	personType     string                     // the person-account record type's id (personcreate.go)
+	personTypeRead bool                       // personType was read
 
 	users connector.Users // active standard users as OwnerId's options (users.go)
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/jsonscan"
+	"github.com/crmsync/crmsync/sync/connector/transport"
 )
 
 // BatchSize is the sObject Collections cap per call.
@@ -66,6 +67,9 @@ func (c *Conn) Write(ctx context.Context, object string, ops []connector.Op) ([]
 			results[i].Err = recErr(d.Name, op.ID, "", "INVALID_OPERATION", fmt.Sprintf("unknown op kind %d", op.Kind), connector.CatValidation)
 		}
 	}
+	if creates, err = c.personAccountCreates(ctx, d, ops, creates, results, ""); err != nil {
+		return nil, err
+	}
 	if err := c.writeGroup(ctx, d, "POST", "/composite/sobjects", ops, creates, results, ""); err != nil {
 		return nil, err
 	}
@@ -85,8 +89,13 @@ func (c *Conn) Write(ctx context.Context, object string, ops []connector.Op) ([]
 				results[i].Err = recErr(d.Name, ops[i].ID, "", "NO_EXTERNAL_ID",
 					d.Name+" has no External ID field to upsert by", connector.CatValidation)
 			}
-		} else if err := c.writeGroup(ctx, d, "PATCH", "/composite/sobjects/"+d.Name+"/"+key, ops, upserts, results, key); err != nil {
-			return nil, err
+		} else {
+			if upserts, err = c.personAccountCreates(ctx, d, ops, upserts, results, key); err != nil {
+				return nil, err
+			}
+			if err := c.writeGroup(ctx, d, "PATCH", "/composite/sobjects/"+d.Name+"/"+key, ops, upserts, results, key); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return results, nil
@@ -107,6 +116,9 @@ func (c *Conn) Upsert(ctx context.Context, object, keyField string, ops []connec
 	idx := make([]int, len(ops))
 	for i := range ops {
 		idx[i] = i
+	}
+	if idx, err = c.personAccountCreates(ctx, d, ops, idx, results, keyField); err != nil {
+		return nil, err
 	}
 	if err := c.writeGroup(ctx, d, "PATCH", "/composite/sobjects/"+d.Name+"/"+keyField, ops, idx, results, keyField); err != nil {
 		return nil, err
@@ -140,8 +152,15 @@ func (c *Conn) writeGroup(ctx context.Context, d *describeResult, method, path s
 		if len(sent) == 0 {
 			continue
 		}
+		cctx := ctx
+		if method == "POST" {
+			// A create has no key to make a replay harmless: a 5xx or a
+			// broken connection, which Salesforce may have acted on, is
+			// not sent again (the engine looks the records up first).
+			cctx = transport.NoReplay(ctx)
+		}
 		var out []saveResult
-		if err := c.call(ctx, method, u, collectionBody(records), &out, ""); err != nil {
+		if err := c.call(cctx, method, u, collectionBody(records), &out, ""); err != nil {
 			return err
 		}
 		if len(out) != len(sent) {

@@ -116,7 +116,13 @@ func (s *Sim) handleCollectionCreate(w http.ResponseWriter, r *http.Request) {
 			return "", false, []recError{{StatusCode: "INVALID_FIELD", Message: "cannot specify Id in an insert call", Fields: []string{"Id"}}}
 		}
 		s.undoFor(undos, st)
-		created, errs := s.createLocked(st, rec)
+		var created *record
+		if s.isPersonCreate(st, rec) {
+			s.undoFor(undos, s.stores["contact"])
+			created, errs = s.createPersonLocked(rec)
+		} else {
+			created, errs = s.createLocked(st, rec)
+		}
 		if errs != nil {
 			return "", false, errs
 		}

@@ -64,7 +64,7 @@ func (s *Sim) EnablePersonAccounts() error {
 	contact.obj.frozen = personContactWrite
 	pcID := ref("PersonContactId", "Person Contact ID", "Contact")
 	pcID.Createable, pcID.Updateable = false, false
-	add := []Field{isPersonAccountField(), pcID}
+	add := append([]Field{isPersonAccountField(), pcID}, s.addPersonRecordType(account)...)
 	for _, f := range contact.obj.Fields[numSystem:] {
 		to := personAccountField(f.Name)
 		if _, has := account.obj.field(to); to == "" || has || f.Calculated || f.Name == "IsPersonAccount" {
