@@ -417,7 +417,7 @@ func (m merger) conflict(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv s
 // conflict it would have settled is then no conflict at all.
 func (m merger) write(out *pairOut, r mapping.Row, side string, target, source recView, canon, rule string) bool {
 	var buf [3]mapping.FieldValue
-	vals, err := writeRow(buf[:0], r, side, canon)
+	vals, err := writeRow(buf[:0], r, side, canon, target.fields)
 	if errors.Is(err, mapping.ErrNoCounterpart) {
 		out.kept++
 		return false
@@ -491,10 +491,12 @@ func otherSide(side string) string {
 // field as the plan lists them. It makes no map: the planner writes every
 // row of every record it creates (BENCHMARKS.md, fix 42). Most rows write
 // one field, a full name two or three, so callers pass a small array.
-func writeRow(dst []mapping.FieldValue, r mapping.Row, side, canon string) ([]mapping.FieldValue, error) {
+// current is the target record as read, nil for a create: a date written
+// onto a datetime keeps its time of day (mapping.Row.AppendWriteAOnto).
+func writeRow(dst []mapping.FieldValue, r mapping.Row, side, canon string, current map[string]string) ([]mapping.FieldValue, error) {
 	var err error
 	if side == "a" {
-		dst, err = r.AppendWriteA(dst, canon)
+		dst, err = r.AppendWriteAOnto(dst, canon, current)
 	} else {
 		dst, err = r.AppendWriteB(dst, canon)
 	}

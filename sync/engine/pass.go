@@ -534,7 +534,7 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 			optOuts++
 		}
 		var buf [3]mapping.FieldValue
-		vals, err := writeRow(buf[:0], r, target, canon)
+		vals, err := writeRow(buf[:0], r, target, canon, nil)
 		if errors.Is(err, mapping.ErrNoCounterpart) {
 			continue // created with the target's own default (its owner: the integration user)
 		}

@@ -180,7 +180,10 @@ func (c *codec) writeB(dst []FieldValue, canon string) ([]FieldValue, error) {
 	return spread(dst, v, c.b)
 }
 
-func (c *codec) writeA(dst []FieldValue, canon string) ([]FieldValue, error) {
+// writeA appends the A values for canon. current is A's record as read
+// (nil for a create): a transform with inverseOnto keeps what of the
+// field's current value canon does not hold.
+func (c *codec) writeA(dst []FieldValue, canon string, current map[string]string) ([]FieldValue, error) {
 	if len(c.a) == 0 {
 		return dst, errors.New("mapping: this row writes no A field")
 	}
@@ -195,6 +198,8 @@ func (c *codec) writeA(dst []FieldValue, canon string) ([]FieldValue, error) {
 		v, err = c.rev.forward(canon)
 	case c.fwd.inverse == nil:
 		return dst, fmt.Errorf("%s: %w (%s)", c.fwd.name, ErrNotInvertible, c.fwd.whyNot)
+	case c.fwd.inverseOnto != nil && len(c.a) == 1:
+		v, err = c.fwd.inverseOnto(canon, current[c.a[0].Name])
 	default:
 		v, err = c.fwd.inverse(canon)
 	}

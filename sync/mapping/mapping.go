@@ -249,10 +249,20 @@ type FieldValue struct{ Field, Value string }
 // planner writes every row of every record it creates, and a map per row
 // was its largest allocation (BENCHMARKS.md, fix 42).
 func (r Row) AppendWriteA(dst []FieldValue, canon string) ([]FieldValue, error) {
+	return r.AppendWriteAOnto(dst, canon, nil)
+}
+
+// AppendWriteAOnto is AppendWriteA for an update of a record whose
+// fields, as read, are current: a value the canonical form holds only
+// part of keeps the rest of the field's current value. A date written
+// back onto a datetime (date:ZONE) moves the day and keeps the time of
+// day, where AppendWriteA (a create) gives the day's start. The result
+// still reads back as canon.
+func (r Row) AppendWriteAOnto(dst []FieldValue, canon string, current map[string]string) ([]FieldValue, error) {
 	if r.c == nil {
 		return dst, errors.New("mapping: row was not compiled")
 	}
-	return r.c.writeA(dst, canon)
+	return r.c.writeA(dst, canon, current)
 }
 
 // AppendWriteB is WriteB appending to dst.

@@ -119,6 +119,23 @@ func startOfDay(date time.Time, loc *time.Location) time.Time {
 	return hi.Truncate(time.Second)
 }
 
+// sameWallOn is the instant loc's clocks show wall at, as a person moving
+// a due date keeps its time: in a DST overlap the earlier, in a gap the
+// clock moved on by the gap (02:30 that does not exist is 03:30).
+func sameWallOn(wall time.Time, loc *time.Location) time.Time {
+	if c := wallCandidates(wall, loc); len(c) > 0 {
+		first := c[0]
+		for _, t := range c[1:] {
+			if t.Before(first) {
+				first = t
+			}
+		}
+		return first
+	}
+	_, before := wall.Add(-12 * time.Hour).In(loc).Zone()
+	return wall.Add(-time.Duration(before) * time.Second)
+}
+
 // formatInstant is an instant's canonical form: RFC 3339 in UTC, to the
 // second. Vendors keep a datetime at different precisions (HubSpot and
 // Salesforce to the millisecond; Zoho, Pipedrive and Mailchimp to the
@@ -172,7 +189,12 @@ func dateTransform(name, arg string, hasArg bool, env transformEnv) (transform, 
 		t := transform{name: name, forward: forward, canon: forward,
 			aTypes: withText(connector.TypeDate, connector.TypeDateTime), bTypes: withText(connector.TypeDate)}
 		if env.aType == connector.TypeDateTime {
-			t.inverse = func(s string) (string, error) {
+			// A date onto a datetime is the day's start in the zone, or,
+			// where the datetime holds a time already, that time of day on
+			// the new date: a HubSpot task due at 15:00 whose date moved
+			// in the other CRM stays due at 15:00 (its reminder is
+			// relative to it), not at midnight.
+			onto := func(s, current string) (string, error) {
 				if s == "" {
 					return "", nil
 				}
@@ -180,8 +202,17 @@ func dateTransform(name, arg string, hasArg bool, env transformEnv) (transform, 
 				if err != nil {
 					return "", fmt.Errorf("%q is not a date", s)
 				}
+				if cur, kind, err := parseTimeValue(strings.TrimSpace(current)); err == nil && kind == kindInstant {
+					w := cur.In(loc)
+					u := sameWallOn(d.Add(time.Duration(w.Hour())*time.Hour+time.Duration(w.Minute())*time.Minute+time.Duration(w.Second())*time.Second), loc)
+					if u.In(loc).Format(dateLayout) == s { // not pushed off the day by a DST change
+						return formatInstant(u), nil
+					}
+				}
 				return formatInstant(startOfDay(d, loc)), nil
 			}
+			t.inverse = func(s string) (string, error) { return onto(s, "") }
+			t.inverseOnto = onto
 		} else {
 			t.inverse = forward
 		}

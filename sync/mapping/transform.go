@@ -21,6 +21,11 @@ type transform struct {
 	// inverse turns a canonical value back into A's form; nil when the
 	// transform cannot be inverted.
 	inverse func(string) (string, error)
+	// inverseOnto, when set, is inverse for an A field that already holds
+	// current: it keeps what the canonical form does not hold (a
+	// datetime's time of day under a date), so an update moves only what
+	// changed. inverse is inverseOnto with a blank current (a create).
+	inverseOnto func(canon, current string) (string, error)
 	// whyNot explains a nil inverse.
 	whyNot string
 	// fromBOnly, when set, says why the transform cannot write B: its row
