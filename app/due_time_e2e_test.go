@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/mapping"
 )
 
 // TestMovedDueDateKeepsHubSpotTime: a HubSpot task in a New York
@@ -69,5 +71,81 @@ func TestMovedDueDateKeepsHubSpotTime(t *testing.T) {
 	}
 	if got := hsDue(); got != "2026-12-11 17:30" {
 		t.Fatalf("HubSpot task due %s, want its own 17:30 kept", got)
+	}
+}
+
+// TestDateOntoHubSpotDatetimeOnSideB: the sync editor's suggestion for a
+// date on side A onto a HubSpot datetime on side B (datetime:ZONE, back
+// as date:ZONE). A HubSpot task due at 15:00 in the portal must not read
+// as a change of its Salesforce date on every run (the day's start
+// against 15:00), and a Salesforce task created in HubSpot is due on its
+// day there.
+func TestDateOntoHubSpotDatetimeOnSideB(t *testing.T) {
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, 66, 0)
+	hs, sf := srv.HubSpot(), srv.Salesforce()
+	def := engine.Definition{Name: "tasks-b", A: engine.SideDef{Connection: "sf", Object: "Task"}, B: engine.SideDef{Connection: "hs", Object: "tasks"},
+		Direction: mapping.TwoWay, Match: []engine.MatchRule{{A: "Subject", B: "hs_task_subject", Normalize: "lower"}},
+		Unmatched: engine.UnmatchedCreate, Conflict: engine.ConflictNewer, Schedule: "manual",
+		Fields: []mapping.Field{{A: "Subject", B: "hs_task_subject", Rule: mapping.UnlessBlank},
+			{A: "ActivityDate", B: "hs_timestamp", Transform: "datetime:America/New_York", ReverseTransform: "date:America/New_York", Rule: mapping.UnlessBlank},
+			{A: "Status", B: "hs_task_status", Transform: "map", ValueMap: map[string]string{"Not Started": "NOT_STARTED", "Completed": "COMPLETED"},
+				ReverseTransform: "map", ReverseValueMap: map[string]string{"NOT_STARTED": "Not Started", "COMPLETED": "Completed"}, Rule: mapping.UnlessBlank}}}
+	saveSyncs(t, a, def)
+	ny, _ := time.LoadLocation("America/New_York")
+	due := time.Date(2026, 12, 10, 15, 0, 0, 0, ny).UTC().Format(time.RFC3339)
+	if _, err := hs.Create("tasks", map[string]string{"hs_task_subject": "Quote at three", "hs_timestamp": due, "hs_task_status": "NOT_STARTED"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sf.Create("Task", map[string]string{"Subject": "Renewal from Salesforce", "ActivityDate": "2026-12-11", "Status": "Not Started", "Priority": "Normal"}); err != nil {
+		t.Fatal(err)
+	}
+	first, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
+	if err != nil || first.Summary.Failed != 0 {
+		t.Fatalf("first run: %v %+v", err, first.Summary)
+	}
+	for _, r := range sf.Records("Task") {
+		if r.Fields["Subject"] == "Quote at three" && r.Fields["ActivityDate"] != "2026-12-10" {
+			t.Fatalf("Salesforce Task due %s, want 2026-12-10", r.Fields["ActivityDate"])
+		}
+	}
+	for _, r := range hs.Records("tasks") {
+		if r.Properties["hs_task_subject"] == "Renewal from Salesforce" {
+			ts, _ := time.Parse(time.RFC3339, r.Properties["hs_timestamp"])
+			if got := ts.In(ny).Format("2006-01-02"); got != "2026-12-11" {
+				t.Fatalf("HubSpot task due %s in the portal, want 2026-12-11", got)
+			}
+		}
+	}
+	for i := 0; i < 2; i++ {
+		again, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
+		if err != nil || again.Summary.Created+again.Summary.Updated+again.Summary.Conflicts != 0 {
+			t.Fatalf("run %d after: %v %+v\n%s", i+2, err, again.Summary, again.Plan.Summary())
+		}
+	}
+	quote := func(want time.Time) {
+		t.Helper()
+		for _, r := range hs.Records("tasks") {
+			if ts, _ := time.Parse(time.RFC3339, r.Properties["hs_timestamp"]); r.Properties["hs_task_subject"] == "Quote at three" && !ts.Equal(want) {
+				t.Fatalf("HubSpot task due %s, want %s", ts.In(ny), want)
+			}
+		}
+	}
+	quote(time.Date(2026, 12, 10, 15, 0, 0, 0, ny))
+	// Salesforce moves it a day: HubSpot's task keeps 15:00.
+	for _, r := range sf.Records("Task") {
+		if r.Fields["Subject"] == "Quote at three" {
+			if _, err := sf.Update("Task", r.ID, map[string]string{"ActivityDate": "2026-12-11"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	moved, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
+	if err != nil || moved.Summary.Updated != 1 {
+		t.Fatalf("run after the move: %v %+v", err, moved.Summary)
+	}
+	quote(time.Date(2026, 12, 11, 15, 0, 0, 0, ny))
+	if again, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil || again.Summary.Updated != 0 {
+		t.Fatalf("run after: %v %+v", err, again.Summary)
 	}
 }

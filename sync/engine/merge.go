@@ -498,7 +498,7 @@ func writeRow(dst []mapping.FieldValue, r mapping.Row, side, canon string, curre
 	if side == "a" {
 		dst, err = r.AppendWriteAOnto(dst, canon, current)
 	} else {
-		dst, err = r.AppendWriteB(dst, canon)
+		dst, err = r.AppendWriteBOnto(dst, canon, current)
 	}
 	slices.SortStableFunc(dst, func(x, y mapping.FieldValue) int { return strings.Compare(x.Field, y.Field) })
 	return dst, err

@@ -161,11 +161,16 @@ func (c *codec) constant(target []connector.Field) (string, error) {
 	return v, err
 }
 
-func (c *codec) writeB(dst []FieldValue, canon string) ([]FieldValue, error) {
+// writeB appends the B values for canon. current is B's record as read
+// (nil for a create), for a transform with ontoB.
+func (c *codec) writeB(dst []FieldValue, canon string, current map[string]string) ([]FieldValue, error) {
 	if len(c.b) == 0 {
 		return dst, errors.New("mapping: this row writes no B field")
 	}
 	v := canon
+	if c.fwd.ontoB != nil && current != nil && len(c.b) == 1 && v != "" {
+		v = c.fwd.ontoB(v, current[c.b[0].Name])
+	}
 	if c.fwd.refuseB != nil {
 		if err := c.fwd.refuseB(v); err != nil {
 			return dst, c.wrap(err, c.b, c.b)

@@ -39,3 +39,23 @@ func TestDateOntoDatetimeKeepsTimeOfDay(t *testing.T) {
 		t.Fatalf("WriteA (a create) = %v, %v; want the day's start, 2026-12-11T05:00:00Z", created, err)
 	}
 }
+
+// TestDateOntoDatetimeOnBKeepsTimeOfDay: the same with the date on A and
+// the datetime on B (datetime:ZONE, back as date:ZONE): a date moved on
+// A moves B's day and keeps its time of day; a create gets the day's
+// start.
+func TestDateOntoDatetimeOnBKeepsTimeOfDay(t *testing.T) {
+	r := compileOne(t, mapping.Field{A: "birthday", B: "Meeting__c", Transform: "datetime:America/New_York", ReverseTransform: "date:America/New_York"}, mapping.TwoWay)
+	canon, err := r.CanonA(map[string]string{"birthday": "2026-12-11"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.AppendWriteBOnto(nil, canon, map[string]string{"Meeting__c": "2026-12-10T20:00:00Z"}) // 15:00 EST
+	if err != nil || len(got) != 1 || got[0].Value != "2026-12-11T20:00:00Z" {
+		t.Fatalf("AppendWriteBOnto(%q onto 15:00 EST) = %+v, %v; want 2026-12-11T20:00:00Z", canon, got, err)
+	}
+	created, err := r.AppendWriteB(nil, canon)
+	if err != nil || len(created) != 1 || created[0].Value != "2026-12-11T05:00:00Z" {
+		t.Fatalf("AppendWriteB (a create) = %+v, %v; want the day's start, 2026-12-11T05:00:00Z", created, err)
+	}
+}

@@ -267,10 +267,17 @@ func (r Row) AppendWriteAOnto(dst []FieldValue, canon string, current map[string
 
 // AppendWriteB is WriteB appending to dst.
 func (r Row) AppendWriteB(dst []FieldValue, canon string) ([]FieldValue, error) {
+	return r.AppendWriteBOnto(dst, canon, nil)
+}
+
+// AppendWriteBOnto is AppendWriteB for an update of a record whose
+// fields, as read, are current: a date on A written onto a datetime on B
+// (datetime:ZONE) moves the day and keeps the time of day.
+func (r Row) AppendWriteBOnto(dst []FieldValue, canon string, current map[string]string) ([]FieldValue, error) {
 	if r.c == nil {
 		return dst, errors.New("mapping: row was not compiled")
 	}
-	return r.c.writeB(dst, canon)
+	return r.c.writeB(dst, canon, current)
 }
 
 // fieldMap is fvs as a map, nil when empty (a failed write).

@@ -136,6 +136,19 @@ func sameWallOn(wall time.Time, loc *time.Location) time.Time {
 	return wall.Add(-time.Duration(before) * time.Second)
 }
 
+// keepTimeOfDay is day (d, formatted as s) at the time of day current, an
+// instant, shows in loc; false when current holds no instant or a DST
+// change would push that time off the day.
+func keepTimeOfDay(d time.Time, s, current string, loc *time.Location) (time.Time, bool) {
+	cur, kind, err := parseTimeValue(strings.TrimSpace(current))
+	if err != nil || kind != kindInstant {
+		return time.Time{}, false
+	}
+	w := cur.In(loc)
+	u := sameWallOn(d.Add(time.Duration(w.Hour())*time.Hour+time.Duration(w.Minute())*time.Minute+time.Duration(w.Second())*time.Second), loc)
+	return u, u.In(loc).Format(dateLayout) == s
+}
+
 // formatInstant is an instant's canonical form: RFC 3339 in UTC, to the
 // second. Vendors keep a datetime at different precisions (HubSpot and
 // Salesforce to the millisecond; Zoho, Pipedrive and Mailchimp to the
@@ -202,12 +215,8 @@ func dateTransform(name, arg string, hasArg bool, env transformEnv) (transform, 
 				if err != nil {
 					return "", fmt.Errorf("%q is not a date", s)
 				}
-				if cur, kind, err := parseTimeValue(strings.TrimSpace(current)); err == nil && kind == kindInstant {
-					w := cur.In(loc)
-					u := sameWallOn(d.Add(time.Duration(w.Hour())*time.Hour+time.Duration(w.Minute())*time.Minute+time.Duration(w.Second())*time.Second), loc)
-					if u.In(loc).Format(dateLayout) == s { // not pushed off the day by a DST change
-						return formatInstant(u), nil
-					}
+				if u, ok := keepTimeOfDay(d, s, current, loc); ok {
+					return formatInstant(u), nil
 				}
 				return formatInstant(startOfDay(d, loc)), nil
 			}
@@ -250,6 +259,20 @@ func dateTransform(name, arg string, hasArg bool, env transformEnv) (transform, 
 		// A date cannot hold the time of day: writing it back would lose it
 		// and the next read would see a different instant.
 		t.whyNot = "a datetime cannot become a date without losing its time; add reverse_transform date:ZONE"
+		// The other way, a date moved on A moves B's day and keeps the
+		// time of day B holds, as date:ZONE's inverse does for A.
+		t.ontoB = func(canon, current string) string {
+			c, err := time.Parse(time.RFC3339Nano, canon)
+			if err != nil || loc == nil {
+				return canon
+			}
+			day := c.In(loc).Format(dateLayout)
+			d, _ := time.Parse(dateLayout, day)
+			if u, ok := keepTimeOfDay(d, day, current, loc); ok {
+				return formatInstant(u)
+			}
+			return canon
+		}
 		return t, nil
 	}
 	t.inverse = func(s string) (string, error) {

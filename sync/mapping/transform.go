@@ -26,6 +26,10 @@ type transform struct {
 	// datetime's time of day under a date), so an update moves only what
 	// changed. inverse is inverseOnto with a blank current (a create).
 	inverseOnto func(canon, current string) (string, error)
+	// ontoB, when set, turns a canonical value for B into the one to
+	// write onto a B field that already holds current (a datetime keeps
+	// its time of day when a date on A moves it to another day).
+	ontoB func(canon, current string) string
 	// whyNot explains a nil inverse.
 	whyNot string
 	// fromBOnly, when set, says why the transform cannot write B: its row
