@@ -71,24 +71,17 @@ func picklistRetried(t *testing.T, a *app.App, srv *sandbox.Server, clock *stepC
 	t.Helper()
 	ctx := context.Background()
 	l := openAfterSchemaChange(t, a, srv, clock, def, remove)
-	first, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := a.RunDetail(ctx, first.Summary.RunID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	first, errs := runAndErrors(t, a, def.Name)
 	refused := false
-	for _, e := range d.Errors {
+	for _, e := range errs {
 		refused = refused || e.RecordID == l.BID && e.Field == field && e.Code == code
 	}
 	if !refused {
-		t.Fatalf("run after the option was removed: %+v, errors %+v; want the refusal (%s) of %s on %s", first.Summary, d.Errors, code, field, l.BID)
+		t.Fatalf("run after the option was removed: %+v, errors %+v; want the refusal (%s) of %s on %s", first.Summary, errs, code, field, l.BID)
 	}
-	t.Logf("first refusal: %+v", d.Errors)
+	t.Logf("first refusal: %+v", errs)
 
-	err = retryNotRefusedAgain(t, a, clock, def.Name, l.BID, code)
+	err := retryNotRefusedAgain(t, a, clock, def.Name, l.BID, code)
 	if err == nil || !strings.Contains(err.Error(), value) || !strings.Contains(err.Error(), field) {
 		items, _ := a.Reviews(ctx, def.Name, "rejected", "open")
 		named := false
@@ -99,6 +92,22 @@ func picklistRetried(t *testing.T, a *app.App, srv *sandbox.Server, clock *stepC
 			t.Fatalf("the next run neither refused the mapping nor sent the record to review naming %s: %v; reviews %+v", value, err, items)
 		}
 	}
+}
+
+// runAndErrors runs sync, confirmed; the run must start, and its record
+// errors are returned with it.
+func runAndErrors(t *testing.T, a *app.App, sync string) (app.RunResult, []store.RunErrorRow) {
+	t.Helper()
+	res, err := a.Run(context.Background(), sync, app.RunOptions{Confirm: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := a.RunDetail(context.Background(), res.Summary.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("run: %+v errors %+v", res.Summary, d.Errors)
+	return res, d.Errors
 }
 
 // retryNotRefusedAgain steps clock past a failed record's retry and runs

@@ -71,7 +71,6 @@ func TestSalesforceHiddenFieldFailsClearly(t *testing.T) {
 // fails that record naming Phone and Salesforce's message; the next run
 // must not send the refused write again, and the title still arrives.
 func TestSalesforceReadOnlyFieldIsNotResent(t *testing.T) {
-	ctx := context.Background()
 	a, srv, clock := clockedApp(t, "salesforce", "sf")
 	def := app.DemoSync("contacts", "hs", "sf")
 	sf := srv.Salesforce()
@@ -81,25 +80,17 @@ func TestSalesforceReadOnlyFieldIsNotResent(t *testing.T) {
 	}
 	clock.step(time.Minute)
 
-	first, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := a.RunDetail(ctx, first.Summary.RunID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("first run: %+v errors %+v", first.Summary, d.Errors)
+	_, errs := runAndErrors(t, a, def.Name)
 	refused := false
-	for _, e := range d.Errors {
+	for _, e := range errs {
 		refused = refused || e.RecordID == l.BID && e.Field == "Phone" && e.Code == "INVALID_FIELD_FOR_INSERT_UPDATE" &&
 			strings.Contains(e.Message, "Unable to create/update fields: Phone")
 	}
 	if !refused {
-		t.Fatalf("the write of read-only Phone does not fail %s naming Phone and Salesforce's message: %+v", l.BID, d.Errors)
+		t.Fatalf("the write of read-only Phone does not fail %s naming Phone and Salesforce's message: %+v", l.BID, errs)
 	}
 
-	err = retryNotRefusedAgain(t, a, clock, def.Name, l.BID, "INVALID_FIELD_FOR_INSERT_UPDATE")
+	err := retryNotRefusedAgain(t, a, clock, def.Name, l.BID, "INVALID_FIELD_FOR_INSERT_UPDATE")
 	if err == nil {
 		if rec, _ := sf.Get("Contact", l.BID); rec.Fields["Title"] != "Head of Audit" {
 			t.Fatalf("the title never reached Salesforce once Phone became read-only: %+v", rec.Fields)
@@ -115,7 +106,6 @@ func TestSalesforceReadOnlyFieldIsNotResent(t *testing.T) {
 // contact's create fails naming the field and Salesforce's message; the
 // next run must not send the same refused write again.
 func TestSalesforceReadOnlyUpsertKeyIsNotResent(t *testing.T) {
-	ctx := context.Background()
 	a, srv, clock := clockedApp(t, "salesforce", "sf")
 	def := app.DemoSync("contacts", "hs", "sf")
 	sf := srv.Salesforce()
@@ -126,17 +116,9 @@ func TestSalesforceReadOnlyUpsertKeyIsNotResent(t *testing.T) {
 	clock.step(time.Minute)
 	before := sf.Count("Contact")
 
-	first, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := a.RunDetail(ctx, first.Summary.RunID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("first run: %+v errors %+v", first.Summary, d.Errors)
+	runAndErrors(t, a, def.Name)
 
-	err = retryNotRefusedAgain(t, a, clock, def.Name, "", "INVALID_FIELD_FOR_INSERT_UPDATE")
+	err := retryNotRefusedAgain(t, a, clock, def.Name, "", "INVALID_FIELD_FOR_INSERT_UPDATE")
 	if err == nil && sf.Count("Contact") != before+1 {
 		t.Fatalf("the new contact was not created once: %d Salesforce contacts, want %d", sf.Count("Contact"), before+1)
 	} else if err != nil && !strings.Contains(err.Error(), "Crmsync_Key__c") {
