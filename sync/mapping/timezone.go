@@ -88,17 +88,27 @@ func sameWall(t, wall time.Time) bool {
 		t.Second() == wall.Second() && t.Nanosecond() == wall.Nanosecond()
 }
 
+// earliestWall is the earlier of the instants loc's clocks show wall at
+// (two in a DST overlap); false in a gap, where they never show it.
+func earliestWall(wall time.Time, loc *time.Location) (time.Time, bool) {
+	c := wallCandidates(wall, loc)
+	if len(c) == 0 {
+		return time.Time{}, false
+	}
+	first := c[0]
+	for _, t := range c[1:] {
+		if t.Before(first) {
+			first = t
+		}
+	}
+	return first, true
+}
+
 // startOfDay is the first instant of the date in loc. Where midnight is
 // skipped (Chile, some years) that is the end of the gap; where it happens
 // twice, the earlier one.
 func startOfDay(date time.Time, loc *time.Location) time.Time {
-	if c := wallCandidates(date, loc); len(c) > 0 {
-		first := c[0]
-		for _, t := range c[1:] {
-			if t.Before(first) {
-				first = t
-			}
-		}
+	if first, ok := earliestWall(date, loc); ok {
 		return first
 	}
 	// Binary search for the first minute whose local date is the date.
@@ -123,13 +133,7 @@ func startOfDay(date time.Time, loc *time.Location) time.Time {
 // a due date keeps its time: in a DST overlap the earlier, in a gap the
 // clock moved on by the gap (02:30 that does not exist is 03:30).
 func sameWallOn(wall time.Time, loc *time.Location) time.Time {
-	if c := wallCandidates(wall, loc); len(c) > 0 {
-		first := c[0]
-		for _, t := range c[1:] {
-			if t.Before(first) {
-				first = t
-			}
-		}
+	if first, ok := earliestWall(wall, loc); ok {
 		return first
 	}
 	_, before := wall.Add(-12 * time.Hour).In(loc).Zone()
