@@ -277,6 +277,19 @@ func dateTransform(name, arg string, hasArg bool, env transformEnv) (transform, 
 			}
 			return canon
 		}
+		// So B reads back as A's day: B's time of day, which A cannot
+		// hold and ontoB keeps, is no difference from A (CanonB(WriteB(c))
+		// == c); otherwise the row's base swings between the two instants
+		// run after run and a date moved on one side reads as a conflict.
+		t.canon = func(s string) (string, error) {
+			v, err := forward(s)
+			if v == "" || err != nil {
+				return v, err
+			}
+			u, _ := time.Parse(time.RFC3339Nano, v)
+			d, _ := time.Parse(dateLayout, u.In(loc).Format(dateLayout))
+			return formatInstant(startOfDay(d, loc)), nil
+		}
 		return t, nil
 	}
 	t.inverse = func(s string) (string, error) {
