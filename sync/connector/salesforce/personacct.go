@@ -143,3 +143,44 @@ func normalID(id string) string {
 	}
 	return id
 }
+
+// personContactsAccounts is ids, Contacts to delete, with each person
+// contact replaced by its person account: a person contact is deleted
+// with its person account only (Salesforce deletes both together), and a
+// delete of the Contact alone would leave the person account behind.
+// One query, only for Contact in an org with person accounts.
+func (c *Conn) personContactsAccounts(ctx context.Context, object string, ids []string) ([]string, error) {
+	if !strings.EqualFold(object, "Contact") || len(ids) == 0 {
+		return ids, nil
+	}
+	d, err := c.describe(ctx, object)
+	if err != nil || !personAccountsOn(d) {
+		return ids, err
+	}
+	var valid []string
+	for _, id := range ids {
+		if validID(id) {
+			valid = append(valid, id)
+		}
+	}
+	if len(valid) == 0 {
+		return ids, nil
+	}
+	recs, err := c.Lookup(ctx, "Contact", "Id", valid)
+	if err != nil {
+		return nil, err
+	}
+	account := map[string]string{}
+	for _, r := range recs {
+		if !r.Deleted && r.Fields["IsPersonAccount"] == "true" && validID(r.Fields["AccountId"]) {
+			account[normalID(r.ID)] = r.Fields["AccountId"]
+		}
+	}
+	out := slices.Clone(ids)
+	for i, id := range out {
+		if a, ok := account[normalID(id)]; ok {
+			out[i] = a
+		}
+	}
+	return out, nil
+}

@@ -90,6 +90,21 @@ func personAccountsOn(d *describeResult) bool {
 	return d.Name == "Contact" && slices.ContainsFunc(d.Fields, func(f describeField) bool { return f.Name == "IsPersonAccount" })
 }
 
+// personAccountsOut is where, the filter of a read of d, leaving out the
+// person accounts when d is Account in an org with person accounts: a
+// person account is a person (its person contact is read as a Contact),
+// not a company, and a companies sync would otherwise copy each person
+// as a company.
+func personAccountsOut(d *describeResult, where string) string {
+	if d.Name != "Account" || !slices.ContainsFunc(d.Fields, func(f describeField) bool { return f.Name == "IsPersonAccount" }) {
+		return where
+	}
+	if where == "" {
+		return "IsPersonAccount = false"
+	}
+	return "(" + where + ") AND IsPersonAccount = false"
+}
+
 // personAccountCreates creates, as person accounts, the Contact creates
 // among ops[idx] that name no AccountId, filling their results, and
 // returns the indexes left to create as Contacts. key is the upsert's

@@ -306,7 +306,7 @@ func (c *Conn) Read(ctx context.Context, object string, since connector.Cursor) 
 			return
 		}
 		soql := "SELECT " + strings.Join(d.readableOf(ctx), ", ") + " FROM " + d.Name
-		if w := k.where(); w != "" {
+		if w := personAccountsOut(d, k.where()); w != "" {
 			soql += " WHERE " + w
 		}
 		soql += " ORDER BY SystemModstamp, Id"

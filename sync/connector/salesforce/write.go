@@ -294,6 +294,11 @@ func wireValue(typ, v string) (wire, error) {
 
 // Delete deletes records by id, 200 per call.
 func (c *Conn) Delete(ctx context.Context, object string, ids []string) ([]connector.Result, error) {
+	asked := ids
+	ids, err := c.personContactsAccounts(ctx, object, ids)
+	if err != nil {
+		return nil, err
+	}
 	results := make([]connector.Result, len(ids))
 	for start := 0; start < len(ids); start += BatchSize {
 		end := min(start+BatchSize, len(ids))
@@ -324,9 +329,9 @@ func (c *Conn) Delete(ctx context.Context, object string, ids []string) ([]conne
 				Message: fmt.Sprintf("%d results for %d ids", len(out), len(sent))}
 		}
 		for j, i := range sent {
-			results[i] = toResult(object, ids[i], false, out[j])
-			if results[i].Err == nil && results[i].ID == "" {
-				results[i].ID = ids[i]
+			results[i] = toResult(object, asked[i], false, out[j])
+			if results[i].Err == nil && (results[i].ID == "" || asked[i] != ids[i]) {
+				results[i].ID = asked[i] // a person contact's, not its person account's
 			}
 		}
 	}
