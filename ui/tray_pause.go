@@ -41,8 +41,7 @@ func (u *UI) changePauses(change func(ctx context.Context) error) {
 			showError(u.win, err)
 			u.loadPauseState()
 		} else {
-			u.pauses = st
-			u.setTrayStatus(trayIdle)
+			u.setPauseState(st) // the last news stays: a failure is not "idle"
 		}
 		u.refreshIf(ScreenSyncs)
 	})

@@ -194,3 +194,18 @@ func TestSyncsScreenResumeAll(t *testing.T) {
 		t.Errorf("after Resume all: solo paused %v (want true), hourly paused %v (want false)", isPaused(t, l.a, "solo"), isPaused(t, l.a, "hourly"))
 	}
 }
+
+// TestPauseAllKeepsTheTrayNews: a failure the tray's status line shows
+// is still there after Pause all, with the count beside it, not replaced
+// by "idle".
+func TestPauseAllKeepsTheTrayNews(t *testing.T) {
+	l := newLiveContacts(t, 5)
+	connectHubSpotAndSalesforce(t, l)
+	scheduledPair(t, l)
+	withTray(t, l)
+	l.ui(func() { l.u.setTrayStatus("crmsync: hourly failed") })
+	l.pressTray("Pause all")
+	if got := l.trayLabels()[0]; got != "crmsync: hourly failed · 2 syncs paused" {
+		t.Errorf("tray status after Pause all = %q, want the failure and the count", got)
+	}
+}
