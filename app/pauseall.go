@@ -24,11 +24,7 @@ type PauseState struct {
 // PauseAll pauses every sync not paused yet and remembers which it paused.
 // A sync paused on its own before keeps its own pause: Resume all leaves it.
 func (a *App) PauseAll(ctx context.Context) error {
-	rows, err := a.db.Syncs(ctx)
-	if err != nil {
-		return err
-	}
-	ids, err := a.pausedByAll(ctx)
+	rows, ids, err := a.syncsAndPausedByAll(ctx)
 	if err != nil {
 		return err
 	}
@@ -52,11 +48,7 @@ func (a *App) PauseAll(ctx context.Context) error {
 // ResumeAll resumes the syncs Pause all paused that are still paused, and
 // forgets them. Syncs paused otherwise stay paused.
 func (a *App) ResumeAll(ctx context.Context) error {
-	rows, err := a.db.Syncs(ctx)
-	if err != nil {
-		return err
-	}
-	ids, err := a.pausedByAll(ctx)
+	rows, ids, err := a.syncsAndPausedByAll(ctx)
 	if err != nil {
 		return err
 	}
@@ -72,11 +64,7 @@ func (a *App) ResumeAll(ctx context.Context) error {
 
 // PauseState counts the paused syncs and those Resume all would resume.
 func (a *App) PauseState(ctx context.Context) (PauseState, error) {
-	rows, err := a.db.Syncs(ctx)
-	if err != nil {
-		return PauseState{}, err
-	}
-	ids, err := a.pausedByAll(ctx)
+	rows, ids, err := a.syncsAndPausedByAll(ctx)
 	if err != nil {
 		return PauseState{}, err
 	}
@@ -90,6 +78,17 @@ func (a *App) PauseState(ctx context.Context) (PauseState, error) {
 		}
 	}
 	return st, nil
+}
+
+// syncsAndPausedByAll reads every sync and the ids of those Pause all
+// paused.
+func (a *App) syncsAndPausedByAll(ctx context.Context) ([]store.SyncRow, []int64, error) {
+	rows, err := a.db.Syncs(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids, err := a.pausedByAll(ctx)
+	return rows, ids, err
 }
 
 func (a *App) pausedByAll(ctx context.Context) ([]int64, error) {
