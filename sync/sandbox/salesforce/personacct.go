@@ -116,12 +116,7 @@ func (s *Sim) CreatePersonAccount(fields map[string]string) (account, contact Re
 		ast.remove(a)
 		return Record{}, Record{}, fmt.Errorf("salesforce sim: create person account: %s", joinErrs(errs))
 	}
-	i, _ := cst.obj.field("IsPersonAccount")
-	c.vals[i] = "true"
-	i, _ = ast.obj.field("IsPersonAccount")
-	a.vals[i] = "true"
-	i, _ = ast.obj.field("PersonContactId")
-	a.vals[i] = c.id
+	pairPerson(ast, cst, a, c)
 	for ci, f := range cst.obj.Fields {
 		if ai, ok := ast.obj.field(personAccountField(f.Name)); ok && c.vals[ci] != "" {
 			a.vals[ai] = c.vals[ci]
@@ -154,4 +149,15 @@ func (s *Sim) mirrorPerson(st *objectStore, r *record) {
 	fi, _ := st.obj.field("FirstName")
 	li, _ := st.obj.field("LastName")
 	r.vals[ni] = strings.TrimSpace(r.vals[fi] + " " + r.vals[li])
+}
+
+// pairPerson marks account a and contact c as a person account and its
+// person contact.
+func pairPerson(ast, cst *objectStore, a, c *record) {
+	i, _ := cst.obj.field("IsPersonAccount")
+	c.vals[i] = "true"
+	i, _ = ast.obj.field("IsPersonAccount")
+	a.vals[i] = "true"
+	i, _ = ast.obj.field("PersonContactId")
+	a.vals[i] = c.id
 }

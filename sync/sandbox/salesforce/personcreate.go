@@ -103,12 +103,7 @@ func (s *Sim) createPersonLocked(body map[string]any) (*record, []recError) {
 		ast.remove(a)
 		return nil, []recError{{StatusCode: "UNKNOWN_EXCEPTION", Message: fmt.Sprintf("person contact: %s", joinErrs(errs)), Fields: []string{}}}
 	}
-	i, _ := cst.obj.field("IsPersonAccount")
-	c.vals[i] = "true"
-	i, _ = ast.obj.field("IsPersonAccount")
-	a.vals[i] = "true"
-	i, _ = ast.obj.field("PersonContactId")
-	a.vals[i] = c.id
+	pairPerson(ast, cst, a, c)
 	s.mirrorPerson(ast, a)
 	return a, nil
 }
