@@ -49,13 +49,8 @@ func personAccountField(name string) string {
 // become the person account's answer under the Contact's id, or an error
 // that says the record is a person account's contact.
 func (c *Conn) personAccountUpdates(ctx context.Context, d *describeResult, ops []connector.Op, idx []int, results []connector.Result) error {
-	if d.Name != "Contact" {
+	if !personAccountsOn(d) {
 		return nil
-	}
-	// Not d.field: a miss there drops a cached describe, and most orgs
-	// have no person accounts.
-	if !slices.ContainsFunc(d.Fields, func(f describeField) bool { return f.Name == "IsPersonAccount" }) {
-		return nil // person accounts are not enabled
 	}
 	failed := map[string]int{}
 	var ids []string
@@ -183,4 +178,46 @@ func (c *Conn) personContactsAccounts(ctx context.Context, object string, ids []
 		}
 	}
 	return out, nil
+}
+
+// personNoteParents reads, in recs of d, Note, a ParentId that is a
+// person account as its person contact (PersonContactId): Salesforce's UI
+// attaches the notes of a person account to the Account, while the
+// person is the person contact, the record a contacts sync links. One
+// query, only for Notes on Accounts in an org with person accounts.
+// [unverified: that Salesforce takes a Note created with a person
+// contact's id as ParentId.]
+func (c *Conn) personNoteParents(ctx context.Context, d *describeResult, recs []connector.Record) error {
+	if d.Name != "Note" {
+		return nil
+	}
+	var accts []string
+	for _, r := range recs {
+		if p := r.Fields["ParentId"]; strings.HasPrefix(p, "001") && validID(p) {
+			accts = append(accts, p)
+		}
+	}
+	if len(accts) == 0 {
+		return nil
+	}
+	ad, err := c.describe(ctx, "Account")
+	if err != nil || !hasPersonAccounts(ad) {
+		return err
+	}
+	found, err := c.Lookup(ctx, "Account", "Id", accts)
+	if err != nil {
+		return err
+	}
+	contact := map[string]string{}
+	for _, a := range found {
+		if a.Fields["IsPersonAccount"] == "true" && validID(a.Fields["PersonContactId"]) {
+			contact[normalID(a.ID)] = a.Fields["PersonContactId"]
+		}
+	}
+	for _, r := range recs {
+		if pc, ok := contact[normalID(r.Fields["ParentId"])]; ok {
+			r.Fields["ParentId"] = pc
+		}
+	}
+	return nil
 }

@@ -84,10 +84,16 @@ func (c *Conn) setPersonType(id string) {
 }
 
 // personAccountsOn reports whether d, Contact, is in an org with person
-// accounts. Not d.field: a miss there drops a cached describe, and most
-// orgs have no person accounts.
+// accounts.
 func personAccountsOn(d *describeResult) bool {
-	return d.Name == "Contact" && slices.ContainsFunc(d.Fields, func(f describeField) bool { return f.Name == "IsPersonAccount" })
+	return d.Name == "Contact" && hasPersonAccounts(d)
+}
+
+// hasPersonAccounts reports whether d, Contact or Account, has
+// IsPersonAccount: the org has person accounts. Not d.field: a miss there
+// drops a cached describe, and most orgs have no person accounts.
+func hasPersonAccounts(d *describeResult) bool {
+	return slices.ContainsFunc(d.Fields, func(f describeField) bool { return f.Name == "IsPersonAccount" })
 }
 
 // personAccountsOut is where, the filter of a read of d, leaving out the
@@ -96,7 +102,7 @@ func personAccountsOn(d *describeResult) bool {
 // not a company, and a companies sync would otherwise copy each person
 // as a company.
 func personAccountsOut(d *describeResult, where string) string {
-	if d.Name != "Account" || !slices.ContainsFunc(d.Fields, func(f describeField) bool { return f.Name == "IsPersonAccount" }) {
+	if d.Name != "Account" || !hasPersonAccounts(d) {
 		return where
 	}
 	if where == "" {

@@ -352,6 +352,10 @@ func (c *Conn) Read(ctx context.Context, object string, since connector.Cursor) 
 				c.bodies.Put(qr.body) // every record read is copied into page
 				qr.Records = nil
 			}
+			if err := c.personNoteParents(ctx, d, page.Records); err != nil {
+				yield(connector.Page{}, err)
+				return
+			}
 			page.Cursor = connector.Cursor(k.String())
 			next = ""
 			if !qr.Done {

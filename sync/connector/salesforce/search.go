@@ -97,6 +97,9 @@ func (c *Conn) Lookup(ctx context.Context, object, field string, values []string
 			}
 		}
 	}
+	if err := c.personNoteParents(ctx, d, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
