@@ -25,7 +25,7 @@ var portalDates = map[string]bool{"hs_timestamp": true, "closedate": true}
 // the zone was read.
 func (a *App) ReadyMadeSyncs(ctx context.Context, c DemoConnections) (defs []engine.Definition, note string) {
 	defs = DemoSyncs(c)
-	zone, err := a.PortalZone(ctx, c.HubSpot)
+	zone, err := a.AccountZone(ctx, c.HubSpot)
 	if err != nil {
 		note = fmt.Sprintf("The time zone of HubSpot connection %s could not be read (%v): due dates and deals' close dates are synced as dates in UTC, "+
 			"so a task due late in the evening or early in the morning may land a day off; set the zone in each sync's date transform (date:ZONE).", c.HubSpot, err)
@@ -46,10 +46,12 @@ func (a *App) ReadyMadeSyncs(ctx context.Context, c DemoConnections) (defs []eng
 	return defs, ""
 }
 
-// PortalZone reads the HubSpot connection's time zone, checked as a zone
-// the date transform can load: the ready-made syncs and the sync editor
-// turn HubSpot's datetimes into dates in it ("date:ZONE").
-func (a *App) PortalZone(ctx context.Context, conn string) (string, error) {
+// AccountZone reads the time zone of the connection's account (a HubSpot
+// portal's, a Salesforce or Zoho org's, a Pipedrive user's: any connector
+// that is a connector.TimeZoner), checked as a zone the date transform can
+// load: the ready-made syncs and the sync editor turn the account's
+// datetimes into dates in it ("date:ZONE").
+func (a *App) AccountZone(ctx context.Context, conn string) (string, error) {
 	s, err := a.OpenConnection(ctx, conn)
 	if err != nil {
 		return "", err

@@ -33,7 +33,7 @@ type editor struct {
 	schema    [2]*connector.Schema
 	sample    [2]map[string]string
 	schemaErr [2]error
-	zone      [2]string // a HubSpot side's portal time zone, "" unread
+	zone      [2]string // each side's account time zone, "" unread
 
 	name         *widget.Entry
 	connSel      [2]*widget.Select

@@ -16,15 +16,24 @@ import (
 	"github.com/crmsync/crmsync/sync/mapping"
 )
 
-// zoneChoices are the transforms offered first when a side is a HubSpot
-// portal in zone: its datetimes as dates there, and dates as that day's
-// start there. wallclock and endat name the zone of the other side's
-// clock, which the portal's does not tell.
-func zoneChoices(zone string) []string {
-	if zone == "" || zone == "UTC" {
+// zoneChoices are the transforms offered first when a side's account
+// (a HubSpot portal, a Salesforce or Zoho org, a Pipedrive user) is in a
+// zone other than UTC: datetimes as dates there, and dates as that day's
+// start there, the zone of the row's datetime side first. wallclock and
+// endat name the zone of the other side's clock, which the account's does
+// not tell.
+func zoneChoices(zones ...string) []string {
+	var out []string
+	for _, z := range zones {
+		if z == "" || z == "UTC" || slices.Contains(out, "date:"+z) {
+			continue
+		}
+		out = append(out, "date:"+z, "datetime:"+z)
+	}
+	if out == nil {
 		return transformChoices
 	}
-	return append([]string{"date:" + zone, "datetime:" + zone}, transformChoices...)
+	return append(out, transformChoices...)
 }
 
 var transformChoices = []string{"(none)", "trim", "lower", "upper", "title", "domain", "e164", "date:UTC", "datetime:UTC", "map", "concat", "split", "const:", "number", "divide:1000", "hhmm:ms", "mmss:ms", "wallclock:UTC", "endat:UTC", "span", "text", "firstline:80", "bool", "link:", "owner"}
@@ -240,7 +249,11 @@ func (e *editor) mappingRow(i int) fyne.CanvasObject {
 		}
 	}
 	rule.SetSelected(selected)
-	tr = widget.NewSelectEntry(zoneChoices(e.dateZone()))
+	zones := []string{e.sideZone(0), e.sideZone(1)}
+	if fieldType(e.schema[1], f.B) == connector.TypeDateTime && fieldType(e.schema[0], f.A) != connector.TypeDateTime {
+		zones[0], zones[1] = zones[1], zones[0] // B's datetime: the day is B's
+	}
+	tr = widget.NewSelectEntry(zoneChoices(zones...))
 	tr.SetText(firstNonBlank(f.Transform, "(none)"))
 	tr.OnChanged = func(s string) {
 		s = strings.TrimSpace(s)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sort"
@@ -17,8 +18,8 @@ import (
 	"github.com/crmsync/crmsync/sync/mapping"
 )
 
-// sideData is one side's live schema and first record, and for a HubSpot
-// side the portal's time zone ("" when it could not be read).
+// sideData is one side's live schema and first record, and its account's
+// time zone ("" when it could not be read).
 type sideData struct {
 	schema connector.Schema
 	sample map[string]string
@@ -30,8 +31,7 @@ func (e *editor) loadSide(i int) {
 	sd := *e.side(i)
 	e.schema[i], e.sample[i], e.schemaErr[i], e.zone[i] = nil, nil, nil, ""
 	status := e.sideStatus[i]
-	conn, ok := e.conn(sd.Connection)
-	if !ok {
+	if _, ok := e.conn(sd.Connection); !ok {
 		msg := "Choose a connection."
 		if sd.Connection != "" {
 			msg = fmt.Sprintf("Connection %q no longer exists. Choose another connection, or connect it again on Connections; the sync's settings are kept.", sd.Connection)
@@ -54,9 +54,7 @@ func (e *editor) loadSide(i int) {
 			return sideData{}, err
 		}
 		d := sideData{schema: s, sample: e.firstRecord(ctx, sd.Connection, sd.Object)}
-		if conn.Vendor == "hubspot" {
-			d.zone = e.portalZone(ctx, sd.Connection)
-		}
+		d.zone = e.accountZone(ctx, sd.Connection)
 		return d, nil
 	}, func(d sideData, err error) {
 		if cur := *e.side(i); cur != sd {
@@ -94,26 +92,23 @@ func (e *editor) firstRecord(ctx context.Context, conn, object string) map[strin
 	return rec
 }
 
-// portalZone reads a HubSpot connection's time zone, the zone HubSpot
-// shows its datetimes in; a zone that cannot be read is "" and the editor
-// keeps offering UTC.
-func (e *editor) portalZone(ctx context.Context, conn string) string {
-	zone, err := e.u.a.PortalZone(ctx, conn)
+// accountZone reads a connection's time zone (a HubSpot portal's, a
+// Salesforce or Zoho org's, a Pipedrive user's), the zone its CRM shows
+// datetimes in; a zone that cannot be read, or a CRM that does not say
+// one, is "" and the editor keeps offering UTC.
+func (e *editor) accountZone(ctx context.Context, conn string) string {
+	zone, err := e.u.a.AccountZone(ctx, conn)
 	if err != nil {
 		return ""
 	}
 	return zone
 }
 
-// dateZone is the zone the editor proposes for turning a datetime into a
-// date and back: a HubSpot side's portal zone, else UTC.
-func (e *editor) dateZone() string {
-	for _, z := range e.zone {
-		if z != "" {
-			return z
-		}
-	}
-	return "UTC"
+// sideZone is the zone the editor proposes for side i's datetimes as
+// dates and back: its account's zone, else the other side's (one company's
+// CRMs mostly share one), else UTC.
+func (e *editor) sideZone(i int) string {
+	return cmp.Or(e.zone[i], e.zone[1-i], "UTC")
 }
 
 // afterSchemas redraws what depends on the schemas; for a new sync with no
@@ -204,9 +199,14 @@ type suggestion struct {
 
 // suggest proposes mappings by name, label and type for fields not yet
 // mapped; a datetime and a date (HubSpot's hs_timestamp and Salesforce's
-// ActivityDate) are turned into each other in zone, the zone whose day the
-// datetime stands for: a HubSpot portal's.
-func suggest(a, b *connector.Schema, have []mapping.Field, zone string) []suggestion {
+// ActivityDate) are turned into each other in the zone whose day the
+// datetime stands for: zones[0] for A's datetimes, zones[1] for B's (one
+// zone is both sides').
+func suggest(a, b *connector.Schema, have []mapping.Field, zones ...string) []suggestion {
+	zoneA, zoneB := "UTC", "UTC"
+	if len(zones) > 0 {
+		zoneA, zoneB = zones[0], zones[len(zones)-1]
+	}
 	usedA, usedB := map[string]bool{}, map[string]bool{}
 	for _, f := range have {
 		usedA[f.A], usedB[f.B] = true, true
@@ -255,9 +255,9 @@ func suggest(a, b *connector.Schema, have []mapping.Field, zone string) []sugges
 		f := mapping.Field{A: best, B: fb.Name}
 		switch {
 		case fa.Type == connector.TypeDateTime && fb.Type == connector.TypeDate:
-			f.Transform = "date:" + zone // and back as that day's start there
+			f.Transform = "date:" + zoneA // and back as that day's start there
 		case fa.Type == connector.TypeDate && fb.Type == connector.TypeDateTime:
-			f.Transform, f.ReverseTransform = "datetime:"+zone, "date:"+zone
+			f.Transform, f.ReverseTransform = "datetime:"+zoneB, "date:"+zoneB
 		}
 		switch {
 		case mapping.IsOwnerField(fa) && mapping.IsOwnerField(fb):
@@ -329,7 +329,7 @@ func (e *editor) showSuggestions() {
 		e.suggestBox.Refresh()
 		return
 	}
-	ss := suggest(e.schema[0], e.schema[1], e.def.Fields, e.dateZone())
+	ss := suggest(e.schema[0], e.schema[1], e.def.Fields, e.sideZone(0), e.sideZone(1))
 	if len(ss) == 0 {
 		e.suggestBox.Add(widget.NewLabel("No more suggestions: every field with a matching name is mapped."))
 		e.suggestBox.Refresh()

@@ -59,7 +59,10 @@ func Info() connector.Info {
 				// Custom modules (objects.go): their records, and the modules list.
 				scopeCustom + "," + scopeModulesRead +
 				// The active users, which owner fields list (users.go).
-				"," + scopeUsersRead},
+				"," + scopeUsersRead +
+				// The organization's time zone, which the sync editor
+				// proposes for datetimes as dates (zone.go).
+				"," + scopeOrgRead},
 			PKCE:       true,
 			AuthScheme: "Zoho-oauthtoken",
 			// A refresh token comes only with access_type=offline, and

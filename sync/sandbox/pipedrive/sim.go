@@ -237,6 +237,9 @@ func (s *Sim) routes() {
 	// The users list exists only in v1 (users.go); x-token-cost 20.
 	api("GET /v1/users", endpoint{cost: 20}, s.scoped(scopeUsersRead, s.handleUsers))
 	api("GET /api/v1/users", endpoint{cost: 20}, s.scoped(scopeUsersRead, s.handleUsers))
+	// The connected user (users.go), scope base; x-token-cost 2 [unverified].
+	api("GET /v1/users/me", endpoint{cost: 2}, s.handleMe)
+	api("GET /api/v1/users/me", endpoint{cost: 2}, s.handleMe)
 	api("GET /api/v2/pipelines", endpoint{cost: 5}, s.handlePipelines)
 	api("GET /api/v2/pipelines/{id}", endpoint{cost: 1}, s.handlePipeline)
 	api("GET /api/v2/stages", endpoint{cost: 5}, s.handleStages)

@@ -23,6 +23,10 @@ import (
 //     ([UserAccess]: app, admin, permission_set_id), active_flag ("whether the
 //     user is activated"), timezone_name, timezone_offset, role_id, icon_url,
 //     is_you, is_deleted.
+//   - [spec] users-api.ts getCurrentUser: GET /users/me, "Returns data about an
+//     authorized user within the company", scope base; the answer's data is the
+//     BaseUser with the company's id, name, domain and country and the
+//     language; timezone_name is the user's time zone (e.g. "Europe/Tallinn").
 //   - [doc] developers.pipedrive.com/docs/api/v1/Users: GET /v1/users, cost 20.
 //   - [doc] pipedrive.readme.io/docs/marketplace-oauth-and-api-proxy-status-codes:
 //     a request outside the app's scopes is 403 "Scope and URL mismatch".
@@ -47,6 +51,8 @@ type User struct {
 	Active  bool
 	IsAdmin bool      // access[{app: "sales", admin}]
 	Created time.Time // zero = now
+	// TimeZone is the user's timezone_name, an IANA name ("" = UTC).
+	TimeZone string
 }
 
 // firstUserID starts the ids SeedUsers assigns.
@@ -155,12 +161,54 @@ func (s *Sim) handleUsers(w http.ResponseWriter, r *http.Request) {
 // renderUser is the v1 BaseUser.
 func (s *Sim) renderUser(u User) map[string]any {
 	created := u.Created.Format(v1TimeFormat)
+	zone := cmp.Or(u.TimeZone, "UTC")
+	off := 0
+	if loc, err := time.LoadLocation(zone); err == nil {
+		_, off = s.now().In(loc).Zone()
+	}
+	sign := "+"
+	if off < 0 {
+		sign, off = "-", -off
+	}
+	offset := fmt.Sprintf("%s%02d:%02d", sign, off/3600, off%3600/60)
 	return map[string]any{"id": u.ID, "name": u.Name, "default_currency": s.opts.Currency, "locale": "en_US", "lang": 1,
 		"email": u.Email, "phone": nil, "activated": true, "last_login": created, "created": created, "modified": created,
 		"has_created_company": u.ID == s.opts.UserID,
 		"access":              []map[string]any{{"app": "sales", "admin": u.IsAdmin, "permission_set_id": "sales-regular"}},
-		"active_flag":         u.Active, "timezone_name": "UTC", "timezone_offset": "+00:00", "role_id": 1,
+		"active_flag":         u.Active, "timezone_name": zone, "timezone_offset": offset, "role_id": 1,
 		"icon_url": nil, "is_you": u.ID == s.opts.UserID, "is_deleted": false}
+}
+
+// SetTimeZone sets the connected user's time zone (timezone_name), as they
+// do in Personal preferences.
+func (s *Sim) SetTimeZone(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u := s.users[s.opts.UserID]; u != nil {
+		u.TimeZone = name
+	}
+}
+
+// handleMe serves GET /v1/users/me: the connected user, a BaseUser with
+// company_id, company_name, company_domain, company_country and language
+// besides (the spec's GetCurrentUserResponse) [unverified: the company
+// members' values].
+func (s *Sim) handleMe(w http.ResponseWriter, r *http.Request) {
+	s.mu.RLock()
+	u, ok := s.users[s.opts.UserID]
+	var me User
+	if ok {
+		me = *u
+	}
+	s.mu.RUnlock()
+	if !ok {
+		writeError(w, http.StatusNotFound, "User not found")
+		return
+	}
+	out := s.renderUser(me)
+	out["company_id"], out["company_name"], out["company_domain"], out["company_country"] = 1, "Sandbox Company", "sandbox", "US"
+	out["language"] = map[string]any{"language_code": "en", "country_code": "US"}
+	writeData(w, out)
 }
 
 // noteUser is a note creator's user object: name, email, icon_url, is_you.

@@ -311,6 +311,10 @@ func (s *Sim) handleQuery(w http.ResponseWriter, r *http.Request) {
 		queryError(w, err)
 		return
 	}
+	if strings.EqualFold(pq.object, "Organization") {
+		s.queryOrganization(w, r, pq)
+		return
+	}
 	st, ok := s.stores[strings.ToLower(pq.object)]
 	if !ok {
 		writeErrors(w, http.StatusBadRequest, sfError{ErrorCode: "INVALID_TYPE",

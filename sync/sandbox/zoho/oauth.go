@@ -282,7 +282,7 @@ const (
 
 // need is the scope an endpoint requires: a module operation, or a settings area.
 type need struct {
-	area string // "modules", "settings" or "users"
+	area string // "modules", "settings", "users" or "org"
 	sub  string // settings: "fields", "modules"
 	op   string // modules: opRead...
 }
@@ -303,6 +303,10 @@ func (o *oauthState) allows(token string, n need, m *moduleDef) bool {
 		// getUsers' scope is ZohoCRM.users.READ; ZohoCRM.users.ALL is full access to
 		// users (get-users doc's operation types).
 		accept = []string{"zohocrm.users.all", "zohocrm.users.read"}
+	case "org":
+		// getOrganization's scope is ZohoCRM.org.READ (crm-oas v8.0 org.yaml);
+		// ZohoCRM.org.ALL [unverified] is taken as covering it.
+		accept = []string{"zohocrm.org.all", "zohocrm.org.read"}
 	case "settings":
 		accept = []string{"zohocrm.settings.all", "zohocrm.settings.read", "zohocrm.settings." + n.sub + ".all",
 			"zohocrm.settings." + n.sub + ".read"}

@@ -113,10 +113,12 @@ type Sim struct {
 	limits  *limiter
 	pages   *pageTokens
 	mux     *http.ServeMux
+	// timeZone is the org's time_zone ("" = UTC), guarded by mu.
+	timeZone string
 }
 
 // defaultScopes are granted when an authorize request names none.
-var defaultScopes = []string{"ZohoCRM.modules.ALL", "ZohoCRM.settings.ALL", "ZohoCRM.users.READ"}
+var defaultScopes = []string{"ZohoCRM.modules.ALL", "ZohoCRM.settings.ALL", "ZohoCRM.users.READ", "ZohoCRM.org.READ"}
 
 // New builds an org with no records. It panics on invalid CustomFields or UniqueFields,
 // which are programming errors of the caller.
@@ -247,6 +249,8 @@ func (s *Sim) routes() {
 	// getUsers (users.go); the literal path wins over /{module}. GET /users/{user_id} is
 	// not served: it would clash with /{module}/deleted.
 	api("GET "+v+"/users", endpoint{need: need{area: "users"}}, settings(s.handleUsers))
+	// getOrganization (org.go); the literal path wins over /{module}.
+	api("GET "+v+"/org", endpoint{need: need{area: "org"}}, settings(s.handleOrg))
 
 	read, del := need{area: "modules", op: opRead}, need{area: "modules", op: opDelete}
 	create, update := need{area: "modules", op: opCreate}, need{area: "modules", op: opUpdate}

@@ -1,0 +1,67 @@
+package salesforce
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// The Organization: the org's one record of settings, its default time
+// zone among them. Sources:
+//   - [doc] Object Reference, Organization: supported calls describeSObjects(),
+//     query(), retrieve(); TimeZoneSidKey (picklist, Filter, Group, Sort) is
+//     the org's default time zone, named like "America/Los_Angeles"
+//     (the User's TimeZoneSidKey takes the same values); Name, the company's
+//     name; OrganizationType, its edition.
+//   - [doc] SOQL and SOSL Reference: a query answers {totalSize, done,
+//     records: [{attributes: {type, url}, …fields}]}.
+//
+// [unverified] what the sandbox chooses: only Id, Name, OrganizationType and
+// TimeZoneSidKey are served, WHERE and ORDER BY are ignored (there is one
+// record), the zone is UTC unless SetTimeZone names another, the name is
+// "Sandbox Org" and the edition "Developer Edition".
+
+const defaultTimeZone = "UTC"
+
+// SetTimeZone sets the Organization's TimeZoneSidKey, the org's default
+// time zone (e.g. "America/Los_Angeles").
+func (s *Sim) SetTimeZone(name string) {
+	s.mu.Lock()
+	s.timeZone = name
+	s.mu.Unlock()
+}
+
+// queryOrganization answers a SOQL query on Organization with its one record.
+func (s *Sim) queryOrganization(w http.ResponseWriter, r *http.Request, pq *soqlQuery) {
+	s.mu.RLock()
+	zone := s.timeZone
+	s.mu.RUnlock()
+	if zone == "" {
+		zone = defaultTimeZone
+	}
+	values := map[string]any{"Id": s.opts.OrgID, "Name": "Sandbox Org", "OrganizationType": "Developer Edition", "TimeZoneSidKey": zone}
+	names := map[string]string{}
+	for k := range values {
+		names[strings.ToLower(k)] = k
+	}
+	version := r.PathValue("version")
+	rec := orderedRecord{{"attributes", map[string]any{"type": "Organization",
+		"url": fmt.Sprintf("/services/data/%s/sobjects/Organization/%s", version, s.opts.OrgID)}}}
+	for _, f := range pq.fields {
+		name, ok := names[strings.ToLower(f)]
+		if !ok {
+			queryError(w, noSuchColumn(f, "Organization"))
+			return
+		}
+		rec = append(rec, kv{name, values[name]})
+	}
+	if pq.count {
+		writeJSON(w, http.StatusOK, map[string]any{"totalSize": 1, "done": true, "records": []any{}})
+		return
+	}
+	records := []orderedRecord{rec}
+	if pq.limit == 0 || pq.offset > 0 {
+		records = records[:0]
+	}
+	writeJSON(w, http.StatusOK, orderedRecord{{"totalSize", len(records)}, {"done", true}, {"records", records}})
+}

@@ -1,0 +1,46 @@
+package zoho
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// The organization's details, its time zone among them. Sources:
+//   - [spec] crm-oas v8.0 org.yaml, getOrganization: GET /crm/v8/org, scope
+//     ZohoCRM.org.READ, answers {"org": [OrgDetails]} (maxItems 1); time_zone is
+//     required, and the example's is "America/Chicago" (an IANA name); id is a
+//     string; currency "US Dollar - USD", iso_code, type "production".
+//   - [doc] zoho.com/crm/developer/docs/api/v2/get-org-data: the same answer
+//     ("time_zone": "Asia/Kolkata" in the deluge example).
+//
+// [unverified] the sandbox's own values: time_zone UTC unless SetTimeZone names
+// another; the company's name, domain and currency; only a subset of the
+// required members (id, company_name, domain_name, currency, iso_code,
+// time_zone, type, country_code, created_time, primary_email) is answered.
+
+const defaultTimeZone = "UTC"
+
+// SetTimeZone sets the organization's time zone as Zoho names it (e.g.
+// "America/Los_Angeles").
+func (s *Sim) SetTimeZone(name string) {
+	s.mu.Lock()
+	s.timeZone = name
+	s.mu.Unlock()
+}
+
+// handleOrg serves GET /crm/v8/org.
+func (s *Sim) handleOrg(w http.ResponseWriter, r *http.Request) {
+	s.mu.RLock()
+	zone := s.timeZone
+	s.mu.RUnlock()
+	if zone == "" {
+		zone = defaultTimeZone
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"org": []map[string]any{{
+		"id": fmt.Sprint(s.prefix), "company_name": "Sandbox Org", "domain_name": fmt.Sprintf("org%d", s.prefix),
+		"currency": "US Dollar - USD", "iso_code": "USD", "currency_symbol": "$", "time_zone": zone, "type": "production",
+		"country_code": "US", "created_time": s.now().UTC().Truncate(24 * time.Hour).Format(time.RFC3339),
+		"primary_email": s.opts.UserEmail,
+	}}})
+}
