@@ -7,7 +7,21 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
+	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
 )
+
+// personAccountOrg is the app connected to HubSpot and to a Salesforce
+// org with person accounts enabled, on a clock the test steps.
+func personAccountOrg(t *testing.T) (*app.App, *stepClock, *salesforce.Sim, *hubspot.Sim) {
+	t.Helper()
+	a, srv, clock := clockedApp(t, "salesforce", "sf")
+	sf, hs := srv.Salesforce(), srv.HubSpot()
+	if err := sf.EnablePersonAccounts(); err != nil {
+		t.Fatal(err)
+	}
+	return a, clock, sf, hs
+}
 
 // TestPersonAccountContactSyncs: a Salesforce org with person
 // accounts holds Pat as a person account. The HubSpot contact with Pat's
@@ -18,11 +32,7 @@ import (
 // nothing (no loop).
 func TestPersonAccountContactSyncs(t *testing.T) {
 	ctx := context.Background()
-	a, srv, clock := clockedApp(t, "salesforce", "sf")
-	sf, hs := srv.Salesforce(), srv.HubSpot()
-	if err := sf.EnablePersonAccounts(); err != nil {
-		t.Fatal(err)
-	}
+	a, clock, sf, hs := personAccountOrg(t)
 	const email = "pat.person@example.com"
 	acct, pc, err := sf.CreatePersonAccount(map[string]string{"FirstName": "Pat", "LastName": "Person", "Email": email, "Title": "Baker"})
 	if err != nil {

@@ -19,11 +19,7 @@ import (
 // account's notes) must reach HubSpot on Pat, not be left out silently.
 func TestPersonAccountActivitiesAndNotes(t *testing.T) {
 	ctx := context.Background()
-	a, srv, clock := clockedApp(t, "salesforce", "sf")
-	sf, hs := srv.Salesforce(), srv.HubSpot()
-	if err := sf.EnablePersonAccounts(); err != nil {
-		t.Fatal(err)
-	}
+	a, clock, sf, hs := personAccountOrg(t)
 	const email = "pat.person@example.com"
 	acct, pc, err := sf.CreatePersonAccount(map[string]string{"FirstName": "Pat", "LastName": "Person", "Email": email})
 	if err != nil {

@@ -18,11 +18,7 @@ import (
 // the next run writes nothing and nothing is created twice.
 func TestPersonAccountCreated(t *testing.T) {
 	ctx := context.Background()
-	a, srv, clock := clockedApp(t, "salesforce", "sf")
-	sf, hs := srv.Salesforce(), srv.HubSpot()
-	if err := sf.EnablePersonAccounts(); err != nil {
-		t.Fatal(err)
-	}
+	a, clock, sf, hs := personAccountOrg(t)
 	companies := app.DemoCompaniesSync("companies", "hs", "sf")
 	def := app.DemoSync("contacts", "hs", "sf")
 	def.Fields = app.DemoSyncWithCompanies("contacts", "hs", "sf", "companies").Fields // with AccountId, creating both ways

@@ -18,11 +18,7 @@ import (
 // refused) behind.
 func TestPersonAccountUndoDeletesTheAccount(t *testing.T) {
 	ctx := context.Background()
-	a, srv, clock := clockedApp(t, "salesforce", "sf")
-	sf, hs := srv.Salesforce(), srv.HubSpot()
-	if err := sf.EnablePersonAccounts(); err != nil {
-		t.Fatal(err)
-	}
+	a, clock, sf, hs := personAccountOrg(t)
 	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
 	if _, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
 		t.Fatal(err)
@@ -91,11 +87,7 @@ func TestPersonAccountUndoDeletesTheAccount(t *testing.T) {
 // person.
 func TestPersonAccountIsNoCompany(t *testing.T) {
 	ctx := context.Background()
-	a, srv, clock := clockedApp(t, "salesforce", "sf")
-	sf, hs := srv.Salesforce(), srv.HubSpot()
-	if err := sf.EnablePersonAccounts(); err != nil {
-		t.Fatal(err)
-	}
+	a, clock, _, hs := personAccountOrg(t)
 	companies := app.DemoCompaniesSync("companies", "hs", "sf")
 	def := app.DemoSync("contacts", "hs", "sf")
 	def.Fields = app.DemoSyncWithCompanies("contacts", "hs", "sf", "companies").Fields
