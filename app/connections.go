@@ -265,7 +265,7 @@ func endpoint(info connector.Info, f oauthFacts, clientSecret string) auth.Endpo
 		Vendor: info.Title, AuthURL: f.AuthURL, TokenURL: f.TokenURL, RevokeURL: f.RevokeURL,
 		ClientID: f.ClientID, ClientSecret: clientSecret, Scopes: f.Scopes, PKCE: f.PKCE,
 		AuthScheme: info.OAuth.AuthScheme, AuthParams: info.OAuth.AuthParams, AccountsServers: info.OAuth.AccountsServers,
-		ClientBasic: info.OAuth.ClientBasic,
+		ClientBasic: info.OAuth.ClientBasic, ScopeRefusals: info.OAuth.ScopeRefusals,
 	}
 }
 

@@ -62,6 +62,10 @@ type Endpoint struct {
 	// endpoints as HTTP Basic credentials instead of form fields: Klaviyo
 	// accepts only that.
 	ClientBasic bool
+	// ScopeRefusals are the error codes of a 401 that refuses a missing
+	// scope, which no refresh cures: such a 401 is not retried with a
+	// refreshed token (connector.OAuthSpec.ScopeRefusals).
+	ScopeRefusals []string
 }
 
 func (ep Endpoint) vendor() string {

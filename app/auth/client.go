@@ -118,7 +118,7 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return scrubResponse(resp, tok.AccessToken, tok.RefreshToken), err
 	}
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
-	if !replayable {
+	if !replayable || t.scopeRefusal(resp) {
 		return scrubResponse(resp, tok.AccessToken, tok.RefreshToken), nil
 	}
 	t.ts.invalidateIfCurrent(tok.AccessToken)
@@ -140,6 +140,30 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.authorize(r2, tok2)
 	resp2, err := t.base.RoundTrip(r2)
 	return scrubResponse(resp2, tok2.AccessToken, tok2.RefreshToken, tok.AccessToken), err
+}
+
+// scopeRefusal reports whether a 401 names one of the vendor's scope
+// refusal codes, leaving its body readable again.
+func (t *bearerTransport) scopeRefusal(resp *http.Response) bool {
+	if len(t.ts.ep.ScopeRefusals) == 0 {
+		return false
+	}
+	orig := resp.Body
+	body, err := io.ReadAll(io.LimitReader(orig, maxScrubbedBody))
+	var rest io.Reader = io.MultiReader(bytes.NewReader(body), orig)
+	if err != nil {
+		rest = io.MultiReader(bytes.NewReader(body), errReader{err})
+	}
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{rest, orig}
+	for _, code := range t.ts.ep.ScopeRefusals {
+		if bytes.Contains(body, []byte(`"`+code+`"`)) {
+			return true
+		}
+	}
+	return false
 }
 
 // authorize sets the access token in the scheme the vendor asks for.

@@ -301,6 +301,11 @@ type OAuthSpec struct {
 	// exchange to: Zoho redirects with the accounts-server of the
 	// organization's data centre (accounts.zoho.eu, ...).
 	AccountsServers []string
+	// ScopeRefusals are the error codes of a 401 that refuses a scope the
+	// sign-in lacks (Zoho: OAUTH_SCOPE_MISMATCH). A refreshed token has
+	// the same scopes, so such a 401 is answered as it is, not with a
+	// refresh: Zoho allows ten refreshes in ten minutes.
+	ScopeRefusals []string
 }
 
 // Info describes a vendor as data.

@@ -72,7 +72,10 @@ func Info() connector.Info {
 			// organization's own data centre (multi-DC client authorization).
 			AccountsServers: []string{"accounts.zoho.com", "accounts.zoho.eu", "accounts.zoho.in", "accounts.zoho.com.au",
 				"accounts.zoho.jp", "accounts.zohocloud.ca", "accounts.zoho.sa", "accounts.zoho.uk", "accounts.zoho.com.cn"},
-			DocsURL: "https://www.zoho.com/crm/developer/docs/api/v8/register-client.html",
+			// A connection made before crmsync asked for a scope is
+			// answered 401 OAUTH_SCOPE_MISMATCH, which no refresh cures.
+			ScopeRefusals: []string{"OAUTH_SCOPE_MISMATCH"},
+			DocsURL:       "https://www.zoho.com/crm/developer/docs/api/v8/register-client.html",
 		},
 		BatchSize:    BatchSize,
 		PageSize:     PageSize,
