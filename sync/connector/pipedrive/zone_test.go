@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/conformance"
 	pdsim "github.com/crmsync/crmsync/sync/sandbox/pipedrive"
 )
@@ -16,14 +15,7 @@ import (
 func TestTimeZoneReadsMe(t *testing.T) {
 	e := newEnv(t, pdsim.Options{})
 	c := e.connect(t)
-	var tz connector.TimeZoner = c
-	if got, err := tz.TimeZone(context.Background()); err != nil || got != "UTC" {
-		t.Fatalf("TimeZone() = %q, %v; want UTC by default", got, err)
-	}
-	e.sim.SetTimeZone("Europe/Tallinn")
-	if got, err := tz.TimeZone(context.Background()); err != nil || got != "Europe/Tallinn" {
-		t.Fatalf("TimeZone() = %q, %v; want Europe/Tallinn", got, err)
-	}
+	conformance.CheckTimeZone(t, c, e.sim.SetTimeZone, "Europe/Tallinn")
 }
 
 // TestTimeZoneMissingIsAnError: a 200 without data.timezone_name is a

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/conformance"
 	sfsim "github.com/crmsync/crmsync/sync/sandbox/salesforce"
 )
 
@@ -17,14 +17,7 @@ import (
 func TestTimeZoneReadsOrganization(t *testing.T) {
 	o := newOrg(t)
 	c := o.connect(t, 0)
-	var tz connector.TimeZoner = c
-	if got, err := tz.TimeZone(context.Background()); err != nil || got != "UTC" {
-		t.Fatalf("TimeZone() = %q, %v; want UTC by default", got, err)
-	}
-	o.sim.SetTimeZone("America/Los_Angeles")
-	if got, err := tz.TimeZone(context.Background()); err != nil || got != "America/Los_Angeles" {
-		t.Fatalf("TimeZone() = %q, %v; want America/Los_Angeles", got, err)
-	}
+	conformance.CheckTimeZone(t, c, o.sim.SetTimeZone, "America/Los_Angeles")
 }
 
 // TestTimeZoneMissingIsAnError: a 200 whose record has no

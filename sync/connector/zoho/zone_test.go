@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/conformance"
 	zsim "github.com/crmsync/crmsync/sync/sandbox/zoho"
 )
@@ -16,14 +15,7 @@ import (
 func TestTimeZoneReadsOrg(t *testing.T) {
 	e := newEnv(t, zsim.Options{})
 	c := e.connect(t)
-	var tz connector.TimeZoner = c
-	if got, err := tz.TimeZone(context.Background()); err != nil || got != "UTC" {
-		t.Fatalf("TimeZone() = %q, %v; want UTC by default", got, err)
-	}
-	e.sim.SetTimeZone("America/Los_Angeles")
-	if got, err := tz.TimeZone(context.Background()); err != nil || got != "America/Los_Angeles" {
-		t.Fatalf("TimeZone() = %q, %v; want America/Los_Angeles", got, err)
-	}
+	conformance.CheckTimeZone(t, c, e.sim.SetTimeZone, "America/Los_Angeles")
 }
 
 // TestTimeZoneMissingIsAnError: a 200 without org[0].time_zone is a

@@ -26,23 +26,14 @@ import (
 // [unverified] the sandbox's own values: UTC unless SetTimeZone names
 // another zone, the offset the zone has now, currency USD, hosting na1.
 
-const defaultTimeZone = "UTC"
-
 // SetTimeZone sets the portal's time zone as HubSpot names it (an IANA
 // name or a legacy one such as "US/Eastern").
 func (s *Sim) SetTimeZone(name string) {
-	s.mu.Lock()
-	s.timeZone = name
-	s.mu.Unlock()
+	s.zone.Set(name)
 }
 
 func (s *Sim) handleAccountDetails(w http.ResponseWriter, r *http.Request) {
-	s.mu.RLock()
-	zone := s.timeZone
-	s.mu.RUnlock()
-	if zone == "" {
-		zone = defaultTimeZone
-	}
+	zone := s.zone.Name()
 	off := 0
 	if loc, err := time.LoadLocation(zone); err == nil {
 		_, off = s.now().In(loc).Zone()

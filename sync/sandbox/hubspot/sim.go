@@ -63,7 +63,7 @@ type Sim struct {
 	customs   []*customObject          // the portal's custom objects (custom.go)
 	aliases   map[string]string        // a custom object's other names -> its object type id
 	owners    []*Owner                 // the portal's owners in id order (owners.go); guarded by mu
-	timeZone  string                   // the portal's time zone (account.go); guarded by mu
+	zone      simkit.Zone              // the portal's time zone (account.go)
 	ownerSeq  int64                    // the last owner id assigned; guarded by mu
 }
 

@@ -21,24 +21,15 @@ import (
 // record), the zone is UTC unless SetTimeZone names another, the name is
 // "Sandbox Org" and the edition "Developer Edition".
 
-const defaultTimeZone = "UTC"
-
 // SetTimeZone sets the Organization's TimeZoneSidKey, the org's default
 // time zone (e.g. "America/Los_Angeles").
 func (s *Sim) SetTimeZone(name string) {
-	s.mu.Lock()
-	s.timeZone = name
-	s.mu.Unlock()
+	s.zone.Set(name)
 }
 
 // queryOrganization answers a SOQL query on Organization with its one record.
 func (s *Sim) queryOrganization(w http.ResponseWriter, r *http.Request, pq *soqlQuery) {
-	s.mu.RLock()
-	zone := s.timeZone
-	s.mu.RUnlock()
-	if zone == "" {
-		zone = defaultTimeZone
-	}
+	zone := s.zone.Name()
 	values := map[string]any{"Id": s.opts.OrgID, "Name": "Sandbox Org", "OrganizationType": "Developer Edition", "TimeZoneSidKey": zone}
 	names := map[string]string{}
 	for k := range values {

@@ -51,8 +51,8 @@ type Sim struct {
 	mux     *http.ServeMux
 	// apiDisabled: the connected user lacks API Enabled (DisableAPI).
 	apiDisabled atomic.Bool
-	// timeZone is the Organization's TimeZoneSidKey ("" = UTC), guarded by mu.
-	timeZone string
+	// zone is the Organization's TimeZoneSidKey (org.go).
+	zone simkit.Zone
 }
 
 // New builds an empty org.

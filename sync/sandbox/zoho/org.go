@@ -19,24 +19,15 @@ import (
 // required members (id, company_name, domain_name, currency, iso_code,
 // time_zone, type, country_code, created_time, primary_email) is answered.
 
-const defaultTimeZone = "UTC"
-
 // SetTimeZone sets the organization's time zone as Zoho names it (e.g.
 // "America/Los_Angeles").
 func (s *Sim) SetTimeZone(name string) {
-	s.mu.Lock()
-	s.timeZone = name
-	s.mu.Unlock()
+	s.zone.Set(name)
 }
 
 // handleOrg serves GET /crm/v8/org.
 func (s *Sim) handleOrg(w http.ResponseWriter, r *http.Request) {
-	s.mu.RLock()
-	zone := s.timeZone
-	s.mu.RUnlock()
-	if zone == "" {
-		zone = defaultTimeZone
-	}
+	zone := s.zone.Name()
 	writeJSON(w, http.StatusOK, map[string]any{"org": []map[string]any{{
 		"id": fmt.Sprint(s.prefix), "company_name": "Sandbox Org", "domain_name": fmt.Sprintf("org%d", s.prefix),
 		"currency": "US Dollar - USD", "iso_code": "USD", "currency_symbol": "$", "time_zone": zone, "type": "production",

@@ -113,8 +113,8 @@ type Sim struct {
 	limits  *limiter
 	pages   *pageTokens
 	mux     *http.ServeMux
-	// timeZone is the org's time_zone ("" = UTC), guarded by mu.
-	timeZone string
+	// zone is the org's time_zone (org.go).
+	zone simkit.Zone
 }
 
 // defaultScopes are granted when an authorize request names none.
