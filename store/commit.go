@@ -193,7 +193,7 @@ func (s *DB) commitLinks(ctx context.Context, tx *sql.Tx, c Commit, now int64) e
 	return closeLinkedReviews(ctx, tx, c.SyncID, ids)
 }
 
-// closeLinkedReviews marks done the open unmatched and ambiguous items
+// closeLinkedReviews marks done the open unmatched, ambiguous and duplicate items
 // about the records just linked (ids by side): one statement per side
 // through review_by_subject. (A per-link UPDATE scanned every open item:
 // 146 s of a 100k first sync. Reading the open items and comparing them
@@ -204,7 +204,7 @@ func closeLinkedReviews(ctx context.Context, tx *sql.Tx, syncID int64, ids map[s
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE review SET status = 'done' WHERE sync_id = ? AND side = ?
-			AND record_id IN (SELECT value FROM json_each(?)) AND status = 'open' AND kind IN ('unmatched', 'ambiguous')`,
+			AND record_id IN (SELECT value FROM json_each(?)) AND status = 'open' AND kind IN ('unmatched', 'ambiguous', 'duplicate')`,
 			syncID, side, jsonList(ids[side])); err != nil {
 			return err
 		}

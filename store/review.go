@@ -12,7 +12,7 @@ import (
 type ReviewRow struct {
 	ID        int64
 	SyncID    int64
-	Kind      string // unmatched | ambiguous | conflict | delete | rejected
+	Kind      string // unmatched | ambiguous | conflict | delete | rejected | duplicate
 	Status    string // open | decided | done
 	Side      string // the side the subject record lives on
 	RecordID  string
@@ -40,14 +40,14 @@ func scanReview(row interface{ Scan(...any) error }) (ReviewRow, error) {
 // addReviews adds items, refreshing an open item about the same subject
 // instead of duplicating it. An item is not reopened while a decision about
 // the same subject waits, nor after a person chose "skip" for an unmatched,
-// ambiguous or delete item (the answer sticks).
+// ambiguous, delete or duplicate item (the answer sticks).
 func addReviews(ctx context.Context, tx *sql.Tx, syncID int64, rows []ReviewRow, now int64) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	st, err := tx.PrepareContext(ctx, `INSERT INTO review(sync_id, kind, side, record_id, other_id, field, detail, created_at)
 		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS (SELECT 1 FROM review WHERE sync_id = ?1 AND kind = ?2 AND side = ?3
-		  AND record_id = ?4 AND field = ?6 AND (status = 'decided' OR (status = 'done' AND kind IN ('unmatched', 'ambiguous', 'delete')
+		  AND record_id = ?4 AND field = ?6 AND (status = 'decided' OR (status = 'done' AND kind IN ('unmatched', 'ambiguous', 'delete', 'duplicate')
 		  AND json_extract(decision, '$.action') = 'skip')))
 		ON CONFLICT (sync_id, kind, side, record_id, field) WHERE status = 'open' DO UPDATE SET detail = excluded.detail, other_id = excluded.other_id`)
 	if err != nil {

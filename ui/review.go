@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -21,13 +22,14 @@ import (
 	"github.com/crmsync/crmsync/sync/engine"
 )
 
-var reviewKinds = []string{"All kinds", "unmatched", "ambiguous", "conflict", "delete", "rejected"}
+var reviewKinds = []string{"All kinds", "unmatched", "ambiguous", "duplicate", "conflict", "delete", "rejected"}
 
 // reviewDetail is a review item's stored detail JSON.
 type reviewDetail struct {
 	Reason     string             `json:"reason"`
 	Candidates []engine.Candidate `json:"candidates"`
 	Values     *engine.Values     `json:"values"`
+	Blocked    bool               `json:"blocked"` // a duplicate its CRM refuses whatever is decided
 }
 
 // reviewQueue is the Review screen's state.
@@ -181,8 +183,8 @@ func (q *reviewQueue) shortcut(r rune) bool {
 	}
 	// Only the actions this kind of item has (the buttons shown) work;
 	// any other key is a hint, not an engine error.
-	if a, isAction := keyActions[unicode.ToLower(r)]; isAction && !contains(allowed[it.Kind], a) {
-		q.status.SetText(fmt.Sprintf("%s items cannot be decided with %c; use %s.", it.Kind, unicode.ToUpper(r), strings.Join(allowed[it.Kind], ", ")))
+	if a, isAction := keyActions[unicode.ToLower(r)]; isAction && !contains(actionsFor(it), a) {
+		q.status.SetText(fmt.Sprintf("%s items cannot be decided with %c; use %s.", it.Kind, unicode.ToUpper(r), strings.Join(actionsFor(it), ", ")))
 		return true
 	}
 	switch r {
@@ -214,24 +216,24 @@ func decodeDetail(it app.ReviewView) reviewDetail {
 	return d
 }
 
+// actionsFor are the decisions item it can take: its kind's, but for
+// "create" on a duplicate its CRM blocks (the engine refuses it too).
+func actionsFor(it app.ReviewView) []string {
+	acts := engine.AllowedActions(it.Kind)
+	if decodeDetail(it).Blocked {
+		acts = slices.DeleteFunc(acts, func(a string) bool { return a == "create" })
+	}
+	return acts
+}
+
 // keyActions are the decisions the single-key shortcuts make.
 var keyActions = map[rune]string{'l': "link", 'c': "create", 's': "skip", 'a': "take-a", 'b': "take-b", 'd': "delete", 'e': "set"}
-
-// allowed mirrors the engine's allowed actions per kind, to show only
-// buttons that work.
-var allowed = map[string][]string{
-	"unmatched": {"link", "create", "skip"},
-	"ambiguous": {"link", "create", "skip"},
-	"conflict":  {"take-a", "take-b", "set", "skip"},
-	"rejected":  {"set", "skip"},
-	"delete":    {"delete", "skip"},
-}
 
 // bulk applies one action to every checked item it is allowed for.
 func (q *reviewQueue) bulk(action string) {
 	var items []app.ReviewView
 	for _, it := range q.shown {
-		if q.checked[it.ID] && contains(allowed[it.Kind], action) {
+		if q.checked[it.ID] && contains(actionsFor(it), action) {
 			items = append(items, it)
 		}
 	}
@@ -352,7 +354,7 @@ func (q *reviewQueue) showRunBar() {
 }
 
 func (q *reviewQueue) editValue(it app.ReviewView) {
-	if !contains(allowed[it.Kind], "set") {
+	if !contains(actionsFor(it), "set") {
 		return
 	}
 	current := ""

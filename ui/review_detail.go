@@ -83,7 +83,7 @@ func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) f
 	if d.Values != nil {
 		box.Add(wrapped(fmt.Sprintf("Field %s — A: %q   B: %q   last agreed: %q", it.Field, d.Values.A, d.Values.B, d.Values.Base)))
 	}
-	acts := allowed[it.Kind]
+	acts := actionsFor(it)
 	buttons := container.NewHBox()
 	add := func(action, label string, key string, d engine.Decision) {
 		if !contains(acts, action) {
@@ -100,6 +100,9 @@ func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) f
 		for _, c := range d.Candidates {
 			c := c
 			ev := fmt.Sprintf("%s %s — match rule %d on %q", c.Side, c.ID, c.Rule, c.Key)
+			if c.Rule == 0 { // named by the CRM (a duplicate rule), not by a match rule
+				ev = fmt.Sprintf("%s %s — %s", c.Side, c.ID, c.Key)
+			}
 			if c.LinkedTo != "" {
 				ev += " (already linked to " + c.LinkedTo + ")"
 			}
@@ -113,7 +116,11 @@ func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) f
 		}
 		add("link", "Link first", "L", engine.Decision{Action: "link", OtherID: d.Candidates[0].ID})
 	}
-	add("create", "Create", "C", engine.Decision{Action: "create"})
+	if it.Kind == "duplicate" {
+		add("create", "Create anyway", "C", engine.Decision{Action: "create"})
+	} else {
+		add("create", "Create", "C", engine.Decision{Action: "create"})
+	}
 	add("take-a", "Take A", "A", engine.Decision{Action: "take-a"})
 	add("take-b", "Take B", "B", engine.Decision{Action: "take-b"})
 	if contains(acts, "set") {

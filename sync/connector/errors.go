@@ -101,6 +101,15 @@ type RecordError struct {
 	Field    string // the field the vendor blamed, when it named one
 	Code     string // e.g. INVALID_EMAIL, REQUIRED_FIELD_MISSING
 	Message  string // the vendor's own message, verbatim
+	// Duplicates, when the vendor refused the write as a duplicate of
+	// records it already holds (Salesforce's duplicate rules), names
+	// those records' ids, and DuplicateRule the rule that matched.
+	// DuplicatesAllowed says whether the rule lets the write through
+	// when sent again acknowledging them (WithDuplicatesAllowed): an
+	// "Allow" rule that alerts, not one that blocks.
+	Duplicates        []string
+	DuplicateRule     string
+	DuplicatesAllowed bool
 }
 
 func (e *RecordError) Error() string {

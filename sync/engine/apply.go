@@ -67,6 +67,9 @@ type run struct {
 	// that this run sent, by side and normalized key, to its source record
 	// (refuseUpsertClashes).
 	upserted map[[2]string]string
+	// dupDecided are the duplicate review items whose "create anyway"
+	// this run sent (duplicates.go).
+	dupDecided map[int64]bool
 }
 
 // stopError ends a run early; the rest of the plan is left for the next run.
@@ -267,6 +270,7 @@ func (r *run) sideWrites(ctx context.Context) error {
 		r.sum.Created += s.sum.Created
 		r.sum.Updated += s.sum.Updated
 		r.sum.Failed += s.sum.Failed
+		r.sum.Review += s.sum.Review // creates held as likely duplicates
 	}
 	if err := cmp.Or(errs[0], errs[1]); err != nil {
 		return err // a side cancelled by the other's failure is not a stop

@@ -347,6 +347,10 @@ func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits
 		p.plan.Review = append(p.plan.Review, it)
 		return nil
 	}
+	if why, held := p.heldDup[sideOf(side, r.id)]; held {
+		p.plan.addSkip(side, r.id, why)
+		return nil
+	}
 	switch {
 	case p.def.CreatesIn(other):
 		p.create(side, r.id, r.fields, firstKey(r.keys), nil, 0)

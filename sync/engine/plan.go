@@ -113,7 +113,7 @@ type Conflict struct {
 
 // ReviewItem is something a person must decide.
 type ReviewItem struct {
-	Kind       string      `json:"kind"` // unmatched | ambiguous | conflict | delete | rejected
+	Kind       string      `json:"kind"` // unmatched | ambiguous | conflict | delete | rejected | duplicate
 	Side       string      `json:"side"`
 	RecordID   string      `json:"record_id"`
 	OtherID    string      `json:"other_id,omitempty"`
@@ -121,6 +121,9 @@ type ReviewItem struct {
 	Reason     string      `json:"reason"`
 	Candidates []Candidate `json:"candidates,omitempty"`
 	Values     *Values     `json:"values,omitempty"`
+	// Blocked: a duplicate item whose CRM refuses the record as a
+	// duplicate whatever a person decides (a rule that blocks).
+	Blocked bool `json:"blocked,omitempty"`
 }
 
 // Candidate is one possible match with the evidence for it.

@@ -67,6 +67,7 @@ type planner struct {
 	openConfl map[string][]store.ReviewRow // A id -> its open conflict items (settleConflicts)
 	openDel   map[string][]int64           // "side:id" -> open held deletes of it (settleDeletes)
 	cascades  map[string]string            // sync, side, id -> its approved delete (parentDeleted)
+	heldDup   map[string]string            // "side:id" held or skipped as a likely duplicate -> why (duplicates.go)
 }
 
 func sideOf(side, id string) string { return side + ":" + id }
@@ -131,6 +132,9 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 		return nil, err
 	}
 	if err := p.loadOpenDeletes(ctx); err != nil {
+		return nil, err
+	}
+	if err := p.loadHeldDuplicates(ctx); err != nil {
 		return nil, err
 	}
 	if err := p.relinkMerges(ctx, map[string]int64{"a": doneA[0], "b": doneB[0]}); err != nil {

@@ -26,7 +26,11 @@ var allowedActions = map[string][]string{
 	"conflict":  {"take-a", "take-b", "set", "skip"},
 	"rejected":  {"set", "skip"},
 	"delete":    {"delete", "skip"},
+	"duplicate": {"link", "create", "skip"},
 }
+
+// AllowedActions are the decisions a review item of kind can take.
+func AllowedActions(kind string) []string { return slices.Clone(allowedActions[kind]) }
 
 // Reviews lists a sync's review items; kind and status filter when not ""
 // (status: open | decided | done).
@@ -47,6 +51,9 @@ func (e *Engine) Decide(ctx context.Context, reviewID int64, d Decision) error {
 		if err := e.checkLinkTarget(ctx, it, d.OtherID); err != nil {
 			return err
 		}
+	}
+	if d.Action == "create" && it.Kind == kindDuplicate && blockedDuplicate(it) {
+		return fmt.Errorf("engine: review item %d: the CRM's duplicate rule blocks this record as a duplicate, so it cannot be created anyway; link it with the record the rule matched, skip it, or change the rule in that CRM", reviewID)
 	}
 	b, _ := json.Marshal(d)
 	return e.st.DecideReview(ctx, reviewID, string(b))

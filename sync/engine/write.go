@@ -156,11 +156,23 @@ func (r *run) createBatch(ctx context.Context, side string, ps []pending, kp key
 	if err != nil {
 		return err
 	}
-	for _, group := range [][]pending{ups, plain} {
-		if len(group) == 0 {
+	ups, upsAnyway, err := r.splitDuplicatesDecided(ctx, ups)
+	if err != nil {
+		return err
+	}
+	plain, plainAnyway, err := r.splitDuplicatesDecided(ctx, plain)
+	if err != nil {
+		return err
+	}
+	anyway := connector.WithDuplicatesAllowed(ctx)
+	for _, g := range []struct {
+		ctx context.Context
+		ps  []pending
+	}{{ctx, ups}, {ctx, plain}, {anyway, upsAnyway}, {anyway, plainAnyway}} {
+		if len(g.ps) == 0 {
 			continue
 		}
-		if err := r.sendBatch(ctx, side, group, kp, true); err != nil {
+		if err := r.sendBatch(g.ctx, side, g.ps, kp, true); err != nil {
 			return err
 		}
 	}
@@ -228,6 +240,9 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 			if err := r.gone(ctx, &c, side, p, werr); err != nil {
 				return err
 			}
+			continue
+		}
+		if werr != nil && create && r.holdDuplicate(ctx, &c, side, p, werr) {
 			continue
 		}
 		if werr != nil {
@@ -497,7 +512,8 @@ func reviewDetail(it ReviewItem) string {
 		Reason     string      `json:"reason"`
 		Candidates []Candidate `json:"candidates,omitempty"`
 		Values     *Values     `json:"values,omitempty"`
-	}{it.Reason, it.Candidates, it.Values})
+		Blocked    bool        `json:"blocked,omitempty"`
+	}{it.Reason, it.Candidates, it.Values, it.Blocked})
 	if err != nil {
 		return "{}"
 	}

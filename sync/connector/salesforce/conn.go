@@ -281,6 +281,9 @@ func (c *Conn) callHeader(ctx context.Context, method, rawURL string, body, out 
 	if queryOpts != "" {
 		req.Header.Set("Sforce-Query-Options", queryOpts)
 	}
+	if h := duplicateRuleHeader(ctx); h != "" {
+		req.Header.Set("Sforce-Duplicate-Rule-Header", h)
+	}
 	ep := endpointOf(req)
 	resp, err := c.http.Do(req)
 	if err != nil {

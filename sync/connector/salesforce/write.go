@@ -17,14 +17,32 @@ const BatchSize = 200
 
 // saveResult is one element of a Collections response.
 type saveResult struct {
-	ID      string `json:"id"`
-	Success bool   `json:"success"`
-	Created bool   `json:"created"`
-	Errors  []struct {
-		StatusCode string   `json:"statusCode"`
-		Message    string   `json:"message"`
-		Fields     []string `json:"fields"`
-	} `json:"errors"`
+	ID      string      `json:"id"`
+	Success bool        `json:"success"`
+	Created bool        `json:"created"`
+	Errors  []saveError `json:"errors"`
+}
+
+// saveError is one error of a saveResult. A duplicate rule's refusal
+// (DUPLICATES_DETECTED) is a DuplicateError: it carries the rule's
+// DuplicateResult, with the ids of the records it matched.
+type saveError struct {
+	StatusCode      string           `json:"statusCode"`
+	Message         string           `json:"message"`
+	Fields          []string         `json:"fields"`
+	DuplicateResult *duplicateResult `json:"duplicateResult"`
+}
+
+type duplicateResult struct {
+	AllowSave     bool   `json:"allowSave"`
+	DuplicateRule string `json:"duplicateRule"`
+	MatchResults  []struct {
+		MatchRecords []struct {
+			Record struct {
+				ID string `json:"Id"`
+			} `json:"record"`
+		} `json:"matchRecords"`
+	} `json:"matchResults"`
 }
 
 // collectionBody renders the Collections request body, {"allOrNone":
@@ -152,12 +170,12 @@ func (c *Conn) writeGroup(ctx context.Context, d *describeResult, method, path s
 		if len(sent) == 0 {
 			continue
 		}
-		cctx := ctx
+		cctx := withDuplicateRuleHeader(ctx, method == "PATCH" && key == "")
 		if method == "POST" {
 			// A create has no key to make a replay harmless: a 5xx or a
 			// broken connection, which Salesforce may have acted on, is
 			// not sent again (the engine looks the records up first).
-			cctx = transport.NoReplay(ctx)
+			cctx = transport.NoReplay(cctx)
 		}
 		var out []saveResult
 		if err := c.call(cctx, method, u, collectionBody(records), &out, ""); err != nil {
@@ -370,7 +388,18 @@ func toResult(object, ref string, create bool, r saveResult) connector.Result {
 	if len(e.Fields) > 0 {
 		field = e.Fields[0]
 	}
-	return connector.Result{Err: recErr(object, ref, field, e.StatusCode, msg, categoryOf(e.StatusCode))}
+	re := recErr(object, ref, field, e.StatusCode, msg, categoryOf(e.StatusCode))
+	if d := e.DuplicateResult; d != nil {
+		for _, m := range d.MatchResults {
+			for _, r := range m.MatchRecords {
+				if r.Record.ID != "" && !slices.Contains(re.Duplicates, r.Record.ID) {
+					re.Duplicates = append(re.Duplicates, r.Record.ID)
+				}
+			}
+		}
+		re.DuplicateRule, re.DuplicatesAllowed = d.DuplicateRule, d.AllowSave
+	}
+	return connector.Result{Err: re}
 }
 
 func recErr(object, ref, field, code, msg string, cat connector.Category) *connector.RecordError {

@@ -11,6 +11,7 @@ const maxCollection = 200
 type collectionBody struct {
 	AllOrNone bool             `json:"allOrNone"`
 	Records   []map[string]any `json:"records"`
+	allowSave bool             // Sforce-Duplicate-Rule-Header's
 }
 
 var rolledBack = recError{StatusCode: "ALL_OR_NONE_OPERATION_ROLLED_BACK", Fields: []string{},
@@ -26,6 +27,7 @@ func (s *Sim) readCollection(w http.ResponseWriter, r *http.Request) (*collectio
 		writeErrors(w, http.StatusBadRequest, sfError{Message: fmt.Sprintf("Number of records in the collection exceeds the limit of %d: %d", maxCollection, len(body.Records)), ErrorCode: "EXCEEDED_ID_LIMIT", Fields: []string{}})
 		return nil, false
 	}
+	body.allowSave = allowSaveHeader(r)
 	return &body, true
 }
 
@@ -120,6 +122,8 @@ func (s *Sim) handleCollectionCreate(w http.ResponseWriter, r *http.Request) {
 		if s.isPersonCreate(st, rec) {
 			s.undoFor(undos, s.stores["contact"])
 			created, errs = s.createPersonLocked(rec)
+		} else if e := s.duplicateRuleError(st, nil, rec, body.allowSave); e != nil {
+			return "", false, []recError{*e}
 		} else {
 			created, errs = s.createLocked(st, rec)
 		}
@@ -151,6 +155,9 @@ func (s *Sim) handleCollectionUpdate(w http.ResponseWriter, r *http.Request) {
 		}
 		if target.deleted {
 			return "", false, []recError{{StatusCode: "ENTITY_IS_DELETED", Message: "entity is deleted", Fields: []string{}}}
+		}
+		if e := s.duplicateRuleError(st, target, rec, body.allowSave, "Id"); e != nil {
+			return "", false, []recError{*e}
 		}
 		if errs := s.updateLocked(st, target, rec, s.undoFor(undos, st), "Id"); errs != nil {
 			return "", false, errs
@@ -190,6 +197,9 @@ func (s *Sim) handleCollectionUpsert(w http.ResponseWriter, r *http.Request) {
 		}
 		if key == "" {
 			return "", false, []recError{{StatusCode: "MISSING_ARGUMENT", Message: name + " not specified", Fields: []string{}}}
+		}
+		if e := s.duplicateRuleError(st, st.findUnique(idx, key), rec, body.allowSave, name); e != nil {
+			return "", false, []recError{*e}
 		}
 		target, created, errs := s.upsertLocked(st, idx, key, rec, s.undoFor(undos, st))
 		if errs != nil {

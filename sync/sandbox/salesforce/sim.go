@@ -221,6 +221,8 @@ type recError struct {
 	StatusCode string   `json:"statusCode"`
 	Message    string   `json:"message"`
 	Fields     []string `json:"fields"`
+	// DuplicateResult: a DuplicateError's (duplicaterules.go).
+	DuplicateResult map[string]any `json:"duplicateResult,omitempty"`
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

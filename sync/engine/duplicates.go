@@ -1,0 +1,134 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// A create the target CRM refuses as a likely duplicate of records it
+// already holds (Salesforce's duplicate rules: the standard ones are
+// active in every org and alert on a person with the same name and
+// phone, or name and email, through the API as a refusal) would fail
+// again on every run. The source record is held for review instead, a
+// "duplicate" item with the records the CRM named as candidates: a
+// person links it with one of them, creates it anyway (sent
+// acknowledging the alert, connector.WithDuplicatesAllowed), or skips
+// it. While the item is open, or was skipped, plans do not create the
+// record again; a key match still links it.
+
+// kindDuplicate is the review kind of a create held that way.
+const kindDuplicate = "duplicate"
+
+// holdDuplicate holds p, a create on side that err refused, for review
+// when err names the records the CRM took it for a duplicate of. It
+// reports whether it did; otherwise err is an ordinary failure.
+func (r *run) holdDuplicate(ctx context.Context, c *store.Commit, side string, p pending, err error) bool {
+	var re *connector.RecordError
+	if !errors.As(err, &re) || len(re.Duplicates) == 0 || r.plan.UndoOf != 0 {
+		return false
+	}
+	it := ReviewItem{Kind: kindDuplicate, Side: otherSide(side), RecordID: p.w.Source, Blocked: !re.DuplicatesAllowed}
+	for _, id := range re.Duplicates {
+		it.Candidates = append(it.Candidates, Candidate{Side: side, ID: id, Key: "duplicate rule " + re.DuplicateRule})
+	}
+	what := fmt.Sprintf("%s refused to create it in %s as a duplicate of %s", re.Vendor, re.Object, strings.Join(re.Duplicates, ", "))
+	if re.DuplicateRule != "" {
+		what = fmt.Sprintf("%s's duplicate rule %s refused to create it in %s as a duplicate of %s", re.Vendor, re.DuplicateRule, re.Object, strings.Join(re.Duplicates, ", "))
+	}
+	next := "link it with that record, create it anyway, or skip it"
+	if it.Blocked {
+		next = "the rule blocks duplicates: link it with that record, or skip it (or change the rule in " + re.Vendor + ")"
+	}
+	it.Reason = fmt.Sprintf("%s (%s: %s); %s", what, re.Code, re.Message, next)
+	if r.dupDecided[p.w.ReviewID] {
+		// Created anyway, and refused again (the rule blocks now, or
+		// matched more records): the item goes back to review as it is.
+		c.ReviewOpen = append(c.ReviewOpen, p.w.ReviewID)
+	} else if p.w.ReviewID != 0 {
+		// A create decided on another item (an unmatched record): that
+		// decision is spent, and this item asks the new question.
+		c.ReviewDone = append(c.ReviewDone, p.w.ReviewID)
+	}
+	c.Reviews = append(c.Reviews, store.ReviewRow{Kind: it.Kind, Side: it.Side, RecordID: it.RecordID, Detail: reviewDetail(it)})
+	r.sum.Review++
+	r.e.log.Log(ctx, slog.LevelWarn, "create held for review", "sync", r.plan.Sync, "side", strings.ToUpper(side),
+		"record", p.w.Source, "reason", it.Reason)
+	return true
+}
+
+// splitDuplicatesDecided takes from ps the creates a person decided on a
+// duplicate item, to be sent acknowledging the CRM's alert, and notes
+// their items (r.dupDecided).
+func (r *run) splitDuplicatesDecided(ctx context.Context, ps []pending) (rest, decided []pending, err error) {
+	for _, p := range ps {
+		if p.w.ReviewID == 0 {
+			rest = append(rest, p)
+			continue
+		}
+		var it store.ReviewRow
+		if err := r.locked(func() (err error) {
+			it, err = r.e.st.Review(ctx, p.w.ReviewID)
+			return err
+		}); err != nil {
+			return nil, nil, fmt.Errorf("engine: read review item %d: %w", p.w.ReviewID, err)
+		}
+		if it.Kind != kindDuplicate {
+			rest = append(rest, p)
+			continue
+		}
+		if r.dupDecided == nil {
+			r.dupDecided = map[int64]bool{}
+		}
+		r.dupDecided[p.w.ReviewID] = true
+		decided = append(decided, p)
+	}
+	return rest, decided, nil
+}
+
+// loadHeldDuplicates reads the records held as likely duplicates (open
+// items, and skipped ones: the answer sticks) so that plans do not create
+// them again. (A link made since, by a key match or another item, closes
+// an open item: store.closeLinkedReviews.)
+func (p *planner) loadHeldDuplicates(ctx context.Context) error {
+	var items []store.ReviewRow
+	for _, status := range []string{"open", "done"} {
+		its, err := p.e.st.Reviews(ctx, p.syncID, kindDuplicate, status)
+		if err != nil {
+			return err
+		}
+		items = append(items, its...)
+	}
+	for _, it := range items {
+		var d Decision
+		_ = json.Unmarshal([]byte(it.Decision), &d)
+		if it.Status == "done" && d.Action != "skip" {
+			continue
+		}
+		if p.heldDup == nil {
+			p.heldDup = map[string]string{}
+		}
+		why := "held in review as a likely duplicate in the other CRM"
+		if it.Status == "done" {
+			why = "skipped in review as a likely duplicate in the other CRM"
+		}
+		p.heldDup[sideOf(it.Side, it.RecordID)] = why
+	}
+	return nil
+}
+
+// blockedDuplicate says whether duplicate item it is one its CRM refuses
+// whatever a person decides.
+func blockedDuplicate(it store.ReviewRow) bool {
+	var d struct {
+		Blocked bool `json:"blocked"`
+	}
+	_ = json.Unmarshal([]byte(it.Detail), &d)
+	return d.Blocked
+}
