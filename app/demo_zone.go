@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -51,6 +52,12 @@ func (a *App) ReadyMadeSyncs(ctx context.Context, c DemoConnections) (defs []eng
 // that is a connector.TimeZoner), checked as a zone the date transform can
 // load: the ready-made syncs and the sync editor turn the account's
 // datetimes into dates in it ("date:ZONE").
+//
+// The zone is kept in the connection's metadata cache, as its schemas and
+// users are, for connector.MetaTTL (a context marked
+// connector.WithFreshSchema reads it again), so the editor's every load
+// of a side spends no call on it; a zone that could not be read is not
+// kept. A connection whose CRM says no zone answers ErrNoTimeZone.
 func (a *App) AccountZone(ctx context.Context, conn string) (string, error) {
 	s, err := a.OpenConnection(ctx, conn)
 	if err != nil {
@@ -59,7 +66,15 @@ func (a *App) AccountZone(ctx context.Context, conn string) (string, error) {
 	defer a.closeSession(ctx, s)
 	tz, ok := s.Client.(connector.TimeZoner)
 	if !ok {
-		return "", fmt.Errorf("%s does not say its time zone", s.Info.Title)
+		return "", fmt.Errorf("%s %w", s.Info.Title, ErrNoTimeZone)
+	}
+	meta := connector.Meta{Cache: a.metaCache(s.Conn)}
+	if !connector.FreshSchema(ctx) {
+		if b, ok, _ := meta.Lookup(ctx, zoneKey); ok {
+			if _, err := time.LoadLocation(string(b)); err == nil {
+				return string(b), nil
+			}
+		}
 	}
 	zone, err := tz.TimeZone(ctx)
 	if err != nil {
@@ -68,5 +83,13 @@ func (a *App) AccountZone(ctx context.Context, conn string) (string, error) {
 	if _, err := time.LoadLocation(zone); err != nil {
 		return "", fmt.Errorf("unknown time zone %q", zone)
 	}
+	_ = meta.Store(ctx, zoneKey, []byte(zone)) // the cache's owner logs its failures
 	return zone, nil
 }
+
+// zoneKey keeps a connection's account time zone in its metadata cache.
+const zoneKey = "account/timezone"
+
+// ErrNoTimeZone is AccountZone's answer for a CRM that says no account
+// time zone (Dynamics 365, Mailchimp, Klaviyo, Brevo): nothing failed.
+var ErrNoTimeZone = errors.New("does not say its time zone")

@@ -3,6 +3,7 @@ package ui
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -13,17 +14,19 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/mapping"
 )
 
 // sideData is one side's live schema and first record, and its account's
-// time zone ("" when it could not be read).
+// time zone ("" when it could not be read, zoneNote then saying why).
 type sideData struct {
-	schema connector.Schema
-	sample map[string]string
-	zone   string
+	schema   connector.Schema
+	sample   map[string]string
+	zone     string
+	zoneNote string
 }
 
 // loadSide fetches a side's schema and a sample record, off the UI goroutine.
@@ -54,7 +57,7 @@ func (e *editor) loadSide(i int) {
 			return sideData{}, err
 		}
 		d := sideData{schema: s, sample: e.firstRecord(ctx, sd.Connection, sd.Object)}
-		d.zone = e.accountZone(ctx, sd.Connection)
+		d.zone, d.zoneNote = e.accountZone(ctx, sd.Connection)
 		return d, nil
 	}, func(d sideData, err error) {
 		if cur := *e.side(i); cur != sd {
@@ -77,6 +80,9 @@ func (e *editor) loadSide(i int) {
 		l := widget.NewLabel(note)
 		l.Importance = widget.SuccessImportance
 		status.Objects = []fyne.CanvasObject{l}
+		if d.zoneNote != "" {
+			status.Objects = append(status.Objects, wrapped(d.zoneNote)) // a note, not an alarm: the side loaded
+		}
 		status.Refresh()
 		e.afterSchemas()
 	})
@@ -95,13 +101,21 @@ func (e *editor) firstRecord(ctx context.Context, conn, object string) map[strin
 // accountZone reads a connection's time zone (a HubSpot portal's, a
 // Salesforce or Zoho org's, a Pipedrive user's), the zone its CRM shows
 // datetimes in; a zone that cannot be read, or a CRM that does not say
-// one, is "" and the editor keeps offering UTC.
-func (e *editor) accountZone(ctx context.Context, conn string) string {
+// one, is "" and the editor keeps offering UTC (or the other side's
+// zone). A zone that could not be read comes with a note saying why, in
+// the CRM's own words (a Salesforce user without "View Setup and
+// Configuration" is refused the Organization), not an error: the side
+// still loads.
+func (e *editor) accountZone(ctx context.Context, conn string) (zone, note string) {
 	zone, err := e.u.a.AccountZone(ctx, conn)
-	if err != nil {
-		return ""
+	switch {
+	case err == nil:
+		return zone, ""
+	case errors.Is(err, app.ErrNoTimeZone), errors.Is(err, context.Canceled):
+		return "", ""
 	}
-	return zone
+	return "", "The account's time zone could not be read (" + strings.TrimSuffix(errorSentence(err), ".") +
+		"): dates are offered in the other side's zone, else UTC; set the zone in a date transform (date:ZONE) if it differs."
 }
 
 // sideZone is the zone the editor proposes for side i's datetimes as

@@ -20,6 +20,19 @@ import (
 // TimeZoneSidKey are served, WHERE and ORDER BY are ignored (there is one
 // record), the zone is UTC unless SetTimeZone names another, the name is
 // "Sandbox Org" and the edition "Developer Edition".
+//
+// A user without "View Setup and Configuration" (an integration user on a
+// minimal profile) may be refused the Organization: Supermetrics'
+// Salesforce permissions guide sends a user refused the organization's
+// information to that permission. [unverified] the refusal's wording:
+// the sandbox answers as Salesforce does for an sObject type the user
+// cannot see, 400 INVALID_TYPE "sObject type 'Organization' is not
+// supported. …" (the same answer as for an unknown object).
+
+// RefuseOrganization takes "View Setup and Configuration" from the
+// connected user (true), so a query on Organization is refused with 400
+// INVALID_TYPE, or gives it back (false, the default).
+func (s *Sim) RefuseOrganization(refused bool) { s.orgRefused.Store(refused) }
 
 // SetTimeZone sets the Organization's TimeZoneSidKey, the org's default
 // time zone (e.g. "America/Los_Angeles").
@@ -29,6 +42,10 @@ func (s *Sim) SetTimeZone(name string) {
 
 // queryOrganization answers a SOQL query on Organization with its one record.
 func (s *Sim) queryOrganization(w http.ResponseWriter, r *http.Request, pq *soqlQuery) {
+	if s.orgRefused.Load() {
+		writeInvalidType(w, "Organization")
+		return
+	}
 	zone := s.zone.Name()
 	values := map[string]any{"Id": s.opts.OrgID, "Name": "Sandbox Org", "OrganizationType": "Developer Edition", "TimeZoneSidKey": zone}
 	names := map[string]string{}
@@ -55,4 +72,11 @@ func (s *Sim) queryOrganization(w http.ResponseWriter, r *http.Request, pq *soql
 		records = records[:0]
 	}
 	writeJSON(w, http.StatusOK, orderedRecord{{"totalSize", len(records)}, {"done", true}, {"records", records}})
+}
+
+// writeInvalidType answers a query on an sObject type the user cannot see
+// or that does not exist.
+func writeInvalidType(w http.ResponseWriter, object string) {
+	writeErrors(w, http.StatusBadRequest, sfError{ErrorCode: "INVALID_TYPE",
+		Message: fmt.Sprintf("sObject type '%s' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.", object)})
 }

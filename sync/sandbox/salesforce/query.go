@@ -317,8 +317,7 @@ func (s *Sim) handleQuery(w http.ResponseWriter, r *http.Request) {
 	}
 	st, ok := s.stores[strings.ToLower(pq.object)]
 	if !ok {
-		writeErrors(w, http.StatusBadRequest, sfError{ErrorCode: "INVALID_TYPE",
-			Message: fmt.Sprintf("sObject type '%s' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.", pq.object)})
+		writeInvalidType(w, pq.object)
 		return
 	}
 	var fields []int

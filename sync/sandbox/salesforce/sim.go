@@ -53,6 +53,9 @@ type Sim struct {
 	apiDisabled atomic.Bool
 	// zone is the Organization's TimeZoneSidKey (org.go).
 	zone simkit.Zone
+	// orgRefused: the connected user may not query Organization
+	// (RefuseOrganization, org.go).
+	orgRefused atomic.Bool
 }
 
 // New builds an empty org.
