@@ -420,6 +420,12 @@ func (r *run) deletes(ctx context.Context) error {
 			if err == nil {
 				err = res[0].Err
 			}
+			if recordGone(err) {
+				// Already deleted: the CRM carried out a delete whose answer
+				// was lost, and the call sent again finds it gone
+				// (Salesforce's ENTITY_IS_DELETED). What was approved holds.
+				err = nil
+			}
 		}
 		if err != nil {
 			if stop := stopCategory(ctx, err); stop != nil {
