@@ -1,6 +1,9 @@
 package app
 
 import (
+	"context"
+	"slices"
+
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/mapping"
 )
@@ -22,7 +25,8 @@ const DemoLeadsName = "demo-leads"
 //     read-only, and crmsync never writes to it.
 //
 // Salesforce needs a Lead's company: a contact with none gets
-// "[not provided]", as HubSpot's integration writes, one way.
+// "[not provided]", as HubSpot's integration writes, one way; but not in
+// an org with person accounts (leadCompanyOptional).
 func DemoLeadsSync(name, hubspotConn, salesforceConn, contacts string) engine.Definition {
 	def := demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "contacts"},
@@ -42,4 +46,38 @@ func DemoLeadsSync(name, hubspotConn, salesforceConn, contacts string) engine.De
 	def.Filters.A = []engine.Filter{{Field: "linked:" + contacts, Op: "eq", Value: "false"}}
 	def.Filters.B = []engine.Filter{{Field: "IsConverted", Op: "eq", Value: "false"}}
 	return def
+}
+
+// leadCompanyOptional drops the "[not provided]" Company of the leads
+// syncs to Salesforce connection conn when its org does not require a
+// Lead's Company: an org with person accounts, where a Lead without one
+// converts to a person account, and with "[not provided]" would convert
+// to a business Account of that name. The Lead's describe says which
+// (Company nillable); one that cannot be read keeps the default, which
+// every org takes.
+func (a *App) leadCompanyOptional(ctx context.Context, defs []engine.Definition, conn string) {
+	if conn == "" || !slices.ContainsFunc(defs, func(d engine.Definition) bool { return d.B.Connection == conn && d.B.Object == "Lead" }) {
+		return
+	}
+	sch, err := a.Schema(ctx, conn, "Lead")
+	if err != nil {
+		a.log.Warn("ready-made leads sync: Lead schema unread; a contact without a company gets [not provided]", "connection", conn, "err", err)
+		return
+	}
+	for _, f := range sch.Fields {
+		if f.Name != "Company" || f.Required {
+			continue
+		}
+		for j := range defs {
+			if defs[j].B.Connection != conn || defs[j].B.Object != "Lead" {
+				continue
+			}
+			defs[j].Fields = append(defs[j].Fields[:0:0], defs[j].Fields...) // the definitions share nothing
+			for k := range defs[j].Fields {
+				if defs[j].Fields[k].B == "Company" {
+					defs[j].Fields[k].Default = ""
+				}
+			}
+		}
+	}
 }

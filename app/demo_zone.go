@@ -26,6 +26,7 @@ var portalDates = map[string]bool{"hs_timestamp": true, "closedate": true}
 // the zone was read.
 func (a *App) ReadyMadeSyncs(ctx context.Context, c DemoConnections) (defs []engine.Definition, note string) {
 	defs = DemoSyncs(c)
+	a.leadCompanyOptional(ctx, defs, c.Salesforce)
 	zone, err := a.AccountZone(ctx, c.HubSpot)
 	if err != nil {
 		note = fmt.Sprintf("The time zone of HubSpot connection %s could not be read (%v): due dates and deals' close dates are synced as dates in UTC, "+

@@ -135,13 +135,22 @@ func (c *conversion) run(leadID string, opt LeadConvert) (LeadConvertResult, err
 	}
 	var res LeadConvertResult
 	var err error
-	if res.AccountID, err = c.account(opt.AccountID); err != nil {
-		return res, err
-	}
-	if res.ContactID, err = c.contact(opt.ContactID, res.AccountID); err != nil {
-		return res, err
+	if c.toPerson(opt) {
+		if res.AccountID, res.ContactID, err = c.person(); err != nil {
+			return res, err
+		}
+	} else {
+		if res.AccountID, err = c.account(opt.AccountID); err != nil {
+			return res, err
+		}
+		if res.ContactID, err = c.contact(opt.ContactID, res.AccountID); err != nil {
+			return res, err
+		}
 	}
 	if opt.CreateOpportunity {
+		if opt.OpportunityName == "" && c.val("Company") == "" {
+			opt.OpportunityName = strings.TrimSpace(c.val("FirstName") + " " + c.val("LastName"))
+		}
 		if res.OpportunityID, err = c.opportunity(opt.OpportunityName, res.AccountID); err != nil {
 			return res, err
 		}
@@ -189,6 +198,40 @@ func (c *conversion) mapped(fields map[string]string) map[string]any {
 		}
 	}
 	return out
+}
+
+// toPerson reports whether the Lead converts to a person account: in an
+// org with person accounts, a Lead with a blank Company converting into
+// no existing Account (Salesforce Help, "Convert Leads": "Leads that
+// don't have a value in the Company field are converted to person
+// accounts"; such a Lead can only be created through the API).
+func (c *conversion) toPerson(opt LeadConvert) bool {
+	_, on := c.s.stores["contact"].obj.field("IsPersonAccount")
+	return on && opt.AccountID == "" && strings.TrimSpace(c.val("Company")) == ""
+}
+
+// person creates the person account the Lead converts to, named after
+// the person, the Lead's person fields on it, and returns it and its
+// person contact.
+func (c *conversion) person() (accountID, contactID string, err error) {
+	ast, cst := c.s.stores["account"], c.s.stores["contact"]
+	c.undo(ast)
+	c.undo(cst)
+	body := c.mapped(map[string]string{"FirstName": "FirstName", "LastName": "LastName", "PersonEmail": "Email", "Phone": "Phone",
+		"PersonTitle": "Title", "PersonLeadSource": "LeadSource", "Description": "Description", "PersonMailingCity": "City",
+		"OwnerId": "OwnerId", "PersonHasOptedOutOfEmail": "HasOptedOutOfEmail", "Industry": "Industry"})
+	for name := range body {
+		if _, ok := ast.obj.field(name); !ok {
+			delete(body, name) // no twin on this org's Account
+		}
+	}
+	body["RecordTypeId"] = personRecordTypeID
+	a, errs := c.s.createPersonLocked(body)
+	if errs != nil {
+		return "", "", fmt.Errorf("create person account: %s", joinErrs(errs))
+	}
+	i, _ := ast.obj.field("PersonContactId")
+	return a.id, a.vals[i], nil
 }
 
 func (c *conversion) account(id string) (string, error) {

@@ -74,6 +74,14 @@ func (s *Sim) EnablePersonAccounts() error {
 		add = append(add, f)
 	}
 	account.obj.Fields = append(account.obj.Fields, add...)
+	// A Lead's Company is no longer required: a Lead without one converts
+	// to a person account (Salesforce Help, "Convert Leads"; only the API
+	// creates such a Lead) [unverified: that describe then says Company is
+	// nillable].
+	lead := s.stores["lead"]
+	if i, ok := lead.obj.field("Company"); ok {
+		lead.obj.Fields[i].Nillable = true
+	}
 	for _, st := range []*objectStore{contact, account} {
 		reindex(st.obj)
 		i, _ := st.obj.field("IsPersonAccount")
