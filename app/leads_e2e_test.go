@@ -182,20 +182,29 @@ func TestLeadsUntilConverted(t *testing.T) {
 	}
 }
 
+// runAllSucceeds runs every sync as Sync all does and fails the test
+// unless each run succeeds; what names the round.
+func runAllSucceeds(t *testing.T, a *app.App, what string) []app.SyncOutcome {
+	t.Helper()
+	out, err := a.RunAll(context.Background(), app.RunOptions{Confirm: true}, nil)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	for _, o := range out {
+		if o.Err != nil || o.Result.Summary == nil || o.Result.Summary.Status != "success" {
+			t.Fatalf("%s: %s", what, o.Line())
+		}
+	}
+	return out
+}
+
 func leadsUntilConverted(t *testing.T, a *app.App, hs *hubspot.Sim, v leadsVendor) {
 	ctx := context.Background()
 	saveSyncs(t, a, v.syncs(v.conn)...)
 	runAll := func(round string) map[string]app.SyncOutcome {
 		t.Helper()
-		out, err := a.RunAll(ctx, app.RunOptions{Confirm: true}, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", round, err)
-		}
 		by := map[string]app.SyncOutcome{}
-		for _, o := range out {
-			if o.Err != nil || o.Result.Summary == nil || o.Result.Summary.Status != "success" {
-				t.Fatalf("%s: %s", round, o.Line())
-			}
+		for _, o := range runAllSucceeds(t, a, round) {
 			by[o.Sync] = o
 		}
 		return by
@@ -385,26 +394,13 @@ func TestScheduledLeadsWaitForARunningContactsRun(t *testing.T) {
 // Salesforce attaches the task to the new Contact, the next round finds
 // both sides agreeing, and the round after writes nothing.
 func TestActivitiesOfLeads(t *testing.T) {
-	ctx := context.Background()
 	a, srv := connectedSandbox(t, 57, 40)
 	hs, sf := srv.HubSpot(), srv.Salesforce()
 	const people = "contacts,leads"
 	saveSyncs(t, a, app.DemoCompaniesSync("companies", "hs", "sf"), app.DemoSyncWithCompanies("contacts", "hs", "sf", "companies"),
 		app.DemoLeadsSync("leads", "hs", "sf", "contacts"), app.DemoTasksSync("tasks", "hs", "sf", people),
 		app.DemoNotesSync("notes", "hs", "sf", people))
-	round := func(what string) []app.SyncOutcome {
-		t.Helper()
-		out, err := a.RunAll(ctx, app.RunOptions{Confirm: true}, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		for _, o := range out {
-			if o.Err != nil || o.Result.Summary == nil || o.Result.Summary.Status != "success" {
-				t.Fatalf("%s: %s", what, o.Line())
-			}
-		}
-		return out
-	}
+	round := func(what string) []app.SyncOutcome { t.Helper(); return runAllSucceeds(t, a, what) }
 	round("first round")
 	leadOf := map[string]string{} // HubSpot contact -> Lead
 	for _, l := range syncLinks(t, a, "leads") {

@@ -48,7 +48,6 @@ func companyDefault(leads engine.Definition) string {
 // makes a person account, and the contacts sync links the HubSpot
 // contact to its person contact.
 func TestLeadWithoutCompanyBecomesPersonAccount(t *testing.T) {
-	ctx := context.Background()
 	a, srv, clock := clockedApp(t, "salesforce", "sf")
 	sf, hs := srv.Salesforce(), srv.HubSpot()
 	if _, _, leads := salesforceReadyMade(t, a); companyDefault(leads) != "[not provided]" {
@@ -67,19 +66,7 @@ func TestLeadWithoutCompanyBecomesPersonAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.step(time.Minute)
-	runAllOK := func(round string) {
-		t.Helper()
-		out, err := a.RunAll(ctx, app.RunOptions{Confirm: true}, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", round, err)
-		}
-		for _, o := range out {
-			if o.Err != nil || o.Result.Summary == nil || o.Result.Summary.Status != "success" {
-				t.Fatalf("%s: %s", round, o.Line())
-			}
-		}
-	}
-	runAllOK("first round")
+	runAllSucceeds(t, a, "first round")
 	var lead string
 	for _, l := range syncLinks(t, a, leads.Name) {
 		if l.AID == nell.ID {
@@ -95,7 +82,7 @@ func TestLeadWithoutCompanyBecomesPersonAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.step(time.Minute)
-	runAllOK("after the conversion")
+	runAllSucceeds(t, a, "after the conversion")
 	if acct, _ := sf.Get("Account", conv.AccountID); acct.Fields["IsPersonAccount"] != "true" {
 		t.Fatalf("Nell's Lead converted to %+v, want a person account", acct.Fields)
 	}

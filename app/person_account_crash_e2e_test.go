@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/sandbox"
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
 )
@@ -44,6 +43,43 @@ func personDuplicates(srv *sandbox.Server) (dups []string, persons int) {
 	return dups, persons
 }
 
+// lostPersonCreate runs the contacts sync into an org with person
+// accounts, where the POST creating new people as person accounts is
+// carried out but its answer lost (a 502) or, with kill, the process dies
+// before hearing it; before sees the sandbox just before that run.
+func lostPersonCreate(t *testing.T, kill bool, before func(*sandbox.Server)) (*app.App, *sandbox.Server, app.RunResult) {
+	t.Helper()
+	a, srv, tr := lossyApp(t, 61, 12, [2]string{"hubspot", "hs"}, [2]string{"salesforce", "sf"})
+	if err := srv.Salesforce().EnablePersonAccounts(); err != nil {
+		t.Fatal(err)
+	}
+	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
+	before(srv)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if kill {
+		tr.kill = cancel
+	}
+	tr.arm(1, func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/composite/sobjects")
+	})
+	res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	t.Logf("run 1: %v %+v lost=%v", err, res.Summary, tr.lostCalls())
+	if len(tr.lostCalls()) != 1 {
+		t.Fatalf("no person-account create answer was lost: %v", tr.lostCalls())
+	}
+	tr.kill = nil
+	return a, srv, res
+}
+
+// lostOrKilled names a subtest of lostPersonCreate.
+func lostOrKilled(kill bool) string {
+	if kill {
+		return "killed"
+	}
+	return "lost"
+}
+
 // TestPersonAccountCreateLostOrKilled: in an org with person
 // accounts, the POST that creates new people as person accounts is
 // carried out by Salesforce, but its answer is lost (a 502) or the
@@ -52,32 +88,13 @@ func personDuplicates(srv *sandbox.Server) (dups []string, persons int) {
 // person contact) for anyone.
 func TestPersonAccountCreateLostOrKilled(t *testing.T) {
 	for _, kill := range []bool{false, true} {
-		name := "lost"
-		if kill {
-			name = "killed"
-		}
-		t.Run(name, func(t *testing.T) {
-			a, srv, tr := lossyApp(t, 61, 12, [2]string{"hubspot", "hs"}, [2]string{"salesforce", "sf"})
-			if err := srv.Salesforce().EnablePersonAccounts(); err != nil {
-				t.Fatal(err)
-			}
-			saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
-			hsBefore := srv.HubSpot().Count("contacts")
-			seeded, _ := personDuplicates(srv) // the seed's own duplicates, for review
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			if kill {
-				tr.kill = cancel
-			}
-			tr.arm(1, func(r *http.Request) bool {
-				return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/composite/sobjects")
+		t.Run(lostOrKilled(kill), func(t *testing.T) {
+			var hsBefore int
+			var seeded []string // the seed's own duplicates, for review
+			a, srv, _ := lostPersonCreate(t, kill, func(srv *sandbox.Server) {
+				hsBefore = srv.HubSpot().Count("contacts")
+				seeded, _ = personDuplicates(srv)
 			})
-			res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
-			t.Logf("run 1: %v %+v lost=%v", err, res.Summary, tr.lostCalls())
-			if len(tr.lostCalls()) != 1 {
-				t.Fatalf("no person-account create answer was lost: %v", tr.lostCalls())
-			}
-			tr.kill = nil
 			_, made := personDuplicates(srv)
 			if made == 0 {
 				t.Fatal("the lost call created no person account")
@@ -162,17 +179,8 @@ func TestPersonAccountUndoThenRuns(t *testing.T) {
 		t.Fatalf("after the run: %d person accounts, %d contacts; want 2 and 2", ac, co)
 	}
 	clock.step(time.Minute)
-	if _, err := a.Undo(ctx, res.Summary.RunID, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatalf("undo: %v", err)
-	}
-	dels, err := a.Reviews(ctx, "contacts", "delete", "open")
-	if err != nil || len(dels) != 2 {
-		t.Fatalf("delete reviews %v %+v; want two", err, dels)
-	}
-	for _, d := range dels {
-		if err := a.Decide(ctx, d.ID, engine.Decision{Action: "delete"}); err != nil {
-			t.Fatal(err)
-		}
+	if dels := approveUndoDeletes(t, a, res.Summary.RunID, "contacts"); len(dels) != 2 {
+		t.Fatalf("delete reviews %+v; want two", dels)
 	}
 	hsBefore := hs.Count("contacts")
 	for i := range 3 {
@@ -258,47 +266,15 @@ func TestPersonAccountCreateRefused(t *testing.T) {
 // nothing.
 func TestPersonAccountLostCreateUndone(t *testing.T) {
 	for _, kill := range []bool{false, true} {
-		name := "lost"
-		if kill {
-			name = "killed"
-		}
-		t.Run(name, func(t *testing.T) {
-			a, srv, tr := lossyApp(t, 61, 12, [2]string{"hubspot", "hs"}, [2]string{"salesforce", "sf"})
-			if err := srv.Salesforce().EnablePersonAccounts(); err != nil {
-				t.Fatal(err)
-			}
-			saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			if kill {
-				tr.kill = cancel
-			}
-			tr.arm(1, func(r *http.Request) bool {
-				return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/composite/sobjects")
-			})
-			res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
-			t.Logf("run 1: %v %+v lost=%v", err, res.Summary, tr.lostCalls())
-			if len(tr.lostCalls()) != 1 {
-				t.Fatalf("no person-account create answer was lost: %v", tr.lostCalls())
-			}
-			tr.kill = nil
+		t.Run(lostOrKilled(kill), func(t *testing.T) {
+			a, srv, res := lostPersonCreate(t, kill, func(*sandbox.Server) {})
 			bg := context.Background()
 			next, err := a.Run(bg, "contacts", app.RunOptions{Confirm: true})
 			t.Logf("run 2: %v %+v", err, next.Summary)
 			if _, made := personDuplicates(srv); made == 0 {
 				t.Fatal("no person account made")
 			}
-			u, err := a.Undo(bg, res.Summary.RunID, app.RunOptions{Confirm: true})
-			if err != nil {
-				t.Fatalf("undo: %v", err)
-			}
-			dels, err := a.Reviews(bg, "contacts", "delete", "open")
-			t.Logf("undo %+v: %d delete reviews (%v)", u.Summary, len(dels), err)
-			for _, d := range dels {
-				if err := a.Decide(bg, d.ID, engine.Decision{Action: "delete"}); err != nil {
-					t.Fatal(err)
-				}
-			}
+			t.Logf("undo: %d delete reviews", len(approveUndoDeletes(t, a, res.Summary.RunID, "contacts")))
 			for i := range 2 {
 				r, err := a.Run(bg, "contacts", app.RunOptions{Confirm: true})
 				t.Logf("run after the undo %d: %v %+v", i, err, r.Summary)
@@ -340,17 +316,9 @@ func TestPersonAccountUndoDeleteAnswerLost(t *testing.T) {
 	if _, made := personDuplicates(srv); made == 0 {
 		t.Fatal("the run made no person account")
 	}
-	if _, err := a.Undo(ctx, res.Summary.RunID, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatalf("undo: %v", err)
-	}
-	dels, err := a.Reviews(ctx, "contacts", "delete", "open")
-	if err != nil || len(dels) == 0 {
-		t.Fatalf("delete reviews %v %+v", err, dels)
-	}
-	for _, d := range dels {
-		if err := a.Decide(ctx, d.ID, engine.Decision{Action: "delete"}); err != nil {
-			t.Fatal(err)
-		}
+	dels := approveUndoDeletes(t, a, res.Summary.RunID, "contacts")
+	if len(dels) == 0 {
+		t.Fatal("the undo held no delete for review")
 	}
 	tr.arm(1, func(r *http.Request) bool {
 		return r.Method == http.MethodDelete && strings.HasSuffix(r.URL.Path, "/composite/sobjects")

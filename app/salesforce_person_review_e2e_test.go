@@ -46,15 +46,8 @@ func TestPersonAccountUndoDeletesTheAccount(t *testing.T) {
 		t.Fatalf("%d person accounts for %s after the run", n, email)
 	}
 	clock.step(time.Minute)
-	if _, err := a.Undo(ctx, res.Summary.RunID, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatalf("undo: %v", err)
-	}
-	dels, err := a.Reviews(ctx, "contacts", "delete", "open")
-	if err != nil || len(dels) != 1 {
-		t.Fatalf("delete reviews %v %+v; want one", err, dels)
-	}
-	if err := a.Decide(ctx, dels[0].ID, engine.Decision{Action: "delete"}); err != nil {
-		t.Fatal(err)
+	if dels := approveUndoDeletes(t, a, res.Summary.RunID, "contacts"); len(dels) != 1 {
+		t.Fatalf("delete reviews %+v; want one", dels)
 	}
 	clock.step(time.Minute)
 	after, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
@@ -124,4 +117,24 @@ func TestPersonAccountIsNoCompany(t *testing.T) {
 	if err != nil || res.Summary.Failed != 0 || res.Summary.Created+res.Summary.Updated != 0 {
 		t.Errorf("the contacts run after: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
 	}
+}
+
+// approveUndoDeletes undoes run runID of sync and approves every delete
+// it holds for review, as a person would; it returns those items.
+func approveUndoDeletes(t *testing.T, a *app.App, runID int64, sync string) []app.ReviewView {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := a.Undo(ctx, runID, app.RunOptions{Confirm: true}); err != nil {
+		t.Fatalf("undo: %v", err)
+	}
+	dels, err := a.Reviews(ctx, sync, "delete", "open")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dels {
+		if err := a.Decide(ctx, d.ID, engine.Decision{Action: "delete"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dels
 }
