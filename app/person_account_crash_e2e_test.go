@@ -142,12 +142,7 @@ func TestPersonAccountCreateLostOrKilled(t *testing.T) {
 // person contact made again, none left behind, HubSpot untouched.
 func TestPersonAccountUndoThenRuns(t *testing.T) {
 	ctx := context.Background()
-	a, clock, sf, hs := personAccountOrg(t)
-	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
-	if _, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
-	clock.step(time.Minute)
+	a, clock, sf, hs := personContactsSynced(t)
 	emails := []string{"ula.undo@example.com", "uri.undo@example.com"}
 	var hsIDs []string
 	for i, e := range emails {
@@ -218,13 +213,7 @@ func TestPersonAccountUndoThenRuns(t *testing.T) {
 // (no person account, no Contact), and the next run must try it once
 // more, not pile up partial creations.
 func TestPersonAccountCreateRefused(t *testing.T) {
-	ctx := context.Background()
-	a, clock, sf, hs := personAccountOrg(t)
-	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
-	if _, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
-	clock.step(time.Minute)
+	a, clock, sf, hs := personContactsSynced(t)
 	nameless, err := hs.Create("contacts", map[string]string{"email": "no.name@example.com", "firstname": "Nora"})
 	if err != nil {
 		t.Fatal(err)

@@ -23,6 +23,19 @@ func personAccountOrg(t *testing.T) (*app.App, *stepClock, *salesforce.Sim, *hub
 	return a, clock, sf, hs
 }
 
+// personContactsSynced is personAccountOrg with the contacts sync saved
+// and run once, the clock a minute on.
+func personContactsSynced(t *testing.T) (*app.App, *stepClock, *salesforce.Sim, *hubspot.Sim) {
+	t.Helper()
+	a, clock, sf, hs := personAccountOrg(t)
+	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
+	if _, err := a.Run(context.Background(), "contacts", app.RunOptions{Confirm: true}); err != nil {
+		t.Fatal(err)
+	}
+	clock.step(time.Minute)
+	return a, clock, sf, hs
+}
+
 // TestPersonAccountContactSyncs: a Salesforce org with person
 // accounts holds Pat as a person account. The HubSpot contact with Pat's
 // email must link to the person contact (no duplicate Contact), and a

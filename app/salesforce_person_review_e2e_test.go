@@ -18,12 +18,7 @@ import (
 // refused) behind.
 func TestPersonAccountUndoDeletesTheAccount(t *testing.T) {
 	ctx := context.Background()
-	a, clock, sf, hs := personAccountOrg(t)
-	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
-	if _, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
-	clock.step(time.Minute)
+	a, clock, sf, hs := personContactsSynced(t)
 	const email = "una.person@example.com"
 	c, err := hs.Create("contacts", map[string]string{"email": email, "firstname": "Una", "lastname": "Person"})
 	if err != nil {
