@@ -31,7 +31,7 @@ func (r *root) reviewCmd() *cobra.Command {
 	var sync, kind, status string
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "List review items (unmatched, ambiguous, conflict, delete, rejected)",
+		Short: "List review items (" + strings.Join(reviewKinds, ", ") + ")",
 		Args:  cobra.NoArgs,
 		RunE: r.withApp(func(cmd *cobra.Command, _ []string, a *app.App) error {
 			// A misspelt kind or status matches nothing: say so rather
@@ -65,7 +65,7 @@ func (r *root) reviewCmd() *cobra.Command {
 		}),
 	}
 	list.Flags().StringVar(&sync, "sync", "", "only this sync")
-	list.Flags().StringVar(&kind, "kind", "", "only this kind: unmatched, ambiguous, conflict, delete, rejected")
+	list.Flags().StringVar(&kind, "kind", "", "only this kind: "+strings.Join(reviewKinds, ", "))
 	list.Flags().StringVar(&status, "status", "open", "open, decided, done, or \"\" for all")
 
 	var d engine.Decision
@@ -130,7 +130,7 @@ func (r *root) reviewCmd() *cobra.Command {
 
 // reviewKinds and reviewStatuses are what `review list` filters by.
 var (
-	reviewKinds    = []string{"unmatched", "ambiguous", "conflict", "delete", "rejected"}
+	reviewKinds    = []string{"unmatched", "ambiguous", "conflict", "delete", "rejected", "duplicate"}
 	reviewStatuses = []string{"open", "decided", "done"}
 )
 

@@ -29,14 +29,31 @@ const kindDuplicate = "duplicate"
 // holdDuplicate holds p, a create on side that err refused, for review
 // when err names the records the CRM took it for a duplicate of. It
 // reports whether it did; otherwise err is an ordinary failure.
-func (r *run) holdDuplicate(ctx context.Context, c *store.Commit, side string, p pending, err error) bool {
+func (r *run) holdDuplicate(ctx context.Context, c *store.Commit, side string, p pending, err error) (bool, error) {
 	var re *connector.RecordError
 	if !errors.As(err, &re) || len(re.Duplicates) == 0 || r.plan.UndoOf != 0 {
-		return false
+		return false, nil
 	}
 	it := ReviewItem{Kind: kindDuplicate, Side: otherSide(side), RecordID: p.w.Source, Blocked: !re.DuplicatesAllowed}
+	var linked []string
 	for _, id := range re.Duplicates {
-		it.Candidates = append(it.Candidates, Candidate{Side: side, ID: id, Key: "duplicate rule " + re.DuplicateRule})
+		// A candidate linked already cannot be linked again: say with
+		// what, as an ambiguous item does (the person may be in the other
+		// CRM twice).
+		var pr store.PairRow
+		var found bool
+		if err := r.locked(func() (err error) {
+			pr, found, err = r.e.st.Pair(ctx, r.plan.SyncID, side, id)
+			return err
+		}); err != nil {
+			return false, fmt.Errorf("engine: read the link of %s, named by a duplicate rule: %w", id, err)
+		}
+		cand := Candidate{Side: side, ID: id, Key: "duplicate rule " + re.DuplicateRule}
+		if found && pr.Linked {
+			cand.LinkedTo = pr.OtherID
+			linked = append(linked, fmt.Sprintf("%s is already linked with %s on side %s", id, pr.OtherID, strings.ToUpper(it.Side)))
+		}
+		it.Candidates = append(it.Candidates, cand)
 	}
 	what := fmt.Sprintf("%s refused to create it in %s as a duplicate of %s", re.Vendor, re.Object, strings.Join(re.Duplicates, ", "))
 	if re.DuplicateRule != "" {
@@ -45,6 +62,9 @@ func (r *run) holdDuplicate(ctx context.Context, c *store.Commit, side string, p
 	next := "link it with that record, create it anyway, or skip it"
 	if it.Blocked {
 		next = "the rule blocks duplicates: link it with that record, or skip it (or change the rule in " + re.Vendor + ")"
+	}
+	if len(linked) > 0 {
+		next = strings.Join(linked, "; ") + "; " + next
 	}
 	it.Reason = fmt.Sprintf("%s (%s: %s); %s", what, re.Code, re.Message, next)
 	if r.dupDecided[p.w.ReviewID] {
@@ -60,7 +80,7 @@ func (r *run) holdDuplicate(ctx context.Context, c *store.Commit, side string, p
 	r.sum.Review++
 	r.e.log.Log(ctx, slog.LevelWarn, "create held for review", "sync", r.plan.Sync, "side", strings.ToUpper(side),
 		"record", p.w.Source, "reason", it.Reason)
-	return true
+	return true, nil
 }
 
 // splitDuplicatesDecided takes from ps the creates a person decided on a
@@ -97,20 +117,11 @@ func (r *run) splitDuplicatesDecided(ctx context.Context, ps []pending) (rest, d
 // them again. (A link made since, by a key match or another item, closes
 // an open item: store.closeLinkedReviews.)
 func (p *planner) loadHeldDuplicates(ctx context.Context) error {
-	var items []store.ReviewRow
-	for _, status := range []string{"open", "done"} {
-		its, err := p.e.st.Reviews(ctx, p.syncID, kindDuplicate, status)
-		if err != nil {
-			return err
-		}
-		items = append(items, its...)
+	items, err := p.e.heldDuplicates(ctx, p.syncID)
+	if err != nil {
+		return err
 	}
 	for _, it := range items {
-		var d Decision
-		_ = json.Unmarshal([]byte(it.Decision), &d)
-		if it.Status == "done" && d.Action != "skip" {
-			continue
-		}
 		if p.heldDup == nil {
 			p.heldDup = map[string]string{}
 		}
@@ -119,6 +130,22 @@ func (p *planner) loadHeldDuplicates(ctx context.Context) error {
 			why = "skipped in review as a likely duplicate in the other CRM"
 		}
 		p.heldDup[sideOf(it.Side, it.RecordID)] = why
+		// The records the CRM matched are held too: copied to the item's
+		// side, each would be a second record of the same person there,
+		// and the item's link could no longer be made.
+		var det struct {
+			Candidates []Candidate `json:"candidates"`
+		}
+		if err := json.Unmarshal([]byte(it.Detail), &det); err != nil {
+			return fmt.Errorf("engine: read duplicate review item %d: %w", it.ID, err)
+		}
+		for _, c := range det.Candidates {
+			k := sideOf(c.Side, c.ID)
+			if _, ok := p.heldDup[k]; !ok {
+				p.heldDup[k] = fmt.Sprintf("the other CRM matched it as a likely duplicate of %s on side %s, %s (review item %d)",
+					it.RecordID, strings.ToUpper(it.Side), strings.TrimSuffix(why, " as a likely duplicate in the other CRM"), it.ID)
+			}
+		}
 	}
 	return nil
 }
@@ -131,4 +158,24 @@ func blockedDuplicate(it store.ReviewRow) bool {
 	}
 	_ = json.Unmarshal([]byte(it.Detail), &d)
 	return d.Blocked
+}
+
+// heldDuplicates are sync's duplicate items that hold their record: the
+// open ones, and those skipped (the answer sticks).
+func (e *Engine) heldDuplicates(ctx context.Context, syncID int64) ([]store.ReviewRow, error) {
+	var held []store.ReviewRow
+	for _, status := range []string{"open", "done"} {
+		its, err := e.st.Reviews(ctx, syncID, kindDuplicate, status)
+		if err != nil {
+			return nil, fmt.Errorf("engine: read the %s duplicate items of sync %d: %w", status, syncID, err)
+		}
+		for _, it := range its {
+			var d Decision
+			_ = json.Unmarshal([]byte(it.Decision), &d)
+			if it.Status == "open" || d.Action == "skip" {
+				held = append(held, it)
+			}
+		}
+	}
+	return held, nil
 }

@@ -211,17 +211,27 @@ func (e *Engine) loadRefLinks(ctx context.Context, def Definition) (mapping.Link
 }
 
 // heldForMatching lists the records sync refID's open review holds for a
-// person to match (kinds unmatched and ambiguous), as "a:"+id or "b:"+id
-// of our sides: a contacts sync that has a HubSpot contact in review
-// still has it, and a leads sync must not make it a Lead meanwhile.
+// person to match (kinds unmatched, ambiguous and duplicate; a duplicate
+// skipped too, as its CRM took it for a record it holds), as "a:"+id or
+// "b:"+id of our sides: a contacts sync that has a HubSpot contact in
+// review still has it, and a leads sync must not make it a Lead meanwhile.
 func (e *Engine) heldForMatching(ctx context.Context, refID int64, turned bool) (map[string]bool, error) {
 	rows, err := e.st.Reviews(ctx, refID, "", "open")
 	if err != nil {
 		return nil, err
 	}
+	dups, err := e.heldDuplicates(ctx, refID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range dups {
+		if r.Status == "done" { // the open ones are in rows already
+			rows = append(rows, r)
+		}
+	}
 	held := map[string]bool{}
 	for _, r := range rows {
-		if r.Kind != "unmatched" && r.Kind != "ambiguous" {
+		if r.Kind != "unmatched" && r.Kind != "ambiguous" && r.Kind != kindDuplicate {
 			continue
 		}
 		side := r.Side

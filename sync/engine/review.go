@@ -132,7 +132,9 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 			done()
 			return nil
 		}
-		if it.Kind == "unmatched" {
+		if it.Kind == "unmatched" || it.Kind == kindDuplicate {
+			// A duplicate created anyway is sent acknowledging the CRM's
+			// alert: a key that matches now must link it instead.
 			matched, err := p.matchAppeared(ctx, it.Side, it.RecordID, fields, pr.Rec.Modified)
 			if err != nil {
 				return err

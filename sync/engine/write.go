@@ -242,8 +242,14 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 			}
 			continue
 		}
-		if werr != nil && create && r.holdDuplicate(ctx, &c, side, p, werr) {
-			continue
+		if werr != nil && create {
+			held, err := r.holdDuplicate(ctx, &c, side, p, werr)
+			if err != nil {
+				return err
+			}
+			if held {
+				continue
+			}
 		}
 		if werr != nil {
 			r.fail(&c, side, p, werr)
