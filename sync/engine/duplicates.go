@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -35,6 +36,11 @@ func (r *run) holdDuplicate(ctx context.Context, c *store.Commit, side string, p
 		return false, nil
 	}
 	it := ReviewItem{Kind: kindDuplicate, Side: otherSide(side), RecordID: p.w.Source, Blocked: !re.DuplicatesAllowed}
+	key := "duplicate rule " + re.DuplicateRule
+	if re.DuplicateRule == "" {
+		// A value the CRM keeps unique (HubSpot: a contact's email).
+		key = "holds its " + cmp.Or(re.Field, "unique value")
+	}
 	var linked []string
 	for _, id := range re.Duplicates {
 		// A candidate linked already cannot be linked again: say with
@@ -48,7 +54,7 @@ func (r *run) holdDuplicate(ctx context.Context, c *store.Commit, side string, p
 		}); err != nil {
 			return false, fmt.Errorf("engine: read the link of %s, named by a duplicate rule: %w", id, err)
 		}
-		cand := Candidate{Side: side, ID: id, Key: "duplicate rule " + re.DuplicateRule}
+		cand := Candidate{Side: side, ID: id, Key: key}
 		if found && pr.Linked {
 			cand.LinkedTo = pr.OtherID
 			linked = append(linked, fmt.Sprintf("%s is already linked with %s on side %s", id, pr.OtherID, strings.ToUpper(it.Side)))
@@ -60,7 +66,11 @@ func (r *run) holdDuplicate(ctx context.Context, c *store.Commit, side string, p
 		what = fmt.Sprintf("%s's duplicate rule %s refused to create it in %s as a duplicate of %s", re.Vendor, re.DuplicateRule, re.Object, strings.Join(re.Duplicates, ", "))
 	}
 	next := "link it with that record, create it anyway, or skip it"
-	if it.Blocked {
+	switch {
+	case re.DuplicateRule == "":
+		what = fmt.Sprintf("%s refused to create it in %s: %s already holds its %s", re.Vendor, re.Object, strings.Join(re.Duplicates, ", "), cmp.Or(re.Field, "unique value"))
+		next = re.Vendor + " allows that value on one record only: link it with that record, or skip it"
+	case it.Blocked:
 		next = "the rule blocks duplicates: link it with that record, or skip it (or change the rule in " + re.Vendor + ")"
 	}
 	if len(linked) > 0 {

@@ -53,7 +53,7 @@ func (e *Engine) Decide(ctx context.Context, reviewID int64, d Decision) error {
 		}
 	}
 	if d.Action == "create" && it.Kind == kindDuplicate && blockedDuplicate(it) {
-		return fmt.Errorf("engine: review item %d: the CRM's duplicate rule blocks this record as a duplicate, so it cannot be created anyway; link it with the record the rule matched, skip it, or change the rule in that CRM", reviewID)
+		return fmt.Errorf("engine: review item %d: the CRM blocks this record as a duplicate (a duplicate rule that blocks, or a value it keeps on one record only), so it cannot be created anyway; link it with the record the CRM named, skip it, or change the rule or that record in the CRM", reviewID)
 	}
 	b, _ := json.Marshal(d)
 	return e.st.DecideReview(ctx, reviewID, string(b))

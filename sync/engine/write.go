@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/jsonscan"
+	"github.com/crmsync/crmsync/sync/mapping"
 )
 
 // pending is one write of a batch with the op sent for it.
@@ -41,8 +43,16 @@ func (r *run) keyPlan(ctx context.Context, side string) (keyPlan, error) {
 		if err != nil {
 			return keyPlan{}, fmt.Errorf("engine: upsert key of side %s: %w", side, err)
 		}
-		if f != "" {
+		if f != "" && !r.unmatchedBusinessKey(side, f) {
 			return keyPlan{field: f, upsert: true}, nil
+		}
+		if f != "" {
+			// An upsert by a value the sync copies but does not match on
+			// (HubSpot's email in a sync matching people by phone) would
+			// land on whichever record holds it, linked to another or not,
+			// and overwrite it: such creates go plain, and the vendor's
+			// refusal of a taken value names that record for review.
+			return keyPlan{field: f}, nil
 		}
 	}
 	if len(r.plan.def.Match) > 0 {
@@ -55,6 +65,33 @@ func (r *run) keyPlan(ctx context.Context, side string) (keyPlan, error) {
 		}
 	}
 	return keyPlan{}, nil
+}
+
+// unmatchedBusinessKey reports whether field, a side's upsert key, is a
+// value the sync maps from the other CRM (not a key crmsync fills, such
+// as Salesforce's Crmsync_Key__c) that no match rule compares: records
+// already holding a value were then not matched by it.
+func (r *run) unmatchedBusinessKey(side, field string) bool {
+	def := r.plan.def
+	name := func(f mapping.Field) string {
+		if side == "a" {
+			return f.A
+		}
+		return f.B
+	}
+	if !slices.ContainsFunc(def.Fields, func(f mapping.Field) bool { return strings.EqualFold(name(f), field) }) {
+		return false
+	}
+	for _, m := range def.Match {
+		spec := m.B
+		if side == "a" {
+			spec = m.A
+		}
+		if fs := splitPlus(spec); len(fs) == 1 && strings.EqualFold(fs[0], field) {
+			return false
+		}
+	}
+	return true
 }
 
 // writes sends a side's creates or updates in batches, reading them from

@@ -322,6 +322,10 @@ func recordError(object string, p pending, e standardError) *connector.RecordErr
 		re.Category = connector.CatValidation
 	case "CONFLICT":
 		re.Category = connector.CatConflict
+		// A value HubSpot keeps unique (a contact's email, a unique
+		// property) held by another record: the engine asks a person
+		// whether that record is this one rather than failing every run.
+		re.Duplicates = existingIDs(e)
 	case "OBJECT_NOT_FOUND":
 		re.Category = connector.CatNotFound
 	default:
@@ -343,4 +347,21 @@ func recordError(object string, p pending, e standardError) *connector.RecordErr
 		re.Message = "rejected without a message"
 	}
 	return re
+}
+
+// existingIDs are the records a CONFLICT says hold the value: its
+// context's existingId, else the id its message names ("Contact already
+// exists. Existing ID: 123").
+func existingIDs(e standardError) []string {
+	if ids := e.Context["existingId"]; len(ids) > 0 {
+		return ids
+	}
+	_, after, ok := strings.Cut(e.Message, "Existing ID: ")
+	if n := strings.IndexFunc(after, func(r rune) bool { return r < '0' || r > '9' }); n >= 0 {
+		after = after[:n]
+	}
+	if !ok || after == "" {
+		return nil
+	}
+	return []string{after}
 }
