@@ -24,18 +24,7 @@ import (
 func TestDuplicateTwoWayFirstRun(t *testing.T) {
 	ctx := context.Background()
 	a, srv, clock := clockedApp(t, "salesforce", "sf")
-	sf, hs := srv.Salesforce(), srv.HubSpot()
-	if err := sf.AddDuplicateRule("Contact", salesforce.StandardContactDuplicateRule()); err != nil {
-		t.Fatal(err)
-	}
-	dana, err := sf.Create("Contact", map[string]string{"FirstName": "Dana", "LastName": "Whit", "Phone": "+14155550142", "Email": "dana@whit-old.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := hs.Create("contacts", map[string]string{"firstname": "Dana", "lastname": "Whit", "phone": "+1 415 555 0142", "email": "dana@whit-new.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	hsID, sfID := danaTwice(t, srv, salesforce.StandardContactDuplicateRule())
 	clock.step(time.Minute)
 	def := app.DemoSync("contacts", "hs", "sf")
 	saveSyncs(t, a, def)
@@ -57,23 +46,23 @@ func TestDuplicateTwoWayFirstRun(t *testing.T) {
 	}
 	var it *app.ReviewView
 	for i := range items {
-		if items[i].RecordID == h.ID {
+		if items[i].RecordID == hsID {
 			it = &items[i]
 		}
 	}
 	if it == nil {
-		t.Fatalf("no open duplicate item for HubSpot %s: %+v", h.ID, items)
+		t.Fatalf("no open duplicate item for HubSpot %s: %+v", hsID, items)
 	}
 	var copied string
 	for _, l := range syncLinks(t, a, def.Name) {
-		if l.BID == dana.ID {
+		if l.BID == sfID {
 			copied = l.AID
 		}
 	}
-	if copied == "" || copied == h.ID {
+	if copied == "" || copied == hsID {
 		t.Fatalf("Salesforce's Dana linked to %q", copied)
 	}
-	if want := dana.ID + " is already linked with " + copied; !strings.Contains(it.Detail, want) || !strings.Contains(it.Detail, `"linked_to":"`+copied+`"`) {
+	if want := sfID + " is already linked with " + copied; !strings.Contains(it.Detail, want) || !strings.Contains(it.Detail, `"linked_to":"`+copied+`"`) {
 		t.Fatalf("the item does not say %q: %s", want, it.Detail)
 	}
 }
@@ -130,61 +119,67 @@ func TestDuplicateCreateAnywayUndo(t *testing.T) {
 	}
 }
 
-// TestDuplicateCreateAnywayLostAnswer: the create anyway's answer is lost
-// after Salesforce made the Contact; the next run must not make another.
-func TestDuplicateCreateAnywayLostAnswer(t *testing.T) {
-	ctx := context.Background()
-	a, srv, tr := lossyApp(t, 5, 12, [2]string{"hubspot", "hs"}, [2]string{"salesforce", "sf"})
-	sf, hs := srv.Salesforce(), srv.HubSpot()
-	def := app.DemoSync("contacts", "hs", "sf")
-	def.Direction = mapping.AtoB
-	saveSyncs(t, a, def)
-	if res, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res.Summary)
-	}
-	time.Sleep(5 * time.Millisecond)
-	if err := sf.AddDuplicateRule("Contact", salesforce.StandardContactDuplicateRule()); err != nil {
-		t.Fatal(err)
-	}
-	dana, err := sf.Create("Contact", map[string]string{"FirstName": "Dana", "LastName": "Whit", "Phone": "+14155550142", "Email": "dana@whit-old.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := hs.Create("contacts", map[string]string{"firstname": "Dana", "lastname": "Whit", "phone": "+1 415 555 0142", "email": "dana@whit-new.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(5 * time.Millisecond)
-	it := heldDuplicate(t, a, def.Name, h.ID, dana.ID, "Standard_Contact_Duplicate_Rule")
-	if err := a.Decide(ctx, it.ID, engine.Decision{Action: "create"}); err != nil {
-		t.Fatal(err)
-	}
-	before := sf.Count("Contact")
-	tr.arm(1, func(r *http.Request) bool { return strings.Contains(r.URL.Path, "/composite/sobjects/Contact/") })
-	r1, errs := runAndErrors(t, a, def.Name)
-	t.Logf("lost: %v; %+v %+v", tr.lostCalls(), r1.Summary, errs)
-	for i := range 2 {
-		time.Sleep(5 * time.Millisecond)
-		r, errs := runAndErrors(t, a, def.Name)
-		t.Logf("run %d: %+v %+v", i+1, r.Summary, errs)
-	}
-	if n := sf.Count("Contact"); n != before+1 {
-		t.Fatalf("Salesforce Contacts %d → %d; want one created", before, n)
-	}
-	var linked string
-	for _, l := range syncLinks(t, a, def.Name) {
-		if l.AID == h.ID {
-			linked = l.BID
-		}
-	}
-	if linked == "" || linked == dana.ID {
-		t.Fatalf("HubSpot Dana linked to %q", linked)
-	}
-	if open, _ := a.Reviews(ctx, def.Name, "duplicate", "open"); len(open) != 0 {
-		t.Fatalf("open items: %+v", open)
-	}
-	if dec, _ := a.Reviews(ctx, def.Name, "", "decided"); len(dec) != 0 {
-		t.Fatalf("decided items: %+v", dec)
+// TestDuplicateCreateAnywayLostOrKilled: the answer to a "create
+// anyway" is lost after Salesforce made the Contact, or the process dies
+// before hearing it; the next runs link it, make no second one, and
+// leave nothing open, decided or failing.
+func TestDuplicateCreateAnywayLostOrKilled(t *testing.T) {
+	for _, kill := range []bool{false, true} {
+		t.Run(lostOrKilled(kill), func(t *testing.T) {
+			bg := context.Background()
+			a, srv, tr := lossyApp(t, 5, 12, [2]string{"hubspot", "hs"}, [2]string{"salesforce", "sf"})
+			sf := srv.Salesforce()
+			def := app.DemoSync("contacts", "hs", "sf")
+			def.Direction = mapping.AtoB
+			saveSyncs(t, a, def)
+			if res, err := a.Run(bg, def.Name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+				t.Fatalf("first run: %v %+v", err, res.Summary)
+			}
+			time.Sleep(5 * time.Millisecond) // the sandbox stamps changes with the real clock
+			hsID, sfID := danaTwice(t, srv, salesforce.StandardContactDuplicateRule())
+			time.Sleep(5 * time.Millisecond)
+			it := heldDuplicate(t, a, def.Name, hsID, sfID, "Standard_Contact_Duplicate_Rule")
+			if err := a.Decide(bg, it.ID, engine.Decision{Action: "create"}); err != nil {
+				t.Fatal(err)
+			}
+			before := sf.Count("Contact")
+			ctx, cancel := context.WithCancel(bg)
+			defer cancel()
+			if kill {
+				tr.kill = cancel
+			}
+			tr.arm(1, func(r *http.Request) bool { return strings.Contains(r.URL.Path, "/composite/sobjects/Contact/") })
+			r1, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
+			t.Logf("run with the answer lost: %v %+v lost %v", err, r1.Summary, tr.lostCalls())
+			tr.kill = nil
+			if len(tr.lostCalls()) != 1 {
+				t.Fatal("no answer was lost")
+			}
+			for i := range 2 {
+				time.Sleep(5 * time.Millisecond)
+				if r, errs := runAndErrors(t, a, def.Name); len(errs) != 0 {
+					t.Fatalf("run %d after: %+v %+v", i+1, r.Summary, errs)
+				}
+			}
+			if n := sf.Count("Contact"); n != before+1 {
+				t.Fatalf("Salesforce Contacts %d → %d; want one created", before, n)
+			}
+			var linked string
+			for _, l := range syncLinks(t, a, def.Name) {
+				if l.AID == hsID {
+					linked = l.BID
+				}
+			}
+			if linked == "" || linked == sfID {
+				t.Fatalf("HubSpot Dana linked to %q", linked)
+			}
+			if open, _ := a.Reviews(bg, def.Name, "duplicate", "open"); len(open) != 0 {
+				t.Fatalf("open duplicate items: %+v", open)
+			}
+			if dec, _ := a.Reviews(bg, def.Name, "", "decided"); len(dec) != 0 {
+				t.Fatalf("decided items: %+v", dec)
+			}
+		})
 	}
 }
 
@@ -314,74 +309,6 @@ func TestDuplicateBatchPartial(t *testing.T) {
 		if !want[it.RecordID] || linked[it.RecordID] {
 			t.Fatalf("item %+v", it)
 		}
-	}
-}
-
-// TestDuplicateCreateAnywayKilled: the process dies after Salesforce made
-// the Contact a person created anyway; the next runs link it, make no
-// second one, and leave nothing open or failing.
-func TestDuplicateCreateAnywayKilled(t *testing.T) {
-	a, srv, tr := lossyApp(t, 5, 12, [2]string{"hubspot", "hs"}, [2]string{"salesforce", "sf"})
-	sf, hs := srv.Salesforce(), srv.HubSpot()
-	def := app.DemoSync("contacts", "hs", "sf")
-	def.Direction = mapping.AtoB
-	saveSyncs(t, a, def)
-	if res, err := a.Run(context.Background(), def.Name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res.Summary)
-	}
-	time.Sleep(5 * time.Millisecond)
-	if err := sf.AddDuplicateRule("Contact", salesforce.StandardContactDuplicateRule()); err != nil {
-		t.Fatal(err)
-	}
-	dana, err := sf.Create("Contact", map[string]string{"FirstName": "Dana", "LastName": "Whit", "Phone": "+14155550142", "Email": "dana@whit-old.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := hs.Create("contacts", map[string]string{"firstname": "Dana", "lastname": "Whit", "phone": "+1 415 555 0142", "email": "dana@whit-new.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(5 * time.Millisecond)
-	it := heldDuplicate(t, a, def.Name, h.ID, dana.ID, "Standard_Contact_Duplicate_Rule")
-	if err := a.Decide(context.Background(), it.ID, engine.Decision{Action: "create"}); err != nil {
-		t.Fatal(err)
-	}
-	before := sf.Count("Contact")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	tr.kill = cancel
-	tr.arm(1, func(r *http.Request) bool { return strings.Contains(r.URL.Path, "/composite/sobjects/Contact/") })
-	r1, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
-	t.Logf("killed run: %v %+v lost %v", err, r1.Summary, tr.lostCalls())
-	tr.kill = nil
-	if len(tr.lostCalls()) != 1 {
-		t.Fatalf("nothing killed")
-	}
-	for i := range 3 {
-		time.Sleep(5 * time.Millisecond)
-		r, errs := runAndErrors(t, a, def.Name)
-		if len(errs) != 0 {
-			t.Fatalf("run %d after the kill: %+v %+v", i+1, r.Summary, errs)
-		}
-	}
-	if n := sf.Count("Contact"); n != before+1 {
-		t.Fatalf("Salesforce Contacts %d → %d; want one created", before, n)
-	}
-	var linked string
-	for _, l := range syncLinks(t, a, def.Name) {
-		if l.AID == h.ID {
-			linked = l.BID
-		}
-	}
-	if linked == "" || linked == dana.ID {
-		t.Fatalf("HubSpot Dana linked to %q", linked)
-	}
-	bg := context.Background()
-	if open, _ := a.Reviews(bg, def.Name, "duplicate", "open"); len(open) != 0 {
-		t.Fatalf("open duplicate items: %+v", open)
-	}
-	if dec, _ := a.Reviews(bg, def.Name, "", "decided"); len(dec) != 0 {
-		t.Fatalf("decided items: %+v", dec)
 	}
 }
 

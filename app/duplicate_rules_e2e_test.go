@@ -14,11 +14,9 @@ import (
 )
 
 // duplicateRuleSetup runs the demo contacts sync one way, HubSpot to
-// Salesforce (a first run, a success), then activates rule on Salesforce
-// Contacts and makes Dana twice: a Salesforce Contact the sync does not
-// link, and a new HubSpot contact with the same name and phone but
-// another email, which the rule takes for her duplicate. It returns the
-// sync and both ids.
+// Salesforce (a first run, a success), then makes Dana twice under rule
+// (danaTwice), the Salesforce Contact one the sync does not link. It
+// returns the sync and both ids.
 func duplicateRuleSetup(t *testing.T, rule salesforce.DuplicateRule) (a *app.App, srv *sandbox.Server, clock *stepClock, def engine.Definition, hsID, sfID string) {
 	t.Helper()
 	a, srv, clock = clockedApp(t, "salesforce", "sf")
@@ -29,6 +27,16 @@ func duplicateRuleSetup(t *testing.T, rule salesforce.DuplicateRule) (a *app.App
 		t.Fatalf("first run: %v %+v", err, res.Summary)
 	}
 	clock.step(time.Minute)
+	hsID, sfID = danaTwice(t, srv, rule)
+	clock.step(time.Minute)
+	return a, srv, clock, def, hsID, sfID
+}
+
+// danaTwice activates rule on Salesforce Contacts and makes Dana twice:
+// a Salesforce Contact, and a HubSpot contact with the same name and
+// phone but another email, which the rule takes for her duplicate.
+func danaTwice(t *testing.T, srv *sandbox.Server, rule salesforce.DuplicateRule) (hsID, sfID string) {
+	t.Helper()
 	sf := srv.Salesforce()
 	if err := sf.AddDuplicateRule("Contact", rule); err != nil {
 		t.Fatal(err)
@@ -41,8 +49,7 @@ func duplicateRuleSetup(t *testing.T, rule salesforce.DuplicateRule) (a *app.App
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock.step(time.Minute)
-	return a, srv, clock, def, hs.ID, dana.ID
+	return hs.ID, dana.ID
 }
 
 // heldDuplicate runs sync and returns its one open duplicate item, which
