@@ -53,13 +53,8 @@ func TestDuplicateTwoWayFirstRun(t *testing.T) {
 	if it == nil {
 		t.Fatalf("no open duplicate item for HubSpot %s: %+v", hsID, items)
 	}
-	var copied string
-	for _, l := range syncLinks(t, a, def.Name) {
-		if l.BID == sfID {
-			copied = l.AID
-		}
-	}
-	if copied == "" || copied == hsID {
+	copied := linkedA(t, a, def.Name, sfID)
+	if copied == hsID {
 		t.Fatalf("Salesforce's Dana linked to %q", copied)
 	}
 	if want := sfID + " is already linked with " + copied; !strings.Contains(it.Detail, want) || !strings.Contains(it.Detail, `"linked_to":"`+copied+`"`) {
@@ -164,13 +159,7 @@ func TestDuplicateCreateAnywayLostOrKilled(t *testing.T) {
 			if n := sf.Count("Contact"); n != before+1 {
 				t.Fatalf("Salesforce Contacts %d → %d; want one created", before, n)
 			}
-			var linked string
-			for _, l := range syncLinks(t, a, def.Name) {
-				if l.AID == hsID {
-					linked = l.BID
-				}
-			}
-			if linked == "" || linked == sfID {
+			if linked := linkedB(t, a, def.Name, hsID); linked == sfID {
 				t.Fatalf("HubSpot Dana linked to %q", linked)
 			}
 			if open, _ := a.Reviews(bg, def.Name, "duplicate", "open"); len(open) != 0 {
@@ -227,10 +216,7 @@ func TestDuplicateSkipSticks(t *testing.T) {
 	}
 	clock.step(time.Minute)
 	r, errs := runAndErrors(t, a, def.Name)
-	linked := false
-	for _, l := range syncLinks(t, a, def.Name) {
-		linked = linked || l.AID == hsID && l.BID == sfID
-	}
+	linked := isLinked(t, a, def.Name, hsID, sfID)
 	if !linked || len(errs) != 0 {
 		t.Fatalf("a key match after the skip: linked %v, %+v %+v\n%s", linked, r.Summary, errs, r.Plan.Summary())
 	}
@@ -341,10 +327,7 @@ func TestDuplicateTwoWayLater(t *testing.T) {
 	if r, errs := runAndErrors(t, a, def.Name); len(errs) != 0 {
 		t.Fatalf("run after the link: %+v %+v", r.Summary, errs)
 	}
-	linked := false
-	for _, l := range syncLinks(t, a, def.Name) {
-		linked = linked || l.AID == hsID && l.BID == sfID
-	}
+	linked := isLinked(t, a, def.Name, hsID, sfID)
 	if !linked {
 		t.Fatal("not linked")
 	}
@@ -369,12 +352,7 @@ func TestDuplicateCandidateAlreadyLinked(t *testing.T) {
 	if res, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
 		t.Fatalf("first run: %v %+v", err, res.Summary)
 	}
-	var sfID string
-	for _, l := range syncLinks(t, a, def.Name) {
-		if l.AID == old.ID {
-			sfID = l.BID
-		}
-	}
+	sfID := linkedB(t, a, def.Name, old.ID)
 	if err := sf.AddDuplicateRule("Contact", salesforce.StandardContactDuplicateRule()); err != nil {
 		t.Fatal(err)
 	}
@@ -437,10 +415,7 @@ func TestDuplicateCreateAnywayAfterKeyAppears(t *testing.T) {
 	if n := sf.Count("Contact"); n != before {
 		t.Fatalf("Salesforce Contacts %d → %d: a second Dana with her email was created (%+v %+v)", before, n, res.Summary, errs)
 	}
-	linked := false
-	for _, l := range syncLinks(t, a, def.Name) {
-		linked = linked || l.AID == hsID && l.BID == sfID
-	}
+	linked := isLinked(t, a, def.Name, hsID, sfID)
 	if !linked {
 		t.Fatalf("HubSpot Dana %s not linked with Salesforce Dana %s: %+v %+v", hsID, sfID, res.Summary, errs)
 	}

@@ -109,10 +109,7 @@ func TestDuplicateRuleHoldsCreateForReview(t *testing.T) {
 	if res, errs := runAndErrors(t, a, def.Name); len(errs) != 0 || res.Summary.Status != "success" {
 		t.Fatalf("run after the link: %+v %+v", res.Summary, errs)
 	}
-	linked := false
-	for _, l := range syncLinks(t, a, def.Name) {
-		linked = linked || l.AID == hsID && l.BID == sfID
-	}
+	linked := isLinked(t, a, def.Name, hsID, sfID)
 	got, _ := sf.Get("Contact", sfID)
 	if !linked || got.Fields["Email"] != "dana@whit-new.example" || sf.Count("Contact") != before {
 		t.Fatalf("linked %v; Dana in Salesforce %+v; %d Contacts, want %d", linked, got.Fields, sf.Count("Contact"), before)
@@ -139,12 +136,7 @@ func TestDuplicateRuleCreateAnyway(t *testing.T) {
 	if res, errs := runAndErrors(t, a, def.Name); len(errs) != 0 || res.Summary.Created != 1 {
 		t.Fatalf("create anyway: %+v %+v", res.Summary, errs)
 	}
-	var created string
-	for _, l := range syncLinks(t, a, def.Name) {
-		if l.AID == hsID {
-			created = l.BID
-		}
-	}
+	created := linkedB(t, a, def.Name, hsID)
 	got, ok := sf.Get("Contact", created)
 	if !ok || created == sfID || got.Fields["Email"] != "dana@whit-new.example" || sf.Count("Contact") != before+1 {
 		t.Fatalf("created %q %+v; %d Contacts, want %d", created, got.Fields, sf.Count("Contact"), before+1)

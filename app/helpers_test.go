@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
@@ -116,4 +117,34 @@ func backgroundRunEnds(sched *schedule.Scheduler, sync string) error {
 		}
 	}
 	return fmt.Errorf("the scheduler stopped before sync %s ended", sync)
+}
+
+// linkedA is the A id a sync links to B record bid.
+func linkedA(t *testing.T, a *app.App, sync, bid string) string {
+	t.Helper()
+	for _, l := range syncLinks(t, a, sync) {
+		if l.BID == bid {
+			return l.AID
+		}
+	}
+	t.Fatalf("%s links nothing to %s", sync, bid)
+	return ""
+}
+
+// linkedB is the B id a sync links to A record aid.
+func linkedB(t *testing.T, a *app.App, sync, aid string) string {
+	t.Helper()
+	for _, l := range syncLinks(t, a, sync) {
+		if l.AID == aid {
+			return l.BID
+		}
+	}
+	t.Fatalf("%s links nothing to %s", sync, aid)
+	return ""
+}
+
+// isLinked reports whether a sync links A record aid with B record bid.
+func isLinked(t *testing.T, a *app.App, sync, aid, bid string) bool {
+	t.Helper()
+	return slices.ContainsFunc(syncLinks(t, a, sync), func(l store.LinkRow) bool { return l.AID == aid && l.BID == bid })
 }

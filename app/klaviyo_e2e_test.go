@@ -147,18 +147,6 @@ func TestHubSpotKlaviyoProfiles(t *testing.T) {
 	}
 }
 
-// linkedA is the A id a sync links to B record bid.
-func linkedA(t *testing.T, a *app.App, sync, bid string) string {
-	t.Helper()
-	for _, l := range syncLinks(t, a, sync) {
-		if l.BID == bid {
-			return l.AID
-		}
-	}
-	t.Fatalf("%s links nothing to %s", sync, bid)
-	return ""
-}
-
 // TestKlaviyoPrivateKey connects Klaviyo with a private API key, as
 // `crmsync connect klaviyo --token` does: the key goes as
 // "Authorization: Klaviyo-API-Key …", and the preview plans the sync. Once

@@ -86,11 +86,7 @@ func TestLeadWithoutCompanyBecomesPersonAccount(t *testing.T) {
 	if acct, _ := sf.Get("Account", conv.AccountID); acct.Fields["IsPersonAccount"] != "true" {
 		t.Fatalf("Nell's Lead converted to %+v, want a person account", acct.Fields)
 	}
-	linked := false
-	for _, l := range syncLinks(t, a, contacts.Name) {
-		linked = linked || (l.AID == nell.ID && l.BID == conv.ContactID)
-	}
-	if !linked {
+	if !isLinked(t, a, contacts.Name, nell.ID, conv.ContactID) {
 		t.Fatalf("the contacts sync did not link Nell to her person contact %s: %+v", conv.ContactID, syncLinks(t, a, contacts.Name))
 	}
 	for _, acct := range sf.Records("Account") {
