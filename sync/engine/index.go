@@ -127,6 +127,39 @@ func (ix indexer) ruleOf(field string) int {
 	return -1
 }
 
+// holdsMatch reports whether have, a record found by keyField after a
+// create whose outcome is unknown, carries the match values the create
+// sent. Where keyField is matched on, finding it is enough; where it is
+// not (an email the vendor keeps unique, in a sync matching by phone), a
+// record holding it with other match values held it before and refused
+// the create: it is someone else's, for review, not this create's.
+// A value the lookup did not return is not held against the record.
+func (ix indexer) holdsMatch(have, sent map[string]string, keyField string) bool {
+	if ix.ruleOf(keyField) >= 0 {
+		return true
+	}
+	norm := func(kind, v string) string {
+		if k, err := mapping.Normalize(kind, v); err == nil {
+			return k
+		}
+		return strings.ToLower(strings.TrimSpace(v))
+	}
+	for i, fs := range ix.rules {
+		if len(fs) != 1 {
+			continue
+		}
+		s, sentOK := sent[fs[0]]
+		h, haveOK := have[fs[0]]
+		if !sentOK || !haveOK || strings.TrimSpace(s) == "" {
+			continue
+		}
+		if norm(ix.kinds[i], s) != norm(ix.kinds[i], h) {
+			return false
+		}
+	}
+	return true
+}
+
 // keys computes every match key of a record: "" where a rule gives none.
 func (ix indexer) keyList(fields map[string]string) []string {
 	out := make([]string, len(ix.rules))

@@ -93,6 +93,9 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 			}
 			hits = same
 		}
+		if len(hits) == 1 && !p.ix[j.Side].holdsMatch(hits[0].Fields, e.Fields, j.KeyField) {
+			hits = nil // held the key before: the vendor refused the create
+		}
 		if e.Key == "" || len(hits) != 1 {
 			if len(hits) > 1 {
 				p.warn("an interrupted create of %s matches %d records on side %s; check for duplicates", e.Source, len(hits), strings.ToUpper(j.Side))

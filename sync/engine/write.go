@@ -383,9 +383,22 @@ func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp k
 	found := map[int]string{}
 	var left []pending
 	for i, p := range ps {
-		if hs := byKey[strings.ToLower(strings.TrimSpace(p.key))]; p.key != "" && len(hs) == 1 {
-			found[i] = hs[0].ID
-			continue
+		if hs := byKey[strings.ToLower(strings.TrimSpace(p.key))]; p.key != "" && len(hs) == 1 && r.ix[side].holdsMatch(hs[0].Fields, p.op.Fields, kp.field) {
+			// A record the sync links to another is not this create's: it
+			// held the key before (a plain create the vendor refused as
+			// taken), and linking it again would fail the run's commit.
+			var pr store.PairRow
+			var known bool
+			if err := r.locked(func() (err error) {
+				pr, known, err = r.e.st.Pair(ctx, r.plan.SyncID, side, hs[0].ID)
+				return err
+			}); err != nil {
+				return nil, nil, false, fmt.Errorf("engine: check record %s on side %s, found by %s after a failed create: %w", hs[0].ID, side, kp.field, err)
+			}
+			if !known || !pr.Linked || pr.OtherID == p.w.Source {
+				found[i] = hs[0].ID
+				continue
+			}
 		}
 		left = append(left, p)
 	}

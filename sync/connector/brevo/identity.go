@@ -39,6 +39,38 @@ func (c *Connector) upsert(ctx context.Context, it item) (connector.Result, erro
 	return res, nil
 }
 
+// refusedCreate explains Brevo's duplicate_parameter on a plain create
+// ("Contact already exist", naming neither the identifier nor the
+// contact): the contact holding its email, looked up, is named as its
+// duplicate so that the engine asks a person whether it is this one;
+// without one, another identifier is taken.
+func (c *Connector) refusedCreate(ctx context.Context, it item, res connector.Result) (connector.Result, error) {
+	re := res.Err.(*connector.RecordError)
+	email, _ := it.body["email"].(string)
+	if email == "" {
+		res.Err = identifierTaken(it, re)
+		return res, nil
+	}
+	d, err := c.schemaData(ctx)
+	if err != nil {
+		return connector.Result{}, fmt.Errorf("look up the contact holding %s: %w", email, err)
+	}
+	holder, err := c.get(ctx, d, email, "email_id")
+	if err != nil {
+		return connector.Result{}, fmt.Errorf("look up the contact holding %s: %w", email, err)
+	}
+	if holder == nil {
+		res.Err = identifierTaken(it, re)
+		return res, nil
+	}
+	out := *re
+	out.Category, out.Field, out.Duplicates = connector.CatConflict, fEmail, []string{holder.ID}
+	out.Message = fmt.Sprintf("%s (Brevo contact %s already has the email %s, and Brevo keeps one contact per email: "+
+		"if they are the same person link them, otherwise give one of them another email)", re.Message, holder.ID, email)
+	res.Err = &out
+	return res, nil
+}
+
 // asNew is it's upsert as a plain create: without updateEnabled, and
 // without the blanks, which only an update could clear.
 func asNew(it item) item {

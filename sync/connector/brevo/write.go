@@ -135,7 +135,11 @@ func (c *Connector) create(ctx context.Context, it item) (connector.Result, erro
 	if it.body["updateEnabled"] == true {
 		return c.upsert(ctx, it)
 	}
-	return c.post(ctx, it)
+	res, err := c.post(ctx, it)
+	if err != nil || !isDuplicate(res.Err) {
+		return res, err
+	}
+	return c.refusedCreate(ctx, it, res)
 }
 
 // post sends one POST /v3/contacts. Brevo answers 201 with the new

@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -161,8 +163,60 @@ func (c *Connector) send(ctx context.Context, sc *schema, ops []connector.Op, mk
 				c.forgetIfOptionGone(ctx, sc, results[i].Err)
 			}
 		}
+		if err := c.nameKeyHolders(ctx, sc, ops, sent, results); err != nil {
+			return nil, fmt.Errorf("dynamics: write %s: %w", sc.Object, err)
+		}
 	}
 	return results, nil
+}
+
+// codeDuplicateKey is Dataverse's refusal of a row whose alternate key
+// values another row has (DuplicateRecord, 0x80040237).
+const codeDuplicateKey = "0x80040237"
+
+// nameKeyHolders completes each plain create refused for an email the
+// email alternate key holds already: Dataverse's message names the key
+// and the value but neither the column nor the row, so the column is
+// named and the row holding the email looked up, as the create's
+// duplicate (the engine asks a person whether it is this one rather than
+// failing it every run). A lookup that fails leaves the refusals as they
+// are, unless it stops the run.
+func (c *Connector) nameKeyHolders(ctx context.Context, sc *schema, ops []connector.Op, sent []int, results []connector.Result) error {
+	if !sc.emailKey {
+		return nil
+	}
+	byEmail := map[string][]*connector.RecordError{}
+	var emails []string
+	for _, i := range sent {
+		var re *connector.RecordError
+		email := strings.ToLower(strings.TrimSpace(ops[i].Fields["emailaddress1"]))
+		if ops[i].Kind != connector.OpCreate || email == "" || !errors.As(results[i].Err, &re) || re.Code != codeDuplicateKey {
+			continue
+		}
+		re.Field = cmp.Or(re.Field, "emailaddress1")
+		if _, seen := byEmail[email]; !seen {
+			emails = append(emails, email)
+		}
+		byEmail[email] = append(byEmail[email], re)
+	}
+	if len(emails) == 0 {
+		return nil
+	}
+	recs, err := c.Lookup(ctx, sc.Object, "emailaddress1", emails)
+	if err != nil {
+		if connector.Stops(ctx, err) {
+			return fmt.Errorf("look up the rows holding refused emails: %w", err)
+		}
+		return nil
+	}
+	for _, r := range recs {
+		for _, re := range byEmail[strings.ToLower(strings.TrimSpace(r.Fields["emailaddress1"]))] {
+			if !r.Deleted && !slices.Contains(re.Duplicates, r.ID) {
+				re.Duplicates = append(re.Duplicates, r.ID)
+			}
+		}
+	}
+	return nil
 }
 
 // result reads one operation's outcome; exists says a row has the id a

@@ -51,6 +51,25 @@ func (c *Connector) claimProfiles(ctx context.Context, items []item, res []conne
 			keep = append(keep, it)
 			continue
 		}
+		if other, ok := claimed[fEmail][it.value(fEmail)]; ok && it.op.Kind == connector.OpCreate && it.value(fEmail) != "" {
+			// Two plain creates with one email: the import would merge
+			// them into one profile with both people's values.
+			res[it.i].Err = taken(it, fEmail, fmt.Sprintf("the profile being created in the same write for %s has the same email", describe(other.email)))
+			continue
+		}
+		if own, ok := held[fEmail][it.value(fEmail)]; ok && it.op.Kind == connector.OpCreate && it.value(fEmail) != "" {
+			// A plain create (the sync does not match on email): the
+			// import would update the profile holding the email, maybe
+			// linked to someone else. Refused as Klaviyo's Create Profile
+			// refuses it (409 duplicate_profile, meta.duplicate_profile_id:
+			// developers.klaviyo.com/en/reference/create_profile), so the
+			// engine asks a person whether that profile is this one.
+			res[it.i].Err = &connector.RecordError{Vendor: vendor, Object: objProfiles, RecordID: it.op.ID, Category: connector.CatConflict,
+				Field: fEmail, Code: "duplicate_profile", Duplicates: []string{own.ID},
+				Message: fmt.Sprintf("A profile already exists with one of these identifiers. (profile %s already holds email %q, and Klaviyo keeps one profile per email: "+
+					"if they are the same person link them, otherwise give one of them another email)", own.ID, it.email)}
+			continue
+		}
 		if why := clash(it, held, claimed); why != nil {
 			res[it.i].Err = why
 			continue
@@ -159,6 +178,11 @@ func duplicateError(it item, e apiError) *connector.RecordError {
 		msg += fmt.Sprintf(" (%s already holds %s, and Klaviyo keeps one profile per identifier: if they are the same person merge them, otherwise give one of them another value)",
 			holder, strings.Join(values, " or "))
 	}
-	return &connector.RecordError{Vendor: vendor, Object: objProfiles, RecordID: it.op.ID, Category: connector.CatConflict,
+	re := &connector.RecordError{Vendor: vendor, Object: objProfiles, RecordID: it.op.ID, Category: connector.CatConflict,
 		Field: strings.Join(fields, ","), Code: e.Code, Message: msg}
+	if id := e.Meta.DuplicateProfileID; id != "" {
+		// The holder named: a create waits in review as its duplicate.
+		re.Duplicates = []string{id}
+	}
+	return re
 }

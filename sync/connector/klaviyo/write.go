@@ -15,8 +15,11 @@ import (
 // Klaviyo's code, detail and the field its pointer names.
 //
 // A bulk import matches profiles by id, email, phone number or external
-// id, so a create whose email Klaviyo already holds updates that profile:
-// its Result has that profile's id and Created false.
+// id, so an upsert whose email Klaviyo already holds updates that profile:
+// its Result has that profile's id and Created false. A plain create
+// (OpCreate) is never imported onto a held email: it fails as Klaviyo's
+// Create Profile does (duplicate_profile, naming the holder), and so does
+// the second of two creates sharing an email.
 func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op) ([]connector.Result, error) {
 	if err := checkObject(object); err != nil {
 		return nil, err

@@ -15,8 +15,8 @@ import (
 )
 
 // Write adds members (OpCreate, batch subscribe with update_existing
-// false: an address already in the audience fails as a conflict, never a
-// second member), upserts them (OpUpsert, as Upsert) and updates them
+// false: an address already in the audience fails as a conflict naming
+// the member that holds it, never a second member), upserts them (OpUpsert, as Upsert) and updates them
 // (OpUpdate, PATCH /lists/{list_id}/members/{contact_id}, a few at once),
 // with one Result per op, in order.
 //
@@ -53,6 +53,9 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 		}
 	}
 	if err := c.subscribe(ctx, sc, ops, creates, false, results); err != nil {
+		return nil, err
+	}
+	if err := c.nameExisting(ctx, sc, ops, creates, results); err != nil {
 		return nil, err
 	}
 	if err := c.subscribe(ctx, sc, ops, upserts, true, results); err != nil {
@@ -127,6 +130,42 @@ func membersThatExist(ops []connector.Op, results []connector.Result) ([]int, []
 		}
 	}
 	return existing, kept
+}
+
+// nameExisting names, on each create refused as already on the list
+// (ERROR_CONTACT_EXISTS, which names no member), the member holding the
+// address, read by its subscriber hash: the engine then asks a person
+// whether that member is this one instead of failing it every run. A
+// member that cannot be read leaves the refusal as it is.
+func (c *Connector) nameExisting(ctx context.Context, sc *schema, ops []connector.Op, creates []int, results []connector.Result) error {
+	var refused []int
+	for _, i := range creates {
+		var re *connector.RecordError
+		if errors.As(results[i].Err, &re) && re.Code == contactExists {
+			refused = append(refused, i)
+		}
+	}
+	err := c.each(ctx, len(refused), func(ctx context.Context, j int) error {
+		i := refused[j]
+		m, found, err := c.getMember(ctx, sc, subscriberHash(emailOf(ops[i])))
+		if err != nil && connector.Stops(ctx, err) {
+			return err
+		}
+		if err != nil || !found || m.ContactID == "" || m.Status == archived {
+			return nil
+		}
+		var re *connector.RecordError
+		errors.As(results[i].Err, &re)
+		named := *re
+		named.Duplicates = []string{m.ContactID}
+		named.Message += fmt.Sprintf(" (member %s holds the address, and an audience has an address once)", m.ContactID)
+		results[i].Err = &named
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("mailchimp: read the members holding refused addresses: %w", err)
+	}
+	return nil
 }
 
 // optedOut is the status an opt-out row writes: the one status an upsert

@@ -1,6 +1,7 @@
 package zoho
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -208,8 +209,31 @@ func toResult(object string, op connector.Op, w writeResult) connector.Result {
 	if w.Code == codeConverted {
 		msg += " (the lead was converted in Zoho CRM and can no longer be changed; its contact can)"
 	}
-	return connector.Result{Err: &connector.RecordError{Vendor: vendor, Object: object, RecordID: op.ID, Field: field,
-		Code: w.Code, Message: msg, Category: categoryOf(w.Code)}}
+	re := &connector.RecordError{Vendor: vendor, Object: object, RecordID: op.ID, Field: field,
+		Code: w.Code, Message: msg, Category: categoryOf(w.Code)}
+	if id := e.duplicateID(); w.Code == "DUPLICATE_DATA" && id != "" {
+		// A unique field's value another record holds: the engine asks a
+		// person whether that record is this one instead of failing it
+		// every run.
+		re.Category, re.Duplicates = connector.CatConflict, []string{id}
+		re.Message += fmt.Sprintf(" (record %s already has this %s, and Zoho CRM allows that value on one record only)", id, cmp.Or(field, "value"))
+	}
+	return connector.Result{Err: re}
+}
+
+// duplicateID is the record a DUPLICATE_DATA names as holding the value
+// (details.duplicate_record.id, else details.id: createRecords'
+// duplicatedataerror example,
+// zoho.com/crm/developer/docs/api/v8/insert-records.html).
+func (e zohoError) duplicateID() string {
+	var d struct {
+		ID        json.Number `json:"id"`
+		Duplicate struct {
+			ID json.Number `json:"id"`
+		} `json:"duplicate_record"`
+	}
+	_ = json.Unmarshal(e.Details, &d)
+	return cmp.Or(d.Duplicate.ID.String(), d.ID.String())
 }
 
 // codeConverted is Zoho's refusal to change a converted lead.
