@@ -18,9 +18,9 @@ import (
 	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
-// auditVendor is one CRM with an upsert key by email, and how the test
+// plainCreateVendor is one CRM with an upsert key by email, and how the test
 // reads the records holding an email there (id and last name).
-type auditVendor struct {
+type plainCreateVendor struct {
 	vendor string
 	object string
 	fields [4]string // the vendor's email, first name, last name and phone
@@ -29,8 +29,8 @@ type auditVendor struct {
 	setup  func(srv *sandbox.Server) error // before connecting; nil for none
 }
 
-func auditVendors() []auditVendor {
-	return []auditVendor{
+func plainCreateVendors() []plainCreateVendor {
+	return []plainCreateVendor{
 		{"dynamics", "contacts", [4]string{"emailaddress1", "firstname", "lastname", "telephone1"}, true,
 			func(srv *sandbox.Server, email string) map[string]string {
 				out := map[string]string{}
@@ -91,10 +91,10 @@ func auditVendors() []auditVendor {
 	}
 }
 
-// auditApp is a sandbox and an app on one stepClock, connected to
+// phoneMatchedApp is a sandbox and an app on one stepClock, connected to
 // Salesforce (which allows two Contacts one email) as sf and to vendor
 // as v, with a Salesforce → vendor sync matching people by phone.
-func auditApp(t *testing.T, v auditVendor) (*app.App, *sandbox.Server, *stepClock, engine.Definition) {
+func phoneMatchedApp(t *testing.T, v plainCreateVendor) (*app.App, *sandbox.Server, *stepClock, engine.Definition) {
 	t.Helper()
 	ctx := context.Background()
 	clock := &stepClock{at: time.Now().UTC().Truncate(time.Second)}
@@ -147,10 +147,10 @@ func auditApp(t *testing.T, v auditVendor) (*app.App, *sandbox.Server, *stepCloc
 // the new contact must be created, held for review naming the holder, or
 // fail with an error naming the email field, never silently merged.
 func TestPhoneMatchedCreateKeepsLinkedRecord(t *testing.T) {
-	for _, v := range auditVendors() {
+	for _, v := range plainCreateVendors() {
 		t.Run(v.vendor, func(t *testing.T) {
 			ctx := context.Background()
-			a, srv, clock, def := auditApp(t, v)
+			a, srv, clock, def := phoneMatchedApp(t, v)
 			sf := srv.Salesforce()
 			const email = "zed.taken@gmail.com"
 			if _, err := sf.Create("Contact", map[string]string{"Email": email, "FirstName": "Zed", "LastName": "Taken", "Phone": "+14155550100"}); err != nil {
