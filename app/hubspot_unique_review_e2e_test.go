@@ -66,7 +66,7 @@ func TestHubSpotEmailTakenHeldForReview(t *testing.T) {
 	if err != nil || item.ID == 0 || item.Side != "b" {
 		t.Fatalf("no open duplicate item for Contact %s: %+v %v", zedSF.ID, items, err)
 	}
-	for _, want := range []string{zedHS.ID, "Contact already exists", "allows that value on one record only", "already linked with"} {
+	for _, want := range []string{zedHS.ID, "Contact already exists", "already holds its email", "allows that value on one record only", "already linked with"} {
 		if !strings.Contains(item.Detail, want) {
 			t.Fatalf("the item does not say %q: %s", want, item.Detail)
 		}

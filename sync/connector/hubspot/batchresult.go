@@ -326,6 +326,9 @@ func recordError(object string, p pending, e standardError) *connector.RecordErr
 		// property) held by another record: the engine asks a person
 		// whether that record is this one rather than failing every run.
 		re.Duplicates = existingIDs(e)
+		if re.Field == "" && object == "contacts" && strings.HasPrefix(e.Message, "Contact already exists") {
+			re.Field = "email" // the one value HubSpot keeps unique on every contact
+		}
 	case "OBJECT_NOT_FOUND":
 		re.Category = connector.CatNotFound
 	default:
