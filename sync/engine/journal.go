@@ -8,6 +8,7 @@ import (
 
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/jsonscan"
 )
 
 // reconcileJournals settles create batches a crash left pending: each
@@ -199,4 +200,72 @@ func holds(have, sent map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// journalEntry is one create as the journal remembers it.
+type journalEntry struct {
+	ID     string            `json:"id,omitempty"` // updates: the record written
+	Source string            `json:"source"`
+	Key    string            `json:"key"`
+	Base   map[string]string `json:"base"`
+	Fields map[string]string `json:"fields"`
+	Old    map[string]string `json:"old,omitempty"` // updates: the values replaced
+}
+
+func (r *run) journal(ctx context.Context, side string, ps []pending, kp keyPlan, create bool) (int64, error) {
+	if !create {
+		kp = keyPlan{}
+	}
+	b, err := encodeJournal(ps, create)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = r.locked(func() (err error) {
+		id, err = r.e.st.AddJournal(ctx, store.JournalRow{SyncID: r.plan.SyncID, RunID: r.id, Side: side, Object: r.side[side].Object, KeyField: kp.field, Batch: string(b)})
+		return err
+	})
+	return id, err
+}
+
+// encodeJournal renders a batch as the journal keeps it: a JSON list of
+// journalEntry, written by hand because json.Marshal's reflection over the
+// maps made about 28 allocations per record (TestJournalEncodingReadsBack
+// reads it back with encoding/json).
+func encodeJournal(ps []pending, create bool) ([]byte, error) {
+	b := make([]byte, 0, 256*len(ps))
+	b = append(b, '[')
+	for i, p := range ps {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '{')
+		if !create && p.w.ID != "" {
+			b = append(b, `"id":`...)
+			b = jsonscan.AppendJSONString(b, p.w.ID)
+			b = append(b, ',')
+		}
+		b = append(b, `"source":`...)
+		b = jsonscan.AppendJSONString(b, p.w.Source)
+		b = append(b, `,"key":`...)
+		b = jsonscan.AppendJSONString(b, p.key)
+		b = append(b, `,"base":`...)
+		b = jsonscan.AppendFields(b, baseMap(p.w.Base))
+		b = append(b, `,"fields":`...)
+		if p.op.Fields == nil {
+			b = append(b, "null"...)
+		} else {
+			b = jsonscan.AppendFields(b, p.op.Fields)
+		}
+		if !create && len(p.w.Changes) > 0 {
+			old := make(map[string]string, len(p.w.Changes))
+			for _, ch := range p.w.Changes {
+				old[ch.Field] = ch.Old
+			}
+			b = append(b, `,"old":`...)
+			b = jsonscan.AppendFields(b, old)
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']'), nil
 }

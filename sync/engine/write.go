@@ -4,13 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
-	"github.com/crmsync/crmsync/sync/connector/jsonscan"
-	"github.com/crmsync/crmsync/sync/mapping"
 )
 
 // pending is one write of a batch with the op sent for it.
@@ -18,80 +15,6 @@ type pending struct {
 	w   *Write
 	op  connector.Op
 	key string // create: the value of the journal / upsert key field
-}
-
-// journalEntry is one create as the journal remembers it.
-type journalEntry struct {
-	ID     string            `json:"id,omitempty"` // updates: the record written
-	Source string            `json:"source"`
-	Key    string            `json:"key"`
-	Base   map[string]string `json:"base"`
-	Fields map[string]string `json:"fields"`
-	Old    map[string]string `json:"old,omitempty"` // updates: the values replaced
-}
-
-// keyPlan says how creates on a side are made idempotent.
-type keyPlan struct {
-	field  string // field carrying the key; "" = none
-	upsert bool   // the connector upserts by field
-}
-
-func (r *run) keyPlan(ctx context.Context, side string) (keyPlan, error) {
-	s := r.side[side]
-	if up, ok := s.Conn.(connector.Upserter); ok {
-		f, err := up.UpsertKey(ctx, s.Object)
-		if err != nil {
-			return keyPlan{}, fmt.Errorf("engine: upsert key of side %s: %w", side, err)
-		}
-		if f != "" && !r.unmatchedBusinessKey(side, f) {
-			return keyPlan{field: f, upsert: true}, nil
-		}
-		if f != "" {
-			// An upsert by a value the sync copies but does not match on
-			// (HubSpot's email in a sync matching people by phone) would
-			// land on whichever record holds it, linked to another or not,
-			// and overwrite it: such creates go plain, and the vendor's
-			// refusal of a taken value names that record for review.
-			return keyPlan{field: f}, nil
-		}
-	}
-	if len(r.plan.def.Match) > 0 {
-		spec := r.plan.def.Match[0].B
-		if side == "a" {
-			spec = r.plan.def.Match[0].A
-		}
-		if fs := splitPlus(spec); len(fs) == 1 {
-			return keyPlan{field: fs[0]}, nil
-		}
-	}
-	return keyPlan{}, nil
-}
-
-// unmatchedBusinessKey reports whether field, a side's upsert key, is a
-// value the sync maps from the other CRM (not a key crmsync fills, such
-// as Salesforce's Crmsync_Key__c) that no match rule compares: records
-// already holding a value were then not matched by it.
-func (r *run) unmatchedBusinessKey(side, field string) bool {
-	def := r.plan.def
-	name := func(f mapping.Field) string {
-		if side == "a" {
-			return f.A
-		}
-		return f.B
-	}
-	if !slices.ContainsFunc(def.Fields, func(f mapping.Field) bool { return strings.EqualFold(name(f), field) }) {
-		return false
-	}
-	for _, m := range def.Match {
-		spec := m.B
-		if side == "a" {
-			spec = m.A
-		}
-		if fs := splitPlus(spec); len(fs) == 1 && strings.EqualFold(fs[0], field) {
-			return false
-		}
-	}
-	return true
 }
 
 // writes sends a side's creates or updates in batches, reading them from
@@ -150,32 +73,6 @@ func (r *run) writes(ctx context.Context, side string, create bool) error {
 		}
 		afterID = list[len(list)-1].id
 	}
-}
-
-func (r *run) op(w *Write, create bool, kp keyPlan) pending {
-	fields := make(map[string]string, len(w.Changes)+1)
-	for _, c := range w.Changes {
-		fields[c.Field] = c.New
-	}
-	if !create {
-		return pending{w: w, op: connector.Op{Kind: connector.OpUpdate, ID: w.ID, Fields: fields}}
-	}
-	p := pending{w: w, op: connector.Op{Kind: connector.OpCreate, Fields: fields}}
-	if kp.field == "" {
-		return p
-	}
-	key, mapped := fields[kp.field]
-	if !mapped && kp.upsert {
-		// A dedicated key field (e.g. Salesforce Crmsync_Key__c): a
-		// deterministic value makes a replay hit the same record.
-		key = r.plan.def.Name + ":" + w.Source
-		fields[kp.field] = key
-	}
-	p.key = key
-	if kp.upsert && key != "" {
-		p.op.Kind = connector.OpUpsert
-	}
-	return p
 }
 
 // createBatch writes a journal row, then the batch: upserts and plain
@@ -403,64 +300,6 @@ func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp k
 		left = append(left, p)
 	}
 	return found, left, true, nil
-}
-
-func (r *run) journal(ctx context.Context, side string, ps []pending, kp keyPlan, create bool) (int64, error) {
-	if !create {
-		kp = keyPlan{}
-	}
-	b, err := encodeJournal(ps, create)
-	if err != nil {
-		return 0, err
-	}
-	var id int64
-	err = r.locked(func() (err error) {
-		id, err = r.e.st.AddJournal(ctx, store.JournalRow{SyncID: r.plan.SyncID, RunID: r.id, Side: side, Object: r.side[side].Object, KeyField: kp.field, Batch: string(b)})
-		return err
-	})
-	return id, err
-}
-
-// encodeJournal renders a batch as the journal keeps it: a JSON list of
-// journalEntry, written by hand because json.Marshal's reflection over the
-// maps made about 28 allocations per record (TestJournalEncodingReadsBack
-// reads it back with encoding/json).
-func encodeJournal(ps []pending, create bool) ([]byte, error) {
-	b := make([]byte, 0, 256*len(ps))
-	b = append(b, '[')
-	for i, p := range ps {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '{')
-		if !create && p.w.ID != "" {
-			b = append(b, `"id":`...)
-			b = jsonscan.AppendJSONString(b, p.w.ID)
-			b = append(b, ',')
-		}
-		b = append(b, `"source":`...)
-		b = jsonscan.AppendJSONString(b, p.w.Source)
-		b = append(b, `,"key":`...)
-		b = jsonscan.AppendJSONString(b, p.key)
-		b = append(b, `,"base":`...)
-		b = jsonscan.AppendFields(b, baseMap(p.w.Base))
-		b = append(b, `,"fields":`...)
-		if p.op.Fields == nil {
-			b = append(b, "null"...)
-		} else {
-			b = jsonscan.AppendFields(b, p.op.Fields)
-		}
-		if !create && len(p.w.Changes) > 0 {
-			old := make(map[string]string, len(p.w.Changes))
-			for _, ch := range p.w.Changes {
-				old[ch.Field] = ch.Old
-			}
-			b = append(b, `,"old":`...)
-			b = jsonscan.AppendFields(b, old)
-		}
-		b = append(b, '}')
-	}
-	return append(b, ']'), nil
 }
 
 // succeed adds one successful write to the batch's commit: link, base,
