@@ -46,18 +46,13 @@ func (r *run) holdDuplicate(ctx context.Context, c *store.Commit, side string, p
 		// A candidate linked already cannot be linked again: say with
 		// what, as an ambiguous item does (the person may be in the other
 		// CRM twice).
-		var pr store.PairRow
-		var found bool
-		if err := r.locked(func() (err error) {
-			pr, found, err = r.e.st.Pair(ctx, r.plan.SyncID, side, id)
-			return err
-		}); err != nil {
-			return false, fmt.Errorf("engine: read the link of %s, named by a duplicate rule: %w", id, err)
+		partner, err := r.partnerOf(ctx, side, id)
+		if err != nil {
+			return false, fmt.Errorf("engine: the record %s named by a duplicate rule: %w", id, err)
 		}
-		cand := Candidate{Side: side, ID: id, Key: key}
-		if found && pr.Linked {
-			cand.LinkedTo = pr.OtherID
-			linked = append(linked, fmt.Sprintf("%s is already linked with %s on side %s", id, pr.OtherID, strings.ToUpper(it.Side)))
+		cand := Candidate{Side: side, ID: id, Key: key, LinkedTo: partner}
+		if partner != "" {
+			linked = append(linked, fmt.Sprintf("%s is already linked with %s on side %s", id, partner, strings.ToUpper(it.Side)))
 		}
 		it.Candidates = append(it.Candidates, cand)
 	}

@@ -103,15 +103,11 @@ func (r *run) upsertClash(side string, p pending, field, key string, linked map[
 // around it, so this one fails alone, naming both records; the next plan
 // sees the shared key and sends it to review.
 func (r *run) linkedElsewhere(ctx context.Context, side string, p pending, keyField, id string) (recErr, err error) {
-	var pr store.PairRow
-	var found bool
-	if err := r.locked(func() (err error) {
-		pr, found, err = r.e.st.Pair(ctx, r.plan.SyncID, side, id)
-		return err
-	}); err != nil {
-		return nil, fmt.Errorf("engine: check record %s on side %s: %w", id, side, err)
+	partner, err := r.partnerOf(ctx, side, id)
+	if err != nil {
+		return nil, err
 	}
-	if !found || !pr.Linked || pr.OtherID == p.w.Source {
+	if partner == "" || partner == p.w.Source {
 		return nil, nil
 	}
 	other := strings.ToUpper(otherSide(side))
@@ -119,5 +115,22 @@ func (r *run) linkedElsewhere(ctx context.Context, side string, p pending, keyFi
 		Category: connector.CatConflict, Field: keyField, Code: "LINKED_ELSEWHERE",
 		Message: fmt.Sprintf("creating it on side %s found the existing record %s by %s %q, which this sync already links to %s on side %s; "+
 			"%s took this record's values but is not linked to it: if they are the same person, merge them, otherwise give one of them another %s",
-			strings.ToUpper(side), id, keyField, p.key, pr.OtherID, other, id, keyField)}, nil
+			strings.ToUpper(side), id, keyField, p.key, partner, other, id, keyField)}, nil
+}
+
+// partnerOf is the record this sync links with record id of side, or ""
+// when it links none.
+func (r *run) partnerOf(ctx context.Context, side, id string) (string, error) {
+	var pr store.PairRow
+	var found bool
+	if err := r.locked(func() (err error) {
+		pr, found, err = r.e.st.Pair(ctx, r.plan.SyncID, side, id)
+		return err
+	}); err != nil {
+		return "", fmt.Errorf("engine: check record %s on side %s: %w", id, side, err)
+	}
+	if !found || !pr.Linked {
+		return "", nil
+	}
+	return pr.OtherID, nil
 }

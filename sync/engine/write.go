@@ -284,15 +284,11 @@ func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp k
 			// A record the sync links to another is not this create's: it
 			// held the key before (a plain create the vendor refused as
 			// taken), and linking it again would fail the run's commit.
-			var pr store.PairRow
-			var known bool
-			if err := r.locked(func() (err error) {
-				pr, known, err = r.e.st.Pair(ctx, r.plan.SyncID, side, hs[0].ID)
-				return err
-			}); err != nil {
-				return nil, nil, false, fmt.Errorf("engine: check record %s on side %s, found by %s after a failed create: %w", hs[0].ID, side, kp.field, err)
+			elsewhere, err := r.linkedElsewhere(ctx, side, p, kp.field, hs[0].ID)
+			if err != nil {
+				return nil, nil, false, fmt.Errorf("engine: record %s, found by %s after a failed create: %w", hs[0].ID, kp.field, err)
 			}
-			if !known || !pr.Linked || pr.OtherID == p.w.Source {
+			if elsewhere == nil {
 				found[i] = hs[0].ID
 				continue
 			}
