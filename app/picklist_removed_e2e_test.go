@@ -19,20 +19,33 @@ import (
 // HubSpot and to vendor as conn.
 func clockedApp(t *testing.T, vendor, conn string) (*app.App, *sandbox.Server, *stepClock) {
 	t.Helper()
+	return steppedApp(t, 12, nil, [2]string{"hubspot", "hs"}, [2]string{vendor, conn})
+}
+
+// steppedApp is a sandbox seeding contacts per vendor, changed by
+// setup (nil for none) before anyone connects, and an app on its
+// stepClock connected to each vendor as the name given.
+func steppedApp(t *testing.T, contacts int, setup func(*sandbox.Server) error, conns ...[2]string) (*app.App, *sandbox.Server, *stepClock) {
+	t.Helper()
 	ctx := context.Background()
 	clock := &stepClock{at: time.Now().UTC().Truncate(time.Second)}
-	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 5, Contacts: 12, Now: clock.now})
+	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 5, Contacts: contacts, Now: clock.now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
+	if setup != nil {
+		if err := setup(srv); err != nil {
+			t.Fatal(err)
+		}
+	}
 	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser,
 		RedirectPort: freePort(t), Now: clock.now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
-	for _, v := range [][2]string{{"hubspot", "hs"}, {vendor, conn}} {
+	for _, v := range conns {
 		if _, err := a.ConnectSandbox(ctx, srv, v[0], v[1]); err != nil {
 			t.Fatalf("connect %s: %v", v[0], err)
 		}

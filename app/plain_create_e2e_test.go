@@ -96,29 +96,7 @@ func plainCreateVendors() []plainCreateVendor {
 // as v, with a Salesforce → vendor sync matching people by phone.
 func phoneMatchedApp(t *testing.T, v plainCreateVendor) (*app.App, *sandbox.Server, *stepClock, engine.Definition) {
 	t.Helper()
-	ctx := context.Background()
-	clock := &stepClock{at: time.Now().UTC().Truncate(time.Second)}
-	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 5, Contacts: 4, Now: clock.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	if v.setup != nil {
-		if err := v.setup(srv); err != nil {
-			t.Fatal(err)
-		}
-	}
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser,
-		RedirectPort: freePort(t), Now: clock.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	for _, c := range [][2]string{{"salesforce", "sf"}, {v.vendor, "v"}} {
-		if _, err := a.ConnectSandbox(ctx, srv, c[0], c[1]); err != nil {
-			t.Fatalf("connect %s: %v", c[0], err)
-		}
-	}
+	a, srv, clock := steppedApp(t, 4, v.setup, [2]string{"salesforce", "sf"}, [2]string{v.vendor, "v"})
 	f := v.fields
 	fields := []mapping.Field{
 		{A: "Email", B: f[0], Transform: "lower"},
