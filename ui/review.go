@@ -241,7 +241,54 @@ func (q *reviewQueue) bulk(action string) {
 		q.status.SetText("Check items this action applies to first (" + action + ").")
 		return
 	}
+	if action == "create" {
+		if dups := duplicateItems(items); len(dups) > 0 {
+			q.confirmCreateAnyway(items, dups)
+			return
+		}
+	}
 	q.decide(items, engine.Decision{Action: action})
+}
+
+// duplicateItems are the items among items that a CRM's duplicate rule
+// refused: creating them is "create anyway", which makes the duplicate.
+func duplicateItems(items []app.ReviewView) []app.ReviewView {
+	var dups []app.ReviewView
+	for _, it := range items {
+		if it.Kind == "duplicate" {
+			dups = append(dups, it)
+		}
+	}
+	return dups
+}
+
+// confirmCreateAnyway asks before a bulk Create overrides duplicate rules:
+// on its own item "Create anyway" says what it does, and a checked
+// duplicate among many unmatched records must not be created unseen.
+func (q *reviewQueue) confirmCreateAnyway(items, dups []app.ReviewView) {
+	rules := map[string]bool{}
+	var names []string
+	for _, it := range dups {
+		for _, c := range decodeDetail(it).Candidates {
+			if r := strings.TrimPrefix(c.Key, "duplicate rule "); r != "" && !rules[r] {
+				rules[r] = true
+				names = append(names, r)
+			}
+		}
+	}
+	which := fmt.Sprintf("%d of the %d items", len(dups), len(items))
+	if len(dups) == len(items) {
+		which = "the " + plural(len(items), "item")
+	}
+	msg := fmt.Sprintf("The other CRM's duplicate rules (%s) refused %s checked as likely duplicates\n"+
+		"of records it already holds. Creating them anyway makes those duplicates.\n"+
+		"To create only the others, cancel and uncheck the duplicate items, or link each with the record it matched.",
+		strings.Join(names, ", "), which)
+	dialog.NewCustomConfirm("Create likely duplicates?", fmt.Sprintf("Create all %d", len(items)), "Cancel", widget.NewLabel(msg), func(ok bool) {
+		if ok {
+			q.decide(items, engine.Decision{Action: "create"})
+		}
+	}, q.u.win).Show()
 }
 
 // decide records decisions off the UI goroutine and removes the items

@@ -88,3 +88,26 @@ func TestReviewDuplicateBlockedHasNoCreate(t *testing.T) {
 		t.Fatalf("open duplicate items after C and a bulk Create: %+v %v", open, err)
 	}
 }
+
+// TestReviewBulkCreateAsksBeforeDuplicates: a bulk Create over checked
+// items that include a duplicate a rule alerted on is "create anyway" for
+// it, so it asks first, naming the rule; Cancel decides nothing.
+func TestReviewBulkCreateAsksBeforeDuplicates(t *testing.T) {
+	l, _ := reviewDuplicateFor(t, salesforce.StandardContactDuplicateRule())
+	ctx := context.Background()
+	l.tap("Select all")
+	l.tap("Create")
+	l.see("Create likely duplicates?")
+	l.see("The other CRM's duplicate rules (Standard_Contact_Duplicate_Rule) refused the 1 item checked")
+	l.tap("Cancel")
+	if open, err := l.a.Reviews(ctx, "dups", "duplicate", "open"); err != nil || len(open) != 1 {
+		t.Fatalf("open duplicate items after a cancelled bulk Create: %+v %v", open, err)
+	}
+	l.tap("Create")
+	l.tap("Create all 1")
+	l.wait()
+	decided, err := l.a.Reviews(ctx, "dups", "duplicate", "decided")
+	if err != nil || len(decided) != 1 || decided[0].Decision != `{"action":"create"}` {
+		t.Fatalf("decided duplicate items after a confirmed bulk Create: %+v %v", decided, err)
+	}
+}
