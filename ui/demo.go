@@ -146,7 +146,7 @@ func (u *UI) offerDemoSync() {
 			u.createDemoSync()
 		}
 	}, u.win)
-	d.SetConfirmText("Create demo sync")
+	d.SetConfirmText(fmt.Sprintf("Create the %d syncs", len(app.DemoSyncs(demoConnections))))
 	d.SetDismissText("Not now")
 	d.Show()
 }

@@ -201,7 +201,7 @@ func (l *live) connectSandbox() {
 func (l *live) createDemoSyncs() {
 	l.t.Helper()
 	l.connectSandbox()
-	l.tap("Create demo sync")
+	l.tap("Create the " + itoa(len(app.DemoSyncs(demoConnections))) + " syncs")
 	l.see("Preview of " + demoSyncName)
 }
 
@@ -248,7 +248,7 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	l.connectSandbox()
 	hsBefore, sfBefore := l.srv.HubSpot().Count("contacts"), l.srv.Salesforce().Count("Contact")
 
-	l.tap("Create demo sync")
+	l.tap("Create the " + itoa(len(app.DemoSyncs(demoConnections))) + " syncs")
 	l.see("Preview of " + demoSyncName)
 	l.see("Estimated API calls")
 	// The companies sync has not run: the preview says the contacts'
@@ -308,7 +308,8 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	}
 	l.ui(func() { l.u.openPreview(app.DemoLeadsName) })
 	l.see("Preview of " + app.DemoLeadsName)
-	l.see(itoa(leads.Plan.Counts.OptOut) + " email opt-out(s) carried to the other CRM")
+	l.see(itoa(leads.Plan.Counts.OptOut) + " email opt-out")
+	l.see("carried to the other CRM")
 	l.closeDialogs()
 	first := runs[0].Run.ID
 	l.closeDialogs()

@@ -133,9 +133,9 @@ func heldDeletesLine(n int, propagate bool) string {
 	case n == 0:
 		return ""
 	case propagate:
-		return fmt.Sprintf("%d deleted record(s) held: nothing is deleted in the other CRM until you approve it in Review.", n)
+		return plural(n, "deleted record") + " held: nothing is deleted in the other CRM until you approve it in Review."
 	default:
-		return fmt.Sprintf("%d deleted record(s) held: this sync does not propagate deletes, so their linked records stay.", n)
+		return plural(n, "deleted record") + " held: this sync does not propagate deletes, so their linked records stay."
 	}
 }
 

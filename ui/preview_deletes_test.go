@@ -16,8 +16,8 @@ func TestPreviewNamesHeldDeletes(t *testing.T) {
 		propagate bool
 		want      string
 	}{
-		{2, true, "2 deleted record(s) held: nothing is deleted in the other CRM until you approve it in Review."},
-		{1, false, "1 deleted record(s) held: this sync does not propagate deletes"},
+		{2, true, "2 deleted records held: nothing is deleted in the other CRM until you approve it in Review."},
+		{1, false, "1 deleted record held: this sync does not propagate deletes"},
 		{0, true, ""},
 	} {
 		a := test.NewTempApp(t)

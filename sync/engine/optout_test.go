@@ -34,7 +34,7 @@ func TestOptOutTravelsBothWaysAndNeverBack(t *testing.T) {
 	// A new link whose B side is subscribed and whose A side opted out.
 	linked := f.a.Put(objA, map[string]string{"email": "both@example.com", "firstname": "Both", "lastname": "Person", "optout": "true"})
 	bLinked := f.b.Put(objB, map[string]string{"Email": "both@example.com", "FirstName": "Both", "LastName": "Person", "Status": "subscribed"})
-	if p, _ := f.run(); p.Counts.OptOut != 2 || !strings.Contains(p.Summary(), "2 email opt-out(s) carried") {
+	if p, _ := f.run(); p.Counts.OptOut != 2 || !strings.Contains(p.Summary(), "2 email opt-outs carried") {
 		t.Errorf("first plan counts %d opt-outs; want 2 (one created, one linked), said in its summary:\n%s", p.Counts.OptOut, p.Summary())
 	}
 

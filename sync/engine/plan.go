@@ -241,7 +241,11 @@ func (p *Plan) OptOutLine() string {
 	if p.Counts.OptOut == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d email opt-out(s) carried to the other CRM: people who said stop in one are opted out in both. Nobody is opted back in.", p.Counts.OptOut)
+	what := "email opt-outs"
+	if p.Counts.OptOut == 1 {
+		what = "email opt-out"
+	}
+	return fmt.Sprintf("%d %s carried to the other CRM: people who said stop in one are opted out in both. Nobody is opted back in.", p.Counts.OptOut, what)
 }
 
 // RelinkLine says how many links the plan moves to the record their
