@@ -212,7 +212,11 @@ func planView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 	if nWarn > 0 {
 		tabs.Append(container.NewTabItem(fmt.Sprintf("Warnings (%d)", nWarn), warningsView(p)))
 	}
-	return container.NewBorder(top, nil, nil, nil, tabs)
+	// The notes above can fill a laptop's window; the records are what a
+	// preview is for, so the notes scroll and the divider can be dragged.
+	split := container.NewVSplit(container.NewVScroll(top), tabs)
+	split.Offset = 0.42
+	return split
 }
 
 // shownWarnings is how many warnings a preview shows above its tabs.
