@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/crmsync/crmsync/app"
@@ -73,6 +74,15 @@ func TestRunOutcomeSaysWhatFailed(t *testing.T) {
 		if screenContains(u.Window(), gone) {
 			t.Errorf("the run's outcome shows %q: want five kinds, each message cut short", gone)
 		}
+	}
+	// It names History as where each failed record is: it takes them there.
+	b := buttonOnScreen(u.Window(), "Open History")
+	if b == nil {
+		t.Fatalf("the run's outcome offers no way to History; texts: %q", textsOnScreen(u.Window()))
+	}
+	test.Tap(b)
+	if got := u.Current(); got != ScreenHistory {
+		t.Fatalf("Open History shows %q", got)
 	}
 }
 

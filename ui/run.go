@@ -168,7 +168,26 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 		msg += "\n\nOpen History to see each failed record with the vendor's message; Retry failed runs them again."
 	}
 	if len(res.Waiting) == 0 {
-		dialog.NewInformation("Run finished", msg, u.win).Show()
+		// The message names where to go next: offer to go there.
+		next, screen := "", ""
+		switch {
+		case s.Review > 0:
+			next, screen = "Open Review", ScreenReview
+		case s.Failed > 0:
+			next, screen = "Open History", ScreenHistory
+		}
+		if next == "" {
+			dialog.NewInformation("Run finished", msg, u.win).Show()
+			return
+		}
+		d := dialog.NewConfirm("Run finished", msg, func(ok bool) {
+			if ok {
+				u.Navigate(screen)
+			}
+		}, u.win)
+		d.SetConfirmText(next)
+		d.SetDismissText("OK")
+		d.Show()
 		return
 	}
 	// References of other syncs waited for this one's links: their next run
