@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/crmsync/crmsync/sync/connector"
 )
@@ -48,6 +49,16 @@ func readJoined(fields map[string]string, fs []connector.Field) (string, error) 
 		parts = append(parts, v)
 	}
 	return joinWords(parts), nil
+}
+
+// Blank says whether v shows nothing: only spaces (a no-break space too)
+// and zero-width characters, such as a zero-width space or byte order mark
+// pasted from a web page. Such a value is a blank, so it never overwrites
+// a value where a blank would not.
+func Blank(v string) bool {
+	return strings.TrimFunc(v, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff'
+	}) == ""
 }
 
 // joinWords joins the non-blank parts with single spaces.
@@ -94,7 +105,7 @@ func (c *codec) canonA(fields map[string]string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if strings.TrimSpace(raw) == "" {
+	if Blank(raw) {
 		if c.def != "" && c.dir.readsA() {
 			return c.def, nil
 		}
@@ -124,7 +135,7 @@ func (c *codec) canonB(fields map[string]string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if strings.TrimSpace(raw) == "" {
+	if Blank(raw) {
 		if c.def != "" && c.dir == BtoA {
 			return c.def, nil
 		}
@@ -247,7 +258,7 @@ func (c *codec) wrap(err error, read, target []connector.Field) error {
 // a picklist value outside the field's options an *UnknownValueError.
 func normType(v string, f connector.Field, strict bool) (string, error) {
 	v = strings.TrimSpace(v)
-	if v == "" {
+	if Blank(v) {
 		return "", nil
 	}
 	switch f.Type {

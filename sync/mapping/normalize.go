@@ -25,7 +25,7 @@ import (
 // A blank value normalizes to "" without error: a blank key matches nothing.
 func Normalize(kind, value string) (string, error) {
 	k, arg, _ := strings.Cut(strings.ToLower(strings.TrimSpace(kind)), ":")
-	if k != "exact" && strings.TrimSpace(value) == "" {
+	if k != "exact" && Blank(value) {
 		return "", nil
 	}
 	switch k {

@@ -5,7 +5,7 @@ import (
 	"html"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+	"unicode/utf16"
 
 	xhtml "golang.org/x/net/html"
 )
@@ -110,6 +110,27 @@ func textHTMLTransform() transform {
 		aTypes:  plainText, bTypes: plainText}
 }
 
+// cutUTF16 is line cut to n UTF-16 units with an ellipsis: Salesforce
+// counts a length so, an emoji as two, and a vendor counting characters
+// counts no more.
+func cutUTF16(line string, n int) string {
+	units := 0
+	for _, r := range line {
+		units += utf16.RuneLen(r)
+	}
+	if units <= n {
+		return line
+	}
+	units = 1 // the ellipsis
+	for i, r := range line {
+		if units+utf16.RuneLen(r) > n {
+			return strings.TrimSpace(line[:i]) + "…"
+		}
+		units += utf16.RuneLen(r)
+	}
+	return line
+}
+
 // firstLineTransform is "firstline:N": the first line of A's text (HTML
 // read as text), cut to N characters with an ellipsis. It names a record
 // that has no title of its own (a Salesforce Note needs one). One-way.
@@ -120,10 +141,7 @@ func firstLineTransform(arg string) (transform, error) {
 	}
 	forward := func(s string) (string, error) {
 		line, _, _ := strings.Cut(htmlToText(s), "\n")
-		if utf8.RuneCountInString(line) > n {
-			line = strings.TrimSpace(string([]rune(line)[:n-1])) + "…"
-		}
-		return line, nil
+		return cutUTF16(line, n), nil
 	}
 	return transform{name: "firstline", forward: forward,
 		canon:  func(s string) (string, error) { return strings.TrimSpace(s), nil },

@@ -206,6 +206,10 @@ func toResult(object string, op connector.Op, w writeResult) connector.Result {
 	if vals := e.supportedValues(); w.Code == "INVALID_DATA" && len(vals) > 0 {
 		msg += supportedPrefix + strings.Join(vals, ", ") + ")"
 	}
+	if n := e.maximumLength(); w.Code == "INVALID_DATA" && n > 0 {
+		// "invalid data" alone does not say the value is too long.
+		msg += fmt.Sprintf(" (longer than the %d characters %s takes)", n, cmp.Or(field, "the field"))
+	}
 	if w.Code == codeConverted {
 		msg += " (the lead was converted in Zoho CRM and can no longer be changed; its contact can)"
 	}

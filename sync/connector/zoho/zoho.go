@@ -224,6 +224,16 @@ func (e zohoError) supportedValues() []string {
 	return d.Values
 }
 
+// maximumLength is the longest value a record's error says its field
+// takes (details.maximum_length), 0 when it says none.
+func (e zohoError) maximumLength() int {
+	var d struct {
+		Max int `json:"maximum_length"`
+	}
+	_ = json.Unmarshal(e.Details, &d)
+	return d.Max
+}
+
 // apiError turns a failed response into a categorized *connector.Error
 // carrying Zoho's own code and message.
 func (r *response) apiError() *connector.Error {

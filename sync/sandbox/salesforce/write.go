@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+	"unicode/utf16"
 )
 
 // fieldValue converts one JSON value to its stored string form, or returns a record error.
@@ -109,10 +109,22 @@ func fieldValue(o *Object, idx int, raw any) (string, *recError) {
 			v += checksum(v)
 		}
 	}
-	if f.Length > 0 && utf8.RuneCountInString(v) > f.Length {
+	// Salesforce counts a field's length in UTF-16 units, a surrogate pair
+	// (an emoji) as two (Knowledge article 005166849, "Surrogate Pair
+	// Characters Are Treated as Two Characters").
+	if f.Length > 0 && utf16Len(v) > f.Length {
 		return "", bad("STRING_TOO_LONG", fmt.Sprintf("%s: data value too large: %s (max length=%d)", f.Label, v, f.Length))
 	}
 	return v, nil
+}
+
+// utf16Len is v's length in UTF-16 units.
+func utf16Len(v string) int {
+	n := 0
+	for _, r := range v {
+		n += utf16.RuneLen(r)
+	}
+	return n
 }
 
 // refPrefix is the key prefix of object's ids, "" for one this sandbox
