@@ -189,9 +189,12 @@ func (q *reviewQueue) shortcut(r rune) bool {
 	}
 	switch r {
 	case 'l', 'L':
-		if d := decodeDetail(it); len(d.Candidates) > 0 {
-			q.decide([]app.ReviewView{it}, engine.Decision{Action: "link", OtherID: d.Candidates[0].ID})
+		c, ok := linkCandidate(it, decodeDetail(it))
+		if !ok {
+			q.status.SetText(fmt.Sprintf("No record in the other CRM to link side %s record %s with; create or skip it.", strings.ToUpper(it.Side), it.RecordID))
+			return true
 		}
+		q.decide([]app.ReviewView{it}, engine.Decision{Action: "link", OtherID: c.ID})
 	case 'c', 'C':
 		q.decide([]app.ReviewView{it}, engine.Decision{Action: "create"})
 	case 's', 'S':

@@ -97,6 +97,7 @@ func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) f
 	}
 	if len(d.Candidates) > 0 {
 		box.Add(bold("Candidates"))
+		sameCRM := false
 		for _, c := range d.Candidates {
 			c := c
 			ev := fmt.Sprintf("%s %s — match rule %d on %q", c.Side, c.ID, c.Rule, c.Key)
@@ -106,15 +107,27 @@ func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) f
 			if c.LinkedTo != "" {
 				ev += " (already linked to " + c.LinkedTo + ")"
 			}
-			link := widget.NewButtonWithIcon("Link", theme.MailForwardIcon(), func() {
-				q.decide([]app.ReviewView{it}, engine.Decision{Action: "link", OtherID: c.ID})
-			})
-			if !contains(acts, "link") {
-				link.Disable()
+			if !strings.EqualFold(c.Side, it.Side) {
+				link := widget.NewButtonWithIcon("Link", theme.MailForwardIcon(), func() {
+					q.decide([]app.ReviewView{it}, engine.Decision{Action: "link", OtherID: c.ID})
+				})
+				if !contains(acts, "link") {
+					link.Disable()
+				}
+				box.Add(container.NewBorder(nil, nil, nil, link, cell(ev)))
+				continue
 			}
-			box.Add(container.NewBorder(nil, nil, nil, link, cell(ev)))
+			// A look-alike in the same CRM is why the match is unclear; a
+			// record links only with one in the other CRM.
+			box.Add(cell(ev + " (same CRM)"))
+			sameCRM = true
 		}
-		add("link", "Link first", "L", engine.Decision{Action: "link", OtherID: d.Candidates[0].ID})
+		if sameCRM {
+			box.Add(wrapped("A record in the same CRM cannot be linked with this one: merge the look-alikes there, or create or skip this one."))
+		}
+		if c, ok := linkCandidate(it, d); ok {
+			add("link", "Link first", "L", engine.Decision{Action: "link", OtherID: c.ID})
+		}
 	}
 	if it.Kind == "duplicate" {
 		add("create", "Create anyway", "C", engine.Decision{Action: "create"})
@@ -177,4 +190,16 @@ func side(s string) int {
 		return 1
 	}
 	return 0
+}
+
+// linkCandidate is the first of d's candidates in the other CRM, the one
+// "Link first" and the L key link with; a candidate on the item's own side
+// (a look-alike in the same CRM) cannot be linked with it.
+func linkCandidate(it app.ReviewView, d reviewDetail) (engine.Candidate, bool) {
+	for _, c := range d.Candidates {
+		if !strings.EqualFold(c.Side, it.Side) {
+			return c, true
+		}
+	}
+	return engine.Candidate{}, false
 }

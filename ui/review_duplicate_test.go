@@ -111,3 +111,44 @@ func TestReviewBulkCreateAsksBeforeDuplicates(t *testing.T) {
 		t.Fatalf("decided duplicate items after a confirmed bulk Create: %+v %v", decided, err)
 	}
 }
+
+// TestReviewSameCRMLookAlikeIsNoLink: two Salesforce Contacts share an
+// email no HubSpot contact has, so each waits in review as ambiguous with
+// the other as its candidate. A record links only with one in the other
+// CRM: the look-alike gets no Link button, there is no "Link first", and
+// the L key says what works instead of an engine error.
+func TestReviewSameCRMLookAlikeIsNoLink(t *testing.T) {
+	l := newLive(t)
+	ctx := context.Background()
+	connectHubSpotAndSalesforce(t, l)
+	sf := l.srv.Salesforce()
+	for range 2 {
+		if _, err := sf.Create("Contact", map[string]string{"FirstName": "Ola", "LastName": "Twin", "Email": "ola.twin@look-alike.example"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	def := app.DemoSync("twins", demoHubSpot, demoSalesforce)
+	if err := l.a.SaveSync(ctx, def); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
+		t.Fatal(err)
+	}
+	l.navigate(ScreenReview)
+	l.choose("ambiguous")
+	l.see("other record(s) on side B share email/Email")
+	l.see("A record in the same CRM cannot be linked with this one: merge the look-alikes there, or create or skip this one.")
+	l.ui(func() {
+		if b := buttonOnScreen(l.u.Window(), "Link first (L)"); b != nil {
+			t.Error("Link first is offered with a record in the same CRM")
+		}
+		if b := buttonOnScreen(l.u.Window(), "Link"); b != nil {
+			t.Error("a Link button is offered for a record in the same CRM")
+		}
+		test.TypeOnCanvas(l.u.Window().Canvas(), "l")
+	})
+	l.see("No record in the other CRM to link side B record")
+	if open, err := l.a.Reviews(ctx, "twins", "ambiguous", "open"); err != nil || len(open) < 2 {
+		t.Fatalf("open ambiguous items after L: %+v %v", open, err)
+	}
+}
