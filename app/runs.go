@@ -241,6 +241,12 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 	a.noteSignInWorks(ctx, sa, sb)
 	res := RunResult{Plan: p}
 	if opts.DryRun {
+		// Apply plans again, so the preview's stored items are not needed;
+		// one left behind is dropped by the sync's next plan, so the
+		// preview stands.
+		if err := e.Discard(ctx, p); err != nil {
+			a.log.Warn("drop a preview's stored plan", "sync", v.Definition.Name, "err", err)
+		}
 		return res, nil
 	}
 	trigger := opts.Trigger

@@ -24,11 +24,14 @@ const (
 )
 
 // NewPlan registers a plan of a sync and returns its id. Plans of the same
-// sync made before the sync's newest run (lastRun) are stale and dropped.
+// sync made before the sync's newest run (lastRun) are stale and dropped,
+// unless a run of the sync is open: it pages its own plan's items as it
+// writes (a preview beside a scheduled run would cut its writes short).
 func (s *DB) NewPlan(ctx context.Context, syncID, lastRun int64) (int64, error) {
 	var id int64
 	err := s.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM plans WHERE sync_id = ? AND last_run < ?", syncID, lastRun); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM plans WHERE sync_id = ? AND last_run < ?
+			AND NOT EXISTS (SELECT 1 FROM runs WHERE sync_id = ? AND status = 'running')`, syncID, lastRun, syncID); err != nil {
 			return err
 		}
 		return tx.QueryRowContext(ctx, "INSERT INTO plans(sync_id, last_run, created_at) VALUES(?,?,?) RETURNING id",

@@ -170,3 +170,13 @@ func pageLinks(ctx context.Context, st Store, planID int64, afterID int64, limit
 	}
 	return out, nil
 }
+
+// Discard drops a plan that will not be applied (a preview: Apply plans
+// again), so previews do not keep their items in the store.
+func (e *Engine) Discard(ctx context.Context, plan *Plan) error {
+	plan.applied = true // its items are gone: applying it is refused
+	if err := e.st.DropPlan(ctx, plan.id); err != nil {
+		return fmt.Errorf("engine: sync %q: %w", plan.Sync, err)
+	}
+	return nil
+}
