@@ -16,11 +16,12 @@ import (
 
 // TestDuplicateTwoWayFirstRun: a two-way sync's first run with the
 // standard rule active. HubSpot's Dana is refused in Salesforce as a
-// duplicate of Salesforce's Dana, whom the same run copies to HubSpot
-// (the two sides are written at once; ordering them would cost every
-// run's wall time). No run may fail or loop, and the item must say that
-// its candidate is already linked, and with what, so the person merges
-// the two HubSpot Danas rather than meet a refused link.
+// duplicate of Salesforce's Dana, whom the same run would copy to
+// HubSpot: Salesforce says it may refuse duplicates, so its creates go
+// first and HubSpot's creates leave her out. No run may fail or loop,
+// Salesforce's Dana stays unlinked and uncopied while the item is open,
+// and the item names her as a candidate linked to nothing, so the person
+// can link the two.
 func TestDuplicateTwoWayFirstRun(t *testing.T) {
 	ctx := context.Background()
 	a, srv, clock := clockedApp(t, "salesforce", "sf")
@@ -28,10 +29,14 @@ func TestDuplicateTwoWayFirstRun(t *testing.T) {
 	clock.step(time.Minute)
 	def := app.DemoSync("contacts", "hs", "sf")
 	saveSyncs(t, a, def)
+	hsBefore := srv.HubSpot().Count("contacts")
 	res, errs := runAndErrors(t, a, def.Name)
 	t.Logf("first run plan:\n%s", res.Plan.Summary())
 	if len(errs) != 0 {
 		t.Fatalf("first run errors: %+v", errs)
+	}
+	if got, want := srv.HubSpot().Count("contacts"), hsBefore+res.Plan.Counts.CreateA-1; got != want {
+		t.Fatalf("%d HubSpot contacts after the first run, want %d: all the planned creates but Salesforce's Dana", got, want)
 	}
 	for i := range 2 {
 		clock.step(time.Minute)
@@ -53,12 +58,13 @@ func TestDuplicateTwoWayFirstRun(t *testing.T) {
 	if it == nil {
 		t.Fatalf("no open duplicate item for HubSpot %s: %+v", hsID, items)
 	}
-	copied := linkedA(t, a, def.Name, sfID)
-	if copied == hsID {
-		t.Fatalf("Salesforce's Dana linked to %q", copied)
+	for _, l := range syncLinks(t, a, def.Name) {
+		if l.BID == sfID {
+			t.Fatalf("Salesforce's Dana was copied to HubSpot as %s", l.AID)
+		}
 	}
-	if want := sfID + " is already linked with " + copied; !strings.Contains(it.Detail, want) || !strings.Contains(it.Detail, `"linked_to":"`+copied+`"`) {
-		t.Fatalf("the item does not say %q: %s", want, it.Detail)
+	if !strings.Contains(it.Detail, `"id":"`+sfID+`"`) || strings.Contains(it.Detail, "already linked") || strings.Contains(it.Detail, `"linked_to"`) {
+		t.Fatalf("the item does not name %s as a candidate linked to nothing: %s", sfID, it.Detail)
 	}
 }
 

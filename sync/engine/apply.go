@@ -70,6 +70,11 @@ type run struct {
 	// dupDecided are the duplicate review items whose "create anyway"
 	// this run sent (duplicates.go).
 	dupDecided map[int64]bool
+	// dupOpened are the records ("side:id") of the duplicate items this
+	// writer opened, and heldCreates the creates it leaves out, by their
+	// source ("side:id"), with why (createorder.go).
+	dupOpened   []string
+	heldCreates map[string]string
 }
 
 // stopError ends a run early; the rest of the plan is left for the next run.
@@ -244,10 +249,17 @@ func (r *run) step(ctx context.Context, phase func(context.Context) error) error
 // CRMs with their own rate limits, so they write at the same time: at 100k
 // records per side, Salesforce's writes used to wait for HubSpot's. A stop
 // on one side (its token expired, its budget spent) lets the other finish.
+// In a run that creates on both sides where one CRM may refuse creates as
+// duplicates, that side's creates go first (createOrder).
 func (r *run) sideWrites(ctx context.Context) error {
+	o := r.createOrder(ctx)
 	if r.e.oneSide {
-		for _, side := range []string{"a", "b"} {
-			if err := r.writeSide(ctx, side); err != nil || r.stop != nil {
+		order := []string{"a", "b"}
+		if o.first == "b" {
+			order = []string{"b", "a"}
+		}
+		for _, side := range order {
+			if err := r.writeSide(ctx, side, o); err != nil || r.stop != nil {
 				return err
 			}
 		}
@@ -258,11 +270,11 @@ func (r *run) sideWrites(ctx context.Context) error {
 	subs := [2]*run{r.fork(), r.fork()}
 	var errs [2]error
 	atOnce(cancel, func() {
-		if errs[0] = subs[0].writeSide(ctx, "a"); errs[0] != nil {
+		if errs[0] = subs[0].writeSide(ctx, "a", o); errs[0] != nil {
 			cancel()
 		}
 	}, func() {
-		if errs[1] = subs[1].writeSide(ctx, "b"); errs[1] != nil {
+		if errs[1] = subs[1].writeSide(ctx, "b", o); errs[1] != nil {
 			cancel()
 		}
 	})
@@ -279,10 +291,30 @@ func (r *run) sideWrites(ctx context.Context) error {
 	return nil
 }
 
-// writeSide sends one side's creates, then its updates.
-func (r *run) writeSide(ctx context.Context, side string) error {
-	for _, create := range []bool{true, false} {
-		if err := r.step(ctx, func(ctx context.Context) error { return r.writes(ctx, side, create) }); err != nil || r.stop != nil {
+// writeSide sends one side's creates, then its updates. A side whose
+// creates wait for the other's (createOrder) sends its updates first,
+// which depend on no create: each names a record that exists and values
+// planned already.
+func (r *run) writeSide(ctx context.Context, side string, o *createOrder) error {
+	waits := o.first != "" && o.first != side
+	if o.first == side {
+		defer o.finish(nil) // stopped or failed before its creates were done
+	}
+	phases := []bool{true, false}
+	if waits {
+		phases = []bool{false, true}
+	}
+	for _, create := range phases {
+		if create && waits {
+			if err := r.awaitFirst(ctx, side, o); err != nil {
+				return err
+			}
+		}
+		err := r.step(ctx, func(ctx context.Context) error { return r.writes(ctx, side, create) })
+		if create && o.first == side {
+			o.finish(r.dupOpened)
+		}
+		if err != nil || r.stop != nil {
 			return err
 		}
 	}

@@ -82,6 +82,7 @@ func (r *run) holdDuplicate(ctx context.Context, c *store.Commit, side string, p
 		c.ReviewDone = append(c.ReviewDone, p.w.ReviewID)
 	}
 	c.Reviews = append(c.Reviews, store.ReviewRow{Kind: it.Kind, Side: it.Side, RecordID: it.RecordID, Detail: reviewDetail(it)})
+	r.dupOpened = append(r.dupOpened, sideOf(it.Side, it.RecordID))
 	r.sum.Review++
 	r.e.log.Log(ctx, slog.LevelWarn, "create held for review", "sync", r.plan.Sync, "side", strings.ToUpper(side),
 		"record", p.w.Source, "reason", it.Reason)
@@ -130,26 +131,34 @@ func (p *planner) loadHeldDuplicates(ctx context.Context) error {
 		if p.heldDup == nil {
 			p.heldDup = map[string]string{}
 		}
-		why := "held in review as a likely duplicate in the other CRM"
-		if it.Status == "done" {
-			why = "skipped in review as a likely duplicate in the other CRM"
+		if err := holdReasons(it, p.heldDup); err != nil {
+			return err
 		}
-		p.heldDup[sideOf(it.Side, it.RecordID)] = why
-		// The records the CRM matched are held too: copied to the item's
-		// side, each would be a second record of the same person there,
-		// and the item's link could no longer be made.
-		var det struct {
-			Candidates []Candidate `json:"candidates"`
-		}
-		if err := json.Unmarshal([]byte(it.Detail), &det); err != nil {
-			return fmt.Errorf("engine: read duplicate review item %d: %w", it.ID, err)
-		}
-		for _, c := range det.Candidates {
-			k := sideOf(c.Side, c.ID)
-			if _, ok := p.heldDup[k]; !ok {
-				p.heldDup[k] = fmt.Sprintf("the other CRM matched it as a likely duplicate of %s on side %s, %s (review item %d)",
-					it.RecordID, strings.ToUpper(it.Side), strings.TrimSuffix(why, " as a likely duplicate in the other CRM"), it.ID)
-			}
+	}
+	return nil
+}
+
+// holdReasons adds to held ("side:id" -> why) the record duplicate item
+// it holds, and the records the CRM matched: copied to the item's side,
+// each would be a second record of the same person there, and the item's
+// link could no longer be made.
+func holdReasons(it store.ReviewRow, held map[string]string) error {
+	why := "held in review as a likely duplicate in the other CRM"
+	if it.Status == "done" {
+		why = "skipped in review as a likely duplicate in the other CRM"
+	}
+	held[sideOf(it.Side, it.RecordID)] = why
+	var det struct {
+		Candidates []Candidate `json:"candidates"`
+	}
+	if err := json.Unmarshal([]byte(it.Detail), &det); err != nil {
+		return fmt.Errorf("engine: read duplicate review item %d: %w", it.ID, err)
+	}
+	for _, c := range det.Candidates {
+		k := sideOf(c.Side, c.ID)
+		if _, ok := held[k]; !ok {
+			held[k] = fmt.Sprintf("the other CRM matched it as a likely duplicate of %s on side %s, %s (review item %d)",
+				it.RecordID, strings.ToUpper(it.Side), strings.TrimSuffix(why, " as a likely duplicate in the other CRM"), it.ID)
 		}
 	}
 	return nil

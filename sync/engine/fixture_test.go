@@ -108,12 +108,17 @@ type fixture struct {
 	def    engine.Definition
 	// oneSide makes the engine read and write one side after the other.
 	oneSide bool
+	// mayRefuseB: see fixtureOpts.
+	mayRefuseB func() (bool, error)
 }
 
 type fixtureOpts struct {
 	batch, page int
 	upsertB     string // upsert key of side B ("" = B is not an upserter... it still implements the interface)
 	oneSide     bool   // engine.Options.OneSideAtATime
+	// mayRefuseB, when set, makes side B a connector.DuplicateChecker
+	// answering with it.
+	mayRefuseB func() (bool, error)
 }
 
 func newFixture(t *testing.T, def engine.Definition, o fixtureOpts) *fixture {
@@ -124,7 +129,7 @@ func newFixture(t *testing.T, def engine.Definition, o fixtureOpts) *fixture {
 	if o.page == 0 {
 		o.page = 7
 	}
-	f := &fixture{t: t, ctx: context.Background(), path: filepath.Join(t.TempDir(), store.FileName), clock: newClock(), def: def, oneSide: o.oneSide}
+	f := &fixture{t: t, ctx: context.Background(), path: filepath.Join(t.TempDir(), store.FileName), clock: newClock(), def: def, oneSide: o.oneSide, mayRefuseB: o.mayRefuseB}
 	f.a = memconn.New(memconn.Options{Vendor: "hubspot-mem", IDPrefix: "a", BatchSize: o.batch, PageSize: o.page, UpsertKey: "email", Schemas: []connector.Schema{schemaA()}, Clock: f.clock.Now})
 	f.b = memconn.New(memconn.Options{Vendor: "salesforce-mem", IDPrefix: "b", BatchSize: o.batch, PageSize: o.page, UpsertKey: o.upsertB, Schemas: []connector.Schema{schemaB()}, Clock: f.clock.Now})
 	f.open()
@@ -157,9 +162,22 @@ func (f *fixture) open() {
 }
 
 func (f *fixture) sides() (engine.Side, engine.Side) {
+	var b connector.Connector = f.b
+	if f.mayRefuseB != nil {
+		b = dupChecker{f.b, f.mayRefuseB}
+	}
 	return engine.Side{Conn: f.a, Object: objA, BatchSize: f.a.BatchSize(), PageSize: f.a.PageSize(), Calls: f.a.Calls},
-		engine.Side{Conn: f.b, Object: objB, BatchSize: f.b.BatchSize(), PageSize: f.b.PageSize(), Calls: f.b.Calls}
+		engine.Side{Conn: b, Object: objB, BatchSize: f.b.BatchSize(), PageSize: f.b.PageSize(), Calls: f.b.Calls}
 }
+
+// dupChecker is a memconn.Conn that says whether it may refuse creates
+// as duplicates (connector.DuplicateChecker).
+type dupChecker struct {
+	*memconn.Conn
+	may func() (bool, error)
+}
+
+func (d dupChecker) MayRefuseDuplicates(context.Context, string) (bool, error) { return d.may() }
 
 func (f *fixture) plan() *engine.Plan {
 	f.t.Helper()

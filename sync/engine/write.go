@@ -54,15 +54,22 @@ func (r *run) writes(ctx context.Context, side string, create bool) error {
 				return stopError{err}
 			}
 			batch := list[i:min(i+bs, len(list))]
-			ps := make([]pending, len(batch))
+			ps := make([]pending, 0, len(batch))
 			for j := range batch {
-				ps[j] = r.op(&batch[j].Write, create, kp)
-			}
-			if create {
-				if err := r.createBatch(ctx, side, ps, kp); err != nil {
-					return err
+				if create && r.heldCreate(ctx, side, &batch[j].Write) {
+					continue
 				}
-			} else if err := r.sendBatch(ctx, side, ps, kp, false); err != nil {
+				ps = append(ps, r.op(&batch[j].Write, create, kp))
+			}
+			var err error
+			switch {
+			case len(ps) == 0: // each create of the batch held (createorder.go)
+			case create:
+				err = r.createBatch(ctx, side, ps, kp)
+			default:
+				err = r.sendBatch(ctx, side, ps, kp, false)
+			}
+			if err != nil {
 				return err
 			}
 			done += len(batch)

@@ -39,6 +39,11 @@ type DuplicateRule struct {
 	Block  bool   // action "Block"; otherwise "Allow" with an alert
 	OnEdit bool   // the rule runs on edit too, not only on create
 	Alert  string // the alert text (errorMessage)
+	// Inactive: the rule is defined but not active (IsActive false): it
+	// refuses nothing, and a query on DuplicateRule lists it as inactive.
+	Inactive bool
+
+	id string // the DuplicateRule record's Id, set by AddDuplicateRule
 }
 
 // StandardContactDuplicateRule is the standard contact duplicate rule
@@ -58,7 +63,7 @@ func StandardContactDuplicateRule() DuplicateRule {
 	}
 }
 
-// AddDuplicateRule activates rule on object.
+// AddDuplicateRule defines rule on object, active unless rule.Inactive.
 func (s *Sim) AddDuplicateRule(object string, rule DuplicateRule) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -73,6 +78,8 @@ func (s *Sim) AddDuplicateRule(object string, rule DuplicateRule) error {
 			}
 		}
 	}
+	s.dupRuleSeq++
+	rule.id = makeID(duplicateRulePrefix, s.dupRuleSeq)
 	st.obj.dupRules = append(st.obj.dupRules, rule)
 	return nil
 }
@@ -109,7 +116,7 @@ func (s *Sim) duplicateRuleError(st *objectStore, self *record, body map[string]
 		after[i] = v
 	}
 	for _, rule := range o.dupRules {
-		if (self != nil && !rule.OnEdit) || (!rule.Block && allowSave) {
+		if rule.Inactive || (self != nil && !rule.OnEdit) || (!rule.Block && allowSave) {
 			continue
 		}
 		var ids []string

@@ -315,6 +315,10 @@ func (s *Sim) handleQuery(w http.ResponseWriter, r *http.Request) {
 		s.queryOrganization(w, r, pq)
 		return
 	}
+	if strings.EqualFold(pq.object, "DuplicateRule") {
+		s.queryDuplicateRules(w, r, pq)
+		return
+	}
 	st, ok := s.stores[strings.ToLower(pq.object)]
 	if !ok {
 		writeInvalidType(w, pq.object)

@@ -61,7 +61,8 @@ type Object struct {
 	// frozen, when set, reports why a stored record (its vals) can no
 	// longer be updated at all, as a converted Lead cannot.
 	frozen func(o *Object, vals []string) *recError
-	// dupRules are the object's active duplicate rules (duplicaterules.go).
+	// dupRules are the object's duplicate rules, active unless Inactive
+	// (duplicaterules.go).
 	dupRules []DuplicateRule
 }
 

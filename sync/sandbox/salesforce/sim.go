@@ -56,6 +56,8 @@ type Sim struct {
 	// orgRefused: the connected user may not query Organization
 	// (RefuseOrganization, org.go).
 	orgRefused atomic.Bool
+	// dupRuleSeq numbers the DuplicateRule records (duplicaterules.go).
+	dupRuleSeq int64
 }
 
 // New builds an empty org.
