@@ -29,26 +29,30 @@ func whitCount(srv *sandbox.Server) (hs, sf int) {
 	return hs, sf
 }
 
-// TestDuplicateTwoWayFirstRunHoldsCandidate: a two-way sync's first
+// TestDuplicateTwoWayFirstRun: a two-way sync's first
 // run, creating on both sides, with Salesforce's standard contact rule
 // active. Salesforce refuses HubSpot's Dana as a duplicate of its own
 // Dana, whom the same run would copy to HubSpot: Salesforce's creates go
 // first, so HubSpot's creates leave her out. HubSpot then holds one
 // Dana, the item is open with Salesforce's Dana as a candidate linked to
 // nothing, and linking the two leaves one Dana in each CRM.
-func TestDuplicateTwoWayFirstRunHoldsCandidate(t *testing.T) {
+func TestDuplicateTwoWayFirstRun(t *testing.T) {
 	ctx := context.Background()
 	a, srv, clock := clockedApp(t, "salesforce", "sf")
 	hsID, sfID := danaTwice(t, srv, salesforce.StandardContactDuplicateRule())
 	clock.step(time.Minute)
 	def := app.DemoSync("contacts", "hs", "sf")
 	saveSyncs(t, a, def)
+	hsBefore := srv.HubSpot().Count("contacts")
 	res, errs := runAndErrors(t, a, def.Name)
 	if c := res.Plan.Counts; c.CreateA == 0 || c.CreateB == 0 {
 		t.Fatalf("the first run must create on both sides: %+v", c)
 	}
 	if len(errs) != 0 || res.Summary.Failed != 0 {
 		t.Fatalf("first run: %+v %+v", res.Summary, errs)
+	}
+	if got, want := srv.HubSpot().Count("contacts"), hsBefore+res.Plan.Counts.CreateA-1; got != want {
+		t.Fatalf("%d HubSpot contacts after the first run, want %d: all the planned creates but Salesforce's Dana", got, want)
 	}
 	if hs, sf := whitCount(srv); hs != 1 || sf != 1 {
 		t.Fatalf("after the first run %d HubSpot and %d Salesforce Danas, want 1 and 1", hs, sf)

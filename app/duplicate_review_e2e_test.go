@@ -14,60 +14,6 @@ import (
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
 )
 
-// TestDuplicateTwoWayFirstRun: a two-way sync's first run with the
-// standard rule active. HubSpot's Dana is refused in Salesforce as a
-// duplicate of Salesforce's Dana, whom the same run would copy to
-// HubSpot: Salesforce says it may refuse duplicates, so its creates go
-// first and HubSpot's creates leave her out. No run may fail or loop,
-// Salesforce's Dana stays unlinked and uncopied while the item is open,
-// and the item names her as a candidate linked to nothing, so the person
-// can link the two.
-func TestDuplicateTwoWayFirstRun(t *testing.T) {
-	ctx := context.Background()
-	a, srv, clock := clockedApp(t, "salesforce", "sf")
-	hsID, sfID := danaTwice(t, srv, salesforce.StandardContactDuplicateRule())
-	clock.step(time.Minute)
-	def := app.DemoSync("contacts", "hs", "sf")
-	saveSyncs(t, a, def)
-	hsBefore := srv.HubSpot().Count("contacts")
-	res, errs := runAndErrors(t, a, def.Name)
-	t.Logf("first run plan:\n%s", res.Plan.Summary())
-	if len(errs) != 0 {
-		t.Fatalf("first run errors: %+v", errs)
-	}
-	if got, want := srv.HubSpot().Count("contacts"), hsBefore+res.Plan.Counts.CreateA-1; got != want {
-		t.Fatalf("%d HubSpot contacts after the first run, want %d: all the planned creates but Salesforce's Dana", got, want)
-	}
-	for i := range 2 {
-		clock.step(time.Minute)
-		r, errs := runAndErrors(t, a, def.Name)
-		if len(errs) != 0 || r.Summary.Created+r.Summary.Updated != 0 {
-			t.Fatalf("run %d after: %+v %+v", i+2, r.Summary, errs)
-		}
-	}
-	items, err := a.Reviews(ctx, def.Name, "duplicate", "open")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var it *app.ReviewView
-	for i := range items {
-		if items[i].RecordID == hsID {
-			it = &items[i]
-		}
-	}
-	if it == nil {
-		t.Fatalf("no open duplicate item for HubSpot %s: %+v", hsID, items)
-	}
-	for _, l := range syncLinks(t, a, def.Name) {
-		if l.BID == sfID {
-			t.Fatalf("Salesforce's Dana was copied to HubSpot as %s", l.AID)
-		}
-	}
-	if !strings.Contains(it.Detail, `"id":"`+sfID+`"`) || strings.Contains(it.Detail, "already linked") || strings.Contains(it.Detail, `"linked_to"`) {
-		t.Fatalf("the item does not name %s as a candidate linked to nothing: %s", sfID, it.Detail)
-	}
-}
-
 // TestDuplicateCreateAnywayUndo: "create anyway", then that run undone
 // and its delete approved. The runs after must neither create Dana again
 // nor fail, and her item must not be left stuck.

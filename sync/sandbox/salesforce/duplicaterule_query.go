@@ -1,7 +1,6 @@
 package salesforce
 
 import (
-	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -129,18 +128,12 @@ func (s *Sim) queryDuplicateRules(w http.ResponseWriter, r *http.Request, pq *so
 		writeJSON(w, http.StatusOK, map[string]any{"totalSize": len(hits), "done": true, "records": []any{}})
 		return
 	}
-	version := r.PathValue("version")
 	records := []orderedRecord{}
 	for _, rw := range hits {
-		rec := orderedRecord{{"attributes", map[string]any{"type": "DuplicateRule",
-			"url": fmt.Sprintf("/services/data/%s/sobjects/DuplicateRule/%s", version, rw["Id"])}}}
-		for _, f := range pq.fields {
-			name, ok := names[strings.ToLower(f)]
-			if !ok {
-				queryError(w, noSuchColumn(f, "DuplicateRule"))
-				return
-			}
-			rec = append(rec, kv{name, rw[name]})
+		rec, err := setupRecord(r.PathValue("version"), "DuplicateRule", pq.fields, rw)
+		if err != nil {
+			queryError(w, err)
+			return
 		}
 		records = append(records, rec)
 	}

@@ -48,20 +48,10 @@ func (s *Sim) queryOrganization(w http.ResponseWriter, r *http.Request, pq *soql
 	}
 	zone := s.zone.Name()
 	values := map[string]any{"Id": s.opts.OrgID, "Name": "Sandbox Org", "OrganizationType": "Developer Edition", "TimeZoneSidKey": zone}
-	names := map[string]string{}
-	for k := range values {
-		names[strings.ToLower(k)] = k
-	}
-	version := r.PathValue("version")
-	rec := orderedRecord{{"attributes", map[string]any{"type": "Organization",
-		"url": fmt.Sprintf("/services/data/%s/sobjects/Organization/%s", version, s.opts.OrgID)}}}
-	for _, f := range pq.fields {
-		name, ok := names[strings.ToLower(f)]
-		if !ok {
-			queryError(w, noSuchColumn(f, "Organization"))
-			return
-		}
-		rec = append(rec, kv{name, values[name]})
+	rec, err := setupRecord(r.PathValue("version"), "Organization", pq.fields, values)
+	if err != nil {
+		queryError(w, err)
+		return
 	}
 	if pq.count {
 		writeJSON(w, http.StatusOK, map[string]any{"totalSize": 1, "done": true, "records": []any{}})
@@ -72,6 +62,27 @@ func (s *Sim) queryOrganization(w http.ResponseWriter, r *http.Request, pq *soql
 		records = records[:0]
 	}
 	writeJSON(w, http.StatusOK, orderedRecord{{"totalSize", len(records)}, {"done", true}, {"records", records}})
+}
+
+// setupRecord is a query's record of a setup object (one the sandbox
+// serves from fixed values, not a store): its attributes, then the fields
+// selected, with their names as Salesforce spells them whatever the
+// query's case; a field the object lacks is INVALID_FIELD.
+func setupRecord(version, object string, fields []string, values map[string]any) (orderedRecord, error) {
+	names := make(map[string]string, len(values))
+	for k := range values {
+		names[strings.ToLower(k)] = k
+	}
+	rec := orderedRecord{{"attributes", map[string]any{"type": object,
+		"url": fmt.Sprintf("/services/data/%s/sobjects/%s/%s", version, object, values["Id"])}}}
+	for _, f := range fields {
+		name, ok := names[strings.ToLower(f)]
+		if !ok {
+			return nil, noSuchColumn(f, object)
+		}
+		rec = append(rec, kv{name, values[name]})
+	}
+	return rec, nil
 }
 
 // writeInvalidType answers a query on an sObject type the user cannot see
