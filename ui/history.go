@@ -15,10 +15,12 @@ import (
 	"github.com/crmsync/crmsync/app"
 )
 
+// historyColumns fit the pane of a 1100-pixel window (868 px in all), so
+// no column of a run hides behind the horizontal scroll bar.
 var historyColumns = []struct {
 	title string
 	width float32
-}{{"Time", 150}, {"Sync", 160}, {"Trigger", 100}, {"Result", 120}, {"Created", 85}, {"Updated", 85}, {"Failed", 70}, {"API calls", 90}, {"Duration", 90}}
+}{{"Time", 130}, {"Sync", 170}, {"Trigger", 95}, {"Result", 95}, {"Created", 75}, {"Updated", 78}, {"Failed", 60}, {"API calls", 85}, {"Duration", 80}}
 
 // historyRunsPerSync is how many of each sync's latest runs History
 // lists; historyHint says so when a sync has more.
