@@ -201,6 +201,10 @@ type Field struct {
 	// is "false" (or "true") from the start. The engine indexes a created
 	// record with it, so the record read back matches what was written.
 	Default string
+	// KeepOnBlank marks a field a blank written to leaves as it is (a
+	// HubSpot association: set, never removed), so an undo says so
+	// rather than record a clear that never happened.
+	KeepOnBlank bool
 }
 
 // Option is one allowed picklist value. Email is set on the options of an

@@ -40,6 +40,7 @@ type planner struct {
 	def    Definition
 	rows   []mapping.Row
 	side   map[string]Side
+	schema map[string]connector.Schema
 	// readAfter is, per side, the index sequence after which records were
 	// read for this plan (pass).
 	readAfter  map[string]int64
@@ -189,6 +190,7 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 	p := &planner{
 		e: e, syncID: syncID, def: def, rows: rows,
 		side:    map[string]Side{"a": a, "b": b},
+		schema:  map[string]connector.Schema{"a": sa, "b": sb},
 		ix:      map[string]indexer{"a": newIndexer("a", def, rows, ""), "b": newIndexer("b", def, rows, "")},
 		m:       merger{rows: rows, policy: def.Conflict},
 		claimed: map[string]bool{}, handled: map[string]bool{},

@@ -90,8 +90,12 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 	cur := store.DecodeFields(pr.Rec.Fields)
 	if strings.HasPrefix(audit[0].Rule, RuleCreate) {
 		if pr.Linked {
-			p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "delete", Side: otherSide(side), RecordID: pr.OtherID, OtherID: id, Field: createdField,
-				Reason: fmt.Sprintf("run %d created %s on side %s; approve to delete it", runID, id, strings.ToUpper(side))})
+			reason := fmt.Sprintf("run %d created %s on side %s; approve to delete it", runID, id, strings.ToUpper(side))
+			if since := p.editedSince(side, cur, audit); len(since) > 0 {
+				// Approving deletes that work too: the person must know.
+				reason += "; it was changed since: " + strings.Join(since, ", ")
+			}
+			p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "delete", Side: otherSide(side), RecordID: pr.OtherID, OtherID: id, Field: createdField, Reason: reason})
 		}
 		return nil
 	}
@@ -112,6 +116,13 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 			continue
 		}
 		now, read := cur[a.Field]
+		if f, _ := p.schema[side].Field(a.Field); f.KeepOnBlank && strings.TrimSpace(a.Old) == "" && strings.TrimSpace(now) != "" {
+			// Written, the blank would leave the value there and the
+			// audit would say it was undone.
+			p.warn("undo of run %d: it set %s of %s on side %s to %q, which crmsync cannot clear there (a blank written leaves it); remove it in the CRM if it should go",
+				runID, a.Field, id, strings.ToUpper(side), now)
+			continue
+		}
 		same := func(x, y string) bool { return x == y || p.isSetField(side, a.Field) && mapping.SameSet(x, y) }
 		switch {
 		case read && same(now, a.New):
@@ -242,6 +253,44 @@ func undoBase(r mapping.Row, side string, after, other map[string]string, otherS
 		return undoneBase(self, them), true
 	}
 	return undoneBase(them, self), true
+}
+
+// editedSince lists the fields of a record the run created (audit) that
+// hold another value now than the run wrote, as "field "wrote" → "now"".
+func (p *planner) editedSince(side string, cur map[string]string, audit []store.AuditRow) []string {
+	var out []string
+	for _, a := range audit {
+		now, read := cur[a.Field]
+		if strings.HasPrefix(a.Field, "(") || !read || p.sameValue(side, a.Field, now, a.New) {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s %q → %q", a.Field, a.New, now))
+	}
+	return out
+}
+
+// sameValue says whether x and y, values of field on side, mean the same
+// to the rows that map it alone (a vendor's read-back form of what was
+// written).
+func (p *planner) sameValue(side, field, x, y string) bool {
+	if x == y || p.isSetField(side, field) && mapping.SameSet(x, y) {
+		return true
+	}
+	for _, r := range p.rows {
+		fs, canon := r.AFields, r.CanonA
+		if side == "b" {
+			fs, canon = r.BFields, r.CanonB
+		}
+		if len(fs) != 1 || fs[0] != field {
+			continue
+		}
+		cx, errX := canon(map[string]string{field: x})
+		cy, errY := canon(map[string]string{field: y})
+		if errX == nil && errY == nil && cx == cy {
+			return true
+		}
+	}
+	return false
 }
 
 // isSetField says whether field, on side, holds a multi-select selection

@@ -69,12 +69,12 @@ func refWritable(sc connector.Schema) connector.Schema {
 		return sc
 	}
 	if a.virtual {
-		sc.Fields = append(sc.Fields, connector.Field{Name: a.field, Label: a.label, Type: connector.TypeID})
+		sc.Fields = append(sc.Fields, connector.Field{Name: a.field, Label: a.label, Type: connector.TypeID, KeepOnBlank: true})
 		return sc
 	}
 	for i := range sc.Fields {
 		if sc.Fields[i].Name == a.field {
-			sc.Fields[i].ReadOnly = false
+			sc.Fields[i].ReadOnly, sc.Fields[i].KeepOnBlank = false, true
 		}
 	}
 	return sc
