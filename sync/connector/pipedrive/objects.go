@@ -26,6 +26,9 @@ type kind struct {
 	// custom fields to include (read.go): persons, organizations and deals
 	// do; activities' list does not, nor does v1's notes list.
 	selectsCustom bool
+	// alsoLive are lists of live records the object's list leaves out
+	// (a deal's archived ones), which ListIDs lists too.
+	alsoLive []string
 }
 
 // optionList is where a built-in enum field's options come from: a deal's
@@ -71,7 +74,7 @@ var kinds = map[string]kind{
 	)},
 	// A deal's stage names its pipeline, so pipeline_id is read-only; its
 	// options are the company's stages (GET /api/v2/stages).
-	"deals": {singular: "deal", fields: "/api/v2/dealFields", required: "title", selectsCustom: true,
+	"deals": {singular: "deal", fields: "/api/v2/dealFields", required: "title", selectsCustom: true, alsoLive: []string{"/api/v2/deals/archived"},
 		options: &optionList{field: "stage_id", path: "/api/v2/stages", value: func(it fieldItem) string { return it.ID.String() }}, builtIn: withCommon(
 			connector.Field{Name: "title", Label: "Title", Type: connector.TypeString, Required: true},
 			connector.Field{Name: "value", Label: "Value", Type: connector.TypeNumber},

@@ -252,6 +252,12 @@ func (r *response) apiError() *connector.Error {
 		// must. Only a scope the app lacks is fixed by a reconnect.
 		e.Category = connector.CatValidation
 	}
+	if r.Status == http.StatusPaymentRequired {
+		// "Company account is not open" (trial expired, no payment
+		// details; core-api-concepts-http-status-codes): every later call
+		// is refused too, so it stops the run rather than fail each record.
+		e.Category = connector.CatAuth
+	}
 	return e
 }
 

@@ -233,52 +233,67 @@ func (c *Connector) listNarrowed(ctx context.Context, object string, q url.Value
 
 // ListIDs pages through every live record of object by id, 500 per call
 // (10 tokens), for the engine's comparison with what it indexed: the only
-// way to see a delete through API v2.
+// way to see a delete through API v2. A deal's list leaves archived deals
+// out (getDeals: "all not archived deals"), so they are listed from their
+// own list too: an archived deal is not a deleted one.
 func (c *Connector) ListIDs(ctx context.Context, object string) iter.Seq2[[]string, error] {
 	return func(yield func([]string, error) bool) {
 		if err := checkObject(object); err != nil {
 			yield(nil, err)
 			return
 		}
-		v1 := kinds[object].v1
-		next := ""
-		var lastID int64 // v1: the highest id listed
-		for {
-			items, nextCursor, err := c.list(ctx, object, listQuery(object, "id", next))
-			if err != nil {
-				yield(nil, fmt.Errorf("pipedrive: list %s ids: %w", object, err))
+		for _, path := range append([]string{objectPath(object)}, kinds[object].alsoLive...) {
+			if !c.listIDsAt(ctx, object, path, yield) {
 				return
 			}
-			start, _ := strconv.Atoi(next)
-			if v1 && lastID > 0 && start > 0 && len(items) > 0 && itemID(items[0]) > lastID {
-				// v1 pages by offset, and each page starts on the last id
-				// of the one before: a later first id means records before
-				// it were deleted meanwhile and every later one moved up,
-				// so go back until the page reaches the last id again.
-				next = strconv.Itoa(max(0, start-pageSize+1))
-				continue
-			}
-			ids := make([]string, 0, len(items))
-			for _, it := range items {
-				id := it.ID.String()
-				if v1 {
-					if n := itemID(it); n <= lastID {
-						continue // listed before
-					} else {
-						lastID = n
-					}
-				}
-				if id != "" && !it.deleted() {
-					ids = append(ids, id)
-				}
-			}
-			if !yield(ids, nil) || nextCursor == "" || len(items) == 0 {
-				return
-			}
-			next = nextCursor
+		}
+	}
+}
+
+// listIDsAt yields the ids of the live records of one list; false when
+// the listing stopped (an error, or yield asked to).
+func (c *Connector) listIDsAt(ctx context.Context, object, path string, yield func([]string, error) bool) bool {
+	v1 := kinds[object].v1
+	next := ""
+	var lastID int64 // v1: the highest id listed
+	for {
+		items, nextCursor, err := c.listAt(ctx, object, path, listQuery(object, "id", next))
+		if err != nil {
+			yield(nil, fmt.Errorf("pipedrive: list %s ids: %w", object, err))
+			return false
+		}
+		start, _ := strconv.Atoi(next)
+		if v1 && lastID > 0 && start > 0 && len(items) > 0 && itemID(items[0]) > lastID {
+			// v1 pages by offset, and each page starts on the last id
+			// of the one before: a later first id means records before
+			// it were deleted meanwhile and every later one moved up,
+			// so go back until the page reaches the last id again.
+			next = strconv.Itoa(max(0, start-pageSize+1))
+			continue
+		}
+		ids := make([]string, 0, len(items))
+		for _, it := range items {
+			id := it.ID.String()
 			if v1 {
-				next = strconv.Itoa(start + len(items) - 1)
+				if n := itemID(it); n <= lastID {
+					continue // listed before
+				} else {
+					lastID = n
+				}
 			}
+			if id != "" && !it.deleted() {
+				ids = append(ids, id)
+			}
+		}
+		if !yield(ids, nil) {
+			return false
+		}
+		if nextCursor == "" || len(items) == 0 {
+			return true
+		}
+		next = nextCursor
+		if v1 {
+			next = strconv.Itoa(start + len(items) - 1)
 		}
 	}
 }
@@ -292,7 +307,12 @@ func itemID(it item) int64 {
 // list runs one list call and returns its items and the next page's token:
 // v2's next_cursor, or v1's next_start while more_items_in_collection.
 func (c *Connector) list(ctx context.Context, object string, q url.Values) ([]item, string, error) {
-	r, err := c.call(ctx, http.MethodGet, objectPath(object)+"?"+q.Encode(), nil)
+	return c.listAt(ctx, object, objectPath(object), q)
+}
+
+// listAt is list on the list at path.
+func (c *Connector) listAt(ctx context.Context, object, path string, q url.Values) ([]item, string, error) {
+	r, err := c.call(ctx, http.MethodGet, path+"?"+q.Encode(), nil)
 	if err != nil {
 		return nil, "", err
 	}
