@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -91,7 +92,9 @@ func (c *Connector) upsertOp(sc *schema, op connector.Op, keyField string) (oper
 	if rerr != nil {
 		return operation{}, "", rerr
 	}
-	return operation{method: http.MethodPatch, path: "/" + sc.Object + "(" + keyField + "=" + literal(key) + ")?$select=" + sc.table.id,
+	// The key is part of the URL: "#", "?", "%" or "/" in an address would
+	// otherwise end the path or name another key.
+	return operation{method: http.MethodPatch, path: "/" + sc.Object + "(" + keyField + "=" + url.PathEscape(literal(key)) + ")?$select=" + sc.table.id,
 		header: http.Header{"Prefer": {"return=representation"}}, body: b}, "", nil
 }
 
@@ -171,16 +174,21 @@ func (c *Connector) send(ctx context.Context, sc *schema, ops []connector.Op, mk
 }
 
 // codeDuplicateKey is Dataverse's refusal of a row whose alternate key
-// values another row has (DuplicateRecord, 0x80040237).
-const codeDuplicateKey = "0x80040237"
+// values another row has (DuplicateRecordEntityKey, 412, web service error
+// codes). codeDuplicateRecord, SQL's "Cannot insert duplicate key", is
+// taken as the same refusal too.
+const (
+	codeDuplicateKey    = "0x80060892"
+	codeDuplicateRecord = "0x80040237"
+)
 
-// nameKeyHolders completes each plain create refused for an email the
-// email alternate key holds already: Dataverse's message names the key
-// and the value but neither the column nor the row, so the column is
-// named and the row holding the email looked up, as the create's
-// duplicate (the engine asks a person whether it is this one rather than
-// failing it every run). A lookup that fails leaves the refusals as they
-// are, unless it stops the run.
+// nameKeyHolders completes each write refused for an email the email
+// alternate key holds already: Dataverse's message names the key and the
+// value but neither the column nor the row, so the column is named, and
+// for a plain create the row holding the email is looked up, as the
+// create's duplicate (the engine asks a person whether it is this one
+// rather than failing it every run). A lookup that fails leaves the
+// refusals as they are, unless it stops the run.
 func (c *Connector) nameKeyHolders(ctx context.Context, sc *schema, ops []connector.Op, sent []int, results []connector.Result) error {
 	if !sc.emailKey {
 		return nil
@@ -190,10 +198,14 @@ func (c *Connector) nameKeyHolders(ctx context.Context, sc *schema, ops []connec
 	for _, i := range sent {
 		var re *connector.RecordError
 		email := strings.ToLower(strings.TrimSpace(ops[i].Fields["emailaddress1"]))
-		if ops[i].Kind != connector.OpCreate || email == "" || !errors.As(results[i].Err, &re) || re.Code != codeDuplicateKey {
+		if email == "" || !errors.As(results[i].Err, &re) ||
+			!strings.EqualFold(re.Code, codeDuplicateKey) && !strings.EqualFold(re.Code, codeDuplicateRecord) {
 			continue
 		}
 		re.Field = cmp.Or(re.Field, "emailaddress1")
+		if ops[i].Kind != connector.OpCreate {
+			continue
+		}
 		if _, seen := byEmail[email]; !seen {
 			emails = append(emails, email)
 		}

@@ -36,7 +36,9 @@ const maxBody = 16 << 20
 // request and its execution time.
 func (s *Sim) serveAPI(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
-	op := &opReq{method: r.Method, path: strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/api/data/v9.2"), "/"),
+	// The path stays escaped until its segments are split: a key value may
+	// hold an escaped "/" (contacts(emailaddress1='x%2Fy%40example.com')).
+	op := &opReq{method: r.Method, path: strings.TrimPrefix(strings.TrimPrefix(r.URL.EscapedPath(), "/api/data/v9.2"), "/"),
 		rawQuery: r.URL.RawQuery, query: r.URL.Query(), header: r.Header, body: body, base: s.baseURL(r)}
 	isBatch := op.path == "$batch"
 	var rt *route
@@ -172,7 +174,11 @@ func (s *Sim) resolve(op *opReq) (*route, *apiError) {
 	if !strings.HasSuffix(key, ")") {
 		return nil, newErr(http.StatusBadRequest, codeODataGeneric, "Bad Request - Error in query syntax.")
 	}
-	k, kerr := s.parseKey(t, strings.TrimSuffix(key, ")"))
+	rawKey, uerr := url.PathUnescape(strings.TrimSuffix(key, ")"))
+	if uerr != nil {
+		return nil, newErr(http.StatusBadRequest, codeODataGeneric, "Bad Request - Error in query syntax.")
+	}
+	k, kerr := s.parseKey(t, rawKey)
 	if kerr != nil {
 		return nil, kerr
 	}
@@ -257,9 +263,11 @@ func (s *Sim) parseKey(t *table, raw string) (*rowKey, *apiError) {
 			return &rowKey{alt: k, values: vals}, nil
 		}
 	}
-	// No alternate key is defined on these columns [unverified message].
+	// No alternate key is defined on these columns: the message of "Use an
+	// alternate key to reference a record" [unverified code].
 	return nil, newErr(http.StatusBadRequest, codeQueryUnsupported,
-		"The specified key attributes are not a defined key for the %s entity", t.def.logical)
+		"The key in the request URI is not valid for resource '%[1]s'. Ensure that the names and number of key properties match the declared or alternate key properties for the resource '%[1]s'.",
+		t.def.typeName())
 }
 
 func sameSet(a, b []string) bool {

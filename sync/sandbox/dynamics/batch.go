@@ -257,7 +257,7 @@ func parsePartRequest(outer *opReq, raw []byte, refs map[string]string) (*opReq,
 	if err != nil {
 		return nil, errBatchFormat("The batch part's request URL is not valid.")
 	}
-	p := u.Path
+	p := u.EscapedPath() // split into segments before a key is unescaped (resolve)
 	if i := strings.Index(p, apiPath); i >= 0 {
 		p = p[i+len(apiPath):]
 	} else if strings.HasSuffix(p, "/api/data/v9.2") {

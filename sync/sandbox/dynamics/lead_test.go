@@ -146,7 +146,7 @@ func TestQualifyLeadIsAtomic(t *testing.T) {
 	}
 	lead := e.newLead(map[string]any{"lastname": "Dup", "companyname": "Dup Co", "emailaddress1": "dup@example.com"})
 	r := e.do("POST", "leads("+lead+")/Microsoft.Dynamics.CRM.QualifyLead", qualifyBody(true, true, true, 3))
-	if r.status != 412 || r.errCode() != codeDuplicate {
+	if r.status != 412 || r.errCode() != codeDuplicateKey {
 		t.Fatalf("qualify: %s", r.raw)
 	}
 	if e.sim.Count("accounts") != 0 || e.sim.Count("contacts") != 1 || e.sim.Count("opportunities") != 0 {

@@ -3,6 +3,7 @@ package dynamics
 import (
 	"cmp"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 )
@@ -27,6 +28,9 @@ func label(text string) map[string]any {
 func (s *Sim) resolveMetadata(op *opReq) (*route, *apiError) {
 	const v = "GET /api/data/v9.2/EntityDefinitions"
 	p := strings.TrimPrefix(op.path, "EntityDefinitions")
+	if u, err := url.PathUnescape(p); err == nil {
+		p = u // no metadata name holds a "/"
+	}
 	if p == "" {
 		return &route{template: v, run: func(op *opReq) *opResult { return s.entityList(op) }}, nil
 	}

@@ -39,8 +39,8 @@ func (s *Sim) checkRow(t *table, r *record) *apiError {
 	return s.checkKeys(t, r)
 }
 
-// checkKeys refuses a row whose alternate key values another row already has
-// [unverified message, the platform's DuplicateRecord text].
+// checkKeys refuses a row whose alternate key values another row already has:
+// 412 DuplicateRecordEntityKey (web service error codes).
 func (s *Sim) checkKeys(t *table, r *record) *apiError {
 	for _, k := range t.keys {
 		v, ok := keyValue(k, r)
@@ -52,7 +52,7 @@ func (s *Sim) checkKeys(t *table, r *record) *apiError {
 			for _, a := range k.attrs {
 				vals = append(vals, valueString(r.vals[a]))
 			}
-			return newErr(http.StatusPreconditionFailed, codeDuplicate,
+			return newErr(http.StatusPreconditionFailed, codeDuplicateKey,
 				"A record that has the attribute values %s already exists. The entity key %s requires that this set of attributes contains unique values. Select unique values and try again.",
 				strings.Join(vals, ", "), k.name)
 		}

@@ -33,6 +33,7 @@ const (
 	codeMaxLength        = "0x80044331" // batch page example: "A validation error occurred.  The length of ..."
 	codePayload          = "0x80048d19" // Error identified in Payload provided by the user
 	codeDuplicate        = "0x80040237" // DuplicateRecord [unverified]
+	codeDuplicateKey     = "0x80060892" // DuplicateRecordEntityKey: a taken alternate key (web service error codes)
 	codeVersionMismatch  = "0x80060882" // ConcurrencyVersionMismatch [unverified]
 	codeQueryUnsupported = "0x80060888" // [unverified]
 	codeOutOfRange       = "0x80044330" // [unverified]

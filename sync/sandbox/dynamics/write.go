@@ -453,13 +453,38 @@ func (s *Sim) upsert(t *table, k *rowKey, op *opReq) *opResult {
 		if err != nil {
 			return errResult(err)
 		}
-		return s.writeResult(t, r, op, true, op.batched)
+		return keyedEntityID(s.writeResult(t, r, op, true, op.batched), op, k)
+	}
+	if k.alt != nil {
+		// "The server removes the data set in the body of the request for
+		// those alternate key values in the URL" (use-upsert-insert-update-record).
+		for _, name := range k.alt.attrs {
+			if a := t.def.byName[name]; a != nil {
+				delete(body, a.prop())
+			}
+		}
 	}
 	r, err := s.updateRow(t, existing, body)
 	if err != nil {
 		return errResult(err)
 	}
-	return s.writeResult(t, r, op, false, op.batched)
+	return keyedEntityID(s.writeResult(t, r, op, false, op.batched), op, k)
+}
+
+// keyedEntityID names a row written by alternate key as the URL did:
+// "OData-EntityId: [Organization Uri]/api/data/v9.2/example_records(example_key1=2,example_key2=2)"
+// (use-upsert-insert-update-record).
+func keyedEntityID(res *opResult, op *opReq, k *rowKey) *opResult {
+	if k.alt == nil || res.failed() {
+		return res
+	}
+	seg, _, _ := strings.Cut(op.path, "/")
+	uri := op.base + apiPath + seg
+	res.header["OData-EntityId"] = []string{uri} // exact casing of the docs, as writeResult
+	if res.header.Get("Location") != "" {
+		res.header.Set("Location", uri)
+	}
+	return res
 }
 
 func (s *Sim) updateRow(t *table, old *record, body map[string]any) (*record, *apiError) {
