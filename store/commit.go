@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strconv"
 	"strings"
 )
 
@@ -116,12 +117,18 @@ func (s *DB) Commit(ctx context.Context, c Commit) error {
 		if err := addReviews(ctx, tx, c.SyncID, c.Reviews, now); err != nil {
 			return err
 		}
+		var dups []int64
 		for _, id := range c.ReviewDone {
-			if _, err := tx.ExecContext(ctx, "UPDATE review SET status = 'done' WHERE id = ? AND sync_id = ?", id, c.SyncID); err != nil {
+			var kind string
+			switch err := tx.QueryRowContext(ctx, "UPDATE review SET status = 'done' WHERE id = ? AND sync_id = ? RETURNING kind", id, c.SyncID).Scan(&kind); {
+			case errors.Is(err, sql.ErrNoRows):
+			case err != nil:
 				return err
+			case kind == "duplicate":
+				dups = append(dups, id)
 			}
 		}
-		return nil
+		return touchDuplicateCandidates(ctx, tx, c.SyncID, dups)
 	})
 	if err != nil {
 		return fmt.Errorf("store: commit batch of sync %d run %d: %w", c.SyncID, c.RunID, err)
@@ -203,10 +210,51 @@ func closeLinkedReviews(ctx context.Context, tx *sql.Tx, syncID int64, ids map[s
 		if len(ids[side]) == 0 {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE review SET status = 'done' WHERE sync_id = ? AND side = ?
-			AND record_id IN (SELECT value FROM json_each(?)) AND status = 'open' AND kind IN ('unmatched', 'ambiguous', 'duplicate')`,
-			syncID, side, jsonList(ids[side])); err != nil {
+		rows, err := tx.QueryContext(ctx, `UPDATE review SET status = 'done' WHERE sync_id = ? AND side = ?
+			AND record_id IN (SELECT value FROM json_each(?)) AND status = 'open' AND kind IN ('unmatched', 'ambiguous', 'duplicate')
+			RETURNING id, kind`, syncID, side, jsonList(ids[side]))
+		if err != nil {
 			return err
+		}
+		var dups []int64
+		for rows.Next() {
+			var id int64
+			var kind string
+			if err := rows.Scan(&id, &kind); err != nil {
+				rows.Close()
+				return err
+			}
+			if kind == "duplicate" {
+				dups = append(dups, id)
+			}
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return err
+		}
+		if err := touchDuplicateCandidates(ctx, tx, syncID, dups); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// touchDuplicateCandidates gives the candidates of duplicate items just
+// closed a new seq (as TouchRecords): held while the item was open, they
+// are planned again on the next run whether or not they changed.
+func touchDuplicateCandidates(ctx context.Context, tx *sql.Tx, syncID int64, items []int64) error {
+	if len(items) == 0 {
+		return nil
+	}
+	list := make([]string, len(items))
+	for i, id := range items {
+		list[i] = strconv.FormatInt(id, 10)
+	}
+	for _, side := range []string{"a", "b"} {
+		if _, err := tx.ExecContext(ctx, `UPDATE records SET seq = (SELECT coalesce(max(seq), 0) + 1 FROM records WHERE sync_id = ?1 AND side = ?2)
+			WHERE sync_id = ?1 AND side = ?2 AND id IN (SELECT json_extract(c.value, '$.id') FROM review r, json_each(r.detail, '$.candidates') c
+			WHERE r.sync_id = ?1 AND r.id IN (SELECT value FROM json_each(?3)) AND json_extract(c.value, '$.side') = ?2)`,
+			syncID, side, "["+strings.Join(list, ",")+"]"); err != nil {
+			return fmt.Errorf("touch the candidates of duplicate items %v: %w", items, err)
 		}
 	}
 	return nil

@@ -184,7 +184,7 @@ func (q *reviewQueue) shortcut(r rune) bool {
 	// Only the actions this kind of item has (the buttons shown) work;
 	// any other key is a hint, not an engine error.
 	if a, isAction := keyActions[unicode.ToLower(r)]; isAction && !contains(actionsFor(it), a) {
-		q.status.SetText(fmt.Sprintf("%s items cannot be decided with %c; use %s.", it.Kind, unicode.ToUpper(r), strings.Join(actionsFor(it), ", ")))
+		q.status.SetText(fmt.Sprintf("%s items cannot be decided with %c; use %s.", it.Kind, unicode.ToUpper(r), strings.Join(keyedActions(actionsFor(it)), ", ")))
 		return true
 	}
 	switch r {
@@ -220,13 +220,27 @@ func decodeDetail(it app.ReviewView) reviewDetail {
 }
 
 // actionsFor are the decisions item it can take: its kind's, but for
-// "create" on a duplicate its CRM blocks (the engine refuses it too).
+// "create" on a duplicate its CRM blocks (the engine refuses it too), and
+// "retry", which only such an item takes.
 func actionsFor(it app.ReviewView) []string {
 	acts := engine.AllowedActions(it.Kind)
+	drop := "retry"
 	if decodeDetail(it).Blocked {
-		acts = slices.DeleteFunc(acts, func(a string) bool { return a == "create" })
+		drop = "create"
 	}
-	return acts
+	return slices.DeleteFunc(acts, func(a string) bool { return a == drop })
+}
+
+// keyedActions are the actions of acts a single key decides.
+func keyedActions(acts []string) []string {
+	return slices.DeleteFunc(slices.Clone(acts), func(a string) bool {
+		for _, k := range keyActions {
+			if k == a {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 // keyActions are the decisions the single-key shortcuts make.

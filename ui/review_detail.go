@@ -131,6 +131,12 @@ func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) f
 	}
 	if it.Kind == "duplicate" {
 		add("create", "Create anyway", "C", engine.Decision{Action: "create"})
+		if contains(acts, "retry") {
+			// Salesforce answers again: created, or back here with its message.
+			buttons.Add(widget.NewButton("Retry create (once the rule or record is changed in the CRM)", func() {
+				q.decide([]app.ReviewView{it}, engine.Decision{Action: "retry"})
+			}))
+		}
 	} else {
 		add("create", "Create", "C", engine.Decision{Action: "create"})
 	}

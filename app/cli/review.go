@@ -69,10 +69,10 @@ func (r *root) reviewCmd() *cobra.Command {
 	list.Flags().StringVar(&status, "status", "open", "open, decided, done, or \"\" for all")
 
 	var d engine.Decision
-	var create, skip, del bool
+	var create, retry, skip, del bool
 	var take string
 	resolve := &cobra.Command{
-		Use:   "resolve ID --link OTHER_ID | --create | --skip | --take a|b | --set VALUE | --delete",
+		Use:   "resolve ID --link OTHER_ID | --create | --retry | --skip | --take a|b | --set VALUE | --delete",
 		Short: "Decide a review item; the decision is applied on the sync's next run",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -86,6 +86,9 @@ func (r *root) reviewCmd() *cobra.Command {
 			}
 			if create {
 				d.Action, n = "create", n+1
+			}
+			if retry {
+				d.Action, n = "retry", n+1
 			}
 			if skip {
 				d.Action, n = "skip", n+1
@@ -103,7 +106,7 @@ func (r *root) reviewCmd() *cobra.Command {
 				d.Action, n = "take-"+take, n+1
 			}
 			if n != 1 {
-				return withCode(ExitUsage, fmt.Errorf("give exactly one of --link, --create, --skip, --take, --set, --delete"))
+				return withCode(ExitUsage, fmt.Errorf("give exactly one of --link, --create, --retry, --skip, --take, --set, --delete"))
 			}
 			a, err := r.open(cmd.Context())
 			if err != nil {
@@ -120,6 +123,7 @@ func (r *root) reviewCmd() *cobra.Command {
 	f := resolve.Flags()
 	f.StringVar(&d.OtherID, "link", "", "link with this record id on the other side")
 	f.BoolVar(&create, "create", false, "create the record on the other side")
+	f.BoolVar(&retry, "retry", false, "duplicate its CRM blocked: send the create again, once the rule was changed there (refused again, it comes back to review)")
 	f.BoolVar(&skip, "skip", false, "leave it alone")
 	f.StringVar(&take, "take", "", "conflict: take side a or b")
 	f.StringVar(&d.Value, "set", "", "set this value")

@@ -67,7 +67,7 @@ type run struct {
 	// that this run sent, by side and normalized key, to its source record
 	// (refuseUpsertClashes).
 	upserted map[[2]string]string
-	// dupDecided are the duplicate review items whose "create anyway"
+	// dupDecided are the duplicate review items whose "create anyway" (or retry)
 	// this run sent (duplicates.go).
 	dupDecided map[int64]bool
 	// dupOpened are the records ("side:id") of the duplicate items this

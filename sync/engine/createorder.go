@@ -98,7 +98,7 @@ func (r *run) awaitFirst(ctx context.Context, side string, o *createOrder) error
 			if !opened[sideOf(it.Side, it.RecordID)] {
 				continue
 			}
-			if err := holdReasons(it, r.heldCreates); err != nil {
+			if err := holdReasons(it, r.heldCreates, nil); err != nil {
 				return err
 			}
 		}

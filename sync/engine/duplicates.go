@@ -11,6 +11,7 @@ import (
 
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/mapping"
 )
 
 // A create the target CRM refuses as a likely duplicate of records it
@@ -21,8 +22,9 @@ import (
 // "duplicate" item with the records the CRM named as candidates: a
 // person links it with one of them, creates it anyway (sent
 // acknowledging the alert, connector.WithDuplicatesAllowed), or skips
-// it. While the item is open, or was skipped, plans do not create the
-// record again; a key match still links it.
+// it; under a rule that blocks, retries the create once the rule was
+// changed (sent as any create). While the item is open, or was skipped,
+// plans do not create the record again; a key match still links it.
 
 // kindDuplicate is the review kind of a create held that way.
 const kindDuplicate = "duplicate"
@@ -66,7 +68,7 @@ func (r *run) holdDuplicate(ctx context.Context, c *store.Commit, side string, p
 		what = fmt.Sprintf("%s refused to create it in %s: %s already holds its %s", re.Vendor, re.Object, strings.Join(re.Duplicates, ", "), cmp.Or(re.Field, "unique value"))
 		next = re.Vendor + " allows that value on one record only: link it with that record, or skip it"
 	case it.Blocked:
-		next = "the rule blocks duplicates: link it with that record, or skip it (or change the rule in " + re.Vendor + ")"
+		next = "the rule blocks duplicates: link it with that record, or skip it (or change the rule in " + re.Vendor + ", then retry the create)"
 	}
 	if len(linked) > 0 {
 		next = strings.Join(linked, "; ") + "; " + next
@@ -91,7 +93,7 @@ func (r *run) holdDuplicate(ctx context.Context, c *store.Commit, side string, p
 
 // splitDuplicatesDecided takes from ps the creates a person decided on a
 // duplicate item, to be sent acknowledging the CRM's alert, and notes
-// their items (r.dupDecided).
+// their items (r.dupDecided); a retry of a blocked one stays in rest.
 func (r *run) splitDuplicatesDecided(ctx context.Context, ps []pending) (rest, decided []pending, err error) {
 	for _, p := range ps {
 		if p.w.ReviewID == 0 {
@@ -113,6 +115,14 @@ func (r *run) splitDuplicatesDecided(ctx context.Context, ps []pending) (rest, d
 			r.dupDecided = map[int64]bool{}
 		}
 		r.dupDecided[p.w.ReviewID] = true
+		var d Decision
+		_ = json.Unmarshal([]byte(it.Decision), &d)
+		if d.Action == "retry" {
+			// Sent as any create: the rule was changed, or it refuses
+			// again and the item reopens with the CRM's answer.
+			rest = append(rest, p)
+			continue
+		}
 		decided = append(decided, p)
 	}
 	return rest, decided, nil
@@ -121,7 +131,8 @@ func (r *run) splitDuplicatesDecided(ctx context.Context, ps []pending) (rest, d
 // loadHeldDuplicates reads the records held as likely duplicates (open
 // items, and skipped ones: the answer sticks) so that plans do not create
 // them again. (A link made since, by a key match or another item, closes
-// an open item: store.closeLinkedReviews.)
+// an open item: store.closeLinkedReviews.) The candidates of a skipped
+// item are asked about instead (p.askDup).
 func (p *planner) loadHeldDuplicates(ctx context.Context) error {
 	items, err := p.e.heldDuplicates(ctx, p.syncID)
 	if err != nil {
@@ -129,9 +140,9 @@ func (p *planner) loadHeldDuplicates(ctx context.Context) error {
 	}
 	for _, it := range items {
 		if p.heldDup == nil {
-			p.heldDup = map[string]string{}
+			p.heldDup, p.askDup = map[string]string{}, map[string]ReviewItem{}
 		}
-		if err := holdReasons(it, p.heldDup); err != nil {
+		if err := holdReasons(it, p.heldDup, p.askDup); err != nil {
 			return err
 		}
 	}
@@ -141,10 +152,14 @@ func (p *planner) loadHeldDuplicates(ctx context.Context) error {
 // holdReasons adds to held ("side:id" -> why) the record duplicate item
 // it holds, and the records the CRM matched: copied to the item's side,
 // each would be a second record of the same person there, and the item's
-// link could no longer be made.
-func holdReasons(it store.ReviewRow, held map[string]string) error {
+// link could no longer be made. Once the item is skipped, the skip is
+// about its own record only: a candidate is not held for good unseen but
+// asked about in ask (nil: held as well), an ambiguous item naming the
+// skipped record, for a plan that would copy it.
+func holdReasons(it store.ReviewRow, held map[string]string, ask map[string]ReviewItem) error {
 	why := "held in review as a likely duplicate in the other CRM"
-	if it.Status == "done" {
+	skipped := duplicateSkipped(it)
+	if skipped {
 		why = "skipped in review as a likely duplicate in the other CRM"
 	}
 	held[sideOf(it.Side, it.RecordID)] = why
@@ -156,12 +171,28 @@ func holdReasons(it store.ReviewRow, held map[string]string) error {
 	}
 	for _, c := range det.Candidates {
 		k := sideOf(c.Side, c.ID)
-		if _, ok := held[k]; !ok {
-			held[k] = fmt.Sprintf("the other CRM matched it as a likely duplicate of %s on side %s, %s (review item %d)",
-				it.RecordID, strings.ToUpper(it.Side), strings.TrimSuffix(why, " as a likely duplicate in the other CRM"), it.ID)
+		if _, ok := held[k]; ok {
+			continue
 		}
+		if skipped && ask != nil {
+			ask[k] = ReviewItem{Kind: "ambiguous", Side: c.Side, RecordID: c.ID,
+				Reason: fmt.Sprintf("side %s (%s) took %s on side %s for a likely duplicate of this record, and %s was skipped in review (item %d): create this one on side %s anyway, link the two, or skip it too",
+					strings.ToUpper(c.Side), c.Key, it.RecordID, strings.ToUpper(it.Side), it.RecordID, it.ID, strings.ToUpper(it.Side)),
+				Candidates: []Candidate{{Side: it.Side, ID: it.RecordID, Key: c.Key}}}
+			continue
+		}
+		held[k] = fmt.Sprintf("the other CRM matched it as a likely duplicate of %s on side %s, %s (review item %d)",
+			it.RecordID, strings.ToUpper(it.Side), strings.TrimSuffix(why, " as a likely duplicate in the other CRM"), it.ID)
 	}
 	return nil
+}
+
+// duplicateSkipped says whether duplicate item it was skipped (decided
+// so, or done).
+func duplicateSkipped(it store.ReviewRow) bool {
+	var d Decision
+	_ = json.Unmarshal([]byte(it.Decision), &d)
+	return it.Status != "open" && d.Action == "skip"
 }
 
 // blockedDuplicate says whether duplicate item it is one its CRM refuses
@@ -175,21 +206,28 @@ func blockedDuplicate(it store.ReviewRow) bool {
 }
 
 // heldDuplicates are sync's duplicate items that hold their record: the
-// open ones, and those skipped (the answer sticks).
+// open ones, and those skipped (the answer sticks; decided so too, before
+// the plan that closes the item).
 func (e *Engine) heldDuplicates(ctx context.Context, syncID int64) ([]store.ReviewRow, error) {
 	var held []store.ReviewRow
-	for _, status := range []string{"open", "done"} {
+	for _, status := range []string{"open", "decided", "done"} {
 		its, err := e.st.Reviews(ctx, syncID, kindDuplicate, status)
 		if err != nil {
 			return nil, fmt.Errorf("engine: read the %s duplicate items of sync %d: %w", status, syncID, err)
 		}
 		for _, it := range its {
-			var d Decision
-			_ = json.Unmarshal([]byte(it.Decision), &d)
-			if it.Status == "open" || d.Action == "skip" {
+			if it.Status == "open" || duplicateSkipped(it) {
 				held = append(held, it)
 			}
 		}
 	}
 	return held, nil
+}
+
+// towards is the one-way direction that writes side only.
+func towards(side string) mapping.Direction {
+	if side == "a" {
+		return mapping.BtoA
+	}
+	return mapping.AtoB
 }

@@ -351,6 +351,10 @@ func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits
 		p.plan.addSkip(side, r.id, why)
 		return nil
 	}
+	if ask, ok := p.askDup[sideOf(side, r.id)]; ok && p.def.CreatesIn(other) && p.def.Direction != towards(side) {
+		p.plan.Review = append(p.plan.Review, ask)
+		return nil
+	}
 	switch {
 	case p.def.CreatesIn(other):
 		p.create(side, r.id, r.fields, firstKey(r.keys), nil, 0)

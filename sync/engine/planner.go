@@ -69,6 +69,7 @@ type planner struct {
 	openDel   map[string][]int64           // "side:id" -> open held deletes of it (settleDeletes)
 	cascades  map[string]string            // sync, side, id -> its approved delete (parentDeleted)
 	heldDup   map[string]string            // "side:id" held or skipped as a likely duplicate -> why (duplicates.go)
+	askDup    map[string]ReviewItem        // "side:id" candidates of skipped duplicates -> the item asking about it
 }
 
 func sideOf(side, id string) string { return side + ":" + id }

@@ -225,7 +225,7 @@ func (e *Engine) heldForMatching(ctx context.Context, refID int64, turned bool) 
 		return nil, err
 	}
 	for _, r := range dups {
-		if r.Status == "done" { // the open ones are in rows already
+		if r.Status != "open" { // the open ones are in rows already
 			rows = append(rows, r)
 		}
 	}

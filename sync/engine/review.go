@@ -14,7 +14,9 @@ import (
 
 // Decision is a person's answer to a review item, applied on the next plan.
 type Decision struct {
-	// Action: link | create | skip | take-a | take-b | set | delete.
+	// Action: link | create | retry | skip | take-a | take-b | set | delete.
+	// retry: a duplicate whose rule blocked, sent again as any create once
+	// the rule was changed in the CRM.
 	Action  string `json:"action"`
 	OtherID string `json:"other_id,omitempty"` // link: the record to link with
 	Value   string `json:"value,omitempty"`    // set: the canonical value (B's form)
@@ -26,7 +28,7 @@ var allowedActions = map[string][]string{
 	"conflict":  {"take-a", "take-b", "set", "skip"},
 	"rejected":  {"set", "skip"},
 	"delete":    {"delete", "skip"},
-	"duplicate": {"link", "create", "skip"},
+	"duplicate": {"link", "create", "retry", "skip"},
 }
 
 // AllowedActions are the decisions a review item of kind can take.
@@ -53,7 +55,10 @@ func (e *Engine) Decide(ctx context.Context, reviewID int64, d Decision) error {
 		}
 	}
 	if d.Action == "create" && it.Kind == kindDuplicate && blockedDuplicate(it) {
-		return fmt.Errorf("engine: review item %d: the CRM blocks this record as a duplicate (a duplicate rule that blocks, or a value it keeps on one record only), so it cannot be created anyway; link it with the record the CRM named, skip it, or change the rule or that record in the CRM", reviewID)
+		return fmt.Errorf("engine: review item %d: the CRM blocks this record as a duplicate (a duplicate rule that blocks, or a value it keeps on one record only), so it cannot be created anyway; link it with the record the CRM named, skip it, or change the rule or that record in the CRM and then retry the create", reviewID)
+	}
+	if d.Action == "retry" && !blockedDuplicate(it) {
+		return fmt.Errorf("engine: review item %d: retry is for a create the CRM blocked; this one it only warned of: create it anyway, link it, or skip it", reviewID)
 	}
 	b, _ := json.Marshal(d)
 	return e.st.DecideReview(ctx, reviewID, string(b))
@@ -127,7 +132,7 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 		if p.tally.links == before {
 			done()
 		}
-	case d.Action == "create":
+	case d.Action == "create" || d.Action == "retry":
 		if pr.Linked {
 			done()
 			return nil

@@ -442,6 +442,7 @@ func (r *run) commit(ctx context.Context, c store.Commit) error {
 	g.JournalDone = append(g.JournalDone, c.JournalDone...)
 	g.Reviews = append(g.Reviews, c.Reviews...)
 	g.ReviewDone = append(g.ReviewDone, c.ReviewDone...)
+	g.ReviewOpen = append(g.ReviewOpen, c.ReviewOpen...)
 	if len(g.Index)+len(g.Errors) < commitGroup {
 		return nil
 	}
@@ -458,7 +459,7 @@ func (r *run) flushCommits(ctx context.Context) error {
 	// twice their final size, 0.66 GB over the four 100k bench runs.
 	r.group = store.Commit{Links: reuse(g.Links), Unlinks: reuse(g.Unlinks), Index: reuse(g.Index), Audit: reuse(g.Audit),
 		Errors: reuse(g.Errors), Retry: reuse(g.Retry), RetryDone: reuse(g.RetryDone), JournalDone: reuse(g.JournalDone),
-		Reviews: reuse(g.Reviews), ReviewDone: reuse(g.ReviewDone)}
+		Reviews: reuse(g.Reviews), ReviewDone: reuse(g.ReviewDone), ReviewOpen: reuse(g.ReviewOpen)}
 	return err
 }
 

@@ -84,6 +84,25 @@ func (s *Sim) AddDuplicateRule(object string, rule DuplicateRule) error {
 	return nil
 }
 
+// ChangeDuplicateRule edits object's rule named rule.Name as an admin
+// does in Setup (its action, or deactivating it); the rule keeps its Id.
+func (s *Sim) ChangeDuplicateRule(object string, rule DuplicateRule) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.storeFor(object)
+	if err != nil {
+		return err
+	}
+	for i, r := range st.obj.dupRules {
+		if r.Name == rule.Name {
+			rule.id = r.id
+			st.obj.dupRules[i] = rule
+			return nil
+		}
+	}
+	return fmt.Errorf("salesforce sandbox: %s has no duplicate rule %s", st.obj.Name, rule.Name)
+}
+
 // allowSaveHeader reads allowSave from r's Sforce-Duplicate-Rule-Header.
 func allowSaveHeader(r *http.Request) bool {
 	for _, part := range strings.Split(r.Header.Get("Sforce-Duplicate-Rule-Header"), ";") {
