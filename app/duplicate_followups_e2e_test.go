@@ -19,19 +19,8 @@ import (
 // having to change first.
 func TestDuplicateCreateAnywayReleasesCandidate(t *testing.T) {
 	ctx := context.Background()
-	a, srv, clock := clockedApp(t, "salesforce", "sf")
-	hsID, sfID := danaTwice(t, srv, salesforce.StandardContactDuplicateRule())
-	clock.step(time.Minute)
-	def := app.DemoSync("contacts", "hs", "sf")
-	saveSyncs(t, a, def)
-	if _, errs := runAndErrors(t, a, def.Name); len(errs) != 0 {
-		t.Fatalf("first run: %+v", errs)
-	}
-	items, err := a.Reviews(ctx, def.Name, "duplicate", "open")
-	if err != nil || len(items) != 1 || items[0].RecordID != hsID {
-		t.Fatalf("open duplicate items: %v %+v", err, items)
-	}
-	if err := a.Decide(ctx, items[0].ID, engine.Decision{Action: "create"}); err != nil {
+	a, srv, clock, def, hsID, sfID, item := twoWayDanaHeld(t)
+	if err := a.Decide(ctx, item.ID, engine.Decision{Action: "create"}); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 3 {
@@ -61,19 +50,8 @@ func TestDuplicateCreateAnywayReleasesCandidate(t *testing.T) {
 // HubSpot's Dana; deciding create copies her.
 func TestDuplicateSkipAsksAboutCandidate(t *testing.T) {
 	ctx := context.Background()
-	a, srv, clock := clockedApp(t, "salesforce", "sf")
-	hsID, sfID := danaTwice(t, srv, salesforce.StandardContactDuplicateRule())
-	clock.step(time.Minute)
-	def := app.DemoSync("contacts", "hs", "sf")
-	saveSyncs(t, a, def)
-	if _, errs := runAndErrors(t, a, def.Name); len(errs) != 0 {
-		t.Fatalf("first run: %+v", errs)
-	}
-	items, err := a.Reviews(ctx, def.Name, "duplicate", "open")
-	if err != nil || len(items) != 1 {
-		t.Fatalf("open duplicate items: %v %+v", err, items)
-	}
-	if err := a.Decide(ctx, items[0].ID, engine.Decision{Action: "skip"}); err != nil {
+	a, srv, clock, def, hsID, sfID, item := twoWayDanaHeld(t)
+	if err := a.Decide(ctx, item.ID, engine.Decision{Action: "skip"}); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 2 {

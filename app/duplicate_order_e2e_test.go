@@ -29,6 +29,26 @@ func whitCount(srv *sandbox.Server) (hs, sf int) {
 	return hs, sf
 }
 
+// twoWayDanaHeld runs a two-way contacts sync's first run with Dana
+// twice (danaTwice) under the standard contact rule, and returns the one
+// duplicate item it opens, for HubSpot's Dana.
+func twoWayDanaHeld(t *testing.T) (a *app.App, srv *sandbox.Server, clock *stepClock, def engine.Definition, hsID, sfID string, item app.ReviewView) {
+	t.Helper()
+	a, srv, clock = clockedApp(t, "salesforce", "sf")
+	hsID, sfID = danaTwice(t, srv, salesforce.StandardContactDuplicateRule())
+	clock.step(time.Minute)
+	def = app.DemoSync("contacts", "hs", "sf")
+	saveSyncs(t, a, def)
+	if _, errs := runAndErrors(t, a, def.Name); len(errs) != 0 {
+		t.Fatalf("first run: %+v", errs)
+	}
+	items, err := a.Reviews(context.Background(), def.Name, "duplicate", "open")
+	if err != nil || len(items) != 1 || items[0].RecordID != hsID {
+		t.Fatalf("open duplicate items: %v %+v", err, items)
+	}
+	return a, srv, clock, def, hsID, sfID, items[0]
+}
+
 // TestDuplicateTwoWayFirstRun: a two-way sync's first
 // run, creating on both sides, with Salesforce's standard contact rule
 // active. Salesforce refuses HubSpot's Dana as a duplicate of its own
