@@ -102,7 +102,7 @@ func TestRepeatedFailureNotifiesOnce(t *testing.T) {
 	// A record that fails on every run says so with the run's number,
 	// which is not news either.
 	partial := func(id int) error {
-		return fmt.Errorf("sync meetings: run %d partial: 1 record(s) failed; they will be retried; most: 1 × sf Event · EndDateTime · REQUIRED_FIELD_MISSING: Required fields are missing: [EndDateTime]", id)
+		return fmt.Errorf("sync meetings: run %d partial: 1 record failed; it will be retried; most: 1 × sf Event · EndDateTime · REQUIRED_FIELD_MISSING: Required fields are missing: [EndDateTime]", id)
 	}
 	test.AssertNotificationSent(t, &fyne.Notification{Title: "crmsync: meetings failed", Content: errorSentence(partial(7))}, func() {
 		l.u.onScheduleEvent(schedule.Event{Sync: "meetings", Kind: schedule.EventFailed, Err: partial(7)})

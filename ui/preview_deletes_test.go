@@ -63,7 +63,7 @@ func TestPreviewNamesRelinks(t *testing.T) {
 	defer w.Close()
 	def := engine.Definition{Name: "contacts", A: engine.SideDef{Connection: "hs"}, B: engine.SideDef{Connection: "sf"}}
 	w.SetContent(planView(&engine.Plan{Counts: engine.Counts{Relinked: 2}}, def))
-	want := "2 record(s) merged in one CRM: the link moves to the record they were merged into"
+	want := "2 records merged in one CRM: the link moves to the record merged into"
 	if !screenContains(w, want) {
 		t.Fatalf("%q not on screen: %q", want, textsOnScreen(w))
 	}

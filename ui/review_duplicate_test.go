@@ -136,7 +136,7 @@ func TestReviewSameCRMLookAlikeIsNoLink(t *testing.T) {
 	}
 	l.navigate(ScreenReview)
 	l.choose("ambiguous")
-	l.see("other record(s) on side B share email/Email")
+	l.see("other records on side B share email/Email")
 	l.see("A record in the same CRM cannot be linked with this one: merge the look-alikes there, or create or skip this one.")
 	l.ui(func() {
 		if b := buttonOnScreen(l.u.Window(), "Link first (L)"); b != nil {

@@ -177,11 +177,11 @@ func (r *run) status(ctx context.Context, execErr error) (string, string) {
 	case execErr != nil:
 		return "failed", execErr.Error()
 	case r.sum.Failed > 0 && wrote == 0:
-		return "failed", fmt.Sprintf("%d record(s) failed%s", r.sum.Failed, r.undoAgainNote())
+		return "failed", fmt.Sprintf("%s failed%s", nRecords(r.sum.Failed, "record"), r.undoAgainNote())
 	case r.sum.Failed > 0 && r.plan.UndoOf != 0:
-		return "partial", fmt.Sprintf("%d record(s) failed%s", r.sum.Failed, r.undoAgainNote())
+		return "partial", fmt.Sprintf("%s failed%s", nRecords(r.sum.Failed, "record"), r.undoAgainNote())
 	case r.sum.Failed > 0:
-		return "partial", fmt.Sprintf("%d record(s) failed; they will be retried", r.sum.Failed)
+		return "partial", nRecords(r.sum.Failed, "record") + " failed; " + retried(r.sum.Failed)
 	}
 	return "success", ""
 }

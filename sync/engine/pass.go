@@ -331,7 +331,7 @@ func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits
 		it := ReviewItem{Kind: "ambiguous", Side: side, RecordID: r.id}
 		switch {
 		case len(same) > 0:
-			it.Reason = fmt.Sprintf("%d other record(s) on side %s share %s %q", len(same), strings.ToUpper(side), p.ruleLabel(i), k)
+			it.Reason = fmt.Sprintf("%s on side %s share %s %q", nRecords(len(same), "other record"), strings.ToUpper(side), p.ruleLabel(i), k)
 		case len(others) > 1:
 			it.Reason = fmt.Sprintf("%d records on side %s share %s %q", len(others), strings.ToUpper(other), p.ruleLabel(i), k)
 		default:
@@ -420,8 +420,8 @@ func (p *planner) heldByHigherRule(ctx context.Context, side, id string, i int, 
 			continue
 		}
 		it := ReviewItem{Kind: "ambiguous", Side: side, RecordID: id,
-			Reason: fmt.Sprintf("the record on side %s with %s %q also shares %s %q with %d other record(s); that higher rule decides its match first",
-				strings.ToUpper(other), p.ruleLabel(i), key, p.ruleLabel(j), oKeys[j], len(rivals))}
+			Reason: fmt.Sprintf("the record on side %s with %s %q also shares %s %q with %s; that higher rule decides its match first",
+				strings.ToUpper(other), p.ruleLabel(i), key, p.ruleLabel(j), oKeys[j], nRecords(len(rivals), "other record"))}
 		it.Candidates = append(it.Candidates, Candidate{Side: other, ID: o.ID, Rule: i + 1, Key: key})
 		for _, h := range rivals {
 			lt := h.LinkedTo

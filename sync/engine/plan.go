@@ -254,7 +254,7 @@ func (p *Plan) RelinkLine() string {
 	if p.Counts.Relinked == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d record(s) merged in one CRM: the link moves to the record they were merged into, so the record in the other CRM keeps its partner.", p.Counts.Relinked)
+	return fmt.Sprintf("%s merged in one CRM: the link moves to the record merged into, so the record in the other CRM keeps its partner.", nRecords(p.Counts.Relinked, "record"))
 }
 
 // WaitingLine says, in one sentence, how many references the plan leaves
@@ -329,4 +329,21 @@ func (p *Plan) finish() {
 	c.Conflicts = len(p.Conflicts)
 	c.Review = len(p.Review)
 	c.Delete = len(p.Deletes)
+}
+
+// nRecords is n of what, a noun with its plural in s: "1 record",
+// "2 other records".
+func nRecords(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// retried says that n failed records will be retried, in number.
+func retried(n int) string {
+	if n == 1 {
+		return "it will be retried"
+	}
+	return "they will be retried"
 }
