@@ -198,7 +198,15 @@ func (s *Sim) handleCollectionUpsert(w http.ResponseWriter, r *http.Request) {
 		if key == "" {
 			return "", false, []recError{{StatusCode: "MISSING_ARGUMENT", Message: name + " not specified", Fields: []string{}}}
 		}
-		if e := s.duplicateRuleError(st, st.findUnique(idx, key), rec, body.allowSave, name); e != nil {
+		found := st.findExternal(idx, key)
+		if len(found) > 1 {
+			return "", false, []recError{multipleMatches(name, key)}
+		}
+		var match *record
+		if len(found) == 1 {
+			match = found[0]
+		}
+		if e := s.duplicateRuleError(st, match, rec, body.allowSave, name); e != nil {
 			return "", false, []recError{*e}
 		}
 		target, created, errs := s.upsertLocked(st, idx, key, rec, s.undoFor(undos, st))

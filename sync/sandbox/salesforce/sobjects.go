@@ -209,11 +209,23 @@ func extField(st *objectStore, name string) (int, bool) {
 	return idx, ok && st.obj.Fields[idx].ExternalID
 }
 
-// upsertLocked creates or updates by an external id value; the bool reports creation.
+// multipleMatches is upsert's refusal when a non-unique External ID value
+// matches several records (SOAP API guide, StatusCode DUPLICATE_EXTERNAL_ID).
+func multipleMatches(name, value string) recError {
+	return recError{StatusCode: "DUPLICATE_EXTERNAL_ID", Fields: []string{name},
+		Message: fmt.Sprintf("%s: more than one record found for external id field: %s", name, value)}
+}
+
+// upsertLocked creates or updates by an external id value; the bool reports
+// creation. A value matching several records changes nothing.
 func (s *Sim) upsertLocked(st *objectStore, idx int, value string, body map[string]any, u *undo) (*record, bool, []recError) {
 	name := st.obj.Fields[idx].Name
-	if rec := st.findUnique(idx, value); rec != nil {
-		return rec, false, s.updateLocked(st, rec, body, u, name)
+	switch found := st.findExternal(idx, value); len(found) {
+	case 0:
+	case 1:
+		return found[0], false, s.updateLocked(st, found[0], body, u, name)
+	default:
+		return nil, false, []recError{multipleMatches(name, value)}
 	}
 	withKey := make(map[string]any, len(body)+1)
 	for k, v := range body {
@@ -242,6 +254,17 @@ func (s *Sim) handleUpsert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	// Several matches: 300 with the matching records' URLs (REST API
+	// guide, "Upsert Records Using sObject Rows by External ID").
+	if found := st.findExternal(idx, r.PathValue("value")); len(found) > 1 {
+		urls := make([]string, len(found))
+		for i, f := range found {
+			urls[i] = fmt.Sprintf("/services/data/%s/sobjects/%s/%s", r.PathValue("version"), st.obj.Name, f.id)
+		}
+		s.mu.Unlock()
+		writeJSON(w, http.StatusMultipleChoices, urls)
+		return
+	}
 	rec, created, errs := s.upsertLocked(st, idx, r.PathValue("value"), body, nil)
 	s.mu.Unlock()
 	if errs != nil {

@@ -52,6 +52,25 @@ func (st *objectStore) findUnique(idx int, v string) *record {
 	return nil
 }
 
+// findExternal lists the live records whose External ID field idx holds v
+// (case-insensitive): a Unique one matches at most one, another may
+// match several.
+func (st *objectStore) findExternal(idx int, v string) []*record {
+	if _, ok := st.unique[idx]; ok {
+		if r := st.findUnique(idx, v); r != nil {
+			return []*record{r}
+		}
+		return nil
+	}
+	var out []*record
+	for _, r := range st.recs {
+		if !r.deleted && r.vals[idx] != "" && strings.EqualFold(r.vals[idx], v) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 func (st *objectStore) insert(vals []string, created, modified int64) *record {
 	r := &record{id: makeID(st.obj.Prefix, st.next), vals: vals, created: created, modified: modified}
 	st.next++
