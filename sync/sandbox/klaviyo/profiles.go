@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // stringAttrs are the profile's string attributes as the spec names them
@@ -39,9 +40,10 @@ const (
 	detailPhone = "Invalid phone number format (Example of a valid format: +12345678901)"
 )
 
-// validEmail and validPhone are the checks the API applies; the phone must be E.164
+// validEmail and validPhone are the checks the API applies: the email at most 100
+// characters (Profiles API overview: "must be <= 100 characters"), the phone E.164
 // (the spec: "Individual's phone number in E.164 format").
-func validEmail(v string) bool { return len(v) <= 254 && emailRe.MatchString(v) }
+func validEmail(v string) bool { return utf8.RuneCountInString(v) <= 100 && emailRe.MatchString(v) }
 func validPhone(v string) bool { return e164Re.MatchString(v) }
 
 // applyAttrs writes a payload's attributes onto r: a present null clears a field, an
@@ -225,7 +227,7 @@ type view struct {
 
 // topFields are the first segments fields[profile] may name (the spec's enum,
 // whose dotted members go below location, subscriptions and predictive_analytics).
-var topFields = []string{"created", "email", "external_id", "first_name", "image", "last_event_date", "last_name",
+var topFields = []string{"id", "created", "email", "external_id", "first_name", "image", "last_event_date", "last_name",
 	"locale", "location", "organization", "phone_number", "predictive_analytics", "properties", "subscriptions", "title", "updated"}
 
 func parseView(r *http.Request) (view, *apiError) {

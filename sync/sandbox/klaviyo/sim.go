@@ -21,6 +21,7 @@ package klaviyo
 import (
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -145,6 +146,11 @@ func (s *Sim) baseURL(r *http.Request) string { return simkit.MountURL(r, s.opts
 type endpoint struct {
 	burst, steady int
 	scopes        []string
+	// predictive is the limit when additional-fields[profile] asks for
+	// predictive_analytics (get_profiles: 10/s burst, 150/m steady), with
+	// its own windows [whether they are shared is unverified]; nil: the same
+	// as without.
+	predictive *endpoint
 }
 
 var (
@@ -155,6 +161,17 @@ var (
 )
 
 func (e endpoint) with(scopes ...string) endpoint { e.scopes = scopes; return e }
+
+// orPredictive sets the limit a predictive_analytics read is held to.
+func (e endpoint) orPredictive(p endpoint) endpoint { e.predictive = &p; return e }
+
+// limitFor is the endpoint's limit for r and the window key it counts in.
+func (e endpoint) limitFor(r *http.Request, key string) (endpoint, string) {
+	if e.predictive != nil && slices.Contains(splitList(r.URL.Query().Get("additional-fields[profile]")), "predictive_analytics") {
+		return *e.predictive, key + " predictive_analytics"
+	}
+	return e, key
+}
 
 func (s *Sim) routes() {
 	m := http.NewServeMux()
@@ -173,7 +190,7 @@ func (s *Sim) routes() {
 	}
 	const jobs = "/api/profile-bulk-import-jobs"
 	route("GET", "/api/accounts", rateXS.with("accounts:read"), s.handleAccounts)
-	route("GET", "/api/profiles", rateL.with(profRead...), s.handleProfiles)
+	route("GET", "/api/profiles", rateL.with(profRead...).orPredictive(rateM), s.handleProfiles)
 	route("POST", "/api/profiles", rateL.with("profiles:write"), s.handleCreate)
 	route("GET", "/api/profiles/{id}", rateL.with(profRead...), s.handleProfile)
 	route("PATCH", "/api/profiles/{id}", rateL.with("profiles:write"), s.handlePatch)
@@ -212,7 +229,8 @@ func (s *Sim) guard(pattern string, ep endpoint, h http.HandlerFunc) http.Handle
 			writeErrors(w, errPermission(missing))
 			return
 		}
-		if ok, wait, limit, remaining, reset := s.limits.allow(bucket+" "+key, ep); !ok {
+		lim, window := ep.limitFor(r, key)
+		if ok, wait, limit, remaining, reset := s.limits.allow(bucket+" "+window, lim); !ok {
 			w.Header().Set("Retry-After", itoa(wait))
 			writeErrors(w, errThrottled(wait))
 			return
