@@ -102,6 +102,11 @@ func (c *Connector) update(ctx context.Context, sc *schema, op connector.Op) (co
 		if err := r.Decode(&m); err != nil {
 			return connector.Result{}, err
 		}
+		if setTags {
+			if err := c.completeTags(ctx, sc, &m); err != nil {
+				return connector.Result{}, err
+			}
+		}
 		id, current = firstNonEmpty(m.ContactID, op.ID), &m // the member as it is now, tags included
 	}
 	if !setTags {
@@ -278,7 +283,10 @@ func (c *Connector) getMember(ctx context.Context, sc *schema, key string) (memb
 	}
 	switch r.Status {
 	case http.StatusOK:
-		return m, true, r.Decode(&m)
+		if err := r.Decode(&m); err != nil {
+			return m, true, err
+		}
+		return m, true, c.completeTags(ctx, sc, &m)
 	case http.StatusNotFound:
 		return m, false, nil
 	}

@@ -27,7 +27,10 @@ const sinceLayout = "2006-01-02T15:04:05-07:00"
 // memberFields are what a full read asks for (fields=): the properties and
 // merge fields of the schema, the id and the time, and total_items.
 const memberFields = "members.contact_id,members.email_address,members.status,members.email_type,members.language,members.vip," +
-	"members.merge_fields,members.interests,members.last_changed,members.timestamp_opt,members.member_rating,members.tags,total_items"
+	"members.merge_fields,members.interests,members.last_changed,members.timestamp_opt,members.member_rating,members.tags,members.tags_count,total_items"
+
+// archivedFields are what listing archived members asks for.
+const archivedFields = "members.contact_id,members.email_address,members.status,members.last_changed,total_items"
 
 // archived is the status of a member DELETE archived.
 const archived = "archived"
@@ -45,9 +48,51 @@ type member struct {
 	LastChanged  string                     `json:"last_changed"`
 	TimestampOpt string                     `json:"timestamp_opt"`
 	MemberRating json.Number                `json:"member_rating"`
-	Tags         []struct {
-		Name string `json:"name"`
-	} `json:"tags"`
+	Tags         []memberTagName            `json:"tags"`
+	// TagsCount counts every tag: a member read carries at most 50 ("Returns
+	// up to 50 tags applied to this member", spec), completeTags reads the rest.
+	TagsCount int `json:"tags_count"`
+}
+
+type memberTagName struct {
+	Name string `json:"name"`
+}
+
+// completeTags reads all of m's tags from its tags endpoint when the
+// member read carried fewer than tags_count (more than 50): a cut set
+// would be copied as the whole one, and writes would diff against it.
+func (c *Connector) completeTags(ctx context.Context, sc *schema, m *member) error {
+	if m.TagsCount <= len(m.Tags) || m.EmailAddress == "" {
+		return nil
+	}
+	path := c.memberPath(sc, subscriberHash(m.EmailAddress)) + "/tags"
+	var all []memberTagName
+	for {
+		q := url.Values{"count": {strconv.Itoa(PageSize)}, "offset": {strconv.Itoa(len(all))}, "fields": {"tags.name,total_items"}}
+		r, err := c.call(ctx, http.MethodGet, path+"?"+q.Encode(), nil)
+		if err != nil {
+			return fmt.Errorf("member %s: read its tags: %w", m.ContactID, err)
+		}
+		if r.Status == http.StatusNotFound {
+			return nil // deleted since the list call: nothing left to copy
+		}
+		if r.Status != http.StatusOK {
+			return fmt.Errorf("member %s: read its tags: %w", m.ContactID, r.apiError())
+		}
+		var page struct {
+			Tags       []memberTagName `json:"tags"`
+			TotalItems int             `json:"total_items"`
+		}
+		if err := r.Decode(&page); err != nil {
+			return fmt.Errorf("member %s: read its tags: %w", m.ContactID, err)
+		}
+		all = append(all, page.Tags...)
+		if len(page.Tags) == 0 || len(all) >= page.TotalItems {
+			break
+		}
+	}
+	m.Tags = all
+	return nil
 }
 
 // Read lists the audience's members changed since the cursor, oldest
@@ -91,7 +136,8 @@ func (c *Connector) ListDeleted(ctx context.Context, object string, since time.T
 		if since.IsZero() {
 			cur = timecursor.Cursor{}
 		}
-		err = c.walk(ctx, sc, selection{fields: memberFields}, archived, &cur, func(recs []connector.Record) bool {
+		// Only what a deletion carries: no tags to complete.
+		err = c.walk(ctx, sc, selection{fields: archivedFields}, archived, &cur, func(recs []connector.Record) bool {
 			out := make([]connector.Record, len(recs))
 			for i, r := range recs {
 				out[i] = connector.Record{ID: r.ID, Modified: r.Modified, Deleted: true}
@@ -156,6 +202,9 @@ func (c *Connector) walk(ctx context.Context, sc *schema, sel selection, status 
 		}
 		recs := make([]connector.Record, 0, len(page.Members))
 		for _, m := range page.Members {
+			if err := c.completeTags(ctx, sc, &m); err != nil {
+				return err
+			}
 			rec, err := c.toRecord(sc, m)
 			if err != nil {
 				return err

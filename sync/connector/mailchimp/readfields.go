@@ -37,6 +37,9 @@ func selectionOf(ctx context.Context, sc *schema) selection {
 		if p := wirePath(f.Name, sc.refs[f.Name]); !asked[p] {
 			asked[p] = true
 			paths = append(paths, p)
+			if f.Name == fTags {
+				paths = append(paths, "members.tags_count") // more than 50 are read apart
+			}
 		}
 	}
 	return selection{fields: strings.Join(append(paths, "total_items"), ","), names: names}

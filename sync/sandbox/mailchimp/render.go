@@ -57,6 +57,9 @@ type location struct {
 	Region      string  `json:"region"`
 }
 
+// memberTagsShown is how many of its tags a member read carries.
+const memberTagsShown = 50
+
 type tagJSON struct {
 	ID   int    `json:"id"`
 	Name string `json:"name"`
@@ -76,15 +79,17 @@ func (l *list) render(m *member, base string) memberJSON {
 	merge := l.mergeValues(m.vals)
 	first, _ := merge["FNAME"].(string)
 	last, _ := merge["LNAME"].(string)
-	tags := make([]tagJSON, len(m.tags))
-	for i, t := range m.tags {
+	// "Returns up to 50 tags applied to this member. To retrieve all tags see
+	// Member Tags" (spec, tags); tags_count counts them all.
+	tags := make([]tagJSON, min(len(m.tags), memberTagsShown))
+	for i, t := range m.tags[:len(tags)] {
 		tags[i] = tagJSON{ID: l.tagIDs[t], Name: t}
 	}
 	out := memberJSON{ID: m.hash, EmailAddress: m.email, UniqueEmailID: m.uniqueID, ContactID: m.contactID,
 		FullName: strings.TrimSpace(first + " " + last), WebID: m.webID, EmailType: m.emailType, Status: m.status,
 		MergeFields: merge, Interests: l.interestValues(m), IPSignup: m.ipSignup, TimestampSignup: fmtTime(m.signup), IPOpt: m.ipOpt,
 		TimestampOpt: fmtTime(m.opt), MemberRating: m.rating, LastChanged: fmtTime(m.lastChanged),
-		Language: m.language, VIP: m.vip, Source: m.source, TagsCount: len(tags), Tags: tags, ListID: l.id,
+		Language: m.language, VIP: m.vip, Source: m.source, TagsCount: len(m.tags), Tags: tags, ListID: l.id,
 		Links: memberLinks(base, l.id, m.hash)}
 	if m.status == statusUnsubscribed {
 		out.UnsubscribeReason = m.unsubReason
