@@ -194,6 +194,11 @@ func classify(resp *http.Response, err error) transport.Verdict {
 		if _, ok := transport.RetryAfter(resp, time.Now()); ok {
 			return transport.Verdict{Retry: true} // the transport honours Retry-After
 		}
+		if searchLimited(resp) {
+			// HubSpot's search 429 has no Retry-After: wait out the
+			// one-second window a shorter back-off would land in again.
+			return transport.Verdict{Retry: true, Wait: searchWindow}
+		}
 		if ms, err := strconv.Atoi(resp.Header.Get("X-HubSpot-RateLimit-Interval-Milliseconds")); err == nil && ms > 0 && ms <= 60000 {
 			return transport.Verdict{Retry: true, Wait: time.Duration(ms) * time.Millisecond}
 		}
@@ -203,6 +208,9 @@ func classify(resp *http.Response, err error) transport.Verdict {
 	}
 	return transport.Verdict{}
 }
+
+// searchWindow is the span of HubSpot's search limit (five a second).
+const searchWindow = time.Second
 
 // peekError reads a small error body and puts it back for the caller.
 func peekError(resp *http.Response) hsError {

@@ -234,15 +234,33 @@ func prepare(object string, i int, op connector.Op, key string) (pending, batchK
 	return p, kind, nil
 }
 
-// batches sends ps in calls of batchSize.
+// batches sends ps in calls of batchSize. HubSpot refuses a whole batch
+// update or upsert in which two inputs name one record (400 "Duplicate IDs
+// found in batch input"), so a batch also ends before an input whose
+// record it already holds; ops keep their order.
 func (c *Connector) batches(ctx context.Context, object string, kind batchKind, ps []pending, results []connector.Result) error {
-	for start := 0; start < len(ps); start += batchSize {
-		end := min(start+batchSize, len(ps))
-		if err := c.batch(ctx, object, kind, ps[start:end], results); err != nil {
-			return err
+	seen := map[string]bool{}
+	start := 0
+	for i, p := range ps {
+		k := ""
+		if kind != kindCreate {
+			k = p.in.IDProperty + "\x00" + strings.ToLower(p.in.ID)
+		}
+		if i-start == batchSize || (k != "" && seen[k]) {
+			if err := c.batch(ctx, object, kind, ps[start:i], results); err != nil {
+				return err
+			}
+			start = i
+			clear(seen)
+		}
+		if k != "" {
+			seen[k] = true
 		}
 	}
-	return nil
+	if start == len(ps) {
+		return nil
+	}
+	return c.batch(ctx, object, kind, ps[start:], results)
 }
 
 // batch sends one batch call. A 207 maps per-record errors onto results.

@@ -3,6 +3,8 @@ package hubspot
 import (
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -44,6 +46,33 @@ func (s *Sim) readBatch(w http.ResponseWriter, r *http.Request) (*objectStore, *
 		return nil, nil, started
 	}
 	return st, &in, started
+}
+
+// refuseDuplicateIDs answers HubSpot's 400 for a batch update or upsert in
+// which two inputs name one record (the same id under the same
+// idProperty): the whole batch is refused and nothing is written.
+func refuseDuplicateIDs(w http.ResponseWriter, in *batchRequest) bool {
+	type key struct{ prop, id string }
+	seen := map[key]bool{}
+	var dups []string
+	for _, inp := range in.Inputs {
+		prop := inp.IDProperty
+		if prop == "" {
+			prop = in.IDProperty
+		}
+		k := key{prop, inp.ID}
+		if seen[k] && !slices.Contains(dups, inp.ID) {
+			dups = append(dups, inp.ID)
+		}
+		seen[k] = true
+	}
+	if len(dups) == 0 {
+		return false
+	}
+	writeJSON(w, http.StatusBadRequest, map[string]any{"status": "error",
+		"message":       "Duplicate IDs found in batch input: [" + strings.Join(dups, ", ") + "]. IDs must be unique",
+		"correlationId": correlationID(), "context": map[string][]string{"ids": dups}, "category": "VALIDATION_ERROR"})
+	return true
 }
 
 // finish writes okStatus when all inputs succeeded, else 207 Multi-Status.
@@ -110,7 +139,7 @@ func (s *Sim) handleBatchCreate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Sim) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 	st, in, started := s.readBatch(w, r)
-	if st == nil {
+	if st == nil || refuseDuplicateIDs(w, in) {
 		return
 	}
 	var results []Object
@@ -138,7 +167,7 @@ func (s *Sim) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 // handleBatchUpsert creates or updates by idProperty (email or a unique property); results carry "new".
 func (s *Sim) handleBatchUpsert(w http.ResponseWriter, r *http.Request) {
 	st, in, started := s.readBatch(w, r)
-	if st == nil {
+	if st == nil || refuseDuplicateIDs(w, in) {
 		return
 	}
 	var results []Object

@@ -13,9 +13,11 @@ import (
 const (
 	searchMaxLimit  = 200
 	searchResultCap = 10000
+	// The search guide's limits: 5 groups of up to 6 filters, 18 in all
+	// (the 2024 changelog's 10 and 25 are looser than the guide).
 	maxFilterGroups = 5
-	maxFiltersGroup = 10
-	maxFiltersTotal = 25
+	maxFiltersGroup = 6
+	maxFiltersTotal = 18
 )
 
 type searchFilter struct {

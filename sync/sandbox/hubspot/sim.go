@@ -215,8 +215,10 @@ func (s *Sim) guard(pattern string, search bool, h http.HandlerFunc) http.Handle
 		limits := s.opts.RateLimits
 		s.mu.RUnlock()
 		if limits && search {
-			if ok, _, retry := s.search.Allow(); !ok {
-				writeRateLimited(w, "SECONDLY", "You have reached your secondly limit.", retry)
+			if ok, _, _ := s.search.Allow(); !ok {
+				// HubSpot's search 429 names no policy and sends no Retry-After.
+				writeJSON(w, http.StatusTooManyRequests, map[string]any{"status": "error",
+					"message": "You have reached your secondly limit.", "correlationId": correlationID(), "category": "RATE_LIMITS"})
 				return
 			}
 		} else if limits {
