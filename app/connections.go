@@ -392,7 +392,12 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 		}
 		ts := auth.NewTokenSource(ctx, endpoint(info, f, cs), a.opts.Secrets, tokenKey(name), a.opts.HTTP).
 			ShareRefreshes(a.refreshLockOf(tokenKey(name)))
-		client = auth.Client(a.opts.HTTP, ts)
+		if followsTokenBase(info, c) {
+			c.APIBase = a.adoptTokenBase(ctx, c)
+			client = auth.ClientFollowing(a.opts.HTTP, ts, c.APIBase, tokenBaseKeys...)
+		} else {
+			client = auth.Client(a.opts.HTTP, ts)
+		}
 	}
 	calls, refused := &atomic.Int64{}, &atomic.Bool{}
 	client = &http.Client{Transport: countingTransport{next: client, calls: calls, authRefused: refused}, Timeout: a.opts.HTTP.Timeout,
@@ -422,6 +427,32 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 	return &Session{Conn: c, Info: info, Client: conn, calls: calls, limiters: limiters, authRefused: refused}, nil
 }
 
+// tokenBaseKeys are the token answer's fields naming the API base
+// (Salesforce's instance_url, Pipedrive's and Zoho's api_domain).
+var tokenBaseKeys = []string{"instance_url", "api_domain"}
+
+// followsTokenBase says whether c's API base is the one its token answers
+// name, which each refresh repeats and may change (a Pipedrive company's
+// renamed domain); a vendor's metadata (Mailchimp) names it otherwise.
+func followsTokenBase(info connector.Info, c store.Connection) bool {
+	return c.AuthKind == "oauth" && info.Discover == nil
+}
+
+// adoptTokenBase is the API base c's stored sign-in names, recorded on c
+// when a refresh moved it; c's own base when the sign-in names none.
+func (a *App) adoptTokenBase(ctx context.Context, c store.Connection) string {
+	base := auth.StoredBase(ctx, a.opts.Secrets, tokenKey(c.Name), tokenBaseKeys...)
+	if base == "" || base == strings.TrimRight(c.APIBase, "/") {
+		return c.APIBase
+	}
+	if err := a.db.SetConnectionAPIBase(ctx, c.Name, base); err != nil {
+		a.log.Warn("could not record the connection's new API base; it is followed anyway", "connection", c.Name, "base", base, "err", err)
+	} else {
+		a.log.Info("the vendor named a new API base for the connection", "connection", c.Name, "from", c.APIBase, "to", base)
+	}
+	return base
+}
+
 // limitersOf is connection id's rate limiters, the same for every session.
 func (a *App) limitersOf(id int64) *connector.Limiters {
 	v, _ := a.limiters.LoadOrStore(id, &connector.Limiters{})
@@ -439,6 +470,10 @@ func (a *App) refreshLockOf(key string) *sync.Mutex {
 func (a *App) closeSession(ctx context.Context, s *Session) {
 	if s == nil {
 		return
+	}
+	if followsTokenBase(s.Info, s.Conn) {
+		// A refresh in this session may have named a new base.
+		a.adoptTokenBase(context.WithoutCancel(ctx), s.Conn)
 	}
 	if n := s.calls.Swap(0); n > 0 {
 		_, _ = a.db.AddAPICalls(context.WithoutCancel(ctx), s.Conn.ID, int(n))

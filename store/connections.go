@@ -143,3 +143,12 @@ func (s *DB) APICallsToday(ctx context.Context, connectionID int64) (int, error)
 	}
 	return total, nil
 }
+
+// SetConnectionAPIBase records a connection's new API base (a vendor's
+// refresh named another, as Pipedrive's api_domain does after a rename).
+func (s *DB) SetConnectionAPIBase(ctx context.Context, name, base string) error {
+	if _, err := s.sql.ExecContext(ctx, "UPDATE connections SET api_base = ?, updated_at = ? WHERE name = ? AND api_base <> ?", base, s.nowMS(), name, base); err != nil {
+		return fmt.Errorf("store: connection %q API base: %w", name, err)
+	}
+	return nil
+}

@@ -25,6 +25,39 @@ func Client(base *http.Client, ts *TokenSource) *http.Client {
 	return c
 }
 
+// ClientFollowing is Client for a vendor whose token answers name the API
+// base and whose refreshes may move it (Pipedrive's api_domain after the
+// company renames its domain): a request under from goes to the base the
+// token in hand names in the first of keys it carries.
+func ClientFollowing(base *http.Client, ts *TokenSource, from string, keys ...string) *http.Client {
+	c := Client(base, ts)
+	if u, err := url.Parse(strings.TrimRight(from, "/")); err == nil && u.Host != "" {
+		bt := c.Transport.(*bearerTransport)
+		bt.from, bt.keys = u, keys
+	}
+	return c
+}
+
+// StoredBase is the API base the stored sign-in under key names in the
+// first of keys it carries; "" when none (or nothing is stored).
+func StoredBase(ctx context.Context, store TokenStore, key string, keys ...string) string {
+	tok, err := load(ctx, store, key)
+	if err != nil {
+		return ""
+	}
+	return baseOf(tok, keys)
+}
+
+func baseOf(tok *oauth2.Token, keys []string) string {
+	ex := Extras(tok, keys...)
+	for _, k := range keys {
+		if v := ex[k]; v != "" {
+			return strings.TrimRight(v, "/")
+		}
+	}
+	return ""
+}
+
 // StaticClient sends a fixed API token in header with prefix, e.g.
 // ("Authorization", "Bearer ", key) for a HubSpot service key or
 // ("x-api-token", "", token) for Pipedrive.
@@ -103,6 +136,38 @@ func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 type bearerTransport struct {
 	base http.RoundTripper
 	ts   *TokenSource
+	// from and keys: ClientFollowing.
+	from *url.URL
+	keys []string
+}
+
+// rebase points r, meant for t.from, at the base tok names instead.
+func (t *bearerTransport) rebase(r *http.Request, tok *oauth2.Token) {
+	if t.from == nil {
+		return
+	}
+	to, err := url.Parse(baseOf(tok, t.keys))
+	if err != nil || to.Host == "" || (to.Scheme != "https" && to.Scheme != "http") {
+		return
+	}
+	if to.Scheme == t.from.Scheme && to.Host == t.from.Host && to.Path == t.from.Path {
+		return
+	}
+	if r.URL.Scheme != t.from.Scheme || r.URL.Host != t.from.Host {
+		return
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, t.from.Path)
+	if !ok || (rest != "" && !strings.HasPrefix(rest, "/")) {
+		return
+	}
+	u := *r.URL
+	u.Scheme, u.Host, u.Path = to.Scheme, to.Host, to.Path+rest
+	if raw, ok := strings.CutPrefix(r.URL.RawPath, t.from.EscapedPath()); ok && r.URL.RawPath != "" {
+		u.RawPath = to.EscapedPath() + raw
+	} else {
+		u.RawPath = ""
+	}
+	r.URL, r.Host = &u, ""
 }
 
 func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -112,6 +177,7 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	r := req.Clone(req.Context())
+	t.rebase(r, tok)
 	t.authorize(r, tok)
 	resp, err := t.base.RoundTrip(r)
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
@@ -137,6 +203,7 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		r2.Body = body
 	}
 	drain(resp)
+	t.rebase(r2, tok2)
 	t.authorize(r2, tok2)
 	resp2, err := t.base.RoundTrip(r2)
 	return scrubResponse(resp2, tok2.AccessToken, tok2.RefreshToken, tok.AccessToken), err

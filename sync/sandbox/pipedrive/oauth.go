@@ -22,8 +22,13 @@ func writeOAuthError(w http.ResponseWriter, status int, code, msg string) {
 }
 
 // apiDomain is the token response's api_domain: the base URL the client appends
-// /api/v2 to, here the simulator's mount point.
-func (s *Sim) apiDomain(r *http.Request) string { return simkit.MountURL(r, s.opts.PathPrefix) }
+// /api/v2 to, here the simulator's mount point or the company domain under it.
+func (s *Sim) apiDomain(r *http.Request) string {
+	if d := s.companyDomain(); d != "" {
+		return simkit.MountURL(r, s.opts.PathPrefix) + domainsPath + d
+	}
+	return simkit.MountURL(r, s.opts.PathPrefix)
+}
 
 // handleAuthorize serves GET /oauth/authorize (client_id, redirect_uri, state). Scopes
 // come from the app registration and PKCE is not part of Pipedrive's flow, so scope and

@@ -13,6 +13,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -101,6 +102,8 @@ type Sim struct {
 	codesMu    sync.Mutex
 	codes      map[string]time.Time // authorization code -> issue time (Pipedrive: valid 5 minutes)
 	mux        *http.ServeMux
+	domainMu   sync.RWMutex
+	domain     string // the company's domain (SetCompanyDomain); "" = api_domain is the mount point
 }
 
 // defaultScopes are granted to every OAuth app: Pipedrive sets scopes on the app, not the URL.
@@ -174,7 +177,50 @@ func (s *Sim) Stats() map[string]int64 { return s.stats.Snapshot() }
 func (s *Sim) SetRateLimits(on bool) { s.limits.setEnabled(on) }
 
 // ServeHTTP makes Sim an http.Handler (paths relative to its mount prefix).
-func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// The mount point itself is api.pipedrive.com; /domains/<name> is the
+// company domain https://<name>.pipedrive.com (SetCompanyDomain).
+func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rest, ok := strings.CutPrefix(r.URL.Path, domainsPath)
+	if !ok {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	name, tail, _ := strings.Cut(rest, "/")
+	if name == "" || name != s.companyDomain() || !strings.HasPrefix("/"+tail, "/api/") {
+		// A domain no company has (renamed away): undocumented; a 404 in
+		// the API's error shape [unverified]. OAuth stays on oauth.pipedrive.com.
+		writeError(w, http.StatusNotFound, "Company domain "+name+" not found")
+		return
+	}
+	inner := r.Clone(r.Context())
+	inner.URL.Path = "/" + tail
+	inner.URL.RawPath = ""
+	if raw, ok := strings.CutPrefix(r.URL.RawPath, domainsPath+name); ok {
+		inner.URL.RawPath = raw
+	}
+	s.mux.ServeHTTP(w, inner)
+}
+
+// domainsPath is where company domains are served under the mount point.
+const domainsPath = "/domains/"
+
+// SetCompanyDomain renames the company's domain, as an admin can in
+// Pipedrive: the token endpoint then answers api_domain
+// <mount>/domains/<name> (every refresh carries the current one, per
+// Pipedrive's changelog of 2020-02-21), and the former company domain
+// answers 404. "" goes back to the mount point as api_domain. The mount
+// point itself (api.pipedrive.com) keeps answering.
+func (s *Sim) SetCompanyDomain(name string) {
+	s.domainMu.Lock()
+	s.domain = name
+	s.domainMu.Unlock()
+}
+
+func (s *Sim) companyDomain() string {
+	s.domainMu.RLock()
+	defer s.domainMu.RUnlock()
+	return s.domain
+}
 
 // endpoint describes one API route's token cost (x-token-cost in the v2 spec).
 type endpoint struct {
