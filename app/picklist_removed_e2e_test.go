@@ -153,8 +153,13 @@ func retryNotRefusedAgain(t *testing.T, a *app.App, clock *stepClock, sync, reco
 // cache (a day) still lists the value, and the next run must not send the
 // same refused write again when it retries the record: it knows the value
 // is gone and says so.
+//
+// Lead Source is restricted first: an unrestricted picklist (as Salesforce
+// ships it) still stores a deactivated value.
 func TestDeactivatedPicklistValueIsNotRetried(t *testing.T) {
-	a, srv, clock := clockedApp(t, "salesforce", "sf")
+	a, srv, clock := steppedApp(t, 12, func(srv *sandbox.Server) error {
+		return srv.Salesforce().RestrictPicklist("Contact", "LeadSource", true)
+	}, [2]string{"hubspot", "hs"}, [2]string{"salesforce", "sf"})
 	def := app.DemoSync("contacts", "hs", "sf")
 	def.Fields = append(def.Fields, mapping.Field{A: "hs_lead_status", B: "LeadSource", Direction: mapping.AtoB, Transform: "map",
 		Rule: mapping.UnlessBlank, ValueMap: map[string]string{"NEW": "Web", "OPEN": "Phone Inquiry", "IN_PROGRESS": "Partner Referral",

@@ -440,6 +440,10 @@ func (e *editor) showValueMap(i int) {
 		}
 	}
 	note := "B allows: " + strings.Join(targets[1:], ", ")
+	if fb.Unrestricted {
+		// Not an error: the vendor stores a value outside the list as is.
+		note = "B lists: " + strings.Join(targets[1:], ", ") + ". Warning: B's picklist is unrestricted, so a row with no map writes other values as they are; a value left with no mapping here is refused"
+	}
 	if rvm != nil {
 		note += ". The second table is used when several A values share a B value; a one-to-one map is reversed as it is."
 	}

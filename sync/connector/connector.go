@@ -189,7 +189,11 @@ type Field struct {
 	ReadOnly bool
 	Unique   bool // usable as an upsert key
 	Options  []Option
-	MaxLen   int // 0 = unknown
+	// Unrestricted marks a picklist the vendor stores any value in, as
+	// written (a Salesforce picklist no admin restricted): Options are
+	// its known values, not a limit.
+	Unrestricted bool
+	MaxLen       int // 0 = unknown
 	// Scale is the number of decimal places the vendor rounds a number
 	// to when it stores it (a Dataverse money column's Precision); 0 =
 	// it keeps what it is sent, or refuses a fraction. A value written

@@ -337,8 +337,8 @@ func normOption(v string, f connector.Field, strict bool) (string, error) {
 	if n == 1 {
 		return found, nil
 	}
-	if !strict {
-		return v, nil
+	if !strict || f.Unrestricted {
+		return v, nil // the vendor stores it as is
 	}
 	allowed := make([]string, len(f.Options))
 	for i, o := range f.Options {

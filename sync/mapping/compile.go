@@ -380,8 +380,8 @@ func (cp *rowCompiler) checkPicklists(c *codec) {
 		return
 	}
 	check := func(dst connector.Field, values []string, what string) {
-		if !picklist(dst.Type) || len(dst.Options) == 0 {
-			return
+		if !picklist(dst.Type) || len(dst.Options) == 0 || dst.Unrestricted {
+			return // an unrestricted picklist stores any value as is
 		}
 		var bad []string
 		for _, v := range values {

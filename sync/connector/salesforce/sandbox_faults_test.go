@@ -79,6 +79,10 @@ func TestExpiredSessionWithoutRefreshIsAuth(t *testing.T) {
 func TestMixedResultsAndUsage(t *testing.T) {
 	o := newOrg(t)
 	o.sim.SetAPIUsage(100)
+	// Restricted, so Salesforce refuses a value outside its list.
+	if err := o.sim.RestrictPicklist("Contact", "LeadSource", true); err != nil {
+		t.Fatal(err)
+	}
 	c := o.connect(t, 0)
 	existing, err := o.sim.Create("Contact", map[string]string{"LastName": "Keyed", "Crmsync_Key__c": "k-1"})
 	if err != nil {

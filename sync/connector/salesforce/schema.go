@@ -38,8 +38,11 @@ type describeField struct {
 	ExternalID        bool   `json:"externalId"`
 	// ReferenceTo names the objects a lookup points at (Associate on a
 	// custom object); left out of the cache for other fields.
-	ReferenceTo    []string `json:"referenceTo,omitempty"`
-	PicklistValues []struct {
+	ReferenceTo []string `json:"referenceTo,omitempty"`
+	// RestrictedPicklist is nil in a describe cached before it was kept:
+	// taken as restricted, as then.
+	RestrictedPicklist *bool `json:"restrictedPicklist,omitempty"`
+	PicklistValues     []struct {
 		Active bool   `json:"active"`
 		Value  string `json:"value"`
 		Label  string `json:"label"`
@@ -270,6 +273,9 @@ func toSchema(d *describeResult) (connector.Schema, error) {
 				cf.Default = "true"
 			}
 		}
+		// Salesforce stores a value outside an unrestricted picklist's list
+		// as is (restrictedPicklist false, the default).
+		cf.Unrestricted = (t == connector.TypeEnum || t == connector.TypeMulti) && f.RestrictedPicklist != nil && !*f.RestrictedPicklist
 		for _, pv := range f.PicklistValues {
 			if pv.Active {
 				cf.Options = append(cf.Options, connector.Option{Value: pv.Value, Label: pv.Label})

@@ -45,7 +45,7 @@ func keepName(o *Object, base []string, vals map[int]string) *recError {
 // that imported data often have: upserting by it could match several
 // records. A default org holds no Project__c records.
 func projectObject() *Object {
-	status := pick("Status__c", "Status", "Planned", "Active", "Done")
+	status := restricted(pick("Status__c", "Status", "Planned", "Active", "Done"))
 	legacy := str("Legacy_Id__c", "Legacy ID", 40)
 	legacy.ExternalID = true
 	return newCustomObject("Project__c", "Project", "Projects", "a01", "Project Name",

@@ -195,7 +195,7 @@ func TestCollectionsValidationRollbackAndUpsert(t *testing.T) {
 		rec(map[string]any{"LastName": "Ok", "Email": "ok@example.com", "Crmsync_Key__c": "k1"}),
 		rec(map[string]any{"FirstName": "NoLast"}),
 		rec(map[string]any{"LastName": "BadMail", "Email": "nope"}),
-		rec(map[string]any{"LastName": "BadPick", "LeadSource": "Carrier Pigeon"}),
+		rec(map[string]any{"LastName": "BadPick", "Buying_Role__c": "Carrier Pigeon"}), // restricted; LeadSource is not
 		rec(map[string]any{"LastName": "Unknown", "Shoe_Size__c": "44"}),
 		rec(map[string]any{"LastName": strings.Repeat("x", 81)}),
 		rec(map[string]any{"LastName": "Dup", "Crmsync_Key__c": "K1"}),

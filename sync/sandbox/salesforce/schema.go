@@ -24,8 +24,14 @@ type Field struct {
 	DefaultedOnCreate bool
 	Calculated        bool
 	Picklist          []PicklistValue
-	ReferenceTo       []string
-	Default           string // applied on create when absent
+	// Restricted is a picklist that refuses values outside its list
+	// (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST). Salesforce leaves it false
+	// unless an admin restricts the picklist (Metadata API, Picklist/ValueSet
+	// restrictedPicklist: "By default this value is false"); an
+	// unrestricted picklist stores any value written through the API.
+	Restricted  bool
+	ReferenceTo []string
+	Default     string // applied on create when absent
 	// hidden: field-level security hides the field from the connected
 	// user (HideField); the API answers as if it did not exist.
 	hidden bool
@@ -130,11 +136,16 @@ func pick(name, label string, values ...string) Field {
 
 // buyingRole is a custom multi-select picklist an org that sells with
 // HubSpot might add to Contact, as HubSpot's own "Buying Role".
+// Its admin restricted it to its values.
 func buyingRole() Field {
 	f := typed("Buying_Role__c", "Buying Role", "multipicklist")
 	f.Picklist = picklist("Blocker", "Budget Holder", "Champion", "Decision Maker", "End User", "Executive Sponsor", "Influencer", "Other")
+	f.Restricted = true
 	return f
 }
+
+// restricted marks a picklist restricted to its values.
+func restricted(f Field) Field { f.Restricted = true; return f }
 
 func ref(name, label, to string) Field {
 	f := typed(name, label, "reference")
@@ -233,12 +244,14 @@ func objects() map[string]*Object {
 	priority.Nillable, priority.DefaultedOnCreate, priority.Default = false, true, "Normal"
 	priority.Picklist[1].DefaultValue = true
 	// A logged call is a Task of subtype Call, which is set on create only.
-	subtype := pick("TaskSubtype", "Task Subtype", "Task", "Email", "ListEmail", "Cadence", "Call", "LinkedIn")
+	// TaskSubtype and CallType hold values Salesforce itself defines (no
+	// admin edits them): restricted, unlike the org's own picklists.
+	subtype := restricted(pick("TaskSubtype", "Task Subtype", "Task", "Email", "ListEmail", "Cadence", "Call", "LinkedIn"))
 	subtype.Updateable, subtype.DefaultedOnCreate, subtype.Default = false, true, "Task"
 	task := newObject("Task", "Task", "Tasks", "00T",
 		str("Subject", "Subject", 255), taskStatus, priority, typed("ActivityDate", "Due Date Only", "date"),
 		typed("Description", "Comments", "textarea"), whoID(), subtype,
-		pick("CallType", "Call Type", "Internal", "Inbound", "Outbound"), typed("CallDurationInSeconds", "Call Duration", "int"),
+		restricted(pick("CallType", "Call Type", "Internal", "Inbound", "Outbound")), typed("CallDurationInSeconds", "Call Duration", "int"),
 		str("CallDisposition", "Call Result", 255), extKey())
 	return map[string]*Object{"contact": contact, "account": account, "opportunity": opp, "lead": lead, "task": task, "event": eventObject(), "note": noteObject(),
 		"project__c": projectObject(), "integration_settings__c": settingsObject(), "user": userObject()}

@@ -77,7 +77,7 @@ func (s *Sim) handleDescribe(w http.ResponseWriter, r *http.Request) {
 		fields = append(fields, fieldJSON{Name: f.Name, Label: f.Label, Type: f.Type, SoapType: soapType(f.Type), Length: f.Length,
 			Nillable: f.Nillable, Createable: f.Createable, Updateable: f.Updateable, Unique: f.Unique, ExternalID: f.ExternalID,
 			IDLookup: f.Name == "Id" || f.ExternalID || f.Type == "email", Custom: strings.HasSuffix(f.Name, "__c"), Calculated: f.Calculated,
-			DefaultedOnCreate: f.DefaultedOnCreate, DefaultValue: def, RestrictedPick: f.Type == "picklist" || f.Type == "multipicklist", PicklistValues: pl,
+			DefaultedOnCreate: f.DefaultedOnCreate, DefaultValue: def, RestrictedPick: f.Restricted, PicklistValues: pl,
 			ReferenceTo: rt, Filterable: f.Type != "textarea", Sortable: f.Type != "textarea"})
 	}
 	writeJSON(w, http.StatusOK, objectEntry(o, r.PathValue("version"), kv{"fields", fields}))

@@ -71,7 +71,7 @@ func userObject() *Object {
 	email.Length, email.Nillable = 128, false
 	active := readOnly(typed("IsActive", "Active", "boolean"))
 	active.Nillable, active.DefaultedOnCreate = false, true
-	userType := readOnly(pick("UserType", "User Type", userTypes...))
+	userType := readOnly(restricted(pick("UserType", "User Type", userTypes...)))
 	userType.Length, userType.DefaultedOnCreate = 40, true
 	name := Field{Name: "Name", Label: "Full Name", Type: "string", Length: 121, Calculated: true}
 	o := newObject("User", "User", "Users", "005",

@@ -41,26 +41,31 @@ func fieldValue(o *Object, idx int, raw any) (string, *recError) {
 			return "", bad("INVALID_EMAIL_ADDRESS", fmt.Sprintf("%s: invalid email address: %s", f.Label, v))
 		}
 	case "picklist":
-		ok := false
-		for _, p := range f.Picklist {
-			ok = ok || (p.Active && p.Value == v)
-		}
-		if !ok {
+		// An unrestricted picklist stores a value outside its list (or an
+		// inactive one) as is; a restricted one refuses it.
+		if f.Restricted && !slices.ContainsFunc(f.Picklist, func(pv PicklistValue) bool { return pv.Active && pv.Value == v }) {
 			return "", bad("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", fmt.Sprintf("%s: bad value for restricted picklist field: %s", f.Label, v))
 		}
 	case "multipicklist":
 		// Values separated by ";". Salesforce keeps a selection in the
 		// picklist's own order, without repeats, whatever order it was
-		// written in (Salesforce Help, "Multi-Select Picklists").
+		// written in (Salesforce Help, "Multi-Select Picklists"); values
+		// outside the list (unrestricted only) follow, as written.
 		chosen := map[string]bool{}
+		var extra []string
 		for p := range strings.SplitSeq(v, ";") {
-			if p = strings.TrimSpace(p); p == "" {
+			if p = strings.TrimSpace(p); p == "" || chosen[p] {
 				continue
 			}
-			if !slices.ContainsFunc(f.Picklist, func(pv PicklistValue) bool { return pv.Active && pv.Value == p }) {
-				return "", bad("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", fmt.Sprintf("%s: bad value for restricted picklist field: %s", f.Label, p))
-			}
 			chosen[p] = true
+			if !slices.ContainsFunc(f.Picklist, func(pv PicklistValue) bool { return pv.Active && pv.Value == p }) {
+				if f.Restricted {
+					return "", bad("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", fmt.Sprintf("%s: bad value for restricted picklist field: %s", f.Label, p))
+				}
+				if !slices.ContainsFunc(f.Picklist, func(pv PicklistValue) bool { return pv.Value == p }) {
+					extra = append(extra, p)
+				}
+			}
 		}
 		var kept []string
 		for _, pv := range f.Picklist {
@@ -68,7 +73,7 @@ func fieldValue(o *Object, idx int, raw any) (string, *recError) {
 				kept = append(kept, pv.Value)
 			}
 		}
-		v = strings.Join(kept, ";")
+		v = strings.Join(append(kept, extra...), ";")
 	case "double", "currency", "percent":
 		if _, err := strconv.ParseFloat(v, 64); err != nil {
 			return "", typeErr()
