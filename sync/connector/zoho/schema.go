@@ -138,6 +138,10 @@ func (c *Connector) hold(object string, items []fieldItem) *schema {
 				it.DataType == "autonumber" || it.DataType == "formula" || len(it.MultiModule.Modules) > 0,
 			Unique: isUnique(it.Unique) || ((object == "Contacts" || object == leads) && it.APIName == "Email"),
 		}
+		// The fields metadata says no picklist is open (crm-oas v8 fields.json
+		// has no such key), but Call_Purpose is: "when you specify a new value,
+		// the new value gets added to list of options" (Kaizen #38, Calls API).
+		f.Unrestricted = object == "Calls" && it.APIName == "Call_Purpose" && it.DataType == "picklist"
 		if f.Type == connector.TypeBool {
 			f.Default = "false" // a checkbox left out reads back unchecked
 		}

@@ -67,8 +67,8 @@ func (s *Sim) parseValue(fd *fieldDef, v any, idx int) (any, *zerr) {
 			// Every picklist is treated as restricted: an unknown value is refused with
 			// the supported values (InvalidDataSupportedValuesDetails) [unverified: Zoho
 			// may accept unlisted values on unrestricted picklists]; fields marked open
-			// (Calls.Call_Purpose, per Kaizen #38) accept any value, which is not added to
-			// the metadata's list [unverified].
+			// (Calls.Call_Purpose, per Kaizen #38) accept any value, which a successful
+			// write adds to the metadata's list (learnOptions).
 			if !fd.open && !slices.Contains(fd.picklist, str) {
 				return nil, fieldErr("INVALID_DATA", msgInvalidData, fd.apiName, idx,
 					map[string]any{"supported_values": supportedValues(fd)})

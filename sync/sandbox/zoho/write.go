@@ -77,6 +77,7 @@ func (s *Sim) readBatch(w http.ResponseWriter, r *http.Request, m *moduleDef, up
 // success is a per-record SUCCESS result (RecordPostSuccessDataItem). A note's details
 // carry no $approval_state (notes.yaml: the details' properties are closed).
 func (s *Sim) success(m *moduleDef, r *record, msg string) map[string]any {
+	learnOptions(m, r)
 	d := map[string]any{"id": idString(r.id), "Created_Time": fmtTime(r.created), "Modified_Time": fmtTime(r.modified),
 		"Created_By": s.userRef(r.createdBy, false), "Modified_By": s.userRef(r.modifiedBy, false),
 		"$approval_state": "approved"}
@@ -394,4 +395,16 @@ func (s *Sim) handleCreateRelatedNotes(w http.ResponseWriter, r *http.Request, m
 // handleDeleteOne serves DELETE /crm/v8/{module}/{id}.
 func (s *Sim) handleDeleteOne(w http.ResponseWriter, r *http.Request, m *moduleDef) {
 	s.deleteIDs(w, m, []string{r.PathValue("id")})
+}
+
+// learnOptions adds a value written to an open picklist to its options: on
+// Call_Purpose "when you specify a new value, the new value gets added to
+// list of options" (Kaizen #38, Calls API). Called under s.mu.
+func learnOptions(m *moduleDef, r *record) {
+	for _, fd := range m.fields {
+		v, ok := r.values[fd.apiName].(string)
+		if fd.open && ok && v != "" && !slices.Contains(fd.picklist, v) {
+			fd.picklist = append(slices.Clone(fd.picklist), v)
+		}
+	}
 }
