@@ -140,10 +140,19 @@ func (a *App) connect(ctx context.Context, req ConnectRequest) (store.Connection
 		base = firstNonEmpty(found.APIBase, base) // the vendor's metadata names the API host (Mailchimp)
 	}
 	accountID, accountName := accountOf(info, ex, base)
+	formerID := "" // the domain-named identity stored before Identify existed
+	if info.Identify != nil {
+		scheme := firstNonEmpty(info.OAuth.AuthScheme, "Bearer")
+		found, err = info.Identify(ctx, auth.StaticClient(a.opts.HTTP, "Authorization", scheme+" ", tok.AccessToken), base)
+		if err != nil {
+			return store.Connection{}, fmt.Errorf("connect %s: ask which account was connected: %w", info.Title, err)
+		}
+		formerID = accountID
+	}
 	if found.AccountName != "" {
 		accountID, accountName = found.AccountID, info.Title+" account "+found.AccountName
 	}
-	if err := a.sameAccount(ctx, req.Name, info, accountID, accountName); err != nil {
+	if err := a.sameAccount(ctx, req.Name, info, accountID, accountName, formerID); err != nil {
 		return store.Connection{}, err
 	}
 	if err := auth.Save(ctx, a.opts.Secrets, tokenKey(req.Name), tok); err != nil {
@@ -169,13 +178,15 @@ func (a *App) connect(ctx context.Context, req ConnectRequest) (store.Connection
 // sameAccount refuses to point connection name, which syncs hold links
 // through, at a different account of the vendor: those links name the old
 // account's records, and the new account's records with the same ids would
-// be synced as if they were the same people.
-func (a *App) sameAccount(ctx context.Context, name string, info connector.Info, accountID, accountName string) error {
+// be synced as if they were the same people. formerID is this sign-in's
+// identity in the form stored before info.Identify (a Pipedrive domain
+// host), "" if none.
+func (a *App) sameAccount(ctx context.Context, name string, info connector.Info, accountID, accountName, formerID string) error {
 	old, err := a.db.Connection(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {
 		old, err = a.formerConnection(ctx, name)
 	}
-	if err != nil || old.Vendor != info.Name || old.AccountID == "" || accountID == "" || old.AccountID == accountID {
+	if err != nil || old.Vendor != info.Name || old.AccountID == "" || accountID == "" || old.AccountID == accountID || sameFormerAccount(old, formerID) {
 		return nil
 	}
 	vs, err := a.Syncs(ctx)
@@ -196,6 +207,25 @@ func (a *App) sameAccount(ctx context.Context, name string, info connector.Info,
 		}
 	}
 	return nil
+}
+
+// sameFormerAccount says whether old, stored under its domain's host
+// before its company id was learnt, is the account of a sign-in whose
+// domain host is formerID: its host at connect, or the one its base has
+// followed since (a renamed Pipedrive domain, adopted at a refresh).
+func sameFormerAccount(old store.Connection, formerID string) bool {
+	if formerID == "" || old.AccountID == "" || isDigits(old.AccountID) {
+		return false // a company id was stored: only that id matches
+	}
+	if old.AccountID == formerID {
+		return true
+	}
+	u, err := url.Parse(old.APIBase)
+	return err == nil && u.Host == formerID
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
 func (a *App) connectToken(ctx context.Context, info connector.Info, req ConnectRequest, base string) (store.Connection, error) {

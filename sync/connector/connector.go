@@ -341,6 +341,11 @@ type Info struct {
 	// tokenURL locates the vendor's login server. nil = the token response
 	// says it all.
 	Discover func(ctx context.Context, client *http.Client, tokenURL string) (Discovery, error)
+	// Identify asks the API at base, right after the OAuth flow, which
+	// account signed in, for a vendor whose token response names it only
+	// by what can change (Pipedrive's company domain). client carries the
+	// new token. nil = the token response's identity is stable.
+	Identify func(ctx context.Context, client *http.Client, base string) (Discovery, error)
 }
 
 // Discovery is what Info.Discover learns about a newly connected account.

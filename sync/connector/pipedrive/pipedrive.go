@@ -59,6 +59,7 @@ func Info() connector.Info {
 		ObjectLabels: map[string]string{"persons": "People", "activities": "Tasks, calls and meetings"},
 		Contacts:     "persons",
 		New:          New,
+		Identify:     identify,
 	}
 }
 

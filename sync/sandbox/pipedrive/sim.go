@@ -45,6 +45,10 @@ type Options struct {
 	// UserName and UserEmail are that user's; defaults "Sandbox User" and
 	// user<UserID>@example.com. The user is an active admin.
 	UserName, UserEmail string
+	// CompanyID is the company's id, which users/me answers as company_id
+	// and a domain rename keeps; default 5000000 + Seed, so sandboxes of
+	// different seeds are different companies.
+	CompanyID int64
 	// OtherUserIDs are more active users of the company that may own records,
 	// named "User <id>" (SeedUsers adds users with names and emails).
 	OtherUserIDs []int64
@@ -129,6 +133,9 @@ func New(opts Options) *Sim {
 	}
 	if opts.UserID == 0 {
 		opts.UserID = 13004321
+	}
+	if opts.CompanyID == 0 {
+		opts.CompanyID = 5000000 + opts.Seed
 	}
 	if opts.Plan == "" {
 		opts.Plan = PlanGrowth
@@ -315,3 +322,6 @@ func (s *Sim) routes() {
 func (s *Sim) handleGone(w http.ResponseWriter, r *http.Request) {
 	writeError(w, http.StatusGone, "This endpoint is deprecated and out of support. Use the API v2 endpoint instead.")
 }
+
+// CompanyID is the company's id (users/me's company_id).
+func (s *Sim) CompanyID() int64 { return s.opts.CompanyID }

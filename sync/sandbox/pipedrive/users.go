@@ -191,8 +191,10 @@ func (s *Sim) SetTimeZone(name string) {
 
 // handleMe serves GET /v1/users/me: the connected user, a BaseUser with
 // company_id, company_name, company_domain, company_country and language
-// besides (the spec's GetCurrentUserResponse) [unverified: the company
-// members' values].
+// besides (the spec's GetCurrentUserResponse). company_id is
+// Options.CompanyID; company_domain is the current domain (SetCompanyDomain;
+// "sandbox" while the mount point serves as api_domain) [unverified: the
+// other company members' values].
 func (s *Sim) handleMe(w http.ResponseWriter, r *http.Request) {
 	s.mu.RLock()
 	u, ok := s.users[s.opts.UserID]
@@ -206,7 +208,7 @@ func (s *Sim) handleMe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := s.renderUser(me)
-	out["company_id"], out["company_name"], out["company_domain"], out["company_country"] = 1, "Sandbox Company", "sandbox", "US"
+	out["company_id"], out["company_name"], out["company_domain"], out["company_country"] = s.opts.CompanyID, "Sandbox Company", cmp.Or(s.companyDomain(), "sandbox"), "US"
 	out["language"] = map[string]any{"language_code": "en", "country_code": "US"}
 	writeData(w, out)
 }
