@@ -197,12 +197,8 @@ func TestDuplicateHubSpotRecordDeleted(t *testing.T) {
 func TestDuplicateCreateAnywayRuleNowBlocks(t *testing.T) {
 	ctx := context.Background()
 	rule := salesforce.StandardContactDuplicateRule()
-	a, srv, clock, def, hsID, sfID := duplicateRuleSetup(t, rule)
+	a, srv, clock, def, _, _, it := decidedDuplicate(t, rule, "create")
 	sf := srv.Salesforce()
-	it := heldDuplicate(t, a, def.Name, hsID, sfID, rule.Name)
-	if err := a.Decide(ctx, it.ID, engine.Decision{Action: "create"}); err != nil {
-		t.Fatal(err)
-	}
 	rule.Block = true
 	if err := sf.ChangeDuplicateRule("Contact", rule); err != nil {
 		t.Fatal(err)

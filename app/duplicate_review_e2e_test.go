@@ -19,12 +19,8 @@ import (
 // nor fail, and her item must not be left stuck.
 func TestDuplicateCreateAnywayUndo(t *testing.T) {
 	ctx := context.Background()
-	a, srv, clock, def, hsID, sfID := duplicateRuleSetup(t, salesforce.StandardContactDuplicateRule())
+	a, srv, clock, def, _, _, _ := decidedDuplicate(t, salesforce.StandardContactDuplicateRule(), "create")
 	sf := srv.Salesforce()
-	it := heldDuplicate(t, a, def.Name, hsID, sfID, "Standard_Contact_Duplicate_Rule")
-	if err := a.Decide(ctx, it.ID, engine.Decision{Action: "create"}); err != nil {
-		t.Fatal(err)
-	}
 	clock.step(time.Minute)
 	res, errs := runAndErrors(t, a, def.Name)
 	if len(errs) != 0 || res.Summary.Created != 1 {
@@ -129,12 +125,8 @@ func TestDuplicateCreateAnywayLostOrKilled(t *testing.T) {
 // takes HubSpot Dana's email, the key links them.
 func TestDuplicateSkipSticks(t *testing.T) {
 	ctx := context.Background()
-	a, srv, clock, def, hsID, sfID := duplicateRuleSetup(t, salesforce.StandardContactDuplicateRule())
+	a, srv, clock, def, hsID, sfID, _ := decidedDuplicate(t, salesforce.StandardContactDuplicateRule(), "skip")
 	sf := srv.Salesforce()
-	it := heldDuplicate(t, a, def.Name, hsID, sfID, "Standard_Contact_Duplicate_Rule")
-	if err := a.Decide(ctx, it.ID, engine.Decision{Action: "skip"}); err != nil {
-		t.Fatal(err)
-	}
 	clock.step(time.Minute)
 	runAndErrors(t, a, def.Name)
 	before := sf.Count("Contact")
@@ -351,12 +343,8 @@ func TestDuplicateHeldNotMadeALead(t *testing.T) {
 // with the same email acknowledging the rule's alert.
 func TestDuplicateCreateAnywayAfterKeyAppears(t *testing.T) {
 	ctx := context.Background()
-	a, srv, clock, def, hsID, sfID := duplicateRuleSetup(t, salesforce.StandardContactDuplicateRule())
+	a, srv, clock, def, hsID, sfID, _ := decidedDuplicate(t, salesforce.StandardContactDuplicateRule(), "create")
 	sf := srv.Salesforce()
-	it := heldDuplicate(t, a, def.Name, hsID, sfID, "Standard_Contact_Duplicate_Rule")
-	if err := a.Decide(ctx, it.ID, engine.Decision{Action: "create"}); err != nil {
-		t.Fatal(err)
-	}
 	clock.step(time.Minute)
 	if _, err := sf.Update("Contact", sfID, map[string]string{"Email": "dana@whit-new.example"}); err != nil {
 		t.Fatal(err)

@@ -32,6 +32,18 @@ func duplicateRuleSetup(t *testing.T, rule salesforce.DuplicateRule) (a *app.App
 	return a, srv, clock, def, hsID, sfID
 }
 
+// decidedDuplicate is duplicateRuleSetup with Dana's create held by
+// rule (heldDuplicate) and its item decided with action.
+func decidedDuplicate(t *testing.T, rule salesforce.DuplicateRule, action string) (a *app.App, srv *sandbox.Server, clock *stepClock, def engine.Definition, hsID, sfID string, it app.ReviewView) {
+	t.Helper()
+	a, srv, clock, def, hsID, sfID = duplicateRuleSetup(t, rule)
+	it = heldDuplicate(t, a, def.Name, hsID, sfID, rule.Name)
+	if err := a.Decide(context.Background(), it.ID, engine.Decision{Action: action}); err != nil {
+		t.Fatal(err)
+	}
+	return a, srv, clock, def, hsID, sfID, it
+}
+
 // danaTwice activates rule on Salesforce Contacts and makes Dana twice:
 // a Salesforce Contact, and a HubSpot contact with the same name and
 // phone but another email, which the rule takes for her duplicate.
