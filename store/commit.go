@@ -250,8 +250,7 @@ func touchDuplicateCandidates(ctx context.Context, tx *sql.Tx, syncID int64, ite
 		list[i] = strconv.FormatInt(id, 10)
 	}
 	for _, side := range []string{"a", "b"} {
-		if _, err := tx.ExecContext(ctx, `UPDATE records SET seq = (SELECT coalesce(max(seq), 0) + 1 FROM records WHERE sync_id = ?1 AND side = ?2)
-			WHERE sync_id = ?1 AND side = ?2 AND id IN (SELECT json_extract(c.value, '$.id') FROM review r, json_each(r.detail, '$.candidates') c
+		if _, err := tx.ExecContext(ctx, touchRecords+`(SELECT json_extract(c.value, '$.id') FROM review r, json_each(r.detail, '$.candidates') c
 			WHERE r.sync_id = ?1 AND r.id IN (SELECT value FROM json_each(?3)) AND json_extract(c.value, '$.side') = ?2)`,
 			syncID, side, "["+strings.Join(list, ",")+"]"); err != nil {
 			return fmt.Errorf("touch the candidates of duplicate items %v: %w", items, err)

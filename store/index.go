@@ -175,14 +175,19 @@ func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side st
 	return s.replaceKeys(ctx, tx, syncID, old, changed)
 }
 
+// touchRecords gives the records of sync ?1, side ?2 whose ids the
+// subquery appended to it lists the next seq, so the next plan reads them
+// as changed.
+const touchRecords = `UPDATE records SET seq = (SELECT coalesce(max(seq), 0) + 1 FROM records WHERE sync_id = ?1 AND side = ?2)
+		WHERE sync_id = ?1 AND side = ?2 AND id IN `
+
 // TouchRecords gives records a new seq so the next plan looks at them again
 // (due retries, decided reviews).
 func (s *DB) TouchRecords(ctx context.Context, syncID int64, side string, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := s.sql.ExecContext(ctx, `UPDATE records SET seq = (SELECT coalesce(max(seq), 0) + 1 FROM records WHERE sync_id = ?1 AND side = ?2)
-		WHERE sync_id = ?1 AND side = ?2 AND id IN (SELECT value FROM json_each(?3))`, syncID, side, jsonList(ids))
+	_, err := s.sql.ExecContext(ctx, touchRecords+`(SELECT value FROM json_each(?3))`, syncID, side, jsonList(ids))
 	if err != nil {
 		return fmt.Errorf("store: touch records of sync %d side %s: %w", syncID, side, err)
 	}
