@@ -227,7 +227,8 @@ func looksLikeHTML(b []byte) bool {
 // itself (so retrying cannot help), as opposed to an outage.
 func isGrantRejected(ve *VendorError) bool {
 	switch ve.Code {
-	case "invalid_grant", "invalid_client", "unauthorized_client", "invalid_scope", "access_denied":
+	case "invalid_grant", "invalid_client", "unauthorized_client", "invalid_scope", "access_denied",
+		"invalid_code": // Zoho's refusal of a revoked refresh token, with HTTP 200
 		return true
 	}
 	return ve.Status == http.StatusBadRequest || ve.Status == http.StatusUnauthorized || ve.Status == http.StatusForbidden

@@ -432,7 +432,8 @@ func (c *Connector) ListDeleted(ctx context.Context, object string, since time.T
 		for page := 1; ; page++ {
 			q := url.Values{"type": {"all"}, "per_page": {strconv.Itoa(PageSize)}, "page": {strconv.Itoa(page)}}
 			r, err := c.call(ctx, http.MethodGet, apiRoot+"/"+object+"/deleted?"+q.Encode(), nil, header)
-			if err == nil && r.Status != http.StatusOK && r.Status != http.StatusNoContent {
+			// 304 answers If-Modified-Since as 204 does: nothing since (Zoho's SDKs).
+			if err == nil && r.Status != http.StatusOK && r.Status != http.StatusNoContent && r.Status != http.StatusNotModified {
 				err = r.apiError()
 			}
 			if err != nil {
