@@ -60,6 +60,8 @@ type Conn struct {
 	used, max atomic.Int64 // from Sforce-Limit-Info
 
 	bodies *transport.Bodies // response buffers, reused once decoded
+
+	lockWait time.Duration // first wait before resending locked rows (write.go)
 }
 
 var (
@@ -91,6 +93,10 @@ func newConn(client *http.Client, acct connector.Account, topts transport.Option
 	}
 	c := &Conn{base: base, maxVersion: MaxVersion, schemas: map[string]*describeResult{}, bodies: transport.NewBodies(2),
 		meta: &connector.Meta{Cache: acct.Meta}}
+	c.lockWait = time.Second
+	if topts.MinWait > 0 {
+		c.lockWait = topts.MinWait // tests
+	}
 	topts.Vendor = vendor
 	if topts.Rate == 0 {
 		// Salesforce has no per-second limit, only a daily allocation and

@@ -305,26 +305,42 @@ func (c *Conn) Read(ctx context.Context, object string, since connector.Cursor) 
 			yield(connector.Page{}, err)
 			return
 		}
-		soql := "SELECT " + strings.Join(d.readableOf(ctx), ", ") + " FROM " + d.Name
-		if w := personAccountsOut(d, k.where()); w != "" {
-			soql += " WHERE " + w
+		fields := strings.Join(d.readableOf(ctx), ", ")
+		// query is the SOQL resuming after k, the records handed out so far.
+		query := func() (string, error) {
+			soql := "SELECT " + fields + " FROM " + d.Name
+			if w := personAccountsOut(d, k.where()); w != "" {
+				soql += " WHERE " + w
+			}
+			soql += " ORDER BY SystemModstamp, Id"
+			// queryAll, not query: it also returns the records deleted since the
+			// cursor (IsDeleted, in the recycle bin for 15 days), so a delete
+			// reaches the engine with no call of its own. Its nextRecordsUrl
+			// still says /query/.
+			return c.dataURL(ctx, "/queryAll", url.Values{"q": {soql}})
 		}
-		soql += " ORDER BY SystemModstamp, Id"
-		k.start = time.Time{} // this read's own start, from its first response
-		// queryAll, not query: it also returns the records deleted since the
-		// cursor (IsDeleted, in the recycle bin for 15 days), so a delete
-		// reaches the engine with no call of its own. Its nextRecordsUrl
-		// still says /query/.
-		next, err := c.dataURL(ctx, "/queryAll", url.Values{"q": {soql}})
+		next, err := query()
 		if err != nil {
 			yield(connector.Page{}, err)
 			return
 		}
-		first := true
+		k.start = time.Time{} // this read's own start, from its first response
+		first, restarted := true, false
 		for next != "" {
 			var qr queryResult
 			sent := next
 			h, err := c.callHeader(ctx, "GET", next, nil, &qr, fmt.Sprintf("batchSize=%d", PageSize))
+			if err != nil && !first && !restarted && queryLocatorGone(err) {
+				// The nextRecordsUrl's cursor expired (15 minutes idle) or was
+				// released (a user keeps at most ten open): "Using an invalid
+				// or expired query locator in a call throws an
+				// INVALID_QUERY_LOCATOR error" (Salesforce Help 000384958).
+				// Query again from past the last record handed out, once.
+				restarted = true
+				if next, err = query(); err == nil {
+					continue
+				}
+			}
 			if err != nil {
 				yield(connector.Page{}, err)
 				return
@@ -379,6 +395,12 @@ func (c *Conn) Read(ctx context.Context, object string, since connector.Cursor) 
 			}
 		}
 	}
+}
+
+// queryLocatorGone reports a nextRecordsUrl Salesforce no longer serves.
+func queryLocatorGone(err error) bool {
+	var ce *connector.Error
+	return errors.As(err, &ce) && ce.Code == "INVALID_QUERY_LOCATOR"
 }
 
 // toRecord converts one SOQL row (a JSON object already checked, by

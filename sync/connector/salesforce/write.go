@@ -2,6 +2,7 @@ package salesforce
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -156,7 +157,7 @@ func (c *Conn) writeGroup(ctx context.Context, d *describeResult, method, path s
 	}
 	for start := 0; start < len(idx); start += BatchSize {
 		batch := idx[start:min(start+BatchSize, len(idx))]
-		var records [][]byte
+		enc := make(map[int][]byte, len(batch))
 		var sent []int
 		for _, i := range batch {
 			rec, rerr := c.encodeRecord(d, ops[i], method, key)
@@ -164,7 +165,7 @@ func (c *Conn) writeGroup(ctx context.Context, d *describeResult, method, path s
 				results[i].Err = rerr
 				continue
 			}
-			records = append(records, rec)
+			enc[i] = rec
 			sent = append(sent, i)
 		}
 		if len(sent) == 0 {
@@ -177,19 +178,83 @@ func (c *Conn) writeGroup(ctx context.Context, d *describeResult, method, path s
 			// not sent again (the engine looks the records up first).
 			cctx = transport.NoReplay(cctx)
 		}
-		var out []saveResult
-		if err := c.call(cctx, method, u, collectionBody(records), &out, ""); err != nil {
+		err := c.withLockRetries(ctx, sent, results, func(idx []int) error {
+			body := make([][]byte, len(idx))
+			for j, i := range idx {
+				body[j] = enc[i]
+			}
+			var out []saveResult
+			if err := c.call(cctx, method, u, collectionBody(body), &out, ""); err != nil {
+				return err
+			}
+			if len(out) != len(idx) {
+				return &connector.Error{Vendor: vendor, Endpoint: method + " " + path, Category: connector.CatServer,
+					Message: fmt.Sprintf("%d results for %d records", len(out), len(idx))}
+			}
+			for j, i := range idx {
+				results[i] = toResult(d.Name, refOf(ops[i], key), method == "POST", out[j])
+			}
+			return nil
+		})
+		if err != nil {
 			return err
-		}
-		if len(out) != len(sent) {
-			return &connector.Error{Vendor: vendor, Endpoint: method + " " + path, Category: connector.CatServer,
-				Message: fmt.Sprintf("%d results for %d records", len(out), len(sent))}
-		}
-		for j, i := range sent {
-			results[i] = toResult(d.Name, refOf(ops[i], key), method == "POST", out[j])
 		}
 	}
 	return nil
+}
+
+// lockRetries is how many more times a record refused with
+// UNABLE_TO_LOCK_ROW is sent within a call. Salesforce documents the lock
+// as another transaction's, held at most until it ends (it waits 10 s for
+// it itself): "unable to obtain exclusive access to this record" (SOAP API
+// guide, StatusCode). Such a record was not saved (allOrNone false rolls
+// back each failed record alone), so sending it again cannot duplicate it.
+const lockRetries = 2
+
+// withLockRetries calls send(idx), which fills results[idx], then sends
+// again, after a back-off, only the records that failed with
+// UNABLE_TO_LOCK_ROW (or the whole batch if the request itself did).
+func (c *Conn) withLockRetries(ctx context.Context, idx []int, results []connector.Result, send func(idx []int) error) error {
+	wait := c.lockWait
+	for attempt := 0; ; attempt++ {
+		err := send(idx)
+		if err != nil && (!rowLocked(err) || attempt == lockRetries) {
+			return err
+		}
+		if err == nil {
+			var again []int
+			for _, i := range idx {
+				if rowLocked(results[i].Err) {
+					again = append(again, i)
+				}
+			}
+			if len(again) == 0 || attempt == lockRetries {
+				return nil
+			}
+			idx = again
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			if err != nil {
+				return err
+			}
+			return nil // results keep the lock errors
+		case <-t.C:
+		}
+		wait *= 2
+	}
+}
+
+// rowLocked reports Salesforce's UNABLE_TO_LOCK_ROW, per record or for a whole request.
+func rowLocked(err error) bool {
+	var re *connector.RecordError
+	if errors.As(err, &re) {
+		return re.Code == "UNABLE_TO_LOCK_ROW"
+	}
+	var ce *connector.Error
+	return errors.As(err, &ce) && ce.Code == "UNABLE_TO_LOCK_ROW"
 }
 
 // refOf names the record in errors: its id, or its key value for upserts.
@@ -321,14 +386,12 @@ func (c *Conn) Delete(ctx context.Context, object string, ids []string) ([]conne
 	for start := 0; start < len(ids); start += BatchSize {
 		end := min(start+BatchSize, len(ids))
 		var sent []int
-		var list []string
 		for i := start; i < end; i++ {
 			if !validID(ids[i]) {
 				results[i].Err = recErr(object, ids[i], "Id", "MALFORMED_ID", fmt.Sprintf("%q is not a Salesforce id", ids[i]), connector.CatValidation)
 				continue
 			}
 			sent = append(sent, i)
-			list = append(list, ids[i])
 		}
 		if len(sent) == 0 {
 			continue
@@ -337,20 +400,30 @@ func (c *Conn) Delete(ctx context.Context, object string, ids []string) ([]conne
 		if err != nil {
 			return nil, err
 		}
-		u += "?ids=" + strings.Join(list, ",") + "&allOrNone=false" // ids are [A-Za-z0-9] only
-		var out []saveResult
-		if err := c.call(ctx, "DELETE", u, nil, &out, ""); err != nil {
-			return nil, err
-		}
-		if len(out) != len(sent) {
-			return nil, &connector.Error{Vendor: vendor, Endpoint: "DELETE /composite/sobjects", Category: connector.CatServer,
-				Message: fmt.Sprintf("%d results for %d ids", len(out), len(sent))}
-		}
-		for j, i := range sent {
-			results[i] = toResult(object, asked[i], false, out[j])
-			if results[i].Err == nil && (results[i].ID == "" || asked[i] != ids[i]) {
-				results[i].ID = asked[i] // a person contact's, not its person account's
+		err = c.withLockRetries(ctx, sent, results, func(idx []int) error {
+			list := make([]string, len(idx))
+			for j, i := range idx {
+				list[j] = ids[i]
 			}
+			var out []saveResult
+			// ids are [A-Za-z0-9] only
+			if err := c.call(ctx, "DELETE", u+"?ids="+strings.Join(list, ",")+"&allOrNone=false", nil, &out, ""); err != nil {
+				return err
+			}
+			if len(out) != len(idx) {
+				return &connector.Error{Vendor: vendor, Endpoint: "DELETE /composite/sobjects", Category: connector.CatServer,
+					Message: fmt.Sprintf("%d results for %d ids", len(out), len(idx))}
+			}
+			for j, i := range idx {
+				results[i] = toResult(object, asked[i], false, out[j])
+				if results[i].Err == nil && (results[i].ID == "" || asked[i] != ids[i]) {
+					results[i].ID = asked[i] // a person contact's, not its person account's
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return results, nil

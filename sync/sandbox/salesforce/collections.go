@@ -47,9 +47,18 @@ func (s *Sim) runCollection(w http.ResponseWriter, body *collectionBody, withCre
 	results := make([]saveResult, len(body.Records))
 	undos := map[*objectStore]*undo{}
 	failed := false
+	met := map[string]bool{}
 	s.mu.Lock()
 	for i, rec := range body.Records {
-		id, created, errs := op(i, rec, undos)
+		var id string
+		var created bool
+		var errs []recError
+		if l := s.lockedRow(rec); l != "" {
+			met[l] = true
+			errs = []recError{lockError(l)}
+		} else {
+			id, created, errs = op(i, rec, undos)
+		}
 		if errs != nil {
 			failed = true
 			results[i] = saveResult{Success: false, Errors: errs}
@@ -78,6 +87,7 @@ func (s *Sim) runCollection(w http.ResponseWriter, body *collectionBody, withCre
 			}
 		}
 	}
+	s.releaseLocks(met)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, results)
 }
@@ -230,6 +240,9 @@ func (s *Sim) handleCollectionDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := &collectionBody{AllOrNone: q.Get("allOrNone") == "true", Records: make([]map[string]any, len(ids))}
+	for i, id := range ids {
+		body.Records[i] = map[string]any{"Id": strings.TrimSpace(id)} // for LockRow
+	}
 	s.runCollection(w, body, false, func(i int, _ map[string]any, undos map[*objectStore]*undo) (string, bool, []recError) {
 		id := strings.TrimSpace(ids[i])
 		for _, st := range s.stores {

@@ -58,6 +58,8 @@ type Sim struct {
 	orgRefused atomic.Bool
 	// dupRuleSeq numbers the DuplicateRule records (duplicaterules.go).
 	dupRuleSeq int64
+	// locks are rows held by another transaction: id -> calls left (locks.go).
+	locks map[string]int
 }
 
 // New builds an empty org.
