@@ -112,7 +112,7 @@ func (a *App) connect(ctx context.Context, req ConnectRequest) (store.Connection
 		facts.Port = a.port()
 	}
 	ep := endpoint(info, facts, req.ClientSecret)
-	flow := auth.Flow{Port: facts.Port, OnURL: req.OnURL, HTTPClient: a.opts.HTTP}
+	flow := auth.Flow{Port: facts.Port, OnURL: req.OnURL, HTTPClient: a.oauthHTTP()}
 	switch {
 	case req.OpenConsent != nil:
 		flow.OpenBrowser = req.OpenConsent
@@ -128,12 +128,15 @@ func (a *App) connect(ctx context.Context, req ConnectRequest) (store.Connection
 	facts.TokenURL, facts.RevokeURL = used.TokenURL, used.RevokeURL
 	ex := auth.Extras(tok, "instance_url", "api_domain", "hub_id", "id")
 	if v := firstNonEmpty(ex["instance_url"], ex["api_domain"]); v != "" {
+		if err := used.CheckAPIBase(v); err != nil {
+			return store.Connection{}, fmt.Errorf("connect %s: %w", info.Title, err)
+		}
 		base = v // the token response names the API host (Salesforce, Pipedrive, Zoho)
 	}
 	var found connector.Discovery
 	if info.Discover != nil {
 		scheme := firstNonEmpty(info.OAuth.DiscoverScheme, info.OAuth.AuthScheme, "Bearer")
-		found, err = info.Discover(ctx, auth.StaticClient(a.opts.HTTP, "Authorization", scheme+" ", tok.AccessToken), facts.TokenURL)
+		found, err = info.Discover(ctx, sameHostOnly(auth.StaticClient(a.opts.HTTP, "Authorization", scheme+" ", tok.AccessToken)), facts.TokenURL)
 		if err != nil {
 			return store.Connection{}, fmt.Errorf("connect %s: ask which account was connected: %w", info.Title, err)
 		}
@@ -143,7 +146,7 @@ func (a *App) connect(ctx context.Context, req ConnectRequest) (store.Connection
 	formerID := "" // the domain-named identity stored before Identify existed
 	if info.Identify != nil {
 		scheme := firstNonEmpty(info.OAuth.AuthScheme, "Bearer")
-		found, err = info.Identify(ctx, auth.StaticClient(a.opts.HTTP, "Authorization", scheme+" ", tok.AccessToken), base)
+		found, err = info.Identify(ctx, sameHostOnly(auth.StaticClient(a.opts.HTTP, "Authorization", scheme+" ", tok.AccessToken)), base)
 		if err != nil {
 			return store.Connection{}, fmt.Errorf("connect %s: ask which account was connected: %w", info.Title, err)
 		}
@@ -242,7 +245,7 @@ func endpoint(info connector.Info, f oauthFacts, clientSecret string) auth.Endpo
 		Vendor: info.Title, AuthURL: f.AuthURL, TokenURL: f.TokenURL, RevokeURL: f.RevokeURL,
 		ClientID: f.ClientID, ClientSecret: clientSecret, Scopes: f.Scopes, PKCE: f.PKCE,
 		AuthScheme: info.OAuth.AuthScheme, AuthParams: info.OAuth.AuthParams, AccountsServers: info.OAuth.AccountsServers,
-		ClientBasic: info.OAuth.ClientBasic, ScopeRefusals: info.OAuth.ScopeRefusals,
+		APIHosts: info.OAuth.APIHosts, ClientBasic: info.OAuth.ClientBasic, ScopeRefusals: info.OAuth.ScopeRefusals,
 	}
 }
 
@@ -262,7 +265,7 @@ func (a *App) Disconnect(ctx context.Context, name string) error {
 		var f oauthFacts
 		_ = json.Unmarshal([]byte(c.OAuth), &f)
 		cs, _ := a.opts.Secrets.Get(ctx, secretKey(name))
-		revokeErr = auth.Disconnect(ctx, endpoint(info, f, cs), a.opts.Secrets, tokenKey(name), a.opts.HTTP)
+		revokeErr = auth.Disconnect(ctx, endpoint(info, f, cs), a.opts.Secrets, tokenKey(name), a.oauthHTTP())
 		if err := a.opts.Secrets.Delete(ctx, secretKey(name)); err != nil && !errors.Is(err, secret.ErrNotFound) {
 			return fmt.Errorf("disconnect %s: %w", name, err)
 		}
@@ -367,10 +370,10 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 		if err != nil && !errors.Is(err, secret.ErrNotFound) {
 			return nil, fmt.Errorf("connection %s: client secret: %w", name, err)
 		}
-		ts := auth.NewTokenSource(ctx, endpoint(info, f, cs), a.opts.Secrets, tokenKey(name), a.opts.HTTP).
+		ts := auth.NewTokenSource(ctx, endpoint(info, f, cs), a.opts.Secrets, tokenKey(name), a.oauthHTTP()).
 			ShareRefreshes(a.refreshLockOf(tokenKey(name)))
 		if followsTokenBase(info, c) {
-			c.APIBase = a.adoptTokenBase(ctx, c)
+			c.APIBase = a.adoptTokenBase(ctx, info, c)
 			client = auth.ClientFollowing(a.opts.HTTP, ts, c.APIBase, tokenBaseKeys...)
 		} else {
 			client = auth.Client(a.opts.HTTP, ts)
@@ -416,10 +419,17 @@ func followsTokenBase(info connector.Info, c store.Connection) bool {
 }
 
 // adoptTokenBase is the API base c's stored sign-in names, recorded on c
-// when a refresh moved it; c's own base when the sign-in names none.
-func (a *App) adoptTokenBase(ctx context.Context, c store.Connection) string {
+// when a refresh moved it; c's own base when the sign-in names none or a
+// host not the vendor's (its requests then fail saying so).
+func (a *App) adoptTokenBase(ctx context.Context, info connector.Info, c store.Connection) string {
 	base := auth.StoredBase(ctx, a.opts.Secrets, tokenKey(c.Name), tokenBaseKeys...)
 	if base == "" || base == strings.TrimRight(c.APIBase, "/") {
+		return c.APIBase
+	}
+	var f oauthFacts
+	_ = json.Unmarshal([]byte(c.OAuth), &f)
+	if err := endpoint(info, f, "").CheckAPIBase(base); err != nil {
+		a.log.Warn("the connection's sign-in names an API base that is not the vendor's; it is not followed", "connection", c.Name, "err", err)
 		return c.APIBase
 	}
 	if err := a.db.SetConnectionAPIBase(ctx, c.Name, base); err != nil {
@@ -450,7 +460,7 @@ func (a *App) closeSession(ctx context.Context, s *Session) {
 	}
 	if followsTokenBase(s.Info, s.Conn) {
 		// A refresh in this session may have named a new base.
-		a.adoptTokenBase(context.WithoutCancel(ctx), s.Conn)
+		a.adoptTokenBase(context.WithoutCancel(ctx), s.Info, s.Conn)
 	}
 	if n := s.calls.Swap(0); n > 0 {
 		_, _ = a.db.AddAPICalls(context.WithoutCancel(ctx), s.Conn.ID, int(n))
@@ -521,25 +531,6 @@ func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		t.authRefused.Store(true)
 	}
 	return resp, err
-}
-
-// maxRedirects is net/http's own limit.
-const maxRedirects = 10
-
-// sameHostRedirects follows a vendor's redirects only on the host asked
-// first: the session's transport adds the sign-in to every request, so
-// net/http's dropping of Authorization on a cross-host redirect does not
-// happen, and the token would go wherever the answer points.
-func sameHostRedirects(req *http.Request, via []*http.Request) error {
-	if len(via) >= maxRedirects {
-		return fmt.Errorf("stopped after %d redirects", maxRedirects)
-	}
-	first := via[0].URL
-	if req.URL.Scheme != first.Scheme || !strings.EqualFold(req.URL.Host, first.Host) {
-		return fmt.Errorf("the vendor redirected %s %s to another host (%s), which crmsync does not follow so that the sign-in is not sent there",
-			via[0].Method, first.Path, req.URL.Host)
-	}
-	return nil
 }
 
 const defaultDailyBudget = 10000

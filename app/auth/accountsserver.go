@@ -65,3 +65,39 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return host == "localhost" || ip != nil && ip.IsLoopback()
 }
+
+// CheckAPIBase refuses an API base a token answer names (Salesforce's
+// instance_url, Pipedrive's and Zoho's api_domain) unless it is on one of
+// ep.APIHosts over https, or on the origin of ep's own token or consent
+// URL (a local sandbox): every request to it carries the access token.
+func (ep Endpoint) CheckAPIBase(base string) error {
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("%s's sign-in names an API base that is not a plain URL; the sign-in was not sent there", ep.vendor())
+	}
+	if u.Scheme == "https" && u.Port() == "" && hostUnder(u.Hostname(), ep.APIHosts) {
+		return nil
+	}
+	for _, own := range []string{ep.TokenURL, ep.AuthURL} {
+		if o, err := url.Parse(own); err == nil && o.Host != "" && o.Scheme == u.Scheme && strings.EqualFold(o.Host, u.Host) {
+			return nil
+		}
+	}
+	hosts := "none"
+	if len(ep.APIHosts) > 0 {
+		hosts = strings.Join(ep.APIHosts, ", ")
+	}
+	return fmt.Errorf("%s's sign-in names API base %s://%s, which is not one of %s's hosts (%s, over https); the sign-in was not sent there",
+		ep.vendor(), u.Scheme, u.Host, ep.vendor(), hosts)
+}
+
+// hostUnder says whether host is one of domains or a subdomain of one.
+func hostUnder(host string, domains []string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	for _, d := range domains {
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return true
+		}
+	}
+	return false
+}

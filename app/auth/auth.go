@@ -58,6 +58,9 @@ type Endpoint struct {
 	// parameter). The token and revoke URLs then keep their paths on that
 	// server. nil = the answer cannot move them.
 	AccountsServers []string
+	// APIHosts are the hosts, with their subdomains, an API base a token
+	// answer names may be on over https (connector.OAuthSpec.APIHosts).
+	APIHosts []string
 	// ClientBasic sends the client id and secret to the token and revoke
 	// endpoints as HTTP Basic credentials instead of form fields: Klaviyo
 	// accepts only that.

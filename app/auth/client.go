@@ -141,24 +141,32 @@ type bearerTransport struct {
 	keys []string
 }
 
-// rebase points r, meant for t.from, at the base tok names instead.
-func (t *bearerTransport) rebase(r *http.Request, tok *oauth2.Token) {
+// rebase points r, meant for t.from, at the base tok names instead; an
+// error when that base is not the vendor's (Endpoint.CheckAPIBase).
+func (t *bearerTransport) rebase(r *http.Request, tok *oauth2.Token) error {
 	if t.from == nil {
-		return
+		return nil
 	}
-	to, err := url.Parse(baseOf(tok, t.keys))
+	named := baseOf(tok, t.keys)
+	if named == "" {
+		return nil
+	}
+	to, err := url.Parse(named)
 	if err != nil || to.Host == "" || (to.Scheme != "https" && to.Scheme != "http") {
-		return
+		return t.ts.ep.CheckAPIBase(named)
 	}
 	if to.Scheme == t.from.Scheme && to.Host == t.from.Host && to.Path == t.from.Path {
-		return
+		return nil
 	}
 	if r.URL.Scheme != t.from.Scheme || r.URL.Host != t.from.Host {
-		return
+		return nil
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, t.from.Path)
 	if !ok || (rest != "" && !strings.HasPrefix(rest, "/")) {
-		return
+		return nil
+	}
+	if err := t.ts.ep.CheckAPIBase(named); err != nil {
+		return err
 	}
 	u := *r.URL
 	u.Scheme, u.Host, u.Path = to.Scheme, to.Host, to.Path+rest
@@ -168,6 +176,7 @@ func (t *bearerTransport) rebase(r *http.Request, tok *oauth2.Token) {
 		u.RawPath = ""
 	}
 	r.URL, r.Host = &u, ""
+	return nil
 }
 
 func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -177,7 +186,10 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	r := req.Clone(req.Context())
-	t.rebase(r, tok)
+	if err := t.rebase(r, tok); err != nil {
+		closeBody(req)
+		return nil, err
+	}
 	t.authorize(r, tok)
 	resp, err := t.base.RoundTrip(r)
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
@@ -203,7 +215,10 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		r2.Body = body
 	}
 	drain(resp)
-	t.rebase(r2, tok2)
+	if err := t.rebase(r2, tok2); err != nil {
+		closeBody(r2)
+		return nil, err
+	}
 	t.authorize(r2, tok2)
 	resp2, err := t.base.RoundTrip(r2)
 	return scrubResponse(resp2, tok2.AccessToken, tok2.RefreshToken, tok.AccessToken), err

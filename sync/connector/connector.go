@@ -309,6 +309,10 @@ type OAuthSpec struct {
 	// exchange to: Zoho redirects with the accounts-server of the
 	// organization's data centre (accounts.zoho.eu, ...).
 	AccountsServers []string
+	// APIHosts are the hosts (and their subdomains) an API base named in
+	// a token answer may be on, over https (Pipedrive: pipedrive.com);
+	// any other is refused, since every request there carries the token.
+	APIHosts []string
 	// ScopeRefusals are the error codes of a 401 that refuses a scope the
 	// sign-in lacks (Zoho: OAUTH_SCOPE_MISMATCH). A refreshed token has
 	// the same scopes, so such a 401 is answered as it is, not with a

@@ -48,6 +48,8 @@ func Info() connector.Info {
 			TokenRoute:  true,
 			TokenHeader: "x-api-token",
 			DocsURL:     "https://pipedrive.readme.io/docs/marketplace-oauth-authorization",
+			// api_domain is https://{company}.pipedrive.com.
+			APIHosts: []string{"pipedrive.com"},
 		},
 		// Writes are one record per call, so the engine sends one per
 		// Write: a create whose answer was lost then fails its own call,

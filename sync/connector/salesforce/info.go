@@ -20,6 +20,10 @@ func Info() connector.Info {
 			Scopes:    []string{"api", "refresh_token"},
 			PKCE:      true,
 			DocsURL:   "https://help.salesforce.com/s/articleView?id=xcloud.external_client_apps.htm&type=5",
+			// instance_url: {MyDomain}.my.salesforce.com, a sandbox's
+			// .sandbox.my.salesforce.com, older instances and sites on
+			// force.com, Government Cloud Plus (.mil), Alibaba Cloud (.cn).
+			APIHosts: []string{"salesforce.com", "force.com", "cloudforce.com", "database.com", "salesforce.mil", "sfcrmproducts.cn", "sfcrmapps.cn"},
 		},
 		BatchSize: BatchSize,
 		PageSize:  PageSize,

@@ -75,7 +75,10 @@ func Info() connector.Info {
 			// A connection made before crmsync asked for a scope is
 			// answered 401 OAUTH_SCOPE_MISMATCH, which no refresh cures.
 			ScopeRefusals: []string{"OAUTH_SCOPE_MISMATCH"},
-			DocsURL:       "https://www.zoho.com/crm/developer/docs/api/v8/register-client.html",
+			// api_domain is the data centre's www.zohoapis.<dc> (Multi DC).
+			APIHosts: []string{"zohoapis.com", "zohoapis.eu", "zohoapis.in", "zohoapis.com.au", "zohoapis.jp",
+				"zohoapis.ca", "zohoapis.sa", "zohoapis.uk", "zohoapis.com.cn"},
+			DocsURL: "https://www.zoho.com/crm/developer/docs/api/v8/register-client.html",
 		},
 		BatchSize:    BatchSize,
 		PageSize:     PageSize,
