@@ -324,6 +324,9 @@ type Session struct {
 	// authRefused is set when the vendor refused this session's sign-in,
 	// so a failed run marks only that connection "reconnect".
 	authRefused *atomic.Bool
+	// accountRefused is set on a 402 Payment Required: the vendor refused
+	// the account itself, so only that connection is marked "account".
+	accountRefused *atomic.Bool
 }
 
 // Calls is the number of HTTP requests sent through this session.
@@ -379,8 +382,8 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 			client = auth.Client(a.opts.HTTP, ts)
 		}
 	}
-	calls, refused := &atomic.Int64{}, &atomic.Bool{}
-	client = &http.Client{Transport: countingTransport{next: client, calls: calls, authRefused: refused}, Timeout: a.opts.HTTP.Timeout,
+	calls, refused, unpaid := &atomic.Int64{}, &atomic.Bool{}, &atomic.Bool{}
+	client = &http.Client{Transport: countingTransport{next: client, calls: calls, authRefused: refused, accountRefused: unpaid}, Timeout: a.opts.HTTP.Timeout,
 		CheckRedirect: sameHostRedirects}
 	limiters := a.limitersOf(c.ID)
 	savedAtOpen := limiters.Saved()
@@ -404,7 +407,7 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 	if err != nil {
 		return nil, fmt.Errorf("connection %s: %w", name, err)
 	}
-	return &Session{Conn: c, Info: info, Client: conn, calls: calls, limiters: limiters, authRefused: refused}, nil
+	return &Session{Conn: c, Info: info, Client: conn, calls: calls, limiters: limiters, authRefused: refused, accountRefused: unpaid}, nil
 }
 
 // tokenBaseKeys are the token answer's fields naming the API base
@@ -514,9 +517,10 @@ func (m loggedMetaCache) Drop(ctx context.Context, prefix string) error {
 // countingTransport counts every request actually sent, retries included,
 // and notes a refused sign-in.
 type countingTransport struct {
-	next        *http.Client
-	calls       *atomic.Int64
-	authRefused *atomic.Bool
+	next           *http.Client
+	calls          *atomic.Int64
+	authRefused    *atomic.Bool
+	accountRefused *atomic.Bool
 }
 
 func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -529,6 +533,9 @@ func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	// A 401 or 403 here is the answer after the one refresh and retry.
 	if errors.Is(err, auth.ErrReconnectNeeded) || (resp != nil && (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden)) {
 		t.authRefused.Store(true)
+	}
+	if resp != nil && resp.StatusCode == http.StatusPaymentRequired && t.accountRefused != nil {
+		t.accountRefused.Store(true)
 	}
 	return resp, err
 }

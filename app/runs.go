@@ -235,6 +235,7 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 	p, err := plan(e, A, B)
 	if err != nil {
 		a.noteAuthFailure(ctx, err, sa, sb)
+		a.noteAccountRefused(ctx, err, sa, sb)
 		a.log.Warn("sync could not plan", "sync", v.Definition.Name, "err", err)
 		return RunResult{}, err
 	}
@@ -258,6 +259,7 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 	res.Summary = &sum
 	if err != nil {
 		a.noteAuthFailure(ctx, err, sa, sb)
+		a.noteAccountRefused(ctx, err, sa, sb)
 		if errors.Is(err, engine.ErrNeedsConfirmation) {
 			a.log.Info("run held for confirmation", "sync", v.Definition.Name, "run", sum.RunID, "why", p.Reason)
 		} else {
@@ -266,6 +268,7 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 		return res, err
 	}
 	if sum.Status == "failed" || sum.Status == "partial" {
+		a.noteAccountRefused(ctx, sum.Stopped, sa, sb)
 		res.Failures = a.noteRunErrors(ctx, sum.RunID, v.Definition, sa, sb)
 		a.logFailures(v.Definition.Name, sum.RunID, res.Failures)
 	}
@@ -312,13 +315,59 @@ func (a *App) noteAuthFailure(ctx context.Context, err error, sessions ...*Sessi
 	}
 }
 
+// noteAccountRefused marks "account" the connection whose vendor refused
+// the account itself (closed, unpaid, over its plan), with the vendor's
+// words. Its sign-in is fine and its tokens stay: a reconnect cannot help,
+// only the account's owner can, so it is not marked "reconnect".
+func (a *App) noteAccountRefused(ctx context.Context, err error, sessions ...*Session) {
+	if err == nil || !errors.Is(err, connector.ErrAccount) {
+		return
+	}
+	msg := err.Error()
+	var ce *connector.Error
+	if errors.As(err, &ce) {
+		msg = ce.Error()
+	}
+	for _, s := range accountSessions(sessions, ce) {
+		if err := a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, StatusAccount, msg); err != nil {
+			a.log.Warn("mark the connection's account refused", "connection", s.Conn.Name, "err", err)
+		}
+	}
+}
+
+// StatusAccount is a connection whose vendor refused its account (billing
+// or plan): the owner must fix it in the vendor, then run again. It is the
+// schema's "error" status, which nothing else sets: a status of its own
+// would mean rebuilding the connections table (a CHECK constraint).
+const StatusAccount = "error"
+
+// accountSessions is the sessions that saw a 402, or else those of the
+// vendor that refused (a refusal by another status).
+func accountSessions(sessions []*Session, ce *connector.Error) []*Session {
+	var out []*Session
+	for _, s := range sessions {
+		if s.accountRefused.Load() {
+			out = append(out, s)
+		}
+	}
+	if len(out) > 0 || ce == nil {
+		return out
+	}
+	for _, s := range sessions {
+		if s.Conn.Vendor == ce.Vendor {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // noteSignInWorks clears a "needs reconnect" left on a connection whose
 // vendor has just answered a whole plan's reads: its sign-in works again
 // (the admin restored the grant, the vendor's outage ended), and only
 // connecting again used to clear it.
 func (a *App) noteSignInWorks(ctx context.Context, sessions ...*Session) {
 	for _, s := range sessions {
-		if s.Conn.Status == "reconnect" && !s.authRefused.Load() {
+		if (s.Conn.Status == "reconnect" && !s.authRefused.Load()) || (s.Conn.Status == StatusAccount && !s.accountRefused.Load()) {
 			if err := a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, "connected", ""); err != nil {
 				a.log.Warn("clear the connection's reconnect status", "connection", s.Conn.Name, "err", err)
 			}
@@ -342,9 +391,10 @@ func refusedSessions(sessions []*Session) []*Session {
 	return out
 }
 
-// noteRunErrors marks a connection whose grant failed a record "reconnect",
-// and returns the run's failures grouped. It only informs: a store error
-// is logged, since the run itself is done.
+// noteRunErrors marks a connection whose grant failed a record "reconnect"
+// ("account" when the vendor refused the account), and returns the run's
+// failures grouped. It only informs: a store error is logged, since the
+// run itself is done.
 func (a *App) noteRunErrors(ctx context.Context, runID int64, def engine.Definition, sa, sb *Session) []ErrorGroup {
 	errs, err := a.db.RunErrors(ctx, runID)
 	if err != nil {
@@ -352,13 +402,15 @@ func (a *App) noteRunErrors(ctx context.Context, runID int64, def engine.Definit
 		return nil
 	}
 	for _, e := range errs {
-		if e.Category == string(connector.CatAuth) {
-			s := sa
-			if e.Side == "b" {
-				s = sb
-			}
-			_ = a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, "reconnect", e.Message)
+		status := map[string]string{string(connector.CatAuth): "reconnect", string(connector.CatAccount): StatusAccount}[e.Category]
+		if status == "" {
+			continue
 		}
+		s := sa
+		if e.Side == "b" {
+			s = sb
+		}
+		_ = a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, status, e.Message)
 	}
 	return GroupErrors(errs, sideNames(def))
 }

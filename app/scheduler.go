@@ -163,6 +163,9 @@ func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
 	if errors.Is(err, connector.ErrAuth) || errors.As(err, new(missingConnection)) {
 		return needsPerson{err} // a reconnect, which no retry makes
 	}
+	if errors.Is(err, connector.ErrAccount) {
+		return needsPerson{err} // the account's owner must fix billing or the plan
+	}
 	if err != nil {
 		return err
 	}

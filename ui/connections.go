@@ -86,13 +86,19 @@ func (u *UI) connectionCard(c app.ConnectionView) fyne.CanvasObject {
 	bar.TextFormatter = func() string { return "" }
 
 	reconnect := widget.NewButtonWithIcon("Reconnect", theme.ViewRefreshIcon(), func() { u.reconnect(c) })
-	if c.Status != "connected" {
+	if c.Status != "connected" && c.Status != app.StatusAccount {
 		reconnect.Importance = widget.HighImportance
 	}
 	disconnect := widget.NewButtonWithIcon("Disconnect", theme.DeleteIcon(), func() { u.confirmDisconnect(c.Name) })
 	info := container.NewVBox(container.NewHBox(name, status), account)
 	if u.sandboxGone(c) {
 		info.Add(dangerText(sandboxGoneText(c.Title)))
+	} else if c.Status == app.StatusAccount {
+		// The sign-in works; only the account's owner can lift this.
+		d := wrapped(firstNonBlank(c.StatusDetail, c.Title+" refused the account.") + " — the account's owner must fix billing or the plan in " +
+			c.Title + ", then run the sync again. Reconnecting does not help.")
+		d.Importance = widget.DangerImportance
+		info.Add(d)
 	} else if c.StatusDetail != "" && c.Status != "connected" {
 		d := wrapped(c.StatusDetail + " — press Reconnect to sign in again.")
 		d.Importance = widget.DangerImportance
@@ -113,6 +119,9 @@ func statusBadge(status string) *widget.Label {
 	case "reconnect":
 		l.SetText("● needs reconnect")
 		l.Importance = widget.WarningImportance
+	case app.StatusAccount:
+		l.SetText("● account refused (billing or plan)")
+		l.Importance = widget.DangerImportance
 	default:
 		l.SetText("● " + firstNonBlank(status, "error"))
 		l.Importance = widget.DangerImportance

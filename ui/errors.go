@@ -84,6 +84,8 @@ func nextStep(err error) string {
 		return "Next: check the client ID and secret against the app you registered with the vendor, then connect again."
 	case errors.Is(err, auth.ErrTimeout):
 		return "Next: press Connect again and finish the sign-in in the browser."
+	case errors.Is(err, connector.ErrAccount):
+		return AccountStep
 	case errors.Is(err, connector.ErrAuth) || errors.Is(err, auth.ErrReconnectNeeded):
 		return "Next: open Connections and press Reconnect on that connection."
 	case strings.Contains(msg, "does not exist; connect it"):
@@ -97,6 +99,11 @@ func nextStep(err error) string {
 	}
 	return "Next: try again. If it keeps failing, the log has the details."
 }
+
+// AccountStep is what to do when the vendor refused the account itself
+// (closed, unpaid, over its plan): a reconnect cannot help.
+const AccountStep = "Next: the account's owner must fix billing or the plan in the CRM, then run the sync again. " +
+	"Reconnecting does not help. Nothing was lost: the run continues from where it stopped."
 
 // budgetStep tells what to do about a spent daily budget: crmsync's own
 // (Settings) can be raised; the vendor's (a status from its API) belongs

@@ -15,6 +15,7 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/engine"
 )
 
@@ -157,6 +158,9 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 		// Why a run stopped part way (a vendor's limit, a revoked grant)
 		// is known only from its message: say it, in the vendor's words.
 		msg += "\n\n" + sentence(s.Message)
+	}
+	if errors.Is(s.Stopped, connector.ErrAccount) {
+		msg += "\n\n" + AccountStep
 	}
 	if s.Review > 0 {
 		msg += "\n\nOpen Review to decide the records that need a person."

@@ -12,9 +12,13 @@ import (
 type Category string
 
 const (
-	CatAuth       Category = "auth"       // reconnect needed
-	CatRateLimit  Category = "rate_limit" // retry later
-	CatBudget     Category = "budget"     // daily API budget spent: stop the run cleanly
+	CatAuth      Category = "auth"       // reconnect needed
+	CatRateLimit Category = "rate_limit" // retry later
+	CatBudget    Category = "budget"     // daily API budget spent: stop the run cleanly
+	// CatAccount is the vendor refusing the account itself (closed, unpaid,
+	// over or outside its plan): it stops the run, and only the account's
+	// owner can fix it; a reconnect cannot.
+	CatAccount    Category = "account"
 	CatValidation Category = "validation" // the record is wrong: fix the data
 	CatNotFound   Category = "not_found"
 	CatConflict   Category = "conflict" // duplicate or version conflict
@@ -27,6 +31,7 @@ var (
 	ErrAuth       = errors.New("authentication failed; reconnect needed")
 	ErrRateLimit  = errors.New("rate limited")
 	ErrBudget     = errors.New("API budget exhausted")
+	ErrAccount    = errors.New("the vendor refused the account (billing or plan)")
 	ErrValidation = errors.New("rejected by validation")
 	ErrNotFound   = errors.New("not found")
 	ErrConflict   = errors.New("conflict")
@@ -46,6 +51,8 @@ func sentinel(c Category) error {
 		return ErrRateLimit
 	case CatBudget:
 		return ErrBudget
+	case CatAccount:
+		return ErrAccount
 	case CatValidation:
 		return ErrValidation
 	case CatNotFound:
@@ -140,7 +147,7 @@ func CategoryOf(err error) Category {
 	if errors.As(err, &ce) {
 		return ce.Category
 	}
-	for _, c := range []Category{CatAuth, CatRateLimit, CatBudget, CatValidation, CatNotFound, CatConflict} {
+	for _, c := range []Category{CatAuth, CatAccount, CatRateLimit, CatBudget, CatValidation, CatNotFound, CatConflict} {
 		if errors.Is(err, sentinel(c)) {
 			return c
 		}
@@ -168,15 +175,15 @@ func StatusCategory(status int) Category {
 }
 
 // Stops reports a failure after which no further call of a run can
-// succeed: the run was cancelled, the sign-in was refused, or the day's
-// API budget is spent. A connector writing one call at a time stops there
+// succeed: the run was cancelled, the sign-in or the account was refused,
+// or the day's API budget is spent. A connector writing one call at a time stops there
 // instead of failing every record that follows.
 func Stops(ctx context.Context, err error) bool {
 	if ctx.Err() != nil {
 		return true
 	}
 	var ce *Error
-	return errors.As(err, &ce) && (ce.Category == CatAuth || ce.Category == CatBudget)
+	return errors.As(err, &ce) && (ce.Category == CatAuth || ce.Category == CatAccount || ce.Category == CatBudget)
 }
 
 // OutcomeUnknown reports whether err leaves a write's outcome unknown:

@@ -40,6 +40,9 @@ type RunSummary struct {
 	APICallsA int64  `json:"api_calls_a"`
 	APICallsB int64  `json:"api_calls_b"`
 	Message   string `json:"message,omitempty"`
+	// Stopped is why the run ended early (r.stop), for the caller to act
+	// on its category (an account the vendor refused); nil when it did not.
+	Stopped error `json:"-"`
 }
 
 // run is the state of one Apply.
@@ -122,6 +125,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 	}
 	r.sum.APICallsA, r.sum.APICallsB = plan.a.calls()-callsA, plan.b.calls()-callsB
 	r.sum.Status, r.sum.Message = r.status(ctx, execErr)
+	r.sum.Stopped = r.stop
 	fin := store.RunRow{ID: id, SyncID: plan.SyncID, Status: r.sum.Status, Created: r.sum.Created, Updated: r.sum.Updated,
 		Unchanged: r.sum.Unchanged, Conflicts: r.sum.Conflicts, Review: r.sum.Review, Failed: r.sum.Failed, Deleted: r.sum.Deleted,
 		APICallsA: r.sum.APICallsA, APICallsB: r.sum.APICallsB, Message: r.sum.Message}
@@ -486,7 +490,7 @@ func stopCategory(ctx context.Context, err error) error {
 		return stopError{ctx.Err()}
 	}
 	switch connector.CategoryOf(err) {
-	case connector.CatAuth, connector.CatBudget, connector.CatRateLimit:
+	case connector.CatAuth, connector.CatAccount, connector.CatBudget, connector.CatRateLimit:
 		return stopError{err}
 	}
 	return nil

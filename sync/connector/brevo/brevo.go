@@ -280,9 +280,11 @@ func (r *response) errorBody() apiError {
 }
 
 // apiError turns a failed response into a categorized *connector.Error
-// with Brevo's code and message. 401 asks for a reconnect; 402 (the plan
-// or credits) and 403 (a permission, a scope, an unlisted IP) are filed
-// under auth too, since no later call of the run can succeed either.
+// with Brevo's code and message. 401 asks for a reconnect; 403 (a
+// permission, a scope, an unlisted IP) is filed under auth too, since no
+// later call of the run can succeed either. 402 is the account itself
+// ("Key concepts": not activated, or short of credits): it stops the run,
+// and only the account's owner can fix it.
 func (r *response) apiError() *connector.Error {
 	e := &connector.Error{Vendor: vendor, Endpoint: r.Endpoint, Status: r.Status, Category: connector.StatusCategory(r.Status)}
 	b := r.errorBody()
@@ -294,8 +296,7 @@ func (r *response) apiError() *connector.Error {
 	case http.StatusUnauthorized:
 		e.Message += ": the access token or API key was refused; reconnect the Brevo connection"
 	case http.StatusPaymentRequired:
-		e.Category = connector.CatAuth
-		e.Message += ": the Brevo plan does not allow this call"
+		e.Category = connector.CatAccount
 	case http.StatusForbidden:
 		e.Message += ": the connection may not do this; an OAuth sign-in needs the scopes " + strings.Join(Scopes, ", ") +
 			", and an API key may be limited to authorised IP addresses"

@@ -258,8 +258,9 @@ func (r *response) apiError() *connector.Error {
 	if r.Status == http.StatusPaymentRequired {
 		// "Company account is not open" (trial expired, no payment
 		// details; core-api-concepts-http-status-codes): every later call
-		// is refused too, so it stops the run rather than fail each record.
-		e.Category = connector.CatAuth
+		// is refused too, so it stops the run; only the account's owner
+		// can fix it, not a reconnect.
+		e.Category = connector.CatAccount
 	}
 	return e
 }

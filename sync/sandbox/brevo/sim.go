@@ -69,6 +69,8 @@ type Sim struct {
 	faults   *simkit.FaultInjector
 	limits   *limiter
 	mux      *http.ServeMux
+	payMu    sync.Mutex
+	payCode  string // the 402 code writes answer (SetPaymentRequired); "" = none
 }
 
 // AllScopes are the granular scopes the sandbox app can be granted; "all" (the
@@ -123,6 +125,30 @@ func (s *Sim) Stats() map[string]int64 { return s.stats.Snapshot() }
 // SetRateLimits switches the rate limits on or off.
 func (s *Sim) SetRateLimits(on bool) { s.limits.setEnabled(on) }
 
+// SetPaymentRequired makes every write answer 402 with code: Brevo's
+// "Key concepts" page gives 402 for an account not activated or short of
+// credits, with the codes account_under_validation and not_enough_credits.
+// Reads still answer. "" lifts it.
+func (s *Sim) SetPaymentRequired(code string) {
+	s.payMu.Lock()
+	s.payCode = code
+	s.payMu.Unlock()
+}
+
+func (s *Sim) paymentRequired(method string) *apiError {
+	s.payMu.Lock()
+	code := s.payCode
+	s.payMu.Unlock()
+	if code == "" || method == http.MethodGet {
+		return nil
+	}
+	msg := "Not enough credits [unverified wording]"
+	if code == "account_under_validation" {
+		msg = "Your account is under validation [unverified wording]"
+	}
+	return &apiError{http.StatusPaymentRequired, code, msg}
+}
+
 // ServeHTTP makes Sim an http.Handler (paths relative to its mount prefix).
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
@@ -171,6 +197,10 @@ func (s *Sim) guard(pattern, scope string, h http.HandlerFunc) http.HandlerFunc 
 		path := strings.TrimPrefix(pattern, strings.SplitN(pattern, " ", 2)[0]+" ")
 		if !s.limits.allow(w, path) {
 			writeError(w, &apiError{429, "too_many_requests", "Too many requests [unverified wording]"})
+			return
+		}
+		if e := s.paymentRequired(r.Method); e != nil {
+			writeError(w, e)
 			return
 		}
 		simkit.Sleep(r.Context().Done(), latency)

@@ -178,6 +178,11 @@ func (s *Sim) guard(pattern string, e endpoint, h http.HandlerFunc) http.Handler
 		if !ok {
 			return
 		}
+		if s.closed.Load() {
+			// The status and meaning are documented; the wording is [unverified].
+			writeError(w, http.StatusPaymentRequired, "Company account is not open (possible reason: trial expired, payment details not entered)")
+			return
+		}
 		if !s.limits.admit(w, r, token, oauth, e, s.faults.DailyExhausted()) {
 			return
 		}

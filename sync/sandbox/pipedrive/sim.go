@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/crmsync/crmsync/sync/sandbox/simkit"
@@ -107,7 +108,8 @@ type Sim struct {
 	codes      map[string]time.Time // authorization code -> issue time (Pipedrive: valid 5 minutes)
 	mux        *http.ServeMux
 	domainMu   sync.RWMutex
-	domain     string // the company's domain (SetCompanyDomain); "" = api_domain is the mount point
+	domain     string      // the company's domain (SetCompanyDomain); "" = api_domain is the mount point
+	closed     atomic.Bool // the company account is not open (SetAccountClosed)
 }
 
 // defaultScopes are granted to every OAuth app: Pipedrive sets scopes on the app, not the URL.
@@ -207,6 +209,12 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mux.ServeHTTP(w, inner)
 }
+
+// SetAccountClosed makes every API call answer 402 Payment Required, as
+// Pipedrive does when the "company account is not open (possible reason:
+// trial expired, payment details not entered)" (core-api-concepts-http-status-codes).
+// Sign-in and tokens are untouched: only paying opens it again.
+func (s *Sim) SetAccountClosed(closed bool) { s.closed.Store(closed) }
 
 // domainsPath is where company domains are served under the mount point.
 const domainsPath = "/domains/"
