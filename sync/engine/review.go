@@ -208,7 +208,15 @@ func (p *planner) overrideRow(it store.ReviewRow, d Decision, pr store.PairRow, 
 		}
 		return nil
 	}
+	// A side deleted since: the pass holds its delete, which a re-merge
+	// here would hide (a deleted record's fields are not read).
 	if !pr.OtherSeen || pr.Other.Deleted {
+		p.warn("review item %d: %s on side %s is deleted or was never read; decision on %s dropped", it.ID, pr.OtherID, strings.ToUpper(otherSide(it.Side)), it.Field)
+		done()
+		return nil
+	}
+	if pr.Rec.Deleted {
+		p.warn("review item %d: %s on side %s is deleted; decision on %s dropped", it.ID, it.RecordID, strings.ToUpper(it.Side), it.Field)
 		done()
 		return nil
 	}
