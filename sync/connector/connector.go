@@ -209,6 +209,11 @@ type Field struct {
 	// HubSpot association: set, never removed), so an undo says so
 	// rather than record a clear that never happened.
 	KeepOnBlank bool
+	// SecondaryOf names the field this one holds further values of,
+	// joined by MultiSep (HubSpot's hs_additional_emails: a contact's
+	// other emails, kept by a merge). A sync matching on that field looks
+	// them up too before it creates the record elsewhere.
+	SecondaryOf string
 }
 
 // Option is one allowed picklist value. Email is set on the options of an

@@ -32,6 +32,44 @@ type indexer struct {
 	defaults map[string]string
 	rules    [][]string // match rule -> fields on this side
 	kinds    []string
+	// also: match rule -> the field holding further values of its one
+	// field on this side (connector.Field.SecondaryOf), or "".
+	also []string
+}
+
+// withSecondaries reads, besides each single-field rule's field, the
+// field sc declares holds its further values: read with the rest, at no
+// extra call, for heldBySecondary.
+func (ix indexer) withSecondaries(sc connector.Schema) indexer {
+	ix.also = make([]string, len(ix.rules))
+	for i, fs := range ix.rules {
+		if len(fs) != 1 {
+			continue
+		}
+		for _, f := range sc.Fields {
+			if f.SecondaryOf == fs[0] {
+				ix.also[i] = f.Name
+				ix.used[f.Name] = true
+				break
+			}
+		}
+	}
+	return ix
+}
+
+// secondaryKeys are the match keys of rule i that fields hold as further
+// values of the rule's field: none where the rule has no such field.
+func (ix indexer) secondaryKeys(i int, fields map[string]string) []string {
+	if i >= len(ix.also) || ix.also[i] == "" {
+		return nil
+	}
+	var out []string
+	for _, v := range connector.SplitMulti(fields[ix.also[i]]) {
+		if k, err := mapping.Normalize(ix.kinds[i], v); err == nil && k != "" && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 func newIndexer(side string, def Definition, rows []mapping.Row, extra string) indexer {

@@ -355,6 +355,11 @@ func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits
 		p.plan.Review = append(p.plan.Review, ask)
 		return nil
 	}
+	if p.def.CreatesIn(other) {
+		if held, err := p.heldBySecondary(ctx, side, r); err != nil || held {
+			return err
+		}
+	}
 	switch {
 	case p.def.CreatesIn(other):
 		p.create(side, r.id, r.fields, firstKey(r.keys), nil, 0)
@@ -566,6 +571,10 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 		return
 	}
 	p.claimed[sideOf(side, id)] = true
+	if p.creating == nil {
+		p.creating = map[string]bool{}
+	}
+	p.creating[sideOf(side, id)] = true
 	p.addWrite("create", w)
 	p.addWaits(waits)
 	p.plan.Counts.OptOut += optOuts

@@ -44,7 +44,8 @@ type Plan struct {
 	def        Definition
 	rows       []mapping.Row
 	a, b       Side
-	doneSeq    map[string]int64 // side -> seq to mark done after a complete apply
+	ix         map[string]indexer // the planner's: apply indexes what it read
+	doneSeq    map[string]int64   // side -> seq to mark done after a complete apply
 	reviewDone []int64
 	reviewOpen []int64 // decided items back in review (changedSince)
 	retryDone  []retryKey

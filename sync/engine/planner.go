@@ -70,6 +70,7 @@ type planner struct {
 	cascades  map[string]string            // sync, side, id -> its approved delete (parentDeleted)
 	heldDup   map[string]string            // "side:id" held or skipped as a likely duplicate -> why (duplicates.go)
 	askDup    map[string]ReviewItem        // "side:id" candidates of skipped duplicates -> the item asking about it
+	creating  map[string]bool              // "side:id" planned to be created on the other side (heldBySecondary)
 }
 
 func sideOf(side, id string) string { return side + ":" + id }
@@ -192,7 +193,7 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 		e: e, syncID: syncID, def: def, rows: rows,
 		side:    map[string]Side{"a": a, "b": b},
 		schema:  map[string]connector.Schema{"a": sa, "b": sb},
-		ix:      map[string]indexer{"a": newIndexer("a", def, rows, ""), "b": newIndexer("b", def, rows, "")},
+		ix:      map[string]indexer{"a": newIndexer("a", def, rows, "").withSecondaries(sa), "b": newIndexer("b", def, rows, "").withSecondaries(sb)},
 		m:       merger{rows: rows, policy: def.Conflict},
 		claimed: map[string]bool{}, handled: map[string]bool{},
 		pages: map[string]int{}, planned: map[string]int{},
@@ -204,7 +205,7 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 	if err != nil {
 		return nil, err
 	}
-	p.plan = &Plan{SyncID: syncID, Sync: def.Name, def: def, rows: rows, a: a, b: b,
+	p.plan = &Plan{SyncID: syncID, Sync: def.Name, def: def, rows: rows, a: a, b: b, ix: p.ix,
 		Creates: []Write{}, Updates: []Write{}, Links: []LinkOp{}, Conflicts: []Conflict{}, Review: []ReviewItem{}, Skips: []Skip{}}
 	if len(runs) > 0 {
 		p.plan.lastRun = runs[0].ID

@@ -189,7 +189,27 @@ func schemaOf(object string, props []property, required []string) (connector.Sch
 	if len(sc.Fields) == 0 {
 		return connector.Schema{}, errors.New("no properties returned")
 	}
-	return optOutWritable(refWritable(sc)), nil
+	return secondaryEmails(optOutWritable(refWritable(sc))), nil
+}
+
+// additionalEmails is a contact's property holding its other emails,
+// joined by ";": a merge adds the merged-away contact's email there
+// (HubSpot knowledge base, "Merge contacts"), and HubSpot refuses that
+// email to any other contact.
+const additionalEmails = "hs_additional_emails"
+
+// secondaryEmails marks a contact's additional emails as further values
+// of its email, read-only (they are set by merges, not the v3 API).
+func secondaryEmails(sc connector.Schema) connector.Schema {
+	if sc.Object != "contacts" {
+		return sc
+	}
+	for i := range sc.Fields {
+		if sc.Fields[i].Name == additionalEmails {
+			sc.Fields[i].SecondaryOf, sc.Fields[i].ReadOnly = "email", true
+		}
+	}
+	return sc
 }
 
 // propertiesPrefix starts every cached property list.

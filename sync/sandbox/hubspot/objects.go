@@ -287,6 +287,9 @@ func (s *Sim) mergeLocked(st *objectStore, primaryID, mergeID string) (*record, 
 		}
 	}
 	vals[i] = strings.Join(ids, ";")
+	if st.alsoIdx >= 0 {
+		vals[st.alsoIdx] = mergedSecondaries(st, vals, p, m)
+	}
 	now := s.nowMs()
 	for _, r := range []*record{p, m} {
 		st.archive(r, now) // frees their unique values (email) for the new record
@@ -303,6 +306,26 @@ func (s *Sim) mergeLocked(st *objectStore, primaryID, mergeID string) (*record, 
 		}
 	}
 	return merged, nil
+}
+
+// mergedSecondaries are the merged contact's secondary emails: both
+// records' own and the other's primary email ("The secondary contact's
+// email address will be added as a secondary email address", HubSpot
+// knowledge base, "Merge contacts"), less the email it keeps (vals).
+func mergedSecondaries(st *objectStore, vals []string, p, m *record) string {
+	ei, _ := st.schema.prop("email")
+	keep := normUnique(vals[ei])
+	var out []string
+	seen := map[string]bool{}
+	for _, list := range []string{p.vals[st.alsoIdx], m.vals[st.alsoIdx], m.vals[ei]} {
+		for _, e := range strings.Split(list, ";") {
+			if k := normUnique(e); k != "" && k != keep && !seen[k] {
+				seen[k] = true
+				out = append(out, strings.TrimSpace(e))
+			}
+		}
+	}
+	return strings.Join(out, ";")
 }
 
 func keys(m map[string]any) []string {

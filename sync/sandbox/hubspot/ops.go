@@ -60,6 +60,20 @@ func (s *Sim) conflict(st *objectStore, vals map[int]string, self int64) *opErro
 				context: map[string][]string{"existingId": {strconv.FormatInt(other.id, 10)}}}
 		}
 	}
+	// A contact's secondary email is taken as its primary one is: after a
+	// merge "you will not be able to create a new contact with the email
+	// address of the old contact record" (HubSpot knowledge base, "What
+	// happens when I merge two contacts?"); integrators report the same
+	// 409 for a create whose email is another contact's secondary
+	// (rudderlabs/rudder-transformer#3258) [unverified: the wording, taken
+	// to be the primary email's].
+	if i, ok := st.schema.prop("email"); ok && st.secondary != nil && vals[i] != "" {
+		if other := st.secondaryOf(vals[i]); other != nil && other.id != self {
+			return &opError{status: http.StatusConflict, category: "CONFLICT",
+				message: fmt.Sprintf("Contact already exists. Existing ID: %d", other.id),
+				context: map[string][]string{"existingId": {strconv.FormatInt(other.id, 10)}}}
+		}
+	}
 	return nil
 }
 

@@ -148,6 +148,11 @@ func schemas() map[string]*Schema {
 			// associations API (HubSpot developer changelog, 2019-01-24).
 			{Name: "associatedcompanyid", Label: "Primary Associated Company ID", Type: typeNumber, FieldType: "number", GroupName: ci, ReadOnly: true, HubSpotDefined: true},
 			{Name: "notes_last_updated", Label: "Last Activity Date", Type: typeDateTime, FieldType: "date", GroupName: ci, ReadOnly: true, Calculated: true, HubSpotDefined: true},
+			// A contact's secondary emails, separated by ";": read-only, set
+			// by a merge or the v1 secondary-email endpoints (Contacts API v1,
+			// GET /contacts/v1/secondary-email/{vid}). Type and field type as
+			// third-party dumps of HubSpot's contact properties list them.
+			{Name: "hs_additional_emails", Label: "Additional email addresses", Type: typeEnum, FieldType: "select", GroupName: ci, ReadOnly: true, HubSpotDefined: true},
 			// The ids of the contacts merged into this one, separated by ";".
 			{Name: "hs_merged_object_ids", Label: "Merged Contact IDs", Type: typeEnum, FieldType: "checkbox", GroupName: "contactinformation", ReadOnly: true, HubSpotDefined: true},
 		})

@@ -27,11 +27,15 @@ type objectStore struct {
 	unique map[int]map[string]int64 // unique property index -> normalised value -> id
 	nextID int64
 	live   int
-	byMod  []*record // (modified, id) order; nil when stale, rebuilt lazily by search
+	// secondary indexes the live contacts' hs_additional_emails
+	// (normalised email -> id); alsoIdx is that property's index, or -1.
+	secondary map[string]int64
+	alsoIdx   int
+	byMod     []*record // (modified, id) order; nil when stale, rebuilt lazily by search
 }
 
 func newObjectStore(s *Schema) *objectStore {
-	st := &objectStore{schema: s, byID: map[int64]*record{}, unique: map[int]map[string]int64{}, nextID: s.idBase + 1}
+	st := &objectStore{schema: s, byID: map[int64]*record{}, unique: map[int]map[string]int64{}, nextID: s.idBase + 1, alsoIdx: -1}
 	for i, p := range s.Props {
 		if p.Unique && i != pObjectID {
 			st.unique[i] = map[string]int64{}
@@ -40,7 +44,38 @@ func newObjectStore(s *Schema) *objectStore {
 	if i, ok := s.prop("email"); ok && s.Object == "contacts" {
 		st.unique[i] = map[string]int64{} // HubSpot deduplicates contacts by email
 	}
+	if i, ok := s.prop("hs_additional_emails"); ok && s.Object == "contacts" {
+		st.alsoIdx, st.secondary = i, map[string]int64{}
+	}
 	return st
+}
+
+// secondaryOf returns the live contact holding v among its secondary
+// emails (hs_additional_emails), or nil.
+func (st *objectStore) secondaryOf(v string) *record {
+	id, ok := st.secondary[normUnique(v)]
+	if !ok {
+		return nil
+	}
+	return st.byID[id]
+}
+
+// indexSecondary adds (add) or drops r's secondary emails, held in
+// list ("a;b"), from the secondary index.
+func (st *objectStore) indexSecondary(r *record, list string, add bool) {
+	if st.secondary == nil {
+		return
+	}
+	for _, e := range strings.Split(list, ";") {
+		k := normUnique(e)
+		switch {
+		case k == "":
+		case add:
+			st.secondary[k] = r.id
+		case st.secondary[k] == r.id:
+			delete(st.secondary, k)
+		}
+	}
 }
 
 func normUnique(v string) string { return strings.ToLower(strings.TrimSpace(v)) }
@@ -85,6 +120,9 @@ func (st *objectStore) insert(vals []string, created, modified int64) *record {
 			m[normUnique(v)] = r.id
 		}
 	}
+	if st.alsoIdx >= 0 {
+		st.indexSecondary(r, r.vals[st.alsoIdx], true)
+	}
 	if st.byMod != nil {
 		st.byMod = append(st.byMod, r)
 		if n := len(st.byMod); n > 1 && lessMod(r, st.byMod[n-2]) {
@@ -105,6 +143,10 @@ func (st *objectStore) set(r *record, changes map[int]string, now int64) {
 				m[normUnique(v)] = r.id
 			}
 		}
+		if idx == st.alsoIdx {
+			st.indexSecondary(r, r.vals[idx], false)
+			st.indexSecondary(r, v, true)
+		}
 		r.vals[idx] = v
 	}
 	if now <= r.modified {
@@ -122,6 +164,9 @@ func (st *objectStore) archive(r *record, now int64) {
 		if v := r.vals[idx]; v != "" && m[normUnique(v)] == r.id {
 			delete(m, normUnique(v))
 		}
+	}
+	if st.alsoIdx >= 0 {
+		st.indexSecondary(r, r.vals[st.alsoIdx], false)
 	}
 	r.archived, r.archivedAt = true, now
 	st.live--
