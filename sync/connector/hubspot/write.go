@@ -214,6 +214,7 @@ func prepare(object string, i int, op connector.Op, key string) (pending, batchK
 		}
 		p.in.ID = op.ID
 		kind = kindUpdate
+		meetingMoved(object, props)
 	case connector.OpUpsert:
 		v := strings.TrimSpace(props[key])
 		if v == "" {
@@ -232,6 +233,22 @@ func prepare(object string, i int, op connector.Op, key string) (pending, batchK
 		}
 	}
 	return p, kind, nil
+}
+
+// meetingMoved moves a meeting's activity date with its start: HubSpot
+// places a meeting on the record's timeline by hs_timestamp, which it
+// sets from hs_meeting_start_time only when a create leaves it out
+// (developer changelog, "Defaulting hs_timestamp to Meeting Start Time", 2024-11-12),
+// so a meeting rescheduled by an update stayed on its old day.
+func meetingMoved(object string, props map[string]string) {
+	if object != "meetings" {
+		return
+	}
+	if start, ok := props["hs_meeting_start_time"]; ok && start != "" {
+		if _, set := props["hs_timestamp"]; !set {
+			props["hs_timestamp"] = start
+		}
+	}
 }
 
 // batches sends ps in calls of batchSize. HubSpot refuses a whole batch

@@ -13,6 +13,9 @@ import (
 //     given both, they must add up to the same time. Salesforce keeps the
 //     other in step, so it is derived here.
 //   - A start moved alone keeps the duration, and the end moves with it.
+//   - An event lasts at most 14 days (20160 minutes), multiday events
+//     being enabled; longer is FIELD_INTEGRITY_EXCEPTION on
+//     DurationInMinutes.
 func eventObject() *Object {
 	allDay := typed("IsAllDayEvent", "All-Day Event", "boolean")
 	allDay.Nillable, allDay.DefaultedOnCreate, allDay.Default = false, true, "false"
@@ -75,11 +78,20 @@ func eventTimes(o *Object, base []string, vals map[int]string) *recError {
 		return &recError{StatusCode: "FIELD_INTEGRITY_EXCEPTION", Fields: []string{"EndDateTime"},
 			Message: "End Date Time: the end can't be before the start"}
 	}
+	if endMs-startMs > maxEventMinutes*60000 {
+		// Wording after the 1440-minute refusal orgs without multiday
+		// events give ("Duration must be between 0 and 1440 minutes").
+		return &recError{StatusCode: "FIELD_INTEGRITY_EXCEPTION", Fields: []string{"DurationInMinutes"},
+			Message: "Duration must be between 0 and 20160 minutes"}
+	}
 	vals[start], vals[at], vals[end] = fmtMillis(startMs), fmtMillis(startMs), fmtMillis(endMs)
 	vals[dur] = strconv.FormatInt((endMs-startMs)/60000, 10)
 	vals[day] = time.UnixMilli(startMs).UTC().Format("2006-01-02")
 	return nil
 }
+
+// maxEventMinutes is an Event's longest duration: 14 days.
+const maxEventMinutes = 14 * 24 * 60
 
 // intValue checks an int field's value.
 func intValue(v string) (string, bool) {
