@@ -251,7 +251,8 @@ var demoStages = map[string]string{
 // name goes to review as a value the other CRM would reject.
 func DemoDealsSync(name, hubspotConn, salesforceConn, companies string) engine.Definition {
 	return hubspotDealsSync(name, hubspotConn, salesforceConn, companies,
-		dealFields{object: "Opportunity", name: "Name", amount: "Amount", stage: "StageName", close: "CloseDate", company: "AccountId", owner: "OwnerId", stages: demoStages})
+		dealFields{object: "Opportunity", name: "Name", amount: "Amount", stage: "StageName", close: "CloseDate", company: "AccountId", owner: "OwnerId", stages: demoStages,
+			currency: "USD"}) // the sandbox org's corporate currency, without multi-currency
 }
 
 // dealFields names the other CRM's deal fields a HubSpot deals sync maps,
@@ -267,7 +268,11 @@ type dealFields struct {
 	// amount ("" for a blank), written for a HubSpot deal without one so
 	// that it never comes back to HubSpot as a change.
 	amountDefault string
-	extra         []mapping.Field
+	// currency is the one currency the other CRM holds amounts in, where
+	// its deals have no currency field: a HubSpot deal in another goes to
+	// review rather than arriving as the same number in this one.
+	currency string
+	extra    []mapping.Field
 }
 
 // ownerRow is rows with the owner's row first, when the deals have one.
@@ -286,13 +291,17 @@ func hubspotDealsSync(name, hubspotConn, otherConn, companies string, f dealFiel
 	if f.stagesBack != nil {
 		stage.ReverseTransform, stage.ReverseValueMap = "map", f.stagesBack
 	}
+	amount := mapping.Field{A: "amount", B: f.amount, Transform: "number", Default: f.amountDefault}
+	if f.currency != "" {
+		amount = mapping.Field{A: "amount+deal_currency_code", B: f.amount, Transform: "money:" + f.currency}
+	}
 	return demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "deals"},
 		engine.SideDef{Connection: otherConn, Object: f.object},
 		engine.MatchRule{A: "dealname", B: f.name, Normalize: "lower"},
 		append([]mapping.Field{
 			{A: "dealname", B: f.name, Rule: mapping.UnlessBlank},
-			{A: "amount", B: f.amount, Transform: "number", Default: f.amountDefault},
+			amount,
 			stage,
 			{A: "closedate", B: f.close, Transform: "date:UTC", Rule: mapping.UnlessBlank},
 			demoRef("associations.company", f.company, companies),

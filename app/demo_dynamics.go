@@ -26,7 +26,8 @@ var (
 func DemoDynamicsDealsSync(name, hubspotConn, dynamicsConn, companies string) engine.Definition {
 	return hubspotDealsSync(name, hubspotConn, dynamicsConn, companies,
 		dealFields{object: "opportunities", name: "name", amount: "estimatedvalue", stage: "salesstage", close: "estimatedclosedate",
-			company: "parentaccountid", owner: "ownerid", stages: dynamicsStages, stagesBack: dynamicsStagesBack})
+			company: "parentaccountid", owner: "ownerid", stages: dynamicsStages, stagesBack: dynamicsStagesBack,
+			currency: "USD"}) // the sandbox org's base currency; the sync writes no transactioncurrencyid
 }
 
 // dynamicsTaskStatus maps a HubSpot task's status to a Dynamics task's

@@ -53,7 +53,8 @@ var (
 func DemoZohoDealsSync(name, hubspotConn, zohoConn, companies string) engine.Definition {
 	return hubspotDealsSync(name, hubspotConn, zohoConn, companies,
 		dealFields{object: "Deals", name: "Deal_Name", amount: "Amount", stage: "Stage", close: "Closing_Date",
-			company: "Account_Name", owner: "Owner", stages: zohoStages, stagesBack: zohoStagesBack})
+			company: "Account_Name", owner: "Owner", stages: zohoStages, stagesBack: zohoStagesBack,
+			currency: "USD"}) // the sandbox org's home currency, without multi-currency
 }
 
 // DemoZohoTasksSync is the ready-made two-way sync between HubSpot tasks

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
@@ -43,16 +44,17 @@ func TestAccountZoneCachedNotRefusals(t *testing.T) {
 }
 
 // TestReadyMadeSyncsWithOrgRefused: a Salesforce user refused the
-// Organization changes nothing in the ready-made syncs (they read only
-// the HubSpot portal's zone): no note, and the HubSpot ↔ Salesforce syncs
-// save.
+// Organization changes nothing in the ready-made syncs but the deals
+// sync's currency: the note names only that, and the HubSpot ↔ Salesforce
+// syncs save.
 func TestReadyMadeSyncsWithOrgRefused(t *testing.T) {
 	a, srv := connectedSandbox(t, 72, 2)
 	srv.Salesforce().RefuseOrganization(true)
 	defs, note := a.ReadyMadeSyncs(context.Background(), app.DemoConnections{HubSpot: "hs", Salesforce: "sf",
 		Pipedrive: "pd", Zoho: "zc", Dynamics: "dv", Mailchimp: "mc", Klaviyo: "kl", Brevo: "br"})
-	if note != "" {
-		t.Fatalf("note %q with the portal's zone readable", note)
+	// The org's currency is unread, which the note says; the zone is not.
+	if strings.Contains(note, "time zone") || !strings.Contains(note, "currency of connection sf") {
+		t.Fatalf("note %q with the portal's zone readable and the org's currency refused", note)
 	}
 	for _, def := range defs {
 		if def.A.Connection == "hs" && def.B.Connection == "sf" {

@@ -152,9 +152,10 @@ func (u *UI) offerDemoSync() {
 }
 
 func (u *UI) createDemoSync() {
-	var note string // why due dates stay in UTC, when they do
+	var note string // what the ready-made syncs could not read, and what they assume
 	u.bgErr(func(ctx context.Context) error {
-		// Due dates in the HubSpot portal's time zone, read once here.
+		// Due dates in the HubSpot portal's time zone, deal amounts checked
+		// against the accounts' currencies, read once here.
 		var defs []engine.Definition
 		defs, note = u.a.ReadyMadeSyncs(ctx, demoConnections)
 		for _, def := range defs {
@@ -174,7 +175,7 @@ func (u *UI) createDemoSync() {
 		u.Navigate(ScreenSyncs)
 		u.openPreview(demoSyncName)
 		if note != "" {
-			dialog.ShowInformation("Due dates in UTC", note, u.win)
+			dialog.ShowInformation("Check the ready-made syncs", note, u.win)
 		}
 	})
 }

@@ -119,6 +119,15 @@ type TimeZoner interface {
 	TimeZone(ctx context.Context) (string, error)
 }
 
+// Currencier reads the account's own currency, its ISO 4217 code (a
+// HubSpot portal's company currency, a Salesforce org's corporate one, a
+// Zoho org's home one, a Dataverse organization's base one): the currency
+// an amount without one is in, and, in a single-currency account, every
+// amount's.
+type Currencier interface {
+	Currency(ctx context.Context) (string, error)
+}
+
 // Cursor is a connector-defined resume point for incremental reads. The
 // empty cursor means "read everything".
 type Cursor string

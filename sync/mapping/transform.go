@@ -74,7 +74,7 @@ func withText(ts ...connector.FieldType) []connector.FieldType {
 func identityFn(s string) (string, error) { return s, nil }
 
 // knownTransforms lists the names for error messages.
-const knownTransforms = "none, trim, lower, upper, title, domain, e164[:REGION], date[:ZONE], datetime[:ZONE], map, owner, concat, split, const:VALUE, number, divide:N, hhmm:UNIT, wallclock:ZONE, span, text, firstline:N, bool, link:SYNC[,SYNC]"
+const knownTransforms = "none, trim, lower, upper, title, domain, e164[:REGION], date[:ZONE], datetime[:ZONE], map, owner, concat, split, const:VALUE, number, money:CURRENCY[,A_CURRENCY], divide:N, hhmm:UNIT, wallclock:ZONE, span, text, firstline:N, bool, link:SYNC[,SYNC]"
 
 // parseTransform builds the named transform. "concat" and "split" are
 // identity transforms: joining and splitting fields is done by the row from
@@ -170,6 +170,8 @@ func parseTransform(spec string, env transformEnv) (transform, error) {
 			return transform{}, fmt.Errorf("transform link needs the sync that links the referenced records, e.g. link:companies")
 		}
 		return linkTransform(syncs, env.links), nil
+	case "money":
+		return moneyTransform(arg)
 	case "const":
 		if !hasArg {
 			return transform{}, fmt.Errorf("transform const needs a value, e.g. const:Website")
@@ -452,4 +454,55 @@ func LinkedSyncs(fields []Field) []string {
 		}
 	}
 	return out
+}
+
+// moneyTransform builds "money:CUR[,ACUR]": A is an amount and its
+// currency code joined (A: amount+deal_currency_code), B an amount in the
+// one currency CUR its CRM holds (a single-currency org). An amount in
+// another currency is refused, so the record goes to review rather than
+// arriving as the same number in CUR: converting is the CRMs' business. A
+// blank currency is A's account currency ACUR (CUR when not given).
+// Written to A, an amount carries CUR.
+func moneyTransform(arg string) (transform, error) {
+	isCode := func(c string) bool {
+		return len(c) == 3 && strings.IndexFunc(c, func(r rune) bool { return r < 'A' || r > 'Z' }) < 0
+	}
+	want, blank, two := strings.Cut(strings.ToUpper(arg), ",")
+	if !two {
+		blank = want
+	}
+	if !isCode(want) || !isCode(blank) {
+		return transform{}, fmt.Errorf("transform money needs the 3-letter currency B holds amounts in, then optionally A's for an amount without one, e.g. money:USD or money:EUR,USD; got %q", arg)
+	}
+	forward := func(s string) (string, error) {
+		var amount, cur string
+		for _, w := range strings.Fields(s) {
+			if strings.IndexFunc(w, unicode.IsLetter) == 0 && len(w) == 3 {
+				cur = strings.ToUpper(w)
+			} else {
+				amount = w
+			}
+		}
+		if amount == "" {
+			return "", nil
+		}
+		of := ""
+		if cur == "" {
+			cur, of = blank, " (no currency given: the account's)"
+		}
+		n, err := normalizeNumber(amount)
+		if err == nil && cur != want {
+			err = fmt.Errorf("amount %s %s%s cannot be written where amounts are in %s only (crmsync does not convert currencies)", n, cur, of, want)
+		}
+		return n, err
+	}
+	inverse := func(s string) (string, error) {
+		n, err := normalizeNumber(s)
+		if err != nil || n == "" {
+			return n, err
+		}
+		return n + " " + want, nil
+	}
+	return transform{name: "money", forward: forward, canon: normalizeNumber, inverse: inverse,
+		aTypes: withText(connector.TypeNumber, connector.TypeEnum), bTypes: withText(connector.TypeNumber)}, nil
 }

@@ -322,3 +322,35 @@ func TestEndAt(t *testing.T) {
 		t.Errorf("a two-way endat row: %v, want it refused", probs)
 	}
 }
+
+// TestMoneyTransform: an amount goes on only in the one currency B holds;
+// a blank currency is A's account currency; written back it carries B's.
+func TestMoneyTransform(t *testing.T) {
+	tr := mustTransform(t, "money:EUR,USD", transformEnv{})
+	for _, c := range []struct{ in, out, wantErr string }{
+		{"7000 EUR", "7000", ""},
+		{"7000.50 eur", "7000.5", ""},
+		{"", "", ""},
+		{"3000 USD", "3000", "amount 3000 USD cannot be written where amounts are in EUR only"},
+		{"2500", "2500", "2500 USD (no currency given: the account's)"},
+	} {
+		got, err := tr.forward(c.in)
+		if c.wantErr == "" && (err != nil || got != c.out) {
+			t.Errorf("money:EUR,USD(%q) = %q, %v; want %q", c.in, got, err, c.out)
+		}
+		if c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)) {
+			t.Errorf("money:EUR,USD(%q) error = %v; want %q", c.in, err, c.wantErr)
+		}
+	}
+	if got, err := tr.inverse("12.0"); err != nil || got != "12 EUR" {
+		t.Errorf("inverse(12.0) = %q, %v; want \"12 EUR\"", got, err)
+	}
+	if got, err := mustTransform(t, "money:USD", transformEnv{}).forward("2500"); err != nil || got != "2500" {
+		t.Errorf("money:USD(2500) = %q, %v: a blank currency is B's when A's is not given", got, err)
+	}
+	for _, bad := range []string{"money", "money:US", "money:USD,E1R", "money:€"} {
+		if _, err := parseTransform(bad, transformEnv{}); err == nil {
+			t.Errorf("parseTransform(%q) accepted", bad)
+		}
+	}
+}

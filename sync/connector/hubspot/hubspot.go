@@ -126,6 +126,9 @@ type Connector struct {
 
 	mu      sync.Mutex
 	schemas map[string]connector.Schema
+	// account is the portal's details as the last read had them, kept
+	// for one currency read (account.go): one call answers both.
+	account *accountDetails
 
 	// owners are the active owners as owner options (owners.go).
 	owners connector.Users
@@ -143,6 +146,8 @@ var (
 	_ connector.DeletionLister = (*Connector)(nil)
 	_ connector.Associator     = (*Connector)(nil)
 	_ connector.ObjectLister   = (*Connector)(nil)
+	_ connector.TimeZoner      = (*Connector)(nil)
+	_ connector.Currencier     = (*Connector)(nil)
 )
 
 // New returns a connector for acct. client must add the token (app/auth);

@@ -18,10 +18,28 @@ import (
 // Every org has exactly one Organization record, readable by any user.
 const orgZoneSOQL = "SELECT TimeZoneSidKey FROM Organization"
 
+// orgCurrencySOQL reads the org's DefaultCurrencyIsoCode (Object
+// Reference, Organization: the org's default currency, its corporate
+// currency when multi-currency is on).
+const orgCurrencySOQL = "SELECT DefaultCurrencyIsoCode FROM Organization"
+
 // TimeZone reads the org's default time zone, the zone Salesforce shows a
 // datetime's day in for its users (an Event at 08:00 is on that day).
 func (c *Conn) TimeZone(ctx context.Context) (string, error) {
-	u, err := c.dataURL(ctx, "/query", url.Values{"q": {orgZoneSOQL}})
+	return c.orgField(ctx, orgZoneSOQL, "TimeZoneSidKey")
+}
+
+// Currency reads the org's default (corporate) currency, the one every
+// amount is in without multi-currency.
+func (c *Conn) Currency(ctx context.Context) (string, error) {
+	code, err := c.orgField(ctx, orgCurrencySOQL, "DefaultCurrencyIsoCode")
+	return strings.ToUpper(code), err
+}
+
+// orgField runs soql, a query of one field of the Organization, and
+// answers that field.
+func (c *Conn) orgField(ctx context.Context, soql, field string) (string, error) {
+	u, err := c.dataURL(ctx, "/query", url.Values{"q": {soql}})
 	if err != nil {
 		return "", err
 	}
@@ -29,16 +47,17 @@ func (c *Conn) TimeZone(ctx context.Context) (string, error) {
 	if err := c.call(ctx, "GET", u, nil, &qr, ""); err != nil {
 		return "", err
 	}
-	var org struct{ TimeZoneSidKey string }
+	var org map[string]any
 	if len(qr.Records) > 0 {
 		if err := json.Unmarshal(qr.Records[0], &org); err != nil {
 			return "", &connector.Error{Vendor: vendor, Endpoint: "GET /query", Category: connector.CatServer,
 				Message: "the Organization record: " + err.Error()}
 		}
 	}
-	if strings.TrimSpace(org.TimeZoneSidKey) == "" {
+	v, _ := org[field].(string)
+	if strings.TrimSpace(v) == "" {
 		return "", &connector.Error{Vendor: vendor, Endpoint: "GET /query", Status: 200, Category: connector.CatServer,
-			Message: "answer has no Organization record with a TimeZoneSidKey"}
+			Message: "answer has no Organization record with a " + field}
 	}
-	return strings.TrimSpace(org.TimeZoneSidKey), nil
+	return strings.TrimSpace(v), nil
 }

@@ -18,9 +18,17 @@ const (
 	scopeOrgRead = "ZohoCRM.org.READ"
 )
 
-// TimeZone reads the organization's time zone, the zone Zoho shows its
-// datetimes in (an Event starting at 08:00 there is on that day).
-func (c *Connector) TimeZone(ctx context.Context) (string, error) {
+// orgDetails is the part of the organization's details the connector
+// reads: its time zone and its home currency's ISO code (iso_code; the
+// spec's example "USD", beside currency "US Dollar - USD").
+type orgDetails struct {
+	TimeZone string `json:"time_zone"`
+	ISOCode  string `json:"iso_code"`
+}
+
+// org reads the organization's details; member names the one the caller
+// needs, failed when the answer lacks it.
+func (c *Connector) org(ctx context.Context, member string, get func(orgDetails) string) (string, error) {
 	r, err := c.call(ctx, http.MethodGet, orgPath, nil, nil)
 	if err != nil {
 		return "", err
@@ -29,15 +37,26 @@ func (c *Connector) TimeZone(ctx context.Context) (string, error) {
 		return "", r.apiError()
 	}
 	var body struct {
-		Org []struct {
-			TimeZone string `json:"time_zone"`
-		} `json:"org"`
+		Org []orgDetails `json:"org"`
 	}
 	if err := r.Decode(&body); err != nil {
 		return "", err
 	}
-	if len(body.Org) == 0 || strings.TrimSpace(body.Org[0].TimeZone) == "" {
-		return "", r.Fail(`answer has no "org[0].time_zone"`)
+	if len(body.Org) == 0 || strings.TrimSpace(get(body.Org[0])) == "" {
+		return "", r.Fail(`answer has no "org[0].` + member + `"`)
 	}
-	return strings.TrimSpace(body.Org[0].TimeZone), nil
+	return strings.TrimSpace(get(body.Org[0])), nil
+}
+
+// TimeZone reads the organization's time zone, the zone Zoho shows its
+// datetimes in (an Event starting at 08:00 there is on that day).
+func (c *Connector) TimeZone(ctx context.Context) (string, error) {
+	return c.org(ctx, "time_zone", func(o orgDetails) string { return o.TimeZone })
+}
+
+// Currency reads the organization's home currency, the one every amount
+// is in without multi-currency.
+func (c *Connector) Currency(ctx context.Context) (string, error) {
+	code, err := c.org(ctx, "iso_code", func(o orgDetails) string { return o.ISOCode })
+	return strings.ToUpper(code), err
 }

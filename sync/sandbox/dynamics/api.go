@@ -136,6 +136,12 @@ func (s *Sim) resolve(op *opReq) (*route, *apiError) {
 		}
 		return &route{template: "GET " + v + "WhoAmI", run: s.whoAmI}, nil
 	}
+	if p == "organizations" {
+		if m != http.MethodGet {
+			return nil, errMethod(m)
+		}
+		return &route{template: "GET " + v + "organizations", run: s.organizations}, nil
+	}
 	if strings.HasPrefix(p, "EntityDefinitions") {
 		if m != http.MethodGet {
 			return nil, errMethod(m)

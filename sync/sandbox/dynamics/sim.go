@@ -75,6 +75,9 @@ type Sim struct {
 	userID  string
 	buID    string
 	orgID   string
+	// currency is the organization's base currency (org.go).
+	currency   simkit.Currency
+	currencyID string
 	// teams are the owner teams by id (SeedTeams); guarded by mu.
 	teams map[string]string
 	// secured are the columns under column-level security, with what the app user
@@ -117,6 +120,7 @@ func New(opts Options) *Sim {
 	}
 	s.version = 1_000_000
 	s.userID, s.buID, s.orgID = s.newGUID(), s.newGUID(), s.newGUID()
+	s.currencyID = s.newGUID()
 	s.addCaller()
 	s.limits = newLimiter(opts)
 	s.auth = simkit.NewAuthServer(simkit.OAuthConfig{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,

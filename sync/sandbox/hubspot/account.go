@@ -24,7 +24,13 @@ import (
 //     ("US/Eastern"), utcOffset "-05:00", utcOffsetMilliseconds -18000000.
 //
 // [unverified] the sandbox's own values: UTC unless SetTimeZone names
-// another zone, the offset the zone has now, currency USD, hosting na1.
+// another zone, the offset the zone has now, companyCurrency USD unless
+// SetCurrency names another, no additional currencies, hosting na1.
+
+// SetCurrency sets the portal's company currency (an ISO code, "EUR").
+func (s *Sim) SetCurrency(code string) {
+	s.currency.Set(code)
+}
 
 // SetTimeZone sets the portal's time zone as HubSpot names it (an IANA
 // name or a legacy one such as "US/Eastern").
@@ -44,7 +50,7 @@ func (s *Sim) handleAccountDetails(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"portalId": s.opts.HubID, "accountType": "STANDARD", "timeZone": zone,
-		"companyCurrency": "USD", "additionalCurrencies": []string{}, "dataHostingLocation": "na1",
+		"companyCurrency": s.currency.Code(), "additionalCurrencies": []string{}, "dataHostingLocation": "na1",
 		"uiDomain": "app.hubspot.com", "utcOffset": fmt.Sprintf("%s%02d:%02d", sign, abs/3600, abs%3600/60),
 		"utcOffsetMilliseconds": int64(off) * 1000,
 	})

@@ -64,6 +64,7 @@ type Sim struct {
 	aliases   map[string]string        // a custom object's other names -> its object type id
 	owners    []*Owner                 // the portal's owners in id order (owners.go); guarded by mu
 	zone      simkit.Zone              // the portal's time zone (account.go)
+	currency  simkit.Currency          // the portal's companyCurrency (account.go)
 	ownerSeq  int64                    // the last owner id assigned; guarded by mu
 }
 

@@ -13,12 +13,17 @@ import (
 //     the org's default time zone, named like "America/Los_Angeles"
 //     (the User's TimeZoneSidKey takes the same values); Name, the company's
 //     name; OrganizationType, its edition.
+//   - [doc] Object Reference, Organization: DefaultCurrencyIsoCode
+//     (picklist) is the org's default currency, its corporate currency
+//     when multi-currency is on; in a single-currency org every amount
+//     is in it.
 //   - [doc] SOQL and SOSL Reference: a query answers {totalSize, done,
 //     records: [{attributes: {type, url}, …fields}]}.
 //
-// [unverified] what the sandbox chooses: only Id, Name, OrganizationType and
-// TimeZoneSidKey are served, WHERE and ORDER BY are ignored (there is one
-// record), the zone is UTC unless SetTimeZone names another, the name is
+// [unverified] what the sandbox chooses: only Id, Name, OrganizationType,
+// TimeZoneSidKey and DefaultCurrencyIsoCode are served, WHERE and ORDER BY are ignored (there is one
+// record), the zone is UTC unless SetTimeZone names another, the currency
+// USD unless SetCurrency names another, the name is
 // "Sandbox Org" and the edition "Developer Edition".
 //
 // A user without "View Setup and Configuration" (an integration user on a
@@ -40,6 +45,11 @@ func (s *Sim) SetTimeZone(name string) {
 	s.zone.Set(name)
 }
 
+// SetCurrency sets the Organization's DefaultCurrencyIsoCode (e.g. "EUR").
+func (s *Sim) SetCurrency(code string) {
+	s.currency.Set(code)
+}
+
 // queryOrganization answers a SOQL query on Organization with its one record.
 func (s *Sim) queryOrganization(w http.ResponseWriter, r *http.Request, pq *soqlQuery) {
 	if s.orgRefused.Load() {
@@ -47,7 +57,8 @@ func (s *Sim) queryOrganization(w http.ResponseWriter, r *http.Request, pq *soql
 		return
 	}
 	zone := s.zone.Name()
-	values := map[string]any{"Id": s.opts.OrgID, "Name": "Sandbox Org", "OrganizationType": "Developer Edition", "TimeZoneSidKey": zone}
+	values := map[string]any{"Id": s.opts.OrgID, "Name": "Sandbox Org", "OrganizationType": "Developer Edition", "TimeZoneSidKey": zone,
+		"DefaultCurrencyIsoCode": s.currency.Code()}
 	rec, err := setupRecord(r.PathValue("version"), "Organization", pq.fields, values)
 	if err != nil {
 		queryError(w, err)

@@ -53,6 +53,8 @@ type Sim struct {
 	apiDisabled atomic.Bool
 	// zone is the Organization's TimeZoneSidKey (org.go).
 	zone simkit.Zone
+	// currency is the Organization's DefaultCurrencyIsoCode (org.go).
+	currency simkit.Currency
 	// orgRefused: the connected user may not query Organization
 	// (RefuseOrganization, org.go).
 	orgRefused atomic.Bool

@@ -15,7 +15,7 @@ import (
 //     ("time_zone": "Asia/Kolkata" in the deluge example).
 //
 // [unverified] the sandbox's own values: time_zone UTC unless SetTimeZone names
-// another; the company's name, domain and currency; only a subset of the
+// another; iso_code USD unless SetCurrency names another; the company's name, domain and currency; only a subset of the
 // required members (id, company_name, domain_name, currency, iso_code,
 // time_zone, type, country_code, created_time, primary_email) is answered.
 
@@ -25,13 +25,37 @@ func (s *Sim) SetTimeZone(name string) {
 	s.zone.Set(name)
 }
 
+// SetCurrency sets the organization's home currency (iso_code, e.g.
+// "EUR"); currency names it "<name> - <code>" as the spec's example does.
+func (s *Sim) SetCurrency(code string) {
+	s.currency.Set(code)
+}
+
 // handleOrg serves GET /crm/v8/org.
 func (s *Sim) handleOrg(w http.ResponseWriter, r *http.Request) {
 	zone := s.zone.Name()
 	writeJSON(w, http.StatusOK, map[string]any{"org": []map[string]any{{
 		"id": fmt.Sprint(s.prefix), "company_name": "Sandbox Org", "domain_name": fmt.Sprintf("org%d", s.prefix),
-		"currency": "US Dollar - USD", "iso_code": "USD", "currency_symbol": "$", "time_zone": zone, "type": "production",
+		"currency": currencyName(s.currency.Code()), "iso_code": s.currency.Code(), "currency_symbol": currencySymbol(s.currency.Code()), "time_zone": zone, "type": "production",
 		"country_code": "US", "created_time": s.now().UTC().Truncate(24 * time.Hour).Format(time.RFC3339),
 		"primary_email": s.opts.UserEmail,
 	}}})
+}
+
+// currencyName is the org's currency as the spec's example names USD.
+func currencyName(code string) string {
+	names := map[string]string{"USD": "US Dollar", "EUR": "Euro", "GBP": "Pound Sterling", "JPY": "Japanese Yen"}
+	if n, ok := names[code]; ok {
+		return n + " - " + code
+	}
+	return code
+}
+
+// currencySymbol is the symbol of a few currencies, the code otherwise.
+func currencySymbol(code string) string {
+	syms := map[string]string{"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+	if s, ok := syms[code]; ok {
+		return s
+	}
+	return code
 }

@@ -115,6 +115,8 @@ type Sim struct {
 	mux     *http.ServeMux
 	// zone is the org's time_zone (org.go).
 	zone simkit.Zone
+	// currency is the org's home currency, iso_code (org.go).
+	currency simkit.Currency
 }
 
 // defaultScopes are granted when an authorize request names none.
