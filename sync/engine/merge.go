@@ -341,6 +341,14 @@ func (m merger) mergeTwoWay(out *pairOut, r mapping.Row, a, b recView, ca, cb, b
 		m.write(out, r, "b", b, a, ca, RuleUnlessBlank)
 	case r.Set:
 		m.mergeSet(out, r, a, b, ca, cb, bv, true)
+	// One side cleared the field while the other wrote a new value: a
+	// policy that picks a side (newer, prefer-a/b) must not pick the blank
+	// over good data. A clear made alone still syncs on an `always` row;
+	// only a person (the review policy) may settle it for the blank.
+	case ca == "" && m.policy != ConflictReview:
+		m.write(out, r, "a", a, b, cb, RuleUnlessBlank)
+	case cb == "" && m.policy != ConflictReview:
+		m.write(out, r, "b", b, a, ca, RuleUnlessBlank)
 	default:
 		m.conflict(out, r, a, b, ca, cb, bv)
 	}
