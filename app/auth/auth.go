@@ -229,12 +229,27 @@ func looksLikeHTML(b []byte) bool {
 // isGrantRejected reports whether the token endpoint refused the grant
 // itself (so retrying cannot help), as opposed to an outage.
 func isGrantRejected(ve *VendorError) bool {
+	if throttled(ve) {
+		return false
+	}
 	switch ve.Code {
 	case "invalid_grant", "invalid_client", "unauthorized_client", "invalid_scope", "access_denied",
 		"invalid_code": // Zoho's refusal of a revoked refresh token, with HTTP 200
 		return true
 	}
 	return ve.Status == http.StatusBadRequest || ve.Status == http.StatusUnauthorized || ve.Status == http.StatusForbidden
+}
+
+// throttled reports a token endpoint's refusal for pace, not for the
+// grant: a wait cures it, so no reconnect is asked for. Zoho refuses an
+// eleventh refresh in ten minutes with 400 "Access Denied" and "You have
+// made too many requests continuously. Please try again after some time."
+func throttled(ve *VendorError) bool {
+	if ve.Status == http.StatusTooManyRequests {
+		return true
+	}
+	d := strings.ToLower(ve.Description)
+	return strings.Contains(d, "too many requests") || strings.Contains(d, "rate limit")
 }
 
 // Extras returns the vendor's extra token fields (instance_url, api_domain,
