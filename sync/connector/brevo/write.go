@@ -18,6 +18,9 @@ import (
 // Brevo refused fails only its own Result, with Brevo's code and message
 // and the field the message names.
 //
+// An update that changes a blacklisted contact's email also sends
+// emailBlacklisted true (keepOptOuts), since Brevo would resubscribe it.
+//
 // A create whose email Brevo already holds fails with Brevo's
 // duplicate_parameter (a conflict); an upsert (OpUpsert, or Upsert) updates
 // that contact instead.
@@ -86,12 +89,44 @@ func (c *Connector) write(ctx context.Context, ops []connector.Op) ([]connector.
 	if err := c.createAll(ctx, singles, res); err != nil {
 		return nil, fmt.Errorf("brevo: create: %w", err)
 	}
+	updates, err = c.keepOptOuts(ctx, d, updates, res)
+	if err != nil {
+		return nil, fmt.Errorf("brevo: batch update: %w", err)
+	}
 	for start := 0; start < len(updates); start += c.batchSize {
 		if err := c.updateBatch(ctx, updates[start:min(len(updates), start+c.batchSize)], res); err != nil {
 			return nil, fmt.Errorf("brevo: batch update: %w", err)
 		}
 	}
 	return res, nil
+}
+
+// keepOptOuts re-asserts the opt-out of each blacklisted contact whose
+// email an update changes: Brevo resubscribes a blocklisted contact whose
+// email is updated (update-contact), and crmsync never lifts an opt-out.
+// It costs one GET per email change; an item whose read fails is failed.
+func (c *Connector) keepOptOuts(ctx context.Context, d *schemaData, items []item, res []connector.Result) ([]item, error) {
+	kept := items[:0:0]
+	for _, it := range items {
+		attrs, _ := it.body["attributes"].(map[string]any)
+		if _, moves := attrs["EMAIL"]; !moves || it.body[fEmailBlacklisted] == true {
+			kept = append(kept, it)
+			continue
+		}
+		rec, err := c.get(ctx, d, it.op.ID, "contact_id")
+		if err != nil {
+			if connector.Stops(ctx, err) {
+				return nil, err
+			}
+			res[it.i].Err = connector.RecordFailure(vendor, objContacts, it.op.ID, fmt.Errorf("read its opt-out before changing its email: %w", err))
+			continue
+		}
+		if rec != nil && rec.Fields[fEmailBlacklisted] == "true" {
+			it.body[fEmailBlacklisted] = true
+		}
+		kept = append(kept, it)
+	}
+	return kept, nil
 }
 
 // createAll runs the creates and upserts, workers at a time; a failure

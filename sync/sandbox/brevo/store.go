@@ -141,6 +141,17 @@ func (s *Sim) apply(c *Contact, p patch, creating bool) *apiError {
 			return duplicate("SMS phone number is already associated with another contact. Please enter unique SMS phone number to " + verb + ".")
 		}
 	}
+	if v, ok := p.attrs[AttrSMS]; ok && v == nil && !creating && c.Attributes[AttrSMS] != nil {
+		email := c.Email
+		if p.email != nil {
+			email = strings.TrimSpace(*p.email)
+		}
+		// Changelog "SMS number can now be unset from a contact": only "if the
+		// contact has a valid EMAIL address" [wording unverified].
+		if email == "" {
+			return badParam("SMS number can only be unset from a contact that has an email address [unverified wording]")
+		}
+	}
 	if creating {
 		s.nextID++
 		c.ID = s.nextID
@@ -150,7 +161,14 @@ func (s *Sim) apply(c *Contact, p patch, creating bool) *apiError {
 	}
 	if p.email != nil {
 		delete(s.byEmail, c.Email)
-		c.Email = strings.ToLower(strings.TrimSpace(*p.email))
+		e := strings.ToLower(strings.TrimSpace(*p.email))
+		// update-contact: "If a blocklisted contact's email address is updated,
+		// it is going to remove that blocklisting"; an emailBlacklisted in the
+		// same request is applied after it [that it wins is unverified].
+		if !creating && e != "" && e != c.Email {
+			c.EmailBlacklisted = false
+		}
+		c.Email = e
 		if c.Email != "" {
 			s.byEmail[c.Email] = c.ID
 		}
