@@ -260,10 +260,11 @@ func parseSeen(format string, sec time.Time, e string) (string, seen, bool) {
 	return id, seen{stamp: sec.Add(time.Duration(n) * time.Millisecond)}, true
 }
 
-// take reports whether a record is new relative to the cursor and advances
-// the cursor past it. Records arrive in the server's (second, Id) order.
-func (k *cursor) take(rec connector.Record) bool {
-	t, id, fp := rec.Modified, rec.ID, timecursor.Fingerprint(rec)
+// take reports whether a record, stamped t (its SystemModstamp), is new
+// relative to the cursor and advances the cursor past it. Records arrive in
+// the server's (second, Id) order.
+func (k *cursor) take(rec connector.Record, t time.Time) bool {
+	id, fp := rec.ID, timecursor.Fingerprint(rec)
 	s := t.Truncate(time.Second)
 	switch {
 	case k.sec.IsZero() || s.After(k.sec):
@@ -354,12 +355,12 @@ func (c *Conn) Read(ctx context.Context, object string, since connector.Cursor) 
 			}
 			page := connector.Page{}
 			for _, raw := range qr.Records {
-				rec, err := toRecord(d, raw)
+				rec, stamp, err := readRecord(d, raw)
 				if err != nil {
 					yield(connector.Page{}, err)
 					return
 				}
-				if !k.take(rec) {
+				if !k.take(rec, stamp) {
 					continue // already handed out before the cursor
 				}
 				page.Records = append(page.Records, rec)
@@ -407,6 +408,17 @@ func queryLocatorGone(err error) bool {
 // jsonscan.Valid or encoding/json, with its page) to canonical strings, dropping attributes. Its members are walked
 // in place (jsonscan), not decoded into a map first.
 func toRecord(d *describeResult, raw json.RawMessage) (connector.Record, error) {
+	rec, _, err := readRecord(d, raw)
+	return rec, err
+}
+
+// readRecord is toRecord that also returns the row's SystemModstamp, which
+// orders incremental reads. Record.Modified is LastModifiedDate instead,
+// the last change by a user or integration: an automated process (a
+// roll-up, a workflow, a sharing recalculation) moves only SystemModstamp
+// (API System Fields), and the newer conflict rule must not count it as
+// an edit.
+func readRecord(d *describeResult, raw json.RawMessage) (connector.Record, time.Time, error) {
 	rec := connector.Record{Fields: make(map[string]string, len(d.Fields))}
 	err := jsonscan.Members(raw, func(n, v []byte) error {
 		if string(n) == "attributes" {
@@ -432,25 +444,33 @@ func toRecord(d *describeResult, raw json.RawMessage) (connector.Record, error) 
 		if id == "" {
 			id = "(before its Id)"
 		}
-		return rec, &connector.Error{Vendor: vendor, Endpoint: "GET /query", Category: connector.CatServer,
+		return rec, time.Time{}, &connector.Error{Vendor: vendor, Endpoint: "GET /query", Category: connector.CatServer,
 			Message: fmt.Sprintf("%s %s: %v", d.Name, id, err)}
 	}
 	if id == "" {
-		return connector.Record{}, &connector.Error{Vendor: vendor, Endpoint: "GET /query", Category: connector.CatServer,
+		return connector.Record{}, time.Time{}, &connector.Error{Vendor: vendor, Endpoint: "GET /query", Category: connector.CatServer,
 			Message: d.Name + " record without an Id"}
 	}
 	rec.ID = id
-	t, err := parseSFTime(rec.Fields["SystemModstamp"])
+	stamp, err := parseSFTime(rec.Fields["SystemModstamp"])
 	if err != nil {
-		return rec, &connector.Error{Vendor: vendor, Endpoint: "GET /query", Category: connector.CatServer,
+		return rec, time.Time{}, &connector.Error{Vendor: vendor, Endpoint: "GET /query", Category: connector.CatServer,
 			Message: fmt.Sprintf("%s %s: SystemModstamp %q is not a datetime", d.Name, id, rec.Fields["SystemModstamp"])}
 	}
-	rec.Modified = t
+	rec.Modified = stamp
+	if v := rec.Fields["LastModifiedDate"]; v != "" {
+		t, err := parseSFTime(v)
+		if err != nil {
+			return rec, time.Time{}, &connector.Error{Vendor: vendor, Endpoint: "GET /query", Category: connector.CatServer,
+				Message: fmt.Sprintf("%s %s: LastModifiedDate %q is not a datetime", d.Name, id, v)}
+		}
+		rec.Modified = t
+	}
 	rec.Deleted = rec.Fields["IsDeleted"] == "true"
 	if rec.Deleted {
 		rec.MergedInto = rec.Fields["MasterRecordId"] // set on the losers of a merge
 	}
-	return rec, nil
+	return rec, stamp, nil
 }
 
 // canonical renders one JSON value as the canonical string for its type.

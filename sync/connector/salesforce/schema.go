@@ -313,7 +313,8 @@ func (d *describeResult) readable() []string {
 
 // readableOf is readable narrowed to the fields ctx names
 // (connector.WithReadFields), keeping what the connector reads itself: the
-// delete flag and, on a merge's losers, the winner.
+// delete flag, on a merge's losers the winner, and the last user edit's
+// time (Record.Modified).
 func (d *describeResult) readableOf(ctx context.Context) []string {
 	all := d.readable()
 	want, ok := connector.ReadFields(ctx)
@@ -321,7 +322,7 @@ func (d *describeResult) readableOf(ctx context.Context) []string {
 		return all
 	}
 	return slices.DeleteFunc(all, func(f string) bool {
-		return !want[f] && f != "Id" && f != "SystemModstamp" && f != "IsDeleted" && f != "MasterRecordId"
+		return !want[f] && f != "Id" && f != "SystemModstamp" && f != "IsDeleted" && f != "MasterRecordId" && f != "LastModifiedDate"
 	})
 }
 

@@ -107,7 +107,7 @@ func (c *Conn) Lookup(ctx context.Context, object, field string, values []string
 // object too wide to read whole in one GET.
 func lookupFields(d *describeResult, field string) []string {
 	out := []string{"Id", "SystemModstamp"}
-	for _, name := range []string{"IsDeleted", "MasterRecordId", field} {
+	for _, name := range []string{"IsDeleted", "MasterRecordId", "LastModifiedDate", field} {
 		if _, ok := d.field(name); ok && !slices.Contains(out, name) {
 			out = append(out, name)
 		}

@@ -65,8 +65,8 @@ func TestOwnerIdListsActiveUsers(t *testing.T) {
 }
 
 // A read marked with the fields its caller uses selects those alone, and
-// what the connector needs itself (Id, SystemModstamp, the delete flag and
-// a merge's winner); the records carry them. Without the mark every field
+// what the connector needs itself (Id, SystemModstamp, LastModifiedDate,
+// the delete flag and a merge's winner); the records carry them. Without the mark every field
 // is selected.
 func TestReadOnlyTheFieldsAskedFor(t *testing.T) {
 	o := newOrg(t)
@@ -80,7 +80,7 @@ func TestReadOnlyTheFieldsAskedFor(t *testing.T) {
 	got := read(connector.WithReadFields(t.Context(), []string{"Email", "LastName", "Phone"}))
 	for k := range got {
 		switch k {
-		case "Email", "LastName", "Phone", "Id", "SystemModstamp", "IsDeleted", "MasterRecordId":
+		case "Email", "LastName", "Phone", "Id", "SystemModstamp", "LastModifiedDate", "IsDeleted", "MasterRecordId":
 		default:
 			t.Errorf("a narrowed read returned %s=%q", k, got[k])
 		}

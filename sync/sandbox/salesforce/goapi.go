@@ -13,7 +13,7 @@ type Record struct {
 	Object    string
 	Fields    map[string]string
 	CreatedAt time.Time
-	UpdatedAt time.Time // LastModifiedDate == SystemModstamp
+	UpdatedAt time.Time // LastModifiedDate (SystemModstamp is in Fields)
 	Deleted   bool
 }
 
@@ -131,6 +131,26 @@ func (s *Sim) Update(object, id string, fields map[string]string) (Record, error
 		return Record{}, fmt.Errorf("salesforce sim: update %s %s: %s", object, id, joinErrs(errs))
 	}
 	return s.snapshot(st, r), nil
+}
+
+// SystemTouch is an automated process (a roll-up summary, a workflow, a
+// sharing recalculation) updating a record: its SystemModstamp moves,
+// LastModifiedDate and its fields stay. Salesforce's System Fields: SystemModstamp is
+// when "a user or automated process (such as a trigger) last modified this
+// record", LastModifiedDate when "a user last modified" it.
+func (s *Sim) SystemTouch(object, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.storeFor(object)
+	if err != nil {
+		return err
+	}
+	r := st.get(id)
+	if r == nil || r.deleted {
+		return fmt.Errorf("salesforce sim: system touch %s %s: not found", object, id)
+	}
+	r.system = max(s.nowMs(), r.modified, r.system)
+	return nil
 }
 
 // Delete moves a record to the recycle bin as DELETE would, with what

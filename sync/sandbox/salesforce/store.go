@@ -10,8 +10,12 @@ type record struct {
 	id       string // 18-char
 	vals     []string
 	created  int64 // epoch ms
-	modified int64 // epoch ms (LastModifiedDate and SystemModstamp)
-	deleted  bool
+	modified int64 // epoch ms (LastModifiedDate; SystemModstamp too, unless system is later)
+	// system is when an automated process (a roll-up, a workflow, a
+	// sharing recalculation) last touched the record: it moves
+	// SystemModstamp but not LastModifiedDate (SystemTouch).
+	system  int64
+	deleted bool
 	// deletedWith names the record whose delete took this one to the
 	// recycle bin (cascade.go); "" when it was deleted itself.
 	deletedWith string

@@ -361,8 +361,10 @@ func (s *Sim) jsonValue(st *objectStore, r *record, idx int) any {
 		return r.deleted
 	case fCreatedDate:
 		return fmtMillis(r.created)
-	case fLastModifiedDate, fSystemModstamp:
+	case fLastModifiedDate:
 		return fmtMillis(r.modified)
+	case fSystemModstamp:
+		return fmtMillis(max(r.modified, r.system))
 	}
 	f := st.obj.Fields[idx]
 	if f.Calculated && f.Name == "Name" {
