@@ -324,6 +324,9 @@ type Session struct {
 	// authRefused is set when the vendor refused this session's sign-in,
 	// so a failed run marks only that connection "reconnect".
 	authRefused *atomic.Bool
+	// grantRefused is set when its stored grant failed to refresh
+	// (auth.ErrReconnectNeeded), a surer sign than any 401 or 403.
+	grantRefused *atomic.Bool
 	// accountRefused is set on a 402 Payment Required: the vendor refused
 	// the account itself, so only that connection is marked "account".
 	accountRefused *atomic.Bool
@@ -382,8 +385,8 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 			client = auth.Client(a.opts.HTTP, ts)
 		}
 	}
-	calls, refused, unpaid := &atomic.Int64{}, &atomic.Bool{}, &atomic.Bool{}
-	client = &http.Client{Transport: countingTransport{next: client, calls: calls, authRefused: refused, accountRefused: unpaid}, Timeout: a.opts.HTTP.Timeout,
+	calls, refused, grant, unpaid := &atomic.Int64{}, &atomic.Bool{}, &atomic.Bool{}, &atomic.Bool{}
+	client = &http.Client{Transport: countingTransport{next: client, calls: calls, authRefused: refused, grantRefused: grant, accountRefused: unpaid}, Timeout: a.opts.HTTP.Timeout,
 		CheckRedirect: sameHostRedirects}
 	limiters := a.limitersOf(c.ID)
 	savedAtOpen := limiters.Saved()
@@ -407,7 +410,7 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 	if err != nil {
 		return nil, fmt.Errorf("connection %s: %w", name, err)
 	}
-	return &Session{Conn: c, Info: info, Client: conn, calls: calls, limiters: limiters, authRefused: refused, accountRefused: unpaid}, nil
+	return &Session{Conn: c, Info: info, Client: conn, calls: calls, limiters: limiters, authRefused: refused, grantRefused: grant, accountRefused: unpaid}, nil
 }
 
 // tokenBaseKeys are the token answer's fields naming the API base
@@ -520,6 +523,7 @@ type countingTransport struct {
 	next           *http.Client
 	calls          *atomic.Int64
 	authRefused    *atomic.Bool
+	grantRefused   *atomic.Bool
 	accountRefused *atomic.Bool
 }
 
@@ -533,6 +537,9 @@ func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	// A 401 or 403 here is the answer after the one refresh and retry.
 	if errors.Is(err, auth.ErrReconnectNeeded) || (resp != nil && (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden)) {
 		t.authRefused.Store(true)
+	}
+	if errors.Is(err, auth.ErrReconnectNeeded) && t.grantRefused != nil {
+		t.grantRefused.Store(true)
 	}
 	if resp != nil && resp.StatusCode == http.StatusPaymentRequired && t.accountRefused != nil {
 		t.accountRefused.Store(true)

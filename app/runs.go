@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/engine"
@@ -268,6 +267,8 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 		return res, err
 	}
 	if sum.Status == "failed" || sum.Status == "partial" {
+		// A stop is no record's error: noteRunErrors cannot see it.
+		a.noteAuthFailure(ctx, sum.Stopped, sa, sb)
 		a.noteAccountRefused(ctx, sum.Stopped, sa, sb)
 		res.Failures = a.noteRunErrors(ctx, sum.RunID, v.Definition, sa, sb)
 		a.logFailures(v.Definition.Name, sum.RunID, res.Failures)
@@ -300,93 +301,6 @@ func (a *App) waitingOn(ctx context.Context, name string) []SyncWait {
 		if n := counts[name]; n > 0 {
 			out = append(out, SyncWait{Sync: r.Name, References: n})
 		}
-	}
-	return out
-}
-
-// noteAuthFailure marks a connection "reconnect" when its grant failed, so
-// the Connections screen shows the next step.
-func (a *App) noteAuthFailure(ctx context.Context, err error, sessions ...*Session) {
-	if !errors.Is(err, connector.ErrAuth) && !errors.Is(err, auth.ErrReconnectNeeded) {
-		return
-	}
-	for _, s := range refusedSessions(sessions) {
-		_ = a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, "reconnect", err.Error())
-	}
-}
-
-// noteAccountRefused marks "account" the connection whose vendor refused
-// the account itself (closed, unpaid, over its plan), with the vendor's
-// words. Its sign-in is fine and its tokens stay: a reconnect cannot help,
-// only the account's owner can, so it is not marked "reconnect".
-func (a *App) noteAccountRefused(ctx context.Context, err error, sessions ...*Session) {
-	if err == nil || !errors.Is(err, connector.ErrAccount) {
-		return
-	}
-	msg := err.Error()
-	var ce *connector.Error
-	if errors.As(err, &ce) {
-		msg = ce.Error()
-	}
-	for _, s := range accountSessions(sessions, ce) {
-		if err := a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, StatusAccount, msg); err != nil {
-			a.log.Warn("mark the connection's account refused", "connection", s.Conn.Name, "err", err)
-		}
-	}
-}
-
-// StatusAccount is a connection whose vendor refused its account (billing
-// or plan): the owner must fix it in the vendor, then run again. It is the
-// schema's "error" status, which nothing else sets: a status of its own
-// would mean rebuilding the connections table (a CHECK constraint).
-const StatusAccount = "error"
-
-// accountSessions is the sessions that saw a 402, or else those of the
-// vendor that refused (a refusal by another status).
-func accountSessions(sessions []*Session, ce *connector.Error) []*Session {
-	var out []*Session
-	for _, s := range sessions {
-		if s.accountRefused.Load() {
-			out = append(out, s)
-		}
-	}
-	if len(out) > 0 || ce == nil {
-		return out
-	}
-	for _, s := range sessions {
-		if s.Conn.Vendor == ce.Vendor {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// noteSignInWorks clears a "needs reconnect" left on a connection whose
-// vendor has just answered a whole plan's reads: its sign-in works again
-// (the admin restored the grant, the vendor's outage ended), and only
-// connecting again used to clear it.
-func (a *App) noteSignInWorks(ctx context.Context, sessions ...*Session) {
-	for _, s := range sessions {
-		if (s.Conn.Status == "reconnect" && !s.authRefused.Load()) || (s.Conn.Status == StatusAccount && !s.accountRefused.Load()) {
-			if err := a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, "connected", ""); err != nil {
-				a.log.Warn("clear the connection's reconnect status", "connection", s.Conn.Name, "err", err)
-			}
-		}
-	}
-}
-
-// refusedSessions is the sessions whose vendor refused their sign-in, or
-// all of them when none saw it (the refusal came another way): the other
-// side's sign-in is fine, and sending the user to reconnect it misleads.
-func refusedSessions(sessions []*Session) []*Session {
-	var out []*Session
-	for _, s := range sessions {
-		if s.authRefused.Load() {
-			out = append(out, s)
-		}
-	}
-	if len(out) == 0 {
-		return sessions
 	}
 	return out
 }

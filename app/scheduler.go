@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/engine"
@@ -169,6 +170,10 @@ func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
 	if err != nil {
 		return err
 	}
+	if s := res.Summary; s != nil && (s.Status == "failed" || s.Status == "partial") && needsPersonStop(s.Stopped) {
+		// Stopped while writing for a sign-in or an account: as above.
+		return needsPerson{fmt.Errorf("sync %s: run %d %s: %w", name, s.RunID, s.Status, s.Stopped)}
+	}
 	if s := res.Summary; s != nil && (s.Status == "failed" || s.Status == "partial") {
 		// The notification is all a person sees of a background run, so
 		// it names the largest kind of failure, not just a count.
@@ -179,6 +184,12 @@ func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
 		return fmt.Errorf("sync %s: run %d %s: %s%s", name, s.RunID, s.Status, s.Message, why)
 	}
 	return nil
+}
+
+// needsPersonStop says whether a run stopped for what only a person can
+// fix: a refused sign-in (a reconnect) or account (billing or plan).
+func needsPersonStop(err error) bool {
+	return errors.Is(err, connector.ErrAuth) || errors.Is(err, auth.ErrReconnectNeeded) || errors.Is(err, connector.ErrAccount)
 }
 
 // needsPerson marks a background run's error as one only a person can fix,
