@@ -142,7 +142,8 @@ func (pk *prepped) sendless() bool {
 
 // checkOptOuts reads, before anything is written, what the ops' opt-outs
 // need from HubSpot: the email of a contact to unsubscribe whose op does
-// not carry it, and whether a contact whose op says "false" is opted out.
+// not carry it, and whether a contact whose op says "false", or whose
+// email the op changes (keepOptOut), is opted out.
 // It fails the records that cannot be written (results) and clears the
 // opt-outs that ask for nothing.
 func (c *Connector) checkOptOuts(ctx context.Context, ps []prepped, results []connector.Result) error {
@@ -152,7 +153,7 @@ func (c *Connector) checkOptOuts(ctx context.Context, ps []prepped, results []co
 		if results[p.idx].Err != nil || kind == kindCreate {
 			continue
 		}
-		if p.optOut == optOutFalse || (p.optOut == optOutTrue && !p.emailKnown) {
+		if p.optOut == optOutFalse || (p.optOut == optOutTrue && !p.emailKnown) || movesEmail(p) {
 			byProp[p.in.IDProperty] = append(byProp[p.in.IDProperty], j)
 		}
 	}
@@ -178,6 +179,8 @@ func (c *Connector) checkOptOuts(ctx context.Context, ps []prepped, results []co
 				results[p.idx].Err = optOutRecordError(st.id, connector.CatValidation, "RESUBSCRIBE_NOT_ALLOWED", resubscribeMessage)
 			case p.optOut == optOutFalse:
 				p.optOut = optOutNone // not opted out: nothing to do
+			case p.optOut == optOutNone:
+				keepOptOut(p, st, ok)
 			case ok && st.email == "":
 				results[p.idx].Err = optOutRecordError(st.id, connector.CatValidation, "MISSING_EMAIL", noEmailMessage)
 			case ok:
@@ -191,6 +194,30 @@ func (c *Connector) checkOptOuts(ctx context.Context, ps []prepped, results []co
 		}
 	}
 	return nil
+}
+
+// movesEmail reports an update (or an upsert by another key) that sets a
+// contact's email, which HubSpot's opt-out does not follow.
+func movesEmail(p *pending) bool {
+	if p.optOut == optOutTrue || p.in.IDProperty == "email" {
+		return false
+	}
+	e, ok := p.in.Properties["email"]
+	return ok && strings.TrimSpace(e) != ""
+}
+
+// keepOptOut unsubscribes the new address of an opted-out contact whose
+// email p changes: "The subscription status is tied to the email address,
+// and not a specific contact record" (legacy email subscription API), and
+// "if a contact's email address is changed, their previous opt-out status
+// will not apply" (knowledge base, "Resubscribe contacts to your marketing
+// emails"), so the write alone would opt the person back in.
+func keepOptOut(p *pending, st contactState, found bool) {
+	e := strings.TrimSpace(p.in.Properties["email"])
+	if !found || st.optOut != "true" || e == "" || strings.EqualFold(e, st.email) {
+		return
+	}
+	p.optOut, p.email, p.emailKnown = optOutTrue, e, true
 }
 
 // contactState is what checkOptOuts reads of a contact.

@@ -110,6 +110,7 @@ func (s *Sim) createLocked(st *objectStore, props map[string]any) (*record, *opE
 			vals[i] = vals[j]
 		}
 	}
+	s.emailStatusLocked(st, nil, vals)
 	row := make([]string, len(st.schema.Props))
 	for idx, v := range vals {
 		row[idx] = v
@@ -152,6 +153,7 @@ func (s *Sim) updateLocked(st *objectStore, r *record, props map[string]any) *op
 		}
 		delete(vals, pCreate)
 	}
+	s.emailStatusLocked(st, r, vals)
 	st.set(r, vals, s.nowMs())
 	return nil
 }

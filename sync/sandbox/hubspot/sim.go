@@ -66,6 +66,7 @@ type Sim struct {
 	zone      simkit.Zone              // the portal's time zone (account.go)
 	currency  simkit.Currency          // the portal's companyCurrency (account.go)
 	ownerSeq  int64                    // the last owner id assigned; guarded by mu
+	optedOut  map[string]bool          // addresses opted out of all email, lower case (subscriptions.go); guarded by mu
 }
 
 // DefaultScopes are granted when the authorize request names none, and
@@ -103,7 +104,7 @@ func New(opts Options) *Sim {
 	if opts.UserID == 0 {
 		opts.UserID = 1357911
 	}
-	s := &Sim{opts: opts, now: opts.Now, stores: map[string]*objectStore{}, stats: simkit.NewStats(), assocs: associations{}, primaries: map[recordEnd]int64{}, assocFrom: map[recordEnd][]assocKey{},
+	s := &Sim{opts: opts, now: opts.Now, stores: map[string]*objectStore{}, stats: simkit.NewStats(), assocs: associations{}, primaries: map[recordEnd]int64{}, optedOut: map[string]bool{}, assocFrom: map[recordEnd][]assocKey{},
 		faults: simkit.NewFaultInjector(opts.Seed, opts.Faults),
 		burst:  simkit.NewSlidingWindow(opts.BurstMax, 10*time.Second, opts.Now),
 		search: simkit.NewSlidingWindow(opts.SearchPerSec, time.Second, opts.Now),

@@ -325,9 +325,46 @@ func (s *Sim) unsubscribeLocked(email string) (*record, bool) {
 	if rec == nil || rec.archived {
 		return nil, false
 	}
+	s.optedOut[strings.ToLower(email)] = true
 	if rec.vals[optIdx] == "true" {
 		return rec, false
 	}
 	st.set(rec, map[int]string{optIdx: "true"}, s.nowMs())
 	return rec, true
+}
+
+// emailStatusLocked gives a contact whose email a write sets (vals; r is
+// nil on a create) the opt-out of its new address: "The subscription
+// status is tied to the email address, and not a specific contact record"
+// (legacy email subscription API, "Status updates and contact records":
+// a status set for an address applies to a contact later created with
+// it), and "If a contact's email address is changed, their previous
+// opt-out status will not apply" (knowledge base, "Resubscribe contacts to
+// your marketing emails"). The old address keeps its status. s.mu is held.
+func (s *Sim) emailStatusLocked(st *objectStore, r *record, vals map[int]string) {
+	if st.schema.Object != "contacts" {
+		return
+	}
+	emailIdx, _ := st.schema.prop("email")
+	optIdx, _ := st.schema.prop(emailOptOutProp)
+	v, ok := vals[emailIdx]
+	if !ok {
+		return
+	}
+	to := strings.ToLower(strings.TrimSpace(v))
+	if r != nil {
+		from := strings.ToLower(strings.TrimSpace(r.vals[emailIdx]))
+		if from == to {
+			return
+		}
+		if r.vals[optIdx] == "true" {
+			if from != "" {
+				s.optedOut[from] = true
+			}
+			vals[optIdx] = "false"
+		}
+	}
+	if to != "" && s.optedOut[to] {
+		vals[optIdx] = "true"
+	}
 }
