@@ -10,6 +10,7 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // TestConflictTakeAAfterADeleted: a first-name conflict waits in
@@ -217,54 +218,90 @@ func conflictsOn(plan *engine.Plan, rows ...string) int {
 	return n
 }
 
-// TestNewerPicksTheLaterEdit: with the newer policy, the CRM whose
-// edit came last wins a first-name conflict, in either order, and the
-// runs after are quiet.
+// TestNewerPicksTheLaterEdit: with the newer policy, the CRM whose edit
+// came last wins a first-name conflict, in either order, and the runs
+// after are quiet: HubSpot (times in milliseconds) against Salesforce and
+// Zoho CRM (whole seconds).
 func TestNewerPicksTheLaterEdit(t *testing.T) {
-	for _, hubspotLast := range []bool{true, false} {
-		t.Run(map[bool]string{true: "hubspot-last", false: "salesforce-last"}[hubspotLast], func(t *testing.T) {
-			ctx := context.Background()
-			a, srv := connectedSandbox(t, 47, 12)
-			def := app.DemoSync("contacts", "hs", "sf")
-			def.Conflict = engine.ConflictNewer
-			saveSyncs(t, a, def)
-			if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-				t.Fatalf("first run: %v %+v", err, res)
-			}
-			l := syncLinks(t, a, "contacts")[0]
-			hs := func() {
-				if _, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"firstname": "Augusta"}); err != nil {
-					t.Fatal(err)
+	type other struct {
+		name, row string
+		setup     func(t *testing.T) (*app.App, *sandbox.Server, string)
+		edit      func(srv *sandbox.Server, id string) error
+		first     func(srv *sandbox.Server, id string) string
+	}
+	for _, o := range []other{
+		{name: "salesforce", row: "firstname>FirstName",
+			setup: func(t *testing.T) (*app.App, *sandbox.Server, string) {
+				a, srv := connectedSandbox(t, 47, 12)
+				def := app.DemoSync("contacts", "hs", "sf")
+				def.Conflict = engine.ConflictNewer
+				saveSyncs(t, a, def)
+				if res, err := a.Run(context.Background(), "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+					t.Fatalf("first run: %v %+v", err, res)
 				}
-			}
-			sf := func() {
-				if _, err := srv.Salesforce().Update("Contact", l.BID, map[string]string{"FirstName": "Ada"}); err != nil {
-					t.Fatal(err)
+				return a, srv, "contacts"
+			},
+			edit: func(srv *sandbox.Server, id string) error {
+				_, err := srv.Salesforce().Update("Contact", id, map[string]string{"FirstName": "Ada"})
+				return err
+			},
+			first: func(srv *sandbox.Server, id string) string {
+				c, _ := srv.Salesforce().Get("Contact", id)
+				return c.Fields["FirstName"]
+			}},
+		{name: "zoho", row: "firstname>First_Name",
+			setup: func(t *testing.T) (*app.App, *sandbox.Server, string) {
+				def := app.DemoZohoSync("s", "hs", "zc")
+				def.Conflict = engine.ConflictNewer
+				a, srv := syncedThrough(t, 59, 12, "zoho", "zc", def)
+				return a, srv, "s"
+			},
+			edit: func(srv *sandbox.Server, id string) error {
+				_, err := srv.Zoho().Update("Contacts", id, map[string]any{"First_Name": "Ada"})
+				return err
+			},
+			first: func(srv *sandbox.Server, id string) string {
+				z, _ := srv.Zoho().Get("Contacts", id)
+				return fmt.Sprint(z.Fields["First_Name"])
+			}},
+	} {
+		for _, hubspotLast := range []bool{true, false} {
+			t.Run(o.name+map[bool]string{true: "/hubspot-last", false: "/other-last"}[hubspotLast], func(t *testing.T) {
+				a, srv, name := o.setup(t)
+				l := syncLinks(t, a, name)[0]
+				hs := func() {
+					if _, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"firstname": "Augusta"}); err != nil {
+						t.Fatal(err)
+					}
 				}
-			}
-			first, last, want := sf, hs, "Augusta"
-			if !hubspotLast {
-				first, last, want = hs, sf, "Ada"
-			}
-			time.Sleep(5 * time.Millisecond)
-			first()
-			time.Sleep(1100 * time.Millisecond) // Salesforce keeps whole seconds
-			last()
-			for i := range 2 {
-				r, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
-				if err != nil {
-					t.Fatal(err)
+				other := func() {
+					if err := o.edit(srv, l.BID); err != nil {
+						t.Fatal(err)
+					}
 				}
-				c, _ := srv.Salesforce().Get("Contact", l.BID)
-				h, _ := srv.HubSpot().Get("contacts", l.AID)
-				if c.Fields["FirstName"] != want || h.Properties["firstname"] != want {
-					t.Fatalf("run %d: HubSpot %q, Salesforce %q; want the later edit %q in both; conflicts %+v", i+1, h.Properties["firstname"], c.Fields["FirstName"], want, r.Plan.Conflicts)
+				first, last, want := other, hs, "Augusta"
+				if !hubspotLast {
+					first, last, want = hs, other, "Ada"
 				}
-				if i == 1 && (r.Summary.Updated != 0 || conflictsOn(r.Plan, "firstname>FirstName") != 0) {
-					t.Fatalf("run 2 not quiet: %+v %+v", r.Summary, r.Plan.Conflicts)
+				time.Sleep(1100 * time.Millisecond) // the other CRM keeps whole seconds
+				first()
+				time.Sleep(1100 * time.Millisecond)
+				last()
+				for i := range 2 {
+					r, err := a.Run(context.Background(), name, app.RunOptions{Confirm: true})
+					if err != nil {
+						t.Fatal(err)
+					}
+					h, _ := srv.HubSpot().Get("contacts", l.AID)
+					if got := o.first(srv, l.BID); got != want || h.Properties["firstname"] != want {
+						t.Fatalf("run %d: HubSpot %q, %s %q; want the later edit %q in both; conflicts %+v", i+1, h.Properties["firstname"], o.name, got, want, r.Plan.Conflicts)
+					}
+					if i == 1 && (r.Summary.Updated != 0 || conflictsOn(r.Plan, o.row) != 0) {
+						t.Fatalf("run 2 not quiet: %+v %+v", r.Summary, r.Plan.Conflicts)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 
@@ -404,52 +441,5 @@ func TestUndoOfTakeB(t *testing.T) {
 	h, _ := srv.HubSpot().Get("contacts", l.AID)
 	if c.Fields["FirstName"] != "Ada" || h.Properties["firstname"] != "Augusta" {
 		t.Fatalf("after the undo: HubSpot %q, Salesforce %q", h.Properties["firstname"], c.Fields["FirstName"])
-	}
-}
-
-// TestNewerHubSpotZoho: the newer policy between HubSpot (times in
-// milliseconds) and Zoho CRM (whole seconds): the edit made last wins, in
-// either order.
-func TestNewerHubSpotZoho(t *testing.T) {
-	for _, hubspotLast := range []bool{true, false} {
-		t.Run(map[bool]string{true: "hubspot-last", false: "zoho-last"}[hubspotLast], func(t *testing.T) {
-			ctx := context.Background()
-			def := app.DemoZohoSync("s", "hs", "zc")
-			def.Conflict = engine.ConflictNewer
-			a, srv := syncedThrough(t, 59, 12, "zoho", "zc", def)
-			l := syncLinks(t, a, "s")[0]
-			hs := func() {
-				if _, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"firstname": "Augusta"}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			zc := func() {
-				if _, err := srv.Zoho().Update("Contacts", l.BID, map[string]any{"First_Name": "Ada"}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			first, last, want := zc, hs, "Augusta"
-			if !hubspotLast {
-				first, last, want = hs, zc, "Ada"
-			}
-			time.Sleep(1100 * time.Millisecond)
-			first()
-			time.Sleep(1100 * time.Millisecond)
-			last()
-			for i := range 2 {
-				r, err := a.Run(ctx, "s", app.RunOptions{Confirm: true})
-				if err != nil {
-					t.Fatal(err)
-				}
-				z, _ := srv.Zoho().Get("Contacts", l.BID)
-				h, _ := srv.HubSpot().Get("contacts", l.AID)
-				if fmt.Sprint(z.Fields["First_Name"]) != want || h.Properties["firstname"] != want {
-					t.Fatalf("run %d: HubSpot %q, Zoho %v; want the later edit %q in both; conflicts %+v\n%s", i+1, h.Properties["firstname"], z.Fields["First_Name"], want, r.Plan.Conflicts, r.Plan.Summary())
-				}
-				if i == 1 && (r.Summary.Updated != 0 || conflictsOn(r.Plan, "firstname>First_Name") != 0) {
-					t.Fatalf("run 2 not quiet: %+v %+v", r.Summary, r.Plan.Conflicts)
-				}
-			}
-		})
 	}
 }
