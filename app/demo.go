@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/engine"
@@ -292,6 +293,9 @@ func hubspotDealsSync(name, hubspotConn, otherConn, companies string, f dealFiel
 		stage.ReverseTransform, stage.ReverseValueMap = "map", f.stagesBack
 	}
 	amount := mapping.Field{A: "amount", B: f.amount, Transform: "number", Default: f.amountDefault}
+	if slices.ContainsFunc(f.extra, func(x mapping.Field) bool { return x.Together == "amount" }) {
+		amount.Together = "amount" // a currency row goes with it
+	}
 	if f.currency != "" {
 		amount = mapping.Field{A: "amount+deal_currency_code", B: f.amount, Transform: "money:" + f.currency}
 	}

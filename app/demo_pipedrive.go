@@ -96,7 +96,9 @@ func DemoPipedriveDealsSync(name, hubspotConn, pipedriveConn, companies string) 
 				// blank HubSpot currency is the company currency, USD in
 				// both sandboxes: written so on a deal the sync creates,
 				// Pipedrive's own default never comes back as a change.
-				{A: "deal_currency_code", B: "currency", Rule: mapping.UnlessBlank, Default: "USD"}}})
+				// Together with the amount: 900 JPY the portal refuses
+				// must not arrive as 900 in the old currency.
+				{A: "deal_currency_code", B: "currency", Rule: mapping.UnlessBlank, Default: "USD", Together: "amount"}}})
 }
 
 // hubspotTaskDone says which HubSpot task statuses mean a Pipedrive

@@ -32,7 +32,8 @@ var portalDates = map[string]bool{"hs_timestamp": true, "closedate": true}
 // other CRM's currency, then HubSpot's company currency, that of a deal
 // without one): a deal in a currency the other CRM does not hold waits
 // in review. A currency not read is said in note. note is "" when all
-// were read.
+// were read. A multi-currency Salesforce org's deals carry their own
+// currency (dealCurrencyField): the amount goes as a number beside it.
 func (a *App) ReadyMadeSyncs(ctx context.Context, c DemoConnections) (defs []engine.Definition, note string) {
 	defs = DemoSyncs(c)
 	a.leadCompanyOptional(ctx, defs, c.Salesforce)
@@ -63,6 +64,22 @@ func (a *App) ReadyMadeSyncs(ctx context.Context, c DemoConnections) (defs []eng
 		if money < 0 || conn == "" {
 			continue // no amount, or a CRM not connected
 		}
+		if field := a.dealCurrencyField(ctx, conn, defs[i].B.Object); field != "" {
+			blank := portalCur
+			if cerr != nil {
+				blank, _ = a.AccountCurrency(ctx, conn) // "" when unread: the other CRM's own default
+				notes = append(notes, fmt.Sprintf("The company currency of HubSpot connection %s could not be read (%v): deals without a currency are written to %s in %q "+
+					"(blank: its own default). If that is not HubSpot's company currency, set the default of the deals sync's deal_currency_code row.", c.HubSpot, cerr, conn, blank))
+			}
+			defs[i].Fields[money] = mapping.Field{A: "amount", B: defs[i].Fields[money].B, Transform: "number", Together: "amount"}
+			// upper: codes are upper-case; it leaves each value to the
+			// picklists' options at each run rather than at save, so a
+			// currency either side enables later needs no edit, and one
+			// the other has not enabled waits in review.
+			defs[i].Fields = append(defs[i].Fields, mapping.Field{A: "deal_currency_code", B: field, Transform: "upper", Rule: mapping.UnlessBlank, Default: blank,
+				Together: "amount"})
+			continue
+		}
 		if _, done := others[conn]; !done && otherErr[conn] == nil {
 			cur, err := a.AccountCurrency(ctx, conn)
 			if err != nil {
@@ -86,6 +103,38 @@ func (a *App) ReadyMadeSyncs(ctx context.Context, c DemoConnections) (defs []eng
 		}
 	}
 	return defs, strings.Join(notes, "\n\n")
+}
+
+// dealCurrencyFields are the deals' own currency field in a multi-currency
+// org, by deals object: Salesforce's CurrencyIsoCode (a restricted
+// picklist of the org's active currencies). Zoho's Currency is not
+// handled yet.
+var dealCurrencyFields = map[string]string{"Opportunity": "CurrencyIsoCode"}
+
+// dealCurrencyField is the currency field of conn's deals object when
+// its org has multi-currency on (the field is in its schema), else "".
+// With it each deal carries its own currency, so the amount goes as a
+// plain number beside it; the org's list of currencies still refuses
+// one it has not enabled, before writing.
+func (a *App) dealCurrencyField(ctx context.Context, conn, object string) string {
+	name, ok := dealCurrencyFields[object]
+	if !ok {
+		return ""
+	}
+	s, err := a.OpenConnection(ctx, conn)
+	if err != nil {
+		return ""
+	}
+	defer a.closeSession(ctx, s)
+	sch, err := s.Client.Schema(ctx, object) // cached: the ready-made syncs are made again and again
+	if err != nil {
+		a.log.Warn("ready-made syncs: deals schema unread; amounts in the org's one currency", "connection", conn, "object", object, "err", err)
+		return ""
+	}
+	if f, ok := sch.Field(name); !ok || f.ReadOnly {
+		return ""
+	}
+	return name
 }
 
 // dealsMoney is the money transform of a deals sync between HubSpot

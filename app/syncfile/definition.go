@@ -27,7 +27,8 @@ func (f File) Definition() engine.Definition {
 	}
 	for _, x := range f.Fields {
 		d.Fields = append(d.Fields, mapping.Field{A: x.A, B: x.B, Direction: mapping.Direction(x.Direction), Rule: mapping.Rule(x.Rule),
-			Transform: x.Transform, ReverseTransform: x.ReverseTransform, ValueMap: x.ValueMap, ReverseValueMap: x.ReverseValueMap, Default: x.Default})
+			Transform: x.Transform, ReverseTransform: x.ReverseTransform, ValueMap: x.ValueMap, ReverseValueMap: x.ReverseValueMap, Default: x.Default,
+			Together: x.Together})
 	}
 	if f.Filters != nil {
 		for _, x := range f.Filters.A {
@@ -55,7 +56,8 @@ func FromDefinition(d engine.Definition) File {
 	}
 	for _, x := range d.Fields {
 		f.Fields = append(f.Fields, Field{A: x.A, B: x.B, Direction: string(x.Direction), Rule: string(x.Rule),
-			Transform: x.Transform, ReverseTransform: x.ReverseTransform, ValueMap: x.ValueMap, ReverseValueMap: x.ReverseValueMap, Default: x.Default})
+			Transform: x.Transform, ReverseTransform: x.ReverseTransform, ValueMap: x.ValueMap, ReverseValueMap: x.ReverseValueMap, Default: x.Default,
+			Together: x.Together})
 	}
 	if len(d.Filters.A)+len(d.Filters.B) > 0 {
 		f.Filters = &Filters{}

@@ -52,6 +52,7 @@ type Field struct {
 	ValueMap         map[string]string `yaml:"value_map,omitempty"`
 	ReverseValueMap  map[string]string `yaml:"reverse_value_map,omitempty"`
 	Default          string            `yaml:"default,omitempty"`
+	Together         string            `yaml:"together,omitempty"`
 }
 
 type Filters struct {

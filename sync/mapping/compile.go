@@ -205,6 +205,7 @@ func (cp *rowCompiler) compile() (Row, bool) {
 		OptOut:      f.Rule == OptOut,
 		Set:         len(bFields) == 1 && bFields[0].Type == connector.TypeMulti && !fwd.constant,
 		Transform:   fwd.name,
+		Together:    strings.TrimSpace(f.Together),
 		c:           c,
 	}
 	return row, true

@@ -77,6 +77,10 @@ type Field struct {
 	// Default is the value used when the source is blank, or reads as
 	// blank through the transform (in B's form).
 	Default string `json:"default,omitempty" yaml:"default,omitempty"`
+	// Together names rows a record's update writes all or none of: an
+	// amount without its currency is a wrong amount, so when one row of
+	// the group waits in review the others wait with it.
+	Together string `json:"together,omitempty" yaml:"together,omitempty"`
 }
 
 // Problem is one thing wrong with a sync definition, named for a person.
@@ -149,6 +153,7 @@ type Row struct {
 	// the engine merges concurrent edits option by option (MergeSets).
 	Set       bool
 	Transform string // the forward transform's name, for display
+	Together  string // the group of rows written all or none (Field.Together)
 	c         *codec
 }
 

@@ -102,3 +102,49 @@ func writeInvalidType(w http.ResponseWriter, object string) {
 	writeErrors(w, http.StatusBadRequest, sfError{ErrorCode: "INVALID_TYPE",
 		Message: fmt.Sprintf("sObject type '%s' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.", object)})
 }
+
+// Multi-currency. Sources:
+//   - [doc] Object Reference, Opportunity (and every object with amounts):
+//     CurrencyIsoCode (picklist; Defaulted on create, Restricted picklist)
+//     "Available only for organizations with the multicurrency feature
+//     enabled. Contains the ISO code for any currency allowed by the
+//     organization."
+//   - [doc] Object Reference, CurrencyType: the org's currencies, one of
+//     them corporate; inactive ones do not appear in picklists.
+//
+// [unverified] what the sandbox chooses: CurrencyIsoCode is added to
+// Opportunity and Account only, a new record without one gets the
+// corporate currency (Salesforce gives the creating user's currency, the
+// corporate one for the sandbox's users), and existing records are in it.
+
+// EnableMultiCurrency turns multi-currency on with the active currencies
+// codes, the first the corporate one (the Organization's
+// DefaultCurrencyIsoCode): Opportunity and Account get CurrencyIsoCode, a
+// restricted picklist of codes.
+func (s *Sim) EnableMultiCurrency(codes ...string) error {
+	if len(codes) == 0 {
+		return fmt.Errorf("salesforce sandbox: multi-currency needs a corporate currency")
+	}
+	s.currency.Set(codes[0])
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, object := range []string{"Opportunity", "Account"} {
+		st, err := s.storeFor(object)
+		if err != nil {
+			return err
+		}
+		if _, dup := st.obj.field("CurrencyIsoCode"); dup {
+			return fmt.Errorf("salesforce sandbox: multi-currency is already on")
+		}
+		f := restricted(pick("CurrencyIsoCode", st.obj.Label+" Currency", codes...))
+		f.Nillable, f.DefaultedOnCreate, f.Default = false, true, codes[0]
+		f.Picklist[0].DefaultValue = true
+		st.obj.Fields = append(st.obj.Fields, f)
+		reindex(st.obj)
+		for _, r := range st.recs {
+			r.vals = append(r.vals, make([]string, len(st.obj.Fields)-len(r.vals))...)
+			r.vals[len(st.obj.Fields)-1] = codes[0]
+		}
+	}
+	return nil
+}
