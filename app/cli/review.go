@@ -58,7 +58,7 @@ func (r *root) reviewCmd() *cobra.Command {
 				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 				fmt.Fprintln(w, "ID\tSYNC\tKIND\tSTATUS\tRECORD\tOTHER\tFIELD\tDETAIL")
 				for _, o := range out {
-					fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s:%s\t%s\t%s\t%s\n", o.ID, o.Sync, o.Kind, o.Status, o.Side, o.RecordID, o.OtherID, o.Field, short(string(o.Detail), 80))
+					fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s:%s\t%s\t%s\t%s\n", o.ID, o.Sync, o.Kind, o.Status, o.Side, o.RecordID, o.OtherID, o.Field, detailText(o.Detail))
 				}
 				w.Flush()
 			})
@@ -137,6 +137,18 @@ var (
 	reviewKinds    = []string{"unmatched", "ambiguous", "conflict", "delete", "rejected", "duplicate"}
 	reviewStatuses = []string{"open", "decided", "done"}
 )
+
+// detailText is an item's reason, whole: it names the records and what to
+// do, so cutting it loses the point. Without one, the detail JSON, cut.
+func detailText(raw json.RawMessage) string {
+	var d struct {
+		Reason string `json:"reason"`
+	}
+	if json.Unmarshal(raw, &d) == nil && d.Reason != "" {
+		return strings.Join(strings.Fields(d.Reason), " ")
+	}
+	return short(string(raw), 80)
+}
 
 func short(s string, n int) string {
 	if len([]rune(s)) <= n {

@@ -94,8 +94,10 @@ func (p *planner) visit(ctx context.Context, side string, pr store.PairRow) (unl
 	fields := store.DecodeFields(pr.Rec.Fields)
 	id := pr.Rec.ID
 	p.replanned(side, id)
+	p.seenRejected(side, id)
 	if pr.Linked {
 		p.replanned(otherSide(side), pr.OtherID) // the merge covers both records
+		p.seenRejected(otherSide(side), pr.OtherID)
 	}
 	if why := fields[badField]; why != "" {
 		p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "rejected", Side: side, RecordID: id, OtherID: pr.OtherID, Reason: why})

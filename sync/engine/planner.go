@@ -67,6 +67,8 @@ type planner struct {
 
 	openConfl map[string][]store.ReviewRow // A id -> its open conflict items (settleConflicts)
 	openDel   map[string][]int64           // "side:id" -> open held deletes of it (settleDeletes)
+	openRej   map[string][]int64           // "side:id" -> its open rejected items ...
+	seenRej   map[string]bool              // ... of records planned again (settleRejected)
 	cascades  map[string]string            // sync, side, id -> its approved delete (parentDeleted)
 	heldDup   map[string]string            // "side:id" held or skipped as a likely duplicate -> why (duplicates.go)
 	askDup    map[string]ReviewItem        // "side:id" candidates of skipped duplicates -> the item asking about it
@@ -137,6 +139,9 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 	if err := p.loadOpenDeletes(ctx); err != nil {
 		return nil, err
 	}
+	if err := p.loadOpenRejected(ctx); err != nil {
+		return nil, err
+	}
 	if err := p.loadHeldDuplicates(ctx); err != nil {
 		return nil, err
 	}
@@ -157,6 +162,7 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 		p.plan.doneSeq = map[string]int64{"a": doneA[1], "b": doneB[1]}
 	}
 	p.finishRetries(due)
+	p.settleRejected()
 	if err := p.finishPlan(ctx); err != nil {
 		return nil, err
 	}

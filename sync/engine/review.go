@@ -427,6 +427,51 @@ func (p *planner) settleDeletes(side, id string) {
 	p.warn("%s on side %s is no longer deleted (restored?); its held delete was closed", id, strings.ToUpper(side))
 }
 
+// loadOpenRejected reads the sync's open rejected items, for
+// settleRejected.
+func (p *planner) loadOpenRejected(ctx context.Context) error {
+	items, err := p.e.st.Reviews(ctx, p.syncID, "rejected", "open")
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if p.openRej == nil {
+			p.openRej, p.seenRej = map[string][]int64{}, map[string]bool{}
+		}
+		k := sideOf(it.Side, it.RecordID)
+		p.openRej[k] = append(p.openRej[k], it.ID)
+	}
+	return nil
+}
+
+// seenRejected notes that side's record id, holding open rejected items,
+// is planned again.
+func (p *planner) seenRejected(side, id string) {
+	if len(p.openRej) == 0 {
+		return // the usual case: no key built per record visited
+	}
+	if k := sideOf(side, id); p.openRej[k] != nil {
+		p.seenRej[k] = true
+	}
+}
+
+// settleRejected closes the open rejected items of records planned again
+// that this plan did not reject: the value was fixed in the CRM (a deal's
+// currency, a picklist value), so nothing is left to decide.
+func (p *planner) settleRejected() {
+	if len(p.seenRej) == 0 {
+		return
+	}
+	for _, it := range p.plan.Review {
+		if it.Kind == "rejected" {
+			delete(p.seenRej, sideOf(it.Side, it.RecordID))
+		}
+	}
+	for k := range p.seenRej {
+		p.plan.reviewDone = append(p.plan.reviewDone, p.openRej[k]...)
+	}
+}
+
 // pairViews are the views of linked pair pr, side's record holding fields
 // (what it holds, or will hold once a decision is written), as A and B.
 func pairViews(pr store.PairRow, side string, fields map[string]string) (a, b recView) {

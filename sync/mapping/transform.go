@@ -492,7 +492,7 @@ func moneyTransform(arg string) (transform, error) {
 		}
 		n, err := normalizeNumber(amount)
 		if err == nil && cur != want {
-			err = fmt.Errorf("amount %s %s%s cannot be written where amounts are in %s only (crmsync does not convert currencies)", n, cur, of, want)
+			err = fmt.Errorf("amount %s %s%s cannot be written where amounts are in %s only (crmsync does not convert currencies): change the record's currency to %s where it was set, then run again, or skip it", n, cur, of, want, want)
 		}
 		return n, err
 	}
