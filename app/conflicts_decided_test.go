@@ -105,14 +105,7 @@ func TestOpenConflictChangedAgainThenDecided(t *testing.T) {
 // again nor write either side.
 func TestUndoOfConflictWinner(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 41, 12)
-	def := app.DemoSync("contacts", "hs", "sf")
-	def.Conflict = engine.ConflictPreferA
-	saveSyncs(t, a, def)
-	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res)
-	}
-	l := syncLinks(t, a, "contacts")[0]
+	a, srv, l := linkedUnder(t, 41, engine.ConflictPreferA)
 	time.Sleep(5 * time.Millisecond)
 	if _, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"firstname": "Augusta"}); err != nil {
 		t.Fatal(err)
@@ -169,14 +162,7 @@ func TestUndoOfConflictWinner(t *testing.T) {
 // no write, and the next run is quiet too.
 func TestSameChangeBothSides(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 43, 12)
-	def := app.DemoSync("contacts", "hs", "sf")
-	def.Conflict = engine.ConflictReview
-	saveSyncs(t, a, def)
-	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res)
-	}
-	l := syncLinks(t, a, "contacts")[0]
+	a, srv, l := linkedUnder(t, 43, engine.ConflictReview)
 	time.Sleep(5 * time.Millisecond)
 	if _, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"firstname": "Same", "phone": "+1 415-555-0101", "hs_buying_role": "CHAMPION;BLOCKER"}); err != nil {
 		t.Fatal(err)
@@ -310,14 +296,7 @@ func TestNewerPicksTheLaterEdit(t *testing.T) {
 // run must record old -> new for each, and the runs after write nothing.
 func TestConflictSetValue(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 53, 12)
-	def := app.DemoSync("contacts", "hs", "sf")
-	def.Conflict = engine.ConflictReview
-	saveSyncs(t, a, def)
-	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res)
-	}
-	l := syncLinks(t, a, "contacts")[0]
+	a, srv, l := linkedUnder(t, 53, engine.ConflictReview)
 	time.Sleep(5 * time.Millisecond)
 	if _, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"phone": "+1 415-555-0111"}); err != nil {
 		t.Fatal(err)

@@ -16,14 +16,7 @@ import (
 // is quiet.
 func TestNewerIgnoresSalesforceSystemTouch(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 47, 12)
-	def := app.DemoSync("contacts", "hs", "sf")
-	def.Conflict = engine.ConflictNewer
-	saveSyncs(t, a, def)
-	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res)
-	}
-	l := syncLinks(t, a, "contacts")[0]
+	a, srv, l := linkedUnder(t, 47, engine.ConflictNewer)
 	time.Sleep(1100 * time.Millisecond) // Salesforce keeps whole seconds
 	if _, err := srv.Salesforce().Update("Contact", l.BID, map[string]string{"FirstName": "Ada"}); err != nil {
 		t.Fatal(err)

@@ -108,17 +108,24 @@ func openItem(t *testing.T, a *app.App, kind, id, field string) app.ReviewView {
 // firstNameConflict syncs the demo contacts with conflicts sent to review,
 // then changes one linked contact's first name in both CRMs ("Augusta" in
 // HubSpot, "Ada" in Salesforce) and runs again, which holds the conflict.
+// linkedUnder is a HubSpot <-> Salesforce contacts sync under conflict
+// policy, after its first run, with its first link.
+func linkedUnder(t *testing.T, seed int64, policy string) (*app.App, *sandbox.Server, store.LinkRow) {
+	t.Helper()
+	a, srv := connectedSandbox(t, seed, 12)
+	def := app.DemoSync("contacts", "hs", "sf")
+	def.Conflict = policy
+	saveSyncs(t, a, def)
+	if res, err := a.Run(context.Background(), "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+		t.Fatalf("first run: %v %+v", err, res)
+	}
+	return a, srv, syncLinks(t, a, "contacts")[0]
+}
+
 func firstNameConflict(t *testing.T) (*app.App, *sandbox.Server, store.LinkRow) {
 	t.Helper()
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 31, 12)
-	def := app.DemoSync("contacts", "hs", "sf")
-	def.Conflict = engine.ConflictReview
-	saveSyncs(t, a, def)
-	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res)
-	}
-	l := syncLinks(t, a, "contacts")[0]
+	a, srv, l := linkedUnder(t, 31, engine.ConflictReview)
 	time.Sleep(5 * time.Millisecond) // past the read cursor's millisecond
 	if _, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"firstname": "Augusta"}); err != nil {
 		t.Fatal(err)
