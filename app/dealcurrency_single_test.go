@@ -10,6 +10,7 @@ import (
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/mapping"
 	"github.com/crmsync/crmsync/sync/sandbox"
+	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
 )
 
 // auditDealPair is one ready-made deals sync between HubSpot and a CRM
@@ -140,20 +141,8 @@ func TestDealCurrencySingleCurrencyOrg(t *testing.T) {
 // edit of the amount is not written over the HubSpot deal's EUR either.
 func TestDealCurrencyChangedOnLinkedDeal(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 47, 20)
+	a, srv, d, opp := linkedUSDDeal(t)
 	hs, sf := srv.HubSpot(), srv.Salesforce()
-	d, err := hs.Create("deals", map[string]string{"dealname": "Audit Boston renewal", "amount": "3000", "dealstage": "qualifiedtobuy",
-		"pipeline": "default", "closedate": "2031-04-30T00:00:00Z"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	saveSyncs(t, a, app.DemoCompaniesSync("companies", "hs", "sf"), app.DemoDealsSync("deals", "hs", "sf", "companies"))
-	for _, n := range []string{"companies", "deals"} {
-		if res, err := a.Run(ctx, n, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-			t.Fatalf("%s run: %v %+v", n, err, res.Summary)
-		}
-	}
-	opp := linkedB(t, a, "deals", d.ID)
 	if _, err := hs.Update("deals", d.ID, map[string]string{"amount": "3100", "deal_currency_code": "EUR"}); err != nil {
 		t.Fatal(err)
 	}
@@ -369,4 +358,23 @@ func TestDealCurrencyBlankIsPortalCurrency(t *testing.T) {
 				map[string][3]string{"Audit Denver renewal": {"2500", "", "USD"}})
 		})
 	}
+}
+
+// linkedUSDDeal is a HubSpot deal of 3,000 (the portal's USD) synced to
+// Salesforce: the deal and its Opportunity's id.
+func linkedUSDDeal(t *testing.T) (*app.App, *sandbox.Server, hubspot.Record, string) {
+	t.Helper()
+	a, srv := connectedSandbox(t, 47, 20)
+	d, err := srv.HubSpot().Create("deals", map[string]string{"dealname": "Audit Boston renewal", "amount": "3000", "dealstage": "qualifiedtobuy",
+		"pipeline": "default", "closedate": "2031-04-30T00:00:00Z"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	saveSyncs(t, a, app.DemoCompaniesSync("companies", "hs", "sf"), app.DemoDealsSync("deals", "hs", "sf", "companies"))
+	for _, n := range []string{"companies", "deals"} {
+		if res, err := a.Run(context.Background(), n, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+			t.Fatalf("%s run: %v %+v", n, err, res.Summary)
+		}
+	}
+	return a, srv, d, linkedB(t, a, "deals", d.ID)
 }

@@ -12,20 +12,8 @@ import (
 // and the item must stay open while HubSpot still holds EUR.
 func TestCurrencyItemStaysWhileEUR(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 47, 20)
+	a, srv, d, opp := linkedUSDDeal(t)
 	hs, sf := srv.HubSpot(), srv.Salesforce()
-	d, err := hs.Create("deals", map[string]string{"dealname": "Audit Boston renewal", "amount": "3000", "dealstage": "qualifiedtobuy",
-		"pipeline": "default", "closedate": "2031-04-30T00:00:00Z"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	saveSyncs(t, a, app.DemoCompaniesSync("companies", "hs", "sf"), app.DemoDealsSync("deals", "hs", "sf", "companies"))
-	for _, n := range []string{"companies", "deals"} {
-		if res, err := a.Run(ctx, n, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-			t.Fatalf("%s run: %v %+v", n, err, res.Summary)
-		}
-	}
-	opp := linkedB(t, a, "deals", d.ID)
 	if _, err := hs.Update("deals", d.ID, map[string]string{"amount": "3100", "deal_currency_code": "EUR"}); err != nil {
 		t.Fatal(err)
 	}
