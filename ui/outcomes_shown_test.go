@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/engine"
 )
 
@@ -187,21 +188,7 @@ func TestLockedRowInHistory(t *testing.T) {
 	ctx := context.Background()
 	connectHubSpotAndSalesforce(t, l)
 	def := app.DemoSync("contacts", demoHubSpot, demoSalesforce)
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
-	row, err := l.a.DB().Sync(ctx, def.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	links, err := l.a.DB().Links(ctx, row.ID)
-	if err != nil || len(links) == 0 {
-		t.Fatalf("links: %v %v", links, err)
-	}
-	lk := links[0]
+	lk := savedAndLinked(t, l, def)
 	l.srv.Salesforce().LockRow(lk.BID, -1)
 	if _, err := l.srv.HubSpot().Update("contacts", lk.AID, map[string]string{"jobtitle": "Still Locked"}); err != nil {
 		t.Fatal(err)
@@ -235,21 +222,7 @@ func TestDroppedDecisionInPreview(t *testing.T) {
 	def := app.DemoSync("contacts", demoHubSpot, demoSalesforce)
 	def.Conflict = engine.ConflictReview
 	def.Safety.PropagateDeletes = true
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
-	row, err := l.a.DB().Sync(ctx, def.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	links, err := l.a.DB().Links(ctx, row.ID)
-	if err != nil || len(links) == 0 {
-		t.Fatalf("links: %v %v", links, err)
-	}
-	lk := links[0]
+	lk := savedAndLinked(t, l, def)
 	time.Sleep(5 * time.Millisecond)
 	if _, err := l.srv.HubSpot().Update("contacts", lk.AID, map[string]string{"firstname": "Augusta"}); err != nil {
 		t.Fatal(err)
@@ -277,4 +250,25 @@ func TestDroppedDecisionInPreview(t *testing.T) {
 	if !strings.Contains(all, lk.BID+" on side B is deleted") || !strings.Contains(all, "dropped") {
 		t.Errorf("the preview does not say the decision on %s was dropped: %q", lk.BID, texts)
 	}
+}
+
+// savedAndLinked saves def, runs it once and answers its first link.
+func savedAndLinked(t *testing.T, l *live, def engine.Definition) store.LinkRow {
+	t.Helper()
+	ctx := context.Background()
+	if err := l.a.SaveSync(ctx, def); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
+		t.Fatal(err)
+	}
+	row, err := l.a.DB().Sync(ctx, def.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, err := l.a.DB().Links(ctx, row.ID)
+	if err != nil || len(links) == 0 {
+		t.Fatalf("links: %v %v", links, err)
+	}
+	return links[0]
 }
