@@ -64,10 +64,21 @@ func (a *App) ReadyMadeSyncs(ctx context.Context, c DemoConnections) (defs []eng
 		if money < 0 || conn == "" {
 			continue // no amount, or a CRM not connected
 		}
+		// Read first: Zoho's organization says its currency and whether
+		// multi-currency is on at once (dealCurrencyField).
+		if _, done := others[conn]; !done && otherErr[conn] == nil {
+			cur, err := a.AccountCurrency(ctx, conn)
+			if err != nil {
+				otherErr[conn] = err
+				a.log.Warn("ready-made syncs: currency unread", "connection", conn, "err", err)
+			} else {
+				others[conn] = cur
+			}
+		}
 		if field := a.dealCurrencyField(ctx, conn, defs[i].B.Object); field != "" {
 			blank := portalCur
 			if cerr != nil {
-				blank, _ = a.AccountCurrency(ctx, conn) // "" when unread: the other CRM's own default
+				blank = others[conn] // "" when unread: the other CRM's own default
 				notes = append(notes, fmt.Sprintf("The company currency of HubSpot connection %s could not be read (%v): deals without a currency are written to %s in %q "+
 					"(blank: its own default). If that is not HubSpot's company currency, set the default of the deals sync's deal_currency_code row.", c.HubSpot, cerr, conn, blank))
 			}
@@ -79,15 +90,6 @@ func (a *App) ReadyMadeSyncs(ctx context.Context, c DemoConnections) (defs []eng
 			defs[i].Fields = append(defs[i].Fields, mapping.Field{A: "deal_currency_code", B: field, Transform: "upper", Rule: mapping.UnlessBlank, Default: blank,
 				Together: "amount"})
 			continue
-		}
-		if _, done := others[conn]; !done && otherErr[conn] == nil {
-			cur, err := a.AccountCurrency(ctx, conn)
-			if err != nil {
-				otherErr[conn] = err
-				a.log.Warn("ready-made syncs: currency unread", "connection", conn, "err", err)
-			} else {
-				others[conn] = cur
-			}
 		}
 		spec, n := dealsMoney(c.HubSpot, portalCur, cerr, conn, others[conn], otherErr[conn])
 		if errors.As(otherErr[conn], new(missingConnection)) {
@@ -107,9 +109,9 @@ func (a *App) ReadyMadeSyncs(ctx context.Context, c DemoConnections) (defs []eng
 
 // dealCurrencyFields are the deals' own currency field in a multi-currency
 // org, by deals object: Salesforce's CurrencyIsoCode (a restricted
-// picklist of the org's active currencies). Zoho's Currency is not
-// handled yet.
-var dealCurrencyFields = map[string]string{"Opportunity": "CurrencyIsoCode"}
+// picklist of the org's active currencies), Zoho's Currency (the
+// connector lists the organization's active currencies as its options).
+var dealCurrencyFields = map[string]string{"Opportunity": "CurrencyIsoCode", "Deals": "Currency"}
 
 // dealCurrencyField is the currency field of conn's deals object when
 // its org has multi-currency on (the field is in its schema), else "".
@@ -126,6 +128,16 @@ func (a *App) dealCurrencyField(ctx context.Context, conn, object string) string
 		return ""
 	}
 	defer a.closeSession(ctx, s)
+	if mc, ok := s.Client.(connector.MultiCurrencier); ok {
+		// Cheaper than the schema: a single-currency org's deals schema is
+		// left for the run to read.
+		if on, err := mc.MultiCurrency(ctx); err != nil || !on {
+			if err != nil {
+				a.log.Warn("ready-made syncs: multi-currency unread; amounts in the org's one currency", "connection", conn, "err", err)
+			}
+			return ""
+		}
+	}
 	sch, err := s.Client.Schema(ctx, object) // cached: the ready-made syncs are made again and again
 	if err != nil {
 		a.log.Warn("ready-made syncs: deals schema unread; amounts in the org's one currency", "connection", conn, "object", object, "err", err)

@@ -128,6 +128,13 @@ type Currencier interface {
 	Currency(ctx context.Context) (string, error)
 }
 
+// MultiCurrencier says whether the account holds deals in several
+// currencies (a Zoho organization's mc_status), so the deals' own currency
+// field is looked for only where it can be.
+type MultiCurrencier interface {
+	MultiCurrency(ctx context.Context) (bool, error)
+}
+
 // Cursor is a connector-defined resume point for incremental reads. The
 // empty cursor means "read everything".
 type Cursor string

@@ -113,6 +113,9 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 	if len(body.Fields) == 0 {
 		return nil, r.Fail("the fields metadata of " + object + " lists no field")
 	}
+	if err := c.withCurrencies(ctx, body.Fields); err != nil {
+		return nil, err
+	}
 	if b, err := json.Marshal(body.Fields); err == nil {
 		_ = c.meta.Store(ctx, key, b) // the cache's owner logs its failures
 	}

@@ -62,7 +62,9 @@ func Info() connector.Info {
 				"," + scopeUsersRead +
 				// The organization's time zone, which the sync editor
 				// proposes for datetimes as dates (zone.go).
-				"," + scopeOrgRead},
+				"," + scopeOrgRead +
+				// A multi-currency organization's active currencies (currencies.go).
+				"," + scopeCurrenciesRead},
 			PKCE:       true,
 			AuthScheme: "Zoho-oauthtoken",
 			// A refresh token comes only with access_type=offline, and

@@ -34,9 +34,12 @@ func (s *Sim) SetCurrency(code string) {
 // handleOrg serves GET /crm/v8/org.
 func (s *Sim) handleOrg(w http.ResponseWriter, r *http.Request) {
 	zone := s.zone.Name()
+	s.mu.RLock()
+	mc := len(s.multiCurrency) > 0
+	s.mu.RUnlock()
 	writeJSON(w, http.StatusOK, map[string]any{"org": []map[string]any{{
 		"id": fmt.Sprint(s.prefix), "company_name": "Sandbox Org", "domain_name": fmt.Sprintf("org%d", s.prefix),
-		"currency": currencyName(s.currency.Code()), "iso_code": s.currency.Code(), "currency_symbol": currencySymbol(s.currency.Code()), "time_zone": zone, "type": "production",
+		"currency": currencyName(s.currency.Code()), "iso_code": s.currency.Code(), "currency_symbol": currencySymbol(s.currency.Code()), "time_zone": zone, "type": "production", "mc_status": mc,
 		"country_code": "US", "created_time": s.now().UTC().Truncate(24 * time.Hour).Format(time.RFC3339),
 		"primary_email": s.opts.UserEmail,
 	}}})

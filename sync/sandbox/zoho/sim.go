@@ -117,6 +117,9 @@ type Sim struct {
 	zone simkit.Zone
 	// currency is the org's home currency, iso_code (org.go).
 	currency simkit.Currency
+	// multiCurrency are the active currencies, the home one first, when
+	// multi-currency is on (currencies.go); guarded by mu.
+	multiCurrency []string
 }
 
 // defaultScopes are granted when an authorize request names none.
@@ -253,6 +256,8 @@ func (s *Sim) routes() {
 	api("GET "+v+"/users", endpoint{need: need{area: "users"}}, settings(s.handleUsers))
 	// getOrganization (org.go); the literal path wins over /{module}.
 	api("GET "+v+"/org", endpoint{need: need{area: "org"}}, settings(s.handleOrg))
+	// getCurrencies (currencies.go): scope ZohoCRM.settings.currencies.READ.
+	api("GET "+v+"/org/currencies", endpoint{need: need{area: "settings", sub: "currencies"}}, settings(s.handleCurrencies))
 
 	read, del := need{area: "modules", op: opRead}, need{area: "modules", op: opDelete}
 	create, update := need{area: "modules", op: opCreate}, need{area: "modules", op: opUpdate}

@@ -406,6 +406,7 @@ func sameValue(a, b any) bool {
 func (s *Sim) derive(m *moduleDef, old, r *record, given map[string]any, at time.Time) {
 	switch m.name {
 	case ModuleDeals:
+		s.deriveCurrency(r)
 		stage := r.str("Stage")
 		if _, set := given["Probability"]; !set && (old == nil || old.str("Stage") != stage) {
 			if p, ok := stageProbability[stage]; ok {
