@@ -125,6 +125,11 @@ func (s *Sim) handleBatchCreate(w http.ResponseWriter, r *http.Request) {
 	var results []Object
 	var errs []*opError
 	s.mu.Lock()
+	if e := s.takenInBatch(st, in.Inputs); e != nil {
+		s.mu.Unlock()
+		writeError(w, e.status, e.category, e.message, nil)
+		return
+	}
 	for _, inp := range in.Inputs {
 		rec, e := s.createWithAssociations(st, inp.Properties, inp.Associations)
 		if e != nil {
@@ -135,6 +140,22 @@ func (s *Sim) handleBatchCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	s.finish(w, http.StatusCreated, started, results, errs)
+}
+
+// takenInBatch is the first unique value (a contact's email) that a
+// batch/create input gives and another record already holds. HubSpot
+// refuses the whole batch for it with a bare 409, naming only the first
+// record it met ("Contact already exists. Existing ID: …", no context,
+// nothing created: HubSpot/hubspot-api-python#51). Other refusals of one
+// input still come back in a 207. Caller holds s.mu.
+func (s *Sim) takenInBatch(st *objectStore, inputs []writeInput) *opError {
+	for _, inp := range inputs {
+		vals, _ := validateProps(st.schema, inp.Properties)
+		if e := s.conflict(st, vals, 0); e != nil {
+			return e
+		}
+	}
+	return nil
 }
 
 func (s *Sim) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
