@@ -1,11 +1,9 @@
 package hubspot
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -129,6 +127,14 @@ func (r *response) apiError() *connector.Error {
 	if ds := details(he.Message, he.Errors); len(ds) == 1 && ds[0].Code != "" {
 		e.Code = ds[0].Code
 	}
+	if r.Status == statusMigrating {
+		migrationStop(e, r.Header)
+	}
+	if r.Status == http.StatusLocked {
+		// Still locked after the retries: a passing state, so the run
+		// stops for later instead of failing each record as bad data.
+		e.Category = connector.CatRateLimit
+	}
 	if r.Status == http.StatusTooManyRequests {
 		e.Code = he.PolicyName
 		if he.PolicyName == "DAILY" {
@@ -188,8 +194,16 @@ func classify(resp *http.Response, err error) transport.Verdict {
 			if msg == "" {
 				msg = "daily API limit reached"
 			}
-			return transport.Verdict{Stop: &connector.Error{Vendor: vendor, Endpoint: ep, Status: s,
-				Category: connector.CatBudget, Code: "DAILY", Message: msg}}
+			// "The daily limits reset at midnight based on the time zone
+			// setting of the HubSpot account" (API usage guidelines).
+			e := &connector.Error{Vendor: vendor, Endpoint: ep, Status: s, Category: connector.CatBudget, Code: "DAILY"}
+			when := "at midnight in the HubSpot account's time zone"
+			if d, ok := transport.RetryAfter(resp, time.Now()); ok {
+				e.RetryAfter = d
+				when += ", in " + d.Round(time.Minute).String()
+			}
+			e.Message = msg + " (the limit resets " + when + ")"
+			return transport.Verdict{Stop: e}
 		}
 		if _, ok := transport.RetryAfter(resp, time.Now()); ok {
 			return transport.Verdict{Retry: true} // the transport honours Retry-After
@@ -203,11 +217,47 @@ func classify(resp *http.Response, err error) transport.Verdict {
 			return transport.Verdict{Retry: true, Wait: time.Duration(ms) * time.Millisecond}
 		}
 		return transport.Verdict{Retry: true}
+	case s == statusMigrating:
+		// The account is moving between data centres for up to a day:
+		// stop the run, saying when HubSpot asks to be called again.
+		ep := ""
+		if resp.Request != nil {
+			ep = resp.Request.Method + " " + resp.Request.URL.Path
+		}
+		he := peekError(resp)
+		e := &connector.Error{Vendor: vendor, Endpoint: ep, Status: s, Code: he.Category, Message: he.Message}
+		migrationStop(e, resp.Header)
+		return transport.Verdict{Stop: e}
+	case s == http.StatusLocked:
+		// A lock on a portal taking a burst of writes; it lasts 2 seconds
+		// and the request changed nothing (Error handling, 423 Locked).
+		wait, _ := transport.RetryAfter(resp, time.Now())
+		return transport.Verdict{Retry: true, Wait: max(wait, lockWait)}
 	case s >= 500 && s != http.StatusNotImplemented:
 		return transport.Verdict{Retry: true}
 	}
 	return transport.Verdict{}
 }
+
+// statusMigrating is HubSpot's 477 Migration in Progress (Error handling).
+const statusMigrating = 477
+
+// migrationStop makes e, a 477, a wait that stops the run, saying for how
+// long from its Retry-After.
+func migrationStop(e *connector.Error, h http.Header) {
+	e.Category = connector.CatRateLimit
+	if e.Message == "" {
+		e.Message = "Migration in Progress"
+	}
+	if d, ok := transport.RetryAfter(&http.Response{Header: h}, time.Now()); ok {
+		e.RetryAfter = d
+		e.Message += fmt.Sprintf(" (HubSpot asks to be called again after %s)", d.Round(time.Second))
+	}
+}
+
+// lockWait is how long HubSpot's 423 Locked lasts: "include a delay of at
+// least 2 seconds between your API requests".
+const lockWait = 2 * time.Second
 
 // searchWindow is the span of HubSpot's search limit (five a second).
 const searchWindow = time.Second
@@ -215,12 +265,6 @@ const searchWindow = time.Second
 // peekError reads a small error body and puts it back for the caller.
 func peekError(resp *http.Response) hsError {
 	var he hsError
-	if resp.Body == nil {
-		return he
-	}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(b))
-	_ = json.Unmarshal(b, &he)
+	_ = json.Unmarshal(transport.PeekBody(resp), &he)
 	return he
 }

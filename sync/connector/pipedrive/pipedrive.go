@@ -233,6 +233,9 @@ type pdError struct {
 	Error     string `json:"error"`
 	ErrorInfo string `json:"error_info"`
 	ErrorCode any    `json:"errorCode"`
+	// Code names a refusal some endpoints explain, e.g.
+	// feature_capping_deals_limit.
+	Code string `json:"code"`
 }
 
 // apiError turns a failed response into a categorized *connector.Error
@@ -248,12 +251,21 @@ func (r *response) apiError() *connector.Error {
 	if pe.ErrorCode != nil {
 		e.Code = fmt.Sprint(pe.ErrorCode)
 	}
+	if pe.Code != "" {
+		e.Code = pe.Code
+	}
 	if r.Status == http.StatusForbidden && pe.Error != msgScopeMismatch {
 		// A permission set's refusal ("You do not have permission to
 		// change the owner.", a user who may not edit others' deals): the
 		// sign-in is fine, and connecting again grants nothing; an admin
 		// must. Only a scope the app lacks is fixed by a reconnect.
 		e.Category = connector.CatValidation
+	}
+	if r.Status == http.StatusForbidden && strings.HasPrefix(pe.Code, "feature_capping_") {
+		// The plan's cap on open deals or custom fields ("Open deals
+		// limit reached", changelog 2022-03-30): every further create is
+		// refused alike until the account's owner upgrades.
+		e.Category = connector.CatAccount
 	}
 	if r.Status == http.StatusPaymentRequired {
 		// "Company account is not open" (trial expired, no payment
@@ -278,6 +290,29 @@ func statusCategory(status int) connector.Category {
 	return connector.StatusCategory(status)
 }
 
+// dailyBudgetError is the stop for a spent daily token budget: Pipedrive's
+// words, and when the budget resets ("at the start of the next day", Rate
+// limiting), from Retry-After when it is sent.
+func dailyBudgetError(ep string, resp *http.Response) *connector.Error {
+	e := &connector.Error{Vendor: vendor, Endpoint: ep, Status: resp.StatusCode, Category: connector.CatBudget, Code: "DAILY_TOKEN_BUDGET"}
+	var pe pdError
+	_ = json.Unmarshal(transport.PeekBody(resp), &pe)
+	budget := "the company's daily API token budget"
+	if n := resp.Header.Get("x-daily-ratelimit-token-limit"); n != "" {
+		budget += " of " + n + " tokens"
+	}
+	when := "at the start of the next day"
+	if d, ok := transport.RetryAfter(resp, time.Now()); ok {
+		e.RetryAfter = d
+		when += ", in " + d.Round(time.Minute).String()
+	}
+	e.Message = budget + " is spent; it resets " + when
+	if pe.Error != "" {
+		e.Message = pe.Error + " (" + e.Message + ")"
+	}
+	return e
+}
+
 // classify is Pipedrive's retry policy: a 429 waits for Retry-After or the
 // x-ratelimit-reset seconds; 5xx and network failures back off; every other
 // 4xx is final.
@@ -293,8 +328,7 @@ func classify(resp *http.Response, err error) transport.Verdict {
 		if resp.Request != nil {
 			ep = resp.Request.Method + " " + endpointOf(resp.Request.URL.Path)
 		}
-		return transport.Verdict{Stop: &connector.Error{Vendor: vendor, Endpoint: ep, Status: s, Category: connector.CatBudget,
-			Code: "DAILY_TOKEN_BUDGET", Message: "the company's daily API token budget is spent (" + resp.Header.Get("x-daily-ratelimit-token-limit") + " tokens)"}}
+		return transport.Verdict{Stop: dailyBudgetError(ep, resp)}
 	case s == http.StatusTooManyRequests:
 		if _, ok := transport.RetryAfter(resp, time.Now()); ok {
 			return transport.Verdict{Retry: true}

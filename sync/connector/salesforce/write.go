@@ -482,8 +482,12 @@ func recErr(object, ref, field, code, msg string, cat connector.Category) *conne
 // categoryOf maps a per-record statusCode.
 func categoryOf(code string) connector.Category {
 	switch code {
-	case "DUPLICATE_VALUE", "DUPLICATES_DETECTED", "DUPLICATE_EXTERNAL_ID", "UNABLE_TO_LOCK_ROW", "ENTITY_IS_LOCKED":
+	case "DUPLICATE_VALUE", "DUPLICATES_DETECTED", "DUPLICATE_EXTERNAL_ID", "ENTITY_IS_LOCKED":
 		return connector.CatConflict
+	case "UNABLE_TO_LOCK_ROW":
+		// Another transaction's lock, still held after withLockRetries:
+		// passing, on Salesforce's side, and nothing was saved.
+		return connector.CatServer
 	case "ENTITY_IS_DELETED", "NOT_FOUND", "INVALID_CROSS_REFERENCE_KEY":
 		return connector.CatNotFound
 	case "REQUEST_LIMIT_EXCEEDED":

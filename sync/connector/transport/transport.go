@@ -524,3 +524,15 @@ func JSONRequest(ctx context.Context, method, url string, raw []byte) (*http.Req
 	req.Header.Set("Accept", "application/json")
 	return req, nil
 }
+
+// PeekBody reads up to 64 KiB of resp's body, for a Classify to look into
+// an error, and puts it back for the caller.
+func PeekBody(resp *http.Response) []byte {
+	if resp == nil || resp.Body == nil {
+		return nil
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return b
+}

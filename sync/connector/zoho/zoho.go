@@ -11,7 +11,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -284,13 +283,17 @@ func classify(resp *http.Response, err error) transport.Verdict {
 		// Zoho answers 429 both when the day's credits are spent and when
 		// too many calls run at once; only the first says no credits
 		// remain, and only it must stop the run.
-		if code := peekCode(resp); code == "LIMIT_REACHED" || resp.Header.Get("X-API-CREDITS-REMAINING") == "0" {
+		if ze := peekError(resp); ze.Code == "LIMIT_REACHED" || resp.Header.Get("X-API-CREDITS-REMAINING") == "0" {
 			ep := ""
 			if resp.Request != nil {
 				ep = resp.Request.Method + " " + endpointOf(resp.Request.URL.Path)
 			}
+			msg := "the organization's API credits for the last 24 hours are spent"
+			if ze.Message != "" {
+				msg = ze.Message + " (" + msg + ")"
+			}
 			return transport.Verdict{Stop: &connector.Error{Vendor: vendor, Endpoint: ep, Status: s, Category: connector.CatBudget,
-				Code: code, Message: "the organization's API credits for the last 24 hours are spent"}}
+				Code: ze.Code, Message: msg}}
 		}
 		return transport.Verdict{Retry: true}
 	case s >= 500 && s != http.StatusNotImplemented:
@@ -299,15 +302,9 @@ func classify(resp *http.Response, err error) transport.Verdict {
 	return transport.Verdict{}
 }
 
-// peekCode reads the code of an error body and puts the body back.
-func peekCode(resp *http.Response) string {
-	if resp.Body == nil {
-		return ""
-	}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	resp.Body = io.NopCloser(strings.NewReader(string(b)))
+// peekError reads an error body and puts it back for the caller.
+func peekError(resp *http.Response) zohoError {
 	var ze zohoError
-	_ = json.Unmarshal(b, &ze)
-	return ze.Code
+	_ = json.Unmarshal(transport.PeekBody(resp), &ze)
+	return ze
 }

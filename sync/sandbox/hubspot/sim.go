@@ -67,6 +67,9 @@ type Sim struct {
 	currency  simkit.Currency          // the portal's companyCurrency (account.go)
 	ownerSeq  int64                    // the last owner id assigned; guarded by mu
 	optedOut  map[string]bool          // addresses opted out of all email, lower case (subscriptions.go); guarded by mu
+	// lockedUntil is when LockWrites' 423 Locked ends (locked.go); guarded by mu
+	lockedUntil time.Time
+	migrating   time.Duration // SetMigrating's Retry-After; guarded by mu
 }
 
 // DefaultScopes are granted when the authorize request names none, and
@@ -159,7 +162,7 @@ func (s *Sim) routes() {
 	// A custom object's records need its scopes (custom.go); the standard
 	// objects' calls pass through customScoped unchecked, as before.
 	read := func(h http.HandlerFunc) http.HandlerFunc { return s.customScoped(customReadScopes, h) }
-	write := func(h http.HandlerFunc) http.HandlerFunc { return s.customScoped(customWriteScopes, h) }
+	write := func(h http.HandlerFunc) http.HandlerFunc { return s.customScoped(customWriteScopes, s.lockable(h)) }
 	api("GET /crm/properties/2026-03/{object}", false, s.customScoped(customPropsScopes, s.handleProperties))
 	api("GET "+o, false, read(s.handleList))
 	api("POST "+o, false, write(s.handleCreate))
@@ -207,6 +210,9 @@ func (s *Sim) guard(pattern string, search bool, h http.HandlerFunc) http.Handle
 			writeJSON(w, http.StatusUnauthorized, map[string]any{"status": "error",
 				"message":       "The OAuth token used to make this call expired 0 second(s) ago.",
 				"correlationId": correlationID(), "category": "EXPIRED_AUTHENTICATION", "context": map[string]any{}})
+			return
+		}
+		if s.migrationRefused(w) {
 			return
 		}
 		if s.dailyExceeded() {

@@ -23,7 +23,14 @@ func parseID(r *http.Request) (int64, *apiError) {
 	return id, nil
 }
 
-func writeAPIError(w http.ResponseWriter, e *apiError) { writeError(w, e.status, e.msg) }
+func writeAPIError(w http.ResponseWriter, e *apiError) {
+	if e.code != "" {
+		writeJSON(w, e.status, map[string]any{"success": false, "error": e.msg, "error_info": errorInfo,
+			"data": nil, "additional_data": nil, "code": e.code})
+		return
+	}
+	writeError(w, e.status, e.msg)
+}
 
 // readOptions parses custom_fields and include_fields, shared by list and get.
 func (s *Sim) readOptions(k kind, q url.Values) (customKeys, include []string, err error) {

@@ -14,15 +14,18 @@ import (
 type apiError struct {
 	status int
 	msg    string
+	code   string // the body's code, when Pipedrive sends one (capping.go)
 }
 
 func (e *apiError) Error() string { return fmt.Sprintf("%d: %s", e.status, e.msg) }
 
 func badRequest(format string, a ...any) *apiError {
-	return &apiError{http.StatusBadRequest, fmt.Sprintf(format, a...)}
+	return &apiError{status: http.StatusBadRequest, msg: fmt.Sprintf(format, a...)}
 }
 
-func notFound(k kind) *apiError { return &apiError{http.StatusNotFound, k.noun() + " not found"} }
+func notFound(k kind) *apiError {
+	return &apiError{status: http.StatusNotFound, msg: k.noun() + " not found"}
+}
 
 func (s *Sim) storeOf(k kind) *store {
 	switch k {
@@ -399,6 +402,9 @@ func (s *Sim) createLocked(k kind, body map[string]json.RawMessage) (*record, *a
 		labelIDs: []int64{}, emails: []contact{}, phones: []contact{}, ims: []contact{}, custom: map[string]any{}}
 	switch k {
 	case kindDeal:
+		if e := s.dealsCapped(); e != nil {
+			return nil, e
+		}
 		r.deal = &dealData{currency: s.opts.Currency, status: "open", origin: originAPI}
 	case kindActivity:
 		r.activity = &activityData{typ: defaultActivityType, creatorID: s.opts.UserID}

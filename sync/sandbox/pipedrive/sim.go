@@ -110,6 +110,8 @@ type Sim struct {
 	domainMu   sync.RWMutex
 	domain     string      // the company's domain (SetCompanyDomain); "" = api_domain is the mount point
 	closed     atomic.Bool // the company account is not open (SetAccountClosed)
+	// openDealsLimit is SetOpenDealsLimit's cap; guarded by mu
+	openDealsLimit int
 }
 
 // defaultScopes are granted to every OAuth app: Pipedrive sets scopes on the app, not the URL.
