@@ -168,7 +168,7 @@ func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
 		return needsPerson{err} // the account's owner must fix billing or the plan
 	}
 	if err != nil {
-		return err
+		return withVendorWait(err, err)
 	}
 	if s := res.Summary; s != nil && (s.Status == "failed" || s.Status == "partial") && needsPersonStop(s.Stopped) {
 		// Stopped while writing for a sign-in or an account: as above.
@@ -181,10 +181,32 @@ func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
 		if len(res.Failures) > 0 {
 			why = "; most: " + res.Failures[0].Line()
 		}
-		return fmt.Errorf("sync %s: run %d %s: %s%s", name, s.RunID, s.Status, s.Message, why)
+		return withVendorWait(fmt.Errorf("sync %s: run %d %s: %s%s", name, s.RunID, s.Status, s.Message, why), s.Stopped)
 	}
 	return nil
 }
+
+// withVendorWait gives err the wait a vendor asked for in cause (a spent
+// daily budget's Retry-After), so the scheduler does not try again, a
+// refused call each time, before then.
+func withVendorWait(err, cause error) error {
+	var ce *connector.Error
+	if errors.As(cause, &ce) && ce.RetryAfter > 0 && (ce.Category == connector.CatBudget || ce.Category == connector.CatRateLimit) {
+		return vendorWait{err, ce.RetryAfter}
+	}
+	return err
+}
+
+// vendorWait is a background run's error with the vendor's wait
+// (schedule.Waiter).
+type vendorWait struct {
+	err  error
+	wait time.Duration
+}
+
+func (e vendorWait) Error() string          { return e.err.Error() }
+func (e vendorWait) Unwrap() error          { return e.err }
+func (e vendorWait) WaitFor() time.Duration { return e.wait }
 
 // needsPersonStop says whether a run stopped for what only a person can
 // fix: a refused sign-in (a reconnect) or account (billing or plan).

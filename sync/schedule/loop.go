@@ -15,10 +15,11 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 	}
 	log := s.opts.Logger.With("sync", w.name)
 	failures := 0
-	needsPerson := false // the last failure wraps ErrNeedsPerson
-	var next time.Time   // wall clock of the next run; zero = none planned
-	var due time.Time    // wall clock the armed timer should fire at, at the earliest
-	relative := false    // next is a wait from when it was planned, not a time of day
+	needsPerson := false    // the last failure wraps ErrNeedsPerson
+	var next time.Time      // wall clock of the next run; zero = none planned
+	var due time.Time       // wall clock the armed timer should fire at, at the earliest
+	var notBefore time.Time // the last failure's Waiter: no retry before it
+	relative := false       // next is a wait from when it was planned, not a time of day
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 
@@ -40,9 +41,9 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 		case failures > 0 && needsPerson:
 			// Back-off would repeat the refusal: wait for the regular slot
 			// (or the back-off, whichever is later).
-			next = later(cfg.spec.Next(now), now.Add(s.backoff(failures)))
+			next = later(later(cfg.spec.Next(now), now.Add(s.backoff(failures))), notBefore)
 		case failures > 0:
-			next = now.Add(s.backoff(failures))
+			next = later(now.Add(s.backoff(failures)), notBefore)
 		default:
 			next = cfg.spec.Next(now)
 		}
@@ -63,6 +64,10 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 		case err != nil:
 			failures++
 			needsPerson = errors.Is(err, ErrNeedsPerson)
+			notBefore = time.Time{}
+			if w := Waiter(nil); errors.As(err, &w) && w.WaitFor() > 0 {
+				notBefore = s.opts.Now().Round(0).Add(w.WaitFor())
+			}
 			log.Warn("sync run failed", "trigger", trigger, "failures", failures, "err", err)
 			s.emit(Event{Sync: w.name, Kind: EventFailed, Err: err})
 		default:

@@ -38,6 +38,12 @@ var ErrNeedsPerson = errors.New("waiting for a person")
 // process since the scheduler last loaded it): neither a run nor a failure.
 var ErrSkipped = errors.New("the sync changed since it was scheduled")
 
+// Waiter, in a RunFunc's error chain, says how long the vendor asked to
+// be left alone (a spent daily budget, an account moving data centres):
+// the next try is no sooner, where back-off alone would spend a refused
+// call every hour until then.
+type Waiter interface{ WaitFor() time.Duration }
+
 // RunFunc runs one sync once. It must return when ctx is cancelled (between
 // batches is fine); the scheduler waits for it on shutdown.
 type RunFunc func(ctx context.Context, sync string, trigger string) error

@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -359,6 +360,40 @@ func TestEventsNeverBlockAndPanicsBecomeFailures(t *testing.T) {
 		evs := drain(s.Events())
 		if len(evs) != 2 || evs[1].Kind != EventNext || evs[0].Kind != EventFinished {
 			t.Errorf("buffered events = %+v, want the newest two (finished, next)", evs)
+		}
+		stop()
+	})
+}
+
+// budgetSpent is a run's error carrying the vendor's wait, as a spent
+// daily budget's does.
+type budgetSpent struct{ wait time.Duration }
+
+func (e budgetSpent) Error() string          { return "hubspot: 429 DAILY" }
+func (e budgetSpent) WaitFor() time.Duration { return e.wait }
+
+// TestWaiterHoldsRetriesUntilItsTime: a run refused with a wait (a daily
+// budget spent, resetting in 5h) is not tried again on back-off every few
+// minutes, each try a refused call, but once the wait is over; a success
+// then brings the sync back to its schedule.
+func TestWaiterHoldsRetriesUntilItsTime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rec := newRecorder()
+		rec.body = func(_ context.Context, n int) error {
+			if n == 0 {
+				return fmt.Errorf("run 1: %w", budgetSpent{5 * time.Hour})
+			}
+			return nil
+		}
+		s := New(rec.run, Options{BaseBackoff: time.Minute, MaxBackoff: 4 * time.Minute})
+		s.Set("a", Spec{Kind: Every, Every: time.Hour}, false)
+		stop := startScheduler(t, s)
+		time.Sleep(7*time.Hour + time.Minute)
+		synctest.Wait()
+		at, _ := rec.runs()
+		h := time.Hour
+		if want := []time.Duration{h, 6 * h, 7 * h}; !slices.Equal(at, want) {
+			t.Errorf("runs at %v, want %v: the retry waits out the budget, then hourly", at, want)
 		}
 		stop()
 	})
