@@ -271,6 +271,12 @@ func auditCurrencyCase(t *testing.T, name, hsCur, otherCur string, write map[str
 		}
 		schemaCost = statsSum()["salesforce"] - b
 	}
+	if name == "dynamics" {
+		// Dataverse's organization row does not say whether it holds
+		// several currencies: the first making also lists the active
+		// ones (cached with the schema; the second making asks nothing).
+		schemaCost = 1
+	}
 	before := statsSum()
 	defs, note := auditReadyMadeDeals(t, a, p.conn)
 	if note != "" {

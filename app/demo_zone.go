@@ -32,7 +32,7 @@ var portalDates = map[string]bool{"hs_timestamp": true, "closedate": true}
 // other CRM's currency, then HubSpot's company currency, that of a deal
 // without one): a deal in a currency the other CRM does not hold waits
 // in review. A currency not read is said in note. note is "" when all
-// were read. A multi-currency Salesforce org's deals carry their own
+// were read. A multi-currency Salesforce, Zoho or Dataverse org's deals carry their own
 // currency (dealCurrencyField): the amount goes as a number beside it.
 func (a *App) ReadyMadeSyncs(ctx context.Context, c DemoConnections) (defs []engine.Definition, note string) {
 	defs = DemoSyncs(c)
@@ -109,9 +109,10 @@ func (a *App) ReadyMadeSyncs(ctx context.Context, c DemoConnections) (defs []eng
 
 // dealCurrencyFields are the deals' own currency field in a multi-currency
 // org, by deals object: Salesforce's CurrencyIsoCode (a restricted
-// picklist of the org's active currencies), Zoho's Currency (the
-// connector lists the organization's active currencies as its options).
-var dealCurrencyFields = map[string]string{"Opportunity": "CurrencyIsoCode", "Deals": "Currency"}
+// picklist of the org's active currencies), Zoho's Currency and
+// Dataverse's transactioncurrencyid (the connectors list the org's active
+// currencies as their options, by ISO code).
+var dealCurrencyFields = map[string]string{"Opportunity": "CurrencyIsoCode", "Deals": "Currency", "opportunities": "transactioncurrencyid"}
 
 // dealCurrencyField is the currency field of conn's deals object when
 // its org has multi-currency on (the field is in its schema), else "".

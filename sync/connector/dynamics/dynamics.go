@@ -123,6 +123,8 @@ type Connector struct {
 	custom  map[string]table // custom tables by entity set name
 	// users are the owner options (users.go).
 	users connector.Users
+	// curs are the active transaction currencies (currencies.go).
+	curs connector.Users
 }
 
 var (

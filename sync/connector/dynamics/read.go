@@ -202,6 +202,14 @@ func toRecord(sc *schema, raw map[string]json.RawMessage) (connector.Record, err
 		if !nf.owner && logical != nf.target.logical && !(logical == "" && nf.only) {
 			v = "" // the lookup points at another table, or at none
 		}
+		if nf.currency && v != "" && sc.cur != nil {
+			// An id not among the active currencies stays an id, which
+			// no currency matches: a change waits rather than lands in
+			// the wrong currency.
+			if code, ok := sc.cur.code(v); ok {
+				v = code
+			}
+		}
 		rec.Fields[nav] = v
 	}
 	mod, err := time.Parse(time.RFC3339, rec.Fields["modifiedon"])

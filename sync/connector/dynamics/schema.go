@@ -95,6 +95,8 @@ type navField struct {
 	// owner marks ownerid (users.go): bound to systemusers, and read as
 	// the id whatever table it names (a team's id matches no user).
 	owner bool
+	// currency marks transactioncurrencyid, read and written by ISO code.
+	currency bool
 }
 
 // schema is a table's columns as the connector offers them, with the
@@ -111,6 +113,9 @@ type schema struct {
 	// later are the columns valid for an update but not for a create
 	// (statecode): a create sets them with a PATCH after it (later.go, createOp).
 	later map[string]bool
+	// cur translates the currency field's codes (currencies.go); nil
+	// when the table has none.
+	cur *currencyMap
 }
 
 // Schema lists the table's columns from its definition
@@ -123,10 +128,26 @@ func (c *Connector) Schema(ctx context.Context, object string) (connector.Schema
 	if err != nil {
 		return connector.Schema{}, err
 	}
-	return c.withOwners(ctx, sc, connector.FreshSchema(ctx))
+	out, err := c.withOwners(ctx, sc, connector.FreshSchema(ctx))
+	if err != nil {
+		return connector.Schema{}, err
+	}
+	return withCurrencyOptions(sc, out), nil
 }
 
+// schemaOf is the held schema, its currency map filled.
 func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error) {
+	sc, err := c.schemaDef(ctx, object)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.loadCurrencies(ctx, sc); err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+func (c *Connector) schemaDef(ctx context.Context, object string) (*schema, error) {
 	t, err := c.tableFor(ctx, object)
 	if err != nil {
 		return nil, err
@@ -379,6 +400,16 @@ func (c *Connector) hold(t table, d definition) *schema {
 			sc.Fields = append(sc.Fields, of)
 			sc.types[ownerField] = "Navigation"
 			sc.navs[ownerField] = navField{value: name, target: systemusers, owner: true}
+			continue
+		}
+		if a.LogicalName == currencyField && a.AttributeType == "Lookup" && slices.ContainsFunc(rels[a.LogicalName], func(r relation) bool {
+			return r.Target == transactioncurrencies.logical && r.Nav == currencyField
+		}) {
+			// Offered by ISO code (currencies.go).
+			sc.Fields = append(sc.Fields, connector.Field{Name: currencyField, Label: f.Label, Type: connector.TypeEnum, ReadOnly: !create && !update})
+			sc.types[currencyField] = "Navigation"
+			sc.navs[currencyField] = navField{value: name, target: transactioncurrencies, only: true, currency: true}
+			sc.cur = &currencyMap{}
 			continue
 		}
 		// A lookup into a table crmsync speaks is also offered per target,

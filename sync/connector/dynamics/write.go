@@ -342,6 +342,14 @@ func body(sc *schema, op connector.Op, skip string) ([]byte, *connector.RecordEr
 				b[name+"@odata.bind"] = bind
 				continue
 			}
+			if nf.currency && sc.cur != nil {
+				bind, rerr := currencyBind(sc, op.ID, v)
+				if rerr != nil {
+					return nil, rerr
+				}
+				b[name+"@odata.bind"] = bind
+				continue
+			}
 			if strings.TrimSpace(v) == "" {
 				b[name+"@odata.bind"] = nil
 			} else {

@@ -155,9 +155,9 @@ func (s *Sim) resolve(op *opReq) (*route, *apiError) {
 		return nil, newErr(http.StatusNotFound, codeSegmentNotFound, "Resource not found for the segment '%s'.", name)
 	}
 	if t.def.readOnlyAPI && m != http.MethodGet {
-		return nil, errUsersReadOnly()
+		return nil, errReadOnlyTable(t.def)
 	}
-	if t.def.readOnlyAPI && s.denyUsers.Load() {
+	if t.def.readOnlyAPI && t.def.set == "systemusers" && s.denyUsers.Load() {
 		tmpl := "GET " + v + name
 		if hasKey {
 			tmpl += "({id})"

@@ -20,12 +20,7 @@ import (
 // [unverified] what the sandbox chooses: only organizationid,
 // _basecurrencyid_value and the expanded basecurrencyid's
 // transactioncurrencyid, isocurrencycode and currencyname are served; the
-// base currency is USD unless SetCurrency names another.
-
-// SetCurrency sets the organization's base currency's ISO code ("EUR").
-func (s *Sim) SetCurrency(code string) {
-	s.currency.Set(code)
-}
+// base currency is USD unless SetCurrency names another (currencies.go).
 
 // organizations answers GET organizations with the one row.
 func (s *Sim) organizations(op *opReq) *opResult {

@@ -360,7 +360,8 @@ func buildSchema() map[string]*entityDef {
 	return map[string]*entityDef{"contacts": contact, "accounts": account,
 		"opportunities": opportunityDef(), "tasks": taskDef(),
 		"phonecalls": phoneCallDef(), "appointments": appointmentDef(), "annotations": annotationDef(),
-		"crmsync_projects": projectDef(), "systemusers": systemUserDef(), "leads": leadDef()}
+		"crmsync_projects": projectDef(), "systemusers": systemUserDef(), "leads": leadDef(),
+		"transactioncurrencies": transactionCurrencyDef()}
 }
 
 // interestsColumn is a custom multi-select choice column of the contact table, as an
@@ -422,6 +423,7 @@ func opportunityDef() *entityDef {
 			rels: []string{"opportunity_customer_accounts", "opportunity_customer_contacts"}, cascade: []string{"Cascade", "Cascade"}},
 		ownerAttr(), // OwnerId of the Sales opportunity reference
 		originatingLead("opportunity"),
+		currencyAttr("TransactionCurrency_Opportunity"), // currencies.go
 	}
 	attrs = append(attrs, stateStatus(
 		[]option{{value: 0, label: "Open", defStatus: 1}, {value: 1, label: "Won", defStatus: 3}, {value: 2, label: "Lost", defStatus: 4}},

@@ -63,6 +63,10 @@ func (s *Sim) seedRow(t *table, vals map[string]any, lookups map[string]string, 
 		}
 		s.defaultOwner(t, vals, lookups)
 	}
+	if lookups == nil {
+		lookups = map[string]string{}
+	}
+	s.defaultCurrency(t, vals, lookups)
 	r := &record{id: s.newGUID(), vals: vals, lookupType: lookups, created: created.UTC().Truncate(time.Second),
 		modified: modified.UTC().Truncate(time.Second), version: s.nextVersion()}
 	for _, k := range t.keys {

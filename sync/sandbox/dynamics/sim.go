@@ -122,6 +122,7 @@ func New(opts Options) *Sim {
 	s.userID, s.buID, s.orgID = s.newGUID(), s.newGUID(), s.newGUID()
 	s.currencyID = s.newGUID()
 	s.addCaller()
+	s.addBaseCurrency()
 	s.limits = newLimiter(opts)
 	s.auth = simkit.NewAuthServer(simkit.OAuthConfig{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
 		AccessTTL: opts.AccessTTL, RotateRefresh: true, TokenPrefix: "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.", Now: opts.Now,

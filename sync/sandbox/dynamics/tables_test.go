@@ -276,7 +276,7 @@ func TestPicklistMetadataExpand(t *testing.T) {
 	for _, v := range r.values() {
 		names = append(names, v["LogicalName"].(string))
 	}
-	if strings.Join(names, ",") != "account,annotation,appointment,contact,crmsync_project,lead,opportunity,phonecall,systemuser,task" {
+	if strings.Join(names, ",") != "account,annotation,appointment,contact,crmsync_project,lead,opportunity,phonecall,systemuser,task,transactioncurrency" {
 		t.Fatalf("entity list %v", names)
 	}
 }
@@ -326,7 +326,7 @@ func TestTaskManyToOneRelationships(t *testing.T) {
 	for _, v := range r.values() {
 		got = append(got, fmt.Sprintf("%v>%v=%v", v["ReferencingAttribute"], v["ReferencedEntity"], v["ReferencingEntityNavigationPropertyName"]))
 	}
-	if strings.Join(got, ",") != "parentaccountid>account=parentaccountid,parentcontactid>contact=parentcontactid,customerid>account=customerid_account,customerid>contact=customerid_contact,originatingleadid>lead=originatingleadid" {
+	if strings.Join(got, ",") != "parentaccountid>account=parentaccountid,parentcontactid>contact=parentcontactid,customerid>account=customerid_account,customerid>contact=customerid_contact,originatingleadid>lead=originatingleadid,transactioncurrencyid>transactioncurrency=transactioncurrencyid" {
 		t.Fatalf("opportunity relationships %v", got)
 	}
 }

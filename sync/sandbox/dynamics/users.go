@@ -237,8 +237,13 @@ func (s *Sim) errNoUserRead() *apiError {
 		s.userID, s.buID, "09f3c0d1-5a2b-4e8c-9d71-3b6a0e4f2c85", s.userID)
 }
 
-// errUsersReadOnly refuses a write to systemusers [unverified: simulator-only].
-func errUsersReadOnly() *apiError {
+// errReadOnlyTable refuses a write to systemusers or transactioncurrencies
+// [unverified: simulator-only].
+func errReadOnlyTable(e *entityDef) *apiError {
+	if e.set != "systemusers" {
+		return newErr(http.StatusBadRequest, codeQueryUnsupported,
+			"This simulator keeps the %s table read-only: its rows come from SetCurrency and AddCurrency.", e.logical)
+	}
 	return newErr(http.StatusBadRequest, codeQueryUnsupported,
 		"This simulator keeps the systemuser table read-only: users come from Microsoft Entra ID (SeedUsers).")
 }

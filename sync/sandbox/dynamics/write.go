@@ -404,6 +404,7 @@ func (s *Sim) insertNew(t *table, id string, keyVals map[string]any, body map[st
 // and stamps, checks its alternate keys and stores it.
 func (s *Sim) storeNew(t *table, r *record, id string) (*record, *apiError) {
 	s.defaultOwner(t, r.vals, r.lookupType)
+	s.defaultCurrency(t, r.vals, r.lookupType)
 	if id == "" {
 		id = s.newGUID()
 	}
