@@ -49,6 +49,14 @@ func (o SyncOutcome) Line() string {
 	if s.Review > 0 {
 		line += fmt.Sprintf(", %d to review", s.Review)
 	}
+	if p := o.Result.Plan; p != nil && len(p.Warnings)+p.WarningsOmitted > 0 {
+		// Nobody saw this run's preview: its warnings are in History.
+		n, what := len(p.Warnings)+p.WarningsOmitted, "warnings"
+		if n == 1 {
+			what = "warning"
+		}
+		line += fmt.Sprintf("; %d %s (see History)", n, what)
+	}
 	if len(o.Result.Failures) > 0 {
 		line += "; most: " + o.Result.Failures[0].Line()
 	}

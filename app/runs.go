@@ -256,6 +256,7 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 	confirm := opts.Confirm && (opts.ConfirmReason == "" || opts.ConfirmReason == p.Reason)
 	sum, err := e.Apply(ctx, p, engine.ApplyOptions{Confirm: confirm, Trigger: trigger, Progress: opts.Progress})
 	res.Summary = &sum
+	a.logWarnings(v.Definition.Name, sum.RunID, p)
 	if err != nil {
 		a.noteAuthFailure(ctx, err, sa, sb)
 		a.noteAccountRefused(ctx, err, sa, sb)
@@ -336,6 +337,21 @@ func (a *App) logFailures(sync string, runID int64, groups []ErrorGroup) {
 		a.log.Warn("records failed", "sync", sync, "run", runID, "count", g.Count, "where", cmp.Or(g.Where, "side "+g.Side),
 			"field", g.Field, "code", cmp.Or(g.Code, g.Category), "records", strings.Join(g.Records, " "), "message", g.Message)
 	}
+}
+
+// loggedWarnings is how many of a run's warnings its log line lists: the
+// rest are counted, and all are in History.
+const loggedWarnings = 5
+
+// logWarnings writes a run's plan warnings to the log in one line, so a
+// background run's are not only in a preview nobody saw.
+func (a *App) logWarnings(sync string, runID int64, p *engine.Plan) {
+	n := len(p.Warnings) + p.WarningsOmitted
+	if runID == 0 || n == 0 {
+		return
+	}
+	shown := p.Warnings[:min(len(p.Warnings), loggedWarnings)]
+	a.log.Warn("run warnings", "sync", sync, "run", runID, "count", n, "more", n-len(shown), "warnings", strings.Join(shown, " | "))
 }
 
 // RunDetail is one run with its field-level audit and record errors.

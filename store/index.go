@@ -79,6 +79,9 @@ type PageOptions struct {
 	// (a record a CRM's paging gave twice) sends the group down the
 	// checked path; nothing is lost, it is only slower.
 	Fresh bool
+	// Unchanged, when set, is added the records SkipUnchanged left alone,
+	// so a plan can say what its read records came to.
+	Unchanged *int
 }
 
 // IndexPage stores one page of records and their keys and then the page's
@@ -89,11 +92,15 @@ type PageOptions struct {
 // a seq were scanned again for every chunk.
 func (s *DB) IndexPage(ctx context.Context, syncID int64, side string, recs []IndexRecord, opts PageOptions) (int64, error) {
 	var seq int64
+	skipped := 0
+	inner := opts
+	inner.Unchanged = &skipped
 	err := s.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		skipped = 0
 		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) + 1 FROM records WHERE sync_id = ? AND side = ?", syncID, side).Scan(&seq); err != nil {
 			return err
 		}
-		if err := s.indexRecords(ctx, tx, syncID, side, recs, seq, opts); err != nil {
+		if err := s.indexRecords(ctx, tx, syncID, side, recs, seq, inner); err != nil {
 			return err
 		}
 		if opts.SaveCursor {
@@ -105,6 +112,9 @@ func (s *DB) IndexPage(ctx context.Context, syncID int64, side string, recs []In
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: index page of sync %d side %s: %w", syncID, side, err)
+	}
+	if opts.Unchanged != nil {
+		*opts.Unchanged += skipped
 	}
 	return seq, nil
 }
@@ -150,6 +160,9 @@ func (s *DB) indexRecords(ctx context.Context, tx *sql.Tx, syncID int64, side st
 	for i, r := range recs {
 		j := last[r.ID]
 		if st, ok := stored[r.ID]; opts.SkipUnchanged && ok && st.fields == fields[j] && st.keys == keyed[j].keys && st.deleted == recs[j].Deleted {
+			if opts.Unchanged != nil {
+				*opts.Unchanged++
+			}
 			continue
 		}
 		write = append(write, i)

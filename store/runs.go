@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -31,15 +32,25 @@ type RunRow struct {
 	APICallsA  int64
 	APICallsB  int64
 	Message    string
+	// Warnings are the first of the run's plan warnings, WarningsOmitted
+	// how many more there were.
+	Warnings        []string
+	WarningsOmitted int
 }
 
-const runCols = "id, sync_id, trigger, status, coalesce(undo_of, 0), started_at, finished_at, created, updated, unchanged, conflicts, review, failed, deleted, api_calls_a, api_calls_b, message"
+const runCols = "id, sync_id, trigger, status, coalesce(undo_of, 0), started_at, finished_at, created, updated, unchanged, conflicts, review, failed, deleted, api_calls_a, api_calls_b, message, warnings, warnings_omitted"
 
 func scanRun(row interface{ Scan(...any) error }) (RunRow, error) {
 	var r RunRow
 	var started, finished int64
+	var warnings string
 	err := row.Scan(&r.ID, &r.SyncID, &r.Trigger, &r.Status, &r.UndoOf, &started, &finished, &r.Created, &r.Updated, &r.Unchanged,
-		&r.Conflicts, &r.Review, &r.Failed, &r.Deleted, &r.APICallsA, &r.APICallsB, &r.Message)
+		&r.Conflicts, &r.Review, &r.Failed, &r.Deleted, &r.APICallsA, &r.APICallsB, &r.Message, &warnings, &r.WarningsOmitted)
+	if err == nil && warnings != "" && warnings != "[]" {
+		if jerr := json.Unmarshal([]byte(warnings), &r.Warnings); jerr != nil {
+			err = fmt.Errorf("run %d's warnings: %w", r.ID, jerr)
+		}
+	}
 	r.StartedAt = time.UnixMilli(started)
 	if finished != 0 {
 		r.FinishedAt = time.UnixMilli(finished)
@@ -91,10 +102,14 @@ func (s *DB) RecordRun(ctx context.Context, r RunRow) (int64, error) {
 	if r.UndoOf != 0 {
 		undo = r.UndoOf
 	}
+	warnings, err := encodeWarnings(r.Warnings)
+	if err != nil {
+		return 0, fmt.Errorf("store: record run of sync %d: %w", r.SyncID, err)
+	}
 	var id int64
-	err := s.sql.QueryRowContext(ctx, `INSERT INTO runs(sync_id, trigger, status, undo_of, started_at, finished_at, created, updated, unchanged, conflicts, review, failed, deleted, message)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`, r.SyncID, r.Trigger, r.Status, undo, now, now,
-		r.Created, r.Updated, r.Unchanged, r.Conflicts, r.Review, r.Failed, r.Deleted, r.Message).Scan(&id)
+	err = s.sql.QueryRowContext(ctx, `INSERT INTO runs(sync_id, trigger, status, undo_of, started_at, finished_at, created, updated, unchanged, conflicts, review, failed, deleted, message, warnings, warnings_omitted)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`, r.SyncID, r.Trigger, r.Status, undo, now, now,
+		r.Created, r.Updated, r.Unchanged, r.Conflicts, r.Review, r.Failed, r.Deleted, r.Message, warnings, r.WarningsOmitted).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: record run of sync %d: %w", r.SyncID, err)
 	}
@@ -106,9 +121,13 @@ func (s *DB) FinishRun(ctx context.Context, r RunRow) error {
 	if r.Status == "running" || r.Status == "" {
 		return fmt.Errorf("store: finish run %d: status %q is not final", r.ID, r.Status)
 	}
-	_, err := s.sql.ExecContext(ctx, `UPDATE runs SET status = ?, finished_at = ?, created = ?, updated = ?, unchanged = ?, conflicts = ?,
-		review = ?, failed = ?, deleted = ?, api_calls_a = ?, api_calls_b = ?, message = ? WHERE id = ?`,
-		r.Status, s.nowMS(), r.Created, r.Updated, r.Unchanged, r.Conflicts, r.Review, r.Failed, r.Deleted, r.APICallsA, r.APICallsB, r.Message, r.ID)
+	warnings, err := encodeWarnings(r.Warnings)
+	if err == nil {
+		_, err = s.sql.ExecContext(ctx, `UPDATE runs SET status = ?, finished_at = ?, created = ?, updated = ?, unchanged = ?, conflicts = ?,
+		review = ?, failed = ?, deleted = ?, api_calls_a = ?, api_calls_b = ?, message = ?, warnings = ?, warnings_omitted = ? WHERE id = ?`,
+			r.Status, s.nowMS(), r.Created, r.Updated, r.Unchanged, r.Conflicts, r.Review, r.Failed, r.Deleted, r.APICallsA, r.APICallsB, r.Message,
+			warnings, r.WarningsOmitted, r.ID)
+	}
 	// Released even on error: a row left "running" without its lock is
 	// recovered as interrupted, which it then is.
 	s.releaseRunLock(r.ID)
@@ -116,6 +135,17 @@ func (s *DB) FinishRun(ctx context.Context, r RunRow) error {
 		return fmt.Errorf("store: finish run %d: %w", r.ID, err)
 	}
 	return nil
+}
+
+func encodeWarnings(ws []string) (string, error) {
+	if len(ws) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(ws)
+	if err != nil {
+		return "", fmt.Errorf("encode warnings: %w", err)
+	}
+	return string(b), nil
 }
 
 // RecoverStaleRuns marks every run left "running" by a crash or kill as

@@ -84,6 +84,12 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 	if r.Message != "" {
 		top.Add(wrapped(r.Message))
 	}
+	nWarn := len(r.Warnings) + r.WarningsOmitted
+	if nWarn > 0 {
+		l := wrapped(fmt.Sprintf("%s: see the Warnings tab.", nWarnings(nWarn)))
+		l.Importance = widget.WarningImportance
+		top.Add(l)
+	}
 
 	errRows := make([][]string, len(d.Errors))
 	for i, e := range d.Errors {
@@ -113,10 +119,24 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 		container.NewTabItem(fmt.Sprintf("Errors (%d)", len(d.Errors)), errTab),
 		container.NewTabItem(fmt.Sprintf("Field changes (%d)", d.AuditTotal), u.fieldChanges(d)),
 	)
-	if len(d.Errors) == 0 && d.AuditTotal > 0 {
+	if nWarn > 0 {
+		tabs.Append(container.NewTabItem(fmt.Sprintf("Warnings (%d)", nWarn), warningsView(r.Warnings, r.WarningsOmitted)))
+	}
+	switch {
+	case len(d.Errors) == 0 && d.AuditTotal > 0:
 		tabs.SelectIndex(1)
+	case len(d.Errors) == 0 && nWarn > 0:
+		tabs.SelectIndex(2)
 	}
 	return container.NewBorder(top, nil, nil, nil, tabs)
+}
+
+// nWarnings is "1 warning" or "N warnings".
+func nWarnings(n int) string {
+	if n == 1 {
+		return "1 warning"
+	}
+	return fmt.Sprintf("%d warnings", n)
 }
 
 // shownFailureKinds is how many kinds of failure a run's outcome lists.

@@ -175,6 +175,9 @@ func planView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 	if line := heldDeletesLine(c.HeldDelete, def.Safety.PropagateDeletes); line != "" {
 		top.Add(wrapped(line))
 	}
+	if line := p.ReadUnchangedLine(); line != "" {
+		top.Add(wrapped(line))
+	}
 	if line := p.FullPassLine(); line != "" {
 		top.Add(wrapped(line))
 	}
@@ -210,7 +213,7 @@ func planView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 		container.NewTabItem(fmt.Sprintf("Skipped (%d)", c.Skipped), linesView(skipLines(p, def), "No record is skipped.")),
 	)
 	if nWarn > 0 {
-		tabs.Append(container.NewTabItem(fmt.Sprintf("Warnings (%d)", nWarn), warningsView(p)))
+		tabs.Append(container.NewTabItem(fmt.Sprintf("Warnings (%d)", nWarn), warningsView(p.Warnings, p.WarningsOmitted)))
 	}
 	// The notes above can fill a laptop's window; the records are what a
 	// preview is for, so the notes scroll and the divider can be dragged.
@@ -222,12 +225,12 @@ func planView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 // shownWarnings is how many warnings a preview shows above its tabs.
 const shownWarnings = 3
 
-// warningsView is every warning a plan lists, whole and selectable, in one
-// scrolling text (the engine lists at most 100 and counts the rest).
-func warningsView(p *engine.Plan) fyne.CanvasObject {
-	text := "• " + strings.Join(p.Warnings, "\n• ")
-	if p.WarningsOmitted > 0 {
-		text += fmt.Sprintf("\n… and %d more warnings not listed.", p.WarningsOmitted)
+// warningsView is every warning a plan or run lists, whole and selectable,
+// in one scrolling text (the engine lists at most 100 and counts the rest).
+func warningsView(warnings []string, omitted int) fyne.CanvasObject {
+	text := "• " + strings.Join(warnings, "\n• ")
+	if omitted > 0 {
+		text += fmt.Sprintf("\n… and %d more warnings not listed.", omitted)
 	}
 	l := wrapped(text)
 	l.Selectable = true

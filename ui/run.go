@@ -171,13 +171,28 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 		}
 		msg += "\n\nOpen History to see each failed record with the vendor's message; Retry failed runs them again."
 	}
+	nWarn := 0
+	if p := res.Plan; p != nil {
+		// What the run warned of was in a preview the person may not have
+		// opened: say it here too, the whole list in History.
+		nWarn = len(p.Warnings) + p.WarningsOmitted
+		if nWarn > 0 {
+			msg += "\n\n" + nWarnings(nWarn) + ":"
+			for _, w := range p.Warnings[:min(len(p.Warnings), shownWarnings)] {
+				msg += "\n• " + shorten(w, 240)
+			}
+			if more := nWarn - min(len(p.Warnings), shownWarnings); more > 0 {
+				msg += fmt.Sprintf("\n… and %d more: open History to see them all.", more)
+			}
+		}
+	}
 	if len(res.Waiting) == 0 {
 		// The message names where to go next: offer to go there.
 		next, screen := "", ""
 		switch {
 		case s.Review > 0:
 			next, screen = "Open Review", ScreenReview
-		case s.Failed > 0:
+		case s.Failed > 0, nWarn > 0:
 			next, screen = "Open History", ScreenHistory
 		}
 		if next == "" {

@@ -31,13 +31,16 @@ type runOut struct {
 	APICallsA int64     `json:"api_calls_a"`
 	APICallsB int64     `json:"api_calls_b"`
 	Message   string    `json:"message,omitempty"`
+	Warnings  []string  `json:"warnings,omitempty"`
+	// WarningsOmitted counts the warnings past those listed.
+	WarningsOmitted int `json:"warnings_omitted,omitempty"`
 }
 
 func runJSON(d app.RunDetail) runOut {
 	r := d.Run
 	return runOut{ID: r.ID, Sync: d.Sync, Trigger: r.Trigger, Status: r.Status, UndoOf: r.UndoOf, Started: r.StartedAt, Finished: r.FinishedAt,
 		Created: r.Created, Updated: r.Updated, Deleted: r.Deleted, Unchanged: r.Unchanged, Conflicts: r.Conflicts, Review: r.Review, Failed: r.Failed,
-		APICallsA: r.APICallsA, APICallsB: r.APICallsB, Message: r.Message}
+		APICallsA: r.APICallsA, APICallsB: r.APICallsB, Message: r.Message, Warnings: r.Warnings, WarningsOmitted: r.WarningsOmitted}
 }
 
 func (r *root) runsCmd() *cobra.Command {
@@ -149,6 +152,15 @@ func (r *root) runsShowCmd() *cobra.Command {
 					o.Created, o.Updated, o.Deleted, o.Unchanged, o.Conflicts, o.Review, o.Failed, o.APICallsA, o.APICallsB)
 				if o.Message != "" {
 					fmt.Fprintln(w, o.Message)
+				}
+				if len(o.Warnings) > 0 {
+					fmt.Fprintln(w, "\nWarnings:")
+					for _, x := range o.Warnings {
+						fmt.Fprintln(w, "  "+x)
+					}
+					if o.WarningsOmitted > 0 {
+						fmt.Fprintf(w, "  … and %d more not listed\n", o.WarningsOmitted)
+					}
 				}
 				if len(d.Groups) > 0 {
 					fmt.Fprintln(w, "\nErrors by kind:")

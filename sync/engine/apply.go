@@ -102,7 +102,8 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 	}
 	if plan.NeedsConfirmation && !opts.Confirm {
 		sum := RunSummary{Status: "needs_confirmation", Message: plan.Reason}
-		id, err := e.st.RecordRun(ctx, store.RunRow{SyncID: plan.SyncID, Trigger: trigger, Status: sum.Status, UndoOf: plan.UndoOf, Message: plan.Reason})
+		id, err := e.st.RecordRun(ctx, store.RunRow{SyncID: plan.SyncID, Trigger: trigger, Status: sum.Status, UndoOf: plan.UndoOf, Message: plan.Reason,
+			Warnings: plan.Warnings, WarningsOmitted: plan.WarningsOmitted})
 		if err != nil {
 			return sum, err
 		}
@@ -131,7 +132,8 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 	r.sum.Stopped = r.stop
 	fin := store.RunRow{ID: id, SyncID: plan.SyncID, Status: r.sum.Status, Created: r.sum.Created, Updated: r.sum.Updated,
 		Unchanged: r.sum.Unchanged, Conflicts: r.sum.Conflicts, Review: r.sum.Review, Failed: r.sum.Failed, Deleted: r.sum.Deleted,
-		APICallsA: r.sum.APICallsA, APICallsB: r.sum.APICallsB, Message: r.sum.Message}
+		APICallsA: r.sum.APICallsA, APICallsB: r.sum.APICallsB, Message: r.sum.Message,
+		Warnings: plan.Warnings, WarningsOmitted: plan.WarningsOmitted}
 	if err := e.st.FinishRun(context.WithoutCancel(ctx), fin); err != nil {
 		return r.sum, err
 	}

@@ -152,20 +152,24 @@ type Skip struct {
 
 // Counts summarize a plan.
 type Counts struct {
-	ReadA      int `json:"read_a"`
-	ReadB      int `json:"read_b"`
-	CreateA    int `json:"create_a"`
-	CreateB    int `json:"create_b"`
-	UpdateA    int `json:"update_a"`
-	UpdateB    int `json:"update_b"`
-	Link       int `json:"link"`
-	Unchanged  int `json:"unchanged"`
-	Conflicts  int `json:"conflicts"`
-	Review     int `json:"review"`
-	Skipped    int `json:"skipped"`
-	KeptBlank  int `json:"kept_blank"`
-	HeldDelete int `json:"held_delete"`
-	Delete     int `json:"delete"`
+	ReadA int `json:"read_a"`
+	ReadB int `json:"read_b"`
+	// ReadUnchanged counts the records read that were as crmsync last read
+	// or wrote them (store.PageOptions.SkipUnchanged): not merged again,
+	// so not in Unchanged, which counts pairs merged to no write.
+	ReadUnchanged int `json:"read_unchanged,omitempty"`
+	CreateA       int `json:"create_a"`
+	CreateB       int `json:"create_b"`
+	UpdateA       int `json:"update_a"`
+	UpdateB       int `json:"update_b"`
+	Link          int `json:"link"`
+	Unchanged     int `json:"unchanged"`
+	Conflicts     int `json:"conflicts"`
+	Review        int `json:"review"`
+	Skipped       int `json:"skipped"`
+	KeptBlank     int `json:"kept_blank"`
+	HeldDelete    int `json:"held_delete"`
+	Delete        int `json:"delete"`
 	// WaitingLink counts references left alone because the sync they go
 	// through (Plan.WaitingOn) has not linked the record they name yet.
 	WaitingLink int `json:"waiting_link,omitempty"`
@@ -204,6 +208,9 @@ func (p *Plan) Summary() string {
 	fmt.Fprintf(&sb, "  create: A %d, B %d   update: A %d, B %d   link %d   unchanged %d\n", c.CreateA, c.CreateB, c.UpdateA, c.UpdateB, c.Link, c.Unchanged)
 	fmt.Fprintf(&sb, "  conflicts %d   review %d   skipped %d   held deletes %d   deletes %d\n", c.Conflicts, c.Review, c.Skipped, c.HeldDelete, c.Delete)
 	fmt.Fprintf(&sb, "  estimated API calls: A %d, B %d\n", p.EstimatedCalls.A, p.EstimatedCalls.B)
+	if line := p.ReadUnchangedLine(); line != "" {
+		fmt.Fprintf(&sb, "  %s\n", line)
+	}
 	if line := p.FullPassLine(); line != "" {
 		fmt.Fprintf(&sb, "  %s\n", line)
 	}
@@ -226,6 +233,19 @@ func (p *Plan) Summary() string {
 		fmt.Fprintf(&sb, "  … and %d more warnings not listed\n", p.WarningsOmitted)
 	}
 	return sb.String()
+}
+
+// ReadUnchangedLine accounts for the records read that were not merged
+// again, most often a run's own writes read back; "" when none.
+func (p *Plan) ReadUnchangedLine() string {
+	if p.Counts.ReadUnchanged == 0 {
+		return ""
+	}
+	verb := "are"
+	if p.Counts.ReadUnchanged == 1 {
+		verb = "is"
+	}
+	return fmt.Sprintf("%s read %s unchanged since crmsync last read or wrote them: nothing to do for them.", nRecords(p.Counts.ReadUnchanged, "record"), verb)
 }
 
 // FullPassLine says why a plan merged every pair again, or "".

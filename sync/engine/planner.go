@@ -64,6 +64,7 @@ type planner struct {
 	emptySide  map[string]bool   // sides with nothing indexed when the read began (store.PageOptions.Fresh)
 	warnMu     sync.Mutex        // both sides' readers warn
 	indexMu    sync.Mutex        // ... and index
+	asLeft     int               // records read as the index held them (indexMu)
 
 	openConfl map[string][]store.ReviewRow // A id -> its open conflict items (settleConflicts)
 	openDel   map[string][]int64           // "side:id" -> open held deletes of it (settleDeletes)
@@ -275,6 +276,7 @@ func (p *planner) readBoth(ctx context.Context, cursors map[string]string) ([2]i
 	}
 	p.pages["a"], p.pages["b"] = pages[0], pages[1]
 	p.plan.Counts.ReadA, p.plan.Counts.ReadB = n[0], n[1]
+	p.plan.Counts.ReadUnchanged = p.asLeft
 	if errs[0] != nil && (errs[1] == nil || !errors.Is(errs[0], context.Canceled) || errors.Is(errs[1], context.Canceled)) {
 		return n, errs[0] // A's error first, unless it is only B's failure cancelling A
 	}
@@ -301,7 +303,7 @@ func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool
 		}
 		cursorMoved = false
 		p.indexMu.Lock() // one connection at a time keeps its page cache warm (see run.locked)
-		_, err := p.e.st.IndexPage(ctx, p.syncID, side, group, store.PageOptions{Cursor: groupCursor, SaveCursor: saveCursor, SkipUnchanged: !p.fullResync, Fresh: p.emptySide[side]})
+		_, err := p.e.st.IndexPage(ctx, p.syncID, side, group, store.PageOptions{Cursor: groupCursor, SaveCursor: saveCursor, SkipUnchanged: !p.fullResync, Fresh: p.emptySide[side], Unchanged: &p.asLeft})
 		p.indexMu.Unlock()
 		if err != nil {
 			return err
@@ -390,7 +392,7 @@ func (p *planner) readDeletes(ctx context.Context, side string, dl connector.Del
 		}
 		group := p.ix[side].pageRecords(recs, p.warn)
 		p.indexMu.Lock()
-		_, err := p.e.st.IndexPage(ctx, p.syncID, side, group, store.PageOptions{SkipUnchanged: true})
+		_, err := p.e.st.IndexPage(ctx, p.syncID, side, group, store.PageOptions{SkipUnchanged: true, Unchanged: &p.asLeft})
 		p.indexMu.Unlock()
 		if err != nil {
 			return n, err
@@ -446,7 +448,7 @@ func (p *planner) compareIDs(ctx context.Context, side string, il connector.IDLi
 	}
 	if len(gone) > 0 {
 		p.indexMu.Lock()
-		_, err := p.e.st.IndexPage(ctx, p.syncID, side, gone, store.PageOptions{SkipUnchanged: true})
+		_, err := p.e.st.IndexPage(ctx, p.syncID, side, gone, store.PageOptions{SkipUnchanged: true, Unchanged: &p.asLeft})
 		p.indexMu.Unlock()
 		if err != nil {
 			return 0, calls, err
