@@ -158,7 +158,14 @@ func (u *UI) createDemoSync() {
 		// against the accounts' currencies, read once here.
 		var defs []engine.Definition
 		defs, note = u.a.ReadyMadeSyncs(ctx, demoConnections)
+		have, err := u.a.Connections(ctx)
+		if err != nil {
+			return err
+		}
 		for _, def := range defs {
+			if !hasConnection(have, def.A.Connection) || !hasConnection(have, def.B.Connection) {
+				continue // a CRM not connected (Syncs offers this with HubSpot and Salesforce alone)
+			}
 			if _, err := u.a.Sync(ctx, def.Name); err == nil {
 				continue // already there
 			}

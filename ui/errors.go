@@ -76,6 +76,8 @@ func nextStep(err error) string {
 		return "Next: press Sync now on that sync, or Sync all on the Syncs screen, which runs it first. Nothing was changed."
 	case errors.Is(err, engine.ErrNeedsConfirmation):
 		return "Next: open Preview, check the changes, then Apply and confirm."
+	case errors.Is(err, engine.ErrAlreadyRunning):
+		return "Next: wait for it to finish (History shows it), then run the sync again if needed. Nothing was changed by this attempt."
 	case errors.Is(err, auth.ErrPortInUse):
 		return "Next: close the program using that port, or choose another redirect port in Settings (and register it with the vendor)."
 	case strings.Contains(msg, "access_denied"):

@@ -15,12 +15,13 @@ import (
 	"github.com/crmsync/crmsync/app"
 )
 
-// historyColumns fit the pane of a 1100-pixel window (868 px in all), so
-// no column of a run hides behind the horizontal scroll bar.
+// historyColumns fit the pane of a 1100-pixel window (909 px in all), so
+// no column of a run hides behind the horizontal scroll bar. Deleted is
+// shown: a run that only deleted would otherwise read as writing nothing.
 var historyColumns = []struct {
 	title string
 	width float32
-}{{"Time", 130}, {"Sync", 170}, {"Trigger", 95}, {"Result", 95}, {"Created", 75}, {"Updated", 78}, {"Failed", 60}, {"API calls", 85}, {"Duration", 80}}
+}{{"Time", 130}, {"Sync", 145}, {"Trigger", 90}, {"Result", 90}, {"Created", 75}, {"Updated", 78}, {"Deleted", 76}, {"Failed", 60}, {"API calls", 85}, {"Duration", 80}}
 
 // historyRunsPerSync is how many of each sync's latest runs History
 // lists; historyHint says so when a sync has more.
@@ -137,10 +138,12 @@ func runCell(r app.RunDetail, col int) string {
 	case 5:
 		return fmt.Sprint(run.Updated)
 	case 6:
-		return fmt.Sprint(run.Failed)
+		return fmt.Sprint(run.Deleted)
 	case 7:
-		return fmt.Sprint(run.APICallsA + run.APICallsB)
+		return fmt.Sprint(run.Failed)
 	case 8:
+		return fmt.Sprint(run.APICallsA + run.APICallsB)
+	case 9:
 		if run.FinishedAt.IsZero() {
 			return "running"
 		}

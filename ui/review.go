@@ -140,6 +140,11 @@ func (q *reviewQueue) filter() {
 			q.list.Select(0)
 		}
 	}
+	if len(q.shown) == 0 && q.detail != nil {
+		// No item is selected: the last one's actions must not stay on show.
+		q.detail.Objects = []fyne.CanvasObject{widget.NewLabel("No item to decide here.")}
+		q.detail.Refresh()
+	}
 	q.updateStatus()
 }
 

@@ -235,10 +235,10 @@ func (u *UI) syncNow(name string) {
 }
 
 // noteRunErr keeps the failure of a run of sync the window started, for
-// its card, and forgets it when a run ends without one. A cancel or a
-// plan waiting for confirmation is not a failure.
+// its card, and forgets it when a run ends without one. A cancel, a
+// plan waiting for confirmation or a run already under way is not a failure.
 func (u *UI) noteRunErr(sync string, err error) {
-	if errors.Is(err, context.Canceled) || errors.Is(err, engine.ErrNeedsConfirmation) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, engine.ErrNeedsConfirmation) || errors.Is(err, engine.ErrAlreadyRunning) {
 		return
 	}
 	u.mu.Lock()

@@ -73,6 +73,10 @@ func (u *UI) onScheduleEvent(e schedule.Event) {
 		if e.Kind != schedule.EventNext && u.Current() == ScreenSyncs && !u.paneOpen {
 			u.refresh()
 		}
+		// History lists the run that just ended (not one left "running").
+		if (e.Kind == schedule.EventFinished || e.Kind == schedule.EventFailed) && u.Current() == ScreenHistory && !u.paneOpen {
+			u.refresh()
+		}
 	})
 }
 
