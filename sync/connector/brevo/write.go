@@ -98,7 +98,30 @@ func (c *Connector) write(ctx context.Context, ops []connector.Op) ([]connector.
 			return nil, fmt.Errorf("brevo: batch update: %w", err)
 		}
 	}
+	if err := c.reblock(ctx, updates, res); err != nil {
+		return nil, fmt.Errorf("brevo: blocklist again after an email change: %w", err)
+	}
 	return res, nil
+}
+
+// reblock sends emailBlacklisted true again, in a request of its own, for
+// each written update that moved a blocklisted contact to a new email:
+// Brevo lifts the blocklisting on an email change and does not say whether
+// an emailBlacklisted in the same request wins (update-contact).
+func (c *Connector) reblock(ctx context.Context, updates []item, res []connector.Result) error {
+	var again []item
+	for _, it := range updates {
+		attrs, _ := it.body["attributes"].(map[string]any)
+		if _, moves := attrs["EMAIL"]; moves && it.body[fEmailBlacklisted] == true && res[it.i].Err == nil {
+			again = append(again, item{i: it.i, op: it.op, body: map[string]any{"id": it.body["id"], fEmailBlacklisted: true}})
+		}
+	}
+	for start := 0; start < len(again); start += c.batchSize {
+		if err := c.updateBatch(ctx, again[start:min(len(again), start+c.batchSize)], res); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // keepOptOuts re-asserts the opt-out of each blacklisted contact whose

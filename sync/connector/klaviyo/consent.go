@@ -35,6 +35,51 @@ const (
 	neverMessage = "Klaviyo has no way to set a profile's consent back to NEVER_SUBSCRIBED; crmsync can only unsubscribe"
 )
 
+// keepUnsubscribes marks for unsubscribing the updates that move an
+// UNSUBSCRIBED profile to another email: Klaviyo keeps consent per email
+// address (help, "Multi Email Profiles"), so the new address would
+// otherwise be no longer unsubscribed. One lookup per 100 such updates;
+// an update that cannot be checked fails before anything of it is written.
+func (c *Connector) keepUnsubscribes(ctx context.Context, items []item, res []connector.Result) error {
+	var ids []string
+	idx := map[string][]int{} // profile id → positions in items
+	for k, it := range items {
+		if it.op.Kind != connector.OpUpdate || it.unsubscribe || it.email == "" || it.op.ID == "" {
+			continue
+		}
+		if _, seen := idx[it.op.ID]; !seen {
+			ids = append(ids, it.op.ID)
+		}
+		idx[it.op.ID] = append(idx[it.op.ID], k)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	recs, err := c.Lookup(ctx, objProfiles, fID, ids)
+	if err != nil {
+		if connector.Stops(ctx, err) {
+			return err
+		}
+		for _, ks := range idx {
+			for _, k := range ks {
+				res[items[k].i].Err = connector.RecordFailure(vendor, objProfiles, items[k].op.ID, fmt.Errorf("read its consent before changing its email: %w", err))
+			}
+		}
+		return nil
+	}
+	for _, r := range recs {
+		if !strings.EqualFold(r.Fields[fConsent], consentUnsubscribed) {
+			continue
+		}
+		for _, k := range idx[r.ID] {
+			if !strings.EqualFold(strings.TrimSpace(r.Fields[fEmail]), items[k].email) {
+				items[k].unsubscribe = true
+			}
+		}
+	}
+	return nil
+}
+
 // askErr is why an op's consent value fails its record.
 type askErr struct{ code, msg string }
 

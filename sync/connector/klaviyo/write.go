@@ -102,13 +102,24 @@ func (c *Connector) knownProperties(ctx context.Context) map[string]connector.Fi
 // one PATCH each (patch.go), then the unsubscribes. Only a
 // failure of the whole call is returned.
 func (c *Connector) writeBatch(ctx context.Context, ops []connector.Op, res []connector.Result, props map[string]connector.FieldType) error {
-	var items, jobItems, patchItems []item
+	var built []item
 	for i, op := range ops {
 		it, rerr := buildItem(i, op, props)
 		if rerr != nil {
 			res[i].Err = rerr
 			continue
 		}
+		built = append(built, it)
+	}
+	if err := c.keepUnsubscribes(ctx, built, res); err != nil {
+		return err
+	}
+	var items, jobItems, patchItems []item
+	for _, it := range built {
+		if res[it.i].Err != nil {
+			continue
+		}
+		i, op := it.i, it.op
 		items = append(items, it)
 		switch {
 		case it.write && it.clears && op.Kind == connector.OpUpdate:

@@ -158,6 +158,7 @@ func (s *Sim) createLocked(attrs map[string]any, ptr string) (*record, *apiError
 	if dup, ok := s.store.conflict(rec); ok {
 		return nil, errDuplicate(dup)
 	}
+	s.store.keepConsent(nil, rec)
 	rec.id = s.newID()
 	rec.created = s.tick()
 	rec.updated = rec.created
@@ -186,6 +187,7 @@ func (s *Sim) updateLocked(old *record, attrs map[string]any, meta any, ptr stri
 	if string(before) == string(after) {
 		return old, nil // nothing changed: updated stays [unverified]
 	}
+	s.store.keepConsent(old, rec)
 	rec.updated = s.tick()
 	s.store.put(rec)
 	return rec, nil

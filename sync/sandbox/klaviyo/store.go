@@ -42,10 +42,42 @@ type store struct {
 	byEmail map[string]string
 	byPhone map[string]string
 	byExt   map[string]string
+	// left is the email consent an address had when a profile's email
+	// moved off it, by email key (see keepConsent).
+	left map[string]emailConsent
+}
+
+// emailConsent is an address's email marketing consent.
+type emailConsent struct {
+	consent, method string
+	at              time.Time
 }
 
 func newStore() *store {
-	return &store{byID: map[string]*record{}, byEmail: map[string]string{}, byPhone: map[string]string{}, byExt: map[string]string{}}
+	return &store{byID: map[string]*record{}, byEmail: map[string]string{}, byPhone: map[string]string{}, byExt: map[string]string{},
+		left: map[string]emailConsent{}}
+}
+
+// keepConsent gives rec (old is nil on a create) the consent of its email
+// address: "each email retains its own consent and suppression status"
+// (Klaviyo help, "Multi Email Profiles"). The docs do not say what a PATCH
+// of email does to consent [unverified]; the sandbox takes the reading that
+// risks most, so an unsubscribed profile whose email changes is no longer
+// unsubscribed, and the old address keeps its consent.
+func (st *store) keepConsent(old, rec *record) {
+	from, to := "", emailKey(rec.email)
+	if old != nil {
+		if from = emailKey(old.email); from == to {
+			return
+		}
+		if from != "" {
+			st.left[from] = emailConsent{old.consent, old.consentMethod, old.consentAt}
+		}
+		rec.consent, rec.consentMethod, rec.consentAt = NeverSubscribed, "", time.Time{}
+	}
+	if c, ok := st.left[to]; ok && to != "" {
+		rec.consent, rec.consentMethod, rec.consentAt = c.consent, c.method, c.at
+	}
 }
 
 func emailKey(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
