@@ -28,6 +28,10 @@ type RunOptions struct {
 	Progress      func(engine.Progress)
 }
 
+// TriggerRetry is a run a person started to retry the failed records
+// (History's Retry failed): every queued retry is due, back-off or not.
+const TriggerRetry = "retry"
+
 // RunResult is a run's plan and, unless it was a dry run, its outcome.
 type RunResult struct {
 	Plan    *engine.Plan
@@ -178,7 +182,7 @@ func (a *App) Run(ctx context.Context, name string, opts RunOptions) (RunResult,
 	if err != nil {
 		return RunResult{}, err
 	}
-	po := engine.PlanOptions{FullResync: opts.FullResync || v.FullPass != "", FullPassWhy: v.FullPass}
+	po := engine.PlanOptions{FullResync: opts.FullResync || v.FullPass != "", FullPassWhy: v.FullPass, RetryNow: opts.Trigger == TriggerRetry}
 	if po.FullPassWhy == "" && opts.FullResync {
 		po.FullPassWhy = resyncAsked
 	}

@@ -49,7 +49,7 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 		}
 		u.runWithProgress("Retrying "+d.Sync, func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
 			// Failed records are in the retry queue; a run picks them up first.
-			return u.a.Run(ctx, d.Sync, app.RunOptions{Trigger: "retry", Confirm: confirmed(ctx), ConfirmReason: confirmedReason(ctx), Progress: p})
+			return u.a.Run(ctx, d.Sync, app.RunOptions{Trigger: app.TriggerRetry, Confirm: confirmed(ctx), ConfirmReason: confirmedReason(ctx), Progress: p})
 		}, func(res app.RunResult) {
 			if res.Summary != nil {
 				u.openRunDetail(res.Summary.RunID)

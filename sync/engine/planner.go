@@ -21,6 +21,9 @@ type PlanOptions struct {
 	// FullPassWhy says why the plan is a full resync, for its preview
 	// (Plan.FullPass): the definition changed, or a person asked for it.
 	FullPassWhy string
+	// RetryNow makes every retry-queue entry due, whatever its back-off:
+	// a person asked to retry the failed records (History's Retry failed).
+	RetryNow bool
 }
 
 // chunkSize is how many index rows the planner holds at once.
@@ -56,6 +59,7 @@ type planner struct {
 	due        map[retryKey]bool // due retries ...
 	written    map[retryKey]bool // ... that this plan writes again
 	fullResync bool              // every record read is planned again, unchanged or not
+	retryNow   bool              // PlanOptions.RetryNow
 	links      mapping.Links     // the link:SYNC rows' links; nil without such rows
 	relinkedTo map[string]string // "a:id" records a merge's link moved to -> their new partner (relink.go)
 	waiting    map[string]bool   // "a:id" records with references waiting for a link ...
@@ -86,7 +90,7 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 	if err != nil {
 		return nil, err
 	}
-	p.fullResync = opts.FullResync
+	p.fullResync, p.retryNow = opts.FullResync, opts.RetryNow
 	if opts.FullResync {
 		p.plan.FullPass = opts.FullPassWhy
 	}

@@ -22,7 +22,7 @@ type retryKey struct{ side, source string }
 // touchDueRetries makes the source records of due retry entries part of
 // this plan again.
 func (p *planner) touchDueRetries(ctx context.Context) ([]store.RetryRow, error) {
-	due, err := p.e.st.Retries(ctx, p.syncID, true, p.e.now())
+	due, err := p.e.st.Retries(ctx, p.syncID, !p.retryNow, p.e.now())
 	if err != nil {
 		return nil, err
 	}

@@ -184,6 +184,9 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	if o.Classify == nil {
 		o.Classify = classify
 	}
+	if o.Describe == nil {
+		o.Describe = describe
+	}
 	return &Connector{base: base, http: transport.New(client, o.Options), meta: &connector.Meta{Cache: o.meta},
 		pageSize: o.pageSize, batchSize: o.batchSize, margin: o.margin, log: o.Logger}, nil
 }
@@ -209,6 +212,9 @@ func classify(resp *http.Response, err error) transport.Verdict {
 	}
 	return v
 }
+
+// describe is Brevo's error in an answer the transport ends a call with.
+func describe(r *transport.Response) *connector.Error { return (&response{r}).apiError() }
 
 // response is a fully read HTTP response, with Brevo's error reading.
 type response struct{ *transport.Response }

@@ -155,12 +155,19 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	// System.Uri), so "https://Contoso.crm.dynamics.com" is kept as
 	// "https://contoso.crm.dynamics.com": a next link must match it.
 	u.Host = strings.ToLower(u.Host)
+	if o.Describe == nil {
+		o.Describe = describeError
+	}
 	tc := transport.New(client, o.Options)
 	return &Connector{base: strings.TrimRight(u.String(), "/"), http: tc, meta: &connector.Meta{Cache: o.meta}, schemas: map[string]*schema{}, custom: map[string]table{}}, nil
 }
 
 // response is a fully read HTTP response, with Dataverse's error reading.
 type response struct{ *transport.Response }
+
+// describeError is the vendor's error in an answer the transport ends a call
+// with (a wait longer than it waits).
+func describeError(r *transport.Response) *connector.Error { return (&response{r}).apiError() }
 
 // get sends one GET of the Web API (path below apiRoot, or an absolute
 // next link on the organization's own host) and reads the answer.

@@ -186,6 +186,7 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 			return classify(resp, err)
 		},
 		DailyBudget: o.dailyBudget, Used: o.used, Logger: o.logger, Limiters: o.limiters,
+		Describe: func(r *transport.Response) *connector.Error { return (&response{Response: r}).apiError() },
 	})
 	c := &Connector{
 		base:    strings.TrimRight(base, "/"),

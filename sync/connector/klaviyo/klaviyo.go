@@ -181,12 +181,19 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 		o.pollMax = o.pollMin
 	}
 	o.Vendor = vendor
+	if o.Describe == nil {
+		o.Describe = describeError
+	}
 	return &Connector{base: base, http: transport.New(client, o.Options), meta: &connector.Meta{Cache: o.meta},
 		pageSize: o.pageSize, batchSize: o.batchSize, pollMin: o.pollMin, pollMax: o.pollMax, log: o.Logger}, nil
 }
 
 // response is a fully read HTTP response, with Klaviyo's error reading.
 type response struct{ *transport.Response }
+
+// describeError is the vendor's error in an answer the transport ends a call
+// with (a wait longer than it waits).
+func describeError(r *transport.Response) *connector.Error { return (&response{r}).apiError() }
 
 // call sends one request to path (under the API base, query included;
 // in: the JSON:API body, nil = none) and reads the whole response. Only

@@ -176,6 +176,9 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 		o.pageSize = PageSize
 	}
 	o.Vendor = vendor
+	if o.Describe == nil {
+		o.Describe = describeError
+	}
 	tc := transport.New(client, o.Options)
 	return &Connector{base: base, http: tc, meta: &connector.Meta{Cache: o.meta}, pageSize: o.pageSize,
 		createStatus: o.createStatus, log: o.Logger, schemas: map[string]*schema{}}, nil
@@ -183,6 +186,10 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 
 // response is a fully read HTTP response, with Mailchimp's error reading.
 type response struct{ *transport.Response }
+
+// describeError is the vendor's error in an answer the transport ends a call
+// with (a wait longer than it waits).
+func describeError(r *transport.Response) *connector.Error { return (&response{r}).apiError() }
 
 // call sends one request to path under /3.0 (in: JSON body, nil = none)
 // and reads the whole response, bounded. Only transport failures are

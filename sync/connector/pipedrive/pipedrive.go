@@ -144,6 +144,7 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 		Vendor: vendor, Rate: o.rate, Burst: o.burst, MaxRetries: o.maxRetries,
 		MinWait: o.minWait, MaxWait: o.maxWait, Classify: classify,
 		DailyBudget: o.dailyBudget, Used: o.used, Logger: o.logger, Limiters: o.limiters,
+		Describe: func(r *transport.Response) *connector.Error { return (&response{r}).apiError() },
 	})
 	return &Connector{
 		base:    strings.TrimRight(base, "/"),

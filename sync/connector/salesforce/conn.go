@@ -105,6 +105,9 @@ func newConn(client *http.Client, acct connector.Account, topts transport.Option
 	}
 	topts.Classify = c.classify
 	topts.DailyBudget, topts.Used, topts.Logger, topts.Limiters = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Limiters
+	topts.Describe = func(r *transport.Response) *connector.Error {
+		return statusError(r.Endpoint, &http.Response{StatusCode: r.Status, Header: r.Header}, r.Body)
+	}
 	c.http = transport.New(client, topts)
 	return c, nil
 }

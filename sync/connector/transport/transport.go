@@ -64,6 +64,10 @@ type Options struct {
 	// request until its body is closed, across its clients (Limiters);
 	// 0 = no cap.
 	Concurrency int
+	// Describe reads a failed answer as the connector's own error (the
+	// vendor's code and words), for a call the transport ends itself: a
+	// wait asked for longer than MaxWait. nil = the transport's words only.
+	Describe func(*Response) *connector.Error
 }
 
 // Client sends requests for one connection.
@@ -180,10 +184,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			if v.Wait > c.opts.MaxWait {
 				// Waiting less than the vendor asked would only earn another
 				// refusal; report it so the engine can reschedule.
-				return false, &connector.Error{Vendor: c.opts.Vendor, Endpoint: endpoint(req),
-					Status: statusOf(resp), Category: connector.CatRateLimit,
-					Message:    fmt.Sprintf("vendor asked to wait %s, more than the %s cap", v.Wait, c.opts.MaxWait),
-					RetryAfter: v.Wait}
+				return false, c.overCap(req, resp, v.Wait)
 			}
 			last = v
 			return true, nil
@@ -213,6 +214,31 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		return nil, &callError{vendor: c.opts.Vendor, ep: endpoint(req), err: withoutURL(err)}
 	}
 	return resp, nil
+}
+
+// overCap is the stop of a call whose vendor asked to wait longer than
+// MaxWait: the vendor's own error when Describe reads one, with the wait
+// for the scheduler.
+func (c *Client) overCap(req *http.Request, resp *http.Response, wait time.Duration) *connector.Error {
+	note := fmt.Sprintf("vendor asked to wait %s, more than the %s cap", wait, c.opts.MaxWait)
+	e := &connector.Error{Vendor: c.opts.Vendor, Endpoint: endpoint(req), Status: statusOf(resp),
+		Category: connector.CatRateLimit, Message: note, RetryAfter: wait}
+	if c.opts.Describe == nil || resp == nil {
+		return e
+	}
+	r := &Response{Vendor: c.opts.Vendor, Endpoint: e.Endpoint, Status: resp.StatusCode, Header: resp.Header, Body: PeekBody(resp)}
+	ve := c.opts.Describe(r)
+	if ve == nil || (ve.Code == "" && ve.Message == "") {
+		return e
+	}
+	if ve.Category != connector.CatBudget && ve.Category != connector.CatAccount {
+		ve.Category = connector.CatRateLimit
+	}
+	if ve.RetryAfter <= 0 {
+		ve.RetryAfter = wait
+	}
+	ve.Message += " (" + note + ")"
+	return ve
 }
 
 // callError is a call of Do that failed with no answer to read: the

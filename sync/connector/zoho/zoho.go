@@ -146,12 +146,19 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	if !strings.HasPrefix(base, "https://") && !strings.HasPrefix(base, "http://") {
 		return nil, fmt.Errorf("zoho: new connector: API base %q is not an http(s) URL", base)
 	}
+	if o.Describe == nil {
+		o.Describe = describeError
+	}
 	tc := transport.New(client, o.Options)
 	return &Connector{base: strings.TrimRight(base, "/"), http: tc, meta: &connector.Meta{Cache: o.meta}, schemas: map[string]*schema{}}, nil
 }
 
 // response is a fully read HTTP response, with Zoho's error reading.
 type response struct{ *transport.Response }
+
+// describeError is the vendor's error in an answer the transport ends a call
+// with (a wait longer than it waits).
+func describeError(r *transport.Response) *connector.Error { return (&response{r}).apiError() }
 
 // call sends one request (in: JSON body, nil = none; header: extra
 // headers) and reads the whole response, bounded. Only transport failures
@@ -202,6 +209,20 @@ type zohoError struct {
 	Message string          `json:"message"`
 	Status  string          `json:"status"`
 	Details json.RawMessage `json:"details"`
+}
+
+// permissionsHint says who can give the profile permissions a
+// NO_PERMISSION names (details.permissions).
+func (e zohoError) permissionsHint() string {
+	var d struct {
+		Permissions []string `json:"permissions"`
+	}
+	_ = json.Unmarshal(e.Details, &d)
+	s := "the Zoho user crmsync signs in as lacks a permission of its profile"
+	if len(d.Permissions) > 0 {
+		s += ": " + strings.Join(d.Permissions, ", ")
+	}
+	return s + "; an administrator grants it in the user's profile, and connecting again does not"
 }
 
 // apiName is the field a record's error names (details.api_name).
@@ -263,6 +284,11 @@ func (r *response) apiError() *connector.Error {
 	switch ze.Code {
 	case "INVALID_TOKEN", "AUTHENTICATION_FAILURE", "OAUTH_SCOPE_MISMATCH":
 		e.Category = connector.CatAuth
+	case "NO_PERMISSION":
+		// The user's profile lacks a permission (details.permissions); the
+		// grant's scope is fine, so connecting again cannot help.
+		e.Category = connector.CatValidation
+		e.Message += " (" + ze.permissionsHint() + ")"
 	case "LIMIT_REACHED", "LIMIT_EXCEEDED":
 		if r.Status == http.StatusTooManyRequests || ze.Code == "LIMIT_REACHED" {
 			e.Category = connector.CatBudget

@@ -78,3 +78,19 @@ func (l *limiter) allow(w http.ResponseWriter, path string) bool {
 	}
 	return true
 }
+
+// spendHour uses up the hourly limit of path's bucket, as the account's
+// other integrations may have, and turns the limits on.
+func (l *limiter) spendHour(path string) {
+	l.setEnabled(true)
+	for _, win := range l.windows(path) {
+		if win.Window() != time.Hour {
+			continue
+		}
+		for {
+			if ok, _, _ := win.Allow(); !ok {
+				break
+			}
+		}
+	}
+}

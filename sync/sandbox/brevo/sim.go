@@ -125,6 +125,11 @@ func (s *Sim) Stats() map[string]int64 { return s.stats.Snapshot() }
 // SetRateLimits switches the rate limits on or off.
 func (s *Sim) SetRateLimits(on bool) { s.limits.setEnabled(on) }
 
+// SpendContactsHour uses up the /v3/contacts endpoints' 36,000 requests
+// per hour and turns the limits on: the next contacts call gets 429 with
+// x-sib-ratelimit-reset up to an hour away.
+func (s *Sim) SpendContactsHour() { s.limits.spendHour("/v3/contacts") }
+
 // SetPaymentRequired makes every write answer 402 with code: Brevo's
 // "Key concepts" page gives 402 for an account not activated or short of
 // credits, with the codes account_under_validation and not_enough_credits.

@@ -194,6 +194,10 @@ func (s *Sim) guard(pattern string, e endpoint, h moduleHandler) http.HandlerFun
 			writeErr(w, &zerr{status: http.StatusUnauthorized, code: "OAUTH_SCOPE_MISMATCH", message: "invalid oauth scope to access this URL"})
 			return
 		}
+		if e.need.op == opCreate && m != nil && s.createDenied(m.name) {
+			writeErr(w, errNoPermission(m.name))
+			return
+		}
 		if !s.limits.acquire() {
 			writeErr(w, errTooManyRequests(msgConcurrency))
 			return

@@ -120,6 +120,9 @@ type Sim struct {
 	// multiCurrency are the active currencies, the home one first, when
 	// multi-currency is on (currencies.go); guarded by mu.
 	multiCurrency []string
+	// noCreate are the modules the connected user's profile may not
+	// create records in (DenyCreate); guarded by mu.
+	noCreate map[string]bool
 }
 
 // defaultScopes are granted when an authorize request names none.

@@ -270,3 +270,32 @@ func (s *Sim) handleUsers(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"users": match[from:to],
 		"info": map[string]any{"per_page": perPage, "count": to - from, "page": page, "more_records": to < len(match)}})
 }
+
+// DenyCreate takes (or, with deny false, gives back) the connected user's
+// profile permission to create records in module: a token whose scope
+// allows it is then refused 403 NO_PERMISSION, the profile's lack, which
+// only an administrator can change (errNoPermission).
+func (s *Sim) DenyCreate(module string, deny bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.noCreate == nil {
+		s.noCreate = map[string]bool{}
+	}
+	s.noCreate[strings.ToLower(module)] = deny
+}
+
+func (s *Sim) createDenied(module string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.noCreate[strings.ToLower(module)]
+}
+
+// errNoPermission is the v8 API's 403 for an operation the user's profile
+// does not allow: code NO_PERMISSION, details.permissions naming the
+// profile permissions missing (crm-oas examples: "permission denied",
+// {"permissions": ["Crm_Implied_..."]}) [the permission's name for a
+// module's create is unverified].
+func errNoPermission(module string) *zerr {
+	return &zerr{status: http.StatusForbidden, code: "NO_PERMISSION", message: "permission denied",
+		details: map[string]any{"permissions": []string{"Crm_Implied_Create_" + module}}}
+}
