@@ -111,6 +111,23 @@ type Associator interface {
 	Associate(ctx context.Context, fromObject, fromID, toObject, toID string) error
 }
 
+// SideWriter says what an update of object also writes besides its
+// fields (HubSpot unsubscribing a new address to keep an opt-out), from
+// the record as read (fields) and the update's new values (changes), for
+// the preview and the audit. It makes no call.
+type SideWriter interface {
+	SideWrites(object string, fields, changes map[string]string) []SideWrite
+}
+
+// SideWrite is one such write: what it sets (a field, or what is no
+// field, such as an address's subscription) from Old to New, and Note,
+// the preview's words for it. OptOut marks an unsubscribe, which an undo
+// cannot reverse.
+type SideWrite struct {
+	Field, Old, New, Note string
+	OptOut                bool
+}
+
 // TimeZoner reads the account's time zone, as the vendor names it (an
 // IANA name, or a legacy one such as "US/Eastern" that
 // time.LoadLocation also reads): the zone its users see dates in, so a

@@ -165,9 +165,11 @@ func (p *planner) visit(ctx context.Context, side string, pr store.PairRow) (unl
 func (p *planner) addPair(a, b recView, out pairOut, link *LinkOp) {
 	if out.toA != nil {
 		p.addWrite("update", *out.toA)
+		p.sideWrites(*out.toA, a.fields)
 	}
 	if out.toB != nil {
 		p.addWrite("update", *out.toB)
+		p.sideWrites(*out.toB, b.fields)
 	}
 	p.plan.Conflicts = append(p.plan.Conflicts, out.conflicts...)
 	p.plan.Review = append(p.plan.Review, out.reviews...)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/crmsync/crmsync/store"
@@ -104,9 +105,10 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 	for k, v := range cur {
 		after[k] = v
 	}
+	reviewed := map[string]bool{} // fields gone to review
 	for _, a := range audit {
-		if strings.HasPrefix(a.Field, "(") {
-			continue
+		if strings.HasPrefix(a.Field, "(") && a.Rule != RuleOptOut {
+			continue // a side write: its CRM reverses it with the fields
 		}
 		if a.Rule == RuleOptOut {
 			// Writing the old value back would opt the person in again,
@@ -131,17 +133,71 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 		case same(now, a.Old):
 			// already back to the old value
 		default:
+			reviewed[a.Field] = true
 			p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "conflict", Side: side, RecordID: id, OtherID: pr.OtherID, Field: a.Field,
 				Reason: fmt.Sprintf("run %d wrote %q but %s now holds %q; undo would overwrite that", runID, a.New, a.Field, now),
 				Values: &Values{A: a.Old, B: now}})
 		}
 	}
+	w.Changes = p.holdUndoTogether(side, id, pr.OtherID, runID, w.Changes, reviewed, audit, cur)
 	if len(w.Changes) == 0 {
 		return nil
 	}
 	w.Base = p.undoBases(pr, side, after, w.Changes)
 	p.addWrite("update", w)
+	p.sideWrites(w, cur)
 	return nil
+}
+
+// holdUndoTogether takes out of an undo's changes to record id the fields
+// of a group (mapping.Row.Together) one of whose fields went to review,
+// and sends them to review too: an amount written back while its currency
+// waits would land in the currency set since.
+func (p *planner) holdUndoTogether(side, id, otherID string, runID int64, changes []Change, reviewed map[string]bool, audit []store.AuditRow, cur map[string]string) []Change {
+	if len(reviewed) == 0 {
+		return changes
+	}
+	held := map[string]string{} // field -> the reviewed field it waits with
+	for _, r := range p.rows {
+		if r.Together == "" {
+			continue
+		}
+		for _, g := range p.rows {
+			if g.Together != r.Together {
+				continue
+			}
+			for _, f := range rowFields(g, side) {
+				if reviewed[f] {
+					for _, h := range rowFields(r, side) {
+						if !reviewed[h] {
+							held[h] = f
+						}
+					}
+				}
+			}
+		}
+	}
+	old := map[string]string{}
+	for _, a := range audit {
+		old[a.Field] = a.Old
+	}
+	return slices.DeleteFunc(changes, func(c Change) bool {
+		with, ok := held[c.Field]
+		if !ok {
+			return false
+		}
+		p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "conflict", Side: side, RecordID: id, OtherID: otherID, Field: c.Field,
+			Reason: fmt.Sprintf("run %d wrote %s %q, and undo would write %q back, but it waits with %s, changed since", runID, c.Field, cur[c.Field], old[c.Field], with),
+			Values: &Values{A: old[c.Field], B: cur[c.Field]}})
+		return true
+	})
+}
+
+func rowFields(r mapping.Row, side string) []string {
+	if side == "b" {
+		return r.BFields
+	}
+	return r.AFields
 }
 
 // undoBases is the base of each row an undo's changes touch on side, once

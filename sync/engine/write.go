@@ -317,6 +317,7 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 		aID, bID = bID, aID
 	}
 	fields := p.op.Fields
+	var sides []connector.SideWrite // what an update also writes (connector.SideWriter)
 	if create {
 		r.sum.Created++
 		c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: encodeBase(w.Base), CreatedBy: side, New: true})
@@ -340,6 +341,7 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 			}
 		}
 		merged := store.DecodeFields(cur)
+		sides = r.sideWritesOf(side, w, merged) // from the record as it was
 		for k, v := range fields {
 			merged[k] = v
 		}
@@ -364,6 +366,13 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 	c.Index = append(c.Index, store.IndexWrite{Side: side, ID: id, Modified: r.e.now().UnixMilli(), Fields: store.EncodeFields(idx), Keys: r.ix[side].keys(idx), New: create})
 	for _, ch := range w.Changes {
 		r.audit.Add(ch.Field, ch.Old, ch.New, ch.Rule)
+	}
+	for _, s := range sides {
+		rule := "side write"
+		if s.OptOut {
+			rule = RuleOptOut
+		}
+		r.audit.Add("("+s.Field+")", s.Old, s.New, rule)
 	}
 	if create && p.key != "" && !hasChange(w, p.op.Fields, p.key) {
 		r.audit.Add("(upsert key)", "", p.key, RuleCreate)

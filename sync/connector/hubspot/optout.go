@@ -508,3 +508,29 @@ func (c *Connector) unsubscribeCall(ctx context.Context, emails []string, byEmai
 	}
 	return nil
 }
+
+// SideWrites implements connector.SideWriter: an opted-out contact's new
+// email is unsubscribed too (keepOptOut), and a moved meeting's
+// hs_timestamp follows its start (meetingMoved).
+func (c *Connector) SideWrites(object string, fields, changes map[string]string) []connector.SideWrite {
+	switch object {
+	case "contacts":
+		e, ok := changes["email"]
+		e = strings.TrimSpace(e)
+		if _, asked := changes[optOutField]; ok && !asked && e != "" && fields[optOutField] == "true" && !strings.EqualFold(e, strings.TrimSpace(fields["email"])) {
+			return []connector.SideWrite{{Field: "unsubscribed from all email", New: e, OptOut: true,
+				Note: fmt.Sprintf("HubSpot unsubscribes the new address %s from all email, as the contact is (an opt-out belongs to the address)", e)}}
+		}
+	case "meetings":
+		start, ok := changes["hs_meeting_start_time"]
+		if _, set := changes["hs_timestamp"]; ok && !set && start != "" {
+			old, read := fields["hs_timestamp"]
+			if !read {
+				old = "(not read)" // not mapped, so not read: not a blank
+			}
+			return []connector.SideWrite{{Field: "hs_timestamp", Old: old, New: start,
+				Note: fmt.Sprintf("hs_timestamp (the activity date) %q → %q, with the start", old, start)}}
+		}
+	}
+	return nil
+}
