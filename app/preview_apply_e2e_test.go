@@ -3,6 +3,8 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
@@ -54,6 +56,14 @@ func previewMatchesApply(t *testing.T, a *app.App, name string) app.RunResult {
 	for _, r := range d.Audit {
 		if r.Field == "(upsert key)" {
 			continue // the key crmsync stamps on a create, not a mapped field
+		}
+		if strings.HasPrefix(r.Field, "(") {
+			// A write besides the fields (an unsubscribe): the preview
+			// names it in a warning about the record.
+			if !slices.ContainsFunc(p1.Plan.Warnings, func(w string) bool { return strings.Contains(w, r.RecordID) }) {
+				t.Errorf("the run wrote %s %s %s %q, which no warning of its preview named: %q", r.Side, r.RecordID, r.Field, r.New, p1.Plan.Warnings)
+			}
+			continue
 		}
 		id := r.RecordID
 		if isCreate(p1.Plan, r.Side, id) {

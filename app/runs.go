@@ -217,6 +217,14 @@ func (a *App) Undo(ctx context.Context, runID int64, opts RunOptions) (RunResult
 		a.log.Warn("undo refused", "sync", row.Name, "run", runID, "err", err)
 		return RunResult{}, err
 	}
+	// A second undo would write nothing and only add an empty run.
+	if by, err := a.db.UndoneBy(ctx, runID); err != nil {
+		return RunResult{}, err
+	} else if by != 0 {
+		err := fmt.Errorf("run %d of sync %s was already undone by run %d; undo run %d to put its values back", runID, row.Name, by, by)
+		a.log.Warn("undo refused", "sync", row.Name, "run", runID, "err", err)
+		return RunResult{}, err
+	}
 	v, err := a.view(ctx, row)
 	if err != nil {
 		return RunResult{}, err
@@ -369,6 +377,8 @@ type RunDetail struct {
 	Errors     []store.RunErrorRow
 	// Groups are Errors grouped by how they failed (GroupErrors).
 	Groups []ErrorGroup
+	// UndoneBy is the run that undid this one and still stands (0: none).
+	UndoneBy int64
 }
 
 // Runs lists recent runs of one sync (or of all syncs when name is "").
@@ -436,6 +446,9 @@ func (a *App) runDetail(ctx context.Context, id int64, auditRecords int) (RunDet
 		return d, err
 	}
 	d.Groups = GroupErrors(d.Errors, where)
+	if d.UndoneBy, err = a.db.UndoneBy(ctx, id); err != nil {
+		return d, err
+	}
 	return d, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
@@ -202,6 +203,10 @@ type SyncView struct {
 	Paused     bool
 	LastRun    *store.RunRow
 	OpenReview int
+	// RetryWaiting counts records in the retry queue; RetryNext is the
+	// earliest next try among them.
+	RetryWaiting int
+	RetryNext    time.Time
 	// Waiting counts references left alone until another sync links the
 	// records they name, by that sync.
 	Waiting map[string]int
@@ -245,6 +250,16 @@ func (a *App) view(ctx context.Context, row store.SyncRow) (SyncView, error) {
 		return v, err
 	}
 	v.OpenReview = len(open)
+	retries, err := a.db.Retries(ctx, row.ID, false, time.Time{})
+	if err != nil {
+		return v, err
+	}
+	for _, r := range retries {
+		if v.RetryWaiting == 0 || r.NextAt.Before(v.RetryNext) {
+			v.RetryNext = r.NextAt
+		}
+		v.RetryWaiting++
+	}
 	if v.Waiting, err = a.db.RefWaitCounts(ctx, row.ID); err != nil {
 		return v, err
 	}

@@ -238,3 +238,18 @@ func (s *DB) Runs(ctx context.Context, syncID int64, limit int) ([]RunRow, error
 	}
 	return out, rows.Err()
 }
+
+// UndoneBy is the run that undid run runID and still stands: its latest
+// successful undo that no successful undo has undone since; 0 when none.
+func (s *DB) UndoneBy(ctx context.Context, runID int64) (int64, error) {
+	var id int64
+	err := s.sql.QueryRowContext(ctx, `SELECT u.id FROM runs u WHERE u.undo_of = ? AND u.status = 'success'
+		AND NOT EXISTS (SELECT 1 FROM runs v WHERE v.undo_of = u.id AND v.status = 'success') ORDER BY u.id DESC LIMIT 1`, runID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: undo of run %d: %w", runID, err)
+	}
+	return id, nil
+}

@@ -63,6 +63,11 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 	if d.AuditTotal == 0 {
 		undo.Disable()
 	}
+	if d.UndoneBy != 0 {
+		// A second undo would write nothing: say which run undid it.
+		undo.SetText(fmt.Sprintf("Already undone by run %d", d.UndoneBy))
+		undo.Disable()
+	}
 	export := widget.NewButtonWithIcon("Export CSV", theme.DocumentSaveIcon(), func() { u.exportCSV(d) })
 	header := container.NewBorder(nil, nil, container.NewHBox(back, title(fmt.Sprintf("Run %d of %s", r.ID, d.Sync))), container.NewHBox(retry, undo, export))
 

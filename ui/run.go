@@ -154,9 +154,10 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 	}
 	msg := fmt.Sprintf("Run %d: %s. Created %d, updated %d%s, linked %d, unchanged %d, failed %d, sent to review %d. API calls: A %d, B %d.",
 		s.RunID, s.Status, s.Created, s.Updated, deleted, s.Linked, s.Unchanged, s.Failed, s.Review, s.APICallsA, s.APICallsB)
-	if s.Status != "success" && s.Message != "" {
+	if s.Message != "" {
 		// Why a run stopped part way (a vendor's limit, a revoked grant)
-		// is known only from its message: say it, in the vendor's words.
+		// is known only from its message: say it, in the vendor's words;
+		// a success's says what still waits to be retried.
 		msg += "\n\n" + sentence(s.Message)
 	}
 	if errors.Is(s.Stopped, connector.ErrAccount) {

@@ -303,6 +303,11 @@ func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObj
 		l.Importance = widget.WarningImportance
 		info.Add(l)
 	}
+	if s.RetryWaiting > 0 {
+		l := wrapped(retryWaitLine(s.RetryWaiting, s.RetryNext, time.Now()))
+		l.Importance = widget.WarningImportance
+		info.Add(l)
+	}
 	for _, line := range waitLines(s.Waiting) {
 		info.Add(wrapped(line))
 	}
@@ -367,6 +372,20 @@ func dangerText(s string) *widget.Label {
 	l := wrapped(s)
 	l.Importance = widget.DangerImportance
 	return l
+}
+
+// retryWaitLine says how many failed records wait in the retry queue and
+// when the next is tried; History's Retry failed tries them at once.
+func retryWaitLine(n int, next, now time.Time) string {
+	what := "1 failed record waits"
+	if n != 1 {
+		what = fmt.Sprintf("%d failed records wait", n)
+	}
+	when := "next try about " + next.Local().Format("15:04")
+	if !next.After(now) {
+		when = "tried on the next run"
+	}
+	return fmt.Sprintf("%s to be retried (%s); Retry failed in History tries now.", what, when)
 }
 
 func lastRunText(r *runRow) string {

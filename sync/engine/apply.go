@@ -189,10 +189,12 @@ func (r *run) status(ctx context.Context, execErr error) (string, string) {
 		return "failed", fmt.Sprintf("%s failed%s", nRecords(r.sum.Failed, "record"), r.undoAgainNote())
 	case r.sum.Failed > 0 && r.plan.UndoOf != 0:
 		return "partial", fmt.Sprintf("%s failed%s", nRecords(r.sum.Failed, "record"), r.undoAgainNote())
+	case r.sum.Failed > 0 && r.plan.RetryWaiting > 0:
+		return "partial", nRecords(r.sum.Failed, "record") + " failed; " + retried(r.sum.Failed) + "; " + r.plan.RetryLine()
 	case r.sum.Failed > 0:
 		return "partial", nRecords(r.sum.Failed, "record") + " failed; " + retried(r.sum.Failed)
 	}
-	return "success", ""
+	return "success", r.plan.RetryLine()
 }
 
 // undoAgainNote tells how to finish an undo whose writes failed: the

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/crmsync/crmsync/sync/mapping"
 )
@@ -35,6 +36,10 @@ type Plan struct {
 	// FullPass says why this plan read every record and merged every pair
 	// again rather than only what changed since the last run.
 	FullPass string `json:"full_pass,omitempty"`
+	// RetryWaiting counts failed records left in the retry queue, their
+	// back-off not over; RetryNext is the earliest next try.
+	RetryWaiting int       `json:"retry_waiting,omitempty"`
+	RetryNext    time.Time `json:"retry_next,omitzero"`
 	// Omitted is set when Creates, Updates or Links list only their first
 	// items (a large plan); Apply still carries out every item.
 	Omitted *Omitted `json:"omitted,omitempty"`
@@ -359,6 +364,19 @@ func nRecords(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// RetryLine says how many failed records wait in the retry queue and
+// when the next is tried ("" when none wait).
+func (p *Plan) RetryLine() string {
+	if p.RetryWaiting == 0 {
+		return ""
+	}
+	verb := "waits"
+	if p.RetryWaiting != 1 {
+		verb = "wait"
+	}
+	return fmt.Sprintf("%s %s to be retried (next try about %s)", nRecords(p.RetryWaiting, "record"), verb, p.RetryNext.Local().Format("15:04"))
 }
 
 // retried says that n failed records will be retried, in number.

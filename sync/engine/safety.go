@@ -26,6 +26,21 @@ func (p *planner) touchDueRetries(ctx context.Context) ([]store.RetryRow, error)
 	if err != nil {
 		return nil, err
 	}
+	if !p.retryNow {
+		// Those not due wait: the run's outcome says so, not plain success.
+		all, err := p.e.st.Retries(ctx, p.syncID, false, p.e.now())
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range all {
+			if r.NextAt.After(p.e.now()) {
+				if p.plan.RetryWaiting == 0 || r.NextAt.Before(p.plan.RetryNext) {
+					p.plan.RetryNext = r.NextAt
+				}
+				p.plan.RetryWaiting++
+			}
+		}
+	}
 	bySource := map[string][]string{}
 	for _, r := range due {
 		p.due[retryKey{r.Side, r.RecordID}] = true
