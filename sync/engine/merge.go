@@ -68,6 +68,7 @@ type pairOut struct {
 	reviews   []ReviewItem
 	kept      int
 	optOuts   int             // opt-outs carried (RuleOptOut)
+	notes     []string        // plan warnings (addressMoved)
 	waits     []store.RefWait // references not linked yet (see refwaits.go)
 }
 
@@ -297,7 +298,7 @@ func (m merger) mergeRow(out *pairOut, r mapping.Row, a, b recView, base map[str
 		}
 	}
 	if r.OptOut {
-		m.mergeOptOut(out, r, a, b, ca, cb, bv, hasBase)
+		m.mergeOptOut(out, r, a, b, ca, cb, bv, hasBase, base)
 		return
 	}
 	switch r.Dir {
@@ -416,9 +417,11 @@ func (m merger) mergeTwoWay(out *pairOut, r mapping.Row, a, b recView, ca, cb, b
 // never carries the other way. A side whose opt-out both sides agreed on at
 // the last run and is gone now was opted back in by the person, through
 // that vendor, and is left so: writing the other side's opt-out over it
-// would undo their consent. ca and cb differ; each is an opt-out value or
-// blank.
-func (m merger) mergeOptOut(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv string, hasBase bool) {
+// would undo their consent. Unless that side's email changed too: HubSpot
+// and Klaviyo keep an opt-out with the address, so the new one reads as
+// not opted out, which is no opt-in. ca and cb differ; each is an opt-out
+// value or blank.
+func (m merger) mergeOptOut(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv string, hasBase bool, base map[string]string) {
 	optedBackIn := hasBase && bv != ""
 	switch {
 	case ca != "" && cb != "":
@@ -426,11 +429,35 @@ func (m merger) mergeOptOut(out *pairOut, r mapping.Row, a, b recView, ca, cb, b
 		if !hasBase || bv != cb {
 			out.agreed = append(out.agreed, BaseValue{r.Key, cb})
 		}
-	case ca != "" && r.Dir != mapping.BtoA && !optedBackIn:
+	case ca != "" && r.Dir != mapping.BtoA && (!optedBackIn || m.addressMoved(out, "b", b, base)):
 		m.write(out, r, "b", b, a, ca, RuleOptOut)
-	case cb != "" && r.Dir != mapping.AtoB && !optedBackIn:
+	case cb != "" && r.Dir != mapping.AtoB && (!optedBackIn || m.addressMoved(out, "a", a, base)):
 		m.write(out, r, "a", a, b, cb, RuleOptOut)
 	}
+}
+
+// addressMoved says whether v's email changed since the last run (the
+// base), and notes in out why its opt-out is written again.
+func (m merger) addressMoved(out *pairOut, side string, v recView, base map[string]string) bool {
+	for _, r := range m.rows {
+		if !r.Address(side) {
+			continue
+		}
+		was, ok := base[r.Key]
+		if _, _, undone := undoneValues(was); !ok || undone {
+			continue
+		}
+		canon := r.CanonA
+		if side == "b" {
+			canon = r.CanonB
+		}
+		if now, err := canon(v.fields); err == nil && now != "" && now != was {
+			out.notes = append(out.notes, fmt.Sprintf("opt-out of %s on side %s written again: its email changed there (%s → %s) and its opt-out stayed with the old address; an address change is not an opt-in",
+				v.id, strings.ToUpper(side), was, now))
+			return true
+		}
+	}
+	return false
 }
 
 // mergeSet writes both sides of a multi-select both changed with their

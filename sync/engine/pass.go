@@ -176,6 +176,9 @@ func (p *planner) addPair(a, b recView, out pairOut, link *LinkOp) {
 	p.settleConflicts(a, b, out)
 	p.plan.Counts.KeptBlank += out.kept
 	p.plan.Counts.OptOut += out.optOuts
+	for _, n := range out.notes {
+		p.warn("%s", n)
+	}
 	p.addWaits(out.waits)
 	switch {
 	case link != nil:

@@ -187,6 +187,20 @@ func (r Row) Normalize(canon string) string {
 	return canon
 }
 
+// Address says whether the row carries an email address of side ("a" or
+// "b"): its one field there is an email field. An opt-out tied to the
+// address (HubSpot's, Klaviyo's) reads as lifted when it changes.
+func (r Row) Address(side string) bool {
+	if r.c == nil || r.OptOut {
+		return false
+	}
+	fs := r.c.a
+	if side == "b" {
+		fs = r.c.b
+	}
+	return len(fs) == 1 && fs[0].Type == connector.TypeEmail
+}
+
 // CanonA reads A's fields and returns the canonical value (B's form).
 func (r Row) CanonA(fields map[string]string) (string, error) {
 	if r.c == nil {
