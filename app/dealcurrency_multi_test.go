@@ -8,6 +8,7 @@ import (
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/mapping"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // auditMultiCurrencyDeals is the ready-made deals sync between hs and
@@ -33,6 +34,49 @@ func auditMultiCurrencyDeals(t *testing.T, a *app.App, c app.DemoConnections, co
 	return nil, ""
 }
 
+// createAuditCurrencyDeals creates the HubSpot deals the multi-currency
+// cases start from, 7,000 EUR, 3,000 USD, 2,500 without a currency and
+// 4,000 GBP, and returns their ids by name.
+func createAuditCurrencyDeals(t *testing.T, srv *sandbox.Server) map[string]string {
+	t.Helper()
+	ids := map[string]string{}
+	for name, v := range map[string][2]string{
+		"Audit Paris renewal": {"7000", "EUR"}, "Audit Boston renewal": {"3000", "USD"},
+		"Audit Denver renewal": {"2500", ""}, "Audit London renewal": {"4000", "GBP"},
+	} {
+		props := map[string]string{"dealname": name, "amount": v[0], "dealstage": "qualifiedtobuy", "pipeline": "default", "closedate": "2031-04-30T00:00:00Z"}
+		if v[1] != "" {
+			props["deal_currency_code"] = v[1]
+		}
+		d, err := srv.HubSpot().Create("deals", props)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[name] = d.ID
+	}
+	return ids
+}
+
+// runLinkedThenDeals saves defs (auditMultiCurrencyDeals' syncs), runs
+// the syncs the deals sync links through once, each must succeed, then the
+// deals sync, the last, which must not err; it returns its name and result.
+func runLinkedThenDeals(t *testing.T, a *app.App, defs []engine.Definition) (string, app.RunResult) {
+	t.Helper()
+	ctx := context.Background()
+	saveSyncs(t, a, defs...)
+	for _, d := range defs[:len(defs)-1] {
+		if res, err := a.Run(ctx, d.Name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+			t.Fatalf("%s run: %v %+v", d.Name, err, res.Summary)
+		}
+	}
+	deals := defs[len(defs)-1].Name
+	res, err := a.Run(ctx, deals, app.RunOptions{Confirm: true})
+	if err != nil {
+		t.Fatalf("deals run: %v", err)
+	}
+	return deals, res
+}
+
 // TestMultiCurrencySalesforceDeals: in a Salesforce org with
 // multi-currency on (USD corporate, EUR), a HubSpot deal of 7,000 EUR is
 // an Opportunity of 7,000 with CurrencyIsoCode EUR, not held for review as
@@ -47,21 +91,7 @@ func TestMultiCurrencySalesforceDeals(t *testing.T) {
 	if err := sf.EnableMultiCurrency("USD", "EUR"); err != nil {
 		t.Fatal(err)
 	}
-	ids := map[string]string{}
-	for name, v := range map[string][2]string{
-		"Audit Paris renewal": {"7000", "EUR"}, "Audit Boston renewal": {"3000", "USD"},
-		"Audit Denver renewal": {"2500", ""}, "Audit London renewal": {"4000", "GBP"},
-	} {
-		props := map[string]string{"dealname": name, "amount": v[0], "dealstage": "qualifiedtobuy", "pipeline": "default", "closedate": "2031-04-30T00:00:00Z"}
-		if v[1] != "" {
-			props["deal_currency_code"] = v[1]
-		}
-		d, err := hs.Create("deals", props)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids[name] = d.ID
-	}
+	ids := createAuditCurrencyDeals(t, srv)
 	if _, err := sf.Create("Opportunity", map[string]string{"Name": "Audit Madrid renewal", "StageName": "Qualification", "CloseDate": "2031-05-31",
 		"Amount": "6000", "CurrencyIsoCode": "EUR"}); err != nil {
 		t.Fatal(err)
@@ -70,17 +100,7 @@ func TestMultiCurrencySalesforceDeals(t *testing.T) {
 	if note != "" {
 		t.Errorf("ready-made syncs note: %s", note)
 	}
-	saveSyncs(t, a, defs...)
-	for _, d := range defs[:len(defs)-1] {
-		if res, err := a.Run(ctx, d.Name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-			t.Fatalf("%s run: %v %+v", d.Name, err, res.Summary)
-		}
-	}
-	deals := defs[len(defs)-1].Name
-	res, err := a.Run(ctx, deals, app.RunOptions{Confirm: true})
-	if err != nil {
-		t.Fatalf("deals run: %v", err)
-	}
+	deals, res := runLinkedThenDeals(t, a, defs)
 	opp := func(name string) (id, amount, cur string) {
 		for _, r := range sf.Records("Opportunity") {
 			if r.Fields["Name"] == name {

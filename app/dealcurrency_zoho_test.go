@@ -37,21 +37,7 @@ func multiCurCase(t *testing.T, o multiCurOrg) {
 		t.Fatalf("connect %s: %v", o.vendor, err)
 	}
 	hs := srv.HubSpot()
-	ids := map[string]string{}
-	for name, v := range map[string][2]string{
-		"Audit Paris renewal": {"7000", "EUR"}, "Audit Boston renewal": {"3000", "USD"},
-		"Audit Denver renewal": {"2500", ""}, "Audit London renewal": {"4000", "GBP"},
-	} {
-		props := map[string]string{"dealname": name, "amount": v[0], "dealstage": "qualifiedtobuy", "pipeline": "default", "closedate": "2031-04-30T00:00:00Z"}
-		if v[1] != "" {
-			props["deal_currency_code"] = v[1]
-		}
-		d, err := hs.Create("deals", props)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids[name] = d.ID
-	}
+	ids := createAuditCurrencyDeals(t, srv)
 	if err := o.create(srv, "Audit Madrid renewal", "6000", "EUR"); err != nil {
 		t.Fatal(err)
 	}
@@ -66,17 +52,7 @@ func multiCurCase(t *testing.T, o multiCurOrg) {
 	if note != "" {
 		t.Errorf("ready-made syncs note: %s", note)
 	}
-	saveSyncs(t, a, defs...)
-	for _, d := range defs[:len(defs)-1] {
-		if res, err := a.Run(ctx, d.Name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-			t.Fatalf("%s run: %v %+v", d.Name, err, res.Summary)
-		}
-	}
-	deals := defs[len(defs)-1].Name
-	res, err := a.Run(ctx, deals, app.RunOptions{Confirm: true})
-	if err != nil {
-		t.Fatalf("deals run: %v", err)
-	}
+	deals, res := runLinkedThenDeals(t, a, defs)
 	for name, want := range map[string][2]string{
 		"Audit Paris renewal": {"7000", "EUR"}, "Audit Boston renewal": {"3000", "USD"}, "Audit Denver renewal": {"2500", "USD"},
 	} {

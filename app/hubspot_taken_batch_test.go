@@ -6,10 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/sync/engine"
-	"github.com/crmsync/crmsync/sync/mapping"
 )
 
 // TestTakenEmailsInOneCreateBatch: a Salesforce -> HubSpot sync
@@ -24,9 +20,7 @@ import (
 func TestTakenEmailsInOneCreateBatch(t *testing.T) {
 	ctx := context.Background()
 	a, srv, clock := clockedApp(t, "salesforce", "sf")
-	def := app.DemoSync("by-phone-batch", "hs", "sf")
-	def.Direction = mapping.BtoA
-	def.Match = []engine.MatchRule{{A: "phone", B: "Phone", Normalize: "e164"}}
+	def := phoneMatchedToHubSpot("by-phone-batch")
 	def.Safety.MaxChangePercent = 100
 	saveSyncs(t, a, def)
 	hs, sf := srv.HubSpot(), srv.Salesforce()

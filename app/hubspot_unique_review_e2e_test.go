@@ -24,9 +24,7 @@ import (
 func TestHubSpotEmailTakenHeldForReview(t *testing.T) {
 	ctx := context.Background()
 	a, srv, clock := clockedApp(t, "salesforce", "sf")
-	def := app.DemoSync("by-phone", "hs", "sf")
-	def.Direction = mapping.BtoA
-	def.Match = []engine.MatchRule{{A: "phone", B: "Phone", Normalize: "e164"}}
+	def := phoneMatchedToHubSpot("by-phone")
 	saveSyncs(t, a, def)
 	hs, sf := srv.HubSpot(), srv.Salesforce()
 	zedHS, err := hs.Create("contacts", map[string]string{"email": "zed@taken.example", "firstname": "Zed", "lastname": "Taken", "phone": "+14155550100"})
@@ -80,4 +78,13 @@ func TestHubSpotEmailTakenHeldForReview(t *testing.T) {
 	if res, errs := runAndErrors(t, a, def.Name); len(errs) != 0 || res.Summary.Created != 0 || hs.Count("contacts") != before {
 		t.Fatalf("the run after the skip: %+v %+v; %d HubSpot contacts, had %d", res.Summary, errs, hs.Count("contacts"), before)
 	}
+}
+
+// phoneMatchedToHubSpot is the demo contacts sync named name made one-way,
+// Salesforce to HubSpot, matching people by phone (E.164) alone.
+func phoneMatchedToHubSpot(name string) engine.Definition {
+	def := app.DemoSync(name, "hs", "sf")
+	def.Direction = mapping.BtoA
+	def.Match = []engine.MatchRule{{A: "phone", B: "Phone", Normalize: "e164"}}
+	return def
 }

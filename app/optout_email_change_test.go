@@ -7,6 +7,7 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // TestOptOutKeptWhenSalesforceChangesEmail: HubSpot ties an opt-out
@@ -15,22 +16,8 @@ import (
 // stays opted out in both CRMs, and the runs after write nothing.
 func TestOptOutKeptWhenSalesforceChangesEmail(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 67, 80)
+	a, srv, out := optedOutPair(t)
 	hs, sf := srv.HubSpot(), srv.Salesforce()
-	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
-	if first, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || first.Summary.Failed != 0 {
-		t.Fatalf("first run: %v %+v\n%s", err, first.Summary, first.Plan.Summary())
-	}
-	var out store.LinkRow
-	for _, l := range syncLinks(t, a, "contacts") {
-		if h, _ := hs.Get("contacts", l.AID); h.Properties["hs_email_optout"] == "true" {
-			out = l
-			break
-		}
-	}
-	if out.AID == "" {
-		t.Fatal("no opted-out pair after the first run")
-	}
 	time.Sleep(1100 * time.Millisecond) // modified times have one-second resolution
 	const moved = "moved.optout.audit@example.org"
 	if _, err := sf.Update("Contact", out.BID, map[string]string{"Email": moved}); err != nil {
@@ -58,4 +45,23 @@ func TestOptOutKeptWhenSalesforceChangesEmail(t *testing.T) {
 		t.Errorf("after the email change: HubSpot hs_email_optout %q, Salesforce HasOptedOutOfEmail %q; want both true",
 			h.Properties["hs_email_optout"], c.Fields["HasOptedOutOfEmail"])
 	}
+}
+
+// optedOutPair connects both sandboxes, saves the demo contacts sync and
+// runs it once, which must fail nothing; it returns a link whose HubSpot
+// contact is opted out of email.
+func optedOutPair(t *testing.T) (*app.App, *sandbox.Server, store.LinkRow) {
+	t.Helper()
+	a, srv := connectedSandbox(t, 67, 80)
+	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
+	if first, err := a.Run(context.Background(), "contacts", app.RunOptions{Confirm: true}); err != nil || first.Summary.Failed != 0 {
+		t.Fatalf("first run: %v %+v\n%s", err, first.Summary, first.Plan.Summary())
+	}
+	for _, l := range syncLinks(t, a, "contacts") {
+		if h, _ := srv.HubSpot().Get("contacts", l.AID); h.Properties["hs_email_optout"] == "true" {
+			return a, srv, l
+		}
+	}
+	t.Fatal("no opted-out pair after the first run")
+	return nil, nil, store.LinkRow{}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // TestArchivedPipedriveDealHoldsNoDelete: Pipedrive's deal list
@@ -14,17 +15,8 @@ import (
 // is still there: no delete is held for it, and its HubSpot deal stays.
 func TestArchivedPipedriveDealHoldsNoDelete(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 34, 20)
-	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd"); err != nil {
-		t.Fatalf("connect pipedrive: %v", err)
-	}
+	a, srv := pipedriveDealsSynced(t, 34, 20)
 	hs, pd := srv.HubSpot(), srv.Pipedrive()
-	saveSyncs(t, a, app.DemoPipedriveCompaniesSync("orgs", "hs", "pd"), app.DemoPipedriveDealsSync("deals", "hs", "pd", "orgs"))
-	for _, name := range []string{"orgs", "deals"} {
-		if res, err := a.Run(ctx, name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-			t.Fatalf("%s run: %v %+v", name, err, res.Summary)
-		}
-	}
 	links := syncLinks(t, a, "deals")
 	if len(links) == 0 {
 		t.Fatal("no deals linked")
@@ -50,4 +42,23 @@ func TestArchivedPipedriveDealHoldsNoDelete(t *testing.T) {
 	if h, ok := hs.Get("deals", l.AID); !ok || h.Archived {
 		t.Fatalf("HubSpot deal %s after its Pipedrive deal was archived: %+v", l.AID, h)
 	}
+}
+
+// pipedriveDealsSynced is connectedSandbox with Pipedrive connected as pd
+// and the demo orgs and deals syncs between hs and pd saved and run once,
+// each of which must succeed.
+func pipedriveDealsSynced(t *testing.T, seed int64, contacts int) (*app.App, *sandbox.Server) {
+	t.Helper()
+	ctx := context.Background()
+	a, srv := connectedSandbox(t, seed, contacts)
+	if _, err := a.ConnectSandbox(ctx, srv, "pipedrive", "pd"); err != nil {
+		t.Fatalf("connect pipedrive: %v", err)
+	}
+	saveSyncs(t, a, app.DemoPipedriveCompaniesSync("orgs", "hs", "pd"), app.DemoPipedriveDealsSync("deals", "hs", "pd", "orgs"))
+	for _, name := range []string{"orgs", "deals"} {
+		if res, err := a.Run(ctx, name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+			t.Fatalf("%s run: %v %+v", name, err, res.Summary)
+		}
+	}
+	return a, srv
 }

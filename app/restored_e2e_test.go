@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/engine"
@@ -19,19 +18,8 @@ import (
 // exists: the item says "deleted on side B", which is no longer true.
 func TestRestoredRecordIsNotDeletedOnApproval(t *testing.T) {
 	ctx := context.Background()
-	a, srv, links := syncedContacts(t, 23, true)
-	hsID, sfID := links[0].AID, links[0].BID
-	time.Sleep(1100 * time.Millisecond)
-	if !srv.Salesforce().Delete("Contact", sfID) {
-		t.Fatalf("could not delete Contact %s", sfID)
-	}
-	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Plan.Counts.HeldDelete != 1 {
-		t.Fatalf("run after the delete: %v %+v", err, res.Plan.Counts)
-	}
-	time.Sleep(1100 * time.Millisecond)
-	if err := srv.Salesforce().Undelete("Contact", sfID); err != nil {
-		t.Fatal(err)
-	}
+	a, srv, restored := restoredContact(t)
+	hsID, sfID := restored.AID, restored.BID
 	res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
 	if err != nil {
 		t.Fatalf("run after the restore: %v", err)

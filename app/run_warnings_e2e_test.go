@@ -9,12 +9,15 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // restoredContact links contacts, deletes a linked Contact (its delete is
 // held) and restores it: the next run closes the held delete with a
-// warning naming the Contact, whose id it returns.
-func restoredContact(t *testing.T) (*app.App, string) {
+// warning naming the Contact. It returns the app, the sandbox and the
+// Contact's link.
+func restoredContact(t *testing.T) (*app.App, *sandbox.Server, store.LinkRow) {
 	t.Helper()
 	ctx := context.Background()
 	a, srv, links := syncedContacts(t, 23, true)
@@ -30,7 +33,7 @@ func restoredContact(t *testing.T) (*app.App, string) {
 	if err := srv.Salesforce().Undelete("Contact", sfID); err != nil {
 		t.Fatal(err)
 	}
-	return a, sfID
+	return a, srv, links[0]
 }
 
 // TestRunWarningsStoredAndLogged: a background run whose plan warns
@@ -38,7 +41,8 @@ func restoredContact(t *testing.T) (*app.App, string) {
 // saw its preview, so History and the log are where a person finds it.
 func TestRunWarningsStoredAndLogged(t *testing.T) {
 	ctx := context.Background()
-	a, sfID := restoredContact(t)
+	a, _, restored := restoredContact(t)
+	sfID := restored.BID
 	res, err := a.Run(ctx, "contacts", app.RunOptions{Trigger: "schedule"})
 	if err != nil || res.Summary == nil {
 		t.Fatalf("run after the restore: %v %+v", err, res)
@@ -62,7 +66,7 @@ func TestRunWarningsStoredAndLogged(t *testing.T) {
 // TestRunWarningsInSyncAll: Sync all's outcome, a line a sync, says
 // when a sync's run warned, as the "Run finished" dialog does.
 func TestRunWarningsInSyncAll(t *testing.T) {
-	a, _ := restoredContact(t)
+	a, _, _ := restoredContact(t)
 	out, err := a.RunAll(context.Background(), app.RunOptions{}, nil)
 	if err != nil || len(out) != 1 || out[0].Result.Plan == nil || len(out[0].Result.Plan.Warnings) == 0 {
 		t.Fatalf("sync all: %v %+v; want one run that warned", err, out)

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/engine"
 )
 
@@ -28,23 +27,8 @@ func TestUndoCurrencyChangedSinceHoldsAmount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defs, _ := auditMultiCurrencyDeals(t, a, app.DemoConnections{HubSpot: "hs", Salesforce: "sf"}, "sf", "Opportunity")
-	saveSyncs(t, a, defs...)
-	for _, def := range defs {
-		if res, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Failed != 0 {
-			t.Fatalf("%s run: %v %+v", def.Name, err, res.Summary)
-		}
-	}
-	deals := defs[len(defs)-1].Name
-	var opp string
-	for _, l := range syncLinks(t, a, deals) {
-		if l.AID == d.ID {
-			opp = l.BID
-		}
-	}
-	if opp == "" {
-		t.Fatal("deal not linked")
-	}
+	deals := auditDealsRunOnce(t, a, app.DemoConnections{HubSpot: "hs", Salesforce: "sf"}, "sf", "Opportunity")
+	opp := linkedB(t, a, deals, d.ID)
 	time.Sleep(1100 * time.Millisecond)
 	if _, err := hs.Update("deals", d.ID, map[string]string{"amount": "5000", "deal_currency_code": "EUR"}); err != nil {
 		t.Fatal(err)
@@ -93,22 +77,8 @@ func TestUndoCurrencyChangedSinceHoldsAmount(t *testing.T) {
 // still opted out, and the runs after write nothing.
 func TestUndoEmailChangeOfOptedOutContact(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 67, 80)
+	a, srv, out := optedOutPair(t)
 	hs, sf := srv.HubSpot(), srv.Salesforce()
-	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
-	if first, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || first.Summary.Failed != 0 {
-		t.Fatalf("first run: %v %+v", err, first.Summary)
-	}
-	var out store.LinkRow
-	for _, l := range syncLinks(t, a, "contacts") {
-		if h, _ := hs.Get("contacts", l.AID); h.Properties["hs_email_optout"] == "true" {
-			out = l
-			break
-		}
-	}
-	if out.AID == "" {
-		t.Fatal("no opted-out pair after the first run")
-	}
 	h, _ := hs.Get("contacts", out.AID)
 	old := h.Properties["email"]
 	time.Sleep(1100 * time.Millisecond)
@@ -195,22 +165,8 @@ func TestUndoMeetingMoveRestoresTimestamp(t *testing.T) {
 // address will be unsubscribed, a write besides the email itself.
 func TestPreviewNamesUnsubscribeOfNewAddress(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 67, 80)
-	hs, sf := srv.HubSpot(), srv.Salesforce()
-	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
-	if first, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || first.Summary.Failed != 0 {
-		t.Fatalf("first run: %v %+v", err, first.Summary)
-	}
-	var out store.LinkRow
-	for _, l := range syncLinks(t, a, "contacts") {
-		if h, _ := hs.Get("contacts", l.AID); h.Properties["hs_email_optout"] == "true" {
-			out = l
-			break
-		}
-	}
-	if out.AID == "" {
-		t.Fatal("no opted-out pair after the first run")
-	}
+	a, srv, out := optedOutPair(t)
+	sf := srv.Salesforce()
 	time.Sleep(1100 * time.Millisecond)
 	const moved = "moved.preview.optout@example.org"
 	if _, err := sf.Update("Contact", out.BID, map[string]string{"Email": moved}); err != nil {
@@ -276,23 +232,8 @@ func TestUndoZohoAmountChangedSinceHoldsCurrency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defs, _ := auditMultiCurrencyDeals(t, a, app.DemoConnections{HubSpot: "hs", Zoho: "zc"}, "zc", "Deals")
-	saveSyncs(t, a, defs...)
-	for _, def := range defs {
-		if res, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Failed != 0 {
-			t.Fatalf("%s run: %v %+v", def.Name, err, res.Summary)
-		}
-	}
-	deals := defs[len(defs)-1].Name
-	var deal string
-	for _, l := range syncLinks(t, a, deals) {
-		if l.BID == z.ID {
-			deal = l.AID
-		}
-	}
-	if deal == "" {
-		t.Fatal("Zoho deal not linked")
-	}
+	deals := auditDealsRunOnce(t, a, app.DemoConnections{HubSpot: "hs", Zoho: "zc"}, "zc", "Deals")
+	deal := linkedA(t, a, deals, z.ID)
 	time.Sleep(1100 * time.Millisecond)
 	if _, err := zc.Update("Deals", z.ID, map[string]any{"Amount": json.Number("5000"), "Currency": "EUR"}); err != nil {
 		t.Fatal(err)
@@ -316,4 +257,19 @@ func TestUndoZohoAmountChangedSinceHoldsCurrency(t *testing.T) {
 	if amt := strings.TrimSuffix(h.Properties["amount"], ".0"); amt != "5200" || h.Properties["deal_currency_code"] != "EUR" {
 		t.Errorf("after the undo HubSpot deal %s is %s %s; want 5200 EUR left for review (never an amount in a currency it was not given in)", deal, amt, h.Properties["deal_currency_code"])
 	}
+}
+
+// auditDealsRunOnce saves the ready-made deals sync between hs and conn
+// (object on conn's side) with the syncs it links through, runs each once,
+// which must fail nothing, and returns the deals sync's name.
+func auditDealsRunOnce(t *testing.T, a *app.App, c app.DemoConnections, conn, object string) string {
+	t.Helper()
+	defs, _ := auditMultiCurrencyDeals(t, a, c, conn, object)
+	saveSyncs(t, a, defs...)
+	for _, def := range defs {
+		if res, err := a.Run(context.Background(), def.Name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Failed != 0 {
+			t.Fatalf("%s run: %v %+v", def.Name, err, res.Summary)
+		}
+	}
+	return defs[len(defs)-1].Name
 }

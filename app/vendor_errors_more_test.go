@@ -95,19 +95,7 @@ func TestZohoNoPermissionIsNotReconnect(t *testing.T) {
 	srv.Zoho().DenyCreate("Contacts", true)
 	res, err := a.Run(ctx, "zh", app.RunOptions{Confirm: true})
 	t.Logf("run: %v %+v %v", err, res.Summary, res.Failures)
-	msg := ""
-	if err != nil {
-		msg = err.Error()
-	}
-	if res.Summary != nil {
-		msg += " " + res.Summary.Message
-		if res.Summary.Stopped != nil {
-			msg += " " + res.Summary.Stopped.Error()
-		}
-	}
-	for _, g := range res.Failures {
-		msg += " " + g.Line()
-	}
+	msg := runWords(err, res)
 	if !strings.Contains(msg, "NO_PERMISSION") || !strings.Contains(msg, "permission denied") {
 		t.Errorf("run failure %q; want Zoho's code and message", msg)
 	}

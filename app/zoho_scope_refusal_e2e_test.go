@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // TestZohoZoneWithoutScopeSpendsNoRefreshes: a Zoho connection made
@@ -18,26 +19,7 @@ import (
 func TestZohoZoneWithoutScopeSpendsNoRefreshes(t *testing.T) {
 	ctx := context.Background()
 	a, srv, _ := clockedApp(t, "salesforce", "sf")
-	for _, v := range srv.Vendors() {
-		if v.Vendor != "zoho" {
-			continue
-		}
-		follow := app.FollowConsent(nil)
-		if _, err := a.Connect(ctx, app.ConnectRequest{Vendor: "zoho", Name: "zo", ClientID: v.ClientID, ClientSecret: v.ClientSecret,
-			APIBase: v.APIBase, AuthURL: v.AuthURL, TokenURL: v.TokenURL, RevokeURL: v.RevokeURL,
-			OpenConsent: func(ctx context.Context, authURL string) error {
-				u, err := url.Parse(authURL)
-				if err != nil {
-					return err
-				}
-				q := u.Query() // the scopes crmsync asked for before the zone
-				q.Set("scope", strings.ReplaceAll(q.Get("scope"), ",ZohoCRM.org.READ", ""))
-				u.RawQuery = q.Encode()
-				return follow(ctx, u.String())
-			}}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	connectZohoWithout(t, a, srv, "zo", "ZohoCRM.org.READ")
 	const tokenCalls = "POST /oauth/v2/token"
 	before := srv.Zoho().Stats()[tokenCalls]
 	for i := 0; i < 12; i++ {
@@ -52,5 +34,33 @@ func TestZohoZoneWithoutScopeSpendsNoRefreshes(t *testing.T) {
 	}
 	if _, err := a.Schema(ctx, "zo", "Contacts"); err != nil {
 		t.Errorf("schema after the zone reads: %v", err)
+	}
+}
+
+// connectZohoWithout connects the Zoho sandbox as name with scope taken
+// out of the consent URL, as a connection made before crmsync asked for
+// that scope.
+func connectZohoWithout(t *testing.T, a *app.App, srv *sandbox.Server, name, scope string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, v := range srv.Vendors() {
+		if v.Vendor != "zoho" {
+			continue
+		}
+		follow := app.FollowConsent(nil)
+		if _, err := a.Connect(ctx, app.ConnectRequest{Vendor: "zoho", Name: name, ClientID: v.ClientID, ClientSecret: v.ClientSecret,
+			APIBase: v.APIBase, AuthURL: v.AuthURL, TokenURL: v.TokenURL, RevokeURL: v.RevokeURL,
+			OpenConsent: func(ctx context.Context, authURL string) error {
+				u, err := url.Parse(authURL)
+				if err != nil {
+					return err
+				}
+				q := u.Query()
+				q.Set("scope", strings.ReplaceAll(q.Get("scope"), ","+scope, ""))
+				u.RawQuery = q.Encode()
+				return follow(ctx, u.String())
+			}}); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -45,6 +45,8 @@ func runEnds(t *testing.T, ended chan schedule.Event, sync string) schedule.Even
 	}
 }
 
+// connectHubSpotAndSalesforce connects the HubSpot and Salesforce
+// sandboxes under their demo connection names.
 func connectHubSpotAndSalesforce(t *testing.T, l *live) {
 	t.Helper()
 	for _, v := range [][2]string{{"hubspot", demoHubSpot}, {"salesforce", demoSalesforce}} {

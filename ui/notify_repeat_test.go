@@ -17,16 +17,26 @@ import (
 // runs that end.
 func startNotifyingBackground(t *testing.T, l *live) (*Background, chan schedule.Event) {
 	t.Helper()
+	return startTrayBackground(t, l, func(e schedule.Event) bool {
+		return e.Kind == schedule.EventFinished || e.Kind == schedule.EventFailed
+	})
+}
+
+// startTrayBackground runs a Background whose events reach the UI as they
+// do in the app (installTray), and returns it with a channel of the events
+// that keep selects.
+func startTrayBackground(t *testing.T, l *live, keep func(schedule.Event) bool) (*Background, chan schedule.Event) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	b := NewBackground(l.a, nil)
 	l.u.deps.Background = b
 	l.ui(func() { l.u.installTray() })
-	ended := make(chan schedule.Event, 8)
+	kept := make(chan schedule.Event, 8)
 	b.setOnEvent(func(e schedule.Event) {
 		l.u.onScheduleEvent(e)
-		if e.Kind == schedule.EventFinished || e.Kind == schedule.EventFailed {
-			ended <- e
+		if keep(e) {
+			kept <- e
 		}
 	})
 	if err := b.Start(ctx); err != nil {
@@ -35,7 +45,7 @@ func startNotifyingBackground(t *testing.T, l *live) (*Background, chan schedule
 	// The scheduler and the screens its events refresh are done before the
 	// window closes: a refresh left running would race the next test.
 	t.Cleanup(func() { b.Stop(); l.wait() })
-	return b, ended
+	return b, kept
 }
 
 // TestRepeatedFailureNotifiesOnce: a background run that fails the

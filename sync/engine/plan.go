@@ -267,11 +267,7 @@ func (p *Plan) OptOutLine() string {
 	if p.Counts.OptOut == 0 {
 		return ""
 	}
-	what := "email opt-outs"
-	if p.Counts.OptOut == 1 {
-		what = "email opt-out"
-	}
-	return fmt.Sprintf("%d %s carried to the other CRM: people who said stop in one are opted out in both. Nobody is opted back in.", p.Counts.OptOut, what)
+	return nRecords(p.Counts.OptOut, "email opt-out") + " carried to the other CRM: people who said stop in one are opted out in both. Nobody is opted back in."
 }
 
 // RelinkLine says how many links the plan moves to the record their
