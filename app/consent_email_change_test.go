@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/sandbox"
 	"github.com/crmsync/crmsync/sync/sandbox/mailchimp"
 )
 
@@ -15,19 +16,8 @@ import (
 // must unsubscribe the new address, or the person is opted back in.
 func TestKlaviyoEmailChangeKeepsUnsubscribe(t *testing.T) {
 	ctx := context.Background()
-	a, srv := syncedThrough(t, 71, 60, "klaviyo", "kv", app.DemoKlaviyoSync("profiles", "hs", "kv"))
+	a, srv, aid, bid := unsubscribedKlaviyoPair(t)
 	hs, kv := srv.HubSpot(), srv.Klaviyo()
-	var aid, bid string
-	for _, l := range syncLinks(t, a, "profiles") {
-		if p, _ := kv.Profile(l.BID); p.EmailConsent == "UNSUBSCRIBED" {
-			aid, bid = l.AID, l.BID
-			break
-		}
-	}
-	if bid == "" {
-		t.Fatal("no unsubscribed profile linked after the first run")
-	}
-	time.Sleep(1100 * time.Millisecond)
 	const moved = "moved.consent2.audit@example.org"
 	if _, err := hs.Update("contacts", aid, map[string]string{"email": moved}); err != nil {
 		t.Fatal(err)
@@ -135,4 +125,20 @@ func TestMailchimpEmailChangeKeepsUnsubscribe(t *testing.T) {
 			t.Errorf("member %s (%s) is %q after the sync changed its email; want %q", m.ContactID, m.Email, m.Status, want)
 		}
 	}
+}
+
+// unsubscribedKlaviyoPair runs the ready-made HubSpot ↔ Klaviyo profiles
+// sync once and returns a linked pair whose profile is UNSUBSCRIBED, a
+// second later, so an edit made next is newer than the run.
+func unsubscribedKlaviyoPair(t *testing.T) (*app.App, *sandbox.Server, string, string) {
+	t.Helper()
+	a, srv := syncedThrough(t, 71, 60, "klaviyo", "kv", app.DemoKlaviyoSync("profiles", "hs", "kv"))
+	for _, l := range syncLinks(t, a, "profiles") {
+		if p, _ := srv.Klaviyo().Profile(l.BID); p.EmailConsent == "UNSUBSCRIBED" {
+			time.Sleep(1100 * time.Millisecond)
+			return a, srv, l.AID, l.BID
+		}
+	}
+	t.Fatal("no unsubscribed profile linked after the first run")
+	return nil, nil, "", ""
 }

@@ -92,19 +92,8 @@ func TestHubSpotEmailChangeKeepsSalesforceOptOut(t *testing.T) {
 // as never subscribed; the sync unsubscribes the new address in Klaviyo
 // and HubSpot's contact, its email carried, stays unsubscribed.
 func TestEmailChangedInKlaviyoKeepsUnsubscribe(t *testing.T) {
-	a, srv := syncedThrough(t, 71, 60, "klaviyo", "kv", app.DemoKlaviyoSync("profiles", "hs", "kv"))
+	a, srv, aid, bid := unsubscribedKlaviyoPair(t)
 	hs, kv := srv.HubSpot(), srv.Klaviyo()
-	var aid, bid string
-	for _, l := range syncLinks(t, a, "profiles") {
-		if p, _ := kv.Profile(l.BID); p.EmailConsent == "UNSUBSCRIBED" {
-			aid, bid = l.AID, l.BID
-			break
-		}
-	}
-	if bid == "" {
-		t.Fatal("no unsubscribed profile linked after the first run")
-	}
-	time.Sleep(1100 * time.Millisecond)
 	const moved = "moved.kv.optout3@example.org"
 	if p, err := kv.UpdateProfile(bid, map[string]any{"email": moved}); err != nil || p.EmailConsent == "UNSUBSCRIBED" {
 		t.Fatalf("Klaviyo email change: %v; consent %q, want the new address not unsubscribed", err, p.EmailConsent)
@@ -124,19 +113,8 @@ func TestEmailChangedInKlaviyoKeepsUnsubscribe(t *testing.T) {
 // TestHubSpotEmailChangeKeepsKlaviyoUnsubscribe: the same change
 // inside HubSpot, with Klaviyo on the other side.
 func TestHubSpotEmailChangeKeepsKlaviyoUnsubscribe(t *testing.T) {
-	a, srv := syncedThrough(t, 71, 60, "klaviyo", "kv", app.DemoKlaviyoSync("profiles", "hs", "kv"))
+	a, srv, aid, bid := unsubscribedKlaviyoPair(t)
 	hs, kv := srv.HubSpot(), srv.Klaviyo()
-	var aid, bid string
-	for _, l := range syncLinks(t, a, "profiles") {
-		if p, _ := kv.Profile(l.BID); p.EmailConsent == "UNSUBSCRIBED" {
-			aid, bid = l.AID, l.BID
-			break
-		}
-	}
-	if bid == "" {
-		t.Fatal("no unsubscribed profile linked after the first run")
-	}
-	time.Sleep(1100 * time.Millisecond)
 	const moved = "moved.hskv.optout3@example.org"
 	if h, err := hs.Update("contacts", aid, map[string]string{"email": moved}); err != nil || h.Properties["hs_email_optout"] == "true" {
 		t.Fatalf("HubSpot email change: %v; hs_email_optout %q", err, h.Properties["hs_email_optout"])

@@ -255,6 +255,13 @@ func TestDroppedDecisionInPreview(t *testing.T) {
 // savedAndLinked saves def, runs it once and answers its first link.
 func savedAndLinked(t *testing.T, l *live, def engine.Definition) store.LinkRow {
 	t.Helper()
+	return savedWithLinks(t, l, def)[0]
+}
+
+// savedWithLinks saves def, runs it once and answers its links (at
+// least one).
+func savedWithLinks(t *testing.T, l *live, def engine.Definition) []store.LinkRow {
+	t.Helper()
 	ctx := context.Background()
 	if err := l.a.SaveSync(ctx, def); err != nil {
 		t.Fatal(err)
@@ -270,5 +277,5 @@ func savedAndLinked(t *testing.T, l *live, def engine.Definition) store.LinkRow 
 	if err != nil || len(links) == 0 {
 		t.Fatalf("links: %v %v", links, err)
 	}
-	return links[0]
+	return links
 }

@@ -19,19 +19,9 @@ func TestUndoneRunSaysBy(t *testing.T) {
 	l.connectSandbox()
 	l.closeDialogs()
 	def := app.DemoSync("undo-me", demoHubSpot, demoSalesforce)
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
-	row, err := l.a.DB().Sync(ctx, def.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	links, err := l.a.DB().Links(ctx, row.ID)
-	if err != nil || len(links) < 2 {
-		t.Fatalf("links: %v %d", err, len(links))
+	links := savedWithLinks(t, l, def)
+	if len(links) < 2 {
+		t.Fatalf("links: %d, want two", len(links))
 	}
 	if _, err := l.srv.HubSpot().Update("contacts", links[0].AID, map[string]string{"firstname": "Undone"}); err != nil {
 		t.Fatal(err)
