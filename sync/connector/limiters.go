@@ -16,6 +16,7 @@ type Limiters struct {
 	mu    sync.Mutex
 	m     map[string]*rate.Limiter
 	slots map[string]chan struct{}
+	marks map[string]*atomic.Int64
 	// spent counts the calls the connection's sessions have made and not
 	// yet stored (see Spend); saved, those stored since (see Saved).
 	spent int64
@@ -61,6 +62,26 @@ func (l *Limiters) Slots(key string, n int) chan struct{} {
 	s := make(chan struct{}, n)
 	l.slots[key] = s
 	return s
+}
+
+// Mark returns the number named key, zero at first; later callers share
+// it (e.g. when a connection's pace last changed). A nil *Limiters gives
+// each caller its own.
+func (l *Limiters) Mark(key string) *atomic.Int64 {
+	if l == nil {
+		return new(atomic.Int64)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if m, ok := l.marks[key]; ok {
+		return m
+	}
+	if l.marks == nil {
+		l.marks = map[string]*atomic.Int64{}
+	}
+	m := new(atomic.Int64)
+	l.marks[key] = m
+	return m
 }
 
 // Spend counts one call of the connection against its daily budget: it

@@ -187,6 +187,7 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	if o.Describe == nil {
 		o.Describe = describe
 	}
+	o.Window, o.WindowKey = limitWindow, limitBucket
 	return &Connector{base: base, http: transport.New(client, o.Options), meta: &connector.Meta{Cache: o.meta},
 		pageSize: o.pageSize, batchSize: o.batchSize, margin: o.margin, log: o.Logger}, nil
 }
@@ -211,6 +212,31 @@ func classify(resp *http.Response, err error) transport.Verdict {
 		}
 	}
 	return v
+}
+
+// limitWindow reads x-sib-ratelimit-remaining and -reset (seconds until
+// the window resets: "Rate limit headers"), so a used-up window, spent by
+// the account's other integrations too, is waited out rather than met with
+// a 429.
+func limitWindow(resp *http.Response) (int, time.Duration, bool) {
+	left, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get("x-sib-ratelimit-remaining")))
+	if err != nil {
+		return 0, 0, false
+	}
+	reset, err := strconv.ParseFloat(strings.TrimSpace(resp.Header.Get("x-sib-ratelimit-reset")), 64)
+	if err != nil || reset < 0 || reset >= 1e6 {
+		return 0, 0, false
+	}
+	return left, time.Duration(reset * float64(time.Second)), true
+}
+
+// limitBucket is the limit a request counts against: the /v3/contacts
+// endpoints share one, the others ("all other endpoints") another.
+func limitBucket(r *http.Request) string {
+	if strings.Contains(r.URL.Path, "/v3/contacts") {
+		return "contacts"
+	}
+	return "other"
 }
 
 // describe is Brevo's error in an answer the transport ends a call with.

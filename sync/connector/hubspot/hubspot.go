@@ -92,6 +92,7 @@ type options struct {
 	used        func() int64
 	meta        connector.MetaCache // nil = no metadata cache
 	limiters    *connector.Limiters // the connection's, shared by its sessions
+	now         func() time.Time    // nil = time.Now; tests move it
 }
 
 func defaultOptions() options {
@@ -169,19 +170,24 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 		return nil, fmt.Errorf("hubspot: new connector: API base %q is not an http(s) URL", base)
 	}
 	search := o.limiters.Get("search", o.searchRate, 1)
+	now := o.now
+	if now == nil {
+		now = time.Now
+	}
+	pace := &searchPace{limit: search, base: o.searchRate, changed: o.limiters.Mark("search-paced"), now: now, log: o.logger}
 	next := client.Transport
 	if next == nil {
 		next = http.DefaultTransport
 	}
 	// A copy, so the caller's client is not changed under it.
 	paced := *client
-	paced.Transport = searchPacer{next: next, limit: search}
+	paced.Transport = searchPacer{next: next, pace: pace}
 	tc := transport.New(&paced, transport.Options{
 		Vendor: vendor, Rate: o.rate, Burst: o.burst, MaxRetries: o.maxRetries,
 		MinWait: o.minWait, MaxWait: o.maxWait,
 		Classify: func(resp *http.Response, err error) transport.Verdict {
 			if searchLimited(resp) {
-				slowSearch(search, o.logger)
+				pace.slow()
 			}
 			return classify(resp, err)
 		},
@@ -210,21 +216,32 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 // two in a few milliseconds, which brought the next 429 (found by
 // TestSearchPacesDownUnderJitter).
 type searchPacer struct {
-	next  http.RoundTripper
-	limit *rate.Limiter
+	next http.RoundTripper
+	pace *searchPace
 }
 
 func (p searchPacer) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/search") {
-		if err := p.limit.Wait(r.Context()); err != nil {
-			return nil, fmt.Errorf("hubspot: waiting for the search limit: %w", err)
-		}
+	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/search") {
+		return p.next.RoundTrip(r)
 	}
-	return p.next.RoundTrip(r)
+	if err := p.pace.limit.Wait(r.Context()); err != nil {
+		return nil, fmt.Errorf("hubspot: waiting for the search limit: %w", err)
+	}
+	resp, err := p.next.RoundTrip(r)
+	if err == nil && resp.StatusCode != http.StatusTooManyRequests {
+		p.pace.recover()
+	}
+	return resp, err
 }
 
 // minSearchRate is as far as slowSearch paces search down.
 const minSearchRate = 4
+
+// searchRecoverAfter is how long search must go without a 429 before its
+// pace wins back one step: a slowed pace must not outlast the jitter that
+// caused it (it is the connection's, for every later run of the day), yet
+// speeding up at once would meet the next 429 (at most one a minute now).
+const searchRecoverAfter = time.Minute
 
 // searchLimited reports a 429 on a search call.
 func searchLimited(resp *http.Response) bool {
@@ -232,13 +249,52 @@ func searchLimited(resp *http.Response) bool {
 		strings.HasSuffix(resp.Request.URL.Path, "/search")
 }
 
-// slowSearch paces search 5 % slower, down to minSearchRate, for the rest
-// of the connector's life. HubSpot counts requests as they arrive, so when
-// this machine or its network delays some requests more than others, a
-// sixth can land inside one second even though they left 210 ms apart;
-// each such 429 costs a call and a whole second of Retry-After. Seen in 2
-// of 17 bench runs at 100k: 58 and 66 extra searches, and 47 and 57 s of
-// wall time (BENCHMARKS.md, fix 38).
+// searchPace is the connection's search limiter with when its pace last
+// changed (changed, Unix nanoseconds, shared by the connection's sessions).
+type searchPace struct {
+	limit   *rate.Limiter
+	base    rate.Limit // the pace to return to
+	changed *atomic.Int64
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+// slow paces search slower after a 429 (slowSearch) and restarts the
+// quiet stretch recover waits for.
+func (p *searchPace) slow() {
+	p.changed.Store(p.now().UnixNano())
+	slowSearch(p.limit, p.log)
+}
+
+// recover, after a search without a 429, takes back one of slowSearch's
+// steps once searchRecoverAfter has passed since the pace last changed.
+func (p *searchPace) recover() {
+	cur := p.limit.Limit()
+	if cur >= p.base {
+		return
+	}
+	now := p.now().UnixNano()
+	last := p.changed.Load()
+	if now-last < int64(searchRecoverAfter) || !p.changed.CompareAndSwap(last, now) {
+		return
+	}
+	next := min(cur/0.95, p.base)
+	if p.base-next < 0.01 {
+		next = p.base
+	}
+	p.limit.SetLimit(next)
+	if p.log != nil {
+		p.log.Info("hubspot: no search 429 for a while; pacing search faster", "per_second", float64(next))
+	}
+}
+
+// slowSearch paces search 5 % slower, down to minSearchRate, until
+// searchPace.recover takes it back. HubSpot counts requests as they
+// arrive, so when this machine or its network delays some requests more
+// than others, a sixth can land inside one second even though they left
+// 210 ms apart; each such 429 costs a call and a whole second of
+// Retry-After. Seen in 2 of 17 bench runs at 100k: 58 and 66 extra
+// searches, and 47 and 57 s of wall time (BENCHMARKS.md, fix 38).
 func slowSearch(l *rate.Limiter, log *slog.Logger) {
 	now := l.Limit()
 	next := max(now*0.95, minSearchRate)

@@ -32,6 +32,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -184,8 +185,38 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	if o.Describe == nil {
 		o.Describe = describeError
 	}
+	o.Window, o.WindowKey = steadyWindow, endpointKey
 	return &Connector{base: base, http: transport.New(client, o.Options), meta: &connector.Meta{Cache: o.meta},
 		pageSize: o.pageSize, batchSize: o.batchSize, pollMin: o.pollMin, pollMax: o.pollMax, log: o.Logger}, nil
+}
+
+// steadyWindow reads the steady window's state every non-429 answer
+// carries (RateLimit-Remaining, RateLimit-Reset in seconds: "Rate limits,
+// status codes, and errors"), so a used-up window is waited out rather than
+// met with a 429; Klaviyo counts it per endpoint and the quota may be shared
+// with the account's other integrations.
+func steadyWindow(resp *http.Response) (int, time.Duration, bool) {
+	left, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get("RateLimit-Remaining")))
+	if err != nil {
+		return 0, 0, false
+	}
+	reset, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get("RateLimit-Reset")))
+	if err != nil || reset < 0 {
+		return 0, 0, false
+	}
+	return left, time.Duration(reset) * time.Second, true
+}
+
+// endpointKey is the endpoint a request counts against: its method and
+// path, ids (the segments with digits) taken out.
+func endpointKey(r *http.Request) string {
+	segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	for i, s := range segs {
+		if strings.ContainsAny(s, "0123456789") {
+			segs[i] = "{id}"
+		}
+	}
+	return r.Method + " /" + strings.Join(segs, "/")
 }
 
 // response is a fully read HTTP response, with Klaviyo's error reading.

@@ -68,6 +68,13 @@ type Options struct {
 	// vendor's code and words), for a call the transport ends itself: a
 	// wait asked for longer than MaxWait. nil = the transport's words only.
 	Describe func(*Response) *connector.Error
+	// Window reads the vendor's rate-limit window from an answer: the
+	// requests left in it and the time until it resets (ok false: the
+	// answer says nothing). When none are left, the next request to the
+	// same window (WindowKey; nil = one window) waits for the reset rather
+	// than drawing a 429, unless the reset is further off than MaxWait.
+	Window    func(*http.Response) (remaining int, reset time.Duration, ok bool)
+	WindowKey func(*http.Request) string
 }
 
 // Client sends requests for one connection.
@@ -77,6 +84,9 @@ type Client struct {
 	limiter *rate.Limiter
 	slots   chan struct{} // nil without Options.Concurrency
 	calls   atomic.Int64
+
+	holdMu sync.Mutex
+	holds  map[string]time.Time // window key -> when its reset frees it
 }
 
 // New wraps base (typically app/auth's token-adding client; nil = a zero
@@ -299,13 +309,20 @@ func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeReqBody(req)
 		return nil, err
 	}
+	if err := c.waitWindow(req); err != nil {
+		c.unreserve()
+		closeReqBody(req)
+		return nil, &limiterError{err}
+	}
 	if err := c.limiter.Wait(req.Context()); err != nil {
 		c.unreserve() // not sent after all
 		closeReqBody(req)
 		return nil, &limiterError{err}
 	}
 	if c.slots == nil {
-		return g.next.RoundTrip(req)
+		resp, err := g.next.RoundTrip(req)
+		c.noteWindow(req, resp, err)
+		return resp, err
 	}
 	select {
 	case c.slots <- struct{}{}:
@@ -315,6 +332,7 @@ func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, &limiterError{req.Context().Err()}
 	}
 	resp, err := g.next.RoundTrip(req)
+	c.noteWindow(req, resp, err)
 	if err != nil {
 		<-c.slots
 		return resp, err
@@ -322,6 +340,63 @@ func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
 	// The connection is the vendor's to count until the body is read.
 	resp.Body = &slotBody{ReadCloser: resp.Body, release: sync.OnceFunc(func() { <-c.slots })}
 	return resp, nil
+}
+
+func (c *Client) windowKey(req *http.Request) string {
+	if c.opts.WindowKey == nil {
+		return ""
+	}
+	return c.opts.WindowKey(req)
+}
+
+// waitWindow holds req until its window resets when the vendor said none
+// were left in it; a reset beyond MaxWait is not waited for here (the
+// vendor's 429 then ends the call with its own words and wait).
+func (c *Client) waitWindow(req *http.Request) error {
+	if c.opts.Window == nil {
+		return nil
+	}
+	key := c.windowKey(req)
+	c.holdMu.Lock()
+	until, held := c.holds[key]
+	c.holdMu.Unlock()
+	if !held {
+		return nil
+	}
+	d := time.Until(until)
+	if d <= 0 || d > c.opts.MaxWait {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-req.Context().Done():
+		return req.Context().Err()
+	}
+}
+
+// noteWindow keeps the reset of a window the answer says is used up.
+func (c *Client) noteWindow(req *http.Request, resp *http.Response, err error) {
+	if c.opts.Window == nil || err != nil || resp == nil {
+		return
+	}
+	left, reset, ok := c.opts.Window(resp)
+	if !ok {
+		return
+	}
+	key := c.windowKey(req)
+	c.holdMu.Lock()
+	defer c.holdMu.Unlock()
+	if left > 0 {
+		delete(c.holds, key)
+		return
+	}
+	if c.holds == nil {
+		c.holds = map[string]time.Time{}
+	}
+	c.holds[key] = time.Now().Add(reset)
 }
 
 // slotBody gives its call's slot back when the body is closed.

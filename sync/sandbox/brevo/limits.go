@@ -94,3 +94,18 @@ func (l *limiter) spendHour(path string) {
 		}
 	}
 }
+
+// spendSecond uses up the per-second window of path's bucket but leave
+// requests, as the account's other integrations may have, and turns the
+// limits on.
+func (l *limiter) spendSecond(path string, leave int) {
+	l.setEnabled(true)
+	for _, win := range l.windows(path) {
+		if win.Window() != time.Second {
+			continue
+		}
+		for i := 0; i < win.Max()-leave; i++ {
+			win.Allow()
+		}
+	}
+}

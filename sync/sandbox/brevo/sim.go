@@ -130,6 +130,10 @@ func (s *Sim) SetRateLimits(on bool) { s.limits.setEnabled(on) }
 // x-sib-ratelimit-reset up to an hour away.
 func (s *Sim) SpendContactsHour() { s.limits.spendHour("/v3/contacts") }
 
+// SpendContactsSecond uses up the /v3/contacts endpoints' 10 requests in
+// the current second but leave, and turns the limits on.
+func (s *Sim) SpendContactsSecond(leave int) { s.limits.spendSecond("/v3/contacts", leave) }
+
 // SetPaymentRequired makes every write answer 402 with code: Brevo's
 // "Key concepts" page gives 402 for an account not activated or short of
 // credits, with the codes account_under_validation and not_enough_credits.

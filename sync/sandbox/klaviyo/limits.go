@@ -64,3 +64,12 @@ func (l *limiter) allow(key string, ep endpoint) (ok bool, wait, limit, remainin
 	w.steadyN++
 	return true, 0, ep.steady, ep.steady - w.steadyN, ceil(w.steadyStart.Add(time.Minute).Sub(now))
 }
+
+// spendSteady uses up key's steady window but leave requests, as other
+// integrations on the same quota may have, and turns the limits on.
+func (l *limiter) spendSteady(key string, ep endpoint, leave int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.enabled = true
+	l.windows[key] = &window{steadyStart: l.now(), steadyN: max(ep.steady-leave, 0)}
+}

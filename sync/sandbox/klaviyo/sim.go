@@ -75,6 +75,7 @@ type Sim struct {
 	stats     *simkit.Stats
 	faults    *simkit.FaultInjector
 	limits    *limiter
+	endpoints map[string]endpoint // each route's limits, by pattern
 	mux       *http.ServeMux
 }
 
@@ -127,6 +128,18 @@ func (s *Sim) Faults() *simkit.FaultInjector { return s.faults }
 
 // Stats returns request counts per endpoint ("METHOD /path/template").
 func (s *Sim) Stats() map[string]int64 { return s.stats.Snapshot() }
+
+// SpendSteady uses up the steady (per minute) window of pattern ("GET
+// /api/profiles") in the account's quota, the one private keys share, but
+// leave requests, as the account's other integrations may have, and turns
+// the limits on.
+func (s *Sim) SpendSteady(pattern string, leave int) {
+	ep, ok := s.endpoints[pattern]
+	if !ok {
+		panic("klaviyo sandbox: SpendSteady: no endpoint " + pattern)
+	}
+	s.limits.spendSteady("account "+pattern, ep, leave)
+}
 
 // SetRateLimits switches the per-endpoint rate limits on or off.
 func (s *Sim) SetRateLimits(on bool) { s.limits.setEnabled(on) }
@@ -182,8 +195,10 @@ func (s *Sim) routes() {
 	open("POST /oauth/token", s.handleToken)
 	open("POST /oauth/revoke", s.handleRevoke)
 
+	s.endpoints = map[string]endpoint{}
 	route := func(method, path string, ep endpoint, h http.HandlerFunc) {
 		pattern := method + " " + path
+		s.endpoints[pattern] = ep
 		g := s.guard(pattern, ep, h)
 		m.HandleFunc(pattern, g)
 		m.HandleFunc(pattern+"/", g) // Klaviyo's own links end with a slash

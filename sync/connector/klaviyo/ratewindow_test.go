@@ -1,0 +1,63 @@
+package klaviyo
+
+import (
+	"fmt"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/crmsync/crmsync/app/auth"
+	kvsim "github.com/crmsync/crmsync/sync/sandbox/klaviyo"
+)
+
+// count429 counts the answers the sandbox gives with a 429.
+type count429 struct {
+	next    http.RoundTripper
+	calls   atomic.Int64
+	limited atomic.Int64
+}
+
+func (c *count429) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.calls.Add(1)
+	resp, err := c.next.RoundTrip(r)
+	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+		c.limited.Add(1)
+	}
+	return resp, err
+}
+
+// TestReadWaitsForSteadyReset: the account's other integrations have
+// left two requests in GET /api/profiles' steady window, which resets in
+// under two seconds. Klaviyo's RateLimit-Remaining says 0 after two pages;
+// the read waits for RateLimit-Reset instead of sending the third page's
+// request into a 429.
+func TestReadWaitsForSteadyReset(t *testing.T) {
+	var offset atomic.Int64 // the sandbox's clock runs ahead by this
+	e := newEnv(t, kvsim.Options{Now: func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }})
+	rows := make([]kvsim.ProfileSeed, 5)
+	for i := range rows {
+		rows[i] = kvsim.ProfileSeed{Email: fmt.Sprintf("steady%d@example.com", i), FirstName: "Steady"}
+	}
+	if _, err := e.sim.SeedProfiles(rows); err != nil {
+		t.Fatal(err)
+	}
+	e.sim.SpendSteady("GET /api/profiles", 2)
+	offset.Store(int64(58500 * time.Millisecond)) // the window resets in 1.5 s
+	cnt := &count429{next: http.DefaultTransport}
+	client := auth.StaticClient(&http.Client{Transport: cnt}, "Authorization", Info().OAuth.TokenScheme+" ", e.sim.MintAPIKey())
+	c := e.connectWith(t, client, func(o *options) { o.pageSize = 1 })
+	n := 0
+	for p, err := range c.Read(t.Context(), objProfiles, "") {
+		if err != nil {
+			t.Fatalf("read after %d profiles: %v", n, err)
+		}
+		n += len(p.Records)
+	}
+	if n != len(rows) {
+		t.Fatalf("read %d profiles, want %d", n, len(rows))
+	}
+	if got := cnt.limited.Load(); got != 0 {
+		t.Errorf("the sandbox answered %d of %d calls with 429; want none: RateLimit-Remaining 0 says to wait for RateLimit-Reset", got, cnt.calls.Load())
+	}
+}
