@@ -1,8 +1,9 @@
 // Package mailchimp is the Mailchimp Marketing API (3.0) connector: the
 // members of an audience (list), read by last_changed with count/offset
 // paging, created and upserted through batch subscribe (POST
-// /lists/{list_id}, 500 members a call), updated one member per PATCH (and
-// their tags through the member's tags endpoint), a few at once, archived
+// /lists/{list_id}, 500 members a call), updated through batch subscribe
+// too when that saves calls, or else one member per PATCH (and their tags
+// through the member's tags endpoint), a few at once, archived
 // by DELETE, and described by the audience's merge fields and interest
 // categories (groups), each category a multi-select of its interests, and
 // the member's tags a multi-select of names.
@@ -142,6 +143,9 @@ type Connector struct {
 	// warnedTags are the audience\x00tag names whose separator toRecord
 	// has warned about: once each, not once per member.
 	warnedTags map[string]bool
+	// scans are the members of each audience (by id) read for batched
+	// updates, once per session (batchupdate.go).
+	scans map[string]map[string]scanned
 }
 
 var (

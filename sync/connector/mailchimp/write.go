@@ -17,7 +17,8 @@ import (
 // Write adds members (OpCreate, batch subscribe with update_existing
 // false: an address already in the audience fails as a conflict naming
 // the member that holds it, never a second member), upserts them (OpUpsert, as Upsert) and updates them
-// (OpUpdate, PATCH /lists/{list_id}/members/{contact_id}, a few at once),
+// (OpUpdate: in batch subscribes where that saves calls, see batchUpdates;
+// the rest by PATCH /lists/{list_id}/members/{contact_id}, a few at once),
 // with one Result per op, in order.
 //
 // Mailchimp adds no member without a subscription status, and which status
@@ -59,6 +60,10 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 		return nil, err
 	}
 	if err := c.subscribe(ctx, sc, ops, upserts, true, results); err != nil {
+		return nil, err
+	}
+	updates, err = c.batchUpdates(ctx, sc, ops, updates, results)
+	if err != nil {
 		return nil, err
 	}
 	if err := c.updateAll(ctx, sc, ops, updates, results); err != nil {

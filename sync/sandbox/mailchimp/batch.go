@@ -23,9 +23,13 @@ type batchError struct {
 // (members, update_existing, sync_tags; skip_merge_validation and
 // skip_duplicate_check in the query). Each member succeeds or fails alone; a failure
 // is an entry of errors, ERROR_CONTACT_EXISTS for a member already on the list without
-// update_existing and ERROR_GENERIC otherwise. A member on the list needs no status
-// (its own is kept); a new one does [the spec's Add_List_Members marks nothing
-// required]. An archived member comes back as a new one [unverified].
+// update_existing and ERROR_GENERIC otherwise. With update_existing a member on the
+// list takes the status sent ("Whether this batch operation will change existing
+// members' subscription status", spec), and the other properties sent as PATCH would;
+// sent none, it keeps its own [unverified: the docs do not say]; a new one needs one
+// [the spec's Add_List_Members marks nothing required]. Mailchimp's bulk-jobs guide
+// names this endpoint for "All member adds or updates on one audience". An archived
+// member comes back as a new one [unverified].
 //
 // A member's tags are added to those it has; with sync_tags they replace them, which
 // "will only work when making the call with update_existing set to true" (release note
