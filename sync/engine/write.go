@@ -170,6 +170,7 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 			r.current[row.ID] = row.Fields
 		}
 	}
+	var stop error // the first record refusal that stops the run
 	for i, p := range ps {
 		werr := res[i].Err
 		if werr == nil && create && !res[i].Created {
@@ -194,13 +195,30 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 		}
 		if werr != nil {
 			r.fail(&c, side, p, werr)
+			if stop == nil && recordStops(werr) {
+				stop = werr
+			}
 			continue
 		}
 		if err := r.succeed(ctx, &c, side, p, res[i].ID, create); err != nil {
 			return err
 		}
 	}
-	return r.commit(ctx, c)
+	if err := r.commit(ctx, c); err != nil {
+		return err
+	}
+	if stop != nil {
+		return stopError{stop} // what this call did is kept; no later call can do better
+	}
+	return nil
+}
+
+// recordStops reports a record's refusal that every later write would
+// meet too, as a call's would: the account's (Salesforce's
+// STORAGE_LIMIT_EXCEEDED, the org full) or the day's budget.
+func recordStops(err error) bool {
+	c := connector.CategoryOf(err)
+	return c == connector.CatAccount || c == connector.CatBudget
 }
 
 func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, kp keyPlan, create bool, journalID int64, callErr error) error {

@@ -1,7 +1,8 @@
 // Package brevo is the Brevo (formerly Sendinblue) connector: the
 // account's contacts, read by their modification time with limit/offset
 // paging (GET /v3/contacts, 1,000 a page), created one call each (POST
-// /v3/contacts, a few at once), upserted by email (the same call with
+// /v3/contacts, a few at once) or, many for the same lists, through an
+// import (POST /v3/contacts/import, GET /v3/processes/{id}), upserted by email (the same call with
 // updateEnabled), updated in batches by id (POST /v3/contacts/batch, split
 // until a bad contact fails alone), and described by the account's contact
 // attributes (GET /v3/contacts/attributes) and lists (GET
@@ -23,7 +24,7 @@
 // access token as "Authorization: Bearer", or an API key in the "api-key"
 // header (Info.OAuth.TokenHeader). Sources: Brevo's API reference
 // (developers.brevo.com/reference: get-contacts, create-contact,
-// update-batch-contacts, get-attributes, get-lists, get-account), its guides
+// update-batch-contacts, import-contacts, get-process, get-attributes, get-lists, get-account), its guides
 // (OAuth integration guide, OAuth scopes, rate limits, rate limit headers)
 // and the request and response types of getbrevo/brevo-php, generated from
 // Brevo's OpenAPI spec.
@@ -115,6 +116,9 @@ type options struct {
 	// margin is how far before the first page's Date a read's next cursor
 	// starts (read.go).
 	margin time.Duration
+	// importMin, pollFirst, pollMax and importWait tune imports (imports.go).
+	importMin                      int
+	pollFirst, pollMax, importWait time.Duration
 }
 
 func defaultOptions() options {
@@ -125,6 +129,7 @@ func defaultOptions() options {
 	return options{
 		Options:  transport.Options{Vendor: vendor, Rate: 7, Burst: 2, MaxRetries: 6, MaxWait: 2 * time.Minute, Classify: classify},
 		pageSize: PageSize, batchSize: BatchSize, margin: readMargin,
+		importMin: ImportMin, pollFirst: pollFirst, pollMax: pollMax, importWait: importWait,
 	}
 }
 
@@ -139,6 +144,9 @@ type Connector struct {
 	batchSize int
 	margin    time.Duration
 	log       *slog.Logger // warnings; nil = none
+
+	importMin                      int
+	pollFirst, pollMax, importWait time.Duration
 
 	mu     sync.Mutex
 	schema *schemaData // attributes and lists, once read
@@ -180,6 +188,18 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	if o.margin < 0 {
 		o.margin = readMargin
 	}
+	if o.importMin <= 0 {
+		o.importMin = ImportMin
+	}
+	if o.pollFirst <= 0 {
+		o.pollFirst = pollFirst
+	}
+	if o.pollMax < o.pollFirst {
+		o.pollMax = max(o.pollFirst, pollMax)
+	}
+	if o.importWait <= 0 {
+		o.importWait = importWait
+	}
 	o.Vendor = vendor
 	if o.Classify == nil {
 		o.Classify = classify
@@ -189,7 +209,8 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	}
 	o.Window, o.WindowKey = limitWindow, limitBucket
 	return &Connector{base: base, http: transport.New(client, o.Options), meta: &connector.Meta{Cache: o.meta},
-		pageSize: o.pageSize, batchSize: o.batchSize, margin: o.margin, log: o.Logger}, nil
+		pageSize: o.pageSize, batchSize: o.batchSize, margin: o.margin, log: o.Logger,
+		importMin: o.importMin, pollFirst: o.pollFirst, pollMax: o.pollMax, importWait: o.importWait}, nil
 }
 
 // DeletesUnseen: GET /v3/contacts lists live contacts only, and Brevo has

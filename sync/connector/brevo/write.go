@@ -12,7 +12,8 @@ import (
 	"github.com/crmsync/crmsync/sync/connector"
 )
 
-// Write creates contacts one call each (POST /v3/contacts, a few at once)
+// Write creates contacts one call each (POST /v3/contacts, a few at once),
+// or, ImportMin or more for the same lists, through imports (imports.go),
 // and updates them in batches of up to BatchSize by id (POST
 // /v3/contacts/batch). It returns one Result per op, in order; a contact
 // Brevo refused fails only its own Result, with Brevo's code and message
@@ -84,6 +85,12 @@ func (c *Connector) write(ctx context.Context, ops []connector.Op) ([]connector.
 			updates = append(updates, it)
 		default:
 			singles = append(singles, it)
+		}
+	}
+	singles, imports := c.splitImports(singles, d)
+	for _, g := range imports {
+		if err := c.importAll(ctx, g, res); err != nil {
+			return nil, fmt.Errorf("brevo: import: %w", err)
 		}
 	}
 	if err := c.createAll(ctx, singles, res); err != nil {

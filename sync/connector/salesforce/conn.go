@@ -403,14 +403,17 @@ func statusError(ep string, resp *http.Response, b []byte) *connector.Error {
 		}
 	case s == http.StatusForbidden && e.Code == "INVALID_SESSION_ID":
 		e.Category = connector.CatAuth
+	case s == http.StatusForbidden && permissionHints[e.Code] != "":
+		// The user's or the org's API access is gone: every later call is
+		// refused alike, so the run stops (a batch split in halves would
+		// spend 2n calls on it), and connecting again grants nothing.
+		e.Category = connector.CatAccount
+		e.Message += " (" + permissionHints[e.Code] + ")"
 	case s == http.StatusForbidden:
 		// "Verify that the logged-in user has appropriate permissions"
 		// (REST API, Status Codes): the sign-in is fine, and connecting
 		// again grants no permission; an administrator must.
 		e.Category = connector.CatValidation
-		if hint := permissionHints[e.Code]; hint != "" {
-			e.Message += " (" + hint + ")"
-		}
 	case s == http.StatusNotFound:
 		e.Category = connector.CatNotFound
 	case s == http.StatusMultipleChoices || s == http.StatusConflict:

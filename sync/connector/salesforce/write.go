@@ -461,6 +461,9 @@ func toResult(object, ref string, create bool, r saveResult) connector.Result {
 	if len(e.Fields) > 0 {
 		field = e.Fields[0]
 	}
+	if hint := recordHints[e.StatusCode]; hint != "" {
+		msg += " (" + hint + ")"
+	}
 	re := recErr(object, ref, field, e.StatusCode, msg, categoryOf(e.StatusCode))
 	if d := e.DuplicateResult; d != nil {
 		for _, m := range d.MatchResults {
@@ -482,8 +485,12 @@ func recErr(object, ref, field, code, msg string, cat connector.Category) *conne
 // categoryOf maps a per-record statusCode.
 func categoryOf(code string) connector.Category {
 	switch code {
-	case "DUPLICATE_VALUE", "DUPLICATES_DETECTED", "DUPLICATE_EXTERNAL_ID", "ENTITY_IS_LOCKED":
+	case "DUPLICATE_VALUE", "DUPLICATES_DETECTED", "DUPLICATE_EXTERNAL_ID":
 		return connector.CatConflict
+	case "STORAGE_LIMIT_EXCEEDED":
+		// The org's data storage is full: every create after this one is
+		// refused too, until an administrator frees or buys storage.
+		return connector.CatAccount
 	case "UNABLE_TO_LOCK_ROW":
 		// Another transaction's lock, still held after withLockRetries:
 		// passing, on Salesforce's side, and nothing was saved.
@@ -495,8 +502,17 @@ func categoryOf(code string) connector.Category {
 	case "ALL_OR_NONE_OPERATION_ROLLED_BACK", "UNKNOWN_EXCEPTION":
 		return connector.CatServer
 	}
+	// ENTITY_IS_LOCKED (an approval process's lock: no retry helps until
+	// someone approves, rejects or unlocks the record),
 	// REQUIRED_FIELD_MISSING, INVALID_EMAIL_ADDRESS, STRING_TOO_LONG,
 	// INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST, FIELD_CUSTOM_VALIDATION_EXCEPTION...:
 	// the record itself is wrong.
 	return connector.CatValidation
+}
+
+// recordHints say who can lift a record's refusal that no retry or
+// reconnect gets past, after Salesforce's own words.
+var recordHints = map[string]string{
+	"STORAGE_LIMIT_EXCEEDED": "the Salesforce org's data storage is full: no record can be created until an administrator deletes data or buys more storage, in Setup under Storage Usage",
+	"ENTITY_IS_LOCKED":       "the record is locked, as an approval process locks a record submitted for approval: it can be written once it is approved or rejected, or an administrator unlocks it",
 }

@@ -71,6 +71,9 @@ type Sim struct {
 	mux      *http.ServeMux
 	payMu    sync.Mutex
 	payCode  string // the 402 code writes answer (SetPaymentRequired); "" = none
+	// processes are the background imports (imports.go), under mu.
+	processes   map[int64]*process
+	nextProcess int64
 }
 
 // AllScopes are the granular scopes the sandbox app can be granted; "all" (the
@@ -177,6 +180,8 @@ func (s *Sim) routes() {
 	route("GET", "/v3/contacts", "contacts:read", s.handleList)
 	route("POST", "/v3/contacts", "contacts:write", s.handleCreate)
 	route("POST", "/v3/contacts/batch", "contacts:write", s.handleBatch)
+	route("POST", "/v3/contacts/import", "contacts:write", s.handleImport)
+	route("GET", "/v3/processes/{processId}", "", s.handleProcess)
 	route("GET", "/v3/contacts/attributes", "contacts:read", s.handleAttributes)
 	route("GET", "/v3/contacts/lists", "contacts:read", s.handleLists)
 	route("GET", "/v3/contacts/{identifier}", "contacts:read", s.handleGet)

@@ -256,6 +256,9 @@ func (s *Sim) handleCollectionDelete(w http.ResponseWriter, r *http.Request) {
 			if st.obj.readOnly {
 				return "", false, []recError{readOnlyError()}
 			}
+			if s.approvalLocked(rec.id) {
+				return "", false, []recError{entityLockedError()}
+			}
 			s.deleteLocked(st, rec, "", func(st *objectStore, r *record) { s.undoFor(undos, st).touch(r) })
 			return rec.id, false, nil
 		}

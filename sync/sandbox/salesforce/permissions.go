@@ -23,3 +23,9 @@ func (s *Sim) DisableAPI(disabled bool) { s.apiDisabled.Store(disabled) }
 func writeAPIDisabled(w http.ResponseWriter) {
 	writeErrors(w, http.StatusForbidden, sfError{Message: "API is disabled for this User", ErrorCode: "API_CURRENTLY_DISABLED"})
 }
+
+// DisableAPIForWrites takes API Enabled away as the next write arrives, as
+// an administrator might between a run's read and its writes: every call
+// but a GET is refused with 403 API_CURRENTLY_DISABLED (true), until
+// given back (false).
+func (s *Sim) DisableAPIForWrites(disabled bool) { s.writesDisabled.Store(disabled) }

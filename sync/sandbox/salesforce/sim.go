@@ -51,6 +51,8 @@ type Sim struct {
 	mux     *http.ServeMux
 	// apiDisabled: the connected user lacks API Enabled (DisableAPI).
 	apiDisabled atomic.Bool
+	// writesDisabled: the same for every call but a GET (DisableAPIForWrites).
+	writesDisabled atomic.Bool
 	// zone is the Organization's TimeZoneSidKey (org.go).
 	zone simkit.Zone
 	// currency is the Organization's DefaultCurrencyIsoCode (org.go).
@@ -62,6 +64,9 @@ type Sim struct {
 	dupRuleSeq int64
 	// locks are rows held by another transaction: id -> calls left (locks.go).
 	locks map[string]int
+	// storageFull and approvalLocks: orglimits.go.
+	storageFull   atomic.Bool
+	approvalLocks map[string]bool
 }
 
 // New builds an empty org.
@@ -182,7 +187,7 @@ func (s *Sim) guard(pattern string, h http.HandlerFunc) http.HandlerFunc {
 			writeErrors(w, http.StatusNotFound, sfError{Message: "The requested resource does not exist", ErrorCode: "NOT_FOUND"})
 			return
 		}
-		if s.apiDisabled.Load() {
+		if s.apiDisabled.Load() || s.writesDisabled.Load() && r.Method != http.MethodGet {
 			writeAPIDisabled(w)
 			return
 		}

@@ -260,6 +260,9 @@ func (s *Sim) createLocked(st *objectStore, body map[string]any, skip ...string)
 	if st.obj.readOnly {
 		return nil, []recError{readOnlyError()}
 	}
+	if s.storageFull.Load() {
+		return nil, []recError{storageError()}
+	}
 	vals, errs := changes(st.obj, body, true, skip...)
 	if len(errs) > 0 {
 		return nil, errs
@@ -312,6 +315,9 @@ func (st *objectStore) nameByID(r *record) {
 func (s *Sim) updateLocked(st *objectStore, r *record, body map[string]any, u *undo, skip ...string) []recError {
 	if st.obj.readOnly {
 		return []recError{readOnlyError()}
+	}
+	if s.approvalLocked(r.id) {
+		return []recError{entityLockedError()}
 	}
 	if st.obj.frozen != nil {
 		if e := st.obj.frozen(st.obj, r.vals); e != nil {
