@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -290,7 +292,27 @@ type ConnectionView struct {
 	Title      string
 	CallsToday int
 	Budget     int
+	// OrgUsed of OrgMax calls of the vendor's org-wide daily allocation
+	// at OrgUsageAt, from the last run's last answer (Salesforce's
+	// Sforce-Limit-Info); OrgMax 0 = not known.
+	OrgUsed, OrgMax int64
+	OrgUsageAt      time.Time
 }
+
+// OrgUsageLine says the org's usage in the user's terms.
+func OrgUsageLine(c ConnectionView) string {
+	return fmt.Sprintf("%s org: %s of %s API calls in the last 24 hours (as of %s)",
+		c.Title, thousands(c.OrgUsed), thousands(c.OrgMax), c.OrgUsageAt.Local().Format("15:04"))
+}
+
+// thousands writes n with comma separators (13,500).
+func thousands(n int64) string { return message.NewPrinter(language.English).Sprintf("%d", n) }
+
+// orgUsageKey is the meta-cache key of the org's last seen usage.
+const orgUsageKey = "org-api-usage"
+
+// orgUsager is a connector that reads the org's allocation from answers.
+type orgUsager interface{ Usage() (used, max int64) }
 
 // Connections lists connections with their usage.
 func (a *App) Connections(ctx context.Context) ([]ConnectionView, error) {
@@ -309,6 +331,14 @@ func (a *App) Connections(ctx context.Context) ([]ConnectionView, error) {
 			v.Budget = budget
 		}
 		v.CallsToday, _ = a.db.APICallsToday(ctx, c.ID)
+		// A figure older than the rolling day says nothing of today.
+		if raw, at, ok, err := a.metaCache(c).Get(ctx, orgUsageKey); err == nil && ok && a.opts.Now().Sub(at) < 24*time.Hour {
+			if _, err := fmt.Sscanf(string(raw), "%d/%d", &v.OrgUsed, &v.OrgMax); err != nil {
+				v.OrgUsed, v.OrgMax = 0, 0
+			} else {
+				v.OrgUsageAt = at
+			}
+		}
 		out = append(out, v)
 	}
 	return out, nil
@@ -397,6 +427,7 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 	usedBefore, _ := a.db.APICallsToday(ctx, c.ID)
 	acct := connector.Account{
 		ID: c.AccountID, Name: c.AccountName, APIBase: c.APIBase, DailyBudget: budget,
+		ReservePercent: a.orgReserve(ctx),
 		// The calls stored today: those read at opening and those other
 		// sessions stored since. The connection's Limiters count the ones
 		// its open sessions (a scheduled run beside a button press) have
@@ -471,6 +502,13 @@ func (a *App) closeSession(ctx context.Context, s *Session) {
 	if n := s.calls.Swap(0); n > 0 {
 		_, _ = a.db.AddAPICalls(context.WithoutCancel(ctx), s.Conn.ID, int(n))
 		s.limiters.Stored(n)
+	}
+	// The org's usage from the session's last answer, for the connection's
+	// listing without a call of its own.
+	if u, ok := s.Client.(orgUsager); ok {
+		if used, mx := u.Usage(); mx > 0 {
+			_ = a.metaCache(s.Conn).Put(context.WithoutCancel(ctx), orgUsageKey, fmt.Appendf(nil, "%d/%d", used, mx))
+		}
 	}
 }
 
@@ -556,6 +594,24 @@ func (a *App) defaultBudget(ctx context.Context) int {
 		return n
 	}
 	return defaultDailyBudget
+}
+
+// defaultOrgReserve is the percent of an org-wide daily allocation
+// (Salesforce's) a run leaves to the org's other integrations: an ERP or
+// marketing sync that finds the allocation spent stops for the rest of the
+// rolling day, and 10 % (1,500 calls of a Developer Edition's 15,000) is a
+// day's share for a typical one.
+const defaultOrgReserve = 10
+
+// orgReserve is the setting org_api_reserve_percent (0 to 100; 0 = none),
+// or defaultOrgReserve.
+func (a *App) orgReserve(ctx context.Context) int {
+	v, _ := a.db.Setting(ctx, "org_api_reserve_percent", "")
+	var n int
+	if _, err := fmt.Sscan(v, &n); err == nil && n >= 0 && n <= 100 {
+		return n
+	}
+	return defaultOrgReserve
 }
 
 func validName(name string) error {

@@ -91,6 +91,9 @@ func (u *UI) connectionCard(c app.ConnectionView) fyne.CanvasObject {
 	}
 	disconnect := widget.NewButtonWithIcon("Disconnect", theme.DeleteIcon(), func() { u.confirmDisconnect(c.Name) })
 	info := container.NewVBox(container.NewHBox(name, status), account)
+	if c.OrgMax > 0 {
+		info.Add(lowLabel(app.OrgUsageLine(c)))
+	}
 	if u.sandboxGone(c) {
 		info.Add(dangerText(sandboxGoneText(c.Title)))
 	} else if c.Status == app.StatusAccount {

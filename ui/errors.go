@@ -112,6 +112,10 @@ const AccountStep = "Next: the account's owner must fix billing or the plan in t
 // to the account, is shared with its other integrations, and only its
 // reset or a larger allowance helps.
 func budgetStep(err error) string {
+	if errors.Is(err, connector.ErrOrgReserve) {
+		return "Next: nothing to do: crmsync leaves the rest of the org's daily API allocation to its other integrations, " +
+			"and runs again as the org's usage falls (background runs wait an hour). The run resumes where it stopped."
+	}
 	var ce *connector.Error
 	if errors.As(err, &ce) && ce.Status != 0 {
 		return "Next: wait for the CRM's own daily API limit to reset: it is your account's, shared with its other integrations, " +

@@ -81,11 +81,15 @@ type connectionOut struct {
 	Detail      string `json:"status_detail,omitempty"`
 	CallsToday  int    `json:"api_calls_today"`
 	DailyBudget int    `json:"daily_budget"`
+	// The org's own daily allocation, from the last run's last answer.
+	OrgAPIUsed int64 `json:"org_api_used,omitempty"`
+	OrgAPIMax  int64 `json:"org_api_max,omitempty"`
 }
 
 func connectionJSON(c app.ConnectionView) connectionOut {
 	return connectionOut{Name: c.Name, Vendor: c.Vendor, Account: c.AccountName, AccountID: c.AccountID, APIBase: c.APIBase,
-		Auth: c.AuthKind, Status: c.Status, Detail: c.StatusDetail, CallsToday: c.CallsToday, DailyBudget: c.Budget}
+		Auth: c.AuthKind, Status: c.Status, Detail: c.StatusDetail, CallsToday: c.CallsToday, DailyBudget: c.Budget,
+		OrgAPIUsed: c.OrgUsed, OrgAPIMax: c.OrgMax}
 }
 
 func (r *root) connectionsCmd() *cobra.Command {
@@ -113,6 +117,11 @@ func (r *root) connectionsCmd() *cobra.Command {
 					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d / %d\n", c.Name, c.Title, c.AccountName, c.Status, c.CallsToday, c.Budget)
 				}
 				w.Flush()
+				for _, c := range cs {
+					if c.OrgMax > 0 {
+						fmt.Fprintf(cmd.OutOrStdout(), "%s: %s\n", c.Name, app.OrgUsageLine(c))
+					}
+				}
 			})
 		}),
 	}

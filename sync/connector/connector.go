@@ -304,6 +304,10 @@ type Account struct {
 	// pass both to sync/connector/transport so a run stops cleanly at the cap.
 	DailyBudget int64
 	UsedToday   func() int64
+	// ReservePercent is the share of the vendor's org-wide daily
+	// allocation, in percent, a run leaves to the account's other
+	// integrations (Salesforce's Sforce-Limit-Info); 0 = none.
+	ReservePercent int
 	// Meta caches this connection's vendor metadata between runs (nil =
 	// no cache: tests, conformance, one-off tools).
 	Meta MetaCache

@@ -38,6 +38,11 @@ var (
 	ErrServer     = errors.New("server error")
 )
 
+// ErrOrgReserve is the Cause of a budget stop crmsync made itself to
+// leave the rest of the org's shared daily allocation to its other
+// integrations: neither crmsync's budget nor the vendor refused the call.
+var ErrOrgReserve = errors.New("the org's API reserve for its other integrations is reached")
+
 // ErrNoLookup is what a Searcher's Lookup returns for an object or field
 // the vendor offers no search for (Pipedrive activities): the caller knows
 // then that asking again cannot help.

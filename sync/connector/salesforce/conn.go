@@ -10,6 +10,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 	"io"
 	"mime"
 	"net/http"
@@ -58,6 +60,7 @@ type Conn struct {
 	users connector.Users // active standard users as OwnerId's options (users.go)
 
 	used, max atomic.Int64 // from Sforce-Limit-Info
+	reserve   int64        // percent of max left to the org's other integrations
 
 	bodies *transport.Bodies // response buffers, reused once decoded
 
@@ -92,7 +95,7 @@ func newConn(client *http.Client, acct connector.Account, topts transport.Option
 			Message: "instance_url is not an http(s) URL; reconnect"}
 	}
 	c := &Conn{base: base, maxVersion: MaxVersion, schemas: map[string]*describeResult{}, bodies: transport.NewBodies(2),
-		meta: &connector.Meta{Cache: acct.Meta}}
+		meta: &connector.Meta{Cache: acct.Meta}, reserve: int64(min(max(acct.ReservePercent, 0), 100))}
 	c.lockWait = time.Second
 	if topts.MinWait > 0 {
 		c.lockWait = topts.MinWait // tests
@@ -104,6 +107,7 @@ func newConn(client *http.Client, acct connector.Account, topts transport.Option
 		topts.Rate, topts.Burst = rate.Limit(20), 10
 	}
 	topts.Classify = c.classify
+	topts.Admit = c.admit
 	topts.DailyBudget, topts.Used, topts.Logger, topts.Limiters = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Limiters
 	topts.Describe = func(r *transport.Response) *connector.Error {
 		return statusError(r.Endpoint, &http.Response{StatusCode: r.Status, Header: r.Header}, r.Body)
@@ -115,6 +119,33 @@ func newConn(client *http.Client, acct connector.Account, topts transport.Option
 // Usage reports the org's daily API usage from the last Sforce-Limit-Info
 // header seen (0, 0 before any call).
 func (c *Conn) Usage() (used, max int64) { return c.used.Load(), c.max.Load() }
+
+// reserveWait is how long the scheduler waits after a reserve stop: the
+// allocation is a rolling 24 h, so it frees as the calls of a day ago age
+// out; an hour lets some free without spending a call to look every few
+// minutes.
+const reserveWait = time.Hour
+
+// admit refuses a call once the org's usage, from the last
+// Sforce-Limit-Info, has reached the stop that leaves the reserve to the
+// org's other integrations (the allocation is per org, not per app).
+func (c *Conn) admit(req *http.Request) error {
+	used, mx := c.Usage()
+	if c.reserve == 0 || mx == 0 {
+		return nil // no reserve, or no header seen yet
+	}
+	stopAt := mx - mx*c.reserve/100
+	if used < stopAt {
+		return nil
+	}
+	return &connector.Error{Vendor: vendor, Endpoint: endpointOf(req), Category: connector.CatBudget,
+		RetryAfter: reserveWait, Cause: connector.ErrOrgReserve,
+		Message: fmt.Sprintf("Salesforce org has used %s of %s API calls in the last 24 hours; crmsync stops at %s to leave the rest to your other integrations",
+			thousands(used), thousands(mx), thousands(stopAt))}
+}
+
+// thousands writes n with comma separators (13,500).
+func thousands(n int64) string { return message.NewPrinter(language.English).Sprintf("%d", n) }
 
 // Calls reports how many requests this connection has sent.
 func (c *Conn) Calls() int64 { return c.http.Calls() }
@@ -141,9 +172,11 @@ func (c *Conn) classify(resp *http.Response, err error) transport.Verdict {
 		return transport.Verdict{Retry: true}
 	}
 	// TotalRequests (the rolling 24 h allocation): retrying only burns
-	// more calls, so stop the run cleanly.
+	// more calls, so stop the run cleanly; Salesforce sends no
+	// Retry-After, so the scheduler waits as for the reserve.
 	return transport.Verdict{Stop: &connector.Error{Vendor: vendor, Endpoint: endpointOf(resp.Request),
-		Status: resp.StatusCode, Category: connector.CatBudget, Code: items[0].ErrorCode, Message: items[0].Message}}
+		Status: resp.StatusCode, Category: connector.CatBudget, Code: items[0].ErrorCode, Message: items[0].Message,
+		RetryAfter: reserveWait}}
 }
 
 // readLimitInfo parses "api-usage=10018/100000; api-bursts=1/750".

@@ -75,6 +75,10 @@ type Options struct {
 	// than drawing a 429, unless the reset is further off than MaxWait.
 	Window    func(*http.Response) (remaining int, reset time.Duration, ok bool)
 	WindowKey func(*http.Request) string
+	// Admit, when set, may refuse an attempt before it is counted or sent
+	// (Salesforce's org-wide reserve); its error, a *connector.Error of
+	// CatBudget, ends the call like a spent DailyBudget. nil = admit all.
+	Admit func(*http.Request) error
 }
 
 // Client sends requests for one connection.
@@ -305,6 +309,12 @@ type gate struct {
 
 func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
 	c := g.c
+	if c.opts.Admit != nil {
+		if err := c.opts.Admit(req); err != nil {
+			closeReqBody(req)
+			return nil, err
+		}
+	}
 	if err := c.reserve(req); err != nil {
 		closeReqBody(req)
 		return nil, err
