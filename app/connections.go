@@ -386,17 +386,18 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 		if err != nil {
 			return nil, fmt.Errorf("connection %s: API token: %w", name, err)
 		}
-		header, prefix := "Authorization", "Bearer "
+		header, prefix, key := "Authorization", "Bearer ", tok
 		switch {
 		case info.OAuth.TokenBasic:
-			// Any user name will do; the key is the password.
+			// Any user name will do; the key is the password. Vendor text
+			// may quote the key itself, not the header's encoding.
 			prefix, tok = "Basic ", base64.StdEncoding.EncodeToString([]byte("crmsync:"+tok))
 		case info.OAuth.TokenHeader != "":
 			header, prefix = info.OAuth.TokenHeader, ""
 		case info.OAuth.TokenScheme != "":
 			prefix = info.OAuth.TokenScheme + " "
 		}
-		client = auth.StaticClient(a.opts.HTTP, header, prefix, tok)
+		client = auth.StaticClient(a.opts.HTTP, header, prefix, tok, key)
 	default:
 		var f oauthFacts
 		if err := json.Unmarshal([]byte(c.OAuth), &f); err != nil {

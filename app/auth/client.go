@@ -60,10 +60,11 @@ func baseOf(tok *oauth2.Token, keys []string) string {
 
 // StaticClient sends a fixed API token in header with prefix, e.g.
 // ("Authorization", "Bearer ", key) for a HubSpot service key or
-// ("x-api-token", "", token) for Pipedrive.
-func StaticClient(base *http.Client, header, prefix, token string) *http.Client {
+// ("x-api-token", "", token) for Pipedrive. also are further forms of the
+// secret scrubbed from error bodies (a key sent encoded, as in Basic auth).
+func StaticClient(base *http.Client, header, prefix, token string, also ...string) *http.Client {
 	c := cloneClient(base)
-	c.Transport = &staticTransport{base: transportOf(base), header: header, value: prefix + token}
+	c.Transport = &staticTransport{base: transportOf(base), header: header, value: prefix + token, also: also}
 	return c
 }
 
@@ -85,13 +86,15 @@ func transportOf(base *http.Client) http.RoundTripper {
 type staticTransport struct {
 	base          http.RoundTripper
 	header, value string
+	also          []string
 }
 
 func (t *staticTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Header.Set(t.header, t.value)
 	resp, err := t.base.RoundTrip(r)
-	return scrubResponse(resp, t.value, strings.TrimSpace(strings.TrimPrefix(t.value, t.prefix()))), err
+	secrets := append([]string{t.value, strings.TrimSpace(strings.TrimPrefix(t.value, t.prefix()))}, t.also...)
+	return scrubResponse(resp, secrets...), err
 }
 
 func (t *staticTransport) prefix() string {
