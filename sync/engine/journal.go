@@ -169,6 +169,11 @@ func (p *planner) reconcileUpdates(ctx context.Context) error {
 				}
 				audit.Add(f, e.Old[f], e.Fields[f], rule)
 			}
+			if !p.reconciledSideWrites(&audit, j.Side, e, cur) {
+				// The kill came before the unsubscribe: without the base,
+				// the merge sees the address moved and carries the opt-out.
+				inPlace = false
+			}
 			if a, ok := audit.Record(j.Side, e.ID); ok {
 				c.Audit = append(c.Audit, a)
 			}
@@ -209,12 +214,28 @@ type journalEntry struct {
 	Key    string            `json:"key"`
 	Base   map[string]string `json:"base"`
 	Fields map[string]string `json:"fields"`
-	Old    map[string]string `json:"old,omitempty"` // updates: the values replaced
+	Old    map[string]string `json:"old,omitempty"`    // updates: the values replaced
+	OptOut bool              `json:"optout,omitempty"` // updates: also unsubscribes an address
 }
 
 func (r *run) journal(ctx context.Context, side string, ps []pending, kp keyPlan, create bool) (int64, error) {
 	if !create {
 		kp = keyPlan{}
+	}
+	if _, ok := r.side[side].Conn.(connector.SideWriter); ok && !create {
+		// Decided before the call, so a kill before its unsubscribe is not
+		// taken for its outcome; succeed reuses what is decoded here.
+		for i := range ps {
+			cur, ok := r.current[ps[i].w.ID]
+			if !ok {
+				continue // succeed reads it from the pair
+			}
+			ps[i].was = store.DecodeFields(cur)
+			ps[i].sides = r.sideWritesOf(side, ps[i].w, ps[i].was)
+			for _, s := range ps[i].sides {
+				ps[i].optOut = ps[i].optOut || s.OptOut
+			}
+		}
 	}
 	b, err := encodeJournal(ps, create)
 	if err != nil {
@@ -256,6 +277,9 @@ func encodeJournal(ps []pending, create bool) ([]byte, error) {
 			b = append(b, "null"...)
 		} else {
 			b = jsonscan.AppendFields(b, p.op.Fields)
+		}
+		if p.optOut {
+			b = append(b, `,"optout":true`...)
 		}
 		if !create && len(p.w.Changes) > 0 {
 			old := make(map[string]string, len(p.w.Changes))

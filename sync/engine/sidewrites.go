@@ -3,6 +3,7 @@ package engine
 import (
 	"strings"
 
+	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
 )
 
@@ -36,4 +37,37 @@ func changesOf(w *Write) map[string]string {
 		changes[c.Field] = c.New
 	}
 	return changes
+}
+
+// reconciledSideWrites adds to audit what the interrupted update e also
+// wrote, as succeed would have: from the record as read now (cur) with the
+// values e replaced put back. It reports false when e was to unsubscribe an
+// address and the read shows no opt-out: the kill came before that call.
+func (p *planner) reconciledSideWrites(audit *store.AuditBuilder, side string, e journalEntry, cur map[string]string) bool {
+	sw, ok := p.side[side].Conn.(connector.SideWriter)
+	if !ok || len(e.Old) == 0 {
+		return !e.OptOut
+	}
+	was := make(map[string]string, len(cur)+len(e.Old))
+	for k, v := range cur {
+		was[k] = v
+	}
+	for k, v := range e.Old {
+		was[k] = v
+	}
+	optedOut := false
+	for _, s := range sw.SideWrites(p.side[side].Object, was, e.Fields) {
+		audit.Add("("+s.Field+")", s.Old, s.New, sideWriteRule(s))
+		optedOut = optedOut || s.OptOut
+	}
+	return optedOut || !e.OptOut
+}
+
+// sideWriteRule is a side write's audit rule: an unsubscribe is an
+// opt-out, which an undo must not reverse.
+func sideWriteRule(s connector.SideWrite) string {
+	if s.OptOut {
+		return RuleOptOut
+	}
+	return "side write"
 }

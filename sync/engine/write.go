@@ -15,6 +15,13 @@ type pending struct {
 	w   *Write
 	op  connector.Op
 	key string // create: the value of the journal / upsert key field
+	// optOut: the update also unsubscribes an address (a side write),
+	// journaled so a kill before that call is not taken for its outcome.
+	optOut bool
+	// was and sides: the record as it was and the update's side writes,
+	// when the journal decided them (a connector.SideWriter's update).
+	was   map[string]string
+	sides []connector.SideWrite
 }
 
 // writes sends a side's creates or updates in batches, reading them from
@@ -125,6 +132,25 @@ func (r *run) createBatch(ctx context.Context, side string, ps []pending, kp key
 // fails on its own.
 func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPlan, create bool) error {
 	s := r.side[side]
+	if !create {
+		// One query for the index rows the successes will update (and the
+		// journal reads for the side writes).
+		ids := make([]string, len(ps))
+		for i, p := range ps {
+			ids[i] = p.w.ID
+		}
+		var rows []store.IndexRow
+		if err := r.locked(func() (err error) {
+			rows, err = r.e.st.Records(ctx, r.plan.SyncID, side, ids)
+			return err
+		}); err != nil {
+			return err
+		}
+		r.current = make(map[string]string, len(rows))
+		for _, row := range rows {
+			r.current[row.ID] = row.Fields
+		}
+	}
 	// Updates are journaled too: if the outcome of a call is unknown (kill,
 	// timeout), the next plan finds the values in place and audits them.
 	journalID, err := r.journal(ctx, side, ps, kp, create)
@@ -152,24 +178,6 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 		return r.splitAfterFailure(ctx, side, ps, kp, create, journalID, err)
 	}
 	c := store.Commit{SyncID: r.plan.SyncID, RunID: r.id, JournalDone: []int64{journalID}}
-	if !create {
-		// One query for the index rows the successes will update.
-		ids := make([]string, len(ps))
-		for i, p := range ps {
-			ids[i] = p.w.ID
-		}
-		var rows []store.IndexRow
-		if err := r.locked(func() (err error) {
-			rows, err = r.e.st.Records(ctx, r.plan.SyncID, side, ids)
-			return err
-		}); err != nil {
-			return err
-		}
-		r.current = make(map[string]string, len(rows))
-		for _, row := range rows {
-			r.current[row.ID] = row.Fields
-		}
-	}
 	var stop error // the first record refusal that stops the run
 	for i, p := range ps {
 		werr := res[i].Err
@@ -358,8 +366,12 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 				cur = pr.Rec.Fields
 			}
 		}
-		merged := store.DecodeFields(cur)
-		sides = r.sideWritesOf(side, w, merged) // from the record as it was
+		merged := p.was
+		sides = p.sides
+		if merged == nil || !ok {
+			merged = store.DecodeFields(cur)
+			sides = r.sideWritesOf(side, w, merged) // from the record as it was
+		}
 		for k, v := range fields {
 			merged[k] = v
 		}
@@ -386,11 +398,7 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 		r.audit.Add(ch.Field, ch.Old, ch.New, ch.Rule)
 	}
 	for _, s := range sides {
-		rule := "side write"
-		if s.OptOut {
-			rule = RuleOptOut
-		}
-		r.audit.Add("("+s.Field+")", s.Old, s.New, rule)
+		r.audit.Add("("+s.Field+")", s.Old, s.New, sideWriteRule(s))
 	}
 	if create && p.key != "" && !hasChange(w, p.op.Fields, p.key) {
 		r.audit.Add("(upsert key)", "", p.key, RuleCreate)
