@@ -49,18 +49,24 @@ func (o SyncOutcome) Line() string {
 	if s.Review > 0 {
 		line += fmt.Sprintf(", %d to review", s.Review)
 	}
-	if p := o.Result.Plan; p != nil && len(p.Warnings)+p.WarningsOmitted > 0 {
-		// Nobody saw this run's preview: its warnings are in History.
-		n, what := len(p.Warnings)+p.WarningsOmitted, "warnings"
-		if n == 1 {
-			what = "warning"
-		}
-		line += fmt.Sprintf("; %d %s (see History)", n, what)
-	}
+	// Nobody saw this run's preview: its warnings are in History.
+	line += planWarnings(o.Result.Plan)
 	if len(o.Result.Failures) > 0 {
 		line += "; most: " + o.Result.Failures[0].Line()
 	}
 	return line
+}
+
+// planWarnings is "; N warnings (see History)" when plan warned, else "".
+func planWarnings(p *engine.Plan) string {
+	if p == nil || len(p.Warnings)+p.WarningsOmitted == 0 {
+		return ""
+	}
+	n, what := len(p.Warnings)+p.WarningsOmitted, "warnings"
+	if n == 1 {
+		what = "warning"
+	}
+	return fmt.Sprintf("; %d %s (see History)", n, what)
 }
 
 // RunOrder orders syncs so that each runs after the syncs whose links its

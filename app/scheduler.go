@@ -177,9 +177,10 @@ func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
 	if s := res.Summary; s != nil && (s.Status == "failed" || s.Status == "partial") {
 		// The notification is all a person sees of a background run, so
 		// it names the largest kind of failure, not just a count.
-		why := ""
+		// Its warnings too: the failure must not hide them.
+		why := planWarnings(res.Plan)
 		if len(res.Failures) > 0 {
-			why = "; most: " + res.Failures[0].Line()
+			why += "; most: " + res.Failures[0].Line()
 		}
 		return withVendorWait(fmt.Errorf("sync %s: run %d %s: %s%s", name, s.RunID, s.Status, s.Message, why), s.Stopped)
 	}

@@ -13,15 +13,18 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/store"
 )
 
-// historyColumns fit the pane of a 1100-pixel window (909 px in all), so
-// no column of a run hides behind the horizontal scroll bar. Deleted is
-// shown: a run that only deleted would otherwise read as writing nothing.
+// historyColumns fit the pane of a 1100-pixel window (909 px; these take
+// 906), so no column of a run hides behind the horizontal scroll bar; each
+// holds its bold title. Deleted is shown: a run that only deleted would
+// otherwise read as writing nothing; Warnings, as one that warned would
+// read as clean.
 var historyColumns = []struct {
 	title string
 	width float32
-}{{"Time", 130}, {"Sync", 145}, {"Trigger", 90}, {"Result", 90}, {"Created", 75}, {"Updated", 78}, {"Deleted", 76}, {"Failed", 60}, {"API calls", 85}, {"Duration", 80}}
+}{{"Time", 118}, {"Sync", 112}, {"Trigger", 80}, {"Result", 80}, {"Created", 72}, {"Updated", 76}, {"Deleted", 72}, {"Failed", 58}, {"Warnings", 84}, {"API calls", 76}, {"Duration", 78}}
 
 // historyRunsPerSync is how many of each sync's latest runs History
 // lists; historyHint says so when a sync has more.
@@ -69,8 +72,11 @@ func (u *UI) historyView(runs []app.RunDetail) fyne.CanvasObject {
 			l.TextStyle = fyne.TextStyle{}
 			r := runs[id.Row-1]
 			l.Importance = widget.MediumImportance
-			if id.Col == 3 {
+			switch {
+			case id.Col == 3:
 				l.Importance = resultImportance(r.Run.Status)
+			case id.Col == 8 && runWarnings(r.Run) > 0:
+				l.Importance = widget.WarningImportance // else 40 warnings read as a clean run
 			}
 			l.SetText(runCell(r, id.Col))
 		})
@@ -119,6 +125,9 @@ func resultImportance(status string) widget.Importance {
 	return widget.MediumImportance
 }
 
+// runWarnings counts a run's warnings, the kept and the omitted.
+func runWarnings(r store.RunRow) int { return len(r.Warnings) + r.WarningsOmitted }
+
 func runCell(r app.RunDetail, col int) string {
 	run := r.Run
 	switch col {
@@ -142,8 +151,10 @@ func runCell(r app.RunDetail, col int) string {
 	case 7:
 		return fmt.Sprint(run.Failed)
 	case 8:
-		return fmt.Sprint(run.APICallsA + run.APICallsB)
+		return fmt.Sprint(runWarnings(run))
 	case 9:
+		return fmt.Sprint(run.APICallsA + run.APICallsB)
+	case 10:
 		if run.FinishedAt.IsZero() {
 			return "running"
 		}

@@ -93,7 +93,7 @@ func (u *UI) settingsScreen() fyne.CanvasObject {
 			})
 	}
 
-	notify := widget.NewCheck("Notify me when a background run fails", func(b bool) { prefs.SetBool(prefNotifications, b) })
+	notify := widget.NewCheck("Notify me when a background run fails or warns", func(b bool) { prefs.SetBool(prefNotifications, b) })
 	notify.SetChecked(prefs.BoolWithFallback(prefNotifications, true))
 	tray := widget.NewCheck("Keep syncing in the tray when the window is closed", func(b bool) { prefs.SetBool(prefTray, b) })
 	tray.SetChecked(prefs.Bool(prefTray))

@@ -58,7 +58,7 @@ func (u *UI) syncAll() {
 
 // syncAllSummary says in one sentence how a run of every sync ended.
 func syncAllSummary(out []app.SyncOutcome) string {
-	ran, confirm, failed := 0, 0, 0
+	ran, confirm, failed, warned := 0, 0, 0, 0
 	for _, o := range out {
 		switch {
 		case o.Paused:
@@ -68,11 +68,17 @@ func syncAllSummary(out []app.SyncOutcome) string {
 			failed++
 		default:
 			ran++
+			if p := o.Result.Plan; p != nil && len(p.Warnings)+p.WarningsOmitted > 0 {
+				warned++ // from the tray nobody saw its preview
+			}
 		}
 	}
 	text := fmt.Sprintf("%d of %d syncs ran without a problem", ran, len(out))
 	if failed > 0 {
 		text += fmt.Sprintf("; %d failed in part or whole (see History)", failed)
+	}
+	if warned > 0 {
+		text += fmt.Sprintf("; %d with warnings (see History)", warned)
 	}
 	if confirm > 0 {
 		text += fmt.Sprintf("; %d need your confirmation in their preview", confirm)

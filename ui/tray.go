@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/schedule"
 )
 
@@ -64,6 +65,7 @@ func (u *UI) onScheduleEvent(e schedule.Event) {
 			u.noteRunErr(e.Sync, nil) // a failure of the window's own run is now older
 			delete(u.notified, e.Sync)
 			u.setTrayStatus("crmsync: last run OK (" + e.Sync + ")")
+			u.notifyWarnings(e.Sync)
 		case schedule.EventSkipped:
 			u.setTrayStatus("crmsync: " + e.Sync + " not run: " + errorSentence(e.Err))
 		case schedule.EventFailed:
@@ -96,6 +98,68 @@ func (u *UI) notifyFailure(sync string, err error) {
 	if u.app.Preferences().BoolWithFallback(prefNotifications, true) {
 		u.app.SendNotification(fyne.NewNotification("crmsync: "+sync+" failed", text))
 	}
+}
+
+// notifyWarnings notifies when a background run of sync that succeeded
+// warned anew: nobody saw its preview. A mapping's notes warn on every
+// run, so only warnings the sync's run before did not have count; the
+// store holds both, so a restart does not repeat them either. The runs
+// are read off the UI goroutine.
+func (u *UI) notifyWarnings(sync string) {
+	if u.a == nil {
+		return
+	}
+	bg(u, func(ctx context.Context) ([]store.RunRow, error) {
+		runs, err := u.a.Runs(ctx, sync, 10)
+		if err != nil {
+			return nil, fmt.Errorf("reading the last runs of %s: %w", sync, err)
+		}
+		var out []store.RunRow // the newest run, then the one before
+		for _, r := range runs {
+			if r.Run.Status != "dry_run" && r.Run.UndoOf == 0 && len(out) < 2 {
+				out = append(out, r.Run)
+			}
+		}
+		return out, nil
+	}, func(runs []store.RunRow, err error) {
+		if err != nil {
+			u.log.Warn("a background run's warnings could not be read", "sync", sync, "err", err)
+			return
+		}
+		if len(runs) == 0 || !u.app.Preferences().BoolWithFallback(prefNotifications, true) {
+			return
+		}
+		r, fresh := runs[0], newWarnings(runs)
+		if len(fresh) == 0 {
+			return
+		}
+		text := nWarnings(runWarnings(r)) + " - open History. " + shorten(fresh[0], 160)
+		u.app.SendNotification(fyne.NewNotification("crmsync: "+sync+" finished with "+nWarnings(runWarnings(r)), text))
+	})
+}
+
+// newWarnings are the warnings of runs[0] that runs[1], the run before,
+// did not have; a grown count of omitted ones counts as new too.
+func newWarnings(runs []store.RunRow) []string {
+	r := runs[0]
+	var prev store.RunRow
+	if len(runs) > 1 {
+		prev = runs[1]
+	}
+	had := make(map[string]bool, len(prev.Warnings))
+	for _, w := range prev.Warnings {
+		had[w] = true
+	}
+	var out []string
+	for _, w := range r.Warnings {
+		if !had[w] {
+			out = append(out, w)
+		}
+	}
+	if len(out) == 0 && r.WarningsOmitted > prev.WarningsOmitted {
+		out = append(out, fmt.Sprintf("%d more not listed", r.WarningsOmitted))
+	}
+	return out
 }
 
 // runNumber is a run's number in a failure's text ("run 12 partial"),
