@@ -45,11 +45,21 @@ func (a *App) lastRunAt(ctx context.Context, name string) (time.Time, error) {
 		return time.Time{}, err
 	}
 	for _, r := range runs {
-		if r.Status != "dry_run" && r.UndoOf == 0 {
-			return r.StartedAt, nil
+		if r.Status == "dry_run" || r.UndoOf != 0 || stoppedByQuit(r) {
+			continue
 		}
+		return r.StartedAt, nil
 	}
 	return time.Time{}, nil
+}
+
+// stoppedByQuit says whether run r ended because its process quit or
+// crashed mid-run, not by the vendor or a person: a background run is
+// cancelled only by quitting. Its work is unfinished, so it is no run of
+// the schedule and the next start catches up.
+func stoppedByQuit(r store.RunRow) bool {
+	background := r.Trigger == schedule.TriggerSchedule || r.Trigger == schedule.TriggerCatchUp
+	return (background && r.Status == "cancelled") || (r.Status == "failed" && r.Message == store.InterruptedMessage)
 }
 
 // Reload makes the scheduler match the stored syncs: their schedules and

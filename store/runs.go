@@ -187,6 +187,9 @@ func (s *DB) openRuns(ctx context.Context) ([]RunRow, error) {
 	return out, rows.Err()
 }
 
+// InterruptedMessage is the message of a run left running by a crash or kill.
+const InterruptedMessage = "interrupted (crash or kill)"
+
 // failIfStale marks run r failed unless its sync's lock is held elsewhere.
 // Holding the lock meanwhile keeps a new run of the sync from starting.
 func (s *DB) failIfStale(ctx context.Context, r RunRow) (bool, error) {
@@ -198,8 +201,8 @@ func (s *DB) failIfStale(ctx context.Context, r RunRow) (bool, error) {
 		return false, err
 	}
 	defer unlock(lock)
-	_, err = s.sql.ExecContext(ctx, "UPDATE runs SET status = 'failed', finished_at = ?, message = 'interrupted (crash or kill)' WHERE id = ? AND status = 'running'",
-		s.nowMS(), r.ID)
+	_, err = s.sql.ExecContext(ctx, "UPDATE runs SET status = 'failed', finished_at = ?, message = ? WHERE id = ? AND status = 'running'",
+		s.nowMS(), InterruptedMessage, r.ID)
 	if err != nil {
 		return false, fmt.Errorf("store: recover stale run %d: %w", r.ID, err)
 	}

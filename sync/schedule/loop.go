@@ -20,6 +20,7 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 	var due time.Time       // wall clock the armed timer should fire at, at the earliest
 	var notBefore time.Time // the last failure's Waiter: no retry before it
 	relative := false       // next is a wait from when it was planned, not a time of day
+	var ranSlot time.Time   // the slot of the last scheduled run
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 
@@ -44,6 +45,9 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 			next = later(later(cfg.spec.Next(now), now.Add(s.backoff(failures))), notBefore)
 		case failures > 0:
 			next = later(now.Add(s.backoff(failures)), notBefore)
+		case cfg.spec.Kind == Daily:
+			// The clock set back during the run must not bring its slot back.
+			next = cfg.spec.Next(later(now, ranSlot))
 		default:
 			next = cfg.spec.Next(now)
 		}
@@ -137,6 +141,7 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 				// Slept through one or more slots: run once, not per slot.
 				trigger = TriggerCatchUp
 			}
+			ranSlot = next
 			runNow(trigger)
 			if ctx.Err() != nil {
 				return
