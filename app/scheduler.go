@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/crmsync/crmsync/app/auth"
@@ -154,11 +155,36 @@ func orManual(s string) string {
 // A run that ends failed or partial is an error naming the largest kind
 // of failure, since the notification is all a person sees of it.
 func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
+	key := "vendor_wait:" + name
 	if trigger != schedule.TriggerManual {
 		if err := a.stillScheduled(ctx, name); err != nil {
 			return err
 		}
+		// The vendor's wait outlives this process: a scheduler started
+		// again before the reset would spend a refused call at once.
+		v, err := a.db.Setting(ctx, key, "")
+		if err != nil {
+			return err
+		}
+		if ms, _ := strconv.ParseInt(v, 10, 64); ms > 0 && a.opts.Now().Before(time.UnixMilli(ms)) {
+			return skipped{fmt.Errorf("sync %s waits until %s, when the vendor's limit resets", name, time.UnixMilli(ms).Local().Format(time.DateTime))}
+		}
 	}
+	err := a.scheduledRun(ctx, name, trigger)
+	wait := ""
+	if w := (vendorWait{}); errors.As(err, &w) {
+		wait = strconv.FormatInt(a.opts.Now().Add(w.wait).UnixMilli(), 10)
+	}
+	if wait != "" || err == nil {
+		// A run that got through (the limit was raised, say) ends the wait.
+		if serr := a.db.SetSetting(ctx, key, wait); serr != nil {
+			a.log.Warn("store the vendor's wait", "sync", name, "err", serr)
+		}
+	}
+	return err
+}
+
+func (a *App) scheduledRun(ctx context.Context, name, trigger string) error {
 	if err := a.runFilterSyncsFirst(ctx, name, trigger); err != nil {
 		return err
 	}

@@ -137,6 +137,20 @@ func (s *DB) FinishRun(ctx context.Context, r RunRow) error {
 	return nil
 }
 
+// SetRunWarnings stores an open run's warnings before it writes: a run
+// killed before FinishRun keeps them (some are said once, by the plan
+// that settles what they name).
+func (s *DB) SetRunWarnings(ctx context.Context, runID int64, ws []string, omitted int) error {
+	warnings, err := encodeWarnings(ws)
+	if err == nil {
+		_, err = s.sql.ExecContext(ctx, "UPDATE runs SET warnings = ?, warnings_omitted = ? WHERE id = ?", warnings, omitted, runID)
+	}
+	if err != nil {
+		return fmt.Errorf("store: warnings of run %d: %w", runID, err)
+	}
+	return nil
+}
+
 func encodeWarnings(ws []string) (string, error) {
 	if len(ws) == 0 {
 		return "[]", nil
@@ -201,7 +215,9 @@ func (s *DB) failIfStale(ctx context.Context, r RunRow) (bool, error) {
 		return false, err
 	}
 	defer unlock(lock)
-	_, err = s.sql.ExecContext(ctx, "UPDATE runs SET status = 'failed', finished_at = ?, message = ? WHERE id = ? AND status = 'running'",
+	// An undo's rest is written back only by undoing again.
+	_, err = s.sql.ExecContext(ctx, `UPDATE runs SET status = 'failed', finished_at = ?, message = ? ||
+		CASE WHEN undo_of IS NULL THEN '' ELSE '; undo run ' || undo_of || ' again to write the rest back' END WHERE id = ? AND status = 'running'`,
 		s.nowMS(), InterruptedMessage, r.ID)
 	if err != nil {
 		return false, fmt.Errorf("store: recover stale run %d: %w", r.ID, err)
@@ -255,4 +271,29 @@ func (s *DB) UndoneBy(ctx context.Context, runID int64) (int64, error) {
 		return 0, fmt.Errorf("store: undo of run %d: %w", runID, err)
 	}
 	return id, nil
+}
+
+// UnfinishedUndosBefore lists the undos of the same run as undo runID
+// that ended short (cancelled, failed or partial) after that run's last
+// successful undo before runID and were not undone since, oldest first:
+// runID finished what they began, so undoing runID must reverse their
+// writes too.
+func (s *DB) UnfinishedUndosBefore(ctx context.Context, runID int64) ([]int64, error) {
+	rows, err := s.sql.QueryContext(ctx, `SELECT v.id FROM runs v JOIN runs u ON u.id = ? AND u.undo_of IS NOT NULL
+		WHERE v.undo_of = u.undo_of AND v.id < u.id AND v.status IN ('cancelled', 'failed', 'partial')
+		AND v.id > coalesce((SELECT max(w.id) FROM runs w WHERE w.undo_of = u.undo_of AND w.id < u.id AND w.status = 'success'), 0)
+		AND NOT EXISTS (SELECT 1 FROM runs x WHERE x.undo_of = v.id AND x.status = 'success') ORDER BY v.id`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("store: undos before run %d: %w", runID, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: undos before run %d: %w", runID, err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }

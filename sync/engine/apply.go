@@ -115,6 +115,12 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 		return RunSummary{}, fmt.Errorf("engine: sync %q: %w", plan.Sync, err)
 	}
 	plan.applied = true
+	if len(plan.Warnings) > 0 {
+		// FinishRun stores them again; this copy is for a kill before it.
+		if err := e.st.SetRunWarnings(ctx, id, plan.Warnings, plan.WarningsOmitted); err != nil {
+			e.log.Warn("store the run's warnings", "sync", plan.Sync, "run", id, "err", err)
+		}
+	}
 	ix := plan.ix
 	if ix == nil {
 		ix = map[string]indexer{"a": newIndexer("a", plan.def, plan.rows, ""), "b": newIndexer("b", plan.def, plan.rows, "")}
@@ -178,7 +184,12 @@ func (r *run) status(ctx context.Context, execErr error) (string, string) {
 	wrote := r.sum.Created + r.sum.Updated + r.sum.Deleted + r.sum.Linked
 	switch {
 	case r.stop != nil && (errors.Is(r.stop, context.Canceled) || errors.Is(r.stop, context.DeadlineExceeded) || ctx.Err() != nil):
-		return "cancelled", "cancelled; what was committed is kept"
+		msg := "cancelled; what was committed is kept"
+		if r.plan.UndoOf != 0 {
+			// No sync run writes an undo's old values: only undoing again does.
+			msg += fmt.Sprintf("; undo run %d again to write the rest back", r.plan.UndoOf)
+		}
+		return "cancelled", msg
 	case r.stop != nil && wrote > 0:
 		return "partial", "stopped: " + r.stop.Error()
 	case r.stop != nil:

@@ -76,9 +76,11 @@ type Store interface {
 	OpenRun(ctx context.Context, syncID int64, trigger string, undoOf int64) (int64, error)
 	RecordRun(ctx context.Context, r store.RunRow) (int64, error)
 	FinishRun(ctx context.Context, r store.RunRow) error
+	SetRunWarnings(ctx context.Context, runID int64, ws []string, omitted int) error
 	RecoverStaleRuns(ctx context.Context) (int, error)
 	Runs(ctx context.Context, syncID int64, limit int) ([]store.RunRow, error)
 	Audit(ctx context.Context, runID int64) ([]store.AuditRow, error)
+	UnfinishedUndosBefore(ctx context.Context, runID int64) ([]int64, error)
 	AuditedRun(ctx context.Context, syncID int64, side, id, changes string) (int64, error)
 	Reviews(ctx context.Context, syncID int64, kind, status string) ([]store.ReviewRow, error)
 	Review(ctx context.Context, id int64) (store.ReviewRow, error)

@@ -43,9 +43,19 @@ func (e *Engine) Undo(ctx context.Context, syncID, runID int64, def Definition, 
 	if err := p.reconcileUpdates(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := e.st.Audit(ctx, runID)
+	// An undo that finished what a killed or partial undo began holds
+	// only the rest: undoing it reverses the writes of both.
+	ids, err := e.st.UnfinishedUndosBefore(ctx, runID)
 	if err != nil {
 		return nil, err
+	}
+	var rows []store.AuditRow
+	for _, id := range append(ids, runID) {
+		rs, err := e.st.Audit(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, rs...)
 	}
 	type recKey struct{ side, id string }
 	var order []recKey
