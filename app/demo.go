@@ -383,7 +383,9 @@ func DemoCallsSync(name, hubspotConn, salesforceConn, contacts string) engine.De
 // meetings ↔ Salesforce Events, matched by title, each linked to its
 // contact through the links of the contacts sync named, like tasks. Start
 // and end are instants; HubSpot sets a new meeting's activity date to its
-// start, and Salesforce derives an Event's duration from its end.
+// start, and Salesforce derives an Event's duration from its end. An
+// all-day Event is its days in UTC here, in the portal's zone in
+// ReadyMadeSyncs (allday:ZONE).
 func DemoMeetingsSync(name, hubspotConn, salesforceConn, contacts string) engine.Definition {
 	return demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "meetings"},
@@ -393,8 +395,8 @@ func DemoMeetingsSync(name, hubspotConn, salesforceConn, contacts string) engine
 			{A: "hs_meeting_title", B: "Subject", Rule: mapping.UnlessBlank},
 			{A: "hs_meeting_body", B: "Description"},
 			{A: "hs_meeting_location", B: "Location"},
-			{A: "hs_meeting_start_time", B: "StartDateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
-			{A: "hs_meeting_end_time", B: "EndDateTime", Transform: "datetime", Rule: mapping.UnlessBlank},
+			{A: "hs_meeting_start_time", B: "StartDateTime+IsAllDayEvent", Transform: "allday:UTC", Rule: mapping.UnlessBlank},
+			{A: "hs_meeting_end_time", B: "EndDateTime+IsAllDayEvent", Transform: "alldayend:UTC", Rule: mapping.UnlessBlank},
 			demoRef("associations.contact", "WhoId", contacts),
 			DemoOwner("OwnerId"),
 		})

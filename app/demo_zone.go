@@ -58,6 +58,14 @@ func (a *App) ReadyMadeSyncs(ctx context.Context, c DemoConnections) (defs []eng
 			if zerr == nil && portalDates[f.A] && f.Transform == "date:UTC" {
 				defs[i].Fields[j].Transform = "date:" + zone
 			}
+			// An all-day Event, or a Pipedrive activity with a day and no
+			// time, is its days in the portal, as a due date is.
+			if name, ok := strings.CutSuffix(f.Transform, ":UTC"); zerr == nil && ok && (name == "allday" || name == "alldayend") {
+				defs[i].Fields[j].Transform = name + ":" + zone
+			}
+			if zerr == nil && f.Transform == "wallclock:UTC" {
+				defs[i].Fields[j].Transform = "wallclock:UTC," + zone
+			}
 		}
 		money := slices.IndexFunc(defs[i].Fields, func(f mapping.Field) bool { return strings.HasPrefix(f.Transform, "money:") })
 		conn := defs[i].B.Connection

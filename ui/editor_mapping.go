@@ -36,7 +36,7 @@ func zoneChoices(zones ...string) []string {
 	return append(out, transformChoices...)
 }
 
-var transformChoices = []string{"(none)", "trim", "lower", "upper", "title", "domain", "e164", "date:UTC", "datetime:UTC", "map", "concat", "split", "const:", "number", "money:USD", "divide:1000", "hhmm:ms", "mmss:ms", "wallclock:UTC", "endat:UTC", "span", "text", "firstline:80", "bool", "link:", "owner"}
+var transformChoices = []string{"(none)", "trim", "lower", "upper", "title", "domain", "e164", "date:UTC", "datetime:UTC", "map", "concat", "split", "const:", "number", "money:USD", "divide:1000", "hhmm:ms", "mmss:ms", "wallclock:UTC", "endat:UTC", "allday:UTC", "alldayend:UTC", "span", "text", "firstline:80", "bool", "link:", "owner"}
 
 const (
 	ruleAlways      = "Always"

@@ -179,8 +179,27 @@ func (c *codec) writeB(dst []FieldValue, canon string, current map[string]string
 		return dst, errors.New("mapping: this row writes no B field")
 	}
 	v := canon
-	if c.fwd.ontoB != nil && current != nil && len(c.b) == 1 && v != "" {
+	switch {
+	case c.fwd.ontoJoined != nil && v != "":
+		joined := ""
+		if current != nil {
+			var err error
+			if joined, err = readJoined(current, c.b); err != nil {
+				return dst, c.wrap(err, c.b, c.b)
+			}
+		}
+		v = c.fwd.ontoJoined(v, joined)
+	case c.fwd.ontoB != nil && current != nil && len(c.b) == 1 && v != "":
 		v = c.fwd.ontoB(v, current[c.b[0].Name])
+	}
+	if c.fwd.writesFirst {
+		if v != "" {
+			var err error
+			if v, err = normType(v, c.b[0], true); err != nil {
+				return dst, c.wrap(err, c.b[:1], c.b[:1])
+			}
+		}
+		return append(dst, FieldValue{c.b[0].Name, v}), nil
 	}
 	if c.fwd.refuseB != nil {
 		if err := c.fwd.refuseB(v); err != nil {

@@ -481,7 +481,11 @@ func (cp *rowCompiler) checkDuplicates(row Row, writers, keys map[string]int) {
 		writers[k] = cp.i
 	}
 	if row.Dir.readsA() {
-		for _, n := range row.BFields {
+		bs := row.BFields
+		if row.c != nil && row.c.fwd.writesFirst {
+			bs = bs[:1] // the rest is only read
+		}
+		for _, n := range bs {
 			mark("B", n)
 		}
 	}

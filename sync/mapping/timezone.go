@@ -321,10 +321,21 @@ const wallLayout = "2006-01-02 15:04"
 // meeting's start into a Pipedrive activity's due date and time (UTC).
 // Seconds are dropped on the way to B, so an instant read back differs
 // from A's only below the minute, which the canonical form ignores.
+//
+// B may hold a day with no time (a Pipedrive activity with a due date
+// alone): that is the day's start in DAYZONE, "wallclock:ZONE,DAYZONE"
+// (ZONE when not named), so the day is the same in A's calendar.
 func wallclockTransform(arg string) (transform, error) {
+	arg, dayArg, hasDay := strings.Cut(arg, ",")
 	loc, err := clockZone("wallclock", arg)
 	if err != nil {
 		return transform{}, err
+	}
+	dayLoc := loc
+	if hasDay {
+		if dayLoc, err = clockZone("wallclock", strings.TrimSpace(dayArg)); err != nil {
+			return transform{}, err
+		}
 	}
 	forward := func(s string) (string, error) {
 		t, ok, err := parseInstant(s)
@@ -337,6 +348,9 @@ func wallclockTransform(arg string) (transform, error) {
 		s = strings.Join(strings.Fields(s), " ")
 		if s == "" {
 			return "", nil
+		}
+		if d, err := time.Parse(dateLayout, s); err == nil {
+			return startOfDay(d, dayLoc).In(loc).Format(wallLayout), nil
 		}
 		for _, l := range []string{wallLayout, "2006-01-02 15:04:05"} {
 			if t, err := time.Parse(l, s); err == nil {

@@ -30,6 +30,12 @@ type transform struct {
 	// write onto a B field that already holds current (a datetime keeps
 	// its time of day when a date on A moves it to another day).
 	ontoB func(canon, current string) string
+	// ontoJoined, when set, is ontoB for a row joining several B fields:
+	// it gets them joined ("" for a create) and gives the B value to write.
+	ontoJoined func(canon, current string) string
+	// writesFirst, on a row joining several B fields, writes only the
+	// first; the others are only read (alldayend: the all-day flag).
+	writesFirst bool
 	// whyNot explains a nil inverse.
 	whyNot string
 	// fromBOnly, when set, says why the transform cannot write B: its row
@@ -74,7 +80,7 @@ func withText(ts ...connector.FieldType) []connector.FieldType {
 func identityFn(s string) (string, error) { return s, nil }
 
 // knownTransforms lists the names for error messages.
-const knownTransforms = "none, trim, lower, upper, title, domain, e164[:REGION], date[:ZONE], datetime[:ZONE], map, owner, concat, split, const:VALUE, number, money:CURRENCY[,A_CURRENCY], divide:N, hhmm:UNIT, wallclock:ZONE, span, text, firstline:N, bool, link:SYNC[,SYNC]"
+const knownTransforms = "none, trim, lower, upper, title, domain, e164[:REGION], date[:ZONE], datetime[:ZONE], map, owner, concat, split, const:VALUE, number, money:CURRENCY[,A_CURRENCY], divide:N, hhmm:UNIT, wallclock:ZONE[,DAYZONE], allday:ZONE, alldayend:ZONE, span, text, firstline:N, bool, link:SYNC[,SYNC]"
 
 // parseTransform builds the named transform. "concat" and "split" are
 // identity transforms: joining and splitting fields is done by the row from
@@ -152,6 +158,8 @@ func parseTransform(spec string, env transformEnv) (transform, error) {
 		return wallclockTransform(arg)
 	case "endat":
 		return endAtTransform(arg)
+	case "allday", "alldayend":
+		return allDayTransform(name, arg)
 	case "text":
 		return noArg(textHTMLTransform())
 	case "firstline":

@@ -46,7 +46,7 @@ func eventTimes(o *Object, base []string, vals map[int]string) *recError {
 		return "", false
 	}
 	if v, _ := get(allDay); v == "true" {
-		return nil
+		return allDayTimes(vals, get, start, end, at, day, dur)
 	}
 	s, _ := get(start)
 	if s == "" {
@@ -87,6 +87,73 @@ func eventTimes(o *Object, base []string, vals map[int]string) *recError {
 	vals[start], vals[at], vals[end] = fmtMillis(startMs), fmtMillis(startMs), fmtMillis(endMs)
 	vals[dur] = strconv.FormatInt((endMs-startMs)/60000, 10)
 	vals[day] = time.UnixMilli(startMs).UTC().Format("2006-01-02")
+	return nil
+}
+
+// allDayTimes completes an all-day Event's times. ActivityDate is its day,
+// and StartDateTime, which must match it, is that day at midnight GMT
+// whatever the zone; an end or a duration may be given, the duration
+// defaulting to one day (Event reference, EndDateTime). EndDateTime is
+// midnight GMT of the last day, so a one-day event starts and ends at the
+// same instant with DurationInMinutes 1440 [unverified: as orgs return it].
+func allDayTimes(vals map[int]string, get func(int) (string, bool), start, end, at, day, dur int) *recError {
+	const dayMs = 24 * 60 * 60000
+	midnight := func(v string) (int64, bool) {
+		if ms, ok := parseDateTime(v); ok {
+			return ms - ms%dayMs, true
+		}
+		t, err := time.Parse("2006-01-02", v)
+		return t.UnixMilli(), err == nil
+	}
+	var first int64
+	s, sSet := get(start)
+	if !sSet {
+		if a, aSet := vals[at]; aSet {
+			s, sSet = a, true
+		}
+	}
+	d, dSet := get(day)
+	switch {
+	case sSet && s != "":
+		first, _ = midnight(s)
+	case d != "":
+		first, _ = midnight(d)
+	case s != "":
+		first, _ = midnight(s)
+	default:
+		return &recError{StatusCode: "REQUIRED_FIELD_MISSING", Message: "Required fields are missing: [ActivityDate]", Fields: []string{"ActivityDate"}}
+	}
+	if sSet && dSet && d != "" && s != "" {
+		if dd, _ := midnight(d); dd != first {
+			return &recError{StatusCode: "FIELD_INTEGRITY_EXCEPTION", Fields: []string{"ActivityDate", "StartDateTime"},
+				Message: "ActivityDate and StartDateTime must match"}
+		}
+	}
+	days := int64(1)
+	e, eSet := get(end)
+	m, mSet := get(dur)
+	switch {
+	case eSet && e != "":
+		last, _ := midnight(e)
+		days = (last-first)/dayMs + 1
+	case mSet && m != "":
+		n, _ := strconv.ParseInt(m, 10, 64)
+		days = (n + 1439) / 1440
+	case m != "": // a day moved alone keeps the event's length
+		n, _ := strconv.ParseInt(m, 10, 64)
+		days = max((n+1439)/1440, 1)
+	}
+	if days < 1 {
+		return &recError{StatusCode: "FIELD_INTEGRITY_EXCEPTION", Fields: []string{"EndDateTime"},
+			Message: "End Date Time: the end can't be before the start"}
+	}
+	if days*1440 > maxEventMinutes {
+		return &recError{StatusCode: "FIELD_INTEGRITY_EXCEPTION", Fields: []string{"DurationInMinutes"},
+			Message: "Duration must be between 0 and 20160 minutes"}
+	}
+	vals[start], vals[at], vals[end] = fmtMillis(first), fmtMillis(first), fmtMillis(first+(days-1)*dayMs)
+	vals[dur] = strconv.FormatInt(days*1440, 10)
+	vals[day] = time.UnixMilli(first).UTC().Format("2006-01-02")
 	return nil
 }
 
