@@ -202,29 +202,11 @@ func (c *Connector) batchUpdate(ctx context.Context, sc *schema, ops []connector
 	if len(members) == 0 {
 		return nil
 	}
-	r, err := c.call(ctx, http.MethodPost, "/lists/"+url.PathEscape(sc.aud.ID), map[string]any{"members": members, "update_existing": true})
-	if err == nil && r.Status == http.StatusNotFound {
-		return fmt.Errorf("mailchimp: batch update: %w", c.audienceGone(ctx, r, sc.aud))
-	}
-	if err == nil && r.Status != http.StatusOK {
-		e := r.apiError()
-		if r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden || r.Status == http.StatusTooManyRequests || r.Status >= 500 {
-			return fmt.Errorf("mailchimp: batch update: %w", e)
-		}
-		err = e
-	}
-	var out struct {
-		New     []batchMember `json:"new_members"`
-		Updated []batchMember `json:"updated_members"`
-		Errors  []batchError  `json:"errors"`
-	}
-	if err == nil {
-		err = r.Decode(&out)
+	out, err, stop := c.postBatch(ctx, sc, map[string]any{"members": members, "update_existing": true})
+	if stop != nil {
+		return fmt.Errorf("mailchimp: batch update: %w", stop)
 	}
 	if err != nil {
-		if connector.Stops(ctx, err) {
-			return fmt.Errorf("mailchimp: batch update: %w", err)
-		}
 		// Refused as a whole (the docs mark no member field required,
 		// which is unverified): each member's PATCH says what is wrong.
 		idx := make([]int, 0, len(sent))

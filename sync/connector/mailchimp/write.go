@@ -239,30 +239,11 @@ func (c *Connector) subscribeBatches(ctx context.Context, sc *schema, ops []conn
 		if syncTags {
 			req["sync_tags"] = true
 		}
-		r, err := c.call(ctx, http.MethodPost, "/lists/"+url.PathEscape(sc.aud.ID), req)
-		if err == nil && r.Status == http.StatusNotFound {
-			return fmt.Errorf("mailchimp: batch subscribe: %w", c.audienceGone(ctx, r, sc.aud))
-		}
-		if err == nil && r.Status != http.StatusOK {
-			e := r.apiError()
-			if r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden || r.Status == http.StatusTooManyRequests || r.Status >= 500 {
-				// The transport has retried a 429 or 5xx already.
-				return fmt.Errorf("mailchimp: batch subscribe: %w", e)
-			}
-			err = e
-		}
-		var out struct {
-			New     []batchMember `json:"new_members"`
-			Updated []batchMember `json:"updated_members"`
-			Errors  []batchError  `json:"errors"`
-		}
-		if err == nil {
-			err = r.Decode(&out)
+		out, err, stop := c.postBatch(ctx, sc, req)
+		if stop != nil {
+			return fmt.Errorf("mailchimp: batch subscribe: %w", stop)
 		}
 		if err != nil {
-			if connector.Stops(ctx, err) {
-				return fmt.Errorf("mailchimp: batch subscribe: %w", err)
-			}
 			for _, i := range order {
 				results[i].Err = connector.RecordFailure(vendor, sc.Object, emailOf(ops[i]), err)
 			}
@@ -550,4 +531,37 @@ func mergeFields(b map[string]any) map[string]any {
 
 func refuse(object, id, field, code, msg string) *connector.RecordError {
 	return &connector.RecordError{Vendor: vendor, Object: object, RecordID: id, Category: connector.CatValidation, Field: field, Code: code, Message: msg}
+}
+
+// batchAnswer is batch subscribe's answer: the members added, those
+// updated and those refused, each alone.
+type batchAnswer struct {
+	New     []batchMember `json:"new_members"`
+	Updated []batchMember `json:"updated_members"`
+	Errors  []batchError  `json:"errors"`
+}
+
+// postBatch sends one batch subscribe (POST /lists/{list_id}). failed
+// refuses the batch's members (a 4xx, an unreadable answer); stop ends the
+// write: the audience gone, a refused sign-in, or a 429 or 5xx the
+// transport has retried already.
+func (c *Connector) postBatch(ctx context.Context, sc *schema, req map[string]any) (out batchAnswer, failed, stop error) {
+	r, err := c.call(ctx, http.MethodPost, "/lists/"+url.PathEscape(sc.aud.ID), req)
+	if err == nil && r.Status == http.StatusNotFound {
+		return out, nil, c.audienceGone(ctx, r, sc.aud)
+	}
+	if err == nil && r.Status != http.StatusOK {
+		e := r.apiError()
+		if r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden || r.Status == http.StatusTooManyRequests || r.Status >= 500 {
+			return out, nil, e
+		}
+		err = e
+	}
+	if err == nil {
+		err = r.Decode(&out)
+	}
+	if err != nil && connector.Stops(ctx, err) {
+		return out, nil, err
+	}
+	return out, err, nil
 }
