@@ -30,7 +30,7 @@ func (a *App) NewScheduler(ctx context.Context) (*schedule.Scheduler, error) {
 // syncs: the app's clock and log, and each sync's last run for catching up
 // on a slot missed while no scheduler ran.
 func (a *App) ScheduleOptions() schedule.Options {
-	return schedule.Options{Now: a.opts.Now, Logger: a.log, LastRun: a.lastRunAt}
+	return schedule.Options{Now: a.opts.Now, Logger: a.log, LastRun: a.lastRunAt, Location: schedule.MachineZone}
 }
 
 // lastRunAt is when sync name's newest run started, whichever process or

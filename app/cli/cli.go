@@ -36,6 +36,7 @@ const (
 // Env is what the command line needs from the composition root.
 type Env struct {
 	Stdout, Stderr io.Writer
+	Stdin          io.Reader                    // nil: os.Stdin
 	Secrets        func() (secret.Store, error) // the OS keyring
 	Vendors        []connector.Info
 	HTTP           *http.Client
@@ -75,6 +76,9 @@ func Execute(ctx context.Context, args []string, env Env) int {
 	cmd.SetArgs(args)
 	cmd.SetOut(env.Stdout)
 	cmd.SetErr(env.Stderr)
+	if env.Stdin != nil {
+		cmd.SetIn(env.Stdin)
+	}
 	err := cmd.ExecuteContext(ctx)
 	if err == nil {
 		return ExitOK

@@ -1,7 +1,11 @@
 package cli
 
 import (
+	"bufio"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -17,7 +21,10 @@ func (r *root) connectCmd() *cobra.Command {
 		Short: "Connect a CRM through the browser (OAuth with PKCE) or an API token",
 		Long: "Connect a CRM. The browser opens the vendor's consent page; a one-shot listener on 127.0.0.1 receives the answer.\n" +
 			"Register the redirect URI http://localhost:53682/callback (or --port) with the vendor first.\n" +
-			"With --no-browser the consent URL is printed alone on one line and crmsync waits for the callback.",
+			"With --no-browser the consent URL is printed alone on one line and crmsync waits for the callback.\n" +
+			"Keep secrets off the command line (ps, shell history): --token - or --client-secret - reads one line\n" +
+			"from standard input; without the flag, $CRMSYNC_CLIENT_SECRET is used, and $CRMSYNC_TOKEN when there\n" +
+			"is no --client-id or --client-secret.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := r.knownVendor(args[0]); err != nil {
@@ -28,6 +35,9 @@ func (r *root) connectCmd() *cobra.Command {
 				return err
 			}
 			defer a.Close()
+			if err := readSecrets(cmd, &req); err != nil {
+				return withCode(ExitUsage, err)
+			}
 			req.Vendor = args[0]
 			out := cmd.OutOrStdout()
 			req.OnURL = func(u string) {
@@ -58,16 +68,48 @@ func (r *root) connectCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&req.Name, "name", "", "a short name for this connection, e.g. hs")
 	f.StringVar(&req.ClientID, "client-id", "", "OAuth client ID of your app registration")
-	f.StringVar(&req.ClientSecret, "client-secret", "", "OAuth client secret (stored in the OS keyring)")
+	f.StringVar(&req.ClientSecret, "client-secret", "", "OAuth client secret (stored in the OS keyring); - reads it from standard input (default $CRMSYNC_CLIENT_SECRET)")
 	f.StringVar(&req.APIBase, "api-base", "", "API base URL (sandbox or a non-default data centre)")
 	f.StringVar(&req.AuthURL, "auth-url", "", "authorization URL (default: the vendor's)")
 	f.StringVar(&req.TokenURL, "token-url", "", "token URL (default: the vendor's)")
 	f.StringVar(&req.RevokeURL, "revoke-url", "", "revoke URL (default: the vendor's)")
 	f.IntVar(&req.Port, "port", 0, "loopback redirect port (default 53682)")
-	f.StringVar(&req.Token, "token", "", "an API token instead of OAuth (HubSpot service key)")
+	f.StringVar(&req.Token, "token", "", "an API token instead of OAuth (HubSpot service key); - reads it from standard input (default $CRMSYNC_TOKEN)")
 	f.BoolVar(&req.NoBrowser, "no-browser", false, "print the consent URL instead of opening a browser")
 	_ = cmd.MarkFlagRequired("name")
 	return cmd
+}
+
+// readSecrets fills the token and client secret from standard input
+// ("-") or the environment, so they need not be arguments, which any user
+// can read in ps and which stay in the shell history.
+func readSecrets(cmd *cobra.Command, req *app.ConnectRequest) error {
+	if req.Token == "-" && req.ClientSecret == "-" {
+		return errors.New("only one of --token and --client-secret can be read from standard input")
+	}
+	for _, s := range []struct {
+		flag, env string
+		v         *string
+		fromEnv   bool
+	}{
+		// A CRMSYNC_TOKEN left in the shell must not turn an OAuth connect into a token one.
+		{"token", "CRMSYNC_TOKEN", &req.Token, !cmd.Flags().Changed("client-id") && !cmd.Flags().Changed("client-secret")},
+		{"client-secret", "CRMSYNC_CLIENT_SECRET", &req.ClientSecret, true},
+	} {
+		switch {
+		case *s.v == "-":
+			line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
+			if err != nil && !errors.Is(err, io.EOF) {
+				return fmt.Errorf("--%s -: read standard input: %w", s.flag, err)
+			}
+			if *s.v = strings.TrimSpace(line); *s.v == "" {
+				return fmt.Errorf("--%s -: standard input gave an empty line", s.flag)
+			}
+		case !cmd.Flags().Changed(s.flag) && s.fromEnv:
+			*s.v = strings.TrimSpace(os.Getenv(s.env))
+		}
+	}
+	return nil
 }
 
 type connectionOut struct {

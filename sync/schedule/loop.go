@@ -21,6 +21,8 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 	var notBefore time.Time // the last failure's Waiter: no retry before it
 	relative := false       // next is a wait from when it was planned, not a time of day
 	var ranSlot time.Time   // the slot of the last scheduled run
+	// The machine's zone next was planned in.
+	zone := s.opts.Location()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 
@@ -36,20 +38,25 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 	}
 	plan := func() {
 		now := s.opts.Now().Round(0)
+		zone = s.opts.Location()
+		spec := cfg.spec.in(zone)
 		switch {
 		case cfg.paused || cfg.spec.Kind == Manual || cfg.spec.Kind == "":
 			next = time.Time{} // manual syncs are not retried in the background
 		case failures > 0 && needsPerson:
 			// Back-off would repeat the refusal: wait for the regular slot
 			// (or the back-off, whichever is later).
-			next = later(later(cfg.spec.Next(now), now.Add(s.backoff(failures))), notBefore)
+			next = later(later(spec.Next(now), now.Add(s.backoff(failures))), notBefore)
 		case failures > 0:
 			next = later(now.Add(s.backoff(failures)), notBefore)
 		case cfg.spec.Kind == Daily:
 			// The clock set back during the run must not bring its slot back.
-			next = cfg.spec.Next(later(now, ranSlot))
+			next = spec.Next(later(now, ranSlot))
 		default:
-			next = cfg.spec.Next(now)
+			next = spec.Next(now)
+		}
+		if !next.IsZero() {
+			next = later(next, notBefore) // kept across a resume; cleared by a success
 		}
 		relative = cfg.spec.Kind == Every || (failures > 0 && !needsPerson)
 		s.emit(Event{Sync: w.name, Kind: EventNext, Next: next})
@@ -75,7 +82,7 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 			log.Warn("sync run failed", "trigger", trigger, "failures", failures, "err", err)
 			s.emit(Event{Sync: w.name, Kind: EventFailed, Err: err})
 		default:
-			failures = 0
+			failures, notBefore = 0, time.Time{}
 			s.emit(Event{Sync: w.name, Kind: EventFinished})
 		}
 	}
@@ -105,6 +112,12 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 				s.emit(Event{Sync: w.name, Kind: kind})
 			}
 			changed := c.paused != cfg.paused || !c.spec.Equal(cfg.spec)
+			if (cfg.paused && !c.paused) || !c.spec.Equal(cfg.spec) {
+				// A resume or a new schedule is a person saying "try
+				// again": old failures' back-off would hold it up to an
+				// hour. A vendor's own wait (notBefore) still stands.
+				failures, needsPerson = 0, false
+			}
 			cfg = c
 			if changed {
 				plan()
@@ -131,6 +144,12 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 				// a time of day stays where it is on the corrected clock.
 				next = next.Add(-back)
 				s.emit(Event{Sync: w.name, Kind: EventNext, Next: next})
+			}
+			if cfg.spec.machineZone() && (failures == 0 || needsPerson) && !sameZone(zone, s.opts.Location(), now) {
+				// The machine's zone changed (the laptop travelled):
+				// "daily 09:00" is 09:00 where it is now.
+				plan()
+				continue
 			}
 			if now.Before(next) {
 				arm() // a wake check, not yet due
@@ -174,7 +193,7 @@ func (s *Scheduler) missedWhileStopped(ctx context.Context, name string, cfg con
 	if last.IsZero() {
 		return time.Time{}
 	}
-	if slot := cfg.spec.Next(last); !slot.After(s.opts.Now().Round(0)) {
+	if slot := cfg.spec.in(s.opts.Location()).Next(last); !slot.After(s.opts.Now().Round(0)) {
 		return slot
 	}
 	return time.Time{}

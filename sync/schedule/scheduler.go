@@ -68,6 +68,10 @@ type Options struct {
 	// wall clock again. Timers run on the monotonic clock, which stops while
 	// a laptop sleeps; checking the wall clock notices the wake-up. Default 1m.
 	WakeCheck time.Duration
+	// Location is the machine's zone now, for daily times without a zone;
+	// time.Local is read once at start, so a laptop that changed zones
+	// would keep its old one. Default returns time.Local.
+	Location func() *time.Location
 	// LastRun says when a sync last ran (zero: never), from any process.
 	// A sync whose slot passed since, while no scheduler was running (the
 	// laptop off at 02:00 every night), runs once when its loop starts, as
@@ -116,6 +120,9 @@ func New(run RunFunc, opts Options) *Scheduler {
 	}
 	if opts.MaxBackoff < opts.BaseBackoff {
 		opts.MaxBackoff = opts.BaseBackoff
+	}
+	if opts.Location == nil {
+		opts.Location = func() *time.Location { return time.Local }
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -225,7 +232,8 @@ func (s *Scheduler) SyncNow(sync string) bool {
 // normally.
 func (s *Scheduler) Pause(sync string) { s.setPaused(sync, true) }
 
-// Resume restarts scheduled runs, planning the next one from now.
+// Resume restarts scheduled runs, planning the next one from now at its
+// regular slot: earlier failures' back-off is forgotten.
 func (s *Scheduler) Resume(sync string) { s.setPaused(sync, false) }
 
 func (s *Scheduler) setPaused(sync string, paused bool) {

@@ -31,7 +31,7 @@ type Spec struct {
 
 // Parse reads "manual", "every 15m", "every 1h30m", "every 2 hours",
 // "daily 09:30", "daily at 09:30" and "daily 09:30 Europe/Berlin". Daily
-// times without a zone are in the machine's local zone.
+// times without a zone are in the machine's zone (Options.Location at each plan).
 func Parse(s string) (Spec, error) {
 	words := strings.Fields(strings.ToLower(strings.TrimSpace(s)))
 	if len(words) == 0 {
@@ -136,6 +136,27 @@ func (s Spec) Next(after time.Time) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// machineZone says whether s is a daily time without a zone of its own,
+// which follows the machine's zone.
+func (s Spec) machineZone() bool {
+	return s.Kind == Daily && (s.Loc == nil || s.Loc == time.Local || s.Loc.String() == "Local")
+}
+
+// in is s with a daily time without a zone placed in loc.
+func (s Spec) in(loc *time.Location) Spec {
+	if s.machineZone() && loc != nil {
+		s.Loc = loc
+	}
+	return s
+}
+
+// sameZone says whether a and b are the same zone at t.
+func sameZone(a, b *time.Location, t time.Time) bool {
+	_, ao := t.In(a).Zone()
+	_, bo := t.In(b).Zone()
+	return a.String() == b.String() && ao == bo
 }
 
 // interval is how far apart scheduled runs are, used to tell a late timer
