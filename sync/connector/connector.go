@@ -114,10 +114,18 @@ type Associator interface {
 // SideWriter says what an update of object also writes besides its
 // fields (HubSpot unsubscribing a new address to keep an opt-out), from
 // the record as read (fields) and the update's new values (changes), for
-// the preview and the audit. It makes no call.
+// the preview and the audit. It makes no call. SideReads names the
+// fields, beyond the sync's own, that fields must hold for a side write's
+// Old to be known (read with the rest: no extra call); a side write whose
+// Old fields did not hold has Old NotRead.
 type SideWriter interface {
 	SideWrites(object string, fields, changes map[string]string) []SideWrite
+	SideReads(object string) []string
 }
+
+// NotRead is a SideWrite's Old when the record as read did not hold it:
+// unknown, not blank, so an undo cannot write it back.
+const NotRead = "(not read)"
 
 // SideWrite is one such write: what it sets (a field, or what is no
 // field, such as an address's subscription) from Old to New, and Note,

@@ -123,7 +123,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 	}
 	ix := plan.ix
 	if ix == nil {
-		ix = map[string]indexer{"a": newIndexer("a", plan.def, plan.rows, ""), "b": newIndexer("b", plan.def, plan.rows, "")}
+		ix = map[string]indexer{"a": newIndexer("a", plan.def, plan.rows, "").withSideReads(plan.a), "b": newIndexer("b", plan.def, plan.rows, "").withSideReads(plan.b)}
 	}
 	r := &run{e: e, plan: plan, id: id, opts: opts, side: map[string]Side{"a": plan.a, "b": plan.b}, storeMu: &sync.Mutex{}, ix: ix}
 	r.sum = RunSummary{RunID: id, Unchanged: plan.Counts.Unchanged, Conflicts: plan.Counts.Conflicts, Review: len(plan.Review)}

@@ -57,6 +57,19 @@ func (ix indexer) withSecondaries(sc connector.Schema) indexer {
 	return ix
 }
 
+// withSideReads also reads and keeps the fields s's connector needs to
+// know what a side write replaces (connector.SideWriter), so the audit
+// holds it and an undo can put it back. They are no mapped field: no
+// row merges or writes them.
+func (ix indexer) withSideReads(s Side) indexer {
+	if sw, ok := s.Conn.(connector.SideWriter); ok {
+		for _, f := range sw.SideReads(s.Object) {
+			ix.used[f] = true
+		}
+	}
+	return ix
+}
+
 // secondaryKeys are the match keys of rule i that fields hold as further
 // values of the rule's field: none where the rule has no such field.
 func (ix indexer) secondaryKeys(i int, fields map[string]string) []string {

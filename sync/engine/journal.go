@@ -214,7 +214,7 @@ type journalEntry struct {
 	Key    string            `json:"key"`
 	Base   map[string]string `json:"base"`
 	Fields map[string]string `json:"fields"`
-	Old    map[string]string `json:"old,omitempty"`    // updates: the values replaced
+	Old    map[string]string `json:"old,omitempty"`    // updates: the values replaced, side writes' too
 	OptOut bool              `json:"optout,omitempty"` // updates: also unsubscribes an address
 }
 
@@ -285,6 +285,11 @@ func encodeJournal(ps []pending, create bool) ([]byte, error) {
 			old := make(map[string]string, len(p.w.Changes))
 			for _, ch := range p.w.Changes {
 				old[ch.Field] = ch.Old
+			}
+			for _, s := range p.sides {
+				if _, set := old[s.Field]; !set && !s.OptOut {
+					old[s.Field] = s.Old // a reconcile reads the record after the write
+				}
 			}
 			b = append(b, `,"old":`...)
 			b = jsonscan.AppendFields(b, old)

@@ -204,7 +204,7 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 		e: e, syncID: syncID, def: def, rows: rows,
 		side:    map[string]Side{"a": a, "b": b},
 		schema:  map[string]connector.Schema{"a": sa, "b": sb},
-		ix:      map[string]indexer{"a": newIndexer("a", def, rows, "").withSecondaries(sa), "b": newIndexer("b", def, rows, "").withSecondaries(sb)},
+		ix:      map[string]indexer{"a": newIndexer("a", def, rows, "").withSecondaries(sa).withSideReads(a), "b": newIndexer("b", def, rows, "").withSecondaries(sb).withSideReads(b)},
 		m:       merger{rows: rows, policy: def.Conflict},
 		claimed: map[string]bool{}, handled: map[string]bool{},
 		pages: map[string]int{}, planned: map[string]int{},

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/mapping"
 )
 
@@ -115,10 +116,12 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 	for k, v := range cur {
 		after[k] = v
 	}
-	reviewed := map[string]bool{} // fields gone to review
+	reviewed := map[string]bool{}        // fields gone to review
+	sides := map[string]store.AuditRow{} // side writes by field
 	for _, a := range audit {
 		if strings.HasPrefix(a.Field, "(") && a.Rule != RuleOptOut {
-			continue // a side write: its CRM reverses it with the fields
+			sides[strings.Trim(a.Field, "()")] = a
+			continue // a side write: its CRM reverses it with the fields (undoSideWrites)
 		}
 		if a.Rule == RuleOptOut {
 			// Writing the old value back would opt the person in again,
@@ -153,10 +156,34 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 	if len(w.Changes) == 0 {
 		return nil
 	}
+	w.Changes = p.undoSideWrites(side, w.Changes, sides, cur, after)
 	w.Base = p.undoBases(pr, side, after, w.Changes)
 	p.addWrite("update", w)
 	p.sideWrites(w, cur)
 	return nil
+}
+
+// undoSideWrites adds to an undo's changes the old value of each side
+// write (audit rows by field) the undo would make again, where the run
+// read it and the record still holds what the run wrote: the CRM would
+// write the undone field's value there (a meeting's hs_timestamp, moved
+// with its start), not the value it had.
+func (p *planner) undoSideWrites(side string, changes []Change, sides map[string]store.AuditRow, cur, after map[string]string) []Change {
+	sw, ok := p.side[side].Conn.(connector.SideWriter)
+	if !ok || len(sides) == 0 {
+		return changes
+	}
+	for _, s := range sw.SideWrites(p.side[side].Object, cur, changesOf(&Write{Changes: changes})) {
+		a, ok := sides[s.Field]
+		now, read := cur[s.Field]
+		// A blank old is left alone: written, it would clear the date.
+		if !ok || s.OptOut || a.Old == connector.NotRead || strings.TrimSpace(a.Old) == "" || !read || now != a.New {
+			continue
+		}
+		changes = upsertChange(changes, Change{Field: s.Field, Old: now, New: a.Old, Rule: RuleUndo})
+		after[s.Field] = a.Old
+	}
+	return changes
 }
 
 // holdUndoTogether takes out of an undo's changes to record id the fields

@@ -393,6 +393,11 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 			idx[f] = r.ix[side].defaults[f]
 		}
 	}
+	for _, s := range sides {
+		if r.ix[side].used[s.Field] && !s.OptOut {
+			idx[s.Field] = s.New // the CRM holds it now, so the read-back is no change
+		}
+	}
 	c.Index = append(c.Index, store.IndexWrite{Side: side, ID: id, Modified: r.e.now().UnixMilli(), Fields: store.EncodeFields(idx), Keys: r.ix[side].keys(idx), New: create})
 	for _, ch := range w.Changes {
 		r.audit.Add(ch.Field, ch.Old, ch.New, ch.Rule)

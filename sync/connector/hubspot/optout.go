@@ -526,11 +526,21 @@ func (c *Connector) SideWrites(object string, fields, changes map[string]string)
 		if _, set := changes["hs_timestamp"]; ok && !set && start != "" {
 			old, read := fields["hs_timestamp"]
 			if !read {
-				old = "(not read)" // not mapped, so not read: not a blank
+				old = connector.NotRead
 			}
 			return []connector.SideWrite{{Field: "hs_timestamp", Old: old, New: start,
 				Note: fmt.Sprintf("hs_timestamp (the activity date) %q → %q, with the start", old, start)}}
 		}
+	}
+	return nil
+}
+
+// SideReads implements connector.SideWriter: a meeting's hs_timestamp, so
+// the audit holds the activity date a move replaced and an undo puts it
+// back (a meeting may be logged at another time than its start).
+func (c *Connector) SideReads(object string) []string {
+	if object == "meetings" {
+		return []string{"hs_timestamp"}
 	}
 	return nil
 }
