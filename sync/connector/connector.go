@@ -241,6 +241,13 @@ type Field struct {
 	// with more places reads back rounded, which must not look like an
 	// edit of the record.
 	Scale int
+	// ScaleBy names a field of the same record whose value (a currency
+	// code) picks the places the number is stored at, from Scales: a
+	// Dataverse money column at its row's currency's precision. A record
+	// without the field takes Scales[""]; a value not in Scales, Scale.
+	// Unlike Scale, 0 in Scales is whole numbers.
+	ScaleBy string
+	Scales  map[string]int
 	// Default is what the vendor reads back for a field a create left
 	// out, when that is not blank: a Salesforce or Dynamics 365 checkbox
 	// is "false" (or "true") from the start. The engine indexes a created

@@ -21,6 +21,8 @@ type codec struct {
 	rev  *transform      // explicit b->a transform
 	def  string          // default (canonical) when the source is blank
 	out  map[string]bool // an opt-out row's opt-out values (optout.go)
+	// scaleBy is the row writing the B field b[0].ScaleBy names (linkScales).
+	scaleBy *codec
 }
 
 func names(fs []connector.Field) []string {
@@ -113,7 +115,7 @@ func (c *codec) canonA(fields map[string]string) (string, error) {
 	}
 	v, err := c.fwd.forward(raw)
 	if err == nil && len(c.b) == 1 {
-		v, err = normType(v, c.b[0], false)
+		v, err = normType(v, c.placedB(c.curOfA(fields)), false)
 	}
 	if err != nil {
 		if !c.dir.readsA() {
@@ -143,7 +145,7 @@ func (c *codec) canonB(fields map[string]string) (string, error) {
 	}
 	v, err := c.fwd.canon(raw)
 	if err == nil && len(c.b) == 1 {
-		v, err = normType(v, c.b[0], false)
+		v, err = normType(v, c.placedB(fields[c.b[0].ScaleBy]), false)
 	}
 	if err != nil {
 		if !c.dir.readsB() {
@@ -283,8 +285,8 @@ func normType(v string, f connector.Field, strict bool) (string, error) {
 	switch f.Type {
 	case connector.TypeNumber:
 		n, err := normalizeNumber(v)
-		if err == nil && f.Scale > 0 {
-			n = roundPlaces(n, f.Scale) // as the vendor stores it
+		if err == nil && (f.Scale > 0 || f.Scale == wholeNumbers) {
+			n = roundPlaces(n, max(f.Scale, 0)) // as the vendor stores it
 		}
 		return n, err
 	case connector.TypeBool:

@@ -40,6 +40,7 @@ func CompileLinked(fields []Field, syncDir Direction, a, b connector.Schema, lin
 			rows = append(rows, row)
 		}
 	}
+	linkScales(rows)
 	return rows, problems
 }
 

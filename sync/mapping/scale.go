@@ -12,7 +12,7 @@ import (
 func roundPlaces(v string, places int) string {
 	neg := strings.HasPrefix(v, "-")
 	intPart, frac, _ := strings.Cut(strings.TrimPrefix(v, "-"), ".")
-	if places <= 0 || len(frac) <= places {
+	if places < 0 || len(frac) <= places {
 		return v
 	}
 	digits := []byte(intPart + frac[:places])
@@ -28,12 +28,65 @@ func roundPlaces(v string, places int) string {
 		}
 	}
 	n := len(digits) - places
-	out := string(digits[:n]) + "." + string(digits[n:])
+	out := string(digits[:n])
+	if places > 0 {
+		out += "." + string(digits[n:])
+	}
 	if neg {
 		out = "-" + out
 	}
 	r, _ := normalizeNumber(out) // trims the zeros the rounding left, "-0" to "0"
 	return r
+}
+
+// wholeNumbers is a Field.Scale, inside the codec only, of 0 places
+// (Scale 0 is no rounding).
+const wholeNumbers = -1
+
+// linkScales gives each row whose B number's places follow another B
+// field (connector.Field.ScaleBy, a Dataverse amount its row's currency)
+// the row writing that field, so an A record's amount is compared and
+// written at the places of the currency it is written with.
+func linkScales(rows []Row) {
+	for _, r := range rows {
+		if r.c == nil || len(r.c.b) != 1 || r.c.b[0].ScaleBy == "" {
+			continue
+		}
+		for _, o := range rows {
+			if o.c != nil && len(o.c.b) == 1 && o.c.b[0].Name == r.c.b[0].ScaleBy {
+				r.c.scaleBy = o.c
+			}
+		}
+	}
+}
+
+// curOfA is the ScaleBy value an A record's write gives B ("" when no
+// row writes it, or it cannot be read).
+func (c *codec) curOfA(fields map[string]string) string {
+	if c.scaleBy == nil || len(c.b) != 1 || c.b[0].ScaleBy == "" {
+		return ""
+	}
+	v, err := c.scaleBy.canonA(fields)
+	if err != nil {
+		return ""
+	}
+	return v
+}
+
+// placedB is B's field at the places cur (ScaleBy's value) picks.
+func (c *codec) placedB(cur string) connector.Field {
+	f := c.b[0]
+	if f.ScaleBy == "" || f.Type != connector.TypeNumber {
+		return f
+	}
+	p, ok := f.Scales[strings.ToUpper(strings.TrimSpace(cur))]
+	if !ok {
+		return f
+	}
+	if f.Scale = p; p == 0 {
+		f.Scale = wholeNumbers
+	}
+	return f
 }
 
 // scaleRow sets the places a plain number row (no transform, or number)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -18,13 +19,16 @@ import (
 // (Transaction Currency (currency) table; transactioncurrency and
 // opportunity EntityTypes on Microsoft Learn). The connector offers it as
 // a picklist of the organization's active currencies by ISO code, read
-// with one query and cached as the users are:
+// with one query and cached as the users are, with each one's
+// currencyprecision: a money column whose PrecisionSource is 2 is stored
+// at its row's currency's places (MoneyAttributeMetadata.PrecisionSource).
 //
-//	GET /transactioncurrencies?$select=transactioncurrencyid,isocurrencycode&$filter=statecode eq 0
+//	GET /transactioncurrencies?$select=transactioncurrencyid,isocurrencycode,currencyprecision&$filter=statecode eq 0
 const (
 	currencyField   = "transactioncurrencyid"
-	currenciesQuery = "/transactioncurrencies?$select=transactioncurrencyid,isocurrencycode&$filter=statecode%20eq%200"
-	currenciesKey   = "dynamics/v9.2/transactioncurrency/active"
+	currenciesQuery = "/transactioncurrencies?$select=transactioncurrencyid,isocurrencycode,currencyprecision&$filter=statecode%20eq%200"
+	// "active2": lists cached before currencyprecision was read hold none.
+	currenciesKey = "dynamics/v9.2/transactioncurrency/active2"
 )
 
 var transactioncurrencies = table{set: "transactioncurrencies", logical: "transactioncurrency", id: "transactioncurrencyid"}
@@ -35,6 +39,7 @@ type currencyMap struct {
 	mu     sync.Mutex
 	byID   map[string]string
 	byCode map[string]string
+	places map[string]int // by code
 }
 
 func (m *currencyMap) code(id string) (string, bool) {
@@ -51,6 +56,27 @@ func (m *currencyMap) id(code string) (string, bool) {
 	return id, ok
 }
 
+// scales are the places by code, and by "" (a row whose currency is not
+// read) when all currencies have the same.
+func (m *currencyMap) scales() map[string]int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make(map[string]int, len(m.places)+1)
+	same := -1
+	for c, p := range m.places {
+		out[c] = p
+		if same == -1 || same == p {
+			same = p
+		} else {
+			same = -2
+		}
+	}
+	if same >= 0 {
+		out[""] = same
+	}
+	return out
+}
+
 func (m *currencyMap) codes() []string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -63,7 +89,8 @@ func (m *currencyMap) codes() []string {
 }
 
 // currencies are the organization's active currencies, each an option
-// whose Value is the ISO code and Label the id: held for the connector's
+// whose Value is the ISO code and Label the id, then its currencyprecision
+// after a space: held for the connector's
 // lifetime and kept in the metadata cache, so a run spends no call on them.
 func (c *Connector) currencies(ctx context.Context) ([]connector.Option, error) {
 	opts, err := c.curs.Options(ctx, c.meta, currenciesKey, connector.FreshSchema(ctx), func(ctx context.Context) ([]connector.Option, bool, error) {
@@ -88,8 +115,9 @@ func (c *Connector) queryCurrencies(ctx context.Context) ([]connector.Option, er
 		}
 		var p struct {
 			Value []struct {
-				ID  string `json:"transactioncurrencyid"`
-				ISO string `json:"isocurrencycode"`
+				ID     string `json:"transactioncurrencyid"`
+				ISO    string `json:"isocurrencycode"`
+				Places *int   `json:"currencyprecision"`
 			} `json:"value"`
 			NextLink string `json:"@odata.nextLink"`
 		}
@@ -101,7 +129,11 @@ func (c *Connector) queryCurrencies(ctx context.Context) ([]connector.Option, er
 		}
 		for _, cu := range p.Value {
 			if code := strings.ToUpper(strings.TrimSpace(cu.ISO)); code != "" && cu.ID != "" {
-				opts = append(opts, connector.Option{Value: code, Label: strings.ToLower(cu.ID)})
+				label := strings.ToLower(cu.ID)
+				if cu.Places != nil {
+					label += " " + strconv.Itoa(*cu.Places)
+				}
+				opts = append(opts, connector.Option{Value: code, Label: label})
 			}
 		}
 		next = p.NextLink
@@ -118,12 +150,16 @@ func (c *Connector) loadCurrencies(ctx context.Context, sc *schema) error {
 	if err != nil {
 		return err
 	}
-	byID, byCode := make(map[string]string, len(opts)), make(map[string]string, len(opts))
+	byID, byCode, places := make(map[string]string, len(opts)), make(map[string]string, len(opts)), make(map[string]int, len(opts))
 	for _, o := range opts {
-		byID[o.Label], byCode[o.Value] = o.Value, o.Label
+		id, p, _ := strings.Cut(o.Label, " ")
+		byID[id], byCode[o.Value] = o.Value, id
+		if n, err := strconv.Atoi(p); err == nil {
+			places[o.Value] = n
+		}
 	}
 	sc.cur.mu.Lock()
-	sc.cur.byID, sc.cur.byCode = byID, byCode
+	sc.cur.byID, sc.cur.byCode, sc.cur.places = byID, byCode, places
 	sc.cur.mu.Unlock()
 	return nil
 }
@@ -134,7 +170,11 @@ func withCurrencyOptions(sc *schema, out connector.Schema) connector.Schema {
 		return out
 	}
 	out.Fields = append([]connector.Field(nil), out.Fields...) // the held schema is shared
+	scales := sc.cur.scales()
 	for i := range out.Fields {
+		if out.Fields[i].ScaleBy == currencyField {
+			out.Fields[i].Scales = scales
+		}
 		if out.Fields[i].Name == currencyField {
 			out.Fields[i].Options = nil
 			for _, code := range sc.cur.codes() {

@@ -44,9 +44,13 @@ type attribute struct {
 	MaxLength int `json:"MaxLength,omitempty"`
 	// Precision is a money column's decimal places: Dataverse rounds a
 	// value to it when it stores it (MoneyAttributeMetadata).
-	Precision int      `json:"Precision,omitempty"`
-	Format    string   `json:"Format,omitempty"`
-	Options   []option `json:"Options,omitempty"`
+	Precision int `json:"Precision,omitempty"`
+	// PrecisionSource 2: stored at the row's currency's currencyprecision
+	// instead (MoneyAttributeMetadata.PrecisionSource; 1, the org's pricing
+	// precision, is not read).
+	PrecisionSource *int     `json:"PrecisionSource,omitempty"`
+	Format          string   `json:"Format,omitempty"`
+	Options         []option `json:"Options,omitempty"`
 	// Behavior is a date column's DateTimeBehavior: only DateOnly holds a
 	// date on the wire. A UserLocal column formatted DateOnly (a phone
 	// call's actualend) is an Edm.DateTimeOffset, Format being display.
@@ -152,10 +156,10 @@ func (c *Connector) schemaDef(ctx context.Context, object string) (*schema, erro
 	if err != nil {
 		return nil, err
 	}
-	// "definition4": definitions cached before AttributeTypeName,
-	// IsSecured and a money column's Precision were read would hide the
-	// multi-select columns, read a secured column's null as a blank and
-	// compare a rounded amount as an edit.
+	// "definition5": definitions cached before AttributeTypeName,
+	// IsSecured and a money column's Precision and PrecisionSource were
+	// read would hide the multi-select columns, read a secured column's
+	// null as a blank and compare a rounded amount as an edit.
 	key := definitionKey(t.logical)
 	if !connector.FreshSchema(ctx) {
 		c.mu.Lock()
@@ -241,7 +245,7 @@ func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, e
 	var money struct {
 		Value []attribute `json:"value"`
 	}
-	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.MoneyAttributeMetadata?$select=LogicalName,Precision", &money); err != nil {
+	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.MoneyAttributeMetadata?$select=LogicalName,Precision,PrecisionSource", &money); err != nil {
 		return d, err
 	}
 	extra := make(map[string]attribute, len(strs.Value)+len(dates.Value)+len(picks.Value)+len(multis.Value)+len(bools.Value)+len(money.Value))
@@ -255,6 +259,7 @@ func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, e
 		if s, ok := extra[a.LogicalName]; ok {
 			attrs.Value[i].MaxLength, attrs.Value[i].Format, attrs.Value[i].Options = s.MaxLength, s.Format, s.Options
 			attrs.Value[i].DefaultValue, attrs.Value[i].Behavior, attrs.Value[i].Precision = s.DefaultValue, s.Behavior, s.Precision
+			attrs.Value[i].PrecisionSource = s.PrecisionSource
 		}
 	}
 	d.Attributes = attrs.Value
@@ -372,6 +377,9 @@ func (c *Connector) hold(t table, d definition) *schema {
 		}
 		if a.AttributeType == "Money" {
 			f.Scale = a.Precision
+			if a.PrecisionSource != nil && *a.PrecisionSource == 2 {
+				f.ScaleBy = currencyField // Scales from the currencies (withCurrencyOptions)
+			}
 		}
 		if a.AttributeType == "Boolean" {
 			f.Default = strconv.FormatBool(a.DefaultValue != nil && *a.DefaultValue)

@@ -2,6 +2,7 @@ package dynamics
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -28,8 +29,15 @@ import (
 // takes the base one (Dataverse first tries the creating user's personal
 // default currency, which the sandbox's users do not have); currencies come
 // from the base one and AddCurrency, the table is read-only through the Web
-// API; exchangerate, the _base columns and currencyprecision are not
-// simulated (crmsync never converts, so nothing reads them).
+// API; exchangerate and the _base columns are not simulated (crmsync
+// never converts, so nothing reads them). A currency added takes its ISO
+// 4217 minor unit as currencyprecision (JPY 0).
+//   - [doc] currencyprecision, Edm.Int32: number of decimal places that can
+//     be used for the currency; 0 to 4 ("Decimal precision in currency and
+//     pricing", Dynamics 365 Sales). A money column whose PrecisionSource
+//     is 2 is stored at the row's currency's precision (MoneyAttributeMetadata
+//     .PrecisionSource); a value with more places is rounded, not refused
+//     [unverified: half away from zero].
 
 const currencyLookup = "transactioncurrencyid"
 
@@ -39,6 +47,7 @@ func transactionCurrencyDef() *entityDef {
 		str("currencyname", "CurrencyName", "Currency Name", 100, "Text", "SystemRequired"),
 		str("isocurrencycode", "ISOCurrencyCode", "Currency Code", 5, "Text", "SystemRequired"),
 		str("currencysymbol", "CurrencySymbol", "Currency Symbol", 10, "Text", "SystemRequired"),
+		integer("currencyprecision", "CurrencyPrecision", "Currency Precision", 0, 4),
 	}
 	attrs = append(attrs, systemAttrs("transactioncurrency")...)
 	return newEntity(&entityDef{logical: "transactioncurrency", set: "transactioncurrencies", schema: "TransactionCurrency", display: "Currency",
@@ -61,7 +70,70 @@ func (s *Sim) addBaseCurrency() {
 }
 
 func currencyVals(code string) map[string]any {
-	return map[string]any{"isocurrencycode": code, "currencyname": code, "currencysymbol": code, "statecode": int64(0), "statuscode": int64(1)}
+	return map[string]any{"isocurrencycode": code, "currencyname": code, "currencysymbol": code, "currencyprecision": int64(isoPlaces(code)),
+		"statecode": int64(0), "statuscode": int64(1)}
+}
+
+// isoPlaces is a currency's ISO 4217 minor unit, for the ones that are not 2.
+func isoPlaces(code string) int {
+	switch strings.ToUpper(code) {
+	case "JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XAF", "XOF", "XPF", "RWF", "KMF", "GNF", "DJF", "BIF", "VUV":
+		return 0
+	case "BHD", "KWD", "OMR", "JOD", "TND", "LYD", "IQD":
+		return 3
+	}
+	return 2
+}
+
+// SetCurrencyPrecision sets the currencyprecision (0..4) of the currency
+// with the ISO code, as an administrator does in Settings > Currencies.
+func (s *Sim) SetCurrencyPrecision(code string, places int) error {
+	if places < 0 || places > 4 {
+		return fmt.Errorf("dynamics sandbox: currency precision %d is not 0..4", places)
+	}
+	id := s.CurrencyID(code)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.tables["transactioncurrencies"]
+	old := t.byID[id]
+	if old == nil {
+		return fmt.Errorf("dynamics sandbox: no currency %q", code)
+	}
+	r := old.clone()
+	r.vals["currencyprecision"] = int64(places)
+	r.modified, r.version = s.nowSecond(), s.nextVersion()
+	t.replace(old, r)
+	return nil
+}
+
+// roundMoney stores a row's money columns at their PrecisionSource 2
+// places: those of the row's currency (the column's Precision without one).
+func (s *Sim) roundMoney(t *table, r *record) {
+	places := -1
+	if id, _ := r.vals[currencyLookup].(string); id != "" {
+		if c := s.tables["transactioncurrencies"].byID[strings.ToLower(id)]; c != nil {
+			if p, ok := c.vals["currencyprecision"].(int64); ok {
+				places = int(p)
+			}
+		}
+	}
+	for _, a := range t.def.attrs {
+		f, ok := r.vals[a.name].(float64)
+		if a.kind != kindMoney || !ok {
+			continue
+		}
+		p := a.precision
+		if places >= 0 {
+			p = places
+		}
+		r.vals[a.name] = roundTo(f, p)
+	}
+}
+
+// roundTo rounds half away from zero at places decimals.
+func roundTo(f float64, places int) float64 {
+	p := math.Pow10(places)
+	return math.Round(f*p) / p
 }
 
 // SetCurrency sets the organization's base currency's ISO code ("EUR").

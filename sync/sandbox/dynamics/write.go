@@ -3,7 +3,6 @@ package dynamics
 import (
 	"bytes"
 	"encoding/json"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -140,9 +139,8 @@ func (s *Sim) apply(t *table, r *record, body map[string]any, create bool) *apiE
 					"A validation error occurred. The value %s of '%s' on record of type '%s' is outside the valid range. Accepted range: %s to %s",
 					num.String(), a.name, e.logical, valueString(a.minMoney), valueString(a.maxMoney)) // [unverified]
 			}
-			// Stored at the column's Precision (2 for estimatedvalue) [unverified rounding].
-			p := math.Pow10(a.precision)
-			r.vals[a.name] = math.Round(f*p) / p
+			// Rounded by roundMoney once the row's currency is known.
+			r.vals[a.name] = f
 		case kindBool:
 			// Two options columns take JSON true/false (Edm.Boolean); 0/1 are refused as
 			// a type mismatch [unverified].
@@ -405,6 +403,7 @@ func (s *Sim) insertNew(t *table, id string, keyVals map[string]any, body map[st
 func (s *Sim) storeNew(t *table, r *record, id string) (*record, *apiError) {
 	s.defaultOwner(t, r.vals, r.lookupType)
 	s.defaultCurrency(t, r.vals, r.lookupType)
+	s.roundMoney(t, r)
 	if id == "" {
 		id = s.newGUID()
 	}
@@ -492,6 +491,7 @@ func (s *Sim) updateRow(t *table, old *record, body map[string]any) (*record, *a
 	if err := s.apply(t, r, body, false); err != nil {
 		return nil, err
 	}
+	s.roundMoney(t, r)
 	if err := s.checkRow(t, r); err != nil {
 		return nil, err
 	}
