@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -299,21 +297,6 @@ type ConnectionView struct {
 	OrgUsageAt      time.Time
 }
 
-// OrgUsageLine says the org's usage in the user's terms.
-func OrgUsageLine(c ConnectionView) string {
-	return fmt.Sprintf("%s org: %s of %s API calls in the last 24 hours (as of %s)",
-		c.Title, thousands(c.OrgUsed), thousands(c.OrgMax), c.OrgUsageAt.Local().Format("15:04"))
-}
-
-// thousands writes n with comma separators (13,500).
-func thousands(n int64) string { return message.NewPrinter(language.English).Sprintf("%d", n) }
-
-// orgUsageKey is the meta-cache key of the org's last seen usage.
-const orgUsageKey = "org-api-usage"
-
-// orgUsager is a connector that reads the org's allocation from answers.
-type orgUsager interface{ Usage() (used, max int64) }
-
 // Connections lists connections with their usage.
 func (a *App) Connections(ctx context.Context) ([]ConnectionView, error) {
 	cs, err := a.db.Connections(ctx)
@@ -584,35 +567,6 @@ func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		t.accountRefused.Store(true)
 	}
 	return resp, err
-}
-
-const defaultDailyBudget = 10000
-
-func (a *App) defaultBudget(ctx context.Context) int {
-	v, _ := a.db.Setting(ctx, "default_daily_budget", "")
-	var n int
-	if _, err := fmt.Sscan(v, &n); err == nil && n > 0 {
-		return n
-	}
-	return defaultDailyBudget
-}
-
-// defaultOrgReserve is the percent of an org-wide daily allocation
-// (Salesforce's) a run leaves to the org's other integrations: an ERP or
-// marketing sync that finds the allocation spent stops for the rest of the
-// rolling day, and 10 % (1,500 calls of a Developer Edition's 15,000) is a
-// day's share for a typical one.
-const defaultOrgReserve = 10
-
-// orgReserve is the setting org_api_reserve_percent (0 to 100; 0 = none),
-// or defaultOrgReserve.
-func (a *App) orgReserve(ctx context.Context) int {
-	v, _ := a.db.Setting(ctx, "org_api_reserve_percent", "")
-	var n int
-	if _, err := fmt.Sscan(v, &n); err == nil && n >= 0 && n <= 100 {
-		return n
-	}
-	return defaultOrgReserve
 }
 
 func validName(name string) error {
