@@ -115,7 +115,11 @@ func (c *codec) canonA(fields map[string]string) (string, error) {
 	}
 	v, err := c.fwd.forward(raw)
 	if err == nil && len(c.b) == 1 {
-		v, err = normType(v, c.placedB(c.curOfA(fields)), false)
+		if c.b[0].ScaleBy == "" {
+			v, err = normType(v, c.b[0], false)
+		} else {
+			v, err = normType(v, c.placedB(c.curOfA(fields)), false)
+		}
 	}
 	if err != nil {
 		if !c.dir.readsA() {
@@ -145,7 +149,11 @@ func (c *codec) canonB(fields map[string]string) (string, error) {
 	}
 	v, err := c.fwd.canon(raw)
 	if err == nil && len(c.b) == 1 {
-		v, err = normType(v, c.placedB(fields[c.b[0].ScaleBy]), false)
+		if c.b[0].ScaleBy == "" {
+			v, err = normType(v, c.b[0], false)
+		} else {
+			v, err = normType(v, c.placedB(fields[c.b[0].ScaleBy]), false)
+		}
 	}
 	if err != nil {
 		if !c.dir.readsB() {
