@@ -198,6 +198,11 @@ func (a *App) Run(ctx context.Context, name string, opts RunOptions) (RunResult,
 			return res, err
 		}
 	}
+	if err == nil && res.Summary != nil && res.Summary.Status == "success" {
+		// A run that got through (Sync now after the limit was lifted)
+		// ends the vendor's wait ScheduledRun remembered.
+		a.endVendorWait(ctx, name)
+	}
 	return res, err
 }
 

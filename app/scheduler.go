@@ -175,8 +175,7 @@ func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
 	if w := (vendorWait{}); errors.As(err, &w) {
 		wait = strconv.FormatInt(a.opts.Now().Add(w.wait).UnixMilli(), 10)
 	}
-	if wait != "" || err == nil {
-		// A run that got through (the limit was raised, say) ends the wait.
+	if wait != "" { // a run that gets through ends it (Run, endVendorWait)
 		if serr := a.db.SetSetting(ctx, key, wait); serr != nil {
 			a.log.Warn("store the vendor's wait", "sync", name, "err", serr)
 		}
@@ -221,6 +220,17 @@ func (a *App) scheduledRun(ctx context.Context, name, trigger string) error {
 		return withVendorWait(fmt.Errorf("sync %s: run %d %s: %s%s", name, s.RunID, s.Status, s.Message, why), s.Stopped)
 	}
 	return nil
+}
+
+// endVendorWait forgets the vendor's wait remembered for sync name.
+func (a *App) endVendorWait(ctx context.Context, name string) {
+	key := "vendor_wait:" + name
+	if v, err := a.db.Setting(ctx, key, ""); err != nil || v == "" {
+		return
+	}
+	if err := a.db.SetSetting(context.WithoutCancel(ctx), key, ""); err != nil {
+		a.log.Warn("end the vendor's wait", "sync", name, "err", err)
+	}
 }
 
 // withVendorWait gives err the wait a vendor asked for in cause (a spent

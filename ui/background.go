@@ -95,6 +95,13 @@ func (b *Background) LastFailure(name string) error {
 	return b.failed[name]
 }
 
+// forgetFailure drops the sync's background failure: a run since succeeded.
+func (b *Background) forgetFailure(name string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.failed, name)
+}
+
 // Running reports whether a background run of the sync is in flight.
 func (b *Background) Running(name string) bool {
 	b.mu.Lock()

@@ -78,8 +78,10 @@ func (u *UI) hasSandbox() bool {
 func (u *UI) connectionCard(c app.ConnectionView) fyne.CanvasObject {
 	name := widget.NewLabelWithStyle(c.Title+" · "+c.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	account := widget.NewLabel(firstNonBlank(c.AccountName, "account unknown"))
-	status := statusBadge(c.Status)
-	usage := widget.NewLabel(fmt.Sprintf("API calls today: %d / %d", c.CallsToday, c.Budget))
+	status := statusBadge(c.Status, c.StatusDetail)
+	// crmsync's own count, against its budget: beside the org's count of
+	// the last 24 hours it must not read as the org's.
+	usage := widget.NewLabel(fmt.Sprintf("crmsync's API calls today: %d / %d", c.CallsToday, c.Budget))
 	bar := widget.NewProgressBar()
 	bar.Max = float64(max(c.Budget, 1))
 	bar.SetValue(float64(min(c.CallsToday, c.Budget)))
@@ -98,8 +100,11 @@ func (u *UI) connectionCard(c app.ConnectionView) fyne.CanvasObject {
 		info.Add(dangerText(sandboxGoneText(c.Title)))
 	} else if c.Status == app.StatusAccount {
 		// The sign-in works; only the account's owner can lift this.
-		d := wrapped(firstNonBlank(c.StatusDetail, c.Title+" refused the account.") + " — the account's owner must fix billing or the plan in " +
-			c.Title + ", then run the sync again. Reconnecting does not help.")
+		fix := " — the account's owner must fix billing or the plan in " + c.Title
+		if namesAdminFix(c.StatusDetail) {
+			fix = " — an administrator must fix this in " + c.Title
+		}
+		d := wrapped(firstNonBlank(c.StatusDetail, c.Title+" refused the account.") + fix + ", then run the sync again. Reconnecting does not help.")
 		d.Importance = widget.DangerImportance
 		info.Add(d)
 	} else if c.StatusDetail != "" && c.Status != "connected" {
@@ -113,7 +118,7 @@ func (u *UI) connectionCard(c app.ConnectionView) fyne.CanvasObject {
 }
 
 // statusBadge is a connection status as a coloured word.
-func statusBadge(status string) *widget.Label {
+func statusBadge(status, detail string) *widget.Label {
 	l := widget.NewLabel("")
 	switch status {
 	case "connected":
@@ -124,6 +129,9 @@ func statusBadge(status string) *widget.Label {
 		l.Importance = widget.WarningImportance
 	case app.StatusAccount:
 		l.SetText("● account refused (billing or plan)")
+		if namesAdminFix(detail) {
+			l.SetText("● account problem")
+		}
 		l.Importance = widget.DangerImportance
 	default:
 		l.SetText("● " + firstNonBlank(status, "error"))

@@ -18,8 +18,9 @@ import (
 
 // zoneChoices are the transforms offered first when a side's account
 // (a HubSpot portal, a Salesforce or Zoho org, a Pipedrive user) is in a
-// zone other than UTC: datetimes as dates there, and dates as that day's
-// start there, the zone of the row's datetime side first. wallclock and
+// zone other than UTC: datetimes as dates there, dates as that day's
+// start there, and all-day events as whole days there (allday, alldayend),
+// the zone of the row's datetime side first. wallclock and
 // endat name the zone of the other side's clock, which the account's does
 // not tell.
 func zoneChoices(zones ...string) []string {
@@ -32,6 +33,11 @@ func zoneChoices(zones ...string) []string {
 	}
 	if out == nil {
 		return transformChoices
+	}
+	for _, z := range zones {
+		if z != "" && z != "UTC" && !slices.Contains(out, "allday:"+z) {
+			out = append(out, "allday:"+z, "alldayend:"+z)
+		}
 	}
 	return append(out, transformChoices...)
 }

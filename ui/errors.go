@@ -87,7 +87,7 @@ func nextStep(err error) string {
 	case errors.Is(err, auth.ErrTimeout):
 		return "Next: press Connect again and finish the sign-in in the browser."
 	case errors.Is(err, connector.ErrAccount):
-		return AccountStep
+		return accountStep(err.Error())
 	case errors.Is(err, connector.ErrAuth) || errors.Is(err, auth.ErrReconnectNeeded):
 		return "Next: open Connections and press Reconnect on that connection."
 	case strings.Contains(msg, "does not exist; connect it"):
@@ -106,6 +106,20 @@ func nextStep(err error) string {
 // (closed, unpaid, over its plan): a reconnect cannot help.
 const AccountStep = "Next: the account's owner must fix billing or the plan in the CRM, then run the sync again. " +
 	"Reconnecting does not help. Nothing was lost: the run continues from where it stopped."
+
+// accountStep is AccountStep, unless the vendor's refusal already names
+// an administrator's fix (a user's API permission, full storage): then
+// billing is the wrong place to send the person.
+func accountStep(detail string) string {
+	if namesAdminFix(detail) {
+		return "Next: an administrator must do what the CRM's message says, then run the sync again. " +
+			"Reconnecting does not help. Nothing was lost: the run continues from where it stopped."
+	}
+	return AccountStep
+}
+
+// namesAdminFix reports a refusal whose words say an administrator lifts it.
+func namesAdminFix(detail string) bool { return strings.Contains(detail, "administrator") }
 
 // budgetStep tells what to do about a spent daily budget: crmsync's own
 // (Settings) can be raised; the vendor's (a status from its API) belongs

@@ -35,10 +35,20 @@ func until(t time.Time, now time.Time) string {
 		return "in under a minute"
 	case d < time.Hour:
 		return "in " + strconv.Itoa(int(d.Minutes())) + " min"
-	case d < 24*time.Hour:
-		return t.Local().Format("today 15:04")
 	}
-	return t.Local().Format("2 Jan 15:04")
+	// Within a day is not always today: a daily slot already passed is tomorrow's.
+	tl, nl := t.Local(), now.Local()
+	switch {
+	case sameDay(tl, nl):
+		return tl.Format("today 15:04")
+	case sameDay(tl, nl.AddDate(0, 0, 1)):
+		return tl.Format("tomorrow 15:04")
+	}
+	return tl.Format("2 Jan 15:04")
+}
+
+func sameDay(a, b time.Time) bool {
+	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
 }
 
 // nowFunc is the clock for "ago" labels.

@@ -17,14 +17,14 @@ import (
 )
 
 // historyColumns fit the pane of a 1100-pixel window (909 px; these take
-// 906), so no column of a run hides behind the horizontal scroll bar; each
-// holds its bold title. Deleted is shown: a run that only deleted would
-// otherwise read as writing nothing; Warnings, as one that warned would
-// read as clean.
+// 909), so no column of a run hides behind the horizontal scroll bar; each
+// holds its bold title, and Time a two-digit day's whole time. Deleted is
+// shown: a run that only deleted would otherwise read as writing nothing;
+// Warnings, as one that warned would read as clean.
 var historyColumns = []struct {
 	title string
 	width float32
-}{{"Time", 118}, {"Sync", 112}, {"Trigger", 80}, {"Result", 80}, {"Created", 72}, {"Updated", 76}, {"Deleted", 72}, {"Failed", 58}, {"Warnings", 84}, {"API calls", 76}, {"Duration", 78}}
+}{{"Time", 122}, {"Sync", 112}, {"Trigger", 80}, {"Result", 78}, {"Created", 72}, {"Updated", 76}, {"Deleted", 72}, {"Failed", 58}, {"Warnings", 83}, {"API calls", 76}, {"Duration", 80}}
 
 // historyRunsPerSync is how many of each sync's latest runs History
 // lists; historyHint says so when a sync has more.
@@ -141,6 +141,9 @@ func runCell(r app.RunDetail, col int) string {
 		}
 		return run.Trigger
 	case 3:
+		if run.Status == "needs_confirmation" {
+			return "held" // for confirmation; the raw status is cut off in its column
+		}
 		return run.Status
 	case 4:
 		return fmt.Sprint(run.Created)

@@ -161,7 +161,7 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 		msg += "\n\n" + sentence(s.Message)
 	}
 	if errors.Is(s.Stopped, connector.ErrAccount) {
-		msg += "\n\n" + AccountStep
+		msg += "\n\n" + accountStep(s.Stopped.Error())
 	}
 	if s.Review > 0 {
 		msg += "\n\nOpen Review to decide the records that need a person."
@@ -232,7 +232,16 @@ func (u *UI) syncNow(name string) {
 		res, err := u.a.Run(ctx, name, app.RunOptions{Trigger: "manual", Confirm: confirmed(ctx), ConfirmReason: confirmedReason(ctx), Progress: p})
 		u.noteRunErr(name, err)
 		return res, err
-	}, nil)
+	}, func(res app.RunResult) {
+		if s := res.Summary; s != nil && s.Status == "success" {
+			// A background failure of it is older now: the tray and the
+			// next failure's notification say so, as after a background success.
+			delete(u.notified, name)
+			if u.trayText == "crmsync: "+name+" failed" {
+				u.setTrayStatus("crmsync: last run OK (" + name + ")")
+			}
+		}
+	})
 }
 
 // noteRunErr keeps the failure of a run of sync the window started, for
@@ -241,6 +250,9 @@ func (u *UI) syncNow(name string) {
 func (u *UI) noteRunErr(sync string, err error) {
 	if errors.Is(err, context.Canceled) || errors.Is(err, engine.ErrNeedsConfirmation) || errors.Is(err, engine.ErrAlreadyRunning) {
 		return
+	}
+	if b := u.deps.Background; err == nil && b != nil {
+		b.forgetFailure(sync) // the card's background failure is older now
 	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
