@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // TestTakenEmailsInOneCreateBatch: a Salesforce -> HubSpot sync
@@ -23,36 +26,8 @@ func TestTakenEmailsInOneCreateBatch(t *testing.T) {
 	def := phoneMatchedToHubSpot("by-phone-batch")
 	def.Safety.MaxChangePercent = 100
 	saveSyncs(t, a, def)
-	hs, sf := srv.HubSpot(), srv.Salesforce()
-	taken := map[string]string{} // email -> the HubSpot contact holding it
-	for i := range 3 {
-		email := fmt.Sprintf("taken%d@batch.example", i)
-		phone := fmt.Sprintf("+1415555%04d", 100+i)
-		c, err := hs.Create("contacts", map[string]string{"email": email, "firstname": "Held", "lastname": fmt.Sprint(i), "phone": phone})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := sf.Create("Contact", map[string]string{"Email": email, "FirstName": "Held", "LastName": fmt.Sprint(i), "Phone": phone}); err != nil {
-			t.Fatal(err)
-		}
-		taken[email] = c.ID
-	}
-	clock.step(time.Minute)
-	if res, errs := runAndErrors(t, a, def.Name); len(errs) != 0 {
-		t.Fatalf("first run: %+v %+v", res.Summary, errs)
-	}
-	clock.step(time.Minute)
-	for i := range 40 {
-		email := fmt.Sprintf("new%02d@batch.example", i)
-		if i%13 == 5 {
-			email = fmt.Sprintf("taken%d@batch.example", i/13)
-		}
-		if _, err := sf.Create("Contact", map[string]string{"Email": email, "FirstName": "New", "LastName": fmt.Sprint(i),
-			"Phone": fmt.Sprintf("+1415556%04d", i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	clock.step(time.Minute)
+	taken := takenEmailContacts(t, a, srv, clock, def.Name, "batch.example")
+	hs := srv.HubSpot()
 	stat := func() int64 { return srv.Stats()["hubspot"]["POST /crm/objects/2026-03/contacts/batch/create"] }
 	before := stat()
 	res, errs := runAndErrors(t, a, def.Name)
@@ -99,4 +74,46 @@ func TestTakenEmailsInOneCreateBatch(t *testing.T) {
 	if res.Summary.Created != 0 || res.Summary.Failed != 0 {
 		t.Errorf("the next run wrote again: %+v %+v", res.Summary, errs)
 	}
+}
+
+// takenEmailContacts readies sync (Salesforce -> HubSpot matched by phone)
+// for a batch/create HubSpot refuses: 3 HubSpot contacts and Salesforce
+// twins with the same email (taken<i>@domain) and phone, linked by a first
+// run that must end without errors, then 40 new Salesforce Contacts, 3 of
+// them carrying the taken emails. The clock steps a minute before and
+// after the first run and after the new Contacts. It returns each taken
+// email's HubSpot contact id.
+func takenEmailContacts(t *testing.T, a *app.App, srv *sandbox.Server, clock *stepClock, sync, domain string) map[string]string {
+	t.Helper()
+	hs, sf := srv.HubSpot(), srv.Salesforce()
+	taken := map[string]string{}
+	for i := range 3 {
+		email := fmt.Sprintf("taken%d@%s", i, domain)
+		phone := fmt.Sprintf("+1415555%04d", 100+i)
+		c, err := hs.Create("contacts", map[string]string{"email": email, "firstname": "Held", "lastname": fmt.Sprint(i), "phone": phone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sf.Create("Contact", map[string]string{"Email": email, "FirstName": "Held", "LastName": fmt.Sprint(i), "Phone": phone}); err != nil {
+			t.Fatal(err)
+		}
+		taken[email] = c.ID
+	}
+	clock.step(time.Minute)
+	if res, errs := runAndErrors(t, a, sync); len(errs) != 0 {
+		t.Fatalf("first run: %+v %+v", res.Summary, errs)
+	}
+	clock.step(time.Minute)
+	for i := range 40 {
+		email := fmt.Sprintf("new%02d@%s", i, domain)
+		if i%13 == 5 {
+			email = fmt.Sprintf("taken%d@%s", i/13, domain)
+		}
+		if _, err := sf.Create("Contact", map[string]string{"Email": email, "FirstName": "New", "LastName": fmt.Sprint(i),
+			"Phone": fmt.Sprintf("+1415556%04d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clock.step(time.Minute)
+	return taken
 }

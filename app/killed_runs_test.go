@@ -121,36 +121,8 @@ func killedAfterTaken409(t *testing.T, at string) {
 	def := phoneMatchedToHubSpot("by-phone-kill")
 	def.Safety.MaxChangePercent = 100
 	saveSyncs(t, k.a, def)
-	hs, sf := k.srv.HubSpot(), k.srv.Salesforce()
-	taken := map[string]string{}
-	for i := range 3 {
-		email := fmt.Sprintf("taken%d@kill.example", i)
-		phone := fmt.Sprintf("+1415555%04d", 100+i)
-		c, err := hs.Create("contacts", map[string]string{"email": email, "firstname": "Held", "lastname": fmt.Sprint(i), "phone": phone})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := sf.Create("Contact", map[string]string{"Email": email, "FirstName": "Held", "LastName": fmt.Sprint(i), "Phone": phone}); err != nil {
-			t.Fatal(err)
-		}
-		taken[email] = c.ID
-	}
-	k.clock.step(time.Minute)
-	if res, errs := runAndErrors(t, k.a, def.Name); len(errs) != 0 {
-		t.Fatalf("first run: %+v %+v", res.Summary, errs)
-	}
-	k.clock.step(time.Minute)
-	for i := range 40 {
-		email := fmt.Sprintf("new%02d@kill.example", i)
-		if i%13 == 5 {
-			email = fmt.Sprintf("taken%d@kill.example", i/13)
-		}
-		if _, err := sf.Create("Contact", map[string]string{"Email": email, "FirstName": "New", "LastName": fmt.Sprint(i),
-			"Phone": fmt.Sprintf("+1415556%04d", i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	k.clock.step(time.Minute)
+	taken := takenEmailContacts(t, k.a, k.srv, k.clock, def.Name, "kill.example")
+	hs := k.srv.HubSpot()
 	// Each taken email costs a 409 and a read: the fourth batch/create is
 	// the resend of the 37; the first batch/read after a create reads the
 	// contact the first 409 names.

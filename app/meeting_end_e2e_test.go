@@ -43,6 +43,18 @@ func meetingsWithPipedrive(t *testing.T) (*app.App, *sandbox.Server, string, int
 	return nil, nil, "", 0
 }
 
+// movePipedriveActivityADayEarlier moves Pipedrive activity act's due
+// date to the day before start (its meeting's start), as a person
+// rescheduling it would; it returns the meeting's new start.
+func movePipedriveActivityADayEarlier(t *testing.T, srv *sandbox.Server, act int64, start time.Time) time.Time {
+	t.Helper()
+	start = start.Add(-24 * time.Hour)
+	if _, err := srv.Pipedrive().UpdateActivity(act, map[string]any{"due_date": start.UTC().Format("2006-01-02")}); err != nil {
+		t.Fatal(err)
+	}
+	return start
+}
+
 // runMeetings runs the meetings sync n times; runs from settleBy on must
 // write nothing.
 func runMeetings(t *testing.T, a *app.App, n, settleBy int) {
@@ -143,10 +155,7 @@ func TestMeetingLengthenedInHubSpotReachesPipedrive(t *testing.T) {
 func TestMeetingRescheduledInPipedriveMovesBothEnds(t *testing.T) {
 	a, srv, id, act := meetingsWithPipedrive(t)
 	before := readMeetingPair(t, srv, id, act)
-	start := before.start.Add(-24 * time.Hour)
-	if _, err := srv.Pipedrive().UpdateActivity(act, map[string]any{"due_date": start.UTC().Format("2006-01-02")}); err != nil {
-		t.Fatal(err)
-	}
+	start := movePipedriveActivityADayEarlier(t, srv, act, before.start)
 	runMeetings(t, a, 3, 2)
 	wantMeeting(t, srv, id, act, start, before.end.Add(-24*time.Hour))
 }

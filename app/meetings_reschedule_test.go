@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // meetingRunErrors runs sync name once and returns the run's status and
@@ -144,6 +145,36 @@ func TestUndoPipedriveMeetingMove(t *testing.T) {
 	t.Logf("final %s | %s", final.hubspot, final.pipedrive)
 }
 
+// linkedEventMeeting saves the demo contacts and meetings syncs between
+// HubSpot (hs) and Salesforce (sf), creates a Salesforce Event on
+// 2026-06-01 10:00-11:00 UTC and runs contacts, then meetings twice, each
+// of which must succeed; it returns the Event's id and its linked HubSpot
+// meeting's.
+func linkedEventMeeting(t *testing.T, a *app.App, srv *sandbox.Server) (eventID, meetingID string) {
+	t.Helper()
+	ctx := context.Background()
+	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"), app.DemoMeetingsSync("meetings", "hs", "sf", "contacts"))
+	ev, err := srv.Salesforce().Create("Event", map[string]string{"Subject": "Quarterly review", "StartDateTime": "2026-06-01T10:00:00.000+0000", "EndDateTime": "2026-06-01T11:00:00.000+0000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"contacts", "meetings", "meetings"} {
+		if res, err := a.Run(ctx, n, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+			t.Fatalf("%s run: %v %+v", n, err, res.Summary)
+		}
+	}
+	return ev.ID, linkedA(t, a, "meetings", ev.ID)
+}
+
+// moveEventAWeekLater moves linkedEventMeeting's Salesforce Event to
+// 2026-06-08 10:00-11:00 UTC, as a person rescheduling it would.
+func moveEventAWeekLater(t *testing.T, srv *sandbox.Server, eventID string) {
+	t.Helper()
+	if _, err := srv.Salesforce().Update("Event", eventID, map[string]string{"StartDateTime": "2026-06-08T10:00:00.000+0000", "EndDateTime": "2026-06-08T11:00:00.000+0000"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func fmtClock(m int) string { return time.Date(0, 1, 1, m/60, m%60, 0, 0, time.UTC).Format("15:04") }
 
 // TestRescheduledEventMovesActivityDate: a Salesforce Event moved a
@@ -153,22 +184,10 @@ func fmtClock(m int) string { return time.Date(0, 1, 1, m/60, m%60, 0, 0, time.U
 func TestRescheduledEventMovesActivityDate(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 43, 5)
-	hs, sf := srv.HubSpot(), srv.Salesforce()
-	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"), app.DemoMeetingsSync("meetings", "hs", "sf", "contacts"))
-	ev, err := sf.Create("Event", map[string]string{"Subject": "Quarterly review", "StartDateTime": "2026-06-01T10:00:00.000+0000", "EndDateTime": "2026-06-01T11:00:00.000+0000"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range []string{"contacts", "meetings", "meetings"} {
-		if res, err := a.Run(ctx, n, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-			t.Fatalf("%s run: %v %+v", n, err, res.Summary)
-		}
-	}
-	id := linkedA(t, a, "meetings", ev.ID)
+	hs := srv.HubSpot()
+	evID, id := linkedEventMeeting(t, a, srv)
 	time.Sleep(5 * time.Millisecond)
-	if _, err := sf.Update("Event", ev.ID, map[string]string{"StartDateTime": "2026-06-08T10:00:00.000+0000", "EndDateTime": "2026-06-08T11:00:00.000+0000"}); err != nil {
-		t.Fatal(err)
-	}
+	moveEventAWeekLater(t, srv, evID)
 	for i := range 3 {
 		res, err := a.Run(ctx, "meetings", app.RunOptions{Confirm: true})
 		if err != nil || res.Summary.Status != "success" || i > 0 && res.Summary.Updated+res.Summary.Created != 0 {
@@ -187,10 +206,7 @@ func TestRescheduledEventMovesActivityDate(t *testing.T) {
 func TestPipedriveRescheduleMovesActivityDate(t *testing.T) {
 	a, srv, id, act := meetingsWithPipedrive(t)
 	before := readMeetingPair(t, srv, id, act)
-	start := before.start.Add(-24 * time.Hour)
-	if _, err := srv.Pipedrive().UpdateActivity(act, map[string]any{"due_date": start.UTC().Format("2006-01-02")}); err != nil {
-		t.Fatal(err)
-	}
+	start := movePipedriveActivityADayEarlier(t, srv, act, before.start)
 	runMeetings(t, a, 3, 2)
 	h, _ := srv.HubSpot().Get("meetings", id)
 	if at := instant(h.Properties["hs_timestamp"]); !at.Equal(start) {

@@ -128,10 +128,7 @@ func TestUndoMeetingMoveRestoresTimestamp(t *testing.T) {
 	h, _ := srv.HubSpot().Get("meetings", id)
 	ts := h.Properties["hs_timestamp"]
 	before := readMeetingPair(t, srv, id, act)
-	start := before.start.Add(-24 * time.Hour)
-	if _, err := srv.Pipedrive().UpdateActivity(act, map[string]any{"due_date": start.UTC().Format("2006-01-02")}); err != nil {
-		t.Fatal(err)
-	}
+	start := movePipedriveActivityADayEarlier(t, srv, act, before.start)
 	res, err := a.Run(ctx, "meetings", app.RunOptions{Confirm: true})
 	if err != nil || res.Summary.Updated != 1 {
 		t.Fatalf("run: %v %+v\n%s", err, res.Summary, res.Plan.Summary())

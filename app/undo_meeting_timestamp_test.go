@@ -23,10 +23,7 @@ func TestUndoMeetingMoveRestoresOwnTimestamp(t *testing.T) {
 		t.Fatalf("settle: %v %+v", err, r.Summary)
 	}
 	time.Sleep(1100 * time.Millisecond)
-	start := before.start.Add(-24 * time.Hour)
-	if _, err := srv.Pipedrive().UpdateActivity(act, map[string]any{"due_date": start.UTC().Format("2006-01-02")}); err != nil {
-		t.Fatal(err)
-	}
+	movePipedriveActivityADayEarlier(t, srv, act, before.start)
 	res, err := a.Run(ctx, "meetings", app.RunOptions{Confirm: true})
 	if err != nil || res.Summary.Updated != 1 {
 		t.Fatalf("run: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
@@ -49,18 +46,8 @@ func TestUndoMeetingMoveRestoresOwnTimestamp(t *testing.T) {
 func TestKilledMeetingMoveUndoRestoresOwnTimestamp(t *testing.T) {
 	ctx := context.Background()
 	a, srv, tr := lossyApp(t, 43, 5, [2]string{"hubspot", "hs"}, [2]string{"salesforce", "sf"})
-	hs, sf := srv.HubSpot(), srv.Salesforce()
-	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"), app.DemoMeetingsSync("meetings", "hs", "sf", "contacts"))
-	ev, err := sf.Create("Event", map[string]string{"Subject": "Quarterly review", "StartDateTime": "2026-06-01T10:00:00.000+0000", "EndDateTime": "2026-06-01T11:00:00.000+0000"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range []string{"contacts", "meetings", "meetings"} {
-		if res, err := a.Run(ctx, n, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-			t.Fatalf("%s run: %v %+v", n, err, res.Summary)
-		}
-	}
-	id := linkedA(t, a, "meetings", ev.ID)
+	hs := srv.HubSpot()
+	evID, id := linkedEventMeeting(t, a, srv)
 	const own = "2026-06-01T07:30:00Z"
 	if _, err := hs.Update("meetings", id, map[string]string{"hs_timestamp": own}); err != nil {
 		t.Fatal(err)
@@ -70,9 +57,7 @@ func TestKilledMeetingMoveUndoRestoresOwnTimestamp(t *testing.T) {
 		t.Fatalf("run after the activity date was set: %v %+v\n%s", err, r.Summary, r.Plan.Summary())
 	}
 	time.Sleep(5 * time.Millisecond)
-	if _, err := sf.Update("Event", ev.ID, map[string]string{"StartDateTime": "2026-06-08T10:00:00.000+0000", "EndDateTime": "2026-06-08T11:00:00.000+0000"}); err != nil {
-		t.Fatal(err)
-	}
+	moveEventAWeekLater(t, srv, evID)
 	kctx, kill := context.WithCancel(ctx)
 	defer kill()
 	tr.kill = kill

@@ -41,6 +41,30 @@ func (a *notesApp) take() []fyne.Notification {
 	return out
 }
 
+// takeOne is the one notification sent since the last take; the test
+// fails if there were none or more, naming what sent them.
+func (a *notesApp) takeOne(t *testing.T, what string) fyne.Notification {
+	t.Helper()
+	got := a.take()
+	if len(got) != 1 {
+		t.Fatalf("%s sent %d notifications, want 1: %+v", what, len(got), got)
+	}
+	return got[0]
+}
+
+// notificationText is n's title and content, as a person reads them.
+func notificationText(n fyne.Notification) string { return n.Title + " " + n.Content }
+
+// containsAll reports whether s contains every one of parts.
+func containsAll(s string, parts ...string) bool {
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
+}
+
 // countNotifications makes l's app count its notifications.
 func countNotifications(l *live) *notesApp {
 	n := &notesApp{App: l.u.app}
@@ -64,24 +88,10 @@ func labelOnScreen(w fyne.Window, text string) *widget.Label {
 // does not read as a clean one until opened.
 func TestHistoryShowsWarningsCount(t *testing.T) {
 	l := newLive(t)
-	ctx := context.Background()
-	connectHubSpotAndSalesforce(t, l)
-	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
-		t.Fatal(err)
-	}
-	row, err := l.a.DB().Sync(ctx, "contacts")
-	if err != nil {
-		t.Fatal(err)
-	}
+	row := savedContactsSync(t, l)
 	for _, r := range []store.RunRow{{Status: "success"}, {Status: "success", Warnings: []string{"w1", "w2", "w3"}, WarningsOmitted: 37}} {
-		id, err := l.a.DB().OpenRun(ctx, row.ID, "schedule", 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.ID, r.SyncID = id, row.ID
-		if err := l.a.DB().FinishRun(ctx, r); err != nil {
-			t.Fatal(err)
-		}
+		r.SyncID = row.ID
+		addFinishedRun(t, l, r)
 	}
 	l.navigate(ScreenHistory)
 	l.see("Select a run to see its errors")
@@ -99,16 +109,18 @@ func TestHistoryShowsWarningsCount(t *testing.T) {
 	}
 }
 
-// warnedContact links contacts through l and deletes then restores one
-// Salesforce Contact: the next run of "contacts" closes the held delete
-// with a warning. The sync runs every 6h.
-func warnedContact(t *testing.T, l *live) string {
+// warnedContact connects both vendors, saves the demo "contacts" sync
+// propagating deletes and run on schedule ("manual", "every 6h"), runs it,
+// then deletes one linked Salesforce Contact (the next run holds the
+// delete) and restores it: the next run of "contacts" closes the held
+// delete with a warning. It returns the Contact's id.
+func warnedContact(t *testing.T, l *live, schedule string) string {
 	t.Helper()
 	ctx := context.Background()
 	connectHubSpotAndSalesforce(t, l)
 	def := app.DemoSync("contacts", demoHubSpot, demoSalesforce)
 	def.Safety.PropagateDeletes = true
-	def.Schedule = "every 6h"
+	def.Schedule = schedule
 	if err := l.a.SaveSync(ctx, def); err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +155,7 @@ func warnedContact(t *testing.T, l *live) string {
 // nobody saw its preview; a clean one after it sends none.
 func TestBackgroundWarningsNotify(t *testing.T) {
 	l := newLiveContacts(t, 8)
-	warnedContact(t, l)
+	warnedContact(t, l, "every 6h")
 	notes := countNotifications(l)
 	b, ended := startNotifyingBackground(t, l)
 	run := func() schedule.Event {
@@ -161,11 +173,7 @@ func TestBackgroundWarningsNotify(t *testing.T) {
 	if err != nil || len(runs) != 1 || len(runs[0].Run.Warnings) == 0 {
 		t.Fatalf("the background run kept no warning; the scenario does not hold: %+v %v", runs, err)
 	}
-	got := notes.take()
-	if len(got) != 1 {
-		t.Fatalf("a background run that warned sent %d notifications, want 1: %+v", len(got), got)
-	}
-	if text := got[0].Title + " " + got[0].Content; !strings.Contains(text, "contacts") || !strings.Contains(text, "1 warning") || !strings.Contains(text, "History") {
+	if text := notificationText(notes.takeOne(t, "a background run that warned")); !containsAll(text, "contacts", "1 warning", "History") {
 		t.Errorf("the notification reads %q; it should name the sync, say 1 warning and point to History", text)
 	}
 	if e := run(); e.Err != nil {
@@ -220,11 +228,7 @@ func TestBackgroundFailedRecordsNotifyOnce(t *testing.T) {
 		t.Fatal("the background run with failing meetings did not fail")
 	}
 	l.wait()
-	got := notes.take()
-	if len(got) != 1 {
-		t.Fatalf("a background run with failed records sent %d notifications, want 1: %+v", len(got), got)
-	}
-	if text := got[0].Title + " " + got[0].Content; !strings.Contains(text, "meetings") || !strings.Contains(text, "3 records failed") || !strings.Contains(text, "REQUIRED_FIELD_MISSING") {
+	if text := notificationText(notes.takeOne(t, "a background run with failed records")); !containsAll(text, "meetings", "3 records failed", "REQUIRED_FIELD_MISSING") {
 		t.Errorf("the notification reads %q; it should name the sync, the 3 failed records and the vendor's error", text)
 	}
 }
@@ -234,7 +238,7 @@ func TestBackgroundFailedRecordsNotifyOnce(t *testing.T) {
 // warnings are not lost behind the failure.
 func TestBackgroundFailedAndWarnedNotifyBoth(t *testing.T) {
 	l := newLiveContacts(t, 8)
-	warnedContact(t, l)
+	warnedContact(t, l, "every 6h")
 	// Salesforce's Contact.FirstName holds 40 characters (STRING_TOO_LONG).
 	if _, err := l.srv.HubSpot().Create("contacts", map[string]string{"email": "long.name@example.com", "firstname": strings.Repeat("N", 50), "lastname": "Long"}); err != nil {
 		t.Fatal(err)
@@ -249,11 +253,7 @@ func TestBackgroundFailedAndWarnedNotifyBoth(t *testing.T) {
 	if e.Err == nil {
 		t.Fatal("the background run with a too long name did not fail")
 	}
-	got := notes.take()
-	if len(got) != 1 {
-		t.Fatalf("the background run sent %d notifications, want 1: %+v", len(got), got)
-	}
-	if text := got[0].Title + " " + got[0].Content; !strings.Contains(text, "1 record failed") || !strings.Contains(text, "1 warning") || !strings.Contains(text, "STRING_TOO_LONG") {
+	if text := notificationText(notes.takeOne(t, "the background run")); !containsAll(text, "1 record failed", "1 warning", "STRING_TOO_LONG") {
 		t.Errorf("the notification reads %q; it should say 1 record failed (STRING_TOO_LONG) and 1 warning", text)
 	}
 }
@@ -263,25 +263,11 @@ func TestBackgroundFailedAndWarnedNotifyBoth(t *testing.T) {
 // after a clean run, notify again; with notifications off, none.
 func TestRepeatedWarningsNotifyOnce(t *testing.T) {
 	l := newLive(t)
-	ctx := context.Background()
-	connectHubSpotAndSalesforce(t, l)
-	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
-		t.Fatal(err)
-	}
-	row, err := l.a.DB().Sync(ctx, "contacts")
-	if err != nil {
-		t.Fatal(err)
-	}
+	row := savedContactsSync(t, l)
 	notes := countNotifications(l)
 	finish := func(warnings ...string) []fyne.Notification {
 		t.Helper()
-		id, err := l.a.DB().OpenRun(ctx, row.ID, "schedule", 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := l.a.DB().FinishRun(ctx, store.RunRow{ID: id, SyncID: row.ID, Status: "success", Warnings: warnings}); err != nil {
-			t.Fatal(err)
-		}
+		addFinishedRun(t, l, store.RunRow{SyncID: row.ID, Status: "success", Warnings: warnings})
 		l.u.onScheduleEvent(schedule.Event{Sync: "contacts", Kind: schedule.EventFinished}) // as the scheduler's goroutine does
 		l.wait()
 		return notes.take()
@@ -313,16 +299,12 @@ func TestRepeatedWarningsNotifyOnce(t *testing.T) {
 // previews.
 func TestTraySyncAllSaysWarnings(t *testing.T) {
 	l := newLiveContacts(t, 8)
-	warnedContact(t, l)
+	warnedContact(t, l, "every 6h")
 	withTray(t, l)
 	notes := countNotifications(l)
 	l.pressTray("Sync all now")
-	got := notes.take()
-	if len(got) != 1 {
-		t.Fatalf("Sync all sent %d notifications, want 1: %+v", len(got), got)
-	}
-	if !strings.Contains(got[0].Content, "1 with warnings") {
-		t.Errorf("Sync all's notification reads %q; it does not say a sync warned", got[0].Content)
+	if got := notes.takeOne(t, "Sync all"); !strings.Contains(got.Content, "1 with warnings") {
+		t.Errorf("Sync all's notification reads %q; it does not say a sync warned", got.Content)
 	}
 }
 

@@ -8,11 +8,10 @@ import (
 	"github.com/crmsync/crmsync/store"
 )
 
-// TestHistorySaysWhereOlderRunsAre: History lists each sync's latest 200
-// runs; a sync with more is named, with the command that lists and undoes
-// its older ones, instead of those runs silently missing.
-func TestHistorySaysWhereOlderRunsAre(t *testing.T) {
-	l := newLive(t)
+// savedContactsSync connects both vendors and saves the demo "contacts"
+// sync, without running it; it returns the sync's row in the store.
+func savedContactsSync(t *testing.T, l *live) store.SyncRow {
+	t.Helper()
 	ctx := context.Background()
 	connectHubSpotAndSalesforce(t, l)
 	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
@@ -22,15 +21,33 @@ func TestHistorySaysWhereOlderRunsAre(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return row
+}
+
+// addFinishedRun puts in the store a scheduled run of sync r.SyncID that
+// ended as r says (status, warnings), as if the scheduler had run it.
+func addFinishedRun(t *testing.T, l *live, r store.RunRow) {
+	t.Helper()
+	ctx := context.Background()
+	id, err := l.a.DB().OpenRun(ctx, r.SyncID, "schedule", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.ID = id
+	if err := l.a.DB().FinishRun(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHistorySaysWhereOlderRunsAre: History lists each sync's latest 200
+// runs; a sync with more is named, with the command that lists and undoes
+// its older ones, instead of those runs silently missing.
+func TestHistorySaysWhereOlderRunsAre(t *testing.T) {
+	l := newLive(t)
+	row := savedContactsSync(t, l)
 	addRuns := func(n int) {
 		for range n {
-			id, err := l.a.DB().OpenRun(ctx, row.ID, "schedule", 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := l.a.DB().FinishRun(ctx, store.RunRow{ID: id, SyncID: row.ID, Status: "success"}); err != nil {
-				t.Fatal(err)
-			}
+			addFinishedRun(t, l, store.RunRow{SyncID: row.ID, Status: "success"})
 		}
 	}
 	addRuns(historyRunsPerSync - 1)

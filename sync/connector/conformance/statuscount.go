@@ -12,6 +12,7 @@ type StatusCount struct {
 	next   http.RoundTripper
 	status int
 	n      atomic.Int64
+	calls  atomic.Int64
 }
 
 // NewStatusCount counts the answers with status sent through next (nil:
@@ -24,6 +25,7 @@ func NewStatusCount(next http.RoundTripper, status int) *StatusCount {
 }
 
 func (s *StatusCount) RoundTrip(r *http.Request) (*http.Response, error) {
+	s.calls.Add(1)
 	resp, err := s.next.RoundTrip(r)
 	if err == nil && resp.StatusCode == s.status {
 		s.n.Add(1)
@@ -33,3 +35,6 @@ func (s *StatusCount) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // N is how many answers had the status.
 func (s *StatusCount) N() int64 { return s.n.Load() }
+
+// Calls is how many requests went through, whatever their answer.
+func (s *StatusCount) Calls() int64 { return s.calls.Load() }

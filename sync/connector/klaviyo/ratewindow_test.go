@@ -8,24 +8,9 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app/auth"
+	"github.com/crmsync/crmsync/sync/connector/conformance"
 	kvsim "github.com/crmsync/crmsync/sync/sandbox/klaviyo"
 )
-
-// count429 counts the answers the sandbox gives with a 429.
-type count429 struct {
-	next    http.RoundTripper
-	calls   atomic.Int64
-	limited atomic.Int64
-}
-
-func (c *count429) RoundTrip(r *http.Request) (*http.Response, error) {
-	c.calls.Add(1)
-	resp, err := c.next.RoundTrip(r)
-	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
-		c.limited.Add(1)
-	}
-	return resp, err
-}
 
 // TestReadWaitsForSteadyReset: the account's other integrations have
 // left two requests in GET /api/profiles' steady window, which resets in
@@ -44,7 +29,7 @@ func TestReadWaitsForSteadyReset(t *testing.T) {
 	}
 	e.sim.SpendSteady("GET /api/profiles", 2)
 	offset.Store(int64(58500 * time.Millisecond)) // the window resets in 1.5 s
-	cnt := &count429{next: http.DefaultTransport}
+	cnt := conformance.NewStatusCount(nil, http.StatusTooManyRequests)
 	client := auth.StaticClient(&http.Client{Transport: cnt}, "Authorization", Info().OAuth.TokenScheme+" ", e.sim.MintAPIKey())
 	c := e.connectWith(t, client, func(o *options) { o.pageSize = 1 })
 	n := 0
@@ -57,7 +42,7 @@ func TestReadWaitsForSteadyReset(t *testing.T) {
 	if n != len(rows) {
 		t.Fatalf("read %d profiles, want %d", n, len(rows))
 	}
-	if got := cnt.limited.Load(); got != 0 {
-		t.Errorf("the sandbox answered %d of %d calls with 429; want none: RateLimit-Remaining 0 says to wait for RateLimit-Reset", got, cnt.calls.Load())
+	if got := cnt.N(); got != 0 {
+		t.Errorf("the sandbox answered %d of %d calls with 429; want none: RateLimit-Remaining 0 says to wait for RateLimit-Reset", got, cnt.Calls())
 	}
 }

@@ -1,16 +1,15 @@
 package mailchimp
 
 import (
-	"net/http"
-	"sync"
-
 	"errors"
 	"fmt"
-	"github.com/crmsync/crmsync/sync/connector/conformance"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/conformance"
 	mcsim "github.com/crmsync/crmsync/sync/sandbox/mailchimp"
 )
 
@@ -140,21 +139,46 @@ func TestMailchimpBatchedUpdatesKeepTagsAndSetInterests(t *testing.T) {
 	}
 }
 
-// A member archived between the scan and the batch subscribe that brings
-// it back is archived again, and its update fails naming it; a member whose
-// address changed meanwhile is not added as a new one but updated by PATCH.
-func TestMailchimpBatchedUpdateRaces(t *testing.T) {
-	opts := mcsim.Options{Seed: 43, PathPrefix: "/mailchimp", AcceptReservedDomains: true}
-	sim := mcsim.New(opts)
+// sixOldMembers is a sandbox (of seed) whose default audience holds six
+// members, <prefix>0 to 5 @acme-widgets.com, all with FNAME Old; it returns
+// the sandbox, the audience and the members' ids.
+func sixOldMembers(t *testing.T, seed int64, prefix string) (*mcsim.Sim, string, []string) {
+	t.Helper()
+	sim := mcsim.New(mcsim.Options{Seed: seed, PathPrefix: "/mailchimp", AcceptReservedDomains: true})
 	list := sim.DefaultListID()
 	rows := make([]mcsim.MemberSeed, 6)
 	for i := range rows {
-		rows[i] = mcsim.MemberSeed{Email: fmt.Sprintf("r%d@acme-widgets.com", i), MergeFields: map[string]any{"FNAME": "Old"}}
+		rows[i] = mcsim.MemberSeed{Email: fmt.Sprintf("%s%d@acme-widgets.com", prefix, i), MergeFields: map[string]any{"FNAME": "Old"}}
 	}
 	ids, err := sim.SeedMembers(list, rows)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return sim, list, ids
+}
+
+// connectBehind serves sim behind h (a handler that may meddle before
+// passing requests on to sim) and connects to it as the app does.
+func connectBehind(t *testing.T, sim *mcsim.Sim, h http.Handler) *Connector {
+	t.Helper()
+	e := &env{sim: sim, base: conformance.Serve(t, "/mailchimp", h)}
+	return e.connect(t)
+}
+
+// fnameUpdates are updates setting each member of ids's FNAME to name.
+func fnameUpdates(ids []string, name string) []connector.Op {
+	ops := make([]connector.Op, len(ids))
+	for i := range ops {
+		ops[i] = connector.Op{Kind: connector.OpUpdate, ID: ids[i], Fields: map[string]string{"FNAME": name}}
+	}
+	return ops
+}
+
+// A member archived between the scan and the batch subscribe that brings
+// it back is archived again, and its update fails naming it; a member whose
+// address changed meanwhile is not added as a new one but updated by PATCH.
+func TestMailchimpBatchedUpdateRaces(t *testing.T) {
+	sim, list, ids := sixOldMembers(t, 43, "r")
 	var once sync.Once
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/lists/"+list) {
@@ -169,13 +193,7 @@ func TestMailchimpBatchedUpdateRaces(t *testing.T) {
 		}
 		sim.ServeHTTP(w, r)
 	})
-	e := &env{sim: sim, base: conformance.Serve(t, "/mailchimp", h)}
-	c := e.connect(t)
-	ops := make([]connector.Op, len(ids))
-	for i := range ops {
-		ops[i] = connector.Op{Kind: connector.OpUpdate, ID: ids[i], Fields: map[string]string{"FNAME": "New"}}
-	}
-	res := write(t, c, ops...)
+	res := write(t, connectBehind(t, sim, h), fnameUpdates(ids, "New")...)
 	if m, _ := sim.Member(list, ids[0]); m.Status != "archived" {
 		t.Errorf("member archived meanwhile is %s", m.Status)
 	}
@@ -199,17 +217,7 @@ func TestMailchimpBatchedUpdateRaces(t *testing.T) {
 // A batch subscribe refused as a whole (were Mailchimp to require a status
 // after all: the spec marks none) loses no update: each goes by PATCH.
 func TestMailchimpBatchRefusedWholeFallsBackToPatch(t *testing.T) {
-	opts := mcsim.Options{Seed: 44, PathPrefix: "/mailchimp", AcceptReservedDomains: true}
-	sim := mcsim.New(opts)
-	list := sim.DefaultListID()
-	rows := make([]mcsim.MemberSeed, 6)
-	for i := range rows {
-		rows[i] = mcsim.MemberSeed{Email: fmt.Sprintf("w%d@acme-widgets.com", i), MergeFields: map[string]any{"FNAME": "Old"}}
-	}
-	ids, err := sim.SeedMembers(list, rows)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sim, list, ids := sixOldMembers(t, 44, "w")
 	var refusedBatches int
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/lists/"+list) {
@@ -221,13 +229,7 @@ func TestMailchimpBatchRefusedWholeFallsBackToPatch(t *testing.T) {
 		}
 		sim.ServeHTTP(w, r)
 	})
-	e := &env{sim: sim, base: conformance.Serve(t, "/mailchimp", h)}
-	c := e.connect(t)
-	ops := make([]connector.Op, len(ids))
-	for i := range ops {
-		ops[i] = connector.Op{Kind: connector.OpUpdate, ID: ids[i], Fields: map[string]string{"FNAME": "New"}}
-	}
-	res := write(t, c, ops...)
+	res := write(t, connectBehind(t, sim, h), fnameUpdates(ids, "New")...)
 	if refusedBatches == 0 {
 		t.Fatal("no batch subscribe was sent: the test shows nothing")
 	}
