@@ -64,7 +64,11 @@ func baseOf(tok *oauth2.Token, keys []string) string {
 // secret scrubbed from error bodies (a key sent encoded, as in Basic auth).
 func StaticClient(base *http.Client, header, prefix, token string, also ...string) *http.Client {
 	c := cloneClient(base)
-	c.Transport = &staticTransport{base: transportOf(base), header: header, value: prefix + token, also: also}
+	t := &staticTransport{base: transportOf(base), header: header, value: prefix + token}
+	// The forms scrubbed from an error body: the header's value, the
+	// secret without its scheme, and the caller's further forms.
+	t.secrets = append([]string{t.value, strings.TrimSpace(strings.TrimPrefix(t.value, t.prefix()))}, also...)
+	c.Transport = t
 	return c
 }
 
@@ -86,15 +90,14 @@ func transportOf(base *http.Client) http.RoundTripper {
 type staticTransport struct {
 	base          http.RoundTripper
 	header, value string
-	also          []string
+	secrets       []string
 }
 
 func (t *staticTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Header.Set(t.header, t.value)
 	resp, err := t.base.RoundTrip(r)
-	secrets := append([]string{t.value, strings.TrimSpace(strings.TrimPrefix(t.value, t.prefix()))}, t.also...)
-	return scrubResponse(resp, secrets...), err
+	return scrubResponse(resp, t.secrets...), err
 }
 
 func (t *staticTransport) prefix() string {
