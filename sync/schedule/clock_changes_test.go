@@ -42,7 +42,7 @@ func TestClockSetBackDuringDailyRunRunsOnce(t *testing.T) {
 func dailyRuns(t *testing.T, spec Spec, from time.Time, days int) []time.Time {
 	var out []time.Time
 	synctest.Test(t, func(t *testing.T) {
-		off := from.Sub(time.Now())
+		off := time.Until(from)
 		wall := func() time.Time { return time.Now().Add(off) }
 		var mu = make(chan struct{}, 1)
 		mu <- struct{}{}

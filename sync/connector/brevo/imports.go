@@ -281,7 +281,7 @@ func (c *Connector) awaitProcess(ctx context.Context, id int64) error {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("Brevo's import process %d is still %s after %s: it may yet create these contacts, which the next run then finds as duplicates to link", id, p.Status, c.importWait)
+			return fmt.Errorf("brevo: import process %d is still %s after %s: it may yet create these contacts, which the next run then finds as duplicates to link", id, p.Status, c.importWait)
 		}
 		wait = min(2*wait, c.pollMax)
 	}
