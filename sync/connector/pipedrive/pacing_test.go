@@ -18,9 +18,7 @@ import (
 // limit (defaultOptions), so writing a few dozen people one call each
 // must not meet a single 429.
 func TestPacingStaysUnderLitePlanBurst(t *testing.T) {
-	e := newEnv(t, pdsim.Options{Seed: 3, RateLimits: true, Plan: pdsim.PlanLite})
-	st := conformance.NewStatusCount(nil, http.StatusTooManyRequests)
-	client := auth.StaticClient(&http.Client{Transport: st, Timeout: time.Minute}, "x-api-token", "", e.sim.APIToken())
+	e, st, client := litePlanClient(t, 3)
 	o := defaultOptions()
 	o.maxWait = 30 * time.Second
 	c, err := newConnector(client, e.base, o)
@@ -41,4 +39,13 @@ func TestPacingStaysUnderLitePlanBurst(t *testing.T) {
 	if n := st.N(); n != 0 {
 		t.Errorf("45 single-record writes on a Lite plan API token got %d 429 answers from Pipedrive's 20 requests per 2 s burst limit", n)
 	}
+}
+
+// litePlanClient is a Pipedrive sandbox on the Lite plan with its rate
+// limits on, and a client sending its API token through st, which counts
+// the 429s.
+func litePlanClient(t *testing.T, seed int64) (*env, *conformance.StatusCount, *http.Client) {
+	e := newEnv(t, pdsim.Options{Seed: seed, RateLimits: true, Plan: pdsim.PlanLite})
+	st := conformance.NewStatusCount(nil, http.StatusTooManyRequests)
+	return e, st, auth.StaticClient(&http.Client{Transport: st, Timeout: time.Minute}, "x-api-token", "", e.sim.APIToken())
 }

@@ -2,15 +2,11 @@ package pipedrive
 
 import (
 	"fmt"
-	"net/http"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/sync/connector"
-	"github.com/crmsync/crmsync/sync/connector/conformance"
-	pdsim "github.com/crmsync/crmsync/sync/sandbox/pipedrive"
 )
 
 // TestSessionsShareTheBurstLimit: Pipedrive's burst limit is per
@@ -19,9 +15,7 @@ import (
 // scheduled run beside a button press) must share one pace through the
 // connection's Limiters.
 func TestSessionsShareTheBurstLimit(t *testing.T) {
-	e := newEnv(t, pdsim.Options{Seed: 5, RateLimits: true, Plan: pdsim.PlanLite})
-	st := conformance.NewStatusCount(nil, http.StatusTooManyRequests)
-	client := auth.StaticClient(&http.Client{Transport: st, Timeout: time.Minute}, "x-api-token", "", e.sim.APIToken())
+	e, st, client := litePlanClient(t, 5)
 	lims := &connector.Limiters{}
 	var wg sync.WaitGroup
 	for w := range 2 {
