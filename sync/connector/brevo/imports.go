@@ -132,7 +132,9 @@ func importRow(it item) map[string]any {
 // first (one page) so that none of them, even one created a moment
 // before, is taken for a new one. Brevo reports refused rows only as CSV
 // files of undocumented form (get-process, info.import), so every row not
-// found afterwards, and a second row for an email, is created alone with
+// found afterwards, or found holding other values (a contact someone else
+// created with that email while the import ran, which the import left
+// alone), and a second row for an email, is created alone with
 // POST /v3/contacts: it then fails with Brevo's own code and message, or
 // as a duplicate naming the contact, and no row is lost.
 func (c *Connector) importChunk(ctx context.Context, items []item, res []connector.Result) error {
@@ -189,13 +191,47 @@ func (c *Connector) importChunk(ctx context.Context, items []item, res []connect
 		return c.failAll(ctx, items, res, fmt.Errorf("read the contacts Brevo's import %d created: %w", out.ProcessID, err))
 	}
 	for _, it := range sent {
-		if id, ok := ids[emailKey(it)]; ok {
-			res[it.i] = connector.Result{ID: id, Created: true}
+		if ct, ok := ids[emailKey(it)]; ok && holdsRow(ct, it) {
+			res[it.i] = connector.Result{ID: strconv.FormatInt(ct.ID, 10), Created: true}
 		} else {
+			// Not found, or created meanwhile by someone else with other
+			// values (the import left it alone): created alone, the row
+			// fails as a duplicate naming it, not taken for ours.
 			missing = append(missing, it)
 		}
 	}
 	return c.createAll(ctx, missing, res)
+}
+
+// holdsRow reports whether ct holds the text attributes the import row of
+// it carried, as a contact the import created does. Numbers, dates and
+// phones are left out: Brevo may store them in its own form.
+func holdsRow(ct contact, it item) bool {
+	attrs, _ := it.body["attributes"].(map[string]any)
+	for name, v := range attrs {
+		want, ok := v.(string)
+		if !ok || isPhoneAttr(strings.ToUpper(name)) {
+			continue
+		}
+		var got string
+		if raw, ok := ct.Attributes[strings.ToUpper(name)]; ok && json.Unmarshal(raw, &got) != nil {
+			continue
+		}
+		if !strings.EqualFold(strings.TrimSpace(got), strings.TrimSpace(want)) {
+			return false
+		}
+	}
+	return true
+}
+
+// isPhoneAttr reports whether name is one of Brevo's phone attributes,
+// which it stores normalized.
+func isPhoneAttr(name string) bool {
+	switch name {
+	case "SMS", "WHATSAPP", "LANDLINE_NUMBER":
+		return true
+	}
+	return false
 }
 
 func emailKey(it item) string {
@@ -287,11 +323,11 @@ func (c *Connector) awaitProcess(ctx context.Context, id int64) error {
 	}
 }
 
-// createdSince is the id of each wanted email among the contacts created
-// since t, other than those in before, read by pages until every email is
-// found.
-func (c *Connector) createdSince(ctx context.Context, t time.Time, before map[int64]bool, want map[string]bool) (map[string]string, error) {
-	ids := map[string]string{}
+// createdSince is the contact of each wanted email among the contacts
+// created since t, other than those in before, read by pages until every
+// email is found.
+func (c *Connector) createdSince(ctx context.Context, t time.Time, before map[int64]bool, want map[string]bool) (map[string]contact, error) {
+	ids := map[string]contact{}
 	for offset := 0; len(ids) < len(want); {
 		q := url.Values{"limit": {strconv.Itoa(c.pageSize)}, "offset": {strconv.Itoa(offset)}, "sort": {"asc"}}
 		if !t.IsZero() {
@@ -306,7 +342,7 @@ func (c *Connector) createdSince(ctx context.Context, t time.Time, before map[in
 				continue
 			}
 			if e := strings.ToLower(*ct.Email); want[e] {
-				ids[e] = strconv.FormatInt(ct.ID, 10)
+				ids[e] = ct
 			}
 		}
 		if len(page) < c.pageSize {

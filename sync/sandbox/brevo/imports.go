@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // maxImportBody is jsonBody's limit: "Maximum allowed json body size is
@@ -26,6 +27,36 @@ type process struct {
 	update bool
 	empty  bool
 	report map[string]any // info.import: the report URLs, nil when none
+	// at is when it was accepted: Brevo runs it whether or not anyone
+	// polls, so a client killed after the POST still gets its contacts.
+	at time.Time
+}
+
+// importRuns is how long after its acceptance an import has run in the
+// background, polled or not (sandbox clock).
+const importRuns = time.Second
+
+// settleImports runs the imports accepted importRuns ago or more that no
+// poll has completed yet. Callers do not hold s.mu.
+func (s *Sim) settleImports() {
+	if s.pendingImports.Load() == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	for _, p := range s.processes {
+		if p.status != "completed" && now.Sub(p.at) >= importRuns {
+			s.complete(p)
+		}
+	}
+}
+
+// complete runs p and marks it completed. Callers hold s.mu.
+func (s *Sim) complete(p *process) {
+	s.runImport(p)
+	p.status = "completed"
+	s.pendingImports.Add(-1)
 }
 
 type importRow struct {
@@ -83,7 +114,8 @@ func (s *Sim) handleImport(w http.ResponseWriter, r *http.Request) {
 	s.nextProcess++
 	update := body.UpdateExistingContacts == nil || *body.UpdateExistingContacts
 	s.processes[s.nextProcess] = &process{id: s.nextProcess, status: "queued", polls: 1, rows: body.JSONBody,
-		lists: body.ListIDs, update: update, empty: body.EmptyContactsAttrs && update}
+		lists: body.ListIDs, update: update, empty: body.EmptyContactsAttrs && update, at: s.now()}
+	s.pendingImports.Add(1)
 	writeJSON(w, http.StatusAccepted, map[string]int64{"processId": s.nextProcess})
 }
 
@@ -112,8 +144,7 @@ func (s *Sim) handleProcess(w http.ResponseWriter, r *http.Request) {
 		p.polls--
 		p.status = "in_process"
 	default:
-		s.runImport(p)
-		p.status = "completed"
+		s.complete(p)
 	}
 	out := map[string]any{"id": p.id, "name": "IMPORTUSER", "status": p.status}
 	if p.status == "completed" {

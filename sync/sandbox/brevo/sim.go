@@ -25,6 +25,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/crmsync/crmsync/sync/sandbox/simkit"
@@ -74,6 +75,9 @@ type Sim struct {
 	// processes are the background imports (imports.go), under mu.
 	processes   map[int64]*process
 	nextProcess int64
+	// pendingImports counts the processes not completed, so that requests
+	// skip mu when there are none.
+	pendingImports atomic.Int64
 }
 
 // AllScopes are the granular scopes the sandbox app can be granted; "all" (the
@@ -227,6 +231,7 @@ func (s *Sim) guard(pattern, scope string, h http.HandlerFunc) http.HandlerFunc 
 			writeError(w, &apiError{500, "internal_error", "Internal server error [unverified wording]"})
 			return
 		}
+		s.settleImports()
 		h(w, r)
 	}
 }
