@@ -4,23 +4,19 @@ import (
 	"context"
 	"fmt"
 
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
+	"github.com/crmsync/crmsync/sync/connector"
 )
 
 // A connection's limits: the calls crmsync may spend a day, and the
-// org-wide daily allocation (Salesforce's) shared by every integration of
-// the org, whose last seen usage crmsync shows and of which it leaves a
-// reserve.
+// org-wide daily allocation (Salesforce's; Pipedrive's company token
+// budget) shared by every integration of the org, of which crmsync leaves
+// a reserve and shows the last seen usage (Salesforce's).
 
 // OrgUsageLine says the org's usage in the user's terms.
 func OrgUsageLine(c ConnectionView) string {
 	return fmt.Sprintf("%s org: %s of %s API calls in the last 24 hours (as of %s)",
-		c.Title, thousands(c.OrgUsed), thousands(c.OrgMax), c.OrgUsageAt.Local().Format("15:04"))
+		c.Title, connector.Thousands(c.OrgUsed), connector.Thousands(c.OrgMax), c.OrgUsageAt.Local().Format("15:04"))
 }
-
-// thousands writes n with comma separators (13,500).
-func thousands(n int64) string { return message.NewPrinter(language.English).Sprintf("%d", n) }
 
 // orgUsageKey is the meta-cache key of the org's last seen usage.
 const orgUsageKey = "org-api-usage"

@@ -127,8 +127,8 @@ func namesAdminFix(detail string) bool { return strings.Contains(detail, "admini
 // reset or a larger allowance helps.
 func budgetStep(err error) string {
 	if errors.Is(err, connector.ErrOrgReserve) {
-		return "Next: nothing to do: crmsync leaves the rest of the org's daily API allocation to its other integrations, " +
-			"and runs again as the org's usage falls (background runs wait an hour). The run resumes where it stopped."
+		return "Next: nothing to do: crmsync leaves the rest of the account's shared daily API allowance to its other integrations, " +
+			"and runs again as it frees (background runs wait an hour). The run resumes where it stopped."
 	}
 	var ce *connector.Error
 	if errors.As(err, &ce) && ce.Status != 0 {

@@ -321,7 +321,8 @@ type Account struct {
 	UsedToday   func() int64
 	// ReservePercent is the share of the vendor's org-wide daily
 	// allocation, in percent, a run leaves to the account's other
-	// integrations (Salesforce's Sforce-Limit-Info); 0 = none.
+	// integrations (Salesforce's Sforce-Limit-Info, Pipedrive's daily
+	// token budget); 0 = none.
 	ReservePercent int
 	// Meta caches this connection's vendor metadata between runs (nil =
 	// no cache: tests, conformance, one-off tools).

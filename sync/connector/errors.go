@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 // Category classifies a failure so the engine can decide what to do next and
@@ -214,3 +217,7 @@ func RecordFailure(vendor, object, id string, err error) *RecordError {
 	}
 	return out
 }
+
+// Thousands writes n with comma separators (13,500), as the reserve and
+// usage messages quote a vendor's figures.
+func Thousands(n int64) string { return message.NewPrinter(language.English).Sprintf("%d", n) }

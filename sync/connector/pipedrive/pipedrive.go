@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -76,6 +77,7 @@ type options struct {
 	used             func() int64
 	meta             connector.MetaCache // nil = no metadata cache
 	limiters         *connector.Limiters // the connection's, shared by its sessions
+	reserve          int                 // percent of the company's daily tokens left to other integrations
 }
 
 func defaultOptions() options {
@@ -104,6 +106,9 @@ type Connector struct {
 	schemas map[string]*schema
 	// users are the active users offered as owner_id's options (users.go).
 	users connector.Users
+
+	reserve            int64        // percent of the daily token budget left to the company's other integrations
+	tokensLeft, budget atomic.Int64 // from the last x-daily-ratelimit-token-* headers (reserve.go)
 }
 
 var (
@@ -127,6 +132,7 @@ func (c *Connector) DeletesUnseen(object string) string {
 func New(client *http.Client, acct connector.Account) (connector.Connector, error) {
 	o := defaultOptions()
 	o.dailyBudget, o.used, o.logger, o.meta, o.limiters = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Meta, acct.Limiters
+	o.reserve = acct.ReservePercent
 	return newConnector(client, acct.APIBase, o)
 }
 
@@ -140,20 +146,21 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	if !strings.HasPrefix(base, "https://") && !strings.HasPrefix(base, "http://") {
 		return nil, fmt.Errorf("pipedrive: new connector: API base %q is not an http(s) URL", base)
 	}
-	tc := transport.New(client, transport.Options{
-		Vendor: vendor, Rate: o.rate, Burst: o.burst, MaxRetries: o.maxRetries,
-		MinWait: o.minWait, MaxWait: o.maxWait, Classify: classify,
-		DailyBudget: o.dailyBudget, Used: o.used, Logger: o.logger, Limiters: o.limiters,
-		Describe: func(r *transport.Response) *connector.Error { return (&response{r}).apiError() },
-	})
-	return &Connector{
+	c := &Connector{
 		base:    strings.TrimRight(base, "/"),
-		http:    tc,
-		limiter: tc.Limiter(),
 		search:  o.limiters.Get("search", o.searchRate, 1),
 		meta:    &connector.Meta{Cache: o.meta},
 		schemas: map[string]*schema{},
-	}, nil
+		reserve: int64(min(max(o.reserve, 0), 100)),
+	}
+	tc := transport.New(client, transport.Options{
+		Vendor: vendor, Rate: o.rate, Burst: o.burst, MaxRetries: o.maxRetries,
+		MinWait: o.minWait, MaxWait: o.maxWait, Classify: c.classify, Admit: c.admit,
+		DailyBudget: o.dailyBudget, Used: o.used, Logger: o.logger, Limiters: o.limiters,
+		Describe: func(r *transport.Response) *connector.Error { return (&response{r}).apiError() },
+	})
+	c.http, c.limiter = tc, tc.Limiter()
+	return c, nil
 }
 
 // response is a fully read HTTP response, with Pipedrive's error reading.

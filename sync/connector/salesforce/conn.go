@@ -10,8 +10,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 	"io"
 	"mime"
 	"net/http"
@@ -141,11 +139,8 @@ func (c *Conn) admit(req *http.Request) error {
 	return &connector.Error{Vendor: vendor, Endpoint: endpointOf(req), Category: connector.CatBudget,
 		RetryAfter: reserveWait, Cause: connector.ErrOrgReserve,
 		Message: fmt.Sprintf("Salesforce org has used %s of %s API calls in the last 24 hours; crmsync stops at %s to leave the rest to your other integrations",
-			thousands(used), thousands(mx), thousands(stopAt))}
+			connector.Thousands(used), connector.Thousands(mx), connector.Thousands(stopAt))}
 }
-
-// thousands writes n with comma separators (13,500).
-func thousands(n int64) string { return message.NewPrinter(language.English).Sprintf("%d", n) }
 
 // Calls reports how many requests this connection has sent.
 func (c *Conn) Calls() int64 { return c.http.Calls() }

@@ -73,6 +73,7 @@ type Options struct {
 	// answer says nothing). When none are left, the next request to the
 	// same window (WindowKey; nil = one window) waits for the reset rather
 	// than drawing a 429, unless the reset is further off than MaxWait.
+	// With Limiters, every session of the connection waits for it.
 	Window    func(*http.Response) (remaining int, reset time.Duration, ok bool)
 	WindowKey func(*http.Request) string
 	// Admit, when set, may refuse an attempt before it is counted or sent
@@ -89,8 +90,10 @@ type Client struct {
 	slots   chan struct{} // nil without Options.Concurrency
 	calls   atomic.Int64
 
-	holdMu sync.Mutex
-	holds  map[string]time.Time // window key -> when its reset frees it
+	// holds are the connection's used-up windows (Limiters' marks "window
+	// <key>": the UnixNano of the reset), so every session waits for a
+	// window one of them saw spent; a private set without Limiters.
+	holds *connector.Limiters
 }
 
 // New wraps base (typically app/auth's token-adding client; nil = a zero
@@ -120,7 +123,10 @@ func New(base *http.Client, opts Options) *Client {
 	if opts.Vendor == "" {
 		opts.Vendor = "http"
 	}
-	c := &Client{opts: opts, limiter: opts.Limiters.Get("requests", opts.Rate, opts.Burst)}
+	c := &Client{opts: opts, limiter: opts.Limiters.Get("requests", opts.Rate, opts.Burst), holds: opts.Limiters}
+	if c.holds == nil {
+		c.holds = &connector.Limiters{}
+	}
 	if opts.Concurrency > 0 {
 		c.slots = opts.Limiters.Slots("in-flight", opts.Concurrency)
 	}

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -23,14 +24,11 @@ func (c *Client) waitWindow(req *http.Request) error {
 	if c.opts.Window == nil {
 		return nil
 	}
-	key := c.windowKey(req)
-	c.holdMu.Lock()
-	until, held := c.holds[key]
-	c.holdMu.Unlock()
-	if !held {
+	until := c.hold(req).Load()
+	if until == 0 {
 		return nil
 	}
-	d := time.Until(until)
+	d := time.Until(time.Unix(0, until))
 	if d <= 0 || d > c.opts.MaxWait {
 		return nil
 	}
@@ -53,15 +51,16 @@ func (c *Client) noteWindow(req *http.Request, resp *http.Response, err error) {
 	if !ok {
 		return
 	}
-	key := c.windowKey(req)
-	c.holdMu.Lock()
-	defer c.holdMu.Unlock()
+	h := c.hold(req)
 	if left > 0 {
-		delete(c.holds, key)
+		h.Store(0)
 		return
 	}
-	if c.holds == nil {
-		c.holds = map[string]time.Time{}
-	}
-	c.holds[key] = time.Now().Add(reset)
+	h.Store(time.Now().Add(reset).UnixNano())
+}
+
+// hold is the reset time of req's window, shared by the connection's
+// sessions (0 = not held).
+func (c *Client) hold(req *http.Request) *atomic.Int64 {
+	return c.holds.Mark("window " + c.windowKey(req))
 }

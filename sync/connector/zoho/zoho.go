@@ -297,6 +297,12 @@ func (r *response) apiError() *connector.Error {
 	return e
 }
 
+// creditsWait is how long the scheduler waits after the credits are
+// spent: Zoho sends no Retry-After, and the window is a rolling 24 h that
+// frees as a day-old call ages out; an hour lets some free without a
+// refused call every few minutes.
+const creditsWait = time.Hour
+
 // classify is Zoho's retry policy: the organization's concurrency limit
 // (429 TOO_MANY_REQUESTS) waits and retries; spent API credits stop the
 // run; 5xx and network failures back off; every other 4xx is final.
@@ -319,7 +325,7 @@ func classify(resp *http.Response, err error) transport.Verdict {
 				msg = ze.Message + " (" + msg + ")"
 			}
 			return transport.Verdict{Stop: &connector.Error{Vendor: vendor, Endpoint: ep, Status: s, Category: connector.CatBudget,
-				Code: ze.Code, Message: msg}}
+				Code: ze.Code, Message: msg, RetryAfter: creditsWait}}
 		}
 		return transport.Verdict{Retry: true}
 	case s >= 500 && s != http.StatusNotImplemented:
