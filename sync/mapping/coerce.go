@@ -31,6 +31,15 @@ func normalizeNumber(s string) (string, error) {
 		s = s[1:]
 	}
 	s = strings.TrimSpace(strings.Trim(s, "$€£¥"))
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		// Vendors answer JSON numbers in exponent form (1e+21, 1e-07);
+		// expanded on the digits so they compare equal to the plain form.
+		plain, ok := expandExponent(s[:i], s[i+1:])
+		if !ok {
+			return "", fmt.Errorf("number %q is not a number", in)
+		}
+		s = plain
+	}
 	intPart, frac, hasDot := strings.Cut(s, ".")
 	if strings.Contains(intPart, ",") {
 		groups := strings.Split(intPart, ",")
@@ -57,6 +66,23 @@ func normalizeNumber(s string) (string, error) {
 		out = "-" + out
 	}
 	return out, nil
+}
+
+// expandExponent writes mant×10^exp as a plain decimal, exactly.
+func expandExponent(mant, exp string) (string, bool) {
+	e, err := strconv.Atoi(exp)
+	intPart, frac, _ := strings.Cut(mant, ".")
+	if err != nil || e > 400 || e < -400 || intPart+frac == "" || !allDigits(intPart) || !allDigits(frac) {
+		return "", false
+	}
+	digits, point := intPart+frac, len(intPart)+e
+	switch {
+	case point <= 0:
+		return "0." + strings.Repeat("0", -point) + digits, true
+	case point >= len(digits):
+		return digits + strings.Repeat("0", point-len(digits)), true
+	}
+	return digits[:point] + "." + digits[point:], true
 }
 
 func allDigits(s string) bool {
