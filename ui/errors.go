@@ -67,6 +67,7 @@ func sentence(msg string) string {
 func nextStep(err error) string {
 	msg := strings.ToLower(err.Error())
 	var inv *app.InvalidError
+	var refused *app.KeyRefusedError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "Nothing was changed by the cancelled step; start it again when ready."
@@ -88,6 +89,8 @@ func nextStep(err error) string {
 		return "Next: press Connect again and finish the sign-in in the browser."
 	case errors.Is(err, connector.ErrAccount):
 		return accountStep(err.Error())
+	case errors.As(err, &refused):
+		return "Next: copy the whole key again from " + refused.Vendor + "'s settings, with the access the syncs need, paste it and press Connect. Nothing was saved."
 	case errors.Is(err, connector.ErrAuth) || errors.Is(err, auth.ErrReconnectNeeded):
 		return "Next: open Connections and press Reconnect on that connection."
 	case strings.Contains(msg, "does not exist; connect it"):

@@ -408,6 +408,11 @@ type Info struct {
 	// by what can change (Pipedrive's company domain). client carries the
 	// new token. nil = the token response's identity is stable.
 	Identify func(ctx context.Context, client *http.Client, base string) (Discovery, error)
+	// Verify makes the vendor's cheapest authenticated read at base with
+	// a pasted API key (client carries it), so a key the vendor refuses
+	// is refused at connect, not at the first run; it names the account
+	// where the answer does (AccountID "" = not known). nil = not checked.
+	Verify func(ctx context.Context, client *http.Client, base string) (Discovery, error)
 }
 
 // Discovery is what Info.Discover learns about a newly connected account.

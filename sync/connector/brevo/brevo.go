@@ -103,6 +103,7 @@ func Info() connector.Info {
 		Contacts:  objContacts,
 		New:       New,
 		Discover:  discover,
+		Verify:    verify,
 	}
 }
 

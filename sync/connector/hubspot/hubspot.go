@@ -75,6 +75,7 @@ func Info() connector.Info {
 		Objects:   []string{"contacts", "companies", "deals", "notes", "tasks", "meetings", "calls"},
 		Contacts:  "contacts",
 		New:       New,
+		Verify:    verify,
 	}
 }
 

@@ -99,6 +99,7 @@ func Info() connector.Info {
 		Contacts:  objProfiles,
 		New:       New,
 		Discover:  discover,
+		Verify:    verify,
 	}
 }
 

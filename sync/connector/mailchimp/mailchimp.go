@@ -87,6 +87,7 @@ func Info() connector.Info {
 		New:           New,
 		BaseFromToken: BaseFromAPIKey,
 		Discover:      discover,
+		Verify:        verify,
 	}
 }
 

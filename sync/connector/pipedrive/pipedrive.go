@@ -63,6 +63,7 @@ func Info() connector.Info {
 		Contacts:     "persons",
 		New:          New,
 		Identify:     identify,
+		Verify:       verify,
 	}
 }
 

@@ -159,10 +159,14 @@ func (s *Sim) routes() {
 		m.HandleFunc(pattern, s.guard(pattern, search, h))
 	}
 	const o = "/crm/objects/2026-03/{object}"
-	// A custom object's records need its scopes (custom.go); the standard
-	// objects' calls pass through customScoped unchecked, as before.
-	read := func(h http.HandlerFunc) http.HandlerFunc { return s.customScoped(customReadScopes, h) }
-	write := func(h http.HandlerFunc) http.HandlerFunc { return s.customScoped(customWriteScopes, s.lockable(h)) }
+	// A custom object's records need its scopes (custom.go), contacts
+	// theirs (contactscopes.go); the other standard objects' pass unchecked.
+	read := func(h http.HandlerFunc) http.HandlerFunc {
+		return s.customScoped(customReadScopes, s.contactsScoped(scopeContactsRead, h))
+	}
+	write := func(h http.HandlerFunc) http.HandlerFunc {
+		return s.customScoped(customWriteScopes, s.contactsScoped(scopeContactsWrite, s.lockable(h)))
+	}
 	api("GET /crm/properties/2026-03/{object}", false, s.customScoped(customPropsScopes, s.handleProperties))
 	api("GET "+o, false, read(s.handleList))
 	api("POST "+o, false, write(s.handleCreate))
