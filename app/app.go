@@ -18,6 +18,7 @@ import (
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/schedule"
 )
 
 // Options wires the app's dependencies; main.go and tests fill it in.
@@ -29,6 +30,9 @@ type Options struct {
 	Logger      *slog.Logger
 	OpenBrowser func(ctx context.Context, url string) error // nil = never open a browser
 	Now         func() time.Time
+	// Zone is the machine's time zone as it is now; nil = schedule.MachineZone,
+	// which follows a laptop that changes zone while the app runs.
+	Zone func() *time.Location
 	// RedirectPort is the loopback OAuth port (vendors match it exactly).
 	RedirectPort int
 }
@@ -85,6 +89,9 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Zone == nil {
+		opts.Zone = schedule.MachineZone
 	}
 	if err := os.MkdirAll(opts.Home, 0o700); err != nil {
 		return nil, fmt.Errorf("the data folder %s cannot be created (%v); choose another with --home", opts.Home, errors.Unwrap(err))

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
 )
@@ -12,10 +13,10 @@ import (
 // budget) shared by every integration of the org, of which crmsync leaves
 // a reserve and shows the last seen usage (Salesforce's).
 
-// OrgUsageLine says the org's usage in the user's terms.
-func OrgUsageLine(c ConnectionView) string {
+// OrgUsageLine says the org's usage in the user's terms, its time in loc.
+func OrgUsageLine(c ConnectionView, loc *time.Location) string {
 	return fmt.Sprintf("%s org: %s of %s API calls in the last 24 hours (as of %s)",
-		c.Title, connector.Thousands(c.OrgUsed), connector.Thousands(c.OrgMax), c.OrgUsageAt.Local().Format("15:04"))
+		c.Title, connector.Thousands(c.OrgUsed), connector.Thousands(c.OrgMax), c.OrgUsageAt.In(loc).Format("15:04"))
 }
 
 // orgUsageKey is the meta-cache key of the org's last seen usage.

@@ -58,8 +58,8 @@ func TestSalesforceOrgReserveStopsRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range cs {
-		if c.Name == "sf" && (c.OrgUsed != 13500 || c.OrgMax != 15000 || !strings.Contains(app.OrgUsageLine(c), "13,500 of 15,000 API calls")) {
-			t.Errorf("connection sf shows org usage %d/%d (%q); want 13,500 of 15,000", c.OrgUsed, c.OrgMax, app.OrgUsageLine(c))
+		if c.Name == "sf" && (c.OrgUsed != 13500 || c.OrgMax != 15000 || !strings.Contains(app.OrgUsageLine(c, time.Local), "13,500 of 15,000 API calls")) {
+			t.Errorf("connection sf shows org usage %d/%d (%q); want 13,500 of 15,000", c.OrgUsed, c.OrgMax, app.OrgUsageLine(c, time.Local))
 		}
 	}
 

@@ -30,8 +30,12 @@ func (a *App) NewScheduler(ctx context.Context) (*schedule.Scheduler, error) {
 // syncs: the app's clock and log, and each sync's last run for catching up
 // on a slot missed while no scheduler ran.
 func (a *App) ScheduleOptions() schedule.Options {
-	return schedule.Options{Now: a.opts.Now, Logger: a.log, LastRun: a.lastRunAt, Location: schedule.MachineZone}
+	return schedule.Options{Now: a.opts.Now, Logger: a.log, LastRun: a.lastRunAt, Location: a.opts.Zone}
 }
+
+// Zone is the machine's time zone now, for the times the window shows. It
+// may read a file: call it off the UI goroutine.
+func (a *App) Zone() *time.Location { return a.opts.Zone() }
 
 // lastRunAt is when sync name's newest run started, whichever process or
 // trigger made it; previews and undos are not runs of its schedule. Zero

@@ -278,6 +278,15 @@ func (a *App) view(ctx context.Context, row store.SyncRow) (SyncView, error) {
 	return v, nil
 }
 
+// HasSyncs reports whether any sync is saved, without reading each one's health.
+func (a *App) HasSyncs(ctx context.Context) (bool, error) {
+	rows, err := a.db.Syncs(ctx)
+	if err != nil {
+		return false, fmt.Errorf("listing syncs: %w", err)
+	}
+	return len(rows) > 0, nil
+}
+
 // Syncs lists every sync with its health.
 func (a *App) Syncs(ctx context.Context) ([]SyncView, error) {
 	rows, err := a.db.Syncs(ctx)

@@ -102,6 +102,13 @@ func (b *Background) forgetFailure(name string) {
 	delete(b.failed, name)
 }
 
+// succeeded drops the sync's background failure and its back-off or
+// vendor's wait: a run the window made succeeded.
+func (b *Background) succeeded(name string) {
+	b.forgetFailure(name)
+	b.sched.Succeeded(name)
+}
+
 // Running reports whether a background run of the sync is in flight.
 func (b *Background) Running(name string) bool {
 	b.mu.Lock()

@@ -69,9 +69,9 @@ func (c barChart) MinSize([]fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(float32(len(c.days))*24, 110)
 }
 
-// historyChart is the chart with its legend.
-func historyChart(runs []app.RunDetail) fyne.CanvasObject {
-	days := perDay(runs, 14, nowFunc())
+// historyChart is the chart with its legend, its days those of loc.
+func historyChart(runs []app.RunDetail, loc *time.Location) fyne.CanvasObject {
+	days := perDay(runs, 14, nowFunc().In(loc))
 	c := barChart{days: days, max: 1}
 	total, errs := 0, 0
 	for _, d := range days {

@@ -18,15 +18,27 @@ func (u *UI) connectionsScreen() fyne.CanvasObject {
 		return u.connectionsEmpty()
 	}
 	holder := container.NewStack(loading("connections"))
-	bg(u, func(ctx context.Context) ([]app.ConnectionView, error) { return u.a.Connections(ctx) },
-		func(cs []app.ConnectionView, err error) {
+	type loaded struct {
+		cs       []app.ConnectionView
+		hasSyncs bool
+	}
+	bg(u, func(ctx context.Context) (loaded, error) {
+		u.readZone()
+		cs, err := u.a.Connections(ctx)
+		if err != nil {
+			return loaded{}, err
+		}
+		has, err := u.a.HasSyncs(ctx)
+		return loaded{cs, has}, err
+	},
+		func(l loaded, err error) {
 			switch {
 			case err != nil:
 				holder.Objects = []fyne.CanvasObject{emptyState(theme.ErrorIcon(), "Connections could not be loaded", errorSentence(err)+" "+nextStep(err))}
-			case len(cs) == 0:
+			case len(l.cs) == 0:
 				holder.Objects = []fyne.CanvasObject{u.connectionsEmpty()}
 			default:
-				holder.Objects = []fyne.CanvasObject{u.connectionsList(cs)}
+				holder.Objects = []fyne.CanvasObject{u.connectionsList(l.cs, l.hasSyncs)}
 			}
 			holder.Refresh()
 		})
@@ -51,7 +63,9 @@ func (u *UI) connectionsEmpty() fyne.CanvasObject {
 	return emptyState(theme.StorageIcon(), "Connect your first CRM", help, sandbox, connect)
 }
 
-func (u *UI) connectionsList(cs []app.ConnectionView) fyne.CanvasObject {
+// connectionsList lists the connections; the hint to create a sync shows
+// only while none is saved.
+func (u *UI) connectionsList(cs []app.ConnectionView, hasSyncs bool) fyne.CanvasObject {
 	add := widget.NewButtonWithIcon("Add connection", theme.ContentAddIcon(), func() { u.showAddConnection("", "") })
 	add.Importance = widget.HighImportance
 	header := container.NewBorder(nil, nil, title("Connections"), container.NewHBox(add))
@@ -64,9 +78,13 @@ func (u *UI) connectionsList(cs []app.ConnectionView) fyne.CanvasObject {
 		b := widget.NewButtonWithIcon("Connect the sandbox CRMs", theme.MediaPlayIcon(), u.trySandbox)
 		rows.Add(container.NewHBox(b))
 	}
-	next := wrapped("Next: with two CRMs connected, create a sync on the Syncs screen.")
-	next.Importance = widget.LowImportance
-	return container.NewBorder(header, nil, nil, nil, container.NewVScroll(container.NewVBox(rows, next)))
+	body := container.NewVBox(rows)
+	if !hasSyncs {
+		next := wrapped("Next: with two CRMs connected, create a sync on the Syncs screen.")
+		next.Importance = widget.LowImportance
+		body.Add(next)
+	}
+	return container.NewBorder(header, nil, nil, nil, container.NewVScroll(body))
 }
 
 func (u *UI) hasSandbox() bool {
@@ -94,7 +112,7 @@ func (u *UI) connectionCard(c app.ConnectionView) fyne.CanvasObject {
 	disconnect := widget.NewButtonWithIcon("Disconnect", theme.DeleteIcon(), func() { u.confirmDisconnect(c.Name) })
 	info := container.NewVBox(container.NewHBox(name, status), account)
 	if c.OrgMax > 0 {
-		info.Add(lowLabel(app.OrgUsageLine(c)))
+		info.Add(lowLabel(app.OrgUsageLine(c, u.zone())))
 	}
 	if u.sandboxGone(c) {
 		info.Add(dangerText(sandboxGoneText(c.Title)))

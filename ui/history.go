@@ -18,13 +18,14 @@ import (
 
 // historyColumns fit the pane of a 1100-pixel window (909 px; these take
 // 909), so no column of a run hides behind the horizontal scroll bar; each
-// holds its bold title, and Time a two-digit day's whole time. Deleted is
+// holds its bold title, and Time a two-digit day's whole time; Sync gets
+// the rest, and a name too long keeps its end (syncCell). Deleted is
 // shown: a run that only deleted would otherwise read as writing nothing;
 // Warnings, as one that warned would read as clean.
 var historyColumns = []struct {
 	title string
 	width float32
-}{{"Time", 122}, {"Sync", 112}, {"Trigger", 80}, {"Result", 78}, {"Created", 72}, {"Updated", 76}, {"Deleted", 72}, {"Failed", 58}, {"Warnings", 83}, {"API calls", 76}, {"Duration", 80}}
+}{{"Time", 122}, {"Sync", 121}, {"Trigger", 75}, {"Result", 78}, {"Created", 71}, {"Updated", 76}, {"Deleted", 71}, {"Failed", 58}, {"Warnings", 83}, {"API calls", 75}, {"Duration", 79}}
 
 // historyRunsPerSync is how many of each sync's latest runs History
 // lists; historyHint says so when a sync has more.
@@ -37,7 +38,10 @@ func (u *UI) historyScreen() fyne.CanvasObject {
 		return empty
 	}
 	holder := container.NewStack(loading("run history"))
-	bg(u, func(ctx context.Context) ([]app.RunDetail, error) { return u.a.Runs(ctx, "", historyRunsPerSync) },
+	bg(u, func(ctx context.Context) ([]app.RunDetail, error) {
+		u.readZone()
+		return u.a.Runs(ctx, "", historyRunsPerSync)
+	},
 		func(runs []app.RunDetail, err error) {
 			switch {
 			case err != nil:
@@ -54,6 +58,9 @@ func (u *UI) historyScreen() fyne.CanvasObject {
 }
 
 func (u *UI) historyView(runs []app.RunDetail) fyne.CanvasObject {
+	fresh := freshWarningCounts(runs)
+	loc := u.zone()
+	names := map[string]string{} // sync name -> its cell's text
 	table := widget.NewTable(
 		func() (int, int) { return len(runs) + 1, len(historyColumns) },
 		func() fyne.CanvasObject {
@@ -75,10 +82,21 @@ func (u *UI) historyView(runs []app.RunDetail) fyne.CanvasObject {
 			switch {
 			case id.Col == 3:
 				l.Importance = resultImportance(r.Run.Status)
-			case id.Col == 8 && runWarnings(r.Run) > 0:
+			case id.Col == 8 && fresh[id.Row-1] > 0:
 				l.Importance = widget.WarningImportance // else 40 warnings read as a clean run
 			}
-			l.SetText(runCell(r, id.Col))
+			switch id.Col {
+			case 1:
+				if _, ok := names[r.Sync]; !ok {
+					names[r.Sync] = syncCell(r.Sync, historyColumns[1].width-2*theme.InnerPadding())
+				}
+				l.SetText(names[r.Sync])
+				return
+			case 8:
+				l.SetText(fmt.Sprint(fresh[id.Row-1]))
+				return
+			}
+			l.SetText(runCell(r, id.Col, loc))
 		})
 	for i, c := range historyColumns {
 		table.SetColumnWidth(i, c.width)
@@ -90,7 +108,7 @@ func (u *UI) historyView(runs []app.RunDetail) fyne.CanvasObject {
 	}
 	hint := wrapped(historyHint(runs))
 	hint.Importance = widget.LowImportance
-	top := container.NewVBox(title("History"), container.NewGridWrap(fyne.NewSize(720, 150), historyChart(runs)), hint)
+	top := container.NewVBox(title("History"), container.NewGridWrap(fyne.NewSize(720, 150), historyChart(runs, loc)), hint)
 	return container.NewBorder(top, nil, nil, nil, table)
 }
 
@@ -125,14 +143,60 @@ func resultImportance(status string) widget.Importance {
 	return widget.MediumImportance
 }
 
+// syncCell is name cut to width from its start, not its end: ready-made
+// names differ at their end ("demo-hubspot-zoho-notes"), so an end cut
+// ("demo-hubsp…") would read the same for most of them. The run's
+// detail names it in full.
+func syncCell(name string, width float32) string {
+	fits := func(s string) bool {
+		return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width <= width
+	}
+	if fits(name) {
+		return name
+	}
+	r := []rune(name)
+	for i := 1; i < len(r); i++ {
+		if s := "…" + string(r[i:]); fits(s) {
+			return s
+		}
+	}
+	return "…"
+}
+
+// freshWarningCounts counts, for each of runs (newest first), the warnings
+// its sync's run before did not have (newWarnings, as notifications do): a
+// mapping's owner notes repeat on every run, and a column that never reads
+// 0 is one users stop reading. The run detail still lists them all.
+func freshWarningCounts(runs []app.RunDetail) []int {
+	out := make([]int, len(runs))
+	for i, r := range runs {
+		var prev store.RunRow
+		for _, p := range runs[i+1:] {
+			if p.Sync == r.Sync && p.Run.Status != "dry_run" && p.Run.UndoOf == 0 {
+				prev = p.Run
+				break
+			}
+		}
+		out[i] = freshWarnings(r.Run, prev)
+	}
+	return out
+}
+
+// freshWarnings is how many of r's warnings prev did not have, a grown
+// count of omitted ones included.
+func freshWarnings(r, prev store.RunRow) int {
+	n := len(newWarnings([]store.RunRow{{Warnings: r.Warnings}, {Warnings: prev.Warnings}}))
+	return n + max(0, r.WarningsOmitted-prev.WarningsOmitted)
+}
+
 // runWarnings counts a run's warnings, the kept and the omitted.
 func runWarnings(r store.RunRow) int { return len(r.Warnings) + r.WarningsOmitted }
 
-func runCell(r app.RunDetail, col int) string {
+func runCell(r app.RunDetail, col int, loc *time.Location) string {
 	run := r.Run
 	switch col {
 	case 0:
-		return run.StartedAt.Local().Format("2 Jan 15:04:05")
+		return run.StartedAt.In(loc).Format("2 Jan 15:04:05")
 	case 1:
 		return r.Sync
 	case 2:

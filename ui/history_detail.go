@@ -23,7 +23,10 @@ import (
 func (u *UI) openRunDetail(id int64) {
 	u.openPane(container.NewStack(loading("the run")))
 	gen := u.screenGen // openPane bumps it; a later screen or pane changes it
-	bg(u, func(ctx context.Context) (app.RunDetail, error) { return u.a.RunDetailPage(ctx, id, auditPageRecords) },
+	bg(u, func(ctx context.Context) (app.RunDetail, error) {
+		u.readZone()
+		return u.a.RunDetailPage(ctx, id, auditPageRecords)
+	},
 		func(d app.RunDetail, err error) {
 			if u.screenGen != gen {
 				return // the person went elsewhere while the run loaded
@@ -78,7 +81,7 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 		trigger = fmt.Sprintf("undo of run %d", r.UndoOf)
 	}
 	facts := container.NewGridWithColumns(4,
-		widget.NewLabel("Started "+r.StartedAt.Local().Format("2 Jan 2006 15:04:05")), container.NewHBox(widget.NewLabel("Result"), status),
+		widget.NewLabel("Started "+r.StartedAt.In(u.zone()).Format("2 Jan 2006 15:04:05")), container.NewHBox(widget.NewLabel("Result"), status),
 		widget.NewLabel("Trigger: "+trigger), widget.NewLabel(fmt.Sprintf("API calls: A %d, B %d", r.APICallsA, r.APICallsB)),
 		widget.NewLabel(fmt.Sprintf("Created %d", r.Created)), widget.NewLabel(fmt.Sprintf("Updated %d", r.Updated)),
 		widget.NewLabel(fmt.Sprintf("Failed %d", r.Failed)), widget.NewLabel(fmt.Sprintf("Unchanged %d", r.Unchanged)))
@@ -181,7 +184,7 @@ func (u *UI) showRunError(d app.RunDetail, e store.RunErrorRow) {
 		}
 	}
 	text := fmt.Sprintf("Record %s in %s\nCategory: %s\nField: %s\nCode: %s\nAt: %s\n\n%s",
-		e.RecordID, where, e.Category, blankAs(e.Field), blankAs(e.Code), e.At.Local().Format("2 Jan 2006 15:04:05"), e.Message)
+		e.RecordID, where, e.Category, blankAs(e.Field), blankAs(e.Code), e.At.In(u.zone()).Format("2 Jan 2006 15:04:05"), e.Message)
 	body := wrapped(text)
 	body.Selectable = true
 	scroll := container.NewVScroll(body)

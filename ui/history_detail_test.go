@@ -99,14 +99,14 @@ func TestSandboxOfferedUntilEveryVendorIsConnected(t *testing.T) {
 	for _, v := range demoVendors[:3] {
 		cs = append(cs, app.ConnectionView{Connection: store.Connection{Name: v.name, Vendor: v.vendor, Status: "connected"}, Title: v.title})
 	}
-	u.openPane(u.connectionsList(cs))
+	u.openPane(u.connectionsList(cs, false))
 	if buttonOnScreen(u.Window(), "Connect the sandbox CRMs") == nil {
 		t.Errorf("three of eight sandbox vendors connected and the sandbox is not offered; texts: %q", textsOnScreen(u.Window()))
 	}
 	for _, v := range demoVendors[3:] {
 		cs = append(cs, app.ConnectionView{Connection: store.Connection{Name: v.name, Vendor: v.vendor, Status: "connected"}, Title: v.title})
 	}
-	u.openPane(u.connectionsList(cs))
+	u.openPane(u.connectionsList(cs, false))
 	if buttonOnScreen(u.Window(), "Connect the sandbox CRMs") != nil {
 		t.Error("every sandbox vendor is connected and the sandbox is still offered")
 	}

@@ -35,6 +35,7 @@ func (u *UI) openPreview(name string) {
 		apply: func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
 			res, err := u.a.Run(ctx, name, app.RunOptions{Trigger: "manual", Confirm: confirmed(ctx), ConfirmReason: confirmedReason(ctx), Progress: p})
 			u.noteRunErr(name, err)
+			u.noteSuccess(name, res, err)
 			return res, err
 		},
 	})

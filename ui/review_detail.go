@@ -79,7 +79,7 @@ func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) f
 	box := container.NewVBox(
 		cell(fmt.Sprintf("%s: side %s record %s", it.Kind, strings.ToUpper(it.Side), it.RecordID)),
 		wrapped(sentence(firstNonBlank(d.Reason, "needs a decision"))),
-		widget.NewLabel("Sync: "+it.Sync+"   queued "+ago(it.CreatedAt, nowFunc())))
+		widget.NewLabel("Sync: "+it.Sync+"   queued "+ago(it.CreatedAt, nowFunc().In(q.u.zone()))))
 	if d.Values != nil {
 		box.Add(wrapped(fmt.Sprintf("Field %s — A: %q   B: %q   last agreed: %q", it.Field, d.Values.A, d.Values.B, d.Values.Base)))
 	}

@@ -231,6 +231,7 @@ func (u *UI) syncNow(name string) {
 	u.runWithProgress("Syncing "+name, func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
 		res, err := u.a.Run(ctx, name, app.RunOptions{Trigger: "manual", Confirm: confirmed(ctx), ConfirmReason: confirmedReason(ctx), Progress: p})
 		u.noteRunErr(name, err)
+		u.noteSuccess(name, res, err)
 		return res, err
 	}, func(res app.RunResult) {
 		if s := res.Summary; s != nil && s.Status == "success" {
@@ -266,12 +267,22 @@ func (u *UI) noteRunErr(sync string, err error) {
 	u.runErrs[sync] = err
 }
 
+// noteSuccess tells the scheduler a run the window made succeeded, as the
+// run cleared the stored vendor's wait: the next scheduled run is due by
+// the schedule again, not after the last background failure's wait.
+func (u *UI) noteSuccess(sync string, res app.RunResult, err error) {
+	if b := u.deps.Background; b != nil && err == nil && res.Summary != nil && res.Summary.Status == "success" {
+		b.succeeded(sync)
+	}
+}
+
 // noteOutcomes keeps the failures of a run of every sync, as noteRunErr.
 func (u *UI) noteOutcomes(out []app.SyncOutcome) {
 	for _, o := range out {
 		if !o.Paused {
 			u.noteRunErr(o.Sync, o.Err)
 		}
+		u.noteSuccess(o.Sync, o.Result, o.Err)
 	}
 }
 

@@ -38,6 +38,7 @@ func (u *UI) syncsScreen() fyne.CanvasObject {
 	holder := container.NewStack(loading("syncs"))
 	gen := u.screenGen // show() bumps it before building this screen
 	bg(u, func(ctx context.Context) (data, error) {
+		u.readZone()
 		s, err := u.a.Syncs(ctx)
 		if err != nil {
 			return data{}, err
@@ -290,12 +291,12 @@ func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObj
 	heading := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	route := widget.NewLabel(fmt.Sprintf("%s %s  %s  %s %s", def.A.Connection, def.A.Object, directionArrow(def.Direction), def.B.Connection, def.B.Object))
 	healthText := widget.NewLabel(health)
-	info := container.NewVBox(container.NewHBox(healthDot(health), heading, healthText), route, widget.NewLabel(lastRunText(s.LastRun)))
+	info := container.NewVBox(container.NewHBox(healthDot(health), heading, healthText), route, widget.NewLabel(lastRunText(s.LastRun, u.now())))
 	next := "Next run: manual"
 	if s.Paused {
 		next = "Paused: scheduled runs are off"
 	} else if b := u.deps.Background; b != nil && def.Schedule != "" && def.Schedule != "manual" {
-		next = "Next run: " + until(b.Next(name), time.Now()) + " (" + def.Schedule + ")"
+		next = "Next run: " + until(b.Next(name), u.now()) + " (" + def.Schedule + ")"
 	}
 	info.Add(widget.NewLabel(next))
 	if s.OpenReview > 0 {
@@ -303,8 +304,12 @@ func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObj
 		l.Importance = widget.WarningImportance
 		info.Add(l)
 	}
+	if r := s.LastRun; r != nil && runWarnings(*r) > 0 {
+		// Said once here, as History counts only warnings new to a run.
+		info.Add(wrapped(lastRunWarningsText(*r)))
+	}
 	if s.RetryWaiting > 0 {
-		l := wrapped(retryWaitLine(s.RetryWaiting, s.RetryNext, time.Now()))
+		l := wrapped(retryWaitLine(s.RetryWaiting, s.RetryNext, u.now()))
 		l.Importance = widget.WarningImportance
 		info.Add(l)
 	}
@@ -381,19 +386,32 @@ func retryWaitLine(n int, next, now time.Time) string {
 	if n != 1 {
 		what = fmt.Sprintf("%d failed records wait", n)
 	}
-	when := "next try about " + next.Local().Format("15:04")
+	when := "next try about " + next.In(now.Location()).Format("15:04")
 	if !next.After(now) {
 		when = "tried on the next run"
 	}
 	return fmt.Sprintf("%s to be retried (%s); Retry failed in History tries now.", what, when)
 }
 
-func lastRunText(r *runRow) string {
+// lastRunWarningsText names the last run's first warning and counts the rest.
+func lastRunWarningsText(r runRow) string {
+	n := runWarnings(r)
+	if len(r.Warnings) == 0 {
+		return "Last run: " + nWarnings(n) + ", see History."
+	}
+	text := "Last run: " + nWarnings(n) + ": " + shorten(r.Warnings[0], 200)
+	if n > 1 {
+		text += fmt.Sprintf(" (and %d more in History)", n-1)
+	}
+	return text
+}
+
+func lastRunText(r *runRow, now time.Time) string {
 	if r == nil {
 		return "Last run: never — press Preview to see what it would do"
 	}
 	return fmt.Sprintf("Last run: %s · %s · created %d, updated %d, failed %d",
-		ago(r.StartedAt, time.Now()), r.Status, r.Created, r.Updated, r.Failed)
+		ago(r.StartedAt, now), r.Status, r.Created, r.Updated, r.Failed)
 }
 
 func (u *UI) setPaused(name string, paused bool) {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -71,6 +72,8 @@ type screen struct {
 
 // UI owns the main window.
 type UI struct {
+	// zoneLoc is the machine's zone as last read (readZone).
+	zoneLoc atomic.Pointer[time.Location]
 	app     fyne.App
 	deps    Deps
 	a       *app.App

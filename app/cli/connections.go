@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -161,7 +162,7 @@ func (r *root) connectionsCmd() *cobra.Command {
 				w.Flush()
 				for _, c := range cs {
 					if c.OrgMax > 0 {
-						fmt.Fprintf(cmd.OutOrStdout(), "%s: %s\n", c.Name, app.OrgUsageLine(c))
+						fmt.Fprintf(cmd.OutOrStdout(), "%s: %s\n", c.Name, app.OrgUsageLine(c, time.Local))
 					}
 				}
 			})

@@ -122,6 +122,11 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 			if changed {
 				plan()
 			}
+		case <-w.ok:
+			if failures > 0 || !notBefore.IsZero() {
+				failures, needsPerson, notBefore = 0, false, time.Time{}
+				plan()
+			}
 		case <-w.now:
 			if cfg.paused {
 				continue // paused after the request was accepted: pause wins

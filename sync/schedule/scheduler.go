@@ -102,6 +102,7 @@ type worker struct {
 	cfg    config             // latest config; guarded by Scheduler.mu
 	update chan config        // buffered 1, latest wins
 	now    chan struct{}      // buffered 1: "sync now" requests coalesce
+	ok     chan struct{}      // buffered 1: a run outside the scheduler succeeded
 	cancel context.CancelFunc // nil until started
 	done   chan struct{}      // closed when the goroutine ends
 	prev   <-chan struct{}    // a removed worker of the same name still finishing
@@ -168,7 +169,7 @@ func (s *Scheduler) Set(sync string, spec Spec, paused bool) {
 		s.sendLocked(w, cfg)
 		return
 	}
-	w := &worker{name: sync, cfg: cfg, update: make(chan config, 1), now: make(chan struct{}, 1), done: make(chan struct{})}
+	w := &worker{name: sync, cfg: cfg, update: make(chan config, 1), now: make(chan struct{}, 1), ok: make(chan struct{}, 1), done: make(chan struct{})}
 	if old, ok := s.removed[sync]; ok {
 		w.prev = old
 		delete(s.removed, sync)
@@ -226,6 +227,20 @@ func (s *Scheduler) SyncNow(sync string) bool {
 	default: // one is already pending
 	}
 	return true
+}
+
+// Succeeded tells the scheduler a run of sync made elsewhere (the window's
+// Sync now) succeeded: the back-off and vendor's wait of its last failure
+// end, and its next run is due by its schedule again.
+func (s *Scheduler) Succeeded(sync string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if w, ok := s.workers[sync]; ok {
+		select {
+		case w.ok <- struct{}{}:
+		default: // one is already pending
+		}
+	}
 }
 
 // Pause stops scheduled runs of a sync until Resume; a run in flight ends
