@@ -198,9 +198,10 @@ func (a *App) Run(ctx context.Context, name string, opts RunOptions) (RunResult,
 			return res, err
 		}
 	}
-	if err == nil && res.Summary != nil && res.Summary.Status == "success" {
+	if err == nil && res.Summary != nil && res.Summary.Stopped == nil {
 		// A run that got through (Sync now after the limit was lifted)
-		// ends the vendor's wait ScheduledRun remembered.
+		// ends the vendor's wait ScheduledRun remembered, though records
+		// failed for their data: only a stop says the vendor still refuses.
 		a.endVendorWait(ctx, name)
 	}
 	return res, err

@@ -187,6 +187,17 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 			}
 		}
 	}
+	if p := res.Plan; p != nil && p.Counts.Skipped > 0 {
+		// A record read but left (another sync creates it) must not pass
+		// as a bare success with nothing written.
+		msg += "\n\n" + skippedLine(p.Counts.Skipped) + ":"
+		for _, sk := range p.Skips[:min(len(p.Skips), shownWarnings)] {
+			msg += fmt.Sprintf("\n• side %s %s: %s", strings.ToUpper(sk.Side), sk.ID, shorten(sk.Reason, 240))
+		}
+		if more := p.Counts.Skipped - min(len(p.Skips), shownWarnings); more > 0 {
+			msg += fmt.Sprintf("\n… and %d more.", more)
+		}
+	}
 	if len(res.Waiting) == 0 {
 		// The message names where to go next: offer to go there.
 		next, screen := "", ""
@@ -292,4 +303,12 @@ func (u *UI) runErr(sync string) error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	return u.runErrs[sync]
+}
+
+// skippedLine says how many records a run read and left unwritten.
+func skippedLine(n int) string {
+	if n == 1 {
+		return "1 record read was left as it is"
+	}
+	return fmt.Sprintf("%d records read were left as they are", n)
 }

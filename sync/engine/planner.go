@@ -56,19 +56,20 @@ type planner struct {
 	planned    map[string]int // source records planned per side (test limit)
 	spill      []store.PlanItem
 	tally      tally
-	due        map[retryKey]bool // due retries ...
-	written    map[retryKey]bool // ... that this plan writes again
-	fullResync bool              // every record read is planned again, unchanged or not
-	retryNow   bool              // PlanOptions.RetryNow
-	links      mapping.Links     // the link:SYNC rows' links; nil without such rows
-	relinkedTo map[string]string // "a:id" records a merge's link moved to -> their new partner (relink.go)
-	waiting    map[string]bool   // "a:id" records with references waiting for a link ...
-	waitClear  []store.RecordRef // ... whose waits this plan replaces ...
-	waitAdd    []store.RefWait   // ... with these (refwaits.go)
-	emptySide  map[string]bool   // sides with nothing indexed when the read began (store.PageOptions.Fresh)
-	warnMu     sync.Mutex        // both sides' readers warn
-	indexMu    sync.Mutex        // ... and index
-	asLeft     int               // records read as the index held them (indexMu)
+	due        map[retryKey]bool      // due retries ...
+	written    map[retryKey]bool      // ... that this plan writes again
+	retryWait  map[retryKey]time.Time // retries not yet due, by next try
+	fullResync bool                   // every record read is planned again, unchanged or not
+	retryNow   bool                   // PlanOptions.RetryNow
+	links      mapping.Links          // the link:SYNC rows' links; nil without such rows
+	relinkedTo map[string]string      // "a:id" records a merge's link moved to -> their new partner (relink.go)
+	waiting    map[string]bool        // "a:id" records with references waiting for a link ...
+	waitClear  []store.RecordRef      // ... whose waits this plan replaces ...
+	waitAdd    []store.RefWait        // ... with these (refwaits.go)
+	emptySide  map[string]bool        // sides with nothing indexed when the read began (store.PageOptions.Fresh)
+	warnMu     sync.Mutex             // both sides' readers warn
+	indexMu    sync.Mutex             // ... and index
+	asLeft     int                    // records read as the index held them (indexMu)
 
 	openConfl map[string][]store.ReviewRow // A id -> its open conflict items (settleConflicts)
 	openDel   map[string][]int64           // "side:id" -> open held deletes of it (settleDeletes)
@@ -209,7 +210,7 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 		claimed: map[string]bool{}, handled: map[string]bool{},
 		pages: map[string]int{}, planned: map[string]int{},
 		tally: tally{creates: map[string]int{}, updates: map[string]int{}},
-		due:   map[retryKey]bool{}, written: map[retryKey]bool{}, emptySide: map[string]bool{},
+		due:   map[retryKey]bool{}, written: map[retryKey]bool{}, retryWait: map[retryKey]time.Time{}, emptySide: map[string]bool{},
 		links: links, waiting: map[string]bool{}, relinkedTo: map[string]string{},
 	}
 	runs, err := e.st.Runs(ctx, syncID, 1)

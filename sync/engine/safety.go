@@ -34,10 +34,7 @@ func (p *planner) touchDueRetries(ctx context.Context) ([]store.RetryRow, error)
 		}
 		for _, r := range all {
 			if r.NextAt.After(p.e.now()) {
-				if p.plan.RetryWaiting == 0 || r.NextAt.Before(p.plan.RetryNext) {
-					p.plan.RetryNext = r.NextAt
-				}
-				p.plan.RetryWaiting++
+				p.retryWait[retryKey{r.Side, r.RecordID}] = r.NextAt
 			}
 		}
 	}
@@ -56,11 +53,22 @@ func (p *planner) touchDueRetries(ctx context.Context) ([]store.RetryRow, error)
 }
 
 // finishRetries drops due entries the plan no longer needs to write.
+// Entries not due count as waiting unless the plan writes their record
+// anyway (it changed again): that write drops them.
 func (p *planner) finishRetries(due []store.RetryRow) {
 	for _, r := range due {
 		if !p.written[retryKey{r.Side, r.RecordID}] {
 			p.plan.retryDone = append(p.plan.retryDone, retryKey{r.Side, r.RecordID})
 		}
+	}
+	for rk, next := range p.retryWait {
+		if p.written[rk] {
+			continue
+		}
+		if p.plan.RetryWaiting == 0 || next.Before(p.plan.RetryNext) {
+			p.plan.RetryNext = next
+		}
+		p.plan.RetryWaiting++
 	}
 }
 

@@ -34,7 +34,7 @@ func (p *planner) addWrite(kind string, w Write) {
 	} else {
 		p.tally.updates[w.Side]++
 	}
-	if rk := (retryKey{w.Side, w.Source}); p.due[rk] {
+	if rk := (retryKey{w.Side, w.Source}); p.due[rk] || !p.retryWait[rk].IsZero() {
 		p.written[rk] = true
 	}
 	p.spill = append(p.spill, store.PlanItem{Kind: kind, Side: w.Side, Item: encodeWrite(w)})
