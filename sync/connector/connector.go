@@ -306,6 +306,10 @@ type Result struct {
 	ID      string // the record's id when it succeeded
 	Created bool
 	Err     error // nil, or a *RecordError
+	// Was is, for an upsert that found its record (Created false), the
+	// fields it held before, where the vendor's answer or a read the
+	// connector made anyway tells; nil = unknown.
+	Was map[string]string
 }
 
 // Account is what the app knows about a connected account, stored in

@@ -22,8 +22,14 @@ const (
 	RuleMergeSet    = "merge-set"    // both changed a multi-select: merged option by option
 	RuleOptOut      = "opt-out"      // one side opted out of email: the other follows
 	RuleCreate      = "create"
-	RuleUndo        = "undo"
-	RuleReview      = "review" // a person decided
+	// RuleUpsertFound: a create's upsert updated a record that existed
+	// (made by someone else since the read); crmsync did not create it.
+	RuleUpsertFound = "upsert-found"
+	// RuleUpsertFoundUnknown: as RuleUpsertFound, the old value unknown
+	// (the vendor's answer does not tell it); an undo leaves it.
+	RuleUpsertFoundUnknown = RuleUpsertFound + " (old value unknown)"
+	RuleUndo               = "undo"
+	RuleReview             = "review" // a person decided
 )
 
 // undonePrefix marks a row's base left by an undo (undoneBase).

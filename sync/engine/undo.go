@@ -118,7 +118,12 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 	}
 	reviewed := map[string]bool{}        // fields gone to review
 	sides := map[string]store.AuditRow{} // side writes by field
+	var unknown []string                 // fields an upsert found written, their old values unknown
 	for _, a := range audit {
+		if a.Rule == RuleUpsertFoundUnknown {
+			unknown = append(unknown, a.Field)
+			continue
+		}
 		if strings.HasPrefix(a.Field, "(") && a.Rule != RuleOptOut {
 			sides[strings.Trim(a.Field, "()")] = a
 			continue // a side write: its CRM reverses it with the fields (undoSideWrites)
@@ -151,6 +156,11 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 				Reason: fmt.Sprintf("run %d wrote %q but %s now holds %q; undo would overwrite that", runID, a.New, a.Field, now),
 				Values: &Values{A: a.Old, B: now}})
 		}
+	}
+	if len(unknown) > 0 {
+		p.warn("undo of run %d: it wrote %s of %s on side %s, a record that existed already (made elsewhere just before the run's upsert), "+
+			"and its old values are unknown; it is not deleted and those fields are left as they are: correct them in the CRM if they should change",
+			runID, strings.Join(unknown, ", "), id, strings.ToUpper(side))
 	}
 	w.Changes = p.holdUndoTogether(side, id, pr.OtherID, runID, w.Changes, reviewed, audit, cur)
 	if len(w.Changes) == 0 {

@@ -134,3 +134,46 @@ func (r *run) partnerOf(ctx context.Context, side, id string) (string, error) {
 	}
 	return pr.OtherID, nil
 }
+
+// succeedFound is succeed for a create whose upsert updated a record that
+// existed (res.Created false), not linked to another: someone made it
+// between the read and the write. It is linked as matched, not created by
+// crmsync, so an undo never offers to delete it, and audited as an update
+// whose old values are res.Was, or said unknown.
+func (r *run) succeedFound(c *store.Commit, side string, p pending, res connector.Result) error {
+	w := p.w
+	aID, bID := w.Source, res.ID
+	if side == "a" {
+		aID, bID = bID, aID
+	}
+	r.sum.Updated++
+	c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: encodeBase(w.Base), New: true})
+	// What it held besides is unknown unless Was tells: the next read
+	// brings it, as a matched record's values.
+	idx := map[string]string{}
+	for f := range r.ix[side].used {
+		if v, ok := p.op.Fields[f]; ok {
+			idx[f] = v
+		} else if v, ok := res.Was[f]; ok {
+			idx[f] = v
+		}
+	}
+	c.Index = append(c.Index, store.IndexWrite{Side: side, ID: res.ID, Modified: r.e.now().UnixMilli(), Fields: store.EncodeFields(idx), Keys: r.ix[side].keys(idx)})
+	for _, ch := range w.Changes {
+		if old, ok := res.Was[ch.Field]; ok {
+			if old != ch.New {
+				r.audit.Add(ch.Field, old, ch.New, RuleUpsertFound)
+			}
+		} else {
+			r.audit.Add(ch.Field, "", ch.New, RuleUpsertFoundUnknown)
+		}
+	}
+	if rec, ok := r.audit.Record(side, res.ID); ok {
+		c.Audit = append(c.Audit, rec)
+	}
+	c.RetryDone = append(c.RetryDone, store.RetryKey{Side: side, RecordID: w.Source})
+	if w.ReviewID != 0 {
+		c.ReviewDone = append(c.ReviewDone, w.ReviewID)
+	}
+	return nil
+}

@@ -22,6 +22,9 @@ type pending struct {
 	// when the journal decided them (a connector.SideWriter's update).
 	was   map[string]string
 	sides []connector.SideWrite
+	// resent: sent again after its batch's call failed, which may have
+	// created it; an upsert that finds it then is still crmsync's create.
+	resent bool
 }
 
 // writes sends a side's creates or updates in batches, reading them from
@@ -208,6 +211,14 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 			}
 			continue
 		}
+		if create && !res[i].Created && !p.resent {
+			// The upsert found a record someone else made: linked and
+			// audited as an update, never as ours to delete on undo.
+			if err := r.succeedFound(&c, side, p, res[i]); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := r.succeed(ctx, &c, side, p, res[i].ID, create); err != nil {
 			return err
 		}
@@ -263,6 +274,9 @@ func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, 
 		return err
 	}
 	failedBefore := r.sum.Failed
+	for i := range rest {
+		rest[i].resent = true
+	}
 	if len(rest) > 1 {
 		half := len(rest) / 2
 		if err := r.sendBatch(ctx, side, rest[:half], kp, create); err != nil {

@@ -33,7 +33,11 @@ func (c *Connector) upsert(ctx context.Context, it item) (connector.Result, erro
 		return connector.Result{}, err
 	}
 	if holder != nil {
-		return c.post(ctx, it)
+		res, err := c.post(ctx, it)
+		if err == nil && res.Err == nil && !res.Created {
+			res.Was = holder.Fields // read anyway: the audit's old values
+		}
+		return res, err
 	}
 	res.Err = identifierTaken(it, res.Err.(*connector.RecordError))
 	return res, nil
