@@ -191,7 +191,13 @@ func Stops(ctx context.Context, err error) bool {
 		return true
 	}
 	var ce *Error
-	return errors.As(err, &ce) && (ce.Category == CatAuth || ce.Category == CatAccount || ce.Category == CatBudget)
+	if errors.As(err, &ce) && (ce.Category == CatAuth || ce.Category == CatAccount || ce.Category == CatBudget) {
+		return true
+	}
+	// A lost sign-in with no vendor answer (no refresh token to try) is
+	// ErrAuth only by its chain; one record's refusal is not the sign-in.
+	var re *RecordError
+	return !errors.As(err, &re) && errors.Is(err, ErrAuth)
 }
 
 // OutcomeUnknown reports whether err leaves a write's outcome unknown:

@@ -160,7 +160,8 @@ func (c *Connector) keepOptOuts(ctx context.Context, d *schemaData, items []item
 }
 
 // createAll runs the creates and upserts, workers at a time; a failure
-// after which no call can succeed (sign-in, budget, cancel) is returned.
+// after which no call can succeed (sign-in, budget, cancel, a spent 429)
+// is returned.
 func (c *Connector) createAll(ctx context.Context, items []item, res []connector.Result) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -176,7 +177,9 @@ func (c *Connector) createAll(ctx context.Context, items []item, res []connector
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			r, err := c.create(ctx, it)
-			if err != nil && connector.Stops(ctx, err) {
+			// A 429 left after the transport's retries meets every other
+			// create too: stop rather than spend their retries.
+			if err != nil && (connector.Stops(ctx, err) || connector.CategoryOf(err) == connector.CatRateLimit) {
 				mu.Lock()
 				if stop == nil {
 					stop = err
