@@ -12,6 +12,7 @@ require (
 	golang.org/x/net v0.35.0
 	golang.org/x/oauth2 v0.37.0
 	golang.org/x/sys v0.49.0
+	golang.org/x/term v0.29.0
 	golang.org/x/text v0.23.0
 	golang.org/x/time v0.16.0
 	modernc.org/sqlite v1.62.0

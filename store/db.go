@@ -53,6 +53,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: cannot create the data folder %s: %w", filepath.Dir(path), err)
 	}
+	// MkdirAll keeps a folder made before (an older build, by hand) at 0755:
+	// narrow it, or others list the log, the -wal and the locks. Best
+	// effort: a --home owned by someone else stays as it is (files are 0600).
+	if fi, err := os.Stat(filepath.Dir(path)); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		_ = os.Chmod(filepath.Dir(path), fi.Mode().Perm()&0o700)
+	}
 	// A -wal without its data file is the newest data of a file moved away
 	// (after a kill): a new file here would take that log in and delete it.
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/crmsync/crmsync/app"
 )
@@ -99,8 +100,8 @@ func readSecrets(cmd *cobra.Command, req *app.ConnectRequest) error {
 	} {
 		switch {
 		case *s.v == "-":
-			line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
-			if err != nil && !errors.Is(err, io.EOF) {
+			line, err := readSecretLine(cmd, s.flag)
+			if err != nil {
 				return fmt.Errorf("--%s -: read standard input: %w", s.flag, err)
 			}
 			if *s.v = strings.TrimSpace(line); *s.v == "" {
@@ -111,6 +112,23 @@ func readSecrets(cmd *cobra.Command, req *app.ConnectRequest) error {
 		}
 	}
 	return nil
+}
+
+// readSecretLine reads one line from standard input; at a terminal it
+// prompts and hides what is typed, so a pasted key stays off the screen
+// and its scrollback.
+func readSecretLine(cmd *cobra.Command, flag string) (string, error) {
+	if f, ok := cmd.InOrStdin().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprintf(cmd.ErrOrStderr(), "Paste the %s and press Enter (it is not shown): ", strings.ReplaceAll(flag, "-", " "))
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(cmd.ErrOrStderr())
+		return string(b), err
+	}
+	line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return line, nil
 }
 
 type connectionOut struct {
