@@ -210,7 +210,9 @@ func TestDuplicateCreateAnywayRuleNowBlocks(t *testing.T) {
 		if len(errs) != 0 || r.Summary.Failed != 0 || r.Summary.Created != 0 {
 			t.Fatalf("run %d: %+v %+v", i+1, r.Summary, errs)
 		}
-		if i == 1 && r.Summary.APICallsB != 0 {
+		// A run's calls include its reads (one page of Salesforce here): a
+		// create sent again would be a second call.
+		if i == 1 && r.Summary.APICallsB > 1 {
 			t.Fatalf("the refused create was sent again: %+v", r.Summary)
 		}
 	}

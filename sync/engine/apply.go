@@ -133,7 +133,10 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 	if err := e.st.DropPlan(context.WithoutCancel(ctx), plan.id); err != nil && execErr == nil {
 		execErr = err
 	}
-	r.sum.APICallsA, r.sum.APICallsB = plan.a.calls()-callsA, plan.b.calls()-callsB
+	// The run's calls are its plan's reads and its writes: a run that read
+	// and wrote nothing must not read "0 calls".
+	r.sum.APICallsA = plan.readCalls[0] + plan.a.calls() - callsA
+	r.sum.APICallsB = plan.readCalls[1] + plan.b.calls() - callsB
 	r.sum.Status, r.sum.Message = r.status(ctx, execErr)
 	r.sum.Stopped = r.stop
 	fin := store.RunRow{ID: id, SyncID: plan.SyncID, Status: r.sum.Status, Created: r.sum.Created, Updated: r.sum.Updated,

@@ -54,7 +54,8 @@ type Plan struct {
 	reviewDone []int64
 	reviewOpen []int64 // decided items back in review (changedSince)
 	retryDone  []retryKey
-	lastRun    int64 // newest run of the sync when planned
+	lastRun    int64    // newest run of the sync when planned
+	readCalls  [2]int64 // API calls on sides A and B while planning: the run's reads
 	applied    bool
 }
 

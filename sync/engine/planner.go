@@ -92,6 +92,7 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 		return nil, err
 	}
 	p.fullResync, p.retryNow = opts.FullResync, opts.RetryNow
+	callsA, callsB := a.calls(), b.calls()
 	if opts.FullResync {
 		p.plan.FullPass = opts.FullPassWhy
 	}
@@ -172,6 +173,7 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 	if err := p.finishPlan(ctx); err != nil {
 		return nil, err
 	}
+	p.plan.readCalls = [2]int64{a.calls() - callsA, b.calls() - callsB}
 	p.safety(states, after)
 	p.estimate()
 	return p.plan, nil
