@@ -187,16 +187,11 @@ func (r *run) status(ctx context.Context, execErr error) (string, string) {
 	wrote := r.sum.Created + r.sum.Updated + r.sum.Deleted + r.sum.Linked
 	switch {
 	case r.stop != nil && (errors.Is(r.stop, context.Canceled) || errors.Is(r.stop, context.DeadlineExceeded) || ctx.Err() != nil):
-		msg := "cancelled; what was committed is kept"
-		if r.plan.UndoOf != 0 {
-			// No sync run writes an undo's old values: only undoing again does.
-			msg += fmt.Sprintf("; undo run %d again to write the rest back", r.plan.UndoOf)
-		}
-		return "cancelled", msg
+		return "cancelled", "cancelled; what was committed is kept" + r.undoRestNote()
 	case r.stop != nil && wrote > 0:
-		return "partial", "stopped: " + r.stop.Error()
+		return "partial", "stopped: " + r.stop.Error() + r.undoRestNote()
 	case r.stop != nil:
-		return "failed", "stopped: " + r.stop.Error()
+		return "failed", "stopped: " + r.stop.Error() + r.undoRestNote()
 	case execErr != nil:
 		return "failed", execErr.Error()
 	case r.sum.Failed > 0 && wrote == 0:
@@ -218,7 +213,20 @@ func (r *run) undoAgainNote() string {
 	if r.plan.UndoOf == 0 {
 		return ""
 	}
+	if r.sum.Failed == 1 {
+		return fmt.Sprintf("; its old values are not back: undo run %d again to write them", r.plan.UndoOf)
+	}
 	return fmt.Sprintf("; their old values are not back: undo run %d again to write them", r.plan.UndoOf)
+}
+
+// undoRestNote tells how to finish an undo that stopped early (cancelled,
+// a rate limit, a lost grant): no sync run writes an undo's old values,
+// only undoing again does.
+func (r *run) undoRestNote() string {
+	if r.plan.UndoOf == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; undo run %d again to write the rest back", r.plan.UndoOf)
 }
 
 func (r *run) progress(phase string, done, total int) {
