@@ -63,6 +63,7 @@ type Store interface {
 	LinkIDs(ctx context.Context, syncID int64) ([]store.LinkRef, error)
 	IndexPage(ctx context.Context, syncID int64, side string, recs []store.IndexRecord, opts store.PageOptions) (int64, error)
 	TouchRecords(ctx context.Context, syncID int64, side string, ids []string) error
+	TouchAmbiguousWithGone(ctx context.Context, syncID int64, afterSeq map[string]int64) error
 	LiveIDs(ctx context.Context, syncID int64, side string) ([]string, error)
 	RefWaits(ctx context.Context, syncID int64) ([]store.RefWait, error)
 	ReplaceRefWaits(ctx context.Context, syncID int64, clear []store.RecordRef, add []store.RefWait) error

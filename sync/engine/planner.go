@@ -137,6 +137,10 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 	if err != nil {
 		return nil, err
 	}
+	// A candidate merged away (or deleted) may leave one: match again.
+	if err := e.st.TouchAmbiguousWithGone(ctx, syncID, map[string]int64{"a": doneA[0], "b": doneB[0]}); err != nil {
+		return nil, err
+	}
 	if err := p.applyDecisions(ctx); err != nil {
 		return nil, err
 	}

@@ -5,13 +5,16 @@ import (
 	"net/url"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/net/idna"
 )
 
 // Normalize puts a match-key value into comparable form. Kinds:
 //
-//	email      trim + lower; an invalid address is an error naming it
+//	email      trim + lower, a Unicode domain in punycode; an invalid
+//	           address is an error naming it
 //	e164       phone number in E.164 (default region US; "e164:GB" for another)
 //	lower      trim + lower
 //	exact      unchanged
@@ -86,7 +89,23 @@ func normalizeEmail(value string) (string, error) {
 		strings.ContainsAny(local, " \t\r\n<>()[],;:\"") {
 		return "", fmt.Errorf("invalid email %q", value)
 	}
+	// A Unicode domain is its punycode one (IDNA): one CRM may hold
+	// either form of the same address.
+	if !isASCII(domain) {
+		if a, err := idna.Lookup.ToASCII(domain); err == nil {
+			domain = a
+		}
+	}
 	return local + "@" + domain, nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // validHost accepts a dotted host name without spaces or empty labels.
