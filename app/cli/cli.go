@@ -235,6 +235,11 @@ func (r *root) interruptible(cmd *cobra.Command) (context.Context, func()) {
 	go func() {
 		select {
 		case <-ctx.Done():
+			select {
+			case <-done:
+				return // the command ended; stop() cancelled ctx, no signal did
+			default:
+			}
 			if parent.Err() == nil {
 				fmt.Fprintln(cmd.ErrOrStderr(), "crmsync: stopping after the current batch; press Ctrl+C again to quit at once")
 			}

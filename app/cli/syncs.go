@@ -257,6 +257,14 @@ type runResultOut struct {
 
 // reportRun prints a plan or a run's result and maps it to an exit code.
 func (r *root) reportRun(cmd *cobra.Command, res app.RunResult, err error, took time.Duration) error {
+	if s := res.Summary; s != nil && s.RunID == 0 && s.Status == "" {
+		res.Summary = nil // refused before a run opened: no run to report
+	}
+	if errors.Is(err, engine.ErrStalePlan) && res.Plan != nil {
+		// Another crmsync (the window, the scheduler, a second cron job)
+		// ran this sync while this one planned; its plan was refused whole.
+		err = fmt.Errorf("another run of %s finished while this one was planning, so nothing was written; run it again (%w)", res.Plan.Sync, err)
+	}
 	out := runResultOut{Plan: res.Plan, Result: res.Summary, Waiting: res.Waiting, Failures: res.Failures, DryRun: res.Summary == nil && err == nil, Duration: took.Seconds()}
 	if res.Plan != nil {
 		out.Sync = res.Plan.Sync

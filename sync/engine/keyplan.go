@@ -26,7 +26,7 @@ func (r *run) keyPlan(ctx context.Context, side string) (keyPlan, error) {
 		if err != nil {
 			return keyPlan{}, fmt.Errorf("engine: upsert key of side %s: %w", side, err)
 		}
-		if f != "" && !r.unmatchedBusinessKey(side, f) {
+		if f != "" && !r.unmatchedBusinessKey(side, f) && !r.unmappedMatchKey(side, f) {
 			return keyPlan{field: f, upsert: true}, nil
 		}
 		if f != "" {
@@ -75,6 +75,35 @@ func (r *run) unmatchedBusinessKey(side, field string) bool {
 		}
 	}
 	return true
+}
+
+// unmappedMatchKey reports whether field, a side's upsert key, is a field
+// a match rule compares but no row maps (HubSpot's email in a sync matching
+// on email that copies names only): the create has no value to upsert by,
+// and a made-up one would be written into a business field.
+func (r *run) unmappedMatchKey(side, field string) bool {
+	def := r.plan.def
+	for _, f := range def.Fields {
+		name := f.B
+		if side == "a" {
+			name = f.A
+		}
+		if strings.EqualFold(name, field) {
+			return false
+		}
+	}
+	for _, m := range def.Match {
+		spec := m.B
+		if side == "a" {
+			spec = m.A
+		}
+		for _, f := range splitPlus(spec) {
+			if strings.EqualFold(f, field) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (r *run) op(w *Write, create bool, kp keyPlan) pending {
