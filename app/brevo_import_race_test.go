@@ -113,22 +113,7 @@ func TestBrevoImportKilledBeforeReadBack(t *testing.T) {
 			t.Errorf("Brevo contact %s (%s) is not linked", id, e)
 		}
 	}
-	audited := map[string]bool{}
-	runs, err := k.a.Runs(context.Background(), def.Name, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range runs {
-		rows, err := k.a.DB().Audit(context.Background(), r.Run.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, row := range rows {
-			if row.Side == "b" && row.Field == "email" && row.Old == "" {
-				audited[row.New] = true
-			}
-		}
-	}
+	audited := auditedCreates(t, k.a, def.Name, "b")
 	for i := range n {
 		if e := fmt.Sprintf("bulk%02d@imp.example", i); !audited[e] {
 			t.Errorf("the create of %s is in no run's audit", e)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
@@ -147,4 +148,27 @@ func linkedB(t *testing.T, a *app.App, sync, aid string) string {
 func isLinked(t *testing.T, a *app.App, sync, aid, bid string) bool {
 	t.Helper()
 	return slices.ContainsFunc(syncLinks(t, a, sync), func(l store.LinkRow) bool { return l.AID == aid && l.BID == bid })
+}
+
+// auditedCreates is the emails, lowercased, whose create on side ("a" or
+// "b") some run of sync put in the audit.
+func auditedCreates(t *testing.T, a *app.App, sync, side string) map[string]bool {
+	t.Helper()
+	audited := map[string]bool{}
+	runs, err := a.Runs(context.Background(), sync, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		rows, err := a.DB().Audit(context.Background(), r.Run.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rows {
+			if row.Side == side && row.Field == "email" && row.Old == "" {
+				audited[strings.ToLower(row.New)] = true
+			}
+		}
+	}
+	return audited
 }

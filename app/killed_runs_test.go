@@ -172,22 +172,7 @@ func killedAfterTaken409(t *testing.T, at string) {
 		}
 	}
 	// Every new contact's create is in the audit, under some run.
-	audited := map[string]bool{}
-	runs, err := k.a.Runs(context.Background(), def.Name, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range runs {
-		rows, err := k.a.DB().Audit(context.Background(), r.Run.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, row := range rows {
-			if row.Side == "a" && row.Field == "email" && row.Old == "" {
-				audited[strings.ToLower(row.New)] = true
-			}
-		}
-	}
+	audited := auditedCreates(t, k.a, def.Name, "a")
 	for i := range 40 {
 		if email := fmt.Sprintf("new%02d@kill.example", i); i%13 != 5 && !audited[email] {
 			t.Errorf("the create of %s is in no run's audit", email)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/sandbox"
 	"github.com/crmsync/crmsync/sync/schedule"
 )
 
@@ -16,34 +17,10 @@ import (
 // new HubSpot contact is made; the next manual run (no Retry) must read
 // HubSpot and create both the held contact and the new one.
 func TestStorageStopThenNewContact(t *testing.T) {
-	ctx := context.Background()
 	a, srv, _ := syncedContacts(t, 4801, false)
-	if _, err := srv.HubSpot().Create("contacts", map[string]string{"email": "held@example.com", "firstname": "Held", "lastname": "Back"}); err != nil {
-		t.Fatal(err)
-	}
-	sf := srv.Salesforce()
-	sf.FillDataStorage(true)
-	res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
-	t.Logf("stopped run: %v %+v", err, res.Summary)
-	sf.FillDataStorage(false)
-	if _, err := srv.HubSpot().Create("contacts", map[string]string{"email": "fresh@example.com", "firstname": "Fresh", "lastname": "After"}); err != nil {
-		t.Fatal(err)
-	}
-	hsBefore, sfBefore := total(srv.HubSpot().Stats()), total(sf.Stats())
-	res, err = a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
-	t.Logf("next run: %v %+v; calls hs %d sf %d", err, res.Summary, total(srv.HubSpot().Stats())-hsBefore, total(sf.Stats())-sfBefore)
-	if err != nil || res.Summary == nil || res.Summary.Status != "success" {
-		t.Fatalf("manual run after storage freed: %v %+v %v", err, res.Summary, res.Failures)
-	}
-	if strings.Contains(res.Summary.Message, "to be retried") {
-		t.Errorf("run message %q says records wait to be retried; this run wrote them", res.Summary.Message)
-	}
-	got := emailCounts(srv)
-	for _, e := range []string{"held@example.com", "fresh@example.com"} {
-		if got["sf:"+e] != 1 {
-			t.Errorf("Salesforce holds %d contacts %s; want 1", got["sf:"+e], e)
-		}
-	}
+	createHubSpotContact(t, srv, "held@example.com", "Held", "Back")
+	storageStopThenRun(t, a, srv)
+	wantOneSalesforceContact(t, srv, "held@example.com", "fresh@example.com")
 }
 
 // total is the calls a sandbox answered, over all its endpoints.
@@ -59,26 +36,9 @@ func total(m map[string]int64) int64 {
 // and stops; storage is freed and a new HubSpot contact is made; the next
 // manual run must create every contact the stopped run missed and the new one.
 func TestStorageStopOnFirstRun(t *testing.T) {
-	ctx := context.Background()
 	a, srv := connectedSandbox(t, 4802, 12)
 	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
-	sf := srv.Salesforce()
-	sf.FillDataStorage(true)
-	res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
-	t.Logf("stopped run: %v %+v", err, res.Summary)
-	sf.FillDataStorage(false)
-	if _, err := srv.HubSpot().Create("contacts", map[string]string{"email": "fresh@example.com", "firstname": "Fresh", "lastname": "After"}); err != nil {
-		t.Fatal(err)
-	}
-	hsBefore, sfBefore := total(srv.HubSpot().Stats()), total(sf.Stats())
-	res, err = a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
-	t.Logf("next run: %v %+v; calls hs %d sf %d", err, res.Summary, total(srv.HubSpot().Stats())-hsBefore, total(sf.Stats())-sfBefore)
-	if err != nil || res.Summary == nil || res.Summary.Status != "success" {
-		t.Fatalf("manual run after storage freed: %v %+v %v", err, res.Summary, res.Failures)
-	}
-	if strings.Contains(res.Summary.Message, "to be retried") {
-		t.Errorf("run message %q says records wait to be retried; this run wrote them", res.Summary.Message)
-	}
+	storageStopThenRun(t, a, srv)
 	got := emailCounts(srv)
 	for _, r := range srv.HubSpot().Records("contacts") {
 		if e := strings.ToLower(r.Properties["email"]); e != "" && got["sf:"+e] != 1 {
@@ -104,15 +64,11 @@ func TestStorageStopLeadsManualRun(t *testing.T) {
 	}
 	sf := srv.Salesforce()
 	sf.FillDataStorage(true)
-	if _, err := srv.HubSpot().Create("contacts", map[string]string{"email": "held@example.com", "firstname": "Held", "lastname": "Back"}); err != nil {
-		t.Fatal(err)
-	}
+	createHubSpotContact(t, srv, "held@example.com", "Held", "Back")
 	res, err := a.Run(ctx, app.DemoLeadsName, app.RunOptions{Confirm: true})
 	t.Logf("stopped run: %v %+v", err, res.Summary)
 	sf.FillDataStorage(false)
-	if _, err := srv.HubSpot().Create("contacts", map[string]string{"email": "fresh@example.com", "firstname": "Fresh", "lastname": "After"}); err != nil {
-		t.Fatal(err)
-	}
+	createHubSpotContact(t, srv, "fresh@example.com", "Fresh", "After")
 	res, err = a.Run(ctx, app.DemoLeadsName, app.RunOptions{Confirm: true})
 	if err != nil || res.Summary == nil || res.Summary.Status != "success" {
 		t.Fatalf("manual run after storage freed: %v %+v %v", err, res.Summary, res.Failures)
@@ -141,9 +97,7 @@ func TestDailyLimitThenManualRun(t *testing.T) {
 		t.Run(vendor, func(t *testing.T) {
 			ctx := context.Background()
 			a, srv, _ := syncedContacts(t, 4804, false)
-			if _, err := srv.HubSpot().Create("contacts", map[string]string{"email": "held@example.com", "firstname": "Held", "lastname": "Back"}); err != nil {
-				t.Fatal(err)
-			}
+			createHubSpotContact(t, srv, "held@example.com", "Held", "Back")
 			faults := srv.HubSpot().Faults()
 			if vendor == "salesforce" {
 				faults = srv.Salesforce().Faults()
@@ -157,20 +111,13 @@ func TestDailyLimitThenManualRun(t *testing.T) {
 				// counted roll off, which is how its limit lifts.
 				srv.Salesforce().SetAPIUsage(100)
 			}
-			if _, err := srv.HubSpot().Create("contacts", map[string]string{"email": "fresh@example.com", "firstname": "Fresh", "lastname": "After"}); err != nil {
-				t.Fatal(err)
-			}
+			createHubSpotContact(t, srv, "fresh@example.com", "Fresh", "After")
 			res, err = a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
 			if err != nil || res.Summary == nil || res.Summary.Status != "success" {
 				t.Fatalf("manual run after the limit lifted: %v %+v %v", err, res.Summary, res.Failures)
 			}
 			t.Logf("next run: %+v", res.Summary)
-			got := emailCounts(srv)
-			for _, e := range []string{"held@example.com", "fresh@example.com"} {
-				if got["sf:"+e] != 1 {
-					t.Errorf("Salesforce holds %d contacts %s; want 1", got["sf:"+e], e)
-				}
-			}
+			wantOneSalesforceContact(t, srv, "held@example.com", "fresh@example.com")
 		})
 	}
 }
@@ -182,9 +129,7 @@ func TestDailyLimitThenManualRun(t *testing.T) {
 func TestSalesforceLimitWhileWriting(t *testing.T) {
 	ctx := context.Background()
 	a, srv, _ := syncedContacts(t, 4805, false)
-	if _, err := srv.HubSpot().Create("contacts", map[string]string{"email": "held@example.com", "firstname": "Held", "lastname": "Back"}); err != nil {
-		t.Fatal(err)
-	}
+	createHubSpotContact(t, srv, "held@example.com", "Held", "Back")
 	// No reserve: the org's own limit, not crmsync's stop, refuses.
 	if err := a.SetSetting(ctx, "org_api_reserve_percent", "0"); err != nil {
 		t.Fatal(err)
@@ -201,9 +146,7 @@ func TestSalesforceLimitWhileWriting(t *testing.T) {
 	res, err = a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
 	t.Logf("refused run (%d reads): %v %+v", reads, err, res.Summary)
 	sf.SetAPIUsage(100)
-	if _, err := srv.HubSpot().Create("contacts", map[string]string{"email": "fresh@example.com", "firstname": "Fresh", "lastname": "After"}); err != nil {
-		t.Fatal(err)
-	}
+	createHubSpotContact(t, srv, "fresh@example.com", "Fresh", "After")
 	res, err = a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
 	if err != nil || res.Summary == nil || res.Summary.Status != "success" {
 		t.Fatalf("manual run after the limit lifted: %v %+v %v", err, res.Summary, res.Failures)
@@ -212,12 +155,7 @@ func TestSalesforceLimitWhileWriting(t *testing.T) {
 	if strings.Contains(res.Summary.Message, "to be retried") {
 		t.Errorf("run message %q says records wait to be retried", res.Summary.Message)
 	}
-	got := emailCounts(srv)
-	for _, e := range []string{"held@example.com", "fresh@example.com"} {
-		if got["sf:"+e] != 1 {
-			t.Errorf("Salesforce holds %d contacts %s; want 1", got["sf:"+e], e)
-		}
-	}
+	wantOneSalesforceContact(t, srv, "held@example.com", "fresh@example.com")
 }
 
 // TestPartialManualRunEndsVendorWait: a scheduled run meets
@@ -264,5 +202,50 @@ func TestPartialManualRunEndsVendorWait(t *testing.T) {
 	}
 	if got := emailCounts(srv); got["sf:later@example.com"] != 1 {
 		t.Errorf("Salesforce holds %d contacts later@example.com; want 1", got["sf:later@example.com"])
+	}
+}
+
+// createHubSpotContact makes a contact in the sandbox's HubSpot with the
+// given email, first and last name.
+func createHubSpotContact(t *testing.T, srv *sandbox.Server, email, first, last string) {
+	t.Helper()
+	if _, err := srv.HubSpot().Create("contacts", map[string]string{"email": email, "firstname": first, "lastname": last}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// storageStopThenRun stops a contacts run on a full Salesforce org, frees
+// the storage, makes the fresh@example.com HubSpot contact and runs again
+// by hand; it fails t unless that run succeeded and did not say records
+// wait to be retried.
+func storageStopThenRun(t *testing.T, a *app.App, srv *sandbox.Server) {
+	t.Helper()
+	ctx := context.Background()
+	sf := srv.Salesforce()
+	sf.FillDataStorage(true)
+	res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	t.Logf("stopped run: %v %+v", err, res.Summary)
+	sf.FillDataStorage(false)
+	createHubSpotContact(t, srv, "fresh@example.com", "Fresh", "After")
+	hsBefore, sfBefore := total(srv.HubSpot().Stats()), total(sf.Stats())
+	res, err = a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	t.Logf("next run: %v %+v; calls hs %d sf %d", err, res.Summary, total(srv.HubSpot().Stats())-hsBefore, total(sf.Stats())-sfBefore)
+	if err != nil || res.Summary == nil || res.Summary.Status != "success" {
+		t.Fatalf("manual run after storage freed: %v %+v %v", err, res.Summary, res.Failures)
+	}
+	if strings.Contains(res.Summary.Message, "to be retried") {
+		t.Errorf("run message %q says records wait to be retried; this run wrote them", res.Summary.Message)
+	}
+}
+
+// wantOneSalesforceContact fails t unless Salesforce holds exactly one
+// contact with each of emails.
+func wantOneSalesforceContact(t *testing.T, srv *sandbox.Server, emails ...string) {
+	t.Helper()
+	got := emailCounts(srv)
+	for _, e := range emails {
+		if got["sf:"+e] != 1 {
+			t.Errorf("Salesforce holds %d contacts %s; want 1", got["sf:"+e], e)
+		}
 	}
 }

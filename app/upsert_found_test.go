@@ -49,18 +49,7 @@ func TestUpsertOntoOthersContactIsNoCreate(t *testing.T) {
 	if n := len(hs.Records("contacts")); n != 1 {
 		t.Fatalf("%d HubSpot contacts, want 1", n)
 	}
-	linked := false
-	for _, l := range syncLinks(t, a, "contacts") {
-		if l.AID == theirs {
-			linked = true
-			if l.CreatedBy != "" {
-				t.Errorf("the other integration's contact %s is linked as created by crmsync (CreatedBy %q)", theirs, l.CreatedBy)
-			}
-		}
-	}
-	if !linked {
-		t.Errorf("HubSpot contact %s is not linked", theirs)
-	}
+	wantLinkedAsFound(t, a, "contacts", "a", theirs, "HubSpot contact")
 	rows, err := a.DB().Audit(ctx, res.Summary.RunID)
 	if err != nil {
 		t.Fatal(err)
@@ -82,15 +71,7 @@ func TestUpsertOntoOthersContactIsNoCreate(t *testing.T) {
 	if !audited {
 		t.Errorf("no audit row for HubSpot contact %s", theirs)
 	}
-	undo, err := a.Undo(ctx, res.Summary.RunID, app.RunOptions{DryRun: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, it := range undo.Plan.Review {
-		if it.Kind == "delete" {
-			t.Errorf("the undo offers to delete a record: %+v", it)
-		}
-	}
+	undo := dryUndoOffersNoDelete(t, a, res.Summary.RunID)
 	for _, w := range undo.Plan.Updates {
 		for _, ch := range w.Changes {
 			if w.ID == theirs && strings.TrimSpace(ch.New) == "" {
@@ -142,18 +123,7 @@ func TestBrevoUpsertOntoOthersContactRestoresOld(t *testing.T) {
 	if n := len(bv.Contacts()); n != 1 {
 		t.Fatalf("%d Brevo contacts, want 1", n)
 	}
-	linked := false
-	for _, l := range syncLinks(t, k.a, def.Name) {
-		if l.BID == theirs {
-			linked = true
-			if l.CreatedBy != "" {
-				t.Errorf("the other integration's contact %s is linked as created by crmsync (CreatedBy %q)", theirs, l.CreatedBy)
-			}
-		}
-	}
-	if !linked {
-		t.Errorf("Brevo contact %s is not linked", theirs)
-	}
+	wantLinkedAsFound(t, k.a, def.Name, "b", theirs, "Brevo contact")
 	rows, err := k.a.DB().Audit(ctx, res.Summary.RunID)
 	if err != nil {
 		t.Fatal(err)
@@ -173,15 +143,7 @@ func TestBrevoUpsertOntoOthersContactRestoresOld(t *testing.T) {
 		t.Errorf("no audit row of %s says FIRSTNAME \"Tess\" → \"Sam\"", theirs)
 	}
 	k.clock.step(time.Minute)
-	undo, err := k.a.Undo(ctx, res.Summary.RunID, app.RunOptions{DryRun: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, it := range undo.Plan.Review {
-		if it.Kind == "delete" {
-			t.Errorf("the undo offers to delete a record: %+v", it)
-		}
-	}
+	undo := dryUndoOffersNoDelete(t, k.a, res.Summary.RunID)
 	restores := false
 	for _, w := range undo.Plan.Updates {
 		for _, ch := range w.Changes {
@@ -191,4 +153,39 @@ func TestBrevoUpsertOntoOthersContactRestoresOld(t *testing.T) {
 	if !restores {
 		t.Errorf("the undo does not write FIRSTNAME \"Tess\" back to %s: %+v", theirs, undo.Plan.Updates)
 	}
+}
+
+// wantLinkedAsFound fails t unless a link of sync holds id on side ("a"
+// or "b") and none says crmsync created it; what names the record in the
+// failure ("HubSpot contact").
+func wantLinkedAsFound(t *testing.T, a *app.App, sync, side, id, what string) {
+	t.Helper()
+	linked := false
+	for _, l := range syncLinks(t, a, sync) {
+		if l.AID == id && side == "a" || l.BID == id && side == "b" {
+			linked = true
+			if l.CreatedBy != "" {
+				t.Errorf("the other integration's contact %s is linked as created by crmsync (CreatedBy %q)", id, l.CreatedBy)
+			}
+		}
+	}
+	if !linked {
+		t.Errorf("%s %s is not linked", what, id)
+	}
+}
+
+// dryUndoOffersNoDelete plans an undo of the run (a dry run) and fails t
+// if the plan offers to delete a record; it returns the plan.
+func dryUndoOffersNoDelete(t *testing.T, a *app.App, runID int64) app.RunResult {
+	t.Helper()
+	undo, err := a.Undo(context.Background(), runID, app.RunOptions{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range undo.Plan.Review {
+		if it.Kind == "delete" {
+			t.Errorf("the undo offers to delete a record: %+v", it)
+		}
+	}
+	return undo
 }

@@ -334,3 +334,14 @@ func (l *live) tapIfShown(label string) {
 		}
 	})
 }
+
+// applyDemoSyncs creates the ready-made syncs, applies the contacts
+// preview (past its warning, if any) and closes the dialog of the run.
+func (l *live) applyDemoSyncs() {
+	l.t.Helper()
+	l.createDemoSyncs()
+	l.tap("Apply")
+	l.tapIfShown("Apply anyway")
+	l.see("Run finished")
+	l.closeDialogs()
+}

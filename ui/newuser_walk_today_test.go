@@ -19,11 +19,7 @@ import (
 // not send the admin to billing; once given back, a run clears the card.
 func TestSalesforceAPIAccessLostWalk(t *testing.T) {
 	l := newLive(t)
-	l.createDemoSyncs()
-	l.tap("Apply")
-	l.tapIfShown("Apply anyway")
-	l.see("Run finished")
-	l.closeDialogs()
+	l.applyDemoSyncs()
 
 	l.srv.Salesforce().DisableAPI(true)
 	l.navigate(ScreenSyncs)

@@ -14,11 +14,7 @@ import (
 // run dialog must say the contact was left and why, not a bare success.
 func TestStorageWalkNewContactSaysWhy(t *testing.T) {
 	l := newLive(t)
-	l.createDemoSyncs()
-	l.tap("Apply")
-	l.tapIfShown("Apply anyway")
-	l.see("Run finished")
-	l.closeDialogs()
+	l.applyDemoSyncs()
 
 	sf := l.srv.Salesforce()
 	sf.FillDataStorage(true)

@@ -33,6 +33,23 @@ func failingForHours(t *testing.T) (*Scheduler, *recorder, *atomic.Bool, func())
 	return s, rec, &broken, stop
 }
 
+// vendorWaitAfterFirstRun starts a scheduler running contacts every 5
+// minutes whose first run the vendor refuses with "come back in 3 hours"
+// (a spent budget) and whose later runs succeed. Call it inside a
+// synctest bubble; stop ends the scheduler.
+func vendorWaitAfterFirstRun(t *testing.T) (*Scheduler, *recorder, func()) {
+	rec := newRecorder()
+	rec.body = func(_ context.Context, n int) error {
+		if n == 0 {
+			return budgetSpent{wait: 3 * time.Hour}
+		}
+		return nil
+	}
+	s := New(rec.run, Options{})
+	s.Set("contacts", Spec{Kind: Every, Every: 5 * time.Minute}, false)
+	return s, rec, startScheduler(t, s)
+}
+
 // TestResumeResetsBackoff: pausing a failing sync, fixing the cause
 // and resuming it is a person saying "try again": the next run comes at its
 // normal slot, not after the hour of back-off its old failures earned.
@@ -74,16 +91,7 @@ func TestScheduleEditResetsBackoff(t *testing.T) {
 // vendor's own "come back in 3 hours" (a spent daily budget).
 func TestResumeKeepsVendorWait(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		rec := newRecorder()
-		rec.body = func(_ context.Context, n int) error {
-			if n == 0 {
-				return budgetSpent{wait: 3 * time.Hour}
-			}
-			return nil
-		}
-		s := New(rec.run, Options{})
-		s.Set("contacts", Spec{Kind: Every, Every: 5 * time.Minute}, false)
-		stop := startScheduler(t, s)
+		s, rec, stop := vendorWaitAfterFirstRun(t)
 		defer stop()
 		time.Sleep(6 * time.Minute)
 		s.Pause("contacts")

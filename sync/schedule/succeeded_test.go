@@ -1,7 +1,6 @@
 package schedule
 
 import (
-	"context"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -12,16 +11,7 @@ import (
 // failure: the next run is due by the schedule, not 3 hours on.
 func TestSucceededEndsVendorWait(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		rec := newRecorder()
-		rec.body = func(_ context.Context, n int) error {
-			if n == 0 {
-				return budgetSpent{wait: 3 * time.Hour}
-			}
-			return nil
-		}
-		s := New(rec.run, Options{})
-		s.Set("contacts", Spec{Kind: Every, Every: 5 * time.Minute}, false)
-		stop := startScheduler(t, s)
+		s, rec, stop := vendorWaitAfterFirstRun(t)
 		defer stop()
 		time.Sleep(6 * time.Minute)
 		synctest.Wait()

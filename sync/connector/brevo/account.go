@@ -76,8 +76,19 @@ func baseFromTokenURL(tokenURL string) string {
 // URL. client carries the new access token (Bearer).
 func discover(ctx context.Context, client *http.Client, tokenURL string) (connector.Discovery, error) {
 	base := baseFromTokenURL(tokenURL)
+	d, err := accountDiscovery(ctx, client, base, 3)
+	if err != nil {
+		return connector.Discovery{}, err
+	}
+	d.APIBase = base
+	return d, nil
+}
+
+// accountDiscovery makes a connector on base that retries a call at most
+// maxRetries times and names the account it reaches (GET /v3/account).
+func accountDiscovery(ctx context.Context, client *http.Client, base string, maxRetries int) (connector.Discovery, error) {
 	o := defaultOptions()
-	o.Options = transport.Options{Vendor: vendor, MaxRetries: 3, Classify: classify}
+	o.Options = transport.Options{Vendor: vendor, MaxRetries: maxRetries, Classify: classify}
 	c, err := newConnector(client, base, o)
 	if err != nil {
 		return connector.Discovery{}, err
@@ -86,5 +97,5 @@ func discover(ctx context.Context, client *http.Client, tokenURL string) (connec
 	if err != nil {
 		return connector.Discovery{}, err
 	}
-	return connector.Discovery{APIBase: base, AccountID: a.ID, AccountName: a.Name}, nil
+	return connector.Discovery{AccountID: a.ID, AccountName: a.Name}, nil
 }

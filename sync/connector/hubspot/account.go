@@ -2,6 +2,7 @@ package hubspot
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 )
@@ -15,8 +16,9 @@ const accountPath = "/account-info/" + apiVersion + "/details"
 
 // accountDetails is the part of the portal's details the connector reads.
 type accountDetails struct {
-	TimeZone        string `json:"timeZone"`
-	CompanyCurrency string `json:"companyCurrency"`
+	PortalID        json.Number `json:"portalId"`
+	TimeZone        string      `json:"timeZone"`
+	CompanyCurrency string      `json:"companyCurrency"`
 	// missing fails a read of a member the answer lacked.
 	missing func(member string) error
 }

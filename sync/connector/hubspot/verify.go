@@ -2,7 +2,6 @@ package hubspot
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -33,15 +32,8 @@ func verify(ctx context.Context, client *http.Client, base string) (connector.Di
 	if !ok {
 		return connector.Discovery{}, err
 	}
-	r, err = c.call(ctx, http.MethodGet, accountPath, nil)
-	if err != nil {
-		return connector.Discovery{}, nil
-	}
-	defer c.release(r)
-	var d struct {
-		PortalID json.Number `json:"portalId"`
-	}
-	if r.Status != http.StatusOK || r.Decode(&d) != nil || d.PortalID == "" {
+	d, err := c.details(ctx, false)
+	if err != nil || d.PortalID == "" {
 		return connector.Discovery{}, nil
 	}
 	return connector.Discovery{AccountID: d.PortalID.String(), AccountName: "portal " + d.PortalID.String()}, nil

@@ -70,8 +70,19 @@ func baseFromTokenURL(tokenURL string) string {
 // (Bearer).
 func discover(ctx context.Context, client *http.Client, tokenURL string) (connector.Discovery, error) {
 	base := baseFromTokenURL(tokenURL)
+	d, err := accountDiscovery(ctx, client, base, 3)
+	if err != nil {
+		return connector.Discovery{}, err
+	}
+	d.APIBase = base
+	return d, nil
+}
+
+// accountDiscovery makes a connector on base that retries a call at most
+// maxRetries times and names the account it reaches (GET /api/accounts).
+func accountDiscovery(ctx context.Context, client *http.Client, base string, maxRetries int) (connector.Discovery, error) {
 	o := defaultOptions()
-	o.Options = transport.Options{Vendor: vendor, MaxRetries: 3}
+	o.Options = transport.Options{Vendor: vendor, MaxRetries: maxRetries}
 	c, err := newConnector(client, base, o)
 	if err != nil {
 		return connector.Discovery{}, err
@@ -80,5 +91,5 @@ func discover(ctx context.Context, client *http.Client, tokenURL string) (connec
 	if err != nil {
 		return connector.Discovery{}, err
 	}
-	return connector.Discovery{APIBase: base, AccountID: a.ID, AccountName: a.Name}, nil
+	return connector.Discovery{AccountID: a.ID, AccountName: a.Name}, nil
 }
