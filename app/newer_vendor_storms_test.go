@@ -57,8 +57,8 @@ func firstWrite(vendor string) func(*http.Request) bool {
 
 // TestStormsNewerVendors: from its first write on, the vendor answers
 // every call with 429. The run must not end in success, must name the
-// vendor and must write nothing twice. (A 5xx storm is left out: the engine
-// bisects the batch, every call retried, which takes minutes.)
+// vendor and must write nothing twice. (5xx storms:
+// TestServerErrorStormStopsRun.)
 func TestStormsNewerVendors(t *testing.T) {
 	for _, v := range newerVendors() {
 		for _, storm := range []simkit.Faults{{P429: 1}} {

@@ -134,6 +134,17 @@ func (r *run) createBatch(ctx context.Context, side string, ps []pending, kp key
 // or rate limit splits the batch in halves until each record passes or
 // fails on its own.
 func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPlan, create bool) error {
+	journalID, callErr, err := r.sendCall(ctx, side, ps, kp, create)
+	if err != nil || callErr == nil {
+		return err
+	}
+	return r.splitAfterFailure(ctx, side, ps, kp, create, journalID, callErr, false)
+}
+
+// sendCall sends one call and commits its records' outcomes. A call-level
+// failure that does not stop the run is returned as callErr, with the
+// call's journal row left pending, for the caller to split the batch.
+func (r *run) sendCall(ctx context.Context, side string, ps []pending, kp keyPlan, create bool) (journalID int64, callErr, err error) {
 	s := r.side[side]
 	if !create {
 		// One query for the index rows the successes will update (and the
@@ -147,7 +158,7 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 			rows, err = r.e.st.Records(ctx, r.plan.SyncID, side, ids)
 			return err
 		}); err != nil {
-			return err
+			return 0, nil, err
 		}
 		r.current = make(map[string]string, len(rows))
 		for _, row := range rows {
@@ -156,9 +167,9 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 	}
 	// Updates are journaled too: if the outcome of a call is unknown (kill,
 	// timeout), the next plan finds the values in place and audits them.
-	journalID, err := r.journal(ctx, side, ps, kp, create)
+	journalID, err = r.journal(ctx, side, ps, kp, create)
 	if err != nil {
-		return err
+		return 0, nil, err
 	}
 	ops := make([]connector.Op, len(ps))
 	for i, p := range ps {
@@ -176,9 +187,9 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 	}
 	if err != nil {
 		if stop := stopCategory(ctx, err); stop != nil {
-			return stop // the journal stays pending: the next plan reconciles it
+			return 0, nil, stop // the journal stays pending: the next plan reconciles it
 		}
-		return r.splitAfterFailure(ctx, side, ps, kp, create, journalID, err)
+		return journalID, err, nil
 	}
 	c := store.Commit{SyncID: r.plan.SyncID, RunID: r.id, JournalDone: []int64{journalID}}
 	var stop error // the first record refusal that stops the run
@@ -186,19 +197,19 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 		werr := res[i].Err
 		if werr == nil && create && !res[i].Created {
 			if werr, err = r.linkedElsewhere(ctx, side, p, kp.field, res[i].ID); err != nil {
-				return err
+				return 0, nil, err
 			}
 		}
 		if werr != nil && !create && recordGone(werr) {
 			if err := r.gone(ctx, &c, side, p, werr); err != nil {
-				return err
+				return 0, nil, err
 			}
 			continue
 		}
 		if werr != nil && create {
 			held, err := r.holdDuplicate(ctx, &c, side, p, werr)
 			if err != nil {
-				return err
+				return 0, nil, err
 			}
 			if held {
 				continue
@@ -215,21 +226,21 @@ func (r *run) sendBatch(ctx context.Context, side string, ps []pending, kp keyPl
 			// The upsert found a record someone else made: linked and
 			// audited as an update, never as ours to delete on undo.
 			if err := r.succeedFound(&c, side, p, res[i]); err != nil {
-				return err
+				return 0, nil, err
 			}
 			continue
 		}
 		if err := r.succeed(ctx, &c, side, p, res[i].ID, create); err != nil {
-			return err
+			return 0, nil, err
 		}
 	}
 	if err := r.commit(ctx, c); err != nil {
-		return err
+		return 0, nil, err
 	}
 	if stop != nil {
-		return stopError{stop} // what this call did is kept; no later call can do better
+		return 0, nil, stopError{stop} // what this call did is kept; no later call can do better
 	}
-	return nil
+	return journalID, nil, nil
 }
 
 // recordStops reports a record's refusal that every later write would
@@ -240,13 +251,30 @@ func recordStops(err error) bool {
 	return c == connector.CatAccount || c == connector.CatBudget
 }
 
-func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, kp keyPlan, create bool, journalID int64, callErr error) error {
+// serverError reports a call's failure on the vendor's side (a 5xx or a
+// broken connection, after the transport's retries).
+func serverError(err error) bool {
+	return err != nil && connector.CategoryOf(err) == connector.CatServer
+}
+
+// stormStop stops the run for a vendor failing every call; every journal
+// row of the batch stays pending for the next plan to settle.
+func stormStop(err error, calls string) error {
+	return stopError{fmt.Errorf("%w (to every call: %s; the run stopped, nothing was lost, the next run resumes)", err, calls)}
+}
+
+const stormCalls = "the batch, its halves and a record alone"
+
+// splitAfterFailure resends a batch whose call failed (callErr) in parts.
+// suspect: the batch's parent and both its halves failed on the vendor's
+// side.
+func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, kp keyPlan, create bool, journalID int64, callErr error, suspect bool) error {
 	c := store.Commit{SyncID: r.plan.SyncID, RunID: r.id}
 	rest := ps
 	if create && ps[0].op.Kind != connector.OpUpsert {
 		// The call may have created records before failing (a timeout):
 		// look them up so a retry cannot duplicate them.
-		found, left, ok, err := r.lookupCreated(ctx, side, ps, kp)
+		found, left, ok, err := r.lookupCreated(ctx, side, ps, kp, callErr)
 		if err != nil {
 			return err
 		}
@@ -264,6 +292,13 @@ func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, 
 		rest = left
 	}
 	if len(rest) == 1 {
+		if suspect && serverError(callErr) {
+			// Alone, after the batch and both halves failed: a storm.
+			if err := r.commit(ctx, c); err != nil {
+				return err
+			}
+			return stormStop(callErr, stormCalls)
+		}
 		// A single record whose call failed: its outcome is unknown, so the
 		// journal row stays pending and the next plan settles it (lookup
 		// for a create, audit for an update) before anything is resent.
@@ -277,13 +312,36 @@ func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, 
 	for i := range rest {
 		rest[i].resent = true
 	}
-	if len(rest) > 1 {
-		half := len(rest) / 2
-		if err := r.sendBatch(ctx, side, rest[:half], kp, create); err != nil {
-			return err
+	// Both halves are sent before either is split again. When the batch
+	// and both halves fail on the vendor's side (suspect), the next level
+	// sends one record alone first: if that fails too the vendor is failing
+	// every call (a storm), and halving down to single records, each call
+	// retried, would take hours. A record that fails every batch it is in
+	// (a 500 it causes) fails only its own half.
+	if len(rest) > 0 {
+		groups := [2][]pending{rest[:len(rest)/2], rest[len(rest)/2:]}
+		if suspect {
+			groups = [2][]pending{rest[:1], rest[1:]}
 		}
-		if err := r.sendBatch(ctx, side, rest[half:], kp, create); err != nil {
-			return err
+		var ids [2]int64
+		var errs [2]error
+		for i, g := range groups {
+			var err error
+			if ids[i], errs[i], err = r.sendCall(ctx, side, g, kp, create); err != nil {
+				return err
+			}
+			if suspect && i == 0 && serverError(errs[i]) {
+				return stormStop(errs[i], stormCalls)
+			}
+		}
+		both := !suspect && serverError(callErr) && serverError(errs[0]) && serverError(errs[1])
+		for i, g := range groups {
+			if errs[i] == nil {
+				continue
+			}
+			if err := r.splitAfterFailure(ctx, side, g, kp, create, ids[i], errs[i], both); err != nil {
+				return err
+			}
 		}
 	}
 	if r.sum.Failed != failedBefore {
@@ -296,7 +354,7 @@ func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, 
 }
 
 // lookupCreated finds records of a failed create call that exist anyway.
-func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp keyPlan) (map[int]string, []pending, bool, error) {
+func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp keyPlan, callErr error) (map[int]string, []pending, bool, error) {
 	s := r.side[side]
 	srch, ok := s.Conn.(connector.Searcher)
 	if !ok || kp.field == "" {
@@ -314,6 +372,11 @@ func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp k
 		if err != nil {
 			if stop := stopCategory(ctx, err); stop != nil {
 				return nil, nil, false, stop
+			}
+			if serverError(err) && serverError(callErr) {
+				// The lookup failed as the create did: the vendor is failing
+				// every call, and the next plan looks the batch up.
+				return nil, nil, false, stormStop(err, "the create and the lookup after it")
 			}
 			return nil, nil, false, nil
 		}
