@@ -125,8 +125,12 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 			done()
 			return nil
 		}
+		otherID, evidence, err := p.followMerges(ctx, otherSide(it.Side), d.OtherID)
+		if err != nil {
+			return err
+		}
 		before := p.tally.links
-		if err := p.link(ctx, it.Side, it.RecordID, d.OtherID, RuleReview, "a person linked them", it.ID); err != nil {
+		if err := p.link(ctx, it.Side, it.RecordID, otherID, RuleReview, evidence, it.ID); err != nil {
 			return err
 		}
 		if p.tally.links == before {
@@ -196,6 +200,27 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 		return p.overrideRow(it, d, pr, fields, done)
 	}
 	return nil
+}
+
+// followMerges follows a record merged away in its CRM since a person
+// chose it to the record it went into, as the CRM's merge moves
+// associations: linking the chosen record would fail, and the item would
+// go back to review or be created twice.
+func (p *planner) followMerges(ctx context.Context, side, id string) (string, string, error) {
+	evidence := "a person linked them"
+	for range 10 { // merges chain (A into B, then B into C); bounded against a loop
+		pr, ok, err := p.e.st.Pair(ctx, p.syncID, side, id)
+		if err != nil {
+			return "", "", fmt.Errorf("engine: follow merge of %s on side %s: %w", id, strings.ToUpper(side), err)
+		}
+		into := store.DecodeFields(pr.Rec.Fields)[mergedField]
+		if !ok || !pr.Rec.Deleted || into == "" {
+			return id, evidence, nil
+		}
+		evidence = fmt.Sprintf("a person linked them; %s on side %s was merged into %s", id, strings.ToUpper(side), into)
+		id = into
+	}
+	return id, evidence, nil
 }
 
 // overrideRow re-merges a pair with a person's value for one row.

@@ -13,7 +13,8 @@ import (
 
 // Normalize puts a match-key value into comparable form. Kinds:
 //
-//	email      trim + lower, a Unicode domain in punycode; an invalid
+//	email      trim + lower, a Unicode domain in punycode, without a
+//	           mailto:, <>, or the domain's trailing dot; an invalid
 //	           address is an error naming it
 //	e164       phone number in E.164 (default region US; "e164:GB" for another)
 //	lower      trim + lower
@@ -69,6 +70,9 @@ func CheckNormalizer(kind string) error {
 	return nil
 }
 
+// NormalizeName is the "name" normalizer, for comparing names.
+func NormalizeName(value string) string { return normalizeName(value) }
+
 // normalizeName reads a company name as its words: lower case, each
 // punctuation mark but "&" a space, whitespace runs one space.
 func normalizeName(value string) string {
@@ -84,6 +88,14 @@ func normalizeName(value string) string {
 
 func normalizeEmail(value string) (string, error) {
 	v := strings.ToLower(strings.TrimSpace(value))
+	// As pasted from a mail client ("<ann@x.com>", a mailto: link) or
+	// typed with the root's dot ("ann@x.com.", the same DNS name): the
+	// same mailbox. A plus address is kept: another mailbox.
+	if strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">") {
+		v = strings.TrimSpace(v[1 : len(v)-1])
+	}
+	v = strings.TrimPrefix(v, "mailto:")
+	v = strings.TrimSuffix(v, ".")
 	local, domain, ok := strings.Cut(v, "@")
 	if !ok || local == "" || strings.Contains(domain, "@") || !validHost(domain) ||
 		strings.ContainsAny(local, " \t\r\n<>()[],;:\"") {
