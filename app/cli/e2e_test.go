@@ -391,7 +391,7 @@ func TestCLIBadInput(t *testing.T) {
 		{[]string{"connect", "copper", "--name", "c"}, 2, `unknown vendor "copper"`},
 		{[]string{"connections", "--nope"}, 2, "unknown flag"},
 		{[]string{"frobnicate"}, 2, "unknown command"},
-		{[]string{"sync", "run", "ghost"}, 1, `no sync named "ghost"`},
+		{[]string{"sync", "run", "ghost"}, 2, `no sync named "ghost"`},
 		{[]string{"disconnect", "ghost"}, 1, "ghost"},
 		{[]string{"runs", "show", "x1"}, 2, "not a number"},
 		{[]string{"sandbox", "--listen", "0.0.0.0:0"}, 2, "loopback"},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/engine"
 )
 
 type runOut struct {
@@ -176,12 +177,7 @@ func (r *root) runsShowCmd() *cobra.Command {
 				}
 				if len(d.Audit) > 0 {
 					fmt.Fprintln(w, "\nFields written:")
-					tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-					fmt.Fprintln(tw, "  SIDE\tRECORD\tFIELD\tOLD\t→\tNEW\tRULE")
-					for _, x := range d.Audit {
-						fmt.Fprintf(tw, "  %s\t%s\t%s\t%q\t→\t%q\t%s\n", x.Side, x.RecordID, x.Field, x.Old, x.New, x.Rule)
-					}
-					tw.Flush()
+					printFieldChanges(w, out.Audit)
 				}
 			})
 		}),
@@ -228,5 +224,53 @@ func printGroups(w io.Writer, groups []app.ErrorGroup, runID int64) {
 			break
 		}
 		fmt.Fprintln(w, "  "+g.Line())
+	}
+}
+
+// printFieldChanges lists field changes as a table, old → new.
+func printFieldChanges(w io.Writer, rows []auditOut) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  SIDE\tRECORD\tFIELD\tOLD\t→\tNEW\tRULE")
+	for _, x := range rows {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%q\t→\t%q\t%s\n", x.Side, x.RecordID, x.Field, x.Old, x.New, x.Rule)
+	}
+	tw.Flush()
+}
+
+// shownChanges is how many field changes a text preview lists; the rest
+// are in --json.
+const shownChanges = 10
+
+// printPlanChanges lists a plan's first field changes under its counts.
+func printPlanChanges(w io.Writer, p *engine.Plan) {
+	var rows []auditOut
+	more := 0
+	for _, ws := range [][]engine.Write{p.Creates, p.Updates} {
+		for _, x := range ws {
+			id := x.ID
+			if id == "" {
+				id = "new"
+				if x.Key != "" {
+					id += " " + x.Key
+				}
+			}
+			for _, c := range x.Changes {
+				if len(rows) == shownChanges {
+					more++
+					continue
+				}
+				rows = append(rows, auditOut{Side: x.Side, RecordID: id, Field: c.Field, Old: c.Old, New: c.New, Rule: c.Rule})
+			}
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	printFieldChanges(w, rows)
+	switch {
+	case p.Omitted != nil && p.Omitted.Creates+p.Omitted.Updates > 0:
+		fmt.Fprintf(w, "  … and %d more field changes, and the changes of %d records not listed\n", more, p.Omitted.Creates+p.Omitted.Updates)
+	case more > 0:
+		fmt.Fprintf(w, "  … and %d more field changes; see --json\n", more)
 	}
 }

@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -49,6 +51,7 @@ func (r *root) syncApplyCmd() *cobra.Command {
 			}
 			defer a.Close()
 			def := doc.File.Definition()
+			_, missing := a.Sync(cmd.Context(), def.Name) // an error: not saved before
 			err = a.SaveSync(cmd.Context(), def)
 			var inv *app.InvalidError
 			if errors.As(err, &inv) {
@@ -58,12 +61,19 @@ func (r *root) syncApplyCmd() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "Saved sync %s (%s %s ⇄ %s %s)\n", def.Name, def.A.Connection, def.A.Object, def.B.Connection, def.B.Object)
+			v, err := a.Sync(cmd.Context(), def.Name)
+			if err != nil {
+				return fmt.Errorf("reading back sync %s: %w", def.Name, err)
+			}
 			// A full pass is due only on a sync that has read (run or
 			// previewed); say so whichever it was.
-			if v, err := a.Sync(cmd.Context(), def.Name); err == nil && v.FullPass != "" {
+			if v.FullPass != "" {
 				fmt.Fprintf(cmd.ErrOrStderr(), "Its next run reads every record and merges every linked pair again, because %s.\n", v.FullPass)
 			}
-			return nil
+			if !r.json {
+				return nil
+			}
+			return r.emit(cmd.OutOrStdout(), appliedOut{syncOut: syncJSON(v), Created: missing != nil}, nil)
 		},
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "the sync definition (YAML), or - for stdin")
@@ -77,6 +87,9 @@ func (r *root) syncExportCmd() *cobra.Command {
 		Short: "Print a sync's definition as YAML",
 		Args:  cobra.ExactArgs(1),
 		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
+			if err := knownSync(cmd.Context(), a, args[0]); err != nil {
+				return err
+			}
 			v, err := a.Sync(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -105,6 +118,22 @@ type syncOut struct {
 	FullPassDue string `json:"full_pass_due,omitempty"`
 }
 
+// appliedOut is `sync apply --json`: the sync as saved, and whether it is new.
+type appliedOut struct {
+	syncOut
+	Created bool `json:"created"`
+}
+
+func syncJSON(v app.SyncView) syncOut {
+	d := v.Definition
+	out := syncOut{Name: d.Name, A: d.A, B: d.B, Direction: string(d.Direction), Schedule: d.Schedule, Paused: v.Paused, Health: v.Health, OpenReview: v.OpenReview, FullPassDue: v.FullPass}
+	if v.LastRun != nil {
+		ro := runJSON(app.RunDetail{Run: *v.LastRun, Sync: d.Name})
+		out.LastRun = &ro
+	}
+	return out
+}
+
 func (r *root) syncListCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
@@ -117,12 +146,7 @@ func (r *root) syncListCmd() *cobra.Command {
 			}
 			out := make([]syncOut, len(vs))
 			for i, v := range vs {
-				d := v.Definition
-				out[i] = syncOut{Name: d.Name, A: d.A, B: d.B, Direction: string(d.Direction), Schedule: d.Schedule, Paused: v.Paused, Health: v.Health, OpenReview: v.OpenReview, FullPassDue: v.FullPass}
-				if v.LastRun != nil {
-					ro := runJSON(app.RunDetail{Run: *v.LastRun, Sync: d.Name})
-					out[i].LastRun = &ro
-				}
+				out[i] = syncJSON(v)
 			}
 			return r.emit(cmd.OutOrStdout(), out, func() {
 				if len(vs) == 0 {
@@ -150,6 +174,9 @@ func (r *root) syncDeleteCmd() *cobra.Command {
 		Short: "Delete a sync and its history (records in the CRMs are not touched)",
 		Args:  cobra.ExactArgs(1),
 		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
+			if err := knownSync(cmd.Context(), a, args[0]); err != nil {
+				return err
+			}
 			if err := a.DeleteSync(cmd.Context(), args[0]); err != nil {
 				return err
 			}
@@ -182,6 +209,9 @@ func (r *root) syncRunCmd() *cobra.Command {
 			if all {
 				out, err := a.RunAll(cmd.Context(), app.RunOptions{Trigger: "cli", Confirm: opts.Confirm}, nil)
 				return r.reportRunAll(cmd, out, err)
+			}
+			if err := knownSync(cmd.Context(), a, args[0]); err != nil {
+				return err
 			}
 			opts.Trigger = "cli"
 			start := time.Now()
@@ -279,6 +309,9 @@ func (r *root) reportRun(cmd *cobra.Command, res app.RunResult, err error, took 
 	_ = r.emit(w, out, func() {
 		if res.Plan != nil {
 			fmt.Fprintln(w, res.Plan.Summary())
+			if res.Summary == nil {
+				printPlanChanges(w, res.Plan) // not applied: what it would write
+			}
 		}
 		if s := res.Summary; s != nil && s.Status != "needs_confirmation" {
 			fmt.Fprintf(w, "Run %d: %s — created %d, updated %d, deleted %d, linked %d, unchanged %d, conflicts %d, review %d, failed %d; API calls A %d, B %d; %s\n",
@@ -318,4 +351,34 @@ func fileProblems(file string, err error) error {
 		lines[i] = file + ": " + p.String()
 	}
 	return errors.New(strings.Join(lines, "\n"))
+}
+
+// knownSync refuses a name no sync has as a usage error (exit 2), naming
+// the closest syncs as cobra names a misspelt command.
+func knownSync(ctx context.Context, a *app.App, name string) error {
+	_, err := a.Sync(ctx, name)
+	if err == nil {
+		return nil
+	}
+	vs, lerr := a.Syncs(ctx)
+	if lerr != nil {
+		return err
+	}
+	// cobra's Name() ends at a space; a sync name may hold spaces.
+	const sp = "\x1f"
+	names := &cobra.Command{}
+	for _, v := range vs {
+		if v.Definition.Name == name {
+			return err // there, but unreadable: not a typo
+		}
+		names.AddCommand(&cobra.Command{Use: strings.ReplaceAll(v.Definition.Name, " ", sp), Run: func(*cobra.Command, []string) {}})
+	}
+	msg := fmt.Sprintf("no sync named %q", name)
+	if s := names.SuggestionsFor(strings.ReplaceAll(name, " ", sp)); len(s) > 0 {
+		for i := range s {
+			s[i] = strconv.Quote(strings.ReplaceAll(s[i], sp, " "))
+		}
+		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return withCode(ExitUsage, errors.New(msg+" (list them with `crmsync sync list`)"))
 }
