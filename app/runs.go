@@ -385,6 +385,9 @@ type RunDetail struct {
 	Groups []ErrorGroup
 	// UndoneBy is the run that undid this one and still stands (0: none).
 	UndoneBy int64
+	// Before is the sync's run before this one that History compares
+	// warnings with (zero when none); RunDetail fills it, Runs does not.
+	Before store.RunRow
 }
 
 // Runs lists recent runs of one sync (or of all syncs when name is "").
@@ -453,6 +456,9 @@ func (a *App) runDetail(ctx context.Context, id int64, auditRecords int) (RunDet
 	}
 	d.Groups = GroupErrors(d.Errors, where)
 	if d.UndoneBy, err = a.db.UndoneBy(ctx, id); err != nil {
+		return d, err
+	}
+	if d.Before, _, err = a.db.RunBefore(ctx, id); err != nil {
 		return d, err
 	}
 	return d, nil

@@ -258,6 +258,21 @@ func (s *DB) Runs(ctx context.Context, syncID int64, limit int) ([]RunRow, error
 	return out, rows.Err()
 }
 
+// RunBefore is the run of the same sync before runID that is neither a
+// dry run nor an undo, which History compares warnings with; found false
+// when there is none.
+func (s *DB) RunBefore(ctx context.Context, runID int64) (RunRow, bool, error) {
+	r, err := scanRun(s.sql.QueryRowContext(ctx, "SELECT "+runCols+` FROM runs WHERE sync_id = (SELECT sync_id FROM runs WHERE id = ?)
+		AND id < ? AND status != 'dry_run' AND undo_of IS NULL ORDER BY id DESC LIMIT 1`, runID, runID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	if err != nil {
+		return r, false, fmt.Errorf("store: run before run %d: %w", runID, err)
+	}
+	return r, true, nil
+}
+
 // UndoneBy is the run that undid run runID and still stands: its latest
 // successful undo that no successful undo has undone since; 0 when none.
 func (s *DB) UndoneBy(ctx context.Context, runID int64) (int64, error) {

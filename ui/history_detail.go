@@ -94,7 +94,7 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 	}
 	nWarn := len(r.Warnings) + r.WarningsOmitted
 	if nWarn > 0 {
-		l := wrapped(fmt.Sprintf("%s: see the Warnings tab.", nWarnings(nWarn)))
+		l := wrapped(fmt.Sprintf("%s: see the Warnings tab.", warningsSaid(r, d.Before)))
 		l.Importance = widget.WarningImportance
 		top.Add(l)
 	}
@@ -137,6 +137,25 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 		tabs.SelectIndex(2)
 	}
 	return container.NewBorder(top, nil, nil, nil, tabs)
+}
+
+// warningsSaid counts r's warnings as History does (freshWarnings), saying
+// which repeat from the run before, so the detail does not present as new
+// what the table counts as 0.
+func warningsSaid(r, before store.RunRow) string {
+	n := runWarnings(r)
+	fresh := min(n, freshWarnings(r, before))
+	switch {
+	case fresh == n:
+		return nWarnings(n)
+	case fresh > 0:
+		return fmt.Sprintf("%s, %d new and %d as in the run before", nWarnings(n), fresh, n-fresh)
+	case n == 1:
+		return "1 warning, as in the run before"
+	case n == 2:
+		return "2 warnings, both as in the run before"
+	}
+	return nWarnings(n) + ", all as in the run before"
 }
 
 // nWarnings is "1 warning" or "N warnings".

@@ -23,6 +23,7 @@ func (e *Engine) Undo(ctx context.Context, syncID, runID int64, def Definition, 
 		return nil, err
 	}
 	p.plan.Trigger, p.plan.UndoOf = "undo", runID
+	callsA, callsB := a.calls(), b.calls()
 	if err := p.reconcileJournals(ctx); err != nil {
 		return nil, err
 	}
@@ -76,6 +77,8 @@ func (e *Engine) Undo(ctx context.Context, syncID, runID int64, def Definition, 
 	if err := p.finishPlan(ctx); err != nil {
 		return nil, err
 	}
+	// The undo's reads are its run's calls too, as in Plan.
+	p.plan.readCalls = [2]int64{a.calls() - callsA, b.calls() - callsB}
 	p.estimate()
 	return p.plan, nil
 }

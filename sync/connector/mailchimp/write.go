@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/transport"
 )
 
 // Write adds members (OpCreate, batch subscribe with update_existing
@@ -239,7 +240,14 @@ func (c *Connector) subscribeBatches(ctx context.Context, sc *schema, ops []conn
 		if syncTags {
 			req["sync_tags"] = true
 		}
-		out, err, stop := c.postBatch(ctx, sc, req)
+		cctx := ctx
+		if !update {
+			// A create has no idempotency key: replayed after a lost
+			// answer it would find its own members and update them, so
+			// they would not count as crmsync's. The engine settles it.
+			cctx = transport.NoReplay(ctx)
+		}
+		out, err, stop := c.postBatch(cctx, sc, req)
 		if stop != nil {
 			return fmt.Errorf("mailchimp: batch subscribe: %w", stop)
 		}
@@ -560,7 +568,9 @@ func (c *Connector) postBatch(ctx context.Context, sc *schema, req map[string]an
 	if err == nil {
 		err = r.Decode(&out)
 	}
-	if err != nil && connector.Stops(ctx, err) {
+	if err != nil && (connector.Stops(ctx, err) || connector.CategoryOf(err) == connector.CatServer) {
+		// A server failure (a 5xx not in JSON, a broken connection) fails
+		// the call, as a JSON 5xx does: the engine settles its outcome.
 		return out, nil, err
 	}
 	return out, err, nil
