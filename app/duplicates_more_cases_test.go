@@ -366,28 +366,33 @@ func TestApprovedCreateOfMergedContact(t *testing.T) {
 // Salesforce Contacts of its email (Salesforce does not dedupe), so it
 // waits in review. A Salesforce admin merges the two: one candidate is
 // left, so the next run links it, nothing created, and the items close.
-func TestMergeSettlesAmbiguousMatch(t *testing.T) { dupes4MergedAmbiguity(t, false) }
+func TestMergeSettlesAmbiguousMatch(t *testing.T) { mergedAmbiguity(t, false) }
 
 // TestApprovedLinkToMergedContact: the same, and the user, from the
 // item as listed, links it to the Contact merged away before the run.
-func TestApprovedLinkToMergedContact(t *testing.T) { dupes4MergedAmbiguity(t, true) }
+func TestApprovedLinkToMergedContact(t *testing.T) { mergedAmbiguity(t, true) }
 
-func dupes4MergedAmbiguity(t *testing.T, decide bool) {
+// ambiguousContact connects the sandbox (seed), runs the demo contacts
+// sync once, then makes a HubSpot contact with n Salesforce Contacts of
+// its email and runs again, so it waits in review: it returns the HubSpot
+// id, the Salesforce ids and the open ambiguous item.
+func ambiguousContact(t *testing.T, seed int64, n int, email, last string) (*app.App, *sandbox.Server, string, []string, int64) {
+	t.Helper()
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 408, 6)
+	a, srv := connectedSandbox(t, seed, 6)
 	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
 	if _, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
 		t.Fatal(err)
 	}
 	hs, sf := srv.HubSpot(), srv.Salesforce()
 	time.Sleep(5 * time.Millisecond)
-	h, err := hs.Create("contacts", map[string]string{"email": "ines.twice@example.com", "firstname": "Ines", "lastname": "Twice"})
+	h, err := hs.Create("contacts", map[string]string{"email": email, "firstname": "Ines", "lastname": last})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
-	for i := 0; i < 2; i++ {
-		r, err := sf.Create("Contact", map[string]string{"Email": "Ines.Twice@example.com", "FirstName": "Ines", "LastName": "Twice"})
+	for i := 0; i < n; i++ {
+		r, err := sf.Create("Contact", map[string]string{"Email": strings.ToUpper(email[:1]) + email[1:], "FirstName": "Ines", "LastName": last})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -396,19 +401,23 @@ func dupes4MergedAmbiguity(t *testing.T, decide bool) {
 	if _, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
 		t.Fatal(err)
 	}
-	var item int64
 	rs, err := a.Reviews(ctx, "contacts", "ambiguous", "open")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range rs {
 		if r.RecordID == h.ID {
-			item = r.ID
+			return a, srv, h.ID, ids, r.ID
 		}
 	}
-	if item == 0 {
-		t.Fatalf("no open ambiguous item for HubSpot %s: %+v", h.ID, rs)
-	}
+	t.Fatalf("no open ambiguous item for HubSpot %s: %+v", h.ID, rs)
+	return nil, nil, "", nil, 0
+}
+
+func mergedAmbiguity(t *testing.T, decide bool) {
+	ctx := context.Background()
+	a, srv, hID, ids, item := ambiguousContact(t, 408, 2, "ines.twice@example.com", "Twice")
+	sf := srv.Salesforce()
 	time.Sleep(5 * time.Millisecond)
 	if err := sf.Merge("Contact", ids[0], ids[1]); err != nil {
 		t.Fatal(err)
@@ -427,11 +436,11 @@ func dupes4MergedAmbiguity(t *testing.T, decide bool) {
 	}
 	after, _ := a.Reviews(ctx, "contacts", "", "")
 	for _, r := range after {
-		if r.Status == "open" && (r.RecordID == h.ID || r.RecordID == ids[0] || r.RecordID == ids[1]) {
+		if r.Status == "open" && (r.RecordID == hID || r.RecordID == ids[0] || r.RecordID == ids[1]) {
 			t.Errorf("review item %d (%s) on %s is still open after the merge settled it: %s", r.ID, r.Kind, r.RecordID, r.Detail)
 		}
 	}
-	if b := linkedB(t, a, "contacts", h.ID); b != ids[0] {
-		t.Errorf("HubSpot %s is linked to %q, want the survivor %s (%s was merged into it)", h.ID, b, ids[0], ids[1])
+	if b := linkedB(t, a, "contacts", hID); b != ids[0] {
+		t.Errorf("HubSpot %s is linked to %q, want the survivor %s (%s was merged into it)", hID, b, ids[0], ids[1])
 	}
 }

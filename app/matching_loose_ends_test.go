@@ -17,41 +17,8 @@ import (
 // survivor, as HubSpot's merge moves associations, and nothing is created.
 func TestLinkFollowsMerge(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 508, 6)
-	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
-	if _, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
-	hs, sf := srv.HubSpot(), srv.Salesforce()
-	time.Sleep(5 * time.Millisecond)
-	h, err := hs.Create("contacts", map[string]string{"email": "ines.thrice@example.com", "firstname": "Ines", "lastname": "Thrice"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for i := 0; i < 3; i++ {
-		r, err := sf.Create("Contact", map[string]string{"Email": "Ines.Thrice@example.com", "FirstName": "Ines", "LastName": "Thrice"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, r.ID)
-	}
-	if _, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
-	var item int64
-	rs, err := a.Reviews(ctx, "contacts", "ambiguous", "open")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range rs {
-		if r.RecordID == h.ID {
-			item = r.ID
-		}
-	}
-	if item == 0 {
-		t.Fatalf("no open ambiguous item for HubSpot %s: %+v", h.ID, rs)
-	}
+	a, srv, hID, ids, item := ambiguousContact(t, 508, 3, "ines.thrice@example.com", "Thrice")
+	sf := srv.Salesforce()
 	if err := a.Decide(ctx, item, engine.Decision{Action: "link", OtherID: ids[1]}); err != nil {
 		t.Fatal(err)
 	}
@@ -65,13 +32,13 @@ func TestLinkFollowsMerge(t *testing.T) {
 		if hsN, sfN, _ := dupes4Count(srv, "ines.thrice@example.com"); hsN != 1 || sfN != 2 {
 			t.Fatalf("run %d: HubSpot %d, Salesforce %d records of Ines, want 1 and 2; %s", i, hsN, sfN, line)
 		}
-		if b := linkedB(t, a, "contacts", h.ID); b != ids[0] {
-			t.Fatalf("run %d: HubSpot %s is linked to %q, want the survivor %s (%s, the Contact the user chose, was merged into it); %s", i, h.ID, b, ids[0], ids[1], line)
+		if b := linkedB(t, a, "contacts", hID); b != ids[0] {
+			t.Fatalf("run %d: HubSpot %s is linked to %q, want the survivor %s (%s, the Contact the user chose, was merged into it); %s", i, hID, b, ids[0], ids[1], line)
 		}
 	}
 	after, _ := a.Reviews(ctx, "contacts", "", "open")
 	for _, r := range after {
-		if r.RecordID == h.ID {
+		if r.RecordID == hID {
 			t.Errorf("review item %d (%s) on %s is still open after the user linked it: %s", r.ID, r.Kind, r.RecordID, r.Detail)
 		}
 	}
