@@ -129,7 +129,7 @@ type UI struct {
 	budgetMu    sync.Mutex
 
 	// pending tracks background work so tests can wait for it.
-	pending sync.WaitGroup
+	pending inFlight
 	// runs tracks syncs the window runs (not their results on screen), so
 	// quitting lets them stop between batches before the data file closes.
 	runs sync.WaitGroup
@@ -273,11 +273,40 @@ func (u *UI) setContent(o fyne.CanvasObject) {
 	u.content.Refresh()
 }
 
+// inFlight counts background work. Unlike a sync.WaitGroup it may gain
+// work while Wait returns: a scheduler's callback can start some on its
+// own goroutine as a test waits, which a WaitGroup reports as misuse.
+type inFlight struct {
+	mu   sync.Mutex
+	n    int
+	zero *sync.Cond // signalled when n reaches 0; made on first use
+}
+
+func (f *inFlight) add(d int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n += d; f.n == 0 && f.zero != nil {
+		f.zero.Broadcast()
+	}
+}
+
+// Wait blocks until no background work is in flight.
+func (f *inFlight) Wait() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.zero == nil {
+		f.zero = sync.NewCond(&f.mu)
+	}
+	for f.n > 0 {
+		f.zero.Wait()
+	}
+}
+
 // bg runs work off the UI goroutine and hands the result to done on it.
 func bg[T any](u *UI, work func(ctx context.Context) (T, error), done func(T, error)) {
-	u.pending.Add(1)
+	u.pending.add(1)
 	go func() {
-		defer u.pending.Done()
+		defer u.pending.add(-1)
 		v, err := work(u.ctx)
 		u.do(func() { done(v, err) })
 	}()
