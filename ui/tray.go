@@ -72,7 +72,9 @@ func (u *UI) onScheduleEvent(e schedule.Event) {
 			u.setTrayStatus("crmsync: " + e.Sync + " failed")
 			u.notifyFailure(e.Sync, e.Err)
 		}
-		if e.Kind != schedule.EventNext && u.Current() == ScreenSyncs && !u.paneOpen {
+		// EventNext too: a schedule just saved is planned after the save's
+		// own refresh, which showed "not scheduled".
+		if u.Current() == ScreenSyncs && !u.paneOpen {
 			u.refresh()
 		}
 		// History lists the run that just ended (not one left "running").
