@@ -271,6 +271,9 @@ type ConnectionView struct {
 	// Sforce-Limit-Info); OrgMax 0 = not known.
 	OrgUsed, OrgMax int64
 	OrgUsageAt      time.Time
+	// OrgUnit is what OrgUsed counts when it is not Salesforce's calls of
+	// the last 24 hours (Pipedrive's "daily API tokens").
+	OrgUnit string
 }
 
 // Connections lists connections with their usage.
@@ -292,9 +295,7 @@ func (a *App) Connections(ctx context.Context) ([]ConnectionView, error) {
 		v.CallsToday, _ = a.db.APICallsToday(ctx, c.ID)
 		// A figure older than the rolling day says nothing of today.
 		if raw, at, ok, err := a.metaCache(c).Get(ctx, orgUsageKey); err == nil && ok && a.opts.Now().Sub(at) < 24*time.Hour {
-			if _, err := fmt.Sscanf(string(raw), "%d/%d", &v.OrgUsed, &v.OrgMax); err != nil {
-				v.OrgUsed, v.OrgMax = 0, 0
-			} else {
+			if v.OrgUsed, v.OrgMax, v.OrgUnit, err = parseOrgUsage(raw); err == nil {
 				v.OrgUsageAt = at
 			}
 		}
@@ -456,7 +457,7 @@ func (a *App) closeSession(ctx context.Context, s *Session) {
 	// listing without a call of its own.
 	if u, ok := s.Client.(orgUsager); ok {
 		if used, mx := u.Usage(); mx > 0 {
-			_ = a.metaCache(s.Conn).Put(context.WithoutCancel(ctx), orgUsageKey, fmt.Appendf(nil, "%d/%d", used, mx))
+			_ = a.metaCache(s.Conn).Put(context.WithoutCancel(ctx), orgUsageKey, orgUsageValue(s.Client, used, mx))
 		}
 	}
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -15,8 +16,37 @@ import (
 
 // OrgUsageLine says the org's usage in the user's terms, its time in loc.
 func OrgUsageLine(c ConnectionView, loc *time.Location) string {
+	at := c.OrgUsageAt.In(loc).Format("15:04")
+	if c.OrgUnit != "" {
+		return fmt.Sprintf("%s account: %s of %s %s used (as of %s)",
+			c.Title, connector.Thousands(c.OrgUsed), connector.Thousands(c.OrgMax), c.OrgUnit, at)
+	}
 	return fmt.Sprintf("%s org: %s of %s API calls in the last 24 hours (as of %s)",
-		c.Title, connector.Thousands(c.OrgUsed), connector.Thousands(c.OrgMax), c.OrgUsageAt.In(loc).Format("15:04"))
+		c.Title, connector.Thousands(c.OrgUsed), connector.Thousands(c.OrgMax), at)
+}
+
+// usageUnitNamer is an orgUsager whose figures are not calls of the last
+// 24 hours (Pipedrive's daily tokens, or its write requests of the day).
+type usageUnitNamer interface{ UsageUnit() string }
+
+// orgUsageValue is the cached form of a usage: "used/max", then the unit
+// after a space when the connector names one.
+func orgUsageValue(client any, used, mx int64) []byte {
+	v := fmt.Appendf(nil, "%d/%d", used, mx)
+	if n, ok := client.(usageUnitNamer); ok && n.UsageUnit() != "" {
+		v = fmt.Appendf(v, " %s", n.UsageUnit())
+	}
+	return v
+}
+
+// parseOrgUsage reads orgUsageValue's form (a figure cached before units
+// has none).
+func parseOrgUsage(raw []byte) (used, mx int64, unit string, err error) {
+	nums, unit, _ := strings.Cut(string(raw), " ")
+	if _, err := fmt.Sscanf(nums, "%d/%d", &used, &mx); err != nil {
+		return 0, 0, "", fmt.Errorf("cached org usage %q: %w", raw, err)
+	}
+	return used, mx, unit, nil
 }
 
 // orgUsageKey is the meta-cache key of the org's last seen usage.

@@ -145,12 +145,14 @@ type connectionOut struct {
 	// The org's own daily allocation, from the last run's last answer.
 	OrgAPIUsed int64 `json:"org_api_used,omitempty"`
 	OrgAPIMax  int64 `json:"org_api_max,omitempty"`
+	// OrgAPIUnit: what they count when not API calls (Pipedrive's daily tokens).
+	OrgAPIUnit string `json:"org_api_unit,omitempty"`
 }
 
 func connectionJSON(c app.ConnectionView) connectionOut {
 	return connectionOut{Name: c.Name, Vendor: c.Vendor, Account: c.AccountName, AccountID: c.AccountID, APIBase: c.APIBase,
 		Auth: c.AuthKind, Status: c.Status, Detail: c.StatusDetail, CallsToday: c.CallsToday, DailyBudget: c.Budget,
-		OrgAPIUsed: c.OrgUsed, OrgAPIMax: c.OrgMax}
+		OrgAPIUsed: c.OrgUsed, OrgAPIMax: c.OrgMax, OrgAPIUnit: c.OrgUnit}
 }
 
 func (r *root) connectionsCmd() *cobra.Command {

@@ -98,6 +98,10 @@ func TestCreateAndUpdateInOneJob(t *testing.T) {
 	res, err := c.Write(t.Context(), objProfiles, []connector.Op{
 		{Kind: connector.OpCreate, Fields: map[string]string{fEmail: "new@example.com", fFirst: "New", "location.city": "Lyon", "properties.Plan": "gold"}},
 		{Kind: connector.OpUpdate, ID: ids[0], Fields: map[string]string{fLast: "Updated", fTitle: ""}},
+		// More than directMax profiles, so the batch goes as a job.
+		{Kind: connector.OpCreate, Fields: map[string]string{fEmail: "filler1@example.com"}},
+		{Kind: connector.OpCreate, Fields: map[string]string{fEmail: "filler2@example.com"}},
+		{Kind: connector.OpCreate, Fields: map[string]string{fEmail: "filler3@example.com"}},
 	})
 	if err != nil {
 		t.Fatal(err)

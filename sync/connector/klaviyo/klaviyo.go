@@ -116,7 +116,7 @@ type options struct {
 }
 
 func defaultOptions() options {
-	// The profile endpoints allow 75/s burst and 750/m steady; the import
+	// The profile endpoints allow 75/s burst and 700/m steady; the import
 	// job endpoints 10/s and 150/m; GET /api/accounts 1/s and 15/m. One
 	// limiter serves the connection: 10 calls a second, and the jobs are
 	// polled no more often than every second, so a 429 stays rare and its

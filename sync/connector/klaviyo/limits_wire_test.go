@@ -19,6 +19,8 @@ func TestOversizedProfileFailsAlone(t *testing.T) {
 		{Kind: connector.OpCreate, Fields: map[string]string{fEmail: "a@example.com", fFirst: "A"}},
 		{Kind: connector.OpCreate, Fields: map[string]string{fEmail: "big@example.com", "properties.Notes": strings.Repeat("x", 101<<10)}},
 		{Kind: connector.OpCreate, Fields: map[string]string{fEmail: "c@example.com", fFirst: "C"}},
+		// More than directMax profiles, so the batch goes as a job.
+		{Kind: connector.OpCreate, Fields: map[string]string{fEmail: "d@example.com", fFirst: "D"}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -27,13 +29,13 @@ func TestOversizedProfileFailsAlone(t *testing.T) {
 	if !errors.As(res[1].Err, &re) || re.Category != connector.CatValidation || !strings.Contains(re.Message, "100KB") {
 		t.Fatalf("oversized profile: %#v", res[1].Err)
 	}
-	for _, i := range []int{0, 2} {
+	for _, i := range []int{0, 2, 3} {
 		if res[i].Err != nil || res[i].ID == "" {
 			t.Errorf("record %d: %+v", i, res[i])
 		}
 	}
-	if _, ok := e.sim.ProfileByEmail("big@example.com"); ok || e.sim.Count() != 2 {
-		t.Errorf("sandbox holds %d profiles (big written: %v), want 2", e.sim.Count(), ok)
+	if _, ok := e.sim.ProfileByEmail("big@example.com"); ok || e.sim.Count() != 3 {
+		t.Errorf("sandbox holds %d profiles (big written: %v), want 3", e.sim.Count(), ok)
 	}
 }
 

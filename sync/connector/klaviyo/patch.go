@@ -40,19 +40,9 @@ func (c *Connector) patch(ctx context.Context, it item, res []connector.Result) 
 		return err
 	}
 	defer r.Release()
-	switch r.Status {
-	case http.StatusOK, http.StatusNoContent:
+	if r.Status == http.StatusOK || r.Status == http.StatusNoContent {
 		res[it.i].ID = it.op.ID
-	case http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity:
-		if errs := r.errorsOf(); len(errs) > 0 {
-			re := recordError(it, errs[0])
-			re.Category = connector.StatusCategory(r.Status)
-			res[it.i].Err = re
-		} else {
-			res[it.i].Err = (&rejection{status: r.Status}).recordError(it)
-		}
-	default:
-		return r.apiError()
+		return nil
 	}
-	return nil
+	return c.refused(r, it, res)
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // Write creates and updates profiles through bulk import jobs, one job per
-// batch of up to BatchSize ops (importjob.go), then unsubscribes those
+// batch of up to BatchSize ops (importjob.go), or one call a profile when
+// a batch has few (direct.go), then unsubscribes those
 // whose consent asks for it (consent.go). It returns one Result per op, in
 // order; a profile Klaviyo refused fails only its own Result, with
 // Klaviyo's code, detail and the field its pointer names.
@@ -98,7 +99,8 @@ func (c *Connector) knownProperties(ctx context.Context) map[string]connector.Fi
 }
 
 // writeBatch writes one batch: its items through one import job (split
-// on a 400 that blames no single profile), the updates that blank a field
+// on a 400 that blames no single profile), or one call each when they are
+// few (direct.go), the updates that blank a field
 // one PATCH each (patch.go), then the unsubscribes. Only a
 // failure of the whole call is returned.
 func (c *Connector) writeBatch(ctx context.Context, ops []connector.Op, res []connector.Result, props map[string]connector.FieldType) error {
@@ -135,7 +137,13 @@ func (c *Connector) writeBatch(ctx context.Context, ops []connector.Op, res []co
 		if err != nil {
 			return fmt.Errorf("klaviyo: bulk import: %w", err)
 		}
-		if len(jobItems) > 0 {
+		switch {
+		case len(jobItems) == 0:
+		case directly(jobItems):
+			if err := c.writeDirect(ctx, jobItems, res, existed); err != nil {
+				return err
+			}
+		default:
 			if err := c.importItems(ctx, jobItems, res, existed); err != nil {
 				return fmt.Errorf("klaviyo: bulk import: %w", err)
 			}

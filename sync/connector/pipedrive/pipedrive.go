@@ -110,6 +110,7 @@ type Connector struct {
 
 	reserve            int64        // percent of the daily token budget left to the company's other integrations
 	tokensLeft, budget atomic.Int64 // from the last x-daily-ratelimit-token-* headers (reserve.go)
+	writesLeft         atomic.Int64 // from the last x-daily-requests-left; -1 unknown (usage.go)
 }
 
 var (
@@ -154,6 +155,7 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 		schemas: map[string]*schema{},
 		reserve: int64(min(max(o.reserve, 0), 100)),
 	}
+	c.writesLeft.Store(-1)
 	tc := transport.New(client, transport.Options{
 		Vendor: vendor, Rate: o.rate, Burst: o.burst, MaxRetries: o.maxRetries,
 		MinWait: o.minWait, MaxWait: o.maxWait, Classify: c.classify, Admit: c.admit,

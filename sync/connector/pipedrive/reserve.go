@@ -23,6 +23,7 @@ const reserveWait = time.Hour
 func (c *Connector) classify(resp *http.Response, err error) transport.Verdict {
 	if resp != nil {
 		c.readDaily(resp.Header)
+		c.readWritesLeft(resp.Header)
 	}
 	return classify(resp, err)
 }
@@ -41,6 +42,9 @@ func (c *Connector) readDaily(h http.Header) {
 // admit refuses a call once the company's tokens left, from the last
 // answer, are down to the reserve.
 func (c *Connector) admit(req *http.Request) error {
+	if err := c.admitWrite(req); err != nil {
+		return err
+	}
 	budget, left := c.budget.Load(), c.tokensLeft.Load()
 	if c.reserve == 0 || budget == 0 {
 		return nil // no reserve, or no header seen yet

@@ -167,7 +167,7 @@ type endpoint struct {
 }
 
 var (
-	rateL    = endpoint{burst: 75, steady: 750}
+	rateL    = endpoint{burst: 75, steady: 700} // L: 75/s burst, 700/m steady (rate limits guide)
 	rateM    = endpoint{burst: 10, steady: 150}
 	rateXS   = endpoint{burst: 1, steady: 15}
 	profRead = []string{"profiles:read"}

@@ -384,3 +384,13 @@ func (s *Sim) SeedOrganizations(rows []OrganizationSeed) ([]int64, error) {
 		return s.seedRecord(kindOrg, r, "name", row.Name, row.OwnerID, row.CustomFields, row.AddTime, row.UpdateTime)
 	})
 }
+
+// SetWriteRequestsLeft sets the POST/PUT requests left today, which
+// x-daily-requests-left reports to API-token requests (e.g. to start a
+// test near the daily write limit).
+func (s *Sim) SetWriteRequestsLeft(n int) {
+	s.limits.mu.Lock()
+	defer s.limits.mu.Unlock()
+	s.limits.rollDay(s.limits.now())
+	s.limits.writesLeft = max0(n)
+}
