@@ -227,9 +227,12 @@ func DemoCompaniesSync(name, hubspotConn, salesforceConn string) engine.Definiti
 // domain: a firm without a domain on one side or both (an Account without
 // Website is common) links by its name instead of being created again on
 // each side. A lower rule never links records whose higher keys differ,
-// so two branches with different domains and one name go to review.
+// so two branches with different domains and one name go to review, and
+// the name must also agree on the city (every companies sync given this
+// rule maps it): two firms of one name in two towns, neither with a
+// domain, wait in review rather than one being written over the other.
 func withNameRule(def engine.Definition, b string) engine.Definition {
-	def.Match = append(def.Match, engine.MatchRule{A: "name", B: b, Normalize: "name"})
+	def.Match = append(def.Match, engine.MatchRule{A: "name", B: b, Normalize: "name", Also: []string{"city"}})
 	return def
 }
 

@@ -396,6 +396,7 @@ func (e *editor) rebuildMatch() {
 			e.rebuildMatch()
 		})
 		e.matchBox.Add(container.New(weighted{0.8, 3, 3, 2, 0.6}, widget.NewLabel(fmt.Sprintf("Rule %d", i+1)), aSel, bSel, norm, remove))
+		e.matchBox.Add(e.matchAlsoRow(i))
 	}
 	e.matchBox.Refresh()
 	e.changed()

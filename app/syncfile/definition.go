@@ -23,7 +23,7 @@ func (f File) Definition() engine.Definition {
 		d.Conflict = engine.ConflictReview
 	}
 	for _, m := range f.Match {
-		d.Match = append(d.Match, engine.MatchRule{A: m.A, B: m.B, Normalize: m.Normalize})
+		d.Match = append(d.Match, engine.MatchRule{A: m.A, B: m.B, Normalize: m.Normalize, Also: m.Also})
 	}
 	for _, x := range f.Fields {
 		d.Fields = append(d.Fields, mapping.Field{A: x.A, B: x.B, Direction: mapping.Direction(x.Direction), Rule: mapping.Rule(x.Rule),
@@ -52,7 +52,7 @@ func FromDefinition(d engine.Definition) File {
 		Unmatched: d.Unmatched, Conflict: d.Conflict, Schedule: d.Schedule, TestLimit: d.TestLimit,
 	}
 	for _, m := range d.Match {
-		f.Match = append(f.Match, Match{A: m.A, B: m.B, Normalize: m.Normalize})
+		f.Match = append(f.Match, Match{A: m.A, B: m.B, Normalize: m.Normalize, Also: m.Also})
 	}
 	for _, x := range d.Fields {
 		f.Fields = append(f.Fields, Field{A: x.A, B: x.B, Direction: string(x.Direction), Rule: string(x.Rule),

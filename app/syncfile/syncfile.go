@@ -40,6 +40,8 @@ type Match struct {
 	A         string `yaml:"a"`
 	B         string `yaml:"b"`
 	Normalize string `yaml:"normalize,omitempty"`
+	// Also names field rows that must also agree (engine.MatchRule.Also).
+	Also []string `yaml:"also,omitempty"`
 }
 
 type Field struct {

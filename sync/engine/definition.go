@@ -43,6 +43,12 @@ type MatchRule struct {
 	A         string `json:"a"`
 	B         string `json:"b"`
 	Normalize string `json:"normalize"` // email | e164 | lower | exact | domain | text | name
+	// Also names field rows (by a row's A or B field, as in Fields) whose
+	// values must also agree for a match by this rule to link: where one
+	// differs, both sides non-blank, the pair waits in review naming the
+	// field. Empty: an e164 rule holds people whose mapped names differ
+	// (namesDifferOnPhone), any other rule links on its key alone.
+	Also []string `json:"also,omitempty"`
 }
 
 // Filters include a record only when every filter of its side holds.
@@ -172,6 +178,7 @@ func (d Definition) ValidateStatic() []mapping.Problem {
 			ps = append(ps, syncProblem("match", "match rule %d: normalizer %v", i+1, err))
 		}
 	}
+	ps = append(ps, d.alsoProblems()...)
 	if !oneOf(d.Unmatched, UnmatchedCreate, UnmatchedSkip, UnmatchedReview, UnmatchedCreateInA, UnmatchedCreateInB) {
 		ps = append(ps, syncProblem("unmatched", "unmatched policy %q must be create, create-in-a, create-in-b, skip or review", d.Unmatched))
 	}

@@ -326,7 +326,7 @@ func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits
 					return err
 				}
 			}
-			if o, ok := byID[others[0].ID]; ok && p.namesDifferOnPhone(side, r, i, k, o) {
+			if o, ok := byID[others[0].ID]; ok && p.heldByAlso(side, r, i, k, o) {
 				return nil
 			}
 			rule, evidence := fmt.Sprintf("match:%d", i+1), fmt.Sprintf("%s = %q", p.ruleLabel(i), k)

@@ -72,16 +72,26 @@ func (e *Engine) checkLinkTarget(ctx context.Context, it store.ReviewRow, otherI
 	if otherID == "" {
 		return fmt.Errorf("engine: review item %d: link needs the id of the record to link with", it.ID)
 	}
-	pr, ok, err := e.st.Pair(ctx, it.SyncID, otherSide(it.Side), otherID)
+	// A record merged away since the person saw it lives on in the record
+	// it went into, which the plan links instead (followMerges).
+	into, err := e.survivor(ctx, it.SyncID, otherSide(it.Side), otherID)
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("record %s on side %s", otherID, other)
+	if into != otherID {
+		what = fmt.Sprintf("record %s on side %s (%s was merged into it)", into, other, otherID)
+	}
+	pr, ok, err := e.st.Pair(ctx, it.SyncID, otherSide(it.Side), into)
 	switch {
 	case err != nil:
 		return err
 	case !ok:
-		return fmt.Errorf("engine: review item %d: side %s has no record %q that this sync has read; check the id, or run the sync once if the record is new", it.ID, other, otherID)
+		return fmt.Errorf("engine: review item %d: side %s has no record %q that this sync has read; check the id, or run the sync once if the record is new", it.ID, other, into)
 	case pr.Rec.Deleted:
-		return fmt.Errorf("engine: review item %d: record %s on side %s is deleted", it.ID, otherID, other)
+		return fmt.Errorf("engine: review item %d: %s is deleted", it.ID, what)
 	case pr.Linked:
-		return fmt.Errorf("engine: review item %d: record %s on side %s is already linked with %s", it.ID, otherID, other, pr.OtherID)
+		return fmt.Errorf("engine: review item %d: %s is already linked with %s", it.ID, what, pr.OtherID)
 	}
 	return nil
 }
@@ -207,20 +217,11 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 // associations: linking the chosen record would fail, and the item would
 // go back to review or be created twice.
 func (p *planner) followMerges(ctx context.Context, side, id string) (string, string, error) {
-	evidence := "a person linked them"
-	for range 10 { // merges chain (A into B, then B into C); bounded against a loop
-		pr, ok, err := p.e.st.Pair(ctx, p.syncID, side, id)
-		if err != nil {
-			return "", "", fmt.Errorf("engine: follow merge of %s on side %s: %w", id, strings.ToUpper(side), err)
-		}
-		into := store.DecodeFields(pr.Rec.Fields)[mergedField]
-		if !ok || !pr.Rec.Deleted || into == "" {
-			return id, evidence, nil
-		}
-		evidence = fmt.Sprintf("a person linked them; %s on side %s was merged into %s", id, strings.ToUpper(side), into)
-		id = into
+	into, err := p.e.survivor(ctx, p.syncID, side, id)
+	if err != nil || into == id {
+		return id, "a person linked them", err
 	}
-	return id, evidence, nil
+	return into, fmt.Sprintf("a person linked them; %s on side %s was merged into %s", id, strings.ToUpper(side), into), nil
 }
 
 // overrideRow re-merges a pair with a person's value for one row.

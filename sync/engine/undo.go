@@ -98,6 +98,20 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 			"(Salesforce's recycle bin, or HubSpot's deleted records within 90 days) and the next run matches it again", runID, id, strings.ToUpper(side))
 		return nil
 	}
+	if ok && pr.Rec.Deleted {
+		// Merged away since: the values the run wrote live on in the
+		// record it went into.
+		mp, into, moved, err := p.mergedUndoTarget(ctx, runID, side, id)
+		if err != nil {
+			return err
+		}
+		if into != "" && !moved {
+			return nil
+		}
+		if moved {
+			pr, id = mp, into
+		}
+	}
 	if !ok || pr.Rec.Deleted {
 		p.warn("undo of run %d: record %s on side %s is gone", runID, id, strings.ToUpper(side))
 		return nil
