@@ -122,6 +122,9 @@ func (a *App) connect(ctx context.Context, req ConnectRequest) (store.Connection
 	if err != nil {
 		return store.Connection{}, fmt.Errorf("connect %s: %w", info.Title, err)
 	}
+	if err := checkGrantReadsContacts(info, tok); err != nil {
+		return store.Connection{}, err
+	}
 	// Zoho's answer may move the token exchange to the organization's data
 	// centre; refreshes and the revoke go there too.
 	facts.TokenURL, facts.RevokeURL = used.TokenURL, used.RevokeURL
@@ -164,14 +167,18 @@ func (a *App) connect(ctx context.Context, req ConnectRequest) (store.Connection
 		if err := a.opts.Secrets.Set(ctx, secretKey(req.Name), req.ClientSecret); err != nil {
 			return store.Connection{}, fmt.Errorf("connect %s: save client secret in the keyring: %w", info.Title, err)
 		}
+	} else {
+		// A public client: an earlier app's secret would go with its refreshes.
+		a.deleteSecrets(ctx, req.Name, secretKey(req.Name))
 	}
 	raw, _ := json.Marshal(facts)
 	c := store.Connection{Name: req.Name, Vendor: info.Name, AuthKind: "oauth", APIBase: base, OAuth: string(raw)}
 	c.AccountID, c.AccountName = accountID, accountName
-	id, err := a.db.SaveConnection(ctx, c)
+	id, err := a.saveConnection(ctx, c)
 	if err != nil {
 		return store.Connection{}, err
 	}
+	a.deleteSecrets(ctx, req.Name, apiKeyKey(req.Name)) // a key it signed in with before
 	a.forgetMetadata(ctx, id, req.Name)
 	a.log.Info("connected", "connection", req.Name, "vendor", info.Name, "account", c.AccountName)
 	return a.db.Connection(ctx, req.Name)
@@ -242,11 +249,10 @@ func (a *App) Disconnect(ctx context.Context, name string) error {
 		_ = json.Unmarshal([]byte(c.OAuth), &f)
 		cs, _ := a.opts.Secrets.Get(ctx, secretKey(name))
 		revokeErr = auth.Disconnect(ctx, endpoint(info, f, cs), a.opts.Secrets, tokenKey(name), a.oauthHTTP())
-		if err := a.opts.Secrets.Delete(ctx, secretKey(name)); err != nil && !errors.Is(err, secret.ErrNotFound) {
-			return fmt.Errorf("disconnect %s: %w", name, err)
-		}
-	} else if err := a.opts.Secrets.Delete(ctx, apiKeyKey(name)); err != nil && !errors.Is(err, secret.ErrNotFound) {
-		return fmt.Errorf("disconnect %s: %w", name, err)
+	}
+	// Both kinds' entries: one left by a switch of kind goes too.
+	if err := a.deleteAllSecrets(ctx, name); err != nil {
+		return err
 	}
 	if err := a.rememberAccount(ctx, c); err != nil {
 		return err

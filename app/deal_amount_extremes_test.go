@@ -60,6 +60,10 @@ func TestDealAmountExtremesSettle(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			if c.vendor == "zoho" {
+				// Zoho keeps an Amount at its decimal_place (2): 1e-7 is stored as 0.
+				born["Audit vendor 1e-7"] = "0"
+			}
 			saveSyncs(t, a, c.syncs()...)
 			for i := 1; i <= 3; i++ {
 				for _, n := range []string{"orgs", "deals"} {

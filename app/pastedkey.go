@@ -26,6 +26,7 @@ func (a *App) connectToken(ctx context.Context, info connector.Info, req Connect
 		base = b
 	}
 	c := store.Connection{Name: req.Name, Vendor: info.Name, AuthKind: "token", APIBase: base, AccountName: info.Title + " (API token)"}
+	old := a.previousConnection(ctx, req.Name)
 	if info.Verify != nil {
 		// Checked before anything is saved: a refused key leaves no
 		// connection and nothing in the keyring.
@@ -47,10 +48,11 @@ func (a *App) connectToken(ctx context.Context, info connector.Info, req Connect
 	if err := a.opts.Secrets.Set(ctx, apiKeyKey(req.Name), req.Token); err != nil {
 		return store.Connection{}, fmt.Errorf("connect %s: save the API token in the keyring: %w", info.Title, err)
 	}
-	id, err := a.db.SaveConnection(ctx, c)
+	id, err := a.saveConnection(ctx, c)
 	if err != nil {
 		return store.Connection{}, err
 	}
+	a.dropOAuthSignIn(ctx, req.Name, old)
 	a.forgetMetadata(ctx, id, req.Name)
 	return a.db.Connection(ctx, req.Name)
 }

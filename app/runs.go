@@ -343,6 +343,9 @@ func (a *App) noteRunErrors(ctx context.Context, runID int64, def engine.Definit
 		if e.Side == "b" {
 			s = sb
 		}
+		if status == "reconnect" && a.signInReplaced(ctx, s) {
+			continue
+		}
 		_ = a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, status, e.Message)
 	}
 	return GroupErrors(errs, sideNames(def))

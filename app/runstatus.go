@@ -20,8 +20,19 @@ func (a *App) noteAuthFailure(ctx context.Context, err error, sessions ...*Sessi
 		return
 	}
 	for _, s := range refusedSessions(err, sessions) {
-		_ = a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, "reconnect", err.Error())
+		if !a.signInReplaced(ctx, s) {
+			_ = a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, "reconnect", err.Error())
+		}
 	}
+}
+
+// signInReplaced says whether session s's connection was signed in again
+// by the other kind while s ran (OAuth replaced by a pasted key, or back):
+// the refusal s saw was of a sign-in that is gone and says nothing of the
+// new one, so it must not mark the connection "needs reconnect".
+func (a *App) signInReplaced(ctx context.Context, s *Session) bool {
+	c, err := a.db.Connection(context.WithoutCancel(ctx), s.Conn.Name)
+	return err == nil && c.AuthKind != s.Conn.AuthKind
 }
 
 // noteAccountRefused marks "account" the connection whose vendor refused

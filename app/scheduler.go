@@ -30,7 +30,7 @@ func (a *App) NewScheduler(ctx context.Context) (*schedule.Scheduler, error) {
 // syncs: the app's clock and log, and each sync's last run for catching up
 // on a slot missed while no scheduler ran.
 func (a *App) ScheduleOptions() schedule.Options {
-	return schedule.Options{Now: a.opts.Now, Logger: a.log, LastRun: a.lastRunAt, Location: a.opts.Zone}
+	return schedule.Options{Now: a.opts.Now, Logger: a.log, LastRun: a.lastRunAt, Location: a.opts.Zone, SucceededSince: a.succeededSince}
 }
 
 // Zone is the machine's time zone now, for the times the window shows. It

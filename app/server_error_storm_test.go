@@ -85,7 +85,7 @@ func stormVendors() []stormVendor {
 // TestServerErrorStormStopsRun: from the vendor's first write on,
 // every call answers 5xx. The run must stop after the batch's call, its two
 // halves and two records alone (one record alone may be a poison record,
-// TestAuditTwoPoisonRecordsFailAlone; not halve the batch down to single records,
+// TestTwoPoisonRecordsFailAlone; not halve the batch down to single records,
 // each call retried), naming the vendor and its status; once the storm
 // clears the next run writes everything, nothing twice.
 func TestServerErrorStormStopsRun(t *testing.T) {

@@ -118,9 +118,12 @@ func (s *DB) DeleteConnection(ctx context.Context, name string) error {
 	return nil
 }
 
+// UsageDay is today's day (UTC) of the API usage counts.
+func (s *DB) UsageDay() string { return s.now().UTC().Format("2006-01-02") }
+
 // AddAPICalls adds n calls to today's (UTC) usage and returns today's total.
 func (s *DB) AddAPICalls(ctx context.Context, connectionID int64, n int) (int, error) {
-	day := s.now().UTC().Format("2006-01-02")
+	day := s.UsageDay()
 	var total int
 	err := s.sql.QueryRowContext(ctx, `INSERT INTO api_usage(connection_id, day, calls) VALUES(?,?,?)
 		ON CONFLICT(connection_id, day) DO UPDATE SET calls = calls + excluded.calls RETURNING calls`, connectionID, day, n).Scan(&total)
@@ -132,7 +135,7 @@ func (s *DB) AddAPICalls(ctx context.Context, connectionID int64, n int) (int, e
 
 // APICallsToday returns today's (UTC) call count for a connection.
 func (s *DB) APICallsToday(ctx context.Context, connectionID int64) (int, error) {
-	day := s.now().UTC().Format("2006-01-02")
+	day := s.UsageDay()
 	var total int
 	err := s.sql.QueryRowContext(ctx, "SELECT calls FROM api_usage WHERE connection_id = ? AND day = ?", connectionID, day).Scan(&total)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -64,7 +64,7 @@ func scanRun(row interface{ Scan(...any) error }) (RunRow, error) {
 func (s *DB) OpenRun(ctx context.Context, syncID int64, trigger string, undoOf int64) (int64, error) {
 	lock, err := s.locks.lockSync(syncID)
 	if errors.Is(err, errLockHeld) {
-		return 0, fmt.Errorf("store: sync %d: %w", syncID, ErrRunOpen)
+		return 0, s.runOpenError(ctx, syncID)
 	}
 	if err != nil {
 		return 0, err
@@ -88,7 +88,7 @@ func (s *DB) insertRun(ctx context.Context, syncID int64, trigger string, undoOf
 		syncID, trigger, undo, s.nowMS()).Scan(&id)
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE constraint failed") {
-			return 0, fmt.Errorf("store: sync %d: %w", syncID, ErrRunOpen)
+			return 0, s.runOpenError(ctx, syncID)
 		}
 		return 0, fmt.Errorf("store: open run of sync %d: %w", syncID, err)
 	}

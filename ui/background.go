@@ -139,6 +139,8 @@ func (b *Background) watch(ctx context.Context) {
 			case schedule.EventFinished:
 				b.running[e.Sync] = false
 				delete(b.failed, e.Sync)
+			case schedule.EventCleared: // another process's run succeeded
+				delete(b.failed, e.Sync)
 			case schedule.EventFailed:
 				b.running[e.Sync] = false
 				b.failed[e.Sync] = e.Err

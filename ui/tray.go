@@ -66,6 +66,10 @@ func (u *UI) onScheduleEvent(e schedule.Event) {
 			delete(u.notified, e.Sync)
 			u.setTrayStatus("crmsync: last run OK (" + e.Sync + ")")
 			u.notifyWarnings(e.Sync)
+		case schedule.EventCleared:
+			// A run made elsewhere (the CLI) succeeded: a new failure
+			// notifies again.
+			delete(u.notified, e.Sync)
 		case schedule.EventSkipped:
 			u.setTrayStatus("crmsync: " + e.Sync + " not run: " + errorSentence(e.Err))
 		case schedule.EventFailed:

@@ -202,6 +202,9 @@ func (r *root) objectsCmd() *cobra.Command {
 		Short: "List the objects a sync file can name for a connection (Mailchimp: one per audience)",
 		Args:  cobra.ExactArgs(1),
 		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
+			if err := knownConnection(cmd.Context(), a, args[0]); err != nil {
+				return err
+			}
 			cs, err := a.ObjectChoices(cmd.Context(), args[0])
 			if len(cs) == 0 {
 				return err
@@ -232,6 +235,9 @@ func (r *root) disconnectCmd() *cobra.Command {
 		Short: "Revoke a connection's tokens and forget it",
 		Args:  cobra.ExactArgs(1),
 		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
+			if err := knownConnection(cmd.Context(), a, args[0]); err != nil {
+				return err
+			}
 			if err := a.Disconnect(cmd.Context(), args[0]); err != nil {
 				return err
 			}

@@ -392,7 +392,7 @@ func TestCLIBadInput(t *testing.T) {
 		{[]string{"connections", "--nope"}, 2, "unknown flag"},
 		{[]string{"frobnicate"}, 2, "unknown command"},
 		{[]string{"sync", "run", "ghost"}, 2, `no sync named "ghost"`},
-		{[]string{"disconnect", "ghost"}, 1, "ghost"},
+		{[]string{"disconnect", "ghost"}, 2, `no connection named "ghost"`},
 		{[]string{"runs", "show", "x1"}, 2, "not a number"},
 		{[]string{"sandbox", "--listen", "0.0.0.0:0"}, 2, "loopback"},
 		{[]string{"sandbox", "--faults", "429=7"}, 2, "--faults"},
@@ -539,7 +539,7 @@ func TestCLIObjectsListsAudiences(t *testing.T) {
 	if out := h.mustRun("objects", "mc"); !strings.Contains(out, "OBJECT") || !strings.Contains(out, `members  Audience "crmsync demo audience"`) {
 		t.Fatalf("objects as text:\n%s", out)
 	}
-	if _, errs, code := h.run("objects", "nope"); code == 0 || !strings.Contains(errs, `connection "nope" does not exist`) {
+	if _, errs, code := h.run("objects", "nope"); code != 2 || !strings.Contains(errs, `no connection named "nope"`) {
 		t.Fatalf("objects of an unknown connection: exit %d, stderr %q", code, errs)
 	}
 }

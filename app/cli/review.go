@@ -42,6 +42,11 @@ func (r *root) reviewCmd() *cobra.Command {
 			if status != "" && !slices.Contains(reviewStatuses, status) {
 				return withCode(ExitUsage, fmt.Errorf("--status %q is no status of a review item; use one of %s, or \"\" for all", status, strings.Join(reviewStatuses, ", ")))
 			}
+			if sync != "" {
+				if err := knownSync(cmd.Context(), a, sync); err != nil {
+					return err
+				}
+			}
 			items, err := a.Reviews(cmd.Context(), sync, kind, status)
 			if err != nil {
 				return err
@@ -113,6 +118,9 @@ func (r *root) reviewCmd() *cobra.Command {
 				return err
 			}
 			defer a.Close()
+			if err := knownReview(cmd.Context(), a, id); err != nil {
+				return err
+			}
 			if err := a.Decide(cmd.Context(), id, d); err != nil {
 				return err
 			}

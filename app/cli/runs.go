@@ -52,6 +52,11 @@ func (r *root) runsCmd() *cobra.Command {
 		Short: "List runs; `runs show ID` for one run's audit; `runs undo ID` to undo it",
 		Args:  cobra.NoArgs,
 		RunE: r.withApp(func(cmd *cobra.Command, _ []string, a *app.App) error {
+			if sync != "" {
+				if err := knownSync(cmd.Context(), a, sync); err != nil {
+					return err
+				}
+			}
 			ds, err := a.Runs(cmd.Context(), sync, limit)
 			if err != nil {
 				return err
@@ -140,6 +145,9 @@ func (r *root) runsShowCmd() *cobra.Command {
 		Args:  func(cmd *cobra.Command, args []string) error { return runIDArg(args) },
 		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
 			id, _ := parseID(args[0], "run id")
+			if err := knownRun(cmd.Context(), a, id); err != nil {
+				return err
+			}
 			d, err := a.RunDetail(cmd.Context(), id)
 			if err != nil {
 				return err
@@ -192,6 +200,9 @@ func (r *root) runsUndoCmd() *cobra.Command {
 		Args:  func(cmd *cobra.Command, args []string) error { return runIDArg(args) },
 		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
 			id, _ := parseID(args[0], "run id")
+			if err := knownRun(cmd.Context(), a, id); err != nil {
+				return err
+			}
 			start := time.Now()
 			res, err := a.Undo(cmd.Context(), id, opts)
 			return r.reportRun(cmd, res, err, time.Since(start))

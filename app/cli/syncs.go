@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -351,34 +349,4 @@ func fileProblems(file string, err error) error {
 		lines[i] = file + ": " + p.String()
 	}
 	return errors.New(strings.Join(lines, "\n"))
-}
-
-// knownSync refuses a name no sync has as a usage error (exit 2), naming
-// the closest syncs as cobra names a misspelt command.
-func knownSync(ctx context.Context, a *app.App, name string) error {
-	_, err := a.Sync(ctx, name)
-	if err == nil {
-		return nil
-	}
-	vs, lerr := a.Syncs(ctx)
-	if lerr != nil {
-		return err
-	}
-	// cobra's Name() ends at a space; a sync name may hold spaces.
-	const sp = "\x1f"
-	names := &cobra.Command{}
-	for _, v := range vs {
-		if v.Definition.Name == name {
-			return err // there, but unreadable: not a typo
-		}
-		names.AddCommand(&cobra.Command{Use: strings.ReplaceAll(v.Definition.Name, " ", sp), Run: func(*cobra.Command, []string) {}})
-	}
-	msg := fmt.Sprintf("no sync named %q", name)
-	if s := names.SuggestionsFor(strings.ReplaceAll(name, " ", sp)); len(s) > 0 {
-		for i := range s {
-			s[i] = strconv.Quote(strings.ReplaceAll(s[i], sp, " "))
-		}
-		msg += "; did you mean " + strings.Join(s, " or ") + "?"
-	}
-	return withCode(ExitUsage, errors.New(msg+" (list them with `crmsync sync list`)"))
 }

@@ -248,6 +248,11 @@ type Field struct {
 	// Unlike Scale, 0 in Scales is whole numbers.
 	ScaleBy string
 	Scales  map[string]int
+	// Double marks a number the vendor keeps as an IEEE 754 double (a
+	// JSON number parsed to float64: Zoho, Pipedrive): a value with more
+	// significant digits than a double holds reads back rounded to the
+	// nearest double, which must not look like an edit of the record.
+	Double bool
 	// Default is what the vendor reads back for a field a create left
 	// out, when that is not blank: a Salesforce or Dynamics 365 checkbox
 	// is "false" (or "true") from the start. The engine indexes a created
@@ -380,6 +385,12 @@ type OAuthSpec struct {
 	// the same scopes, so such a 401 is answered as it is, not with a
 	// refresh: Zoho allows ten refreshes in ten minutes.
 	ScopeRefusals []string
+	// ContactScopes are the scopes, any one of which lets a sign-in read
+	// the vendor's people, for a vendor that sets an app's scopes on the
+	// app rather than in the sign-in URL (Pipedrive: contacts:full or
+	// contacts:read), so a grant may lack them. A sign-in whose token
+	// answer names its scopes without one of these is refused at connect.
+	ContactScopes []string
 }
 
 // Info describes a vendor as data.

@@ -72,6 +72,7 @@ type Store interface {
 	MergedAway(ctx context.Context, syncID int64, side string, afterSeq int64) ([]store.PairRow, error)
 	MergedInto(ctx context.Context, syncID int64, side string) (map[string]string, error)
 	KeyHits(ctx context.Context, syncID int64, rule int, keys []string) ([]store.KeyHit, error)
+	RekeyRecords(ctx context.Context, syncID int64, version int, keysOf store.KeysOf) (int, error)
 	Records(ctx context.Context, syncID int64, side string, ids []string) ([]store.IndexRow, error)
 	Commit(ctx context.Context, c store.Commit) error
 	OpenRun(ctx context.Context, syncID int64, trigger string, undoOf int64) (int64, error)

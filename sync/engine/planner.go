@@ -99,6 +99,9 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 	if err := e.checkFilterSyncsRan(ctx, def); err != nil {
 		return nil, err
 	}
+	if err := p.rekeyOldIndex(ctx); err != nil {
+		return nil, err
+	}
 	if err := p.reconcileJournals(ctx); err != nil {
 		return nil, err
 	}

@@ -293,6 +293,9 @@ func normType(v string, f connector.Field, strict bool) (string, error) {
 	switch f.Type {
 	case connector.TypeNumber:
 		n, err := normalizeNumber(v)
+		if err == nil && f.Double && n != "" {
+			n = asDouble(n) // as the vendor's double reads it back
+		}
 		if err == nil && (f.Scale > 0 || f.Scale == wholeNumbers) {
 			n = roundPlaces(n, max(f.Scale, 0)) // as the vendor stores it
 		}

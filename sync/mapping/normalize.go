@@ -11,6 +11,15 @@ import (
 	"golang.org/x/net/idna"
 )
 
+// KeyVersion is the version of the match keys Normalize gives. Raise it
+// whenever a kind's output changes for a value it accepted before: a
+// store's index holds keys computed by the build that read each record,
+// and a sync whose stored keys are older is re-keyed once from the fields
+// it holds (store.RekeyRecords) so that old and new keys of the same value
+// match. 1: an email's Unicode domain in punycode, a pasted <…> or mailto:
+// form and a trailing dot read as the plain address.
+const KeyVersion = 1
+
 // Normalize puts a match-key value into comparable form. Kinds:
 //
 //	email      trim + lower, a Unicode domain in punycode, without a

@@ -110,8 +110,11 @@ func scaleRow(c *codec) {
 			scale = s.places
 		}
 	}
-	if scale != c.b[0].Scale {
+	// A side kept as a double compares, and is written, at a double's
+	// precision too, whichever side it is.
+	double := c.dir.readsA() && c.b[0].Double || c.dir.readsB() && c.a[0].Double
+	if scale != c.b[0].Scale || double != c.b[0].Double {
 		c.b = slices.Clone(c.b)
-		c.b[0].Scale = scale
+		c.b[0].Scale, c.b[0].Double = scale, double
 	}
 }

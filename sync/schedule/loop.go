@@ -21,6 +21,7 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 	var notBefore time.Time // the last failure's Waiter: no retry before it
 	relative := false       // next is a wait from when it was planned, not a time of day
 	var ranSlot time.Time   // the slot of the last scheduled run
+	var failedAt time.Time  // wall clock the last failure ended at
 	// The machine's zone next was planned in.
 	zone := s.opts.Location()
 	timer := time.NewTimer(time.Hour)
@@ -75,7 +76,7 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 		case err != nil:
 			failures++
 			needsPerson = errors.Is(err, ErrNeedsPerson)
-			notBefore = time.Time{}
+			notBefore, failedAt = time.Time{}, s.opts.Now().Round(0)
 			if w := Waiter(nil); errors.As(err, &w) && w.WaitFor() > 0 {
 				notBefore = s.opts.Now().Round(0).Add(w.WaitFor())
 			}
@@ -156,6 +157,13 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 				plan()
 				continue
 			}
+			if (failures > 0 || !notBefore.IsZero()) && s.succeededElsewhere(ctx, w.name, failedAt) {
+				log.Info("a run made elsewhere succeeded since the last failure; its wait ends")
+				failures, needsPerson, notBefore = 0, false, time.Time{}
+				s.emit(Event{Sync: w.name, Kind: EventCleared})
+				plan()
+				continue
+			}
 			if now.Before(next) {
 				arm() // a wake check, not yet due
 				continue
@@ -202,4 +210,19 @@ func (s *Scheduler) missedWhileStopped(ctx context.Context, name string, cfg con
 		return slot
 	}
 	return time.Time{}
+}
+
+// succeededElsewhere says whether a run of sync made outside this
+// scheduler (another process) succeeded after the failure at failedAt.
+// A store that cannot be read leaves the failure standing.
+func (s *Scheduler) succeededElsewhere(ctx context.Context, name string, failedAt time.Time) bool {
+	if s.opts.SucceededSince == nil || failedAt.IsZero() {
+		return false
+	}
+	ok, err := s.opts.SucceededSince(ctx, name, failedAt)
+	if err != nil {
+		s.opts.Logger.Warn("could not read whether a run elsewhere succeeded", "sync", name, "err", err)
+		return false
+	}
+	return ok
 }

@@ -25,6 +25,9 @@ const (
 	EventResumed  = "resumed"
 	EventSkipped  = "skipped" // a due run not made (ErrSkipped); Err says why
 	EventNext     = "next"    // Next holds the next planned run; zero = none
+	// EventCleared: a run another process made (the CLI beside the
+	// window) succeeded since the last failure, which no longer stands.
+	EventCleared = "cleared"
 )
 
 // ErrNeedsPerson, wrapped in a RunFunc's error, says the run stopped for
@@ -77,6 +80,12 @@ type Options struct {
 	// laptop off at 02:00 every night), runs once when its loop starts, as
 	// anacron does; nil never catches up at start.
 	LastRun func(ctx context.Context, sync string) (time.Time, error)
+	// SucceededSince says whether a run of sync finished successfully
+	// after since, in any process. A failing sync's loop asks it when it
+	// wakes, so a `crmsync sync run` that got through ends the window's
+	// back-off or vendor's wait as the window's own Sync now does
+	// (Succeeded); nil never asks.
+	SucceededSince func(ctx context.Context, sync string, since time.Time) (bool, error)
 }
 
 // Scheduler runs each sync on its own goroutine.

@@ -77,7 +77,7 @@ var kinds = map[string]kind{
 	"deals": {singular: "deal", fields: "/api/v2/dealFields", required: "title", selectsCustom: true, alsoLive: []string{"/api/v2/deals/archived"},
 		options: &optionList{field: "stage_id", path: "/api/v2/stages", value: func(it fieldItem) string { return it.ID.String() }}, builtIn: withCommon(
 			connector.Field{Name: "title", Label: "Title", Type: connector.TypeString, Required: true},
-			connector.Field{Name: "value", Label: "Value", Type: connector.TypeNumber},
+			connector.Field{Name: "value", Label: "Value", Type: connector.TypeNumber, Double: true}, // a JSON number kept as a double
 			connector.Field{Name: "currency", Label: "Currency", Type: connector.TypeString},
 			connector.Field{Name: "stage_id", Label: "Stage", Type: connector.TypeEnum},
 			connector.Field{Name: "pipeline_id", Label: "Pipeline", Type: connector.TypeID, ReadOnly: true},

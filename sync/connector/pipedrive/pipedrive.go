@@ -51,6 +51,9 @@ func Info() connector.Info {
 			DocsURL:     "https://pipedrive.readme.io/docs/marketplace-oauth-authorization",
 			// api_domain is https://{company}.pipedrive.com.
 			APIHosts: []string{"pipedrive.com"},
+			// Persons and organizations need one of these; the token
+			// answer's scope lists the app's ("base,deals:full,…").
+			ContactScopes: []string{"contacts:full", "contacts:read"},
 		},
 		// Writes are one record per call, so the engine sends one per
 		// Write: a create whose answer was lost then fails its own call,

@@ -215,6 +215,7 @@ func customOf(it fieldItem) (connector.Field, customField, bool) {
 		f.Type = connector.TypeText
 	case "int", "double":
 		f.Type = connector.TypeNumber
+		f.Double = it.Type == "double" // kept as a double: more digits read back rounded
 	case "phone":
 		f.Type = connector.TypePhone
 	case "date":

@@ -22,7 +22,10 @@ type fieldItem struct {
 	FieldReadOnly   bool   `json:"field_read_only"`
 	SystemMandatory bool   `json:"system_mandatory"`
 	Unique          any    `json:"unique"`
-	PickListValues  []struct {
+	// DecimalPlace is the places a double or currency field stores
+	// (null for other types); Zoho rounds a value with more.
+	DecimalPlace   *int `json:"decimal_place"`
+	PickListValues []struct {
 		ActualValue  string `json:"actual_value"`
 		DisplayValue string `json:"display_value"`
 	} `json:"pick_list_values"`
@@ -148,6 +151,7 @@ func (c *Connector) hold(object string, items []fieldItem) *schema {
 		if f.Type == connector.TypeBool {
 			f.Default = "false" // a checkbox left out reads back unchecked
 		}
+		f.Double, f.Scale = numberPrecision(it)
 		for _, o := range it.PickListValues {
 			// Records hold display values: "Use the display_value in API
 			// requests during create, update, and upsert operations" (Zoho,

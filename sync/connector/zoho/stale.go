@@ -16,8 +16,10 @@ const msgUnknownField = "the field api name given seems to be invalid"
 // refusal of a picklist value (INVALID_DATA with details.supported_values).
 const supportedPrefix = " (supported values: "
 
-// fieldsKey is the metadata cache's key for a module's fields.
-func fieldsKey(object string) string { return "zoho/v8/" + object + "/fields" }
+// fieldsKey is the metadata cache's key for a module's fields. "#2":
+// fields cached before decimal_place was kept lack it, and a currency
+// field read from them would compare amounts Zoho rounded as edits.
+func fieldsKey(object string) string { return "zoho/v8/" + object + "/fields#2" }
 
 // forgetIfStale drops object's cached fields when Zoho refused a call for
 // a field the cached schema offers but the module no longer has (an admin

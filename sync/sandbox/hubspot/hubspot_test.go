@@ -318,7 +318,7 @@ func TestRateLimit429WithRetryAfter(t *testing.T) {
 			t.Fatalf("search %d: %d", i, r.StatusCode)
 		}
 	}
-	// HubSpot's search 429 carries no Retry-After (TestAuditSearch429IsTheSecondlyBody).
+	// HubSpot's search 429 carries no Retry-After (TestSearch429IsTheSecondlyBody).
 	if r, _ := e.do("POST", "/crm/objects/2026-03/contacts/search", search); r.StatusCode != 429 || r.Header.Get("Retry-After") != "" {
 		t.Fatalf("search over limit: %d", r.StatusCode)
 	}

@@ -1,0 +1,87 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/crmsync/crmsync/app/auth"
+	"github.com/crmsync/crmsync/app/secret"
+	"github.com/crmsync/crmsync/store"
+)
+
+// What a (re)connect keeps of the connection it replaces, and what it
+// clears: the user's settings of the connection stay; the keyring entries
+// of the sign-in kind it no longer uses (a refresh token and client
+// secret after a switch to a pasted key, the key after a switch back to
+// OAuth) go, since nothing would ever use or remove them.
+
+// saveConnection saves c, a (re)connect, keeping what the user and the
+// day gave the name before: the settings the user chose for the
+// connection it replaces (its daily API call budget), or today's API
+// calls of a connection of the name removed today. It returns c's id.
+func (a *App) saveConnection(ctx context.Context, c store.Connection) (int64, error) {
+	old, err := a.db.Connection(ctx, c.Name)
+	isNew := errors.Is(err, store.ErrNotFound)
+	if err == nil {
+		c.DailyBudget = old.DailyBudget
+	}
+	id, err := a.db.SaveConnection(ctx, c)
+	if err != nil {
+		return 0, err
+	}
+	if isNew {
+		a.carryTodaysCalls(ctx, id, c.Name, c.Vendor)
+	}
+	return id, nil
+}
+
+// previousConnection is the connection stored under name before a
+// reconnect, zero when there is none.
+func (a *App) previousConnection(ctx context.Context, name string) store.Connection {
+	old, err := a.db.Connection(ctx, name)
+	if err != nil {
+		return store.Connection{}
+	}
+	return old
+}
+
+// dropOAuthSignIn revokes old's OAuth grant where the vendor can and
+// deletes any token and client secret of connection name from the
+// keyring: it now signs in with a pasted key (old is its row before, zero
+// for a new connection). The key is saved by then, so a
+// failure here is logged, not returned.
+func (a *App) dropOAuthSignIn(ctx context.Context, name string, old store.Connection) {
+	// The old row's vendor: a name may be reused for another vendor.
+	if info, err := a.vendor(old.Vendor); err == nil && old.AuthKind == "oauth" {
+		var f oauthFacts
+		_ = json.Unmarshal([]byte(old.OAuth), &f)
+		cs, _ := a.opts.Secrets.Get(ctx, secretKey(name))
+		if err := auth.Disconnect(ctx, endpoint(info, f, cs), a.opts.Secrets, tokenKey(name), a.oauthHTTP()); err != nil {
+			a.log.Warn("the connection's former OAuth sign-in could not be revoked; revoke crmsync's access in the CRM", "connection", name, "err", err)
+		}
+	}
+	a.deleteSecrets(ctx, name, tokenKey(name), secretKey(name))
+}
+
+// deleteSecrets deletes keyring entries of connection name that may be
+// there, logging (by key, never value) those that could not be deleted.
+func (a *App) deleteSecrets(ctx context.Context, name string, keys ...string) {
+	for _, k := range keys {
+		if err := a.opts.Secrets.Delete(ctx, k); err != nil && !errors.Is(err, secret.ErrNotFound) {
+			a.log.Warn("a keyring entry the connection no longer uses could not be deleted", "connection", name, "key", k, "err", err)
+		}
+	}
+}
+
+// deleteAllSecrets deletes every keyring entry of connection name, of
+// either sign-in kind, for a disconnect.
+func (a *App) deleteAllSecrets(ctx context.Context, name string) error {
+	for _, k := range []string{tokenKey(name), secretKey(name), apiKeyKey(name)} {
+		if err := a.opts.Secrets.Delete(ctx, k); err != nil && !errors.Is(err, secret.ErrNotFound) {
+			return fmt.Errorf("disconnect %s: %w", name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,11 @@
+-- crmsync schema 17.
+--
+-- key_version is the version of the match-key normalization
+-- (mapping.KeyVersion) a sync's stored keys were computed with. Keys are
+-- computed when a record is read, so a record an older build indexed kept
+-- its old key (an email's Unicode domain as written, not its punycode)
+-- until it next changed, and no longer matched the same address written
+-- the new way. Every existing sync starts at 0: its next plan re-keys the
+-- stored index from the fields it already holds (store.RekeyRecords),
+-- without reading the CRMs again.
+ALTER TABLE syncs ADD COLUMN key_version INTEGER NOT NULL DEFAULT 0;
