@@ -26,6 +26,9 @@ type RunOptions struct {
 	FullResync    bool // read everything, not just changes since the cursors
 	Trigger       string
 	Progress      func(engine.Progress)
+	// Previewed is the preview the person applied: Apply plans again, so
+	// RunResult.SincePreview says where the run differs from it.
+	Previewed *engine.Plan
 }
 
 // TriggerRetry is a run a person started to retry the failed records
@@ -43,6 +46,10 @@ type RunResult struct {
 	// Failures are the run's failed records grouped by how they failed,
 	// the largest group first (GroupErrors).
 	Failures []ErrorGroup
+	// SincePreview lists, one line each, the field changes in which the
+	// run differs from RunOptions.Previewed (records edited in a CRM
+	// between the preview and Apply); empty when it did what was shown.
+	SincePreview []string
 }
 
 // ErrorGroup is the records of one run that failed the same way: on the
@@ -274,6 +281,9 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 	confirm := opts.Confirm && (opts.ConfirmReason == "" || opts.ConfirmReason == p.Reason)
 	sum, err := e.Apply(ctx, p, engine.ApplyOptions{Confirm: confirm, Trigger: trigger, Progress: opts.Progress})
 	res.Summary = &sum
+	if opts.Previewed != nil && sum.RunID != 0 && !errors.Is(err, engine.ErrNeedsConfirmation) {
+		res.SincePreview = differencesFromPreview(opts.Previewed, p)
+	}
 	a.logWarnings(v.Definition.Name, sum.RunID, p)
 	if err != nil {
 		a.noteAuthFailure(ctx, err, sa, sb)

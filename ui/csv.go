@@ -10,14 +10,15 @@ import (
 )
 
 // safeCell defuses spreadsheet formula injection: a cell starting with
-// = + - @ tab or CR is prefixed with a single quote, so Excel or Sheets
-// shows it as text instead of running it. CRM data is user-controlled.
+// = + - @ tab, CR or NUL (OWASP ASVS 1.2.10) is prefixed with a single
+// quote, so Excel or Sheets shows it as text instead of running it. CRM
+// data is user-controlled.
 func safeCell(s string) string {
 	if s == "" {
 		return s
 	}
 	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	case '=', '+', '-', '@', '\t', '\r', 0:
 		return "'" + s
 	}
 	return s

@@ -20,7 +20,9 @@ type planPane struct {
 	title string
 	sync  string
 	plan  func(ctx context.Context) (app.RunResult, error)
-	apply runFunc
+	// apply runs for real; previewed is the plan on show, so the outcome
+	// can say where the run (planned again) differs from it.
+	apply func(ctx context.Context, previewed *engine.Plan, progress func(engine.Progress)) (app.RunResult, error)
 	// applyLabel names the button ("Apply", "Undo this run").
 	applyLabel string
 }
@@ -32,8 +34,8 @@ func (u *UI) openPreview(name string) {
 		plan: func(ctx context.Context) (app.RunResult, error) {
 			return u.a.Run(ctx, name, app.RunOptions{DryRun: true})
 		},
-		apply: func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
-			res, err := u.a.Run(ctx, name, app.RunOptions{Trigger: "manual", Confirm: confirmed(ctx), ConfirmReason: confirmedReason(ctx), Progress: p})
+		apply: func(ctx context.Context, previewed *engine.Plan, p func(engine.Progress)) (app.RunResult, error) {
+			res, err := u.a.Run(ctx, name, app.RunOptions{Trigger: "manual", Confirm: confirmed(ctx), ConfirmReason: confirmedReason(ctx), Progress: p, Previewed: previewed})
 			u.noteRunErr(name, err)
 			u.noteSuccess(name, res, err)
 			return res, err
@@ -48,8 +50,8 @@ func (u *UI) openUndoPreview(runID int64, syncName string) {
 		plan: func(ctx context.Context) (app.RunResult, error) {
 			return u.a.Undo(ctx, runID, app.RunOptions{DryRun: true})
 		},
-		apply: func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
-			return u.a.Undo(ctx, runID, app.RunOptions{Confirm: confirmed(ctx), ConfirmReason: confirmedReason(ctx), Progress: p})
+		apply: func(ctx context.Context, previewed *engine.Plan, p func(engine.Progress)) (app.RunResult, error) {
+			return u.a.Undo(ctx, runID, app.RunOptions{Confirm: confirmed(ctx), ConfirmReason: confirmedReason(ctx), Progress: p, Previewed: previewed})
 		},
 	})
 }
@@ -111,12 +113,15 @@ func (u *UI) openPlanPane(pp planPane) {
 			apply.SetText(pp.applyLabel)
 			header.Refresh()
 			apply.Enable()
+			applyShown := func(ctx context.Context, progress func(engine.Progress)) (app.RunResult, error) {
+				return pp.apply(ctx, p, progress)
+			}
 			apply.OnTapped = func() {
 				run := func() {
-					u.runWithProgress(pp.title, pp.apply, func(app.RunResult) { load() })
+					u.runWithProgress(pp.title, applyShown, func(app.RunResult) { load() })
 				}
 				if p.NeedsConfirmation {
-					u.confirmRun(pp.title, p.Reason, pp.apply, func(app.RunResult) { load() })
+					u.confirmRun(pp.title, p.Reason, applyShown, func(app.RunResult) { load() })
 					return
 				}
 				run()

@@ -163,6 +163,7 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 	if errors.Is(s.Stopped, connector.ErrAccount) {
 		msg += "\n\n" + accountStep(s.Stopped.Error())
 	}
+	msg += sincePreviewText(res.SincePreview)
 	if s.Review > 0 {
 		msg += "\n\nOpen Review to decide the records that need a person."
 	}
