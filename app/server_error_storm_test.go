@@ -84,10 +84,11 @@ func stormVendors() []stormVendor {
 
 // TestServerErrorStormStopsRun: from the vendor's first write on,
 // every call answers 5xx. The run must stop after the batch's call, its two
-// halves and two records alone (one record alone may be a poison record,
-// TestTwoPoisonRecordsFailAlone; not halve the batch down to single records,
-// each call retried), naming the vendor and its status; once the storm
-// clears the next run writes everything, nothing twice.
+// halves and three records alone with no call answered between them (two
+// records alone may be poison records, TestTwoPoisonRecordsFailAlone,
+// TestPoisonAloneInFirstSplitOfSmallBatch; not halve the batch down to
+// single records, each call retried), naming the vendor and its status;
+// once the storm clears the next run writes everything, nothing twice.
 func TestServerErrorStormStopsRun(t *testing.T) {
 	for _, v := range stormVendors() {
 		t.Run(v.label, func(t *testing.T) {
@@ -123,8 +124,10 @@ func TestServerErrorStormStopsRun(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if max := int32(5 * v.tries); calls.Load() > max {
-				t.Errorf("%d calls to %s in the storm; want at most %d (the batch, its halves, two records alone)", calls.Load(), v.name, max)
+			// Six calls, not five as before: two records alone failing in a
+			// row may be two poison records (engine's stormRecords).
+			if max := int32(6 * v.tries); calls.Load() > max {
+				t.Errorf("%d calls to %s in the storm; want at most %d (the batch, its halves, three records alone)", calls.Load(), v.name, max)
 			}
 			msg := strings.ToLower(res.Summary.Message)
 			if res.Summary.Stopped == nil || !strings.Contains(msg, v.name) || !regexp.MustCompile(`\b5\d\d\b`).MatchString(msg) {

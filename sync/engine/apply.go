@@ -78,6 +78,9 @@ type run struct {
 	// source ("side:id"), with why (createorder.go).
 	dupOpened   []string
 	heldCreates map[string]string
+	// failedAlone counts, by side, the records that failed alone on the
+	// vendor's side since its last answered call (split.go).
+	failedAlone map[string]int
 }
 
 // stopError ends a run early; the rest of the plan is left for the next run.

@@ -14,7 +14,41 @@ func stormStop(err error, calls string) error {
 	return stopError{fmt.Errorf("%w (to every call: %s; the run stopped, nothing was lost, the next run resumes)", err, calls)}
 }
 
-const stormCalls = "the batch, its halves and two records alone"
+// stormRecords is how many records, each sent alone, must fail on the
+// vendor's side with no call answered between them before the run stops
+// as a storm. Counting calls instead misread poison records (a record
+// the vendor answers 500 to in any call) as an outage whenever two of
+// them sat alone or first in the halves of a split; a call the vendor
+// answers (any outcome but a 5xx or a broken connection) proves it up and
+// starts the count again. Three tolerates two poison records sent alone
+// one after the other and bounds an outage to seven write calls from its
+// start: a batch of two (itself and both records alone), then the next
+// batch and its halves, then one record alone (six when the outage meets
+// a batch of four or more: the batch, its halves, three records alone).
+const stormRecords = 3
+
+// stormCalls says which calls failed when a storm stops a run.
+const stormCalls = "three records alone in a row, no call between them answered"
+
+// vendorAnswered notes a call to side the vendor answered (callErr nil or
+// not on its side): the records that failed alone before it say nothing
+// about an outage.
+func (r *run) vendorAnswered(side string, callErr error) {
+	if serverError(callErr) {
+		return
+	}
+	delete(r.failedAlone, side)
+}
+
+// failedAloneOnVendor counts a record that failed alone on the vendor's
+// side and reports whether that makes a storm.
+func (r *run) failedAloneOnVendor(side string) bool {
+	if r.failedAlone == nil {
+		r.failedAlone = map[string]int{}
+	}
+	r.failedAlone[side]++
+	return r.failedAlone[side] >= stormRecords
+}
 
 // splitAfterFailure resends a batch whose call failed (callErr) in parts.
 // suspect: the batch's parent and both its halves failed on the vendor's
@@ -43,18 +77,17 @@ func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, 
 		rest = left
 	}
 	if len(rest) == 1 {
-		if suspect && serverError(callErr) {
-			// Alone, after the batch and both halves failed: a storm.
-			if err := r.commit(ctx, c); err != nil {
-				return err
-			}
-			return stormStop(callErr, stormCalls)
-		}
 		// A single record whose call failed: its outcome is unknown, so the
 		// journal row stays pending and the next plan settles it (lookup
 		// for a create, audit for an update) before anything is resent.
 		r.fail(&c, side, rest[0], callErr)
-		return r.commit(ctx, c)
+		if err := r.commit(ctx, c); err != nil {
+			return err
+		}
+		if serverError(callErr) && r.failedAloneOnVendor(side) {
+			return stormStop(callErr, stormCalls)
+		}
+		return nil
 	}
 	if err := r.commit(ctx, c); err != nil {
 		return err
@@ -87,56 +120,58 @@ type sentPart struct {
 // resendParts sends rest, a failed batch's records (at least two), again
 // in parts and splits each part that fails in turn. Both halves are sent
 // before either is split again. When the batch and both halves failed on
-// the vendor's side (suspect), records go alone first (probeStorm): a
+// the vendor's side (suspect), records go alone first (probeAlone): a
 // vendor failing every call (a storm) is told from records that each fail
 // any call holding them (a 500 they cause) without halving down to single
 // records, each call retried, which would take hours.
 func (r *run) resendParts(ctx context.Context, side string, rest []pending, kp keyPlan, create bool, callErr error, suspect bool) error {
-	var parts []sentPart
-	var err error
 	if suspect {
-		parts, err = r.probeStorm(ctx, side, rest, kp, create)
-	} else {
-		parts, err = r.sendParts(ctx, side, kp, create, rest[:len(rest)/2], rest[len(rest)/2:])
+		return r.probeAlone(ctx, side, rest, kp, create)
 	}
+	parts, err := r.sendParts(ctx, side, kp, create, rest[:len(rest)/2], rest[len(rest)/2:])
 	if err != nil {
 		return err
 	}
-	both := !suspect && serverError(callErr) && len(parts) == 2 && serverError(parts[0].err) && serverError(parts[1].err)
-	for _, part := range parts {
-		if part.err == nil {
-			continue
-		}
-		if err := r.splitAfterFailure(ctx, side, part.ps, kp, create, part.journalID, part.err, both); err != nil {
+	both := serverError(callErr) && len(parts) == 2 && serverError(parts[0].err) && serverError(parts[1].err)
+	return r.splitFailedParts(ctx, side, parts, kp, create, both)
+}
+
+// probeAlone sends rest's records alone, one after the other, until the
+// vendor answers one (written, or refused for the record): the vendor is
+// up, so the records left go in one part, split as any batch. Each record
+// failing alone counts toward a storm (failedAloneOnVendor).
+func (r *run) probeAlone(ctx context.Context, side string, rest []pending, kp keyPlan, create bool) error {
+	for i := range rest {
+		parts, err := r.sendParts(ctx, side, kp, create, rest[i:i+1])
+		if err != nil {
 			return err
+		}
+		if err := r.splitFailedParts(ctx, side, parts, kp, create, false); err != nil {
+			return err
+		}
+		if !serverError(parts[0].err) {
+			parts, err := r.sendParts(ctx, side, kp, create, rest[i+1:])
+			if err != nil {
+				return err
+			}
+			return r.splitFailedParts(ctx, side, parts, kp, create, false)
 		}
 	}
 	return nil
 }
 
-// probeStorm sends rest's first record alone. When the vendor fails it
-// too, that may be the record (a poison record fails any call holding it)
-// or the vendor (failing every call): the second record goes alone, and
-// when the vendor fails that one as well the run stops as a storm. The
-// records left go in one part.
-func (r *run) probeStorm(ctx context.Context, side string, rest []pending, kp keyPlan, create bool) ([]sentPart, error) {
-	first, err := r.sendParts(ctx, side, kp, create, rest[:1])
-	if err != nil {
-		return nil, err
+// splitFailedParts splits each part whose call failed; suspect as in
+// splitAfterFailure.
+func (r *run) splitFailedParts(ctx context.Context, side string, parts []sentPart, kp keyPlan, create bool, suspect bool) error {
+	for _, part := range parts {
+		if part.err == nil {
+			continue
+		}
+		if err := r.splitAfterFailure(ctx, side, part.ps, kp, create, part.journalID, part.err, suspect); err != nil {
+			return err
+		}
 	}
-	if !serverError(first[0].err) {
-		next, err := r.sendParts(ctx, side, kp, create, rest[1:])
-		return append(first, next...), err
-	}
-	second, err := r.sendParts(ctx, side, kp, create, rest[1:2])
-	if err != nil {
-		return nil, err
-	}
-	if serverError(second[0].err) {
-		return nil, stormStop(second[0].err, stormCalls)
-	}
-	next, err := r.sendParts(ctx, side, kp, create, rest[2:])
-	return append(append(first, second...), next...), err
+	return nil
 }
 
 // sendParts sends each non-empty group of records in a call of its own.

@@ -189,8 +189,10 @@ func (r *run) sendCall(ctx context.Context, side string, ps []pending, kp keyPla
 		if stop := stopCategory(ctx, err); stop != nil {
 			return 0, nil, stop // the journal stays pending: the next plan reconciles it
 		}
+		r.vendorAnswered(side, err)
 		return journalID, err, nil
 	}
+	r.vendorAnswered(side, nil)
 	c := store.Commit{SyncID: r.plan.SyncID, RunID: r.id, JournalDone: []int64{journalID}}
 	var stop error // the first record refusal that stops the run
 	for i, p := range ps {
