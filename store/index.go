@@ -458,8 +458,8 @@ func (s *DB) LiveIDs(ctx context.Context, syncID int64, side string) ([]string, 
 // name a candidate deleted after afterSeq (a merge, in either CRM) a new
 // seq, with their other candidates: the plan being made matches them
 // again, so two records merged into one stop holding their match in
-// review. An ambiguous or unmatched item whose own record is gone is
-// closed.
+// review. An ambiguous, unmatched or duplicate item whose own record is
+// gone is closed.
 func (s *DB) TouchAmbiguousWithGone(ctx context.Context, syncID int64, afterSeq map[string]int64) error {
 	held := `SELECT r.side AS side, r.record_id AS id, r.detail AS detail FROM review r WHERE r.sync_id = ?1 AND r.kind = 'ambiguous' AND r.status = 'open'
 		AND EXISTS (SELECT 1 FROM json_each(r.detail, '$.candidates') c JOIN records d ON d.sync_id = ?1
@@ -472,13 +472,13 @@ func (s *DB) TouchAmbiguousWithGone(ctx context.Context, syncID int64, afterSeq 
 			return fmt.Errorf("store: touch the records of ambiguous items of sync %d whose candidate is gone: %w", syncID, err)
 		}
 	}
-	// An item about matching a record that is gone (deleted, or merged
-	// into another record, which is matched on its own) asks about
-	// nothing now.
-	if _, err := s.sql.ExecContext(ctx, `UPDATE review SET status = 'done' WHERE sync_id = ?1 AND kind IN ('ambiguous', 'unmatched') AND status = 'open'
+	// An item about matching (or creating, a likely duplicate) a record
+	// that is gone (deleted, or merged into another record, which is
+	// matched on its own) asks about nothing now.
+	if _, err := s.sql.ExecContext(ctx, `UPDATE review SET status = 'done' WHERE sync_id = ?1 AND kind IN ('ambiguous', 'unmatched', 'duplicate') AND status = 'open'
 		AND EXISTS (SELECT 1 FROM records d WHERE d.sync_id = ?1 AND d.side = review.side AND d.id = review.record_id AND d.deleted = 1
 			AND d.seq > CASE d.side WHEN 'a' THEN ?2 ELSE ?3 END)`, syncID, afterSeq["a"], afterSeq["b"]); err != nil {
-		return fmt.Errorf("store: close the ambiguous and unmatched items of sync %d whose record is gone: %w", syncID, err)
+		return fmt.Errorf("store: close the ambiguous, unmatched and duplicate items of sync %d whose record is gone: %w", syncID, err)
 	}
 	return nil
 }

@@ -331,6 +331,7 @@ func (p *Plan) finish() {
 		x, y := p.Conflicts[i], p.Conflicts[j]
 		return x.A < y.A || x.A == y.A && x.Row < y.Row
 	})
+	p.Review = mergePairHolds(p.Review)
 	sort.Slice(p.Review, func(i, j int) bool {
 		x, y := p.Review[i], p.Review[j]
 		if x.Kind != y.Kind {

@@ -177,6 +177,9 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 	}
 	p.finishRetries(due)
 	p.settleRejected()
+	if err := p.dropSettledPairHolds(ctx); err != nil {
+		return nil, err
+	}
 	if err := p.finishPlan(ctx); err != nil {
 		return nil, err
 	}
