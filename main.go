@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"os"
 	"runtime/debug"
@@ -37,7 +36,7 @@ func main() {
 			debug.SetGCPercent(-1)
 		}
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := cli.StderrLogger(os.Stderr)
 	env := cli.Env{
 		Stdout:      os.Stdout,
 		Stderr:      os.Stderr,

@@ -45,6 +45,8 @@ type App struct {
 	// logFile is the data folder's log (LogFileName); nil when it could not
 	// be opened, and then the log goes to Options.Logger alone.
 	logFile *logfile.File
+	// fileLog writes to the log file alone (logReturned); nil without one.
+	fileLog *slog.Logger
 	// limiters are each connection's rate limiters and count of calls not
 	// yet stored (*connector.Limiters, by connection id), shared by its
 	// sessions: the vendor's limits and the daily budget are the
@@ -132,6 +134,7 @@ func (a *App) openLog() {
 	}
 	a.logFile = f
 	file := slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})
+	a.fileLog = slog.New(file)
 	a.log = slog.New(slog.NewMultiHandler(a.opts.Logger.Handler(), file))
 }
 

@@ -74,7 +74,7 @@ func (a *App) port() int {
 func (a *App) Connect(ctx context.Context, req ConnectRequest) (store.Connection, error) {
 	c, err := a.connect(ctx, req)
 	if err != nil {
-		a.log.Warn("connect failed", "connection", req.Name, "vendor", req.Vendor, "err", err)
+		a.logReturned("connect failed", "connection", req.Name, "vendor", req.Vendor, "err", err)
 	}
 	return c, err
 }
@@ -160,6 +160,7 @@ func (a *App) connect(ctx context.Context, req ConnectRequest) (store.Connection
 	if err := a.sameAccount(ctx, req.Name, info, accountID, accountName, formerID); err != nil {
 		return store.Connection{}, err
 	}
+	replaced := a.formerGrant(ctx, req.Name)
 	if err := auth.Save(ctx, a.opts.Secrets, tokenKey(req.Name), tok); err != nil {
 		return store.Connection{}, fmt.Errorf("connect %s: save token in the keyring: %w", info.Title, err)
 	}
@@ -179,6 +180,7 @@ func (a *App) connect(ctx context.Context, req ConnectRequest) (store.Connection
 		return store.Connection{}, err
 	}
 	a.deleteSecrets(ctx, req.Name, apiKeyKey(req.Name)) // a key it signed in with before
+	a.revokeReplaced(ctx, req.Name, replaced, tok)
 	a.forgetMetadata(ctx, id, req.Name)
 	a.log.Info("connected", "connection", req.Name, "vendor", info.Name, "account", c.AccountName)
 	return a.db.Connection(ctx, req.Name)

@@ -227,7 +227,7 @@ func (a *App) Undo(ctx context.Context, runID int64, opts RunOptions) (RunResult
 	}
 	if runID <= row.SidesFromRun {
 		err := fmt.Errorf("run %d of sync %s wrote to the connection or object the sync used before it was changed, so it cannot be undone: its records' ids would name other records now", runID, row.Name)
-		a.log.Warn("undo refused", "sync", row.Name, "run", runID, "err", err)
+		a.logReturned("undo refused", "sync", row.Name, "run", runID, "err", err)
 		return RunResult{}, err
 	}
 	// A second undo would write nothing and only add an empty run.
@@ -235,7 +235,7 @@ func (a *App) Undo(ctx context.Context, runID int64, opts RunOptions) (RunResult
 		return RunResult{}, err
 	} else if by != 0 {
 		err := fmt.Errorf("run %d of sync %s was already undone by run %d; undo run %d to put its values back", runID, row.Name, by, by)
-		a.log.Warn("undo refused", "sync", row.Name, "run", runID, "err", err)
+		a.logReturned("undo refused", "sync", row.Name, "run", runID, "err", err)
 		return RunResult{}, err
 	}
 	v, err := a.view(ctx, row)
@@ -260,7 +260,7 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 	if err != nil {
 		a.noteAuthFailure(ctx, err, sa, sb)
 		a.noteAccountRefused(ctx, err, sa, sb)
-		a.log.Warn("sync could not plan", "sync", v.Definition.Name, "err", err)
+		a.logReturned("sync could not plan", "sync", v.Definition.Name, "err", err)
 		return RunResult{}, err
 	}
 	a.noteSignInWorks(ctx, sa, sb)
@@ -291,7 +291,7 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 		if errors.Is(err, engine.ErrNeedsConfirmation) {
 			a.log.Info("run held for confirmation", "sync", v.Definition.Name, "run", sum.RunID, "why", p.Reason)
 		} else {
-			a.log.Warn("run failed", "sync", v.Definition.Name, "run", sum.RunID, "err", err)
+			a.logReturned("run failed", "sync", v.Definition.Name, "run", sum.RunID, "err", err)
 		}
 		return res, err
 	}
@@ -507,7 +507,7 @@ type ReviewView struct {
 func (a *App) Decide(ctx context.Context, reviewID int64, d engine.Decision) error {
 	err := a.engine().Decide(ctx, reviewID, d)
 	if err != nil {
-		a.log.Warn("review decision refused", "review", reviewID, "err", err)
+		a.logReturned("review decision refused", "review", reviewID, "err", err)
 	}
 	return err
 }

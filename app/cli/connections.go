@@ -76,7 +76,7 @@ func (r *root) connectCmd() *cobra.Command {
 	f.StringVar(&req.TokenURL, "token-url", "", "token URL (default: the vendor's)")
 	f.StringVar(&req.RevokeURL, "revoke-url", "", "revoke URL (default: the vendor's)")
 	f.IntVar(&req.Port, "port", 0, "loopback redirect port (default 53682)")
-	f.StringVar(&req.Token, "token", "", "an API token instead of OAuth (HubSpot service key); - reads it from standard input (default $CRMSYNC_TOKEN)")
+	f.StringVar(&req.Token, "token", "", "an API key instead of OAuth ("+r.keyVendors()+"); - reads it from standard input (default $CRMSYNC_TOKEN)")
 	f.BoolVar(&req.NoBrowser, "no-browser", false, "print the consent URL instead of opening a browser")
 	_ = cmd.MarkFlagRequired("name")
 	return cmd
@@ -245,6 +245,18 @@ func (r *root) disconnectCmd() *cobra.Command {
 			return nil
 		}),
 	}
+}
+
+// keyVendors names the vendors that take a pasted API key (HubSpot's is
+// a service key), from the vendor list, so the help cannot go stale.
+func (r *root) keyVendors() string {
+	var titles []string
+	for _, v := range r.env.Vendors {
+		if v.OAuth.TokenRoute {
+			titles = append(titles, v.Title)
+		}
+	}
+	return strings.Join(titles, ", ")
 }
 
 func (r *root) knownVendor(name string) error {

@@ -8,7 +8,9 @@ import (
 	"strings"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/syncfile"
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/spf13/cobra"
 )
 
@@ -96,4 +98,22 @@ func knownReview(ctx context.Context, a *app.App, id int64) error {
 		return withCode(ExitUsage, fmt.Errorf("no review item %d (list them with `crmsync review list`)", id))
 	}
 	return err
+}
+
+// knownSides refuses a sync file whose side names a connection no one
+// has as knownConnection does (exit 2, the closest names), at the line
+// that names it. Before, `sync apply` exited 1 where every other command
+// calls an unknown name a usage error.
+func knownSides(ctx context.Context, a *app.App, file string, doc *syncfile.Doc, def engine.Definition) error {
+	for _, s := range []struct{ key, conn string }{{"a", def.A.Connection}, {"b", def.B.Connection}} {
+		err := knownConnection(ctx, a, s.conn)
+		var ee *exitError
+		if errors.As(err, &ee) && ee.code == ExitUsage {
+			return withCode(ExitUsage, fmt.Errorf("%s: %s", file, doc.At("$."+s.key+".connection", ee.err.Error())))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -25,6 +25,8 @@ func TestMain(m *testing.M) {
 			Stdout: os.Stdout, Stderr: os.Stderr, Vendors: registry.Vendors(),
 			HTTP:    &http.Client{Timeout: time.Minute},
 			Secrets: testSecrets,
+			// As main.go: a warning the command also prints shows twice.
+			Logger: cli.StderrLogger(os.Stderr),
 		}
 		os.Exit(cli.Execute(context.Background(), os.Args[1:], env))
 	}

@@ -49,6 +49,9 @@ func (r *root) syncApplyCmd() *cobra.Command {
 			}
 			defer a.Close()
 			def := doc.File.Definition()
+			if err := knownSides(cmd.Context(), a, file, doc, def); err != nil {
+				return err
+			}
 			_, missing := a.Sync(cmd.Context(), def.Name) // an error: not saved before
 			err = a.SaveSync(cmd.Context(), def)
 			var inv *app.InvalidError

@@ -113,6 +113,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 		sum.RunID = id
 		return sum, fmt.Errorf("engine: sync %q: %w: %s", plan.Sync, ErrNeedsConfirmation, plan.Reason)
 	}
+	plan.Confirmed = plan.NeedsConfirmation
 	id, err := e.st.OpenRun(ctx, plan.SyncID, trigger, plan.UndoOf)
 	if err != nil {
 		return RunSummary{}, fmt.Errorf("engine: sync %q: %w", plan.Sync, err)

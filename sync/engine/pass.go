@@ -35,6 +35,7 @@ func (p *planner) pass(ctx context.Context, side string, afterSeq, skipOtherAbov
 		if err != nil {
 			return err
 		}
+		p.countReadEarlier(side, rows)
 		var unlinked []unlinkedRec
 		for _, pr := range rows {
 			if p.def.TestLimit > 0 && p.planned[side] >= p.def.TestLimit {

@@ -28,9 +28,11 @@ type Plan struct {
 	Counts            Counts       `json:"counts"`
 	NeedsConfirmation bool         `json:"needs_confirmation"`
 	Reason            string       `json:"reason,omitempty"`
-	EstimatedCalls    Calls        `json:"estimated_calls"`
-	Warnings          []string     `json:"warnings,omitempty"`
-	WaitingOn         []string     `json:"waiting_on,omitempty"` // syncs that have not linked records this plan's references name
+	// Confirmed: the plan needed confirmation and was applied with it.
+	Confirmed      bool     `json:"confirmed,omitempty"`
+	EstimatedCalls Calls    `json:"estimated_calls"`
+	Warnings       []string `json:"warnings,omitempty"`
+	WaitingOn      []string `json:"waiting_on,omitempty"` // syncs that have not linked records this plan's references name
 	// WarningsOmitted counts the warnings past the first ones listed.
 	WarningsOmitted int `json:"warnings_omitted,omitempty"`
 	// FullPass says why this plan read every record and merged every pair
@@ -164,18 +166,22 @@ type Counts struct {
 	// or wrote them (store.PageOptions.SkipUnchanged): not merged again,
 	// so not in Unchanged, which counts pairs merged to no write.
 	ReadUnchanged int `json:"read_unchanged,omitempty"`
-	CreateA       int `json:"create_a"`
-	CreateB       int `json:"create_b"`
-	UpdateA       int `json:"update_a"`
-	UpdateB       int `json:"update_b"`
-	Link          int `json:"link"`
-	Unchanged     int `json:"unchanged"`
-	Conflicts     int `json:"conflicts"`
-	Review        int `json:"review"`
-	Skipped       int `json:"skipped"`
-	KeptBlank     int `json:"kept_blank"`
-	HeldDelete    int `json:"held_delete"`
-	Delete        int `json:"delete"`
+	// ReadEarlierA/B count the records merged that an earlier plan (a
+	// preview, or a run that stopped) read and left unmerged (ReadLine).
+	ReadEarlierA int `json:"read_earlier_a,omitempty"`
+	ReadEarlierB int `json:"read_earlier_b,omitempty"`
+	CreateA      int `json:"create_a"`
+	CreateB      int `json:"create_b"`
+	UpdateA      int `json:"update_a"`
+	UpdateB      int `json:"update_b"`
+	Link         int `json:"link"`
+	Unchanged    int `json:"unchanged"`
+	Conflicts    int `json:"conflicts"`
+	Review       int `json:"review"`
+	Skipped      int `json:"skipped"`
+	KeptBlank    int `json:"kept_blank"`
+	HeldDelete   int `json:"held_delete"`
+	Delete       int `json:"delete"`
 	// WaitingLink counts references left alone because the sync they go
 	// through (Plan.WaitingOn) has not linked the record they name yet.
 	WaitingLink int `json:"waiting_link,omitempty"`
@@ -210,7 +216,7 @@ func (p *Plan) JSON() ([]byte, error) { return json.MarshalIndent(p, "", "  ") }
 func (p *Plan) Summary() string {
 	var sb strings.Builder
 	c := p.Counts
-	fmt.Fprintf(&sb, "sync %q: read A %d, B %d\n", p.Sync, c.ReadA, c.ReadB)
+	fmt.Fprintln(&sb, p.ReadLine())
 	fmt.Fprintf(&sb, "  create: A %d, B %d   update: A %d, B %d   link %d   unchanged %d\n", c.CreateA, c.CreateB, c.UpdateA, c.UpdateB, c.Link, c.Unchanged)
 	fmt.Fprintf(&sb, "  conflicts %d   review %d   skipped %d   held deletes %d   deletes %d\n", c.Conflicts, c.Review, c.Skipped, c.HeldDelete, c.Delete)
 	fmt.Fprintf(&sb, "  estimated API calls: A %d, B %d\n", p.EstimatedCalls.A, p.EstimatedCalls.B)
@@ -229,7 +235,10 @@ func (p *Plan) Summary() string {
 	if line := p.OptOutLine(); line != "" {
 		fmt.Fprintf(&sb, "  %s\n", line)
 	}
-	if p.NeedsConfirmation {
+	switch {
+	case p.Confirmed: // applied: "NEEDS CONFIRMATION" above "Run 1: success" read as a refusal
+		fmt.Fprintf(&sb, "  confirmed with --yes: %s\n", p.Reason)
+	case p.NeedsConfirmation:
 		fmt.Fprintf(&sb, "  NEEDS CONFIRMATION: %s\n", p.Reason)
 	}
 	for _, w := range p.Warnings {

@@ -70,6 +70,8 @@ type planner struct {
 	warnMu     sync.Mutex             // both sides' readers warn
 	indexMu    sync.Mutex             // ... and index
 	asLeft     int                    // records read as the index held them (indexMu)
+	// indexedBefore: per side, the index's highest seq before the read (readearlier.go).
+	indexedBefore map[string]int64
 
 	openConfl map[string][]store.ReviewRow // A id -> its open conflict items (settleConflicts)
 	openDel   map[string][]int64           // "side:id" -> open held deletes of it (settleDeletes)
@@ -119,6 +121,7 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 			return nil, err
 		}
 		states[s] = st.Count
+		p.noteIndexedBefore(s, st.MaxSeq)
 		p.emptySide[s] = st.MaxSeq == 0 && st.Count == 0
 		if !opts.FullResync {
 			cursors[s] = st.Cursor

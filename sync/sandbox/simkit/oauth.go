@@ -291,6 +291,15 @@ func (a *AuthServer) Check(token string) TokenState {
 	return TokenValid
 }
 
+// RefreshValid reports whether a refresh token still works: issued and
+// not revoked. For tests that check a grant was revoked.
+func (a *AuthServer) RefreshValid(token string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, ok := a.refresh[token]
+	return ok
+}
+
 // ExpireAllAccess makes every access token issued so far count as expired (refresh still works).
 func (a *AuthServer) ExpireAllAccess() {
 	a.mu.Lock()
