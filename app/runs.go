@@ -505,7 +505,12 @@ type ReviewView struct {
 
 // Decide records a decision; it is applied on the sync's next run.
 func (a *App) Decide(ctx context.Context, reviewID int64, d engine.Decision) error {
-	err := a.engine().Decide(ctx, reviewID, d)
+	var err error
+	if d.Action == "create" {
+		err = a.decideCreate(ctx, reviewID, d)
+	} else {
+		err = a.engine().Decide(ctx, reviewID, d)
+	}
 	if err != nil {
 		a.logReturned("review decision refused", "review", reviewID, "err", err)
 	}

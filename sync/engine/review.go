@@ -163,6 +163,9 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 				return nil
 			}
 		}
+		if held, err := p.createHeld(ctx, it, fields); err != nil || held {
+			return err
+		}
 		before := p.tally.creates[otherSide(it.Side)]
 		p.create(it.Side, it.RecordID, fields, firstKey(p.ix[it.Side].keyList(fields)), nil, it.ID)
 		if p.tally.creates[otherSide(it.Side)] == before {

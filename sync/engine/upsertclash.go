@@ -14,7 +14,8 @@ import (
 // refuseUpsertClashes keeps back the creates whose upsert would land on a
 // record that is not new: one that another create of this run upserts with
 // the same key (two records that share an email, both decided "create new"
-// in review), or one the sync already links to another record. The vendor
+// in review), or one the index holds live (linked to another record, or
+// unlinked: the plan holds such creates, see createHeld). The vendor
 // keeps one record per key, so either would overwrite that record with
 // this one's values and link it twice. Those fail alone, never sent,
 // saying why; the rest are returned to be sent.
@@ -41,7 +42,7 @@ func (r *run) refuseUpsertClashes(ctx context.Context, side string, ps []pending
 			keys = append(keys, norm[i])
 		}
 	}
-	linked := map[string]store.KeyHit{}
+	held := map[string]store.KeyHit{}
 	if len(keys) > 0 {
 		var hits []store.KeyHit
 		if err := r.locked(func() (err error) {
@@ -51,8 +52,17 @@ func (r *run) refuseUpsertClashes(ctx context.Context, side string, ps []pending
 			return nil, fmt.Errorf("engine: look up the upsert keys of side %s: %w", side, err)
 		}
 		for _, h := range hits {
-			if h.Side == side && h.LinkedTo != "" {
-				linked[h.Key] = h
+			if h.Side != side {
+				continue
+			}
+			// An unlinked record holding the key is written over just the
+			// same (two-way, by a person's "create"): held unless deleted.
+			live, err := r.liveRecord(ctx, side, h)
+			if err != nil {
+				return nil, err
+			}
+			if live {
+				held[h.Key] = h
 			}
 		}
 	}
@@ -66,7 +76,7 @@ func (r *run) refuseUpsertClashes(ctx context.Context, side string, ps []pending
 			keep = append(keep, p)
 			continue
 		}
-		if why := r.upsertClash(side, p, kp.field, norm[i], linked); why != "" {
+		if why := r.upsertClash(side, p, kp.field, norm[i], held); why != "" {
 			r.fail(&c, side, p, &connector.RecordError{Vendor: "crmsync", Object: r.side[side].Object, RecordID: p.w.Source,
 				Category: connector.CatConflict, Field: kp.field, Code: "KEY_TAKEN", Message: why})
 			continue
@@ -81,14 +91,19 @@ func (r *run) refuseUpsertClashes(ctx context.Context, side string, ps []pending
 }
 
 // upsertClash says why p's upsert by key must not be sent, or "".
-func (r *run) upsertClash(side string, p pending, field, key string, linked map[string]store.KeyHit) string {
+func (r *run) upsertClash(side string, p pending, field, key string, held map[string]store.KeyHit) string {
 	other := strings.ToUpper(otherSide(side))
 	if src, ok := r.upserted[[2]string{side, key}]; ok && src != p.w.Source {
 		return fmt.Sprintf("not created on side %s: %s, also created in this run, has the same %s %q, and side %s keeps one record per %s, "+
 			"so this one would overwrite it; link this record to that one in review, or give one of them another %s",
 			strings.ToUpper(side), src, field, p.key, strings.ToUpper(side), field, field)
 	}
-	if h, ok := linked[key]; ok && h.LinkedTo != p.w.Source {
+	if h, ok := held[key]; ok && h.LinkedTo == "" {
+		return fmt.Sprintf("not created on side %s: its record %s already has %s %q, and side %s keeps one record per %s, "+
+			"so an upsert would overwrite it; link them in review if they are the same person, otherwise give one of them another %s",
+			strings.ToUpper(side), h.ID, field, p.key, strings.ToUpper(side), field, field)
+	}
+	if h, ok := held[key]; ok && h.LinkedTo != p.w.Source {
 		return fmt.Sprintf("not created on side %s: its record %s already has %s %q and is linked to %s on side %s, "+
 			"so an upsert would overwrite it; if they are the same person merge them in that CRM, otherwise give one of them another %s",
 			strings.ToUpper(side), h.ID, field, p.key, h.LinkedTo, other, field)
