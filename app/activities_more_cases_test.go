@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
 )
 
@@ -19,6 +21,18 @@ func runOK(t *testing.T, a *app.App, name string) app.RunResult {
 		t.Fatalf("%s run: %v %+v\n%s", name, err, res.Summary, res.Plan.Summary())
 	}
 	return res
+}
+
+// activitySyncedOnce connects HubSpot and Salesforce (seed, 60 contacts),
+// saves the contacts sync and activity, a sync of activities on those
+// contacts, and runs each once.
+func activitySyncedOnce(t *testing.T, seed int64, activity engine.Definition) (*app.App, *hubspot.Sim, *salesforce.Sim) {
+	t.Helper()
+	a, srv := connectedSandbox(t, seed, 60)
+	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"), activity)
+	runOK(t, a, "contacts")
+	runOK(t, a, activity.Name)
+	return a, srv.HubSpot(), srv.Salesforce()
 }
 
 // sfRecordsWhere lists the Salesforce records of object whose field is value.
@@ -37,21 +51,11 @@ func sfRecordsWhere(sf *salesforce.Sim, object, field, value string) []salesforc
 // contact; once the contacts sync links the contact, the same Task gets it
 // (no second Task), and the run after writes nothing.
 func TestTaskHeldUntilItsContactLinks(t *testing.T) {
-	a, srv := connectedSandbox(t, 41, 60)
-	hs, sf := srv.HubSpot(), srv.Salesforce()
-	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"), app.DemoTasksSync("tasks", "hs", "sf", "contacts"))
-	runOK(t, a, "contacts")
-	runOK(t, a, "tasks")
+	a, hs, sf := activitySyncedOnce(t, 41, app.DemoTasksSync("tasks", "hs", "sf", "contacts"))
 
-	contact, err := hs.Create("contacts", map[string]string{"email": "newbie@audit.example", "firstname": "Nia", "lastname": "Newbie"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	contact := mustCreateHS(t, hs, "contacts", map[string]string{"email": "newbie@audit.example", "firstname": "Nia", "lastname": "Newbie"})
 	const subject = "Audit: welcome call for Nia"
-	task, err := hs.Create("tasks", map[string]string{"hs_task_subject": subject, "hs_task_status": "NOT_STARTED", "hs_timestamp": "2026-12-10T09:00:00Z"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	task := mustCreateHS(t, hs, "tasks", map[string]string{"hs_task_subject": subject, "hs_task_status": "NOT_STARTED", "hs_timestamp": "2026-12-10T09:00:00Z"})
 	if err := hs.SeedAssociations("tasks", "contacts", map[string]string{task.ID: contact.ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -90,11 +94,7 @@ func TestTaskHeldUntilItsContactLinks(t *testing.T) {
 // the run after writes nothing.
 func TestNoteEditedOnBothSides(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 53, 60)
-	hs, sf := srv.HubSpot(), srv.Salesforce()
-	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"), app.DemoNotesSync("notes", "hs", "sf", "contacts"))
-	runOK(t, a, "contacts")
-	runOK(t, a, "notes")
+	a, hs, sf := activitySyncedOnce(t, 53, app.DemoNotesSync("notes", "hs", "sf", "contacts"))
 	links := syncLinks(t, a, "notes")
 	if len(links) == 0 {
 		t.Fatal("no linked notes")
@@ -159,12 +159,7 @@ func TestNoteEditedOnBothSides(t *testing.T) {
 // neither fails against the Task that is gone nor brings it back, and the
 // run after writes nothing.
 func TestTaskDeletedInSalesforce(t *testing.T) {
-	a, srv := connectedSandbox(t, 41, 60)
-	hs, sf := srv.HubSpot(), srv.Salesforce()
-	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"), app.DemoTasksSync("tasks", "hs", "sf", "contacts"))
-	task, sfTask := syncedTaskOnLinkedContact(t, a,
-		func(id string) []string { cs, _ := hs.Associated("tasks", id, "contacts"); return cs },
-		func(id string) string { s, _ := sf.Get("Task", id); return s.Fields["WhoId"] })
+	a, hs, sf, task, sfTask := salesforceTaskSynced(t)
 	sfTasks := sf.Count("Task")
 	if !sf.Delete("Task", sfTask) {
 		t.Fatal("delete failed")
@@ -198,12 +193,7 @@ func TestTaskDeletedInSalesforce(t *testing.T) {
 // Salesforce Task is never deleted.
 func TestTaskArchivedInHubSpot(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 41, 60)
-	hs, sf := srv.HubSpot(), srv.Salesforce()
-	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"), app.DemoTasksSync("tasks", "hs", "sf", "contacts"))
-	task, sfTask := syncedTaskOnLinkedContact(t, a,
-		func(id string) []string { cs, _ := hs.Associated("tasks", id, "contacts"); return cs },
-		func(id string) string { s, _ := sf.Get("Task", id); return s.Fields["WhoId"] })
+	a, hs, sf, task, sfTask := salesforceTaskSynced(t)
 	hsTasks := hs.Count("tasks")
 	if !hs.Archive("tasks", task) {
 		t.Fatal("archive failed")
@@ -244,12 +234,7 @@ func TestTaskArchivedInHubSpot(t *testing.T) {
 // contact, its Task on the survivor, nothing is duplicated, and the run
 // after writes nothing.
 func TestTaskOnContactMergedInSalesforce(t *testing.T) {
-	a, srv := connectedSandbox(t, 41, 60)
-	hs, sf := srv.HubSpot(), srv.Salesforce()
-	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"), app.DemoTasksSync("tasks", "hs", "sf", "contacts"))
-	task, sfTask := syncedTaskOnLinkedContact(t, a,
-		func(id string) []string { cs, _ := hs.Associated("tasks", id, "contacts"); return cs },
-		func(id string) string { s, _ := sf.Get("Task", id); return s.Fields["WhoId"] })
+	a, hs, sf, task, sfTask := salesforceTaskSynced(t)
 	s, _ := sf.Get("Task", sfTask)
 	loser := s.Fields["WhoId"]
 	var survivor, hsSurvivor, hsLoser string
@@ -297,21 +282,11 @@ func TestTaskOnContactMergedInSalesforce(t *testing.T) {
 // contacts sync links the contact, the note is created once on that
 // Contact, and the run after writes nothing.
 func TestNoteHeldUntilItsContactLinks(t *testing.T) {
-	a, srv := connectedSandbox(t, 53, 60)
-	hs, sf := srv.HubSpot(), srv.Salesforce()
-	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"), app.DemoNotesSync("notes", "hs", "sf", "contacts"))
-	runOK(t, a, "contacts")
-	runOK(t, a, "notes")
+	a, hs, sf := activitySyncedOnce(t, 53, app.DemoNotesSync("notes", "hs", "sf", "contacts"))
 
-	contact, err := hs.Create("contacts", map[string]string{"email": "later@audit.example", "firstname": "Lee", "lastname": "Later"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	contact := mustCreateHS(t, hs, "contacts", map[string]string{"email": "later@audit.example", "firstname": "Lee", "lastname": "Later"})
 	const text = "Audit: Lee asked for the enterprise quote"
-	note, err := hs.Create("notes", map[string]string{"hs_note_body": "<p>" + text + "</p>", "hs_timestamp": "2026-12-01T10:00:00Z"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	note := mustCreateHS(t, hs, "notes", map[string]string{"hs_note_body": "<p>" + text + "</p>", "hs_timestamp": "2026-12-01T10:00:00Z"})
 	if err := hs.SeedAssociations("notes", "contacts", map[string]string{note.ID: contact.ID}); err != nil {
 		t.Fatal(err)
 	}

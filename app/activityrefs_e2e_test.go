@@ -6,7 +6,23 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
+	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
 )
+
+// salesforceTaskSynced connects HubSpot and Salesforce (seed 41, 60
+// contacts), saves the contacts and tasks syncs and returns, after both
+// ran, a HubSpot task linked to a Salesforce Task on one linked contact.
+func salesforceTaskSynced(t *testing.T) (a *app.App, hs *hubspot.Sim, sf *salesforce.Sim, task, sfTask string) {
+	t.Helper()
+	a, srv := connectedSandbox(t, 41, 60)
+	hs, sf = srv.HubSpot(), srv.Salesforce()
+	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"), app.DemoTasksSync("tasks", "hs", "sf", "contacts"))
+	task, sfTask = syncedTaskOnLinkedContact(t, a,
+		func(id string) []string { cs, _ := hs.Associated("tasks", id, "contacts"); return cs },
+		func(id string) string { s, _ := sf.Get("Task", id); return s.Fields["WhoId"] })
+	return a, hs, sf, task, sfTask
+}
 
 // syncedTaskOnLinkedContact runs the contacts and tasks syncs and returns a
 // HubSpot task linked to a Salesforce Task, both on one linked contact.
@@ -40,12 +56,7 @@ func syncedTaskOnLinkedContact(t *testing.T, a *app.App, hsTasks func(id string)
 // connector never removes one).
 func TestTaskContactClearedInSalesforce(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 41, 60)
-	hs, sf := srv.HubSpot(), srv.Salesforce()
-	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"), app.DemoTasksSync("tasks", "hs", "sf", "contacts"))
-	task, sfTask := syncedTaskOnLinkedContact(t, a,
-		func(id string) []string { cs, _ := hs.Associated("tasks", id, "contacts"); return cs },
-		func(id string) string { s, _ := sf.Get("Task", id); return s.Fields["WhoId"] })
+	a, hs, sf, task, sfTask := salesforceTaskSynced(t)
 	contacts, _ := hs.Associated("tasks", task, "contacts")
 
 	time.Sleep(5 * time.Millisecond)

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 
@@ -35,30 +36,9 @@ func TestDealAmountDoubleEcho(t *testing.T) {
 			if _, err := a.ConnectSandbox(ctx, srv, c.vendor, c.conn); err != nil {
 				t.Fatal(err)
 			}
-			amounts := map[string]string{}
-			for _, amt := range values {
-				d, err := srv.HubSpot().Create("deals", map[string]string{"dealname": "Audit precise " + amt, "amount": amt,
-					"dealstage": "qualifiedtobuy", "pipeline": "default", "deal_currency_code": "USD", "closedate": "2026-12-31T00:00:00Z"})
-				if err != nil {
-					t.Fatal(err)
-				}
-				amounts[d.ID] = amt
-			}
+			amounts := createHubSpotDeals(t, srv, "Audit precise ", values)
 			saveSyncs(t, a, c.syncs()...)
-			for i := 1; i <= 3; i++ {
-				for _, n := range []string{"orgs", "deals"} {
-					res, err := a.Run(ctx, n, app.RunOptions{Confirm: true})
-					if err != nil {
-						t.Fatalf("run %d %s: %v", i, n, err)
-					}
-					if n == "deals" && (res.Summary.Status != "success" || res.Summary.Review > 0) {
-						t.Errorf("run %d deals: %+v\n%s\nfailures: %+v", i, res.Summary, res.Plan.Summary(), res.Failures)
-					}
-					if n == "deals" && i > 1 && res.Summary.Created+res.Summary.Updated != 0 {
-						t.Errorf("run %d deals wrote %+v; want nothing (the vendor's double came back as an edit)\n%s", i, res.Summary, res.Plan.Summary())
-					}
-				}
-			}
+			runDealsSettle(ctx, t, a, " (the vendor's double came back as an edit)")
 			for id, amt := range amounts {
 				if d, _ := srv.HubSpot().Get("deals", id); d.Properties["amount"] != amt {
 					t.Errorf("HubSpot deal %s amount %q, want its exact %s kept", id, d.Properties["amount"], amt)
@@ -80,15 +60,7 @@ func TestZohoDecimalPlaceRounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{"1234.567": "1234.57", "99.999": "100", "-5.125": "-5.13"}
-	ids := map[string]string{}
-	for amt := range want {
-		d, err := srv.HubSpot().Create("deals", map[string]string{"dealname": "Audit places " + amt, "amount": amt,
-			"dealstage": "qualifiedtobuy", "pipeline": "default", "deal_currency_code": "USD", "closedate": "2026-12-31T00:00:00Z"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids[d.ID] = amt
-	}
+	ids := createHubSpotDeals(t, srv, "Audit places ", slices.Collect(maps.Keys(want)))
 	saveSyncs(t, a, app.DemoZohoCompaniesSync("orgs", "hs", "zh"), app.DemoZohoDealsSync("deals", "hs", "zh", "orgs"))
 	var first int64
 	for i := 1; i <= 3; i++ {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/app/secret"
+	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/sandbox"
 	"github.com/crmsync/crmsync/sync/sandbox/pipedrive"
@@ -28,6 +29,34 @@ func auditApp(t *testing.T) (*app.App, *secret.Memory) {
 	}
 	t.Cleanup(func() { a.Close() })
 	return a, keys
+}
+
+// hubspotOAuthApp is auditApp over a sandbox (seed, 3 contacts) with
+// HubSpot connected through OAuth as conn.
+func hubspotOAuthApp(t *testing.T, seed int64, conn string) (*app.App, *secret.Memory, *sandbox.Server) {
+	t.Helper()
+	srv := startSandbox(t, seed, 3)
+	a, keys := auditApp(t)
+	if _, err := a.ConnectSandbox(context.Background(), srv, "hubspot", conn); err != nil {
+		t.Fatal(err)
+	}
+	return a, keys, srv
+}
+
+// hubspotKeyRequest signs connection name in to srv's HubSpot with a
+// pasted private-app key instead of OAuth.
+func hubspotKeyRequest(srv *sandbox.Server, name string) app.ConnectRequest {
+	return app.ConnectRequest{Vendor: "hubspot", Name: name, Token: srv.HubSpot().Auth().IssueLongLived(), APIBase: srv.URL() + "/hubspot"}
+}
+
+// storedConnection reads connection name as the store holds it.
+func storedConnection(t *testing.T, a *app.App, name string) store.Connection {
+	t.Helper()
+	c, err := a.DB().Connection(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // keyringHas lists which of a connection's keyring entries are stored.
@@ -49,15 +78,8 @@ func keyringHas(t *testing.T, keys *secret.Memory, conn string) map[string]bool 
 // must not reset it to the app default.
 func TestReconnectKeepsDailyBudget(t *testing.T) {
 	ctx := context.Background()
-	srv := startSandbox(t, 301, 3)
-	a, _ := auditApp(t)
-	if _, err := a.ConnectSandbox(ctx, srv, "hubspot", "hs"); err != nil {
-		t.Fatal(err)
-	}
-	c, err := a.DB().Connection(ctx, "hs")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, _, srv := hubspotOAuthApp(t, 301, "hs")
+	c := storedConnection(t, a, "hs")
 	c.DailyBudget = 1234
 	if _, err := a.DB().SaveConnection(ctx, c); err != nil {
 		t.Fatal(err)
@@ -65,7 +87,7 @@ func TestReconnectKeepsDailyBudget(t *testing.T) {
 	reconnects := map[string]func() error{
 		"oauth": func() error { _, err := a.ConnectSandbox(ctx, srv, "hubspot", "hs"); return err },
 		"key": func() error {
-			_, err := a.Connect(ctx, app.ConnectRequest{Vendor: "hubspot", Name: "hs", Token: srv.HubSpot().Auth().IssueLongLived(), APIBase: srv.URL() + "/hubspot"})
+			_, err := a.Connect(ctx, hubspotKeyRequest(srv, "hs"))
 			return err
 		},
 	}
@@ -93,17 +115,13 @@ func TestReconnectKeepsDailyBudget(t *testing.T) {
 // no API key; a disconnect leaves nothing of either kind.
 func TestSwitchAuthKindClearsOtherSecrets(t *testing.T) {
 	ctx := context.Background()
-	srv := startSandbox(t, 302, 3)
-	a, keys := auditApp(t)
-	if _, err := a.ConnectSandbox(ctx, srv, "hubspot", "hs"); err != nil {
-		t.Fatal(err)
-	}
+	a, keys, srv := hubspotOAuthApp(t, 302, "hs")
 	if got := keyringHas(t, keys, "hs"); !got["token"] || !got["client-secret"] {
 		t.Fatalf("keyring after an OAuth connect: %v", got)
 	}
 	refresh := storedRefreshToken(t, keys, "hs")
 
-	if _, err := a.Connect(ctx, app.ConnectRequest{Vendor: "hubspot", Name: "hs", Token: srv.HubSpot().Auth().IssueLongLived(), APIBase: srv.URL() + "/hubspot"}); err != nil {
+	if _, err := a.Connect(ctx, hubspotKeyRequest(srv, "hs")); err != nil {
 		t.Fatal(err)
 	}
 	if got := keyringHas(t, keys, "hs"); got["token"] || got["client-secret"] || !got["api-key"] {
@@ -230,7 +248,7 @@ func TestSwitchToKeyDuringRunKeepsConnected(t *testing.T) {
 	var switchErr error
 	hook.hook = func() {
 		srv.HubSpot().Auth().ExpireAllAccess() // the old access token runs out mid-run
-		_, switchErr = a.Connect(ctx, app.ConnectRequest{Vendor: "hubspot", Name: "hs", Token: srv.HubSpot().Auth().IssueLongLived(), APIBase: srv.URL() + "/hubspot"})
+		_, switchErr = a.Connect(ctx, hubspotKeyRequest(srv, "hs"))
 	}
 	hook.armed.Store(true)
 	res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
@@ -238,10 +256,7 @@ func TestSwitchToKeyDuringRunKeepsConnected(t *testing.T) {
 		t.Fatalf("switch to a pasted key during the run: %v", switchErr)
 	}
 	t.Logf("run during the switch: %v %+v", err, res.Summary)
-	c, err := a.DB().Connection(ctx, "hs")
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := storedConnection(t, a, "hs")
 	if c.AuthKind != "token" || c.Status != "connected" {
 		t.Errorf("connection after switching to a key mid-run: kind %q status %q (%s); want token, connected", c.AuthKind, c.Status, c.StatusDetail)
 	}
@@ -256,15 +271,8 @@ func TestSwitchToKeyDuringRunKeepsConnected(t *testing.T) {
 // or one day could spend the budget twice.
 func TestDisconnectReconnectKeepsTodaysCalls(t *testing.T) {
 	ctx := context.Background()
-	srv := startSandbox(t, 305, 3)
-	a, _ := auditApp(t)
-	if _, err := a.ConnectSandbox(ctx, srv, "hubspot", "hs"); err != nil {
-		t.Fatal(err)
-	}
-	c, err := a.DB().Connection(ctx, "hs")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, _, srv := hubspotOAuthApp(t, 305, "hs")
+	c := storedConnection(t, a, "hs")
 	if _, err := a.DB().AddAPICalls(ctx, c.ID, 500); err != nil {
 		t.Fatal(err)
 	}
@@ -289,11 +297,7 @@ func TestDisconnectReconnectKeepsTodaysCalls(t *testing.T) {
 // old app's secret, which its refreshes would send to the new one.
 func TestReconnectOtherClientDropsOldSecret(t *testing.T) {
 	ctx := context.Background()
-	srv := startSandbox(t, 306, 3)
-	a, keys := auditApp(t)
-	if _, err := a.ConnectSandbox(ctx, srv, "hubspot", "crm"); err != nil {
-		t.Fatal(err)
-	}
+	a, keys, srv := hubspotOAuthApp(t, 306, "crm")
 	if got := keyringHas(t, keys, "crm"); !got["client-secret"] {
 		t.Fatalf("keyring after a HubSpot connect: %v", got)
 	}

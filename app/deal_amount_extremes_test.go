@@ -44,15 +44,7 @@ func TestDealAmountExtremesSettle(t *testing.T) {
 			if _, err := a.ConnectSandbox(ctx, srv, c.vendor, c.conn); err != nil {
 				t.Fatal(err)
 			}
-			amounts := map[string]string{}
-			for _, amt := range values {
-				d, err := srv.HubSpot().Create("deals", map[string]string{"dealname": "Audit amount " + amt, "amount": amt,
-					"dealstage": "qualifiedtobuy", "pipeline": "default", "deal_currency_code": "USD", "closedate": "2026-12-31T00:00:00Z"})
-				if err != nil {
-					t.Fatal(err)
-				}
-				amounts[d.ID] = amt
-			}
+			amounts := createHubSpotDeals(t, srv, "Audit amount ", values)
 			born := map[string]string{"Audit vendor 1e21": "1000000000000000000000", "Audit vendor 1e-7": "0.0000001"}
 			for name, amt := range born {
 				f, _ := strconv.ParseFloat(amt, 64)
@@ -65,20 +57,7 @@ func TestDealAmountExtremesSettle(t *testing.T) {
 				born["Audit vendor 1e-7"] = "0"
 			}
 			saveSyncs(t, a, c.syncs()...)
-			for i := 1; i <= 3; i++ {
-				for _, n := range []string{"orgs", "deals"} {
-					res, err := a.Run(ctx, n, app.RunOptions{Confirm: true})
-					if err != nil {
-						t.Fatalf("run %d %s: %v", i, n, err)
-					}
-					if n == "deals" && (res.Summary.Status != "success" || res.Summary.Review > 0) {
-						t.Errorf("run %d deals: %+v\n%s\nfailures: %+v", i, res.Summary, res.Plan.Summary(), res.Failures)
-					}
-					if n == "deals" && i > 1 && res.Summary.Created+res.Summary.Updated != 0 {
-						t.Errorf("run %d deals wrote %+v; want nothing\n%s", i, res.Summary, res.Plan.Summary())
-					}
-				}
-			}
+			runDealsSettle(ctx, t, a, "")
 			linked := map[string]bool{}
 			for _, l := range syncLinks(t, a, "deals") {
 				linked[l.AID] = true
@@ -101,5 +80,42 @@ func TestDealAmountExtremesSettle(t *testing.T) {
 				t.Errorf("deals entered in %s never reached HubSpot: %v", c.vendor, born)
 			}
 		})
+	}
+}
+
+// createHubSpotDeals creates one open USD HubSpot deal per amount, named
+// prefix+amount, and answers the amount each new deal's id holds.
+func createHubSpotDeals(t *testing.T, srv *sandbox.Server, prefix string, amounts []string) map[string]string {
+	t.Helper()
+	byID := map[string]string{}
+	for _, amt := range amounts {
+		d, err := srv.HubSpot().Create("deals", map[string]string{"dealname": prefix + amt, "amount": amt,
+			"dealstage": "qualifiedtobuy", "pipeline": "default", "deal_currency_code": "USD", "closedate": "2026-12-31T00:00:00Z"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byID[d.ID] = amt
+	}
+	return byID
+}
+
+// runDealsSettle runs the orgs and deals syncs three times: every deals
+// run must succeed with nothing to review, and the runs after the first
+// must write nothing. echoNote ends the message of a late write.
+func runDealsSettle(ctx context.Context, t *testing.T, a *app.App, echoNote string) {
+	t.Helper()
+	for i := 1; i <= 3; i++ {
+		for _, n := range []string{"orgs", "deals"} {
+			res, err := a.Run(ctx, n, app.RunOptions{Confirm: true})
+			if err != nil {
+				t.Fatalf("run %d %s: %v", i, n, err)
+			}
+			if n == "deals" && (res.Summary.Status != "success" || res.Summary.Review > 0) {
+				t.Errorf("run %d deals: %+v\n%s\nfailures: %+v", i, res.Summary, res.Plan.Summary(), res.Failures)
+			}
+			if n == "deals" && i > 1 && res.Summary.Created+res.Summary.Updated != 0 {
+				t.Errorf("run %d deals wrote %+v; want nothing%s\n%s", i, res.Summary, echoNote, res.Plan.Summary())
+			}
+		}
 	}
 }

@@ -117,6 +117,22 @@ func TestOverlappingRunsTwoFeedsOnePerson(t *testing.T) {
 	t.Logf("overlapping runs:\n%s", strings.Join(lines, "\n"))
 }
 
+// runContactsTwiceOneEach runs the contacts sync twice; after each run
+// HubSpot and Salesforce must hold one record of email each, else notOne
+// reports the counts and the run's outcome line.
+func runContactsTwiceOneEach(ctx context.Context, t *testing.T, a *app.App, srv *sandbox.Server, email string, notOne func(run, hs, sf int, line string)) {
+	t.Helper()
+	for i := 1; i <= 2; i++ {
+		res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hs, sf, _ := dupes4Count(srv, strings.ToLower(email)); hs != 1 || sf != 1 {
+			notOne(i, hs, sf, app.SyncOutcome{Sync: "contacts", Result: res}.Line())
+		}
+	}
+}
+
 // TestDeletedAndRecreatedInHubSpot: a user deletes a synced HubSpot
 // contact and makes it again, same email in another case, before the
 // next run. Salesforce must not get a second Contact for her.
@@ -136,20 +152,11 @@ func TestDeletedAndRecreatedInHubSpot(t *testing.T) {
 	if !srv.HubSpot().Archive("contacts", hsID) {
 		t.Fatal("archive")
 	}
-	again, err := srv.HubSpot().Create("contacts", map[string]string{"email": strings.ToUpper(email[:1]) + email[1:], "firstname": "Again", "lastname": "Made"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 1; i <= 2; i++ {
-		res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if hs, sf, _ := dupes4Count(srv, strings.ToLower(email)); hs != 1 || sf != 1 {
-			t.Fatalf("run %d after HubSpot %s was deleted and made again as %s: HubSpot %d, Salesforce %d records of %s, want 1 each (Salesforce %s was hers); %s",
-				i, hsID, again.ID, hs, sf, email, sfID, app.SyncOutcome{Sync: "contacts", Result: res}.Line())
-		}
-	}
+	again := mustCreateHS(t, srv.HubSpot(), "contacts", map[string]string{"email": strings.ToUpper(email[:1]) + email[1:], "firstname": "Again", "lastname": "Made"})
+	runContactsTwiceOneEach(ctx, t, a, srv, email, func(i, hs, sf int, line string) {
+		t.Fatalf("run %d after HubSpot %s was deleted and made again as %s: HubSpot %d, Salesforce %d records of %s, want 1 each (Salesforce %s was hers); %s",
+			i, hsID, again.ID, hs, sf, email, sfID, line)
+	})
 }
 
 // TestDeletedAndRecreatedInSalesforce: the same in Salesforce.
@@ -169,20 +176,11 @@ func TestDeletedAndRecreatedInSalesforce(t *testing.T) {
 	if !srv.Salesforce().Delete("Contact", sfID) {
 		t.Fatal("delete")
 	}
-	again, err := srv.Salesforce().Create("Contact", map[string]string{"Email": strings.ToUpper(email), "FirstName": "Again", "LastName": "Made"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 1; i <= 2; i++ {
-		res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if hs, sf, _ := dupes4Count(srv, strings.ToLower(email)); hs != 1 || sf != 1 {
-			t.Fatalf("run %d after Salesforce %s was deleted and made again as %s: HubSpot %d, Salesforce %d records of %s, want 1 each (HubSpot %s was hers); %s",
-				i, sfID, again.ID, hs, sf, email, hsID, app.SyncOutcome{Sync: "contacts", Result: res}.Line())
-		}
-	}
+	again := mustCreateSF(t, srv.Salesforce(), "Contact", map[string]string{"Email": strings.ToUpper(email), "FirstName": "Again", "LastName": "Made"})
+	runContactsTwiceOneEach(ctx, t, a, srv, email, func(i, hs, sf int, line string) {
+		t.Fatalf("run %d after Salesforce %s was deleted and made again as %s: HubSpot %d, Salesforce %d records of %s, want 1 each (HubSpot %s was hers); %s",
+			i, sfID, again.ID, hs, sf, email, hsID, line)
+	})
 }
 
 // TestDeletedAndRecreatedPipedrive: the same beside Pipedrive, which
@@ -308,10 +306,7 @@ func TestApprovedCreateOfMergedContact(t *testing.T) {
 	def.Unmatched = engine.UnmatchedReview
 	saveSyncs(t, a, def)
 	hs, sf := srv.HubSpot(), srv.Salesforce()
-	kept, err := hs.Create("contacts", map[string]string{"email": "kim.kept@example.com", "firstname": "Kim", "lastname": "Kept"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	kept := mustCreateHS(t, hs, "contacts", map[string]string{"email": "kim.kept@example.com", "firstname": "Kim", "lastname": "Kept"})
 	if _, err := sf.Create("Contact", map[string]string{"Email": "kim.kept@example.com", "FirstName": "Kim", "LastName": "Kept"}); err != nil {
 		t.Fatal(err)
 	}
@@ -319,10 +314,7 @@ func TestApprovedCreateOfMergedContact(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(5 * time.Millisecond)
-	dup, err := hs.Create("contacts", map[string]string{"email": "kim.second@example.com", "firstname": "Kim", "lastname": "Kept"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dup := mustCreateHS(t, hs, "contacts", map[string]string{"email": "kim.second@example.com", "firstname": "Kim", "lastname": "Kept"})
 	if _, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -386,16 +378,10 @@ func ambiguousContact(t *testing.T, seed int64, n int, email, last string) (*app
 	}
 	hs, sf := srv.HubSpot(), srv.Salesforce()
 	time.Sleep(5 * time.Millisecond)
-	h, err := hs.Create("contacts", map[string]string{"email": email, "firstname": "Ines", "lastname": last})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := mustCreateHS(t, hs, "contacts", map[string]string{"email": email, "firstname": "Ines", "lastname": last})
 	var ids []string
 	for i := 0; i < n; i++ {
-		r, err := sf.Create("Contact", map[string]string{"Email": strings.ToUpper(email[:1]) + email[1:], "FirstName": "Ines", "LastName": last})
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := mustCreateSF(t, sf, "Contact", map[string]string{"Email": strings.ToUpper(email[:1]) + email[1:], "FirstName": "Ines", "LastName": last})
 		ids = append(ids, r.ID)
 	}
 	if _, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {

@@ -11,6 +11,8 @@ import (
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/sandbox"
+	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
+	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
 	"github.com/crmsync/crmsync/sync/schedule"
 )
 
@@ -171,4 +173,26 @@ func auditedCreates(t *testing.T, a *app.App, sync, side string) map[string]bool
 		}
 	}
 	return audited
+}
+
+// mustCreateHS creates a HubSpot record the test needs, failing the test
+// if HubSpot refuses it.
+func mustCreateHS(t *testing.T, hs *hubspot.Sim, object string, props map[string]string) hubspot.Record {
+	t.Helper()
+	r, err := hs.Create(object, props)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// mustCreateSF creates a Salesforce record the test needs, failing the
+// test if Salesforce refuses it.
+func mustCreateSF(t *testing.T, sf *salesforce.Sim, object string, fields map[string]string) salesforce.Record {
+	t.Helper()
+	r, err := sf.Create(object, fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

@@ -19,36 +19,19 @@ import (
 func TestAlsoFamilySharesPhoneAndEmail(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 511, 0)
-	def := app.DemoSync("contacts", "hs", "sf")
+	def := phoneMatchedContactsSync("firstname")
 	def.Match[0].Also = []string{"firstname"}
-	def.Match = append(def.Match, engine.MatchRule{A: "phone", B: "Phone", Normalize: "e164", Also: []string{"firstname"}})
 	saveSyncs(t, a, def)
 	hs, sf := srv.HubSpot(), srv.Salesforce()
-	ann, err := hs.Create("contacts", map[string]string{"firstname": "Ann", "lastname": "Berg", "email": "home@berg.example", "phone": "+1 415 555 0111"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bob, err := sf.Create("Contact", map[string]string{"FirstName": "Bob", "LastName": "Berg", "Email": "home@berg.example", "Phone": "(415) 555-0111"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ann := mustCreateHS(t, hs, "contacts", map[string]string{"firstname": "Ann", "lastname": "Berg", "email": "home@berg.example", "phone": "+1 415 555 0111"})
+	bob := mustCreateSF(t, sf, "Contact", map[string]string{"FirstName": "Bob", "LastName": "Berg", "Email": "home@berg.example", "Phone": "(415) 555-0111"})
 	for i := 1; i <= 2; i++ {
 		res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
 		line := app.SyncOutcome{Sync: "contacts", Result: res, Err: err}.Line()
 		if isLinked(t, a, "contacts", ann.ID, bob.ID) {
 			t.Fatalf("run %d: HubSpot %s (Ann Berg) linked to Salesforce %s (Bob Berg) by the family's email; %s", i, ann.ID, bob.ID, line)
 		}
-		names := map[string]int{}
-		for _, r := range hs.Records("contacts") {
-			if !r.Archived {
-				names["hs "+r.Properties["firstname"]+" "+r.Properties["lastname"]]++
-			}
-		}
-		for _, r := range sf.Records("Contact") {
-			if !r.Deleted {
-				names["sf "+r.Fields["FirstName"]+" "+r.Fields["LastName"]]++
-			}
-		}
+		names := contactNameCounts(hs, sf)
 		if names["hs Ann Berg"] != 1 || names["sf Bob Berg"] != 1 || names["hs Bob Berg"]+names["sf Ann Berg"] != 0 {
 			t.Fatalf("run %d: want Ann in HubSpot and Bob in Salesforce once each, no copies: %v; %s", i, names, line)
 		}
@@ -133,26 +116,13 @@ func TestAlsoNameAndCompanyRule(t *testing.T) {
 func TestAlsoBlankOrUnlistedLinks(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 513, 0)
-	def := app.DemoSync("contacts", "hs", "sf")
-	def.Match = append(def.Match, engine.MatchRule{A: "phone", B: "Phone", Normalize: "e164", Also: []string{"firstname"}})
+	def := phoneMatchedContactsSync("firstname")
 	saveSyncs(t, a, def)
 	hs, sf := srv.HubSpot(), srv.Salesforce()
-	danaH, err := hs.Create("contacts", map[string]string{"lastname": "Lund", "phone": "+1 415 555 0122"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	danaS, err := sf.Create("Contact", map[string]string{"FirstName": "Dana", "LastName": "Lund", "Phone": "(415) 555-0122"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eveH, err := hs.Create("contacts", map[string]string{"firstname": "Eve", "lastname": "Lund", "phone": "+1 415 555 0133"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eveS, err := sf.Create("Contact", map[string]string{"FirstName": "Eve", "LastName": "Berg", "Phone": "(415) 555-0133"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	danaH := mustCreateHS(t, hs, "contacts", map[string]string{"lastname": "Lund", "phone": "+1 415 555 0122"})
+	danaS := mustCreateSF(t, sf, "Contact", map[string]string{"FirstName": "Dana", "LastName": "Lund", "Phone": "(415) 555-0122"})
+	eveH := mustCreateHS(t, hs, "contacts", map[string]string{"firstname": "Eve", "lastname": "Lund", "phone": "+1 415 555 0133"})
+	eveS := mustCreateSF(t, sf, "Contact", map[string]string{"FirstName": "Eve", "LastName": "Berg", "Phone": "(415) 555-0133"})
 	res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
 	line := app.SyncOutcome{Sync: "contacts", Result: res, Err: err}.Line()
 	if !isLinked(t, a, "contacts", danaH.ID, danaS.ID) {
@@ -171,8 +141,7 @@ func TestAlsoBlankOrUnlistedLinks(t *testing.T) {
 // there; saving it is refused naming the rule and the field.
 func TestAlsoUnmappedFieldRefusedAtSave(t *testing.T) {
 	a, _ := connectedSandbox(t, 514, 0)
-	def := app.DemoSync("contacts", "hs", "sf")
-	def.Match = append(def.Match, engine.MatchRule{A: "phone", B: "Phone", Normalize: "e164", Also: []string{"firstnme"}})
+	def := phoneMatchedContactsSync("firstnme")
 	err := a.SaveSync(context.Background(), def)
 	if err == nil {
 		t.Fatal("a match rule that must also agree on an unmapped field was saved")
@@ -194,22 +163,10 @@ func TestAlsoDemoCompaniesByNameAgreeOnCity(t *testing.T) {
 	a, srv := connectedSandbox(t, 515, 0)
 	saveSyncs(t, a, app.DemoCompaniesSync("companies", "hs", "sf"))
 	hs, sf := srv.HubSpot(), srv.Salesforce()
-	bostonH, err := hs.Create("companies", map[string]string{"name": "Smith Plumbing", "city": "Boston"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	chicagoS, err := sf.Create("Account", map[string]string{"Name": "Smith Plumbing", "BillingCity": "Chicago"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	holmH, err := hs.Create("companies", map[string]string{"name": "Holm & Sons", "city": "Austin"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	holmS, err := sf.Create("Account", map[string]string{"Name": "HOLM & SONS"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	bostonH := mustCreateHS(t, hs, "companies", map[string]string{"name": "Smith Plumbing", "city": "Boston"})
+	chicagoS := mustCreateSF(t, sf, "Account", map[string]string{"Name": "Smith Plumbing", "BillingCity": "Chicago"})
+	holmH := mustCreateHS(t, hs, "companies", map[string]string{"name": "Holm & Sons", "city": "Austin"})
+	holmS := mustCreateSF(t, sf, "Account", map[string]string{"Name": "HOLM & SONS"})
 	res, err := a.Run(ctx, "companies", app.RunOptions{Confirm: true})
 	line := app.SyncOutcome{Sync: "companies", Result: res, Err: err}.Line()
 	if isLinked(t, a, "companies", bostonH.ID, chicagoS.ID) {

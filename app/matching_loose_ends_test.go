@@ -8,6 +8,8 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
+	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
 )
 
 // TestLinkFollowsMerge: a new HubSpot contact has three Salesforce
@@ -120,43 +122,20 @@ func TestPastedEmailForms(t *testing.T) {
 func TestNoEmailPhoneMatch(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 510, 0)
-	def := app.DemoSync("contacts", "hs", "sf")
-	def.Match = append(def.Match, engine.MatchRule{A: "phone", B: "Phone", Normalize: "e164"})
+	def := phoneMatchedContactsSync()
 	saveSyncs(t, a, def)
 	hs, sf := srv.HubSpot(), srv.Salesforce()
-	cH, err := hs.Create("contacts", map[string]string{"firstname": "Cara", "lastname": "Lund", "phone": "+1 415 555 0199"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cS, err := sf.Create("Contact", map[string]string{"FirstName": "Cara", "LastName": "Lund", "Phone": "(415) 555-0199"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	aH, err := hs.Create("contacts", map[string]string{"firstname": "Ann", "lastname": "Berg", "phone": "+1 415 555 0100"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bS, err := sf.Create("Contact", map[string]string{"FirstName": "Bob", "LastName": "Dahl", "Phone": "(415) 555-0100"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cH := mustCreateHS(t, hs, "contacts", map[string]string{"firstname": "Cara", "lastname": "Lund", "phone": "+1 415 555 0199"})
+	cS := mustCreateSF(t, sf, "Contact", map[string]string{"FirstName": "Cara", "LastName": "Lund", "Phone": "(415) 555-0199"})
+	aH := mustCreateHS(t, hs, "contacts", map[string]string{"firstname": "Ann", "lastname": "Berg", "phone": "+1 415 555 0100"})
+	bS := mustCreateSF(t, sf, "Contact", map[string]string{"FirstName": "Bob", "LastName": "Dahl", "Phone": "(415) 555-0100"})
 	for i := 1; i <= 2; i++ {
 		res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
 		line := app.SyncOutcome{Sync: "contacts", Result: res, Err: err}.Line()
 		if !isLinked(t, a, "contacts", cH.ID, cS.ID) {
 			t.Errorf("run %d: HubSpot %s and Salesforce %s (Cara Lund, one phone in two formats) not linked; %s", i, cH.ID, cS.ID, line)
 		}
-		names := map[string]int{}
-		for _, r := range hs.Records("contacts") {
-			if !r.Archived {
-				names["hs "+r.Properties["firstname"]+" "+r.Properties["lastname"]]++
-			}
-		}
-		for _, r := range sf.Records("Contact") {
-			if !r.Deleted {
-				names["sf "+r.Fields["FirstName"]+" "+r.Fields["LastName"]]++
-			}
-		}
+		names := contactNameCounts(hs, sf)
 		for _, n := range []string{"hs Cara Lund", "sf Cara Lund", "hs Ann Berg", "sf Bob Dahl"} {
 			if names[n] != 1 {
 				t.Errorf("run %d: %d records of %s, want 1: %v; %s", i, names[n], n, names, line)
@@ -174,4 +153,29 @@ func TestNoEmailPhoneMatch(t *testing.T) {
 			t.Errorf("run %d: no open review item names HubSpot %s (Ann Berg, sharing Bob Dahl's phone); %s", i, aH.ID, line)
 		}
 	}
+}
+
+// phoneMatchedContactsSync is the ready-made contacts sync with one more
+// match rule, by phone in E.164 form, that must also agree on also.
+func phoneMatchedContactsSync(also ...string) engine.Definition {
+	def := app.DemoSync("contacts", "hs", "sf")
+	def.Match = append(def.Match, engine.MatchRule{A: "phone", B: "Phone", Normalize: "e164", Also: also})
+	return def
+}
+
+// contactNameCounts counts the live contacts of each CRM by "hs First
+// Last" and "sf First Last", to tell a link from a copy.
+func contactNameCounts(hs *hubspot.Sim, sf *salesforce.Sim) map[string]int {
+	names := map[string]int{}
+	for _, r := range hs.Records("contacts") {
+		if !r.Archived {
+			names["hs "+r.Properties["firstname"]+" "+r.Properties["lastname"]]++
+		}
+	}
+	for _, r := range sf.Records("Contact") {
+		if !r.Deleted {
+			names["sf "+r.Fields["FirstName"]+" "+r.Fields["LastName"]]++
+		}
+	}
+	return names
 }

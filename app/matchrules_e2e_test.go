@@ -39,14 +39,8 @@ func TestLowerRuleDoesNotLinkDifferentEmails(t *testing.T) {
 	if err := a.SaveSync(ctx, def); err != nil {
 		t.Fatal(err)
 	}
-	h, err := srv.HubSpot().Create("contacts", map[string]string{"email": "ann@fjord.example", "firstname": "Ann", "lastname": "Berg", "phone": "+1 415 555 0100"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := srv.Salesforce().Create("Contact", map[string]string{"Email": "bob@fjord.example", "FirstName": "Bob", "LastName": "Dahl", "Phone": "(415) 555-0100"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := mustCreateHS(t, srv.HubSpot(), "contacts", map[string]string{"email": "ann@fjord.example", "firstname": "Ann", "lastname": "Berg", "phone": "+1 415 555 0100"})
+	s := mustCreateSF(t, srv.Salesforce(), "Contact", map[string]string{"Email": "bob@fjord.example", "FirstName": "Bob", "LastName": "Dahl", "Phone": "(415) 555-0100"})
 	res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
 	if err != nil {
 		t.Fatalf("run: %v", err)
@@ -73,14 +67,8 @@ func TestCompaniesWithoutDomainLinkByName(t *testing.T) {
 	if err := a.SaveSync(ctx, app.DemoCompaniesSync("companies", "hs", "sf")); err != nil {
 		t.Fatal(err)
 	}
-	h, err := srv.HubSpot().Create("companies", map[string]string{"name": "Nordlys Consulting, Inc.", "city": "Bergen"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := srv.Salesforce().Create("Account", map[string]string{"Name": "NORDLYS Consulting Inc"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := mustCreateHS(t, srv.HubSpot(), "companies", map[string]string{"name": "Nordlys Consulting, Inc.", "city": "Bergen"})
+	s := mustCreateSF(t, srv.Salesforce(), "Account", map[string]string{"Name": "NORDLYS Consulting Inc"})
 	hsN, sfN := srv.HubSpot().Count("companies"), srv.Salesforce().Count("Account")
 	res, err := a.Run(ctx, "companies", app.RunOptions{Confirm: true})
 	if err != nil || res.Summary.Status != "success" {
@@ -111,14 +99,8 @@ func TestSameNameDifferentDomainsNotLinked(t *testing.T) {
 	if err := a.SaveSync(ctx, app.DemoCompaniesSync("companies", "hs", "sf")); err != nil {
 		t.Fatal(err)
 	}
-	h, err := srv.HubSpot().Create("companies", map[string]string{"name": "Fjord Bank", "domain": "fjordbank.no"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := srv.Salesforce().Create("Account", map[string]string{"Name": "Fjord Bank", "Website": "https://www.fjordbank.se"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := mustCreateHS(t, srv.HubSpot(), "companies", map[string]string{"name": "Fjord Bank", "domain": "fjordbank.no"})
+	s := mustCreateSF(t, srv.Salesforce(), "Account", map[string]string{"Name": "Fjord Bank", "Website": "https://www.fjordbank.se"})
 	hsN, sfN := srv.HubSpot().Count("companies"), srv.Salesforce().Count("Account")
 	res, err := a.Run(ctx, "companies", app.RunOptions{Confirm: true})
 	if err != nil {

@@ -68,33 +68,22 @@ func TestTwoPoisonRecordsFailAlone(t *testing.T) {
 				if ms := emailInBody.FindAllSubmatch(body, -1); poison == nil && len(ms) >= 4 {
 					poison = []string{strings.ToLower(string(ms[0][1])), strings.ToLower(string(ms[len(ms)/2][1]))}
 				}
-				for _, p := range poison {
-					if bytes.Contains(bytes.ToLower(body), []byte(`:"`+p+`"`)) {
-						poisoned.Add(1)
-						return true
-					}
+				if holdsPoison(body, poison) {
+					poisoned.Add(1)
+					return true
 				}
 				return false
 			}
 			tr.answer = func(r *http.Request) *http.Response {
-				return &http.Response{StatusCode: http.StatusInternalServerError, Status: "500 Internal Server Error", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-					Header: http.Header{"Content-Type": {"application/json;charset=utf-8"}, "Retry-After": {"0.01"}}, Body: io.NopCloser(strings.NewReader(v.body)), Request: r}
+				return json500(r, v.body)
 			}
 			var sent []string // every email of the vendor's batch writes
 			tr.hook = func(r *http.Request) {
-				if r.Method == "GET" || !v.write.MatchString(r.URL.Path) || r.GetBody == nil {
-					return
+				if emails := writtenEmails(r, v.write); len(emails) > 0 {
+					mu.Lock()
+					sent = append(sent, emails...)
+					mu.Unlock()
 				}
-				rc, err := r.GetBody()
-				if err != nil {
-					return
-				}
-				b, _ := io.ReadAll(rc)
-				mu.Lock()
-				for _, m := range emailInBody.FindAllSubmatch(b, -1) {
-					sent = append(sent, strings.ToLower(string(m[1])))
-				}
-				mu.Unlock()
 			}
 			res, err := a.Run(ctx, "s", app.RunOptions{Confirm: true})
 			t.Logf("run: %v %+v %v; %d write calls (retries included), %d poisoned", err, res.Summary, res.Failures, writes.Load(), poisoned.Load())
@@ -123,4 +112,33 @@ func TestTwoPoisonRecordsFailAlone(t *testing.T) {
 			}
 		})
 	}
+}
+
+// writtenEmails lists, lower-cased, the emails in the body of a write
+// (not a GET) to a path write matches; nil for any other call.
+func writtenEmails(r *http.Request, write *regexp.Regexp) []string {
+	if r.Method == "GET" || !write.MatchString(r.URL.Path) || r.GetBody == nil {
+		return nil
+	}
+	rc, err := r.GetBody()
+	if err != nil {
+		return nil
+	}
+	b, _ := io.ReadAll(rc)
+	var emails []string
+	for _, m := range emailInBody.FindAllSubmatch(b, -1) {
+		emails = append(emails, strings.ToLower(string(m[1])))
+	}
+	return emails
+}
+
+// holdsPoison says whether a write's body carries one of the poison
+// emails as a value, whatever its case.
+func holdsPoison(body []byte, poison []string) bool {
+	for _, p := range poison {
+		if bytes.Contains(bytes.ToLower(body), []byte(`:"`+p+`"`)) {
+			return true
+		}
+	}
+	return false
 }

@@ -6,6 +6,9 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/sandbox"
+	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
+	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
 )
 
 // reviewsAboutPair is the open review items whose record or candidate is
@@ -25,23 +28,26 @@ func reviewsAboutPair(t *testing.T, a *app.App, sync, aid, bid string) []app.Rev
 	return out
 }
 
+// bergsSharingAnEmail saves the ready-made contacts sync with its email
+// rule set to also agree on firstname, then makes Ann Berg in HubSpot and
+// Bob Berg in Salesforce sharing one family email: a pair that rule holds.
+func bergsSharingAnEmail(t *testing.T, seed int64) (*app.App, *sandbox.Server, hubspot.Record, salesforce.Record) {
+	t.Helper()
+	a, srv := connectedSandbox(t, seed, 0)
+	def := app.DemoSync("contacts", "hs", "sf")
+	def.Match[0].Also = []string{"firstname"}
+	saveSyncs(t, a, def)
+	ann := mustCreateHS(t, srv.HubSpot(), "contacts", map[string]string{"firstname": "Ann", "lastname": "Berg", "email": "home@berg.example"})
+	bob := mustCreateSF(t, srv.Salesforce(), "Contact", map[string]string{"FirstName": "Bob", "LastName": "Berg", "Email": "home@berg.example"})
+	return a, srv, ann, bob
+}
+
 // TestAlsoHoldIsOneItem: one pair held by a match rule's "also"
 // list is one decision for a person: one open review item, and "1 to
 // review" in the run's outcome, not one item from each side.
 func TestAlsoHoldIsOneItem(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 521, 0)
-	def := app.DemoSync("contacts", "hs", "sf")
-	def.Match[0].Also = []string{"firstname"}
-	saveSyncs(t, a, def)
-	ann, err := srv.HubSpot().Create("contacts", map[string]string{"firstname": "Ann", "lastname": "Berg", "email": "home@berg.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bob, err := srv.Salesforce().Create("Contact", map[string]string{"FirstName": "Bob", "LastName": "Berg", "Email": "home@berg.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, srv, ann, bob := bergsSharingAnEmail(t, 521)
 	res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
 	line := app.SyncOutcome{Sync: "contacts", Result: res, Err: err}.Line()
 	items := reviewsAboutPair(t, a, "contacts", ann.ID, bob.ID)
@@ -79,14 +85,8 @@ func TestHigherRuleHoldIsOneItem(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 522, 0)
 	saveSyncs(t, a, app.DemoCompaniesSync("companies", "hs", "sf"))
-	h, err := srv.HubSpot().Create("companies", map[string]string{"name": "Fjord Bank", "domain": "fjordbank.no"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := srv.Salesforce().Create("Account", map[string]string{"Name": "Fjord Bank", "Website": "https://www.fjordbank.se"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := mustCreateHS(t, srv.HubSpot(), "companies", map[string]string{"name": "Fjord Bank", "domain": "fjordbank.no"})
+	s := mustCreateSF(t, srv.Salesforce(), "Account", map[string]string{"Name": "Fjord Bank", "Website": "https://www.fjordbank.se"})
 	res, err := a.Run(ctx, "companies", app.RunOptions{Confirm: true})
 	line := app.SyncOutcome{Sync: "companies", Result: res, Err: err}.Line()
 	if items := reviewsAboutPair(t, a, "companies", h.ID, s.ID); len(items) != 1 {
@@ -103,19 +103,8 @@ func TestHigherRuleHoldIsOneItem(t *testing.T) {
 // keeps one contact per email, and that create would land on Ann.
 func TestPairCreateSettlesBoth(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 523, 0)
-	def := app.DemoSync("contacts", "hs", "sf")
-	def.Match[0].Also = []string{"firstname"}
-	saveSyncs(t, a, def)
+	a, srv, ann, bob := bergsSharingAnEmail(t, 523)
 	hs, sf := srv.HubSpot(), srv.Salesforce()
-	ann, err := hs.Create("contacts", map[string]string{"firstname": "Ann", "lastname": "Berg", "email": "home@berg.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bob, err := sf.Create("Contact", map[string]string{"FirstName": "Bob", "LastName": "Berg", "Email": "home@berg.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
 	items := reviewsAboutPair(t, a, "contacts", ann.ID, bob.ID)
 	if len(items) != 1 {

@@ -133,16 +133,7 @@ func TestServerErrorStormStopsRun(t *testing.T) {
 			if res.Summary.Stopped == nil || !strings.Contains(msg, v.name) || !regexp.MustCompile(`\b5\d\d\b`).MatchString(msg) {
 				t.Errorf("the storm did not stop the run naming %s and its 5xx: %+v", v.name, res.Summary)
 			}
-			for i := range 2 {
-				res, err = a.Run(ctx, "s", app.RunOptions{Confirm: true})
-				t.Logf("run %d after: %v %+v %v", i+1, err, res.Summary, res.Failures)
-				if err != nil || res.Summary.Status != "success" || res.Summary.Failed != 0 {
-					t.Errorf("run %d after the storm: %v %+v", i+1, err, res.Summary)
-				}
-			}
-			if res.Summary.Created+res.Summary.Updated != 0 {
-				t.Errorf("the second run after the storm still wrote: %+v", res.Summary)
-			}
+			twoCleanRunsAfter(ctx, t, a, "storm")
 			noNewDuplicates(t, srv, before)
 			switch v.name {
 			case "klaviyo":
@@ -188,8 +179,7 @@ func TestPoisonRecordFailsAlone(t *testing.T) {
 	}
 	tr.answer = func(r *http.Request) *http.Response {
 		body := `{"status":"error","message":"internal error","correlationId":"0f6b0c6e-poison","category":"INTERNAL_ERROR"}`
-		return &http.Response{StatusCode: http.StatusInternalServerError, Status: "500 Internal Server Error", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-			Header: http.Header{"Content-Type": {"application/json;charset=utf-8"}, "Retry-After": {"0.01"}}, Body: io.NopCloser(strings.NewReader(body)), Request: r}
+		return json500(r, body)
 	}
 	var sent []string // every email of HubSpot's batch writes
 	tr.hook = func(r *http.Request) {
@@ -229,5 +219,30 @@ func TestPoisonRecordFailsAlone(t *testing.T) {
 		if e != poison && counts["hs:"+strings.ToLower(e)] == 0 {
 			t.Errorf("%s, sent with the poison record, was not written to HubSpot", e)
 		}
+	}
+}
+
+// json500 is a vendor's 500 with a JSON body that asks to retry at once
+// (Retry-After 0.01), as a backend in trouble answers.
+func json500(r *http.Request, body string) *http.Response {
+	return &http.Response{StatusCode: http.StatusInternalServerError, Status: "500 Internal Server Error", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{"Content-Type": {"application/json;charset=utf-8"}, "Retry-After": {"0.01"}}, Body: io.NopCloser(strings.NewReader(body)), Request: r}
+}
+
+// twoCleanRunsAfter runs sync "s" twice after the trouble (what): each
+// run must succeed with nothing failed, and the second must write nothing.
+func twoCleanRunsAfter(ctx context.Context, t *testing.T, a *app.App, what string) {
+	t.Helper()
+	var res app.RunResult
+	var err error
+	for i := range 2 {
+		res, err = a.Run(ctx, "s", app.RunOptions{Confirm: true})
+		t.Logf("run %d after: %v %+v %v", i+1, err, res.Summary, res.Failures)
+		if err != nil || res.Summary.Status != "success" || res.Summary.Failed != 0 {
+			t.Errorf("run %d after the %s: %v %+v", i+1, what, err, res.Summary)
+		}
+	}
+	if res.Summary.Created+res.Summary.Updated != 0 {
+		t.Errorf("the second run after the %s still wrote: %+v", what, res.Summary)
 	}
 }

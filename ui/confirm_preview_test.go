@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/crmsync/crmsync/app"
 )
 
 // TestConfirmCoversOnlyThePreviewedPlan: a preview over the sync's
@@ -18,23 +16,12 @@ import (
 func TestConfirmCoversOnlyThePreviewedPlan(t *testing.T) {
 	ctx := context.Background()
 	l := newLive(t)
-	connectHubSpotAndSalesforce(t, l)
-	def := app.DemoSync("contacts", demoHubSpot, demoSalesforce)
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
-	if res, err := l.a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res.Summary)
-	}
+	def := contactsSyncedOnce(t, l)
 	def.Safety.MaxChanges = 1
 	if err := l.a.SaveSync(ctx, def); err != nil {
 		t.Fatal(err)
 	}
-	row, err := l.a.DB().Sync(ctx, "contacts")
-	if err != nil {
-		t.Fatal(err)
-	}
-	links, err := l.a.DB().Links(ctx, row.ID)
+	links, err := contactsLinks(t, l)
 	if err != nil || len(links) < 22 {
 		t.Fatalf("links: %d %v", len(links), err)
 	}

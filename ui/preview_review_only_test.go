@@ -18,14 +18,7 @@ import (
 func TestPreviewAppliesReviewOnlyPlan(t *testing.T) {
 	ctx := context.Background()
 	l := newLive(t)
-	connectHubSpotAndSalesforce(t, l)
-	def := app.DemoSync("contacts", demoHubSpot, demoSalesforce)
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
-	if res, err := l.a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res.Summary)
-	}
+	def := contactsSyncedOnce(t, l)
 	def.Unmatched = engine.UnmatchedReview
 	if err := l.a.SaveSync(ctx, def); err != nil {
 		t.Fatal(err)
@@ -63,13 +56,7 @@ func TestPreviewAppliesReviewOnlyPlan(t *testing.T) {
 func TestUndoPreviewOfARunThatOnlyCreated(t *testing.T) {
 	ctx := context.Background()
 	l := newLive(t)
-	connectHubSpotAndSalesforce(t, l)
-	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
-		t.Fatal(err)
-	}
-	if res, err := l.a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res.Summary)
-	}
+	contactsSyncedOnce(t, l)
 	if _, err := l.srv.HubSpot().Create("contacts", map[string]string{"email": "undo.me@example.com", "firstname": "Undo", "lastname": "Me"}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,9 @@
 package ui
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/crmsync/crmsync/app"
 )
 
 // TestApplyTellsWhatChangedSincePreview: the preview shows one
@@ -17,21 +14,9 @@ import (
 // run differed from the preview, naming the record, the field and the
 // value that was previewed and the one written.
 func TestApplyTellsWhatChangedSincePreview(t *testing.T) {
-	ctx := context.Background()
 	l := newLive(t)
-	connectHubSpotAndSalesforce(t, l)
-	def := app.DemoSync("contacts", demoHubSpot, demoSalesforce)
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
-	if res, err := l.a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res.Summary)
-	}
-	row, err := l.a.DB().Sync(ctx, "contacts")
-	if err != nil {
-		t.Fatal(err)
-	}
-	links, err := l.a.DB().Links(ctx, row.ID)
+	contactsSyncedOnce(t, l)
+	links, err := contactsLinks(t, l)
 	if err != nil || len(links) < 2 {
 		t.Fatalf("links: %d %v", len(links), err)
 	}

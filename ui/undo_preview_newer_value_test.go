@@ -21,18 +21,8 @@ import (
 func TestUndoPreviewOfOlderRunSaysNewerValueKept(t *testing.T) {
 	ctx := context.Background()
 	l := newLive(t)
-	connectHubSpotAndSalesforce(t, l)
-	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
-		t.Fatal(err)
-	}
-	if res, err := l.a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res.Summary)
-	}
-	row, err := l.a.DB().Sync(ctx, "contacts")
-	if err != nil {
-		t.Fatal(err)
-	}
-	links, err := l.a.DB().Links(ctx, row.ID)
+	contactsSyncedOnce(t, l)
+	links, err := contactsLinks(t, l)
 	if err != nil || len(links) == 0 {
 		t.Fatalf("links: %v %d", err, len(links))
 	}
