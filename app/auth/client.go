@@ -110,12 +110,22 @@ func (t *staticTransport) prefix() string {
 // maxScrubbedBody bounds the error bodies scrubResponse reads whole.
 const maxScrubbedBody = 4 << 20
 
-// scrubResponse replaces every secret in a failed response's body with
+// scrubResponse replaces every secret in a response's body with
 // [redacted]: vendors and gateways sometimes echo the request's headers in
 // their error text, which connectors repeat verbatim into errors, the run's
-// record and the log. Successful answers are left streaming as they are.
+// record and the log. That text also comes in successful answers (a 207's
+// or a composite 200's per-record errors), which are scrubbed as they
+// stream (scrubReader); a failed answer is read whole.
 func scrubResponse(resp *http.Response, secrets ...string) *http.Response {
-	if resp == nil || resp.Body == nil || resp.StatusCode < 400 {
+	if resp == nil || resp.Body == nil {
+		return resp
+	}
+	if resp.StatusCode < 400 {
+		if body := newScrubReader(resp.Body, secrets); body != resp.Body {
+			resp.Body = body
+			resp.ContentLength = -1 // a redaction changes the length
+			resp.Header.Del("Content-Length")
+		}
 		return resp
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxScrubbedBody))

@@ -203,7 +203,7 @@ func (r *run) sendCall(ctx context.Context, side string, ps []pending, kp keyPla
 			}
 		}
 		if werr != nil && !create && recordGone(werr) {
-			if err := r.gone(ctx, &c, side, p, werr); err != nil {
+			if err := r.gone(ctx, &c, side, p); err != nil {
 				return 0, nil, err
 			}
 			continue
