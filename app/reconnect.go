@@ -47,18 +47,29 @@ func (a *App) previousConnection(ctx context.Context, name string) store.Connect
 	return old
 }
 
+// grantEndpoint is the OAuth endpoint connection name signed in with as
+// old, its row before a reconnect: the old row's vendor and app, since a
+// name may be reused for another vendor or app registration. false when
+// old did not sign in with OAuth.
+func (a *App) grantEndpoint(ctx context.Context, name string, old store.Connection) (auth.Endpoint, bool) {
+	info, err := a.vendor(old.Vendor)
+	if err != nil || old.AuthKind != "oauth" {
+		return auth.Endpoint{}, false
+	}
+	var f oauthFacts
+	_ = json.Unmarshal([]byte(old.OAuth), &f)
+	cs, _ := a.opts.Secrets.Get(ctx, secretKey(name))
+	return endpoint(info, f, cs), true
+}
+
 // dropOAuthSignIn revokes old's OAuth grant where the vendor can and
 // deletes any token and client secret of connection name from the
 // keyring: it now signs in with a pasted key (old is its row before, zero
 // for a new connection). The key is saved by then, so a
 // failure here is logged, not returned.
 func (a *App) dropOAuthSignIn(ctx context.Context, name string, old store.Connection) {
-	// The old row's vendor: a name may be reused for another vendor.
-	if info, err := a.vendor(old.Vendor); err == nil && old.AuthKind == "oauth" {
-		var f oauthFacts
-		_ = json.Unmarshal([]byte(old.OAuth), &f)
-		cs, _ := a.opts.Secrets.Get(ctx, secretKey(name))
-		if err := auth.Disconnect(ctx, endpoint(info, f, cs), a.opts.Secrets, tokenKey(name), a.oauthHTTP()); err != nil {
+	if ep, ok := a.grantEndpoint(ctx, name, old); ok {
+		if err := auth.Disconnect(ctx, ep, a.opts.Secrets, tokenKey(name), a.oauthHTTP()); err != nil {
 			a.log.Warn("the connection's former OAuth sign-in could not be revoked; revoke crmsync's access in the CRM", "connection", name, "err", err)
 		}
 	}

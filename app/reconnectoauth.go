@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 
 	"golang.org/x/oauth2"
 
@@ -20,15 +19,11 @@ type replacedGrant struct {
 // of the vendor and app it was signed in with (a name may be reused for
 // another vendor or another app registration).
 func (a *App) formerGrant(ctx context.Context, name string) replacedGrant {
-	old := a.previousConnection(ctx, name)
-	info, err := a.vendor(old.Vendor)
-	if err != nil || old.AuthKind != "oauth" {
+	ep, ok := a.grantEndpoint(ctx, name, a.previousConnection(ctx, name))
+	if !ok {
 		return replacedGrant{}
 	}
-	var f oauthFacts
-	_ = json.Unmarshal([]byte(old.OAuth), &f)
-	cs, _ := a.opts.Secrets.Get(ctx, secretKey(name))
-	return replacedGrant{ep: endpoint(info, f, cs), tok: auth.LoadStored(ctx, a.opts.Secrets, tokenKey(name))}
+	return replacedGrant{ep: ep, tok: auth.LoadStored(ctx, a.opts.Secrets, tokenKey(name))}
 }
 
 // revokeReplaced revokes g once the new grant cur is saved: signing in
