@@ -90,6 +90,7 @@ func Launch(ctx context.Context, o LaunchOptions) error {
 		App: a, Logger: a.Logger(), Icon: o.Icon, HomeDir: home, Demo: o.Demo, Sandbox: srv,
 		StartSandbox: func(ctx context.Context) (*sandbox.Server, error) { return app.StartSandbox(ctx, 0) },
 		Background:   bgd,
+		NoTray:       !trayPresent(ctx, a.Logger()),
 	})
 	defer u.Close()
 	u.installTray()

@@ -14,6 +14,9 @@ import (
 
 const settingBudget = "default_daily_budget"
 
+// noTrayNote explains the disabled tray settings on a desktop without a tray.
+const noTrayNote = "This desktop shows no system tray, so closing the window quits crmsync and scheduled syncs run while the window is open. (On GNOME, the AppIndicator extension adds a tray.)"
+
 func (u *UI) settingsScreen() fyne.CanvasObject {
 	prefs := u.app.Preferences()
 	themeChoice := widget.NewRadioGroup([]string{themeSystem, themeLight, themeDark}, nil)
@@ -99,6 +102,12 @@ func (u *UI) settingsScreen() fyne.CanvasObject {
 	tray.SetChecked(prefs.Bool(prefTray))
 	hidden := widget.NewCheck("Start minimized to the tray", func(b bool) { prefs.SetBool(prefStartHidden, b) })
 	hidden.SetChecked(prefs.Bool(prefStartHidden))
+	trayItems := container.NewVBox(tray, hidden)
+	if u.deps.NoTray {
+		tray.Disable()
+		hidden.Disable()
+		trayItems.Add(lowLabel(noTrayNote))
+	}
 
 	form := widget.NewForm(
 		widget.NewFormItem("Appearance", themeChoice),
@@ -107,7 +116,7 @@ func (u *UI) settingsScreen() fyne.CanvasObject {
 		widget.NewFormItem("OAuth redirect port", container.NewVBox(port, portLabel)),
 		widget.NewFormItem("Daily API budget", container.NewVBox(budget, lowLabel("Default per connection; a run stops cleanly when it is spent."))),
 		widget.NewFormItem("Notifications", notify),
-		widget.NewFormItem("Tray", container.NewVBox(tray, hidden)),
+		widget.NewFormItem("Tray", trayItems),
 	)
 	return container.NewPadded(container.NewVScroll(container.NewVBox(title("Settings"), form, note)))
 }

@@ -3,13 +3,16 @@ package ui
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"regexp"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/trayhost"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/schedule"
 )
@@ -17,8 +20,27 @@ import (
 // keepInTray reports whether closing the window should hide it while the
 // scheduler keeps running: the setting is on and the desktop has a tray.
 func (u *UI) keepInTray() bool {
+	return u.hasTray() && u.app.Preferences().Bool(prefTray) // opt-in
+}
+
+// hasTray: the app can put a menu in a tray and the desktop shows one.
+func (u *UI) hasTray() bool {
 	_, ok := u.app.(desktop.App)
-	return ok && u.app.Preferences().Bool(prefTray) // opt-in: some desktops show no tray
+	return ok && !u.deps.NoTray
+}
+
+// trayPresent asks the desktop once, at start, whether it shows a tray.
+func trayPresent(ctx context.Context, log *slog.Logger) bool {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	ok, err := trayhost.Present(ctx)
+	switch {
+	case err != nil:
+		log.Info("no system tray on this desktop: closing the window quits", "why", err)
+	case !ok:
+		log.Info("no system tray on this desktop: closing the window quits", "why", "no StatusNotifier host on the session bus")
+	}
+	return ok
 }
 
 // installTray adds the system-tray menu where the desktop offers one, and
@@ -28,8 +50,8 @@ func (u *UI) installTray() {
 		b.setOnEvent(u.onScheduleEvent)
 	}
 	desk, ok := u.app.(desktop.App)
-	if !ok {
-		return
+	if !ok || u.deps.NoTray {
+		return // no icon nobody sees (and no "systray error" in the log)
 	}
 	status := fyne.NewMenuItem(trayIdle, nil)
 	status.Disabled = true

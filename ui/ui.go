@@ -39,6 +39,10 @@ type Deps struct {
 	Demo bool
 	// Background runs syncs on their schedules; nil = no background runs.
 	Background *Background
+	// NoTray says the desktop shows no system tray (no StatusNotifier host
+	// on D-Bus), so closing the window must quit rather than hide it where
+	// nobody could get it back.
+	NoTray bool
 }
 
 // Screen names, also used as navigation labels.
