@@ -82,6 +82,7 @@ type options struct {
 	meta             connector.MetaCache // nil = no metadata cache
 	limiters         *connector.Limiters // the connection's, shared by its sessions
 	reserve          int                 // percent of the company's daily tokens left to other integrations
+	now              func() time.Time    // nil = time.Now; ages what a read saw (seen.go)
 }
 
 func defaultOptions() options {
@@ -105,6 +106,7 @@ type Connector struct {
 	limiter *rate.Limiter
 	search  *rate.Limiter
 	meta    *connector.Meta // fields kept between runs
+	seen    *seenCache      // lists this run read, so an update need not read them again (seen.go)
 
 	mu      sync.Mutex
 	schemas map[string]*schema
@@ -155,6 +157,7 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 		base:    strings.TrimRight(base, "/"),
 		search:  o.limiters.Get("search", o.searchRate, 1),
 		meta:    &connector.Meta{Cache: o.meta},
+		seen:    newSeenCache(o.now),
 		schemas: map[string]*schema{},
 		reserve: int64(min(max(o.reserve, 0), 100)),
 	}

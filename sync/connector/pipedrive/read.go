@@ -136,6 +136,7 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 				yield(connector.Page{}, fmt.Errorf("pipedrive: read %s: %w", object, err))
 				return
 			}
+			c.seen.remember(object, items...)
 			page, err := timecursor.Page(&cur, items, func(it item) (connector.Record, error) { return toRecord(object, sc, it) })
 			if err != nil {
 				yield(connector.Page{}, fmt.Errorf("pipedrive: read %s: %w", object, err))

@@ -339,9 +339,7 @@ func (c *Connector) update(ctx context.Context, object string, sc *schema, op co
 	}
 	var current *item
 	if needsCurrent(object, op.Fields) {
-		// emails and phones are replaced whole: the entries the op does
-		// not name come from the record as it is now (1 call).
-		it, err := c.get(ctx, object, op.ID)
+		it, err := c.currentOf(ctx, object, op.ID)
 		if err != nil {
 			return connector.Result{}, err
 		}
@@ -358,10 +356,23 @@ func (c *Connector) update(ctx context.Context, object string, sc *schema, op co
 	if kinds[object].v1 {
 		method = http.MethodPut // v1 updates with PUT
 	}
-	if _, err := c.send(ctx, method, objectPath(object)+"/"+url.PathEscape(op.ID), b); err != nil {
+	it, err := c.send(ctx, method, objectPath(object)+"/"+url.PathEscape(op.ID), b)
+	if err != nil {
+		c.seen.forget(object, op.ID)
 		return connector.Result{}, err
 	}
+	c.seen.remember(object, it) // the answer is the record as it now is
 	return connector.Result{ID: op.ID}, nil
+}
+
+// currentOf is the record an update replaces lists of: emails and phones
+// are replaced whole, so the entries the op does not name come from the
+// record as this run read it lately (seen.go), else as it is now (1 call).
+func (c *Connector) currentOf(ctx context.Context, object, id string) (item, error) {
+	if it, ok := c.seen.current(object, id); ok {
+		return it, nil
+	}
+	return c.get(ctx, object, id)
 }
 
 // needsCurrent reports whether an update replaces a list the op names one
@@ -493,6 +504,7 @@ func (c *Connector) Lookup(ctx context.Context, object, field string, values []s
 		if err != nil {
 			return nil, fmt.Errorf("pipedrive: lookup %s: %w", object, err)
 		}
+		c.seen.remember(object, items...)
 		for _, it := range items {
 			rec, err := toRecord(object, sc, it)
 			if err != nil {
