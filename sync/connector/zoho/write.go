@@ -215,6 +215,9 @@ func toResult(object string, op connector.Op, w writeResult) connector.Result {
 	}
 	re := &connector.RecordError{Vendor: vendor, Object: object, RecordID: op.ID, Field: field,
 		Code: w.Code, Message: msg, Category: categoryOf(w.Code)}
+	if op.Kind == connector.OpUpdate && e.namesOwnID() {
+		markGone(re)
+	}
 	if id := e.duplicateID(); w.Code == "DUPLICATE_DATA" && id != "" {
 		// A unique field's value another record holds: the engine asks a
 		// person whether that record is this one instead of failing it
