@@ -14,24 +14,31 @@ import (
 
 // TestDealAmountExtremesSettle: a large amount and a small fraction
 // written from HubSpot reach Zoho and Pipedrive, which answer them as JSON
-// numbers (in exponent form from 1e21 and below 1e-6), and such amounts
+// numbers (in exponent form from 1e21, which only Pipedrive takes, and
+// below 1e-6), and such amounts
 // entered there reach HubSpot in plain form; the next runs write nothing
 // and nothing waits in review.
 func TestDealAmountExtremesSettle(t *testing.T) {
 	ctx := context.Background()
 	values := []string{"1000000000000000000000", "0.0000001", "123456789012.5"}
+	// Zoho's currency takes at most 16 digits and refuses more
+	// (TestAuditZohoCurrencyTooLong): its largest amount is 15 nines, and
+	// the one entered there 1e15.
+	zohoValues := []string{"999999999999999", values[1], values[2]}
 	cases := []struct {
 		vendor, conn string
+		values       []string
+		big          string // the large amount entered in the vendor
 		syncs        func() []engine.Definition
 		seed         func(srv *sandbox.Server, name string, amount float64) error
 	}{
-		{"zoho", "zh", func() []engine.Definition {
+		{"zoho", "zh", zohoValues, "1000000000000000", func() []engine.Definition {
 			return []engine.Definition{app.DemoZohoCompaniesSync("orgs", "hs", "zh"), app.DemoZohoDealsSync("deals", "hs", "zh", "orgs")}
 		}, func(srv *sandbox.Server, name string, amount float64) error {
 			_, err := srv.Zoho().SeedDeals([]zoho.DealSeed{{Name: name, Stage: "Qualification", Amount: amount, ClosingDate: "2026-12-31"}})
 			return err
 		}},
-		{"pipedrive", "pd", func() []engine.Definition {
+		{"pipedrive", "pd", values, "1000000000000000000000", func() []engine.Definition {
 			return []engine.Definition{app.DemoPipedriveCompaniesSync("orgs", "hs", "pd"), app.DemoPipedriveDealsSync("deals", "hs", "pd", "orgs")}
 		}, func(srv *sandbox.Server, name string, amount float64) error {
 			_, err := srv.Pipedrive().SeedDeals([]pipedrive.DealSeed{{Title: name, Value: amount, Currency: "USD"}})
@@ -44,8 +51,8 @@ func TestDealAmountExtremesSettle(t *testing.T) {
 			if _, err := a.ConnectSandbox(ctx, srv, c.vendor, c.conn); err != nil {
 				t.Fatal(err)
 			}
-			amounts := createHubSpotDeals(t, srv, "Audit amount ", values)
-			born := map[string]string{"Audit vendor 1e21": "1000000000000000000000", "Audit vendor 1e-7": "0.0000001"}
+			amounts := createHubSpotDeals(t, srv, "Audit amount ", c.values)
+			born := map[string]string{"Audit vendor big": c.big, "Audit vendor 1e-7": "0.0000001"}
 			for name, amt := range born {
 				f, _ := strconv.ParseFloat(amt, 64)
 				if err := c.seed(srv, name, f); err != nil {

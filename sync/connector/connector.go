@@ -237,9 +237,10 @@ type Field struct {
 	MaxLen       int // 0 = unknown
 	// Scale is the number of decimal places the vendor rounds a number
 	// to when it stores it (a Dataverse money column's Precision); 0 =
-	// it keeps what it is sent, or refuses a fraction. A value written
-	// with more places reads back rounded, which must not look like an
-	// edit of the record.
+	// it keeps what it is sent, or refuses a fraction; WholeNumbers = it
+	// rounds to whole numbers (a Zoho currency of decimal_place 0). A
+	// value written with more places reads back rounded, which must not
+	// look like an edit of the record.
 	Scale int
 	// ScaleBy names a field of the same record whose value (a currency
 	// code) picks the places the number is stored at, from Scales: a
@@ -268,6 +269,10 @@ type Field struct {
 	// them up too before it creates the record elsewhere.
 	SecondaryOf string
 }
+
+// WholeNumbers is a Field.Scale of 0 places: the vendor rounds a
+// fraction away (Scale 0 says it keeps what it is sent).
+const WholeNumbers = -1
 
 // Option is one allowed picklist value. Email is set on the options of an
 // owner field (a user, by id): it is what matches a user across tools

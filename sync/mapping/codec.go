@@ -113,7 +113,13 @@ func (c *codec) canonA(fields map[string]string) (string, error) {
 		}
 		return "", nil
 	}
+	if err := refuseSeparated(raw, c.a); err != nil && c.dir.readsA() {
+		return "", c.wrap(err, c.a, c.b)
+	}
 	v, err := c.fwd.forward(raw)
+	if err == nil {
+		err = refuseSeparated(v, c.b) // an option written whole would be split
+	}
 	if err == nil && len(c.b) == 1 {
 		if c.b[0].ScaleBy == "" {
 			v, err = normType(v, c.b[0], false)
@@ -147,7 +153,11 @@ func (c *codec) canonB(fields map[string]string) (string, error) {
 		}
 		return "", nil
 	}
-	v, err := c.fwd.canon(raw)
+	var v string
+	err = refuseSeparated(raw, c.b)
+	if err == nil {
+		v, err = c.fwd.canon(raw)
+	}
 	if err == nil && len(c.b) == 1 {
 		if c.b[0].ScaleBy == "" {
 			v, err = normType(v, c.b[0], false)

@@ -39,9 +39,8 @@ func roundPlaces(v string, places int) string {
 	return r
 }
 
-// wholeNumbers is a Field.Scale, inside the codec only, of 0 places
-// (Scale 0 is no rounding).
-const wholeNumbers = -1
+// wholeNumbers is a Field.Scale of 0 places (Scale 0 is no rounding).
+const wholeNumbers = connector.WholeNumbers
 
 // linkScales gives each row whose B number's places follow another B
 // field (connector.Field.ScaleBy, a Dataverse amount its row's currency)
@@ -106,7 +105,7 @@ func scaleRow(c *codec) {
 		written bool
 		places  int
 	}{{c.dir.readsA(), c.b[0].Scale}, {c.dir.readsB(), c.a[0].Scale}} {
-		if s.written && s.places > 0 && (scale == 0 || s.places < scale) {
+		if s.written && s.places != 0 && (scale == 0 || placesOf(s.places) < placesOf(scale)) {
 			scale = s.places
 		}
 	}
@@ -117,4 +116,12 @@ func scaleRow(c *codec) {
 		c.b = slices.Clone(c.b)
 		c.b[0].Scale, c.b[0].Double = scale, double
 	}
+}
+
+// placesOf is the decimal places a rounding Field.Scale keeps.
+func placesOf(scale int) int {
+	if scale == wholeNumbers {
+		return 0
+	}
+	return scale
 }

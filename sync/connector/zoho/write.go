@@ -166,14 +166,16 @@ func (c *Connector) writeGroup(ctx context.Context, sc *schema, method, path str
 			continue
 		}
 		for j, i := range sent {
-			results[i] = toResult(sc.Object, ops[i], out.Data[j])
+			results[i] = toResult(sc.Object, sc.types, ops[i], out.Data[j])
 		}
 	}
 	return nil
 }
 
 // toResult reads one record's result.
-func toResult(object string, op connector.Op, w writeResult) connector.Result {
+// types are the module's data types by api_name (nil where no field is
+// written), which say whether a too-long value was digits or characters.
+func toResult(object string, types map[string]string, op connector.Op, w writeResult) connector.Result {
 	if w.Status == "success" && w.Code == "SUCCESS" {
 		var d struct {
 			ID json.Number `json:"id"`
@@ -208,7 +210,7 @@ func toResult(object string, op connector.Op, w writeResult) connector.Result {
 	}
 	if n := e.maximumLength(); w.Code == "INVALID_DATA" && n > 0 {
 		// "invalid data" alone does not say the value is too long.
-		msg += fmt.Sprintf(" (longer than the %d characters %s takes)", n, cmp.Or(field, "the field"))
+		msg += fmt.Sprintf(" (longer than the %d %s %s takes)", n, lengthUnit(types[field]), cmp.Or(field, "the field"))
 	}
 	if w.Code == codeConverted {
 		msg += " (the lead was converted in Zoho CRM and can no longer be changed; its contact can)"
@@ -375,7 +377,7 @@ func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]
 			continue
 		}
 		for j, id := range batch {
-			out[start+j] = toResult(object, connector.Op{Kind: connector.OpUpdate, ID: id}, res.Data[j])
+			out[start+j] = toResult(object, nil, connector.Op{Kind: connector.OpUpdate, ID: id}, res.Data[j])
 		}
 	}
 	return out, nil

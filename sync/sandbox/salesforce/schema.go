@@ -32,6 +32,11 @@ type Field struct {
 	Restricted  bool
 	ReferenceTo []string
 	Default     string // applied on create when absent
+	// Precision and Scale are a number's digits in all and after the
+	// point (describe's precision and scale): the API refuses more than
+	// Precision − Scale whole digits and stores more places than Scale
+	// as sent (numbers.go).
+	Precision, Scale int
 	// hidden: field-level security hides the field from the connected
 	// user (HideField); the API answers as if it did not exist.
 	hidden bool
@@ -125,6 +130,7 @@ func typed(name, label, typ string) Field {
 	case "multipicklist":
 		f.Length = 4099
 	}
+	f.Precision, f.Scale = numberShape(typ)
 	return f
 }
 
@@ -215,7 +221,7 @@ func objects() map[string]*Object {
 	account := newObject("Account", "Account", "Accounts", "001",
 		required(str("Name", "Account Name", 255)), typed("Website", "Website", "url"), typed("Phone", "Account Phone", "phone"),
 		pick("Industry", "Industry", industry...), pick("Type", "Account Type", "Prospect", "Customer - Direct", "Customer - Channel", "Partner", "Other"),
-		typed("AnnualRevenue", "Annual Revenue", "currency"), str("BillingCity", "Billing City", 40), str("BillingCountry", "Billing Country", 80),
+		wholeCurrency("AnnualRevenue", "Annual Revenue"), str("BillingCity", "Billing City", 40), str("BillingCountry", "Billing Country", 80),
 		typed("Description", "Account Description", "textarea"), master("Account"), extKey())
 	stage := required(pick("StageName", "Stage", "Prospecting", "Qualification", "Needs Analysis", "Value Proposition",
 		"Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"))

@@ -28,6 +28,8 @@ type fieldJSON struct {
 	ReferenceTo       []string        `json:"referenceTo"`
 	Filterable        bool            `json:"filterable"`
 	Sortable          bool            `json:"sortable"`
+	Precision         int             `json:"precision"`
+	Scale             int             `json:"scale"`
 }
 
 func soapType(t string) string {
@@ -78,7 +80,7 @@ func (s *Sim) handleDescribe(w http.ResponseWriter, r *http.Request) {
 			Nillable: f.Nillable, Createable: f.Createable, Updateable: f.Updateable, Unique: f.Unique, ExternalID: f.ExternalID,
 			IDLookup: f.Name == "Id" || f.ExternalID || f.Type == "email", Custom: strings.HasSuffix(f.Name, "__c"), Calculated: f.Calculated,
 			DefaultedOnCreate: f.DefaultedOnCreate, DefaultValue: def, RestrictedPick: f.Restricted, PicklistValues: pl,
-			ReferenceTo: rt, Filterable: f.Type != "textarea", Sortable: f.Type != "textarea"})
+			ReferenceTo: rt, Filterable: f.Type != "textarea", Sortable: f.Type != "textarea", Precision: f.Precision, Scale: f.Scale})
 	}
 	writeJSON(w, http.StatusOK, objectEntry(o, r.PathValue("version"), kv{"fields", fields}))
 }

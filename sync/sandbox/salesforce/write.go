@@ -78,6 +78,9 @@ func fieldValue(o *Object, idx int, raw any) (string, *recError) {
 		if _, err := strconv.ParseFloat(v, 64); err != nil {
 			return "", typeErr()
 		}
+		if outsideRange(f, v) {
+			return "", bad("NUMBER_OUTSIDE_VALID_RANGE", fmt.Sprintf("%s: value outside of valid range on numeric field: %s", f.Label, v))
+		}
 	case "int":
 		n, ok := intValue(v)
 		if !ok {

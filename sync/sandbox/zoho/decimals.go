@@ -27,3 +27,39 @@ func roundToPlaces(n json.Number, x float64, places int) float64 {
 	f, _ := new(big.Rat).SetFrac(q, scale).Float64()
 	return f
 }
+
+// storedNumber is what a double or currency field stores of n (x, as a
+// double): refused when it has more whole digits than the field takes,
+// else rounded to its decimal_place.
+func storedNumber(fd *fieldDef, n json.Number, x float64, idx int) (any, *zerr) {
+	if tooManyDigits(fd, n) {
+		return nil, fieldErr("INVALID_DATA", msgInvalidData, fd.apiName, idx, map[string]any{"maximum_length": fd.length})
+	}
+	return roundToPlaces(n, x, fd.decimals), nil
+}
+
+// tooManyDigits reports whether n has more whole digits than fd's length
+// allows. Zoho's field lengths are digits: a currency field takes at most
+// 16 ("Currency Length: Maximum 16 digits are allowed"), a decimal field
+// 16 including its decimal places ("Decimal Length: Maximum 16 digits
+// (including decimal places)"; zoho.com/developer/help/build-vertical-crm/
+// customization/custom-fields.html). A longer value is refused, as an
+// integer's is, with INVALID_DATA and maximum_length [unverified: the
+// refusal's details for a number, and whether a currency's decimal places
+// count too; the sandbox counts its whole digits only].
+func tooManyDigits(fd *fieldDef, n json.Number) bool {
+	r, ok := new(big.Rat).SetString(n.String())
+	if !ok || fd.length <= 0 {
+		return false
+	}
+	whole := new(big.Int).Quo(new(big.Int).Abs(r.Num()), r.Denom())
+	digits := len(whole.String())
+	if whole.Sign() == 0 {
+		digits = 0
+	}
+	limit := fd.length
+	if fd.dataType == TypeDouble && fd.decimals > 0 {
+		limit -= fd.decimals
+	}
+	return digits > limit
+}

@@ -55,3 +55,26 @@ func (s *Sim) RemovePicklistValue(module, apiName, value string) error {
 	fd.picklist = slices.DeleteFunc(slices.Clone(fd.picklist), func(v string) bool { return v == value })
 	return nil
 }
+
+// AddPicklistValue adds value to a picklist or multi-select picklist of
+// module, as an admin does in Setup > Modules and Fields: the fields
+// metadata lists it and writes may hold it.
+func (s *Sim) AddPicklistValue(module, apiName, value string) error {
+	m, err := s.mod(module)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fd := m.field(apiName)
+	switch {
+	case fd == nil:
+		return fmt.Errorf("zoho sim: %s has no field %q", module, apiName)
+	case fd.dataType != TypePicklist && fd.dataType != TypeMultiPicklist:
+		return fmt.Errorf("zoho sim: %s.%s is no picklist", module, apiName)
+	case value == "" || slices.Contains(fd.picklist, value):
+		return fmt.Errorf("zoho sim: %s.%s already has %q", module, apiName, value)
+	}
+	fd.picklist = append(slices.Clone(fd.picklist), value)
+	return nil
+}

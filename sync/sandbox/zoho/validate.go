@@ -110,7 +110,7 @@ func (s *Sim) parseValue(fd *fieldDef, v any, idx int) (any, *zerr) {
 		if !ok || err != nil || math.IsInf(x, 0) {
 			return nil, typeErr(fd, idx)
 		}
-		return roundToPlaces(n, x, fd.decimals), nil
+		return storedNumber(fd, n, x, idx)
 	case TypeMultiPicklist:
 		return parseMulti(fd, v, idx)
 	case TypeLookup, TypeOwnerLookup:
