@@ -46,9 +46,10 @@ type RunResult struct {
 	// Failures are the run's failed records grouped by how they failed,
 	// the largest group first (GroupErrors).
 	Failures []ErrorGroup
-	// SincePreview lists, one line each, the field changes in which the
-	// run differs from RunOptions.Previewed (records edited in a CRM
-	// between the preview and Apply); empty when it did what was shown.
+	// SincePreview lists, one line each, the field changes, links,
+	// deletes and review items in which the run differs from
+	// RunOptions.Previewed (records edited in a CRM between the preview
+	// and Apply); empty when it did what was shown.
 	SincePreview []string
 }
 

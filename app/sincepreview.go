@@ -34,11 +34,14 @@ func plannedChanges(p *engine.Plan) map[[2]string]plannedChange {
 	return out
 }
 
-// differencesFromPreview says, one line per field, where the plan Apply
-// made differs from the preview the person approved: Apply plans again,
-// so a record edited in a CRM in between is written with its newer value,
-// or is written though the preview did not show it, or is no longer
-// written. Lines are sorted so the list reads the same every time.
+// differencesFromPreview says, one line per field or record, where the
+// plan Apply made differs from the preview the person approved: Apply
+// plans again, so a record edited in a CRM in between is written with its
+// newer value, or is written though the preview did not show it, or is no
+// longer written; a previewed create may have become a link (its twin
+// entered since), and records may be linked, deleted or sent to review
+// that the preview did not show (sincepreview_records.go). Lines are
+// sorted so the list reads the same every time.
 //
 // A large plan lists only its first writes (Plan.Omitted): a write missing
 // from one list may be past the other's end, so then only the values of
@@ -46,10 +49,14 @@ func plannedChanges(p *engine.Plan) map[[2]string]plannedChange {
 func differencesFromPreview(previewed, applied *engine.Plan) []string {
 	before, after := plannedChanges(previewed), plannedChanges(applied)
 	partial := previewed.Omitted != nil || applied.Omitted != nil
-	var lines []string
+	instead := createsLinkedInstead(previewed, applied)
+	lines := instead.lines
 	if partial {
-		lines = countDifferences(previewed.Counts, applied.Counts)
+		lines = append(lines, countDifferences(previewed.Counts, applied.Counts)...)
 	}
+	lines = append(lines, linkDifferences(previewed, applied, partial, instead)...)
+	lines = append(lines, deleteDifferences(previewed, applied)...)
+	lines = append(lines, reviewDifferences(previewed, applied)...)
 	for k, now := range after {
 		was, ok := before[k]
 		switch {
@@ -61,7 +68,7 @@ func differencesFromPreview(previewed, applied *engine.Plan) []string {
 		}
 	}
 	for k, was := range before {
-		if _, ok := after[k]; !ok && !partial {
+		if _, ok := after[k]; !ok && !partial && !instead.where[was.where] {
 			lines = append(lines, fmt.Sprintf("%s %s: previewed %q, not written by this run", was.where, was.field, was.value))
 		}
 	}

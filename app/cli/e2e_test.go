@@ -393,7 +393,7 @@ func TestCLIBadInput(t *testing.T) {
 		{[]string{"frobnicate"}, 2, "unknown command"},
 		{[]string{"sync", "run", "ghost"}, 2, `no sync named "ghost"`},
 		{[]string{"disconnect", "ghost"}, 2, `no connection named "ghost"`},
-		{[]string{"runs", "show", "x1"}, 2, "not a number"},
+		{[]string{"runs", "show", "x1"}, 2, "run ids are whole numbers"},
 		{[]string{"sandbox", "--listen", "0.0.0.0:0"}, 2, "loopback"},
 		{[]string{"sandbox", "--faults", "429=7"}, 2, "--faults"},
 	}

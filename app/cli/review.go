@@ -81,7 +81,7 @@ func (r *root) reviewCmd() *cobra.Command {
 		Short: "Decide a review item; the decision is applied on the sync's next run",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(args[0], "review id")
+			id, err := parseID(args[0], reviewIDKind())
 			if err != nil {
 				return err
 			}
@@ -136,6 +136,7 @@ func (r *root) reviewCmd() *cobra.Command {
 	f.StringVar(&take, "take", "", "conflict: take side a or b")
 	f.StringVar(&d.Value, "set", "", "set this value")
 	f.BoolVar(&del, "delete", false, "approve a held delete")
+	negativeIDFlagErrors(resolve, reviewIDKind())
 	cmd.AddCommand(list, resolve)
 	return cmd
 }

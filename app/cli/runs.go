@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -85,14 +84,6 @@ func (r *root) runsCmd() *cobra.Command {
 	return cmd
 }
 
-func parseID(s, what string) (int64, error) {
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, withCode(ExitUsage, fmt.Errorf("%s %q is not a number", what, s))
-	}
-	return id, nil
-}
-
 type runDetailOut struct {
 	runOut
 	Audit  []auditOut       `json:"audit"`
@@ -139,12 +130,12 @@ func runErrorsJSON(rows []store.RunErrorRow) []runErrorOut {
 }
 
 func (r *root) runsShowCmd() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "show ID",
 		Short: "Show a run: counts, record errors with the vendor's message, and every field changed (old → new)",
 		Args:  func(cmd *cobra.Command, args []string) error { return runIDArg(args) },
 		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
-			id, _ := parseID(args[0], "run id")
+			id, _ := parseID(args[0], runIDKind())
 			if err := knownRun(cmd.Context(), a, id); err != nil {
 				return err
 			}
@@ -190,6 +181,8 @@ func (r *root) runsShowCmd() *cobra.Command {
 			})
 		}),
 	}
+	negativeIDFlagErrors(cmd, runIDKind())
+	return cmd
 }
 
 func (r *root) runsUndoCmd() *cobra.Command {
@@ -199,7 +192,7 @@ func (r *root) runsUndoCmd() *cobra.Command {
 		Short: "Write back the old values of a run wherever they were not changed since",
 		Args:  func(cmd *cobra.Command, args []string) error { return runIDArg(args) },
 		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
-			id, _ := parseID(args[0], "run id")
+			id, _ := parseID(args[0], runIDKind())
 			if err := knownRun(cmd.Context(), a, id); err != nil {
 				return err
 			}
@@ -210,6 +203,7 @@ func (r *root) runsUndoCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "preview the undo; write nothing")
 	cmd.Flags().BoolVar(&opts.Confirm, "yes", false, "confirm an undo that exceeds the safety limits")
+	negativeIDFlagErrors(cmd, runIDKind())
 	return cmd
 }
 
@@ -219,7 +213,7 @@ func runIDArg(args []string) error {
 	if len(args) != 1 {
 		return withCode(ExitUsage, fmt.Errorf("give one run id"))
 	}
-	_, err := parseID(args[0], "run id")
+	_, err := parseID(args[0], runIDKind())
 	return err
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -123,9 +124,26 @@ func (p *planner) createHeld(ctx context.Context, it store.ReviewRow, fields map
 		return false, err
 	}
 	p.plan.reviewOpen = append(p.plan.reviewOpen, it.ID)
+	p.plan.Review = append(p.plan.Review, heldCreateItem(it, why))
 	p.claimed[sideOf(it.Side, it.RecordID)] = true
 	p.warn("%s; the create was not sent and the item is back in review", why)
 	return true, nil
+}
+
+// heldCreateItem is review item it, back in review because its decided
+// create would write over a record, refreshed to say so: its first
+// reason (two records sharing the key) would lead the person to decide
+// "create" again. Its candidates and values stay as they were.
+func heldCreateItem(it store.ReviewRow, why string) ReviewItem {
+	var d struct {
+		Candidates []Candidate `json:"candidates"`
+		Values     *Values     `json:"values"`
+		Blocked    bool        `json:"blocked"`
+	}
+	_ = json.Unmarshal([]byte(it.Detail), &d) // a detail unread keeps none of them
+	reason := "the create decided was not sent: " + strings.TrimPrefix(why, fmt.Sprintf("review item %d: ", it.ID))
+	return ReviewItem{Kind: it.Kind, Side: it.Side, RecordID: it.RecordID, OtherID: it.OtherID, Field: it.Field,
+		Reason: reason, Candidates: d.Candidates, Values: d.Values, Blocked: d.Blocked}
 }
 
 // liveRecord reports whether h, a record of side's index holding a key,

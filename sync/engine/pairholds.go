@@ -89,8 +89,11 @@ func (p *planner) dropSettledPairHolds(ctx context.Context) error {
 		k, ok := storedPairKey(r)
 		switch {
 		case !ok:
-		case r.Status == "open":
-			if _, seen := settled[k]; !seen {
+		case r.Status == "open" || slices.Contains(p.plan.reviewOpen, r.ID):
+			// A decided item this plan puts back in review (createHeld)
+			// asks again, refreshed. Side A's item asks where an older
+			// store holds both (closeDuplicatePairItems closes B's).
+			if asking, seen := settled[k]; !seen || asking == "b" && r.Side == "a" {
 				settled[k] = r.Side
 			}
 		case r.Status == "decided" || storedSkip(r):
@@ -113,4 +116,28 @@ func storedSkip(r store.ReviewRow) bool {
 	var d Decision
 	_ = json.Unmarshal([]byte(r.Decision), &d)
 	return r.Status == "done" && d.Action == "skip"
+}
+
+// closeDuplicatePairItems closes side B's open item of a pair whose side A
+// item is open too: builds before a held pair was one item stored one
+// from each side, and the Review screen would count the decision twice.
+// Stored items are read again only when the pair is, so this looks at
+// the stored items themselves; open ambiguous items are few.
+func (p *planner) closeDuplicatePairItems(ctx context.Context) error {
+	open, err := p.e.st.Reviews(ctx, p.syncID, "ambiguous", "open")
+	if err != nil {
+		return fmt.Errorf("engine: duplicate pair items of sync %d: %w", p.syncID, err)
+	}
+	asksOnA := map[[2]string]bool{}
+	for _, r := range open {
+		if k, ok := storedPairKey(r); ok && r.Side == "a" {
+			asksOnA[k] = true
+		}
+	}
+	for _, r := range open {
+		if k, ok := storedPairKey(r); ok && r.Side == "b" && asksOnA[k] {
+			p.plan.reviewDone = append(p.plan.reviewDone, r.ID)
+		}
+	}
+	return nil
 }

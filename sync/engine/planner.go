@@ -180,6 +180,9 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 	}
 	p.finishRetries(due)
 	p.settleRejected()
+	if err := p.closeDuplicatePairItems(ctx); err != nil {
+		return nil, err
+	}
 	if err := p.dropSettledPairHolds(ctx); err != nil {
 		return nil, err
 	}

@@ -46,7 +46,7 @@ func (p *planner) mergedUndoTarget(ctx context.Context, runID int64, side, id st
 		return store.PairRow{}, "", false, err
 	}
 	if ok && pr.Linked && !pr.Rec.Deleted {
-		p.warn("undo of run %d: %s on side %s was merged into %s since; its values are undone there", runID, id, strings.ToUpper(side), into)
+		p.warn("undo of run %d: %s on side %s was merged into %s since; its values are undone there where %s still holds what the run wrote", runID, id, strings.ToUpper(side), into, into)
 		return pr, into, true, nil
 	}
 	p.warn("undo of run %d: %s on side %s was merged into %s since, which the sync has not linked yet; run the sync once so the link follows the merge, then undo again",

@@ -98,6 +98,7 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 			"(Salesforce's recycle bin, or HubSpot's deleted records within 90 days) and the next run matches it again", runID, id, strings.ToUpper(side))
 		return nil
 	}
+	mergedFrom := "" // the record the run wrote, when id is now the one it was merged into
 	if ok && pr.Rec.Deleted {
 		// Merged away since: the values the run wrote live on in the
 		// record it went into.
@@ -109,7 +110,7 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 			return nil
 		}
 		if moved {
-			pr, id = mp, into
+			pr, id, mergedFrom = mp, into, id
 		}
 	}
 	if !ok || pr.Rec.Deleted {
@@ -167,6 +168,13 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 			after[a.Field] = a.Old
 		case same(now, a.Old):
 			// already back to the old value
+		case mergedFrom != "":
+			// The merge kept another record's value: the run never wrote
+			// it, so no one is asked to write the old value over it. Its
+			// group (Together) waits in review, as for a conflict.
+			reviewed[a.Field] = true
+			p.warn("undo of run %d: %s of %s on side %s (%s was merged into it) holds %q, not %q, which the run wrote to %s; it is left as it is",
+				runID, a.Field, id, strings.ToUpper(side), mergedFrom, now, a.New, mergedFrom)
 		default:
 			reviewed[a.Field] = true
 			p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "conflict", Side: side, RecordID: id, OtherID: pr.OtherID, Field: a.Field,
