@@ -101,7 +101,7 @@ func (a *App) connect(ctx context.Context, req ConnectRequest) (store.Connection
 	facts := oauthFacts{
 		AuthURL:   firstNonEmpty(req.AuthURL, info.OAuth.AuthURL),
 		TokenURL:  firstNonEmpty(req.TokenURL, info.OAuth.TokenURL),
-		RevokeURL: firstNonEmpty(req.RevokeURL, info.OAuth.RevokeURL),
+		RevokeURL: revokeURLFor(info, req.RevokeURL, firstNonEmpty(req.TokenURL, info.OAuth.TokenURL)),
 		ClientID:  req.ClientID,
 		Scopes:    scopes,
 		PKCE:      info.OAuth.PKCE,
@@ -227,45 +227,61 @@ func accountOf(info connector.Info, ex map[string]string, base string) (id, name
 
 func endpoint(info connector.Info, f oauthFacts, clientSecret string) auth.Endpoint {
 	return auth.Endpoint{
-		Vendor: info.Title, AuthURL: f.AuthURL, TokenURL: f.TokenURL, RevokeURL: f.RevokeURL,
+		Vendor: info.Title, AuthURL: f.AuthURL, TokenURL: f.TokenURL, RevokeURL: revokeURL(info, f),
 		ClientID: f.ClientID, ClientSecret: clientSecret, Scopes: f.Scopes, PKCE: f.PKCE,
 		AuthScheme: info.OAuth.AuthScheme, AuthParams: info.OAuth.AuthParams, AccountsServers: info.OAuth.AccountsServers,
 		APIHosts: info.OAuth.APIHosts, ClientBasic: info.OAuth.ClientBasic, ScopeRefusals: info.OAuth.ScopeRefusals,
 	}
 }
 
-// Disconnect revokes where the vendor supports it, deletes the keyring
-// entries and removes the connection. Syncs using it stay, marked broken.
+// Disconnect deletes the connection's keyring entries and removes it,
+// then revokes its OAuth grant where the vendor can. Syncs using it stay,
+// marked broken. The revoke comes last and is best effort: a vendor that
+// refuses, fails or is slow to answer leaves nothing of the connection on
+// this computer; its failure is logged (never with a token) and returned.
+// It is sent even when the local removal failed: the grant was read first,
+// and the user asked for it to end.
 func (a *App) Disconnect(ctx context.Context, name string) error {
 	c, err := a.db.Connection(ctx, name)
 	if err != nil {
 		return err
 	}
-	var revokeErr error
-	if c.AuthKind == "oauth" {
-		info, err := a.vendor(c.Vendor)
-		if err != nil {
-			return err
-		}
-		var f oauthFacts
-		_ = json.Unmarshal([]byte(c.OAuth), &f)
-		cs, _ := a.opts.Secrets.Get(ctx, secretKey(name))
-		revokeErr = auth.Disconnect(ctx, endpoint(info, f, cs), a.opts.Secrets, tokenKey(name), a.oauthHTTP())
+	grant := a.formerGrantOf(ctx, name, c) // read before its entries go
+	localErr := a.removeConnection(ctx, c)
+	revokeErr := a.revokeDisconnected(ctx, name, grant)
+	switch {
+	case localErr != nil:
+		return errors.Join(localErr, revokeErr)
+	case revokeErr != nil:
+		return fmt.Errorf("disconnected %s locally, but the vendor did not confirm the revoke: %w", name, revokeErr)
 	}
+	return nil
+}
+
+// removeConnection deletes every keyring entry of c and c itself,
+// remembering its account for a later connect under its name.
+func (a *App) removeConnection(ctx context.Context, c store.Connection) error {
 	// Both kinds' entries: one left by a switch of kind goes too.
-	if err := a.deleteAllSecrets(ctx, name); err != nil {
+	if err := a.deleteAllSecrets(ctx, c.Name); err != nil {
 		return err
 	}
 	if err := a.rememberAccount(ctx, c); err != nil {
 		return err
 	}
-	if err := a.db.DeleteConnection(ctx, name); err != nil {
-		return err
+	return a.db.DeleteConnection(ctx, c.Name)
+}
+
+// revokeDisconnected revokes g, the grant of connection name just
+// removed, logging a failure.
+func (a *App) revokeDisconnected(ctx context.Context, name string, g replacedGrant) error {
+	if g.tok == nil {
+		return nil
 	}
-	if revokeErr != nil {
-		return fmt.Errorf("disconnected %s locally, but the vendor did not confirm the revoke: %w", name, revokeErr)
+	err := auth.Revoke(ctx, g.ep, g.tok, a.oauthHTTP())
+	if err != nil {
+		a.log.Warn("the disconnected connection's sign-in could not be revoked at the vendor; it is gone from this computer, but remove crmsync's access in the CRM", "connection", name, "err", err)
 	}
-	return nil
+	return err
 }
 
 // ConnectionView is a connection plus today's API usage, for listings.

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/connector"
 )
 
 // What a (re)connect keeps of the connection it replaces, and what it
@@ -95,4 +98,41 @@ func (a *App) deleteAllSecrets(ctx context.Context, name string) error {
 		}
 	}
 	return nil
+}
+
+// revokeURLFor is where a connection signing in at tokenURL has its grant
+// revoked: the revoke URL given with it; the vendor's, when tokenURL is
+// the vendor's own; else the vendor's revoke path beside the given token
+// URL (a Salesforce sandbox org's test.salesforce.com, the sandbox), so a
+// grant another server issued never goes to the vendor's production host.
+// "" when the vendor has no revoke endpoint.
+func revokeURLFor(info connector.Info, given, tokenURL string) string {
+	switch {
+	case given != "":
+		return given
+	case info.OAuth.RevokeURL == "":
+		return ""
+	case tokenURL == info.OAuth.TokenURL:
+		return info.OAuth.RevokeURL
+	}
+	vt, errT := url.Parse(info.OAuth.TokenURL)
+	vr, errR := url.Parse(info.OAuth.RevokeURL)
+	if errT != nil || errR != nil || vt.Host != vr.Host {
+		return ""
+	}
+	base, ok := strings.CutSuffix(tokenURL, vt.Path)
+	if !ok {
+		return ""
+	}
+	return base + vr.Path
+}
+
+// revokeURL is where f's grant is revoked: the one stored with it, or,
+// for a sign-in stored before the vendor's connector named one (Pipedrive),
+// the vendor's own when f signed in at the vendor's own token endpoint.
+func revokeURL(info connector.Info, f oauthFacts) string {
+	if f.RevokeURL == "" && f.TokenURL != "" && f.TokenURL == info.OAuth.TokenURL {
+		return info.OAuth.RevokeURL
+	}
+	return f.RevokeURL
 }

@@ -6,6 +6,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/crmsync/crmsync/app/auth"
+	"github.com/crmsync/crmsync/store"
 )
 
 // replacedGrant is the OAuth grant a connection signed in with before a
@@ -19,7 +20,13 @@ type replacedGrant struct {
 // of the vendor and app it was signed in with (a name may be reused for
 // another vendor or another app registration).
 func (a *App) formerGrant(ctx context.Context, name string) replacedGrant {
-	ep, ok := a.grantEndpoint(ctx, name, a.previousConnection(ctx, name))
+	return a.formerGrantOf(ctx, name, a.previousConnection(ctx, name))
+}
+
+// formerGrantOf is the stored OAuth grant of connection name, stored as
+// c, with the endpoint it was signed in with.
+func (a *App) formerGrantOf(ctx context.Context, name string, c store.Connection) replacedGrant {
+	ep, ok := a.grantEndpoint(ctx, name, c)
 	if !ok {
 		return replacedGrant{}
 	}

@@ -31,3 +31,12 @@ func RevokeReplaced(ctx context.Context, ep Endpoint, old, cur *oauth2.Token, cl
 	}
 	return revoke(ctx, ep, old, client)
 }
+
+// Revoke revokes tok's grant where ep has a revoke endpoint: its refresh
+// token, or its access token when it has none. Errors never hold a token.
+func Revoke(ctx context.Context, ep Endpoint, tok *oauth2.Token, client *http.Client) error {
+	if tok == nil || ep.RevokeURL == "" {
+		return nil
+	}
+	return revoke(ctx, ep, tok, client)
+}

@@ -39,6 +39,13 @@ func Info() connector.Info {
 		OAuth: connector.OAuthSpec{
 			AuthURL:  "https://oauth.pipedrive.com/oauth/authorize",
 			TokenURL: "https://oauth.pipedrive.com/oauth/token",
+			// RFC 7009 revocation (app-uninstallation): revoking the
+			// refresh token invalidates the grant.
+			RevokeURL: "https://oauth.pipedrive.com/oauth/revoke",
+			// The token and revoke endpoints take the client's id and
+			// secret by HTTP Basic (marketplace-oauth-authorization,
+			// app-uninstallation: the revoke "has to be" so authenticated).
+			ClientBasic: true,
 			// Scopes are set on the app in Pipedrive's Developer Hub, not
 			// in the authorize URL.
 			// Pipedrive documents no PKCE, and the client secret is what

@@ -170,16 +170,26 @@ func (s *Sim) handleToken(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// handleRevoke serves POST /oauth/revoke (form token, token_type_hint; Basic auth), as
-// Pipedrive's Node client calls it.
+// handleRevoke serves POST /oauth/revoke (form token, optional token_type_hint), which
+// conforms to RFC 7009 and "has to be authenticated via HTTP Basic Auth with the values
+// of client_id and client_secret" (app-uninstallation). Revoking the refresh token
+// invalidates the grant: its access tokens stop working too (RFC 7009 §2.1). An unknown
+// token answers 200 as well (§2.2).
 func (s *Sim) handleRevoke(w http.ResponseWriter, r *http.Request) {
-	if !parseForm(w, r) || !s.checkClient(w, r) {
+	if !parseForm(w, r) {
+		return
+	}
+	if _, _, ok := r.BasicAuth(); !ok {
+		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "Invalid client: cannot retrieve client credentials")
+		return
+	}
+	if !s.checkClient(w, r) {
 		return
 	}
 	if r.PostForm.Get("token") == "" {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "Missing parameter: `token`")
 		return
 	}
-	s.auth.Revoke(r.PostForm.Get("token"))
+	s.auth.RevokeGrant(r.PostForm.Get("token"))
 	w.WriteHeader(http.StatusOK)
 }

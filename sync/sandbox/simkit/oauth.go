@@ -82,6 +82,7 @@ type AuthServer struct {
 	codes   map[string]authCode
 	access  map[string]accessToken
 	refresh map[string][]string // refresh token -> scopes
+	grantOf map[string]string   // access token -> the refresh token of its grant
 }
 
 // NewAuthServer returns an AuthServer; cfg.Now defaults to time.Now.
@@ -89,7 +90,8 @@ func NewAuthServer(cfg OAuthConfig) *AuthServer {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &AuthServer{cfg: cfg, codes: map[string]authCode{}, access: map[string]accessToken{}, refresh: map[string][]string{}}
+	return &AuthServer{cfg: cfg, codes: map[string]authCode{}, access: map[string]accessToken{}, refresh: map[string][]string{},
+		grantOf: map[string]string{}}
 }
 
 // SetDeny makes every following authorize request end as if the user clicked "Deny".
@@ -234,6 +236,9 @@ func (a *AuthServer) exchangeRefresh(form url.Values) (*TokenGrant, *OAuthError)
 	if !rotate {
 		g.RefreshToken = rt
 	}
+	a.mu.Lock()
+	a.grantOf[g.AccessToken] = g.RefreshToken
+	a.mu.Unlock()
 	return g, nil
 }
 
@@ -260,6 +265,7 @@ func (a *AuthServer) issue(scopes []string, withRefresh bool) *TokenGrant {
 	if withRefresh {
 		g.RefreshToken = a.newToken("rt")
 		a.refresh[g.RefreshToken] = scopes
+		a.grantOf[g.AccessToken] = g.RefreshToken
 	}
 	return g
 }
@@ -348,4 +354,26 @@ func BearerToken(r *http.Request) string {
 		return strings.TrimSpace(h[7:])
 	}
 	return ""
+}
+
+// RevokeGrant revokes token as an RFC 7009 server that ends the whole
+// grant does (§2.1): a refresh token takes the access tokens issued with
+// it along. It reports whether the token was known.
+func (a *AuthServer) RevokeGrant(token string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, okA := a.access[token]
+	_, okR := a.refresh[token]
+	delete(a.access, token)
+	delete(a.grantOf, token)
+	if okR {
+		delete(a.refresh, token)
+		for at, rt := range a.grantOf {
+			if rt == token {
+				delete(a.access, at)
+				delete(a.grantOf, at)
+			}
+		}
+	}
+	return okA || okR
 }

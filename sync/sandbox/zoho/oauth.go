@@ -1,6 +1,7 @@
 package zoho
 
 import (
+	"cmp"
 	"crypto/subtle"
 	"net/http"
 	"net/http/httptest"
@@ -86,7 +87,7 @@ func (s *Sim) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 			pkce: q.Get("code_challenge") != ""}
 		s.oauth.mu.Unlock()
 		lq.Set("location", s.opts.Location)
-		lq.Set("accounts-server", s.baseURL(r))
+		lq.Set("accounts-server", cmp.Or(s.opts.AccountsServer, s.baseURL(r)))
 	}
 	loc.RawQuery = lq.Encode()
 	http.Redirect(w, r, loc.String(), http.StatusFound)
@@ -100,6 +101,10 @@ func (s *Sim) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 func (s *Sim) handleToken(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		tokenError(w, "invalid_request")
+		return
+	}
+	if s.atOtherDataCentre(r) {
+		tokenError(w, "invalid_code") // [unverified: another data centre's answer]
 		return
 	}
 	form := r.Form
@@ -249,15 +254,21 @@ func (o *oauthState) allowRefresh(rt string) bool {
 	return allowed
 }
 
-// handleRevoke serves POST /oauth/v2/token/revoke?token=... and answers
-// {"status":"success"} (the SDK's check); an unknown token gets {"error":"invalid_token"}
-// [unverified].
+// handleRevoke serves POST {accounts-server}/oauth/v2/token/revoke?token=... (Zoho
+// Accounts' "Revoke OAuth tokens"; CRM v8 revoke-tokens). The token may be a refresh
+// token, whose access tokens are revoked with it, or an access token; the docs name it
+// a query parameter, and like the token endpoint it is read from a form body too. The
+// answer is {"status":"success"}; "400 Bad Request: The token passed in the request is
+// invalid" [unverified: the body; {"error":"invalid_token"} here].
 func (s *Sim) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		tokenError(w, "invalid_request")
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_request"})
 		return
 	}
 	tok := r.Form.Get("token")
+	if s.atOtherDataCentre(r) {
+		tok = "" // unknown there
+	}
 	s.oauth.mu.Lock()
 	_, isRefresh := s.oauth.accessOf[tok]
 	if isRefresh {
@@ -265,11 +276,21 @@ func (s *Sim) handleRevoke(w http.ResponseWriter, r *http.Request) {
 		s.oauth.dropRefreshLocked(s.auth, tok)
 	}
 	s.oauth.mu.Unlock()
-	if !s.auth.Revoke(tok) && !isRefresh {
-		tokenError(w, "invalid_token")
+	if tok == "" || !s.auth.Revoke(tok) && !isRefresh {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_token"})
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": "success"})
+}
+
+// atOtherDataCentre says whether r reached another host than the
+// organization's accounts server (Options.AccountsServer).
+func (s *Sim) atOtherDataCentre(r *http.Request) bool {
+	if s.opts.AccountsServer == "" {
+		return false
+	}
+	u, err := url.Parse(s.opts.AccountsServer)
+	return err != nil || !strings.EqualFold(u.Host, r.Host)
 }
 
 // Operations of the module scopes (ZohoCRM.modules[.{module}].{operation}).

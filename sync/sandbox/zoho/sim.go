@@ -61,6 +61,12 @@ type Options struct {
 	AccessTTL   time.Duration // default 3600 s (expires_in of the docs)
 	// Location is the data centre reported in the authorize redirect; default "us".
 	Location string
+	// AccountsServer is the accounts server of the organization's data centre
+	// (https://accounts.zoho.eu), which the authorize redirect names as
+	// accounts-server. The token and revoke endpoints then answer only requests
+	// that reach its host: another data centre knows neither the codes nor the
+	// tokens of this one (multi-DC). "" = the mount point, which answers all.
+	AccountsServer string
 	// UserName and UserEmail describe the authorizing user, who owns new records.
 	UserName   string
 	UserEmail  string
