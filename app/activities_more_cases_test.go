@@ -105,7 +105,9 @@ func TestNoteEditedOnBothSides(t *testing.T) {
 	if _, err := sf.Update("Note", sfNote, map[string]string{"Body": "Salesforce says: budget approved"}); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(5 * time.Millisecond)
+	// Salesforce keeps LastModifiedDate to the second: an edit in the same
+	// second would be a tie, held in Review rather than won by HubSpot.
+	time.Sleep(1100 * time.Millisecond)
 	if _, err := hs.Update("notes", hsNote, map[string]string{"hs_note_body": "<p>HubSpot says: budget <b>approved</b> for Q1</p>"}); err != nil {
 		t.Fatal(err)
 	}

@@ -136,6 +136,18 @@ type SideWrite struct {
 	OptOut                bool
 }
 
+// ModifiedResolver is implemented by a connector whose vendor keeps a
+// record's modified time in coarser steps than a time.Time: whole seconds
+// for Zoho's Modified_Time, Dataverse's modifiedon, Pipedrive's
+// update_time and Salesforce's LastModifiedDate (stamped ".000"). Two
+// edits in one such step cannot be ordered, so the engine's newer policy
+// compares both sides' times at the coarser side's resolution and holds a
+// tie for a person. A connector without it keeps times as finely as it
+// reads them (HubSpot's milliseconds).
+type ModifiedResolver interface {
+	ModifiedResolution(object string) time.Duration
+}
+
 // TimeZoner reads the account's time zone, as the vendor names it (an
 // IANA name, or a legacy one such as "US/Eastern" that
 // time.LoadLocation also reads): the zone its users see dates in, so a

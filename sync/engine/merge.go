@@ -54,6 +54,7 @@ type pairOut struct {
 type merger struct {
 	rows   []mapping.Row
 	policy string
+	tick   int64 // ms both sides' modified times are cut to under newer (modifiedTick)
 }
 
 // mergePair runs the three-way merge of every row of one linked pair.
@@ -453,15 +454,18 @@ func (m merger) mergeSet(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv s
 
 func (m merger) conflict(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv string) {
 	c := Conflict{A: a.id, B: b.id, Row: r.Key, Base: bv, AValue: ca, BValue: cb, Policy: m.policy}
+	reason := fmt.Sprintf("both sides changed %s", r.Key)
 	switch {
 	case m.policy == ConflictPreferA:
 		c.Winner = "a"
 	case m.policy == ConflictPreferB:
 		c.Winner = "b"
-	case m.policy == ConflictNewer && a.modified >= b.modified:
-		c.Winner = "a" // a tie goes to A, so the outcome is deterministic
 	case m.policy == ConflictNewer:
-		c.Winner = "b"
+		// A tie (both edits in one tick) is held for a person: the order
+		// is unknown, and picking a side could drop the later change.
+		if c.Winner = m.newerSide(a, b); c.Winner == "" {
+			c.Winner, reason = "review", m.sameTickReason(r.Key)
+		}
 	default:
 		c.Winner = "review"
 	}
@@ -477,7 +481,7 @@ func (m merger) conflict(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv s
 	default:
 		out.conflicts = append(out.conflicts, c)
 		out.reviews = append(out.reviews, ReviewItem{Kind: "conflict", Side: "a", RecordID: a.id, OtherID: b.id, Field: r.Key,
-			Reason: fmt.Sprintf("both sides changed %s", r.Key), Values: &Values{A: ca, B: cb, Base: bv}})
+			Reason: reason, Values: &Values{A: ca, B: cb, Base: bv}})
 	}
 }
 
