@@ -245,20 +245,13 @@ func (a *App) view(ctx context.Context, row store.SyncRow) (SyncView, error) {
 	if len(runs) > 0 {
 		v.LastRun = &runs[0]
 	}
-	open, err := a.db.Reviews(ctx, row.ID, "", "open")
-	if err != nil {
+	// Counted, not read: the Syncs screen reloads this on every scheduler
+	// event, and a queue can hold thousands of items.
+	if v.OpenReview, err = a.db.ReviewCount(ctx, row.ID, "open"); err != nil {
 		return v, err
 	}
-	v.OpenReview = len(open)
-	retries, err := a.db.Retries(ctx, row.ID, false, time.Time{})
-	if err != nil {
+	if v.RetryWaiting, v.RetryNext, err = a.db.RetrySummary(ctx, row.ID); err != nil {
 		return v, err
-	}
-	for _, r := range retries {
-		if v.RetryWaiting == 0 || r.NextAt.Before(v.RetryNext) {
-			v.RetryNext = r.NextAt
-		}
-		v.RetryWaiting++
 	}
 	if v.Waiting, err = a.db.RefWaitCounts(ctx, row.ID); err != nil {
 		return v, err

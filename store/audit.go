@@ -132,6 +132,12 @@ func (s *DB) AuditPage(ctx context.Context, runID, afterID int64, limit int) ([]
 	if err != nil {
 		return nil, fmt.Errorf("store: audit of run %d: %w", runID, err)
 	}
+	return scanAuditRows(rows, runID)
+}
+
+// scanAuditRows reads audit_records rows (id, side, record_id, changes,
+// at) of run runID, one AuditRow per field changed, and closes rows.
+func scanAuditRows(rows *sql.Rows, runID int64) ([]AuditRow, error) {
 	defer rows.Close()
 	var out []AuditRow
 	for rows.Next() {

@@ -66,3 +66,18 @@ func (s *DB) Retries(ctx context.Context, syncID int64, due bool, now time.Time)
 	}
 	return out, rows.Err()
 }
+
+// RetrySummary is how many failed writes of a sync wait for a later run
+// and when the first of them is due (zero when none waits), read without
+// the rows themselves.
+func (s *DB) RetrySummary(ctx context.Context, syncID int64) (n int, next time.Time, err error) {
+	var first sql.NullInt64
+	err = s.sql.QueryRowContext(ctx, "SELECT count(*), min(next_at) FROM retry_queue WHERE sync_id = ?", syncID).Scan(&n, &first)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("store: retry queue summary of sync %d: %w", syncID, err)
+	}
+	if first.Valid {
+		next = time.UnixMilli(first.Int64)
+	}
+	return n, next, nil
+}

@@ -119,3 +119,15 @@ func (s *DB) CloseReviews(ctx context.Context, syncID int64) error {
 	}
 	return nil
 }
+
+// ReviewCount counts a sync's review items of one status ("" for all)
+// without reading them: the Syncs screen shows the count on every
+// scheduler event, and a first sync can queue thousands of items.
+func (s *DB) ReviewCount(ctx context.Context, syncID int64, status string) (int, error) {
+	var n int
+	err := s.sql.QueryRowContext(ctx, `SELECT count(*) FROM review WHERE sync_id = ? AND (? = '' OR status = ?)`, syncID, status, status).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count the review items of sync %d: %w", syncID, err)
+	}
+	return n, nil
+}

@@ -334,24 +334,31 @@ func (q *reviewQueue) decide(items []app.ReviewView, d engine.Decision) {
 	}
 	bg(u, func(ctx context.Context) (outcome, error) {
 		o := outcome{done: map[int64]bool{}}
-		for _, it := range items {
-			err := u.a.Decide(ctx, it.ID, d)
+		byID := make(map[int64]app.ReviewView, len(items))
+		ids := make([]int64, len(items))
+		for i, it := range items {
+			byID[it.ID], ids[i] = it, it.ID
+		}
+		n := 0
+		err := u.a.DecideEach(ctx, ids, d, func(id int64, err error) {
 			switch {
 			case err == nil:
-				o.done[it.ID] = true
+				o.done[id] = true
 			case errors.Is(err, store.ErrNotFound):
-				o.done[it.ID] = true
-				o.stale = append(o.stale, it.ID)
+				o.done[id] = true
+				o.stale = append(o.stale, id)
 			case ctx.Err() != nil:
-				return o, err
 			default:
 				if o.err == nil {
-					o.err, o.errIt = err, it
+					o.err, o.errIt = err, byID[id]
 				}
 				o.nerr++
 			}
-		}
-		return o, nil
+			if n++; n%decideProgressEvery == 0 && n < len(ids) {
+				q.sayDeciding(n, len(ids), d.Action)
+			}
+		})
+		return o, err
 	}, func(o outcome, err error) {
 		for _, it := range items {
 			delete(q.inflight, it.ID)
@@ -390,6 +397,15 @@ func (q *reviewQueue) decide(items []app.ReviewView, d engine.Decision) {
 				plural(o.nerr, "item"), plural(len(items), "item"), d.Action, o.errIt.ID, strings.ToUpper(o.errIt.Side), o.errIt.RecordID, o.err))
 		}
 	})
+}
+
+// decideProgressEvery is how many items a bulk decision decides between
+// two progress lines: thousands take seconds.
+const decideProgressEvery = 100
+
+// sayDeciding shows a bulk decision's progress; from the background.
+func (q *reviewQueue) sayDeciding(done, total int, action string) {
+	q.u.do(func() { q.status.SetText(fmt.Sprintf("Deciding %d of %d items (%s)…", done, total, action)) })
 }
 
 // claim marks items as being decided and returns those that were not
