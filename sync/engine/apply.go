@@ -471,52 +471,6 @@ func baseMap(bs []BaseValue) map[string]string {
 // deletedField is the audit's field name for a whole record deleted.
 const deletedField = "(record)"
 
-// deletes runs the deletes a person approved.
-func (r *run) deletes(ctx context.Context) error {
-	for i, d := range r.plan.Deletes {
-		s := r.side[d.Side]
-		c := store.Commit{SyncID: r.plan.SyncID, RunID: r.id}
-		del, ok := s.Conn.(connector.Deleter)
-		var err error
-		var res []connector.Result
-		if !ok {
-			err = fmt.Errorf("engine: side %s cannot delete records", d.Side)
-		} else {
-			res, err = del.Delete(ctx, s.Object, []string{d.ID})
-			if err == nil && (len(res) != 1) {
-				err = fmt.Errorf("engine: delete returned %d results for 1 record", len(res))
-			}
-			if err == nil {
-				err = res[0].Err
-			}
-			if recordGone(err) {
-				// Already deleted: the CRM carried out a delete whose answer
-				// was lost, and the call sent again finds it gone
-				// (Salesforce's ENTITY_IS_DELETED). What was approved holds.
-				err = nil
-			}
-		}
-		if err != nil {
-			if stop := stopCategory(ctx, err); stop != nil {
-				return stop
-			}
-			r.sum.Failed++
-			c.Errors = append(c.Errors, runError(d.Side, d.ID, err))
-		} else {
-			r.sum.Deleted++
-			c.Unlinks = []string{d.LinkedA}
-			c.Index = []store.IndexWrite{{Side: d.Side, ID: d.ID, Deleted: true, Modified: r.e.now().UnixMilli()}}
-			c.Audit = []store.AuditRecord{approvedDeleteAudit(d.Side, d.ID)}
-			c.ReviewDone = []int64{d.ReviewID}
-		}
-		if err := r.e.st.Commit(ctx, c); err != nil {
-			return err
-		}
-		r.progress("delete", i+1, len(r.plan.Deletes))
-	}
-	return nil
-}
-
 // stopCategory turns errors that must end the run into a stopError.
 func stopCategory(ctx context.Context, err error) error {
 	if ctx.Err() != nil {

@@ -176,10 +176,11 @@ func (r *run) sendCall(ctx context.Context, side string, ps []pending, kp keyPla
 		ops[i] = p.op
 	}
 	var res []connector.Result
+	callCtx, attempts := connector.TrackAttempts(ctx)
 	if create && ps[0].op.Kind == connector.OpUpsert {
-		res, err = s.Conn.(connector.Upserter).Upsert(ctx, s.Object, kp.field, ops)
+		res, err = s.Conn.(connector.Upserter).Upsert(callCtx, s.Object, kp.field, ops)
 	} else {
-		res, err = s.Conn.Write(ctx, s.Object, ops)
+		res, err = s.Conn.Write(callCtx, s.Object, ops)
 	}
 	if err == nil && len(res) != len(ops) {
 		err = &connector.Error{Vendor: "engine", Endpoint: "write " + s.Object, Category: connector.CatServer,
@@ -187,7 +188,9 @@ func (r *run) sendCall(ctx context.Context, side string, ps []pending, kp keyPla
 	}
 	if err != nil {
 		if stop := stopCategory(ctx, err); stop != nil {
-			return 0, nil, stop // the journal stays pending: the next plan reconciles it
+			// The journal stays pending, for the next plan to reconcile,
+			// unless the vendor refused every attempt of an update.
+			return 0, nil, r.settleRefused(ctx, journalID, create, attempts, err, stop)
 		}
 		r.vendorAnswered(side, err)
 		return journalID, err, nil

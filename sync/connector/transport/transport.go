@@ -171,6 +171,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 			last = Verdict{}
+			connector.RecordAttempt(ctx, ctx.Err() != nil || outcomeUnknown(resp, err) || resp != nil && resp.StatusCode < 400) // < 400: may have written
 			if ctx.Err() != nil {
 				return false, ctx.Err()
 			}
