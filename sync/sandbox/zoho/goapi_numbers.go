@@ -9,21 +9,14 @@ import "fmt"
 // decimal_place, and a write with more places is rounded to it. Records
 // keep what they hold [unverified: whether Zoho re-rounds them].
 func (s *Sim) SetDecimalPlace(module, apiName string, places int) error {
-	m, err := s.mod(module)
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	fd := m.field(apiName)
-	switch {
-	case fd == nil:
-		return fmt.Errorf("zoho sim: %s has no field %q", module, apiName)
-	case fd.dataType != TypeDouble && fd.dataType != TypeCurrency:
-		return fmt.Errorf("zoho sim: %s.%s is a %s, not a double or currency", module, apiName, fd.dataType)
-	case places < 0 || places > 9:
-		return fmt.Errorf("zoho sim: %d decimal places; Zoho allows 0 to 9", places)
-	}
-	fd.decimals = places
-	return nil
+	return s.editField(module, apiName, func(_ *moduleDef, fd *fieldDef) error {
+		switch {
+		case fd.dataType != TypeDouble && fd.dataType != TypeCurrency:
+			return fmt.Errorf("zoho sim: %s.%s is a %s, not a double or currency", module, apiName, fd.dataType)
+		case places < 0 || places > 9:
+			return fmt.Errorf("zoho sim: %d decimal places; Zoho allows 0 to 9", places)
+		}
+		fd.decimals = places
+		return nil
+	})
 }
