@@ -253,7 +253,7 @@ func (a *App) Disconnect(ctx context.Context, name string) error {
 	case localErr != nil:
 		return errors.Join(localErr, revokeErr)
 	case revokeErr != nil:
-		return fmt.Errorf("disconnected %s locally, but the vendor did not confirm the revoke: %w", name, revokeErr)
+		return &RevokeUnconfirmedError{Name: name, Err: revokeErr}
 	}
 	return nil
 }

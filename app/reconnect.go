@@ -128,10 +128,12 @@ func revokeURLFor(info connector.Info, given, tokenURL string) string {
 }
 
 // revokeURL is where f's grant is revoked: the one stored with it, or,
-// for a sign-in stored before the vendor's connector named one (Pipedrive),
-// the vendor's own when f signed in at the vendor's own token endpoint.
+// when f signed in at the vendor's own token endpoint, the vendor's own:
+// for a sign-in stored before the vendor's connector named one
+// (Pipedrive), or none for a vendor that has none (Brevo, whose stored
+// URL was an earlier guess that answers 404).
 func revokeURL(info connector.Info, f oauthFacts) string {
-	if f.RevokeURL == "" && f.TokenURL != "" && f.TokenURL == info.OAuth.TokenURL {
+	if f.TokenURL != "" && f.TokenURL == info.OAuth.TokenURL && (f.RevokeURL == "" || info.OAuth.RevokeURL == "") {
 		return info.OAuth.RevokeURL
 	}
 	return f.RevokeURL

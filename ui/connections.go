@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -195,10 +197,22 @@ func (u *UI) confirmDisconnect(name string) {
 			return
 		}
 		u.bgErr(func(ctx context.Context) error { return u.a.Disconnect(ctx, name) }, func(err error) {
-			if err != nil {
+			var unconfirmed *app.RevokeUnconfirmedError
+			switch {
+			case errors.As(err, &unconfirmed):
+				// Done as asked: a warning, not "Something went wrong".
+				dialog.ShowInformation("Disconnected "+name, revokeUnconfirmedText(unconfirmed), u.win)
+			case err != nil:
 				showError(u.win, err)
 			}
 			u.refreshIf(ScreenConnections)
 		})
 	}, u.win)
+}
+
+// revokeUnconfirmedText says a disconnect is done here while the vendor
+// may still honour the sign-in, and what the user can do about it.
+func revokeUnconfirmedText(e *app.RevokeUnconfirmedError) string {
+	return fmt.Sprintf("%s is disconnected and its sign-in removed from this computer. The CRM did not confirm that crmsync's access ended (%s), so remove crmsync from the CRM's connected apps.",
+		e.Name, strings.TrimSuffix(errorSentence(e.Err), "."))
 }

@@ -71,7 +71,7 @@ var unmatchedChoices = [][2]string{
 	{engine.UnmatchedCreate, "Create it in the other CRM"}, {engine.UnmatchedCreateInA, "Create B's in A; skip A's"},
 	{engine.UnmatchedCreateInB, "Create A's in B; skip B's"}, {engine.UnmatchedSkip, "Skip it"}, {engine.UnmatchedReview, "Send it to Review"}}
 var conflictChoices = [][2]string{
-	{engine.ConflictNewer, "The newer change wins"}, {engine.ConflictPreferA, "Side A wins"}, {engine.ConflictPreferB, "Side B wins"}, {engine.ConflictReview, "Send it to Review"}}
+	{engine.ConflictNewer, "The newer change wins (edits in the same second wait in Review)"}, {engine.ConflictPreferA, "Side A wins"}, {engine.ConflictPreferB, "Side B wins"}, {engine.ConflictReview, "Send it to Review"}}
 
 // policySelect is a select over labelled policy values.
 func policySelect(choices [][2]string, current string, set func(string)) *widget.Select {

@@ -321,6 +321,8 @@ func revoke(ctx context.Context, ep Endpoint, tok *oauth2.Token, client *http.Cl
 	if value == "" {
 		return nil
 	}
+	ctx, cancel := withRevokeDeadline(ctx)
+	defer cancel()
 	form := url.Values{"token": {value}, "token_type_hint": {hint}}
 	if ep.ClientID != "" && !ep.ClientBasic {
 		form.Set("client_id", ep.ClientID)
@@ -342,6 +344,9 @@ func revoke(ctx context.Context, ep Endpoint, tok *oauth2.Token, client *http.Cl
 	}
 	resp, err := client.Do(req)
 	if err != nil {
+		if timedOut := revokeTimedOut(ctx, vendor); timedOut != nil {
+			return timedOut
+		}
 		return fmt.Errorf("%s: revoke: %w", vendor, redact(err, tok.RefreshToken, tok.AccessToken, ep.ClientSecret, ep.basicCredential()))
 	}
 	defer resp.Body.Close()

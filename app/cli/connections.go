@@ -238,7 +238,15 @@ func (r *root) disconnectCmd() *cobra.Command {
 			if err := knownConnection(cmd.Context(), a, args[0]); err != nil {
 				return err
 			}
-			if err := a.Disconnect(cmd.Context(), args[0]); err != nil {
+			err := a.Disconnect(cmd.Context(), args[0])
+			// Removed here, only the vendor's revoke failed: done as asked,
+			// with a warning rather than a failing exit.
+			var unconfirmed *app.RevokeUnconfirmedError
+			if errors.As(err, &unconfirmed) {
+				fmt.Fprintf(cmd.ErrOrStderr(), "disconnected %s; the vendor did not confirm the revoke: %v; remove crmsync's access in the CRM\n", args[0], unconfirmed.Err)
+				return nil
+			}
+			if err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "Disconnected %s\n", args[0])

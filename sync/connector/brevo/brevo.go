@@ -81,10 +81,10 @@ func Info() connector.Info {
 			// flow: access tokens live an hour, refresh tokens 30 days.
 			AuthURL:  "https://oauth.brevo.com/realms/partner/oauth/authorize",
 			TokenURL: "https://oauth.brevo.com/realms/partner/oauth/token",
-			// [unverified: the guide documents no revoke call; this is the
-			// realm's path beside .../oauth/token and .../oauth/introspect.]
-			RevokeURL: "https://oauth.brevo.com/realms/partner/oauth/revoke",
-			Scopes:    Scopes,
+			// No RevokeURL: Brevo's OAuth guide documents no revoke
+			// endpoint, so a disconnect sends nothing; the user removes
+			// crmsync's access in Brevo.
+			Scopes: Scopes,
 			// The guide sends no PKCE challenge; the realm accepts S256
 			// [unverified], and the loopback flow sends one regardless. The
 			// client's credentials go in the token request's form, as the

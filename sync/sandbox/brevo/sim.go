@@ -192,6 +192,8 @@ func (s *Sim) routes() {
 	route("PUT", "/v3/contacts/{identifier}", "contacts:write", s.handleUpdate)
 	route("DELETE", "/v3/contacts/{identifier}", "contacts:write", s.handleDelete)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		// Counted too, so a test sees a call to a route Brevo lacks.
+		s.stats.Inc(r.Method + " " + r.URL.Path)
 		writeError(w, &apiError{404, "document_not_found", "Invalid route [unverified wording]"})
 	})
 	s.mux = m
