@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/crmsync/crmsync/store"
@@ -99,29 +98,11 @@ func (g ErrorGroup) Line() string {
 // category, field and code, the largest group first; where names a side
 // ("" leaves it to Line).
 func GroupErrors(errs []store.RunErrorRow, where func(side string) string) []ErrorGroup {
-	type key struct{ side, cat, field, code string }
-	at := map[key]int{}
-	var out []ErrorGroup
+	var g errorGrouper
 	for _, e := range errs {
-		k := key{e.Side, e.Category, e.Field, e.Code}
-		i, ok := at[k]
-		if !ok {
-			i = len(out)
-			at[k] = i
-			g := ErrorGroup{Side: e.Side, Category: e.Category, Field: e.Field, Code: e.Code, Message: e.Message}
-			if where != nil {
-				g.Where = where(e.Side)
-			}
-			out = append(out, g)
-		}
-		g := &out[i]
-		g.Count++
-		if len(g.Records) < groupSampleRecords && e.RecordID != "" {
-			g.Records = append(g.Records, e.RecordID)
-		}
+		g.add(e, where)
 	}
-	slices.SortStableFunc(out, func(x, y ErrorGroup) int { return y.Count - x.Count })
-	return out
+	return g.groups()
 }
 
 // sideNames names a sync's sides as "connection object" for ErrorGroup.
@@ -395,6 +376,9 @@ type RunDetail struct {
 	// when Audit is a first page (RunDetailPage).
 	AuditTotal int
 	Errors     []store.RunErrorRow
+	// ErrorTotal is how many records failed: len(Errors), or more when
+	// Errors is a first page (RunDetailPage).
+	ErrorTotal int
 	// Groups are Errors grouped by how they failed (GroupErrors).
 	Groups []ErrorGroup
 	// UndoneBy is the run that undid this one and still stands (0: none).
@@ -431,7 +415,8 @@ func (a *App) RunDetail(ctx context.Context, id int64) (RunDetail, error) {
 // RunDetailPage is RunDetail with the audit of the first auditRecords
 // records written only, and AuditTotal the run's whole count: a first sync
 // of 100k records writes ~850k fields, too many to hold or show at once.
-// AuditPage reads the next pages.
+// AuditPage reads the next pages. Errors likewise holds the first
+// auditRecords errors of ErrorTotal; ErrorsPage reads the next.
 func (a *App) RunDetailPage(ctx context.Context, id int64, auditRecords int) (RunDetail, error) {
 	return a.runDetail(ctx, id, auditRecords)
 }
@@ -465,10 +450,9 @@ func (a *App) runDetail(ctx context.Context, id int64, auditRecords int) (RunDet
 			return d, err
 		}
 	}
-	if d.Errors, err = a.db.RunErrors(ctx, id); err != nil {
+	if err = a.runErrors(ctx, &d, where, auditRecords); err != nil {
 		return d, err
 	}
-	d.Groups = GroupErrors(d.Errors, where)
 	if d.UndoneBy, err = a.db.UndoneBy(ctx, id); err != nil {
 		return d, err
 	}

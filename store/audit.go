@@ -26,6 +26,7 @@ type AuditRow struct {
 // RunErrorRow is one record-level failure of a run, with the vendor's
 // verbatim message.
 type RunErrorRow struct {
+	ID       int64 // the stored row's, where the next page starts (RunErrorsPage)
 	Side     string
 	RecordID string
 	Category string
@@ -172,7 +173,15 @@ func (s *DB) AuditCount(ctx context.Context, runID int64) (int, error) {
 
 // RunErrors returns the record-level errors of a run.
 func (s *DB) RunErrors(ctx context.Context, runID int64) ([]RunErrorRow, error) {
-	rows, err := s.sql.QueryContext(ctx, "SELECT side, record_id, category, field, code, message, at FROM run_errors WHERE run_id = ? ORDER BY id", runID)
+	return s.RunErrorsPage(ctx, runID, 0, -1)
+}
+
+// RunErrorsPage returns up to limit record-level errors of run runID after
+// the stored row afterID (a RunErrorRow.ID; 0 for the first), in the
+// order they happened; a limit below 0 is no limit. A run can fail for
+// every one of 100k records: History reads them a page at a time.
+func (s *DB) RunErrorsPage(ctx context.Context, runID, afterID int64, limit int) ([]RunErrorRow, error) {
+	rows, err := s.sql.QueryContext(ctx, "SELECT id, side, record_id, category, field, code, message, at FROM run_errors WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?", runID, afterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: errors of run %d: %w", runID, err)
 	}
@@ -181,13 +190,22 @@ func (s *DB) RunErrors(ctx context.Context, runID int64) ([]RunErrorRow, error) 
 	for rows.Next() {
 		var r RunErrorRow
 		var at int64
-		if err := rows.Scan(&r.Side, &r.RecordID, &r.Category, &r.Field, &r.Code, &r.Message, &at); err != nil {
+		if err := rows.Scan(&r.ID, &r.Side, &r.RecordID, &r.Category, &r.Field, &r.Code, &r.Message, &at); err != nil {
 			return nil, fmt.Errorf("store: errors of run %d: %w", runID, err)
 		}
 		r.At = time.UnixMilli(at)
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// RunErrorCount returns how many records failed in run runID.
+func (s *DB) RunErrorCount(ctx context.Context, runID int64) (int, error) {
+	var n int
+	if err := s.sql.QueryRowContext(ctx, "SELECT count(*) FROM run_errors WHERE run_id = ?", runID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: errors of run %d: %w", runID, err)
+	}
+	return n, nil
 }
 
 // AuditedRun returns the latest run of sync syncID whose audit holds

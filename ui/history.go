@@ -58,11 +58,11 @@ func (u *UI) historyScreen() fyne.CanvasObject {
 }
 
 func (u *UI) historyView(runs []app.RunDetail) fyne.CanvasObject {
-	fresh := freshWarningCounts(runs)
+	h := &historyList{runs: runs, fresh: freshWarningCounts(runs), gen: u.screenGen}
 	loc := u.zone()
 	names := map[string]string{} // sync name -> its cell's text
 	table := widget.NewTable(
-		func() (int, int) { return len(runs) + 1, len(historyColumns) },
+		func() (int, int) { return len(h.runs) + 1, len(historyColumns) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
@@ -77,12 +77,16 @@ func (u *UI) historyView(runs []app.RunDetail) fyne.CanvasObject {
 				return
 			}
 			l.TextStyle = fyne.TextStyle{}
-			r := runs[id.Row-1]
+			if id.Row > len(h.runs) {
+				l.SetText("")
+				return
+			}
+			r := h.runs[id.Row-1]
 			l.Importance = widget.MediumImportance
 			switch {
 			case id.Col == 3:
 				l.Importance = resultImportance(r.Run.Status)
-			case id.Col == 8 && fresh[id.Row-1] > 0:
+			case id.Col == 8 && h.fresh[id.Row-1] > 0:
 				l.Importance = widget.WarningImportance // else 40 warnings read as a clean run
 			}
 			switch id.Col {
@@ -93,7 +97,7 @@ func (u *UI) historyView(runs []app.RunDetail) fyne.CanvasObject {
 				l.SetText(names[r.Sync])
 				return
 			case 8:
-				l.SetText(fmt.Sprint(fresh[id.Row-1]))
+				l.SetText(fmt.Sprint(h.fresh[id.Row-1]))
 				return
 			}
 			l.SetText(runCell(r, id.Col, loc))
@@ -102,13 +106,16 @@ func (u *UI) historyView(runs []app.RunDetail) fyne.CanvasObject {
 		table.SetColumnWidth(i, c.width)
 	}
 	table.OnSelected = func(id widget.TableCellID) {
-		if id.Row > 0 {
-			u.openRunDetail(runs[id.Row-1].Run.ID)
+		if id.Row > 0 && id.Row <= len(h.runs) {
+			u.openRunDetail(h.runs[id.Row-1].Run.ID)
 		}
 	}
-	hint := wrapped(historyHint(runs))
-	hint.Importance = widget.LowImportance
-	top := container.NewVBox(title("History"), container.NewGridWrap(fyne.NewSize(720, 150), historyChart(runs, loc)), hint)
+	h.table = table
+	h.hint = wrapped(historyHint(runs))
+	h.hint.Importance = widget.LowImportance
+	h.chart = container.NewGridWrap(fyne.NewSize(720, 150), historyChart(runs, loc))
+	u.history = h
+	top := container.NewVBox(title("History"), h.chart, h.hint)
 	return container.NewBorder(top, nil, nil, nil, table)
 }
 

@@ -99,24 +99,7 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 		top.Add(l)
 	}
 
-	errRows := make([][]string, len(d.Errors))
-	for i, e := range d.Errors {
-		errRows[i] = []string{e.Side, e.RecordID, e.Category, e.Field, e.Code, e.Message}
-	}
-	errTable := textTable(
-		[]string{"Side", "Record", "Category", "Field", "Code", "Vendor's message"}, []float32{50, 120, 100, 110, 140, 420}, errRows,
-		"No record failed in this run.")
-	if t, ok := errTable.(*widget.Table); ok {
-		// A message longer than its cell is cut short there; selecting
-		// the row shows the whole error.
-		t.OnSelected = func(id widget.TableCellID) {
-			t.UnselectAll()
-			if id.Row < 1 || id.Row > len(d.Errors) {
-				return
-			}
-			u.showRunError(d, d.Errors[id.Row-1])
-		}
-	}
+	errTable := u.runErrorsTab(d)
 	errTab := errTable
 	if len(d.Groups) > 0 {
 		kinds := wrapped(failureLines(d.Groups, shownFailureKinds))
@@ -124,7 +107,7 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 			widget.NewLabel("Select a row to read its whole message.")), nil, nil, nil, errTable)
 	}
 	tabs := container.NewAppTabs(
-		container.NewTabItem(fmt.Sprintf("Errors (%d)", len(d.Errors)), errTab),
+		container.NewTabItem(fmt.Sprintf("Errors (%d)", errorTotal(d)), errTab),
 		container.NewTabItem(fmt.Sprintf("Field changes (%d)", d.AuditTotal), u.fieldChanges(d)),
 	)
 	if nWarn > 0 {
@@ -137,6 +120,22 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 		tabs.SelectIndex(2)
 	}
 	return container.NewBorder(top, nil, nil, nil, tabs)
+}
+
+// recordColumnWidth fits the Errors tab's Record column to the longest id
+// listed: Salesforce's 18-character ids were cut to "0038d000000…", the
+// same for every record of an org. A Dynamics GUID fits too; anything
+// longer is whole in the row's dialog.
+func recordColumnWidth(errs []store.RunErrorRow) float32 {
+	const least, most = 120, 340
+	longest := ""
+	for _, e := range errs {
+		if len(e.RecordID) > len(longest) {
+			longest = e.RecordID
+		}
+	}
+	w := fyne.MeasureText(longest, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
+	return min(max(w+1, least), most) // +1: a fractional width rounds short
 }
 
 // warningsSaid counts r's warnings as History does (freshWarnings), saying
@@ -274,6 +273,14 @@ func (u *UI) saveCSV(w fyne.URIWriteCloser, d app.RunDetail) {
 				w.Close()
 				return err
 			}
+		}
+		if len(d.Errors) < d.ErrorTotal {
+			all, err := u.a.ErrorsPage(ctx, d.Run.ID, 0, -1)
+			if err != nil {
+				w.Close()
+				return err
+			}
+			d.Errors = all
 		}
 		if len(d.Audit) < d.AuditTotal {
 			// The detail on show holds a page of the audit; the file has it all.

@@ -108,6 +108,7 @@ func (q *reviewQueue) build() fyne.CanvasObject {
 		widget.NewButton("Skip", func() { q.bulk("skip") }),
 		widget.NewButton("Take A", func() { q.bulk("take-a") }),
 		widget.NewButton("Take B", func() { q.bulk("take-b") }),
+		widget.NewButton("Delete", func() { q.bulk("delete") }),
 		widget.NewButton("Select all", func() {
 			for _, it := range q.shown {
 				q.checked[it.ID] = true
@@ -261,6 +262,10 @@ func (q *reviewQueue) bulk(action string) {
 	}
 	if len(items) == 0 {
 		q.status.SetText("Check items this action applies to first (" + action + ").")
+		return
+	}
+	if action == "delete" {
+		q.confirmBulkDelete(items)
 		return
 	}
 	if action == "create" {

@@ -105,7 +105,7 @@ func (u *UI) onScheduleEvent(e schedule.Event) {
 		}
 		// History lists the run that just ended (not one left "running").
 		if (e.Kind == schedule.EventFinished || e.Kind == schedule.EventFailed) && u.Current() == ScreenHistory && !u.paneOpen {
-			u.refresh()
+			u.refreshHistorySync(e.Sync)
 		}
 	})
 }

@@ -117,6 +117,9 @@ type UI struct {
 	// screenGen counts screen rebuilds, so a background load that finishes
 	// after its screen was replaced does not install itself.
 	screenGen int
+	// history is the History screen's list on show, updated in place
+	// when a background run ends (UI goroutine only).
+	history *historyList
 
 	// The Syncs screen's filter and the sections the user closed, kept
 	// while the list is rebuilt (UI goroutine only).
