@@ -210,15 +210,8 @@ func (u *UI) showRunError(d app.RunDetail, e store.RunErrorRow) {
 	dialog.NewCustom("Failed record", "Close", scroll, u.win).Show()
 }
 
-// textTable is a read-only table with a bold header row.
-func textTable(headers []string, widths []float32, rows [][]string, empty string) fyne.CanvasObject {
-	if len(rows) == 0 {
-		return container.NewCenter(widget.NewLabel(empty))
-	}
-	return newTextTable(headers, widths, &rows)
-}
-
-// newTextTable is textTable over *rows, which may grow (Refresh it then).
+// newTextTable is a read-only table with a bold header row over *rows,
+// which may grow (Refresh it then).
 func newTextTable(headers []string, widths []float32, rows *[][]string) *widget.Table {
 	t := widget.NewTable(
 		func() (int, int) { return len(*rows) + 1, len(headers) },
