@@ -354,7 +354,7 @@ func (m merger) mergeTwoWay(out *pairOut, r mapping.Row, a, b recView, ca, cb, b
 		case r.Set:
 			m.mergeSet(out, r, a, b, ca, cb, bv, false)
 		default:
-			m.conflict(out, r, a, b, ca, cb, bv)
+			m.conflict(out, r, a, b, ca, cb, bv, false)
 		}
 		return
 	}
@@ -387,7 +387,7 @@ func (m merger) mergeTwoWay(out *pairOut, r mapping.Row, a, b recView, ca, cb, b
 	case cb == "" && m.policy != ConflictReview:
 		m.write(out, r, "b", b, a, ca, RuleUnlessBlank)
 	default:
-		m.conflict(out, r, a, b, ca, cb, bv)
+		m.conflict(out, r, a, b, ca, cb, bv, true)
 	}
 }
 
@@ -452,7 +452,7 @@ func (m merger) mergeSet(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv s
 	}
 }
 
-func (m merger) conflict(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv string) {
+func (m merger) conflict(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv string, hasBase bool) {
 	c := Conflict{A: a.id, B: b.id, Row: r.Key, Base: bv, AValue: ca, BValue: cb, Policy: m.policy}
 	reason := fmt.Sprintf("both sides changed %s", r.Key)
 	switch {
@@ -461,9 +461,19 @@ func (m merger) conflict(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv s
 	case m.policy == ConflictPreferB:
 		c.Winner = "b"
 	case m.policy == ConflictNewer:
-		// A tie (both edits in one tick) is held for a person: the order
-		// is unknown, and picking a side could drop the later change.
-		if c.Winner = m.newerSide(a, b); c.Winner == "" {
+		switch c.Winner = m.newerSide(a, b); {
+		case c.Winner != "":
+		case !hasBase:
+			// A first link orders no changes, only two records' last
+			// touches (seeded or imported together, often in one
+			// second): the later stamp wins, an exact tie goes to A.
+			c.Winner = "b"
+			if a.modified >= b.modified {
+				c.Winner = "a"
+			}
+		default:
+			// Both edits since the last sync in one tick: the order is
+			// unknown, and picking a side could drop the later change.
 			c.Winner, reason = "review", m.sameTickReason(r.Key)
 		}
 	default:
