@@ -318,29 +318,39 @@ func (a *App) waitingOn(ctx context.Context, name string) []SyncWait {
 
 // noteRunErrors marks a connection whose grant failed a record "reconnect"
 // ("account" when the vendor refused the account), and returns the run's
-// failures grouped. It only informs: a store error is logged, since the
-// run itself is done.
+// failures grouped. It reads the errors a page at a time: a run (an undo
+// of a big run among them) can fail for each of 100k records. It only
+// informs: a store error is logged, since the run itself is done.
 func (a *App) noteRunErrors(ctx context.Context, runID int64, def engine.Definition, sa, sb *Session) []ErrorGroup {
-	errs, err := a.db.RunErrors(ctx, runID)
+	var g errorGrouper
+	where := sideNames(def)
+	err := a.EachRunError(ctx, runID, func(e store.RunErrorRow) error {
+		g.add(e, where)
+		a.noteErrorStatus(ctx, e, sa, sb)
+		return nil
+	})
 	if err != nil {
 		a.log.Warn("read the run's errors", "run", runID, "err", err)
 		return nil
 	}
-	for _, e := range errs {
-		status := map[string]string{string(connector.CatAuth): "reconnect", string(connector.CatAccount): StatusAccount}[e.Category]
-		if status == "" {
-			continue
-		}
-		s := sa
-		if e.Side == "b" {
-			s = sb
-		}
-		if status == "reconnect" && a.signInReplaced(ctx, s) {
-			continue
-		}
-		_ = a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, status, e.Message)
+	return g.groups()
+}
+
+// noteErrorStatus marks the connection of e's side "reconnect" or
+// "account" when e says its grant or account was refused.
+func (a *App) noteErrorStatus(ctx context.Context, e store.RunErrorRow, sa, sb *Session) {
+	status := map[string]string{string(connector.CatAuth): "reconnect", string(connector.CatAccount): StatusAccount}[e.Category]
+	if status == "" {
+		return
 	}
-	return GroupErrors(errs, sideNames(def))
+	s := sa
+	if e.Side == "b" {
+		s = sb
+	}
+	if status == "reconnect" && a.signInReplaced(ctx, s) {
+		return
+	}
+	_ = a.db.SetConnectionStatus(context.WithoutCancel(ctx), s.Conn.Name, status, e.Message)
 }
 
 // logFailures writes a run's failed records to the log a line per group,

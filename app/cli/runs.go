@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/engine"
 )
 
@@ -84,13 +83,6 @@ func (r *root) runsCmd() *cobra.Command {
 	return cmd
 }
 
-type runDetailOut struct {
-	runOut
-	Audit  []auditOut       `json:"audit"`
-	Errors []runErrorOut    `json:"errors"`
-	Groups []app.ErrorGroup `json:"error_groups"`
-}
-
 // auditOut is one field written, in the snake_case the rest of --json uses.
 type auditOut struct {
 	Side     string    `json:"side"`
@@ -111,78 +103,6 @@ type runErrorOut struct {
 	Code     string    `json:"code,omitempty"`
 	Message  string    `json:"message"`
 	At       time.Time `json:"at"`
-}
-
-func auditJSON(rows []store.AuditRow) []auditOut {
-	out := make([]auditOut, len(rows))
-	for i, x := range rows {
-		out[i] = auditOut{Side: x.Side, RecordID: x.RecordID, Field: x.Field, Old: x.Old, New: x.New, Rule: x.Rule, At: x.At}
-	}
-	return out
-}
-
-func runErrorsJSON(rows []store.RunErrorRow) []runErrorOut {
-	out := make([]runErrorOut, len(rows))
-	for i, e := range rows {
-		out[i] = runErrorOut{Side: e.Side, RecordID: e.RecordID, Category: e.Category, Field: e.Field, Code: e.Code, Message: e.Message, At: e.At}
-	}
-	return out
-}
-
-func (r *root) runsShowCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "show ID",
-		Short: "Show a run: counts, record errors with the vendor's message, and every field changed (old → new)",
-		Args:  func(cmd *cobra.Command, args []string) error { return runIDArg(args) },
-		RunE: r.withApp(func(cmd *cobra.Command, args []string, a *app.App) error {
-			id, _ := parseID(args[0], runIDKind())
-			if err := knownRun(cmd.Context(), a, id); err != nil {
-				return err
-			}
-			d, err := a.RunDetail(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			out := runDetailOut{runOut: runJSON(d), Audit: auditJSON(d.Audit), Errors: runErrorsJSON(d.Errors), Groups: d.Groups}
-			w := cmd.OutOrStdout()
-			return r.emit(w, out, func() {
-				o := out.runOut
-				fmt.Fprintf(w, "Run %d of %s (%s): %s, started %s\n", o.ID, o.Sync, o.Trigger, o.Status, o.Started.Format(time.DateTime))
-				fmt.Fprintf(w, "created %d, updated %d, deleted %d, unchanged %d, conflicts %d, review %d, failed %d; API calls A %d, B %d\n",
-					o.Created, o.Updated, o.Deleted, o.Unchanged, o.Conflicts, o.Review, o.Failed, o.APICallsA, o.APICallsB)
-				if o.Message != "" {
-					fmt.Fprintln(w, o.Message)
-				}
-				if len(o.Warnings) > 0 {
-					fmt.Fprintln(w, "\nWarnings:")
-					for _, x := range o.Warnings {
-						fmt.Fprintln(w, "  "+x)
-					}
-					if o.WarningsOmitted > 0 {
-						fmt.Fprintf(w, "  … and %d more not listed\n", o.WarningsOmitted)
-					}
-				}
-				if len(d.Groups) > 0 {
-					fmt.Fprintln(w, "\nErrors by kind:")
-					for _, g := range d.Groups {
-						fmt.Fprintln(w, "  "+g.Line())
-					}
-				}
-				if len(d.Errors) > 0 {
-					fmt.Fprintln(w, "\nErrors:")
-					for _, e := range d.Errors {
-						fmt.Fprintf(w, "  side %s record %s [%s] %s %s: %s\n", e.Side, e.RecordID, e.Category, e.Field, e.Code, e.Message)
-					}
-				}
-				if len(d.Audit) > 0 {
-					fmt.Fprintln(w, "\nFields written:")
-					printFieldChanges(w, out.Audit)
-				}
-			})
-		}),
-	}
-	negativeIDFlagErrors(cmd, runIDKind())
-	return cmd
 }
 
 func (r *root) runsUndoCmd() *cobra.Command {

@@ -53,3 +53,19 @@ func (p *planner) mergedUndoTarget(ctx context.Context, runID int64, side, id st
 		runID, id, strings.ToUpper(side), into)
 	return store.PairRow{}, into, false, nil
 }
+
+// createMergedAway says whether record id of side, which run runID
+// created, was merged away since, and then warns that the undo leaves the
+// record it went into: that record holds the other record's data too, and
+// its link is that record's, so deleting it would take away what was
+// there before the run (and the item would name records the run never
+// created or copied).
+func (p *planner) createMergedAway(ctx context.Context, runID int64, side, id string) (bool, error) {
+	into, err := p.e.survivor(ctx, p.syncID, side, id)
+	if err != nil || into == id {
+		return false, err
+	}
+	p.warn("undo of run %d: it created %s on side %s, merged since into %s with another record; the undo does not delete %s, which holds that record too: delete it in the CRM if it should go",
+		runID, id, strings.ToUpper(side), into, into)
+	return true, nil
+}

@@ -100,6 +100,11 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 	}
 	mergedFrom := "" // the record the run wrote, when id is now the one it was merged into
 	if ok && pr.Rec.Deleted {
+		if strings.HasPrefix(audit[0].Rule, RuleCreate) {
+			if merged, err := p.createMergedAway(ctx, runID, side, id); err != nil || merged {
+				return err
+			}
+		}
 		// Merged away since: the values the run wrote live on in the
 		// record it went into.
 		mp, into, moved, err := p.mergedUndoTarget(ctx, runID, side, id)

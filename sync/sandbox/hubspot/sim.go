@@ -201,7 +201,8 @@ func (s *Sim) routes() {
 // guard applies, in order: stats, latency, auth, daily limit, rolling limits, injected faults.
 func (s *Sim) guard(pattern string, search bool, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		s.stats.Inc(simkit.EndpointKey(r, pattern, "object"))
+		endpoint := simkit.EndpointKey(r, pattern, "object")
+		s.stats.Inc(endpoint)
 		fault, latency := s.faults.Draw()
 		simkit.Sleep(r.Context().Done(), latency)
 		switch s.auth.Check(simkit.BearerToken(r)) {
@@ -242,6 +243,10 @@ func (s *Sim) guard(pattern string, search bool, h http.HandlerFunc) http.Handle
 				writeRateLimited(w, "TEN_SECONDLY_ROLLING", "You have reached your ten_secondly_rolling limit.", retry)
 				return
 			}
+		}
+		if rf, ok := s.faults.Refused(endpoint); ok {
+			writeJSON(w, rf.Status, map[string]any{"status": "error", "message": rf.Message, "correlationId": correlationID(), "category": rf.Code})
+			return
 		}
 		switch fault {
 		case simkit.FaultRateLimit:

@@ -175,7 +175,8 @@ func (s *Sim) routes() {
 // guard applies stats, latency, auth, the daily allocation (with Sforce-Limit-Info) and injected faults.
 func (s *Sim) guard(pattern string, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		s.stats.Inc(simkit.EndpointKey(r, pattern, "version", "object", "field"))
+		endpoint := simkit.EndpointKey(r, pattern, "version", "object", "field")
+		s.stats.Inc(endpoint)
 		fault, latency := s.faults.Draw()
 		simkit.Sleep(r.Context().Done(), latency)
 		if s.auth.Check(simkit.BearerToken(r)) != simkit.TokenValid {
@@ -202,6 +203,10 @@ func (s *Sim) guard(pattern string, h http.HandlerFunc) http.HandlerFunc {
 		s.usageMu.Unlock()
 		if exhausted {
 			writeErrors(w, http.StatusForbidden, sfError{Message: "TotalRequests Limit exceeded.", ErrorCode: "REQUEST_LIMIT_EXCEEDED"})
+			return
+		}
+		if rf, ok := s.faults.Refused(endpoint); ok {
+			writeErrors(w, rf.Status, sfError{Message: rf.Message, ErrorCode: rf.Code})
 			return
 		}
 		switch fault {

@@ -29,6 +29,7 @@ type FaultInjector struct {
 	rng            *rand.Rand
 	cfg            Faults
 	dailyExhausted bool
+	refusals       map[string]*Refusal // by endpoint (RefuseEndpoint)
 }
 
 // NewFaultInjector returns an injector seeded with seed.
