@@ -2,8 +2,8 @@ package auth
 
 import (
 	"bytes"
+	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -351,21 +351,14 @@ func revoke(ctx context.Context, ep Endpoint, tok *oauth2.Token, client *http.Cl
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 16<<10))
-	if resp.StatusCode/100 == 2 {
+	ans := parseRevokeAnswer(body)
+	if resp.StatusCode/100 == 2 && !ans.refused() {
 		return nil
 	}
 	ve := &VendorError{Vendor: vendor, Status: resp.StatusCode}
-	var oe struct {
-		Error       string `json:"error"`
-		Description string `json:"error_description"`
-		Message     string `json:"message"`
-	}
-	if json.Unmarshal(body, &oe) == nil {
-		ve.Code = scrub(oe.Error, tok.RefreshToken, tok.AccessToken, ep.ClientSecret, ep.basicCredential())
-		ve.Description = oe.Description
-		if ve.Description == "" {
-			ve.Description = oe.Message
-		}
+	if ans.parsed {
+		ve.Code = scrub(ans.Error, tok.RefreshToken, tok.AccessToken, ep.ClientSecret, ep.basicCredential())
+		ve.Description = cmp.Or(ans.Description, ans.Message)
 	} else if !looksLikeHTML(body) {
 		ve.Description = string(body)
 	}

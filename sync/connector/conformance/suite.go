@@ -31,6 +31,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("UpsertTwiceCreatesOnce", s.upsertTwice)
 	t.Run("SearchByEmail", s.searchByEmail)
 	t.Run("Delete", s.deleteRecords)
+	t.Run("DeletedRecordIsGone", s.deletedRecordIsGone)
 	t.Run("FaultRateLimitStorm", s.faultRateLimit)
 	t.Run("FaultServerErrors", s.faultServerErrors)
 	t.Run("FaultExpiredToken", s.faultExpiredToken)

@@ -272,6 +272,7 @@ func (c *Connector) result(sc *schema, op connector.Op, req operation, id string
 		category = connector.CatValidation
 		field = cmp.Or(field, securedIn(sc, op))
 	}
+	category, field = notFoundBlame(e, op, category, field)
 	return connector.Result{Err: &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: rid, Category: category,
 		Field: field, Code: e.Code, Message: e.Message}}
 }

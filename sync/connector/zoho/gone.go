@@ -2,6 +2,7 @@ package zoho
 
 import (
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -43,4 +44,33 @@ func (e zohoError) namesOwnID() bool {
 func markGone(re *connector.RecordError) {
 	re.Category, re.Field = connector.CatNotFound, ""
 	re.Message += " (the record no longer exists in Zoho CRM: deleted or merged)"
+}
+
+// deleteResult is one id's outcome of a delete. Zoho refuses the delete of
+// a record already deleted (or never there) with INVALID_DATA "record not
+// deleted" naming only that id (deleteRecords' 207 example): the record is
+// gone, which is what the delete was for, so it is the not-found the
+// engine counts as done, not a validation failure to fix.
+func deleteResult(object, id string, w writeResult) connector.Result {
+	r := toResult(object, nil, connector.Op{Kind: connector.OpUpdate, ID: id}, w)
+	var re *connector.RecordError
+	if errors.As(r.Err, &re) && w.namesDeletedID(id) {
+		markGone(re)
+	}
+	return r
+}
+
+// namesDeletedID says whether a delete's error is INVALID_DATA whose
+// details name id itself and nothing else (no api_name: a field's error
+// names one).
+func (e zohoError) namesDeletedID(id string) bool {
+	if e.Code != "INVALID_DATA" {
+		return false
+	}
+	var d struct {
+		ID      json.Number `json:"id"`
+		APIName string      `json:"api_name"`
+	}
+	_ = json.Unmarshal(e.Details, &d)
+	return d.ID.String() == id && (d.APIName == "" || d.APIName == "id")
 }

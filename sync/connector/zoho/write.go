@@ -377,7 +377,7 @@ func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]
 			continue
 		}
 		for j, id := range batch {
-			out[start+j] = toResult(object, nil, connector.Op{Kind: connector.OpUpdate, ID: id}, res.Data[j])
+			out[start+j] = deleteResult(object, id, res.Data[j])
 		}
 	}
 	return out, nil

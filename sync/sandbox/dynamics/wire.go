@@ -28,7 +28,7 @@ func newErr(status int, code, format string, args ...any) *apiError {
 // empty code the value is the real platform's error code [unverified].
 const (
 	codeODataGeneric     = "0x0"        // URL/payload parse errors (web-api-client-errors troubleshooting page)
-	codeNotFound         = "0x80040217" // ObjectDoesNotExist [unverified: conditional-operations page shows ""]
+	codeNotFound         = "0x80040217" // ObjectDoesNotExist: -2147220969, ObjectNotFoundException.ObjectDoesNotExistErrorCode (SDK reference)
 	codeSegmentNotFound  = "0x8006088a" // Resource not found for the segment
 	codeMaxLength        = "0x80044331" // batch page example: "A validation error occurred.  The length of ..."
 	codePayload          = "0x80048d19" // Error identified in Payload provided by the user

@@ -162,8 +162,9 @@ func (s *Sim) handleToken(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleRevoke serves POST /oauth/revoke (token, token_type_hint; client by HTTP
-// Basic). Revoking a refresh token revokes the grant (guide) [the access tokens
-// issued from it stay valid here until they expire].
+// Basic). Revoking a refresh token revokes the grant (guide), and with it the
+// access tokens issued under it (RFC 7009 §2.1) [unverified: the guide does not
+// say how soon an access token stops working].
 func (s *Sim) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil || r.PostForm.Get("token") == "" {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "token is required")
@@ -174,7 +175,7 @@ func (s *Sim) handleRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok := r.PostForm.Get("token")
-	s.auth.Revoke(tok) // RFC 7009: an unknown token also answers 200
+	s.auth.RevokeGrant(tok) // RFC 7009: an unknown token also answers 200
 	s.keyMu.Lock()
 	delete(s.scopes, tok)
 	s.keyMu.Unlock()

@@ -298,7 +298,8 @@ func (s *Sim) handleList(k kind) http.HandlerFunc {
 	}
 }
 
-// handleGet serves GET /api/v2/persons/{id}; a deleted record still answers, with is_deleted true.
+// handleGet serves GET /api/v2/persons/{id}; a deleted record still answers, with
+// is_deleted true, until it is purged (purged).
 func (s *Sim) handleGet(k kind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, aerr := parseID(r)
@@ -313,6 +314,9 @@ func (s *Sim) handleGet(k kind) http.HandlerFunc {
 		}
 		s.mu.RLock()
 		rec := s.storeOf(k).get(id)
+		if s.purged(k, rec) {
+			rec = nil
+		}
 		var out map[string]any
 		if rec != nil {
 			out = s.render(k, rec, customKeys, include)

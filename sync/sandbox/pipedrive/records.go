@@ -107,6 +107,14 @@ func sortedKeys(m map[string]json.RawMessage) []string {
 	return keys
 }
 
+// purged says whether r was deleted more than deletedRetention ago: "after an
+// entity has been permanently deleted, it won't be possible to retrieve it via
+// any API request" (changelog, Permanent deletion logic for 6 core entities;
+// notes are not among them). The caller holds s.mu.
+func (s *Sim) purged(k kind, r *record) bool {
+	return r != nil && r.deleted && k != kindNote && r.updateTime.Before(s.now().Add(-deletedRetention))
+}
+
 // isLive reports whether record id of kind k exists and is not deleted.
 func (s *Sim) isLive(k kind, id int64) bool {
 	r := s.storeOf(k).get(id)

@@ -50,9 +50,11 @@ func (s *Sim) handleToken(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleRevoke serves /services/oauth2/revoke (POST form or GET ?token=).
+// "If a refresh token is included, Salesforce revokes it and any
+// associated access tokens" (Revoking OAuth Tokens, Mobile SDK guide).
 func (s *Sim) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
-	if !s.auth.Revoke(r.Form.Get("token")) {
+	if !s.auth.RevokeGrant(r.Form.Get("token")) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "unsupported_token_type", "error_description": "this token type is not supported"})
 		return
 	}
