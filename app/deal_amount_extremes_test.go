@@ -22,7 +22,7 @@ func TestDealAmountExtremesSettle(t *testing.T) {
 	ctx := context.Background()
 	values := []string{"1000000000000000000000", "0.0000001", "123456789012.5"}
 	// Zoho's currency takes at most 16 digits and refuses more
-	// (TestAuditZohoCurrencyTooLong): its largest amount is 15 nines, and
+	// (TestZohoCurrencyTooLong): its largest amount is 15 nines, and
 	// the one entered there 1e15.
 	zohoValues := []string{"999999999999999", values[1], values[2]}
 	cases := []struct {
@@ -104,25 +104,4 @@ func createHubSpotDeals(t *testing.T, srv *sandbox.Server, prefix string, amount
 		byID[d.ID] = amt
 	}
 	return byID
-}
-
-// runDealsSettle runs the orgs and deals syncs three times: every deals
-// run must succeed with nothing to review, and the runs after the first
-// must write nothing. echoNote ends the message of a late write.
-func runDealsSettle(ctx context.Context, t *testing.T, a *app.App, echoNote string) {
-	t.Helper()
-	for i := 1; i <= 3; i++ {
-		for _, n := range []string{"orgs", "deals"} {
-			res, err := a.Run(ctx, n, app.RunOptions{Confirm: true})
-			if err != nil {
-				t.Fatalf("run %d %s: %v", i, n, err)
-			}
-			if n == "deals" && (res.Summary.Status != "success" || res.Summary.Review > 0) {
-				t.Errorf("run %d deals: %+v\n%s\nfailures: %+v", i, res.Summary, res.Plan.Summary(), res.Failures)
-			}
-			if n == "deals" && i > 1 && res.Summary.Created+res.Summary.Updated != 0 {
-				t.Errorf("run %d deals wrote %+v; want nothing%s\n%s", i, res.Summary, echoNote, res.Plan.Summary())
-			}
-		}
-	}
 }

@@ -1,57 +1,11 @@
 package app_test
 
 import (
-	"context"
-	"errors"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/sync/engine"
 )
-
-// goneRunWith is goneRun with the run's progress callback (nil for none).
-func goneRunWith(t *testing.T, a *app.App, name string, edit func() error, progress func(engine.Progress)) app.RunResult {
-	t.Helper()
-	time.Sleep(5 * time.Millisecond)
-	if err := edit(); err != nil {
-		t.Fatal(err)
-	}
-	res, err := a.Run(context.Background(), name, app.RunOptions{Confirm: true, Progress: progress})
-	if err != nil {
-		t.Fatalf("run: %v", err)
-	}
-	return res
-}
-
-// editAgainWritesNothing edits the kept partner once more after the delete
-// was held and runs the sync: the held record is neither written nor
-// created again, and nothing fails.
-func editAgainWritesNothing(t *testing.T, a *app.App, name string, edit func() error) {
-	t.Helper()
-	res := goneRunWith(t, a, name, edit, nil)
-	if s := res.Summary; s.Created+s.Updated+s.Failed+s.Deleted != 0 || s.Status != "success" {
-		t.Fatalf("run after editing the kept partner again: %+v\n%s", s, res.Plan.Summary())
-	}
-}
-
-// deleteWhenPlanned is a run's progress callback that calls del once, when
-// the plan is stored and nothing is written yet: a delete between the
-// plan's read and its write, which no read of that run can see.
-func deleteWhenPlanned(t *testing.T, del func() error) (func(engine.Progress), *bool) {
-	t.Helper()
-	deleted := false
-	return func(p engine.Progress) {
-		if p.Phase == "store" && p.Done == p.Total && !deleted {
-			if err := del(); err != nil {
-				t.Errorf("delete between plan and write: %v", err)
-				return
-			}
-			deleted = true
-		}
-	}, &deleted
-}
 
 // TestGoneInZohoHeldSameRun: a Zoho contact deleted between the
 // plan's read and its write meets Zoho's answer to the update of a
@@ -61,31 +15,17 @@ func deleteWhenPlanned(t *testing.T, del func() error) (func(engine.Progress), *
 // the HubSpot contact kept and nothing created in Zoho.
 func TestGoneInZohoHeldSameRun(t *testing.T) {
 	a, srv := syncedThrough(t, 41, 12, "zoho", "zc", app.DemoZohoSync("s", "hs", "zc"))
-	hs, zc := srv.HubSpot(), srv.Zoho()
+	zc := srv.Zoho()
 	l := syncLinks(t, a, "s")[0]
-	zohoLive := zc.Count("Contacts")
-	progress, deleted := deleteWhenPlanned(t, func() error { return zc.Delete("Contacts", l.BID) })
-	res := goneRunWith(t, a, "s", func() error {
-		_, err := hs.Update("contacts", l.AID, map[string]string{"jobtitle": "Audit: edited before the Zoho delete"})
-		return err
-	}, progress)
-	if !*deleted {
-		t.Fatal("the Zoho contact was not deleted between plan and write")
-	}
-	assertGoneHeld(t, a, "s", res, l.BID, l.AID)
-	if r, ok := hs.Get("contacts", l.AID); !ok || r.Archived {
-		t.Fatalf("HubSpot contact %s archived after its Zoho partner's delete", l.AID)
-	}
-	editAgainWritesNothing(t, a, "s", func() error {
-		_, err := hs.Update("contacts", l.AID, map[string]string{"jobtitle": "Audit: edited again"})
-		return err
+	assertGoneVendorContactHeld(t, a, srv.HubSpot(), l, goneVendorContact{
+		vendor: "Zoho", whilePlanned: true, field: "jobtitle",
+		count: func() int { return zc.Count("Contacts") },
+		del:   func() error { return zc.Delete("Contacts", l.BID) },
+		back: func() (bool, any) {
+			r, ok := zc.Get("Contacts", l.BID)
+			return !ok || !r.Deleted, r
+		},
 	})
-	if r, ok := zc.Get("Contacts", l.BID); !ok || !r.Deleted {
-		t.Fatalf("Zoho contact %s restored (%+v)", l.BID, r)
-	}
-	if n := zc.Count("Contacts"); n != zohoLive-1 {
-		t.Fatalf("Zoho contacts %d → %d, want the deleted one not created again", zohoLive, n)
-	}
 }
 
 // TestGoneInPipedriveHeldSameRun: a Pipedrive person deleted since
@@ -94,34 +34,21 @@ func TestGoneInZohoHeldSameRun(t *testing.T) {
 // meets Pipedrive's 404 for the person; held in that run.
 func TestGoneInPipedriveHeldSameRun(t *testing.T) {
 	a, srv := syncedThrough(t, 41, 12, "pipedrive", "pd", app.DemoPipedriveSync("s", "hs", "pd", ""))
-	hs, pd := srv.HubSpot(), srv.Pipedrive()
+	pd := srv.Pipedrive()
 	l := syncLinks(t, a, "s")[0]
 	id, err := strconv.ParseInt(l.BID, 10, 64)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pdLive := pd.CountPersons()
-	if err := pd.DeletePerson(id); err != nil {
-		t.Fatal(err)
-	}
-	res := goneRunWith(t, a, "s", func() error {
-		_, err := hs.Update("contacts", l.AID, map[string]string{"firstname": "Audited"})
-		return err
-	}, nil)
-	assertGoneHeld(t, a, "s", res, l.BID, l.AID)
-	if r, ok := hs.Get("contacts", l.AID); !ok || r.Archived {
-		t.Fatalf("HubSpot contact %s archived after its Pipedrive partner's delete", l.AID)
-	}
-	editAgainWritesNothing(t, a, "s", func() error {
-		_, err := hs.Update("contacts", l.AID, map[string]string{"firstname": "Audited again"})
-		return err
+	assertGoneVendorContactHeld(t, a, srv.HubSpot(), l, goneVendorContact{
+		vendor: "Pipedrive", field: "firstname",
+		count: pd.CountPersons,
+		del:   func() error { return pd.DeletePerson(id) },
+		back: func() (bool, any) {
+			p, ok := pd.GetPerson(id)
+			return !ok || !p.Deleted, p
+		},
 	})
-	if p, ok := pd.GetPerson(id); !ok || !p.Deleted {
-		t.Fatalf("Pipedrive person %d restored (%+v)", id, p)
-	}
-	if n := pd.CountPersons(); n != pdLive-1 {
-		t.Fatalf("Pipedrive persons %d → %d, want the deleted one not created again", pdLive, n)
-	}
 }
 
 // TestGoneInDynamicsHeldSameRun: the same for a Dataverse contact,
@@ -129,30 +56,17 @@ func TestGoneInPipedriveHeldSameRun(t *testing.T) {
 // 0x80040217 "contact With Id = … Does Not Exist".
 func TestGoneInDynamicsHeldSameRun(t *testing.T) {
 	a, srv := syncedThrough(t, 41, 12, "dynamics", "dv", app.DemoDynamicsSync("s", "hs", "dv", ""))
-	hs, dv := srv.HubSpot(), srv.Dynamics()
+	dv := srv.Dynamics()
 	l := syncLinks(t, a, "s")[0]
-	dvLive := dv.Count("contacts")
-	if err := dv.Delete("contacts", l.BID); err != nil {
-		t.Fatal(err)
-	}
-	res := goneRunWith(t, a, "s", func() error {
-		_, err := hs.Update("contacts", l.AID, map[string]string{"jobtitle": "Audit: edited after the Dataverse delete"})
-		return err
-	}, nil)
-	assertGoneHeld(t, a, "s", res, l.BID, l.AID)
-	if r, ok := hs.Get("contacts", l.AID); !ok || r.Archived {
-		t.Fatalf("HubSpot contact %s archived after its Dataverse partner's delete", l.AID)
-	}
-	editAgainWritesNothing(t, a, "s", func() error {
-		_, err := hs.Update("contacts", l.AID, map[string]string{"jobtitle": "Audit: edited again"})
-		return err
+	assertGoneVendorContactHeld(t, a, srv.HubSpot(), l, goneVendorContact{
+		vendor: "Dataverse", field: "jobtitle",
+		count: func() int { return dv.Count("contacts") },
+		del:   func() error { return dv.Delete("contacts", l.BID) },
+		back: func() (bool, any) {
+			r, ok := dv.Get("contacts", l.BID)
+			return ok, r
+		},
 	})
-	if _, ok := dv.Get("contacts", l.BID); ok {
-		t.Fatalf("Dataverse contact %s back after its delete", l.BID)
-	}
-	if n := dv.Count("contacts"); n != dvLive-1 {
-		t.Fatalf("Dataverse contacts %d → %d, want the deleted one not created again", dvLive, n)
-	}
 }
 
 // TestGoneDealInHubSpotHeldSameRun: a HubSpot deal archived since the
@@ -160,27 +74,8 @@ func TestGoneInDynamicsHeldSameRun(t *testing.T) {
 // edited: the update meets OBJECT_NOT_FOUND, held as for a contact; the
 // Opportunity is kept and no deal is created again.
 func TestGoneDealInHubSpotHeldSameRun(t *testing.T) {
-	a, srv := connectedSandbox(t, 17, 40)
-	hs, sf := srv.HubSpot(), srv.Salesforce()
-	saveSyncs(t, a, app.DemoCompaniesSync("companies", "hs", "sf"), app.DemoDealsSync("deals", "hs", "sf", "companies"))
-	runOK(t, a, "companies")
-	runOK(t, a, "deals")
-	l := syncLinks(t, a, "deals")[0]
-	deals := hs.Count("deals")
-	if !hs.Archive("deals", l.AID) {
-		t.Fatal("archive failed")
-	}
-	res := goneRunWith(t, a, "deals", func() error {
-		_, err := sf.Update("Opportunity", l.BID, map[string]string{"Name": "Audit: renamed after the archive"})
-		return err
-	}, nil)
-	assertGoneHeld(t, a, "deals", res, l.AID, l.BID)
-	if _, ok := sf.Get("Opportunity", l.BID); !ok {
-		t.Fatalf("Opportunity %s deleted", l.BID)
-	}
-	if n := hs.Count("deals"); n != deals-1 {
-		t.Fatalf("HubSpot deals %d → %d, want the archived one not created again", deals, n)
-	}
+	a, srv, l := linkedAfterFirstRuns(t, 17, 40, app.DemoCompaniesSync("companies", "hs", "sf"), app.DemoDealsSync("deals", "hs", "sf", "companies"))
+	assertArchivedInHubSpotHeld(t, a, srv, "deals", l, "deals", "Opportunity", map[string]string{"Name": "Audit: renamed after the archive"})
 }
 
 // TestGoneAccountInSalesforceHeldSameRun: a Salesforce Account
@@ -188,30 +83,6 @@ func TestGoneDealInHubSpotHeldSameRun(t *testing.T) {
 // edit meets ENTITY_IS_DELETED: held, the company kept, no Account
 // created again.
 func TestGoneAccountInSalesforceHeldSameRun(t *testing.T) {
-	a, srv := connectedSandbox(t, 17, 40)
-	hs, sf := srv.HubSpot(), srv.Salesforce()
-	saveSyncs(t, a, app.DemoCompaniesSync("companies", "hs", "sf"))
-	runOK(t, a, "companies")
-	l := syncLinks(t, a, "companies")[0]
-	accounts := sf.Count("Account")
-	progress, deleted := deleteWhenPlanned(t, func() error {
-		if !sf.Delete("Account", l.BID) {
-			return errors.New("Salesforce sandbox did not delete Account " + l.BID)
-		}
-		return nil
-	})
-	res := goneRunWith(t, a, "companies", func() error {
-		_, err := hs.Update("companies", l.AID, map[string]string{"city": "Audit City"})
-		return err
-	}, progress)
-	if !*deleted {
-		t.Fatal("the Account was not deleted between plan and write")
-	}
-	assertGoneHeld(t, a, "companies", res, l.BID, l.AID)
-	if r, ok := hs.Get("companies", l.AID); !ok || r.Archived {
-		t.Fatalf("HubSpot company %s archived after its Account's delete", l.AID)
-	}
-	if n := sf.Count("Account"); n != accounts-1 {
-		t.Fatalf("Accounts %d → %d, want the deleted one not created again", accounts, n)
-	}
+	a, srv, l := linkedAfterFirstRuns(t, 17, 40, app.DemoCompaniesSync("companies", "hs", "sf"))
+	assertDeletedInSalesforceHeld(t, a, srv, "companies", l, "companies", "Account", map[string]string{"city": "Audit City"})
 }

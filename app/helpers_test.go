@@ -196,3 +196,28 @@ func mustCreateSF(t *testing.T, sf *salesforce.Sim, object string, fields map[st
 	}
 	return r
 }
+
+// runUpdating runs sync name, which must update n records, and answers
+// the run.
+func runUpdating(ctx context.Context, t *testing.T, a *app.App, name string, n int) app.RunResult {
+	t.Helper()
+	res, err := a.Run(ctx, name, app.RunOptions{Confirm: true})
+	if err != nil || res.Summary.Updated != n {
+		t.Fatalf("%s run: %v %+v\n%s", name, err, res.Summary, res.Plan.Summary())
+	}
+	return res
+}
+
+// undoLogged undoes run runID, which must not fail, logging the run's
+// audit and the undo's outcome for whoever reads a failing test.
+func undoLogged(ctx context.Context, t *testing.T, a *app.App, runID int64) app.RunResult {
+	t.Helper()
+	d, _ := a.RunDetail(ctx, runID)
+	t.Logf("audit: %+v", d.Audit)
+	u, err := a.Undo(ctx, runID, app.RunOptions{Confirm: true})
+	if err != nil {
+		t.Fatalf("undo: %v", err)
+	}
+	t.Logf("undo: %+v review %+v warnings %q", u.Summary, u.Plan.Review, u.Plan.Warnings)
+	return u
+}

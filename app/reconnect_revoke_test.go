@@ -1,17 +1,12 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/app/secret"
-	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/sandbox"
 	"github.com/crmsync/crmsync/sync/sandbox/simkit"
 )
@@ -71,27 +66,13 @@ func TestOAuthReconnectRevokesFormerGrant(t *testing.T) {
 // in the log, naming the connection, without a token.
 func TestReconnectRevokeFailureIsLoggedNotFatal(t *testing.T) {
 	ctx := context.Background()
-	srv := startSandbox(t, 312, 3)
+	hs := sandboxHubSpot(t, 312)
 	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":"server_error","error_description":"revoke is down"}`, http.StatusInternalServerError)
 	}))
 	defer down.Close()
-	var logged bytes.Buffer
-	keys := secret.NewMemory()
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: keys, Vendors: registry.Vendors(), OpenBrowser: browser,
-		RedirectPort: freePort(t), Logger: slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelWarn}))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	var hs sandbox.VendorInfo
-	for _, v := range srv.Vendors() {
-		if v.Vendor == "hubspot" {
-			hs = v
-		}
-	}
-	req := app.ConnectRequest{Vendor: "hubspot", Name: "hs", ClientID: hs.ClientID, ClientSecret: hs.ClientSecret,
-		APIBase: hs.APIBase, AuthURL: hs.AuthURL, TokenURL: hs.TokenURL, RevokeURL: down.URL + "/revoke", OpenConsent: app.FollowConsent(nil)}
+	a, keys, logged := warnLoggedApp(t)
+	req := hubspotSignIn(hs, down.URL+"/revoke")
 	if _, err := a.Connect(ctx, req); err != nil {
 		t.Fatal(err)
 	}

@@ -1,19 +1,10 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/app/secret"
-	"github.com/crmsync/crmsync/sync/connector/registry"
 )
 
 // TestBrevoDisconnectSendsNoRevoke: Brevo documents no revoke
@@ -47,27 +38,12 @@ func TestBrevoDisconnectSendsNoRevoke(t *testing.T) {
 // deadline, and the log and the error say it timed out.
 func TestRevokeHasItsOwnDeadline(t *testing.T) {
 	ctx := context.Background()
-	srv := startSandbox(t, 412, 3)
-	hs := sandboxVendor(t, srv.Vendors(), "hubspot")
-	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		<-r.Context().Done()
-	}))
-	defer silent.Close()
-	keys, logged := secret.NewMemory(), &bytes.Buffer{}
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: keys, Vendors: registry.Vendors(), OpenBrowser: browser,
-		RedirectPort: freePort(t), HTTP: &http.Client{Timeout: 10 * time.Minute},
-		Logger: slog.New(slog.NewTextHandler(logged, &slog.HandlerOptions{Level: slog.LevelWarn}))})
-	if err != nil {
+	hs := sandboxHubSpot(t, 412)
+	a, _, logged := warnLoggedAppWithin(t, 10*time.Minute)
+	if _, err := a.Connect(ctx, hubspotSignIn(hs, silentRevokeServer(t).URL+"/revoke")); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { a.Close() })
-	req := app.ConnectRequest{Vendor: "hubspot", Name: "hs", ClientID: hs.ClientID, ClientSecret: hs.ClientSecret,
-		APIBase: hs.APIBase, AuthURL: hs.AuthURL, TokenURL: hs.TokenURL, RevokeURL: silent.URL + "/revoke", OpenConsent: app.FollowConsent(nil)}
-	if _, err := a.Connect(ctx, req); err != nil {
-		t.Fatal(err)
-	}
-	err = a.Disconnect(ctx, "hs")
+	err := a.Disconnect(ctx, "hs")
 	if err == nil || !strings.Contains(err.Error(), "revoke timed out") {
 		t.Errorf("disconnect error = %v; want the revoke's own deadline to say it timed out", err)
 	}

@@ -201,20 +201,6 @@ func TestPipedriveEarlierConnectionRevokedOnDisconnect(t *testing.T) {
 	e.assertGrantRevoked(t, access, refresh)
 }
 
-// warnLoggedApp is an app over a fresh folder whose warnings go to logged
-// and whose vendor calls give up after a few seconds without an answer.
-func warnLoggedApp(t *testing.T) (*app.App, *secret.Memory, *bytes.Buffer) {
-	t.Helper()
-	keys, logged := secret.NewMemory(), &bytes.Buffer{}
-	a, err := app.Open(context.Background(), app.Options{Home: t.TempDir(), Secrets: keys, Vendors: registry.Vendors(), OpenBrowser: browser,
-		RedirectPort: freePort(t), HTTP: &http.Client{Timeout: 5 * time.Second}, Logger: slog.New(slog.NewTextHandler(logged, &slog.HandlerOptions{Level: slog.LevelWarn}))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	return a, keys, logged
-}
-
 // TestDisconnectRevokeFailureLoggedAfterLocalRemoval: the vendor's
 // revoke endpoint refuses (400), fails (500), is unavailable (503) or
 // never answers (the client's timeout) when a
@@ -227,8 +213,7 @@ func warnLoggedApp(t *testing.T) (*app.App, *secret.Memory, *bytes.Buffer) {
 // had answered.
 func TestDisconnectRevokeFailureLoggedAfterLocalRemoval(t *testing.T) {
 	ctx := context.Background()
-	srv := startSandbox(t, 313, 3)
-	hs := sandboxVendor(t, srv.Vendors(), "hubspot")
+	hs := sandboxHubSpot(t, 313)
 	for _, tc := range []struct {
 		name   string
 		status int
@@ -262,9 +247,7 @@ func TestDisconnectRevokeFailureLoggedAfterLocalRemoval(t *testing.T) {
 				_, _ = w.Write([]byte(`{"error":"server_error","error_description":"` + tc.words + `"}`))
 			}))
 			defer down.Close()
-			req := app.ConnectRequest{Vendor: "hubspot", Name: "hs", ClientID: hs.ClientID, ClientSecret: hs.ClientSecret,
-				APIBase: hs.APIBase, AuthURL: hs.AuthURL, TokenURL: hs.TokenURL, RevokeURL: down.URL + "/revoke", OpenConsent: app.FollowConsent(nil)}
-			if _, err := a.Connect(ctx, req); err != nil {
+			if _, err := a.Connect(ctx, hubspotSignIn(hs, down.URL+"/revoke")); err != nil {
 				t.Fatal(err)
 			}
 			access, refresh := storedGrant(t, keys, "hs")
@@ -426,16 +409,9 @@ func TestGivenTokenURLKeepsRevokeOffVendorHost(t *testing.T) {
 // timeout beside TestReconnectRevokeFailureIsLoggedNotFatal's 500.)
 func TestReconnectRevokeTimeoutKeepsNewSignIn(t *testing.T) {
 	ctx := context.Background()
-	srv := startSandbox(t, 315, 3)
-	hs := sandboxVendor(t, srv.Vendors(), "hubspot")
-	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		<-r.Context().Done()
-	}))
-	defer silent.Close()
+	hs := sandboxHubSpot(t, 315)
 	a, keys, logged := warnLoggedApp(t)
-	req := app.ConnectRequest{Vendor: "hubspot", Name: "hs", ClientID: hs.ClientID, ClientSecret: hs.ClientSecret,
-		APIBase: hs.APIBase, AuthURL: hs.AuthURL, TokenURL: hs.TokenURL, RevokeURL: silent.URL + "/revoke", OpenConsent: app.FollowConsent(nil)}
+	req := hubspotSignIn(hs, silentRevokeServer(t).URL+"/revoke")
 	if _, err := a.Connect(ctx, req); err != nil {
 		t.Fatal(err)
 	}

@@ -138,24 +138,15 @@ func TestUndoMeetingsTimesAndContact(t *testing.T) {
 	if _, err := hs.Update("meetings", fromHS[0], map[string]string{"hs_meeting_start_time": "2027-04-05T13:00:00Z", "hs_meeting_location": "Room 12"}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := a.Run(ctx, "meetings", app.RunOptions{Confirm: true})
-	if err != nil || res.Summary.Updated != 2 {
-		t.Fatalf("run: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
-	}
+	res := runUpdating(ctx, t, a, "meetings", 2)
 	if cs, _ := hs.Associated("meetings", fromSF[0], "contacts"); len(cs) != 1 || cs[0] != partner[other] {
 		t.Fatalf("the run did not move HubSpot meeting %s to contact %s: %v", fromSF[0], partner[other], cs)
 	}
-	d, _ := a.RunDetail(ctx, res.Summary.RunID)
-	t.Logf("audit: %+v", d.Audit)
 	prev, err := a.Undo(ctx, res.Summary.RunID, app.RunOptions{DryRun: true})
 	if err != nil {
 		t.Fatalf("undo preview: %v", err)
 	}
-	u, err := a.Undo(ctx, res.Summary.RunID, app.RunOptions{Confirm: true})
-	if err != nil {
-		t.Fatalf("undo: %v", err)
-	}
-	t.Logf("undo: %+v review %+v warnings %q", u.Summary, u.Plan.Review, u.Plan.Warnings)
+	u := undoLogged(ctx, t, a, res.Summary.RunID)
 	if len(u.Plan.Review) != 0 {
 		t.Errorf("undo sent %d item(s) to review though nobody changed the meetings: %+v", len(u.Plan.Review), u.Plan.Review)
 	}
@@ -292,18 +283,11 @@ func TestUndoPipedriveTaskDoneAndPerson(t *testing.T) {
 	if _, err := pd.UpdateActivity(act.ID, map[string]any{"done": true, "participants": []map[string]any{{"person_id": pid, "primary": true}}}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := a.Run(ctx, "tasks", app.RunOptions{Confirm: true})
-	if err != nil || res.Summary.Updated != 1 {
-		t.Fatalf("tasks run: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
-	}
+	res := runUpdating(ctx, t, a, "tasks", 1)
 	if h, _ := hs.Get("tasks", task); h.Properties["hs_task_status"] != "COMPLETED" {
 		t.Fatalf("the run left HubSpot task %s %s", task, h.Properties["hs_task_status"])
 	}
-	u, err := a.Undo(ctx, res.Summary.RunID, app.RunOptions{Confirm: true})
-	if err != nil {
-		t.Fatalf("undo: %v", err)
-	}
-	t.Logf("undo: %+v review %+v warnings %q", u.Summary, u.Plan.Review, u.Plan.Warnings)
+	undoLogged(ctx, t, a, res.Summary.RunID)
 	after, _ := hs.Get("tasks", task)
 	if after.Properties["hs_task_status"] != before.Properties["hs_task_status"] {
 		t.Errorf("after the undo HubSpot task %s is %s, want %s", task, after.Properties["hs_task_status"], before.Properties["hs_task_status"])
@@ -346,17 +330,7 @@ func TestUndoMailchimpPhoneAndRoles(t *testing.T) {
 	if _, err := mc.UpdateMember(list, toHS.BID, map[string]any{"FNAME": "Marguerite"}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := a.Run(ctx, "mc", app.RunOptions{Confirm: true})
-	if err != nil || res.Summary.Updated != 2 {
-		t.Fatalf("run: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
-	}
-	d, _ := a.RunDetail(ctx, res.Summary.RunID)
-	t.Logf("audit: %+v", d.Audit)
-	u, err := a.Undo(ctx, res.Summary.RunID, app.RunOptions{Confirm: true})
-	if err != nil {
-		t.Fatalf("undo: %v", err)
-	}
-	t.Logf("undo: %+v review %+v warnings %q", u.Summary, u.Plan.Review, u.Plan.Warnings)
+	u := undoLogged(ctx, t, a, runUpdating(ctx, t, a, "mc", 2).Summary.RunID)
 	if len(u.Plan.Review) != 0 || u.Summary.Failed != 0 {
 		t.Errorf("undo: %+v review %+v", u.Summary, u.Plan.Review)
 	}

@@ -42,17 +42,7 @@ func TestUndoDealsTransforms(t *testing.T) {
 	if _, err := sf.Update("Opportunity", fromSF.BID, map[string]string{"Amount": "4321", "StageName": "Closed Won", "CloseDate": "2027-05-06"}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := a.Run(ctx, "deals", app.RunOptions{Confirm: true})
-	if err != nil || res.Summary.Updated != 2 {
-		t.Fatalf("run: %v %+v\n%s", err, res.Summary, res.Plan.Summary())
-	}
-	d, _ := a.RunDetail(ctx, res.Summary.RunID)
-	t.Logf("audit: %+v", d.Audit)
-	u, err := a.Undo(ctx, res.Summary.RunID, app.RunOptions{Confirm: true})
-	if err != nil {
-		t.Fatalf("undo: %v", err)
-	}
-	t.Logf("undo: %+v review %+v warnings %q", u.Summary, u.Plan.Review, u.Plan.Warnings)
+	u := undoLogged(ctx, t, a, runUpdating(ctx, t, a, "deals", 2).Summary.RunID)
 	if len(u.Plan.Review) != 0 {
 		t.Errorf("undo sent %d item(s) to review though nobody changed the deals: %+v", len(u.Plan.Review), u.Plan.Review)
 	}

@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"fyne.io/fyne/v2/storage"
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/store"
 )
@@ -54,22 +51,7 @@ func TestRunCSVDefusesFormulas(t *testing.T) {
 func TestSaveCSVWritesTheRun(t *testing.T) {
 	l := newLive(t)
 	d := demoRunDetail(t, l)
-	path := filepath.Join(t.TempDir(), csvName(d))
-	w, err := storage.Writer(storage.NewFileURI(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.ui(func() { l.u.saveCSV(w, d) })
-	l.see("Saved " + csvName(d) + ".")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := exportedCSV(t, l, d)
 	if want := 1 + len(d.Audit) + len(d.Errors); len(rows) != want {
 		t.Fatalf("the file has %d rows; want %d (a header, %d audit rows, %d errors)", len(rows), want, len(d.Audit), len(d.Errors))
 	}

@@ -13,8 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/app/secret"
-	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/mapping"
 	"github.com/crmsync/crmsync/sync/sandbox"
 )
@@ -55,27 +53,9 @@ func (g *gate) open() {
 // newLiveGated is newLive with the app's CRM calls going through g.
 func newLiveGated(t *testing.T, g http.RoundTripper) *live {
 	t.Helper()
-	ctx := context.Background()
-	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 3, Contacts: 30})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	l := &live{t: t, srv: srv}
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(),
-		OpenBrowser: l.browse, RedirectPort: freePort(t), HTTP: &http.Client{Transport: g}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	l.a = a
-	l.u = New(test.NewTempApp(t), Deps{App: a, Sandbox: srv})
-	t.Cleanup(l.u.Close)
-	l.ui(func() {
-		l.u.ShowMain()
-		l.u.Window().Resize(fyne.NewSize(1200, 900))
+	return newLiveWith(t, 30, fyne.NewSize(1200, 900), func(o *app.Options, _ *sandbox.Server) {
+		o.HTTP = &http.Client{Transport: g}
 	})
-	return l
 }
 
 // rowRemoveButtons are the editor's delete buttons, in order.

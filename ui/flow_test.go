@@ -16,8 +16,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/app/secret"
-	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/mapping"
 	"github.com/crmsync/crmsync/sync/sandbox"
@@ -72,28 +70,7 @@ func newLive(t *testing.T) *live { t.Helper(); return newLiveContacts(t, 30) }
 // newLiveContacts is newLive with n contacts seeded in each vendor.
 func newLiveContacts(t *testing.T, n int) *live {
 	t.Helper()
-	ctx := context.Background()
-	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 3, Contacts: n})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	l := &live{t: t, srv: srv}
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(),
-		OpenBrowser: l.browse, RedirectPort: freePort(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	l.a = a
-	fa := test.NewTempApp(t)
-	l.u = New(fa, Deps{App: a, Sandbox: srv})
-	t.Cleanup(l.u.Close)
-	l.ui(func() {
-		l.u.ShowMain()
-		l.u.Window().Resize(fyne.NewSize(1200, 800))
-	})
-	return l
+	return newLiveWith(t, n, fyne.NewSize(1200, 800), nil)
 }
 
 // wait lets every background action finish and its result reach the screen.

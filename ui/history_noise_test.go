@@ -10,13 +10,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/store"
-	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
@@ -54,21 +51,7 @@ func historyCell(t *testing.T, w fyne.Window, row, col int) string {
 // had them, not on every run after, and the sync's card says them once.
 func TestHistoryStandingWarningsNotCounted(t *testing.T) {
 	l := newLive(t)
-	ctx := context.Background()
-	l.createDemoSyncs()
-	l.closeDialogs()
-	for range 2 {
-		if _, err := l.a.Run(ctx, demoSyncName, app.RunOptions{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	runs, err := l.a.Runs(ctx, demoSyncName, 2)
-	if err != nil || len(runs) != 2 {
-		t.Fatalf("runs: %+v %v", runs, err)
-	}
-	if len(runs[0].Run.Warnings) == 0 || !slices.Equal(runs[0].Run.Warnings, runs[1].Run.Warnings) {
-		t.Fatalf("the two runs' warnings: %q and %q", runs[0].Run.Warnings, runs[1].Run.Warnings)
-	}
+	runs := twoDemoRunsSameWarnings(t, l)
 	l.navigate(ScreenHistory)
 	l.ui(func() {
 		if got := historyCell(t, l.u.Window(), 1, 8); got != "0" {
@@ -186,24 +169,10 @@ func matchesCut(name, text string) bool {
 // later.
 func TestHistoryTimesFollowMachineZone(t *testing.T) {
 	ctx := context.Background()
-	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 3, Contacts: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
 	var zone atomic.Pointer[time.Location]
 	zone.Store(time.UTC)
-	l := &live{t: t, srv: srv}
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(),
-		OpenBrowser: l.browse, RedirectPort: freePort(t), Zone: zone.Load})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	l.a = a
-	l.u = New(test.NewTempApp(t), Deps{App: a, Sandbox: srv})
-	t.Cleanup(l.u.Close)
-	l.ui(func() { l.u.ShowMain(); l.u.Window().Resize(defaultSize) })
+	l := newLiveWith(t, 5, defaultSize, func(o *app.Options, _ *sandbox.Server) { o.Zone = zone.Load })
+	a := l.a
 	connectHubSpotAndSalesforce(t, l)
 	if err := a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
 		t.Fatal(err)

@@ -2,15 +2,11 @@ package ui
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -106,22 +102,7 @@ func TestRunDetailPagesFieldChanges(t *testing.T) {
 	if err != nil || paged.AuditTotal != total || len(paged.Audit) >= total {
 		t.Fatalf("RunDetailPage: %v, %d of %d field changes (want a page of %d)", err, len(paged.Audit), paged.AuditTotal, total)
 	}
-	path := filepath.Join(t.TempDir(), csvName(paged))
-	w, err := storage.Writer(storage.NewFileURI(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.ui(func() { l.u.saveCSV(w, paged) })
-	l.see("Saved " + csvName(paged) + ".")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	lines, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	lines := exportedCSV(t, l, paged)
 	if want := 1 + total + len(d.Errors); len(lines) != want {
 		t.Errorf("the CSV has %d rows, want %d (a header and every field change)", len(lines), want)
 	}

@@ -1,16 +1,11 @@
 package ui
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -157,21 +152,7 @@ func TestRunExportWritesEveryError(t *testing.T) {
 	if err != nil || paged.ErrorTotal != 2000 || len(paged.Errors) != auditPageRecords {
 		t.Fatalf("RunDetailPage: %v, %d of %d errors (want a page of %d)", err, len(paged.Errors), paged.ErrorTotal, auditPageRecords)
 	}
-	path := filepath.Join(t.TempDir(), csvName(paged))
-	w, err := storage.Writer(storage.NewFileURI(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.ui(func() { l.u.saveCSV(w, paged) })
-	l.see("Saved " + csvName(paged) + ".")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	lines := exportedCSV(t, l, paged)
 	if len(lines) != 1+2000 {
 		t.Fatalf("the CSV has %d rows, want a header and 2000 errors", len(lines))
 	}

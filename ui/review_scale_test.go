@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/crmsync/crmsync/app/secret"
-	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/sandbox"
 
 	"github.com/crmsync/crmsync/app"
@@ -151,27 +150,8 @@ func (s *countedSecrets) Get(ctx context.Context, key string) (string, error) {
 // newLiveCountingSecrets is newLiveContacts over a keyring that counts its reads.
 func newLiveCountingSecrets(t *testing.T, n int) (*live, *countedSecrets) {
 	t.Helper()
-	ctx := context.Background()
-	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 3, Contacts: n})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
 	secrets := &countedSecrets{Memory: secret.NewMemory()}
-	l := &live{t: t, srv: srv}
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secrets, Vendors: registry.Vendors(),
-		OpenBrowser: l.browse, RedirectPort: freePort(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	l.a = a
-	l.u = New(test.NewTempApp(t), Deps{App: a, Sandbox: srv})
-	t.Cleanup(l.u.Close)
-	l.ui(func() {
-		l.u.ShowMain()
-		l.u.Window().Resize(fyne.NewSize(1200, 800))
-	})
+	l := newLiveWith(t, n, fyne.NewSize(1200, 800), func(o *app.Options, _ *sandbox.Server) { o.Secrets = secrets })
 	return l, secrets
 }
 

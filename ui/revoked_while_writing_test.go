@@ -9,11 +9,9 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/app/secret"
-	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
@@ -39,27 +37,12 @@ func (r *revokeAtWrite) RoundTrip(req *http.Request) (*http.Response, error) {
 // reconnect Salesforce, with Salesforce's words, and no other connection.
 func TestRevokedWhileWritingConnectionsScreen(t *testing.T) {
 	ctx := context.Background()
-	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 3, Contacts: 30})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	rt := &revokeAtWrite{srv: srv}
-	secrets := secret.NewMemory()
-	l := &live{t: t, srv: srv}
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secrets, Vendors: registry.Vendors(),
-		OpenBrowser: l.browse, RedirectPort: freePort(t), HTTP: &http.Client{Transport: rt}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	l.a = a
-	l.u = New(test.NewTempApp(t), Deps{App: a, Sandbox: srv})
-	t.Cleanup(l.u.Close)
-	l.ui(func() {
-		l.u.ShowMain()
-		l.u.Window().Resize(fyne.NewSize(1200, 900))
+	rt, secrets := &revokeAtWrite{}, secret.NewMemory()
+	l := newLiveWith(t, 30, fyne.NewSize(1200, 900), func(o *app.Options, srv *sandbox.Server) {
+		rt.srv = srv
+		o.Secrets, o.HTTP = secrets, &http.Client{Transport: rt}
 	})
+	a := l.a
 	l.createDemoSyncs()
 	l.closeDialogs()
 

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"context"
-	"slices"
 	"testing"
 	"time"
 
@@ -15,20 +13,9 @@ import (
 // them as news either, but say they repeat.
 func TestRunDetailSaysWarningsRepeat(t *testing.T) {
 	l := newLive(t)
-	ctx := context.Background()
-	l.createDemoSyncs()
-	l.closeDialogs()
-	for range 2 {
-		if _, err := l.a.Run(ctx, demoSyncName, app.RunOptions{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	runs, err := l.a.Runs(ctx, demoSyncName, 2)
-	if err != nil || len(runs) != 2 {
-		t.Fatalf("runs: %+v %v", runs, err)
-	}
-	if len(runs[0].Run.Warnings) == 0 || !slices.Equal(runs[0].Run.Warnings, runs[1].Run.Warnings) || runs[0].Run.WarningsOmitted != 0 {
-		t.Fatalf("the two runs' warnings: %q and %q", runs[0].Run.Warnings, runs[1].Run.Warnings)
+	runs := twoDemoRunsSameWarnings(t, l)
+	if runs[0].Run.WarningsOmitted != 0 {
+		t.Fatalf("the newer run omits %d warning(s); want none", runs[0].Run.WarningsOmitted)
 	}
 	l.ui(func() { l.u.openRunDetail(runs[0].Run.ID) })
 	want := nWarnings(len(runs[0].Run.Warnings)) + ", as in the run before"
