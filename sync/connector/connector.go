@@ -321,6 +321,10 @@ type Op struct {
 	Kind   OpKind
 	ID     string // OpUpdate: the record id
 	Fields map[string]string
+	// Was holds, for an update, what the plan read in the record's
+	// changed fields (nil = unknown). Most connectors ignore it; HubSpot
+	// needs it to clear a lifecycle stage before moving it backward.
+	Was map[string]string
 }
 
 // Result is the outcome of one Op.

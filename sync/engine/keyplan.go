@@ -112,7 +112,11 @@ func (r *run) op(w *Write, create bool, kp keyPlan) pending {
 		fields[c.Field] = c.New
 	}
 	if !create {
-		return pending{w: w, op: connector.Op{Kind: connector.OpUpdate, ID: w.ID, Fields: fields}}
+		was := make(map[string]string, len(w.Changes))
+		for _, c := range w.Changes {
+			was[c.Field] = c.Old
+		}
+		return pending{w: w, op: connector.Op{Kind: connector.OpUpdate, ID: w.ID, Fields: fields, Was: was}}
 	}
 	p := pending{w: w, op: connector.Op{Kind: connector.OpCreate, Fields: fields}}
 	if kp.field == "" {

@@ -127,6 +127,9 @@ func assign(object string, kind batchKind, ps []pending, br batchResponse, resul
 			created = *o.New
 		}
 		results[ps[j].idx] = connector.Result{ID: o.ID, Created: created}
+		if err := keptStage(object, ps[j], o); err != nil {
+			results[ps[j].idx] = connector.Result{Err: err}
+		}
 	}
 	var loose []standardError
 	for _, e := range br.Errors {

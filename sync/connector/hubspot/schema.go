@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -35,6 +36,9 @@ type property struct {
 type option struct {
 	Label string `json:"label"`
 	Value string `json:"value"`
+	// DisplayOrder is the option's place; for lifecyclestage it is the
+	// stage order a portal may customize (see lifecycle.go).
+	DisplayOrder int `json:"displayOrder"`
 }
 
 // requiredOnCreate lists what HubSpot's docs say a create needs. The
@@ -317,7 +321,10 @@ func fieldOf(p property) (connector.Field, error) {
 		if p.FieldType == "checkbox" { // multiple checkboxes: "A;B", HubSpot's own separator
 			f.Type = connector.TypeMulti
 		}
-		for _, o := range p.Options {
+		// Options keep HubSpot's displayOrder, so their order is the
+		// stage order where one matters (lifecyclestage); a cached list
+		// without it keeps the order it was read in.
+		for _, o := range slices.SortedStableFunc(slices.Values(p.Options), func(x, y option) int { return x.DisplayOrder - y.DisplayOrder }) {
 			f.Options = append(f.Options, connector.Option{Value: o.Value, Label: o.Label})
 		}
 	case "object_coordinates", "json":

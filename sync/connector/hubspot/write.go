@@ -42,6 +42,9 @@ type pending struct {
 	optOutAsked bool
 	email       string
 	emailKnown  bool
+	// stageWas is the lifecycle stage the plan read in the record an
+	// update changes (Op.Was), "" when unknown (lifecycle.go).
+	stageWas string
 }
 
 type batchKind string
@@ -78,6 +81,10 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 	if err := c.checkOptOuts(ctx, ps, results); err != nil {
 		return nil, fmt.Errorf("hubspot: write %s: %w", object, err)
 	}
+	cleared, err := c.clearBackward(ctx, object, ps, results)
+	if err != nil {
+		return nil, fmt.Errorf("hubspot: write %s: %w", object, err)
+	}
 	groups := map[batchKind][]pending{}
 	var withRef, withOptOut []pending
 	for i := range ps {
@@ -101,6 +108,9 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 		if err := c.batches(ctx, object, kind, groups[kind], results); err != nil {
 			return nil, fmt.Errorf("hubspot: write %s: batch %s: %w", object, kind, err)
 		}
+	}
+	if err := c.settleStages(ctx, object, cleared, slices.Concat(groups[kindUpdate], groups[kindUpsert]), results); err != nil {
+		return nil, fmt.Errorf("hubspot: write %s: %w", object, err)
 	}
 	if err := c.setRefs(ctx, object, withRef, results); err != nil {
 		return nil, fmt.Errorf("hubspot: write %s: %w", object, err)
@@ -174,6 +184,9 @@ func (c *Connector) Upsert(ctx context.Context, object, keyField string, ops []c
 	if err := c.batches(ctx, object, kindUpsert, ps, results); err != nil {
 		return nil, fmt.Errorf("hubspot: upsert %s: %w", object, err)
 	}
+	if err := c.settleStages(ctx, object, nil, ps, results); err != nil {
+		return nil, fmt.Errorf("hubspot: upsert %s: %w", object, err)
+	}
 	if err := c.setRefs(ctx, object, withRef, results); err != nil {
 		return nil, fmt.Errorf("hubspot: upsert %s: %w", object, err)
 	}
@@ -214,6 +227,7 @@ func prepare(object string, i int, op connector.Op, key string) (pending, batchK
 			return pending{}, "", bad("", "MISSING_ID", "an update needs the record id")
 		}
 		p.in.ID = op.ID
+		p.stageWas = op.Was[stageProp]
 		kind = kindUpdate
 		meetingMoved(object, props)
 	case connector.OpUpsert:

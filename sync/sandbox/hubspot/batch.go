@@ -173,7 +173,7 @@ func (s *Sim) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 		}
 		rec, e := s.lookup(st, inp.ID, idProp)
 		if e == nil {
-			e = s.updateLocked(st, rec, inp.Properties)
+			e = s.updateLocked(st, rec, forwardOnly(st, rec, inp.Properties))
 		}
 		if e != nil {
 			errs = append(errs, e.traced(inp.TraceID))
@@ -205,7 +205,7 @@ func (s *Sim) handleBatchUpsert(w http.ResponseWriter, r *http.Request) {
 		if idProp == "" || idProp == "hs_object_id" {
 			rec, e = s.lookup(st, inp.ID, "")
 			if e == nil {
-				e = s.updateLocked(st, rec, inp.Properties)
+				e = s.updateLocked(st, rec, forwardOnly(st, rec, inp.Properties))
 			}
 		} else {
 			idx, ok := st.schema.prop(idProp)
@@ -213,7 +213,7 @@ func (s *Sim) handleBatchUpsert(w http.ResponseWriter, r *http.Request) {
 				e = &opError{status: http.StatusBadRequest, category: "VALIDATION_ERROR",
 					message: fmt.Sprintf("Property %s is not a unique identifier property", idProp)}
 			} else if rec = st.findUnique(idx, inp.ID); rec != nil {
-				e = s.updateLocked(st, rec, inp.Properties)
+				e = s.updateLocked(st, rec, forwardOnly(st, rec, inp.Properties))
 			} else {
 				props := make(map[string]any, len(inp.Properties)+1)
 				for k, v := range inp.Properties {

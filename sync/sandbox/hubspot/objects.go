@@ -198,7 +198,7 @@ func (s *Sim) handleUpdate(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	rec, e := s.lookup(st, r.PathValue("id"), r.URL.Query().Get("idProperty"))
 	if e == nil {
-		e = s.updateLocked(st, rec, in.Properties)
+		e = s.updateLocked(st, rec, forwardOnly(st, rec, in.Properties))
 	}
 	var out Object
 	if e == nil {
