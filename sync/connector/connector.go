@@ -139,7 +139,8 @@ type SideWrite struct {
 // ModifiedResolver is implemented by a connector whose vendor keeps a
 // record's modified time in coarser steps than a time.Time: whole seconds
 // for Zoho's Modified_Time, Dataverse's modifiedon, Pipedrive's
-// update_time and Salesforce's LastModifiedDate (stamped ".000"). Two
+// update_time, Salesforce's LastModifiedDate (stamped ".000"),
+// Mailchimp's last_changed and Klaviyo's updated. Two
 // edits in one such step cannot be ordered, so the engine's newer policy
 // compares both sides' times at the coarser side's resolution and holds a
 // tie for a person. A connector without it keeps times as finely as it

@@ -24,6 +24,9 @@ const cursorPrefix = "dv1|"
 type page struct {
 	Value    []map[string]json.RawMessage `json:"value"`
 	NextLink string                       `json:"@odata.nextLink"`
+	// header is the answer's (its Date says when a read began, by the
+	// server's clock).
+	header http.Header
 }
 
 // pageHeader asks for full pages (the default is also 5,000, but saying so
@@ -61,9 +64,11 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 		}
 		q := url.Values{"$select": {readSelectOf(ctx, sc)}, "$orderby": {"modifiedon asc," + sc.table.id + " asc"}}
 		if !cur.At.IsZero() {
-			q.Set("$filter", "modifiedon ge "+cur.At.UTC().Format(time.RFC3339))
+			q.Set("$filter", "modifiedon ge "+readFrom(cur).Format(time.RFC3339))
 		}
 		next := "/" + object + "?" + encodeQuery(q)
+		began := time.Time{}
+		cur.Start = time.Time{} // set again once this read reaches the end
 		for next != "" {
 			p, err := c.page(ctx, next, sc)
 			if err != nil {
@@ -71,12 +76,21 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 				yield(connector.Page{}, fmt.Errorf("dynamics: read %s: %w", object, err))
 				return
 			}
+			if began.IsZero() {
+				began = timecursor.ServerStart(p.header)
+			}
+			if p.NextLink == "" {
+				cur.Start = began
+			}
 			page, err := timecursor.Page(&cur, p.Value, func(raw map[string]json.RawMessage) (connector.Record, error) { return toRecord(sc, raw) })
 			if err != nil {
 				yield(connector.Page{}, fmt.Errorf("dynamics: read %s: %w", object, err))
 				return
 			}
-			if len(page.Records) > 0 && !yield(page, nil) {
+			// The last page hands on a cursor that only settled, so the
+			// next run need not look back.
+			handOn := len(page.Records) > 0 || (p.NextLink == "" && page.Cursor != since)
+			if handOn && !yield(page, nil) {
 				return
 			}
 			next = p.NextLink
@@ -98,6 +112,7 @@ func (c *Connector) page(ctx context.Context, path string, sc *schema) (page, er
 	if err := r.Decode(&p); err != nil {
 		return p, err
 	}
+	p.header = r.Header
 	switch {
 	case p.Value == nil:
 		// A collection always has its "value" list, [] when empty: an

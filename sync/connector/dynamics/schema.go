@@ -43,8 +43,9 @@ type attribute struct {
 	} `json:"DisplayName"`
 	MaxLength int `json:"MaxLength,omitempty"`
 	// Precision is a money column's decimal places: Dataverse rounds a
-	// value to it when it stores it (MoneyAttributeMetadata).
-	Precision int `json:"Precision,omitempty"`
+	// value to it when it stores it (MoneyAttributeMetadata); 0 is whole
+	// numbers, nil unknown (no rounding assumed).
+	Precision *int `json:"Precision,omitempty"`
 	// PrecisionSource 2: stored at the row's currency's currencyprecision
 	// instead (MoneyAttributeMetadata.PrecisionSource; 1, the org's pricing
 	// precision, is not read).
@@ -156,10 +157,11 @@ func (c *Connector) schemaDef(ctx context.Context, object string) (*schema, erro
 	if err != nil {
 		return nil, err
 	}
-	// "definition5": definitions cached before AttributeTypeName,
+	// "definition6": definitions cached before AttributeTypeName,
 	// IsSecured and a money column's Precision and PrecisionSource were
 	// read would hide the multi-select columns, read a secured column's
-	// null as a blank and compare a rounded amount as an edit.
+	// null as a blank and compare a rounded amount as an edit; those
+	// before definition6 dropped a Precision of 0 (whole numbers).
 	key := definitionKey(t.logical)
 	if !connector.FreshSchema(ctx) {
 		c.mu.Lock()
@@ -376,10 +378,7 @@ func (c *Connector) hold(t table, d definition) *schema {
 			MaxLen:   a.MaxLength,
 		}
 		if a.AttributeType == "Money" {
-			f.Scale = a.Precision
-			if a.PrecisionSource != nil && *a.PrecisionSource == 2 {
-				f.ScaleBy = currencyField // Scales from the currencies (withCurrencyOptions)
-			}
+			f.Scale, f.ScaleBy = moneyScale(a)
 		}
 		if a.AttributeType == "Boolean" {
 			f.Default = strconv.FormatBool(a.DefaultValue != nil && *a.DefaultValue)

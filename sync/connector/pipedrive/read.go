@@ -118,23 +118,31 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			yield(connector.Page{}, fmt.Errorf("pipedrive: %w", err))
 			return
 		}
-		from := cur.At
+		from := readFrom(cur)
 		sc, err := c.schemaOf(ctx, object)
 		if err != nil {
 			yield(connector.Page{}, err)
 			return
 		}
 		narrow := customFieldsOf(ctx, object, sc)
-		next := ""
+		next, began := "", time.Time{}
+		cur.Start = time.Time{} // set again once this read reaches the end
 		for {
 			q := listQuery(object, "update_time", next)
 			if !from.IsZero() {
 				q.Set("updated_since", from.UTC().Format(time.RFC3339))
 			}
-			items, nextCursor, err := c.listNarrowed(ctx, object, q, &narrow)
+			items, nextCursor, header, err := c.listNarrowed(ctx, object, q, &narrow)
 			if err != nil {
 				yield(connector.Page{}, fmt.Errorf("pipedrive: read %s: %w", object, err))
 				return
+			}
+			if began.IsZero() {
+				began = timecursor.ServerStart(header)
+			}
+			last := nextCursor == "" || len(items) == 0
+			if last {
+				cur.Start = began
 			}
 			c.seen.remember(object, items...)
 			page, err := timecursor.Page(&cur, items, func(it item) (connector.Record, error) { return toRecord(object, sc, it) })
@@ -142,10 +150,13 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 				yield(connector.Page{}, fmt.Errorf("pipedrive: read %s: %w", object, err))
 				return
 			}
-			if len(page.Records) > 0 && !yield(page, nil) {
+			// The last page hands on a cursor that only settled, so the
+			// next run need not look back.
+			handOn := len(page.Records) > 0 || (last && page.Cursor != since)
+			if handOn && !yield(page, nil) {
 				return
 			}
-			if nextCursor == "" || len(items) == 0 {
+			if last {
 				return
 			}
 			if kinds[object].v1 {
@@ -216,20 +227,21 @@ func customFieldsOf(ctx context.Context, object string, sc *schema) string {
 // works as it did before narrowing; the cached fields are dropped, so the
 // next run reads them again and names a mapping of a deleted field
 // instead of asking for it, refused, every run until the cache expires.
-func (c *Connector) listNarrowed(ctx context.Context, object string, q url.Values, narrow *string) ([]item, string, error) {
+func (c *Connector) listNarrowed(ctx context.Context, object string, q url.Values, narrow *string) ([]item, string, http.Header, error) {
+	path := objectPath(object)
 	if *narrow == "" {
-		return c.list(ctx, object, q)
+		return c.listPage(ctx, object, path, q)
 	}
 	q.Set("custom_fields", *narrow)
-	items, next, err := c.list(ctx, object, q)
+	items, next, header, err := c.listPage(ctx, object, path, q)
 	var ce *connector.Error
 	if !errors.As(err, &ce) || ce.Status != http.StatusBadRequest {
-		return items, next, err
+		return items, next, header, err
 	}
 	*narrow = ""
 	_ = c.meta.Forget(ctx, fieldsKey(object)) // the cache's owner logs its failures
 	q.Del("custom_fields")
-	return c.list(ctx, object, q)
+	return c.listPage(ctx, object, path, q)
 }
 
 // ListIDs pages through every live record of object by id, 500 per call
@@ -313,13 +325,28 @@ func (c *Connector) list(ctx context.Context, object string, q url.Values) ([]it
 
 // listAt is list on the list at path.
 func (c *Connector) listAt(ctx context.Context, object, path string, q url.Values) ([]item, string, error) {
+	items, next, _, err := c.listPage(ctx, object, path, q)
+	return items, next, err
+}
+
+// listPage is listAt that also gives the answer's headers (its Date says
+// when a read began, by the server's clock).
+func (c *Connector) listPage(ctx context.Context, object, path string, q url.Values) ([]item, string, http.Header, error) {
 	r, err := c.call(ctx, http.MethodGet, path+"?"+q.Encode(), nil)
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	if r.Status != http.StatusOK {
-		return nil, "", r.apiError()
+		return nil, "", nil, r.apiError()
 	}
+	header := r.Header
+	items, next, err := decodeList(r, object, q)
+	return items, next, header, err
+}
+
+// decodeList reads a list answer's items and the cursor (v2) or start
+// (v1) of its next page, "" on the last.
+func decodeList(r *response, object string, q url.Values) ([]item, string, error) {
 	var env envelope
 	if err := r.Decode(&env); err != nil {
 		return nil, "", err

@@ -107,7 +107,8 @@ func (s *Sim) SetCurrencyPrecision(code string, places int) error {
 }
 
 // roundMoney stores a row's money columns at their PrecisionSource 2
-// places: those of the row's currency (the column's Precision without one).
+// places: those of the row's currency (the column's Precision without one);
+// a column of PrecisionSource 0 at its own Precision.
 func (s *Sim) roundMoney(t *table, r *record) {
 	places := -1
 	if id, _ := r.vals[currencyLookup].(string); id != "" {
@@ -123,7 +124,7 @@ func (s *Sim) roundMoney(t *table, r *record) {
 			continue
 		}
 		p := a.precision
-		if places >= 0 {
+		if places >= 0 && !a.ownPrecision {
 			p = places
 		}
 		r.vals[a.name] = roundTo(f, p)

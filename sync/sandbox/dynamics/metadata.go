@@ -226,7 +226,7 @@ func (s *Sim) attributeMetadata(t *table, a *attrDef) (full map[string]any, base
 		m["MinValue"], m["MaxValue"], m["Format"] = a.minInt, a.maxInt, "None"
 	case kindMoney:
 		// MoneyAttributeMetadata: MinValue, MaxValue, Precision, PrecisionSource (opportunity reference).
-		m["MinValue"], m["MaxValue"], m["Precision"], m["PrecisionSource"] = a.minMoney, a.maxMoney, a.precision, 2
+		m["MinValue"], m["MaxValue"], m["Precision"], m["PrecisionSource"] = a.minMoney, a.maxMoney, a.precision, a.precisionSource()
 		m["ImeMode"], m["IsBaseCurrency"], m["CalculationOf"] = "Auto", false, nil
 	case kindPick, kindState, kindStatus:
 		// EnumAttributeMetadata: DefaultFormValue; the choices are the OptionSet

@@ -76,6 +76,9 @@ type attrDef struct {
 	// minMoney/maxMoney/precision are a Money column's range and precision.
 	minMoney, maxMoney float64
 	precision          int
+	// ownPrecision marks a money column stored at its precision whatever
+	// its row's currency (PrecisionSource 0; SetMoneyPrecision).
+	ownPrecision bool
 	// defBool, trueLabel and falseLabel are a Boolean column's DefaultValue and labels.
 	defBool               bool
 	trueLabel, falseLabel string

@@ -198,6 +198,9 @@ func (s *Sim) orgURL(r *http.Request) string {
 
 // ServeHTTP makes Sim an http.Handler (paths relative to its mount prefix).
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// Date comes from the simulator's clock, the one that stamps records,
+	// as a server's does: a frozen clock must not look settled by the wall's.
+	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
 	p := r.URL.Path
 	if strings.Contains(p, "/oauth2/") {
 		s.idp.serve(w, r)

@@ -191,6 +191,9 @@ func (s *Sim) SetRateLimits(on bool) { s.limits.setEnabled(on) }
 // The mount point itself is api.pipedrive.com; /domains/<name> is the
 // company domain https://<name>.pipedrive.com (SetCompanyDomain).
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// Date comes from the simulator's clock, the one that stamps records,
+	// as a server's does: a frozen clock must not look settled by the wall's.
+	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
 	rest, ok := strings.CutPrefix(r.URL.Path, domainsPath)
 	if !ok {
 		s.mux.ServeHTTP(w, r)
