@@ -59,6 +59,7 @@ type editor struct {
 	rowProblem   []*widget.Label
 	rowSample    []*widget.Label
 	matchProblem *widget.Label
+	choices      map[choiceKey][]fieldOption // the field pickers' options, shared by rows
 }
 
 var directionChoices = []struct {
@@ -255,10 +256,7 @@ func (e *editor) build() fyne.CanvasObject {
 	e.required = wrapped("")
 	e.required.Importance = widget.WarningImportance
 	e.required.Hide()
-	addRow := widget.NewButtonWithIcon("Add mapping", theme.ContentAddIcon(), func() {
-		e.def.Fields = append(e.def.Fields, mapping.Field{})
-		e.rebuildRows()
-	})
+	addRow := widget.NewButtonWithIcon("Add mapping", theme.ContentAddIcon(), e.addRow)
 	suggest := widget.NewButtonWithIcon("Suggest mappings", theme.SearchIcon(), e.showSuggestions)
 	mappings := widget.NewCard("Field mappings", "One row per mapping: source field, direction, rule, target field, transform.",
 		container.NewVBox(e.rowsBox, container.NewHBox(addRow, suggest), e.suggestBox, e.required))
@@ -445,21 +443,11 @@ func (e *editor) changed() {
 		return
 	}
 	probs := e.problems()
-	for _, l := range e.rowProblem {
-		if l != nil {
-			l.SetText("")
-			l.Hide()
-		}
-	}
+	rowLevel := make([]string, len(e.rowProblem))
 	var syncLevel, matchLevel []string
 	for _, p := range probs {
 		if p.Row >= 0 && p.Row < len(e.rowProblem) {
-			l := e.rowProblem[p.Row]
-			if l == nil {
-				continue
-			}
-			l.SetText(strings.TrimSpace(l.Text + "  " + p.Message))
-			l.Show()
+			rowLevel[p.Row] = strings.TrimSpace(rowLevel[p.Row] + "  " + p.Message)
 			continue
 		}
 		if p.Field == "match" || strings.HasPrefix(p.Message, "match rule") {
@@ -467,6 +455,19 @@ func (e *editor) changed() {
 			continue
 		}
 		syncLevel = append(syncLevel, p.Message)
+	}
+	for i, l := range e.rowProblem {
+		if l == nil {
+			continue
+		}
+		setLabel(l, rowLevel[i])
+		if show := rowLevel[i] != ""; show != l.Visible() {
+			if show {
+				l.Show()
+			} else {
+				l.Hide()
+			}
+		}
 	}
 	setLines(e.syncProblems, syncLevel)
 	setLines(e.matchProblem, matchLevel)

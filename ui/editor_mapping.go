@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -106,66 +105,64 @@ func (w weighted) MinSize(objs []fyne.CanvasObject) fyne.Size {
 
 var mappingColumns = weighted{3, 1.2, 2.1, 3, 2, 1.2, 0.6}
 
-// fieldChoices are a schema's fields as select options with a type badge;
-// prefer, when set, orders compatible types first. back maps an option to
-// its field name.
-func fieldChoices(s *connector.Schema, prefer connector.FieldType, writable bool) (opts []string, back map[string]string) {
-	back = map[string]string{}
+// choiceKey names one list of picker options: a schema's fields, those of
+// a preferred type first, the read-only ones left out when writable.
+type choiceKey struct {
+	schema   *connector.Schema
+	prefer   connector.FieldType
+	writable bool
+}
+
+// fieldChoices are side's fields as picker options, made once per schema
+// and shared by every row's picker: a 600-field schema is not copied per
+// row.
+func (e *editor) fieldChoices(side int, prefer connector.FieldType, writable bool) []fieldOption {
+	key := choiceKey{e.schema[side], prefer, writable}
+	if opts, ok := e.choices[key]; ok {
+		return opts
+	}
+	opts := schemaOptions(key.schema, prefer, writable)
+	if e.choices == nil {
+		e.choices = map[choiceKey][]fieldOption{}
+	}
+	e.choices[key] = opts
+	return opts
+}
+
+// schemaOptions are a schema's fields as picker options; prefer, when
+// set, orders compatible types first.
+func schemaOptions(s *connector.Schema, prefer connector.FieldType, writable bool) []fieldOption {
 	if s == nil {
-		return nil, back
+		return nil
 	}
-	type item struct {
-		label string
-		rank  int
-	}
-	var items []item
+	var first, rest []fieldOption
 	for _, f := range s.Fields {
 		if writable && f.ReadOnly {
 			continue
 		}
-		badge := string(f.Type)
-		if f.Required {
-			badge += ", required"
-		}
-		label := fmt.Sprintf("%s  [%s]", f.Name, badge)
-		rank := 1
 		if prefer != "" && compatible(prefer, f.Type) {
-			rank = 0
-		}
-		items = append(items, item{label, rank})
-		back[label] = f.Name
-	}
-	sort.SliceStable(items, func(i, j int) bool { return items[i].rank < items[j].rank })
-	for _, it := range items {
-		opts = append(opts, it.label)
-	}
-	return opts, back
-}
-
-func labelFor(opts []string, back map[string]string, name string) string {
-	for _, o := range opts {
-		if back[o] == name {
-			return o
+			first = append(first, optionFor(f))
+		} else {
+			rest = append(rest, optionFor(f))
 		}
 	}
-	return name
+	return append(first, rest...)
 }
 
-// keepChoice adds name, as written, to a picker's options when none of
-// them is it but s has its fields (several joined with "+", a read-only
+// keepChoice offers name, as written, before a picker's options when none
+// of them is it but s has its fields (several joined with "+", a read-only
 // field a row reads), so the picker shows what the row does rather than
 // "(choose)". A field s lacks stays unchosen, its problem beside it.
-func keepChoice(s *connector.Schema, opts []string, back map[string]string, name string) []string {
-	if s == nil || name == "" || slices.Contains(opts, labelFor(opts, back, name)) {
-		return opts
+func keepChoice(s *connector.Schema, opts []fieldOption, name string) []fieldOption {
+	if s == nil || name == "" || slices.ContainsFunc(opts, func(o fieldOption) bool { return o.name == name }) {
+		return nil
 	}
 	for _, n := range strings.Split(name, "+") {
 		if _, ok := s.Field(strings.TrimSpace(n)); !ok {
-			return opts
+			return nil
 		}
 	}
-	back[name] = name
-	return append(opts, name)
+	return []fieldOption{plainOption(name)}
 }
 
 var stringish = map[connector.FieldType]bool{connector.TypeString: true, connector.TypeText: true, connector.TypeEmail: true, connector.TypePhone: true, connector.TypeEnum: true, connector.TypeMulti: true}
@@ -187,10 +184,9 @@ func fieldType(s *connector.Schema, names string) connector.FieldType {
 	return ""
 }
 
-// rebuildRows redraws every mapping row (after rows are added or removed,
-// or a schema arrives).
+// rebuildRows redraws every mapping row (after rows are removed, or a
+// schema arrives); the rows are set at once, not laid out one by one.
 func (e *editor) rebuildRows() {
-	e.rowsBox.Objects = nil
 	e.rowProblem = make([]*widget.Label, len(e.def.Fields))
 	e.rowSample = make([]*widget.Label, len(e.def.Fields))
 	headers := []string{"Side A field (" + e.def.A.Object + ")", "Direction", "Rule", "Side B field (" + e.def.B.Object + ")", "Transform", "Values", ""}
@@ -198,31 +194,39 @@ func (e *editor) rebuildRows() {
 	for _, h := range headers {
 		l := widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		l.Truncation = fyne.TextTruncateEllipsis
-		head.Add(l)
+		head.Objects = append(head.Objects, l)
 	}
-	e.rowsBox.Add(head)
+	objs := []fyne.CanvasObject{head}
 	if len(e.def.Fields) == 0 {
-		e.rowsBox.Add(widget.NewLabel("No mappings yet: press Suggest mappings, or Add mapping."))
+		objs = append(objs, widget.NewLabel("No mappings yet: press Suggest mappings, or Add mapping."))
 	}
 	for i := range e.def.Fields {
-		e.rowsBox.Add(e.mappingRow(i))
+		objs = append(objs, e.mappingRow(i))
 	}
+	e.rowsBox.Objects = objs
 	e.rowsBox.Refresh()
+	e.changed()
+}
+
+// addRow adds an empty mapping row under the others, which stay as drawn.
+func (e *editor) addRow() {
+	e.def.Fields = append(e.def.Fields, mapping.Field{})
+	if len(e.def.Fields) == 1 {
+		e.rebuildRows() // the "No mappings yet" line goes
+		return
+	}
+	e.rowProblem = append(e.rowProblem, nil)
+	e.rowSample = append(e.rowSample, nil)
+	e.rowsBox.Add(e.mappingRow(len(e.def.Fields) - 1))
 	e.changed()
 }
 
 func (e *editor) mappingRow(i int) fyne.CanvasObject {
 	f := &e.def.Fields[i]
-	aOpts, aBack := fieldChoices(e.schema[0], fieldType(e.schema[1], f.B), false)
-	aOpts = keepChoice(e.schema[0], aOpts, aBack, f.A)
-	aSel := widget.NewSelect(aOpts, nil)
-	aSel.PlaceHolder = "(choose)"
-	aSel.SetSelected(labelFor(aOpts, aBack, f.A))
-	bOpts, bBack := fieldChoices(e.schema[1], fieldType(e.schema[0], f.A), true)
-	bOpts = keepChoice(e.schema[1], bOpts, bBack, f.B)
-	bSel := widget.NewSelect(bOpts, nil)
-	bSel.PlaceHolder = "(choose)"
-	bSel.SetSelected(labelFor(bOpts, bBack, f.B))
+	aOpts := e.fieldChoices(0, fieldType(e.schema[1], f.B), false)
+	aSel := newFieldPicker(keepChoice(e.schema[0], aOpts, f.A), aOpts, f.A, nil)
+	bOpts := e.fieldChoices(1, fieldType(e.schema[0], f.A), true)
+	bSel := newFieldPicker(keepChoice(e.schema[1], bOpts, f.B), bOpts, f.B, nil)
 
 	dir := widget.NewButton(rowDirLabel(f.Direction), nil)
 	dir.OnTapped = func() {
@@ -279,13 +283,13 @@ func (e *editor) mappingRow(i int) fyne.CanvasObject {
 		}
 	}
 	updateValues()
-	aSel.OnChanged = func(s string) {
-		e.def.Fields[i].A = aBack[s]
+	aSel.OnChanged = func(name string) {
+		e.def.Fields[i].A = name
 		updateValues()
 		e.changed()
 	}
-	bSel.OnChanged = func(s string) {
-		e.def.Fields[i].B = bBack[s]
+	bSel.OnChanged = func(name string) {
+		e.def.Fields[i].B = name
 		updateValues()
 		e.changed()
 	}
@@ -379,13 +383,9 @@ func (e *editor) rebuildMatch() {
 	e.matchBox.Objects = nil
 	for i := range e.def.Match {
 		m := &e.def.Match[i]
-		aOpts, aBack := fieldChoices(e.schema[0], connector.TypeEmail, false)
-		bOpts, bBack := fieldChoices(e.schema[1], connector.TypeEmail, false)
-		aOpts, bOpts = keepChoice(e.schema[0], aOpts, aBack, m.A), keepChoice(e.schema[1], bOpts, bBack, m.B)
-		aSel := widget.NewSelect(aOpts, func(s string) { e.def.Match[i].A = aBack[s]; e.changed() })
-		aSel.SetSelected(labelFor(aOpts, aBack, m.A))
-		bSel := widget.NewSelect(bOpts, func(s string) { e.def.Match[i].B = bBack[s]; e.changed() })
-		bSel.SetSelected(labelFor(bOpts, bBack, m.B))
+		aOpts, bOpts := e.fieldChoices(0, connector.TypeEmail, false), e.fieldChoices(1, connector.TypeEmail, false)
+		aSel := newFieldPicker(keepChoice(e.schema[0], aOpts, m.A), aOpts, m.A, func(name string) { e.def.Match[i].A = name; e.changed() })
+		bSel := newFieldPicker(keepChoice(e.schema[1], bOpts, m.B), bOpts, m.B, func(name string) { e.def.Match[i].B = name; e.changed() })
 		// An entry, as the transform's: e164 takes a region ("e164:GB")
 		// for national numbers outside the US.
 		norm := widget.NewSelectEntry(engine.Normalizers)
@@ -432,18 +432,18 @@ func (e *editor) rebuildFilters() {
 	add := func(side int, list *[]engine.Filter) {
 		for i := range *list {
 			f := &(*list)[i]
-			opts, back := fieldChoices(e.schema[side], "", false)
 			// Not fields: whether another sync has the record
 			// (engine.Filter's linked:SYNC), first.
 			linked := e.linkedChoices(side)
 			if _, ok := f.LinkedBy(); ok && !slices.Contains(linked, f.Field) {
 				linked = append(linked, f.Field) // kept as written
 			}
-			for j := len(linked) - 1; j >= 0; j-- {
-				opts, back[linked[j]] = append([]string{linked[j]}, opts...), linked[j]
+			first := make([]fieldOption, len(linked))
+			for j, l := range linked {
+				first[j] = plainOption(l)
 			}
-			fieldSel := widget.NewSelect(opts, func(s string) {
-				(*list)[i].Field = back[s]
+			fieldSel := newFieldPicker(first, e.fieldChoices(side, "", false), f.Field, func(name string) {
+				(*list)[i].Field = name
 				if g := &(*list)[i]; isLinkedFilter(*g) && (g.Op != "eq" && g.Op != "neq" || g.Value != "true" && g.Value != "false") {
 					g.Op, g.Value = "eq", "false" // the records that sync does not have
 					e.rebuildFilters()
@@ -451,7 +451,6 @@ func (e *editor) rebuildFilters() {
 				}
 				e.changed()
 			})
-			fieldSel.SetSelected(labelFor(opts, back, f.Field))
 			op := widget.NewSelect(engine.FilterOps, func(s string) { (*list)[i].Op = s; e.changed() })
 			op.SetSelected(f.Op)
 			val := widget.NewEntry()

@@ -72,10 +72,9 @@ func TestFilterValueNotAValueOfTheField(t *testing.T) {
 	l.tap("Add filter on A")
 	picked := false
 	l.ui(func() {
-		for _, sel := range allOf[*widget.Select](l.u.Window()) {
-			i := slices.IndexFunc(sel.Options, func(o string) bool { return strings.HasPrefix(o, "lifecyclestage  [") })
-			if sel.Selected == "" && i >= 0 && slices.Contains(sel.Options, "email  [email]") {
-				sel.SetSelected(sel.Options[i])
+		for _, p := range allOf[*fieldPicker](l.u.Window()) {
+			if p.Selected == "" && p.offers("lifecyclestage") && p.offers("email") {
+				p.SetSelected("lifecyclestage")
 				picked = true
 				break
 			}
@@ -173,9 +172,9 @@ func TestEditorShowsJoinedFields(t *testing.T) {
 	l.see("fields loaded")
 	var shown []string
 	l.ui(func() {
-		for _, sel := range allOf[*widget.Select](l.u.Window()) {
-			if slices.ContainsFunc(sel.Options, func(o string) bool { return strings.HasPrefix(o, "firstname  [") }) {
-				shown = append(shown, sel.Selected)
+		for _, p := range allOf[*fieldPicker](l.u.Window()) {
+			if p.offers("firstname") {
+				shown = append(shown, p.Selected)
 			}
 		}
 	})

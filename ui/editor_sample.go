@@ -33,6 +33,7 @@ type sideData struct {
 func (e *editor) loadSide(i int) {
 	sd := *e.side(i)
 	e.schema[i], e.sample[i], e.schemaErr[i], e.zone[i] = nil, nil, nil, ""
+	e.choices = nil // the pickers' options of the schema read before
 	status := e.sideStatus[i]
 	if _, ok := e.conn(sd.Connection); !ok {
 		msg := "Choose a connection."
@@ -158,7 +159,16 @@ func (e *editor) updateSamples() {
 		if i >= len(e.def.Fields) || l == nil {
 			continue
 		}
-		l.SetText(e.sampleText(e.def.Fields[i]))
+		setLabel(l, e.sampleText(e.def.Fields[i]))
+	}
+}
+
+// setLabel sets a label's text only when it differs: the editor
+// re-validates on every keystroke, and redrawing a hundred rows' unchanged
+// labels each time is what made typing slow.
+func setLabel(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
 	}
 }
 
@@ -205,6 +215,12 @@ func joinVals(m map[string]string, names []string) string {
 	return strings.Join(vs, " ")
 }
 
+// normField is a field's name and label as suggest compares them.
+type normField struct {
+	name, label string
+	owner       bool
+}
+
 // suggestion is a proposed mapping with why.
 type suggestion struct {
 	f   mapping.Field
@@ -225,33 +241,43 @@ func suggest(a, b *connector.Schema, have []mapping.Field, zones ...string) []su
 	for _, f := range have {
 		usedA[f.A], usedB[f.B] = true, true
 	}
+	// Each A field's name and label are normalised once, not once per B
+	// field: a comparison then allocates nothing, and two 600-field
+	// portals cost 600 normalisations a side, not 360,000.
+	normA := make([]normField, len(a.Fields))
+	for i, fa := range a.Fields {
+		normA[i] = normField{name: norm(fa.Name), label: norm(fa.Label), owner: mapping.IsOwnerField(fa)}
+	}
 	var out []suggestion
 	for _, fb := range b.Fields {
 		// crmsync's own key fields (upsert ids) are the engine's business.
 		if fb.ReadOnly || usedB[fb.Name] || fb.Type == connector.TypeID || strings.Contains(strings.ToLower(fb.Name), "crmsync") {
 			continue
 		}
+		nb := normField{name: norm(fb.Name), label: norm(fb.Label), owner: mapping.IsOwnerField(fb)}
+		consent := fb.Type == connector.TypeEnum && optOutOption(fb) != ""
 		best, why := "", ""
-		for _, fa := range a.Fields {
+		for i := range a.Fields {
+			fa, na := &a.Fields[i], normA[i]
 			if usedA[fa.Name] || fa.Type == connector.TypeID {
 				continue
 			}
-			if optOutFields[norm(fa.Name)] && fa.Type == connector.TypeBool && fb.Type == connector.TypeEnum && optOutOption(fb) != "" {
+			if optOutFields[na.name] && fa.Type == connector.TypeBool && consent {
 				best, why = fa.Name, "an email opt-out and a consent status"
 				break
 			}
-			if mapping.IsOwnerField(fa) && mapping.IsOwnerField(fb) {
+			if na.owner && nb.owner {
 				best, why = fa.Name, "both record owners, users matched by email"
 				break
 			}
 			switch {
-			case norm(fa.Name) == norm(fb.Name):
+			case na.name == nb.name:
 				best, why = fa.Name, "same name"
-			case norm(fa.Label) != "" && norm(fa.Label) == norm(fb.Label):
+			case na.label != "" && na.label == nb.label:
 				best, why = fa.Name, "same label"
-			case synonyms[norm(fa.Name)] == norm(fb.Name):
+			case synonyms[na.name] == nb.name:
 				best, why = fa.Name, "same meaning"
-			case optOutFields[norm(fa.Name)] && optOutFields[norm(fb.Name)]:
+			case optOutFields[na.name] && optOutFields[nb.name]:
 				best, why = fa.Name, "both email opt-outs"
 			default:
 				continue

@@ -651,9 +651,9 @@ func TestEditorKeepsLinkedFilter(t *testing.T) {
 	l.tap("Add filter on A")
 	picked := false
 	l.ui(func() {
-		for _, sel := range allOf[*widget.Select](l.u.Window()) {
-			if sel.Selected == "" && slices.Contains(sel.Options, "linked:"+demoSyncName) {
-				sel.SetSelected("linked:" + demoSyncName)
+		for _, p := range allOf[*fieldPicker](l.u.Window()) {
+			if p.Selected == "" && p.offers("linked:"+demoSyncName) {
+				p.SetSelected("linked:" + demoSyncName)
 				picked = true
 				break
 			}
