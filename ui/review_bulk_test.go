@@ -3,9 +3,10 @@ package ui
 import (
 	"context"
 	"errors"
-	"fyne.io/fyne/v2/test"
 	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2/test"
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/engine"

@@ -259,6 +259,10 @@ func errorOf(endpoint string, status int, body []byte) *connector.Error {
 		// connecting again grants nothing; an administrator must.
 		e.Category = connector.CatValidation
 	}
+	if strings.EqualFold(e.Code, codeSegmentNotFound) {
+		e.Category = connector.CatValidation
+		e.Message += tableGoneHint
+	}
 	return e
 }
 

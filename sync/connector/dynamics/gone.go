@@ -45,3 +45,15 @@ func fieldHolding(op connector.Op, id string) string {
 	}
 	return ""
 }
+
+// codeSegmentNotFound is Dataverse's 404 "Resource not found for the
+// segment '<entity set>'." (0x8006088a): the URL names a table (or a
+// property path) the organization does not have, such as a custom table
+// deleted since crmsync read its schema. It is about the table, never one
+// row, so it must not pass for the row's delete: every row of the table
+// would be held as deleted.
+const codeSegmentNotFound = "0x8006088a"
+
+// tableGoneHint follows Dataverse's words for an unknown segment, saying
+// what a person can do about it.
+const tableGoneHint = " The table may have been deleted or renamed in Dynamics 365; check the sync's object."

@@ -147,6 +147,9 @@ type Connector struct {
 	// scans are the members of each audience (by id) read for batched
 	// updates, once per session (batchupdate.go).
 	scans map[string]map[string]scanned
+	// goneAudiences are the audiences (by id) found deleted this session
+	// (audiencegone.go), with Mailchimp's answer.
+	goneAudiences map[string]*connector.Error
 }
 
 var (

@@ -27,6 +27,9 @@ func (c *Connector) updateAll(ctx context.Context, sc *schema, ops []connector.O
 			}
 			res = connector.Result{Err: connector.RecordFailure(vendor, sc.Object, ops[i].ID, err)}
 		}
+		if err := c.unlessAudienceGone(ctx, sc, res.Err); err != nil {
+			return err
+		}
 		results[i] = res
 		return nil
 	})
@@ -219,7 +222,7 @@ func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]
 			}
 			out[i].Err = connector.RecordFailure(vendor, object, id, err)
 		}
-		return nil
+		return c.unlessAudienceGone(ctx, sc, out[i].Err)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("mailchimp: archive %s: %w", object, err)

@@ -269,9 +269,11 @@ func (r *response) apiError() *connector.Error {
 	var pe pdError
 	if err := json.Unmarshal(r.Body, &pe); err != nil || pe.Error == "" {
 		e.Message = fmt.Sprintf("HTTP %d with an unreadable error body (%d bytes)", r.Status, len(r.Body))
+		notRecordGone(e, "")
 		return e
 	}
 	e.Message = pe.Error
+	defer notRecordGone(e, pe.Error) // after the codes below, which it may replace
 	if pe.ErrorCode != nil {
 		e.Code = fmt.Sprint(pe.ErrorCode)
 	}
@@ -304,15 +306,6 @@ func (r *response) apiError() *connector.Error {
 // msgScopeMismatch is Pipedrive's 403 for a call outside the scopes the
 // app was granted: connecting again, with the scope, fixes it.
 const msgScopeMismatch = "Scope and URL mismatch"
-
-// statusCategory is connector.StatusCategory, with 410 Gone (a record
-// Pipedrive purged) as not found.
-func statusCategory(status int) connector.Category {
-	if status == http.StatusGone {
-		return connector.CatNotFound
-	}
-	return connector.StatusCategory(status)
-}
 
 // dailyBudgetError is the stop for a spent daily token budget: Pipedrive's
 // words, and when the budget resets ("at the start of the next day", Rate

@@ -293,6 +293,11 @@ func (r *response) apiError() *connector.Error {
 		if r.Status == http.StatusTooManyRequests || ze.Code == "LIMIT_REACHED" {
 			e.Category = connector.CatBudget
 		}
+	case "INVALID_URL_PATTERN":
+		// 404 for a URL Zoho does not serve: about the call, never a
+		// record (a record Zoho lacks is answered per record in data[]),
+		// so it must not read as every record of the call deleted.
+		e.Category = connector.CatValidation
 	}
 	return e
 }

@@ -151,7 +151,7 @@ func (s *Sim) resolve(op *opReq) (*route, *apiError) {
 	seg, rest, _ := strings.Cut(p, "/")
 	name, key, hasKey := strings.Cut(seg, "(")
 	t := s.tables[name]
-	if t == nil {
+	if _, deleted := s.deletedTables.Load(name); t == nil || deleted {
 		return nil, newErr(http.StatusNotFound, codeSegmentNotFound, "Resource not found for the segment '%s'.", name)
 	}
 	if t.def.readOnlyAPI && m != http.MethodGet {

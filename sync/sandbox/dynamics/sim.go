@@ -85,6 +85,9 @@ type Sim struct {
 	secured map[*attrDef]FieldPermission
 	// denyUsers makes reads of systemusers a 403 (DenyUserRead).
 	denyUsers atomic.Bool
+	// deletedTables holds the entity sets of custom tables deleted while
+	// the sandbox runs (DeleteTable); resolve reads it without s.mu.
+	deletedTables sync.Map
 	// noCreate are the tables whose create privilege the app user lacks
 	// (DenyCreate: privileges.go); guarded by mu.
 	noCreate map[*entityDef]bool

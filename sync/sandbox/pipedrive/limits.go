@@ -168,7 +168,8 @@ func writeRateLimited(w http.ResponseWriter, limit, resetSeconds int) {
 	writeError(w, http.StatusTooManyRequests, "Request over limit")
 }
 
-// guard applies, in order: stats, latency, authentication, rate limits, injected faults.
+// guard applies, in order: stats, latency, authentication, rate limits,
+// refusals (simkit RefuseEndpoint, by route pattern), injected faults.
 func (s *Sim) guard(pattern string, e endpoint, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.stats.Inc(pattern)
@@ -184,6 +185,10 @@ func (s *Sim) guard(pattern string, e endpoint, h http.HandlerFunc) http.Handler
 			return
 		}
 		if !s.limits.admit(w, r, token, oauth, e, s.faults.DailyExhausted()) {
+			return
+		}
+		if rf, ok := s.faults.Refused(pattern); ok {
+			writeError(w, rf.Status, rf.Message)
 			return
 		}
 		switch fault {

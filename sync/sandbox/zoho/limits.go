@@ -169,7 +169,8 @@ func batchCost(r *http.Request) int {
 }
 
 // guard applies, in order: stats, authentication, the module, the OAuth scope, a
-// concurrency slot, injected latency, credits, injected faults, then the handler.
+// concurrency slot, injected latency, credits, refusals (simkit RefuseEndpoint, by
+// the stats key: "PUT /crm/v8/Contacts"), injected faults, then the handler.
 func (s *Sim) guard(pattern string, e endpoint, h moduleHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var m *moduleDef
@@ -221,6 +222,10 @@ func (s *Sim) guard(pattern string, e endpoint, h moduleHandler) http.HandlerFun
 		// through api-evangelist's summary) [unverified].
 		if used, budget := s.limits.usage(); s.limits.isEnabled() && used*2 >= budget {
 			w.Header().Set("X-API-CREDITS-REMAINING", strconv.Itoa(remaining))
+		}
+		if rf, ok := s.faults.Refused(key); ok {
+			writeErr(w, &zerr{status: rf.Status, code: rf.Code, message: rf.Message})
+			return
 		}
 		switch fault {
 		case simkit.FaultRateLimit:

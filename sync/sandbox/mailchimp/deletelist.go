@@ -1,0 +1,23 @@
+package mailchimp
+
+import (
+	"fmt"
+	"slices"
+)
+
+// DeleteList deletes an audience with its members, as DELETE
+// /lists/{list_id} does ("Delete a list from your Mailchimp account. If
+// you delete a list, you'll lose the list history—including subscriber
+// activity, unsubscribes, complaints, and bounces."): every request
+// naming it is then answered 404 Resource Not Found.
+func (s *Sim) DeleteList(id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.list(id)
+	if l == nil {
+		return fmt.Errorf("mailchimp sim: no list %q", id)
+	}
+	delete(s.listByID, id)
+	s.lists = slices.DeleteFunc(s.lists, func(x *list) bool { return x == l })
+	return nil
+}
