@@ -276,6 +276,12 @@ type Field struct {
 	// HubSpot association: set, never removed), so an undo says so
 	// rather than record a clear that never happened.
 	KeepOnBlank bool
+	// Controller names the field of the same record whose value decides
+	// which of this picklist's options it may hold (a Salesforce dependent
+	// picklist: a state under its country); ValidFor lists, per option
+	// value, the controller values it is valid with.
+	Controller string
+	ValidFor   map[string][]string
 	// SecondaryOf names the field this one holds further values of,
 	// joined by MultiSep (HubSpot's hs_additional_emails: a contact's
 	// other emails, kept by a merge). A sync matching on that field looks

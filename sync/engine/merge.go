@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/crmsync/crmsync/sync/connector"
+
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/mapping"
 )
@@ -54,7 +56,8 @@ type pairOut struct {
 type merger struct {
 	rows   []mapping.Row
 	policy string
-	tick   int64 // ms both sides' modified times are cut to under newer (modifiedTick)
+	tick   int64                        // ms both sides' modified times are cut to under newer (modifiedTick)
+	deps   map[string][]connector.Field // per side, dependent picklists (dependents.go)
 }
 
 // mergePair runs the three-way merge of every row of one linked pair.
@@ -70,6 +73,7 @@ func (m merger) mergePair(a, b recView, base map[string]string, override map[str
 		m.mergeOneWay(&out, r, a, b, base, override)
 	}
 	holdTogether(&out, m.rows)
+	m.holdDependents(&out, a, b)
 	for _, w := range []*Write{out.toA, out.toB} {
 		if w != nil {
 			w.ReviewID = reviewID

@@ -581,6 +581,10 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 		p.plan.addSkip(side, id, "unmatched and nothing mapped to create from")
 		return
 	}
+	if it, bad := p.m.createProblem(&w, side, id); bad {
+		p.plan.Review = append(p.plan.Review, it)
+		return
+	}
 	p.claimed[sideOf(side, id)] = true
 	if p.creating == nil {
 		p.creating = map[string]bool{}

@@ -224,7 +224,7 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 		side:    map[string]Side{"a": a, "b": b},
 		schema:  map[string]connector.Schema{"a": sa, "b": sb},
 		ix:      map[string]indexer{"a": newIndexer("a", def, rows, "").withSecondaries(sa).withSideReads(a), "b": newIndexer("b", def, rows, "").withSecondaries(sb).withSideReads(b)},
-		m:       merger{rows: rows, policy: def.Conflict, tick: modifiedTick(a, b)},
+		m:       merger{rows: rows, policy: def.Conflict, tick: modifiedTick(a, b), deps: dependents(rows, map[string]connector.Schema{"a": sa, "b": sb})},
 		claimed: map[string]bool{}, handled: map[string]bool{},
 		pages: map[string]int{}, planned: map[string]int{},
 		tally: tally{creates: map[string]int{}, updates: map[string]int{}},

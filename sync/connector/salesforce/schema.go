@@ -46,7 +46,11 @@ type describeField struct {
 		Active bool   `json:"active"`
 		Value  string `json:"value"`
 		Label  string `json:"label"`
+		// ValidFor: a dependent picklist's bitmap over its controller's
+		// values (statecountry.go).
+		ValidFor string `json:"validFor,omitempty"`
 	} `json:"picklistValues"`
+	ControllerName string `json:"controllerName,omitempty"`
 }
 
 // skippedTypes are compound or binary fields that have no scalar value to
@@ -280,6 +284,12 @@ func toSchema(d *describeResult) (connector.Schema, error) {
 			if pv.Active {
 				cf.Options = append(cf.Options, connector.Option{Value: pv.Value, Label: pv.Label})
 			}
+		}
+		if code, ok := addressCodeField(d, f); ok {
+			asAddressPicklist(&cf, code)
+			dependsOn(&cf, d, code, true)
+		} else if t == connector.TypeEnum {
+			dependsOn(&cf, d, f, false)
 		}
 		s.Fields = append(s.Fields, cf)
 	}

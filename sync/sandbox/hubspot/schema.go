@@ -130,7 +130,7 @@ func schemas() map[string]*Schema {
 			{Name: "phone", Label: "Phone Number", Type: typeString, FieldType: "phonenumber", GroupName: ci, HubSpotDefined: true},
 			{Name: "mobilephone", Label: "Mobile Phone Number", Type: typeString, FieldType: "phonenumber", GroupName: ci, HubSpotDefined: true},
 			text("company", "Company Name", ci), text("jobtitle", "Job Title", ci),
-			text("city", "City", ci), text("country", "Country/Region", ci), text("website", "Website URL", ci),
+			text("city", "City", ci), text("state", "State/Region", ci), text("country", "Country/Region", ci), text("website", "Website URL", ci),
 			{Name: "lifecyclestage", Label: "Lifecycle Stage", Type: typeEnum, FieldType: "radio", GroupName: ci, Options: lifecycle, HubSpotDefined: true},
 			{Name: "hs_lead_status", Label: "Lead Status", Type: typeEnum, FieldType: "radio", GroupName: "sales_properties", HubSpotDefined: true,
 				Options: opts("New", "NEW", "Open", "OPEN", "In Progress", "IN_PROGRESS", "Open Deal", "OPEN_DEAL", "Unqualified", "UNQUALIFIED", "Connected", "CONNECTED")},

@@ -8,6 +8,11 @@ type PicklistValue struct {
 	Label        string `json:"label"`
 	Active       bool   `json:"active"`
 	DefaultValue bool   `json:"defaultValue"`
+	// ValidFor, on a dependent picklist's value, is describe's base64
+	// bitmap over the controlling field's values: bit i (most significant
+	// bit first) set means the value is valid when the controller holds
+	// its i-th value (statecountry.go).
+	ValidFor string `json:"validFor,omitempty"`
 }
 
 // Field is one describe field.
@@ -37,6 +42,13 @@ type Field struct {
 	// Precision − Scale whole digits and stores more places than Scale
 	// as sent (numbers.go).
 	Precision, Scale int
+	// Controller names the controlling field of a dependent picklist
+	// (describe's controllerName); its values carry ValidFor.
+	Controller string
+	// address marks a State and Country/Territory Picklists code field
+	// ("country" or "state"): the org's address rule checks it, not the
+	// plain restricted-picklist check (statecountry.go).
+	address string
 	// hidden: field-level security hides the field from the connected
 	// user (HideField); the API answers as if it did not exist.
 	hidden bool
@@ -214,14 +226,16 @@ func objects() map[string]*Object {
 		str("FirstName", "First Name", 40), required(str("LastName", "Last Name", 80)), name,
 		typed("Email", "Email", "email"), typed("Phone", "Business Phone", "phone"), typed("MobilePhone", "Mobile Phone", "phone"),
 		str("Title", "Title", 128), str("Department", "Department", 80), ref("AccountId", "Account ID", "Account"),
-		pick("LeadSource", "Lead Source", leadSource...), str("MailingCity", "Mailing City", 40), str("MailingCountry", "Mailing Country", 80),
+		pick("LeadSource", "Lead Source", leadSource...), str("MailingCity", "Mailing City", 40), str("MailingState", "Mailing State/Province", 80),
+		str("MailingCountry", "Mailing Country", 80),
 		typed("Birthdate", "Birthdate", "date"), typed("Description", "Contact Description", "textarea"),
 		Field{Name: "HasOptedOutOfEmail", Label: "Email Opt Out", Type: "boolean", Createable: true, Updateable: true, DefaultedOnCreate: true, Default: "false"},
 		buyingRole(), master("Contact"), extKey())
 	account := newObject("Account", "Account", "Accounts", "001",
 		required(str("Name", "Account Name", 255)), typed("Website", "Website", "url"), typed("Phone", "Account Phone", "phone"),
 		pick("Industry", "Industry", industry...), pick("Type", "Account Type", "Prospect", "Customer - Direct", "Customer - Channel", "Partner", "Other"),
-		wholeCurrency("AnnualRevenue", "Annual Revenue"), str("BillingCity", "Billing City", 40), str("BillingCountry", "Billing Country", 80),
+		wholeCurrency("AnnualRevenue", "Annual Revenue"), str("BillingCity", "Billing City", 40), str("BillingState", "Billing State/Province", 80),
+		str("BillingCountry", "Billing Country", 80),
 		typed("Description", "Account Description", "textarea"), master("Account"), extKey())
 	stage := required(pick("StageName", "Stage", "Prospecting", "Qualification", "Needs Analysis", "Value Proposition",
 		"Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"))

@@ -25,6 +25,8 @@ type fieldJSON struct {
 	DefaultValue      any             `json:"defaultValue"`
 	RestrictedPick    bool            `json:"restrictedPicklist"`
 	PicklistValues    []PicklistValue `json:"picklistValues"`
+	ControllerName    *string         `json:"controllerName"`
+	DependentPick     bool            `json:"dependentPicklist"`
 	ReferenceTo       []string        `json:"referenceTo"`
 	Filterable        bool            `json:"filterable"`
 	Sortable          bool            `json:"sortable"`
@@ -76,7 +78,11 @@ func (s *Sim) handleDescribe(w http.ResponseWriter, r *http.Request) {
 				def = f.Default == "true"
 			}
 		}
-		fields = append(fields, fieldJSON{Name: f.Name, Label: f.Label, Type: f.Type, SoapType: soapType(f.Type), Length: f.Length,
+		var controller *string
+		if f.Controller != "" {
+			controller = &f.Controller
+		}
+		fields = append(fields, fieldJSON{ControllerName: controller, DependentPick: controller != nil, Name: f.Name, Label: f.Label, Type: f.Type, SoapType: soapType(f.Type), Length: f.Length,
 			Nillable: f.Nillable, Createable: f.Createable, Updateable: f.Updateable, Unique: f.Unique, ExternalID: f.ExternalID,
 			IDLookup: f.Name == "Id" || f.ExternalID || f.Type == "email", Custom: strings.HasSuffix(f.Name, "__c"), Calculated: f.Calculated,
 			DefaultedOnCreate: f.DefaultedOnCreate, DefaultValue: def, RestrictedPick: f.Restricted, PicklistValues: pl,

@@ -43,7 +43,7 @@ func fieldValue(o *Object, idx int, raw any) (string, *recError) {
 	case "picklist":
 		// An unrestricted picklist stores a value outside its list (or an
 		// inactive one) as is; a restricted one refuses it.
-		if f.Restricted && !slices.ContainsFunc(f.Picklist, func(pv PicklistValue) bool { return pv.Active && pv.Value == v }) {
+		if f.Restricted && f.address == "" && !slices.ContainsFunc(f.Picklist, func(pv PicklistValue) bool { return pv.Active && pv.Value == v }) {
 			return "", bad("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", fmt.Sprintf("%s: bad value for restricted picklist field: %s", f.Label, v))
 		}
 	case "multipicklist":
