@@ -56,8 +56,7 @@ type editor struct {
 	required     *widget.Label
 	saveNote     *widget.Label
 	save         *widget.Button
-	rowProblem   []*widget.Label
-	rowSample    []*widget.Label
+	rows         []*rowView // the drawn mapping rows, one per def.Fields
 	matchProblem *widget.Label
 	choices      map[choiceKey][]fieldOption // the field pickers' options, shared by rows
 }
@@ -443,10 +442,10 @@ func (e *editor) changed() {
 		return
 	}
 	probs := e.problems()
-	rowLevel := make([]string, len(e.rowProblem))
+	rowLevel := make([]string, len(e.rows))
 	var syncLevel, matchLevel []string
 	for _, p := range probs {
-		if p.Row >= 0 && p.Row < len(e.rowProblem) {
+		if p.Row >= 0 && p.Row < len(e.rows) {
 			rowLevel[p.Row] = strings.TrimSpace(rowLevel[p.Row] + "  " + p.Message)
 			continue
 		}
@@ -456,10 +455,11 @@ func (e *editor) changed() {
 		}
 		syncLevel = append(syncLevel, p.Message)
 	}
-	for i, l := range e.rowProblem {
-		if l == nil {
+	for i, rv := range e.rows {
+		if rv == nil {
 			continue
 		}
+		l := rv.problem
 		setLabel(l, rowLevel[i])
 		if show := rowLevel[i] != ""; show != l.Visible() {
 			if show {
@@ -499,7 +499,9 @@ func setLines(l *widget.Label, lines []string) {
 // loaded, against them: the same checks SaveSync makes.
 func (e *editor) problems() []mapping.Problem {
 	var ps []mapping.Problem
-	if e.schema[0] != nil && e.schema[1] != nil {
+	if rows, mps, ok := e.mappingChecks(); ok {
+		ps = e.def.ValidateCompiled(*e.schema[0], *e.schema[1], rows, mps)
+	} else if e.schema[0] != nil && e.schema[1] != nil {
 		ps = e.def.Validate(*e.schema[0], *e.schema[1])
 	} else {
 		ps = e.def.ValidateStatic()
@@ -539,9 +541,9 @@ func (e *editor) doSave() {
 			e.changed()
 			e.saveNote.SetText(fmt.Sprintf("Not saved: %s", plural(len(inv.Problems), "problem")))
 			for _, p := range inv.Problems {
-				if p.Row >= 0 && p.Row < len(e.rowProblem) && e.rowProblem[p.Row] != nil {
-					e.rowProblem[p.Row].SetText(p.Message)
-					e.rowProblem[p.Row].Show()
+				if p.Row >= 0 && p.Row < len(e.rows) && e.rows[p.Row] != nil {
+					e.rows[p.Row].problem.SetText(p.Message)
+					e.rows[p.Row].problem.Show()
 				} else {
 					setLines(e.syncProblems, []string{p.Message})
 				}

@@ -184,11 +184,11 @@ func fieldType(s *connector.Schema, names string) connector.FieldType {
 	return ""
 }
 
-// rebuildRows redraws every mapping row (after rows are removed, or a
-// schema arrives); the rows are set at once, not laid out one by one.
+// rebuildRows redraws every mapping row (a schema arrives, a value map is
+// saved, suggestions are all accepted); the rows are set at once, not laid
+// out one by one. Adding and removing a row leave the others as drawn.
 func (e *editor) rebuildRows() {
-	e.rowProblem = make([]*widget.Label, len(e.def.Fields))
-	e.rowSample = make([]*widget.Label, len(e.def.Fields))
+	e.rows = make([]*rowView, len(e.def.Fields))
 	headers := []string{"Side A field (" + e.def.A.Object + ")", "Direction", "Rule", "Side B field (" + e.def.B.Object + ")", "Transform", "Values", ""}
 	head := container.New(mappingColumns)
 	for _, h := range headers {
@@ -201,7 +201,7 @@ func (e *editor) rebuildRows() {
 		objs = append(objs, widget.NewLabel("No mappings yet: press Suggest mappings, or Add mapping."))
 	}
 	for i := range e.def.Fields {
-		objs = append(objs, e.mappingRow(i))
+		objs = append(objs, e.mappingRow(i).obj)
 	}
 	e.rowsBox.Objects = objs
 	e.rowsBox.Refresh()
@@ -209,19 +209,14 @@ func (e *editor) rebuildRows() {
 }
 
 // addRow adds an empty mapping row under the others, which stay as drawn.
-func (e *editor) addRow() {
-	e.def.Fields = append(e.def.Fields, mapping.Field{})
-	if len(e.def.Fields) == 1 {
-		e.rebuildRows() // the "No mappings yet" line goes
-		return
-	}
-	e.rowProblem = append(e.rowProblem, nil)
-	e.rowSample = append(e.rowSample, nil)
-	e.rowsBox.Add(e.mappingRow(len(e.def.Fields) - 1))
-	e.changed()
-}
+func (e *editor) addRow() { e.appendRow(mapping.Field{}) }
 
-func (e *editor) mappingRow(i int) fyne.CanvasObject {
+// mappingRow draws mapping i. Its widgets find the row's mapping by the
+// row's identity when used, not by the position it was drawn at, so
+// removing a row above leaves it as drawn.
+func (e *editor) mappingRow(i int) *rowView {
+	rv := &rowView{}
+	e.rows[i] = rv
 	f := &e.def.Fields[i]
 	aOpts := e.fieldChoices(0, fieldType(e.schema[1], f.B), false)
 	aSel := newFieldPicker(keepChoice(e.schema[0], aOpts, f.A), aOpts, f.A, nil)
@@ -230,7 +225,10 @@ func (e *editor) mappingRow(i int) fyne.CanvasObject {
 
 	dir := widget.NewButton(rowDirLabel(f.Direction), nil)
 	dir.OnTapped = func() {
-		f := &e.def.Fields[i]
+		f := e.fieldOfRow(rv)
+		if f == nil {
+			return
+		}
 		f.Direction = nextDir(f.Direction)
 		dir.SetText(rowDirLabel(f.Direction))
 		e.changed()
@@ -240,25 +238,31 @@ func (e *editor) mappingRow(i int) fyne.CanvasObject {
 		labels[j] = rl.label
 	}
 	var tr *widget.SelectEntry
-	rule := widget.NewSelect(labels, func(s string) {
-		e.def.Fields[i].Rule = mapping.Always
-		for _, rl := range ruleLabels {
-			if rl.label == s {
-				e.def.Fields[i].Rule = rl.rule
-			}
-		}
-		if e.def.Fields[i].Rule == mapping.OptOut && e.mapOptOut(&e.def.Fields[i]) && tr != nil {
-			tr.SetText("map")
-		}
-		e.changed()
-	})
 	selected := ruleAlways
 	for _, rl := range ruleLabels {
 		if rl.rule == f.Rule {
 			selected = rl.label
 		}
 	}
+	// A rule the select does not list runs as shown, always; an opt-out
+	// row gets the value map it needs.
+	f.Rule = ruleOf(selected)
+	if f.Rule == mapping.OptOut {
+		e.mapOptOut(f)
+	}
+	rule := widget.NewSelect(labels, nil)
 	rule.SetSelected(selected)
+	rule.OnChanged = func(s string) {
+		f := e.fieldOfRow(rv)
+		if f == nil {
+			return
+		}
+		f.Rule = ruleOf(s)
+		if f.Rule == mapping.OptOut && e.mapOptOut(f) && tr != nil {
+			tr.SetText("map")
+		}
+		e.changed()
+	}
 	zones := []string{e.sideZone(0), e.sideZone(1)}
 	if fieldType(e.schema[1], f.B) == connector.TypeDateTime && fieldType(e.schema[0], f.A) != connector.TypeDateTime {
 		zones[0], zones[1] = zones[1], zones[0] // B's datetime: the day is B's
@@ -270,12 +274,22 @@ func (e *editor) mappingRow(i int) fyne.CanvasObject {
 		if s == "(none)" {
 			s = ""
 		}
-		e.def.Fields[i].Transform = s
-		e.changed()
+		if f := e.fieldOfRow(rv); f != nil {
+			f.Transform = s
+			e.changed()
+		}
 	}
-	values := widget.NewButton("Values…", func() { e.showValueMap(i) })
+	values := widget.NewButton("Values…", func() {
+		if i := e.rowIndex(rv); i >= 0 {
+			e.showValueMap(i)
+		}
+	})
 	updateValues := func() {
-		fa, fb := e.fieldOf(0, e.def.Fields[i].A), e.fieldOf(1, e.def.Fields[i].B)
+		f := e.fieldOfRow(rv)
+		if f == nil {
+			return
+		}
+		fa, fb := e.fieldOf(0, f.A), e.fieldOf(1, f.B)
 		if len(fa.Options) > 0 || len(fb.Options) > 0 {
 			values.Enable()
 		} else {
@@ -284,27 +298,29 @@ func (e *editor) mappingRow(i int) fyne.CanvasObject {
 	}
 	updateValues()
 	aSel.OnChanged = func(name string) {
-		e.def.Fields[i].A = name
-		updateValues()
-		e.changed()
+		if f := e.fieldOfRow(rv); f != nil {
+			f.A = name
+			updateValues()
+			e.changed()
+		}
 	}
 	bSel.OnChanged = func(name string) {
-		e.def.Fields[i].B = name
-		updateValues()
-		e.changed()
+		if f := e.fieldOfRow(rv); f != nil {
+			f.B = name
+			updateValues()
+			e.changed()
+		}
 	}
-	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
-		e.def.Fields = append(e.def.Fields[:i], e.def.Fields[i+1:]...)
-		e.rebuildRows()
-	})
+	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { e.removeRow(rv) })
 	row := container.New(mappingColumns, aSel, dir, rule, bSel, tr, values, remove)
 	sample := widget.NewLabel("")
 	sample.Importance = widget.LowImportance
 	sample.Truncation = fyne.TextTruncateEllipsis
 	prob := dangerText("")
 	prob.Hide()
-	e.rowSample[i], e.rowProblem[i] = sample, prob
-	return container.NewVBox(row, sample, prob)
+	rv.sample, rv.problem = sample, prob
+	rv.obj = container.NewVBox(row, sample, prob)
+	return rv
 }
 
 func (e *editor) fieldOf(side int, name string) connector.Field {
@@ -355,7 +371,7 @@ func (e *editor) updateRequired() {
 		}
 		mapped := map[string]bool{}
 		for _, f := range e.def.Fields {
-			for _, n := range strings.Split(writes(f), "+") {
+			for n := range strings.SplitSeq(writes(f), "+") {
 				mapped[n] = true
 			}
 		}

@@ -153,13 +153,18 @@ func firstOfType(s *connector.Schema, t connector.FieldType) string {
 }
 
 // updateSamples shows, under each row, the source record's value and what
-// the mapping turns it into.
+// the mapping turns it into, as its last check worked out.
 func (e *editor) updateSamples() {
-	for i, l := range e.rowSample {
-		if i >= len(e.def.Fields) || l == nil {
+	basis := checkBasis{e.schema[0], e.schema[1], e.def.Direction}
+	for _, rv := range e.rows {
+		if rv == nil {
 			continue
 		}
-		setLabel(l, e.sampleText(e.def.Fields[i]))
+		text := ""
+		if rv.check.done && rv.check.basis == basis {
+			text = rv.check.sample
+		}
+		setLabel(rv.sample, text)
 	}
 }
 
@@ -172,15 +177,15 @@ func setLabel(l *widget.Label, text string) {
 	}
 }
 
-func (e *editor) sampleText(f mapping.Field) string {
+// sampleOf is mapping f's sample line, c being f compiled alone.
+func (e *editor) sampleOf(f mapping.Field, c mapping.RowCheck) string {
 	if e.schema[0] == nil || e.schema[1] == nil || f.A == "" || f.B == "" {
 		return ""
 	}
-	rows, probs := mapping.Compile([]mapping.Field{f}, e.def.Direction, *e.schema[0], *e.schema[1])
-	if len(probs) > 0 || len(rows) == 0 {
+	if !c.OK || len(c.Problems) > 0 || c.Row.Dir == mapping.None {
 		return ""
 	}
-	r := rows[0]
+	r := c.Row
 	if r.Dir == mapping.BtoA {
 		src := e.sample[1]
 		if src == nil {
@@ -359,55 +364,6 @@ func norm(s string) string {
 		}
 		return r
 	}, strings.ToLower(s))
-}
-
-// showSuggestions lists proposed mappings, each to accept or reject.
-func (e *editor) showSuggestions() {
-	e.suggestBox.Objects = nil
-	if e.schema[0] == nil || e.schema[1] == nil {
-		e.suggestBox.Add(widget.NewLabel("Suggestions need both sides' fields; they are still loading."))
-		e.suggestBox.Refresh()
-		return
-	}
-	ss := suggest(e.schema[0], e.schema[1], e.def.Fields, e.sideZone(0), e.sideZone(1))
-	if len(ss) == 0 {
-		e.suggestBox.Add(widget.NewLabel("No more suggestions: every field with a matching name is mapped."))
-		e.suggestBox.Refresh()
-		return
-	}
-	list := container.NewVBox()
-	rejected := map[int]bool{}
-	accept := func(s suggestion, row fyne.CanvasObject) {
-		e.def.Fields = append(e.def.Fields, s.f)
-		list.Remove(row)
-		e.rebuildRows()
-	}
-	for i, s := range ss {
-		var row *fyne.Container
-		yes := widget.NewButtonWithIcon("Accept", theme.ConfirmIcon(), func() { accept(s, row) })
-		no := widget.NewButtonWithIcon("Reject", theme.CancelIcon(), func() { rejected[i] = true; list.Remove(row) })
-		text := fmt.Sprintf("%s → %s  (%s)", s.f.A, s.f.B, s.why)
-		if s.f.Transform != "" {
-			text += ", transform " + s.f.Transform
-		}
-		row = container.NewBorder(nil, nil, nil, container.NewHBox(yes, no), widget.NewLabel(text))
-		list.Add(row)
-	}
-	acceptAll := widget.NewButtonWithIcon("Accept all", theme.ConfirmIcon(), func() {
-		for i, s := range ss {
-			if !rejected[i] && !hasMapping(e.def.Fields, s.f) {
-				e.def.Fields = append(e.def.Fields, s.f)
-			}
-		}
-		e.suggestBox.Objects = nil
-		e.suggestBox.Refresh()
-		e.rebuildRows()
-	})
-	acceptAll.Importance = widget.HighImportance
-	e.suggestBox.Add(widget.NewLabelWithStyle(fmt.Sprintf("Suggested mappings (%d)", len(ss)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	e.suggestBox.Add(list)
-	e.suggestBox.Add(container.NewHBox(acceptAll))
-	e.suggestBox.Refresh()
 }
 
 func hasMapping(fs []mapping.Field, f mapping.Field) bool {

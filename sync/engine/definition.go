@@ -218,8 +218,15 @@ func (d Definition) ValidateStatic() []mapping.Problem {
 // directions that contradict the sync's, unknown policies, and a create
 // policy into a side whose required fields are not all mapped.
 func (d Definition) Validate(a, b connector.Schema) []mapping.Problem {
-	ps := d.ValidateStatic()
 	rows, mps := mapping.Compile(d.Fields, d.Direction, a, b)
+	return d.ValidateCompiled(a, b, rows, mps)
+}
+
+// ValidateCompiled is Validate with d's mappings compiled already into
+// rows and their problems mps (as mapping.Compile gives them): the editor
+// re-compiles only the rows a person edits.
+func (d Definition) ValidateCompiled(a, b connector.Schema, rows []mapping.Row, mps []mapping.Problem) []mapping.Problem {
+	ps := d.ValidateStatic()
 	ps = append(ps, mps...)
 	for i, m := range d.Match {
 		for _, f := range splitPlus(m.A) {

@@ -27,17 +27,14 @@ func CompileLinked(fields []Field, syncDir Direction, a, b connector.Schema, lin
 		return nil, []Problem{{Row: -1, Message: fmt.Sprintf("direction %q must be a-to-b, b-to-a or two-way", syncDir)}}
 	}
 	var rows []Row
-	writers := map[string]int{} // "A\x00name" -> mapping index that writes it
-	keys := map[string]int{}
+	dups := NewDuplicates(len(fields))
 	for i, f := range fields {
-		cp := rowCompiler{i: i, f: f, syncDir: syncDir, a: a, b: b, links: links}
-		row, ok := cp.compile()
-		if ok {
-			cp.checkDuplicates(row, writers, keys)
-		}
-		problems = append(problems, cp.problems...)
-		if ok && len(cp.problems) == 0 && row.Dir != None {
-			rows = append(rows, row)
+		c := CheckRow(i, f, syncDir, a, b, links)
+		problems = append(problems, c.Problems...)
+		dp := dups.Check(i, c)
+		problems = append(problems, dp...)
+		if c.OK && len(c.Problems)+len(dp) == 0 && c.Row.Dir != None {
+			rows = append(rows, c.Row)
 		}
 	}
 	linkScales(rows)
@@ -460,44 +457,4 @@ func (cp *rowCompiler) checkDefault(c *codec) {
 		d = v
 	}
 	c.def = d
-}
-
-func (cp *rowCompiler) checkDuplicates(row Row, writers, keys map[string]int) {
-	if row.Dir == None {
-		return
-	}
-	// An on-create row may write a field another row writes: it gives a
-	// new record its first value (a Mailchimp member's status), and the
-	// other row's value, when it has one, wins (an opt-out).
-	create := ""
-	if row.OnCreate {
-		create = "create\x00"
-	}
-	mark := func(side, name string) {
-		k := create + side + "\x00" + name
-		if prev, dup := writers[k]; dup {
-			cp.problem(name, "field %s is already written by mapping %d", name, prev+1)
-			return
-		}
-		writers[k] = cp.i
-	}
-	if row.Dir.readsA() {
-		bs := row.BFields
-		if row.c != nil && row.c.fwd.writesFirst {
-			bs = bs[:1] // the rest is only read
-		}
-		for _, n := range bs {
-			mark("B", n)
-		}
-	}
-	if row.Dir.readsB() {
-		for _, n := range row.AFields {
-			mark("A", n)
-		}
-	}
-	if prev, dup := keys[row.Key]; dup {
-		cp.problem("", "maps the same fields as mapping %d", prev+1)
-		return
-	}
-	keys[row.Key] = cp.i
 }
