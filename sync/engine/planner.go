@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -61,15 +62,21 @@ type planner struct {
 	retryWait  map[retryKey]time.Time // retries not yet due, by next try
 	fullResync bool                   // every record read is planned again, unchanged or not
 	retryNow   bool                   // PlanOptions.RetryNow
-	links      mapping.Links          // the link:SYNC rows' links; nil without such rows
-	relinkedTo map[string]string      // "a:id" records a merge's link moved to -> their new partner (relink.go)
-	waiting    map[string]bool        // "a:id" records with references waiting for a link ...
-	waitClear  []store.RecordRef      // ... whose waits this plan replaces ...
-	waitAdd    []store.RefWait        // ... with these (refwaits.go)
-	emptySide  map[string]bool        // sides with nothing indexed when the read began (store.PageOptions.Fresh)
-	warnMu     sync.Mutex             // both sides' readers warn
-	indexMu    sync.Mutex             // ... and index
-	asLeft     int                    // records read as the index held them (indexMu)
+	// checkIDs are the sides whose ids are compared this run whatever the
+	// day's check (an approved delete of their record is carried out), and
+	// liveIDs what those listings held, a map per such side made before the
+	// sides are read (approvedgone.go).
+	checkIDs   map[string]bool
+	liveIDs    map[string]map[string]bool
+	links      mapping.Links     // the link:SYNC rows' links; nil without such rows
+	relinkedTo map[string]string // "a:id" records a merge's link moved to -> their new partner (relink.go)
+	waiting    map[string]bool   // "a:id" records with references waiting for a link ...
+	waitClear  []store.RecordRef // ... whose waits this plan replaces ...
+	waitAdd    []store.RefWait   // ... with these (refwaits.go)
+	emptySide  map[string]bool   // sides with nothing indexed when the read began (store.PageOptions.Fresh)
+	warnMu     sync.Mutex        // both sides' readers warn
+	indexMu    sync.Mutex        // ... and index
+	asLeft     int               // records read as the index held them (indexMu)
 	// indexedBefore: per side, the index's highest seq before the read (readearlier.go).
 	indexedBefore map[string]int64
 
@@ -126,6 +133,13 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 		if !opts.FullResync {
 			cursors[s] = st.Cursor
 		}
+	}
+	if p.checkIDs, err = p.approvedDeleteSides(ctx); err != nil {
+		return nil, err
+	}
+	p.liveIDs = map[string]map[string]bool{}
+	for side := range p.checkIDs {
+		p.liveIDs[side] = map[string]bool{}
 	}
 	n, err := p.readBoth(ctx, cursors)
 	if err != nil {
@@ -446,7 +460,7 @@ func (p *planner) compareIDs(ctx context.Context, side string, il connector.IDLi
 		return 0, 0, err
 	}
 	now := p.e.now()
-	if !p.fullResync && !last.IsZero() && now.Sub(last) < idCheckEvery {
+	if !p.fullResync && !p.checkIDs[side] && !last.IsZero() && now.Sub(last) < idCheckEvery {
 		return 0, 0, nil
 	}
 	live, calls := map[string]bool{}, 0
@@ -458,6 +472,9 @@ func (p *planner) compareIDs(ctx context.Context, side string, il connector.IDLi
 			live[id] = true
 		}
 		calls++
+	}
+	if held := p.liveIDs[side]; held != nil {
+		maps.Copy(held, live) // the sides are read at once: only this side's map is written
 	}
 	known, err := p.e.st.LiveIDs(ctx, p.syncID, side)
 	if err != nil {

@@ -185,7 +185,7 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 				done()
 				return nil
 			}
-		} else if !pr.Rec.Deleted {
+		} else if !pr.Rec.Deleted || p.listedLive(it.Side, it.RecordID) {
 			// Restored (a recycle bin) since it was held: the delete the
 			// person approved no longer happened.
 			p.warn("review item %d: %s on side %s is no longer deleted (restored?); %s on side %s was not deleted",
