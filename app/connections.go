@@ -161,6 +161,7 @@ func (a *App) connect(ctx context.Context, req ConnectRequest) (store.Connection
 		return store.Connection{}, err
 	}
 	replaced := a.formerGrant(ctx, req.Name)
+	before := a.previousConnection(ctx, req.Name)
 	if err := auth.Save(ctx, a.opts.Secrets, tokenKey(req.Name), tok); err != nil {
 		return store.Connection{}, fmt.Errorf("connect %s: save token in the keyring: %w", info.Title, err)
 	}
@@ -181,7 +182,7 @@ func (a *App) connect(ctx context.Context, req ConnectRequest) (store.Connection
 	}
 	a.deleteSecrets(ctx, req.Name, apiKeyKey(req.Name)) // a key it signed in with before
 	a.revokeReplaced(ctx, req.Name, replaced, tok)
-	a.forgetMetadata(ctx, id, req.Name)
+	a.forgetMetadata(ctx, id, req.Name, before, c)
 	a.log.Info("connected", "connection", req.Name, "vendor", info.Name, "account", c.AccountName)
 	return a.db.Connection(ctx, req.Name)
 }
@@ -494,8 +495,17 @@ func (a *App) metaCache(c store.Connection) connector.MetaCache {
 }
 
 // forgetMetadata empties a connection's metadata cache: a (re)connect may
-// point the name at another account whose schema differs.
-func (a *App) forgetMetadata(ctx context.Context, id int64, name string) {
+// point the name at another account whose schema differs. The choices a
+// connector pinned (connector.PinnedPrefix: the Mailchimp audience a sync
+// of "members" uses) stay when the connection had the same account before
+// (old): a reconnect must not let a deleted audience be replaced.
+func (a *App) forgetMetadata(ctx context.Context, id int64, name string, old, now store.Connection) {
+	if old.Vendor == now.Vendor && old.AccountID != "" && old.AccountID == now.AccountID {
+		if err := a.db.MetaCache(id).DropExcept(ctx, connector.PinnedPrefix); err != nil {
+			a.log.Warn("empty the metadata cache", "connection", name, "err", err)
+		}
+		return
+	}
 	_ = a.metaCache(store.Connection{ID: id, Name: name}).Drop(ctx, "")
 }
 

@@ -53,7 +53,7 @@ func (a *App) connectToken(ctx context.Context, info connector.Info, req Connect
 		return store.Connection{}, err
 	}
 	a.dropOAuthSignIn(ctx, req.Name, old)
-	a.forgetMetadata(ctx, id, req.Name)
+	a.forgetMetadata(ctx, id, req.Name, old, c)
 	return a.db.Connection(ctx, req.Name)
 }
 

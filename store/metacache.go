@@ -59,3 +59,13 @@ func (m *MetaCache) Drop(ctx context.Context, prefix string) error {
 	}
 	return nil
 }
+
+// DropExcept deletes every key that does not start with keep.
+func (m *MetaCache) DropExcept(ctx context.Context, keep string) error {
+	_, err := m.db.sql.ExecContext(ctx, "DELETE FROM metadata_cache WHERE connection_id = ? AND substr(key, 1, ?) != ?",
+		m.conn, utf8.RuneCountInString(keep), keep)
+	if err != nil {
+		return fmt.Errorf("store: metadata cache drop all but %q: %w", keep, err)
+	}
+	return nil
+}

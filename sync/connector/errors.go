@@ -21,7 +21,12 @@ const (
 	// CatAccount is the vendor refusing the account itself (closed, unpaid,
 	// over or outside its plan): it stops the run, and only the account's
 	// owner can fix it; a reconnect cannot.
-	CatAccount    Category = "account"
+	CatAccount Category = "account"
+	// CatTarget is the vendor refusing the object's endpoint, table, URL
+	// or audience as a whole (retired, deleted, unknown): every record
+	// written there would fail the same way, one call each, so the side
+	// stops writing for the run and keeps the rest for the next one.
+	CatTarget     Category = "target"
 	CatValidation Category = "validation" // the record is wrong: fix the data
 	CatNotFound   Category = "not_found"
 	CatConflict   Category = "conflict" // duplicate or version conflict
@@ -35,6 +40,7 @@ var (
 	ErrRateLimit  = errors.New("rate limited")
 	ErrBudget     = errors.New("API budget exhausted")
 	ErrAccount    = errors.New("the vendor refused the account (billing or plan)")
+	ErrTarget     = errors.New("the vendor refused the object's endpoint as a whole")
 	ErrValidation = errors.New("rejected by validation")
 	ErrNotFound   = errors.New("not found")
 	ErrConflict   = errors.New("conflict")
@@ -61,6 +67,8 @@ func sentinel(c Category) error {
 		return ErrBudget
 	case CatAccount:
 		return ErrAccount
+	case CatTarget:
+		return ErrTarget
 	case CatValidation:
 		return ErrValidation
 	case CatNotFound:
@@ -155,7 +163,7 @@ func CategoryOf(err error) Category {
 	if errors.As(err, &ce) {
 		return ce.Category
 	}
-	for _, c := range []Category{CatAuth, CatAccount, CatRateLimit, CatBudget, CatValidation, CatNotFound, CatConflict} {
+	for _, c := range []Category{CatAuth, CatAccount, CatRateLimit, CatBudget, CatTarget, CatValidation, CatNotFound, CatConflict} {
 		if errors.Is(err, sentinel(c)) {
 			return c
 		}
@@ -184,19 +192,23 @@ func StatusCategory(status int) Category {
 
 // Stops reports a failure after which no further call of a run can
 // succeed: the run was cancelled, the sign-in or the account was refused,
-// or the day's API budget is spent. A connector writing one call at a time stops there
-// instead of failing every record that follows.
+// the day's API budget is spent, or the object's endpoint was refused as a
+// whole (CatTarget, for a record or the call). A connector writing one
+// call at a time stops there instead of failing every record that follows.
 func Stops(ctx context.Context, err error) bool {
 	if ctx.Err() != nil {
 		return true
 	}
 	var ce *Error
-	if errors.As(err, &ce) && (ce.Category == CatAuth || ce.Category == CatAccount || ce.Category == CatBudget) {
+	if errors.As(err, &ce) && (ce.Category == CatAuth || ce.Category == CatAccount || ce.Category == CatBudget || ce.Category == CatTarget) {
+		return true
+	}
+	var re *RecordError
+	if errors.As(err, &re) && re.Category == CatTarget {
 		return true
 	}
 	// A lost sign-in with no vendor answer (no refresh token to try) is
 	// ErrAuth only by its chain; one record's refusal is not the sign-in.
-	var re *RecordError
 	return !errors.As(err, &re) && errors.Is(err, ErrAuth)
 }
 

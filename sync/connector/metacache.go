@@ -79,3 +79,28 @@ func (m *Meta) Forget(ctx context.Context, prefix string) error {
 
 // Enabled reports whether a cache is attached.
 func (m *Meta) Enabled() bool { return m != nil && m.Cache != nil }
+
+// PinnedPrefix starts the keys of pinned values: choices a connector made
+// once for the connection and must keep (Mailchimp's default audience), not
+// metadata to refresh. They have no TTL, no Forget of a vendor's prefix
+// drops them, and a reconnect to the same account keeps them.
+const PinnedPrefix = "pinned/"
+
+// Pinned returns the value pinned under key, however old.
+func (m *Meta) Pinned(ctx context.Context, key string) (value []byte, ok bool, err error) {
+	if m == nil || m.Cache == nil {
+		return nil, false, nil
+	}
+	v, _, ok, err := m.Cache.Get(ctx, PinnedPrefix+key)
+	return v, ok && err == nil, err
+}
+
+// Pin keeps value under key until the connection goes or is pointed at
+// another account. It runs on a context that is not cancelled with ctx:
+// a choice made and used must not be lost to a cancelled run.
+func (m *Meta) Pin(ctx context.Context, key string, value []byte) error {
+	if m == nil || m.Cache == nil {
+		return nil
+	}
+	return m.Cache.Put(context.WithoutCancel(ctx), PinnedPrefix+key, value)
+}

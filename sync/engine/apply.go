@@ -56,6 +56,9 @@ type run struct {
 	side map[string]Side
 	// stop is why the run ended early (auth, budget, rate limit, cancel).
 	stop error
+	// unsent is how many writes of the phase that stopped were not sent
+	// (targetstop.go).
+	unsent int
 	// current holds the index fields (JSON) of the records in the batch
 	// being updated.
 	current map[string]string
@@ -341,7 +344,7 @@ func (r *run) writeSide(ctx context.Context, side string, o *createOrder) error 
 	if waits {
 		phases = []bool{false, true}
 	}
-	for _, create := range phases {
+	for k, create := range phases {
 		if create && waits {
 			if err := r.awaitFirst(ctx, side, o); err != nil {
 				return err
@@ -352,6 +355,7 @@ func (r *run) writeSide(ctx context.Context, side string, o *createOrder) error 
 			o.finish(r.dupOpened)
 		}
 		if err != nil || r.stop != nil {
+			r.targetStopped(side, phases[k+1:])
 			return err
 		}
 	}
@@ -477,7 +481,7 @@ func stopCategory(ctx context.Context, err error) error {
 		return stopError{ctx.Err()}
 	}
 	switch connector.CategoryOf(err) {
-	case connector.CatAuth, connector.CatAccount, connector.CatBudget, connector.CatRateLimit:
+	case connector.CatAuth, connector.CatAccount, connector.CatBudget, connector.CatRateLimit, connector.CatTarget:
 		return stopError{err}
 	}
 	return nil

@@ -80,6 +80,7 @@ func (r *run) writes(ctx context.Context, side string, create bool) error {
 				err = r.sendBatch(ctx, side, ps, kp, false)
 			}
 			if err != nil {
+				r.noteUnsent(total, done)
 				return err
 			}
 			done += len(batch)
@@ -250,10 +251,11 @@ func (r *run) sendCall(ctx context.Context, side string, ps []pending, kp keyPla
 
 // recordStops reports a record's refusal that every later write would
 // meet too, as a call's would: the account's (Salesforce's
-// STORAGE_LIMIT_EXCEEDED, the org full) or the day's budget.
+// STORAGE_LIMIT_EXCEEDED, the org full), the day's budget, or the
+// object's endpoint refused as a whole (CatTarget).
 func recordStops(err error) bool {
 	c := connector.CategoryOf(err)
-	return c == connector.CatAccount || c == connector.CatBudget
+	return c == connector.CatAccount || c == connector.CatBudget || c == connector.CatTarget
 }
 
 // serverError reports a call's failure on the vendor's side (a 5xx or a

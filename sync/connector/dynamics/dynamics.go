@@ -261,6 +261,10 @@ func errorOf(endpoint string, status int, body []byte) *connector.Error {
 	}
 	if strings.EqualFold(e.Code, codeSegmentNotFound) {
 		e.Category = connector.CatValidation
+		if status == http.StatusNotFound {
+			// The table itself is missing: every row's call would fail alike.
+			e.Category = connector.CatTarget
+		}
 		e.Message += tableGoneHint
 	}
 	return e

@@ -15,8 +15,10 @@ import (
 // Mailchimp answers 404 Resource Not Found alike for a member path of an
 // audience that was deleted, and every member would then pass for
 // deleted. When the audience is gone, err becomes a failure naming it with
-// Mailchimp's answer; when that cannot be told, a server failure to retry.
-// Only a failure that stops the run is returned.
+// Mailchimp's answer (connector.CatTarget), returned too: every other
+// member's call would meet the same answer, so the writes stop there. When
+// that cannot be told, a server failure to retry. Only a failure that stops
+// the run is returned.
 func (c *Connector) unlessAudienceGone(ctx context.Context, sc *schema, err error) error {
 	var re *connector.RecordError
 	if !errors.As(err, &re) || re.Category != connector.CatNotFound || re.Field != "" {
@@ -30,11 +32,12 @@ func (c *Connector) unlessAudienceGone(ctx context.Context, sc *schema, err erro
 		re.Category = connector.CatServer
 		re.Message += fmt.Sprintf(" (could not tell whether the %s still exists: %v)", sc.aud, cerr)
 	case gone != nil:
-		re.Category, re.Code = connector.CatValidation, gone.Code
-		re.Message = gone.Message + " (" + gone.Endpoint + "); choose another audience for this sync"
+		re.Category, re.Code = connector.CatTarget, gone.Code
+		re.Message = gone.Message + " (" + gone.Endpoint + ")"
 		if re.RecordID != "" {
 			re.Message = "member " + re.RecordID + ": " + re.Message
 		}
+		return re
 	}
 	return nil
 }

@@ -139,7 +139,7 @@ type Connector struct {
 	log          *slog.Logger // warnings; nil = none
 
 	mu      sync.Mutex
-	oldest  *audience          // the default audience, once resolved
+	dflt    *audience          // the audience "members" names, once resolved
 	schemas map[string]*schema // by object name
 	// warnedTags are the audience\x00tag names whose separator toRecord
 	// has warned about: once each, not once per member.

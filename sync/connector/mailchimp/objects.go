@@ -2,6 +2,7 @@ package mailchimp
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,10 +14,15 @@ import (
 const listsPage = 1000
 
 // ListObjects names every audience of the account, oldest first: the
-// oldest as "members" (what a sync naming "members" reads), each other as
+// connection's default audience as "members" (what a sync naming
+// "members" reads: the one pinned, or else the oldest), each other as
 // "members:<list id>", labelled with the audience's name so a person can
-// tell them apart.
+// tell them apart. When the pinned audience is gone, none is "members".
 func (c *Connector) ListObjects(ctx context.Context) ([]connector.ObjectChoice, error) {
+	pinned, err := c.pinnedAudienceID(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []connector.ObjectChoice
 	for offset := 0; ; offset += listsPage {
 		page, err := c.audiences(ctx, listsPage, offset)
@@ -28,7 +34,7 @@ func (c *Connector) ListObjects(ctx context.Context) ([]connector.ObjectChoice, 
 				continue
 			}
 			name := listPrefix + a.ID
-			if len(out) == 0 {
+			if a.ID == pinned || pinned == "" && len(out) == 0 {
 				name = objMembers
 			}
 			label := "Audience " + strconv.Quote(a.Name) + " (" + name + ")"
@@ -41,6 +47,24 @@ func (c *Connector) ListObjects(ctx context.Context) ([]connector.ObjectChoice, 
 			return out, nil
 		}
 	}
+}
+
+// pinnedAudienceID is the id of the audience pinned as the connection's
+// "members" (defaultAudience); "" when none is yet.
+func (c *Connector) pinnedAudienceID(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	a := c.dflt
+	c.mu.Unlock()
+	if a != nil {
+		return a.ID, nil
+	}
+	b, ok, err := c.meta.Pinned(ctx, defaultAudienceKey)
+	if err != nil || !ok {
+		return "", err
+	}
+	var p audience
+	_ = json.Unmarshal(b, &p)
+	return p.ID, nil
 }
 
 // audiencePage is one page of GET /lists.

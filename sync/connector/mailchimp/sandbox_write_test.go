@@ -318,7 +318,7 @@ func TestAudiences(t *testing.T) {
 		t.Errorf("members:%s = %+v", other, recs)
 	}
 	for _, err := range c.Read(context.Background(), listPrefix+"nope123", "") {
-		if !errors.Is(err, connector.ErrNotFound) || !strings.Contains(err.Error(), "nope123") {
+		if !errors.Is(err, connector.ErrTarget) || !strings.Contains(err.Error(), "nope123") {
 			t.Errorf("read of a missing audience: %v", err)
 		}
 	}

@@ -3,6 +3,7 @@ package mailchimp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -64,12 +65,13 @@ func (a audience) String() string {
 	return "audience " + strconv.Quote(a.Name) + " (" + a.ID + ")"
 }
 
-// defaultAudienceKey caches the default audience between runs.
+// defaultAudienceKey is where the connection keeps the audience "members"
+// names: pinned (connector.Meta.Pinned) since this build, only cached for
+// a day before it.
 const defaultAudienceKey = "mailchimp/3.0/default-audience"
 
-// audienceOf resolves object to its audience: "members" is the account's
-// oldest audience, found once (GET /lists sorted by date_created) and kept
-// for the connector's lifetime and in the metadata cache.
+// audienceOf resolves object to its audience: "members" is the audience
+// pinned for the connection (defaultAudience).
 func (c *Connector) audienceOf(ctx context.Context, object string) (audience, error) {
 	if id, ok := strings.CutPrefix(object, listPrefix); ok {
 		if id == "" || strings.ContainsAny(id, "/?#") {
@@ -80,20 +82,37 @@ func (c *Connector) audienceOf(ctx context.Context, object string) (audience, er
 	if object != objMembers {
 		return audience{}, unknownObject(object)
 	}
-	fresh := connector.FreshSchema(ctx)
-	if !fresh {
-		c.mu.Lock()
-		a := c.oldest
-		c.mu.Unlock()
-		if a != nil {
-			return *a, nil
-		}
-		if b, ok, _ := c.meta.Lookup(ctx, defaultAudienceKey); ok {
-			var a audience
-			if json.Unmarshal(b, &a) == nil && a.ID != "" {
-				return c.holdAudience(a), nil
-			}
-		}
+	c.mu.Lock()
+	a := c.dflt
+	c.mu.Unlock()
+	if a != nil {
+		return *a, nil
+	}
+	d, err := c.defaultAudience(ctx)
+	if err != nil {
+		return audience{}, err
+	}
+	return c.holdAudience(d), nil
+}
+
+// defaultAudience is the audience "members" names: the one pinned for the
+// connection, however long ago, and still when Mailchimp no longer has it
+// (its calls then fail naming it, audienceGone). Only a connection with
+// none pinned (new, or set up before pinning: then the audience its runs
+// cached, if any) chooses: the account's oldest audience, pinned at once,
+// so a deleted audience is never silently replaced by another one whose
+// members the sync would then read and create.
+func (c *Connector) defaultAudience(ctx context.Context) (audience, error) {
+	b, ok, err := c.meta.Pinned(ctx, defaultAudienceKey)
+	if err != nil {
+		return audience{}, fmt.Errorf("mailchimp: the audience this connection syncs: %w", err)
+	}
+	var a audience
+	if ok && json.Unmarshal(b, &a) == nil && a.ID != "" {
+		return a, nil
+	}
+	if b, ok, _ := c.meta.Lookup(ctx, defaultAudienceKey); ok && json.Unmarshal(b, &a) == nil && a.ID != "" {
+		return c.pinAudience(ctx, a, "the audience its runs used")
 	}
 	page, err := c.audiences(ctx, 1, 0)
 	if err != nil {
@@ -103,29 +122,44 @@ func (c *Connector) audienceOf(ctx context.Context, object string) (audience, er
 		return audience{}, &connector.Error{Vendor: vendor, Endpoint: page.endpoint, Status: http.StatusOK, Category: connector.CatNotFound, Code: "NO_AUDIENCE",
 			Message: "the Mailchimp account has no audience: create one in Mailchimp (Audience > Create audience), then sync again"}
 	}
-	a := page.Lists[0]
-	if b, err := json.Marshal(a); err == nil {
-		_ = c.meta.Store(ctx, defaultAudienceKey, b) // the cache's owner logs its failures
+	return c.pinAudience(ctx, page.Lists[0], "the account's oldest audience")
+}
+
+// pinAudience records a as the connection's "members" and says so. A pin
+// that cannot be stored fails the call: an audience used but not kept
+// could be replaced by another next session.
+func (c *Connector) pinAudience(ctx context.Context, a audience, why string) (audience, error) {
+	b, err := json.Marshal(a)
+	if err == nil {
+		err = c.meta.Pin(ctx, defaultAudienceKey, b)
 	}
-	return c.holdAudience(a), nil
+	if err != nil {
+		return audience{}, fmt.Errorf("mailchimp: keep %s as the audience this connection syncs: %w", a, err)
+	}
+	if c.log != nil && c.meta.Enabled() {
+		c.log.Info("mailchimp: the connection's \"members\" is now kept as "+a.String()+" ("+why+"); to sync another audience, choose it as the sync's object", "audience", a.ID)
+	}
+	return a, nil
 }
 
 func (c *Connector) holdAudience(a audience) audience {
 	c.mu.Lock()
-	c.oldest = &a
+	c.dflt = &a
 	c.mu.Unlock()
 	return a
 }
 
 // audienceGone is the error of a list endpoint's 404: the audience was
-// deleted (or the object names one that never was). The cached default
-// audience and schemas are dropped, so the next run resolves them again.
+// deleted (or the object names one that never was). The cached schemas
+// are dropped; the pinned default audience stays (defaultAudience), so
+// later runs fail the same way rather than switch to another audience.
 func (c *Connector) audienceGone(ctx context.Context, r *response, a audience) *connector.Error {
 	e := r.apiError()
-	e.Code = "AUDIENCE_NOT_FOUND"
-	e.Message = "Mailchimp has no " + a.String() + ": it was deleted, or this connection cannot see it (" + e.Message + ")"
+	e.Code, e.Category = "AUDIENCE_NOT_FOUND", connector.CatTarget
+	e.Message = "Mailchimp has no " + a.String() + ": it was deleted, or this connection cannot see it (" + e.Message +
+		"); nothing was written to another audience: choose another audience for this sync in its settings"
 	c.mu.Lock()
-	c.oldest, c.schemas = nil, map[string]*schema{}
+	c.dflt, c.schemas = nil, map[string]*schema{}
 	c.mu.Unlock()
 	_ = c.meta.Forget(ctx, "mailchimp/")
 	return e

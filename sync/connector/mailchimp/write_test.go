@@ -158,8 +158,8 @@ func TestCallErrors(t *testing.T) {
 	}
 	_, c = newFake(t)
 	for _, err := range c.Read(context.Background(), listPrefix+"GONE", "") {
-		if !errors.Is(err, connector.ErrNotFound) || !strings.Contains(err.Error(), "audience GONE") {
-			t.Errorf("read of a missing audience: %v, want a not-found naming it", err)
+		if !errors.Is(err, connector.ErrTarget) || !strings.Contains(err.Error(), "audience GONE") {
+			t.Errorf("read of a missing audience: %v, want the audience refused as a whole, naming it", err)
 		}
 	}
 	if _, err := c.Schema(context.Background(), "contacts"); err == nil {

@@ -37,7 +37,7 @@ func notRecordGone(e *connector.Error, msg string) {
 	if onRecordPath(e.Endpoint) && !retired {
 		return
 	}
-	e.Category = connector.CatValidation
+	e.Category = connector.CatTarget // every record's call would fail alike
 	if retired {
 		e.Code = codeEndpointRetired
 	}

@@ -1,7 +1,6 @@
 package pipedrive
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -23,6 +22,8 @@ const retiredMsg = "This endpoint is deprecated and out of support. Use the API 
 // the v1 notes endpoints answer the retirement, the update and the delete
 // of every note must fail naming the endpoint and Pipedrive's words, never
 // come back as "not found" (which the engine holds as that note deleted).
+// The failure is the whole call's (connector.CatTarget, a stop): every
+// other note's call would meet the same answer.
 func TestPipedriveRetiredEndpointIsNotRecordsGone(t *testing.T) {
 	e := newEnv(t, pdsim.Options{})
 	c := e.connect(t)
@@ -31,16 +32,10 @@ func TestPipedriveRetiredEndpointIsNotRecordsGone(t *testing.T) {
 		e.sim.Faults().RefuseEndpoint(ep, simkit.Refusal{Status: http.StatusGone, Message: retiredMsg})
 	}
 	first, second := strconv.FormatInt(ids[0], 10), strconv.FormatInt(ids[1], 10)
-	res, err := c.Write(t.Context(), "notes", []connector.Op{{Kind: connector.OpUpdate, ID: first, Fields: map[string]string{"content": "edited"}}})
-	if err != nil {
-		t.Fatalf("write: %v", err)
-	}
-	assertRetiredNotGone(t, "update", res[0].Err, "PUT /api/v1/notes/{id}")
-	del, err := c.Delete(t.Context(), "notes", []string{second})
-	if err != nil {
-		t.Fatalf("delete: %v", err)
-	}
-	assertRetiredNotGone(t, "delete", del[0].Err, "DELETE /api/v1/notes/{id}")
+	_, err := c.Write(t.Context(), "notes", []connector.Op{{Kind: connector.OpUpdate, ID: first, Fields: map[string]string{"content": "edited"}}})
+	assertRetiredNotGone(t, "update", err, "PUT /api/v1/notes/{id}")
+	_, err = c.Delete(t.Context(), "notes", []string{second})
+	assertRetiredNotGone(t, "delete", err, "DELETE /api/v1/notes/{id}")
 }
 
 // TestPipedriveCollection404IsNotRecordGone: a 404 on a collection
@@ -64,14 +59,10 @@ func TestPipedriveCollection404IsNotRecordGone(t *testing.T) {
 
 func assertRetiredNotGone(t *testing.T, what string, err error, endpoint string) {
 	t.Helper()
-	var re *connector.RecordError
-	if !errors.As(err, &re) {
-		t.Fatalf("%s through a retired endpoint: %v, want a record error", what, err)
+	if c := connector.CategoryOf(err); c != connector.CatTarget || !connector.Stops(t.Context(), err) {
+		t.Fatalf("%s through a retired endpoint: %v (category %s), want the endpoint refused as a whole", what, err, c)
 	}
-	if re.Category == connector.CatNotFound {
-		t.Fatalf("%s through a retired endpoint is read as the note gone: %+v", what, re)
-	}
-	if !strings.Contains(re.Message, endpoint) || !strings.Contains(re.Message, retiredMsg) {
-		t.Fatalf("%s: message %q, want it to name %s and quote Pipedrive", what, re.Message, endpoint)
+	if !strings.Contains(err.Error(), endpoint) || !strings.Contains(err.Error(), retiredMsg) {
+		t.Fatalf("%s: %v, want it to name %s and quote Pipedrive", what, err, endpoint)
 	}
 }

@@ -296,8 +296,9 @@ func (r *response) apiError() *connector.Error {
 	case "INVALID_URL_PATTERN":
 		// 404 for a URL Zoho does not serve: about the call, never a
 		// record (a record Zoho lacks is answered per record in data[]),
-		// so it must not read as every record of the call deleted.
-		e.Category = connector.CatValidation
+		// so it must not read as every record of the call deleted, and
+		// every later call to it fails alike.
+		e.Category = connector.CatTarget
 	}
 	return e
 }
