@@ -51,10 +51,18 @@ func (s *Sim) RemoveOption(entitySet, column string, value int64) error {
 	if a == nil || !a.hasOption(value) {
 		return fmt.Errorf("dynamics sim: %s has no column %q with option %d", t.def.logical, column, value)
 	}
-	// New definitions, as DeleteColumn makes, rather than edits to the ones
-	// requests in flight may hold.
+	t.replaceColumn(a, func(na *attrDef) {
+		na.options = slices.DeleteFunc(slices.Clone(a.options), func(o option) bool { return o.value == value })
+	})
+	return nil
+}
+
+// replaceColumn gives t a new definition in which column a is a copy
+// changed by edit: new definitions, as DeleteColumn makes, rather than
+// edits to the ones requests in flight may hold. The caller holds s.mu.
+func (t *table) replaceColumn(a *attrDef, edit func(*attrDef)) {
 	na := *a
-	na.options = slices.DeleteFunc(slices.Clone(a.options), func(o option) bool { return o.value == value })
+	edit(&na)
 	def := *t.def
 	def.attrs = slices.Clone(t.def.attrs)
 	for i, x := range def.attrs {
@@ -63,5 +71,4 @@ func (s *Sim) RemoveOption(entitySet, column string, value int64) error {
 		}
 	}
 	t.def = newEntity(&def)
-	return nil
 }

@@ -1,9 +1,6 @@
 package dynamics
 
-import (
-	"fmt"
-	"slices"
-)
+import "fmt"
 
 // SetMoneyPrecision gives a money column of the table behind entitySet a
 // precision of its own, as a maker does in Power Apps (Edit column >
@@ -27,18 +24,7 @@ func (s *Sim) SetMoneyPrecision(entitySet, column string, places int) error {
 	if a == nil || a.kind != kindMoney {
 		return fmt.Errorf("dynamics sim: %s has no money column %q", t.def.logical, column)
 	}
-	// New definitions, as DeleteColumn makes, rather than edits to the ones
-	// requests in flight may hold.
-	na := *a
-	na.precision, na.ownPrecision = places, true
-	def := *t.def
-	def.attrs = slices.Clone(t.def.attrs)
-	for i, x := range def.attrs {
-		if x == a {
-			def.attrs[i] = &na
-		}
-	}
-	t.def = newEntity(&def)
+	t.replaceColumn(a, func(na *attrDef) { na.precision, na.ownPrecision = places, true })
 	return nil
 }
 
