@@ -200,7 +200,7 @@ func Stops(ctx context.Context, err error) bool {
 		return true
 	}
 	var ce *Error
-	if errors.As(err, &ce) && (ce.Category == CatAuth || ce.Category == CatAccount || ce.Category == CatBudget || ce.Category == CatTarget) {
+	if errors.As(err, &ce) && StopsRun(ce.Category) {
 		return true
 	}
 	var re *RecordError
@@ -210,6 +210,15 @@ func Stops(ctx context.Context, err error) bool {
 	// A lost sign-in with no vendor answer (no refresh token to try) is
 	// ErrAuth only by its chain; one record's refusal is not the sign-in.
 	return !errors.As(err, &re) && errors.Is(err, ErrAuth)
+}
+
+// StopsRun reports whether a call refused with category c leaves no
+// later call of the run a chance: the sign-in, the account, the day's
+// budget or the object's endpoint as a whole. The engine adds a 429 storm
+// for the calls it makes, and leaves a record's own CatAuth (no access to
+// that record) out for record answers.
+func StopsRun(c Category) bool {
+	return c == CatAuth || c == CatAccount || c == CatBudget || c == CatTarget
 }
 
 // OutcomeUnknown reports whether err leaves a write's outcome unknown:

@@ -480,8 +480,7 @@ func stopCategory(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return stopError{ctx.Err()}
 	}
-	switch connector.CategoryOf(err) {
-	case connector.CatAuth, connector.CatAccount, connector.CatBudget, connector.CatRateLimit, connector.CatTarget:
+	if c := connector.CategoryOf(err); connector.StopsRun(c) || c == connector.CatRateLimit {
 		return stopError{err}
 	}
 	return nil

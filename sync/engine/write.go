@@ -255,7 +255,7 @@ func (r *run) sendCall(ctx context.Context, side string, ps []pending, kp keyPla
 // object's endpoint refused as a whole (CatTarget).
 func recordStops(err error) bool {
 	c := connector.CategoryOf(err)
-	return c == connector.CatAccount || c == connector.CatBudget || c == connector.CatTarget
+	return c != connector.CatAuth && connector.StopsRun(c)
 }
 
 // serverError reports a call's failure on the vendor's side (a 5xx or a
