@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -67,21 +66,7 @@ func TestNewerSameSecondMarketingTools(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				h, _ := srv.HubSpot().Get("contacts", l.AID)
-				if h.Properties["firstname"] != "Augusta" || v.value(srv, l.BID) != "Ada" {
-					t.Fatalf("edits in one second: HubSpot %q, %s %q; want each kept (a tie is held); conflicts %+v",
-						h.Properties["firstname"], v.vendor, v.value(srv, l.BID), res.Plan.Conflicts)
-				}
-				again, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
-				if err != nil || again.Summary.Updated+again.Summary.Created != 0 {
-					t.Fatalf("run in the same second after the tie: %v %+v", err, again.Summary)
-				}
-				if n := openAbout(t, a, "conflict", l.AID, v.row); n != 1 {
-					t.Fatalf("%d open conflicts about the tie, want 1", n)
-				}
-				if item := openItem(t, a, "conflict", l.AID, v.row); !strings.Contains(item.Detail, "same second") {
-					t.Errorf("the held conflict does not say why: %s", item.Detail)
-				}
+				assertTieHeld(t, a, srv, v, l, res)
 			})
 		}
 	}

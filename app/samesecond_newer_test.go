@@ -146,25 +146,7 @@ func TestNewerSameSecondIsHeld(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				h, _ := srv.HubSpot().Get("contacts", l.AID)
-				if h.Properties["firstname"] != "Augusta" || v.value(srv, l.BID) != "Ada" {
-					t.Fatalf("edits in one second: HubSpot %q, %s %q; want each kept (a tie is held); conflicts %+v",
-						h.Properties["firstname"], v.vendor, v.value(srv, l.BID), res.Plan.Conflicts)
-				}
-				// Still in that second, the next read starts at it again: the
-				// two records must not come back as changes, nor the conflict
-				// be raised twice.
-				again, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
-				if err != nil || again.Summary.Updated+again.Summary.Created != 0 {
-					t.Fatalf("run in the same second after the tie: %v %+v", err, again.Summary)
-				}
-				if n := openAbout(t, a, "conflict", l.AID, v.row); n != 1 {
-					t.Fatalf("%d open conflicts about the tie, want 1", n)
-				}
-				item := openItem(t, a, "conflict", l.AID, v.row)
-				if !strings.Contains(item.Detail, "same second") {
-					t.Errorf("the held conflict does not say why: %s", item.Detail)
-				}
+				item := assertTieHeld(t, a, srv, v, l, res)
 				if err := a.Decide(ctx, item.ID, engine.Decision{Action: "take-b"}); err != nil {
 					t.Fatal(err)
 				}
@@ -219,4 +201,29 @@ func TestNewerNextSecondStillDecides(t *testing.T) {
 			}
 		})
 	}
+}
+
+// assertTieHeld checks a run that met a same-second tie: both edits kept,
+// a run still in that second writes nothing and raises the conflict no
+// second time (its read starts at that second again), and the one open
+// conflict says why. It returns that conflict.
+func assertTieHeld(t *testing.T, a *app.App, srv *sandbox.Server, v secondVendor, l store.LinkRow, res app.RunResult) app.ReviewView {
+	t.Helper()
+	h, _ := srv.HubSpot().Get("contacts", l.AID)
+	if h.Properties["firstname"] != "Augusta" || v.value(srv, l.BID) != "Ada" {
+		t.Fatalf("edits in one second: HubSpot %q, %s %q; want each kept (a tie is held); conflicts %+v",
+			h.Properties["firstname"], v.vendor, v.value(srv, l.BID), res.Plan.Conflicts)
+	}
+	again, err := a.Run(context.Background(), "contacts", app.RunOptions{Confirm: true})
+	if err != nil || again.Summary.Updated+again.Summary.Created != 0 {
+		t.Fatalf("run in the same second after the tie: %v %+v", err, again.Summary)
+	}
+	if n := openAbout(t, a, "conflict", l.AID, v.row); n != 1 {
+		t.Fatalf("%d open conflicts about the tie, want 1", n)
+	}
+	item := openItem(t, a, "conflict", l.AID, v.row)
+	if !strings.Contains(item.Detail, "same second") {
+		t.Errorf("the held conflict does not say why: %s", item.Detail)
+	}
+	return item
 }
