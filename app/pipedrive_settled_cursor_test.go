@@ -4,10 +4,8 @@ import (
 	"context"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/sync/connector/timecursor"
 )
 
 // TestPipedriveNoChangeRunAfterBulkWriteReadsOnce: a first sync
@@ -22,25 +20,7 @@ func TestPipedriveNoChangeRunAfterBulkWriteReadsOnce(t *testing.T) {
 	a, srv, clock := steppedSandboxApp(t, 5, 700, "pipedrive", "pd")
 	def := app.DemoPipedriveSync("pipedrive", "hs", "pd", "")
 	saveSyncs(t, a, def)
-	lists := func() int64 { return srv.Stats()["pipedrive"]["GET /api/v2/persons"] }
-	first, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
-	if err != nil || first.Summary.Status != "success" || first.Plan.Counts.CreateB < 500 {
-		t.Fatalf("first run: %v %+v; want at least 500 persons created", err, first.Plan.Counts)
-	}
-	clock.step(timecursor.SettleMargin + 2*time.Second)
-	if res, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Created+res.Summary.Updated != 0 {
-		t.Fatalf("second run: %v %+v", err, res.Summary)
-	}
-	for i := 1; i <= 2; i++ {
-		before := lists()
-		res, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
-		if err != nil || res.Summary.Created+res.Summary.Updated != 0 || res.Plan.Counts.ReadB != 0 {
-			t.Fatalf("no-change run %d: %v %+v", i, err, res.Plan.Counts)
-		}
-		if n := lists() - before; n != 1 {
-			t.Errorf("no-change run %d made %d Pipedrive persons listings, want 1", i, n)
-		}
-	}
+	noChangeRunsReadOnce(t, a, def.Name, clock, "Pipedrive persons", func() int64 { return srv.Stats()["pipedrive"]["GET /api/v2/persons"] })
 	l := syncLinks(t, a, def.Name)[0]
 	n, _ := strconv.ParseInt(l.BID, 10, 64)
 	p, _ := srv.Pipedrive().GetPerson(n)

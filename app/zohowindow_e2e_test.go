@@ -45,6 +45,33 @@ func sandboxAppOnClock(t *testing.T, seed int64, contacts int, now func() time.T
 	return appThrough(t, srv, client, [2]string{"hubspot", "hs"}, [2]string{vendor, conn}), srv
 }
 
+// noChangeRunsReadOnce runs sync name's first sync (at least 500
+// records created within one second of the clock), lets that second
+// settle, runs once more, and then checks that each of two no-change runs
+// makes exactly one listing of what, as counted by lists.
+func noChangeRunsReadOnce(t *testing.T, a *app.App, name string, clock *stepClock, what string, lists func() int64) {
+	t.Helper()
+	ctx := context.Background()
+	first, err := a.Run(ctx, name, app.RunOptions{Confirm: true})
+	if err != nil || first.Summary.Status != "success" || first.Plan.Counts.CreateB < 500 {
+		t.Fatalf("first run: %v %+v; want at least 500 records created", err, first.Plan.Counts)
+	}
+	clock.step(timecursor.SettleMargin + 2*time.Second) // the writes' second is settled
+	if res, err := a.Run(ctx, name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Created+res.Summary.Updated != 0 {
+		t.Fatalf("second run: %v %+v", err, res.Summary)
+	}
+	for i := 1; i <= 2; i++ {
+		before := lists()
+		res, err := a.Run(ctx, name, app.RunOptions{Confirm: true})
+		if err != nil || res.Summary.Created+res.Summary.Updated != 0 || res.Plan.Counts.ReadB != 0 {
+			t.Fatalf("no-change run %d: %v %+v", i, err, res.Plan.Counts)
+		}
+		if n := lists() - before; n != 1 {
+			t.Errorf("no-change run %d made %d %s listings, want 1", i, n, what)
+		}
+	}
+}
+
 // TestZohoNoChangeRunAfterBulkWriteReadsOnce: a first sync creates
 // hundreds of Zoho contacts (100 a call) within one second of
 // Modified_Time. A read asks If-Modified-Since a second before its cursor,
@@ -58,25 +85,7 @@ func TestZohoNoChangeRunAfterBulkWriteReadsOnce(t *testing.T) {
 	a, srv, clock := steppedSandboxApp(t, 5, 700, "zoho", "zc")
 	def := app.DemoZohoSync("zoho", "hs", "zc")
 	saveSyncs(t, a, def)
-	lists := func() int64 { return srv.Stats()["zoho"]["GET /crm/v8/Contacts"] }
-	first, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
-	if err != nil || first.Summary.Status != "success" || first.Plan.Counts.CreateB < 500 {
-		t.Fatalf("first run: %v %+v; want at least 500 contacts created", err, first.Plan.Counts)
-	}
-	clock.step(timecursor.SettleMargin + 2*time.Second) // the writes' second is settled
-	if res, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Created+res.Summary.Updated != 0 {
-		t.Fatalf("second run: %v %+v", err, res.Summary)
-	}
-	for i := 1; i <= 2; i++ {
-		before := lists()
-		res, err := a.Run(ctx, def.Name, app.RunOptions{Confirm: true})
-		if err != nil || res.Summary.Created+res.Summary.Updated != 0 || res.Plan.Counts.ReadB != 0 {
-			t.Fatalf("no-change run %d: %v %+v", i, err, res.Plan.Counts)
-		}
-		if n := lists() - before; n != 1 {
-			t.Errorf("no-change run %d made %d Zoho Contacts listings, want 1", i, n)
-		}
-	}
+	noChangeRunsReadOnce(t, a, def.Name, clock, "Zoho Contacts", func() int64 { return srv.Stats()["zoho"]["GET /crm/v8/Contacts"] })
 	l := syncLinks(t, a, def.Name)[0]
 	if _, err := srv.Zoho().Update("Contacts", l.BID, map[string]any{"Title": "Head of Settled"}); err != nil {
 		t.Fatal(err)
