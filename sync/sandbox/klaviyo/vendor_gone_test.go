@@ -1,13 +1,10 @@
 package klaviyo
 
 import (
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
-	"net/http"
 	"net/url"
-	"strings"
 	"testing"
+
+	"github.com/crmsync/crmsync/sync/sandbox/simkit/oauthflow"
 )
 
 // TestRevokeOfRefreshTokenEndsItsAccessTokens: revoking a Klaviyo
@@ -18,7 +15,7 @@ import (
 // revoked; a revoked access token alone still leaves the refresh token.
 func TestRevokeOfRefreshTokenEndsItsAccessTokens(t *testing.T) {
 	h := newHarness(t, Options{Seed: 7})
-	access, refresh := klaviyoGrant(t, h)
+	access, refresh := klaviyoFlow(h).Tokens(t)
 	bearer := func() int {
 		code, _, _ := h.call("GET", "/api/accounts", nil, "Authorization", "Bearer "+access)
 		return code
@@ -36,7 +33,7 @@ func TestRevokeOfRefreshTokenEndsItsAccessTokens(t *testing.T) {
 		t.Errorf("the access token of the revoked grant: HTTP %d, want 401", code)
 	}
 
-	access, refresh = klaviyoGrant(t, h)
+	access, refresh = klaviyoFlow(h).Tokens(t)
 	if code := klaviyoRevoke(t, h, access, "access_token"); code != 200 {
 		t.Fatalf("revoke of an access token: %d", code)
 	}
@@ -48,52 +45,17 @@ func TestRevokeOfRefreshTokenEndsItsAccessTokens(t *testing.T) {
 	}
 }
 
-// klaviyoGrant runs the authorization-code flow with PKCE and returns the
-// access and refresh tokens.
-func klaviyoGrant(t *testing.T, h *harness) (access, refresh string) {
-	t.Helper()
-	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	verifier := "verifier-0123456789-0123456789-0123456789-0123456789"
-	sum := sha256.Sum256([]byte(verifier))
-	q := url.Values{"response_type": {"code"}, "client_id": {h.sim.Auth().ClientID()}, "redirect_uri": {h.sim.opts.RedirectURI},
-		"scope": {"accounts:read profiles:read"}, "state": {"st8"},
-		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
-	resp, err := noRedirect.Get(h.url("/oauth/authorize?" + q.Encode()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	loc, _ := url.Parse(resp.Header.Get("Location"))
-	form := url.Values{"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")}, "code_verifier": {verifier},
-		"redirect_uri": {h.sim.opts.RedirectURI}}
-	req, _ := http.NewRequest("POST", h.url("/oauth/token"), strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(h.sim.Auth().ClientID(), h.sim.Auth().ClientSecret())
-	r, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Body.Close()
-	var tok map[string]any
-	_ = json.NewDecoder(r.Body).Decode(&tok)
-	access, _ = tok["access_token"].(string)
-	refresh, _ = tok["refresh_token"].(string)
-	if r.StatusCode != 200 || access == "" || refresh == "" {
-		t.Fatalf("token: %d %v", r.StatusCode, tok)
-	}
-	return access, refresh
+// klaviyoFlow is the sandbox's authorization-code flow with PKCE, the
+// client by HTTP Basic.
+func klaviyoFlow(h *harness) oauthflow.Flow {
+	return oauthflow.Flow{AuthorizeURL: h.url("/oauth/authorize"), TokenURL: h.url("/oauth/token"),
+		ClientID: h.sim.Auth().ClientID(), ClientSecret: h.sim.Auth().ClientSecret(), RedirectURI: h.sim.opts.RedirectURI, Basic: true,
+		Extra: url.Values{"response_type": {"code"}, "scope": {"accounts:read profiles:read"}}}
 }
 
 // klaviyoRevoke posts token to /oauth/revoke with the client by HTTP Basic.
 func klaviyoRevoke(t *testing.T, h *harness, token, hint string) int {
 	t.Helper()
-	req, _ := http.NewRequest("POST", h.url("/oauth/revoke"), strings.NewReader(url.Values{"token": {token}, "token_type_hint": {hint}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(h.sim.Auth().ClientID(), h.sim.Auth().ClientSecret())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
+	status, _ := klaviyoFlow(h).Post(t, h.url("/oauth/revoke"), url.Values{"token": {token}, "token_type_hint": {hint}})
+	return status
 }

@@ -1,12 +1,11 @@
 package salesforce
 
 import (
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"testing"
+
+	"github.com/crmsync/crmsync/sync/sandbox/simkit/oauthflow"
 )
 
 // TestRevokeOfRefreshTokenEndsItsAccessTokens: Salesforce's revoke
@@ -16,7 +15,7 @@ import (
 // so the access token issued with it kept working.
 func TestRevokeOfRefreshTokenEndsItsAccessTokens(t *testing.T) {
 	e := newEnv(t, Options{PathPrefix: ""})
-	access, refresh := sfGrant(t, e)
+	access, refresh := sfFlow(e).Tokens(t)
 	e.token = access
 	if r, _ := e.do("GET", v+"/limits", nil); r.StatusCode != 200 {
 		t.Fatalf("limits with the new access token: %d", r.StatusCode)
@@ -37,32 +36,9 @@ func TestRevokeOfRefreshTokenEndsItsAccessTokens(t *testing.T) {
 	}
 }
 
-// sfGrant runs the authorization-code flow with PKCE and returns the
-// access and refresh tokens.
-func sfGrant(t *testing.T, e *env) (access, refresh string) {
-	t.Helper()
-	verifier := "sf-verifier-0123456789-0123456789-0123456789"
-	sum := sha256.Sum256([]byte(verifier))
-	redirect := "http://localhost:8787/callback"
-	q := url.Values{"response_type": {"code"}, "client_id": {e.sim.Auth().ClientID()}, "redirect_uri": {redirect}, "state": {"s1"},
-		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(e.srv.URL + "/services/oauth2/authorize?" + q.Encode())
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	loc, _ := url.Parse(resp.Header.Get("Location"))
-	r, err := http.PostForm(e.srv.URL+"/services/oauth2/token", url.Values{"grant_type": {"authorization_code"},
-		"client_id": {e.sim.Auth().ClientID()}, "redirect_uri": {redirect}, "code": {loc.Query().Get("code")}, "code_verifier": {verifier}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Body.Close()
-	tok := map[string]string{}
-	_ = json.NewDecoder(r.Body).Decode(&tok)
-	if r.StatusCode != 200 || tok["access_token"] == "" || tok["refresh_token"] == "" {
-		t.Fatalf("token: %d %v", r.StatusCode, tok)
-	}
-	return tok["access_token"], tok["refresh_token"]
+// sfFlow is the sandbox's authorization-code flow with PKCE, as a public
+// client (no secret).
+func sfFlow(e *env) oauthflow.Flow {
+	return oauthflow.Flow{AuthorizeURL: e.srv.URL + "/services/oauth2/authorize", TokenURL: e.srv.URL + "/services/oauth2/token",
+		ClientID: e.sim.Auth().ClientID(), RedirectURI: "http://localhost:8787/callback", Extra: url.Values{"response_type": {"code"}}}
 }
