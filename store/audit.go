@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -148,14 +147,10 @@ func scanAuditRows(rows *sql.Rows, runID int64) ([]AuditRow, error) {
 		if err := rows.Scan(&r.ID, &r.Side, &r.RecordID, &changes, &at); err != nil {
 			return nil, fmt.Errorf("store: audit of run %d: %w", runID, err)
 		}
-		var cs [][4]string
-		if err := json.Unmarshal([]byte(changes), &cs); err != nil {
-			return nil, fmt.Errorf("store: audit of run %d, row %d: %w", runID, r.ID, err)
-		}
 		r.RunID, r.At = runID, time.UnixMilli(at)
-		for _, c := range cs {
-			r.Field, r.Old, r.New, r.Rule = c[0], c[1], c[2], c[3]
-			out = append(out, r)
+		var err error
+		if out, err = appendAuditFields(out, r, changes); err != nil {
+			return nil, fmt.Errorf("store: audit of run %d, row %d: %w", runID, r.ID, err)
 		}
 	}
 	return out, rows.Err()

@@ -51,28 +51,8 @@ func (e *Engine) Undo(ctx context.Context, syncID, runID int64, def Definition, 
 	if err != nil {
 		return nil, err
 	}
-	var rows []store.AuditRow
-	for _, id := range append(ids, runID) {
-		rs, err := e.st.Audit(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, rs...)
-	}
-	type recKey struct{ side, id string }
-	var order []recKey
-	byRec := map[recKey][]store.AuditRow{}
-	for _, r := range rows {
-		k := recKey{r.Side, r.RecordID}
-		if _, ok := byRec[k]; !ok {
-			order = append(order, k)
-		}
-		byRec[k] = append(byRec[k], r)
-	}
-	for _, k := range order {
-		if err := p.undoRecord(ctx, runID, k.side, k.id, byRec[k]); err != nil {
-			return nil, err
-		}
+	if err := p.undoAudit(ctx, runID, append(ids, runID)); err != nil {
+		return nil, err
 	}
 	if err := p.finishPlan(ctx); err != nil {
 		return nil, err
