@@ -71,7 +71,7 @@ func (a *App) ObjectChoices(ctx context.Context, conn string) ([]connector.Objec
 	}
 	for _, c := range listed {
 		if i := slices.IndexFunc(choices, func(f connector.ObjectChoice) bool { return f.Name == c.Name }); i >= 0 {
-			choices[i].Label = c.Label // the account's name for a fixed object
+			choices[i].Label, choices[i].Note = c.Label, c.Note // the account's name for a fixed object, and what it says of it
 			continue
 		}
 		choices = append(choices, c)

@@ -40,6 +40,7 @@ type editor struct {
 	objSel       [2]*widget.Select
 	objChoices   [2][]connector.ObjectChoice // what objSel offers, by label
 	objNote      [2]*widget.Label            // why the account's objects are missing
+	objWarn      [2]*widget.Label            // what the account says of the chosen object (a deleted audience)
 	sideStatus   [2]*fyne.Container
 	direction    *widget.Select
 	unmatched    *widget.Select
@@ -203,6 +204,7 @@ func (e *editor) build() fyne.CanvasObject {
 		e.objNote[i] = widget.NewLabel("")
 		e.objNote[i].Wrapping = fyne.TextWrapWord
 		e.objNote[i].Hide()
+		e.objWarn[i] = newObjectWarning()
 		e.sideStatus[i] = container.NewVBox()
 		sd := e.side(i)
 		if _, ok := e.conn(sd.Connection); !ok && sd.Connection != "" {
@@ -220,6 +222,7 @@ func (e *editor) build() fyne.CanvasObject {
 			e.loadSide(i)
 		}
 		e.objSel[i].OnChanged = func(label string) {
+			e.showObjectWarning(i)
 			if obj := e.objectNamed(i, label); e.side(i).Object != obj {
 				e.side(i).Object = obj
 				e.loadSide(i)
@@ -230,7 +233,7 @@ func (e *editor) build() fyne.CanvasObject {
 			label = "Side B"
 		}
 		form := widget.NewForm(widget.NewFormItem("Connection", e.connSel[i]), widget.NewFormItem("Object", e.objSel[i]))
-		sides.Add(widget.NewCard(label, "", container.NewVBox(form, e.objNote[i], e.sideStatus[i])))
+		sides.Add(widget.NewCard(label, "", container.NewVBox(form, e.objNote[i], e.objWarn[i], e.sideStatus[i])))
 	}
 	dirLabels := make([]string, len(directionChoices))
 	for i, c := range directionChoices {
@@ -414,6 +417,7 @@ func (e *editor) offerObjects(i int, choices []connector.ObjectChoice) {
 		e.objSel[i].SetSelected(selected)
 	}
 	e.objSel[i].Refresh()
+	e.showObjectWarning(i)
 }
 
 // objectNamed is the object behind an option's label.

@@ -95,6 +95,8 @@ func nextStep(err error) string {
 		return "Next: open Connections and press Reconnect on that connection."
 	case strings.Contains(msg, "does not exist; connect it"):
 		return "Next: connect that CRM again on Connections, or edit the sync to use another connection. The sync itself is kept."
+	case strings.Contains(msg, "choose another audience"): // Mailchimp's deleted audience (AUDIENCE_NOT_FOUND)
+		return "Next: choose another audience as this side's object, or reconnect to the Mailchimp account that has it; trying again will not help."
 	case errors.Is(err, connector.ErrBudget):
 		return budgetStep(err)
 	case networkCause(err) != "":

@@ -42,6 +42,9 @@ type ObjectLister interface {
 type ObjectChoice struct {
 	Name  string // what a sync names: "members:1a2b3c4d5e"
 	Label string // what the user reads: `Audience "Newsletter" (members:1a2b3c4d5e)`
+	// Note is what the user must know before syncing it, and what to do
+	// ("" when all is well): the audience "members" is kept to was deleted.
+	Note string
 }
 
 // Upserter creates-or-updates by a unique key in one idempotent call

@@ -60,6 +60,17 @@ func (m *Meta) Lookup(ctx context.Context, key string) (value []byte, ok bool, e
 	return v, true, nil
 }
 
+// Last returns the value last stored under key, however old: what a
+// connector chose and cached before it pinned such choices (Pinned), which
+// still names the choice after the TTL has passed.
+func (m *Meta) Last(ctx context.Context, key string) (value []byte, ok bool, err error) {
+	if m == nil || m.Cache == nil {
+		return nil, false, nil
+	}
+	v, _, ok, err := m.Cache.Get(ctx, key)
+	return v, ok && err == nil, err
+}
+
 // Store saves value under key; a nil cache stores nothing.
 func (m *Meta) Store(ctx context.Context, key string, value []byte) error {
 	if m == nil || m.Cache == nil {

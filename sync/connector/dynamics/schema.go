@@ -42,13 +42,14 @@ type attribute struct {
 		} `json:"UserLocalizedLabel"`
 	} `json:"DisplayName"`
 	MaxLength int `json:"MaxLength,omitempty"`
-	// Precision is a money column's decimal places: Dataverse rounds a
-	// value to it when it stores it (MoneyAttributeMetadata); 0 is whole
+	// Precision is a money, Decimal or Float column's decimal places:
+	// Dataverse rounds a value to it when it stores it (MoneyAttributeMetadata,
+	// DecimalAttributeMetadata, DoubleAttributeMetadata); 0 is whole
 	// numbers, nil unknown (no rounding assumed).
 	Precision *int `json:"Precision,omitempty"`
 	// PrecisionSource 2: stored at the row's currency's currencyprecision
-	// instead (MoneyAttributeMetadata.PrecisionSource; 1, the org's pricing
-	// precision, is not read).
+	// instead; 1: at the organization's pricing decimal precision, which
+	// Precision then holds (MoneyAttributeMetadata.PrecisionSource).
 	PrecisionSource *int     `json:"PrecisionSource,omitempty"`
 	Format          string   `json:"Format,omitempty"`
 	Options         []option `json:"Options,omitempty"`
@@ -161,7 +162,9 @@ func (c *Connector) schemaDef(ctx context.Context, object string) (*schema, erro
 	// IsSecured and a money column's Precision and PrecisionSource were
 	// read would hide the multi-select columns, read a secured column's
 	// null as a blank and compare a rounded amount as an edit; those
-	// before definition6 dropped a Precision of 0 (whole numbers).
+	// before definition6 dropped a Precision of 0 (whole numbers);
+	// "definition7": those before it lacked the Precision of Decimal and
+	// Float columns, and so compared a rounded value as an edit.
 	key := definitionKey(t.logical)
 	if !connector.FreshSchema(ctx) {
 		c.mu.Lock()
@@ -190,7 +193,8 @@ func (c *Connector) schemaDef(ctx context.Context, object string) (*schema, erro
 	return c.hold(t, d), nil
 }
 
-// fetchDefinition reads a table's definition: seven calls.
+// fetchDefinition reads a table's definition: seven calls, and one more
+// for each of Decimal and Float columns the table has (their Precision).
 func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, error) {
 	var d definition
 	def := "/EntityDefinitions(LogicalName='" + t.logical + "')"
@@ -265,6 +269,12 @@ func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, e
 		}
 	}
 	d.Attributes = attrs.Value
+	if err := c.readNumberPrecisions(ctx, def, d.Attributes); err != nil {
+		return d, err
+	}
+	if err := c.readPricingPrecision(ctx, d.Attributes); err != nil {
+		return d, err
+	}
 	var keys struct {
 		Value []struct {
 			LogicalName          string   `json:"LogicalName"`
@@ -377,8 +387,11 @@ func (c *Connector) hold(t table, d definition) *schema {
 			Unique:   d.EmailKey != "" && a.LogicalName == "emailaddress1",
 			MaxLen:   a.MaxLength,
 		}
-		if a.AttributeType == "Money" {
+		switch a.AttributeType {
+		case "Money":
 			f.Scale, f.ScaleBy = moneyScale(a)
+		case "Decimal", "Double":
+			f.Scale = numberScale(a)
 		}
 		if a.AttributeType == "Boolean" {
 			f.Default = strconv.FormatBool(a.DefaultValue != nil && *a.DefaultValue)

@@ -10,7 +10,7 @@ import (
 )
 
 // definitionKey is the metadata cache's key for a table's definition.
-func definitionKey(logical string) string { return "dynamics/v9.2/" + logical + "/definition6" }
+func definitionKey(logical string) string { return "dynamics/v9.2/" + logical + "/definition7" }
 
 // unknownProperty is Dataverse's refusal of a property the table does not
 // have: in a $select or $filter ("Could not find a property named 'x' on

@@ -17,13 +17,15 @@ const listsPage = 1000
 // connection's default audience as "members" (what a sync naming
 // "members" reads: the one pinned, or else the oldest), each other as
 // "members:<list id>", labelled with the audience's name so a person can
-// tell them apart. When the pinned audience is gone, none is "members".
+// tell them apart. When the pinned audience is gone, "members" is listed
+// last, named as deleted, with a note saying what to do (deletedChoice).
 func (c *Connector) ListObjects(ctx context.Context) ([]connector.ObjectChoice, error) {
-	pinned, err := c.pinnedAudienceID(ctx)
+	pinned, err := c.pinnedAudience(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []connector.ObjectChoice
+	listed := false
 	for offset := 0; ; offset += listsPage {
 		page, err := c.audiences(ctx, listsPage, offset)
 		if err != nil {
@@ -34,8 +36,8 @@ func (c *Connector) ListObjects(ctx context.Context) ([]connector.ObjectChoice, 
 				continue
 			}
 			name := listPrefix + a.ID
-			if a.ID == pinned || pinned == "" && len(out) == 0 {
-				name = objMembers
+			if a.ID == pinned.ID || pinned.ID == "" && len(out) == 0 {
+				name, listed = objMembers, true
 			}
 			label := "Audience " + strconv.Quote(a.Name) + " (" + name + ")"
 			if a.Name == "" {
@@ -44,27 +46,45 @@ func (c *Connector) ListObjects(ctx context.Context) ([]connector.ObjectChoice, 
 			out = append(out, connector.ObjectChoice{Name: name, Label: label})
 		}
 		if len(page.Lists) < listsPage || offset+listsPage >= page.Total {
-			return out, nil
+			break
 		}
 	}
+	if pinned.ID != "" && !listed {
+		out = append(out, deletedChoice(pinned))
+	}
+	return out, nil
 }
 
-// pinnedAudienceID is the id of the audience pinned as the connection's
-// "members" (defaultAudience); "" when none is yet.
-func (c *Connector) pinnedAudienceID(ctx context.Context) (string, error) {
+// deletedChoice is "members" when the audience it is kept to is no longer
+// in the account: named, marked as deleted, and with what to do, since
+// crmsync never moves "members" to another audience by itself.
+func deletedChoice(a audience) connector.ObjectChoice {
+	label := "Audience " + strconv.Quote(a.Name)
+	if a.Name == "" {
+		label = "Audience " + a.ID
+	}
+	return connector.ObjectChoice{Name: objMembers, Label: label + " (members, deleted in Mailchimp)",
+		Note: "Mailchimp no longer has " + a.String() + ", the audience this connection's \"members\" syncs: it was deleted, " +
+			"or this connection cannot see it. Nothing is written to another audience. Next: choose another audience as this side's object, " +
+			"or, if the audience is in another Mailchimp account, reconnect this connection to that account."}
+}
+
+// pinnedAudience is the audience pinned as the connection's "members"
+// (defaultAudience); zero when none is yet.
+func (c *Connector) pinnedAudience(ctx context.Context) (audience, error) {
 	c.mu.Lock()
 	a := c.dflt
 	c.mu.Unlock()
 	if a != nil {
-		return a.ID, nil
+		return *a, nil
 	}
 	b, ok, err := c.meta.Pinned(ctx, defaultAudienceKey)
 	if err != nil || !ok {
-		return "", err
+		return audience{}, err
 	}
 	var p audience
 	_ = json.Unmarshal(b, &p)
-	return p.ID, nil
+	return p, nil
 }
 
 // audiencePage is one page of GET /lists.

@@ -99,7 +99,7 @@ func (c *Connector) audienceOf(ctx context.Context, object string) (audience, er
 // connection, however long ago, and still when Mailchimp no longer has it
 // (its calls then fail naming it, audienceGone). Only a connection with
 // none pinned (new, or set up before pinning: then the audience its runs
-// cached, if any) chooses: the account's oldest audience, pinned at once,
+// cached, if any, however old) chooses: the account's oldest audience, pinned at once,
 // so a deleted audience is never silently replaced by another one whose
 // members the sync would then read and create.
 func (c *Connector) defaultAudience(ctx context.Context) (audience, error) {
@@ -111,7 +111,10 @@ func (c *Connector) defaultAudience(ctx context.Context) (audience, error) {
 	if ok && json.Unmarshal(b, &a) == nil && a.ID != "" {
 		return a, nil
 	}
-	if b, ok, _ := c.meta.Lookup(ctx, defaultAudienceKey); ok && json.Unmarshal(b, &a) == nil && a.ID != "" {
+	// The audience its runs cached, however long ago: once the day has
+	// passed, the oldest audience is not the one the syncs used (it may
+	// have been deleted since, and its members would go to another).
+	if b, ok, _ := c.meta.Last(ctx, defaultAudienceKey); ok && json.Unmarshal(b, &a) == nil && a.ID != "" {
 		return c.pinAudience(ctx, a, "the audience its runs used")
 	}
 	page, err := c.audiences(ctx, 1, 0)

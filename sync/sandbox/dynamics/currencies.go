@@ -124,7 +124,10 @@ func (s *Sim) roundMoney(t *table, r *record) {
 			continue
 		}
 		p := a.precision
-		if places >= 0 && !a.ownPrecision {
+		switch {
+		case a.orgPrecision:
+			p = s.pricingPlaces
+		case places >= 0 && !a.ownPrecision:
 			p = places
 		}
 		r.vals[a.name] = roundTo(f, p)

@@ -115,6 +115,7 @@ func (s *Sim) resolveAttributes(t *table, rest string) (*route, *apiError) {
 var attributeTypes = []string{"AttributeMetadata", "StringAttributeMetadata", "MemoAttributeMetadata", "IntegerAttributeMetadata",
 	"DateTimeAttributeMetadata", "LookupAttributeMetadata", "StateAttributeMetadata", "StatusAttributeMetadata",
 	"EnumAttributeMetadata", "PicklistAttributeMetadata", "BooleanAttributeMetadata", "MoneyAttributeMetadata",
+	"DecimalAttributeMetadata", "DoubleAttributeMetadata",
 	"EntityNameAttributeMetadata", "MultiSelectPicklistAttributeMetadata"}
 
 func (s *Sim) entityMetadata(t *table) map[string]any {
@@ -228,6 +229,9 @@ func (s *Sim) attributeMetadata(t *table, a *attrDef) (full map[string]any, base
 		// MoneyAttributeMetadata: MinValue, MaxValue, Precision, PrecisionSource (opportunity reference).
 		m["MinValue"], m["MaxValue"], m["Precision"], m["PrecisionSource"] = a.minMoney, a.maxMoney, a.precision, a.precisionSource()
 		m["ImeMode"], m["IsBaseCurrency"], m["CalculationOf"] = "Auto", false, nil
+	case kindDecimal, kindDouble:
+		// DecimalAttributeMetadata and DoubleAttributeMetadata: MinValue, MaxValue, Precision.
+		m["MinValue"], m["MaxValue"], m["Precision"], m["ImeMode"] = a.minMoney, a.maxMoney, a.precision, "Auto"
 	case kindPick, kindState, kindStatus:
 		// EnumAttributeMetadata: DefaultFormValue; the choices are the OptionSet
 		// navigation property, returned with $expand (retrieve-metadata-name-metadataid).
@@ -542,4 +546,5 @@ var castKinds = map[string]string{"StringAttributeMetadata": kindString, "MemoAt
 	"IntegerAttributeMetadata": kindInt, "DateTimeAttributeMetadata": kindTime, "LookupAttributeMetadata": kindLookup,
 	"StateAttributeMetadata": kindState, "StatusAttributeMetadata": kindStatus, "EnumAttributeMetadata": kindPick,
 	"PicklistAttributeMetadata": kindPick, "MoneyAttributeMetadata": kindMoney, "BooleanAttributeMetadata": kindBool,
+	"DecimalAttributeMetadata": kindDecimal, "DoubleAttributeMetadata": kindDouble,
 	"EntityNameAttributeMetadata": kindEntity, "MultiSelectPicklistAttributeMetadata": kindMulti}

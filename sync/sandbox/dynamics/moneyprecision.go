@@ -32,8 +32,11 @@ func (s *Sim) SetMoneyPrecision(entitySet, column string, places int) error {
 // 0 for a precision of its own, else 2, its row's currency's (the
 // opportunity reference's estimatedvalue).
 func (a *attrDef) precisionSource() int {
-	if a.ownPrecision {
+	switch {
+	case a.ownPrecision:
 		return 0
+	case a.orgPrecision:
+		return 1
 	}
 	return 2
 }

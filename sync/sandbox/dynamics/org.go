@@ -24,7 +24,7 @@ import (
 
 // organizations answers GET organizations with the one row.
 func (s *Sim) organizations(op *opReq) *opResult {
-	row := map[string]any{"organizationid": s.orgID, "_basecurrencyid_value": s.currencyID}
+	row := map[string]any{"organizationid": s.orgID, "_basecurrencyid_value": s.currencyID, "pricingdecimalprecision": s.pricingPlaces} // s.mu is held
 	if strings.Contains(strings.ToLower(op.query.Get("$expand")), "basecurrencyid") {
 		code := s.currency.Code()
 		row["basecurrencyid"] = map[string]any{"transactioncurrencyid": s.currencyID, "isocurrencycode": code, "currencyname": code}

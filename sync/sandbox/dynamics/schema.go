@@ -20,9 +20,13 @@ const (
 	kindStatus = "Status"
 	kindPick   = "Picklist"
 	kindMoney  = "Money"
-	kindBool   = "Boolean"    // Two options: Edm.Boolean on the wire
-	kindOwner  = "Owner"      // ownerid: a lookup to systemuser or team
-	kindEntity = "EntityName" // a table's logical name, e.g. annotation.objecttypecode
+	// kindDecimal and kindDouble are Decimal number and Float columns
+	// (DecimalAttributeMetadata, DoubleAttributeMetadata; AddNumberColumn).
+	kindDecimal = "Decimal"
+	kindDouble  = "Double"
+	kindBool    = "Boolean"    // Two options: Edm.Boolean on the wire
+	kindOwner   = "Owner"      // ownerid: a lookup to systemuser or team
+	kindEntity  = "EntityName" // a table's logical name, e.g. annotation.objecttypecode
 	// kindMulti is a multi-select choice ("Choices") column: AttributeType Virtual with
 	// AttributeTypeName MultiSelectPicklistType, a MultiSelectPicklistAttributeMetadata
 	// whose value is a string of option values separated by commas on the wire
@@ -40,6 +44,7 @@ const (
 	edmInt    = "Edm.Int32"
 	edmGUID   = "Edm.Guid"
 	edmDec    = "Edm.Decimal"
+	edmDouble = "Edm.Double"
 	edmBool   = "Edm.Boolean"
 )
 
@@ -79,6 +84,9 @@ type attrDef struct {
 	// ownPrecision marks a money column stored at its precision whatever
 	// its row's currency (PrecisionSource 0; SetMoneyPrecision).
 	ownPrecision bool
+	// orgPrecision marks a money column stored at the organization's
+	// pricing decimal precision (PrecisionSource 1; UsePricingPrecision).
+	orgPrecision bool
 	// defBool, trueLabel and falseLabel are a Boolean column's DefaultValue and labels.
 	defBool               bool
 	trueLabel, falseLabel string
@@ -143,6 +151,10 @@ func (a *attrDef) typeName() string {
 		return "PicklistType"
 	case kindMoney:
 		return "MoneyType"
+	case kindDecimal:
+		return "DecimalType"
+	case kindDouble:
+		return "DoubleType"
 	case kindBool:
 		return "BooleanType"
 	case kindOwner:
@@ -173,6 +185,10 @@ func (a *attrDef) metadataType() string {
 		return "PicklistAttributeMetadata"
 	case kindMoney:
 		return "MoneyAttributeMetadata"
+	case kindDecimal:
+		return "DecimalAttributeMetadata"
+	case kindDouble:
+		return "DoubleAttributeMetadata"
 	case kindBool:
 		return "BooleanAttributeMetadata"
 	case kindEntity:

@@ -78,6 +78,10 @@ type Sim struct {
 	// currency is the organization's base currency (org.go).
 	currency   simkit.Currency
 	currencyID string
+	// pricingPlaces is the organization's pricingdecimalprecision, the
+	// places of money columns of PrecisionSource 1 (pricingprecision.go);
+	// guarded by mu.
+	pricingPlaces int
 	// teams are the owner teams by id (SeedTeams); guarded by mu.
 	teams map[string]string
 	// secured are the columns under column-level security, with what the app user
@@ -124,6 +128,7 @@ func New(opts Options) *Sim {
 	s.version = 1_000_000
 	s.userID, s.buID, s.orgID = s.newGUID(), s.newGUID(), s.newGUID()
 	s.currencyID = s.newGUID()
+	s.pricingPlaces = defaultPricingPlaces
 	s.addCaller()
 	s.addBaseCurrency()
 	s.limits = newLimiter(opts)

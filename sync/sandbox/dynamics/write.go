@@ -141,6 +141,12 @@ func (s *Sim) apply(t *table, r *record, body map[string]any, create bool) *apiE
 			}
 			// Rounded by roundMoney once the row's currency is known.
 			r.vals[a.name] = f
+		case kindDecimal, kindDouble:
+			f, apiErr := numberValue(e, a, v)
+			if apiErr != nil {
+				return apiErr
+			}
+			r.vals[a.name] = f
 		case kindBool:
 			// Two options columns take JSON true/false (Edm.Boolean); 0/1 are refused as
 			// a type mismatch [unverified].
