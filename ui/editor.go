@@ -531,6 +531,7 @@ func (e *editor) doSave() {
 	def := e.def
 	def.Fields, def.Match = slices.Clone(def.Fields), slices.Clone(def.Match)
 	def.Filters.A, def.Filters.B = slices.Clone(def.Filters.A), slices.Clone(def.Filters.B)
+	saved := slices.Clone(e.rows) // a refused row's problem follows the row
 	e.save.Disable()
 	e.saveNote.SetText("Saving…")
 	e.u.bgErr(func(ctx context.Context) error {
@@ -544,14 +545,7 @@ func (e *editor) doSave() {
 		case errors.As(err, &inv):
 			e.changed()
 			e.saveNote.SetText(fmt.Sprintf("Not saved: %s", plural(len(inv.Problems), "problem")))
-			for _, p := range inv.Problems {
-				if p.Row >= 0 && p.Row < len(e.rows) && e.rows[p.Row] != nil {
-					e.rows[p.Row].problem.SetText(p.Message)
-					e.rows[p.Row].problem.Show()
-				} else {
-					setLines(e.syncProblems, []string{p.Message})
-				}
-			}
+			e.showSaveProblems(saved, def.Fields, inv.Problems)
 		case err != nil:
 			e.changed()
 			e.saveNote.SetText("Not saved")

@@ -152,7 +152,8 @@ func schemaOptions(s *connector.Schema, prefer connector.FieldType, writable boo
 // keepChoice offers name, as written, before a picker's options when none
 // of them is it but s has its fields (several joined with "+", a read-only
 // field a row reads), so the picker shows what the row does rather than
-// "(choose)". A field s lacks stays unchosen, its problem beside it.
+// "(choose)". A field s lacks stays unchosen, shown by its name marked
+// missing, its problem beside it.
 func keepChoice(s *connector.Schema, opts []fieldOption, name string) []fieldOption {
 	if s == nil || name == "" || slices.ContainsFunc(opts, func(o fieldOption) bool { return o.name == name }) {
 		return nil
@@ -280,9 +281,7 @@ func (e *editor) mappingRow(i int) *rowView {
 		}
 	}
 	values := widget.NewButton("Values…", func() {
-		if i := e.rowIndex(rv); i >= 0 {
-			e.showValueMap(i)
-		}
+		e.showRowValueMap(rv)
 	})
 	updateValues := func() {
 		f := e.fieldOfRow(rv)

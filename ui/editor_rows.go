@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/crmsync/crmsync/sync/connector"
@@ -50,15 +51,51 @@ func (e *editor) fieldOfRow(rv *rowView) *mapping.Field {
 }
 
 // appendRow adds mapping f as a row under the others, which stay as drawn.
-func (e *editor) appendRow(f mapping.Field) {
-	e.def.Fields = append(e.def.Fields, f)
-	if len(e.def.Fields) == 1 {
+func (e *editor) appendRow(f mapping.Field) { e.appendRows([]mapping.Field{f}) }
+
+// appendRows adds mappings fs as rows under the others, which stay as
+// drawn, and re-checks once: Accept all of a hundred suggestions draws a
+// hundred rows, not the hundred already there again.
+func (e *editor) appendRows(fs []mapping.Field) {
+	if len(fs) == 0 {
+		return
+	}
+	first := len(e.def.Fields)
+	e.def.Fields = append(e.def.Fields, fs...)
+	if first == 0 {
 		e.rebuildRows() // the "No mappings yet" line goes
 		return
 	}
-	e.rows = append(e.rows, nil)
-	e.rowsBox.Add(e.mappingRow(len(e.def.Fields) - 1).obj)
+	e.rows = append(e.rows, make([]*rowView, len(fs))...)
+	for i := first; i < len(e.def.Fields); i++ {
+		e.rowsBox.Objects = append(e.rowsBox.Objects, e.mappingRow(i).obj)
+	}
+	e.relayoutRows()
 	e.changed()
+}
+
+// redrawRow draws rv's mapping again in its place (its value map saved
+// changes its transform); the other rows stay as drawn.
+func (e *editor) redrawRow(rv *rowView) {
+	i := e.rowIndex(rv)
+	if i < 0 || i >= len(e.def.Fields) || i+1 >= len(e.rowsBox.Objects) || e.rowsBox.Objects[i+1] != rv.obj {
+		e.rebuildRows() // not drawn where expected: draw them all
+		return
+	}
+	e.rowsBox.Objects[i+1] = e.mappingRow(i).obj
+	e.relayoutRows()
+	e.changed()
+}
+
+// relayoutRows lays the rows out once and has the canvas draw them again,
+// without refreshing every row's widgets as Container.Refresh does (each
+// row's texts shaped again): rows added or redrawn are new, the others
+// unchanged.
+func (e *editor) relayoutRows() {
+	if l := e.rowsBox.Layout; l != nil {
+		l.Layout(e.rowsBox.Objects, e.rowsBox.Size())
+	}
+	canvas.Refresh(e.rowsBox)
 }
 
 // removeRow removes rv's mapping and its row; the other rows stay as drawn.
@@ -75,6 +112,16 @@ func (e *editor) removeRow(rv *rowView) {
 	}
 	e.rowsBox.Remove(rv.obj)
 	e.changed()
+}
+
+// rowMapping is the row drawing the mapping of a to b, nil when none.
+func (e *editor) rowMapping(a, b string) *rowView {
+	for i, f := range e.def.Fields {
+		if f.A == a && f.B == b && i < len(e.rows) {
+			return e.rows[i]
+		}
+	}
+	return nil
 }
 
 // ruleOf is the blank rule a rule select's label stands for.

@@ -375,10 +375,23 @@ func hasMapping(fs []mapping.Field, f mapping.Field) bool {
 	return false
 }
 
-// showValueMap edits a picklist row's value map: each source value with a
-// picker of the target's allowed values. Saving sets the map transform.
+// showValueMap edits mapping row i's value map (showRowValueMap).
 func (e *editor) showValueMap(i int) {
-	f := e.def.Fields[i]
+	if i >= 0 && i < len(e.rows) && e.rows[i] != nil {
+		e.showRowValueMap(e.rows[i])
+	}
+}
+
+// showRowValueMap edits a picklist row's value map: each source value
+// with a picker of the target's allowed values. Saving sets the map
+// transform on rv's mapping wherever the row is by then, and redraws that
+// row only.
+func (e *editor) showRowValueMap(rv *rowView) {
+	cur := e.fieldOfRow(rv)
+	if cur == nil {
+		return
+	}
+	f := *cur
 	fa, fb := e.fieldOf(0, f.A), e.fieldOf(1, f.B)
 	var sources []string
 	for _, o := range fa.Options {
@@ -439,15 +452,22 @@ func (e *editor) showValueMap(i int) {
 		if !ok {
 			return
 		}
-		e.def.Fields[i].ValueMap = vm
-		e.def.Fields[i].Transform = "map"
+		if e.rowIndex(rv) < 0 { // redrawn while the map was open (a schema arrived)
+			rv = e.rowMapping(f.A, f.B)
+		}
+		row := e.fieldOfRow(rv)
+		if row == nil {
+			return // the row was removed
+		}
+		row.ValueMap = vm
+		row.Transform = "map"
 		// A one-to-one map reverses itself; only a map that is not
 		// keeps the reverse map edited here.
-		e.def.Fields[i].ReverseTransform, e.def.Fields[i].ReverseValueMap = "", nil
+		row.ReverseTransform, row.ReverseValueMap = "", nil
 		if rvm != nil && !oneToOne(vm) {
-			e.def.Fields[i].ReverseTransform, e.def.Fields[i].ReverseValueMap = "map", rvm
+			row.ReverseTransform, row.ReverseValueMap = "map", rvm
 		}
-		e.rebuildRows()
+		e.redrawRow(rv)
 	}, e.u.win)
 	d.Show()
 }

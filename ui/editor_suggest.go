@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/crmsync/crmsync/sync/mapping"
 )
 
 // suggestRowsShown is how many suggestions the list shows at once; it
@@ -57,13 +59,14 @@ func (e *editor) showSuggestions() {
 	})
 	resize()
 	acceptAll := widget.NewButtonWithIcon("Accept all", theme.ConfirmIcon(), func() {
+		var accepted []mapping.Field
 		for _, s := range shown {
-			if !hasMapping(e.def.Fields, s.f) {
-				e.def.Fields = append(e.def.Fields, s.f)
+			if !hasMapping(e.def.Fields, s.f) && !hasMapping(accepted, s.f) {
+				accepted = append(accepted, s.f)
 			}
 		}
 		e.setSuggestBox()
-		e.rebuildRows()
+		e.appendRows(accepted)
 	})
 	acceptAll.Importance = widget.HighImportance
 	e.setSuggestBox(heading, container.NewStack(height, list), container.NewHBox(acceptAll))

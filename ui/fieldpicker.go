@@ -54,12 +54,19 @@ type fieldPicker struct {
 	focused     bool
 }
 
-// newFieldPicker shows selected when it is offered, else the placeholder
-// (a field the schema lacks, its problem shown beside the row).
+// newFieldPicker shows selected when it is offered. A field the schema
+// lacks (deleted in the CRM since the sync was saved, its problem shown
+// beside the row) stays unchosen but shown by its name, marked missing,
+// so the admin sees which mapping lost it.
 func newFieldPicker(first, options []fieldOption, selected string, changed func(string)) *fieldPicker {
 	p := &fieldPicker{first: first, options: options, PlaceHolder: "(choose)", OnChanged: changed}
 	if _, ok := p.option(selected); ok {
 		p.Selected = selected
+	} else if selected != "" {
+		p.PlaceHolder = selected + " (missing)"
+		if len(options) == 0 {
+			p.PlaceHolder = selected // the schema is still loading
+		}
 	}
 	p.ExtendBaseWidget(p)
 	return p
@@ -144,24 +151,32 @@ func (p *fieldPicker) TypedKey(k *fyne.KeyEvent) {
 	}
 }
 
-// searchEntry is the picker's search box; Escape closes the search.
+// searchEntry is the picker's search box; Escape closes the search, Up
+// and Down move through the matches (one line: the text has no lines to
+// move between).
 type searchEntry struct {
 	widget.Entry
 	onEscape func()
+	onMove   func(by int)
 }
 
-func newSearchEntry(onEscape func()) *searchEntry {
-	s := &searchEntry{onEscape: onEscape}
+func newSearchEntry(onEscape func(), onMove func(by int)) *searchEntry {
+	s := &searchEntry{onEscape: onEscape, onMove: onMove}
 	s.ExtendBaseWidget(s)
 	return s
 }
 
 func (s *searchEntry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape {
+	switch k.Name {
+	case fyne.KeyEscape:
 		s.onEscape()
-		return
+	case fyne.KeyDown:
+		s.onMove(1)
+	case fyne.KeyUp:
+		s.onMove(-1)
+	default:
+		s.Entry.TypedKey(k)
 	}
-	s.Entry.TypedKey(k)
 }
 
 // open shows a search box, focused, over the matching fields.
@@ -172,6 +187,7 @@ func (p *fieldPicker) open() {
 	}
 	shown := p.matching("")
 	total := len(shown)
+	at := 0 // the match the keys reached, shown bold; Enter picks it
 	count := lowLabel("")
 	list := widget.NewList(func() int { return len(shown) },
 		func() fyne.CanvasObject {
@@ -179,20 +195,35 @@ func (p *fieldPicker) open() {
 			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		},
-		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(shown[id].text) })
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			l.TextStyle.Bold = id == at
+			l.SetText(shown[id].text)
+			l.Refresh() // the style, when the text is the same
+		})
 	list.OnSelected = func(id widget.ListItemID) { p.pick(shown[id]) }
-	search := newSearchEntry(p.close)
-	search.SetPlaceHolder(fmt.Sprintf("Type to search %d fields by label or API name", total))
+	move := func(by int) {
+		if len(shown) == 0 {
+			return
+		}
+		prev := at
+		at = min(max(at+by, 0), len(shown)-1)
+		list.ScrollTo(at)
+		list.RefreshItem(prev)
+		list.RefreshItem(at)
+	}
+	search := newSearchEntry(p.close, move)
+	search.SetPlaceHolder(fmt.Sprintf("Type to search %d fields by label or API name; Up and Down move, Enter picks", total))
 	search.OnChanged = func(q string) {
-		shown = p.matching(q)
+		shown, at = p.matching(q), 0
 		count.SetText(fmt.Sprintf("%d of %d fields", len(shown), total))
 		list.UnselectAll()
 		list.ScrollToTop()
 		list.Refresh()
 	}
-	search.OnSubmitted = func(string) { // Enter picks the first match
-		if len(shown) > 0 {
-			p.pick(shown[0])
+	search.OnSubmitted = func(string) { // Enter picks the match reached, the first unless moved
+		if at < len(shown) {
+			p.pick(shown[at])
 		}
 	}
 	p.popUp = widget.NewPopUp(container.NewBorder(search, count, nil, nil, list), c)
