@@ -108,3 +108,23 @@ func appendAuditFields(out []AuditRow, r AuditRow, changes string) ([]AuditRow, 
 	}
 	return out, nil
 }
+
+// AuditOfRecords returns the audit run runID holds for records ids of
+// side, one row per field: what a pending journal's batch may have had
+// audited already by a part of it sent again. It reads those records'
+// rows alone, so settling a batch holds a batch's audit, not its run's.
+func (s *DB) AuditOfRecords(ctx context.Context, runID int64, side string, ids []string) ([]AuditRow, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := []any{runID, side}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := s.sql.QueryContext(ctx, "SELECT id, side, record_id, changes, at FROM audit_records WHERE run_id = ? AND side = ? AND record_id IN (?"+
+		strings.Repeat(",?", len(ids)-1)+") ORDER BY id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: audit of run %d, %d records of side %s: %w", runID, len(ids), side, err)
+	}
+	return scanAuditRows(rows, runID)
+}

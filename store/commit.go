@@ -62,11 +62,16 @@ type Commit struct {
 	// dropped (what it was about changed since); an item about the same
 	// subject in Reviews then refreshes them.
 	ReviewOpen []int64
+	// SettledCreated and SettledUpdated count records RunID wrote that a
+	// later plan found in place (a batch's journal left pending by a stop,
+	// a kill or a timeout): added to that run's counts, so History's
+	// numbers agree with its audit.
+	SettledCreated, SettledUpdated int
 }
 
 // Empty reports whether c changes nothing.
 func (c Commit) Empty() bool {
-	return len(c.Links)+len(c.Unlinks)+len(c.Index)+len(c.Audit)+len(c.Errors)+len(c.Retry)+len(c.RetryDone)+len(c.JournalDone)+len(c.Reviews)+len(c.ReviewDone)+len(c.ReviewOpen) == 0
+	return len(c.Links)+len(c.Unlinks)+len(c.Index)+len(c.Audit)+len(c.Errors)+len(c.Retry)+len(c.RetryDone)+len(c.JournalDone)+len(c.Reviews)+len(c.ReviewDone)+len(c.ReviewOpen)+c.SettledCreated+c.SettledUpdated == 0
 }
 
 // Commit applies c in one transaction.
@@ -86,6 +91,9 @@ func (s *DB) Commit(ctx context.Context, c Commit) error {
 			return err
 		}
 		if err := insertRunErrors(ctx, tx, c.RunID, c.Errors, now); err != nil {
+			return err
+		}
+		if err := addSettledCounts(ctx, tx, c); err != nil {
 			return err
 		}
 		if err := upsertRetries(ctx, tx, c.SyncID, c.Retry, now); err != nil {
@@ -359,4 +367,13 @@ func orEmptyObject(s string) string {
 		return "{}"
 	}
 	return s
+}
+
+// addSettledCounts adds c's settled writes to its run's counts.
+func addSettledCounts(ctx context.Context, tx *sql.Tx, c Commit) error {
+	if c.SettledCreated+c.SettledUpdated == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, "UPDATE runs SET created = created + ?, updated = updated + ? WHERE id = ?", c.SettledCreated, c.SettledUpdated, c.RunID)
+	return err
 }

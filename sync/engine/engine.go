@@ -84,6 +84,7 @@ type Store interface {
 	AuditPage(ctx context.Context, runID, afterID int64, limit int) ([]store.AuditRow, error)
 	AuditSplitRecords(ctx context.Context, runIDs []int64) (map[store.AuditKey][]int64, error)
 	AuditRowsByID(ctx context.Context, ids []int64) ([]store.AuditRow, error)
+	AuditOfRecords(ctx context.Context, runID int64, side string, ids []string) ([]store.AuditRow, error)
 	UnfinishedUndosBefore(ctx context.Context, runID int64) ([]int64, error)
 	AuditedRun(ctx context.Context, syncID int64, side, id, changes string) (int64, error)
 	Reviews(ctx context.Context, syncID int64, kind, status string) ([]store.ReviewRow, error)

@@ -120,6 +120,7 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 			aID, bID = rec.ID, e.Source
 		}
 		c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: store.EncodeFields(e.Base), CreatedBy: j.Side})
+		c.SettledCreated++
 		ir := ix.record(rec)
 		c.Index = append(c.Index, store.IndexWrite{Side: j.Side, ID: rec.ID, Modified: ir.Modified, Fields: store.EncodeFields(ir.Fields), Keys: ir.Keys})
 		var audit store.AuditBuilder
@@ -134,12 +135,16 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 }
 
 // reconcileUpdates settles update batches whose outcome is unknown (a kill,
-// a cancel or a timeout): every value the batch sent gets an audit row,
-// "reconciled" where the record holds it now and "outcome unknown" where
-// it does not (someone may have changed it since), so no write the CRM
-// carried out is missing from the audit log. A write found in place also
-// gets the link base the run would have stored. It runs after the read
-// (Plan and Undo).
+// a cancel, a timeout, or a stop after the first of a write's calls): every
+// value the batch sent gets an audit row, "reconciled" where the record
+// holds it now and "outcome unknown" where it holds neither it nor the
+// value it replaced (someone may have changed it since), so no write the
+// CRM carried out is missing from the audit log. A record still holding
+// the value replaced was not written (notWritten) and gets no row, and a
+// value the run audited already (a part of a split batch, written again
+// with its own journal row) gets none again (settledFields). A write found
+// in place also gets the link base the run would have stored. It runs after
+// the read (Plan and Undo).
 func (p *planner) reconcileUpdates(ctx context.Context) error {
 	js, err := p.e.st.PendingJournals(ctx, p.syncID)
 	if err != nil {
@@ -149,6 +154,10 @@ func (p *planner) reconcileUpdates(ctx context.Context) error {
 		var es []journalEntry
 		if err := json.Unmarshal([]byte(j.Batch), &es); err != nil || len(es) == 0 || es[0].ID == "" {
 			continue
+		}
+		audited, err := p.auditedOf(ctx, j.RunID, j.Side, es)
+		if err != nil {
+			return err
 		}
 		c := store.Commit{SyncID: p.syncID, RunID: j.RunID, JournalDone: []int64{j.ID}}
 		for _, e := range es {
@@ -160,15 +169,7 @@ func (p *planner) reconcileUpdates(ctx context.Context) error {
 			if ok {
 				cur = store.DecodeFields(pr.Rec.Fields)
 			}
-			var audit store.AuditBuilder
-			inPlace := true
-			for _, f := range sortedKeys(e.Fields) {
-				rule := "update (reconciled)"
-				if got, read := cur[f]; !read || got != e.Fields[f] {
-					rule, inPlace = "update (outcome unknown)", false
-				}
-				audit.Add(f, e.Old[f], e.Fields[f], rule)
-			}
+			audit, inPlace, written := settledFields(j.Side, e, cur, ok, audited)
 			if !p.reconciledSideWrites(&audit, j.Side, e, cur) {
 				// The kill came before the unsubscribe: without the base,
 				// the merge sees the address moved and carries the opt-out.
@@ -176,6 +177,9 @@ func (p *planner) reconcileUpdates(ctx context.Context) error {
 			}
 			if a, ok := audit.Record(j.Side, e.ID); ok {
 				c.Audit = append(c.Audit, a)
+				if written {
+					c.SettledUpdated++
+				}
 			}
 			if inPlace && ok && pr.Linked && pr.OtherID == e.Source && len(e.Base) > 0 {
 				// The write is in place: its base goes in as the run would

@@ -1,0 +1,423 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/sandbox/simkit"
+)
+
+// klaviyoPatch matches Klaviyo's Update Profile, the one-call-a-profile
+// write the connector uses for a batch of up to three updates.
+func klaviyoPatch(r *http.Request) bool {
+	return r.Method == http.MethodPatch && strings.HasPrefix(r.URL.Path, "/klaviyo/api/profiles/")
+}
+
+// auditOf is the audit of run id, logged.
+func auditOf(t *testing.T, a *app.App, id int64) []store.AuditRow {
+	t.Helper()
+	rows, err := a.DB().Audit(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		t.Logf("run %d audit %s %s %s %q → %q (%s)", id, r.Side, r.RecordID, r.Field, r.Old, r.New, r.Rule)
+	}
+	return rows
+}
+
+// runRowOf is run id as History shows it.
+func runRowOf(t *testing.T, a *app.App, id int64) store.RunRow {
+	t.Helper()
+	row, err := a.DB().Run(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return row
+}
+
+// TestStopAfterFirstUpdateCall: three linked HubSpot contacts get a
+// new first name; Klaviyo takes the first profile's update (one call per
+// profile) and then answers 429 to every call, so the run stops partway
+// through one engine write. The profile Klaviyo updated must be audited
+// under the stopped run, the others written once by the next run and
+// audited only there, and undoing the stopped run must put back only the
+// profile it changed.
+func TestStopAfterFirstUpdateCall(t *testing.T) {
+	ctx := context.Background()
+	a, srv, tr := lossyApp(t, 8401, 8, [2]string{"hubspot", "hs"}, [2]string{"klaviyo", "v"})
+	saveSyncs(t, a, app.DemoKlaviyoSync("s", "hs", "v"))
+	if res, err := a.Run(ctx, "s", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+		t.Fatalf("first run: %v %+v", err, res.Summary)
+	}
+	links := syncLinks(t, a, "s")
+	if len(links) < 3 {
+		t.Fatalf("%d links; want three or more", len(links))
+	}
+	links = links[:3]
+	time.Sleep(1100 * time.Millisecond)
+	oldNames := map[string]string{}
+	for i, l := range links {
+		p, _ := srv.Klaviyo().Profile(l.BID)
+		oldNames[l.BID] = p.FirstName
+		if _, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"firstname": fmt.Sprintf("Renamed%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var patches atomic.Int32
+	tr.setHook(func(r *http.Request) {
+		if klaviyoPatch(r) && patches.Add(1) == 2 {
+			srv.Klaviyo().Faults().Set(simkit.Faults{P429: 1})
+		}
+	})
+	stopped, err := a.Run(ctx, "s", app.RunOptions{Confirm: true})
+	tr.setHook(nil)
+	srv.Klaviyo().Faults().Set(simkit.Faults{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("stopped run: %+v", stopped.Summary)
+	if stopped.Summary.Stopped == nil {
+		t.Fatalf("the run did not stop: %+v", stopped.Summary)
+	}
+	written := ""
+	for i, l := range links {
+		if p, _ := srv.Klaviyo().Profile(l.BID); p.FirstName == fmt.Sprintf("Renamed%d", i) {
+			if written != "" {
+				t.Fatalf("Klaviyo took more than one update before the storm")
+			}
+			written = l.BID
+		}
+	}
+	if written == "" {
+		t.Fatal("Klaviyo took no update before the storm")
+	}
+	patchesBefore := patches.Load()
+	next, err := a.Run(ctx, "s", app.RunOptions{Confirm: true})
+	if err != nil || next.Summary.Status != "success" {
+		t.Fatalf("next run: %v %+v", err, next.Summary)
+	}
+	t.Logf("next run: %+v; %d Klaviyo updates", next.Summary, patches.Load()-patchesBefore)
+	for i, l := range links {
+		if p, _ := srv.Klaviyo().Profile(l.BID); p.FirstName != fmt.Sprintf("Renamed%d", i) {
+			t.Errorf("profile %s first name %q after the next run; want Renamed%d", l.BID, p.FirstName, i)
+		}
+	}
+	for _, row := range auditOf(t, a, stopped.Summary.RunID) {
+		if row.Field == "first_name" && row.RecordID != written {
+			t.Errorf("stopped run %d audits %s %q → %q (%s), a profile Klaviyo refused", stopped.Summary.RunID, row.RecordID, row.Old, row.New, row.Rule)
+		}
+	}
+	auditOf(t, a, next.Summary.RunID)
+	if row := runRowOf(t, a, stopped.Summary.RunID); row.Updated != 1 {
+		t.Errorf("History shows the stopped run with %d updated; Klaviyo took its update of %s", row.Updated, written)
+	}
+	if res, err := a.Run(ctx, "s", app.RunOptions{Confirm: true}); err != nil || res.Summary.Created+res.Summary.Updated != 0 {
+		t.Errorf("run after that: %v %+v; want nothing to write", err, res.Summary)
+	}
+	undo, err := a.Undo(ctx, stopped.Summary.RunID, app.RunOptions{Confirm: true})
+	if err != nil {
+		t.Fatalf("undo of the stopped run: %v", err)
+	}
+	t.Logf("undo: %+v", undo.Summary)
+	for i, l := range links {
+		p, _ := srv.Klaviyo().Profile(l.BID)
+		want := fmt.Sprintf("Renamed%d", i)
+		if l.BID == written {
+			want = oldNames[l.BID]
+		}
+		if p.FirstName != want {
+			t.Errorf("after undoing the stopped run, profile %s first name %q; want %q", l.BID, p.FirstName, want)
+		}
+	}
+}
+
+// TestStopAfterFirstCreateCalls: six new HubSpot contacts go to
+// Brevo, which creates contacts one call each; from the third create call
+// on Brevo answers 429 to everything, so the run stops partway through one
+// engine write. The contacts Brevo made before the storm must be linked
+// and audited as created under the stopped run, the rest created once by
+// the next run, nothing twice, and undoing the stopped run must offer to
+// delete only the contacts it made. (TestBrevo429StormStopsCreates
+// stops at the first create; this covers the audit and undo of the ones
+// made before the stop.)
+func TestStopAfterFirstCreateCalls(t *testing.T) {
+	ctx := context.Background()
+	a, srv, tr := lossyApp(t, 8402, 8, [2]string{"hubspot", "hs"}, [2]string{"brevo", "v"})
+	saveSyncs(t, a, app.DemoBrevoSync("s", "hs", "v"))
+	if res, err := a.Run(ctx, "s", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+		t.Fatalf("first run: %v %+v", err, res.Summary)
+	}
+	var emails []string
+	for i := range 6 {
+		e := fmt.Sprintf("stopped.create%d@example.org", i)
+		emails = append(emails, e)
+		mustCreateHS(t, srv.HubSpot(), "contacts", map[string]string{"email": e, "firstname": "Stopped", "lastname": fmt.Sprintf("Create %d", i)})
+	}
+	var creates atomic.Int32
+	tr.setHook(func(r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/brevo/v3/contacts") && creates.Add(1) == 3 {
+			srv.Brevo().Faults().Set(simkit.Faults{P429: 1})
+		}
+	})
+	stopped, err := a.Run(ctx, "s", app.RunOptions{Confirm: true})
+	tr.setHook(nil)
+	srv.Brevo().Faults().Set(simkit.Faults{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("stopped run: %+v", stopped.Summary)
+	if stopped.Summary.Stopped == nil {
+		t.Fatalf("the run did not stop: %+v", stopped.Summary)
+	}
+	made := map[string]bool{} // Brevo ids made before the storm
+	for _, e := range emails {
+		if c, ok := srv.Brevo().ContactByEmail(e); ok {
+			made[fmt.Sprint(c.ID)] = true
+		}
+	}
+	if len(made) == 0 || len(made) == len(emails) {
+		t.Fatalf("Brevo made %d of %d contacts before the storm; want some", len(made), len(emails))
+	}
+	if next, err := a.Run(ctx, "s", app.RunOptions{Confirm: true}); err != nil || next.Summary.Status != "success" {
+		t.Fatalf("next run: %v %+v", err, next.Summary)
+	}
+	for _, e := range emails {
+		n := 0
+		for _, c := range srv.Brevo().Contacts() {
+			if strings.EqualFold(c.Email, e) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("Brevo holds %d contacts with %s; want one", n, e)
+		}
+	}
+	if n, links := srv.Brevo().Count(), len(syncLinks(t, a, "s")); n != links {
+		t.Errorf("%d Brevo contacts, %d links", n, links)
+	}
+	created := map[string]bool{}
+	for _, row := range auditOf(t, a, stopped.Summary.RunID) {
+		if row.Side == "b" && row.Field == "email" && row.Old == "" {
+			created[row.RecordID] = true
+		}
+	}
+	for id := range made {
+		if !created[id] {
+			t.Errorf("Brevo contact %s, made by the stopped run, is not audited as created under it", id)
+		}
+	}
+	for id := range created {
+		if !made[id] {
+			t.Errorf("the stopped run audits Brevo contact %s as created; it was made by the next run", id)
+		}
+	}
+	if row := runRowOf(t, a, stopped.Summary.RunID); row.Created != len(made) {
+		t.Errorf("History shows the stopped run with %d created; Brevo made %d of its contacts", row.Created, len(made))
+	}
+	undo, err := a.Undo(ctx, stopped.Summary.RunID, app.RunOptions{DryRun: true})
+	if err != nil {
+		t.Fatalf("undo preview of the stopped run: %v", err)
+	}
+	offered := map[string]bool{}
+	for _, it := range undo.Plan.Review {
+		if it.Kind == "delete" {
+			offered[it.OtherID] = true
+		}
+	}
+	if len(offered) != len(made) {
+		t.Errorf("undo of the stopped run offers to delete %v; want the %d contacts it made %v", offered, len(made), made)
+	}
+}
+
+// hsContactUpdates is the endpoint of HubSpot's batch update of contacts.
+const hsContactUpdates = "POST /crm/objects/2026-03/contacts/batch/update"
+
+// TestStopAfterHubSpotSplitsBatch: HubSpot refuses a batch of four
+// contact updates as a whole once (400), so the connector sends it again
+// in halves within the same engine write; the first half is written, then
+// HubSpot answers 429 to every call. Only the first half's records must be
+// counted and audited under the stopped run, the second half written once
+// by the next run.
+func TestStopAfterHubSpotSplitsBatch(t *testing.T) {
+	ctx := context.Background()
+	a, srv, tr := lossyApp(t, 8403, 8, [2]string{"hubspot", "hs"}, [2]string{"salesforce", "sf"})
+	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
+	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+		t.Fatalf("first run: %v %+v", err, res.Summary)
+	}
+	links := syncLinks(t, a, "contacts")
+	if len(links) < 4 {
+		t.Fatalf("%d links; want four or more", len(links))
+	}
+	links = links[:4]
+	time.Sleep(1100 * time.Millisecond)
+	for i, l := range links {
+		if _, err := srv.Salesforce().Update("Contact", l.BID, map[string]string{"FirstName": fmt.Sprintf("Half%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hs := srv.HubSpot()
+	hs.Faults().RefuseEndpoint(hsContactUpdates, simkit.Refusal{Status: http.StatusBadRequest, Code: "VALIDATION_ERROR", Message: "refused once", Times: 1})
+	var calls atomic.Int32
+	tr.setHook(func(r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/contacts/batch/update") && calls.Add(1) == 3 {
+			hs.Faults().Set(simkit.Faults{P429: 1})
+		}
+	})
+	stopped, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	tr.setHook(nil)
+	hs.Faults().Set(simkit.Faults{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("stopped run: %+v; %d batch update calls", stopped.Summary, calls.Load())
+	if stopped.Summary.Stopped == nil {
+		t.Fatalf("the run did not stop: %+v", stopped.Summary)
+	}
+	written := 0
+	for i, l := range links {
+		if c, _ := hs.Get("contacts", l.AID); c.Properties["firstname"] == fmt.Sprintf("Half%d", i) {
+			written++
+		}
+	}
+	if written == 0 || written == len(links) {
+		t.Fatalf("HubSpot took %d of %d updates before the storm; want some", written, len(links))
+	}
+	if next, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || next.Summary.Status != "success" {
+		t.Fatalf("next run: %v %+v", err, next.Summary)
+	}
+	perRecord := map[string]int{}
+	for _, row := range auditOf(t, a, stopped.Summary.RunID) {
+		if row.Side == "a" && row.Field == "firstname" {
+			perRecord[row.RecordID]++
+		}
+	}
+	if len(perRecord) != written {
+		t.Errorf("the stopped run audits %d records' first names; HubSpot took %d", len(perRecord), written)
+	}
+	for id, n := range perRecord {
+		if n != 1 {
+			t.Errorf("the stopped run audits %s's first name %d times; want once", id, n)
+		}
+	}
+	if row := runRowOf(t, a, stopped.Summary.RunID); row.Updated != written {
+		t.Errorf("History shows the stopped run with %d updated; HubSpot took %d", row.Updated, written)
+	}
+	for i, l := range links {
+		if c, _ := hs.Get("contacts", l.AID); c.Properties["firstname"] != fmt.Sprintf("Half%d", i) {
+			t.Errorf("HubSpot %s firstname %q after the next run; want Half%d", l.AID, c.Properties["firstname"], i)
+		}
+	}
+}
+
+// inputsOf counts the inputs of a HubSpot batch request, read through
+// GetBody so the request still sends its body.
+func inputsOf(r *http.Request) int {
+	if r.GetBody == nil {
+		return -1
+	}
+	b, err := r.GetBody()
+	if err != nil {
+		return -1
+	}
+	defer b.Close()
+	body, err := io.ReadAll(b)
+	if err != nil {
+		return -1
+	}
+	return strings.Count(string(body), `"id":`)
+}
+
+// TestStopInSecondHalfOfEngineSplit: HubSpot fails a batch of four
+// contact updates with 500 through every retry, so the engine resends it
+// in halves, each a write of its own; the first half is written, then
+// HubSpot answers 429 to every call. The failed batch's journal stays
+// for the next plan; settling it must not audit or count the first half
+// a second time under the stopped run.
+func TestStopInSecondHalfOfEngineSplit(t *testing.T) {
+	ctx := context.Background()
+	a, srv, tr := lossyApp(t, 8404, 8, [2]string{"hubspot", "hs"}, [2]string{"salesforce", "sf"})
+	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
+	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+		t.Fatalf("first run: %v %+v", err, res.Summary)
+	}
+	links := syncLinks(t, a, "contacts")
+	if len(links) < 4 {
+		t.Fatalf("%d links; want four or more", len(links))
+	}
+	links = links[:4]
+	time.Sleep(1100 * time.Millisecond)
+	for i, l := range links {
+		if _, err := srv.Salesforce().Update("Contact", l.BID, map[string]string{"FirstName": fmt.Sprintf("Part%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hs := srv.HubSpot()
+	hs.Faults().RefuseEndpoint(hsContactUpdates, simkit.Refusal{Status: http.StatusInternalServerError, Code: "INTERNAL_ERROR", Message: "internal error"})
+	var halves atomic.Int32
+	tr.setHook(func(r *http.Request) {
+		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/contacts/batch/update") || inputsOf(r) != 2 {
+			return
+		}
+		switch halves.Add(1) {
+		case 1:
+			hs.Faults().RefuseEndpoint(hsContactUpdates, simkit.Refusal{})
+		case 2:
+			hs.Faults().Set(simkit.Faults{P429: 1})
+		}
+	})
+	stopped, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
+	tr.setHook(nil)
+	hs.Faults().Set(simkit.Faults{})
+	hs.Faults().RefuseEndpoint(hsContactUpdates, simkit.Refusal{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("stopped run: %+v", stopped.Summary)
+	if stopped.Summary.Stopped == nil || halves.Load() < 2 {
+		t.Fatalf("the run did not stop in the second half (%d halves sent): %+v", halves.Load(), stopped.Summary)
+	}
+	written := 0
+	for i, l := range links {
+		if c, _ := hs.Get("contacts", l.AID); c.Properties["firstname"] == fmt.Sprintf("Part%d", i) {
+			written++
+		}
+	}
+	if written != 2 {
+		t.Fatalf("HubSpot took %d of %d updates before the storm; want the first half", written, len(links))
+	}
+	if next, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || next.Summary.Status != "success" {
+		t.Fatalf("next run: %v %+v", err, next.Summary)
+	}
+	perRecord := map[string]int{}
+	for _, row := range auditOf(t, a, stopped.Summary.RunID) {
+		if row.Side == "a" && row.Field == "firstname" {
+			perRecord[row.RecordID]++
+		}
+	}
+	if len(perRecord) != written {
+		t.Errorf("the stopped run audits %d records' first names; HubSpot took %d", len(perRecord), written)
+	}
+	for id, n := range perRecord {
+		if n != 1 {
+			t.Errorf("the stopped run audits %s's first name %d times; want once", id, n)
+		}
+	}
+	if row := runRowOf(t, a, stopped.Summary.RunID); row.Updated != written {
+		t.Errorf("History shows the stopped run with %d updated; HubSpot took %d", row.Updated, written)
+	}
+	for i, l := range links {
+		if c, _ := hs.Get("contacts", l.AID); c.Properties["firstname"] != fmt.Sprintf("Part%d", i) {
+			t.Errorf("HubSpot %s firstname %q after the next run; want Part%d", l.AID, c.Properties["firstname"], i)
+		}
+	}
+}
