@@ -270,6 +270,10 @@ type Field struct {
 	// significant digits than a double holds reads back rounded to the
 	// nearest double, which must not look like an edit of the record.
 	Double bool
+	// Lower marks a text field the vendor stores lower-cased whatever
+	// case it is sent (a HubSpot contact's email): the value read back in
+	// another case than written must not look like an edit of the record.
+	Lower bool
 	// Default is what the vendor reads back for a field a create left
 	// out, when that is not blank: a Salesforce or Dynamics 365 checkbox
 	// is "false" (or "true") from the start. The engine indexes a created

@@ -23,6 +23,9 @@ type codec struct {
 	out  map[string]bool // an opt-out row's opt-out values (optout.go)
 	// scaleBy is the row writing the B field b[0].ScaleBy names (linkScales).
 	scaleBy *codec
+	// controlledBy is the row writing the B field b[0].Controller names
+	// (linkControllers), whose value settles an ambiguous option.
+	controlledBy *codec
 }
 
 func names(fs []connector.Field) []string {
@@ -122,7 +125,7 @@ func (c *codec) canonA(fields map[string]string) (string, error) {
 	}
 	if err == nil && len(c.b) == 1 {
 		if c.b[0].ScaleBy == "" {
-			v, err = normType(v, c.b[0], false)
+			v, err = normType(c.settleB(v, fields), c.b[0], false)
 		} else {
 			v, err = normType(v, c.placedB(c.curOfA(fields)), false)
 		}
@@ -299,6 +302,9 @@ func normType(v string, f connector.Field, strict bool) (string, error) {
 	v = strings.TrimSpace(v)
 	if Blank(v) {
 		return "", nil
+	}
+	if f.Lower {
+		v = strings.ToLower(v) // as the vendor stores it (lowerRow)
 	}
 	switch f.Type {
 	case connector.TypeNumber:

@@ -38,6 +38,7 @@ func CompileLinked(fields []Field, syncDir Direction, a, b connector.Schema, lin
 		}
 	}
 	linkScales(rows)
+	linkControllers(rows)
 	return rows, problems
 }
 
@@ -178,6 +179,7 @@ func (cp *rowCompiler) compile() (Row, bool) {
 	}
 	c := &codec{dir: dir, a: aFields, b: bFields, fwd: fwd, rev: rev}
 	scaleRow(c)
+	lowerRow(c)
 	cp.checkShape(c, len(f.ValueMap))
 	cp.checkTypes(c)
 	cp.checkPicklists(c)

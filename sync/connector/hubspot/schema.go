@@ -203,14 +203,19 @@ func schemaOf(object string, props []property, required []string) (connector.Sch
 const additionalEmails = "hs_additional_emails"
 
 // secondaryEmails marks a contact's additional emails as further values
-// of its email, read-only (they are set by merges, not the v3 API).
+// of its email, read-only (they are set by merges, not the v3 API), and
+// its email as stored lower-cased: HubSpot keeps "Ada@Example.com" as
+// "ada@example.com", so a sync reading it back must not see an edit.
 func secondaryEmails(sc connector.Schema) connector.Schema {
 	if sc.Object != "contacts" {
 		return sc
 	}
 	for i := range sc.Fields {
-		if sc.Fields[i].Name == additionalEmails {
+		switch sc.Fields[i].Name {
+		case additionalEmails:
 			sc.Fields[i].SecondaryOf, sc.Fields[i].ReadOnly = "email", true
+		case "email":
+			sc.Fields[i].Lower = true
 		}
 	}
 	return sc

@@ -70,20 +70,16 @@ func stageRank(options []Option, value string) int {
 // customizing them would: values get displayOrder 0, 1, … in the order
 // named, the stages not named follow in their old order. The options keep
 // their place in the properties API's list, so a client must go by
-// displayOrder. Contacts and companies share the property's options in
-// HubSpot, but each object's list is its own here.
+// displayOrder. Contacts and companies share the stage list
+// (stagesShared), so either object reorders both.
 func (s *Sim) SetStageOrder(object string, values ...string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.storeNamed(object)
-	if !ok {
-		return fmt.Errorf("hubspot sim: unknown object %q", object)
+	props, err := s.stageProps(object)
+	if err != nil {
+		return err
 	}
-	idx, ok := st.schema.prop(lifecycleProp)
-	if !ok {
-		return fmt.Errorf("hubspot sim: %s has no %s", object, lifecycleProp)
-	}
-	opts := slices.Clone(st.schema.Props[idx].Options)
+	opts := slices.Clone(props[0].Options)
 	order := slices.Clone(values)
 	for _, o := range opts {
 		if !slices.Contains(values, o.Value) {
@@ -97,6 +93,8 @@ func (s *Sim) SetStageOrder(object string, values ...string) error {
 		}
 		opts[i].DisplayOrder = rank
 	}
-	st.schema.Props[idx].Options = opts
+	for _, p := range props {
+		p.Options = slices.Clone(opts)
+	}
 	return nil
 }

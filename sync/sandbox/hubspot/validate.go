@@ -19,6 +19,25 @@ func validEmail(v string) bool {
 	return dot > 0 && dot < len(dom)-2
 }
 
+// validNumber says whether v, a number property's value as sent (raw),
+// is one HubSpot takes. A string holds only digits, one optional leading
+// minus and one optional decimal point: "Attempts to save values on
+// numeric properties with commas, spaces or multiple period/dot symbols
+// via the API will be rejected with an HTTP 400" (developer changelog,
+// "Upcoming: A change for number properties in CRM APIs"), so "1e5",
+// "+5" or "NaN" too. [unverified: a JSON number literal in exponent form
+// is taken here as any float the JSON parser reads.]
+func validNumber(raw any, v string) bool {
+	if _, isString := raw.(string); !isString {
+		_, err := strconv.ParseFloat(v, 64)
+		return err == nil
+	}
+	digits := strings.TrimPrefix(v, "-")
+	intPart, frac, _ := strings.Cut(digits, ".")
+	onlyDigits := func(s string) bool { return !strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' }) }
+	return intPart+frac != "" && onlyDigits(intPart) && onlyDigits(frac)
+}
+
 // parseDateMillis accepts epoch milliseconds or ISO-8601 (date or date-time).
 func parseDateMillis(v string) (int64, bool) {
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
@@ -68,7 +87,7 @@ func validateProps(sc *Schema, props map[string]any) (map[int]string, []errDetai
 			}
 			v = strings.ToLower(v) // HubSpot stores emails lower-cased
 		case p.Type == typeNumber:
-			if _, err := strconv.ParseFloat(v, 64); err != nil {
+			if !validNumber(raw, v) {
 				bad(name, "INVALID_DECIMAL", fmt.Sprintf("%s was not a valid number.", v))
 				continue
 			}
