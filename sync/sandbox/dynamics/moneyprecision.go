@@ -14,6 +14,12 @@ func (s *Sim) SetMoneyPrecision(entitySet, column string, places int) error {
 	if places < 0 || places > 4 {
 		return fmt.Errorf("dynamics sim: money precision %d is not 0..4", places)
 	}
+	return s.editMoneyColumn(entitySet, column, func(na *attrDef) { na.precision, na.ownPrecision = places, true })
+}
+
+// editMoneyColumn changes the money column column of the table behind
+// entitySet by edit (replaceColumn), or says there is none.
+func (s *Sim) editMoneyColumn(entitySet, column string, edit func(*attrDef)) error {
 	t, err := s.tableFor(entitySet)
 	if err != nil {
 		return err
@@ -24,7 +30,7 @@ func (s *Sim) SetMoneyPrecision(entitySet, column string, places int) error {
 	if a == nil || a.kind != kindMoney {
 		return fmt.Errorf("dynamics sim: %s has no money column %q", t.def.logical, column)
 	}
-	t.replaceColumn(a, func(na *attrDef) { na.precision, na.ownPrecision = places, true })
+	t.replaceColumn(a, edit)
 	return nil
 }
 

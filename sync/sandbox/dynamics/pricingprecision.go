@@ -29,16 +29,5 @@ func (s *Sim) SetPricingPrecision(places int) error {
 // PrecisionSource 1, and a value written is stored at the organization's
 // pricing decimal precision, whatever the row's currency.
 func (s *Sim) UsePricingPrecision(entitySet, column string) error {
-	t, err := s.tableFor(entitySet)
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := t.def.byName[column]
-	if a == nil || a.kind != kindMoney {
-		return fmt.Errorf("dynamics sim: %s has no money column %q", t.def.logical, column)
-	}
-	t.replaceColumn(a, func(na *attrDef) { na.orgPrecision, na.ownPrecision = true, false })
-	return nil
+	return s.editMoneyColumn(entitySet, column, func(na *attrDef) { na.orgPrecision, na.ownPrecision = true, false })
 }
