@@ -22,12 +22,8 @@ func (s *DB) AuditSplitRecords(ctx context.Context, runIDs []int64) (map[AuditKe
 	if len(runIDs) == 0 {
 		return map[AuditKey][]int64{}, nil
 	}
-	args := make([]any, len(runIDs))
-	for i, id := range runIDs {
-		args[i] = id
-	}
-	q := "SELECT side, record_id, group_concat(id) FROM audit_records WHERE run_id IN (?" + strings.Repeat(",?", len(runIDs)-1) +
-		") GROUP BY side, record_id HAVING count(*) > 1"
+	in, args := inList(runIDs)
+	q := "SELECT side, record_id, group_concat(id) FROM audit_records WHERE run_id IN " + in + " GROUP BY side, record_id HAVING count(*) > 1"
 	rows, err := s.sql.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit of runs %v: records written twice: %w", runIDs, err)
@@ -70,12 +66,8 @@ func (s *DB) AuditRowsByID(ctx context.Context, ids []int64) ([]AuditRow, error)
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := s.sql.QueryContext(ctx, "SELECT id, run_id, side, record_id, changes, at FROM audit_records WHERE id IN (?"+
-		strings.Repeat(",?", len(ids)-1)+") ORDER BY id", args...)
+	in, args := inList(ids)
+	rows, err := s.sql.QueryContext(ctx, "SELECT id, run_id, side, record_id, changes, at FROM audit_records WHERE id IN "+in+" ORDER BY id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit rows %v: %w", ids, err)
 	}
@@ -117,14 +109,21 @@ func (s *DB) AuditOfRecords(ctx context.Context, runID int64, side string, ids [
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := []any{runID, side}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	rows, err := s.sql.QueryContext(ctx, "SELECT id, side, record_id, changes, at FROM audit_records WHERE run_id = ? AND side = ? AND record_id IN (?"+
-		strings.Repeat(",?", len(ids)-1)+") ORDER BY id", args...)
+	in, args := inList(ids)
+	rows, err := s.sql.QueryContext(ctx, "SELECT id, side, record_id, changes, at FROM audit_records WHERE run_id = ? AND side = ? AND record_id IN "+in+" ORDER BY id",
+		append([]any{runID, side}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit of run %d, %d records of side %s: %w", runID, len(ids), side, err)
 	}
 	return scanAuditRows(rows, runID)
+}
+
+// inList is an SQL list of len(vs) placeholders, "(?,?,?)", and vs as its
+// arguments.
+func inList[T any](vs []T) (string, []any) {
+	args := make([]any, len(vs))
+	for i, v := range vs {
+		args[i] = v
+	}
+	return "(?" + strings.Repeat(",?", len(vs)-1) + ")", args
 }
