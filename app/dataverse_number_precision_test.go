@@ -103,46 +103,11 @@ func retarget(t *testing.T, def *engine.Definition, from, to string) {
 // not at its own Precision (2). A HubSpot deal of 1234.56 is 1234.6 there;
 // the next runs see no change and HubSpot keeps its 1234.56.
 func TestDataversePricingPrecision(t *testing.T) {
-	ctx := context.Background()
-	a, srv := connectedSandbox(t, 64, 2)
-	dv, hs := srv.Dynamics(), srv.HubSpot()
-	dv.SetCurrency("USD")
-	if err := dv.UsePricingPrecision("opportunities", "estimatedvalue"); err != nil {
-		t.Fatal(err)
-	}
-	if err := dv.SetPricingPrecision(1); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv"); err != nil {
-		t.Fatal(err)
-	}
-	deal, err := hs.Create("deals", map[string]string{"dealname": "Audit priced renewal", "amount": "1234.56", "deal_currency_code": "USD",
-		"dealstage": "qualifiedtobuy", "pipeline": "default", "closedate": "2031-04-30T00:00:00Z"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defs, _ := auditMultiCurrencyDeals(t, a, app.DemoConnections{HubSpot: "hs", Dynamics: "dv"}, "dv", "opportunities")
-	deals, res := runLinkedThenDeals(t, a, defs)
-	if res.Summary.Status != "success" {
-		t.Fatalf("deals run: %+v %+v", res.Summary, res.Plan.Review)
-	}
-	stored := ""
-	for _, r := range dv.Records("opportunities") {
-		if r.Fields["name"] == "Audit priced renewal" {
-			stored = numText(r.Fields["estimatedvalue"])
+	// The organization's pricing precision, 1 place.
+	dataverseDealRounds(t, 64, "Audit priced renewal", "1234.6", func(dv *dvsim.Sim) error {
+		if err := dv.UsePricingPrecision("opportunities", "estimatedvalue"); err != nil {
+			return err
 		}
-	}
-	if stored != "1234.6" {
-		t.Fatalf("the opportunity's estimatedvalue is %q, want 1234.6 (the organization's pricing precision, 1 place)", stored)
-	}
-	for i := range 2 {
-		again, err := a.Run(ctx, deals, app.RunOptions{Confirm: true})
-		if err != nil || again.Summary.Created+again.Summary.Updated != 0 {
-			t.Errorf("deals run %d after: %v %+v\n%s", i+2, err, again.Summary, again.Plan.Summary())
-		}
-	}
-	h, _ := hs.Get("deals", deal.ID)
-	if got := strings.TrimSuffix(h.Properties["amount"], ".0"); got != "1234.56" {
-		t.Errorf("HubSpot's deal of 1234.56 became %q: Dataverse's rounding came back", got)
-	}
+		return dv.SetPricingPrecision(1)
+	})
 }

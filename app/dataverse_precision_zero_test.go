@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/sandbox/dynamics"
 )
 
 // TestDataverseOwnPrecisionZero: an administrator set Dynamics'
@@ -16,17 +17,29 @@ import (
 // over HubSpot's 1234.56 (or, one-way, wrote 1234.56 again every run).
 // Now the run after writes nothing and HubSpot keeps its cents.
 func TestDataverseOwnPrecisionZero(t *testing.T) {
+	// Dataverse rounds to the column's 0 places.
+	dataverseDealRounds(t, 61, "Audit whole renewal", "1235", func(dv *dynamics.Sim) error {
+		return dv.SetMoneyPrecision("opportunities", "estimatedvalue", 0)
+	})
+}
+
+// dataverseDealRounds connects Dataverse after setup has configured its
+// sandbox, syncs a HubSpot deal of 1234.56 named name to an opportunity,
+// and checks that Dataverse stored want, that the two runs after write
+// nothing, and that HubSpot keeps its 1234.56.
+func dataverseDealRounds(t *testing.T, seed int64, name, want string, setup func(dv *dynamics.Sim) error) {
+	t.Helper()
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 61, 2)
+	a, srv := connectedSandbox(t, seed, 2)
 	dv, hs := srv.Dynamics(), srv.HubSpot()
 	dv.SetCurrency("USD")
-	if err := dv.SetMoneyPrecision("opportunities", "estimatedvalue", 0); err != nil {
+	if err := setup(dv); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv"); err != nil {
 		t.Fatal(err)
 	}
-	deal, err := hs.Create("deals", map[string]string{"dealname": "Audit whole renewal", "amount": "1234.56", "deal_currency_code": "USD",
+	deal, err := hs.Create("deals", map[string]string{"dealname": name, "amount": "1234.56", "deal_currency_code": "USD",
 		"dealstage": "qualifiedtobuy", "pipeline": "default", "closedate": "2031-04-30T00:00:00Z"})
 	if err != nil {
 		t.Fatal(err)
@@ -38,12 +51,12 @@ func TestDataverseOwnPrecisionZero(t *testing.T) {
 	}
 	stored := ""
 	for _, r := range dv.Records("opportunities") {
-		if r.Fields["name"] == "Audit whole renewal" {
+		if r.Fields["name"] == name {
 			stored = numText(r.Fields["estimatedvalue"])
 		}
 	}
-	if stored != "1235" {
-		t.Fatalf("the opportunity's estimatedvalue is %q, want 1235 (Dataverse rounds to the column's 0 places)", stored)
+	if stored != want {
+		t.Fatalf("the opportunity's estimatedvalue is %q, want %s", stored, want)
 	}
 	for i := range 2 {
 		again, err := a.Run(ctx, deals, app.RunOptions{Confirm: true})
