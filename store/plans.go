@@ -8,10 +8,10 @@ import (
 	"fmt"
 )
 
-// PlanItem is one write or link of a stored plan.
+// PlanItem is one write, link or review item of a stored plan.
 type PlanItem struct {
 	ID   int64  // its position, for paging: the chunk's id and the item's index in it
-	Kind string // create | update | link
+	Kind string // create | update | link | review
 	Side string // the side written; "" for links
 	Item string // encoded by the engine
 }

@@ -215,7 +215,7 @@ func planView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 	tabs := container.NewAppTabs(
 		container.NewTabItem(fmt.Sprintf("Writes (%d)", c.CreateA+c.CreateB+c.UpdateA+c.UpdateB), writesView(p, def)),
 		container.NewTabItem(fmt.Sprintf("Conflicts (%d)", len(p.Conflicts)), linesView(conflictLines(p, def), "No conflicts: no field was changed differently on both sides.")),
-		container.NewTabItem(fmt.Sprintf("Review (%d)", len(p.Review)), linesView(reviewLines(p, def), "Nothing goes to review.")),
+		container.NewTabItem(fmt.Sprintf("Review (%d)", c.Review), linesView(reviewLines(p, def), "Nothing goes to review.")),
 		container.NewTabItem(fmt.Sprintf("Skipped (%d)", c.Skipped), linesView(skipLines(p, def), "No record is skipped.")),
 	)
 	if nWarn > 0 {
@@ -387,6 +387,10 @@ func reviewLines(p *engine.Plan, def engine.Definition) []string {
 			s += fmt.Sprintf(" (%d candidates)", len(r.Candidates))
 		}
 		out = append(out, s)
+	}
+	if p.Omitted != nil && p.Omitted.Review > 0 {
+		// A large undo lists its first items; every one goes to review.
+		out = append(out, fmt.Sprintf("… and %d more, not listed here: all go to review when the plan is applied.", p.Omitted.Review))
 	}
 	return out
 }

@@ -133,7 +133,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 		ix = map[string]indexer{"a": newIndexer("a", plan.def, plan.rows, "").withSideReads(plan.a), "b": newIndexer("b", plan.def, plan.rows, "").withSideReads(plan.b)}
 	}
 	r := &run{e: e, plan: plan, id: id, opts: opts, side: map[string]Side{"a": plan.a, "b": plan.b}, storeMu: &sync.Mutex{}, ix: ix}
-	r.sum = RunSummary{RunID: id, Unchanged: plan.Counts.Unchanged, Conflicts: plan.Counts.Conflicts, Review: len(plan.Review)}
+	r.sum = RunSummary{RunID: id, Unchanged: plan.Counts.Unchanged, Conflicts: plan.Counts.Conflicts, Review: len(plan.Review) + plan.nStoredReview}
 	callsA, callsB := plan.a.calls(), plan.b.calls()
 	execErr := r.execute(ctx)
 	// Applied (or partly): the plan can never run again, so its items go.
@@ -453,7 +453,7 @@ func (r *run) storeOnly(ctx context.Context) error {
 		afterID = ls[len(ls)-1].id
 	}
 	r.progress("store", total, total)
-	return nil
+	return r.storeHeldReviews(ctx)
 }
 
 // encodeBase is bs as a link's stored base.

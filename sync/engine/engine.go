@@ -69,6 +69,7 @@ type Store interface {
 	ReplaceRefWaits(ctx context.Context, syncID int64, clear []store.RecordRef, add []store.RefWait) error
 	PairsAfter(ctx context.Context, syncID int64, side string, afterSeq, fromSeq int64, fromID string, skipOtherAbove int64, limit int) ([]store.PairRow, error)
 	Pair(ctx context.Context, syncID int64, side, id string) (store.PairRow, bool, error)
+	PairsOf(ctx context.Context, syncID int64, side string, ids []string) ([]store.PairRow, error)
 	MergedAway(ctx context.Context, syncID int64, side string, afterSeq int64) ([]store.PairRow, error)
 	MergedInto(ctx context.Context, syncID int64, side string) (map[string]string, error)
 	KeyHits(ctx context.Context, syncID int64, rule int, keys []string) ([]store.KeyHit, error)

@@ -42,8 +42,8 @@ type Plan struct {
 	// back-off not over; RetryNext is the earliest next try.
 	RetryWaiting int       `json:"retry_waiting,omitempty"`
 	RetryNext    time.Time `json:"retry_next,omitzero"`
-	// Omitted is set when Creates, Updates or Links list only their first
-	// items (a large plan); Apply still carries out every item.
+	// Omitted is set when Creates, Updates, Links or Review list only
+	// their first items (a large plan); Apply still carries out every item.
 	Omitted *Omitted `json:"omitted,omitempty"`
 
 	id         int64 // the store's plan: every create, update and link
@@ -59,6 +59,10 @@ type Plan struct {
 	lastRun    int64    // newest run of the sync when planned
 	readCalls  [2]int64 // API calls on sides A and B while planning: the run's reads
 	applied    bool
+
+	// nStoredReview counts the review items stored with the plan's
+	// writes, beyond those Review lists (addUndoReview).
+	nStoredReview int
 }
 
 // Write is one record write on a target side: a create (ID == "") or an

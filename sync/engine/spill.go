@@ -19,6 +19,7 @@ type Omitted struct {
 	Creates int    `json:"creates"`
 	Updates int    `json:"updates"`
 	Links   int    `json:"links"`
+	Review  int    `json:"review,omitempty"`
 	Note    string `json:"note"`
 }
 
@@ -73,6 +74,7 @@ func (p *planner) finishPlan(ctx context.Context) error {
 	var err error
 	if p.tally.links == 0 && len(p.tally.creates)+len(p.tally.updates) == 0 {
 		pl.finish() // nothing stored: most plans of a quiet sync
+		pl.countStoredReview()
 		return nil
 	}
 	if pl.Creates, err = listWrites(ctx, p.e.st, pl.id, "create"); err != nil {
@@ -95,6 +97,7 @@ func (p *planner) finishPlan(ctx context.Context) error {
 		om.Note = fmt.Sprintf("creates, updates and links list only their first %d items each; counts are exact", maxListed)
 		pl.Omitted = &om
 	}
+	pl.countStoredReview()
 	return nil
 }
 

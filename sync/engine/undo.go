@@ -68,11 +68,10 @@ func (e *Engine) Undo(ctx context.Context, syncID, runID int64, def Definition, 
 // the copy the run created (OtherID), not a partner of a deleted record.
 const createdField = "(created)"
 
-func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, audit []store.AuditRow) error {
-	pr, ok, err := p.e.st.Pair(ctx, p.syncID, side, id)
-	if err != nil {
-		return err
-	}
+// undoRecord plans the undo of the writes audit names to record id of
+// side, pr with its link and linked record as the store holds them (ok
+// false: the store holds no such record).
+func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, audit []store.AuditRow, pr store.PairRow, ok bool) error {
 	if ok && pr.Rec.Deleted && audit[0].Field == deletedField {
 		p.warn("undo of run %d: it deleted %s on side %s, and an undo cannot bring a record back; restore it in the CRM "+
 			"(Salesforce's recycle bin, or HubSpot's deleted records within 90 days) and the next run matches it again", runID, id, strings.ToUpper(side))
@@ -110,7 +109,7 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 				// Approving deletes that work too: the person must know.
 				reason += "; it was changed since: " + strings.Join(since, ", ")
 			}
-			p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "delete", Side: otherSide(side), RecordID: pr.OtherID, OtherID: id, Field: createdField, Reason: reason})
+			p.addUndoReview(ReviewItem{Kind: "delete", Side: otherSide(side), RecordID: pr.OtherID, OtherID: id, Field: createdField, Reason: reason})
 		}
 		return nil
 	}
@@ -162,7 +161,7 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 				runID, a.Field, id, strings.ToUpper(side), mergedFrom, now, a.New, mergedFrom)
 		default:
 			reviewed[a.Field] = true
-			p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "conflict", Side: side, RecordID: id, OtherID: pr.OtherID, Field: a.Field,
+			p.addUndoReview(ReviewItem{Kind: "conflict", Side: side, RecordID: id, OtherID: pr.OtherID, Field: a.Field,
 				Reason: fmt.Sprintf("run %d wrote %q but %s now holds %q; undo would overwrite that", runID, a.New, a.Field, now),
 				Values: &Values{A: a.Old, B: now}})
 		}
@@ -243,7 +242,7 @@ func (p *planner) holdUndoTogether(side, id, otherID string, runID int64, change
 		if !ok {
 			return false
 		}
-		p.plan.Review = append(p.plan.Review, ReviewItem{Kind: "conflict", Side: side, RecordID: id, OtherID: otherID, Field: c.Field,
+		p.addUndoReview(ReviewItem{Kind: "conflict", Side: side, RecordID: id, OtherID: otherID, Field: c.Field,
 			Reason: fmt.Sprintf("run %d wrote %s %q, and undo would write %q back, but it waits with %s, changed since", runID, c.Field, cur[c.Field], old[c.Field], with),
 			Values: &Values{A: old[c.Field], B: cur[c.Field]}})
 		return true

@@ -64,12 +64,29 @@ type bigUndo struct {
 	ids    []string // the A records, in creation order
 	writes int      // write calls to B since the last reset
 	mu     gosync.Mutex
+	clk    *clock
 }
 
 func newBigUndo(tb testing.TB, n int) *bigUndo {
 	tb.Helper()
-	u := &bigUndo{ctx: context.Background(), def: baseDefinition()}
+	u := newBigFirstSync(tb, n)
+	for i, id := range u.ids {
+		u.a.Edit(objA, id, map[string]string{"firstname": "Augusta", "lastname": fmt.Sprintf("King%d", i)})
+	}
+	u.clk.Advance(1e9)
+	if sum := u.run(tb, "manual"); sum.Updated != n {
+		tb.Fatalf("setup: the run updated %d records, want %d", sum.Updated, n)
+	}
+	u.clk.Advance(1e9)
+	return u
+}
+
+// newBigFirstSync is a sync whose first run created n records in B, ready
+// to be undone.
+func newBigFirstSync(tb testing.TB, n int) *bigUndo {
+	tb.Helper()
 	clk := newClock()
+	u := &bigUndo{ctx: context.Background(), def: baseDefinition(), clk: clk}
 	db, err := store.Open(u.ctx, filepath.Join(tb.TempDir(), store.FileName))
 	if err != nil {
 		tb.Fatal(err)
@@ -95,14 +112,8 @@ func newBigUndo(tb testing.TB, n int) *bigUndo {
 	for i := range n {
 		u.ids = append(u.ids, u.a.Put(objA, person(fmt.Sprintf("p%06d@example.com", i), "Ann", fmt.Sprintf("Lee%d", i))))
 	}
-	u.run(tb, "manual")
-	clk.Advance(1e9)
-	for i, id := range u.ids {
-		u.a.Edit(objA, id, map[string]string{"firstname": "Augusta", "lastname": fmt.Sprintf("King%d", i)})
-	}
-	clk.Advance(1e9)
-	if sum := u.run(tb, "manual"); sum.Updated != n {
-		tb.Fatalf("setup: the run updated %d records, want %d", sum.Updated, n)
+	if sum := u.run(tb, "manual"); sum.Created != n {
+		tb.Fatalf("setup: the first run created %d records, want %d", sum.Created, n)
 	}
 	clk.Advance(1e9)
 	return u
