@@ -64,6 +64,7 @@ type merger struct {
 // override forces a row's canonical value (a person's review decision).
 func (m merger) mergePair(a, b recView, base map[string]string, override map[string]string, reviewID int64) pairOut {
 	var out pairOut
+	base = basesInForm(m.rows, base)
 	for _, r := range m.rows {
 		if r.Dir == mapping.TwoWay {
 			m.mergeRow(&out, r, a, b, base, override)

@@ -26,6 +26,9 @@ type codec struct {
 	// controlledBy is the row writing the B field b[0].Controller names
 	// (linkControllers), whose value settles an ambiguous option.
 	controlledBy *codec
+	// controlledByA is the same for A's one field (a Salesforce state
+	// on side A): the row writing the A field a[0].Controller names.
+	controlledByA *codec
 }
 
 func names(fs []connector.Field) []string {
@@ -167,6 +170,9 @@ func (c *codec) canonB(fields map[string]string) (string, error) {
 		} else {
 			v, err = normType(v, c.placedB(fields[c.b[0].ScaleBy]), false)
 		}
+	}
+	if err == nil {
+		v = c.settleA(v, fields)
 	}
 	if err != nil {
 		if !c.dir.readsB() {

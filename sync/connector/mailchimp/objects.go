@@ -3,6 +3,7 @@ package mailchimp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -69,8 +70,11 @@ func deletedChoice(a audience) connector.ObjectChoice {
 			"or, if the audience is in another Mailchimp account, reconnect this connection to that account."}
 }
 
-// pinnedAudience is the audience pinned as the connection's "members"
-// (defaultAudience); zero when none is yet.
+// pinnedAudience is the audience the connection's "members" is kept to
+// (defaultAudience): the one pinned, or, for a connection set up before
+// pinning, the one its runs cached, however old, which its next run pins;
+// zero when there is neither. Listing the oldest audience as "members"
+// for such a connection would name another audience than its runs use.
 func (c *Connector) pinnedAudience(ctx context.Context) (audience, error) {
 	c.mu.Lock()
 	a := c.dflt
@@ -79,8 +83,13 @@ func (c *Connector) pinnedAudience(ctx context.Context) (audience, error) {
 		return *a, nil
 	}
 	b, ok, err := c.meta.Pinned(ctx, defaultAudienceKey)
-	if err != nil || !ok {
-		return audience{}, err
+	if err != nil {
+		return audience{}, fmt.Errorf("mailchimp: the audience this connection syncs: %w", err)
+	}
+	if !ok {
+		if b, ok, err = c.meta.Last(ctx, defaultAudienceKey); err != nil || !ok {
+			return audience{}, err
+		}
 	}
 	var p audience
 	_ = json.Unmarshal(b, &p)
