@@ -42,7 +42,7 @@ func (o SyncOutcome) Line() string {
 		return o.Sync + ": not run"
 	}
 	s := o.Result.Summary
-	line := fmt.Sprintf("%s: %s, created %d, updated %d, linked %d, failed %d", o.Sync, s.Status, s.Created, s.Updated, s.Linked, s.Failed)
+	line := fmt.Sprintf("%s: %s, created %d, updated %d, linked %d, failed %d%s", o.Sync, s.Status, s.Created, s.Updated, s.Linked, s.Failed, UnknownCount(*s))
 	if s.Deleted > 0 {
 		line += fmt.Sprintf(", deleted %d", s.Deleted)
 	}

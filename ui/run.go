@@ -152,8 +152,8 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 	if s.Deleted > 0 {
 		deleted = fmt.Sprintf(", deleted %d", s.Deleted) // deletes a person approved in Review
 	}
-	msg := fmt.Sprintf("Run %d: %s. Created %d, updated %d%s, linked %d, unchanged %d, failed %d, sent to review %d. API calls: A %d, B %d.",
-		s.RunID, s.Status, s.Created, s.Updated, deleted, s.Linked, s.Unchanged, s.Failed, s.Review, s.APICallsA, s.APICallsB)
+	msg := fmt.Sprintf("Run %d: %s. Created %d, updated %d%s, linked %d, unchanged %d, failed %d%s, sent to review %d. API calls: A %d, B %d.",
+		s.RunID, s.Status, s.Created, s.Updated, deleted, s.Linked, s.Unchanged, s.Failed, app.UnknownCount(*s), s.Review, s.APICallsA, s.APICallsB)
 	if s.Message != "" {
 		// Why a run stopped part way (a vendor's limit, a revoked grant)
 		// is known only from its message: say it, in the vendor's words;

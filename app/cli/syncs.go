@@ -315,8 +315,8 @@ func (r *root) reportRun(cmd *cobra.Command, res app.RunResult, err error, took 
 			}
 		}
 		if s := res.Summary; s != nil && s.Status != "needs_confirmation" {
-			fmt.Fprintf(w, "Run %d: %s — created %d, updated %d, deleted %d, linked %d, unchanged %d, conflicts %d, review %d, failed %d; API calls A %d, B %d; %s\n",
-				s.RunID, s.Status, s.Created, s.Updated, s.Deleted, s.Linked, s.Unchanged, s.Conflicts, s.Review, s.Failed, s.APICallsA, s.APICallsB, took.Round(time.Millisecond))
+			fmt.Fprintf(w, "Run %d: %s — created %d, updated %d, deleted %d, linked %d, unchanged %d, conflicts %d, review %d, failed %d%s; API calls A %d, B %d; %s\n",
+				s.RunID, s.Status, s.Created, s.Updated, s.Deleted, s.Linked, s.Unchanged, s.Conflicts, s.Review, s.Failed, app.UnknownCount(*s), s.APICallsA, s.APICallsB, took.Round(time.Millisecond))
 			if s.Message != "" {
 				fmt.Fprintln(w, "  "+s.Message)
 			}

@@ -37,6 +37,10 @@ type RunSummary struct {
 	Conflicts int    `json:"conflicts"`
 	Review    int    `json:"review"`
 	Failed    int    `json:"failed"`
+	// Unknown counts records sent in a call a stop cut short (their
+	// journal left pending): the CRM may hold their writes, and the next
+	// plan settles them (unknown.go).
+	Unknown   int    `json:"unknown,omitempty"`
 	APICallsA int64  `json:"api_calls_a"`
 	APICallsB int64  `json:"api_calls_b"`
 	Message   string `json:"message,omitempty"`
@@ -144,6 +148,13 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 	// and wrote nothing must not read "0 calls".
 	r.sum.APICallsA = plan.readCalls[0] + plan.a.calls() - callsA
 	r.sum.APICallsB = plan.readCalls[1] + plan.b.calls() - callsB
+	if r.stop != nil {
+		n, err := r.countUnknown(context.WithoutCancel(ctx))
+		if err != nil {
+			e.log.Warn("count the writes a stop left unknown", "sync", plan.Sync, "run", id, "err", err)
+		}
+		r.sum.Unknown = n
+	}
 	r.sum.Status, r.sum.Message = r.status(ctx, execErr)
 	r.sum.Stopped = r.stop
 	fin := store.RunRow{ID: id, SyncID: plan.SyncID, Status: r.sum.Status, Created: r.sum.Created, Updated: r.sum.Updated,
@@ -158,7 +169,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 		level = slog.LevelWarn
 	}
 	e.log.Log(ctx, level, "run finished", "sync", plan.Sync, "run", id, "status", r.sum.Status, "created", r.sum.Created,
-		"updated", r.sum.Updated, "deleted", r.sum.Deleted, "failed", r.sum.Failed, "message", r.sum.Message)
+		"updated", r.sum.Updated, "deleted", r.sum.Deleted, "failed", r.sum.Failed, "unknown", r.sum.Unknown, "message", r.sum.Message)
 	if execErr != nil && r.stop == nil {
 		return r.sum, execErr
 	}
@@ -194,11 +205,11 @@ func (r *run) status(ctx context.Context, execErr error) (string, string) {
 	wrote := r.sum.Created + r.sum.Updated + r.sum.Deleted + r.sum.Linked
 	switch {
 	case r.stop != nil && (errors.Is(r.stop, context.Canceled) || errors.Is(r.stop, context.DeadlineExceeded) || ctx.Err() != nil):
-		return "cancelled", "cancelled; what was committed is kept" + r.undoRestNote()
+		return "cancelled", "cancelled; what was committed is kept" + r.unknownNote() + r.undoRestNote()
 	case r.stop != nil && wrote > 0:
-		return "partial", "stopped: " + r.stop.Error() + r.undoRestNote()
+		return "partial", "stopped: " + r.stop.Error() + r.unknownNote() + r.undoRestNote()
 	case r.stop != nil:
-		return "failed", "stopped: " + r.stop.Error() + r.undoRestNote()
+		return "failed", "stopped: " + r.stop.Error() + r.unknownNote() + r.undoRestNote()
 	case execErr != nil:
 		return "failed", execErr.Error()
 	case r.sum.Failed > 0 && wrote == 0:

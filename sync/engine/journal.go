@@ -57,7 +57,10 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 		// An upsert settles itself when resent; a batch with no keys was
 		// plain creates (the sync writes no match key on that side).
 		if _, up := s.Conn.(connector.Upserter); !up || j.KeyField == "" || len(keys) == 0 && len(es) > 0 {
-			p.warn("a create batch of run %d on side %s was interrupted and cannot be looked up; check for duplicates", j.RunID, strings.ToUpper(j.Side))
+			// Created again, it may be there twice: held for a person
+			// once the read shows what it made (keyless.go).
+			p.noteKeyless(j, es)
+			return nil
 		}
 		return p.e.st.Commit(ctx, c)
 	}
@@ -81,7 +84,17 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 	}
 	ix := p.ix[j.Side]
 	src := otherSide(j.Side)
+	var keyless []journalEntry // sent with no key: held, not created again
+	defer func() {
+		if len(keyless) > 0 {
+			p.noteKeyless(j, keyless)
+		}
+	}()
 	for _, e := range es {
+		if e.Key == "" {
+			keyless = append(keyless, e)
+			continue
+		}
 		hits := byKey[strings.ToLower(strings.TrimSpace(e.Key))]
 		if len(hits) > 1 {
 			// Someone else holds the key too: ours is the one carrying

@@ -88,6 +88,7 @@ type planner struct {
 	heldDup   map[string]string            // "side:id" held or skipped as a likely duplicate -> why (duplicates.go)
 	askDup    map[string]ReviewItem        // "side:id" candidates of skipped duplicates -> the item asking about it
 	creating  map[string]bool              // "side:id" planned to be created on the other side (heldBySecondary)
+	keyless   []keylessBatch               // interrupted creates that cannot be looked up (keyless.go)
 }
 
 func sideOf(side, id string) string { return side + ":" + id }
@@ -151,6 +152,9 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 		}
 	}
 	if err := p.reconcileUpdates(ctx); err != nil {
+		return nil, err
+	}
+	if err := p.holdKeylessCreates(ctx); err != nil {
 		return nil, err
 	}
 	doneA, doneB, after, err := p.seqMarks(ctx)
