@@ -194,6 +194,9 @@ func (r *root) connectionsCmd() *cobra.Command {
 type objectOut struct {
 	Name  string `json:"name"`
 	Label string `json:"label"`
+	// Note is what the account says of the object and what to do (a
+	// deleted pinned Mailchimp audience), as the sync editor shows it.
+	Note string `json:"note,omitempty"`
 }
 
 func (r *root) objectsCmd() *cobra.Command {
@@ -211,13 +214,17 @@ func (r *root) objectsCmd() *cobra.Command {
 			}
 			out := make([]objectOut, len(cs))
 			for i, c := range cs {
-				out[i] = objectOut{Name: c.Name, Label: c.Label}
+				out[i] = objectOut{Name: c.Name, Label: c.Label, Note: c.Note}
 			}
 			if perr := r.emit(cmd.OutOrStdout(), out, func() {
 				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 				fmt.Fprintln(w, "OBJECT\tLABEL")
 				for _, c := range cs {
 					fmt.Fprintf(w, "%s\t%s\n", c.Name, c.Label)
+					if c.Note != "" {
+						// Under its label; the last cell widens no column.
+						fmt.Fprintf(w, "\tNote: %s\n", c.Note)
+					}
 				}
 				w.Flush()
 			}); perr != nil {

@@ -136,3 +136,12 @@ func (m merger) createProblem(w *Write, side, source string) (ReviewItem, bool) 
 	}
 	return ReviewItem{}, false
 }
+
+// settleTyped is v, a value a person decided for a record to create from
+// side's fields, settled by that record's controller values (mapping.Row.Settle).
+func settleTyped(r mapping.Row, v, side string, fields map[string]string) string {
+	if side == "a" {
+		return r.Settle(v, fields, nil)
+	}
+	return r.Settle(v, nil, fields)
+}

@@ -237,7 +237,7 @@ func (m merger) mergeRow(out *pairOut, r mapping.Row, a, b recView, base map[str
 		// A person's value stands over what either side holds, even a
 		// value that could not be read (the rejected item it decides);
 		// only the sides the row writes take it.
-		v = r.Normalize(v)
+		v = r.Settle(r.Normalize(v), a.fields, b.fields)
 		writesA, writesB := r.Dir != mapping.AtoB, r.Dir != mapping.BtoA
 		if writesA && (errA != nil || ca != v) {
 			m.write(out, r, "a", a, b, v, RuleReview)

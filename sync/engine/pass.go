@@ -527,7 +527,7 @@ func (p *planner) create(side, id string, fields map[string]string, key string, 
 			canon, err = r.CanonA(fields)
 		}
 		if v, ok := override[r.Key]; ok {
-			canon, err = v, nil
+			canon, err = settleTyped(r, v, side, fields), nil
 		}
 		if errors.Is(err, mapping.ErrNotRead) {
 			waits = appendWait(waits, side, id, err)

@@ -23,12 +23,10 @@ type codec struct {
 	out  map[string]bool // an opt-out row's opt-out values (optout.go)
 	// scaleBy is the row writing the B field b[0].ScaleBy names (linkScales).
 	scaleBy *codec
-	// controlledBy is the row writing the B field b[0].Controller names
-	// (linkControllers), whose value settles an ambiguous option.
-	controlledBy *codec
-	// controlledByA is the same for A's one field (a Salesforce state
-	// on side A): the row writing the A field a[0].Controller names.
-	controlledByA *codec
+	// controlledBy is, per side (A, B), the row writing the field that
+	// side's one field's Controller names (linkControllers), whose value
+	// settles an ambiguous option.
+	controlledBy [2]*codec
 }
 
 func names(fs []connector.Field) []string {
@@ -128,7 +126,7 @@ func (c *codec) canonA(fields map[string]string) (string, error) {
 	}
 	if err == nil && len(c.b) == 1 {
 		if c.b[0].ScaleBy == "" {
-			v, err = normType(c.settleB(v, fields), c.b[0], false)
+			v, err = normType(c.settle("b", v, fields), c.b[0], false)
 		} else {
 			v, err = normType(v, c.placedB(c.curOfA(fields)), false)
 		}
@@ -172,7 +170,7 @@ func (c *codec) canonB(fields map[string]string) (string, error) {
 		}
 	}
 	if err == nil {
-		v = c.settleA(v, fields)
+		v = c.optionOfA(c.settle("a", v, fields))
 	}
 	if err != nil {
 		if !c.dir.readsB() {
@@ -251,21 +249,9 @@ func (c *codec) writeA(dst []FieldValue, canon string, current map[string]string
 	if len(c.a) == 0 {
 		return dst, errors.New("mapping: this row writes no A field")
 	}
-	var (
-		v   string
-		err error
-	)
-	switch {
-	case c.fwd.constant:
-		v = canon
-	case c.rev != nil:
-		v, err = c.rev.forward(canon)
-	case c.fwd.inverse == nil:
-		return dst, fmt.Errorf("%s: %w (%s)", c.fwd.name, ErrNotInvertible, c.fwd.whyNot)
-	case c.fwd.inverseOnto != nil && len(c.a) == 1:
-		v, err = c.fwd.inverseOnto(canon, current[c.a[0].Name])
-	default:
-		v, err = c.fwd.inverse(canon)
+	v, err := c.toA(canon, current)
+	if errors.Is(err, ErrNotInvertible) {
+		return dst, err
 	}
 	if err == nil && v != "" && len(c.a) == 1 {
 		v, err = normType(v, c.a[0], true)
@@ -274,6 +260,22 @@ func (c *codec) writeA(dst []FieldValue, canon string, current map[string]string
 		return dst, c.wrap(err, c.a, c.a)
 	}
 	return spread(dst, v, c.a)
+}
+
+// toA is canon in A's form, through the inverse (or reverse) transform,
+// before A's field type puts it in its own form.
+func (c *codec) toA(canon string, current map[string]string) (string, error) {
+	switch {
+	case c.fwd.constant:
+		return canon, nil
+	case c.rev != nil:
+		return c.rev.forward(canon)
+	case c.fwd.inverse == nil:
+		return "", fmt.Errorf("%s: %w (%s)", c.fwd.name, ErrNotInvertible, c.fwd.whyNot)
+	case c.fwd.inverseOnto != nil && len(c.a) == 1:
+		return c.fwd.inverseOnto(canon, current[c.a[0].Name])
+	}
+	return c.fwd.inverse(canon)
 }
 
 // spread appends v as the values of fs: itself for one field, split for

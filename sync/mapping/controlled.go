@@ -13,73 +13,150 @@ import (
 // a value means, so "WA" with Australia is Western Australia, compared
 // and written as such. With no controller value, or one the field's
 // ValidFor does not know, the value stays ambiguous and goes to review.
+// The dependent field may be on either side: Salesforce is side A of some
+// syncs and side B of others.
 
-// linkControllers gives each row whose one B (or A) field depends on
-// another field of its side (connector.Field.Controller) the row writing
-// that field: the dependent picklist may be on either side of a sync.
+// linkControllers gives each row whose one field on a side depends on
+// another field of that side (connector.Field.Controller) the row writing
+// that field, per side.
 func linkControllers(rows []Row) {
 	for _, r := range rows {
-		if r.c == nil {
-			continue
+		for _, side := range []string{"a", "b"} {
+			if f, ok := r.c.dependent(side); ok {
+				r.c.controlledBy[sideIndex(side)] = controllerRow(rows, r.c, side, f.Controller)
+			}
 		}
-		r.c.controlledBy = controllerRow(rows, r.c, func(c *codec) []connector.Field { return c.b })
-		r.c.controlledByA = controllerRow(rows, r.c, func(c *codec) []connector.Field { return c.a })
 	}
 }
 
-// controllerRow is the row other than c writing the field that controls
-// c's one field on one side (side gives a codec's fields there), or nil.
-func controllerRow(rows []Row, c *codec, side func(*codec) []connector.Field) *codec {
-	fs := side(c)
-	if len(fs) != 1 || fs[0].Controller == "" || len(fs[0].ValidFor) == 0 {
-		return nil
-	}
-	var found *codec
+// controllerRow is the row other than c whose one field on side is named
+// name, or nil.
+func controllerRow(rows []Row, c *codec, side, name string) *codec {
 	for _, o := range rows {
-		if o.c != nil && o.c != c && len(side(o.c)) == 1 && side(o.c)[0].Name == fs[0].Controller {
-			found = o.c
+		if f, ok := o.c.only(side); ok && o.c != c && f.Name == name {
+			return o.c
 		}
 	}
-	return found
+	return nil
 }
 
-// settleB is v, a value for B's one field, as the option the controller
-// value an A record's write gives B settles, when v names several options
-// and exactly one of them is valid under it; otherwise v unchanged.
-func (c *codec) settleB(v string, fields map[string]string) string {
-	if c.controlledBy == nil || v == "" {
-		return v
+// sideIndex is side's index in codec.controlledBy.
+func sideIndex(side string) int {
+	if side == "a" {
+		return 0
 	}
-	if _, err := normOption(strings.TrimSpace(v), c.b[0], true); err == nil {
-		return v // names one option already, or the field takes any value
-	}
-	ctrl, err := c.controlledBy.canonA(fields)
-	if err != nil || ctrl == "" {
-		return v
-	}
-	return settleOption(v, c.b[0], ctrl)
+	return 1
 }
 
-// settleA is settleB for a row whose dependent picklist is A's one field:
-// v, B's canonical value, as the option of A's field that the controller
-// value a B record's write gives A settles, when v names several options
-// and exactly one of them is valid under it; otherwise v unchanged.
-func (c *codec) settleA(v string, fields map[string]string) string {
-	if c.controlledByA == nil || v == "" || len(c.a) != 1 {
-		return v
+// only is c's one field on side, if it has exactly one.
+func (c *codec) only(side string) (connector.Field, bool) {
+	if c == nil {
+		return connector.Field{}, false
 	}
-	if _, err := normOption(strings.TrimSpace(v), c.a[0], true); err == nil {
-		return v
+	fs := c.b
+	if side == "a" {
+		fs = c.a
 	}
-	canon, err := c.controlledByA.canonB(fields)
+	if len(fs) != 1 {
+		return connector.Field{}, false
+	}
+	return fs[0], true
+}
+
+// dependent is c's one field on side when it is a dependent picklist.
+func (c *codec) dependent(side string) (connector.Field, bool) {
+	f, ok := c.only(side)
+	return f, ok && f.Controller != "" && len(f.ValidFor) > 0
+}
+
+// settle is canon, a canonical value of the row, as the option of its
+// dependent field on side that the controller value settles, when canon
+// names several options and exactly one of them is valid under it;
+// otherwise canon unchanged. other is the record the value comes from
+// (side's other side), whose controller value is what the sync writes to
+// side; nil when there is none.
+func (c *codec) settle(side, canon string, other map[string]string) string {
+	by := c.controlledBy[sideIndex(side)]
+	f, ok := c.dependent(side)
+	if by == nil || !ok || canon == "" || other == nil {
+		return canon
+	}
+	v, ok := c.valueOn(side, canon)
+	if !ok {
+		return canon
+	}
+	if _, err := normOption(strings.TrimSpace(v), f, true); err == nil {
+		return canon // names one option already, or the field takes any value
+	}
+	ctrl, ok := by.writtenFrom(side, other)
+	if !ok {
+		return canon
+	}
+	s := settleOption(v, f, ctrl)
+	if s == v {
+		return canon
+	}
+	return c.canonOn(side, s, canon)
+}
+
+// Settle is canon, a value a person typed for a record whose pair reads
+// a and b (either nil when it has none), as the option the record's
+// controller value settles where canon names several ("WA" with
+// Australia is Western Australia), as a value read is settled. Unsettled,
+// a decided "WA" was refused as ambiguous and went back to review.
+func (r Row) Settle(canon string, a, b map[string]string) string {
+	if r.c == nil {
+		return canon
+	}
+	return r.c.settle("a", r.c.settle("b", canon, a), b)
+}
+
+// writtenFrom is the value c writes to its one field on side when its
+// other side's record holds other; false when it writes none.
+func (c *codec) writtenFrom(side string, other map[string]string) (string, bool) {
+	var canon string
+	var err error
+	if side == "b" {
+		canon, err = c.canonA(other)
+	} else {
+		canon, err = c.canonB(other)
+	}
 	if err != nil || canon == "" {
+		return "", false
+	}
+	return c.valueOn(side, canon)
+}
+
+// valueOn is canon as c writes it to its one field on side, an option
+// named by its own value where it names one: B's field holds the
+// canonical form itself; A's goes through the inverse transform.
+func (c *codec) valueOn(side, canon string) (string, bool) {
+	f, ok := c.only(side)
+	if !ok {
+		return "", false
+	}
+	v := canon
+	if side == "a" {
+		var err error
+		if v, err = c.toA(canon, nil); err != nil {
+			return "", false
+		}
+	}
+	v, err := normType(v, f, false)
+	return v, err == nil
+}
+
+// canonOn is the canonical form of v, a value of c's one field on side;
+// fallback when it has none.
+func (c *codec) canonOn(side, v, fallback string) string {
+	if side == "b" {
 		return v
 	}
-	written, err := c.controlledByA.writeA(nil, canon, nil)
-	if err != nil || len(written) != 1 || written[0].Value == "" {
-		return v
+	canon, err := c.canonA(map[string]string{c.a[0].Name: v})
+	if err != nil || canon == "" {
+		return fallback
 	}
-	return settleOption(v, c.a[0], written[0].Value)
+	return canon
 }
 
 // settleOption is the one option of f that v names (by value or label,
@@ -101,4 +178,20 @@ func settleOption(v string, f connector.Field, ctrl string) string {
 		return v
 	}
 	return found
+}
+
+// optionOfA is v, B's free text read for a plain row onto A's picklist,
+// as the one option of A it names ("AU" is Salesforce's "Australia"):
+// the value A is written and reads back, so B's "AU" and A's "Australia"
+// compare equal, as canonA compares them when the picklist is B's.
+// Compared as typed, A's name read back looked like A's edit, written
+// over B's text, and an edit of B's met it as a conflict.
+func (c *codec) optionOfA(v string) string {
+	if c.fwd.name != "none" || c.rev != nil || len(c.a) != 1 || len(c.b) != 1 || c.a[0].Type != connector.TypeEnum || !foldable(c.b[0].Type) {
+		return v
+	}
+	if o, err := normOption(v, c.a[0], true); err == nil {
+		return o
+	}
+	return v
 }
