@@ -38,10 +38,18 @@ func (s *DB) AddJournal(ctx context.Context, j JournalRow) (int64, error) {
 // PendingJournals lists journal rows of a sync still pending, oldest first,
 // leaving out those of a run still in progress.
 func (s *DB) PendingJournals(ctx context.Context, syncID int64) ([]JournalRow, error) {
-	rows, err := s.sql.QueryContext(ctx, "SELECT id, sync_id, run_id, side, object, key_field, batch, state, created_at FROM journal WHERE sync_id = ? AND state = 'pending' "+
-		"AND run_id NOT IN (SELECT id FROM runs WHERE status = 'running') ORDER BY id", syncID)
+	js, err := s.journalRows(ctx, "sync_id = ? AND state = 'pending' AND run_id NOT IN (SELECT id FROM runs WHERE status = 'running')", syncID)
 	if err != nil {
 		return nil, fmt.Errorf("store: journal of sync %d: %w", syncID, err)
+	}
+	return js, nil
+}
+
+// journalRows lists the journal rows where holds, oldest first.
+func (s *DB) journalRows(ctx context.Context, where string, args ...any) ([]JournalRow, error) {
+	rows, err := s.sql.QueryContext(ctx, "SELECT id, sync_id, run_id, side, object, key_field, batch, state, created_at FROM journal WHERE "+where+" ORDER BY id", args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []JournalRow
@@ -49,7 +57,7 @@ func (s *DB) PendingJournals(ctx context.Context, syncID int64) ([]JournalRow, e
 		var j JournalRow
 		var at int64
 		if err := rows.Scan(&j.ID, &j.SyncID, &j.RunID, &j.Side, &j.Object, &j.KeyField, &j.Batch, &j.State, &at); err != nil {
-			return nil, fmt.Errorf("store: journal of sync %d: %w", syncID, err)
+			return nil, err
 		}
 		j.CreatedAt = time.UnixMilli(at)
 		out = append(out, j)
