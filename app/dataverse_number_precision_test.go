@@ -8,7 +8,9 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/sandbox"
 	dvsim "github.com/crmsync/crmsync/sync/sandbox/dynamics"
+	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
 )
 
 // TestDataverseNumberColumnPrecision: a HubSpot deal amount of
@@ -27,23 +29,8 @@ func TestDataverseNumberColumnPrecision(t *testing.T) {
 	} {
 		t.Run(string(c.kind), func(t *testing.T) {
 			ctx := context.Background()
-			a, srv := connectedSandbox(t, 63, 2)
+			a, srv, deal, defs := dataverseAmountColumn(t, c.kind, c.places, "Audit precise renewal", "1234.5678")
 			dv, hs := srv.Dynamics(), srv.HubSpot()
-			dv.SetCurrency("USD")
-			const column = "crmsync_amount"
-			if err := dv.AddNumberColumn("opportunities", column, "Amount", c.kind, c.places); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv"); err != nil {
-				t.Fatal(err)
-			}
-			deal, err := hs.Create("deals", map[string]string{"dealname": "Audit precise renewal", "amount": "1234.5678", "deal_currency_code": "USD",
-				"dealstage": "qualifiedtobuy", "pipeline": "default", "closedate": "2031-04-30T00:00:00Z"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defs, _ := auditMultiCurrencyDeals(t, a, app.DemoConnections{HubSpot: "hs", Dynamics: "dv"}, "dv", "opportunities")
-			retarget(t, &defs[len(defs)-1], "estimatedvalue", column)
 			deals, res := runLinkedThenDeals(t, a, defs)
 			if res.Summary.Status != "success" {
 				t.Fatalf("deals run: %+v %+v", res.Summary, res.Plan.Review)
@@ -51,11 +38,11 @@ func TestDataverseNumberColumnPrecision(t *testing.T) {
 			stored := ""
 			for _, r := range dv.Records("opportunities") {
 				if r.Fields["name"] == "Audit precise renewal" {
-					stored = numText(r.Fields[column])
+					stored = numText(r.Fields[amountColumn])
 				}
 			}
 			if stored != c.want {
-				t.Fatalf("the opportunity's %s is %q, want %s (Dataverse rounds to the column's %d places)", column, stored, c.want, c.places)
+				t.Fatalf("the opportunity's %s is %q, want %s (Dataverse rounds to the column's %d places)", amountColumn, stored, c.want, c.places)
 			}
 			rows, err := a.DB().Audit(ctx, res.Summary.RunID)
 			if err != nil {
@@ -63,12 +50,12 @@ func TestDataverseNumberColumnPrecision(t *testing.T) {
 			}
 			var audited []string
 			for _, r := range rows {
-				if r.Side == "b" && r.Field == column {
+				if r.Side == "b" && r.Field == amountColumn {
 					audited = append(audited, r.New)
 				}
 			}
 			if !slices.Contains(audited, c.want) {
-				t.Errorf("the deals run audits %s as %q, want the %s Dataverse stores", column, audited, c.want)
+				t.Errorf("the deals run audits %s as %q, want the %s Dataverse stores", amountColumn, audited, c.want)
 			}
 			for i := range 2 {
 				again, err := a.Run(ctx, deals, app.RunOptions{Confirm: true})
@@ -110,4 +97,29 @@ func TestDataversePricingPrecision(t *testing.T) {
 		}
 		return dv.SetPricingPrecision(1)
 	})
+}
+
+// amountColumn is the Dataverse number column dataverseAmountColumn adds.
+const amountColumn = "crmsync_amount"
+
+// dataverseAmountColumn connects a sandbox app to Dataverse, whose
+// opportunities get a number column amountColumn (kind, places), and
+// creates a HubSpot deal called name with amount in USD; it returns the
+// app, the sandbox, the deal and the HubSpot ↔ Dataverse deals syncs
+// (linked syncs first) with the amount mapped to that column.
+func dataverseAmountColumn(t *testing.T, kind dvsim.NumberKind, places int, name, amount string) (*app.App, *sandbox.Server, hubspot.Record, []engine.Definition) {
+	t.Helper()
+	a, srv := connectedSandbox(t, 63, 2)
+	srv.Dynamics().SetCurrency("USD")
+	if err := srv.Dynamics().AddNumberColumn("opportunities", amountColumn, "Amount", kind, places); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.ConnectSandbox(context.Background(), srv, "dynamics", "dv"); err != nil {
+		t.Fatal(err)
+	}
+	deal := mustCreateHS(t, srv.HubSpot(), "deals", map[string]string{"dealname": name, "amount": amount, "deal_currency_code": "USD",
+		"dealstage": "qualifiedtobuy", "pipeline": "default", "closedate": "2031-04-30T00:00:00Z"})
+	defs, _ := auditMultiCurrencyDeals(t, a, app.DemoConnections{HubSpot: "hs", Dynamics: "dv"}, "dv", "opportunities")
+	retarget(t, &defs[len(defs)-1], "estimatedvalue", amountColumn)
+	return a, srv, deal, defs
 }

@@ -17,17 +17,8 @@ import (
 // contact there); it fails naming the audience it last used.
 func TestMailchimpLegacyExpiredAudienceNotSwitched(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 62, 12)
-	if _, err := a.ConnectSandbox(ctx, srv, "mailchimp", "mc"); err != nil {
-		t.Fatalf("connect mailchimp: %v", err)
-	}
+	a, srv, used, other := mailchimpTwoAudiences(t, 62, 12)
 	mc := srv.Mailchimp()
-	used := mc.DefaultListID()
-	other := mc.CreateList("Partners")
-	saveSyncs(t, a, plainMailchimpSync("audience"))
-	if first, err := a.Run(ctx, "audience", app.RunOptions{Confirm: true}); err != nil || first.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, first.Summary)
-	}
 	name := audienceName(t, a, used)
 	unpinAndExpire(t, a)
 	if err := mc.DeleteList(used); err != nil {

@@ -44,6 +44,52 @@ func runRowOf(t *testing.T, a *app.App, id int64) store.RunRow {
 	return row
 }
 
+// syncedThenEdited runs sync name once and then, a second later (the
+// vendors keep modified times to the second), edits the first n linked
+// records through the vendor's API; it returns those n links.
+func syncedThenEdited(t *testing.T, a *app.App, name string, n int, edit func(i int, l store.LinkRow) error) []store.LinkRow {
+	t.Helper()
+	if res, err := a.Run(context.Background(), name, app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
+		t.Fatalf("first run: %v %+v", err, res.Summary)
+	}
+	links := syncLinks(t, a, name)
+	if len(links) < n {
+		t.Fatalf("%d links; want %d or more", len(links), n)
+	}
+	links = links[:n]
+	time.Sleep(1100 * time.Millisecond)
+	for i, l := range links {
+		if err := edit(i, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return links
+}
+
+// assertStoppedRunAuditsOnce checks that stopped run id audits side's
+// field for exactly the written records, once each, and that History
+// counts them as updated.
+func assertStoppedRunAuditsOnce(t *testing.T, a *app.App, id int64, side, field string, written int) {
+	t.Helper()
+	perRecord := map[string]int{}
+	for _, row := range auditOf(t, a, id) {
+		if row.Side == side && row.Field == field {
+			perRecord[row.RecordID]++
+		}
+	}
+	if len(perRecord) != written {
+		t.Errorf("the stopped run audits %d records' %s; the CRM took %d", len(perRecord), field, written)
+	}
+	for rec, n := range perRecord {
+		if n != 1 {
+			t.Errorf("the stopped run audits %s's %s %d times; want once", rec, field, n)
+		}
+	}
+	if row := runRowOf(t, a, id); row.Updated != written {
+		t.Errorf("History shows the stopped run with %d updated; the CRM took %d", row.Updated, written)
+	}
+}
+
 // TestStopAfterFirstUpdateCall: three linked HubSpot contacts get a
 // new first name; Klaviyo takes the first profile's update (one call per
 // profile) and then answers 429 to every call, so the run stops partway
@@ -55,23 +101,13 @@ func TestStopAfterFirstUpdateCall(t *testing.T) {
 	ctx := context.Background()
 	a, srv, tr := lossyApp(t, 8401, 8, [2]string{"hubspot", "hs"}, [2]string{"klaviyo", "v"})
 	saveSyncs(t, a, app.DemoKlaviyoSync("s", "hs", "v"))
-	if res, err := a.Run(ctx, "s", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res.Summary)
-	}
-	links := syncLinks(t, a, "s")
-	if len(links) < 3 {
-		t.Fatalf("%d links; want three or more", len(links))
-	}
-	links = links[:3]
-	time.Sleep(1100 * time.Millisecond)
 	oldNames := map[string]string{}
-	for i, l := range links {
+	links := syncedThenEdited(t, a, "s", 3, func(i int, l store.LinkRow) error {
 		p, _ := srv.Klaviyo().Profile(l.BID)
 		oldNames[l.BID] = p.FirstName
-		if _, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"firstname": fmt.Sprintf("Renamed%d", i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
+		_, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"firstname": fmt.Sprintf("Renamed%d", i)})
+		return err
+	})
 	var patches atomic.Int32
 	tr.setHook(func(r *http.Request) {
 		if klaviyoPatch(r) && patches.Add(1) == 2 {
@@ -251,20 +287,10 @@ func TestStopAfterHubSpotSplitsBatch(t *testing.T) {
 	ctx := context.Background()
 	a, srv, tr := lossyApp(t, 8403, 8, [2]string{"hubspot", "hs"}, [2]string{"salesforce", "sf"})
 	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
-	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res.Summary)
-	}
-	links := syncLinks(t, a, "contacts")
-	if len(links) < 4 {
-		t.Fatalf("%d links; want four or more", len(links))
-	}
-	links = links[:4]
-	time.Sleep(1100 * time.Millisecond)
-	for i, l := range links {
-		if _, err := srv.Salesforce().Update("Contact", l.BID, map[string]string{"FirstName": fmt.Sprintf("Half%d", i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	links := syncedThenEdited(t, a, "contacts", 4, func(i int, l store.LinkRow) error {
+		_, err := srv.Salesforce().Update("Contact", l.BID, map[string]string{"FirstName": fmt.Sprintf("Half%d", i)})
+		return err
+	})
 	hs := srv.HubSpot()
 	hs.Faults().RefuseEndpoint(hsContactUpdates, simkit.Refusal{Status: http.StatusBadRequest, Code: "VALIDATION_ERROR", Message: "refused once", Times: 1})
 	var calls atomic.Int32
@@ -295,23 +321,7 @@ func TestStopAfterHubSpotSplitsBatch(t *testing.T) {
 	if next, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || next.Summary.Status != "success" {
 		t.Fatalf("next run: %v %+v", err, next.Summary)
 	}
-	perRecord := map[string]int{}
-	for _, row := range auditOf(t, a, stopped.Summary.RunID) {
-		if row.Side == "a" && row.Field == "firstname" {
-			perRecord[row.RecordID]++
-		}
-	}
-	if len(perRecord) != written {
-		t.Errorf("the stopped run audits %d records' first names; HubSpot took %d", len(perRecord), written)
-	}
-	for id, n := range perRecord {
-		if n != 1 {
-			t.Errorf("the stopped run audits %s's first name %d times; want once", id, n)
-		}
-	}
-	if row := runRowOf(t, a, stopped.Summary.RunID); row.Updated != written {
-		t.Errorf("History shows the stopped run with %d updated; HubSpot took %d", row.Updated, written)
-	}
+	assertStoppedRunAuditsOnce(t, a, stopped.Summary.RunID, "a", "firstname", written)
 	for i, l := range links {
 		if c, _ := hs.Get("contacts", l.AID); c.Properties["firstname"] != fmt.Sprintf("Half%d", i) {
 			t.Errorf("HubSpot %s firstname %q after the next run; want Half%d", l.AID, c.Properties["firstname"], i)
@@ -347,20 +357,10 @@ func TestStopInSecondHalfOfEngineSplit(t *testing.T) {
 	ctx := context.Background()
 	a, srv, tr := lossyApp(t, 8404, 8, [2]string{"hubspot", "hs"}, [2]string{"salesforce", "sf"})
 	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
-	if res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res.Summary)
-	}
-	links := syncLinks(t, a, "contacts")
-	if len(links) < 4 {
-		t.Fatalf("%d links; want four or more", len(links))
-	}
-	links = links[:4]
-	time.Sleep(1100 * time.Millisecond)
-	for i, l := range links {
-		if _, err := srv.Salesforce().Update("Contact", l.BID, map[string]string{"FirstName": fmt.Sprintf("Part%d", i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	links := syncedThenEdited(t, a, "contacts", 4, func(i int, l store.LinkRow) error {
+		_, err := srv.Salesforce().Update("Contact", l.BID, map[string]string{"FirstName": fmt.Sprintf("Part%d", i)})
+		return err
+	})
 	hs := srv.HubSpot()
 	hs.Faults().RefuseEndpoint(hsContactUpdates, simkit.Refusal{Status: http.StatusInternalServerError, Code: "INTERNAL_ERROR", Message: "internal error"})
 	var halves atomic.Int32
@@ -398,23 +398,7 @@ func TestStopInSecondHalfOfEngineSplit(t *testing.T) {
 	if next, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || next.Summary.Status != "success" {
 		t.Fatalf("next run: %v %+v", err, next.Summary)
 	}
-	perRecord := map[string]int{}
-	for _, row := range auditOf(t, a, stopped.Summary.RunID) {
-		if row.Side == "a" && row.Field == "firstname" {
-			perRecord[row.RecordID]++
-		}
-	}
-	if len(perRecord) != written {
-		t.Errorf("the stopped run audits %d records' first names; HubSpot took %d", len(perRecord), written)
-	}
-	for id, n := range perRecord {
-		if n != 1 {
-			t.Errorf("the stopped run audits %s's first name %d times; want once", id, n)
-		}
-	}
-	if row := runRowOf(t, a, stopped.Summary.RunID); row.Updated != written {
-		t.Errorf("History shows the stopped run with %d updated; HubSpot took %d", row.Updated, written)
-	}
+	assertStoppedRunAuditsOnce(t, a, stopped.Summary.RunID, "a", "firstname", written)
 	for i, l := range links {
 		if c, _ := hs.Get("contacts", l.AID); c.Properties["firstname"] != fmt.Sprintf("Part%d", i) {
 			t.Errorf("HubSpot %s firstname %q after the next run; want Part%d", l.AID, c.Properties["firstname"], i)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/mapping"
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
@@ -28,20 +29,10 @@ func TestStoppedRunSaysWhatIsUnknown(t *testing.T) {
 	ctx := context.Background()
 	a, srv, tr := lossyApp(t, 8411, 8, [2]string{"hubspot", "hs"}, [2]string{"klaviyo", "v"})
 	saveSyncs(t, a, app.DemoKlaviyoSync("s", "hs", "v"))
-	if res, err := a.Run(ctx, "s", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, res.Summary)
-	}
-	links := syncLinks(t, a, "s")
-	if len(links) < 3 {
-		t.Fatalf("%d links; want three or more", len(links))
-	}
-	links = links[:3]
-	time.Sleep(1100 * time.Millisecond)
-	for i, l := range links {
-		if _, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"firstname": fmt.Sprintf("Unknown%d", i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	syncedThenEdited(t, a, "s", 3, func(i int, l store.LinkRow) error {
+		_, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"firstname": fmt.Sprintf("Unknown%d", i)})
+		return err
+	})
 	var patches atomic.Int32
 	tr.setHook(func(r *http.Request) {
 		if klaviyoPatch(r) && patches.Add(1) == 2 {

@@ -139,17 +139,8 @@ func TestEmailBaseFromEarlierVersion(t *testing.T) {
 // "members"; it names the deleted one, as for a pinned audience.
 func TestMailchimpLegacyDeletedAudienceInEditor(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 62, 2)
-	if _, err := a.ConnectSandbox(ctx, srv, "mailchimp", "mc"); err != nil {
-		t.Fatalf("connect mailchimp: %v", err)
-	}
+	a, srv, used, _ := mailchimpTwoAudiences(t, 62, 2)
 	mc := srv.Mailchimp()
-	used := mc.DefaultListID()
-	mc.CreateList("Partners")
-	saveSyncs(t, a, plainMailchimpSync("audience"))
-	if first, err := a.Run(ctx, "audience", app.RunOptions{Confirm: true}); err != nil || first.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, first.Summary)
-	}
 	name := audienceName(t, a, used)
 	unpinAndExpire(t, a)
 	if err := mc.DeleteList(used); err != nil {
@@ -178,20 +169,9 @@ func TestMailchimpLegacyDeletedAudienceInEditor(t *testing.T) {
 // over the user's.
 func TestDecimalBaseFromEarlierVersion(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 63, 2)
+	a, srv, deal, defs := dataverseAmountColumn(t, dvsim.DecimalColumn, 2, "Audit upgraded renewal", "1234.5678")
 	dv, hs := srv.Dynamics(), srv.HubSpot()
-	dv.SetCurrency("USD")
-	const column = "crmsync_amount"
-	if err := dv.AddNumberColumn("opportunities", column, "Amount", dvsim.DecimalColumn, 2); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv"); err != nil {
-		t.Fatal(err)
-	}
-	deal := mustCreateHS(t, hs, "deals", map[string]string{"dealname": "Audit upgraded renewal", "amount": "1234.5678", "deal_currency_code": "USD",
-		"dealstage": "qualifiedtobuy", "pipeline": "default", "closedate": "2031-04-30T00:00:00Z"})
-	defs, _ := auditMultiCurrencyDeals(t, a, app.DemoConnections{HubSpot: "hs", Dynamics: "dv"}, "dv", "opportunities")
-	retarget(t, &defs[len(defs)-1], "estimatedvalue", column)
+	const column = amountColumn
 	defs[len(defs)-1].Conflict = engine.ConflictPreferB
 	deals, first := runLinkedThenDeals(t, a, defs)
 	if first.Summary.Status != "success" {
@@ -255,20 +235,9 @@ func TestEmailCasePipedrive(t *testing.T) {
 // Dataverse's own message, and writes nothing there.
 func TestDecimalOutOfRange(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 63, 2)
-	dv, hs := srv.Dynamics(), srv.HubSpot()
-	dv.SetCurrency("USD")
-	const column = "crmsync_amount"
-	if err := dv.AddNumberColumn("opportunities", column, "Amount", dvsim.DecimalColumn, 2); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.ConnectSandbox(ctx, srv, "dynamics", "dv"); err != nil {
-		t.Fatal(err)
-	}
-	mustCreateHS(t, hs, "deals", map[string]string{"dealname": "Audit huge renewal", "amount": "250000000000", "deal_currency_code": "USD",
-		"dealstage": "qualifiedtobuy", "pipeline": "default", "closedate": "2031-04-30T00:00:00Z"})
-	defs, _ := auditMultiCurrencyDeals(t, a, app.DemoConnections{HubSpot: "hs", Dynamics: "dv"}, "dv", "opportunities")
-	retarget(t, &defs[len(defs)-1], "estimatedvalue", column)
+	a, srv, _, defs := dataverseAmountColumn(t, dvsim.DecimalColumn, 2, "Audit huge renewal", "250000000000")
+	dv := srv.Dynamics()
+	const column = amountColumn
 	_, res := runLinkedThenDeals(t, a, defs)
 	if res.Summary.Failed != 1 || res.Summary.Status == "success" {
 		t.Fatalf("deals run: %+v; want the deal failed", res.Summary)

@@ -13,6 +13,7 @@ import (
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/mapping"
+	"github.com/crmsync/crmsync/sync/sandbox"
 	"github.com/crmsync/crmsync/sync/sandbox/simkit"
 )
 
@@ -40,17 +41,8 @@ func runOutcome(res app.RunResult, err error) string {
 // same account.
 func TestMailchimpDeletedAudienceNotSwitched(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 61, 20)
-	if _, err := a.ConnectSandbox(ctx, srv, "mailchimp", "mc"); err != nil {
-		t.Fatalf("connect mailchimp: %v", err)
-	}
+	a, srv, used, other := mailchimpTwoAudiences(t, 61, 20)
 	mc := srv.Mailchimp()
-	used := mc.DefaultListID()
-	other := mc.CreateList("Partners")
-	saveSyncs(t, a, plainMailchimpSync("audience"))
-	if first, err := a.Run(ctx, "audience", app.RunOptions{Confirm: true}); err != nil || first.Summary.Status != "success" {
-		t.Fatalf("first run: %v %+v", err, first.Summary)
-	}
 	if n := mc.Count(other); n != 0 {
 		t.Fatalf("the first run put %d members in the other audience", n)
 	}
@@ -167,4 +159,24 @@ func TestPipedriveRetiredEndpointOneCall(t *testing.T) {
 			t.Errorf("person %s after the endpoint answers again: %+v, want first name Edited%d", l.BID, p, i)
 		}
 	}
+}
+
+// mailchimpTwoAudiences connects Mailchimp to a sandbox app (seed,
+// contacts), adds a second audience, "Partners", and runs the plain
+// HubSpot ↔ Mailchimp sync "audience" once; it returns the app, the
+// sandbox, the audience the sync used and the other one.
+func mailchimpTwoAudiences(t *testing.T, seed int64, contacts int) (a *app.App, srv *sandbox.Server, used, other string) {
+	t.Helper()
+	ctx := context.Background()
+	a, srv = connectedSandbox(t, seed, contacts)
+	if _, err := a.ConnectSandbox(ctx, srv, "mailchimp", "mc"); err != nil {
+		t.Fatalf("connect mailchimp: %v", err)
+	}
+	used = srv.Mailchimp().DefaultListID()
+	other = srv.Mailchimp().CreateList("Partners")
+	saveSyncs(t, a, plainMailchimpSync("audience"))
+	if first, err := a.Run(ctx, "audience", app.RunOptions{Confirm: true}); err != nil || first.Summary.Status != "success" {
+		t.Fatalf("first run: %v %+v", err, first.Summary)
+	}
+	return a, srv, used, other
 }

@@ -56,6 +56,28 @@ func connectHubSpotAndSalesforce(t *testing.T, l *live) {
 	}
 }
 
+// connectDemoContacts connects the HubSpot and Salesforce sandboxes and
+// saves the demo contacts sync between them.
+func connectDemoContacts(t *testing.T, l *live) {
+	t.Helper()
+	connectHubSpotAndSalesforce(t, l)
+	if err := l.a.SaveSync(context.Background(), app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// syncNowToFinish presses Sync now on the Syncs screen, applies past a
+// warning if one is shown, and waits for the "Run finished" dialog.
+func (l *live) syncNowToFinish() {
+	l.t.Helper()
+	l.navigate(ScreenSyncs)
+	l.tap("Sync now")
+	if buttonOnScreen(l.u.Window(), "Apply anyway") != nil {
+		l.tap("Apply anyway")
+	}
+	l.see("Run finished")
+}
+
 // TestBackgroundPartialNamesLargestKind: README: "a background run's
 // notification names the largest kind" of failure. The window's scheduler
 // must say what failed, as the CLI's scheduler does, not just a count.

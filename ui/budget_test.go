@@ -1,22 +1,15 @@
 package ui
 
 import (
-	"context"
 	"testing"
-
-	"github.com/crmsync/crmsync/app"
 )
 
 // TestVendorDailyLimitSaysWhoseLimit: when HubSpot itself answers that the
 // account's daily limit is spent, raising crmsync's own budget cannot
 // help; the preview says whose limit it is and not to raise ours.
 func TestVendorDailyLimitSaysWhoseLimit(t *testing.T) {
-	ctx := context.Background()
 	l := newLive(t)
-	connectHubSpotAndSalesforce(t, l)
-	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
-		t.Fatal(err)
-	}
+	connectDemoContacts(t, l)
 	l.srv.HubSpot().Faults().SetDailyExhausted(true)
 	l.ui(func() { l.u.openPreview("contacts") })
 	l.wait()

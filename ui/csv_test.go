@@ -62,10 +62,7 @@ func TestSaveCSVWritesTheRun(t *testing.T) {
 func demoRunDetail(t *testing.T, l *live) app.RunDetail {
 	t.Helper()
 	ctx := context.Background()
-	connectHubSpotAndSalesforce(t, l)
-	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
-		t.Fatal(err)
-	}
+	connectDemoContacts(t, l)
 	res, err := l.a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -10,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/mapping"
 )
@@ -56,13 +54,9 @@ func mappingRowsShown(w fyne.Window) []shownRow {
 // returns the rows then on screen and the sync-level problems shown.
 func saveWhileRemoving(t *testing.T, hidden string, remove int) (rows []shownRow, syncLevel string) {
 	t.Helper()
-	ctx := context.Background()
 	g := &gate{held: make(chan struct{}, 1)}
 	l := newLiveGated(t, g)
-	connectHubSpotAndSalesforce(t, l)
-	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
-		t.Fatal(err)
-	}
+	connectDemoContacts(t, l)
 	l.ui(func() { l.u.openEditor("contacts") })
 	l.wait()
 	var removes []*widget.Button

@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/store"
 )
 
@@ -13,10 +12,7 @@ import (
 func savedContactsSync(t *testing.T, l *live) store.SyncRow {
 	t.Helper()
 	ctx := context.Background()
-	connectHubSpotAndSalesforce(t, l)
-	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
-		t.Fatal(err)
-	}
+	connectDemoContacts(t, l)
 	row, err := l.a.DB().Sync(ctx, "contacts")
 	if err != nil {
 		t.Fatal(err)

@@ -155,12 +155,7 @@ func TestAccountRefusedMidRun(t *testing.T) {
 		}
 	}
 	rt.hook.Store(&closeOnWrite)
-	l.navigate(ScreenSyncs)
-	l.tap("Sync now")
-	if buttonOnScreen(l.u.Window(), "Apply anyway") != nil {
-		l.tap("Apply anyway")
-	}
-	l.see("Run finished")
+	l.syncNowToFinish()
 	if !once.Load() {
 		t.Fatal("the run wrote nothing to Pipedrive")
 	}

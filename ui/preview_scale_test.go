@@ -18,12 +18,8 @@ import (
 // plan has only the listed records, and a search must say it looked only
 // at those.
 func TestPreviewCountIsTheTotal(t *testing.T) {
-	ctx := context.Background()
 	l := newLiveContacts(t, 3000)
-	connectHubSpotAndSalesforce(t, l)
-	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
-		t.Fatal(err)
-	}
+	connectDemoContacts(t, l)
 	l.ui(func() { l.u.openPreview("contacts") })
 	l.see("Preview of contacts")
 	var total int
@@ -68,10 +64,7 @@ func TestPreviewCountIsTheTotal(t *testing.T) {
 func TestUndoPreviewOfManyOptOutsFits(t *testing.T) {
 	ctx := context.Background()
 	l := newLiveContacts(t, 300)
-	connectHubSpotAndSalesforce(t, l)
-	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
-		t.Fatal(err)
-	}
+	connectDemoContacts(t, l)
 	if res, err := l.a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil || res.Summary.Status != "success" {
 		t.Fatalf("first run: %v %+v", err, res.Summary)
 	}

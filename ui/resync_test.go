@@ -14,10 +14,7 @@ import (
 func TestResyncFromTheSyncCard(t *testing.T) {
 	l := newLive(t)
 	ctx := context.Background()
-	connectHubSpotAndSalesforce(t, l)
-	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
-		t.Fatal(err)
-	}
+	connectDemoContacts(t, l)
 	if _, err := l.a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
 		t.Fatal(err)
 	}

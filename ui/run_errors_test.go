@@ -31,10 +31,7 @@ func TestRunStoppedSaysWhy(t *testing.T) {
 	rt := &hookRT{}
 	l := newLiveGated(t, rt)
 	ctx := context.Background()
-	connectHubSpotAndSalesforce(t, l)
-	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
-		t.Fatal(err)
-	}
+	connectDemoContacts(t, l)
 	var once atomic.Bool
 	storm := func(r *http.Request) {
 		if r.Method == "POST" && strings.Contains(r.URL.Path, "/hubspot/") && strings.Contains(r.URL.Path, "/batch/") && once.CompareAndSwap(false, true) {
@@ -42,12 +39,7 @@ func TestRunStoppedSaysWhy(t *testing.T) {
 		}
 	}
 	rt.hook.Store(&storm)
-	l.navigate(ScreenSyncs)
-	l.tap("Sync now")
-	if buttonOnScreen(l.u.Window(), "Apply anyway") != nil {
-		l.tap("Apply anyway")
-	}
-	l.see("Run finished")
+	l.syncNowToFinish()
 	l.srv.HubSpot().Faults().Set(simkit.Faults{})
 	if !once.Load() {
 		t.Fatal("the run wrote nothing to HubSpot")
@@ -73,10 +65,7 @@ func TestRunStoppedSaysWhy(t *testing.T) {
 func TestFailedSyncNowStaysOnCard(t *testing.T) {
 	l := newLive(t)
 	ctx := context.Background()
-	connectHubSpotAndSalesforce(t, l)
-	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
-		t.Fatal(err)
-	}
+	connectDemoContacts(t, l)
 	if _, err := l.a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
 		t.Fatal(err)
 	}

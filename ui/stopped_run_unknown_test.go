@@ -23,10 +23,7 @@ func TestStoppedRunShowsUnknownWrites(t *testing.T) {
 	rt := &hookRT{}
 	l := newLiveGated(t, rt)
 	ctx := context.Background()
-	connectHubSpotAndSalesforce(t, l)
-	if err := l.a.SaveSync(ctx, app.DemoSync("contacts", demoHubSpot, demoSalesforce)); err != nil {
-		t.Fatal(err)
-	}
+	connectDemoContacts(t, l)
 	if _, err := l.a.Run(ctx, "contacts", app.RunOptions{Confirm: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -50,12 +47,7 @@ func TestStoppedRunShowsUnknownWrites(t *testing.T) {
 		}
 	}
 	rt.hook.Store(&storm)
-	l.navigate(ScreenSyncs)
-	l.tap("Sync now")
-	if buttonOnScreen(l.u.Window(), "Apply anyway") != nil {
-		l.tap("Apply anyway")
-	}
-	l.see("Run finished")
+	l.syncNowToFinish()
 	rt.hook.Store(nil)
 	hs.Faults().Set(simkit.Faults{})
 	written := 0

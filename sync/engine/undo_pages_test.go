@@ -72,15 +72,7 @@ func TestUndoLooksUpAPageOfRecordsInOneQuery(t *testing.T) {
 		t.Errorf("the undo of %d records made %d record lookups; want one per page of 500 (%d)", n, c.lookups, pages)
 	}
 	u.apply(t, p, "undo")
-	restored := 0
-	for _, r := range u.b.Live(objB) {
-		if r.Fields["FirstName"] == "Ann" {
-			restored++
-		}
-	}
-	if restored != n {
-		t.Errorf("%d of %d records of B hold their old first name after the undo", restored, n)
-	}
+	u.assertRestored(t, n)
 }
 
 // TestUndoOfABigFirstSyncStoresItsDeleteItemsWithEachPage: undoing

@@ -182,15 +182,7 @@ func TestUndoOfABigRunHoldsAPageOfItsAudit(t *testing.T) {
 	if floor := (n + 199) / 200; u.writes != floor {
 		t.Errorf("the undo made %d write calls to B, want the floor %d", u.writes, floor)
 	}
-	restored := 0
-	for _, r := range u.b.Live(objB) {
-		if r.Fields["FirstName"] == "Ann" {
-			restored++
-		}
-	}
-	if restored != n {
-		t.Errorf("%d of %d records of B hold their old first name after the undo", restored, n)
-	}
+	u.assertRestored(t, n)
 }
 
 // BenchmarkUndoUpdates5k plans the undo of a run that updated 5,000
@@ -221,6 +213,21 @@ func BenchmarkUndoUpdates5k(b *testing.B) {
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/records, "B/record")
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/records, "allocs/record")
 	b.ReportMetric(float64(u.db.peak), "peak-audit-rows")
+}
+
+// assertRestored checks that all n records of B hold their old first
+// name again.
+func (u *bigUndo) assertRestored(t *testing.T, n int) {
+	t.Helper()
+	restored := 0
+	for _, r := range u.b.Live(objB) {
+		if r.Fields["FirstName"] == "Ann" {
+			restored++
+		}
+	}
+	if restored != n {
+		t.Errorf("%d of %d records of B hold their old first name after the undo", restored, n)
+	}
 }
 
 // splitFirstRecord moves the last field of the first record the last run
