@@ -12,9 +12,12 @@ import (
 // Dependent picklists: a field whose allowed options depend on another
 // field of the same record (connector.Field.Controller), as a Salesforce
 // state depends on its country. A value valid for no controller value the
-// record will hold is refused by the CRM; it is held back here instead,
-// before any call, as a rejected review item naming both fields, while
-// the rest of the record is written.
+// record will hold is refused by the CRM (Salesforce's State and
+// Country/Territory Picklists) or, worse, stored without a word (a custom
+// dependent picklist: Salesforce's API does not check it, see the
+// sandbox's write.go); it is held back here instead, before any call, as
+// a rejected review item naming both fields, while the rest of the record
+// is written.
 
 // dependents are, per side, the fields of its schema that have a
 // controller mapped by a row (a controller the sync does not read is not

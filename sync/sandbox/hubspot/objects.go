@@ -146,8 +146,8 @@ func (s *Sim) handleGet(w http.ResponseWriter, r *http.Request) {
 	} else {
 		rec, e = s.lookup(st, r.PathValue("id"), q.Get("idProperty"))
 	}
-	if e != nil {
-		writeError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", "resource not found", nil)
+	if e != nil { // a GET by an idProperty that is no unique one is a 404 too, as before [unverified]
+		writeSingleNotFound(w, r.PathValue("id"), q.Get("idProperty"))
 		return
 	}
 	writeJSON(w, http.StatusOK, s.render(st, rec, propertyList(r)))
@@ -205,6 +205,10 @@ func (s *Sim) handleUpdate(w http.ResponseWriter, r *http.Request) {
 		out = s.render(st, rec, keys(in.Properties))
 	}
 	s.mu.Unlock()
+	if e != nil && e.status == http.StatusNotFound {
+		writeSingleNotFound(w, r.PathValue("id"), r.URL.Query().Get("idProperty"))
+		return
+	}
 	if e != nil {
 		e.write(w)
 		return

@@ -158,6 +158,18 @@ func (s *Sim) updateLocked(st *objectStore, r *record, props map[string]any) *op
 	return nil
 }
 
+// notFound is the errors[] item of a batch call for ids that name no
+// record: category OBJECT_NOT_FOUND, "Could not get some CONTACT objects,
+// they may be deleted or not exist. Check that ids are valid." and the
+// ids in context.ids, in a 207 beside the records that were found
+// (captured: amp-labs/connectors providers/hubspot/test/batch/update/
+// contacts/err-partial-success.json; HubSpot's changelog "Simplifying
+// batch update response codes for CRM v3 APIs": 200 when every input
+// succeeds, 207 "when one or more of the batch operations fails").
+// batch/read groups every missing id in one item; batch/update names
+// each input's id with its objectWriteTraceId (rudder-transformer's
+// HubSpot 207 tests). A GET or PATCH of one record answers otherwise
+// (writeSingleNotFound).
 func notFound(st *objectStore, ids []string) *opError {
 	return &opError{status: http.StatusNotFound, category: "OBJECT_NOT_FOUND",
 		message: fmt.Sprintf("Could not get some %s objects, they may be deleted or not exist. Check that ids are valid.", strings.ToUpper(st.schema.one())),

@@ -21,12 +21,20 @@ func validEmail(v string) bool {
 
 // validNumber says whether v, a number property's value as sent (raw),
 // is one HubSpot takes. A string holds only digits, one optional leading
-// minus and one optional decimal point: "Attempts to save values on
-// numeric properties with commas, spaces or multiple period/dot symbols
-// via the API will be rejected with an HTTP 400" (developer changelog,
-// "Upcoming: A change for number properties in CRM APIs"), so "1e5",
-// "+5" or "NaN" too. [unverified: a JSON number literal in exponent form
-// is taken here as any float the JSON parser reads.]
+// minus and one optional decimal point: HubSpot restricts number values
+// "to contain only numeric digits, an optional single negative sign
+// ("-"), and an optional single decimal point"; "Attempts to save values
+// on numeric properties with commas, spaces or multiple period/dot
+// symbols via the API will be rejected with an HTTP 400" [doc
+// https://developers.hubspot.com/changelog/upcoming-api-number-value-changes,
+// and for contacts since 2023 https://developers.hubspot.com/changelog/
+// upcoming-increased-validation-for-contact-updates-made-through-apis],
+// so "1e5", "+5" or "NaN" too. The later ban on leading and trailing
+// whitespace in non-string values was cancelled (changelog "Breaking
+// Change: Enhanced Validations for Non-String Properties…"), which does
+// not matter here: a space is no digit. [unverified: a JSON number
+// literal in exponent form is taken here as any float the JSON parser
+// reads; crmsync's mapping sends numbers as plain digits anyway.]
 func validNumber(raw any, v string) bool {
 	if _, isString := raw.(string); !isString {
 		_, err := strconv.ParseFloat(v, 64)

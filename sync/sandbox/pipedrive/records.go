@@ -23,6 +23,14 @@ func badRequest(format string, a ...any) *apiError {
 	return &apiError{status: http.StatusBadRequest, msg: fmt.Sprintf(format, a...)}
 }
 
+// notFound is the 404 of a GET, PATCH or DELETE of an id that names no
+// record, or a deleted one: Pipedrive's error envelope with "<Noun> not
+// found" ({"success":false,"error":"Person not found","error_info":…,
+// "data":null,"additional_data":null}). The v2 spec documents only 200
+// and 404 for these operations, without a 404 body; the envelope and the
+// words are v1's (crm-apis.md 3c; a Pipedrive Go client's captured 404).
+// [unverified] that v2 answers a write to a deleted record so, rather
+// than with 410: no source shows it.
 func notFound(k kind) *apiError {
 	return &apiError{status: http.StatusNotFound, msg: k.noun() + " not found"}
 }

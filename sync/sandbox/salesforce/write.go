@@ -42,7 +42,15 @@ func fieldValue(o *Object, idx int, raw any) (string, *recError) {
 		}
 	case "picklist":
 		// An unrestricted picklist stores a value outside its list (or an
-		// inactive one) as is; a restricted one refuses it.
+		// inactive one) as is; a restricted one refuses it. A custom
+		// dependent picklist's value is not checked against its
+		// controller: Salesforce documents no API refusal for it (Help,
+		// "Dependent Picklist Considerations" speaks of the UI; admins'
+		// guides say API and Data Loader writes bypass the matrix unless
+		// a validation rule enforces it). Only State and Country/Territory
+		// Picklists are checked, with FIELD_INTEGRITY_EXCEPTION
+		// (statecountry.go). crmsync holds an off-matrix value in review
+		// itself (the engine reads describe's validFor).
 		if f.Restricted && f.address == "" && !slices.ContainsFunc(f.Picklist, func(pv PicklistValue) bool { return pv.Active && pv.Value == v }) {
 			return "", bad("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", fmt.Sprintf("%s: bad value for restricted picklist field: %s", f.Label, v))
 		}
