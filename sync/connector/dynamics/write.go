@@ -133,6 +133,7 @@ func (c *Connector) send(ctx context.Context, sc *schema, ops []connector.Op, mk
 				results[i].Err = rerr
 				continue
 			}
+			op = askStoredNumbers(sc, ops[i], op)
 			sent, reqs = append(sent, i), append(reqs, op)
 			ids[i-start] = id
 		}
@@ -164,6 +165,8 @@ func (c *Connector) send(ctx context.Context, sc *schema, ops []connector.Op, mk
 			if results[i].Err != nil {
 				c.forgetIfStale(ctx, sc, results[i].Err.Error())
 				c.forgetIfOptionGone(ctx, sc, results[i].Err)
+			} else {
+				c.forgetIfRounded(ctx, sc, ops[i], outs[j])
 			}
 		}
 		if err := c.nameKeyHolders(ctx, sc, ops, sent, results); err != nil {

@@ -19,7 +19,9 @@ const listsPage = 1000
 // "members" reads: the one pinned, or else the oldest), each other as
 // "members:<list id>", labelled with the audience's name so a person can
 // tell them apart. When the pinned audience is gone, "members" is listed
-// last, named as deleted, with a note saying what to do (deletedChoice).
+// last, named as deleted, with a note saying what to do (deletedChoice);
+// when the account has no audience at all, "members" says so
+// (noAudienceChoice).
 func (c *Connector) ListObjects(ctx context.Context) ([]connector.ObjectChoice, error) {
 	pinned, err := c.pinnedAudience(ctx)
 	if err != nil {
@@ -50,10 +52,26 @@ func (c *Connector) ListObjects(ctx context.Context) ([]connector.ObjectChoice, 
 			break
 		}
 	}
-	if pinned.ID != "" && !listed {
+	switch {
+	case pinned.ID != "" && !listed:
 		out = append(out, deletedChoice(pinned))
+	case len(out) == 0:
+		out = append(out, noAudienceChoice())
 	}
 	return out, nil
+}
+
+// noAudienceMessage says what an account without any audience means for
+// a sync of "members" and what to do.
+const noAudienceMessage = "the Mailchimp account has no audience: create one in Mailchimp (Audience > Create audience), then sync again"
+
+// noAudienceChoice is "members" when the account has no audience at all
+// (and none is kept for the connection): labelled as such, with what to
+// do, rather than the bare object name as its own label.
+func noAudienceChoice() connector.ObjectChoice {
+	return connector.ObjectChoice{Name: objMembers, Label: "No audience in this Mailchimp account (members)",
+		Note: "The Mailchimp account has no audience, so there are no members to sync. Next: create one in Mailchimp " +
+			"(Audience > Create audience), then list the objects again; \"members\" is then that audience."}
 }
 
 // deletedChoice is "members" when the audience it is kept to is no longer
@@ -87,8 +105,12 @@ func (c *Connector) pinnedAudience(ctx context.Context) (audience, error) {
 		return audience{}, fmt.Errorf("mailchimp: the audience this connection syncs: %w", err)
 	}
 	if !ok {
-		if b, ok, err = c.meta.Last(ctx, defaultAudienceKey); err != nil || !ok {
-			return audience{}, err
+		b, ok, err = c.meta.Last(ctx, defaultAudienceKey)
+		if err != nil {
+			return audience{}, fmt.Errorf("mailchimp: the audience this connection's runs used: %w", err)
+		}
+		if !ok {
+			return audience{}, nil
 		}
 	}
 	var p audience

@@ -77,7 +77,7 @@ func (c *Connector) audienceOf(ctx context.Context, object string) (audience, er
 		if id == "" || strings.ContainsAny(id, "/?#") {
 			return audience{}, unknownObject(object)
 		}
-		return audience{ID: id}, nil
+		return c.chosenAudience(ctx, id), nil
 	}
 	if object != objMembers {
 		return audience{}, unknownObject(object)
@@ -114,7 +114,13 @@ func (c *Connector) defaultAudience(ctx context.Context) (audience, error) {
 	// The audience its runs cached, however long ago: once the day has
 	// passed, the oldest audience is not the one the syncs used (it may
 	// have been deleted since, and its members would go to another).
-	if b, ok, _ := c.meta.Last(ctx, defaultAudienceKey); ok && json.Unmarshal(b, &a) == nil && a.ID != "" {
+	// A row that cannot be read may name that audience: choosing the
+	// oldest instead would sync (and pin) another list.
+	b, ok, err = c.meta.Last(ctx, defaultAudienceKey)
+	if err != nil {
+		return audience{}, fmt.Errorf("mailchimp: read the audience this connection's runs used (kept from before audiences were pinned); no other audience is chosen in its place: %w", err)
+	}
+	if ok && json.Unmarshal(b, &a) == nil && a.ID != "" {
 		return c.pinAudience(ctx, a, "the audience its runs used")
 	}
 	page, err := c.audiences(ctx, 1, 0)
@@ -123,7 +129,7 @@ func (c *Connector) defaultAudience(ctx context.Context) (audience, error) {
 	}
 	if len(page.Lists) == 0 || page.Lists[0].ID == "" {
 		return audience{}, &connector.Error{Vendor: vendor, Endpoint: page.endpoint, Status: http.StatusOK, Category: connector.CatNotFound, Code: "NO_AUDIENCE",
-			Message: "the Mailchimp account has no audience: create one in Mailchimp (Audience > Create audience), then sync again"}
+			Message: noAudienceMessage}
 	}
 	return c.pinAudience(ctx, page.Lists[0], "the account's oldest audience")
 }
@@ -268,6 +274,13 @@ func (c *Connector) schemaOf(ctx context.Context, object string) (*schema, error
 			if json.Unmarshal(b, &cached) == nil {
 				return c.hold(object, aud, cached.MergeFields, cached.Categories), nil
 			}
+		}
+	}
+	if strings.HasPrefix(object, listPrefix) {
+		// Named while Mailchimp has it, so a failure once it is deleted
+		// names it too (the default audience's pin holds its name).
+		if aud, err = c.learnAudienceName(ctx, aud); err != nil {
+			return nil, err
 		}
 	}
 	var fields []mergeField

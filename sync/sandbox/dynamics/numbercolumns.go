@@ -78,3 +78,30 @@ func numberValue(e *entityDef, a *attrDef, v any) (float64, *apiError) {
 	}
 	return roundTo(f, a.precision), nil
 }
+
+// SetNumberPrecision changes the Precision of the Decimal or Float column
+// column of the table behind entitySet, as a maker does in Power Apps
+// (Edit column > Advanced options > Precision; UpdateAttribute in the
+// metadata API): later writes are stored rounded to places. Values
+// already stored are kept as they are [unverified].
+func (s *Sim) SetNumberPrecision(entitySet, column string, places int) error {
+	t, err := s.tableFor(entitySet)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := t.def.byName[column]
+	if a == nil || (a.kind != kindDecimal && a.kind != kindDouble) {
+		return fmt.Errorf("dynamics sim: %s has no Decimal or Float column %q", t.def.logical, column)
+	}
+	limit := maxDecimalPrecision
+	if a.kind == kindDouble {
+		limit = maxDoublePrecision
+	}
+	if places < 0 || places > limit {
+		return fmt.Errorf("dynamics sim: %s precision %d is not 0..%d", a.kind, places, limit)
+	}
+	t.replaceColumn(a, func(na *attrDef) { na.precision = places })
+	return nil
+}

@@ -2,6 +2,7 @@ package mailchimp
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 )
 
@@ -20,4 +21,15 @@ func (s *Sim) DeleteList(id string) error {
 	delete(s.listByID, id)
 	s.lists = slices.DeleteFunc(s.lists, func(x *list) bool { return x == l })
 	return nil
+}
+
+// handleDeleteList serves DELETE /3.0/lists/{list_id} (Marketing API
+// "Delete list"): 204 No Content with no body; 404 Resource Not Found for
+// a list the account does not have (deleted already, or never was).
+func (s *Sim) handleDeleteList(w http.ResponseWriter, r *http.Request) {
+	if err := s.DeleteList(r.PathValue("list_id")); err != nil {
+		writeProblem(w, errNotFound())
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

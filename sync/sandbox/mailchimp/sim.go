@@ -200,6 +200,7 @@ func (s *Sim) routes() {
 	route("GET", lists, s.handleLists)
 	route("GET", lists+"/{list_id}", s.handleList)
 	route("POST", lists+"/{list_id}", s.handleBatch)
+	route("DELETE", lists+"/{list_id}", s.handleDeleteList)
 	route("GET", lists+"/{list_id}/merge-fields", s.handleMergeFields)
 	const category = lists + "/{list_id}/interest-categories/{interest_category_id}"
 	route("GET", lists+"/{list_id}/interest-categories", s.handleCategories)
