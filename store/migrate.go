@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -109,9 +108,4 @@ func (s *DB) apply(ctx context.Context, m migration) error {
 		return fmt.Errorf("store: migration %s: commit: %w", m.name, err)
 	}
 	return nil
-}
-
-// IsForeign reports whether err means the file is not ours.
-func IsForeign(err error) bool {
-	return errors.Is(err, ErrForeignFile) || errors.Is(err, ErrNotDatabase)
 }

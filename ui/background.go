@@ -78,9 +78,6 @@ func (b *Background) Reload(ctx context.Context) error { return b.a.Reload(ctx, 
 // Remove forgets a deleted sync.
 func (b *Background) Remove(name string) { b.sched.Remove(name) }
 
-// SyncNow asks the scheduler for a run; false when the sync is unknown or paused.
-func (b *Background) SyncNow(name string) bool { return b.sched.SyncNow(name) }
-
 // Next is the next planned run of a sync; zero when none is planned.
 func (b *Background) Next(name string) time.Time {
 	b.mu.Lock()
@@ -107,13 +104,6 @@ func (b *Background) forgetFailure(name string) {
 func (b *Background) succeeded(name string) {
 	b.forgetFailure(name)
 	b.sched.Succeeded(name)
-}
-
-// Running reports whether a background run of the sync is in flight.
-func (b *Background) Running(name string) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.running[name]
 }
 
 func (b *Background) setOnEvent(fn func(schedule.Event)) {

@@ -375,13 +375,6 @@ func hasMapping(fs []mapping.Field, f mapping.Field) bool {
 	return false
 }
 
-// showValueMap edits mapping row i's value map (showRowValueMap).
-func (e *editor) showValueMap(i int) {
-	if i >= 0 && i < len(e.rows) && e.rows[i] != nil {
-		e.showRowValueMap(e.rows[i])
-	}
-}
-
 // showRowValueMap edits a picklist row's value map: each source value
 // with a picker of the target's allowed values. Saving sets the map
 // transform on rv's mapping wherever the row is by then, and redraws that

@@ -211,9 +211,6 @@ func (u *UI) closeWindow() {
 // ShowMain shows the main window. The caller runs the app (ShowAndRun/Run).
 func (u *UI) ShowMain() { u.win.Show() }
 
-// Window returns the main window, for dialogs and tests.
-func (u *UI) Window() fyne.Window { return u.win }
-
 // Navigate shows the named screen; unknown names are ignored.
 func (u *UI) Navigate(name string) {
 	i := u.indexOf(name)

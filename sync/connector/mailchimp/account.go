@@ -2,7 +2,6 @@ package mailchimp
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -40,16 +39,6 @@ func isDataCenter(s string) bool {
 		}
 	}
 	return true
-}
-
-// APIKeyAuthorization is the Authorization header value for an API key:
-// Mailchimp documents API keys by HTTP Basic auth, any user name with the
-// key as the password ("Marketing API conventions: Authenticate with an
-// API key"; its client libraries send user "user"). It documents no
-// Bearer form for a key, so the app's token route must send this, e.g.
-// auth.StaticClient(base, "Authorization", "", APIKeyAuthorization(key)).
-func APIKeyAuthorization(key string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte("crmsync:"+strings.TrimSpace(key)))
 }
 
 // MetadataAuthScheme is the Authorization scheme of the metadata call: the

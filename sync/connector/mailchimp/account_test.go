@@ -2,7 +2,6 @@ package mailchimp
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -26,14 +25,6 @@ func TestBaseFromAPIKey(t *testing.T) {
 		if got, err := BaseFromAPIKey(key); err == nil {
 			t.Errorf("BaseFromAPIKey(%q) = %q, want an error", key, got)
 		}
-	}
-}
-
-func TestAPIKeyAuthorization(t *testing.T) {
-	v := APIKeyAuthorization("k-us6")
-	raw, err := base64.StdEncoding.DecodeString(v[len("Basic "):])
-	if err != nil || v[:6] != "Basic " || string(raw) != "crmsync:k-us6" {
-		t.Errorf("APIKeyAuthorization = %q (%q)", v, raw)
 	}
 }
 

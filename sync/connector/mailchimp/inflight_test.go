@@ -30,7 +30,7 @@ func TestSessionsShareTheSimultaneousConnections(t *testing.T) {
 	for s := range 3 {
 		o := testOptions()
 		o.Limiters = shared
-		c, err := newConnector(auth.StaticClient(&http.Client{Transport: limited}, "Authorization", "", APIKeyAuthorization(key)), e.base, o)
+		c, err := newConnector(auth.StaticClient(&http.Client{Transport: limited}, "Authorization", "", apiKeyAuthorization(key)), e.base, o)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,7 +14,7 @@
 // OAuth sign-in). The connector gets an *http.Client that already
 // authenticates: an OAuth access token as "Authorization: Bearer", as
 // Mailchimp's own client libraries send it, or an API key by HTTP Basic
-// auth (APIKeyAuthorization).
+// auth (the app's token route, Info.OAuth.TokenBasic).
 package mailchimp
 
 import (
@@ -69,7 +69,7 @@ func Info() connector.Info {
 			PKCE: true,
 			// An API key (Account > Extras > API keys) works too. Mailchimp
 			// documents it by HTTP Basic auth, any user name with the key as
-			// the password (APIKeyAuthorization), and the key's suffix names
+			// the password (Info.OAuth.TokenBasic), and the key's suffix names
 			// the data center (BaseFromAPIKey).
 			TokenRoute: true,
 			TokenBasic: true, DiscoverScheme: MetadataAuthScheme,

@@ -2,6 +2,7 @@ package mailchimp
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"testing"
@@ -80,7 +81,7 @@ func (e *env) connect(t *testing.T) *Connector {
 // connectKey connects with a minted API key, sent by HTTP Basic auth.
 func (e *env) connectKey(t *testing.T, key string) *Connector {
 	t.Helper()
-	c, err := newConnector(auth.StaticClient(nil, "Authorization", "", APIKeyAuthorization(key)), e.base, testOptions())
+	c, err := newConnector(auth.StaticClient(nil, "Authorization", "", apiKeyAuthorization(key)), e.base, testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,4 +257,12 @@ func TestReadAllPagesThenOnlyChanges(t *testing.T) {
 	if again, _, _ := read(t, c, objMembers, next); len(again) != 0 {
 		t.Errorf("read after the edit's cursor returned %d members", len(again))
 	}
+}
+
+// apiKeyAuthorization is the Authorization value the app sends for a
+// pasted Mailchimp key (app's tokenClient, Info.OAuth.TokenBasic): HTTP
+// Basic, any user name, the key as the password ("Marketing API
+// conventions: Authenticate with an API key").
+func apiKeyAuthorization(key string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte("crmsync:"+key))
 }

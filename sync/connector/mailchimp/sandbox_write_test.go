@@ -333,7 +333,7 @@ func TestRateLimitedCallsAreRetried(t *testing.T) {
 	key := e.sim.MintAPIKey()
 	o := testOptions()
 	o.MaxRetries = 12 // 40 % of calls refused: 13 refusals in a row are rare enough
-	c, err := newConnector(auth.StaticClient(&http.Client{Transport: limited}, "Authorization", "", APIKeyAuthorization(key)), e.base, o)
+	c, err := newConnector(auth.StaticClient(&http.Client{Transport: limited}, "Authorization", "", apiKeyAuthorization(key)), e.base, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,9 +3,6 @@
 package registry
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/brevo"
 	"github.com/crmsync/crmsync/sync/connector/dynamics"
@@ -20,17 +17,4 @@ import (
 // Vendors returns every supported vendor, in display order.
 func Vendors() []connector.Info {
 	return []connector.Info{hubspot.Info(), salesforce.Info(), pipedrive.Info(), zoho.Info(), dynamics.Info(), mailchimp.Info(), klaviyo.Info(), brevo.Info()}
-}
-
-// Lookup finds a vendor by its Name ("hubspot"), ignoring case.
-func Lookup(name string) (connector.Info, error) {
-	vs := Vendors()
-	names := make([]string, len(vs))
-	for i, v := range vs {
-		if strings.EqualFold(v.Name, strings.TrimSpace(name)) {
-			return v, nil
-		}
-		names[i] = v.Name
-	}
-	return connector.Info{}, fmt.Errorf("unknown vendor %q; known: %s", name, strings.Join(names, ", "))
 }
