@@ -12,6 +12,8 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/sandbox"
 	"github.com/crmsync/crmsync/sync/sandbox/simkit"
 )
 
@@ -90,21 +92,28 @@ func assertStoppedRunAuditsOnce(t *testing.T, a *app.App, id int64, side, field 
 	}
 }
 
-// TestStopAfterFirstUpdateCall: three linked HubSpot contacts get a
-// new first name; Klaviyo takes the first profile's update (one call per
-// profile) and then answers 429 to every call, so the run stops partway
-// through one engine write. The profile Klaviyo updated must be audited
-// under the stopped run, the others written once by the next run and
-// audited only there, and undoing the stopped run must put back only the
-// profile it changed.
-func TestStopAfterFirstUpdateCall(t *testing.T) {
-	ctx := context.Background()
-	a, srv, tr := lossyApp(t, 8401, 8, [2]string{"hubspot", "hs"}, [2]string{"klaviyo", "v"})
+// klaviyoStop is a run stopped partway through one engine write to
+// Klaviyo (stoppedKlaviyoRun).
+type klaviyoStop struct {
+	a        *app.App
+	srv      *sandbox.Server
+	links    []store.LinkRow   // the three records renamed
+	oldNames map[string]string // Klaviyo profile id → first name before
+	stopped  engine.RunSummary
+}
+
+// stoppedKlaviyoRun: three linked HubSpot contacts get a new first name
+// (Renamed0..2); Klaviyo takes the first profile's update (one call a
+// profile) and answers 429 to everything after, so the run stops with
+// the three updates of unknown outcome (no answer came for the batch).
+func stoppedKlaviyoRun(t *testing.T, seed int64) klaviyoStop {
+	t.Helper()
+	a, srv, tr := lossyApp(t, seed, 8, [2]string{"hubspot", "hs"}, [2]string{"klaviyo", "v"})
 	saveSyncs(t, a, app.DemoKlaviyoSync("s", "hs", "v"))
-	oldNames := map[string]string{}
-	links := syncedThenEdited(t, a, "s", 3, func(i int, l store.LinkRow) error {
+	k := klaviyoStop{a: a, srv: srv, oldNames: map[string]string{}}
+	k.links = syncedThenEdited(t, a, "s", 3, func(i int, l store.LinkRow) error {
 		p, _ := srv.Klaviyo().Profile(l.BID)
-		oldNames[l.BID] = p.FirstName
+		k.oldNames[l.BID] = p.FirstName
 		_, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"firstname": fmt.Sprintf("Renamed%d", i)})
 		return err
 	})
@@ -114,16 +123,28 @@ func TestStopAfterFirstUpdateCall(t *testing.T) {
 			srv.Klaviyo().Faults().Set(simkit.Faults{P429: 1})
 		}
 	})
-	stopped, err := a.Run(ctx, "s", app.RunOptions{Confirm: true})
+	stopped, err := a.Run(context.Background(), "s", app.RunOptions{Confirm: true})
 	tr.setHook(nil)
 	srv.Klaviyo().Faults().Set(simkit.Faults{})
-	if err != nil {
-		t.Fatal(err)
+	if err != nil || stopped.Summary == nil || stopped.Summary.Stopped == nil {
+		t.Fatalf("the run did not stop: %v %+v", err, stopped.Summary)
 	}
 	t.Logf("stopped run: %+v", stopped.Summary)
-	if stopped.Summary.Stopped == nil {
-		t.Fatalf("the run did not stop: %+v", stopped.Summary)
-	}
+	k.stopped = *stopped.Summary
+	return k
+}
+
+// TestStopAfterFirstUpdateCall: three linked HubSpot contacts get a
+// new first name; Klaviyo takes the first profile's update (one call per
+// profile) and then answers 429 to every call, so the run stops partway
+// through one engine write. The profile Klaviyo updated must be audited
+// under the stopped run, the others written once by the next run and
+// audited only there, and undoing the stopped run must put back only the
+// profile it changed.
+func TestStopAfterFirstUpdateCall(t *testing.T) {
+	ctx := context.Background()
+	k := stoppedKlaviyoRun(t, 8401)
+	a, srv, links, oldNames := k.a, k.srv, k.links, k.oldNames
 	written := ""
 	for i, l := range links {
 		if p, _ := srv.Klaviyo().Profile(l.BID); p.FirstName == fmt.Sprintf("Renamed%d", i) {
@@ -136,30 +157,28 @@ func TestStopAfterFirstUpdateCall(t *testing.T) {
 	if written == "" {
 		t.Fatal("Klaviyo took no update before the storm")
 	}
-	patchesBefore := patches.Load()
 	next, err := a.Run(ctx, "s", app.RunOptions{Confirm: true})
 	if err != nil || next.Summary.Status != "success" {
 		t.Fatalf("next run: %v %+v", err, next.Summary)
 	}
-	t.Logf("next run: %+v; %d Klaviyo updates", next.Summary, patches.Load()-patchesBefore)
 	for i, l := range links {
 		if p, _ := srv.Klaviyo().Profile(l.BID); p.FirstName != fmt.Sprintf("Renamed%d", i) {
 			t.Errorf("profile %s first name %q after the next run; want Renamed%d", l.BID, p.FirstName, i)
 		}
 	}
-	for _, row := range auditOf(t, a, stopped.Summary.RunID) {
+	for _, row := range auditOf(t, a, k.stopped.RunID) {
 		if row.Field == "first_name" && row.RecordID != written {
-			t.Errorf("stopped run %d audits %s %q → %q (%s), a profile Klaviyo refused", stopped.Summary.RunID, row.RecordID, row.Old, row.New, row.Rule)
+			t.Errorf("stopped run %d audits %s %q → %q (%s), a profile Klaviyo refused", k.stopped.RunID, row.RecordID, row.Old, row.New, row.Rule)
 		}
 	}
 	auditOf(t, a, next.Summary.RunID)
-	if row := runRowOf(t, a, stopped.Summary.RunID); row.Updated != 1 {
+	if row := runRowOf(t, a, k.stopped.RunID); row.Updated != 1 {
 		t.Errorf("History shows the stopped run with %d updated; Klaviyo took its update of %s", row.Updated, written)
 	}
 	if res, err := a.Run(ctx, "s", app.RunOptions{Confirm: true}); err != nil || res.Summary.Created+res.Summary.Updated != 0 {
 		t.Errorf("run after that: %v %+v; want nothing to write", err, res.Summary)
 	}
-	undo, err := a.Undo(ctx, stopped.Summary.RunID, app.RunOptions{Confirm: true})
+	undo, err := a.Undo(ctx, k.stopped.RunID, app.RunOptions{Confirm: true})
 	if err != nil {
 		t.Fatalf("undo of the stopped run: %v", err)
 	}

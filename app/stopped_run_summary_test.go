@@ -5,16 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/mapping"
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
-	"github.com/crmsync/crmsync/sync/sandbox/simkit"
 )
 
 // TestStoppedRunSaysWhatIsUnknown: three linked HubSpot contacts get
@@ -26,30 +23,8 @@ import (
 // how many records' outcome is unknown and that the next run settles
 // them.
 func TestStoppedRunSaysWhatIsUnknown(t *testing.T) {
-	ctx := context.Background()
-	a, srv, tr := lossyApp(t, 8411, 8, [2]string{"hubspot", "hs"}, [2]string{"klaviyo", "v"})
-	saveSyncs(t, a, app.DemoKlaviyoSync("s", "hs", "v"))
-	syncedThenEdited(t, a, "s", 3, func(i int, l store.LinkRow) error {
-		_, err := srv.HubSpot().Update("contacts", l.AID, map[string]string{"firstname": fmt.Sprintf("Unknown%d", i)})
-		return err
-	})
-	var patches atomic.Int32
-	tr.setHook(func(r *http.Request) {
-		if klaviyoPatch(r) && patches.Add(1) == 2 {
-			srv.Klaviyo().Faults().Set(simkit.Faults{P429: 1})
-		}
-	})
-	stopped, err := a.Run(ctx, "s", app.RunOptions{Confirm: true})
-	tr.setHook(nil)
-	srv.Klaviyo().Faults().Set(simkit.Faults{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := stopped.Summary
-	t.Logf("stopped run: %+v", s)
-	if s.Stopped == nil {
-		t.Fatalf("the run did not stop: %+v", s)
-	}
+	k := stoppedKlaviyoRun(t, 8411)
+	a, s := k.a, k.stopped
 	if s.Unknown != 3 {
 		t.Errorf("the stopped run reports %d records of unknown outcome; Klaviyo was sent 3 and took one before the stop", s.Unknown)
 	}

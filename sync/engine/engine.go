@@ -95,7 +95,7 @@ type Store interface {
 	AddJournal(ctx context.Context, j store.JournalRow) (int64, error)
 	PendingJournals(ctx context.Context, syncID int64) ([]store.JournalRow, error)
 	RunPendingJournals(ctx context.Context, runID int64) ([]store.JournalRow, error)
-	RunErrors(ctx context.Context, runID int64) ([]store.RunErrorRow, error)
+	FailedRecords(ctx context.Context, runID int64, side string, ids []string) (map[string]bool, error)
 	NewPlan(ctx context.Context, syncID, lastRun int64) (int64, error)
 	AddPlanItems(ctx context.Context, planID int64, items []store.PlanItem) error
 	PlanItems(ctx context.Context, planID int64, kind, side string, afterID int64, limit int) ([]store.PlanItem, error)

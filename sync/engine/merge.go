@@ -29,8 +29,12 @@ const (
 	// RuleUpsertFoundUnknown: as RuleUpsertFound, the old value unknown
 	// (the vendor's answer does not tell it); an undo leaves it.
 	RuleUpsertFoundUnknown = RuleUpsertFound + " (old value unknown)"
-	RuleUndo               = "undo"
-	RuleReview             = "review" // a person decided
+	// RuleUpdateUnknown: an update sent in a call a stop cut short,
+	// settled by the next plan with the record holding neither the
+	// value sent nor the one replaced: no answer ever said it was written.
+	RuleUpdateUnknown = "update (outcome unknown)"
+	RuleUndo          = "undo"
+	RuleReview        = "review" // a person decided
 )
 
 // recView is one side of a pair as the merge sees it.

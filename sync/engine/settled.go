@@ -46,7 +46,7 @@ func settledFields(side string, e journalEntry, cur map[string]string, indexed b
 			inPlace = false
 			continue
 		default:
-			rule, inPlace = "update (outcome unknown)", false
+			rule, inPlace = RuleUpdateUnknown, false
 		}
 		audit.Add(f, e.Old[f], e.Fields[f], rule)
 	}

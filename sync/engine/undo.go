@@ -148,7 +148,10 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 				runID, a.Field, id, strings.ToUpper(side), now)
 			continue
 		}
-		same := func(x, y string) bool { return x == y || p.isSetField(side, a.Field) && mapping.SameSet(x, y) }
+		// Compared as the planner compares: a case-only difference in an
+		// address HubSpot keeps lower-cased, a selection in another order,
+		// is the value the run wrote, not somebody's change since.
+		same := func(x, y string) bool { return p.sameValue(side, a.Field, x, y) }
 		switch {
 		case read && same(now, a.New):
 			w.Changes = upsertChange(w.Changes, Change{Field: a.Field, Old: now, New: a.Old, Rule: RuleUndo})
@@ -165,7 +168,7 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 		default:
 			reviewed[a.Field] = true
 			p.addUndoReview(ReviewItem{Kind: "conflict", Side: side, RecordID: id, OtherID: pr.OtherID, Field: a.Field,
-				Reason: fmt.Sprintf("run %d wrote %q but %s now holds %q; undo would overwrite that", runID, a.New, a.Field, now),
+				Reason: undoConflictReason(runID, a, now),
 				Values: &Values{A: a.Old, B: now}})
 		}
 	}
@@ -183,6 +186,17 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 	p.addWrite("update", w)
 	p.sideWrites(w, cur)
 	return nil
+}
+
+// undoConflictReason says why the undo of run runID asks a person about
+// audit row a, whose field now holds now. A write a stop left unknown was
+// never confirmed: saying the run wrote it would be untrue.
+func undoConflictReason(runID int64, a store.AuditRow, now string) string {
+	if a.Rule == RuleUpdateUnknown {
+		return fmt.Sprintf("run %d sent %q in a call its stop cut short, so it may never have been written (outcome unknown; the next run did not find it there), and %s now holds %q; undo would overwrite that",
+			runID, a.New, a.Field, now)
+	}
+	return fmt.Sprintf("run %d wrote %q but %s now holds %q; undo would overwrite that", runID, a.New, a.Field, now)
 }
 
 // undoSideWrites adds to an undo's changes the old value of each side

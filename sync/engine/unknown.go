@@ -32,7 +32,7 @@ func (r *run) countUnknown(ctx context.Context) (int, error) {
 			sent[entryRecord(j.Side, e)] = e
 		}
 	}
-	known, err := r.failedRecords(ctx)
+	known, err := r.failedRecords(ctx, sent)
 	if err != nil {
 		return 0, err
 	}
@@ -60,16 +60,24 @@ func entryRecord(side string, e journalEntry) unknownRecord {
 	return unknownRecord{side, e.Source}
 }
 
-// failedRecords are the records the run recorded as failed, as fail names
-// them (an update's id, a create's source).
-func (r *run) failedRecords(ctx context.Context) (map[unknownRecord]bool, error) {
-	errs, err := r.e.st.RunErrors(ctx, r.id)
-	if err != nil {
-		return nil, err
+// failedRecords are the records among sent that the run recorded as
+// failed, as fail names them (an update's id, a create's source). It asks
+// the store about those records alone: a run that failed 100k records
+// must not hold every error to count a stopped batch's few hundred.
+func (r *run) failedRecords(ctx context.Context, sent map[unknownRecord]journalEntry) (map[unknownRecord]bool, error) {
+	ids := map[string][]string{}
+	for rec := range sent {
+		ids[rec.side] = append(ids[rec.side], rec.id)
 	}
-	out := make(map[unknownRecord]bool, len(errs))
-	for _, e := range errs {
-		out[unknownRecord{e.Side, e.RecordID}] = true
+	out := map[unknownRecord]bool{}
+	for side, list := range ids {
+		failed, err := r.e.st.FailedRecords(ctx, r.id, side, list)
+		if err != nil {
+			return nil, err
+		}
+		for id := range failed {
+			out[unknownRecord{side, id}] = true
+		}
 	}
 	return out, nil
 }
