@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/app/secret"
@@ -119,4 +120,31 @@ func postTo(suffix string) func(*http.Request) bool {
 	return func(r *http.Request) bool {
 		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, suffix)
 	}
+}
+
+// lossyClockedApp is an app connected to HubSpot and Salesforce through a
+// lossyTransport, with the app and the sandbox (seed, contacts per vendor;
+// 0 for the default) on a stepClock.
+func lossyClockedApp(t *testing.T, seed int64, contacts int) (*app.App, *sandbox.Server, *lossyTransport, *stepClock) {
+	t.Helper()
+	ctx := context.Background()
+	clock := &stepClock{at: time.Now().UTC().Truncate(time.Second)}
+	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: seed, Contacts: contacts, Now: clock.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	tr := &lossyTransport{next: http.DefaultTransport}
+	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser,
+		RedirectPort: freePort(t), HTTP: &http.Client{Transport: tr}, Now: clock.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	for _, c := range [][2]string{{"hubspot", "hs"}, {"salesforce", "sf"}} {
+		if _, err := a.ConnectSandbox(ctx, srv, c[0], c[1]); err != nil {
+			t.Fatalf("connect %s: %v", c[0], err)
+		}
+	}
+	return a, srv, tr, clock
 }

@@ -10,9 +10,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/store"
-	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/mapping"
 	"github.com/crmsync/crmsync/sync/sandbox"
@@ -191,25 +189,7 @@ func TestPhoneMatchedCreateKeepsLinkedRecord(t *testing.T) {
 // once, and Zed linked across both by phone, with the same email.
 func lostAnswerByPhone(t *testing.T) (*app.App, *sandbox.Server, *lossyTransport, *stepClock, engine.Definition, string) {
 	t.Helper()
-	ctx := context.Background()
-	clock := &stepClock{at: time.Now().UTC().Truncate(time.Second)}
-	srv, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Options{Seed: 5, Contacts: 6, Now: clock.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	tr := &lossyTransport{next: http.DefaultTransport}
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser,
-		RedirectPort: freePort(t), HTTP: &http.Client{Transport: tr}, Now: clock.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	for _, c := range [][2]string{{"hubspot", "hs"}, {"salesforce", "sf"}} {
-		if _, err := a.ConnectSandbox(ctx, srv, c[0], c[1]); err != nil {
-			t.Fatalf("connect %s: %v", c[0], err)
-		}
-	}
+	a, srv, tr, clock := lossyClockedApp(t, 5, 6)
 	def := app.DemoSync("by-phone", "hs", "sf")
 	def.Direction = mapping.BtoA
 	def.Match = []engine.MatchRule{{A: "phone", B: "Phone", Normalize: "e164"}}

@@ -17,6 +17,11 @@ import (
 type keyPlan struct {
 	field  string // field carrying the key; "" = none
 	upsert bool   // the connector upserts by field
+	// made: no mapping row carries field, so it is a key crmsync owns
+	// (Salesforce Crmsync_Key__c) and a create without one gets a value
+	// made up from the source id. A field a row carries (HubSpot's email)
+	// is business data: a record without a value is created plainly.
+	made bool
 }
 
 func (r *run) keyPlan(ctx context.Context, side string) (keyPlan, error) {
@@ -27,7 +32,7 @@ func (r *run) keyPlan(ctx context.Context, side string) (keyPlan, error) {
 			return keyPlan{}, fmt.Errorf("engine: upsert key of side %s: %w", side, err)
 		}
 		if f != "" && !r.unmatchedBusinessKey(side, f) && !r.unmappedMatchKey(side, f) {
-			return keyPlan{field: f, upsert: true}, nil
+			return keyPlan{field: f, upsert: true, made: !r.mapsField(side, f)}, nil
 		}
 		if f != "" {
 			// An upsert by a value the sync copies but does not match on
@@ -56,13 +61,7 @@ func (r *run) keyPlan(ctx context.Context, side string) (keyPlan, error) {
 // already holding a value were then not matched by it.
 func (r *run) unmatchedBusinessKey(side, field string) bool {
 	def := r.plan.def
-	name := func(f mapping.Field) string {
-		if side == "a" {
-			return f.A
-		}
-		return f.B
-	}
-	if !slices.ContainsFunc(def.Fields, func(f mapping.Field) bool { return strings.EqualFold(name(f), field) }) {
+	if !r.mapsField(side, field) {
 		return false
 	}
 	for _, m := range def.Match {
@@ -82,17 +81,10 @@ func (r *run) unmatchedBusinessKey(side, field string) bool {
 // on email that copies names only): the create has no value to upsert by,
 // and a made-up one would be written into a business field.
 func (r *run) unmappedMatchKey(side, field string) bool {
-	def := r.plan.def
-	for _, f := range def.Fields {
-		name := f.B
-		if side == "a" {
-			name = f.A
-		}
-		if strings.EqualFold(name, field) {
-			return false
-		}
+	if r.mapsField(side, field) {
+		return false
 	}
-	for _, m := range def.Match {
+	for _, m := range r.plan.def.Match {
 		spec := m.B
 		if side == "a" {
 			spec = m.A
@@ -123,9 +115,12 @@ func (r *run) op(w *Write, create bool, kp keyPlan) pending {
 		return p
 	}
 	key, mapped := fields[kp.field]
-	if !mapped && kp.upsert {
+	if !mapped && kp.upsert && kp.made {
 		// A dedicated key field (e.g. Salesforce Crmsync_Key__c): a
-		// deterministic value makes a replay hit the same record.
+		// deterministic value makes a replay hit the same record. A mapped
+		// key left blank (a contact with no email) goes as a plain create,
+		// made idempotent by the lookup or the hold after a lost answer
+		// (keyless.go), never with an invented value in a business field.
 		key = r.plan.def.Name + ":" + w.Source
 		fields[kp.field] = key
 	}
@@ -134,4 +129,17 @@ func (r *run) op(w *Write, create bool, kp keyPlan) pending {
 		p.op.Kind = connector.OpUpsert
 	}
 	return p
+}
+
+// mapsField reports whether a mapping row of the sync carries field on
+// side, in either direction: the field holds business data, not a key
+// crmsync owns.
+func (r *run) mapsField(side, field string) bool {
+	return slices.ContainsFunc(r.plan.def.Fields, func(f mapping.Field) bool {
+		name := f.B
+		if side == "a" {
+			name = f.A
+		}
+		return strings.EqualFold(name, field)
+	})
 }

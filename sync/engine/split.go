@@ -56,6 +56,7 @@ func (r *run) failedAloneOnVendor(side string) bool {
 func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, kp keyPlan, create bool, journalID int64, callErr error, suspect bool) error {
 	c := store.Commit{SyncID: r.plan.SyncID, RunID: r.id}
 	rest := ps
+	keepJournal := false // records of the call are left for the next plan
 	if create && ps[0].op.Kind != connector.OpUpsert {
 		// The call may have created records before failing (a timeout):
 		// look them up so a retry cannot duplicate them.
@@ -74,7 +75,14 @@ func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, 
 				return err
 			}
 		}
-		rest = left
+		var unsure []pending
+		rest, unsure = keylessUnknown(left, callErr)
+		for _, p := range unsure {
+			r.fail(&c, side, p, fmt.Errorf("%w (outcome unknown: a record with no %s cannot be looked up, so it is not resent)", callErr, kp.field))
+		}
+		// The journal row stays pending: the next plan holds these creates
+		// for a person (keyless.go) instead of making them twice.
+		keepJournal = len(unsure) > 0
 	}
 	if len(rest) == 1 {
 		// A single record whose call failed: its outcome is unknown, so the
@@ -101,7 +109,7 @@ func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, 
 			return err
 		}
 	}
-	if r.sum.Failed != failedBefore {
+	if r.sum.Failed != failedBefore || keepJournal {
 		// A record failed when resent, yet the failed call may have written
 		// it: leave the row pending for the next plan to settle.
 		return nil
@@ -188,4 +196,22 @@ func (r *run) sendParts(ctx context.Context, side string, kp keyPlan, create boo
 		parts = append(parts, sentPart{ps: g, journalID: id, err: callErr})
 	}
 	return parts, nil
+}
+
+// keylessUnknown splits the creates of a failed call that a lookup did not
+// find into those that may be sent again and those sent with no key (a
+// contact with no email) when the outcome is unknown (a 5xx or a lost
+// answer): the vendor may have made them, and nothing can tell.
+func keylessUnknown(ps []pending, callErr error) (resend, unsure []pending) {
+	if !connector.OutcomeUnknown(callErr) {
+		return ps, nil
+	}
+	for _, p := range ps {
+		if p.key == "" {
+			unsure = append(unsure, p)
+		} else {
+			resend = append(resend, p)
+		}
+	}
+	return resend, unsure
 }

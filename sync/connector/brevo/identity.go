@@ -113,8 +113,18 @@ func identifierTaken(it item, re *connector.RecordError) *connector.RecordError 
 	default:
 		taken = "an identifier"
 	}
-	out.Message = fmt.Sprintf("%s (no Brevo contact has the email %v, but another one holds its %s; Brevo keeps one contact per identifier, "+
+	out.Message = fmt.Sprintf("%s (%s, but another one holds its %s; Brevo keeps one contact per identifier, "+
 		"so crmsync did not merge them: if they are the same person merge them in Brevo, otherwise give one of them another value)",
-		re.Message, it.body["email"], taken)
+		re.Message, emailHeld(it), taken)
 	return &out
+}
+
+// emailHeld says how a refused new contact stands by email: no contact
+// holds its email, or it has none (a record with no email, created by its
+// SMS or ext_id).
+func emailHeld(it item) string {
+	if e, _ := it.body["email"].(string); e != "" {
+		return "no Brevo contact has the email " + e
+	}
+	return "the contact has no email"
 }
