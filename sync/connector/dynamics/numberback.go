@@ -36,11 +36,14 @@ func numberColumns(sc *schema, op connector.Op) []string {
 }
 
 // askStoredNumbers makes req answer with the row's values of the number
-// columns op writes (Prefer: return=representation, $select). A create
-// sent as two requests (createOp's then) is left as it is.
+// columns op writes (Prefer: return=representation, $select). For a
+// create sent as two requests (createOp's then: a row made Inactive or
+// completed) the create, which carries the numbers and answers for the
+// pair (changesetAnswer), asks: left out, a lowered precision went
+// unnoticed and its rounding was copied back over the other side's value.
 func askStoredNumbers(sc *schema, op connector.Op, req operation) operation {
 	cols := numberColumns(sc, op)
-	if len(cols) == 0 || req.then != nil || req.method != http.MethodPatch {
+	if len(cols) == 0 || req.method != http.MethodPatch {
 		return req
 	}
 	req.header = req.header.Clone()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 )
 
 // audienceNameKey keeps the name of an audience a sync chose by id
@@ -59,4 +60,53 @@ func (c *Connector) learnAudienceName(ctx context.Context, aud audience) (audien
 		return aud, fmt.Errorf("mailchimp: keep the name of %s: %w", aud, err)
 	}
 	return aud, nil
+}
+
+// keepListedNames refreshes the kept name of each listed audience (GET
+// /lists, for the sync editor) that a sync chose by id, and of the
+// connection's pinned "members", where Mailchimp now names it otherwise.
+// The editor then shows the new name; kept as it was, a later failure
+// (the audience deleted) would name it as it was before the rename, which
+// the user no longer sees anywhere. No extra call: the listing has the
+// names. A name that cannot be stored only leaves the old one in
+// messages (the cache's owner logs the failure).
+func (c *Connector) keepListedNames(ctx context.Context, listed []audience) {
+	for _, a := range listed {
+		if a.ID == "" || a.Name == "" {
+			continue
+		}
+		if kept := c.chosenAudience(ctx, a.ID); kept.Name != "" && kept.Name != a.Name {
+			c.pinJSON(ctx, audienceNameKey(a.ID), a)
+		}
+	}
+	c.keepDefaultName(ctx, listed)
+}
+
+// keepDefaultName renames the pinned "members" audience when listed holds
+// it under another name. Only a pin is renamed: an audience a
+// connection's runs merely cached is pinned by its next run
+// (defaultAudience), which says so in the log.
+func (c *Connector) keepDefaultName(ctx context.Context, listed []audience) {
+	b, ok, _ := c.meta.Pinned(ctx, defaultAudienceKey)
+	var kept audience
+	if !ok || json.Unmarshal(b, &kept) != nil || kept.ID == "" {
+		return
+	}
+	i := slices.IndexFunc(listed, func(a audience) bool { return a.ID == kept.ID })
+	if i < 0 || listed[i].Name == "" || listed[i].Name == kept.Name {
+		return
+	}
+	c.pinJSON(ctx, defaultAudienceKey, listed[i])
+	c.mu.Lock()
+	if c.dflt != nil && c.dflt.ID == kept.ID {
+		c.dflt.Name = listed[i].Name
+	}
+	c.mu.Unlock()
+}
+
+// pinJSON pins a, as JSON, under key.
+func (c *Connector) pinJSON(ctx context.Context, key string, a audience) {
+	if b, err := json.Marshal(audience{ID: a.ID, Name: a.Name}); err == nil {
+		_ = c.meta.Pin(ctx, key, b) // the cache's owner logs its failures
+	}
 }

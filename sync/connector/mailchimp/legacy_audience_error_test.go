@@ -2,16 +2,13 @@ package mailchimp
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/crmsync/crmsync/store"
-	"github.com/crmsync/crmsync/store/storetest"
 	"github.com/crmsync/crmsync/sync/connector"
-	mcsim "github.com/crmsync/crmsync/sync/sandbox/mailchimp"
 )
 
 // unreadableKey is a real store's metadata cache whose one key cannot be
@@ -37,14 +34,8 @@ func (u unreadableKey) Get(ctx context.Context, key string) ([]byte, time.Time, 
 // account's oldest audience (and pin it for good): the sync would read and
 // create members in another list. It fails naming what could not be read.
 func TestLegacyAudienceUnreadableNotReplaced(t *testing.T) {
-	e := newEnv(t, mcsim.Options{Seed: 5})
+	e, _, cache := legacyAudienceEnv(t)
 	ctx := context.Background()
-	used := e.sim.CreateList("Newsletter")
-	_, cache := storetest.MetaCache(t, "mc", vendor)
-	legacy, _ := json.Marshal(audience{ID: used, Name: "Newsletter"})
-	if err := cache.Put(ctx, defaultAudienceKey, legacy); err != nil {
-		t.Fatal(err)
-	}
 	client, m := e.signIn(t)
 	o := testOptions()
 	o.meta = unreadableKey{MetaCache: cache, key: defaultAudienceKey}

@@ -34,6 +34,7 @@ func (c *Connector) ListObjects(ctx context.Context) ([]connector.ObjectChoice, 
 		if err != nil {
 			return nil, err
 		}
+		c.keepListedNames(ctx, page.Lists)
 		for _, a := range page.Lists {
 			if a.ID == "" {
 				continue

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/store/storetest"
 	"github.com/crmsync/crmsync/sync/connector"
 	mcsim "github.com/crmsync/crmsync/sync/sandbox/mailchimp"
@@ -17,14 +18,8 @@ import (
 // keeps that one for good rather than choose the oldest, and once it is
 // deleted, later sessions fail naming it instead of taking the oldest.
 func TestMailchimpOlderConnectionKeepsItsCachedAudience(t *testing.T) {
-	e := newEnv(t, mcsim.Options{Seed: 5})
+	e, used, cache := legacyAudienceEnv(t)
 	ctx := context.Background()
-	used := e.sim.CreateList("Newsletter")
-	_, cache := storetest.MetaCache(t, "mc", vendor)
-	legacy, _ := json.Marshal(audience{ID: used, Name: "Newsletter"})
-	if err := cache.Put(ctx, defaultAudienceKey, legacy); err != nil {
-		t.Fatal(err)
-	}
 	client, m := e.signIn(t)
 	connect := func() *Connector {
 		o := testOptions()
@@ -54,4 +49,19 @@ func TestMailchimpOlderConnectionKeepsItsCachedAudience(t *testing.T) {
 	if connector.CategoryOf(err) != connector.CatTarget {
 		t.Errorf("schema of the deleted audience: category %s, want %s", connector.CategoryOf(err), connector.CatTarget)
 	}
+}
+
+// legacyAudienceEnv is a Mailchimp sandbox whose audience "Newsletter"
+// (used, not the oldest) is kept as a connection from before pinning kept
+// it: in the day-long cache row of the audience its runs used.
+func legacyAudienceEnv(t *testing.T) (e *env, used string, cache *store.MetaCache) {
+	t.Helper()
+	e = newEnv(t, mcsim.Options{Seed: 5})
+	used = e.sim.CreateList("Newsletter")
+	_, cache = storetest.MetaCache(t, "mc", vendor)
+	legacy, _ := json.Marshal(audience{ID: used, Name: "Newsletter"})
+	if err := cache.Put(context.Background(), defaultAudienceKey, legacy); err != nil {
+		t.Fatal(err)
+	}
+	return e, used, cache
 }
