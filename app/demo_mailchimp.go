@@ -30,7 +30,7 @@ const DemoMailchimpName = "demo-hubspot-mailchimp"
 // not synced: they are the marketer's whole set, and a CRM value written
 // there would replace it.
 func DemoMailchimpSync(name, hubspotConn, mailchimpConn string) engine.Definition {
-	return demoDef(name,
+	def := demoDef(name,
 		engine.SideDef{Connection: hubspotConn, Object: "contacts"},
 		engine.SideDef{Connection: mailchimpConn, Object: "members"},
 		engine.MatchRule{A: "email", B: "email_address", Normalize: "email"},
@@ -46,6 +46,11 @@ func DemoMailchimpSync(name, hubspotConn, mailchimpConn string) engine.Definitio
 			// group's interest ids, so each option is mapped.
 			{A: "hs_buying_role", B: DemoMailchimpBuyingRoleField, Transform: "map", ValueMap: DemoMailchimpBuyingRoles()},
 		})
+	// A member is an email address: a HubSpot contact without one is
+	// outside the sync (listed as filtered out in the preview), as in
+	// HubSpot's own Mailchimp integration, rather than a failure every run.
+	def.Filters.A = []engine.Filter{{Field: "email", Op: "not-empty"}}
+	return def
 }
 
 // DemoMailchimpBuyingRoleField is the member field of the sandbox
