@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/crmsync/crmsync/app/auth"
@@ -64,7 +65,7 @@ func (a *App) lastRunAt(ctx context.Context, name string) (time.Time, error) {
 // the schedule and the next start catches up.
 func stoppedByQuit(r store.RunRow) bool {
 	background := r.Trigger == schedule.TriggerSchedule || r.Trigger == schedule.TriggerCatchUp
-	return (background && r.Status == "cancelled") || (r.Status == "failed" && r.Message == store.InterruptedMessage)
+	return (background && r.Status == "cancelled") || (r.Status == "failed" && strings.HasPrefix(r.Message, store.InterruptedMessage))
 }
 
 // Reload makes the scheduler match the stored syncs: their schedules and

@@ -166,13 +166,25 @@ func encodeWarnings(ws []string) (string, error) {
 // failed. A run whose sync lock another process holds (the window running
 // a sync while the CLI starts) is alive and left alone.
 func (s *DB) RecoverStaleRuns(ctx context.Context) (int, error) {
+	return s.RecoverStaleRunsNoting(ctx, nil)
+}
+
+// StaleNote words what a run a crash or kill left is known to have left
+// open (its writes of unknown outcome), appended to InterruptedMessage;
+// "" for nothing. It is asked while the run's sync lock is held, so no
+// other run settles the run's journal meanwhile.
+type StaleNote func(ctx context.Context, r RunRow) string
+
+// RecoverStaleRunsNoting is RecoverStaleRuns with note's words added to
+// each run it marks (nil: none).
+func (s *DB) RecoverStaleRunsNoting(ctx context.Context, note StaleNote) (int, error) {
 	open, err := s.openRuns(ctx)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, r := range open {
-		stale, err := s.failIfStale(ctx, r)
+		stale, err := s.failIfStale(ctx, r, note)
 		if err != nil {
 			return n, err
 		}
@@ -201,12 +213,13 @@ func (s *DB) openRuns(ctx context.Context) ([]RunRow, error) {
 	return out, rows.Err()
 }
 
-// InterruptedMessage is the message of a run left running by a crash or kill.
+// InterruptedMessage begins the message of a run left running by a crash
+// or kill (a note and an undo's advice may follow: compare by prefix).
 const InterruptedMessage = "interrupted (crash or kill)"
 
 // failIfStale marks run r failed unless its sync's lock is held elsewhere.
 // Holding the lock meanwhile keeps a new run of the sync from starting.
-func (s *DB) failIfStale(ctx context.Context, r RunRow) (bool, error) {
+func (s *DB) failIfStale(ctx context.Context, r RunRow, note StaleNote) (bool, error) {
 	lock, err := s.locks.lockSync(r.SyncID)
 	if errors.Is(err, errLockHeld) {
 		return false, nil
@@ -215,10 +228,14 @@ func (s *DB) failIfStale(ctx context.Context, r RunRow) (bool, error) {
 		return false, err
 	}
 	defer unlock(lock)
+	msg := InterruptedMessage
+	if note != nil {
+		msg += note(ctx, r)
+	}
 	// An undo's rest is written back only by undoing again.
 	_, err = s.sql.ExecContext(ctx, `UPDATE runs SET status = 'failed', finished_at = ?, message = ? ||
 		CASE WHEN undo_of IS NULL THEN '' ELSE '; undo run ' || undo_of || ' again to write the rest back' END WHERE id = ? AND status = 'running'`,
-		s.nowMS(), InterruptedMessage, r.ID)
+		s.nowMS(), msg, r.ID)
 	if err != nil {
 		return false, fmt.Errorf("store: recover stale run %d: %w", r.ID, err)
 	}

@@ -70,6 +70,7 @@ type Store interface {
 	PairsAfter(ctx context.Context, syncID int64, side string, afterSeq, fromSeq int64, fromID string, skipOtherAbove int64, limit int) ([]store.PairRow, error)
 	Pair(ctx context.Context, syncID int64, side, id string) (store.PairRow, bool, error)
 	PairsOf(ctx context.Context, syncID int64, side string, ids []string) ([]store.PairRow, error)
+	LaterWrites(ctx context.Context, syncID, afterRun int64, skip []int64, side string, ids []string) (map[store.AuditKey]map[string]store.LaterWrite, error)
 	MergedAway(ctx context.Context, syncID int64, side string, afterSeq int64) ([]store.PairRow, error)
 	MergedInto(ctx context.Context, syncID int64, side string) (map[string]string, error)
 	KeyHits(ctx context.Context, syncID int64, rule int, keys []string) ([]store.KeyHit, error)
@@ -80,7 +81,7 @@ type Store interface {
 	RecordRun(ctx context.Context, r store.RunRow) (int64, error)
 	FinishRun(ctx context.Context, r store.RunRow) error
 	SetRunWarnings(ctx context.Context, runID int64, ws []string, omitted int) error
-	RecoverStaleRuns(ctx context.Context) (int, error)
+	RecoverStaleRunsNoting(ctx context.Context, note store.StaleNote) (int, error)
 	Runs(ctx context.Context, syncID int64, limit int) ([]store.RunRow, error)
 	AuditPage(ctx context.Context, runID, afterID int64, limit int) ([]store.AuditRow, error)
 	AuditSplitRecords(ctx context.Context, runIDs []int64) (map[store.AuditKey][]int64, error)
@@ -174,7 +175,7 @@ func New(st Store, opts Options) *Engine {
 // RecoverStaleRuns marks runs left "running" by a crash or kill as failed.
 // Call it once at start-up, before any run.
 func (e *Engine) RecoverStaleRuns(ctx context.Context) (int, error) {
-	return e.st.RecoverStaleRuns(ctx)
+	return e.st.RecoverStaleRunsNoting(ctx, e.crashNote)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

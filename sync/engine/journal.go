@@ -20,7 +20,7 @@ func (p *planner) reconcileJournals(ctx context.Context) error {
 	// wait for the next start while this plan creates its records again.
 	// Its lock died with it, so it is recovered here; a live run keeps its
 	// lock and is left alone.
-	if _, err := p.e.st.RecoverStaleRuns(ctx); err != nil {
+	if _, err := p.e.RecoverStaleRuns(ctx); err != nil {
 		return err
 	}
 	js, err := p.e.st.PendingJournals(ctx, p.syncID)

@@ -89,6 +89,7 @@ type planner struct {
 	askDup    map[string]ReviewItem        // "side:id" candidates of skipped duplicates -> the item asking about it
 	creating  map[string]bool              // "side:id" planned to be created on the other side (heldBySecondary)
 	keyless   []keylessBatch               // interrupted creates that cannot be looked up (keyless.go)
+	later     laterWrites                  // an undo's page: fields later runs wrote (undolater.go)
 }
 
 func sideOf(side, id string) string { return side + ":" + id }

@@ -152,7 +152,15 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 		// address HubSpot keeps lower-cased, a selection in another order,
 		// is the value the run wrote, not somebody's change since.
 		same := func(x, y string) bool { return p.sameValue(side, a.Field, x, y) }
+		var later int64 // a newer run that wrote the same value again
+		if read && same(now, a.New) {
+			later = p.rewrittenBy(side, id, a, now)
+		}
 		switch {
+		case later != 0:
+			reviewed[a.Field] = true
+			p.addUndoReview(ReviewItem{Kind: "conflict", Side: side, RecordID: id, OtherID: pr.OtherID, Field: a.Field,
+				Reason: rewrittenReason(runID, later, a, now), Values: &Values{A: a.Old, B: now}})
 		case read && same(now, a.New):
 			w.Changes = upsertChange(w.Changes, Change{Field: a.Field, Old: now, New: a.Old, Rule: RuleUndo})
 			after[a.Field] = a.Old
@@ -304,7 +312,8 @@ func undoConflict(it store.ReviewRow) bool {
 // write back, B the value there when it looked. take-a writes A back, set
 // writes the value given, as the undo would have, with the undo's base for
 // its row (the pair's other rows merge as usual); take-b keeps the field
-// as it is. A field changed again since is left alone, with a warning.
+// as it is. A field changed again since (as sameValue compares) is left
+// alone, with a warning.
 func (p *planner) undoDecision(it store.ReviewRow, d Decision, pr store.PairRow, fields map[string]string, done func()) error {
 	var det struct {
 		Values *Values `json:"values"`
@@ -317,12 +326,14 @@ func (p *planner) undoDecision(it store.ReviewRow, d Decision, pr store.PairRow,
 	if d.Action == "set" {
 		value = d.Value
 	}
+	// Compared as the undo's plan compared (sameValue): a case-only
+	// retyping of an email since is not a change the person never saw.
 	now := fields[it.Field]
-	if now == value {
+	if p.sameValue(it.Side, it.Field, now, value) {
 		done()
 		return nil
 	}
-	if now != det.Values.B {
+	if !p.sameValue(it.Side, it.Field, now, det.Values.B) {
 		p.warn("review item %d: %s of %s on side %s was %q when decided and is now %q; the decision is not applied (undo the run again to review the value there now)",
 			it.ID, it.Field, it.RecordID, strings.ToUpper(it.Side), det.Values.B, now)
 		done()

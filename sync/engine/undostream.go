@@ -40,6 +40,9 @@ func (p *planner) undoAudit(ctx context.Context, runID int64, runs []int64) erro
 				break
 			}
 			pairs, err := p.pagePairs(ctx, page)
+			if err == nil {
+				p.later, err = p.pageLaterWrites(ctx, page, runs)
+			}
 			if err != nil {
 				return fmt.Errorf("engine: undo of run %d: %w", runID, err)
 			}

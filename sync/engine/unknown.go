@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+
+	"github.com/crmsync/crmsync/store"
 )
 
 // unknownRecord names a record a pending journal entry sent: by its id for
@@ -18,7 +20,13 @@ type unknownRecord struct{ side, id string }
 // must not read as having written nothing; the next plan settles them
 // (reconcileJournals, reconcileUpdates) and adds them to the run's counts.
 func (r *run) countUnknown(ctx context.Context) (int, error) {
-	js, err := r.e.st.RunPendingJournals(ctx, r.id)
+	return r.e.countUnknown(ctx, r.plan.SyncID, r.id)
+}
+
+// countUnknown is run.countUnknown for run runID of sync syncID, also
+// asked of a run a crash or kill left open (crashNote).
+func (e *Engine) countUnknown(ctx context.Context, syncID, runID int64) (int, error) {
+	js, err := e.st.RunPendingJournals(ctx, runID)
 	if err != nil || len(js) == 0 {
 		return 0, err
 	}
@@ -32,16 +40,16 @@ func (r *run) countUnknown(ctx context.Context) (int, error) {
 			sent[entryRecord(j.Side, e)] = e
 		}
 	}
-	known, err := r.failedRecords(ctx, sent)
+	known, err := e.failedRecords(ctx, runID, sent)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	for rec, e := range sent {
+	for rec, ent := range sent {
 		if known[rec] {
 			continue
 		}
-		done, err := r.committedEntry(ctx, rec.side, e)
+		done, err := e.committedEntry(ctx, syncID, runID, rec.side, ent)
 		if err != nil {
 			return 0, err
 		}
@@ -64,14 +72,14 @@ func entryRecord(side string, e journalEntry) unknownRecord {
 // failed, as fail names them (an update's id, a create's source). It asks
 // the store about those records alone: a run that failed 100k records
 // must not hold every error to count a stopped batch's few hundred.
-func (r *run) failedRecords(ctx context.Context, sent map[unknownRecord]journalEntry) (map[unknownRecord]bool, error) {
+func (e *Engine) failedRecords(ctx context.Context, runID int64, sent map[unknownRecord]journalEntry) (map[unknownRecord]bool, error) {
 	ids := map[string][]string{}
 	for rec := range sent {
 		ids[rec.side] = append(ids[rec.side], rec.id)
 	}
 	out := map[unknownRecord]bool{}
 	for side, list := range ids {
-		failed, err := r.e.st.FailedRecords(ctx, r.id, side, list)
+		failed, err := e.st.FailedRecords(ctx, runID, side, list)
 		if err != nil {
 			return nil, err
 		}
@@ -82,15 +90,15 @@ func (r *run) failedRecords(ctx context.Context, sent map[unknownRecord]journalE
 	return out, nil
 }
 
-// committedEntry reports whether the run committed the write of journal
-// entry e to side after all: an update it audited, a create whose source
+// committedEntry reports whether run runID committed the write of journal
+// entry ent to side after all: an update it audited, a create whose source
 // it linked.
-func (r *run) committedEntry(ctx context.Context, side string, e journalEntry) (bool, error) {
-	if e.ID != "" {
-		rows, err := r.e.st.AuditOfRecords(ctx, r.id, side, []string{e.ID})
+func (e *Engine) committedEntry(ctx context.Context, syncID, runID int64, side string, ent journalEntry) (bool, error) {
+	if ent.ID != "" {
+		rows, err := e.st.AuditOfRecords(ctx, runID, side, []string{ent.ID})
 		return len(rows) > 0, err
 	}
-	pr, ok, err := r.e.st.Pair(ctx, r.plan.SyncID, otherSide(side), e.Source)
+	pr, ok, err := e.st.Pair(ctx, syncID, otherSide(side), ent.Source)
 	return ok && pr.Linked, err
 }
 
@@ -104,4 +112,20 @@ func (r *run) unknownNote() string {
 	wrote := r.sum.Created + r.sum.Updated + r.sum.Deleted
 	return fmt.Sprintf("; %d written before the stop, %d outcome unknown (sent in a call the stop cut short; the CRM may hold them): the next run reads them back and settles them, and History then counts them under this run (a create it cannot look up waits in Review instead of being made twice)",
 		wrote, r.sum.Unknown)
+}
+
+// crashNote is store.StaleNote for a run a crash or kill left "running":
+// like a stopped run's unknownNote, it says how many records the run sent
+// in calls no answer came back for, which the next run settles. Failing to
+// count must not keep the run from being marked: it is logged instead.
+func (e *Engine) crashNote(ctx context.Context, r store.RunRow) string {
+	n, err := e.countUnknown(ctx, r.SyncID, r.ID)
+	if err != nil {
+		e.log.Warn("count the writes a crash or kill left unknown", "run", r.ID, "err", err)
+		return ""
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d outcome unknown (sent in a call the crash or kill cut short; the CRM may hold them): the next run reads them back and settles them, and History then counts them under this run (a create it cannot look up waits in Review instead of being made twice)", n)
 }

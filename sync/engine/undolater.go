@@ -1,0 +1,59 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/crmsync/crmsync/store"
+)
+
+// laterWrites are, for an undo's page of records, the newest write of each
+// field by a run after those the undo reverses (store.LaterWrites).
+type laterWrites map[store.AuditKey]map[string]store.LaterWrite
+
+// pageLaterWrites reads what runs after the undone runs wrote to the
+// records of page, one query per side.
+func (p *planner) pageLaterWrites(ctx context.Context, page []store.AuditRow, runs []int64) (laterWrites, error) {
+	ids := map[string][]string{}
+	for rec := range storedRecords(page) {
+		ids[rec[0].Side] = append(ids[rec[0].Side], rec[0].RecordID)
+	}
+	out := laterWrites{}
+	for _, side := range []string{"a", "b"} {
+		got, err := p.e.st.LaterWrites(ctx, p.syncID, slices.Min(runs), runs, side, ids[side])
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range got {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+// rewrittenBy is the run after audit row a's that wrote its field of
+// record id on side last, when what it wrote is the value there now: the
+// value the undone run wrote is back only because that newer run wrote it
+// again (the other side changed back and forth, or a write the stop left
+// unknown was made by the next run), and an undo must not revert a newer
+// run's write unasked. An undo of another run that wrote it last is no
+// such write (it restored a value), nor is a value typed since. 0 if none.
+func (p *planner) rewrittenBy(side, id string, a store.AuditRow, now string) int64 {
+	lw, ok := p.later[store.AuditKey{Side: side, RecordID: id}][a.Field]
+	if !ok || lw.RunID <= a.RunID || lw.UndoOf != 0 || !p.sameValue(side, a.Field, now, lw.New) {
+		return 0
+	}
+	return lw.RunID
+}
+
+// rewrittenReason says why the undo of run runID asks before writing audit
+// row a's old value back over the same value run later wrote since.
+func rewrittenReason(runID, later int64, a store.AuditRow, now string) string {
+	what := fmt.Sprintf("run %d wrote %q", runID, a.New)
+	if a.Rule == RuleUpdateUnknown {
+		what = fmt.Sprintf("run %d sent %q in a call its stop cut short (outcome unknown)", runID, a.New)
+	}
+	return fmt.Sprintf("%s, and run %d wrote %q to %s since, a newer write; undo would overwrite run %d's write with %q",
+		what, later, now, a.Field, later, a.Old)
+}
