@@ -54,11 +54,7 @@ func renamedThenDeleted(t *testing.T, chosen bool) {
 	if !listed {
 		t.Fatalf("the editor lists %+v; want %s as \"Partners EU\"", choices, def.B.Object)
 	}
-	for _, v := range srv.Vendors() {
-		if v.Vendor == "mailchimp" {
-			deleteAudienceOverAPI(t, v.APIBase, v.AccessToken, partners)
-		}
-	}
+	deleteAudienceOverAPI(t, srv, partners)
 	for i := range 2 { // the second run finds no cached metadata left
 		res, err := a.Run(ctx, "partners", app.RunOptions{Confirm: true})
 		text := runOutcome(res, err)

@@ -7,12 +7,19 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // deleteAudienceOverAPI deletes a Mailchimp audience as its admin would
 // through the Marketing API (DELETE /3.0/lists/{list_id}, 204 No Content).
-func deleteAudienceOverAPI(t *testing.T, base, token, listID string) {
+func deleteAudienceOverAPI(t *testing.T, srv *sandbox.Server, listID string) {
 	t.Helper()
+	var base, token string
+	for _, v := range srv.Vendors() {
+		if v.Vendor == "mailchimp" {
+			base, token = v.APIBase, v.AccessToken
+		}
+	}
 	req, err := http.NewRequest(http.MethodDelete, base+"/3.0/lists/"+listID, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -53,11 +60,7 @@ func TestChosenAudienceDeletedOverAPI(t *testing.T) {
 	if links == 0 || mc.Count(partners) != links {
 		t.Fatalf("first run: %d links, %d members in Partners", links, mc.Count(partners))
 	}
-	for _, v := range srv.Vendors() {
-		if v.Vendor == "mailchimp" {
-			deleteAudienceOverAPI(t, v.APIBase, v.AccessToken, partners)
-		}
-	}
+	deleteAudienceOverAPI(t, srv, partners)
 	for i := range 2 { // the second run finds no cached metadata left
 		res, err := a.Run(ctx, "partners", app.RunOptions{Confirm: true})
 		text := runOutcome(res, err)
