@@ -102,6 +102,10 @@ func (e *Engine) committedEntry(ctx context.Context, syncID, runID int64, side s
 	return ok && pr.Linked, err
 }
 
+// settledNext ends the note of a run that stopped or died with writes of
+// unknown outcome: what happens to them next.
+const settledNext = ": the next run reads them back and settles them, and History then counts them under this run (a create it cannot look up waits in Review instead of being made twice)"
+
 // unknownNote says, for a run that stopped with records of unknown
 // outcome, what is known: how many it wrote before the stop, how many
 // the CRM may or may not hold, and that the next run settles them.
@@ -110,8 +114,7 @@ func (r *run) unknownNote() string {
 		return ""
 	}
 	wrote := r.sum.Created + r.sum.Updated + r.sum.Deleted
-	return fmt.Sprintf("; %d written before the stop, %d outcome unknown (sent in a call the stop cut short; the CRM may hold them): the next run reads them back and settles them, and History then counts them under this run (a create it cannot look up waits in Review instead of being made twice)",
-		wrote, r.sum.Unknown)
+	return fmt.Sprintf("; %d written before the stop, %d outcome unknown (sent in a call the stop cut short; the CRM may hold them)", wrote, r.sum.Unknown) + settledNext
 }
 
 // crashNote is store.StaleNote for a run a crash or kill left "running":
@@ -127,5 +130,5 @@ func (e *Engine) crashNote(ctx context.Context, r store.RunRow) string {
 	if n == 0 {
 		return ""
 	}
-	return fmt.Sprintf("; %d outcome unknown (sent in a call the crash or kill cut short; the CRM may hold them): the next run reads them back and settles them, and History then counts them under this run (a create it cannot look up waits in Review instead of being made twice)", n)
+	return fmt.Sprintf("; %d outcome unknown (sent in a call the crash or kill cut short; the CRM may hold them)", n) + settledNext
 }

@@ -52,11 +52,7 @@ func (c *Connector) learnAudienceName(ctx context.Context, aud audience) (audien
 		return aud, nil
 	}
 	aud.Name = read.Name
-	b, err := json.Marshal(aud)
-	if err == nil {
-		err = c.meta.Pin(ctx, audienceNameKey(aud.ID), b)
-	}
-	if err != nil {
+	if err := c.pinJSON(ctx, audienceNameKey(aud.ID), aud); err != nil {
 		return aud, fmt.Errorf("mailchimp: keep the name of %s: %w", aud, err)
 	}
 	return aud, nil
@@ -76,7 +72,7 @@ func (c *Connector) keepListedNames(ctx context.Context, listed []audience) {
 			continue
 		}
 		if kept := c.chosenAudience(ctx, a.ID); kept.Name != "" && kept.Name != a.Name {
-			c.pinJSON(ctx, audienceNameKey(a.ID), a)
+			_ = c.pinJSON(ctx, audienceNameKey(a.ID), a) // the cache's owner logs its failures
 		}
 	}
 	c.keepDefaultName(ctx, listed)
@@ -96,7 +92,7 @@ func (c *Connector) keepDefaultName(ctx context.Context, listed []audience) {
 	if i < 0 || listed[i].Name == "" || listed[i].Name == kept.Name {
 		return
 	}
-	c.pinJSON(ctx, defaultAudienceKey, listed[i])
+	_ = c.pinJSON(ctx, defaultAudienceKey, listed[i]) // the cache's owner logs its failures
 	c.mu.Lock()
 	if c.dflt != nil && c.dflt.ID == kept.ID {
 		c.dflt.Name = listed[i].Name
@@ -105,8 +101,10 @@ func (c *Connector) keepDefaultName(ctx context.Context, listed []audience) {
 }
 
 // pinJSON pins a, as JSON, under key.
-func (c *Connector) pinJSON(ctx context.Context, key string, a audience) {
-	if b, err := json.Marshal(audience{ID: a.ID, Name: a.Name}); err == nil {
-		_ = c.meta.Pin(ctx, key, b) // the cache's owner logs its failures
+func (c *Connector) pinJSON(ctx context.Context, key string, a audience) error {
+	b, err := json.Marshal(a)
+	if err != nil {
+		return err
 	}
+	return c.meta.Pin(ctx, key, b)
 }

@@ -138,11 +138,7 @@ func (c *Connector) defaultAudience(ctx context.Context) (audience, error) {
 // that cannot be stored fails the call: an audience used but not kept
 // could be replaced by another next session.
 func (c *Connector) pinAudience(ctx context.Context, a audience, why string) (audience, error) {
-	b, err := json.Marshal(a)
-	if err == nil {
-		err = c.meta.Pin(ctx, defaultAudienceKey, b)
-	}
-	if err != nil {
+	if err := c.pinJSON(ctx, defaultAudienceKey, a); err != nil {
 		return audience{}, fmt.Errorf("mailchimp: keep %s as the audience this connection syncs: %w", a, err)
 	}
 	if c.log != nil && c.meta.Enabled() {
