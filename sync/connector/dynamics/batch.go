@@ -23,7 +23,8 @@ type operation struct {
 	header http.Header
 	body   []byte // JSON; nil = none
 	// then is a request sent with this one in a change set, after it
-	// (createOp); the pair answers as this one.
+	// (createOp, an opportunity's close: opportunityclose.go), itself
+	// possibly followed by another; the chain answers as this one.
 	then *operation
 }
 

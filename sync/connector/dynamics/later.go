@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/crmsync/crmsync/sync/connector"
 )
@@ -54,6 +55,15 @@ func createOp(sc *schema, op connector.Op) (operation, string, *connector.Record
 	id := newGUID()
 	path := "/" + sc.Object + "(" + id + ")"
 	create := operation{method: http.MethodPatch, path: path, header: http.Header{"If-None-Match": {"*"}}, body: b}
+	closing, closes, rerr := closeAfterCreate(sc, then, id, path)
+	if rerr != nil {
+		return operation{}, "", rerr
+	}
+	if closes {
+		// An opportunity created Won or Lost: its close action follows.
+		create.then = closing
+		return create, id, nil
+	}
 	if len(then.Fields) > 0 {
 		tb, rerr := body(sc, then, "")
 		if rerr != nil {
@@ -86,8 +96,9 @@ func (c *Connector) writeRequest(buf *bytes.Buffer, boundary string, op operatio
 	}
 }
 
-// writeOperation writes op, or op and the operation after it as a change
-// set (a nested multipart/mixed part, each request with a Content-ID).
+// writeOperation writes op, or op and the operations after it (its then
+// chain) as a change set (a nested multipart/mixed part, each request
+// with a Content-ID).
 func (c *Connector) writeOperation(buf *bytes.Buffer, boundary string, op operation) {
 	if op.then == nil {
 		c.writeRequest(buf, boundary, op, "")
@@ -95,10 +106,11 @@ func (c *Connector) writeOperation(buf *bytes.Buffer, boundary string, op operat
 	}
 	cs := "changeset_" + newGUID()
 	fmt.Fprintf(buf, "--%s\r\nContent-Type: multipart/mixed; boundary=%s\r\n\r\n", boundary, cs)
-	first := op
-	first.then = nil
-	c.writeRequest(buf, cs, first, "1")
-	c.writeRequest(buf, cs, *op.then, "2")
+	for n, next := 1, &op; next != nil; n, next = n+1, next.then {
+		one := *next
+		one.then = nil
+		c.writeRequest(buf, cs, one, strconv.Itoa(n))
+	}
 	fmt.Fprintf(buf, "--%s--\r\n", cs)
 }
 

@@ -25,26 +25,19 @@ import (
 // a row that has it already. So a batch sent again after a lost answer
 // cannot create a second row; its 412 says the first attempt created it.
 // An update is PATCH /contacts(<id>) with If-Match: *, so a row deleted
-// meanwhile is reported missing instead of created again.
+// meanwhile is reported missing instead of created again. An opportunity
+// is closed by its own action (opportunityclose.go).
 func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op) ([]connector.Result, error) {
 	sc, err := c.schemaOf(ctx, object)
 	if err != nil {
 		return nil, err
 	}
 	return c.send(ctx, sc, ops, func(i int, op connector.Op) (operation, string, *connector.RecordError) {
-		if op.Kind == connector.OpCreate {
-			return createOp(sc, op)
-		}
-		b, rerr := body(sc, op, "")
-		if rerr != nil {
-			return operation{}, "", rerr
-		}
 		switch op.Kind {
+		case connector.OpCreate:
+			return createOp(sc, op)
 		case connector.OpUpdate:
-			if op.ID == "" {
-				return operation{}, "", refuse(object, "", "", "MISSING_ID", "an update needs the row's id")
-			}
-			return operation{method: http.MethodPatch, path: "/" + object + "(" + op.ID + ")", header: http.Header{"If-Match": {"*"}}, body: b}, op.ID, nil
+			return updateOp(sc, op) // opportunityclose.go
 		case connector.OpUpsert:
 			key, _ := c.UpsertKey(ctx, object)
 			return c.upsertOp(sc, op, key)

@@ -148,6 +148,9 @@ func (s *Sim) resolve(op *opReq) (*route, *apiError) {
 		}
 		return s.resolveMetadata(op)
 	}
+	if p == winOpportunityAction || p == loseOpportunityAction {
+		return s.resolveCloseAction(p, m) // opportunityclose.go
+	}
 	seg, rest, _ := strings.Cut(p, "/")
 	name, key, hasKey := strings.Cut(seg, "(")
 	t := s.tables[name]

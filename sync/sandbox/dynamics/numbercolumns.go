@@ -83,7 +83,9 @@ func numberValue(e *entityDef, a *attrDef, v any) (float64, *apiError) {
 // column of the table behind entitySet, as a maker does in Power Apps
 // (Edit column > Advanced options > Precision; UpdateAttribute in the
 // metadata API): later writes are stored rounded to places. Values
-// already stored are kept as they are [unverified].
+// already stored are kept as they are [unverified: Microsoft Learn's
+// column pages describe Precision only as the places kept right of the
+// decimal point, not what a change does to stored values].
 func (s *Sim) SetNumberPrecision(entitySet, column string, places int) error {
 	t, err := s.tableFor(entitySet)
 	if err != nil {

@@ -417,7 +417,9 @@ const (
 // with customerid_account / customerid_contact (opportunity_customer_accounts and
 // opportunity_customer_contacts, Delete: Cascade), statecode 0 Open / 1 Won / 2 Lost
 // (DefaultStatus 1, 3, 4) and statuscode 1 In Progress, 2 On Hold (state 0), 3 Won (1),
-// 4 Canceled, 5 Out-Sold (2). ObjectTypeCode 3; the MetadataId is made up [unverified].
+// 4 Canceled, 5 Out-Sold (2); Won and Lost are set by the WinOpportunity and
+// LoseOpportunity actions, not by an update (opportunityclose.go). ObjectTypeCode 3;
+// the MetadataId is made up [unverified].
 func opportunityDef() *entityDef {
 	attrs := []*attrDef{
 		{name: "opportunityid", schema: "OpportunityId", display: "Opportunity", kind: kindID, edm: edmGUID, required: "SystemRequired", create: true},

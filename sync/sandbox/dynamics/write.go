@@ -216,7 +216,10 @@ func (s *Sim) apply(t *table, r *record, body map[string]any, create bool) *apiE
 				r.vals[a.name] = n
 				if a.kind == kindState && body["statuscode"] == nil {
 					// SetState: a new statecode without a statuscode takes the state's
-					// DefaultStatus (table reference choices) [unverified for the Web API PATCH].
+					// DefaultStatus: "When you update StateCode without specifying a
+					// StatusCode, the default status value will be set by the system"
+					// (https://learn.microsoft.com/power-apps/developer/data-platform/special-update-operation-behavior).
+					// An opportunity's Won and Lost are refused (opportunityclose.go).
 					for _, o := range a.options {
 						if o.value == n {
 							r.vals["statuscode"] = o.defStatus
@@ -452,6 +455,11 @@ func (s *Sim) upsert(t *table, k *rowKey, op *opReq) *opResult {
 	}
 	if err := s.checkFieldWrites(t, body, existing == nil); err != nil {
 		return errResult(err)
+	}
+	if existing != nil {
+		if err := refuseCloseByUpdate(t, body); err != nil {
+			return errResult(err)
+		}
 	}
 	if existing == nil {
 		r, err := s.insertNew(t, k.id, k.values, body)

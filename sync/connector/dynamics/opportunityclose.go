@@ -1,0 +1,112 @@
+package dynamics
+
+import (
+	"encoding/json"
+	"maps"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/crmsync/crmsync/sync/connector"
+)
+
+// Dataverse refuses an update that sets an opportunity's statecode to Won
+// (1) or Lost (2): "This message can not be used to set the state of
+// opportunity to Won" (CannotUseOpportunitySetStateMessage, 0x80100005,
+// web service error codes). An opportunity is closed by the unbound
+// WinOpportunity or LoseOpportunity action, whose OpportunityClose binds
+// the row and whose Status is the status reason (-1: the state's
+// default); an update of statecode 0 reopens it. So a write that closes
+// an opportunity sends its other columns as a PATCH and the close as the
+// action after it, in one change set: both or neither.
+
+// opportunityClose is the action closing an opportunity, when op closes one.
+func opportunityClose(sc *schema, op connector.Op, id string) (operation, bool, *connector.RecordError) {
+	if sc.table.logical != "opportunity" || sc.types["statecode"] != "State" {
+		return operation{}, false, nil
+	}
+	state := strings.TrimSpace(op.Fields["statecode"])
+	action := map[string]string{"1": "WinOpportunity", "2": "LoseOpportunity"}[state]
+	if action == "" {
+		return operation{}, false, nil
+	}
+	status := int64(-1)
+	if v := strings.TrimSpace(op.Fields["statuscode"]); v != "" {
+		n, err := strconv.ParseInt(v, 10, 32)
+		if err != nil {
+			return operation{}, false, refuse(sc.Object, op.ID, "statuscode", "INVALID_VALUE", strconv.Quote(v)+" is not a whole number")
+		}
+		status = n
+	}
+	b, err := json.Marshal(map[string]any{"Status": status, "OpportunityClose": map[string]any{
+		// The subject titles the Opportunity Close activity in the timeline.
+		"subject": map[string]string{"1": "Won", "2": "Lost"}[state], "opportunityid@odata.bind": "/" + sc.table.set + "(" + id + ")"}})
+	if err != nil {
+		return operation{}, false, refuse(sc.Object, op.ID, "", "ENCODE", err.Error())
+	}
+	return operation{method: http.MethodPost, path: "/" + action, body: b}, true, nil
+}
+
+// withoutState is op without statecode and statuscode, which the close
+// action sets.
+func withoutState(op connector.Op) connector.Op {
+	op.Fields = maps.Clone(op.Fields)
+	delete(op.Fields, "statecode")
+	delete(op.Fields, "statuscode")
+	return op
+}
+
+// updateOp is an update: PATCH /contacts(<id>) with If-Match: *, and for
+// an opportunity it closes, the close action after it (or alone, when it
+// writes nothing else). An opportunity the plan read Won or Lost is
+// reopened by that PATCH before its other close (op.Was).
+func updateOp(sc *schema, op connector.Op) (operation, string, *connector.RecordError) {
+	if op.ID == "" {
+		return operation{}, "", refuse(sc.Object, "", "", "MISSING_ID", "an update needs the row's id")
+	}
+	closing, closes, rerr := opportunityClose(sc, op, op.ID)
+	if rerr != nil {
+		return operation{}, "", rerr
+	}
+	if closes {
+		was := op.Was["statecode"]
+		op = withoutState(op)
+		if was == "1" || was == "2" {
+			// Dataverse closes only an open opportunity: the plan read
+			// this one closed, so the PATCH reopens it first.
+			op.Fields["statecode"] = "0"
+		}
+		if len(op.Fields) == 0 {
+			return closing, op.ID, nil
+		}
+	}
+	b, rerr := body(sc, op, "")
+	if rerr != nil {
+		return operation{}, "", rerr
+	}
+	patch := operation{method: http.MethodPatch, path: "/" + sc.Object + "(" + op.ID + ")", header: http.Header{"If-Match": {"*"}}, body: b}
+	if closes {
+		patch.then = &closing
+	}
+	return patch, op.ID, nil
+}
+
+// closeAfterCreate turns the PATCH that follows a create (createOp's
+// then, the columns a create cannot set) into the close action, when it
+// closes an opportunity; its other columns, if any, stay a PATCH before
+// the close.
+func closeAfterCreate(sc *schema, then connector.Op, id, path string) (*operation, bool, *connector.RecordError) {
+	closing, closes, rerr := opportunityClose(sc, then, id)
+	if rerr != nil || !closes {
+		return nil, false, rerr
+	}
+	rest := withoutState(then)
+	if len(rest.Fields) == 0 {
+		return &closing, true, nil
+	}
+	b, rerr := body(sc, rest, "")
+	if rerr != nil {
+		return nil, false, rerr
+	}
+	return &operation{method: http.MethodPatch, path: path, header: http.Header{"If-Match": {"*"}}, body: b, then: &closing}, true, nil
+}

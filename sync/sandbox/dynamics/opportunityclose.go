@@ -1,0 +1,169 @@
+package dynamics
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+)
+
+// Closing an opportunity (Dynamics 365 Sales).
+//
+// An update cannot set an opportunity's statecode to Won or Lost:
+// Dataverse refuses it with CannotUseOpportunitySetStateMessage,
+// 0x80100005, "This message can not be used to set the state of
+// opportunity to {0}. In order to set state of opportunity to {1}, use
+// the {1} message instead." (https://learn.microsoft.com/power-apps/developer/data-platform/reference/web-service-error-codes;
+// the wording seen live fills both with the state's name; the HTTP status
+// 400 [unverified]). The unbound WinOpportunity and LoseOpportunity
+// actions close it (POST [org]/api/data/v9.2/WinOpportunity with Status,
+// the statuscode, -1 for the state's default, and OpportunityClose, an
+// opportunityclose entity whose opportunityid@odata.bind names the row;
+// both not nullable; no return value: 204)
+// (https://learn.microsoft.com/previous-versions/dynamicscrm-2016/developers-guide/mt607971(v=crm.8),
+// LoseOpportunity mt607618). A closed opportunity goes back to Open by an
+// update of statecode 0, and must be Open before the other close (Mark
+// Carrington, "MSDyn365 Internals: Restricted state transitions"; the
+// refusal's code and wording are [unverified]). The close also sets
+// actualclosedate, to actualend's date or today [unverified]; the
+// opportunityclose activity the platform records is not simulated.
+
+const (
+	codeOpportunitySetState = "0x80100005" // CannotUseOpportunitySetStateMessage
+	winOpportunityAction    = "WinOpportunity"
+	loseOpportunityAction   = "LoseOpportunity"
+)
+
+// Opportunity states.
+const (
+	opportunityOpen int64 = 0
+	opportunityWon  int64 = 1
+	opportunityLost int64 = 2
+)
+
+// resolveCloseAction routes POST WinOpportunity and LoseOpportunity.
+func (s *Sim) resolveCloseAction(action, method string) (*route, *apiError) {
+	state := opportunityWon
+	if action == loseOpportunityAction {
+		state = opportunityLost
+	}
+	if method != http.MethodPost {
+		return nil, errMethod(method)
+	}
+	return &route{template: "POST " + apiPath + action, write: true,
+		run: func(op *opReq) *opResult { return s.closeOpportunity(action, state, op) }}, nil
+}
+
+// refuseCloseByUpdate is Dataverse's refusal of an update body that sets
+// an opportunity's statecode to Won or Lost.
+func refuseCloseByUpdate(t *table, body map[string]any) *apiError {
+	if t.def.logical != "opportunity" {
+		return nil
+	}
+	n, ok := body["statecode"].(json.Number)
+	if !ok {
+		return nil
+	}
+	state, err := n.Int64()
+	if err != nil || state == opportunityOpen {
+		return nil
+	}
+	label := stateLabel(t.def, state)
+	if label == "" {
+		return nil // not a state: the value check refuses it
+	}
+	return newErr(http.StatusBadRequest, codeOpportunitySetState,
+		"This message can not be used to set the state of opportunity to %[1]s. In order to set state of opportunity to %[1]s, use the %[1]s message instead.", label)
+}
+
+// stateLabel is the label of a statecode option, "" for none.
+func stateLabel(e *entityDef, state int64) string {
+	for _, o := range e.byName["statecode"].options {
+		if o.value == state {
+			return o.label
+		}
+	}
+	return ""
+}
+
+// closeOpportunityBody is the actions' JSON body.
+type closeOpportunityBody struct {
+	Status           *int64
+	OpportunityClose map[string]any
+}
+
+// closeOpportunity serves WinOpportunity and LoseOpportunity. The caller
+// holds s.mu.
+func (s *Sim) closeOpportunity(action string, state int64, op *opReq) *opResult {
+	var b closeOpportunityBody
+	dec := json.NewDecoder(bytes.NewReader(op.body))
+	dec.UseNumber()
+	if err := dec.Decode(&b); err != nil {
+		return errResult(newErr(http.StatusBadRequest, codePayload, "The parameters of %s are not a valid JSON object.", action)) // [unverified]
+	}
+	switch {
+	case b.OpportunityClose == nil:
+		return errResult(newErr(http.StatusBadRequest, codeODataGeneric, "Parameter 'OpportunityClose' in request payload is missing or null.")) // as QualifyLead's [unverified]
+	case b.Status == nil:
+		return errResult(newErr(http.StatusBadRequest, codeODataGeneric, "Parameter 'Status' in request payload is missing or null."))
+	}
+	t := s.tables["opportunities"]
+	id, err := closedOpportunityID(b.OpportunityClose)
+	if err != nil {
+		return errResult(err)
+	}
+	old := t.byID[id]
+	if old == nil {
+		return errResult(errRowNotFound(t.def, id))
+	}
+	if cur, _ := t.get(old, t.def.byName["statecode"]).(int64); cur != opportunityOpen {
+		return errResult(newErr(http.StatusBadRequest, codeUnexpected,
+			"The opportunity is %s: set its statecode to Open before closing it again.", stateLabel(t.def, cur))) // [unverified]
+	}
+	status := s.closeStatus(t, state, *b.Status)
+	if reasons := t.def.byName["statuscode"]; !reasons.hasOption(status) {
+		return errResult(errBadOption(t.def, reasons, status))
+	}
+	r := old.clone()
+	r.vals["statecode"], r.vals["statuscode"] = state, status
+	r.vals["actualclosedate"] = closeDate(b.OpportunityClose, s.nowSecond().Format("2006-01-02"))
+	if err := s.checkRow(t, r); err != nil {
+		return errResult(err)
+	}
+	r.modified, r.version = s.nowSecond(), s.nextVersion()
+	t.replace(old, r)
+	return newResult(http.StatusNoContent)
+}
+
+// closeStatus is the statuscode a close sets: Status, or for -1 the
+// state's DefaultStatus.
+func (s *Sim) closeStatus(t *table, state, status int64) int64 {
+	if status != -1 {
+		return status
+	}
+	for _, o := range t.def.byName["statecode"].options {
+		if o.value == state {
+			return o.defStatus
+		}
+	}
+	return status
+}
+
+// closedOpportunityID reads the opportunity an opportunityclose binds.
+func closedOpportunityID(close map[string]any) (string, *apiError) {
+	uri, _ := close["opportunityid@odata.bind"].(string)
+	set, key, ok := splitBindURI(uri)
+	if !ok || set != "opportunities" || !reGUID.MatchString(key) {
+		return "", newErr(http.StatusBadRequest, codePayload,
+			"The URI '%s' in the 'opportunityid@odata.bind' annotation is not valid.", uri) // [unverified]
+	}
+	return strings.ToLower(key), nil
+}
+
+// closeDate is the date part of the opportunityclose's actualend, or today.
+func closeDate(close map[string]any, today string) string {
+	if end, _ := close["actualend"].(string); len(end) >= 10 && reDate.MatchString(end[:10]) {
+		return end[:10]
+	}
+	return today
+}
