@@ -384,8 +384,8 @@ func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]
 }
 
 // Lookup finds records by one field's values (GET /crm/v8/{module}/search:
-// email= for an email, else criteria=(Field:equals:value)), one call per
-// value, and reads what they hold.
+// email= for an email, else criteria=(Field:equals:value)), one search per
+// value, every page of it, and reads what they hold.
 func (c *Connector) Lookup(ctx context.Context, object, field string, values []string) ([]connector.Record, error) {
 	sc, err := c.schemaOf(ctx, object)
 	if err != nil {
@@ -409,11 +409,11 @@ func (c *Connector) Lookup(ctx context.Context, object, field string, values []s
 		} else {
 			q.Set("criteria", "("+field+":equals:"+criteriaValue(v)+")")
 		}
-		body, err := c.list(ctx, "/"+object+"/search?"+q.Encode(), nil)
+		data, err := c.search(ctx, object, q)
 		if err != nil {
 			return nil, fmt.Errorf("zoho: lookup %s by %s: %w", object, field, err)
 		}
-		for _, raw := range body.Data {
+		for _, raw := range data {
 			rec, err := toRecord(sc, raw)
 			if err != nil {
 				return nil, fmt.Errorf("zoho: lookup %s by %s: %w", object, field, err)

@@ -290,7 +290,7 @@ func (r *response) apiError() *connector.Error {
 		e.Category = connector.CatValidation
 		e.Message += " (" + ze.permissionsHint() + ")"
 	case "LIMIT_REACHED", "LIMIT_EXCEEDED":
-		if r.Status == http.StatusTooManyRequests || ze.Code == "LIMIT_REACHED" {
+		if r.Status == http.StatusTooManyRequests || ze.Code == "LIMIT_REACHED" && !searchLimitReached(r.Endpoint, r.Status) {
 			e.Category = connector.CatBudget
 		}
 	case "INVALID_URL_PATTERN":

@@ -353,7 +353,7 @@ func TestDealsSearchAndIfModifiedSincePaging(t *testing.T) {
 	}
 	search := func(criteria string) reply {
 		t.Helper()
-		return e.do("GET", "/crm/v8/Deals/search?"+url.Values{"criteria": {criteria}, "fields": {"Deal_Name,Amount"}}.Encode(), nil)
+		return e.do("GET", "/crm/v8/Deals/search?"+url.Values{"criteria": {criteria}, "fields": {"Deal_Name,Amount"}, "sort_order": {"asc"}}.Encode(), nil)
 	}
 	r := search("(Deal_Name:starts_with:Zylker)")
 	got := items(t, r)

@@ -13,8 +13,7 @@ import (
 // which wraps this API) [unverified for the REST API].
 const maxCriteria = 10
 
-// maxSearchResults: search reaches, like page paging, only the first 2000 records
-// [unverified].
+// maxSearchResults: search reaches only the first 2000 records (searchRecords.md).
 const maxSearchResults = maxDiscrete
 
 func errQuery(reason string, details map[string]any) *zerr {
@@ -26,9 +25,9 @@ func errQuery(reason string, details map[string]any) *zerr {
 }
 
 // handleSearch serves GET /crm/v8/{module}/search with one of criteria, email, phone or
-// word (taken in that order when several are given [unverified]), fields (optional
-// here [unverified]), page and per_page (≤ 200). Results are in ascending id order
-// [unverified]; 204 when nothing matches.
+// word (taken in that order when several are given), fields (optional), page and
+// per_page (≤ 200), sort_by and sort_order (default id, desc) (crm-oas
+// v8.0/module_search/mds/searchRecords.md); 204 when nothing matches.
 func (s *Sim) handleSearch(w http.ResponseWriter, r *http.Request, m *moduleDef) {
 	if m.noSearch {
 		writeErr(w, errInvalidModule()) // Notes: no search in the Notes API [unverified answer]
@@ -48,9 +47,13 @@ func (s *Sim) handleSearch(w http.ResponseWriter, r *http.Request, m *moduleDef)
 		writeErr(w, e)
 		return
 	}
+	order, e := parseSearchOrder(m, q)
+	if e != nil {
+		writeErr(w, e)
+		return
+	}
 	if page*perPage > maxSearchResults {
-		writeErr(w, badRequest("DISCRETE_PAGINATION_LIMIT_EXCEEDED", "You can only get the first 2000 records without using page_token param",
-			map[string]any{"limit": maxSearchResults}))
+		writeErr(w, errSearchLimitReached())
 		return
 	}
 	converted, e := convertedParam(m, q)
@@ -68,10 +71,12 @@ func (s *Sim) handleSearch(w http.ResponseWriter, r *http.Request, m *moduleDef)
 		}
 		pred = func(rec *record) bool { return n.eval(s, m, rec) }
 	case q.Get("email") != "":
-		pred = s.matchTyped(m, TypeEmail, func(v string) bool { return strings.EqualFold(v, strings.TrimSpace(q.Get("email"))) })
+		// "Partial matches are supported" (searchRecords.md, email).
+		pred = s.matchTyped(m, TypeEmail, func(v string) bool { return containsFold(v, strings.TrimSpace(q.Get("email"))) })
 	case q.Get("phone") != "":
 		want := digits(q.Get("phone"))
-		pred = s.matchTyped(m, TypePhone, func(v string) bool { return want != "" && digits(v) == want })
+		// "partial numbers" are found too (searchRecords.md, phone).
+		pred = s.matchTyped(m, TypePhone, func(v string) bool { return want != "" && strings.Contains(digits(v), want) })
 	case q.Get("word") != "":
 		word := strings.ToLower(q.Get("word"))
 		pred = func(rec *record) bool {
@@ -86,14 +91,14 @@ func (s *Sim) handleSearch(w http.ResponseWriter, r *http.Request, m *moduleDef)
 			return false
 		}
 	default:
-		writeErr(w, errRequiredParam("criteria")) // [unverified: which param_name is named]
+		writeErr(w, errSearchParamMissing())
 		return
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	now := s.now()
 	var hits []*record
-	for _, rec := range m.st.recs {
+	for rec := range order.arrange(m.st.recs) {
 		if rec.deleted || !convertedMatch(converted, rec) || now.Sub(rec.createdWall) < s.opts.SearchIndexDelay || !pred(rec) {
 			continue
 		}
@@ -112,7 +117,8 @@ func (s *Sim) handleSearch(w http.ResponseWriter, r *http.Request, m *moduleDef)
 		data = append(data, s.render(m, rec, fields))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": data, "info": map[string]any{"per_page": perPage,
-		"count": len(data), "page": page, "more_records": to < len(hits) && to < maxSearchResults}})
+		"count": len(data), "page": page, "more_records": to < len(hits) && to < maxSearchResults,
+		"sort_by": order.by, "sort_order": order.direction()}})
 }
 
 // matchTyped matches records with any field of the data type for which ok holds.
@@ -283,6 +289,9 @@ func (p *criteriaParser) makeCond(field, op string, vals []string) (*cond, *zerr
 	if !slices.Contains(allowed, op) {
 		return nil, errQuery("invalid operator found", map[string]any{"api_name": field, "operator": op})
 	}
+	if strings.HasSuffix(op, "in") && len(vals) > maxInValues {
+		return nil, errTooManyInValues(field)
+	}
 	if op == "between" && len(vals) != 2 || op != "between" && !strings.HasSuffix(op, "in") && len(vals) != 1 {
 		return nil, errQuery("invalid value count for the operator", map[string]any{"api_name": field, "operator": op})
 	}
@@ -387,7 +396,12 @@ func (c *cond) eval(s *Sim, m *moduleDef, r *record) bool {
 		return strings.EqualFold(text, v)
 	}
 	switch c.op {
-	case "equals", "in":
+	case "equals":
+		if c.containsEquals() {
+			return set && containsFold(text, c.vals[0])
+		}
+		return slices.ContainsFunc(c.vals, equal)
+	case "in":
 		return slices.ContainsFunc(c.vals, equal)
 	case "not_equal", "not_in":
 		return !slices.ContainsFunc(c.vals, equal)

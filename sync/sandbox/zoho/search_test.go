@@ -21,6 +21,9 @@ func TestSearch(t *testing.T) {
 	}
 	search := func(q url.Values) reply {
 		t.Helper()
+		if !q.Has("sort_order") {
+			q.Set("sort_order", "asc") // the cases list ids oldest first; the default is desc
+		}
 		return e.do("GET", "/crm/v8/Contacts/search?"+q.Encode(), nil)
 	}
 	idsOf := func(r reply) []string {
@@ -84,7 +87,7 @@ func TestSearch(t *testing.T) {
 	if r := search(url.Values{}); r.status != 400 {
 		t.Fatalf("no search parameter: %d", r.status)
 	} else {
-		assertErr(t, r.body, "REQUIRED_PARAM_MISSING")
+		assertErr(t, r.body, "EXPECTED_PARAM_MISSING")
 	}
 	if r := search(url.Values{"word": {"a"}, "page": {"11"}}); r.status != 400 {
 		t.Fatalf("page 11: %d", r.status)
