@@ -64,7 +64,7 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 		}
 		return p.e.st.Commit(ctx, c)
 	}
-	recs, err := srch.Lookup(ctx, s.Object, j.KeyField, keys)
+	recs, err := p.lookupJournalAfterLag(ctx, j.Side, srch, j.KeyField, keys, j.CreatedAt)
 	if errors.Is(err, connector.ErrNoLookup) {
 		// Pending forever would stop the sync for good; the records the
 		// batch did create are read back and matched by key instead.

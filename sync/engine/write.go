@@ -279,7 +279,7 @@ func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp k
 	}
 	byKey := map[string][]connector.Record{}
 	if len(keys) > 0 {
-		recs, err := srch.Lookup(ctx, s.Object, kp.field, keys)
+		recs, err := r.lookupAfterLag(ctx, side, srch, kp.field, keys, callErr)
 		if err != nil {
 			if stop := stopCategory(ctx, err); stop != nil {
 				return nil, nil, false, stop

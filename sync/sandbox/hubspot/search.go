@@ -303,8 +303,9 @@ func (s *Sim) handleSearch(w http.ResponseWriter, r *http.Request) {
 	if byModAsc {
 		base = st.modOrder() // already in result order: no per-query sort
 	}
+	upTo := s.indexedUpTo()
 	for _, rec := range base {
-		if match(rec) {
+		if match(rec) && indexed(rec, upTo) {
 			matches = append(matches, rec)
 		}
 	}

@@ -40,6 +40,12 @@ type Options struct {
 	// page drops from optional_scope and long-lived tokens do not hold.
 	// The single-contact subscription endpoints still work.
 	NoMarketingEnterprise bool
+	// SearchIndexDelay hides records created or updated less than this long
+	// ago from POST /crm/v3/objects/{type}/search, as HubSpot's search index
+	// lags writes ("It may take a few moments for newly created or updated
+	// objects to appear in search results", CRM search guide, Limitations);
+	// default 0. Reads by id, list and batch/read are not delayed.
+	SearchIndexDelay time.Duration
 }
 
 // Sim is the simulated HubSpot portal.
