@@ -60,13 +60,17 @@ func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, 
 	if create && ps[0].op.Kind != connector.OpUpsert {
 		// The call may have created records before failing (a timeout):
 		// look them up so a retry cannot duplicate them.
-		found, left, ok, err := r.lookupCreated(ctx, side, ps, kp, callErr)
+		found, left, ok, lookErr, err := r.lookupCreated(ctx, side, ps, kp, callErr)
 		if err != nil {
 			return err
 		}
 		if !ok {
+			note := " (outcome unknown: the connector cannot look records up, so the batch is not resent)"
+			if lookErr != nil {
+				note = fmt.Sprintf(" (outcome unknown: the lookup after it failed: %v; so the batch is not resent)", lookErr)
+			}
 			for _, p := range ps {
-				r.fail(&c, side, p, fmt.Errorf("%w (outcome unknown: the connector cannot look records up, so the batch is not resent)", callErr))
+				r.fail(&c, side, p, withNote(callErr, note))
 			}
 			return r.commit(ctx, c)
 		}

@@ -265,11 +265,13 @@ func serverError(err error) bool {
 }
 
 // lookupCreated finds records of a failed create call that exist anyway.
-func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp keyPlan, callErr error) (map[int]string, []pending, bool, error) {
+// ok is false when it cannot look them up; lookErr then says why when the
+// lookup itself failed (nil: the connector has no lookup, or no key).
+func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp keyPlan, callErr error) (found map[int]string, left []pending, ok bool, lookErr, err error) {
 	s := r.side[side]
 	srch, ok := s.Conn.(connector.Searcher)
 	if !ok || kp.field == "" {
-		return nil, nil, false, nil
+		return nil, nil, false, nil, nil
 	}
 	var keys []string
 	for _, p := range ps {
@@ -282,14 +284,14 @@ func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp k
 		recs, err := r.lookupAfterLag(ctx, side, srch, kp.field, keys, callErr)
 		if err != nil {
 			if stop := stopCategory(ctx, err); stop != nil {
-				return nil, nil, false, stop
+				return nil, nil, false, nil, stop
 			}
 			if serverError(err) && serverError(callErr) {
 				// The lookup failed as the create did: the vendor is failing
 				// every call, and the next plan looks the batch up.
-				return nil, nil, false, stormStop(err, "the create and the lookup after it")
+				return nil, nil, false, nil, stormStop(err, "the create and the lookup after it")
 			}
-			return nil, nil, false, nil
+			return nil, nil, false, err, nil
 		}
 		for _, rec := range recs {
 			if !rec.Deleted {
@@ -298,8 +300,7 @@ func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp k
 			}
 		}
 	}
-	found := map[int]string{}
-	var left []pending
+	found = map[int]string{}
 	for i, p := range ps {
 		if hs := byKey[strings.ToLower(strings.TrimSpace(p.key))]; p.key != "" && len(hs) == 1 && r.ix[side].holdsMatch(hs[0].Fields, p.op.Fields, kp.field) {
 			// A record the sync links to another is not this create's: it
@@ -307,7 +308,7 @@ func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp k
 			// taken), and linking it again would fail the run's commit.
 			elsewhere, err := r.linkedElsewhere(ctx, side, p, kp.field, hs[0].ID)
 			if err != nil {
-				return nil, nil, false, fmt.Errorf("engine: record %s, found by %s after a failed create: %w", hs[0].ID, kp.field, err)
+				return nil, nil, false, nil, fmt.Errorf("engine: record %s, found by %s after a failed create: %w", hs[0].ID, kp.field, err)
 			}
 			if elsewhere == nil {
 				found[i] = hs[0].ID
@@ -316,7 +317,7 @@ func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp k
 		}
 		left = append(left, p)
 	}
-	return found, left, true, nil
+	return found, left, true, nil, nil
 }
 
 // succeed adds one successful write to the batch's commit: link, base,

@@ -2,6 +2,7 @@ package zoho
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,15 +62,19 @@ func TestZohoAnswerWithoutDataIsAnError(t *testing.T) {
 	}
 
 	searches := &conformance.OddAnswers{}
-	e2 := newEnvRewriting(t, zsim.Options{Seed: 82}, "/Contacts/search", searches, func(body map[string]any, _ *http.Request) any {
+	e2 := newEnvRewriting(t, zsim.Options{Seed: 82}, "/coql", searches, func(body map[string]any, _ *http.Request) any {
 		return map[string]any{"error": "upstream timeout"}
 	})
+	// Lookups query by COQL (a POST), no longer by the search's GET.
+	searches.Match = func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/coql")
+	}
 	if _, err := e2.sim.Create("Contacts", map[string]any{"Last_Name": "Lovelace", "Email": "ada@example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	hits, err := e2.connect(t).Lookup(t.Context(), "Contacts", "Email", []string{"ada@example.com"})
 	if searches.Calls.Load() == 0 {
-		t.Fatal("no search went through the proxy; the test proves nothing")
+		t.Fatal("no query went through the proxy; the test proves nothing")
 	}
 	if err == nil {
 		t.Fatalf("Lookup of a 200 answer without \"data\" found %d records and no error: the engine would create a duplicate", len(hits))

@@ -383,52 +383,6 @@ func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]
 	return out, nil
 }
 
-// Lookup finds records by one field's values (GET /crm/v8/{module}/search:
-// email= for an email, else criteria=(Field:equals:value)), one search per
-// value, every page of it, and reads what they hold.
-func (c *Connector) Lookup(ctx context.Context, object, field string, values []string) ([]connector.Record, error) {
-	sc, err := c.schemaOf(ctx, object)
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := sc.types[field]; !ok {
-		return nil, fmt.Errorf("zoho: lookup %s by %s: no such field: %w", object, field, connector.ErrNoLookup)
-	}
-	if object == notes {
-		return nil, fmt.Errorf("zoho: lookup %s by %s: Zoho does not search notes: %w", object, field, connector.ErrNoLookup)
-	}
-	// The key is always named: the engine sorts the hits by it. The engine
-	// compares the hits with what it wrote, so they are read whole unless ctx
-	// narrows them (connector.ReadFields), as a Read is.
-	fields := strings.Join(readFields(ctx, sc, field), ",")
-	var out []connector.Record
-	for _, v := range values {
-		q := url.Values{"fields": {fields}, "per_page": {strconv.Itoa(PageSize)}}
-		if sc.types[field] == "email" {
-			q.Set("email", v)
-		} else {
-			q.Set("criteria", "("+field+":equals:"+criteriaValue(v)+")")
-		}
-		data, err := c.search(ctx, object, q)
-		if err != nil {
-			return nil, fmt.Errorf("zoho: lookup %s by %s: %w", object, field, err)
-		}
-		for _, raw := range data {
-			rec, err := toRecord(sc, raw)
-			if err != nil {
-				return nil, fmt.Errorf("zoho: lookup %s by %s: %w", object, field, err)
-			}
-			out = append(out, rec)
-		}
-	}
-	return out, nil
-}
-
-// criteriaValue escapes what Zoho's criteria syntax reserves.
-func criteriaValue(v string) string {
-	return strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`, ",", `\,`).Replace(v)
-}
-
 func refuse(object, id, field, code, msg string) *connector.RecordError {
 	return &connector.RecordError{Vendor: vendor, Object: object, RecordID: id, Category: connector.CatValidation, Field: field, Code: code, Message: msg}
 }

@@ -63,7 +63,10 @@ func Info() connector.Info {
 				// proposes for datetimes as dates (zone.go).
 				"," + scopeOrgRead +
 				// A multi-currency organization's active currencies (currencies.go).
-				"," + scopeCurrenciesRead},
+				"," + scopeCurrenciesRead +
+				// Lookups by key (coql.go): the Query API sees a record
+				// created a moment ago, which the search index may not.
+				"," + scopeCOQL},
 			PKCE:       true,
 			AuthScheme: "Zoho-oauthtoken",
 			// A refresh token comes only with access_type=offline, and
@@ -290,7 +293,7 @@ func (r *response) apiError() *connector.Error {
 		e.Category = connector.CatValidation
 		e.Message += " (" + ze.permissionsHint() + ")"
 	case "LIMIT_REACHED", "LIMIT_EXCEEDED":
-		if r.Status == http.StatusTooManyRequests || ze.Code == "LIMIT_REACHED" && !searchLimitReached(r.Endpoint, r.Status) {
+		if r.Status == http.StatusTooManyRequests || ze.Code == "LIMIT_REACHED" && !queryLimitReached(r.Endpoint, r.Status) {
 			e.Category = connector.CatBudget
 		}
 	case "INVALID_URL_PATTERN":

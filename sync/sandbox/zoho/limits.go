@@ -145,8 +145,9 @@ type endpoint struct {
 	need    need
 	module  bool
 	perTen  bool
-	notes   bool // also needs the notes scope (/{module}/{id}/Notes)
-	credits int  // a call's fixed price when not 1: Convert Lead is 5 ("for a "Convert Lead API", 5 credits will be reduced for a single API call", api-limits doc)
+	notes   bool                    // also needs the notes scope (/{module}/{id}/Notes)
+	credits int                     // a call's fixed price when not 1: Convert Lead is 5 ("for a "Convert Lead API", 5 credits will be reduced for a single API call", api-limits doc)
+	price   func(*http.Request) int // a call priced by its body (COQL by its LIMIT); nil = credits
 }
 
 type moduleHandler func(w http.ResponseWriter, r *http.Request, m *moduleDef)
@@ -208,6 +209,9 @@ func (s *Sim) guard(pattern string, e endpoint, h moduleHandler) http.HandlerFun
 		cost := max(e.credits, 1)
 		if e.perTen {
 			cost = batchCost(r)
+		}
+		if e.price != nil {
+			cost = e.price(r)
 		}
 		ok, remaining := s.limits.charge(cost, s.faults.DailyExhausted())
 		if !ok {

@@ -303,7 +303,7 @@ const (
 
 // need is the scope an endpoint requires: a module operation, or a settings area.
 type need struct {
-	area string // "modules", "settings", "users" or "org"
+	area string // "modules", "settings", "users", "org" or "coql"
 	sub  string // settings: "fields", "modules"
 	op   string // modules: opRead...
 }
@@ -328,6 +328,10 @@ func (o *oauthState) allows(token string, n need, m *moduleDef) bool {
 		// getOrganization's scope is ZohoCRM.org.READ (crm-oas v8.0 org.yaml);
 		// ZohoCRM.org.ALL [unverified] is taken as covering it.
 		accept = []string{"zohocrm.org.all", "zohocrm.org.read"}
+	case "coql":
+		// executeCOQLQuery's scope is ZohoCRM.coql.READ (crm-oas v8.0/coql);
+		// ZohoCRM.coql.ALL [unverified] is taken as covering it.
+		accept = []string{"zohocrm.coql.all", "zohocrm.coql.read"}
 	case "settings":
 		accept = []string{"zohocrm.settings.all", "zohocrm.settings.read", "zohocrm.settings." + n.sub + ".all",
 			"zohocrm.settings." + n.sub + ".read"}

@@ -132,7 +132,7 @@ type Sim struct {
 }
 
 // defaultScopes are granted when an authorize request names none.
-var defaultScopes = []string{"ZohoCRM.modules.ALL", "ZohoCRM.settings.ALL", "ZohoCRM.users.READ", "ZohoCRM.org.READ"}
+var defaultScopes = []string{"ZohoCRM.modules.ALL", "ZohoCRM.settings.ALL", "ZohoCRM.users.READ", "ZohoCRM.org.READ", "ZohoCRM.coql.READ"}
 
 // New builds an org with no records. It panics on invalid CustomFields or UniqueFields,
 // which are programming errors of the caller.
@@ -278,6 +278,9 @@ func (s *Sim) routes() {
 	api("POST "+v+"/{module}/upsert", endpoint{need: create, module: true, perTen: true}, s.handleUpsert)
 	api("GET "+v+"/{module}/deleted", endpoint{need: read, module: true}, s.handleDeleted)
 	api("GET "+v+"/{module}/search", endpoint{need: read, module: true}, s.handleSearch)
+	// The Query API (coql.go): scope ZohoCRM.coql.READ, and the queried
+	// module's READ, which the handler checks once it has read the module.
+	api("POST "+v+"/coql", endpoint{need: need{area: "coql"}, price: coqlCredits}, s.handleCOQL)
 	// A record's notes need the module's scope and the notes scope (create-notes doc:
 	// "ZohoCRM.modules.{module_name}.{operation_type} (and)
 	// ZohoCRM.modules.notes.{operation_type}"). The last segment is a wildcard only
