@@ -37,6 +37,12 @@ func scanReview(row interface{ Scan(...any) error }) (ReviewRow, error) {
 	return r, err
 }
 
+// answeredReview is true of a stored item whose subject addReviews adds
+// no item about: a decision waits, or a person skipped it (the answer
+// sticks). AnsweredReviews asks the same of a plan's items.
+const answeredReview = `(status = 'decided' OR (status = 'done' AND kind IN ('unmatched', 'ambiguous', 'delete', 'duplicate')
+		  AND json_extract(decision, '$.action') = 'skip'))`
+
 // addReviews adds items, refreshing an open item about the same subject
 // instead of duplicating it. An item is not reopened while a decision about
 // the same subject waits, nor after a person chose "skip" for an unmatched,
@@ -47,8 +53,7 @@ func addReviews(ctx context.Context, tx *sql.Tx, syncID int64, rows []ReviewRow,
 	}
 	st, err := tx.PrepareContext(ctx, `INSERT INTO review(sync_id, kind, side, record_id, other_id, field, detail, created_at)
 		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS (SELECT 1 FROM review WHERE sync_id = ?1 AND kind = ?2 AND side = ?3
-		  AND record_id = ?4 AND field = ?6 AND (status = 'decided' OR (status = 'done' AND kind IN ('unmatched', 'ambiguous', 'delete', 'duplicate')
-		  AND json_extract(decision, '$.action') = 'skip')))
+		  AND record_id = ?4 AND field = ?6 AND `+answeredReview+`)
 		ON CONFLICT (sync_id, kind, side, record_id, field) WHERE status = 'open' DO UPDATE SET detail = excluded.detail, other_id = excluded.other_id`)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -105,7 +106,7 @@ func (u *UI) openPlanPane(pp planPane) {
 			// records it done, so the next run reads only changes again.
 			// So is a plan that only sends records to Review (unmatched,
 			// conflicts, held deletes): applying it is what puts them there.
-			if p.Empty() && len(p.Links) == 0 && len(p.Review) == 0 && p.FullPass == "" {
+			if p.Empty() && len(p.Links) == 0 && !sendsToReview(p) && p.FullPass == "" {
 				apply.SetText("Nothing to apply")
 				header.Refresh() // lay out again: the label is wider than the one it replaced
 				return
@@ -379,12 +380,21 @@ func winnerText(w string, def engine.Definition) string {
 	return "you decide in Review"
 }
 
+// sendsToReview says whether applying p puts an item in Review: items
+// its plan stored already (Opened) are there whether it is applied or not.
+func sendsToReview(p *engine.Plan) bool {
+	return slices.ContainsFunc(p.Review, func(it engine.ReviewItem) bool { return !it.Opened }) || p.Omitted != nil && p.Omitted.Review > 0
+}
+
 func reviewLines(p *engine.Plan, def engine.Definition) []string {
 	out := make([]string, 0, len(p.Review))
 	for _, r := range p.Review {
 		s := fmt.Sprintf("%s · %s %s: %s", r.Kind, sideLabel(def, r.Side), r.RecordID, r.Reason)
 		if len(r.Candidates) > 0 {
 			s += fmt.Sprintf(" (%d candidates)", len(r.Candidates))
+		}
+		if r.Opened {
+			s += " (in Review already: the preview put it there)"
 		}
 		out = append(out, s)
 	}

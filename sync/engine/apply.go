@@ -137,7 +137,7 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 		ix = map[string]indexer{"a": newIndexer("a", plan.def, plan.rows, "").withSideReads(plan.a), "b": newIndexer("b", plan.def, plan.rows, "").withSideReads(plan.b)}
 	}
 	r := &run{e: e, plan: plan, id: id, opts: opts, side: map[string]Side{"a": plan.a, "b": plan.b}, storeMu: &sync.Mutex{}, ix: ix}
-	r.sum = RunSummary{RunID: id, Unchanged: plan.Counts.Unchanged, Conflicts: plan.Counts.Conflicts, Review: len(plan.Review) + plan.nStoredReview}
+	r.sum = RunSummary{RunID: id, Unchanged: plan.Counts.Unchanged, Conflicts: plan.Counts.Conflicts, Review: plan.nOpened} // the rest counts once stored (storeOnly)
 	callsA, callsB := plan.a.calls(), plan.b.calls()
 	execErr := r.execute(ctx)
 	// Applied (or partly): the plan can never run again, so its items go.
@@ -333,7 +333,7 @@ func (r *run) sideWrites(ctx context.Context) error {
 		r.sum.Created += s.sum.Created
 		r.sum.Updated += s.sum.Updated
 		r.sum.Failed += s.sum.Failed
-		r.sum.Review += s.sum.Review // creates held as likely duplicates
+		r.sum.Review += s.sum.Review // creates held as likely duplicates, deletes an update found
 	}
 	if err := cmp.Or(errs[0], errs[1]); err != nil {
 		return err // a side cancelled by the other's failure is not a stop
@@ -430,6 +430,9 @@ func (r *run) storeOnly(ctx context.Context) error {
 		c.RetryDone = append(c.RetryDone, store.RetryKey{Side: k.side, RecordID: k.source})
 	}
 	for _, it := range p.Review {
+		if it.Opened {
+			continue // the plan stored it; stored again, it could reopen one a link closed
+		}
 		c.Reviews = append(c.Reviews, store.ReviewRow{Kind: it.Kind, Side: it.Side, RecordID: it.RecordID, OtherID: it.OtherID,
 			Field: it.Field, Detail: reviewDetail(it)})
 	}
@@ -455,6 +458,7 @@ func (r *run) storeOnly(ctx context.Context) error {
 		if err := r.e.st.Commit(ctx, c); err != nil {
 			return err
 		}
+		r.sum.Review += len(c.Reviews) // the first chunk's: a run stopped before sent none
 		done += len(ls)
 		if len(ls) < chunkSize {
 			break

@@ -90,6 +90,7 @@ type Store interface {
 	UnfinishedUndosBefore(ctx context.Context, runID int64) ([]int64, error)
 	AuditedRun(ctx context.Context, syncID int64, side, id, changes string) (int64, error)
 	Reviews(ctx context.Context, syncID int64, kind, status string) ([]store.ReviewRow, error)
+	AnsweredReviews(ctx context.Context, syncID int64, subjects []store.ReviewSubject) (map[store.ReviewSubject]int64, error)
 	Review(ctx context.Context, id int64) (store.ReviewRow, error)
 	DecideReview(ctx context.Context, id int64, decision string) error
 	Retries(ctx context.Context, syncID int64, due bool, now time.Time) ([]store.RetryRow, error)

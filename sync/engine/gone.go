@@ -35,6 +35,7 @@ func (r *run) gone(ctx context.Context, c *store.Commit, side string, p pending)
 	if r.plan.def.Safety.PropagateDeletes {
 		it := r.goneReview(side, p)
 		c.Reviews = append(c.Reviews, store.ReviewRow{Kind: it.Kind, Side: it.Side, RecordID: it.RecordID, OtherID: it.OtherID, Detail: reviewDetail(it)})
+		r.sum.Review++ // the run's summary counts what it sent to review
 	}
 	return r.locked(func() error {
 		r.warnGone(side, p)

@@ -54,6 +54,7 @@ func (p *planner) holdKeylessCreates(ctx context.Context) error {
 			}
 			it := keylessItem(kb.j, e, made)
 			c.Reviews = append(c.Reviews, store.ReviewRow{Kind: it.Kind, Side: it.Side, RecordID: it.RecordID, Detail: reviewDetail(it)})
+			p.listOpened(it)
 			p.warn("run %d's create of %s (side %s) on side %s was cut short and cannot be looked up there: held in Review, not created again",
 				kb.j.RunID, e.Source, strings.ToUpper(src), strings.ToUpper(kb.j.Side))
 		}
@@ -63,6 +64,19 @@ func (p *planner) holdKeylessCreates(ctx context.Context) error {
 	}
 	p.keyless = nil
 	return nil
+}
+
+// listOpened lists in the plan an item stored while it is made, so that
+// the preview, the run's summary and History count it as the store holds
+// it; past maxListed it is counted only, as addUndoReview's are.
+func (p *planner) listOpened(it ReviewItem) {
+	it.Opened = true
+	p.plan.nOpened++
+	if len(p.plan.Review) < maxListed {
+		p.plan.Review = append(p.plan.Review, it)
+		return
+	}
+	p.plan.nStoredReview++
 }
 
 // readSince lists the unlinked records of side this plan read (indexed

@@ -63,6 +63,9 @@ type Plan struct {
 	// nStoredReview counts the review items stored with the plan's
 	// writes, beyond those Review lists (addUndoReview).
 	nStoredReview int
+	// nOpened counts the review items the plan stored while it was made
+	// (ReviewItem.Opened, keyless.go): its run counts them, stopped or not.
+	nOpened int
 }
 
 // Write is one record write on a target side: a create (ID == "") or an
@@ -137,6 +140,10 @@ type ReviewItem struct {
 	// Blocked: a duplicate item whose CRM refuses the record as a
 	// duplicate whatever a person decides (a rule that blocks).
 	Blocked bool `json:"blocked,omitempty"`
+	// Opened: the plan stored the item in Review while it was made (an
+	// interrupted create it holds, keyless.go), so it is there whether or
+	// not the plan is applied, and applying stores it no second time.
+	Opened bool `json:"opened,omitempty"`
 }
 
 // Candidate is one possible match with the evidence for it.

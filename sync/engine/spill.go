@@ -67,6 +67,9 @@ func (p *planner) flush(ctx context.Context) error {
 // finishPlan stores what is left, lists the first items of each kind in
 // order, fills the counts and sorts the rest of the plan.
 func (p *planner) finishPlan(ctx context.Context) error {
+	if err := p.dropAnswered(ctx); err != nil {
+		return err
+	}
 	if err := p.flush(ctx); err != nil {
 		return err
 	}

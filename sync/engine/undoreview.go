@@ -69,6 +69,7 @@ func (r *run) storeHeldReviews(ctx context.Context) error {
 		if err := r.e.st.Commit(ctx, c); err != nil {
 			return err
 		}
+		r.sum.Review += len(c.Reviews)
 		afterID = items[len(items)-1].ID
 	}
 }
