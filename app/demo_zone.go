@@ -179,7 +179,7 @@ func dealsMoney(hs, hsCur string, hsErr error, conn, cur string, err error) (spe
 			"HubSpot's company currency. If they are not, set the deals sync's amount transform to money:CUR,%s, CUR being the currency of %s.", conn, err, hsCur, hsCur, conn)
 	}
 	return "", fmt.Sprintf("Neither the company currency of HubSpot connection %s (%v) nor the currency of connection %s (%v) could be read: "+
-		"the deals sync between them leaves amounts out. Add amount+deal_currency_code ↔ the amount with the transform money:CUR,HUBSPOT_CUR to sync them.", hs, hsErr, conn, err)
+		"the deals sync between them leaves amounts out. Add amount+deal_currency_code ←→ the amount with the transform money:CUR,HUBSPOT_CUR to sync them.", hs, hsErr, conn, err)
 }
 
 // AccountZone reads the time zone of the connection's account (a HubSpot

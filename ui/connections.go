@@ -132,8 +132,10 @@ func (u *UI) connectionCard(c app.ConnectionView) fyne.CanvasObject {
 		d.Importance = widget.DangerImportance
 		info.Add(d)
 	}
-	use := container.NewVBox(usage, container.NewGridWrap(fyne.NewSize(200, 8), bar))
-	right := container.NewHBox(use, container.NewCenter(container.NewHBox(reconnect, disconnect)))
+	// The usage sits under the account and the buttons stack, so the card
+	// fits a small laptop's window with Disconnect still on screen.
+	info.Add(container.NewVBox(usage, container.NewGridWrap(fyne.NewSize(200, 8), bar)))
+	right := container.NewVBox(reconnect, disconnect)
 	return widget.NewCard("", "", container.NewBorder(nil, nil, nil, right, info))
 }
 

@@ -139,7 +139,7 @@ func (u *UI) offerDemoSync() {
 		"• contacts (by email) and deals (by name), each with its company; with Salesforce, a HubSpot contact with no Contact is a Lead until a rep converts it,\n" +
 		"• tasks (by subject), meetings and calls (by title) and notes (by their text), each with its contact;\n" +
 		"all but the notes with their owner, people matched by email;\n" +
-		"and HubSpot contacts ↔ the Mailchimp audience, ↔ the Klaviyo profiles and ↔ the Brevo contacts (by email; sync never subscribes anyone).\n\n" +
+		"and HubSpot contacts ←→ the Mailchimp audience, ←→ the Klaviyo profiles and ←→ the Brevo contacts (by email; sync never subscribes anyone).\n\n" +
 		"The contacts preview opens first; nothing is written until you press Apply. Sync all, on the Syncs screen, runs them all in the order their links need."
 	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
 		if ok {

@@ -272,8 +272,11 @@ func (e *editor) build() fyne.CanvasObject {
 	})
 	e.unmatched = policySelect(unmatchedChoices, e.def.Unmatched, func(s string) { e.def.Unmatched = s; e.changed() })
 	e.conflict = policySelect(conflictChoices, e.def.Conflict, func(s string) { e.def.Conflict = s; e.changed() })
-	matching := widget.NewCard("Matching and policies", "Records are matched by the first rule that finds exactly one partner. Phones are read as US numbers; e164:GB (or another country code) reads them as that country's.",
-		container.NewVBox(e.matchBox, container.NewHBox(addMatch), e.matchProblem,
+	// The help goes in a wrapped label: a card's subtitle never wraps, and
+	// this one alone made the window wider than a laptop's screen.
+	matchHelp := wrapped("Records are matched by the first rule that finds exactly one partner. Phones are read as US numbers; e164:GB (or another country code) reads them as that country's.")
+	matching := widget.NewCard("Matching and policies", "",
+		container.NewVBox(matchHelp, e.matchBox, container.NewHBox(addMatch), e.matchProblem,
 			widget.NewForm(widget.NewFormItem("Unmatched records", e.unmatched), widget.NewFormItem("Conflicts", e.conflict))))
 
 	e.filterBox = container.NewVBox()
@@ -314,7 +317,7 @@ func (e *editor) build() fyne.CanvasObject {
 	if e.existing {
 		heading = "Edit " + e.def.Name
 	}
-	header := container.NewBorder(nil, nil, container.NewHBox(back, title(heading)), container.NewHBox(e.saveNote, e.save))
+	header := paneHeader(back, heading, e.saveNote, e.save)
 	e.rebuildRows()
 	e.rebuildMatch()
 	e.rebuildFilters()

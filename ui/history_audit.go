@@ -22,7 +22,8 @@ const auditPageRecords = 500
 // auditCells appends the table rows of audit to rows.
 func auditCells(rows [][]string, audit []store.AuditRow) [][]string {
 	for _, a := range audit {
-		rows = append(rows, []string{a.Side, a.RecordID, a.Field, blankAs(a.Old), blankAs(a.New), a.Rule})
+		// "A"/"B", as every other screen names the sides.
+		rows = append(rows, []string{strings.ToUpper(a.Side), a.RecordID, a.Field, blankAs(a.Old), blankAs(a.New), a.Rule})
 	}
 	return rows
 }
@@ -55,7 +56,22 @@ func (u *UI) fieldChanges(d app.RunDetail) fyne.CanvasObject {
 
 // auditTable is the Field changes table over *rows.
 func auditTable(rows *[][]string) *widget.Table {
-	return newTextTable([]string{"Side", "Record", "Field", "Old", "New", "Rule"}, []float32{50, 140, 140, 220, 220, 140}, rows)
+	t := newTextTable([]string{"Side", "Record", "Field", "Old", "New", "Rule"}, []float32{50, 140, 140, 220, 220, 140}, rows)
+	fitRecordColumn(t, *rows)
+	return t
+}
+
+// fitRecordColumn widens the Record column to the longest id listed, as
+// the Errors tab does (recordColumnWidth): Salesforce's 18-character ids
+// were cut to "0038d000000000…", the same for every record of an org.
+func fitRecordColumn(t *widget.Table, rows [][]string) {
+	longest := ""
+	for _, r := range rows {
+		if len(r[1]) > len(longest) {
+			longest = r[1]
+		}
+	}
+	t.SetColumnWidth(1, max(140, recordWidth(longest)))
 }
 
 // findRecordHint is the placeholder of a run's field-changes search.
@@ -162,6 +178,7 @@ func (v *auditList) add(page []store.AuditRow) {
 	if len(page) > 0 {
 		v.last = page[len(page)-1].ID
 		v.rows = auditCells(v.rows, page)
+		fitRecordColumn(v.table, v.rows)
 	}
 	v.done = len(page) == 0
 	v.table.Refresh()

@@ -72,7 +72,7 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 		undo.Disable()
 	}
 	export := widget.NewButtonWithIcon("Export CSV", theme.DocumentSaveIcon(), func() { u.exportCSV(d) })
-	header := container.NewBorder(nil, nil, container.NewHBox(back, title(fmt.Sprintf("Run %d of %s", r.ID, d.Sync))), container.NewHBox(retry, undo, export))
+	header := paneHeader(back, fmt.Sprintf("Run %d of %s", r.ID, d.Sync), retry, undo, export)
 
 	status := widget.NewLabel(r.Status)
 	status.Importance = resultImportance(r.Status)
@@ -80,7 +80,8 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 	if r.UndoOf != 0 {
 		trigger = fmt.Sprintf("undo of run %d", r.UndoOf)
 	}
-	facts := container.NewGridWithColumns(4,
+	// Cells that flow onto more rows as the window narrows.
+	facts := container.NewGridWrap(fyne.NewSize(factWidth, theme.Size(theme.SizeNameText)+2*theme.InnerPadding()),
 		widget.NewLabel("Started "+r.StartedAt.In(u.zone()).Format("2 Jan 2006 15:04:05")), container.NewHBox(widget.NewLabel("Result"), status),
 		widget.NewLabel("Trigger: "+trigger), widget.NewLabel(fmt.Sprintf("API calls: A %d, B %d", r.APICallsA, r.APICallsB)),
 		widget.NewLabel(fmt.Sprintf("Created %d", r.Created)), widget.NewLabel(fmt.Sprintf("Updated %d", r.Updated)),
@@ -122,18 +123,26 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 	return container.NewBorder(top, nil, nil, nil, tabs)
 }
 
+// factWidth fits the widest run fact, "Started 12 Dec 2026 23:59:59".
+const factWidth = 230
+
 // recordColumnWidth fits the Errors tab's Record column to the longest id
 // listed: Salesforce's 18-character ids were cut to "0038d000000…", the
 // same for every record of an org. A Dynamics GUID fits too; anything
 // longer is whole in the row's dialog.
 func recordColumnWidth(errs []store.RunErrorRow) float32 {
-	const least, most = 120, 340
 	longest := ""
 	for _, e := range errs {
 		if len(e.RecordID) > len(longest) {
 			longest = e.RecordID
 		}
 	}
+	return recordWidth(longest)
+}
+
+// recordWidth is a Record column's width for its longest id.
+func recordWidth(longest string) float32 {
+	const least, most = 120, 340
 	w := fyne.MeasureText(longest, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
 	return min(max(w+1, least), most) // +1: a fractional width rounds short
 }

@@ -26,3 +26,23 @@ func (sizeWatcher) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	}
 	return min
 }
+
+// fixedHeight stacks its objects at a set height and the full width they
+// are given: a chart that stretches with the window instead of fixing a
+// width the window could not shrink below.
+type fixedHeight float32
+
+func (h fixedHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (h fixedHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w float32
+	for _, o := range objs {
+		w = max(w, o.MinSize().Width)
+	}
+	return fyne.NewSize(w, float32(h))
+}

@@ -65,7 +65,7 @@ func (u *UI) openPlanPane(pp planPane) {
 	apply.Disable()
 	var load func()
 	refreshBtn := widget.NewButtonWithIcon("Refresh preview", theme.ViewRefreshIcon(), func() { load() })
-	header := container.NewBorder(nil, nil, container.NewHBox(back, title(pp.title)), container.NewHBox(refreshBtn, apply))
+	header := paneHeader(back, pp.title, refreshBtn, apply)
 	load = func() {
 		apply.Disable()
 		holder.Objects = []fyne.CanvasObject{loading("the preview (reading both CRMs, writing nothing)")}
@@ -173,7 +173,7 @@ func planView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 		stat(c.Skipped, "skipped"), stat(c.Delete, "deletes"),
 		stat(c.ReadA, "read in A"), stat(c.ReadB, "read in B"))
 	top := container.NewVBox(counts)
-	calls := widget.NewLabel(fmt.Sprintf("Estimated API calls: A %d (%s), B %d (%s). Nothing has been written yet.",
+	calls := wrapped(fmt.Sprintf("Estimated API calls: A %d (%s), B %d (%s). Nothing has been written yet.",
 		p.EstimatedCalls.A, def.A.Connection, p.EstimatedCalls.B, def.B.Connection))
 	top.Add(calls)
 	if p.NeedsConfirmation {

@@ -15,7 +15,7 @@ func TestProgressTextShowsBothSides(t *testing.T) {
 		"create a": {Phase: "create a", Done: 100, Total: 500},
 	}
 	text, done, total := progressText(phases, "create b")
-	if want := "Writing (create a): 100 / 500\nWriting (create b): 200 / 700"; text != want {
+	if want := "Writing (create in A): 100 / 500\nWriting (create in B): 200 / 700"; text != want {
 		t.Errorf("text %q, want %q", text, want)
 	}
 	if done != 310 || total != 1210 {
@@ -24,7 +24,7 @@ func TestProgressTextShowsBothSides(t *testing.T) {
 	for _, p := range []string{"create a", "create b"} {
 		phases[p] = engine.Progress{Phase: p, Done: phases[p].Total, Total: phases[p].Total}
 	}
-	if text, _, _ := progressText(phases, "create a"); text != "Writing (create a): 500 / 500" {
+	if text, _, _ := progressText(phases, "create a"); text != "Writing (create in A): 500 / 500" {
 		t.Errorf("all done: %q, want the latest phase", text)
 	}
 }

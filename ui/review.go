@@ -86,14 +86,19 @@ func (q *reviewQueue) build() fyne.CanvasObject {
 	q.status = widget.NewLabel("")
 	q.list = widget.NewList(func() int { return len(q.shown) },
 		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, widget.NewCheck("", nil), nil, l)
+			// The record first, on its own line: the kind and sync are the
+			// same for many items, and cut the record off a narrow pane.
+			record, about := widget.NewLabel(""), widget.NewLabel("")
+			record.Truncation, about.Truncation = fyne.TextTruncateEllipsis, fyne.TextTruncateEllipsis
+			about.Importance = widget.LowImportance
+			return container.NewBorder(nil, nil, widget.NewCheck("", nil), nil, container.NewVBox(record, about))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			it := q.shown[i]
 			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s · %s · %s %s %s", it.Kind, it.Sync, strings.ToUpper(it.Side), it.RecordID, it.Field))
+			lines := c.Objects[0].(*fyne.Container).Objects
+			lines[0].(*widget.Label).SetText(strings.TrimSpace(fmt.Sprintf("%s %s %s", strings.ToUpper(it.Side), it.RecordID, it.Field)))
+			lines[1].(*widget.Label).SetText(it.Kind + " · " + it.Sync)
 			check := c.Objects[1].(*widget.Check)
 			check.OnChanged = nil
 			check.SetChecked(q.checked[it.ID])
@@ -103,7 +108,9 @@ func (q *reviewQueue) build() fyne.CanvasObject {
 	q.list.OnSelected = func(i widget.ListItemID) { q.selected = i; q.showDetail() }
 	q.detail = container.NewVBox(widget.NewLabel("Select an item to compare the two records."))
 	q.runBar = container.NewHBox()
-	bulk := container.NewHBox(widget.NewLabel("Checked:"),
+	// Three buttons a row, and the keys hint wrapped: in one row they made
+	// the window wider than a small laptop's screen.
+	bulk := container.NewVBox(widget.NewLabel("Checked:"), container.NewGridWithColumns(3,
 		widget.NewButton("Create", func() { q.bulk("create") }),
 		widget.NewButton("Skip", func() { q.bulk("skip") }),
 		widget.NewButton("Take A", func() { q.bulk("take-a") }),
@@ -115,8 +122,8 @@ func (q *reviewQueue) build() fyne.CanvasObject {
 			}
 			q.list.Refresh()
 			q.updateStatus()
-		}))
-	keys := widget.NewLabel("Keys: L link · C create · S skip · A take A · B take B · E edit value · D delete · J/K next/previous")
+		})))
+	keys := wrapped("Keys: L link · C create · S skip · A take A · B take B · E edit value · D delete · J/K next/previous")
 	keys.Importance = widget.LowImportance
 	header := container.NewVBox(container.NewBorder(nil, nil, title("Review"), container.NewHBox(widget.NewLabel("Show"), kind)), keys)
 	left := container.NewBorder(nil, container.NewVBox(bulk, q.status), nil, nil, q.list)

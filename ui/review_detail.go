@@ -100,9 +100,11 @@ func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) f
 		sameCRM := false
 		for _, c := range d.Candidates {
 			c := c
-			ev := fmt.Sprintf("%s %s — match rule %d on %q", c.Side, c.ID, c.Rule, c.Key)
+			// "side B 0038…", as the item's heading names its side.
+			where := "side " + strings.ToUpper(c.Side)
+			ev := fmt.Sprintf("%s %s — match rule %d on %q", where, c.ID, c.Rule, c.Key)
 			if c.Rule == 0 { // named by the CRM (a duplicate rule), not by a match rule
-				ev = fmt.Sprintf("%s %s — %s", c.Side, c.ID, c.Key)
+				ev = fmt.Sprintf("%s %s — %s", where, c.ID, c.Key)
 			}
 			if c.LinkedTo != "" {
 				ev += " (already linked to " + c.LinkedTo + ")"

@@ -55,7 +55,7 @@ func reviewDuplicateFor(t *testing.T, rule salesforce.DuplicateRule) (l *live, s
 // name, and offers Create anyway, which decides the item.
 func TestReviewDuplicateOffersCreateAnyway(t *testing.T) {
 	l, sfID := reviewDuplicateFor(t, salesforce.StandardContactDuplicateRule())
-	l.see("b " + sfID + " — duplicate rule Standard_Contact")
+	l.see("side B " + sfID + " — duplicate rule Standard_Contact")
 	l.see("Link first")
 	l.tap("Create anyway (C)")
 	l.wait()

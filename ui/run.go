@@ -32,7 +32,8 @@ func (u *UI) runWithProgress(what string, fn runFunc, after func(app.RunResult))
 	phase := widget.NewLabel("Planning: reading both CRMs…")
 	bar := widget.NewProgressBar()
 	body := container.NewVBox(phase, bar)
-	d := dialog.NewCustom(what, "Cancel", container.NewGridWrap(fyne.NewSize(440, 120), body), u.win)
+	// Tall enough for four phase lines above the bar.
+	d := dialog.NewCustom(what, "Cancel", container.NewGridWrap(fyne.NewSize(440, 150), body), u.win)
 	finished := false
 	d.SetOnClosed(func() {
 		if !finished {
@@ -48,6 +49,7 @@ func (u *UI) runWithProgress(what string, fn runFunc, after func(app.RunResult))
 			phases[p.Phase] = p
 			text, done, total := progressText(phases, p.Phase)
 			phase.SetText(text)
+			body.Refresh() // lay out again: a second phase line pushes the bar down
 			if total > 0 {
 				bar.Max = float64(total)
 				bar.SetValue(float64(done))
@@ -135,9 +137,19 @@ func progressText(phases map[string]engine.Progress, latest string) (text string
 	return strings.Join(lines, "\n"), done, total
 }
 
+// phaseName says an engine phase ("create b", "store") in the preview's
+// words ("create in B"), which the person has just read.
 func phaseName(p string) string {
-	if p == "" {
+	switch p {
+	case "":
 		return "Working"
+	case "delete":
+		return "Deleting"
+	case "store":
+		return "Recording what was written"
+	}
+	if verb, side, ok := strings.Cut(p, " "); ok {
+		return "Writing (" + verb + " in " + strings.ToUpper(side) + ")"
 	}
 	return "Writing (" + p + ")"
 }

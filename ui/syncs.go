@@ -289,16 +289,18 @@ func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObj
 		}
 	}
 	heading := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	route := widget.NewLabel(fmt.Sprintf("%s %s  %s  %s %s", def.A.Connection, def.A.Object, directionArrow(def.Direction), def.B.Connection, def.B.Object))
+	// Wrapped, as the lines below: beside the buttons they must fit a
+	// small laptop's window.
+	route := wrapped(fmt.Sprintf("%s %s  %s  %s %s", def.A.Connection, def.A.Object, directionArrow(def.Direction), def.B.Connection, def.B.Object))
 	healthText := widget.NewLabel(health)
-	info := container.NewVBox(container.NewHBox(healthDot(health), heading, healthText), route, widget.NewLabel(lastRunText(s.LastRun, u.now())))
+	info := container.NewVBox(container.NewHBox(healthDot(health), heading, healthText), route, wrapped(lastRunText(s.LastRun, u.now())))
 	next := "Next run: manual"
 	if s.Paused {
 		next = "Paused: scheduled runs are off"
 	} else if b := u.deps.Background; b != nil && def.Schedule != "" && def.Schedule != "manual" {
 		next = "Next run: " + until(b.Next(name), u.now()) + " (" + def.Schedule + ")"
 	}
-	info.Add(widget.NewLabel(next))
+	info.Add(wrapped(next))
 	if s.OpenReview > 0 {
 		l := widget.NewLabel(fmt.Sprintf("%d items wait in Review", s.OpenReview))
 		l.Importance = widget.WarningImportance
@@ -347,7 +349,9 @@ func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObj
 	if s.FullPass != "" || s.LastRun == nil {
 		resync.Disable() // already due, or the first run reads everything anyway
 	}
-	buttons := container.NewGridWithColumns(3, syncNow, preview, pause, edit, resync, del)
+	// Two columns, not three: with a long sync name the card must still fit
+	// a small laptop's window.
+	buttons := container.NewGridWithColumns(2, syncNow, preview, pause, edit, resync, del)
 	return widget.NewCard("", "", container.NewBorder(nil, nil, nil, container.NewCenter(buttons), info))
 }
 

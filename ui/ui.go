@@ -361,6 +361,15 @@ func title(text string) *widget.Label {
 	return l
 }
 
+// paneHeader is a pane's Back and action buttons in one row with its
+// title, wrapped, under them: beside the buttons a long sync name made
+// the window wider than a small laptop's screen.
+func paneHeader(back fyne.CanvasObject, heading string, actions ...fyne.CanvasObject) *fyne.Container {
+	t := title(heading)
+	t.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(container.NewBorder(nil, nil, back, container.NewHBox(actions...)), t)
+}
+
 // wrapped is a word-wrapped label.
 func wrapped(text string) *widget.Label {
 	l := widget.NewLabel(text)

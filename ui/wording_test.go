@@ -1,0 +1,54 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/widget"
+)
+
+// TestFieldChangesSideCapitalised: every screen names the sides "A"
+// and "B" (create in A, side B record…); the Field changes tab of a run
+// said "a" and "b".
+func TestFieldChangesSideCapitalised(t *testing.T) {
+	l := newLive(t)
+	l.applyDemoSyncs()
+	runs, err := l.a.Runs(context.Background(), demoSyncName, 1)
+	if err != nil || len(runs) == 0 {
+		t.Fatalf("no run: %v", err)
+	}
+	l.ui(func() { l.u.openRunDetail(runs[0].Run.ID) })
+	l.see("Field changes")
+	l.ui(func() {
+		_, table := fieldChangesTable(l.u.Window())
+		if table == nil {
+			t.Fatal("no Field changes table")
+		}
+		cell := widget.NewLabel("")
+		table.UpdateCell(widget.TableCellID{Row: 1, Col: 0}, cell)
+		if cell.Text != "A" && cell.Text != "B" {
+			t.Errorf("the first field change's side reads %q, want A or B", cell.Text)
+		}
+	})
+}
+
+// TestReviewCandidatesNameTheSide: an ambiguous item's candidates
+// read "side B 0038…", as its heading does ("side B record …"), not
+// "b 0038…".
+func TestReviewCandidatesNameTheSide(t *testing.T) {
+	l := reviewQueueFor(t)
+	items, err := l.a.Reviews(context.Background(), "", "ambiguous", "open")
+	if err != nil || len(items) == 0 {
+		t.Fatalf("no ambiguous item: %v", err)
+	}
+	l.ui(func() { l.u.Navigate(ScreenReview) })
+	l.see("Candidates")
+	var texts []string
+	l.ui(func() { texts = textsOnScreen(l.u.Window()) })
+	for _, s := range texts {
+		if strings.HasPrefix(s, "a 0") || strings.HasPrefix(s, "b 0") {
+			t.Errorf("a candidate reads %q; the sides are A and B elsewhere", s)
+		}
+	}
+}
