@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
@@ -136,12 +137,18 @@ func (la *loggedApp) secretLeaks(syncName string, res app.RunResult, runErr erro
 		leaks = append(leaks, "the log")
 	}
 	la.logMu.Unlock()
-	files, _ := filepath.Glob(filepath.Join(la.Home(), "*"))
-	for _, f := range files {
-		if b, err := os.ReadFile(f); err == nil && bytes.Contains(b, []byte(leaked)) {
-			leaks = append(leaks, "file "+filepath.Base(f))
+	// Every file of the data folder, in subfolders too (SQLite's -wal
+	// and -shm, the log, anything written beside them).
+	_ = filepath.WalkDir(la.Home(), func(f string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
 		}
-	}
+		if b, err := os.ReadFile(f); err == nil && bytes.Contains(b, []byte(leaked)) {
+			rel, _ := filepath.Rel(la.Home(), f)
+			leaks = append(leaks, "file "+rel)
+		}
+		return nil
+	})
 	return leaks
 }
 

@@ -182,8 +182,11 @@ func (ep Endpoint) basicCredential() string {
 }
 
 // scrub removes every secret value from s and caps its length, so vendor
-// text that echoes a token or code can go into an error safely.
+// text that echoes a token or code can go into an error safely. A raw body
+// quoted as it came may hold JSON with a secret escaped in part
+// ("\u003d"), which anyone can read back: such a body is unescaped first.
 func scrub(s string, secrets ...string) string {
+	s = string(revealEscaped([]byte(s), formsOf(secrets)))
 	for _, sec := range secrets {
 		for _, form := range secretForms(sec) {
 			s = strings.ReplaceAll(s, form, "[redacted]")

@@ -113,15 +113,18 @@ const maxScrubbedBody = 4 << 20
 // scrubResponse replaces every secret in a response's body with
 // [redacted]: vendors and gateways sometimes echo the request's headers in
 // their error text, which connectors repeat verbatim into errors, the run's
-// record and the log. That text also comes in successful answers (a 207's
-// or a composite 200's per-record errors), which are scrubbed as they
-// stream (scrubReader); a failed answer is read whole.
+// record and the log; a secret whose characters the vendor's JSON escapes
+// in part is found too (unescapeJSONASCII). That text also comes in
+// successful answers (a 207's or a composite 200's per-record errors),
+// which are scrubbed as they stream (scrubReader); a failed answer is read
+// whole.
 func scrubResponse(resp *http.Response, secrets ...string) *http.Response {
 	if resp == nil || resp.Body == nil {
 		return resp
 	}
 	if resp.StatusCode < 400 {
 		if body := newScrubReader(resp.Body, secrets); body != resp.Body {
+			body.(*scrubReader).notJSON = isCSVContent(resp.Header.Get("Content-Type"))
 			resp.Body = body
 			resp.ContentLength = -1 // a redaction changes the length
 			resp.Header.Del("Content-Length")
@@ -130,6 +133,7 @@ func scrubResponse(resp *http.Response, secrets ...string) *http.Response {
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxScrubbedBody))
 	resp.Body.Close()
+	body = revealEscaped(body, formsOf(secrets))
 	for _, sec := range secrets {
 		for _, form := range secretForms(sec) {
 			body = bytes.ReplaceAll(body, []byte(form), []byte("[redacted]"))

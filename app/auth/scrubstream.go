@@ -19,6 +19,9 @@ type scrubReader struct {
 	out   []byte // scrubbed, not yet returned
 	err   error  // the source's error, returned once out is empty
 	chunk []byte
+	// notJSON: a CSV body, whose "\u003d" is data, not an escape; it is
+	// not unescaped.
+	notJSON bool
 }
 
 // newScrubReader wraps body, or returns it as it is when there is nothing
@@ -56,7 +59,8 @@ func (s *scrubReader) Read(p []byte) (int, error) {
 func (s *scrubReader) Close() error { return s.src.Close() }
 
 // fill reads one chunk and moves what is scanned into out: every complete
-// secret replaced, and all but the last keep bytes released, since a
+// secret replaced (JSON's escapes of ASCII undone first where that shows
+// one, revealEscaped), and all but the last keep bytes released, since a
 // secret that starts in them may end in the next chunk.
 func (s *scrubReader) fill() {
 	if s.chunk == nil {
@@ -64,6 +68,9 @@ func (s *scrubReader) fill() {
 	}
 	n, err := s.src.Read(s.chunk)
 	s.buf = append(s.buf, s.chunk[:n]...)
+	if !s.notJSON {
+		s.buf = revealEscaped(s.buf, s.forms)
+	}
 	s.err = err
 	for {
 		i, f := s.firstForm()
@@ -76,7 +83,17 @@ func (s *scrubReader) fill() {
 	}
 	release := len(s.buf)
 	if s.err == nil {
-		release = max(0, len(s.buf)-s.keep)
+		// Kept too: an escape still incomplete, a secret written escaped
+		// (up to six bytes a character), and a run of backslashes whole,
+		// so the next pass reads every escape from its start.
+		hold := s.keep + escapeHold
+		if !s.notJSON && bytes.Contains(s.buf, []byte(`\u00`)) {
+			hold = 6*(s.keep+1) + escapeHold
+		}
+		release = max(0, len(s.buf)-hold)
+		for release > 0 && s.buf[release-1] == '\\' {
+			release--
+		}
 	}
 	s.out = append(s.out, s.buf[:release]...)
 	s.buf = append(s.buf[:0:0], s.buf[release:]...)
