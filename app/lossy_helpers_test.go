@@ -116,6 +116,24 @@ func appThrough(t *testing.T, srv *sandbox.Server, client *http.Client, vendors 
 	return a
 }
 
+// killedRun runs sync name and kills it (its context cancelled, as a
+// process killed) once the first call match picks has gone out, its answer
+// lost; the test fails unless exactly that call was lost.
+func killedRun(t *testing.T, a *app.App, tr *lossyTransport, name string, match func(*http.Request) bool) app.RunResult {
+	t.Helper()
+	ctx, kill := context.WithCancel(context.Background())
+	defer kill()
+	tr.kill = kill
+	tr.arm(1, match)
+	res, err := a.Run(ctx, name, app.RunOptions{Confirm: true})
+	tr.kill = nil
+	t.Logf("killed run: %v %+v lost=%v", err, res.Summary, tr.lostCalls())
+	if len(tr.lostCalls()) != 1 {
+		t.Fatalf("the run of %s was not killed at the call armed: %v", name, tr.lostCalls())
+	}
+	return res
+}
+
 func postTo(suffix string) func(*http.Request) bool {
 	return func(r *http.Request) bool {
 		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, suffix)

@@ -22,15 +22,7 @@ func keylessKilled(t *testing.T, seed int64) *app.App {
 	for i := range 2 {
 		mustCreateHS(t, srv.HubSpot(), "contacts", map[string]string{"email": fmt.Sprintf("counted%d@example.org", i), "firstname": "Counted", "lastname": fmt.Sprintf("Person%d", i)})
 	}
-	ctx, kill := context.WithCancel(context.Background())
-	defer kill()
-	tr.kill = kill
-	tr.arm(1, pdPersonCreate)
-	_, _ = a.Run(ctx, "people", app.RunOptions{Confirm: true})
-	tr.kill = nil
-	if len(tr.lostCalls()) != 1 {
-		t.Fatalf("the run did not die at Pipedrive's create: %v", tr.lostCalls())
-	}
+	killedRun(t, a, tr, "people", pdPersonCreate)
 	return a
 }
 

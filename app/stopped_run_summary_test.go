@@ -73,16 +73,7 @@ func TestStoppedKeylessCreateNotDuplicated(t *testing.T) {
 	for i := range 2 {
 		mustCreateHS(t, srv.HubSpot(), "contacts", map[string]string{"email": fmt.Sprintf("keyless%d@example.org", i), "firstname": "Keyless", "lastname": fmt.Sprintf("Person%d", i)})
 	}
-	ctx, kill := context.WithCancel(context.Background())
-	defer kill()
-	tr.kill = kill
-	tr.arm(1, pdPersonCreate)
-	killed, err := a.Run(ctx, "people", app.RunOptions{Confirm: true})
-	tr.kill = nil
-	t.Logf("killed run: %v %+v lost=%v", err, killed.Summary, tr.lostCalls())
-	if len(tr.lostCalls()) != 1 {
-		t.Fatalf("the run did not die at Pipedrive's create: %v", tr.lostCalls())
-	}
+	killedRun(t, a, tr, "people", pdPersonCreate)
 	next, err := a.Run(context.Background(), "people", app.RunOptions{Confirm: true})
 	if err != nil {
 		t.Fatalf("next run: %v", err)

@@ -2,14 +2,11 @@ package ui
 
 import (
 	"bytes"
-	"context"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"github.com/go-text/typesetting/font"
-
-	"github.com/crmsync/crmsync/app"
 )
 
 // bundledGlyphs says whether the fonts Fyne ships (text and symbols) draw
@@ -66,14 +63,7 @@ func TestTextsUseBundledGlyphs(t *testing.T) {
 	l.connectSandbox()
 	checkGlyphs(t, l, "Sandbox connected", drawn)
 	l.closeDialogs()
-	def := app.DemoSync("review-me", demoHubSpot, demoSalesforce)
-	def.Unmatched = "review"
-	if err := l.a.SaveSync(context.Background(), def); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.a.Run(context.Background(), def.Name, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
+	l.runReviewMe()
 	l.navigate(ScreenReview)
 	l.see("Side by side")
 	checkGlyphs(t, l, "Review", drawn)

@@ -53,18 +53,24 @@ func TestBulkSkipSurvivesOneStaleItem(t *testing.T) {
 func liveWithReviewItems(t *testing.T) (*live, engine.Definition) {
 	t.Helper()
 	l := newLive(t)
-	ctx := context.Background()
 	l.connectSandbox()
 	l.closeDialogs()
+	return l, l.runReviewMe()
+}
+
+// runReviewMe saves the sync "review-me" (the demo contacts sync, its
+// unmatched records sent to review) and runs it once over l's sandbox.
+func (l *live) runReviewMe() engine.Definition {
+	l.t.Helper()
 	def := app.DemoSync("review-me", demoHubSpot, demoSalesforce)
 	def.Unmatched = "review"
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
+	if err := l.a.SaveSync(context.Background(), def); err != nil {
+		l.t.Fatal(err)
 	}
-	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
+	if _, err := l.a.Run(context.Background(), def.Name, app.RunOptions{Confirm: true}); err != nil {
+		l.t.Fatal(err)
 	}
-	return l, def
+	return def
 }
 
 // reviewQueueFor is liveWithReviewItems on the Review screen.

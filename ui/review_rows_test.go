@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"github.com/crmsync/crmsync/app"
 )
 
 // TestReviewRowsShowRecord: on a small laptop's window the Review
@@ -16,14 +14,7 @@ func TestReviewRowsShowRecord(t *testing.T) {
 	l := newLiveWith(t, 30, smallLaptop, nil)
 	l.connectSandbox()
 	l.closeDialogs()
-	def := app.DemoSync("review-me", demoHubSpot, demoSalesforce)
-	def.Unmatched = "review"
-	if err := l.a.SaveSync(context.Background(), def); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.a.Run(context.Background(), def.Name, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
+	l.runReviewMe()
 	l.navigate(ScreenReview)
 	l.see("items shown")
 	items, err := l.a.Reviews(context.Background(), "", "", "open")

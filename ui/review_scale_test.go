@@ -32,14 +32,7 @@ func reviewQueueOver(t *testing.T, l *live) (*live, int) {
 	ctx := context.Background()
 	l.connectSandbox()
 	l.closeDialogs()
-	def := app.DemoSync("review-me", demoHubSpot, demoSalesforce)
-	def.Unmatched = "review"
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
+	l.runReviewMe()
 	open, err := l.a.Reviews(ctx, "", "", "open")
 	if err != nil {
 		t.Fatal(err)

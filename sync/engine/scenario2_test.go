@@ -14,7 +14,6 @@ import (
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/engine/memconn"
-	"github.com/crmsync/crmsync/sync/mapping"
 )
 
 func TestUndoRun(t *testing.T) {
@@ -406,17 +405,7 @@ var _ = store.ErrNotFound
 // may be there already) and says so rather than stay silent or create
 // them twice. (It warned "check for duplicates" and created them again.)
 func TestCrashWithoutKeysWarns(t *testing.T) {
-	def := baseDefinition()
-	def.Fields[0].Direction = mapping.BtoA // B's Email is never written
-	f := newFixture(t, def, fixtureOpts{batch: 3})
-	for i := range 3 {
-		f.a.Put(objA, person(emailN(i), "P", fmt.Sprint(i)))
-	}
-	if sum := f.crashOnFirstWriteToB(); sum.Status != "cancelled" {
-		t.Fatalf("crash setup: %+v", sum)
-	}
-	f.b.SetFaults(memconn.Faults{})
-	f.open()
+	f := keylessCrash(t)
 	p2, _ := f.run()
 	if !slices.ContainsFunc(p2.Warnings, func(w string) bool { return strings.Contains(w, "cannot be looked up there: held in Review") }) {
 		t.Fatalf("no warning about the interrupted batch without keys: %v", p2.Warnings)
