@@ -136,12 +136,7 @@ func TestRefreshEscapedEchoNotInError(t *testing.T) {
 			io.WriteString(w, `upstream said {"refresh_token":"`+encode(q.Get("refresh_token"))+`"}`)
 		})
 		ep := Endpoint{Vendor: "pipedrive", TokenURL: srv.URL + "/oauth/token", ClientID: auditClient, ClientSecret: auditSecret}
-		store := secret.NewMemory()
-		expired := &oauth2.Token{AccessToken: auditAccess, RefreshToken: auditRefresh, TokenType: "Bearer", Expiry: time.Now().Add(-time.Hour)}
-		if err := Save(context.Background(), store, connKey, expired); err != nil {
-			t.Fatal(err)
-		}
-		_, err := NewTokenSource(context.Background(), ep, store, connKey, srv.Client()).Token()
+		err := refreshExpired(t, ep, srv)
 		if err == nil {
 			t.Fatalf("%s: the refresh should fail", name)
 		}

@@ -89,17 +89,25 @@ func TestRefreshErrorsNeverLeakEncodedSecrets(t *testing.T) {
 		srv := echoingTokenEndpoint(t, tc.echo)
 		ep := Endpoint{Vendor: "pipedrive", TokenURL: srv.URL + "/oauth/token", AuthURL: srv.URL + "/oauth/authorize",
 			ClientID: auditClient, ClientSecret: auditSecret, ClientBasic: tc.basic}
-		store := secret.NewMemory()
-		expired := &oauth2.Token{AccessToken: auditAccess, RefreshToken: auditRefresh, TokenType: "Bearer", Expiry: time.Now().Add(-time.Hour)}
-		if err := Save(context.Background(), store, connKey, expired); err != nil {
-			t.Fatal(err)
-		}
-		_, err := NewTokenSource(context.Background(), ep, store, connKey, srv.Client()).Token()
+		err := refreshExpired(t, ep, srv)
 		if err == nil {
 			t.Fatalf("%s: refresh should fail", tc.name)
 		}
 		assertNoSecretForms(t, tc.name, err.Error())
 	}
+}
+
+// refreshExpired saves an expired token with the audit secrets under
+// connKey and asks ep, served by srv, to refresh it.
+func refreshExpired(t *testing.T, ep Endpoint, srv *httptest.Server) error {
+	t.Helper()
+	store := secret.NewMemory()
+	expired := &oauth2.Token{AccessToken: auditAccess, RefreshToken: auditRefresh, TokenType: "Bearer", Expiry: time.Now().Add(-time.Hour)}
+	if err := Save(context.Background(), store, connKey, expired); err != nil {
+		t.Fatal(err)
+	}
+	_, err := NewTokenSource(context.Background(), ep, store, connKey, srv.Client()).Token()
+	return err
 }
 
 // TestRefreshOutageNamesTheConnection: a refresh that fails for a
@@ -111,12 +119,7 @@ func TestRefreshOutageNamesTheConnection(t *testing.T) {
 		http.Error(w, "bad gateway", http.StatusBadGateway)
 	})
 	ep := Endpoint{Vendor: "pipedrive", TokenURL: srv.URL + "/oauth/token", ClientID: auditClient, ClientSecret: auditSecret}
-	store := secret.NewMemory()
-	expired := &oauth2.Token{AccessToken: auditAccess, RefreshToken: auditRefresh, TokenType: "Bearer", Expiry: time.Now().Add(-time.Hour)}
-	if err := Save(context.Background(), store, connKey, expired); err != nil {
-		t.Fatal(err)
-	}
-	_, err := NewTokenSource(context.Background(), ep, store, connKey, srv.Client()).Token()
+	err := refreshExpired(t, ep, srv)
 	if err == nil || !strings.Contains(err.Error(), `connection "sf": `) || strings.Contains(err.Error(), connKey) {
 		t.Fatalf("err = %v, want it to name connection \"sf\" (not its keyring key %s)", err, connKey)
 	}
