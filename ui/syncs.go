@@ -70,7 +70,13 @@ func (u *UI) syncsScreen() fyne.CanvasObject {
 				actions = append(actions, widget.NewButtonWithIcon("Create the demo sync", theme.MediaPlayIcon(), u.createDemoSync))
 			}
 			if len(d.conns) < 1 {
+				// Nothing to sync yet: the way on is Connections, not a
+				// disabled button.
 				newSync.Disable()
+				newSync.Importance = widget.MediumImportance
+				connect := widget.NewButtonWithIcon("Connect a CRM", theme.LoginIcon(), func() { u.Navigate(ScreenConnections) })
+				connect.Importance = widget.HighImportance
+				actions = append([]fyne.CanvasObject{connect}, actions...)
 			}
 			o = emptyState(theme.ViewRefreshIcon(), "Create a sync after connecting two CRMs",
 				"A sync says which records flow between two connections, field by field, and how conflicts are settled.", actions...)
