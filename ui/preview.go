@@ -47,7 +47,7 @@ func (u *UI) openPreview(name string) {
 // openUndoPreview shows what undoing a run would write back.
 func (u *UI) openUndoPreview(runID int64, syncName string) {
 	u.openPlanPane(planPane{
-		title: fmt.Sprintf("Undo run %d", runID), sync: syncName, applyLabel: "Undo this run",
+		title: fmt.Sprintf("Undo run %d of %s", runID, syncName), sync: syncName, applyLabel: "Undo this run",
 		plan: func(ctx context.Context) (app.RunResult, error) {
 			return u.a.Undo(ctx, runID, app.RunOptions{DryRun: true})
 		},

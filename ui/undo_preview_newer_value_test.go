@@ -43,7 +43,7 @@ func TestUndoPreviewOfOlderRunSaysNewerValueKept(t *testing.T) {
 		}
 	}
 	l.ui(func() { l.u.openUndoPreview(run1, "contacts") })
-	l.see(fmt.Sprintf("Undo run %d", run1))
+	l.see(fmt.Sprintf("Undo run %d of contacts", run1)) // the title names the sync
 	l.see("to review")
 	l.ui(func() {
 		tabs := firstOf[*container.AppTabs](l.u.Window())
