@@ -2,14 +2,10 @@ package zoho
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"golang.org/x/oauth2"
-
-	"github.com/crmsync/crmsync/app/auth/authtest"
 	zsim "github.com/crmsync/crmsync/sync/sandbox/zoho"
 )
 
@@ -58,15 +54,7 @@ func TestLookupOldGrantNamesCOQLScope(t *testing.T) {
 	if _, err := e.sim.Create("Contacts", map[string]any{"Last_Name": "Old", "Email": "old@example.com"}); err != nil {
 		t.Fatal(err)
 	}
-	conf := &oauth2.Config{ClientID: e.sim.Auth().ClientID(), ClientSecret: e.sim.Auth().ClientSecret(),
-		RedirectURL: "http://localhost:53682/callback", Scopes: []string{"ZohoCRM.modules.contacts.ALL,ZohoCRM.settings.fields.READ"},
-		Endpoint: oauth2.Endpoint{AuthURL: e.base + "/oauth/v2/auth", TokenURL: e.base + "/oauth/v2/token", AuthStyle: oauth2.AuthStyleInParams}}
-	tok := authtest.Code(t, conf)
-	domain, _ := tok.Extra("api_domain").(string)
-	c, err := newConnector(&http.Client{Transport: headerTransport(tok.AccessToken)}, domain, testOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := narrowGrantConnector(t, e)
 	hits, err := c.Lookup(t.Context(), "Contacts", "Email", []string{"old@example.com"})
 	if err == nil || !strings.Contains(err.Error(), scopeCOQL) || !strings.Contains(err.Error(), "connect Zoho CRM again") {
 		t.Fatalf("lookup with a grant lacking %s: %d hits, error %v; want one naming the scope and the cure", scopeCOQL, len(hits), err)

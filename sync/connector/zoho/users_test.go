@@ -86,6 +86,22 @@ func TestOwnerFieldListsActiveUsers(t *testing.T) {
 	}
 }
 
+// narrowGrantConnector connects with only the contacts and fields scopes, as a
+// connection made before crmsync asked for more would have.
+func narrowGrantConnector(t *testing.T, e *env) *Connector {
+	t.Helper()
+	conf := &oauth2.Config{ClientID: e.sim.Auth().ClientID(), ClientSecret: e.sim.Auth().ClientSecret(),
+		RedirectURL: "http://localhost:53682/callback", Scopes: []string{"ZohoCRM.modules.contacts.ALL,ZohoCRM.settings.fields.READ"},
+		Endpoint: oauth2.Endpoint{AuthURL: e.base + "/oauth/v2/auth", TokenURL: e.base + "/oauth/v2/token", AuthStyle: oauth2.AuthStyleInParams}}
+	tok := authtest.Code(t, conf)
+	domain, _ := tok.Extra("api_domain").(string)
+	c, err := newConnector(&http.Client{Transport: headerTransport(tok.AccessToken)}, domain, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func fieldOf(sc connector.Schema, name string) connector.Field {
 	f, _ := sc.Field(name)
 	return f
@@ -97,15 +113,7 @@ func fieldOf(sc connector.Schema, name string) connector.Field {
 func TestOwnerFieldWithoutTheScope(t *testing.T) {
 	e := newEnv(t, zsim.Options{Seed: 32})
 	e.sim.SeedUsers([]zsim.User{{FirstName: "Ada", LastName: "Lovelace", Email: "ada@acme.example"}})
-	conf := &oauth2.Config{ClientID: e.sim.Auth().ClientID(), ClientSecret: e.sim.Auth().ClientSecret(),
-		RedirectURL: "http://localhost:53682/callback", Scopes: []string{"ZohoCRM.modules.contacts.ALL,ZohoCRM.settings.fields.READ"},
-		Endpoint: oauth2.Endpoint{AuthURL: e.base + "/oauth/v2/auth", TokenURL: e.base + "/oauth/v2/token", AuthStyle: oauth2.AuthStyleInParams}}
-	tok := authtest.Code(t, conf)
-	domain, _ := tok.Extra("api_domain").(string)
-	c, err := newConnector(&http.Client{Transport: headerTransport(tok.AccessToken)}, domain, testOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := narrowGrantConnector(t, e)
 	sc, err := c.Schema(t.Context(), "Contacts")
 	if err != nil {
 		t.Fatalf("schema without the users scope: %v", err)
