@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
 )
@@ -60,8 +62,8 @@ func (c *Connector) Lookup(ctx context.Context, object, field string, values []s
 		return nil, fmt.Errorf("zoho: lookup %s by %s: Zoho does not query notes: %w", object, field, connector.ErrNoLookup)
 	}
 	var ids []string
-	for start := 0; start < len(values); start += coqlInValues {
-		found, err := c.queryIDs(ctx, object, field, values[start:min(start+coqlInValues, len(values))])
+	for _, where := range criteria(field, sc.types[field], values) {
+		found, err := c.queryIDs(ctx, object, where)
 		if err != nil {
 			return nil, fmt.Errorf("zoho: lookup %s by %s: %w", object, field, err)
 		}
@@ -89,17 +91,86 @@ func (c *Connector) Lookup(ctx context.Context, object, field string, values []s
 	return out, nil
 }
 
-// queryIDs pages `select id from object where field in (values)` to its
-// end; past the reach of limit and offset it fails rather than miss one.
-func (c *Connector) queryIDs(ctx context.Context, object, field string, values []string) ([]string, error) {
-	where := field + " = " + coqlValue(values[0])
-	if len(values) > 1 {
-		quoted := make([]string, len(values))
-		for i, v := range values {
-			quoted[i] = coqlValue(v)
+// criteria are the where clauses that find field's values: `in` with up
+// to 50 values, = for one. A checkbox takes only = ("The supported
+// operator for Boolean field is =", Kaizen #81), so one clause a value.
+// A value the field's type cannot hold matches nothing and is left out
+// rather than have Zoho refuse the query; repeats are sent once.
+func criteria(field, dataType string, values []string) []string {
+	var lits []string
+	seen := make(map[string]bool, len(values))
+	for _, v := range values {
+		l, ok := coqlLiteral(dataType, v)
+		if ok && !seen[l] {
+			seen[l] = true
+			lits = append(lits, l)
 		}
-		where = field + " in (" + strings.Join(quoted, ", ") + ")"
 	}
+	per := coqlInValues
+	if dataType == "boolean" {
+		per = 1
+	}
+	var out []string
+	for start := 0; start < len(lits); start += per {
+		chunk := lits[start:min(start+per, len(lits))]
+		if len(chunk) == 1 {
+			out = append(out, field+" = "+chunk[0])
+			continue
+		}
+		out = append(out, field+" in ("+strings.Join(chunk, ", ")+")")
+	}
+	return out
+}
+
+// coqlLiteral writes v as a COQL literal of the field's data_type: numbers
+// bare [unverified: the docs show no numeric literal; bare is SQL's form,
+// and the sandbox refuses a quoted one]; a checkbox 'true' or 'false'
+// (Kaizen #81's example quotes it); a date 'yyyy-MM-dd' and a date-time with
+// its offset as records are written (2026-12-03T10:15:30+00:00); the rest
+// quoted. ok is false for a value the type cannot hold.
+func coqlLiteral(dataType, v string) (string, bool) {
+	v = strings.TrimSpace(v)
+	switch dataType {
+	case "integer", "bigint":
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return strconv.FormatInt(n, 10), true
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+			return "", false
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), true
+	case "double", "currency", "decimal", "percent":
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return "", false
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), true
+	case "boolean":
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return "", false
+		}
+		return coqlValue(strconv.FormatBool(b)), true
+	case "date":
+		d, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return "", false
+		}
+		return coqlValue(d.Format(time.DateOnly)), true
+	case "datetime":
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return "", false
+		}
+		return coqlValue(t.Format("2006-01-02T15:04:05-07:00")), true
+	}
+	return coqlValue(v), true
+}
+
+// queryIDs pages `select id from object where …` to its end; past the
+// reach of limit and offset it fails rather than miss one.
+func (c *Connector) queryIDs(ctx context.Context, object, where string) ([]string, error) {
 	var ids []string
 	for offset := 0; ; offset += coqlLimit {
 		if offset+coqlLimit > coqlReach {
@@ -154,11 +225,12 @@ func missingScope(err *connector.Error) error {
 	return err
 }
 
-// coqlValue quotes a value for a COQL where clause: a backslash before a
-// quote or a backslash [unverified: Zoho asks for special characters to be
-// escaped without naming the escape].
+// coqlValue quotes a value for a COQL where clause, a quote in it written
+// twice: "escape the single quote in the value by adding another single
+// quote" (Zoho's COQL FAQ, Kaizen #171). A backslash is sent as it is
+// [unverified: the FAQ names no other escape].
 func coqlValue(v string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
+	return "'" + strings.ReplaceAll(v, "'", "''") + "'"
 }
 
 // queryLimitReached says whether a LIMIT_REACHED is a query's own 400 (the

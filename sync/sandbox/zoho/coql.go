@@ -19,7 +19,8 @@ import (
 //
 // Served: select <fields> from <module> [where <criteria>] [limit n [offset m]],
 // criteria of field = 'v', field != 'v', field in ('a', …), field not in (…),
-// field is [not] null, joined by and/or in brackets. The rest of COQL (like,
+// field is [not] null, joined by and/or in brackets, each value of the kind
+// the field's type takes (coql_literals.go). The rest of COQL (like,
 // comparisons, joins, aggregates, order by) is answered as a query the sandbox
 // does not serve: SYNTAX_ERROR "given coql query not supported". Converted
 // leads are queried like the others [unverified: the docs do not say].
@@ -136,9 +137,10 @@ type coqlToken struct {
 	quoted bool
 }
 
-// coqlTokens splits a query. Within quotes \' is a quote and \\ a
-// backslash [unverified: the docs ask to escape special characters without
-// naming the escape].
+// coqlTokens splits a query. Within quotes a quote is written twice:
+// "escape the single quote in the value by adding another single quote"
+// (Zoho's COQL FAQ, Kaizen #171); a backslash is a plain character there
+// [unverified: the FAQ names no other escape].
 func coqlTokens(src string) ([]coqlToken, *zerr) {
 	var out []coqlToken
 	for i := 0; i < len(src); {
@@ -148,14 +150,19 @@ func coqlTokens(src string) ([]coqlToken, *zerr) {
 			i++
 		case c == '\'':
 			var b strings.Builder
-			i++
-			for ; i < len(src) && src[i] != '\''; i++ {
-				if src[i] == '\\' && i+1 < len(src) {
-					i++
+			closed := false
+			for i++; i < len(src); i++ {
+				if src[i] == '\'' {
+					if i+1 < len(src) && src[i+1] == '\'' {
+						i++
+					} else {
+						closed = true
+						break
+					}
 				}
 				b.WriteByte(src[i])
 			}
-			if i >= len(src) {
+			if !closed {
 				return nil, errCOQLSyntax(src[len(src)-min(len(src), 20):])
 			}
 			i++

@@ -154,7 +154,7 @@ func (p *coqlParser) limits(q *coqlQuery) *zerr {
 	case n > coqlMaxLimit:
 		return badRequest("INVALID_QUERY", "limit given seems to be invalid", map[string]any{"limit": strconv.Itoa(n)})
 	case q.offset < 0 || q.offset+n > coqlReach:
-		return badRequest("INVALID_QUERY", "offset given seems to be invalid", map[string]any{"offset": strconv.Itoa(q.offset)}) // [unverified message]
+		return badRequest("INVALID_QUERY", "offset given seems to be invalid", map[string]any{"offset": strconv.Itoa(q.offset)}) // code and detail: the spec's InvalidQuery offset; [unverified message]
 	}
 	q.limit = n
 	return nil
@@ -224,7 +224,11 @@ func (p *coqlParser) condition() (*node, *zerr) {
 			return nil, badRequest("INVALID_QUERY", "unsupported column in criteria", map[string]any{"column_name": t.text, "cv_criteria": false})
 		}
 	}
-	var e *zerr
+	var (
+		e    *zerr
+		lits []coqlToken // the values as written, checked against the field's type
+		op   string      // the operator as written
+	)
 	switch {
 	case p.keyword("is"):
 		not := p.keyword("not")
@@ -239,15 +243,15 @@ func (p *coqlParser) condition() (*node, *zerr) {
 		if !p.keyword("in") {
 			return nil, badRequest("SYNTAX_ERROR", "operator not supported", map[string]any{"operator": "not"})
 		}
-		c.op = "not_in"
-		c.vals, e = p.list(t.text)
+		c.op, op = "not_in", "not in"
+		lits, e = p.list(t.text)
 	case p.keyword("in"):
-		c.op = "in"
-		c.vals, e = p.list(t.text)
+		c.op, op = "in", "in"
+		lits, e = p.list(t.text)
 	default:
-		op, _ := p.peek()
+		tok, _ := p.peek()
 		p.pos++
-		switch op.text {
+		switch op = tok.text; op {
 		case "=":
 			c.op = "in"
 		case "!=":
@@ -255,34 +259,42 @@ func (p *coqlParser) condition() (*node, *zerr) {
 		default:
 			return nil, errCOQLUnsupported() // like, between, comparisons: not served here
 		}
-		var v string
+		var v coqlToken
 		if v, e = p.value(); e == nil {
-			c.vals = []string{v}
+			lits = []coqlToken{v}
 		}
 	}
 	if e != nil {
 		return nil, e
 	}
+	if lits != nil {
+		if e := checkLiterals(c.fd, op, lits); e != nil {
+			return nil, e
+		}
+		for _, l := range lits {
+			c.vals = append(c.vals, l.text)
+		}
+	}
 	return &node{cond: c}, nil
 }
 
 // value reads one quoted value, or a bare number or boolean.
-func (p *coqlParser) value() (string, *zerr) {
+func (p *coqlParser) value() (coqlToken, *zerr) {
 	t, ok := p.peek()
 	if !ok || !t.quoted && strings.ContainsAny(t.text, "(),=") {
-		return "", errCOQLSyntax(p.near())
+		return coqlToken{}, errCOQLSyntax(p.near())
 	}
 	p.pos++
-	return t.text, nil
+	return t, nil
 }
 
 // list reads ('a', 'b', …), at most 50 values.
-func (p *coqlParser) list(field string) ([]string, *zerr) {
+func (p *coqlParser) list(field string) ([]coqlToken, *zerr) {
 	if t, ok := p.peek(); !ok || t.text != "(" || t.quoted {
 		return nil, errCOQLSyntax(p.near())
 	}
 	p.pos++
-	var vals []string
+	var vals []coqlToken
 	for {
 		v, e := p.value()
 		if e != nil {

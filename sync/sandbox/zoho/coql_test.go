@@ -54,7 +54,7 @@ func TestCOQL(t *testing.T) {
 	if in := info(t, r); in["more_records"] != true || num(in["count"]) != 1 {
 		t.Fatalf("info: %v", in)
 	}
-	if got := idsOf(coql(`select Email from Contacts where Last_Name = 'O\'Hara'`)); len(got) != 1 || got[0] != ids[2] {
+	if got := idsOf(coql(`select Email from Contacts where Last_Name = 'O''Hara'`)); len(got) != 1 || got[0] != ids[2] {
 		t.Fatalf("escaped quote: %v", got)
 	}
 	if got := idsOf(coql(`select Email from Contacts where (First_Name = 'Ada' and (Last_Name = 'Other' or Last_Name = 'Nobody'))`)); len(got) != 1 || got[0] != ids[1] {
