@@ -10,7 +10,8 @@ import (
 // its "results" list (a proxy's or gateway's JSON) is not a page of none.
 // Read would end as if nothing had changed, and a lookup before a create
 // would find no match and create the contact again. Both fail, naming the
-// endpoint; an empty page ("results": []) still reads as none.
+// endpoint; an empty page ("results": []) still reads as none. The lookup
+// is by phone: one by email reads through batch/read, not search.
 func TestSearchAnswerWithoutResultsIsAnError(t *testing.T) {
 	for _, tc := range []struct{ name, body string }{
 		{"gateway", `{"status":"ok","message":"maintenance"}`},
@@ -25,7 +26,7 @@ func TestSearchAnswerWithoutResultsIsAnError(t *testing.T) {
 				}
 				writeBody(w, 200, "application/json;charset=utf-8", propsJSON)
 			})
-			_, err := c.Lookup(t.Context(), "contacts", "email", []string{"ada@example.com"})
+			_, err := c.Lookup(t.Context(), "contacts", "phone", []string{"+14155550100"})
 			if err == nil || !strings.Contains(err.Error(), "/search") || !strings.Contains(err.Error(), `no "results"`) {
 				t.Errorf("Lookup: %v; want an error naming the search and the missing results", err)
 			}
@@ -48,7 +49,7 @@ func TestSearchAnswerWithoutResultsIsAnError(t *testing.T) {
 		}
 		writeBody(w, 200, "application/json;charset=utf-8", propsJSON)
 	})
-	if recs, err := c.Lookup(t.Context(), "contacts", "email", []string{"ada@example.com"}); err != nil || len(recs) != 0 {
+	if recs, err := c.Lookup(t.Context(), "contacts", "phone", []string{"+14155550100"}); err != nil || len(recs) != 0 {
 		t.Errorf("Lookup of an empty page: %v %v; want no match and no error", recs, err)
 	}
 }

@@ -486,12 +486,17 @@ func (c *Connector) Associate(ctx context.Context, fromObject, fromID, toObject,
 	return nil
 }
 
-// Lookup finds records whose field equals one of values (search IN, 100
-// values per query).
+// Lookup finds records whose field equals one of values: through
+// batch/read where the field identifies a record (lookupread.go), which
+// sees a write at once; otherwise through search IN, 100 values per
+// query, whose index lags writes (LookupLag).
 func (c *Connector) Lookup(ctx context.Context, object, field string, values []string) ([]connector.Record, error) {
 	sc, err := c.Schema(ctx, object)
 	if err != nil {
 		return nil, err
+	}
+	if idProp, ok := readKey(sc, field); ok {
+		return c.lookupRead(ctx, sc, field, idProp, values)
 	}
 	types := typesOf(sc)
 	prop, ok := types[field]

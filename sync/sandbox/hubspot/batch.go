@@ -245,6 +245,13 @@ func (s *Sim) handleBatchRead(w http.ResponseWriter, r *http.Request) {
 	var results []Object
 	var missing []string
 	s.mu.RLock()
+	if e := notUniqueKey(st, in.IDProperty); e != nil {
+		// The whole call, as a read by one such value: every value
+		// answered as missing would read as "no such record".
+		s.mu.RUnlock()
+		writeError(w, e.status, e.category, e.message, e.details)
+		return
+	}
 	for _, inp := range in.Inputs {
 		var rec *record
 		if archived {
