@@ -35,7 +35,12 @@ func (o SyncOutcome) Line() string {
 	case o.Paused:
 		return o.Sync + ": paused, not run"
 	case o.NeedsConfirmation() && o.Result.Plan != nil:
-		return o.Sync + ": not applied, it needs your confirmation: " + o.Result.Plan.Reason + "; open its preview"
+		line := o.Sync + ": not applied, it needs your confirmation: " + o.Result.Plan.Reason + "; open its preview"
+		if s := o.Result.Summary; s != nil && s.Review > 0 {
+			// Held, its plan still put these in Review (History counts them).
+			line += fmt.Sprintf("; %d to review", s.Review)
+		}
+		return line
 	case o.Err != nil:
 		return o.Sync + ": " + o.Err.Error()
 	case o.Result.Summary == nil:

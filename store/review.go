@@ -22,6 +22,10 @@ type ReviewRow struct {
 	Decision  string // JSON
 	CreatedAt time.Time
 	DecidedAt time.Time
+	// Uncounted: stored by a plan while it was made, not by a run, so the
+	// first run recorded after it counts it (CountHeldReviews). Written
+	// only; not read back.
+	Uncounted bool
 }
 
 const reviewCols = "id, sync_id, kind, status, side, record_id, other_id, field, detail, decision, created_at, decided_at"
@@ -51,10 +55,13 @@ func addReviews(ctx context.Context, tx *sql.Tx, syncID int64, rows []ReviewRow,
 	if len(rows) == 0 {
 		return nil
 	}
-	st, err := tx.PrepareContext(ctx, `INSERT INTO review(sync_id, kind, side, record_id, other_id, field, detail, created_at)
-		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS (SELECT 1 FROM review WHERE sync_id = ?1 AND kind = ?2 AND side = ?3
+	// A refresh by a plan marks the item uncounted, as a run's refresh
+	// counts it in that run: one run counts it either way.
+	st, err := tx.PrepareContext(ctx, `INSERT INTO review(sync_id, kind, side, record_id, other_id, field, detail, created_at, uncounted)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE NOT EXISTS (SELECT 1 FROM review WHERE sync_id = ?1 AND kind = ?2 AND side = ?3
 		  AND record_id = ?4 AND field = ?6 AND `+answeredReview+`)
-		ON CONFLICT (sync_id, kind, side, record_id, field) WHERE status = 'open' DO UPDATE SET detail = excluded.detail, other_id = excluded.other_id`)
+		ON CONFLICT (sync_id, kind, side, record_id, field) WHERE status = 'open' DO UPDATE SET detail = excluded.detail, other_id = excluded.other_id,
+		  uncounted = excluded.uncounted`)
 	if err != nil {
 		return err
 	}
@@ -64,7 +71,7 @@ func addReviews(ctx context.Context, tx *sql.Tx, syncID int64, rows []ReviewRow,
 		if detail == "" {
 			detail = "{}"
 		}
-		if _, err := st.ExecContext(ctx, syncID, r.Kind, r.Side, r.RecordID, r.OtherID, r.Field, detail, now); err != nil {
+		if _, err := st.ExecContext(ctx, syncID, r.Kind, r.Side, r.RecordID, r.OtherID, r.Field, detail, now, r.Uncounted); err != nil {
 			return err
 		}
 	}
@@ -133,6 +140,41 @@ func (s *DB) ReviewCount(ctx context.Context, syncID int64, status string) (int,
 	err := s.sql.QueryRowContext(ctx, `SELECT count(*) FROM review WHERE sync_id = ? AND (? = '' OR status = ?)`, syncID, status, status).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: count the review items of sync %d: %w", syncID, err)
+	}
+	return n, nil
+}
+
+// CountHeldReviews credits run runID with the open items of its sync that
+// a plan stored and no run has counted (ReviewRow.Uncounted): a preview's,
+// or the run's own plan's. In one transaction it clears their mark and
+// adds them to the run's review count, so a kill between the two neither
+// loses nor doubles them; it returns how many it added.
+func (s *DB) CountHeldReviews(ctx context.Context, syncID, runID int64) (int, error) {
+	var n int
+	err := s.Tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE review SET uncounted = 0 WHERE sync_id = ? AND uncounted = 1 AND status = 'open'", syncID)
+		if err != nil {
+			return err
+		}
+		k, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		// Items answered before any run counted them needed no one: none
+		// is counted later either.
+		if _, err := tx.ExecContext(ctx, "UPDATE review SET uncounted = 0 WHERE sync_id = ? AND uncounted = 1", syncID); err != nil {
+			return err
+		}
+		if k > 0 {
+			if _, err := tx.ExecContext(ctx, "UPDATE runs SET review = review + ? WHERE id = ? AND sync_id = ?", k, runID, syncID); err != nil {
+				return err
+			}
+		}
+		n = int(k)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: count the held review items of sync %d in run %d: %w", syncID, runID, err)
 	}
 	return n, nil
 }

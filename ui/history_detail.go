@@ -85,7 +85,9 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 		widget.NewLabel("Started "+r.StartedAt.In(u.zone()).Format("2 Jan 2006 15:04:05")), container.NewHBox(widget.NewLabel("Result"), status),
 		widget.NewLabel("Trigger: "+trigger), widget.NewLabel(fmt.Sprintf("API calls: A %d, B %d", r.APICallsA, r.APICallsB)),
 		widget.NewLabel(fmt.Sprintf("Created %d", r.Created)), widget.NewLabel(fmt.Sprintf("Updated %d", r.Updated)),
-		widget.NewLabel(fmt.Sprintf("Failed %d", r.Failed)), widget.NewLabel(fmt.Sprintf("Unchanged %d", r.Unchanged)))
+		widget.NewLabel(fmt.Sprintf("Failed %d", r.Failed)), widget.NewLabel(fmt.Sprintf("Unchanged %d", r.Unchanged)),
+		// The records that need a person, as "Run finished" and `runs show` say.
+		widget.NewLabel(fmt.Sprintf("Sent to review %d", r.Review)))
 	if r.Deleted > 0 {
 		facts.Add(widget.NewLabel(fmt.Sprintf("Deleted %d", r.Deleted))) // deletes a person approved in Review
 	}

@@ -118,6 +118,8 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 			return sum, err
 		}
 		sum.RunID = id
+		// Held, it still left in Review what its plan stored there.
+		sum.Review = e.countHeldReviews(ctx, plan, id)
 		return sum, fmt.Errorf("engine: sync %q: %w: %s", plan.Sync, ErrNeedsConfirmation, plan.Reason)
 	}
 	plan.Confirmed = plan.NeedsConfirmation
@@ -137,7 +139,10 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 		ix = map[string]indexer{"a": newIndexer("a", plan.def, plan.rows, "").withSideReads(plan.a), "b": newIndexer("b", plan.def, plan.rows, "").withSideReads(plan.b)}
 	}
 	r := &run{e: e, plan: plan, id: id, opts: opts, side: map[string]Side{"a": plan.a, "b": plan.b}, storeMu: &sync.Mutex{}, ix: ix}
-	r.sum = RunSummary{RunID: id, Unchanged: plan.Counts.Unchanged, Conflicts: plan.Counts.Conflicts, Review: plan.nOpened} // the rest counts once stored (storeOnly)
+	// Counted at once, so a run stopped before it stores anything still
+	// counts what its plan (or a preview before it) left in Review; the
+	// rest counts once stored (storeOnly).
+	r.sum = RunSummary{RunID: id, Unchanged: plan.Counts.Unchanged, Conflicts: plan.Counts.Conflicts, Review: e.countHeldReviews(ctx, plan, id)}
 	callsA, callsB := plan.a.calls(), plan.b.calls()
 	execErr := r.execute(ctx)
 	// Applied (or partly): the plan can never run again, so its items go.
@@ -174,6 +179,18 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (RunS
 		return r.sum, execErr
 	}
 	return r.sum, nil
+}
+
+// countHeldReviews credits run id with the review items plans stored and
+// no run counted yet (store.CountHeldReviews). Not counted, the items are
+// still in Review and a later run counts them: a store error is logged,
+// and does not fail the run.
+func (e *Engine) countHeldReviews(ctx context.Context, plan *Plan, id int64) int {
+	n, err := e.st.CountHeldReviews(context.WithoutCancel(ctx), plan.SyncID, id)
+	if err != nil {
+		e.log.Warn("count the review items plans held", "sync", plan.Sync, "run", id, "err", err)
+	}
+	return n
 }
 
 // checkFresh refuses a plan applied before, or made before another run of

@@ -79,6 +79,7 @@ type Store interface {
 	Commit(ctx context.Context, c store.Commit) error
 	OpenRun(ctx context.Context, syncID int64, trigger string, undoOf int64) (int64, error)
 	RecordRun(ctx context.Context, r store.RunRow) (int64, error)
+	CountHeldReviews(ctx context.Context, syncID, runID int64) (int, error)
 	FinishRun(ctx context.Context, r store.RunRow) error
 	SetRunWarnings(ctx context.Context, runID int64, ws []string, omitted int) error
 	RecoverStaleRunsNoting(ctx context.Context, note store.StaleNote) (int, error)

@@ -53,7 +53,10 @@ func (p *planner) holdKeylessCreates(ctx context.Context) error {
 				continue
 			}
 			it := keylessItem(kb.j, e, made)
-			c.Reviews = append(c.Reviews, store.ReviewRow{Kind: it.Kind, Side: it.Side, RecordID: it.RecordID, Detail: reviewDetail(it)})
+			// Uncounted: the first run recorded after this plan counts it
+			// (store.CountHeldReviews), whether this plan is applied, held
+			// for confirmation or only previewed.
+			c.Reviews = append(c.Reviews, store.ReviewRow{Kind: it.Kind, Side: it.Side, RecordID: it.RecordID, Detail: reviewDetail(it), Uncounted: true})
 			p.listOpened(it)
 			p.warn("run %d's create of %s (side %s) on side %s was cut short and cannot be looked up there: held in Review, not created again",
 				kb.j.RunID, e.Source, strings.ToUpper(src), strings.ToUpper(kb.j.Side))
@@ -67,16 +70,12 @@ func (p *planner) holdKeylessCreates(ctx context.Context) error {
 }
 
 // listOpened lists in the plan an item stored while it is made, so that
-// the preview, the run's summary and History count it as the store holds
-// it; past maxListed it is counted only, as addUndoReview's are.
+// the preview shows it as the store holds it. Every one is listed, past
+// maxListed too: each is in Review already, so none can be left to
+// Apply's store as undo items are, and p.keyless holds them all anyway.
 func (p *planner) listOpened(it ReviewItem) {
 	it.Opened = true
-	p.plan.nOpened++
-	if len(p.plan.Review) < maxListed {
-		p.plan.Review = append(p.plan.Review, it)
-		return
-	}
-	p.plan.nStoredReview++
+	p.plan.Review = append(p.plan.Review, it)
 }
 
 // readSince lists the unlinked records of side this plan read (indexed

@@ -63,9 +63,6 @@ type Plan struct {
 	// nStoredReview counts the review items stored with the plan's
 	// writes, beyond those Review lists (addUndoReview).
 	nStoredReview int
-	// nOpened counts the review items the plan stored while it was made
-	// (ReviewItem.Opened, keyless.go): its run counts them, stopped or not.
-	nOpened int
 }
 
 // Write is one record write on a target side: a create (ID == "") or an
@@ -142,7 +139,8 @@ type ReviewItem struct {
 	Blocked bool `json:"blocked,omitempty"`
 	// Opened: the plan stored the item in Review while it was made (an
 	// interrupted create it holds, keyless.go), so it is there whether or
-	// not the plan is applied, and applying stores it no second time.
+	// not the plan is applied, and applying stores it no second time. The
+	// first run recorded after the plan counts it (store.CountHeldReviews).
 	Opened bool `json:"opened,omitempty"`
 }
 
