@@ -77,22 +77,11 @@ func (c *Connector) lookupRead(ctx context.Context, sc connector.Schema, field, 
 	}
 	values = readValues(sc, field, values)
 	path := objectsPath(object) + "/batch/read"
-	type readInput struct {
-		ID string `json:"id"`
-	}
 	var out []connector.Record
 	seen := map[string]bool{} // two values may name one record (a merge)
 	for start := 0; start < len(values); start += batchSize {
 		chunk := values[start:min(start+batchSize, len(values))]
-		body := struct {
-			Properties []string    `json:"properties"`
-			IDProperty string      `json:"idProperty,omitempty"`
-			Inputs     []readInput `json:"inputs"`
-		}{Properties: props, IDProperty: idProp, Inputs: make([]readInput, len(chunk))}
-		for i, v := range chunk {
-			body.Inputs[i] = readInput{v}
-		}
-		r, err := c.call(ctx, http.MethodPost, path, body)
+		r, err := c.call(ctx, http.MethodPost, path, newBatchRead(props, idProp, chunk))
 		if err != nil {
 			return nil, fmt.Errorf("hubspot: lookup %s by %s: %w", object, field, err)
 		}
@@ -152,4 +141,30 @@ func readValues(sc connector.Schema, field string, values []string) []string {
 		out = append(out, v)
 	}
 	return out
+}
+
+// batchRead is BatchReadInputSimplePublicObjectId, the body of an objects
+// batch/read. The 2026-03 spec marks inputs, properties and
+// propertiesWithHistory required, so all three are always sent, as lists
+// (never null); crmsync reads no history, so propertiesWithHistory is empty.
+type batchRead struct {
+	Properties            []string      `json:"properties"`
+	PropertiesWithHistory []string      `json:"propertiesWithHistory"`
+	IDProperty            string        `json:"idProperty,omitempty"` // "" = record ids
+	Inputs                []batchReadID `json:"inputs"`
+}
+
+type batchReadID struct {
+	ID string `json:"id"`
+}
+
+// newBatchRead builds the batch/read of ids (record ids, or values of
+// idProp) asking for props.
+func newBatchRead(props []string, idProp string, ids []string) batchRead {
+	b := batchRead{Properties: append([]string{}, props...), PropertiesWithHistory: []string{},
+		IDProperty: idProp, Inputs: make([]batchReadID, len(ids))}
+	for i, id := range ids {
+		b.Inputs[i] = batchReadID{id}
+	}
+	return b
 }

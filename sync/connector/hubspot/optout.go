@@ -244,20 +244,9 @@ func (c *Connector) readContacts(ctx context.Context, idProp string, keys []stri
 		props = append(props, idProp)
 	}
 	path := objectsPath("contacts") + "/batch/read"
-	type readInput struct {
-		ID string `json:"id"`
-	}
 	for start := 0; start < len(keys); start += batchSize {
 		chunk := keys[start:min(start+batchSize, len(keys))]
-		body := struct {
-			Properties []string    `json:"properties"`
-			IDProperty string      `json:"idProperty,omitempty"`
-			Inputs     []readInput `json:"inputs"`
-		}{Properties: props, IDProperty: idProp, Inputs: make([]readInput, len(chunk))}
-		for i, k := range chunk {
-			body.Inputs[i] = readInput{k}
-		}
-		r, err := c.call(ctx, http.MethodPost, path, body)
+		r, err := c.call(ctx, http.MethodPost, path, newBatchRead(props, idProp, chunk))
 		if err != nil {
 			return nil, fmt.Errorf("read contacts: %w", err)
 		}

@@ -18,7 +18,7 @@ func (c *Connector) takenInputs(ctx context.Context, object string, ps []pending
 	if object != "contacts" || len(ids) != 1 {
 		return nil, nil
 	}
-	body := map[string]any{"properties": []string{"email", "hs_additional_emails"}, "inputs": []map[string]string{{"id": ids[0]}}}
+	body := newBatchRead([]string{"email", "hs_additional_emails"}, "", ids[:1])
 	r, err := c.call(ctx, http.MethodPost, objectsPath(object)+"/batch/read", body)
 	if err != nil {
 		return nil, fmt.Errorf("read contact %s: %w", ids[0], err)

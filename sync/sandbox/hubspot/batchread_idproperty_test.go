@@ -21,7 +21,7 @@ func TestBatchReadByIDProperty(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, body := e.do("POST", "/crm/objects/2026-03/contacts/batch/read", map[string]any{
-		"idProperty": "email", "properties": []string{"email", "firstname"},
+		"idProperty": "email", "properties": []string{"email", "firstname"}, "propertiesWithHistory": []string{},
 		"inputs": []any{map[string]string{"id": "Fresh.Read@Audit.example"}, map[string]string{"id": "nobody@audit.example"}}})
 	if r.StatusCode != 207 {
 		t.Fatalf("batch/read by email with one unknown: %d %v; want 207", r.StatusCode, body)
@@ -37,7 +37,7 @@ func TestBatchReadByIDProperty(t *testing.T) {
 	}
 
 	r, body = e.do("POST", "/crm/objects/2026-03/contacts/batch/read", map[string]any{
-		"idProperty": "firstname", "properties": []string{"email"},
+		"idProperty": "firstname", "properties": []string{"email"}, "propertiesWithHistory": []string{},
 		"inputs": []any{map[string]string{"id": "Fresh"}}})
 	if r.StatusCode != 400 || body["category"] != "VALIDATION_ERROR" {
 		t.Errorf("batch/read by a non-unique idProperty: %d %v; want 400 VALIDATION_ERROR", r.StatusCode, body)

@@ -232,7 +232,7 @@ func TestCustomObjectRecords(t *testing.T) {
 	if r, body := e.do("POST", projectsPath+"/batch/update", upd); r.StatusCode != 200 {
 		t.Fatalf("batch update: %d %v", r.StatusCode, body)
 	}
-	read := map[string]any{"idProperty": "crmsync_key", "properties": []string{"budget"}, "inputs": []any{map[string]any{"id": "k-1"}}}
+	read := map[string]any{"idProperty": "crmsync_key", "properties": []string{"budget"}, "propertiesWithHistory": []string{}, "inputs": []any{map[string]any{"id": "k-1"}}}
 	if r, body := e.do("POST", projectsPath+"/batch/read", read); r.StatusCode != 200 || props(body["results"].([]any)[0].(map[string]any))["budget"] != "99" {
 		t.Fatalf("batch read by crmsync_key: %d %v", r.StatusCode, body)
 	}

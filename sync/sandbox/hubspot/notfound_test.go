@@ -111,7 +111,7 @@ func TestBatchMissingIDsAre207(t *testing.T) {
 	if rec, _ := e.do("GET", "/crm/objects/2026-03/contacts/"+live+"?properties=firstname", nil); rec.StatusCode != http.StatusOK {
 		t.Errorf("the live contact: %d", rec.StatusCode)
 	}
-	read := map[string]any{"properties": []string{"email"}, "inputs": []any{
+	read := map[string]any{"properties": []string{"email"}, "propertiesWithHistory": []string{}, "inputs": []any{
 		map[string]any{"id": live}, map[string]any{"id": "987654321"}, map[string]any{"id": "987654322"},
 	}}
 	r, body = e.do("POST", "/crm/objects/2026-03/contacts/batch/read", read)
