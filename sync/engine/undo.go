@@ -152,15 +152,15 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 		// address HubSpot keeps lower-cased, a selection in another order,
 		// is the value the run wrote, not somebody's change since.
 		same := func(x, y string) bool { return p.sameValue(side, a.Field, x, y) }
-		var later int64 // a newer run that wrote the same value again
+		var later store.LaterWrite // a newer run that wrote the same value again
 		if read && same(now, a.New) {
 			later = p.rewrittenBy(side, id, a, now)
 		}
 		switch {
-		case later != 0:
+		case later.RunID != 0:
 			reviewed[a.Field] = true
 			p.addUndoReview(ReviewItem{Kind: "conflict", Side: side, RecordID: id, OtherID: pr.OtherID, Field: a.Field,
-				Reason: rewrittenReason(runID, later, a, now), Values: &Values{A: a.Old, B: now}})
+				Reason: rewrittenReason(runID, p.syncID, later, a, now), Values: &Values{A: a.Old, B: now}})
 		case read && same(now, a.New):
 			w.Changes = upsertChange(w.Changes, Change{Field: a.Field, Old: now, New: a.Old, Rule: RuleUndo})
 			after[a.Field] = a.Old

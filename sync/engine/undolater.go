@@ -9,11 +9,13 @@ import (
 )
 
 // laterWrites are, for an undo's page of records, the newest write of each
-// field by a run after those the undo reverses (store.LaterWrites).
+// field by a run after those the undo reverses, of this sync or of another
+// whose side writes the same connection's object (store.LaterWrites).
 type laterWrites map[store.AuditKey]map[string]store.LaterWrite
 
 // pageLaterWrites reads what runs after the undone runs wrote to the
-// records of page, one query per side.
+// records of page, one query per side: another sync's run writes those
+// records too when one of its sides names the same connection and object.
 func (p *planner) pageLaterWrites(ctx context.Context, page []store.AuditRow, runs []int64) (laterWrites, error) {
 	ids := map[string][]string{}
 	for rec := range storedRecords(page) {
@@ -21,7 +23,12 @@ func (p *planner) pageLaterWrites(ctx context.Context, page []store.AuditRow, ru
 	}
 	out := laterWrites{}
 	for _, side := range []string{"a", "b"} {
-		got, err := p.e.st.LaterWrites(ctx, p.syncID, slices.Min(runs), runs, side, ids[side])
+		sd := p.def.A
+		if side == "b" {
+			sd = p.def.B
+		}
+		target := store.WriteTarget{SyncID: p.syncID, Side: side, Connection: sd.Connection, Object: sd.Object}
+		got, err := p.e.st.LaterWrites(ctx, slices.Min(runs), runs, target, ids[side])
 		if err != nil {
 			return nil, err
 		}
@@ -38,22 +45,28 @@ func (p *planner) pageLaterWrites(ctx context.Context, page []store.AuditRow, ru
 // again (the other side changed back and forth, or a write the stop left
 // unknown was made by the next run), and an undo must not revert a newer
 // run's write unasked. An undo of another run that wrote it last is no
-// such write (it restored a value), nor is a value typed since. 0 if none.
-func (p *planner) rewrittenBy(side, id string, a store.AuditRow, now string) int64 {
+// such write (it restored a value), nor is a value typed since. The newer
+// run may be another sync's writing the same record. RunID 0 if none.
+func (p *planner) rewrittenBy(side, id string, a store.AuditRow, now string) store.LaterWrite {
 	lw, ok := p.later[store.AuditKey{Side: side, RecordID: id}][a.Field]
 	if !ok || lw.RunID <= a.RunID || lw.UndoOf != 0 || !p.sameValue(side, a.Field, now, lw.New) {
-		return 0
+		return store.LaterWrite{}
 	}
-	return lw.RunID
+	return lw
 }
 
 // rewrittenReason says why the undo of run runID asks before writing audit
-// row a's old value back over the same value run later wrote since.
-func rewrittenReason(runID, later int64, a store.AuditRow, now string) string {
+// row a's old value back over the same value run later wrote since (of
+// another sync, syncID's other than later's, named).
+func rewrittenReason(runID, syncID int64, later store.LaterWrite, a store.AuditRow, now string) string {
 	what := fmt.Sprintf("run %d wrote %q", runID, a.New)
 	if a.Rule == RuleUpdateUnknown {
 		what = fmt.Sprintf("run %d sent %q in a call its stop cut short (outcome unknown)", runID, a.New)
 	}
-	return fmt.Sprintf("%s, and run %d wrote %q to %s since, a newer write; undo would overwrite run %d's write with %q",
-		what, later, now, a.Field, later, a.Old)
+	by := fmt.Sprintf("run %d", later.RunID)
+	if later.SyncID != syncID {
+		by = fmt.Sprintf("run %d of sync %s", later.RunID, later.SyncName)
+	}
+	return fmt.Sprintf("%s, and %s wrote %q to %s since, a newer write; undo would overwrite run %d's write with %q",
+		what, by, now, a.Field, later.RunID, a.Old)
 }
