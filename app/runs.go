@@ -50,6 +50,9 @@ type RunResult struct {
 	// RunOptions.Previewed (records edited in a CRM between the preview
 	// and Apply); empty when it did what was shown.
 	SincePreview []string
+	// Sides name the sync's sides as its connection and object
+	// ("hubspot-sandbox contacts"), for a person reading the outcome.
+	Sides [2]string
 }
 
 // ErrorGroup is the records of one run that failed the same way: on the
@@ -246,7 +249,8 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 		return RunResult{}, err
 	}
 	a.noteSignInWorks(ctx, sa, sb)
-	res := RunResult{Plan: p}
+	where := sideNames(v.Definition)
+	res := RunResult{Plan: p, Sides: [2]string{where("a"), where("b")}}
 	if opts.DryRun {
 		// Apply plans again, so the preview's stored items are not needed;
 		// one left behind is dropped by the sync's next plan, so the

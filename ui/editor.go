@@ -30,6 +30,7 @@ type editor struct {
 	conns    []app.ConnectionView
 	others   []app.SyncView // the saved syncs, for linked: filters
 
+	cols      columns // the mapping table's, sized to its headings
 	schema    [2]*connector.Schema
 	sample    [2]map[string]string
 	schemaErr [2]error

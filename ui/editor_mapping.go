@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -105,6 +106,32 @@ func (w weighted) MinSize(objs []fyne.CanvasObject) fyne.Size {
 
 var mappingColumns = weighted{3, 1.2, 2.1, 3, 2, 1.2, 0.6}
 
+// mappingHeadings are the mapping table's column headings, the side's
+// object on a second line so that an 800 px window shows them whole.
+func mappingHeadings(def engine.Definition) []string {
+	return []string{"Side A field\n(" + def.A.Object + ")", "Direction", "Rule", "Side B field\n(" + def.B.Object + ")", "Transform", "Values", ""}
+}
+
+// headedColumns is mappingColumns with each column at least as wide as
+// its heading's text, so a heading is never cut to "Dir…" while a wide
+// column has room to spare. Heading and rows share it, so they line up.
+func headedColumns(headings []string) columns {
+	style := fyne.TextStyle{Bold: true}
+	mins := make([]float32, len(headings))
+	for i, h := range headings {
+		if h == "" {
+			continue
+		}
+		for _, line := range strings.Split(h, "\n") {
+			// Fyne truncates at the whole pixels below the width, and
+			// its shaper may need a pixel more than MeasureText says.
+			w := float32(math.Ceil(float64(fyne.MeasureText(line, theme.TextSize(), style).Width))) + 2
+			mins[i] = max(mins[i], w+2*theme.InnerPadding())
+		}
+	}
+	return columns{weights: mappingColumns, mins: mins}
+}
+
 // choiceKey names one list of picker options: a schema's fields, those of
 // a preferred type first, the read-only ones left out when writable.
 type choiceKey struct {
@@ -190,8 +217,9 @@ func fieldType(s *connector.Schema, names string) connector.FieldType {
 // out one by one. Adding and removing a row leave the others as drawn.
 func (e *editor) rebuildRows() {
 	e.rows = make([]*rowView, len(e.def.Fields))
-	headers := []string{"Side A field (" + e.def.A.Object + ")", "Direction", "Rule", "Side B field (" + e.def.B.Object + ")", "Transform", "Values", ""}
-	head := container.New(mappingColumns)
+	headers := mappingHeadings(e.def)
+	e.cols = headedColumns(headers)
+	head := container.New(e.cols)
 	for _, h := range headers {
 		l := widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		l.Truncation = fyne.TextTruncateEllipsis
@@ -311,7 +339,7 @@ func (e *editor) mappingRow(i int) *rowView {
 		}
 	}
 	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { e.removeRow(rv) })
-	row := container.New(mappingColumns, aSel, dir, rule, bSel, tr, values, remove)
+	row := container.New(e.cols, aSel, dir, rule, bSel, tr, values, remove)
 	sample := widget.NewLabel("")
 	sample.Importance = widget.LowImportance
 	sample.Truncation = fyne.TextTruncateEllipsis

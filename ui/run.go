@@ -164,8 +164,12 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 	if s.Deleted > 0 {
 		deleted = fmt.Sprintf(", deleted %d", s.Deleted) // deletes a person approved in Review
 	}
-	msg := fmt.Sprintf("Run %d: %s. Created %d, updated %d%s, linked %d, unchanged %d, failed %d%s, sent to review %d. API calls: A %d, B %d.",
-		s.RunID, s.Status, s.Created, s.Updated, deleted, s.Linked, s.Unchanged, s.Failed, app.UnknownCount(*s), s.Review, s.APICallsA, s.APICallsB)
+	// Names, not the run's number and sides "A"/"B": History lists the
+	// run by its sync and time.
+	sideA, sideB := outcomeSides(res)
+	msg := fmt.Sprintf("%s\n\nCreated %d, updated %d%s, linked %d, unchanged %d, failed %d%s, sent to review %d. API calls: %d to %s, %d to %s.",
+		runHeadline(res), s.Created, s.Updated, deleted, s.Linked, s.Unchanged, s.Failed, app.UnknownCount(*s), s.Review,
+		s.APICallsA, sideA, s.APICallsB, sideB)
 	if s.Message != "" {
 		// Why a run stopped part way (a vendor's limit, a revoked grant)
 		// is known only from its message: say it, in the vendor's words;
@@ -205,7 +209,11 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 		// as a bare success with nothing written.
 		msg += "\n\n" + skippedLine(p.Counts.Skipped) + ":"
 		for _, sk := range p.Skips[:min(len(p.Skips), shownWarnings)] {
-			msg += fmt.Sprintf("\n• side %s %s: %s", strings.ToUpper(sk.Side), sk.ID, shorten(sk.Reason, 240))
+			where := sideA
+			if sk.Side == "b" {
+				where = sideB
+			}
+			msg += fmt.Sprintf("\n• %s record %s: %s", where, sk.ID, shorten(sk.Reason, 240))
 		}
 		if more := p.Counts.Skipped - min(len(p.Skips), shownWarnings); more > 0 {
 			msg += fmt.Sprintf("\n… and %d more.", more)
@@ -224,14 +232,7 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 			dialog.NewInformation("Run finished", msg, u.win).Show()
 			return
 		}
-		d := dialog.NewConfirm("Run finished", msg, func(ok bool) {
-			if ok {
-				u.Navigate(screen)
-			}
-		}, u.win)
-		d.SetConfirmText(next)
-		d.SetDismissText("OK")
-		d.Show()
+		u.showStatement("Run finished", msg, "OK", next, func() { u.Navigate(screen) })
 		return
 	}
 	// References of other syncs waited for this one's links: their next run
@@ -240,14 +241,42 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 		msg += "\n\n" + w.Line()
 	}
 	next := res.Waiting[0].Sync
-	d := dialog.NewConfirm("Run finished", msg, func(ok bool) {
-		if ok {
-			u.openPreview(next)
+	u.showStatement("Run finished", msg, "Close", "Preview "+next, func() { u.openPreview(next) })
+}
+
+// runHeadline says in words which sync ran and how it ended.
+func runHeadline(res app.RunResult) string {
+	what := "The run"
+	if p := res.Plan; p != nil && p.Sync != "" {
+		what = "The run of " + p.Sync
+		if p.UndoOf != 0 {
+			what = "Undoing a run of " + p.Sync
 		}
-	}, u.win)
-	d.SetConfirmText("Preview " + next)
-	d.SetDismissText("Close")
-	d.Show()
+	}
+	switch res.Summary.Status {
+	case "success":
+		return what + " finished successfully."
+	case "partial":
+		return what + " finished, but not every record was written."
+	case "failed":
+		return what + " failed."
+	case "cancelled":
+		return what + " was cancelled."
+	}
+	return what + " ended: " + res.Summary.Status + "."
+}
+
+// outcomeSides names a run's sides by connection and object, "side A"
+// and "side B" where the result does not say (a run from before).
+func outcomeSides(res app.RunResult) (string, string) {
+	a, b := res.Sides[0], res.Sides[1]
+	if a == "" {
+		a = "side A"
+	}
+	if b == "" {
+		b = "side B"
+	}
+	return a, b
 }
 
 // syncNow runs a sync at once, in the foreground with progress.
