@@ -295,6 +295,9 @@ func hubspotDealsSync(name, hubspotConn, otherConn, companies string, f dealFiel
 	if f.stagesBack != nil {
 		stage.ReverseTransform, stage.ReverseValueMap = "map", f.stagesBack
 	}
+	if slices.ContainsFunc(f.extra, func(x mapping.Field) bool { return x.Together == "stage" }) {
+		stage.Together = "stage" // a state row shares dealstage with it
+	}
 	amount := mapping.Field{A: "amount", B: f.amount, Transform: "number", Default: f.amountDefault}
 	if slices.ContainsFunc(f.extra, func(x mapping.Field) bool { return x.Together == "amount" }) {
 		amount.Together = "amount" // a currency row goes with it

@@ -6,20 +6,40 @@ import (
 )
 
 // dynamicsStages maps the sandbox's HubSpot deal stages to the sales stage
-// of a Dynamics 365 opportunity (0 Qualify, 1 Develop, 2 Propose, 3
-// Close), and dynamicsStagesBack maps each back to the HubSpot stage it
-// stands for: four stages for six, so each way has its own map.
+// (phase) of a Dynamics 365 opportunity (0 Qualify, 1 Develop, 2 Propose,
+// 3 Close), and dynamicsStagesBack maps each phase back to the open stage
+// it stands for: four phases for five open stages, so each way has its own
+// map, and every open stage reads back as the phase it was written as.
+// Contract sent is the Close phase, so an open opportunity in its Close
+// phase is an open HubSpot deal, not a won one; whether a deal is won or
+// lost is the opportunity's state (dynamicsDealState).
 var (
 	dynamicsStages = map[string]string{
 		"appointmentscheduled": "0", "qualifiedtobuy": "0", "presentationscheduled": "1",
-		"decisionmakerboughtin": "2", "contractsent": "2", "closedwon": "3", "closedlost": "3",
+		"decisionmakerboughtin": "2", "contractsent": "3", "closedwon": "3", "closedlost": "3",
 	}
-	dynamicsStagesBack = map[string]string{"0": "qualifiedtobuy", "1": "presentationscheduled", "2": "contractsent", "3": "closedwon"}
+	dynamicsStagesBack = map[string]string{"0": "qualifiedtobuy", "1": "presentationscheduled", "2": "decisionmakerboughtin", "3": "contractsent"}
+)
+
+// dynamicsDealState maps a HubSpot deal stage to the opportunity's state
+// (statecode 0 Open, 1 Won, 2 Lost), which the connector writes through
+// WinOpportunity and LoseOpportunity, and dynamicsDealStateBack maps Won
+// and Lost back. Open maps to "": it names no one HubSpot stage, so an
+// opportunity reopened in Dynamics leaves its HubSpot deal where it is
+// (the run says so), and at a first sync an open side against a closed
+// one waits in Review rather than either being reopened or closed.
+var (
+	dynamicsDealState = map[string]string{
+		"appointmentscheduled": "0", "qualifiedtobuy": "0", "presentationscheduled": "0",
+		"decisionmakerboughtin": "0", "contractsent": "0", "closedwon": "1", "closedlost": "2",
+	}
+	dynamicsDealStateBack = map[string]string{"0": "", "1": "closedwon", "2": "closedlost"}
 )
 
 // DemoDynamicsDealsSync is the ready-made two-way sync between HubSpot
 // deals and Dynamics 365 opportunities, matched by name: the amount as the
-// estimated value, the stage through a value map each way, the close date
+// estimated value, the stage through a value map each way (the open stages
+// to the sales phase, closed won and lost to the state), the close date
 // as the estimated close date (a date in UTC), and each deal's company as
 // the opportunity's account, through the links of the companies sync named
 // (DemoDynamicsCompaniesSync).
@@ -27,7 +47,12 @@ func DemoDynamicsDealsSync(name, hubspotConn, dynamicsConn, companies string) en
 	return hubspotDealsSync(name, hubspotConn, dynamicsConn, companies,
 		dealFields{object: "opportunities", name: "name", amount: "estimatedvalue", stage: "salesstage", close: "estimatedclosedate",
 			company: "parentaccountid", owner: "ownerid", stages: dynamicsStages, stagesBack: dynamicsStagesBack,
-			currency: "USD"}) // the sandbox org's base currency; the sync writes no transactioncurrencyid
+			currency: "USD", // the sandbox org's base currency; the sync writes no transactioncurrencyid
+			// The state after the stage, in one together group: where both
+			// write dealstage the state wins (a deal lost at any phase is
+			// closedlost).
+			extra: []mapping.Field{{A: "dealstage", B: "statecode", Transform: "map", ValueMap: dynamicsDealState,
+				ReverseTransform: "map", ReverseValueMap: dynamicsDealStateBack, Rule: mapping.UnlessBlank, Together: "stage"}}})
 }
 
 // dynamicsTaskStatus maps a HubSpot task's status to a Dynamics task's

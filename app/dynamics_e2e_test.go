@@ -184,7 +184,7 @@ func TestHubSpotDynamicsDealsAndTasks(t *testing.T) {
 		companyOf[l.BID] = l.AID
 	}
 	stages := map[string]string{"appointmentscheduled": "0", "qualifiedtobuy": "0", "presentationscheduled": "1",
-		"decisionmakerboughtin": "2", "contractsent": "2", "closedwon": "3", "closedlost": "3"}
+		"decisionmakerboughtin": "2", "contractsent": "3", "closedwon": "3", "closedlost": "3"}
 	created := 0
 	for _, l := range syncLinks(t, a, "deals") {
 		d, _ := hs.Get("deals", l.AID)

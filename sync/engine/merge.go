@@ -74,6 +74,7 @@ func (m merger) mergePair(a, b recView, base map[string]string, override map[str
 			m.mergeRow(&out, r, a, b, base, override)
 		}
 	}
+	m.settleShared(&out, a, b, base, override)
 	for _, r := range oneWayRows(m.rows, a, b, base) {
 		m.mergeOneWay(&out, r, a, b, base, override)
 	}
@@ -85,62 +86,6 @@ func (m merger) mergePair(a, b recView, base map[string]string, override map[str
 		}
 	}
 	return out
-}
-
-// holdTogether takes out of a pair's writes the rows of a group
-// (mapping.Row.Together) one of whose rows waits in review, and says so
-// in that review item: 900 JPY refused a currency must not arrive as an
-// amount of 900 in the old one. Their bases stay, so they are written
-// with the rest once the review is settled.
-func holdTogether(out *pairOut, rows []mapping.Row) {
-	if len(out.reviews) == 0 {
-		return
-	}
-	group := map[string]string{} // row key -> group
-	for _, r := range rows {
-		if r.Together != "" {
-			group[r.Key] = r.Together
-		}
-	}
-	if len(group) == 0 {
-		return
-	}
-	for i := range out.reviews {
-		g, ok := group[out.reviews[i].Field]
-		if !ok {
-			continue
-		}
-		var held []string
-		for _, r := range rows {
-			if r.Together != g || r.Key == out.reviews[i].Field {
-				continue
-			}
-			a, b := dropRow(out.toA, r.Key, r.AFields), dropRow(out.toB, r.Key, r.BFields)
-			if a || b {
-				held = append(held, r.Key)
-			}
-		}
-		if len(held) > 0 {
-			out.reviews[i].Reason += fmt.Sprintf(" (%s waits with it)", strings.Join(held, ", "))
-		}
-	}
-	for _, w := range []**Write{&out.toA, &out.toB} {
-		if *w != nil && len((*w).Changes) == 0 {
-			*w = nil
-		}
-	}
-}
-
-// dropRow removes row key's changes to fields and its base from w, and
-// says whether it wrote any.
-func dropRow(w *Write, key string, fields []string) bool {
-	if w == nil {
-		return false
-	}
-	n := len(w.Changes)
-	w.Changes = slices.DeleteFunc(w.Changes, func(c Change) bool { return slices.Contains(fields, c.Field) })
-	w.Base = slices.DeleteFunc(w.Base, func(b BaseValue) bool { return b.Row == key })
-	return len(w.Changes) < n
 }
 
 // oneWayRows lists the one-way rows, those whose target changed since
@@ -362,6 +307,8 @@ func (m merger) mergeTwoWay(out *pairOut, r mapping.Row, a, b recView, ca, cb, b
 			m.write(out, r, "b", b, a, ca, RuleFillBlank)
 		case r.Set:
 			m.mergeSet(out, r, a, b, ca, cb, bv, false)
+		case r.Unnamed(ca) || r.Unnamed(cb):
+			heldFirstLink(out, r, a, b, ca, cb)
 		default:
 			m.conflict(out, r, a, b, ca, cb, bv, false)
 		}
@@ -513,6 +460,7 @@ func (m merger) write(out *pairOut, r mapping.Row, side string, target, source r
 	vals, err := writeRow(buf[:0], r, side, canon, target.fields)
 	if errors.Is(err, mapping.ErrNoCounterpart) {
 		out.kept++
+		keptNote(out, side, target.id, err)
 		return false
 	}
 	if err != nil {

@@ -36,11 +36,12 @@ type writerKey struct {
 type Duplicates struct {
 	writers map[writerKey]int // field -> index of the first row writing it
 	keys    map[string]int    // row key -> index of the first row with it
+	groups  map[int]string    // row index -> its together group, if any
 }
 
 // NewDuplicates is an empty pass for about n rows.
 func NewDuplicates(n int) *Duplicates {
-	return &Duplicates{writers: make(map[writerKey]int, n), keys: make(map[string]int, n)}
+	return &Duplicates{writers: make(map[writerKey]int, n), keys: make(map[string]int, n), groups: map[int]string{}}
 }
 
 // Check adds row i (checked by CheckRow) to the pass and returns its
@@ -57,9 +58,15 @@ func (d *Duplicates) Check(i int, c RowCheck) []Problem {
 	// An on-create row may write a field another row writes: it gives a
 	// new record its first value (a Mailchimp member's status), and the
 	// other row's value, when it has one, wins (an opt-out).
+	// Two rows of one together group may write one field too: they are
+	// one write, the later row's value winning where both write it (a
+	// deal's state over its sales phase; the engine's settleShared).
+	if row.Together != "" {
+		d.groups[i] = row.Together
+	}
 	mark := func(side byte, name string) {
 		k := writerKey{create: row.OnCreate, side: side, name: name}
-		if prev, dup := d.writers[k]; dup {
+		if prev, dup := d.writers[k]; dup && (row.Together == "" || d.groups[prev] != row.Together) {
 			problem(name, fmt.Sprintf("field %s is already written by mapping %d", name, prev+1))
 			return
 		}

@@ -250,8 +250,8 @@ func (c *codec) writeA(dst []FieldValue, canon string, current map[string]string
 		return dst, errors.New("mapping: this row writes no A field")
 	}
 	v, err := c.toA(canon, current)
-	if errors.Is(err, ErrNotInvertible) {
-		return dst, err
+	if errors.Is(err, ErrNotInvertible) || errors.Is(err, ErrNoCounterpart) {
+		return dst, err // says itself what it is about
 	}
 	if err == nil && v != "" && len(c.a) == 1 {
 		v, err = normType(v, c.a[0], true)
@@ -268,6 +268,8 @@ func (c *codec) toA(canon string, current map[string]string) (string, error) {
 	switch {
 	case c.fwd.constant:
 		return canon, nil
+	case c.unnamed(canon):
+		return "", c.unnamedError(canon)
 	case c.rev != nil:
 		return c.rev.forward(canon)
 	case c.fwd.inverse == nil:

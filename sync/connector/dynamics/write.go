@@ -268,9 +268,31 @@ func (c *Connector) result(sc *schema, op connector.Op, req operation, id string
 		category = connector.CatValidation
 		field = cmp.Or(field, securedIn(sc, op))
 	}
+	if strings.EqualFold(e.Code, codeStatusNotOfState) && field == "" {
+		// "3 is not a valid status code for state code
+		// OpportunityState.Open on opportunity with Id …" names the value,
+		// not the column: it is the status reason written (a sync mapping
+		// statuscode alone), else the state.
+		field = firstWritten(op, "statuscode", "statecode")
+	}
 	category, field = notFoundBlame(e, op, category, field)
 	return connector.Result{Err: &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: rid, Category: category,
 		Field: field, Code: e.Code, Message: e.Message}}
+}
+
+// codeStatusNotOfState is Dataverse's refusal of a status reason that is
+// not one of the row's state's ("<n> is not a valid status code for state
+// code <Table>State.<State> …"; the code's name [unverified]).
+const codeStatusNotOfState = "0x80048408"
+
+// firstWritten is the first of fields op writes, "" for none.
+func firstWritten(op connector.Op, fields ...string) string {
+	for _, f := range fields {
+		if _, ok := op.Fields[f]; ok {
+			return f
+		}
+	}
+	return ""
 }
 
 // fieldSecurityCodes are Dataverse's refusals of a secured column (web

@@ -3,8 +3,10 @@ package dynamics
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Closing an opportunity (Dynamics 365 Sales).
@@ -25,8 +27,11 @@ import (
 // update of statecode 0, and must be Open before the other close (Mark
 // Carrington, "MSDyn365 Internals: Restricted state transitions"; the
 // refusal's code and wording are [unverified]). The close also sets
-// actualclosedate, to actualend's date or today [unverified]; the
-// opportunityclose activity the platform records is not simulated.
+// actualclosedate, to actualend's date or today [unverified], and
+// records the OpportunityClose activity it was given (the platform
+// creates it, Completed, in the opportunity's timeline); the sandbox keeps
+// it for tests (OpportunityCloses) and does not serve the
+// opportunityclose table over the API.
 
 const (
 	codeOpportunitySetState = "0x80100005" // CannotUseOpportunitySetStateMessage
@@ -132,7 +137,57 @@ func (s *Sim) closeOpportunity(action string, state int64, op *opReq) *opResult 
 	}
 	r.modified, r.version = s.nowSecond(), s.nextVersion()
 	t.replace(old, r)
+	subject, _ := b.OpportunityClose["subject"].(string)
+	s.closes = append(s.closes, OpportunityClose{ActivityID: s.newGUID(), OpportunityID: id, Subject: subject,
+		State: state, Status: status, At: r.modified})
 	return newResult(http.StatusNoContent)
+}
+
+// OpportunityClose is one opportunityclose activity a close recorded.
+type OpportunityClose struct {
+	ActivityID, OpportunityID, Subject string
+	State, Status                      int64 // the opportunity's statecode and statuscode it closed with
+	At                                 time.Time
+}
+
+// OpportunityCloses lists the opportunityclose activities recorded for
+// the opportunity, oldest first.
+func (s *Sim) OpportunityCloses(opportunityID string) []OpportunityClose {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []OpportunityClose
+	for _, c := range s.closes {
+		if c.OpportunityID == strings.ToLower(opportunityID) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// CloseOpportunity closes an open opportunity as a person does in Dynamics
+// 365 (Close as Won or Lost): through the WinOpportunity or
+// LoseOpportunity action, with status as its Status (-1: the state's
+// default reason).
+func (s *Sim) CloseOpportunity(id string, won bool, status int64) error {
+	action := loseOpportunityAction
+	if won {
+		action = winOpportunityAction
+	}
+	state := opportunityLost
+	if won {
+		state = opportunityWon
+	}
+	body, err := json.Marshal(map[string]any{"Status": status, "OpportunityClose": map[string]any{
+		"subject": "Closed in Dynamics", "opportunityid@odata.bind": "/opportunities(" + id + ")"}})
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if res := s.closeOpportunity(action, state, &opReq{method: http.MethodPost, path: action, body: body}); res.failed() {
+		return fmt.Errorf("dynamics sandbox: %s: %d %s", action, res.status, res.body)
+	}
+	return nil
 }
 
 // closeStatus is the statuscode a close sets: Status, or for -1 the

@@ -95,6 +95,9 @@ type Sim struct {
 	// noCreate are the tables whose create privilege the app user lacks
 	// (DenyCreate: privileges.go); guarded by mu.
 	noCreate map[*entityDef]bool
+	// closes are the opportunityclose activities WinOpportunity and
+	// LoseOpportunity recorded (opportunityclose.go); guarded by mu.
+	closes []OpportunityClose
 }
 
 // New builds an environment with no rows.
