@@ -9,11 +9,12 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/sandbox"
+	"github.com/crmsync/crmsync/sync/sandbox/dynamics"
 )
 
-// auditDealsSandbox connects Dynamics beside HubSpot and saves the
+// dynamicsDealsSandbox connects Dynamics beside HubSpot and saves the
 // ready-made companies and deals syncs between them (not run yet).
-func auditDealsSandbox(t *testing.T, seed int64) (*app.App, *sandbox.Server) {
+func dynamicsDealsSandbox(t *testing.T, seed int64) (*app.App, *sandbox.Server) {
 	t.Helper()
 	a, srv := connectedSandbox(t, seed, 30)
 	if _, err := a.ConnectSandbox(context.Background(), srv, "dynamics", "dv"); err != nil {
@@ -23,33 +24,23 @@ func auditDealsSandbox(t *testing.T, seed int64) (*app.App, *sandbox.Server) {
 	return a, srv
 }
 
-// auditRun runs a sync and fails the test unless it succeeded.
-func auditRun(t *testing.T, a *app.App, name string) app.RunResult {
-	t.Helper()
-	res, err := a.Run(context.Background(), name, app.RunOptions{Confirm: true})
-	if err != nil || res.Summary.Status != "success" {
-		t.Fatalf("%s run: %v %+v\n%s", name, err, res.Summary, res.Plan.Summary())
-	}
-	return res
-}
-
-// auditNum is a sandbox value as text ("1" for 1, 1.0 or "1").
-func auditNum(v any) string {
+// sandboxNum is a sandbox value as text ("1" for 1, 1.0 or "1").
+func sandboxNum(v any) string {
 	if v == nil {
 		return ""
 	}
 	return strings.TrimSuffix(fmt.Sprint(v), ".0")
 }
 
-// auditOpenPairs lists the deals sync's linked pairs whose deal is at an
+// openDealPairs lists the deals sync's linked pairs whose deal is at an
 // open stage and whose opportunity is Open.
-func auditOpenPairs(t *testing.T, a *app.App, srv *sandbox.Server) [][2]string {
+func openDealPairs(t *testing.T, a *app.App, srv *sandbox.Server) [][2]string {
 	t.Helper()
 	var out [][2]string
 	for _, l := range syncLinks(t, a, "deals") {
 		d, _ := srv.HubSpot().Get("deals", l.AID)
 		o, _ := srv.Dynamics().Get("opportunities", l.BID)
-		if st := d.Properties["dealstage"]; st != "closedwon" && st != "closedlost" && auditNum(o.Fields["statecode"]) == "0" {
+		if st := d.Properties["dealstage"]; st != "closedwon" && st != "closedlost" && sandboxNum(o.Fields["statecode"]) == "0" {
 			out = append(out, [2]string{l.AID, l.BID})
 		}
 	}
@@ -59,62 +50,64 @@ func auditOpenPairs(t *testing.T, a *app.App, srv *sandbox.Server) [][2]string {
 	return out
 }
 
+// settledClosedOnce: the deals sync's next run writes nothing, and the
+// opportunity was closed once in all.
+func settledClosedOnce(t *testing.T, a *app.App, dv *dynamics.Sim, opp string) {
+	t.Helper()
+	if echo := runOK(t, a, "deals"); echo.Summary.Created+echo.Summary.Updated != 0 {
+		t.Fatalf("the run after wrote %+v\n%s", echo.Summary, echo.Plan.Summary())
+	}
+	if n := len(dv.OpportunityCloses(opp)); n != 1 {
+		t.Fatalf("opportunity %s closed %d times, want once", opp, n)
+	}
+}
+
 // TestDealWonInHubSpotWinsOpportunity: a HubSpot deal moved to
 // Closed Won makes its Dynamics opportunity Won through WinOpportunity
 // (statecode 1, status reason Won, one opportunityclose recorded), and
 // the run after writes nothing.
 func TestDealWonInHubSpotWinsOpportunity(t *testing.T) {
-	a, srv := auditDealsSandbox(t, 51)
-	auditRun(t, a, "accounts")
-	auditRun(t, a, "deals")
-	pair := auditOpenPairs(t, a, srv)[0]
+	a, srv := dynamicsDealsSandbox(t, 51)
+	runOK(t, a, "accounts")
+	runOK(t, a, "deals")
+	pair := openDealPairs(t, a, srv)[0]
 	hs, dv := srv.HubSpot(), srv.Dynamics()
 	if _, err := hs.Update("deals", pair[0], map[string]string{"dealstage": "closedwon"}); err != nil {
 		t.Fatal(err)
 	}
-	auditRun(t, a, "deals")
+	runOK(t, a, "deals")
 	o, _ := dv.Get("opportunities", pair[1])
-	if st, sc := auditNum(o.Fields["statecode"]), auditNum(o.Fields["statuscode"]); st != "1" || sc != "3" {
+	if st, sc := sandboxNum(o.Fields["statecode"]), sandboxNum(o.Fields["statuscode"]); st != "1" || sc != "3" {
 		t.Fatalf("opportunity %s after its deal %s was won in HubSpot: statecode %s statuscode %s, want 1 (Won) and 3 (Won)", pair[1], pair[0], st, sc)
 	}
 	closes := dv.OpportunityCloses(pair[1])
 	if len(closes) != 1 || closes[0].State != 1 {
 		t.Fatalf("opportunityclose records of %s: %+v, want one Won", pair[1], closes)
 	}
-	if echo := auditRun(t, a, "deals"); echo.Summary.Created+echo.Summary.Updated != 0 {
-		t.Fatalf("the run after wrote %+v\n%s", echo.Summary, echo.Plan.Summary())
-	}
-	if n := len(dv.OpportunityCloses(pair[1])); n != 1 {
-		t.Fatalf("opportunity %s closed %d times, want once", pair[1], n)
-	}
+	settledClosedOnce(t, a, dv, pair[1])
 }
 
 // TestOpportunityLostInDynamicsClosesDeal: an opportunity closed as
 // Lost in Dynamics (LoseOpportunity) moves its HubSpot deal to Closed
 // Lost, the opportunity stays Lost, and the run after writes nothing.
 func TestOpportunityLostInDynamicsClosesDeal(t *testing.T) {
-	a, srv := auditDealsSandbox(t, 52)
-	auditRun(t, a, "accounts")
-	auditRun(t, a, "deals")
-	pair := auditOpenPairs(t, a, srv)[0]
+	a, srv := dynamicsDealsSandbox(t, 52)
+	runOK(t, a, "accounts")
+	runOK(t, a, "deals")
+	pair := openDealPairs(t, a, srv)[0]
 	hs, dv := srv.HubSpot(), srv.Dynamics()
 	time.Sleep(1100 * time.Millisecond) // modifiedon has one-second resolution
 	if err := dv.CloseOpportunity(pair[1], false, -1); err != nil {
 		t.Fatal(err)
 	}
-	auditRun(t, a, "deals")
+	runOK(t, a, "deals")
 	if d, _ := hs.Get("deals", pair[0]); d.Properties["dealstage"] != "closedlost" {
 		t.Fatalf("deal %s stage %q after its opportunity %s was lost in Dynamics, want closedlost", pair[0], d.Properties["dealstage"], pair[1])
 	}
-	if o, _ := dv.Get("opportunities", pair[1]); auditNum(o.Fields["statecode"]) != "2" {
+	if o, _ := dv.Get("opportunities", pair[1]); sandboxNum(o.Fields["statecode"]) != "2" {
 		t.Fatalf("opportunity %s statecode %v after the sync, want 2 (Lost)", pair[1], o.Fields["statecode"])
 	}
-	if echo := auditRun(t, a, "deals"); echo.Summary.Created+echo.Summary.Updated != 0 {
-		t.Fatalf("the run after wrote %+v\n%s", echo.Summary, echo.Plan.Summary())
-	}
-	if n := len(dv.OpportunityCloses(pair[1])); n != 1 {
-		t.Fatalf("opportunity %s closed %d times, want once", pair[1], n)
-	}
+	settledClosedOnce(t, a, dv, pair[1])
 }
 
 // TestFirstSyncKeepsWonOpportunityWon: at the first sync a deal open
@@ -122,7 +115,7 @@ func TestOpportunityLostInDynamicsClosesDeal(t *testing.T) {
 // in Dynamics nor closed in HubSpot: the state waits in Review, and the
 // run after writes nothing.
 func TestFirstSyncKeepsWonOpportunityWon(t *testing.T) {
-	a, srv := auditDealsSandbox(t, 53)
+	a, srv := dynamicsDealsSandbox(t, 53)
 	hs, dv := srv.HubSpot(), srv.Dynamics()
 	const name = "Audit first-link renewal"
 	opp, err := dv.Create("opportunities", map[string]any{"name": name, "salesstage": 2})
@@ -137,8 +130,8 @@ func TestFirstSyncKeepsWonOpportunityWon(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	auditRun(t, a, "accounts")
-	auditRun(t, a, "deals")
+	runOK(t, a, "accounts")
+	runOK(t, a, "deals")
 	linked := false
 	for _, l := range syncLinks(t, a, "deals") {
 		linked = linked || l.AID == deal.ID && l.BID == opp.ID
@@ -146,7 +139,7 @@ func TestFirstSyncKeepsWonOpportunityWon(t *testing.T) {
 	if !linked {
 		t.Fatalf("deal %s and opportunity %s (one name) were not linked", deal.ID, opp.ID)
 	}
-	if o, _ := dv.Get("opportunities", opp.ID); auditNum(o.Fields["statecode"]) != "1" {
+	if o, _ := dv.Get("opportunities", opp.ID); sandboxNum(o.Fields["statecode"]) != "1" {
 		t.Fatalf("won opportunity %s statecode %v after the first sync, want 1 (Won): reopened because HubSpot's stage is open", opp.ID, o.Fields["statecode"])
 	}
 	if n := len(dv.OpportunityCloses(opp.ID)); n != 1 {
@@ -166,7 +159,7 @@ func TestFirstSyncKeepsWonOpportunityWon(t *testing.T) {
 	if !waiting {
 		t.Fatalf("no open conflict on statecode for deal %s: %+v", deal.ID, items)
 	}
-	if echo := auditRun(t, a, "deals"); echo.Summary.Created+echo.Summary.Updated != 0 {
+	if echo := runOK(t, a, "deals"); echo.Summary.Created+echo.Summary.Updated != 0 {
 		t.Fatalf("the run after wrote %+v\n%s", echo.Summary, echo.Plan.Summary())
 	}
 }
@@ -176,24 +169,24 @@ func TestFirstSyncKeepsWonOpportunityWon(t *testing.T) {
 // deal at closedwon, since Open names no one HubSpot stage, and the run
 // says so; the opportunity is not closed again.
 func TestReopenedOpportunityLeavesWonDeal(t *testing.T) {
-	a, srv := auditDealsSandbox(t, 54)
-	auditRun(t, a, "accounts")
-	auditRun(t, a, "deals")
-	pair := auditOpenPairs(t, a, srv)[0]
+	a, srv := dynamicsDealsSandbox(t, 54)
+	runOK(t, a, "accounts")
+	runOK(t, a, "deals")
+	pair := openDealPairs(t, a, srv)[0]
 	hs, dv := srv.HubSpot(), srv.Dynamics()
 	if _, err := hs.Update("deals", pair[0], map[string]string{"dealstage": "closedwon"}); err != nil {
 		t.Fatal(err)
 	}
-	auditRun(t, a, "deals")
+	runOK(t, a, "deals")
 	time.Sleep(1100 * time.Millisecond) // modifiedon has one-second resolution
 	if _, err := dv.Update("opportunities", pair[1], map[string]any{"statecode": 0}); err != nil {
 		t.Fatal(err)
 	}
-	res := auditRun(t, a, "deals")
+	res := runOK(t, a, "deals")
 	if d, _ := hs.Get("deals", pair[0]); d.Properties["dealstage"] != "closedwon" {
 		t.Fatalf("deal %s stage %q after its opportunity was reopened in Dynamics, want closedwon kept", pair[0], d.Properties["dealstage"])
 	}
-	if o, _ := dv.Get("opportunities", pair[1]); auditNum(o.Fields["statecode"]) != "0" {
+	if o, _ := dv.Get("opportunities", pair[1]); sandboxNum(o.Fields["statecode"]) != "0" {
 		t.Fatalf("reopened opportunity %s statecode %v after the run, want 0 (Open) as the person left it", pair[1], o.Fields["statecode"])
 	}
 	said := false

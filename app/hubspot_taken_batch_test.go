@@ -9,6 +9,7 @@ import (
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/sandbox"
+	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
 )
 
 // TestTakenEmailsInOneCreateBatch: a Salesforce -> HubSpot sync
@@ -32,12 +33,7 @@ func TestTakenEmailsInOneCreateBatch(t *testing.T) {
 	before := stat()
 	res, errs := runAndErrors(t, a, def.Name)
 	calls := stat() - before
-	byEmail := map[string]int{}
-	for _, r := range hs.Records("contacts") {
-		if !r.Archived {
-			byEmail[strings.ToLower(r.Properties["email"])]++
-		}
-	}
+	byEmail := hubSpotContactsByEmail(hs)
 	for i := range 40 {
 		if email := fmt.Sprintf("new%02d@batch.example", i); i%13 != 5 && byEmail[email] != 1 {
 			t.Errorf("%s is %d HubSpot contacts, want 1", email, byEmail[email])
@@ -116,4 +112,16 @@ func takenEmailContacts(t *testing.T, a *app.App, srv *sandbox.Server, clock *st
 	}
 	clock.step(time.Minute)
 	return taken
+}
+
+// hubSpotContactsByEmail counts the live HubSpot contacts per email, lower
+// case: a duplicate shows as 2.
+func hubSpotContactsByEmail(hs *hubspot.Sim) map[string]int {
+	byEmail := map[string]int{}
+	for _, r := range hs.Records("contacts") {
+		if !r.Archived {
+			byEmail[strings.ToLower(r.Properties["email"])]++
+		}
+	}
+	return byEmail
 }

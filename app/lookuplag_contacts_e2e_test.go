@@ -62,12 +62,7 @@ func TestLostCreateHubSpotContactsNoWait(t *testing.T) {
 		t.Errorf("created %d, %d to review, %d failed; want the %d contacts the lost answer made found and linked",
 			res.Summary.Created, res.Summary.Review, res.Summary.Failed, len(emails))
 	}
-	byEmail := map[string]int{}
-	for _, r := range hs.Records("contacts") {
-		if !r.Archived {
-			byEmail[strings.ToLower(r.Properties["email"])]++
-		}
-	}
+	byEmail := hubSpotContactsByEmail(hs)
 	for _, email := range emails {
 		if byEmail[email] != 1 {
 			t.Errorf("%s is %d HubSpot contacts after a lost create answer; want 1", email, byEmail[email])
@@ -121,12 +116,7 @@ func TestCrashAfterHubSpotContactsCreate(t *testing.T) {
 		t.Errorf("the run after the crash: %d created, %d to review, %d failed; want the journal's contacts linked and nothing sent again: %+v",
 			res.Summary.Created, res.Summary.Review, res.Summary.Failed, errs)
 	}
-	byEmail := map[string]int{}
-	for _, r := range hs.Records("contacts") {
-		if !r.Archived {
-			byEmail[strings.ToLower(r.Properties["email"])]++
-		}
-	}
+	byEmail := hubSpotContactsByEmail(hs)
 	for _, email := range emails {
 		if byEmail[email] != 1 {
 			t.Errorf("%s is %d HubSpot contacts after a crash; want 1", email, byEmail[email])

@@ -2,31 +2,17 @@ package engine_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/engine"
-	"github.com/crmsync/crmsync/sync/engine/memconn"
-	"github.com/crmsync/crmsync/sync/mapping"
 )
 
 // keylessCrash makes three creates on side B, to which the sync writes no
 // match key, cut short by a crash: the next plan holds them in Review.
 func keylessCrash(t *testing.T) *fixture {
 	t.Helper()
-	def := baseDefinition()
-	def.Fields[0].Direction = mapping.BtoA // B's Email is never written
-	f := newFixture(t, def, fixtureOpts{batch: 3})
-	for i := range 3 {
-		f.a.Put(objA, person(emailN(i), "P", fmt.Sprint(i)))
-	}
-	if sum := f.crashOnFirstWriteToB(); sum.Status != "cancelled" {
-		t.Fatalf("crash setup: %+v", sum)
-	}
-	f.b.SetFaults(memconn.Faults{})
-	f.open()
-	return f
+	return keylessHeld(t, 3, 0)
 }
 
 // TestKeylessHeldCountedInPlanAndRun: the plan after a crash that

@@ -7,9 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/oauth2"
-
-	"github.com/crmsync/crmsync/app/auth/authtest"
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/connector/conformance"
 	zsim "github.com/crmsync/crmsync/sync/sandbox/zoho"
@@ -138,15 +135,7 @@ func (h headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // module, without an error.
 func TestListObjectsOldGrant(t *testing.T) {
 	e := newEnv(t, zsim.Options{Seed: 23})
-	conf := &oauth2.Config{ClientID: e.sim.Auth().ClientID(), ClientSecret: e.sim.Auth().ClientSecret(),
-		RedirectURL: "http://localhost:53682/callback", Scopes: []string{"ZohoCRM.modules.contacts.ALL,ZohoCRM.settings.fields.READ"},
-		Endpoint: oauth2.Endpoint{AuthURL: e.base + "/oauth/v2/auth", TokenURL: e.base + "/oauth/v2/token", AuthStyle: oauth2.AuthStyleInParams}}
-	tok := authtest.Code(t, conf)
-	domain, _ := tok.Extra("api_domain").(string)
-	c, err := newConnector(&http.Client{Transport: headerTransport(tok.AccessToken)}, domain, testOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := narrowGrantConnector(t, e)
 	if got, err := c.ListObjects(t.Context()); err != nil || len(got) != 0 {
 		t.Fatalf("ListObjects with an old grant = %+v, %v; want none and no error", got, err)
 	}
