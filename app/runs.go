@@ -53,6 +53,11 @@ type RunResult struct {
 	// Sides name the sync's sides as its connection and object
 	// ("hubspot-sandbox contacts"), for a person reading the outcome.
 	Sides [2]string
+	// HeldReview counts the review items that runs of this sync held for
+	// confirmation just before it left in Review and counted (History's
+	// held rows), set by the window that confirmed them: Summary.Review
+	// leaves them out, so the outcome says they are there.
+	HeldReview int
 }
 
 // ErrorGroup is the records of one run that failed the same way: on the

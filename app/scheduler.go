@@ -199,7 +199,13 @@ func (a *App) scheduledRun(ctx context.Context, name, trigger string) error {
 		return skipped{fmt.Errorf("sync %s: %w", name, store.ErrRunOpen)}
 	}
 	if errors.Is(err, engine.ErrNeedsConfirmation) && res.Plan != nil {
-		return needsPerson{fmt.Errorf("%s needs confirmation: %s: %w", name, res.Plan.Reason, engine.ErrNeedsConfirmation)}
+		held := ""
+		if s := res.Summary; s != nil && s.Review > 0 {
+			// Held, its plan still left these in Review (History counts
+			// them): the notification is all a person sees of the run.
+			held = fmt.Sprintf("; %d already in Review from its plan", s.Review)
+		}
+		return needsPerson{fmt.Errorf("%s needs confirmation: %s%s: %w", name, res.Plan.Reason, held, engine.ErrNeedsConfirmation)}
 	}
 	if errors.Is(err, connector.ErrAuth) || errors.As(err, new(missingConnection)) {
 		return needsPerson{err} // a reconnect, which no retry makes

@@ -122,7 +122,7 @@ func (u *UI) openPlanPane(pp planPane) {
 					u.runWithProgress(pp.title, applyShown, func(app.RunResult) { load() })
 				}
 				if p.NeedsConfirmation {
-					u.confirmRun(pp.title, p.Reason, applyShown, func(app.RunResult) { load() })
+					u.confirmRun(pp.title, p.Reason, 0, applyShown, func(app.RunResult) { load() })
 					return
 				}
 				run()

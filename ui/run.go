@@ -66,7 +66,11 @@ func (u *UI) runWithProgress(what string, fn runFunc, after func(app.RunResult))
 		d.Hide()
 		switch {
 		case errors.Is(err, engine.ErrNeedsConfirmation) && res.Plan != nil:
-			u.confirmRun(what, res.Plan.Reason, fn, after)
+			held := res.HeldReview // runs held before this one, the person confirmed them
+			if res.Summary != nil {
+				held += res.Summary.Review // what this held run's plan left in Review
+			}
+			u.confirmRun(what, res.Plan.Reason, held, fn, after)
 			return
 		case err != nil:
 			showError(u.win, err)
@@ -81,14 +85,25 @@ func (u *UI) runWithProgress(what string, fn runFunc, after func(app.RunResult))
 }
 
 // confirmRun says why a plan stopped and runs it again with Confirm.
-func (u *UI) confirmRun(what, reason string, fn runFunc, after func(app.RunResult)) {
-	msg := "This run needs your confirmation: " + reason + ".\n\nApply it anyway? You can undo it later from History."
+// held counts the review items the runs held for confirmation left in
+// Review (History counts them there): the dialog says so, and so does the
+// confirmed run's outcome, whose own count leaves them out.
+func (u *UI) confirmRun(what, reason string, held int, fn runFunc, after func(app.RunResult)) {
+	msg := "This run needs your confirmation: " + reason + "."
+	if held > 0 {
+		msg += fmt.Sprintf("\n\n%d already in Review from this plan: they wait there whether you apply it or not.", held)
+	}
+	msg += "\n\nApply it anyway? You can undo it later from History."
 	d := dialog.NewConfirm("Confirm the run", msg, func(ok bool) {
 		if !ok {
 			return
 		}
 		u.runWithProgress(what, func(ctx context.Context, p func(engine.Progress)) (app.RunResult, error) {
-			return fn(withConfirm(ctx, reason), p)
+			res, err := fn(withConfirm(ctx, reason), p)
+			// Set, not added: an earlier confirmation's fn (wrapped here)
+			// set its own part of held.
+			res.HeldReview = held
+			return res, err
 		}, after)
 	}, u.win)
 	d.SetConfirmText("Apply anyway")
@@ -167,8 +182,13 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 	// Names, not the run's number and sides "A"/"B": History lists the
 	// run by its sync and time.
 	sideA, sideB := outcomeSides(res)
-	msg := fmt.Sprintf("%s\n\nCreated %d, updated %d%s, linked %d, unchanged %d, failed %d%s, sent to review %d. API calls: %d to %s, %d to %s.",
-		runHeadline(res), s.Created, s.Updated, deleted, s.Linked, s.Unchanged, s.Failed, app.UnknownCount(*s), s.Review,
+	held := ""
+	if res.HeldReview > 0 {
+		// Counted by the held run, not this one: not "nothing went to Review".
+		held = fmt.Sprintf(" (%d already in Review from the held run)", res.HeldReview)
+	}
+	msg := fmt.Sprintf("%s\n\nCreated %d, updated %d%s, linked %d, unchanged %d, failed %d%s, sent to review %d%s. API calls: %d to %s, %d to %s.",
+		runHeadline(res), s.Created, s.Updated, deleted, s.Linked, s.Unchanged, s.Failed, app.UnknownCount(*s), s.Review, held,
 		s.APICallsA, sideA, s.APICallsB, sideB)
 	if s.Message != "" {
 		// Why a run stopped part way (a vendor's limit, a revoked grant)
@@ -180,7 +200,7 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 		msg += "\n\n" + accountStep(s.Stopped.Error())
 	}
 	msg += sincePreviewText(res.SincePreview)
-	if s.Review > 0 {
+	if s.Review > 0 || res.HeldReview > 0 {
 		msg += "\n\nOpen Review to decide the records that need a person."
 	}
 	if s.Failed > 0 {
@@ -223,7 +243,7 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 		// The message names where to go next: offer to go there.
 		next, screen := "", ""
 		switch {
-		case s.Review > 0:
+		case s.Review > 0 || res.HeldReview > 0:
 			next, screen = "Open Review", ScreenReview
 		case s.Failed > 0, nWarn > 0:
 			next, screen = "Open History", ScreenHistory
