@@ -52,7 +52,7 @@ type RunResult struct {
 	SincePreview []string
 	// Sides name the sync's sides as its connection and object
 	// ("hubspot-sandbox contacts"), for a person reading the outcome.
-	Sides [2]string
+	Sides SideNames
 	// HeldReview counts the review items that runs of this sync held for
 	// confirmation just before it left in Review and counted (History's
 	// held rows), set by the window that confirmed them: Summary.Review
@@ -81,7 +81,7 @@ const groupSampleRecords = 3
 // Line is the group in one line: "800 × hs contacts · hs_email_optout ·
 // MISSING_SCOPES: <message> (records 101, 102, 103, …)".
 func (g ErrorGroup) Line() string {
-	parts := []string{cmp.Or(g.Where, "side "+g.Side)}
+	parts := []string{cmp.Or(g.Where, SideNames{}.Of(g.Side))}
 	for _, p := range []string{g.Field, cmp.Or(g.Code, g.Category)} {
 		if p != "" {
 			parts = append(parts, p)
@@ -111,19 +111,6 @@ func GroupErrors(errs []store.RunErrorRow, where func(side string) string) []Err
 		g.add(e, where)
 	}
 	return g.groups()
-}
-
-// sideNames names a sync's sides as "connection object" for ErrorGroup.
-func sideNames(def engine.Definition) func(string) string {
-	return func(side string) string {
-		switch side {
-		case "a":
-			return def.A.Connection + " " + def.A.Object
-		case "b":
-			return def.B.Connection + " " + def.B.Object
-		}
-		return ""
-	}
 }
 
 // SyncWait is a sync and how many of its references wait for another's
@@ -254,8 +241,7 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 		return RunResult{}, err
 	}
 	a.noteSignInWorks(ctx, sa, sb)
-	where := sideNames(v.Definition)
-	res := RunResult{Plan: p, Sides: [2]string{where("a"), where("b")}}
+	res := RunResult{Plan: p, Sides: SideNamesOf(v.Definition)}
 	if opts.DryRun {
 		// Apply plans again, so the preview's stored items are not needed;
 		// one left behind is dropped by the sync's next plan, so the
@@ -273,7 +259,7 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 	sum, err := e.Apply(ctx, p, engine.ApplyOptions{Confirm: confirm, Trigger: trigger, Progress: opts.Progress})
 	res.Summary = &sum
 	if opts.Previewed != nil && sum.RunID != 0 && !errors.Is(err, engine.ErrNeedsConfirmation) {
-		res.SincePreview = differencesFromPreview(opts.Previewed, p)
+		res.SincePreview = differencesFromPreview(opts.Previewed, p, res.Sides)
 	}
 	a.logWarnings(v.Definition.Name, sum.RunID, p)
 	if err != nil {
@@ -332,7 +318,7 @@ func (a *App) waitingOn(ctx context.Context, name string) []SyncWait {
 // informs: a store error is logged, since the run itself is done.
 func (a *App) noteRunErrors(ctx context.Context, runID int64, def engine.Definition, sa, sb *Session) []ErrorGroup {
 	var g errorGrouper
-	where := sideNames(def)
+	where := SideNamesOf(def).Of
 	err := a.EachRunError(ctx, runID, func(e store.RunErrorRow) error {
 		g.add(e, where)
 		a.noteErrorStatus(ctx, e, sa, sb)
@@ -366,7 +352,7 @@ func (a *App) noteErrorStatus(ctx context.Context, e store.RunErrorRow, sa, sb *
 // as the window shows them: which records, which field, the vendor's words.
 func (a *App) logFailures(sync string, runID int64, groups []ErrorGroup) {
 	for _, g := range groups {
-		a.log.Warn("records failed", "sync", sync, "run", runID, "count", g.Count, "where", cmp.Or(g.Where, "side "+g.Side),
+		a.log.Warn("records failed", "sync", sync, "run", runID, "count", g.Count, "where", cmp.Or(g.Where, SideNames{}.Of(g.Side)),
 			"field", g.Field, "code", cmp.Or(g.Code, g.Category), "records", strings.Join(g.Records, " "), "message", g.Message)
 	}
 }
@@ -405,6 +391,8 @@ type RunDetail struct {
 	// Before is the sync's run before this one that History compares
 	// warnings with (zero when none); RunDetail fills it, Runs does not.
 	Before store.RunRow
+	// Sides name the run's sides for a person (empty: "side A").
+	Sides SideNames
 }
 
 // Runs lists recent runs of one sync (or of all syncs when name is "").
@@ -456,8 +444,11 @@ func (a *App) runDetail(ctx context.Context, id int64, auditRecords int) (RunDet
 	if s, err := a.db.SyncByID(ctx, r.SyncID); err == nil {
 		d.Sync = s.Name
 		var def engine.Definition
-		if json.Unmarshal([]byte(s.Definition), &def) == nil {
-			where = sideNames(def)
+		// A run from before the sync's sides changed wrote elsewhere: the
+		// sides it has now do not name that run's.
+		if id > s.SidesFromRun && json.Unmarshal([]byte(s.Definition), &def) == nil {
+			d.Sides = SideNamesOf(def)
+			where = d.Sides.Of
 		}
 	}
 	if d.Audit, err = a.db.AuditPage(ctx, id, 0, auditRecords); err != nil {
@@ -494,8 +485,13 @@ func (a *App) Reviews(ctx context.Context, name, kind, status string) ([]ReviewV
 		if err != nil {
 			return nil, err
 		}
+		var def engine.Definition
+		names := SideNames{}
+		if json.Unmarshal([]byte(s.Definition), &def) == nil {
+			names = SideNamesOf(def)
+		}
 		for _, it := range items {
-			out = append(out, ReviewView{ReviewRow: it, Sync: s.Name})
+			out = append(out, ReviewView{ReviewRow: it, Sync: s.Name, Sides: names})
 		}
 	}
 	return out, nil
@@ -505,6 +501,8 @@ func (a *App) Reviews(ctx context.Context, name, kind, status string) ([]ReviewV
 type ReviewView struct {
 	store.ReviewRow
 	Sync string
+	// Sides name the sync's sides, for the item's record and candidates.
+	Sides SideNames
 }
 
 // Decide records a decision; it is applied on the sync's next run.

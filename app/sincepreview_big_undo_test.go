@@ -19,10 +19,10 @@ func TestSincePreviewOfALargeUndoComparesReviewCounts(t *testing.T) {
 		}
 		return p
 	}
-	if lines := reviewDifferences(plan(0, 1000, 1500), plan(1, 1000, 1500)); len(lines) != 0 {
+	if lines := reviewDifferences(plan(0, 1000, 1500), plan(1, 1000, 1500), SideNames{}); len(lines) != 0 {
 		t.Errorf("same count, lists cut at another item: %q; want no difference", lines)
 	}
-	if lines := reviewDifferences(plan(0, 1000, 1500), plan(0, 1000, 1501)); len(lines) != 1 {
+	if lines := reviewDifferences(plan(0, 1000, 1500), plan(0, 1000, 1501), SideNames{}); len(lines) != 1 {
 		t.Errorf("1,500 previewed, 1,501 sent: %q; want one line", lines)
 	}
 }

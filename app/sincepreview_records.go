@@ -26,7 +26,7 @@ type linkedInstead struct {
 // createsLinkedInstead finds the previewed creates that the run made a
 // link instead (the record's twin was entered in the target CRM after
 // the preview).
-func createsLinkedInstead(previewed, applied *engine.Plan) linkedInstead {
+func createsLinkedInstead(previewed, applied *engine.Plan, names SideNames) linkedInstead {
 	created := map[[2]string]bool{} // target side, source id
 	for _, w := range applied.Creates {
 		created[[2]string{w.Side, w.Source}] = true
@@ -46,10 +46,10 @@ func createsLinkedInstead(previewed, applied *engine.Plan) linkedInstead {
 		if w.Side == "a" {
 			target = l.A
 		}
-		out.where[fmt.Sprintf("new record in side %s from %s", strings.ToUpper(w.Side), w.Source)] = true
+		out.where[newRecordIn(names, w)] = true
 		out.links[l.A] = true
-		out.lines = append(out.lines, fmt.Sprintf("side %s %s: previewed as a new record in side %s, linked with %s there instead (a record with its key was entered there since the preview), so nothing was created",
-			strings.ToUpper(from), w.Source, strings.ToUpper(w.Side), target))
+		out.lines = append(out.lines, fmt.Sprintf("%s %s: previewed as a new record in %s, linked with %s there instead (a record with its key was entered there since the preview), so nothing was created",
+			names.Of(from), w.Source, names.Of(w.Side), target))
 	}
 	return out
 }
@@ -68,7 +68,7 @@ func newLinksBySide(p *engine.Plan) map[[2]string]engine.LinkOp {
 // linkDifferences lists the new links one plan makes and the other does
 // not. With a plan listing only its first links (partial), a link missing
 // from one list may be past its end, so none is said missing.
-func linkDifferences(previewed, applied *engine.Plan, partial bool, instead linkedInstead) []string {
+func linkDifferences(previewed, applied *engine.Plan, partial bool, instead linkedInstead, names SideNames) []string {
 	if partial {
 		return nil
 	}
@@ -83,12 +83,12 @@ func linkDifferences(previewed, applied *engine.Plan, partial bool, instead link
 	var lines []string
 	for _, l := range applied.Links {
 		if l.New && !was[key(l)] && !instead.links[l.A] {
-			lines = append(lines, fmt.Sprintf("side A %s linked with side B %s (%s), which the preview did not show", l.A, l.B, l.Rule))
+			lines = append(lines, fmt.Sprintf("%s %s linked with %s %s (%s), which the preview did not show", names.Of("a"), l.A, names.Of("b"), l.B, l.Rule))
 		}
 	}
 	for _, l := range previewed.Links {
 		if l.New && !now[key(l)] {
-			lines = append(lines, fmt.Sprintf("side A %s: previewed linked with side B %s, not linked by this run", l.A, l.B))
+			lines = append(lines, fmt.Sprintf("%s %s: previewed linked with %s %s, not linked by this run", names.Of("a"), l.A, names.Of("b"), l.B))
 		}
 	}
 	return lines
@@ -96,7 +96,7 @@ func linkDifferences(previewed, applied *engine.Plan, partial bool, instead link
 
 // deleteDifferences lists the deletes (approved in review) one plan makes
 // and the other does not.
-func deleteDifferences(previewed, applied *engine.Plan) []string {
+func deleteDifferences(previewed, applied *engine.Plan, names SideNames) []string {
 	key := func(d engine.DeleteOp) string { return d.Side + "\x00" + d.ID }
 	was, now := map[string]bool{}, map[string]bool{}
 	for _, d := range previewed.Deletes {
@@ -108,12 +108,12 @@ func deleteDifferences(previewed, applied *engine.Plan) []string {
 	var lines []string
 	for _, d := range applied.Deletes {
 		if !was[key(d)] {
-			lines = append(lines, fmt.Sprintf("side %s %s: deleted, which the preview did not show", strings.ToUpper(d.Side), d.ID))
+			lines = append(lines, fmt.Sprintf("%s %s: deleted, which the preview did not show", names.Of(d.Side), d.ID))
 		}
 	}
 	for _, d := range previewed.Deletes {
 		if !now[key(d)] {
-			lines = append(lines, fmt.Sprintf("side %s %s: previewed deleted, not deleted by this run", strings.ToUpper(d.Side), d.ID))
+			lines = append(lines, fmt.Sprintf("%s %s: previewed deleted, not deleted by this run", names.Of(d.Side), d.ID))
 		}
 	}
 	return lines
@@ -121,7 +121,7 @@ func deleteDifferences(previewed, applied *engine.Plan) []string {
 
 // reviewDifferences lists the records one plan sends to review (a held
 // delete, an ambiguous match, a conflict) and the other does not.
-func reviewDifferences(previewed, applied *engine.Plan) []string {
+func reviewDifferences(previewed, applied *engine.Plan, names SideNames) []string {
 	if reviewListPartial(previewed) || reviewListPartial(applied) {
 		// A large undo lists only its first items: an item missing from
 		// one list may be past the other's end, so only counts compare.
@@ -143,16 +143,16 @@ func reviewDifferences(previewed, applied *engine.Plan) []string {
 	var lines []string
 	for _, it := range applied.Review {
 		if !was[key(it)] {
-			lines = append(lines, fmt.Sprintf("side %s %s%s: sent to review (%s: %s), which the preview did not show",
-				strings.ToUpper(it.Side), it.RecordID, fieldSuffix(it.Field), it.Kind, it.Reason))
+			lines = append(lines, fmt.Sprintf("%s %s%s: sent to review (%s: %s), which the preview did not show",
+				names.Of(it.Side), it.RecordID, fieldSuffix(it.Field), it.Kind, it.Reason))
 		}
 	}
 	for _, it := range previewed.Review {
 		// An item the preview's plan stored (Opened) is in Review
 		// whatever this run did.
 		if !now[key(it)] && !it.Opened {
-			lines = append(lines, fmt.Sprintf("side %s %s%s: previewed going to review (%s), not sent there by this run",
-				strings.ToUpper(it.Side), it.RecordID, fieldSuffix(it.Field), it.Kind))
+			lines = append(lines, fmt.Sprintf("%s %s%s: previewed going to review (%s), not sent there by this run",
+				names.Of(it.Side), it.RecordID, fieldSuffix(it.Field), it.Kind))
 		}
 	}
 	return lines

@@ -20,7 +20,7 @@ func TestSincePreviewLinksAndDeletes(t *testing.T) {
 		Links:   []engine.LinkOp{{A: "2", B: "b2", New: true, Rule: "match:1"}, {A: "9", B: "b9", Rule: "agreed"}},
 		Deletes: []engine.DeleteOp{{Side: "a", ID: "8", LinkedA: "8"}},
 	}
-	got := strings.Join(differencesFromPreview(previewed, applied), "\n")
+	got := strings.Join(differencesFromPreview(previewed, applied, SideNames{}), "\n")
 	for _, want := range []string{
 		"side A 2 linked with side B b2 (match:1), which the preview did not show",
 		"side A 1: previewed linked with side B b1, not linked by this run",
@@ -34,7 +34,7 @@ func TestSincePreviewLinksAndDeletes(t *testing.T) {
 	if strings.Contains(got, "b9") {
 		t.Errorf("a base advance of an old link is no difference:\n%s", got)
 	}
-	if d := differencesFromPreview(applied, applied); len(d) != 0 {
+	if d := differencesFromPreview(applied, applied, SideNames{}); len(d) != 0 {
 		t.Errorf("a plan differs from itself: %q", d)
 	}
 }

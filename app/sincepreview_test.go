@@ -19,12 +19,12 @@ func TestSincePreviewOfLargePlans(t *testing.T) {
 	previewed.Counts.UpdateA = 7
 	applied := &engine.Plan{Updates: []engine.Write{upd("1", "Anna"), upd("3", "Cy")}, Omitted: &engine.Omitted{Updates: 6}}
 	applied.Counts.UpdateA = 8
-	got := strings.Join(differencesFromPreview(previewed, applied), "\n")
+	got := strings.Join(differencesFromPreview(previewed, applied, SideNames{}), "\n")
 	want := "side A 1 firstname: previewed \"Ann\", wrote \"Anna\"\nupdates in side A: previewed 7, planned by this run 8"
 	if got != want {
 		t.Errorf("differences:\n%s\nwant:\n%s", got, want)
 	}
-	if d := differencesFromPreview(previewed, previewed); len(d) != 0 {
+	if d := differencesFromPreview(previewed, previewed, SideNames{}); len(d) != 0 {
 		t.Errorf("a plan differs from itself: %q", d)
 	}
 }

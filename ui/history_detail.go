@@ -83,7 +83,7 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 	// Cells that flow onto more rows as the window narrows.
 	facts := container.NewGridWrap(fyne.NewSize(factWidth, theme.Size(theme.SizeNameText)+2*theme.InnerPadding()),
 		widget.NewLabel("Started "+r.StartedAt.In(u.zone()).Format("2 Jan 2006 15:04:05")), container.NewHBox(widget.NewLabel("Result"), status),
-		widget.NewLabel("Trigger: "+trigger), widget.NewLabel(fmt.Sprintf("API calls: A %d, B %d", r.APICallsA, r.APICallsB)),
+		widget.NewLabel("Trigger: "+trigger), wrapped(fmt.Sprintf("API calls: %d to %s, %d to %s", r.APICallsA, d.Sides.Of("a"), r.APICallsB, d.Sides.Of("b"))),
 		widget.NewLabel(fmt.Sprintf("Created %d", r.Created)), widget.NewLabel(fmt.Sprintf("Updated %d", r.Updated)),
 		widget.NewLabel(fmt.Sprintf("Failed %d", r.Failed)), widget.NewLabel(fmt.Sprintf("Unchanged %d", r.Unchanged)),
 		// The records that need a person, as "Run finished" and `runs show` say.

@@ -248,7 +248,8 @@ func TestHeldDeleteWalk(t *testing.T) {
 	l.closeDialogs()
 
 	l.navigate(ScreenReview)
-	l.see("delete: side A record " + hsID)
+	nameA, _ := sideNamesOf(t, l, demoSyncName)
+	l.see("delete: " + nameA + " record " + hsID)
 	l.see("Delete (D)")
 	l.ui(func() { l.u.keys('d') })
 	l.see("Decided 1 item (delete)")

@@ -154,11 +154,10 @@ func stat(n int, caption string) fyne.CanvasObject {
 	return container.NewVBox(num, c)
 }
 
+// sideLabel names a side by its connection and object, as every text a
+// person reads does.
 func sideLabel(def engine.Definition, side string) string {
-	if side == "a" {
-		return "A " + def.A.Connection
-	}
-	return "B " + def.B.Connection
+	return app.SideNamesOf(def).Of(side)
 }
 
 // planView renders a plan: counts, why it needs confirmation, API calls,
@@ -173,8 +172,8 @@ func planView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 		stat(c.Skipped, "skipped"), stat(c.Delete, "deletes"),
 		stat(c.ReadA, "read in A"), stat(c.ReadB, "read in B"))
 	top := container.NewVBox(counts)
-	calls := wrapped(fmt.Sprintf("Estimated API calls: A %d (%s), B %d (%s). Nothing has been written yet.",
-		p.EstimatedCalls.A, def.A.Connection, p.EstimatedCalls.B, def.B.Connection))
+	calls := wrapped(fmt.Sprintf("Estimated API calls: %d to %s, %d to %s. Nothing has been written yet.",
+		p.EstimatedCalls.A, sideLabel(def, "a"), p.EstimatedCalls.B, sideLabel(def, "b")))
 	top.Add(calls)
 	if p.NeedsConfirmation {
 		top.Add(dangerText("Needs confirmation: " + p.Reason + ". Apply will ask you to confirm."))
@@ -245,9 +244,9 @@ func warningsView(warnings []string, omitted int) fyne.CanvasObject {
 }
 
 func writeTitle(w engine.Write, def engine.Definition) string {
-	from := "B"
+	from := sideLabel(def, "b")
 	if w.Side == "b" {
-		from = "A"
+		from = sideLabel(def, "a")
 	}
 	verb := "update " + sideLabel(def, w.Side) + " " + w.ID
 	if w.ID == "" {

@@ -204,7 +204,7 @@ func (q *reviewQueue) shortcut(r rune) bool {
 	case 'l', 'L':
 		c, ok := linkCandidate(it, decodeDetail(it))
 		if !ok {
-			q.status.SetText(fmt.Sprintf("No record in the other CRM to link side %s record %s with; create or skip it.", strings.ToUpper(it.Side), it.RecordID))
+			q.status.SetText(fmt.Sprintf("No record in the other CRM to link %s record %s with; create or skip it.", it.Sides.Of(it.Side), it.RecordID))
 			return true
 		}
 		q.decide([]app.ReviewView{it}, engine.Decision{Action: "link", OtherID: c.ID})

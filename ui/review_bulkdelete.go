@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2/dialog"
@@ -26,16 +27,19 @@ func (q *reviewQueue) confirmBulkDelete(items []app.ReviewView) {
 		}, q.u.win).Show()
 }
 
-// sidesOf says which sides the items' records live on: "side B".
+// sidesOf names the CRMs the items' records live in:
+// "salesforce-sandbox Contact", or up to three joined.
 func sidesOf(items []app.ReviewView) string {
-	sides := map[string]bool{}
+	var names []string
 	for _, it := range items {
-		sides[it.Side] = true
+		if n := it.Sides.Of(it.Side); !slices.Contains(names, n) {
+			names = append(names, n)
+		}
 	}
-	if len(sides) == 1 {
-		return "side " + strings.ToUpper(items[0].Side)
+	if len(names) > 3 {
+		return "several CRMs"
 	}
-	return "both sides"
+	return strings.Join(names, " and ")
 }
 
 // syncsOf names the items' sync, or says there are several.

@@ -77,11 +77,12 @@ func (q *reviewQueue) showDetail() {
 
 func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) fyne.CanvasObject {
 	box := container.NewVBox(
-		cell(fmt.Sprintf("%s: side %s record %s", it.Kind, strings.ToUpper(it.Side), it.RecordID)),
+		// Wrapped: a connection and object name make it long.
+		wrapped(fmt.Sprintf("%s: %s record %s", it.Kind, it.Sides.Of(it.Side), it.RecordID)),
 		wrapped(sentence(firstNonBlank(d.Reason, "needs a decision"))),
 		widget.NewLabel("Sync: "+it.Sync+"   queued "+ago(it.CreatedAt, nowFunc().In(q.u.zone()))))
 	if d.Values != nil {
-		box.Add(wrapped(fmt.Sprintf("Field %s — A: %q   B: %q   last agreed: %q", it.Field, d.Values.A, d.Values.B, d.Values.Base)))
+		box.Add(wrapped(fmt.Sprintf("Field %s — %s: %q   %s: %q   last agreed: %q", it.Field, it.Sides.Of("a"), d.Values.A, it.Sides.Of("b"), d.Values.B, d.Values.Base)))
 	}
 	acts := actionsFor(it)
 	buttons := container.NewHBox()
@@ -100,8 +101,8 @@ func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) f
 		sameCRM := false
 		for _, c := range d.Candidates {
 			c := c
-			// "side B 0038…", as the item's heading names its side.
-			where := "side " + strings.ToUpper(c.Side)
+			// "salesforce-sandbox Contact 0038…", as the item's heading names its side.
+			where := it.Sides.Of(c.Side)
 			ev := fmt.Sprintf("%s %s — match rule %d on %q", where, c.ID, c.Rule, c.Key)
 			if c.Rule == 0 { // named by the CRM (a duplicate rule), not by a match rule
 				ev = fmt.Sprintf("%s %s — %s", where, c.ID, c.Key)
@@ -116,12 +117,12 @@ func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) f
 				if !contains(acts, "link") {
 					link.Disable()
 				}
-				box.Add(container.NewBorder(nil, nil, nil, link, cell(ev)))
+				box.Add(container.NewBorder(nil, nil, nil, link, wrapped(ev)))
 				continue
 			}
 			// A look-alike in the same CRM is why the match is unclear; a
 			// record links only with one in the other CRM.
-			box.Add(cell(ev + " (same CRM)"))
+			box.Add(wrapped(ev + " (same CRM)"))
 			sameCRM = true
 		}
 		if sameCRM {
@@ -164,8 +165,11 @@ func compareRecords(it app.ReviewView, r records) fyne.CanvasObject {
 	// for an ambiguous match may live on the same side.
 	left, right := side(it.Side), side(r.otherSide)
 	grid := container.NewGridWithColumns(3, bold("Mapping"), bold("This record"), bold("Counterpart"))
-	ids := cell(fmt.Sprintf("This record: %s %s · counterpart: %s %s", strings.ToUpper(it.Side), it.RecordID,
-		strings.ToUpper(firstNonBlank(r.otherSide, "-")), firstNonBlank(r.otherID, "none")))
+	counterpart := "none"
+	if r.otherID != "" {
+		counterpart = it.Sides.Of(r.otherSide) + " " + r.otherID
+	}
+	ids := wrapped(fmt.Sprintf("This record: %s %s · counterpart: %s", it.Sides.Of(it.Side), it.RecordID, counterpart))
 	aVals, bVals := r.self, r.other
 	for _, p := range r.pairs {
 		av, bv := joinVals(aVals, splitPlus(p[left])), joinVals(bVals, splitPlus(p[right]))

@@ -55,7 +55,8 @@ func reviewDuplicateFor(t *testing.T, rule salesforce.DuplicateRule) (l *live, s
 // name, and offers Create anyway, which decides the item.
 func TestReviewDuplicateOffersCreateAnyway(t *testing.T) {
 	l, sfID := reviewDuplicateFor(t, salesforce.StandardContactDuplicateRule())
-	l.see("side B " + sfID + " — duplicate rule Standard_Contact")
+	_, nameB := sideNamesOf(t, l, "dups")
+	l.see(nameB + " " + sfID + " — duplicate rule Standard_Contact")
 	l.see("Link first")
 	l.tap("Create anyway (C)")
 	l.wait()
@@ -147,7 +148,8 @@ func TestReviewSameCRMLookAlikeIsNoLink(t *testing.T) {
 		}
 		test.TypeOnCanvas(l.u.Window().Canvas(), "l")
 	})
-	l.see("No record in the other CRM to link side B record")
+	_, nameB := sideNamesOf(t, l, "twins")
+	l.see("No record in the other CRM to link " + nameB + " record")
 	if open, err := l.a.Reviews(ctx, "twins", "ambiguous", "open"); err != nil || len(open) < 2 {
 		t.Fatalf("open ambiguous items after L: %+v %v", open, err)
 	}

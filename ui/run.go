@@ -289,14 +289,7 @@ func runHeadline(res app.RunResult) string {
 // outcomeSides names a run's sides by connection and object, "side A"
 // and "side B" where the result does not say (a run from before).
 func outcomeSides(res app.RunResult) (string, string) {
-	a, b := res.Sides[0], res.Sides[1]
-	if a == "" {
-		a = "side A"
-	}
-	if b == "" {
-		b = "side B"
-	}
-	return a, b
+	return res.Sides.Of("a"), res.Sides.Of("b")
 }
 
 // syncNow runs a sync at once, in the foreground with progress.

@@ -34,8 +34,8 @@ func TestFieldChangesSideCapitalised(t *testing.T) {
 }
 
 // TestReviewCandidatesNameTheSide: an ambiguous item's candidates
-// read "side B 0038…", as its heading does ("side B record …"), not
-// "b 0038…".
+// read "salesforce-sandbox Contact 0038…", as its heading does
+// ("hubspot-sandbox contacts record …"), not "b 0038…".
 func TestReviewCandidatesNameTheSide(t *testing.T) {
 	l := reviewQueueFor(t)
 	items, err := l.a.Reviews(context.Background(), "", "ambiguous", "open")
