@@ -60,7 +60,7 @@ func TestLaterWritesOfOtherSyncs(t *testing.T) {
 	laterRun(t, db, other, "a", "7", "lastname", "Pipedrive side") // a Pipedrive person 7
 
 	target := store.WriteTarget{SyncID: undone, Side: "a", Connection: "hs", Object: "contacts"}
-	got, err := db.LaterWrites(ctx, runN, []int64{runN}, target, []string{"7"})
+	got, err := db.LaterWrites(ctx, []int64{runN}, target, []string{"7"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestLaterWritesOfOtherSyncs(t *testing.T) {
 	if err := db.ResetSync(ctx, other); err != nil {
 		t.Fatal(err)
 	}
-	got, err = db.LaterWrites(ctx, runN, []int64{runN}, target, []string{"7"})
+	got, err = db.LaterWrites(ctx, []int64{runN}, target, []string{"7"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func BenchmarkAuditLaterWrites(b *testing.B) {
 			target := store.WriteTarget{SyncID: id, Side: "a", Connection: "hs", Object: "contacts"}
 			b.ResetTimer()
 			for b.Loop() {
-				if _, err := db.LaterWrites(ctx, undone, []int64{undone}, target, ids); err != nil {
+				if _, err := db.LaterWrites(ctx, []int64{undone}, target, ids); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -64,7 +64,8 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 		}
 		return p.e.st.Commit(ctx, c)
 	}
-	recs, err := p.lookupJournalAfterLag(ctx, j.Side, srch, j.KeyField, keys, j.CreatedAt)
+	ix := p.ix[j.Side]
+	recs, err := p.lookupJournalAfterLag(ctx, j.Side, srch, j.KeyField, ix.lookupValues(j.KeyField, keys), j.CreatedAt)
 	if errors.Is(err, connector.ErrNoLookup) {
 		// Pending forever would stop the sync for good; the records the
 		// batch did create are read back and matched by key instead.
@@ -78,11 +79,10 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 	byKey := map[string][]connector.Record{}
 	for _, r := range recs {
 		if !r.Deleted {
-			k := strings.ToLower(strings.TrimSpace(r.Fields[j.KeyField]))
+			k := ix.lookupKey(j.KeyField, r.Fields[j.KeyField])
 			byKey[k] = append(byKey[k], r)
 		}
 	}
-	ix := p.ix[j.Side]
 	src := otherSide(j.Side)
 	var keyless []journalEntry // sent with no key: held, not created again
 	defer func() {
@@ -95,7 +95,7 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 			keyless = append(keyless, e)
 			continue
 		}
-		hits := byKey[strings.ToLower(strings.TrimSpace(e.Key))]
+		hits := byKey[ix.lookupKey(j.KeyField, e.Key)]
 		if len(hits) > 1 {
 			// Someone else holds the key too: ours is the one carrying
 			// exactly what we sent.

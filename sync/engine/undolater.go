@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/crmsync/crmsync/store"
 )
@@ -28,7 +27,7 @@ func (p *planner) pageLaterWrites(ctx context.Context, page []store.AuditRow, ru
 			sd = p.def.B
 		}
 		target := store.WriteTarget{SyncID: p.syncID, Side: side, Connection: sd.Connection, Object: sd.Object}
-		got, err := p.e.st.LaterWrites(ctx, slices.Min(runs), runs, target, ids[side])
+		got, err := p.e.st.LaterWrites(ctx, runs, target, ids[side])
 		if err != nil {
 			return nil, err
 		}
@@ -49,7 +48,9 @@ func (p *planner) pageLaterWrites(ctx context.Context, page []store.AuditRow, ru
 // run may be another sync's writing the same record. RunID 0 if none.
 func (p *planner) rewrittenBy(side, id string, a store.AuditRow, now string) store.LaterWrite {
 	lw, ok := p.later[store.AuditKey{Side: side, RecordID: id}][a.Field]
-	if !ok || lw.RunID <= a.RunID || lw.UndoOf != 0 || !p.sameValue(side, a.Field, now, lw.New) {
+	// Later by audit row, the order of writes: another sync's run opened
+	// before the undone one may have written after it.
+	if !ok || lw.AuditID <= a.ID || lw.UndoOf != 0 || !p.sameValue(side, a.Field, now, lw.New) {
 		return store.LaterWrite{}
 	}
 	return lw

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
@@ -281,7 +280,7 @@ func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp k
 	}
 	byKey := map[string][]connector.Record{}
 	if len(keys) > 0 {
-		recs, err := r.lookupAfterLag(ctx, side, srch, kp.field, keys, callErr)
+		recs, err := r.lookupAfterLag(ctx, side, srch, kp.field, r.ix[side].lookupValues(kp.field, keys), callErr)
 		if err != nil {
 			if stop := stopCategory(ctx, err); stop != nil {
 				return nil, nil, false, nil, stop
@@ -295,14 +294,14 @@ func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp k
 		}
 		for _, rec := range recs {
 			if !rec.Deleted {
-				k := strings.ToLower(strings.TrimSpace(rec.Fields[kp.field]))
+				k := r.ix[side].lookupKey(kp.field, rec.Fields[kp.field])
 				byKey[k] = append(byKey[k], rec)
 			}
 		}
 	}
 	found = map[int]string{}
 	for i, p := range ps {
-		if hs := byKey[strings.ToLower(strings.TrimSpace(p.key))]; p.key != "" && len(hs) == 1 && r.ix[side].holdsMatch(hs[0].Fields, p.op.Fields, kp.field) {
+		if hs := byKey[r.ix[side].lookupKey(kp.field, p.key)]; p.key != "" && len(hs) == 1 && r.ix[side].holdsMatch(hs[0].Fields, p.op.Fields, kp.field) {
 			// A record the sync links to another is not this create's: it
 			// held the key before (a plain create the vendor refused as
 			// taken), and linking it again would fail the run's commit.
