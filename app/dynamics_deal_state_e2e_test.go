@@ -62,20 +62,29 @@ func settledClosedOnce(t *testing.T, a *app.App, dv *dynamics.Sim, opp string) {
 	}
 }
 
+// dealWonInHubSpot runs the companies and deals syncs, moves the first
+// deal open on both sides to closedwon in HubSpot and runs the deals sync
+// again. It returns the app, the sandbox and the pair (deal, opportunity).
+func dealWonInHubSpot(t *testing.T, seed int64) (*app.App, *sandbox.Server, [2]string) {
+	t.Helper()
+	a, srv := dynamicsDealsSandbox(t, seed)
+	runOK(t, a, "accounts")
+	runOK(t, a, "deals")
+	pair := openDealPairs(t, a, srv)[0]
+	if _, err := srv.HubSpot().Update("deals", pair[0], map[string]string{"dealstage": "closedwon"}); err != nil {
+		t.Fatal(err)
+	}
+	runOK(t, a, "deals")
+	return a, srv, pair
+}
+
 // TestDealWonInHubSpotWinsOpportunity: a HubSpot deal moved to
 // Closed Won makes its Dynamics opportunity Won through WinOpportunity
 // (statecode 1, status reason Won, one opportunityclose recorded), and
 // the run after writes nothing.
 func TestDealWonInHubSpotWinsOpportunity(t *testing.T) {
-	a, srv := dynamicsDealsSandbox(t, 51)
-	runOK(t, a, "accounts")
-	runOK(t, a, "deals")
-	pair := openDealPairs(t, a, srv)[0]
-	hs, dv := srv.HubSpot(), srv.Dynamics()
-	if _, err := hs.Update("deals", pair[0], map[string]string{"dealstage": "closedwon"}); err != nil {
-		t.Fatal(err)
-	}
-	runOK(t, a, "deals")
+	a, srv, pair := dealWonInHubSpot(t, 51)
+	dv := srv.Dynamics()
 	o, _ := dv.Get("opportunities", pair[1])
 	if st, sc := sandboxNum(o.Fields["statecode"]), sandboxNum(o.Fields["statuscode"]); st != "1" || sc != "3" {
 		t.Fatalf("opportunity %s after its deal %s was won in HubSpot: statecode %s statuscode %s, want 1 (Won) and 3 (Won)", pair[1], pair[0], st, sc)
@@ -169,15 +178,8 @@ func TestFirstSyncKeepsWonOpportunityWon(t *testing.T) {
 // deal at closedwon, since Open names no one HubSpot stage, and the run
 // says so; the opportunity is not closed again.
 func TestReopenedOpportunityLeavesWonDeal(t *testing.T) {
-	a, srv := dynamicsDealsSandbox(t, 54)
-	runOK(t, a, "accounts")
-	runOK(t, a, "deals")
-	pair := openDealPairs(t, a, srv)[0]
+	a, srv, pair := dealWonInHubSpot(t, 54)
 	hs, dv := srv.HubSpot(), srv.Dynamics()
-	if _, err := hs.Update("deals", pair[0], map[string]string{"dealstage": "closedwon"}); err != nil {
-		t.Fatal(err)
-	}
-	runOK(t, a, "deals")
 	time.Sleep(1100 * time.Millisecond) // modifiedon has one-second resolution
 	if _, err := dv.Update("opportunities", pair[1], map[string]any{"statecode": 0}); err != nil {
 		t.Fatal(err)

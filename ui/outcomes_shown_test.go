@@ -11,14 +11,16 @@ import (
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/engine"
+	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
 )
 
-// TestSecondaryEmailReviewLinks: HubSpot's merged Jane keeps
-// jane@x.example as an additional email; Salesforce's Jane is that email.
-// The Review screen shows her held item naming the email and Salesforce's
-// record, its Link links the pair, and the next run writes nothing.
-func TestSecondaryEmailReviewLinks(t *testing.T) {
-	l := newLive(t)
+// mergedJaneHeld connects HubSpot and Salesforce with HubSpot's Jane
+// merged from two contacts (jane@x.example kept as an additional email)
+// and Salesforce's Jane at that email, and runs the demo sync "jane"
+// once: Jane waits in Review as ambiguous. It returns HubSpot's Jane,
+// Salesforce's and the sync.
+func mergedJaneHeld(t *testing.T, l *live) (string, salesforce.Record, engine.Definition) {
+	t.Helper()
 	ctx := context.Background()
 	connectHubSpotAndSalesforce(t, l)
 	hs, sf := l.srv.HubSpot(), l.srv.Salesforce()
@@ -45,6 +47,17 @@ func TestSecondaryEmailReviewLinks(t *testing.T) {
 	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
 		t.Fatal(err)
 	}
+	return janeHS, janeSF, def
+}
+
+// TestSecondaryEmailReviewLinks: HubSpot's merged Jane keeps
+// jane@x.example as an additional email; Salesforce's Jane is that email.
+// The Review screen shows her held item naming the email and Salesforce's
+// record, its Link links the pair, and the next run writes nothing.
+func TestSecondaryEmailReviewLinks(t *testing.T) {
+	l := newLive(t)
+	ctx := context.Background()
+	janeHS, janeSF, def := mergedJaneHeld(t, l)
 	l.navigate(ScreenReview)
 	l.choose("ambiguous")
 	nameA, _ := sideNamesOf(t, l, def.Name)

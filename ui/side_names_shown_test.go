@@ -67,32 +67,7 @@ func TestRunDetailNamesCRMs(t *testing.T) {
 // candidate's by connection and object, not "side A record 1001".
 func TestReviewNamesCRMs(t *testing.T) {
 	l := newLive(t)
-	ctx := context.Background()
-	connectHubSpotAndSalesforce(t, l)
-	hs, sf := l.srv.HubSpot(), l.srv.Salesforce()
-	y, err := hs.Create("contacts", map[string]string{"email": "jane@y.example", "firstname": "Jane", "lastname": "Merged"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := hs.Create("contacts", map[string]string{"email": "jane@x.example", "firstname": "Jane", "lastname": "Merged"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	janeHS, err := hs.Merge("contacts", y.ID, x.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	janeSF, err := sf.Create("Contact", map[string]string{"Email": "jane@x.example", "FirstName": "Jane", "LastName": "Merged"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	def := app.DemoSync("jane", demoHubSpot, demoSalesforce)
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
+	janeHS, janeSF, def := mergedJaneHeld(t, l)
 	nameA, nameB := sideNamesOf(t, l, def.Name)
 	l.navigate(ScreenReview)
 	l.choose("ambiguous")
