@@ -18,9 +18,9 @@ step "staticcheck ./..."
 # Pinned, fetched through the module proxy; not a dependency of the app.
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
-step "go test -race -tags ci -timeout 60m ./..."
+step "go test -race -tags ci -timeout 90m ./..."
 # The real-keyring test needs its own D-Bus session; it runs in the next step.
-env -u CRMSYNC_REAL_KEYRING go test -race -tags ci -timeout 60m ./...
+env -u CRMSYNC_REAL_KEYRING go test -race -tags ci -timeout 90m ./...
 
 step "real Secret Service (gnome-keyring under dbus-run-session)"
 ./scripts/test-keyring.sh
