@@ -37,6 +37,27 @@ func openReviewCount(t *testing.T, a *app.App, name string) int {
 	return len(items)
 }
 
+// assertRunReview checks that every surface reporting run res counts the
+// want items it left in Review: the run's summary, History's run detail and
+// the Run all / tray line (which also reads the run's error, runErr).
+func assertRunReview(t *testing.T, a *app.App, sync string, res app.RunResult, runErr error, want int) {
+	t.Helper()
+	if res.Summary.Review != want {
+		t.Errorf("the run's summary says Review %d; it left %d items in Review", res.Summary.Review, want)
+	}
+	d, err := a.RunDetail(context.Background(), res.Summary.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Run.Review != want {
+		t.Errorf("History's run %d says Review %d; it left %d items in Review", d.Run.ID, d.Run.Review, want)
+	}
+	line := app.SyncOutcome{Sync: sync, Result: res, Err: runErr}.Line()
+	if w := fmt.Sprintf("%d to review", want); !strings.Contains(line, w) {
+		t.Errorf("the Run all / tray line %q does not say %q", line, w)
+	}
+}
+
 // TestKeylessHeldCountedInRunSurfaces: the run after a killed
 // keyless create opens a Review item for it; the run's summary, History's
 // row and detail (what `crmsync runs show` prints), the line Run all and
@@ -57,20 +78,7 @@ func TestKeylessHeldCountedInRunSurfaces(t *testing.T) {
 	if next.Plan.Counts.Review != opened {
 		t.Errorf("the run's plan counts %d to review; the run opened %d items", next.Plan.Counts.Review, opened)
 	}
-	if next.Summary.Review != opened {
-		t.Errorf("the run's summary says Review %d; it opened %d items", next.Summary.Review, opened)
-	}
-	d, err := a.RunDetail(ctx, next.Summary.RunID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.Run.Review != opened {
-		t.Errorf("History's run %d says Review %d; it opened %d items", d.Run.ID, d.Run.Review, opened)
-	}
-	line := app.SyncOutcome{Sync: "people", Result: next}.Line()
-	if want := fmt.Sprintf("%d to review", opened); !strings.Contains(line, want) {
-		t.Errorf("the Run all / tray line %q does not say %q", line, want)
-	}
+	assertRunReview(t, a, "people", next, nil, opened)
 	views, err := a.Syncs(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -52,19 +52,7 @@ func TestPreviewedHeldCreateCountedByItsRun(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run: %v", err)
 	}
-	if res.Summary.Review != opened {
-		t.Errorf("the run applied from the preview says Review %d; it left %d items in Review", res.Summary.Review, opened)
-	}
-	d, err := a.RunDetail(ctx, res.Summary.RunID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.Run.Review != opened {
-		t.Errorf("History's run %d says Review %d; it left %d items in Review", d.Run.ID, d.Run.Review, opened)
-	}
-	if line := (app.SyncOutcome{Sync: "people", Result: res}).Line(); !strings.Contains(line, fmt.Sprintf("%d to review", opened)) {
-		t.Errorf("the Sync all / tray line %q does not count the %d items", line, opened)
-	}
+	assertRunReview(t, a, "people", res, nil, opened)
 	for _, l := range res.SincePreview {
 		if strings.Contains(l, "review") {
 			t.Errorf("the run says its review items differ from the preview's: %q", l)
@@ -99,16 +87,10 @@ func TestHeldForConfirmationCountsItsReview(t *testing.T) {
 	if opened < 1 {
 		t.Fatalf("the held run's plan put nothing in Review (warnings %q)", res.Plan.Warnings)
 	}
-	d, err := a.RunDetail(ctx, res.Summary.RunID)
-	if err != nil {
-		t.Fatal(err)
+	if d, err := a.RunDetail(ctx, res.Summary.RunID); err != nil || d.Run.Status != "needs_confirmation" {
+		t.Errorf("History's held run %d is %q (%v); want needs_confirmation", res.Summary.RunID, d.Run.Status, err)
 	}
-	if d.Run.Status != "needs_confirmation" || d.Run.Review != opened {
-		t.Errorf("History's held run %d (%s) says Review %d; its plan put %d items in Review", d.Run.ID, d.Run.Status, d.Run.Review, opened)
-	}
-	if line := (app.SyncOutcome{Sync: "people", Result: res, Err: runErr}).Line(); !strings.Contains(line, fmt.Sprintf("%d to review", opened)) {
-		t.Errorf("the Sync all / tray line %q does not count the %d items", line, opened)
-	}
+	assertRunReview(t, a, "people", res, runErr, opened)
 	was := openReviewCount(t, a, "people")
 	confirmed, err := a.Run(ctx, "people", app.RunOptions{Confirm: true})
 	if err != nil {
