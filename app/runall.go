@@ -29,6 +29,13 @@ func (o SyncOutcome) NeedsConfirmation() bool {
 	return errors.Is(o.Err, engine.ErrNeedsConfirmation)
 }
 
+// AlreadyRunning says whether the sync was not run because a run of it
+// was under way (its scheduled run, or another process's): it is being
+// synced, so this is no failure.
+func (o SyncOutcome) AlreadyRunning() bool {
+	return errors.Is(o.Err, engine.ErrAlreadyRunning)
+}
+
 // Line says in one line how the sync's part ended.
 func (o SyncOutcome) Line() string {
 	switch {

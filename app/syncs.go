@@ -324,6 +324,9 @@ func (a *App) DeleteSync(ctx context.Context, name string) error {
 		}
 		return err
 	}
+	// A vendor's wait is stored by sync name: a new sync given this name
+	// (perhaps between other CRMs) must not inherit it.
+	a.endVendorWait(ctx, name)
 	return nil
 }
 

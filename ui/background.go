@@ -73,10 +73,42 @@ func (b *Background) Stop() {
 
 // Reload hands every stored sync's schedule to the scheduler (after a save,
 // delete, pause or resume).
-func (b *Background) Reload(ctx context.Context) error { return b.a.Reload(ctx, b.sched) }
+func (b *Background) Reload(ctx context.Context) error {
+	if err := b.a.Reload(ctx, b.sched); err != nil {
+		return err
+	}
+	b.forgetGone() // deleted elsewhere (the CLI)
+	return nil
+}
 
 // Remove forgets a deleted sync.
-func (b *Background) Remove(name string) { b.sched.Remove(name) }
+func (b *Background) Remove(name string) {
+	b.sched.Remove(name)
+	b.forgetGone()
+}
+
+// forgetGone drops what the cards show of syncs the scheduler no longer
+// has: a new sync given a deleted one's name must not show its failure.
+func (b *Background) forgetGone() {
+	known := map[string]bool{}
+	for _, n := range b.sched.Names() {
+		known[n] = true
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for n := range b.next {
+		if !known[n] {
+			delete(b.next, n)
+			delete(b.failed, n)
+			delete(b.running, n)
+		}
+	}
+	for n := range b.failed {
+		if !known[n] {
+			delete(b.failed, n)
+		}
+	}
+}
 
 // Next is the next planned run of a sync; zero when none is planned.
 func (b *Background) Next(name string) time.Time {

@@ -304,7 +304,7 @@ func (u *UI) syncNow(name string) {
 			// A background failure of it is older now: the tray and the
 			// next failure's notification say so, as after a background success.
 			delete(u.notified, name)
-			if u.trayText == "crmsync: "+name+" failed" {
+			if t := u.trayText; t == "crmsync: "+name+" failed" || t == "crmsync: "+name+" "+heldWords {
 				u.setTrayStatus("crmsync: last run OK (" + name + ")")
 			}
 		}

@@ -58,12 +58,14 @@ func (u *UI) syncAll() {
 
 // syncAllSummary says in one sentence how a run of every sync ended.
 func syncAllSummary(out []app.SyncOutcome) string {
-	ran, confirm, failed, warned := 0, 0, 0, 0
+	ran, confirm, failed, warned, running := 0, 0, 0, 0, 0
 	for _, o := range out {
 		switch {
 		case o.Paused:
 		case o.NeedsConfirmation():
 			confirm++
+		case o.AlreadyRunning():
+			running++ // its run under way syncs it: nothing in History failed
 		case o.Err != nil || o.Result.Summary == nil || o.Result.Summary.Status != "success":
 			failed++
 		default:
@@ -79,6 +81,9 @@ func syncAllSummary(out []app.SyncOutcome) string {
 	}
 	if warned > 0 {
 		text += fmt.Sprintf("; %d with warnings (see History)", warned)
+	}
+	if running > 0 {
+		text += fmt.Sprintf("; %d already running, not started again", running)
 	}
 	if confirm > 0 {
 		text += fmt.Sprintf("; %d need your confirmation in their preview", confirm)
@@ -98,7 +103,7 @@ func (u *UI) showSyncAllOutcome(out []app.SyncOutcome, cancelled bool) {
 			if confirm == "" {
 				confirm = o.Sync
 			}
-		case o.Paused || o.Err == nil && o.Result.Summary != nil && o.Result.Summary.Status == "success":
+		case o.Paused || o.AlreadyRunning() || o.Err == nil && o.Result.Summary != nil && o.Result.Summary.Status == "success":
 			ok = append(ok, o.Line())
 		default:
 			problems = append(problems, o.Line())

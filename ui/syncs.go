@@ -330,7 +330,7 @@ func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObj
 	if missing != "" {
 		info.Add(dangerText(fmt.Sprintf("Connection %q was removed. Connect it again on Connections, or press Edit to choose another; the sync's settings are kept.", missing)))
 	} else if bgErr != nil {
-		info.Add(dangerText("Last background run failed: " + errorSentence(bgErr) + " " + nextStep(bgErr)))
+		info.Add(dangerText("Last background run " + bgOutcome(bgErr) + ": " + errorSentence(bgErr) + " " + nextStep(bgErr)))
 	} else if err := u.runErr(name); err != nil {
 		info.Add(dangerText("Last run failed: " + errorSentence(err) + " " + nextStep(err)))
 	} else if r := s.LastRun; r != nil && (r.Status == "failed" || r.Status == "partial") && r.Message != "" {
@@ -467,7 +467,16 @@ func (u *UI) confirmDeleteSync(name string) {
 		u.bgErr(func(ctx context.Context) error { return u.a.DeleteSync(ctx, name) }, func(err error) {
 			if err != nil {
 				showError(u.win, err)
-			} else if b := u.deps.Background; b != nil {
+				u.refreshIf(ScreenSyncs)
+				return
+			}
+			// A new sync given this name starts clean: no failure on its
+			// card, and its first failure notifies.
+			u.mu.Lock()
+			delete(u.runErrs, name)
+			u.mu.Unlock()
+			delete(u.notified, name)
+			if b := u.deps.Background; b != nil {
 				b.Remove(name)
 			}
 			u.refreshIf(ScreenSyncs)

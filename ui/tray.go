@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/app/trayhost"
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/schedule"
 )
 
@@ -95,7 +97,7 @@ func (u *UI) onScheduleEvent(e schedule.Event) {
 		case schedule.EventSkipped:
 			u.setTrayStatus("crmsync: " + e.Sync + " not run: " + errorSentence(e.Err))
 		case schedule.EventFailed:
-			u.setTrayStatus("crmsync: " + e.Sync + " failed")
+			u.setTrayStatus("crmsync: " + e.Sync + " " + bgOutcome(e.Err))
 			u.notifyFailure(e.Sync, e.Err)
 		}
 		// EventNext too: a schedule just saved is planned after the save's
@@ -124,8 +126,20 @@ func (u *UI) notifyFailure(sync string, err error) {
 	}
 	u.notified[sync] = key
 	if u.app.Preferences().BoolWithFallback(prefNotifications, true) {
-		u.app.SendNotification(fyne.NewNotification("crmsync: "+sync+" failed", text))
+		u.app.SendNotification(fyne.NewNotification("crmsync: "+sync+" "+bgOutcome(err), text))
 	}
+}
+
+// heldWords tell a background run held at the safety limits.
+const heldWords = "waits for your confirmation"
+
+// bgOutcome is how a background run's error is told: a plan held at the
+// safety limits waits for a person, and nothing failed.
+func bgOutcome(err error) string {
+	if errors.Is(err, engine.ErrNeedsConfirmation) {
+		return heldWords
+	}
+	return "failed"
 }
 
 // notifyWarnings notifies when a background run of sync that succeeded

@@ -1,0 +1,102 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/crmsync/crmsync/app"
+)
+
+// writeGate holds the app's writes to Salesforce while closed (reads go
+// through), so a run can be kept mid-write while another plans.
+type writeGate struct {
+	mu     sync.Mutex
+	closed chan struct{} // nil when open
+	held   chan struct{} // receives once per write held
+}
+
+func (g *writeGate) RoundTrip(r *http.Request) (*http.Response, error) {
+	g.mu.Lock()
+	c := g.closed
+	g.mu.Unlock()
+	if c != nil && r.Method != http.MethodGet && strings.Contains(r.URL.Path, "/services/data/") {
+		select {
+		case g.held <- struct{}{}:
+		default:
+		}
+		<-c
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func (g *writeGate) open() {
+	g.mu.Lock()
+	if g.closed != nil {
+		close(g.closed)
+		g.closed = nil
+	}
+	g.mu.Unlock()
+}
+
+// TestTraySyncAllBesideScheduledRun: the tray's "Sync all now" is
+// pressed while a scheduled run of the same sync is writing. That sync is
+// not run twice, and nothing failed: the notification must not count it
+// as failed ("see History", where no failure is), and must say it was
+// already running.
+func TestTraySyncAllBesideScheduledRun(t *testing.T) {
+	g := &writeGate{held: make(chan struct{}, 1)}
+	l := newLiveGated(t, g)
+	t.Cleanup(g.open)
+	ctx := context.Background()
+	connectHubSpotAndSalesforce(t, l)
+	def := app.DemoSync("bg", demoHubSpot, demoSalesforce)
+	def.Schedule = "every 6h"
+	def.Safety.MaxChangePercent = 100
+	if err := l.a.SaveSync(ctx, def); err != nil {
+		t.Fatal(err)
+	}
+	notes := countNotifications(l)
+	b, ended := startNotifyingBackground(t, l)
+	g.mu.Lock()
+	g.closed = make(chan struct{}) // from here Salesforce's writes wait
+	g.mu.Unlock()
+	if !b.SyncNow("bg") {
+		t.Fatal("the scheduler does not know the sync")
+	}
+	<-g.held // the background run is writing to Salesforce, held there
+	l.ui(func() { l.u.syncAllInBackground() })
+	g.open()
+	if e := runEnds(t, ended, "bg"); e.Err != nil {
+		t.Fatalf("the background run: %v", e.Err)
+	}
+	l.wait()
+
+	runs, err := l.a.Runs(ctx, "bg", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failedRuns := 0
+	for _, r := range runs {
+		if r.Run.Status == "failed" || r.Run.Status == "partial" {
+			failedRuns++
+		}
+	}
+	var all []string
+	for _, n := range notes.take() {
+		if strings.Contains(n.Title, "synced all") {
+			all = append(all, n.Content)
+		}
+	}
+	if len(all) != 1 {
+		t.Fatalf("Sync all from the tray sent %d notifications: %q", len(all), all)
+	}
+	if failedRuns == 0 && strings.Contains(all[0], "failed") {
+		t.Errorf("History has no failed run of bg, yet Sync all's notification reads %q", all[0])
+	}
+	if !strings.Contains(all[0], "already running") {
+		t.Errorf("Sync all's notification does not say bg was already running: %q", all[0])
+	}
+}
