@@ -78,7 +78,9 @@ func dropRow(w *Write, key string, fields []string) bool {
 // now, not as an echo next run); an earlier row's write that would change
 // what a later row, agreeing as read, reads is dropped (an opportunity's
 // Close phase alone does not make the HubSpot deal won, which would then
-// win the opportunity).
+// win the opportunity). At a first link a row both sides agree on as
+// read stands as if agreed before: a deal won on both sides is not
+// reopened by the phase its opportunity was won at.
 func (m merger) settleShared(out *pairOut, a, b recView, base, override map[string]string) {
 	if out.toA == nil && out.toB == nil {
 		return
@@ -90,9 +92,13 @@ func (m merger) settleShared(out *pairOut, a, b recView, base, override map[stri
 		if _, ok := override[r.Key]; ok {
 			continue
 		}
-		bv, ok := base[r.Key]
-		if ca, err := r.CanonA(a.fields); !ok || err != nil || ca != bv || !agreesAsRead(r, a, b) {
+		bv, hasBase := base[r.Key]
+		ca, err := r.CanonA(a.fields)
+		if err != nil || !agreesAsRead(r, a, b) || hasBase && ca != bv {
 			continue
+		}
+		if !hasBase {
+			bv = ca
 		}
 		pa, pb := withPending(a, out.toA), withPending(b, out.toB)
 		if ca, err := r.CanonA(pa.fields); err == nil && ca == bv {
@@ -104,12 +110,16 @@ func (m merger) settleShared(out *pairOut, a, b recView, base, override map[stri
 		switch {
 		case j < 0:
 		case j > i:
-			m.mergeRow(out, r, pa, pb, base, override)
+			if hasBase {
+				m.mergeRow(out, r, pa, pb, base, override)
+			}
 		default:
 			dropRow(*w, m.rows[j].Key, fields)
 			if len((*w).Changes) == 0 {
 				*w = nil
 			}
+			// A conflict that write settled is settled no more.
+			out.conflicts = slices.DeleteFunc(out.conflicts, func(c Conflict) bool { return c.Row == m.rows[j].Key && c.Winner != "review" })
 			out.kept++
 		}
 	}

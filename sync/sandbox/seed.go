@@ -247,7 +247,7 @@ func seed(hs *hubspot.Sim, sf *salesforce.Sim, pd *pipedrive.Sim, zh *zoho.Sim, 
 	}
 	hsDealRows := make([]dealRow, deals)
 	for i := range deals {
-		hsDealRows[i] = dealRow{name: hsDeals[i].Values[0], company: dealCompany[i]}
+		hsDealRows[i] = dealRow{name: hsDeals[i].Values[0], company: dealCompany[i], stage: hsDeals[i].Values[2]}
 	}
 	if err := seedPipedrive(pd, companies, hsPeople[shared:], hsDealRows, team.pd, seedVal, n, now); err != nil {
 		return err
@@ -465,6 +465,7 @@ func seedActivities(hs *hubspot.Sim, sf *salesforce.Sim, hsContacts, sfContacts 
 type dealRow struct {
 	name    string
 	company int
+	stage   string // HubSpot's dealstage; "" for a deal of the other CRM's own
 }
 
 func seedPipedrive(pd *pipedrive.Sim, companies []company, hsOnly []person, hsDeals []dealRow, owners []int64, seedVal int64, n int, now time.Time) error {

@@ -9,7 +9,8 @@ import (
 
 // seedDynamics gives Dynamics 365 an account per company, n/2 contacts
 // (halfShared), an opportunity for every fourth HubSpot deal (the same name
-// under the same company's account) and a few of its own, leads
+// under the same company's account, Won or Lost where HubSpot's is closed)
+// and a few of its own, leads
 // (seedDynamicsLeads), and a task, a phone call, an appointment and a note
 // on every tenth contact each.
 func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeals []dealRow, owners []string, seedVal int64, n int, now time.Time) error {
@@ -41,8 +42,17 @@ func seedDynamics(dv *dynamics.Sim, companies []company, hsOnly []person, hsDeal
 	for _, d := range dealsBeside(hsDeals, companies, 4, 0, 7, 1, "dynamics opportunity") {
 		cr, md := stamp()
 		value, stage := float64(1000*(1+rng.IntN(200))), rng.IntN(4)
-		opps = append(opps, dynamics.OpportunitySeed{Name: d.name, EstimatedValue: &value, SalesStage: &stage,
-			EstimatedCloseDate: now.AddDate(0, 0, 7+rng.IntN(90)).Format(time.DateOnly), AccountID: accountIDs[d.company], OwnerID: ownerOf(owners, len(opps)), Created: cr, Modified: md})
+		opp := dynamics.OpportunitySeed{Name: d.name, EstimatedValue: &value, SalesStage: &stage,
+			EstimatedCloseDate: now.AddDate(0, 0, 7+rng.IntN(90)).Format(time.DateOnly), AccountID: accountIDs[d.company], OwnerID: ownerOf(owners, len(opps)), Created: cr, Modified: md}
+		if state := dvClosedState(d.stage); state != 0 {
+			// A deal entered twice by hand was closed in both: won or lost
+			// at the Close phase, with the state's default status reason.
+			// Left open, the first sync would hold it in Review on its
+			// state, which the demo does not mean to show.
+			stage = 3
+			opp.StateCode = &state
+		}
+		opps = append(opps, opp)
 	}
 	if _, err := dv.SeedOpportunities(opps); err != nil {
 		return err
@@ -103,4 +113,16 @@ func dvInterests(i int) []int {
 		return []int{all[k%len(all)]}
 	}
 	return []int{all[k%len(all)], all[(k+2)%len(all)]}
+}
+
+// dvClosedState is the opportunity state (1 Won, 2 Lost) of a HubSpot deal
+// stage seeded in Dynamics too, 0 (Open) for the others.
+func dvClosedState(stage string) int {
+	switch stage {
+	case "closedwon":
+		return 1
+	case "closedlost":
+		return 2
+	}
+	return 0
 }
