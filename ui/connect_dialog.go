@@ -133,7 +133,7 @@ func (u *UI) showAddConnection(vendor, name string) {
 	connect := widget.NewButtonWithIcon("Connect", theme.LoginIcon(), func() {
 		req, err := f.request(vendors)
 		if err != nil {
-			dialog.ShowInformation("One more thing", sentence(err.Error()), u.win)
+			showNote(u.win, "One more thing", sentence(err.Error()))
 			return
 		}
 		d.Hide()

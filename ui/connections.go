@@ -169,7 +169,7 @@ func (u *UI) reconnect(c app.ConnectionView) {
 	srv := u.sandbox
 	u.mu.Unlock()
 	if u.sandboxGone(c) {
-		dialog.ShowInformation("The sandbox has stopped", sandboxGoneText(c.Title), u.win)
+		showNote(u.win, "The sandbox has stopped", sandboxGoneText(c.Title))
 		return
 	}
 	if srv != nil && isSandboxConnection(c) {
@@ -203,7 +203,7 @@ func (u *UI) confirmDisconnect(name string) {
 			switch {
 			case errors.As(err, &unconfirmed):
 				// Done as asked: a warning, not "Something went wrong".
-				dialog.ShowInformation("Disconnected "+name, revokeUnconfirmedText(unconfirmed), u.win)
+				showNote(u.win, "Disconnected "+name, revokeUnconfirmedText(unconfirmed))
 			case err != nil:
 				showError(u.win, err)
 			}

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"fyne.io/fyne/v2/dialog"
-
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/sandbox"
@@ -127,28 +125,22 @@ func hasConnection(cs []app.ConnectionView, name string) bool {
 	return false
 }
 
-// offerDemoSync asks, once the sandbox CRMs are connected, whether to add
+// offerDemoSync offers, once the sandbox CRMs are connected, to add
 // the ready-made two-way syncs (HubSpot ↔ each other CRM: companies,
 // contacts, deals, tasks, meetings, calls and notes; HubSpot ↔ the
 // Mailchimp audience, the Klaviyo profiles and the Brevo contacts), and
 // opens the contacts sync's preview.
 func (u *UI) offerDemoSync() {
 	msg := "HubSpot, Salesforce, Pipedrive, Zoho CRM and Dynamics 365 sandboxes and Mailchimp, Klaviyo and Brevo sandboxes are connected.\n\n" +
-		fmt.Sprintf("Create the %d ready-made two-way syncs? Between HubSpot and each of the other four CRMs:\n", len(app.DemoSyncs(demoConnections))) +
+		fmt.Sprintf("%d ready-made two-way syncs can be created. Between HubSpot and each of the other four CRMs:\n", len(app.DemoSyncs(demoConnections))) +
 		"• companies (by web domain; Pipedrive by name),\n" +
 		"• contacts (by email) and deals (by name), each with its company; with Salesforce, a HubSpot contact with no Contact is a Lead until a rep converts it,\n" +
 		"• tasks (by subject), meetings and calls (by title) and notes (by their text), each with its contact;\n" +
 		"all but the notes with their owner, people matched by email;\n" +
 		"and HubSpot contacts ←→ the Mailchimp audience, ←→ the Klaviyo profiles and ←→ the Brevo contacts (by email; sync never subscribes anyone).\n\n" +
 		"The contacts preview opens first; nothing is written until you press Apply. Sync all, on the Syncs screen, runs them all in the order their links need."
-	d := dialog.NewConfirm("Sandbox connected", msg, func(ok bool) {
-		if ok {
-			u.createDemoSync()
-		}
-	}, u.win)
-	d.SetConfirmText(fmt.Sprintf("Create the %d syncs", len(app.DemoSyncs(demoConnections))))
-	d.SetDismissText("Not now")
-	d.Show()
+	// News and an offer, not a question: no question icon.
+	u.showStatement("Sandbox connected", msg, "Not now", fmt.Sprintf("Create the %d syncs", len(app.DemoSyncs(demoConnections))), u.createDemoSync)
 }
 
 func (u *UI) createDemoSync() {
@@ -182,7 +174,7 @@ func (u *UI) createDemoSync() {
 		u.Navigate(ScreenSyncs)
 		u.openPreview(demoSyncName)
 		if note != "" {
-			dialog.ShowInformation("Check the ready-made syncs", note, u.win)
+			showNote(u.win, "Check the ready-made syncs", note)
 		}
 	})
 }

@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/app/auth"
@@ -24,8 +23,7 @@ func showError(win fyne.Window, err error) {
 	if err == nil {
 		return
 	}
-	d := dialog.NewInformation("Something went wrong", errorSentence(err)+"\n\n"+nextStep(err), win)
-	d.Show()
+	showNote(win, "Something went wrong", errorSentence(err)+"\n\n"+nextStep(err))
 }
 
 // errorSentence turns a wrapped error chain ("hubspot: batch upsert: rate

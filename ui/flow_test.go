@@ -116,9 +116,10 @@ func (l *live) see(want string) {
 	}
 }
 
-// closeDialogs dismisses every dialog on show, as a user pressing OK would.
+// closeDialogs dismisses every dialog on show, as a user pressing Close
+// (or Not now) would.
 func (l *live) closeDialogs() {
-	for _, label := range []string{"OK", "Not now"} {
+	for _, label := range []string{"Close", "Not now"} {
 		for {
 			found := false
 			l.ui(func() {
@@ -157,7 +158,7 @@ func (l *live) connectSandbox() {
 	l.see("Connect your first CRM")
 	l.tap("Try the sandbox")
 	l.see("Sandbox connected")
-	l.see("Create the 32 ready-made two-way syncs?")
+	l.see("32 ready-made two-way syncs can be created.")
 	cs, err := l.a.Connections(context.Background())
 	if err != nil || len(cs) != 8 {
 		l.t.Fatalf("connections after the sandbox flow: %v %v", cs, err)
@@ -241,7 +242,7 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	l.closeDialogs()
 	l.ui(func() { l.u.openPreview(demoSyncName) })
 	l.see("Preview of " + demoSyncName)
-	for caption, n := range map[string]int{"create in A": c.CreateA, "create in B": c.CreateB, "link": c.Link} {
+	for caption, n := range map[string]int{tileOf(t, l, demoSyncName, "create", "a"): c.CreateA, tileOf(t, l, demoSyncName, "create", "b"): c.CreateB, "link": c.Link} {
 		var got string
 		l.ui(func() { got = statOnScreen(l.u.Window(), caption) })
 		if got != itoa(n) {
@@ -321,7 +322,7 @@ func TestDemoConnectPreviewApplyUndo(t *testing.T) {
 	l.see("Preview of " + demoSyncName)
 	l.wait()
 	var updates string
-	l.ui(func() { updates = statOnScreen(l.u.Window(), "update in B") })
+	l.ui(func() { updates = statOnScreen(l.u.Window(), tileOf(t, l, demoSyncName, "update", "b")) })
 	if updates == "" || updates == "0" {
 		t.Errorf("the contacts preview after the companies run shows %q updates in B, want the waiting companies written", updates)
 	}

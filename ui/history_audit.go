@@ -19,11 +19,11 @@ import (
 // holding and laying them all out took seconds and over 100 MB.
 const auditPageRecords = 500
 
-// auditCells appends the table rows of audit to rows.
-func auditCells(rows [][]string, audit []store.AuditRow) [][]string {
+// auditCells appends the table rows of audit to rows, each side named by
+// its connection and object, as every other screen names it.
+func auditCells(rows [][]string, audit []store.AuditRow, sides app.SideNames) [][]string {
 	for _, a := range audit {
-		// "A"/"B", as every other screen names the sides.
-		rows = append(rows, []string{strings.ToUpper(a.Side), a.RecordID, a.Field, blankAs(a.Old), blankAs(a.New), a.Rule})
+		rows = append(rows, []string{sides.Of(a.Side), a.RecordID, a.Field, blankAs(a.Old), blankAs(a.New), a.Rule})
 	}
 	return rows
 }
@@ -33,12 +33,12 @@ func auditCells(rows [][]string, audit []store.AuditRow) [][]string {
 // of more than a page also offers a search, so one record's changes are
 // found without paging through them all.
 func (u *UI) fieldChanges(d app.RunDetail) fyne.CanvasObject {
-	rows := auditCells(nil, d.Audit)
+	rows := auditCells(nil, d.Audit, d.Sides)
 	if len(rows) == 0 {
 		return container.NewCenter(widget.NewLabel("This run wrote no field."))
 	}
-	v := &auditList{u: u, run: d.Run.ID, total: d.AuditTotal, count: d.AuditTotal, rows: rows, last: d.Audit[len(d.Audit)-1].ID}
-	v.table = auditTable(&v.rows)
+	v := &auditList{u: u, run: d.Run.ID, sides: d.Sides, total: d.AuditTotal, count: d.AuditTotal, rows: rows, last: d.Audit[len(d.Audit)-1].ID}
+	v.table = auditTable(&v.rows, d.Sides)
 	if len(rows) >= d.AuditTotal {
 		return v.table
 	}
@@ -55,10 +55,17 @@ func (u *UI) fieldChanges(d app.RunDetail) fyne.CanvasObject {
 }
 
 // auditTable is the Field changes table over *rows.
-func auditTable(rows *[][]string) *widget.Table {
+func auditTable(rows *[][]string, sides app.SideNames) *widget.Table {
 	t := newTextTable([]string{"Side", "Record", "Field", "Old", "New", "Rule"}, []float32{50, 140, 140, 220, 220, 140}, rows)
+	t.SetColumnWidth(0, sideColumnWidth(sides))
 	fitRecordColumn(t, *rows)
 	return t
+}
+
+// sideColumnWidth fits a table's Side column to the longer of the sides'
+// names, whole, as the Record column fits an id.
+func sideColumnWidth(sides app.SideNames) float32 {
+	return max(recordWidth(sides.Of("a")), recordWidth(sides.Of("b")))
 }
 
 // fitRecordColumn widens the Record column to the longest id listed, as
@@ -81,6 +88,7 @@ const findRecordHint = "Find a record: its id, or a value the run changed (old o
 type auditList struct {
 	u     *UI
 	run   int64
+	sides app.SideNames
 	total int    // field changes the run wrote
 	match string // the search on show ("": the whole run)
 	count int    // field changes of the records the search finds
@@ -166,7 +174,7 @@ func (v *auditList) search(text string) {
 			// rows of the listing before.
 			v.match, v.count, v.last, v.done = text, f.count, 0, false
 			v.rows = nil
-			v.table = auditTable(&v.rows)
+			v.table = auditTable(&v.rows, v.sides)
 			v.holder.Objects = []fyne.CanvasObject{v.table}
 			v.holder.Refresh()
 			v.add(f.page)
@@ -177,7 +185,7 @@ func (v *auditList) search(text string) {
 func (v *auditList) add(page []store.AuditRow) {
 	if len(page) > 0 {
 		v.last = page[len(page)-1].ID
-		v.rows = auditCells(v.rows, page)
+		v.rows = auditCells(v.rows, page, v.sides)
 		fitRecordColumn(v.table, v.rows)
 	}
 	v.done = len(page) == 0

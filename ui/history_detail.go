@@ -205,7 +205,7 @@ func shorten(s string, n int) string {
 
 // showRunError shows one failed record's error whole.
 func (u *UI) showRunError(d app.RunDetail, e store.RunErrorRow) {
-	where := "side " + e.Side
+	where := d.Sides.Of(e.Side)
 	for _, g := range d.Groups {
 		if g.Side == e.Side && g.Where != "" {
 			where = g.Where
@@ -309,6 +309,6 @@ func (u *UI) saveCSV(w fyne.URIWriteCloser, d app.RunDetail) {
 			showError(u.win, fmt.Errorf("export CSV: %w", err))
 			return
 		}
-		dialog.ShowInformation("Exported", "Saved "+w.URI().Name()+".", u.win)
+		showNote(u.win, "Exported", "Saved "+w.URI().Name()+".")
 	})
 }

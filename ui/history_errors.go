@@ -39,7 +39,7 @@ func (u *UI) runErrorsTab(d app.RunDetail) fyne.CanvasObject {
 		return container.NewCenter(widget.NewLabel("No record failed in this run."))
 	}
 	v.table = newTextTable([]string{"Side", "Record", "Category", "Field", "Code", "Vendor's message"},
-		[]float32{50, recordColumnWidth(d.Errors), 100, 110, 140, 420}, &v.rows)
+		[]float32{sideColumnWidth(d.Sides), recordColumnWidth(d.Errors), 100, 110, 140, 420}, &v.rows)
 	v.table.OnSelected = func(id widget.TableCellID) {
 		// A message longer than its cell is cut short there; selecting
 		// the row shows the whole error.
@@ -63,7 +63,7 @@ func (u *UI) runErrorsTab(d app.RunDetail) fyne.CanvasObject {
 func (v *errorList) add(page []store.RunErrorRow) {
 	v.errs = append(v.errs, page...)
 	for _, e := range page {
-		v.rows = append(v.rows, []string{e.Side, e.RecordID, e.Category, e.Field, e.Code, e.Message})
+		v.rows = append(v.rows, []string{v.d.Sides.Of(e.Side), e.RecordID, e.Category, e.Field, e.Code, e.Message})
 	}
 	v.table.SetColumnWidth(1, recordColumnWidth(v.errs))
 	v.table.Refresh()

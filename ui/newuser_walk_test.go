@@ -91,8 +91,9 @@ func TestWalkCountsAgree(t *testing.T) {
 		n, _ := strconv.Atoi(s)
 		return n
 	}
-	created := stat("create in A") + stat("create in B")
-	updated := stat("update in A") + stat("update in B")
+	tile := func(verb, side string) string { return tileOf(t, l, demoSyncName, verb, side) }
+	created := stat(tile("create", "a")) + stat(tile("create", "b"))
+	updated := stat(tile("update", "a")) + stat(tile("update", "b"))
 	linked, review := stat("link"), stat("to review")
 	l.tap("Apply")
 	l.tapIfShown("Apply anyway")
@@ -193,7 +194,7 @@ func TestDisconnectReconnectNoDuplicates(t *testing.T) {
 	l.see("Sandbox connected")
 	l.tap("Create the " + itoa(len(app.DemoSyncs(demoConnections))) + " syncs")
 	l.see("Preview of " + demoSyncName)
-	for _, c := range []string{"create in A", "create in B"} {
+	for _, c := range []string{tileOf(t, l, demoSyncName, "create", "a"), tileOf(t, l, demoSyncName, "create", "b")} {
 		var got string
 		l.ui(func() { got = statOnScreen(l.u.Window(), c) })
 		if got != "0" {

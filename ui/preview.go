@@ -151,6 +151,7 @@ func stat(n int, caption string) fyne.CanvasObject {
 	num := widget.NewLabelWithStyle(fmt.Sprint(n), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	num.SizeName = theme.SizeNameSubHeadingText
 	c := widget.NewLabelWithStyle(caption, fyne.TextAlignCenter, fyne.TextStyle{})
+	c.Wrapping = fyne.TextWrapWord // a CRM's name is longer than a tile
 	return container.NewVBox(num, c)
 }
 
@@ -164,13 +165,14 @@ func sideLabel(def engine.Definition, side string) string {
 // then searchable writes with field-level old -> new, conflicts and review.
 func planView(p *engine.Plan, def engine.Definition) fyne.CanvasObject {
 	c := p.Counts
+	inA, inB := " in "+sideLabel(def, "a"), " in "+sideLabel(def, "b")
 	counts := container.NewGridWithColumns(6,
-		stat(c.CreateA, "create in A"), stat(c.CreateB, "create in B"),
-		stat(c.UpdateA, "update in A"), stat(c.UpdateB, "update in B"),
+		stat(c.CreateA, "create"+inA), stat(c.CreateB, "create"+inB),
+		stat(c.UpdateA, "update"+inA), stat(c.UpdateB, "update"+inB),
 		stat(c.Link, "link"), stat(c.Unchanged, "unchanged"),
 		stat(c.Conflicts, "conflicts"), stat(c.Review, "to review"),
 		stat(c.Skipped, "skipped"), stat(c.Delete, "deletes"),
-		stat(c.ReadA, "read in A"), stat(c.ReadB, "read in B"))
+		stat(c.ReadA, "read"+inA), stat(c.ReadB, "read"+inB))
 	top := container.NewVBox(counts)
 	calls := wrapped(fmt.Sprintf("Estimated API calls: %d to %s, %d to %s. Nothing has been written yet.",
 		p.EstimatedCalls.A, sideLabel(def, "a"), p.EstimatedCalls.B, sideLabel(def, "b")))

@@ -23,7 +23,7 @@ func TestPreviewCountIsTheTotal(t *testing.T) {
 	l.ui(func() { l.u.openPreview("contacts") })
 	l.see("Preview of contacts")
 	var total int
-	for _, c := range []string{"create in A", "create in B", "update in A", "update in B"} {
+	for _, c := range []string{tileOf(t, l, "contacts", "create", "a"), tileOf(t, l, "contacts", "create", "b"), tileOf(t, l, "contacts", "update", "a"), tileOf(t, l, "contacts", "update", "b")} {
 		var s string
 		l.ui(func() { s = statOnScreen(l.u.Window(), c) })
 		var n int

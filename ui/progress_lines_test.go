@@ -60,15 +60,17 @@ func TestRunProgressLinesClearOfBar(t *testing.T) {
 
 // TestProgressSaysPhasesInPreviewWords: the run dialog named its
 // phases in the engine's words ("create b", "store"); the preview the
-// person just read says "create in B", and "store" means nothing to them.
+// person just read says "create in sf Contact", and "store" means nothing
+// to them. A phase nothing names says "side B".
 func TestProgressSaysPhasesInPreviewWords(t *testing.T) {
+	where := map[string]string{"create b": "sf Contact"}
 	for phase, want := range map[string]string{
-		"create b": "Writing (create in B): 1 / 2",
-		"update a": "Writing (update in A): 1 / 2",
+		"create b": "Writing (create in sf Contact): 1 / 2",
+		"update a": "Writing (update in side A): 1 / 2",
 		"delete":   "Deleting: 1 / 2",
 		"store":    "Recording what was written: 1 / 2",
 	} {
-		text, _, _ := progressText(map[string]engine.Progress{phase: {Phase: phase, Done: 1, Total: 2}}, phase)
+		text, _, _ := progressText(map[string]engine.Progress{phase: {Phase: phase, Done: 1, Total: 2, Where: where[phase]}}, phase)
 		if text != want {
 			t.Errorf("phase %q reads %q, want %q", phase, text, want)
 		}

@@ -97,8 +97,9 @@ func (q *reviewQueue) build() fyne.CanvasObject {
 			it := q.shown[i]
 			c := o.(*fyne.Container)
 			lines := c.Objects[0].(*fyne.Container).Objects
-			lines[0].(*widget.Label).SetText(strings.TrimSpace(fmt.Sprintf("%s %s %s", strings.ToUpper(it.Side), it.RecordID, it.Field)))
-			lines[1].(*widget.Label).SetText(it.Kind + " · " + it.Sync)
+			lines[0].(*widget.Label).SetText(strings.TrimSpace(it.RecordID + " " + it.Field))
+			// The CRM after the sync: a long name must not cut the record.
+			lines[1].(*widget.Label).SetText(it.Kind + " · " + it.Sync + " · " + it.Sides.Of(it.Side))
 			check := c.Objects[1].(*widget.Check)
 			check.OnChanged = nil
 			check.SetChecked(q.checked[it.ID])
@@ -229,6 +230,7 @@ func (q *reviewQueue) shortcut(r rune) bool {
 func decodeDetail(it app.ReviewView) reviewDetail {
 	var d reviewDetail
 	_ = json.Unmarshal([]byte(it.Detail), &d)
+	d.Reason = it.Sides.InText(d.Reason) // stored saying "side B"
 	return d
 }
 
@@ -406,7 +408,7 @@ func (q *reviewQueue) decide(items []app.ReviewView, d engine.Decision) {
 		}
 		if o.err != nil {
 			showError(u.win, fmt.Errorf("%s of %s could not be decided (%s); the first, item %d (%s %s): %w",
-				plural(o.nerr, "item"), plural(len(items), "item"), d.Action, o.errIt.ID, strings.ToUpper(o.errIt.Side), o.errIt.RecordID, o.err))
+				plural(o.nerr, "item"), plural(len(items), "item"), d.Action, o.errIt.ID, o.errIt.Sides.Of(o.errIt.Side), o.errIt.RecordID, o.err))
 		}
 	})
 }

@@ -137,7 +137,8 @@ func TestReviewSameCRMLookAlikeIsNoLink(t *testing.T) {
 	}
 	l.navigate(ScreenReview)
 	l.choose("ambiguous")
-	l.see("other records on side B share email/Email")
+	_, nameB := sideNamesOf(t, l, "twins")
+	l.see("other records in " + nameB + " share email/Email")
 	l.see("A record in the same CRM cannot be linked with this one: merge the look-alikes there, or create or skip this one.")
 	l.ui(func() {
 		if b := buttonOnScreen(l.u.Window(), "Link first (L)"); b != nil {
@@ -148,7 +149,6 @@ func TestReviewSameCRMLookAlikeIsNoLink(t *testing.T) {
 		}
 		test.TypeOnCanvas(l.u.Window().Canvas(), "l")
 	})
-	_, nameB := sideNamesOf(t, l, "twins")
 	l.see("No record in the other CRM to link " + nameB + " record")
 	if open, err := l.a.Reviews(ctx, "twins", "ambiguous", "open"); err != nil || len(open) < 2 {
 		t.Fatalf("open ambiguous items after L: %+v %v", open, err)

@@ -142,19 +142,21 @@ func progressText(phases map[string]engine.Progress, latest string) (text string
 		p := phases[n]
 		done, total = done+p.Done, total+p.Total
 		if p.Done < p.Total {
-			lines = append(lines, fmt.Sprintf("%s: %d / %d", phaseName(p.Phase), p.Done, p.Total))
+			lines = append(lines, fmt.Sprintf("%s: %d / %d", phaseName(p), p.Done, p.Total))
 		}
 	}
 	if len(lines) == 0 {
 		p := phases[latest]
-		lines = append(lines, fmt.Sprintf("%s: %d / %d", phaseName(p.Phase), p.Done, p.Total))
+		lines = append(lines, fmt.Sprintf("%s: %d / %d", phaseName(p), p.Done, p.Total))
 	}
 	return strings.Join(lines, "\n"), done, total
 }
 
 // phaseName says an engine phase ("create b", "store") in the preview's
-// words ("create in B"), which the person has just read.
-func phaseName(p string) string {
+// words ("create in salesforce-sandbox Contact"), which the person has
+// just read.
+func phaseName(pr engine.Progress) string {
+	p := pr.Phase
 	switch p {
 	case "":
 		return "Working"
@@ -164,7 +166,11 @@ func phaseName(p string) string {
 		return "Recording what was written"
 	}
 	if verb, side, ok := strings.Cut(p, " "); ok {
-		return "Writing (" + verb + " in " + strings.ToUpper(side) + ")"
+		where := pr.Where
+		if where == "" {
+			where = app.SideNames{}.Of(side) // nothing named it
+		}
+		return "Writing (" + verb + " in " + where + ")"
 	}
 	return "Writing (" + p + ")"
 }
@@ -249,10 +255,10 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 			next, screen = "Open History", ScreenHistory
 		}
 		if next == "" {
-			dialog.NewInformation("Run finished", msg, u.win).Show()
+			showNote(u.win, "Run finished", msg)
 			return
 		}
-		u.showStatement("Run finished", msg, "OK", next, func() { u.Navigate(screen) })
+		u.showStatement("Run finished", msg, "Close", next, func() { u.Navigate(screen) })
 		return
 	}
 	// References of other syncs waited for this one's links: their next run

@@ -19,6 +19,17 @@ func sideNamesOf(t *testing.T, l *live, sync string) (string, string) {
 	return v.Definition.A.Connection + " " + v.Definition.A.Object, v.Definition.B.Connection + " " + v.Definition.B.Object
 }
 
+// tileOf is the caption of a preview tile of sync's: verb ("create",
+// "update", "read") in side's connection and object.
+func tileOf(t *testing.T, l *live, sync, verb, side string) string {
+	t.Helper()
+	a, b := sideNamesOf(t, l, sync)
+	if side == "b" {
+		a = b
+	}
+	return verb + " in " + a
+}
+
 // textAfter is what the screen reads from the first want on, up to n
 // characters; a wrapped label draws each of its lines as its own text.
 func textAfter(l *live, want string, n int) string {

@@ -39,3 +39,11 @@ func (u *UI) showStatement(title, msg, dismiss, action string, act func()) {
 	d.SetButtons([]fyne.CanvasObject{dismissBtn, do})
 	d.Show()
 }
+
+// showNote shows msg, a statement with nothing to do next, closed with
+// "Close": Fyne's information dialog says "OK", which answers a question.
+func showNote(win fyne.Window, title, msg string) {
+	d := dialog.NewInformation(title, msg, win)
+	d.SetDismissText("Close")
+	d.Show()
+}

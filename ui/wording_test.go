@@ -8,9 +8,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// TestFieldChangesSideCapitalised: every screen names the sides "A"
-// and "B" (create in A, side B record…); the Field changes tab of a run
-// said "a" and "b".
+// TestFieldChangesSideCapitalised: every screen names the sides by
+// connection and object (create in hubspot-sandbox contacts, …); the Field
+// changes tab of a run said "a" and "b", then "A" and "B".
 func TestFieldChangesSideCapitalised(t *testing.T) {
 	l := newLive(t)
 	l.applyDemoSyncs()
@@ -20,6 +20,7 @@ func TestFieldChangesSideCapitalised(t *testing.T) {
 	}
 	l.ui(func() { l.u.openRunDetail(runs[0].Run.ID) })
 	l.see("Field changes")
+	nameA, nameB := sideNamesOf(t, l, demoSyncName)
 	l.ui(func() {
 		_, table := fieldChangesTable(l.u.Window())
 		if table == nil {
@@ -27,8 +28,8 @@ func TestFieldChangesSideCapitalised(t *testing.T) {
 		}
 		cell := widget.NewLabel("")
 		table.UpdateCell(widget.TableCellID{Row: 1, Col: 0}, cell)
-		if cell.Text != "A" && cell.Text != "B" {
-			t.Errorf("the first field change's side reads %q, want A or B", cell.Text)
+		if cell.Text != nameA && cell.Text != nameB {
+			t.Errorf("the first field change's side reads %q, want %q or %q", cell.Text, nameA, nameB)
 		}
 	})
 }

@@ -62,8 +62,10 @@ func (r *root) reviewCmd() *cobra.Command {
 				}
 				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 				fmt.Fprintln(w, "ID\tSYNC\tKIND\tSTATUS\tRECORD\tOTHER\tFIELD\tDETAIL")
-				for _, o := range out {
-					fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s:%s\t%s\t%s\t%s\n", o.ID, o.Sync, o.Kind, o.Status, o.Side, o.RecordID, o.OtherID, o.Field, detailText(o.Detail))
+				for i, o := range out {
+					// The reason was stored saying "side B": name the CRM.
+					why := items[i].Sides.InText(detailText(o.Detail))
+					fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s:%s\t%s\t%s\t%s\n", o.ID, o.Sync, o.Kind, o.Status, o.Side, o.RecordID, o.OtherID, o.Field, why)
 				}
 				w.Flush()
 			})

@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/crmsync/crmsync/app"
 )
 
 // TestReviewListShowsWholeReason: `review list` without --json cut
 // each item's detail, as raw JSON, at 80 characters, so the reason's end
-// (the records named, what to do) was lost. Each reason must show whole.
+// (the records named, what to do) was lost. Each reason must show whole,
+// its sides named by connection and object.
 func TestReviewListShowsWholeReason(t *testing.T) {
 	h, _ := contactsHarness(t)
 	h.mustRun("sync", "run", "contacts", "--yes")
@@ -21,9 +24,10 @@ func TestReviewListShowsWholeReason(t *testing.T) {
 		t.Fatalf("review list --json: %v %+v", err, items)
 	}
 	out := h.mustRun("review", "list")
+	names := app.SideNames{"hs contacts", "sf Contact"} // contactsYAML's sides
 	for _, it := range items {
-		if !strings.Contains(out, it.Detail.Reason) {
-			t.Errorf("review list does not show the reason %q:\n%s", it.Detail.Reason, out)
+		if want := names.InText(it.Detail.Reason); !strings.Contains(out, want) {
+			t.Errorf("review list does not show the reason %q:\n%s", want, out)
 		}
 	}
 }

@@ -75,8 +75,8 @@ func (r *root) runsShowCmd() *cobra.Command {
 func showRunHead(w io.Writer, d app.RunDetail) {
 	o := runJSON(d)
 	fmt.Fprintf(w, "Run %d of %s (%s): %s, started %s\n", o.ID, o.Sync, o.Trigger, o.Status, o.Started.Format(time.DateTime))
-	fmt.Fprintf(w, "created %d, updated %d, deleted %d, unchanged %d, conflicts %d, review %d, failed %d; API calls A %d, B %d\n",
-		o.Created, o.Updated, o.Deleted, o.Unchanged, o.Conflicts, o.Review, o.Failed, o.APICallsA, o.APICallsB)
+	fmt.Fprintf(w, "created %d, updated %d, deleted %d, unchanged %d, conflicts %d, review %d, failed %d; API calls: %s\n",
+		o.Created, o.Updated, o.Deleted, o.Unchanged, o.Conflicts, o.Review, o.Failed, d.Sides.Calls(o.APICallsA, o.APICallsB))
 	if o.Message != "" {
 		fmt.Fprintln(w, o.Message)
 	}

@@ -315,8 +315,8 @@ func (r *root) reportRun(cmd *cobra.Command, res app.RunResult, err error, took 
 			}
 		}
 		if s := res.Summary; s != nil && s.Status != "needs_confirmation" {
-			fmt.Fprintf(w, "Run %d: %s — created %d, updated %d, deleted %d, linked %d, unchanged %d, conflicts %d, review %d, failed %d%s; API calls A %d, B %d; %s\n",
-				s.RunID, s.Status, s.Created, s.Updated, s.Deleted, s.Linked, s.Unchanged, s.Conflicts, s.Review, s.Failed, app.UnknownCount(*s), s.APICallsA, s.APICallsB, took.Round(time.Millisecond))
+			fmt.Fprintf(w, "Run %d: %s — created %d, updated %d, deleted %d, linked %d, unchanged %d, conflicts %d, review %d, failed %d%s; API calls: %s; %s\n",
+				s.RunID, s.Status, s.Created, s.Updated, s.Deleted, s.Linked, s.Unchanged, s.Conflicts, s.Review, s.Failed, app.UnknownCount(*s), res.Sides.Calls(s.APICallsA, s.APICallsB), took.Round(time.Millisecond))
 			if s.Message != "" {
 				fmt.Fprintln(w, "  "+s.Message)
 			}
@@ -328,7 +328,13 @@ func (r *root) reportRun(cmd *cobra.Command, res app.RunResult, err error, took 
 	})
 	switch {
 	case errors.Is(err, engine.ErrNeedsConfirmation):
-		return withCode(ExitConfirm, fmt.Errorf("not applied: %s; review the plan and rerun with --yes", res.Plan.Reason))
+		held := ""
+		if s := res.Summary; s != nil && s.Review > 0 {
+			// Held, its plan still put these in Review (History counts
+			// them), as the window's confirmation says.
+			held = fmt.Sprintf("; %d already in Review from this plan, waiting there whether you apply it or not", s.Review)
+		}
+		return withCode(ExitConfirm, fmt.Errorf("not applied: %s%s; review the plan and rerun with --yes", res.Plan.Reason, held))
 	case err != nil:
 		return err
 	case res.Summary != nil && res.Summary.Status == "partial":

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 
 	"github.com/crmsync/crmsync/store"
@@ -23,6 +24,9 @@ type ApplyOptions struct {
 type Progress struct {
 	Phase       string // store, create a, create b, update a, update b, delete
 	Done, Total int
+	// Where names the side a create or update phase writes, by its
+	// connection and object ("salesforce-sandbox Contact"), for a person.
+	Where string
 }
 
 // RunSummary is the outcome of one Apply.
@@ -266,7 +270,11 @@ func (r *run) undoRestNote() string {
 
 func (r *run) progress(phase string, done, total int) {
 	if r.opts.Progress != nil {
-		r.opts.Progress(Progress{Phase: phase, Done: done, Total: total})
+		p := Progress{Phase: phase, Done: done, Total: total}
+		if _, side, ok := strings.Cut(phase, " "); ok {
+			p.Where = r.plan.def.SideName(side)
+		}
+		r.opts.Progress(p)
 	}
 }
 

@@ -31,7 +31,7 @@ func createUpsertField(ctx context.Context, def Definition, side string, s Side)
 // fields) on the other side would write over a record there, or "": the
 // other side upserts creates by field, and its index holds a live record
 // with the same key.
-func (e *Engine) createOverwrites(ctx context.Context, it store.ReviewRow, fields map[string]string, ix map[string]indexer, field string) (string, error) {
+func (e *Engine) createOverwrites(ctx context.Context, def Definition, it store.ReviewRow, fields map[string]string, ix map[string]indexer, field string) (string, error) {
 	target := otherSide(it.Side)
 	rule := ix[target].ruleOf(field)
 	if field == "" || rule < 0 {
@@ -43,7 +43,7 @@ func (e *Engine) createOverwrites(ctx context.Context, it store.ReviewRow, field
 	}
 	hits, err := e.st.KeyHits(ctx, it.SyncID, rule, []string{key})
 	if err != nil {
-		return "", fmt.Errorf("engine: review item %d: look up %s %q on side %s: %w", it.ID, field, key, strings.ToUpper(target), err)
+		return "", fmt.Errorf("engine: review item %d: look up %s %q in %s: %w", it.ID, field, key, def.SideName(target), err)
 	}
 	for _, h := range hits {
 		if h.Side != target {
@@ -56,20 +56,20 @@ func (e *Engine) createOverwrites(ctx context.Context, it store.ReviewRow, field
 		if !ok || pr.Rec.Deleted {
 			continue
 		}
-		return overwriteReason(it, target, field, key, h), nil
+		return overwriteReason(def, it, target, field, key, h), nil
 	}
 	return "", nil
 }
 
 // overwriteReason names the record a create would write over, and what
 // the person can do instead.
-func overwriteReason(it store.ReviewRow, target, field, key string, h store.KeyHit) string {
-	T, S := strings.ToUpper(target), strings.ToUpper(it.Side)
-	held := fmt.Sprintf("side %s already has record %s with %s %q", T, h.ID, field, key)
+func overwriteReason(def Definition, it store.ReviewRow, target, field, key string, h store.KeyHit) string {
+	T, S := def.SideName(target), def.SideName(it.Side)
+	held := fmt.Sprintf("%s already has record %s with %s %q", T, h.ID, field, key)
 	if h.LinkedTo != "" {
-		held += fmt.Sprintf(" (linked to %s on side %s)", h.LinkedTo, S)
+		held += fmt.Sprintf(" (linked to %s in %s)", h.LinkedTo, S)
 	}
-	return fmt.Sprintf("review item %d: %s, and side %s keeps one record per %s: creating %s there would write over it; "+
+	return fmt.Sprintf("review item %d: %s, and %s keeps one record per %s: creating %s there would write over it; "+
 		"link them if they are the same person, or change one of the %ss in its CRM", it.ID, held, T, field, it.RecordID, field)
 }
 
@@ -103,7 +103,7 @@ func (e *Engine) checkCreateTarget(ctx context.Context, reviewID int64, def Defi
 		return nil
 	}
 	ix := map[string]indexer{"a": newIndexer("a", def, nil, ""), "b": newIndexer("b", def, nil, "")}
-	why, err := e.createOverwrites(ctx, it, store.DecodeFields(pr.Rec.Fields), ix, field)
+	why, err := e.createOverwrites(ctx, def, it, store.DecodeFields(pr.Rec.Fields), ix, field)
 	if err != nil || why == "" {
 		return err
 	}
@@ -119,7 +119,7 @@ func (p *planner) createHeld(ctx context.Context, it store.ReviewRow, fields map
 	if err != nil {
 		return false, err
 	}
-	why, err := p.e.createOverwrites(ctx, it, fields, p.ix, field)
+	why, err := p.e.createOverwrites(ctx, p.def, it, fields, p.ix, field)
 	if err != nil || why == "" {
 		return false, err
 	}

@@ -36,6 +36,23 @@ type SideDef struct {
 	Object     string `json:"object"`
 }
 
+// SideName names side "a" or "b" for a person by its connection and
+// object ("salesforce-sandbox Contact"), "side A" or "side B" where the
+// definition names neither: nobody thinks of their CRMs as A and B.
+func (d Definition) SideName(side string) string {
+	s := d.A
+	if side == "b" {
+		s = d.B
+	}
+	if n := s.Name(); n != "" {
+		return n
+	}
+	return "side " + strings.ToUpper(side)
+}
+
+// Name is the side's connection and object, "" where neither is set.
+func (s SideDef) Name() string { return strings.TrimSpace(s.Connection + " " + s.Object) }
+
 // MatchRule pairs an A field and a B field whose normalized values must be
 // equal. A and B may join several fields with "+" (e.g. "lastname+company");
 // the key is then every part normalized and joined, and blank when any part is.

@@ -228,7 +228,7 @@ func (p *Plan) Summary() string {
 	fmt.Fprintln(&sb, p.ReadLine())
 	fmt.Fprintf(&sb, "  create: A %d, B %d   update: A %d, B %d   link %d   unchanged %d\n", c.CreateA, c.CreateB, c.UpdateA, c.UpdateB, c.Link, c.Unchanged)
 	fmt.Fprintf(&sb, "  conflicts %d   review %d   skipped %d   held deletes %d   deletes %d\n", c.Conflicts, c.Review, c.Skipped, c.HeldDelete, c.Delete)
-	fmt.Fprintf(&sb, "  estimated API calls: A %d, B %d\n", p.EstimatedCalls.A, p.EstimatedCalls.B)
+	fmt.Fprintf(&sb, "  estimated API calls: %d to %s, %d to %s\n", p.EstimatedCalls.A, p.def.SideName("a"), p.EstimatedCalls.B, p.def.SideName("b"))
 	if line := p.ReadUnchangedLine(); line != "" {
 		fmt.Fprintf(&sb, "  %s\n", line)
 	}
