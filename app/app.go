@@ -35,6 +35,10 @@ type Options struct {
 	Zone func() *time.Location
 	// RedirectPort is the loopback OAuth port (vendors match it exactly).
 	RedirectPort int
+	// RetryMinWait is the first back-off step of the vendors' retries
+	// (connector.Account.RetryMinWait); 0 = each connector's own. Tests
+	// set it small; the vendors' Retry-After and limits still apply.
+	RetryMinWait time.Duration
 }
 
 // App is the use-case layer over one data folder.

@@ -17,6 +17,7 @@ import (
 // rather than go on to every other contact (each with its own retries) and
 // fail them all as rate-limited.
 func TestBrevo429StormStopsCreates(t *testing.T) {
+	t.Parallel() // waits on the vendors' clocks and polls, not the CPU; shares nothing
 	ctx := context.Background()
 	a, srv, tr := lossyApp(t, 29, 8, [2]string{"hubspot", "hs"}, [2]string{"brevo", "v"})
 	saveSyncs(t, a, app.DemoBrevoSync("s", "hs", "v"))

@@ -15,6 +15,7 @@ import (
 // then deleted in Brevo, whose HubSpot contact is then renamed, must not
 // come back in Brevo as a contact that is not blacklisted.
 func TestBrevoDeletedBlacklistedNotRecreated(t *testing.T) {
+	t.Parallel() // waits on the vendors' clocks and polls, not the CPU; shares nothing
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 511, 12)
 	if _, err := a.ConnectSandbox(ctx, srv, "brevo", "bv"); err != nil {

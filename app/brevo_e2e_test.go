@@ -23,6 +23,7 @@ import (
 //   - a Brevo edit reaches HubSpot, and a later unsubscribe too, while a
 //     person who subscribes again in Brevo is left so.
 func TestHubSpotBrevoContacts(t *testing.T) {
+	t.Parallel() // waits on the vendors' clocks and polls, not the CPU; shares nothing
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 79, 200)
 	if _, err := a.ConnectSandbox(ctx, srv, "brevo", "bv"); err != nil {

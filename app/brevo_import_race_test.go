@@ -67,6 +67,7 @@ func brevoByEmail(bv *brevo.Sim) map[string][]brevo.Contact {
 // no contact twice, none in review as a duplicate, all 60 linked with
 // their create in the audit, and the run after writes nothing.
 func TestBrevoImportKilledBeforeReadBack(t *testing.T) {
+	t.Parallel() // waits on the vendors' clocks and polls, not the CPU; shares nothing
 	const n = 60
 	k := killableApp(t, 0, [2]string{"hubspot", "hs"}, [2]string{"brevo", "bv"})
 	bv := k.srv.Brevo()
@@ -129,6 +130,7 @@ func TestBrevoImportKilledBeforeReadBack(t *testing.T) {
 // email, it goes to review as a duplicate naming that contact, as a plain
 // create of a taken email does.
 func TestBrevoImportRaceOtherCreate(t *testing.T) {
+	t.Parallel() // waits on the vendors' clocks and polls, not the CPU; shares nothing
 	const n = 60
 	k := killableApp(t, 0, [2]string{"hubspot", "hs"}, [2]string{"brevo", "bv"})
 	bv := k.srv.Brevo()

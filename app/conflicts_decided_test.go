@@ -209,6 +209,7 @@ func conflictsOn(plan *engine.Plan, rows ...string) int {
 // after are quiet: HubSpot (times in milliseconds) against Salesforce and
 // Zoho CRM (whole seconds).
 func TestNewerPicksTheLaterEdit(t *testing.T) {
+	t.Parallel() // waits on the vendors' clocks and polls, not the CPU; shares nothing
 	type other struct {
 		name, row string
 		setup     func(t *testing.T) (*app.App, *sandbox.Server, string)
@@ -253,6 +254,7 @@ func TestNewerPicksTheLaterEdit(t *testing.T) {
 	} {
 		for _, hubspotLast := range []bool{true, false} {
 			t.Run(o.name+map[bool]string{true: "/hubspot-last", false: "/other-last"}[hubspotLast], func(t *testing.T) {
+				t.Parallel() // each has its own sandbox and app; most of it is the 2.2 s of sleeps
 				a, srv, name := o.setup(t)
 				l := syncLinks(t, a, name)[0]
 				hs := func() {

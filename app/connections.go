@@ -411,6 +411,8 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 		Meta:      a.metaCache(c),
 		Logger:    a.log.With("connection", name),
 		Limiters:  limiters,
+		// A test's shorter back-off; 0 keeps the connector's own.
+		RetryMinWait: a.opts.RetryMinWait,
 	}
 	conn, err := info.New(client, acct)
 	if err != nil {

@@ -40,6 +40,7 @@ func TestKlaviyoEmailChangeKeepsUnsubscribe(t *testing.T) {
 // emailBlacklisted in the same request wins; a sync that changes a
 // blocklisted contact's email must leave it blocklisted either way.
 func TestBrevoEmailChangeKeepsBlocklist(t *testing.T) {
+	t.Parallel() // waits on the vendors' clocks and polls, not the CPU; shares nothing
 	ctx := context.Background()
 	a, srv := syncedThrough(t, 73, 60, "brevo", "bv", app.DemoBrevoSync("contacts", "hs", "bv"))
 	hs, bv := srv.HubSpot(), srv.Brevo()

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/store"
@@ -123,6 +124,10 @@ func TestDeleteBatchRefused4xxGoesOneByOne(t *testing.T) {
 func TestDeleteBatchServerErrorRetried(t *testing.T) {
 	const n = 3
 	k, copiesHS, copiesSF := approvedCopyDeletes(t, n, n)
+	// The connectors retry each 500 with back-off from 500 ms (15 s a
+	// call); a millisecond step makes the same retries, without the wait.
+	k.retryMinWait = time.Millisecond
+	k.restart()
 	hs, sf := k.srv.HubSpot(), k.srv.Salesforce()
 	hs.Faults().RefuseEndpoint(hsArchive, simkit.Refusal{Status: http.StatusInternalServerError, Code: "INTERNAL_ERROR", Message: "internal error"})
 	sf.Faults().RefuseEndpoint(sfDelete, simkit.Refusal{Status: http.StatusInternalServerError, Code: "UNKNOWN_EXCEPTION", Message: "An unexpected error occurred. Please include this ErrorId if you contact support: 1234-5678"})

@@ -47,6 +47,7 @@ func TestApprovedDeleteAcrossVendors(t *testing.T) {
 			}},
 	} {
 		t.Run(tc.vendor, func(t *testing.T) {
+			t.Parallel() // its own sandbox and app; mostly waiting, not computing
 			ctx := context.Background()
 			def := tc.def()
 			def.Safety.PropagateDeletes = true

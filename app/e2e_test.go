@@ -26,9 +26,17 @@ func connectedSandbox(t *testing.T, seed int64, contacts int) (*app.App, *sandbo
 // real one).
 func connectedSandboxAt(t *testing.T, seed int64, contacts int, now func() time.Time) (*app.App, *sandbox.Server) {
 	t.Helper()
+	return connectedSandboxWith(t, seed, contacts, app.Options{Now: now})
+}
+
+// connectedSandboxWith is connectedSandbox with o's Now and RetryMinWait
+// (the rest as connectedSandbox sets them).
+func connectedSandboxWith(t *testing.T, seed int64, contacts int, o app.Options) (*app.App, *sandbox.Server) {
+	t.Helper()
 	ctx := context.Background()
 	srv := startSandbox(t, seed, contacts)
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: freePort(t), Now: now})
+	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: freePort(t),
+		Now: o.Now, RetryMinWait: o.RetryMinWait})
 	if err != nil {
 		t.Fatal(err)
 	}

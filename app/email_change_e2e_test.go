@@ -15,6 +15,7 @@ import (
 // or contact in each marketing tool: no second one is made, and the
 // linked one carries the new address.
 func TestEmailChangeNoSecondMember(t *testing.T) {
+	t.Parallel() // waits on the vendors' clocks and polls, not the CPU; shares nothing
 	for _, tc := range []struct {
 		vendor string
 		def    func(name, a, b string) engine.Definition
@@ -24,6 +25,7 @@ func TestEmailChangeNoSecondMember(t *testing.T) {
 		{"brevo", app.DemoBrevoSync},
 	} {
 		t.Run(tc.vendor, func(t *testing.T) {
+			t.Parallel() // each vendor has its own sandbox and app
 			ctx := context.Background()
 			a, srv := connectedSandbox(t, 531, 12)
 			if _, err := a.ConnectSandbox(ctx, srv, tc.vendor, "mk"); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/app/secret"
@@ -16,7 +17,9 @@ import (
 // an email searched for).
 func TestNetworkGoneErrorText(t *testing.T) {
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 5, 3)
+	// Each refused call is retried with back-off; a millisecond first step
+	// makes the same retries without 15 s of waiting.
+	a, srv := connectedSandboxWith(t, 5, 3, app.Options{RetryMinWait: time.Millisecond})
 	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
 	srv.Close()
 	res, err := a.Run(ctx, "contacts", app.RunOptions{Confirm: true})
@@ -54,7 +57,8 @@ func TestNetworkGoneReadErrorEveryVendor(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			srv := startSandbox(t, 11, 3)
-			a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: freePort(t)})
+			a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: freePort(t),
+				RetryMinWait: time.Millisecond}) // the same retries of the refused read, without the back-off's wait
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -17,6 +17,7 @@ import (
 // later no-change run pages through the whole window again: a page per
 // 200 contacts, forever, instead of the promised one read call.
 func TestNoChangeRunAfterBulkWriteReadsOnce(t *testing.T) {
+	t.Parallel() // waits on the vendors' clocks and polls, not the CPU; shares nothing
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 11, 600)
 	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))

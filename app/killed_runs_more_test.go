@@ -35,7 +35,10 @@ func dvDeal(srv *sandbox.Server, name string) (amount, cur string, n int) {
 // audit old -> new, and the runs after write nothing.
 func TestKilledAfterDealCurrencyWrite(t *testing.T) {
 	for n := 1; n <= 2; n++ {
-		t.Run(fmt.Sprint("write=", n), func(t *testing.T) { killedDealWrite(t, n) })
+		t.Run(fmt.Sprint("write=", n), func(t *testing.T) {
+			t.Parallel() // its own sandbox and app; mostly waiting, not computing
+			killedDealWrite(t, n)
+		})
 	}
 }
 

@@ -26,6 +26,9 @@ type killable struct {
 	clock   *stepClock
 	srv     *sandbox.Server
 	a       *app.App
+	// retryMinWait is the vendors' first retry back-off step at the next
+	// open (0 = the connectors' own 500 ms).
+	retryMinWait time.Duration
 }
 
 func killableApp(t *testing.T, contacts int, vendors ...[2]string) *killable {
@@ -50,7 +53,7 @@ func killableApp(t *testing.T, contacts int, vendors ...[2]string) *killable {
 func (k *killable) open() {
 	k.t.Helper()
 	a, err := app.Open(context.Background(), app.Options{Home: k.home, Secrets: k.secrets, Vendors: registry.Vendors(), OpenBrowser: browser,
-		RedirectPort: freePort(k.t), HTTP: &http.Client{Transport: k.tr}, Now: k.clock.now})
+		RedirectPort: freePort(k.t), HTTP: &http.Client{Transport: k.tr}, Now: k.clock.now, RetryMinWait: k.retryMinWait})
 	if err != nil {
 		k.t.Fatal(err)
 	}

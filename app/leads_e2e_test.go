@@ -169,6 +169,7 @@ func leadsVendors(srv *sandbox.Server) []leadsVendor {
 func TestLeadsUntilConverted(t *testing.T) {
 	for i, name := range []string{"salesforce", "zoho", "dynamics"} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // its own sandbox and app; mostly waiting, not computing
 			ctx := context.Background()
 			a, srv := connectedSandbox(t, 57, 40)
 			v := leadsVendors(srv)[i]

@@ -101,9 +101,16 @@ func lossyApp(t *testing.T, seed int64, contacts int, vendors ...[2]string) (*ap
 // given vendors connected (vendor, connection name).
 func appThrough(t *testing.T, srv *sandbox.Server, client *http.Client, vendors ...[2]string) *app.App {
 	t.Helper()
+	return appThroughRetrying(t, srv, client, 0, vendors...)
+}
+
+// appThroughRetrying is appThrough with the vendors' first retry back-off
+// step minWait (app.Options.RetryMinWait; 0 = the connectors' own).
+func appThroughRetrying(t *testing.T, srv *sandbox.Server, client *http.Client, minWait time.Duration, vendors ...[2]string) *app.App {
+	t.Helper()
 	ctx := context.Background()
 	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser,
-		RedirectPort: freePort(t), HTTP: client})
+		RedirectPort: freePort(t), HTTP: client, RetryMinWait: minWait})
 	if err != nil {
 		t.Fatal(err)
 	}

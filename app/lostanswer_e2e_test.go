@@ -79,6 +79,7 @@ func TestLostCreateAnswerCompanies(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // its own sandbox and app; mostly waiting, not computing
 			ctx := context.Background()
 			a, srv, tr := lossyApp(t, 57, 20, [2]string{"hubspot", "hs"}, [2]string{tc.vendor, tc.conn})
 			saveSyncs(t, a, tc.sync())

@@ -181,6 +181,7 @@ func TestMeetingLengthenedInPipedriveReachesHubSpot(t *testing.T) {
 // Each later edit of the meeting's notes merges the pair again; the
 // meeting's end must not move a minute earlier each time.
 func TestMeetingWithSecondsKeepsItsLength(t *testing.T) {
+	t.Parallel() // waits on the vendors' clocks and polls, not the CPU; shares nothing
 	a, srv, id, act := meetingsWithPipedrive(t)
 	hs := srv.HubSpot()
 	before := readMeetingPair(t, srv, id, act)

@@ -204,6 +204,7 @@ func TestRescheduledEventMovesActivityDate(t *testing.T) {
 // TestRescheduledEventMovesActivityDate, the activity moved in
 // Pipedrive.
 func TestPipedriveRescheduleMovesActivityDate(t *testing.T) {
+	t.Parallel() // waits on the vendors' clocks and polls, not the CPU; shares nothing
 	a, srv, id, act := meetingsWithPipedrive(t)
 	before := readMeetingPair(t, srv, id, act)
 	start := movePipedriveActivityADayEarlier(t, srv, act, before.start)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // pageSwap answers the first read of a vendor's list endpoint with a
@@ -69,7 +70,9 @@ func TestBadPageEveryNewerVendor(t *testing.T) {
 					match: func(r *http.Request) bool {
 						return r.Method == "GET" && strings.HasPrefix(r.URL.Path, "/"+v.vendor+"/") && strings.HasSuffix(r.URL.Path, v.path)
 					}}
-				a := appThrough(t, srv, &http.Client{Transport: sw}, [2]string{v.vendor, "c"})
+				// The 502s are retried with back-off (15 s a read from 500 ms);
+				// a millisecond step makes the same retries without the wait.
+				a := appThroughRetrying(t, srv, &http.Client{Transport: sw}, time.Millisecond, [2]string{v.vendor, "c"})
 				s, err := a.OpenConnection(ctx, "c")
 				if err != nil {
 					t.Fatal(err)

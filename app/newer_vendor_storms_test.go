@@ -63,6 +63,7 @@ func TestStormsNewerVendors(t *testing.T) {
 	for _, v := range newerVendors() {
 		for _, storm := range []simkit.Faults{{P429: 1}} {
 			t.Run(fmt.Sprintf("%s/429=%v", v.name, storm.P429), func(t *testing.T) {
+				t.Parallel() // its own sandbox and app; mostly waiting, not computing
 				ctx := context.Background()
 				a, srv, tr := lossyApp(t, 29, 8, [2]string{"hubspot", "hs"}, [2]string{v.name, "v"})
 				saveSyncs(t, a, v.def())

@@ -387,7 +387,10 @@ var pdActivityKinds = map[string]pdActivityKind{
 // run writes nothing.
 func TestHubSpotPipedriveActivities(t *testing.T) {
 	for name, kind := range pdActivityKinds {
-		t.Run(name, func(t *testing.T) { testPipedriveActivities(t, name, kind) })
+		t.Run(name, func(t *testing.T) {
+			t.Parallel() // its own sandbox and app; mostly waiting, not computing
+			testPipedriveActivities(t, name, kind)
+		})
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 // nothing to do needs. An edit made after the cursor settles must still
 // arrive.
 func TestPipedriveNoChangeRunAfterBulkWriteReadsOnce(t *testing.T) {
+	t.Parallel() // waits on the vendors' clocks and polls, not the CPU; shares nothing
 	ctx := context.Background()
 	a, srv, clock := steppedSandboxApp(t, 5, 700, "pipedrive", "pd")
 	def := app.DemoPipedriveSync("pipedrive", "hs", "pd", "")

@@ -17,6 +17,7 @@ import (
 // preview shows, field by field, what its run then writes (dates, picklists,
 // amounts and references included) on its first run.
 func TestPreviewMatchesApplyEveryDemoSync(t *testing.T) {
+	t.Parallel() // waits on the vendors' clocks and polls, not the CPU; shares nothing
 	a, srv := connectedSandbox(t, 47, 12)
 	defs := app.DemoSyncs(connectAll(t, a, srv))
 	saveSyncs(t, a, defs...)

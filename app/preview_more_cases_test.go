@@ -59,6 +59,7 @@ func previewAll(t *testing.T, a *app.App, srv *sandbox.Server, defs []engine.Def
 // no endpoint that writes. Coverage: the existing tests check the
 // records, not the calls, and only for HubSpot and Salesforce.
 func TestPreviewWritesNothingAnyVendor(t *testing.T) {
+	t.Parallel() // waits on the vendors' clocks and polls, not the CPU; shares nothing
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 53, 8)
 	defs := app.DemoSyncs(connectAll(t, a, srv))
@@ -205,6 +206,7 @@ func TestWrittenValuesAreWhatTheAuditSays(t *testing.T) {
 // amounts, phones as the vendor keeps them). A time may be written in
 // the vendor's own form of the same instant (".000Z", "+00:00").
 func TestEveryDemoRunAuditsWhatTheCRMHolds(t *testing.T) {
+	t.Parallel() // waits on the vendors' clocks and polls, not the CPU; shares nothing
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 71, 10)
 	conns := connectAll(t, a, srv)

@@ -377,6 +377,10 @@ type Account struct {
 	// Limiters are the connection's rate limiters, shared by its sessions
 	// (nil = this connector's own).
 	Limiters *Limiters
+	// RetryMinWait is the first step of the back-off between retries of a
+	// failed call (transport.Options.MinWait); 0 = the connector's own.
+	// Tests set it small, so a 5xx storm costs milliseconds, not seconds.
+	RetryMinWait time.Duration
 }
 
 // OAuthSpec describes a vendor's OAuth endpoints and what it supports.

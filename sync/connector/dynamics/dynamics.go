@@ -140,6 +140,9 @@ var (
 func New(client *http.Client, acct connector.Account) (connector.Connector, error) {
 	o := defaultOptions()
 	o.DailyBudget, o.Used, o.Logger, o.meta, o.Limiters = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Meta, acct.Limiters
+	if acct.RetryMinWait > 0 {
+		o.MinWait = acct.RetryMinWait
+	}
 	return newConnector(client, acct.APIBase, o)
 }
 

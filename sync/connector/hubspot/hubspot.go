@@ -157,6 +157,9 @@ var (
 func New(client *http.Client, acct connector.Account) (connector.Connector, error) {
 	o := defaultOptions()
 	o.dailyBudget, o.used, o.meta, o.logger, o.limiters = acct.DailyBudget, acct.UsedToday, acct.Meta, acct.Logger, acct.Limiters
+	if acct.RetryMinWait > 0 {
+		o.minWait = acct.RetryMinWait
+	}
 	return newConnector(client, acct.APIBase, o)
 }
 

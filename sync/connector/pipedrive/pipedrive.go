@@ -147,6 +147,9 @@ func New(client *http.Client, acct connector.Account) (connector.Connector, erro
 	o := defaultOptions()
 	o.dailyBudget, o.used, o.logger, o.meta, o.limiters = acct.DailyBudget, acct.UsedToday, acct.Logger, acct.Meta, acct.Limiters
 	o.reserve = acct.ReservePercent
+	if acct.RetryMinWait > 0 {
+		o.minWait = acct.RetryMinWait
+	}
 	return newConnector(client, acct.APIBase, o)
 }
 

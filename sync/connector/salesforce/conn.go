@@ -78,7 +78,7 @@ var (
 // New connects to the org at acct.APIBase (the token response's
 // instance_url) through client, which adds the token (app/auth).
 func New(client *http.Client, acct connector.Account) (*Conn, error) {
-	return newConn(client, acct, transport.Options{})
+	return newConn(client, acct, transport.Options{MinWait: acct.RetryMinWait})
 }
 
 // newConn lets tests shorten back-off waits.
