@@ -59,7 +59,7 @@ func (s SideDef) Name() string { return strings.TrimSpace(s.Connection + " " + s
 type MatchRule struct {
 	A         string `json:"a"`
 	B         string `json:"b"`
-	Normalize string `json:"normalize"` // email | e164 | lower | exact | domain | text | name
+	Normalize string `json:"normalize"` // email | e164 | lower | exact | domain | text | name | number
 	// Also names field rows (by a row's A or B field, as in Fields) whose
 	// values must also agree for a match by this rule to link: where one
 	// differs, both sides non-blank, the pair waits in review naming the
@@ -142,7 +142,7 @@ var (
 	// FilterOps are a filter's operators; the editor offers them.
 	FilterOps = []string{"eq", "neq", "contains", "includes", "starts-with", "empty", "not-empty", "gt", "lt"}
 	// Normalizers are the match rules' key normalizers (mapping.Normalize).
-	Normalizers = []string{"email", "e164", "lower", "exact", "domain", "text", "name"}
+	Normalizers = []string{"email", "e164", "lower", "exact", "domain", "text", "name", "number"}
 )
 
 func oneOf(v string, set ...string) bool {
@@ -256,6 +256,7 @@ func (d Definition) ValidateCompiled(a, b connector.Schema, rows []mapping.Row, 
 				ps = append(ps, syncProblem(f, "match rule %d: side B has no field %q", i+1, f))
 			}
 		}
+		ps = append(ps, numberRuleProblems(i, m, a, b)...)
 	}
 	for _, fs := range []struct {
 		label string
@@ -368,4 +369,26 @@ func splitPlus(s string) []string {
 		}
 	}
 	return out
+}
+
+// numberRuleProblems refuses match rule i on a number field compared as
+// text: "2500.50" and the "2500.5" a CRM gives back would be two keys,
+// and the record created again. The number normalizer compares them as
+// numbers.
+func numberRuleProblems(i int, m MatchRule, a, b connector.Schema) []mapping.Problem {
+	if kind, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(m.Normalize)), ":"); kind == "number" {
+		return nil
+	}
+	var ps []mapping.Problem
+	for _, s := range []struct {
+		label, spec string
+		schema      connector.Schema
+	}{{"A", m.A, a}, {"B", m.B, b}} {
+		for _, f := range splitPlus(s.spec) {
+			if fd, ok := s.schema.Field(f); ok && fd.Type == connector.TypeNumber {
+				ps = append(ps, syncProblem(f, "match rule %d: %q on side %s is a number field, compared as text by %q (2500.50 and 2500.5 would not match); use the number normalizer", i+1, f, s.label, m.Normalize))
+			}
+		}
+	}
+	return ps
 }

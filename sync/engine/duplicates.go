@@ -145,8 +145,38 @@ func (p *planner) loadHeldDuplicates(ctx context.Context) error {
 		if err := holdReasons(it, p.heldDup, p.askDup); err != nil {
 			return err
 		}
+		if it.Status == "open" {
+			p.noteFoundMany(it)
+		}
 	}
 	return nil
+}
+
+// skipFoundMany skips record id of side, ambiguous by a match key, when a
+// foundManyItem holds it: the person answers that item, not one more.
+func (p *planner) skipFoundMany(side, id string) bool {
+	why, held := p.heldFound[sideOf(side, id)]
+	if held {
+		p.plan.addSkip(side, id, why)
+	}
+	return held
+}
+
+// noteFoundMany marks the records a foundManyItem holds: matching would
+// ask about each again as ambiguous, since they share the key the lookup
+// found, and the person answers that in the item already.
+func (p *planner) noteFoundMany(it store.ReviewRow) {
+	var det ReviewItem
+	if json.Unmarshal([]byte(it.Detail), &det) != nil || !det.FoundMany {
+		return
+	}
+	if p.heldFound == nil {
+		p.heldFound = map[string]string{}
+	}
+	for _, c := range append([]Candidate{{Side: it.Side, ID: it.RecordID}}, det.Candidates...) {
+		k := sideOf(c.Side, c.ID)
+		p.heldFound[k] = p.heldDup[k]
+	}
 }
 
 // holdReasons adds to held ("side:id" -> why) the record duplicate item

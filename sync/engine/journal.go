@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/crmsync/crmsync/store"
@@ -85,35 +86,42 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 	}
 	src := otherSide(j.Side)
 	var keyless []journalEntry // sent with no key: held, not created again
+	var unsure keylessBatch    // found more than once: held, not created again
 	defer func() {
 		if len(keyless) > 0 {
 			p.noteKeyless(j, keyless)
 		}
+		if len(unsure.es) > 0 {
+			p.keyless = append(p.keyless, unsure)
+		}
 	}()
+	partner := func(id string) (string, error) {
+		pr, _, err := p.e.st.Pair(ctx, p.syncID, j.Side, id)
+		if err != nil {
+			return "", fmt.Errorf("engine: record %s, found by %s after an interrupted create: %w", id, j.KeyField, err)
+		}
+		if !pr.Linked {
+			return "", nil
+		}
+		return pr.OtherID, nil
+	}
 	for _, e := range es {
 		if e.Key == "" {
 			keyless = append(keyless, e)
 			continue
 		}
-		hits := byKey[ix.lookupKey(j.KeyField, e.Key)]
-		if len(hits) > 1 {
-			// Someone else holds the key too: ours is the one carrying
-			// exactly what we sent.
-			var same []connector.Record
-			for _, h := range hits {
-				if holds(h.Fields, e.Fields) {
-					same = append(same, h)
-				}
-			}
-			hits = same
+		hits, ambiguous, err := createdAmong(byKey[ix.lookupKey(j.KeyField, e.Key)], e.Source, e.Fields, partner)
+		if err != nil {
+			return err
+		}
+		if ambiguous {
+			unsure = unsure.with(j, e, hits)
+			continue
 		}
 		if len(hits) == 1 && !p.ix[j.Side].holdsMatch(hits[0].Fields, e.Fields, j.KeyField) {
 			hits = nil // held the key before: the vendor refused the create
 		}
-		if e.Key == "" || len(hits) != 1 {
-			if len(hits) > 1 {
-				p.warn("an interrupted create of %s matches %d records on side %s; check for duplicates", e.Source, len(hits), strings.ToUpper(j.Side))
-			}
+		if len(hits) != 1 {
 			continue // not created; the plan creates it again
 		}
 		rec := hits[0]
@@ -143,6 +151,9 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 		if a, ok := audit.Record(j.Side, rec.ID); ok {
 			c.Audit = append(c.Audit, a)
 		}
+	}
+	if len(keyless) > 0 || len(unsure.es) > 0 {
+		c.JournalDone = nil // settled with the items holding them (holdKeylessCreates)
 	}
 	return p.e.st.Commit(ctx, c)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/crmsync/crmsync/store"
+	"github.com/crmsync/crmsync/sync/connector"
 )
 
 // A create whose outcome is unknown (a stop, a kill or a lost answer cut
@@ -18,13 +19,32 @@ import (
 // record (link it with the record the create made, create it again, or
 // skip it), naming as candidates the unlinked records read on that side
 // since the stop that hold what the create sent. While it is open neither
-// the source nor a candidate is copied (holdReasons).
+// the source nor a candidate is copied (holdReasons). A create whose
+// lookup by key found several records it cannot tell apart is held the
+// same way, those records its candidates (foundManyItem): created again,
+// it was one more copy.
 
 // keylessBatch is a pending create batch's entries that could not be
 // looked up, noted before the read and held after it.
 type keylessBatch struct {
 	j  store.JournalRow
 	es []journalEntry
+	// found: the records a lookup by key found for a create of es it
+	// cannot tell apart (createdAmong), by source id; held the same way,
+	// those records its candidates.
+	found map[string][]string
+}
+
+// with is kb holding e of journal j, whose lookup found hits.
+func (kb keylessBatch) with(j store.JournalRow, e journalEntry, hits []connector.Record) keylessBatch {
+	kb.j, kb.es = j, append(kb.es, e)
+	if kb.found == nil {
+		kb.found = map[string][]string{}
+	}
+	for _, h := range hits {
+		kb.found[e.Source] = append(kb.found[e.Source], h.ID)
+	}
+	return kb
 }
 
 // noteKeyless keeps es of journal j for holdKeylessCreates; the journal
@@ -53,13 +73,18 @@ func (p *planner) holdKeylessCreates(ctx context.Context) error {
 				continue
 			}
 			it := keylessItem(kb.j, e, made)
+			why := "cannot be looked up there"
+			if ids, ok := kb.found[e.Source]; ok {
+				it = foundManyItem(kb.j, e, ids)
+				why = fmt.Sprintf("its lookup by %s found %d records there (%s)", kb.j.KeyField, len(ids), strings.Join(ids, ", "))
+			}
 			// Uncounted: the first run recorded after this plan counts it
 			// (store.CountHeldReviews), whether this plan is applied, held
 			// for confirmation or only previewed.
 			c.Reviews = append(c.Reviews, store.ReviewRow{Kind: it.Kind, Side: it.Side, RecordID: it.RecordID, Detail: reviewDetail(it), Uncounted: true})
 			p.listOpened(it)
-			p.warn("run %d's create of %s (side %s) on side %s was cut short and cannot be looked up there: held in Review, not created again",
-				kb.j.RunID, e.Source, strings.ToUpper(src), strings.ToUpper(kb.j.Side))
+			p.warn("run %d's create of %s (side %s) on side %s was cut short and %s: held in Review, not created again",
+				kb.j.RunID, e.Source, strings.ToUpper(src), strings.ToUpper(kb.j.Side), why)
 		}
 		if err := p.e.st.Commit(ctx, c); err != nil {
 			return err
@@ -128,6 +153,22 @@ func keylessItem(j store.JournalRow, e journalEntry, made []store.IndexRow) Revi
 		}
 		it.Reason = fmt.Sprintf("%s; %s read there since holds what it sent: link it with that record if it is the one made, create it if not, or skip it", what, strings.Join(ids, ", "))
 	}
+	return it
+}
+
+// foundManyItem is the review item holding interrupted create e of
+// journal j, whose lookup by key found the records ids and cannot tell
+// which one it made.
+func foundManyItem(j store.JournalRow, e journalEntry, ids []string) ReviewItem {
+	src, side := otherSide(j.Side), strings.ToUpper(j.Side)
+	it := ReviewItem{Kind: kindDuplicate, Side: src, RecordID: e.Source, FoundMany: true}
+	for _, id := range ids {
+		it.Candidates = append(it.Candidates, Candidate{Side: j.Side, ID: id, Key: fmt.Sprintf("found by %s %q", j.KeyField, e.Key)})
+	}
+	it.Reason = fmt.Sprintf("run %d created this record on side %s in a call that was cut short (stopped, killed or its answer lost), "+
+		"and looking it up there by %s %q found %d records (%s), so which one the call made cannot be told and it is not created again: "+
+		"link it with the one the call made, create it if none is, or skip it",
+		j.RunID, side, j.KeyField, e.Key, len(ids), strings.Join(ids, ", "))
 	return it
 }
 

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/mapping"
 )
 
@@ -40,4 +41,57 @@ func (ix indexer) lookupValues(field string, keys []string) []string {
 		}
 	}
 	return out
+}
+
+// createdAmong narrows hits, the records a lookup found by the key of one
+// create whose outcome is unknown, to the one the create made. A record
+// this sync links to another than source held the key before; of several
+// others, the create's is the one holding what it sent. ambiguous: that
+// leaves several, or several hold the key and none all it sent (a vendor
+// may keep a value in another form): which one the call made cannot be
+// told, and creating it again would add one more copy, so hits are then
+// the candidates for a person to choose from.
+func createdAmong(hits []connector.Record, source string, sent map[string]string, partner func(id string) (string, error)) (_ []connector.Record, ambiguous bool, err error) {
+	if len(hits) < 2 {
+		return hits, false, nil
+	}
+	var free, same []connector.Record
+	for _, h := range hits {
+		other, err := partner(h.ID)
+		if err != nil {
+			return nil, false, err
+		}
+		if other != "" && other != source {
+			continue
+		}
+		free = append(free, h)
+		if holds(h.Fields, sent) {
+			same = append(same, h)
+		}
+	}
+	switch {
+	case len(same) == 1:
+		return same, false, nil
+	case len(same) > 1:
+		return same, true, nil
+	case len(free) > 1:
+		return free, true, nil
+	}
+	return free, false, nil
+}
+
+// foundMany is a create of a failed call whose lookup found its key on
+// the records ids, none of them told apart as the one it made.
+type foundMany struct {
+	p   pending
+	ids []string
+}
+
+// recordIDs are the ids of recs.
+func recordIDs(recs []connector.Record) []string {
+	ids := make([]string, len(recs))
+	for i, r := range recs {
+		ids[i] = r.ID
+	}
+	return ids
 }

@@ -339,6 +339,9 @@ func (p *planner) matchOne(ctx context.Context, side string, r unlinkedRec, hits
 			}
 			return p.link(ctx, side, r.id, others[0].ID, rule, evidence, 0)
 		}
+		if p.skipFoundMany(side, r.id) {
+			return nil
+		}
 		it := ReviewItem{Kind: "ambiguous", Side: side, RecordID: r.id}
 		switch {
 		case len(same) > 0:

@@ -142,6 +142,10 @@ type ReviewItem struct {
 	// not the plan is applied, and applying stores it no second time. The
 	// first run recorded after the plan counts it (store.CountHeldReviews).
 	Opened bool `json:"opened,omitempty"`
+	// FoundMany: a duplicate item holding an interrupted create whose
+	// lookup by key found its candidates and could not tell which one it
+	// made (foundManyItem); matching asks about them nowhere else.
+	FoundMany bool `json:"found_many,omitempty"`
 }
 
 // Candidate is one possible match with the evidence for it.

@@ -87,6 +87,7 @@ type planner struct {
 	cascades  map[string]string            // sync, side, id -> its approved delete (parentDeleted)
 	heldDup   map[string]string            // "side:id" held or skipped as a likely duplicate -> why (duplicates.go)
 	askDup    map[string]ReviewItem        // "side:id" candidates of skipped duplicates -> the item asking about it
+	heldFound map[string]string            // "side:id" of heldDup whose item a lookup's several hits opened: asked there only (foundManyItem)
 	creating  map[string]bool              // "side:id" planned to be created on the other side (heldBySecondary)
 	keyless   []keylessBatch               // interrupted creates that cannot be looked up (keyless.go)
 	later     laterWrites                  // an undo's page: fields later runs wrote (undolater.go)

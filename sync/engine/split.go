@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
@@ -60,7 +61,7 @@ func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, 
 	if create && ps[0].op.Kind != connector.OpUpsert {
 		// The call may have created records before failing (a timeout):
 		// look them up so a retry cannot duplicate them.
-		found, left, ok, lookErr, err := r.lookupCreated(ctx, side, ps, kp, callErr)
+		found, left, many, ok, lookErr, err := r.lookupCreated(ctx, side, ps, kp, callErr)
 		if err != nil {
 			return err
 		}
@@ -83,6 +84,15 @@ func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, 
 		rest, unsure = keylessUnknown(left, callErr)
 		for _, p := range unsure {
 			r.fail(&c, side, p, fmt.Errorf("%w (outcome unknown: a record with no %s cannot be looked up, so it is not resent)", callErr, kp.field))
+		}
+		for _, m := range many {
+			if !connector.OutcomeUnknown(callErr) {
+				rest = append(rest, m.p) // refused: the call made none of them
+				continue
+			}
+			r.fail(&c, side, m.p, fmt.Errorf("%w (outcome unknown: looking it up by %s %q found %d records, %s, and which one the call made cannot be told, so it is not resent)",
+				callErr, kp.field, m.p.key, len(m.ids), strings.Join(m.ids, ", ")))
+			unsure = append(unsure, m.p)
 		}
 		// The journal row stays pending: the next plan holds these creates
 		// for a person (keyless.go) instead of making them twice.

@@ -264,13 +264,15 @@ func serverError(err error) bool {
 }
 
 // lookupCreated finds records of a failed create call that exist anyway.
-// ok is false when it cannot look them up; lookErr then says why when the
-// lookup itself failed (nil: the connector has no lookup, or no key).
-func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp keyPlan, callErr error) (found map[int]string, left []pending, ok bool, lookErr, err error) {
+// many are the creates whose key it found on several records it cannot
+// tell apart (createdAmong): not to be sent again. ok is false when it
+// cannot look them up; lookErr then says why when the lookup itself
+// failed (nil: the connector has no lookup, or no key).
+func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp keyPlan, callErr error) (found map[int]string, left []pending, many []foundMany, ok bool, lookErr, err error) {
 	s := r.side[side]
 	srch, ok := s.Conn.(connector.Searcher)
 	if !ok || kp.field == "" {
-		return nil, nil, false, nil, nil
+		return nil, nil, nil, false, nil, nil
 	}
 	var keys []string
 	for _, p := range ps {
@@ -283,14 +285,14 @@ func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp k
 		recs, err := r.lookupAfterLag(ctx, side, srch, kp.field, r.ix[side].lookupValues(kp.field, keys), callErr)
 		if err != nil {
 			if stop := stopCategory(ctx, err); stop != nil {
-				return nil, nil, false, nil, stop
+				return nil, nil, nil, false, nil, stop
 			}
 			if serverError(err) && serverError(callErr) {
 				// The lookup failed as the create did: the vendor is failing
 				// every call, and the next plan looks the batch up.
-				return nil, nil, false, nil, stormStop(err, "the create and the lookup after it")
+				return nil, nil, nil, false, nil, stormStop(err, "the create and the lookup after it")
 			}
-			return nil, nil, false, err, nil
+			return nil, nil, nil, false, err, nil
 		}
 		for _, rec := range recs {
 			if !rec.Deleted {
@@ -301,13 +303,27 @@ func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp k
 	}
 	found = map[int]string{}
 	for i, p := range ps {
-		if hs := byKey[r.ix[side].lookupKey(kp.field, p.key)]; p.key != "" && len(hs) == 1 && r.ix[side].holdsMatch(hs[0].Fields, p.op.Fields, kp.field) {
+		if p.key == "" {
+			left = append(left, p)
+			continue
+		}
+		hs, ambiguous, err := createdAmong(byKey[r.ix[side].lookupKey(kp.field, p.key)], p.w.Source, p.op.Fields, func(id string) (string, error) {
+			return r.partnerOf(ctx, side, id)
+		})
+		if err != nil {
+			return nil, nil, nil, false, nil, err
+		}
+		if ambiguous {
+			many = append(many, foundMany{p: p, ids: recordIDs(hs)})
+			continue
+		}
+		if len(hs) == 1 && r.ix[side].holdsMatch(hs[0].Fields, p.op.Fields, kp.field) {
 			// A record the sync links to another is not this create's: it
 			// held the key before (a plain create the vendor refused as
 			// taken), and linking it again would fail the run's commit.
 			elsewhere, err := r.linkedElsewhere(ctx, side, p, kp.field, hs[0].ID)
 			if err != nil {
-				return nil, nil, false, nil, fmt.Errorf("engine: record %s, found by %s after a failed create: %w", hs[0].ID, kp.field, err)
+				return nil, nil, nil, false, nil, fmt.Errorf("engine: record %s, found by %s after a failed create: %w", hs[0].ID, kp.field, err)
 			}
 			if elsewhere == nil {
 				found[i] = hs[0].ID
@@ -316,7 +332,7 @@ func (r *run) lookupCreated(ctx context.Context, side string, ps []pending, kp k
 		}
 		left = append(left, p)
 	}
-	return found, left, true, nil, nil
+	return found, left, many, true, nil, nil
 }
 
 // succeed adds one successful write to the batch's commit: link, base,
@@ -439,7 +455,8 @@ func reviewDetail(it ReviewItem) string {
 		Candidates []Candidate `json:"candidates,omitempty"`
 		Values     *Values     `json:"values,omitempty"`
 		Blocked    bool        `json:"blocked,omitempty"`
-	}{it.Reason, it.Candidates, it.Values, it.Blocked})
+		FoundMany  bool        `json:"found_many,omitempty"`
+	}{it.Reason, it.Candidates, it.Values, it.Blocked, it.FoundMany})
 	if err != nil {
 		return "{}"
 	}

@@ -34,6 +34,9 @@ const KeyVersion = 1
 //	name       a company name: lower, punctuation (but "&") as spaces, all
 //	           whitespace one space: "Acme, Inc." matches "ACME Inc"; legal
 //	           forms are kept ("Acme Ltd" is not "Acme Inc")
+//	number     a decimal number as number fields are compared (coerce.go,
+//	           on the digits, not float64): "2500.50", "2,500.5" and
+//	           "2.5005e3" are "2500.5"; "1,5" is an error, never a guess
 //
 // A blank value normalizes to "" without error: a blank key matches nothing.
 func Normalize(kind, value string) (string, error) {
@@ -63,8 +66,10 @@ func Normalize(kind, value string) (string, error) {
 		return strings.ToLower(strings.Join(strings.Fields(htmlToText(value)), " ")), nil
 	case "name":
 		return normalizeName(value), nil
+	case "number":
+		return normalizeNumber(value) // as number fields compare, so "2500.50" is the "2500.5" a CRM answers
 	}
-	return "", fmt.Errorf("unknown match-key normalizer %q (use email, e164, lower, exact, domain, text or name)", kind)
+	return "", fmt.Errorf("unknown match-key normalizer %q (use email, e164, lower, exact, domain, text, name or number)", kind)
 }
 
 // CheckNormalizer reports a problem with a match-key normalizer's
