@@ -18,18 +18,19 @@ import (
 )
 
 // gate holds the app's HTTP requests to the CRMs while closed, as a slow
-// CRM does.
+// CRM does: all of them, or those only selects.
 type gate struct {
 	mu     sync.Mutex
-	closed chan struct{} // nil when open
-	held   chan struct{} // receives once per request held
+	closed chan struct{}            // nil when open
+	held   chan struct{}            // receives once per request held
+	only   func(*http.Request) bool // nil = every request
 }
 
 func (g *gate) RoundTrip(r *http.Request) (*http.Response, error) {
 	g.mu.Lock()
 	c := g.closed
 	g.mu.Unlock()
-	if c != nil {
+	if c != nil && (g.only == nil || g.only(r)) {
 		select {
 		case g.held <- struct{}{}:
 		default:

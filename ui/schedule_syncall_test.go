@@ -4,42 +4,10 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
 )
-
-// writeGate holds the app's writes to Salesforce while closed (reads go
-// through), so a run can be kept mid-write while another plans.
-type writeGate struct {
-	mu     sync.Mutex
-	closed chan struct{} // nil when open
-	held   chan struct{} // receives once per write held
-}
-
-func (g *writeGate) RoundTrip(r *http.Request) (*http.Response, error) {
-	g.mu.Lock()
-	c := g.closed
-	g.mu.Unlock()
-	if c != nil && r.Method != http.MethodGet && strings.Contains(r.URL.Path, "/services/data/") {
-		select {
-		case g.held <- struct{}{}:
-		default:
-		}
-		<-c
-	}
-	return http.DefaultTransport.RoundTrip(r)
-}
-
-func (g *writeGate) open() {
-	g.mu.Lock()
-	if g.closed != nil {
-		close(g.closed)
-		g.closed = nil
-	}
-	g.mu.Unlock()
-}
 
 // TestTraySyncAllBesideScheduledRun: the tray's "Sync all now" is
 // pressed while a scheduled run of the same sync is writing. That sync is
@@ -47,7 +15,10 @@ func (g *writeGate) open() {
 // as failed ("see History", where no failure is), and must say it was
 // already running.
 func TestTraySyncAllBesideScheduledRun(t *testing.T) {
-	g := &writeGate{held: make(chan struct{}, 1)}
+	// Salesforce's writes (reads go through) wait while the gate is closed.
+	g := &gate{held: make(chan struct{}, 1), only: func(r *http.Request) bool {
+		return r.Method != http.MethodGet && strings.Contains(r.URL.Path, "/services/data/")
+	}}
 	l := newLiveGated(t, g)
 	t.Cleanup(g.open)
 	ctx := context.Background()
@@ -60,9 +31,7 @@ func TestTraySyncAllBesideScheduledRun(t *testing.T) {
 	}
 	notes := countNotifications(l)
 	b, ended := startNotifyingBackground(t, l)
-	g.mu.Lock()
-	g.closed = make(chan struct{}) // from here Salesforce's writes wait
-	g.mu.Unlock()
+	g.close() // from here Salesforce's writes wait
 	if !b.SyncNow("bg") {
 		t.Fatal("the scheduler does not know the sync")
 	}

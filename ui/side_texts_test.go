@@ -67,19 +67,25 @@ func TestProgressNamesCRMs(t *testing.T) {
 
 // TestFieldChangesNameCRMs: History's Field changes table said
 // "A"/"B" in its Side column; it names the run's sides, whole.
+// sideCellFits checks that a table cell shows name whole.
+func sideCellFits(t *testing.T, u *UI, name string) {
+	t.Helper()
+	l := labelShowing(u.Window(), name)
+	if l == nil {
+		t.Fatalf("no cell names %q; texts: %q", name, textsOnScreen(u.Window()))
+	}
+	if need := fyne.MeasureText(name, theme.TextSize(), l.TextStyle).Width + 2*theme.InnerPadding(); l.Size().Width < need {
+		t.Errorf("the Side cell is %.0f px wide and %q needs %.0f", l.Size().Width, name, need)
+	}
+}
+
 func TestFieldChangesNameCRMs(t *testing.T) {
 	u := newTestUI(t, Deps{})
 	u.Window().Resize(defaultSize)
 	names := app.SideNames{"hubspot-sandbox contacts", "salesforce-sandbox Contact"}
 	audit := []store.AuditRow{{ID: 1, Side: "b", RecordID: "0038d00000ABCDEFGH", Field: "Title", Old: "CEO", New: "CTO"}}
 	u.openPane(u.runDetailView(app.RunDetail{Run: store.RunRow{ID: 7, Status: "success", Updated: 1}, Sync: "contacts", Sides: names, Audit: audit, AuditTotal: 1}))
-	l := labelShowing(u.Window(), names[1])
-	if l == nil {
-		t.Fatalf("no cell names %q; texts: %q", names[1], textsOnScreen(u.Window()))
-	}
-	if need := fyne.MeasureText(names[1], theme.TextSize(), l.TextStyle).Width + 2*theme.InnerPadding(); l.Size().Width < need {
-		t.Errorf("the Side cell is %.0f px wide and %q needs %.0f", l.Size().Width, names[1], need)
-	}
+	sideCellFits(t, u, names[1])
 }
 
 // auditTwinsHeld saves the demo contacts sync where two Salesforce
@@ -194,11 +200,5 @@ func TestErrorsTabNamesCRMs(t *testing.T) {
 	names := app.SideNames{"hubspot-sandbox contacts", "salesforce-sandbox Contact"}
 	errs := []store.RunErrorRow{{ID: 1, Side: "b", RecordID: "0038d00000ABCDEFGH", Category: "validation", Field: "Email", Code: "INVALID_EMAIL_ADDRESS", Message: "Email: invalid email address"}}
 	u.openPane(u.runDetailView(app.RunDetail{Run: store.RunRow{ID: 7, Status: "partial", Failed: 1}, Sync: "contacts", Sides: names, Errors: errs, ErrorTotal: 1}))
-	l := labelShowing(u.Window(), names[1])
-	if l == nil {
-		t.Fatalf("no cell names %q; texts: %q", names[1], textsOnScreen(u.Window()))
-	}
-	if need := fyne.MeasureText(names[1], theme.TextSize(), l.TextStyle).Width + 2*theme.InnerPadding(); l.Size().Width < need {
-		t.Errorf("the Side cell is %.0f px wide and %q needs %.0f", l.Size().Width, names[1], need)
-	}
+	sideCellFits(t, u, names[1])
 }

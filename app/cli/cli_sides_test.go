@@ -62,10 +62,10 @@ func (h *harness) runHere(ctx context.Context, rt http.RoundTripper, args ...str
 	return out.String(), errb.String(), code
 }
 
-// auditPeopleYAML syncs HubSpot contacts with Pipedrive persons; the
+// keylessPeopleYAML syncs HubSpot contacts with Pipedrive persons; the
 // email row writes HubSpot only, so a person is created with no key to
 // find it by, and a create whose answer is lost waits in Review.
-const auditPeopleYAML = `name: people
+const keylessPeopleYAML = `name: people
 a: {connection: hs, object: contacts}
 b: {connection: pd, object: persons}
 direction: two-way
@@ -91,7 +91,7 @@ func TestCLIHeldRunSaysReviewAndNamesCRMs(t *testing.T) {
 	h.connect(vs["hubspot"], "hs")
 	h.connect(vs["pipedrive"], "pd")
 	file := filepath.Join(t.TempDir(), "people.yaml")
-	if err := os.WriteFile(file, []byte(auditPeopleYAML), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(keylessPeopleYAML), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	h.mustRun("sync", "apply", "-f", file)
