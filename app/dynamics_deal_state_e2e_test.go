@@ -173,21 +173,31 @@ func TestFirstSyncKeepsWonOpportunityWon(t *testing.T) {
 	}
 }
 
+// wonThenEditedInDynamics wins a deal in HubSpot through the sync
+// (dealWonInHubSpot), then a person edits its opportunity in Dynamics
+// (change, what the failure says happened), and the next run must leave
+// the HubSpot deal closedwon.
+func wonThenEditedInDynamics(t *testing.T, seed int64, change map[string]any, edit string) (*app.App, *sandbox.Server, [2]string, app.RunResult) {
+	t.Helper()
+	a, srv, pair := dealWonInHubSpot(t, seed)
+	time.Sleep(1100 * time.Millisecond) // modifiedon has one-second resolution
+	if _, err := srv.Dynamics().Update("opportunities", pair[1], change); err != nil {
+		t.Fatal(err)
+	}
+	res := runOK(t, a, "deals")
+	if d, _ := srv.HubSpot().Get("deals", pair[0]); d.Properties["dealstage"] != "closedwon" {
+		t.Fatalf("deal %s stage %q after %s, want closedwon kept\n%s", pair[0], d.Properties["dealstage"], edit, res.Plan.Summary())
+	}
+	return a, srv, pair, res
+}
+
 // TestReopenedOpportunityLeavesWonDeal: an opportunity won through
 // the sync and then reopened in Dynamics (statecode 0) leaves its HubSpot
 // deal at closedwon, since Open names no one HubSpot stage, and the run
 // says so; the opportunity is not closed again.
 func TestReopenedOpportunityLeavesWonDeal(t *testing.T) {
-	a, srv, pair := dealWonInHubSpot(t, 54)
-	hs, dv := srv.HubSpot(), srv.Dynamics()
-	time.Sleep(1100 * time.Millisecond) // modifiedon has one-second resolution
-	if _, err := dv.Update("opportunities", pair[1], map[string]any{"statecode": 0}); err != nil {
-		t.Fatal(err)
-	}
-	res := runOK(t, a, "deals")
-	if d, _ := hs.Get("deals", pair[0]); d.Properties["dealstage"] != "closedwon" {
-		t.Fatalf("deal %s stage %q after its opportunity was reopened in Dynamics, want closedwon kept", pair[0], d.Properties["dealstage"])
-	}
+	_, srv, pair, res := wonThenEditedInDynamics(t, 54, map[string]any{"statecode": 0}, "its opportunity was reopened in Dynamics")
+	dv := srv.Dynamics()
 	if o, _ := dv.Get("opportunities", pair[1]); sandboxNum(o.Fields["statecode"]) != "0" {
 		t.Fatalf("reopened opportunity %s statecode %v after the run, want 0 (Open) as the person left it", pair[1], o.Fields["statecode"])
 	}
