@@ -2,10 +2,12 @@ package hubspot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
 )
@@ -120,6 +122,42 @@ func (c *Connector) lookupRead(ctx context.Context, sc connector.Schema, field, 
 		}
 	}
 	return out, nil
+}
+
+// refusedRead reports whether HubSpot refused a batch/read as a whole (400),
+// as it does when idProperty is not a unique property [unverified: HubSpot
+// documents no answer for it; its batch update and upsert answer 400
+// VALIDATION_ERROR "Unable to perform update/upsert by non-unique …
+// property …", HubSpot/hubspot-api-nodejs#548].
+func refusedRead(err error) bool {
+	var ce *connector.Error
+	return errors.As(err, &ce) && ce.Status == http.StatusBadRequest
+}
+
+// refreshAfterRefusal reads object's properties again after HubSpot refused
+// a batch/read by field: the list is held for a day, and an admin may have
+// turned off the property's "Require unique values" rule since. When the
+// fresh list says field is no longer unique, it is returned for the lookup
+// to search by, once the search's lag has passed; otherwise the refusal
+// stands. One refresh a refusal, so no loop.
+func (c *Connector) refreshAfterRefusal(ctx context.Context, object, field string, refusal error) (connector.Schema, error) {
+	sc, err := c.Schema(connector.WithFreshSchema(ctx), object)
+	if err != nil {
+		return connector.Schema{}, fmt.Errorf("hubspot: lookup %s by %s: read the properties again: %w (after: %w)", object, field, err, refusal)
+	}
+	if _, ok := readKey(sc, field); ok {
+		return connector.Schema{}, refusal
+	}
+	// The caller was told this lookup does not lag (LookupLag 0) and asked
+	// at once; a search now could miss what a lost create made.
+	t := time.NewTimer(c.overlap)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+		return connector.Schema{}, fmt.Errorf("hubspot: lookup %s by %s: wait for the search index: %w", object, field, ctx.Err())
+	}
+	return sc, nil
 }
 
 // readValues are the distinct values worth reading: an email as HubSpot

@@ -496,7 +496,13 @@ func (c *Connector) Lookup(ctx context.Context, object, field string, values []s
 		return nil, err
 	}
 	if idProp, ok := readKey(sc, field); ok {
-		return c.lookupRead(ctx, sc, field, idProp, values)
+		recs, err := c.lookupRead(ctx, sc, field, idProp, values)
+		if idProp == "" || !refusedRead(err) {
+			return recs, err
+		}
+		if sc, err = c.refreshAfterRefusal(ctx, object, field, err); err != nil {
+			return nil, err
+		}
 	}
 	types := typesOf(sc)
 	prop, ok := types[field]

@@ -258,3 +258,37 @@ func anyMap(m map[string]string) map[string]any {
 	}
 	return out
 }
+
+// SetUniqueValue turns a property's "Require unique values" rule on or off,
+// as a portal admin may at any time (hasUniqueValue in the properties API).
+// Turning it on fails while two live records share a value. A contact's
+// email and the record id stay unique.
+func (s *Sim) SetUniqueValue(object, property string, unique bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok := s.storeNamed(object)
+	if !ok {
+		return fmt.Errorf("hubspot sim: unknown object %q", object)
+	}
+	idx, ok := st.schema.prop(property)
+	if !ok || idx == pObjectID || (st.schema.Object == "contacts" && property == "email") {
+		return fmt.Errorf("hubspot sim: %s has no property %q whose rule can change", object, property)
+	}
+	if !unique {
+		delete(st.unique, idx)
+		st.schema.Props[idx].Unique = false
+		return nil
+	}
+	m := map[string]int64{}
+	for _, r := range st.recs {
+		if v := r.vals[idx]; v != "" && !r.archived && !r.merged {
+			if _, dup := m[normUnique(v)]; dup {
+				return fmt.Errorf("hubspot sim: %s.%s: two records hold %q", object, property, v)
+			}
+			m[normUnique(v)] = r.id
+		}
+	}
+	st.unique[idx] = m
+	st.schema.Props[idx].Unique = true
+	return nil
+}

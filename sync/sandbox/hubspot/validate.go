@@ -95,6 +95,9 @@ func validateProps(sc *Schema, props map[string]any) (map[int]string, []errDetai
 			}
 			v = strings.ToLower(v) // HubSpot stores emails lower-cased
 		case p.Type == typeNumber:
+			// Kept as sent ("2500.50" reads back so) [unverified: HubSpot's
+			// docs and spec collection do not say whether it reads back
+			// "2500.5"; crmsync compares numbers normalised either way].
 			if !validNumber(raw, v) {
 				bad(name, "INVALID_DECIMAL", fmt.Sprintf("%s was not a valid number.", v))
 				continue

@@ -105,13 +105,28 @@ func (s *Sim) handleCOQL(w http.ResponseWriter, r *http.Request, _ *moduleDef) {
 			more = true
 			break
 		}
-		data = append(data, s.render(q.module, rec, q.columns))
+		data = append(data, s.renderColumns(q.module, rec, q.columns))
 	}
 	if len(data) == 0 {
 		writeNoContent(w)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": data, "info": map[string]any{"count": len(data), "more_records": more}})
+}
+
+// renderColumns is one COQL row: the selected fields and the id, nothing
+// else (crm-oas v8.0 executeCOQLQuery: "select Last_Name from Leads …"
+// answers {"Last_Name", "id"}), so not a Get Records row, which adds a lead's
+// $converted. A multi-module lookup keeps its $se_module beside it
+// [unverified: the COQL docs show no such field].
+func (s *Sim) renderColumns(m *moduleDef, r *record, columns []string) map[string]any {
+	out := map[string]any{"id": idString(r.id)}
+	for _, name := range columns {
+		if fd := m.field(name); fd != nil {
+			s.putField(out, m, fd, r)
+		}
+	}
+	return out
 }
 
 // bearer is the request's access token.

@@ -112,15 +112,7 @@ func (s *Sim) renderValue(m *moduleDef, fd *fieldDef, r *record) any {
 // [unverified: Zoho's read shape of What_Id's module].
 func (s *Sim) render(m *moduleDef, r *record, fields []string) map[string]any {
 	out := map[string]any{"id": idString(r.id)}
-	put := func(fd *fieldDef) {
-		out[fd.apiName] = s.renderValue(m, fd, r)
-		if len(fd.multi) > 0 && !fd.parent {
-			out[seModuleKey] = nil
-			if v := r.str(seModuleKey); v != "" {
-				out[seModuleKey] = v
-			}
-		}
-	}
+	put := func(fd *fieldDef) { s.putField(out, m, fd, r) }
 	if m.name == ModuleLeads {
 		s.renderConversion(out, r) // leads.go
 	}
@@ -136,6 +128,18 @@ func (s *Sim) render(m *moduleDef, r *record, fields []string) map[string]any {
 		}
 	}
 	return out
+}
+
+// putField renders one field into out, a multi-module lookup with its
+// $se_module beside it.
+func (s *Sim) putField(out map[string]any, m *moduleDef, fd *fieldDef, r *record) {
+	out[fd.apiName] = s.renderValue(m, fd, r)
+	if len(fd.multi) > 0 && !fd.parent {
+		out[seModuleKey] = nil
+		if v := r.str(seModuleKey); v != "" {
+			out[seModuleKey] = v
+		}
+	}
 }
 
 // parseFields reads the fields parameter: comma separated API names, at most 50.
