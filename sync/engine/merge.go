@@ -74,7 +74,7 @@ func (m merger) mergePair(a, b recView, base map[string]string, override map[str
 			m.mergeRow(&out, r, a, b, base, override)
 		}
 	}
-	m.settleShared(&out, a, b, base, override)
+	m.settleShared(&out, a, b, base, override, reviewID)
 	for _, r := range oneWayRows(m.rows, a, b, base) {
 		m.mergeOneWay(&out, r, a, b, base, override)
 	}

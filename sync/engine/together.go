@@ -78,10 +78,13 @@ func dropRow(w *Write, key string, fields []string) bool {
 // now, not as an echo next run); an earlier row's write that would change
 // what a later row, agreeing as read, reads is dropped (an opportunity's
 // Close phase alone does not make the HubSpot deal won, which would then
-// win the opportunity). At a first link a row both sides agree on as
-// read stands as if agreed before: a deal won on both sides is not
-// reopened by the phase its opportunity was won at.
-func (m merger) settleShared(out *pairOut, a, b recView, base, override map[string]string) {
+// win the opportunity). At a first link, or where both sides moved to
+// it since the last run, a row both sides agree on as read stands as if
+// agreed before: a deal won on both sides is not reopened by the phase
+// its opportunity was won at. A person's decision (override) such a drop
+// keeps from a side is said in a note naming the item (reviewID), so the
+// item is not closed in silence.
+func (m merger) settleShared(out *pairOut, a, b recView, base, override map[string]string, reviewID int64) {
 	if out.toA == nil && out.toB == nil {
 		return
 	}
@@ -94,12 +97,13 @@ func (m merger) settleShared(out *pairOut, a, b recView, base, override map[stri
 		}
 		bv, hasBase := base[r.Key]
 		ca, err := r.CanonA(a.fields)
-		if err != nil || !agreesAsRead(r, a, b) || hasBase && ca != bv {
+		if err != nil || !agreesAsRead(r, a, b) {
 			continue
 		}
-		if !hasBase {
-			bv = ca
-		}
+		// Both sides moved to ca since the base: it is what they agree
+		// on now, but carrying a later row's write is left to the merge.
+		movedBoth := hasBase && ca != bv
+		bv = ca
 		pa, pb := withPending(a, out.toA), withPending(b, out.toB)
 		if ca, err := r.CanonA(pa.fields); err == nil && ca == bv {
 			if cb, err := r.CanonB(pb.fields); err == nil && cb == bv {
@@ -110,10 +114,18 @@ func (m merger) settleShared(out *pairOut, a, b recView, base, override map[stri
 		switch {
 		case j < 0:
 		case j > i:
-			if hasBase {
+			if hasBase && !movedBoth {
 				m.mergeRow(out, r, pa, pb, base, override)
 			}
 		default:
+			if v, ok := override[m.rows[j].Key]; ok {
+				side, id := "A", a.id
+				if w == &out.toB {
+					side, id = "B", b.id
+				}
+				out.notes = append(out.notes, fmt.Sprintf("review item %d: %s on side %s keeps its %s: the decision on %s (%q) would change %s, which both sides hold as %q and which wins where both write it, so the decision is not written to side %s",
+					reviewID, id, side, strings.Join(fields, ", "), m.rows[j].Key, v, r.Key, ca, side))
+			}
 			dropRow(*w, m.rows[j].Key, fields)
 			if len((*w).Changes) == 0 {
 				*w = nil

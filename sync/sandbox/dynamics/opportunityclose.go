@@ -32,6 +32,13 @@ import (
 // creates it, Completed, in the opportunity's timeline); the sandbox keeps
 // it for tests (OpportunityCloses) and does not serve the
 // opportunityclose table over the API.
+//
+// An update of other columns of a Won or Lost opportunity is accepted
+// [unverified]: Microsoft's troubleshooting article (Dynamics 365 Sales,
+// "Troubleshoot issues with an opportunity") says a closed opportunity
+// "can't be changed" until reopened, but of the form; no Web API or error
+// code reference found names a refusal of such a PATCH, and practitioners
+// report it succeeds (xrmcoaches.com, 2016). So the sandbox refuses none.
 
 const (
 	codeOpportunitySetState = "0x80100005" // CannotUseOpportunitySetStateMessage
