@@ -48,6 +48,9 @@ func (o SyncOutcome) Line() string {
 			line += fmt.Sprintf("; %d to review", s.Review)
 		}
 		return line
+	case o.AlreadyRunning():
+		// The refusal names the run under way and who started it.
+		return o.Sync + ": already running, not started again: " + o.Err.Error()
 	case o.Err != nil:
 		return o.Sync + ": " + o.Err.Error()
 	case o.Result.Summary == nil:

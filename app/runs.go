@@ -226,6 +226,11 @@ func (a *App) Undo(ctx context.Context, runID int64, opts RunOptions) (RunResult
 }
 
 func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan func(*engine.Engine, engine.Side, engine.Side) (*engine.Plan, error)) (RunResult, error) {
+	if !opts.DryRun {
+		if err := a.notRunning(ctx, v.ID, v.Definition.Name); err != nil {
+			return RunResult{}, err
+		}
+	}
 	sa, sb, A, B, err := a.sides(ctx, v.Definition)
 	if err != nil {
 		return RunResult{}, err
@@ -283,6 +288,18 @@ func (a *App) runPlan(ctx context.Context, v SyncView, opts RunOptions, plan fun
 		res.Waiting = a.waitingOn(ctx, v.Definition.Name)
 	}
 	return res, nil
+}
+
+// notRunning returns engine.ErrAlreadyRunning, naming the run under way,
+// when sync id (name) has one here or in another process: checked before
+// planning, so Sync now, Sync all or a scheduled turn that the run lock
+// would refuse reads neither CRM (the user's daily API quota). The lock in
+// Apply stays the guard against two runs starting at once.
+func (a *App) notRunning(ctx context.Context, id int64, name string) error {
+	if err := a.db.CheckNoOpenRun(ctx, id); err != nil {
+		return fmt.Errorf("sync %s: %w", name, err)
+	}
+	return nil
 }
 
 // waitingOn lists the syncs whose references wait for the links of sync

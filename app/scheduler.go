@@ -189,10 +189,19 @@ func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
 }
 
 func (a *App) scheduledRun(ctx context.Context, name, trigger string) error {
-	if err := a.runFilterSyncsFirst(ctx, name, trigger); err != nil {
-		return err
+	// A turn of a sync already running is checked before the syncs it
+	// filters by run: a refused turn must not spend their calls either.
+	var res RunResult
+	var err error
+	if row, lerr := a.db.Sync(ctx, name); lerr == nil { // a missing sync is Run's to report
+		err = a.notRunning(ctx, row.ID, name)
 	}
-	res, err := a.Run(ctx, name, RunOptions{Trigger: trigger})
+	if err == nil {
+		if err := a.runFilterSyncsFirst(ctx, name, trigger); err != nil {
+			return err
+		}
+		res, err = a.Run(ctx, name, RunOptions{Trigger: trigger})
+	}
 	if trigger != schedule.TriggerManual && errors.Is(err, store.ErrRunOpen) {
 		// Another process (the window beside `crmsync scheduler`) is
 		// making this very run: it ran once, which is what was due.

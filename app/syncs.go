@@ -327,6 +327,10 @@ func (a *App) DeleteSync(ctx context.Context, name string) error {
 	// A vendor's wait is stored by sync name: a new sync given this name
 	// (perhaps between other CRMs) must not inherit it.
 	a.endVendorWait(ctx, name)
+	// Nor its notified failure: its first failure is news.
+	if err := a.SetNotifiedFailure(context.WithoutCancel(ctx), name, ""); err != nil {
+		a.log.Warn("forget the notified failure", "sync", name, "err", err)
+	}
 	return nil
 }
 

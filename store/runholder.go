@@ -2,9 +2,39 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
+
+// CheckNoOpenRun returns ErrRunOpen, naming its holder, when a run of sync
+// syncID is under way, here or in another process: its row says running and
+// its lock is held. Callers ask it before planning, so a run that OpenRun
+// would refuse spends no API calls on reading both CRMs; OpenRun stays the
+// guard (a run may open between this check and it). The lock is probed only
+// when a row says running, so a check never holds it while another process's
+// run is about to take it; a row whose lock is free was left by a crash,
+// and the plan marks it interrupted.
+func (s *DB) CheckNoOpenRun(ctx context.Context, syncID int64) error {
+	var one int
+	err := s.sql.QueryRowContext(ctx, "SELECT 1 FROM runs WHERE sync_id = ? AND status = 'running' LIMIT 1", syncID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store: open run of sync %d: %w", syncID, err)
+	}
+	lock, err := s.locks.lockSync(syncID)
+	if errors.Is(err, errLockHeld) {
+		return s.runOpenError(ctx, syncID)
+	}
+	if err != nil {
+		return err
+	}
+	unlock(lock)
+	return nil
+}
 
 // runOpenError is ErrRunOpen for sync syncID, naming the run that holds
 // it where the store can tell (another process's run included).

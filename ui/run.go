@@ -309,7 +309,7 @@ func (u *UI) syncNow(name string) {
 		if s := res.Summary; s != nil && s.Status == "success" {
 			// A background failure of it is older now: the tray and the
 			// next failure's notification say so, as after a background success.
-			delete(u.notified, name)
+			u.forgetNotified(name)
 			if t := u.trayText; t == "crmsync: "+name+" failed" || t == "crmsync: "+name+" "+heldWords {
 				u.setTrayStatus("crmsync: last run OK (" + name + ")")
 			}

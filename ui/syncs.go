@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"maps"
@@ -278,27 +279,33 @@ func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObj
 	def := s.Definition
 	name := def.Name
 	health := s.Health
+	healthWords := "" // what the card says of its health, when not the word itself
 	var bgErr error
 	if b := u.deps.Background; b != nil {
 		if bgErr = b.LastFailure(name); bgErr != nil {
 			health = "error"
 		}
+		if errors.Is(bgErr, engine.ErrNeedsConfirmation) {
+			// Held at the safety limits: it waits for a person and nothing
+			// failed, as its notification and the tray say.
+			health, healthWords = "warning", heldWords
+		}
 	}
 	if u.runErr(name) != nil {
-		health = "error"
+		health, healthWords = "error", ""
 	}
 	missing := ""
 	for _, side := range []string{def.A.Connection, def.B.Connection} {
 		if !hasConnection(conns, side) {
 			missing = side
-			health = "error"
+			health, healthWords = "error", ""
 		}
 	}
 	heading := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	// Wrapped, as the lines below: beside the buttons they must fit a
 	// small laptop's window.
 	route := wrapped(fmt.Sprintf("%s %s  %s  %s %s", def.A.Connection, def.A.Object, directionArrow(def.Direction), def.B.Connection, def.B.Object))
-	healthText := widget.NewLabel(health)
+	healthText := widget.NewLabel(firstNonBlank(healthWords, health))
 	info := container.NewVBox(container.NewHBox(healthDot(health), heading, healthText), route, wrapped(lastRunText(s.LastRun, u.now())))
 	next := "Next run: manual"
 	if s.Paused {

@@ -50,6 +50,7 @@ func trayPresent(ctx context.Context, log *slog.Logger) bool {
 func (u *UI) installTray() {
 	if b := u.deps.Background; b != nil {
 		b.setOnEvent(u.onScheduleEvent)
+		u.loadNotified()
 	}
 	desk, ok := u.app.(desktop.App)
 	if !ok || u.deps.NoTray {
@@ -87,13 +88,13 @@ func (u *UI) onScheduleEvent(e schedule.Event) {
 			u.setTrayStatus("crmsync: running " + e.Sync)
 		case schedule.EventFinished:
 			u.noteRunErr(e.Sync, nil) // a failure of the window's own run is now older
-			delete(u.notified, e.Sync)
+			u.forgetNotified(e.Sync)
 			u.setTrayStatus("crmsync: last run OK (" + e.Sync + ")")
 			u.notifyWarnings(e.Sync)
 		case schedule.EventCleared:
 			// A run made elsewhere (the CLI) succeeded: a new failure
 			// notifies again.
-			delete(u.notified, e.Sync)
+			u.forgetNotified(e.Sync)
 		case schedule.EventSkipped:
 			u.setTrayStatus("crmsync: " + e.Sync + " not run: " + errorSentence(e.Err))
 		case schedule.EventFailed:
@@ -121,10 +122,7 @@ func (u *UI) notifyFailure(sync string, err error) {
 	if u.notified[sync] == key {
 		return
 	}
-	if u.notified == nil {
-		u.notified = map[string]string{}
-	}
-	u.notified[sync] = key
+	u.rememberNotified(sync, key)
 	if u.app.Preferences().BoolWithFallback(prefNotifications, true) {
 		u.app.SendNotification(fyne.NewNotification("crmsync: "+sync+" "+bgOutcome(err), text))
 	}

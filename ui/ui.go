@@ -110,7 +110,8 @@ type UI struct {
 	pauses     app.PauseState // the paused syncs, as last read (UI goroutine only)
 	// notified is the failure each sync's last notification told, until a
 	// run of it succeeds: a sync that fails the same way on every retry
-	// or slot notifies once, not every hour (UI goroutine only).
+	// or slot notifies once, not every hour (UI goroutine only). The data
+	// file keeps it too (notified.go), so a restart does not tell it again.
 	notified map[string]string
 	// keys handles single-key shortcuts on the current screen (Review).
 	keys func(r rune) bool

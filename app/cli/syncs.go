@@ -229,21 +229,28 @@ func (r *root) syncRunCmd() *cobra.Command {
 
 // syncOutcomeOut is one sync's part of `sync run --all --json`.
 type syncOutcomeOut struct {
-	Sync     string             `json:"sync"`
-	Paused   bool               `json:"paused,omitempty"`
-	Result   *engine.RunSummary `json:"result,omitempty"`
-	Failures []app.ErrorGroup   `json:"failures,omitempty"`
-	Error    string             `json:"error,omitempty"`
+	Sync   string `json:"sync"`
+	Paused bool   `json:"paused,omitempty"`
+	// AlreadyRunning: a run of the sync was under way (the window's,
+	// a scheduler's), so it was not started again; no failure.
+	AlreadyRunning bool               `json:"already_running,omitempty"`
+	Result         *engine.RunSummary `json:"result,omitempty"`
+	Failures       []app.ErrorGroup   `json:"failures,omitempty"`
+	Error          string             `json:"error,omitempty"`
 }
 
 // reportRunAll prints a line per sync and maps the worst outcome to an
 // exit code: an error 1, a partial run 4, a plan over its safety limits 3.
+// A sync already running elsewhere is being synced, as in the window's
+// Sync all: no failure.
 func (r *root) reportRunAll(cmd *cobra.Command, outcomes []app.SyncOutcome, err error) error {
 	out := make([]syncOutcomeOut, len(outcomes))
 	code, worst := 0, ""
 	for i, o := range outcomes {
 		out[i] = syncOutcomeOut{Sync: o.Sync, Paused: o.Paused, Result: o.Result.Summary, Failures: o.Result.Failures}
 		switch {
+		case o.AlreadyRunning():
+			out[i].AlreadyRunning = true
 		case o.NeedsConfirmation():
 			out[i].Error = o.Err.Error()
 			if code == 0 {
