@@ -92,7 +92,7 @@ func TestPhaseDecisionOnWonPairIsExplained(t *testing.T) {
 	wantWonBothSides(t, srv, pair, phase, "after the person took Dynamics' phase")
 	said := false
 	for _, w := range res.Plan.Warnings {
-		said = said || strings.Contains(w, pair[0]) && strings.Contains(w, "review item") && strings.Contains(w, "statecode")
+		said = said || strings.Contains(w, pair[0]+" in hs deals") && strings.Contains(w, "review item") && strings.Contains(w, "statecode")
 	}
 	t.Logf("warnings: %q", res.Plan.Warnings)
 	if !said {

@@ -424,8 +424,14 @@ func (a *App) Runs(ctx context.Context, name string, limit int) ([]RunDetail, er
 		if err != nil {
 			return nil, err
 		}
+		var def engine.Definition
+		named := json.Unmarshal([]byte(s.Definition), &def) == nil
 		for _, r := range runs {
-			out = append(out, RunDetail{Run: r, Sync: s.Name})
+			d := RunDetail{Run: r, Sync: s.Name}
+			if named && r.ID > s.SidesFromRun { // as runDetail names them
+				d.Sides = SideNamesOf(def)
+			}
+			out = append(out, d)
 		}
 	}
 	return out, nil

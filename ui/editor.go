@@ -43,6 +43,7 @@ type editor struct {
 	objNote      [2]*widget.Label            // why the account's objects are missing
 	objWarn      [2]*widget.Label            // what the account says of the chosen object (a deleted audience)
 	sideStatus   [2]*fyne.Container
+	sideCard     [2]*widget.Card // titled by the side's CRM (nameSideCard)
 	direction    *widget.Select
 	unmatched    *widget.Select
 	conflict     *widget.Select
@@ -174,6 +175,23 @@ func (e *editor) side(i int) *engine.SideDef {
 	return &e.def.B
 }
 
+// nameSideCard titles side i's card by its CRM ("hubspot-sandbox
+// contacts"), as every other screen names it, with the letter the
+// direction and policy choices use beneath; "Side A" until one is chosen.
+func (e *editor) nameSideCard(i int) {
+	c := e.sideCard[i]
+	if c == nil {
+		return
+	}
+	letter := "Side " + string(rune('A'+i))
+	title, sub := letter, ""
+	if n := e.side(i).Name(); n != "" {
+		title, sub = n, letter
+	}
+	c.SetTitle(title)
+	c.SetSubTitle(sub)
+}
+
 func (e *editor) conn(name string) (app.ConnectionView, bool) {
 	for _, c := range e.conns {
 		if c.Name == name {
@@ -221,6 +239,7 @@ func (e *editor) build() fyne.CanvasObject {
 			}
 			e.setObjectOptions(i)
 			e.loadSide(i)
+			e.nameSideCard(i)
 		}
 		e.objSel[i].OnChanged = func(label string) {
 			e.showObjectWarning(i)
@@ -228,13 +247,12 @@ func (e *editor) build() fyne.CanvasObject {
 				e.side(i).Object = obj
 				e.loadSide(i)
 			}
-		}
-		label := "Side A"
-		if i == 1 {
-			label = "Side B"
+			e.nameSideCard(i)
 		}
 		form := widget.NewForm(widget.NewFormItem("Connection", e.connSel[i]), widget.NewFormItem("Object", e.objSel[i]))
-		sides.Add(widget.NewCard(label, "", container.NewVBox(form, e.objNote[i], e.objWarn[i], e.sideStatus[i])))
+		e.sideCard[i] = widget.NewCard("", "", container.NewVBox(form, e.objNote[i], e.objWarn[i], e.sideStatus[i]))
+		e.nameSideCard(i)
+		sides.Add(e.sideCard[i])
 	}
 	dirLabels := make([]string, len(directionChoices))
 	for i, c := range directionChoices {

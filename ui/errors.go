@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -51,9 +52,15 @@ func errorSentence(err error) string {
 	return sentence(msg)
 }
 
-func sentence(msg string) string {
-	r, size := utf8.DecodeRuneInString(msg)
-	msg = string(unicode.ToUpper(r)) + msg[size:]
+// sentence capitalises msg and ends it with a full stop. A msg that begins
+// with one of names (a connection, "hubspot-sandbox contacts") keeps its
+// first letter: a capital would change the name the person gave it.
+func sentence(msg string, names ...string) string {
+	named := slices.ContainsFunc(names, func(n string) bool { return n != "" && strings.HasPrefix(msg, n) })
+	if !named {
+		r, size := utf8.DecodeRuneInString(msg)
+		msg = string(unicode.ToUpper(r)) + msg[size:]
+	}
 	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "!") && !strings.HasSuffix(msg, "?") {
 		msg += "."
 	}

@@ -246,7 +246,7 @@ func TestDroppedDecisionInPreview(t *testing.T) {
 	l.navigate(ScreenReview)
 	l.choose("conflict")
 	l.see("Augusta")
-	l.tap("Take A (A)")
+	l.tap("Take " + demoHubSpot + " contacts (A)")
 	l.wait()
 	time.Sleep(5 * time.Millisecond)
 	if !l.srv.Salesforce().Delete("Contact", lk.BID) {
@@ -257,7 +257,7 @@ func TestDroppedDecisionInPreview(t *testing.T) {
 	var texts []string
 	l.ui(func() { texts = textsOnScreen(l.u.Window()) })
 	all := strings.Join(texts, " ")
-	if !strings.Contains(all, lk.BID+" on side B is deleted") || !strings.Contains(all, "dropped") {
+	if !strings.Contains(all, lk.BID+" in "+demoSalesforce+" Contact is deleted") || !strings.Contains(all, "dropped") {
 		t.Errorf("the preview does not say the decision on %s was dropped: %q", lk.BID, texts)
 	}
 }

@@ -387,10 +387,13 @@ func sendsToReview(p *engine.Plan) bool {
 	return slices.ContainsFunc(p.Review, func(it engine.ReviewItem) bool { return !it.Opened }) || p.Omitted != nil && p.Omitted.Review > 0
 }
 
+// reviewLines lists the plan's review items; their reasons say "side B"
+// as the engine stores them, and read here as Review reads them, named.
 func reviewLines(p *engine.Plan, def engine.Definition) []string {
 	out := make([]string, 0, len(p.Review))
+	names := app.SideNamesOf(def)
 	for _, r := range p.Review {
-		s := fmt.Sprintf("%s · %s %s: %s", r.Kind, sideLabel(def, r.Side), r.RecordID, r.Reason)
+		s := fmt.Sprintf("%s · %s %s: %s", r.Kind, sideLabel(def, r.Side), r.RecordID, names.InText(r.Reason))
 		if len(r.Candidates) > 0 {
 			s += fmt.Sprintf(" (%d candidates)", len(r.Candidates))
 		}
@@ -408,8 +411,9 @@ func reviewLines(p *engine.Plan, def engine.Definition) []string {
 
 func skipLines(p *engine.Plan, def engine.Definition) []string {
 	out := make([]string, 0, len(p.Skips))
+	names := app.SideNamesOf(def)
 	for _, s := range p.Skips {
-		out = append(out, fmt.Sprintf("%s %s: %s", sideLabel(def, s.Side), s.ID, s.Reason))
+		out = append(out, fmt.Sprintf("%s %s: %s", sideLabel(def, s.Side), s.ID, names.InText(s.Reason)))
 	}
 	return out
 }

@@ -79,13 +79,16 @@ func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) f
 	box := container.NewVBox(
 		// Wrapped: a connection and object name make it long.
 		wrapped(fmt.Sprintf("%s: %s record %s", it.Kind, it.Sides.Of(it.Side), it.RecordID)),
-		wrapped(sentence(firstNonBlank(d.Reason, "needs a decision"))),
+		wrapped(sentence(firstNonBlank(d.Reason, "needs a decision"), it.Sides[:]...)),
 		widget.NewLabel("Sync: "+it.Sync+"   queued "+ago(it.CreatedAt, nowFunc().In(q.u.zone()))))
 	if d.Values != nil {
 		box.Add(wrapped(fmt.Sprintf("Field %s — %s: %q   %s: %q   last agreed: %q", it.Field, it.Sides.Of("a"), d.Values.A, it.Sides.Of("b"), d.Values.B, d.Values.Base)))
 	}
 	acts := actionsFor(it)
 	buttons := container.NewHBox()
+	// The Take buttons name their CRMs: a row each, so two long names do
+	// not widen the window.
+	takes := container.NewVBox()
 	add := func(action, label string, key string, d engine.Decision) {
 		if !contains(acts, action) {
 			return
@@ -93,6 +96,10 @@ func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) f
 		b := widget.NewButton(label+" ("+key+")", func() { q.decide([]app.ReviewView{it}, d) })
 		if action == "link" || action == "take-a" || action == "take-b" {
 			b.Importance = widget.HighImportance
+		}
+		if action == "take-a" || action == "take-b" {
+			takes.Add(container.NewHBox(b))
+			return
 		}
 		buttons.Add(b)
 	}
@@ -143,13 +150,17 @@ func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) f
 	} else {
 		add("create", "Create", "C", engine.Decision{Action: "create"})
 	}
-	add("take-a", "Take A", "A", engine.Decision{Action: "take-a"})
-	add("take-b", "Take B", "B", engine.Decision{Action: "take-b"})
+	// Named as the Field line names the values; the key stays the letter.
+	add("take-a", "Take "+it.Sides.Of("a"), "A", engine.Decision{Action: "take-a"})
+	add("take-b", "Take "+it.Sides.Of("b"), "B", engine.Decision{Action: "take-b"})
 	if contains(acts, "set") {
 		buttons.Add(widget.NewButton("Edit value (E)", func() { q.editValue(it) }))
 	}
 	add("delete", "Delete", "D", engine.Decision{Action: "delete"})
 	add("skip", "Skip", "S", engine.Decision{Action: "skip"})
+	if len(takes.Objects) > 0 {
+		box.Add(takes)
+	}
 	box.Add(buttons)
 	box.Add(compareRecords(it, r))
 	return box

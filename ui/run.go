@@ -200,7 +200,7 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 		// Why a run stopped part way (a vendor's limit, a revoked grant)
 		// is known only from its message: say it, in the vendor's words;
 		// a success's says what still waits to be retried.
-		msg += "\n\n" + sentence(s.Message)
+		msg += "\n\n" + sentence(s.Message, res.Sides[:]...)
 	}
 	if errors.Is(s.Stopped, connector.ErrAccount) {
 		msg += "\n\n" + accountStep(s.Stopped.Error())
@@ -239,7 +239,7 @@ func (u *UI) showRunOutcome(res app.RunResult) {
 			if sk.Side == "b" {
 				where = sideB
 			}
-			msg += fmt.Sprintf("\n• %s record %s: %s", where, sk.ID, shorten(sk.Reason, 240))
+			msg += fmt.Sprintf("\n• %s record %s: %s", where, sk.ID, shorten(res.Sides.InText(sk.Reason), 240))
 		}
 		if more := p.Counts.Skipped - min(len(p.Skips), shownWarnings); more > 0 {
 			msg += fmt.Sprintf("\n… and %d more.", more)

@@ -16,7 +16,7 @@ func TestRunWarningsShownAfterRun(t *testing.T) {
 	l.tap("Sync now")
 	l.see("Run finished")
 	l.see("1 warning:")
-	l.see(sfID + " on side B is no longer deleted")
+	l.see(sfID + " in " + demoSalesforce + " Contact is no longer deleted")
 	runs, err := l.a.Runs(ctx, "contacts", 1)
 	if err != nil || len(runs) != 1 {
 		t.Fatalf("runs: %+v %v", runs, err)
@@ -25,5 +25,5 @@ func TestRunWarningsShownAfterRun(t *testing.T) {
 	l.navigate(ScreenHistory)
 	l.ui(func() { l.u.openRunDetail(runs[0].Run.ID) })
 	l.see("Warnings (1)")
-	l.see(sfID + " on side B is no longer deleted")
+	l.see(sfID + " in " + demoSalesforce + " Contact is no longer deleted")
 }

@@ -341,7 +341,7 @@ func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObj
 	} else if err := u.runErr(name); err != nil {
 		info.Add(dangerText("Last run failed: " + errorSentence(err) + " " + nextStep(err)))
 	} else if r := s.LastRun; r != nil && (r.Status == "failed" || r.Status == "partial") && r.Message != "" {
-		info.Add(dangerText("Last run " + r.Status + ": " + sentence(r.Message)))
+		info.Add(dangerText("Last run " + r.Status + ": " + sentence(r.Message, def.A.Name(), def.B.Name())))
 	}
 
 	syncNow := widget.NewButtonWithIcon("Sync now", theme.MediaPlayIcon(), func() { u.syncNow(name) })

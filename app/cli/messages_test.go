@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -88,9 +89,10 @@ func TestApplyUnknownConnectionIsUsage(t *testing.T) {
 	}
 }
 
-// TestRunAfterPreviewSaysWhatItRead: a run right after a preview
-// said "read A 0, B 0", as if it had read nothing. And a run confirmed
-// with --yes printed "NEEDS CONFIRMATION: …" above "Run 1: success".
+// TestRunAfterPreviewSaysWhatItRead: a run right after a preview said
+// "read 0 from hs contacts, 0 from sf Contact", as if it had read
+// nothing. And a run confirmed with --yes printed "NEEDS CONFIRMATION:
+// …" above "Run 1: success".
 func TestRunAfterPreviewSaysWhatItRead(t *testing.T) {
 	h, _ := contactsHarness(t)
 	preview := h.mustRun("sync", "run", "contacts", "--dry-run")
@@ -98,11 +100,11 @@ func TestRunAfterPreviewSaysWhatItRead(t *testing.T) {
 	if code != 0 && code != 4 {
 		t.Fatalf("sync run after a preview: exit %d\n%s\n%s", code, out, errs)
 	}
-	var readA, readB int
-	if _, err := fmt.Sscanf(preview, "sync \"contacts\": read A %d, B %d", &readA, &readB); err != nil || readA == 0 || readB == 0 {
-		t.Fatalf("preview's first line: %v\n%s", err, preview)
+	read := regexp.MustCompile(`^sync "contacts": read ([1-9]\d*) from hs contacts, ([1-9]\d*) from sf Contact\n`).FindStringSubmatch(preview)
+	if read == nil {
+		t.Fatalf("preview's first line does not count both sides' reads:\n%s", preview)
 	}
-	want := fmt.Sprintf(`sync "contacts": read A 0, B 0 (and merged A %d, B %d read earlier, by a preview or an unfinished run)`, readA, readB)
+	want := fmt.Sprintf(`sync "contacts": read 0 from hs contacts, 0 from sf Contact (and merged %s from hs contacts, %s from sf Contact read earlier, by a preview or an unfinished run)`, read[1], read[2])
 	if !strings.Contains(out, want+"\n") {
 		t.Errorf("the run after a preview does not say it merged the preview's reads; want %q in:\n%s%s", want, out, errs)
 	}

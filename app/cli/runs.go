@@ -69,9 +69,11 @@ func (r *root) runsCmd() *cobra.Command {
 					return
 				}
 				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-				fmt.Fprintln(w, "ID\tSYNC\tSTARTED\tTRIGGER\tSTATUS\tCREATED\tUPDATED\tDELETED\tFAILED\tAPI CALLS A/B")
-				for _, o := range out {
-					fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d/%d\n", o.ID, o.Sync, o.Started.Format(time.DateTime), o.Trigger, o.Status, o.Created, o.Updated, o.Deleted, o.Failed, o.APICallsA, o.APICallsB)
+				// The calls name each run's own connections, last, where their
+				// length widens no other column ("A/B" meant nothing to a reader).
+				fmt.Fprintln(w, "ID\tSYNC\tSTARTED\tTRIGGER\tSTATUS\tCREATED\tUPDATED\tDELETED\tFAILED\tAPI CALLS")
+				for i, o := range out {
+					fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", o.ID, o.Sync, o.Started.Format(time.DateTime), o.Trigger, o.Status, o.Created, o.Updated, o.Deleted, o.Failed, ds[i].Sides.Calls(o.APICallsA, o.APICallsB))
 				}
 				w.Flush()
 			})

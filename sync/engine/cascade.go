@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
@@ -75,7 +74,7 @@ func (p *planner) parentDeleted(ctx context.Context, side, name, ref string, dc 
 		}
 	}
 	if err != nil {
-		p.warn("a held delete on side %s could not read whether %s, which it references, was deleted through sync %s: %v", strings.ToUpper(side), ref, name, err)
+		p.warn("a held delete %s could not read whether %s, which it references, was deleted through sync %s: %v", p.def.inSide(side), ref, name, err)
 	}
 	if p.cascades == nil {
 		p.cascades = map[string]string{}

@@ -50,6 +50,16 @@ func (d Definition) SideName(side string) string {
 	return "side " + strings.ToUpper(side)
 }
 
+// inSide names side "a" or "b" after a record in an engine text ("1001
+// in salesforce-sandbox Contact"), "on side B" where the definition names
+// neither, as app.SideNames.InText reads the texts stored before.
+func (d Definition) inSide(side string) string {
+	if n := d.sideDef(side).Name(); n != "" {
+		return "in " + n
+	}
+	return "on side " + strings.ToUpper(side)
+}
+
 // Name is the side's connection and object, "" where neither is set.
 func (s SideDef) Name() string { return strings.TrimSpace(s.Connection + " " + s.Object) }
 

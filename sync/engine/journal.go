@@ -70,8 +70,8 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 	if errors.Is(err, connector.ErrNoLookup) {
 		// Pending forever would stop the sync for good; the records the
 		// batch did create are read back and matched by key instead.
-		p.warn("a create batch of run %d on side %s was interrupted and %s cannot be looked up by %s; what it created is matched by key, check for duplicates",
-			j.RunID, strings.ToUpper(j.Side), s.Object, j.KeyField)
+		p.warn("a create batch of run %d %s was interrupted and %s cannot be looked up by %s; what it created is matched by key, check for duplicates",
+			j.RunID, p.def.inSide(j.Side), s.Object, j.KeyField)
 		return p.e.st.Commit(ctx, c)
 	}
 	if err != nil {

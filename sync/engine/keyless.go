@@ -83,8 +83,8 @@ func (p *planner) holdKeylessCreates(ctx context.Context) error {
 			// for confirmation or only previewed.
 			c.Reviews = append(c.Reviews, store.ReviewRow{Kind: it.Kind, Side: it.Side, RecordID: it.RecordID, Detail: reviewDetail(it), Uncounted: true})
 			p.listOpened(it)
-			p.warn("run %d's create of %s (side %s) on side %s was cut short and %s: held in Review, not created again",
-				kb.j.RunID, e.Source, strings.ToUpper(src), strings.ToUpper(kb.j.Side), why)
+			p.warn("run %d's create of %s (%s) %s was cut short and %s: held in Review, not created again",
+				kb.j.RunID, e.Source, p.def.SideName(src), p.def.inSide(kb.j.Side), why)
 		}
 		if err := p.e.st.Commit(ctx, c); err != nil {
 			return err

@@ -248,7 +248,7 @@ func (p *planner) link(ctx context.Context, side, id, otherID, rule, evidence st
 		return err
 	}
 	if !okA || !okB || pa.Linked || pb.Linked || pa.Rec.Deleted || pb.Rec.Deleted {
-		p.warn("cannot link A %s with B %s: one of them is missing, deleted or already linked", aID, bID)
+		p.warn("cannot link %s %s with %s %s: one of them is missing, deleted or already linked", p.def.SideName("a"), aID, p.def.SideName("b"), bID)
 		return nil
 	}
 	av := recView{id: aID, fields: store.DecodeFields(pa.Rec.Fields), modified: pa.Rec.Modified}

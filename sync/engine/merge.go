@@ -62,6 +62,21 @@ type merger struct {
 	policy string
 	tick   int64                        // ms both sides' modified times are cut to under newer (modifiedTick)
 	deps   map[string][]connector.Field // per side, dependent picklists (dependents.go)
+	// in names each side after a record in a note ("in hs contacts"),
+	// A's first: notes become the plan's warnings, which a person reads.
+	in [2]string
+}
+
+// inSide is Definition.inSide for the merger's notes.
+func (m merger) inSide(side string) string {
+	i := 0
+	if side == "b" {
+		i = 1
+	}
+	if m.in[i] == "" { // a merger made without a definition (benchmarks)
+		return "on side " + strings.ToUpper(side)
+	}
+	return m.in[i]
 }
 
 // mergePair runs the three-way merge of every row of one linked pair.
@@ -387,8 +402,8 @@ func (m merger) addressMoved(out *pairOut, side string, v recView, base map[stri
 			canon = r.CanonB
 		}
 		if now, err := canon(v.fields); err == nil && now != "" && now != was {
-			out.notes = append(out.notes, fmt.Sprintf("opt-out of %s on side %s written again: its email changed there (%s → %s) and its opt-out stayed with the old address; an address change is not an opt-in",
-				v.id, strings.ToUpper(side), was, now))
+			out.notes = append(out.notes, fmt.Sprintf("opt-out of %s %s written again: its email changed there (%s → %s) and its opt-out stayed with the old address; an address change is not an opt-in",
+				v.id, m.inSide(side), was, now))
 			return true
 		}
 	}
@@ -460,7 +475,7 @@ func (m merger) write(out *pairOut, r mapping.Row, side string, target, source r
 	vals, err := writeRow(buf[:0], r, side, canon, target.fields)
 	if errors.Is(err, mapping.ErrNoCounterpart) {
 		out.kept++
-		keptNote(out, side, target.id, err)
+		keptNote(out, m.inSide(side), target.id, err)
 		return false
 	}
 	if err != nil {

@@ -232,7 +232,7 @@ func (p *planner) mergeNote(ctx context.Context, side, master, other string) str
 	if !ok {
 		pr, found, err := p.e.st.Pair(ctx, p.syncID, side, master)
 		if err != nil {
-			p.warn("record %s was merged into %s on side %s; its link could not be read: %v", other, master, strings.ToUpper(side), err)
+			p.warn("record %s was merged into %s %s; its link could not be read: %v", other, master, p.def.inSide(side), err)
 		}
 		if err == nil && found && pr.Linked {
 			partner = pr.OtherID

@@ -230,9 +230,11 @@ func (p *Plan) Summary() string {
 	var sb strings.Builder
 	c := p.Counts
 	fmt.Fprintln(&sb, p.ReadLine())
-	fmt.Fprintf(&sb, "  create: A %d, B %d   update: A %d, B %d   link %d   unchanged %d\n", c.CreateA, c.CreateB, c.UpdateA, c.UpdateB, c.Link, c.Unchanged)
+	a, b := p.def.SideName("a"), p.def.SideName("b")
+	fmt.Fprintf(&sb, "  create: %d in %s, %d in %s\n", c.CreateA, a, c.CreateB, b)
+	fmt.Fprintf(&sb, "  update: %d in %s, %d in %s   link %d   unchanged %d\n", c.UpdateA, a, c.UpdateB, b, c.Link, c.Unchanged)
 	fmt.Fprintf(&sb, "  conflicts %d   review %d   skipped %d   held deletes %d   deletes %d\n", c.Conflicts, c.Review, c.Skipped, c.HeldDelete, c.Delete)
-	fmt.Fprintf(&sb, "  estimated API calls: %d to %s, %d to %s\n", p.EstimatedCalls.A, p.def.SideName("a"), p.EstimatedCalls.B, p.def.SideName("b"))
+	fmt.Fprintf(&sb, "  estimated API calls: %d to %s, %d to %s\n", p.EstimatedCalls.A, a, p.EstimatedCalls.B, b)
 	if line := p.ReadUnchangedLine(); line != "" {
 		fmt.Fprintf(&sb, "  %s\n", line)
 	}

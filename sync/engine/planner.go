@@ -150,7 +150,7 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 	}
 	for i, s := range []string{"a", "b"} {
 		if cursors[s] == "" && n[i] == 0 && states[s] > 0 {
-			p.confirm(fmt.Sprintf("side %s returned no records but had %d before (disconnected account or emptied object?)", strings.ToUpper(s), states[s]))
+			p.confirm(fmt.Sprintf("%s returned no records but had %d before (disconnected account or emptied object?)", p.def.SideName(s), states[s]))
 		}
 	}
 	if err := p.reconcileUpdates(ctx); err != nil {
@@ -244,7 +244,7 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 		side:    map[string]Side{"a": a, "b": b},
 		schema:  map[string]connector.Schema{"a": sa, "b": sb},
 		ix:      map[string]indexer{"a": newIndexer("a", def, rows, "").withSecondaries(sa).withSideReads(a), "b": newIndexer("b", def, rows, "").withSecondaries(sb).withSideReads(b)},
-		m:       merger{rows: rows, policy: def.Conflict, tick: modifiedTick(a, b), deps: dependents(rows, map[string]connector.Schema{"a": sa, "b": sb})},
+		m:       merger{rows: rows, policy: def.Conflict, tick: modifiedTick(a, b), deps: dependents(rows, map[string]connector.Schema{"a": sa, "b": sb}), in: [2]string{def.inSide("a"), def.inSide("b")}},
 		claimed: map[string]bool{}, handled: map[string]bool{},
 		pages: map[string]int{}, planned: map[string]int{},
 		tally: tally{creates: map[string]int{}, updates: map[string]int{}},
@@ -364,7 +364,7 @@ func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool
 			return n, pages, fmt.Errorf("engine: read side %s (%s): %w", strings.ToUpper(side), s.Object, err)
 		}
 		pages++
-		recs := p.ix[side].pageRecords(page.Records, p.warn)
+		recs := p.ix[side].pageRecords(page.Records, p.def.SideName(side), p.warn)
 		if page.Cursor != "" && string(page.Cursor) != groupCursor {
 			cursorMoved = true
 		}
@@ -393,7 +393,7 @@ func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool
 				return n, pages, err
 			}
 		case !canList:
-			p.warn("side %s: %s; deletes made there cannot be propagated", strings.ToUpper(side), why)
+			p.warn("%s: %s; deletes made there cannot be propagated", p.def.SideName(side), why)
 		}
 	}
 	if dl, ok := s.Conn.(connector.DeletionLister); ok && saveCursor && p.def.Safety.PropagateDeletes {
@@ -433,7 +433,7 @@ func (p *planner) readDeletes(ctx context.Context, side string, dl connector.Del
 				newest = r.Modified
 			}
 		}
-		group := p.ix[side].pageRecords(recs, p.warn)
+		group := p.ix[side].pageRecords(recs, p.def.SideName(side), p.warn)
 		p.indexMu.Lock()
 		_, err := p.e.st.IndexPage(ctx, p.syncID, side, group, store.PageOptions{SkipUnchanged: true, Unchanged: &p.asLeft})
 		p.indexMu.Unlock()
@@ -504,17 +504,18 @@ func (p *planner) compareIDs(ctx context.Context, side string, il connector.IDLi
 }
 
 // pageRecords indexes a page, dropping records without an id and keeping
-// the last of duplicate ids, with a warning for each.
-func (ix indexer) pageRecords(recs []connector.Record, warn func(string, ...any)) []store.IndexRecord {
+// the last of duplicate ids, with a warning for each naming the side as
+// name (Definition.SideName).
+func (ix indexer) pageRecords(recs []connector.Record, name string, warn func(string, ...any)) []store.IndexRecord {
 	out := make([]store.IndexRecord, 0, len(recs))
 	pos := make(map[string]int, len(recs))
 	for _, r := range recs {
 		if strings.TrimSpace(r.ID) == "" {
-			warn("side %s returned a record without an id; it was ignored", strings.ToUpper(ix.side))
+			warn("%s returned a record without an id; it was ignored", name)
 			continue
 		}
 		if i, dup := pos[r.ID]; dup {
-			warn("side %s returned record %s twice in one page; the last copy was used", strings.ToUpper(ix.side), r.ID)
+			warn("%s returned record %s twice in one page; the last copy was used", name, r.ID)
 			out[i] = ix.record(r)
 			continue
 		}

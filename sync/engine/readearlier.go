@@ -32,14 +32,16 @@ func (p *planner) countReadEarlier(side string, rows []store.PairRow) {
 	}
 }
 
-// ReadLine is the summary's first line. A run right after a preview reads
-// only what changed since the preview: "read A 0, B 0" alone read like a
+// ReadLine is the summary's first line, naming the sides ("read 7 from
+// hs contacts, 2 from sf Contact"). A run right after a preview reads
+// only what changed since the preview: "read 0 …, 0 …" alone read like a
 // failure, so it also says what it merged of the preview's reads.
 func (p *Plan) ReadLine() string {
 	c := p.Counts
-	line := fmt.Sprintf("sync %q: read A %d, B %d", p.Sync, c.ReadA, c.ReadB)
+	a, b := p.def.SideName("a"), p.def.SideName("b")
+	line := fmt.Sprintf("sync %q: read %d from %s, %d from %s", p.Sync, c.ReadA, a, c.ReadB, b)
 	if c.ReadEarlierA+c.ReadEarlierB > 0 {
-		line += fmt.Sprintf(" (and merged A %d, B %d read earlier, by a preview or an unfinished run)", c.ReadEarlierA, c.ReadEarlierB)
+		line += fmt.Sprintf(" (and merged %d from %s, %d from %s read earlier, by a preview or an unfinished run)", c.ReadEarlierA, a, c.ReadEarlierB, b)
 	}
 	return line
 }

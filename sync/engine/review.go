@@ -123,7 +123,7 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 		return err
 	}
 	if !ok {
-		p.warn("review item %d: record %s on side %s is gone; decision dropped", it.ID, it.RecordID, it.Side)
+		p.warn("review item %d: record %s %s is gone; decision dropped", it.ID, it.RecordID, p.def.inSide(it.Side))
 		done()
 		return nil
 	}
@@ -180,24 +180,24 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 			// An undo's delete of the record its run created: the record
 			// copied lives on, and only that copy is deleted.
 			if pr.OtherID != it.OtherID {
-				p.warn("review item %d: %s on side %s is no longer linked to %s; %s on side %s was not deleted",
-					it.ID, it.RecordID, strings.ToUpper(it.Side), it.OtherID, it.OtherID, strings.ToUpper(otherSide(it.Side)))
+				p.warn("review item %d: %s %s is no longer linked to %s; %s %s was not deleted",
+					it.ID, it.RecordID, p.def.inSide(it.Side), it.OtherID, it.OtherID, p.def.inSide(otherSide(it.Side)))
 				done()
 				return nil
 			}
 		} else if !pr.Rec.Deleted || p.listedLive(it.Side, it.RecordID) {
 			// Restored (a recycle bin) since it was held: the delete the
 			// person approved no longer happened.
-			p.warn("review item %d: %s on side %s is no longer deleted (restored?); %s on side %s was not deleted",
-				it.ID, it.RecordID, strings.ToUpper(it.Side), pr.OtherID, strings.ToUpper(otherSide(it.Side)))
+			p.warn("review item %d: %s %s is no longer deleted (restored?); %s %s was not deleted",
+				it.ID, it.RecordID, p.def.inSide(it.Side), pr.OtherID, p.def.inSide(otherSide(it.Side)))
 			done()
 			return nil
 		}
 		if pr.OtherSeen && pr.Other.Deleted {
 			// Deleted in that CRM too since it was held: nothing is left
 			// to delete, and a delete of it would fail (ENTITY_IS_DELETED).
-			p.warn("review item %d: %s on side %s is already deleted; nothing to delete",
-				it.ID, pr.OtherID, strings.ToUpper(otherSide(it.Side)))
+			p.warn("review item %d: %s %s is already deleted; nothing to delete",
+				it.ID, pr.OtherID, p.def.inSide(otherSide(it.Side)))
 			done()
 			return nil
 		}
@@ -240,12 +240,12 @@ func (p *planner) overrideRow(it store.ReviewRow, d Decision, pr store.PairRow, 
 	// A side deleted since: the pass holds its delete, which a re-merge
 	// here would hide (a deleted record's fields are not read).
 	if !pr.OtherSeen || pr.Other.Deleted {
-		p.warn("review item %d: %s on side %s is deleted or was never read; decision on %s dropped", it.ID, pr.OtherID, strings.ToUpper(otherSide(it.Side)), it.Field)
+		p.warn("review item %d: %s %s is deleted or was never read; decision on %s dropped", it.ID, pr.OtherID, p.def.inSide(otherSide(it.Side)), it.Field)
 		done()
 		return nil
 	}
 	if pr.Rec.Deleted {
-		p.warn("review item %d: %s on side %s is deleted; decision on %s dropped", it.ID, it.RecordID, strings.ToUpper(it.Side), it.Field)
+		p.warn("review item %d: %s %s is deleted; decision on %s dropped", it.ID, it.RecordID, p.def.inSide(it.Side), it.Field)
 		done()
 		return nil
 	}
@@ -453,7 +453,7 @@ func (p *planner) settleDeletes(side, id string) {
 	}
 	delete(p.openDel, k)
 	p.plan.reviewDone = append(p.plan.reviewDone, items...)
-	p.warn("%s on side %s is no longer deleted (restored?); its held delete was closed", id, strings.ToUpper(side))
+	p.warn("%s %s is no longer deleted (restored?); its held delete was closed", id, p.def.inSide(side))
 }
 
 // loadOpenRejected reads the sync's open rejected items, for

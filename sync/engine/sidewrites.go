@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"strings"
-
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
 )
@@ -15,7 +13,7 @@ func (p *planner) sideWrites(w Write, fields map[string]string) {
 		return
 	}
 	for _, s := range sw.SideWrites(p.side[w.Side].Object, fields, changesOf(&w)) {
-		p.warn("update of %s on side %s: %s", w.ID, strings.ToUpper(w.Side), s.Note)
+		p.warn("update of %s %s: %s", w.ID, p.def.inSide(w.Side), s.Note)
 	}
 }
 

@@ -46,11 +46,11 @@ func (p *planner) mergedUndoTarget(ctx context.Context, runID int64, side, id st
 		return store.PairRow{}, "", false, err
 	}
 	if ok && pr.Linked && !pr.Rec.Deleted {
-		p.warn("undo of run %d: %s on side %s was merged into %s since; its values are undone there where %s still holds what the run wrote", runID, id, strings.ToUpper(side), into, into)
+		p.warn("undo of run %d: %s %s was merged into %s since; its values are undone there where %s still holds what the run wrote", runID, id, p.def.inSide(side), into, into)
 		return pr, into, true, nil
 	}
-	p.warn("undo of run %d: %s on side %s was merged into %s since, which the sync has not linked yet; run the sync once so the link follows the merge, then undo again",
-		runID, id, strings.ToUpper(side), into)
+	p.warn("undo of run %d: %s %s was merged into %s since, which the sync has not linked yet; run the sync once so the link follows the merge, then undo again",
+		runID, id, p.def.inSide(side), into)
 	return store.PairRow{}, into, false, nil
 }
 
@@ -65,7 +65,7 @@ func (p *planner) createMergedAway(ctx context.Context, runID int64, side, id st
 	if err != nil || into == id {
 		return false, err
 	}
-	p.warn("undo of run %d: it created %s on side %s, merged since into %s with another record; the undo does not delete %s, which holds that record too: delete it in the CRM if it should go",
-		runID, id, strings.ToUpper(side), into, into)
+	p.warn("undo of run %d: it created %s %s, merged since into %s with another record; the undo does not delete %s, which holds that record too: delete it in the CRM if it should go",
+		runID, id, p.def.inSide(side), into, into)
 	return true, nil
 }

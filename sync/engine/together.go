@@ -119,12 +119,12 @@ func (m merger) settleShared(out *pairOut, a, b recView, base, override map[stri
 			}
 		default:
 			if v, ok := override[m.rows[j].Key]; ok {
-				side, id := "A", a.id
+				side, id := "a", a.id
 				if w == &out.toB {
-					side, id = "B", b.id
+					side, id = "b", b.id
 				}
-				out.notes = append(out.notes, fmt.Sprintf("review item %d: %s on side %s keeps its %s: the decision on %s (%q) would change %s, which both sides hold as %q and which wins where both write it, so the decision is not written to side %s",
-					reviewID, id, side, strings.Join(fields, ", "), m.rows[j].Key, v, r.Key, ca, side))
+				out.notes = append(out.notes, fmt.Sprintf("review item %d: %s %s keeps its %s: the decision on %s (%q) would change %s, which both sides hold as %q and which wins where both write it, so the decision is not written there",
+					reviewID, id, m.inSide(side), strings.Join(fields, ", "), m.rows[j].Key, v, r.Key, ca))
 			}
 			dropRow(*w, m.rows[j].Key, fields)
 			if len((*w).Changes) == 0 {
@@ -183,13 +183,13 @@ func heldFirstLink(out *pairOut, r mapping.Row, a, b recView, ca, cb string) {
 		Values: &Values{A: ca, B: cb}})
 }
 
-// keptNote is the plan's warning for a value written to side that the
-// row's reverse value map names nothing for: the side keeps its value,
-// and the person is told (a Dynamics opportunity reopened leaves its
+// keptNote is the plan's warning for a value written to a side (in, as
+// merger.inSide names it) that the row's reverse value map names nothing
+// for: the side keeps its value, and the person is told (a Dynamics opportunity reopened leaves its
 // HubSpot deal at closedwon).
-func keptNote(out *pairOut, side, id string, err error) {
+func keptNote(out *pairOut, in, id string, err error) {
 	var un *mapping.UnnamedError
 	if errors.As(err, &un) {
-		out.notes = append(out.notes, fmt.Sprintf("%s on side %s kept: %v", id, strings.ToUpper(side), un))
+		out.notes = append(out.notes, fmt.Sprintf("%s %s kept: %v", id, in, un))
 	}
 }

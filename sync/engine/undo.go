@@ -76,8 +76,8 @@ const createdField = "(created)"
 // false: the store holds no such record).
 func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, audit []store.AuditRow, pr store.PairRow, ok bool) error {
 	if ok && pr.Rec.Deleted && audit[0].Field == deletedField {
-		p.warn("undo of run %d: it deleted %s on side %s, and an undo cannot bring a record back; restore it in the CRM "+
-			"(Salesforce's recycle bin, or HubSpot's deleted records within 90 days) and the next run matches it again", runID, id, strings.ToUpper(side))
+		p.warn("undo of run %d: it deleted %s %s, and an undo cannot bring a record back; restore it in the CRM "+
+			"(Salesforce's recycle bin, or HubSpot's deleted records within 90 days) and the next run matches it again", runID, id, p.def.inSide(side))
 		return nil
 	}
 	mergedFrom := "" // the record the run wrote, when id is now the one it was merged into
@@ -101,7 +101,7 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 		}
 	}
 	if !ok || pr.Rec.Deleted {
-		p.warn("undo of run %d: record %s on side %s is gone", runID, id, strings.ToUpper(side))
+		p.warn("undo of run %d: record %s %s is gone", runID, id, p.def.inSide(side))
 		return nil
 	}
 	cur := store.DecodeFields(pr.Rec.Fields)
@@ -136,16 +136,16 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 		if a.Rule == RuleOptOut {
 			// Writing the old value back would opt the person in again,
 			// which only they may do.
-			p.warn("undo of run %d: it opted %s on side %s out of email (%s %q → %q); an undo never opts anyone back in: only the person can, through the CRM's subscription preferences",
-				runID, id, strings.ToUpper(side), a.Field, a.Old, a.New)
+			p.warn("undo of run %d: it opted %s %s out of email (%s %q → %q); an undo never opts anyone back in: only the person can, through the CRM's subscription preferences",
+				runID, id, p.def.inSide(side), a.Field, a.Old, a.New)
 			continue
 		}
 		now, read := cur[a.Field]
 		if f, _ := p.schema[side].Field(a.Field); f.KeepOnBlank && strings.TrimSpace(a.Old) == "" && strings.TrimSpace(now) != "" {
 			// Written, the blank would leave the value there and the
 			// audit would say it was undone.
-			p.warn("undo of run %d: it set %s of %s on side %s to %q, which crmsync cannot clear there (a blank written leaves it); remove it in the CRM if it should go",
-				runID, a.Field, id, strings.ToUpper(side), now)
+			p.warn("undo of run %d: it set %s of %s %s to %q, which crmsync cannot clear there (a blank written leaves it); remove it in the CRM if it should go",
+				runID, a.Field, id, p.def.inSide(side), now)
 			continue
 		}
 		// Compared as the planner compares: a case-only difference in an
@@ -171,8 +171,8 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 			// it, so no one is asked to write the old value over it. Its
 			// group (Together) waits in review, as for a conflict.
 			reviewed[a.Field] = true
-			p.warn("undo of run %d: %s of %s on side %s (%s was merged into it) holds %q, not %q, which the run wrote to %s; it is left as it is",
-				runID, a.Field, id, strings.ToUpper(side), mergedFrom, now, a.New, mergedFrom)
+			p.warn("undo of run %d: %s of %s %s (%s was merged into it) holds %q, not %q, which the run wrote to %s; it is left as it is",
+				runID, a.Field, id, p.def.inSide(side), mergedFrom, now, a.New, mergedFrom)
 		default:
 			reviewed[a.Field] = true
 			p.addUndoReview(ReviewItem{Kind: "conflict", Side: side, RecordID: id, OtherID: pr.OtherID, Field: a.Field,
@@ -181,9 +181,9 @@ func (p *planner) undoRecord(ctx context.Context, runID int64, side, id string, 
 		}
 	}
 	if len(unknown) > 0 {
-		p.warn("undo of run %d: it wrote %s of %s on side %s, a record that existed already (made elsewhere just before the run's upsert), "+
+		p.warn("undo of run %d: it wrote %s of %s %s, a record that existed already (made elsewhere just before the run's upsert), "+
 			"and its old values are unknown; it is not deleted and those fields are left as they are: correct them in the CRM if they should change",
-			runID, strings.Join(unknown, ", "), id, strings.ToUpper(side))
+			runID, strings.Join(unknown, ", "), id, p.def.inSide(side))
 	}
 	w.Changes = p.holdUndoTogether(side, id, pr.OtherID, runID, w.Changes, reviewed, audit, cur)
 	if len(w.Changes) == 0 {
@@ -334,8 +334,8 @@ func (p *planner) undoDecision(it store.ReviewRow, d Decision, pr store.PairRow,
 		return nil
 	}
 	if !p.sameValue(it.Side, it.Field, now, det.Values.B) {
-		p.warn("review item %d: %s of %s on side %s was %q when decided and is now %q; the decision is not applied (undo the run again to review the value there now)",
-			it.ID, it.Field, it.RecordID, strings.ToUpper(it.Side), det.Values.B, now)
+		p.warn("review item %d: %s of %s %s was %q when decided and is now %q; the decision is not applied (undo the run again to review the value there now)",
+			it.ID, it.Field, it.RecordID, p.def.inSide(it.Side), det.Values.B, now)
 		done()
 		return nil
 	}
