@@ -83,15 +83,27 @@ func (r *run) splitAfterFailure(ctx context.Context, side string, ps []pending, 
 		var unsure []pending
 		rest, unsure = keylessUnknown(left, callErr)
 		for _, p := range unsure {
-			r.fail(&c, side, p, fmt.Errorf("%w (outcome unknown: a record with no %s cannot be looked up, so it is not resent)", callErr, kp.field))
+			r.fail(&c, side, p, withNote(callErr, fmt.Sprintf(" (outcome unknown: a record with no %s cannot be looked up, so it is not resent)", kp.field)))
 		}
 		for _, m := range many {
 			if !connector.OutcomeUnknown(callErr) {
 				rest = append(rest, m.p) // refused: the call made none of them
 				continue
 			}
-			r.fail(&c, side, m.p, fmt.Errorf("%w (outcome unknown: looking it up by %s %q found %d records, %s, and which one the call made cannot be told, so it is not resent)",
-				callErr, kp.field, m.p.key, len(m.ids), strings.Join(m.ids, ", ")))
+			// The vendor's text ("unexpected text/plain response") says
+			// nothing a person can act on; what happened does.
+			r.fail(&c, side, m.p, explained(callErr, func(vendor string) string {
+				return fmt.Sprintf("the answer to the call creating record %s's copy %s was lost (%s); looking it up by %s %q found %d records holding it (%s), "+
+					"and which one the call made cannot be told, so it is held for Review, not sent again",
+					m.p.w.Source, r.plan.def.inSide(side), vendor, kp.field, m.p.key, len(m.ids), strings.Join(m.ids, ", "))
+			}))
+			if r.plan.UndoOf == 0 {
+				// Filed now, as the next plan would from the journal (which
+				// stays pending and refreshes this same open item).
+				it := foundManyItem(store.JournalRow{RunID: r.id, Side: side, KeyField: kp.field}, journalEntry{Source: m.p.w.Source, Key: m.p.key}, m.ids)
+				c.Reviews = append(c.Reviews, store.ReviewRow{Kind: it.Kind, Side: it.Side, RecordID: it.RecordID, Detail: reviewDetail(it)})
+				r.dupOpened = append(r.dupOpened, sideOf(it.Side, it.RecordID))
+			}
 			unsure = append(unsure, m.p)
 		}
 		// The journal row stays pending: the next plan holds these creates

@@ -280,7 +280,7 @@ func (c *Connector) batches(ctx context.Context, object string, kind batchKind, 
 		}
 		if i-start == batchSize || (k != "" && seen[k]) {
 			if err := c.batch(ctx, object, kind, ps[start:i], results); err != nil {
-				return err
+				return c.failRefusedKey(ctx, object, ps[start:], results, err)
 			}
 			start = i
 			clear(seen)
@@ -292,7 +292,10 @@ func (c *Connector) batches(ctx context.Context, object string, kind batchKind, 
 	if start == len(ps) {
 		return nil
 	}
-	return c.batch(ctx, object, kind, ps[start:], results)
+	if err := c.batch(ctx, object, kind, ps[start:], results); err != nil {
+		return c.failRefusedKey(ctx, object, ps[start:], results, err)
+	}
+	return nil
 }
 
 // batch sends one batch call. A 207 maps per-record errors onto results.
@@ -334,6 +337,9 @@ func (c *Connector) batch(ctx context.Context, object string, kind batchKind, ps
 			return r.apiError()
 		}
 		se := standardError{Status: fmt.Sprint(r.Status), Category: he.Category, Message: he.Message, Context: he.Context, Errors: he.Errors}
+		if refusedKey(he, ps[0].in.IDProperty) {
+			return &keyRefusal{prop: ps[0].in.IDProperty, se: se} // every input is by it: no split (nonunique.go)
+		}
 		if len(ps) == 1 {
 			results[ps[0].idx].Err = recordError(object, ps[0], se)
 			return nil

@@ -1,6 +1,7 @@
 package hubspot
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -163,7 +164,7 @@ func (s *Sim) takenInBatch(st *objectStore, inputs []writeInput) *opError {
 
 func (s *Sim) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 	st, in, started := s.readBatch(w, r)
-	if st == nil || refuseDuplicateIDs(w, in) {
+	if st == nil || refuseDuplicateIDs(w, in) || s.refuseNonUniqueKey(w, st, in) {
 		return
 	}
 	var results []Object
@@ -191,7 +192,7 @@ func (s *Sim) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 // handleBatchUpsert creates or updates by idProperty (email or a unique property); results carry "new".
 func (s *Sim) handleBatchUpsert(w http.ResponseWriter, r *http.Request) {
 	st, in, started := s.readBatch(w, r)
-	if st == nil || refuseDuplicateIDs(w, in) {
+	if st == nil || refuseDuplicateIDs(w, in) || s.refuseNonUniqueKey(w, st, in) {
 		return
 	}
 	var results []Object
@@ -317,4 +318,30 @@ func missingReadFields(in *batchRequest) []string {
 		out = append(out, "propertiesWithHistory")
 	}
 	return out
+}
+
+// refuseNonUniqueKey answers a batch update or upsert by an idProperty
+// that is not a unique property (a rule an admin turned off, SetUniqueValue)
+// as a whole-batch 400 VALIDATION_ERROR, nothing written. The words are
+// those a user reported from HubSpot, "Unable to perform update/upsert by
+// non-unique 0-1 property" (HubSpot/hubspot-api-nodejs#548); the status and
+// that the whole batch is refused are [unverified].
+func (s *Sim) refuseNonUniqueKey(w http.ResponseWriter, st *objectStore, in *batchRequest) bool {
+	bad := ""
+	s.mu.RLock()
+	for _, inp := range in.Inputs {
+		prop := cmp.Or(inp.IDProperty, in.IDProperty)
+		if prop != "" && prop != "hs_object_id" && notUniqueKey(st, prop) != nil {
+			bad = prop
+			break
+		}
+	}
+	s.mu.RUnlock()
+	if bad == "" {
+		return false
+	}
+	typeID := cmp.Or(objectTypeIDs[st.schema.Object], st.schema.Object)
+	writeError(w, http.StatusBadRequest, "VALIDATION_ERROR",
+		fmt.Sprintf("Unable to perform update/upsert by non-unique %s property %s", typeID, bad), nil)
+	return true
 }
