@@ -111,8 +111,18 @@ func (u *UI) connectionCard(c app.ConnectionView) fyne.CanvasObject {
 	if c.Status != "connected" && c.Status != app.StatusAccount {
 		reconnect.Importance = widget.HighImportance
 	}
-	disconnect := widget.NewButtonWithIcon("Disconnect", theme.DeleteIcon(), func() { u.confirmDisconnect(c.Name) })
+	disconnect := widget.NewButtonWithIcon("Disconnect", theme.DeleteIcon(), nil)
 	info := container.NewVBox(container.NewHBox(name, status), account)
+	// The revoke takes as long as the CRM does: the card says so and a
+	// second press cannot disconnect again what is already gone.
+	leaving := lowLabel("Disconnecting: asking " + c.Title + " to end crmsync's access…")
+	leaving.Hide()
+	info.Add(leaving)
+	markLeaving := func() { reconnect.Disable(); disconnect.Disable(); leaving.Show() }
+	disconnect.OnTapped = func() { u.confirmDisconnect(c.Name, markLeaving) }
+	if u.busy["disconnect "+c.Name] {
+		markLeaving() // the screen was rebuilt while it runs
+	}
 	if c.OrgMax > 0 {
 		info.Add(lowLabel(app.OrgUsageLine(c, u.zone())))
 	}
@@ -192,13 +202,19 @@ func (u *UI) reconnect(c app.ConnectionView) {
 	u.showAddConnection(c.Vendor, c.Name)
 }
 
-func (u *UI) confirmDisconnect(name string) {
+// confirmDisconnect asks, then disconnects name in the background;
+// started (may be nil) marks its card busy meanwhile.
+func (u *UI) confirmDisconnect(name string, started func()) {
 	msg := fmt.Sprintf("Disconnect %s? Its sign-in is revoked and removed from this computer. Syncs that use it are kept and can be pointed at another connection.", name)
 	dialog.ShowConfirm("Disconnect "+name, msg, func(ok bool) {
-		if !ok {
+		if !ok || !u.begin("disconnect "+name) {
 			return
 		}
+		if started != nil {
+			started()
+		}
 		u.bgErr(func(ctx context.Context) error { return u.a.Disconnect(ctx, name) }, func(err error) {
+			u.end("disconnect " + name)
 			var unconfirmed *app.RevokeUnconfirmedError
 			switch {
 			case errors.As(err, &unconfirmed):

@@ -5,6 +5,11 @@ import (
 	"errors"
 	"fmt"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/sandbox"
@@ -143,7 +148,19 @@ func (u *UI) offerDemoSync() {
 	u.showStatement("Sandbox connected", msg, "Not now", fmt.Sprintf("Create the %d syncs", len(app.DemoSyncs(demoConnections))), u.createDemoSync)
 }
 
+// demoBusy is the busy key (UI.begin) of making the ready-made syncs.
+const demoBusy = "create the ready-made syncs"
+
 func (u *UI) createDemoSync() {
+	if !u.begin(demoBusy) {
+		return // one making of them at a time: a second would preview twice
+	}
+	// Reading the accounts and checking each sync against both CRMs takes
+	// as long as a slow CRM does: say so, or the window seems to do nothing.
+	busy := dialog.NewCustomWithoutButtons("Creating the ready-made syncs", container.NewGridWrap(fyne.NewSize(440, 110), container.NewVBox(
+		wrapped("Reading the HubSpot portal's time zone and currency, and checking each sync against both CRMs…"),
+		widget.NewProgressBarInfinite())), u.win)
+	busy.Show()
 	var note string // what the ready-made syncs could not read, and what they assume
 	u.bgErr(func(ctx context.Context) error {
 		// Due dates in the HubSpot portal's time zone, deal amounts checked
@@ -167,6 +184,8 @@ func (u *UI) createDemoSync() {
 		}
 		return u.reloadSchedules(ctx)
 	}, func(err error) {
+		u.end(demoBusy)
+		busy.Hide()
 		if err != nil {
 			showError(u.win, err)
 			return

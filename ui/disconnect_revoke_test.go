@@ -31,7 +31,7 @@ func TestDisconnectRevokeRefusedIsAWarning(t *testing.T) {
 		}
 	}
 	l.navigate(ScreenConnections)
-	l.ui(func() { l.u.confirmDisconnect("hs") })
+	l.ui(func() { l.u.confirmDisconnect("hs", nil) })
 	l.tap("Yes")
 	l.wait()
 	l.see("Disconnected hs")

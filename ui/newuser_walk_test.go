@@ -185,7 +185,7 @@ func TestDisconnectReconnectNoDuplicates(t *testing.T) {
 	}
 	l.closeDialogs()
 	l.navigate(ScreenConnections)
-	l.ui(func() { l.u.confirmDisconnect(demoHubSpot) })
+	l.ui(func() { l.u.confirmDisconnect(demoHubSpot, nil) })
 	l.see("Disconnect " + demoHubSpot + "?")
 	l.tapIfShown("Yes")
 	l.wait()

@@ -68,6 +68,9 @@ func (u *UI) openPlanPane(pp planPane) {
 	header := paneHeader(back, pp.title, refreshBtn, apply)
 	load = func() {
 		apply.Disable()
+		// One read of both CRMs at a time: a second beside a slow first
+		// spends the API budget twice for one preview.
+		refreshBtn.Disable()
 		holder.Objects = []fyne.CanvasObject{loading("the preview (reading both CRMs, writing nothing)")}
 		holder.Refresh()
 		type result struct {
@@ -89,6 +92,7 @@ func (u *UI) openPlanPane(pp planPane) {
 			v, _ := u.a.Sync(ctx, res.Plan.Sync)
 			return result{res, v, ""}, nil
 		}, func(r result, err error) {
+			refreshBtn.Enable()
 			if err != nil {
 				next := nextStep(err)
 				if r.gone != "" {

@@ -353,11 +353,27 @@ func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObj
 	}
 	pause := widget.NewButtonWithIcon(pauseLabel, pauseIcon, func() { u.setPaused(name, !s.Paused) })
 	edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { u.openEditor(name) })
-	del := widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() { u.confirmDeleteSync(name) })
+	del := widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), nil)
 	resync := widget.NewButtonWithIcon("Resync", theme.ViewRefreshIcon(), func() { u.confirmResync(name) })
 	if missing != "" {
 		syncNow.Disable()
 		preview.Disable()
+	}
+	// A delete waits while another writer holds the data file: the card
+	// says so and a second press cannot delete again what is gone.
+	deleting := wrapped("Deleting this sync with its links and history…")
+	deleting.Importance = widget.LowImportance
+	deleting.Hide()
+	info.Add(deleting)
+	markDeleting := func() {
+		for _, b := range []*widget.Button{syncNow, preview, pause, edit, del, resync} {
+			b.Disable()
+		}
+		deleting.Show()
+	}
+	del.OnTapped = func() { u.confirmDeleteSync(name, markDeleting) }
+	if u.busy["delete "+name] {
+		markDeleting() // the list was rebuilt while it runs
 	}
 	if s.FullPass != "" || s.LastRun == nil {
 		resync.Disable() // already due, or the first run reads everything anyway
@@ -465,13 +481,19 @@ func (u *UI) confirmResync(name string) {
 	}, u.win)
 }
 
-func (u *UI) confirmDeleteSync(name string) {
+// confirmDeleteSync asks, then deletes sync name in the background;
+// started (may be nil) marks its card busy meanwhile.
+func (u *UI) confirmDeleteSync(name string, started func()) {
 	msg := fmt.Sprintf("Delete the sync %s with its links and history? Records in the CRMs are not touched.", name)
 	dialog.ShowConfirm("Delete "+name, msg, func(ok bool) {
-		if !ok {
+		if !ok || !u.begin("delete "+name) {
 			return
 		}
+		if started != nil {
+			started()
+		}
 		u.bgErr(func(ctx context.Context) error { return u.a.DeleteSync(ctx, name) }, func(err error) {
+			u.end("delete " + name)
 			if err != nil {
 				showError(u.win, err)
 				u.refreshIf(ScreenSyncs)

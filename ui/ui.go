@@ -113,6 +113,10 @@ type UI struct {
 	// or slot notifies once, not every hour (UI goroutine only). The data
 	// file keeps it too (notified.go), so a restart does not tell it again.
 	notified map[string]string
+	// busy holds the actions under way that must not start twice ("delete
+	// NAME", "disconnect NAME", demoBusy), so their cards stay busy across
+	// rebuilds (UI goroutine only; begin, end).
+	busy map[string]bool
 	// keys handles single-key shortcuts on the current screen (Review).
 	keys func(r rune) bool
 	// screenGen counts screen rebuilds, so a background load that finishes
@@ -316,6 +320,22 @@ func bg[T any](u *UI, work func(ctx context.Context) (T, error), done func(T, er
 		u.do(func() { done(v, err) })
 	}()
 }
+
+// begin marks the action key under way; false when it already is, as
+// for a second press while a slow first one runs (UI goroutine).
+func (u *UI) begin(key string) bool {
+	if u.busy[key] {
+		return false
+	}
+	if u.busy == nil {
+		u.busy = map[string]bool{}
+	}
+	u.busy[key] = true
+	return true
+}
+
+// end marks the action key done (UI goroutine).
+func (u *UI) end(key string) { delete(u.busy, key) }
 
 // do runs fn on the UI goroutine (fyne.Do), serialised with uiMu. Never
 // call it from inside another u.do callback.
