@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
+	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/mapping"
 )
@@ -49,8 +51,7 @@ func (o SyncOutcome) Line() string {
 		}
 		return line
 	case o.AlreadyRunning():
-		// The refusal names the run under way and who started it.
-		return o.Sync + ": already running, not started again: " + o.Err.Error()
+		return o.Sync + ": already running" + runningSince(o.Err) + ", not started again"
 	case o.Err != nil:
 		return o.Sync + ": " + o.Err.Error()
 	case o.Result.Summary == nil:
@@ -70,6 +71,21 @@ func (o SyncOutcome) Line() string {
 		line += "; most: " + o.Result.Failures[0].Line()
 	}
 	return line
+}
+
+// runningSince is " (started by the window at 16:58)" for a refusal that
+// names the run under way, the date too when it began another day.
+func runningSince(err error) string {
+	var ro *store.RunOpenError
+	if !errors.As(err, &ro) || ro.RunID == 0 {
+		return ""
+	}
+	at := ro.Started.Local()
+	when := "at " + at.Format("15:04")
+	if now := time.Now().Local(); at.Format(time.DateOnly) != now.Format(time.DateOnly) {
+		when = "on " + at.Format("2006-01-02") + " " + when
+	}
+	return " (started by " + ro.StartedBy() + " " + when + ")"
 }
 
 // planWarnings is "; N warnings (see History)" when plan warned, else "".

@@ -187,6 +187,7 @@ func (a *App) Run(ctx context.Context, name string, opts RunOptions) (RunResult,
 		// ends the vendor's wait ScheduledRun remembered, though records
 		// failed for their data: only a stop says the vendor still refuses.
 		a.endVendorWait(ctx, name)
+		a.endConnectionWaits(ctx, name)
 	}
 	return res, err
 }

@@ -174,11 +174,17 @@ func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
 		if ms, _ := strconv.ParseInt(v, 10, 64); ms > 0 && a.opts.Now().Before(time.UnixMilli(ms)) {
 			return skipped{fmt.Errorf("sync %s waits until %s, when the vendor's limit resets", name, time.UnixMilli(ms).Local().Format(time.DateTime))}
 		}
+		// Another sync over the same connection met the account's limit.
+		if err := a.connectionWait(ctx, name); err != nil {
+			return err
+		}
 	}
 	err := a.scheduledRun(ctx, name, trigger)
 	wait := ""
 	if w := (vendorWait{}); errors.As(err, &w) {
-		wait = strconv.FormatInt(a.opts.Now().Add(w.wait).UnixMilli(), 10)
+		until := a.opts.Now().Add(w.wait)
+		wait = strconv.FormatInt(until.UnixMilli(), 10)
+		a.storeConnectionWait(ctx, name, w.vendor, until)
 	}
 	if wait != "" { // a run that gets through ends it (Run, endVendorWait)
 		if serr := a.db.SetSetting(ctx, key, wait); serr != nil {
@@ -259,7 +265,7 @@ func (a *App) endVendorWait(ctx context.Context, name string) {
 func withVendorWait(err, cause error) error {
 	var ce *connector.Error
 	if errors.As(cause, &ce) && ce.RetryAfter > 0 && (ce.Category == connector.CatBudget || ce.Category == connector.CatRateLimit) {
-		return vendorWait{err, ce.RetryAfter}
+		return vendorWait{err, ce.RetryAfter, ce.Vendor}
 	}
 	return err
 }
@@ -267,8 +273,9 @@ func withVendorWait(err, cause error) error {
 // vendorWait is a background run's error with the vendor's wait
 // (schedule.Waiter).
 type vendorWait struct {
-	err  error
-	wait time.Duration
+	err    error
+	wait   time.Duration
+	vendor string // the vendor that asked for it (connector.Error.Vendor)
 }
 
 func (e vendorWait) Error() string          { return e.err.Error() }

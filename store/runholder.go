@@ -36,28 +36,54 @@ func (s *DB) CheckNoOpenRun(ctx context.Context, syncID int64) error {
 	return nil
 }
 
-// runOpenError is ErrRunOpen for sync syncID, naming the run that holds
-// it where the store can tell (another process's run included).
-func (s *DB) runOpenError(ctx context.Context, syncID int64) error {
-	if who := s.runHolder(ctx, syncID); who != "" {
-		return fmt.Errorf("store: sync %d: %w (%s)", syncID, ErrRunOpen, who)
-	}
-	return fmt.Errorf("store: sync %d: %w", syncID, ErrRunOpen)
+// RunOpenError is ErrRunOpen naming the run under way where the store can
+// tell (another process's run included), so a caller may say it in its
+// own words (app.SyncOutcome.Line).
+type RunOpenError struct {
+	SyncID  int64
+	RunID   int64 // 0 when the holder's row could not be read
+	Trigger string
+	Started time.Time
 }
 
-// runHolder says which run holds sync syncID and who started it, for the
-// refusal of a second run: "run 12, scheduled, started 14:03:05". Empty
-// when the row cannot be read (the lock's holder may not have written it
-// yet): the refusal then stands without it.
-func (s *DB) runHolder(ctx context.Context, syncID int64) string {
-	var id, started int64
-	var trigger string
-	err := s.sql.QueryRowContext(ctx, "SELECT id, trigger, started_at FROM runs WHERE sync_id = ? AND status = 'running' ORDER BY id DESC LIMIT 1", syncID).
-		Scan(&id, &trigger, &started)
-	if err != nil {
-		return ""
+func (e *RunOpenError) Error() string {
+	if e.RunID == 0 {
+		return fmt.Sprintf("store: sync %d: %v", e.SyncID, ErrRunOpen)
 	}
-	return fmt.Sprintf("run %d, %s, started %s", id, triggerWords(trigger), time.UnixMilli(started).Local().Format(time.DateTime))
+	return fmt.Sprintf("store: sync %d: %v (run %d, %s, started %s)", e.SyncID, ErrRunOpen, e.RunID, triggerWords(e.Trigger), e.Started.Local().Format(time.DateTime))
+}
+
+func (e *RunOpenError) Unwrap() error { return ErrRunOpen }
+
+// StartedBy names who started the run, as in "started by the window".
+func (e *RunOpenError) StartedBy() string {
+	switch e.Trigger {
+	case "schedule", "catch-up":
+		return "the schedule"
+	case "cli":
+		return "the command line"
+	case "manual":
+		return "the window"
+	case "":
+		return "hand"
+	}
+	return triggerWords(e.Trigger)
+}
+
+// runOpenError is ErrRunOpen for sync syncID, naming the run that holds
+// it where the store can tell. The lock's holder may not have written its
+// row yet: the refusal then stands without it.
+func (s *DB) runOpenError(ctx context.Context, syncID int64) error {
+	e := &RunOpenError{SyncID: syncID}
+	var started int64
+	err := s.sql.QueryRowContext(ctx, "SELECT id, trigger, started_at FROM runs WHERE sync_id = ? AND status = 'running' ORDER BY id DESC LIMIT 1", syncID).
+		Scan(&e.RunID, &e.Trigger, &started)
+	if err != nil {
+		e.RunID, e.Trigger = 0, ""
+		return e
+	}
+	e.Started = time.UnixMilli(started)
+	return e
 }
 
 // triggerWords names who starts a run of trigger, as a person says it.

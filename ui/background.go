@@ -22,6 +22,9 @@ type Background struct {
 	next    map[string]time.Time
 	failed  map[string]error
 	running map[string]bool
+	// waiting is why a sync's last turn was skipped while its connection
+	// waits out its vendor's limit (app.IsConnectionWait), until it runs.
+	waiting map[string]error
 	onEvent func(schedule.Event) // set by the UI; called off the UI goroutine
 	stop    context.CancelFunc   // set by Start; ends the scheduler
 	stopped chan struct{}        // closed when the scheduler's Run returns
@@ -34,7 +37,7 @@ type Background struct {
 // scheduler makes them: a leads sync's run first runs the contacts sync it
 // filters by, and a failure names its largest kind.
 func NewBackground(a *app.App, log *slog.Logger) *Background {
-	b := &Background{a: a, log: log, next: map[string]time.Time{}, failed: map[string]error{}, running: map[string]bool{}, followEvery: app.FollowInterval}
+	b := &Background{a: a, log: log, next: map[string]time.Time{}, failed: map[string]error{}, running: map[string]bool{}, waiting: map[string]error{}, followEvery: app.FollowInterval}
 	b.sched = schedule.New(a.ScheduledRun, a.ScheduleOptions())
 	return b
 }
@@ -51,8 +54,10 @@ func (b *Background) Start(ctx context.Context) error {
 	b.mu.Unlock()
 	following := make(chan struct{})
 	go func() { defer close(following); b.a.FollowSyncs(ctx, b.sched, b.followEvery) }()
-	go func() { defer close(stopped); _ = b.sched.Run(ctx); <-following }()
-	go b.watch(ctx)
+	// Stop waits for the event watcher too, so no event reaches the UI after.
+	watching := make(chan struct{})
+	go func() { defer close(watching); b.watch(ctx) }()
+	go func() { defer close(stopped); _ = b.sched.Run(ctx); <-following; <-watching }()
 	return nil
 }
 
@@ -101,6 +106,7 @@ func (b *Background) forgetGone() {
 			delete(b.next, n)
 			delete(b.failed, n)
 			delete(b.running, n)
+			delete(b.waiting, n)
 		}
 	}
 	for n := range b.failed {
@@ -124,11 +130,20 @@ func (b *Background) LastFailure(name string) error {
 	return b.failed[name]
 }
 
+// ConnectionWait is why the sync's last turn was skipped while its
+// connection waits out its vendor's limit; nil when it was not.
+func (b *Background) ConnectionWait(name string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.waiting[name]
+}
+
 // forgetFailure drops the sync's background failure: a run since succeeded.
 func (b *Background) forgetFailure(name string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	delete(b.failed, name)
+	delete(b.waiting, name)
 }
 
 // succeeded drops the sync's background failure and its back-off or
@@ -158,14 +173,19 @@ func (b *Background) watch(ctx context.Context) {
 				b.running[e.Sync] = true
 			case schedule.EventSkipped:
 				b.running[e.Sync] = false
+				if app.IsConnectionWait(e.Err) {
+					b.waiting[e.Sync] = e.Err
+				}
 			case schedule.EventFinished:
 				b.running[e.Sync] = false
 				delete(b.failed, e.Sync)
+				delete(b.waiting, e.Sync)
 			case schedule.EventCleared: // another process's run succeeded
 				delete(b.failed, e.Sync)
 			case schedule.EventFailed:
 				b.running[e.Sync] = false
 				b.failed[e.Sync] = e.Err
+				delete(b.waiting, e.Sync)
 			}
 			fn := b.onEvent
 			b.mu.Unlock()

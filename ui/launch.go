@@ -82,18 +82,15 @@ func Launch(ctx context.Context, o LaunchOptions) error {
 		}
 		defer srv.Close()
 	}
-	bgd := NewBackground(a, a.Logger())
-	if err := bgd.Start(ctx); err != nil {
-		return err
-	}
 	u := New(fa, Deps{
 		App: a, Logger: a.Logger(), Icon: o.Icon, HomeDir: home, Demo: o.Demo, Sandbox: srv,
 		StartSandbox: func(ctx context.Context) (*sandbox.Server, error) { return app.StartSandbox(ctx, 0) },
-		Background:   bgd,
-		NoTray:       !trayPresent(ctx, a.Logger()),
+		Background:   NewBackground(a, a.Logger()),
 	})
 	defer u.Close()
-	u.installTray()
+	if err := u.startBackground(ctx, func(ctx context.Context) bool { return trayPresent(ctx, a.Logger()) }); err != nil {
+		return err
+	}
 	// A hidden switch for screenshots and support: open on a given screen.
 	if s := os.Getenv("CRMSYNC_UI_SCREEN"); s != "" {
 		u.Navigate(s)
@@ -103,6 +100,29 @@ func Launch(ctx context.Context, o LaunchOptions) error {
 	}
 	fa.Run()
 	return nil
+}
+
+// startBackground asks the desktop for a tray (trayCheck, up to 2 s),
+// reads the failures notified before, installs the tray and its event
+// handler, and only then starts the scheduler: a catch-up run failing at
+// start is notified (not dropped for want of a handler), and once (not
+// again for want of the saved list). It runs before the window does.
+func (u *UI) startBackground(ctx context.Context, trayCheck func(context.Context) bool) error {
+	u.deps.NoTray = !trayCheck(ctx)
+	if u.a != nil {
+		told, err := u.a.NotifiedFailures(ctx)
+		if err != nil {
+			u.log.Warn("the failures notified before could not be read", "err", err)
+		}
+		if u.notified == nil {
+			u.notified = map[string]string{}
+		}
+		for sync, key := range told {
+			u.notified[sync] = key
+		}
+	}
+	u.installTray()
+	return u.deps.Background.Start(ctx)
 }
 
 // Close stops background work started by the UI and any sandbox it started.

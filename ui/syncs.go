@@ -314,6 +314,15 @@ func (u *UI) syncCard(s app.SyncView, conns []app.ConnectionView) fyne.CanvasObj
 		next = "Next run: " + until(b.Next(name), u.now()) + " (" + def.Schedule + ")"
 	}
 	info.Add(wrapped(next))
+	if b := u.deps.Background; b != nil && !s.Paused {
+		if werr := b.ConnectionWait(name); werr != nil {
+			// Another sync met the connection's vendor limit: this one's
+			// turns wait too, spending no refused call.
+			l := wrapped("Not run: " + errorSentence(werr))
+			l.Importance = widget.WarningImportance
+			info.Add(l)
+		}
+	}
 	if s.OpenReview > 0 {
 		l := widget.NewLabel(fmt.Sprintf("%d items wait in Review", s.OpenReview))
 		l.Importance = widget.WarningImportance
@@ -444,7 +453,19 @@ func lastRunText(r *runRow, now time.Time) string {
 		return "Last run: never — press Preview to see what it would do"
 	}
 	return fmt.Sprintf("Last run: %s · %s · created %d, updated %d, failed %d",
-		ago(r.StartedAt, now), r.Status, r.Created, r.Updated, r.Failed)
+		ago(r.StartedAt, now), runStatusWords(r.Status), r.Created, r.Updated, r.Failed)
+}
+
+// runStatusWords is a stored run status as a person reads it; the words
+// that already read as such stay.
+func runStatusWords(status string) string {
+	switch status {
+	case "needs_confirmation":
+		return heldWords
+	case "dry_run":
+		return "preview only"
+	}
+	return status
 }
 
 func (u *UI) setPaused(name string, paused bool) {
