@@ -39,6 +39,15 @@ type Options struct {
 	// (connector.Account.RetryMinWait); 0 = each connector's own. Tests
 	// set it small; the vendors' Retry-After and limits still apply.
 	RetryMinWait time.Duration
+	// LookupLag replaces HubSpot's and Pipedrive's 5 s wait for their
+	// search index before a lookup after a lost create
+	// (connector.Account.LookupLag); 0 = the connectors' own. Only tests
+	// against a sandbox whose index does not lag set it.
+	LookupLag time.Duration
+	// PollFirst is the first wait before polling a vendor's asynchronous
+	// job (Brevo's import, 1 s by default; connector.Account.PollFirst);
+	// 0 = the connectors' own. Tests set it small.
+	PollFirst time.Duration
 }
 
 // App is the use-case layer over one data folder.

@@ -25,7 +25,8 @@ import (
 func TestHubSpotBrevoContacts(t *testing.T) {
 	t.Parallel() // waits on the vendors' clocks and polls, not the CPU; shares nothing
 	ctx := context.Background()
-	a, srv := connectedSandbox(t, 79, 200)
+	// Brevo's import polls 1 ms apart: the same polls, without seconds between.
+	a, srv := connectedSandboxWith(t, 79, 200, app.Options{PollFirst: time.Millisecond})
 	if _, err := a.ConnectSandbox(ctx, srv, "brevo", "bv"); err != nil {
 		t.Fatalf("connect brevo: %v", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector/registry"
@@ -23,7 +24,7 @@ import (
 func auditApp(t *testing.T) (*app.App, *secret.Memory) {
 	t.Helper()
 	keys := secret.NewMemory()
-	a, err := app.Open(context.Background(), app.Options{Home: t.TempDir(), Secrets: keys, Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: freePort(t)})
+	a, err := app.Open(context.Background(), app.Options{Home: t.TempDir(), Secrets: keys, Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: auth.AnyPort})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +235,7 @@ func TestSwitchToKeyDuringRunKeepsConnected(t *testing.T) {
 	srv := startSandbox(t, 304, 4)
 	hook := &hookTransport{match: "/hubspot/crm/"}
 	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(),
-		OpenBrowser: browser, RedirectPort: freePort(t), HTTP: &http.Client{Transport: hook}})
+		OpenBrowser: browser, RedirectPort: auth.AnyPort, HTTP: &http.Client{Transport: hook}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -413,6 +413,8 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 		Limiters:  limiters,
 		// A test's shorter back-off; 0 keeps the connector's own.
 		RetryMinWait: a.opts.RetryMinWait,
+		LookupLag:    a.opts.LookupLag,
+		PollFirst:    a.opts.PollFirst,
 	}
 	conn, err := info.New(client, acct)
 	if err != nil {

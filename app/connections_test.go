@@ -10,13 +10,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/sync/connector/dynamics"
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
-	"github.com/crmsync/crmsync/sync/sandbox"
 )
 
 // browser fetches the consent URL like a user's browser would: the sandbox
@@ -33,21 +33,6 @@ func browser(ctx context.Context, u string) error {
 	return resp.Body.Close()
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	srv, err := sandbox.Start(context.Background(), "127.0.0.1:0", sandbox.Options{Contacts: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := srv.URL()
-	srv.Close()
-	var port int
-	if _, err := fmtSscan(u[strings.LastIndex(u, ":")+1:], &port); err != nil {
-		t.Fatal(err)
-	}
-	return port
-}
-
 func testVendors() []connector.Info {
 	return []connector.Info{
 		{Name: "hubspot", Title: "HubSpot", OAuth: connector.OAuthSpec{PKCE: true, TokenRoute: true, Scopes: []string{"crm.objects.contacts.read"}}},
@@ -60,7 +45,7 @@ func TestConnectSandboxKeepsTokensOutOfSQLite(t *testing.T) {
 	srv := startSandbox(t, 1, 5)
 	secrets := secret.NewMemory()
 	home := t.TempDir()
-	a, err := app.Open(ctx, app.Options{Home: home, Secrets: secrets, Vendors: testVendors(), OpenBrowser: browser, RedirectPort: freePort(t)})
+	a, err := app.Open(ctx, app.Options{Home: home, Secrets: secrets, Vendors: testVendors(), OpenBrowser: browser, RedirectPort: auth.AnyPort})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/engine"
@@ -29,14 +30,14 @@ func connectedSandboxAt(t *testing.T, seed int64, contacts int, now func() time.
 	return connectedSandboxWith(t, seed, contacts, app.Options{Now: now})
 }
 
-// connectedSandboxWith is connectedSandbox with o's Now and RetryMinWait
-// (the rest as connectedSandbox sets them).
+// connectedSandboxWith is connectedSandbox with o's Now, RetryMinWait,
+// LookupLag and PollFirst (the rest as connectedSandbox sets them).
 func connectedSandboxWith(t *testing.T, seed int64, contacts int, o app.Options) (*app.App, *sandbox.Server) {
 	t.Helper()
 	ctx := context.Background()
 	srv := startSandbox(t, seed, contacts)
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: freePort(t),
-		Now: o.Now, RetryMinWait: o.RetryMinWait})
+	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: auth.AnyPort,
+		Now: o.Now, RetryMinWait: o.RetryMinWait, LookupLag: o.LookupLag, PollFirst: o.PollFirst})
 	if err != nil {
 		t.Fatal(err)
 	}

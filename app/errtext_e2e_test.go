@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector/registry"
 )
@@ -57,7 +58,7 @@ func TestNetworkGoneReadErrorEveryVendor(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			srv := startSandbox(t, 11, 3)
-			a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: freePort(t),
+			a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: auth.AnyPort,
 				RetryMinWait: time.Millisecond}) // the same retries of the refused read, without the back-off's wait
 			if err != nil {
 				t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector/registry"
 )
@@ -40,7 +41,7 @@ func TestDynamicsSignInFitsWindowsCredentialManager(t *testing.T) {
 	srv := startSandbox(t, 35, 12)
 	store := windowsCredStore{Memory: secret.NewMemory(), limit: 2560}
 	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: store, Vendors: registry.Vendors(),
-		OpenBrowser: browser, RedirectPort: freePort(t)})
+		OpenBrowser: browser, RedirectPort: auth.AnyPort})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector/registry"
@@ -53,7 +54,7 @@ func killableApp(t *testing.T, contacts int, vendors ...[2]string) *killable {
 func (k *killable) open() {
 	k.t.Helper()
 	a, err := app.Open(context.Background(), app.Options{Home: k.home, Secrets: k.secrets, Vendors: registry.Vendors(), OpenBrowser: browser,
-		RedirectPort: freePort(k.t), HTTP: &http.Client{Transport: k.tr}, Now: k.clock.now, RetryMinWait: k.retryMinWait})
+		RedirectPort: auth.AnyPort, HTTP: &http.Client{Transport: k.tr}, Now: k.clock.now, RetryMinWait: k.retryMinWait})
 	if err != nil {
 		k.t.Fatal(err)
 	}

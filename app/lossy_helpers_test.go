@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/sandbox"
@@ -92,9 +93,15 @@ func (t *lossyTransport) lostCalls() []string {
 // lossyTransport, and the given vendors connected.
 func lossyApp(t *testing.T, seed int64, contacts int, vendors ...[2]string) (*app.App, *sandbox.Server, *lossyTransport) {
 	t.Helper()
+	return lossyAppWith(t, seed, contacts, app.Options{}, vendors...)
+}
+
+// lossyAppWith is lossyApp with o's RetryMinWait, LookupLag and PollFirst.
+func lossyAppWith(t *testing.T, seed int64, contacts int, o app.Options, vendors ...[2]string) (*app.App, *sandbox.Server, *lossyTransport) {
+	t.Helper()
 	srv := startSandbox(t, seed, contacts)
 	tr := &lossyTransport{next: http.DefaultTransport}
-	return appThrough(t, srv, &http.Client{Transport: tr}, vendors...), srv, tr
+	return appThroughWith(t, srv, &http.Client{Transport: tr}, o, vendors...), srv, tr
 }
 
 // appThrough opens an app over srv whose HTTP client is client, with the
@@ -108,9 +115,16 @@ func appThrough(t *testing.T, srv *sandbox.Server, client *http.Client, vendors 
 // step minWait (app.Options.RetryMinWait; 0 = the connectors' own).
 func appThroughRetrying(t *testing.T, srv *sandbox.Server, client *http.Client, minWait time.Duration, vendors ...[2]string) *app.App {
 	t.Helper()
+	return appThroughWith(t, srv, client, app.Options{RetryMinWait: minWait}, vendors...)
+}
+
+// appThroughWith is appThrough with o's RetryMinWait, LookupLag and
+// PollFirst (0: the connectors' own).
+func appThroughWith(t *testing.T, srv *sandbox.Server, client *http.Client, o app.Options, vendors ...[2]string) *app.App {
+	t.Helper()
 	ctx := context.Background()
 	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser,
-		RedirectPort: freePort(t), HTTP: client, RetryMinWait: minWait})
+		RedirectPort: auth.AnyPort, HTTP: client, RetryMinWait: o.RetryMinWait, LookupLag: o.LookupLag, PollFirst: o.PollFirst})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +175,7 @@ func lossyClockedApp(t *testing.T, seed int64, contacts int) (*app.App, *sandbox
 	t.Cleanup(func() { srv.Close() })
 	tr := &lossyTransport{next: http.DefaultTransport}
 	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser,
-		RedirectPort: freePort(t), HTTP: &http.Client{Transport: tr}, Now: clock.now})
+		RedirectPort: auth.AnyPort, HTTP: &http.Client{Transport: tr}, Now: clock.now})
 	if err != nil {
 		t.Fatal(err)
 	}

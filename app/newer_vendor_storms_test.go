@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/engine"
@@ -65,7 +66,10 @@ func TestStormsNewerVendors(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/429=%v", v.name, storm.P429), func(t *testing.T) {
 				t.Parallel() // its own sandbox and app; mostly waiting, not computing
 				ctx := context.Background()
-				a, srv, tr := lossyApp(t, 29, 8, [2]string{"hubspot", "hs"}, [2]string{v.name, "v"})
+				// A 1 ms first back-off step where a 429 names no wait: as many
+				// retries, without seconds between them; a vendor's own wait
+				// (Retry-After, reset headers) still holds.
+				a, srv, tr := lossyAppWith(t, 29, 8, app.Options{RetryMinWait: time.Millisecond}, [2]string{"hubspot", "hs"}, [2]string{v.name, "v"})
 				saveSyncs(t, a, v.def())
 				before := v.count(srv)
 				var once atomic.Bool

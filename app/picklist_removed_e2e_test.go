@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector/registry"
@@ -40,7 +41,7 @@ func steppedApp(t *testing.T, contacts int, setup func(*sandbox.Server) error, c
 		}
 	}
 	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser,
-		RedirectPort: freePort(t), Now: clock.now})
+		RedirectPort: auth.AnyPort, Now: clock.now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector/registry"
 )
@@ -58,7 +59,7 @@ func TestPipedriveFollowsRenamedDomain(t *testing.T) {
 	ctx := context.Background()
 	srv := startSandbox(t, 41, 12)
 	keys := secret.NewMemory()
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: keys, Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: freePort(t)})
+	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: keys, Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: auth.AnyPort})
 	if err != nil {
 		t.Fatal(err)
 	}

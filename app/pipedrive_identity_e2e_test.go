@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector/registry"
@@ -29,7 +30,7 @@ func pdConnRow(t *testing.T, a *app.App, name string) store.Connection {
 func TestPipedriveReconnectAfterDomainRename(t *testing.T) {
 	ctx := context.Background()
 	srv := startSandbox(t, 41, 12)
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: freePort(t)})
+	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: auth.AnyPort})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func TestPipedriveReconnectAfterDomainRename(t *testing.T) {
 func TestPipedriveFormerHostIdentity(t *testing.T) {
 	ctx := context.Background()
 	srv := startSandbox(t, 41, 8)
-	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: freePort(t)})
+	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: auth.AnyPort})
 	if err != nil {
 		t.Fatal(err)
 	}

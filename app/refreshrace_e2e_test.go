@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector/registry"
 )
@@ -77,7 +78,7 @@ func TestConcurrentRefreshWithRotationKeepsConnection(t *testing.T) {
 	srv := startSandbox(t, 811, 6)
 	meet := newRefreshMeet("/services/oauth2/token")
 	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(),
-		OpenBrowser: browser, RedirectPort: freePort(t), HTTP: &http.Client{Transport: meet}})
+		OpenBrowser: browser, RedirectPort: auth.AnyPort, HTTP: &http.Client{Transport: meet}})
 	if err != nil {
 		t.Fatal(err)
 	}

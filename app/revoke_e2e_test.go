@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector/registry"
 )
@@ -24,7 +25,7 @@ func TestRevokedRefreshTokenMidRun(t *testing.T) {
 	tr := &lossyTransport{next: http.DefaultTransport}
 	mem := secret.NewMemory()
 	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: mem, Vendors: registry.Vendors(), OpenBrowser: browser,
-		RedirectPort: freePort(t), HTTP: &http.Client{Transport: tr}})
+		RedirectPort: auth.AnyPort, HTTP: &http.Client{Transport: tr}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/sandbox"
@@ -29,7 +30,7 @@ func warnLoggedAppWithin(t *testing.T, timeout time.Duration) (*app.App, *secret
 	t.Helper()
 	keys, logged := secret.NewMemory(), &bytes.Buffer{}
 	a, err := app.Open(context.Background(), app.Options{Home: t.TempDir(), Secrets: keys, Vendors: registry.Vendors(), OpenBrowser: browser,
-		RedirectPort: freePort(t), HTTP: &http.Client{Timeout: timeout}, Logger: slog.New(slog.NewTextHandler(logged, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+		RedirectPort: auth.AnyPort, HTTP: &http.Client{Timeout: timeout}, Logger: slog.New(slog.NewTextHandler(logged, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/sandbox"
@@ -66,7 +67,7 @@ func startPipedriveOwnHosts(t *testing.T) *pipedriveOwnHosts {
 	t.Cleanup(srv.Close)
 	e := &pipedriveOwnHosts{sim: sim, keys: secret.NewMemory(), logged: &bytes.Buffer{}, client: vendorHosts(srv, "pipedrive.com")}
 	a, err := app.Open(context.Background(), app.Options{Home: t.TempDir(), Secrets: e.keys, Vendors: registry.Vendors(),
-		RedirectPort: freePort(t), HTTP: e.client,
+		RedirectPort: auth.AnyPort, HTTP: e.client,
 		Logger: slog.New(slog.NewTextHandler(e.logged, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		t.Fatal(err)
@@ -304,7 +305,7 @@ func TestZohoGrantRevokedAtItsDataCentre(t *testing.T) {
 			t.Cleanup(srv.Close)
 			client := vendorHosts(srv, "zoho.com", "zoho.eu", "zohoapis.com", "zohoapis.eu")
 			keys, logged := secret.NewMemory(), &bytes.Buffer{}
-			a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: keys, Vendors: registry.Vendors(), RedirectPort: freePort(t),
+			a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: keys, Vendors: registry.Vendors(), RedirectPort: auth.AnyPort,
 				HTTP: client, Logger: slog.New(slog.NewTextHandler(logged, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 			if err != nil {
 				t.Fatal(err)
@@ -387,7 +388,7 @@ func TestGivenTokenURLKeepsRevokeOffVendorHost(t *testing.T) {
 	rec := &hostRecorder{}
 	client := &http.Client{Transport: rec}
 	a, err := app.Open(ctx, app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(),
-		RedirectPort: freePort(t), HTTP: client})
+		RedirectPort: auth.AnyPort, HTTP: client})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/engine"
@@ -23,7 +24,7 @@ func windowAndCLI(t *testing.T) (window, cli *app.App) {
 	srv := startSandbox(t, 5, 12)
 	home, secrets := t.TempDir(), secret.NewMemory() // the keyring both processes share
 	open := func() *app.App {
-		a, err := app.Open(ctx, app.Options{Home: home, Secrets: secrets, Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: freePort(t)})
+		a, err := app.Open(ctx, app.Options{Home: home, Secrets: secrets, Vendors: registry.Vendors(), OpenBrowser: browser, RedirectPort: auth.AnyPort})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector/registry"
 )
@@ -100,9 +101,16 @@ type loggedApp struct {
 // through rt; it closes when the test ends.
 func openLoggedApp(t *testing.T, rt http.RoundTripper) *loggedApp {
 	t.Helper()
+	return openLoggedAppWith(t, rt, app.Options{})
+}
+
+// openLoggedAppWith is openLoggedApp with o's RetryMinWait and LookupLag
+// (0: the connectors' own).
+func openLoggedAppWith(t *testing.T, rt http.RoundTripper, o app.Options) *loggedApp {
+	t.Helper()
 	la := &loggedApp{}
 	a, err := app.Open(context.Background(), app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(),
-		OpenBrowser: browser, RedirectPort: freePort(t), HTTP: &http.Client{Transport: rt},
+		OpenBrowser: browser, RedirectPort: auth.AnyPort, HTTP: &http.Client{Transport: rt}, RetryMinWait: o.RetryMinWait, LookupLag: o.LookupLag,
 		Logger: slog.New(slog.NewTextHandler(lockedWriter{&la.logMu, &la.log}, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/engine"
@@ -388,7 +389,10 @@ func TestSecretsNeverLeakSweep(t *testing.T) {
 			if f == faultRevoke && (v.key != nil || slices.Contains([]string{"dynamics", "mailchimp", "brevo"}, v.vendor)) {
 				continue // a pasted key, and these vendors' grants, have no revoke
 			}
-			t.Run(v.name()+"/"+f.String(), func(t *testing.T) { sweepOne(t, v, f) })
+			t.Run(v.name()+"/"+f.String(), func(t *testing.T) {
+				t.Parallel() // its own sandbox, app folder, keyring and log; mostly waiting
+				sweepOne(t, v, f)
+			})
 		}
 	}
 }
@@ -397,7 +401,9 @@ func sweepOne(t *testing.T, v leakVendor, f canaryFault) {
 	ctx := context.Background()
 	srv := startSandbox(t, 77, 4)
 	ct := &canaryTransport{prefix: "/" + v.vendor + "/", fault: f}
-	a := openLoggedApp(t, ct)
+	// A 1 ms first back-off step and search lag (the sandbox's index does
+	// not lag): the same retries and lookups, without seconds of waiting.
+	a := openLoggedAppWith(t, ct, app.Options{RetryMinWait: time.Millisecond, LookupLag: time.Millisecond})
 	other := leakVendor{vendor: "hubspot", conn: "hs"}
 	if v.vendor == "hubspot" {
 		other = leakVendor{vendor: "salesforce", conn: "sf"}

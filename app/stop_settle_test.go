@@ -373,8 +373,11 @@ func inputsOf(r *http.Request) int {
 // for the next plan; settling it must not audit or count the first half
 // a second time under the stopped run.
 func TestStopInSecondHalfOfEngineSplit(t *testing.T) {
+	t.Parallel() // its own sandbox and app; mostly waiting, not computing
 	ctx := context.Background()
-	a, srv, tr := lossyApp(t, 8404, 8, [2]string{"hubspot", "hs"}, [2]string{"salesforce", "sf"})
+	// A 1 ms first back-off step: the 500s are retried as often, without
+	// the seconds between tries.
+	a, srv, tr := lossyAppWith(t, 8404, 8, app.Options{RetryMinWait: time.Millisecond}, [2]string{"hubspot", "hs"}, [2]string{"salesforce", "sf"})
 	saveSyncs(t, a, app.DemoSync("contacts", "hs", "sf"))
 	links := syncedThenEdited(t, a, "contacts", 4, func(i int, l store.LinkRow) error {
 		_, err := srv.Salesforce().Update("Contact", l.BID, map[string]string{"FirstName": fmt.Sprintf("Part%d", i)})

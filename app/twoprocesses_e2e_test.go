@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector/registry"
@@ -25,7 +26,7 @@ func salesforceCreates(r *http.Request) bool {
 func openHome(t *testing.T, home string, secrets secret.Store, client *http.Client) *app.App {
 	t.Helper()
 	a, err := app.Open(context.Background(), app.Options{Home: home, Secrets: secrets, Vendors: registry.Vendors(),
-		OpenBrowser: browser, RedirectPort: freePort(t), HTTP: client})
+		OpenBrowser: browser, RedirectPort: auth.AnyPort, HTTP: client})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"sync"
 	"testing"
@@ -47,16 +46,6 @@ func (l *live) browse(ctx context.Context, raw string) error {
 		hook(raw)
 	}
 	return err
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 func newLive(t *testing.T) *live { t.Helper(); return newLiveContacts(t, 30) }

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/sandbox"
@@ -33,7 +34,7 @@ func newLiveWith(t *testing.T, n int, size fyne.Size, adjust func(o *app.Options
 	t.Cleanup(func() { srv.Close() })
 	l := &live{t: t, srv: srv}
 	opts := app.Options{Home: t.TempDir(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(),
-		OpenBrowser: l.browse, RedirectPort: freePort(t)}
+		OpenBrowser: l.browse, RedirectPort: auth.AnyPort}
 	if adjust != nil {
 		adjust(&opts, srv)
 	}

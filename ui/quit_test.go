@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector/registry"
@@ -69,7 +70,7 @@ func TestQuitMidBackgroundRunStopsCleanly(t *testing.T) {
 		t.Errorf("after quitting mid-run the run reads %s %q; want it stopped cleanly (cancelled, keeping what it committed), as the CLI's scheduler does", r.Status, r.Message)
 	}
 	// The next launch's run finishes the work without a duplicate.
-	a, err := app.Open(ctx, app.Options{Home: l.a.Home(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), RedirectPort: freePort(t)})
+	a, err := app.Open(ctx, app.Options{Home: l.a.Home(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), RedirectPort: auth.AnyPort})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +161,7 @@ func waitRunning(t *testing.T, a *app.App, sync string) {
 // and returns sync's newest run.
 func lastRunAfterReopen(t *testing.T, l *live, sync string) store.RunRow {
 	t.Helper()
-	a, err := app.Open(context.Background(), app.Options{Home: l.a.Home(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), RedirectPort: freePort(t)})
+	a, err := app.Open(context.Background(), app.Options{Home: l.a.Home(), Secrets: secret.NewMemory(), Vendors: registry.Vendors(), RedirectPort: auth.AnyPort})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/sandbox"
@@ -21,7 +22,7 @@ func startLiveProcess(t *testing.T, home string, secrets secret.Store) *live {
 	ctx := context.Background()
 	l := &live{t: t}
 	a, err := app.Open(ctx, app.Options{Home: home, Secrets: secrets, Vendors: registry.Vendors(),
-		OpenBrowser: l.browse, RedirectPort: freePort(t)})
+		OpenBrowser: l.browse, RedirectPort: auth.AnyPort})
 	if err != nil {
 		t.Fatal(err)
 	}

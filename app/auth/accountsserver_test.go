@@ -52,7 +52,7 @@ func TestAuthorizeFollowsListedAccountsServer(t *testing.T) {
 	euHost := strings.TrimPrefix(eu.srv.URL, "http://")
 	ep.AccountsServers = []string{"accounts.example.com", euHost}
 	b := withAccountsServer(eu.srv.URL)
-	tok, used, err := Flow{Port: freePort(t), OpenBrowser: b.open}.AuthorizeAt(context.Background(), ep)
+	tok, used, err := Flow{Port: AnyPort, OpenBrowser: b.open}.AuthorizeAt(context.Background(), ep)
 	if err != nil {
 		t.Fatalf("AuthorizeAt: %v; page %q", err, b.page(t))
 	}
@@ -76,7 +76,7 @@ func TestAuthorizeRefusesUnlistedAccountsServer(t *testing.T) {
 	ep.AuthURL, ep.TokenURL = us.URL+"/authorize", us.URL+"/token"
 	ep.AccountsServers = []string{"accounts.example.com"}
 	b := withAccountsServer(eu.srv.URL)
-	_, _, err := Flow{Port: freePort(t), OpenBrowser: b.open}.AuthorizeAt(context.Background(), ep)
+	_, _, err := Flow{Port: AnyPort, OpenBrowser: b.open}.AuthorizeAt(context.Background(), ep)
 	euHost := strings.TrimPrefix(eu.srv.URL, "http://")
 	if err == nil || !strings.Contains(err.Error(), "accounts server "+euHost) || !strings.Contains(err.Error(), "not sent") {
 		t.Fatalf("err = %v, want a refusal naming %s", err, euHost)

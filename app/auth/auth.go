@@ -23,6 +23,14 @@ import (
 // match redirect URIs exactly, port included, so it must stay fixed.
 const DefaultPort = 53682
 
+// AnyPort (as a Flow's or an App's port) binds whichever free loopback port
+// the kernel gives and names it in the redirect URI: for tests, where
+// picking a port, closing it and binding it later races other tests, and
+// for an authorization server that takes any loopback port, as RFC 8252
+// §7.3 asks of loopback IP literals and the sandbox does (which real
+// vendors do, with the localhost host, is [unverified]).
+const AnyPort = -1
+
 const (
 	defaultRedirectHost = "localhost"
 	defaultRedirectPath = "/callback"
@@ -105,6 +113,9 @@ func RedirectURI(ep Endpoint, port int) string {
 	}
 	if port == 0 {
 		port = DefaultPort
+	}
+	if port == AnyPort { // the port is known once bound; such vendors register none
+		return (&url.URL{Scheme: "http", Host: host, Path: ep.redirectPath()}).String()
 	}
 	return (&url.URL{Scheme: "http", Host: host + ":" + strconv.Itoa(port), Path: ep.redirectPath()}).String()
 }

@@ -25,7 +25,7 @@ const DefaultTimeout = 5 * time.Minute
 
 // Flow runs the loopback authorization-code flow once per Authorize call.
 type Flow struct {
-	Port        int                                         // fixed, configurable (vendors match redirect URIs exactly); 0 = DefaultPort
+	Port        int                                         // fixed, configurable (vendors match redirect URIs exactly); 0 = DefaultPort; AnyPort = the kernel's pick
 	OpenBrowser func(ctx context.Context, url string) error // nil = don't open (CLI --no-browser prints the URL)
 	OnURL       func(url string)                            // called with the authorization URL before waiting
 	Timeout     time.Duration                               // default 5 min
@@ -112,13 +112,19 @@ func (f Flow) AuthorizeAt(ctx context.Context, ep Endpoint) (*oauth2.Token, Endp
 		verifier = oauth2.GenerateVerifier()
 		authOpts = append(authOpts, oauth2.S256ChallengeOption(verifier))
 	}
-	conf := ep.config(RedirectURI(ep, port))
-	authURL := conf.AuthCodeURL(state, authOpts...)
-
-	ln, err := listen(ctx, port)
+	bind := port
+	if port == AnyPort {
+		bind = 0 // the kernel's pick, named in the redirect URI below
+	}
+	ln, err := listen(ctx, bind)
 	if err != nil {
 		return nil, ep, fmt.Errorf("%s: %w", vendor, err)
 	}
+	if port == AnyPort {
+		port = ln.Addr().(*net.TCPAddr).Port
+	}
+	conf := ep.config(RedirectURI(ep, port))
+	authURL := conf.AuthCodeURL(state, authOpts...)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -29,10 +29,9 @@ func TestRedirectURIDefaults(t *testing.T) {
 func TestAuthorizeHappyPathPKCEPublicClient(t *testing.T) {
 	v := newTestVendor(t, "") // public client: secret must be omitted
 	ep := v.endpoint(true)
-	port := freePort(t)
 	b := newTestBrowser(nil)
 	var shownURL string
-	tok, err := Flow{Port: port, OpenBrowser: b.open, OnURL: func(u string) { shownURL = u }}.Authorize(context.Background(), ep)
+	tok, err := Flow{Port: AnyPort, OpenBrowser: b.open, OnURL: func(u string) { shownURL = u }}.Authorize(context.Background(), ep)
 	if err != nil {
 		t.Fatalf("Authorize: %v", err)
 	}
@@ -44,6 +43,7 @@ func TestAuthorizeHappyPathPKCEPublicClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := u.Query()
+	port := redirectPort(t, shownURL)
 	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || len(q.Get("state")) < 40 {
 		t.Fatalf("authorization URL lacks PKCE or a strong state: %s", shownURL)
 	}
@@ -100,7 +100,7 @@ func TestAuthorizeConfidentialClientWithoutPKCE(t *testing.T) {
 	v := newTestVendor(t, "s3cret-client")
 	v.set(func(v *testVendor) { v.requirePKCE = false })
 	b := newTestBrowser(nil)
-	tok, err := Flow{Port: freePort(t), OpenBrowser: b.open}.Authorize(context.Background(), v.endpoint(false))
+	tok, err := Flow{Port: AnyPort, OpenBrowser: b.open}.Authorize(context.Background(), v.endpoint(false))
 	if err != nil {
 		t.Fatalf("Authorize: %v", err)
 	}
@@ -113,7 +113,6 @@ func TestAuthorizeConfidentialClientWithoutPKCE(t *testing.T) {
 // and ignored: the sign-in the user is finishing still completes.
 func TestAuthorizeWrongStateIsIgnored(t *testing.T) {
 	v := newTestVendor(t, "s3cret-client")
-	port := freePort(t)
 	forged := newTestBrowser(func(u *url.URL) {
 		if u.Host != strings.TrimPrefix(v.srv.URL, "http://") { // only the loopback callback
 			q := u.Query()
@@ -128,10 +127,11 @@ func TestAuthorizeWrongStateIsIgnored(t *testing.T) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		tok, err := Flow{Port: port, OnURL: func(u string) { urls <- u }}.Authorize(context.Background(), v.endpoint(true))
+		tok, err := Flow{Port: AnyPort, OnURL: func(u string) { urls <- u }}.Authorize(context.Background(), v.endpoint(true))
 		done <- result{tok, err}
 	}()
 	authURL := <-urls
+	port := redirectPort(t, authURL)
 	_ = forged.open(context.Background(), authURL)
 	if page := forged.page(t); !strings.Contains(page, "state mismatch") || !strings.Contains(page, "ignored it") {
 		t.Fatalf("browser page does not explain the mismatch: %q", page)
@@ -171,7 +171,7 @@ func TestAuthorizeDenied(t *testing.T) {
 	v := newTestVendor(t, "s3cret-client")
 	v.set(func(v *testVendor) { v.deny = true })
 	b := newTestBrowser(nil)
-	_, err := Flow{Port: freePort(t), OpenBrowser: b.open}.Authorize(context.Background(), v.endpoint(true))
+	_, err := Flow{Port: AnyPort, OpenBrowser: b.open}.Authorize(context.Background(), v.endpoint(true))
 	var ve *VendorError
 	if !errors.As(err, &ve) {
 		t.Fatalf("err = %v, want *VendorError", err)
@@ -187,7 +187,7 @@ func TestAuthorizeDenied(t *testing.T) {
 func TestAuthorizePKCERequiredButMissing(t *testing.T) {
 	v := newTestVendor(t, "s3cret-client")
 	b := newTestBrowser(nil)
-	_, err := Flow{Port: freePort(t), OpenBrowser: b.open}.Authorize(context.Background(), v.endpoint(false))
+	_, err := Flow{Port: AnyPort, OpenBrowser: b.open}.Authorize(context.Background(), v.endpoint(false))
 	var ve *VendorError
 	if !errors.As(err, &ve) || ve.Code != "invalid_request" {
 		t.Fatalf("err = %v, want VendorError invalid_request", err)
@@ -199,7 +199,7 @@ func TestAuthorizeTokenEndpointError(t *testing.T) {
 	ep := v.endpoint(true)
 	ep.ClientSecret = "wrong-secret"
 	b := newTestBrowser(nil)
-	_, err := Flow{Port: freePort(t), OpenBrowser: b.open}.Authorize(context.Background(), ep)
+	_, err := Flow{Port: AnyPort, OpenBrowser: b.open}.Authorize(context.Background(), ep)
 	var ve *VendorError
 	if !errors.As(err, &ve) || ve.Code != "invalid_client" || ve.Status != 401 || !strings.Contains(ve.Description, "client secret mismatch") {
 		t.Fatalf("err = %v, want VendorError invalid_client with the vendor's description", err)
@@ -215,9 +215,8 @@ func TestAuthorizeTokenEndpointError(t *testing.T) {
 
 func TestAuthorizeTimeout(t *testing.T) {
 	v := newTestVendor(t, "")
-	port := freePort(t)
 	var shown string
-	_, err := Flow{Port: port, Timeout: 50 * time.Millisecond, OnURL: func(u string) { shown = u }}.Authorize(context.Background(), v.endpoint(true))
+	_, err := Flow{Port: AnyPort, Timeout: 50 * time.Millisecond, OnURL: func(u string) { shown = u }}.Authorize(context.Background(), v.endpoint(true))
 	if !errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v, want ErrTimeout", err)
 	}
@@ -225,7 +224,7 @@ func TestAuthorizeTimeout(t *testing.T) {
 		t.Fatalf("OnURL got %q", shown)
 	}
 	// The listener stopped with the flow.
-	if _, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/callback", port)); err == nil {
+	if _, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/callback", redirectPort(t, shown))); err == nil {
 		t.Fatal("listener still accepts connections after the timeout")
 	}
 }
@@ -233,7 +232,7 @@ func TestAuthorizeTimeout(t *testing.T) {
 func TestAuthorizeContextCancel(t *testing.T) {
 	v := newTestVendor(t, "")
 	ctx, cancel := context.WithCancel(context.Background())
-	_, err := Flow{Port: freePort(t), OnURL: func(string) { cancel() }}.Authorize(ctx, v.endpoint(true))
+	_, err := Flow{Port: AnyPort, OnURL: func(string) { cancel() }}.Authorize(ctx, v.endpoint(true))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -260,7 +259,7 @@ func TestAuthorizePortInUse(t *testing.T) {
 func TestAuthorizeBrowserFailsWithoutURLShown(t *testing.T) {
 	v := newTestVendor(t, "")
 	open := func(context.Context, string) error { return errors.New("no browser installed") }
-	_, err := Flow{Port: freePort(t), OpenBrowser: open}.Authorize(context.Background(), v.endpoint(true))
+	_, err := Flow{Port: AnyPort, OpenBrowser: open}.Authorize(context.Background(), v.endpoint(true))
 	if err == nil || !strings.Contains(err.Error(), "no browser installed") {
 		t.Fatalf("err = %v, want the browser error", err)
 	}

@@ -7,10 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -261,15 +261,22 @@ func (v *testVendor) assertNoSecrets(t *testing.T, err error) {
 	}
 }
 
-// freePort finds a port nobody listens on right now.
-func freePort(t *testing.T) int {
+// redirectPort is the loopback port an authorization URL's redirect_uri
+// names: with AnyPort, the one the flow bound.
+func redirectPort(t *testing.T, authURL string) int {
 	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	u, err := url.Parse(authURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	ru, err := url.Parse(u.Query().Get("redirect_uri"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	port, err := strconv.Atoi(ru.Port())
+	if err != nil || port <= 0 {
+		t.Fatalf("redirect_uri %q names no port", ru)
+	}
 	return port
 }
 

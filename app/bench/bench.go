@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/app/secret"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector/registry"
@@ -96,12 +96,8 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	rep.Seed = SeedFigures{WallSec: since(seedStart), RSSMB: mb(currentRSS()), PeakRSSMB: mb(peakRSS())}
 	fmt.Fprintf(out, "sandbox (%s) seeded %d contacts per vendor in %.1fs; RSS %.0f MB\n", sb.mode, opts.Contacts, rep.Seed.WallSec, rep.Seed.RSSMB)
 
-	port, err := freePort()
-	if err != nil {
-		return rep, err
-	}
 	a, err := app.Open(ctx, app.Options{Home: home, Secrets: secret.NewMemory(), Vendors: registry.Vendors(),
-		HTTP: &http.Client{Timeout: 5 * time.Minute}, OpenBrowser: app.FollowConsent(nil), RedirectPort: port})
+		HTTP: &http.Client{Timeout: 5 * time.Minute}, OpenBrowser: app.FollowConsent(nil), RedirectPort: auth.AnyPort})
 	if err != nil {
 		return rep, fmt.Errorf("bench: open: %w", err)
 	}
@@ -196,16 +192,6 @@ func connName(vendor string) string {
 		return "sf"
 	}
 	return ""
-}
-
-// freePort asks the kernel for a free loopback port for the OAuth redirect.
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("bench: free port: %w", err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
 func writeHeapProfile(path string) error {

@@ -117,7 +117,8 @@ func (h *harness) tryConnect(v vendorLine, name string, stdin io.Reader, env []s
 	h.t.Helper()
 	args := append([]string{"connect", v.Vendor, "--name", name, "--client-id", v.ClientID,
 		"--api-base", v.APIBase, "--auth-url", v.AuthURL, "--token-url", v.TokenURL, "--revoke-url", v.RevokeURL,
-		"--port", fmt.Sprint(freePort(h.t)), "--no-browser"}, flags...)
+		"--port", "-1", // any free loopback port: no pick-then-bind race between tests
+		"--no-browser"}, flags...)
 	c := h.cmd(args...)
 	c.Env = append(c.Env, env...)
 	c.Stdin = stdin

@@ -75,7 +75,7 @@ func (r *root) connectCmd() *cobra.Command {
 	f.StringVar(&req.AuthURL, "auth-url", "", "authorization URL (default: the vendor's)")
 	f.StringVar(&req.TokenURL, "token-url", "", "token URL (default: the vendor's)")
 	f.StringVar(&req.RevokeURL, "revoke-url", "", "revoke URL (default: the vendor's)")
-	f.IntVar(&req.Port, "port", 0, "loopback redirect port (default 53682)")
+	f.IntVar(&req.Port, "port", 0, "loopback redirect port (default 53682; -1: any free port, named in the redirect URI, for vendors that accept any loopback port as the sandbox does)")
 	f.StringVar(&req.Token, "token", "", "an API key instead of OAuth ("+r.keyVendors()+"); - reads it from standard input (default $CRMSYNC_TOKEN)")
 	f.BoolVar(&req.NoBrowser, "no-browser", false, "print the consent URL instead of opening a browser")
 	_ = cmd.MarkFlagRequired("name")

@@ -70,15 +70,6 @@ type vendorLine struct {
 	AccessToken  string `json:"access_token"`
 }
 
-func freePort(t *testing.T) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 // startSandbox starts `crmsync sandbox` and reads its JSON lines (one per
 // vendor) up to those of HubSpot, Salesforce and Mailchimp.
 func (h *harness) startSandbox() map[string]vendorLine {
@@ -120,7 +111,8 @@ func (h *harness) connect(v vendorLine, name string) {
 	h.t.Helper()
 	c := h.cmd("connect", v.Vendor, "--name", name, "--client-id", v.ClientID, "--client-secret", v.ClientSecret,
 		"--api-base", v.APIBase, "--auth-url", v.AuthURL, "--token-url", v.TokenURL, "--revoke-url", v.RevokeURL,
-		"--port", fmt.Sprint(freePort(h.t)), "--no-browser")
+		"--port", "-1", // any free loopback port: no pick-then-bind race between tests
+		"--no-browser")
 	out, _ := c.StdoutPipe()
 	var errb bytes.Buffer
 	c.Stderr = &errb

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/schedule"
 )
@@ -25,7 +26,7 @@ func TestRunAllBesideRunningSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	window, err := app.Open(ctx, app.Options{Home: h.home, Secrets: secrets, Vendors: registry.Vendors(), RedirectPort: freePort(t)})
+	window, err := app.Open(ctx, app.Options{Home: h.home, Secrets: secrets, Vendors: registry.Vendors(), RedirectPort: auth.AnyPort})
 	if err != nil {
 		t.Fatal(err)
 	}

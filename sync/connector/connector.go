@@ -381,6 +381,14 @@ type Account struct {
 	// failed call (transport.Options.MinWait); 0 = the connector's own.
 	// Tests set it small, so a 5xx storm costs milliseconds, not seconds.
 	RetryMinWait time.Duration
+	// LookupLag replaces the wait for a vendor's search index before a
+	// lookup after a lost create (LookupLagger); 0 = the connector's own.
+	// Only for a sandbox whose index does not lag: tests set it small.
+	LookupLag time.Duration
+	// PollFirst is the first wait before polling a vendor's asynchronous
+	// job (Brevo's import process), doubling after; 0 = the connector's own.
+	// Tests set it small: the same polls, without seconds between them.
+	PollFirst time.Duration
 }
 
 // OAuthSpec describes a vendor's OAuth endpoints and what it supports.

@@ -168,6 +168,9 @@ func New(client *http.Client, acct connector.Account) (connector.Connector, erro
 	if acct.RetryMinWait > 0 {
 		o.MinWait = acct.RetryMinWait
 	}
+	if acct.PollFirst > 0 {
+		o.pollFirst = acct.PollFirst
+	}
 	base := acct.APIBase
 	if base == "" {
 		base = Info().APIBase

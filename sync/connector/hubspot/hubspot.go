@@ -88,6 +88,7 @@ type options struct {
 	minWait     time.Duration
 	maxWait     time.Duration
 	overlap     time.Duration // how far back an incremental read re-queries
+	lookupLag   time.Duration // LookupLag's wait; 0 = overlap
 	logger      *slog.Logger
 	dailyBudget int64
 	used        func() int64
@@ -121,6 +122,8 @@ type Connector struct {
 	limiter *rate.Limiter // the transport's; nil in tests with a bare doer
 	search  *rate.Limiter
 	overlap time.Duration
+	// lookupLag is LookupLag's wait (connector.Account.LookupLag); 0 = overlap.
+	lookupLag time.Duration
 
 	meta *connector.Meta // properties kept between runs
 
@@ -160,6 +163,7 @@ func New(client *http.Client, acct connector.Account) (connector.Connector, erro
 	if acct.RetryMinWait > 0 {
 		o.minWait = acct.RetryMinWait
 	}
+	o.lookupLag = acct.LookupLag
 	return newConnector(client, acct.APIBase, o)
 }
 
@@ -199,14 +203,15 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 		Describe: func(r *transport.Response) *connector.Error { return (&response{Response: r}).apiError() },
 	})
 	c := &Connector{
-		base:    strings.TrimRight(base, "/"),
-		http:    tc,
-		limiter: tc.Limiter(),
-		search:  search,
-		overlap: o.overlap,
-		meta:    &connector.Meta{Cache: o.meta},
-		schemas: map[string]connector.Schema{},
-		bodies:  transport.NewBodies(2),
+		base:      strings.TrimRight(base, "/"),
+		http:      tc,
+		limiter:   tc.Limiter(),
+		search:    search,
+		overlap:   o.overlap,
+		lookupLag: o.lookupLag,
+		meta:      &connector.Meta{Cache: o.meta},
+		schemas:   map[string]connector.Schema{},
+		bodies:    transport.NewBodies(2),
 	}
 	if c.meta.Enabled() {
 		c.http = schemaWatch{next: tc, meta: c.meta}

@@ -18,5 +18,8 @@ func (c *Connector) LookupLag(object, field string) time.Duration {
 	if c.readsDirectly(object, field) {
 		return 0
 	}
+	if c.lookupLag > 0 {
+		return c.lookupLag
+	}
 	return c.overlap
 }

@@ -17,6 +17,9 @@ const searchLag = 5 * time.Second
 // email (GET /v2/persons/search); others are refused (ErrNoLookup).
 func (c *Connector) LookupLag(object, field string) time.Duration {
 	if object == "persons" && field == "email" {
+		if c.lookupLag > 0 {
+			return c.lookupLag
+		}
 		return searchLag
 	}
 	return 0

@@ -89,6 +89,7 @@ type options struct {
 	meta             connector.MetaCache // nil = no metadata cache
 	limiters         *connector.Limiters // the connection's, shared by its sessions
 	reserve          int                 // percent of the company's daily tokens left to other integrations
+	lookupLag        time.Duration       // LookupLag's wait; 0 = searchLag
 	now              func() time.Time    // nil = time.Now; ages what a read saw (seen.go)
 }
 
@@ -114,6 +115,8 @@ type Connector struct {
 	search  *rate.Limiter
 	meta    *connector.Meta // fields kept between runs
 	seen    *seenCache      // lists this run read, so an update need not read them again (seen.go)
+	// lookupLag is LookupLag's wait (connector.Account.LookupLag); 0 = searchLag.
+	lookupLag time.Duration
 
 	mu      sync.Mutex
 	schemas map[string]*schema
@@ -150,6 +153,7 @@ func New(client *http.Client, acct connector.Account) (connector.Connector, erro
 	if acct.RetryMinWait > 0 {
 		o.minWait = acct.RetryMinWait
 	}
+	o.lookupLag = acct.LookupLag
 	return newConnector(client, acct.APIBase, o)
 }
 
@@ -164,12 +168,13 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 		return nil, fmt.Errorf("pipedrive: new connector: API base %q is not an http(s) URL", base)
 	}
 	c := &Connector{
-		base:    strings.TrimRight(base, "/"),
-		search:  o.limiters.Get("search", o.searchRate, 1),
-		meta:    &connector.Meta{Cache: o.meta},
-		seen:    newSeenCache(o.now),
-		schemas: map[string]*schema{},
-		reserve: int64(min(max(o.reserve, 0), 100)),
+		base:      strings.TrimRight(base, "/"),
+		search:    o.limiters.Get("search", o.searchRate, 1),
+		meta:      &connector.Meta{Cache: o.meta},
+		seen:      newSeenCache(o.now),
+		schemas:   map[string]*schema{},
+		reserve:   int64(min(max(o.reserve, 0), 100)),
+		lookupLag: o.lookupLag,
 	}
 	c.writesLeft.Store(-1)
 	tc := transport.New(client, transport.Options{
