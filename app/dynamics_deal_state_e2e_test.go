@@ -10,6 +10,7 @@ import (
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/sandbox"
 	"github.com/crmsync/crmsync/sync/sandbox/dynamics"
+	hssim "github.com/crmsync/crmsync/sync/sandbox/hubspot"
 )
 
 // dynamicsDealsSandbox connects Dynamics beside HubSpot and saves the
@@ -127,20 +128,7 @@ func TestFirstSyncKeepsWonOpportunityWon(t *testing.T) {
 	a, srv := dynamicsDealsSandbox(t, 53)
 	hs, dv := srv.HubSpot(), srv.Dynamics()
 	const name = "Audit first-link renewal"
-	opp, err := dv.Create("opportunities", map[string]any{"name": name, "salesstage": 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := dv.CloseOpportunity(opp.ID, true, -1); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(1100 * time.Millisecond) // HubSpot's edit is the later one
-	deal, err := hs.Create("deals", map[string]string{"dealname": name, "dealstage": "contractsent", "pipeline": "default"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runOK(t, a, "accounts")
-	runOK(t, a, "deals")
+	opp, deal := wonHereOpenThere(t, a, srv, name)
 	linked := false
 	for _, l := range syncLinks(t, a, "deals") {
 		linked = linked || l.AID == deal.ID && l.BID == opp.ID
@@ -211,4 +199,26 @@ func TestReopenedOpportunityLeavesWonDeal(t *testing.T) {
 	if n := len(dv.OpportunityCloses(pair[1])); n != 1 {
 		t.Fatalf("opportunity %s closed %d times, want once", pair[1], n)
 	}
+}
+
+// wonHereOpenThere makes an opportunity name Won in Dynamics at its
+// Develop phase and then, the later edit, a HubSpot deal of the same name
+// at contractsent (open), and runs accounts and deals: their first link.
+func wonHereOpenThere(t *testing.T, a *app.App, srv *sandbox.Server, name string) (opp dynamics.Record, deal hssim.Record) {
+	t.Helper()
+	opp, err := srv.Dynamics().Create("opportunities", map[string]any{"name": name, "salesstage": 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Dynamics().CloseOpportunity(opp.ID, true, -1); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond) // HubSpot's edit is the later one
+	deal, err = srv.HubSpot().Create("deals", map[string]string{"dealname": name, "dealstage": "contractsent", "pipeline": "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runOK(t, a, "accounts")
+	runOK(t, a, "deals")
+	return opp, deal
 }

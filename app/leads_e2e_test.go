@@ -17,6 +17,7 @@ import (
 	"github.com/crmsync/crmsync/sync/sandbox/hubspot"
 	"github.com/crmsync/crmsync/sync/sandbox/salesforce"
 	"github.com/crmsync/crmsync/sync/sandbox/zoho"
+	"github.com/crmsync/crmsync/sync/schedule"
 )
 
 // leadsDef is a HubSpot contacts ↔ leads sync as a user writes one for
@@ -356,21 +357,7 @@ func TestScheduledLeadsRunAfterContacts(t *testing.T) {
 func TestScheduledLeadsWaitForARunningContactsRun(t *testing.T) {
 	ctx := context.Background()
 	a, _ := connectedSandbox(t, 67, 10)
-	contacts := app.DemoSyncWithCompanies("contacts", "hs", "sf", "companies")
-	leads := app.DemoLeadsSync("leads", "hs", "sf", "contacts")
-	contacts.Schedule, leads.Schedule = "every 6h", "every 6h"
-	saveSyncs(t, a, app.DemoCompaniesSync("companies", "hs", "sf"), contacts, leads)
-	if _, err := a.RunAll(ctx, app.RunOptions{Confirm: true}, nil); err != nil {
-		t.Fatal(err)
-	}
-	row, err := a.DB().Sync(ctx, "contacts")
-	if err != nil {
-		t.Fatal(err)
-	}
-	open, err := a.DB().OpenRun(ctx, row.ID, "schedule", 0) // the contacts sync's own turn, under way
-	if err != nil {
-		t.Fatal(err)
-	}
+	row, open := scheduledLeadsBesideOpenRun(t, a, "contacts") // the contacts sync's own turn, under way
 	sched := startScheduler(t, a)
 	sched.SyncNow("leads")
 	time.Sleep(2500 * time.Millisecond) // the leads run polls once a second
@@ -439,4 +426,28 @@ func TestActivitiesOfLeads(t *testing.T) {
 			t.Errorf("%s wrote again: %s", o.Sync, o.Line())
 		}
 	}
+}
+
+// scheduledLeadsBesideOpenRun saves companies, contacts and leads (leads
+// filtered by contacts' links), both scheduled, runs them all once, and
+// opens a scheduled run of sync open, as if its own turn were under way.
+func scheduledLeadsBesideOpenRun(t *testing.T, a *app.App, open string) (store.SyncRow, int64) {
+	t.Helper()
+	ctx := context.Background()
+	contacts := app.DemoSyncWithCompanies("contacts", "hs", "sf", "companies")
+	leads := app.DemoLeadsSync("leads", "hs", "sf", "contacts")
+	contacts.Schedule, leads.Schedule = "every 6h", "every 6h"
+	saveSyncs(t, a, app.DemoCompaniesSync("companies", "hs", "sf"), contacts, leads)
+	if _, err := a.RunAll(ctx, app.RunOptions{Confirm: true}, nil); err != nil {
+		t.Fatal(err)
+	}
+	row, err := a.DB().Sync(ctx, open)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := a.DB().OpenRun(ctx, row.ID, schedule.TriggerSchedule, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return row, id
 }

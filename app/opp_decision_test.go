@@ -72,19 +72,7 @@ func TestPhaseDecisionOnWonPairIsExplained(t *testing.T) {
 	saveSyncs(t, a, def)
 	pair, phase := wonBothSidesAtOtherPhases(t, a, srv)
 	runOK(t, a, "deals")
-	items, err := a.Reviews(ctx, "deals", "conflict", "open")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var item app.ReviewView
-	for _, it := range items {
-		if it.RecordID == pair[0] && strings.Contains(it.Field, "salesstage") {
-			item = it
-		}
-	}
-	if item.ID == 0 {
-		t.Fatalf("no open phase conflict for deal %s: %+v", pair[0], items)
-	}
+	item := openConflictOn(t, a, "deals", pair[0], "salesstage")
 	if err := a.Decide(ctx, item.ID, engine.Decision{Action: "take-b"}); err != nil {
 		t.Fatal(err)
 	}
@@ -134,33 +122,8 @@ func TestFirstSyncStateDecisionTakesDynamics(t *testing.T) {
 	a, srv := dynamicsDealsSandbox(t, 73)
 	hs, dv := srv.HubSpot(), srv.Dynamics()
 	const name = "Audit state decision"
-	opp, err := dv.Create("opportunities", map[string]any{"name": name, "salesstage": 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := dv.CloseOpportunity(opp.ID, true, -1); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(1100 * time.Millisecond) // HubSpot's edit is the later one
-	deal, err := hs.Create("deals", map[string]string{"dealname": name, "dealstage": "contractsent", "pipeline": "default"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runOK(t, a, "accounts")
-	runOK(t, a, "deals")
-	items, err := a.Reviews(ctx, "deals", "conflict", "open")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var item app.ReviewView
-	for _, it := range items {
-		if it.RecordID == deal.ID && strings.Contains(it.Field, "statecode") {
-			item = it
-		}
-	}
-	if item.ID == 0 {
-		t.Fatalf("no open state conflict for deal %s: %+v", deal.ID, items)
-	}
+	opp, deal := wonHereOpenThere(t, a, srv, name)
+	item := openConflictOn(t, a, "deals", deal.ID, "statecode")
 	if err := a.Decide(ctx, item.ID, engine.Decision{Action: "take-b"}); err != nil {
 		t.Fatal(err)
 	}
@@ -179,4 +142,21 @@ func TestFirstSyncStateDecisionTakesDynamics(t *testing.T) {
 		}
 	}
 	settledClosedOnce(t, a, dv, opp.ID)
+}
+
+// openConflictOn is sync's open conflict item about record id on the row
+// whose field names part (a together row's "dealstage>salesstage").
+func openConflictOn(t *testing.T, a *app.App, sync, id, part string) app.ReviewView {
+	t.Helper()
+	items, err := a.Reviews(context.Background(), sync, "conflict", "open")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		if it.RecordID == id && strings.Contains(it.Field, part) {
+			return it
+		}
+	}
+	t.Fatalf("no open conflict on %s for %s in %s: %+v", part, id, sync, items)
+	return app.ReviewView{}
 }

@@ -79,20 +79,7 @@ func TestRunHeldSpendsNoCalls(t *testing.T) {
 func TestHeldTurnRunsNoFilterSyncFirst(t *testing.T) {
 	ctx := context.Background()
 	a, srv := connectedSandbox(t, 67, 10)
-	contacts := app.DemoSyncWithCompanies("contacts", "hs", "sf", "companies")
-	leads := app.DemoLeadsSync("leads", "hs", "sf", "contacts")
-	contacts.Schedule, leads.Schedule = "every 6h", "every 6h"
-	saveSyncs(t, a, app.DemoCompaniesSync("companies", "hs", "sf"), contacts, leads)
-	if _, err := a.RunAll(ctx, app.RunOptions{Confirm: true}, nil); err != nil {
-		t.Fatal(err)
-	}
-	row, err := a.DB().Sync(ctx, "leads")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.DB().OpenRun(ctx, row.ID, schedule.TriggerSchedule, 0); err != nil { // leads' own run, under way
-		t.Fatal(err)
-	}
+	scheduledLeadsBesideOpenRun(t, a, "leads") // leads' own run, under way
 	runsBefore, err := a.Runs(ctx, "contacts", 0)
 	if err != nil {
 		t.Fatal(err)

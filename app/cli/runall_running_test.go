@@ -21,21 +21,7 @@ import (
 func TestRunAllBesideRunningSync(t *testing.T) {
 	ctx := context.Background()
 	h := newHarness(t)
-	srv, _ := h.startSandboxHere()
-	secrets, err := testSecretsFor(h.secrets)
-	if err != nil {
-		t.Fatal(err)
-	}
-	window, err := app.Open(ctx, app.Options{Home: h.home, Secrets: secrets, Vendors: registry.Vendors(), RedirectPort: auth.AnyPort})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { window.Close() })
-	for _, v := range [][2]string{{"hubspot", "hs"}, {"salesforce", "sf"}} {
-		if _, err := window.ConnectSandbox(ctx, srv, v[0], v[1]); err != nil {
-			t.Fatalf("connect %s: %v", v[0], err)
-		}
-	}
+	window := windowBeside(t, h)
 	if err := window.SaveSync(ctx, app.DemoCompaniesSync("companies", "hs", "sf")); err != nil {
 		t.Fatal(err)
 	}
@@ -84,4 +70,28 @@ func TestRunAllBesideRunningSync(t *testing.T) {
 			t.Errorf("--json for the running contacts sync: %+v; want already_running and no error", p)
 		}
 	}
+}
+
+// windowBeside opens the window's app on h's data folder, with the
+// sandbox's HubSpot and Salesforce connected as hs and sf, for a test of
+// the command line run beside it.
+func windowBeside(t *testing.T, h *harness) *app.App {
+	t.Helper()
+	ctx := context.Background()
+	srv, _ := h.startSandboxHere()
+	secrets, err := testSecretsFor(h.secrets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	window, err := app.Open(ctx, app.Options{Home: h.home, Secrets: secrets, Vendors: registry.Vendors(), RedirectPort: auth.AnyPort})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { window.Close() })
+	for _, v := range [][2]string{{"hubspot", "hs"}, {"salesforce", "sf"}} {
+		if _, err := window.ConnectSandbox(ctx, srv, v[0], v[1]); err != nil {
+			t.Fatalf("connect %s: %v", v[0], err)
+		}
+	}
+	return window
 }

@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"github.com/crmsync/crmsync/app"
-	"github.com/crmsync/crmsync/app/auth"
-	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/schedule"
 )
 
@@ -21,21 +19,7 @@ import (
 func TestAlreadyRunningLineReads(t *testing.T) {
 	ctx := context.Background()
 	h := newHarness(t)
-	srv, _ := h.startSandboxHere()
-	secrets, err := testSecretsFor(h.secrets)
-	if err != nil {
-		t.Fatal(err)
-	}
-	window, err := app.Open(ctx, app.Options{Home: h.home, Secrets: secrets, Vendors: registry.Vendors(), RedirectPort: auth.AnyPort})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { window.Close() })
-	for _, v := range [][2]string{{"hubspot", "hs"}, {"salesforce", "sf"}} {
-		if _, err := window.ConnectSandbox(ctx, srv, v[0], v[1]); err != nil {
-			t.Fatalf("connect %s: %v", v[0], err)
-		}
-	}
+	window := windowBeside(t, h)
 	if err := window.SaveSync(ctx, app.DemoSync("contacts", "hs", "sf")); err != nil {
 		t.Fatal(err)
 	}
