@@ -452,6 +452,9 @@ func (q *reviewQueue) showRunBar() {
 	q.runBar.Refresh()
 }
 
+// editValueBusy is the busy key of a review value's schema read.
+const editValueBusy = "edit value"
+
 func (q *reviewQueue) editValue(it app.ReviewView) {
 	if !contains(actionsFor(it), "set") {
 		return
@@ -461,6 +464,11 @@ func (q *reviewQueue) editValue(it app.ReviewView) {
 		current = d.Values.B
 	}
 	set := func(v string) { q.decide([]app.ReviewView{it}, engine.Decision{Action: "set", Value: v}) }
+	// A second E while a slow CRM sends the schema would stack a second
+	// dialog on the first; one value is edited at a time anyway.
+	if !q.u.begin(editValueBusy) {
+		return
+	}
 	// A multi-select is edited as its options, ticked; anything else, or a
 	// field the schema cannot be had for, as text.
 	bg(q.u, func(ctx context.Context) (connector.Field, error) {
@@ -470,6 +478,7 @@ func (q *reviewQueue) editValue(it app.ReviewView) {
 		}
 		return f, nil
 	}, func(f connector.Field, _ error) {
+		q.u.end(editValueBusy)
 		if f.Type == connector.TypeMulti && len(f.Options) > 0 {
 			q.editSelection(it, f, current, set)
 			return

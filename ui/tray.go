@@ -62,10 +62,12 @@ func (u *UI) installTray() {
 	resume := fyne.NewMenuItem("Resume all", func() { u.resumeAll() })
 	resume.Disabled = true // until the store says Pause all paused some
 	u.trayResume = resume
+	syncAll := fyne.NewMenuItem("Sync all now", func() { u.syncAllInBackground() })
+	u.traySyncAll = syncAll
 	menu := fyne.NewMenu("crmsync",
 		status,
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Sync all now", func() { u.syncAllInBackground() }),
+		syncAll,
 		fyne.NewMenuItem("Pause all", func() { u.pauseAll() }),
 		resume,
 		fyne.NewMenuItem("Open", func() { u.win.Show(); u.win.RequestFocus() }),
@@ -216,11 +218,21 @@ func (u *UI) setTrayStatus(s string) {
 	u.renderTray()
 }
 
+// traySyncAllBusy is the busy key (UI.begin) of the tray's Sync all.
+const traySyncAllBusy = "tray sync all"
+
 // syncAllInBackground runs every sync once from the tray, in the order
 // their links need (app.RunAll), with the window perhaps hidden: the tray
 // says which one runs, and a notification how they ended.
 func (u *UI) syncAllInBackground() {
 	if u.a == nil {
+		return
+	}
+	// A second press would run every sync again beside the first, each
+	// then "already running"; the item is off meanwhile (renderTray).
+	first := u.begin(traySyncAllBusy)
+	u.setTrayStatus("crmsync: a Sync all is under way")
+	if !first {
 		return
 	}
 	u.runs.Add(1)
@@ -232,7 +244,9 @@ func (u *UI) syncAllInBackground() {
 		u.noteOutcomes(out)
 		return out, err
 	}, func(out []app.SyncOutcome, err error) {
+		u.end(traySyncAllBusy)
 		if err != nil {
+			u.setTrayStatus("crmsync: Sync all stopped: " + errorSentence(err)) // and "Sync all now" on again
 			showError(u.win, err)
 			return
 		}

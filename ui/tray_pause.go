@@ -85,5 +85,6 @@ func (u *UI) renderTray() {
 	}
 	u.trayStatus.Label = label
 	u.trayResume.Disabled = u.pauses.Resumable == 0
+	u.traySyncAll.Disabled = u.busy[traySyncAllBusy]
 	u.trayMenu.Refresh()
 }

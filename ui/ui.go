@@ -102,20 +102,22 @@ type UI struct {
 	// the caller's goroutine, and tests hold uiMu while they interact.
 	uiMu sync.Mutex
 
-	paneOpen   bool // an editor/preview/detail pane replaces the screen
-	trayStatus *fyne.MenuItem
-	trayMenu   *fyne.Menu
-	trayResume *fyne.MenuItem
-	trayText   string         // the status line's last news, without the paused count
-	pauses     app.PauseState // the paused syncs, as last read (UI goroutine only)
+	paneOpen    bool // an editor/preview/detail pane replaces the screen
+	trayStatus  *fyne.MenuItem
+	trayMenu    *fyne.Menu
+	trayResume  *fyne.MenuItem
+	traySyncAll *fyne.MenuItem // off while the tray's Sync all runs
+	trayText    string         // the status line's last news, without the paused count
+	pauses      app.PauseState // the paused syncs, as last read (UI goroutine only)
 	// notified is the failure each sync's last notification told, until a
 	// run of it succeeds: a sync that fails the same way on every retry
 	// or slot notifies once, not every hour (UI goroutine only). The data
 	// file keeps it too (notified.go), so a restart does not tell it again.
 	notified map[string]string
 	// busy holds the actions under way that must not start twice ("delete
-	// NAME", "disconnect NAME", demoBusy), so their cards stay busy across
-	// rebuilds (UI goroutine only; begin, end).
+	// NAME", "disconnect NAME", demoBusy, editValueBusy, traySyncAllBusy),
+	// so their cards stay busy across rebuilds (UI goroutine only; begin,
+	// end).
 	busy map[string]bool
 	// keys handles single-key shortcuts on the current screen (Review).
 	keys func(r rune) bool
