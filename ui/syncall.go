@@ -19,6 +19,13 @@ import (
 // plan over its safety limits is not applied: the outcome offers its
 // preview, where it can be confirmed.
 func (u *UI) syncAll() {
+	// One Sync all at a time, the tray's included: a second would run
+	// every sync again, each then "already running".
+	if !u.begin(traySyncAllBusy) {
+		showNote(u.win, "Sync all", "A Sync all started from the tray is under way; its outcome is notified when it ends.")
+		return
+	}
+	u.renderTray()
 	ctx, cancel := context.WithCancel(u.ctx)
 	status := wrapped("Starting…")
 	bar := widget.NewProgressBar()
@@ -45,6 +52,8 @@ func (u *UI) syncAll() {
 		u.noteOutcomes(out)
 		return out, err
 	}, func(out []app.SyncOutcome, err error) {
+		u.end(traySyncAllBusy)
+		u.renderTray()
 		finished = true
 		d.Hide()
 		u.refreshIf(u.Current())

@@ -97,3 +97,69 @@ func TestTraySyncAllPressedTwice(t *testing.T) {
 		t.Errorf("%d runs of contacts stored after one Sync all; want 1", applied)
 	}
 }
+
+// TestTrayOffDuringScreenSyncAll: the Syncs screen's Sync all and the
+// tray's are one: while the screen's runs (a slow CRM), the tray's "Sync
+// all now" is off, so a press there runs nothing again beside it.
+func TestTrayOffDuringScreenSyncAll(t *testing.T) {
+	g := &gate{held: make(chan struct{}, 1), only: func(r *http.Request) bool {
+		return r.Method != http.MethodGet && strings.Contains(r.URL.Path, "/services/data/")
+	}}
+	l := newLiveGated(t, g)
+	t.Cleanup(g.open)
+	ctx := context.Background()
+	connectHubSpotAndSalesforce(t, l)
+	def := app.DemoSync("contacts", demoHubSpot, demoSalesforce)
+	def.Safety.MaxChangePercent = 100
+	if err := l.a.SaveSync(ctx, def); err != nil {
+		t.Fatal(err)
+	}
+	withTray(t, l)
+	var item *fyne.MenuItem
+	l.ui(func() {
+		for _, it := range l.u.trayMenu.Items {
+			if it.Label == "Sync all now" {
+				item = it
+			}
+		}
+	})
+	if item == nil {
+		t.Fatal("no \"Sync all now\" in the tray menu")
+	}
+
+	g.close()
+	l.ui(func() { l.u.syncAll() })
+	<-g.held // the screen's Sync all is writing to Salesforce, held there
+	var offMeanwhile bool
+	l.ui(func() {
+		offMeanwhile = item.Disabled
+		if !item.Disabled {
+			item.Action() // what the desktop would do on a press
+		}
+	})
+	g.open()
+	l.wait()
+	l.closeDialogs()
+
+	if !offMeanwhile {
+		t.Error("the tray's \"Sync all now\" stays on while the Syncs screen's Sync all runs")
+	}
+	var off bool
+	l.ui(func() { off = item.Disabled })
+	if off {
+		t.Error("\"Sync all now\" stays off after the Sync all ended")
+	}
+	runs, err := l.a.Runs(ctx, "contacts", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tries := 0
+	for _, r := range runs {
+		if r.Run.Status != "dry_run" {
+			tries++
+		}
+	}
+	if tries != 1 {
+		t.Errorf("%d runs of contacts stored after one Sync all; want 1", tries)
+	}
+}
