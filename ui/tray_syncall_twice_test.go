@@ -128,15 +128,16 @@ func TestTrayOffDuringScreenSyncAll(t *testing.T) {
 	}
 
 	g.close()
-	l.ui(func() { l.u.syncAll() })
+	l.u.uiMu.Lock()
+	l.u.syncAll()
+	l.u.uiMu.Unlock()
 	<-g.held // the screen's Sync all is writing to Salesforce, held there
-	var offMeanwhile bool
-	l.ui(func() {
-		offMeanwhile = item.Disabled
-		if !item.Disabled {
-			item.Action() // what the desktop would do on a press
-		}
-	})
+	l.u.uiMu.Lock() // not l.ui, which waits for the held Sync all
+	offMeanwhile := item.Disabled
+	if !item.Disabled {
+		item.Action() // what the desktop would do on a press
+	}
+	l.u.uiMu.Unlock()
 	g.open()
 	l.wait()
 	l.closeDialogs()
