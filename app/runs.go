@@ -487,6 +487,9 @@ func (a *App) runDetail(ctx context.Context, id int64, auditRecords int) (RunDet
 	if err = a.runErrors(ctx, &d, where, auditRecords); err != nil {
 		return d, err
 	}
+	for i := range d.Groups { // an older run's messages say "side B"
+		d.Groups[i].Message = d.Sides.InText(d.Groups[i].Message)
+	}
 	if d.UndoneBy, err = a.db.UndoneBy(ctx, id); err != nil {
 		return d, err
 	}

@@ -101,7 +101,7 @@ func TestFilterValueNotAValueOfTheField(t *testing.T) {
 	}
 	l.ui(func() { val.SetText("Customer") })
 	disabled, texts := saveState(l)
-	if !disabled || !strings.Contains(texts, `filter 1 of side A: "Customer" is not a value of lifecyclestage`) || !strings.Contains(texts, `did you mean "customer"`) {
+	if !disabled || !strings.Contains(texts, `filter 1 of hubspot-sandbox contacts: "Customer" is not a value of lifecyclestage`) || !strings.Contains(strings.Join(strings.Fields(texts), " "), `did you mean "customer"`) {
 		t.Fatalf("a filter on a value lifecyclestage never holds: Save disabled %v; texts:\n%s", disabled, texts)
 	}
 	// Fixing the value is enough to save, and what is saved is the fix.

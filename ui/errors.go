@@ -14,6 +14,7 @@ import (
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/app/auth"
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/engine"
 )
 
@@ -48,6 +49,14 @@ func errorSentence(err error) string {
 	// Keep the dialog to one sentence even when the chain is long.
 	if i := strings.IndexByte(msg, '\n'); i > 0 {
 		msg = msg[:i]
+	}
+	// A connector's "hubspot: …" names the vendor as it writes itself
+	// ("HubSpot: …"), not as a capital would ("Hubspot: …").
+	if name, rest, ok := strings.Cut(msg, ": "); ok {
+		if title, ok := registry.Title(name); ok {
+			msg = title + ": " + rest
+			return sentence(msg, title)
+		}
 	}
 	return sentence(msg)
 }

@@ -93,7 +93,7 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 	}
 	top := container.NewVBox(header, facts)
 	if r.Message != "" {
-		top.Add(wrapped(r.Message))
+		top.Add(wrapped(d.Sides.InText(r.Message))) // an older run's says "side B"
 	}
 	nWarn := len(r.Warnings) + r.WarningsOmitted
 	if nWarn > 0 {
@@ -114,7 +114,7 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 		container.NewTabItem(fmt.Sprintf("Field changes (%d)", d.AuditTotal), u.fieldChanges(d)),
 	)
 	if nWarn > 0 {
-		tabs.Append(container.NewTabItem(fmt.Sprintf("Warnings (%d)", nWarn), warningsView(r.Warnings, r.WarningsOmitted)))
+		tabs.Append(container.NewTabItem(fmt.Sprintf("Warnings (%d)", nWarn), warningsView(inTexts(d.Sides, r.Warnings), r.WarningsOmitted)))
 	}
 	switch {
 	case len(d.Errors) == 0 && d.AuditTotal > 0:
@@ -195,6 +195,16 @@ func failureLines(groups []app.ErrorGroup, max int) string {
 	return strings.Join(lines, "\n")
 }
 
+// inTexts names the sides in each of texts (SideNames.InText): warnings
+// an older run stored say "side B".
+func inTexts(names app.SideNames, texts []string) []string {
+	out := make([]string, len(texts))
+	for i, s := range texts {
+		out[i] = names.InText(s)
+	}
+	return out
+}
+
 // shorten cuts s to at most n runes, marking the cut.
 func shorten(s string, n int) string {
 	if r := []rune(s); len(r) > n {
@@ -213,7 +223,7 @@ func (u *UI) showRunError(d app.RunDetail, e store.RunErrorRow) {
 		}
 	}
 	text := fmt.Sprintf("Record %s in %s\nCategory: %s\nField: %s\nCode: %s\nAt: %s\n\n%s",
-		e.RecordID, where, e.Category, blankAs(e.Field), blankAs(e.Code), e.At.In(u.zone()).Format("2 Jan 2006 15:04:05"), e.Message)
+		e.RecordID, where, e.Category, blankAs(e.Field), blankAs(e.Code), e.At.In(u.zone()).Format("2 Jan 2006 15:04:05"), d.Sides.InText(e.Message))
 	body := wrapped(text)
 	body.Selectable = true
 	scroll := container.NewVScroll(body)

@@ -63,7 +63,7 @@ func (u *UI) runErrorsTab(d app.RunDetail) fyne.CanvasObject {
 func (v *errorList) add(page []store.RunErrorRow) {
 	v.errs = append(v.errs, page...)
 	for _, e := range page {
-		v.rows = append(v.rows, []string{v.d.Sides.Of(e.Side), e.RecordID, e.Category, e.Field, e.Code, e.Message})
+		v.rows = append(v.rows, []string{v.d.Sides.Of(e.Side), e.RecordID, e.Category, e.Field, e.Code, v.d.Sides.InText(e.Message)})
 	}
 	v.table.SetColumnWidth(1, recordColumnWidth(v.errs))
 	v.table.Refresh()

@@ -185,7 +185,7 @@ func TestErrorSentence(t *testing.T) {
 		"Salesforce: query: session expired.": errors.New("salesforce: query: session expired"),
 		"Already a sentence.":                 errors.New("already a sentence."),
 		"The operation was cancelled.":        context.Canceled,
-		"Hubspot: wrapped.":                   fmt.Errorf("hubspot: %w", errors.New("wrapped")),
+		"HubSpot: wrapped.":                   fmt.Errorf("hubspot: %w", errors.New("wrapped")),
 	}
 	for want, err := range cases {
 		if got := errorSentence(err); got != want {

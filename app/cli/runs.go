@@ -155,11 +155,11 @@ func printGroups(w io.Writer, groups []app.ErrorGroup, runID int64) {
 }
 
 // printFieldChanges lists field changes as a table, old → new.
-func printFieldChanges(w io.Writer, rows []auditOut) {
+func printFieldChanges(w io.Writer, names app.SideNames, rows []auditOut) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  SIDE\tRECORD\tFIELD\tOLD\t→\tNEW\tRULE")
+	fmt.Fprintln(tw, "  CRM\tRECORD\tFIELD\tOLD\t→\tNEW\tRULE")
 	for _, x := range rows {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%q\t→\t%q\t%s\n", x.Side, x.RecordID, x.Field, x.Old, x.New, x.Rule)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%q\t→\t%q\t%s\n", names.Of(x.Side), x.RecordID, x.Field, x.Old, x.New, x.Rule)
 	}
 	tw.Flush()
 }
@@ -169,7 +169,7 @@ func printFieldChanges(w io.Writer, rows []auditOut) {
 const shownChanges = 10
 
 // printPlanChanges lists a plan's first field changes under its counts.
-func printPlanChanges(w io.Writer, p *engine.Plan) {
+func printPlanChanges(w io.Writer, names app.SideNames, p *engine.Plan) {
 	var rows []auditOut
 	more := 0
 	for _, ws := range [][]engine.Write{p.Creates, p.Updates} {
@@ -193,7 +193,7 @@ func printPlanChanges(w io.Writer, p *engine.Plan) {
 	if len(rows) == 0 {
 		return
 	}
-	printFieldChanges(w, rows)
+	printFieldChanges(w, names, rows)
 	switch {
 	case p.Omitted != nil && p.Omitted.Creates+p.Omitted.Updates > 0:
 		fmt.Fprintf(w, "  … and %d more field changes, and the changes of %d records not listed\n", more, p.Omitted.Creates+p.Omitted.Updates)

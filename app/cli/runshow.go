@@ -77,13 +77,14 @@ func showRunHead(w io.Writer, d app.RunDetail) {
 	fmt.Fprintf(w, "Run %d of %s (%s): %s, started %s\n", o.ID, o.Sync, o.Trigger, o.Status, o.Started.Format(time.DateTime))
 	fmt.Fprintf(w, "created %d, updated %d, deleted %d, unchanged %d, conflicts %d, review %d, failed %d; API calls: %s\n",
 		o.Created, o.Updated, o.Deleted, o.Unchanged, o.Conflicts, o.Review, o.Failed, d.Sides.Calls(o.APICallsA, o.APICallsB))
+	// Texts stored by older runs say "side B": they read as newer ones.
 	if o.Message != "" {
-		fmt.Fprintln(w, o.Message)
+		fmt.Fprintln(w, d.Sides.InText(o.Message))
 	}
 	if len(o.Warnings) > 0 {
 		fmt.Fprintln(w, "\nWarnings:")
 		for _, x := range o.Warnings {
-			fmt.Fprintln(w, "  "+x)
+			fmt.Fprintln(w, "  "+d.Sides.InText(x))
 		}
 		if o.WarningsOmitted > 0 {
 			fmt.Fprintf(w, "  … and %d more not listed\n", o.WarningsOmitted)
@@ -97,8 +98,10 @@ func showRunHead(w io.Writer, d app.RunDetail) {
 	}
 }
 
-func printRunError(w io.Writer, e store.RunErrorRow) {
-	fmt.Fprintf(w, "  side %s record %s [%s] %s %s: %s\n", e.Side, e.RecordID, e.Category, e.Field, e.Code, e.Message)
+// printRunError lists one record's error, naming its CRM; a message stored
+// saying "side B" (by an older run) reads as newer ones.
+func printRunError(w io.Writer, names app.SideNames, e store.RunErrorRow) {
+	fmt.Fprintf(w, "  %s record %s [%s] %s %s: %s\n", names.Of(e.Side), e.RecordID, e.Category, e.Field, e.Code, names.InText(e.Message))
 }
 
 // showRunSummary prints the head, the first errors and fields written of
@@ -108,7 +111,7 @@ func showRunSummary(w io.Writer, d app.RunDetail) {
 	if len(d.Errors) > 0 {
 		fmt.Fprintln(w, "\nErrors:")
 		for _, e := range d.Errors {
-			printRunError(w, e)
+			printRunError(w, d.Sides, e)
 		}
 		if d.ErrorTotal > len(d.Errors) {
 			fmt.Fprintf(w, "  %d errors, the first %d shown; `crmsync runs show %d --all` lists them all\n", d.ErrorTotal, len(d.Errors), d.Run.ID)
@@ -120,7 +123,7 @@ func showRunSummary(w io.Writer, d app.RunDetail) {
 		for i, x := range d.Audit {
 			rows[i] = auditJSON(x)
 		}
-		printFieldChanges(w, rows)
+		printFieldChanges(w, d.Sides, rows)
 		if d.AuditTotal > len(d.Audit) {
 			fmt.Fprintf(w, "  %d fields written, the first %d shown; `crmsync runs show %d --all` lists them all\n", d.AuditTotal, len(d.Audit), d.Run.ID)
 		}
@@ -134,7 +137,7 @@ func showRunAll(cmd *cobra.Command, w io.Writer, a *app.App, d app.RunDetail) er
 	if d.ErrorTotal > 0 {
 		fmt.Fprintln(w, "\nErrors:")
 		err := a.EachRunError(cmd.Context(), d.Run.ID, func(e store.RunErrorRow) error {
-			printRunError(w, e)
+			printRunError(w, d.Sides, e)
 			return nil
 		})
 		if err != nil {
@@ -148,13 +151,13 @@ func showRunAll(cmd *cobra.Command, w io.Writer, a *app.App, d app.RunDetail) er
 	page := make([]auditOut, 0, tablePage)
 	err := a.EachAuditRow(cmd.Context(), d.Run.ID, func(x store.AuditRow) error {
 		if page = append(page, auditJSON(x)); len(page) == tablePage {
-			printFieldChanges(w, page)
+			printFieldChanges(w, d.Sides, page)
 			page = page[:0]
 		}
 		return nil
 	})
 	if len(page) > 0 {
-		printFieldChanges(w, page)
+		printFieldChanges(w, d.Sides, page)
 	}
 	return err
 }

@@ -318,7 +318,7 @@ func (r *root) reportRun(cmd *cobra.Command, res app.RunResult, err error, took 
 		if res.Plan != nil {
 			fmt.Fprintln(w, res.Plan.Summary())
 			if res.Summary == nil {
-				printPlanChanges(w, res.Plan) // not applied: what it would write
+				printPlanChanges(w, res.Sides, res.Plan) // not applied: what it would write
 			}
 		}
 		if s := res.Summary; s != nil && s.Status != "needs_confirmation" {

@@ -89,7 +89,7 @@ func (r *run) awaitFirst(ctx context.Context, side string, o *createOrder) error
 	return r.locked(func() error {
 		items, err := r.e.heldDuplicates(ctx, r.plan.SyncID)
 		if err != nil {
-			return fmt.Errorf("engine: the duplicate items side %s's creates opened: %w", strings.ToUpper(o.first), err)
+			return fmt.Errorf("engine: the duplicate items the creates %s opened: %w", r.plan.def.inSide(o.first), err)
 		}
 		if r.heldCreates == nil {
 			r.heldCreates = map[string]string{}

@@ -159,7 +159,7 @@ func (r *run) liveRecord(ctx context.Context, side string, h store.KeyHit) (bool
 		return err
 	})
 	if err != nil {
-		return false, fmt.Errorf("engine: record %s on side %s: %w", h.ID, strings.ToUpper(side), err)
+		return false, fmt.Errorf("engine: record %s %s: %w", h.ID, r.plan.def.inSide(side), err)
 	}
 	return ok && !pr.Rec.Deleted, nil
 }

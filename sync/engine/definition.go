@@ -50,6 +50,16 @@ func (d Definition) SideName(side string) string {
 	return "side " + strings.ToUpper(side)
 }
 
+// sideObject names side "a" or "b" in an error, by its connection and
+// object where the definition names them ("salesforce-sandbox Contact"),
+// else "side A (Contact)" with the object the run reads.
+func (d Definition) sideObject(side, object string) string {
+	if n := d.sideDef(side).Name(); n != "" {
+		return n
+	}
+	return fmt.Sprintf("side %s (%s)", strings.ToUpper(side), object)
+}
+
 // inSide names side "a" or "b" after a record in an engine text ("1001
 // in salesforce-sandbox Contact"), "on side B" where the definition names
 // neither, as app.SideNames.InText reads the texts stored before.
@@ -215,16 +225,16 @@ func (d Definition) ValidateStatic() []mapping.Problem {
 	for _, fs := range []struct {
 		label string
 		fs    []Filter
-	}{{"A", d.Filters.A}, {"B", d.Filters.B}} {
+	}{{d.SideName("a"), d.Filters.A}, {d.SideName("b"), d.Filters.B}} {
 		for i, f := range fs.fs {
 			if f.Field == "" {
-				ps = append(ps, syncProblem("filters", "filter %d of side %s needs a field", i+1, fs.label))
+				ps = append(ps, syncProblem("filters", "filter %d of %s needs a field", i+1, fs.label))
 			}
 			if !oneOf(f.Op, FilterOps...) {
-				ps = append(ps, syncProblem("filters", "filter %d of side %s: operator %q must be one of %s", i+1, fs.label, f.Op, strings.Join(FilterOps, ", ")))
+				ps = append(ps, syncProblem("filters", "filter %d of %s: operator %q must be one of %s", i+1, fs.label, f.Op, strings.Join(FilterOps, ", ")))
 			}
 			if name, ok := f.LinkedBy(); ok && (name == "" || name == d.Name || !oneOf(f.Op, "eq", "neq") || !oneOf(f.Value, "true", "false")) {
-				ps = append(ps, syncProblem("filters", "filter %d of side %s: %q takes another sync's name, eq or neq, and true or false", i+1, fs.label, f.Field))
+				ps = append(ps, syncProblem("filters", "filter %d of %s: %q takes another sync's name, eq or neq, and true or false", i+1, fs.label, f.Field))
 			}
 		}
 	}
@@ -258,39 +268,39 @@ func (d Definition) ValidateCompiled(a, b connector.Schema, rows []mapping.Row, 
 	for i, m := range d.Match {
 		for _, f := range splitPlus(m.A) {
 			if _, ok := a.Field(f); !ok {
-				ps = append(ps, syncProblem(f, "match rule %d: side A has no field %q", i+1, f))
+				ps = append(ps, syncProblem(f, "match rule %d: %s has no field %q", i+1, d.SideName("a"), f))
 			}
 		}
 		for _, f := range splitPlus(m.B) {
 			if _, ok := b.Field(f); !ok {
-				ps = append(ps, syncProblem(f, "match rule %d: side B has no field %q", i+1, f))
+				ps = append(ps, syncProblem(f, "match rule %d: %s has no field %q", i+1, d.SideName("b"), f))
 			}
 		}
-		ps = append(ps, numberRuleProblems(i, m, a, b)...)
+		ps = append(ps, d.numberRuleProblems(i, m, a, b)...)
 	}
 	for _, fs := range []struct {
 		label string
 		fs    []Filter
 		s     connector.Schema
-	}{{"A", d.Filters.A, a}, {"B", d.Filters.B, b}} {
+	}{{d.SideName("a"), d.Filters.A, a}, {d.SideName("b"), d.Filters.B, b}} {
 		for i, f := range fs.fs {
 			if _, linked := f.LinkedBy(); linked {
 				continue // no field: the links of another sync
 			}
 			fd, ok := fs.s.Field(f.Field)
 			if f.Field != "" && !ok {
-				ps = append(ps, syncProblem(f.Field, "filter: side %s has no field %q", fs.label, f.Field))
+				ps = append(ps, syncProblem(f.Field, "filter: %s has no field %q", fs.label, f.Field))
 			}
 			if why := filterValueProblem(f, fd); ok && why != "" {
-				ps = append(ps, syncProblem("filters", "filter %d of side %s: %s", i+1, fs.label, why))
+				ps = append(ps, syncProblem("filters", "filter %d of %s: %s", i+1, fs.label, why))
 			}
 		}
 	}
 	if d.CreatesIn("b") && len(mps) == 0 && d.Direction != mapping.BtoA {
-		ps = append(ps, requiredMapped("B", b, rows, func(r mapping.Row) ([]string, bool) { return r.BFields, r.Dir != mapping.BtoA })...)
+		ps = append(ps, requiredMapped(d.inSide("b"), b, rows, func(r mapping.Row) ([]string, bool) { return r.BFields, r.Dir != mapping.BtoA })...)
 	}
 	if d.CreatesIn("a") && len(mps) == 0 && d.Direction != mapping.AtoB {
-		ps = append(ps, requiredMapped("A", a, rows, func(r mapping.Row) ([]string, bool) { return r.AFields, r.Dir != mapping.AtoB })...)
+		ps = append(ps, requiredMapped(d.inSide("a"), a, rows, func(r mapping.Row) ([]string, bool) { return r.AFields, r.Dir != mapping.AtoB })...)
 	}
 	return ps
 }
@@ -353,7 +363,7 @@ func (d Definition) CreatesIn(side string) bool {
 
 // requiredMapped names each required, writable field of a side that no row
 // writes, since creating records there would fail at the vendor.
-func requiredMapped(label string, s connector.Schema, rows []mapping.Row, written func(mapping.Row) ([]string, bool)) []mapping.Problem {
+func requiredMapped(in string, s connector.Schema, rows []mapping.Row, written func(mapping.Row) ([]string, bool)) []mapping.Problem {
 	have := map[string]bool{}
 	for _, r := range rows {
 		if fs, ok := written(r); ok {
@@ -365,7 +375,7 @@ func requiredMapped(label string, s connector.Schema, rows []mapping.Row, writte
 	var ps []mapping.Problem
 	for _, f := range s.Fields {
 		if f.Required && !f.ReadOnly && !have[f.Name] {
-			ps = append(ps, syncProblem(f.Name, "unmatched policy \"create\" creates records on side %s, but its required field %q is not mapped towards it", label, f.Name))
+			ps = append(ps, syncProblem(f.Name, "unmatched policy \"create\" creates records %s, but its required field %q is not mapped towards it", in, f.Name))
 		}
 	}
 	return ps
@@ -385,7 +395,7 @@ func splitPlus(s string) []string {
 // text: "2500.50" and the "2500.5" a CRM gives back would be two keys,
 // and the record created again. The number normalizer compares them as
 // numbers.
-func numberRuleProblems(i int, m MatchRule, a, b connector.Schema) []mapping.Problem {
+func (d Definition) numberRuleProblems(i int, m MatchRule, a, b connector.Schema) []mapping.Problem {
 	if kind, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(m.Normalize)), ":"); kind == "number" {
 		return nil
 	}
@@ -393,10 +403,10 @@ func numberRuleProblems(i int, m MatchRule, a, b connector.Schema) []mapping.Pro
 	for _, s := range []struct {
 		label, spec string
 		schema      connector.Schema
-	}{{"A", m.A, a}, {"B", m.B, b}} {
+	}{{d.inSide("a"), m.A, a}, {d.inSide("b"), m.B, b}} {
 		for _, f := range splitPlus(s.spec) {
 			if fd, ok := s.schema.Field(f); ok && fd.Type == connector.TypeNumber {
-				ps = append(ps, syncProblem(f, "match rule %d: %q on side %s is a number field, compared as text by %q (2500.50 and 2500.5 would not match); use the number normalizer", i+1, f, s.label, m.Normalize))
+				ps = append(ps, syncProblem(f, "match rule %d: %q %s is a number field, compared as text by %q (2500.50 and 2500.5 would not match); use the number normalizer", i+1, f, s.label, m.Normalize))
 			}
 		}
 	}

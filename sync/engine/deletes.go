@@ -49,7 +49,7 @@ func (r *run) deleteBatch(ctx context.Context, side string, batch []DeleteOp) ([
 	del, ok := s.Conn.(connector.Deleter)
 	if !ok {
 		for i := range errs {
-			errs[i] = fmt.Errorf("engine: side %s cannot delete records", side)
+			errs[i] = fmt.Errorf("engine: %s cannot delete records", r.plan.def.SideName(side))
 		}
 		return errs, nil
 	}

@@ -60,6 +60,7 @@ type Store interface {
 	DeletesSince(ctx context.Context, syncID int64, side string) (time.Time, error)
 	SetDeletesSince(ctx context.Context, syncID int64, side string, t time.Time) error
 	Sync(ctx context.Context, name string) (store.SyncRow, error)
+	SyncByID(ctx context.Context, id int64) (store.SyncRow, error)
 	LinkIDs(ctx context.Context, syncID int64) ([]store.LinkRef, error)
 	IndexPage(ctx context.Context, syncID int64, side string, recs []store.IndexRecord, opts store.PageOptions) (int64, error)
 	TouchRecords(ctx context.Context, syncID int64, side string, ids []string) error

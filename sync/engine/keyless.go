@@ -117,7 +117,7 @@ func (p *planner) readSince(ctx context.Context, side string) ([]store.IndexRow,
 	for {
 		rows, err := p.e.st.PairsAfter(ctx, p.syncID, side, after, fromSeq, fromID, -1, chunkSize)
 		if err != nil {
-			return nil, fmt.Errorf("engine: records read on side %s: %w", side, err)
+			return nil, fmt.Errorf("engine: records read %s: %w", p.def.inSide(side), err)
 		}
 		for _, pr := range rows {
 			if !pr.Linked && !pr.Rec.Deleted {

@@ -29,7 +29,7 @@ func (r *run) keyPlan(ctx context.Context, side string) (keyPlan, error) {
 	if up, ok := s.Conn.(connector.Upserter); ok {
 		f, err := up.UpsertKey(ctx, s.Object)
 		if err != nil {
-			return keyPlan{}, fmt.Errorf("engine: upsert key of side %s: %w", side, err)
+			return keyPlan{}, fmt.Errorf("engine: upsert key of %s: %w", r.plan.def.SideName(side), err)
 		}
 		if f != "" && !r.unmatchedBusinessKey(side, f) && !r.unmappedMatchKey(side, f) {
 			return keyPlan{field: f, upsert: true, made: !r.mapsField(side, f)}, nil

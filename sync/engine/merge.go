@@ -323,7 +323,7 @@ func (m merger) mergeTwoWay(out *pairOut, r mapping.Row, a, b recView, ca, cb, b
 		case r.Set:
 			m.mergeSet(out, r, a, b, ca, cb, bv, false)
 		case r.Unnamed(ca) || r.Unnamed(cb):
-			heldFirstLink(out, r, a, b, ca, cb)
+			m.heldFirstLink(out, r, a, b, ca, cb)
 		default:
 			m.conflict(out, r, a, b, ca, cb, bv, false)
 		}

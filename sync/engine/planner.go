@@ -221,11 +221,11 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 	}
 	sa, err := a.Conn.Schema(ctx, a.Object)
 	if err != nil {
-		return nil, fmt.Errorf("engine: schema of side A (%s): %w", a.Object, err)
+		return nil, fmt.Errorf("engine: schema of %s: %w", def.sideObject("a", a.Object), err)
 	}
 	sb, err := b.Conn.Schema(ctx, b.Object)
 	if err != nil {
-		return nil, fmt.Errorf("engine: schema of side B (%s): %w", b.Object, err)
+		return nil, fmt.Errorf("engine: schema of %s: %w", def.sideObject("b", b.Object), err)
 	}
 	if ps := def.Validate(sa, sb); len(ps) > 0 {
 		msgs := make([]string, len(ps))
@@ -361,7 +361,7 @@ func (p *planner) read(ctx context.Context, side, cursor string, saveCursor bool
 			if serr := flushGroup(); serr != nil {
 				return n, pages, serr
 			}
-			return n, pages, fmt.Errorf("engine: read side %s (%s): %w", strings.ToUpper(side), s.Object, err)
+			return n, pages, fmt.Errorf("engine: read %s: %w", p.def.sideObject(side, s.Object), err)
 		}
 		pages++
 		recs := p.ix[side].pageRecords(page.Records, p.def.SideName(side), p.warn)

@@ -68,7 +68,7 @@ func (e *Engine) Decide(ctx context.Context, reviewID int64, d Decision) error {
 // the other side, or cannot link: a mistyped id would otherwise be accepted
 // here and dropped with a warning on the next run, closing the item.
 func (e *Engine) checkLinkTarget(ctx context.Context, it store.ReviewRow, otherID string) error {
-	other := strings.ToUpper(otherSide(it.Side))
+	other := e.sideNameOf(ctx, it.SyncID, otherSide(it.Side))
 	if otherID == "" {
 		return fmt.Errorf("engine: review item %d: link needs the id of the record to link with", it.ID)
 	}
@@ -78,22 +78,33 @@ func (e *Engine) checkLinkTarget(ctx context.Context, it store.ReviewRow, otherI
 	if err != nil {
 		return err
 	}
-	what := fmt.Sprintf("record %s on side %s", otherID, other)
+	what := fmt.Sprintf("record %s in %s", otherID, other)
 	if into != otherID {
-		what = fmt.Sprintf("record %s on side %s (%s was merged into it)", into, other, otherID)
+		what = fmt.Sprintf("record %s in %s (%s was merged into it)", into, other, otherID)
 	}
 	pr, ok, err := e.st.Pair(ctx, it.SyncID, otherSide(it.Side), into)
 	switch {
 	case err != nil:
 		return err
 	case !ok:
-		return fmt.Errorf("engine: review item %d: side %s has no record %q that this sync has read; check the id, or run the sync once if the record is new", it.ID, other, into)
+		return fmt.Errorf("engine: review item %d: %s has no record %q that this sync has read; check the id, or run the sync once if the record is new", it.ID, other, into)
 	case pr.Rec.Deleted:
 		return fmt.Errorf("engine: review item %d: %s is deleted", it.ID, what)
 	case pr.Linked:
 		return fmt.Errorf("engine: review item %d: %s is already linked with %s", it.ID, what, pr.OtherID)
 	}
 	return nil
+}
+
+// sideNameOf names a sync's side for a person (Definition.SideName), "side
+// A" or "side B" where the sync or its definition cannot be read: the
+// name is for the message only.
+func (e *Engine) sideNameOf(ctx context.Context, syncID int64, side string) string {
+	var def Definition
+	if row, err := e.st.SyncByID(ctx, syncID); err == nil {
+		_ = json.Unmarshal([]byte(row.Definition), &def) // a zero def names the letter
+	}
+	return def.SideName(side)
 }
 
 // applyDecisions turns decided review items into plan operations.

@@ -123,8 +123,8 @@ func (m merger) settleShared(out *pairOut, a, b recView, base, override map[stri
 				if w == &out.toB {
 					side, id = "b", b.id
 				}
-				out.notes = append(out.notes, fmt.Sprintf("review item %d: %s %s keeps its %s: the decision on %s (%q) would change %s, which both sides hold as %q and which wins where both write it, so the decision is not written there",
-					reviewID, id, m.inSide(side), strings.Join(fields, ", "), m.rows[j].Key, v, r.Key, ca))
+				out.notes = append(out.notes, fmt.Sprintf("review item %d: %s %s keeps its %s: the decision on %s, %s, would change %s, which both sides hold as %s and which wins where both write it, so the decision is not written there",
+					reviewID, id, m.inSide(side), strings.Join(fields, ", "), m.rows[j].Key, m.rows[j].Shown(v), r.Key, r.Shown(ca)))
 			}
 			dropRow(*w, m.rows[j].Key, fields)
 			if len((*w).Changes) == 0 {
@@ -176,10 +176,11 @@ func (m merger) sharedWriter(out *pairOut, i int) (int, **Write, []string) {
 // cannot be told, and deciding by the records' last touches would reopen
 // a won opportunity because its HubSpot deal was edited last, or close
 // one nobody closed.
-func heldFirstLink(out *pairOut, r mapping.Row, a, b recView, ca, cb string) {
+func (m merger) heldFirstLink(out *pairOut, r mapping.Row, a, b recView, ca, cb string) {
 	out.conflicts = append(out.conflicts, Conflict{A: a.id, B: b.id, Row: r.Key, AValue: ca, BValue: cb, Winner: "review"})
 	out.reviews = append(out.reviews, ReviewItem{Kind: "conflict", Side: "a", RecordID: a.id, OtherID: b.id, Field: r.Key,
-		Reason: fmt.Sprintf("first sync: the sides differ on %s (A %q, B %q) and one of the values stands for several on the other side, so neither is taken without a person", r.Key, ca, cb),
+		Reason: fmt.Sprintf("first sync: the sides differ on %s (%s %s, %s %s) and one of the values stands for several on the other side, so neither is taken without a person",
+			r.Key, r.Shown(ca), m.inSide("a"), r.Shown(cb), m.inSide("b")),
 		Values: &Values{A: ca, B: cb}})
 }
 

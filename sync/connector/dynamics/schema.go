@@ -232,8 +232,14 @@ func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, e
 			} `json:"OptionSet"`
 		} `json:"value"`
 	}
-	var picks, multis withOptions
+	var picks, multis, states withOptions
 	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.PicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet($select=Options)", &picks); err != nil {
+		return d, err
+	}
+	// A state column (statecode) is an EnumAttributeMetadata too, its
+	// OptionSet the states' labels (StateOptionMetadata: Value, Label), so
+	// a note can say "Won (1)", not "1".
+	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.StateAttributeMetadata?$select=LogicalName&$expand=OptionSet($select=Options)", &states); err != nil {
 		return d, err
 	}
 	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.MultiSelectPicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet($select=Options)", &multis); err != nil {
@@ -254,11 +260,11 @@ func (c *Connector) fetchDefinition(ctx context.Context, t table) (definition, e
 	if err := c.getJSON(ctx, def+"/Attributes/Microsoft.Dynamics.CRM.MoneyAttributeMetadata?$select=LogicalName,Precision,PrecisionSource", &money); err != nil {
 		return d, err
 	}
-	extra := make(map[string]attribute, len(strs.Value)+len(dates.Value)+len(picks.Value)+len(multis.Value)+len(bools.Value)+len(money.Value))
+	extra := make(map[string]attribute, len(strs.Value)+len(dates.Value)+len(picks.Value)+len(multis.Value)+len(states.Value)+len(bools.Value)+len(money.Value))
 	for _, a := range slices.Concat(strs.Value, dates.Value, bools.Value, money.Value) {
 		extra[a.LogicalName] = a
 	}
-	for _, p := range append(picks.Value, multis.Value...) {
+	for _, p := range slices.Concat(picks.Value, multis.Value, states.Value) {
 		extra[p.LogicalName] = attribute{Options: p.OptionSet.Options}
 	}
 	for i, a := range attrs.Value {

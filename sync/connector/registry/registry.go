@@ -14,6 +14,17 @@ import (
 	"github.com/crmsync/crmsync/sync/connector/zoho"
 )
 
+// Title is the vendor named name ("hubspot") as the vendor writes it
+// ("HubSpot"); ok is false for a name no vendor has.
+func Title(name string) (title string, ok bool) {
+	for _, v := range Vendors() {
+		if v.Name == name {
+			return v.Title, true
+		}
+	}
+	return "", false
+}
+
 // Vendors returns every supported vendor, in display order.
 func Vendors() []connector.Info {
 	return []connector.Info{hubspot.Info(), salesforce.Info(), pipedrive.Info(), zoho.Info(), dynamics.Info(), mailchimp.Info(), klaviyo.Info(), brevo.Info()}
