@@ -131,7 +131,7 @@ func TestTrayOffDuringScreenSyncAll(t *testing.T) {
 	l.u.uiMu.Lock()
 	l.u.syncAll()
 	l.u.uiMu.Unlock()
-	<-g.held // the screen's Sync all is writing to Salesforce, held there
+	<-g.held        // the screen's Sync all is writing to Salesforce, held there
 	l.u.uiMu.Lock() // not l.ui, which waits for the held Sync all
 	offMeanwhile := item.Disabled
 	if !item.Disabled {
