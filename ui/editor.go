@@ -43,7 +43,7 @@ type editor struct {
 	objNote      [2]*widget.Label            // why the account's objects are missing
 	objWarn      [2]*widget.Label            // what the account says of the chosen object (a deleted audience)
 	sideStatus   [2]*fyne.Container
-	sideCard     [2]*widget.Card // titled by the side's CRM (nameSideCard)
+	sideName     [2]*widget.Label // the side's CRM, atop its card (nameSideCard)
 	direction    *widget.Select
 	unmatched    *widget.Select
 	conflict     *widget.Select
@@ -175,21 +175,22 @@ func (e *editor) side(i int) *engine.SideDef {
 	return &e.def.B
 }
 
-// nameSideCard titles side i's card by its CRM ("hubspot-sandbox
-// contacts"), as every other screen names it, with the letter the
-// direction and policy choices use beneath; "Side A" until one is chosen.
+// nameSideCard names side i's CRM ("hubspot-sandbox contacts") at the
+// top of its card, as every other screen names it, under the letter the
+// direction and policy choices use. A wrapped label, not the card's
+// title: a title never wraps, and two long names side by side would not
+// fit a small laptop's window.
 func (e *editor) nameSideCard(i int) {
-	c := e.sideCard[i]
-	if c == nil {
+	l := e.sideName[i]
+	if l == nil {
 		return
 	}
-	letter := "Side " + string(rune('A'+i))
-	title, sub := letter, ""
-	if n := e.side(i).Name(); n != "" {
-		title, sub = n, letter
+	l.SetText(e.side(i).Name())
+	if l.Text == "" {
+		l.Hide()
+	} else {
+		l.Show()
 	}
-	c.SetTitle(title)
-	c.SetSubTitle(sub)
 }
 
 func (e *editor) conn(name string) (app.ConnectionView, bool) {
@@ -250,9 +251,10 @@ func (e *editor) build() fyne.CanvasObject {
 			e.nameSideCard(i)
 		}
 		form := widget.NewForm(widget.NewFormItem("Connection", e.connSel[i]), widget.NewFormItem("Object", e.objSel[i]))
-		e.sideCard[i] = widget.NewCard("", "", container.NewVBox(form, e.objNote[i], e.objWarn[i], e.sideStatus[i]))
+		e.sideName[i] = wrapped("")
+		e.sideName[i].TextStyle.Bold = true
 		e.nameSideCard(i)
-		sides.Add(e.sideCard[i])
+		sides.Add(widget.NewCard("Side "+string(rune('A'+i)), "", container.NewVBox(e.sideName[i], form, e.objNote[i], e.objWarn[i], e.sideStatus[i])))
 	}
 	dirLabels := make([]string, len(directionChoices))
 	for i, c := range directionChoices {

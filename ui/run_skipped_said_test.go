@@ -38,7 +38,7 @@ func TestStorageWalkNewContactSaysWhy(t *testing.T) {
 	l.ui(func() { texts = textsOnScreen(l.u.Window()) })
 	joined := strings.Join(texts, " ")
 	t.Logf("dialog: %q", texts)
-	if !strings.Contains(joined, "left as") || !strings.Contains(joined, "creates records in side A only") {
+	if !strings.Contains(joined, "left as") || !strings.Contains(joined, "creates records in "+demoHubSpot+" contacts only") {
 		t.Errorf("the run dialog does not say a HubSpot contact was left and why: %q", texts)
 	}
 }
