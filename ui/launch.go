@@ -109,18 +109,7 @@ func Launch(ctx context.Context, o LaunchOptions) error {
 // again for want of the saved list). It runs before the window does.
 func (u *UI) startBackground(ctx context.Context, trayCheck func(context.Context) bool) error {
 	u.deps.NoTray = !trayCheck(ctx)
-	if u.a != nil {
-		told, err := u.a.NotifiedFailures(ctx)
-		if err != nil {
-			u.log.Warn("the failures notified before could not be read", "err", err)
-		}
-		if u.notified == nil {
-			u.notified = map[string]string{}
-		}
-		for sync, key := range told {
-			u.notified[sync] = key
-		}
-	}
+	u.loadNotified(ctx)
 	u.installTray()
 	return u.deps.Background.Start(ctx)
 }

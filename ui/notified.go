@@ -4,26 +4,26 @@ import "context"
 
 // loadNotified reads which failures were notified before this start and
 // whose notification still stands, so a restart does not tell a standing
-// failure again. Read off the UI goroutine; a failure notified in the
-// moment before it arrives is kept.
-func (u *UI) loadNotified() {
+// failure again. It runs once at start, before the scheduler, so a
+// catch-up run failing at once finds them; a failure notified meanwhile
+// is kept.
+func (u *UI) loadNotified(ctx context.Context) {
 	if u.a == nil {
 		return
 	}
-	bg(u, u.a.NotifiedFailures, func(told map[string]string, err error) {
-		if err != nil {
-			u.log.Warn("the failures notified before could not be read", "err", err)
-			return
+	told, err := u.a.NotifiedFailures(ctx)
+	if err != nil {
+		u.log.Warn("the failures notified before could not be read", "err", err)
+		return
+	}
+	if u.notified == nil {
+		u.notified = map[string]string{}
+	}
+	for sync, key := range told {
+		if _, ok := u.notified[sync]; !ok {
+			u.notified[sync] = key
 		}
-		if u.notified == nil {
-			u.notified = map[string]string{}
-		}
-		for sync, key := range told {
-			if _, ok := u.notified[sync]; !ok {
-				u.notified[sync] = key
-			}
-		}
-	})
+	}
 }
 
 // rememberNotified notes that sync's failure key was notified (UI

@@ -31,7 +31,8 @@ func startTrayBackground(t *testing.T, l *live, keep func(schedule.Event) bool) 
 	t.Cleanup(cancel)
 	b := NewBackground(l.a, nil)
 	l.u.deps.Background = b
-	l.ui(func() { l.u.installTray() })
+	// As startBackground does at launch.
+	l.ui(func() { l.u.loadNotified(ctx); l.u.installTray() })
 	kept := make(chan schedule.Event, 8)
 	b.setOnEvent(func(e schedule.Event) {
 		l.u.onScheduleEvent(e)

@@ -1,12 +1,9 @@
 package ui
 
 import (
-	"context"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
-
-	"github.com/crmsync/crmsync/app"
 )
 
 // TestReviewEditValueTwiceWhileSchemaLoads: E (set a value) reads
@@ -14,34 +11,10 @@ import (
 // person pressing E again on a window that seems to do nothing while a
 // slow CRM answers must get one "Set the value" dialog, not two stacked.
 func TestReviewEditValueTwiceWhileSchemaLoads(t *testing.T) {
-	ctx := context.Background()
 	g := &gate{held: make(chan struct{}, 1)}
 	l := newLiveGated(t, g)
 	connectHubSpotAndSalesforce(t, l)
-	def := app.DemoSync("roles", demoHubSpot, demoSalesforce)
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
-	var hsID string
-	for _, r := range l.srv.HubSpot().Records("contacts") {
-		if r.Properties["hs_buying_role"] != "" {
-			hsID = r.ID
-			break
-		}
-	}
-	// A value with no Salesforce option is rejected to the review queue.
-	if _, err := l.srv.HubSpot().Update("contacts", hsID, map[string]string{"hs_buying_role": "LEGAL_AND_COMPLIANCE"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
-	l.navigate(ScreenReview)
-	l.choose("rejected")
-	l.see("record " + hsID)
+	buyingRoleRejectedInReview(t, l)
 	l.see("Edit value (E)")
 
 	g.close() // the CRM answers slowly

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
 )
 
 // A rejected multi-select value is edited as the target field's options,
@@ -20,29 +21,7 @@ func TestReviewEditsMultiSelectAsOptions(t *testing.T) {
 	ctx := context.Background()
 	l.connectSandbox()
 	l.closeDialogs()
-	def := app.DemoSync("roles", demoHubSpot, demoSalesforce)
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
-	var hsID string
-	for _, r := range l.srv.HubSpot().Records("contacts") {
-		if r.Properties["hs_buying_role"] != "" {
-			hsID = r.ID
-			break
-		}
-	}
-	if _, err := l.srv.HubSpot().Update("contacts", hsID, map[string]string{"hs_buying_role": "LEGAL_AND_COMPLIANCE"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
-	l.navigate(ScreenReview)
-	l.choose("rejected")
-	l.see("record " + hsID)
+	def, hsID := buyingRoleRejectedInReview(t, l)
 	l.tap("Edit value (E)")
 	var group *widget.CheckGroup
 	l.ui(func() {
@@ -72,4 +51,38 @@ func TestReviewEditsMultiSelectAsOptions(t *testing.T) {
 	if again, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil || again.Summary.Updated != 0 {
 		t.Fatalf("the run after the decision: %v, %+v; want no writes", err, again.Summary)
 	}
+}
+
+// buyingRoleRejectedInReview saves and runs the demo sync "roles" on a
+// live UI whose sandboxes are connected, gives a linked HubSpot contact
+// Legal & Compliance, a buying role Salesforce has no option for, runs
+// again, and shows that rejected value's item in Review.
+func buyingRoleRejectedInReview(t *testing.T, l *live) (engine.Definition, string) {
+	t.Helper()
+	ctx := context.Background()
+	def := app.DemoSync("roles", demoHubSpot, demoSalesforce)
+	if err := l.a.SaveSync(ctx, def); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
+		t.Fatal(err)
+	}
+	var hsID string
+	for _, r := range l.srv.HubSpot().Records("contacts") {
+		if r.Properties["hs_buying_role"] != "" {
+			hsID = r.ID
+			break
+		}
+	}
+	// A value with no Salesforce option is rejected to the review queue.
+	if _, err := l.srv.HubSpot().Update("contacts", hsID, map[string]string{"hs_buying_role": "LEGAL_AND_COMPLIANCE"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.a.Run(ctx, def.Name, app.RunOptions{Confirm: true}); err != nil {
+		t.Fatal(err)
+	}
+	l.navigate(ScreenReview)
+	l.choose("rejected")
+	l.see("record " + hsID)
+	return def, hsID
 }

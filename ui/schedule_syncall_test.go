@@ -2,11 +2,10 @@ package ui
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
 )
 
 // TestTraySyncAllBesideScheduledRun: the tray's "Sync all now" is
@@ -15,20 +14,8 @@ import (
 // as failed ("see History", where no failure is), and must say it was
 // already running.
 func TestTraySyncAllBesideScheduledRun(t *testing.T) {
-	// Salesforce's writes (reads go through) wait while the gate is closed.
-	g := &gate{held: make(chan struct{}, 1), only: func(r *http.Request) bool {
-		return r.Method != http.MethodGet && strings.Contains(r.URL.Path, "/services/data/")
-	}}
-	l := newLiveGated(t, g)
-	t.Cleanup(g.open)
+	l, g := liveWithSalesforceWritesHeld(t, "bg", func(d *engine.Definition) { d.Schedule = "every 6h" })
 	ctx := context.Background()
-	connectHubSpotAndSalesforce(t, l)
-	def := app.DemoSync("bg", demoHubSpot, demoSalesforce)
-	def.Schedule = "every 6h"
-	def.Safety.MaxChangePercent = 100
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
 	notes := countNotifications(l)
 	b, ended := startNotifyingBackground(t, l)
 	g.close() // from here Salesforce's writes wait

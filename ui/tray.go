@@ -50,7 +50,6 @@ func trayPresent(ctx context.Context, log *slog.Logger) bool {
 func (u *UI) installTray() {
 	if b := u.deps.Background; b != nil {
 		b.setOnEvent(u.onScheduleEvent)
-		u.loadNotified()
 	}
 	desk, ok := u.app.(desktop.App)
 	if !ok || u.deps.NoTray {

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/sync/engine"
 )
 
 // TestTraySyncAllPressedTwice: "Sync all now" pressed in the tray
@@ -17,19 +18,8 @@ import (
 // "already running" in a second notification: the item is off meanwhile,
 // and the tray says a Sync all is under way.
 func TestTraySyncAllPressedTwice(t *testing.T) {
-	// Salesforce's writes (reads go through) wait while the gate is closed.
-	g := &gate{held: make(chan struct{}, 1), only: func(r *http.Request) bool {
-		return r.Method != http.MethodGet && strings.Contains(r.URL.Path, "/services/data/")
-	}}
-	l := newLiveGated(t, g)
-	t.Cleanup(g.open)
+	l, g := liveWithSalesforceWritesHeld(t, "contacts", nil)
 	ctx := context.Background()
-	connectHubSpotAndSalesforce(t, l)
-	def := app.DemoSync("contacts", demoHubSpot, demoSalesforce)
-	def.Safety.MaxChangePercent = 100
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
 	withTray(t, l)
 	notes := countNotifications(l)
 	item := func() *fyne.MenuItem { // UI goroutine (uiMu held)
@@ -98,22 +88,34 @@ func TestTraySyncAllPressedTwice(t *testing.T) {
 	}
 }
 
-// TestTrayOffDuringScreenSyncAll: the Syncs screen's Sync all and the
-// tray's are one: while the screen's runs (a slow CRM), the tray's "Sync
-// all now" is off, so a press there runs nothing again beside it.
-func TestTrayOffDuringScreenSyncAll(t *testing.T) {
+// liveWithSalesforceWritesHeld connects both sandboxes and saves the demo
+// contacts sync under name (prep may change it first), behind a gate that,
+// once closed, holds Salesforce's writes while reads go through.
+func liveWithSalesforceWritesHeld(t *testing.T, name string, prep func(*engine.Definition)) (*live, *gate) {
+	t.Helper()
 	g := &gate{held: make(chan struct{}, 1), only: func(r *http.Request) bool {
 		return r.Method != http.MethodGet && strings.Contains(r.URL.Path, "/services/data/")
 	}}
 	l := newLiveGated(t, g)
 	t.Cleanup(g.open)
-	ctx := context.Background()
 	connectHubSpotAndSalesforce(t, l)
-	def := app.DemoSync("contacts", demoHubSpot, demoSalesforce)
+	def := app.DemoSync(name, demoHubSpot, demoSalesforce)
 	def.Safety.MaxChangePercent = 100
-	if err := l.a.SaveSync(ctx, def); err != nil {
+	if prep != nil {
+		prep(&def)
+	}
+	if err := l.a.SaveSync(context.Background(), def); err != nil {
 		t.Fatal(err)
 	}
+	return l, g
+}
+
+// TestTrayOffDuringScreenSyncAll: the Syncs screen's Sync all and the
+// tray's are one: while the screen's runs (a slow CRM), the tray's "Sync
+// all now" is off, so a press there runs nothing again beside it.
+func TestTrayOffDuringScreenSyncAll(t *testing.T) {
+	l, g := liveWithSalesforceWritesHeld(t, "contacts", nil)
+	ctx := context.Background()
 	withTray(t, l)
 	var item *fyne.MenuItem
 	l.ui(func() {

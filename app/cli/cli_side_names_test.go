@@ -12,10 +12,10 @@ import (
 	"time"
 )
 
-// auditRestoredYAML syncs HubSpot contacts with Salesforce Contacts and
+// restoredYAML syncs HubSpot contacts with Salesforce Contacts and
 // holds deletes for review, so a Contact deleted and restored in
 // Salesforce closes its held delete with a warning.
-const auditRestoredYAML = `name: contacts
+const restoredYAML = `name: contacts
 a: {connection: hs, object: contacts}
 b: {connection: sf, object: Contact}
 direction: two-way
@@ -30,9 +30,9 @@ fields:
 safety: {max_change_percent: 100, max_changes: 1000, propagate_deletes: true}
 `
 
-// auditLetter finds a side named by its letter: "side B", "read A 7",
+// sideLetter finds a side named by its letter: "side B", "read A 7",
 // "merged A 3", "create: A 0".
-var auditLetter = regexp.MustCompile(`\b[Ss]ide [AB]\b|\b(?:read|merged|create:|update:) [AB] \d`)
+var sideLetter = regexp.MustCompile(`\b[Ss]ide [AB]\b|\b(?:read|merged|create:|update:) [AB] \d`)
 
 // TestCLIWarningsAndCountsNameCRMs: `sync run` printed "read A 5,
 // B 5", "create: A 0, B 5" and an engine warning "003… on side B is no
@@ -45,7 +45,7 @@ func TestCLIWarningsAndCountsNameCRMs(t *testing.T) {
 	h.connect(vs["hubspot"], "hs")
 	h.connect(vs["salesforce"], "sf")
 	file := filepath.Join(t.TempDir(), "contacts.yaml")
-	if err := os.WriteFile(file, []byte(auditRestoredYAML), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(restoredYAML), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	h.mustRun("sync", "apply", "-f", file)
@@ -62,7 +62,7 @@ func TestCLIWarningsAndCountsNameCRMs(t *testing.T) {
 		t.Errorf("the first run's lines do not name the connections:\n%s", first)
 	}
 	for _, l := range strings.Split(first, "\n") {
-		if m := auditLetter.FindString(l); m != "" {
+		if m := sideLetter.FindString(l); m != "" {
 			t.Errorf("the run's line says %q, a side letter: %q", m, l)
 		}
 	}
@@ -92,11 +92,11 @@ func TestCLIWarningsAndCountsNameCRMs(t *testing.T) {
 	if warned == "" {
 		t.Fatalf("the run after the restore warns of nothing about %s:\n%s", id, out)
 	}
-	if m := auditLetter.FindString(warned); m != "" || !strings.Contains(warned, "sf Contact") {
+	if m := sideLetter.FindString(warned); m != "" || !strings.Contains(warned, "sf Contact") {
 		t.Errorf("the warning says %q, not the CRM sf Contact: %q", m, warned)
 	}
 	shown := h.mustRun("runs", "show", runIDIn(t, out))
-	if m := auditLetter.FindString(shown); m != "" || !strings.Contains(shown, id+" in sf Contact") {
+	if m := sideLetter.FindString(shown); m != "" || !strings.Contains(shown, id+" in sf Contact") {
 		t.Errorf("runs show says %q, not the CRM sf Contact:\n%s", m, shown)
 	}
 

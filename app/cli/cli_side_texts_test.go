@@ -14,19 +14,11 @@ import (
 	"github.com/crmsync/crmsync/store"
 )
 
-// auditBadMatchYAML is auditRestoredYAML with a match rule on a field
-// HubSpot contacts do not have, and unmatched records sent to review.
-const auditBadMatchYAML = `name: contacts
-a: {connection: hs, object: contacts}
-b: {connection: sf, object: Contact}
-direction: two-way
-match:
-  - {a: no_such_field, b: Email, normalize: email}
-unmatched: review
-conflict: newer
-fields:
-  - {a: email, b: Email}
-`
+// badMatchYAML is restoredYAML with a match rule on a field HubSpot
+// contacts do not have, and unmatched records sent to review.
+var badMatchYAML = strings.NewReplacer(
+	"{a: email, b: Email, normalize: email}", "{a: no_such_field, b: Email, normalize: email}",
+	"unmatched: create", "unmatched: review").Replace(restoredYAML)
 
 // TestValidationAndDecisionsNameCRMs: `sync apply` refused a sync
 // with "match rule 1: side A has no field", and `review resolve --link`
@@ -40,7 +32,7 @@ func TestValidationAndDecisionsNameCRMs(t *testing.T) {
 	h.connect(vs["salesforce"], "sf")
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
-	if err := os.WriteFile(bad, []byte(auditBadMatchYAML), 0o600); err != nil {
+	if err := os.WriteFile(bad, []byte(badMatchYAML), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	out, errs, code := h.runHere(ctx, http.DefaultTransport, "sync", "apply", "-f", bad)
@@ -48,12 +40,12 @@ func TestValidationAndDecisionsNameCRMs(t *testing.T) {
 	if code == 0 || !strings.Contains(said, "no_such_field") {
 		t.Fatalf("sync apply of a rule on a missing field: exit %d\n%s", code, said)
 	}
-	if m := auditLetter.FindString(said); m != "" || !strings.Contains(said, "hs contacts has no field") {
+	if m := sideLetter.FindString(said); m != "" || !strings.Contains(said, "hs contacts has no field") {
 		t.Errorf("sync apply says %q, not the CRM hs contacts:\n%s", m, said)
 	}
 
 	good := filepath.Join(dir, "good.yaml")
-	fixed := strings.Replace(auditBadMatchYAML, "no_such_field", "email", 1)
+	fixed := strings.Replace(badMatchYAML, "no_such_field", "email", 1)
 	if err := os.WriteFile(good, []byte(fixed), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +59,7 @@ func TestValidationAndDecisionsNameCRMs(t *testing.T) {
 	if code == 0 || !strings.Contains(said, "no-such-record") {
 		t.Fatalf("review resolve --link with a mistyped id: exit %d\n%s", code, said)
 	}
-	if m := auditLetter.FindString(said); m != "" || !strings.Contains(said, "sf Contact") && !strings.Contains(said, "hs contacts") {
+	if m := sideLetter.FindString(said); m != "" || !strings.Contains(said, "sf Contact") && !strings.Contains(said, "hs contacts") {
 		t.Errorf("the refused link says %q, not the CRM it looked in:\n%s", m, said)
 	}
 }
@@ -113,7 +105,7 @@ func TestRunsShowNamesCRMsInOldTexts(t *testing.T) {
 				t.Errorf("%v does not say %q:\n%s", args, want, shown)
 			}
 		}
-		if m := auditLetter.FindString(shown); m != "" || strings.Contains(shown, "side b") {
+		if m := sideLetter.FindString(shown); m != "" || strings.Contains(shown, "side b") {
 			t.Errorf("%v says %q, a side letter:\n%s", args, m, shown)
 		}
 	}
@@ -151,7 +143,7 @@ func TestReadFailureNamesCRM(t *testing.T) {
 	h.connect(vs["hubspot"], "hs")
 	h.connect(vs["salesforce"], "sf")
 	file := filepath.Join(t.TempDir(), "contacts.yaml")
-	if err := os.WriteFile(file, []byte(auditRestoredYAML), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(restoredYAML), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	h.mustRun("sync", "apply", "-f", file)
@@ -162,7 +154,7 @@ func TestReadFailureNamesCRM(t *testing.T) {
 	}
 	for _, l := range strings.Split(said, "\n") {
 		if strings.Contains(l, "audit: query refused") {
-			if m := auditLetter.FindString(l); m != "" || !strings.Contains(l, "read sf Contact") {
+			if m := sideLetter.FindString(l); m != "" || !strings.Contains(l, "read sf Contact") {
 				t.Errorf("the failure says %q, not the CRM sf Contact: %q", m, l)
 			}
 		}
