@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/sync/schedule"
 )
 
@@ -13,15 +12,8 @@ import (
 // as needs_confirmation; the card's "Last run" line tells it in words a
 // person reads, as the health beside the name does, not the stored word.
 func TestCardLastRunInWords(t *testing.T) {
-	l := newLive(t)
+	l := liveWithSyncOverItsLimits(t)
 	ctx := context.Background()
-	connectHubSpotAndSalesforce(t, l)
-	def := app.DemoSync("bg", demoHubSpot, demoSalesforce)
-	def.Schedule = "every 6h"
-	def.Safety.MaxChanges = 2 // the first run writes more
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
 	if err := l.a.ScheduledRun(ctx, "bg", schedule.TriggerSchedule); err == nil {
 		t.Fatal("the first run of the ready-made sync was not held for confirmation")
 	}

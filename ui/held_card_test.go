@@ -12,15 +12,7 @@ import (
 // waits for a person; nothing failed. The notification and the tray say
 // so, and the card's health beside the sync's name must too, not "error".
 func TestHeldRunCardHealth(t *testing.T) {
-	l := newLive(t)
-	ctx := context.Background()
-	connectHubSpotAndSalesforce(t, l)
-	def := app.DemoSync("bg", demoHubSpot, demoSalesforce)
-	def.Schedule = "every 6h"
-	def.Safety.MaxChanges = 2 // the first run writes more
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
+	l := liveWithSyncOverItsLimits(t)
 	b, ended := startNotifyingBackground(t, l)
 	if !b.SyncNow("bg") {
 		t.Fatal("the scheduler does not know the sync")
@@ -41,4 +33,20 @@ func TestHeldRunCardHealth(t *testing.T) {
 	if health == "error" || !strings.Contains(health, "confirmation") {
 		t.Errorf("the card of a sync whose scheduled run waits for confirmation reads health %q; want it to say it waits for confirmation (screen: %q)", health, texts)
 	}
+}
+
+// liveWithSyncOverItsLimits connects both sandboxes and saves "bg", the
+// demo contacts sync every 6 hours, whose first run writes more than its
+// safety limit of 2 changes allows: a scheduled run of it is held.
+func liveWithSyncOverItsLimits(t *testing.T) *live {
+	t.Helper()
+	l := newLive(t)
+	connectHubSpotAndSalesforce(t, l)
+	def := app.DemoSync("bg", demoHubSpot, demoSalesforce)
+	def.Schedule = "every 6h"
+	def.Safety.MaxChanges = 2 // the first run writes more
+	if err := l.a.SaveSync(context.Background(), def); err != nil {
+		t.Fatal(err)
+	}
+	return l
 }

@@ -1,11 +1,8 @@
 package ui
 
 import (
-	"context"
 	"strings"
 	"testing"
-
-	"github.com/crmsync/crmsync/app"
 )
 
 // TestHeldScheduledRunIsNotCalledFailed: a scheduled run whose plan
@@ -14,15 +11,7 @@ import (
 // confirmation, not that the sync failed, and repeated slots with the
 // same plan notify once.
 func TestHeldScheduledRunIsNotCalledFailed(t *testing.T) {
-	l := newLive(t)
-	ctx := context.Background()
-	connectHubSpotAndSalesforce(t, l)
-	def := app.DemoSync("bg", demoHubSpot, demoSalesforce)
-	def.Schedule = "every 6h"
-	def.Safety.MaxChanges = 2 // the first run writes more
-	if err := l.a.SaveSync(ctx, def); err != nil {
-		t.Fatal(err)
-	}
+	l := liveWithSyncOverItsLimits(t)
 	l.ui(func() { l.u.app = &trayApp{App: l.u.app} }) // a desktop with a tray
 	b, ended := startNotifyingBackground(t, l)
 	notes := countNotifications(l)
