@@ -16,8 +16,14 @@ import (
 // property's "Require unique values" rule off since the plan chose it as
 // the key; HubSpot then refuses the batch, 400 VALIDATION_ERROR "Unable to
 // perform update/upsert by non-unique 0-1 property …" (as a user quoted it,
-// HubSpot/hubspot-api-nodejs#548; the status, and that the whole batch is
-// refused rather than each input, are [unverified]).
+// HubSpot/hubspot-api-nodejs#548). The refusal is read from a whole-batch
+// 4xx only: users report the whole batch refused with a 400
+// (segmentio/action-destinations#3957); HubSpot's error-handling guide
+// describes per-input 207 errors for the batch create endpoints only
+// ("Multi-status errors"), and the batch/upsert spec declares a 207
+// without saying for which errors. A per-input refusal of the key would
+// fail its records with HubSpot's words but keep the cached property list
+// [unverified: HubSpot's docs show neither shape for this refusal].
 //
 // The records are failed, not written another way: the engine planned them
 // as idempotent upserts (journal, replay), and without a unique key two
@@ -37,9 +43,10 @@ func (e *keyRefusal) Error() string {
 	return fmt.Sprintf("refused %s as a key: %s", e.prop, e.se.Message)
 }
 
-// refusedKey reports whether he refuses the batch for its idProperty prop
-// (the message names the property and says it is not unique; matched
-// loosely, HubSpot's exact words being [unverified]).
+// refusedKey reports whether the batch's error he is HubSpot refusing
+// prop, the batch's idProperty, as a key: the message names the property
+// and says it is not unique (matched loosely, HubSpot's exact words being
+// [unverified]).
 func refusedKey(he hsError, prop string) bool {
 	if prop == "" || prop == "hs_object_id" || he.Category != "VALIDATION_ERROR" {
 		return false

@@ -164,12 +164,17 @@ func (s *Sim) takenInBatch(st *objectStore, inputs []writeInput) *opError {
 
 func (s *Sim) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 	st, in, started := s.readBatch(w, r)
-	if st == nil || refuseDuplicateIDs(w, in) || s.refuseNonUniqueKey(w, st, in) {
+	if st == nil || refuseDuplicateIDs(w, in) {
 		return
 	}
 	var results []Object
 	var errs []*opError
 	s.mu.Lock()
+	if e := nonUniqueKey(st, in); e != nil {
+		s.mu.Unlock()
+		writeError(w, e.status, e.category, e.message, nil)
+		return
+	}
 	for _, inp := range in.Inputs {
 		idProp := inp.IDProperty
 		if idProp == "" {
@@ -192,12 +197,17 @@ func (s *Sim) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 // handleBatchUpsert creates or updates by idProperty (email or a unique property); results carry "new".
 func (s *Sim) handleBatchUpsert(w http.ResponseWriter, r *http.Request) {
 	st, in, started := s.readBatch(w, r)
-	if st == nil || refuseDuplicateIDs(w, in) || s.refuseNonUniqueKey(w, st, in) {
+	if st == nil || refuseDuplicateIDs(w, in) {
 		return
 	}
 	var results []Object
 	var errs []*opError
 	s.mu.Lock()
+	if e := nonUniqueKey(st, in); e != nil {
+		s.mu.Unlock()
+		writeError(w, e.status, e.category, e.message, nil)
+		return
+	}
 	for _, inp := range in.Inputs {
 		idProp := inp.IDProperty
 		if idProp == "" {
@@ -212,11 +222,10 @@ func (s *Sim) handleBatchUpsert(w http.ResponseWriter, r *http.Request) {
 				e = s.updateLocked(st, rec, forwardOnly(st, rec, inp.Properties))
 			}
 		} else {
-			idx, ok := st.schema.prop(idProp)
-			if _, unique := st.unique[idx]; !ok || !unique {
-				e = &opError{status: http.StatusBadRequest, category: "VALIDATION_ERROR",
-					message: fmt.Sprintf("Property %s is not a unique identifier property", idProp)}
-			} else if rec = st.findUnique(idx, inp.ID); rec != nil {
+			// A unique property: nonUniqueKey refused the whole batch
+			// otherwise, under this same lock.
+			idx, _ := st.schema.prop(idProp)
+			if rec = st.findUnique(idx, inp.ID); rec != nil {
 				e = s.updateLocked(st, rec, forwardOnly(st, rec, inp.Properties))
 			} else {
 				props := make(map[string]any, len(inp.Properties)+1)
@@ -320,28 +329,27 @@ func missingReadFields(in *batchRequest) []string {
 	return out
 }
 
-// refuseNonUniqueKey answers a batch update or upsert by an idProperty
-// that is not a unique property (a rule an admin turned off, SetUniqueValue)
-// as a whole-batch 400 VALIDATION_ERROR, nothing written. The words are
-// those a user reported from HubSpot, "Unable to perform update/upsert by
-// non-unique 0-1 property" (HubSpot/hubspot-api-nodejs#548); the status and
-// that the whole batch is refused are [unverified].
-func (s *Sim) refuseNonUniqueKey(w http.ResponseWriter, st *objectStore, in *batchRequest) bool {
-	bad := ""
-	s.mu.RLock()
+// nonUniqueKey is the refusal of a batch update or upsert by an
+// idProperty that is not a unique property (a rule an admin turned off,
+// SetUniqueValue): a whole-batch 400 VALIDATION_ERROR, nothing written.
+// The words are those a user reported from HubSpot, "Unable to perform
+// update/upsert by non-unique 0-1 property" (HubSpot/hubspot-api-nodejs#548),
+// and every report has the whole batch refused with a 400 ("every batch
+// request fails with a 400", segmentio/action-destinations#3957). No input
+// is refused alone for it in a 207: HubSpot's error-handling guide
+// documents multi-status answers for the batch create endpoints only, and
+// the batch/upsert spec's 207 (BatchResponseSimplePublicUpsertObjectWithErrors)
+// names no cause [unverified: HubSpot's docs show neither shape for this
+// refusal]. Caller holds s.mu until the writes are done, so the rule cannot
+// change between this check and them.
+func nonUniqueKey(st *objectStore, in *batchRequest) *opError {
 	for _, inp := range in.Inputs {
 		prop := cmp.Or(inp.IDProperty, in.IDProperty)
 		if prop != "" && prop != "hs_object_id" && notUniqueKey(st, prop) != nil {
-			bad = prop
-			break
+			typeID := cmp.Or(objectTypeIDs[st.schema.Object], st.schema.Object)
+			return &opError{status: http.StatusBadRequest, category: "VALIDATION_ERROR",
+				message: fmt.Sprintf("Unable to perform update/upsert by non-unique %s property %s", typeID, prop)}
 		}
 	}
-	s.mu.RUnlock()
-	if bad == "" {
-		return false
-	}
-	typeID := cmp.Or(objectTypeIDs[st.schema.Object], st.schema.Object)
-	writeError(w, http.StatusBadRequest, "VALIDATION_ERROR",
-		fmt.Sprintf("Unable to perform update/upsert by non-unique %s property %s", typeID, bad), nil)
-	return true
+	return nil
 }
