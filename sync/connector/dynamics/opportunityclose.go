@@ -20,6 +20,13 @@ import (
 // an opportunity sends its other columns as a PATCH and the close as the
 // action after it, in one change set: both or neither.
 
+// closeRefusals are Dataverse's refusals of an opportunity's close or
+// reopen (web service error codes: OpportunityIsAlreadyClosed,
+// OpportunityCannotBeClosed, OpportunityAlreadyInOpenState,
+// CannotUseOpportunitySetStateMessage). Their messages name no column,
+// so the record's error names the state the write changed.
+var closeRefusals = map[string]bool{"0x80040515": true, "0x80040516": true, "0x8004051a": true, "0x80100005": true}
+
 // opportunityClose is the action closing an opportunity, when op closes one.
 func opportunityClose(sc *schema, op connector.Op, id string) (operation, bool, *connector.RecordError) {
 	if sc.table.logical != "opportunity" || sc.types["statecode"] != "State" {

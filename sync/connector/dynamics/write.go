@@ -275,6 +275,9 @@ func (c *Connector) result(sc *schema, op connector.Op, req operation, id string
 		// statuscode alone), else the state.
 		field = firstWritten(op, "statuscode", "statecode")
 	}
+	if field == "" && closeRefusals[strings.ToLower(e.Code)] {
+		field = firstWritten(op, "statecode", "statuscode")
+	}
 	category, field = notFoundBlame(e, op, category, field)
 	return connector.Result{Err: &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: rid, Category: category,
 		Field: field, Code: e.Code, Message: e.Message}}

@@ -25,9 +25,12 @@ import (
 // (https://learn.microsoft.com/previous-versions/dynamicscrm-2016/developers-guide/mt607971(v=crm.8),
 // LoseOpportunity mt607618). A closed opportunity goes back to Open by an
 // update of statecode 0, and must be Open before the other close (Mark
-// Carrington, "MSDyn365 Internals: Restricted state transitions"; the
-// refusal's code and wording are [unverified]). The close also sets
-// actualclosedate, to actualend's date or today [unverified], and
+// Carrington, "MSDyn365 Internals: Restricted state transitions"): a close
+// of a Won or Lost one is refused with OpportunityIsAlreadyClosed,
+// 0x80040515, "The opportunity is already closed." (web service error
+// codes; that this code is the one the actions answer is [unverified]).
+// The close also sets actualclosedate, to actualend's date or today
+// [unverified], and
 // records the OpportunityClose activity it was given (the platform
 // creates it, Completed, in the opportunity's timeline); the sandbox keeps
 // it for tests (OpportunityCloses) and does not serve the
@@ -37,11 +40,17 @@ import (
 // [unverified]: Microsoft's troubleshooting article (Dynamics 365 Sales,
 // "Troubleshoot issues with an opportunity") says a closed opportunity
 // "can't be changed" until reopened, but of the form; no Web API or error
-// code reference found names a refusal of such a PATCH, and practitioners
-// report it succeeds (xrmcoaches.com, 2016). So the sandbox refuses none.
+// code reference found names a refusal of such a PATCH (the error codes
+// list OpportunityIsAlreadyClosed, OpportunityCannotBeClosed and
+// OpportunityAlreadyInOpenState, all of closing and reopening), and
+// practitioners report it succeeds (xrmcoaches.com, 2016; Mark
+// Carrington, "MSDyn365 Internals: Read-only Sales entities", 2023: only
+// quotes, orders and invoices refuse updates outside their editable
+// state). So the sandbox refuses none.
 
 const (
 	codeOpportunitySetState = "0x80100005" // CannotUseOpportunitySetStateMessage
+	codeOpportunityClosed   = "0x80040515" // OpportunityIsAlreadyClosed
 	winOpportunityAction    = "WinOpportunity"
 	loseOpportunityAction   = "LoseOpportunity"
 )
@@ -129,8 +138,8 @@ func (s *Sim) closeOpportunity(action string, state int64, op *opReq) *opResult 
 		return errResult(errRowNotFound(t.def, id))
 	}
 	if cur, _ := t.get(old, t.def.byName["statecode"]).(int64); cur != opportunityOpen {
-		return errResult(newErr(http.StatusBadRequest, codeUnexpected,
-			"The opportunity is %s: set its statecode to Open before closing it again.", stateLabel(t.def, cur))) // [unverified]
+		// Code and message from the web service error codes; the 400 [unverified].
+		return errResult(newErr(http.StatusBadRequest, codeOpportunityClosed, "The opportunity is already closed."))
 	}
 	status := s.closeStatus(t, state, *b.Status)
 	if reasons := t.def.byName["statuscode"]; !reasons.hasOption(status) {
