@@ -282,8 +282,10 @@ func (r *response) apiError() *connector.Error {
 	}
 	e.Message = pe.Error
 	defer notRecordGone(e, pe.Error) // after the codes below, which it may replace
-	if pe.ErrorCode != nil {
-		e.Code = fmt.Sprint(pe.ErrorCode)
+	// errorCode often only repeats the status (a refused token's 401,
+	// v1 spec UnathorizedResponse): kept as a code it read "HTTP 401 401".
+	if code := fmt.Sprint(pe.ErrorCode); pe.ErrorCode != nil && code != strconv.Itoa(r.Status) {
+		e.Code = code
 	}
 	if pe.Code != "" {
 		e.Code = pe.Code

@@ -74,6 +74,8 @@ type listQuery struct {
 	since, until time.Time
 	cursor       *listCursor
 	cursorKey    int64
+	personsOf    int64          // a persons list's deal_id
+	dealPersons  map[int64]bool // that deal's persons, filled under the read lock (handleList)
 }
 
 func (s *Sim) parseListQuery(k kind, q url.Values) (*listQuery, error) {
@@ -125,6 +127,8 @@ func (s *Sim) parseListQuery(k kind, q url.Values) (*listQuery, error) {
 		}
 	}
 	switch k {
+	case kindPerson: // getPersons: "only persons linked to the specified deal"
+		err = intParam("deal_id", &lq.personsOf)
 	case kindDeal:
 		lq.deal, err = s.parseDealFilter(q, intParam)
 	case kindActivity:
@@ -206,6 +210,8 @@ func (lq *listQuery) match(r *record) bool {
 		return false
 	case lq.ids != nil && !lq.ids[r.id]:
 		return false
+	case lq.personsOf != 0 && !lq.dealPersons[r.id]:
+		return false
 	case lq.ownerID != 0 && r.ownerID != lq.ownerID:
 		return false
 	case lq.orgID != 0 && r.orgID != lq.orgID:
@@ -284,6 +290,9 @@ func (s *Sim) handleList(k kind) http.HandlerFunc {
 			return
 		}
 		s.mu.RLock()
+		if lq.personsOf != 0 {
+			lq.dealPersons = s.dealPersonsLocked(lq.personsOf)
+		}
 		items, next := lq.page(s.storeOf(k))
 		out := make([]map[string]any, len(items))
 		for i, it := range items {
@@ -403,4 +412,15 @@ func (s *Sim) handleDelete(k kind) http.HandlerFunc {
 		}
 		writeData(w, map[string]any{"id": id})
 	}
+}
+
+// dealPersonsLocked is the persons a deal links: its contact person. Whether
+// Pipedrive counts the deal's other participants too is [unverified]; the
+// sandbox's deals have none. A missing or deleted deal links no one.
+func (s *Sim) dealPersonsLocked(dealID int64) map[int64]bool {
+	d := s.deals.get(dealID)
+	if d == nil || d.deleted || d.deal == nil || d.deal.personID == 0 {
+		return map[int64]bool{}
+	}
+	return map[int64]bool{d.deal.personID: true}
 }

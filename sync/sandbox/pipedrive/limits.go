@@ -216,9 +216,9 @@ func (s *Sim) authenticate(w http.ResponseWriter, r *http.Request) (token string
 		case simkit.TokenValid:
 			return tok, true, true
 		case simkit.TokenExpired:
-			writeError(w, http.StatusUnauthorized, "Invalid token: access token has expired")
+			writeUnauthorized(w, "Invalid token: access token has expired")
 		default:
-			writeError(w, http.StatusUnauthorized, "Invalid token: access token is invalid")
+			writeUnauthorized(w, "Invalid token: access token is invalid")
 		}
 		return "", false, false
 	}
@@ -226,6 +226,6 @@ func (s *Sim) authenticate(w http.ResponseWriter, r *http.Request) (token string
 		subtle.ConstantTimeCompare([]byte(key), []byte(s.opts.APIToken)) == 1 {
 		return key, false, true
 	}
-	writeError(w, http.StatusUnauthorized, "unauthorized access")
+	writeUnauthorized(w, "unauthorized access")
 	return "", false, false
 }

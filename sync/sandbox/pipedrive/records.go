@@ -223,6 +223,20 @@ func (s *Sim) applyCommon(k kind, r *record, key string, raw json.RawMessage, cr
 			}
 		}
 		return true, err
+	case "update_time":
+		// A create's property of persons and organizations alone
+		// (AddPersonRequest, AddOrganizationRequest): falls through to "unknown".
+		if !create || k != kindPerson && k != kindOrg {
+			return false, nil
+		}
+		v, err := parseStringValue(raw, key)
+		if err == nil {
+			var t time.Time
+			if t, err = parseRFC3339(v, key); err == nil {
+				r.updateTime = t.Truncate(time.Second)
+			}
+		}
+		return true, err
 	case "custom_fields":
 		obj := map[string]json.RawMessage{}
 		if err := json.Unmarshal(raw, &obj); err != nil || isNull(raw) {
@@ -272,17 +286,6 @@ func (s *Sim) applyPerson(r *record, body map[string]json.RawMessage, create boo
 			r.emails, err = parseContacts(raw, key)
 		case "phones":
 			r.phones, err = parseContacts(raw, key)
-		case "update_time":
-			if !create {
-				return fmt.Errorf("unknown property %q", key)
-			}
-			var v string
-			if v, err = parseStringValue(raw, key); err == nil {
-				var t time.Time
-				if t, err = parseRFC3339(v, key); err == nil {
-					r.updateTime = t.Truncate(time.Second)
-				}
-			}
 		case "marketing_status":
 			var v string
 			if v, err = parseStringValue(raw, key); err == nil && !slices.Contains(marketingStatuses, v) {

@@ -21,7 +21,7 @@ const (
 	DealFieldPriority  = "f7f8b06317ab947c3ed28bd6f82540e029c4011c" // deal, enum
 	DealFieldRenewal   = "d458ac026fd12b4d9f9665a4151a62d42d1cfe4e" // deal, date
 	DealFieldRival     = "711d8464cf9d3ea816036d9381693781d777f489" // deal, varchar
-	DealFieldTerm      = "05c9b6517dedfab1d15b137ae51d79c69c883b3b" // deal, int
+	DealFieldTerm      = "05c9b6517dedfab1d15b137ae51d79c69c883b3b" // deal, double
 )
 
 // Option ids of the enum and set custom fields and of the system label fields.
@@ -252,7 +252,9 @@ func dealFieldDefs() []fieldDef {
 			Options: []option{{PriorityLow, "Low"}, {PriorityMedium, "Medium"}, {PriorityHigh, "High"}}},
 		fieldDef{Code: DealFieldRenewal, Name: "Renewal date", Type: "date", Custom: true},
 		fieldDef{Code: DealFieldRival, Name: "Main competitor", Type: "varchar", Custom: true},
-		fieldDef{Code: DealFieldTerm, Name: "Contract term (months)", Type: "int", Custom: true},
+		// A numerical custom field is "double": "int" is no type a custom field can
+		// be given (v2 spec, AddDealFieldRequest field_type).
+		fieldDef{Code: DealFieldTerm, Name: "Contract term (months)", Type: "double", Custom: true},
 	)
 }
 

@@ -25,6 +25,14 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 		"data": nil, "additional_data": nil})
 }
 
+// writeUnauthorized renders a refused token: the error schema plus the v1
+// spec's UnathorizedResponse errorCode, as Pipedrive's gateway answers
+// ({"success":false,"error":"unauthorized access","errorCode":401,...}).
+func writeUnauthorized(w http.ResponseWriter, msg string) {
+	writeJSON(w, http.StatusUnauthorized, map[string]any{"success": false, "error": msg, "errorCode": http.StatusUnauthorized,
+		"error_info": errorInfo, "data": nil, "additional_data": nil})
+}
+
 // writeData renders {"success":true,"data":...}.
 func writeData(w http.ResponseWriter, data any) {
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "data": data})
