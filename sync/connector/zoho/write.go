@@ -212,8 +212,15 @@ func toResult(object string, types map[string]string, op connector.Op, w writeRe
 		// "invalid data" alone does not say the value is too long.
 		msg += fmt.Sprintf(" (longer than the %d %s %s takes)", n, lengthUnit(types[field]), cmp.Or(field, "the field"))
 	}
-	if w.Code == codeConverted {
+	switch w.Code {
+	case codeConverted:
 		msg += " (the lead was converted in Zoho CRM and can no longer be changed; its contact can)"
+	case codeLocked:
+		// It names the record's own id, not a field to fix.
+		field = ""
+		msg += " (a record lock in Zoho CRM, by a locking rule or a user, holds it: it can be written once someone unlocks it)"
+	case codeNotApproved:
+		msg += " (the record waits for approval in Zoho CRM: it can be written once it is approved or rejected)"
 	}
 	re := &connector.RecordError{Vendor: vendor, Object: object, RecordID: op.ID, Field: field,
 		Code: w.Code, Message: msg, Category: categoryOf(w.Code)}
@@ -248,10 +255,20 @@ func (e zohoError) duplicateID() string {
 // codeConverted is Zoho's refusal to change a converted lead.
 const codeConverted = "ID_ALREADY_CONVERTED"
 
+// codeLocked is Zoho's refusal to update or delete a locked record
+// (crm-oas v8.0 updateRecords recordlockederror, deleteRecords
+// RecordLocked): the record's state, which no retry gets past until it is
+// unlocked, as Salesforce's ENTITY_IS_LOCKED.
+const codeLocked = "RECORD_LOCKED"
+
+// codeNotApproved is Zoho's refusal to update or delete a record awaiting
+// approval (updateRecords notapprovederror, deleteRecords NotApproved).
+const codeNotApproved = "NOT_APPROVED"
+
 // categoryOf sorts a record's error code.
 func categoryOf(code string) connector.Category {
 	switch code {
-	case "INVALID_DATA", "MANDATORY_NOT_FOUND", "DUPLICATE_DATA", "MULTIPLE_OR_MULTI_ERRORS", "LIMIT_EXCEEDED", "NOT_ALLOWED", codeConverted:
+	case "INVALID_DATA", "MANDATORY_NOT_FOUND", "DUPLICATE_DATA", "MULTIPLE_OR_MULTI_ERRORS", "LIMIT_EXCEEDED", "NOT_ALLOWED", codeConverted, codeLocked, codeNotApproved:
 		return connector.CatValidation
 	case "RECORD_NOT_FOUND", "ID_ALREADY_DELETED":
 		return connector.CatNotFound

@@ -129,6 +129,10 @@ type Sim struct {
 	// noCreate are the modules the connected user's profile may not
 	// create records in (DenyCreate); guarded by mu.
 	noCreate map[string]bool
+	// locked are the records under a record lock or awaiting approval, by
+	// lockKey and its suffix (locks.go);
+	// guarded by mu.
+	locked map[string]bool
 }
 
 // defaultScopes are granted when an authorize request names none.

@@ -172,6 +172,9 @@ func (s *Sim) updateItem(m *moduleDef, it any, i int, pathID string) any {
 	if old == nil {
 		return fieldErr("INVALID_DATA", msgInvalidID, "id", i, nil).body()
 	}
+	if e := s.holdError(m, old.id, i); e != nil {
+		return e.body()
+	}
 	rec, e := s.updateLocked(m, old, obj, i)
 	if e != nil {
 		return e.body()
@@ -270,6 +273,9 @@ func (s *Sim) upsertItem(m *moduleDef, it any, i int, fields []string) any {
 		}
 	}
 	if match != nil {
+		if e := s.holdError(m, match.id, i); e != nil {
+			return e.body()
+		}
 		rec, e := s.updateLocked(m, match, obj, i)
 		if e != nil {
 			return e.body()
@@ -322,6 +328,12 @@ func (s *Sim) deleteIDs(w http.ResponseWriter, m *moduleDef, ids []string) {
 	results, okN := make([]any, len(ids)), 0
 	for i, raw := range ids {
 		id, ok := parseID(raw)
+		if ok && m.st.liveRecord(id) != nil {
+			if held := s.holdDeleteResult(m, id, raw); held != nil {
+				results[i] = held
+				continue
+			}
+		}
 		if ok && s.deleteLocked(m, id) {
 			results[i] = map[string]any{"code": "SUCCESS", "details": map[string]any{"id": raw},
 				"message": "record deleted", "status": "success"}
