@@ -43,7 +43,8 @@ type editor struct {
 	objNote      [2]*widget.Label            // why the account's objects are missing
 	objWarn      [2]*widget.Label            // what the account says of the chosen object (a deleted audience)
 	sideStatus   [2]*fyne.Container
-	sideName     [2]*widget.Label // the side's CRM, atop its card (nameSideCard)
+	sideName     [2]*widget.Label  // the side's CRM, atop its card (nameSideCard)
+	addFilter    [2]*widget.Button // "Add filter on" the side's CRM (nameSideCard)
 	direction    *widget.Select
 	unmatched    *widget.Select
 	conflict     *widget.Select
@@ -181,6 +182,9 @@ func (e *editor) side(i int) *engine.SideDef {
 // title: a title never wraps, and two long names side by side would not
 // fit a small laptop's window.
 func (e *editor) nameSideCard(i int) {
+	if b := e.addFilter[i]; b != nil {
+		b.SetText(addFilterText(*e.side(i), i))
+	}
 	l := e.sideName[i]
 	if l == nil {
 		return
@@ -301,15 +305,20 @@ func (e *editor) build() fyne.CanvasObject {
 			widget.NewForm(widget.NewFormItem("Unmatched records", e.unmatched), widget.NewFormItem("Conflicts", e.conflict))))
 
 	e.filterBox = container.NewVBox()
-	addFilterA := widget.NewButtonWithIcon("Add filter on A", theme.ContentAddIcon(), func() {
+	e.addFilter[0] = widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() {
 		e.def.Filters.A = append(e.def.Filters.A, engine.Filter{Op: "not-empty"})
 		e.rebuildFilters()
 	})
-	addFilterB := widget.NewButtonWithIcon("Add filter on B", theme.ContentAddIcon(), func() {
+	e.addFilter[1] = widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() {
 		e.def.Filters.B = append(e.def.Filters.B, engine.Filter{Op: "not-empty"})
 		e.rebuildFilters()
 	})
-	filters := widget.NewCard("Filters", "Only records matching every filter of their side take part.", container.NewVBox(e.filterBox, container.NewHBox(addFilterA, addFilterB)))
+	e.nameSideCard(0)
+	e.nameSideCard(1)
+	// One button a line: two long CRM names side by side could outgrow a
+	// small laptop's window (a button never wraps).
+	filters := widget.NewCard("Filters", "Only records matching every filter of their side take part.",
+		container.NewVBox(e.filterBox, container.NewHBox(e.addFilter[0]), container.NewHBox(e.addFilter[1])))
 
 	e.schedule = widget.NewEntry()
 	e.schedule.SetText(firstNonBlank(e.def.Schedule, "manual"))

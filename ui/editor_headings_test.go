@@ -13,7 +13,8 @@ import (
 )
 
 // headingLabels are the labels of the mapping editor's heading row: the
-// row whose first cell is the bold "Side A field" label.
+// row whose first cell is side A's bold label ("hubspot-sandbox\ncontacts
+// field (A)", or "Side A field" with no connection).
 func headingLabels(w fyne.Window) []*widget.Label {
 	for _, o := range test.LaidOutObjects(w.Canvas().Content()) {
 		c, ok := o.(*fyne.Container)
@@ -21,7 +22,7 @@ func headingLabels(w fyne.Window) []*widget.Label {
 			continue
 		}
 		first, ok := c.Objects[0].(*widget.Label)
-		if !ok || !first.TextStyle.Bold || !strings.HasPrefix(first.Text, "Side A") {
+		if !ok || !first.TextStyle.Bold || !strings.HasSuffix(first.Text, " field (A)") && !strings.HasPrefix(first.Text, "Side A") {
 			continue
 		}
 		var out []*widget.Label

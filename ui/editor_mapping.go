@@ -106,10 +106,20 @@ func (w weighted) MinSize(objs []fyne.CanvasObject) fyne.Size {
 
 var mappingColumns = weighted{3, 1.2, 2.1, 3, 2, 1.2, 0.6}
 
-// mappingHeadings are the mapping table's column headings, the side's
-// object on a second line so that an 800 px window shows them whole.
+// mappingHeadings are the mapping table's column headings: each side's
+// connection, then its object on a second line so that an 800 px window
+// shows them whole, with the letter the direction and policies use.
 func mappingHeadings(def engine.Definition) []string {
-	return []string{"Side A field\n(" + def.A.Object + ")", "Direction", "Rule", "Side B field\n(" + def.B.Object + ")", "Transform", "Values", ""}
+	return []string{sideHeading(def.A, "A"), "Direction", "Rule", sideHeading(def.B, "B"), "Transform", "Values", ""}
+}
+
+// sideHeading is a side's field column heading, "hubspot-sandbox\ncontacts
+// field (A)"; "Side A field" where no connection is chosen yet.
+func sideHeading(sd engine.SideDef, letter string) string {
+	if sd.Connection == "" {
+		return "Side " + letter + " field\n(" + sd.Object + ")"
+	}
+	return sd.Connection + "\n" + strings.TrimSpace(sd.Object+" field") + " (" + letter + ")"
 }
 
 // headedColumns is mappingColumns with each column at least as wide as
@@ -517,4 +527,15 @@ func (e *editor) rebuildFilters() {
 	}
 	e.filterBox.Refresh()
 	e.changed()
+}
+
+// addFilterText labels side i's "Add filter" button with its CRM, the
+// letter where no connection is chosen yet. A button never wraps, so a
+// long connection name is cut rather than widen the window.
+func addFilterText(sd engine.SideDef, i int) string {
+	name := sd.Name()
+	if sd.Connection == "" {
+		name = string(rune('A' + i))
+	}
+	return "Add filter on " + shorten(name, 44)
 }

@@ -105,5 +105,5 @@ func TestEditorLabelsFixedObjects(t *testing.T) {
 	l.choose(demoDynamics) // side B
 	l.choose("Notes (annotations)")
 	l.see("fields loaded")
-	l.see("Side B field (annotations)")
+	l.see(demoDynamics + " annotations field (B)")
 }

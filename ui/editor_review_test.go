@@ -69,7 +69,7 @@ func saveState(l *live) (disabled bool, texts string) {
 // filters, name the value to use, and refuse Save until it is fixed.
 func TestFilterValueNotAValueOfTheField(t *testing.T) {
 	l := newSyncInEditor(t)
-	l.tap("Add filter on A")
+	l.tap("Add filter on " + demoHubSpot + " contacts")
 	picked := false
 	l.ui(func() {
 		for _, p := range allOf[*fieldPicker](l.u.Window()) {

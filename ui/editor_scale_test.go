@@ -158,7 +158,7 @@ func TestFieldPickerSearchesByTyping(t *testing.T) {
 		t.Fatalf("the row does not show the picked field; texts %q", textsOnScreen(u.Window()))
 	}
 	// The filter pickers search the same way.
-	test.Tap(buttonOnScreen(u.Window(), "Add filter on B"))
+	test.Tap(buttonOnScreen(u.Window(), "Add filter on "+e.def.B.Name()))
 	openPickerShowing(t, u, "(choose)", "region")
 	if got := strings.Join(overlayTexts(u), "\n"); !strings.Contains(got, "Region_EMEA__c") || strings.Contains(got, "MobilePhone") {
 		t.Fatalf("the filter picker offers for \"region\": %q", got)

@@ -25,7 +25,7 @@ func TestEditorNotesRefusedOrgZone(t *testing.T) {
 	l.choose("tasks")
 	l.see("fields loaded")
 	l.choose("Task")
-	l.see("Side B field (Task)")
+	l.see(demoSalesforce + " Task field (B)")
 	l.see("transform date:UTC")
 	l.see("sObject type 'Organization' is not supported")
 	l.ui(func() {

@@ -27,7 +27,7 @@ func tasksInEditor(t *testing.T, zone string) *live {
 	l.see("fields loaded")
 	l.choose("Task") // side B, Salesforce's
 	l.see("fields loaded")
-	l.see("Side B field (Task)")
+	l.see(demoSalesforce + " Task field (B)")
 	return l
 }
 

@@ -34,7 +34,7 @@ func TestEditorOffersOrgZoneBetweenOtherCRMs(t *testing.T) {
 	}
 	l.navigate(ScreenSyncs)
 	l.ui(func() { l.u.openEditor(def.Name) })
-	l.see("Side B field (Tasks)")
+	l.see(demoZoho + " Tasks field (B)")
 	l.see("fields loaded")
 	opts := transformOptions(t, l, "date:UTC")
 	want := []string{"date:America/Los_Angeles", "datetime:America/Los_Angeles", "date:Europe/Berlin", "datetime:Europe/Berlin"}

@@ -95,7 +95,7 @@ func TestEditorKeepsLinkedFilter(t *testing.T) {
 	l.see("linked:" + demoSyncName)
 	// A new filter on A offers the syncs of the same connections and
 	// object as a choice; picking one fills in eq false.
-	l.tap("Add filter on A")
+	l.tap("Add filter on " + demoHubSpot + " contacts")
 	picked := false
 	l.ui(func() {
 		for _, p := range allOf[*fieldPicker](l.u.Window()) {

@@ -19,6 +19,7 @@ import (
 	"github.com/crmsync/crmsync/app"
 	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
+	"github.com/crmsync/crmsync/sync/connector/registry"
 	"github.com/crmsync/crmsync/sync/engine"
 )
 
@@ -470,15 +471,26 @@ func (q *reviewQueue) editValue(it app.ReviewView) {
 		return
 	}
 	// A multi-select is edited as its options, ticked; anything else, or a
-	// field the schema cannot be had for, as text.
+	// row with no single B field, as text.
+	gen := q.u.screenGen
 	bg(q.u, func(ctx context.Context) (connector.Field, error) {
 		f, ok, err := q.u.a.ReviewTarget(ctx, it)
 		if err != nil || !ok {
 			return connector.Field{}, err
 		}
 		return f, nil
-	}, func(f connector.Field, _ error) {
+	}, func(f connector.Field, err error) {
 		q.u.end(editValueBusy)
+		// The person went to another screen or item while the CRM answered:
+		// a dialog now would sit over it, deciding an item no longer shown.
+		if q.u.screenGen != gen || !q.isSelected(it.ID) {
+			return
+		}
+		if err != nil {
+			// A text box would take a value the field's options might refuse.
+			showNote(q.u.win, "The field could not be read", editValueFailed(it, err))
+			return
+		}
 		if f.Type == connector.TypeMulti && len(f.Options) > 0 {
 			q.editSelection(it, f, current, set)
 			return
@@ -492,6 +504,37 @@ func (q *reviewQueue) editValue(it app.ReviewView) {
 				}
 			}, q.u.win)
 	})
+}
+
+// isSelected reports whether the item with id is the one selected.
+func (q *reviewQueue) isSelected(id int64) bool {
+	cur, ok := q.current()
+	return ok && cur.ID == id
+}
+
+// editValueFailed says that the field a "set" decision writes could not be
+// read: the field, the CRM and the vendor's own words, then what to do.
+func editValueFailed(it app.ReviewView, err error) string {
+	field := it.Field
+	if _, b, ok := strings.Cut(it.Field, ">"); ok && b != "" {
+		field = b
+	}
+	return fmt.Sprintf("The field %s could not be read from %s, so its value cannot be set yet. %s\n\n%s",
+		field, it.Sides.Of("b"), errorSentence(vendorError(err)), nextStep(err))
+}
+
+// vendorError is the part of err's chain a connector wrote ("salesforce:
+// …"), whose sentence is the vendor's message; err itself when none is,
+// as for a sync deleted meanwhile.
+func vendorError(err error) error {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if name, _, ok := strings.Cut(e.Error(), ": "); ok {
+			if _, known := registry.Title(name); known {
+				return e
+			}
+		}
+	}
+	return err
 }
 
 // editSelection asks for a multi-select's value as a ticked list of the
