@@ -31,6 +31,18 @@ func (s *Sim) readCollection(w http.ResponseWriter, r *http.Request) (*collectio
 	return &body, true
 }
 
+// fieldOf is rec's value of the field name, whatever its case: Salesforce
+// reads a record's field names case-insensitively (the REST API guide's
+// own Collections update example names the id "id").
+func fieldOf(rec map[string]any, name string) (any, bool) {
+	for k, v := range rec {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
 func recordType(rec map[string]any) string {
 	if a, ok := rec["attributes"].(map[string]any); ok {
 		if t, ok := a["type"].(string); ok {
@@ -124,7 +136,7 @@ func (s *Sim) handleCollectionCreate(w http.ResponseWriter, r *http.Request) {
 		if errs != nil {
 			return "", false, errs
 		}
-		if _, has := rec["Id"]; has {
+		if _, has := fieldOf(rec, "Id"); has {
 			return "", false, []recError{{StatusCode: "INVALID_FIELD", Message: "cannot specify Id in an insert call", Fields: []string{"Id"}}}
 		}
 		s.undoFor(undos, st)
@@ -155,7 +167,8 @@ func (s *Sim) handleCollectionUpdate(w http.ResponseWriter, r *http.Request) {
 		if errs != nil {
 			return "", false, errs
 		}
-		id, _ := rec["Id"].(string)
+		raw, _ := fieldOf(rec, "Id")
+		id, _ := raw.(string)
 		if id == "" {
 			return "", false, []recError{{StatusCode: "MISSING_ARGUMENT", Message: "Id not specified in an update call", Fields: []string{}}}
 		}
@@ -199,12 +212,8 @@ func (s *Sim) handleCollectionUpsert(w http.ResponseWriter, r *http.Request) {
 	}
 	name := st.obj.Fields[idx].Name
 	s.runCollection(w, body, true, func(_ int, rec map[string]any, undos map[*objectStore]*undo) (string, bool, []recError) {
-		var key string
-		for k, v := range rec {
-			if strings.EqualFold(k, name) {
-				key, _ = v.(string)
-			}
-		}
+		raw, _ := fieldOf(rec, name)
+		key, _ := raw.(string)
 		if key == "" {
 			return "", false, []recError{{StatusCode: "MISSING_ARGUMENT", Message: name + " not specified", Fields: []string{}}}
 		}
