@@ -3,7 +3,6 @@ package hubspot
 import (
 	"fmt"
 	"net/http"
-	"time"
 )
 
 // Account information: the portal's settings, its time zone among them.
@@ -40,10 +39,7 @@ func (s *Sim) SetTimeZone(name string) {
 
 func (s *Sim) handleAccountDetails(w http.ResponseWriter, r *http.Request) {
 	zone := s.zone.Name()
-	off := 0
-	if loc, err := time.LoadLocation(zone); err == nil {
-		_, off = s.now().In(loc).Zone()
-	}
+	_, off := s.now().In(s.zone.Location()).Zone()
 	sign, abs := "+", off
 	if off < 0 {
 		sign, abs = "-", -off

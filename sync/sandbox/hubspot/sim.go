@@ -21,7 +21,7 @@ type Options struct {
 	RateLimits    bool          // 190 req / 10 s rolling and search 5 req/s
 	BurstMax      int           // default 190
 	SearchPerSec  int           // default 5
-	DailyLimit    int           // 0 = unlimited; otherwise 429 DAILY after this many API calls
+	DailyLimit    int           // 0 = unlimited; otherwise 429 DAILY after this many API calls a day, in the portal's zone
 	Seed          int64
 	Faults        simkit.Faults
 	HubID         int
@@ -61,6 +61,7 @@ type Sim struct {
 	search    *simkit.SlidingWindow
 	dailyMu   sync.Mutex
 	dailyUsed int
+	dailyDay  string // the portal's date dailyUsed counts; guarded by dailyMu
 	mux       *http.ServeMux
 	assocs    associations             // guarded by mu
 	primaries map[recordEnd]int64      // each record's primary company; guarded by mu
@@ -227,7 +228,7 @@ func (s *Sim) guard(pattern string, search bool, h http.HandlerFunc) http.Handle
 			return
 		}
 		if s.dailyExceeded() {
-			writeRateLimited(w, "DAILY", "You have reached your daily limit.", secondsUntilMidnight(s.now()))
+			writeRateLimited(w, "DAILY", "You have reached your daily limit.", s.untilPortalMidnight())
 			return
 		}
 		s.mu.RLock()
@@ -274,15 +275,25 @@ func (s *Sim) dailyExceeded() bool {
 	if s.opts.DailyLimit <= 0 {
 		return false
 	}
+	day := s.now().In(s.zone.Location()).Format(time.DateOnly)
 	s.dailyMu.Lock()
 	defer s.dailyMu.Unlock()
+	if day != s.dailyDay { // a new day in the portal's zone: the count starts again
+		s.dailyDay, s.dailyUsed = day, 0
+	}
 	s.dailyUsed++
 	return s.dailyUsed > s.opts.DailyLimit
 }
 
-func secondsUntilMidnight(now time.Time) time.Duration {
-	y, m, d := now.UTC().Date()
-	return time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC).Sub(now)
+// untilPortalMidnight is how long until the daily limit resets: "The daily
+// limits reset at midnight based on the time zone setting of the HubSpot
+// account" (developers.hubspot.com/apisbytier). [unverified] that HubSpot
+// sends it as Retry-After with the DAILY policy.
+func (s *Sim) untilPortalMidnight() time.Duration {
+	now := s.now()
+	local := now.In(s.zone.Location())
+	y, m, d := local.Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, local.Location()).Sub(now)
 }
 
 func (s *Sim) store(w http.ResponseWriter, r *http.Request) *objectStore {

@@ -3,6 +3,7 @@ package simkit
 import (
 	"cmp"
 	"sync"
+	"time"
 )
 
 // Setting is one account setting as a sandbox keeps it: the vendor's
@@ -33,6 +34,15 @@ type Zone struct{ Setting }
 
 // Name is the zone set, UTC when none was.
 func (z *Zone) Name() string { return z.Or("UTC") }
+
+// Location is the zone set as Go reads it, UTC when none was or Go
+// cannot load it.
+func (z *Zone) Location() *time.Location {
+	if loc, err := time.LoadLocation(z.Name()); err == nil {
+		return loc
+	}
+	return time.UTC
+}
 
 // Currency is an account's own currency (ISO 4217): USD until a test
 // names another (the sandboxes' SetCurrency).
