@@ -99,8 +99,9 @@ func parseBatch(contentType string, body []byte, n int) ([]*outcome, error) {
 		case "application/http":
 			o, err = readResponse(part)
 		case "multipart/mixed":
-			// A change set that succeeded (one that failed answers with
-			// the failing request's response alone).
+			// A change set: every response when it succeeded; when it
+			// failed, the refused request's response alone, nested the
+			// same way (a v9.2 answer in MicrosoftDocs/powerapps-docs#2843).
 			var raw []byte
 			if raw, err = io.ReadAll(part); err == nil {
 				o, err = changesetAnswer(ct, raw)

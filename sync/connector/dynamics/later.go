@@ -115,8 +115,9 @@ func (c *Connector) writeOperation(buf *bytes.Buffer, boundary string, op operat
 }
 
 // changesetAnswer reads a change set's answer, a nested multipart/mixed
-// part with a response per request: all of them succeeded, and the first
-// (the create) answers for the operation.
+// part: a response per request when all of them succeeded, the first (the
+// create) answering for the operation; the refused request's response
+// alone when one failed and Dataverse rolled the change set back.
 func changesetAnswer(contentType string, raw []byte) (*outcome, error) {
 	_, params, err := mime.ParseMediaType(contentType)
 	if err != nil || params["boundary"] == "" {

@@ -230,7 +230,7 @@ func TestActivityChoiceOutOfRangeRefused(t *testing.T) {
 		{method: "POST", url: "/api/data/v9.2/phonecalls", body: `{"subject":"x","prioritycode":-1,"regardingobjectid_contact_phonecall@odata.bind":"$1"}`, contentID: "2"},
 	})
 	br, parts := e.batch(body, ctype)
-	if br.status != 400 || len(parts) != 1 || parts[0].status != 400 || !strings.Contains(parts[0].body, `"code":"0x8004431a"`) {
+	if br.status != 400 || len(parts) != 1 || only(parts[0]).status != 400 || !strings.Contains(only(parts[0]).body, `"code":"0x8004431a"`) {
 		t.Fatalf("batch: %d %+v", br.status, parts)
 	}
 	if e.sim.Count("contacts") != 0 || e.sim.Count("phonecalls") != 0 {

@@ -113,19 +113,15 @@ func (s *Sim) batch(op *opReq, ctype string) (*opResult, int) {
 		}
 		res, failed, n := s.changeset(op, it.changeset)
 		ops += n
-		if failed != nil {
-			writePart(mw, failed.contentID, res)
-			if !continueOnError {
-				status = res.status
-				break
-			}
-			continue
-		}
 		// res.body holds the nested multipart; res.header its Content-Type.
 		h := textproto.MIMEHeader{}
 		h.Set("Content-Type", res.header.Get("Content-Type"))
 		pw, _ := mw.CreatePart(h)
 		_, _ = pw.Write(res.body)
+		if failed && !continueOnError {
+			status = res.status
+			break
+		}
 	}
 	_ = mw.Close()
 	out := newResult(status)
@@ -138,8 +134,11 @@ func (s *Sim) batch(op *opReq, ctype string) (*opResult, int) {
 }
 
 // changeset runs a change set atomically under one write lock; on the first failure
-// every completed operation is rolled back and the failure is returned alone.
-func (s *Sim) changeset(op *opReq, parts []*batchPart) (res *opResult, failed *batchPart, ops int) {
+// every completed operation is rolled back and the change set answers with the
+// failure alone, still as a changesetresponse part with its Content-ID (a v9.2
+// answer quoted in MicrosoftDocs/powerapps-docs#2843); res.status is then the
+// failure's, for a batch that stops there.
+func (s *Sim) changeset(op *opReq, parts []*batchPart) (res *opResult, failed bool, ops int) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	_ = mw.SetBoundary("changesetresponse_" + randomGUID())
@@ -165,7 +164,15 @@ func (s *Sim) changeset(op *opReq, parts []*batchPart) (res *opResult, failed *b
 			for i := len(undo) - 1; i >= 0; i-- {
 				undo[i]()
 			}
-			return r, p, ops
+			buf.Reset()
+			mw = multipart.NewWriter(&buf)
+			_ = mw.SetBoundary("changesetresponse_" + randomGUID())
+			writePart(mw, p.contentID, r)
+			_ = mw.Close()
+			out := newResult(r.status)
+			out.header.Set("Content-Type", "multipart/mixed; boundary="+mw.Boundary())
+			out.body = buf.Bytes()
+			return out, true, ops
 		}
 		if p.contentID != "" {
 			//lint:ignore SA1008 writeResult stores the header under the docs' exact casing
@@ -179,7 +186,7 @@ func (s *Sim) changeset(op *opReq, parts []*batchPart) (res *opResult, failed *b
 	out := newResult(http.StatusOK)
 	out.header.Set("Content-Type", "multipart/mixed; boundary="+mw.Boundary())
 	out.body = buf.Bytes()
-	return out, nil, ops
+	return out, false, ops
 }
 
 func writePart(mw *multipart.Writer, contentID string, res *opResult) {

@@ -99,6 +99,14 @@ func parseBatchResponse(t *testing.T, ctype string, body []byte) []partResp {
 	}
 }
 
+// only is the one response a failed change set's changesetresponse holds.
+func only(p partResp) partResp {
+	if len(p.nested) != 1 {
+		return partResp{}
+	}
+	return p.nested[0]
+}
+
 func (e *env) batch(body, ctype string, headers ...string) (reply, []partResp) {
 	e.t.Helper()
 	r := e.do("POST", "$batch", body, append([]string{"Content-Type", ctype}, headers...)...)
@@ -176,7 +184,7 @@ func TestBatchChangeSetAtomic(t *testing.T) {
 		{method: "POST", url: "/api/data/v9.2/contacts", body: `{"lastname":"` + strings.Repeat("y", 60) + `"}`, contentID: "3"},
 	})
 	r, parts = e.batch(bad, ctype)
-	if r.status != 400 || len(parts) != 1 || parts[0].status != 400 {
+	if r.status != 400 || len(parts) != 1 || len(parts[0].nested) != 1 || parts[0].nested[0].status != 400 || parts[0].nested[0].contentID != "3" {
 		t.Fatalf("failed change set: %d %+v", r.status, parts)
 	}
 	if e.sim.Count("accounts") != 1 || e.sim.Count("contacts") != 1 {
@@ -187,7 +195,7 @@ func TestBatchChangeSetAtomic(t *testing.T) {
 	}
 	ref, ctype := buildBatch([]part{{method: "POST", url: "/api/data/v9.2/contacts", body: `{"parentcustomerid_account@odata.bind":"$9"}`, contentID: "1"}})
 	_, parts = e.batch(ref, ctype)
-	if len(parts) != 1 || parts[0].status != 400 {
+	if len(parts) != 1 || only(parts[0]).status != 400 {
 		t.Fatalf("unknown reference: %+v", parts)
 	}
 }

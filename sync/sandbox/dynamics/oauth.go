@@ -311,7 +311,10 @@ func (id *identity) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Refresh tokens "replace themselves with a fresh token upon every use"; the old one is
-	// refused afterwards [unverified: Entra keeps old refresh tokens valid until expiry].
+	// refused afterwards. Stricter than Entra on purpose, so tests see a rotated token
+	// that was not kept: v2-oauth2-auth-code-flow says "Refresh tokens aren't revoked
+	// when used to acquire new access tokens. You're expected to discard the old refresh
+	// token."
 	id.mu.Lock()
 	if old := f.Get("refresh_token"); old != "" {
 		delete(id.refresh, old)

@@ -366,7 +366,7 @@ func TestBatchMixesTasksAndOpportunities(t *testing.T) {
 		{method: "POST", url: "/api/data/v9.2/tasks", body: `{"subject":"x","prioritycode":9}`, contentID: "2"},
 	})
 	r, parts = e.batch(bad, ctype)
-	if r.status != 400 || len(parts) != 1 || parts[0].status != 400 || !strings.Contains(parts[0].body, "0x8004431a") {
+	if r.status != 400 || len(parts) != 1 || len(parts[0].nested) != 1 || parts[0].nested[0].status != 400 || !strings.Contains(parts[0].nested[0].body, "0x8004431a") {
 		t.Fatalf("rolled back change set: %d %+v", r.status, parts)
 	}
 	if e.sim.Count("opportunities") != 1 || e.sim.Count("tasks") != 2 {

@@ -147,7 +147,7 @@ func TestOwnerBind(t *testing.T) {
 		{method: "POST", url: "/api/data/v9.2/contacts", body: `{"lastname":"Two","ownerid@odata.bind":"/systemusers(` + gone.ID + `)"}`, contentID: "2"},
 	})
 	before := e.sim.Count("contacts")
-	if r, parts := e.batch(cs, ctype); r.status != 400 || len(parts) != 1 || !strings.Contains(parts[0].body, codeUserNotEnabled) ||
+	if r, parts := e.batch(cs, ctype); r.status != 400 || len(parts) != 1 || !strings.Contains(only(parts[0]).body, codeUserNotEnabled) ||
 		owner() != team || e.sim.Count("contacts") != before {
 		t.Fatalf("change set with a disabled owner: %d %+v (owner %v)", r.status, parts, owner())
 	}
