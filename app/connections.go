@@ -162,6 +162,7 @@ func (a *App) connect(ctx context.Context, req ConnectRequest) (store.Connection
 	}
 	replaced := a.formerGrant(ctx, req.Name)
 	before := a.previousConnection(ctx, req.Name)
+	prior := a.priorAccount(ctx, req.Name)
 	if err := auth.Save(ctx, a.opts.Secrets, tokenKey(req.Name), tok); err != nil {
 		return store.Connection{}, fmt.Errorf("connect %s: save token in the keyring: %w", info.Title, err)
 	}
@@ -183,6 +184,7 @@ func (a *App) connect(ctx context.Context, req ConnectRequest) (store.Connection
 	a.deleteSecrets(ctx, req.Name, apiKeyKey(req.Name)) // a key it signed in with before
 	a.revokeReplaced(ctx, req.Name, replaced, tok)
 	a.forgetMetadata(ctx, id, req.Name, before, c)
+	a.settleConnectionWaits(ctx, req.Name, prior, c, formerID)
 	a.log.Info("connected", "connection", req.Name, "vendor", info.Name, "account", c.AccountName)
 	return a.db.Connection(ctx, req.Name)
 }

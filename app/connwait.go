@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/schedule"
 )
@@ -55,7 +56,7 @@ func (a *App) connectionWait(ctx context.Context, name string) error {
 			return fmt.Errorf("sync %s: read connection %s's wait: %w", name, c, err)
 		}
 		if ms, _ := strconv.ParseInt(v, 10, 64); ms > 0 && a.opts.Now().Before(time.UnixMilli(ms)) {
-			return connectionWaitError{sync: name, conn: c, until: time.UnixMilli(ms)}
+			return connectionWaitError{sync: name, conn: c, until: time.UnixMilli(ms).In(a.opts.Zone())}
 		}
 	}
 	return nil
@@ -104,12 +105,12 @@ func (a *App) endConnectionWaits(ctx context.Context, name string) {
 // because its connection waits out its vendor's limit.
 type connectionWaitError struct {
 	sync, conn string
-	until      time.Time
+	until      time.Time // in the machine's zone (Options.Zone)
 }
 
 func (e connectionWaitError) Error() string {
 	return fmt.Sprintf("sync %s waits until %s, when the limit connection %q reached at its vendor resets",
-		e.sync, e.until.Local().Format(time.DateTime), e.conn)
+		e.sync, e.until.Format(time.DateTime), e.conn)
 }
 
 func (e connectionWaitError) Is(target error) bool { return target == schedule.ErrSkipped }
@@ -118,4 +119,50 @@ func (e connectionWaitError) Is(target error) bool { return target == schedule.E
 // connection waits out its vendor's limit (the card says so).
 func IsConnectionWait(err error) bool {
 	return errors.As(err, new(connectionWaitError))
+}
+
+// priorAccount is the account connection name is signed in to, or was
+// when it was disconnected; zero when it never was.
+func (a *App) priorAccount(ctx context.Context, name string) store.Connection {
+	if c, err := a.db.Connection(ctx, name); err == nil {
+		return c
+	}
+	c, _ := a.formerConnection(ctx, name)
+	return c
+}
+
+// settleConnectionWaits ends the vendor waits of connection name, and of
+// the syncs over it, when it is now signed in to another account than
+// prior (priorAccount before the sign-in; formerID as for sameAccount):
+// the spent budget was that account's, not the new one's (Pipedrive: one
+// account's spent budget "will not impact other accounts", Guide for
+// optimizing API usage; HubSpot's private-app daily usage is the
+// account's, account-info api-usage/daily/private-apps). The same
+// account, signed in again, keeps them: a reconnect gives the vendor's
+// daily budget back no more than a disconnect did. An account that cannot
+// be told (no id on either side) is taken as another: a wrong guess costs
+// one refused call, which stores the wait again.
+func (a *App) settleConnectionWaits(ctx context.Context, name string, prior, now store.Connection, formerID string) {
+	if prior.Vendor == now.Vendor && prior.AccountID != "" &&
+		(prior.AccountID == now.AccountID || sameFormerAccount(prior, formerID)) {
+		return
+	}
+	ctx = context.WithoutCancel(ctx) // the sign-in is saved: finish with it
+	if v, err := a.db.Setting(ctx, connWaitKey(name), ""); err == nil && v != "" {
+		if err := a.db.SetSetting(ctx, connWaitKey(name), ""); err != nil {
+			a.log.Warn("end the vendor wait of the connection's former account", "connection", name, "err", err)
+		}
+	}
+	vs, err := a.Syncs(ctx)
+	if err != nil {
+		a.log.Warn("end the vendor waits of the connection's syncs", "connection", name, "err", err)
+		return
+	}
+	for _, v := range vs {
+		// A wait met at the sync's other connection is still held there
+		// (connection_wait of that connection).
+		if v.Definition.A.Connection == name || v.Definition.B.Connection == name {
+			a.endVendorWait(ctx, v.Definition.Name)
+		}
+	}
 }

@@ -27,6 +27,7 @@ func (a *App) connectToken(ctx context.Context, info connector.Info, req Connect
 	}
 	c := store.Connection{Name: req.Name, Vendor: info.Name, AuthKind: "token", APIBase: base, AccountName: info.Title + " (API token)"}
 	old := a.previousConnection(ctx, req.Name)
+	prior := a.priorAccount(ctx, req.Name)
 	if info.Verify != nil {
 		// Checked before anything is saved: a refused key leaves no
 		// connection and nothing in the keyring.
@@ -54,6 +55,7 @@ func (a *App) connectToken(ctx context.Context, info connector.Info, req Connect
 	}
 	a.dropOAuthSignIn(ctx, req.Name, old)
 	a.forgetMetadata(ctx, id, req.Name, old, c)
+	a.settleConnectionWaits(ctx, req.Name, prior, c, "")
 	return a.db.Connection(ctx, req.Name)
 }
 

@@ -23,6 +23,9 @@ type SyncOutcome struct {
 	Err error
 	// Paused: the sync is paused and was not run.
 	Paused bool
+	// now is the app's clock in its zone when the outcome was made, for
+	// Line's times; zero (an outcome made elsewhere) = the wall clock.
+	now time.Time
 }
 
 // NeedsConfirmation says whether the sync's plan stopped at the safety
@@ -51,7 +54,7 @@ func (o SyncOutcome) Line() string {
 		}
 		return line
 	case o.AlreadyRunning():
-		return o.Sync + ": already running" + runningSince(o.Err) + ", not started again"
+		return o.Sync + ": already running" + runningSince(o.Err, o.now) + ", not started again"
 	case o.Err != nil:
 		return o.Sync + ": " + o.Err.Error()
 	case o.Result.Summary == nil:
@@ -74,15 +77,19 @@ func (o SyncOutcome) Line() string {
 }
 
 // runningSince is " (started by the window at 16:58)" for a refusal that
-// names the run under way, the date too when it began another day.
-func runningSince(err error) string {
+// names the run under way, the date too when it began another day than
+// now's, in now's zone (SyncOutcome.now; zero = the wall clock, local).
+func runningSince(err error, now time.Time) string {
 	var ro *store.RunOpenError
 	if !errors.As(err, &ro) || ro.RunID == 0 {
 		return ""
 	}
-	at := ro.Started.Local()
+	if now.IsZero() {
+		now = time.Now().Local()
+	}
+	at := ro.Started.In(now.Location())
 	when := "at " + at.Format("15:04")
-	if now := time.Now().Local(); at.Format(time.DateOnly) != now.Format(time.DateOnly) {
+	if at.Format(time.DateOnly) != now.Format(time.DateOnly) {
 		when = "on " + at.Format("2006-01-02") + " " + when
 	}
 	return " (started by " + ro.StartedBy() + " " + when + ")"
@@ -172,14 +179,14 @@ func (a *App) RunAll(ctx context.Context, opts RunOptions, progress func(done, t
 			return out, fmt.Errorf("run all syncs: stopped before %s: %w", name, err)
 		}
 		if paused[name] {
-			out = append(out, SyncOutcome{Sync: name, Paused: true})
+			out = append(out, SyncOutcome{Sync: name, Paused: true, now: a.clock()})
 			continue
 		}
 		if progress != nil {
 			progress(i, len(order), name)
 		}
 		res, err := a.Run(ctx, name, opts)
-		out = append(out, SyncOutcome{Sync: name, Result: res, Err: err})
+		out = append(out, SyncOutcome{Sync: name, Result: res, Err: err, now: a.clock()})
 		if ctx.Err() != nil {
 			return out, fmt.Errorf("run all syncs: stopped during %s: %w", name, ctx.Err())
 		}

@@ -38,6 +38,14 @@ func (a *App) ScheduleOptions() schedule.Options {
 // may read a file: call it off the UI goroutine.
 func (a *App) Zone() *time.Location { return a.opts.Zone() }
 
+// Now is the app's clock (Options.Now), for screens that say how long ago
+// or until when.
+func (a *App) Now() time.Time { return a.opts.Now() }
+
+// clock is Now in the machine's zone, for the times the app's own texts
+// give.
+func (a *App) clock() time.Time { return a.opts.Now().In(a.opts.Zone()) }
+
 // lastRunAt is when sync name's newest run started, whichever process or
 // trigger made it; previews and undos are not runs of its schedule. Zero
 // when it never ran.
@@ -172,7 +180,7 @@ func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
 			return err
 		}
 		if ms, _ := strconv.ParseInt(v, 10, 64); ms > 0 && a.opts.Now().Before(time.UnixMilli(ms)) {
-			return skipped{fmt.Errorf("sync %s waits until %s, when the vendor's limit resets", name, time.UnixMilli(ms).Local().Format(time.DateTime))}
+			return skipped{fmt.Errorf("sync %s waits until %s, when the vendor's limit resets", name, time.UnixMilli(ms).In(a.opts.Zone()).Format(time.DateTime))}
 		}
 		// Another sync over the same connection met the account's limit.
 		if err := a.connectionWait(ctx, name); err != nil {

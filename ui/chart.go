@@ -69,9 +69,10 @@ func (c barChart) MinSize([]fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(float32(len(c.days))*24, 110)
 }
 
-// historyChart is the chart with its legend, its days those of loc.
-func historyChart(runs []app.RunDetail, loc *time.Location) fyne.CanvasObject {
-	days := perDay(runs, 14, nowFunc().In(loc))
+// historyChart is the chart with its legend, its days those up to now
+// in now's zone (UI.now).
+func historyChart(runs []app.RunDetail, now time.Time) fyne.CanvasObject {
+	days := perDay(runs, 14, now)
 	c := barChart{days: days, max: 1}
 	total, errs := 0, 0
 	for _, d := range days {

@@ -54,11 +54,16 @@ func sandboxIncomplete(cs []app.ConnectionView) bool {
 // ensureSandbox returns the running sandbox, starting one on first use.
 // It serves until the window closes (Close), not just while the action
 // that started it runs: the syncs it offers use it after the sign-ins.
+// Starts are one at a time under sandboxStart, never under mu, which the
+// UI goroutine takes (the cards, Reconnect): the window answers meanwhile.
 func (u *UI) ensureSandbox() (*sandbox.Server, error) {
+	u.sandboxStart.Lock()
+	defer u.sandboxStart.Unlock()
 	u.mu.Lock()
-	defer u.mu.Unlock()
-	if u.sandbox != nil {
-		return u.sandbox, nil
+	srv := u.sandbox
+	u.mu.Unlock()
+	if srv != nil {
+		return srv, nil
 	}
 	start := u.deps.StartSandbox
 	if start == nil {
@@ -67,6 +72,14 @@ func (u *UI) ensureSandbox() (*sandbox.Server, error) {
 	srv, err := start(u.ctx)
 	if err != nil {
 		return nil, err
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.ctx.Err() != nil {
+		// Close ran meanwhile (it cancels u.ctx before reading u.sandbox
+		// under mu): nobody would stop this one.
+		srv.Close()
+		return nil, fmt.Errorf("start the sandbox: %w", u.ctx.Err())
 	}
 	u.sandbox = srv
 	return srv, nil

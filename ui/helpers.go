@@ -70,8 +70,11 @@ func (u *UI) readZone() {
 	}
 }
 
-// now is the time in the machine's zone, for ago and until.
-func (u *UI) now() time.Time { return time.Now().In(u.zone()) }
-
-// nowFunc is the clock for "ago" labels.
-var nowFunc = time.Now
+// now is the app's clock (app.Options.Now) in the machine's zone, for ago
+// and until: the clock the app's schedules and waits run by.
+func (u *UI) now() time.Time {
+	if u.a != nil {
+		return u.a.Now().In(u.zone())
+	}
+	return time.Now().In(u.zone())
+}

@@ -113,7 +113,7 @@ func (u *UI) historyView(runs []app.RunDetail) fyne.CanvasObject {
 	h.table = table
 	h.hint = wrapped(historyHint(runs))
 	h.hint.Importance = widget.LowImportance
-	h.chart = container.New(fixedHeight(150), historyChart(runs, loc))
+	h.chart = container.New(fixedHeight(150), historyChart(runs, u.now()))
 	u.history = h
 	top := container.NewVBox(title("History"), h.chart, h.hint)
 	return container.NewBorder(top, nil, nil, nil, table)

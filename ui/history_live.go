@@ -44,7 +44,7 @@ func (u *UI) refreshHistorySync(sync string) {
 		}
 		h.replaceSync(sync, runs)
 		h.hint.SetText(historyHint(h.runs))
-		h.chart.Objects = []fyne.CanvasObject{historyChart(h.runs, u.zone())}
+		h.chart.Objects = []fyne.CanvasObject{historyChart(h.runs, u.now())}
 		h.chart.Refresh()
 		h.table.Refresh()
 	})

@@ -80,7 +80,7 @@ func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) f
 		// Wrapped: a connection and object name make it long.
 		wrapped(fmt.Sprintf("%s: %s record %s", it.Kind, it.Sides.Of(it.Side), it.RecordID)),
 		wrapped(sentence(firstNonBlank(d.Reason, "needs a decision"), it.Sides[:]...)),
-		widget.NewLabel("Sync: "+it.Sync+"   queued "+ago(it.CreatedAt, nowFunc().In(q.u.zone()))))
+		widget.NewLabel("Sync: "+it.Sync+"   queued "+ago(it.CreatedAt, q.u.now())))
 	if d.Values != nil {
 		box.Add(wrapped(fmt.Sprintf("Field %s — %s: %q   %s: %q   last agreed: %q", it.Field, it.Sides.Of("a"), d.Values.A, it.Sides.Of("b"), d.Values.B, d.Values.Base)))
 	}

@@ -92,6 +92,9 @@ type UI struct {
 
 	mu      sync.Mutex
 	sandbox *sandbox.Server
+	// sandboxStart lets one ensureSandbox start the sandbox at a time; it
+	// is held across the start, so never take it on the UI goroutine.
+	sandboxStart sync.Mutex
 	// runErrs is the last failure of a run the window started, per sync,
 	// until one succeeds: a run that fails before its plan is made leaves
 	// no row in History, so its card says it (guarded by mu).
