@@ -42,15 +42,7 @@ func TestCardLastRunReadsTheAppClock(t *testing.T) {
 	at := runs[0].Run.StartedAt.Add(3*time.Hour + 30*time.Minute)
 	fixed.Store(&at)
 
-	l.navigate(ScreenSyncs)
-	var texts []string
-	l.ui(func() { texts = textsOnScreen(l.u.Window()) })
-	line := ""
-	for _, s := range texts {
-		if strings.HasPrefix(s, "Last run: ") {
-			line = s
-		}
-	}
+	line, texts := lastRunLine(l)
 	if !strings.HasPrefix(line, "Last run: 3 h ago") {
 		t.Errorf("the card reads %q when the app's clock is 3 h 30 min after the run; want \"Last run: 3 h ago …\" (screen: %q)", line, texts)
 	}

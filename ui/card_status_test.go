@@ -22,6 +22,15 @@ func TestCardLastRunInWords(t *testing.T) {
 		t.Fatalf("runs of bg: %v %v", runs, err)
 	}
 	stored := runs[0].Run.Status
+	line, texts := lastRunLine(l)
+	if line == "" || strings.Contains(line, stored) || !strings.Contains(line, heldWords) {
+		t.Errorf("the card's last run reads %q for a run stored as %q; want %q, not the stored word (screen: %q)", line, stored, heldWords, texts)
+	}
+}
+
+// lastRunLine shows the Syncs screen and returns the card's "Last run: …"
+// line with every text on screen.
+func lastRunLine(l *live) (string, []string) {
 	l.navigate(ScreenSyncs)
 	var texts []string
 	l.ui(func() { texts = textsOnScreen(l.u.Window()) })
@@ -31,7 +40,5 @@ func TestCardLastRunInWords(t *testing.T) {
 			line = s
 		}
 	}
-	if line == "" || strings.Contains(line, stored) || !strings.Contains(line, heldWords) {
-		t.Errorf("the card's last run reads %q for a run stored as %q; want %q, not the stored word (screen: %q)", line, stored, heldWords, texts)
-	}
+	return line, texts
 }
