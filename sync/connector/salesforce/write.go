@@ -496,6 +496,11 @@ func categoryOf(code string) connector.Category {
 		// passing, on Salesforce's side, and nothing was saved.
 		return connector.CatServer
 	case "ENTITY_IS_DELETED", "NOT_FOUND", "INVALID_CROSS_REFERENCE_KEY":
+		// On the record's own id (no field named): in the Recycle Bin
+		// (ENTITY_IS_DELETED) or purged from it (INVALID_CROSS_REFERENCE_KEY,
+		// as Salesforce's Mobile SDK reads a Collections result); the engine
+		// takes that for the record gone. Naming a field, a lookup's target.
+		// [unverified] that a refused lookup always names its field.
 		return connector.CatNotFound
 	case "REQUEST_LIMIT_EXCEEDED":
 		return connector.CatBudget

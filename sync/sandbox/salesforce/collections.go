@@ -174,7 +174,7 @@ func (s *Sim) handleCollectionUpdate(w http.ResponseWriter, r *http.Request) {
 		}
 		target := st.get(id)
 		if target == nil {
-			return "", false, []recError{{StatusCode: "MALFORMED_ID", Message: "bad id " + id, Fields: []string{"Id"}}}
+			return "", false, []recError{s.unheldID(id, st)}
 		}
 		if target.deleted {
 			return "", false, []recError{{StatusCode: "ENTITY_IS_DELETED", Message: "entity is deleted", Fields: []string{}}}
@@ -271,8 +271,30 @@ func (s *Sim) handleCollectionDelete(w http.ResponseWriter, r *http.Request) {
 			s.deleteLocked(st, rec, "", func(st *objectStore, r *record) { s.undoFor(undos, st).touch(r) })
 			return rec.id, false, nil
 		}
-		return "", false, []recError{{StatusCode: "MALFORMED_ID", Message: "malformed id " + id, Fields: []string{}}}
+		return "", false, []recError{s.unheldID(id, nil)}
 	})
+}
+
+// unheldID answers a write to an id that names no record here, live or in
+// the Recycle Bin (those are ENTITY_IS_DELETED). A well-formed id of one
+// of the org's objects (its record purged from the Recycle Bin, or never
+// made in this org) is INVALID_CROSS_REFERENCE_KEY: Salesforce's Mobile
+// SDK reads that answer of a Collections write, beside ENTITY_IS_DELETED,
+// as "does not exist on server" (forcedotcom/SalesforceMobileSDK-Android,
+// CompositeRequestHelper.RecordResponse.fromCollectionSubResponse); it
+// names no field [unverified]. Anything else is MALFORMED_ID, as for an id
+// of another object than the update's ("Contact ID: id value of
+// incorrect type"). want is the update's object, nil for a delete (any).
+// Callers hold s.mu.
+func (s *Sim) unheldID(id string, want *objectStore) recError {
+	if k := normID(id); k != "" {
+		for _, st := range s.stores {
+			if (want == nil || st == want) && strings.HasPrefix(k, st.obj.Prefix) {
+				return recError{StatusCode: "INVALID_CROSS_REFERENCE_KEY", Message: "invalid cross reference id", Fields: []string{}}
+			}
+		}
+	}
+	return recError{StatusCode: "MALFORMED_ID", Message: "malformed id " + id, Fields: []string{"Id"}}
 }
 
 // handleCollectionRead serves GET composite/sobjects/{object}?ids=&fields= (null for missing ids).

@@ -170,6 +170,26 @@ func (s *Sim) Delete(object, id string) bool {
 	return true
 }
 
+// Purge hard-deletes a record, live or in the Recycle Bin, as emptying the
+// Recycle Bin (or the Bulk API's hardDelete) does once Salesforce has
+// physically removed it: queryAll no longer reads it, and a write to its id
+// is answered as for an id the org never held. Only it goes: what a
+// delete took to the Recycle Bin with it stays there.
+func (s *Sim) Purge(object, id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.storeFor(object)
+	if err != nil {
+		return false
+	}
+	r := st.get(id)
+	if r == nil || st.obj.readOnly {
+		return false
+	}
+	st.purge(r)
+	return true
+}
+
 // Undelete restores a record from the recycle bin, as a person does in
 // Salesforce's UI (or Apex's undelete): the same id, live again, its
 // SystemModstamp bumped, and the records deleted with it restored too

@@ -1,6 +1,7 @@
 package salesforce
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -150,6 +151,13 @@ func (st *objectStore) remove(r *record) {
 	st.unindex(r)
 	r.deleted = true
 	st.live--
+}
+
+// purge drops r from the store altogether (Sim.Purge).
+func (st *objectStore) purge(r *record) {
+	st.remove(r)
+	delete(st.byID, r.id[:15])
+	st.recs = slices.DeleteFunc(st.recs, func(x *record) bool { return x == r })
 }
 
 const sfTime = "2006-01-02T15:04:05.000+0000"
