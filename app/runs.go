@@ -208,6 +208,10 @@ func (a *App) Undo(ctx context.Context, runID int64, opts RunOptions) (RunResult
 		a.logReturned("undo refused", "sync", row.Name, "run", runID, "err", err)
 		return RunResult{}, err
 	}
+	if err := a.undoneRunFinished(ctx, r, row.Name); err != nil {
+		a.logReturned("undo refused", "sync", row.Name, "run", runID, "err", err)
+		return RunResult{}, err
+	}
 	// A second undo would write nothing and only add an empty run.
 	if by, err := a.db.UndoneBy(ctx, runID); err != nil {
 		return RunResult{}, err
@@ -406,6 +410,11 @@ type RunDetail struct {
 	Groups []ErrorGroup
 	// UndoneBy is the run that undid this one and still stands (0: none).
 	UndoneBy int64
+	// Unsettled says a stop, cancel or crash left writes of this run whose
+	// outcome the next plan settles: the CRM may hold them though Audit
+	// does not list them yet, and an undo (which settles them first)
+	// writes back those it finds.
+	Unsettled bool
 	// Before is the sync's run before this one that History compares
 	// warnings with (zero when none); RunDetail fills it, Runs does not.
 	Before store.RunRow
@@ -493,6 +502,11 @@ func (a *App) runDetail(ctx context.Context, id int64, auditRecords int) (RunDet
 	if d.UndoneBy, err = a.db.UndoneBy(ctx, id); err != nil {
 		return d, err
 	}
+	js, err := a.db.RunPendingJournals(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	d.Unsettled = len(js) > 0
 	if d.Before, _, err = a.db.RunBefore(ctx, id); err != nil {
 		return d, err
 	}

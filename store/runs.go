@@ -151,6 +151,15 @@ func (s *DB) SetRunWarnings(ctx context.Context, runID int64, ws []string, omitt
 	return nil
 }
 
+// SetRunMessage replaces a finished run's message: a later plan that
+// settles the writes a stop or crash left unknown says so.
+func (s *DB) SetRunMessage(ctx context.Context, runID int64, msg string) error {
+	if _, err := s.sql.ExecContext(ctx, "UPDATE runs SET message = ? WHERE id = ? AND status != 'running'", msg, runID); err != nil {
+		return fmt.Errorf("store: message of run %d: %w", runID, err)
+	}
+	return nil
+}
+
 func encodeWarnings(ws []string) (string, error) {
 	if len(ws) == 0 {
 		return "[]", nil

@@ -63,7 +63,8 @@ func (u *UI) runDetailView(d app.RunDetail) fyne.CanvasObject {
 		retry.Disable()
 	}
 	undo := widget.NewButtonWithIcon("Undo this run", theme.ContentUndoIcon(), func() { u.openUndoPreview(r.ID, d.Sync) })
-	if d.AuditTotal == 0 {
+	if d.AuditTotal == 0 && !d.Unsettled {
+		// A run cut short may have written what no field change lists yet.
 		undo.Disable()
 	}
 	if d.UndoneBy != 0 {

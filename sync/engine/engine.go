@@ -83,6 +83,8 @@ type Store interface {
 	CountHeldReviews(ctx context.Context, syncID, runID int64) (int, error)
 	FinishRun(ctx context.Context, r store.RunRow) error
 	SetRunWarnings(ctx context.Context, runID int64, ws []string, omitted int) error
+	SetRunMessage(ctx context.Context, runID int64, msg string) error
+	Run(ctx context.Context, runID int64) (store.RunRow, error)
 	RecoverStaleRunsNoting(ctx context.Context, note store.StaleNote) (int, error)
 	Runs(ctx context.Context, syncID int64, limit int) ([]store.RunRow, error)
 	AuditPage(ctx context.Context, runID, afterID int64, limit int) ([]store.AuditRow, error)

@@ -29,6 +29,7 @@ func (p *planner) reconcileJournals(ctx context.Context) error {
 		return err
 	}
 	for _, j := range js {
+		p.noteUnsettled(j.RunID)
 		if err := p.reconcileJournal(ctx, j); err != nil {
 			return err
 		}

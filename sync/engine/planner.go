@@ -90,6 +90,7 @@ type planner struct {
 	heldFound map[string]string            // "side:id" of heldDup whose item a lookup's several hits opened: asked there only (foundManyItem)
 	creating  map[string]bool              // "side:id" planned to be created on the other side (heldBySecondary)
 	keyless   []keylessBatch               // interrupted creates that cannot be looked up (keyless.go)
+	unsettled []int64                      // runs whose journal this plan settles (settlednote.go)
 	later     laterWrites                  // an undo's page: fields later runs wrote (undolater.go)
 }
 
@@ -159,6 +160,7 @@ func (e *Engine) Plan(ctx context.Context, syncID int64, def Definition, a, b Si
 	if err := p.holdKeylessCreates(ctx); err != nil {
 		return nil, err
 	}
+	p.noteSettledRuns(ctx)
 	doneA, doneB, after, err := p.seqMarks(ctx)
 	if err != nil {
 		return nil, err

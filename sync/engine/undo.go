@@ -48,6 +48,7 @@ func (e *Engine) Undo(ctx context.Context, syncID, runID int64, def Definition, 
 	if err := p.holdKeylessCreates(ctx); err != nil {
 		return nil, err
 	}
+	p.noteSettledRuns(ctx)
 	// An undo that finished what a killed or partial undo began holds
 	// only the rest: undoing it reverses the writes of both.
 	ids, err := e.st.UnfinishedUndosBefore(ctx, runID)
