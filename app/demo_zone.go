@@ -278,7 +278,7 @@ func (a *App) accountSetting(ctx context.Context, s *Session, key string, read f
 // zoneKey and currencyKey keep a connection's account time zone and
 // currency in its metadata cache.
 const (
-	zoneKey     = "account/timezone"
+	zoneKey     = connector.AccountZoneKey
 	currencyKey = "account/currency"
 )
 

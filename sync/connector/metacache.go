@@ -19,6 +19,12 @@ type MetaCache interface {
 	Drop(ctx context.Context, prefix string) error
 }
 
+// AccountZoneKey keeps the account's time zone (a TimeZoner's answer,
+// checked loadable) in the connection's cache. The app stores it; a
+// connector may read it where a call would be refused (HubSpot's spent
+// daily limit resets at the portal's midnight).
+const AccountZoneKey = "account/timezone"
+
 // MetaTTL is how long cached metadata is used without asking the vendor.
 const MetaTTL = 24 * time.Hour
 

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
+
+	"github.com/crmsync/crmsync/sync/connector"
 )
 
 // accountPath answers the portal's details, its time zone and currency
@@ -55,6 +58,9 @@ func (c *Connector) details(ctx context.Context, reuse bool) (accountDetails, er
 	}
 	c.mu.Lock()
 	c.account = &got
+	if got.TimeZone != "" {
+		c.zone = got.TimeZone
+	}
 	c.mu.Unlock()
 	return got, nil
 }
@@ -78,4 +84,40 @@ func (c *Connector) Currency(ctx context.Context) (string, error) {
 		err = d.missing("companyCurrency")
 	}
 	return d.CompanyCurrency, err
+}
+
+// dailyReset is when a spent daily limit resets: "The daily limits reset
+// at midnight based on the time zone setting of the HubSpot account"
+// (developers.hubspot.com/apisbytier), for a 429 DAILY without
+// Retry-After. The zone is this session's read or the one the app keeps
+// in the connection's metadata cache (connector.AccountZoneKey), however
+// old: a portal's zone seldom changes, and a call now would be refused.
+// Midnight is reckoned from HubSpot's Date, else this machine's clock; ok
+// is false when no zone is known.
+func (c *Connector) dailyReset(resp *http.Response) (at time.Time, wait time.Duration, ok bool) {
+	c.mu.Lock()
+	zone := c.zone
+	c.mu.Unlock()
+	if zone == "" && resp.Request != nil {
+		// The attempt's context may be over by now (the transport ends
+		// it with the attempt); the cache is a local read.
+		if b, found, _ := c.meta.Last(context.WithoutCancel(resp.Request.Context()), connector.AccountZoneKey); found {
+			zone = string(b)
+		}
+	}
+	if zone == "" {
+		return time.Time{}, 0, false
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return time.Time{}, 0, false
+	}
+	now, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil {
+		now = c.now()
+	}
+	local := now.In(loc)
+	y, m, d := local.Date()
+	at = time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+	return at, at.Sub(now), true
 }

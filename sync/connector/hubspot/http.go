@@ -178,7 +178,10 @@ func statusCategory(status int) connector.Category { return connector.StatusCate
 // Retry-After or the rolling window, except the DAILY policy, which stops the
 // run; 5xx and network failures back off; every other 4xx (validation, 401)
 // is final.
-func classify(resp *http.Response, err error) transport.Verdict {
+//
+// reset, when not nil, says when a DAILY 429 without Retry-After resets
+// (Connector.dailyReset).
+func classify(resp *http.Response, err error, reset func(*http.Response) (time.Time, time.Duration, bool)) transport.Verdict {
 	if err != nil || resp == nil {
 		return transport.DefaultClassify(resp, err)
 	}
@@ -201,6 +204,12 @@ func classify(resp *http.Response, err error) transport.Verdict {
 			if d, ok := transport.RetryAfter(resp, time.Now()); ok {
 				e.RetryAfter = d
 				when += ", in " + d.Round(time.Minute).String()
+			} else if reset != nil {
+				// No Retry-After: the portal's midnight, from its zone.
+				if at, d, ok := reset(resp); ok {
+					e.RetryAfter = d
+					when += fmt.Sprintf(", %s: at %s, in %s", at.Location(), at.Format("2006-01-02 15:04 MST"), d.Round(time.Minute))
+				}
 			}
 			e.Message = msg + " (the limit resets " + when + ")"
 			return transport.Verdict{Stop: e}

@@ -134,6 +134,10 @@ type Connector struct {
 	// account is the portal's details as the last read had them, kept
 	// for one currency read (account.go): one call answers both.
 	account *accountDetails
+	// zone is the portal's time zone as this session last read it
+	// (account.go); "" = unread.
+	zone string
+	now  func() time.Time
 
 	// owners are the active owners as owner options (owners.go).
 	owners connector.Users
@@ -190,6 +194,16 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 	// A copy, so the caller's client is not changed under it.
 	paced := *client
 	paced.Transport = searchPacer{next: next, pace: pace}
+	c := &Connector{
+		base:      strings.TrimRight(base, "/"),
+		search:    search,
+		overlap:   o.overlap,
+		lookupLag: o.lookupLag,
+		meta:      &connector.Meta{Cache: o.meta},
+		schemas:   map[string]connector.Schema{},
+		bodies:    transport.NewBodies(2),
+		now:       now,
+	}
 	tc := transport.New(&paced, transport.Options{
 		Vendor: vendor, Rate: o.rate, Burst: o.burst, MaxRetries: o.maxRetries,
 		MinWait: o.minWait, MaxWait: o.maxWait,
@@ -197,22 +211,12 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 			if searchLimited(resp) {
 				pace.slow()
 			}
-			return classify(resp, err)
+			return classify(resp, err, c.dailyReset)
 		},
 		DailyBudget: o.dailyBudget, Used: o.used, Logger: o.logger, Limiters: o.limiters,
 		Describe: func(r *transport.Response) *connector.Error { return (&response{Response: r}).apiError() },
 	})
-	c := &Connector{
-		base:      strings.TrimRight(base, "/"),
-		http:      tc,
-		limiter:   tc.Limiter(),
-		search:    search,
-		overlap:   o.overlap,
-		lookupLag: o.lookupLag,
-		meta:      &connector.Meta{Cache: o.meta},
-		schemas:   map[string]connector.Schema{},
-		bodies:    transport.NewBodies(2),
-	}
+	c.http, c.limiter = tc, tc.Limiter()
 	if c.meta.Enabled() {
 		c.http = schemaWatch{next: tc, meta: c.meta}
 	}

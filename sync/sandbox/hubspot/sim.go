@@ -46,6 +46,10 @@ type Options struct {
 	// objects to appear in search results", CRM search guide, Limitations);
 	// default 0. Reads by id, list and batch/read are not delayed.
 	SearchIndexDelay time.Duration
+	// DailyWithoutRetryAfter answers the 429 DAILY with no Retry-After
+	// header ([unverified] which HubSpot does); SetDailyWithoutRetryAfter
+	// turns it on later.
+	DailyWithoutRetryAfter bool
 }
 
 // Sim is the simulated HubSpot portal.
@@ -77,6 +81,8 @@ type Sim struct {
 	// lockedUntil is when LockWrites' 423 Locked ends (locked.go); guarded by mu
 	lockedUntil time.Time
 	migrating   time.Duration // SetMigrating's Retry-After; guarded by mu
+	// dailyNoRetryAfter is Options.DailyWithoutRetryAfter; guarded by mu
+	dailyNoRetryAfter bool
 }
 
 // DefaultScopes are granted when the authorize request names none, and
@@ -124,6 +130,7 @@ func New(opts Options) *Sim {
 		granted = slices.DeleteFunc(slices.Clone(defaultScopes), func(sc string) bool { return sc == scopeStatusesBatchWrite })
 	}
 	s.scopes.defaults = granted
+	s.dailyNoRetryAfter = opts.DailyWithoutRetryAfter
 	s.auth = simkit.NewAuthServer(simkit.OAuthConfig{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
 		AccessTTL: opts.AccessTTL, RotateRefresh: opts.RotateRefresh, Scopes: granted, TokenPrefix: "CiQ", Now: opts.Now})
 	for name, sc := range schemas() {
@@ -228,7 +235,7 @@ func (s *Sim) guard(pattern string, search bool, h http.HandlerFunc) http.Handle
 			return
 		}
 		if s.dailyExceeded() {
-			writeRateLimited(w, "DAILY", "You have reached your daily limit.", s.untilPortalMidnight())
+			s.writeDailyLimited(w)
 			return
 		}
 		s.mu.RLock()
@@ -294,6 +301,28 @@ func (s *Sim) untilPortalMidnight() time.Duration {
 	local := now.In(s.zone.Location())
 	y, m, d := local.Date()
 	return time.Date(y, m, d+1, 0, 0, 0, 0, local.Location()).Sub(now)
+}
+
+// SetDailyWithoutRetryAfter turns Options.DailyWithoutRetryAfter on or off.
+func (s *Sim) SetDailyWithoutRetryAfter(on bool) {
+	s.mu.Lock()
+	s.dailyNoRetryAfter = on
+	s.mu.Unlock()
+}
+
+// writeDailyLimited answers the 429 DAILY. Its Date is the portal's clock,
+// the one its midnight is reckoned on, so a client can find that midnight
+// without Retry-After (the sandbox's clock may be a test's).
+func (s *Sim) writeDailyLimited(w http.ResponseWriter) {
+	s.mu.RLock()
+	bare := s.dailyNoRetryAfter
+	s.mu.RUnlock()
+	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
+	if bare {
+		writeRateLimitBody(w, "DAILY", "You have reached your daily limit.")
+		return
+	}
+	writeRateLimited(w, "DAILY", "You have reached your daily limit.", s.untilPortalMidnight())
 }
 
 func (s *Sim) store(w http.ResponseWriter, r *http.Request) *objectStore {

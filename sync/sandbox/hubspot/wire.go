@@ -47,6 +47,11 @@ func writeError(w http.ResponseWriter, status int, category, message string, det
 
 func writeRateLimited(w http.ResponseWriter, policy, message string, retry time.Duration) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(retry.Seconds()))))
+	writeRateLimitBody(w, policy, message)
+}
+
+// writeRateLimitBody is HubSpot's 429 body (API usage guidelines' example).
+func writeRateLimitBody(w http.ResponseWriter, policy, message string) {
 	writeJSON(w, http.StatusTooManyRequests, map[string]any{"status": "error", "message": message,
 		"errorType": "RATE_LIMIT", "correlationId": correlationID(), "policyName": policy, "requestId": correlationID()})
 }
