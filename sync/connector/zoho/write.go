@@ -222,6 +222,9 @@ func toResult(object string, types map[string]string, op connector.Op, w writeRe
 	case codeNotApproved:
 		msg += " (the record waits for approval in Zoho CRM: it can be written once it is approved or rejected)"
 	}
+	if hint := e.hint(field); hint != "" {
+		msg += " (" + hint + ")"
+	}
 	re := &connector.RecordError{Vendor: vendor, Object: object, RecordID: op.ID, Field: field,
 		Code: w.Code, Message: msg, Category: categoryOf(w.Code)}
 	if op.Kind == connector.OpUpdate && e.namesOwnID() {
@@ -264,17 +267,6 @@ const codeLocked = "RECORD_LOCKED"
 // codeNotApproved is Zoho's refusal to update or delete a record awaiting
 // approval (updateRecords notapprovederror, deleteRecords NotApproved).
 const codeNotApproved = "NOT_APPROVED"
-
-// categoryOf sorts a record's error code.
-func categoryOf(code string) connector.Category {
-	switch code {
-	case "INVALID_DATA", "MANDATORY_NOT_FOUND", "DUPLICATE_DATA", "MULTIPLE_OR_MULTI_ERRORS", "LIMIT_EXCEEDED", "NOT_ALLOWED", codeConverted, codeLocked, codeNotApproved:
-		return connector.CatValidation
-	case "RECORD_NOT_FOUND", "ID_ALREADY_DELETED":
-		return connector.CatNotFound
-	}
-	return connector.CatServer
-}
 
 // body is one record's JSON for a write, in Zoho's types: numbers as
 // numbers, booleans as booleans, a lookup as {"id": …}, a multi-select

@@ -133,6 +133,15 @@ type Sim struct {
 	// lockKey and its suffix (locks.go);
 	// guarded by mu.
 	locked map[string]bool
+	// blueprint are the records in a Blueprint's process, by lockKey, to
+	// the field the process owns (blueprint.go); guarded by mu.
+	blueprint map[string]string
+	// dependencies are the dependent picklists by module name
+	// (dependent.go); guarded by mu.
+	dependencies map[string][]dependency
+	// storageFull refuses new records from the API (storage.go); guarded
+	// by mu.
+	storageFull bool
 }
 
 // defaultScopes are granted when an authorize request names none.

@@ -338,12 +338,12 @@ func (s *Sim) applyFields(m *moduleDef, r *record, obj map[string]any, idx int) 
 	return nil
 }
 
-// checkRecord enforces mandatory fields (MANDATORY_NOT_FOUND) and unique fields
+// checkFields enforces mandatory fields (MANDATORY_NOT_FOUND) and unique fields
 // (DUPLICATE_DATA, createRecords duplicatedataerror example) on the record as written.
 // Insert checks duplicates "based on unique fields" (insert doc) only: Contacts.Email is
 // the upsert's system duplicate-check field but not unique unless Options.UniqueFields
 // says so, so a second contact with the same email is accepted [unverified].
-func (s *Sim) checkRecord(m *moduleDef, r *record, idx int) *zerr {
+func (s *Sim) checkFields(m *moduleDef, r *record, idx int) *zerr {
 	for _, fd := range m.fields {
 		if fd.mandatory && r.values[fd.apiName] == nil {
 			return fieldErr("MANDATORY_NOT_FOUND", msgRequired, fd.apiName, idx, nil)

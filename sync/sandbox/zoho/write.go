@@ -140,6 +140,10 @@ func (s *Sim) insert(w http.ResponseWriter, r *http.Request, m *moduleDef, paren
 		if parent != nil {
 			obj["Parent_Id"] = map[string]any{"module": map[string]any{"api_name": parent.module}, "id": idString(parent.id)}
 		}
+		if e := s.storageError(); e != nil {
+			results[i] = e.body()
+			continue
+		}
 		rec, e := s.createLocked(m, obj, i)
 		if e != nil {
 			results[i] = e.body()
@@ -173,6 +177,9 @@ func (s *Sim) updateItem(m *moduleDef, it any, i int, pathID string) any {
 		return fieldErr("INVALID_DATA", msgInvalidID, "id", i, nil).body()
 	}
 	if e := s.holdError(m, old.id, i); e != nil {
+		return e.body()
+	}
+	if e := s.blueprintError(m, old, obj, i); e != nil {
 		return e.body()
 	}
 	rec, e := s.updateLocked(m, old, obj, i)
@@ -276,6 +283,9 @@ func (s *Sim) upsertItem(m *moduleDef, it any, i int, fields []string) any {
 		if e := s.holdError(m, match.id, i); e != nil {
 			return e.body()
 		}
+		if e := s.blueprintError(m, match, obj, i); e != nil {
+			return e.body()
+		}
 		rec, e := s.updateLocked(m, match, obj, i)
 		if e != nil {
 			return e.body()
@@ -283,6 +293,9 @@ func (s *Sim) upsertItem(m *moduleDef, it any, i int, fields []string) any {
 		out := s.success(m, rec, "record updated")
 		out["action"], out["duplicate_field"] = "update", matched
 		return out
+	}
+	if e := s.storageError(); e != nil {
+		return e.body()
 	}
 	rec, e := s.createLocked(m, obj, i)
 	if e != nil {
