@@ -231,21 +231,7 @@ func killedMidUndo(t *testing.T, how string) {
 		t.Fatalf("%d links", len(links))
 	}
 	k.clock.step(time.Minute)
-	hsBefore, sfBefore := map[string]string{}, map[string]string{}
-	for i, l := range links[:3] {
-		c, _ := sf.Get("Contact", l.BID)
-		sfBefore[l.BID] = c.Fields["FirstName"]
-		if _, err := hs.Update("contacts", l.AID, map[string]string{"firstname": fmt.Sprintf("Hubert%d", i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i, l := range links[3:6] {
-		c, _ := hs.Get("contacts", l.AID)
-		hsBefore[l.AID] = c.Properties["firstname"]
-		if _, err := sf.Update("Contact", l.BID, map[string]string{"FirstName": fmt.Sprintf("Selma%d", i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	hsBefore, sfBefore := renameFirstThreeEachWay(t, k, links)
 	k.clock.step(time.Minute)
 	res, errs := runAndErrors(t, k.a, "contacts")
 	if res.Summary.Updated != 6 || len(errs) != 0 {
@@ -373,3 +359,28 @@ func killedMidUndo(t *testing.T, how string) {
 }
 
 // dvDeal is the Dynamics opportunity named name: amount and currency code.
+
+// renameFirstThreeEachWay gives the HubSpot sides of links[:3] new first
+// names (Hubert0…2) and the Salesforce sides of links[3:6] (Selma0…2),
+// and returns the names each partner held before: what a run copying
+// them overwrites, and its undo must put back.
+func renameFirstThreeEachWay(t *testing.T, k *killable, links []store.LinkRow) (hsBefore, sfBefore map[string]string) {
+	t.Helper()
+	hs, sf := k.srv.HubSpot(), k.srv.Salesforce()
+	hsBefore, sfBefore = map[string]string{}, map[string]string{}
+	for i, l := range links[:3] {
+		c, _ := sf.Get("Contact", l.BID)
+		sfBefore[l.BID] = c.Fields["FirstName"]
+		if _, err := hs.Update("contacts", l.AID, map[string]string{"firstname": fmt.Sprintf("Hubert%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, l := range links[3:6] {
+		c, _ := hs.Get("contacts", l.AID)
+		hsBefore[l.AID] = c.Properties["firstname"]
+		if _, err := sf.Update("Contact", l.BID, map[string]string{"FirstName": fmt.Sprintf("Selma%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return hsBefore, sfBefore
+}

@@ -62,16 +62,18 @@ type Commit struct {
 	// dropped (what it was about changed since); an item about the same
 	// subject in Reviews then refreshes them.
 	ReviewOpen []int64
-	// SettledCreated and SettledUpdated count records RunID wrote that a
-	// later plan found in place (a batch's journal left pending by a stop,
-	// a kill or a timeout): added to that run's counts, so History's
-	// numbers agree with its audit.
-	SettledCreated, SettledUpdated int
+	// AddCreated and AddUpdated count the records RunID wrote that this
+	// commit stores: a batch's successes as they commit, or the writes of a
+	// batch whose journal a stop, a kill or a timeout left pending and a
+	// later plan found in place. They are added to that run's counts in
+	// the same transaction, so History's numbers agree with its audit even
+	// for a run killed before it finished.
+	AddCreated, AddUpdated int
 }
 
 // Empty reports whether c changes nothing.
 func (c Commit) Empty() bool {
-	return len(c.Links)+len(c.Unlinks)+len(c.Index)+len(c.Audit)+len(c.Errors)+len(c.Retry)+len(c.RetryDone)+len(c.JournalDone)+len(c.Reviews)+len(c.ReviewDone)+len(c.ReviewOpen)+c.SettledCreated+c.SettledUpdated == 0
+	return len(c.Links)+len(c.Unlinks)+len(c.Index)+len(c.Audit)+len(c.Errors)+len(c.Retry)+len(c.RetryDone)+len(c.JournalDone)+len(c.Reviews)+len(c.ReviewDone)+len(c.ReviewOpen)+c.AddCreated+c.AddUpdated == 0
 }
 
 // Commit applies c in one transaction.
@@ -93,7 +95,7 @@ func (s *DB) Commit(ctx context.Context, c Commit) error {
 		if err := insertRunErrors(ctx, tx, c.RunID, c.Errors, now); err != nil {
 			return err
 		}
-		if err := addSettledCounts(ctx, tx, c); err != nil {
+		if err := addRunCounts(ctx, tx, c); err != nil {
 			return err
 		}
 		if err := upsertRetries(ctx, tx, c.SyncID, c.Retry, now); err != nil {
@@ -369,11 +371,11 @@ func orEmptyObject(s string) string {
 	return s
 }
 
-// addSettledCounts adds c's settled writes to its run's counts.
-func addSettledCounts(ctx context.Context, tx *sql.Tx, c Commit) error {
-	if c.SettledCreated+c.SettledUpdated == 0 {
+// addRunCounts adds c's writes to its run's counts.
+func addRunCounts(ctx context.Context, tx *sql.Tx, c Commit) error {
+	if c.AddCreated+c.AddUpdated == 0 {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, "UPDATE runs SET created = created + ?, updated = updated + ? WHERE id = ?", c.SettledCreated, c.SettledUpdated, c.RunID)
+	_, err := tx.ExecContext(ctx, "UPDATE runs SET created = created + ?, updated = updated + ? WHERE id = ?", c.AddCreated, c.AddUpdated, c.RunID)
 	return err
 }

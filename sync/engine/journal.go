@@ -142,7 +142,7 @@ func (p *planner) reconcileJournal(ctx context.Context, j store.JournalRow) erro
 			aID, bID = rec.ID, e.Source
 		}
 		c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: store.EncodeFields(e.Base), CreatedBy: j.Side})
-		c.SettledCreated++
+		c.AddCreated++
 		ir := ix.record(rec)
 		c.Index = append(c.Index, store.IndexWrite{Side: j.Side, ID: rec.ID, Modified: ir.Modified, Fields: store.EncodeFields(ir.Fields), Keys: ir.Keys})
 		var audit store.AuditBuilder
@@ -203,7 +203,7 @@ func (p *planner) reconcileUpdates(ctx context.Context) error {
 			if a, ok := audit.Record(j.Side, e.ID); ok {
 				c.Audit = append(c.Audit, a)
 				if written {
-					c.SettledUpdated++
+					c.AddUpdated++
 				}
 			}
 			if inPlace && ok && pr.Linked && pr.OtherID == e.Source && len(e.Base) > 0 {

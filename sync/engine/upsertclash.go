@@ -162,6 +162,7 @@ func (r *run) succeedFound(c *store.Commit, side string, p pending, res connecto
 		aID, bID = bID, aID
 	}
 	r.sum.Updated++
+	c.AddUpdated++
 	c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: encodeBase(w.Base), New: true})
 	// What it held besides is unknown unless Was tells: the next read
 	// brings it, as a matched record's values.

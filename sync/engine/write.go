@@ -350,9 +350,11 @@ func (r *run) succeed(ctx context.Context, c *store.Commit, side string, p pendi
 	var sides []connector.SideWrite // what an update also writes (connector.SideWriter)
 	if create {
 		r.sum.Created++
+		c.AddCreated++ // kept with the batch: a run killed later still counts it
 		c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: encodeBase(w.Base), CreatedBy: side, New: true})
 	} else {
 		r.sum.Updated++
+		c.AddUpdated++
 		if w.Source != "" && len(w.Base) > 0 {
 			c.Links = append(c.Links, store.LinkWrite{AID: aID, BID: bID, Base: encodeBase(w.Base)})
 		}
