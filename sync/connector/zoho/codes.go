@@ -18,6 +18,11 @@ const (
 	codeInBlueprint       = "RECORD_IN_BLUEPRINT"
 	codeNotReviewed       = "NOT_REVIEWED"
 	codeStorageFull       = "STORAGE_SPACE_EXCEEDED"
+	// NO_PERMISSION ("no permission to perform an action on this record",
+	// record.json API_Exception) and AUTHORIZATION_FAILED ("User does not
+	// have sufficient privilege to delete records", deleteRecords example).
+	codeNoPermission        = "NO_PERMISSION"
+	codeAuthorizationFailed = "AUTHORIZATION_FAILED"
 )
 
 // categoryOf sorts a record's error code. A code not listed stays
@@ -31,7 +36,11 @@ func categoryOf(code string) connector.Category {
 		codeDependentMissing, codeDependentMismatch, "EXPECTED_FIELD_MISSING", "PATTERN_NOT_MATCHED",
 		"DATA_MISMATCH", "MAPPING_MISMATCH", "AMBIGUITY_DURING_PROCESSING", "DUPLICATE_LINKING_DATA",
 		// The record's state in Zoho, which a person there changes.
-		codeConverted, "CONVERTED_RECORD", codeLocked, codeNotApproved, codeNotReviewed, codeInBlueprint:
+		codeConverted, "CONVERTED_RECORD", codeLocked, codeNotApproved, codeNotReviewed, codeInBlueprint,
+		// The signed-in user's permission on the record (profile, role,
+		// sharing), which a Zoho CRM administrator changes and no retry
+		// does; it is this record's alone, so the others are written.
+		codeNoPermission, codeAuthorizationFailed:
 		return connector.CatValidation
 	case "RECORD_NOT_FOUND", "ID_ALREADY_DELETED":
 		return connector.CatNotFound
@@ -65,10 +74,26 @@ func (e zohoError) hint(field string) string {
 		return "the record waits for review in Zoho CRM: it can be written once it is reviewed"
 	case codeStorageFull:
 		return "the Zoho CRM org's data storage is full: no record can be created until an administrator deletes records or buys more storage"
+	case codeNoPermission, codeAuthorizationFailed:
+		if e.hasPermissions() {
+			return e.permissionsHint()
+		}
+		return "a permission in Zoho CRM: the Zoho user crmsync signs in as may not change this record, by its profile, " +
+			"its role or the record's sharing rules; a Zoho CRM administrator grants it, and neither a retry nor connecting again does"
 	case "INVALID_MODULE":
 		return "Zoho CRM does not know this module: it may have been renamed or removed in Zoho CRM's setup"
 	}
 	return ""
+}
+
+// hasPermissions says whether e names the profile permissions it lacks
+// (details.permissions, as a request's 403 NO_PERMISSION does).
+func (e zohoError) hasPermissions() bool {
+	var d struct {
+		Permissions []string `json:"permissions"`
+	}
+	_ = json.Unmarshal(e.Details, &d)
+	return len(d.Permissions) > 0
 }
 
 // dependee is the controlling field a dependent field's error names

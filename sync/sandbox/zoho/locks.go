@@ -80,6 +80,8 @@ func (s *Sim) holdError(m *moduleDef, id int64, idx int) *zerr {
 	switch {
 	case s.isLocked(m, id):
 		return errRecordLocked(idx)
+	case s.isDenied(m, id):
+		return errRecordNoPermission(id)
 	case s.awaitsApproval(m, id):
 		return badRequest("NOT_APPROVED", "Cannot update record that is not approved yet", map[string]any{"resource_path_index": 1})
 	}
@@ -92,6 +94,8 @@ func (s *Sim) holdDeleteResult(m *moduleDef, id int64, raw string) map[string]an
 	switch {
 	case s.isLocked(m, id):
 		return recordLockedDelete(raw)
+	case s.isDenied(m, id):
+		return noPermissionDelete(raw)
 	case s.awaitsApproval(m, id):
 		return map[string]any{"code": "NOT_APPROVED", "details": map[string]any{},
 			"message": "cannot delete record that is not approved yet", "status": "error"}
