@@ -199,6 +199,9 @@ func (c *Conn) writeGroup(ctx context.Context, d *describeResult, method, path s
 		if err != nil {
 			return err
 		}
+		if method == "PATCH" && key == "" {
+			c.confirmGone(ctx, d, ops, sent, results)
+		}
 	}
 	return nil
 }
@@ -500,7 +503,8 @@ func categoryOf(code string) connector.Category {
 		// (ENTITY_IS_DELETED) or purged from it (INVALID_CROSS_REFERENCE_KEY,
 		// as Salesforce's Mobile SDK reads a Collections result); the engine
 		// takes that for the record gone. Naming a field, a lookup's target.
-		// [unverified] that a refused lookup always names its field.
+		// A refused lookup may name no field [unverified]: an update that
+		// carried one is read back first (confirmGone, refguard.go).
 		return connector.CatNotFound
 	case "REQUEST_LIMIT_EXCEEDED":
 		return connector.CatBudget

@@ -60,6 +60,8 @@ type Sim struct {
 	// orgRefused: the connected user may not query Organization
 	// (RefuseOrganization, org.go).
 	orgRefused atomic.Bool
+	// refNoField: a refused reference names no field (refs.go).
+	refNoField atomic.Bool
 	// dupRuleSeq numbers the DuplicateRule records (duplicaterules.go).
 	dupRuleSeq int64
 	// locks are rows held by another transaction: id -> calls left (locks.go).

@@ -241,11 +241,15 @@ func (s *Sim) refError(o *Object, vals map[int]string) *recError {
 		if st == nil {
 			continue // User and other objects this sandbox does not hold
 		}
+		named := []string{f.Name}
+		if s.refNoField.Load() {
+			named = []string{} // RefusedReferenceNamesNoField
+		}
 		switch r := st.get(v); {
 		case r == nil:
-			return &recError{StatusCode: "INVALID_CROSS_REFERENCE_KEY", Message: "invalid cross reference id", Fields: []string{f.Name}}
+			return &recError{StatusCode: "INVALID_CROSS_REFERENCE_KEY", Message: "invalid cross reference id", Fields: named}
 		case r.deleted:
-			return &recError{StatusCode: "ENTITY_IS_DELETED", Message: "entity is deleted", Fields: []string{f.Name}}
+			return &recError{StatusCode: "ENTITY_IS_DELETED", Message: "entity is deleted", Fields: named}
 		case st.obj.Name == "User" && !userActive(st, r):
 			return inactiveOwner(o, f, r)
 		}
