@@ -31,7 +31,7 @@ func (a *App) NewScheduler(ctx context.Context) (*schedule.Scheduler, error) {
 // syncs: the app's clock and log, and each sync's last run for catching up
 // on a slot missed while no scheduler ran.
 func (a *App) ScheduleOptions() schedule.Options {
-	return schedule.Options{Now: a.opts.Now, Logger: a.log, LastRun: a.lastRunAt, Location: a.opts.Zone, SucceededSince: a.succeededSince}
+	return schedule.Options{Now: a.opts.Now, Logger: a.log, LastRun: a.lastRunAt, Location: a.opts.Zone, SucceededSince: a.succeededSince, StoredWait: a.storedVendorWait}
 }
 
 // Zone is the machine's time zone now, for the times the window shows. It
@@ -168,19 +168,18 @@ func orManual(s string) string {
 // A run that ends failed or partial is an error naming the largest kind
 // of failure, since the notification is all a person sees of it.
 func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
-	key := "vendor_wait:" + name
 	if trigger != schedule.TriggerManual {
 		if err := a.stillScheduled(ctx, name); err != nil {
 			return err
 		}
 		// The vendor's wait outlives this process: a scheduler started
 		// again before the reset would spend a refused call at once.
-		v, err := a.db.Setting(ctx, key, "")
+		until, err := a.storedVendorWait(ctx, name)
 		if err != nil {
 			return err
 		}
-		if ms, _ := strconv.ParseInt(v, 10, 64); ms > 0 && a.opts.Now().Before(time.UnixMilli(ms)) {
-			return skipped{fmt.Errorf("sync %s waits until %s, when the vendor's limit resets", name, time.UnixMilli(ms).In(a.opts.Zone()).Format(time.DateTime))}
+		if a.opts.Now().Before(until) {
+			return skipped{fmt.Errorf("sync %s waits until %s, when the vendor's limit resets", name, until.In(a.opts.Zone()).Format(time.DateTime))}
 		}
 		// Another sync over the same connection met the account's limit.
 		if err := a.connectionWait(ctx, name); err != nil {
@@ -195,7 +194,7 @@ func (a *App) ScheduledRun(ctx context.Context, name, trigger string) error {
 		a.storeConnectionWait(ctx, name, w.vendor, until)
 	}
 	if wait != "" { // a run that gets through ends it (Run, endVendorWait)
-		if serr := a.db.SetSetting(ctx, key, wait); serr != nil {
+		if serr := a.db.SetSetting(ctx, vendorWaitKey(name), wait); serr != nil {
 			a.log.Warn("store the vendor's wait", "sync", name, "err", serr)
 		}
 	}
@@ -256,9 +255,27 @@ func (a *App) scheduledRun(ctx context.Context, name, trigger string) error {
 	return nil
 }
 
+// storedVendorWait is the end of the vendor's wait remembered for sync
+// name (zero: none), the scheduler's StoredWait: a running scheduler's
+// loop sees a wait ended by another account's sign-in or another process.
+func (a *App) storedVendorWait(ctx context.Context, name string) (time.Time, error) {
+	v, err := a.db.Setting(ctx, vendorWaitKey(name), "")
+	if err != nil {
+		return time.Time{}, fmt.Errorf("sync %s: read its vendor wait: %w", name, err)
+	}
+	if ms, _ := strconv.ParseInt(v, 10, 64); ms > 0 {
+		return time.UnixMilli(ms), nil
+	}
+	return time.Time{}, nil
+}
+
+// vendorWaitKey is the setting holding the end of sync name's vendor wait
+// (Unix ms), as connWaitKey is its connection's.
+func vendorWaitKey(name string) string { return "vendor_wait:" + name }
+
 // endVendorWait forgets the vendor's wait remembered for sync name.
 func (a *App) endVendorWait(ctx context.Context, name string) {
-	key := "vendor_wait:" + name
+	key := vendorWaitKey(name)
 	if v, err := a.db.Setting(ctx, key, ""); err != nil || v == "" {
 		return
 	}

@@ -164,6 +164,12 @@ func (s *Scheduler) loop(ctx context.Context, w *worker, cfg config) {
 				plan()
 				continue
 			}
+			if !notBefore.IsZero() && s.waitEndedElsewhere(ctx, w.name) {
+				log.Info("the vendor's wait was ended elsewhere; the next try comes by the back-off")
+				notBefore = time.Time{}
+				plan()
+				continue
+			}
 			if now.Before(next) {
 				arm() // a wake check, not yet due
 				continue
@@ -225,4 +231,19 @@ func (s *Scheduler) succeededElsewhere(ctx context.Context, name string, failedA
 		return false
 	}
 	return ok
+}
+
+// waitEndedElsewhere says whether the vendor's wait the loop of sync holds
+// is no longer stored. A store that cannot be read leaves the wait
+// standing.
+func (s *Scheduler) waitEndedElsewhere(ctx context.Context, name string) bool {
+	if s.opts.StoredWait == nil {
+		return false
+	}
+	until, err := s.opts.StoredWait(ctx, name)
+	if err != nil {
+		s.opts.Logger.Warn("could not read the sync's stored vendor wait", "sync", name, "err", err)
+		return false
+	}
+	return until.IsZero()
 }

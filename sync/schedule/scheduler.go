@@ -86,6 +86,12 @@ type Options struct {
 	// back-off or vendor's wait as the window's own Sync now does
 	// (Succeeded); nil never asks.
 	SucceededSince func(ctx context.Context, sync string, since time.Time) (bool, error)
+	// StoredWait is the end of the vendor's wait the store keeps for sync
+	// (zero: none). A loop holding a Waiter's wait asks it when it wakes:
+	// a wait the store no longer holds was ended elsewhere (the connection
+	// signed in to another account, a run that got through), so the next
+	// try comes by the back-off; nil never asks.
+	StoredWait func(ctx context.Context, sync string) (time.Time, error)
 }
 
 // Scheduler runs each sync on its own goroutine.
