@@ -68,7 +68,13 @@ func TestRunningSchedulerFollowsAccountSwitch(t *testing.T) {
 	pd.SetRateLimits(true)
 	_, budget := pd.TokenUsage()
 	pd.SetTokensUsed(budget) // company A's day is spent
-	clock.step(time.Hour + time.Minute)
+	// Stepped only once the loop has planned its first slot: a loop that
+	// started late (a loaded machine) would plan it an hour after a clock
+	// already stepped, and never reach it.
+	first := event("the first planned slot", func(e schedule.Event) bool {
+		return e.Kind == schedule.EventNext && !e.Next.IsZero()
+	})
+	clock.step(first.Next.Sub(clock.now()) + time.Second)
 	err := turn("the first slot")
 	var w schedule.Waiter
 	if !errors.As(err, &w) || w.WaitFor() <= 0 {
