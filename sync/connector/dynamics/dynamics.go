@@ -125,6 +125,8 @@ type Connector struct {
 	users connector.Users
 	// curs are the active transaction currencies (currencies.go).
 	curs connector.Users
+	// versions are the row versions this run read (etag.go).
+	versions versions
 }
 
 var (

@@ -63,11 +63,12 @@ func withoutState(op connector.Op) connector.Op {
 	return op
 }
 
-// updateOp is an update: PATCH /contacts(<id>) with If-Match: *, and for
-// an opportunity it closes, the close action after it (or alone, when it
-// writes nothing else). An opportunity the plan read Won or Lost is
-// reopened by that PATCH before its other close (op.Was).
-func updateOp(sc *schema, op connector.Op) (operation, string, *connector.RecordError) {
+// updateOp is an update: PATCH /contacts(<id>) with If-Match: match (the
+// row version the run read, or *: etag.go), and for an opportunity it
+// closes, the close action after it (or alone, when it writes nothing
+// else). An opportunity the plan read Won or Lost is reopened by that
+// PATCH before its other close (op.Was).
+func updateOp(sc *schema, op connector.Op, match string) (operation, string, *connector.RecordError) {
 	if op.ID == "" {
 		return operation{}, "", refuse(sc.Object, "", "", "MISSING_ID", "an update needs the row's id")
 	}
@@ -91,7 +92,7 @@ func updateOp(sc *schema, op connector.Op) (operation, string, *connector.Record
 	if rerr != nil {
 		return operation{}, "", rerr
 	}
-	patch := operation{method: http.MethodPatch, path: "/" + sc.Object + "(" + op.ID + ")", header: http.Header{"If-Match": {"*"}}, body: b}
+	patch := operation{method: http.MethodPatch, path: "/" + sc.Object + "(" + op.ID + ")", header: http.Header{"If-Match": {match}}, body: b}
 	if closes {
 		patch.then = &closing
 	}

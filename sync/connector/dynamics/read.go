@@ -82,7 +82,7 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			if p.NextLink == "" {
 				cur.Start = began
 			}
-			page, err := timecursor.Page(&cur, p.Value, func(raw map[string]json.RawMessage) (connector.Record, error) { return toRecord(sc, raw) })
+			page, err := timecursor.Page(&cur, p.Value, func(raw map[string]json.RawMessage) (connector.Record, error) { return c.readRow(sc, raw) })
 			if err != nil {
 				yield(connector.Page{}, fmt.Errorf("dynamics: read %s: %w", object, err))
 				return
@@ -235,6 +235,16 @@ func toRecord(sc *schema, raw map[string]json.RawMessage) (connector.Record, err
 	return rec, nil
 }
 
+// readRow is toRecord, keeping the row's version for an update of it
+// (etag.go).
+func (c *Connector) readRow(sc *schema, raw map[string]json.RawMessage) (connector.Record, error) {
+	rec, err := toRecord(sc, raw)
+	if err == nil {
+		c.versions.keep(sc.Object, rec.ID, raw)
+	}
+	return rec, err
+}
+
 // fromChoices turns a multi-select choice column's value as the Web API
 // gives it, option values separated by commas ("100000000,100000002", see
 // https://learn.microsoft.com/power-apps/developer/data-platform/multi-select-picklist),
@@ -305,7 +315,7 @@ func (c *Connector) Lookup(ctx context.Context, object, field string, values []s
 				return nil, fmt.Errorf("dynamics: lookup %s by %s: %w", object, field, err)
 			}
 			for _, raw := range p.Value {
-				rec, err := toRecord(sc, raw)
+				rec, err := c.readRow(sc, raw)
 				if err != nil {
 					return nil, fmt.Errorf("dynamics: lookup %s by %s: %w", object, field, err)
 				}

@@ -24,26 +24,57 @@ import (
 // here: Dataverse creates the row with that id, and refuses (412) to touch
 // a row that has it already. So a batch sent again after a lost answer
 // cannot create a second row; its 412 says the first attempt created it.
-// An update is PATCH /contacts(<id>) with If-Match: *, so a row deleted
-// meanwhile is reported missing instead of created again. An opportunity
-// is closed by its own action (opportunityclose.go).
+// An update is PATCH /contacts(<id>) with If-Match: the row version the
+// run read (etag.go), or * for a row it did not read, so a row deleted
+// meanwhile is reported missing instead of created again, and a row a
+// person changed since the read is not written over. An opportunity is
+// closed by its own action (opportunityclose.go).
 func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op) ([]connector.Result, error) {
 	sc, err := c.schemaOf(ctx, object)
 	if err != nil {
 		return nil, err
 	}
-	return c.send(ctx, sc, ops, func(i int, op connector.Op) (operation, string, *connector.RecordError) {
+	mk := func(i int, op connector.Op) (operation, string, *connector.RecordError) {
 		switch op.Kind {
 		case connector.OpCreate:
 			return createOp(sc, op)
 		case connector.OpUpdate:
-			return updateOp(sc, op) // opportunityclose.go
+			return updateOp(sc, op, c.versions.ifMatch(sc.Object, op.ID)) // opportunityclose.go
 		case connector.OpUpsert:
 			key, _ := c.UpsertKey(ctx, object)
 			return c.upsertOp(sc, op, key)
 		}
 		return operation{}, "", refuse(object, op.ID, "", "INVALID_OPERATION", fmt.Sprintf("unknown op kind %d", op.Kind))
-	})
+	}
+	results, err := c.send(ctx, sc, ops, mk)
+	if err != nil {
+		return nil, err
+	}
+	// A table without optimistic concurrency refuses a version: its
+	// updates go again with If-Match: *, as before versions were sent.
+	var again []int
+	for i, r := range results {
+		var re *connector.RecordError
+		if ops[i].Kind == connector.OpUpdate && errors.As(r.Err, &re) && strings.EqualFold(re.Code, codeConcurrencyNotEnabled) {
+			again = append(again, i)
+		}
+	}
+	if len(again) == 0 {
+		return results, nil
+	}
+	c.versions.refuse(sc.Object)
+	retry := make([]connector.Op, len(again))
+	for j, i := range again {
+		retry[j] = ops[i]
+	}
+	res, err := c.send(ctx, sc, retry, mk)
+	if err != nil {
+		return nil, err
+	}
+	for j, i := range again {
+		results[i] = res[j]
+	}
+	return results, nil
 }
 
 // UpsertKey is emailaddress1 where the organization defined an alternate
@@ -155,6 +186,9 @@ func (c *Connector) send(ctx context.Context, sc *schema, ops []connector.Op, mk
 		}
 		for j, i := range sent {
 			results[i] = c.result(sc, ops[i], reqs[j], ids[i-start], outs[j], ours[ids[i-start]])
+			if results[i].ID != "" {
+				c.versions.forget(sc.Object, results[i].ID) // written: the version read no longer holds
+			}
 			if results[i].Err != nil {
 				c.forgetIfStale(ctx, sc, results[i].Err.Error())
 				c.forgetIfOptionGone(ctx, sc, results[i].Err)
@@ -260,6 +294,12 @@ func (c *Connector) result(sc *schema, op connector.Op, req operation, id string
 	rid := op.ID
 	if rid == "" && op.Kind == connector.OpUpsert {
 		rid = op.Fields["emailaddress1"]
+	}
+	if versionRefused(req, o, e) {
+		// A person's edit since the read: nothing of it is written, and
+		// the next run reads the edit and merges it (etag.go).
+		return connector.Result{Err: &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: rid, Category: connector.CatConflict,
+			Code: e.Code, Message: changedMeanwhile + " (Dataverse: " + e.Message + ")"}}
 	}
 	category, field := e.Category, blamed(e.Message)
 	if fieldSecurityCodes[strings.ToLower(e.Code)] {

@@ -15,7 +15,9 @@ func (s *Sim) deleteOp(t *table, k *rowKey, op *opReq) *opResult {
 	if err != nil {
 		return errResult(err)
 	}
-	if m := strings.TrimSpace(op.header.Get("If-Match")); m != "" && m != "*" && m != etag(r.version) {
+	if m := strings.TrimSpace(op.header.Get("If-Match")); m != "" && m != "*" && s.noVersions[t.def] {
+		return errResult(errNoVersions(t))
+	} else if m != "" && m != "*" && m != etag(r.version) {
 		return errResult(errVersion())
 	}
 	s.deleteRow(t, r)

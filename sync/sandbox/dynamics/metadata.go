@@ -122,7 +122,7 @@ func (s *Sim) entityMetadata(t *table) map[string]any {
 	d := t.def
 	return map[string]any{"MetadataId": d.metadataID, "LogicalName": d.logical, "SchemaName": d.schema, "EntitySetName": d.set,
 		"LogicalCollectionName": d.set, "PrimaryIdAttribute": d.primaryID, "PrimaryNameAttribute": d.primaryName,
-		"ObjectTypeCode": d.objectTypeCode, "ChangeTrackingEnabled": true, "IsOptimisticConcurrencyEnabled": true,
+		"ObjectTypeCode": d.objectTypeCode, "ChangeTrackingEnabled": true, "IsOptimisticConcurrencyEnabled": !s.noVersions[d],
 		"IsCustomEntity": d.custom, "IsActivity": d.isActivity,
 		"IsIntersect": false, "IsPrivate": false, "IsValidForAdvancedFind": true, "IsLogicalEntity": false,
 		"CanCreateAttributes": map[string]any{"Value": true, "CanBeChanged": d.custom, "ManagedPropertyLogicalName": "cancreateattributes"}, "TableType": "Standard", "OwnershipType": cmpOr(d.ownership, "UserOwned"),

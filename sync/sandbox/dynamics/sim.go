@@ -95,6 +95,8 @@ type Sim struct {
 	// noCreate are the tables whose create privilege the app user lacks
 	// (DenyCreate: privileges.go); guarded by mu.
 	noCreate map[*entityDef]bool
+	// noVersions are the tables without optimistic concurrency (versions.go).
+	noVersions map[*entityDef]bool
 	// closes are the opportunityclose activities WinOpportunity and
 	// LoseOpportunity recorded (opportunityclose.go); guarded by mu.
 	closes []OpportunityClose

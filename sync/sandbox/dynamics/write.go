@@ -442,6 +442,9 @@ func (s *Sim) upsert(t *table, k *rowKey, op *opReq) *opResult {
 	if ifMatch != "" && existing == nil {
 		return errResult(ferr)
 	}
+	if ifMatch != "" && ifMatch != "*" && s.noVersions[t.def] {
+		return errResult(errNoVersions(t))
+	}
 	if ifMatch != "" && ifMatch != "*" && ifMatch != etag(existing.version) {
 		return errResult(errVersion())
 	}
