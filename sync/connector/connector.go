@@ -126,6 +126,17 @@ type SideWriter interface {
 	SideReads(object string) []string
 }
 
+// Resetter is implemented by a connector whose vendor resets fields of a
+// record along with another it is written (Dataverse's WinOpportunity and
+// LoseOpportunity, an opportunity's statecode, date its Actual Close Date
+// today and take its Actual Revenue from the close). Resets names them for
+// object and the field written; an update writing that field gets in
+// Op.Keep the values the record holds in those of them the sync reads and
+// the update leaves as they are.
+type Resetter interface {
+	Resets(object, field string) []string
+}
+
 // NotRead is a SideWrite's Old when the record as read did not hold it:
 // unknown, not blank, so an undo cannot write it back.
 const NotRead = "(not read)"
@@ -339,6 +350,11 @@ type Op struct {
 	// changed fields (nil = unknown). Most connectors ignore it; HubSpot
 	// needs it to clear a lifecycle stage before moving it backward.
 	Was map[string]string
+	// Keep holds, for an update, fields the write does not change but its
+	// vendor would reset along with one it does (a Resetter's), with the
+	// values the record holds; the connector sends them where it can so
+	// they stay. It is no change: nothing is audited for it.
+	Keep map[string]string
 }
 
 // Result is the outcome of one Op.

@@ -174,6 +174,10 @@ func (r *run) sendCall(ctx context.Context, side string, ps []pending, kp keyPla
 	ops := make([]connector.Op, len(ps))
 	for i, p := range ps {
 		ops[i] = p.op
+		if !create {
+			// Not journaled: a kept value is no change to settle.
+			ops[i].Keep = r.kept(side, p.op, p.w.ID)
+		}
 	}
 	var res []connector.Result
 	callCtx, attempts := connector.TrackAttempts(ctx)

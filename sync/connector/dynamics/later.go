@@ -55,7 +55,7 @@ func createOp(sc *schema, op connector.Op) (operation, string, *connector.Record
 	id := newGUID()
 	path := "/" + sc.Object + "(" + id + ")"
 	create := operation{method: http.MethodPatch, path: path, header: http.Header{"If-None-Match": {"*"}}, body: b}
-	closing, closes, rerr := closeAfterCreate(sc, then, id, path)
+	closing, closes, rerr := closeAfterCreate(sc, then, id, path, op.Fields)
 	if rerr != nil {
 		return operation{}, "", rerr
 	}

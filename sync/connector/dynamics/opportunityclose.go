@@ -2,10 +2,12 @@ package dynamics
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/crmsync/crmsync/sync/connector"
 )
@@ -27,8 +29,57 @@ import (
 // so the record's error names the state the write changed.
 var closeRefusals = map[string]bool{"0x80040515": true, "0x80040516": true, "0x8004051a": true, "0x80100005": true}
 
-// opportunityClose is the action closing an opportunity, when op closes one.
-func opportunityClose(sc *schema, op connector.Op, id string) (operation, bool, *connector.RecordError) {
+// The close sets the opportunity's Actual Close Date to its
+// OpportunityClose's actualend, else today, and its Actual Revenue to the
+// close's actualrevenue (the sandbox's opportunityclose.go says from where).
+// So a close carries the actualclosedate and actualvalue the write sets or
+// keeps (Op.Keep, from Resets), and leaves them to Dataverse otherwise: a
+// mapped close date or amount is not overwritten by the close, to come
+// back as the other CRM's change next run.
+const (
+	actualCloseDate = "actualclosedate"
+	actualValue     = "actualvalue"
+)
+
+// Resets implements connector.Resetter: writing an opportunity's statecode
+// (its close) resets its Actual Close Date and Actual Revenue.
+func (c *Connector) Resets(object, field string) []string {
+	if object == "opportunities" && field == "statecode" {
+		return []string{actualCloseDate, actualValue}
+	}
+	return nil
+}
+
+// closeActuals adds to an OpportunityClose the actualend and actualrevenue
+// of the opportunity's actualclosedate and actualvalue in carry, where
+// they are not blank. actualend is a UserLocal DateTime (an instant); a
+// date goes at noon UTC, which is that date in every zone from UTC-11 to
+// UTC+11, since whether Dataverse dates the opportunity by actualend's UTC
+// date or by the user's zone is [unverified]. actualrevenue is Money, a
+// JSON number.
+func closeActuals(sc *schema, id string, carry map[string]string, oc map[string]any) *connector.RecordError {
+	if v := strings.TrimSpace(carry[actualCloseDate]); v != "" {
+		if d, err := time.Parse(time.DateOnly, v); err == nil {
+			oc["actualend"] = d.Add(12 * time.Hour).Format(time.RFC3339)
+		} else if at, err := time.Parse(time.RFC3339, v); err == nil {
+			oc["actualend"] = at.UTC().Format(time.RFC3339)
+		} else {
+			return refuse(sc.Object, id, actualCloseDate, "INVALID_VALUE", fmt.Sprintf("%q is not a date (YYYY-MM-DD)", v))
+		}
+	}
+	if v := strings.TrimSpace(carry[actualValue]); v != "" {
+		n := json.Number(v)
+		if _, err := n.Float64(); err != nil {
+			return refuse(sc.Object, id, actualValue, "INVALID_VALUE", fmt.Sprintf("%q is not a number", v))
+		}
+		oc["actualrevenue"] = n
+	}
+	return nil
+}
+
+// opportunityClose is the action closing an opportunity, when op closes
+// one; carry holds the columns it takes actualend and actualrevenue from.
+func opportunityClose(sc *schema, op connector.Op, id string, carry map[string]string) (operation, bool, *connector.RecordError) {
 	if sc.table.logical != "opportunity" || sc.types["statecode"] != "State" {
 		return operation{}, false, nil
 	}
@@ -45,9 +96,13 @@ func opportunityClose(sc *schema, op connector.Op, id string) (operation, bool, 
 		}
 		status = n
 	}
-	b, err := json.Marshal(map[string]any{"Status": status, "OpportunityClose": map[string]any{
+	oc := map[string]any{
 		// The subject titles the Opportunity Close activity in the timeline.
-		"subject": map[string]string{"1": "Won", "2": "Lost"}[state], "opportunityid@odata.bind": "/" + sc.table.set + "(" + id + ")"}})
+		"subject": map[string]string{"1": "Won", "2": "Lost"}[state], "opportunityid@odata.bind": "/" + sc.table.set + "(" + id + ")"}
+	if rerr := closeActuals(sc, op.ID, carry, oc); rerr != nil {
+		return operation{}, false, rerr
+	}
+	b, err := json.Marshal(map[string]any{"Status": status, "OpportunityClose": oc})
 	if err != nil {
 		return operation{}, false, refuse(sc.Object, op.ID, "", "ENCODE", err.Error())
 	}
@@ -72,7 +127,12 @@ func updateOp(sc *schema, op connector.Op, match string) (operation, string, *co
 	if op.ID == "" {
 		return operation{}, "", refuse(sc.Object, "", "", "MISSING_ID", "an update needs the row's id")
 	}
-	closing, closes, rerr := opportunityClose(sc, op, op.ID)
+	carry := maps.Clone(op.Keep)
+	if carry == nil {
+		carry = map[string]string{}
+	}
+	maps.Copy(carry, op.Fields)
+	closing, closes, rerr := opportunityClose(sc, op, op.ID, carry)
 	if rerr != nil {
 		return operation{}, "", rerr
 	}
@@ -102,9 +162,9 @@ func updateOp(sc *schema, op connector.Op, match string) (operation, string, *co
 // closeAfterCreate turns the PATCH that follows a create (createOp's
 // then, the columns a create cannot set) into the close action, when it
 // closes an opportunity; its other columns, if any, stay a PATCH before
-// the close.
-func closeAfterCreate(sc *schema, then connector.Op, id, path string) (*operation, bool, *connector.RecordError) {
-	closing, closes, rerr := opportunityClose(sc, then, id)
+// the close. created holds the create's columns, which the close keeps.
+func closeAfterCreate(sc *schema, then connector.Op, id, path string, created map[string]string) (*operation, bool, *connector.RecordError) {
+	closing, closes, rerr := opportunityClose(sc, then, id, created)
 	if rerr != nil || !closes {
 		return nil, false, rerr
 	}

@@ -29,8 +29,18 @@ import (
 // of a Won or Lost one is refused with OpportunityIsAlreadyClosed,
 // 0x80040515, "The opportunity is already closed." (web service error
 // codes; that this code is the one the actions answer is [unverified]).
-// The close also sets actualclosedate, to actualend's date or today
-// [unverified], and
+// The close also sets the opportunity's Actual Close Date (actualclosedate)
+// to the date of the OpportunityClose's actualend ("Closed On", a UserLocal
+// DateTime formatted DateOnly), or today without one, and its Actual
+// Revenue (actualvalue) to the close's actualrevenue (Money): the
+// opportunityclose reference says the activity holds "the actual revenue",
+// and Microsoft Learn's close_opportunity tool for Dynamics 365 Sales passes
+// an optional actual revenue and a close date that "defaults to the
+// current time" to these actions. That the opportunity's date is
+// actualend's date as sent (UTC) rather than in the user's zone, and that a
+// close without actualrevenue leaves no actual revenue (the column's
+// description, "defaults to the Est. Revenue value when an opportunity is
+// won", is taken as the Close dialog's prefill) are [unverified]. It
 // records the OpportunityClose activity it was given (the platform
 // creates it, Completed, in the opportunity's timeline); the sandbox keeps
 // it for tests (OpportunityCloses) and does not serve the
@@ -148,6 +158,16 @@ func (s *Sim) closeOpportunity(action string, state int64, op *opReq) *opResult 
 	r := old.clone()
 	r.vals["statecode"], r.vals["statuscode"] = state, status
 	r.vals["actualclosedate"] = closeDate(b.OpportunityClose, s.nowSecond().Format("2006-01-02"))
+	revenue, apiErr := closeRevenue(t.def, b.OpportunityClose)
+	if apiErr != nil {
+		return errResult(apiErr)
+	}
+	if revenue == nil {
+		delete(r.vals, "actualvalue")
+	} else {
+		r.vals["actualvalue"] = *revenue
+	}
+	s.roundMoney(t, r)
 	if err := s.checkRow(t, r); err != nil {
 		return errResult(err)
 	}
@@ -237,4 +257,28 @@ func closeDate(close map[string]any, today string) string {
 		return end[:10]
 	}
 	return today
+}
+
+// closeRevenue is the opportunityclose's actualrevenue, to become the
+// opportunity's actualvalue: nil without one, refused as an update of
+// actualvalue would be when it is no number or out of that column's range.
+func closeRevenue(e *entityDef, close map[string]any) (*float64, *apiError) {
+	v, ok := close["actualrevenue"]
+	if !ok || v == nil {
+		return nil, nil
+	}
+	num, ok := v.(json.Number)
+	if !ok {
+		return nil, errWrongType(edmDec)
+	}
+	f, err := num.Float64()
+	if err != nil {
+		return nil, errWrongType(edmDec)
+	}
+	if a := e.byName["actualvalue"]; a != nil && (f < a.minMoney || f > a.maxMoney) {
+		return nil, newErr(http.StatusBadRequest, codeOutOfRange,
+			"A validation error occurred. The value %s of '%s' on record of type '%s' is outside the valid range. Accepted range: %s to %s",
+			num.String(), a.name, e.logical, valueString(a.minMoney), valueString(a.maxMoney)) // as an update's [unverified]
+	}
+	return &f, nil
 }

@@ -408,7 +408,8 @@ const (
 // opportunityDef is the opportunity table of the Dynamics 365 Sales reference
 // (https://learn.microsoft.com/dynamics365/sales/developer/entities/opportunity):
 // name String 300 ApplicationRequired, description Memo 2000, estimatedvalue Money
-// (-1,000,000,000,000..1,000,000,000,000, precision 2), estimatedclosedate and
+// and actualvalue ("Actual Revenue") Money (-1,000,000,000,000..1,000,000,000,000,
+// precision 2, PrecisionSource 2), estimatedclosedate and
 // actualclosedate DateOnly/DateOnly, closeprobability Integer 0..100, salesstage
 // Picklist 0 Qualify / 1 Develop / 2 Propose / 3 Close, stepname String 200,
 // parentaccountid Lookup(account) and parentcontactid Lookup(contact) whose navigation
@@ -429,6 +430,8 @@ func opportunityDef() *entityDef {
 			create: true, update: true, minMoney: -1_000_000_000_000, maxMoney: 1_000_000_000_000, precision: 2},
 		dateOnly("estimatedclosedate", "EstimatedCloseDate", "Est. close date"),
 		dateOnly("actualclosedate", "ActualCloseDate", "Actual Close Date"),
+		{name: "actualvalue", schema: "ActualValue", display: "Actual Revenue", kind: kindMoney, edm: edmDec, required: "None",
+			create: true, update: true, minMoney: -1_000_000_000_000, maxMoney: 1_000_000_000_000, precision: 2},
 		integer("closeprobability", "CloseProbability", "Probability", 0, 100),
 		picklist("salesstage", "SalesStage", "Sales Stage", "",
 			option{value: 0, label: "Qualify"}, option{value: 1, label: "Develop"}, option{value: 2, label: "Propose"}, option{value: 3, label: "Close"}),

@@ -264,7 +264,9 @@ func TestPicklistMetadataExpand(t *testing.T) {
 		t.Fatalf("scheduledend: %s", r.raw)
 	}
 	r = e.must(e.do("GET", "EntityDefinitions(LogicalName='opportunity')/Attributes/Microsoft.Dynamics.CRM.MoneyAttributeMetadata?$select=LogicalName,Precision,MaxValue", nil), 200)
-	if v := r.values(); len(v) != 1 || v[0]["LogicalName"] != "estimatedvalue" || v[0]["Precision"] != float64(2) || v[0]["MaxValue"] != float64(1e12) {
+	// Est. Revenue and Actual Revenue, both of the reference's range.
+	if v := r.values(); len(v) != 2 || v[0]["LogicalName"] != "estimatedvalue" || v[1]["LogicalName"] != "actualvalue" ||
+		v[0]["Precision"] != float64(2) || v[0]["MaxValue"] != float64(1e12) || v[1]["Precision"] != float64(2) || v[1]["MaxValue"] != float64(1e12) {
 		t.Fatalf("money: %s", r.raw)
 	}
 	r = e.must(e.do("GET", "EntityDefinitions(LogicalName='task')?$select=PrimaryIdAttribute,PrimaryNameAttribute,IsActivity,EntitySetName", nil), 200)
