@@ -72,6 +72,7 @@ type Store interface {
 	Pair(ctx context.Context, syncID int64, side, id string) (store.PairRow, bool, error)
 	PairsOf(ctx context.Context, syncID int64, side string, ids []string) ([]store.PairRow, error)
 	LaterWrites(ctx context.Context, undone []int64, target store.WriteTarget, ids []string) (map[store.AuditKey]map[string]store.LaterWrite, error)
+	Relays(ctx context.Context, connection, object, id string) (map[string]store.Relay, error)
 	MergedAway(ctx context.Context, syncID int64, side string, afterSeq int64) ([]store.PairRow, error)
 	MergedInto(ctx context.Context, syncID int64, side string) (map[string]string, error)
 	KeyHits(ctx context.Context, syncID int64, rule int, keys []string) ([]store.KeyHit, error)

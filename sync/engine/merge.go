@@ -65,6 +65,10 @@ type merger struct {
 	// in names each side after a record in a note ("in hs contacts"),
 	// A's first: notes become the plan's warnings, which a person reads.
 	in [2]string
+	// relays, when set, gives the newest crmsync write of each field of a
+	// side's record, by any sync (relay.go).
+	relays func(side, id string) map[string]store.Relay
+	syncID int64
 }
 
 // inSide is Definition.inSide for the merger's notes.
@@ -293,6 +297,9 @@ func seenValues(r mapping.Row, a, b recView, base map[string]string, ca, cb stri
 	if r.UnlessBlank || !hasBase {
 		ca, cb = blankDefaults(r, a, b, ca, cb)
 	}
+	if r.UnlessBlank && hasBase {
+		ca, cb = blankParts(r, a, b, bv, ca, cb)
+	}
 	return ca, cb
 }
 
@@ -432,7 +439,11 @@ func (m merger) conflict(out *pairOut, r mapping.Row, a, b recView, ca, cb, bv s
 	case m.policy == ConflictPreferB:
 		c.Winner = "b"
 	case m.policy == ConflictNewer:
-		switch c.Winner = m.newerSide(a, b); {
+		ra, rb := a, b
+		if hasBase { // changes to order; a first link orders last touches
+			ra, rb = m.relayed(r, "a", a), m.relayed(r, "b", b)
+		}
+		switch c.Winner = m.newerSide(ra, rb); {
 		case c.Winner != "":
 		case !hasBase:
 			// A first link orders no changes, only two records' last

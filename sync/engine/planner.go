@@ -253,6 +253,8 @@ func (e *Engine) newPlanner(ctx context.Context, syncID int64, def Definition, a
 		due:   map[retryKey]bool{}, written: map[retryKey]bool{}, retryWait: map[retryKey]time.Time{}, emptySide: map[string]bool{},
 		links: links, waiting: map[string]bool{}, relinkedTo: map[string]string{},
 	}
+	// A value another sync relayed is dated by its source (relay.go).
+	p.m.relays, p.m.syncID = e.relaysOf(ctx, def), syncID
 	runs, err := e.st.Runs(ctx, syncID, 1)
 	if err != nil {
 		return nil, err
