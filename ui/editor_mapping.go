@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -415,11 +416,13 @@ func (e *editor) updateRequired() {
 		var missing []string
 		for _, f := range s.Fields {
 			if f.Required && !f.ReadOnly && !mapped[f.Name] {
-				missing = append(missing, f.Name)
+				missing = append(missing, fieldWords(f))
 			}
 		}
 		if len(missing) > 0 {
-			msgs = append(msgs, fmt.Sprintf("Side %s requires %s on create, and no mapping writes it.", label, strings.Join(missing, ", ")))
+			// The CRM as its card names it; the letter only where unnamed.
+			who := cmp.Or(e.side(side).Name(), "Side "+label)
+			msgs = append(msgs, fmt.Sprintf("%s requires %s on create, and no mapping writes it.", who, strings.Join(missing, ", ")))
 		}
 	}
 	if e.def.CreatesIn("b") && e.def.Direction != mapping.BtoA {
@@ -429,6 +432,15 @@ func (e *editor) updateRequired() {
 		check(0, "A", func(f mapping.Field) string { return f.A })
 	}
 	setLines(e.required, msgs)
+}
+
+// fieldWords names a field as the CRM labels it, with the API name the
+// field pickers also show: "Last Name (LastName)".
+func fieldWords(f connector.Field) string {
+	if l := strings.TrimSpace(f.Label); l != "" && !strings.EqualFold(l, f.Name) {
+		return l + " (" + f.Name + ")"
+	}
+	return f.Name
 }
 
 // rebuildMatch redraws the match rules.
@@ -483,6 +495,11 @@ func isLinkedFilter(f engine.Filter) bool { _, ok := f.LinkedBy(); return ok }
 func (e *editor) rebuildFilters() {
 	e.filterBox.Objects = nil
 	add := func(side int, list *[]engine.Filter) {
+		if len(*list) > 0 {
+			// One heading a side, wrapped: a long CRM name in each row's
+			// first column would be cut or crowd the field.
+			e.filterBox.Add(wrapped(filterHeading(*e.side(side), side)))
+		}
 		for i := range *list {
 			f := &(*list)[i]
 			// Not fields: whether another sync has the record
@@ -513,11 +530,7 @@ func (e *editor) rebuildFilters() {
 				*list = append((*list)[:i], (*list)[i+1:]...)
 				e.rebuildFilters()
 			})
-			label := "A where"
-			if side == 1 {
-				label = "B where"
-			}
-			e.filterBox.Add(container.New(weighted{1, 3, 1.5, 2.5, 0.6}, widget.NewLabel(label), fieldSel, op, val, remove))
+			e.filterBox.Add(container.New(weighted{3, 1.5, 2.5, 0.6}, fieldSel, op, val, remove))
 		}
 	}
 	add(0, &e.def.Filters.A)
@@ -527,6 +540,16 @@ func (e *editor) rebuildFilters() {
 	}
 	e.filterBox.Refresh()
 	e.changed()
+}
+
+// filterHeading heads side i's filters with its CRM ("Only
+// hubspot-sandbox contacts where:"), as its "Add filter" button names it;
+// the letter where no connection is chosen yet.
+func filterHeading(sd engine.SideDef, i int) string {
+	if sd.Connection == "" {
+		return "Only records of side " + string(rune('A'+i)) + " where:"
+	}
+	return "Only " + sd.Name() + " where:"
 }
 
 // addFilterText labels side i's "Add filter" button with its CRM, the

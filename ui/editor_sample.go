@@ -189,7 +189,7 @@ func (e *editor) sampleOf(f mapping.Field, c mapping.RowCheck) string {
 	if r.Dir == mapping.BtoA {
 		src := e.sample[1]
 		if src == nil {
-			return "Sample: no record on side B to show"
+			return "Sample: no record in " + e.def.SideName("b") + " to show"
 		}
 		canon, err := r.CanonB(src)
 		if err != nil {
@@ -203,7 +203,7 @@ func (e *editor) sampleOf(f mapping.Field, c mapping.RowCheck) string {
 	}
 	src := e.sample[0]
 	if src == nil {
-		return "Sample: no record on side A to show"
+		return "Sample: no record in " + e.def.SideName("a") + " to show"
 	}
 	canon, err := r.CanonA(src)
 	if err != nil {
@@ -399,8 +399,12 @@ func (e *editor) showRowValueMap(rv *rowView) {
 	for _, o := range fb.Options {
 		targets = append(targets, o.Value)
 	}
+	// Each side's CRM and field as the person knows them, not "A" and an
+	// API name: the sides' cards name the CRMs the same way.
+	aw, bw := firstNonBlank(strings.TrimSpace(fa.Label), f.A), firstNonBlank(strings.TrimSpace(fb.Label), f.B)
+	aName, bName := e.def.SideName("a"), e.def.SideName("b")
 	vm := map[string]string{}
-	grid := container.NewGridWithColumns(2, bold("A "+f.A+" value"), bold("B "+f.B+" value"))
+	grid := container.NewGridWithColumns(2, bold(aw+" value"), bold(bw+" value"))
 	for _, src := range sources {
 		cur, ok := f.ValueMap[src]
 		if !ok {
@@ -416,8 +420,8 @@ func (e *editor) showRowValueMap(rv *rowView) {
 	var rvm map[string]string
 	if dir := firstNonBlankDir(f.Direction, e.def.Direction); dir == mapping.TwoWay || dir == mapping.BtoA {
 		rvm = map[string]string{}
-		grid.Add(bold("B " + f.B + " value"))
-		grid.Add(bold("written back to A as"))
+		grid.Add(bold(bw + " value"))
+		grid.Add(bold("written back as " + aw))
 		backs := append([]string{"(no mapping)"}, sources...)
 		for _, dst := range targets[1:] {
 			cur, ok := f.ReverseValueMap[dst]
@@ -427,21 +431,22 @@ func (e *editor) showRowValueMap(rv *rowView) {
 			addValuePick(grid, rvm, dst, backs, cur)
 		}
 	}
-	note := "B allows: " + strings.Join(targets[1:], ", ")
+	note := bName + " allows: " + strings.Join(targets[1:], ", ")
 	if fb.Unrestricted {
 		// Not an error: the vendor stores a value outside the list as is.
-		note = "B lists: " + strings.Join(targets[1:], ", ") + ". Warning: B's picklist is unrestricted, so a row with no map writes other values as they are; a value left with no mapping here is refused"
+		note = bName + " lists: " + strings.Join(targets[1:], ", ") + ". Warning: this picklist is unrestricted, so a row with no map writes other values as they are; a value left with no mapping here is refused"
 	}
 	if rvm != nil {
-		note += ". The second table is used when several A values share a B value; a one-to-one map is reversed as it is."
+		note += ". The second table is used when several values of " + aw + " share one of " + bw + "; a one-to-one map is reversed as it is."
 	}
 	allowed := wrapped(note)
 	allowed.Importance = widget.LowImportance
-	content := container.NewBorder(nil, allowed, nil, nil, container.NewVScroll(grid))
+	intro := wrapped(fmt.Sprintf("Each value of %s in %s, and what it is written as in %s of %s.", aw, aName, bw, bName))
+	content := container.NewBorder(intro, allowed, nil, nil, container.NewVScroll(grid))
 	if len(sources) == 0 {
-		content = container.NewBorder(nil, allowed, nil, nil, wrapped("Side A's field has no fixed values; values pass through unchanged unless they are not allowed in B."))
+		content = container.NewBorder(nil, allowed, nil, nil, wrapped(fmt.Sprintf("%s in %s has no fixed values; values pass through unchanged unless %s does not allow them.", aw, aName, bName)))
 	}
-	d := dialog.NewCustomConfirm("Value map: "+f.A+" → "+f.B, "Use this map", "Cancel", container.NewGridWrap(fyne.NewSize(520, 380), content), func(ok bool) {
+	d := dialog.NewCustomConfirm("Value map: "+aw+" → "+bw, "Use this map", "Cancel", container.NewGridWrap(fyne.NewSize(520, 380), content), func(ok bool) {
 		if !ok {
 			return
 		}

@@ -43,6 +43,6 @@ func TestEditorFiltersAndHeadingsNameCRMs(t *testing.T) {
 	l.see("fields loaded")
 	zoho := demoZoho + " " + l.u.vendorInfo("zoho").Contacts
 	l.tap("Add filter on " + zoho)
-	l.see("B where")
+	l.see("Only " + zoho + " where")
 	l.see(zoho + " field (B)")
 }

@@ -41,7 +41,7 @@ func TestValueMapDialogFillsMapAndValidates(t *testing.T) {
 		t.Fatal("Save enabled with an invalid picklist row")
 	}
 	e.showValueMap(0)
-	for _, want := range []string{"evangelist", "B allows: Lead, Customer, Other", "Customer"} {
+	for _, want := range []string{"evangelist", "b y allows: Lead, Customer, Other", "Customer"} {
 		if !screenContains(u.Window(), want) {
 			t.Fatalf("%q not in the value map; texts %q", want, textsOnScreen(u.Window()))
 		}
@@ -229,7 +229,7 @@ func TestValueMapDialogEditsReverseMap(t *testing.T) {
 		t.Fatal("Save enabled for a two-way map that is not one to one and has no reverse map")
 	}
 	e.showValueMap(0)
-	if !screenContains(u.Window(), "written back to A as") {
+	if !screenContains(u.Window(), "written back as stage") {
 		t.Fatalf("no reverse table; texts %q", textsOnScreen(u.Window()))
 	}
 	// The last two selects are the reverse table's rows, Open then Won.

@@ -50,6 +50,9 @@ type reviewQueue struct {
 	// item can be re-decided, so the later key would replace the first).
 	inflight map[int64]bool
 	runBar   *fyne.Container
+	// labels are each sync's field labels (A, B), by sync name, to name
+	// the items' fields in the list; a sync not in it shows row keys.
+	labels map[string][2]map[string]string
 }
 
 func (u *UI) reviewScreen() fyne.CanvasObject {
@@ -75,6 +78,7 @@ func (u *UI) reviewScreen() fyne.CanvasObject {
 				q.all = items
 				holder.Objects = []fyne.CanvasObject{q.build()}
 				u.keys = q.shortcut
+				q.loadLabels(gen)
 			}
 			holder.Refresh()
 		})
@@ -98,7 +102,7 @@ func (q *reviewQueue) build() fyne.CanvasObject {
 			it := q.shown[i]
 			c := o.(*fyne.Container)
 			lines := c.Objects[0].(*fyne.Container).Objects
-			lines[0].(*widget.Label).SetText(strings.TrimSpace(it.RecordID + " " + it.Field))
+			lines[0].(*widget.Label).SetText(strings.TrimSpace(it.RecordID + " " + rowWords(it.Field, q.labels[it.Sync])))
 			// The CRM after the sync: a long name must not cut the record.
 			lines[1].(*widget.Label).SetText(it.Kind + " · " + it.Sync + " · " + it.Sides.Of(it.Side))
 			check := c.Objects[1].(*widget.Check)
@@ -480,6 +484,7 @@ func (q *reviewQueue) editValue(it app.ReviewView) {
 		}
 		return f, nil
 	}, func(f connector.Field, err error) {
+		label, title := setValueNames(it, f)
 		q.u.end(editValueBusy)
 		// The person went to another screen or item while the CRM answered:
 		// a dialog now would sit over it, deciding an item no longer shown.
@@ -492,18 +497,34 @@ func (q *reviewQueue) editValue(it app.ReviewView) {
 			return
 		}
 		if f.Type == connector.TypeMulti && len(f.Options) > 0 {
-			q.editSelection(it, f, current, set)
+			q.editSelection(f, label, title, current, set)
 			return
 		}
 		entry := widget.NewEntry()
 		entry.SetText(current)
-		dialog.ShowForm("Set the value of "+it.Field, "Set", "Cancel",
-			[]*widget.FormItem{widget.NewFormItem("Value (B's form)", entry)}, func(ok bool) {
+		dialog.ShowForm(title, "Set", "Cancel",
+			[]*widget.FormItem{widget.NewFormItem(label, entry)}, func(ok bool) {
 				if ok {
 					set(entry.Text)
 				}
 			}, q.u.win)
 	})
+}
+
+// setValueNames are the "Set the value" dialog's form label and title:
+// the field as the CRM labels it (f, read from B's schema; the row's B
+// field where it was not read) and the CRM the value is written as, since
+// a decision is in B's form ("Champion", not HubSpot's "CHAMPION"). The
+// row key ("hs_buying_role>Buying_Role__c") is no name a person knows.
+func setValueNames(it app.ReviewView, f connector.Field) (label, title string) {
+	label = it.Field
+	if _, b, ok := strings.Cut(it.Field, ">"); ok && b != "" {
+		label = b
+	}
+	if f.Name != "" {
+		label = firstNonBlank(strings.TrimSpace(f.Label), f.Name)
+	}
+	return label, "Set the value of " + label + " in " + it.Sides.Of("b")
 }
 
 // isSelected reports whether the item with id is the one selected.
@@ -539,7 +560,7 @@ func vendorError(err error) error {
 
 // editSelection asks for a multi-select's value as a ticked list of the
 // field's options, starting from current.
-func (q *reviewQueue) editSelection(it app.ReviewView, f connector.Field, current string, set func(string)) {
+func (q *reviewQueue) editSelection(f connector.Field, label, title, current string, set func(string)) {
 	labels := make([]string, len(f.Options))
 	valueOf := map[string]string{}
 	var ticked []string
@@ -554,8 +575,8 @@ func (q *reviewQueue) editSelection(it app.ReviewView, f connector.Field, curren
 	}
 	group := widget.NewCheckGroup(labels, nil)
 	group.SetSelected(ticked)
-	dialog.ShowForm("Set the value of "+it.Field, "Set", "Cancel",
-		[]*widget.FormItem{widget.NewFormItem(f.Name, group)}, func(ok bool) {
+	dialog.ShowForm(title, "Set", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem(label, group)}, func(ok bool) {
 			if !ok {
 				return
 			}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -21,6 +22,10 @@ type records struct {
 	otherID     string
 	otherSide   string
 	pairs       [][2]string // mapped field pairs (A field, B field)
+	// labels are each side's field labels (A, B), read once with the
+	// queue (reviewLabels), nil where the schema could not be read: the
+	// fields are then named by their API names.
+	labels [2]map[string]string
 }
 
 // loadRecords reads the item's record and its counterpart (the linked
@@ -70,19 +75,23 @@ func (q *reviewQueue) showDetail() {
 			if cur, ok := q.current(); !ok || cur.ID != it.ID {
 				return
 			}
+			r.labels = q.labels[it.Sync]
 			q.detail.Objects = []fyne.CanvasObject{q.detailView(it, d, r)}
 			q.detail.Refresh()
 		})
 }
 
 func (q *reviewQueue) detailView(it app.ReviewView, d reviewDetail, r records) fyne.CanvasObject {
+	if strings.Contains(it.Field, ">") { // the engine's reason names the row by its key
+		d.Reason = strings.ReplaceAll(d.Reason, it.Field, rowWords(it.Field, r.labels))
+	}
 	box := container.NewVBox(
 		// Wrapped: a connection and object name make it long.
 		wrapped(fmt.Sprintf("%s: %s record %s", it.Kind, it.Sides.Of(it.Side), it.RecordID)),
 		wrapped(sentence(firstNonBlank(d.Reason, "needs a decision"), it.Sides[:]...)),
 		widget.NewLabel("Sync: "+it.Sync+"   queued "+ago(it.CreatedAt, q.u.now())))
 	if d.Values != nil {
-		box.Add(wrapped(fmt.Sprintf("Field %s — %s: %q   %s: %q   last agreed: %q", it.Field, it.Sides.Of("a"), d.Values.A, it.Sides.Of("b"), d.Values.B, d.Values.Base)))
+		box.Add(wrapped(fmt.Sprintf("Field %s — %s: %q   %s: %q   last agreed: %q", rowWords(it.Field, r.labels), it.Sides.Of("a"), d.Values.A, it.Sides.Of("b"), d.Values.B, d.Values.Base)))
 	}
 	acts := actionsFor(it)
 	buttons := container.NewHBox()
@@ -184,7 +193,7 @@ func compareRecords(it app.ReviewView, r records) fyne.CanvasObject {
 	aVals, bVals := r.self, r.other
 	for _, p := range r.pairs {
 		av, bv := joinVals(aVals, splitPlus(p[left])), joinVals(bVals, splitPlus(p[right]))
-		name := cell(p[0] + " ←→ " + p[1])
+		name := cell(pairWords(p[0], p[1], r.labels))
 		al, bl := cell(blankAs(av)), cell(blankAs(bv))
 		if aVals != nil && bVals != nil && !strings.EqualFold(strings.TrimSpace(av), strings.TrimSpace(bv)) {
 			// Differences stand out: the row in the warning colour, marked.
@@ -225,4 +234,82 @@ func linkCandidate(it app.ReviewView, d reviewDetail) (engine.Candidate, bool) {
 		}
 	}
 	return engine.Candidate{}, false
+}
+
+// loadLabels reads the fields' labels of the queue's syncs after the
+// queue is on screen (a CRM whose schema is not cached answers slowly),
+// then names the fields by them in the list and the item shown.
+func (q *reviewQueue) loadLabels(gen int) {
+	items := slices.Clone(q.all)
+	bg(q.u, func(ctx context.Context) (map[string][2]map[string]string, error) {
+		return q.u.reviewLabels(ctx, items), nil
+	}, func(labels map[string][2]map[string]string, _ error) {
+		if q.u.screenGen != gen {
+			return
+		}
+		q.labels = labels
+		q.list.Refresh()
+		if _, ok := q.current(); ok {
+			q.showDetail()
+		}
+	})
+}
+
+// reviewLabels reads the field labels of each sync items belong to, once
+// as the queue loads: opening a connection reads the keyring, too dear
+// for each item shown. The schemas come from the metadata cache the runs
+// filled, so no call as a rule; a sync or side whose labels cannot be
+// read is named by its fields' API names.
+func (u *UI) reviewLabels(ctx context.Context, items []app.ReviewView) map[string][2]map[string]string {
+	out := map[string][2]map[string]string{}
+	read := map[engine.SideDef]map[string]string{} // syncs share objects
+	for _, it := range items {
+		if _, done := out[it.Sync]; done || it.Field == "" {
+			continue
+		}
+		var labels [2]map[string]string
+		if v, err := u.a.Sync(ctx, it.Sync); err == nil {
+			for i, sd := range []engine.SideDef{v.Definition.A, v.Definition.B} {
+				if m, ok := read[sd]; ok {
+					labels[i] = m
+					continue
+				}
+				labels[i], _ = u.a.FieldLabels(ctx, sd.Connection, sd.Object)
+				read[sd] = labels[i]
+			}
+		}
+		out[it.Sync] = labels
+	}
+	return out
+}
+
+// rowWords names a mapping row by its key ("city>MailingCity") as the
+// CRMs label its fields: "City ←→ Mailing City". A key that is no row's
+// (a field of an undo's item) is shown as it is.
+func rowWords(key string, labels [2]map[string]string) string {
+	a, b, ok := strings.Cut(key, ">")
+	if !ok {
+		return key
+	}
+	return pairWords(a, b, labels)
+}
+
+// pairWords names fields a and b (each maybe several joined with "+") by
+// their labels, once where both CRMs label them alike ("First Name").
+func pairWords(a, b string, labels [2]map[string]string) string {
+	la, lb := labelsOf(a, labels[0]), labelsOf(b, labels[1])
+	if strings.EqualFold(la, lb) {
+		return la
+	}
+	return la + " ←→ " + lb
+}
+
+// labelsOf is fields ("a1+a2") by their labels, an unlabelled one by its
+// name.
+func labelsOf(fields string, labels map[string]string) string {
+	parts := strings.Split(fields, "+")
+	for i, f := range parts {
+		parts[i] = firstNonBlank(labels[f], f)
+	}
+	return strings.Join(parts, " + ")
 }
