@@ -417,6 +417,7 @@ func (a *App) OpenConnection(ctx context.Context, name string) (*Session, error)
 		RetryMinWait: a.opts.RetryMinWait,
 		LookupLag:    a.opts.LookupLag,
 		PollFirst:    a.opts.PollFirst,
+		Now:          a.opts.Now,
 	}
 	conn, err := info.New(client, acct)
 	if err != nil {

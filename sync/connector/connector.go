@@ -405,6 +405,9 @@ type Account struct {
 	// job (Brevo's import process), doubling after; 0 = the connector's own.
 	// Tests set it small: the same polls, without seconds between them.
 	PollFirst time.Duration
+	// Now is the app's clock, for work done at most once a day (HubSpot's
+	// look-back read); nil = time.Now.
+	Now func() time.Time
 }
 
 // OAuthSpec describes a vendor's OAuth endpoints and what it supports.

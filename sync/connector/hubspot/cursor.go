@@ -27,10 +27,13 @@ type window struct {
 	// search index when this read began (its first response's Date minus
 	// the overlap); -1 = unknown. The next read need not look back past it.
 	indexed int64
+	// swept is the clock's ms at the last look-back read (sweep.go), or at
+	// the first read; -1 = unknown (a cursor from before sweeps).
+	swept int64
 }
 
 func newWindow(overlapMs int64) *window {
-	return &window{hwm: -1, overlap: overlapMs, start: -1, seen: map[string]int64{}, indexed: -1}
+	return &window{hwm: -1, overlap: overlapMs, start: -1, seen: map[string]int64{}, indexed: -1, swept: -1}
 }
 
 // from is where the next query starts (GTE).
@@ -65,7 +68,8 @@ func (w *window) prune() {
 	}
 }
 
-// cursor encodes the window as "hs1:<hwm>:<start>:<id>@<ms>,...".
+// cursor encodes the window as "hs2:<swept>:<hwm>:<start>:<id>@<ms>,...";
+// "hs1:" cursors, without swept, are still read.
 func (w *window) cursor() connector.Cursor {
 	if w.hwm < 0 {
 		return ""
@@ -103,7 +107,7 @@ func (w *window) cursor() connector.Cursor {
 		es, start = es[:n], cut
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "hs1:%d:%d:", w.hwm, start)
+	fmt.Fprintf(&b, "hs2:%d:%d:%d:", max(w.swept, 0), w.hwm, start)
 	for i, e := range es {
 		if i > 0 {
 			b.WriteByte(',')
@@ -119,7 +123,16 @@ func parseCursor(c connector.Cursor, overlapMs int64) (*window, error) {
 	if c == "" {
 		return w, nil
 	}
-	parts := strings.SplitN(string(c), ":", 4)
+	s := string(c)
+	if rest, ok := strings.CutPrefix(s, "hs2:"); ok {
+		sw, tail, _ := strings.Cut(rest, ":")
+		n, err := strconv.ParseInt(sw, 10, 64)
+		if err != nil || n < 0 {
+			return nil, fmt.Errorf("hubspot: cursor has a bad sweep time %q", sw)
+		}
+		w.swept, s = n, "hs1:"+tail
+	}
+	parts := strings.SplitN(s, ":", 4)
 	if len(parts) != 4 || parts[0] != "hs1" {
 		return nil, fmt.Errorf("hubspot: cursor %.40q is not a HubSpot cursor", string(c))
 	}

@@ -95,6 +95,7 @@ type options struct {
 	meta        connector.MetaCache // nil = no metadata cache
 	limiters    *connector.Limiters // the connection's, shared by its sessions
 	now         func() time.Time    // nil = time.Now; tests move it
+	clock       func() time.Time    // the app's clock, for the daily sweep (sweep.go); nil = now
 }
 
 func defaultOptions() options {
@@ -136,8 +137,9 @@ type Connector struct {
 	account *accountDetails
 	// zone is the portal's time zone as this session last read it
 	// (account.go); "" = unread.
-	zone string
-	now  func() time.Time
+	zone  string
+	now   func() time.Time
+	clock func() time.Time // the app's clock: when a read sweeps (sweep.go)
 
 	// owners are the active owners as owner options (owners.go).
 	owners connector.Users
@@ -167,7 +169,7 @@ func New(client *http.Client, acct connector.Account) (connector.Connector, erro
 	if acct.RetryMinWait > 0 {
 		o.minWait = acct.RetryMinWait
 	}
-	o.lookupLag = acct.LookupLag
+	o.lookupLag, o.clock = acct.LookupLag, acct.Now
 	return newConnector(client, acct.APIBase, o)
 }
 
@@ -203,6 +205,10 @@ func newConnector(client *http.Client, base string, o options) (*Connector, erro
 		schemas:   map[string]connector.Schema{},
 		bodies:    transport.NewBodies(2),
 		now:       now,
+		clock:     o.clock,
+	}
+	if c.clock == nil {
+		c.clock = now
 	}
 	tc := transport.New(&paced, transport.Options{
 		Vendor: vendor, Rate: o.rate, Burst: o.burst, MaxRetries: o.maxRetries,

@@ -63,7 +63,7 @@ func TestSearchPacesDownUnderJitter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := c.search.Limit()
+	start, began := c.search.Limit(), time.Now()
 	seen := map[string]bool{}
 	for p, err := range c.Read(t.Context(), "contacts", "") {
 		if err != nil {
@@ -77,6 +77,12 @@ func TestSearchPacesDownUnderJitter(t *testing.T) {
 		t.Fatalf("read %d records, want %d", len(seen), n)
 	}
 	t.Logf("%d of %d searches answered 429; search paced at %v/s at the end", j.limited.Load(), j.searches.Load(), c.search.Limit())
+	if j.limited.Load() == 0 {
+		// Pages are read one after another: on a machine too busy to
+		// answer a page in 210 ms, searches never reach five a second
+		// and the pace has nothing to answer (two loaded CI runs).
+		t.Skipf("no search reached the sandbox's limit in %d (%v for the read): the machine answered slower than the pace", j.searches.Load(), time.Since(began).Round(time.Millisecond))
+	}
 	if got := j.limited.Load(); got > 3 {
 		t.Errorf("%d searches answered 429 in %d; want at most 3 before the pace settles (pace now %v)", got, j.searches.Load(), c.search.Limit())
 	}

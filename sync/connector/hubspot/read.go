@@ -265,6 +265,14 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 			props = slices.DeleteFunc(props, func(p string) bool { return !want[p] && p != modProp && p != mergedProp })
 		}
 		from := w.from()
+		now := c.clock().UnixMilli()
+		back, sweep := w.sweepFrom(now)
+		if sweep {
+			from = min(from, back)
+		}
+		if w.swept < 0 {
+			w.swept = now
+		}
 		last := since // the cursor the engine holds
 		for {
 			req := searchRequest{
@@ -272,7 +280,7 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 				Sorts:        []sortSpec{{PropertyName: modProp, Direction: "ASCENDING"}},
 				Properties:   props, Limit: pageSize, After: "0",
 			}
-			fetched := 0
+			fetched, reached := 0, from // reached: the newest modified time this query returned
 			for {
 				res, r, err := c.searchPage(ctx, object, req)
 				if err != nil {
@@ -290,6 +298,7 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 						yield(connector.Page{}, fmt.Errorf("hubspot: read %s: %w", object, r.Fail(err.Error())))
 						return
 					}
+					reached = max(reached, rec.Modified.UnixMilli())
 					if w.admit(rec.ID, rec.Modified.UnixMilli()) {
 						recs = appendMerged(append(recs, rec), rec)
 					}
@@ -308,6 +317,11 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 				fetched += len(res.Results)
 				next := res.next()
 				if next == "" || len(res.Results) == 0 {
+					if sweep {
+						// Only a sweep read to its end counts: one cut
+						// short is made again at the next run.
+						w.swept = now
+					}
 					// A read that admits nothing still learns how far the
 					// search index has caught up (w.indexed): hand that
 					// on, or every later read with nothing new pages
@@ -322,13 +336,13 @@ func (c *Connector) Read(ctx context.Context, object string, since connector.Cur
 				}
 				req.After = next
 			}
-			if w.hwm <= from {
+			if reached <= from {
 				yield(connector.Page{}, &connector.Error{Vendor: vendor, Endpoint: "POST " + objectsPath(object) + "/search",
 					Category: connector.CatServer,
 					Message:  fmt.Sprintf("more than %d records modified at %d ms; search cannot page past them", searchCap, from)})
 				return
 			}
-			from = w.hwm
+			from = reached // not w.hwm: a sweep reads behind it
 		}
 	}
 }

@@ -305,7 +305,7 @@ func (s *Sim) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	upTo := s.indexedUpTo()
 	for _, rec := range base {
-		if match(rec) && indexed(rec, upTo) {
+		if match(rec) && indexed(rec, upTo) && !s.indexLate(rec) {
 			matches = append(matches, rec)
 		}
 	}

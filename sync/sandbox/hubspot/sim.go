@@ -78,6 +78,7 @@ type Sim struct {
 	currency  simkit.Currency          // the portal's companyCurrency (account.go)
 	ownerSeq  int64                    // the last owner id assigned; guarded by mu
 	optedOut  map[string]bool          // addresses opted out of all email, lower case (subscriptions.go); guarded by mu
+	late      map[*record]int64        // records search misses until this ms (IndexLate); guarded by mu
 	// lockedUntil is when LockWrites' 423 Locked ends (locked.go); guarded by mu
 	lockedUntil time.Time
 	migrating   time.Duration // SetMigrating's Retry-After; guarded by mu
@@ -154,7 +155,12 @@ func (s *Sim) Stats() map[string]int64 { return s.stats.Snapshot() }
 func (s *Sim) SetRateLimits(on bool) { s.mu.Lock(); s.opts.RateLimits = on; s.mu.Unlock() }
 
 // ServeHTTP makes Sim an http.Handler (paths relative to its mount prefix).
-func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The portal's clock, as HubSpot's Date is its own: a test that moves
+	// the sandbox's clock sees the connector date its index by it.
+	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
+	s.mux.ServeHTTP(w, r)
+}
 
 func (s *Sim) routes() {
 	m := http.NewServeMux()
