@@ -101,13 +101,21 @@ func notGone(err error) error {
 
 // commitDeletes stores a batch's outcome: the deleted records unlinked,
 // indexed as deleted, audited and their review items done; the failures
-// as the run's errors, naming each record and the vendor's message.
+// as the run's errors, naming each record and the vendor's message, a
+// conflict's review item back in review.
 func (r *run) commitDeletes(ctx context.Context, batch []DeleteOp, errs []error) error {
 	c := store.Commit{SyncID: r.plan.SyncID, RunID: r.id}
 	for i, d := range batch {
 		if errs[i] != nil {
 			r.sum.Failed++
 			c.Errors = append(c.Errors, runError(d.Side, d.ID, errs[i]))
+			if connector.CategoryOf(errs[i]) == connector.CatConflict && d.ReviewID != 0 {
+				// Changed in that CRM since it was read (a version the CRM
+				// refused): the approval was of the record as it was, so a
+				// person decides again rather than the next run deleting
+				// the edit.
+				c.ReviewOpen = append(c.ReviewOpen, d.ReviewID)
+			}
 			continue
 		}
 		r.sum.Deleted++

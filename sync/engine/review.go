@@ -20,6 +20,10 @@ type Decision struct {
 	Action  string `json:"action"`
 	OtherID string `json:"other_id,omitempty"` // link: the record to link with
 	Value   string `json:"value,omitempty"`    // set: the canonical value (B's form)
+	// Seen is, for a delete, the modified time the sync had read of the
+	// record to delete when the person decided: one changed since is not
+	// deleted on that approval (0: not known, as before).
+	Seen int64 `json:"seen,omitempty"`
 }
 
 var allowedActions = map[string][]string{
@@ -59,6 +63,15 @@ func (e *Engine) Decide(ctx context.Context, reviewID int64, d Decision) error {
 	}
 	if d.Action == "retry" && !blockedDuplicate(it) {
 		return fmt.Errorf("engine: review item %d: retry is for a create the CRM blocked; this one it only warned of: create it anyway, link it, or skip it", reviewID)
+	}
+	if d.Action == "delete" && it.Field != createdField {
+		pr, ok, err := e.st.Pair(ctx, it.SyncID, it.Side, it.RecordID)
+		if err != nil {
+			return fmt.Errorf("engine: review item %d: %w", reviewID, err)
+		}
+		if ok && pr.Linked && pr.OtherSeen {
+			d.Seen = pr.Other.Modified
+		}
 	}
 	b, _ := json.Marshal(d)
 	return e.st.DecideReview(ctx, reviewID, string(b))
@@ -210,6 +223,14 @@ func (p *planner) applyDecision(ctx context.Context, it store.ReviewRow, d Decis
 			p.warn("review item %d: %s %s is already deleted; nothing to delete",
 				it.ID, pr.OtherID, p.def.inSide(otherSide(it.Side)))
 			done()
+			return nil
+		}
+		if d.Seen != 0 && pr.OtherSeen && pr.Other.Modified > d.Seen {
+			// Edited in that CRM after the person approved its delete:
+			// the approval was of the record as it was then.
+			p.warn("review item %d: %s %s changed after its delete was approved; not deleted, back in review",
+				it.ID, pr.OtherID, p.def.inSide(otherSide(it.Side)))
+			p.plan.reviewOpen = append(p.plan.reviewOpen, it.ID)
 			return nil
 		}
 		aID := it.RecordID

@@ -1,7 +1,9 @@
 package dynamics
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -33,6 +35,11 @@ const codeConcurrencyNotEnabled = "0x8006088d"
 
 // changedMeanwhile is what a person reads for a refused version.
 const changedMeanwhile = "changed in Dynamics 365 while the run was writing; the next run merges it"
+
+// deletedMeanwhile is what a person reads for a delete refused its version
+// (Microsoft Learn's "Web API Conditional Operations Sample", section 2:
+// optimistic concurrency on delete and update).
+const deletedMeanwhile = "changed in Dynamics 365 after it was read; not deleted"
 
 // versions are the row versions read, per table, by id.
 type versions struct {
@@ -92,11 +99,40 @@ func (v *versions) refuse(object string) {
 // versioned reports whether req is conditional on a version read.
 func versioned(req operation) bool {
 	m := req.header.Get("If-Match")
-	return req.method == http.MethodPatch && m != "" && m != "*"
+	return (req.method == http.MethodPatch || req.method == http.MethodDelete) && m != "" && m != "*"
 }
 
 // versionRefused reports a version refusal of a versioned request: 412
 // other than a taken alternate key (which is 412 too).
 func versionRefused(req operation, o *outcome, e *connector.Error) bool {
 	return versioned(req) && o.status == http.StatusPreconditionFailed && !strings.EqualFold(e.Code, codeDuplicateKey)
+}
+
+// againUnversioned sends again, with If-Match: * (or none, for a delete),
+// the ops a table without optimistic concurrency refused a version, and
+// marks the table so that its later writes send none.
+func (c *Connector) againUnversioned(ctx context.Context, sc *schema, ops []connector.Op, results []connector.Result, mk build) ([]connector.Result, error) {
+	var again []int
+	for i, r := range results {
+		var re *connector.RecordError
+		if ops[i].Kind == connector.OpUpdate && errors.As(r.Err, &re) && strings.EqualFold(re.Code, codeConcurrencyNotEnabled) {
+			again = append(again, i)
+		}
+	}
+	if len(again) == 0 {
+		return results, nil
+	}
+	c.versions.refuse(sc.Object)
+	retry := make([]connector.Op, len(again))
+	for j, i := range again {
+		retry[j] = ops[i]
+	}
+	res, err := c.send(ctx, sc, retry, mk)
+	if err != nil {
+		return nil, err
+	}
+	for j, i := range again {
+		results[i] = res[j]
+	}
+	return results, nil
 }

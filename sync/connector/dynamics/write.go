@@ -50,31 +50,7 @@ func (c *Connector) Write(ctx context.Context, object string, ops []connector.Op
 	if err != nil {
 		return nil, err
 	}
-	// A table without optimistic concurrency refuses a version: its
-	// updates go again with If-Match: *, as before versions were sent.
-	var again []int
-	for i, r := range results {
-		var re *connector.RecordError
-		if ops[i].Kind == connector.OpUpdate && errors.As(r.Err, &re) && strings.EqualFold(re.Code, codeConcurrencyNotEnabled) {
-			again = append(again, i)
-		}
-	}
-	if len(again) == 0 {
-		return results, nil
-	}
-	c.versions.refuse(sc.Object)
-	retry := make([]connector.Op, len(again))
-	for j, i := range again {
-		retry[j] = ops[i]
-	}
-	res, err := c.send(ctx, sc, retry, mk)
-	if err != nil {
-		return nil, err
-	}
-	for j, i := range again {
-		results[i] = res[j]
-	}
-	return results, nil
+	return c.againUnversioned(ctx, sc, ops, results, mk)
 }
 
 // UpsertKey is emailaddress1 where the organization defined an alternate
@@ -122,7 +98,9 @@ func (c *Connector) upsertOp(sc *schema, op connector.Op, keyField string) (oper
 		header: http.Header{"Prefer": {"return=representation"}}, body: b}, "", nil
 }
 
-// Delete deletes rows (DELETE /contacts(<id>)), 100 to a $batch.
+// Delete deletes rows (DELETE /contacts(<id>)), 100 to a $batch. Like an
+// update, a delete is conditional on the row version the run read
+// (etag.go): a row a person changed since is not deleted.
 func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]connector.Result, error) {
 	sc, err := c.schemaOf(ctx, object)
 	if err != nil {
@@ -132,9 +110,20 @@ func (c *Connector) Delete(ctx context.Context, object string, ids []string) ([]
 	for i, id := range ids {
 		ops[i] = connector.Op{Kind: connector.OpUpdate, ID: id}
 	}
-	return c.send(ctx, sc, ops, func(i int, op connector.Op) (operation, string, *connector.RecordError) {
-		return operation{method: http.MethodDelete, path: "/" + object + "(" + op.ID + ")"}, op.ID, nil
-	})
+	mk := func(i int, op connector.Op) (operation, string, *connector.RecordError) {
+		req := operation{method: http.MethodDelete, path: "/" + object + "(" + op.ID + ")"}
+		if tag := c.versions.ifMatch(sc.Object, op.ID); tag != "*" {
+			// No If-Match: * here: a row deleted meanwhile answers 404
+			// either way, which the engine takes as deleted already.
+			req.header = http.Header{"If-Match": {tag}}
+		}
+		return req, op.ID, nil
+	}
+	results, err := c.send(ctx, sc, ops, mk)
+	if err != nil {
+		return nil, err
+	}
+	return c.againUnversioned(ctx, sc, ops, results, mk)
 }
 
 // build turns one op into its $batch operation and the id it writes ("" =
@@ -296,10 +285,14 @@ func (c *Connector) result(sc *schema, op connector.Op, req operation, id string
 		rid = op.Fields["emailaddress1"]
 	}
 	if versionRefused(req, o, e) {
-		// A person's edit since the read: nothing of it is written, and
-		// the next run reads the edit and merges it (etag.go).
+		// A person's edit since the read: nothing of it is written (nor
+		// the row deleted), and the next run reads the edit (etag.go).
+		said := changedMeanwhile
+		if req.method == http.MethodDelete {
+			said = deletedMeanwhile
+		}
 		return connector.Result{Err: &connector.RecordError{Vendor: vendor, Object: sc.Object, RecordID: rid, Category: connector.CatConflict,
-			Code: e.Code, Message: changedMeanwhile + " (Dataverse: " + e.Message + ")"}}
+			Code: e.Code, Message: said + " (Dataverse: " + e.Message + ")"}}
 	}
 	category, field := e.Category, blamed(e.Message)
 	if fieldSecurityCodes[strings.ToLower(e.Code)] {
