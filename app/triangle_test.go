@@ -22,8 +22,6 @@ import (
 // a duplicate, never a loop, one value in all three, no blank over a
 // value.
 
-var triangleSyncs = []string{"hs-sf", "hs-pd", "sf-pd"}
-
 // sfPipedriveSync is the Salesforce Contacts ↔ Pipedrive persons leg,
 // shaped as the ready-made HubSpot ↔ Pipedrive sync is (a person's one
 // name is the Contact's first and last name).

@@ -19,14 +19,7 @@ func TestDeleteKeepsEditMadeAfterRead(t *testing.T) {
 	e := newEnv(t, dsim.Options{Seed: 41})
 	c := e.connect(t)
 	ctx := t.Context()
-	edited, err := e.sim.Create("contacts", map[string]any{"lastname": "Edited", "jobtitle": "Buyer"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	calm, err := e.sim.Create("contacts", map[string]any{"lastname": "Calm", "jobtitle": "Buyer"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	edited, calm := twoBuyers(t, e)
 	readAll(ctx, t, c, "contacts")
 	if _, err := e.sim.Update("contacts", edited.ID, map[string]any{"jobtitle": "Person's title"}); err != nil {
 		t.Fatal(err)

@@ -21,14 +21,7 @@ func TestUpdateKeepsEditMadeAfterRead(t *testing.T) {
 	e := newEnv(t, dsim.Options{Seed: 31})
 	c := e.connect(t)
 	ctx := t.Context()
-	edited, err := e.sim.Create("contacts", map[string]any{"lastname": "Edited", "jobtitle": "Buyer"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	calm, err := e.sim.Create("contacts", map[string]any{"lastname": "Calm", "jobtitle": "Buyer"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	edited, calm := twoBuyers(t, e)
 	if n := len(readAll(ctx, t, c, "contacts")); n < 2 {
 		t.Fatalf("read %d contacts, want both", n)
 	}
@@ -135,4 +128,18 @@ func TestTableWithoutVersionsStillUpdated(t *testing.T) {
 			t.Errorf("contact %s title %v, want Written", id, row.Fields["jobtitle"])
 		}
 	}
+}
+
+// twoBuyers makes the two contacts the conditional-write tests read: the
+// one a person then edits and the one nobody touches.
+func twoBuyers(t *testing.T, e *env) (edited, calm dsim.Record) {
+	t.Helper()
+	var err error
+	if edited, err = e.sim.Create("contacts", map[string]any{"lastname": "Edited", "jobtitle": "Buyer"}); err != nil {
+		t.Fatal(err)
+	}
+	if calm, err = e.sim.Create("contacts", map[string]any{"lastname": "Calm", "jobtitle": "Buyer"}); err != nil {
+		t.Fatal(err)
+	}
+	return edited, calm
 }
