@@ -12,14 +12,15 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/crmsync/crmsync/app"
+	"github.com/crmsync/crmsync/store"
 	"github.com/crmsync/crmsync/sync/connector"
 	"github.com/crmsync/crmsync/sync/engine"
 	"github.com/crmsync/crmsync/sync/mapping"
 )
 
-// auditFieldLabel is the label the CRM's schema gives field of object
+// fieldLabelOf is the label the CRM's schema gives field of object
 // over connection conn, failing the test where it gives none.
-func auditFieldLabel(t *testing.T, l *live, conn, object, field string) string {
+func fieldLabelOf(t *testing.T, l *live, conn, object, field string) string {
 	t.Helper()
 	sch, err := l.a.Schema(context.Background(), conn, object)
 	if err != nil {
@@ -32,15 +33,15 @@ func auditFieldLabel(t *testing.T, l *live, conn, object, field string) string {
 	return f.Label
 }
 
-// auditTarget is a field a "Set the value" dialog may be about: the
+// setValueTarget is a field a "Set the value" dialog may be about: the
 // mapping row's key, the B field's API name and its label.
-type auditTarget struct{ rowKey, api, label string }
+type setValueTarget struct{ rowKey, api, label string }
 
-// auditSetDialogSays checks the "Set the value" dialog on show: it names
+// setDialogSays checks the "Set the value" dialog on show: it names
 // the field of one of targets by its label and the CRM the value is
 // written as, and shows neither a mapping row's key, an API name with a
 // label, nor "B's form".
-func auditSetDialogSays(t *testing.T, l *live, crm string, targets ...auditTarget) {
+func setDialogSays(t *testing.T, l *live, crm string, targets ...setValueTarget) {
 	t.Helper()
 	var texts []string
 	var overlays int
@@ -58,7 +59,7 @@ func auditSetDialogSays(t *testing.T, l *live, crm string, targets ...auditTarge
 	if overlays != 1 {
 		t.Fatalf("%d dialogs on screen after E; want the one to set the value. Texts: %.600q", overlays, texts)
 	}
-	var shown *auditTarget
+	var shown *setValueTarget
 	for i, tg := range targets {
 		if slices.Contains(texts, "Set the value of "+tg.label+" in "+crm) {
 			shown = &targets[i]
@@ -89,48 +90,34 @@ func TestReviewSetValueNamesMultiSelect(t *testing.T) {
 	l := newLive(t)
 	connectHubSpotAndSalesforce(t, l)
 	buyingRoleRejectedInReview(t, l)
-	label := auditFieldLabel(t, l, demoSalesforce, "Contact", "Buying_Role__c")
+	label := fieldLabelOf(t, l, demoSalesforce, "Contact", "Buying_Role__c")
 	_, nameB := sideNamesOf(t, l, "roles")
 	l.tap("Edit value (E)")
-	auditSetDialogSays(t, l, nameB, auditTarget{"hs_buying_role>Buying_Role__c", "Buying_Role__c", label})
+	setDialogSays(t, l, nameB, setValueTarget{"hs_buying_role>Buying_Role__c", "Buying_Role__c", label})
 }
 
 // TestReviewSetValueNamesTextField: E on a first-name conflict
 // opened "Set the value of firstname>FirstName" with a box labelled
 // "Value (B's form)". It names Salesforce's label and the CRM.
 func TestReviewSetValueNamesTextField(t *testing.T) {
-	l := newLive(t)
-	connectHubSpotAndSalesforce(t, l)
-	def := app.DemoSync("contacts", demoHubSpot, demoSalesforce)
-	def.Conflict = engine.ConflictReview
-	lk := savedAndLinked(t, l, def)
-	time.Sleep(5 * time.Millisecond) // a modified time after the link's
-	if _, err := l.srv.HubSpot().Update("contacts", lk.AID, map[string]string{"firstname": "Augusta"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.srv.Salesforce().Update("Contact", lk.BID, map[string]string{"FirstName": "Ada"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.a.Run(context.Background(), def.Name, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
+	l, def, _ := firstNameConflict(t)
 	// The demo's data holds other conflicts too: the one selected first
 	// may be any of them.
 	items, err := l.a.Reviews(context.Background(), def.Name, "conflict", "open")
 	if err != nil || len(items) == 0 {
 		t.Fatalf("open conflicts: %d, %v; want the first name's", len(items), err)
 	}
-	var targets []auditTarget
+	var targets []setValueTarget
 	for _, it := range items {
 		_, b, _ := strings.Cut(it.Field, ">")
-		targets = append(targets, auditTarget{it.Field, b, auditFieldLabel(t, l, demoSalesforce, "Contact", b)})
+		targets = append(targets, setValueTarget{it.Field, b, fieldLabelOf(t, l, demoSalesforce, "Contact", b)})
 	}
 	_, nameB := sideNamesOf(t, l, "contacts")
 	l.navigate(ScreenReview)
 	l.choose("conflict")
 	l.see("Augusta")
 	l.tap("Edit value (E)")
-	auditSetDialogSays(t, l, nameB, targets...)
+	setDialogSays(t, l, nameB, targets...)
 }
 
 // TestEditorFilterRowsNameCRM: a filter's row began "A where" or
@@ -179,21 +166,7 @@ func TestEditorFilterRowsNameCRM(t *testing.T) {
 // "Field city>MailingCity — …", the mapping row's key. It names the field
 // by the labels the two CRMs give it.
 func TestReviewFieldLineNamesLabels(t *testing.T) {
-	l := newLive(t)
-	connectHubSpotAndSalesforce(t, l)
-	def := app.DemoSync("contacts", demoHubSpot, demoSalesforce)
-	def.Conflict = engine.ConflictReview
-	lk := savedAndLinked(t, l, def)
-	time.Sleep(5 * time.Millisecond) // a modified time after the link's
-	if _, err := l.srv.HubSpot().Update("contacts", lk.AID, map[string]string{"firstname": "Augusta"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.srv.Salesforce().Update("Contact", lk.BID, map[string]string{"FirstName": "Ada"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.a.Run(context.Background(), def.Name, app.RunOptions{Confirm: true}); err != nil {
-		t.Fatal(err)
-	}
+	l, def, lk := firstNameConflict(t)
 	items, err := l.a.Reviews(context.Background(), def.Name, "conflict", "open")
 	if err != nil || len(items) == 0 {
 		t.Fatalf("open conflicts: %d, %v; want the first name's", len(items), err)
@@ -202,7 +175,7 @@ func TestReviewFieldLineNamesLabels(t *testing.T) {
 	words := map[string][2]string{}
 	for _, it := range items {
 		a, b, _ := strings.Cut(it.Field, ">")
-		words[it.Field] = [2]string{auditFieldLabel(t, l, demoHubSpot, "contacts", a), auditFieldLabel(t, l, demoSalesforce, "Contact", b)}
+		words[it.Field] = [2]string{fieldLabelOf(t, l, demoHubSpot, "contacts", a), fieldLabelOf(t, l, demoSalesforce, "Contact", b)}
 	}
 	calls := func() (n int64) {
 		for _, m := range []map[string]int64{l.srv.HubSpot().Stats(), l.srv.Salesforce().Stats()} {
@@ -270,7 +243,7 @@ func TestEditorRequiredNamesCRM(t *testing.T) {
 		t.Fatal("the demo contacts sync maps no LastName")
 	}
 	_, b := sideNamesOf(t, l, "contacts")
-	label := auditFieldLabel(t, l, demoSalesforce, "Contact", "LastName")
+	label := fieldLabelOf(t, l, demoSalesforce, "Contact", "LastName")
 	l.navigate(ScreenSyncs)
 	l.ui(func() { l.u.openEditor("contacts") })
 	l.see("fields loaded")
@@ -370,4 +343,26 @@ func TestSampleNamesEmptyCRM(t *testing.T) {
 			t.Errorf("%q not on screen; texts: %q", want, texts)
 		}
 	}
+}
+
+// firstNameConflict is a linked demo contact whose first name both CRMs
+// changed, run under the review policy: the conflict waits in Review.
+func firstNameConflict(t *testing.T) (*live, engine.Definition, store.LinkRow) {
+	t.Helper()
+	l := newLive(t)
+	connectHubSpotAndSalesforce(t, l)
+	def := app.DemoSync("contacts", demoHubSpot, demoSalesforce)
+	def.Conflict = engine.ConflictReview
+	lk := savedAndLinked(t, l, def)
+	time.Sleep(5 * time.Millisecond) // a modified time after the link's
+	if _, err := l.srv.HubSpot().Update("contacts", lk.AID, map[string]string{"firstname": "Augusta"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.srv.Salesforce().Update("Contact", lk.BID, map[string]string{"FirstName": "Ada"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.a.Run(context.Background(), def.Name, app.RunOptions{Confirm: true}); err != nil {
+		t.Fatal(err)
+	}
+	return l, def, lk
 }
